@@ -1,0 +1,212 @@
+"""The only model a technique ever sees: counts queries, caches answers, enforces budgets."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from assay.core.checkpoint import Snapshot
+from assay.core.hashset import KeyIndex
+from assay.core.keys import input_keys
+from assay.core.model import Capabilities, Model, ModelInputs
+from assay.errors import BudgetExhausted, UsageError
+
+__all__ = ["BudgetedModel"]
+
+
+def _take(inputs: ModelInputs, idx: np.ndarray) -> ModelInputs:
+    if isinstance(inputs, np.ndarray):
+        out: np.ndarray = inputs[idx]
+        return out
+    return [inputs[int(i)] for i in idx]
+
+
+class BudgetedModel:
+    """Wraps a model; counts the inputs it answers, caches answers, enforces budgets.
+
+    - ``queries``: inputs the wrapped model actually answered (what the budget counts).
+    - ``requests``: inputs asked for, cache hits included.
+    - A batch whose new inputs would exceed ``max_queries`` raises ``BudgetExhausted`` before
+      anything is asked; techniques size their batches with ``remaining()``.
+    - After ``max_time`` seconds of run time (carried across resumes), ``predict`` raises
+      ``BudgetExhausted``.
+    - The cache holds up to ``cache_size`` answers (keys are 64-bit hashes of the inputs);
+      beyond that, new inputs are answered and counted but not cached.
+    """
+
+    def __init__(
+        self,
+        model: Model,
+        *,
+        max_queries: int | None = None,
+        max_time: float | None = None,
+        cache_size: int = 1_000_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if max_queries is not None and max_queries < 1:
+            raise UsageError(f"must be at least 1, not {max_queries}", argument="--max-queries")
+        if max_time is not None and max_time <= 0:
+            raise UsageError(f"must be positive, not {max_time}", argument="--max-time")
+        if cache_size < 0:
+            raise UsageError(f"cache_size must be >= 0, not {cache_size}")
+        self.model = model
+        self.capabilities: Capabilities = model.capabilities
+        self.max_queries = max_queries
+        self.max_time = max_time
+        self.cache_size = cache_size
+        self._clock = clock
+        self._started = clock()
+        self._elapsed_before = 0.0
+        self.queries = 0
+        self.requests = 0
+        self.model_seconds = 0.0
+        self._index = KeyIndex(capacity=min(cache_size, 4096) or 16)
+        self._values: np.ndarray | None = None
+        self._logged = 0
+
+    # -- budgets -------------------------------------------------------------------------
+    @property
+    def elapsed(self) -> float:
+        """Run time in seconds, including time before a resume."""
+        return self._elapsed_before + (self._clock() - self._started)
+
+    def remaining(self) -> int | None:
+        """Queries left, or None when there is no query budget."""
+        if self.max_queries is None:
+            return None
+        return max(self.max_queries - self.queries, 0)
+
+    def time_left(self) -> float | None:
+        if self.max_time is None:
+            return None
+        return max(self.max_time - self.elapsed, 0.0)
+
+    def exhausted(self) -> str | None:
+        """'queries' or 'time' when that budget is spent, else None."""
+        if self.max_queries is not None and self.queries >= self.max_queries:
+            return "queries"
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            return "time"
+        return None
+
+    # -- predict -------------------------------------------------------------------------
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        n = len(inputs)
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        keys = input_keys(inputs) if self.cache_size else None
+        if keys is None:
+            self._charge(n)
+            self.requests += n
+            return self._ask(inputs)
+        idx = self._index.lookup(keys)
+        miss = np.flatnonzero(idx < 0)
+        # repeated inputs within the batch are asked once
+        miss_keys = keys[miss]
+        uniq_keys, first, inverse = np.unique(miss_keys, return_index=True, return_inverse=True)
+        self._charge(len(uniq_keys))
+        self.requests += n
+        if len(uniq_keys) == n and n:
+            fresh = self._ask(inputs)
+            self._remember(keys, fresh)
+            return fresh
+        out: np.ndarray | None = None
+        if len(uniq_keys):
+            asked = miss[first]
+            fresh = self._ask(_take(inputs, asked))
+            out = np.empty((n, *fresh.shape[1:]), dtype=fresh.dtype)
+            out[miss] = fresh[inverse]
+            self._remember(uniq_keys, fresh)
+        hit = idx >= 0
+        if hit.any():
+            assert self._values is not None
+            cached = self._values[idx[hit]]
+            if out is None:
+                out = np.empty((n, *cached.shape[1:]), dtype=cached.dtype)
+            out[hit] = cached
+        if out is None:
+            return np.zeros(0)
+        return out
+
+    def _charge(self, n: int) -> None:
+        if self.max_queries is not None and self.queries + n > self.max_queries:
+            raise BudgetExhausted(
+                f"query budget of {self.max_queries:,} spent "
+                f"({self.queries:,} used, {n:,} more asked)",
+                reason="queries",
+            )
+        self.queries += n
+
+    def _ask(self, inputs: ModelInputs) -> np.ndarray:
+        limit = self.capabilities.max_batch
+        t0 = time.perf_counter()
+        try:
+            if limit is None or len(inputs) <= limit:
+                return np.asarray(self.model.predict(inputs))
+            parts = [
+                np.asarray(self.model.predict(inputs[i : i + limit]))
+                for i in range(0, len(inputs), limit)
+            ]
+            return np.concatenate(parts, axis=0)
+        finally:
+            self.model_seconds += time.perf_counter() - t0
+
+    def _remember(self, keys: np.ndarray, values: np.ndarray) -> None:
+        room = self.cache_size - len(self._index)
+        if room <= 0:
+            return
+        keys, values = keys[:room], values[:room]
+        new = self._index.add(keys)
+        keys, values = keys[new], values[new]
+        if not len(keys):
+            return
+        start = len(self._index) - len(keys)
+        if self._values is None:
+            self._values = np.empty((max(1024, 2 * len(keys)), *values.shape[1:]), values.dtype)
+        if start + len(keys) > len(self._values):
+            grown = np.empty(
+                (
+                    min(max(2 * len(self._values), start + len(keys)), self.cache_size),
+                    *values.shape[1:],
+                ),
+                dtype=self._values.dtype,
+            )
+            grown[:start] = self._values[:start]
+            self._values = grown
+        self._values[start : start + len(keys)] = values
+
+    # -- checkpoints ---------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        n = len(self._index)
+        snap = Snapshot(
+            values={
+                "queries": self.queries,
+                "requests": self.requests,
+                "elapsed": self.elapsed,
+                "model_seconds": self.model_seconds,
+            }
+        )
+        if n > self._logged and self._values is not None:
+            keys = self._index.keys()
+            snap.appends["cache_keys"] = keys[self._logged : n]
+            snap.appends["cache_values"] = self._values[self._logged : n].copy()
+            self._logged = n
+        return snap
+
+    def restore(self, snapshot: Snapshot) -> None:
+        v = snapshot.values
+        self.queries = int(v.get("queries", 0))
+        self.requests = int(v.get("requests", 0))
+        self.model_seconds = float(v.get("model_seconds", 0.0))
+        self._elapsed_before = float(v.get("elapsed", 0.0))
+        self._started = self._clock()
+        keys = snapshot.appends.get("cache_keys")
+        values = snapshot.appends.get("cache_values")
+        self._index = KeyIndex(capacity=min(self.cache_size, 4096) or 16)
+        self._values = None
+        self._logged = 0
+        if keys is not None and values is not None and len(keys):
+            self._remember(np.asarray(keys, dtype=np.uint64), np.asarray(values))
+            self._logged = len(self._index)

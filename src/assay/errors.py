@@ -1,0 +1,65 @@
+"""One exception tree for everything assay raises on purpose.
+
+``AssayError`` is the root.  Every error names what is wrong and where (argument, file, line,
+column), so that the CLI can print it as-is and exit with the right code.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "AssayError",
+    "BudgetExhausted",
+    "ModelError",
+    "StoreError",
+    "UsageError",
+]
+
+
+class AssayError(Exception):
+    """Root of every error assay raises on purpose."""
+
+
+class UsageError(AssayError):
+    """A bad argument, file or value given by the user (CLI exit code 2)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        argument: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.argument = argument
+        self.path = path
+        self.line = line
+        self.column = column
+        where = []
+        if argument:
+            where.append(f"argument {argument}")
+        if path:
+            loc = str(path)
+            if line is not None:
+                loc += f":{line}"
+                if column is not None:
+                    loc += f":{column}"
+            where.append(loc)
+        self.bare_message = message
+        super().__init__(f"{'; '.join(where)}: {message}" if where else message)
+
+
+class ModelError(AssayError):
+    """The model failed, or answered in the wrong shape, type or number of classes."""
+
+
+class BudgetExhausted(AssayError):
+    """A query or time budget ran out; the run ends cleanly with what it found."""
+
+    def __init__(self, message: str, *, reason: str = "queries") -> None:
+        self.reason = reason
+        super().__init__(message)
+
+
+class StoreError(AssayError):
+    """The run store cannot be opened, or does not hold what was asked for."""

@@ -1,0 +1,310 @@
+"""The input space of a tabular model: typed, bounded features and the protected ones.
+
+Searches work in an *encoded* space: a float64 matrix where an integer feature holds its
+value, a categorical feature holds the index of its category, and a continuous feature holds
+its value.  ``decode`` turns encoded rows into what the model takes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+import numpy as np
+
+from assay.errors import UsageError
+
+__all__ = ["Feature", "FeatureKind", "Schema"]
+
+FeatureKind = Literal["integer", "categorical", "continuous"]
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One column: its name, kind and domain.
+
+    - integer: whole numbers in [low, high];
+    - continuous: real numbers in [low, high];
+    - categorical: one of ``categories`` (strings or numbers, as the model takes them).
+    """
+
+    name: str
+    kind: FeatureKind
+    low: float | None = None
+    high: float | None = None
+    categories: tuple[Any, ...] | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in ("integer", "categorical", "continuous"):
+            raise UsageError(
+                f"feature {self.name!r}: kind must be integer, categorical or continuous, "
+                f"not {self.kind!r}"
+            )
+        if self.kind == "categorical":
+            if not self.categories:
+                raise UsageError(f"categorical feature {self.name!r} has no categories")
+            if len(set(self.categories)) != len(self.categories):
+                raise UsageError(f"categorical feature {self.name!r} repeats a category")
+        else:
+            if self.low is None or self.high is None:
+                raise UsageError(f"{self.kind} feature {self.name!r} needs both low and high")
+            if not (np.isfinite(self.low) and np.isfinite(self.high)) or self.low > self.high:
+                raise UsageError(
+                    f"feature {self.name!r}: bounds [{self.low}, {self.high}] are not a range"
+                )
+            if self.kind == "integer" and (
+                self.low != int(self.low) or self.high != int(self.high)
+            ):
+                raise UsageError(f"integer feature {self.name!r} has non-integer bounds")
+
+    @property
+    def encoded_low(self) -> float:
+        return 0.0 if self.kind == "categorical" else float(self.low)  # type: ignore[arg-type]
+
+    @property
+    def encoded_high(self) -> float:
+        if self.kind == "categorical":
+            return float(len(self.categories or ()) - 1)
+        return float(self.high)  # type: ignore[arg-type]
+
+    @property
+    def n_values(self) -> int | None:
+        """How many values the feature takes (None for continuous)."""
+        if self.kind == "continuous":
+            return None
+        return int(self.encoded_high - self.encoded_low) + 1
+
+    def values(self) -> list[Any]:
+        """Every value of a discrete feature, as the model takes it."""
+        if self.kind == "categorical":
+            return list(self.categories or ())
+        if self.kind == "integer":
+            return list(range(int(self.encoded_low), int(self.encoded_high) + 1))
+        raise UsageError(f"continuous feature {self.name!r} has no finite list of values")
+
+    def label(self, code: float) -> str:
+        """A readable form of one encoded value."""
+        if self.kind == "categorical":
+            return str((self.categories or ())[int(code)])
+        if self.kind == "integer":
+            return str(int(code))
+        return f"{code:g}"
+
+    def to_json(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"name": self.name, "kind": self.kind}
+        if self.kind == "categorical":
+            d["categories"] = [
+                c.item() if isinstance(c, np.generic) else c for c in self.categories or ()
+            ]
+        else:
+            d["low"], d["high"] = self.low, self.high
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Feature:
+        cats = d.get("categories")
+        return cls(
+            name=str(d["name"]),
+            kind=d["kind"],
+            low=d.get("low"),
+            high=d.get("high"),
+            categories=tuple(cats) if cats is not None else None,
+        )
+
+
+@dataclass(frozen=True)
+class Schema:
+    """Ordered features (in the order the model takes its columns) and protected names."""
+
+    features: tuple[Feature, ...]
+    protected: tuple[str, ...] = ()
+    notes: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.features:
+            raise UsageError("a schema needs at least one feature")
+        names = [f.name for f in self.features]
+        seen: set[str] = set()
+        for n in names:
+            if n in seen:
+                raise UsageError(f"feature {n!r} appears twice in the schema")
+            seen.add(n)
+        for p in self.protected:
+            self.index(p)
+        for p in self.protected:
+            if self.feature(p).kind == "continuous":
+                raise UsageError(
+                    f"protected attribute {p!r} is continuous; declare it integer or categorical "
+                    "so that every alternative value can be checked"
+                )
+
+    # -- lookup --------------------------------------------------------------------------
+    @property
+    def names(self) -> list[str]:
+        return [f.name for f in self.features]
+
+    def __len__(self) -> int:
+        return len(self.features)
+
+    def index(self, name: str) -> int:
+        for i, f in enumerate(self.features):
+            if f.name == name:
+                return i
+        raise UsageError(
+            f"protected attribute {name!r} is not a column; columns are: {', '.join(self.names)}",
+            argument="--protected",
+        )
+
+    def feature(self, name: str) -> Feature:
+        return self.features[self.index(name)]
+
+    @property
+    def protected_indices(self) -> list[int]:
+        return [self.index(p) for p in self.protected]
+
+    def with_protected(self, names: Iterable[str]) -> Schema:
+        return replace(self, protected=tuple(names))
+
+    @property
+    def lows(self) -> np.ndarray:
+        return np.array([f.encoded_low for f in self.features], dtype=np.float64)
+
+    @property
+    def highs(self) -> np.ndarray:
+        return np.array([f.encoded_high for f in self.features], dtype=np.float64)
+
+    @property
+    def discrete(self) -> np.ndarray:
+        """Mask of the features that take whole-number encoded values."""
+        return np.array([f.kind != "continuous" for f in self.features])
+
+    def protected_combinations(self) -> np.ndarray:
+        """Every combination of protected values, encoded: shape (n_combinations, n_protected)."""
+        if not self.protected:
+            raise UsageError("no protected attribute given", argument="--protected")
+        grids = [
+            np.arange(self.feature(p).encoded_low, self.feature(p).encoded_high + 1)
+            for p in self.protected
+        ]
+        mesh = np.meshgrid(*grids, indexing="ij")
+        return np.stack([m.reshape(-1) for m in mesh], axis=1).astype(np.float64)
+
+    # -- encoding ------------------------------------------------------------------------
+    def sample_uniform(self, rng: np.random.Generator, n: int) -> np.ndarray:
+        """``n`` encoded rows drawn uniformly from the schema's space."""
+        lows, highs, disc = self.lows, self.highs, self.discrete
+        u = rng.random((n, len(self.features)))
+        out = lows + u * (highs - lows + disc)
+        out[:, disc] = np.floor(out[:, disc])
+        clipped: np.ndarray = np.minimum(out, highs)
+        return clipped
+
+    def clip(self, encoded: np.ndarray) -> np.ndarray:
+        out: np.ndarray = np.clip(encoded, self.lows, self.highs)
+        disc = self.discrete
+        out[:, disc] = np.round(out[:, disc])
+        return out
+
+    @property
+    def model_dtype(self) -> np.dtype[Any]:
+        """float64 when every value is a number; object when a category is a string."""
+        for f in self.features:
+            if f.kind == "categorical" and any(isinstance(c, str) for c in f.categories or ()):
+                return np.dtype(object)
+        return np.dtype(np.float64)
+
+    def decode(self, encoded: np.ndarray) -> np.ndarray:
+        """Encoded rows as the model takes them (category codes become category values)."""
+        enc = np.asarray(encoded, dtype=np.float64)
+        if self.model_dtype != np.dtype(object):
+            out = enc.copy()
+            for j, f in enumerate(self.features):
+                if f.kind == "categorical":
+                    table = np.asarray(f.categories, dtype=np.float64)
+                    out[:, j] = table[enc[:, j].astype(np.int64)]
+            return out
+        out_o = np.empty(enc.shape, dtype=object)
+        for j, f in enumerate(self.features):
+            col = enc[:, j]
+            if f.kind == "categorical":
+                table_o = np.empty(len(f.categories or ()), dtype=object)
+                table_o[:] = list(f.categories or ())
+                out_o[:, j] = table_o[col.astype(np.int64)]
+            elif f.kind == "integer":
+                out_o[:, j] = col.astype(np.int64)
+            else:
+                out_o[:, j] = col
+        return out_o
+
+    def encode(self, values: Any, *, source: str = "data") -> np.ndarray:
+        """Rows as the model takes them (2-D array or DataFrame) to encoded rows.
+
+        Raises ``UsageError`` naming the row, column and value that does not fit the schema.
+        """
+        if hasattr(values, "columns"):
+            cols = [str(c) for c in values.columns]
+            missing = [n for n in self.names if n not in cols]
+            if missing:
+                raise UsageError(
+                    f"{source} lacks column(s) {', '.join(missing)}; it has: {', '.join(cols)}"
+                )
+            arr = values[self.names].to_numpy(dtype=object)
+        else:
+            arr = np.asarray(values, dtype=object)
+            if arr.ndim != 2 or arr.shape[1] != len(self.features):
+                raise UsageError(
+                    f"{source} has shape {arr.shape}; the schema has {len(self.features)} "
+                    f"features: {', '.join(self.names)}"
+                )
+        out = np.empty(arr.shape, dtype=np.float64)
+        for j, f in enumerate(self.features):
+            col = arr[:, j]
+            if f.kind == "categorical":
+                lookup = {c: i for i, c in enumerate(f.categories or ())}
+                lookup.update({str(c): i for i, c in enumerate(f.categories or ())})
+                for i, v in enumerate(col):
+                    code = lookup.get(v, lookup.get(str(v)))
+                    if code is None:
+                        raise UsageError(
+                            f"{source} row {i + 1}, column {f.name!r}: value {v!r} is not one of "
+                            f"the {len(f.categories or ())} categories of {f.name!r}"
+                        )
+                    out[i, j] = code
+            else:
+                try:
+                    num = col.astype(np.float64)
+                except (TypeError, ValueError):
+                    bad = _first_non_numeric(col)
+                    raise UsageError(
+                        f"{source} row {bad + 1}, column {f.name!r}: value {col[bad]!r} is not a "
+                        f"number, but {f.name!r} is {f.kind}"
+                    ) from None
+                out[:, j] = num
+        return out
+
+    def describe_row(self, encoded_row: Sequence[float]) -> dict[str, str]:
+        return {f.name: f.label(v) for f, v in zip(self.features, encoded_row, strict=True)}
+
+    # -- serialisation -------------------------------------------------------------------
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "features": [f.to_json() for f in self.features],
+            "protected": list(self.protected),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Schema:
+        return cls(
+            features=tuple(Feature.from_json(f) for f in d["features"]),
+            protected=tuple(d.get("protected", ())),
+        )
+
+
+def _first_non_numeric(col: np.ndarray) -> int:
+    for i, v in enumerate(col):
+        try:
+            float(v)
+        except (TypeError, ValueError):
+            return i
+    return 0

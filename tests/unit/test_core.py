@@ -1,0 +1,202 @@
+"""Core engine: keys, key index, budget wrapper, store and driver with a toy technique."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assay.core.budget import BudgetedModel
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch
+from assay.core.hashset import KeyIndex
+from assay.core.keys import row_keys
+from assay.core.model import Capabilities, check_outputs
+from assay.core.rng import generator_state, set_generator_state
+from assay.core.run import execute
+from assay.core.store import RunStore, new_run_id
+from assay.errors import BudgetExhausted, ModelError
+
+
+class Threshold:
+    capabilities = Capabilities(modality="tabular", n_classes=2, outputs="labels")
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.rows = 0
+
+    def predict(self, x: Any, /) -> np.ndarray:
+        self.calls += 1
+        self.rows += len(x)
+        return (np.asarray(x)[:, 0] > 0.5).astype(np.int64)
+
+
+def test_row_keys_distinguish_rows_and_fold_negative_zero() -> None:
+    a = np.array([[0.0, 1.0], [1.0, 0.0], [-0.0, 1.0]])
+    k = row_keys(a)
+    assert k[0] != k[1]
+    assert k[0] == k[2]
+
+
+def test_key_index_matches_a_python_set() -> None:
+    rng = np.random.default_rng(1)
+    index = KeyIndex(capacity=4)
+    reference: dict[int, int] = {}
+    for _ in range(30):
+        keys = rng.integers(0, 5000, 700).astype(np.uint64)
+        new = index.add(keys)
+        for pos, key in enumerate(keys.tolist()):
+            expect_new = key not in reference
+            if expect_new:
+                reference[key] = len(reference)
+            assert new[pos] == expect_new
+    probe = np.arange(6000, dtype=np.uint64)
+    expected = np.array([reference.get(int(k), -1) for k in probe])
+    assert np.array_equal(index.lookup(probe), expected)
+    rebuilt = KeyIndex.from_keys(index.keys())
+    assert np.array_equal(rebuilt.lookup(probe), expected)
+
+
+def test_budget_caches_counts_and_stops() -> None:
+    model = Threshold()
+    b = BudgetedModel(model, max_queries=10)
+    x = np.array([[0.1], [0.9], [0.1]])
+    assert b.predict(x).tolist() == [0, 1, 0]
+    assert (b.queries, b.requests) == (2, 3)
+    b.predict(x)
+    assert b.queries == 2 and model.rows == 2
+    with pytest.raises(BudgetExhausted):
+        b.predict(np.linspace(0, 1, 20).reshape(-1, 1) + 5)
+    assert b.remaining() == 8
+
+
+def test_budget_snapshot_restores_cache() -> None:
+    model = Threshold()
+    b = BudgetedModel(model)
+    b.predict(np.array([[0.2], [0.7]]))
+    snap = b.snapshot()
+    again = BudgetedModel(model)
+    again.restore(snap)
+    again.predict(np.array([[0.2], [0.7]]))
+    assert again.queries == 2 and model.rows == 2
+
+
+def test_check_outputs_names_the_problem() -> None:
+    caps = Capabilities(modality="tabular", n_classes=2, outputs="proba")
+    x = np.zeros((2, 3))
+    with pytest.raises(ModelError, match="non-finite"):
+        check_outputs(np.array([[0.5, 0.5], [np.nan, 1.0]]), x, caps)
+    with pytest.raises(ModelError, match="3 columns"):
+        check_outputs(np.ones((2, 3)) / 3, x, caps)
+    with pytest.raises(ModelError, match="1 answers"):
+        check_outputs(np.ones((1, 2)), x, caps)
+
+
+class Counter:
+    """A toy search: each step asks the model about 10 fresh points; a finding per label 1."""
+
+    def __init__(self, model: BudgetedModel, rng: np.random.Generator, steps: int) -> None:
+        self.model, self.rng, self.steps, self.i = model, rng, steps, 0
+
+    @property
+    def done(self) -> bool:
+        return self.i >= self.steps
+
+    def step(self) -> list[FindingBatch]:
+        x = self.rng.random((10, 1))
+        y = self.model.predict(x)
+        self.i += 1
+        hit = y == 1
+        return [
+            FindingBatch(
+                kind="toy",
+                inputs=x[hit][:, None, :],
+                outputs=y[hit][:, None],
+                severity=np.ones(int(hit.sum())),
+            )
+        ]
+
+    def progress(self) -> dict[str, Any]:
+        return {"steps": self.i}
+
+    def summary(self) -> dict[str, Any]:
+        return {"steps": self.i}
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(values={"i": self.i, "rng": generator_state(self.rng)})
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self.i = snapshot.values["i"]
+        set_generator_state(self.rng, snapshot.values["rng"])
+
+
+class Toy:
+    name = "toy"
+
+    def __init__(self, steps: int = 50) -> None:
+        self.steps = steps
+
+    def config(self) -> dict[str, Any]:
+        return {"steps": self.steps}
+
+    def search(self, model: BudgetedModel, rng: np.random.Generator) -> Counter:
+        return Counter(model, rng, self.steps)
+
+
+def _inputs(store: RunStore, run_id: str) -> list[float]:
+    return sorted(float(v) for b in store.iter_batches(run_id) for v in b.inputs.reshape(-1))
+
+
+def _new_run(store: RunStore) -> str:
+    run_id = new_run_id("toy")
+    store.create_run(
+        run_id=run_id, technique="toy", seed=7, command="test", config={}, model={}, versions={}
+    )
+    return run_id
+
+
+def test_interrupted_run_resumes_to_the_same_findings(tmp_path: Any) -> None:
+    store = RunStore(tmp_path / "runs.db")
+    full = _new_run(store)
+    out = execute(Toy(), Threshold(), store=store, run_id=full, seed=7, commit_interval=0)
+    assert out.status == "completed" and out.n_findings > 100
+
+    part = _new_run(store)
+    first = execute(
+        Toy(),
+        Threshold(),
+        store=store,
+        run_id=part,
+        seed=7,
+        commit_interval=0,
+        stop_after_checkpoints=7,
+    )
+    assert first.status == "interrupted"
+    second = execute(Toy(), Threshold(), store=store, run_id=part, seed=7, resume=True)
+    assert second.status == "completed"
+    assert _inputs(store, part) == _inputs(store, full)
+    assert store.get_run(part).progress["queries"] == store.get_run(full).progress["queries"]
+
+
+def test_budget_ends_run_cleanly(tmp_path: Any) -> None:
+    store = RunStore(tmp_path / "runs.db")
+    run_id = _new_run(store)
+    out = execute(Toy(), Threshold(), store=store, run_id=run_id, seed=1, max_queries=95)
+    assert out.status == "budget_exhausted" and out.stop_reason == "queries"
+    assert store.get_run(run_id).progress["queries"] == 90
+
+
+def test_model_error_keeps_earlier_findings(tmp_path: Any) -> None:
+    class Breaks(Threshold):
+        def predict(self, x: Any, /) -> np.ndarray:
+            if self.calls >= 5:
+                raise ModelError("boom")
+            return super().predict(x)
+
+    store = RunStore(tmp_path / "runs.db")
+    run_id = _new_run(store)
+    with pytest.raises(ModelError):
+        execute(Toy(), Breaks(), store=store, run_id=run_id, seed=3, commit_interval=100)
+    rec = store.get_run(run_id)
+    assert rec.status == "failed" and rec.n_findings > 0 and "boom" in (rec.error or "")
