@@ -1,5 +1,9 @@
 """assay: black-box testing of machine-learning models for the bugs accuracy hides."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from assay._version import __version__
 from assay.core.findings import Finding, FindingBatch
 from assay.core.model import Capabilities, Model
@@ -18,4 +22,22 @@ __all__ = [
     "StoreError",
     "UsageError",
     "__version__",
+    "check_fairness",
+    "load_model",
+    "resume_run",
 ]
+
+_LAZY = {
+    "check_fairness": "assay.api",
+    "resume_run": "assay.api",
+    "load_model": "assay.models",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """The API functions, imported on first use so that ``import assay`` stays light."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'assay' has no attribute {name!r}")

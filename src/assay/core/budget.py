@@ -210,3 +210,60 @@ class BudgetedModel:
         if keys is not None and values is not None and len(keys):
             self._remember(np.asarray(keys, dtype=np.uint64), np.asarray(values))
             self._logged = len(self._index)
+
+
+class PhaseBudget:
+    """A view of a ``BudgetedModel`` with tighter limits for one phase of a run.
+
+    Counters and the cache are the parent's; the phase ends (``BudgetExhausted``) when either
+    its own limits or the parent's are reached.  Limits are absolute: a query count and an
+    elapsed time of the parent at which the phase stops.
+    """
+
+    def __init__(
+        self, parent: BudgetedModel, *, until_queries: int | None, until_time: float | None
+    ) -> None:
+        self.parent = parent
+        self.capabilities = parent.capabilities
+        self.until_queries = until_queries
+        self.until_time = until_time
+
+    @property
+    def queries(self) -> int:
+        return self.parent.queries
+
+    @property
+    def requests(self) -> int:
+        return self.parent.requests
+
+    @property
+    def model_seconds(self) -> float:
+        return self.parent.model_seconds
+
+    @property
+    def elapsed(self) -> float:
+        return self.parent.elapsed
+
+    def remaining(self) -> int | None:
+        own = None if self.until_queries is None else max(self.until_queries - self.queries, 0)
+        theirs = self.parent.remaining()
+        if own is None:
+            return theirs
+        return own if theirs is None else min(own, theirs)
+
+    def exhausted(self) -> str | None:
+        if self.until_queries is not None and self.queries >= self.until_queries:
+            return "queries"
+        if self.until_time is not None and self.elapsed >= self.until_time:
+            return "time"
+        return self.parent.exhausted()
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        reason = self.exhausted()
+        if reason:
+            raise BudgetExhausted(f"phase budget spent ({reason})", reason=reason)
+        left = self.remaining()
+        if left is not None and left < len(inputs) and self.parent.remaining() != left:
+            # the phase (not the run) would overrun: refuse before asking anything
+            raise BudgetExhausted("phase query budget spent", reason="queries")
+        return self.parent.predict(inputs)

@@ -1,0 +1,55 @@
+"""Small models trained on the built-in datasets, for demonstrations and quick starts.
+
+Training is deterministic (fixed random states) and takes a few seconds at most.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.errors import UsageError
+
+__all__ = ["BUILTIN_MODELS", "train_builtin"]
+
+BUILTIN_MODELS = ("tree", "forest", "logistic", "mlp")
+
+
+def make_estimator(kind: str, seed: int = 0) -> Any:
+    if kind == "tree":
+        from sklearn.tree import DecisionTreeClassifier
+
+        return DecisionTreeClassifier(random_state=seed)
+    if kind == "forest":
+        from sklearn.ensemble import RandomForestClassifier
+
+        return RandomForestClassifier(n_estimators=50, max_depth=12, random_state=seed, n_jobs=1)
+    if kind == "logistic":
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+    if kind == "mlp":
+        from sklearn.neural_network import MLPClassifier
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
+
+        return make_pipeline(
+            StandardScaler(),
+            MLPClassifier(hidden_layer_sizes=(32, 16), max_iter=200, random_state=seed),
+        )
+    raise UsageError(
+        f"unknown built-in model {kind!r}; choose one of {', '.join(BUILTIN_MODELS)}",
+        argument="MODEL",
+    )
+
+
+def train_builtin(kind: str, X: Any, y: Any, seed: int = 0) -> Any:
+    """A fitted estimator of the given kind (warnings about convergence are silenced)."""
+    import warnings
+
+    est = make_estimator(kind, seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        est.fit(X, y)
+    return est

@@ -1,0 +1,1 @@
+"""The command line: a thin layer that parses, builds objects, calls the library, writes reports."""

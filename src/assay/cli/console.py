@@ -1,0 +1,82 @@
+"""Printing for the CLI: human output on stderr/stdout, progress bars, machine JSON."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+__all__ = ["Output"]
+
+
+class Output:
+    """Where the CLI speaks: ``quiet`` silences humans, ``as_json`` prints one JSON object."""
+
+    def __init__(self, *, quiet: bool = False, as_json: bool = False) -> None:
+        self.quiet = quiet
+        self.as_json = as_json
+        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
+        self.out = Console(highlight=False, soft_wrap=True)
+
+    def say(self, message: str) -> None:
+        """A line for a person (stdout unless --json, where it goes to stderr)."""
+        if self.quiet:
+            return
+        (self.err if self.as_json else self.out).print(message, markup=False)
+
+    def note(self, message: str) -> None:
+        """Progress chatter: always stderr."""
+        if not self.quiet:
+            self.err.print(message, markup=False)
+
+    def error(self, message: str) -> None:
+        self.err.print(f"assay: error: {message}", markup=False, style="bold red")
+
+    def emit_json(self, data: dict[str, Any]) -> None:
+        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+
+    @contextmanager
+    def progress(self, total_queries: int | None, total_time: float | None) -> Iterator[Any]:
+        """A progress callback for ``execute``: a bar over queries (or time)."""
+        if self.quiet or not self.err.is_terminal:
+            last = [0.0]
+
+            def plain(p: dict[str, Any]) -> None:
+                now = time.monotonic()
+                if not self.quiet and now - last[0] >= 5.0:
+                    last[0] = now
+                    self.note(
+                        f"  {p.get('phase', '')}: {p.get('queries', 0):,} queries, "
+                        f"{p.get('findings', 0):,} findings, {p.get('elapsed', 0):.0f} s"
+                    )
+
+            yield plain
+            return
+        columns = (
+            TextColumn("[bold]{task.fields[phase]:<9}"),
+            BarColumn(),
+            TextColumn("{task.fields[queries]:>12,} queries"),
+            TextColumn("{task.fields[findings]:>10,} findings"),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=self.err, transient=False) as bar:
+            total = float(total_queries or total_time or 1)
+            task = bar.add_task("run", total=total, phase="", queries=0, findings=0)
+
+            def update(p: dict[str, Any]) -> None:
+                done = p.get("queries", 0) if total_queries else p.get("elapsed", 0.0)
+                bar.update(
+                    task,
+                    completed=min(float(done), total),
+                    phase=str(p.get("phase", "")),
+                    queries=int(p.get("queries", 0)),
+                    findings=int(p.get("findings", 0)),
+                )
+
+            yield update

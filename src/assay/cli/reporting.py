@@ -1,0 +1,66 @@
+"""What the CLI prints and writes once a run has ended."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from assay.cli.console import Output
+from assay.core.store import RunStore
+from assay.report import build_document, write_reports
+
+__all__ = ["finish_run", "exit_code"]
+
+
+def exit_code(n_at_or_above: int) -> int:
+    return 1 if n_at_or_above else 0
+
+
+def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
+    n = 0
+    for batch in store.iter_batches(run_id):
+        n += int((batch.severity >= fail_on).sum()) if fail_on > 0 else len(batch)
+    return n
+
+
+def finish_run(
+    out: Output,
+    *,
+    store: RunStore,
+    run_id: str,
+    html: Path | None = None,
+    junit: Path | None = None,
+    report: Path | None = None,
+    fail_on: float = 0.0,
+) -> int:
+    """Print the run's outcome, write the reports asked for; return the exit code."""
+    record = store.get_run(run_id)
+    doc = build_document(store, run_id)
+    written = write_reports(
+        doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}
+    )
+    bad = count_at_or_above(store, run_id, fail_on)
+    summary: dict[str, Any] = record.summary
+    out.say(f"run {record.id}: {record.status}")
+    out.say(str(summary.get("headline") or doc.get("headline", "")))
+    mit = summary.get("mitigation")
+    if isinstance(mit, dict) and mit.get("text"):
+        out.say(str(mit["text"]))
+    for path in written:
+        out.say(f"wrote {path}")
+    out.say(f"seed {record.seed}; to reproduce: {record.command}")
+    if out.as_json:
+        out.emit_json(
+            {
+                "run_id": record.id,
+                "status": record.status,
+                "seed": record.seed,
+                "command": record.command,
+                "findings": record.n_findings,
+                "at_or_above_threshold": bad,
+                "fail_on": fail_on,
+                "summary": summary,
+                "reports": [str(p) for p in written],
+            }
+        )
+    return exit_code(bad)

@@ -1,0 +1,167 @@
+"""``assay runs``, ``show``, ``report``, ``resume`` and ``verify``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assay.cli.console import Output
+from assay.cli.reporting import finish_run
+from assay.core.store import DEFAULT_STORE, RunStore
+from assay.errors import UsageError
+
+__all__ = ["register"]
+
+StoreOpt = Annotated[Path, typer.Option("--store", help="The run store (SQLite file).")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+RunId = Annotated[str, typer.Argument(help="A run id (a unique prefix will do).")]
+
+
+def _open(store: Path) -> RunStore:
+    if not store.exists():
+        raise UsageError(
+            f"no run store at {store} (run a test first, or pass --store)", argument="--store"
+        )
+    return RunStore(store)
+
+
+def _when(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
+    @app.command("runs")
+    @guarded
+    def runs(store: StoreOpt = DEFAULT_STORE, limit: int = 20, as_json: AsJson = False) -> None:
+        """List the runs in the store, newest first."""
+        out = Output(as_json=as_json)
+        records = _open(store).list_runs(limit)
+        if as_json:
+            out.emit_json({"runs": [r.to_json() for r in records]})
+            return
+        if not records:
+            out.say(f"no runs in {store}")
+        for r in records:
+            out.say(
+                f"{r.id}  {r.status:<16} {r.n_findings:>10,} findings  seed {r.seed}  "
+                f"{_when(r.created)}"
+            )
+
+    @app.command("show")
+    @guarded
+    def show(run_id: RunId, store: StoreOpt = DEFAULT_STORE, as_json: AsJson = False) -> None:
+        """Summarise one run."""
+        out = Output(as_json=as_json)
+        r = _open(store).get_run(run_id)
+        if as_json:
+            out.emit_json(r.to_json())
+            return
+        out.say(f"run       {r.id}")
+        out.say(f"technique {r.technique}")
+        out.say(f"status    {r.status}")
+        out.say(f"started   {_when(r.created)}")
+        out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
+        out.say(f"queries   {r.progress.get('queries', 0):,}")
+        if r.summary.get("headline"):
+            out.say(str(r.summary["headline"]))
+        if r.error:
+            out.say(f"error     {r.error}")
+        out.say(f"seed {r.seed}; to reproduce: {r.command}")
+
+    @app.command("report")
+    @guarded
+    def report(
+        run_id: RunId,
+        json_path: Annotated[Path | None, typer.Option("--json", help="JSON report path.")] = None,
+        html: Annotated[Path | None, typer.Option(help="HTML report path.")] = None,
+        junit: Annotated[Path | None, typer.Option(help="JUnit XML path.")] = None,
+        store: StoreOpt = DEFAULT_STORE,
+        quiet: Quiet = False,
+    ) -> None:
+        """Render a run's reports from the store (at any time, even mid-run)."""
+        from assay.report import build_document, write_reports
+
+        out = Output(quiet=quiet)
+        the_store = _open(store)
+        if not (json_path or html or junit):
+            raise UsageError("ask for at least one of --json, --html, --junit", argument="--html")
+        doc = build_document(the_store, the_store.get_run(run_id).id)
+        for p in write_reports(doc, json_path=json_path, html_path=html, junit_path=junit):
+            out.say(f"wrote {p}")
+
+    @app.command("resume")
+    @guarded
+    def resume(
+        run_id: RunId,
+        store: StoreOpt = DEFAULT_STORE,
+        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        quiet: Quiet = False,
+        as_json: AsJson = False,
+    ) -> None:
+        """Continue a run that was stopped or killed, from its last checkpoint."""
+        from assay.api import resume_run
+
+        out = Output(quiet=quiet, as_json=as_json)
+        the_store = _open(store)
+        record = the_store.get_run(run_id)
+        out.note(f"resuming {record.id} from {record.n_findings:,} stored findings")
+        budget = record.config.get("budget", {})
+        with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
+            result = resume_run(record.id, store=the_store, on_progress=progress)
+        raise typer.Exit(finish_run(out, store=the_store, run_id=result.run_id, html=html))
+
+    @app.command("verify")
+    @guarded
+    def verify(
+        run_id: RunId,
+        model: Annotated[
+            str | None, typer.Option("--model", help="Replay against this model instead.")
+        ] = None,
+        model_type: Annotated[str | None, typer.Option(help="Loader for --model.")] = None,
+        allow_pickle: Annotated[bool, typer.Option("--allow-pickle")] = False,
+        store: StoreOpt = DEFAULT_STORE,
+        quiet: Quiet = False,
+        as_json: AsJson = False,
+    ) -> None:
+        """Replay every stored finding against the run's model (or another): which still fail?"""
+        from assay.api import setup_fairness
+        from assay.fairness.replay import replay
+
+        out = Output(quiet=quiet, as_json=as_json)
+        the_store = _open(store)
+        record = the_store.get_run(run_id)
+        if record.technique != "fairness":
+            raise UsageError(f"cannot verify a {record.technique} run", argument="RUN_ID")
+        inv = dict(record.config.get("invocation", {}))
+        spec = model or inv.pop("model", None)
+        inv.pop("model", None)
+        if model is not None:
+            inv["model_type"], inv["allow_pickle"] = model_type, allow_pickle
+        the_setup = setup_fairness(spec, **inv)
+        result = replay(
+            the_store.iter_batches(record.id),
+            the_setup.test.schema,
+            the_setup.model,
+            threshold=the_setup.test.threshold,
+        )
+        against = model or "the run's model"
+        if as_json:
+            out.emit_json(
+                {
+                    "run_id": record.id,
+                    "model": against,
+                    "findings": result.total,
+                    "still_failing": result.still_failing,
+                    "no_longer_failing": result.fixed,
+                }
+            )
+        out.say(
+            f"{result.still_failing:,} of {result.total:,} stored findings still fail against "
+            f"{against}; {result.fixed:,} no longer do"
+        )
+        raise typer.Exit(1 if result.still_failing else 0)

@@ -1,0 +1,492 @@
+"""How common discrimination is: the share of discriminatory inputs, with a Wilson interval.
+
+Inputs are drawn i.i.d. from a distribution, each is checked by the oracle against every
+combination of protected values (one batched model call per batch), and the count of
+discriminatory inputs gives the estimate.  Distributions:
+
+- ``uniform``: uniform over the schema's input space (``Schema.sample_uniform``);
+- ``data``: the given (encoded) real rows, drawn with replacement.
+
+Sampling stops when the Wilson interval's half-width is at most ``precision`` or when the
+query budget runs out (a normal end: the estimate so far is reported with its wider
+interval).  Batches grow geometrically and are capped by the number of samples the normal
+approximation says are still needed, so the target is not overshot by much.
+
+Several distributions are estimated in turn.  The query budget is split as each one starts:
+distribution ``i`` of ``m`` may use ``remaining // (m - i)`` queries, so each gets an equal
+share of what is left, and queries a distribution did not need pass on to the next ones.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import NormalDist
+from typing import Any, Literal
+
+import numpy as np
+
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch, to_jsonable
+from assay.core.model import Model
+from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.oracle import Oracle, Verdicts
+from assay.fairness.schema import Schema
+
+__all__ = [
+    "DISTRIBUTIONS",
+    "Estimate",
+    "EstimateSearch",
+    "estimate_share",
+    "wilson_interval",
+]
+
+Distribution = Literal["uniform", "data"]
+DISTRIBUTIONS: tuple[str, ...] = ("uniform", "data")
+_EXAMPLES = 5
+_WHERE = {
+    "uniform": "uniform over the schema's input space",
+    "data": "real rows of the given data, drawn with replacement",
+}
+
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise UsageError(f"must be between 0 and 1, not {confidence}", argument="confidence")
+    return NormalDist().inv_cdf(0.5 + confidence / 2)
+
+
+def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, float]:
+    """The Wilson score interval for ``k`` successes in ``n`` trials; (0, 1) when n == 0."""
+    z = _z(confidence)
+    if n < 0 or not 0 <= k <= max(n, 0):
+        raise UsageError(f"need 0 <= k <= n, not k={k}, n={n}")
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    z2 = z * z
+    denom = 1 + z2 / n
+    centre = (p + z2 / (2 * n)) / denom
+    half = (z / denom) * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n))
+    low = 0.0 if k == 0 else max(0.0, centre - half)
+    high = 1.0 if k == n else min(1.0, centre + half)
+    return low, high
+
+
+def _pct(x: float) -> str:
+    v = 100 * x
+    if v == 0:
+        return "0 %"
+    decimals = 1 if v >= 1 else 2 if v >= 0.1 else 3
+    return f"{v:.{decimals}f} %"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """The estimated share of discriminatory inputs under one distribution.
+
+    ``stopped``: "precision" (target half-width reached), "max_samples", or "budget".
+    ``examples``: up to five discriminatory inputs seen while sampling.
+    """
+
+    distribution: str
+    discriminatory: int
+    sampled: int
+    share: float
+    low: float
+    high: float
+    confidence: float
+    queries: int
+    precision: float | None = None
+    stopped: str = "precision"
+    examples: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+
+    @classmethod
+    def of(
+        cls,
+        distribution: str,
+        k: int,
+        n: int,
+        *,
+        confidence: float = 0.95,
+        queries: int = 0,
+        precision: float | None = None,
+        stopped: str = "precision",
+        examples: Sequence[dict[str, Any]] = (),
+    ) -> Estimate:
+        low, high = wilson_interval(k, n, confidence)
+        return cls(
+            distribution=distribution,
+            discriminatory=k,
+            sampled=n,
+            share=k / n if n else 0.0,
+            low=low,
+            high=high,
+            confidence=confidence,
+            queries=queries,
+            precision=precision,
+            stopped=stopped,
+            examples=tuple(examples),
+        )
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "distribution": self.distribution,
+            "discriminatory": self.discriminatory,
+            "sampled": self.sampled,
+            "share": self.share,
+            "low": self.low,
+            "high": self.high,
+            "half_width": self.half_width,
+            "confidence": self.confidence,
+            "precision": self.precision,
+            "queries": self.queries,
+            "stopped": self.stopped,
+            "examples": to_jsonable(list(self.examples)),
+            "text": self.describe(),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Estimate:
+        return cls(
+            distribution=str(d["distribution"]),
+            discriminatory=int(d["discriminatory"]),
+            sampled=int(d["sampled"]),
+            share=float(d["share"]),
+            low=float(d["low"]),
+            high=float(d["high"]),
+            confidence=float(d["confidence"]),
+            queries=int(d.get("queries", 0)),
+            precision=d.get("precision"),
+            stopped=str(d.get("stopped", "precision")),
+            examples=tuple(d.get("examples", ())),
+        )
+
+    def interval_text(self) -> str:
+        """The share and its interval, e.g. '3.1 % (2.9–3.3 %)'."""
+        return f"{_pct(self.share)} ({_pct(self.low)[:-2]}–{_pct(self.high)})"
+
+    def describe(self) -> str:
+        where = _WHERE.get(self.distribution, self.distribution)
+        level = f"{100 * self.confidence:g} %"
+        text = (
+            f"estimated share of discriminatory inputs ({where}): {_pct(self.share)} "
+            f"({level} CI {_pct(self.low)} to {_pct(self.high)}; "
+            f"{self.discriminatory:,} of {self.sampled:,} sampled"
+        )
+        if self.stopped == "budget" and self.precision is not None:
+            text += f"; the budget ended before the target ±{_pct(self.precision)} was reached"
+        return text + ")"
+
+
+class EstimateSearch:
+    """Estimates the share of discriminatory inputs for each distribution in turn.
+
+    ``model`` takes encoded rows (usually a ``BudgetedModel`` over an ``EncodedModel``); its
+    ``remaining()`` and ``queries``, when present, size the batches and count the cost.
+    ``data``: encoded real rows, needed for the ``data`` distribution.
+    Implements the ``Search`` protocol; ``step`` returns no findings (an estimate is a
+    measurement, not a witness); examples go into the summary.
+    """
+
+    def __init__(
+        self,
+        schema: Schema,
+        model: Model,
+        rng: np.random.Generator,
+        *,
+        distributions: Sequence[str] = ("uniform",),
+        data: np.ndarray | None = None,
+        precision: float = 0.005,
+        confidence: float = 0.95,
+        threshold: float | None = None,
+        first_batch: int = 1000,
+        max_batch: int = 50_000,
+        max_samples: int = 5_000_000,
+    ) -> None:
+        self.schema = schema
+        self.model = model
+        self.rng = rng
+        self.distributions = tuple(distributions)
+        self.precision = float(precision)
+        self.confidence = float(confidence)
+        self.z = _z(confidence)
+        self.first_batch = int(first_batch)
+        self.max_batch = int(max_batch)
+        self.max_samples = int(max_samples)
+        self.data = self._check(data)
+        self.oracle = Oracle(schema, model, threshold=threshold)
+        self.K = self.oracle.K
+        m = len(self.distributions)
+        self._counts = np.zeros((m, 3), dtype=np.int64)  # discriminatory, sampled, queries
+        self._current = 0
+        self._batch = self.first_batch
+        self._allowance: int | None = None
+        d = len(schema)
+        self._ex_inputs = [np.zeros((0, d)) for _ in range(m)]
+        self._ex_outputs: list[np.ndarray | None] = [None] * m
+
+    def _check(self, data: np.ndarray | None) -> np.ndarray | None:
+        if not self.distributions:
+            raise UsageError("name at least one distribution", argument="--estimate")
+        for name in self.distributions:
+            if name not in DISTRIBUTIONS:
+                raise UsageError(
+                    f"unknown distribution {name!r}; choose from {', '.join(DISTRIBUTIONS)}",
+                    argument="--estimate",
+                )
+        if len(set(self.distributions)) != len(self.distributions):
+            raise UsageError("a distribution is named twice", argument="--estimate")
+        if not 0 < self.precision < 0.5:
+            raise UsageError(f"must be in (0, 0.5), not {self.precision}", argument="--precision")
+        if self.first_batch < 1 or self.max_batch < self.first_batch or self.max_samples < 1:
+            raise UsageError(
+                f"batch sizes must satisfy 1 <= first_batch <= max_batch, not "
+                f"{self.first_batch}, {self.max_batch}"
+            )
+        if "data" not in self.distributions:
+            return None
+        if data is None:
+            raise UsageError("estimating over the data needs --data", argument="--estimate")
+        arr = np.asarray(data, dtype=np.float64)
+        if arr.ndim != 2 or arr.shape[1] != len(self.schema) or not len(arr):
+            raise UsageError(
+                f"data must be a non-empty matrix with {len(self.schema)} encoded columns, "
+                f"not shape {arr.shape}",
+                argument="--data",
+            )
+        return arr
+
+    # -- Search protocol -----------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self._current >= len(self.distributions)
+
+    def step(self) -> list[FindingBatch]:
+        if self.done:
+            return []
+        i = self._current
+        size = self._next_size(i)
+        remaining = self._remaining()
+        if remaining is not None:
+            if self._allowance is None:
+                self._allowance = remaining // (len(self.distributions) - i)
+            size = min(size, min(self._allowance, remaining) // self.K)
+        if size < 1:
+            self._advance()
+            return []
+        rows = self._sample(size)
+        before = self._queries()
+        verdicts = self.oracle.evaluate(rows)
+        after = self._queries()
+        used = after - before if before is not None and after is not None else size * self.K
+        self._record(i, verdicts, used)
+        if self._allowance is not None:
+            self._allowance -= used
+        k, n = int(self._counts[i, 0]), int(self._counts[i, 1])
+        low, high = wilson_interval(k, n, self.confidence)
+        if (high - low) / 2 <= self.precision or n >= self.max_samples:
+            self._advance()
+        else:
+            self._batch = min(2 * self._batch, self.max_batch)
+        return []
+
+    def progress(self) -> dict[str, Any]:
+        i = min(self._current, len(self.distributions) - 1)
+        k, n, q = (int(v) for v in self._counts[i])
+        low, high = wilson_interval(k, n, self.confidence)
+        return {
+            "distribution": self.distributions[i],
+            "sampled": n,
+            "discriminatory": k,
+            "half_width": (high - low) / 2,
+            "precision": self.precision,
+            "estimate_queries": q,
+        }
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "estimates": [e.to_json() for e in self.estimates()],
+            "not_estimated": [
+                name for j, name in enumerate(self.distributions) if self._counts[j, 1] == 0
+            ],
+            "precision": self.precision,
+            "confidence": self.confidence,
+        }
+
+    def estimates(self) -> list[Estimate]:
+        """One estimate per distribution sampled so far."""
+        out = []
+        for j, name in enumerate(self.distributions):
+            k, n, q = (int(v) for v in self._counts[j])
+            if n:
+                out.append(
+                    Estimate.of(
+                        name,
+                        k,
+                        n,
+                        confidence=self.confidence,
+                        queries=q,
+                        precision=self.precision,
+                        stopped=self._stopped(k, n),
+                        examples=self._examples(j),
+                    )
+                )
+        return out
+
+    def snapshot(self) -> Snapshot:
+        snap = Snapshot(
+            values={
+                "current": self._current,
+                "batch": self._batch,
+                "allowance": self._allowance,
+                "counts": self._counts.tolist(),
+            }
+        )
+        for j in range(len(self.distributions)):
+            snap.arrays[f"examples_{j}"] = self._ex_inputs[j].copy()
+            outputs = self._ex_outputs[j]
+            if outputs is not None:
+                snap.arrays[f"example_outputs_{j}"] = outputs.copy()
+        return snap
+
+    def restore(self, snapshot: Snapshot) -> None:
+        v = snapshot.values
+        self._current = int(v["current"])
+        self._batch = int(v["batch"])
+        allowance = v.get("allowance")
+        self._allowance = None if allowance is None else int(allowance)
+        self._counts = np.asarray(v["counts"], dtype=np.int64).reshape(-1, 3)
+        for j in range(len(self.distributions)):
+            rows = snapshot.arrays.get(f"examples_{j}")
+            self._ex_inputs[j] = (
+                np.zeros((0, len(self.schema))) if rows is None else np.asarray(rows)
+            )
+            outputs = snapshot.arrays.get(f"example_outputs_{j}")
+            self._ex_outputs[j] = None if outputs is None else np.asarray(outputs)
+
+    # -- internals -----------------------------------------------------------------------
+    def _next_size(self, i: int) -> int:
+        k, n = int(self._counts[i, 0]), int(self._counts[i, 1])
+        size = self._batch
+        if n:
+            z2 = self.z * self.z
+            p = (k + z2 / 2) / (n + z2)
+            needed = math.ceil(z2 * p * (1 - p) / self.precision**2)
+            size = min(size, max(needed - n, self.first_batch // 4, 1))
+        return min(size, self.max_samples - n)
+
+    def _sample(self, size: int) -> np.ndarray:
+        if self.distributions[self._current] == "uniform":
+            return self.schema.sample_uniform(self.rng, size)
+        assert self.data is not None
+        rows: np.ndarray = self.data[self.rng.integers(0, len(self.data), size=size)]
+        return rows
+
+    def _record(self, i: int, verdicts: Verdicts, used: int) -> None:
+        disc = verdicts.discriminatory
+        self._counts[i] += (int(disc.sum()), len(disc), used)
+        room = _EXAMPLES - len(self._ex_inputs[i])
+        if room > 0 and disc.any():
+            pick = np.flatnonzero(disc)[:room]
+            ins = verdicts.inputs[pick, verdicts.generated[pick]]
+            outs = verdicts.outputs[pick].astype(np.float64)
+            self._ex_inputs[i] = np.concatenate([self._ex_inputs[i], ins])
+            prev = self._ex_outputs[i]
+            self._ex_outputs[i] = outs if prev is None else np.concatenate([prev, outs])
+
+    def _advance(self) -> None:
+        self._current += 1
+        self._batch = self.first_batch
+        self._allowance = None
+
+    def _stopped(self, k: int, n: int) -> str:
+        low, high = wilson_interval(k, n, self.confidence)
+        if (high - low) / 2 <= self.precision:
+            return "precision"
+        return "max_samples" if n >= self.max_samples else "budget"
+
+    def _remaining(self) -> int | None:
+        remaining = getattr(self.model, "remaining", None)
+        if remaining is None:
+            return None
+        value = remaining()
+        return None if value is None else int(value)
+
+    def _queries(self) -> int | None:
+        q = getattr(self.model, "queries", None)
+        return int(q) if isinstance(q, int | np.integer) else None
+
+    def _examples(self, j: int) -> list[dict[str, Any]]:
+        rows, outputs = self._ex_inputs[j], self._ex_outputs[j]
+        if outputs is None:
+            return []
+        names = [
+            ", ".join(
+                f"{p}={self.schema.feature(p).label(v)}"
+                for p, v in zip(self.schema.protected, combo, strict=True)
+            )
+            for combo in self.oracle.combinations
+        ]
+        return [
+            {
+                "input": self.schema.describe_row(row.tolist()),
+                "outputs": {
+                    name: _output(out) for name, out in zip(names, outputs[r], strict=True)
+                },
+            }
+            for r, row in enumerate(rows)
+        ]
+
+
+def _output(value: np.ndarray) -> Any:
+    arr = np.asarray(value)
+    if arr.ndim == 0:
+        return int(arr)
+    return [round(float(x), 4) for x in arr]
+
+
+def estimate_share(
+    schema: Schema,
+    model: Model,
+    rng: np.random.Generator,
+    *,
+    distribution: str = "uniform",
+    data: np.ndarray | None = None,
+    precision: float = 0.005,
+    confidence: float = 0.95,
+    threshold: float | None = None,
+    max_samples: int = 5_000_000,
+) -> Estimate:
+    """Run an ``EstimateSearch`` over one distribution to its end and return the estimate.
+
+    A budget that runs out ends the estimate early (``stopped == "budget"``); with nothing
+    sampled at all, the interval is (0, 1).
+    """
+    search = EstimateSearch(
+        schema,
+        model,
+        rng,
+        distributions=(distribution,),
+        data=data,
+        precision=precision,
+        confidence=confidence,
+        threshold=threshold,
+        max_samples=max_samples,
+    )
+    try:
+        while not search.done:
+            search.step()
+    except BudgetExhausted:
+        pass
+    found = search.estimates()
+    if found:
+        return found[0]
+    return Estimate.of(
+        distribution, 0, 0, confidence=confidence, precision=precision, stopped="budget"
+    )

@@ -1,0 +1,295 @@
+"""Group fairness on labelled data: per-group rates and the largest gaps between groups.
+
+Context for the individual-fairness search: when labelled data is given, how the model's
+decisions differ between groups (one protected column, or several crossed: sex x race).
+Plain numpy; fairlearn is not needed (its metrics agree, see the tests).
+
+- selection rate: share of the group's rows predicted positive;
+- true positive rate: share of the group's truly positive rows predicted positive;
+- false positive rate: share of the group's truly negative rows predicted positive;
+- demographic-parity difference: largest minus smallest selection rate;
+- equalized-odds difference: the larger of the TPR gap and the FPR gap (max minus min over
+  the groups where the rate is defined).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.errors import UsageError
+
+__all__ = ["GroupReport", "GroupStats", "group_metrics"]
+
+SMALL_GROUP = 30
+
+
+@dataclass(frozen=True)
+class GroupStats:
+    """The rates of one group (None where the rate is undefined: no rows to divide by)."""
+
+    name: str
+    values: tuple[str, ...]
+    count: int
+    positives: int
+    selection_rate: float
+    true_positive_rate: float | None
+    false_positive_rate: float | None
+    accuracy: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "values": list(self.values),
+            "count": self.count,
+            "positives": self.positives,
+            "selection_rate": self.selection_rate,
+            "true_positive_rate": self.true_positive_rate,
+            "false_positive_rate": self.false_positive_rate,
+            "accuracy": self.accuracy,
+        }
+
+
+@dataclass(frozen=True)
+class GroupReport:
+    """Per-group rates and the gaps between groups, measured on labelled rows."""
+
+    attributes: tuple[str, ...]
+    positive: Any
+    rows: int
+    groups: tuple[GroupStats, ...]
+    demographic_parity_difference: float
+    true_positive_rate_difference: float | None
+    false_positive_rate_difference: float | None
+
+    @property
+    def equalized_odds_difference(self) -> float | None:
+        gaps = [
+            g
+            for g in (self.true_positive_rate_difference, self.false_positive_rate_difference)
+            if g is not None
+        ]
+        return max(gaps) if gaps else None
+
+    def group(self, name: str) -> GroupStats:
+        for g in self.groups:
+            if g.name == name:
+                return g
+        raise KeyError(f"no group {name!r}; groups are: {', '.join(g.name for g in self.groups)}")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attributes": list(self.attributes),
+            "positive": _plain(self.positive),
+            "rows": self.rows,
+            "groups": [g.to_json() for g in self.groups],
+            "demographic_parity_difference": self.demographic_parity_difference,
+            "true_positive_rate_difference": self.true_positive_rate_difference,
+            "false_positive_rate_difference": self.false_positive_rate_difference,
+            "equalized_odds_difference": self.equalized_odds_difference,
+        }
+
+    def section(self) -> dict[str, Any]:
+        """A report section: title, text and a table with one row per group."""
+        return {
+            "title": "Group fairness on the labelled data",
+            "text": self._text(),
+            "table": {
+                "columns": [
+                    "group",
+                    "rows",
+                    "selection rate",
+                    "true positive rate",
+                    "false positive rate",
+                    "accuracy",
+                ],
+                "rows": [
+                    [
+                        g.name,
+                        g.count,
+                        _pct(g.selection_rate),
+                        _pct(g.true_positive_rate),
+                        _pct(g.false_positive_rate),
+                        _pct(g.accuracy),
+                    ]
+                    for g in self.groups
+                ],
+            },
+        }
+
+    def _text(self) -> str:
+        by = " × ".join(self.attributes)
+        lo = min(self.groups, key=lambda g: g.selection_rate)
+        hi = max(self.groups, key=lambda g: g.selection_rate)
+        parts = [
+            f"Measured on {self.rows:,} labelled rows in {len(self.groups)} groups by {by} "
+            f"(positive label {_plain(self.positive)!r}).",
+            f"Selection rates range from {_pct(lo.selection_rate)} ({lo.name}) to "
+            f"{_pct(hi.selection_rate)} ({hi.name}): demographic-parity difference "
+            f"{self.demographic_parity_difference:.3f}.",
+        ]
+        eo = self.equalized_odds_difference
+        if eo is not None:
+            parts.append(
+                f"Equalized-odds difference {eo:.3f} (the larger of the true-positive-rate gap "
+                f"{_num(self.true_positive_rate_difference)} and the false-positive-rate gap "
+                f"{_num(self.false_positive_rate_difference)})."
+            )
+        small = [g.name for g in self.groups if g.count < SMALL_GROUP]
+        if small:
+            parts.append(
+                f"Fewer than {SMALL_GROUP} rows in: {', '.join(small)}; rates there are noisy."
+            )
+        return " ".join(parts)
+
+
+def group_metrics(
+    y_true: Any,
+    y_pred: Any,
+    groups: Any,
+    *,
+    positive: Any = 1,
+    names: Sequence[str] | None = None,
+) -> GroupReport:
+    """Per-group selection, true- and false-positive rates, and the gaps between groups.
+
+    ``groups``: one column (array, pandas Series) or several (2-D array, DataFrame, or a
+    mapping name -> column); several columns are crossed into intersectional groups, named
+    like ``"sex=Female, race=Black"``.  ``names`` names the columns of a plain array.
+    Only combinations that occur in the data are groups.
+    """
+    t = _column(y_true, "y_true")
+    p = _column(y_pred, "y_pred")
+    attrs, cols = _group_columns(groups, names)
+    n = len(t)
+    if n == 0:
+        raise UsageError("no labelled rows given", argument="y_true")
+    checks = [("y_pred", p)] + [
+        (f"groups column {a!r}", c) for a, c in zip(attrs, cols, strict=True)
+    ]
+    for what, arr in checks:
+        if len(arr) != n:
+            raise UsageError(f"{what} has {len(arr)} rows but y_true has {n}")
+    true_pos = t == positive
+    pred_pos = p == positive
+    if not (true_pos.any() or pred_pos.any()):
+        seen = ", ".join(repr(_plain(v)) for v in np.unique(np.concatenate([t, p]))[:10])
+        raise UsageError(
+            f"positive label {positive!r} occurs neither in y_true nor in y_pred; labels: {seen}",
+            argument="positive",
+        )
+    gid, labels = _group_ids(cols)
+    g = len(labels)
+
+    def total(weights: np.ndarray) -> np.ndarray:
+        return np.bincount(gid, weights=weights.astype(np.float64), minlength=g)
+
+    count = np.bincount(gid, minlength=g).astype(np.float64)
+    pos = total(true_pos)
+    neg = count - pos
+    sel = total(pred_pos) / count
+    tpr = np.divide(total(true_pos & pred_pos), pos, out=np.full(g, np.nan), where=pos > 0)
+    fpr = np.divide(total(~true_pos & pred_pos), neg, out=np.full(g, np.nan), where=neg > 0)
+    acc = total(t == p) / count
+    stats = tuple(
+        GroupStats(
+            name=", ".join(f"{a}={v}" if a else v for a, v in zip(attrs, labels[i], strict=True)),
+            values=labels[i],
+            count=int(count[i]),
+            positives=int(pos[i]),
+            selection_rate=float(sel[i]),
+            true_positive_rate=_opt(tpr[i]),
+            false_positive_rate=_opt(fpr[i]),
+            accuracy=float(acc[i]),
+        )
+        for i in range(g)
+    )
+    return GroupReport(
+        attributes=tuple(a or f"group {j + 1}" for j, a in enumerate(attrs)),
+        positive=positive,
+        rows=n,
+        groups=stats,
+        demographic_parity_difference=float(sel.max() - sel.min()),
+        true_positive_rate_difference=_gap(tpr),
+        false_positive_rate_difference=_gap(fpr),
+    )
+
+
+def _column(values: Any, argument: str) -> np.ndarray:
+    arr = np.asarray(values.to_numpy() if hasattr(values, "to_numpy") else values)
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr.reshape(-1)
+    if arr.ndim != 1:
+        raise UsageError(f"must be one column of labels, not shape {arr.shape}", argument=argument)
+    return arr
+
+
+def _group_columns(groups: Any, names: Sequence[str] | None) -> tuple[list[str], list[np.ndarray]]:
+    """Column names ('' when unknown) and the columns of ``groups``."""
+    if isinstance(groups, Mapping):
+        attrs = [str(k) for k in groups]
+        cols = [_column(v, f"groups[{k!r}]") for k, v in groups.items()]
+    elif hasattr(groups, "columns"):  # DataFrame
+        attrs = [str(c) for c in groups.columns]
+        cols = [np.asarray(groups[c].to_numpy()) for c in groups.columns]
+    else:
+        arr = np.asarray(groups.to_numpy() if hasattr(groups, "to_numpy") else groups)
+        name = getattr(groups, "name", None)
+        if arr.ndim == 1:
+            attrs, cols = [str(name) if name is not None else ""], [arr]
+        elif arr.ndim == 2:
+            attrs, cols = [""] * arr.shape[1], [arr[:, j] for j in range(arr.shape[1])]
+        else:
+            raise UsageError(
+                f"must be one or more columns, not shape {arr.shape}", argument="groups"
+            )
+    if not cols:
+        raise UsageError("no group column given", argument="groups")
+    if names is not None:
+        if len(names) != len(cols):
+            raise UsageError(
+                f"{len(names)} names given for {len(cols)} group columns", argument="names"
+            )
+        attrs = [str(n) for n in names]
+    return attrs, cols
+
+
+def _group_ids(cols: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
+    """A dense group id per row and the readable values of each group, in sorted order."""
+    codes, uniques = [], []
+    for c in cols:
+        u, inv = np.unique(c.astype(str) if c.dtype == object else c, return_inverse=True)
+        codes.append(inv.reshape(-1))
+        uniques.append(u)
+    flat = np.ravel_multi_index(codes, tuple(len(u) for u in uniques))
+    present, gid = np.unique(flat, return_inverse=True)
+    combos = np.unravel_index(present, tuple(len(u) for u in uniques))
+    labels = [
+        tuple(str(_plain(u[int(c[i])])) for u, c in zip(uniques, combos, strict=True))
+        for i in range(len(present))
+    ]
+    return gid.reshape(-1), labels
+
+
+def _gap(rates: np.ndarray) -> float | None:
+    ok = rates[~np.isnan(rates)]
+    return float(ok.max() - ok.min()) if len(ok) else None
+
+
+def _opt(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
+
+
+def _plain(v: Any) -> Any:
+    return v.item() if isinstance(v, np.generic) else v
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.1f} %"
+
+
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}"

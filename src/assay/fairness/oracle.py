@@ -1,0 +1,210 @@
+"""The discrimination oracle: asks the model about every protected variant of each row.
+
+An encoded row ``x`` is discriminatory when some row that differs from it only in the
+protected attributes gets a different label (label mode), or, with a threshold ``G`` on a
+probabilistic model, a probability that differs by more than ``G`` (threshold mode).
+Every combination of protected values is checked, all rows in one batched model call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.core.findings import FindingBatch
+from assay.core.keys import row_keys
+from assay.core.model import Model, labels_of
+from assay.errors import UsageError
+from assay.fairness.schema import Schema
+
+__all__ = ["KIND", "Oracle", "Verdicts"]
+
+KIND = "fairness.idi"
+_PACK_LIMIT = 2**62
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """The oracle's answer for ``n`` rows and their ``K`` protected variants."""
+
+    discriminatory: np.ndarray  # (n,) bool
+    inputs: np.ndarray  # (n, K, d) encoded: each row with every protected combination
+    outputs: np.ndarray  # (n, K) labels, or (n, K, c) probabilities
+    severity: np.ndarray  # (n,) in [0, 1]: largest probability gap (1.0 for a label flip)
+    generated: np.ndarray  # (n,) index of the protected combination the row had
+
+    def __len__(self) -> int:
+        return len(self.discriminatory)
+
+
+class Oracle:
+    """Decides which encoded rows are discriminatory, and turns them into findings.
+
+    ``model`` takes encoded rows (usually a ``BudgetedModel`` over an ``EncodedModel``).
+    """
+
+    def __init__(self, schema: Schema, model: Model, *, threshold: float | None = None) -> None:
+        caps = model.capabilities
+        if threshold is not None:
+            if caps.outputs != "proba":
+                raise UsageError(
+                    "a probability threshold needs a model that returns probabilities; "
+                    "this model returns labels only",
+                    argument="--threshold",
+                )
+            if not np.isfinite(threshold) or threshold < 0:
+                raise UsageError(
+                    f"must be a non-negative number, not {threshold}", argument="--threshold"
+                )
+        self.schema = schema
+        self.model = model
+        self.threshold = None if threshold is None else float(threshold)
+        self.combinations = schema.protected_combinations()  # (K, p); raises if none
+        self.K = len(self.combinations)
+        self.protected = np.asarray(schema.protected_indices, dtype=np.int64)
+        d = len(schema)
+        self.free = np.setdiff1d(np.arange(d), self.protected)
+        lows, highs = schema.lows, schema.highs
+        sizes = (highs - lows + 1)[self.protected]
+        self._p_lows = lows[self.protected]
+        self._p_strides = np.ones(len(self.protected), dtype=np.int64)
+        for j in range(len(self.protected) - 2, -1, -1):
+            self._p_strides[j] = self._p_strides[j + 1] * int(sizes[j + 1])
+        self._pack = _packing(schema, self.free)
+        self.input_dtype = _smallest_dtype(schema)
+        self._details: dict[str, Any] = {
+            "features": schema.names,
+            "protected": list(schema.protected),
+            "threshold": self.threshold,
+        }
+
+    # -- evaluation ----------------------------------------------------------------------
+    def variants(self, rows: np.ndarray) -> np.ndarray:
+        """Each row with every protected combination: shape (n, K, d)."""
+        rows = np.asarray(rows, dtype=np.float64)
+        n, d = rows.shape
+        out = np.repeat(rows, self.K, axis=0)
+        for j, col in enumerate(self.protected):
+            out[:, col] = np.tile(self.combinations[:, j], n)
+        return out.reshape(n, self.K, d)
+
+    def generated_index(self, rows: np.ndarray) -> np.ndarray:
+        """Index (0..K-1) of the protected combination each row has."""
+        codes = np.rint(rows[:, self.protected] - self._p_lows).astype(np.int64)
+        idx: np.ndarray = np.clip(codes @ self._p_strides, 0, self.K - 1)
+        return idx
+
+    def evaluate(self, rows: np.ndarray) -> Verdicts:
+        """Ask the model about every variant of every row, in one call."""
+        rows = np.asarray(rows, dtype=np.float64)
+        if rows.ndim != 2 or rows.shape[1] != len(self.schema):
+            raise UsageError(f"rows must have shape (n, {len(self.schema)}), not {rows.shape}")
+        n = len(rows)
+        inputs = self.variants(rows)
+        flat = inputs.reshape(n * self.K, -1)
+        caps = self.model.capabilities
+        raw = np.asarray(self.model.predict(flat)) if n else _empty_outputs(caps.outputs)
+        if caps.outputs == "proba":
+            probs = raw.reshape(n * self.K, -1)
+            labels = labels_of(probs, caps).reshape(n, self.K)
+            outputs = probs.reshape(n, self.K, -1)
+            gap = (outputs.max(axis=1) - outputs.min(axis=1)).max(axis=1, initial=0.0)
+            if self.threshold is None:
+                disc = labels.min(axis=1, initial=np.iinfo(np.int64).max) != labels.max(
+                    axis=1, initial=np.iinfo(np.int64).min
+                )
+            else:
+                disc = gap > self.threshold
+            severity = np.clip(gap, 0.0, 1.0)
+        else:
+            outputs = np.asarray(raw).reshape(n, self.K, *raw.shape[1:])
+            disc = outputs.min(axis=1, initial=np.iinfo(np.int64).max) != outputs.max(
+                axis=1, initial=np.iinfo(np.int64).min
+            )
+            severity = disc.astype(np.float64)
+        return Verdicts(
+            discriminatory=np.asarray(disc, dtype=bool),
+            inputs=inputs,
+            outputs=outputs,
+            severity=severity,
+            generated=self.generated_index(rows),
+        )
+
+    # -- identity ------------------------------------------------------------------------
+    def class_keys(self, rows: np.ndarray) -> np.ndarray:
+        """A uint64 key per row, equal for rows that differ only in protected attributes.
+
+        Exact (a mixed-radix packing) when the non-protected space is discrete and has fewer
+        than 2**62 points; a 64-bit hash of the non-protected values otherwise.
+        """
+        rows = np.asarray(rows, dtype=np.float64)
+        if self._pack is not None:
+            lows, strides = self._pack
+            codes = np.rint(rows[:, self.free] - lows).astype(np.uint64)
+            return codes @ strides  # type: ignore[no-any-return]
+        return row_keys(rows[:, self.free])
+
+    # -- findings ------------------------------------------------------------------------
+    def findings(
+        self, verdicts: Verdicts, mask: np.ndarray | None = None, **columns: np.ndarray
+    ) -> FindingBatch:
+        """Findings (kind ``fairness.idi``) for the rows in ``mask`` (default: discriminatory).
+
+        Each extra column has one value per verdict row (or one per selected row).
+        """
+        n = len(verdicts.discriminatory)
+        sel = verdicts.discriminatory if mask is None else np.asarray(mask)
+        if sel.dtype != bool:
+            sel = np.isin(np.arange(n), sel)
+        count = int(sel.sum())
+        cols: dict[str, np.ndarray] = {"generated": verdicts.generated[sel]}
+        for name, col in columns.items():
+            col = np.asarray(col)
+            if len(col) == n:
+                cols[name] = col[sel]
+            elif len(col) == count:
+                cols[name] = col
+            else:
+                raise ValueError(f"column {name!r} has {len(col)} values; expected {n} or {count}")
+        return FindingBatch(
+            kind=KIND,
+            inputs=verdicts.inputs[sel].astype(self.input_dtype),
+            outputs=verdicts.outputs[sel],
+            severity=verdicts.severity[sel],
+            columns=cols,
+            details=dict(self._details),
+        )
+
+
+def _empty_outputs(kind: str) -> np.ndarray:
+    return np.zeros((0, 1)) if kind == "proba" else np.zeros(0, dtype=np.int64)
+
+
+def _packing(schema: Schema, free: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """(lows, strides) for exact keys of the non-protected values, when they fit."""
+    if not schema.discrete[free].all():
+        return None
+    lows = schema.lows[free]
+    sizes = (schema.highs[free] - lows + 1).astype(np.int64)
+    total = 1
+    strides = np.zeros(len(free), dtype=np.uint64)
+    for j in range(len(free)):
+        strides[j] = total
+        total *= int(sizes[j])
+        if total >= _PACK_LIMIT:
+            return None
+    return lows, strides
+
+
+def _smallest_dtype(schema: Schema) -> np.dtype[Any]:
+    """The smallest dtype that holds every encoded value exactly."""
+    if not schema.discrete.all():
+        return np.dtype(np.float64)
+    lo, hi = float(schema.lows.min()), float(schema.highs.max())
+    for t in (np.int8, np.int16, np.int32, np.int64):
+        info = np.iinfo(t)
+        if info.min <= lo and hi <= info.max:
+            return np.dtype(t)
+    return np.dtype(np.float64)

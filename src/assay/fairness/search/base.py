@@ -1,0 +1,421 @@
+"""What every IDI search shares: the ledger of evaluated classes, start points, budgets.
+
+An IDI (individual discriminatory instance) is counted once per *class*: the set of inputs
+that differ only in their protected attributes.  The ledger keeps the key of every class
+evaluated so far, so that no class is ever paid for twice.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import numpy as np
+
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch
+from assay.core.hashset import KeyIndex
+from assay.core.model import Capabilities, ModelInputs
+from assay.core.rng import generator
+from assay.errors import UsageError
+from assay.fairness.oracle import Oracle, Verdicts
+from assay.fairness.schema import Schema
+
+__all__ = ["BaseSearch", "Ledger", "SearchModel", "Starts"]
+
+
+class SearchModel(Protocol):
+    """The budgeted, encoded-space model a search runs on (``BudgetedModel`` or a view)."""
+
+    capabilities: Capabilities
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray: ...
+
+    def remaining(self) -> int | None: ...
+
+    @property
+    def queries(self) -> int: ...
+
+    @property
+    def model_seconds(self) -> float: ...
+
+    @property
+    def elapsed(self) -> float: ...
+
+
+class Ledger:
+    """Classes evaluated so far (keys and verdicts) and the counters a summary reports."""
+
+    def __init__(self, n_features: int) -> None:
+        self.seen = KeyIndex(capacity=1 << 14)
+        self._disc = np.zeros(1 << 14, dtype=bool)
+        self._log_keys: list[np.ndarray] = []
+        self._log_disc: list[np.ndarray] = []
+        self.generated = 0
+        self.idis = 0
+        self.queries = 0
+        self.model_seconds = 0.0
+        self.seconds = 0.0
+        self.first_100: float | None = None
+        self.feature_changes = np.zeros(n_features, dtype=np.int64)
+
+    def admit(self, keys: np.ndarray, limit: int) -> np.ndarray:
+        """Positions of the keys never seen before (first occurrence only), at most ``limit``.
+
+        The admitted keys are marked as seen; their verdicts are set by ``settle``.
+        """
+        if limit <= 0 or not len(keys):
+            return np.zeros(0, dtype=np.int64)
+        if limit >= len(keys):
+            new = self.seen.add(keys)
+            idx = np.flatnonzero(new)
+        else:
+            cand = np.flatnonzero(~self.seen.contains(keys))
+            _, first = np.unique(keys[cand], return_index=True)
+            idx = cand[np.sort(first)][:limit]
+            self.seen.add(keys[idx])
+        self._log_keys.append(keys[idx])
+        return idx
+
+    def forget_last(self, n: int) -> None:
+        """Undo the last ``admit`` of ``n`` keys (their evaluation failed)."""
+        if n <= 0:
+            return
+        keys = self.seen.keys()
+        self.seen = KeyIndex.from_keys(keys[: len(keys) - n])
+        if self._log_keys:
+            last = self._log_keys.pop()
+            if len(last) > n:
+                self._log_keys.append(last[: len(last) - n])
+
+    def settle(self, disc: np.ndarray) -> None:
+        """Record the verdicts of the classes admitted last (in the same order)."""
+        n = len(self.seen)
+        start = n - len(disc)
+        if n > len(self._disc):
+            grown = np.zeros(max(2 * len(self._disc), n), dtype=bool)
+            grown[: len(self._disc)] = self._disc
+            self._disc = grown
+        self._disc[start:n] = disc
+        self._log_disc.append(np.asarray(disc, dtype=bool))
+        self.generated = n
+        self.idis += int(np.count_nonzero(disc))
+
+    def known(self, keys: np.ndarray) -> np.ndarray:
+        """-1 for unseen classes, else 0/1: whether the class was found discriminatory."""
+        idx = self.seen.lookup(keys)
+        out = np.full(len(keys), -1, dtype=np.int8)
+        hit = idx >= 0
+        out[hit] = self._disc[idx[hit]].astype(np.int8)
+        return out
+
+    # -- checkpoints ---------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        snap = Snapshot(
+            values={
+                "generated": self.generated,
+                "idis": self.idis,
+                "queries": self.queries,
+                "model_seconds": self.model_seconds,
+                "seconds": self.seconds,
+                "first_100": self.first_100,
+            },
+            arrays={"feature_changes": self.feature_changes.copy()},
+        )
+        keys = np.concatenate(self._log_keys) if self._log_keys else np.zeros(0, np.uint64)
+        disc = np.concatenate(self._log_disc) if self._log_disc else np.zeros(0, bool)
+        snap.appends = {"keys": keys.astype(np.uint64), "disc": disc}
+        self._log_keys, self._log_disc = [], []
+        return snap
+
+    def restore(self, snap: Snapshot) -> None:
+        v = snap.values
+        keys = np.asarray(snap.appends.get("keys", np.zeros(0)), dtype=np.uint64)
+        disc = np.asarray(snap.appends.get("disc", np.zeros(0)), dtype=bool)
+        self.seen = KeyIndex.from_keys(keys)
+        self._disc = np.zeros(max(1 << 14, len(keys)), dtype=bool)
+        self._disc[: len(disc)] = disc
+        self._log_keys, self._log_disc = [], []
+        self.generated = int(v.get("generated", len(keys)))
+        self.idis = int(v.get("idis", 0))
+        self.queries = int(v.get("queries", 0))
+        self.model_seconds = float(v.get("model_seconds", 0.0))
+        self.seconds = float(v.get("seconds", 0.0))
+        first = v.get("first_100")
+        self.first_100 = None if first is None else float(first)
+        fc = snap.arrays.get("feature_changes")
+        if fc is not None:
+            self.feature_changes = np.asarray(fc, dtype=np.int64).copy()
+
+
+class Starts:
+    """Where searches start: real rows (encoded) when given, else uniform samples.
+
+    With data, real rows are drawn without replacement in a fixed random order; once all
+    were drawn, ``sample`` returns real rows with one to three features replaced by values
+    of other real rows (draws from the marginals), keeping inputs realistic.
+    """
+
+    def __init__(
+        self, schema: Schema, data: np.ndarray | None, start: str, rng: np.random.Generator
+    ) -> None:
+        if start not in ("auto", "data", "uniform"):
+            raise UsageError(f"must be auto, data or uniform, not {start!r}", argument="--start")
+        if start == "data" and (data is None or not len(data)):
+            raise UsageError("starting from data needs data rows", argument="--start")
+        self.schema = schema
+        use_data = data is not None and len(data) > 0 and start != "uniform"
+        self.distribution = "data" if use_data else "uniform"
+        self.data: np.ndarray | None = None
+        if use_data:
+            assert data is not None
+            rows = np.asarray(data, dtype=np.float64)
+            if rows.ndim != 2 or rows.shape[1] != len(schema):
+                raise UsageError(
+                    f"data has shape {rows.shape}; the schema has {len(schema)} features",
+                    argument="--data",
+                )
+            self.data = schema.clip(rows)
+        self.seed = int(rng.integers(2**63))
+        self.cursor = 0
+        self._order: np.ndarray | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return 0 if self.data is None else len(self.data)
+
+    @property
+    def exhausted(self) -> bool:
+        """True once every real row was drawn (always False for uniform sampling)."""
+        return self.data is not None and self.cursor >= len(self.data)
+
+    def _perm(self) -> np.ndarray:
+        if self._order is None:
+            self._order = generator(self.seed).permutation(self.n_rows)
+        return self._order
+
+    def real(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Up to ``n`` real rows not drawn before, and their row indices."""
+        assert self.data is not None
+        idx = self._perm()[self.cursor : self.cursor + n]
+        self.cursor += len(idx)
+        return self.data[idx].copy(), idx.astype(np.int64)
+
+    def sample(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """``n`` start rows and their origin (row index, or -1 for uniform samples)."""
+        if self.data is None:
+            return self.schema.sample_uniform(rng, n), np.full(n, -1, dtype=np.int64)
+        rows, origin = self.real(n)
+        if len(rows) == n:
+            return rows, origin
+        m = n - len(rows)
+        base = rng.integers(self.n_rows, size=m)
+        extra = self.data[base].copy()
+        d = len(self.schema)
+        k = rng.integers(1, 4, size=m)
+        for r in range(3):
+            pick = np.flatnonzero(k > r)
+            cols = rng.integers(d, size=len(pick))
+            donors = rng.integers(self.n_rows, size=len(pick))
+            extra[pick, cols] = self.data[donors, cols]
+        return np.concatenate([rows, extra]), np.concatenate([origin, base.astype(np.int64)])
+
+    def n_changed(self, rows: np.ndarray, origin: np.ndarray, free: np.ndarray) -> np.ndarray:
+        """Non-protected features where each row differs from its origin row (-1: none)."""
+        out = np.full(len(rows), -1, dtype=np.int64)
+        if self.data is None or not len(rows):
+            return out
+        has = origin >= 0
+        if has.any():
+            diff = rows[has][:, free] != self.data[origin[has]][:, free]
+            out[has] = diff.sum(axis=1)
+        return out
+
+    def snapshot(self) -> dict[str, Any]:
+        return {"seed": self.seed, "cursor": self.cursor}
+
+    def restore(self, values: dict[str, Any]) -> None:
+        self.seed = int(values.get("seed", self.seed))
+        self.cursor = int(values.get("cursor", 0))
+        self._order = None
+
+
+class BaseSearch:
+    """The shared part of every strategy: budget sizing, evaluation, findings, summary.
+
+    Subclasses implement ``_round(capacity)``: one round evaluating at most ``capacity``
+    new classes, returning the findings.
+    """
+
+    strategy = "base"
+
+    def __init__(
+        self,
+        *,
+        schema: Schema,
+        model: SearchModel,
+        rng: np.random.Generator,
+        threshold: float | None = None,
+        data: np.ndarray | None = None,
+        start: str = "auto",
+        batch_size: int = 8192,
+    ) -> None:
+        if batch_size < 1:
+            raise UsageError(f"must be at least 1, not {batch_size}", argument="--batch-size")
+        self.schema = schema
+        self.model = model
+        self.rng = rng
+        self.oracle = Oracle(schema, model, threshold=threshold)
+        self.K = self.oracle.K
+        self.free = self.oracle.free
+        self.batch_size = int(batch_size)
+        self.starts = Starts(schema, data, start, rng)
+        self.ledger = Ledger(len(schema))
+        self.phase = "global"
+        self._finished = False
+        self._empty_rounds = 0
+        self._t0 = 0.0
+        self.space = _space_size(schema, self.free)
+
+    # -- Search protocol -----------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self._finished or self.capacity() == 0
+
+    def capacity(self) -> int:
+        """How many new classes the budget still pays for (each costs K queries)."""
+        cap = self.batch_size
+        left = self.model.remaining()
+        if left is not None:
+            cap = min(cap, left // self.K)
+        if self.space is not None:
+            cap = min(cap, max(self.space - self.ledger.generated, 0))
+        return cap
+
+    def step(self) -> list[FindingBatch]:
+        if self.done:
+            return []
+        t0 = self._t0 = self.model.elapsed
+        before = self.ledger.generated
+        try:
+            found = self._round(self.capacity())
+        finally:
+            self.ledger.seconds += self.model.elapsed - t0
+        if self.ledger.generated == before:
+            self._empty_rounds += 1
+            if self._empty_rounds >= 200:
+                self._finished = True  # nothing new to evaluate could be found
+        else:
+            self._empty_rounds = 0
+        return [b for b in found if len(b)]
+
+    def _round(self, capacity: int) -> list[FindingBatch]:
+        raise NotImplementedError
+
+    # -- evaluation ----------------------------------------------------------------------
+    def evaluate(self, rows: np.ndarray) -> Verdicts:
+        """Evaluate admitted rows (one model call) and record their verdicts."""
+        q0, s0 = self.model.queries, self.model.model_seconds
+        try:
+            verdicts = self.oracle.evaluate(rows)
+        except BaseException:
+            self.ledger.forget_last(len(rows))
+            raise
+        self.ledger.queries += self.model.queries - q0
+        self.ledger.model_seconds += self.model.model_seconds - s0
+        self.ledger.settle(verdicts.discriminatory)
+        return verdicts
+
+    def report(
+        self, verdicts: Verdicts, mutated: np.ndarray, origin: np.ndarray
+    ) -> FindingBatch | None:
+        """Findings for the discriminatory rows of ``verdicts`` (all new classes)."""
+        disc = verdicts.discriminatory
+        if not disc.any():
+            return None
+        led = self.ledger
+        if led.first_100 is None and led.idis >= 100:
+            led.first_100 = led.seconds + (self.model.elapsed - self._t0)
+        mut = mutated[disc]
+        np.add.at(led.feature_changes, mut[mut >= 0], 1)
+        rows = verdicts.inputs[disc, 0]
+        org = origin[disc]
+        return self.oracle.findings(
+            verdicts,
+            disc,
+            mutated=mut.astype(np.int64),
+            origin=org.astype(np.int64),
+            n_changed=self.starts.n_changed(rows, org, self.free),
+        )
+
+    # -- reporting -----------------------------------------------------------------------
+    def progress(self) -> dict[str, Any]:
+        led = self.ledger
+        return {
+            "phase": self.phase,
+            "idis": led.idis,
+            "generated": led.generated,
+            "queries": led.queries,
+        }
+
+    def parameters(self) -> dict[str, Any]:
+        return {"batch_size": self.batch_size}
+
+    def summary(self) -> dict[str, Any]:
+        led = self.ledger
+        return {
+            "strategy": self.strategy,
+            "distribution": self.starts.distribution,
+            "idis": led.idis,
+            "generated": led.generated,
+            "success_rate": led.idis / led.generated if led.generated else 0.0,
+            "idis_per_1000_queries": 1000 * led.idis / led.queries if led.queries else 0.0,
+            "idis_per_second": led.idis / led.seconds if led.seconds > 0 else 0.0,
+            "seconds_to_first_100": led.first_100,
+            "feature_changes": {
+                self.schema.names[j]: int(c) for j, c in enumerate(led.feature_changes) if c
+            },
+            "queries": led.queries,
+            "model_seconds": led.model_seconds,
+            "seconds": led.seconds,
+            "protected_combinations": self.K,
+            "parameters": self.parameters(),
+        }
+
+    # -- checkpoints ---------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        snap = self.ledger.snapshot().prefixed("ledger.")
+        snap.values["starts"] = self.starts.snapshot()
+        snap.values["phase"] = self.phase
+        snap.values["finished"] = self._finished
+        snap.values["empty_rounds"] = self._empty_rounds
+        own = self._state()
+        snap.values.update({f"own.{k}": v for k, v in own.values.items()})
+        snap.arrays.update({f"own.{k}": v for k, v in own.arrays.items()})
+        return snap
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self.ledger.restore(snapshot.unprefixed("ledger."))
+        v = snapshot.values
+        self.starts.restore(v.get("starts", {}))
+        self.phase = str(v.get("phase", "global"))
+        self._finished = bool(v.get("finished", False))
+        self._empty_rounds = int(v.get("empty_rounds", 0))
+        self._set_state(snapshot.unprefixed("own."))
+
+    def _state(self) -> Snapshot:
+        return Snapshot()
+
+    def _set_state(self, snap: Snapshot) -> None:
+        return None
+
+
+def _space_size(schema: Schema, free: np.ndarray) -> int | None:
+    """Number of classes (non-protected value combinations), when discrete and small."""
+    if not schema.discrete[free].all():
+        return None
+    total = 1
+    for j in free:
+        total *= int(schema.highs[j] - schema.lows[j]) + 1
+        if total > 2**62:
+            return None
+    return total

@@ -1,0 +1,297 @@
+"""What a fairness run reports: example pools and the summary in the report vocabulary.
+
+The summary uses the generic report vocabulary (``headline``, ``metrics``, ``sections`` with
+``text``, ``table``, ``tables`` and ``bars``) so that reports never import a technique.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assay.core.findings import FindingBatch
+from assay.fairness.schema import Schema
+
+if TYPE_CHECKING:
+    from assay.fairness.technique import FairnessTest
+
+__all__ = ["ExamplePool", "build_summary", "pair_tables"]
+
+_FIRST = 5
+_CLOSEST = 5
+
+
+class ExamplePool:
+    """Keeps a few IDIs to show: the first found, and those closest to a real row."""
+
+    def __init__(self, schema: Schema) -> None:
+        self.schema = schema
+        self.inputs: np.ndarray | None = None
+        self.outputs: np.ndarray | None = None
+        self.generated = np.zeros(0, dtype=np.int64)
+        self.n_changed = np.zeros(0, dtype=np.int64)
+        self.order = np.zeros(0, dtype=np.int64)
+        self.seen = 0
+
+    def offer(self, batch: FindingBatch) -> None:
+        n = len(batch)
+        if not n:
+            return
+        gen = batch.columns.get("generated", np.zeros(n, dtype=np.int64)).astype(np.int64)
+        changed = batch.columns.get("n_changed")
+        nch = np.full(n, -1, dtype=np.int64) if changed is None else changed.astype(np.int64)
+        order = np.arange(self.seen, self.seen + n)
+        self.seen += n
+        # candidates: this batch's first few and its closest few
+        pick = set(range(min(n, _FIRST)))
+        real = np.flatnonzero(nch >= 0)
+        if real.size:
+            pick.update(real[np.argsort(nch[real], kind="stable")[:_CLOSEST]].tolist())
+        idx = np.array(sorted(pick))
+        ins = batch.inputs[idx].astype(np.float64)
+        outs = batch.outputs[idx].astype(np.float64)
+        if self.inputs is None or self.outputs is None:
+            self.inputs, self.outputs = ins, outs
+            self.generated, self.n_changed, self.order = gen[idx], nch[idx], order[idx]
+        else:
+            self.inputs = np.concatenate([self.inputs, ins])
+            self.outputs = np.concatenate([self.outputs, outs])
+            self.generated = np.concatenate([self.generated, gen[idx]])
+            self.n_changed = np.concatenate([self.n_changed, nch[idx]])
+            self.order = np.concatenate([self.order, order[idx]])
+        self._prune()
+
+    def _prune(self) -> None:
+        keep = set(np.argsort(self.order, kind="stable")[:_FIRST].tolist())
+        real = np.flatnonzero(self.n_changed >= 0)
+        if real.size:
+            ranked = real[np.lexsort((self.order[real], self.n_changed[real]))]
+            keep.update(ranked[:_CLOSEST].tolist())
+        idx = np.array(sorted(keep))
+        assert self.inputs is not None and self.outputs is not None
+        self.inputs, self.outputs = self.inputs[idx], self.outputs[idx]
+        self.generated, self.n_changed = self.generated[idx], self.n_changed[idx]
+        self.order = self.order[idx]
+
+    def first(self) -> list[int]:
+        return [int(i) for i in np.argsort(self.order, kind="stable")[:_FIRST]]
+
+    def closest(self) -> list[int]:
+        real = np.flatnonzero(self.n_changed >= 0)
+        if not real.size:
+            return []
+        ranked = real[np.lexsort((self.order[real], self.n_changed[real]))]
+        return [int(i) for i in ranked[:_CLOSEST]]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        if self.inputs is None or self.outputs is None:
+            return {}
+        return {
+            "examples.inputs": self.inputs,
+            "examples.outputs": self.outputs,
+            "examples.generated": self.generated,
+            "examples.n_changed": self.n_changed,
+            "examples.order": self.order,
+            "examples.seen": np.array([self.seen]),
+        }
+
+    def restore(self, arrays: dict[str, np.ndarray]) -> None:
+        if "examples.inputs" not in arrays:
+            return
+        self.inputs = arrays["examples.inputs"]
+        self.outputs = arrays["examples.outputs"]
+        self.generated = arrays["examples.generated"]
+        self.n_changed = arrays["examples.n_changed"]
+        self.order = arrays["examples.order"]
+        self.seen = int(arrays["examples.seen"][0])
+
+
+def _outcome(out: np.ndarray, class_names: tuple[str, ...] | None) -> str:
+    """A readable model answer: the class (and its probability when known)."""
+    o = np.asarray(out, dtype=np.float64).reshape(-1)
+    if o.size == 1:
+        k = int(o[0])
+        return class_names[k] if class_names and 0 <= k < len(class_names) else str(k)
+    k = int(np.argmax(o))
+    name = class_names[k] if class_names and k < len(class_names) else f"class {k}"
+    return f"{name} (p={o[k]:.2f})"
+
+
+def pair_tables(
+    schema: Schema,
+    inputs: np.ndarray,
+    outputs: np.ndarray,
+    generated: int,
+    *,
+    caption: str,
+    class_names: tuple[str, ...] | None = None,
+    max_variants: int = 6,
+) -> dict[str, Any]:
+    """One example as a readable table: the generated input and the variants that differ."""
+    prot = schema.protected_indices
+    order = [*prot, *[j for j in range(len(schema)) if j not in prot]]
+    columns = ["", *[schema.names[j] + (" (protected)" if j in prot else "") for j in order]]
+    columns.append("model says")
+    base = _outcome(outputs[generated], class_names)
+    rows = []
+    variants = [generated] + [k for k in range(len(inputs)) if k != generated]
+    shown = 0
+    for k in variants:
+        said = _outcome(outputs[k], class_names)
+        if k != generated and said == base and len(inputs) > 2:
+            continue
+        row = inputs[k]
+        label = "input" if k == generated else "variant"
+        rows.append([label, *[schema.features[j].label(row[j]) for j in order], said])
+        shown += 1
+        if shown >= max_variants:
+            break
+    return {"caption": caption, "columns": columns, "rows": rows}
+
+
+def _pct(x: float | None) -> str:
+    return "n/a" if x is None else f"{100 * x:.2f} %"
+
+
+def build_summary(
+    *,
+    test: FairnessTest,
+    search: dict[str, Any],
+    estimates: dict[str, Any] | None,
+    context: dict[str, Any] | None,
+    examples: ExamplePool,
+    stopped_early: dict[str, str],
+    queries: int,
+    class_names: tuple[str, ...] | None = None,
+) -> dict[str, Any]:
+    schema = test.schema
+    protected = ", ".join(schema.protected)
+    idis = int(search.get("idis", 0))
+    generated = int(search.get("generated", 0))
+    distribution = search.get("distribution", "uniform")
+    where = "real rows and their neighbours" if distribution == "data" else "the schema's space"
+    if idis:
+        headline = (
+            f"{idis:,} discriminatory inputs found for {protected} in {queries:,} queries "
+            f"({_pct(search.get('success_rate'))} of {generated:,} unique inputs generated, "
+            f"searching {where})"
+        )
+    else:
+        headline = (
+            f"no discriminatory input found for {protected} in {queries:,} queries "
+            f"({generated:,} unique inputs generated, searching {where})"
+        )
+    est_list = (estimates or {}).get("estimates", [])
+    for e in est_list:
+        headline += (
+            f"; estimated share {_pct(e['share'])} (95 % CI {_pct(e['low'])} to "
+            f"{_pct(e['high'])}, {e['distribution']})"
+        )
+    metrics: dict[str, Any] = {
+        "IDIs found": idis,
+        "unique inputs generated": generated,
+        "success rate": search.get("success_rate"),
+        "IDIs per 1,000 queries": search.get("idis_per_1000_queries"),
+        "IDIs per second": search.get("idis_per_second"),
+        "seconds to first 100 IDIs": search.get("seconds_to_first_100"),
+        "queries": queries,
+        "strategy": search.get("strategy", test.strategy),
+        "search distribution": distribution,
+        "protected": protected,
+    }
+    if test.threshold is not None:
+        metrics["probability threshold"] = test.threshold
+    sections: list[dict[str, Any]] = []
+    changes = search.get("feature_changes") or {}
+    if changes:
+        ranked = sorted(changes.items(), key=lambda kv: -kv[1])
+        sections.append(
+            {
+                "title": "Features the search changed most",
+                "text": "How many IDIs were reached by changing each feature of a neighbour.",
+                "bars": {
+                    "labels": [k for k, _ in ranked],
+                    "values": [v for _, v in ranked],
+                    "unit": "IDIs",
+                },
+            }
+        )
+    if est_list:
+        sections.append(
+            {
+                "title": "Estimated share of discriminatory inputs",
+                "text": (
+                    "Inputs sampled at random from each distribution; Wilson 95 % intervals. "
+                    "'uniform' is the schema's whole input space; 'data' is the rows given."
+                ),
+                "table": {
+                    "columns": ["distribution", "share", "95 % CI", "discriminatory", "sampled"],
+                    "rows": [
+                        [
+                            e["distribution"],
+                            _pct(e["share"]),
+                            f"{_pct(e['low'])} to {_pct(e['high'])}",
+                            e["discriminatory"],
+                            e["sampled"],
+                        ]
+                        for e in est_list
+                    ],
+                },
+            }
+        )
+    if examples.inputs is not None and examples.outputs is not None:
+        ins, outs = examples.inputs, examples.outputs
+        first = [
+            pair_tables(
+                schema,
+                ins[i],
+                outs[i],
+                int(examples.generated[i]),
+                caption=f"IDI #{int(examples.order[i]) + 1}",
+                class_names=class_names,
+            )
+            for i in examples.first()
+        ]
+        sections.append({"title": "Example discriminatory inputs", "tables": first})
+        closest = examples.closest()
+        if closest:
+            sections.append(
+                {
+                    "title": "Discriminatory inputs closest to real rows",
+                    "text": "IDIs reached from a real row by changing the fewest features.",
+                    "tables": [
+                        pair_tables(
+                            schema,
+                            ins[i],
+                            outs[i],
+                            int(examples.generated[i]),
+                            caption=f"{int(examples.n_changed[i])} feature(s) changed "
+                            f"from a real row",
+                            class_names=class_names,
+                        )
+                        for i in closest
+                    ],
+                }
+            )
+    if context is not None:
+        sections.append(context["section"])
+        metrics["accuracy on the labelled data"] = context.get("accuracy")
+    if stopped_early:
+        sections.append(
+            {
+                "title": "Budget",
+                "note": "; ".join(
+                    f"{k} phase ended by its {v} budget" for k, v in stopped_early.items()
+                ),
+            }
+        )
+    return {
+        "headline": headline,
+        "metrics": metrics,
+        "sections": sections,
+        "search": search,
+        "estimates": est_list,
+        "group": None if context is None else context.get("group"),
+        "stopped_early": stopped_early,
+    }

@@ -1,0 +1,265 @@
+"""The fairness technique: context, search and estimation phases over one budgeted model.
+
+``FairnessTest`` holds configuration only.  ``search()`` starts a ``FairnessSearch``: a
+state machine that runs, in turn, the group-fairness context (when labelled data is given),
+the IDI search (findings), and the estimate of the share of discriminatory inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.core.budget import BudgetedModel, PhaseBudget
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch
+from assay.core.model import labels_of
+from assay.core.run import Search
+from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.estimate import EstimateSearch
+from assay.fairness.group import group_metrics
+from assay.fairness.schema import Schema
+from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+from assay.fairness.summary import ExamplePool, build_summary
+
+__all__ = ["FairnessTest", "FairnessSearch"]
+
+PHASES = ("context", "search", "estimate")
+
+
+@dataclass
+class FairnessTest:
+    """Configuration of one fairness test (no work happens here).
+
+    ``data``: encoded real rows (``schema.encode``) or None; ``labels``: their true labels.
+    ``estimate_share``: the part of the query/time budget kept for the estimate.
+    """
+
+    schema: Schema
+    data: np.ndarray | None = None
+    labels: np.ndarray | None = None
+    strategy: str = DEFAULT_STRATEGY
+    threshold: float | None = None
+    start: str = "auto"
+    estimate: bool = False
+    distributions: tuple[str, ...] = ()
+    precision: float = 0.005
+    estimate_share: float = 0.3
+    source: dict[str, Any] = field(default_factory=dict)
+    name: str = "fairness"
+
+    def validate(self) -> FairnessTest:
+        """Check the configuration; raise ``UsageError`` naming the argument at fault."""
+        if not self.schema.protected:
+            raise UsageError("name at least one protected attribute", argument="--protected")
+        if self.strategy not in STRATEGIES:
+            raise UsageError(
+                f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",
+                argument="--strategy",
+            )
+        if self.threshold is not None and not 0 < self.threshold < 1:
+            raise UsageError(
+                f"must be between 0 and 1 (a probability gap), not {self.threshold}",
+                argument="--threshold",
+            )
+        if not 0 < self.precision < 0.5:
+            raise UsageError(f"must be in (0, 0.5), not {self.precision}", argument="--precision")
+        if self.start not in ("auto", "data", "uniform"):
+            raise UsageError(
+                f"must be auto, data or uniform, not {self.start!r}", argument="--start"
+            )
+        if self.start == "data" and self.data is None:
+            raise UsageError("--start data needs --data or --dataset", argument="--start")
+        for d in self.distributions:
+            if d not in ("uniform", "data"):
+                raise UsageError(f"unknown distribution {d!r}", argument="--estimate")
+            if d == "data" and self.data is None:
+                raise UsageError("estimating over the data needs --data", argument="--estimate")
+        if self.data is not None and self.data.shape[1] != len(self.schema):
+            raise UsageError(
+                f"data has {self.data.shape[1]} columns; the schema has {len(self.schema)}: "
+                f"{', '.join(self.schema.names)}",
+                argument="--data",
+            )
+        return self
+
+    @property
+    def estimate_distributions(self) -> tuple[str, ...]:
+        if self.distributions:
+            return self.distributions
+        return ("uniform", "data") if self.data is not None else ("uniform",)
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema.to_json(),
+            "protected": list(self.schema.protected),
+            "strategy": self.strategy,
+            "threshold": self.threshold,
+            "start": self.start,
+            "estimate": self.estimate,
+            "distributions": list(self.estimate_distributions) if self.estimate else [],
+            "precision": self.precision,
+            "estimate_share": self.estimate_share,
+            "data_rows": None if self.data is None else int(len(self.data)),
+            "labelled": self.labels is not None,
+            "source": self.source,
+        }
+
+    def search(self, model: BudgetedModel, rng: np.random.Generator) -> FairnessSearch:
+        return FairnessSearch(self, model, rng)
+
+
+class FairnessSearch:
+    """Runs the phases in turn; each phase gets its share of the budget."""
+
+    def __init__(self, test: FairnessTest, model: BudgetedModel, rng: np.random.Generator) -> None:
+        self.test = test
+        self.model = model
+        self.rng = rng
+        self.phase = 0 if test.labels is not None and test.data is not None else 1
+        self.context: dict[str, Any] | None = None
+        self.examples = ExamplePool(test.schema)
+        self.stopped_early: dict[str, str] = {}
+        search_budget = self._phase_budget(1 - test.estimate_share if test.estimate else 1.0)
+        self.idi_search: Search = make_search(
+            test.strategy,
+            schema=test.schema,
+            model=search_budget,  # type: ignore[arg-type]
+            rng=rng,
+            threshold=test.threshold,
+            data=test.data,
+            start=test.start,
+        )
+        self.estimator: EstimateSearch | None = None
+        if test.estimate:
+            self.estimator = EstimateSearch(
+                test.schema,
+                model,  # type: ignore[arg-type]
+                rng,
+                distributions=test.estimate_distributions,
+                data=test.data,
+                precision=test.precision,
+                threshold=test.threshold,
+            )
+
+    def _phase_budget(self, share: float) -> PhaseBudget:
+        m = self.model
+        queries = None if m.max_queries is None else int(m.max_queries * share)
+        seconds = None if m.max_time is None else m.max_time * share
+        return PhaseBudget(m, until_queries=queries, until_time=seconds)
+
+    @property
+    def done(self) -> bool:
+        return self.phase >= len(PHASES) or (self.phase == 2 and self.estimator is None)
+
+    def step(self) -> list[FindingBatch]:
+        name = PHASES[self.phase]
+        if name == "context":
+            self._context()
+            self.phase += 1
+            return []
+        if name == "search":
+            return self._search_step()
+        assert self.estimator is not None
+        try:
+            self.estimator.step()
+        except BudgetExhausted as exc:
+            self.stopped_early["estimate"] = exc.reason
+            self.phase += 1
+            return []
+        if self.estimator.done:
+            self.phase += 1
+        return []
+
+    def _search_step(self) -> list[FindingBatch]:
+        try:
+            found = list(self.idi_search.step())
+        except BudgetExhausted as exc:
+            found = []
+            self._end_search(exc.reason)
+            return found
+        for batch in found:
+            self.examples.offer(batch)
+        if self.idi_search.done:
+            self._end_search(None)
+        else:
+            reason = self.model.exhausted() or self._search_budget_spent()
+            if reason:
+                self._end_search(reason)
+        return found
+
+    def _search_budget_spent(self) -> str | None:
+        budget = getattr(self.idi_search, "model", None)
+        if isinstance(budget, PhaseBudget):
+            return budget.exhausted()
+        return None
+
+    def _end_search(self, reason: str | None) -> None:
+        if reason:
+            self.stopped_early["search"] = reason
+        self.phase += 1
+        if self.estimator is not None and self.model.exhausted():
+            # nothing left for the estimate: say so rather than estimate from nothing
+            self.stopped_early["estimate"] = self.model.exhausted() or "queries"
+
+    def _context(self) -> None:
+        data, labels = self.test.data, self.test.labels
+        assert data is not None and labels is not None
+        pred = labels_of(self.model.predict(data), self.model.capabilities)
+        protected = self.test.schema.protected_indices
+        groups = {
+            self.test.schema.names[j]: [self.test.schema.features[j].label(v) for v in data[:, j]]
+            for j in protected
+        }
+        report = group_metrics(np.asarray(labels), pred, groups)
+        accuracy = float(np.mean(pred == np.asarray(labels)))
+        self.context = {
+            "group": report.to_json(),
+            "section": report.section(),
+            "accuracy": accuracy,
+        }
+
+    def progress(self) -> dict[str, Any]:
+        p: dict[str, Any] = {"phase": PHASES[min(self.phase, 2)]}
+        p.update(self.idi_search.progress())
+        p["phase"] = PHASES[min(self.phase, 2)]
+        if self.estimator is not None and self.phase >= 2:
+            p["estimate"] = self.estimator.progress()
+        return p
+
+    def summary(self) -> dict[str, Any]:
+        search = self.idi_search.summary()
+        estimates = self.estimator.summary() if self.estimator is not None else None
+        return build_summary(
+            test=self.test,
+            search=search,
+            estimates=estimates,
+            context=self.context,
+            examples=self.examples,
+            stopped_early=self.stopped_early,
+            queries=self.model.queries,
+        )
+
+    def snapshot(self) -> Snapshot:
+        snap = self.idi_search.snapshot().prefixed("search.")
+        snap.values["phase"] = self.phase
+        snap.values["context"] = self.context
+        snap.values["stopped_early"] = self.stopped_early
+        snap.arrays.update(self.examples.arrays())
+        if self.estimator is not None:
+            est = self.estimator.snapshot().prefixed("estimate.")
+            snap.values.update(est.values)
+            snap.arrays.update(est.arrays)
+            snap.appends.update(est.appends)
+        return snap
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self.phase = int(snapshot.values.get("phase", self.phase))
+        self.context = snapshot.values.get("context")
+        self.stopped_early = dict(snapshot.values.get("stopped_early", {}))
+        self.examples.restore(snapshot.arrays)
+        self.idi_search.restore(snapshot.unprefixed("search."))
+        if self.estimator is not None:
+            self.estimator.restore(snapshot.unprefixed("estimate."))

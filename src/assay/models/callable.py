@@ -1,0 +1,239 @@
+"""Python callables as Models, and the ``file.py:name`` / ``package.module:name`` specs."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
+from assay.errors import UsageError
+
+__all__ = [
+    "CallableModel",
+    "from_callable",
+    "infer_capabilities",
+    "is_callable_spec",
+    "resolve_spec",
+]
+
+_FORMS = "path/to/file.py:function or package.module:function"
+
+
+class CallableModel:
+    """A function ``fn(batch) -> answers`` with declared capabilities."""
+
+    def __init__(self, fn: Callable[[Any], Any], capabilities: Capabilities) -> None:
+        self.fn = fn
+        self.capabilities = capabilities
+        self.info: dict[str, Any] = {"callable": _qualname(fn)}
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        return np.asarray(self.fn(inputs))
+
+    def __repr__(self) -> str:
+        return f"CallableModel({_qualname(self.fn)})"
+
+
+def _qualname(fn: Any) -> str:
+    module = getattr(fn, "__module__", None) or "?"
+    name = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    return f"{module}.{name}"
+
+
+def infer_capabilities(
+    answer: Any, *, modality: Modality, n_classes: int | None = None
+) -> Capabilities:
+    """Capabilities read off one answer to a probe batch.
+
+    A 1-D integer (or boolean) answer means labels; a 2-D float answer means probabilities
+    with one column per class; a 1-D float answer (or one column) means a score.
+    """
+    out = np.asarray(answer)
+    if out.ndim == 1 and (out.dtype.kind in "iub"):
+        return Capabilities(modality=modality, n_classes=n_classes, outputs="labels")
+    if out.ndim == 2 and out.shape[1] == 1 and out.dtype.kind in "iub":
+        return Capabilities(modality=modality, n_classes=n_classes, outputs="labels")
+    if out.dtype.kind == "f" and out.ndim in (1, 2):
+        columns = 1 if out.ndim == 1 else int(out.shape[1])
+        if n_classes is not None and columns != n_classes:
+            raise UsageError(
+                f"{n_classes} classes given, but the model answered {columns} columns",
+                argument="--n-classes",
+            )
+        return Capabilities(
+            modality=modality, n_classes=columns if columns > 1 else n_classes, outputs="proba"
+        )
+    raise UsageError(
+        f"cannot tell what the model answers from an answer of shape {out.shape} and type "
+        f"{out.dtype}; give --outputs (labels or proba) and --n-classes",
+        argument="--outputs",
+    )
+
+
+def declared_capabilities(
+    *,
+    modality: Modality,
+    n_classes: int | None,
+    outputs: OutputKind | None,
+    probe: ModelInputs | None,
+    ask: Callable[[ModelInputs], Any],
+    what: str,
+) -> Capabilities:
+    """Capabilities from what the caller declared, or from one probe call when allowed."""
+    if outputs is not None:
+        if outputs == "proba" and n_classes is None and probe is not None:
+            return infer_capabilities(ask(probe), modality=modality)
+        return Capabilities(modality=modality, n_classes=n_classes, outputs=outputs)
+    if probe is not None:
+        return infer_capabilities(ask(probe), modality=modality, n_classes=n_classes)
+    raise UsageError(
+        f"cannot tell what {what} answers; give --outputs (labels or proba) and --n-classes",
+        argument="--outputs",
+    )
+
+
+def from_callable(
+    fn: Callable[[Any], Any],
+    *,
+    capabilities: Capabilities | None = None,
+    modality: Modality = "tabular",
+    n_classes: int | None = None,
+    outputs: OutputKind | None = None,
+    probe: ModelInputs | None = None,
+) -> CallableModel:
+    """Wrap a batched function as a Model.
+
+    Capabilities come from ``capabilities``, else from ``outputs``/``n_classes``, else from
+    one call on ``probe`` (see ``infer_capabilities``); without any of these, UsageError.
+    """
+    if not callable(fn):
+        raise UsageError(f"{fn!r} is not callable", argument="MODEL")
+    if capabilities is None:
+        capabilities = declared_capabilities(
+            modality=modality,
+            n_classes=n_classes,
+            outputs=outputs,
+            probe=probe,
+            ask=fn,
+            what=f"the function {_qualname(fn)}",
+        )
+    return CallableModel(fn, capabilities)
+
+
+# -- specs ---------------------------------------------------------------------------------
+def _split(spec: str) -> tuple[str, str] | None:
+    target, sep, name = spec.rpartition(":")
+    if not sep or not target or not name:
+        return None
+    if not all(part.isidentifier() for part in name.split(".")):
+        return None
+    return target, name
+
+
+def is_callable_spec(spec: str) -> bool:
+    """Whether ``spec`` reads as ``file.py:name`` or ``package.module:name``."""
+    parts = _split(spec)
+    if parts is None:
+        return False
+    target = parts[0]
+    if target.endswith(".py"):
+        return True
+    return all(p.isidentifier() for p in target.split("."))
+
+
+def resolve_spec(spec: str) -> Any:
+    """The object named by ``file.py:name`` or ``package.module:name`` (dots reach attributes)."""
+    parts = _split(spec)
+    if parts is None:
+        raise UsageError(f"{spec!r} is not a callable spec; expected {_FORMS}", argument="MODEL")
+    target, name = parts
+    module = _import_file(target) if target.endswith(".py") else _import_module(target)
+    obj: Any = module
+    for attr in name.split("."):
+        try:
+            obj = getattr(obj, attr)
+        except AttributeError:
+            raise UsageError(
+                f"{target} has no {name!r}; it defines: {_public_names(module)}",
+                argument="MODEL",
+            ) from None
+    return obj
+
+
+def _public_names(module: Any) -> str:
+    names = sorted(
+        n
+        for n, v in vars(module).items()
+        if not n.startswith("_")
+        and (callable(v) or hasattr(v, "predict"))
+        and getattr(v, "__module__", None) == module.__name__
+    )
+    return ", ".join(names[:20]) or "(nothing callable)"
+
+
+def _import_file(target: str) -> Any:
+    path = Path(target).expanduser()
+    if not path.is_file():
+        raise UsageError(f"no such file: {target}", argument="MODEL", path=target)
+    resolved = path.resolve()
+    digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
+    module_name = f"assay_user_{resolved.stem}_{digest}"
+    if module_name in sys.modules:
+        return sys.modules[module_name]
+    spec = importlib.util.spec_from_file_location(module_name, resolved)
+    if spec is None or spec.loader is None:
+        raise UsageError(f"cannot import {target} as Python", argument="MODEL", path=target)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    folder = str(resolved.parent)
+    sys.path.insert(0, folder)
+    try:
+        spec.loader.exec_module(module)
+    except SyntaxError as exc:
+        del sys.modules[module_name]
+        raise UsageError(
+            f"syntax error: {exc.msg}", argument="MODEL", path=target, line=exc.lineno
+        ) from exc
+    except Exception as exc:
+        del sys.modules[module_name]
+        line = _user_line(exc, resolved)
+        raise UsageError(
+            f"importing it raised {type(exc).__name__}: {exc}",
+            argument="MODEL",
+            path=target,
+            line=line,
+        ) from exc
+    finally:
+        if folder in sys.path:
+            sys.path.remove(folder)
+    return module
+
+
+def _user_line(exc: BaseException, path: Path) -> int | None:
+    tb = exc.__traceback__
+    line = None
+    while tb is not None:
+        if Path(tb.tb_frame.f_code.co_filename) == path:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return line
+
+
+def _import_module(target: str) -> Any:
+    try:
+        return importlib.import_module(target)
+    except ModuleNotFoundError as exc:
+        raise UsageError(
+            f"cannot import module {target!r}: {exc}; expected {_FORMS}", argument="MODEL"
+        ) from exc
+    except Exception as exc:
+        raise UsageError(
+            f"importing module {target!r} raised {type(exc).__name__}: {exc}", argument="MODEL"
+        ) from exc

@@ -1,0 +1,60 @@
+"""The wrapper every loaded model goes through: failures and malformed answers become ModelError."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
+from assay.errors import AssayError, ModelError
+
+__all__ = ["CheckedModel", "empty_answer"]
+
+_MESSAGE_LIMIT = 300
+
+
+def empty_answer(capabilities: Capabilities) -> np.ndarray:
+    """The answer to an empty batch, shaped as the capabilities declare."""
+    if capabilities.outputs == "labels":
+        return np.zeros(0, dtype=np.int64)
+    return np.zeros((0, capabilities.n_classes or 1), dtype=np.float64)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 3] + "..."
+
+
+class CheckedModel:
+    """A Model that validates every answer of the model it wraps.
+
+    An exception raised by the wrapped model becomes a ``ModelError`` naming the exception,
+    the batch size and the first input; an answer of the wrong shape, type or number of
+    classes, or holding NaN, becomes a ``ModelError`` from ``check_outputs``.  Errors assay
+    raises on purpose (``UsageError`` for inputs that do not fit the model) pass through.
+    ``spec_info`` is the JSON summary ``load_model`` attaches for storing with a run.
+    """
+
+    def __init__(self, inner: Model, *, spec_info: dict[str, Any] | None = None) -> None:
+        self.inner = inner
+        self.capabilities: Capabilities = inner.capabilities
+        self.spec_info: dict[str, Any] = dict(spec_info or {})
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        n = len(inputs)
+        if n == 0:
+            return empty_answer(self.capabilities)
+        try:
+            raw = self.inner.predict(inputs)
+        except AssayError:
+            raise
+        except Exception as exc:
+            raise ModelError(
+                f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
+                f"{n} inputs; first input: {describe_input(inputs, 0)}"
+            ) from exc
+        return check_outputs(raw, inputs, self.capabilities)
+
+    def __repr__(self) -> str:
+        return f"CheckedModel({self.inner!r})"

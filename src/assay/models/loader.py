@@ -1,0 +1,276 @@
+"""``load_model``: from a spec (object, path, callable spec or URL) to a checked Model."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
+from assay.errors import UsageError
+from assay.models.callable import declared_capabilities, from_callable, is_callable_spec
+from assay.models.callable import resolve_spec as _resolve_spec
+from assay.models.checked import CheckedModel
+from assay.models.files import read_pickle, read_skops
+from assay.models.http import HttpModel
+from assay.models.sklearn import from_sklearn
+
+__all__ = ["MODEL_TYPES", "describe", "load_model"]
+
+MODEL_TYPES = ("sklearn", "callable", "onnx", "skops", "pickle", "joblib", "http")
+
+_SUFFIXES = {
+    ".skops": "skops",
+    ".onnx": "onnx",
+    ".joblib": "joblib",
+    ".pkl": "pickle",
+    ".pickle": "pickle",
+}
+_TORCH_SUFFIXES = (".pt", ".pth", ".torchscript")
+_FORMS = (
+    "accepted forms: model.skops, model.onnx, model.joblib / model.pkl (with --allow-pickle), "
+    "path/to/file.py:function, package.module:function, http(s)://host/path "
+    "(or choose with --model-type: " + ", ".join(MODEL_TYPES) + ")"
+)
+
+
+def _is_url(spec: str) -> bool:
+    return spec.lower().startswith(("http://", "https://"))
+
+
+def _type_of(spec: str) -> str:
+    if _is_url(spec):
+        return "http"
+    suffix = Path(spec).suffix.lower()
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix]
+    if suffix in _TORCH_SUFFIXES:
+        raise UsageError(
+            f"{spec}: TorchScript models need the [torch] extra and are not supported in this "
+            "version of assay; export the model to ONNX (torch.onnx.export) instead",
+            argument="MODEL",
+        )
+    if is_callable_spec(spec):
+        return "callable"
+    if not Path(spec).exists():
+        raise UsageError(
+            f"no such file, and not a callable spec or URL: {spec}; {_FORMS}", argument="MODEL"
+        )
+    raise UsageError(f"cannot tell what kind of model {spec} is; {_FORMS}", argument="MODEL")
+
+
+def _file_info(path: str) -> dict[str, Any]:
+    p = Path(path)
+    digest = hashlib.sha256()
+    with p.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"path": str(p.resolve()), "bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def _is_model(obj: Any) -> bool:
+    return isinstance(getattr(obj, "capabilities", None), Capabilities) and callable(
+        getattr(obj, "predict", None)
+    )
+
+
+def _from_object(
+    obj: Any,
+    *,
+    model_type: str | None,
+    modality: Modality,
+    n_classes: int | None,
+    outputs: OutputKind | None,
+    probe: ModelInputs | None,
+) -> tuple[Any, str]:
+    """An adapter for an in-memory object, and the name of its kind."""
+    if isinstance(obj, CheckedModel):
+        return obj.inner, str(obj.spec_info.get("type", "model"))
+    if model_type == "callable":
+        return _callable(obj, modality, n_classes, outputs, probe), "callable"
+    if model_type is None and _is_model(obj):
+        return obj, "model"
+    if hasattr(obj, "predict") or hasattr(obj, "predict_proba"):
+        est = from_sklearn(
+            obj, outputs=outputs, modality=modality, n_classes=n_classes, probe=probe
+        )
+        return est, "sklearn"
+    if model_type == "sklearn":
+        raise UsageError(
+            f"a {type(obj).__name__} is not a scikit-learn estimator (no predict)",
+            argument="--model-type",
+        )
+    if callable(obj):
+        return _callable(obj, modality, n_classes, outputs, probe), "callable"
+    raise UsageError(
+        f"a {type(obj).__name__} is not a model: expected a fitted estimator, a callable, "
+        f"an object with predict and capabilities, or a string; {_FORMS}",
+        argument="MODEL",
+    )
+
+
+def _callable(
+    fn: Any,
+    modality: Modality,
+    n_classes: int | None,
+    outputs: OutputKind | None,
+    probe: ModelInputs | None,
+) -> Any:
+    return from_callable(fn, modality=modality, n_classes=n_classes, outputs=outputs, probe=probe)
+
+
+def load_model(
+    spec: Any,
+    *,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    trust: Iterable[str] = (),
+    output: str | None = None,
+    modality: Modality | None = None,
+    n_classes: int | None = None,
+    outputs: OutputKind | None = None,
+    probe: ModelInputs | None = None,
+) -> CheckedModel:
+    """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
+
+    ``spec`` is an in-memory estimator, Pipeline, callable or Model, or a string: a
+    ``.skops``, ``.onnx``, ``.joblib``/``.pkl``/``.pickle`` path, ``file.py:function``,
+    ``package.module:function``, or an ``http(s)://`` URL.  ``model_type`` overrides the
+    guess from the suffix.  ``probe`` (a small batch of real inputs) lets adapters infer what
+    a callable, endpoint or ONNX graph answers when ``outputs``/``n_classes`` are not given.
+    The result carries ``spec_info``, a JSON summary to store with a run.
+    """
+    if model_type is not None and model_type not in MODEL_TYPES:
+        raise UsageError(
+            f"unknown model type {model_type!r}; choose one of: {', '.join(MODEL_TYPES)}",
+            argument="--model-type",
+        )
+    mod: Modality = modality or "tabular"
+    if isinstance(spec, os.PathLike):
+        spec = os.fspath(spec)
+    info: dict[str, Any] = {}
+    if isinstance(spec, str):
+        kind = model_type or _type_of(spec)
+        info["spec"] = spec
+        if kind in ("skops", "onnx", "pickle", "joblib") and not Path(spec).is_file():
+            raise UsageError(f"no such file: {spec}; {_FORMS}", argument="MODEL", path=spec)
+        inner, kind = _from_string(
+            spec,
+            kind,
+            allow_pickle=allow_pickle,
+            trust=trust,
+            output=output,
+            modality=mod,
+            n_classes=n_classes,
+            outputs=outputs,
+            probe=probe,
+        )
+        if kind in ("skops", "onnx", "pickle", "joblib"):
+            info["file"] = _file_info(spec)
+    else:
+        if model_type not in (None, "sklearn", "callable"):
+            raise UsageError(
+                f"--model-type {model_type} needs a path or URL, not a {type(spec).__name__}",
+                argument="--model-type",
+            )
+        inner, kind = _from_object(
+            spec,
+            model_type=model_type,
+            modality=mod,
+            n_classes=n_classes,
+            outputs=outputs,
+            probe=probe,
+        )
+        info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"
+    info["type"] = kind
+    model = CheckedModel(inner)
+    model.spec_info = describe(model, extra=info)
+    return model
+
+
+def _from_string(
+    spec: str,
+    kind: str,
+    *,
+    allow_pickle: bool,
+    trust: Iterable[str],
+    output: str | None,
+    modality: Modality,
+    n_classes: int | None,
+    outputs: OutputKind | None,
+    probe: ModelInputs | None,
+) -> tuple[Any, str]:
+    common: dict[str, Any] = {
+        "model_type": None,
+        "modality": modality,
+        "n_classes": n_classes,
+        "outputs": outputs,
+        "probe": probe,
+    }
+    if kind == "http":
+        return _http(spec, modality, n_classes, outputs, probe), "http"
+    if kind == "onnx":
+        from assay.models.onnx import from_onnx
+
+        model = from_onnx(
+            spec,
+            output=output,
+            modality=modality,
+            n_classes=n_classes,
+            outputs=outputs,
+            probe=probe,
+        )
+        return model, "onnx"
+    if kind == "skops":
+        inner, _ = _from_object(read_skops(spec, trust=trust), **common)
+        return inner, "skops"
+    if kind in ("pickle", "joblib"):
+        inner, _ = _from_object(read_pickle(spec, allow_pickle=allow_pickle), **common)
+        return inner, kind
+    obj = _resolve_spec(spec)
+    common["model_type"] = "sklearn" if kind == "sklearn" else None
+    inner, sub = _from_object(obj, **common)
+    return inner, "callable" if sub == "callable" else f"callable:{sub}"
+
+
+def _http(
+    url: str,
+    modality: Modality,
+    n_classes: int | None,
+    outputs: OutputKind | None,
+    probe: ModelInputs | None,
+) -> HttpModel:
+    if outputs is None and probe is None:
+        HttpModel(url, capabilities=None)  # raises the UsageError asking for --outputs
+    # a provisional model asks the probe; the real one carries the declared capabilities
+    provisional = HttpModel(
+        url, capabilities=Capabilities(modality=modality, n_classes=None, outputs="proba")
+    )
+    caps = declared_capabilities(
+        modality=modality,
+        n_classes=n_classes,
+        outputs=outputs,
+        probe=probe,
+        ask=provisional.predict,
+        what=f"the endpoint {url}",
+    )
+    return HttpModel(url, capabilities=caps)
+
+
+def describe(model: Any, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A JSON summary of a loaded model: its type, spec, capabilities and adapter details."""
+    if isinstance(model, CheckedModel) and model.spec_info and extra is None:
+        return dict(model.spec_info)
+    inner = model.inner if isinstance(model, CheckedModel) else model
+    summary: dict[str, Any] = {
+        "type": type(inner).__name__,
+        "adapter": f"{type(inner).__module__}.{type(inner).__qualname__}",
+    }
+    summary.update(extra or {})
+    summary["capabilities"] = model.capabilities.to_json()
+    details = getattr(inner, "info", None)
+    if isinstance(details, dict):
+        summary["details"] = details
+    return summary

@@ -1,0 +1,224 @@
+"""scikit-learn estimators and pipelines (and duck-typed look-alikes) as Models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
+from assay.errors import ModelError, UsageError
+
+__all__ = ["SklearnModel", "from_sklearn"]
+
+
+def _check_fitted(estimator: Any) -> None:
+    if not hasattr(estimator, "fit"):
+        return
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError:
+        raise UsageError(
+            f"the {type(estimator).__name__} is not fitted; fit it before testing it",
+            argument="MODEL",
+        ) from None
+    except (TypeError, AttributeError):
+        # not a scikit-learn estimator: nothing to check
+        pass
+
+
+def _classes_of(estimator: Any) -> np.ndarray | None:
+    try:
+        classes = estimator.classes_
+    except AttributeError:
+        return None
+    if isinstance(classes, list) or np.asarray(classes).ndim != 1:
+        raise UsageError(
+            f"the {type(estimator).__name__} predicts several outputs at once "
+            "(multi-output classifier); assay tests models with one output",
+            argument="MODEL",
+        )
+    return np.asarray(classes)
+
+
+def _is_regressor(estimator: Any) -> bool:
+    try:
+        from sklearn.base import is_regressor
+
+        return bool(is_regressor(estimator))
+    except Exception:
+        return False
+
+
+class SklearnModel:
+    """A fitted estimator or Pipeline answering as its capabilities declare.
+
+    - ``outputs == "proba"`` on a classifier: ``predict_proba``;
+    - ``outputs == "labels"``: ``predict`` mapped to indices into ``classes_``;
+    - regressors: ``predict`` as one column of scores (``n_classes`` None).
+
+    An estimator fitted on a DataFrame (``feature_names_in_``) receives a DataFrame with those
+    columns built from the 2-D array it is given (object arrays keep their strings).
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        capabilities: Capabilities,
+        classes: np.ndarray | None,
+        *,
+        use_proba: bool | None = None,
+    ) -> None:
+        self.estimator = estimator
+        self.use_proba = (
+            use_proba
+            if use_proba is not None
+            else capabilities.outputs == "proba" and classes is not None
+        )
+        self.capabilities = capabilities
+        self._classes = classes
+        names = getattr(estimator, "feature_names_in_", None)
+        self.feature_names: list[str] | None = (
+            [str(c) for c in names] if names is not None else None
+        )
+        n_in = getattr(estimator, "n_features_in_", None)
+        self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
+        self.info: dict[str, Any] = {
+            "estimator": f"{type(estimator).__module__}.{type(estimator).__qualname__}",
+            "feature_names": self.feature_names,
+        }
+
+    def _frame(self, inputs: ModelInputs) -> Any:
+        if self.capabilities.modality == "text":
+            return list(inputs) if not isinstance(inputs, np.ndarray) else inputs
+        arr = np.asarray(inputs)
+        if arr.ndim == 2:
+            expected = len(self.feature_names) if self.feature_names else self.n_features
+            if expected is not None and arr.shape[1] != expected:
+                cols = f": {', '.join(self.feature_names)}" if self.feature_names else ""
+                raise UsageError(
+                    f"the model takes {expected} columns{cols}; the inputs have {arr.shape[1]}",
+                    argument="MODEL",
+                )
+        if self.feature_names is None or arr.ndim != 2:
+            return arr
+        import pandas as pd
+
+        frame = pd.DataFrame(arr, columns=self.feature_names)
+        return frame.infer_objects() if arr.dtype == object else frame
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        x = self._frame(inputs)
+        if self.use_proba:
+            return np.asarray(self.estimator.predict_proba(x))
+        raw = np.asarray(self.estimator.predict(x))
+        if self.capabilities.outputs == "proba" or self._classes is None:
+            return raw
+        return _to_indices(raw, self._classes, inputs)
+
+    def __repr__(self) -> str:
+        return f"SklearnModel({type(self.estimator).__name__})"
+
+
+def _to_indices(raw: np.ndarray, classes: np.ndarray, inputs: ModelInputs) -> np.ndarray:
+    """Predicted class values as indices into ``classes``."""
+    from assay.core.model import describe_input
+
+    raw = raw.reshape(-1) if raw.ndim == 2 and raw.shape[1] == 1 else raw
+    if classes.dtype.kind in "iufb" and raw.dtype.kind in "iufb":
+        order = np.argsort(classes, kind="stable")
+        pos = np.clip(np.searchsorted(classes[order], raw), 0, len(classes) - 1)
+        idx = order[pos]
+        bad = classes[idx] != raw
+    else:
+        lookup = {str(c): i for i, c in enumerate(classes.tolist())}
+        found = [lookup.get(str(v), -1) for v in raw.tolist()]
+        idx = np.asarray(found, dtype=np.int64)
+        bad = idx < 0
+    if np.any(bad):
+        i = int(np.argmax(bad))
+        raise ModelError(
+            f"the model predicted {raw[i]!r}, which is not one of its classes "
+            f"{classes.tolist()}, for input {i}: {describe_input(inputs, i)}"
+        )
+    return idx.astype(np.int64)
+
+
+def from_sklearn(
+    estimator: Any,
+    *,
+    outputs: OutputKind | None = None,
+    modality: Modality = "tabular",
+    n_classes: int | None = None,
+    probe: ModelInputs | None = None,
+) -> SklearnModel:
+    """Wrap a fitted scikit-learn estimator, Pipeline, or anything with ``predict``.
+
+    ``outputs`` chooses ``"proba"`` (the default when ``predict_proba`` exists) or
+    ``"labels"``.  ``n_classes``, when given, must agree with ``classes_``.  A duck-typed
+    classifier without ``classes_`` needs ``n_classes`` or a ``probe`` batch to count them.
+    """
+    if not hasattr(estimator, "predict") and not hasattr(estimator, "predict_proba"):
+        raise UsageError(
+            f"a {type(estimator).__name__} has no predict method; it is not a model",
+            argument="MODEL",
+        )
+    _check_fitted(estimator)
+    classes = _classes_of(estimator)
+    has_proba = hasattr(estimator, "predict_proba")
+    name = type(estimator).__name__
+    if classes is None and has_proba and not _is_regressor(estimator):
+        return _duck_classifier(estimator, outputs, modality, n_classes, probe)
+    if classes is None:
+        if outputs == "labels":
+            raise UsageError(
+                f"the {name} is a regressor (no classes_); it answers scores, not labels",
+                argument="--outputs",
+            )
+        caps = Capabilities(modality=modality, n_classes=None, outputs="proba")
+        return SklearnModel(estimator, caps, None)
+    if n_classes is not None and n_classes != len(classes):
+        raise UsageError(
+            f"{n_classes} classes given, but the {name} has {len(classes)}: "
+            f"{', '.join(map(str, classes.tolist()))}",
+            argument="--n-classes",
+        )
+    kind: OutputKind = outputs or ("proba" if has_proba else "labels")
+    if kind == "proba" and not has_proba:
+        raise UsageError(
+            f"the {name} has no predict_proba (for SVC, fit it with probability=True); "
+            "use --outputs labels",
+            argument="--outputs",
+        )
+    caps = Capabilities(
+        modality=modality,
+        n_classes=len(classes),
+        outputs=kind,
+        class_names=tuple(str(c) for c in classes.tolist()),
+    )
+    return SklearnModel(estimator, caps, classes)
+
+
+def _duck_classifier(
+    estimator: Any,
+    outputs: OutputKind | None,
+    modality: Modality,
+    n_classes: int | None,
+    probe: ModelInputs | None,
+) -> SklearnModel:
+    """A predict_proba object without classes_: count classes from n_classes or a probe."""
+    kind: OutputKind = outputs or "proba"
+    if n_classes is None and kind == "proba" and probe is not None:
+        answer = np.asarray(estimator.predict_proba(probe))
+        n_classes = int(answer.shape[1]) if answer.ndim == 2 else None
+    if n_classes is None and kind == "proba":
+        raise UsageError(
+            f"the {type(estimator).__name__} has predict_proba but no classes_; "
+            "give the number of classes with --n-classes",
+            argument="--n-classes",
+        )
+    caps = Capabilities(modality=modality, n_classes=n_classes, outputs=kind)
+    return SklearnModel(estimator, caps, None, use_proba=kind == "proba")

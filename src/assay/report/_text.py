@@ -1,0 +1,78 @@
+"""Text helpers shared by the renderers: safe strings and compact values."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+__all__ = ["compact", "finding_json", "format_number", "safe_text"]
+
+# Characters XML 1.0 forbids (and HTML shows badly): C0 controls but tab/newline/return, DEL,
+# lone surrogates and the two non-characters U+FFFE/U+FFFF.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(value: object) -> str:
+    """``str(value)`` with characters that XML cannot carry written as ``\\xNN`` / ``\\uNNNN``."""
+    text = value if isinstance(value, str) else str(value)
+    return _UNSAFE.sub(_escape_char, text)
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def format_number(value: float | int, unit: str = "") -> str:
+    """Thousands separators for whole numbers, 4 significant digits otherwise."""
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, int):
+        text = f"{value:,}"
+    elif not math.isfinite(value):
+        text = str(value)
+    elif value == int(value) and abs(value) < 1e15:
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:.4g}"
+    if not unit:
+        return text
+    return text + ("%" if unit == "%" else " " + unit)
+
+
+def compact(value: Any, limit: int = 200) -> str:
+    """One short line of JSON data (floats to 4 significant digits), cut at ``limit``."""
+    text = _compact(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _compact(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool | int | float):
+        return format_number(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_quoted(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_quoted(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _quoted(value: Any) -> str:
+    """Strings inside containers keep their quotes, so ``["a, b"]`` stays readable."""
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return _compact(value)
+
+
+def finding_json(finding: dict[str, Any]) -> str:
+    """A finding as valid JSON with one key per line (values on one line each)."""
+    lines = [
+        f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
+        for key, value in sorted(finding.items())
+    ]
+    return "{\n" + ",\n".join(lines) + "\n}"

@@ -1,0 +1,230 @@
+"""The report document: plain JSON data built from a stored run, versioned by ``schema_version``.
+
+HTML and JUnit are rendered from this document only, so a saved JSON report can be rendered
+again later without the store.  See ``docs/report-format.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay._version import __version__
+from assay.core.findings import FindingBatch
+from assay.core.store import RunStore
+from assay.errors import UsageError
+from assay.report.html import render_html
+from assay.report.junit import render_junit
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "build_document",
+    "default_headline",
+    "dumps_document",
+    "load_document",
+    "load_schema",
+    "write_reports",
+]
+
+SCHEMA_VERSION = 1
+_REQUIRED = ("schema_version", "run", "headline", "findings")
+
+
+def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> dict[str, Any]:
+    """The report of run ``run_id`` (an id or a unique prefix) as JSON data.
+
+    ``findings.examples`` holds up to ``max_examples`` findings, highest severity first, ties in
+    the order found.  Non-finite floats become the strings ``"nan"``, ``"inf"``, ``"-inf"``.
+    """
+    if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 0:
+        raise UsageError(
+            f"must be a whole number >= 0, not {max_examples!r}", argument="max_examples"
+        )
+    record = store.get_run(run_id)
+    run = record.to_json()
+    findings = _scan_findings(store.iter_batches(record.id), max_examples)
+    summary = run.get("summary") or {}
+    headline = summary.get("headline")
+    if not isinstance(headline, str) or not headline.strip():
+        headline = default_headline(
+            findings["total"], findings["by_kind"], run["progress"], run["status"]
+        )
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "assay_version": __version__,
+        "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "run": run,
+        "headline": headline,
+        "findings": findings,
+        "rerun": run["command"],
+        "report_command": f"assay report {record.id}",
+    }
+    # One JSON round trip with sorted keys, as written: the built document equals the document
+    # loaded back from its file, key order included, so both render the same.
+    clean: dict[str, Any] = json.loads(dumps_document(_finite(doc)))
+    return clean
+
+
+def _scan_findings(batches: Iterable[FindingBatch], max_examples: int) -> dict[str, Any]:
+    """Counts by kind, the maximum severity and the top examples, in one pass over the store."""
+    by_kind: dict[str, int] = {}
+    total = 0
+    max_sev: float | None = None
+    best: list[tuple[float, int, dict[str, Any]]] = []  # (-severity, index, finding)
+    for batch in batches:
+        n = len(batch)
+        if n == 0:
+            continue
+        by_kind[batch.kind] = by_kind.get(batch.kind, 0) + n
+        sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
+        top = float(sev.max())
+        max_sev = top if max_sev is None else max(max_sev, top)
+        if max_examples:
+            candidates = np.arange(n)
+            if len(best) >= max_examples:
+                candidates = candidates[sev > -best[-1][0]]
+            order = candidates[np.argsort(-sev[candidates], kind="stable")][:max_examples]
+            for i in order.tolist():
+                best.append((-float(sev[i]), total + i, {"index": total + i, **batch[i].to_json()}))
+            best.sort(key=lambda t: (t[0], t[1]))
+            del best[max_examples:]
+        total += n
+    return {
+        "total": total,
+        "by_kind": dict(sorted(by_kind.items())),
+        "max_severity": max_sev,
+        "shown": len(best),
+        "order": "severity",
+        "examples": [f for _, _, f in best],
+    }
+
+
+def default_headline(
+    total: int, by_kind: dict[str, int], progress: dict[str, Any], status: str
+) -> str:
+    """``"312 findings in 20,000 queries"`` or ``"no finding in 20,000 queries"``, plus status."""
+    queries = progress.get("queries")
+    where = (
+        f" in {queries:,} quer{'y' if queries == 1 else 'ies'}"
+        if isinstance(queries, int) and not isinstance(queries, bool)
+        else ""
+    )
+    if total == 0:
+        text = f"no finding{where}"
+    else:
+        text = f"{total:,} finding{'' if total == 1 else 's'}{where}"
+        if len(by_kind) > 1:
+            text += " (" + ", ".join(f"{n:,} {k}" for k, n in by_kind.items()) + ")"
+    note = {
+        "failed": "the run failed before it finished (see the error)",
+        "budget_exhausted": "stopped when the budget ran out",
+        "interrupted": "the run was interrupted; resume it to search further",
+        "running": "the run had not finished when this report was made",
+    }.get(status)
+    return f"{text}; {note}" if note else text
+
+
+def _finite(value: Any) -> Any:
+    """The same data with NaN and infinities as strings (strict JSON has no such numbers)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return value
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def write_reports(
+    doc: dict[str, Any],
+    *,
+    json_path: str | os.PathLike[str] | None = None,
+    html_path: str | os.PathLike[str] | None = None,
+    junit_path: str | os.PathLike[str] | None = None,
+    arguments: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Write the requested reports (UTF-8), creating parent directories; return the paths.
+
+    A path that cannot be written raises ``UsageError`` naming it and its option: ``--json``,
+    ``--html``, ``--junit``, or the names given in ``arguments`` (keys json, html, junit).
+    """
+    names = {"json": "--json", "html": "--html", "junit": "--junit", **(arguments or {})}
+    jobs: list[tuple[str | os.PathLike[str] | None, str, Callable[[], str]]] = [
+        (json_path, names["json"], partial(dumps_document, doc)),
+        (html_path, names["html"], partial(render_html, doc)),
+        (junit_path, names["junit"], partial(render_junit, doc)),
+    ]
+    written: list[Path] = []
+    for target, argument, render in jobs:
+        if target is None:
+            continue
+        path = Path(target)
+        text = render()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            raise UsageError(
+                f"cannot write the report: {reason}", argument=argument, path=str(path)
+            ) from exc
+        written.append(path)
+    return written
+
+
+def dumps_document(doc: dict[str, Any]) -> str:
+    """The document as JSON text (indented, sorted keys, ASCII-safe, trailing newline)."""
+    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n"
+
+
+def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a JSON report written by ``write_reports``; refuse unknown schema versions."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(f"cannot read the report: {reason}", path=where) from exc
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(
+            f"not valid JSON: {exc.msg}", path=where, line=exc.lineno, column=exc.colno
+        ) from exc
+    if not isinstance(doc, dict) or "schema_version" not in doc:
+        raise UsageError("not an assay report (no schema_version)", path=where)
+    version = doc["schema_version"]
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise UsageError(f"unknown report schema_version {version!r}", path=where)
+    if version > SCHEMA_VERSION:
+        raise UsageError(
+            f"report schema_version {version} is newer than this assay understands "
+            f"({SCHEMA_VERSION}); upgrade assay",
+            path=where,
+        )
+    missing = [key for key in _REQUIRED if key not in doc]
+    if missing:
+        raise UsageError(f"not an assay report: missing {', '.join(missing)}", path=where)
+    if not isinstance(doc["run"], dict) or not isinstance(doc["findings"], dict):
+        raise UsageError("not an assay report: 'run' and 'findings' must be objects", path=where)
+    return doc
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema of the report document (``schema.json`` shipped with assay)."""
+    text = (Path(__file__).with_name("schema.json")).read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema

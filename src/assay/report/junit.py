@@ -1,0 +1,105 @@
+"""JUnit XML rendered from a report document, for CI systems.
+
+Each example finding is a failed test case; findings beyond the examples are one more failed
+case; a run without findings is one passing case; a failed run adds an errored case.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from typing import Any
+
+from assay.report._text import compact, finding_json, safe_text
+
+__all__ = ["render_junit"]
+
+
+def render_junit(doc: dict[str, Any]) -> str:
+    """The report as a JUnit XML string (one ``<testsuite>``)."""
+    run = _dict(doc.get("run"))
+    findings = _dict(doc.get("findings"))
+    technique = safe_text(run.get("technique", "run"))
+    run_id = safe_text(run.get("id", ""))
+    classname = f"assay.{technique}"
+    cases: list[ET.Element] = []
+
+    examples = [f for f in findings.get("examples") or [] if isinstance(f, dict)]
+    for position, finding in enumerate(examples):
+        cases.append(_finding_case(classname, finding, position))
+    total = findings.get("total", len(examples))
+    total = total if isinstance(total, int) else len(examples)
+    if total > len(examples):
+        more = total - len(examples)
+        case = _case(classname, f"{more} more findings")
+        _child(
+            case,
+            "failure",
+            message=f"{more:,} more finding{'' if more == 1 else 's'} in the run store",
+            type="findings",
+            text=f"{total:,} findings in all; see them with: "
+            f"{doc.get('report_command') or f'assay report {run_id}'}",
+        )
+        cases.append(case)
+    failed = run.get("status") == "failed"
+    if failed:
+        case = _case(classname, "run")
+        error = safe_text(run.get("error") or "the run failed")
+        _child(case, "error", message=error.splitlines()[0][:500], type="run_failed", text=error)
+        cases.append(case)
+    elif total == 0:
+        case = _case(classname, "no finding at or above the threshold")
+        _child(case, "system-out", text=safe_text(doc.get("headline", "")))
+        cases.append(case)
+
+    n_fail = sum(1 for c in cases if c.find("failure") is not None)
+    n_err = sum(1 for c in cases if c.find("error") is not None)
+    elapsed = _dict(run.get("progress")).get("elapsed")
+    counts = {"tests": str(len(cases)), "failures": str(n_fail), "errors": str(n_err)}
+    root = ET.Element("testsuites", {"name": "assay", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": classname, **counts, "skipped": "0"})
+    if isinstance(elapsed, int | float) and not isinstance(elapsed, bool):
+        suite.set("time", f"{float(elapsed):.3f}")
+        root.set("time", f"{float(elapsed):.3f}")
+    created = run.get("created")
+    if isinstance(created, int | float) and not isinstance(created, bool):
+        suite.set("timestamp", datetime.fromtimestamp(created, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    props = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("run_id", run_id),
+        ("status", run.get("status", "")),
+        ("seed", run.get("seed", "")),
+        ("command", doc.get("rerun") or run.get("command", "")),
+        ("headline", doc.get("headline", "")),
+        ("report_schema_version", doc.get("schema_version", "")),
+    ):
+        ET.SubElement(props, "property", name=name, value=safe_text(value))
+    suite.extend(cases)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _finding_case(classname: str, finding: dict[str, Any], position: int) -> ET.Element:
+    kind = safe_text(finding.get("kind", "finding"))
+    index = finding.get("index", position)
+    severity = finding.get("severity")
+    sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
+    case = _case(classname, f"{kind}[{index}]")
+    message = f"severity {sev}: {kind} on inputs {compact(finding.get('inputs'), 160)}"
+    body = finding_json(finding)
+    _child(case, "failure", message=safe_text(message), type=kind, text=safe_text(body))
+    return case
+
+
+def _case(classname: str, name: str) -> ET.Element:
+    return ET.Element("testcase", classname=classname, name=safe_text(name), time="0")
+
+
+def _child(parent: ET.Element, tag: str, *, text: str, **attrs: str) -> None:
+    child = ET.SubElement(parent, tag, attrs)
+    child.text = text
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -1,0 +1,160 @@
+"""The CLI end to end: exit codes, usage errors, reports, runs/show/report/verify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import skops.io
+from sklearn.tree import DecisionTreeClassifier
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+
+register()
+runner = CliRunner()
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture(scope="module")
+def biased(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A model that gives sex=1 a better outcome for mid-range x, saved with skops, + data."""
+    d = tmp_path_factory.mktemp("cli")
+    rng = np.random.default_rng(0)
+    n = 3000
+    x = rng.integers(0, 50, n)
+    z = rng.integers(0, 10, n)
+    sex = rng.integers(0, 2, n)
+    y = ((x > 30) | ((sex == 1) & (x > 20))).astype(int)
+    X = np.column_stack([x, z, sex])
+    model = DecisionTreeClassifier(random_state=0).fit(X, y)
+    path = d / "model.skops"
+    skops.io.dump(model, path)
+    csv = d / "people.csv"
+    lines = ["x,z,sex,label"] + [
+        f"{a},{b},{c},{t}" for a, b, c, t in zip(x, z, sex, y, strict=True)
+    ]
+    csv.write_text("\n".join(lines) + "\n")
+    return path, csv
+
+
+def test_fairness_finds_bias_writes_reports_and_exits_1(
+    biased: tuple[Path, Path], tmp_path: Path
+) -> None:
+    model, csv = biased
+    store = tmp_path / "runs.db"
+    code, out = _invoke(
+        "fairness",
+        str(model),
+        "--data",
+        str(csv),
+        "--label",
+        "label",
+        "--protected",
+        "sex",
+        "--max-queries",
+        "20000",
+        "--seed",
+        "5",
+        "--store",
+        str(store),
+        "--estimate",
+        "--html",
+        str(tmp_path / "r.html"),
+        "--junit",
+        str(tmp_path / "r.xml"),
+        "--report",
+        str(tmp_path / "r.json"),
+    )
+    assert code == 1, out
+    assert "seed 5" in out and "to reproduce: assay fairness" in out
+    doc = json.loads((tmp_path / "r.json").read_text())
+    assert doc["findings"]["total"] > 0
+    assert (tmp_path / "r.html").read_text().startswith("<!DOCTYPE html>")
+    run_id = doc["run"]["id"]
+    code, out = _invoke("runs", "--store", str(store))
+    assert code == 0 and run_id in out
+    code, out = _invoke("show", run_id[:20], "--store", str(store))
+    assert code == 0 and "findings" in out
+    code, out = _invoke("verify", run_id, "--store", str(store))
+    assert code == 1 and "still fail" in out
+    code, out = _invoke(
+        "report", run_id, "--store", str(store), "--html", str(tmp_path / "again.html")
+    )
+    assert code == 0 and (tmp_path / "again.html").exists()
+
+
+def test_fair_model_exits_0(tmp_path: Path) -> None:
+    rng = np.random.default_rng(1)
+    X = np.column_stack([rng.integers(0, 50, 2000), rng.integers(0, 2, 2000)])
+    y = (X[:, 0] > 25).astype(int)
+    model = DecisionTreeClassifier(random_state=0).fit(X, y)
+    path = tmp_path / "fair.skops"
+    skops.io.dump(model, path)
+    csv = tmp_path / "d.csv"
+    csv.write_text("x,sex\n" + "\n".join(f"{a},{b}" for a, b in X) + "\n")
+    code, out = _invoke(
+        "fairness",
+        str(path),
+        "--data",
+        str(csv),
+        "--protected",
+        "sex",
+        "--max-queries",
+        "5000",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--seed",
+        "2",
+    )
+    assert code == 0, out
+    assert "no discriminatory input found" in out
+
+
+@pytest.mark.parametrize(
+    ("case", "needle"),
+    [
+        ("unknown-protected", "'gender' is not a column"),
+        ("non-numeric", "line 3"),
+        ("empty", "empty"),
+        ("width", "features"),
+    ],
+)
+def test_usage_errors_exit_2(
+    biased: tuple[Path, Path], tmp_path: Path, case: str, needle: str
+) -> None:
+    model, csv = biased
+    args = ["fairness", str(model), "--store", str(tmp_path / "runs.db"), "--max-queries", "1000"]
+    if case == "unknown-protected":
+        args += ["--data", str(csv), "--protected", "gender"]
+    elif case == "non-numeric":
+        bad = tmp_path / "bad.csv"
+        bad.write_text("x,z,sex\n1,2,0\n3,abc,1\n")
+        schema = tmp_path / "s.yaml"
+        schema.write_text(
+            "features:\n  - {name: x, type: integer, low: 0, high: 49}\n"
+            "  - {name: z, type: integer, low: 0, high: 9}\n"
+            "  - {name: sex, type: integer, low: 0, high: 1}\nprotected: [sex]\n"
+        )
+        args += ["--data", str(bad), "--schema", str(schema)]
+    elif case == "empty":
+        empty = tmp_path / "empty.csv"
+        empty.write_text("")
+        args += ["--data", str(empty), "--protected", "sex"]
+    else:
+        schema = tmp_path / "two.yaml"
+        schema.write_text(
+            "features:\n  - {name: x, type: integer, low: 0, high: 49}\n"
+            "  - {name: sex, type: integer, low: 0, high: 1}\nprotected: [sex]\n"
+        )
+        args += ["--schema", str(schema)]
+    code, out = _invoke(*args)
+    assert code == 2, out
+    assert needle in out
+    assert "Traceback" not in out
