@@ -162,6 +162,7 @@ def setup_fairness(
     estimator: Any = None
     train = holdout = None
     labels_raw: np.ndarray | None = None
+    context_rows: np.ndarray | None = None
     encoded: np.ndarray | None = None
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
@@ -221,6 +222,7 @@ def setup_fairness(
         cut = int(0.7 * len(order))
         tr, te = order[:cut], order[cut:]
         estimator = train_builtin(kind, the_schema.decode(encoded[tr]), labels_raw[tr])
+        context_rows = te
         train = (encoded[tr], labels_raw[tr].astype(np.int64))
         holdout = (encoded[te], labels_raw[te].astype(np.int64))
         raw_model = load_model(estimator)
@@ -260,6 +262,7 @@ def setup_fairness(
         schema=the_schema,
         data=encoded,
         labels=labels,
+        context_rows=context_rows,
         strategy=strategy,
         threshold=threshold,
         start=start,
@@ -343,7 +346,7 @@ def check_fairness(
     )
     mitigation = None
     if retrain:
-        from assay.fairness.retrain import retrain_model
+        from assay.retrain import retrain_model
 
         mitigation = retrain_model(
             the_setup, store=the_store, run_id=run_id, seed=seed, out_dir=retrain_dir
@@ -414,7 +417,7 @@ def resume_run(
     )
     mitigation = None
     if record.config.get("retrain"):
-        from assay.fairness.retrain import retrain_model
+        from assay.retrain import retrain_model
 
         mitigation = retrain_model(the_setup, store=the_store, run_id=record.id, seed=record.seed)
     return _result(the_store, outcome, record.seed, record.command, mitigation)

@@ -6,7 +6,6 @@ import csv
 import dataclasses
 import gzip
 import importlib.resources
-import io
 import time
 from collections import Counter
 from pathlib import Path
@@ -44,7 +43,7 @@ def adult() -> Dataset:
 def test_names_and_unknown_name() -> None:
     assert DATASETS == ("adult", "adult-raw", "compas", "german")
     assert set(list_datasets()) == set(DATASETS)
-    with pytest.raises(UsageError, match="did you mean 'adult'.*adult, adult-raw") as err:
+    with pytest.raises(UsageError, match=r"did you mean 'adult'.*adult, adult-raw") as err:
         load_dataset("adlt")
     assert err.value.argument == "--dataset"
     with pytest.raises(UsageError, match="built-in datasets are: adult, adult-raw, compas"):
@@ -129,14 +128,13 @@ def test_adult_raw_matches_the_file() -> None:
     ds = load_dataset("adult-raw")
     rows = adult_rows()
     assert len(ds) == 45222 and len(ds.frame.columns) == 14
-    assert ds.frame.iloc[0].tolist()[:4] == ["39", "State-gov", "77516", "Bachelors"] or (
-        ds.frame.iloc[0].tolist()[:4] == [39, "State-gov", 77516, "Bachelors"]
-    )
+    assert ds.frame.iloc[0].tolist()[:4] == [39, "State-gov", 77516, "Bachelors"]
+    assert ds.frame["fnlwgt"].tolist()[-100:] == [int(r[2]) for r in rows[-100:]]
     assert Counter(ds.frame["race"]) == Counter(r[8] for r in rows)
     sex = ds.schema.feature("sex")
     assert (sex.kind, sex.categories) == ("categorical", ("Female", "Male"))
-    assert ds.schema.feature("workclass").categories[:2] == ("Private", "Self-emp-not-inc")
-    assert ds.schema.feature("native_country").categories[0] == "United-States"
+    assert (ds.schema.feature("workclass").categories or ())[:2] == ("Private", "Self-emp-not-inc")
+    assert (ds.schema.feature("native_country").categories or ("",))[0] == "United-States"
     age = ds.schema.feature("age")
     assert (age.kind, age.low, age.high) == ("integer", 17, 90)
     # the integer-coded dataset is the same rows, coded
@@ -191,7 +189,7 @@ def test_encode_decode_round_trip(name: str) -> None:
     original = ds.frame.iloc[rows].to_numpy(dtype=object)
     assert (decoded == original).all()
     assert ds.X.dtype == np.float64 and ds.X.shape == (len(ds), len(ds.schema))
-    assert ((ds.X >= ds.schema.lows) & (ds.X <= ds.schema.highs)).all()
+    assert (ds.schema.lows <= ds.X).all() and (ds.schema.highs >= ds.X).all()
     assert ds.target.dtype.kind == "i" and set(np.unique(ds.target)) == {0, 1}
     assert ds.description and ds.source and ds.licence
 
@@ -201,14 +199,17 @@ def test_split_is_deterministic_stratified_and_disjoint() -> None:
     train, test = ds.split(test_size=0.3, seed=7)
     assert (len(train), len(test)) == (700, 300)
     assert abs(test.target.mean() - ds.target.mean()) < 0.005
-    again_train, again_test = ds.split(test_size=0.3, seed=7)
+    _, again_test = ds.split(test_size=0.3, seed=7)
     assert again_test.frame.equals(test.frame)
     other = ds.split(test_size=0.3, seed=8)[1]
     assert not other.frame.equals(test.frame)
-    key = ["credit_amount", "duration", "age", "checking_status", "purpose"]
-    both = pd.concat([train.frame, test.frame])
-    assert len(both.drop_duplicates()) == len(ds.frame.drop_duplicates())
-    assert len(pd.merge(train.frame[key], test.frame[key])) <= 2  # duplicates in the data
+
+    # train and test partition the rows (compared as sorted multisets of rows and labels)
+    def rows(*parts: Dataset) -> pd.DataFrame:
+        frame = pd.concat([p.frame.assign(label=p.target) for p in parts])
+        return frame.sort_values(list(frame.columns)).reset_index(drop=True)
+
+    assert rows(train, test).equals(rows(ds))
     assert train.schema == ds.schema and train.X.shape == (700, 20)
     for bad in (0, 1, 1.5, -0.1):
         with pytest.raises(UsageError, match="test_size"):
@@ -231,10 +232,3 @@ def test_loads_are_fast_copies() -> None:
     assert second.frame.loc[0, "age"] != -5 and second.target[0] != 9
     with pytest.raises(dataclasses.FrozenInstanceError):
         second.name = "x"  # type: ignore[misc]
-
-
-def test_data_readable_without_the_package_path() -> None:
-    # the shipped compressed files are the published ones, byte-compatible with pandas
-    with DATA_DIR.joinpath("compas-scores-two-years.csv.gz").open("rb") as fh:
-        header = gzip.decompress(fh.read()).decode("utf-8").splitlines()[0]
-    assert next(csv.reader(io.StringIO(header)))[:3] == ["id", "name", "first"]

@@ -10,6 +10,8 @@ import pytest
 from assay.core.budget import BudgetedModel
 from assay.core.model import Capabilities
 from assay.core.rng import generator_state, set_generator_state
+from assay.core.run import execute
+from assay.core.store import RunStore, new_run_id
 from assay.errors import UsageError
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.estimate import Estimate, EstimateSearch, estimate_share, wilson_interval
@@ -206,6 +208,56 @@ def test_snapshot_and_restore_continue_exactly() -> None:
     run(b)
     assert a.summary() == b.summary() == straight.summary()
     assert a.estimates()[0].examples == b.estimates()[0].examples
+
+
+class EstimateTechnique:
+    name = "estimate"
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+
+    def config(self) -> dict[str, Any]:
+        return {}
+
+    def search(self, model: BudgetedModel, rng: np.random.Generator) -> EstimateSearch:
+        return EstimateSearch(
+            SCHEMA,
+            model,
+            rng,
+            distributions=("uniform", "data"),
+            data=self.data,
+            first_batch=300,
+            precision=0.006,
+        )
+
+
+def test_interrupted_run_resumes_to_the_same_estimates(tmp_path: Any) -> None:
+    data = SCHEMA.sample_uniform(np.random.default_rng(0), 500)
+    store = RunStore(tmp_path / "runs.db")
+
+    def start() -> str:
+        run_id = new_run_id("estimate")
+        store.create_run(
+            run_id=run_id, technique="estimate", seed=3, command="t", config={}, model={},
+            versions={},
+        )  # fmt: skip
+        return run_id
+
+    def go(run_id: str, **kw: Any) -> Any:
+        model = EncodedModel(SCHEMA, Planted())
+        return execute(
+            EstimateTechnique(data), model, store=store, run_id=run_id, seed=3,
+            max_queries=12_000, commit_interval=0, **kw,
+        )  # fmt: skip
+
+    full = go(start())
+    part = start()
+    first = go(part, stop_after_checkpoints=6)
+    assert first.status == "interrupted"
+    second = go(part, resume=True)
+    assert second.summary["estimates"] == full.summary["estimates"]
+    assert [e["stopped"] for e in full.summary["estimates"]] == ["budget", "precision"]
+    assert second.progress["queries"] == full.progress["queries"] <= 12_000
 
 
 def test_mistakes_are_usage_errors() -> None:

@@ -52,7 +52,9 @@ class Case:
         self.x_test = x_test
         frame_cols = list(getattr(estimator, "feature_names_in_", []))
         self.columns = [str(c) for c in frame_cols] or None
-        as_fit = pd.DataFrame(x_test, columns=self.columns).infer_objects() if self.columns else x_test
+        as_fit = (
+            pd.DataFrame(x_test, columns=self.columns).infer_objects() if self.columns else x_test
+        )
         self.proba = estimator.predict_proba(as_fit)
         self.labels = np.asarray(estimator.predict(as_fit)).astype(str)
         self.x_fit = x_fit
@@ -208,6 +210,24 @@ def test_inputs_too_narrow_for_a_dataframe_model_name_the_columns(
     assert err.value.argument == "MODEL"
 
 
+def test_object_rows_regain_column_dtypes_for_dtype_selectors() -> None:
+    from sklearn.compose import make_column_selector
+
+    rng = np.random.default_rng(5)
+    df = _frame(rng, 120)
+    y = ((df["age"] > 50) | (df["job"] == "nurse")).astype(int)
+    pre = ColumnTransformer(
+        [
+            ("num", StandardScaler(), make_column_selector(dtype_include=np.number)),
+            ("cat", OneHotEncoder(), make_column_selector(dtype_exclude=np.number)),
+        ]
+    )
+    pipe = Pipeline([("pre", pre), ("clf", LogisticRegression())]).fit(df, y)
+    model = load_model(pipe)
+    rows = df.to_numpy(dtype=object)
+    np.testing.assert_allclose(model.predict(rows), pipe.predict_proba(df), atol=1e-12)
+
+
 def test_unfitted_estimator_is_refused() -> None:
     with pytest.raises(UsageError, match="not fitted"):
         load_model(LogisticRegression())
@@ -238,9 +258,10 @@ def test_duck_typed_objects_and_ready_models() -> None:
     class Duck:
         def predict_proba(self, x: Any) -> np.ndarray:
             p = 1 / (1 + np.exp(-np.asarray(x, dtype=float)[:, 0]))
-            return np.c_[1 - p, p]
+            out: np.ndarray = np.stack([1 - p, p], axis=1)
+            return out
 
-    with pytest.raises(UsageError, match="--n-classes|n-classes"):
+    with pytest.raises(UsageError, match="--n-classes"):
         load_model(Duck())
     duck = load_model(Duck(), n_classes=2)
     np.testing.assert_allclose(duck.predict(np.array([[0.0]])), [[0.5, 0.5]])
@@ -292,7 +313,8 @@ def test_callable_spec_by_module(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cases: dict[str, Case]
 ) -> None:
     (tmp_path / "assay_test_sign_model.py").write_text(
-        "import numpy as np\n\ndef sign(rows):\n    return (np.asarray(rows)[:, 0] > 0).astype(int)\n"
+        "import numpy as np\n\n\ndef sign(rows):\n"
+        "    return (np.asarray(rows)[:, 0] > 0).astype(int)\n"
     )
     monkeypatch.syspath_prepend(str(tmp_path))
     model = load_model("assay_test_sign_model:sign", outputs="labels", n_classes=2)
@@ -431,8 +453,11 @@ def test_a_model_that_raises_gives_a_model_error() -> None:
     [
         (lambda x: np.zeros(len(x) - 1, dtype=int), "labels", "4 answers"),
         (lambda x: np.zeros((len(x), 2, 2)), "labels", "shape"),
-        (lambda x: np.where(np.arange(len(x))[:, None] == 3, np.nan, 0.5) * np.ones(2), "proba",
-         "non-finite value.*input 3: \\[6. 7.\\]"),
+        (
+            lambda x: np.where(np.arange(len(x))[:, None] == 3, np.nan, 0.5) * np.ones(2),
+            "proba",
+            "non-finite value.*input 3: \\[6. 7.\\]",
+        ),
         (lambda x: np.full((len(x), 3), 1 / 3), "proba", "3 columns.*declares 2 classes"),
         (lambda x: np.full(len(x), 0.5), "labels", "non-integer label .*0.5.*for input 0"),
         (lambda x: np.full(len(x), 7), "labels", "label 7.*outside the 2 declared classes"),
@@ -464,7 +489,7 @@ def test_describe_is_json_and_records_the_file(files: Path) -> None:
 # -- ONNX specifics ------------------------------------------------------------------------
 def test_onnx_output_choice(cases: dict[str, Case], onnx_files: Path) -> None:
     path = str(onnx_files / "lr_tensor.onnx")
-    with pytest.raises(UsageError, match="no output 'score'.*label.*probabilities") as err:
+    with pytest.raises(UsageError, match=r"no output 'score'.*label.*probabilities") as err:
         load_model(path, output="score")
     assert err.value.argument == "--output"
     by_label = load_model(path, output="label")
@@ -472,10 +497,11 @@ def test_onnx_output_choice(cases: dict[str, Case], onnx_files: Path) -> None:
     names = np.array(by_label.capabilities.class_names)
     assert np.array_equal(names[by_label.predict(cases["lr"].x_test)], cases["lr"].labels)
     with pytest.raises(UsageError, match="columns, one per input"):
-        load_model(str(onnx_files / "pipe_tensor.onnx")).predict(cases["lr"].x_test)
+        load_model(str(onnx_files / "pipe_tensor.onnx")).predict(cases["lr"].x_test[:, :3])
 
 
 def _softmax_graph(path: Path, width: int | None) -> np.ndarray:
+    """Softmax(X @ W) with an output width shape inference cannot see (Compress)."""
     onnx = pytest.importorskip("onnx")
     from onnx import TensorProto, helper, numpy_helper
 
@@ -483,12 +509,13 @@ def _softmax_graph(path: Path, width: int | None) -> np.ndarray:
     graph = helper.make_graph(
         [
             helper.make_node("MatMul", ["X", "W"], ["Z"]),
-            helper.make_node("Softmax", ["Z"], ["P"], axis=1),
+            helper.make_node("Softmax", ["Z"], ["S"], axis=1),
+            helper.make_node("Compress", ["S", "keep"], ["P"], axis=1),
         ],
         "g",
         [helper.make_tensor_value_info("X", TensorProto.FLOAT, ["n", width or "d"])],
         [helper.make_tensor_value_info("P", TensorProto.FLOAT, ["n", "k"])],
-        [numpy_helper.from_array(weights, "W")],
+        [numpy_helper.from_array(weights, "W"), numpy_helper.from_array(np.ones(3, bool), "keep")],
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
@@ -499,7 +526,7 @@ def _softmax_graph(path: Path, width: int | None) -> np.ndarray:
 def test_onnx_dynamic_width_is_probed(tmp_path: Path) -> None:
     pytest.importorskip("onnxruntime")
     weights = _softmax_graph(tmp_path / "fixed.onnx", 4)
-    model = load_model(str(tmp_path / "fixed.onnx"))
+    model = load_model(str(tmp_path / "fixed.onnx"))  # probed with one zero row
     assert model.capabilities.n_classes == 3
     x = np.random.default_rng(0).normal(size=(6, 4))
     z = x @ weights.astype(np.float64)
@@ -509,6 +536,7 @@ def test_onnx_dynamic_width_is_probed(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="--n-classes"):
         load_model(str(tmp_path / "open.onnx"))
     assert load_model(str(tmp_path / "open.onnx"), probe=x[:1]).capabilities.n_classes == 3
+    assert load_model(str(tmp_path / "open.onnx"), n_classes=3).capabilities.n_classes == 3
 
 
 def test_onnx_without_onnxruntime_is_a_usage_error(

@@ -259,10 +259,10 @@ def test_check_data_clips_when_asked() -> None:
 
 def test_check_data_columns() -> None:
     frame = pd.DataFrame({"age": [20], "sex": ["Male"], "hours": [1.0], "label": [0]})
-    with pytest.raises(UsageError, match="has column.*label.*not list"):
+    with pytest.raises(UsageError, match=r"has column.*label.*not list"):
         check_data(SCHEMA, frame, source="d.csv")
     assert check_data(SCHEMA, frame, ignore=["label"]).shape == (1, 3)
-    with pytest.raises(UsageError, match="lacks column.*hours") as err:
+    with pytest.raises(UsageError, match=r"lacks column.*hours") as err:
         check_data(SCHEMA, frame.drop(columns="hours"), source="d.csv", ignore=["label"])
     assert err.value.path == "d.csv"
 
@@ -346,7 +346,7 @@ def marked(old: str, new: str, text: str = GOOD_YAML) -> str:
             marked("name: age, type: integer", "name: age, type: integer, @kind: integer"),
             "'type' or 'kind', not both",
         ),
-        (marked("name: age", "name: @yes"), "name True must be a non-empty string"),
+        (marked("name: age", "name: @~"), "name None must be a non-empty string"),
         ("features: @{age: 1}\n", "must be a list"),
         ("features: @[]\n", "'features' is empty"),
         ("@protected: [sex]\n", "missing key 'features'"),
@@ -391,3 +391,25 @@ def test_load_schema_keeps_quoted_categories(tmp_path: Path) -> None:
     text = "features:\n  - {name: c, type: categorical, categories: ['01', '02', 3]}\n"
     schema = load_schema(write(tmp_path / "s.yml", text))
     assert schema.features[0].categories == ("01", "02", 3)
+
+
+def test_load_schema_scalars_follow_yaml_1_2_and_json(tmp_path: Path) -> None:
+    text = (
+        "features:\n"
+        "  - {name: c, type: categorical, categories: [yes, no, 'true', false]}\n"
+        "  - {name: x, type: continuous, low: -1e-3, high: 1E5}\n"
+        "protected: c\n"
+    )
+    schema = load_schema(write(tmp_path / "s.yaml", text))
+    assert schema.features[0].categories == ("yes", "no", "true", False)
+    assert (schema.features[1].low, schema.features[1].high) == (-0.001, 100000.0)
+    assert schema.protected == ("c",)
+    doc = {"features": [{"name": "x", "type": "continuous", "low": -1e-3, "high": 1e5}]}
+    assert load_schema(write(tmp_path / "s.json", json.dumps(doc))).features[0].high == 1e5
+    bad = write(
+        tmp_path / "n.json",
+        '{"features": [{"name": "c", "type": "categorical",\n  "categories": ["a", null]}]}',
+    )
+    with pytest.raises(UsageError, match="cannot be empty") as err:
+        load_schema(bad)
+    assert (err.value.line, err.value.column) == (2, 23)

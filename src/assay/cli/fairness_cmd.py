@@ -171,6 +171,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 dataset="adult",
                 protected="sex",
                 estimate=True,
+                precision=0.001,
                 max_time=seconds * 1.6,
                 max_queries=3_000_000,
                 seed=seed,

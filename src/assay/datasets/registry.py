@@ -41,7 +41,7 @@ class Dataset:
     default_protected: tuple[str, ...]
 
     @cached_property
-    def X(self) -> np.ndarray:  # noqa: N802 - the conventional name of a feature matrix
+    def X(self) -> np.ndarray:
         """The features encoded against the schema (float64; category -> category index)."""
         return check_data(self.schema, self.frame, source=f"dataset {self.name!r}")
 
@@ -59,7 +59,7 @@ class Dataset:
         is_test = np.zeros(len(self.target), dtype=bool)
         for label in np.unique(self.target):
             rows = np.flatnonzero(self.target == label)
-            n_test = int(round(float(test_size) * len(rows)))
+            n_test = round(float(test_size) * len(rows))
             is_test[rng.permutation(rows)[:n_test]] = True
         return self._subset(~is_test), self._subset(is_test)
 
@@ -120,7 +120,7 @@ def _check_name(name: str) -> str:
     )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _load_cached(name: str) -> Dataset:
     module = importlib.import_module(_TABLE[name][0])
     loader: Callable[[str], Dataset] = module.load

@@ -276,7 +276,10 @@ class EstimateSearch:
         if remaining is not None:
             if self._allowance is None:
                 self._allowance = remaining // (len(self.distributions) - i)
-            size = min(size, min(self._allowance, remaining) // self.K)
+            affordable = min(self._allowance, remaining) // self.K
+            if affordable < size and affordable < int(self._counts[i, 1]) // 100:
+                affordable = 0  # what is left would barely narrow the interval
+            size = min(size, affordable)
         if size < 1:
             self._advance()
             return []

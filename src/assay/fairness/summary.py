@@ -276,7 +276,7 @@ def build_summary(
             )
     if context is not None:
         sections.append(context["section"])
-        metrics["accuracy on the labelled data"] = context.get("accuracy")
+        metrics["accuracy on the labelled rows"] = context.get("accuracy")
     if stopped_early:
         sections.append(
             {

@@ -129,7 +129,7 @@ def _read_csv(p: Path, name: str) -> tuple[pd.DataFrame, int]:
 
 def _sniff_delimiter(text: str) -> str:
     """The first of , TAB ; | that splits the first lines into the same number (>1) of fields."""
-    lines = [ln for ln in text.splitlines()[:30] if ln.strip()]
+    lines = [ln for ln in text[:65536].splitlines()[:30] if ln.strip()]
     for delim in _DELIMITERS:
         counts = {len(row) for row in csv.reader(lines, delimiter=delim)}
         if len(counts) == 1 and counts.pop() > 1:
@@ -139,8 +139,8 @@ def _sniff_delimiter(text: str) -> str:
 
 def _check_header(text: str, delimiter: str, name: str) -> int:
     """The header's line number; raises on repeated or empty column names."""
-    lines = text.splitlines()
-    number = next(i for i, ln in enumerate(lines) if ln.strip())
+    lines = text[:65536].splitlines() or [""]
+    number = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header = next(csv.reader([lines[number]], delimiter=delimiter, skipinitialspace=True))
     seen: set[str] = set()
     for col in header:
@@ -445,6 +445,7 @@ def check_model_width(schema: Schema, n_features_model: int) -> None:
 
 # -- schema files ----------------------------------------------------------------------------
 _KINDS = ("integer", "categorical", "continuous")
+_NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)")
 _TOP_KEYS = ("features", "protected", "description")
 _FEATURE_KEYS = ("name", "type", "kind", "low", "high", "categories", "description")
 
@@ -467,7 +468,7 @@ def load_schema(path: PathLike) -> Schema:
     if not text.strip():
         raise UsageError("the schema file is empty", path=name)
     node = _compose(text, name, is_json=p.suffix.lower() == ".json")
-    return _SchemaReader(name).read(node)
+    return _SchemaReader(name, is_json=p.suffix.lower() == ".json").read(node)
 
 
 def _compose(text: str, name: str, *, is_json: bool) -> yaml.Node:
@@ -508,8 +509,9 @@ def _compose(text: str, name: str, *, is_json: bool) -> yaml.Node:
 class _SchemaReader:
     """Walks a YAML node tree into a Schema, raising errors that point at the node."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, *, is_json: bool = False) -> None:
         self.path = path
+        self.is_json = is_json
         self._constructor = yaml.constructor.SafeConstructor()
 
     def error(self, node: yaml.Node, message: str) -> UsageError:
@@ -519,6 +521,15 @@ class _SchemaReader:
         return UsageError(message, path=self.path, line=mark.line + 1, column=mark.column + 1)
 
     def value(self, node: yaml.Node) -> Any:
+        """A node's value; plain scalars follow JSON for .json files and YAML 1.2 otherwise
+        (``1e5`` is a number; ``yes``, ``no``, ``on``, ``off`` stay strings)."""
+        if isinstance(node, yaml.ScalarNode) and node.style is None:
+            if self.is_json:
+                return json.loads(node.value)
+            if node.tag.endswith(":bool") and node.value.lower() not in ("true", "false"):
+                return node.value
+            if node.tag.endswith(":str") and _NUMBER.fullmatch(node.value):
+                return float(node.value)
         return self._constructor.construct_object(node, deep=True)
 
     def mapping(self, node: yaml.Node, what: str, allowed: Sequence[str]) -> dict[str, Any]:
@@ -600,6 +611,8 @@ class _SchemaReader:
             if not isinstance(item, yaml.ScalarNode):
                 raise self.error(item, f"feature {name!r}: a category must be a single value")
             value = self.value(item)
+            if value is None:
+                raise self.error(item, f"feature {name!r}: a category cannot be empty (null)")
             if value in cats:
                 raise self.error(item, f"feature {name!r}: category {value!r} appears twice")
             cats.append(value)

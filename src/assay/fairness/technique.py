@@ -40,6 +40,7 @@ class FairnessTest:
     schema: Schema
     data: np.ndarray | None = None
     labels: np.ndarray | None = None
+    context_rows: np.ndarray | None = None
     strategy: str = DEFAULT_STRATEGY
     threshold: float | None = None
     start: str = "auto"
@@ -207,6 +208,8 @@ class FairnessSearch:
     def _context(self) -> None:
         data, labels = self.test.data, self.test.labels
         assert data is not None and labels is not None
+        if self.test.context_rows is not None:
+            data, labels = data[self.test.context_rows], labels[self.test.context_rows]
         pred = labels_of(self.model.predict(data), self.model.capabilities)
         protected = self.test.schema.protected_indices
         groups = {
@@ -215,9 +218,14 @@ class FairnessSearch:
         }
         report = group_metrics(np.asarray(labels), pred, groups)
         accuracy = float(np.mean(pred == np.asarray(labels)))
+        section = report.section()
+        if self.test.context_rows is not None:
+            section["note"] = (
+                f"Measured on {len(data):,} held-out rows the model was not trained on."
+            )
         self.context = {
             "group": report.to_json(),
-            "section": report.section(),
+            "section": section,
             "accuracy": accuracy,
         }
 
@@ -240,6 +248,7 @@ class FairnessSearch:
             examples=self.examples,
             stopped_early=self.stopped_early,
             queries=self.model.queries,
+            class_names=self.model.capabilities.class_names,
         )
 
     def snapshot(self) -> Snapshot:

@@ -36,6 +36,12 @@ _FORMS = (
 )
 
 
+def _choice(value: str, allowed: tuple[str, ...], argument: str) -> Any:
+    if value not in allowed:
+        raise UsageError(f"must be one of {', '.join(allowed)}, not {value!r}", argument=argument)
+    return value
+
+
 def _is_url(spec: str) -> bool:
     return spec.lower().startswith(("http://", "https://"))
 
@@ -128,9 +134,9 @@ def load_model(
     allow_pickle: bool = False,
     trust: Iterable[str] = (),
     output: str | None = None,
-    modality: Modality | None = None,
+    modality: str | None = None,
     n_classes: int | None = None,
-    outputs: OutputKind | None = None,
+    outputs: str | None = None,
     probe: ModelInputs | None = None,
 ) -> CheckedModel:
     """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
@@ -147,7 +153,10 @@ def load_model(
             f"unknown model type {model_type!r}; choose one of: {', '.join(MODEL_TYPES)}",
             argument="--model-type",
         )
-    mod: Modality = modality or "tabular"
+    mod = _choice(modality or "tabular", ("tabular", "text", "image"), "--modality")
+    kind_of_output = None if outputs is None else _choice(outputs, ("labels", "proba"), "--outputs")
+    if n_classes is not None and n_classes < 1:
+        raise UsageError(f"must be at least 1, not {n_classes}", argument="--n-classes")
     if isinstance(spec, os.PathLike):
         spec = os.fspath(spec)
     info: dict[str, Any] = {}
@@ -164,7 +173,7 @@ def load_model(
             output=output,
             modality=mod,
             n_classes=n_classes,
-            outputs=outputs,
+            outputs=kind_of_output,
             probe=probe,
         )
         if kind in ("skops", "onnx", "pickle", "joblib"):
@@ -180,7 +189,7 @@ def load_model(
             model_type=model_type,
             modality=mod,
             n_classes=n_classes,
-            outputs=outputs,
+            outputs=kind_of_output,
             probe=probe,
         )
         info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"

@@ -349,7 +349,7 @@ def _cast(values: np.ndarray, port: _Port) -> np.ndarray:
             if frac.any():
                 raise UsageError(
                     f"ONNX input {port.name!r} takes integers ({port.type}); got "
-                    f"{cast.reshape(-1)[int(np.argmax(frac.reshape(-1)))]!r}",
+                    f"{cast.reshape(-1)[int(np.argmax(frac.reshape(-1)))].item()!r}",
                     argument="MODEL",
                 )
         result: np.ndarray = np.ascontiguousarray(cast, dtype=dtype)

@@ -27,7 +27,7 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
-from assay.errors import UsageError
+from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.schema import Schema
 from assay.fairness.search.base import BaseSearch, SearchModel
 
@@ -99,6 +99,7 @@ class AequitasSearch(BaseSearch):
         self.local_done = 0
         self.current = np.zeros(d)
         self.current_origin = -1
+        self._stop: BudgetExhausted | None = None
 
     def parameters(self) -> dict[str, Any]:
         return {
@@ -110,11 +111,20 @@ class AequitasSearch(BaseSearch):
 
     # -- one step: up to per_step sequential candidates ----------------------------------
     def _round(self, capacity: int) -> list[FindingBatch]:
+        if self._stop is not None:
+            stop, self._stop = self._stop, None
+            raise stop
         found: list[FindingBatch] = []
         for _ in range(self.per_step):
             if self.capacity() == 0 or self._finished:
                 break
-            batch = self._one()
+            try:
+                batch = self._one()
+            except BudgetExhausted as exc:
+                if not found:
+                    raise
+                self._stop = exc  # hand over what this step found; stop at the next step
+                break
             if batch is not None:
                 found.append(batch)
         return [FindingBatch.concat(found)] if found else []

@@ -60,10 +60,11 @@ class WalkSearch(BaseSearch):
         data: np.ndarray | None = None,
         start: str = "auto",
         batch_size: int = 8192,
-        patience: int = 4,
+        patience: int = 1,
         min_global: float = 0.02,
         continuous_step: float = 0.01,
         decay: float = 0.9,
+        greed: float = 4.0,
     ) -> None:
         super().__init__(
             schema=schema,
@@ -86,6 +87,7 @@ class WalkSearch(BaseSearch):
         self.min_global = float(min_global)
         self.continuous_step = float(continuous_step)
         self.decay = float(decay)
+        self.greed = float(greed)
         d = len(schema)
         lows, highs, disc = schema.lows, schema.highs, schema.discrete
         self._lows, self._highs, self._disc = lows, highs, disc
@@ -123,6 +125,7 @@ class WalkSearch(BaseSearch):
             "min_global": self.min_global,
             "continuous_step": self.continuous_step,
             "decay": self.decay,
+            "greed": self.greed,
         }
 
     # -- one round -----------------------------------------------------------------------
@@ -172,10 +175,10 @@ class WalkSearch(BaseSearch):
             z = np.zeros(0, dtype=np.int64)
             return cand, z, z.copy(), np.zeros(0, dtype=bool)
         movable = self._movable
-        rate = (self.feat_hit[movable] + 1.0) / (self.feat_try[movable] + 2.0)
+        rate = ((self.feat_hit[movable] + 1.0) / (self.feat_try[movable] + 2.0)) ** self.greed
         p = 0.9 * rate / rate.sum() + 0.1 / len(movable)
         feat = movable[np.searchsorted(np.cumsum(p), rng.random(n) * p.sum()).clip(0, len(p) - 1)]
-        mrate = (self.move_hit + 1.0) / (self.move_try + 2.0) * self._move_prior
+        mrate = ((self.move_hit + 1.0) / (self.move_try + 2.0)) ** self.greed * self._move_prior
         mcum = np.cumsum(mrate / mrate.sum(axis=1, keepdims=True), axis=1)[feat]
         move = (rng.random(n)[:, None] > mcum[:, :-1]).sum(axis=1).astype(np.int64)
         drate = (self.dir_hit + 1.0) / (self.dir_try + 2.0)
@@ -271,7 +274,8 @@ class WalkSearch(BaseSearch):
             self.share = 1.0
             return
         total = self.rate_walk + self.rate_global
-        share = self.rate_global / total if total > 0 else 1.0
+        # equal rates: half and half; global samples far worse than walkers: min_global
+        share = 0.5 * (2 * self.rate_global / total) ** 2 if total > 0 else 1.0
         self.share = float(np.clip(share, self.min_global, 1.0))
 
     # -- checkpoints ---------------------------------------------------------------------

@@ -1,0 +1,494 @@
+"""Retraining a model with generated discriminatory inputs, in rounds, against a control.
+
+Each round: a search finds discriminatory inputs on the current model; every protected
+variant of each is labelled alike (so the added rows say the protected attributes do not
+matter there) and added to the training data; a fresh clone is fitted and the share of
+discriminatory inputs is estimated.  A round is kept only when the estimated share falls.
+
+Labelling policies (``policy``):
+
+- ``majority`` (default): the label the current model gives to most of the input's
+  variants; ties go to the label of the variant whose protected values are the most common
+  in the training data.
+- ``favourable``: the favourable label (``favourable``, class 1 unless told).
+- ``nearest``: the label of the nearest real training row in the non-protected features
+  (range-scaled distance; a categorical mismatch counts as 1).
+
+The refit-only control makes the same refits (the same ``random_state`` per round) without
+added data and keeps a round under the same rule, so a gain from refitting noise or from
+picking the best of several refits is not reported as a fairness gain.  Round selection
+uses one stream of estimates; before, after and control are then measured afresh on one
+independent stream, so the selection does not flatter the reported figures.
+
+Estimators are fitted on ``schema.decode(X)`` (what the model takes); the ``Model`` given to
+``generate`` and ``estimate`` takes encoded rows, like every search model.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from assay.core.model import Capabilities, Model, ModelInputs
+from assay.errors import UsageError
+from assay.fairness.estimate import Estimate
+from assay.fairness.oracle import Oracle
+from assay.fairness.schema import Schema
+
+__all__ = [
+    "POLICIES",
+    "FittedModel",
+    "Measurement",
+    "MitigationReport",
+    "label_variants",
+    "mitigate",
+    "save_model",
+]
+
+Policy = Literal["majority", "favourable", "nearest"]
+POLICIES: tuple[str, ...] = ("majority", "favourable", "nearest")
+Generate = Callable[[Model, int, np.random.Generator], np.ndarray]
+EstimateShare = Callable[[Model, np.random.Generator], Estimate]
+_CHUNK = 4_000_000  # entries of a distance matrix computed at once
+
+
+class FittedModel:
+    """A fitted scikit-learn classifier as a ``Model`` over encoded rows (class indices)."""
+
+    def __init__(self, estimator: Any, schema: Schema) -> None:
+        self.estimator = estimator
+        self.schema = schema
+        self.classes = np.asarray(estimator.classes_)
+        self.capabilities = Capabilities(
+            modality="tabular",
+            n_classes=len(self.classes),
+            outputs="labels",
+            class_names=tuple(str(c) for c in self.classes),
+        )
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        rows = np.asarray(inputs, dtype=np.float64)
+        pred = np.asarray(self.estimator.predict(self.schema.decode(rows)))
+        return np.searchsorted(self.classes, pred).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One model's estimated share of discriminatory inputs and held-out accuracy."""
+
+    estimate: Estimate
+    accuracy: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"estimate": self.estimate.to_json(), "accuracy": self.accuracy}
+
+
+@dataclass(frozen=True)
+class MitigationReport:
+    """What retraining did: before, after and the refit-only control, round by round."""
+
+    before: Measurement
+    after: Measurement
+    control: Measurement
+    rounds: tuple[dict[str, Any], ...]
+    policy: str
+    estimator: Any = field(repr=False, compare=False)
+
+    @property
+    def improved(self) -> bool:
+        """The after interval lies entirely below the before interval."""
+        return self.after.estimate.high < self.before.estimate.low
+
+    @property
+    def control_improved(self) -> bool:
+        return self.control.estimate.high < self.before.estimate.low
+
+    @property
+    def kept(self) -> int:
+        return sum(1 for r in self.rounds if r["kept"])
+
+    @property
+    def added_rows(self) -> int:
+        return sum(int(r["added_rows"]) for r in self.rounds if r["kept"])
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "policy": self.policy,
+            "before": self.before.to_json(),
+            "after": self.after.to_json(),
+            "control": self.control.to_json(),
+            "rounds": list(self.rounds),
+            "kept": self.kept,
+            "added_rows": self.added_rows,
+            "improved": self.improved,
+            "control_improved": self.control_improved,
+            "text": self._text(),
+        }
+
+    def section(self) -> dict[str, Any]:
+        """A report section: what was measured, and a before/after/control table."""
+        level = f"{100 * self.before.estimate.confidence:g} %"
+
+        def row(name: str, m: Measurement) -> list[Any]:
+            e = m.estimate
+            return [
+                name,
+                _pct(e.share),
+                f"{_pct(e.low)} to {_pct(e.high)}",
+                _pct(m.accuracy),
+                f"{e.discriminatory:,} of {e.sampled:,}",
+            ]
+
+        return {
+            "title": "Mitigation by retraining",
+            "text": self._text(),
+            "table": {
+                "columns": [
+                    "model",
+                    "share of discriminatory inputs",
+                    f"{level} CI",
+                    "held-out accuracy",
+                    "discriminatory of sampled",
+                ],
+                "rows": [
+                    row("before", self.before),
+                    row(f"after ({self.kept} of {len(self.rounds)} rounds kept)", self.after),
+                    row("refit-only control", self.control),
+                ],
+            },
+        }
+
+    def _text(self) -> str:
+        b, a, c = self.before.estimate, self.after.estimate, self.control.estimate
+        where = {"uniform": "uniform over the schema's input space", "data": "over the data"}
+        if a.high < b.low:
+            change = "fell from"
+        elif a.low > b.high:
+            change = "rose from"
+        else:
+            change = "did not move beyond its interval: from"
+        if c.high < b.low:
+            control = "also fell, to"
+        elif c.low > b.high:
+            control = "rose to"
+        else:
+            control = "stayed at"
+        return (
+            f"Retrained in {len(self.rounds)} rounds with generated discriminatory inputs "
+            f"labelled by the {self.policy} policy ({self.kept} rounds kept, "
+            f"{self.added_rows:,} rows added). Estimated share of discriminatory inputs "
+            f"({where.get(b.distribution, b.distribution)}) {change} {b.interval_text()} "
+            f"to {a.interval_text()}; the refit-only control {control} {c.interval_text()}. "
+            f"Held-out accuracy {_pct(self.before.accuracy)} before, "
+            f"{_pct(self.after.accuracy)} after, {_pct(self.control.accuracy)} for the control."
+        )
+
+
+def mitigate(
+    estimator: Any,
+    *,
+    schema: Schema,
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    X_holdout: np.ndarray,
+    y_holdout: np.ndarray,
+    generate: Generate,
+    estimate: EstimateShare,
+    rounds: int = 3,
+    per_round: int = 1000,
+    policy: str = "majority",
+    favourable: Any = 1,
+    rng: np.random.Generator,
+) -> MitigationReport:
+    """Retrain ``estimator`` with generated discriminatory inputs; see the module docstring.
+
+    ``X_*`` are encoded rows (``schema.encode``); ``estimator`` is a scikit-learn classifier
+    fitted on ``schema.decode(X_train)`` (fitted here when it is not).  ``generate(model, n,
+    rng)`` returns up to ``n`` encoded discriminatory rows found on ``model``;
+    ``estimate(model, rng)`` measures the share of discriminatory inputs.
+    """
+    from sklearn.base import clone
+
+    X_train, y_train = _check_xy(schema, X_train, y_train, "X_train")
+    X_holdout, y_holdout = _check_xy(schema, X_holdout, y_holdout, "X_holdout")
+    _check_options(rounds, per_round, policy)
+    base = _fitted(estimator, schema, X_train, y_train)
+    if policy == "favourable" and favourable not in set(np.asarray(base.classes_).tolist()):
+        raise UsageError(
+            f"favourable label {favourable!r} is not a class of the model; classes are: "
+            f"{', '.join(map(str, np.asarray(base.classes_).tolist()))}",
+            argument="favourable",
+        )
+    seeds = rng.integers(0, 2**31 - 1, size=rounds)
+    select_seed, final_seed = (int(s) for s in rng.integers(0, 2**63 - 1, size=2))
+    gen_rngs = rng.spawn(rounds)
+
+    def measure(est: Any, seed: int) -> Estimate:
+        return estimate(FittedModel(est, schema), np.random.default_rng(seed))
+
+    def accuracy(est: Any) -> float:
+        return float(np.mean(np.asarray(est.predict(schema.decode(X_holdout))) == y_holdout))
+
+    def refit(seed: int, X: np.ndarray, y: np.ndarray) -> Any:
+        fresh = _with_seed(clone(base), seed)
+        fresh.fit(schema.decode(X), y)
+        return fresh
+
+    current, control = base, base
+    share = control_share = measure(base, select_seed).share
+    X_acc, y_acc = X_train, y_train
+    log: list[dict[str, Any]] = []
+    for r in range(rounds):
+        found = _check_rows(schema, generate(FittedModel(current, schema), per_round, gen_rngs[r]))
+        found = found[:per_round]
+        entry: dict[str, Any] = {"round": r + 1, "random_state": int(seeds[r])}
+        if not len(found):
+            entry.update(added_inputs=0, added_rows=0, kept=False, note="no input found")
+            log.append(entry)
+            continue
+        X_new, y_new = label_variants(
+            found,
+            schema=schema,
+            estimator=current,
+            policy=policy,
+            X_train=X_train,
+            y_train=y_train,
+            favourable=favourable,
+        )
+        cand_X, cand_y = np.concatenate([X_acc, X_new]), np.concatenate([y_acc, y_new])
+        cand = refit(int(seeds[r]), cand_X, cand_y)
+        est = measure(cand, select_seed)
+        kept = est.share < share
+        if kept:
+            current, share, X_acc, y_acc = cand, est.share, cand_X, cand_y
+        ctl = refit(int(seeds[r]), X_train, y_train)
+        ctl_est = measure(ctl, select_seed)
+        ctl_kept = ctl_est.share < control_share
+        if ctl_kept:
+            control, control_share = ctl, ctl_est.share
+        entry.update(
+            added_inputs=len(found),
+            added_rows=len(X_new),
+            estimate=est.to_json(),
+            accuracy=accuracy(cand),
+            kept=kept,
+            control={"estimate": ctl_est.to_json(), "accuracy": accuracy(ctl), "kept": ctl_kept},
+        )
+        log.append(entry)
+    return MitigationReport(
+        before=Measurement(measure(base, final_seed), accuracy(base)),
+        after=Measurement(measure(current, final_seed), accuracy(current)),
+        control=Measurement(measure(control, final_seed), accuracy(control)),
+        rounds=tuple(log),
+        policy=policy,
+        estimator=current,
+    )
+
+
+def label_variants(
+    rows: np.ndarray,
+    *,
+    schema: Schema,
+    estimator: Any,
+    policy: str = "majority",
+    X_train: np.ndarray,
+    y_train: np.ndarray,
+    favourable: Any = 1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every protected variant of each encoded row, all variants of a row labelled alike.
+
+    Returns (encoded variants of shape (n * K, d), labels of shape (n * K,)).
+    """
+    oracle = Oracle(schema, FittedModel(estimator, schema))
+    variants = oracle.variants(rows)
+    n, K, d = variants.shape
+    flat = variants.reshape(n * K, d)
+    classes = np.asarray(estimator.classes_)
+    if policy == "favourable":
+        labels = np.full(n, favourable, dtype=np.asarray(y_train).dtype)
+    elif policy == "nearest":
+        labels = np.asarray(y_train)[_nearest(schema, oracle.free, rows, X_train)]
+    elif policy == "majority":
+        codes = np.searchsorted(classes, np.asarray(estimator.predict(schema.decode(flat))))
+        frequency = np.bincount(oracle.generated_index(X_train), minlength=K)
+        labels = classes[_majority(codes.reshape(n, K), frequency, len(classes))]
+    else:
+        raise UsageError(
+            f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}", argument="policy"
+        )
+    return flat, np.repeat(labels, K)
+
+
+def _majority(codes: np.ndarray, frequency: np.ndarray, n_classes: int) -> np.ndarray:
+    """Per row, the most common class code; ties go to the most frequent combination's."""
+    n, K = codes.shape
+    counts = np.zeros((n, n_classes), dtype=np.int64)
+    np.add.at(counts, (np.repeat(np.arange(n), K), codes.reshape(-1)), 1)
+    tied = counts == counts.max(axis=1, keepdims=True)
+    order = np.argsort(-frequency, kind="stable")
+    by_frequency = codes[:, order]
+    first = np.argmax(tied[np.arange(n)[:, None], by_frequency], axis=1)
+    chosen: np.ndarray = by_frequency[np.arange(n), first]
+    return chosen
+
+
+def _nearest(schema: Schema, free: np.ndarray, rows: np.ndarray, X: np.ndarray) -> np.ndarray:
+    """Index of the nearest row of ``X`` to each row, in the non-protected features."""
+    kinds = np.array([schema.features[j].kind for j in free])
+    num, cat = free[kinds != "categorical"], free[kinds == "categorical"]
+    span = np.maximum(schema.highs - schema.lows, 1e-12)
+    a_num, b_num = rows[:, num] / span[num], X[:, num] / span[num]
+    a_cat, b_cat = _one_hot(schema, cat, rows), _one_hot(schema, cat, X)
+    b_sq = (b_num**2).sum(axis=1)
+    step = max(1, _CHUNK // max(len(X), 1))
+    out = np.empty(len(rows), dtype=np.int64)
+    for s in range(0, len(rows), step):
+        a, oh = a_num[s : s + step], a_cat[s : s + step]
+        d2 = (a**2).sum(axis=1)[:, None] + b_sq[None, :] - 2 * a @ b_num.T
+        d2 += len(cat) - oh @ b_cat.T  # categorical mismatches
+        out[s : s + step] = np.argmin(d2, axis=1)
+    return out
+
+
+def _one_hot(schema: Schema, cols: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    parts = []
+    for j in cols:
+        size = int(schema.highs[j] - schema.lows[j]) + 1
+        codes = np.clip(np.rint(rows[:, j] - schema.lows[j]).astype(np.int64), 0, size - 1)
+        parts.append(np.eye(size)[codes])
+    return np.concatenate(parts, axis=1) if parts else np.zeros((len(rows), 0))
+
+
+# -- checks and helpers -----------------------------------------------------------------
+def _check_xy(
+    schema: Schema, X: np.ndarray, y: np.ndarray, name: str
+) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != len(schema):
+        raise UsageError(
+            f"must be encoded rows with {len(schema)} columns, not shape {X.shape}", argument=name
+        )
+    if len(y) != len(X) or not len(X):
+        raise UsageError(f"{len(X)} rows but {len(y)} labels", argument=name)
+    return X, y
+
+
+def _check_options(rounds: int, per_round: int, policy: str) -> None:
+    if rounds < 1:
+        raise UsageError(f"must be at least 1, not {rounds}", argument="rounds")
+    if per_round < 1:
+        raise UsageError(f"must be at least 1, not {per_round}", argument="per_round")
+    if policy not in POLICIES:
+        raise UsageError(
+            f"unknown policy {policy!r}; choose one of {', '.join(POLICIES)}", argument="policy"
+        )
+
+
+def _check_rows(schema: Schema, rows: np.ndarray) -> np.ndarray:
+    arr = np.asarray(rows, dtype=np.float64)
+    if arr.size == 0:
+        return np.zeros((0, len(schema)))
+    if arr.ndim != 2 or arr.shape[1] != len(schema):
+        raise UsageError(
+            f"generate returned shape {arr.shape}; expected encoded rows with "
+            f"{len(schema)} columns",
+            argument="generate",
+        )
+    return arr
+
+
+def _fitted(estimator: Any, schema: Schema, X: np.ndarray, y: np.ndarray) -> Any:
+    """The estimator itself when fitted; otherwise a fitted clone."""
+    from sklearn.base import clone
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(estimator)
+        return estimator
+    except NotFittedError:
+        fresh = clone(estimator)
+        fresh.fit(schema.decode(X), y)
+        return fresh
+
+
+def _with_seed(estimator: Any, seed: int) -> Any:
+    """Set every ``random_state`` parameter (nested ones too) to ``seed``."""
+    names = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "random_state"]
+    if names:
+        estimator.set_params(**dict.fromkeys(names, seed))
+    return estimator
+
+
+def _pct(x: float) -> str:
+    v = 100 * x
+    if v == 0:
+        return "0 %"
+    return f"{v:.{1 if v >= 1 else 2}f} %"
+
+
+# -- saving -----------------------------------------------------------------------------
+def save_model(estimator: Any, path_stem: str | Path, *, schema: Schema) -> list[Path]:
+    """Save as ``<stem>.skops`` and, when possible, ``<stem>.onnx``, with ``<stem>.model.json``.
+
+    The JSON manifest names the files, the schema, and why ONNX was skipped if it was
+    (string categories, skl2onnx not installed, or a conversion failure).
+    """
+    import skops.io
+
+    stem = Path(path_stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    skops_path = stem.with_name(stem.name + ".skops")
+    skops.io.dump(estimator, skops_path)
+    written = [skops_path]
+    onnx_path = stem.with_name(stem.name + ".onnx")
+    skipped = _save_onnx(estimator, onnx_path, schema)
+    if skipped is None:
+        written.append(onnx_path)
+    manifest = stem.with_name(stem.name + ".model.json")
+    manifest.write_text(
+        json.dumps(
+            {
+                "skops": skops_path.name,
+                "onnx": None if skipped else onnx_path.name,
+                "onnx_skipped": skipped,
+                "onnx_input": None if skipped else f"float32 [n, {len(schema)}], decoded rows",
+                "schema": schema.to_json(),
+            },
+            indent=2,
+        ),
+        encoding="utf-8",
+    )
+    written.append(manifest)
+    return written
+
+
+def _save_onnx(estimator: Any, path: Path, schema: Schema) -> str | None:
+    """Write the ONNX file; return why it was not written, or None."""
+    if schema.model_dtype == np.dtype(object):
+        return "the model takes string categories; ONNX export needs all-numeric input"
+    try:
+        from skl2onnx import convert_sklearn
+        from skl2onnx.common.data_types import FloatTensorType
+    except ImportError:
+        return "skl2onnx is not installed (pip install 'assay[onnx]')"
+    from sklearn.base import is_classifier
+
+    final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+    options = {id(final): {"zipmap": False}} if is_classifier(final) else None
+    try:
+        onx = convert_sklearn(
+            estimator,
+            initial_types=[("input", FloatTensorType([None, len(schema)]))],
+            options=options,
+        )
+    except Exception as exc:  # skl2onnx raises many types for unsupported models
+        return f"skl2onnx could not convert {type(estimator).__name__}: {exc}"
+    path.write_bytes(onx.SerializeToString())
+    return None
