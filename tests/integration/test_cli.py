@@ -121,7 +121,7 @@ def test_fair_model_exits_0(tmp_path: Path) -> None:
     ("case", "needle"),
     [
         ("unknown-protected", "'gender' is not a column"),
-        ("non-numeric", "line 3"),
+        ("non-numeric", "bad.csv:3: row 2, column 'z'"),
         ("empty", "empty"),
         ("width", "features"),
     ],

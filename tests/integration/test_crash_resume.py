@@ -33,7 +33,7 @@ ARGS = [
 def _assay(*args: str, store: Path) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-m", "assay", *args, "--store", str(store)],
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
     )
@@ -79,7 +79,7 @@ def test_kill_then_resume_matches_uninterrupted_run(tmp_path: Path) -> None:
                 os.kill(proc.pid, signal.SIGKILL)
                 killed = True
                 break
-    proc.wait(timeout=60)
+    proc.communicate(timeout=60)
     assert killed, "the run ended before it could be killed; raise --max-queries"
     run_id = _only_run(crash_store)
     assert RunStore(crash_store).get_run(run_id).status == "running"

@@ -124,8 +124,14 @@ def test_threshold_finds_a_probability_gap_without_label_flip() -> None:
     assert not v.discriminatory.any()  # label mode uses argmax: class 0 for every variant
     assert v.outputs.shape == (2, 2, 2)
     assert np.allclose(v.severity, 0.1)
-    assert Oracle(s, EncodedModel(s, Proba(gap=0.1)), threshold=0.05).evaluate(r).discriminatory.all()
-    assert not Oracle(s, EncodedModel(s, Proba(gap=0.1)), threshold=0.2).evaluate(r).discriminatory.any()
+    assert (
+        Oracle(s, EncodedModel(s, Proba(gap=0.1)), threshold=0.05).evaluate(r).discriminatory.all()
+    )
+    assert (
+        not Oracle(s, EncodedModel(s, Proba(gap=0.1)), threshold=0.2)
+        .evaluate(r)
+        .discriminatory.any()
+    )
 
 
 def test_label_mode_on_probabilities_uses_argmax() -> None:
@@ -193,8 +199,11 @@ def test_findings_use_the_smallest_exact_dtype(wide: bool, dtype: type) -> None:
     assert np.array_equal(batch.inputs.astype(float), v.inputs[[0, 2]])
     assert batch.columns["generated"].tolist() == [0, 1]
     assert batch.columns["origin"].tolist() == [5, 7]
-    assert batch.details == {"features": ["a", "b", "sex", "race"], "protected": ["sex"],
-                             "threshold": None}
+    assert batch.details == {
+        "features": ["a", "b", "sex", "race"],
+        "protected": ["sex"],
+        "threshold": None,
+    }
     finding = batch[1].to_json()
     assert finding["details"]["mutated"] == 1
     assert finding["inputs"][0] == [9, 2, 0, 4]

@@ -278,7 +278,9 @@ def test_duck_typed_objects_and_ready_models() -> None:
     model = load_model(ready)
     assert model.inner is ready
     assert list(model.predict(np.array([[1.0], [-1.0]]))) == [1, 0]
-    assert load_model(model).inner is ready
+    assert load_model(model) is model
+    with pytest.raises(UsageError, match="declares labels outputs, not proba"):
+        load_model(ready, outputs="proba")
 
 
 # -- callables and specs -------------------------------------------------------------------
@@ -556,3 +558,27 @@ def test_models_package_imports_without_optional_dependencies() -> None:
         "assert not heavy, heavy\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_text_models_in_memory_and_onnx(tmp_path: Path) -> None:
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    texts = ["good film", "bad film", "great acting", "awful plot", "good plot", "bad acting"] * 4
+    y = [1, 0, 1, 0, 1, 0] * 4
+    pipe = Pipeline([("bag", CountVectorizer()), ("clf", LogisticRegression())]).fit(texts, y)
+    queries = ["good acting", "awful", "film film", "unseen words only"]
+    expected = pipe.predict_proba(queries)
+    model = load_model(pipe, modality="text")
+    assert model.capabilities.modality == "text"
+    np.testing.assert_allclose(model.predict(queries), expected, atol=1e-12)
+    pytest.importorskip("onnxruntime")
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import StringTensorType
+
+    options = {id(pipe): {"zipmap": False}, id(pipe.named_steps["bag"]): {"locale": "C"}}
+    onx = convert_sklearn(
+        pipe, initial_types=[("text", StringTensorType([None, 1]))], options=options
+    )
+    (tmp_path / "text.onnx").write_bytes(onx.SerializeToString())
+    onnx_model = load_model(str(tmp_path / "text.onnx"), modality="text")
+    np.testing.assert_allclose(onnx_model.predict(queries), expected, atol=1e-5)

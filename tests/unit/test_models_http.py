@@ -171,6 +171,20 @@ def test_unreachable_and_slow_endpoints_fail_within_the_timeout() -> None:
         assert time.monotonic() - started < 3
 
 
+def test_credentials_in_the_url_are_not_stored_or_shown() -> None:
+    with Server(lambda body: (503, b"busy")) as server:
+        port = server.url.split(":")[2].split("/")[0]
+        url = f"http://user:s3cret@127.0.0.1:{port}/predict?api_key=k3y"
+        model = load_model(url, outputs="labels", n_classes=2)
+        assert "s3cret" not in json.dumps(model.spec_info)
+        assert "k3y" not in json.dumps(model.spec_info)
+        model.inner.backoff = 0.0  # type: ignore[attr-defined]
+        with pytest.raises(ModelError) as err:
+            model.predict(np.zeros((1, 2)))
+        assert "s3cret" not in str(err.value) and "k3y" not in str(err.value)
+        assert f"127.0.0.1:{port}/predict" in str(err.value)
+
+
 def test_endpoint_needs_declared_capabilities_and_a_real_url() -> None:
     with pytest.raises(UsageError, match="--outputs") as err:
         load_model("http://127.0.0.1:9/predict")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.cli.argv import command_argv
 from assay.cli.console import Output
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -21,6 +21,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("fairness")
     @guarded
     def fairness(
+        ctx: typer.Context,
         model: Annotated[
             str | None,
             typer.Argument(
@@ -126,7 +127,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 seed=seed,
                 store=store,
                 retrain=retrain,
-                argv=sys.argv[1:],
+                argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"

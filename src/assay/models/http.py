@@ -26,7 +26,7 @@ import numpy as np
 from assay.core.model import Capabilities, ModelInputs
 from assay.errors import ModelError, UsageError
 
-__all__ = ["HttpModel"]
+__all__ = ["HttpModel", "redact"]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -37,6 +37,18 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         return value.tolist()
     raise TypeError(f"cannot send a {type(value).__name__} as JSON")
+
+
+def redact(url: str) -> str:
+    """The URL without a password or query string (which may hold an API key)."""
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    if parts.username:
+        netloc = f"{parts.username}:***@{netloc}" if parts.password else f"***@{netloc}"
+    query = "?***" if parts.query else ""
+    return f"{parts.scheme}://{netloc}{parts.path}{query}"
 
 
 class _Retryable(Exception):
@@ -72,6 +84,7 @@ class HttpModel:
                 argument="MODEL",
             )
         self.url = url
+        self.shown = redact(url)
         self.timeout = timeout
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         self.headers.update(headers or {})
@@ -91,7 +104,11 @@ class HttpModel:
         if parts.hostname in _LOOPBACK:
             handlers.append(urllib.request.ProxyHandler({}))
         self._opener = urllib.request.build_opener(*handlers)
-        self.info: dict[str, Any] = {"url": url, "max_batch": limit, "timeout": timeout}
+        self.info: dict[str, Any] = {
+            "url": self.shown,
+            "max_batch": limit,
+            "timeout": timeout,
+        }
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         n = len(inputs)
@@ -109,19 +126,19 @@ class HttpModel:
             outputs = json.loads(payload)["outputs"]
         except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(
-                f"the endpoint {self.url} answered something other than JSON "
+                f"the endpoint {self.shown} answered something other than JSON "
                 f'{{"outputs": [...]}} ({type(exc).__name__}: {exc}); '
                 f"body starts: {payload[:200]!r}"
             ) from None
         if not isinstance(outputs, list) or len(outputs) != len(items):
             got = len(outputs) if isinstance(outputs, list) else type(outputs).__name__
             raise ModelError(
-                f"the endpoint {self.url} answered {got} outputs for {len(items)} inputs"
+                f"the endpoint {self.shown} answered {got} outputs for {len(items)} inputs"
             )
         try:
             return np.asarray(outputs)
         except ValueError as exc:
-            raise ModelError(f"the endpoint {self.url} answered ragged outputs: {exc}") from None
+            raise ModelError(f"the endpoint {self.shown} answered ragged outputs: {exc}") from None
 
     def _post(self, body: bytes) -> bytes:
         last = ""
@@ -133,7 +150,7 @@ class HttpModel:
             except _Retryable as exc:
                 last = str(exc)
         raise ModelError(
-            f"the endpoint {self.url} failed after {self.retries + 1} attempts; last: {last}"
+            f"the endpoint {self.shown} failed after {self.retries + 1} attempts; last: {last}"
         )
 
     def _once(self, body: bytes) -> bytes:
@@ -148,13 +165,13 @@ class HttpModel:
             message = f"status {exc.code} {exc.reason}; body starts: {detail!r}"
             if exc.code >= 500 or exc.code == 429:
                 raise _Retryable(message) from None
-            raise ModelError(f"the endpoint {self.url} answered {message}") from None
+            raise ModelError(f"the endpoint {self.shown} answered {message}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
             raise _Retryable(f"connection failed: {reason}") from None
         if status != 200:
-            raise ModelError(f"the endpoint {self.url} answered status {status}, expected 200")
+            raise ModelError(f"the endpoint {self.shown} answered status {status}, expected 200")
         return data
 
     def __repr__(self) -> str:
-        return f"HttpModel({self.url!r})"
+        return f"HttpModel({self.shown!r})"

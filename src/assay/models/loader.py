@@ -14,7 +14,7 @@ from assay.models.callable import declared_capabilities, from_callable, is_calla
 from assay.models.callable import resolve_spec as _resolve_spec
 from assay.models.checked import CheckedModel
 from assay.models.files import read_pickle, read_skops
-from assay.models.http import HttpModel
+from assay.models.http import HttpModel, redact
 from assay.models.sklearn import from_sklearn
 
 __all__ = ["MODEL_TYPES", "describe", "load_model"]
@@ -97,6 +97,7 @@ def _from_object(
     if model_type == "callable":
         return _callable(obj, modality, n_classes, outputs, probe), "callable"
     if model_type is None and _is_model(obj):
+        _check_declared(obj.capabilities, n_classes, outputs)
         return obj, "model"
     if hasattr(obj, "predict") or hasattr(obj, "predict_proba"):
         est = from_sklearn(
@@ -115,6 +116,19 @@ def _from_object(
         f"an object with predict and capabilities, or a string; {_FORMS}",
         argument="MODEL",
     )
+
+
+def _check_declared(caps: Capabilities, n_classes: int | None, outputs: OutputKind | None) -> None:
+    """A ready Model keeps its own capabilities; declared ones must agree with them."""
+    if outputs is not None and outputs != caps.outputs:
+        raise UsageError(
+            f"the model declares {caps.outputs} outputs, not {outputs}", argument="--outputs"
+        )
+    if n_classes is not None and n_classes != caps.n_classes:
+        raise UsageError(
+            f"the model declares {caps.n_classes} classes, not {n_classes}",
+            argument="--n-classes",
+        )
 
 
 def _callable(
@@ -153,6 +167,9 @@ def load_model(
             f"unknown model type {model_type!r}; choose one of: {', '.join(MODEL_TYPES)}",
             argument="--model-type",
         )
+    if isinstance(spec, CheckedModel) and model_type is None:
+        _check_declared(spec.capabilities, n_classes, outputs)  # type: ignore[arg-type]
+        return spec
     mod = _choice(modality or "tabular", ("tabular", "text", "image"), "--modality")
     kind_of_output = None if outputs is None else _choice(outputs, ("labels", "proba"), "--outputs")
     if n_classes is not None and n_classes < 1:
@@ -162,7 +179,7 @@ def load_model(
     info: dict[str, Any] = {}
     if isinstance(spec, str):
         kind = model_type or _type_of(spec)
-        info["spec"] = spec
+        info["spec"] = redact(spec) if kind == "http" else spec
         if kind in ("skops", "onnx", "pickle", "joblib") and not Path(spec).is_file():
             raise UsageError(f"no such file: {spec}; {_FORMS}", argument="MODEL", path=spec)
         inner, kind = _from_string(
@@ -263,7 +280,7 @@ def _http(
         outputs=outputs,
         probe=probe,
         ask=provisional.predict,
-        what=f"the endpoint {url}",
+        what=f"the endpoint {redact(url)}",
     )
     return HttpModel(url, capabilities=caps)
 

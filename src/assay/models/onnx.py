@@ -17,6 +17,7 @@ import numpy as np
 
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
+from assay.models.sklearn import index_of
 
 __all__ = ["OnnxModel", "from_onnx"]
 
@@ -287,8 +288,7 @@ class OnnxModel:
                 "names no classes; choose a probability output with --output",
                 argument="--output",
             )
-        lookup = {str(c): i for i, c in enumerate(self._class_values)}
-        idx = np.array([lookup.get(str(v), -1) for v in out.tolist()], dtype=np.int64)
+        idx = index_of(out, self._class_values)
         if (idx < 0).any():
             bad = out[int(np.argmax(idx < 0))]
             raise ModelError(f"the model answered label {bad!r}, not one of its classes")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -9,7 +10,7 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 
-__all__ = ["SklearnModel", "from_sklearn"]
+__all__ = ["SklearnModel", "from_sklearn", "index_of"]
 
 
 def _check_fitted(estimator: Any) -> None:
@@ -123,28 +124,37 @@ class SklearnModel:
         return f"SklearnModel({type(self.estimator).__name__})"
 
 
+def index_of(values: np.ndarray, classes: Sequence[Any] | np.ndarray) -> np.ndarray:
+    """Position of each value in ``classes`` (compared as given, else as strings); -1 if absent."""
+    table = np.asarray(classes)
+    vals = np.asarray(values).reshape(-1)
+    numeric = table.dtype.kind in "iufb" and vals.dtype.kind in "iufb"
+    pairs = [(table, vals)] if numeric else []
+    for a, b in [*pairs, (table.astype(str), vals.astype(str))]:
+        try:
+            order = np.argsort(a, kind="stable")
+            pos = np.clip(np.searchsorted(a[order], b), 0, max(len(a) - 1, 0))
+            idx = order[pos] if len(a) else np.full(len(b), -1)
+            found = a[idx] == b if len(a) else np.zeros(len(b), dtype=bool)
+        except TypeError:
+            continue
+        return np.where(found, idx, -1).astype(np.int64)
+    return np.full(len(vals), -1, dtype=np.int64)  # pragma: no cover - str always compares
+
+
 def _to_indices(raw: np.ndarray, classes: np.ndarray, inputs: ModelInputs) -> np.ndarray:
     """Predicted class values as indices into ``classes``."""
     from assay.core.model import describe_input
 
-    raw = raw.reshape(-1) if raw.ndim == 2 and raw.shape[1] == 1 else raw
-    if classes.dtype.kind in "iufb" and raw.dtype.kind in "iufb":
-        order = np.argsort(classes, kind="stable")
-        pos = np.clip(np.searchsorted(classes[order], raw), 0, len(classes) - 1)
-        idx = order[pos]
-        bad = classes[idx] != raw
-    else:
-        lookup = {str(c): i for i, c in enumerate(classes.tolist())}
-        found = [lookup.get(str(v), -1) for v in raw.tolist()]
-        idx = np.asarray(found, dtype=np.int64)
-        bad = idx < 0
+    idx = index_of(raw, classes)
+    bad = idx < 0
     if np.any(bad):
         i = int(np.argmax(bad))
         raise ModelError(
-            f"the model predicted {raw[i]!r}, which is not one of its classes "
+            f"the model predicted {raw.reshape(-1)[i]!r}, which is not one of its classes "
             f"{classes.tolist()}, for input {i}: {describe_input(inputs, i)}"
         )
-    return idx.astype(np.int64)
+    return idx
 
 
 def from_sklearn(

@@ -29,6 +29,7 @@ __all__ = ["WalkSearch"]
 
 UNIT, JUMP, RANDOM = 0, 1, 2
 _N_MOVES = 3
+_FIRST_ROUND = 256
 _STATE_ARRAYS = (
     "pos",
     "origin",
@@ -127,6 +128,12 @@ class WalkSearch(BaseSearch):
             "decay": self.decay,
             "greed": self.greed,
         }
+
+    def capacity(self) -> int:
+        """As the base, and at most the number of classes evaluated so far (at least 256):
+        rounds double in size at the start, so walkers start early on small budgets."""
+        cap = super().capacity()
+        return min(cap, max(_FIRST_ROUND, self.ledger.generated))
 
     # -- one round -----------------------------------------------------------------------
     def _round(self, capacity: int) -> list[FindingBatch]:

@@ -1,0 +1,45 @@
+"""The command line that reproduces a command, rebuilt from its parsed parameters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+__all__ = ["command_argv"]
+
+_NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "store"}
+
+
+def _text(value: Any) -> str:
+    return str(value) if not isinstance(value, Path) else value.as_posix()
+
+
+def command_argv(ctx: click.Context) -> list[str]:
+    """``[command, args...]`` with every parameter that differs from its default.
+
+    Output options (reports, --quiet, --json, --store) are left out: they do not change what
+    is found.
+    """
+    args: list[str] = [ctx.info_name or ""]
+    for param in ctx.command.params:
+        name = param.name or ""
+        value = ctx.params.get(name)
+        if isinstance(param, click.Argument):
+            if value is not None:
+                args.append(_text(value))
+            continue
+        if name in _NOT_REPEATED or value is None or value == param.default:
+            continue
+        flag = max(param.opts, key=len)
+        if isinstance(param, click.Option) and param.is_flag:
+            if value:
+                args.append(flag)
+        elif isinstance(value, list | tuple):
+            if value:
+                for v in value:
+                    args += [flag, _text(v)]
+        else:
+            args += [flag, _text(value)]
+    return args

@@ -1,0 +1,283 @@
+"""IDI searches on models with planted discrimination (and on one with none)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assay.core.budget import BudgetedModel
+from assay.core.findings import FindingBatch
+from assay.core.model import Capabilities, ModelInputs
+from assay.core.rng import generator
+from assay.core.run import Search, execute
+from assay.core.store import RunStore, new_run_id
+from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.encoded import EncodedModel
+from assay.fairness.schema import Feature, Schema
+from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+
+# the shape of the 13-integer Adult encoding: (name, low, high)
+COLUMNS = (
+    ("age", 1, 9),
+    ("workclass", 0, 6),
+    ("fnlwgt", 0, 74),
+    ("education", 0, 15),
+    ("marital_status", 0, 6),
+    ("occupation", 0, 13),
+    ("relationship", 0, 5),
+    ("race", 0, 4),
+    ("sex", 0, 1),
+    ("capital_gain", 0, 99),
+    ("capital_loss", 0, 43),
+    ("hours_per_week", 1, 99),
+    ("native_country", 0, 40),
+)
+COL = {name: j for j, (name, _, _) in enumerate(COLUMNS)}
+SCHEMA = Schema(
+    features=tuple(Feature(n, "integer", low=lo, high=hi) for n, lo, hi in COLUMNS),
+    protected=("sex",),
+)
+
+
+class Rule:
+    """A labels (or probabilities) model defined by a function of the decoded columns."""
+
+    def __init__(self, rule: Any, *, proba: bool = False) -> None:
+        self.rule = rule
+        self.capabilities = Capabilities("tabular", 2, "proba" if proba else "labels")
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=np.float64)
+        cols = {name: x[:, j] for name, j in COL.items()}
+        out = np.asarray(self.rule(cols))
+        if self.capabilities.outputs == "proba":
+            return np.stack([1 - out, out], axis=1)
+        return out.astype(np.int64)
+
+
+def base(c: dict[str, np.ndarray]) -> np.ndarray:
+    return (c["hours_per_week"] > 45) | (c["capital_gain"] > 50)
+
+
+def in_region(c: dict[str, np.ndarray]) -> np.ndarray:
+    return (c["age"] == 4) & (c["occupation"] == 7)
+
+
+def narrow(c: dict[str, np.ndarray]) -> np.ndarray:
+    """Discriminates on sex only for age band 4 and occupation 7 (0.8 % of the space)."""
+    return np.where(in_region(c), c["sex"] == 1, base(c))
+
+
+def fair(c: dict[str, np.ndarray]) -> np.ndarray:
+    return base(c) ^ (c["education"] > 10)
+
+
+def one_race(c: dict[str, np.ndarray]) -> np.ndarray:
+    """Only race 3 is treated differently, and only from age band 5 up."""
+    return np.where((c["race"] == 3) & (c["age"] >= 5), ~base(c), base(c))
+
+
+def soft_gap(c: dict[str, np.ndarray]) -> np.ndarray:
+    """P(class 1) is 0.1 higher for sex 1 when education > 8, never crossing 0.5."""
+    return 0.2 + 0.1 * (c["sex"] == 1) * (c["education"] > 8) + 0.001 * c["age"]
+
+
+def run(
+    strategy: str,
+    rule: Any,
+    *,
+    queries: int,
+    seed: int = 0,
+    schema: Schema = SCHEMA,
+    proba: bool = False,
+    threshold: float | None = None,
+    **options: Any,
+) -> tuple[Search, list[FindingBatch]]:
+    model = BudgetedModel(EncodedModel(schema, Rule(rule, proba=proba)), max_queries=queries)
+    search = make_search(
+        strategy,
+        schema=schema,
+        model=model,
+        rng=generator(seed),
+        threshold=threshold,
+        **options,
+    )
+    found: list[FindingBatch] = []
+    try:
+        while not search.done and model.exhausted() is None:
+            found.extend(search.step())
+    except BudgetExhausted:
+        pass
+    assert model.queries <= queries
+    return search, found
+
+
+def rows_of(found: list[FindingBatch]) -> np.ndarray:
+    if not found:
+        return np.zeros((0, len(SCHEMA)))
+    return np.concatenate([b.inputs[:, 0] for b in found]).astype(np.float64)
+
+
+def columns(rows: np.ndarray) -> dict[str, np.ndarray]:
+    return {name: rows[:, j] for name, j in COL.items()}
+
+
+def test_default_catches_a_narrow_region_within_20000_queries() -> None:
+    search, found = run(DEFAULT_STRATEGY, narrow, queries=20_000)
+    rows = rows_of(found)
+    summary = search.summary()
+    assert summary["idis"] == len(rows) >= 5_000
+    assert summary["queries"] == 20_000  # batches sized to the budget: it ends exactly there
+    assert in_region(columns(rows)).mean() > 0.99
+    # one IDI per class: no two findings differ only in sex
+    keys = {tuple(np.delete(r, COL["sex"])) for r in rows}
+    assert len(keys) == len(rows)
+    # the findings are real: the model flips on each pair
+    batch = FindingBatch.concat(found)
+    assert (batch.outputs[:, 0] != batch.outputs[:, 1]).all()
+    assert (batch.inputs[:, 0, COL["sex"]] != batch.inputs[:, 1, COL["sex"]]).all()
+    assert set(batch.columns) >= {"generated", "mutated", "origin", "n_changed"}
+
+
+def test_default_beats_random_many_times_per_query() -> None:
+    walk, _ = run(DEFAULT_STRATEGY, narrow, queries=20_000)
+    rand, rfound = run("random", narrow, queries=20_000)
+    assert in_region(columns(rows_of(rfound))).all()
+    w, r = walk.summary(), rand.summary()
+    assert r["idis"] > 0
+    assert w["idis_per_1000_queries"] > 30 * r["idis_per_1000_queries"]
+
+
+@pytest.mark.parametrize("strategy", STRATEGIES)
+def test_a_model_ignoring_the_protected_attribute_yields_nothing(strategy: str) -> None:
+    search, found = (
+        run(strategy, fair, queries=6_000, per_step=500)
+        if strategy.startswith("aequitas")
+        else run(strategy, fair, queries=6_000)
+    )
+    assert found == []
+    summary = search.summary()
+    assert summary["idis"] == 0 and summary["generated"] >= 2_000
+
+
+@pytest.mark.parametrize("strategy", ["walk", "random", "aequitas-full"])
+def test_bias_on_one_value_of_a_multi_valued_attribute_is_found(strategy: str) -> None:
+    schema = SCHEMA.with_protected(("race",))
+    search, found = run(strategy, one_race, queries=25_000, schema=schema)
+    assert search.summary()["idis"] > 50
+    batch = FindingBatch.concat(found)
+    assert batch.inputs.shape[1] == 5
+    # in every finding, the variant with race 3 is the odd one out
+    odd = batch.outputs[:, 3]
+    others = np.delete(batch.outputs, 3, axis=1)
+    assert (others == others[:, :1]).all() and (odd != others[:, 0]).all()
+    assert (batch.inputs[:, 0, COL["age"]] >= 5).all()
+
+
+def test_a_probability_gap_is_found_with_a_threshold_only() -> None:
+    _, plain = run(DEFAULT_STRATEGY, soft_gap, queries=10_000, proba=True)
+    assert plain == []
+    search, found = run(DEFAULT_STRATEGY, soft_gap, queries=10_000, proba=True, threshold=0.05)
+    batch = FindingBatch.concat(found)
+    assert search.summary()["idis"] > 1_000
+    assert np.allclose(batch.severity, 0.1)
+    assert (batch.inputs[:, 0, COL["education"]] > 8).all()
+    _, above = run(DEFAULT_STRATEGY, soft_gap, queries=4_000, proba=True, threshold=0.15)
+    assert above == []
+
+
+def test_walkers_started_from_data_report_origin_and_changes() -> None:
+    rng = generator(3)
+    data = SCHEMA.sample_uniform(rng, 400)
+    data[:, COL["age"]] = 4  # real rows close to the region: most need one change
+    search, found = run(DEFAULT_STRATEGY, narrow, queries=8_000, data=data)
+    assert search.summary()["distribution"] == "data"
+    batch = FindingBatch.concat(found)
+    origin, changed = batch.columns["origin"], batch.columns["n_changed"]
+    assert (origin >= 0).all() and (origin < 400).all()
+    rows = batch.inputs[:, 0].astype(float)
+    free = [j for j in range(len(SCHEMA)) if j != COL["sex"]]
+    expect = (rows[:, free] != data[origin][:, free]).sum(axis=1)
+    assert (changed == expect).all()
+    assert (changed <= 1).mean() > 0.05  # pairs one change away from a real row are reported
+
+
+class Technique:
+    name = "fairness-test"
+
+    def __init__(self, strategy: str) -> None:
+        self.strategy = strategy
+
+    def config(self) -> dict[str, Any]:
+        return {"strategy": self.strategy}
+
+    def search(self, model: BudgetedModel, rng: np.random.Generator) -> Search:
+        return make_search(self.strategy, schema=SCHEMA, model=model, rng=rng, batch_size=512)
+
+
+def stored(store: RunStore, run_id: str) -> np.ndarray:
+    return np.concatenate([b.inputs[:, 0] for b in store.iter_batches(run_id)])
+
+
+@pytest.mark.parametrize("strategy", ["walk", "aequitas-semi"])
+def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strategy: str) -> None:
+    store = RunStore(tmp_path / "runs.sqlite")
+    model = EncodedModel(SCHEMA, Rule(narrow))
+    ids = []
+    for _ in range(2):
+        run_id = new_run_id("fairness")
+        store.create_run(
+            run_id=run_id, technique="f", seed=5, command="t", config={}, model={}, versions={}
+        )
+        ids.append(run_id)
+    budget = 30_000 if strategy == "walk" else 6_000
+    full = execute(
+        Technique(strategy),
+        model,
+        store=store,
+        run_id=ids[0],
+        seed=5,
+        max_queries=budget,
+        commit_interval=0,
+    )
+    first = execute(
+        Technique(strategy),
+        model,
+        store=store,
+        run_id=ids[1],
+        seed=5,
+        max_queries=budget,
+        commit_interval=0,
+        stop_after_checkpoints=3,
+    )
+    assert first.status == "interrupted"
+    second = execute(
+        Technique(strategy),
+        model,
+        store=store,
+        run_id=ids[1],
+        seed=5,
+        max_queries=budget,
+        commit_interval=0,
+        resume=True,
+    )
+    assert second.n_findings == full.n_findings > 100
+    assert np.array_equal(stored(store, ids[0]), stored(store, ids[1]))
+    assert second.summary["idis"] == full.summary["idis"]
+
+
+def test_same_seed_same_findings_other_seed_other_findings() -> None:
+    a = rows_of(run(DEFAULT_STRATEGY, narrow, queries=12_000, seed=1)[1])
+    b = rows_of(run(DEFAULT_STRATEGY, narrow, queries=12_000, seed=1)[1])
+    c = rows_of(run(DEFAULT_STRATEGY, narrow, queries=12_000, seed=2)[1])
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_unknown_strategy_names_the_choices() -> None:
+    with pytest.raises(UsageError) as err:
+        run("genetic", narrow, queries=100)
+    assert err.value.argument == "--strategy"
+    assert "aequitas-full" in str(err.value)
