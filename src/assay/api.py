@@ -31,7 +31,7 @@ from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.technique import FairnessTest
 
-__all__ = ["FairnessSetup", "FairnessResult", "setup_fairness", "check_fairness", "versions"]
+__all__ = ["FairnessResult", "FairnessSetup", "check_fairness", "setup_fairness", "versions"]
 
 DEFAULT_MAX_QUERIES = 200_000
 
@@ -239,7 +239,8 @@ def setup_fairness(
         estimator = getattr(inner, "estimator", None)
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
-            f"the fairness search needs a tabular model; this one is {raw_model.capabilities.modality}",
+            "the fairness search needs a tabular model; this one is "
+            f"{raw_model.capabilities.modality}",
             argument="MODEL",
         )
     width = getattr(_innermost(raw_model), "n_features", None)

@@ -62,7 +62,8 @@ def base(c: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def in_region(c: dict[str, np.ndarray]) -> np.ndarray:
-    return (c["age"] == 4) & (c["occupation"] == 7)
+    out: np.ndarray = (c["age"] == 4) & (c["occupation"] == 7)
+    return out
 
 
 def narrow(c: dict[str, np.ndarray]) -> np.ndarray:
@@ -81,7 +82,8 @@ def one_race(c: dict[str, np.ndarray]) -> np.ndarray:
 
 def soft_gap(c: dict[str, np.ndarray]) -> np.ndarray:
     """P(class 1) is 0.1 higher for sex 1 when education > 8, never crossing 0.5."""
-    return 0.2 + 0.1 * (c["sex"] == 1) * (c["education"] > 8) + 0.001 * c["age"]
+    out: np.ndarray = 0.2 + 0.1 * (c["sex"] == 1) * (c["education"] > 8) + 0.001 * c["age"]
+    return out
 
 
 def run(

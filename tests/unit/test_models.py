@@ -199,6 +199,7 @@ def test_every_loader_gives_the_estimators_answers(
     assert np.array_equal(classes[indices], case.labels)
     if how != "callable":
         assert model.capabilities.class_names == tuple(classes)
+        assert model.inner.n_features == 4  # type: ignore[attr-defined]
 
 
 def test_inputs_too_narrow_for_a_dataframe_model_name_the_columns(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import threading
@@ -27,6 +28,7 @@ class Server:
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
         self.bodies: list[dict[str, Any]] = []
+        self.auth: list[str | None] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +36,7 @@ class Server:
                 size = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(size))
                 outer.bodies.append(body)
+                outer.auth.append(self.headers.get("Authorization"))
                 status, payload = outer.answer(body)
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -183,6 +186,8 @@ def test_credentials_in_the_url_are_not_stored_or_shown() -> None:
             model.predict(np.zeros((1, 2)))
         assert "s3cret" not in str(err.value) and "k3y" not in str(err.value)
         assert f"127.0.0.1:{port}/predict" in str(err.value)
+        assert len(server.bodies) == 3
+        assert server.auth[0] == "Basic " + base64.b64encode(b"user:s3cret").decode()
 
 
 def test_endpoint_needs_declared_capabilities_and_a_real_url() -> None:

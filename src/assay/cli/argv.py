@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import click
+import typer
 
 __all__ = ["command_argv"]
 
@@ -16,7 +16,7 @@ def _text(value: Any) -> str:
     return str(value) if not isinstance(value, Path) else value.as_posix()
 
 
-def command_argv(ctx: click.Context) -> list[str]:
+def command_argv(ctx: typer.Context) -> list[str]:
     """``[command, args...]`` with every parameter that differs from its default.
 
     Output options (reports, --quiet, --json, --store) are left out: they do not change what
@@ -26,14 +26,14 @@ def command_argv(ctx: click.Context) -> list[str]:
     for param in ctx.command.params:
         name = param.name or ""
         value = ctx.params.get(name)
-        if isinstance(param, click.Argument):
+        if param.param_type_name == "argument":
             if value is not None:
                 args.append(_text(value))
             continue
         if name in _NOT_REPEATED or value is None or value == param.default:
             continue
         flag = max(param.opts, key=len)
-        if isinstance(param, click.Option) and param.is_flag:
+        if getattr(param, "is_flag", False):
             if value:
                 args.append(flag)
         elif isinstance(value, list | tuple):

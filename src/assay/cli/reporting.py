@@ -9,7 +9,7 @@ from assay.cli.console import Output
 from assay.core.store import RunStore
 from assay.report import build_document, write_reports
 
-__all__ = ["finish_run", "exit_code"]
+__all__ = ["exit_code", "finish_run"]
 
 
 def exit_code(n_at_or_above: int) -> int:

@@ -119,10 +119,29 @@ def _integer(name: str, col: pd.Series) -> Feature:
     return Feature(name, "integer", low=float(col.min()), high=float(col.max()))
 
 
+def _code_labels(name: str, low: int, high: int) -> tuple[str, ...]:
+    """Readable names of one encoded column's values (categories, or the binned ranges)."""
+    src, divisor = ENCODED_COLUMNS[name]
+    if divisor is None:
+        return categories()[src][low : high + 1]
+    if divisor == 1:
+        return tuple(str(v) for v in range(low, high + 1))
+    return tuple(f"{v * divisor}-{(v + 1) * divisor - 1}" for v in range(low, high + 1))
+
+
 def _load_encoded() -> Dataset:
     raw, target = _rows()
     frame = _encoded(raw)
-    features = tuple(_integer(name, frame[name]) for name in frame.columns)
+    features = tuple(
+        Feature(
+            name,
+            "integer",
+            low=float(frame[name].min()),
+            high=float(frame[name].max()),
+            value_labels=_code_labels(name, int(frame[name].min()), int(frame[name].max())),
+        )
+        for name in frame.columns
+    )
     description = (
         "UCI Adult census income in the 13-integer encoding of the fairness-testing literature "
         "(Aequitas, ADF, ExpGA, ...): age//10, workclass code, fnlwgt//20000, education code "

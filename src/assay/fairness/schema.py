@@ -34,6 +34,7 @@ class Feature:
     low: float | None = None
     high: float | None = None
     categories: tuple[Any, ...] | None = None
+    value_labels: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("integer", "categorical", "continuous"):
@@ -57,6 +58,14 @@ class Feature:
                 self.low != int(self.low) or self.high != int(self.high)
             ):
                 raise UsageError(f"integer feature {self.name!r} has non-integer bounds")
+        if self.value_labels is not None and (
+            self.kind != "integer"
+            or len(self.value_labels) != int(self.high or 0) - int(self.low or 0) + 1
+        ):
+            raise UsageError(
+                f"feature {self.name!r}: value labels need an integer feature and one label "
+                "per value from low to high"
+            )
 
     @property
     def encoded_low(self) -> float:
@@ -88,6 +97,8 @@ class Feature:
         if self.kind == "categorical":
             return str((self.categories or ())[int(code)])
         if self.kind == "integer":
+            if self.value_labels is not None:
+                return f"{self.value_labels[int(code) - int(self.low or 0)]} ({int(code)})"
             return str(int(code))
         return f"{code:g}"
 
@@ -99,6 +110,8 @@ class Feature:
             ]
         else:
             d["low"], d["high"] = self.low, self.high
+        if self.value_labels is not None:
+            d["value_labels"] = list(self.value_labels)
         return d
 
     @classmethod
@@ -110,6 +123,7 @@ class Feature:
             low=d.get("low"),
             high=d.get("high"),
             categories=tuple(cats) if cats is not None else None,
+            value_labels=tuple(d["value_labels"]) if d.get("value_labels") else None,
         )
 
 

@@ -126,28 +126,30 @@ def pair_tables(
     *,
     caption: str,
     class_names: tuple[str, ...] | None = None,
-    max_variants: int = 6,
+    max_variants: int = 4,
 ) -> dict[str, Any]:
-    """One example as a readable table: the generated input and the variants that differ."""
+    """One example as a readable table: a row per feature (protected first), a column for
+    the generated input and for each variant whose outcome differs; the last row is what the
+    model says."""
+    base = _outcome(outputs[generated], class_names)
+    others = [k for k in range(len(inputs)) if k != generated]
+    differing = [k for k in others if _outcome(outputs[k], class_names) != base]
+    shown = [generated, *(differing or others)[:max_variants]]
+    columns = ["feature", "input", *[f"variant {i}" for i in range(1, len(shown))]]
     prot = schema.protected_indices
     order = [*prot, *[j for j in range(len(schema)) if j not in prot]]
-    columns = ["", *[schema.names[j] + (" (protected)" if j in prot else "") for j in order]]
-    columns.append("model says")
-    base = _outcome(outputs[generated], class_names)
-    rows = []
-    variants = [generated] + [k for k in range(len(inputs)) if k != generated]
-    shown = 0
-    for k in variants:
-        said = _outcome(outputs[k], class_names)
-        if k != generated and said == base and len(inputs) > 2:
-            continue
-        row = inputs[k]
-        label = "input" if k == generated else "variant"
-        rows.append([label, *[schema.features[j].label(row[j]) for j in order], said])
-        shown += 1
-        if shown >= max_variants:
-            break
+    rows: list[list[str]] = []
+    for j in order:
+        name = schema.names[j] + (" (protected)" if j in prot else "")
+        rows.append([name, *[schema.features[j].label(inputs[k][j]) for k in shown]])
+    rows.append(["model says", *[_outcome(outputs[k], class_names) for k in shown]])
     return {"caption": caption, "columns": columns, "rows": rows}
+
+
+def _closeness(n_changed: int) -> str:
+    if n_changed == 0:
+        return "a real row of the data, as it is"
+    return f"{n_changed} feature{'s' if n_changed > 1 else ''} changed from a real row"
 
 
 def _pct(x: float | None) -> str:
@@ -266,8 +268,7 @@ def build_summary(
                             ins[i],
                             outs[i],
                             int(examples.generated[i]),
-                            caption=f"{int(examples.n_changed[i])} feature(s) changed "
-                            f"from a real row",
+                            caption=_closeness(int(examples.n_changed[i])),
                             class_names=class_names,
                         )
                         for i in closest

@@ -24,7 +24,7 @@ from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
 from assay.fairness.summary import ExamplePool, build_summary
 
-__all__ = ["FairnessTest", "FairnessSearch"]
+__all__ = ["FairnessSearch", "FairnessTest"]
 
 PHASES = ("context", "search", "estimate")
 
@@ -103,7 +103,7 @@ class FairnessTest:
             "distributions": list(self.estimate_distributions) if self.estimate else [],
             "precision": self.precision,
             "estimate_share": self.estimate_share,
-            "data_rows": None if self.data is None else int(len(self.data)),
+            "data_rows": None if self.data is None else len(self.data),
             "labelled": self.labels is not None,
             "source": self.source,
         }
@@ -206,10 +206,22 @@ class FairnessSearch:
             self.stopped_early["estimate"] = self.model.exhausted() or "queries"
 
     def _context(self) -> None:
+        """Group metrics and accuracy on labelled rows: at most a tenth of a query budget."""
         data, labels = self.test.data, self.test.labels
         assert data is not None and labels is not None
         if self.test.context_rows is not None:
             data, labels = data[self.test.context_rows], labels[self.test.context_rows]
+        left = self.model.remaining()
+        note = ""
+        if left is not None and len(data) > left // 10:
+            n = left // 10
+            if n < 50:
+                self.context = None
+                self.stopped_early["context"] = "queries (too few for group metrics)"
+                return
+            pick = np.sort(self.rng.choice(len(data), size=n, replace=False))
+            data, labels = data[pick], labels[pick]
+            note = f" A random {n:,} of them, to keep within a tenth of the query budget."
         pred = labels_of(self.model.predict(data), self.model.capabilities)
         protected = self.test.schema.protected_indices
         groups = {
@@ -220,14 +232,10 @@ class FairnessSearch:
         accuracy = float(np.mean(pred == np.asarray(labels)))
         section = report.section()
         if self.test.context_rows is not None:
-            section["note"] = (
-                f"Measured on {len(data):,} held-out rows the model was not trained on."
-            )
-        self.context = {
-            "group": report.to_json(),
-            "section": section,
-            "accuracy": accuracy,
-        }
+            note = f"Measured on held-out rows the model was not trained on.{note}"
+        if note:
+            section["note"] = note.strip()
+        self.context = {"group": report.to_json(), "section": section, "accuracy": accuracy}
 
     def progress(self) -> dict[str, Any]:
         p: dict[str, Any] = {"phase": PHASES[min(self.phase, 2)]}

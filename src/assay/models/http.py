@@ -7,19 +7,23 @@ The endpoint answers status 200 with ``{"outputs": [...]}``, one answer per inpu
 order: an integer class index per input (labels), or a list of ``n_classes`` numbers per input
 (probabilities; a single number per input for a score).
 
+Credentials in the URL (``https://user:password@host/...``) are sent as HTTP Basic
+authorisation and never stored or shown; ``headers`` adds others (e.g. a bearer token).
+
 Connection errors, timeouts and 5xx answers are retried ``retries`` times with exponential
 backoff; any other failure, or a body that is not that JSON, is a ModelError naming the URL.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import numpy as np
 
@@ -49,6 +53,18 @@ def redact(url: str) -> str:
         netloc = f"{parts.username}:***@{netloc}" if parts.password else f"***@{netloc}"
     query = "?***" if parts.query else ""
     return f"{parts.scheme}://{netloc}{parts.path}{query}"
+
+
+def _split_credentials(url: str) -> tuple[str, str | None]:
+    """The URL without ``user:password@``, and those as a Basic Authorization header."""
+    parts = urlsplit(url)
+    if parts.username is None:
+        return url, None
+    netloc = parts.netloc.rpartition("@")[2]
+    user = unquote(parts.username)
+    password = unquote(parts.password or "")
+    token = base64.b64encode(f"{user}:{password}".encode()).decode("ascii")
+    return urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
 class _Retryable(Exception):
@@ -83,10 +99,12 @@ class HttpModel:
                 "max_batch must be >= 1, retries >= 0, timeout > 0 and backoff >= 0",
                 argument="MODEL",
             )
-        self.url = url
         self.shown = redact(url)
+        self.url, auth = _split_credentials(url)
         self.timeout = timeout
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if auth:
+            self.headers["Authorization"] = auth
         self.headers.update(headers or {})
         self.max_batch = max_batch
         self.retries = retries

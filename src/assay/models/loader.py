@@ -167,18 +167,20 @@ def load_model(
             f"unknown model type {model_type!r}; choose one of: {', '.join(MODEL_TYPES)}",
             argument="--model-type",
         )
-    if isinstance(spec, CheckedModel) and model_type is None:
-        _check_declared(spec.capabilities, n_classes, outputs)  # type: ignore[arg-type]
-        return spec
     mod = _choice(modality or "tabular", ("tabular", "text", "image"), "--modality")
     kind_of_output = None if outputs is None else _choice(outputs, ("labels", "proba"), "--outputs")
     if n_classes is not None and n_classes < 1:
         raise UsageError(f"must be at least 1, not {n_classes}", argument="--n-classes")
+    if isinstance(spec, CheckedModel) and model_type is None:
+        _check_declared(spec.capabilities, n_classes, kind_of_output)
+        return spec
     if isinstance(spec, os.PathLike):
         spec = os.fspath(spec)
     info: dict[str, Any] = {}
     if isinstance(spec, str):
         kind = model_type or _type_of(spec)
+        if kind == "sklearn" and Path(spec).suffix.lower() in _SUFFIXES:
+            kind = _SUFFIXES[Path(spec).suffix.lower()]  # a saved estimator
         info["spec"] = redact(spec) if kind == "http" else spec
         if kind in ("skops", "onnx", "pickle", "joblib") and not Path(spec).is_file():
             raise UsageError(f"no such file: {spec}; {_FORMS}", argument="MODEL", path=spec)

@@ -107,6 +107,14 @@ def _graph_class_labels(path: Path) -> list[Any] | None:
     return None
 
 
+def _width(inputs: list[_Port]) -> int | None:
+    """Columns a tabular graph takes: one per input, or the fixed width of its one 2-D input."""
+    if len(inputs) > 1:
+        return len(inputs)
+    shape = inputs[0].item_shape
+    return shape[0] if shape is not None and len(shape) == 1 else None
+
+
 def _is_map(port: _Port) -> bool:
     return port.type.startswith("seq(map(")
 
@@ -157,6 +165,7 @@ class OnnxModel:
         self._class_values: list[Any] | None = labels
         self.max_batch = self.inputs[0].fixed_batch if len(self.inputs) == 1 else None
         self._map_keys: list[Any] | None = None
+        self.n_features = _width(self.inputs)
         self.capabilities = self._capabilities(modality, n_classes, outputs, probe)
         self.info: dict[str, Any] = {
             "inputs": [p.describe() for p in self.inputs],
@@ -288,7 +297,7 @@ class OnnxModel:
                 "names no classes; choose a probability output with --output",
                 argument="--output",
             )
-        idx = index_of(out, self._class_values)
+        idx = index_of(out, self._class_values[::-1])
         if (idx < 0).any():
             bad = out[int(np.argmax(idx < 0))]
             raise ModelError(f"the model answered label {bad!r}, not one of its classes")

@@ -1,0 +1,323 @@
+"""Benchmark of the IDI search strategies on Adult (prints tables; not a test).
+
+Every strategy runs for the same wall time on the same model, through
+``BudgetedModel(EncodedModel(...))`` exactly as the fairness technique runs them, starting from
+the real Adult rows.  Every finding is re-checked against the model with a direct call, with
+the clock paused, and then dropped.
+
+    python bench/fairness.py                 # 60 s per strategy on the main table
+    python bench/fairness.py --quick         # 5 s per strategy, smaller memory phase
+    python bench/fairness.py --seconds 20 --other-seconds 10
+
+Tables: decision tree (protected sex, then race with 5 values, then age with 9 bands) and an
+MLP (protected sex); then a memory phase that runs the default strategy until 10 million
+unique inputs were evaluated, in a fresh process, and reports its peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.core.budget import BudgetedModel
+from assay.core.findings import FindingBatch
+from assay.core.hashset import KeyIndex
+from assay.core.model import Model, labels_of
+from assay.core.rng import generator
+from assay.datasets import load_dataset
+from assay.errors import BudgetExhausted
+from assay.fairness.encoded import EncodedModel
+from assay.fairness.oracle import Oracle
+from assay.fairness.schema import Schema
+from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+from assay.models.sklearn import from_sklearn
+
+MB = 1024 * 1024
+
+
+class PausableClock:
+    """monotonic time minus the time spent paused (verification is not charged)."""
+
+    def __init__(self) -> None:
+        self.paused = 0.0
+        self._since: float | None = None
+
+    def __call__(self) -> float:
+        now = time.monotonic()
+        if self._since is not None:
+            return self._since - self.paused
+        return now - self.paused
+
+    def pause(self) -> None:
+        self._since = time.monotonic()
+
+    def resume(self) -> None:
+        assert self._since is not None
+        self.paused += time.monotonic() - self._since
+        self._since = None
+
+
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        pages = int(fh.read().split()[1])
+    return pages * resource.getpagesize() / MB
+
+
+class Verifier:
+    """Re-asks the raw model about every finding and checks it is a new class."""
+
+    def __init__(self, schema: Schema, model: Model, threshold: float | None) -> None:
+        self.schema, self.model, self.threshold = schema, model, threshold
+        self.oracle = Oracle(schema, model, threshold=threshold)  # only for class_keys
+        self.classes = KeyIndex(capacity=1 << 16)
+        self.checked = 0
+        self.confirmed = 0
+        self.duplicates = 0
+
+    def check(self, batch: FindingBatch) -> None:
+        n, k, d = batch.inputs.shape
+        rows = batch.inputs.reshape(n * k, d).astype(np.float64)
+        raw = np.asarray(self.model.predict(self.schema.decode(rows)))
+        caps = self.model.capabilities
+        labels = labels_of(raw, caps).reshape(n, k)
+        if caps.outputs == "proba":
+            probs = raw.reshape(n, k, -1)
+            gap = (probs.max(axis=1) - probs.min(axis=1)).max(axis=1)
+            same = np.allclose(probs, batch.outputs)
+        else:
+            gap = (labels.min(axis=1) != labels.max(axis=1)).astype(float)
+            same = bool(np.array_equal(raw.reshape(n, k), batch.outputs))
+        if self.threshold is None:
+            disc = labels.min(axis=1) != labels.max(axis=1)
+        else:
+            disc = gap > self.threshold
+        ok = disc & same
+        new = self.classes.add(self.oracle.class_keys(batch.inputs[:, 0].astype(np.float64)))
+        self.duplicates += int(np.count_nonzero(~new))
+        self.checked += n
+        self.confirmed += int(np.count_nonzero(ok & new))
+
+
+@dataclass
+class Result:
+    strategy: str
+    summary: dict[str, Any]
+    wall: float
+    model_seconds: float
+    peak_rss: float
+    verified: int
+    checked: int
+    duplicates: int
+
+    @property
+    def idis_per_second(self) -> float:
+        return self.summary["idis"] / self.wall if self.wall > 0 else 0.0
+
+
+def run_strategy(
+    strategy: str,
+    schema: Schema,
+    model: Model,
+    data: np.ndarray,
+    seconds: float,
+    *,
+    cache_size: int = 1_000_000,
+    seed: int = 0,
+) -> Result:
+    clock = PausableClock()
+    budgeted = BudgetedModel(
+        EncodedModel(schema, model), max_time=seconds, cache_size=cache_size, clock=clock
+    )
+    search = make_search(strategy, schema=schema, model=budgeted, rng=generator(seed), data=data)
+    verifier = Verifier(schema, model, None)
+    peak = rss_mb()
+    t0 = clock()
+    try:
+        while not search.done and budgeted.exhausted() is None:
+            found = search.step()
+            clock.pause()
+            for batch in found:
+                verifier.check(batch)
+            peak = max(peak, rss_mb())
+            clock.resume()
+    except BudgetExhausted:
+        pass
+    wall = clock() - t0
+    return Result(
+        strategy=strategy,
+        summary=search.summary(),
+        wall=wall,
+        model_seconds=budgeted.model_seconds,
+        peak_rss=peak,
+        verified=verifier.confirmed,
+        checked=verifier.checked,
+        duplicates=verifier.duplicates,
+    )
+
+
+def fmt(x: float | None, digits: int = 0) -> str:
+    if x is None:
+        return "-"
+    return f"{x:,.{digits}f}"
+
+
+def print_table(title: str, results: list[Result]) -> None:
+    print(f"\n## {title}")
+    head = (
+        f"{'strategy':<18}{'IDIs':>12}{'generated':>12}{'success':>9}{'IDI/1000q':>10}"
+        f"{'IDIs/s':>11}{'1st 100 s':>10}{'predict':>9}{'peak MB':>9}  verified"
+    )
+    print(head)
+    print("-" * len(head) + "-" * 10)
+    for r in results:
+        s = r.summary
+        print(
+            f"{r.strategy:<18}{s['idis']:>12,}{s['generated']:>12,}"
+            f"{100 * s['success_rate']:>8.1f}%{s['idis_per_1000_queries']:>10.1f}"
+            f"{fmt(r.idis_per_second):>11}{fmt(s['seconds_to_first_100'], 3):>10}"
+            f"{100 * r.model_seconds / r.wall if r.wall else 0:>8.1f}%{r.peak_rss:>9.0f}"
+            f"  {r.verified:,}/{r.checked:,}" + (f" ({r.duplicates} dup)" if r.duplicates else "")
+        )
+    by = {r.strategy: r for r in results}
+    if DEFAULT_STRATEGY in by and "aequitas-full" in by and by["aequitas-full"].idis_per_second:
+        ratio = by[DEFAULT_STRATEGY].idis_per_second / by["aequitas-full"].idis_per_second
+        print(f"{DEFAULT_STRATEGY} / aequitas-full IDIs per second: {ratio:,.0f}x")
+    if DEFAULT_STRATEGY in by and "random" in by and by["random"].summary["idis"]:
+        w, rnd = by[DEFAULT_STRATEGY].summary, by["random"].summary
+        ratio = w["idis_per_1000_queries"] / rnd["idis_per_1000_queries"]
+        print(f"{DEFAULT_STRATEGY} / random IDIs per query: {ratio:,.1f}x")
+
+
+def train(kind: str, x: np.ndarray, y: np.ndarray) -> Any:
+    if kind == "tree":
+        from sklearn.tree import DecisionTreeClassifier
+
+        return DecisionTreeClassifier(random_state=0).fit(x, y)
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        mlp = MLPClassifier(hidden_layer_sizes=(32, 16), max_iter=60, random_state=0)
+        return make_pipeline(StandardScaler(), mlp).fit(x, y)
+
+
+def table(
+    title: str, kind: str, protected: tuple[str, ...], seconds: float, extra_no_cache: bool
+) -> list[Result]:
+    ds = load_dataset("adult")
+    schema = ds.schema.with_protected(protected)
+    x = schema.decode(ds.X)
+    est = train(kind, x, ds.target)
+    model = from_sklearn(est)
+    results = []
+    for strategy in STRATEGIES:
+        results.append(run_strategy(strategy, schema, model, ds.X, seconds))
+    if extra_no_cache:
+        r = run_strategy(DEFAULT_STRATEGY, schema, model, ds.X, seconds, cache_size=0)
+        r.strategy = f"{DEFAULT_STRATEGY} (no cache)"
+        results.append(r)
+    acc = float(np.mean(labels_of(model.predict(x), model.capabilities) == ds.target))
+    print_table(
+        f"{title}: Adult 13-int, {type(est).__name__ if kind == 'tree' else 'MLP (32,16)'}, "
+        f"accuracy {acc:.3f}, protected {', '.join(protected)} (K={len(schema.protected_combinations())}), "
+        f"{seconds:g} s per strategy, starts: {results[0].summary['distribution']} "
+        f"({len(ds.X):,} real rows), outputs {model.capabilities.outputs}",
+        results,
+    )
+    return results
+
+
+def memory_phase(target: int) -> None:
+    """Run the default until ``target`` unique generated inputs; print peak RSS (own process)."""
+    ds = load_dataset("adult")
+    schema = ds.schema
+    model = from_sklearn(train("tree", schema.decode(ds.X), ds.target))
+    budgeted = BudgetedModel(EncodedModel(schema, model))
+    search = make_search(DEFAULT_STRATEGY, schema=schema, model=budgeted, rng=generator(0),
+                         data=ds.X)
+    verifier = Verifier(schema, model, None)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t0 = time.perf_counter()
+    verify_s = 0.0
+    generated = 0
+    while generated < target and not search.done:
+        found = search.step()
+        v0 = time.perf_counter()
+        for batch in found:
+            verifier.check(batch)
+        verify_s += time.perf_counter() - v0
+        generated = search.summary()["generated"]
+    wall = time.perf_counter() - t0 - verify_s
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    s = search.summary()
+    print(
+        f"memory phase: {s['generated']:,} unique generated, {s['idis']:,} IDIs in {wall:.1f} s "
+        f"(verification excluded); peak RSS {peak:,.0f} MB (before the search: {base:,.0f} MB); "
+        f"{verifier.confirmed:,}/{verifier.checked:,} findings re-verified"
+        + (f", {verifier.duplicates} duplicate classes" if verifier.duplicates else "")
+    )
+    print(f"memory target < 1024 MB: {'met' if peak < 1024 else 'NOT met'}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--seconds", type=float, default=60.0, help="per strategy, main table")
+    ap.add_argument("--other-seconds", type=float, default=None,
+                    help="per strategy, race/age/MLP tables (default: --seconds)")
+    ap.add_argument("--quick", action="store_true", help="5 s per strategy, 2M memory phase")
+    ap.add_argument("--memory-target", type=int, default=10_000_000)
+    ap.add_argument("--only", choices=["memory", "tables"], default=None)
+    args = ap.parse_args()
+    if args.quick:
+        args.seconds, args.memory_target = 5.0, 2_000_000
+    other = args.other_seconds if args.other_seconds is not None else args.seconds
+    if args.only == "memory":
+        memory_phase(args.memory_target)
+        return
+    print(f"# assay fairness search benchmark ({time.strftime('%Y-%m-%d %H:%M:%S')})")
+    print(f"command: python bench/fairness.py {' '.join(sys.argv[1:])}")
+    main_results = table("Tree, sex", "tree", ("sex",), args.seconds, extra_no_cache=True)
+    table("Tree, race", "tree", ("race",), other, extra_no_cache=False)
+    table("Tree, age", "tree", ("age",), other, extra_no_cache=False)
+    mlp = table("MLP, sex", "mlp", ("sex",), other, extra_no_cache=False)
+
+    by = {r.strategy: r for r in main_results}
+    walk, aeq = by[DEFAULT_STRATEGY], by["aequitas-full"]
+    print("\n## Targets")
+    rate = walk.idis_per_second
+    success = walk.summary["success_rate"]
+    print(f"default on tree/sex: {rate:,.0f} IDIs/s (target >= 200,000): "
+          f"{'met' if rate >= 200_000 else 'NOT met'}; success {100 * success:.1f}% "
+          f"(target >= 90%): {'met' if success >= 0.9 else 'NOT met'}")
+    ratio = rate / aeq.idis_per_second if aeq.idis_per_second else float("inf")
+    print(f"default / aequitas-full: {ratio:,.0f}x (target >= 100x): "
+          f"{'met' if ratio >= 100 else 'NOT met'}")
+    m = {r.strategy: r for r in mlp}[DEFAULT_STRATEGY]
+    share = m.model_seconds / m.wall if m.wall else 0.0
+    print(f"default on MLP: {100 * share:.1f}% of wall time inside predict (target >= 50%): "
+          f"{'met' if share >= 0.5 else 'NOT met'}")
+    nc = by[f"{DEFAULT_STRATEGY} (no cache)"]
+    print(f"BudgetedModel cache: default {rate:,.0f} IDIs/s with the cache, "
+          f"{nc.idis_per_second:,.0f} without (cache_size=0)")
+    if args.only == "tables":
+        return
+    sys.stdout.flush()
+    subprocess.run(
+        [sys.executable, __file__, "--only", "memory", "--memory-target", str(args.memory_target)],
+        check=True,
+    )
+
+
+if __name__ == "__main__":
+    main()
