@@ -84,6 +84,15 @@ def test_fairness_finds_bias_writes_reports_and_exits_1(
     assert code == 0 and "findings" in out
     code, out = _invoke("verify", run_id, "--store", str(store))
     assert code == 1 and "still fail" in out
+    # the same findings replayed against a model that ignores sex: none fails any more
+    rng = np.random.default_rng(3)
+    X = np.column_stack(
+        [rng.integers(0, 50, 2000), rng.integers(0, 10, 2000), rng.integers(0, 2, 2000)]
+    )
+    fixed = tmp_path / "fixed.skops"
+    skops.io.dump(DecisionTreeClassifier(random_state=0).fit(X, (X[:, 0] > 30).astype(int)), fixed)
+    code, out = _invoke("verify", run_id, "--store", str(store), "--model", str(fixed))
+    assert code == 0 and "0 of" in out and "still fail" in out
     code, out = _invoke(
         "report", run_id, "--store", str(store), "--html", str(tmp_path / "again.html")
     )
@@ -158,3 +167,40 @@ def test_usage_errors_exit_2(
     assert code == 2, out
     assert needle in out
     assert "Traceback" not in out
+
+
+def test_model_that_breaks_mid_run_keeps_earlier_findings(tmp_path: Path) -> None:
+    """A model that fails after a while: exit 3, a clear message, findings kept."""
+    from assay.api import check_fairness
+    from assay.core.model import Capabilities
+    from assay.core.store import RunStore
+    from assay.errors import ModelError
+    from assay.fairness.schema import Feature, Schema
+
+    class Flaky:
+        capabilities = Capabilities(modality="tabular", n_classes=2, outputs="labels")
+
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def predict(self, x: np.ndarray, /) -> np.ndarray:
+            self.calls += 1
+            if self.calls > 40:
+                raise RuntimeError("GPU fell off the bus")
+            x = np.asarray(x, dtype=float)
+            return ((x[:, 0] > 20) & (x[:, 1] == 1)).astype(int)
+
+    schema = Schema(
+        (
+            Feature("x", "integer", 0, 49),
+            Feature("sex", "integer", 0, 1),
+            Feature("z", "integer", 0, 9),
+        ),
+        protected=("sex",),
+    )
+    store = RunStore(tmp_path / "runs.db")
+    with pytest.raises(ModelError, match="GPU fell off the bus"):
+        check_fairness(Flaky(), schema=schema, store=store, seed=3, max_queries=10**7)
+    (run,) = store.list_runs()
+    assert run.status == "failed" and "GPU fell off the bus" in (run.error or "")
+    assert run.n_findings > 0

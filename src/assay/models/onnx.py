@@ -297,7 +297,7 @@ class OnnxModel:
                 "names no classes; choose a probability output with --output",
                 argument="--output",
             )
-        idx = index_of(out, self._class_values[::-1])
+        idx = index_of(out, self._class_values)
         if (idx < 0).any():
             bad = out[int(np.argmax(idx < 0))]
             raise ModelError(f"the model answered label {bad!r}, not one of its classes")
