@@ -24,14 +24,21 @@ from assay._version import __version__
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.errors import UsageError
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.technique import FairnessTest
 
-__all__ = ["FairnessResult", "FairnessSetup", "check_fairness", "setup_fairness", "versions"]
+__all__ = [
+    "FairnessResult",
+    "FairnessSetup",
+    "check_fairness",
+    "setup_fairness",
+    "setup_from_record",
+    "versions",
+]
 
 DEFAULT_MAX_QUERIES = 200_000
 
@@ -228,12 +235,18 @@ def setup_fairness(
         raw_model = load_model(estimator)
         invocation["model"] = f"builtin:{kind}"
     else:
+        probe_rows = (
+            encoded[:2]
+            if encoded is not None
+            else the_schema.sample_uniform(np.random.default_rng(0), 2)
+        )
         raw_model = load_model(
             model,
             model_type=model_type,
             allow_pickle=allow_pickle,
             trust=tuple(trust),
             output=output,
+            probe=the_schema.decode(probe_rows),
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
@@ -377,6 +390,22 @@ def _result(
     )
 
 
+def setup_from_record(record: RunRecord, *, model: Any = None, **overrides: Any) -> FairnessSetup:
+    """Rebuild a stored fairness run's setup from its configuration (or with another model)."""
+    if record.technique != "fairness":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    inv = dict(record.config.get("invocation", {}))
+    stored = inv.pop("model", None)
+    spec = model if model is not None else stored
+    if spec is None and inv.get("dataset") is None:
+        raise UsageError(
+            f"run {record.id} was made with an in-memory model; pass it again (model=...)",
+            argument="RUN_ID",
+        )
+    inv.update(overrides)
+    return setup_fairness(spec, **inv)
+
+
 def resume_run(
     run_id: str,
     *,
@@ -394,15 +423,7 @@ def resume_run(
         )
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    inv = dict(record.config.get("invocation", {}))
-    spec = model if model is not None else inv.pop("model", None)
-    inv.pop("model", None)
-    if spec is None and inv.get("dataset") is None:
-        raise UsageError(
-            f"run {record.id} was made with an in-memory model; pass it again (model=...)",
-            argument="RUN_ID",
-        )
-    the_setup = setup_fairness(spec, **inv)
+    the_setup = setup_from_record(record, model=model)
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
     outcome = execute(

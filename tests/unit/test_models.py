@@ -211,22 +211,24 @@ def test_inputs_too_narrow_for_a_dataframe_model_name_the_columns(
     assert err.value.argument == "MODEL"
 
 
-def test_object_rows_regain_column_dtypes_for_dtype_selectors() -> None:
-    from sklearn.compose import make_column_selector
+def test_object_rows_regain_column_dtypes() -> None:
+    """Like XGBoost and LightGBM, this estimator refuses object columns in a DataFrame."""
 
-    rng = np.random.default_rng(5)
-    df = _frame(rng, 120)
-    y = ((df["age"] > 50) | (df["job"] == "nurse")).astype(int)
-    pre = ColumnTransformer(
-        [
-            ("num", StandardScaler(), make_column_selector(dtype_include=np.number)),
-            ("cat", OneHotEncoder(), make_column_selector(dtype_exclude=np.number)),
-        ]
-    )
-    pipe = Pipeline([("pre", pre), ("clf", LogisticRegression())]).fit(df, y)
-    model = load_model(pipe)
-    rows = df.to_numpy(dtype=object)
-    np.testing.assert_allclose(model.predict(rows), pipe.predict_proba(df), atol=1e-12)
+    class StrictDtypes:
+        feature_names_in_ = np.array(["age", "hours", "job"], dtype=object)
+        classes_ = np.array([0, 1])
+
+        def predict_proba(self, frame: pd.DataFrame) -> np.ndarray:
+            kinds = {str(c): frame[c].dtype.kind for c in frame.columns}
+            if kinds["age"] != "f" or kinds["hours"] != "i":
+                raise ValueError(f"DataFrame.dtypes must be int or float: {kinds}")
+            p = (frame["age"].to_numpy() > 40) * 0.5 + (frame["job"] == "nurse").to_numpy() * 0.25
+            out: np.ndarray = np.stack([1 - p, p], axis=1)
+            return out
+
+    rows = np.array([[30.5, 20, "nurse"], [50.0, 40, "smith"]], dtype=object)
+    model = load_model(StrictDtypes())
+    np.testing.assert_allclose(model.predict(rows), [[0.75, 0.25], [0.5, 0.5]])
 
 
 def test_unfitted_estimator_is_refused() -> None:

@@ -129,20 +129,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Replay every stored finding against the run's model (or another): which still fail?"""
-        from assay.api import setup_fairness
+        from assay.api import setup_from_record
         from assay.fairness.replay import replay
 
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
-        if record.technique != "fairness":
-            raise UsageError(f"cannot verify a {record.technique} run", argument="RUN_ID")
-        inv = dict(record.config.get("invocation", {}))
-        spec = model or inv.pop("model", None)
-        inv.pop("model", None)
-        if model is not None:
-            inv["model_type"], inv["allow_pickle"] = model_type, allow_pickle
-        the_setup = setup_fairness(spec, **inv)
+        loader = {"model_type": model_type, "allow_pickle": allow_pickle} if model else {}
+        the_setup = setup_from_record(record, model=model, **loader)
         result = replay(
             the_store.iter_batches(record.id),
             the_setup.test.schema,

@@ -138,7 +138,7 @@ def check_outputs(outputs: Any, inputs: ModelInputs, capabilities: Capabilities)
                 if bad.any():
                     i = int(np.argmax(bad))
                     raise ModelError(
-                        f"the model returned a non-integer label {out[i]!r} for input {i}: "
+                        f"the model returned a non-integer label {out[i].item()!r} for input {i}: "
                         f"{describe_input(inputs, i)}"
                     )
                 out = out.astype(np.int64)
@@ -153,7 +153,7 @@ def check_outputs(outputs: Any, inputs: ModelInputs, capabilities: Capabilities)
             if bad.any():
                 i = int(np.argmax(bad))
                 raise ModelError(
-                    f"the model returned label {out[i]} for input {i}, outside the "
+                    f"the model returned label {out[i].item()} for input {i}, outside the "
                     f"{capabilities.n_classes} declared classes: {describe_input(inputs, i)}"
                 )
         return out

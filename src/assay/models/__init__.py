@@ -8,6 +8,7 @@ from assay.models.checked import CheckedModel
 from assay.models.files import SKOPS_TRUSTED
 from assay.models.http import HttpModel
 from assay.models.loader import MODEL_TYPES, describe, load_model
+from assay.models.onnx import OnnxModel, from_onnx
 from assay.models.sklearn import SklearnModel, from_sklearn
 
 __all__ = [
@@ -16,9 +17,11 @@ __all__ = [
     "CallableModel",
     "CheckedModel",
     "HttpModel",
+    "OnnxModel",
     "SklearnModel",
     "describe",
     "from_callable",
+    "from_onnx",
     "from_sklearn",
     "load_model",
 ]

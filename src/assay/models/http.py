@@ -182,7 +182,7 @@ class HttpModel:
             detail = exc.read()[:200]
             message = f"status {exc.code} {exc.reason}; body starts: {detail!r}"
             if exc.code >= 500 or exc.code == 429:
-                raise ModelError(message) from None
+                raise _Retryable(message) from None
             raise ModelError(f"the endpoint {self.shown} answered {message}") from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)

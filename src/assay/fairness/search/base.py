@@ -50,6 +50,7 @@ class Ledger:
         self._disc = np.zeros(1 << 14, dtype=bool)
         self._log_keys: list[np.ndarray] = []
         self._log_disc: list[np.ndarray] = []
+        self._unsettled = 0
         self.generated = 0
         self.idis = 0
         self.queries = 0
@@ -65,6 +66,7 @@ class Ledger:
         """
         if limit <= 0 or not len(keys):
             return np.zeros(0, dtype=np.int64)
+        self._settle_index()
         if limit >= len(keys):
             new = self.seen.add(keys)
             idx = np.flatnonzero(new)
@@ -77,15 +79,24 @@ class Ledger:
         return idx
 
     def forget_last(self, n: int) -> None:
-        """Undo the last ``admit`` of ``n`` keys (their evaluation failed)."""
+        """Undo the last ``admit`` of ``n`` keys (their evaluation failed).
+
+        The keys leave the log at once (snapshots never hold them); the in-memory set is
+        rebuilt only if the search goes on (it usually ends: the budget is spent).
+        """
         if n <= 0:
             return
-        keys = self.seen.keys()
-        self.seen = KeyIndex.from_keys(keys[: len(keys) - n])
         if self._log_keys:
             last = self._log_keys.pop()
             if len(last) > n:
                 self._log_keys.append(last[: len(last) - n])
+        self._unsettled += n
+
+    def _settle_index(self) -> None:
+        if self._unsettled:
+            keys = self.seen.keys()
+            self.seen = KeyIndex.from_keys(keys[: len(keys) - self._unsettled])
+            self._unsettled = 0
 
     def settle(self, disc: np.ndarray) -> None:
         """Record the verdicts of the classes admitted last (in the same order)."""
@@ -102,6 +113,7 @@ class Ledger:
 
     def known(self, keys: np.ndarray) -> np.ndarray:
         """-1 for unseen classes, else 0/1: whether the class was found discriminatory."""
+        self._settle_index()
         idx = self.seen.lookup(keys)
         out = np.full(len(keys), -1, dtype=np.int8)
         hit = idx >= 0
@@ -135,6 +147,7 @@ class Ledger:
         self._disc = np.zeros(max(1 << 14, len(keys)), dtype=bool)
         self._disc[: len(disc)] = disc
         self._log_keys, self._log_disc = [], []
+        self._unsettled = 0
         self.generated = int(v.get("generated", len(keys)))
         self.idis = int(v.get("idis", 0))
         self.queries = int(v.get("queries", 0))
