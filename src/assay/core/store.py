@@ -65,6 +65,7 @@ CREATE TABLE IF NOT EXISTS state (
 """
 
 STATUSES = ("running", "completed", "budget_exhausted", "failed", "interrupted")
+ENDED = ("completed", "budget_exhausted")
 
 
 def new_run_id(technique: str) -> str:
@@ -210,7 +211,10 @@ class RunStore:
                         rows.append((run_id, seq, b.kind, len(b), b.max_severity, b.to_bytes()))
                         seq += 1
                 self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
-            if snapshot is not None:
+            if status in ENDED:
+                # an ended run is never resumed: its search state is dead weight
+                self._db.execute("DELETE FROM state WHERE run_id=?", (run_id,))
+            elif snapshot is not None:
                 self._write_snapshot(run_id, snapshot)
             sets: list[str] = ["updated=?"]
             args: list[Any] = [time.time()]

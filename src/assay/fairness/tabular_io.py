@@ -224,7 +224,7 @@ def infer_schema(
     *,
     protected: Sequence[str] = (),
     categorical: Iterable[str] | None = None,
-    max_categories: int = 20,
+    max_categories: int = 200,
     target: str | None = None,
 ) -> Schema:
     """A schema guessed from data: one feature per column (``target`` left out).
@@ -232,7 +232,8 @@ def infer_schema(
     Integer columns become integer features bounded by their min and max; float columns become
     continuous (integer if every value is whole); string and boolean columns, and the columns
     named in ``categorical``, become categorical with their values sorted.  A string column with
-    more than ``max_categories`` values is refused (an identifier or free text, most likely).
+    more than ``max_categories`` values, most of them seen once, is refused (an identifier
+    or free text, most likely).
     """
     columns = [str(c) for c in frame.columns]
     if target is not None and target not in columns:
@@ -281,7 +282,8 @@ def _infer_feature(
     is_numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     if as_categorical or not is_numeric:
         cats = _sorted_unique(values)
-        if not as_categorical and len(cats) > max_categories:
+        mostly_unique = len(cats) > 0.5 * len(values)
+        if not as_categorical and len(cats) > max_categories and mostly_unique:
             raise UsageError(
                 f"{source}: column {name!r} holds {len(cats)} distinct non-numeric values "
                 f"(more than max_categories={max_categories}); drop the column, or raise "
