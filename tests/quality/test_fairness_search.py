@@ -17,6 +17,7 @@ from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+from assay.fairness.search.keyset import ClassSet
 
 # the shape of the 13-integer Adult encoding: (name, low, high)
 COLUMNS = (
@@ -283,3 +284,31 @@ def test_unknown_strategy_names_the_choices() -> None:
         run("genetic", narrow, queries=100)
     assert err.value.argument == "--strategy"
     assert "aequitas-full" in str(err.value)
+
+
+def test_class_set_agrees_with_a_python_set() -> None:
+    rng = np.random.default_rng(0)
+    classes = ClassSet(capacity=64, shards=8)
+    truth: dict[int, bool] = {}
+    for _ in range(30):
+        keys = rng.integers(0, 3000, size=200).astype(np.uint64)
+        new = classes.add(keys)
+        expect = []
+        fresh: list[int] = []
+        for k in keys.tolist():
+            expect.append(k not in truth and k not in fresh)
+            if expect[-1]:
+                fresh.append(k)
+        assert new.tolist() == expect
+        disc = rng.random(len(fresh)) < 0.5
+        classes.set_last(disc)
+        truth.update(zip(fresh, disc.tolist(), strict=True))
+    probe = np.arange(3500, dtype=np.uint64)
+    want = [int(truth[k]) if k in truth else -1 for k in probe.tolist()]
+    assert classes.verdicts(probe).tolist() == want
+    assert len(classes) == len(truth)
+    before = len(classes)
+    added = classes.add(np.arange(5000, 5100, dtype=np.uint64))
+    classes.drop_last()
+    assert added.all() and len(classes) == before
+    assert not classes.contains(np.arange(5000, 5100, dtype=np.uint64)).any()

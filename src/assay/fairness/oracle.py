@@ -73,6 +73,7 @@ class Oracle:
         for j in range(len(self.protected) - 2, -1, -1):
             self._p_strides[j] = self._p_strides[j + 1] * int(sizes[j + 1])
         self._pack = _packing(schema, self.free)
+        self._pack_exact_float = _space(schema, self.free) < 2**53
         self.input_dtype = _smallest_dtype(schema)
         self._details: dict[str, Any] = {
             "features": schema.names,
@@ -110,19 +111,13 @@ class Oracle:
             probs = raw.reshape(n * self.K, -1)
             labels = labels_of(probs, caps).reshape(n, self.K)
             outputs = probs.reshape(n, self.K, -1)
-            gap = (outputs.max(axis=1) - outputs.min(axis=1)).max(axis=1, initial=0.0)
-            if self.threshold is None:
-                disc = labels.min(axis=1, initial=np.iinfo(np.int64).max) != labels.max(
-                    axis=1, initial=np.iinfo(np.int64).min
-                )
-            else:
-                disc = gap > self.threshold
+            low, high = _spread(outputs)
+            gap = (high - low).max(axis=1, initial=0.0)
+            disc = _differ(labels) if self.threshold is None else gap > self.threshold
             severity = np.clip(gap, 0.0, 1.0)
         else:
             outputs = np.asarray(raw).reshape(n, self.K, *raw.shape[1:])
-            disc = outputs.min(axis=1, initial=np.iinfo(np.int64).max) != outputs.max(
-                axis=1, initial=np.iinfo(np.int64).min
-            )
+            disc = _differ(outputs)
             severity = disc.astype(np.float64)
         return Verdicts(
             discriminatory=np.asarray(disc, dtype=bool),
@@ -142,8 +137,11 @@ class Oracle:
         rows = np.asarray(rows, dtype=np.float64)
         if self._pack is not None:
             lows, strides = self._pack
-            codes = np.rint(rows[:, self.free] - lows).astype(np.uint64)
-            return codes @ strides  # type: ignore[no-any-return]
+            codes = np.rint(rows[:, self.free]) - lows
+            if self._pack_exact_float:  # every partial sum < 2**53: BLAS is exact
+                packed: np.ndarray = (codes @ strides.astype(np.float64)).astype(np.uint64)
+                return packed
+            return codes.astype(np.uint64) @ strides  # type: ignore[no-any-return]
         return row_keys(rows[:, self.free])
 
     # -- findings ------------------------------------------------------------------------
@@ -178,6 +176,26 @@ class Oracle:
         )
 
 
+def _spread(outputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Elementwise min and max over the K variants (axis 1), one variant at a time
+    (much faster than a strided reduction when K is small)."""
+    low = outputs[:, 0].copy()
+    high = low.copy()
+    for k in range(1, outputs.shape[1]):
+        np.minimum(low, outputs[:, k], out=low)
+        np.maximum(high, outputs[:, k], out=high)
+    return low, high
+
+
+def _differ(labels: np.ndarray) -> np.ndarray:
+    """Whether the K labels of each row are not all equal."""
+    first = labels[:, 0]
+    out = np.zeros(len(labels), dtype=bool)
+    for k in range(1, labels.shape[1]):
+        out |= labels[:, k] != first
+    return out
+
+
 def _empty_outputs(kind: str) -> np.ndarray:
     return np.zeros((0, 1)) if kind == "proba" else np.zeros(0, dtype=np.int64)
 
@@ -196,6 +214,14 @@ def _packing(schema: Schema, free: np.ndarray) -> tuple[np.ndarray, np.ndarray] 
         if total >= _PACK_LIMIT:
             return None
     return lows, strides
+
+
+def _space(schema: Schema, free: np.ndarray) -> float:
+    """Number of combinations of the non-protected values (inf when continuous)."""
+    if not schema.discrete[free].all():
+        return float("inf")
+    sizes = schema.highs[free] - schema.lows[free] + 1
+    return float(np.prod(sizes, dtype=np.float64))
 
 
 def _smallest_dtype(schema: Schema) -> np.dtype[Any]:

@@ -14,9 +14,15 @@ perturbation unit and moves to the perturbed point when it is discriminatory.
 As in the paper the search is sequential: one candidate at a time, its protected variants in
 one model call.  Differences from the published code: no L-BFGS-B minimiser re-evaluating
 the same point, and a class already evaluated is not asked again (its verdict is reused);
-IDIs are counted once per class.  When the local phases of all seeds are done, a new round
+IDIs are counted once per class; at a feature's bound the perturbation goes the other way
+(never a no-op).  When the local phases of all seeds are done, a new round
 starts with a new global phase, until the budget ends.  Continuous features move by 1 % of
 their range instead of the perturbation unit.
+
+Defaults: 1,000 global and 1,000 local iterations per seed, perturbation unit 1 and a
+probability step of 0.001, directions starting at 0.5 and features uniform: our reading of the
+paper's evaluation setup (its code, which has no licence, was not consulted).  ``per_step``
+candidates are done per ``step`` call.
 """
 
 from __future__ import annotations
@@ -164,11 +170,10 @@ class AequitasSearch(BaseSearch):
         p_up = 0.5 if self.variant == "random" else float(self.p_up[j])
         up = bool(rng.random() < p_up)
         cand = self.current.copy()
-        cand[j] = np.clip(
-            cand[j] + (self._unit[j] if up else -self._unit[j]),
-            self.schema.lows[j],
-            self.schema.highs[j],
-        )
+        low, high = self.schema.lows[j], self.schema.highs[j]
+        if (up and cand[j] >= high) or (not up and cand[j] <= low):
+            up = not up  # at a bound the perturbation goes the other way
+        cand[j] = np.clip(cand[j] + (self._unit[j] if up else -self._unit[j]), low, high)
         origin = np.array([self.current_origin], dtype=np.int64)
         disc, batch = self._check(cand[None, :], origin, j)
         if self.variant != "random":

@@ -13,14 +13,16 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
-from assay.core.hashset import KeyIndex
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.rng import generator
 from assay.errors import UsageError
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.schema import Schema
+from assay.fairness.search.keyset import ClassSet
 
 __all__ = ["BaseSearch", "Ledger", "SearchModel", "Starts"]
+
+_INITIAL_ROOM = 1 << 21
 
 
 class SearchModel(Protocol):
@@ -45,12 +47,12 @@ class SearchModel(Protocol):
 class Ledger:
     """Classes evaluated so far (keys and verdicts) and the counters a summary reports."""
 
-    def __init__(self, n_features: int) -> None:
-        self.seen = KeyIndex(capacity=1 << 14)
-        self._disc = np.zeros(1 << 14, dtype=bool)
+    def __init__(self, n_features: int, *, capacity: int = 1 << 14) -> None:
+        self.seen = ClassSet(capacity=capacity)
         self._log_keys: list[np.ndarray] = []
         self._log_disc: list[np.ndarray] = []
-        self._unsettled = 0
+        self._pending: np.ndarray | None = None
+        self._unsettled = False
         self.generated = 0
         self.idis = 0
         self.queries = 0
@@ -68,57 +70,48 @@ class Ledger:
             return np.zeros(0, dtype=np.int64)
         self._settle_index()
         if limit >= len(keys):
-            new = self.seen.add(keys)
-            idx = np.flatnonzero(new)
+            idx = np.flatnonzero(self.seen.add(keys))
         else:
             cand = np.flatnonzero(~self.seen.contains(keys))
             _, first = np.unique(keys[cand], return_index=True)
             idx = cand[np.sort(first)][:limit]
             self.seen.add(keys[idx])
-        self._log_keys.append(keys[idx])
+        self._pending = keys[idx]
+        self._log_keys.append(self._pending)
         return idx
 
     def forget_last(self, n: int) -> None:
         """Undo the last ``admit`` of ``n`` keys (their evaluation failed).
 
         The keys leave the log at once (snapshots never hold them); the in-memory set is
-        rebuilt only if the search goes on (it usually ends: the budget is spent).
+        repaired only if the search goes on (it usually ends: the budget is spent).
         """
         if n <= 0:
             return
         if self._log_keys:
-            last = self._log_keys.pop()
-            if len(last) > n:
-                self._log_keys.append(last[: len(last) - n])
-        self._unsettled += n
+            self._log_keys.pop()
+        self._pending = None
+        self._unsettled = True
 
     def _settle_index(self) -> None:
         if self._unsettled:
-            keys = self.seen.keys()
-            self.seen = KeyIndex.from_keys(keys[: len(keys) - self._unsettled])
-            self._unsettled = 0
+            self.seen.drop_last()
+            self._unsettled = False
 
     def settle(self, disc: np.ndarray) -> None:
         """Record the verdicts of the classes admitted last (in the same order)."""
-        n = len(self.seen)
-        start = n - len(disc)
-        if n > len(self._disc):
-            grown = np.zeros(max(2 * len(self._disc), n), dtype=bool)
-            grown[: len(self._disc)] = self._disc
-            self._disc = grown
-        self._disc[start:n] = disc
-        self._log_disc.append(np.asarray(disc, dtype=bool))
-        self.generated = n
+        disc = np.asarray(disc, dtype=bool)
+        if self._pending is not None:
+            self.seen.set_last(disc)
+            self._pending = None
+        self._log_disc.append(disc)
+        self.generated += len(disc)
         self.idis += int(np.count_nonzero(disc))
 
     def known(self, keys: np.ndarray) -> np.ndarray:
         """-1 for unseen classes, else 0/1: whether the class was found discriminatory."""
         self._settle_index()
-        idx = self.seen.lookup(keys)
-        out = np.full(len(keys), -1, dtype=np.int8)
-        hit = idx >= 0
-        out[hit] = self._disc[idx[hit]].astype(np.int8)
-        return out
+        return self.seen.verdicts(keys)
 
     # -- checkpoints ---------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
@@ -143,11 +136,11 @@ class Ledger:
         v = snap.values
         keys = np.asarray(snap.appends.get("keys", np.zeros(0)), dtype=np.uint64)
         disc = np.asarray(snap.appends.get("disc", np.zeros(0)), dtype=bool)
-        self.seen = KeyIndex.from_keys(keys)
-        self._disc = np.zeros(max(1 << 14, len(keys)), dtype=bool)
-        self._disc[: len(disc)] = disc
+        self.seen = ClassSet(capacity=len(keys))
+        self.seen.add(keys)
+        self.seen.set_last(disc)
         self._log_keys, self._log_disc = [], []
-        self._unsettled = 0
+        self._pending, self._unsettled = None, False
         self.generated = int(v.get("generated", len(keys)))
         self.idis = int(v.get("idis", 0))
         self.queries = int(v.get("queries", 0))
@@ -232,15 +225,17 @@ class Starts:
             extra[pick, cols] = self.data[donors, cols]
         return np.concatenate([rows, extra]), np.concatenate([origin, base.astype(np.int64)])
 
-    def n_changed(self, rows: np.ndarray, origin: np.ndarray, free: np.ndarray) -> np.ndarray:
+    def n_changed(self, rows: np.ndarray, origin: np.ndarray, protected: np.ndarray) -> np.ndarray:
         """Non-protected features where each row differs from its origin row (-1: none)."""
-        out = np.full(len(rows), -1, dtype=np.int64)
         if self.data is None or not len(rows):
-            return out
-        has = origin >= 0
-        if has.any():
-            diff = rows[has][:, free] != self.data[origin[has]][:, free]
-            out[has] = diff.sum(axis=1)
+            return np.full(len(rows), -1, dtype=np.int64)
+        base = self.data[np.maximum(origin, 0)]
+        out = np.zeros(len(rows), dtype=np.int64)
+        skip = set(protected.tolist())
+        for j in range(rows.shape[1]):
+            if j not in skip:
+                out += rows[:, j] != base[:, j]
+        out[origin < 0] = -1
         return out
 
     def snapshot(self) -> dict[str, Any]:
@@ -282,12 +277,21 @@ class BaseSearch:
         self.free = self.oracle.free
         self.batch_size = int(batch_size)
         self.starts = Starts(schema, data, start, rng)
-        self.ledger = Ledger(len(schema))
+        self.space = _space_size(schema, self.free)
+        self.ledger = Ledger(len(schema), capacity=self._expected_classes())
         self.phase = "global"
         self._finished = False
         self._empty_rounds = 0
         self._t0 = 0.0
-        self.space = _space_size(schema, self.free)
+
+    def _expected_classes(self) -> int:
+        """Room to reserve in the ledger: growing a large key set is costly, so a search
+        without a query budget starts with room for two million classes."""
+        left = self.model.remaining()
+        expect = _INITIAL_ROOM if left is None else left // self.K
+        if self.space is not None:
+            expect = min(expect, self.space)
+        return max(1 << 10, min(expect, _INITIAL_ROOM))
 
     # -- Search protocol -----------------------------------------------------------------
     @property
@@ -339,9 +343,18 @@ class BaseSearch:
         return verdicts
 
     def report(
-        self, verdicts: Verdicts, mutated: np.ndarray, origin: np.ndarray
+        self,
+        verdicts: Verdicts,
+        mutated: np.ndarray,
+        origin: np.ndarray,
+        rows: np.ndarray | None = None,
+        changed: np.ndarray | None = None,
     ) -> FindingBatch | None:
-        """Findings for the discriminatory rows of ``verdicts`` (all new classes)."""
+        """Findings for the discriminatory rows of ``verdicts`` (all new classes).
+
+        ``rows``: the evaluated rows (as given to ``evaluate``), to save a gather;
+        ``changed``: features changed from each row's origin, when the caller tracks it.
+        """
         disc = verdicts.discriminatory
         if not disc.any():
             return None
@@ -349,16 +362,14 @@ class BaseSearch:
         if led.first_100 is None and led.idis >= 100:
             led.first_100 = led.seconds + (self.model.elapsed - self._t0)
         mut = mutated[disc]
-        np.add.at(led.feature_changes, mut[mut >= 0], 1)
-        rows = verdicts.inputs[disc, 0]
+        led.feature_changes += np.bincount(mut[mut >= 0], minlength=len(led.feature_changes))
         org = origin[disc]
-        return self.oracle.findings(
-            verdicts,
-            disc,
-            mutated=mut.astype(np.int64),
-            origin=org.astype(np.int64),
-            n_changed=self.starts.n_changed(rows, org, self.free),
-        )
+        if changed is None:
+            found = verdicts.inputs[disc, 0] if rows is None else rows[disc]
+            changed = self.starts.n_changed(found, org, self.oracle.protected)
+        else:
+            changed = changed[disc]
+        return self.oracle.findings(verdicts, disc, mutated=mut, origin=org, n_changed=changed)
 
     # -- reporting -----------------------------------------------------------------------
     def progress(self) -> dict[str, Any]:
