@@ -130,6 +130,19 @@ class BudgetedModel:
             return np.zeros(0)
         return out
 
+    def predict_fresh(self, inputs: ModelInputs, /) -> np.ndarray:
+        """Answer inputs the caller guarantees were never asked before in this run.
+
+        Counted and budgeted like ``predict``, but the cache is neither searched nor filled:
+        a search that keeps its own record of what it asked (so never pays twice) saves the
+        cost of hashing every input.
+        """
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._charge(len(inputs))
+        self.requests += len(inputs)
+        return self._ask(inputs)
+
     def _charge(self, n: int) -> None:
         if self.max_queries is not None and self.queries + n > self.max_queries:
             raise BudgetExhausted(
@@ -258,12 +271,19 @@ class PhaseBudget:
             return "time"
         return self.parent.exhausted()
 
-    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+    def _check(self, n: int) -> None:
         reason = self.exhausted()
         if reason:
             raise BudgetExhausted(f"phase budget spent ({reason})", reason=reason)
         left = self.remaining()
-        if left is not None and left < len(inputs) and self.parent.remaining() != left:
+        if left is not None and left < n and self.parent.remaining() != left:
             # the phase (not the run) would overrun: refuse before asking anything
             raise BudgetExhausted("phase query budget spent", reason="queries")
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        self._check(len(inputs))
         return self.parent.predict(inputs)
+
+    def predict_fresh(self, inputs: ModelInputs, /) -> np.ndarray:
+        self._check(len(inputs))
+        return self.parent.predict_fresh(inputs)

@@ -17,6 +17,7 @@ __all__ = ["KeyIndex"]
 _EMPTY = np.uint64(0)
 _ZERO_STANDIN = np.uint64(0x8000000000000001)
 _MAX_LOAD = 0.7
+_GROW_CHUNK = 1 << 20
 
 
 class KeyIndex:
@@ -124,8 +125,10 @@ class KeyIndex:
         self._vals = np.full(self._keys.size, -1, dtype=np.int32)
         k, v = old_keys[used], old_vals[used]
         del old_keys, old_vals
-        _, slots = self._place(k)
-        self._vals[slots] = v
+        # re-place in chunks: the probing temporaries stay small however large the set is
+        for start in range(0, len(k), _GROW_CHUNK):
+            _, slots = self._place(k[start : start + _GROW_CHUNK])
+            self._vals[slots] = v[start : start + _GROW_CHUNK]
 
     @classmethod
     def from_keys(cls, keys: np.ndarray) -> KeyIndex:

@@ -97,8 +97,12 @@ class Oracle:
         idx: np.ndarray = np.clip(codes @ self._p_strides, 0, self.K - 1)
         return idx
 
-    def evaluate(self, rows: np.ndarray) -> Verdicts:
-        """Ask the model about every variant of every row, in one call."""
+    def evaluate(self, rows: np.ndarray, *, fresh: bool = False) -> Verdicts:
+        """Ask the model about every variant of every row, in one call.
+
+        ``fresh``: the caller guarantees these classes were never evaluated in this run, so a
+        budgeted model may skip its cache (``predict_fresh``).
+        """
         rows = np.asarray(rows, dtype=np.float64)
         if rows.ndim != 2 or rows.shape[1] != len(self.schema):
             raise UsageError(f"rows must have shape (n, {len(self.schema)}), not {rows.shape}")
@@ -106,7 +110,9 @@ class Oracle:
         inputs = self.variants(rows)
         flat = inputs.reshape(n * self.K, -1)
         caps = self.model.capabilities
-        raw = np.asarray(self.model.predict(flat)) if n else _empty_outputs(caps.outputs)
+        ask = getattr(self.model, "predict_fresh", None) if fresh else None
+        predict = ask if callable(ask) else self.model.predict
+        raw = np.asarray(predict(flat)) if n else _empty_outputs(caps.outputs)
         if caps.outputs == "proba":
             probs = raw.reshape(n * self.K, -1)
             labels = labels_of(probs, caps).reshape(n, self.K)

@@ -232,6 +232,8 @@ class Schema:
         """Encoded rows as the model takes them (category codes become category values)."""
         enc = np.asarray(encoded, dtype=np.float64)
         if self.model_dtype != np.dtype(object):
+            if not any(f.kind == "categorical" for f in self.features):
+                return enc  # nothing to map: the encoded rows are what the model takes
             out = enc.copy()
             for j, f in enumerate(self.features):
                 if f.kind == "categorical":

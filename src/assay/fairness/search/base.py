@@ -333,7 +333,8 @@ class BaseSearch:
         """Evaluate admitted rows (one model call) and record their verdicts."""
         q0, s0 = self.model.queries, self.model.model_seconds
         try:
-            verdicts = self.oracle.evaluate(rows)
+            # the ledger admitted only classes never evaluated: the model's cache can't help
+            verdicts = self.oracle.evaluate(rows, fresh=True)
         except BaseException:
             self.ledger.forget_last(len(rows))
             raise
