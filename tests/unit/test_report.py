@@ -328,7 +328,20 @@ def test_html_renders_in_headless_chromium(tmp_path: Path) -> None:
     page = tmp_path / "r.html"
     write_reports(build_document(store, run_id), html_path=page)
     result = subprocess.run(
-        [chromium, "--headless", "--disable-gpu", "--no-sandbox", "--dump-dom", page.as_uri()],
+        [
+            chromium,
+            "--headless",
+            "--disable-gpu",
+            "--no-sandbox",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            page.as_uri(),
+        ],
         capture_output=True,
         text=True,
         timeout=60,
