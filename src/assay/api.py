@@ -170,6 +170,7 @@ def setup_fairness(
     train = holdout = None
     labels_raw: np.ndarray | None = None
     context_rows: np.ndarray | None = None
+    label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
@@ -179,6 +180,7 @@ def setup_fairness(
         if isinstance(schema, Schema):
             the_schema = schema
         encoded, labels_raw = ds.X, np.asarray(ds.target)
+        label_names = tuple(ds.label_names)
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
         frame = data if hasattr(data, "columns") else read_table(data)
@@ -277,6 +279,7 @@ def setup_fairness(
         data=encoded,
         labels=labels,
         context_rows=context_rows,
+        label_names=label_names,
         strategy=strategy,
         threshold=threshold,
         start=start,

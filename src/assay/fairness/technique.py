@@ -41,6 +41,7 @@ class FairnessTest:
     data: np.ndarray | None = None
     labels: np.ndarray | None = None
     context_rows: np.ndarray | None = None
+    label_names: tuple[str, ...] | None = None
     strategy: str = DEFAULT_STRATEGY
     threshold: float | None = None
     start: str = "auto"
@@ -237,6 +238,17 @@ class FairnessSearch:
             section["note"] = note.strip()
         self.context = {"group": report.to_json(), "section": section, "accuracy": accuracy}
 
+    def _class_names(self) -> tuple[str, ...] | None:
+        """The model's class names, or the data's label names where the model has only
+        indices (a model trained on 0/1 labels)."""
+        names = self.model.capabilities.class_names
+        given = self.test.label_names
+        if given and (names is None or all(n.isdigit() for n in names)):
+            n = self.model.capabilities.n_classes
+            if n is None or n == len(given):
+                return given
+        return names
+
     def progress(self) -> dict[str, Any]:
         p: dict[str, Any] = {"phase": PHASES[min(self.phase, 2)]}
         p.update(self.idi_search.progress())
@@ -256,7 +268,7 @@ class FairnessSearch:
             examples=self.examples,
             stopped_early=self.stopped_early,
             queries=self.model.queries,
-            class_names=self.model.capabilities.class_names,
+            class_names=self._class_names(),
         )
 
     def snapshot(self) -> Snapshot:
