@@ -230,7 +230,14 @@ def setup_fairness(
         order = rng.permutation(len(encoded))
         cut = int(0.7 * len(order))
         tr, te = order[:cut], order[cut:]
-        estimator = train_builtin(kind, the_schema.decode(encoded[tr]), labels_raw[tr])
+        strings = [
+            j
+            for j, f in enumerate(the_schema.features)
+            if f.kind == "categorical" and any(isinstance(c, str) for c in f.categories or ())
+        ]
+        estimator = train_builtin(
+            kind, the_schema.decode(encoded[tr]), labels_raw[tr], categorical=strings
+        )
         context_rows = te
         train = (encoded[tr], labels_raw[tr].astype(np.int64))
         holdout = (encoded[te], labels_raw[te].astype(np.int64))

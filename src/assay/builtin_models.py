@@ -5,6 +5,7 @@ Training is deterministic (fixed random states) and takes a few seconds at most.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from assay.errors import UsageError
@@ -44,11 +45,25 @@ def make_estimator(kind: str, seed: int = 0) -> Any:
     )
 
 
-def train_builtin(kind: str, X: Any, y: Any, seed: int = 0) -> Any:
-    """A fitted estimator of the given kind (warnings about convergence are silenced)."""
+def train_builtin(kind: str, X: Any, y: Any, seed: int = 0, categorical: Sequence[int] = ()) -> Any:
+    """A fitted estimator of the given kind (warnings about convergence are silenced).
+
+    ``categorical``: indices of columns holding categories (strings): they are one-hot
+    encoded in front of the estimator, so the model takes the rows as they are.
+    """
     import warnings
 
     est = make_estimator(kind, seed)
+    if categorical:
+        from sklearn.compose import ColumnTransformer
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import OneHotEncoder
+
+        encode = ColumnTransformer(
+            [("categories", OneHotEncoder(handle_unknown="ignore"), list(categorical))],
+            remainder="passthrough",
+        )
+        est = make_pipeline(encode, est)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         est.fit(X, y)
