@@ -11,7 +11,7 @@ import typer
 
 from assay.cli.console import Output
 from assay.cli.reporting import finish_run
-from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import UsageError
 
 __all__ = ["register"]
@@ -109,6 +109,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        if record.status in ENDED:
+            raise UsageError(
+                f"run {record.id} already ended ({record.status}); nothing to resume",
+                argument="RUN_ID",
+            )
         out.note(f"resuming {record.id} from {record.n_findings:,} stored findings")
         budget = record.config.get("budget", {})
         with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
