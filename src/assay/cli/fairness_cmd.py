@@ -47,7 +47,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         label: Annotated[
             str | None, typer.Option(help="The true-label column of --data (group metrics).")
         ] = None,
-        strategy: Annotated[str, typer.Option(help="Search strategy.")] = "",
+        strategy: Annotated[
+            str,
+            typer.Option(
+                help="Search strategy: walk (default), random, aequitas-random, "
+                "aequitas-semi, aequitas-full."
+            ),
+        ] = "",
         threshold: Annotated[
             float | None,
             typer.Option(help="Also count probability gaps larger than this (0..1)."),
