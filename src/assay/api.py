@@ -265,6 +265,12 @@ def setup_fairness(
             f"{raw_model.capabilities.modality}",
             argument="MODEL",
         )
+    if threshold is not None and raw_model.capabilities.outputs != "proba":
+        raise UsageError(
+            "a probability threshold needs a model that returns probabilities; this model "
+            "returns labels only",
+            argument="--threshold",
+        )
     width = getattr(_innermost(raw_model), "n_features", None)
     if isinstance(width, int) and width != len(the_schema):
         raise UsageError(

@@ -200,3 +200,18 @@ def test_model_error_keeps_earlier_findings(tmp_path: Any) -> None:
         execute(Toy(), Breaks(), store=store, run_id=run_id, seed=3, commit_interval=100)
     rec = store.get_run(run_id)
     assert rec.status == "failed" and rec.n_findings > 0 and "boom" in (rec.error or "")
+
+
+def test_run_that_cannot_start_is_marked_failed(tmp_path: Any) -> None:
+    from assay.errors import UsageError
+
+    class Refuses(Toy):
+        def search(self, model: BudgetedModel, rng: np.random.Generator) -> Counter:
+            raise UsageError("no such thing", argument="--thing")
+
+    store = RunStore(tmp_path / "runs.db")
+    run_id = _new_run(store)
+    with pytest.raises(UsageError):
+        execute(Refuses(), Threshold(), store=store, run_id=run_id, seed=1)
+    rec = store.get_run(run_id)
+    assert rec.status == "failed" and "no such thing" in (rec.error or "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -34,6 +35,15 @@ def _when(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
+def _stale(status: str, updated: float) -> bool:
+    """A run marked running that has not checkpointed for a minute (it commits every 0.5 s)."""
+    return status == "running" and time.time() - updated > 60
+
+
+def _status(status: str, updated: float) -> str:
+    return "stalled" if _stale(status, updated) else status
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("runs")
     @guarded
@@ -48,9 +58,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"no runs in {store}")
         for r in records:
             out.say(
-                f"{r.id}  {r.status:<16} {r.n_findings:>10,} findings  seed {r.seed}  "
-                f"{_when(r.created)}"
+                f"{r.id}  {_status(r.status, r.updated):<16} {r.n_findings:>10,} findings  "
+                f"seed {r.seed}  {_when(r.created)}"
             )
+        if any(_stale(r.status, r.updated) for r in records):
+            out.say("'stalled': no checkpoint for a minute; killed? continue with assay resume RUN")
 
     @app.command("show")
     @guarded
@@ -63,7 +75,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             return
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
-        out.say(f"status    {r.status}")
+        out.say(f"status    {_status(r.status, r.updated)}")
+        if _stale(r.status, r.updated):
+            out.say(
+                f"          (no checkpoint since {_when(r.updated)}; resume: assay resume {r.id})"
+            )
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")

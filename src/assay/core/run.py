@@ -17,7 +17,7 @@ from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
-from assay.errors import BudgetExhausted, ModelError
+from assay.errors import AssayError, BudgetExhausted, ModelError
 
 __all__ = ["RunOutcome", "Search", "Technique", "execute"]
 
@@ -93,16 +93,21 @@ def execute(
     """
     budgeted = BudgetedModel(model, max_queries=max_queries, max_time=max_time)
     rng = generator(seed)
-    search = technique.search(budgeted, rng)
+    try:
+        search = technique.search(budgeted, rng)
+        if resume:
+            snap = store.load_snapshot(run_id)
+            if snap is not None:
+                budgeted.restore(snap.unprefixed("budget."))
+                search.restore(snap.unprefixed("search."))
+                rng_state = snap.values.get("rng")
+                if rng_state is not None:
+                    set_generator_state(rng, rng_state)
+    except AssayError as exc:
+        # a run that cannot start is recorded as failed, not left 'running' forever
+        store.checkpoint(run_id, status="failed", error=str(exc))
+        raise
     n_found = store.count_findings(run_id) if resume else 0
-    if resume:
-        snap = store.load_snapshot(run_id)
-        if snap is not None:
-            budgeted.restore(snap.unprefixed("budget."))
-            search.restore(snap.unprefixed("search."))
-            rng_state = snap.values.get("rng")
-            if rng_state is not None:
-                set_generator_state(rng, rng_state)
 
     def snapshot() -> Snapshot:
         return merge(

@@ -3,7 +3,8 @@
 - ``read_table`` (from ``tables``): CSV (delimiter sniffed), TSV, gzip-compressed CSV,
   Parquet, JSON lines.
 - ``infer_schema``: a schema guessed from a data frame.
-- ``load_schema`` (from ``schema_files``): a schema written by hand in YAML or JSON (format: docs/schema-format.md).
+- ``load_schema`` (from ``schema_files``): a schema written by hand in YAML or JSON
+  (format: docs/schema-format.md).
 - ``check_data``: data encoded against a schema, every misfit reported with file and line.
 - ``check_model_width``: the model's feature count against the schema's.
 
