@@ -18,7 +18,7 @@ __all__ = ["ClassSet"]
 class ClassSet:
     """uint64 keys in ``shards`` KeyIndex shards, each with a verdict (bool) per key."""
 
-    def __init__(self, capacity: int = 1 << 14, shards: int = 8) -> None:
+    def __init__(self, capacity: int = 1 << 14, shards: int = 1) -> None:
         if shards < 1 or shards & (shards - 1):
             raise ValueError(f"shards must be a power of two, not {shards}")
         self._bits = shards.bit_length() - 1
