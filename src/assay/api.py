@@ -21,11 +21,13 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.core.calls import InlineCaller
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.errors import UsageError
+from assay.execution import default_caller
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
@@ -334,13 +336,16 @@ def check_fairness(
     argv: Sequence[str] | None = None,
     setup: FairnessSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
+    overlap: bool = True,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected, label,
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output).
-    Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.
+    Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
+    the model on a background thread while the search prepares its next round (on machines
+    with two cores or more); the findings are the same either way.
     """
     the_setup = setup or setup_fairness(model, **options)
     seed = fresh_seed() if seed is None else int(seed)
@@ -364,9 +369,9 @@ def check_fairness(
     )
     if on_start is not None:
         on_start(run_id, seed, command)
-    outcome = execute(
-        the_setup.test,
-        the_setup.model,
+    outcome = _execute(
+        the_setup,
+        overlap,
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -382,6 +387,14 @@ def check_fairness(
             the_setup, store=the_store, run_id=run_id, seed=seed, out_dir=retrain_dir
         )
     return _result(the_store, outcome, seed, command, mitigation)
+
+
+def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
+    caller = default_caller() if overlap else InlineCaller()
+    try:
+        return execute(setup.test, setup.model, caller=caller, **kwargs)
+    finally:
+        caller.close()
 
 
 def _result(
@@ -428,6 +441,7 @@ def resume_run(
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     model: Any = None,
+    overlap: bool = True,
 ) -> FairnessResult:
     """Continue a stopped or killed run from its last checkpoint, as its config describes."""
     the_store = store if isinstance(store, RunStore) else RunStore(store)
@@ -442,9 +456,9 @@ def resume_run(
     the_setup = setup_from_record(record, model=model)
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
-    outcome = execute(
-        the_setup.test,
-        the_setup.model,
+    outcome = _execute(
+        the_setup,
+        overlap,
         store=the_store,
         run_id=record.id,
         seed=record.seed,

@@ -8,12 +8,14 @@ import numpy as np
 import pytest
 
 from assay.core.budget import BudgetedModel
+from assay.core.calls import InlineCaller
 from assay.core.findings import FindingBatch
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.rng import generator
 from assay.core.run import Search, execute
 from assay.core.store import RunStore, new_run_id
 from assay.errors import BudgetExhausted, UsageError
+from assay.execution import ThreadCaller
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
@@ -113,6 +115,7 @@ def run(
             found.extend(search.step())
     except BudgetExhausted:
         pass
+    found.extend(search.flush())
     assert model.queries <= queries
     return search, found
 
@@ -279,6 +282,31 @@ def test_same_seed_same_findings_other_seed_other_findings() -> None:
     assert not np.array_equal(a, c)
 
 
+@pytest.mark.parametrize("background", [False, True])
+def test_findings_do_not_depend_on_the_caller_or_on_flushes(background: bool) -> None:
+    """The default search launches round t + 1 before it reads round t; reading a round
+    early (a checkpoint's flush) or calling the model on another thread changes nothing."""
+    reference, ref_found = run(DEFAULT_STRATEGY, narrow, queries=40_000, seed=3)
+    caller = ThreadCaller() if background else InlineCaller()
+    model = BudgetedModel(EncodedModel(SCHEMA, Rule(narrow)), max_queries=40_000, caller=caller)
+    search = make_search(DEFAULT_STRATEGY, schema=SCHEMA, model=model, rng=generator(3))
+    found: list[FindingBatch] = []
+    when = np.random.default_rng(0)
+    try:
+        while not search.done and model.exhausted() is None:
+            found.extend(search.step())
+            if when.random() < 0.4:
+                found.extend(search.flush())
+                search.snapshot()  # possible only once nothing is in flight
+    except BudgetExhausted:
+        pass
+    found.extend(search.flush())
+    caller.close()
+    assert len(rows_of(ref_found)) > 500
+    assert np.array_equal(rows_of(found), rows_of(ref_found))
+    assert search.summary()["queries"] == reference.summary()["queries"]
+
+
 def test_unknown_strategy_names_the_choices() -> None:
     with pytest.raises(UsageError) as err:
         run("genetic", narrow, queries=100)
@@ -288,10 +316,11 @@ def test_unknown_strategy_names_the_choices() -> None:
 
 def test_class_set_agrees_with_a_python_set() -> None:
     rng = np.random.default_rng(0)
-    classes = ClassSet(capacity=64, shards=8)
+    classes = ClassSet(capacity=64)
     truth: dict[int, bool] = {}
     for _ in range(30):
         keys = rng.integers(0, 3000, size=200).astype(np.uint64)
+        start = len(classes)
         new = classes.add(keys)
         expect = []
         fresh: list[int] = []
@@ -301,7 +330,7 @@ def test_class_set_agrees_with_a_python_set() -> None:
                 fresh.append(k)
         assert new.tolist() == expect
         disc = rng.random(len(fresh)) < 0.5
-        classes.set_last(disc)
+        classes.set_verdicts(start, disc)
         truth.update(zip(fresh, disc.tolist(), strict=True))
     probe = np.arange(3500, dtype=np.uint64)
     want = [int(truth[k]) if k in truth else -1 for k in probe.tolist()]
@@ -309,6 +338,7 @@ def test_class_set_agrees_with_a_python_set() -> None:
     assert len(classes) == len(truth)
     before = len(classes)
     added = classes.add(np.arange(5000, 5100, dtype=np.uint64))
-    classes.drop_last()
+    classes.truncate(before)
     assert added.all() and len(classes) == before
+    assert classes.verdicts(probe).tolist() == want
     assert not classes.contains(np.arange(5000, 5100, dtype=np.uint64)).any()

@@ -29,6 +29,14 @@ FORBIDDEN = {
         "assay.api",
     ),
     "report": ("assay.cli", "assay.fairness", "assay.api"),
+    "execution": (
+        "assay.cli",
+        "assay.report",
+        "assay.fairness",
+        "assay.models",
+        "assay.datasets",
+        "assay.api",
+    ),
     "models": ("assay.cli", "assay.fairness", "assay.report"),
     "datasets": ("assay.cli", "assay.report", "assay.models"),
 }

@@ -117,6 +117,9 @@ class Counter:
             )
         ]
 
+    def flush(self) -> list[FindingBatch]:
+        return []
+
     def progress(self) -> dict[str, Any]:
         return {"steps": self.i}
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from assay.core.calls import Call, Caller, InlineCaller
 from assay.core.checkpoint import Snapshot
 from assay.core.hashset import KeyIndex
 from assay.core.keys import input_keys
@@ -34,6 +35,10 @@ class BudgetedModel:
       ``BudgetExhausted``.
     - The cache holds up to ``cache_size`` answers (keys are 64-bit hashes of the inputs);
       beyond that, new inputs are answered and counted but not cached.
+    - Every call to the wrapped model goes through ``caller`` (default: at once, in this
+      thread); ``submit_fresh`` returns before the answer is there when the caller runs calls
+      in the background.  Queries are counted, and budgets checked, when a call is submitted.
+    - ``model_seconds``: time spent inside the wrapped model's ``predict``.
     """
 
     def __init__(
@@ -44,6 +49,7 @@ class BudgetedModel:
         max_time: float | None = None,
         cache_size: int = 1_000_000,
         clock: Callable[[], float] = time.monotonic,
+        caller: Caller | None = None,
     ) -> None:
         if max_queries is not None and max_queries < 1:
             raise UsageError(f"must be at least 1, not {max_queries}", argument="--max-queries")
@@ -57,6 +63,7 @@ class BudgetedModel:
         self.max_time = max_time
         self.cache_size = cache_size
         self._clock = clock
+        self._caller: Caller = InlineCaller() if caller is None else caller
         self._started = clock()
         self._elapsed_before = 0.0
         self.queries = 0
@@ -137,11 +144,15 @@ class BudgetedModel:
         a search that keeps its own record of what it asked (so never pays twice) saves the
         cost of hashing every input.
         """
+        return self.submit_fresh(inputs).result()
+
+    def submit_fresh(self, inputs: ModelInputs, /) -> Call:
+        """``predict_fresh`` through the caller: the answer may still be on its way."""
         if self.max_time is not None and self.elapsed >= self.max_time:
             raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
         self._charge(len(inputs))
         self.requests += len(inputs)
-        return self._ask(inputs)
+        return self._caller.submit(lambda: self._call(inputs))
 
     def _charge(self, n: int) -> None:
         if self.max_queries is not None and self.queries + n > self.max_queries:
@@ -153,6 +164,10 @@ class BudgetedModel:
         self.queries += n
 
     def _ask(self, inputs: ModelInputs) -> np.ndarray:
+        return self._caller.submit(lambda: self._call(inputs)).result()
+
+    def _call(self, inputs: ModelInputs) -> np.ndarray:
+        """The call itself (on the caller's thread)."""
         limit = self.capabilities.max_batch
         t0 = time.perf_counter()
         try:
@@ -287,3 +302,7 @@ class PhaseBudget:
     def predict_fresh(self, inputs: ModelInputs, /) -> np.ndarray:
         self._check(len(inputs))
         return self.parent.predict_fresh(inputs)
+
+    def submit_fresh(self, inputs: ModelInputs, /) -> Call:
+        self._check(len(inputs))
+        return self.parent.submit_fresh(inputs)

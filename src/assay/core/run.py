@@ -12,6 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.calls import Caller
 from assay.core.checkpoint import Snapshot, merge
 from assay.core.findings import FindingBatch
 from assay.core.model import Model
@@ -30,6 +31,11 @@ class Search(Protocol):
 
     def step(self) -> Sequence[FindingBatch]:
         """Do one round of work (a few milliseconds to a second); return what it found."""
+        ...
+
+    def flush(self) -> Sequence[FindingBatch]:
+        """Finish any work still in flight (a model call submitted by ``step`` whose answer
+        was not read yet) and return its findings.  Called before every snapshot."""
         ...
 
     def progress(self) -> dict[str, Any]:
@@ -81,6 +87,7 @@ def execute(
     max_queries: int | None = None,
     max_time: float | None = None,
     resume: bool = False,
+    caller: Caller | None = None,
     commit_interval: float = 0.5,
     on_progress: ProgressCallback | None = None,
     stop_after_checkpoints: int | None = None,
@@ -89,9 +96,10 @@ def execute(
 
     The run must already exist in ``store``.  With ``resume``, the search continues from the
     run's last committed state.  A ``ModelError`` is recorded (status ``failed``) after the
-    findings found before it are committed, then raised again.
+    findings found before it are committed, then raised again.  ``caller`` runs the model
+    calls (default: inline); the run's results do not depend on it.
     """
-    budgeted = BudgetedModel(model, max_queries=max_queries, max_time=max_time)
+    budgeted = BudgetedModel(model, max_queries=max_queries, max_time=max_time, caller=caller)
     rng = generator(seed)
     try:
         search = technique.search(budgeted, rng)
@@ -155,6 +163,7 @@ def execute(
                 if on_progress is not None:
                     on_progress(progress())
                 if now - last >= commit_interval:
+                    pending.extend(b for b in search.flush() if len(b))
                     store.checkpoint(
                         run_id,
                         findings=pending,
@@ -168,6 +177,7 @@ def execute(
                     if stop_after_checkpoints is not None and checkpoints >= stop_after_checkpoints:
                         status, stop_reason = "interrupted", "requested"
                         break
+        pending.extend(b for b in search.flush() if len(b))
     except ModelError as exc:
         store.checkpoint(
             run_id,

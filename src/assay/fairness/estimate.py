@@ -267,6 +267,9 @@ class EstimateSearch:
     def done(self) -> bool:
         return self._current >= len(self.distributions)
 
+    def flush(self) -> list[FindingBatch]:
+        return []  # every step reads its answers
+
     def step(self) -> list[FindingBatch]:
         if self.done:
             return []

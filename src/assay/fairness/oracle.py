@@ -13,13 +13,14 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.calls import Call
 from assay.core.findings import FindingBatch
 from assay.core.keys import row_keys
-from assay.core.model import Model, labels_of
+from assay.core.model import Capabilities, Model, labels_of
 from assay.errors import UsageError
 from assay.fairness.schema import Schema
 
-__all__ = ["KIND", "Oracle", "Verdicts"]
+__all__ = ["KIND", "Oracle", "PendingVerdicts", "Verdicts"]
 
 KIND = "fairness.idi"
 _PACK_LIMIT = 2**62
@@ -37,6 +38,22 @@ class Verdicts:
 
     def __len__(self) -> int:
         return len(self.discriminatory)
+
+
+class PendingVerdicts:
+    """Verdicts whose model call was submitted; ``result`` waits for the answers."""
+
+    def __init__(
+        self, oracle: Oracle, rows: np.ndarray, inputs: np.ndarray, raw: Call | np.ndarray
+    ) -> None:
+        self.oracle, self.rows, self.inputs, self._raw = oracle, rows, inputs, raw
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def result(self) -> Verdicts:
+        raw = self._raw if isinstance(self._raw, np.ndarray) else self._raw.result()
+        return self.oracle.verdicts(self.rows, self.inputs, raw)
 
 
 class Oracle:
@@ -103,16 +120,31 @@ class Oracle:
         ``fresh``: the caller guarantees these classes were never evaluated in this run, so a
         budgeted model may skip its cache (``predict_fresh``).
         """
+        return self.submit(rows, fresh=fresh).result()
+
+    def submit(self, rows: np.ndarray, *, fresh: bool = False) -> PendingVerdicts:
+        """As ``evaluate``, but returns as soon as the model call is submitted: with a model
+        that has ``submit_fresh`` (a ``BudgetedModel``), ``fresh`` calls may run in the
+        background while the caller goes on.  Budgets are checked (and queries counted) now.
+        """
         rows = np.asarray(rows, dtype=np.float64)
         if rows.ndim != 2 or rows.shape[1] != len(self.schema):
             raise UsageError(f"rows must have shape (n, {len(self.schema)}), not {rows.shape}")
-        n = len(rows)
         inputs = self.variants(rows)
-        flat = inputs.reshape(n * self.K, -1)
+        flat = inputs.reshape(len(rows) * self.K, -1)
+        if not len(rows):
+            return PendingVerdicts(self, rows, inputs, _empty_outputs(self.model.capabilities))
+        submit = getattr(self.model, "submit_fresh", None) if fresh else None
+        if callable(submit):
+            call: Call = submit(flat)
+            return PendingVerdicts(self, rows, inputs, call)
+        return PendingVerdicts(self, rows, inputs, np.asarray(self.model.predict(flat)))
+
+    def verdicts(self, rows: np.ndarray, inputs: np.ndarray, raw: np.ndarray) -> Verdicts:
+        """The verdicts on ``rows`` from the model's answers ``raw`` on their ``inputs``."""
+        n = len(rows)
         caps = self.model.capabilities
-        ask = getattr(self.model, "predict_fresh", None) if fresh else None
-        predict = ask if callable(ask) else self.model.predict
-        raw = np.asarray(predict(flat)) if n else _empty_outputs(caps.outputs)
+        raw = np.asarray(raw)
         if caps.outputs == "proba":
             probs = raw.reshape(n * self.K, -1)
             labels = labels_of(probs, caps).reshape(n, self.K)
@@ -122,7 +154,7 @@ class Oracle:
             disc = _differ(labels) if self.threshold is None else gap > self.threshold
             severity = np.clip(gap, 0.0, 1.0)
         else:
-            outputs = np.asarray(raw).reshape(n, self.K, *raw.shape[1:])
+            outputs = raw.reshape(n, self.K, *raw.shape[1:])
             disc = _differ(outputs)
             severity = disc.astype(np.float64)
         return Verdicts(
@@ -202,8 +234,8 @@ def _differ(labels: np.ndarray) -> np.ndarray:
     return out
 
 
-def _empty_outputs(kind: str) -> np.ndarray:
-    return np.zeros((0, 1)) if kind == "proba" else np.zeros(0, dtype=np.int64)
+def _empty_outputs(caps: Capabilities) -> np.ndarray:
+    return np.zeros((0, 1)) if caps.outputs == "proba" else np.zeros(0, dtype=np.int64)
 
 
 def _packing(schema: Schema, free: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:

@@ -179,17 +179,24 @@ class FairnessSearch:
         try:
             found = list(self.idi_search.step())
         except BudgetExhausted as exc:
-            found = []
-            self._end_search(exc.reason)
-            return found
+            found = self._end_search(exc.reason)
+        else:
+            if self.idi_search.done:
+                found += self._end_search(None)
+            else:
+                reason = self.model.exhausted() or self._search_budget_spent()
+                if reason:
+                    found += self._end_search(reason)
         for batch in found:
             self.examples.offer(batch)
-        if self.idi_search.done:
-            self._end_search(None)
-        else:
-            reason = self.model.exhausted() or self._search_budget_spent()
-            if reason:
-                self._end_search(reason)
+        return found
+
+    def flush(self) -> list[FindingBatch]:
+        if PHASES[min(self.phase, 2)] != "search":
+            return []
+        found = list(self.idi_search.flush())
+        for batch in found:
+            self.examples.offer(batch)
         return found
 
     def _search_budget_spent(self) -> str | None:
@@ -198,13 +205,16 @@ class FairnessSearch:
             return budget.exhausted()
         return None
 
-    def _end_search(self, reason: str | None) -> None:
+    def _end_search(self, reason: str | None) -> list[FindingBatch]:
+        """End the search phase; returns the findings of a round still in flight."""
+        found = list(self.idi_search.flush())
         if reason:
             self.stopped_early["search"] = reason
         self.phase += 1
         if self.estimator is not None and self.model.exhausted():
             # nothing left for the estimate: say so rather than estimate from nothing
             self.stopped_early["estimate"] = self.model.exhausted() or "queries"
+        return found
 
     def _context(self) -> None:
         """Group metrics and accuracy on labelled rows: at most a tenth of a query budget."""

@@ -7,6 +7,7 @@ evaluated so far, so that no class is ever paid for twice.
 
 from __future__ import annotations
 
+from collections import deque
 from typing import Any, Protocol
 
 import numpy as np
@@ -16,7 +17,7 @@ from assay.core.findings import FindingBatch
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.rng import generator
 from assay.errors import UsageError
-from assay.fairness.oracle import Oracle, Verdicts
+from assay.fairness.oracle import Oracle, PendingVerdicts, Verdicts
 from assay.fairness.schema import Schema
 from assay.fairness.search.keyset import ClassSet
 
@@ -45,14 +46,19 @@ class SearchModel(Protocol):
 
 
 class Ledger:
-    """Classes evaluated so far (keys and verdicts) and the counters a summary reports."""
+    """Classes evaluated so far (keys and verdicts) and the counters a summary reports.
+
+    Classes are admitted in batches (``admit``) and settled in the same order (``settle``) once
+    their model call has answered: a search may admit the next batch while the last one is
+    still with the model.  Snapshots hold settled classes only.
+    """
 
     def __init__(self, n_features: int, *, capacity: int = 1 << 14) -> None:
         self.seen = ClassSet(capacity=capacity)
         self._log_keys: list[np.ndarray] = []
         self._log_disc: list[np.ndarray] = []
-        self._pending: np.ndarray | None = None
-        self._unsettled = False
+        self._open: deque[tuple[int, np.ndarray]] = deque()  # (first index, keys) per batch
+        self._truncate_to: int | None = None
         self.generated = 0
         self.idis = 0
         self.queries = 0
@@ -61,14 +67,31 @@ class Ledger:
         self.first_100: float | None = None
         self.feature_changes = np.zeros(n_features, dtype=np.int64)
 
+    @property
+    def admitted(self) -> int:
+        """Classes admitted so far, those still being evaluated included.
+
+        Searches size their rounds by this count, not by ``generated``: it does not depend on
+        when the answers of a round in flight are read.
+        """
+        return len(self.seen) if self._truncate_to is None else self._truncate_to
+
+    @property
+    def unsettled(self) -> int:
+        """Batches admitted whose verdicts are not recorded yet."""
+        return len(self._open)
+
     def admit(self, keys: np.ndarray, limit: int) -> np.ndarray:
         """Positions of the keys never seen before (first occurrence only), at most ``limit``.
 
-        The admitted keys are marked as seen; their verdicts are set by ``settle``.
+        The admitted keys are marked as seen.  A non-empty batch must be evaluated: its
+        verdicts are recorded by ``settle``, batches in the order they were admitted (or it
+        is undone by ``forget_last``).
         """
         if limit <= 0 or not len(keys):
             return np.zeros(0, dtype=np.int64)
-        self._settle_index()
+        self._repair()
+        start = len(self.seen)
         if limit >= len(keys):
             idx = np.flatnonzero(self.seen.add(keys))
         else:
@@ -76,45 +99,55 @@ class Ledger:
             _, first = np.unique(keys[cand], return_index=True)
             idx = cand[np.sort(first)][:limit]
             self.seen.add(keys[idx])
-        self._pending = keys[idx]
-        self._log_keys.append(self._pending)
+        if len(idx):  # a batch to evaluate: settled (or forgotten) later, in order
+            self._open.append((start, keys[idx]))
         return idx
 
-    def forget_last(self, n: int) -> None:
-        """Undo the last ``admit`` of ``n`` keys (their evaluation failed).
+    def forget_last(self) -> None:
+        """Undo the last ``admit`` (its evaluation could not start).
 
-        The keys leave the log at once (snapshots never hold them); the in-memory set is
-        repaired only if the search goes on (it usually ends: the budget is spent).
+        The in-memory set is repaired only if the search goes on (it usually ends: the budget
+        is spent).
         """
-        if n <= 0:
-            return
-        if self._log_keys:
-            self._log_keys.pop()
-        self._pending = None
-        self._unsettled = True
+        if self._open:
+            start, _ = self._open.pop()
+            self._truncate_to = (
+                start if self._truncate_to is None else min(start, self._truncate_to)
+            )
 
-    def _settle_index(self) -> None:
-        if self._unsettled:
-            self.seen.drop_last()
-            self._unsettled = False
+    def forget_unsettled(self) -> None:
+        """Undo every admitted batch not settled yet (their evaluation failed)."""
+        while self._open:
+            self.forget_last()
+
+    def _repair(self) -> None:
+        if self._truncate_to is not None:
+            self.seen.truncate(self._truncate_to)
+            self._truncate_to = None
 
     def settle(self, disc: np.ndarray) -> None:
-        """Record the verdicts of the classes admitted last (in the same order)."""
+        """Record the verdicts of the oldest unsettled batch (in its order)."""
         disc = np.asarray(disc, dtype=bool)
-        if self._pending is not None:
-            self.seen.set_last(disc)
-            self._pending = None
+        if not self._open:
+            raise RuntimeError("verdicts for classes that were not admitted")
+        start, keys = self._open.popleft()
+        if len(keys) != len(disc):
+            raise ValueError(f"{len(disc)} verdicts for a batch of {len(keys)} classes")
+        self.seen.set_verdicts(start, disc)
+        self._log_keys.append(keys)
         self._log_disc.append(disc)
         self.generated += len(disc)
         self.idis += int(np.count_nonzero(disc))
 
     def known(self, keys: np.ndarray) -> np.ndarray:
         """-1 for unseen classes, else 0/1: whether the class was found discriminatory."""
-        self._settle_index()
+        self._repair()
         return self.seen.verdicts(keys)
 
     # -- checkpoints ---------------------------------------------------------------------
     def snapshot(self) -> Snapshot:
+        if self._open:
+            raise RuntimeError("snapshot with classes still being evaluated: flush first")
         snap = Snapshot(
             values={
                 "generated": self.generated,
@@ -138,9 +171,10 @@ class Ledger:
         disc = np.asarray(snap.appends.get("disc", np.zeros(0)), dtype=bool)
         self.seen = ClassSet(capacity=len(keys))
         self.seen.add(keys)
-        self.seen.set_last(disc)
+        self.seen.set_verdicts(0, disc)
         self._log_keys, self._log_disc = [], []
-        self._pending, self._unsettled = None, False
+        self._open.clear()
+        self._truncate_to = None
         self.generated = int(v.get("generated", len(keys)))
         self.idis = int(v.get("idis", 0))
         self.queries = int(v.get("queries", 0))
@@ -283,6 +317,7 @@ class BaseSearch:
         self._finished = False
         self._empty_rounds = 0
         self._t0 = 0.0
+        self._model_mark = model.model_seconds
 
     def _expected_classes(self) -> int:
         """Room to reserve in the ledger: growing a large key set is costly, so a search
@@ -305,19 +340,19 @@ class BaseSearch:
         if left is not None:
             cap = min(cap, left // self.K)
         if self.space is not None:
-            cap = min(cap, max(self.space - self.ledger.generated, 0))
+            cap = min(cap, max(self.space - self.ledger.admitted, 0))
         return cap
 
     def step(self) -> list[FindingBatch]:
         if self.done:
             return []
         t0 = self._t0 = self.model.elapsed
-        before = self.ledger.generated
+        before = self.ledger.admitted
         try:
             found = self._round(self.capacity())
         finally:
             self.ledger.seconds += self.model.elapsed - t0
-        if self.ledger.generated == before:
+        if self.ledger.admitted == before:
             self._empty_rounds += 1
             if self._empty_rounds >= 200:
                 self._finished = True  # nothing new to evaluate could be found
@@ -331,17 +366,43 @@ class BaseSearch:
     # -- evaluation ----------------------------------------------------------------------
     def evaluate(self, rows: np.ndarray) -> Verdicts:
         """Evaluate admitted rows (one model call) and record their verdicts."""
-        q0, s0 = self.model.queries, self.model.model_seconds
+        return self.land(self.launch(rows))
+
+    def launch(self, rows: np.ndarray) -> PendingVerdicts:
+        """Submit the model call for the rows ``admit`` just let in; ``land`` reads it.
+
+        Queries are counted now; with a background caller the answer comes later.
+        """
+        if self.ledger.unsettled <= 1:  # nothing else with the model: start timing here
+            self._model_mark = self.model.model_seconds
+        q0 = self.model.queries
         try:
             # the ledger admitted only classes never evaluated: the model's cache can't help
-            verdicts = self.oracle.evaluate(rows, fresh=True)
+            pending = self.oracle.submit(rows, fresh=True)
         except BaseException:
-            self.ledger.forget_last(len(rows))
+            self.ledger.forget_last()
             raise
         self.ledger.queries += self.model.queries - q0
-        self.ledger.model_seconds += self.model.model_seconds - s0
+        return pending
+
+    def land(self, pending: PendingVerdicts) -> Verdicts:
+        """Wait for the verdicts of the oldest launched batch and record them."""
+        try:
+            verdicts = pending.result()
+        except BaseException:
+            self.ledger.forget_unsettled()
+            raise
+        seconds = self.model.model_seconds
+        self.ledger.model_seconds += seconds - self._model_mark
+        self._model_mark = seconds
         self.ledger.settle(verdicts.discriminatory)
         return verdicts
+
+    def flush(self) -> list[FindingBatch]:
+        """Finish any round still with the model and return its findings (before a
+        snapshot, and when the search ends early).  Searches that never leave a round in
+        flight have nothing to do."""
+        return []
 
     def report(
         self,

@@ -22,13 +22,15 @@ bugs of ``tests/quality/test_fairness_search.py``.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
-from assay.errors import UsageError
+from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.oracle import PendingVerdicts
 from assay.fairness.schema import Schema
 from assay.fairness.search.base import BaseSearch, SearchModel
 
@@ -53,6 +55,27 @@ _STATE_ARRAYS = (
     "pool_origin",
     "pool_changed",
 )
+
+
+@dataclass
+class _Flight:
+    """A round whose model call was submitted: what landing it needs."""
+
+    active: np.ndarray  # walkers that proposed
+    cand: np.ndarray  # their proposals (the first len(active) rows)
+    feat: np.ndarray
+    move: np.ndarray
+    up: np.ndarray
+    rows: np.ndarray  # proposals, then global samples
+    origin: np.ndarray
+    changed: np.ndarray
+    mutated: np.ndarray
+    keep: np.ndarray  # positions in rows admitted (never seen before)
+    pending: PendingVerdicts | None = None  # the model call, until received
+    disc: np.ndarray | None = None  # per row, once received
+    evaluated: np.ndarray | None = None
+
+    _SAVED = ("active", "cand", "feat", "move", "up", "rows", "origin", "changed", "disc")
 
 
 class WalkSearch(BaseSearch):
@@ -108,31 +131,34 @@ class WalkSearch(BaseSearch):
         prior = np.where(categorical[:, None], [[0.3, 0.1, 0.6]], [[0.6, 0.3, 0.1]])
         self._move_prior = prior.astype(np.float64)
         self._movable = self.free[span[self.free] > 0]
-        w = self.batch_size
+        w = 2 * self.batch_size  # half of them may be waiting for the model
         self.pos = np.zeros((w, d))
         self.origin = np.full(w, -1, dtype=np.int64)
         self.changed = np.full(w, -1, dtype=np.int64)
         self.alive = np.zeros(w, dtype=bool)
         self.stuck = np.zeros(w, dtype=np.int64)
+        self.busy = np.zeros(w, dtype=bool)  # proposed in the round in flight
         self.feat_try = np.zeros(d)
         self.feat_hit = np.zeros(d)
         self.dir_try = np.zeros((d, 2))
         self.dir_hit = np.zeros((d, 2))
         self.move_try = np.zeros((d, _N_MOVES))
         self.move_hit = np.zeros((d, _N_MOVES))
-        self.pool = np.zeros((2 * w, d))
-        self.pool_origin = np.full(2 * w, -1, dtype=np.int64)
-        self.pool_changed = np.full(2 * w, -1, dtype=np.int64)
+        self.pool = np.zeros((w, d))
+        self.pool_origin = np.full(w, -1, dtype=np.int64)
+        self.pool_changed = np.full(w, -1, dtype=np.int64)
         self.pool_n = 0
         self.pool_next = 0
         self.rate_walk = 0.5
         self.rate_global = 0.5
         self.share = 1.0
+        self._flight: _Flight | None = None
+        self._halt: BudgetExhausted | None = None
 
     def parameters(self) -> dict[str, Any]:
         return {
             "batch_size": self.batch_size,
-            "walkers": self.batch_size,
+            "walkers": len(self.pos),
             "patience": self.patience,
             "min_global": self.min_global,
             "continuous_step": self.continuous_step,
@@ -141,21 +167,59 @@ class WalkSearch(BaseSearch):
         }
 
     def capacity(self) -> int:
-        """As the base, and at most the number of classes evaluated so far (at least 256):
+        """As the base, and at most the number of classes admitted so far (at least 256):
         rounds double in size at the start, so walkers start early on small budgets."""
         cap = super().capacity()
-        return min(cap, max(_FIRST_ROUND, self.ledger.generated))
+        return min(cap, max(_FIRST_ROUND, self.ledger.admitted))
 
     # -- one round -----------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return super().done and self._flight is None and self._halt is None
+
     def _round(self, capacity: int) -> list[FindingBatch]:
+        """Launch round t + 1, then land round t: the model answers one round while the
+        search prepares the next.  Walkers of the round in flight sit the next one out."""
+        if self._halt is not None and self._flight is None:
+            halt, self._halt = self._halt, None
+            raise halt
+        launched: _Flight | None = None
+        if capacity > 0 and self._halt is None:
+            try:
+                launched = self._launch_round(capacity)
+            except BudgetExhausted as exc:
+                if self._flight is None:
+                    raise
+                self._halt = exc  # land the round in flight first; raise on the next step
+        flight, self._flight = self._flight, launched
+        if flight is None:
+            return []
+        found = self._receive(flight) if flight.disc is None else []
+        self._apply(flight)
+        return found
+
+    def flush(self) -> list[FindingBatch]:
+        """Read the answers of the round in flight and return its findings.  The walkers
+        learn from them on the next step, after it launched its round, exactly as without a
+        flush: where flushes happen (checkpoints) does not change what the search does."""
+        f = self._flight
+        if f is None or f.disc is not None:
+            return []
+        t0 = self.model.elapsed
+        try:
+            return self._receive(f)
+        finally:
+            self.ledger.seconds += self.model.elapsed - t0
+
+    def _launch_round(self, capacity: int) -> _Flight:
         rng = self.rng
-        active = np.flatnonzero(self.alive)
+        active = np.flatnonzero(self.alive & ~self.busy)
         if not len(self._movable):
             active = active[:0]
         n_global = min(capacity, max(int(np.ceil(self.share * capacity)), capacity - len(active)))
         n_walk = capacity - n_global
-        if n_walk < len(active):
-            active = np.sort(rng.choice(active, size=n_walk, replace=False))
+        if n_walk < len(active):  # a random window of the idle walkers
+            active = np.roll(active, -int(rng.integers(len(active))))[:n_walk]
         cand, feat, move, up = self._propose(active)
         g_rows, g_origin = self.starts.sample(rng, n_global)
         rows = np.concatenate([cand, g_rows])
@@ -167,35 +231,47 @@ class WalkSearch(BaseSearch):
             ]
         )
         mutated = np.concatenate([feat, np.full(n_global, -1, dtype=np.int64)])
-
         keep = self.ledger.admit(self.oracle.class_keys(rows), capacity)
-        disc = np.zeros(len(rows), dtype=bool)
-        evaluated = np.zeros(len(rows), dtype=bool)
-        found: list[FindingBatch] = []
+        flight = _Flight(active, cand, feat, move, up, rows, origin, changed, mutated, keep)
+        if len(keep):
+            flight.pending = self.launch(rows if len(keep) == len(rows) else rows[keep])
+        self.busy[active] = True
+        return flight
+
+    def _receive(self, f: _Flight) -> list[FindingBatch]:
+        """Wait for the round's verdicts; record them and turn IDIs into findings."""
+        rows, keep = f.rows, f.keep
+        f.disc = np.zeros(len(rows), dtype=bool)
+        f.evaluated = np.zeros(len(rows), dtype=bool)
+        pending, f.pending = f.pending, None
+        if pending is None:
+            return []
+        verdicts = self.land(pending)
         if len(keep) == len(rows):  # nothing seen before: no gathers needed
-            verdicts = self.evaluate(rows)
-            disc = verdicts.discriminatory.copy()
-            evaluated[:] = True
-            batch = self.report(verdicts, mutated, origin, rows, changed)
-            if batch is not None:
-                found.append(batch)
-        elif len(keep):
-            chosen = rows[keep]
-            verdicts = self.evaluate(chosen)
-            disc[keep] = verdicts.discriminatory
-            evaluated[keep] = True
-            batch = self.report(verdicts, mutated[keep], origin[keep], chosen, changed[keep])
-            if batch is not None:
-                found.append(batch)
-        n = len(active)
-        self._learn(feat, move, up, evaluated[:n], disc[:n])
-        self._move(active, cand, changed[:n], disc[:n])
-        self._remember(rows[disc], origin[disc], changed[disc])
+            f.disc[:] = verdicts.discriminatory
+            f.evaluated[:] = True
+            batch = self.report(verdicts, f.mutated, f.origin, rows, f.changed)
+        else:
+            f.disc[keep] = verdicts.discriminatory
+            f.evaluated[keep] = True
+            batch = self.report(
+                verdicts, f.mutated[keep], f.origin[keep], pending.rows, f.changed[keep]
+            )
+        return [] if batch is None else [batch]
+
+    def _apply(self, f: _Flight) -> None:
+        """Walkers move, restart and learn from a received round."""
+        assert f.disc is not None and f.evaluated is not None
+        rows, disc, evaluated = f.rows, f.disc, f.evaluated
+        self.busy[f.active] = False
+        n = len(f.active)
+        self._learn(f.feat, f.move, f.up, evaluated[:n], disc[:n])
+        self._move(f.active, f.cand, f.changed[:n], disc[:n])
+        self._remember(rows[disc], f.origin[disc], f.changed[disc])
         g_disc = np.flatnonzero(disc[n:]) + n
-        self._restart(rows[g_disc], origin[g_disc], changed[g_disc])
+        self._restart(rows[g_disc], f.origin[g_disc], f.changed[g_disc])
         self._adapt_share(evaluated, disc, n)
         self.phase = "walk" if self.pool_n else "global"
-        return found
 
     # -- proposals -----------------------------------------------------------------------
     def _propose(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -298,7 +374,7 @@ class WalkSearch(BaseSearch):
         self, fresh: np.ndarray, fresh_origin: np.ndarray, fresh_changed: np.ndarray
     ) -> None:
         """Restart dead or stuck walkers: fresh IDIs first, then recent IDIs from the pool."""
-        need = np.flatnonzero(~self.alive | (self.stuck >= self.patience))
+        need = np.flatnonzero((~self.alive | (self.stuck >= self.patience)) & ~self.busy)
         if not len(need):
             return
         k = min(len(need), len(fresh))
@@ -335,6 +411,16 @@ class WalkSearch(BaseSearch):
 
     # -- checkpoints ---------------------------------------------------------------------
     def _state(self) -> Snapshot:
+        snap = self._own_state()
+        f = self._flight
+        if f is not None:  # received, not yet learnt from
+            if f.disc is None or f.evaluated is None:
+                raise RuntimeError("snapshot with a round in flight: flush first")
+            snap.arrays.update({f"flight.{k}": getattr(f, k) for k in _Flight._SAVED})
+            snap.arrays["flight.evaluated"] = f.evaluated
+        return snap
+
+    def _own_state(self) -> Snapshot:
         return Snapshot(
             values={
                 "pool_n": self.pool_n,
@@ -356,3 +442,13 @@ class WalkSearch(BaseSearch):
         for name in _STATE_ARRAYS:
             if name in snap.arrays:
                 setattr(self, name, np.array(snap.arrays[name], copy=True))
+        self.busy = np.zeros(len(self.pos), dtype=bool)
+        self._flight, self._halt = None, None
+        a = snap.arrays
+        if "flight.rows" in a:
+            empty = np.zeros(0, dtype=np.int64)
+            f = _Flight(*(empty,) * 10)
+            for k in (*_Flight._SAVED, "evaluated"):
+                setattr(f, k, np.array(a[f"flight.{k}"], copy=True))
+            self._flight = f
+            self.busy[f.active] = True
