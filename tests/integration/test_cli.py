@@ -12,6 +12,7 @@ from sklearn.tree import DecisionTreeClassifier
 from typer.testing import CliRunner
 
 from assay.cli.app import app, register
+from assay.core.store import RunStore
 
 register()
 runner = CliRunner()
@@ -124,6 +125,40 @@ def test_fair_model_exits_0(tmp_path: Path) -> None:
     )
     assert code == 0, out
     assert "no discriminatory input found" in out
+
+
+def test_background_calls_find_what_inline_calls_find(
+    biased: tuple[Path, Path], tmp_path: Path
+) -> None:
+    model, csv = biased
+    store = tmp_path / "runs.db"
+    ids = []
+    for flag in ("--overlap", "--no-overlap"):
+        code, out = _invoke(
+            "fairness",
+            str(model),
+            "--data",
+            str(csv),
+            "--label",
+            "label",
+            "--protected",
+            "sex",
+            "--max-queries",
+            "30000",
+            "--seed",
+            "9",
+            "--store",
+            str(store),
+            flag,
+            "--json",
+        )
+        assert code == 1, out
+        doc = json.loads(out[out.index("\n{") :])  # after the notes (stderr)
+        assert "overlap" not in doc["command"]  # not needed to reproduce the findings
+        ids.append(doc["run_id"])
+    runs = RunStore(store)
+    a, b = (np.concatenate([x.inputs for x in runs.iter_batches(i)]) for i in ids)
+    assert len(a) == 100 and np.array_equal(a, b)  # all 100 discriminatory classes, same order
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from functools import wraps
-from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -29,12 +28,6 @@ app = typer.Typer(
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FOUND, EXIT_USAGE, EXIT_MODEL = 1, 2, 3
-
-Store = Annotated[
-    Path, typer.Option("--store", help="The run store (SQLite file).", show_default=True)
-]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 
 
 def guarded(fn: F) -> F:

@@ -9,7 +9,7 @@ import typer
 
 __all__ = ["command_argv"]
 
-_NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "store"}
+_NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "store", "overlap"}
 
 
 def _text(value: Any) -> str:

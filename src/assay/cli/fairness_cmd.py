@@ -11,6 +11,7 @@ import typer
 
 from assay.cli.argv import command_argv
 from assay.cli.console import Output
+from assay.cli.options import Overlap
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
 
@@ -98,6 +99,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        overlap: Overlap = True,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
@@ -133,6 +135,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 seed=seed,
                 store=store,
                 retrain=retrain,
+                overlap=overlap,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.console import Output
+from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import UsageError
@@ -18,8 +19,6 @@ from assay.errors import UsageError
 __all__ = ["register"]
 
 StoreOpt = Annotated[Path, typer.Option("--store", help="The run store (SQLite file).")]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 RunId = Annotated[str, typer.Argument(help="A run id (a unique prefix will do).")]
 
 
@@ -116,6 +115,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         run_id: RunId,
         store: StoreOpt = DEFAULT_STORE,
         html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        overlap: Overlap = True,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -133,7 +133,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.note(f"resuming {record.id} from {record.n_findings:,} stored findings")
         budget = record.config.get("budget", {})
         with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
-            result = resume_run(record.id, store=the_store, on_progress=progress)
+            result = resume_run(record.id, store=the_store, on_progress=progress, overlap=overlap)
         raise typer.Exit(finish_run(out, store=the_store, run_id=result.run_id, html=html))
 
     @app.command("verify")

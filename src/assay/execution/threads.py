@@ -20,7 +20,7 @@ import numpy as np
 
 from assay.core.calls import Call, Caller, InlineCaller, ModelCall
 
-__all__ = ["ThreadCaller", "default_caller"]
+__all__ = ["ThreadCaller", "default_caller", "usable_cores"]
 
 _STOP = None
 
@@ -33,7 +33,7 @@ class ThreadCaller:
     """
 
     def __init__(self, *, native_threads: int | None = None) -> None:
-        cores = os.cpu_count() or 1
+        cores = usable_cores()
         self.native_threads = max(cores - 1, 1) if native_threads is None else native_threads
         if self.native_threads < 0:
             raise ValueError(f"native_threads must be >= 0, not {native_threads}")
@@ -104,8 +104,16 @@ def _limit_native_threads(n: int) -> Any:
     return threadpool_limits(limits=n)
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity, where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def default_caller() -> Caller:
     """A ``ThreadCaller`` where there is a second core to overlap with, else inline calls."""
-    if (os.cpu_count() or 1) >= 2:
+    if usable_cores() >= 2:
         return ThreadCaller()
     return InlineCaller()

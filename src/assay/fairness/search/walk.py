@@ -16,6 +16,12 @@ are equal), between ``min_global`` and 1.  Rounds double in size from 256 candid
 ``batch_size``, and are cut to the query budget left.  Continuous features step by
 ``continuous_step`` (1 %) of their range.
 
+Rounds overlap the model: each step launches round t + 1 (proposals, deduplication, a model
+call submitted through the ``BudgetedModel``'s caller) before it reads the answers of round t
+and lets its walkers learn from them.  Walkers of the round in flight sit the next round out
+(there are twice ``batch_size`` walkers).  With a background caller the model answers one
+round while the search prepares the next; with inline calls the search computes the same.
+
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
 bugs of ``tests/quality/test_fairness_search.py``.
 """
@@ -190,7 +196,9 @@ class WalkSearch(BaseSearch):
             except BudgetExhausted as exc:
                 if self._flight is None:
                     raise
-                self._halt = exc  # land the round in flight first; raise on the next step
+                # land the round in flight first; raise on the next step (a fresh exception:
+                # the caught one's traceback would keep this search alive in a cycle)
+                self._halt = BudgetExhausted(str(exc), reason=exc.reason)
         flight, self._flight = self._flight, launched
         if flight is None:
             return []
