@@ -291,8 +291,9 @@ def memory_phase(target: int) -> None:
     generated = 0
     last = time.perf_counter()
     while generated < target and not search.done:
-        found = search.step()
+        found = list(search.step())
         if time.perf_counter() - last > 0.5:  # as the driver does: checkpoint every 0.5 s
+            found += search.flush()
             search.snapshot()
             last = time.perf_counter()
         v0 = time.perf_counter()
