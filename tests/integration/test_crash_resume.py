@@ -1,4 +1,6 @@
-"""Crash safety: SIGKILL a run mid-way, resume it, and get the same findings as a clean run."""
+"""Crash safety: kill (SIGKILL) or interrupt (SIGINT, Ctrl-C) a run mid-way, resume it, and
+get the same findings as a clean run.  The CLI calls the model on a background thread, so a
+round is in flight whenever the signal comes."""
 
 from __future__ import annotations
 
@@ -58,12 +60,24 @@ def _only_run(store: Path) -> str:
     return runs[0].id
 
 
-def test_kill_then_resume_matches_uninterrupted_run(tmp_path: Path) -> None:
-    clean_store, crash_store = tmp_path / "clean.db", tmp_path / "crash.db"
-    clean = _assay(*ARGS, store=clean_store)
+@pytest.fixture(scope="module")
+def clean_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """The same run, never interrupted: (store, run id)."""
+    store = tmp_path_factory.mktemp("clean") / "clean.db"
+    clean = _assay(*ARGS, store=store)
     _, err = clean.communicate(timeout=600)
     assert clean.returncode in (0, 1), err
-    clean_id = _only_run(clean_store)
+    return store, _only_run(store)
+
+
+@pytest.mark.parametrize(
+    ("sig", "status"), [(signal.SIGKILL, "running"), (signal.SIGINT, "interrupted")]
+)
+def test_kill_then_resume_matches_uninterrupted_run(
+    tmp_path: Path, clean_run: tuple[Path, str], sig: signal.Signals, status: str
+) -> None:
+    clean_store, clean_id = clean_run
+    crash_store = tmp_path / "crash.db"
 
     proc = _assay(*ARGS, store=crash_store)
     deadline = time.monotonic() + 300
@@ -76,13 +90,13 @@ def test_kill_then_resume_matches_uninterrupted_run(tmp_path: Path) -> None:
             n = s.count_findings(runs[0].id) if runs else 0
             s.close()
             if n > 0:
-                os.kill(proc.pid, signal.SIGKILL)
+                os.kill(proc.pid, sig)
                 killed = True
                 break
     proc.communicate(timeout=60)
     assert killed, "the run ended before it could be killed; raise --max-queries"
     run_id = _only_run(crash_store)
-    assert RunStore(crash_store).get_run(run_id).status == "running"
+    assert RunStore(crash_store).get_run(run_id).status == status
 
     resumed = subprocess.run(
         [sys.executable, "-m", "assay", "resume", run_id, "--store", str(crash_store), "--quiet"],
