@@ -19,6 +19,7 @@ from assay.execution import ThreadCaller
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+from assay.fairness.search.base import Ledger
 from assay.fairness.search.keyset import ClassSet
 
 # the shape of the 13-integer Adult encoding: (name, low, high)
@@ -342,3 +343,25 @@ def test_class_set_agrees_with_a_python_set() -> None:
     assert added.all() and len(classes) == before
     assert classes.verdicts(probe).tolist() == want
     assert not classes.contains(np.arange(5000, 5100, dtype=np.uint64)).any()
+
+
+def test_ledger_settles_batches_in_order_and_forgets_failed_ones() -> None:
+    led = Ledger(3)
+    a = np.arange(0, 10, dtype=np.uint64)
+    b = np.arange(10, 20, dtype=np.uint64)
+    assert len(led.admit(a, 100)) == 10  # in flight
+    assert len(led.admit(b, 100)) == 10  # launched while a is in flight: its call fails
+    led.forget_last()
+    assert len(led.admit(a[:5], 100)) == 0  # nothing new: nothing to forget
+    led.forget_last()  # must not undo a
+    led.settle(np.arange(10) % 2 == 0)
+    assert led.generated == 10 and led.idis == 5
+    assert led.known(a).tolist() == [1, 0] * 5
+    assert (led.known(b) == -1).all()  # b can be admitted again
+    assert len(led.admit(b, 100)) == 10
+    led.forget_unsettled()
+    assert (led.known(b) == -1).all() and led.admitted == 10
+    snap = led.snapshot()
+    again = Ledger(3)
+    again.restore(snap)
+    assert again.known(a).tolist() == [1, 0] * 5 and again.generated == 10

@@ -58,6 +58,7 @@ class Ledger:
         self._log_keys: list[np.ndarray] = []
         self._log_disc: list[np.ndarray] = []
         self._open: deque[tuple[int, np.ndarray]] = deque()  # (first index, keys) per batch
+        self._last_open = False  # whether the last admit let a batch in
         self._truncate_to: int | None = None
         self.generated = 0
         self.idis = 0
@@ -89,6 +90,7 @@ class Ledger:
         is undone by ``forget_last``).
         """
         if limit <= 0 or not len(keys):
+            self._last_open = False
             return np.zeros(0, dtype=np.int64)
         self._repair()
         start = len(self.seen)
@@ -99,26 +101,29 @@ class Ledger:
             _, first = np.unique(keys[cand], return_index=True)
             idx = cand[np.sort(first)][:limit]
             self.seen.add(keys[idx])
-        if len(idx):  # a batch to evaluate: settled (or forgotten) later, in order
+        self._last_open = bool(len(idx))
+        if self._last_open:  # a batch to evaluate: settled (or forgotten) later, in order
             self._open.append((start, keys[idx]))
         return idx
 
     def forget_last(self) -> None:
-        """Undo the last ``admit`` (its evaluation could not start).
+        """Undo the last ``admit``, if it let a batch in (its evaluation could not start).
 
         The in-memory set is repaired only if the search goes on (it usually ends: the budget
         is spent).
         """
-        if self._open:
-            start, _ = self._open.pop()
-            self._truncate_to = (
-                start if self._truncate_to is None else min(start, self._truncate_to)
-            )
+        if self._open and self._last_open:
+            self._forget_from(self._open.pop()[0])
+        self._last_open = False
 
     def forget_unsettled(self) -> None:
         """Undo every admitted batch not settled yet (their evaluation failed)."""
-        while self._open:
-            self.forget_last()
+        if self._open:
+            self._forget_from(self._open[0][0])
+            self._open.clear()
+
+    def _forget_from(self, start: int) -> None:
+        self._truncate_to = start if self._truncate_to is None else min(start, self._truncate_to)
 
     def _repair(self) -> None:
         if self._truncate_to is not None:
@@ -175,6 +180,7 @@ class Ledger:
         self._log_keys, self._log_disc = [], []
         self._open.clear()
         self._truncate_to = None
+        self._last_open = False
         self.generated = int(v.get("generated", len(keys)))
         self.idis = int(v.get("idis", 0))
         self.queries = int(v.get("queries", 0))
