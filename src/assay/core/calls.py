@@ -13,12 +13,13 @@ once, whichever caller is used.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Protocol
 
 import numpy as np
 
-__all__ = ["Call", "Caller", "InlineCaller", "ModelCall"]
+__all__ = ["Call", "Caller", "InlineCaller", "ModelCall", "usable_cores"]
 
 ModelCall = Callable[[], np.ndarray]
 
@@ -63,3 +64,11 @@ class InlineCaller:
 
     def close(self) -> None:
         return None
+
+
+def usable_cores() -> int:
+    """Cores this process may run on (its CPU affinity, where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1

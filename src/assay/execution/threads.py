@@ -9,7 +9,6 @@ model ran at less than half its speed); the limits are restored when the caller 
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from concurrent.futures import Future
@@ -18,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import Call, Caller, InlineCaller, ModelCall
+from assay.core.calls import Call, Caller, InlineCaller, ModelCall, usable_cores
 
 __all__ = ["ThreadCaller", "default_caller", "usable_cores"]
 
@@ -102,14 +101,6 @@ def _limit_native_threads(n: int) -> Any:
     except ImportError:  # no control over native pools: calls still overlap
         return None
     return threadpool_limits(limits=n)
-
-
-def usable_cores() -> int:
-    """Cores this process may run on (its CPU affinity, where the system has one)."""
-    try:
-        return len(os.sched_getaffinity(0)) or 1
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def default_caller() -> Caller:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.calls import usable_cores
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models.sklearn import index_of
@@ -80,6 +81,8 @@ def _session(path: Path) -> Any:
         ) from exc
     options = ort.SessionOptions()
     options.log_severity_level = 3
+    # leave a core to the search, which prepares its next round while the model answers
+    options.intra_op_num_threads = max(usable_cores() - 1, 1)
     try:
         return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
     except Exception as exc:
