@@ -21,6 +21,7 @@ from assay.fairness.schema import Feature, Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
 from assay.fairness.search.base import Ledger
 from assay.fairness.search.keyset import ClassSet
+from assay.fairness.technique import FairnessTest
 
 # the shape of the 13-integer Adult encoding: (name, low, high)
 COLUMNS = (
@@ -365,3 +366,32 @@ def test_ledger_settles_batches_in_order_and_forgets_failed_ones() -> None:
     again = Ledger(3)
     again.restore(snap)
     assert again.known(a).tolist() == [1, 0] * 5 and again.generated == 10
+
+
+@pytest.mark.parametrize("strategy", ["walk", "random"])
+def test_a_full_seen_set_ends_the_search_instead_of_the_machine(strategy: str) -> None:
+    """The set of evaluated classes has a memory ceiling: reaching it ends the search
+    cleanly (stop reason "memory"), with every class still evaluated once."""
+    search, found = run(strategy, narrow, queries=200_000, seen_memory=200_000)
+    limit = search.max_classes  # type: ignore[attr-defined]
+    assert 1_000 < limit < 10_000
+    assert search.done and search.stop_reason == "memory"  # type: ignore[attr-defined]
+    s = search.summary()
+    assert s["generated"] == limit and s["queries"] == 2 * limit
+    assert s["parameters"]["max_classes"] == limit
+    rows = rows_of(found)
+    assert len(np.unique(rows, axis=0)) == len(rows) == s["idis"]
+
+
+def test_the_report_says_the_search_ended_on_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    import assay.fairness.search.base as base_module
+
+    monkeypatch.setattr(base_module, "default_seen_memory", lambda: 200_000)
+    test = FairnessTest(schema=SCHEMA, estimate=False)
+    model = BudgetedModel(EncodedModel(SCHEMA, Rule(narrow)), max_queries=100_000)
+    search = test.search(model, generator(0))
+    while not search.done:
+        search.step()
+    summary = search.summary()
+    assert summary["stopped_early"] == {"search": "memory"}
+    assert "memory budget" in " ".join(str(x.get("note", "")) for x in summary["sections"])

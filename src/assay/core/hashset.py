@@ -18,6 +18,7 @@ _EMPTY = np.uint64(0)
 _ZERO_STANDIN = np.uint64(0x8000000000000001)
 _MAX_LOAD = 0.7
 _GROW_CHUNK = 1 << 20
+_SLOT_BYTES = 12  # uint64 key + int32 index
 
 
 class KeyIndex:
@@ -37,6 +38,15 @@ class KeyIndex:
 
     def __len__(self) -> int:
         return self._n
+
+    @staticmethod
+    def max_keys_within(nbytes: int, *, extra_per_key: float = 0.0) -> int:
+        """The most keys a ``KeyIndex`` holds without its table (and ``extra_per_key`` bytes
+        of the caller's per key) growing beyond ``nbytes``."""
+        size = 16
+        while (2 * size) * _SLOT_BYTES + _MAX_LOAD * (2 * size) * extra_per_key <= nbytes:
+            size *= 2
+        return int(_MAX_LOAD * size)
 
     @property
     def nbytes(self) -> int:

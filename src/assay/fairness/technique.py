@@ -181,8 +181,8 @@ class FairnessSearch:
         except BudgetExhausted as exc:
             found = self._end_search(exc.reason)
         else:
-            if self.idi_search.done:
-                found += self._end_search(None)
+            if self.idi_search.done:  # e.g. space covered, or the seen-set full ("memory")
+                found += self._end_search(getattr(self.idi_search, "stop_reason", None))
             else:
                 reason = self.model.exhausted() or self._search_budget_spent()
                 if reason:

@@ -60,6 +60,7 @@ class AequitasSearch(BaseSearch):
         perturbation_unit: float = 1.0,
         probability_step: float = 0.001,
         per_step: int = 200,
+        seen_memory: int | None = None,
     ) -> None:
         super().__init__(
             schema=schema,
@@ -69,6 +70,7 @@ class AequitasSearch(BaseSearch):
             data=data,
             start=start,
             batch_size=1,
+            seen_memory=seen_memory,
         )
         if variant not in VARIANTS:
             raise UsageError(f"unknown Aequitas variant {variant!r}", argument="--strategy")
@@ -113,6 +115,7 @@ class AequitasSearch(BaseSearch):
             "local_iterations": self.local_iterations,
             "perturbation_unit": self.perturbation_unit,
             "probability_step": self.probability_step,
+            "max_classes": self.max_classes,
         }
 
     # -- one step: up to per_step sequential candidates ----------------------------------

@@ -7,6 +7,7 @@ evaluated so far, so that no class is ever paid for twice.
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from typing import Any, Protocol
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
+from assay.core.hashset import KeyIndex
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.rng import generator
 from assay.errors import UsageError
@@ -21,9 +23,19 @@ from assay.fairness.oracle import Oracle, PendingVerdicts, Verdicts
 from assay.fairness.schema import Schema
 from assay.fairness.search.keyset import ClassSet
 
-__all__ = ["BaseSearch", "Ledger", "SearchModel", "Starts"]
+__all__ = ["BaseSearch", "Ledger", "SearchModel", "Starts", "default_seen_memory"]
 
 _INITIAL_ROOM = 1 << 21
+_SEEN_SHARE_OF_RAM = 0.25
+
+
+def default_seen_memory() -> int:
+    """Bytes the set of evaluated classes may take: a quarter of the machine's memory."""
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, ValueError, OSError):
+        total = 16 << 30
+    return int(total * _SEEN_SHARE_OF_RAM)
 
 
 class SearchModel(Protocol):
@@ -306,9 +318,14 @@ class BaseSearch:
         data: np.ndarray | None = None,
         start: str = "auto",
         batch_size: int = 8192,
+        seen_memory: int | None = None,
     ) -> None:
         if batch_size < 1:
             raise UsageError(f"must be at least 1, not {batch_size}", argument="--batch-size")
+        if seen_memory is not None and seen_memory < 1 << 16:
+            raise UsageError(
+                f"must be at least 65536 bytes, not {seen_memory}", argument="seen_memory"
+            )
         self.schema = schema
         self.model = model
         self.rng = rng
@@ -318,6 +335,10 @@ class BaseSearch:
         self.batch_size = int(batch_size)
         self.starts = Starts(schema, data, start, rng)
         self.space = _space_size(schema, self.free)
+        # every class evaluated is remembered (so none is paid twice): past this many, the
+        # search ends (stop reason "memory") rather than exhaust the machine
+        budget = default_seen_memory() if seen_memory is None else int(seen_memory)
+        self.max_classes = KeyIndex.max_keys_within(budget, extra_per_key=2.0)
         self.ledger = Ledger(len(schema), capacity=self._expected_classes())
         self.phase = "global"
         self._finished = False
@@ -332,6 +353,7 @@ class BaseSearch:
         expect = _INITIAL_ROOM if left is None else left // self.K
         if self.space is not None:
             expect = min(expect, self.space)
+        expect = min(expect, self.max_classes)
         return max(1 << 10, min(expect, _INITIAL_ROOM))
 
     # -- Search protocol -----------------------------------------------------------------
@@ -347,7 +369,13 @@ class BaseSearch:
             cap = min(cap, left // self.K)
         if self.space is not None:
             cap = min(cap, max(self.space - self.ledger.admitted, 0))
-        return cap
+        return min(cap, max(self.max_classes - self.ledger.admitted, 0))
+
+    @property
+    def stop_reason(self) -> str | None:
+        """Why a search that is ``done`` stopped before its budget: "memory" when the set of
+        evaluated classes reached ``max_classes``, else None."""
+        return "memory" if self.ledger.admitted >= self.max_classes else None
 
     def step(self) -> list[FindingBatch]:
         if self.done:
@@ -450,7 +478,7 @@ class BaseSearch:
         }
 
     def parameters(self) -> dict[str, Any]:
-        return {"batch_size": self.batch_size}
+        return {"batch_size": self.batch_size, "max_classes": self.max_classes}
 
     def summary(self) -> dict[str, Any]:
         led = self.ledger

@@ -104,6 +104,7 @@ class WalkSearch(BaseSearch):
         continuous_step: float = 0.01,
         decay: float = 0.9,
         greed: float = 4.0,
+        seen_memory: int | None = None,
     ) -> None:
         super().__init__(
             schema=schema,
@@ -113,6 +114,7 @@ class WalkSearch(BaseSearch):
             data=data,
             start=start,
             batch_size=batch_size,
+            seen_memory=seen_memory,
         )
         if patience < 1:
             raise UsageError(f"must be at least 1, not {patience}", argument="patience")
@@ -170,6 +172,7 @@ class WalkSearch(BaseSearch):
             "continuous_step": self.continuous_step,
             "decay": self.decay,
             "greed": self.greed,
+            "max_classes": self.max_classes,
         }
 
     def capacity(self) -> int:
