@@ -1,0 +1,34 @@
+"""What every run records about how it was made: library versions and the rerun command."""
+
+from __future__ import annotations
+
+import shlex
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from assay._version import __version__
+
+__all__ = ["rerun_command", "versions"]
+
+
+def versions() -> dict[str, str]:
+    import platform
+
+    out = {"assay": __version__, "python": platform.python_version(), "numpy": np.__version__}
+    for mod in ("sklearn", "pandas", "onnxruntime", "skops"):
+        m = sys.modules.get(mod)
+        if m is not None:
+            out[mod] = str(getattr(m, "__version__", "?"))
+    return out
+
+
+def rerun_command(argv: Sequence[str] | None, seed: int) -> str:
+    """The command line that reproduces a run: the one given, with its seed made explicit."""
+    if argv is None:
+        return f"(Python API; seed {seed})"
+    args = list(argv)
+    if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
+        args += ["--seed", str(seed)]
+    return shlex.join(["assay", *args])
