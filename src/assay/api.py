@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
@@ -51,11 +52,21 @@ def resume_run(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     model: Any = None,
     overlap: bool = True,
+    force: bool = False,
+    on_note: Callable[[str], None] | None = None,
 ) -> Any:
-    """Continue a stopped or killed run from its last checkpoint, whatever its technique."""
+    """Continue a stopped or killed run from its last checkpoint, whatever its technique.
+
+    The files the run depends on (model, data, schema) must not have changed since it was
+    created (``UsageError`` otherwise); ``force`` lets a changed model through.
+    """
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     resumer = RESUMERS.get(record.technique)
     if resumer is None:
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+    notes = check_fingerprints(record.config.get("fingerprints"), run_id=record.id, force=force)
+    for note in notes:
+        if on_note is not None:
+            on_note(note)
     return resumer(run_id, store=the_store, on_progress=on_progress, model=model, overlap=overlap)

@@ -1,12 +1,19 @@
 """``assay``: the command-line interface.
 
 Exit codes: 0 nothing at or above the severity threshold was found; 1 something was;
-2 a usage error (bad argument, file or value); 3 the model failed; 130 interrupted.
+2 a usage error (bad argument, file or value); 3 the model failed; 4 the run store failed
+(disk full, unreadable, read-only); 5 assay's own failure (a bug: the traceback goes to a log
+file); 130 interrupted (Ctrl-C; the run can be resumed).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import sys
+import tempfile
+import time
+import traceback
 from collections.abc import Callable
 from functools import wraps
 from typing import Annotated, Any, TypeVar
@@ -15,6 +22,7 @@ import typer
 
 from assay._version import __version__
 from assay.cli.console import Output
+from assay.core.redact import redact_text
 from assay.errors import AssayError, ModelError, StoreError, UsageError
 
 app = typer.Typer(
@@ -27,30 +35,61 @@ app = typer.Typer(
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-EXIT_FOUND, EXIT_USAGE, EXIT_MODEL = 1, 2, 3
+EXIT_FOUND, EXIT_USAGE, EXIT_MODEL, EXIT_STORE, EXIT_INTERNAL = 1, 2, 3, 4, 5
+EXIT_INTERRUPTED = 130
+
+
+def _crash_log(exc: BaseException) -> str:
+    """Write the traceback of an unexpected exception to a log file; return its path."""
+    text = redact_text("".join(traceback.format_exception(exc)))
+    try:
+        fd, path = tempfile.mkstemp(
+            prefix=time.strftime("assay-crash-%Y%m%d-%H%M%S-"), suffix=".log"
+        )
+        with os.fdopen(fd, "w") as f:
+            f.write(text)
+        return path
+    except OSError:  # nowhere to write: the tail of the traceback goes to stderr
+        sys.stderr.write(text[-2000:])
+        return "stderr (above)"
 
 
 def guarded(fn: F) -> F:
-    """Turn assay's errors into a clear message and the documented exit code."""
+    """Turn assay's errors into one clear message and the documented exit code."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)
         try:
             return fn(*args, **kwargs)
-        except (UsageError, StoreError) as exc:
-            out.error(str(exc))
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except UsageError as exc:
+            out.error(redact_text(str(exc)))
             raise typer.Exit(EXIT_USAGE) from None
         except ModelError as exc:
-            out.error(f"the model failed: {exc}")
+            out.error(f"the model failed: {redact_text(str(exc))}")
             out.note("Findings made before the failure are kept in the store.")
             raise typer.Exit(EXIT_MODEL) from None
+        except StoreError as exc:
+            out.error(f"the run store failed: {redact_text(str(exc))}")
+            raise typer.Exit(EXIT_STORE) from None
+        except sqlite3.Error as exc:
+            out.error(f"the run store failed: {redact_text(str(exc))}")
+            raise typer.Exit(EXIT_STORE) from None
         except AssayError as exc:
-            out.error(str(exc))
+            out.error(redact_text(str(exc)))
             raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:
-            out.error("interrupted")
-            raise typer.Exit(130) from None
+            out.error("interrupted; a run that had started can be continued with assay resume")
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+        except Exception as exc:
+            where = _crash_log(exc)
+            out.error(
+                f"internal error (a bug in assay): {type(exc).__name__}: "
+                f"{redact_text(str(exc))[:300]}; the traceback is in {where}; please report it"
+            )
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -21,6 +22,9 @@ class Output:
     def __init__(self, *, quiet: bool = False, as_json: bool = False) -> None:
         self.quiet = quiet
         self.as_json = as_json
+        self._json_stream: TextIO | None = None
+        if as_json:
+            self._json_stream = _keep_stdout_for_json()
         self.err = Console(stderr=True, highlight=False, soft_wrap=True)
         self.out = Console(highlight=False, soft_wrap=True)
 
@@ -39,7 +43,9 @@ class Output:
         self.err.print(f"assay: error: {message}", markup=False, style="bold red")
 
     def emit_json(self, data: dict[str, Any]) -> None:
-        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+        stream = self._json_stream or sys.stdout
+        stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+        stream.flush()
 
     @contextmanager
     def progress(self, total_queries: int | None, total_time: float | None) -> Iterator[Any]:
@@ -80,3 +86,25 @@ class Output:
                 )
 
             yield update
+
+
+def _keep_stdout_for_json() -> TextIO:
+    """Keep stdout for the JSON result alone: whatever else writes to it from now on (a model
+    that prints, in Python or in native code) goes to stderr.  Returns the stream to write
+    the JSON to."""
+    original = sys.stdout
+    sys.stdout.flush()
+    stream: TextIO = original
+    try:
+        fd = original.fileno()
+    except (AttributeError, OSError, ValueError):
+        fd = -1
+    if fd == 1:
+        try:
+            keep = os.dup(1)
+            os.dup2(2, 1)  # native writes to fd 1 land on stderr
+            stream = os.fdopen(keep, "w", encoding="utf-8", closefd=True)
+        except OSError:
+            stream = original
+    sys.stdout = sys.stderr  # Python-level prints too
+    return stream

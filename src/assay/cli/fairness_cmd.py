@@ -10,9 +10,12 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
+from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
 from assay.cli.options import Overlap
 from assay.cli.reporting import finish_run
+from assay.core.budget import check_budget
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.store import DEFAULT_STORE, RunStore
 
 __all__ = ["register"]
@@ -67,6 +70,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         max_time: Annotated[float | None, typer.Option(help="Time budget in seconds.")] = None,
         seed: Annotated[int | None, typer.Option(help="Seed (printed when not given).")] = None,
+        call_timeout: Annotated[
+            float,
+            typer.Option(
+                help="Seconds one model call may take before the model is taken to be hung "
+                "(the run then ends with what it found, exit 3)."
+            ),
+        ] = DEFAULT_CALL_TIMEOUT,
         estimate: Annotated[
             bool, typer.Option("--estimate", help="Estimate the share of discriminatory inputs.")
         ] = False,
@@ -107,6 +117,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.api import check_fairness, setup_fairness
         from assay.fairness.search import DEFAULT_STRATEGY
 
+        # every argument is checked before anything is loaded or a run is created
+        check_budget(
+            max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
+        )
+        check_fail_on(fail_on)
+        for path, flag in ((html, "--html"), (junit, "--junit"), (report, "--report")):
+            check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         out.note("assay fairness: loading the model and data ...")
         the_setup = setup_fairness(
@@ -125,6 +142,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             allow_pickle=allow_pickle,
             trust=trust or [],
             output=output,
+            call_timeout=call_timeout,
         )
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time) as progress:
@@ -136,6 +154,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=store,
                 retrain=retrain,
                 overlap=overlap,
+                call_timeout=call_timeout,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(

@@ -9,10 +9,14 @@ from assay.cli.console import Output
 from assay.core.store import RunStore
 from assay.report import build_document, write_reports
 
-__all__ = ["exit_code", "finish_run"]
+__all__ = ["EXIT_INTERRUPTED", "exit_code", "finish_run"]
+
+EXIT_INTERRUPTED = 130
 
 
-def exit_code(n_at_or_above: int) -> int:
+def exit_code(n_at_or_above: int, status: str = "completed") -> int:
+    if status == "interrupted":
+        return EXIT_INTERRUPTED  # stopped by Ctrl-C: not a verdict; resumable
     return 1 if n_at_or_above else 0
 
 
@@ -49,6 +53,8 @@ def finish_run(
     for path in written:
         out.say(f"wrote {path}")
     out.say(f"seed {record.seed}; to reproduce: {record.command}")
+    if record.status == "interrupted":
+        out.note(f"interrupted; continue with: assay resume {record.id} --store {store.path}")
     if out.as_json:
         out.emit_json(
             {
@@ -63,4 +69,4 @@ def finish_run(
                 "reports": [str(p) for p in written],
             }
         )
-    return exit_code(bad)
+    return exit_code(bad, record.status)

@@ -10,9 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.cli.checks import check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
+from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import UsageError
 
@@ -22,12 +24,12 @@ StoreOpt = Annotated[Path, typer.Option("--store", help="The run store (SQLite f
 RunId = Annotated[str, typer.Argument(help="A run id (a unique prefix will do).")]
 
 
-def _open(store: Path) -> RunStore:
+def _open(store: Path, *, read_only: bool = False) -> RunStore:
     if not store.exists():
         raise UsageError(
             f"no run store at {store} (run a test first, or pass --store)", argument="--store"
         )
-    return RunStore(store)
+    return RunStore(store, read_only=read_only)
 
 
 def _when(ts: float) -> str:
@@ -49,7 +51,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     def runs(store: StoreOpt = DEFAULT_STORE, limit: int = 20, as_json: AsJson = False) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
-        records = _open(store).list_runs(limit)
+        records = _open(store, read_only=True).list_runs(limit)
         if as_json:
             out.emit_json({"runs": [r.to_json() for r in records]})
             return
@@ -68,7 +70,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     def show(run_id: RunId, store: StoreOpt = DEFAULT_STORE, as_json: AsJson = False) -> None:
         """Summarise one run."""
         out = Output(as_json=as_json)
-        r = _open(store).get_run(run_id)
+        r = _open(store, read_only=True).get_run(run_id)
         if as_json:
             out.emit_json(r.to_json())
             return
@@ -102,9 +104,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.report import build_document, write_reports
 
         out = Output(quiet=quiet)
-        the_store = _open(store)
         if not (json_path or html or junit):
             raise UsageError("ask for at least one of --json, --html, --junit", argument="--html")
+        for path, flag in ((json_path, "--json"), (html, "--html"), (junit, "--junit")):
+            check_writable(path, flag)
+        the_store = _open(store, read_only=True)
         doc = build_document(the_store, the_store.get_run(run_id).id)
         for p in write_reports(doc, json_path=json_path, html_path=html, junit_path=junit):
             out.say(f"wrote {p}")
@@ -115,6 +119,20 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         run_id: RunId,
         store: StoreOpt = DEFAULT_STORE,
         html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        model: Annotated[
+            str | None,
+            typer.Option(
+                "--model",
+                help="The run's model again (needed when its URL held credentials, which are "
+                "never stored).",
+            ),
+        ] = None,
+        force: Annotated[
+            bool,
+            typer.Option(
+                "--force", help="Resume even though the model file changed since the run started."
+            ),
+        ] = False,
         overlap: Overlap = True,
         quiet: Quiet = False,
         as_json: AsJson = False,
@@ -122,6 +140,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Continue a run that was stopped or killed, from its last checkpoint."""
         from assay.api import resume_run
 
+        check_writable(html, "--html")
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
@@ -133,7 +152,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.note(f"resuming {record.id} from {record.n_findings:,} stored findings")
         budget = record.config.get("budget", {})
         with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
-            result = resume_run(record.id, store=the_store, on_progress=progress, overlap=overlap)
+            result = resume_run(
+                record.id,
+                store=the_store,
+                on_progress=progress,
+                overlap=overlap,
+                model=model,
+                force=force,
+                on_note=out.note,
+            )
         raise typer.Exit(finish_run(out, store=the_store, run_id=result.run_id, html=html))
 
     @app.command("verify")
@@ -154,7 +181,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.fairness.replay import replay
 
         out = Output(quiet=quiet, as_json=as_json)
-        the_store = _open(store)
+        the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
         loader = {"model_type": model_type, "allow_pickle": allow_pickle} if model else {}
         the_setup = setup_from_record(record, model=model, **loader)
@@ -164,7 +191,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             the_setup.model,
             threshold=the_setup.test.threshold,
         )
-        against = model or "the run's model"
+        against = redact_text(model) if model else "the run's model"
         if as_json:
             out.emit_json(
                 {

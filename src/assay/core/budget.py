@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable
 
 import numpy as np
 
-from assay.core.calls import Call, Caller, InlineCaller
+from assay.core.calls import Call, Caller, InlineCaller, StopRequest, WatchedCaller
 from assay.core.checkpoint import Snapshot
 from assay.core.hashset import KeyIndex
 from assay.core.keys import input_keys
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import BudgetExhausted, UsageError
 
-__all__ = ["BudgetedModel"]
+__all__ = ["BudgetedModel", "check_budget"]
+
+MAX_SEED = 2**63 - 1
+
+
+def _number(value: object, argument: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise UsageError(f"must be a number, not {value!r}", argument=argument)
+    if not math.isfinite(value):
+        raise UsageError(f"must be a finite number, not {value}", argument=argument)
+    return float(value)
+
+
+def check_budget(
+    *,
+    max_queries: int | None = None,
+    max_time: float | None = None,
+    call_timeout: float | None = None,
+    seed: int | None = None,
+) -> None:
+    """Raise ``UsageError`` for a budget, deadline or seed that cannot mean what it says
+    (zero or negative, NaN, infinite, a seed outside 0 .. 2**63 - 1)."""
+    if max_queries is not None:
+        if isinstance(max_queries, bool) or not isinstance(max_queries, int):
+            raise UsageError(
+                f"must be a whole number, not {max_queries!r}", argument="--max-queries"
+            )
+        if max_queries < 1:
+            raise UsageError(f"must be at least 1, not {max_queries}", argument="--max-queries")
+    if max_time is not None and _number(max_time, "--max-time") <= 0:
+        raise UsageError(
+            f"must be a positive number of seconds, not {max_time}", argument="--max-time"
+        )
+    if call_timeout is not None and _number(call_timeout, "--call-timeout") <= 0:
+        raise UsageError(
+            f"must be a positive number of seconds, not {call_timeout}", argument="--call-timeout"
+        )
+    if seed is not None and (
+        isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED
+    ):
+        raise UsageError(
+            f"must be a whole number from 0 to {MAX_SEED}, not {seed!r}", argument="--seed"
+        )
 
 
 def _take(inputs: ModelInputs, idx: np.ndarray) -> ModelInputs:
@@ -50,11 +93,10 @@ class BudgetedModel:
         cache_size: int = 1_000_000,
         clock: Callable[[], float] = time.monotonic,
         caller: Caller | None = None,
+        call_timeout: float | None = None,
+        stop: StopRequest | None = None,
     ) -> None:
-        if max_queries is not None and max_queries < 1:
-            raise UsageError(f"must be at least 1, not {max_queries}", argument="--max-queries")
-        if max_time is not None and max_time <= 0:
-            raise UsageError(f"must be positive, not {max_time}", argument="--max-time")
+        check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout)
         if cache_size < 0:
             raise UsageError(f"cache_size must be >= 0, not {cache_size}")
         self.model = model
@@ -64,6 +106,16 @@ class BudgetedModel:
         self.cache_size = cache_size
         self._clock = clock
         self._caller: Caller = InlineCaller() if caller is None else caller
+        self.answered = 0  # calls the model answered (in this run, resumes included)
+        if call_timeout is not None or stop is not None or max_time is not None:
+            # every call gets a deadline, and a stop request ends the wait for it
+            self._caller = WatchedCaller(
+                self._caller,
+                call_timeout=call_timeout,
+                time_left=self.time_left,
+                stop=stop,
+                answered=lambda: self.answered,
+            )
         self._started = clock()
         self._elapsed_before = 0.0
         self.queries = 0
@@ -172,12 +224,15 @@ class BudgetedModel:
         t0 = time.perf_counter()
         try:
             if limit is None or len(inputs) <= limit:
-                return np.asarray(self.model.predict(inputs))
-            parts = [
-                np.asarray(self.model.predict(inputs[i : i + limit]))
-                for i in range(0, len(inputs), limit)
-            ]
-            return np.concatenate(parts, axis=0)
+                out = np.asarray(self.model.predict(inputs))
+            else:
+                parts = [
+                    np.asarray(self.model.predict(inputs[i : i + limit]))
+                    for i in range(0, len(inputs), limit)
+                ]
+                out = np.concatenate(parts, axis=0)
+            self.answered += 1
+            return out
         finally:
             self.model_seconds += time.perf_counter() - t0
 
@@ -226,6 +281,7 @@ class BudgetedModel:
     def restore(self, snapshot: Snapshot) -> None:
         v = snapshot.values
         self.queries = int(v.get("queries", 0))
+        self.answered = max(self.answered, 1 if self.queries else 0)
         self.requests = int(v.get("requests", 0))
         self.model_seconds = float(v.get("model_seconds", 0.0))
         self._elapsed_before = float(v.get("elapsed", 0.0))

@@ -14,12 +14,30 @@ once, whichever caller is used.
 from __future__ import annotations
 
 import os
+import queue
+import threading
+import time
 from collections.abc import Callable
-from typing import Protocol
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["Call", "Caller", "InlineCaller", "ModelCall", "usable_cores"]
+from assay.errors import BudgetExhausted, ModelError
+
+__all__ = [
+    "DEFAULT_CALL_TIMEOUT",
+    "Call",
+    "CallTimeout",
+    "Caller",
+    "InlineCaller",
+    "ModelCall",
+    "StopRequest",
+    "WatchedCaller",
+    "shielded",
+    "usable_cores",
+]
 
 ModelCall = Callable[[], np.ndarray]
 
@@ -72,3 +90,230 @@ def usable_cores() -> int:
         return len(os.sched_getaffinity(0)) or 1
     except (AttributeError, OSError):
         return os.cpu_count() or 1
+
+
+# -- deadlines ---------------------------------------------------------------------------
+DEFAULT_CALL_TIMEOUT = 60.0
+"""Seconds one model call may take before the run gives up on the model (``--call-timeout``)."""
+
+STOP_GRACE = 0.5
+"""Seconds a call still in flight may take to answer after a stop was requested (Ctrl-C)."""
+
+_SLICE = 0.05
+
+
+class StopRequest:
+    """A request to stop a run (the first Ctrl-C), shared by the driver and its calls."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self.at: float | None = None
+
+    def set(self) -> None:
+        if self.at is None:
+            self.at = time.monotonic()
+        self._event.set()
+
+    def is_set(self) -> bool:
+        return self._event.is_set()
+
+
+class CallTimeout(ModelError):
+    """The model did not answer a call within its deadline."""
+
+
+def _unexpected_exit(exc: BaseException) -> ModelError:
+    if isinstance(exc, SystemExit):
+        return ModelError(
+            f"the model called sys.exit({exc.code!r}) (raised SystemExit); a model must answer "
+            "or raise an exception, it cannot end the run"
+        )
+    return ModelError(
+        f"the model raised {type(exc).__name__} from its own code; a model must answer or "
+        "raise an exception"
+    )
+
+
+def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
+    """``fn`` with ``SystemExit`` (and ``KeyboardInterrupt`` raised off the main thread,
+    where no Ctrl-C is ever delivered: the model's own) turned into ``ModelError``."""
+
+    def call() -> np.ndarray:
+        try:
+            return fn()
+        except SystemExit as exc:
+            raise _unexpected_exit(exc) from None
+        except KeyboardInterrupt as exc:
+            if threading.current_thread() is threading.main_thread():
+                raise
+            raise _unexpected_exit(exc) from None
+
+    return call
+
+
+class _Worker:
+    """One daemon thread that runs calls in order (never keeps the process alive)."""
+
+    def __init__(self, name: str = "assay-model-watch") -> None:
+        self._queue: queue.SimpleQueue[tuple[Future[Any], Callable[[], Any]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._thread = threading.Thread(target=self._work, name=name, daemon=True)
+        self._thread.start()
+
+    def submit(self, fn: Callable[[], Any]) -> Future[Any]:
+        future: Future[Any] = Future()
+        self._queue.put((future, fn))
+        return future
+
+    def _work(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is None:
+                return
+            future, fn = item
+            if not future.set_running_or_notify_cancel():
+                continue
+            try:
+                future.set_result(fn())
+            except BaseException as exc:  # handed to the thread that waits
+                future.set_exception(exc)
+
+    def stop(self) -> None:
+        """Let the thread end once its current call returns (never waits for it)."""
+        self._queue.put(None)
+
+
+class _Started:
+    """When a call began to run (None while it waits in the queue)."""
+
+    __slots__ = ("at",)
+
+    def __init__(self) -> None:
+        self.at: float | None = None
+
+
+class WatchedCaller:
+    """A Caller whose calls all have a deadline, and that a stop request interrupts.
+
+    Calls run off the main thread (on ``inner`` when it runs them in the background, else on a
+    daemon thread of its own), so that the main thread can stop waiting: after
+    ``call_timeout`` seconds of one call (``CallTimeout``, a ``ModelError``), when the run's
+    time is up (``time_left()`` reaches 0: ``BudgetExhausted``), or ``STOP_GRACE`` seconds
+    after ``stop`` was set (``KeyboardInterrupt``: the run is left at its last checkpoint).
+    A call given up on is abandoned: its thread is a daemon, and it is never waited for again.
+    """
+
+    def __init__(
+        self,
+        inner: Caller | None = None,
+        *,
+        call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+        time_left: Callable[[], float | None] | None = None,
+        stop: StopRequest | None = None,
+        answered: Callable[[], int] | None = None,
+    ) -> None:
+        self.inner: Caller = InlineCaller() if inner is None else inner
+        self.call_timeout = call_timeout
+        self.time_left = time_left
+        self.stop = stop
+        self.answered = answered
+        self.abandoned = False
+        self._worker: _Worker | None = None
+
+    def submit(self, call: ModelCall, /) -> Call:
+        started = _Started()
+
+        def timed() -> np.ndarray:
+            started.at = time.monotonic()
+            return shielded(call)()
+
+        if getattr(self.inner, "background", False):
+            handle: Any = self.inner.submit(timed)
+        else:
+            if self._worker is None:
+                self._worker = _Worker()
+            inner = self.inner
+            handle = self._worker.submit(lambda: inner.submit(timed).result())
+        return _WatchedCall(self, handle, started, time.monotonic())
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+        if not self.abandoned:
+            self.inner.close()
+
+    def _abandon(self) -> None:
+        self.abandoned = True
+        abandon = getattr(self.inner, "abandon", None)
+        if callable(abandon):
+            abandon()
+        if self._worker is not None:
+            self._worker.stop()
+            self._worker = None
+
+
+class _WatchedCall:
+    __slots__ = ("_caller", "_handle", "_started", "_submitted")
+
+    def __init__(
+        self, caller: WatchedCaller, handle: Any, started: _Started, submitted: float
+    ) -> None:
+        self._caller, self._handle = caller, handle
+        self._started, self._submitted = started, submitted
+
+    def result(self) -> np.ndarray:
+        handle = self._handle
+        if not callable(getattr(handle, "done", None)):
+            out: np.ndarray = handle.result()  # a call that already ran
+            return out
+        c = self._caller
+        while True:
+            if handle.done():
+                value: np.ndarray = handle.result()
+                return value
+            now = time.monotonic()
+            waits = [_SLICE]
+            if c.stop is not None and c.stop.is_set():
+                left = (c.stop.at or now) + STOP_GRACE - now
+                if left <= 0:
+                    c._abandon()
+                    raise KeyboardInterrupt
+                waits.append(left)
+            if c.call_timeout is not None:
+                begun = self._started.at
+                # a call still queued behind another is measured from its submission, twice
+                limit = (
+                    begun + c.call_timeout
+                    if begun is not None
+                    else (self._submitted + 2 * c.call_timeout)
+                )
+                if now >= limit:
+                    c._abandon()
+                    raise CallTimeout(
+                        f"the model did not answer within {c.call_timeout:g} s "
+                        "(--call-timeout); it may be hung. Findings made before are kept."
+                    )
+                waits.append(limit - now)
+            run_left = c.time_left() if c.time_left is not None else None
+            if run_left is not None:
+                if run_left <= 0:
+                    c._abandon()
+                    if c.answered is not None and c.answered() == 0:
+                        raise CallTimeout(
+                            "the model did not answer its first call within the run's time "
+                            "budget (--max-time); nothing could be tested"
+                        )
+                    raise BudgetExhausted(
+                        "time budget spent while the model was answering", reason="time"
+                    )
+                waits.append(run_left)
+            try:
+                handle.result(timeout=max(min(waits), 0.001))
+            except FutureTimeout:
+                continue
+            except BaseException:
+                if handle.done():
+                    continue  # raised again, from the top of the loop
+                raise

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
@@ -12,13 +13,13 @@ from typing import Any, Protocol
 import numpy as np
 
 from assay.core.budget import BudgetedModel
-from assay.core.calls import Caller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, Caller, StopRequest
 from assay.core.checkpoint import Snapshot, merge
 from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
-from assay.errors import AssayError, BudgetExhausted, ModelError
+from assay.errors import AssayError, BudgetExhausted, ModelError, StoreError
 
 __all__ = ["RunOutcome", "Search", "Technique", "execute"]
 
@@ -91,6 +92,7 @@ def execute(
     commit_interval: float = 0.5,
     on_progress: ProgressCallback | None = None,
     stop_after_checkpoints: int | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> RunOutcome:
     """Run ``technique`` on ``model`` to completion or budget, committing every ``commit_interval``.
 
@@ -98,30 +100,57 @@ def execute(
     run's last committed state.  A ``ModelError`` is recorded (status ``failed``) after the
     findings found before it are committed, then raised again.  ``caller`` runs the model
     calls (default: inline); the run's results do not depend on it.
+
+    Every model call has a deadline: ``call_timeout`` seconds (a ``ModelError``, the run is
+    recorded as failed) and the run's time left (the run ends, stop reason ``time``).  The
+    first Ctrl-C stops the run at the next safe point, or within ``STOP_GRACE`` seconds when
+    the model is still answering (then ``KeyboardInterrupt`` propagates and the run stays
+    resumable from its last checkpoint, status ``interrupted``).  A ``StoreError`` (disk
+    full) leaves the run at its last checkpoint (resumable); any other unexpected exception
+    marks the run failed and propagates.
     """
-    budgeted = BudgetedModel(model, max_queries=max_queries, max_time=max_time, caller=caller)
+    stop = StopRequest()
+    budgeted = BudgetedModel(
+        model,
+        max_queries=max_queries,
+        max_time=max_time,
+        caller=caller,
+        call_timeout=call_timeout,
+        stop=stop,
+    )
     rng = generator(seed)
     try:
         search = technique.search(budgeted, rng)
         if resume:
             snap = store.load_snapshot(run_id)
             if snap is not None:
+                committed = snap.values.get("findings")
+                if isinstance(committed, int):
+                    # findings committed after the snapshot (by a failure) are found again
+                    store.truncate_findings(run_id, committed)
                 budgeted.restore(snap.unprefixed("budget."))
                 search.restore(snap.unprefixed("search."))
                 rng_state = snap.values.get("rng")
                 if rng_state is not None:
                     set_generator_state(rng, rng_state)
-    except AssayError as exc:
+    except (AssayError, KeyError, IndexError, ValueError, TypeError) as exc:
         # a run that cannot start is recorded as failed, not left 'running' forever
+        if isinstance(exc, StoreError):
+            raise
         store.checkpoint(run_id, status="failed", error=str(exc))
-        raise
+        if isinstance(exc, AssayError):
+            raise
+        raise StoreError(
+            f"run {run_id}: its stored state does not fit this run "
+            f"({type(exc).__name__}: {exc}); was it made by another version of assay?"
+        ) from exc
     n_found = store.count_findings(run_id) if resume else 0
 
-    def snapshot() -> Snapshot:
+    def snapshot(committed: int) -> Snapshot:
         return merge(
             budgeted.snapshot().prefixed("budget."),
             search.snapshot().prefixed("search."),
-            Snapshot(values={"rng": generator_state(rng)}),
+            Snapshot(values={"rng": generator_state(rng), "findings": committed}),
         )
 
     def progress() -> dict[str, Any]:
@@ -138,7 +167,7 @@ def execute(
         return p
 
     pending: list[FindingBatch] = []
-    stop_flag = _StopFlag()
+    stop_flag = _StopFlag(stop)
     last = time.monotonic()
     checkpoints = 0
     status = "completed"
@@ -146,7 +175,7 @@ def execute(
     try:
         with stop_flag:
             while not search.done:
-                if stop_flag.raised:
+                if stop.is_set():
                     status, stop_reason = "interrupted", "interrupt"
                     break
                 reason = budgeted.exhausted()
@@ -164,37 +193,53 @@ def execute(
                     on_progress(progress())
                 if now - last >= commit_interval:
                     pending.extend(b for b in search.flush() if len(b))
+                    committed = n_found + sum(len(b) for b in pending)
                     store.checkpoint(
                         run_id,
                         findings=pending,
-                        snapshot=snapshot(),
+                        snapshot=snapshot(committed),
                         progress=progress(),
                     )
-                    n_found += sum(len(b) for b in pending)
+                    n_found = committed
                     pending = []
                     last = now
                     checkpoints += 1
                     if stop_after_checkpoints is not None and checkpoints >= stop_after_checkpoints:
                         status, stop_reason = "interrupted", "requested"
                         break
-        pending.extend(b for b in search.flush() if len(b))
+            try:
+                pending.extend(b for b in search.flush() if len(b))
+            except BudgetExhausted as exc:  # the time ran out while the last round was out
+                status, stop_reason = "budget_exhausted", stop_reason or exc.reason
     except ModelError as exc:
         store.checkpoint(
             run_id,
             findings=pending,
             progress=progress(),
             status="failed",
-            summary=search.summary(),
+            summary=_summary(search, "model"),
             error=str(exc),
         )
         raise
-    summary = search.summary()
-    summary["stop_reason"] = stop_reason
+    except KeyboardInterrupt:
+        # stopped while the model was answering: the last checkpoint is where to resume from
+        store.checkpoint(run_id, status="interrupted")
+        raise
+    except StoreError:
+        raise  # nothing more can be written; the last checkpoint stands
+    except Exception as exc:
+        with contextlib.suppress(StoreError):
+            store.checkpoint(
+                run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+            )
+        raise
+    summary = _summary(search, stop_reason)
     final_progress = progress()
+    committed = n_found + sum(len(b) for b in pending)
     store.checkpoint(
         run_id,
         findings=pending,
-        snapshot=snapshot(),
+        snapshot=snapshot(committed),
         progress=final_progress,
         status=status,
         summary=summary,
@@ -211,18 +256,28 @@ def execute(
     )
 
 
+def _summary(search: Search, stop_reason: str | None) -> dict[str, Any]:
+    summary = dict(search.summary())
+    summary["stop_reason"] = stop_reason
+    return summary
+
+
 class _StopFlag:
     """Turns the first Ctrl-C into a request to stop at the next safe point (a second one
     interrupts at once).  Only active in the main thread."""
 
-    def __init__(self) -> None:
-        self.raised = False
+    def __init__(self, stop: StopRequest) -> None:
+        self.stop = stop
         self._previous: Any = None
 
+    @property
+    def raised(self) -> bool:
+        return self.stop.is_set()
+
     def _handle(self, signum: int, frame: object) -> None:
-        if self.raised:
+        if self.stop.is_set():
             raise KeyboardInterrupt
-        self.raised = True
+        self.stop.set()
 
     def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():

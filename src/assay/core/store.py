@@ -7,6 +7,7 @@ last checkpoint, with every finding committed up to then.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -21,7 +22,8 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch, to_jsonable
-from assay.errors import StoreError
+from assay.core.redact import redact_json, redact_text
+from assay.errors import StoreError, UsageError
 
 __all__ = ["DEFAULT_STORE", "RunRecord", "RunStore", "new_run_id"]
 
@@ -125,8 +127,14 @@ class RunRecord:
 class RunStore:
     """Runs, their findings and their resumable state, in one SQLite file."""
 
-    def __init__(self, path: str | os.PathLike[str] = DEFAULT_STORE) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] = DEFAULT_STORE, *, read_only: bool = False
+    ) -> None:
         self.path = Path(path)
+        self.read_only = read_only
+        if read_only:
+            self._db = _open_read_only(self.path)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
@@ -143,7 +151,7 @@ class RunStore:
                     f"{self.path}: store schema {row[0]} is newer than this assay "
                     f"understands ({SCHEMA_VERSION}); upgrade assay"
                 )
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the run store: {exc}") from exc
 
     def close(self) -> None:
@@ -168,6 +176,8 @@ class RunStore:
         versions: dict[str, Any],
     ) -> None:
         now = time.time()
+        # credentials (a URL's password, an api_key parameter) are never stored
+        command, config, model = redact_text(command), redact_json(config), redact_json(model)
         with self._tx():
             self._db.execute(
                 "INSERT INTO runs (id, technique, status, seed, command, config, model, versions,"
@@ -200,6 +210,8 @@ class RunStore:
         """Commit new findings, state, progress and status together, or none of them."""
         if status is not None and status not in STATUSES:
             raise ValueError(f"unknown run status {status!r}")
+        if error is not None:
+            error = redact_text(error)
         with self._tx():
             if findings:
                 (seq,) = self._db.execute(
@@ -315,13 +327,15 @@ class RunStore:
             r[0] for r in self._db.execute("SELECT id FROM runs ORDER BY created DESC LIMIT 5")
         ]
         if not rows:
-            raise StoreError(
+            raise UsageError(
                 f"no run {run_id!r} in {self.path}"
-                + (f"; latest runs: {', '.join(known)}" if known else " (the store is empty)")
+                + (f"; latest runs: {', '.join(known)}" if known else " (the store is empty)"),
+                argument="RUN_ID",
             )
-        raise StoreError(
+        raise UsageError(
             f"{run_id!r} matches {len(rows)} runs in {self.path}: "
-            + ", ".join(r[0] for r in rows[:5])
+            + ", ".join(r[0] for r in rows[:5]),
+            argument="RUN_ID",
         )
 
     def list_runs(self, limit: int = 50) -> list[RunRecord]:
@@ -344,20 +358,89 @@ class RunStore:
         ).fetchone()
         return int(n)
 
+    def truncate_findings(self, run_id: str, keep: int) -> None:
+        """Drop the last finding batches until ``keep`` findings remain (those committed
+        after the snapshot a run resumes from: the resumed search finds them again)."""
+        with self._tx():
+            rows = self._db.execute(
+                "SELECT seq, n FROM findings WHERE run_id=? ORDER BY seq", (run_id,)
+            ).fetchall()
+            total = 0
+            for seq, n in rows:
+                if total + int(n) > keep:
+                    self._db.execute(
+                        "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, seq)
+                    )
+                    break
+                total += int(n)
+
     # -- plumbing ------------------------------------------------------------------------
     def _tx(self) -> _Transaction:
-        return _Transaction(self._db)
+        if self.read_only:
+            raise StoreError(f"{self.path}: the run store was opened read-only")
+        return _Transaction(self._db, self.path)
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection (works on a read-only file or filesystem)."""
+    if not path.exists():
+        raise StoreError(f"{path}: no run store here")
+    uri = path.resolve().as_uri()
+    last: Exception | None = None
+    # mode=ro reads a live store (concurrent writers); immutable=1 needs no -shm file, for a
+    # store on a read-only filesystem (where no one can be writing)
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=30.0, isolation_level=None)
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        except sqlite3.Error as exc:
+            last = exc
+            continue
+        if row is not None and int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: store schema {row[0]} is newer than this assay understands "
+                f"({SCHEMA_VERSION}); upgrade assay"
+            )
+        return db
+    raise StoreError(f"{path}: cannot open the run store to read it: {last}")
 
 
 class _Transaction:
-    def __init__(self, db: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE ... COMMIT; any SQLite failure (a full disk) becomes a StoreError
+    after the transaction is rolled back (SQLite may already have rolled it back)."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
         self.db = db
+        self.path = path
 
     def __enter__(self) -> None:
-        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
 
-    def __exit__(self, exc_type: object, *rest: object) -> None:
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
         if exc_type is None:
-            self.db.execute("COMMIT")
-        else:
-            self.db.execute("ROLLBACK")
+            try:
+                self.db.execute("COMMIT")
+                return
+            except sqlite3.Error as error:
+                self._rollback()
+                raise self._error(error) from error
+        self._rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise self._error(exc) from exc
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled it back
+                self.db.execute("ROLLBACK")
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        hint = ""
+        if "full" in text:
+            hint = "; free some space, then continue the run with assay resume RUN_ID"
+        elif "readonly" in text or "read-only" in text:
+            hint = "; the store cannot be written (read-only file or filesystem): pass --store"
+        return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")

@@ -31,6 +31,8 @@ class ThreadCaller:
     than the machine's cores (at least one); ``0`` leaves them alone.
     """
 
+    background = True  # calls run off the submitting thread: a WatchedCaller can time them
+
     def __init__(self, *, native_threads: int | None = None) -> None:
         cores = usable_cores()
         self.native_threads = max(cores - 1, 1) if native_threads is None else native_threads
@@ -41,6 +43,7 @@ class ThreadCaller:
         )
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._abandoned = False
 
     def submit(self, call: ModelCall, /) -> Call:
         future: Future[np.ndarray] = Future()
@@ -72,13 +75,18 @@ class ThreadCaller:
                 limits.restore_original_limits()
 
     def close(self) -> None:
-        """Finish the calls already submitted, then stop the thread."""
+        """Finish the calls already submitted, then stop the thread (not waiting for a call
+        that was abandoned: a hung model never keeps the process alive)."""
         with self._lock:
             thread, self._thread = self._thread, None
             if thread is not None:
                 self._queue.put(_STOP)
-        if thread is not None:
+        if thread is not None and not self._abandoned:
             thread.join()
+
+    def abandon(self) -> None:
+        """A call was given up on (deadline, Ctrl-C): never wait for the thread again."""
+        self._abandoned = True
 
     def __enter__(self) -> ThreadCaller:
         return self

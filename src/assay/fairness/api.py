@@ -20,8 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.calls import InlineCaller
+from assay.core.budget import check_budget
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
+from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.model import Model
+from assay.core.redact import is_redacted, redact_text
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
@@ -31,7 +34,7 @@ from assay.execution import default_caller
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
-from assay.fairness.technique import FairnessTest
+from assay.fairness.technique import FairnessTest, check_protected
 
 __all__ = [
     "FairnessResult",
@@ -81,8 +84,13 @@ def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str):
-        return tuple(v.strip() for v in value.split(",") if v.strip())
-    return tuple(value)
+        names = tuple(v.strip() for v in value.split(",") if v.strip())
+    else:
+        names = tuple(value)
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
+    return names
 
 
 def _innermost(model: Any) -> Any:
@@ -133,8 +141,12 @@ def setup_fairness(
     allow_pickle: bool = False,
     trust: Sequence[str] = (),
     output: str | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> FairnessSetup:
-    """Load the model, data and schema, and check that they fit together."""
+    """Load the model, data and schema, and check that they fit together.
+
+    ``call_timeout``: seconds the model may take to answer the probe call made while loading.
+    """
     from assay.datasets import load_dataset
     from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
     from assay.models import load_model
@@ -207,6 +219,7 @@ def setup_fairness(
             f"name the protected attribute(s); columns are: {', '.join(the_schema.names)}",
             argument="--protected",
         )
+    check_protected(the_schema)
 
     if model is None or (isinstance(model, str) and model.startswith("builtin:")):
         kind = "tree" if model is None else model.split(":", 1)[1]
@@ -247,6 +260,7 @@ def setup_fairness(
             trust=tuple(trust),
             output=output,
             probe=the_schema.decode(probe_rows),
+            call_timeout=call_timeout,
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
@@ -316,6 +330,7 @@ def check_fairness(
     setup: FairnessSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -324,9 +339,14 @@ def check_fairness(
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output).
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
-    with two cores or more); the findings are the same either way.
+    with two cores or more); the findings are the same either way.  ``call_timeout``: seconds
+    one model call may take (then the model is taken to be hung: ``ModelError``).
     """
-    the_setup = setup or setup_fairness(model, **options)
+    # everything is checked before the run exists: a bad argument never leaves a stalled run
+    check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
+    if retrain:
+        check_retrainable(the_setup)
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
@@ -335,8 +355,13 @@ def check_fairness(
     command = rerun_command(argv, seed)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
-    config["budget"] = {"max_queries": max_queries, "max_time": max_time}
+    config["budget"] = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        "call_timeout": call_timeout,
+    }
     config["retrain"] = retrain
+    config["fingerprints"] = _fingerprints(the_setup)
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
@@ -357,6 +382,7 @@ def check_fairness(
         max_queries=max_queries,
         max_time=max_time,
         on_progress=on_progress,
+        call_timeout=call_timeout,
     )
     mitigation = None
     if retrain:
@@ -366,6 +392,34 @@ def check_fairness(
             the_setup, store=the_store, run_id=run_id, seed=seed, out_dir=retrain_dir
         )
     return _result(the_store, outcome, seed, command, mitigation)
+
+
+def check_retrainable(setup: FairnessSetup) -> None:
+    """Raise ``UsageError`` unless ``--retrain`` can refit this setup's model."""
+    if setup.estimator is None or setup.train is None or setup.holdout is None:
+        raise UsageError(
+            "--retrain needs a scikit-learn model (skops, joblib or in memory) and its "
+            "training data with labels (--data with --label, or --dataset); this model "
+            "cannot be refit",
+            argument="--retrain",
+        )
+
+
+def _fingerprints(setup: FairnessSetup) -> dict[str, Any]:
+    """What a resume checks did not change: the model file's and the data file's contents."""
+    prints: dict[str, Any] = {}
+    model = model_fingerprint(
+        getattr(setup.raw_model, "spec_info", {}) or {}, setup.invocation.get("model")
+    )
+    if model is not None:
+        prints["model"] = model
+    data = setup.invocation.get("data")
+    if isinstance(data, str) and Path(data).is_file():
+        prints["data"] = file_fingerprint(data)
+    schema = setup.invocation.get("schema")
+    if isinstance(schema, str) and Path(schema).is_file():
+        prints["schema"] = file_fingerprint(schema)
+    return prints
 
 
 def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
@@ -404,6 +458,17 @@ def setup_from_record(record: RunRecord, *, model: Any = None, **overrides: Any)
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     stored = inv.pop("model", None)
+    if isinstance(stored, str) and is_redacted(stored):
+        if model is None:
+            raise UsageError(
+                f"run {record.id}'s model URL held credentials, which assay never stores; "
+                f"give the URL again: assay resume {record.id} --model URL",
+                argument="--model",
+            )
+        if isinstance(model, str) and redact_text(model) != stored:
+            raise UsageError(
+                f"{redact_text(model)} is not the run's model ({stored})", argument="--model"
+            )
     spec = model if model is not None else stored
     if spec is None and inv.get("dataset") is None:
         raise UsageError(
@@ -445,6 +510,7 @@ def resume_fairness(
         max_time=budget.get("max_time"),
         resume=True,
         on_progress=on_progress,
+        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
     )
     mitigation = None
     if record.config.get("retrain"):

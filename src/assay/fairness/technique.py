@@ -24,9 +24,30 @@ from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
 from assay.fairness.summary import ExamplePool, build_summary
 
-__all__ = ["FairnessSearch", "FairnessTest"]
+__all__ = ["FairnessSearch", "FairnessTest", "check_protected"]
 
 PHASES = ("context", "search", "estimate")
+
+
+def check_protected(schema: Schema) -> None:
+    """Raise ``UsageError`` unless every protected attribute is named once and takes at least
+    two values (with one value, no two inputs differing only in it exist: nothing to test)."""
+    if not schema.protected:
+        raise UsageError("name at least one protected attribute", argument="--protected")
+    seen: set[str] = set()
+    for name in schema.protected:
+        if name in seen:
+            raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
+        seen.add(name)
+        feature = schema.feature(name)
+        if feature.n_values is not None and feature.n_values < 2:
+            only = feature.label(feature.encoded_low)
+            raise UsageError(
+                f"protected attribute {name!r} takes a single value ({only}) in the data or "
+                "schema: no two inputs that differ only in it exist, so nothing would be "
+                f"tested; give data or a schema with at least two values of {name!r}",
+                argument="--protected",
+            )
 
 
 @dataclass
@@ -54,8 +75,7 @@ class FairnessTest:
 
     def validate(self) -> FairnessTest:
         """Check the configuration; raise ``UsageError`` naming the argument at fault."""
-        if not self.schema.protected:
-            raise UsageError("name at least one protected attribute", argument="--protected")
+        check_protected(self.schema)
         if self.strategy not in STRATEGIES:
             raise UsageError(
                 f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",

@@ -12,8 +12,9 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
-from assay.errors import UsageError
+from assay.errors import AssayError, ModelError, UsageError
 
 __all__ = [
     "CallableModel",
@@ -72,9 +73,34 @@ def infer_capabilities(
         )
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
-        f"{out.dtype}; give --outputs (labels or proba) and --n-classes",
-        argument="--outputs",
+        f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "
+        "row of class probabilities per input",
+        argument="MODEL",
     )
+
+
+def probe_call(
+    ask: Callable[[ModelInputs], Any],
+    probe: ModelInputs,
+    *,
+    what: str,
+    timeout: float | None = DEFAULT_CALL_TIMEOUT,
+) -> Any:
+    """``ask(probe)`` with a deadline, off the main thread; its failures are ``ModelError``s
+    (an exception, ``sys.exit``, no answer within ``timeout`` seconds)."""
+    caller = WatchedCaller(call_timeout=timeout)
+    try:
+        return caller.submit(lambda: ask(probe)).result()
+    except AssayError:
+        raise
+    except Exception as exc:
+        text = " ".join(str(exc).split())[:300]
+        raise ModelError(
+            f"{what} raised {type(exc).__name__}: {text} on its first call (a probe batch of "
+            f"{len(probe)} inputs)"
+        ) from exc
+    finally:
+        caller.close()
 
 
 def declared_capabilities(
@@ -85,17 +111,24 @@ def declared_capabilities(
     probe: ModelInputs | None,
     ask: Callable[[ModelInputs], Any],
     what: str,
+    timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> Capabilities:
-    """Capabilities from what the caller declared, or from one probe call when allowed."""
+    """Capabilities from what the caller declared, or from one probe call when allowed.
+
+    The probe call has a deadline of ``timeout`` seconds; its failures are ``ModelError``s.
+    """
     if outputs is not None:
         if outputs == "proba" and n_classes is None and probe is not None:
-            return infer_capabilities(ask(probe), modality=modality)
+            answer = probe_call(ask, probe, what=what, timeout=timeout)
+            return infer_capabilities(answer, modality=modality)
         return Capabilities(modality=modality, n_classes=n_classes, outputs=outputs)
     if probe is not None:
-        return infer_capabilities(ask(probe), modality=modality, n_classes=n_classes)
+        answer = probe_call(ask, probe, what=what, timeout=timeout)
+        return infer_capabilities(answer, modality=modality, n_classes=n_classes)
     raise UsageError(
-        f"cannot tell what {what} answers; give --outputs (labels or proba) and --n-classes",
-        argument="--outputs",
+        f"cannot tell what {what} answers: it must be called once on example inputs; give "
+        "--data, --dataset or --schema so that assay can make some",
+        argument="MODEL",
     )
 
 
@@ -107,6 +140,7 @@ def from_callable(
     n_classes: int | None = None,
     outputs: OutputKind | None = None,
     probe: ModelInputs | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> CallableModel:
     """Wrap a batched function as a Model.
 
@@ -123,6 +157,7 @@ def from_callable(
             probe=probe,
             ask=fn,
             what=f"the function {_qualname(fn)}",
+            timeout=call_timeout,
         )
     return CallableModel(fn, capabilities)
 
@@ -196,6 +231,14 @@ def _import_file(target: str) -> Any:
     sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
+    except (SystemExit, KeyboardInterrupt) as exc:
+        del sys.modules[module_name]
+        raise UsageError(
+            f"importing it raised {type(exc).__name__} (a model file must not exit)",
+            argument="MODEL",
+            path=target,
+            line=_user_line(exc, resolved),
+        ) from None
     except SyntaxError as exc:
         del sys.modules[module_name]
         raise UsageError(

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.calls import shielded
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.errors import AssayError, ModelError
 
@@ -46,7 +47,7 @@ class CheckedModel:
         if n == 0:
             return empty_answer(self.capabilities)
         try:
-            raw = self.inner.predict(inputs)
+            raw = shielded(lambda: self.inner.predict(inputs))()
         except AssayError:
             raise
         except Exception as exc:

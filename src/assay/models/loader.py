@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import UsageError
 from assay.models.callable import declared_capabilities, from_callable, is_callable_spec
@@ -90,12 +91,13 @@ def _from_object(
     n_classes: int | None,
     outputs: OutputKind | None,
     probe: ModelInputs | None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> tuple[Any, str]:
     """An adapter for an in-memory object, and the name of its kind."""
     if isinstance(obj, CheckedModel):
         return obj.inner, str(obj.spec_info.get("type", "model"))
     if model_type == "callable":
-        return _callable(obj, modality, n_classes, outputs, probe), "callable"
+        return _callable(obj, modality, n_classes, outputs, probe, call_timeout), "callable"
     if model_type is None and _is_model(obj):
         _check_declared(obj.capabilities, n_classes, outputs)
         return obj, "model"
@@ -110,7 +112,7 @@ def _from_object(
             argument="--model-type",
         )
     if callable(obj):
-        return _callable(obj, modality, n_classes, outputs, probe), "callable"
+        return _callable(obj, modality, n_classes, outputs, probe, call_timeout), "callable"
     raise UsageError(
         f"a {type(obj).__name__} is not a model: expected a fitted estimator, a callable, "
         f"an object with predict and capabilities, or a string; {_FORMS}",
@@ -137,8 +139,16 @@ def _callable(
     n_classes: int | None,
     outputs: OutputKind | None,
     probe: ModelInputs | None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> Any:
-    return from_callable(fn, modality=modality, n_classes=n_classes, outputs=outputs, probe=probe)
+    return from_callable(
+        fn,
+        modality=modality,
+        n_classes=n_classes,
+        outputs=outputs,
+        probe=probe,
+        call_timeout=call_timeout,
+    )
 
 
 def load_model(
@@ -152,6 +162,7 @@ def load_model(
     n_classes: int | None = None,
     outputs: str | None = None,
     probe: ModelInputs | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> CheckedModel:
     """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
 
@@ -160,7 +171,8 @@ def load_model(
     ``package.module:function``, or an ``http(s)://`` URL.  ``model_type`` overrides the
     guess from the suffix.  ``probe`` (a small batch of real inputs) lets adapters infer what
     a callable, endpoint or ONNX graph answers when ``outputs``/``n_classes`` are not given.
-    The result carries ``spec_info``, a JSON summary to store with a run.
+    The result carries ``spec_info``, a JSON summary to store with a run.  A probe call has
+    a deadline of ``call_timeout`` seconds.
     """
     if model_type is not None and model_type not in MODEL_TYPES:
         raise UsageError(
@@ -194,6 +206,7 @@ def load_model(
             n_classes=n_classes,
             outputs=kind_of_output,
             probe=probe,
+            call_timeout=call_timeout,
         )
         if kind in ("skops", "onnx", "pickle", "joblib"):
             info["file"] = _file_info(spec)
@@ -210,6 +223,7 @@ def load_model(
             n_classes=n_classes,
             outputs=kind_of_output,
             probe=probe,
+            call_timeout=call_timeout,
         )
         info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"
     info["type"] = kind
@@ -229,6 +243,7 @@ def _from_string(
     n_classes: int | None,
     outputs: OutputKind | None,
     probe: ModelInputs | None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> tuple[Any, str]:
     common: dict[str, Any] = {
         "model_type": None,
@@ -236,9 +251,10 @@ def _from_string(
         "n_classes": n_classes,
         "outputs": outputs,
         "probe": probe,
+        "call_timeout": call_timeout,
     }
     if kind == "http":
-        return _http(spec, modality, n_classes, outputs, probe), "http"
+        return _http(spec, modality, n_classes, outputs, probe, call_timeout), "http"
     if kind == "onnx":
         from assay.models.onnx import from_onnx
 
@@ -269,6 +285,7 @@ def _http(
     n_classes: int | None,
     outputs: OutputKind | None,
     probe: ModelInputs | None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> HttpModel:
     if outputs is None and probe is None:
         HttpModel(url, capabilities=None)  # raises the UsageError asking for --outputs
@@ -283,6 +300,7 @@ def _http(
         probe=probe,
         ask=provisional.predict,
         what=f"the endpoint {redact(url)}",
+        timeout=call_timeout,
     )
     return HttpModel(url, capabilities=caps)
 

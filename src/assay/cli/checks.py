@@ -1,0 +1,43 @@
+"""Checks of CLI arguments made before anything runs (a bad argument never leaves a run)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from pathlib import Path
+
+from assay.errors import UsageError
+
+__all__ = ["check_fail_on", "check_writable"]
+
+
+def check_fail_on(value: float) -> None:
+    """Severities are in [0, 1]: a threshold outside can never (or always) fail."""
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise UsageError(
+            f"must be a severity from 0 to 1 (0: fail on any finding), not {value}; a finding's "
+            "severity is at most 1, so a larger threshold could never fail",
+            argument="--fail-on",
+        )
+
+
+def check_writable(path: Path | None, argument: str) -> None:
+    """Raise ``UsageError`` unless a report can be written at ``path`` (tried now: a file
+    that did not exist is created empty and removed again)."""
+    if path is None:
+        return
+    if path.is_dir():
+        raise UsageError(f"{path} is a directory; give a file name", argument=argument)
+    existed = path.exists()
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise UsageError(f"cannot write {path}: no directory {parent}", argument=argument)
+    try:
+        with path.open("a"):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}", argument=argument) from None
+    if not existed:
+        with contextlib.suppress(OSError):
+            os.remove(path)

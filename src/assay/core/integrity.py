@@ -1,0 +1,88 @@
+"""Fingerprints of the files a run depends on, checked again when it resumes.
+
+A run stores, when it is created, the sha256 of its model file (a ``.skops``/``.onnx``/pickle
+file, or the ``.py`` file of a ``file.py:function`` model) and of its data and schema files.
+``check_fingerprints`` refuses to resume when one of them changed: the findings of two
+different models (or of a search over different data) must never be mixed.  ``force`` lets a
+changed model through (said so), never changed data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from assay.errors import UsageError
+
+__all__ = ["check_fingerprints", "file_fingerprint", "model_fingerprint"]
+
+
+def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """``{"path", "bytes", "sha256"}`` of a file (read in 1 MiB chunks)."""
+    p = Path(path)
+    digest = hashlib.sha256()
+    with p.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"path": str(p.resolve()), "bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def model_fingerprint(spec_info: dict[str, Any], spec: Any) -> dict[str, Any] | None:
+    """The fingerprint of the file a model was loaded from, if it came from one."""
+    info = spec_info.get("file")
+    if isinstance(info, dict) and info.get("sha256") and info.get("path"):
+        return {"path": str(info["path"]), "bytes": info.get("bytes"), "sha256": info["sha256"]}
+    if isinstance(spec, str) and ".py:" in spec:
+        source = spec.rpartition(":")[0]
+        if source.endswith(".py") and Path(source).is_file():
+            return file_fingerprint(source)
+    return None
+
+
+def _now(stored: dict[str, Any]) -> str | None:
+    """The file's sha256 now (None when it is gone)."""
+    path = Path(str(stored.get("path", "")))
+    if not path.is_file():
+        return None
+    return str(file_fingerprint(path)["sha256"])
+
+
+def check_fingerprints(
+    fingerprints: dict[str, Any] | None, *, run_id: str, force: bool = False
+) -> list[str]:
+    """Raise ``UsageError`` when a file the run depends on changed since it was created.
+
+    Returns notes for what ``force`` let through (a changed model).
+    """
+    notes: list[str] = []
+    for what, stored in (fingerprints or {}).items():
+        if not isinstance(stored, dict) or not stored.get("sha256"):
+            continue
+        now = _now(stored)
+        if now == stored["sha256"]:
+            continue
+        path = stored.get("path")
+        change = "is gone" if now is None else "changed"
+        detail = (
+            f"the {what} file {path} {change} since run {run_id} started "
+            f"(sha256 {str(stored['sha256'])[:12]}..."
+            + ("" if now is None else f", now {now[:12]}...")
+            + ")"
+        )
+        if what == "model" and force and now is not None:
+            notes.append(f"{detail}; continuing with the new model (--force)")
+            continue
+        if what == "model":
+            raise UsageError(
+                f"{detail}; resuming would mix the findings of two models. Start a new run, "
+                "or pass --force to continue with the new model anyway",
+                argument="RUN_ID",
+            )
+        raise UsageError(
+            f"{detail}; the stored search state no longer fits it. Start a new run "
+            "(or put the original file back)",
+            argument="RUN_ID",
+        )
+    return notes

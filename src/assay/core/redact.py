@@ -1,0 +1,81 @@
+"""Credentials never leave memory: URLs are redacted wherever a model spec is shown or stored.
+
+A URL's user information (``user:password@``) and the values of credential-like query
+parameters (``api_key``, ``token``, ``secret``, ``password``, ``signature``, ``sig``, ...)
+become ``***``.  ``redact_text`` does it to every URL inside a text (a command line, an
+error message); ``redact_json`` to every string inside JSON data.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+
+__all__ = ["MASK", "is_redacted", "redact_json", "redact_text", "redact_url"]
+
+MASK = "***"
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>`]+")
+_SECRET_NAME = re.compile(
+    r"(key|token|secret|pass(word|wd)?|pwd|sig(nature)?|auth|credential|session|jwt|bearer"
+    r"|cookie|private|access)",
+    re.IGNORECASE,
+)
+
+
+def _is_secret(name: str) -> bool:
+    return bool(_SECRET_NAME.search(name))
+
+
+def redact_url(url: str) -> str:
+    """``url`` with its password (or lone user token) and credential-like parameters masked."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # not parseable as a URL: mask everything after the scheme
+        scheme, _, _ = url.partition("://")
+        return f"{scheme}://{MASK}"
+    netloc = parts.netloc
+    if "@" in netloc:
+        userinfo, _, hostport = netloc.rpartition("@")
+        user, sep, _password = userinfo.partition(":")
+        netloc = f"{user}:{MASK}@{hostport}" if sep else f"{MASK}@{hostport}"
+    del host
+    query = parts.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        if pairs:
+            query = "&".join(
+                f"{quote(k, safe='')}={MASK if _is_secret(k) else quote(v, safe='')}"
+                for k, v in pairs
+            )
+        elif "=" not in query and len(query) >= 16:
+            query = MASK  # a bare token as the whole query
+    fragment = parts.fragment
+    if fragment and ("=" in fragment or len(fragment) >= 16):
+        fragment = MASK  # e.g. #access_token=... (implicit OAuth flows)
+    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+
+
+def redact_text(text: str) -> str:
+    """``text`` with every URL in it redacted (see ``redact_url``)."""
+    if "://" not in text:
+        return text
+    return _URL.sub(lambda m: redact_url(m.group(0)), text)
+
+
+def redact_json(value: Any) -> Any:
+    """A copy of JSON-like data with every string redacted (``redact_text``)."""
+    if isinstance(value, str):
+        return redact_text(value)
+    if isinstance(value, dict):
+        return {k: redact_json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_json(v) for v in value]
+    return value
+
+
+def is_redacted(text: str) -> bool:
+    """Whether ``text`` holds a URL whose credentials were masked (by ``redact_text``)."""
+    return any(MASK in m.group(0) for m in _URL.finditer(text))
