@@ -140,12 +140,16 @@ class RunStore:
             self._db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(_SCHEMA)
+            # the tables and the schema version appear together (a kill between two CREATEs
+            # would leave a store no one can read)
+            self._db.executescript(
+                "BEGIN IMMEDIATE;\n"
+                + _SCHEMA
+                + f"INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA_VERSION}');\nCOMMIT;"
+            )
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
-                self._db.execute(
-                    "INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-                )
+                raise StoreError(f"{self.path}: the run store has no schema version")
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: store schema {row[0]} is newer than this assay "
@@ -393,8 +397,11 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
         try:
             db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=30.0, isolation_level=None)
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            db.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
         except sqlite3.Error as exc:
             last = exc
+            if "no such table" in str(exc):
+                raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
             continue
         if row is not None and int(row[0]) > SCHEMA_VERSION:
             raise StoreError(

@@ -126,8 +126,9 @@ def declared_capabilities(
         answer = probe_call(ask, probe, what=what, timeout=timeout)
         return infer_capabilities(answer, modality=modality, n_classes=n_classes)
     raise UsageError(
-        f"cannot tell what {what} answers: it must be called once on example inputs; give "
-        "--data, --dataset or --schema so that assay can make some",
+        f"cannot tell what {what} answers: it must be called once on example inputs (give "
+        "--data, --dataset or --schema), or, from Python, declared with outputs= "
+        "('labels' or 'proba') and n_classes=",
         argument="MODEL",
     )
 
