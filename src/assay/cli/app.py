@@ -80,18 +80,29 @@ def guarded(fn: F) -> F:
         except AssayError as exc:
             out.error(redact_text(str(exc)))
             raise typer.Exit(EXIT_USAGE) from None
+        except OSError as exc:
+            if not exc.filename:
+                out.error(_internal(exc))
+                raise typer.Exit(EXIT_INTERNAL) from None
+            # a file the user named cannot be read or written
+            out.error(redact_text(f"{exc.filename}: {exc.strerror or exc}"))
+            raise typer.Exit(EXIT_USAGE) from None
         except KeyboardInterrupt:
             out.error("interrupted; a run that had started can be continued with assay resume")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:
-            where = _crash_log(exc)
-            out.error(
-                f"internal error (a bug in assay): {type(exc).__name__}: "
-                f"{redact_text(str(exc))[:300]}; the traceback is in {where}; please report it"
-            )
+            out.error(_internal(exc))
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _internal(exc: BaseException) -> str:
+    where = _crash_log(exc)
+    return (
+        f"internal error (a bug in assay): {type(exc).__name__}: "
+        f"{redact_text(str(exc))[:300]}; the traceback is in {where}; please report it"
+    )
 
 
 def version_callback(value: bool) -> None:

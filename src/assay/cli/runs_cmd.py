@@ -16,7 +16,7 @@ from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
-from assay.errors import UsageError
+from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
 
@@ -25,7 +25,11 @@ RunId = Annotated[str, typer.Argument(help="A run id (a unique prefix will do)."
 
 
 def _open(store: Path, *, read_only: bool = False) -> RunStore:
-    if not store.exists():
+    try:
+        there = store.exists()
+    except OSError as exc:
+        raise StoreError(f"{store}: cannot read the run store: {exc.strerror or exc}") from exc
+    if not there:
         raise UsageError(
             f"no run store at {store} (run a test first, or pass --store)", argument="--store"
         )

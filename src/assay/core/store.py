@@ -387,8 +387,11 @@ class RunStore:
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection (works on a read-only file or filesystem)."""
-    if not path.exists():
-        raise StoreError(f"{path}: no run store here")
+    try:
+        if not path.is_file():
+            raise StoreError(f"{path}: no run store here")
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the run store: {exc.strerror or exc}") from exc
     uri = path.resolve().as_uri()
     last: Exception | None = None
     # mode=ro reads a live store (concurrent writers); immutable=1 needs no -shm file, for a

@@ -1,0 +1,306 @@
+"""Faults from outside: a disk that fills, a model that hangs, Ctrl-C, a model that exits,
+assay's own bug.  Each ends with its exit code, one message and no traceback, and leaves the
+run resumable (or marked failed) as documented."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+from assay.core.store import RunStore
+
+register()
+runner = CliRunner()
+
+
+def _invoke(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def _fairness(workdir: Path, model: str, store: Path, *extra: str) -> list[str]:
+    return [
+        "fairness",
+        f"{workdir / 'models.py'}:{model}",
+        "--data",
+        str(workdir / "people.csv"),
+        "--protected",
+        "sex",
+        "--seed",
+        "4",
+        "--store",
+        str(store),
+        *extra,
+    ]
+
+
+def _sorted_findings(store: Path) -> np.ndarray:
+    with RunStore(store, read_only=True) as s:
+        (run,) = s.list_runs()
+        rows = [b.inputs.reshape(len(b), -1) for b in s.iter_batches(run.id)]
+    found = np.concatenate(rows)
+    return found[np.lexsort(found.T[::-1])]
+
+
+def test_a_filling_disk_ends_with_exit_4_and_a_resumable_store(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clean = tmp_path / "clean.db"
+    code, out = _invoke(*_fairness(workdir, "biased", clean, "--max-queries", "200000"))
+    assert code == 1, out
+
+    full = tmp_path / "full.db"
+    original = RunStore.create_run
+
+    def create_then_fill(self: RunStore, **kwargs: Any) -> None:
+        original(self, **kwargs)
+        # the disk is full a few pages from now (SQLite: 'database or disk is full')
+        (pages,) = self._db.execute("PRAGMA page_count").fetchone()
+        self._db.execute(f"PRAGMA max_page_count = {pages + 8}")
+
+    monkeypatch.setattr(RunStore, "create_run", create_then_fill)
+    code, out = _invoke(*_fairness(workdir, "biased", full, "--max-queries", "200000"))
+    monkeypatch.undo()
+    assert code == 4, out
+    assert "disk is full" in out and "assay resume" in out
+    assert "Traceback" not in out and "rollback" not in out
+    with RunStore(full, read_only=True) as s:
+        (run,) = s.list_runs()
+    assert run.status == "running"  # at its last checkpoint: resumable
+
+    code, out = _invoke("resume", run.id, "--store", str(full))
+    assert code == 1, out
+    a, b = _sorted_findings(clean), _sorted_findings(full)
+    assert a.shape == b.shape and np.array_equal(a, b)
+
+
+def test_sqlite_failures_of_a_write_are_store_errors(tmp_path: Path) -> None:
+    from assay.errors import StoreError
+
+    store = RunStore(tmp_path / "s.db")
+    store.create_run(
+        run_id="r", technique="t", seed=1, command="c", config={}, model={}, versions={}
+    )
+    store._db.execute("PRAGMA max_page_count = 1")
+    with pytest.raises(StoreError, match="full"):
+        store.checkpoint("r", summary={"big": "x" * 100_000})
+    store._db.execute("PRAGMA max_page_count = 1000000")
+    store.checkpoint("r", summary={"ok": True})  # the connection is still usable
+    assert store.get_run("r").summary == {"ok": True}
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "assay", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def _wait_for_run(store: Path, proc: subprocess.Popen[str], timeout: float = 120) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with RunStore(store, read_only=True) as s:
+                runs = s.list_runs()
+            if runs:
+                return runs[0].id
+        except Exception:
+            pass
+        time.sleep(0.05)
+    raise AssertionError("the run did not start")
+
+
+def test_a_hung_model_under_a_time_budget_ends_on_time(workdir: Path, tmp_path: Path) -> None:
+    store = tmp_path / "runs.db"
+    proc = _cli(*_fairness(workdir, "hangs_later", store, "--max-time", "3", "--json"))
+    run_id = _wait_for_run(store, proc)
+    started = time.monotonic()
+    out, err = proc.communicate(timeout=60)
+    # the budget counts from the run's start
+    assert time.monotonic() - started < 3 + 3, err
+    assert proc.returncode in (0, 1), err
+    assert "Traceback" not in err
+    with RunStore(store, read_only=True) as s:
+        run = s.get_run(run_id)
+    assert run.status == "budget_exhausted" and run.summary["stop_reason"] == "time"
+    assert json.loads(out)["status"] == "budget_exhausted"
+
+
+def test_a_hung_model_hits_the_call_timeout(workdir: Path, tmp_path: Path) -> None:
+    for overlap in ("--overlap", "--no-overlap"):
+        store = tmp_path / f"runs{overlap}.db"
+        code, out = _invoke(
+            *_fairness(workdir, "hangs_later", store, "--call-timeout", "1", overlap)
+        )
+        assert code == 3, out
+        assert "did not answer" in out and "within 1 s (--call-timeout)" in out
+        if store.exists():  # (the model, imported once here, may hang from its first call)
+            with RunStore(store, read_only=True) as s:
+                assert [r.status for r in s.list_runs()] in ([], ["failed"])
+
+
+def test_the_first_call_hanging_under_a_time_budget_is_a_model_failure(
+    workdir: Path, tmp_path: Path
+) -> None:
+    """Nothing answered before the time ran out: nothing was tested, so not exit 0."""
+    flag = tmp_path / "hang"
+    flag.write_text("")
+    code, out = _invoke(
+        *_fairness(workdir, "hangs_later", tmp_path / "runs.db", "--max-time", "1"),
+    )
+    # the probe call (on loading) answers; the run's calls are counted from the fourth
+    assert code in (1, 3), out
+    assert "Traceback" not in out
+
+
+def test_one_ctrl_c_stops_a_hung_run_within_a_second_and_it_resumes(
+    workdir: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "runs.db"
+    flag = tmp_path / "hang"
+    flag.write_text("")
+    proc = _cli(
+        *_fairness(workdir, "hangs_later", store, "--max-queries", "100000"),
+        env={"ASSAY_TEST_HANG_FLAG": str(flag)},
+    )
+    run_id = _wait_for_run(store, proc)
+    time.sleep(1.0)  # the model is hung by now (it answers three calls)
+    proc.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    # the run is marked interrupted within a second of the signal
+    while time.monotonic() - sent < 1.0:
+        with RunStore(store, read_only=True) as s:
+            if s.get_run(run_id).status == "interrupted":
+                break
+        time.sleep(0.02)
+    marked = time.monotonic() - sent
+    _, err = proc.communicate(timeout=30)
+    assert marked < 1.0, err
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "assay resume" in err
+
+    flag.unlink()  # the model answers again
+    resumed = _cli("resume", run_id, "--store", str(store), env={"ASSAY_TEST_HANG_FLAG": str(flag)})
+    _, err = resumed.communicate(timeout=300)
+    assert resumed.returncode == 1, err
+
+
+@pytest.mark.parametrize(
+    ("model", "needle"),
+    [("exits_later", "sys.exit(0)"), ("interrupts_later", "KeyboardInterrupt")],
+)
+def test_a_model_cannot_end_the_run(workdir: Path, tmp_path: Path, model: str, needle: str) -> None:
+    for overlap in ("--overlap", "--no-overlap"):
+        code, out = _invoke(*_fairness(workdir, model, tmp_path / "runs.db", overlap))
+        assert code == 3, out
+        assert needle in out and "Traceback" not in out
+
+
+def test_an_internal_error_exits_5_and_marks_the_run_failed(
+    workdir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.fairness.technique import FairnessSearch
+
+    def broken(self: FairnessSearch) -> Any:
+        raise ZeroDivisionError("planted bug")
+
+    monkeypatch.setattr(FairnessSearch, "step", broken)
+    store = tmp_path / "runs.db"
+    code, out = _invoke(*_fairness(workdir, "biased", store))
+    assert code == 5, out
+    assert "internal error" in out and "planted bug" in out and "Traceback" not in out
+    log = out.split("traceback is in ")[1].split(";")[0]
+    assert "ZeroDivisionError" in Path(log).read_text()
+    with RunStore(store, read_only=True) as s:
+        (run,) = s.list_runs()
+    assert run.status == "failed" and "planted bug" in (run.error or "")
+
+
+def _as_reader() -> list[str]:
+    """A command prefix that drops root (root ignores file permissions), or [] if not root."""
+    if os.geteuid() != 0:
+        return []
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    try:
+        ok = subprocess.run([*prefix, sys.executable, "-c", "import assay"], timeout=120)
+    except (OSError, subprocess.SubprocessError):
+        pytest.skip("cannot drop root to test read-only files")
+    if ok.returncode != 0:
+        pytest.skip("cannot drop root to test read-only files")
+    return prefix
+
+
+def test_reading_commands_work_on_a_read_only_store(workdir: Path) -> None:
+    prefix = _as_reader()
+    top = Path(tempfile.mkdtemp(prefix="assay-ro-"))  # outside pytest's private tmp
+    top.chmod(0o777)
+    folder = top / "ro"
+    folder.mkdir()
+    store = folder / "runs.db"
+    for name in ("models.py", "people.csv"):
+        shutil.copy(workdir / name, top / name)
+    workdir = top
+    try:
+        code, out = _invoke(*_fairness(workdir, "biased", store, "--max-queries", "2000"))
+        assert code == 1, out
+        (run,) = RunStore(store, read_only=True).list_runs()
+        for f in folder.iterdir():
+            f.chmod(0o444)
+        folder.chmod(0o555)
+        report = top / "report.json"
+        for args in (
+            ["runs"],
+            ["show", run.id],
+            ["report", run.id, "--json", str(report)],
+        ):
+            done = subprocess.run(
+                [*prefix, sys.executable, "-m", "assay", *args, "--store", str(store)],
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert done.returncode == 0, (args, done.stderr)
+        assert run.id in report.read_text()
+        # writing is refused with the store's exit code, not a traceback
+        written = subprocess.run(
+            [*prefix, sys.executable, "-m", "assay", *_fairness(workdir, "biased", store)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert written.returncode == 4, written.stderr
+        assert "Traceback" not in written.stderr
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(top, ignore_errors=True)
+
+
+def test_no_second_traceback_when_sqlite_already_rolled_back(tmp_path: Path) -> None:
+    """SQLite rolls a transaction back itself on a full disk; ours must not fail again."""
+    store = RunStore(tmp_path / "s.db")
+    store.create_run(
+        run_id="r", technique="t", seed=1, command="c", config={}, model={}, versions={}
+    )
+    store._db.execute("PRAGMA max_page_count = 1")
+    try:
+        store.checkpoint("r", summary={"big": "y" * 200_000})
+    except Exception as exc:
+        assert not isinstance(exc, sqlite3.Error)
+        assert exc.__context__ is None or "rollback" not in str(exc.__context__)
