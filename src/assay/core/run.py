@@ -123,11 +123,11 @@ def execute(
         search = technique.search(budgeted, rng)
         if resume:
             snap = store.load_snapshot(run_id)
+            # findings committed after the last snapshot (by a failure) are found again
+            committed = 0 if snap is None else snap.values.get("findings")
+            if isinstance(committed, int):
+                store.truncate_findings(run_id, committed)
             if snap is not None:
-                committed = snap.values.get("findings")
-                if isinstance(committed, int):
-                    # findings committed after the snapshot (by a failure) are found again
-                    store.truncate_findings(run_id, committed)
                 budgeted.restore(snap.unprefixed("budget."))
                 search.restore(snap.unprefixed("search."))
                 rng_state = snap.values.get("rng")
