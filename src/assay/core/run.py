@@ -77,6 +77,10 @@ class RunOutcome:
 
 ProgressCallback = Callable[[dict[str, Any]], None]
 
+MAX_IDLE_STEPS = 5_000
+"""Consecutive steps in which a search asks the model nothing and finds nothing, after which
+the run ends (stop reason ``stalled``): a search that can propose nothing new never hangs."""
+
 
 def execute(
     technique: Technique,
@@ -167,6 +171,7 @@ def execute(
         return p
 
     pending: list[FindingBatch] = []
+    idle_steps = 0  # consecutive steps that asked the model nothing and found nothing
     stop_flag = _StopFlag(stop)
     last = time.monotonic()
     checkpoints = 0
@@ -182,12 +187,20 @@ def execute(
                 if reason:
                     status, stop_reason = "budget_exhausted", reason
                     break
+                requests_before = budgeted.requests
                 try:
                     found = search.step()
                 except BudgetExhausted as exc:
                     status, stop_reason = "budget_exhausted", exc.reason
                     break
                 pending.extend(b for b in found if len(b))
+                if budgeted.requests == requests_before and not any(len(b) for b in found):
+                    idle_steps += 1
+                    if idle_steps >= MAX_IDLE_STEPS:  # a search that can find nothing new
+                        status, stop_reason = "completed", "stalled"
+                        break
+                else:
+                    idle_steps = 0
                 now = time.monotonic()
                 if on_progress is not None:
                     on_progress(progress())

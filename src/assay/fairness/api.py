@@ -29,7 +29,7 @@ from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
-from assay.errors import UsageError
+from assay.errors import AssayError, UsageError
 from assay.execution import default_caller
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Schema
@@ -91,6 +91,20 @@ def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
         if name in names[:i]:
             raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
     return names
+
+
+def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
+    """``reader(path)``; whatever goes wrong reading a user's file is that file's problem
+    (a usage error naming it), not a crash."""
+    try:
+        return reader(path)
+    except (AssayError, OSError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        text = " ".join(str(exc).split())[:300]
+        raise UsageError(
+            f"cannot read it: {type(exc).__name__}: {text}", argument=argument, path=str(path)
+        ) from exc
 
 
 def _innermost(model: Any) -> Any:
@@ -186,7 +200,7 @@ def setup_fairness(
         label_names = tuple(ds.label_names)
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
-        frame = data if hasattr(data, "columns") else read_table(data)
+        frame = data if hasattr(data, "columns") else _read(read_table, data, "--data")
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
             if label not in [str(c) for c in frame.columns]:
@@ -199,14 +213,14 @@ def setup_fairness(
         if isinstance(schema, Schema):
             the_schema = schema if not names else schema.with_protected(names)
         elif schema is not None:
-            loaded = load_schema(schema)
+            loaded = _read(load_schema, schema, "--schema")
             the_schema = loaded if not names else loaded.with_protected(names)
         else:
             the_schema = infer_schema(frame, protected=names, target=label)
         encoded = check_data(the_schema, frame, source=src, ignore=[label] if label else [])
         source = {"data": src, "rows": len(encoded)}
     elif schema is not None:
-        loaded = schema if isinstance(schema, Schema) else load_schema(schema)
+        loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
         the_schema = loaded if not names else loaded.with_protected(names)
         source = {"schema": invocation["schema"] or "in memory"}
     else:

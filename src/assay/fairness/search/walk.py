@@ -193,7 +193,7 @@ class WalkSearch(BaseSearch):
             halt, self._halt = self._halt, None
             raise halt
         launched: _Flight | None = None
-        if capacity > 0 and self._halt is None:
+        if capacity > 0 and self._halt is None and not self._finished:
             try:
                 launched = self._launch_round(capacity)
             except BudgetExhausted as exc:
