@@ -13,7 +13,7 @@ from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
 from assay.cli.options import Overlap
-from assay.cli.reporting import finish_run
+from assay.cli.reporting import EXIT_INTERRUPTED, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -219,5 +219,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             report=out_dir / "fairness.json",
             fail_on=0.0,
         )
+        if code == EXIT_INTERRUPTED:
+            raise typer.Exit(code)
         out.say(f"demo finished in {time.monotonic() - t0:.0f} s; open {out_dir / 'fairness.html'}")
-        del code  # the demo always exits 0 when it ran: finding bias is what it shows
+        # otherwise the demo exits 0 when it ran: finding bias is what it shows
