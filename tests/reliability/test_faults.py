@@ -304,3 +304,60 @@ def test_no_second_traceback_when_sqlite_already_rolled_back(tmp_path: Path) -> 
     except Exception as exc:
         assert not isinstance(exc, sqlite3.Error)
         assert exc.__context__ is None or "rollback" not in str(exc.__context__)
+
+
+def test_a_hanging_http_endpoint_under_a_time_budget_ends_on_time(
+    workdir: Path, tmp_path: Path
+) -> None:
+    import json as _json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    answered = [0]
+    release = threading.Event()
+
+    class Hangs(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = _json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            answered[0] += 1
+            if answered[0] > 3:
+                release.wait(120)  # hangs (until the test ends)
+                return
+            x = np.asarray(body["inputs"], dtype=float)
+            data = _json.dumps({"outputs": (x[:, 0] > 50).astype(int).tolist()}).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            return None
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hangs)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    store = tmp_path / "runs.db"
+    try:
+        proc = _cli(
+            "fairness",
+            f"http://{host}:{port}/predict",
+            "--data",
+            str(workdir / "people.csv"),
+            "--protected",
+            "sex",
+            "--max-time",
+            "3",
+            "--store",
+            str(store),
+        )
+        _wait_for_run(store, proc)
+        started = time.monotonic()
+        _, err = proc.communicate(timeout=60)
+        assert time.monotonic() - started < 3 + 3, err
+        assert proc.returncode in (0, 1), err
+        assert "Traceback" not in err
+    finally:
+        release.set()
+        server.shutdown()
+        server.server_close()

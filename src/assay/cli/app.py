@@ -69,7 +69,7 @@ def guarded(fn: F) -> F:
             raise typer.Exit(EXIT_USAGE) from None
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")
-            out.note("Findings made before the failure are kept in the store.")
+            out.note("Findings made before the failure (if the run had started) stay in the store.")
             raise typer.Exit(EXIT_MODEL) from None
         except StoreError as exc:
             out.error(f"the run store failed: {redact_text(str(exc))}")
