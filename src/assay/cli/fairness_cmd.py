@@ -11,7 +11,21 @@ import typer
 
 from assay.cli.argv import command_argv
 from assay.cli.console import Output
-from assay.cli.options import Overlap
+from assay.cli.options import (
+    BatchSize,
+    Concurrency,
+    Executor,
+    HeaderEnv,
+    MaxErrorRate,
+    Overlap,
+    RateLimit,
+    Retries,
+    Scheduler,
+    Template,
+    Timeout,
+    Units,
+    Workers,
+)
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
 
@@ -78,7 +92,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             typer.Option("--retrain", help="Retrain with generated inputs (scikit-learn models)."),
         ] = False,
         model_type: Annotated[
-            str | None, typer.Option(help="sklearn, callable, onnx, skops, pickle, joblib, http.")
+            str | None,
+            typer.Option(
+                help="sklearn, callable, onnx, skops, pickle, joblib; served: http (protocol "
+                "from the URL), oip, mlflow, kserve-v1, template."
+            ),
         ] = None,
         allow_pickle: Annotated[
             bool,
@@ -100,12 +118,25 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         overlap: Overlap = True,
+        batch_size: BatchSize = 1000,
+        concurrency: Concurrency = 1,
+        timeout: Timeout = 30.0,
+        retries: Retries = 3,
+        rate_limit: RateLimit = None,
+        header_env: HeaderEnv = None,
+        max_error_rate: MaxErrorRate = 0.5,
+        template: Template = None,
+        executor: Executor = "inprocess",
+        workers: Workers = None,
+        scheduler: Scheduler = None,
+        units: Units = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
         from assay.fairness.search import DEFAULT_STRATEGY
+        from assay.models.http import ServingOptions
 
         out = Output(quiet=quiet, as_json=as_json)
         out.note("assay fairness: loading the model and data ...")
@@ -125,6 +156,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             allow_pickle=allow_pickle,
             trust=trust or [],
             output=output,
+            serving=ServingOptions(
+                batch_size=batch_size,
+                concurrency=concurrency,
+                timeout=timeout,
+                retries=retries,
+                rate_limit=rate_limit,
+                header_env=tuple(header_env or ()),
+                max_error_rate=max_error_rate,
+                template=template,
+            ),
         )
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time) as progress:
@@ -136,6 +177,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=store,
                 retrain=retrain,
                 overlap=overlap,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                units=units,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(

@@ -18,7 +18,7 @@ from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
-from assay.errors import AssayError, BudgetExhausted, ModelError
+from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable
 
 __all__ = ["RunOutcome", "Search", "Technique", "execute"]
 
@@ -116,12 +116,20 @@ def execute(
         store.checkpoint(run_id, status="failed", error=str(exc))
         raise
     n_found = store.count_findings(run_id) if resume else 0
+    # findings committed after the last snapshot (a run stopped by a model failure): the
+    # resumed search finds them again, in the same order; they are not stored twice
+    skip = _refound(store, run_id) if resume else 0
 
     def snapshot() -> Snapshot:
         return merge(
             budgeted.snapshot().prefixed("budget."),
             search.snapshot().prefixed("search."),
-            Snapshot(values={"rng": generator_state(rng)}),
+            Snapshot(
+                values={
+                    "rng": generator_state(rng),
+                    "committed": n_found + sum(len(b) for b in pending),
+                }
+            ),
         )
 
     def progress() -> dict[str, Any]:
@@ -158,12 +166,14 @@ def execute(
                 except BudgetExhausted as exc:
                     status, stop_reason = "budget_exhausted", exc.reason
                     break
+                found, skip = _drop_first(found, skip)
                 pending.extend(b for b in found if len(b))
                 now = time.monotonic()
                 if on_progress is not None:
                     on_progress(progress())
                 if now - last >= commit_interval:
-                    pending.extend(b for b in search.flush() if len(b))
+                    flushed, skip = _drop_first(search.flush(), skip)
+                    pending.extend(b for b in flushed if len(b))
                     store.checkpoint(
                         run_id,
                         findings=pending,
@@ -177,13 +187,16 @@ def execute(
                     if stop_after_checkpoints is not None and checkpoints >= stop_after_checkpoints:
                         status, stop_reason = "interrupted", "requested"
                         break
-        pending.extend(b for b in search.flush() if len(b))
+        flushed, skip = _drop_first(search.flush(), skip)
+        pending.extend(b for b in flushed if len(b))
     except ModelError as exc:
+        # the findings so far are kept; a served model that stopped answering ends the run
+        # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
         store.checkpoint(
             run_id,
             findings=pending,
             progress=progress(),
-            status="failed",
+            status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
             summary=search.summary(),
             error=str(exc),
         )
@@ -209,6 +222,35 @@ def execute(
         progress=final_progress,
         stop_reason=stop_reason,
     )
+
+
+def _refound(store: RunStore, run_id: str) -> int:
+    """How many stored findings the last snapshot does not account for."""
+    snap = store.load_snapshot(run_id)
+    if snap is None:
+        return store.count_findings(run_id)
+    committed = snap.values.get("committed")
+    if committed is None:  # a snapshot from before this bookkeeping
+        return 0
+    return max(store.count_findings(run_id) - int(committed), 0)
+
+
+def _drop_first(batches: Sequence[FindingBatch], skip: int) -> tuple[Sequence[FindingBatch], int]:
+    """``batches`` without their first ``skip`` findings, and how many are still to skip."""
+    if skip <= 0:
+        return batches, 0
+    kept: list[FindingBatch] = []
+    for b in batches:
+        n = len(b)
+        if skip >= n:
+            skip -= n
+            continue
+        if skip:
+            mask = np.zeros(n, dtype=bool)
+            mask[skip:] = True
+            b, skip = b.select(mask), 0
+        kept.append(b)
+    return kept, skip
 
 
 class _StopFlag:

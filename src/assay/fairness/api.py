@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,8 @@ from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.technique import FairnessTest
+from assay.models.http import ServingOptions
+from assay.models.serving import record_serving
 
 __all__ = [
     "FairnessResult",
@@ -133,8 +135,12 @@ def setup_fairness(
     allow_pickle: bool = False,
     trust: Sequence[str] = (),
     output: str | None = None,
+    serving: ServingOptions | dict[str, Any] | None = None,
 ) -> FairnessSetup:
-    """Load the model, data and schema, and check that they fit together."""
+    """Load the model, data and schema, and check that they fit together.
+
+    ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
+    """
     from assay.datasets import load_dataset
     from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
     from assay.models import load_model
@@ -156,6 +162,13 @@ def setup_fairness(
         "trust": list(trust),
         "output": output,
     }
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     names = _split_names(protected)
     estimator: Any = None
     train = holdout = None
@@ -240,6 +253,8 @@ def setup_fairness(
             if encoded is not None
             else the_schema.sample_uniform(np.random.default_rng(0), 2)
         )
+        if serving_opts is not None and serving_opts.columns is None:
+            serving_opts = replace(serving_opts, columns=tuple(the_schema.names))
         raw_model = load_model(
             model,
             model_type=model_type,
@@ -247,6 +262,7 @@ def setup_fairness(
             trust=tuple(trust),
             output=output,
             probe=the_schema.decode(probe_rows),
+            serving=serving_opts,
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
@@ -316,6 +332,10 @@ def check_fairness(
     setup: FairnessSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    units: int | None = None,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -325,6 +345,13 @@ def check_fairness(
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.
+
+    ``units`` splits the campaign into that many independent units (each with its own seed
+    spawned from ``seed`` and its share of the query budget); ``executor="dask"`` runs them
+    on a Dask cluster (``scheduler="tcp://host:8786"``) or a local one of ``workers``
+    processes.  A seeded run gives the same findings for the same ``units`` whatever the
+    executor and the number of workers.  Without ``units`` and with the in-process executor,
+    the run is one search (the default).
     """
     the_setup = setup or setup_fairness(model, **options)
     seed = fresh_seed() if seed is None else int(seed)
@@ -337,6 +364,7 @@ def check_fairness(
     config["invocation"] = the_setup.invocation
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["retrain"] = retrain
+    config["execution"] = _execution_config(executor, workers, scheduler, units)
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
@@ -351,6 +379,7 @@ def check_fairness(
     outcome = _execute(
         the_setup,
         overlap,
+        execution=config["execution"],
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -368,12 +397,65 @@ def check_fairness(
     return _result(the_store, outcome, seed, command, mitigation)
 
 
-def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
+DEFAULT_DASK_UNITS = 8
+
+
+def _execution_config(
+    executor: str, workers: int | None, scheduler: str | None, units: int | None
+) -> dict[str, Any]:
+    if executor not in ("inprocess", "dask"):
+        raise UsageError(f"must be inprocess or dask, not {executor!r}", argument="--executor")
+    if units is not None and units < 1:
+        raise UsageError(f"must be at least 1, not {units}", argument="--units")
+    if executor == "inprocess" and (workers is not None or scheduler is not None):
+        raise UsageError("--workers and --scheduler need --executor dask", argument="--executor")
+    if executor == "dask":
+        if (workers is None) == (scheduler is None):
+            raise UsageError(
+                "--executor dask needs --workers N (a local cluster) or --scheduler "
+                "tcp://host:8786 (an existing one)",
+                argument="--executor",
+            )
+        units = units or DEFAULT_DASK_UNITS
+    return {"executor": executor, "workers": workers, "scheduler": scheduler, "units": units}
+
+
+def _execute(
+    setup: FairnessSetup, overlap: bool, execution: dict[str, Any] | None = None, **kwargs: Any
+) -> RunOutcome:
+    execution = execution or {}
+    if execution.get("units"):
+        return _execute_units(setup, execution, **kwargs)
     caller = default_caller() if overlap else InlineCaller()
     try:
         return execute(setup.test, setup.model, caller=caller, **kwargs)
     finally:
         caller.close()
+        record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
+
+
+def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
+    from assay.core.units import InProcessUnits, UnitExecutor, execute_units
+
+    runner: UnitExecutor
+    if execution.get("executor") == "dask":
+        from assay.execution.dask import DaskUnits
+
+        runner = DaskUnits(scheduler=execution.get("scheduler"), workers=execution.get("workers"))
+    else:
+        runner = InProcessUnits()
+    try:
+        return execute_units(
+            setup.test,
+            setup.model,
+            n_units=int(execution["units"]),
+            executor=runner,
+            merge=setup.test.merge_summaries,
+            **kwargs,
+        )
+    finally:
+        runner.close()
+        record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
 
 
 def _result(
@@ -438,6 +520,7 @@ def resume_fairness(
     outcome = _execute(
         the_setup,
         overlap,
+        execution=record.config.get("execution"),
         store=the_store,
         run_id=record.id,
         seed=record.seed,

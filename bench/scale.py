@@ -1,0 +1,176 @@
+"""Scaling benchmark (prints figures; not a test).
+
+1. Findings per second of a fairness campaign split into units, in-process and on a Dask
+   LocalCluster of 1 and 2 workers, for a model that takes about 5 ms of CPU per batch (a
+   decision tree plus a busy wait, so the workers really compete for the cores).  Target: two
+   workers reach at least 1.6 times one.
+2. Requests per second against a model served on loopback (a threaded HTTP server in another
+   process) at concurrency 1, 4 and 16: assay's ``HttpModel`` next to a plain httpx client
+   loop sending the same bodies with as many threads.  Target: assay within 10 % of it.
+
+    python bench/scale.py            # about two minutes
+    python bench/scale.py --quick
+
+The machine is shared: figures are noisy; compare ratios measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Capabilities
+
+
+class SlowTree:
+    """A decision tree that spends about ``ms`` of CPU on every batch (picklable)."""
+
+    def __init__(self, estimator: Any, ms: float) -> None:
+        self.estimator = estimator
+        self.ms = ms
+        self.capabilities = Capabilities(modality="tabular", n_classes=2, outputs="proba")
+
+    def predict(self, inputs: Any, /) -> np.ndarray:
+        end = time.thread_time() + self.ms / 1000
+        out = np.asarray(self.estimator.predict_proba(np.asarray(inputs, dtype=np.float64)))
+        while time.thread_time() < end:
+            pass
+        return out
+
+
+def dask_part(queries: int, units: int) -> None:
+    from sklearn.tree import DecisionTreeClassifier
+
+    from assay.api import check_fairness
+    from assay.core.store import RunStore
+    from assay.datasets import load_dataset
+
+    ds = load_dataset("adult")
+    tree = DecisionTreeClassifier(max_depth=8, random_state=0).fit(ds.X, ds.target)
+    model = SlowTree(tree, 5.0)
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(Path(tmp) / "runs.db")
+        findings = None
+        for label, kw in (
+            ("in-process", {}),
+            ("dask, 1 worker", {"executor": "dask", "workers": 1}),
+            ("dask, 2 workers", {"executor": "dask", "workers": 2}),
+        ):
+            t0 = time.perf_counter()
+            r = check_fairness(
+                model,
+                dataset="adult",
+                protected="sex",
+                max_queries=queries,
+                seed=1,
+                store=store,
+                units=units,
+                overlap=False,
+                **kw,
+            )
+            seconds = time.perf_counter() - t0
+            if findings is None:
+                findings = r.n_findings
+            assert r.n_findings == findings, "the executors disagree"
+            rows.append((label, r.n_findings, seconds, r.n_findings / seconds))
+    print(f"\n1. fairness campaign, {units} units, {queries:,} queries, ~5 ms CPU per batch")
+    print(f"{'executor':<18}{'findings':>10}{'seconds':>10}{'findings/s':>12}")
+    for label, n, s, rate in rows:
+        print(f"{label:<18}{n:>10,}{s:>10.2f}{rate:>12,.0f}")
+    print(
+        f"2 workers / 1 worker: {rows[2][3] / rows[1][3]:.2f}x (target >= 1.6x; "
+        "LocalCluster start-up time included)"
+    )
+
+
+SERVER = textwrap.dedent(
+    """
+    import json, sys
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        def log_message(self, *a): pass
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            out = json.dumps({"outputs": [[0.25, 0.75]] * len(body["inputs"])}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(out)))
+            self.end_headers()
+            self.wfile.write(out)
+    s = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    s.daemon_threads = True
+    print(s.server_address[1], flush=True)
+    s.serve_forever()
+    """
+)
+
+
+def http_part(requests: int, batch: int) -> None:
+    import httpx
+
+    from assay.models.http import HttpModel
+
+    proc = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        url = f"http://127.0.0.1:{port}/predict"
+        rows = np.random.default_rng(0).integers(0, 9, size=(requests * batch, 13))
+        caps = Capabilities(modality="tabular", n_classes=2, outputs="proba")
+        print(f"\n2. requests/s against a local served model ({requests} requests of {batch} rows)")
+        print(f"{'concurrency':<12}{'plain httpx':>14}{'assay':>10}{'assay/plain':>13}")
+        for c in (1, 4, 16):
+            bodies = [
+                json.dumps({"inputs": rows[i : i + batch].tolist()}).encode()
+                for i in range(0, len(rows), batch)
+            ]
+            with httpx.Client(trust_env=False, limits=httpx.Limits(max_connections=c)) as client:
+                head = {"Content-Type": "application/json"}
+                client.post(url, content=bodies[0], headers=head)  # warm the connection
+
+                def send(
+                    body: bytes, client: httpx.Client = client, head: dict[str, str] = head
+                ) -> Any:
+                    r = client.post(url, content=body, headers=head)
+                    return json.loads(r.content)["outputs"]
+
+                t0 = time.perf_counter()
+                with ThreadPoolExecutor(c) as pool:
+                    list(pool.map(send, bodies))
+                plain = requests / (time.perf_counter() - t0)
+            model = HttpModel(url, capabilities=caps, max_batch=batch, concurrency=c)
+            model.predict(rows[:batch])  # warm
+            t0 = time.perf_counter()
+            model.predict(rows)
+            ours = requests / (time.perf_counter() - t0)
+            model.close()
+            print(f"{c:<12}{plain:>14,.0f}{ours:>10,.0f}{ours / plain:>13.2f}")
+    finally:
+        proc.terminate()
+        proc.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--skip-dask", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_dask:
+        dask_part(queries=40_000 if args.quick else 160_000, units=8)
+    http_part(requests=300 if args.quick else 1500, batch=50)
+
+
+if __name__ == "__main__":
+    main()
