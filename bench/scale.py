@@ -56,7 +56,7 @@ def dask_part(queries: int, units: int) -> None:
     from assay.datasets import load_dataset
 
     ds = load_dataset("adult")
-    tree = DecisionTreeClassifier(max_depth=8, random_state=0).fit(ds.X, ds.target)
+    tree = DecisionTreeClassifier(random_state=0).fit(ds.X, ds.target)
     model = SlowTree(tree, 5.0)
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

@@ -58,6 +58,7 @@ class FaultServer:
         self.lock = threading.Lock()
         self.port = port
         self.httpd: ThreadingHTTPServer | None = None
+        self.down = False  # when set, open connections are dropped too
         self.thread: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
@@ -102,6 +103,8 @@ class FaultServer:
                     fault = outer.faults.get(outer.posts)
                     if fault:
                         outer.injected[fault] += 1
+                if outer.down:
+                    fault = "drop"
                 if outer.token is not None and self.headers.get("Authorization") != outer.token:
                     self._send(401, b'{"error": "unauthorised"}')
                     return
@@ -111,7 +114,7 @@ class FaultServer:
                 if fault == "429":
                     self._send(429, b'{"error": "slow down"}', {"Retry-After": "0"})
                     return
-                if fault == "drop":
+                if fault == "drop":  # also when the server is down
                     self.close_connection = True
                     with contextlib.suppress(OSError):
                         self.connection.shutdown(socket.SHUT_RDWR)
@@ -133,6 +136,7 @@ class FaultServer:
         return self
 
     def stop(self) -> None:
+        self.down = True
         if self.httpd is not None:
             self.httpd.shutdown()
             self.httpd.server_close()

@@ -27,7 +27,7 @@ SEED, UNITS, QUERIES = 9, 6, 24_000
 @pytest.fixture(scope="module")
 def tree() -> DecisionTreeClassifier:
     ds = load_dataset("adult")
-    return DecisionTreeClassifier(max_depth=8, random_state=0).fit(ds.X, ds.target)
+    return DecisionTreeClassifier(random_state=0).fit(ds.X, ds.target)
 
 
 def _findings(store: RunStore, run_id: str) -> np.ndarray:

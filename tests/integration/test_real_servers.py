@@ -31,7 +31,7 @@ SEED, QUERIES = 4, 3000
 @pytest.fixture(scope="module")
 def tree() -> DecisionTreeClassifier:
     ds = load_dataset("adult")
-    return DecisionTreeClassifier(max_depth=8, random_state=0).fit(ds.X, ds.target)
+    return DecisionTreeClassifier(random_state=0).fit(ds.X, ds.target)
 
 
 def _python(name: str) -> Path:

@@ -24,6 +24,7 @@ shown, or put in a message (they are scrubbed from error texts).
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import random
@@ -345,6 +346,10 @@ class HttpModel:
         if self._local is not None:
             self._local.close()
             self._local = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
