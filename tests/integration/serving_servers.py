@@ -199,7 +199,7 @@ VENVS = Path(os.environ.get("ASSAY_SERVER_VENVS", Path.home() / ".cache" / "assa
 # model and the local one are the same object
 SERVER_REQUIREMENTS = {
     "mlserver": ["mlserver==1.7.1", "mlserver-sklearn==1.7.1"],
-    "mlflow": ["mlflow-skinny==3.17.2", "fastapi", "uvicorn"],
+    "mlflow": ["mlflow-skinny==3.17.2", "pandas<3", "fastapi", "uvicorn"],
 }
 
 
@@ -216,11 +216,14 @@ def server_venv(name: str, sklearn_version: str) -> Path | None:
     VENVS.mkdir(parents=True, exist_ok=True)
     log = VENVS / f"{name}.log"
     with log.open("w") as out:
-        ok = (
+        ok = python.exists() or (
             subprocess.run(
-                [sys.executable, "-m", "venv", "--clear", str(venv)], stdout=out, stderr=out
+                [sys.executable, "-m", "venv", str(venv)], stdout=out, stderr=out
             ).returncode
             == 0
+        )
+        ok = (
+            ok
             and subprocess.run(
                 [str(python), "-m", "pip", "install", "--quiet", *reqs],
                 stdout=out,

@@ -68,6 +68,7 @@ def mlserver(tree, tmp_path_factory) -> Iterator[str]:
                 "http_port": port,
                 "grpc_port": free_port(),
                 "metrics_endpoint": None,
+                "parallel_workers": 0,
                 "host": "127.0.0.1",
             }
         )
@@ -92,6 +93,7 @@ def mlserver(tree, tmp_path_factory) -> Iterator[str]:
         yield f"{base}/v2/models/tree"
     finally:
         _stop(proc)
+        log.close()
 
 
 @pytest.fixture(scope="module")
@@ -104,7 +106,7 @@ def mlflow_server(tree, tmp_path_factory) -> Iterator[str]:
             str(python),
             "-c",
             "import joblib, mlflow.sklearn, sys; mlflow.sklearn.save_model("
-            "joblib.load(sys.argv[1]), sys.argv[2], pyfunc_predict_fn='predict_proba')",
+            "joblib.load(sys.argv[1]), sys.argv[2], pyfunc_predict_fn='predict_proba', serialization_format='cloudpickle')",
             str(root / "model.joblib"),
             str(root / "model"),
         ],
@@ -113,7 +115,11 @@ def mlflow_server(tree, tmp_path_factory) -> Iterator[str]:
     )
     port = free_port()
     log = (root / "server.log").open("wb")
-    env = {**os.environ, "MLFLOW_TRACKING_URI": (root / "mlruns").as_uri()}
+    env = {
+        **os.environ,
+        "MLFLOW_TRACKING_URI": (root / "mlruns").as_uri(),
+        "PATH": f"{python.parent}{os.pathsep}{os.environ.get('PATH', '')}",  # its uvicorn
+    }
     proc = subprocess.Popen(
         [
             str(python.parent / "mlflow"),
@@ -142,6 +148,7 @@ def mlflow_server(tree, tmp_path_factory) -> Iterator[str]:
         yield f"{base}/invocations"
     finally:
         _stop(proc)
+        log.close()
 
 
 def _same_as_local(tree, url: str, tmp_path: Path, **serving) -> dict:
