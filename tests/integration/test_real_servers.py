@@ -106,7 +106,8 @@ def mlflow_server(tree, tmp_path_factory) -> Iterator[str]:
             str(python),
             "-c",
             "import joblib, mlflow.sklearn, sys; mlflow.sklearn.save_model("
-            "joblib.load(sys.argv[1]), sys.argv[2], pyfunc_predict_fn='predict_proba', serialization_format='cloudpickle')",
+            "joblib.load(sys.argv[1]), sys.argv[2], pyfunc_predict_fn='predict_proba', "
+            "serialization_format='cloudpickle')",
             str(root / "model.joblib"),
             str(root / "model"),
         ],

@@ -155,7 +155,7 @@ def test_unreadable_bodies_are_retried_then_named_with_an_excerpt(
     caps = Capabilities(modality="tabular", n_classes=3, outputs="proba")
     with Server(lambda body: (200, b"<html>oops</html>")) as server:
         model = HttpModel(server.url, capabilities=caps, retries=2, backoff=0.01)
-        with pytest.raises(ModelUnavailable, match="unreadable JSON.*<html>oops") as err:
+        with pytest.raises(ModelUnavailable, match=r"unreadable JSON.*<html>oops") as err:
             model.predict(fitted[1][:4])
         assert server.url in str(err.value)
         assert len(server.bodies) == 3
