@@ -96,8 +96,8 @@ def test_failed_requests_are_recorded_and_sent_again(tree, tmp_path: Path) -> No
 def test_server_down_for_good_is_model_unavailable_then_resumes(tree, tmp_path: Path) -> None:
     store = RunStore(tmp_path / "runs.db")
     local = _run(tree, store)
-    n_posts = 25
-    opts = ServingOptions(batch_size=32, timeout=1, retries=1, backoff=0.01, error_window=10)
+    n_posts = 120
+    opts = ServingOptions(batch_size=16, timeout=1, retries=1, backoff=0.01, error_window=10)
     server = FaultServer(tree.predict_proba).start()
     port = server.port
     # the server dies after n_posts requests: every later request is refused

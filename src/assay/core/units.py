@@ -169,7 +169,10 @@ def execute_units(
     only the units that had not finished.
     """
     t0 = time.monotonic()
-    units = plan_units(seed, n_units, max_queries=max_queries, max_time=max_time)
+    unit_time = None
+    if max_time is not None:  # the units share the wall time, as many at once as run together
+        unit_time = max_time * min(executor.parallelism, n_units) / n_units
+    units = plan_units(seed, n_units, max_queries=max_queries, max_time=unit_time)
     done: dict[str, dict[str, Any]] = {}
     if resume:
         snap = store.load_snapshot(run_id)
