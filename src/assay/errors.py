@@ -10,6 +10,7 @@ __all__ = [
     "AssayError",
     "BudgetExhausted",
     "ModelError",
+    "ModelUnavailable",
     "StoreError",
     "UsageError",
 ]
@@ -51,6 +52,11 @@ class UsageError(AssayError):
 
 class ModelError(AssayError):
     """The model failed, or answered in the wrong shape, type or number of classes."""
+
+
+class ModelUnavailable(ModelError):
+    """A served model failed too many requests (after their retries): the run stops cleanly,
+    keeps what it found, and can be resumed once the model answers again."""
 
 
 class BudgetExhausted(AssayError):

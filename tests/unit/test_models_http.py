@@ -16,7 +16,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from assay.core.model import Capabilities
-from assay.errors import ModelError, UsageError
+from assay.errors import ModelError, ModelUnavailable, UsageError
 from assay.models import HttpModel, load_model
 
 Answer = Callable[[dict[str, Any]], tuple[int, bytes]]
@@ -131,9 +131,12 @@ def test_client_errors_and_bad_answers_are_not_retried(
     caps = Capabilities(modality="tabular", n_classes=3, outputs="proba")
     cases: list[tuple[Answer, str]] = [
         (lambda body: (404, b"no such route"), "answered status 404"),
-        (lambda body: (200, b"<html>oops</html>"), "other than JSON"),
-        (lambda body: (200, b'{"result": []}'), "other than JSON"),
-        (lambda body: (200, b'{"outputs": [[0.5, 0.5, 0.0]]}'), "1 outputs for 4 inputs"),
+        (lambda body: (200, b'{"result": []}'), "wrong form.*result"),
+        (lambda body: (200, b'{"outputs": [[0.5, 0.5, 0.0]]}'), "1 answers for 4 inputs"),
+        (
+            lambda body: (200, json.dumps({"outputs": [["a", "b", "c"]] * 4}).encode()),
+            "not numbers",
+        ),
     ]
     for answer, problem in cases:
         with Server(answer) as server:
@@ -142,6 +145,21 @@ def test_client_errors_and_bad_answers_are_not_retried(
                 model.predict(fitted[1][:4])
             assert server.url in str(err.value)
             assert len(server.bodies) == 1
+
+
+def test_unreadable_bodies_are_retried_then_named_with_an_excerpt(
+    fitted: tuple[LogisticRegression, np.ndarray],
+) -> None:
+    """A body that is not JSON at all (cut or garbled on the way) is worth another attempt;
+    when it never gets better, the error names the endpoint and shows the body."""
+    caps = Capabilities(modality="tabular", n_classes=3, outputs="proba")
+    with Server(lambda body: (200, b"<html>oops</html>")) as server:
+        model = HttpModel(server.url, capabilities=caps, retries=2, backoff=0.01)
+        with pytest.raises(ModelUnavailable, match=r"unreadable JSON.*<html>oops") as err:
+            model.predict(fitted[1][:4])
+        assert server.url in str(err.value)
+        assert len(server.bodies) == 3
+        assert model.stats.failed == 1 and model.stats.retried == 2
 
 
 def test_wrong_width_from_the_endpoint_is_caught_by_the_checks(
@@ -186,7 +204,7 @@ def test_credentials_in_the_url_are_not_stored_or_shown() -> None:
             model.predict(np.zeros((1, 2)))
         assert "s3cret" not in str(err.value) and "k3y" not in str(err.value)
         assert f"127.0.0.1:{port}/predict" in str(err.value)
-        assert len(server.bodies) == 3
+        assert len(server.bodies) == 4  # the default: 3 retries
         assert server.auth[0] == "Basic " + base64.b64encode(b"user:s3cret").decode()
 
 

@@ -12,7 +12,21 @@ import typer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
-from assay.cli.options import Overlap
+from assay.cli.options import (
+    BatchSize,
+    Concurrency,
+    Executor,
+    HeaderEnv,
+    MaxErrorRate,
+    Overlap,
+    RateLimit,
+    Retries,
+    Scheduler,
+    Template,
+    Timeout,
+    Units,
+    Workers,
+)
 from assay.cli.reporting import EXIT_INTERRUPTED, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -88,7 +102,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             typer.Option("--retrain", help="Retrain with generated inputs (scikit-learn models)."),
         ] = False,
         model_type: Annotated[
-            str | None, typer.Option(help="sklearn, callable, onnx, skops, pickle, joblib, http.")
+            str | None,
+            typer.Option(
+                help="sklearn, callable, onnx, skops, pickle, joblib; served: http (protocol "
+                "from the URL), oip, mlflow, kserve-v1, template."
+            ),
         ] = None,
         allow_pickle: Annotated[
             bool,
@@ -110,12 +128,25 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         overlap: Overlap = True,
+        batch_size: BatchSize = 1000,
+        concurrency: Concurrency = 1,
+        timeout: Timeout = 30.0,
+        retries: Retries = 3,
+        rate_limit: RateLimit = None,
+        header_env: HeaderEnv = None,
+        max_error_rate: MaxErrorRate = 0.5,
+        template: Template = None,
+        executor: Executor = "inprocess",
+        workers: Workers = None,
+        scheduler: Scheduler = None,
+        units: Units = None,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
     ) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
         from assay.fairness.search import DEFAULT_STRATEGY
+        from assay.models.http import ServingOptions
 
         # every argument is checked before anything is loaded or a run is created
         check_budget(
@@ -143,6 +174,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             trust=trust or [],
             output=output,
             call_timeout=call_timeout,
+            serving=ServingOptions(
+                batch_size=batch_size,
+                concurrency=concurrency,
+                timeout=timeout,
+                retries=retries,
+                rate_limit=rate_limit,
+                header_env=tuple(header_env or ()),
+                max_error_rate=max_error_rate,
+                template=template,
+            ),
         )
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time) as progress:
@@ -155,6 +196,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 retrain=retrain,
                 overlap=overlap,
                 call_timeout=call_timeout,
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                units=units,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(

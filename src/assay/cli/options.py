@@ -18,3 +18,55 @@ Overlap = Annotated[
         "round (the findings are the same either way).",
     ),
 ]
+
+# -- served models (HTTP) and executors ---------------------------------------------------
+BatchSize = Annotated[
+    int, typer.Option(help="Served models: at most this many inputs per request.")
+]
+Concurrency = Annotated[int, typer.Option(help="Served models: requests in flight at once.")]
+Timeout = Annotated[float, typer.Option(help="Served models: seconds to wait for an answer.")]
+Retries = Annotated[
+    int,
+    typer.Option(help="Served models: retries of a request (connection errors, 429, 5xx)."),
+]
+RateLimit = Annotated[
+    float | None, typer.Option(help="Served models: at most this many requests per second.")
+]
+HeaderEnv = Annotated[
+    list[str] | None,
+    typer.Option(
+        help="Served models: a header whose value is read from an environment variable, "
+        "e.g. 'Authorization=MY_TOKEN_VAR' (the value is never printed or stored).",
+    ),
+]
+MaxErrorRate = Annotated[
+    float,
+    typer.Option(
+        help="Served models: stop as model_unavailable when more than this share of recent "
+        "requests failed after their retries."
+    ),
+]
+Template = Annotated[
+    str | None,
+    typer.Option(
+        "--template",
+        help="Served models: a JSON/YAML request template for an in-house service "
+        '(body with "{{inputs}}", outputs: a dotted path).',
+    ),
+]
+Executor = Annotated[
+    str, typer.Option(help="Where the campaign runs: inprocess (default) or dask.")
+]
+Workers = Annotated[
+    int | None, typer.Option(help="--executor dask: start a local cluster of N workers.")
+]
+Scheduler = Annotated[
+    str | None, typer.Option(help="--executor dask: an existing cluster, tcp://host:8786.")
+]
+Units = Annotated[
+    int | None,
+    typer.Option(
+        help="Split the campaign into N independent units (same seed and units: same "
+        "findings on any executor). Default with dask: 8."
+    ),
+]

@@ -19,7 +19,7 @@ from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
-from assay.errors import AssayError, BudgetExhausted, ModelError, StoreError
+from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, StoreError
 
 __all__ = ["RunOutcome", "Search", "Technique", "execute"]
 
@@ -225,11 +225,13 @@ def execute(
             except BudgetExhausted as exc:  # the time ran out while the last round was out
                 status, stop_reason = "budget_exhausted", stop_reason or exc.reason
     except ModelError as exc:
+        # the findings so far are kept; a served model that stopped answering ends the run
+        # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
         store.checkpoint(
             run_id,
             findings=pending,
             progress=progress(),
-            status="failed",
+            status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
             summary=_summary(search, "model"),
             error=str(exc),
         )

@@ -66,7 +66,14 @@ CREATE TABLE IF NOT EXISTS state (
 );
 """
 
-STATUSES = ("running", "completed", "budget_exhausted", "failed", "interrupted")
+STATUSES = (
+    "running",
+    "completed",
+    "budget_exhausted",
+    "failed",
+    "interrupted",
+    "model_unavailable",
+)
 ENDED = ("completed", "budget_exhausted")
 
 

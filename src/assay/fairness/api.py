@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ from assay.fairness.encoded import EncodedModel
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.technique import FairnessTest, check_protected
+from assay.models.http import ServingOptions
+from assay.models.serving import record_serving
 
 __all__ = [
     "FairnessResult",
@@ -156,10 +158,12 @@ def setup_fairness(
     trust: Sequence[str] = (),
     output: str | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    serving: ServingOptions | dict[str, Any] | None = None,
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
 
     ``call_timeout``: seconds the model may take to answer the probe call made while loading.
+    ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
     """
     from assay.datasets import load_dataset
     from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
@@ -182,6 +186,13 @@ def setup_fairness(
         "trust": list(trust),
         "output": output,
     }
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     names = _split_names(protected)
     estimator: Any = None
     train = holdout = None
@@ -267,6 +278,8 @@ def setup_fairness(
             if encoded is not None
             else the_schema.sample_uniform(np.random.default_rng(0), 2)
         )
+        if serving_opts is not None and serving_opts.columns is None:
+            serving_opts = replace(serving_opts, columns=tuple(the_schema.names))
         raw_model = load_model(
             model,
             model_type=model_type,
@@ -275,6 +288,7 @@ def setup_fairness(
             output=output,
             probe=the_schema.decode(probe_rows),
             call_timeout=call_timeout,
+            serving=serving_opts,
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
@@ -345,6 +359,10 @@ def check_fairness(
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    units: int | None = None,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -355,6 +373,13 @@ def check_fairness(
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.  ``call_timeout``: seconds
     one model call may take (then the model is taken to be hung: ``ModelError``).
+
+    ``units`` splits the campaign into that many independent units (each with its own seed
+    spawned from ``seed`` and its share of the query budget); ``executor="dask"`` runs them
+    on a Dask cluster (``scheduler="tcp://host:8786"``) or a local one of ``workers``
+    processes.  A seeded run gives the same findings for the same ``units`` whatever the
+    executor and the number of workers.  Without ``units`` and with the in-process executor,
+    the run is one search (the default).
     """
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
@@ -376,6 +401,7 @@ def check_fairness(
     }
     config["retrain"] = retrain
     config["fingerprints"] = _fingerprints(the_setup)
+    config["execution"] = _execution_config(executor, workers, scheduler, units)
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
@@ -390,6 +416,7 @@ def check_fairness(
     outcome = _execute(
         the_setup,
         overlap,
+        execution=config["execution"],
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -436,12 +463,65 @@ def _fingerprints(setup: FairnessSetup) -> dict[str, Any]:
     return prints
 
 
-def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
+DEFAULT_DASK_UNITS = 8
+
+
+def _execution_config(
+    executor: str, workers: int | None, scheduler: str | None, units: int | None
+) -> dict[str, Any]:
+    if executor not in ("inprocess", "dask"):
+        raise UsageError(f"must be inprocess or dask, not {executor!r}", argument="--executor")
+    if units is not None and units < 1:
+        raise UsageError(f"must be at least 1, not {units}", argument="--units")
+    if executor == "inprocess" and (workers is not None or scheduler is not None):
+        raise UsageError("--workers and --scheduler need --executor dask", argument="--executor")
+    if executor == "dask":
+        if (workers is None) == (scheduler is None):
+            raise UsageError(
+                "--executor dask needs --workers N (a local cluster) or --scheduler "
+                "tcp://host:8786 (an existing one)",
+                argument="--executor",
+            )
+        units = units or DEFAULT_DASK_UNITS
+    return {"executor": executor, "workers": workers, "scheduler": scheduler, "units": units}
+
+
+def _execute(
+    setup: FairnessSetup, overlap: bool, execution: dict[str, Any] | None = None, **kwargs: Any
+) -> RunOutcome:
+    execution = execution or {}
+    if execution.get("units"):
+        return _execute_units(setup, execution, **kwargs)
     caller = default_caller() if overlap else InlineCaller()
     try:
         return execute(setup.test, setup.model, caller=caller, **kwargs)
     finally:
         caller.close()
+        record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
+
+
+def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
+    from assay.core.units import InProcessUnits, UnitExecutor, execute_units
+
+    runner: UnitExecutor
+    if execution.get("executor") == "dask":
+        from assay.execution.dask import DaskUnits
+
+        runner = DaskUnits(scheduler=execution.get("scheduler"), workers=execution.get("workers"))
+    else:
+        runner = InProcessUnits()
+    try:
+        return execute_units(
+            setup.test,
+            setup.model,
+            n_units=int(execution["units"]),
+            executor=runner,
+            merge=setup.test.merge_summaries,
+            **kwargs,
+        )
+    finally:
+        runner.close()
+        record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
 
 
 def _result(
@@ -517,6 +597,7 @@ def resume_fairness(
     outcome = _execute(
         the_setup,
         overlap,
+        execution=record.config.get("execution"),
         store=the_store,
         run_id=record.id,
         seed=record.seed,

@@ -132,6 +132,14 @@ class FairnessTest:
     def search(self, model: BudgetedModel, rng: np.random.Generator) -> FairnessSearch:
         return FairnessSearch(self, model, rng)
 
+    def merge_summaries(
+        self, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+    ) -> dict[str, Any]:
+        """One summary from the summaries of a campaign's units (``core.units``)."""
+        from assay.fairness.units import merge_summaries
+
+        return merge_summaries(self, summaries, batches)
+
 
 class FairnessSearch:
     """Runs the phases in turn; each phase gets its share of the budget."""

@@ -1,38 +1,55 @@
-"""A model behind an HTTP endpoint.
+"""A model behind an inference server, over HTTP (httpx).
 
-Protocol: assay sends ``POST <url>`` with ``Content-Type: application/json`` and the body
-``{"inputs": [...]}``, one item per input (a row as a list of values for tabular models, a
-string for text models, nested lists for images), at most ``max_batch`` items per request.
-The endpoint answers status 200 with ``{"outputs": [...]}``, one answer per input in the same
-order: an integer class index per input (labels), or a list of ``n_classes`` numbers per input
-(probabilities; a single number per input for a score).
+``HttpModel`` is the transport: it splits a batch into requests of at most ``max_batch``
+inputs, sends up to ``concurrency`` of them at once, retries connection errors, timeouts,
+unreadable bodies, 429 (honouring ``Retry-After``) and 5xx answers with exponential backoff
+and jitter, optionally keeps under a rate limit, and counts everything (``stats``).  What the
+requests and answers look like is the protocol's job (``assay.models.protocols``): Open
+Inference Protocol v2, MLflow's scoring server, KServe v1, assay's generic JSON endpoint, or
+a template for an in-house service.
 
-Credentials in the URL (``https://user:password@host/...``) are sent as HTTP Basic
-authorisation and never stored or shown; ``headers`` adds others (e.g. a bearer token).
+A request that still fails after its retries is counted and recorded with its error, then
+sent again; when more than ``max_error_rate`` of the last ``error_window`` requests failed
+that way, the model raises ``ModelUnavailable`` (the run stops cleanly, keeps its findings,
+and ``assay resume`` continues it once the server is back).  An answer of the wrong form is
+a ``ModelError`` naming the endpoint, with an excerpt of the answer; any 4xx other than 429
+too.
 
-Connection errors, timeouts and 5xx answers are retried ``retries`` times with exponential
-backoff; any other failure, or a body that is not that JSON, is a ModelError naming the URL.
+Credentials never come from the command line itself: ``header_env`` maps a header to the
+name of an environment variable holding its value (``Authorization=MY_TOKEN_VAR``), and
+``user:password@`` in the URL is sent as Basic authorisation.  Neither value is stored,
+shown, or put in a message (they are scrubbed from error texts).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
+import os
+import random
+import threading
 import time
-import urllib.error
-import urllib.request
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
+import httpx
 import numpy as np
 
 from assay.core.model import Capabilities, ModelInputs
-from assay.errors import ModelError, UsageError
+from assay.errors import ModelError, ModelUnavailable, UsageError
+from assay.models.protocols import Codec, excerpt, make_codec
 
-__all__ = ["HttpModel", "redact"]
+__all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_MAX_RETRY_AFTER = 60.0
 
 
 def _jsonable(value: Any) -> Any:
@@ -67,12 +84,148 @@ def _split_credentials(url: str) -> tuple[str, str | None]:
     return urlunsplit(parts._replace(netloc=netloc)), f"Basic {token}"
 
 
-class _Retryable(Exception):
-    """A failure worth another attempt (connection error, timeout, 5xx)."""
+def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Headers from ``NAME=ENV_VAR`` specs: each value is read from the environment.
+
+    The value itself never appears in a message: a missing variable is named, not shown.
+    """
+    env = os.environ if environ is None else environ
+    headers: dict[str, str] = {}
+    for spec in specs:
+        name, sep, var = spec.partition("=")
+        name, var = name.strip(), var.strip()
+        if not sep or not name or not var:
+            raise UsageError(
+                f"expected HEADER=ENV_VAR (e.g. Authorization=MY_TOKEN_VAR), not {spec!r}",
+                argument="--header-env",
+            )
+        if var not in env:
+            raise UsageError(
+                f"the environment variable {var} (for header {name}) is not set",
+                argument="--header-env",
+            )
+        headers[name] = env[var]
+    return headers
+
+
+@dataclass(frozen=True)
+class ServingOptions:
+    """How to talk to a served model (all JSON data, so a run can store and rebuild it).
+
+    ``header_env`` holds ``HEADER=ENV_VAR`` specs, never values.
+    """
+
+    protocol: str = "auto"
+    batch_size: int = 1000
+    concurrency: int = 1
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 0.5
+    rate_limit: float | None = None
+    max_error_rate: float = 0.5
+    error_window: int = 50
+    header_env: tuple[str, ...] = ()
+    template: str | None = None
+    output: str | None = None
+    columns: tuple[str, ...] | None = None
+
+    def validate(self) -> ServingOptions:
+        checks = [
+            (self.batch_size >= 1, "--batch-size", "at least 1", self.batch_size),
+            (self.concurrency >= 1, "--concurrency", "at least 1", self.concurrency),
+            (self.timeout > 0, "--timeout", "positive", self.timeout),
+            (self.retries >= 0, "--retries", "0 or more", self.retries),
+            (self.backoff >= 0, "--backoff", "0 or more", self.backoff),
+            (
+                self.rate_limit is None or self.rate_limit > 0,
+                "--rate-limit",
+                "positive",
+                self.rate_limit,
+            ),
+            (0 <= self.max_error_rate < 1, "--max-error-rate", "in [0, 1)", self.max_error_rate),
+            (self.error_window >= 1, "--max-error-rate", "a window >= 1", self.error_window),
+        ]
+        for ok, argument, what, value in checks:
+            if not ok:
+                raise UsageError(f"must be {what}, not {value}", argument=argument)
+        header_values(self.header_env)  # every variable named must be set
+        return self
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["header_env"] = list(self.header_env)
+        data["columns"] = None if self.columns is None else list(self.columns)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any] | None) -> ServingOptions:
+        data = dict(data or {})
+        data["header_env"] = tuple(data.get("header_env") or ())
+        if data.get("columns") is not None:
+            data["columns"] = tuple(data["columns"])
+        known = set(cls.__dataclass_fields__)
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass
+class ServingStats:
+    """Counters of one model's requests (thread-safe through the model's lock)."""
+
+    requests: int = 0  # HTTP requests sent, retries included
+    answered: int = 0  # requests that got a usable answer
+    retried: int = 0  # retries sent
+    failed: int = 0  # requests that still failed after their retries
+    errors: list[dict[str, Any]] = field(default_factory=list)  # the last failures
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
+    busy: float = 0.0  # wall seconds inside predict
+    status_counts: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        lat = np.asarray(self.latencies, dtype=np.float64) * 1000
+        pct = (
+            {f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 90, 99)}
+            if lat.size
+            else {}
+        )
+        if lat.size:
+            pct["max"] = round(float(lat.max()), 3)
+        return {
+            "requests": self.requests,
+            "answered": self.answered,
+            "retried": self.retried,
+            "failed": self.failed,
+            "latency_ms": pct,
+            "requests_per_second": round(self.answered / self.busy, 3) if self.busy else None,
+            "busy_seconds": round(self.busy, 3),
+            "statuses": dict(self.status_counts),
+            "errors": list(self.errors),
+        }
+
+
+class _Retry(Exception):
+    """One attempt failed in a way worth another (connection, timeout, 429, 5xx, garbage)."""
+
+    def __init__(self, message: str, *, wait: float | None = None) -> None:
+        super().__init__(message)
+        self.wait = wait
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return min(max(float(value), 0.0), _MAX_RETRY_AFTER)
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return None
+    return min(max(when - time.time(), 0.0), _MAX_RETRY_AFTER)
 
 
 class HttpModel:
-    """A Model answered by an HTTP endpoint speaking the protocol in the module docstring."""
+    """A Model answered by an inference server (see the module docstring)."""
 
     def __init__(
         self,
@@ -84,6 +237,14 @@ class HttpModel:
         max_batch: int = 1000,
         retries: int = 2,
         backoff: float = 0.5,
+        protocol: str | Codec = "auto",
+        concurrency: int = 1,
+        rate_limit: float | None = None,
+        max_error_rate: float = 0.5,
+        error_window: int = 50,
+        columns: Sequence[str] | None = None,
+        output: str | None = None,
+        template: str | Path | None = None,
     ) -> None:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -94,22 +255,33 @@ class HttpModel:
                 "and --n-classes",
                 argument="--outputs",
             )
-        if max_batch < 1 or retries < 0 or timeout <= 0 or backoff < 0:
+        if max_batch < 1 or retries < 0 or timeout <= 0 or backoff < 0 or concurrency < 1:
             raise UsageError(
-                "max_batch must be >= 1, retries >= 0, timeout > 0 and backoff >= 0",
+                "batch size and concurrency must be >= 1, retries >= 0, timeout > 0 and "
+                "backoff >= 0",
                 argument="MODEL",
             )
         self.shown = redact(url)
-        self.url, auth = _split_credentials(url)
+        plain, auth = _split_credentials(url)
+        self.codec: Codec = (
+            make_codec(protocol, plain, columns=columns, output=output, template=template)
+            if isinstance(protocol, str)
+            else protocol
+        )
+        self.url = self.codec.endpoint()
         self.timeout = timeout
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             self.headers["Authorization"] = auth
         self.headers.update(headers or {})
+        self._secrets = [v for k, v in self.headers.items() if k not in _PLAIN_HEADERS and v]
         self.max_batch = max_batch
         self.retries = retries
         self.backoff = backoff
-        self.requests = 0
+        self.concurrency = concurrency
+        self.rate_limit = rate_limit
+        self.max_error_rate = max_error_rate
+        self._loopback = parts.hostname in _LOOPBACK
         limit = min(max_batch, capabilities.max_batch or max_batch)
         self.capabilities = Capabilities(
             modality=capabilities.modality,
@@ -118,78 +290,239 @@ class HttpModel:
             max_batch=limit,
             class_names=capabilities.class_names,
         )
-        handlers: list[urllib.request.BaseHandler] = []
-        if parts.hostname in _LOOPBACK:
-            handlers.append(urllib.request.ProxyHandler({}))
-        self._opener = urllib.request.build_opener(*handlers)
+        self.stats = ServingStats()
+        self._outcomes: deque[bool] = deque(maxlen=error_window)
+        self._server: dict[str, Any] | None = None
+        self._local: _Local | None = None
         self.info: dict[str, Any] = {
             "url": self.shown,
+            "protocol": self.codec.name,
             "max_batch": limit,
             "timeout": timeout,
+            "concurrency": concurrency,
+            "retries": retries,
+            "rate_limit": rate_limit,
+            "headers": sorted(k for k in self.headers if k not in _PLAIN_HEADERS),
         }
 
+    # -- the connection ------------------------------------------------------------------
+    @property
+    def requests(self) -> int:
+        return self.stats.requests
+
+    def _conn(self) -> _Local:
+        if self._local is None:
+            self._local = _Local(self)
+        return self._local
+
+    def connect(self) -> dict[str, Any]:
+        """Check that the server is ready and read what the protocol needs (metadata)."""
+        local = self._conn()
+        with local.lock:
+            if self._server is None:
+
+                def get(path: str) -> tuple[int, Any]:
+                    url = urlunsplit(urlsplit(self.url)._replace(path=path, query=""))
+                    try:
+                        r = local.client.get(url, headers=self.headers)
+                    except httpx.HTTPError as exc:
+                        raise ModelError(
+                            f"the server at {self.shown} cannot be reached: "
+                            f"{self._scrub(str(exc)) or type(exc).__name__}"
+                        ) from None
+                    try:
+                        return r.status_code, r.json()
+                    except ValueError:
+                        return r.status_code, None
+
+                try:
+                    self._server = self.codec.prepare(get)
+                except ModelError as exc:
+                    raise ModelError(f"the endpoint {self.shown}: {exc}") from None
+                self.info["server"] = self._server
+        return self._server
+
+    def close(self) -> None:
+        if self._local is not None:
+            self._local.close()
+            self._local = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["_local"] = None  # clients, pools and locks are made again where it lands
+        state["stats"] = ServingStats()
+        state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- predict -------------------------------------------------------------------------
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        self.connect()
+        local = self._conn()
         n = len(inputs)
         step = self.capabilities.max_batch or n or 1
-        parts = [self._batch(inputs[i : i + step]) for i in range(0, n, step)]
+        chunks = [inputs[i : i + step] for i in range(0, n, step)]
+        t0 = time.perf_counter()
+        try:
+            if len(chunks) > 1 and self.concurrency > 1:
+                parts = list(local.pool().map(self._batch, chunks))
+            else:
+                parts = [self._batch(c) for c in chunks]
+        finally:
+            with local.lock:
+                self.stats.busy += time.perf_counter() - t0
         if len(parts) == 1:
             return parts[0]
         return np.concatenate(parts, axis=0)
 
     def _batch(self, inputs: ModelInputs) -> np.ndarray:
-        items = inputs.tolist() if isinstance(inputs, np.ndarray) else list(inputs)
-        body = json.dumps({"inputs": items}, default=_jsonable).encode("utf-8")
-        payload = self._post(body)
-        try:
-            outputs = json.loads(payload)["outputs"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise ModelError(
-                f"the endpoint {self.shown} answered something other than JSON "
-                f'{{"outputs": [...]}} ({type(exc).__name__}: {exc}); '
-                f"body starts: {payload[:200]!r}"
-            ) from None
-        if not isinstance(outputs, list) or len(outputs) != len(items):
-            got = len(outputs) if isinstance(outputs, list) else type(outputs).__name__
-            raise ModelError(
-                f"the endpoint {self.shown} answered {got} outputs for {len(items)} inputs"
-            )
-        try:
-            return np.asarray(outputs)
-        except ValueError as exc:
-            raise ModelError(f"the endpoint {self.shown} answered ragged outputs: {exc}") from None
+        body = json.dumps(self.codec.encode(inputs), default=_jsonable).encode("utf-8")
+        while True:
+            try:
+                raw = self._attempts(body)
+            except _Retry as exc:
+                self._failed(str(exc))
+                continue
+            try:
+                payload = json.loads(raw)
+                out = self.codec.decode(payload, len(inputs))
+            except (KeyError, TypeError, ValueError, IndexError) as exc:
+                # JSON of the wrong form: the protocol is not what the server speaks
+                what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
+                raise ModelError(
+                    f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
+                    f"wrong form ({self._scrub(str(what))}); body starts: "
+                    f"{self._scrub(excerpt(raw))}"
+                ) from None
+            with self._conn().lock:
+                self._outcomes.append(True)
+                self.stats.answered += 1
+            return out
 
-    def _post(self, body: bytes) -> bytes:
-        last = ""
+    def _failed(self, error: str) -> None:
+        """A request failed after its retries: record it; stop when too many did."""
+        local = self._conn()
+        with local.lock:
+            self.stats.failed += 1
+            self._outcomes.append(False)
+            self.stats.errors.append({"time": round(time.time(), 3), "error": error})
+            del self.stats.errors[:-20]
+            bad = self._outcomes.count(False)
+            window = len(self._outcomes)
+        if bad / window > self.max_error_rate:
+            raise ModelUnavailable(
+                f"the endpoint {self.shown} is unavailable: {bad} of the last {window} requests "
+                f"failed after {self.retries + 1} attempts each (more than "
+                f"{self.max_error_rate:.0%}); last: {error}"
+            )
+
+    def _attempts(self, body: bytes) -> bytes:
+        """One request with its retries: the body of its 200 answer, or ``_Retry``."""
+        last = _Retry("no attempt")
         for attempt in range(self.retries + 1):
             if attempt:
-                time.sleep(self.backoff * 2 ** (attempt - 1))
+                with self._conn().lock:
+                    self.stats.retried += 1
+                time.sleep(self._delay(attempt, last.wait))
             try:
                 return self._once(body)
-            except _Retryable as exc:
-                last = str(exc)
-        raise ModelError(
-            f"the endpoint {self.shown} failed after {self.retries + 1} attempts; last: {last}"
-        )
+            except _Retry as exc:
+                last = exc
+        raise last
+
+    def _delay(self, attempt: int, asked: float | None) -> float:
+        if asked is not None:
+            return asked
+        base = self.backoff * 2 ** (attempt - 1)
+        return float(base * (0.5 + self._conn().jitter.random()))  # full jitter around the base
 
     def _once(self, body: bytes) -> bytes:
-        request = urllib.request.Request(self.url, data=body, headers=self.headers, method="POST")
-        self.requests += 1
+        local = self._conn()
+        local.throttle()
+        t0 = time.perf_counter()
+        with local.lock:
+            self.stats.requests += 1
         try:
-            with self._opener.open(request, timeout=self.timeout) as response:
-                data: bytes = response.read()
-                status = response.status
-        except urllib.error.HTTPError as exc:
-            detail = exc.read()[:200]
-            message = f"status {exc.code} {exc.reason}; body starts: {detail!r}"
-            if exc.code >= 500 or exc.code == 429:
-                raise _Retryable(message) from None
-            raise ModelError(f"the endpoint {self.shown} answered {message}") from None
-        except (urllib.error.URLError, OSError) as exc:
-            reason = getattr(exc, "reason", exc)
-            raise _Retryable(f"connection failed: {reason}") from None
+            r = local.client.post(self.url, content=body, headers=self.headers)
+            data = r.content
+        except httpx.TimeoutException as exc:
+            raise _Retry(f"no answer within {self.timeout:g} s ({type(exc).__name__})") from None
+        except httpx.HTTPError as exc:
+            detail = self._scrub(str(exc)) or type(exc).__name__
+            raise _Retry(f"connection failed: {detail}") from None
+        latency = time.perf_counter() - t0
+        with local.lock:
+            self.stats.latencies.append(latency)
+            key = str(r.status_code)
+            self.stats.status_counts[key] = self.stats.status_counts.get(key, 0) + 1
+        status = r.status_code
+        if status == 429 or status >= 500:
+            wait = _retry_after(r.headers.get("Retry-After")) if status == 429 else None
+            raise _Retry(f"status {status}; body starts: {self._scrub(excerpt(data))}", wait=wait)
         if status != 200:
-            raise ModelError(f"the endpoint {self.shown} answered status {status}, expected 200")
+            raise ModelError(
+                f"the endpoint {self.shown} answered status {status}; body starts: "
+                f"{self._scrub(excerpt(data))}"
+            )
+        try:
+            json.loads(data)
+        except ValueError:  # a cut or garbled body: worth another attempt
+            raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data
 
+    def _scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
     def __repr__(self) -> str:
-        return f"HttpModel({self.shown!r})"
+        return f"HttpModel({self.shown!r}, protocol={self.codec.name!r})"
+
+
+_PLAIN_HEADERS = ("Content-Type", "Accept")
+
+
+class _Local:
+    """What a model holds per process: the client, a thread pool, a lock, the rate limiter."""
+
+    def __init__(self, model: HttpModel) -> None:
+        self.lock = threading.RLock()
+        self.client = httpx.Client(
+            timeout=model.timeout,
+            limits=httpx.Limits(
+                max_connections=model.concurrency, max_keepalive_connections=model.concurrency
+            ),
+            trust_env=not model._loopback,  # no proxy for loopback
+        )
+        self.jitter = random.Random()  # timing only: never touches a finding
+        self._pool: ThreadPoolExecutor | None = None
+        self._concurrency = model.concurrency
+        self._interval = 1.0 / model.rate_limit if model.rate_limit else 0.0
+        self._next = 0.0
+
+    def pool(self) -> ThreadPoolExecutor:
+        with self.lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="assay-http")
+            return self._pool
+
+    def throttle(self) -> None:
+        if not self._interval:
+            return
+        with self.lock:
+            now = time.monotonic()
+            slot = max(now, self._next)
+            self._next = slot + self._interval
+        if slot > now:
+            time.sleep(slot - now)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        self.client.close()

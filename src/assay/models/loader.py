@@ -15,12 +15,27 @@ from assay.models.callable import declared_capabilities, from_callable, is_calla
 from assay.models.callable import resolve_spec as _resolve_spec
 from assay.models.checked import CheckedModel
 from assay.models.files import read_pickle, read_skops
-from assay.models.http import HttpModel, redact
+from assay.models.http import HttpModel, ServingOptions, redact
 from assay.models.sklearn import from_sklearn
 
 __all__ = ["MODEL_TYPES", "describe", "load_model"]
 
-MODEL_TYPES = ("sklearn", "callable", "onnx", "skops", "pickle", "joblib", "http")
+MODEL_TYPES = (
+    "sklearn",
+    "callable",
+    "onnx",
+    "skops",
+    "pickle",
+    "joblib",
+    "http",
+    "oip",
+    "mlflow",
+    "kserve-v1",
+    "template",
+)
+# served models: --model-type http reads the protocol from the URL; the others name it
+_SERVED = {"http": "auto", "oip": "oip", "mlflow": "mlflow", "kserve-v1": "kserve-v1"}
+_SERVED["template"] = "template"
 
 _SUFFIXES = {
     ".skops": "skops",
@@ -163,6 +178,7 @@ def load_model(
     outputs: str | None = None,
     probe: ModelInputs | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    serving: ServingOptions | None = None,
 ) -> CheckedModel:
     """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
 
@@ -172,7 +188,8 @@ def load_model(
     guess from the suffix.  ``probe`` (a small batch of real inputs) lets adapters infer what
     a callable, endpoint or ONNX graph answers when ``outputs``/``n_classes`` are not given.
     The result carries ``spec_info``, a JSON summary to store with a run.  A probe call has
-    a deadline of ``call_timeout`` seconds.
+    a deadline of ``call_timeout`` seconds.  ``serving`` says how to talk to a served model
+    (protocol, batch size, concurrency, retries, ...).
     """
     if model_type is not None and model_type not in MODEL_TYPES:
         raise UsageError(
@@ -193,7 +210,7 @@ def load_model(
         kind = model_type or _type_of(spec)
         if kind == "sklearn" and Path(spec).suffix.lower() in _SUFFIXES:
             kind = _SUFFIXES[Path(spec).suffix.lower()]  # a saved estimator
-        info["spec"] = redact(spec) if kind == "http" else spec
+        info["spec"] = redact(spec) if kind in _SERVED else spec
         if kind in ("skops", "onnx", "pickle", "joblib") and not Path(spec).is_file():
             raise UsageError(f"no such file: {spec}; {_FORMS}", argument="MODEL", path=spec)
         inner, kind = _from_string(
@@ -207,6 +224,7 @@ def load_model(
             outputs=kind_of_output,
             probe=probe,
             call_timeout=call_timeout,
+            serving=serving,
         )
         if kind in ("skops", "onnx", "pickle", "joblib"):
             info["file"] = _file_info(spec)
@@ -244,6 +262,7 @@ def _from_string(
     outputs: OutputKind | None,
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    serving: ServingOptions | None = None,
 ) -> tuple[Any, str]:
     common: dict[str, Any] = {
         "model_type": None,
@@ -253,8 +272,13 @@ def _from_string(
         "probe": probe,
         "call_timeout": call_timeout,
     }
-    if kind == "http":
-        return _http(spec, modality, n_classes, outputs, probe, call_timeout), "http"
+    if kind in _SERVED:
+        opts = serving or ServingOptions()
+        if kind != "http" or opts.protocol == "auto":
+            opts = ServingOptions.from_json({**opts.to_json(), "protocol": _SERVED[kind]})
+        if output is not None and opts.output is None:
+            opts = ServingOptions.from_json({**opts.to_json(), "output": output})
+        return _http(spec, modality, n_classes, outputs, probe, call_timeout, opts), "http"
     if kind == "onnx":
         from assay.models.onnx import from_onnx
 
@@ -279,6 +303,28 @@ def _from_string(
     return inner, "callable" if sub == "callable" else f"callable:{sub}"
 
 
+def _served(url: str, caps: Capabilities, opts: ServingOptions) -> HttpModel:
+    from assay.models.http import header_values
+
+    return HttpModel(
+        url,
+        capabilities=caps,
+        protocol=opts.protocol,
+        timeout=opts.timeout,
+        headers=header_values(opts.header_env),
+        max_batch=opts.batch_size,
+        retries=opts.retries,
+        backoff=opts.backoff,
+        concurrency=opts.concurrency,
+        rate_limit=opts.rate_limit,
+        max_error_rate=opts.max_error_rate,
+        error_window=opts.error_window,
+        columns=opts.columns,
+        output=opts.output,
+        template=opts.template,
+    )
+
+
 def _http(
     url: str,
     modality: Modality,
@@ -286,13 +332,17 @@ def _http(
     outputs: OutputKind | None,
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    opts: ServingOptions | None = None,
 ) -> HttpModel:
+    opts = (opts or ServingOptions()).validate()
     if outputs is None and probe is None:
         HttpModel(url, capabilities=None)  # raises the UsageError asking for --outputs
-    # a provisional model asks the probe; the real one carries the declared capabilities
-    provisional = HttpModel(
-        url, capabilities=Capabilities(modality=modality, n_classes=None, outputs="proba")
+    # a provisional model checks readiness and asks the probe; the real one carries the
+    # declared capabilities (and the same connection)
+    provisional = _served(
+        url, Capabilities(modality=modality, n_classes=None, outputs="proba"), opts
     )
+    provisional.connect()
     caps = declared_capabilities(
         modality=modality,
         n_classes=n_classes,
@@ -302,7 +352,10 @@ def _http(
         what=f"the endpoint {redact(url)}",
         timeout=call_timeout,
     )
-    return HttpModel(url, capabilities=caps)
+    provisional.close()
+    model = _served(url, caps, opts)
+    model.connect()
+    return model
 
 
 def describe(model: Any, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -128,6 +128,7 @@ def default_headline(
         "budget_exhausted": "stopped when the budget ran out",
         "interrupted": "the run was interrupted; resume it to search further",
         "running": "the run had not finished when this report was made",
+        "model_unavailable": "the served model stopped answering; resume the run when it is back",
     }.get(status)
     return f"{text}; {note}" if note else text
 

@@ -1,0 +1,80 @@
+"""A served model's request counters in the run's summary (and so in every report).
+
+``record_serving`` adds ``summary["serving"]`` (requests, retries, failures, latency
+percentiles, requests per second, the last errors) and a "Serving" section in the generic
+report vocabulary.  A resumed run adds its counts to those stored before.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.core.store import RunStore
+from assay.models.http import HttpModel
+
+__all__ = ["record_serving", "served_model"]
+
+_ADDED = ("requests", "answered", "retried", "failed")
+_TITLE = "Serving"
+
+
+def served_model(model: Any) -> HttpModel | None:
+    """The ``HttpModel`` inside wrappers (``inner``/``model`` attributes), if there is one."""
+    seen = 0
+    while model is not None and seen < 16:
+        if isinstance(model, HttpModel):
+            return model
+        model = getattr(model, "inner", None) or getattr(model, "model", None)
+        seen += 1
+    return None
+
+
+def _section(stats: dict[str, Any]) -> dict[str, Any]:
+    lat = stats.get("latency_ms") or {}
+    rows = [
+        ["endpoint", stats.get("endpoint", "")],
+        ["protocol", stats.get("protocol", "")],
+        ["requests sent (retries included)", stats["requests"]],
+        ["retries", stats["retried"]],
+        ["requests failed after their retries", stats["failed"]],
+        ["latency p50 / p90 / p99 (ms)", " / ".join(str(lat.get(k, "-")) for k in _PCT)],
+        ["requests answered per second", stats.get("requests_per_second") or "-"],
+    ]
+    section: dict[str, Any] = {
+        "title": _TITLE,
+        "text": "Requests to the served model. Failed requests were sent again; no input "
+        "went unanswered.",
+        "table": {"columns": ["", "value"], "rows": rows},
+    }
+    errors = stats.get("errors") or []
+    if errors:
+        section["note"] = "last failure: " + str(errors[-1].get("error", ""))[:300]
+    return section
+
+
+_PCT = ("p50", "p90", "p99")
+
+
+def record_serving(store: RunStore, run_id: str, model: Any) -> dict[str, Any] | None:
+    """Store the served model's counters with the run; returns them (None: not served)."""
+    served = served_model(model)
+    if served is None:
+        return None
+    stats = served.stats.to_json()
+    stats["endpoint"] = served.shown
+    stats["protocol"] = served.codec.name
+    record = store.get_run(run_id)
+    summary = dict(record.summary or {})
+    before = summary.get("serving") or {}
+    for key in _ADDED:
+        stats[key] = int(stats[key]) + int(before.get(key, 0) or 0)
+    summary["serving"] = stats
+    sections = [s for s in summary.get("sections") or [] if s.get("title") != _TITLE]
+    sections.append(_section(stats))
+    summary["sections"] = sections
+    metrics = dict(summary.get("metrics") or {})
+    metrics["requests retried"] = stats["retried"]
+    metrics["requests failed"] = stats["failed"]
+    summary["metrics"] = metrics
+    store.checkpoint(run_id, summary=summary)
+    return stats

@@ -1,0 +1,126 @@
+"""A campaign split into units gives the same findings in-process and on a Dask LocalCluster,
+even when a worker is killed mid-run."""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar
+
+import numpy as np
+import pytest
+from sklearn.tree import DecisionTreeClassifier
+
+from assay.api import check_fairness, setup_fairness
+from assay.core.store import RunStore, new_run_id
+from assay.core.units import Unit, UnitResult, execute_units, plan_units
+from assay.datasets import load_dataset
+
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
+
+SEED, UNITS, QUERIES = 9, 6, 24_000
+
+
+@pytest.fixture(scope="module")
+def tree() -> DecisionTreeClassifier:
+    ds = load_dataset("adult")
+    return DecisionTreeClassifier(random_state=0).fit(ds.X, ds.target)
+
+
+def _findings(store: RunStore, run_id: str) -> np.ndarray:
+    a = np.concatenate([b.inputs.reshape(len(b), -1) for b in store.iter_batches(run_id)])
+    return a[np.lexsort(a.T[::-1])]
+
+
+def _run(tree: Any, store: RunStore, **kw: Any) -> Any:
+    return check_fairness(
+        tree,
+        dataset="adult",
+        protected="sex",
+        max_queries=QUERIES,
+        seed=SEED,
+        store=store,
+        units=UNITS,
+        **kw,
+    )
+
+
+def test_units_split_the_budget_and_get_their_own_seeds() -> None:
+    units = plan_units(3, 4, max_queries=10, max_time=None)
+    assert [u.max_queries for u in units] == [3, 3, 2, 2]
+    assert len({u.index for u in units}) == 4
+
+
+def test_same_findings_in_process_and_on_two_dask_workers(tree, tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.db")
+    here = _run(tree, store)
+    dask = _run(tree, store, executor="dask", workers=2)
+    assert here.n_findings > 0
+    assert dask.n_findings == here.n_findings
+    assert np.array_equal(_findings(store, dask.run_id), _findings(store, here.run_id))
+    assert dask.summary["search"]["idis"] == here.summary["search"]["idis"]
+    workers = store.get_run(dask.run_id).summary["units"]["workers"]
+    assert len(workers) == 2  # both workers ran units
+    # a different number of units is a different campaign: the seed alone does not fix it
+    other = check_fairness(
+        tree,
+        dataset="adult",
+        protected="sex",
+        max_queries=QUERIES,
+        seed=SEED,
+        store=store,
+        units=UNITS - 1,
+    )
+    assert not np.array_equal(_findings(store, other.run_id), _findings(store, here.run_id))
+
+
+def test_a_worker_killed_mid_run_costs_only_its_units(tree, tmp_path: Path) -> None:
+    from assay.execution.dask import DaskUnits
+
+    class KillOne(DaskUnits):
+        killed: ClassVar[list[int]] = []
+
+        def run(self, technique: Any, model: Any, units: Sequence[Unit]) -> Iterator[UnitResult]:
+            for result in super().run(technique, model, units):
+                if not self.killed:
+                    busy = [w for w, tasks in self.client.processing().items() if tasks]
+                    pids = self.client.run(os.getpid, workers=busy[:1])
+                    for pid in pids.values():
+                        os.kill(pid, signal.SIGKILL)
+                        self.killed.append(pid)
+                yield result
+
+    store = RunStore(tmp_path / "runs.db")
+    here = _run(tree, store)
+    setup = setup_fairness(tree, dataset="adult", protected="sex")
+    run_id = new_run_id("fairness")
+    store.create_run(
+        run_id=run_id,
+        technique="fairness",
+        seed=SEED,
+        command="",
+        config={},
+        model={},
+        versions={},
+    )
+    runner = KillOne(workers=2)
+    try:
+        outcome = execute_units(
+            setup.test,
+            setup.model,
+            store=store,
+            run_id=run_id,
+            seed=SEED,
+            n_units=UNITS,
+            executor=runner,
+            max_queries=QUERIES,
+            merge=setup.test.merge_summaries,
+        )
+    finally:
+        runner.close()
+    assert runner.killed, "no worker was busy when the first unit finished"
+    assert outcome.status == here.status
+    assert np.array_equal(_findings(store, run_id), _findings(store, here.run_id))
