@@ -14,6 +14,7 @@ from assay.cli.console import Output
 from assay.cli.options import Overlap
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 
 __all__ = ["register"]
 
@@ -99,6 +100,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        keep_findings: Annotated[
+            str,
+            typer.Option(
+                help="Witnesses to keep in the store: 'all', or N (the first N/2, a seeded "
+                "random sample of N/2 of the rest, and the most severe). Every finding is "
+                "counted either way."
+            ),
+        ] = str(DEFAULT_KEEP),
         overlap: Overlap = True,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
@@ -108,6 +117,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.fairness.search import DEFAULT_STRATEGY
 
         out = Output(quiet=quiet, as_json=as_json)
+        keep = parse_keep(keep_findings)  # checked before anything is loaded or created
         out.note("assay fairness: loading the model and data ...")
         the_setup = setup_fairness(
             model,
@@ -136,6 +146,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=store,
                 retrain=retrain,
                 overlap=overlap,
+                keep_findings=keep_option(keep),
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(

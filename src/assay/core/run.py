@@ -88,7 +88,7 @@ def execute(
     max_time: float | None = None,
     resume: bool = False,
     caller: Caller | None = None,
-    commit_interval: float = 0.5,
+    commit_interval: float = 2.0,
     on_progress: ProgressCallback | None = None,
     stop_after_checkpoints: int | None = None,
 ) -> RunOutcome:

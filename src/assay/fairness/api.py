@@ -26,6 +26,7 @@ from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.execution import default_caller
 from assay.fairness.encoded import EncodedModel
@@ -316,6 +317,7 @@ def check_fairness(
     setup: FairnessSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
+    keep_findings: int | str | None = DEFAULT_KEEP,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -324,8 +326,11 @@ def check_fairness(
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output).
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
-    with two cores or more); the findings are the same either way.
+    with two cores or more); the findings are the same either way.  ``keep_findings``: the
+    witnesses kept in the store, ``"all"`` or a number (default 100,000: the first half of
+    them, then a seeded random sample, plus the most severe); every finding is counted.
     """
+    keep = parse_keep(keep_findings)
     the_setup = setup or setup_fairness(model, **options)
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
@@ -333,7 +338,11 @@ def check_fairness(
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("fairness")
     command = rerun_command(argv, seed)
+    given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
+    if argv and argv[0] == "fairness" and not given:
+        command += f" --keep-findings {keep_option(keep)}"
     config = the_setup.test.config()
+    config["keep_findings"] = keep_option(keep)
     config["invocation"] = the_setup.invocation
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["retrain"] = retrain
@@ -345,6 +354,7 @@ def check_fairness(
         config=config,
         model=getattr(the_setup.raw_model, "spec_info", {}) or {"type": type(model).__name__},
         versions=versions(),
+        keep_findings=keep,
     )
     if on_start is not None:
         on_start(run_id, seed, command)
