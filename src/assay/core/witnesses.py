@@ -291,7 +291,8 @@ class Tallies:
             idx = np.asarray(top, dtype=np.int64)
             extra = int((~t.in_sample(priorities(idx, self.salt(kind)))).sum())
         # a top or sampled witness that the technique also marked must-keep is counted twice
-        return min(t.count, t.permanent + len(t.reservoir) + extra)
+        sampled = min(self.sample, max(t.count - self.first, 0))
+        return min(t.count, t.permanent + sampled + extra)
 
     def to_json(self) -> dict[str, Any]:
         return {
