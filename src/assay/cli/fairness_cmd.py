@@ -37,6 +37,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         data: Annotated[
             Path | None, typer.Option(help="Example rows (CSV, CSV.gz, Parquet, JSON lines).")
         ] = None,
+        encoding: Annotated[
+            str,
+            typer.Option(help="Text encoding of --data (decoded strictly), e.g. latin-1."),
+        ] = "utf-8",
         dataset: Annotated[
             str | None, typer.Option(help="A built-in dataset: adult, adult-raw, german, compas.")
         ] = None,
@@ -135,6 +139,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             allow_pickle=allow_pickle,
             trust=trust or [],
             output=output,
+            encoding=encoding,
         )
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time) as progress:

@@ -134,11 +134,17 @@ def setup_fairness(
     allow_pickle: bool = False,
     trust: Sequence[str] = (),
     output: str | None = None,
+    encoding: str = "utf-8",
 ) -> FairnessSetup:
-    """Load the model, data and schema, and check that they fit together."""
+    """Load the model, data and schema, and check that they fit together.
+
+    ``encoding``: the text encoding of a data file (decoded strictly; default UTF-8)."""
     from assay.datasets import load_dataset
+    from assay.fairness.tables import check_encoding
     from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
     from assay.models import load_model
+
+    check_encoding(encoding)  # before anything is loaded
 
     invocation: dict[str, Any] = {
         "model": model if isinstance(model, str) or model is None else None,
@@ -156,6 +162,7 @@ def setup_fairness(
         "allow_pickle": allow_pickle,
         "trust": list(trust),
         "output": output,
+        "encoding": encoding,
     }
     names = _split_names(protected)
     estimator: Any = None
@@ -175,7 +182,7 @@ def setup_fairness(
         label_names = tuple(ds.label_names)
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
-        frame = data if hasattr(data, "columns") else read_table(data)
+        frame = data if hasattr(data, "columns") else read_table(data, encoding=encoding)
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
             if label not in [str(c) for c in frame.columns]:
@@ -192,7 +199,9 @@ def setup_fairness(
             the_schema = loaded if not names else loaded.with_protected(names)
         else:
             the_schema = infer_schema(frame, protected=names, target=label)
-        encoded = check_data(the_schema, frame, source=src, ignore=[label] if label else [])
+        encoded = check_data(
+            the_schema, frame, source=src, ignore=[label] if label else [], dtype=None
+        )
         source = {"data": src, "rows": len(encoded)}
     elif schema is not None:
         loaded = schema if isinstance(schema, Schema) else load_schema(schema)
@@ -323,7 +332,8 @@ def check_fairness(
     """Search ``model`` for individual discrimination; store and return what was found.
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected, label,
-    strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output).
+    strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
+    encoding).
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.  ``keep_findings``: the
