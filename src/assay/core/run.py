@@ -20,7 +20,9 @@ from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
 from assay.errors import AssayError, BudgetExhausted, ModelError
 
-__all__ = ["RunOutcome", "Search", "Technique", "execute"]
+__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
+
+MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
 
 
 class Search(Protocol):
@@ -162,7 +164,7 @@ def execute(
                 now = time.monotonic()
                 if on_progress is not None:
                     on_progress(progress())
-                if now - last >= commit_interval:
+                if now - last >= commit_interval or _rows(pending) >= MAX_PENDING:
                     pending.extend(b for b in search.flush() if len(b))
                     store.checkpoint(
                         run_id,
@@ -209,6 +211,10 @@ def execute(
         progress=final_progress,
         stop_reason=stop_reason,
     )
+
+
+def _rows(batches: Sequence[FindingBatch]) -> int:
+    return sum(len(b) for b in batches)
 
 
 class _StopFlag:

@@ -550,8 +550,8 @@ class RunStore:
                 yield b, np.arange(counter, counter + len(b), dtype=np.int64)
                 counter += len(b)
                 continue
-            b, idx = _decode_batch(raw)
-            if not _is_provisional(raw):
+            b, idx, provisional = _decode_witnesses(raw)
+            if not provisional:
                 yield b, idx
             elif tallies is not None:
                 live = tallies.live(b.kind, idx, b.severity)
@@ -618,11 +618,13 @@ def _encode_batch(b: FindingBatch, indices: np.ndarray, provisional: bool) -> by
     return encode_arrays(arrays, header)
 
 
-def _is_provisional(raw: bytes) -> bool:
-    return b'"provisional":true' in raw[: 8 + int.from_bytes(raw[4:8], "little")]
-
-
 def _decode_batch(raw: bytes) -> tuple[FindingBatch, np.ndarray]:
+    batch, idx, _ = _decode_witnesses(raw)
+    return batch, idx
+
+
+def _decode_witnesses(raw: bytes) -> tuple[FindingBatch, np.ndarray, bool]:
+    """A witness blob: the batch, each witness's number, and whether it is provisional."""
     arrays, header = decode_arrays(raw)
     columns = {k[4:]: v for k, v in arrays.items() if k.startswith("col:")}
     batch = FindingBatch(
@@ -633,7 +635,7 @@ def _decode_batch(raw: bytes) -> tuple[FindingBatch, np.ndarray]:
         columns=columns,
         details=header.get("details", {}),
     )
-    return batch, arrays["index"]
+    return batch, arrays["index"], bool(header.get("provisional"))
 
 
 def _sorted_batch(

@@ -47,7 +47,7 @@ _PARQUET_SUFFIXES = (".parquet", ".pq")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_ENCODING = "utf-8"
-_CHUNK_ROWS = 1 << 18
+_CHUNK_ROWS = 1 << 16
 _BLOCK = 1 << 20
 
 
