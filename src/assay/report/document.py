@@ -101,7 +101,8 @@ def _scan_findings(
         if max_examples:
             candidates = np.arange(n)
             if len(best) >= max_examples:
-                candidates = candidates[sev > -best[-1][0]]
+                cut, last = -best[-1][0], best[-1][1]
+                candidates = candidates[(sev > cut) | ((sev == cut) & (numbers < last))]
             order = candidates[np.argsort(-sev[candidates], kind="stable")][:max_examples]
             for i in order.tolist():
                 number = int(numbers[i])
