@@ -9,8 +9,8 @@ in the smallest form that gives back exactly the same values:
   non-protected features of every variant: stored once);
 - ``range``: ``start, start + 1, ...`` (indices);
 - ``bits``: two values, packed eight rows to a byte;
-- ``int``: integers (or whole floats) as offsets from the column's minimum, in the smallest
-  unsigned type that holds them;
+- ``int`` / ``bytes``: integers (or whole floats) as offsets from the column's minimum, in
+  the fewest bytes that hold them (1 to 8);
 - ``dict``: at most 256 distinct floats (e.g. a decision tree's leaf probabilities) as one
   byte per row and a table;
 - ``f32``: floats that float32 holds exactly;
@@ -148,14 +148,18 @@ def _encode_ints(col: np.ndarray) -> tuple[dict[str, Any], bytes | None]:
     if span == 1:
         bits = np.packbits((col != low).astype(np.uint8))
         return {"how": "bits", "low": low}, bits.tobytes()
-    for t in (np.uint8, np.uint16, np.uint32, np.uint64):
-        if span <= np.iinfo(t).max:
-            if col.dtype == np.uint64:
-                off = (col - np.uint64(low)).astype(t)
-            else:
-                off = (col - low).astype(t)
-            return {"how": "int", "low": low, "type": np.dtype(t).str}, off.tobytes()
-    raise AssertionError("unreachable: every span fits uint64")
+    width = max(1, (span.bit_length() + 7) // 8)
+    if col.dtype == np.uint64:
+        off = col - np.uint64(low)
+    else:
+        with np.errstate(over="ignore"):
+            off = (col - low).astype(np.uint64)
+    if width in (1, 2, 4, 8):
+        t = np.dtype(f"<u{width}")
+        return {"how": "int", "low": low, "type": t.str}, off.astype(t).tobytes()
+    # 3, 5, 6 or 7 bytes a value: the low bytes of little-endian uint64s
+    data = off.astype("<u8").view(np.uint8).reshape(-1, 8)[:, :width]
+    return {"how": "bytes", "low": low, "width": width}, np.ascontiguousarray(data).tobytes()
 
 
 def _small_table(col: np.ndarray) -> np.ndarray | None:
@@ -206,6 +210,11 @@ def _decode_column(col: dict[str, Any], body: memoryview, n: int, dtype: np.dtyp
     if how == "int":
         off = np.frombuffer(_buf(col, body), dtype=np.dtype(col["type"]))
         return _shift(off, int(col["low"]), dtype)
+    if how == "bytes":
+        width = int(col["width"])
+        wide = np.zeros((n, 8), dtype=np.uint8)
+        wide[:, :width] = np.frombuffer(_buf(col, body), dtype=np.uint8).reshape(n, width)
+        return _shift(wide.view("<u8").reshape(n), int(col["low"]), dtype)
     raise ValueError(f"unknown column encoding {how!r}")
 
 
