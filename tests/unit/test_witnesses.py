@@ -313,3 +313,39 @@ def test_every_technique_gets_the_cap_through_the_engine(tmp_path: Path) -> None
     kept_b = np.concatenate([bt.inputs.reshape(-1) for bt in b.iter_batches(rb)])
     assert len(kept_a) <= 40 + TOP
     assert np.array_equal(kept_a, kept_b)
+
+
+def test_truncate_findings_goes_back_to_the_last_snapshot(tmp_path: Path) -> None:
+    """A failing run commits findings without a snapshot; resuming it drops them (they are
+    found again): counts and kept witnesses are then those of a run that never failed."""
+    from assay.core.checkpoint import Snapshot
+
+    batches = _batches(12, 300)
+    clean, rc = _run(tmp_path, batches, keep=200, name="clean.db")
+    store = RunStore(tmp_path / "s.db")
+    store.create_run(
+        run_id="r",
+        technique="toy",
+        seed=5,
+        command="x",
+        config={},
+        model={},
+        versions={},
+        keep_findings=200,
+    )
+    for b in batches[:6]:
+        store.checkpoint("r", findings=[b], snapshot=Snapshot(values={"n": 1}))
+    store.checkpoint("r", findings=batches[6:9], status="failed")  # no snapshot
+    assert store.count_findings("r") == 2700
+    with pytest.raises(Exception, match="cannot be resumed exactly"):
+        store.truncate_findings("r", 1500)
+    store.close()
+    store = RunStore(tmp_path / "s.db")
+    store.truncate_findings("r", 1800)
+    assert store.count_findings("r") == 1800
+    assert _kept_numbers(store, "r").max() < 1800
+    for b in batches[6:]:
+        store.checkpoint("r", findings=[b], snapshot=Snapshot(values={"n": 1}))
+    store.checkpoint("r", status="completed")
+    assert store.count_findings("r") == clean.count_findings(rc) == 3600
+    assert np.array_equal(_kept_numbers(store, "r"), _kept_numbers(clean, rc))

@@ -257,7 +257,9 @@ class RunStore:
         error: str | None,
     ) -> None:
         batches = [b for b in findings if len(b)]
-        tallies = self._writer_tallies(run_id) if (batches or status in ENDED) else None
+        durable = snapshot is not None or status in ENDED
+        tallies = self._writer_tallies(run_id) if (batches or durable) else None
+        dirty = bool(batches) or status in ENDED
         if batches:
             (seq,) = self._db.execute(
                 "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
@@ -269,13 +271,20 @@ class RunStore:
                     seq += 1
                 self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
             else:
-                self._write_findings(run_id, tallies, batches, seq)
+                if not durable and tallies.rollback is None:
+                    state = tallies.to_json()
+                    state.pop("rollback", None)
+                    tallies.rollback = {"tallies": state, "seq": seq}
+                self._write_findings(run_id, tallies, batches, seq, compact=durable)
         if tallies is not None:
+            if durable and tallies.rollback is not None:
+                tallies.rollback = None
+                dirty = True
             if status in ENDED:
                 for kind, t in tallies.kinds.items():
                     if t.provisional:  # the final kept set, without dead witnesses
                         self._compact(run_id, tallies, kind)
-            if batches or status in ENDED:
+            if dirty:
                 self._db.execute(
                     "UPDATE tallies SET data=? WHERE run_id=?",
                     (json.dumps(tallies.to_json()), run_id),
@@ -304,7 +313,13 @@ class RunStore:
 
     # -- witnesses ---------------------------------------------------------------------------
     def _write_findings(
-        self, run_id: str, tallies: Tallies, batches: Sequence[FindingBatch], seq: int
+        self,
+        run_id: str,
+        tallies: Tallies,
+        batches: Sequence[FindingBatch],
+        seq: int,
+        *,
+        compact: bool = True,
     ) -> None:
         rows: list[tuple[Any, ...]] = []
         for b in _merge_alike(batches):
@@ -322,7 +337,7 @@ class RunStore:
                 seq += 1
         self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
         for kind, t in tallies.kinds.items():
-            if t.written_provisional > 2 * (tallies.sample + TOP) + _COMPACT_SLACK:
+            if compact and t.written_provisional > 2 * (tallies.sample + TOP) + _COMPACT_SLACK:
                 self._compact(run_id, tallies, kind)
 
     def _compact(self, run_id: str, tallies: Tallies, kind: str) -> None:
@@ -385,6 +400,42 @@ class RunStore:
                 t.reservoir = prio[t.in_sample(prio)] if tallies.sample else t.reservoir
         self._tallies[run_id] = tallies
         return tallies
+
+    def truncate_findings(self, run_id: str, keep: int) -> None:
+        """Go back to the run's first ``keep`` findings: those committed with its last
+        snapshot (findings a failing run committed after it are found again on resume).
+        Counts and kept witnesses return to what they were then."""
+        tallies = self._read_tallies(run_id)
+        if tallies is None:  # a schema-1 run: drop its last batches
+            with self._tx():
+                rows = self._db.execute(
+                    "SELECT seq, n FROM findings WHERE run_id=? ORDER BY seq", (run_id,)
+                ).fetchall()
+                total = 0
+                for seq, n in rows:
+                    if total + int(n) > keep:
+                        self._db.execute(
+                            "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, seq)
+                        )
+                        break
+                    total += int(n)
+            return
+        if tallies.count <= keep:
+            return
+        back = tallies.rollback
+        if back is None or int(back["tallies"].get("count", -1)) != keep:
+            raise StoreError(
+                f"{self.path}: run {run_id} has {tallies.count:,} findings committed and no "
+                f"record of its state at {keep:,}; it cannot be resumed exactly"
+            )
+        self._tallies.pop(run_id, None)
+        with self._tx():
+            self._db.execute(
+                "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, int(back["seq"]))
+            )
+            self._db.execute(
+                "UPDATE tallies SET data=? WHERE run_id=?", (json.dumps(back["tallies"]), run_id)
+            )
 
     def witness_counts(self, run_id: str) -> dict[str, dict[str, int]]:
         """Per kind: ``found`` (every finding) and ``kept`` (witnesses in the store)."""

@@ -206,6 +206,9 @@ class Tallies:
         self.seed = int(seed)
         self.kinds: dict[str, KindTally] = {}
         self.count = 0  # findings of every kind: the next finding's number
+        # the tallies (and next blob seq) as of the last snapshot, kept while findings are
+        # committed without one (a failing run): ``RunStore.truncate_findings`` goes back to it
+        self.rollback: dict[str, Any] | None = None
 
     @property
     def first(self) -> int:
@@ -300,6 +303,7 @@ class Tallies:
             "seed": self.seed,
             "count": self.count,
             "kinds": {k: t.to_json() for k, t in self.kinds.items()},
+            "rollback": self.rollback,
         }
 
     @classmethod
@@ -307,4 +311,5 @@ class Tallies:
         out = cls(d.get("keep"), int(d.get("seed", 0)))
         out.kinds = {k: KindTally.from_json(v) for k, v in d.get("kinds", {}).items()}
         out.count = int(d.get("count", sum(t.count for t in out.kinds.values())))
+        out.rollback = d.get("rollback")
         return out
