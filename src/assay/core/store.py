@@ -242,9 +242,27 @@ class RunStore:
             self._tallies.pop(run_id, None)  # reloaded from the store next time
             raise
         if status in ENDED:
-            # give the pages of the deleted resume state back (executescript runs the pragma
-            # to completion; execute would free one page)
+            self._drop_state(run_id)
+
+    def _drop_state(self, run_id: str, rows_per_step: int = 16) -> None:
+        """Delete an ended run's resume state (dead weight: an ended run is never resumed)
+        a few parts at a time, giving the pages back to the file system as it goes: deleting
+        it at once would first double the store (SQLite logs every freed page in the WAL).
+        Killed half-way, the rest goes when a run in this store next ends."""
+        while True:
+            with self._tx():
+                cur = self._db.execute(
+                    "DELETE FROM state WHERE rowid IN (SELECT state.rowid FROM state JOIN runs"
+                    " ON runs.id = state.run_id WHERE state.run_id=? OR runs.status IN (?, ?)"
+                    " LIMIT ?)",
+                    (run_id, *ENDED, rows_per_step),
+                )
+                done = cur.rowcount < rows_per_step
+            # executescript runs the pragma to completion (execute would free one page)
             self._db.executescript("PRAGMA incremental_vacuum;")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            if done:
+                return
 
     def _checkpoint(
         self,
@@ -289,10 +307,7 @@ class RunStore:
                     "UPDATE tallies SET data=? WHERE run_id=?",
                     (json.dumps(tallies.to_json()), run_id),
                 )
-        if status in ENDED:
-            # an ended run is never resumed: its search state is dead weight
-            self._db.execute("DELETE FROM state WHERE run_id=?", (run_id,))
-        elif snapshot is not None:
+        if status not in ENDED and snapshot is not None:  # (ended: state dropped after)
             self._write_snapshot(run_id, snapshot)
         sets: list[str] = ["updated=?"]
         args: list[Any] = [time.time()]
