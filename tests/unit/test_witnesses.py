@@ -272,6 +272,18 @@ def test_resume_state_is_stored_compactly_and_read_back(tmp_path: Path) -> None:
     assert np.array_equal(snap.arrays["pool"], pool) and snap.arrays["pool"].dtype == pool.dtype
     assert np.array_equal(snap.appends["disc"], disc)
 
+    # an ended run gives its resume state back: no rows, and the file shrinks
+    def on_disk() -> int:
+        return sum(p.stat().st_size for p in tmp_path.glob("s.db*") if p.suffix != ".db-shm")
+
+    for _ in range(5):
+        store.checkpoint("r", snapshot=Snapshot(appends={"disc": disc, "pool": pool}))
+    grown = on_disk()
+    store.checkpoint("r", status="completed")
+    assert store._db.execute("SELECT COUNT(*) FROM state").fetchone() == (0,)
+    assert store.load_snapshot("r") is None
+    assert on_disk() < grown / 4
+
 
 def test_tallies_are_plain_json(tmp_path: Path) -> None:
     store, run_id = _run(tmp_path, _batches(4, 100), keep=50)
