@@ -388,7 +388,14 @@ class RunStore:
         t.written_provisional = len(batch)
 
     def _read_tallies(self, run_id: str) -> Tallies | None:
-        row = self._db.execute("SELECT data FROM tallies WHERE run_id=?", (run_id,)).fetchone()
+        """The run's tallies; None for a run of a schema-1 store (every finding kept, no
+        tallies table when such a store is opened read-only)."""
+        try:
+            row = self._db.execute("SELECT data FROM tallies WHERE run_id=?", (run_id,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
         return None if row is None else Tallies.from_json(json.loads(row[0]))
 
     def _writer_tallies(self, run_id: str) -> Tallies | None:
