@@ -103,3 +103,41 @@ def test_short_row_in_a_late_chunk_names_its_line(
     with pytest.raises(UsageError, match="fields") as err:
         read_table(p)
     assert err.value.line == 302
+
+
+def test_cli_refuses_a_non_utf8_file_and_reads_it_with_encoding(tmp_path: Path) -> None:
+    import skops.io
+    from sklearn.tree import DecisionTreeClassifier
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app, register
+
+    register()
+    rng = np.random.default_rng(0)
+    x, sex = rng.integers(0, 50, 400), rng.integers(0, 2, 400)
+    y = ((x > 30) | ((sex == 1) & (x > 20))).astype(int)
+    model = tmp_path / "m.skops"
+    skops.io.dump(DecisionTreeClassifier(random_state=0).fit(np.column_stack([x, sex]), y), model)
+    text = "x,sex\n" + "".join(f"{a},{s}\n" for a, s in zip(x, sex, strict=True))
+    data = tmp_path / "people.csv"
+    data.write_bytes(text.encode() + b"7,\xe9\n")
+    args = [
+        "fairness",
+        str(model),
+        "--data",
+        str(data),
+        "--protected",
+        "sex",
+        "--max-queries",
+        "2000",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--seed",
+        "1",
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert "people.csv:402" in result.output and "byte offset" in result.output
+    data.write_bytes(text.encode("latin-1"))
+    result = CliRunner().invoke(app, [*args, "--encoding", "latin-1"])
+    assert result.exit_code in (0, 1), result.output
