@@ -61,7 +61,7 @@ def test_read_gzip_csv_tsv_and_latin1(tmp_path: Path) -> None:
     assert read_table(t)["b"].tolist() == ["x,y"]
     lat = tmp_path / "l.csv"
     lat.write_bytes("city,n\nMünchen,1\n".encode("latin-1"))
-    assert read_table(lat)["city"].tolist() == ["München"]
+    assert read_table(lat, encoding="latin-1")["city"].tolist() == ["München"]
 
 
 def test_read_parquet_and_jsonl(tmp_path: Path) -> None:

@@ -31,6 +31,7 @@ from assay.cli.reporting import EXIT_INTERRUPTED, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 
 __all__ = ["register"]
 
@@ -53,6 +54,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         data: Annotated[
             Path | None, typer.Option(help="Example rows (CSV, CSV.gz, Parquet, JSON lines).")
         ] = None,
+        encoding: Annotated[
+            str,
+            typer.Option(help="Text encoding of --data (decoded strictly), e.g. latin-1."),
+        ] = "utf-8",
         dataset: Annotated[
             str | None, typer.Option(help="A built-in dataset: adult, adult-raw, german, compas.")
         ] = None,
@@ -127,6 +132,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        keep_findings: Annotated[
+            str,
+            typer.Option(
+                help="Witnesses to keep in the store: 'all', or N (the first N/2, a seeded "
+                "random sample of N/2 of the rest, and the most severe). Every finding is "
+                "counted either way."
+            ),
+        ] = str(DEFAULT_KEEP),
         overlap: Overlap = True,
         batch_size: BatchSize = 1000,
         concurrency: Concurrency = 1,
@@ -156,6 +169,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for path, flag in ((html, "--html"), (junit, "--junit"), (report, "--report")):
             check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
+        keep = parse_keep(keep_findings)  # checked before anything is loaded or created
         out.note("assay fairness: loading the model and data ...")
         the_setup = setup_fairness(
             model,
@@ -184,6 +198,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 max_error_rate=max_error_rate,
                 template=template,
             ),
+            encoding=encoding,
         )
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time) as progress:
@@ -200,6 +215,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 workers=workers,
                 scheduler=scheduler,
                 units=units,
+                keep_findings=keep_option(keep),
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(

@@ -21,10 +21,8 @@ def exit_code(n_at_or_above: int, status: str = "completed") -> int:
 
 
 def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
-    n = 0
-    for batch in store.iter_batches(run_id):
-        n += int((batch.severity >= fail_on).sum()) if fail_on > 0 else len(batch)
-    return n
+    """Every finding at or above ``fail_on`` (counted exactly, kept as a witness or not)."""
+    return store.count_at_or_above(run_id, fail_on)
 
 
 def finish_run(

@@ -210,4 +210,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             f"{result.still_failing:,} of {result.total:,} stored findings still fail against "
             f"{against}; {result.fixed:,} no longer do"
         )
+        if record.n_findings > result.total:
+            out.say(
+                f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
+                "the run counted; --keep-findings all keeps every one)"
+            )
         raise typer.Exit(1 if result.still_failing else 0)

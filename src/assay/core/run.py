@@ -21,7 +21,9 @@ from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, StoreError
 
-__all__ = ["RunOutcome", "Search", "Technique", "execute"]
+__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
+
+MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
 
 
 class Search(Protocol):
@@ -93,7 +95,7 @@ def execute(
     max_time: float | None = None,
     resume: bool = False,
     caller: Caller | None = None,
-    commit_interval: float = 0.5,
+    commit_interval: float = 2.0,
     on_progress: ProgressCallback | None = None,
     stop_after_checkpoints: int | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
@@ -204,7 +206,7 @@ def execute(
                 now = time.monotonic()
                 if on_progress is not None:
                     on_progress(progress())
-                if now - last >= commit_interval:
+                if now - last >= commit_interval or _rows(pending) >= MAX_PENDING:
                     pending.extend(b for b in search.flush() if len(b))
                     committed = n_found + sum(len(b) for b in pending)
                     store.checkpoint(
@@ -275,6 +277,10 @@ def _summary(search: Search, stop_reason: str | None) -> dict[str, Any]:
     summary = dict(search.summary())
     summary["stop_reason"] = stop_reason
     return summary
+
+
+def _rows(batches: Sequence[FindingBatch]) -> int:
+    return sum(len(b) for b in batches)
 
 
 class _StopFlag:

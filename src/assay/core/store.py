@@ -3,6 +3,10 @@
 Each checkpoint writes, in one transaction, the findings found since the previous one, the
 search state needed to resume, and progress.  A run killed at any moment resumes from its
 last checkpoint, with every finding committed up to then.
+
+Findings are counted exactly (``tallies``: per kind, with a severity histogram) and their
+witnesses kept up to the run's cap (``core.witnesses``), in the compact columnar encoding of
+``core.columnar``; see docs/architecture.md, "The run store".
 """
 
 from __future__ import annotations
@@ -21,14 +25,23 @@ from typing import Any
 import numpy as np
 
 from assay.core.checkpoint import Snapshot
+from assay.core.columnar import (
+    decode_array,
+    decode_arrays,
+    encode_array,
+    encode_arrays,
+    is_columnar,
+)
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
+from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
 from assay.errors import StoreError, UsageError
 
-__all__ = ["DEFAULT_STORE", "RunRecord", "RunStore", "new_run_id"]
+__all__ = ["DEFAULT_KEEP", "DEFAULT_STORE", "RunRecord", "RunStore", "new_run_id"]
 
 DEFAULT_STORE = Path(".assay") / "runs.db"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: tallies and columnar witness blobs (1: every finding, np.savez)
+_COMPACT_SLACK = 4096  # dead provisional witnesses tolerated beyond twice the kept set
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -64,6 +77,10 @@ CREATE TABLE IF NOT EXISTS state (
     data BLOB NOT NULL,
     PRIMARY KEY (run_id, name, seq)
 );
+CREATE TABLE IF NOT EXISTS tallies (
+    run_id TEXT PRIMARY KEY REFERENCES runs(id),
+    data TEXT NOT NULL
+);
 """
 
 STATUSES = (
@@ -83,13 +100,18 @@ def new_run_id(technique: str) -> str:
 
 
 def _array_bytes(a: np.ndarray) -> bytes:
-    buf = io.BytesIO()
-    np.save(buf, np.asarray(a), allow_pickle=False)
-    return buf.getvalue()
+    """Resume state in the compact columnar encoding (lossless; e.g. float rows of small
+    whole numbers take a byte per value, flags a bit)."""
+    arr = np.asarray(a)
+    if arr.dtype == object:
+        raise TypeError("resume state must not hold object arrays")
+    return encode_array(arr)
 
 
 def _array_from(data: bytes) -> np.ndarray:
-    out: np.ndarray = np.load(io.BytesIO(data), allow_pickle=False)
+    if is_columnar(data):
+        return decode_array(data)
+    out: np.ndarray = np.load(io.BytesIO(data), allow_pickle=False)  # stores before schema 2
     return out
 
 
@@ -139,14 +161,19 @@ class RunStore:
     ) -> None:
         self.path = Path(path)
         self.read_only = read_only
+        self._tallies: dict[str, Tallies] = {}
         if read_only:
             self._db = _open_read_only(self.path)
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            # a new file gives back the pages of deleted resume state (takes effect only
+            # before the first table is made)
+            self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.execute("PRAGMA journal_size_limit=67108864")  # WAL kept <= 64 MB
             # the tables and the schema version appear together (a kill between two CREATEs
             # would leave a store no one can read)
             self._db.executescript(
@@ -157,6 +184,10 @@ class RunStore:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: the run store has no schema version")
+            if int(row[0]) < SCHEMA_VERSION:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
+                )
             elif int(row[0]) > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: store schema {row[0]} is newer than this assay "
@@ -185,10 +216,14 @@ class RunStore:
         config: dict[str, Any],
         model: dict[str, Any],
         versions: dict[str, Any],
+        keep_findings: int | None = DEFAULT_KEEP,
     ) -> None:
+        """A new run.  ``keep_findings``: witnesses kept per kind of finding (None: all);
+        every finding is counted either way (``core.witnesses``)."""
         now = time.time()
         # credentials (a URL's password, an api_key parameter) are never stored
         command, config, model = redact_text(command), redact_json(config), redact_json(model)
+        tallies = Tallies(keep_findings, seed)
         with self._tx():
             self._db.execute(
                 "INSERT INTO runs (id, technique, status, seed, command, config, model, versions,"
@@ -206,6 +241,10 @@ class RunStore:
                     now,
                 ),
             )
+            self._db.execute(
+                "INSERT INTO tallies VALUES (?, ?)", (run_id, json.dumps(tallies.to_json()))
+            )
+        self._tallies[run_id] = tallies
 
     def checkpoint(
         self,
@@ -223,38 +262,258 @@ class RunStore:
             raise ValueError(f"unknown run status {status!r}")
         if error is not None:
             error = redact_text(error)
-        with self._tx():
-            if findings:
-                (seq,) = self._db.execute(
-                    "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
-                ).fetchone()
+        try:
+            with self._tx():
+                self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
+        except BaseException:
+            self._tallies.pop(run_id, None)  # reloaded from the store next time
+            raise
+        if status in ENDED:
+            self._drop_state(run_id)
+
+    def _drop_state(self, run_id: str, rows_per_step: int = 16) -> None:
+        """Delete an ended run's resume state (dead weight: an ended run is never resumed)
+        a few parts at a time, giving the pages back to the file system as it goes: deleting
+        it at once would first double the store (SQLite logs every freed page in the WAL).
+        Killed half-way, the rest goes when a run in this store next ends."""
+        while True:
+            with self._tx():
+                cur = self._db.execute(
+                    "DELETE FROM state WHERE rowid IN (SELECT state.rowid FROM state JOIN runs"
+                    " ON runs.id = state.run_id WHERE state.run_id=? OR runs.status IN (?, ?)"
+                    " LIMIT ?)",
+                    (run_id, *ENDED, rows_per_step),
+                )
+                done = cur.rowcount < rows_per_step
+            # executescript runs the pragma to completion (execute would free one page)
+            self._db.executescript("PRAGMA incremental_vacuum;")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            if done:
+                return
+
+    def _checkpoint(
+        self,
+        run_id: str,
+        findings: Sequence[FindingBatch],
+        snapshot: Snapshot | None,
+        progress: dict[str, Any] | None,
+        status: str | None,
+        summary: dict[str, Any] | None,
+        error: str | None,
+    ) -> None:
+        batches = [b for b in findings if len(b)]
+        durable = snapshot is not None or status in ENDED
+        tallies = self._writer_tallies(run_id) if (batches or durable) else None
+        dirty = bool(batches) or status in ENDED
+        if batches:
+            (seq,) = self._db.execute(
+                "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
+            ).fetchone()
+            if tallies is None:  # a run made by assay < 0.x: every finding, np.savez
                 rows = []
-                for b in findings:
-                    if len(b):
-                        rows.append((run_id, seq, b.kind, len(b), b.max_severity, b.to_bytes()))
-                        seq += 1
+                for b in batches:
+                    rows.append((run_id, seq, b.kind, len(b), b.max_severity, b.to_bytes()))
+                    seq += 1
                 self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
+            else:
+                if not durable and tallies.rollback is None:
+                    state = tallies.to_json()
+                    state.pop("rollback", None)
+                    tallies.rollback = {"tallies": state, "seq": seq}
+                self._write_findings(run_id, tallies, batches, seq, compact=durable)
+        if tallies is not None:
+            if durable and tallies.rollback is not None:
+                tallies.rollback = None
+                dirty = True
             if status in ENDED:
-                # an ended run is never resumed: its search state is dead weight
-                self._db.execute("DELETE FROM state WHERE run_id=?", (run_id,))
-            elif snapshot is not None:
-                self._write_snapshot(run_id, snapshot)
-            sets: list[str] = ["updated=?"]
-            args: list[Any] = [time.time()]
-            if progress is not None:
-                sets.append("progress=?")
-                args.append(json.dumps(to_jsonable(progress)))
-            if status is not None:
-                sets.append("status=?")
-                args.append(status)
-            if summary is not None:
-                sets.append("summary=?")
-                args.append(json.dumps(to_jsonable(summary)))
-            if error is not None:
-                sets.append("error=?")
-                args.append(error)
-            args.append(run_id)
-            self._db.execute(f"UPDATE runs SET {', '.join(sets)} WHERE id=?", args)
+                for kind, t in tallies.kinds.items():
+                    if t.provisional:  # the final kept set, without dead witnesses
+                        self._compact(run_id, tallies, kind)
+            if dirty:
+                self._db.execute(
+                    "UPDATE tallies SET data=? WHERE run_id=?",
+                    (json.dumps(tallies.to_json()), run_id),
+                )
+        if status not in ENDED and snapshot is not None:  # (ended: state dropped after)
+            self._write_snapshot(run_id, snapshot)
+        sets: list[str] = ["updated=?"]
+        args: list[Any] = [time.time()]
+        if progress is not None:
+            sets.append("progress=?")
+            args.append(json.dumps(to_jsonable(progress)))
+        if status is not None:
+            sets.append("status=?")
+            args.append(status)
+        if summary is not None:
+            sets.append("summary=?")
+            args.append(json.dumps(to_jsonable(summary)))
+        if error is not None:
+            sets.append("error=?")
+            args.append(error)
+        args.append(run_id)
+        self._db.execute(f"UPDATE runs SET {', '.join(sets)} WHERE id=?", args)
+
+    # -- witnesses ---------------------------------------------------------------------------
+    def _write_findings(
+        self,
+        run_id: str,
+        tallies: Tallies,
+        batches: Sequence[FindingBatch],
+        seq: int,
+        *,
+        compact: bool = True,
+    ) -> None:
+        rows: list[tuple[Any, ...]] = []
+        for b in _merge_alike(batches):
+            must = b.columns.get(MUST_KEEP)
+            sel = tallies.select(b.kind, b.severity, must)
+            t = tallies.kind(b.kind)
+            for mask, provisional in ((sel.permanent, False), (sel.provisional, True)):
+                if not mask.any():
+                    continue
+                part = b if mask.all() else b.select(mask)
+                blob = _encode_batch(part, sel.indices[mask], provisional=provisional)
+                rows.append((run_id, seq, b.kind, len(part), part.max_severity, blob))
+                if provisional:
+                    t.provisional.append(seq)
+                seq += 1
+        self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
+        for kind, t in tallies.kinds.items():
+            if compact and t.written_provisional > 2 * (tallies.sample + TOP) + _COMPACT_SLACK:
+                self._compact(run_id, tallies, kind)
+
+    def _compact(self, run_id: str, tallies: Tallies, kind: str) -> None:
+        """Rewrite the provisional witnesses of ``kind`` without those no longer kept."""
+        t = tallies.kind(kind)
+        if not t.provisional:
+            return
+        marks = ",".join("?" * len(t.provisional))
+        rows = self._db.execute(
+            f"SELECT data FROM findings WHERE run_id=? AND seq IN ({marks})",
+            (run_id, *t.provisional),
+        ).fetchall()
+        parts = [_decode_batch(bytes(r[0])) for r in rows]
+        live = [(b, idx, tallies.live(kind, idx, b.severity)) for b, idx in parts]
+        kept = [(b.select(m), idx[m]) for b, idx, m in live if m.any()]
+        self._db.execute(
+            f"DELETE FROM findings WHERE run_id=? AND seq IN ({marks})", (run_id, *t.provisional)
+        )
+        t.provisional = []
+        t.written_provisional = 0
+        merged = _sorted_batch(kept)
+        if merged is None:
+            return
+        batch, idx = merged
+        (seq,) = self._db.execute(
+            "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
+        ).fetchone()
+        self._db.execute(
+            "INSERT INTO findings VALUES (?,?,?,?,?,?)",
+            (run_id, seq, kind, len(batch), batch.max_severity, _encode_batch(batch, idx, True)),
+        )
+        t.provisional = [seq]
+        t.written_provisional = len(batch)
+
+    def _read_tallies(self, run_id: str) -> Tallies | None:
+        """The run's tallies; None for a run of a schema-1 store (every finding kept, no
+        tallies table when such a store is opened read-only)."""
+        try:
+            row = self._db.execute("SELECT data FROM tallies WHERE run_id=?", (run_id,)).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):
+                return None
+            raise
+        return None if row is None else Tallies.from_json(json.loads(row[0]))
+
+    def _writer_tallies(self, run_id: str) -> Tallies | None:
+        """The run's tallies for writing: cached, or loaded with their samples rebuilt."""
+        if run_id in self._tallies:
+            return self._tallies[run_id]
+        tallies = self._read_tallies(run_id)
+        if tallies is None:
+            return None
+        if tallies.keep is not None:
+            found: dict[str, list[np.ndarray]] = {}
+            for (data,) in self._db.execute("SELECT data FROM findings WHERE run_id=?", (run_id,)):
+                raw = bytes(data)
+                if is_columnar(raw):
+                    b, idx = _decode_batch(raw)
+                    found.setdefault(b.kind, []).append(idx)
+            for kind, parts in found.items():
+                t = tallies.kind(kind)
+                if t.first_end is None:
+                    continue
+                idx = np.unique(np.concatenate(parts))
+                idx = idx[idx >= t.first_end]
+                prio = _priorities(idx, tallies, kind)
+                t.reservoir = prio[t.in_sample(prio)] if tallies.sample else t.reservoir
+        self._tallies[run_id] = tallies
+        return tallies
+
+    def truncate_findings(self, run_id: str, keep: int) -> None:
+        """Go back to the run's first ``keep`` findings: those committed with its last
+        snapshot (findings a failing run committed after it are found again on resume).
+        Counts and kept witnesses return to what they were then."""
+        tallies = self._read_tallies(run_id)
+        if tallies is None:  # a schema-1 run: drop its last batches
+            with self._tx():
+                rows = self._db.execute(
+                    "SELECT seq, n FROM findings WHERE run_id=? ORDER BY seq", (run_id,)
+                ).fetchall()
+                total = 0
+                for seq, n in rows:
+                    if total + int(n) > keep:
+                        self._db.execute(
+                            "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, seq)
+                        )
+                        break
+                    total += int(n)
+            return
+        if tallies.count <= keep:
+            return
+        back = tallies.rollback
+        if back is None or int(back["tallies"].get("count", -1)) != keep:
+            raise StoreError(
+                f"{self.path}: run {run_id} has {tallies.count:,} findings committed and no "
+                f"record of its state at {keep:,}; it cannot be resumed exactly"
+            )
+        self._tallies.pop(run_id, None)
+        with self._tx():
+            self._db.execute(
+                "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, int(back["seq"]))
+            )
+            self._db.execute(
+                "UPDATE tallies SET data=? WHERE run_id=?", (json.dumps(back["tallies"]), run_id)
+            )
+
+    def witness_counts(self, run_id: str) -> dict[str, dict[str, int]]:
+        """Per kind: ``found`` (every finding) and ``kept`` (witnesses in the store)."""
+        tallies = self._read_tallies(run_id)
+        if tallies is None:
+            out: dict[str, dict[str, int]] = {}
+            for kind, n in self._db.execute(
+                "SELECT kind, SUM(n) FROM findings WHERE run_id=? GROUP BY kind", (run_id,)
+            ):
+                out[kind] = {"found": int(n), "kept": int(n)}
+            return out
+        return {k: {"found": t.count, "kept": tallies.kept(k)} for k, t in tallies.kinds.items()}
+
+    def keep_policy(self, run_id: str) -> int | None:
+        """The run's witness cap per kind (None: every witness is kept)."""
+        tallies = self._read_tallies(run_id)
+        return None if tallies is None else tallies.keep
+
+    def count_at_or_above(self, run_id: str, threshold: float) -> int:
+        """Findings with severity >= ``threshold`` (all of them for a threshold <= 0): exact
+        (see ``KindTally.at_or_above``), whether or not their witnesses were kept."""
+        tallies = self._read_tallies(run_id)
+        if tallies is None:
+            n = 0
+            for batch in self.iter_batches(run_id):
+                sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
+                n += int((sev >= threshold).sum()) if threshold > 0 else len(batch)
+            return n
+        return sum(t.at_or_above(threshold) for t in tallies.kinds.values())
 
     def _write_snapshot(self, run_id: str, snap: Snapshot) -> None:
         db = self._db
@@ -303,11 +562,16 @@ class RunStore:
         ).fetchone()
         if row is None:
             row = self._match_prefix(run_id)
-        counts = self._db.execute(
-            "SELECT COALESCE(SUM(n), 0), COALESCE(MAX(max_severity), 0) FROM findings"
-            " WHERE run_id=?",
-            (row[0],),
-        ).fetchone()
+        tallies = self._read_tallies(row[0])
+        if tallies is None:
+            counts = self._db.execute(
+                "SELECT COALESCE(SUM(n), 0), COALESCE(MAX(max_severity), 0) FROM findings"
+                " WHERE run_id=?",
+                (row[0],),
+            ).fetchone()
+        else:
+            tops = [t.max_severity for t in tallies.kinds.values() if t.max_severity is not None]
+            counts = (tallies.total, max(tops, default=0.0))
         return RunRecord(
             id=row[0],
             technique=row[1],
@@ -359,31 +623,56 @@ class RunStore:
         return [self.get_run(i) for i in ids]
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
-        cur = self._db.execute("SELECT data FROM findings WHERE run_id=? ORDER BY seq", (run_id,))
-        for (data,) in cur:
-            yield FindingBatch.from_bytes(bytes(data))
+        """The kept witnesses: those kept for good in the order found, then, per kind, the
+        sampled and most severe ones in the order found (the same for the same seed)."""
+        for batch, _ in self.iter_witnesses(run_id):
+            yield batch
+
+    def iter_witnesses(self, run_id: str) -> Iterator[tuple[FindingBatch, np.ndarray]]:
+        """As ``iter_batches``, with each witness's number among all the run's findings in
+        the order found (0 for the first)."""
+        tallies = self._read_tallies(run_id)
+        seqs = [
+            r[0]
+            for r in self._db.execute(
+                "SELECT seq FROM findings WHERE run_id=? ORDER BY seq", (run_id,)
+            ).fetchall()
+        ]
+        later: dict[str, list[tuple[FindingBatch, np.ndarray]]] = {}
+        counter = 0
+        for seq in seqs:
+            row = self._db.execute(
+                "SELECT data FROM findings WHERE run_id=? AND seq=?", (run_id, seq)
+            ).fetchone()
+            if row is None:  # compacted meanwhile: its rows are in a newer blob
+                continue
+            raw = bytes(row[0])
+            if not is_columnar(raw):
+                b = FindingBatch.from_bytes(raw)
+                yield b, np.arange(counter, counter + len(b), dtype=np.int64)
+                counter += len(b)
+                continue
+            b, idx, provisional = _decode_witnesses(raw)
+            if not provisional:
+                yield b, idx
+            elif tallies is not None:
+                live = tallies.live(b.kind, idx, b.severity)
+                if live.any():
+                    later.setdefault(b.kind, []).append((b.select(live), idx[live]))
+        for parts in later.values():
+            merged = _sorted_batch(parts)
+            if merged is not None:
+                yield merged
 
     def count_findings(self, run_id: str) -> int:
+        """Every finding of the run (kept as a witness or not)."""
+        tallies = self._read_tallies(run_id)
+        if tallies is not None:
+            return tallies.total
         (n,) = self._db.execute(
             "SELECT COALESCE(SUM(n), 0) FROM findings WHERE run_id=?", (run_id,)
         ).fetchone()
         return int(n)
-
-    def truncate_findings(self, run_id: str, keep: int) -> None:
-        """Drop the last finding batches until ``keep`` findings remain (those committed
-        after the snapshot a run resumes from: the resumed search finds them again)."""
-        with self._tx():
-            rows = self._db.execute(
-                "SELECT seq, n FROM findings WHERE run_id=? ORDER BY seq", (run_id,)
-            ).fetchall()
-            total = 0
-            for seq, n in rows:
-                if total + int(n) > keep:
-                    self._db.execute(
-                        "DELETE FROM findings WHERE run_id=? AND seq>=?", (run_id, seq)
-                    )
-                    break
-                total += int(n)
 
     # -- plumbing ------------------------------------------------------------------------
     def _tx(self) -> _Transaction:
@@ -420,6 +709,86 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
             )
         return db
     raise StoreError(f"{path}: cannot open the run store to read it: {last}")
+
+
+def _signature(b: FindingBatch) -> tuple[Any, ...]:
+    cols = tuple((k, v.dtype.str, v.shape[1:]) for k, v in b.columns.items())
+    return (
+        b.kind,
+        b.inputs.dtype.str,
+        b.inputs.shape[1:],
+        b.outputs.dtype.str,
+        b.outputs.shape[1:],
+        b.severity.dtype.str,
+        cols,
+        json.dumps(to_jsonable(b.details), sort_keys=True),
+    )
+
+
+def _merge_alike(batches: Sequence[FindingBatch]) -> list[FindingBatch]:
+    """Consecutive batches of the same kind and shapes as one (fewer, larger blobs)."""
+    out: list[FindingBatch] = []
+    group: list[FindingBatch] = []
+    for b in batches:
+        if group and _signature(group[0]) != _signature(b):
+            out.append(group[0] if len(group) == 1 else FindingBatch.concat(group))
+            group = []
+        group.append(b)
+    if group:
+        out.append(group[0] if len(group) == 1 else FindingBatch.concat(group))
+    return out
+
+
+def _encode_batch(b: FindingBatch, indices: np.ndarray, provisional: bool) -> bytes:
+    arrays: dict[str, np.ndarray] = {
+        "inputs": b.inputs,
+        "outputs": b.outputs,
+        "severity": b.severity,
+        "index": np.asarray(indices, dtype=np.int64),
+    }
+    for name, col in b.columns.items():
+        arrays[f"col:{name}"] = col
+    header = {"kind": b.kind, "details": to_jsonable(b.details), "provisional": provisional}
+    return encode_arrays(arrays, header)
+
+
+def _decode_batch(raw: bytes) -> tuple[FindingBatch, np.ndarray]:
+    batch, idx, _ = _decode_witnesses(raw)
+    return batch, idx
+
+
+def _decode_witnesses(raw: bytes) -> tuple[FindingBatch, np.ndarray, bool]:
+    """A witness blob: the batch, each witness's number, and whether it is provisional."""
+    arrays, header = decode_arrays(raw)
+    columns = {k[4:]: v for k, v in arrays.items() if k.startswith("col:")}
+    batch = FindingBatch(
+        kind=header["kind"],
+        inputs=arrays["inputs"],
+        outputs=arrays["outputs"],
+        severity=arrays["severity"],
+        columns=columns,
+        details=header.get("details", {}),
+    )
+    return batch, arrays["index"], bool(header.get("provisional"))
+
+
+def _sorted_batch(
+    parts: Sequence[tuple[FindingBatch, np.ndarray]],
+) -> tuple[FindingBatch, np.ndarray] | None:
+    """Parts of one kind as one batch in the order found (by finding number)."""
+    parts = [p for p in parts if len(p[0])]
+    if not parts:
+        return None
+    batch = parts[0][0] if len(parts) == 1 else FindingBatch.concat([p[0] for p in parts])
+    idx = np.concatenate([p[1] for p in parts])
+    order = np.argsort(idx, kind="stable")
+    return batch.select(order), idx[order]
+
+
+def _priorities(idx: np.ndarray, tallies: Tallies, kind: str) -> np.ndarray:
+    from assay.core.witnesses import priorities
+
+    return priorities(idx, tallies.salt(kind))
 
 
 class _Transaction:

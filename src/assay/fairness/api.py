@@ -29,6 +29,7 @@ from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import AssayError, UsageError
 from assay.execution import default_caller
 from assay.fairness.encoded import EncodedModel
@@ -159,15 +160,20 @@ def setup_fairness(
     output: str | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | dict[str, Any] | None = None,
+    encoding: str = "utf-8",
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
 
     ``call_timeout``: seconds the model may take to answer the probe call made while loading.
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
+    ``encoding``: the text encoding of a data file (decoded strictly; default UTF-8).
     """
     from assay.datasets import load_dataset
+    from assay.fairness.tables import check_encoding
     from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
     from assay.models import load_model
+
+    check_encoding(encoding)  # before anything is loaded
 
     invocation: dict[str, Any] = {
         "model": model if isinstance(model, str) or model is None else None,
@@ -185,6 +191,7 @@ def setup_fairness(
         "allow_pickle": allow_pickle,
         "trust": list(trust),
         "output": output,
+        "encoding": encoding,
     }
     serving_opts = (
         serving
@@ -211,7 +218,11 @@ def setup_fairness(
         label_names = tuple(ds.label_names)
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
-        frame = data if hasattr(data, "columns") else _read(read_table, data, "--data")
+        frame = (
+            data
+            if hasattr(data, "columns")
+            else _read(lambda p: read_table(p, encoding=encoding), data, "--data")
+        )
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
             if label not in [str(c) for c in frame.columns]:
@@ -228,7 +239,9 @@ def setup_fairness(
             the_schema = loaded if not names else loaded.with_protected(names)
         else:
             the_schema = infer_schema(frame, protected=names, target=label)
-        encoded = check_data(the_schema, frame, source=src, ignore=[label] if label else [])
+        encoded = check_data(
+            the_schema, frame, source=src, ignore=[label] if label else [], dtype=None
+        )
         source = {"data": src, "rows": len(encoded)}
     elif schema is not None:
         loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
@@ -363,16 +376,21 @@ def check_fairness(
     workers: int | None = None,
     scheduler: str | None = None,
     units: int | None = None,
+    keep_findings: int | str | None = DEFAULT_KEEP,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected, label,
-    strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output).
+    strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
+    encoding).
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.  ``call_timeout``: seconds
     one model call may take (then the model is taken to be hung: ``ModelError``).
+    ``keep_findings``: the witnesses kept in the store, ``"all"`` or a number (default
+    100,000: the first half of them, then a seeded random sample, plus the most severe);
+    every finding is counted.
 
     ``units`` splits the campaign into that many independent units (each with its own seed
     spawned from ``seed`` and its share of the query budget); ``executor="dask"`` runs them
@@ -383,6 +401,7 @@ def check_fairness(
     """
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    keep = parse_keep(keep_findings)
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
     if retrain:
         check_retrainable(the_setup)
@@ -392,7 +411,11 @@ def check_fairness(
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("fairness")
     command = rerun_command(argv, seed)
+    given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
+    if argv and argv[0] == "fairness" and not given:
+        command += f" --keep-findings {keep_option(keep)}"
     config = the_setup.test.config()
+    config["keep_findings"] = keep_option(keep)
     config["invocation"] = the_setup.invocation
     config["budget"] = {
         "max_queries": max_queries,
@@ -410,6 +433,7 @@ def check_fairness(
         config=config,
         model=getattr(the_setup.raw_model, "spec_info", {}) or {"type": type(model).__name__},
         versions=versions(),
+        keep_findings=keep,
     )
     if on_start is not None:
         on_start(run_id, seed, command)

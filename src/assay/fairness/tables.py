@@ -1,9 +1,16 @@
 """Reading user data files into data frames: CSV (delimiter sniffed), TSV, gzip-compressed
 CSV, Parquet and JSON lines.  Every problem raises ``UsageError`` naming the file and line.
+
+Text is decoded strictly, as UTF-8 unless another ``encoding`` is given: a byte that does not
+decode is an error naming its line and byte offset, never a silent fallback (a Latin-1 guess
+would turn numbers into strings and garble categories).  CSV files are read in chunks, each
+column kept compact as it comes (strings as categories, integers in the smallest type), so
+a large file takes a small multiple of its size in memory.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import io
@@ -11,14 +18,23 @@ import json
 import os
 import re
 import zlib
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import numpy as np
 import pandas as pd
 
 from assay.errors import UsageError
 
-__all__ = ["LINE_ATTR", "SOURCE_ATTR", "PathLike", "read_table"]
+__all__ = [
+    "DEFAULT_ENCODING",
+    "LINE_ATTR",
+    "SOURCE_ATTR",
+    "PathLike",
+    "check_encoding",
+    "read_table",
+]
 
 PathLike = str | os.PathLike[str]
 
@@ -30,15 +46,20 @@ _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
 _PARQUET_SUFFIXES = (".parquet", ".pq")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _DELIMITERS = (",", "\t", ";", "|")
+DEFAULT_ENCODING = "utf-8"
+_CHUNK_ROWS = 1 << 16
+_BLOCK = 1 << 20
 
 
 # -- reading tables -------------------------------------------------------------------------
-def read_table(path: PathLike) -> pd.DataFrame:
+def read_table(path: PathLike, *, encoding: str = DEFAULT_ENCODING) -> pd.DataFrame:
     """A data file as a DataFrame: CSV/TSV (optionally .gz), Parquet or JSON lines.
 
-    The frame's ``attrs`` remember the file and the line of the first data row, so that
-    ``check_data`` can point at the line of a bad value.
+    Text files are decoded strictly with ``encoding`` (default UTF-8; a byte-order mark is
+    skipped).  The frame's ``attrs`` remember the file and the line of the first data row, so
+    that ``check_data`` can point at the line of a bad value.
     """
+    encoding = check_encoding(encoding)
     name = str(path)
     p = Path(path)
     kind = _table_kind(p, name)
@@ -49,9 +70,9 @@ def read_table(path: PathLike) -> pd.DataFrame:
     if kind == "parquet":
         frame, first_line = _read_parquet(p, name), None
     elif kind == "jsonl":
-        frame, first_line = _read_jsonl(p, name)
+        frame, first_line = _read_jsonl(p, name, encoding)
     else:
-        frame, first_line = _read_csv(p, name)
+        frame, first_line = _read_csv(p, name, encoding)
     frame.attrs[SOURCE_ATTR] = name
     frame.attrs[LINE_ATTR] = first_line
     return frame
@@ -71,42 +92,181 @@ def _table_kind(p: Path, name: str) -> str:
     )
 
 
-def _read_text(p: Path, name: str) -> str:
-    """The file's text, gunzipped if its name ends in .gz; UTF-8, else Latin-1."""
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name; a ``UsageError`` for an unknown one."""
     try:
-        if p.name.lower().endswith(".gz"):
-            with gzip.open(p, "rb") as fh:
-                raw = fh.read()
-        else:
-            raw = p.read_bytes()
+        name = codecs.lookup(encoding).name
+    except (LookupError, TypeError):
+        raise UsageError(
+            f"unknown text encoding {encoding!r} (e.g. utf-8, latin-1, cp1252, utf-16)",
+            argument="--encoding",
+        ) from None
+    return "utf-8-sig" if name == "utf-8" else name
+
+
+def _open_binary(p: Path) -> IO[bytes]:
+    if p.name.lower().endswith(".gz"):
+        return gzip.GzipFile(p, "rb")  # type: ignore[return-value]
+    return open(p, "rb")  # the caller closes it
+
+
+def _read_head(p: Path, name: str, encoding: str, size: int = 65536) -> str:
+    """The first ``size`` bytes of the (decompressed) file as text, strictly decoded."""
+    try:
+        with _open_binary(p) as fh:
+            raw = fh.read(size)
     except (OSError, EOFError, zlib.error) as exc:
         raise UsageError(f"cannot read the file: {exc}", path=name) from None
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
     try:
-        return raw.decode("utf-8-sig")
+        return decoder.decode(raw, final=len(raw) < size)
     except UnicodeDecodeError:
-        return raw.decode("latin-1")
+        raise _decode_error(p, name, encoding) from None
 
 
-def _read_csv(p: Path, name: str) -> tuple[pd.DataFrame, int]:
-    text = _read_text(p, name)
+def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
+    """A ``UsageError`` naming the line and byte offset of the first byte that does not decode."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0  # bytes of the file before the current block
+    lines = 1
+    try:
+        with _open_binary(p) as fh:
+            while True:
+                block = fh.read(_BLOCK)
+                data = decoder.getstate()[0] + block  # bytes held over, then the block
+                pending = len(data) - len(block)
+                try:
+                    decoder.decode(block, final=not block)
+                except UnicodeDecodeError as exc:
+                    at = offset - pending + exc.start
+                    lines += data[pending : exc.start].count(b"\n") if exc.start > pending else 0
+                    bad = data[exc.start : exc.end][:4]
+                    shown = " ".join(f"0x{b:02x}" for b in bad)
+                    where = "of the decompressed text " if p.name.lower().endswith(".gz") else ""
+                    plain = encoding.replace("-sig", "")
+                    return UsageError(
+                        f"byte offset {at:,} {where}({shown}) is not valid {plain} text: pass "
+                        "the file's encoding with --encoding (e.g. --encoding latin-1), or "
+                        f"convert the file to {plain}",
+                        path=name,
+                        line=lines,
+                    )
+                lines += block.count(b"\n")
+                offset += len(block)
+                if not block:
+                    break
+    except (OSError, EOFError, zlib.error) as exc:
+        return UsageError(f"cannot read the file: {exc}", path=name)
+    return UsageError(f"the file is not valid {encoding} text", path=name)
+
+
+def _read_csv(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
+    text = _read_head(p, name, encoding)
     if not text.strip():
         raise UsageError("the file is empty", path=name)
     delimiter = "\t" if ".tsv" in p.name.lower() else _sniff_delimiter(text)
     header_line = _check_header(text, delimiter, name)
+    as_text: set[str] = set()
+    frame = _read_csv_chunks(p, name, encoding, delimiter, as_text)
+    if frame is None:  # a column numeric in some chunks and text in others: read it as text
+        frame = _read_csv_chunks(p, name, encoding, delimiter, as_text)
+    assert frame is not None
+    if len(frame) == 0:
+        raise UsageError("the file has a header but no data rows", path=name, line=header_line)
+    if frame.shape[1] > 1 and bool(frame.iloc[:, -1].isna().any()):
+        _check_short_rows(p, name, encoding, delimiter, frame.shape[1])
+    return frame, header_line + 1
+
+
+def _read_csv_chunks(
+    p: Path, name: str, encoding: str, delimiter: str, as_text: set[str]
+) -> pd.DataFrame | None:
+    """The CSV as a compact frame, read in chunks; None (with ``as_text`` filled) when some
+    column must be read again as text."""
+    columns: dict[str, list[Any]] = {}
+    order: list[str] = []
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=delimiter, skipinitialspace=True)
+        reader = pd.read_csv(
+            p,
+            sep=delimiter,
+            skipinitialspace=True,
+            encoding=encoding,
+            encoding_errors="strict",
+            compression="gzip" if p.name.lower().endswith(".gz") else None,
+            chunksize=_CHUNK_ROWS,
+            dtype={c: str for c in as_text} or None,
+        )
+        with reader:
+            for chunk in reader:
+                if not order:
+                    order = [str(c) for c in chunk.columns]
+                for col, key in zip(chunk.columns, order, strict=True):
+                    columns.setdefault(key, []).append(_compact(chunk[col]))
+    except UnicodeDecodeError:
+        raise _decode_error(p, name, encoding) from None
     except pd.errors.ParserError as exc:
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         detail = str(exc).strip().split("error: ")[-1]
         raise UsageError(f"malformed CSV row: {detail}", path=name, line=line) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UsageError(f"cannot read the file: {exc}", path=name) from None
     except (ValueError, pd.errors.EmptyDataError) as exc:
         raise UsageError(f"cannot read as CSV: {exc}", path=name) from None
-    if len(frame) == 0:
-        raise UsageError("the file has a header but no data rows", path=name, line=header_line)
-    if frame.shape[1] > 1 and bool(frame.iloc[:, -1].isna().any()):
-        _check_short_rows(text, delimiter, frame.shape[1], name)
-    return frame, header_line + 1
+    if not order:
+        raise UsageError("the file has no data rows", path=name)
+    mixed = {k for k, parts in columns.items() if _kinds(parts) == {"text", "number"}}
+    if mixed - as_text:
+        as_text.update(mixed)
+        return None
+    return pd.DataFrame({k: _join(columns[k]) for k in order}, copy=False)
+
+
+def _compact(col: pd.Series) -> pd.Series:
+    """A chunk's column in little memory: strings as categories, integers narrowed."""
+    if col.dtype == object or pd.api.types.is_string_dtype(col.dtype):
+        return col.astype("category")
+    if pd.api.types.is_integer_dtype(col) and not pd.api.types.is_extension_array_dtype(col):
+        return pd.to_numeric(col, downcast="integer")
+    return col
+
+
+def _kinds(parts: list[pd.Series]) -> set[str]:
+    out = set()
+    for part in parts:
+        if isinstance(part.dtype, pd.CategoricalDtype):
+            if len(part.dropna()):
+                out.add("text")
+        elif pd.api.types.is_numeric_dtype(part) and not pd.api.types.is_bool_dtype(part):
+            out.add("number")
+        else:
+            out.add("other")
+    return out
+
+
+def _join(parts: list[pd.Series]) -> pd.Series:
+    """One column from its chunks (as a whole-file read would type it, but compact)."""
+    if len(parts) == 1:
+        return parts[0].reset_index(drop=True)
+    if all(isinstance(p.dtype, pd.CategoricalDtype) for p in parts):
+        joined = pd.api.types.union_categoricals(
+            [p.astype(pd.CategoricalDtype(p.cat.categories.astype(object))) for p in parts],
+            ignore_order=True,
+        )
+        return pd.Series(joined)
+    kinds = {p.dtype.kind for p in parts if not isinstance(p.dtype, pd.CategoricalDtype)}
+    empties = [p for p in parts if isinstance(p.dtype, pd.CategoricalDtype)]
+    if kinds and kinds <= {"i", "u", "f"} and not any(len(p.dropna()) for p in empties):
+        # numbers, with chunks of nothing but empty cells (categorical of no category)
+        values = [
+            p.to_numpy(dtype=np.float64, na_value=np.nan)
+            if isinstance(p.dtype, pd.CategoricalDtype)
+            else p.to_numpy()
+            for p in parts
+        ]
+        dtype = np.result_type(*values)
+        return pd.Series(np.concatenate([v.astype(dtype, copy=False) for v in values]))
+    return pd.concat([p.astype(object) for p in parts], ignore_index=True)
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -134,9 +294,20 @@ def _check_header(text: str, delimiter: str, name: str) -> int:
     return number + 1
 
 
-def _check_short_rows(text: str, delimiter: str, width: int, name: str) -> None:
+def _text_lines(p: Path, name: str, encoding: str) -> Iterator[str]:
+    """The file's lines, decoded strictly (a bad byte: a located ``UsageError``)."""
+    try:
+        with _open_binary(p) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+            yield from fh
+    except UnicodeDecodeError:
+        raise _decode_error(p, name, encoding) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UsageError(f"cannot read the file: {exc}", path=name) from None
+
+
+def _check_short_rows(p: Path, name: str, encoding: str, delimiter: str, width: int) -> None:
     """Raise on the first row with fewer fields than the header (pandas pads them silently)."""
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, skipinitialspace=True)
+    reader = csv.reader(_text_lines(p, name, encoding), delimiter=delimiter, skipinitialspace=True)
     header_seen = False
     for row in reader:
         if not row or not any(field.strip() for field in row):
@@ -152,12 +323,11 @@ def _check_short_rows(text: str, delimiter: str, width: int, name: str) -> None:
             )
 
 
-def _read_jsonl(p: Path, name: str) -> tuple[pd.DataFrame, int]:
-    text = _read_text(p, name)
+def _read_jsonl(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
     records: list[dict[str, Any]] = []
     keys: list[str] | None = None
     first_line = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_text_lines(p, name, encoding), start=1):
         if not line.strip():
             continue
         try:

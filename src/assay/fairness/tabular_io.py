@@ -131,8 +131,12 @@ def check_data(
     source: str | None = None,
     clip: bool = False,
     ignore: Iterable[str] = (),
+    dtype: Any = np.float64,
 ) -> np.ndarray:
-    """``frame`` encoded against ``schema`` (float64, schema column order).
+    """``frame`` encoded against ``schema`` (schema column order), as ``dtype`` (float64), or
+    with ``dtype=None`` the smallest float type that holds every encoded value exactly
+    (float32 when every feature is categorical or an integer within +-2**24: half the memory
+    for a large file).
 
     Raises ``UsageError`` on a missing column, a column the schema does not list (unless named
     in ``ignore``, e.g. the label column), an empty or non-numeric value, a category the schema
@@ -157,13 +161,24 @@ def check_data(
             path=where.source,
         )
     by_name = dict(zip(columns, frame.columns, strict=True))
-    out = np.empty((len(frame), len(schema)), dtype=np.float64)
+    out = np.empty((len(frame), len(schema)), dtype=_encoded_dtype(schema, dtype))
     for j, feat in enumerate(schema.features):
         col = frame[by_name[feat.name]]
         if feat.kind == "categorical":
             out[:, j] = _encode_categorical(feat, col, where)
         else:
             out[:, j] = _encode_number(feat, col, where, clip)
+    return out
+
+
+def _encoded_dtype(schema: Schema, dtype: Any) -> np.dtype[Any]:
+    if dtype is not None:
+        given: np.dtype[Any] = np.dtype(dtype)
+        return given
+    exact = bool(schema.discrete.all()) and all(
+        abs(v) <= 2**24 for f in schema.features for v in (f.encoded_low, f.encoded_high)
+    )
+    out: np.dtype[Any] = np.dtype(np.float32) if exact else np.dtype(np.float64)
     return out
 
 

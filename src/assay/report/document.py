@@ -50,7 +50,15 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         )
     record = store.get_run(run_id)
     run = record.to_json()
-    findings = _scan_findings(store.iter_batches(record.id), max_examples)
+    findings = _scan_findings(store.iter_witnesses(record.id), max_examples)
+    # every finding is counted exactly; the store keeps a capped set of witnesses
+    counts = store.witness_counts(record.id)
+    findings["total"] = record.n_findings
+    findings["by_kind"] = {k: c["found"] for k, c in sorted(counts.items())}
+    findings["kept"] = sum(c["kept"] for c in counts.values())
+    findings["keep_findings"] = store.keep_policy(record.id)
+    if record.n_findings:
+        findings["max_severity"] = record.max_severity
     summary = run.get("summary") or {}
     headline = summary.get("headline")
     if not isinstance(headline, str) or not headline.strip():
@@ -73,13 +81,16 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     return clean
 
 
-def _scan_findings(batches: Iterable[FindingBatch], max_examples: int) -> dict[str, Any]:
-    """Counts by kind, the maximum severity and the top examples, in one pass over the store."""
+def _scan_findings(
+    witnesses: Iterable[tuple[FindingBatch, np.ndarray]], max_examples: int
+) -> dict[str, Any]:
+    """Counts by kind, the maximum severity and the top examples, in one pass over the kept
+    witnesses (each with its number in the order found)."""
     by_kind: dict[str, int] = {}
     total = 0
     max_sev: float | None = None
     best: list[tuple[float, int, dict[str, Any]]] = []  # (-severity, index, finding)
-    for batch in batches:
+    for batch, numbers in witnesses:
         n = len(batch)
         if n == 0:
             continue
@@ -90,10 +101,12 @@ def _scan_findings(batches: Iterable[FindingBatch], max_examples: int) -> dict[s
         if max_examples:
             candidates = np.arange(n)
             if len(best) >= max_examples:
-                candidates = candidates[sev > -best[-1][0]]
+                cut, last = -best[-1][0], best[-1][1]
+                candidates = candidates[(sev > cut) | ((sev == cut) & (numbers < last))]
             order = candidates[np.argsort(-sev[candidates], kind="stable")][:max_examples]
             for i in order.tolist():
-                best.append((-float(sev[i]), total + i, {"index": total + i, **batch[i].to_json()}))
+                number = int(numbers[i])
+                best.append((-float(sev[i]), number, {"index": number, **batch[i].to_json()}))
             best.sort(key=lambda t: (t[0], t[1]))
             del best[max_examples:]
         total += n

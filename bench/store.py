@@ -1,0 +1,166 @@
+"""Benchmark of the run store's size: a fairness run on the benchmark tree, as a user runs it.
+
+Runs ``assay fairness --dataset adult --protected sex --max-time SECONDS`` (the built-in
+DecisionTreeClassifier(random_state=0) on Adult's 13 integer features) in a fresh process,
+with the default witness cap and then with ``--keep-findings all``, and prints for each:
+IDIs found, witnesses kept, the store's size at the end and at its largest during the run
+(database + WAL), bytes per IDI, bytes written to disk by the process (write amplification)
+and the process's peak RSS.  The baseline, measured in the same run, is the encoding stores
+used before (``np.savez`` per batch, every IDI): the kept witnesses are re-encoded that way.
+
+    python bench/store.py                  # 60 s runs
+    python bench/store.py --seconds 600    # the 10-minute figure (default cap only: --only cap)
+    python bench/store.py --seconds 10     # a quick look
+
+Figures are noisy on a shared machine: the number of IDIs (hence sizes) follows the CPU time
+the search gets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+def _size(path: Path) -> int:
+    total = 0
+    for suffix in ("", "-wal", "-shm"):
+        p = Path(str(path) + suffix)
+        if p.exists():
+            total += p.stat().st_size
+    return total
+
+
+def _hwm_mb(pid: int) -> float | None:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _written(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/io") as fh:
+            for line in fh:
+                if line.startswith("write_bytes:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def run_once(seconds: float, keep: str | None, workdir: Path) -> dict[str, float]:
+    store = workdir / f"runs-{keep or 'default'}.db"
+    cmd = [
+        sys.executable,
+        "-m",
+        "assay",
+        "fairness",
+        "--dataset",
+        "adult",
+        "--protected",
+        "sex",
+        "--max-time",
+        str(seconds),
+        "--seed",
+        "1",
+        "--store",
+        str(store),
+        "--quiet",
+    ]
+    if keep is not None:
+        cmd += ["--keep-findings", keep]
+    t0 = time.monotonic()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    written = 0
+    rss = 0.0
+    while proc.poll() is None:
+        peak = max(peak, _size(store))
+        w = _written(proc.pid)
+        written = w if w is not None else written
+        rss = max(rss, _hwm_mb(proc.pid) or 0.0)
+        time.sleep(0.1)
+    wall = time.monotonic() - t0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"the run failed ({proc.returncode}): {err[-2000:]}")
+    final = _size(store)
+    peak = max(peak, final)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from assay.core.store import RunStore
+
+    s = RunStore(store)
+    (record,) = s.list_runs()
+    counts = s.witness_counts(record.id)
+    kept = sum(c["kept"] for c in counts.values())
+    legacy = sum(len(b.to_bytes()) for b in s.iter_batches(record.id))
+    s.close()
+    db = sqlite3.connect(store)
+    (witness_bytes,) = db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM findings").fetchone()
+    db.close()
+    return {
+        "idis": record.n_findings,
+        "kept": kept,
+        "final": final,
+        "peak": peak,
+        "witness_bytes": witness_bytes,
+        "legacy_per_kept": legacy / max(kept, 1),
+        "written": written,
+        "rss_mb": rss,
+        "wall": wall,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--only", choices=("cap", "all"), default=None)
+    args = parser.parse_args()
+    modes: list[tuple[str, str | None]] = [("default cap", None), ("--keep-findings all", "all")]
+    if args.only == "cap":
+        modes = modes[:1]
+    elif args.only == "all":
+        modes = modes[1:]
+    print(
+        f"assay fairness --dataset adult --protected sex --max-time {args.seconds:g} "
+        "(benchmark tree), one fresh process per row\n"
+    )
+    header = (
+        f"{'mode':<22}{'IDIs':>12}{'kept':>10}{'store MB':>10}{'peak MB':>9}"
+        f"{'B/IDI':>8}{'B/kept':>8}{'old B/kept':>11}{'written MB':>11}{'RSS MB':>8}{'wall s':>8}"
+    )
+    print(header)
+    print("-" * len(header))
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, keep in modes:
+            r = run_once(args.seconds, keep, Path(tmp))
+            print(
+                f"{name:<22}{r['idis']:>12,.0f}{r['kept']:>10,.0f}{r['final'] / MB:>10.1f}"
+                f"{r['peak'] / MB:>9.1f}{r['final'] / max(r['idis'], 1):>8.1f}"
+                f"{r['witness_bytes'] / max(r['kept'], 1):>8.1f}{r['legacy_per_kept']:>11.1f}"
+                f"{r['written'] / MB:>11.0f}{r['rss_mb']:>8.0f}{r['wall']:>8.1f}",
+                flush=True,
+            )
+    print(
+        "\nstore MB: database + WAL at the end; peak MB: largest seen during the run (resume "
+        "state included); B/IDI: store bytes per IDI found; B/kept: witness bytes per kept "
+        "witness; old B/kept: the same witnesses in the np.savez encoding of schema 1 "
+        "(baseline); written MB: bytes the process wrote to disk; RSS MB: the run's peak "
+        "resident set (VmHWM, sampled every 0.1 s)."
+    )
+
+
+if __name__ == "__main__":
+    main()

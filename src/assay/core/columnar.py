@@ -1,0 +1,233 @@
+"""A compact, lossless columnar encoding of finding batches (numpy only, never pickle).
+
+An array of shape ``(n, *rest)`` is split into columns, one per position of ``rest`` (for a
+fairness batch of inputs ``(n, K, d)``: every feature of every variant).  Each column is stored
+in the smallest form that gives back exactly the same values:
+
+- ``const``: one value for every row (e.g. the protected value of variant k);
+- ``same``: equal to the column at the same place of the first variant along axis 1 (the
+  non-protected features of every variant: stored once);
+- ``range``: ``start, start + 1, ...`` (indices);
+- ``bits``: two values, packed eight rows to a byte;
+- ``int`` / ``bytes``: integers (or whole floats) as offsets from the column's minimum, in
+  the fewest bytes that hold them (1 to 8);
+- ``dict``: at most 256 distinct floats (e.g. a decision tree's leaf probabilities) as one
+  byte per row and a table;
+- ``f32``: floats that float32 holds exactly;
+- ``raw``: anything else, as stored.
+
+Arrays come back with their original dtype and shape.  A blob is ``MAGIC``, a 4-byte header
+length, a JSON header and the column buffers.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from typing import Any
+
+import numpy as np
+
+__all__ = ["MAGIC", "decode_array", "decode_arrays", "encode_array", "encode_arrays", "is_columnar"]
+
+MAGIC = b"AYC1"
+_MAX_POSITIONS = 64  # beyond this many positions per row (images), encode as one column
+_DICT_MAX = 256
+_SAMPLE = 1024
+
+
+def is_columnar(data: bytes) -> bool:
+    return data[:4] == MAGIC
+
+
+def encode_arrays(arrays: dict[str, np.ndarray], header: dict[str, Any]) -> bytes:
+    """One blob holding ``arrays`` (all of the same length along axis 0) and ``header``."""
+    parts: list[bytes] = []
+    offset = 0
+    specs: dict[str, Any] = {}
+    for name, arr in arrays.items():
+        a = np.asarray(arr)
+        if a.dtype == object:
+            raise TypeError(f"cannot store an object array ({name!r})")
+        columns, buffers = _encode_array(a)
+        specs[name] = {"dtype": a.dtype.str, "shape": list(a.shape), "columns": columns}
+        for col, buf in zip(columns, buffers, strict=True):
+            if buf is not None:
+                col["at"] = [offset, len(buf)]
+                parts.append(buf)
+                offset += len(buf)
+    head = json.dumps({**header, "arrays": specs}, separators=(",", ":")).encode("utf-8")
+    return MAGIC + struct.pack("<I", len(head)) + head + b"".join(parts)
+
+
+def decode_arrays(data: bytes) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
+    """The arrays and the header of a blob made by ``encode_arrays``."""
+    if not is_columnar(data):
+        raise ValueError("not a columnar blob")
+    (size,) = struct.unpack("<I", data[4:8])
+    header: dict[str, Any] = json.loads(data[8 : 8 + size].decode("utf-8"))
+    body = memoryview(data)[8 + size :]
+    arrays = {name: _decode_array(spec, body) for name, spec in header.pop("arrays").items()}
+    return arrays, header
+
+
+def encode_array(a: np.ndarray) -> bytes:
+    """One array as a blob (see ``encode_arrays``)."""
+    return encode_arrays({"a": a}, {})
+
+
+def decode_array(data: bytes) -> np.ndarray:
+    return decode_arrays(data)[0]["a"]
+
+
+# -- arrays ------------------------------------------------------------------------------------
+def _encode_array(a: np.ndarray) -> tuple[list[dict[str, Any]], list[bytes | None]]:
+    n = a.shape[0] if a.ndim else 1
+    positions = int(np.prod(a.shape[1:], dtype=np.int64)) if a.ndim > 1 else 1
+    if a.ndim == 0 or n == 0 or a.dtype.kind not in "biuf":
+        return [{"how": "raw"}], [np.ascontiguousarray(a).tobytes()]
+    if positions > _MAX_POSITIONS:
+        return _encode_columns(a.reshape(-1, 1), a.dtype, first=None)
+    flat = a.reshape(n, positions)
+    block = int(np.prod(a.shape[2:], dtype=np.int64)) if a.ndim > 2 else positions
+    return _encode_columns(flat, a.dtype, first=block if a.ndim > 2 else None)
+
+
+def _encode_columns(
+    flat: np.ndarray, dtype: np.dtype[Any], *, first: int | None
+) -> tuple[list[dict[str, Any]], list[bytes | None]]:
+    specs: list[dict[str, Any]] = []
+    bufs: list[bytes | None] = []
+    for p in range(flat.shape[1]):
+        col = flat[:, p]
+        if first is not None and p >= first:
+            ref = p % first
+            if np.array_equal(col, flat[:, ref]):
+                specs.append({"how": "same", "ref": ref})
+                bufs.append(None)
+                continue
+        spec, buf = _encode_column(col, dtype)
+        specs.append(spec)
+        bufs.append(buf)
+    return specs, bufs
+
+
+def _encode_column(col: np.ndarray, dtype: np.dtype[Any]) -> tuple[dict[str, Any], bytes | None]:
+    first = col[:1]
+    if bool((col == first).all()):
+        return {"how": "const", "value": first.tobytes().hex()}, None
+    if dtype.kind == "f":
+        if not np.isfinite(col).all():
+            return {"how": "raw"}, np.ascontiguousarray(col).tobytes()
+        whole = col == np.round(col)
+        if (
+            bool(whole.all())
+            and abs(float(col.min())) < 2**53
+            and abs(float(col.max())) < 2**53
+            and not bool(np.signbit(col[col == 0]).any())  # -0.0 stays -0.0
+        ):
+            return _encode_ints(col.astype(np.int64))
+        table = _small_table(col)
+        if table is not None:
+            codes = np.searchsorted(table, col).astype(np.uint8)
+            return {"how": "dict", "table": table.tobytes().hex()}, codes.tobytes()
+        if dtype.itemsize > 4:
+            f32 = col.astype(np.float32)
+            if np.array_equal(f32.astype(dtype), col):
+                return {"how": "f32"}, f32.tobytes()
+        return {"how": "raw"}, np.ascontiguousarray(col).tobytes()
+    return _encode_ints(col.astype(np.int64) if dtype.kind != "u" else col.astype(np.uint64))
+
+
+def _encode_ints(col: np.ndarray) -> tuple[dict[str, Any], bytes | None]:
+    low, high = int(col.min()), int(col.max())
+    n = len(col)
+    if high - low == n - 1 and col[0] == low and bool((np.diff(col) == 1).all()):
+        return {"how": "range", "start": low}, None
+    span = high - low
+    if span == 1:
+        bits = np.packbits((col != low).astype(np.uint8))
+        return {"how": "bits", "low": low}, bits.tobytes()
+    width = max(1, (span.bit_length() + 7) // 8)
+    if col.dtype == np.uint64:
+        off = col - np.uint64(low)
+    else:
+        with np.errstate(over="ignore"):
+            off = (col - low).astype(np.uint64)
+    if width in (1, 2, 4, 8):
+        t = np.dtype(f"<u{width}")
+        return {"how": "int", "low": low, "type": t.str}, off.astype(t).tobytes()
+    # 3, 5, 6 or 7 bytes a value: the low bytes of little-endian uint64s
+    data = off.astype("<u8").view(np.uint8).reshape(-1, 8)[:, :width]
+    return {"how": "bytes", "low": low, "width": width}, np.ascontiguousarray(data).tobytes()
+
+
+def _small_table(col: np.ndarray) -> np.ndarray | None:
+    """The sorted distinct values of ``col`` if there are at most 256 of them, else None
+    (decided from a sample first, so that a column of many values costs little)."""
+    if len(np.unique(col[:_SAMPLE])) > _DICT_MAX // 2:
+        return None
+    table = np.unique(col)
+    return table if len(table) <= _DICT_MAX else None
+
+
+def _decode_array(spec: dict[str, Any], body: memoryview) -> np.ndarray:
+    dtype = np.dtype(spec["dtype"])
+    shape = tuple(spec["shape"])
+    columns = spec["columns"]
+    if dtype.kind not in "biuf":
+        out = np.frombuffer(_buf(columns[0], body), dtype=dtype).copy()
+        return out.reshape(shape)
+    total = int(np.prod(shape, dtype=np.int64))
+    width = len(columns)
+    rows = total // width if width else 0
+    flat = np.empty((rows, width), dtype=dtype)
+    for p, col in enumerate(columns):
+        if col["how"] != "same":
+            flat[:, p] = _decode_column(col, body, rows, dtype)
+    for p, col in enumerate(columns):
+        if col["how"] == "same":
+            flat[:, p] = flat[:, col["ref"]]
+    return flat.reshape(shape)
+
+
+def _decode_column(col: dict[str, Any], body: memoryview, n: int, dtype: np.dtype[Any]) -> Any:
+    how = col["how"]
+    if how == "const":
+        return np.frombuffer(bytes.fromhex(col["value"]), dtype=dtype)[0]
+    if how == "raw":
+        return np.frombuffer(_buf(col, body), dtype=dtype)
+    if how == "f32":
+        return np.frombuffer(_buf(col, body), dtype=np.float32).astype(dtype)
+    if how == "dict":
+        table = np.frombuffer(bytes.fromhex(col["table"]), dtype=dtype)
+        return table[np.frombuffer(_buf(col, body), dtype=np.uint8)]
+    if how == "range":
+        return (np.arange(n, dtype=np.int64) + int(col["start"])).astype(dtype)
+    if how == "bits":
+        bits = np.unpackbits(np.frombuffer(_buf(col, body), dtype=np.uint8), count=n)
+        return _shift(bits, int(col["low"]), dtype)
+    if how == "int":
+        off = np.frombuffer(_buf(col, body), dtype=np.dtype(col["type"]))
+        return _shift(off, int(col["low"]), dtype)
+    if how == "bytes":
+        width = int(col["width"])
+        wide = np.zeros((n, 8), dtype=np.uint8)
+        wide[:, :width] = np.frombuffer(_buf(col, body), dtype=np.uint8).reshape(n, width)
+        return _shift(wide.view("<u8").reshape(n), int(col["low"]), dtype)
+    raise ValueError(f"unknown column encoding {how!r}")
+
+
+def _shift(off: np.ndarray, low: int, dtype: np.dtype[Any]) -> np.ndarray:
+    out: np.ndarray
+    if dtype.kind == "u" or low >= 0:
+        out = off.astype(np.uint64) + np.uint64(low)
+    else:
+        with np.errstate(over="ignore"):
+            out = off.astype(np.int64) + np.int64(low)
+    return out.astype(dtype)
+
+
+def _buf(col: dict[str, Any], body: memoryview) -> memoryview:
+    start, size = col["at"]
+    return body[start : start + size]

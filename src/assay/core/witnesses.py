@@ -1,0 +1,315 @@
+"""Which witnesses a run keeps, and exact counts of all it found.
+
+A fast search finds millions of findings a minute; a report shows a few dozen.  Every finding
+is counted (per kind, with a histogram of severities), but only a bounded, representative set
+of witnesses is kept when a cap ``keep`` is given (per kind of finding):
+
+- the first ``ceil(keep / 2)`` found (``permanent``: never dropped);
+- a uniform random sample of ``keep // 2`` of the rest (a reservoir by priorities: finding
+  number ``i`` has the priority ``mix64(i ^ salt)``, the salt made from the run's seed and the
+  kind, and the sample holds the lowest priorities seen so far) — reproducible from the seed,
+  whatever the order of checkpoints, and the same after a kill and resume;
+- the ``TOP`` most severe findings (ties: the earliest), which is what a report shows;
+- every finding a technique marks in its ``must_keep`` column.
+
+Sample and top witnesses are written when they enter the set (``provisional``); one pushed out
+later stays in the store until a compaction, and readers skip it (``live``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.core.keys import mix64
+
+__all__ = [
+    "DEFAULT_KEEP",
+    "MUST_KEEP",
+    "TOP",
+    "KindTally",
+    "Tallies",
+    "keep_option",
+    "parse_keep",
+    "priorities",
+]
+
+DEFAULT_KEEP = 100_000
+MUST_KEEP = "must_keep"  # a bool column of a FindingBatch: keep these whatever the cap
+TOP = 64  # the most severe findings kept per kind (a report shows 50)
+_GRID = 1000  # severity histogram: bins of 1/1000 on [0, 1]
+_EDGES = np.arange(_GRID + 1) / _GRID
+_MAX_DISTINCT = 32
+_ALL = np.iinfo(np.uint64).max
+
+
+def parse_keep(value: int | str | None, *, argument: str = "--keep-findings") -> int | None:
+    """A witness cap as given by a user: ``all`` (None: keep every witness) or a whole number
+    >= 0 (witnesses kept per kind of finding, besides the most severe and must-keep ones)."""
+    from assay.errors import UsageError
+
+    if value is None or (isinstance(value, str) and value.strip().lower() == "all"):
+        return None
+    if isinstance(value, bool):
+        raise UsageError(f"must be 'all' or a whole number >= 0, not {value!r}", argument=argument)
+    try:
+        n = int(str(value).strip().replace("_", "").replace(",", ""))
+    except ValueError:
+        raise UsageError(
+            f"must be 'all' or a whole number >= 0, not {value!r}", argument=argument
+        ) from None
+    if n < 0:
+        raise UsageError(f"must be 'all' or a whole number >= 0, not {value!r}", argument=argument)
+    return n
+
+
+def keep_option(keep: int | None) -> str:
+    """The command-line form of a cap: ``all`` or the number."""
+    return "all" if keep is None else str(keep)
+
+
+def _salt(seed: int, kind: str) -> np.uint64:
+    digest = hashlib.blake2b(kind.encode("utf-8"), digest_size=8).digest()
+    value = (int(seed) & (2**64 - 1)) ^ int.from_bytes(digest, "little")
+    return np.uint64(mix64(np.array([value], dtype=np.uint64))[0])
+
+
+def priorities(indices: np.ndarray, salt: np.uint64) -> np.ndarray:
+    """The sampling priority of each finding number (uniform on uint64)."""
+    return mix64(np.asarray(indices, dtype=np.uint64) ^ salt)
+
+
+def severity_bins(severity: np.ndarray) -> np.ndarray:
+    """Histogram bin of each severity: 0 below 0, k + 1 for [k/1000, (k+1)/1000), 1001 from 1."""
+    sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
+    return np.searchsorted(_EDGES, sev, side="right")
+
+
+@dataclass
+class KindTally:
+    """Counts and the kept set of one kind of finding."""
+
+    count: int = 0
+    first_end: int | None = None  # the run-wide number of this kind's first sampled finding
+    max_severity: float | None = None
+    hist: dict[int, int] = field(default_factory=dict)
+    distinct: dict[float, int] | None = field(default_factory=dict)
+    permanent: int = 0
+    tau: int = int(_ALL)  # reservoir: priorities <= tau are in the sample
+    top: list[tuple[float, int]] = field(default_factory=list)  # (severity, index), best first
+    provisional: list[int] = field(default_factory=list)  # seqs of blobs with provisional rows
+    written_provisional: int = 0
+    reservoir: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+
+    # -- counts ----------------------------------------------------------------------------
+    def count_batch(self, severity: np.ndarray) -> None:
+        sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
+        if not len(sev):
+            return
+        self.count += len(sev)
+        top = float(sev.max())
+        self.max_severity = top if self.max_severity is None else max(self.max_severity, top)
+        bins, counts = np.unique(severity_bins(sev), return_counts=True)
+        for b, c in zip(bins.tolist(), counts.tolist(), strict=True):
+            self.hist[b] = self.hist.get(b, 0) + c
+        if self.distinct is not None:
+            values, counts = np.unique(sev, return_counts=True)
+            for v, c in zip(values.tolist(), counts.tolist(), strict=True):
+                self.distinct[v] = self.distinct.get(v, 0) + c
+            if len(self.distinct) > _MAX_DISTINCT:
+                self.distinct = None
+
+    def at_or_above(self, threshold: float) -> int:
+        """How many findings have severity >= ``threshold``: exact when the severities take
+        few distinct values or the threshold is a multiple of 0.001 in [0, 1]; otherwise
+        rounded down to the grid (an over-count, never an under-count)."""
+        if self.distinct is not None:
+            return sum(c for v, c in self.distinct.items() if v >= threshold)
+        if threshold <= 0:
+            return self.count
+        k = math.floor(threshold * _GRID)
+        if k / _GRID > threshold:
+            k -= 1
+        k = min(max(k, 0), _GRID)
+        return sum(c for b, c in self.hist.items() if b >= k + 1)
+
+    # -- the kept set ----------------------------------------------------------------------
+    def top_cut(self) -> tuple[float, int] | None:
+        """(severity, index) of the last of the ``TOP`` most severe, once there are TOP."""
+        return self.top[-1] if len(self.top) >= TOP else None
+
+    def in_top(self, severity: np.ndarray, indices: np.ndarray) -> np.ndarray:
+        cut = self.top_cut()
+        if cut is None:
+            return np.ones(len(indices), dtype=bool)
+        s, i = cut
+        out: np.ndarray = (severity > s) | ((severity == s) & (indices <= i))
+        return out
+
+    def in_sample(self, prio: np.ndarray) -> np.ndarray:
+        return prio <= np.uint64(self.tau)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "count": self.count,
+            "first_end": self.first_end,
+            "max_severity": self.max_severity,
+            "hist": {str(k): v for k, v in sorted(self.hist.items())},
+            "distinct": None
+            if self.distinct is None
+            else [[v, c] for v, c in sorted(self.distinct.items())],
+            "permanent": self.permanent,
+            "tau": str(self.tau),
+            "top": [list(t) for t in self.top],
+            "provisional": self.provisional,
+            "written_provisional": self.written_provisional,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> KindTally:
+        distinct = d.get("distinct")
+        return cls(
+            count=int(d["count"]),
+            first_end=d.get("first_end"),
+            max_severity=d.get("max_severity"),
+            hist={int(k): int(v) for k, v in d.get("hist", {}).items()},
+            distinct=None if distinct is None else {float(v): int(c) for v, c in distinct},
+            permanent=int(d.get("permanent", 0)),
+            tau=int(d.get("tau", str(_ALL))),
+            top=[(float(s), int(i)) for s, i in d.get("top", [])],
+            provisional=[int(s) for s in d.get("provisional", [])],
+            written_provisional=int(d.get("written_provisional", 0)),
+        )
+
+
+@dataclass
+class Selection:
+    """Rows of one batch to write: ``permanent`` and ``provisional`` masks, and each row's
+    number among all the run's findings (every kind, in the order found)."""
+
+    indices: np.ndarray
+    permanent: np.ndarray
+    provisional: np.ndarray
+
+
+class Tallies:
+    """The counts and kept sets of one run, for every kind; JSON round-trip."""
+
+    def __init__(self, keep: int | None, seed: int) -> None:
+        if keep is not None and keep < 0:
+            raise ValueError(f"keep must be >= 0 or None, not {keep}")
+        self.keep = keep
+        self.seed = int(seed)
+        self.kinds: dict[str, KindTally] = {}
+        self.count = 0  # findings of every kind: the next finding's number
+        # the tallies (and next blob seq) as of the last snapshot, kept while findings are
+        # committed without one (a failing run): ``RunStore.truncate_findings`` goes back to it
+        self.rollback: dict[str, Any] | None = None
+
+    @property
+    def first(self) -> int:
+        return 0 if self.keep is None else (self.keep + 1) // 2
+
+    @property
+    def sample(self) -> int:
+        return 0 if self.keep is None else self.keep // 2
+
+    def salt(self, kind: str) -> np.uint64:
+        return _salt(self.seed, kind)
+
+    def kind(self, kind: str) -> KindTally:
+        if kind not in self.kinds:
+            self.kinds[kind] = KindTally()
+        return self.kinds[kind]
+
+    @property
+    def total(self) -> int:
+        return self.count
+
+    def select(self, kind: str, severity: np.ndarray, must_keep: np.ndarray | None) -> Selection:
+        """Count a batch of ``kind`` and choose which of its rows to write."""
+        t = self.kind(kind)
+        n = len(severity)
+        indices = np.arange(self.count, self.count + n, dtype=np.int64)
+        own = np.arange(t.count, t.count + n, dtype=np.int64)  # numbers among this kind's
+        if t.first_end is None and t.count + n > self.first:
+            t.first_end = self.count + max(self.first - t.count, 0)
+        self.count += n
+        sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
+        t.count_batch(sev)
+        if self.keep is None:
+            everything = np.ones(n, dtype=bool)
+            t.permanent += n
+            return Selection(indices, everything, np.zeros(n, dtype=bool))
+        permanent = own < self.first
+        if must_keep is not None:
+            permanent |= np.asarray(must_keep, dtype=bool)
+        # the reservoir: the lowest priorities among findings past the first ones
+        cand = np.flatnonzero(own >= self.first)
+        sampled = np.zeros(n, dtype=bool)
+        if len(cand) and self.sample > 0:
+            prio = priorities(indices[cand], self.salt(kind))
+            pool = np.concatenate([t.reservoir, prio[t.in_sample(prio)]])
+            if len(pool) > self.sample:
+                t.tau = int(np.partition(pool, self.sample - 1)[self.sample - 1])
+                pool = pool[pool <= np.uint64(t.tau)]
+            t.reservoir = pool
+            sampled[cand] = t.in_sample(prio)
+        # the most severe (ties: earliest), over every finding
+        entering = t.in_top(sev, indices)
+        if entering.any():
+            new = zip(sev[entering].tolist(), indices[entering].tolist(), strict=True)
+            merged = t.top + list(new)
+            merged.sort(key=lambda e: (-e[0], e[1]))
+            t.top = merged[:TOP]
+            entering &= t.in_top(sev, indices)
+        provisional = (sampled | entering) & ~permanent
+        t.permanent += int(permanent.sum())
+        t.written_provisional += int(provisional.sum())
+        return Selection(indices, permanent, provisional)
+
+    def live(self, kind: str, indices: np.ndarray, severity: np.ndarray) -> np.ndarray:
+        """Which provisional rows (by finding number and severity) are still kept (every
+        provisional row is past the kind's first ones)."""
+        t = self.kind(kind)
+        sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
+        keep = t.in_top(sev, indices)
+        if self.sample > 0:
+            keep |= t.in_sample(priorities(indices, self.salt(kind)))
+        return keep
+
+    def kept(self, kind: str) -> int:
+        """Witnesses kept of ``kind`` (permanent, sample and top, each counted once)."""
+        t = self.kind(kind)
+        if self.keep is None:
+            return t.permanent
+        start = t.count if t.first_end is None else t.first_end
+        top = [i for _, i in t.top if i >= start]
+        extra = 0
+        if top:
+            idx = np.asarray(top, dtype=np.int64)
+            extra = int((~t.in_sample(priorities(idx, self.salt(kind)))).sum())
+        # a top or sampled witness that the technique also marked must-keep is counted twice
+        sampled = min(self.sample, max(t.count - self.first, 0))
+        return min(t.count, t.permanent + sampled + extra)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "keep": self.keep,
+            "seed": self.seed,
+            "count": self.count,
+            "kinds": {k: t.to_json() for k, t in self.kinds.items()},
+            "rollback": self.rollback,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Tallies:
+        out = cls(d.get("keep"), int(d.get("seed", 0)))
+        out.kinds = {k: KindTally.from_json(v) for k, v in d.get("kinds", {}).items()}
+        out.count = int(d.get("count", sum(t.count for t in out.kinds.values())))
+        out.rollback = d.get("rollback")
+        return out
