@@ -76,6 +76,40 @@ class FairnessResult:
     def headline(self) -> str:
         return str(self.summary.get("headline", ""))
 
+    @property
+    def verdict(self) -> Any:
+        """One row per protected attribute: share (uniform, data) with intervals, level."""
+        return _frame(self.summary.get("verdict"))
+
+    @property
+    def direction(self) -> Any:
+        """Per attribute value: in what share of the IDIs it gets the favourable class."""
+        return _frame(self.summary.get("direction"))
+
+    @property
+    def regions(self) -> Any:
+        """Readable rules where discrimination concentrates, with held-out precision."""
+        return _frame(self.summary.get("regions"))
+
+    @property
+    def exact(self) -> Any:
+        """Per attribute: the exact share (or bounds), or why it is not available."""
+        rows = []
+        for item in self.summary.get("exact") or []:
+            row = {k: v for k, v in item.items() if k not in ("boxes", "assumptions")}
+            for key in ("share_uniform", "share_data"):
+                if isinstance(row.get(key), dict):
+                    got = row.pop(key)
+                    row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
+            rows.append(row)
+        return _frame(rows)
+
+
+def _frame(rows: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(list(rows or []))
+
 
 def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
@@ -316,6 +350,12 @@ def check_fairness(
     setup: FairnessSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
+    exact: bool | None = None,
+    exact_time: float = 60.0,
+    favourable: str | None = None,
+    fail_on: float | str | None = None,
+    answer: bool = True,
+    answer_samples: int = 20_000,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -325,7 +365,27 @@ def check_fairness(
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.
+
+    After the search, the answer per protected attribute (verdict, direction, regions; see
+    ``fairness.verdict``) is computed from an unbiased sample of ``answer_samples`` rows and
+    stored in the summary (``answer=False`` skips it).  ``exact``: read the model's trees and
+    compute the share exactly (None: when the model is a tree model the reader knows; True:
+    also say why not; False: never), within ``exact_time`` seconds in all.  ``favourable``:
+    the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
+    marks attributes above it as failing (``result.verdict["fails"]``).
     """
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.verdict import FailRule, parse_fail_on
+
+    rule = parse_fail_on(fail_on)
+    answer_options = AnswerOptions(
+        exact=exact,
+        exact_time=exact_time,
+        favourable=favourable,
+        fail_on=rule if isinstance(rule, FailRule) else None,
+        samples=answer_samples,
+        enabled=answer,
+    )
     the_setup = setup or setup_fairness(model, **options)
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
@@ -337,6 +397,7 @@ def check_fairness(
     config["invocation"] = the_setup.invocation
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["retrain"] = retrain
+    config["answer"] = answer_options.to_json()
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
@@ -358,6 +419,7 @@ def check_fairness(
         max_time=max_time,
         on_progress=on_progress,
     )
+    _answer(the_setup, answer_options, the_store, run_id, seed)
     mitigation = None
     if retrain:
         from assay.fairness.retrain import retrain_model
@@ -366,6 +428,22 @@ def check_fairness(
             the_setup, store=the_store, run_id=run_id, seed=seed, out_dir=retrain_dir
         )
     return _result(the_store, outcome, seed, command, mitigation)
+
+
+def _answer(
+    setup: FairnessSetup, options: Any, store: RunStore, run_id: str, seed: int
+) -> dict[str, Any] | None:
+    """The verdict, direction, regions and exact figures, added to the stored summary."""
+    from assay.fairness.answer import store_answer
+
+    if not options.enabled or store.get_run(run_id).status == "failed":
+        return None
+    arrays: Any = None
+    if options.exact is not False:
+        from assay.models.trees import read_trees
+
+        arrays = read_trees(setup.raw_model)
+    return store_answer(setup, options, arrays, store=store, run_id=run_id, seed=seed)
 
 
 def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
@@ -446,6 +524,22 @@ def resume_fairness(
         resume=True,
         on_progress=on_progress,
     )
+    stored = record.config.get("answer")
+    if isinstance(stored, dict):
+        from assay.fairness.answer import AnswerOptions
+        from assay.fairness.verdict import FailRule, parse_fail_on
+
+        rule = parse_fail_on(stored.get("fail_on"))
+        options = AnswerOptions(
+            exact=stored.get("exact"),
+            exact_time=float(stored.get("exact_time", 60.0)),
+            exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
+            favourable=stored.get("favourable"),
+            fail_on=rule if isinstance(rule, FailRule) else None,
+            samples=int(stored.get("samples", 20_000)),
+            enabled=bool(stored.get("enabled", True)),
+        )
+        _answer(the_setup, options, the_store, record.id, record.seed)
     mitigation = None
     if record.config.get("retrain"):
         from assay.fairness.retrain import retrain_model

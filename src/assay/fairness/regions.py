@@ -1,0 +1,228 @@
+"""Where discrimination concentrates: a few readable rules learned from unbiased samples.
+
+Input: encoded rows drawn from a distribution (uniform or the data), each marked
+discriminatory or not for one protected attribute.  A rule is a box: per feature, an interval
+of values (ordered features) or a set of categories.  Rules are grown greedily: starting from
+the whole space, the condition on one feature that most improves the F1 score of the box
+against the discriminatory rows is added, until no condition helps; the rows it covers are
+then set aside and the next rule is grown.  Each rule's precision is then checked on held-out
+rows it was not learned from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.fairness.estimate import wilson_interval
+from assay.fairness.schema import Feature, Schema
+
+__all__ = ["Rule", "learn_rules", "rule_text"]
+
+_MAX_BINS = 64
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Per restricted feature: ``(low, high)`` encoded bounds (ordered) or a tuple of codes."""
+
+    conditions: dict[int, tuple[float, float] | tuple[int, ...]]
+
+    def contains(self, rows: np.ndarray) -> np.ndarray:
+        inside = np.ones(len(rows), dtype=bool)
+        for j, cond in self.conditions.items():
+            if isinstance(cond, tuple) and len(cond) == 2 and isinstance(cond[0], float):
+                inside &= (rows[:, j] >= cond[0]) & (rows[:, j] <= cond[1])
+            else:
+                inside &= np.isin(rows[:, j], np.asarray(cond, dtype=np.float64))
+        return inside
+
+    def volume(self, schema: Schema) -> float:
+        """The rule's share of the input space under the uniform distribution."""
+        v = 1.0
+        for j, cond in self.conditions.items():
+            f = schema.features[j]
+            if f.kind == "categorical":
+                v *= len(cond) / (f.n_values or 1)
+            else:
+                lo, hi = float(cond[0]), float(cond[1])
+                if f.kind == "integer":
+                    v *= (np.floor(hi) - np.ceil(lo) + 1) / (f.n_values or 1)
+                else:
+                    span = f.encoded_high - f.encoded_low
+                    v *= (hi - lo) / span if span > 0 else 1.0
+        return float(v)
+
+
+def _bins(f: Feature, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bin index of each row and each bin's (low) edge; discrete small features bin per value."""
+    if f.kind != "continuous" and (f.n_values or 0) <= _MAX_BINS:
+        return (column - f.encoded_low).astype(np.int64), np.arange(
+            f.encoded_low, f.encoded_high + 2
+        )
+    edges = np.linspace(f.encoded_low, f.encoded_high, _MAX_BINS + 1)
+    if f.kind == "integer":
+        edges = np.unique(np.round(edges))
+    idx = np.clip(np.searchsorted(edges, column, side="right") - 1, 0, len(edges) - 2)
+    top = np.append(edges[:-1], f.encoded_high + (1 if f.kind == "integer" else 0))
+    return idx.astype(np.int64), top
+
+
+def learn_rules(
+    schema: Schema,
+    rows: np.ndarray,
+    disc: np.ndarray,
+    *,
+    skip: int,
+    max_rules: int = 3,
+    min_positives: int = 5,
+) -> list[Rule]:
+    """Up to ``max_rules`` boxes covering the discriminatory rows, best first."""
+    binned = []
+    edges = []
+    for j, f in enumerate(schema.features):
+        b, e = _bins(f, rows[:, j])
+        binned.append(b)
+        edges.append(e)
+    left = disc.copy()
+    rules: list[Rule] = []
+    for _ in range(max_rules):
+        if left.sum() < min_positives:
+            break
+        rule = _grow(schema, binned, edges, left, skip, min_positives)
+        if rule is None:
+            break
+        covered = rule.contains(rows)
+        if not (covered & left).any():
+            break
+        rules.append(rule)
+        left &= ~covered
+    return rules
+
+
+def _grow(
+    schema: Schema,
+    binned: list[np.ndarray],
+    edges: list[np.ndarray],
+    pos: np.ndarray,
+    skip: int,
+    min_support: int,
+) -> Rule | None:
+    n_pos = int(pos.sum())
+    inside = np.ones(len(pos), dtype=bool)
+    chosen: dict[int, Any] = {}
+    best_f1 = 2 * n_pos / (len(pos) + n_pos)
+    while True:
+        best: tuple[float, int, np.ndarray] | None = None
+        for j, f in enumerate(schema.features):
+            if j == skip:
+                continue
+            nb = len(edges[j]) - 1
+            b = binned[j][inside]
+            tp_bins = np.bincount(b[pos[inside]], minlength=nb).astype(np.float64)
+            all_bins = np.bincount(b, minlength=nb).astype(np.float64)
+            if f.kind == "categorical":
+                rate = np.divide(tp_bins, all_bins, out=np.zeros(nb), where=all_bins > 0)
+                order = np.argsort(-rate, kind="stable")
+                tp = np.cumsum(tp_bins[order])
+                n_in = np.cumsum(all_bins[order])
+                f1 = np.where(tp >= min_support, 2 * tp / (n_in + n_pos), -1.0)
+                k = int(np.argmax(f1))
+                keep = np.zeros(nb, dtype=bool)
+                keep[order[: k + 1]] = True
+                score = float(f1[k])
+            else:
+                ctp = np.concatenate([[0.0], np.cumsum(tp_bins)])
+                cin = np.concatenate([[0.0], np.cumsum(all_bins)])
+                tp = ctp[None, 1:] - ctp[:-1, None]  # [lo, hi] over bins lo <= hi
+                n_in = cin[None, 1:] - cin[:-1, None]
+                ok = np.triu(np.ones((nb, nb), dtype=bool)) & (tp >= min_support)
+                f1 = np.where(ok, 2 * tp / np.maximum(n_in + n_pos, 1), -1.0)
+                lo, hi = (int(i) for i in np.unravel_index(int(np.argmax(f1)), f1.shape))
+                keep = np.zeros(nb, dtype=bool)
+                keep[lo : hi + 1] = True
+                score = float(f1[lo, hi])
+            if keep.all():
+                continue
+            if best is None or score > best[0]:
+                best = (score, j, keep)
+        if best is None or best[0] <= best_f1 + 1e-9:
+            break
+        best_f1, j, keep = best
+        inside &= keep[binned[j]]
+        chosen[j] = keep if j not in chosen else chosen[j] & keep
+    if not chosen:
+        return None
+    conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
+    for j, keep in chosen.items():
+        f = schema.features[j]
+        on = np.flatnonzero(keep)
+        if f.kind == "categorical":
+            conditions[j] = tuple(int(c) for c in on)
+        else:
+            e = edges[j]
+            low = float(e[on[0]])
+            high = float(e[on[-1] + 1]) - (1.0 if f.kind == "integer" else 0.0)
+            conditions[j] = (low, high)
+    return Rule(conditions)
+
+
+def rule_text(schema: Schema, rule: Rule) -> str:
+    """``age 30-39 and occupation in {Tech-support, Sales}``, in the user's values."""
+    parts = []
+    for j, cond in sorted(rule.conditions.items()):
+        f = schema.features[j]
+        if f.kind == "categorical":
+            labels = [f.label(c) for c in cond]
+            parts.append(
+                f"{f.name} = {labels[0]}"
+                if len(labels) == 1
+                else f"{f.name} in {{{', '.join(labels)}}}"
+            )
+            continue
+        lo, hi = float(cond[0]), float(cond[1])
+        if f.kind == "integer" and f.value_labels is not None:
+            labels = [f.label(c) for c in range(int(lo), int(hi) + 1)]
+            parts.append(f"{f.name} in {{{', '.join(labels)}}}")
+        elif f.kind == "integer":
+            at_low, at_high = lo <= f.encoded_low, hi >= f.encoded_high
+            if lo == hi:
+                parts.append(f"{f.name} = {int(lo)}")
+            elif at_low:
+                parts.append(f"{f.name} <= {int(hi)}")
+            elif at_high:
+                parts.append(f"{f.name} >= {int(lo)}")
+            else:
+                parts.append(f"{f.name} {int(lo)}-{int(hi)}")
+        else:
+            parts.append(f"{f.name} in [{lo:.4g}, {hi:.4g}]")
+    return " and ".join(parts) if parts else "everywhere"
+
+
+def check_rule(
+    schema: Schema,
+    rule: Rule,
+    held_rows: np.ndarray,
+    held_disc: np.ndarray,
+    *,
+    data: np.ndarray | None,
+    distribution_weight: float | None = None,
+) -> dict[str, Any]:
+    """The rule's held-out precision (with interval), recall, and weights."""
+    inside = rule.contains(held_rows)
+    k, n = int((inside & held_disc).sum()), int(inside.sum())
+    low, high = wilson_interval(k, n)
+    total = int(held_disc.sum())
+    return {
+        "rule": rule_text(schema, rule),
+        "share_inside": k / n if n else None,
+        "share_inside_low": low,
+        "share_inside_high": high,
+        "held_out_rows_inside": n,
+        "recall": k / total if total else None,
+        "weight_space": rule.volume(schema),
+        "weight_data": None if data is None or not len(data) else float(rule.contains(data).mean()),
+        "sample_weight": distribution_weight,
+    }
