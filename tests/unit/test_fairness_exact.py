@@ -33,9 +33,7 @@ SCHEMA = Schema(
 )
 GRID = np.array(
     list(
-        itertools.product(
-            *[np.arange(f.encoded_low, f.encoded_high + 1) for f in SCHEMA.features]
-        )
+        itertools.product(*[np.arange(f.encoded_low, f.encoded_high + 1) for f in SCHEMA.features])
     ),
     dtype=np.float64,
 )  # 1,800 inputs

@@ -2,10 +2,11 @@
 
 Input: encoded rows drawn from a distribution (uniform or the data), each marked
 discriminatory or not for one protected attribute.  A rule is a box: per feature, an interval
-of values (ordered features) or a set of categories.  Rules are grown greedily: starting from
-the whole space, the condition on one feature that most improves the F1 score of the box
-against the discriminatory rows is added, until no condition helps; the rows it covers are
-then set aside and the next rule is grown.  Each rule's precision is then checked on held-out
+of values (ordered features) or a set of categories.  Rules are grown by peeling (PRIM, Friedman
+and Fisher 1999): starting from the whole space, the thin slice (5 % of the rows inside) whose
+removal most raises the share of discriminatory rows is removed, again and again; of the boxes
+on the way the one with the best F1 score against the discriminatory rows is kept.  The rows it
+covers are then set aside and the next rule is grown.  Each rule's precision is then checked on held-out
 rows it was not learned from.
 """
 
@@ -109,13 +110,18 @@ def _grow(
     pos: np.ndarray,
     skip: int,
     min_support: int,
+    peel: float = 0.05,
 ) -> Rule | None:
+    """Peel the box (PRIM): remove the thin slice that most raises the share of positives
+    inside, again and again; keep the box on the way with the best F1 against the positives."""
     n_pos = int(pos.sum())
     inside = np.ones(len(pos), dtype=bool)
-    chosen: dict[int, Any] = {}
+    keep = [np.ones(len(e) - 1, dtype=bool) for e in edges]
     best_f1 = 2 * n_pos / (len(pos) + n_pos)
+    best_keep: list[np.ndarray] | None = None
     while True:
-        best: tuple[float, int, np.ndarray] | None = None
+        n_in = int(inside.sum())
+        candidates: list[tuple[float, int, np.ndarray]] = []
         for j, f in enumerate(schema.features):
             if j == skip:
                 continue
@@ -123,42 +129,45 @@ def _grow(
             b = binned[j][inside]
             tp_bins = np.bincount(b[pos[inside]], minlength=nb).astype(np.float64)
             all_bins = np.bincount(b, minlength=nb).astype(np.float64)
-            if f.kind == "categorical":
-                rate = np.divide(tp_bins, all_bins, out=np.zeros(nb), where=all_bins > 0)
-                order = np.argsort(-rate, kind="stable")
-                tp = np.cumsum(tp_bins[order])
-                n_in = np.cumsum(all_bins[order])
-                f1 = np.where(tp >= min_support, 2 * tp / (n_in + n_pos), -1.0)
-                k = int(np.argmax(f1))
-                keep = np.zeros(nb, dtype=bool)
-                keep[order[: k + 1]] = True
-                score = float(f1[k])
-            else:
-                ctp = np.concatenate([[0.0], np.cumsum(tp_bins)])
-                cin = np.concatenate([[0.0], np.cumsum(all_bins)])
-                tp = ctp[None, 1:] - ctp[:-1, None]  # [lo, hi] over bins lo <= hi
-                n_in = cin[None, 1:] - cin[:-1, None]
-                ok = np.triu(np.ones((nb, nb), dtype=bool)) & (tp >= min_support)
-                f1 = np.where(ok, 2 * tp / np.maximum(n_in + n_pos, 1), -1.0)
-                lo, hi = (int(i) for i in np.unravel_index(int(np.argmax(f1)), f1.shape))
-                keep = np.zeros(nb, dtype=bool)
-                keep[lo : hi + 1] = True
-                score = float(f1[lo, hi])
-            if keep.all():
+            on = np.flatnonzero(keep[j])
+            if len(on) <= 1:
                 continue
-            if best is None or score > best[0]:
-                best = (score, j, keep)
-        if best is None or best[0] <= best_f1 + 1e-9:
+            if f.kind == "categorical":
+                rate = tp_bins[on] / np.maximum(all_bins[on], 1)
+                drops = [on[np.argmin(rate)]]
+                options = [np.array(drops)]
+            else:
+                options = []
+                for side in (on, on[::-1]):
+                    cum = np.cumsum(all_bins[side])
+                    k = int(np.searchsorted(cum, peel * n_in)) + 1
+                    if k < len(side):
+                        options.append(side[:k])
+            for drop in options:
+                left_tp = tp_bins[on].sum() - tp_bins[drop].sum()
+                left_n = all_bins[on].sum() - all_bins[drop].sum()
+                if left_tp < min_support or left_n <= 0:
+                    continue
+                new = keep[j].copy()
+                new[drop] = False
+                candidates.append((left_tp / left_n, j, new))
+        if not candidates:
             break
-        best_f1, j, keep = best
-        inside &= keep[binned[j]]
-        chosen[j] = keep if j not in chosen else chosen[j] & keep
-    if not chosen:
+        _, j, new = max(candidates, key=lambda c: c[0])
+        keep[j] = new
+        inside &= new[binned[j]]
+        tp = int((inside & pos).sum())
+        f1 = 2 * tp / (int(inside.sum()) + n_pos)
+        if f1 > best_f1:
+            best_f1, best_keep = f1, [k.copy() for k in keep]
+    if best_keep is None:
         return None
     conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
-    for j, keep in chosen.items():
+    for j, kept in enumerate(best_keep):
+        if kept.all():
+            continue
         f = schema.features[j]
-        on = np.flatnonzero(keep)
+        on = np.flatnonzero(kept)
         if f.kind == "categorical":
             conditions[j] = tuple(int(c) for c in on)
         else:
