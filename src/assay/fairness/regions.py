@@ -6,8 +6,8 @@ of values (ordered features) or a set of categories.  Rules are grown by peeling
 and Fisher 1999): starting from the whole space, the thin slice (5 % of the rows inside) whose
 removal most raises the share of discriminatory rows is removed, again and again; of the boxes
 on the way the one with the best F1 score against the discriminatory rows is kept.  The rows it
-covers are then set aside and the next rule is grown.  Each rule's precision is then checked on held-out
-rows it was not learned from.
+covers are then set aside and the next rule is grown.  Each rule's precision is then checked
+on held-out rows it was not learned from.
 """
 
 from __future__ import annotations
