@@ -18,6 +18,39 @@ from assay.core.store import DEFAULT_STORE, RunStore
 __all__ = ["register"]
 
 
+def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
+    """One line per protected attribute: share, level, favoured value, top region."""
+    fails = False
+    for v in summary.get("verdict") or []:
+        share = v.get("share_uniform")
+        text = (
+            f"{v['attribute']}: share {100 * share:.3g} % ({v['basis']})"
+            if share
+            else (f"{v['attribute']}: share 0 ({v['basis']})")
+        )
+        if v.get("certificate"):
+            text += "; certified zero"
+        text += f"; {v['level']}"
+        fav = [
+            d
+            for d in summary.get("direction") or []
+            if d["attribute"] == v["attribute"] and d["distribution"] == "uniform"
+        ]
+        if fav and fav[0]["idis"]:
+            top = max(fav, key=lambda d: d["favoured_in"] or 0)
+            text += f"; {top['value']} favoured in {100 * top['favoured_in']:.0f} % of IDIs"
+        regions = [
+            r
+            for r in summary.get("regions") or []
+            if r["attribute"] == v["attribute"] and r.get("confirmed")
+        ]
+        if regions:
+            text += f"; most in: {regions[0]['rule']}"
+        out.say(text)
+        fails = fails or bool(v.get("fails"))
+    return fails
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("fairness")
     @guarded
@@ -96,8 +129,28 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None, typer.Option("--report", help="Write the JSON report here.")
         ] = None,
         fail_on: Annotated[
-            float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
-        ] = 0.0,
+            str,
+            typer.Option(
+                help="Exit 1 when a finding's severity is at least this number, or when an "
+                "attribute's share passes an expression: 'share>0.01', 'share_data>=1%'."
+            ),
+        ] = "0",
+        exact: Annotated[
+            bool | None,
+            typer.Option(
+                "--exact/--no-exact",
+                help="Exact share and region for tree models (default: when the trees can be "
+                "read; --exact also says why not).",
+                show_default=False,
+            ),
+        ] = None,
+        exact_time: Annotated[
+            float, typer.Option(help="Seconds for the exact analysis (then bounds).")
+        ] = 60.0,
+        favourable: Annotated[
+            str | None,
+            typer.Option(help="The favourable class (default: inferred, and said so)."),
+        ] = None,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         overlap: Overlap = True,
         quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
@@ -106,8 +159,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
         from assay.fairness.search import DEFAULT_STRATEGY
+        from assay.fairness.verdict import parse_fail_on
 
         out = Output(quiet=quiet, as_json=as_json)
+        rule = parse_fail_on(fail_on)
         out.note("assay fairness: loading the model and data ...")
         the_setup = setup_fairness(
             model,
@@ -136,6 +191,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=store,
                 retrain=retrain,
                 overlap=overlap,
+                exact=exact,
+                exact_time=exact_time,
+                favourable=favourable,
+                fail_on=fail_on,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
@@ -149,8 +208,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             html=html,
             junit=junit,
             report=report,
-            fail_on=fail_on,
+            fail_on=rule if isinstance(rule, float) else 0.0,
         )
+        fails = _say_answer(out, result.summary)
+        if not isinstance(rule, float) and code in (0, 1):
+            code = 1 if fails else 0
         raise typer.Exit(code)
 
     @app.command("demo")

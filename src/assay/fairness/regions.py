@@ -162,6 +162,7 @@ def _grow(
             best_f1, best_keep = f1, [k.copy() for k in keep]
     if best_keep is None:
         return None
+    best_keep = _prune(binned, pos, best_keep, n_pos)
     conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
     for j, kept in enumerate(best_keep):
         if kept.all():
@@ -176,6 +177,38 @@ def _grow(
             high = float(e[on[-1] + 1]) - (1.0 if f.kind == "integer" else 0.0)
             conditions[j] = (low, high)
     return Rule(conditions)
+
+
+def _prune(
+    binned: list[np.ndarray], pos: np.ndarray, keep: list[np.ndarray], n_pos: int
+) -> list[np.ndarray]:
+    """Drop conditions that barely matter (F1 within 5 %), so a rule stays readable."""
+
+    def f1(kept: list[np.ndarray]) -> float:
+        inside = np.ones(len(pos), dtype=bool)
+        for j, k in enumerate(kept):
+            if not k.all():
+                inside &= k[binned[j]]
+        return 2 * int((inside & pos).sum()) / (int(inside.sum()) + n_pos)
+
+    keep = [k.copy() for k in keep]
+    score = f1(keep)
+    changed = True
+    while changed:
+        changed = False
+        best: tuple[float, int] | None = None
+        for j, k in enumerate(keep):
+            if k.all():
+                continue
+            trial = [*keep[:j], np.ones_like(k), *keep[j + 1 :]]
+            got = f1(trial)
+            if got >= 0.95 * score and (best is None or got > best[0]):
+                best = (got, j)
+        if best is not None:
+            keep[best[1]] = np.ones_like(keep[best[1]])
+            score = max(score, best[0]) if best[0] > score else best[0]
+            changed = True
+    return keep
 
 
 def rule_text(schema: Schema, rule: Rule) -> str:
@@ -193,8 +226,7 @@ def rule_text(schema: Schema, rule: Rule) -> str:
             continue
         lo, hi = float(cond[0]), float(cond[1])
         if f.kind == "integer" and f.value_labels is not None:
-            labels = [f.label(c) for c in range(int(lo), int(hi) + 1)]
-            parts.append(f"{f.name} in {{{', '.join(labels)}}}")
+            parts.append(labelled_range(f, int(lo), int(hi)))
         elif f.kind == "integer":
             at_low, at_high = lo <= f.encoded_low, hi >= f.encoded_high
             if lo == hi:
@@ -235,3 +267,14 @@ def check_rule(
         "weight_data": None if data is None or not len(data) else float(rule.contains(data).mean()),
         "sample_weight": distribution_weight,
     }
+
+
+def labelled_range(f: Feature, lo: int, hi: int) -> str:
+    """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``."""
+    if lo == hi:
+        return f"{f.name} = {f.label(lo)}"
+    if lo <= f.encoded_low:
+        return f"{f.name} up to {f.label(hi)}"
+    if hi >= f.encoded_high:
+        return f"{f.name} from {f.label(lo)}"
+    return f"{f.name} {f.label(lo)} to {f.label(hi)}"

@@ -71,6 +71,12 @@ def _environment() -> jinja2.Environment:
     env.filters["num"] = format_number
     env.filters["pct"] = _pct
     env.filters["severity_level"] = _severity_level
+    env.filters["dict_values"] = lambda d: list(d.values()) if isinstance(d, dict) else []
+    env.filters["box_row"] = lambda b: [
+        b.get("rule"),
+        _pct(b.get("share_of_space")),
+        b.get("data_rows"),
+    ]
     env.tests["number_like"] = _is_number
     env.globals["max_rows"] = _MAX_ROWS
     return env
@@ -139,11 +145,15 @@ def _section(section: dict[str, Any]) -> dict[str, Any]:
 
 def _fairness(summary: dict[str, Any]) -> dict[str, Any]:
     """The fairness answer when the summary has one (filled in by the fairness template)."""
-    return {
+    out = {
         key: summary[key]
         for key in ("verdict", "direction", "regions", "exact")
-        if summary.get(key) not in (None, [], {})
+        if isinstance(summary.get(key), list) and summary[key]
     }
+    if out:
+        out["favourable"] = _dict(summary.get("favourable"))
+        out["fail_on"] = summary.get("fail_on")
+    return out
 
 
 def _findings(doc: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
@@ -237,6 +247,11 @@ def _cell(value: Any) -> str:
     if _is_number(value):
         return format_number(value)
     return compact(value, 300)
+
+
+def _box_row(box: Any) -> list[Any]:
+    box = _dict(box)
+    return [box.get("rule"), _pct(box.get("share_of_space")), box.get("data_rows")]
 
 
 def _severity_level(value: Any) -> str | None:

@@ -29,6 +29,7 @@ import numpy as np
 
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.trees import TreeModel
+from assay.fairness.regions import labelled_range
 from assay.fairness.schema import Feature, Schema
 
 __all__ = ["ExactResult", "analyse", "describe_box"]
@@ -420,6 +421,10 @@ def condition_text(f: Feature, inside: list[Any]) -> str:
             return f"{f.name} {lo}-{hi}"
         shown = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
         return f"{f.name} in {{{shown}}}"
+    if f.kind == "integer":
+        runs = _runs(codes)
+        if len(runs) == 1:
+            return labelled_range(f, runs[0][0], runs[0][1])
     labels = [f.label(c) for c in codes]
     if len(labels) == 1:
         return f"{f.name} = {labels[0]}"
