@@ -145,8 +145,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             ),
         ] = None,
         exact_time: Annotated[
-            float, typer.Option(help="Seconds for the exact analysis (then bounds).")
-        ] = 60.0,
+            float | None,
+            typer.Option(
+                help="Seconds for the exact analysis, then bounds (default 60 with --exact, "
+                "10 when automatic)."
+            ),
+        ] = None,
         favourable: Annotated[
             str | None,
             typer.Option(help="The favourable class (default: inferred, and said so)."),

@@ -351,7 +351,7 @@ def check_fairness(
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
     exact: bool | None = None,
-    exact_time: float = 60.0,
+    exact_time: float | None = None,
     favourable: str | None = None,
     fail_on: float | str | None = None,
     answer: bool = True,
@@ -370,7 +370,8 @@ def check_fairness(
     ``fairness.verdict``) is computed from an unbiased sample of ``answer_samples`` rows and
     stored in the summary (``answer=False`` skips it).  ``exact``: read the model's trees and
     compute the share exactly (None: when the model is a tree model the reader knows; True:
-    also say why not; False: never), within ``exact_time`` seconds in all.  ``favourable``:
+    also say why not; False: never), within ``exact_time`` seconds in all (default 60 s
+    with ``exact=True``, 10 s when automatic), after which bounds are reported.  ``favourable``:
     the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
     marks attributes above it as failing (``result.verdict["fails"]``).
     """
@@ -380,7 +381,7 @@ def check_fairness(
     rule = parse_fail_on(fail_on)
     answer_options = AnswerOptions(
         exact=exact,
-        exact_time=exact_time,
+        exact_time=exact_time if exact_time is not None else (60.0 if exact else 10.0),
         favourable=favourable,
         fail_on=rule if isinstance(rule, FailRule) else None,
         samples=answer_samples,

@@ -229,10 +229,11 @@ def _verdict(
     basis = "sampled"
     certificate = None
     if isinstance(ex, ExactResult):
-        basis = ex.status  # "exact" or "bounded"
-        share_u = ex.uniform[0] if ex.status == "exact" else (ex.uniform[0] + ex.uniform[1]) / 2
+        # exact: the exact figure; bounded: the sampled estimate, kept within the exact bounds
+        basis = ex.status
+        share_u = ex.uniform[0] if ex.status == "exact" else _clip(share_u, ex.uniform)
         if ex.data is not None:
-            share_d = ex.data[0] if ex.status == "exact" else (ex.data[0] + ex.data[1]) / 2
+            share_d = ex.data[0] if ex.status == "exact" else _clip(share_d, ex.data)
         certificate = ex.certificate
     measured = share_d if fail_on is not None and fail_on.measure == "share_data" else share_u
     if fail_on is None:
@@ -264,6 +265,11 @@ def _verdict(
         if ex.data is not None:
             row["exact_data_low"], row["exact_data_high"] = ex.data
     return row
+
+
+def _clip(value: float | None, bounds: tuple[float, float]) -> float:
+    mid = (bounds[0] + bounds[1]) / 2
+    return mid if value is None else min(max(value, bounds[0]), bounds[1])
 
 
 def _direction(

@@ -281,15 +281,37 @@ def analyse(
             pend_mass -= mass
             pend_rows -= len(rows)
             continue
-        # split on the widest straddled node of an undecided atom's trees
-        best_w, best_t, best_alpha, best_node = -1.0, 0, 0, -1
-        for alpha, c in enumerate(classes):
-            if c is not None:
-                continue
-            for t in range(n_trees):
-                w, node = width(fronts[alpha], t)
-                if w > best_w:
-                    best_w, best_t, best_alpha, best_node = w, t, alpha, node
+        # split on the feature the undecided trees straddle most (summed widths), at the
+        # straddled node of that feature that halves the box most evenly
+        if n_trees == 1:
+            best_w, best_t, best_node = -1.0, 0, -1
+            for alpha, c in enumerate(classes):
+                if c is None:
+                    w, node = width(fronts[alpha], 0)
+                    if w > best_w:
+                        best_w, best_node = w, node
+        else:
+            by_feature: dict[int, float] = {}
+            nodes_of: dict[int, list[tuple[int, int]]] = {}
+            for alpha, c in enumerate(classes):
+                if c is not None:
+                    continue
+                for t in range(n_trees):
+                    for n in fronts[alpha][t]:
+                        j = trees.feature[t][n]
+                        if j < 0:
+                            continue
+                        w = trees.hi[t][n] - trees.lo[t][n] if trees.margins is not None else 1.0
+                        by_feature[j] = by_feature.get(j, 0.0) + w
+                        nodes_of.setdefault(j, []).append((t, n))
+            j = max(by_feature, key=lambda f: by_feature[f])
+            whole_j = frac(j, box[j])
+            best_t, best_node, best_gap = 0, -1, 2.0
+            for t, n in nodes_of[j]:
+                part = frac(j, box[j] & trees.leftset[t][n])
+                gap = abs(part / whole_j - 0.5) if whole_j > 0 else 0.0
+                if gap < best_gap:
+                    best_t, best_node, best_gap = t, n, gap
         j = trees.feature[best_t][best_node]
         lm = trees.leftset[best_t][best_node]
         whole = frac(j, box[j])
@@ -309,7 +331,6 @@ def analyse(
                 child_rows = rows[:0]
             heapq.heappush(queue, (-child_mass, counter, child, child_fronts, child_rows))
             counter += 1
-        del best_alpha
     seconds = time.monotonic() - t0
     pend_mass = max(0.0, pend_mass) if queue else 0.0
     pend_rows = pend_rows if queue else 0
