@@ -201,3 +201,45 @@ def test_time_budget_gives_bounds_not_a_silent_guess() -> None:
     assert result.uniform[0] <= truth <= result.uniform[1]
     assert result.certificate is None
     assert any("time budget" in a for a in result.assumptions)
+
+
+def test_continuous_and_wide_integer_features_against_a_large_sample() -> None:
+    schema = Schema(
+        (
+            Feature("x", "continuous", 0.0, 10.0),
+            Feature("s", "integer", 0, 1),
+            Feature("w", "integer", 0, 99_999),
+        ),
+        protected=("s",),
+    )
+    rng = np.random.default_rng(0)
+    x = schema.sample_uniform(rng, 4000)
+    y = ((x[:, 0] + 3 * x[:, 1] + x[:, 2] / 20_000 + rng.normal(0, 1.5, len(x))) > 7).astype(int)
+    model = load_model(
+        RandomForestClassifier(n_estimators=5, max_depth=6, random_state=0).fit(x, y)
+    )
+    arrays = read_trees(model)
+    assert not isinstance(arrays, str)
+    trees = compose(schema, arrays.trees, combine=arrays.combine, source=arrays.source)
+    assert not isinstance(trees, str)
+    result = analyse(schema, trees, "s", data=x[:500])
+    assert result.status == "exact"
+    big = schema.sample_uniform(np.random.default_rng(1), 200_000)
+    classes = []
+    for v in (0.0, 1.0):
+        g = big.copy()
+        g[:, 1] = v
+        classes.append(labels_of(model.predict(g), model.capabilities))
+    sampled = float(np.mean(classes[0] != classes[1]))
+    se = np.sqrt(sampled * (1 - sampled) / len(big))
+    assert abs(result.uniform[0] - sampled) < 5 * se + 1e-4
+    assert result.data is not None
+    ones = x[:500].copy()
+    ones[:, 1] = 1
+    zeros = x[:500].copy()
+    zeros[:, 1] = 0
+    on_data = np.mean(
+        labels_of(model.predict(ones), model.capabilities)
+        != labels_of(model.predict(zeros), model.capabilities)
+    )
+    assert result.data[0] == pytest.approx(on_data)

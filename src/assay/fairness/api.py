@@ -420,6 +420,13 @@ def check_fairness(
         max_time=max_time,
         on_progress=on_progress,
     )
+    if max_queries is not None:
+        # the answer's own sample costs at most about the search's query budget
+        k = sum(
+            the_setup.test.schema.feature(p).n_values or 1 for p in the_setup.test.schema.protected
+        )
+        per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
+        answer_options.samples = max(500, min(answer_options.samples, per))
     _answer(the_setup, answer_options, the_store, run_id, seed)
     mitigation = None
     if retrain:

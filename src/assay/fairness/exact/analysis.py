@@ -137,11 +137,14 @@ def analyse(
     time_budget: float = 60.0,
     tolerance: float = 0.0,
     max_boxes: int = 50,
+    max_queue: int = 200_000,
 ) -> ExactResult:
     """The share of inputs whose class changes with ``attribute`` alone, exactly or bounded.
 
-    ``data``: encoded rows for the share over the data.  ``tolerance``: stop when both gaps
-    (uniform and data) are at most this (0: run to the exact answer or the time budget).
+    ``data``: encoded rows for the share over the data (always exact: the rows are
+    enumerated with every value of the attribute through the trees' arithmetic).
+    ``tolerance``: stop when the uniform gap is at most this (0: run to the exact answer or
+    the time budget).
     """
     t0 = time.monotonic()
     domain = build_domain(schema, model)
@@ -249,11 +252,11 @@ def analyse(
     timed_out = False
     while queue:
         steps += 1
-        if steps % 256 == 1:
-            if time.monotonic() - t0 > time_budget:
+        if steps % 16 == 1:
+            if time.monotonic() - t0 > time_budget or len(queue) > max_queue:
                 timed_out = True
                 break
-            if tolerance > 0 and pend_mass <= tolerance and pend_rows <= tolerance * n_rows:
+            if tolerance > 0 and pend_mass <= tolerance:
                 break
         neg_mass, _, box, fronts, rows = heapq.heappop(queue)
         mass = -neg_mass
@@ -337,8 +340,10 @@ def analyse(
     exact = not queue
     uniform = (min(1.0, disc_mass), min(1.0, disc_mass + pend_mass))
     data_bounds = None
-    if n_rows:
-        data_bounds = (disc_rows / n_rows, (disc_rows + pend_rows) / n_rows)
+    if n_rows and data is not None:
+        # the data rows are a finite set: enumerate them (exact even when the space is bounded)
+        share = _enumerate_rows(schema, model, a, data)
+        data_bounds = (share, share)
     boxes = [
         {
             "rule": describe_box(schema, atoms, b, skip=a),
@@ -381,8 +386,22 @@ def analyse(
         certificate=certificate,
     )
     if timed_out:
-        result.assumptions.append(f"stopped by the time budget ({time_budget:g} s): bounds only")
+        result.assumptions.append(
+            f"stopped by the time budget ({time_budget:g} s) or the memory cap "
+            f"({max_queue:,} open boxes): bounds only"
+        )
     return result
+
+
+def _enumerate_rows(schema: Schema, model: TreeModel, a: int, data: np.ndarray) -> float:
+    f = schema.features[a]
+    classes = []
+    for v in np.arange(f.encoded_low, f.encoded_high + 1):
+        rows = np.array(data, dtype=np.float64, copy=True)
+        rows[:, a] = v
+        classes.append(model.predict_encoded(rows))
+    stacked = np.stack(classes, axis=1)
+    return float(np.mean(stacked.min(axis=1) != stacked.max(axis=1)))
 
 
 def _codes(schema: Schema, attribute: str) -> list[float]:
@@ -410,7 +429,11 @@ def box_conditions(
             out[f.name] = [float(c) for c in codes]
         else:
             cuts = atoms[j].cuts
-            out[f.name] = [[float(cuts[i]), float(cuts[i + 1])] for i in np.flatnonzero(inside)]
+            assert cuts is not None
+            step = 1.0 if atoms[j].integer else 0.0
+            out[f.name] = [
+                [float(cuts[i]), float(cuts[i + 1]) - step] for i in np.flatnonzero(inside)
+            ]
     return out
 
 
@@ -428,6 +451,10 @@ def condition_text(f: Feature, inside: list[Any]) -> str:
     if f.kind == "continuous":
         spans = _merge([(lo, hi) for lo, hi in inside])
         return f"{f.name} in " + " or ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in spans)
+    if inside and isinstance(inside[0], list):  # a wide integer feature: ranges
+        spans = _merge([(lo, hi + 1) for lo, hi in inside])
+        shown = ", ".join(f"{int(lo)}-{int(hi) - 1}" for lo, hi in spans)
+        return f"{f.name} in {{{shown}}}" if len(spans) > 1 else f"{f.name} {shown}"
     codes = [int(c) for c in inside]
     if f.kind == "integer" and f.value_labels is None:
         runs = _runs(codes)

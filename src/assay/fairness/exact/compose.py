@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.fairness.exact.domain import WIDE
 from assay.fairness.exact.trees import Column, Tree, TreeModel
 from assay.fairness.schema import Schema
 
@@ -74,7 +75,7 @@ def compose(
 
 def _identity(schema: Schema, j: int) -> Column:
     f = schema.features[j]
-    if f.kind == "continuous":
+    if f.kind == "continuous" or (f.kind == "integer" and (f.n_values or 0) > WIDE):
         return Column(j)
     if f.kind == "categorical":
         try:
@@ -95,8 +96,8 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
     owner = np.full(len(ref), -1)
     probes: list[np.ndarray] = []
     for j, f in enumerate(schema.features):
-        if f.kind == "continuous":
-            grid = np.linspace(f.encoded_low, f.encoded_high, 3)
+        if _ranged(f):
+            grid = np.round(np.linspace(f.encoded_low, f.encoded_high, 3))
         else:
             grid = np.arange(f.encoded_low, f.encoded_high + 1)
         rows = np.repeat(base_row[None], len(grid), axis=0)
@@ -112,21 +113,27 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
         j = int(owner[c])
         if j < 0:  # a constant column
             f0 = schema.features[0]
-            if f0.kind == "continuous":
-                columns.append(Column(0, None, 0.0, float(ref[c])))
+            if _ranged(f0):
+                columns.append(Column(0, None, scale=0.0, offset=float(ref[c])))
             else:
                 table = np.full(f0.n_values or 1, ref[c])
                 columns.append(Column(0, table, low=f0.encoded_low))
             continue
         f = schema.features[j]
         values = probes[j][:, c]
-        if f.kind == "continuous":
+        if _ranged(f):
             lo, hi = f.encoded_low, f.encoded_high
+            mid = float(np.round((lo + hi) / 2))
             slope = (values[-1] - values[0]) / (hi - lo) if hi > lo else 0.0
             offset = values[0] - slope * lo
-            if not np.isclose(values[1], slope * (lo + hi) / 2 + offset):
+            if not np.isclose(values[1], slope * mid + offset):
                 return f"the column derived from {f.name} is not an affine function of it"
-            columns.append(Column(j, None, float(slope), float(offset)))
+            columns.append(Column(j, None, scale=float(slope), offset=float(offset)))
         else:
             columns.append(Column(j, values.copy(), low=f.encoded_low))
     return tuple(columns)
+
+
+def _ranged(f: Any) -> bool:
+    """Continuous features and wide integer ones: columns on them must be affine."""
+    return bool(f.kind == "continuous" or (f.kind == "integer" and (f.n_values or 0) > WIDE))

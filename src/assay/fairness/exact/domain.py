@@ -16,7 +16,9 @@ import numpy as np
 from assay.fairness.exact.trees import TreeModel
 from assay.fairness.schema import Schema
 
-__all__ = ["Atoms", "Domain", "build_domain"]
+__all__ = ["WIDE", "Atoms", "Domain", "build_domain"]
+
+WIDE = 4096  # integer features with more values are cut by ranges (their columns affine)
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,7 @@ class Atoms:
     of_value: np.ndarray | None  # discrete: atom of each encoded value (from low); else None
     cuts: np.ndarray | None  # continuous: atom i is [cuts[i], cuts[i+1]]
     low: float
+    integer: bool = False  # cuts of a wide integer feature: atom i is cuts[i] .. cuts[i+1] - 1
 
     @property
     def n(self) -> int:
@@ -73,6 +76,8 @@ def build_domain(schema: Schema, model: TreeModel) -> Domain:
         unique = sorted(set(splits[j]))
         if feature.kind == "continuous":
             a, table = _continuous(feature.encoded_low, feature.encoded_high, unique, model)
+        elif (feature.n_values or 0) > WIDE:
+            a, table = _wide_integer(feature.encoded_low, feature.encoded_high, unique, model)
         else:
             a, table = _discrete(feature.encoded_low, feature.n_values or 1, unique, model)
         atoms.append(a)
@@ -155,3 +160,40 @@ def _continuous(
                 bits |= 1 << atom
         table[key] = bits
     return Atoms(weight, None, edges, low), table
+
+
+def _wide_integer(
+    low: float, high: float, splits: list[tuple[int, float]], model: TreeModel
+) -> tuple[Atoms, dict[tuple[int, float], int]]:
+    """Integer ranges between the split points (columns on the feature must be affine)."""
+    starts = {low}
+    where: list[tuple[tuple[int, float], float, float]] = []
+    for c, t in splits:
+        col = model.columns[c]
+        if col.table is not None or col.scale == 0:
+            x0, sign = np.nan, 0.0
+        else:
+            x0 = (t - col.offset) / col.scale
+            sign = float(np.sign(col.scale))
+            edge = np.floor(x0) + 1 if sign > 0 else np.ceil(x0)
+            if low < edge <= high:
+                starts.add(float(edge))
+        where.append(((c, t), x0, sign))
+    cuts = np.array([*sorted(starts), high + 1])
+    n_atoms = len(cuts) - 1
+    weight = np.diff(cuts) / (high - low + 1)
+    table: dict[tuple[int, float], int] = {}
+    for key, x0, sign in where:
+        bits = 0
+        for atom in range(n_atoms):
+            lo, hi = cuts[atom], cuts[atom + 1] - 1
+            if sign == 0:
+                go_left = model.columns[key[0]].offset <= key[1]
+            elif sign > 0:
+                go_left = hi <= np.floor(x0)
+            else:
+                go_left = lo >= np.ceil(x0)
+            if go_left:
+                bits |= 1 << atom
+        table[key] = bits
+    return Atoms(weight, None, cuts, low, integer=True), table
