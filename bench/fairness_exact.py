@@ -46,9 +46,7 @@ def main() -> None:
     models = {
         "tree": DecisionTreeClassifier(random_state=0),
         "forest-50x8": RandomForestClassifier(n_estimators=50, max_depth=8, random_state=0),
-        "boosting-100x3": GradientBoostingClassifier(
-            n_estimators=100, max_depth=3, random_state=0
-        ),
+        "boosting-100x3": GradientBoostingClassifier(n_estimators=100, max_depth=3, random_state=0),
     }
     print(f"exact analysis, Adult ({len(x):,} rows), time budget {budget:g} s per ensemble run")
     header = (
