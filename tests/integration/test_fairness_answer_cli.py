@@ -79,7 +79,7 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
         d["value"]: d["favoured_in"] for d in summary["direction"] if d["distribution"] == "uniform"
     }
     assert favoured["1"] == 1.0 and favoured["0"] == 0.0
-    assert "sex: share 20 % (exact); pass; 1 favoured in 100 % of IDIs" in out
+    assert "sex: share 20 % (exact); pass; 1 favoured in 100 % of IDIs" in out, out
     html = (tmp_path / "r.html").read_text()
     assert html.index("Verdict per protected attribute") < html.index("Findings (evidence)")
     code, out, doc = _run(biased, tmp_path, "--fail-on", "share>0.1")

@@ -205,6 +205,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),
             )
+        fails = _say_answer(out, result.summary)
         code = finish_run(
             out,
             store=RunStore(store),
@@ -214,7 +215,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             report=report,
             fail_on=rule if isinstance(rule, float) else 0.0,
         )
-        fails = _say_answer(out, result.summary)
         if not isinstance(rule, float) and code in (0, 1):
             code = 1 if fails else 0
         raise typer.Exit(code)
