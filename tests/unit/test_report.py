@@ -127,7 +127,7 @@ def _parse(html: str) -> _Tags:
 def test_document_counts_examples_and_vocabulary(tmp_path: Path) -> None:
     store, run_id = _store_with_run(tmp_path)
     doc = build_document(store, run_id[:8])  # a unique prefix names the run
-    assert doc["schema_version"] == SCHEMA_VERSION == 1
+    assert doc["schema_version"] == SCHEMA_VERSION == 2
     assert doc["run"]["id"] == run_id and doc["rerun"] == doc["run"]["command"]
     findings = doc["findings"]
     assert findings["total"] == 5 and findings["by_kind"] == {"pair": 2, "text": 3}

@@ -36,6 +36,39 @@ from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 __all__ = ["register"]
 
 
+def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
+    """One line per protected attribute: share, level, favoured value, top region."""
+    fails = False
+    for v in summary.get("verdict") or []:
+        share = v.get("share_uniform")
+        text = (
+            f"{v['attribute']}: share {100 * share:.3g} % ({v['basis']})"
+            if share
+            else (f"{v['attribute']}: share 0 ({v['basis']})")
+        )
+        if v.get("certificate"):
+            text += "; certified zero"
+        text += f"; {v['level']}"
+        fav = [
+            d
+            for d in summary.get("direction") or []
+            if d["attribute"] == v["attribute"] and d["distribution"] == "uniform"
+        ]
+        if fav and fav[0]["idis"]:
+            top = max(fav, key=lambda d: d["favoured_in"] or 0)
+            text += f"; {top['value']} favoured in {100 * top['favoured_in']:.0f} % of IDIs"
+        regions = [
+            r
+            for r in summary.get("regions") or []
+            if r["attribute"] == v["attribute"] and r.get("confirmed")
+        ]
+        if regions:
+            text += f"; most in: {regions[0]['rule']}"
+        out.say(text)
+        fails = fails or bool(v.get("fails"))
+    return fails
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("fairness")
     @guarded
@@ -129,8 +162,32 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None, typer.Option("--report", help="Write the JSON report here.")
         ] = None,
         fail_on: Annotated[
-            float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
-        ] = 0.0,
+            str,
+            typer.Option(
+                help="Exit 1 when a finding's severity is at least this number, or when an "
+                "attribute's share passes an expression: 'share>0.01', 'share_data>=1%'."
+            ),
+        ] = "0",
+        exact: Annotated[
+            bool | None,
+            typer.Option(
+                "--exact/--no-exact",
+                help="Exact share and region for tree models (default: when the trees can be "
+                "read; --exact also says why not).",
+                show_default=False,
+            ),
+        ] = None,
+        exact_time: Annotated[
+            float | None,
+            typer.Option(
+                help="Seconds for the exact analysis, then bounds (default 60 with --exact, "
+                "10 when automatic)."
+            ),
+        ] = None,
+        favourable: Annotated[
+            str | None,
+            typer.Option(help="The favourable class (default: inferred, and said so)."),
+        ] = None,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         keep_findings: Annotated[
             str,
@@ -159,17 +216,20 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
         from assay.fairness.search import DEFAULT_STRATEGY
+        from assay.fairness.verdict import parse_fail_on
         from assay.models.http import ServingOptions
 
         # every argument is checked before anything is loaded or a run is created
         check_budget(
             max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
         )
-        check_fail_on(fail_on)
         for path, flag in ((html, "--html"), (junit, "--junit"), (report, "--report")):
             check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         keep = parse_keep(keep_findings)  # checked before anything is loaded or created
+        rule = parse_fail_on(fail_on)
+        if isinstance(rule, float):
+            check_fail_on(rule)
         out.note("assay fairness: loading the model and data ...")
         the_setup = setup_fairness(
             model,
@@ -216,12 +276,17 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 scheduler=scheduler,
                 units=units,
                 keep_findings=keep_option(keep),
+                exact=exact,
+                exact_time=exact_time,
+                favourable=favourable,
+                fail_on=fail_on,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),
             )
+        fails = _say_answer(out, result.summary)
         code = finish_run(
             out,
             store=RunStore(store),
@@ -229,8 +294,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             html=html,
             junit=junit,
             report=report,
-            fail_on=fail_on,
+            fail_on=rule if isinstance(rule, float) else 0.0,
         )
+        if not isinstance(rule, float) and code in (0, 1):
+            code = 1 if fails else 0
         raise typer.Exit(code)
 
     @app.command("demo")

@@ -82,6 +82,40 @@ class FairnessResult:
     def headline(self) -> str:
         return str(self.summary.get("headline", ""))
 
+    @property
+    def verdict(self) -> Any:
+        """One row per protected attribute: share (uniform, data) with intervals, level."""
+        return _frame(self.summary.get("verdict"))
+
+    @property
+    def direction(self) -> Any:
+        """Per attribute value: in what share of the IDIs it gets the favourable class."""
+        return _frame(self.summary.get("direction"))
+
+    @property
+    def regions(self) -> Any:
+        """Readable rules where discrimination concentrates, with held-out precision."""
+        return _frame(self.summary.get("regions"))
+
+    @property
+    def exact(self) -> Any:
+        """Per attribute: the exact share (or bounds), or why it is not available."""
+        rows = []
+        for item in self.summary.get("exact") or []:
+            row = {k: v for k, v in item.items() if k not in ("boxes", "assumptions")}
+            for key in ("share_uniform", "share_data"):
+                if isinstance(row.get(key), dict):
+                    got = row.pop(key)
+                    row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
+            rows.append(row)
+        return _frame(rows)
+
+
+def _frame(rows: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(list(rows or []))
+
 
 def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
     if value is None:
@@ -377,6 +411,12 @@ def check_fairness(
     scheduler: str | None = None,
     units: int | None = None,
     keep_findings: int | str | None = DEFAULT_KEEP,
+    exact: bool | None = None,
+    exact_time: float | None = None,
+    favourable: str | None = None,
+    fail_on: float | str | None = None,
+    answer: bool = True,
+    answer_samples: int = 20_000,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -398,10 +438,31 @@ def check_fairness(
     processes.  A seeded run gives the same findings for the same ``units`` whatever the
     executor and the number of workers.  Without ``units`` and with the in-process executor,
     the run is one search (the default).
+
+    After the search, the answer per protected attribute (verdict, direction, regions; see
+    ``fairness.verdict``) is computed from an unbiased sample of ``answer_samples`` rows and
+    stored in the summary (``answer=False`` skips it).  ``exact``: read the model's trees and
+    compute the share exactly (None: when the model is a tree model the reader knows; True:
+    also say why not; False: never), within ``exact_time`` seconds in all (default 60 s
+    with ``exact=True``, 10 s when automatic), after which bounds are reported.  ``favourable``:
+    the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
+    marks attributes above it as failing (``result.verdict["fails"]``).
     """
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.verdict import FailRule, parse_fail_on
+
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     keep = parse_keep(keep_findings)
+    rule = parse_fail_on(fail_on)
+    answer_options = AnswerOptions(
+        exact=exact,
+        exact_time=exact_time if exact_time is not None else (60.0 if exact else 10.0),
+        favourable=favourable,
+        fail_on=rule if isinstance(rule, FailRule) else None,
+        samples=answer_samples,
+        enabled=answer,
+    )
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
     if retrain:
         check_retrainable(the_setup)
@@ -425,6 +486,7 @@ def check_fairness(
     config["retrain"] = retrain
     config["fingerprints"] = _fingerprints(the_setup)
     config["execution"] = _execution_config(executor, workers, scheduler, units)
+    config["answer"] = answer_options.to_json()
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
@@ -449,6 +511,14 @@ def check_fairness(
         on_progress=on_progress,
         call_timeout=call_timeout,
     )
+    if max_queries is not None:
+        # the answer's own sample costs at most about the search's query budget
+        k = sum(
+            the_setup.test.schema.feature(p).n_values or 1 for p in the_setup.test.schema.protected
+        )
+        per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
+        answer_options.samples = max(500, min(answer_options.samples, per))
+    _answer(the_setup, answer_options, the_store, run_id, seed)
     mitigation = None
     if retrain:
         from assay.fairness.retrain import retrain_model
@@ -522,6 +592,22 @@ def _execute(
     finally:
         caller.close()
         record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
+
+
+def _answer(
+    setup: FairnessSetup, options: Any, store: RunStore, run_id: str, seed: int
+) -> dict[str, Any] | None:
+    """The verdict, direction, regions and exact figures, added to the stored summary."""
+    from assay.fairness.answer import store_answer
+
+    if not options.enabled or store.get_run(run_id).status == "failed":
+        return None
+    arrays: Any = None
+    if options.exact is not False:
+        from assay.models.trees import read_trees
+
+        arrays = read_trees(setup.raw_model)
+    return store_answer(setup, options, arrays, store=store, run_id=run_id, seed=seed)
 
 
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
@@ -631,6 +717,22 @@ def resume_fairness(
         on_progress=on_progress,
         call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
     )
+    stored = record.config.get("answer")
+    if isinstance(stored, dict):
+        from assay.fairness.answer import AnswerOptions
+        from assay.fairness.verdict import FailRule, parse_fail_on
+
+        rule = parse_fail_on(stored.get("fail_on"))
+        options = AnswerOptions(
+            exact=stored.get("exact"),
+            exact_time=float(stored.get("exact_time", 60.0)),
+            exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
+            favourable=stored.get("favourable"),
+            fail_on=rule if isinstance(rule, FailRule) else None,
+            samples=int(stored.get("samples", 20_000)),
+            enabled=bool(stored.get("enabled", True)),
+        )
+        _answer(the_setup, options, the_store, record.id, record.seed)
     mitigation = None
     if record.config.get("retrain"):
         from assay.fairness.retrain import retrain_model

@@ -34,7 +34,7 @@ __all__ = [
     "write_reports",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: fairness verdict, direction, regions and exact figures in the summary
 _REQUIRED = ("schema_version", "run", "headline", "findings")
 
 

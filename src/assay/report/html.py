@@ -1,7 +1,10 @@
 """One self-contained offline HTML page rendered from a report document.
 
-Inline CSS and inline SVG only: no script, no external font, image or stylesheet.  Every string
-taken from the document is escaped (it may come from a model, a data file or a grammar).
+Inline CSS and inline SVG only: no script, no external font, image or stylesheet.  The page is
+rendered from Jinja2 templates (``assay/report/templates``) with autoescaping on, so every
+string taken from the document (it may come from a model, a data file or a grammar) is escaped;
+characters that HTML cannot carry are shown as ``\\xNN`` by the environment's ``finalize``.
+This module only turns the document into plain values for the templates.
 """
 
 from __future__ import annotations
@@ -9,10 +12,13 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime
-from html import escape
+from functools import cache
+from importlib import resources
 from typing import Any, TypeGuard
 
+import jinja2
 import numpy as np
+from markupsafe import Markup
 
 from assay.report._text import compact, finding_json, format_number, safe_text
 from assay.report.plots import bar_chart
@@ -24,51 +30,85 @@ _MAX_FLAT = 40  # inputs with up to this many scalar values are shown as table r
 _MAX_JSON = 4000  # characters of a finding's raw JSON shown in its fold-out
 
 
-def e(value: object) -> str:
-    """Escaped text for HTML content and attribute values."""
-    return escape(safe_text(value), quote=True)
-
-
 def render_html(doc: dict[str, Any]) -> str:
     """The report page as one string."""
     run = _dict(doc.get("run"))
     summary = _dict(run.get("summary"))
-    title = f"assay {run.get('technique', '')} report: {run.get('id', '')}"
-    body = [
-        _header(run),
-        f'<p class="headline">{e(doc.get("headline", ""))}</p>',
-        _rerun(doc, run),
-        _error(run),
-        _metrics(summary),
-        *(_section(s) for s in _list(summary.get("sections"))),
-        _findings(doc, run),
-        _about(run),
-        _footer(doc),
-    ]
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta http-equiv="Content-Security-Policy" '
-        "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\n"
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{e(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(part for part in body if part)
-        + "\n</main>\n</body>\n</html>\n"
+    command = doc.get("rerun") or run.get("command")
+    context = {
+        "run": {"id": run.get("id", ""), "technique": run.get("technique", "")},
+        "header": _header(run),
+        "headline": doc.get("headline", ""),
+        "command": command or "",
+        "report_command": doc.get("report_command") or "",
+        "error": run.get("error") or "",
+        "metrics": [[k, v] for k, v in _dict(summary.get("metrics")).items()],
+        "sections": [_section(s) for s in _list(summary.get("sections")) if isinstance(s, dict)],
+        "fairness": _fairness(summary),
+        "findings": _findings(doc, run),
+        "findings_title": "Findings" if not _fairness(summary) else "Findings (evidence)",
+        "about": _about(run),
+        "generated_at": doc.get("generated_at", ""),
+        "assay_version": doc.get("assay_version", ""),
+        "schema_version": doc.get("schema_version", ""),
+        "css": Markup(_css()),
+    }
+    return _environment().get_template("report.html.j2").render(context)
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("assay.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.ChainableUndefined,
+        finalize=_finalize,
     )
+    env.filters["cell"] = _cell
+    env.filters["num"] = format_number
+    env.filters["pct"] = _pct
+    env.filters["severity_level"] = _severity_level
+    env.filters["dict_values"] = lambda d: list(d.values()) if isinstance(d, dict) else []
+    env.filters["box_row"] = lambda b: [
+        b.get("rule"),
+        _pct(b.get("share_of_space")),
+        b.get("data_rows"),
+    ]
+    env.tests["number_like"] = _is_number
+    env.globals["max_rows"] = _MAX_ROWS
+    return env
+
+
+@cache
+def _css() -> str:
+    return resources.files("assay.report").joinpath("templates/report.css").read_text("utf-8")
+
+
+def _finalize(value: Any) -> Any:
+    """Every printed value: markup from a template or chart as is, anything else as safe text."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return ""
+    return safe_text(value)
 
 
 # -- parts of the page --------------------------------------------------------------------------
 
 
-def _header(run: dict[str, Any]) -> str:
+def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
     progress = _dict(run.get("progress"))
     summary = _dict(run.get("summary"))
-    rows: list[tuple[str, str]] = [
-        ("Run", f"<code>{e(run.get('id', ''))}</code>"),
-        ("Technique", e(run.get("technique", ""))),
-        ("Status", _status_badge(run.get("status"))),
-        ("Seed", e(run.get("seed", ""))),
-        ("Started", e(_when(run.get("created")))),
-        ("Last update", e(_when(run.get("updated")))),
+    rows: list[tuple[str, Any, str]] = [
+        ("Run", run.get("id", ""), "code"),
+        ("Technique", run.get("technique", ""), ""),
+        ("Status", run.get("status"), "status"),
+        ("Seed", run.get("seed", ""), ""),
+        ("Started", _when(run.get("created")), ""),
+        ("Last update", _when(run.get("updated")), ""),
     ]
     for label, key, unit in (
         ("Queries", "queries", ""),
@@ -77,131 +117,83 @@ def _header(run: dict[str, Any]) -> str:
     ):
         value = progress.get(key)
         if _is_number(value):
-            rows.append((label, e(format_number(value, unit))))
+            rows.append((label, format_number(value, unit), ""))
     if summary.get("stop_reason"):
-        rows.append(("Stopped by", e(summary["stop_reason"])))
-    cells = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
-    return (
-        f'<header><h1>assay report <span class="tech">{e(run.get("technique", ""))}</span>'
-        f'</h1><table class="meta">{cells}</table></header>'
-    )
+        rows.append(("Stopped by", summary["stop_reason"], ""))
+    return rows
 
 
-def _rerun(doc: dict[str, Any], run: dict[str, Any]) -> str:
-    parts = ['<section class="rerun"><h2>Reproduce</h2>']
-    command = doc.get("rerun") or run.get("command")
-    if command:
-        parts.append(f"<p>Run again with the same seed:</p><pre><code>{e(command)}</code></pre>")
-    if doc.get("report_command"):
-        parts.append(
-            f"<p>Rebuild this report from the run store:</p>"
-            f"<pre><code>{e(doc['report_command'])}</code></pre>"
-        )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _error(run: dict[str, Any]) -> str:
-    if not run.get("error"):
-        return ""
-    return f'<section class="error"><h2>Error</h2><pre>{e(run["error"])}</pre></section>'
-
-
-def _metrics(summary: dict[str, Any]) -> str:
-    metrics = _dict(summary.get("metrics"))
-    if not metrics:
-        return ""
-    rows = [[name, value] for name, value in metrics.items()]
-    return "<section><h2>Metrics</h2>" + _table(["metric", "value"], rows, cls="kv") + "</section>"
-
-
-def _section(section: Any) -> str:
-    if not isinstance(section, dict):
-        return ""
-    parts = ["<section>"]
-    if section.get("title"):
-        parts.append(f"<h2>{e(section['title'])}</h2>")
-    if isinstance(section.get("text"), str):
-        parts.extend(f'<p class="text">{e(p)}</p>' for p in section["text"].split("\n\n") if p)
+def _section(section: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {"title": section.get("title") or ""}
+    text = section.get("text")
+    out["paragraphs"] = [p for p in text.split("\n\n") if p] if isinstance(text, str) else []
     table = section.get("table")
-    if isinstance(table, dict):
-        parts.append(_table_of(table))
+    out["table"] = _table_of(table) if isinstance(table, dict) else None
     bars = section.get("bars")
+    out["chart"] = None
     if isinstance(bars, dict):
         labels = [safe_text(x) for x in _list(bars.get("labels"))]
         values = [v if _is_number(v) else None for v in _list(bars.get("values"))]
         unit = bars.get("unit")
         unit = unit if isinstance(unit, str) else ""
-        chart = bar_chart(labels, values, unit=unit, title=str(section.get("title", "")))
-        parts.append(f'<div class="scroll">{chart}</div>')
-    small = [_table_of(t) for t in _list(section.get("tables")) if isinstance(t, dict)]
-    if small:
-        parts.append('<div class="tables">' + "".join(small) + "</div>")
-    if section.get("note"):
-        parts.append(f'<p class="note">{e(section["note"])}</p>')
-    parts.append("</section>")
-    return "".join(parts)
+        title = str(section.get("title", ""))
+        out["chart"] = Markup(bar_chart(labels, values, unit=unit, title=title))
+    out["tables"] = [_table_of(t) for t in _list(section.get("tables")) if isinstance(t, dict)]
+    out["note"] = section.get("note") or ""
+    return out
 
 
-def _findings(doc: dict[str, Any], run: dict[str, Any]) -> str:
+def _fairness(summary: dict[str, Any]) -> dict[str, Any]:
+    """The fairness answer when the summary has one (filled in by the fairness template)."""
+    out = {
+        key: summary[key]
+        for key in ("verdict", "direction", "regions", "exact")
+        if isinstance(summary.get(key), list) and summary[key]
+    }
+    if out:
+        out["favourable"] = _dict(summary.get("favourable"))
+        out["fail_on"] = summary.get("fail_on")
+    return out
+
+
+def _findings(doc: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
     findings = _dict(doc.get("findings"))
     total = findings.get("total", 0)
     total = total if isinstance(total, int) else 0
-    parts = ["<section><h2>Findings</h2>"]
-    if total == 0:
-        queries = _dict(run.get("progress")).get("queries")
-        where = f" in {format_number(queries)} queries" if _is_number(queries) else ""
-        parts.append(
-            f'<p class="none">No finding{where}. This reports what the search found; '
-            "it does not show that no such input exists.</p></section>"
-        )
-        return "".join(parts)
-    worst = findings.get("max_severity")
-    parts.append(
-        f"<p>{format_number(total)} finding{'' if total == 1 else 's'}; highest severity "
-        f"{_severity_badge(worst)}.</p>"
-    )
+    queries = _dict(run.get("progress")).get("queries")
     by_kind = _dict(findings.get("by_kind"))
-    if by_kind:
-        parts.append(_table(["kind", "findings"], [[k, n] for k, n in by_kind.items()]))
-        chart = bar_chart(list(by_kind), list(by_kind.values()), title="findings by kind")
-        parts.append(f'<div class="scroll">{chart}</div>')
     examples = [f for f in _list(findings.get("examples")) if isinstance(f, dict)]
-    if examples:
-        order = "highest severity first" if findings.get("order") == "severity" else "in order"
-        parts.append(f"<h3>Examples: {len(examples):,} of {total:,}, {order}</h3>")
-        if total > len(examples):
-            parts.append(
-                f'<p class="note">The run store holds all {total:,} findings; this report '
-                f"shows the {len(examples):,} above.</p>"
-            )
-        parts.extend(_example(f) for f in examples)
-    parts.append("</section>")
-    return "".join(parts)
+    return {
+        "total": total,
+        "where": f" in {format_number(queries)} queries" if _is_number(queries) else "",
+        "worst": findings.get("max_severity"),
+        "by_kind": [[k, n] for k, n in by_kind.items()],
+        "chart": Markup(bar_chart(list(by_kind), list(by_kind.values()), title="findings by kind")),
+        "order": "highest severity first" if findings.get("order") == "severity" else "in order",
+        "examples": [_example(f) for f in examples],
+    }
 
 
-def _example(finding: dict[str, Any]) -> str:
+def _example(finding: dict[str, Any]) -> dict[str, Any]:
     details = _dict(finding.get("details"))
     names = details.get("feature_names", details.get("features"))
     columns, rows, differs = _io_rows(finding.get("inputs"), finding.get("outputs"), names)
-    index = finding.get("index")
-    head = (
-        f'<div class="fhead">{_severity_badge(finding.get("severity"))} '
-        f"<b>{e(finding.get('kind', ''))}</b>"
-        + (f' <span class="muted">#{e(index)}</span>' if index is not None else "")
-        + "</div>"
-    )
-    extra = {k: v for k, v in details.items() if k not in ("feature_names", "features")}
-    listing = "".join(f"<dt>{e(k)}</dt><dd>{e(compact(v, 160))}</dd>" for k, v in extra.items())
+    extra = [
+        (k, compact(v, 160)) for k, v in details.items() if k not in ("feature_names", "features")
+    ]
     raw = finding_json(finding)
     if len(raw) > _MAX_JSON:
         raw = raw[:_MAX_JSON] + "\n…"
-    return (
-        f'<div class="finding">{head}'
-        + _table(columns, rows, differs=differs)
-        + (f'<dl class="details">{listing}</dl>' if listing else "")
-        + f"<details><summary>JSON</summary><pre>{e(raw)}</pre></details></div>"
-    )
+    return {
+        "severity": finding.get("severity"),
+        "kind": finding.get("kind", ""),
+        "index": finding.get("index"),
+        "columns": columns,
+        "rows": rows,
+        "differs": sorted(differs),
+        "details": extra,
+        "raw": raw,
+    }
 
 
 def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[list[Any]], set[int]]:
@@ -223,7 +215,7 @@ def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[lis
     return ["input", "output"], [[c, o] for c, o in zip(cells, shown, strict=True)], set()
 
 
-def _about(run: dict[str, Any]) -> str:
+def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     parts = []
     for title, key in (
         ("Model", "model"),
@@ -233,82 +225,51 @@ def _about(run: dict[str, Any]) -> str:
     ):
         data = _dict(run.get(key))
         if data:
-            rows = [[k, v] for k, v in data.items()]
-            parts.append(f"<h3>{title}</h3>" + _table(["", ""], rows, cls="kv", head=False))
-    if not parts:
-        return ""
-    return '<section class="about"><h2>Run details</h2>' + "".join(parts) + "</section>"
-
-
-def _footer(doc: dict[str, Any]) -> str:
-    return (
-        f"<footer>Generated {e(doc.get('generated_at', ''))} by assay "
-        f"{e(doc.get('assay_version', ''))} · report schema {e(doc.get('schema_version', ''))}"
-        "</footer>"
-    )
+            parts.append((title, [[k, v] for k, v in data.items()]))
+    return parts
 
 
 # -- small pieces -------------------------------------------------------------------------------
 
 
-def _table_of(table: dict[str, Any]) -> str:
-    columns = [safe_text(c) for c in _list(table.get("columns"))]
-    rows = [r if isinstance(r, list) else [r] for r in _list(table.get("rows"))]
+def _table_of(table: dict[str, Any]) -> dict[str, Any]:
     caption = table.get("caption")
-    return _table(columns, rows, caption=caption if isinstance(caption, str) else None)
-
-
-def _table(
-    columns: list[str],
-    rows: list[list[Any]],
-    *,
-    caption: str | None = None,
-    cls: str = "",
-    differs: set[int] | None = None,
-    head: bool = True,
-) -> str:
-    parts = ['<div class="scroll"><table' + (f' class="{e(cls)}">' if cls else ">")]
-    if caption:
-        parts.append(f"<caption>{e(caption)}</caption>")
-    if head and columns:
-        parts.append("<thead><tr>" + "".join(f"<th>{e(c)}</th>" for c in columns) + "</tr></thead>")
-    parts.append("<tbody>")
-    for row in rows[:_MAX_ROWS]:
-        cells = []
-        for j, value in enumerate(row):
-            classes = " ".join(
-                c for c, on in (("num", _is_number(value)), ("diff", j in (differs or ()))) if on
-            )
-            attr = f' class="{classes}"' if classes else ""
-            cells.append(f"<td{attr}>{_cell(value)}</td>")
-        parts.append("<tr>" + "".join(cells) + "</tr>")
-    parts.append("</tbody></table></div>")
-    if len(rows) > _MAX_ROWS:
-        parts.append(f'<p class="note">{len(rows) - _MAX_ROWS:,} more rows in the JSON report.</p>')
-    return "".join(parts)
+    return {
+        "columns": [safe_text(c) for c in _list(table.get("columns"))],
+        "rows": [r if isinstance(r, list) else [r] for r in _list(table.get("rows"))],
+        "caption": caption if isinstance(caption, str) else None,
+    }
 
 
 def _cell(value: Any) -> str:
-    if value is None:
-        return '<span class="muted">–</span>'
     if isinstance(value, str):
-        return e(value if len(value) <= 2000 else value[:1999] + "…")
+        return value if len(value) <= 2000 else value[:1999] + "…"
     if _is_number(value):
-        return e(format_number(value))
-    return e(compact(value, 300))
+        return format_number(value)
+    return compact(value, 300)
 
 
-def _severity_badge(value: Any) -> str:
+def _box_row(box: Any) -> list[Any]:
+    box = _dict(box)
+    return [box.get("rule"), _pct(box.get("share_of_space")), box.get("data_rows")]
+
+
+def _severity_level(value: Any) -> str | None:
     if not _is_number(value):
-        return '<span class="badge sev-none">n/a</span>'
+        return None
     v = float(value)
-    level = "high" if v >= 0.75 else "mid" if v >= 0.4 else "low" if v > 0 else "none"
-    return f'<span class="badge sev-{level}">{e(f"{v:.3g}")}</span>'
+    return "high" if v >= 0.75 else "mid" if v >= 0.4 else "low" if v > 0 else "none"
 
 
-def _status_badge(status: Any) -> str:
-    level = {"completed": "ok", "failed": "bad", "running": "warn"}.get(str(status), "warn")
-    return f'<span class="badge st-{level}">{e(status)}</span>'
+def _pct(value: Any) -> str:
+    """A share as a percentage with enough decimals for small values."""
+    if not _is_number(value):
+        return "n/a"
+    v = 100 * float(value)
+    if v == 0:
+        return "0 %"
+    decimals = 1 if abs(v) >= 1 else 2 if abs(v) >= 0.1 else 3
+    return f"{v:.{decimals}f} %"
 
 
 def _describe(value: Any) -> str:
@@ -349,64 +310,3 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
-
-
-_CSS = """
-:root { --fg: #1d2129; --muted: #5f6673; --bg: #ffffff; --panel: #f6f7f9; --line: #dde1e7;
-  --accent: #3b5bdb; --bar: #5c7cfa; --high: #c92a2a; --mid: #e8590c; --low: #b08800;
-  --ok: #2b8a3e; --diff: #fff3bf; }
-@media (prefers-color-scheme: dark) {
-  :root { --fg: #e6e8eb; --muted: #9aa3ae; --bg: #16181d; --panel: #1f232a; --line: #333a44;
-    --accent: #91a7ff; --bar: #748ffc; --diff: #4d3f00; }
-}
-* { box-sizing: border-box; }
-body { margin: 0; background: var(--bg); color: var(--fg); line-height: 1.5;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
-  sans-serif; }
-main { max-width: 72rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
-h1 { font-size: 1.6rem; margin: 0 0 .75rem; }
-h1 .tech { color: var(--accent); }
-h2 { font-size: 1.2rem; margin: 2rem 0 .6rem; padding-bottom: .25rem;
-  border-bottom: 1px solid var(--line); }
-h3 { font-size: 1rem; margin: 1.2rem 0 .5rem; }
-code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
-  font-size: .9em; }
-pre { background: var(--panel); border: 1px solid var(--line); border-radius: 6px;
-  padding: .6rem .8rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
-.rerun pre { user-select: all; }
-.headline { font-size: 1.25rem; font-weight: 600; margin: 1.25rem 0; padding: .75rem 1rem;
-  background: var(--panel); border-left: 4px solid var(--accent); border-radius: 4px; }
-.scroll { overflow-x: auto; max-width: 100%; }
-table { border-collapse: collapse; margin: .4rem 0 .8rem; font-size: .92rem; }
-th, td { text-align: left; padding: .3rem .6rem; border-bottom: 1px solid var(--line);
-  vertical-align: top; white-space: pre-wrap; word-break: break-word; }
-thead th { background: var(--panel); border-bottom: 2px solid var(--line); }
-tbody tr:nth-child(even) { background: var(--panel); }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-td.diff { background: var(--diff); font-weight: 600; }
-table.meta th, table.kv td:first-child { color: var(--muted); font-weight: 500; }
-caption { text-align: left; font-weight: 600; padding: .2rem 0; }
-.tables { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
-.text { white-space: pre-line; }
-.note, .muted, footer { color: var(--muted); font-size: .9rem; }
-.badge { display: inline-block; padding: 0 .5rem; border-radius: 999px; font-weight: 600;
-  font-size: .85rem; color: #fff; background: var(--muted); }
-.sev-high, .st-bad { background: var(--high); }
-.sev-mid { background: var(--mid); }
-.sev-low, .st-warn { background: var(--low); }
-.st-ok { background: var(--ok); }
-.error pre { border-color: var(--high); color: var(--high); }
-.finding { border: 1px solid var(--line); border-radius: 6px; padding: .5rem .8rem;
-  margin: .6rem 0; }
-.fhead { margin-bottom: .3rem; }
-dl.details { display: grid; grid-template-columns: max-content 1fr; gap: .1rem .8rem;
-  margin: .3rem 0; font-size: .9rem; }
-dl.details dt { color: var(--muted); }
-dl.details dd { margin: 0; word-break: break-word; }
-details summary { cursor: pointer; color: var(--muted); font-size: .9rem; }
-svg.chart { font-size: 12px; max-width: 100%; height: auto; }
-svg.chart .bar { fill: var(--bar); }
-svg.chart text { fill: var(--fg); }
-svg.chart .axis { stroke: var(--muted); }
-footer { margin-top: 2.5rem; border-top: 1px solid var(--line); padding-top: .6rem; }
-"""

@@ -1,0 +1,148 @@
+"""The fairness answer as run after a search: exact analysis when the model's trees can be read,
+then the sampled verdict, direction and regions (``fairness.verdict``), stored in the run summary.
+
+``fairness.api`` reads the model's trees (``assay.models.trees``) and hands them here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.rng import generator
+from assay.core.store import RunStore
+from assay.errors import UsageError
+from assay.fairness.exact import ExactResult, analyse, compose
+from assay.fairness.verdict import FailRule, answer
+
+__all__ = ["AnswerOptions", "exact_analysis", "store_answer"]
+
+_ANSWER_STREAM = 0xA5
+
+
+class AnswerOptions:
+    """What the user asked of the answer: ``exact`` True (asked), False (off) or None (auto)."""
+
+    def __init__(
+        self,
+        *,
+        exact: bool | None = None,
+        exact_time: float = 60.0,
+        exact_tolerance: float = 0.0,
+        favourable: str | None = None,
+        fail_on: FailRule | None = None,
+        samples: int = 20_000,
+        enabled: bool = True,
+    ) -> None:
+        if exact_time <= 0:
+            raise UsageError(f"must be > 0 seconds, not {exact_time:g}", argument="--exact-time")
+        if samples < 100:
+            raise UsageError(f"must be at least 100, not {samples}", argument="--answer-samples")
+        self.exact = exact
+        self.exact_time = exact_time
+        self.exact_tolerance = exact_tolerance
+        self.favourable = favourable
+        self.fail_on = fail_on
+        self.samples = samples
+        self.enabled = enabled
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "exact": self.exact,
+            "exact_time": self.exact_time,
+            "exact_tolerance": self.exact_tolerance,
+            "favourable": self.favourable,
+            "fail_on": str(self.fail_on) if self.fail_on is not None else None,
+            "samples": self.samples,
+            "enabled": self.enabled,
+        }
+
+
+def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str, ExactResult | str]:
+    """Per protected attribute: the exact analysis, or why it is not available.
+
+    ``arrays``: the model's trees as read (``assay.models.trees.Ensemble``) or why not.
+    """
+    schema = setup.test.schema
+    if options.exact is False:
+        return {}
+    if setup.test.threshold is not None:
+        reason = "exact analysis compares classes; a probability threshold is sampled"
+        return dict.fromkeys(schema.protected, reason)
+    if isinstance(arrays, str):
+        return dict.fromkeys(schema.protected, arrays) if options.exact else {}
+    model = compose(
+        schema,
+        arrays.trees,
+        combine=arrays.combine,
+        base=arrays.base,
+        scale=arrays.scale,
+        cut=arrays.cut,
+        source=arrays.source,
+        steps=arrays.steps,
+        transform=arrays.transform,
+    )
+    if isinstance(model, str):
+        return dict.fromkeys(schema.protected, model)
+    # the arrays must answer as the model does: check on a few inputs before trusting them
+    rows = schema.sample_uniform(np.random.default_rng(0), 256)
+    mine = model.predict_encoded(rows)
+    from assay.core.model import labels_of
+
+    theirs = labels_of(np.asarray(setup.model.predict(rows)), setup.model.capabilities)
+    if not np.array_equal(mine, theirs):
+        reason = (
+            f"the trees read from the model disagree with its answers on "
+            f"{int((mine != theirs).sum())} of 256 inputs; sampling instead"
+        )
+        return dict.fromkeys(schema.protected, reason)
+    results: dict[str, ExactResult | str] = {}
+    per = options.exact_time / max(1, len(schema.protected))
+    for attribute in schema.protected:
+        results[attribute] = analyse(
+            schema,
+            model,
+            attribute,
+            data=setup.test.data,
+            time_budget=per,
+            tolerance=options.exact_tolerance,
+        )
+    return results
+
+
+def store_answer(
+    setup: Any, options: AnswerOptions, arrays: Any, *, store: RunStore, run_id: str, seed: int
+) -> dict[str, Any] | None:
+    """Compute the answer and add it to the stored run's summary; return it."""
+    if not options.enabled:
+        return None
+    record = store.get_run(run_id)
+    exact = exact_analysis(setup, options, arrays)
+    summary = dict(record.summary or {})
+    result = answer(
+        setup.test.schema,
+        setup.model,
+        generator(seed, _ANSWER_STREAM),
+        data=setup.test.data,
+        samples=options.samples,
+        threshold=setup.test.threshold,
+        favourable=options.favourable,
+        class_names=_class_names(setup),
+        fail_on=options.fail_on,
+        exact=exact,
+    )
+    summary.update(result)
+    store.checkpoint(record.id, summary=summary)
+    return result
+
+
+def _class_names(setup: Any) -> tuple[str, ...] | None:
+    """The model's class names, or the data's label names for a model with 0/1 classes."""
+    names: tuple[str, ...] | None = setup.model.capabilities.class_names
+    given = setup.test.label_names
+    if given and (names is None or all(n.isdigit() for n in names)):
+        n = setup.model.capabilities.n_classes
+        if n is None or n == len(given):
+            return tuple(given)
+    return names

@@ -1,0 +1,499 @@
+"""Exact share of discriminatory inputs of a tree model, by box refinement with bounds.
+
+An encoded input is discriminatory for attribute ``a`` when changing ``a`` alone changes the
+model's class.  Its other features form a box; for each group of values of ``a`` that the trees
+treat alike (an atom) each tree has a *frontier*: the nodes the box can reach.  A box is
+
+- discriminatory when two atoms of ``a`` surely get different classes;
+- clean when every atom surely gets the same class;
+- otherwise split in two on a node some undecided tree straddles, and both halves go back in
+  the queue (largest first).
+
+"Surely" uses each tree's exact class set (one tree) or the bounds of its reachable leaves'
+contributions to the binary margin (ensembles); a box whose trees are all at leaves is decided
+with the model's own arithmetic.  For one tree this pairs leaf boxes that overlap in the other
+features; for ensembles it is branch and bound.  When the time budget ends first, the boxes
+still in the queue make the gap between the lower and the upper bound: the answer is then a
+bound, and says so.  The same refinement carries the data rows, so the share over the data
+is computed alongside.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.fairness.exact.domain import Domain, build_domain
+from assay.fairness.exact.trees import TreeModel
+from assay.fairness.regions import labelled_range
+from assay.fairness.schema import Feature, Schema
+
+__all__ = ["ExactResult", "analyse", "describe_box"]
+
+_EPS = 1e-9
+
+
+@dataclass
+class ExactResult:
+    """The exact (or bounded) answer for one protected attribute."""
+
+    attribute: str
+    status: str  # "exact" or "bounded" (time budget or tolerance reached first)
+    uniform: tuple[float, float]  # lower, upper bound of the share under the uniform distribution
+    data: tuple[float, float] | None  # the same over the data rows
+    data_rows: int
+    boxes: list[dict[str, Any]]  # discriminatory boxes, largest first (up to max_boxes)
+    n_boxes: int
+    seconds: float
+    source: str
+    assumptions: list[str] = field(default_factory=list)
+    certificate: str | None = None
+
+    @property
+    def width(self) -> float:
+        return self.uniform[1] - self.uniform[0]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "attribute": self.attribute,
+            "status": self.status,
+            "share_uniform": {"low": self.uniform[0], "high": self.uniform[1]},
+            "share_data": None
+            if self.data is None
+            else {"low": self.data[0], "high": self.data[1], "rows": self.data_rows},
+            "boxes": self.boxes,
+            "n_boxes": self.n_boxes,
+            "seconds": self.seconds,
+            "source": self.source,
+            "assumptions": self.assumptions,
+            "certificate": self.certificate,
+        }
+
+
+class _Trees:
+    """Per tree: plain lists for the refinement loop, and bounds per node."""
+
+    def __init__(self, model: TreeModel, domain: Domain) -> None:
+        self.feature = [f.tolist() for f in domain.node_feature]
+        self.leftset = list(domain.node_left)
+        self.left = [t.left.tolist() for t in model.trees]
+        self.right = [t.right.tolist() for t in model.trees]
+        self.single = len(model.trees) == 1
+        self.margins = model.margins()
+        self.model = model
+        self.lo: list[list[float]] = []
+        self.hi: list[list[float]] = []
+        self.classes: list[list[int]] = []  # bit set of the leaf classes under each node
+        for t, tree in enumerate(model.trees):
+            n = len(tree.feature)
+            order = _postorder(self.left[t], self.right[t], self.feature[t])
+            if self.single:
+                leaf_class = model.decide(tree.value[:, None, :]).tolist()
+                cls = [0] * n
+                for node in order:
+                    if self.feature[t][node] < 0:
+                        cls[node] = 1 << leaf_class[node]
+                    else:
+                        cls[node] = cls[self.left[t][node]] | cls[self.right[t][node]]
+                self.classes.append(cls)
+            if self.margins is not None:
+                m = self.margins[t].tolist()
+                lo, hi = [0.0] * n, [0.0] * n
+                for node in order:
+                    if self.feature[t][node] < 0:
+                        lo[node] = hi[node] = m[node]
+                    else:
+                        a, b = self.left[t][node], self.right[t][node]
+                        lo[node] = min(lo[a], lo[b])
+                        hi[node] = max(hi[a], hi[b])
+                self.lo.append(lo)
+                self.hi.append(hi)
+
+
+def _postorder(left: list[int], right: list[int], feature: list[int]) -> list[int]:
+    out: list[int] = []
+    stack = [(0, False)]
+    while stack:
+        node, done = stack.pop()
+        if done or feature[node] < 0:
+            out.append(node)
+            continue
+        stack.append((node, True))
+        stack.append((right[node], False))
+        stack.append((left[node], False))
+    return out
+
+
+def analyse(
+    schema: Schema,
+    model: TreeModel,
+    attribute: str,
+    *,
+    data: np.ndarray | None = None,
+    time_budget: float = 60.0,
+    tolerance: float = 0.0,
+    max_boxes: int = 50,
+    max_queue: int = 200_000,
+) -> ExactResult:
+    """The share of inputs whose class changes with ``attribute`` alone, exactly or bounded.
+
+    ``data``: encoded rows for the share over the data (always exact: the rows are
+    enumerated with every value of the attribute through the trees' arithmetic).
+    ``tolerance``: stop when the uniform gap is at most this (0: run to the exact answer or
+    the time budget).
+    """
+    t0 = time.monotonic()
+    domain = build_domain(schema, model)
+    a = schema.index(attribute)
+    trees = _Trees(model, domain)
+    atoms = domain.atoms
+    n_alpha = atoms[a].n
+    n_trees = len(model.trees)
+    base = model.margin_base
+    full = [x.full for x in atoms]
+    weight_cache: dict[tuple[int, int], float] = {}
+
+    uses_a: list[list[bool]] = []
+    for t in range(n_trees):
+        feat, lft, rgt = trees.feature[t], trees.left[t], trees.right[t]
+        flags = [False] * len(feat)
+        for node in _postorder(lft, rgt, feat):
+            if feat[node] >= 0:
+                flags[node] = feat[node] == a or flags[lft[node]] or flags[rgt[node]]
+        uses_a.append(flags)
+
+    def frac(j: int, mask: int) -> float:
+        key = (j, mask)
+        got = weight_cache.get(key)
+        if got is None:
+            got = float(atoms[j].weight[atoms[j].values(mask)].sum())
+            weight_cache[key] = got
+        return got
+
+    def descend(t: int, nodes: tuple[int, ...], box: list[int], alpha: int) -> tuple[int, ...]:
+        feat, lset, lft, rgt = trees.feature[t], trees.leftset[t], trees.left[t], trees.right[t]
+        out: list[int] = []
+        stack = list(nodes)
+        while stack:
+            n = stack.pop()
+            j = feat[n]
+            if j < 0:
+                out.append(n)
+            elif j == a:
+                stack.append(lft[n] if (lset[n] >> alpha) & 1 else rgt[n])
+            else:
+                b, lm = box[j], lset[n]
+                if not b & lm:
+                    stack.append(rgt[n])
+                elif not b & ~lm:
+                    stack.append(lft[n])
+                else:
+                    out.append(n)
+        return tuple(out)
+
+    def decided(fronts: list[tuple[int, ...]]) -> int | None:
+        """The class all inputs of the box get (for one atom of ``a``), or None."""
+        if trees.single:
+            cls = 0
+            for n in fronts[0]:
+                cls |= trees.classes[0][n]
+            return cls.bit_length() - 1 if cls & (cls - 1) == 0 else None
+        all_leaves = all(trees.feature[t][n] < 0 for t in range(n_trees) for n in fronts[t])
+        if trees.margins is not None:
+            lo = hi = base
+            for t in range(n_trees):
+                tl, th = trees.lo[t], trees.hi[t]
+                lo += min(tl[n] for n in fronts[t])
+                hi += max(th[n] for n in fronts[t])
+            if lo > _EPS:
+                return 1
+            if hi < -_EPS:
+                return 0
+        if all_leaves:
+            values = np.stack([model.trees[t].value[fronts[t][0]] for t in range(n_trees)])
+            return int(model.decide(values[None])[0])
+        return None
+
+    def width(fronts: list[tuple[int, ...]], t: int) -> tuple[float, int]:
+        """How undecided tree ``t`` is, and the node to split on."""
+        best, node = -1.0, -1
+        for n in fronts[t]:
+            if trees.feature[t][n] < 0:
+                continue
+            w = trees.hi[t][n] - trees.lo[t][n] if trees.margins is not None else 1.0
+            if w > best:
+                best, node = w, n
+        return best, node
+
+    rows_atoms = None
+    n_rows = 0
+    if data is not None and len(data):
+        rows_atoms = np.stack([atoms[j].atom_of(data[:, j]) for j in range(len(atoms))], axis=1)
+        n_rows = len(data)
+    root_box = list(full)
+    fronts0 = [
+        [descend(t, (0,), root_box, alpha) for t in range(n_trees)] for alpha in range(n_alpha)
+    ]
+    all_rows = np.arange(n_rows)
+    queue: list[tuple[float, int, list[int], list[list[tuple[int, ...]]], np.ndarray]] = []
+    heapq.heappush(queue, (-1.0, 0, root_box, fronts0, all_rows))
+    counter = 1
+    disc_mass = 0.0
+    disc_rows = 0
+    pend_mass = 1.0
+    pend_rows = n_rows
+    found: list[tuple[float, int, list[int], int]] = []
+    n_boxes = 0
+    steps = 0
+    timed_out = False
+    while queue:
+        steps += 1
+        if steps % 16 == 1:
+            if time.monotonic() - t0 > time_budget or len(queue) > max_queue:
+                timed_out = True
+                break
+            if tolerance > 0 and pend_mass <= tolerance:
+                break
+        neg_mass, _, box, fronts, rows = heapq.heappop(queue)
+        mass = -neg_mass
+        if all(f == fronts[0] for f in fronts[1:]) and not any(
+            uses_a[t][n] for t in range(n_trees) for n in fronts[0][t]
+        ):  # no reachable split on the attribute: every value of it ends in the same leaves
+            pend_mass -= mass
+            pend_rows -= len(rows)
+            continue
+        classes = [decided(f) for f in fronts]
+        known = {c for c in classes if c is not None}
+        if len(known) > 1:
+            disc_mass += mass
+            disc_rows += len(rows)
+            pend_mass -= mass
+            pend_rows -= len(rows)
+            n_boxes += 1
+            if len(found) < max_boxes:
+                heapq.heappush(found, (mass, counter, box, len(rows)))
+            elif mass > found[0][0]:
+                heapq.heapreplace(found, (mass, counter, box, len(rows)))
+            counter += 1
+            continue
+        if None not in classes:
+            pend_mass -= mass
+            pend_rows -= len(rows)
+            continue
+        # split on the feature the undecided trees straddle most (summed widths), at the
+        # straddled node of that feature that halves the box most evenly
+        if n_trees == 1:
+            best_w, best_t, best_node = -1.0, 0, -1
+            for alpha, c in enumerate(classes):
+                if c is None:
+                    w, node = width(fronts[alpha], 0)
+                    if w > best_w:
+                        best_w, best_node = w, node
+        else:
+            by_feature: dict[int, float] = {}
+            nodes_of: dict[int, list[tuple[int, int]]] = {}
+            for alpha, c in enumerate(classes):
+                if c is not None:
+                    continue
+                for t in range(n_trees):
+                    for n in fronts[alpha][t]:
+                        j = trees.feature[t][n]
+                        if j < 0:
+                            continue
+                        w = trees.hi[t][n] - trees.lo[t][n] if trees.margins is not None else 1.0
+                        by_feature[j] = by_feature.get(j, 0.0) + w
+                        nodes_of.setdefault(j, []).append((t, n))
+            j = max(by_feature, key=lambda f: by_feature[f])
+            whole_j = frac(j, box[j])
+            best_t, best_node, best_gap = 0, -1, 2.0
+            for t, n in nodes_of[j]:
+                part = frac(j, box[j] & trees.leftset[t][n])
+                gap = abs(part / whole_j - 0.5) if whole_j > 0 else 0.0
+                if gap < best_gap:
+                    best_t, best_node, best_gap = t, n, gap
+        j = trees.feature[best_t][best_node]
+        lm = trees.leftset[best_t][best_node]
+        whole = frac(j, box[j])
+        lut = atoms[j].values(lm) if rows_atoms is not None and len(rows) else None
+        for part, in_left in ((box[j] & lm, True), (box[j] & ~lm & full[j], False)):
+            child = list(box)
+            child[j] = part
+            child_mass = mass * (frac(j, part) / whole if whole > 0 else 0.0)
+            child_fronts = [
+                [descend(t, fronts[alpha][t], child, alpha) for t in range(n_trees)]
+                for alpha in range(n_alpha)
+            ]
+            if lut is not None and rows_atoms is not None:
+                side = lut[rows_atoms[rows, j]]
+                child_rows = rows[side if in_left else ~side]
+            else:
+                child_rows = rows[:0]
+            heapq.heappush(queue, (-child_mass, counter, child, child_fronts, child_rows))
+            counter += 1
+    seconds = time.monotonic() - t0
+    pend_mass = max(0.0, pend_mass) if queue else 0.0
+    pend_rows = pend_rows if queue else 0
+    exact = not queue
+    uniform = (min(1.0, disc_mass), min(1.0, disc_mass + pend_mass))
+    data_bounds = None
+    if n_rows and data is not None:
+        # the data rows are a finite set: enumerate them (exact even when the space is bounded)
+        share = _enumerate_rows(schema, model, a, data)
+        data_bounds = (share, share)
+    boxes = [
+        {
+            "rule": describe_box(schema, atoms, b, skip=a),
+            "share_of_space": m,
+            "data_rows": r,
+            "conditions": box_conditions(schema, atoms, b, skip=a),
+        }
+        for m, _, b, r in sorted(found, key=lambda x: (-x[0], x[1]))
+    ]
+    assumptions = [
+        "the domain: " + "; ".join(_domain_text(f) for f in schema.features if f.name != attribute),
+        f"every value of {attribute} is tried: "
+        + ", ".join(schema.feature(attribute).label(v) for v in _codes(schema, attribute)),
+        "outcomes compared as the model's predicted class",
+        f"the model as read: {model.source or 'tree ensemble'}",
+    ]
+    if model.preprocessing:
+        assumptions.append(
+            "preprocessing composed into the boxes: " + "; ".join(model.preprocessing)
+        )
+    status = "exact" if exact else "bounded"
+    certificate = None
+    if exact and disc_mass == 0.0:
+        certificate = (
+            f"no input in this domain changes outcome with {attribute}: every box of the "
+            "domain was decided, and in none does any tree path depend on it in a way that "
+            "changes the class"
+        )
+    result = ExactResult(
+        attribute=attribute,
+        status=status,
+        uniform=uniform,
+        data=data_bounds,
+        data_rows=n_rows,
+        boxes=boxes,
+        n_boxes=n_boxes,
+        seconds=seconds,
+        source=model.source,
+        assumptions=assumptions,
+        certificate=certificate,
+    )
+    if timed_out:
+        result.assumptions.append(
+            f"stopped by the time budget ({time_budget:g} s) or the memory cap "
+            f"({max_queue:,} open boxes): bounds only"
+        )
+    return result
+
+
+def _enumerate_rows(schema: Schema, model: TreeModel, a: int, data: np.ndarray) -> float:
+    f = schema.features[a]
+    classes = []
+    for v in np.arange(f.encoded_low, f.encoded_high + 1):
+        rows = np.array(data, dtype=np.float64, copy=True)
+        rows[:, a] = v
+        classes.append(model.predict_encoded(rows))
+    stacked = np.stack(classes, axis=1)
+    return float(np.mean(stacked.min(axis=1) != stacked.max(axis=1)))
+
+
+def _codes(schema: Schema, attribute: str) -> list[float]:
+    f = schema.feature(attribute)
+    return [float(v) for v in np.arange(f.encoded_low, f.encoded_high + 1)]
+
+
+def _domain_text(f: Feature) -> str:
+    if f.kind == "categorical":
+        return f"{f.name} in {f.n_values} categories"
+    return f"{f.name} {f.kind} in [{f.low:g}, {f.high:g}]"
+
+
+def box_conditions(
+    schema: Schema, atoms: tuple[Any, ...], box: list[int], *, skip: int
+) -> dict[str, Any]:
+    """Per restricted feature: the values (discrete) or intervals (continuous) inside."""
+    out: dict[str, Any] = {}
+    for j, f in enumerate(schema.features):
+        if j == skip or box[j] == atoms[j].full:
+            continue
+        inside = atoms[j].values(box[j])
+        if atoms[j].of_value is not None:
+            codes = np.flatnonzero(inside[atoms[j].of_value]) + f.encoded_low
+            out[f.name] = [float(c) for c in codes]
+        else:
+            cuts = atoms[j].cuts
+            assert cuts is not None
+            step = 1.0 if atoms[j].integer else 0.0
+            out[f.name] = [
+                [float(cuts[i]), float(cuts[i + 1]) - step] for i in np.flatnonzero(inside)
+            ]
+    return out
+
+
+def describe_box(schema: Schema, atoms: tuple[Any, ...], box: list[int], *, skip: int) -> str:
+    """A readable rule: ``age 30-39 and workclass in {Private, State-gov}``."""
+    parts = []
+    for name, inside in box_conditions(schema, atoms, box, skip=skip).items():
+        f = schema.feature(name)
+        parts.append(condition_text(f, inside))
+    return " and ".join(parts) if parts else "everywhere"
+
+
+def condition_text(f: Feature, inside: list[Any]) -> str:
+    """One feature's condition in the user's values."""
+    if f.kind == "continuous":
+        spans = _merge([(lo, hi) for lo, hi in inside])
+        return f"{f.name} in " + " or ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in spans)
+    if inside and isinstance(inside[0], list):  # a wide integer feature: ranges
+        spans = _merge([(lo, hi + 1) for lo, hi in inside])
+        shown = ", ".join(f"{int(lo)}-{int(hi) - 1}" for lo, hi in spans)
+        return f"{f.name} in {{{shown}}}" if len(spans) > 1 else f"{f.name} {shown}"
+    codes = [int(c) for c in inside]
+    if f.kind == "integer" and f.value_labels is None:
+        runs = _runs(codes)
+        if len(runs) == 1:
+            lo, hi = runs[0]
+            if lo == hi:
+                return f"{f.name} = {lo}"
+            if lo == int(f.encoded_low):
+                return f"{f.name} <= {hi}"
+            if hi == int(f.encoded_high):
+                return f"{f.name} >= {lo}"
+            return f"{f.name} {lo}-{hi}"
+        shown = ", ".join(f"{a}-{b}" if a != b else str(a) for a, b in runs)
+        return f"{f.name} in {{{shown}}}"
+    if f.kind == "integer":
+        runs = _runs(codes)
+        if len(runs) == 1:
+            return labelled_range(f, runs[0][0], runs[0][1])
+    labels = [f.label(c) for c in codes]
+    if len(labels) == 1:
+        return f"{f.name} = {labels[0]}"
+    return f"{f.name} in {{{', '.join(labels)}}}"
+
+
+def _runs(codes: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for c in sorted(codes):
+        if runs and c == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], c)
+        else:
+            runs.append((c, c))
+    return runs
+
+
+def _merge(spans: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for lo, hi in sorted(spans):
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(hi, out[-1][1]))
+        else:
+            out.append((lo, hi))
+    return out

@@ -1,0 +1,139 @@
+"""Tree arrays in the schema's terms: which encoded feature each column the trees see comes from.
+
+The model's own preprocessing (one-hot encoders, scalers, column selection) is composed into
+the boxes by probing it: each encoded feature is varied alone, and every output column must
+move with at most one feature; a discrete feature's column is then a table of values, and a
+continuous feature's column must be affine in it.  Anything else is refused with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from assay.fairness.exact.domain import WIDE
+from assay.fairness.exact.trees import Column, Tree, TreeModel
+from assay.fairness.schema import Schema
+
+__all__ = ["compose"]
+
+
+def compose(
+    schema: Schema,
+    trees: Sequence[Any],
+    *,
+    combine: Any,
+    base: np.ndarray | None = None,
+    scale: float = 1.0,
+    cut: float = 0.0,
+    source: str = "",
+    steps: tuple[str, ...] = (),
+    transform: Callable[[Any], np.ndarray] | None = None,
+) -> TreeModel | str:
+    """A ``TreeModel`` over ``schema``, or why the columns cannot be composed into boxes.
+
+    ``trees``: objects with ``feature``, ``threshold``, ``left``, ``right``, ``value`` arrays;
+    ``transform``: the model's raw rows (``schema.decode``) to the columns the trees see.
+    """
+    plain = tuple(
+        Tree(
+            feature=np.asarray(t.feature, dtype=np.int64),
+            threshold=np.asarray(t.threshold, dtype=np.float64),
+            left=np.asarray(t.left, dtype=np.int64),
+            right=np.asarray(t.right, dtype=np.int64),
+            value=np.asarray(t.value, dtype=np.float64),
+        )
+        for t in trees
+    )
+    if not plain:
+        return "the model has no trees"
+    if transform is None:
+        columns: tuple[Column, ...] | str = tuple(_identity(schema, j) for j in range(len(schema)))
+    else:
+        columns = _probe(schema, transform)
+    if isinstance(columns, str):
+        return columns
+    used = max((int(t.feature.max()) for t in plain), default=-1)
+    if used >= len(columns):
+        return (
+            f"the trees split on column {used} but the model's input has {len(columns)} "
+            "columns after preprocessing"
+        )
+    return TreeModel(
+        trees=plain,
+        columns=columns,
+        combine=combine,
+        base=None if base is None else np.asarray(base, dtype=np.float64),
+        scale=scale,
+        cut=cut,
+        source=source,
+        preprocessing=steps,
+    )
+
+
+def _identity(schema: Schema, j: int) -> Column:
+    f = schema.features[j]
+    if f.kind == "continuous" or (f.kind == "integer" and (f.n_values or 0) > WIDE):
+        return Column(j)
+    if f.kind == "categorical":
+        try:
+            table = np.asarray(f.categories, dtype=np.float64)
+        except (TypeError, ValueError):
+            table = np.arange(f.n_values or 1, dtype=np.float64)
+        return Column(j, table, low=0.0)
+    return Column(j, np.arange(f.encoded_low, f.encoded_high + 1), low=f.encoded_low)
+
+
+def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Column, ...] | str:
+    base_row = schema.sample_uniform(np.random.default_rng(0), 1)[0]
+
+    def columns_of(encoded: np.ndarray) -> np.ndarray:
+        return np.asarray(transform(schema.decode(encoded)), dtype=np.float64)
+
+    ref = columns_of(base_row[None])[0]
+    owner = np.full(len(ref), -1)
+    probes: list[np.ndarray] = []
+    for j, f in enumerate(schema.features):
+        if _ranged(f):
+            grid = np.round(np.linspace(f.encoded_low, f.encoded_high, 3))
+        else:
+            grid = np.arange(f.encoded_low, f.encoded_high + 1)
+        rows = np.repeat(base_row[None], len(grid), axis=0)
+        rows[:, j] = grid
+        out = columns_of(rows)
+        probes.append(out)
+        moved = np.flatnonzero(np.any(out != ref, axis=0))
+        if np.any(owner[moved] >= 0):
+            return "a column in front of the trees depends on two features"
+        owner[moved] = j
+    columns: list[Column] = []
+    for c in range(len(ref)):
+        j = int(owner[c])
+        if j < 0:  # a constant column
+            f0 = schema.features[0]
+            if _ranged(f0):
+                columns.append(Column(0, None, scale=0.0, offset=float(ref[c])))
+            else:
+                table = np.full(f0.n_values or 1, ref[c])
+                columns.append(Column(0, table, low=f0.encoded_low))
+            continue
+        f = schema.features[j]
+        values = probes[j][:, c]
+        if _ranged(f):
+            lo, hi = f.encoded_low, f.encoded_high
+            mid = float(np.round((lo + hi) / 2))
+            slope = (values[-1] - values[0]) / (hi - lo) if hi > lo else 0.0
+            offset = values[0] - slope * lo
+            if not np.isclose(values[1], slope * mid + offset):
+                return f"the column derived from {f.name} is not an affine function of it"
+            columns.append(Column(j, None, scale=float(slope), offset=float(offset)))
+        else:
+            columns.append(Column(j, values.copy(), low=f.encoded_low))
+    return tuple(columns)
+
+
+def _ranged(f: Any) -> bool:
+    """Continuous features and wide integer ones: columns on them must be affine."""
+    return bool(f.kind == "continuous" or (f.kind == "integer" and (f.n_values or 0) > WIDE))

@@ -1,0 +1,199 @@
+"""The schema's encoded domain cut into atoms: the pieces no split of any tree separates.
+
+For each encoded feature, every split of every tree on a column derived from it (through
+``Column``) becomes a set of atoms that go left.  Atoms of a discrete feature are groups of its
+values that every split treats alike (weight: how many values); atoms of a continuous feature
+are the intervals between the cut points (weight: their length).  Sets of atoms are Python
+integers used as bit sets, so a box over the domain is one integer per feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from assay.fairness.exact.trees import TreeModel
+from assay.fairness.schema import Schema
+
+__all__ = ["WIDE", "Atoms", "Domain", "build_domain"]
+
+WIDE = 4096  # integer features with more values are cut by ranges (their columns affine)
+
+
+@dataclass(frozen=True)
+class Atoms:
+    """The atoms of one feature."""
+
+    weight: np.ndarray  # (n_atoms,) share of the feature's range in each atom (sums to 1)
+    of_value: np.ndarray | None  # discrete: atom of each encoded value (from low); else None
+    cuts: np.ndarray | None  # continuous: atom i is [cuts[i], cuts[i+1]]
+    low: float
+    integer: bool = False  # cuts of a wide integer feature: atom i is cuts[i] .. cuts[i+1] - 1
+
+    @property
+    def n(self) -> int:
+        return len(self.weight)
+
+    @property
+    def full(self) -> int:
+        return (1 << self.n) - 1
+
+    def atom_of(self, encoded: np.ndarray) -> np.ndarray:
+        """The atom of each encoded value."""
+        if self.of_value is not None:
+            out: np.ndarray = self.of_value[np.rint(encoded - self.low).astype(np.int64)]
+            return out
+        assert self.cuts is not None
+        idx = np.searchsorted(self.cuts, encoded, side="right") - 1
+        return np.clip(idx, 0, self.n - 1).astype(np.int64)
+
+    def values(self, mask: int) -> np.ndarray:
+        """Bool array over atoms of a bit set."""
+        return np.array([(mask >> i) & 1 for i in range(self.n)], dtype=bool)
+
+
+@dataclass(frozen=True)
+class Domain:
+    atoms: tuple[Atoms, ...]
+    # per tree: node -> (encoded feature, bit set of atoms going left); leaves: feature -1
+    node_feature: tuple[np.ndarray, ...]
+    node_left: tuple[list[int], ...]
+
+
+def build_domain(schema: Schema, model: TreeModel) -> Domain:
+    """Atoms of every feature and each tree node's split as a bit set of atoms."""
+    n_feat = len(schema)
+    splits: list[list[tuple[int, float]]] = [[] for _ in range(n_feat)]  # (column, threshold)
+    for tree in model.trees:
+        for node in np.flatnonzero(tree.feature >= 0):
+            c = int(tree.feature[node])
+            splits[model.columns[c].feature].append((c, float(tree.threshold[node])))
+    atoms: list[Atoms] = []
+    # per feature: (column, threshold) -> bit set going left
+    left_sets: list[dict[tuple[int, float], int]] = []
+    for j, feature in enumerate(schema.features):
+        unique = sorted(set(splits[j]))
+        if feature.kind == "continuous":
+            a, table = _continuous(feature.encoded_low, feature.encoded_high, unique, model)
+        elif (feature.n_values or 0) > WIDE:
+            a, table = _wide_integer(feature.encoded_low, feature.encoded_high, unique, model)
+        else:
+            a, table = _discrete(feature.encoded_low, feature.n_values or 1, unique, model)
+        atoms.append(a)
+        left_sets.append(table)
+    features: list[np.ndarray] = []
+    lefts: list[list[int]] = []
+    for tree in model.trees:
+        feat = np.full(len(tree.feature), -1, dtype=np.int64)
+        left = [0] * len(tree.feature)
+        for node in np.flatnonzero(tree.feature >= 0):
+            c = int(tree.feature[node])
+            j = model.columns[c].feature
+            feat[node] = j
+            left[node] = left_sets[j][(c, float(tree.threshold[node]))]
+        features.append(feat)
+        lefts.append(left)
+    return Domain(tuple(atoms), tuple(features), tuple(lefts))
+
+
+def _discrete(
+    low: float, n_values: int, splits: list[tuple[int, float]], model: TreeModel
+) -> tuple[Atoms, dict[tuple[int, float], int]]:
+    if not splits:
+        return Atoms(np.ones(1), np.zeros(n_values, dtype=np.int64), None, low), {}
+    codes = np.arange(n_values)
+    signature = np.empty((n_values, len(splits)), dtype=bool)
+    for s, (c, t) in enumerate(splits):
+        col = model.columns[c]
+        if col.table is not None:
+            value = col.table[codes + round(low - col.low)]
+        else:
+            value = col.scale * (codes + low) + col.offset
+        signature[:, s] = value <= t
+    _, first, of_value = np.unique(signature, axis=0, return_index=True, return_inverse=True)
+    of_value = np.asarray(of_value).reshape(-1).astype(np.int64)
+    n_atoms = len(first)
+    weight = np.bincount(of_value, minlength=n_atoms) / n_values
+    table: dict[tuple[int, float], int] = {}
+    for s, key in enumerate(splits):
+        bits = 0
+        for atom in range(n_atoms):
+            if signature[first[atom], s]:
+                bits |= 1 << atom
+        table[key] = bits
+    return Atoms(weight, of_value, None, low), table
+
+
+def _continuous(
+    low: float, high: float, splits: list[tuple[int, float]], model: TreeModel
+) -> tuple[Atoms, dict[tuple[int, float], int]]:
+    where: list[tuple[tuple[int, float], float, float]] = []  # key, cut, scale sign
+    cuts = {low, high}
+    for c, t in splits:
+        col = model.columns[c]
+        if col.scale == 0:
+            where.append(((c, t), np.nan, 0.0))
+            continue
+        x0 = (t - col.offset) / col.scale
+        where.append(((c, t), x0, np.sign(col.scale)))
+        if low < x0 < high:
+            cuts.add(x0)
+    edges = np.array(sorted(cuts))
+    if len(edges) < 2 or high <= low:
+        edges = np.array([low, low])
+    n_atoms = max(len(edges) - 1, 1)
+    span = high - low
+    weight = np.diff(edges) / span if span > 0 else np.ones(1)
+    table: dict[tuple[int, float], int] = {}
+    for key, x0, sign in where:
+        bits = 0
+        for atom in range(n_atoms):
+            lo, hi = edges[atom], edges[min(atom + 1, len(edges) - 1)]
+            if sign == 0:
+                go_left = model.columns[key[0]].offset <= key[1]
+            elif sign > 0:
+                go_left = hi <= x0
+            else:
+                go_left = lo >= x0
+            if go_left:
+                bits |= 1 << atom
+        table[key] = bits
+    return Atoms(weight, None, edges, low), table
+
+
+def _wide_integer(
+    low: float, high: float, splits: list[tuple[int, float]], model: TreeModel
+) -> tuple[Atoms, dict[tuple[int, float], int]]:
+    """Integer ranges between the split points (columns on the feature must be affine)."""
+    starts = {low}
+    where: list[tuple[tuple[int, float], float, float]] = []
+    for c, t in splits:
+        col = model.columns[c]
+        if col.table is not None or col.scale == 0:
+            x0, sign = np.nan, 0.0
+        else:
+            x0 = (t - col.offset) / col.scale
+            sign = float(np.sign(col.scale))
+            edge = np.floor(x0) + 1 if sign > 0 else np.ceil(x0)
+            if low < edge <= high:
+                starts.add(float(edge))
+        where.append(((c, t), x0, sign))
+    cuts = np.array([*sorted(starts), high + 1])
+    n_atoms = len(cuts) - 1
+    weight = np.diff(cuts) / (high - low + 1)
+    table: dict[tuple[int, float], int] = {}
+    for key, x0, sign in where:
+        bits = 0
+        for atom in range(n_atoms):
+            lo, hi = cuts[atom], cuts[atom + 1] - 1
+            if sign == 0:
+                go_left = model.columns[key[0]].offset <= key[1]
+            elif sign > 0:
+                go_left = hi <= np.floor(x0)
+            else:
+                go_left = lo >= np.ceil(x0)
+            if go_left:
+                bits |= 1 << atom
+        table[key] = bits
+    return Atoms(weight, None, cuts, low, integer=True), table

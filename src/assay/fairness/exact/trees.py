@@ -1,0 +1,133 @@
+"""Tree models as plain arrays: what the exact analysis reads, whatever the model came from.
+
+A ``Tree`` sends a row left at node ``i`` when ``x[feature[i]] <= threshold[i]`` (strict ``<``
+splits are stored with the next float below).  A ``TreeModel`` combines trees into a class:
+
+- ``combine="mean"``: the class scores are the mean of the leaves' vectors (random forests);
+- ``combine="sum"``: ``base + scale * sum`` of the leaves' vectors (gradient boosting);
+
+and then picks ``argmax`` of the scores (ties: the first class), or, when the trees have a
+single output, class 1 when the score is above ``cut`` (binary boosting).
+
+``columns[c]`` says how the model's input column ``c`` derives from one encoded schema feature:
+a table of its value for each encoded value of a discrete feature (identity, category values,
+one-hot indicators, scaled values), or ``scale * x + offset`` for a continuous feature.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+__all__ = ["Column", "Tree", "TreeModel"]
+
+
+@dataclass(frozen=True)
+class Tree:
+    feature: np.ndarray  # (n_nodes,) int64, -1 at leaves
+    threshold: np.ndarray  # (n_nodes,) float64: go left when x <= threshold
+    left: np.ndarray  # (n_nodes,) int64
+    right: np.ndarray  # (n_nodes,) int64
+    value: np.ndarray  # (n_nodes, k) float64: the leaf's output vector
+
+    @property
+    def n_outputs(self) -> int:
+        return int(self.value.shape[1])
+
+
+@dataclass(frozen=True)
+class Column:
+    """Model input column as a function of the encoded feature ``feature``."""
+
+    feature: int
+    table: np.ndarray | None = None  # discrete features: value per encoded value from ``low``
+    low: float = 0.0
+    scale: float = 1.0  # continuous features: scale * x + offset
+    offset: float = 0.0
+
+
+@dataclass(frozen=True)
+class TreeModel:
+    trees: tuple[Tree, ...]
+    columns: tuple[Column, ...]
+    combine: Literal["mean", "sum"] = "mean"
+    base: np.ndarray | None = None  # (k,) added before the trees (sum)
+    scale: float = 1.0
+    cut: float = 0.0  # single-output models: class 1 when the score > cut
+    source: str = ""  # what was read, for the certificate: "sklearn DecisionTreeClassifier"
+    preprocessing: tuple[str, ...] = ()  # steps composed into the boxes, described
+
+    @property
+    def n_outputs(self) -> int:
+        return self.trees[0].n_outputs
+
+    def decide(self, leaf_values: np.ndarray) -> np.ndarray:
+        """Classes from the leaves' vectors, ``(n, n_trees, k)``, with the model's arithmetic."""
+        n_trees = leaf_values.shape[1]
+        if self.combine == "mean":
+            total = leaf_values[:, 0, :].copy()
+            for t in range(1, n_trees):
+                total += leaf_values[:, t, :]
+            total /= n_trees
+        else:
+            base = np.zeros(leaf_values.shape[2]) if self.base is None else self.base
+            total = np.broadcast_to(base, (len(leaf_values), leaf_values.shape[2])).copy()
+            for t in range(n_trees):
+                total += self.scale * leaf_values[:, t, :]
+        if total.shape[1] == 1:
+            return (total[:, 0] > self.cut).astype(np.int64)
+        result: np.ndarray = np.argmax(total, axis=1)
+        return result
+
+    def margins(self) -> list[np.ndarray] | None:
+        """Per tree, each node's contribution to the binary margin (class 1 iff the sum of the
+        contributions plus ``margin_base`` is > 0); None for more than two classes."""
+        k = self.n_outputs
+        if k > 2:
+            return None
+        n = len(self.trees)
+        out = []
+        for tree in self.trees:
+            v = tree.value if k == 1 else tree.value[:, 1:2] - tree.value[:, 0:1]
+            w = 1.0 / n if self.combine == "mean" else self.scale
+            out.append(v[:, 0] * w)
+        return out
+
+    @property
+    def margin_base(self) -> float:
+        k = self.n_outputs
+        if self.combine == "mean":
+            return -self.cut if k == 1 else 0.0
+        base = np.zeros(k) if self.base is None else self.base
+        return float(base[0] - self.cut) if k == 1 else float(base[1] - base[0])
+
+    def predict_encoded(self, encoded: np.ndarray) -> np.ndarray:
+        """The model's classes for encoded rows, through the columns (for checks and tests)."""
+        x = self.model_inputs(encoded)
+        leaves = np.stack([self._leaf_values(tree, x) for tree in self.trees], axis=1)
+        return self.decide(leaves)
+
+    def model_inputs(self, encoded: np.ndarray) -> np.ndarray:
+        x = np.empty((len(encoded), len(self.columns)))
+        for c, col in enumerate(self.columns):
+            v = encoded[:, col.feature]
+            if col.table is not None:
+                x[:, c] = col.table[np.rint(v - col.low).astype(np.int64)]
+            else:
+                x[:, c] = col.scale * v + col.offset
+        return x
+
+    @staticmethod
+    def _leaf_values(tree: Tree, x: np.ndarray) -> np.ndarray:
+        node = np.zeros(len(x), dtype=np.int64)
+        active = tree.feature[node] >= 0
+        while active.any():
+            idx = np.flatnonzero(active)
+            nd = node[idx]
+            go_left = x[idx, tree.feature[nd]] <= tree.threshold[nd]
+            node[idx] = np.where(go_left, tree.left[nd], tree.right[nd])
+            active = tree.feature[node] >= 0
+        out: np.ndarray = tree.value[node]
+        return out

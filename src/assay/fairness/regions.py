@@ -1,0 +1,280 @@
+"""Where discrimination concentrates: a few readable rules learned from unbiased samples.
+
+Input: encoded rows drawn from a distribution (uniform or the data), each marked
+discriminatory or not for one protected attribute.  A rule is a box: per feature, an interval
+of values (ordered features) or a set of categories.  Rules are grown by peeling (PRIM, Friedman
+and Fisher 1999): starting from the whole space, the thin slice (5 % of the rows inside) whose
+removal most raises the share of discriminatory rows is removed, again and again; of the boxes
+on the way the one with the best F1 score against the discriminatory rows is kept.  The rows it
+covers are then set aside and the next rule is grown.  Each rule's precision is then checked
+on held-out rows it was not learned from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.fairness.estimate import wilson_interval
+from assay.fairness.schema import Feature, Schema
+
+__all__ = ["Rule", "learn_rules", "rule_text"]
+
+_MAX_BINS = 64
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Per restricted feature: ``(low, high)`` encoded bounds (ordered) or a tuple of codes."""
+
+    conditions: dict[int, tuple[float, float] | tuple[int, ...]]
+
+    def contains(self, rows: np.ndarray) -> np.ndarray:
+        inside = np.ones(len(rows), dtype=bool)
+        for j, cond in self.conditions.items():
+            if isinstance(cond, tuple) and len(cond) == 2 and isinstance(cond[0], float):
+                inside &= (rows[:, j] >= cond[0]) & (rows[:, j] <= cond[1])
+            else:
+                inside &= np.isin(rows[:, j], np.asarray(cond, dtype=np.float64))
+        return inside
+
+    def volume(self, schema: Schema) -> float:
+        """The rule's share of the input space under the uniform distribution."""
+        v = 1.0
+        for j, cond in self.conditions.items():
+            f = schema.features[j]
+            if f.kind == "categorical":
+                v *= len(cond) / (f.n_values or 1)
+            else:
+                lo, hi = float(cond[0]), float(cond[1])
+                if f.kind == "integer":
+                    v *= (np.floor(hi) - np.ceil(lo) + 1) / (f.n_values or 1)
+                else:
+                    span = f.encoded_high - f.encoded_low
+                    v *= (hi - lo) / span if span > 0 else 1.0
+        return float(v)
+
+
+def _bins(f: Feature, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Bin index of each row and each bin's (low) edge; discrete small features bin per value."""
+    if f.kind != "continuous" and (f.n_values or 0) <= _MAX_BINS:
+        return (column - f.encoded_low).astype(np.int64), np.arange(
+            f.encoded_low, f.encoded_high + 2
+        )
+    edges = np.linspace(f.encoded_low, f.encoded_high, _MAX_BINS + 1)
+    if f.kind == "integer":
+        edges = np.unique(np.round(edges))
+    idx = np.clip(np.searchsorted(edges, column, side="right") - 1, 0, len(edges) - 2)
+    top = np.append(edges[:-1], f.encoded_high + (1 if f.kind == "integer" else 0))
+    return idx.astype(np.int64), top
+
+
+def learn_rules(
+    schema: Schema,
+    rows: np.ndarray,
+    disc: np.ndarray,
+    *,
+    skip: int,
+    max_rules: int = 3,
+    min_positives: int = 5,
+) -> list[Rule]:
+    """Up to ``max_rules`` boxes covering the discriminatory rows, best first."""
+    binned = []
+    edges = []
+    for j, f in enumerate(schema.features):
+        b, e = _bins(f, rows[:, j])
+        binned.append(b)
+        edges.append(e)
+    left = disc.copy()
+    rules: list[Rule] = []
+    for _ in range(max_rules):
+        if left.sum() < min_positives:
+            break
+        rule = _grow(schema, binned, edges, left, skip, min_positives)
+        if rule is None:
+            break
+        covered = rule.contains(rows)
+        if not (covered & left).any():
+            break
+        rules.append(rule)
+        left &= ~covered
+    return rules
+
+
+def _grow(
+    schema: Schema,
+    binned: list[np.ndarray],
+    edges: list[np.ndarray],
+    pos: np.ndarray,
+    skip: int,
+    min_support: int,
+    peel: float = 0.05,
+) -> Rule | None:
+    """Peel the box (PRIM): remove the thin slice that most raises the share of positives
+    inside, again and again; keep the box on the way with the best F1 against the positives."""
+    n_pos = int(pos.sum())
+    inside = np.ones(len(pos), dtype=bool)
+    keep = [np.ones(len(e) - 1, dtype=bool) for e in edges]
+    best_f1 = 2 * n_pos / (len(pos) + n_pos)
+    best_keep: list[np.ndarray] | None = None
+    while True:
+        n_in = int(inside.sum())
+        candidates: list[tuple[float, int, np.ndarray]] = []
+        for j, f in enumerate(schema.features):
+            if j == skip:
+                continue
+            nb = len(edges[j]) - 1
+            b = binned[j][inside]
+            tp_bins = np.bincount(b[pos[inside]], minlength=nb).astype(np.float64)
+            all_bins = np.bincount(b, minlength=nb).astype(np.float64)
+            on = np.flatnonzero(keep[j])
+            if len(on) <= 1:
+                continue
+            if f.kind == "categorical":
+                rate = tp_bins[on] / np.maximum(all_bins[on], 1)
+                drops = [on[np.argmin(rate)]]
+                options = [np.array(drops)]
+            else:
+                options = []
+                for side in (on, on[::-1]):
+                    cum = np.cumsum(all_bins[side])
+                    k = int(np.searchsorted(cum, peel * n_in)) + 1
+                    if k < len(side):
+                        options.append(side[:k])
+            for drop in options:
+                left_tp = tp_bins[on].sum() - tp_bins[drop].sum()
+                left_n = all_bins[on].sum() - all_bins[drop].sum()
+                if left_tp < min_support or left_n <= 0:
+                    continue
+                new = keep[j].copy()
+                new[drop] = False
+                candidates.append((left_tp / left_n, j, new))
+        if not candidates:
+            break
+        _, j, new = max(candidates, key=lambda c: c[0])
+        keep[j] = new
+        inside &= new[binned[j]]
+        tp = int((inside & pos).sum())
+        f1 = 2 * tp / (int(inside.sum()) + n_pos)
+        if f1 > best_f1:
+            best_f1, best_keep = f1, [k.copy() for k in keep]
+    if best_keep is None:
+        return None
+    best_keep = _prune(binned, pos, best_keep, n_pos)
+    conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
+    for j, kept in enumerate(best_keep):
+        if kept.all():
+            continue
+        f = schema.features[j]
+        on = np.flatnonzero(kept)
+        if f.kind == "categorical":
+            conditions[j] = tuple(int(c) for c in on)
+        else:
+            e = edges[j]
+            low = float(e[on[0]])
+            high = float(e[on[-1] + 1]) - (1.0 if f.kind == "integer" else 0.0)
+            conditions[j] = (low, high)
+    return Rule(conditions)
+
+
+def _prune(
+    binned: list[np.ndarray], pos: np.ndarray, keep: list[np.ndarray], n_pos: int
+) -> list[np.ndarray]:
+    """Drop conditions that barely matter (F1 within 5 %), so a rule stays readable."""
+
+    def f1(kept: list[np.ndarray]) -> float:
+        inside = np.ones(len(pos), dtype=bool)
+        for j, k in enumerate(kept):
+            if not k.all():
+                inside &= k[binned[j]]
+        return 2 * int((inside & pos).sum()) / (int(inside.sum()) + n_pos)
+
+    keep = [k.copy() for k in keep]
+    score = f1(keep)
+    changed = True
+    while changed:
+        changed = False
+        best: tuple[float, int] | None = None
+        for j, k in enumerate(keep):
+            if k.all():
+                continue
+            trial = [*keep[:j], np.ones_like(k), *keep[j + 1 :]]
+            got = f1(trial)
+            if got >= 0.95 * score and (best is None or got > best[0]):
+                best = (got, j)
+        if best is not None:
+            keep[best[1]] = np.ones_like(keep[best[1]])
+            score = max(score, best[0]) if best[0] > score else best[0]
+            changed = True
+    return keep
+
+
+def rule_text(schema: Schema, rule: Rule) -> str:
+    """``age 30-39 and occupation in {Tech-support, Sales}``, in the user's values."""
+    parts = []
+    for j, cond in sorted(rule.conditions.items()):
+        f = schema.features[j]
+        if f.kind == "categorical":
+            labels = [f.label(c) for c in cond]
+            parts.append(
+                f"{f.name} = {labels[0]}"
+                if len(labels) == 1
+                else f"{f.name} in {{{', '.join(labels)}}}"
+            )
+            continue
+        lo, hi = float(cond[0]), float(cond[1])
+        if f.kind == "integer" and f.value_labels is not None:
+            parts.append(labelled_range(f, int(lo), int(hi)))
+        elif f.kind == "integer":
+            at_low, at_high = lo <= f.encoded_low, hi >= f.encoded_high
+            if lo == hi:
+                parts.append(f"{f.name} = {int(lo)}")
+            elif at_low:
+                parts.append(f"{f.name} <= {int(hi)}")
+            elif at_high:
+                parts.append(f"{f.name} >= {int(lo)}")
+            else:
+                parts.append(f"{f.name} {int(lo)}-{int(hi)}")
+        else:
+            parts.append(f"{f.name} in [{lo:.4g}, {hi:.4g}]")
+    return " and ".join(parts) if parts else "everywhere"
+
+
+def check_rule(
+    schema: Schema,
+    rule: Rule,
+    held_rows: np.ndarray,
+    held_disc: np.ndarray,
+    *,
+    data: np.ndarray | None,
+    distribution_weight: float | None = None,
+) -> dict[str, Any]:
+    """The rule's held-out precision (with interval), recall, and weights."""
+    inside = rule.contains(held_rows)
+    k, n = int((inside & held_disc).sum()), int(inside.sum())
+    low, high = wilson_interval(k, n)
+    total = int(held_disc.sum())
+    return {
+        "rule": rule_text(schema, rule),
+        "share_inside": k / n if n else None,
+        "share_inside_low": low,
+        "share_inside_high": high,
+        "held_out_rows_inside": n,
+        "recall": k / total if total else None,
+        "weight_space": rule.volume(schema),
+        "weight_data": None if data is None or not len(data) else float(rule.contains(data).mean()),
+        "sample_weight": distribution_weight,
+    }
+
+
+def labelled_range(f: Feature, lo: int, hi: int) -> str:
+    """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``."""
+    if lo == hi:
+        return f"{f.name} = {f.label(lo)}"
+    if lo <= f.encoded_low:
+        return f"{f.name} up to {f.label(hi)}"
+    if hi >= f.encoded_high:
+        return f"{f.name} from {f.label(lo)}"
+    return f"{f.name} {f.label(lo)} to {f.label(hi)}"

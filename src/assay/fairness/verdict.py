@@ -1,0 +1,339 @@
+"""The answer per protected attribute: how much, in whose favour, where, and is it zero.
+
+``answer(...)`` draws an unbiased sample for each protected attribute (uniform over the input
+space, and real rows when given), asks the model about every value of the attribute (one
+batched call per batch), and builds from it:
+
+- the **verdict**: the share of discriminatory inputs with its 95 % Wilson interval (or the
+  exact share, or exact bounds, when the model's trees were read), and a level from the
+  user's threshold (``--fail-on 'share>0.01'``);
+- the **direction**: which value gets the favourable class, in what fraction of the
+  discriminatory inputs;
+- the **regions**: readable rules learned on two thirds of the uniform sample, their precision
+  checked on the last third (``fairness.regions``).
+
+Everything is plain JSON data, stored in the run summary.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Model, labels_of
+from assay.errors import UsageError
+from assay.fairness.estimate import wilson_interval
+from assay.fairness.exact import ExactResult
+from assay.fairness.oracle import Oracle
+from assay.fairness.regions import check_rule, learn_rules
+from assay.fairness.schema import Schema
+
+__all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
+
+_FAVOURABLE_WORDS = ("yes", "true", "good", "approve", "accept", "grant", "hire", "pass", ">50k")
+
+
+@dataclass(frozen=True)
+class FailRule:
+    """``share > 0.01``: fail when an attribute's share (uniform) is above the value."""
+
+    measure: str  # "share" (uniform) or "share_data"
+    op: str  # ">" or ">="
+    value: float
+
+    def fails(self, share: float | None) -> bool:
+        if share is None:
+            return False
+        return share > self.value if self.op == ">" else share >= self.value
+
+    def __str__(self) -> str:
+        return f"{self.measure}{self.op}{self.value:g}"
+
+
+_RULE = re.compile(r"^\s*(share|share_data)\s*(>=|>)\s*([0-9.eE+-]+)\s*(%?)\s*$")
+
+
+def parse_fail_on(text: str | float | None) -> float | FailRule:
+    """A severity number (``0.5``) or an expression on the share (``share>0.01``, ``share>1%``)."""
+    if text is None:
+        return 0.0
+    if isinstance(text, int | float):
+        return float(text)
+    stripped = text.strip()
+    try:
+        return float(stripped)
+    except ValueError:
+        pass
+    m = _RULE.match(stripped)
+    if not m:
+        raise UsageError(
+            f"must be a severity in [0, 1] or an expression like 'share>0.01', not {text!r}",
+            argument="--fail-on",
+        )
+    try:
+        value = float(m.group(3)) / (100 if m.group(4) else 1)
+    except ValueError:
+        raise UsageError(f"{m.group(3)!r} is not a number", argument="--fail-on") from None
+    if not 0 <= value <= 1:
+        raise UsageError(f"a share is between 0 and 1, not {value:g}", argument="--fail-on")
+    return FailRule(m.group(1), m.group(2), value)
+
+
+def favourable_class(
+    class_names: Sequence[str] | None, n_classes: int | None, given: str | None
+) -> tuple[int, str, str]:
+    """The favourable class index, its name, and how it was chosen (said in the report)."""
+    names = list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
+    if given is not None:
+        if given in names:
+            return names.index(given), given, "named by the user (--favourable)"
+        if given.isdigit() and int(given) < len(names):
+            return int(given), names[int(given)], "named by the user (--favourable)"
+        raise UsageError(
+            f"{given!r} is not one of the model's classes: {', '.join(names)}",
+            argument="--favourable",
+        )
+    for i, name in enumerate(names):
+        low = name.strip().lower().replace(" ", "")
+        if any(w in low for w in _FAVOURABLE_WORDS):
+            return i, name, f"inferred from the class name {name!r}; set it with --favourable"
+    i = len(names) - 1
+    return i, names[i], f"inferred: the last class ({names[i]!r}); set it with --favourable"
+
+
+@dataclass
+class _Sample:
+    rows: np.ndarray
+    disc: np.ndarray
+    classes: np.ndarray  # (n, K): the class for each value of the attribute
+    queries: int
+
+
+def _sample(
+    schema: Schema,
+    model: Model,
+    attribute: str,
+    rows: np.ndarray,
+    threshold: float | None,
+    batch: int = 4096,
+) -> _Sample:
+    oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
+    disc, classes = [], []
+    queries = 0
+    for start in range(0, len(rows), batch):
+        v = oracle.evaluate(rows[start : start + batch], fresh=True)
+        disc.append(v.discriminatory)
+        out = np.asarray(v.outputs)
+        flat = out.reshape(out.shape[0] * out.shape[1], *out.shape[2:])
+        classes.append(labels_of(flat, model.capabilities).reshape(out.shape[0], out.shape[1]))
+        queries += out.shape[0] * out.shape[1]
+    return _Sample(rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries)
+
+
+def answer(
+    schema: Schema,
+    model: Model,
+    rng: np.random.Generator,
+    *,
+    data: np.ndarray | None = None,
+    samples: int = 20_000,
+    threshold: float | None = None,
+    favourable: str | None = None,
+    class_names: Sequence[str] | None = None,
+    fail_on: FailRule | None = None,
+    exact: dict[str, ExactResult | str] | None = None,
+    regions: bool = True,
+    on_progress: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """The verdict, direction and regions of every protected attribute, as JSON data.
+
+    ``model`` takes encoded rows.  ``exact``: per attribute, the exact analysis or the reason
+    it is not available.  ``samples``: uniform rows per attribute (and as many data rows).
+    """
+    t0 = time.monotonic()
+    fav_index, fav_name, fav_how = favourable_class(
+        class_names, model.capabilities.n_classes, favourable
+    )
+    verdicts: list[dict[str, Any]] = []
+    directions: list[dict[str, Any]] = []
+    regions_out: list[dict[str, Any]] = []
+    exact_out: list[dict[str, Any]] = []
+    queries = 0
+    for attribute in schema.protected:
+        if on_progress is not None:
+            on_progress(attribute)
+        f = schema.feature(attribute)
+        a = schema.index(attribute)
+        uniform = _sample(schema, model, attribute, schema.sample_uniform(rng, samples), threshold)
+        queries += uniform.queries
+        real = None
+        if data is not None and len(data):
+            pick = rng.integers(0, len(data), size=min(samples, len(data)))
+            real = _sample(schema, model, attribute, data[pick], threshold)
+            queries += real.queries
+        ex = (exact or {}).get(attribute)
+        verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
+        directions.extend(_direction(schema, attribute, uniform, real, fav_index))
+        if isinstance(ex, ExactResult):
+            exact_out.append(ex.to_json())
+        elif isinstance(ex, str):
+            exact_out.append({"attribute": attribute, "status": "unavailable", "reason": ex})
+        if regions:
+            t_r = time.monotonic()
+            regions_out.extend(_regions(schema, attribute, a, uniform, data, rng))
+            for r in regions_out:
+                if r["attribute"] == attribute:
+                    r["seconds"] = time.monotonic() - t_r
+        del f
+    return {
+        "verdict": verdicts,
+        "direction": directions,
+        "regions": regions_out,
+        "exact": exact_out,
+        "favourable": {"class": fav_name, "index": fav_index, "how": fav_how},
+        "fail_on": str(fail_on) if fail_on is not None else None,
+        "analysis": {
+            "queries": queries,
+            "seconds": time.monotonic() - t0,
+            "samples": samples,
+            "note": "an unbiased sample of its own, drawn after the search, per attribute "
+            "(uniform over the input space, and real rows when given)",
+        },
+    }
+
+
+def _estimate(s: _Sample | None) -> dict[str, Any] | None:
+    if s is None:
+        return None
+    k, n = int(s.disc.sum()), len(s.disc)
+    low, high = wilson_interval(k, n)
+    return {"share": k / n if n else 0.0, "low": low, "high": high, "n": n, "k": k}
+
+
+def _verdict(
+    attribute: str,
+    uniform: _Sample,
+    real: _Sample | None,
+    ex: ExactResult | str | None,
+    fail_on: FailRule | None,
+) -> dict[str, Any]:
+    est_u, est_d = _estimate(uniform), _estimate(real)
+    assert est_u is not None
+    share_u: float = est_u["share"]
+    share_d = None if est_d is None else est_d["share"]
+    basis = "sampled"
+    certificate = None
+    if isinstance(ex, ExactResult):
+        # exact: the exact figure; bounded: the sampled estimate, kept within the exact bounds
+        basis = ex.status
+        share_u = ex.uniform[0] if ex.status == "exact" else _clip(share_u, ex.uniform)
+        if ex.data is not None:
+            share_d = ex.data[0] if ex.status == "exact" else _clip(share_d, ex.data)
+        certificate = ex.certificate
+    measured = share_d if fail_on is not None and fail_on.measure == "share_data" else share_u
+    if fail_on is None:
+        level = "found" if est_u["k"] or (share_u or 0) > 0 else "none found"
+        fails = None
+    else:
+        fails = fail_on.fails(measured)
+        level = "fail" if fails else "pass"
+    if certificate:
+        level = "certified zero"
+        fails = False if fail_on is not None else None
+    row: dict[str, Any] = {
+        "attribute": attribute,
+        "basis": basis,
+        "share_uniform": share_u,
+        "uniform_low": est_u["low"],
+        "uniform_high": est_u["high"],
+        "uniform_sampled": est_u["n"],
+        "share_data": share_d,
+        "data_low": None if est_d is None else est_d["low"],
+        "data_high": None if est_d is None else est_d["high"],
+        "data_sampled": None if est_d is None else est_d["n"],
+        "level": level,
+        "fails": fails,
+        "certificate": certificate,
+    }
+    if isinstance(ex, ExactResult):
+        row["exact_uniform_low"], row["exact_uniform_high"] = ex.uniform
+        if ex.data is not None:
+            row["exact_data_low"], row["exact_data_high"] = ex.data
+    return row
+
+
+def _clip(value: float | None, bounds: tuple[float, float]) -> float:
+    mid = (bounds[0] + bounds[1]) / 2
+    return mid if value is None else min(max(value, bounds[0]), bounds[1])
+
+
+def _direction(
+    schema: Schema, attribute: str, uniform: _Sample, real: _Sample | None, fav: int
+) -> list[dict[str, Any]]:
+    f = schema.feature(attribute)
+    values = np.arange(f.encoded_low, f.encoded_high + 1)
+    out = []
+    for name, s in (("uniform", uniform), ("data", real)):
+        if s is None:
+            continue
+        idi = s.classes[s.disc]
+        n = len(idi)
+        for i, v in enumerate(values):
+            got = int((idi[:, i] == fav).sum()) if n else 0
+            out.append(
+                {
+                    "attribute": attribute,
+                    "distribution": name,
+                    "value": f.label(v),
+                    "favoured_in": got / n if n else None,
+                    "idis": n,
+                    "favoured_count": got,
+                }
+            )
+    return out
+
+
+def _regions(
+    schema: Schema,
+    attribute: str,
+    a: int,
+    s: _Sample,
+    data: np.ndarray | None,
+    rng: np.random.Generator,
+) -> list[dict[str, Any]]:
+    n = len(s.rows)
+    order = rng.permutation(n)
+    cut = (2 * n) // 3
+    tr, ho = order[:cut], order[cut:]
+    rules = learn_rules(schema, s.rows[tr], s.disc[tr], skip=a)
+    overall = float(s.disc.mean()) if n else 0.0
+    out = []
+    for rank, rule in enumerate(rules, 1):
+        checked = check_rule(schema, rule, s.rows[ho], s.disc[ho], data=data)
+        inside = rule.contains(s.rows) & s.disc
+        witnesses = [
+            {schema.names[j]: schema.features[j].label(x[j]) for j in range(len(schema))}
+            for x in s.rows[np.flatnonzero(inside)[:3]]
+        ]
+        out.append(
+            {
+                "attribute": attribute,
+                "rank": rank,
+                **checked,
+                # confirmed: on held-out rows, discrimination is more common inside than overall
+                "confirmed": checked["share_inside_low"] > overall,
+                "conditions": {
+                    schema.names[j]: list(c) for j, c in sorted(rule.conditions.items())
+                },
+                "witnesses": witnesses,
+            }
+        )
+    out.sort(key=lambda r: not r["confirmed"])  # stable: confirmed rules first
+    for rank, r in enumerate(out, 1):
+        r["rank"] = rank
+    return out

@@ -1,0 +1,342 @@
+"""Read tree models (scikit-learn, ONNX) into plain arrays, for the exact fairness analysis.
+
+``read_trees(model)`` returns an ``Ensemble`` of plain arrays or the reason it cannot; the
+fairness shell turns it into the schema's terms (``fairness.exact.compose``).  Supported:
+
+- scikit-learn ``DecisionTreeClassifier``, ``RandomForestClassifier``,
+  ``ExtraTreesClassifier``, ``GradientBoostingClassifier``, ``HistGradientBoostingClassifier``
+  (numeric splits), in memory or loaded from skops, alone or at the end of a ``Pipeline`` whose
+  steps are column selections, one-hot/ordinal encoders and scalers (``transform`` applies
+  them; the composition checks that each output column depends on one feature);
+- ONNX ``TreeEnsembleClassifier`` fed straight from the graph's input (XGBoost, LightGBM and
+  scikit-learn exports).
+
+A tree sends a row left at node ``i`` when ``x[feature[i]] <= threshold[i]``; leaves have
+feature -1.  See ``fairness.exact.trees`` for how ``combine``, ``base``, ``scale`` and ``cut``
+make a class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+__all__ = ["Ensemble", "TreeArrays", "read_trees"]
+
+_STEPS = {
+    "ColumnTransformer",
+    "OneHotEncoder",
+    "OrdinalEncoder",
+    "StandardScaler",
+    "MinMaxScaler",
+    "MaxAbsScaler",
+    "RobustScaler",
+    "Pipeline",
+    "SimpleImputer",
+}
+
+
+@dataclass(frozen=True)
+class TreeArrays:
+    feature: np.ndarray
+    threshold: np.ndarray
+    left: np.ndarray
+    right: np.ndarray
+    value: np.ndarray  # (n_nodes, k)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    trees: tuple[TreeArrays, ...]
+    combine: Literal["mean", "sum"]
+    base: np.ndarray | None = None
+    scale: float = 1.0
+    cut: float = 0.0
+    source: str = ""
+    steps: tuple[str, ...] = ()  # preprocessing in front of the trees, by name
+    # the model's raw input rows -> the columns the trees see (None: the rows themselves)
+    transform: Callable[[Any], np.ndarray] | None = None
+
+
+def read_trees(model: Any) -> Ensemble | str:
+    """The model's trees as plain arrays, or why they cannot be read."""
+    inner = model
+    while hasattr(inner, "inner"):
+        inner = inner.inner
+    if hasattr(inner, "estimator"):
+        return _from_sklearn(inner)
+    if hasattr(inner, "session") and hasattr(inner, "path"):
+        return _from_onnx(inner)
+    return f"exact analysis reads scikit-learn and ONNX tree models; this is {type(inner).__name__}"
+
+
+# -- scikit-learn ---------------------------------------------------------------------------------
+
+
+def _from_sklearn(adapter: Any) -> Ensemble | str:
+    est = adapter.estimator
+    steps: list[Any] = []
+    if type(est).__name__ == "Pipeline":
+        steps = [s for _, s in est.steps[:-1] if s not in (None, "passthrough")]
+        est = est.steps[-1][1]
+    name = type(est).__name__
+    if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):
+        return "exact analysis needs a classifier"
+    read = _READERS.get(name)
+    if read is None:
+        return f"exact analysis reads tree models; the final estimator is {name}"
+    trees = read(est)
+    if isinstance(trees, str):
+        return trees
+    for step in steps:
+        bad = _unsupported(step)
+        if bad:
+            return (
+                f"preprocessing step {bad} in front of the trees is not known to be monotone "
+                "or categorical per feature, so it cannot be composed into boxes"
+            )
+    transform = None
+    if steps:
+
+        def transform(raw: Any) -> np.ndarray:
+            x: Any = adapter._frame(raw)
+            for step in steps:
+                x = step.transform(x)
+            if hasattr(x, "toarray"):
+                x = x.toarray()
+            return np.asarray(x, dtype=np.float64)
+
+    return Ensemble(
+        trees=trees.trees,
+        combine=trees.combine,
+        base=trees.base,
+        scale=trees.scale,
+        cut=trees.cut,
+        source=f"scikit-learn {name}" + (" in a Pipeline" if steps else ""),
+        steps=tuple(type(s).__name__ for s in steps),
+        transform=transform,
+    )
+
+
+def _sk_tree(t: Any, *, normalise: bool, column: int | None = None, k: int = 0) -> TreeArrays:
+    value = np.asarray(t.value, dtype=np.float64)[:, 0, :]
+    if normalise:
+        total = value.sum(axis=1, keepdims=True)
+        value = np.divide(value, total, out=np.zeros_like(value), where=total > 0)
+    if column is not None:  # one class's tree of a multi-class booster
+        full = np.zeros((len(value), k))
+        full[:, column] = value[:, 0]
+        value = full
+    feature = np.asarray(t.feature, dtype=np.int64).copy()
+    left = np.asarray(t.children_left, dtype=np.int64)
+    feature[left < 0] = -1
+    return TreeArrays(
+        feature=feature,
+        threshold=np.asarray(t.threshold, dtype=np.float64),
+        left=left,
+        right=np.asarray(t.children_right, dtype=np.int64),
+        value=value,
+    )
+
+
+def _decision_tree(est: Any) -> Ensemble | str:
+    if getattr(est.tree_, "n_outputs", 1) != 1:
+        return "exact analysis reads single-output trees"
+    return _bare((_sk_tree(est.tree_, normalise=True),), "mean")
+
+
+def _forest(est: Any) -> Ensemble | str:
+    if getattr(est, "n_outputs_", 1) != 1:
+        return "exact analysis reads single-output forests"
+    trees = tuple(_sk_tree(e.tree_, normalise=True) for e in est.estimators_)
+    return _bare(trees, "mean")
+
+
+def _gradient_boosting(est: Any) -> Ensemble | str:
+    if est.init_ not in ("zero", None) and not hasattr(est.init_, "class_prior_"):
+        return "exact analysis reads gradient boosting with the default initial estimator"
+    width = int(est.n_features_in_)
+    base = np.asarray(est._raw_predict_init(np.zeros((1, width))), dtype=np.float64)[0]
+    stages = est.estimators_
+    k = stages.shape[1]
+    if k == 1:
+        trees = tuple(_sk_tree(s[0].tree_, normalise=False) for s in stages)
+    else:
+        trees = tuple(
+            _sk_tree(stages[i, c].tree_, normalise=False, column=c, k=k)
+            for i in range(stages.shape[0])
+            for c in range(k)
+        )
+    return _bare(trees, "sum", base=base, scale=float(est.learning_rate), cut=0.0)
+
+
+def _hist_gradient_boosting(est: Any) -> Ensemble | str:
+    if getattr(est, "is_categorical_", None) is not None and np.any(est.is_categorical_):
+        return "exact analysis reads numeric splits; this booster has native categorical splits"
+    base = np.asarray(est._baseline_prediction, dtype=np.float64).reshape(-1)
+    k = len(base)
+    trees = []
+    for stage in est._predictors:
+        for c, pred in enumerate(stage):
+            nodes = pred.nodes
+            leaf = nodes["is_leaf"].astype(bool)
+            value = np.zeros((len(nodes), k))
+            value[:, c] = nodes["value"]
+            feature = np.where(leaf, -1, nodes["feature_idx"]).astype(np.int64)
+            trees.append(
+                TreeArrays(
+                    feature=feature,
+                    threshold=np.asarray(nodes["num_threshold"], dtype=np.float64),
+                    left=np.asarray(nodes["left"], dtype=np.int64),
+                    right=np.asarray(nodes["right"], dtype=np.int64),
+                    value=value,
+                )
+            )
+    return _bare(tuple(trees), "sum", base=base, cut=0.0)
+
+
+def _bare(
+    trees: tuple[TreeArrays, ...],
+    combine: Any,
+    *,
+    base: np.ndarray | None = None,
+    scale: float = 1.0,
+    cut: float = 0.0,
+) -> Ensemble:
+    return Ensemble(trees=trees, combine=combine, base=base, scale=scale, cut=cut)
+
+
+_READERS: dict[str, Any] = {
+    "DecisionTreeClassifier": _decision_tree,
+    "ExtraTreeClassifier": _decision_tree,
+    "RandomForestClassifier": _forest,
+    "ExtraTreesClassifier": _forest,
+    "GradientBoostingClassifier": _gradient_boosting,
+    "HistGradientBoostingClassifier": _hist_gradient_boosting,
+}
+
+
+def _unsupported(step: Any) -> str | None:
+    name = type(step).__name__
+    if name == "FunctionTransformer" and getattr(step, "func", None) is None:
+        return None  # the identity (a ColumnTransformer's passthrough remainder)
+    if name not in _STEPS:
+        return name
+    if name == "ColumnTransformer":
+        for _, inner, _ in step.transformers_:
+            if isinstance(inner, str):
+                continue
+            bad = _unsupported(inner)
+            if bad:
+                return bad
+    if name == "Pipeline":
+        for _, inner in step.steps:
+            bad = _unsupported(inner) if inner not in (None, "passthrough") else None
+            if bad:
+                return bad
+    return None
+
+
+# -- ONNX -----------------------------------------------------------------------------------------
+
+
+def _from_onnx(adapter: Any) -> Ensemble | str:
+    try:
+        import onnx
+    except ImportError:
+        return "reading ONNX trees needs the onnx package (pip install 'assay[onnx]')"
+    graph = onnx.load(str(adapter.path)).graph
+    ensembles = [n for n in graph.node if n.op_type == "TreeEnsembleClassifier"]
+    if len(ensembles) != 1:
+        kinds = sorted({n.op_type for n in graph.node})
+        return f"exact analysis reads ONNX graphs with one TreeEnsembleClassifier; found {kinds}"
+    node = ensembles[0]
+    source = {i.name for i in graph.input}
+    feeding = node.input[0]
+    producers = {o: n for n in graph.node for o in n.output}
+    while feeding not in source:
+        prev = producers.get(feeding)
+        if prev is None or prev.op_type not in ("Cast", "Identity"):
+            what = prev.op_type if prev is not None else feeding
+            return f"the ONNX trees are fed by {what}, which cannot be composed into boxes"
+        feeding = prev.input[0]
+    attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+    if "nodes_values" not in attrs:
+        return "exact analysis reads ONNX tree thresholds stored as floats (nodes_values)"
+    post = attrs.get("post_transform", b"NONE")
+    post = post.decode() if isinstance(post, bytes) else str(post)
+    labels = attrs.get("classlabels_int64s") or attrs.get("classlabels_strings") or []
+    n_labels = len(labels)
+    class_ids = np.asarray(attrs["class_ids"], dtype=np.int64)
+    weights = np.asarray(attrs["class_weights"], dtype=np.float64)
+    binary_single = n_labels == 2 and len(set(class_ids.tolist())) == 1
+    k = 1 if binary_single else n_labels
+    trees = _onnx_trees(attrs, k, class_ids if not binary_single else np.zeros_like(class_ids))
+    if isinstance(trees, str):
+        return trees
+    base_vals = attrs.get("base_values")
+    base = np.zeros(k) if not base_vals else np.asarray(base_vals, dtype=np.float64)[-k:]
+    cut = 0.0
+    if binary_single:
+        if post == "NONE":
+            cut = 0.5 if np.all(weights >= 0) else 0.0
+        elif post != "LOGISTIC":
+            return f"binary ONNX trees with post_transform {post} are not read"
+    elif post not in ("NONE", "LOGISTIC", "SOFTMAX", "SOFTMAX_ZERO"):
+        return f"ONNX trees with post_transform {post} are not read"
+    return Ensemble(
+        trees=trees,
+        combine="sum",
+        base=base,
+        scale=1.0,
+        cut=cut,
+        source=f"ONNX TreeEnsembleClassifier in {adapter.path.name}",
+    )
+
+
+def _onnx_trees(
+    attrs: dict[str, Any], k: int, class_ids: np.ndarray
+) -> tuple[TreeArrays, ...] | str:
+    tree_ids = np.asarray(attrs["nodes_treeids"], dtype=np.int64)
+    node_ids = np.asarray(attrs["nodes_nodeids"], dtype=np.int64)
+    features = np.asarray(attrs["nodes_featureids"], dtype=np.int64)
+    values = np.asarray(attrs["nodes_values"], dtype=np.float32).astype(np.float64)
+    modes = [m.decode() if isinstance(m, bytes) else str(m) for m in attrs["nodes_modes"]]
+    true_ids = np.asarray(attrs["nodes_truenodeids"], dtype=np.int64)
+    false_ids = np.asarray(attrs["nodes_falsenodeids"], dtype=np.int64)
+    c_tree = np.asarray(attrs["class_treeids"], dtype=np.int64)
+    c_node = np.asarray(attrs["class_nodeids"], dtype=np.int64)
+    c_weight = np.asarray(attrs["class_weights"], dtype=np.float32).astype(np.float64)
+    out: list[TreeArrays] = []
+    for t in np.unique(tree_ids):
+        sel = np.flatnonzero(tree_ids == t)
+        n = int(node_ids[sel].max()) + 1
+        feature = np.full(n, -1, dtype=np.int64)
+        threshold = np.zeros(n)
+        left = np.full(n, -1, dtype=np.int64)
+        right = np.full(n, -1, dtype=np.int64)
+        for i in sel:
+            nid, mode = int(node_ids[i]), modes[i]
+            if mode == "LEAF":
+                continue
+            thr = float(values[i])
+            below = float(np.nextafter(np.float32(thr), np.float32(-np.inf)))
+            if mode == "BRANCH_LEQ":
+                threshold[nid], left[nid], right[nid] = thr, true_ids[i], false_ids[i]
+            elif mode == "BRANCH_LT":
+                threshold[nid], left[nid], right[nid] = below, true_ids[i], false_ids[i]
+            elif mode == "BRANCH_GTE":
+                threshold[nid], left[nid], right[nid] = below, false_ids[i], true_ids[i]
+            elif mode == "BRANCH_GT":
+                threshold[nid], left[nid], right[nid] = thr, false_ids[i], true_ids[i]
+            else:
+                return f"ONNX split mode {mode} is not read"
+            feature[nid] = features[i]
+        value = np.zeros((n, k))
+        mine = np.flatnonzero(c_tree == t)
+        np.add.at(value, (c_node[mine], class_ids[mine]), c_weight[mine])
+        out.append(TreeArrays(feature, threshold, left, right, value))
+    return tuple(out)

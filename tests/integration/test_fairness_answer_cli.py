@@ -1,0 +1,95 @@
+"""``assay fairness`` answers per attribute: exact share from a skops tree, --fail-on 'share>X'
+sets the exit code, the report leads with the verdict."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import skops.io
+from sklearn.tree import DecisionTreeClassifier
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+
+register()
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def biased(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """sex=1 gets the better outcome for x in 21..30: a fifth of the space."""
+    d = tmp_path_factory.mktemp("answer")
+    rng = np.random.default_rng(0)
+    n = 4000
+    x = rng.integers(0, 50, n)
+    z = rng.integers(0, 10, n)
+    sex = rng.integers(0, 2, n)
+    y = ((x > 30) | ((sex == 1) & (x > 20))).astype(int)
+    model = DecisionTreeClassifier(random_state=0).fit(np.column_stack([x, z, sex]), y)
+    path = d / "model.skops"
+    skops.io.dump(model, path)
+    csv = d / "people.csv"
+    rows = [f"{a},{b},{c}" for a, b, c in zip(x, z, sex, strict=True)]
+    csv.write_text("x,z,sex\n" + "\n".join(rows) + "\n")
+    return path, csv
+
+
+def _run(biased: tuple[Path, Path], tmp_path: Path, *extra: str) -> tuple[int, str, dict]:
+    model, csv = biased
+    report = tmp_path / "r.json"
+    result = runner.invoke(
+        app,
+        [
+            "fairness",
+            str(model),
+            "--data",
+            str(csv),
+            "--protected",
+            "sex",
+            "--max-queries",
+            "4000",
+            "--seed",
+            "3",
+            "--store",
+            str(tmp_path / "runs.db"),
+            "--report",
+            str(report),
+            "--html",
+            str(tmp_path / "r.html"),
+            *extra,
+        ],
+    )
+    return result.exit_code, result.output, json.loads(report.read_text())
+
+
+def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path: Path) -> None:
+    code, out, doc = _run(biased, tmp_path, "--fail-on", "share>0.5", "--exact")
+    assert code == 0, out
+    summary = doc["run"]["summary"]
+    assert doc["schema_version"] == 2
+    (verdict,) = summary["verdict"]
+    assert verdict["basis"] == "exact" and verdict["level"] == "pass"
+    assert verdict["share_uniform"] == pytest.approx(0.2)
+    (exact,) = summary["exact"]
+    assert exact["status"] == "exact" and exact["boxes"][0]["rule"] == "x 21-30"
+    favoured = {
+        d["value"]: d["favoured_in"] for d in summary["direction"] if d["distribution"] == "uniform"
+    }
+    assert favoured["1"] == 1.0 and favoured["0"] == 0.0
+    assert "sex: share 20 % (exact); pass; 1 favoured in 100 % of IDIs" in out, out
+    html = (tmp_path / "r.html").read_text()
+    assert html.index("Verdict per protected attribute") < html.index("Findings (evidence)")
+    code, out, doc = _run(biased, tmp_path, "--fail-on", "share>0.1")
+    assert code == 1, out
+    assert doc["run"]["summary"]["verdict"][0]["level"] == "fail"
+
+
+def test_bad_fail_on_is_a_usage_error(biased: tuple[Path, Path], tmp_path: Path) -> None:
+    model, csv = biased
+    result = runner.invoke(
+        app, ["fairness", str(model), "--data", str(csv), "--protected", "sex", "--fail-on", "x<1"]
+    )
+    assert result.exit_code == 2 and "--fail-on" in result.output

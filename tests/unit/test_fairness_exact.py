@@ -1,0 +1,245 @@
+"""Exact fairness analysis of tree models: equal to brute-force enumeration on small domains."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from sklearn.ensemble import (
+    ExtraTreesClassifier,
+    GradientBoostingClassifier,
+    HistGradientBoostingClassifier,
+    RandomForestClassifier,
+)
+from sklearn.tree import DecisionTreeClassifier
+
+from assay.core.model import labels_of
+from assay.fairness.exact import TreeModel, analyse, compose
+from assay.fairness.schema import Feature, Schema
+from assay.models import load_model
+from assay.models.trees import read_trees
+
+SCHEMA = Schema(
+    (
+        Feature("a", "integer", 0, 9),
+        Feature("s", "integer", 0, 2),
+        Feature("b", "integer", 0, 14),
+        Feature("c", "categorical", categories=(1.0, 5.0, 7.0, 9.0)),
+    ),
+    protected=("s",),
+)
+GRID = np.array(
+    list(
+        itertools.product(*[np.arange(f.encoded_low, f.encoded_high + 1) for f in SCHEMA.features])
+    ),
+    dtype=np.float64,
+)  # 1,800 inputs
+
+
+def _training(n: int = 3000, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    x = SCHEMA.sample_uniform(rng, n)
+    noise = rng.normal(0, 2, n)
+    y = ((x[:, 0] + 2 * x[:, 1] + 3 * (x[:, 2] > 7) + x[:, 3] + noise) > 8).astype(int)
+    return x, y
+
+
+def _brute(model: Any, attribute: str, rows: np.ndarray) -> float:
+    """The share of ``rows`` whose class changes with ``attribute``, by asking the model."""
+    j = SCHEMA.index(attribute)
+    f = SCHEMA.features[j]
+    classes = []
+    for v in range(int(f.encoded_low), int(f.encoded_high) + 1):
+        g = rows.copy()
+        g[:, j] = v
+        classes.append(labels_of(np.asarray(model.predict(SCHEMA.decode(g))), model.capabilities))
+    stacked = np.stack(classes, axis=1)
+    return float(np.mean(stacked.min(axis=1) != stacked.max(axis=1)))
+
+
+def _tree_model(model: Any) -> TreeModel:
+    arrays = read_trees(model)
+    assert not isinstance(arrays, str), arrays
+    got = compose(
+        SCHEMA,
+        arrays.trees,
+        combine=arrays.combine,
+        base=arrays.base,
+        scale=arrays.scale,
+        cut=arrays.cut,
+        source=arrays.source,
+        steps=arrays.steps,
+        transform=arrays.transform,
+    )
+    assert not isinstance(got, str), got
+    return got
+
+
+ESTIMATORS = [
+    DecisionTreeClassifier(random_state=0),
+    RandomForestClassifier(n_estimators=15, max_depth=6, random_state=0),
+    ExtraTreesClassifier(n_estimators=10, max_depth=5, random_state=0),
+    GradientBoostingClassifier(n_estimators=25, max_depth=3, random_state=0),
+    HistGradientBoostingClassifier(max_iter=15, random_state=0),
+]
+
+
+@pytest.mark.parametrize("estimator", ESTIMATORS, ids=lambda e: type(e).__name__)
+def test_exact_equals_enumeration(estimator: Any) -> None:
+    x, y = _training()
+    estimator.fit(SCHEMA.decode(x), y)
+    model = load_model(estimator)
+    trees = _tree_model(model)
+    assert np.array_equal(
+        trees.predict_encoded(GRID),
+        labels_of(model.predict(SCHEMA.decode(GRID)), model.capabilities),
+    )
+    data = x[:400]
+    for attribute in ("s", "c", "a"):
+        result = analyse(SCHEMA, trees, attribute, data=data)
+        assert result.status == "exact"
+        assert result.uniform[0] == result.uniform[1]
+        assert result.uniform[0] == pytest.approx(_brute(model, attribute, GRID), abs=1e-12)
+        assert result.data is not None
+        assert result.data[0] == pytest.approx(_brute(model, attribute, data), abs=1e-12)
+        # the boxes are discriminatory: every grid point inside one is
+        if result.boxes:
+            box = result.boxes[0]["conditions"]
+            inside = np.ones(len(GRID), dtype=bool)
+            for name, values in box.items():
+                inside &= np.isin(GRID[:, SCHEMA.index(name)], values)
+            assert inside.any()
+            assert _brute(model, attribute, GRID[inside]) == 1.0
+
+
+@pytest.mark.parametrize("index", [0, 1, 3], ids=["tree", "forest", "boosting"])
+def test_exact_equals_enumeration_from_onnx(tmp_path: Path, index: int) -> None:
+    pytest.importorskip("onnxruntime")
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import FloatTensorType
+
+    estimator = ESTIMATORS[index]
+    x, y = _training(seed=1)
+    estimator.fit(x, y)
+    onx = convert_sklearn(
+        estimator,
+        initial_types=[("X", FloatTensorType([None, len(SCHEMA)]))],
+        options={id(estimator): {"zipmap": False}},
+    )
+    path = tmp_path / "m.onnx"
+    path.write_bytes(onx.SerializeToString())
+    model = load_model(str(path))
+    trees = _tree_model(model)
+    assert "ONNX" in trees.source
+    for attribute in ("s", "c"):
+        result = analyse(SCHEMA, trees, attribute)
+        assert result.status == "exact"
+        assert result.uniform[0] == pytest.approx(_brute(model, attribute, GRID), abs=1e-12)
+
+
+def test_certificate_of_zero_for_a_model_that_ignores_the_attribute() -> None:
+    x, y = _training()
+    blind = x.copy()
+    blind[:, 1] = 0  # the tree never sees s vary, so it never splits on it
+    model = load_model(DecisionTreeClassifier(random_state=0).fit(blind, y))
+    result = analyse(SCHEMA, _tree_model(model), "s", data=x)
+    assert result.status == "exact" and result.uniform == (0.0, 0.0)
+    assert result.certificate is not None and "no input in this domain" in result.certificate
+    assert any("domain" in a for a in result.assumptions)
+    assert _brute(model, "s", GRID) == 0.0
+    # and a model that does use it gets no certificate
+    used = load_model(DecisionTreeClassifier(random_state=0).fit(x, y))
+    assert analyse(SCHEMA, _tree_model(used), "s").certificate is None
+
+
+def test_pipeline_with_one_hot_and_scaler_is_composed() -> None:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+    x, y = _training()
+    pipe = make_pipeline(
+        ColumnTransformer(
+            [("cat", OneHotEncoder(), [3]), ("num", StandardScaler(), [0, 2])],
+            remainder="passthrough",
+        ),
+        RandomForestClassifier(n_estimators=8, max_depth=5, random_state=0),
+    )
+    pipe.fit(SCHEMA.decode(x), y)
+    model = load_model(pipe)
+    trees = _tree_model(model)
+    assert trees.preprocessing == ("ColumnTransformer",)
+    for attribute in ("s", "c"):
+        result = analyse(SCHEMA, trees, attribute)
+        assert result.uniform[0] == pytest.approx(_brute(model, attribute, GRID), abs=1e-12)
+
+
+def test_unknown_preprocessing_says_why() -> None:
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import PolynomialFeatures
+
+    x, y = _training()
+    pipe = make_pipeline(PolynomialFeatures(2), DecisionTreeClassifier(random_state=0))
+    model = load_model(pipe.fit(x, y))
+    reason = read_trees(model)
+    assert isinstance(reason, str) and "PolynomialFeatures" in reason
+    assert isinstance(read_trees(object()), str)
+
+
+def test_time_budget_gives_bounds_not_a_silent_guess() -> None:
+    x, y = _training()
+    model = load_model(
+        GradientBoostingClassifier(n_estimators=60, max_depth=4, random_state=0).fit(x, y)
+    )
+    trees = _tree_model(model)
+    result = analyse(SCHEMA, trees, "c", time_budget=1e-9)
+    truth = _brute(model, "c", GRID)
+    assert result.status == "bounded"
+    assert result.uniform[0] <= truth <= result.uniform[1]
+    assert result.certificate is None
+    assert any("time budget" in a for a in result.assumptions)
+
+
+def test_continuous_and_wide_integer_features_against_a_large_sample() -> None:
+    schema = Schema(
+        (
+            Feature("x", "continuous", 0.0, 10.0),
+            Feature("s", "integer", 0, 1),
+            Feature("w", "integer", 0, 99_999),
+        ),
+        protected=("s",),
+    )
+    rng = np.random.default_rng(0)
+    x = schema.sample_uniform(rng, 4000)
+    y = ((x[:, 0] + 3 * x[:, 1] + x[:, 2] / 20_000 + rng.normal(0, 1.5, len(x))) > 7).astype(int)
+    model = load_model(
+        RandomForestClassifier(n_estimators=5, max_depth=6, random_state=0).fit(x, y)
+    )
+    arrays = read_trees(model)
+    assert not isinstance(arrays, str)
+    trees = compose(schema, arrays.trees, combine=arrays.combine, source=arrays.source)
+    assert not isinstance(trees, str)
+    result = analyse(schema, trees, "s", data=x[:500])
+    assert result.status == "exact"
+    big = schema.sample_uniform(np.random.default_rng(1), 200_000)
+    classes = []
+    for v in (0.0, 1.0):
+        g = big.copy()
+        g[:, 1] = v
+        classes.append(labels_of(model.predict(g), model.capabilities))
+    sampled = float(np.mean(classes[0] != classes[1]))
+    se = np.sqrt(sampled * (1 - sampled) / len(big))
+    assert abs(result.uniform[0] - sampled) < 5 * se + 1e-4
+    assert result.data is not None
+    ones = x[:500].copy()
+    ones[:, 1] = 1
+    zeros = x[:500].copy()
+    zeros[:, 1] = 0
+    on_data = np.mean(
+        labels_of(model.predict(ones), model.capabilities)
+        != labels_of(model.predict(zeros), model.capabilities)
+    )
+    assert result.data[0] == pytest.approx(on_data)
