@@ -13,7 +13,8 @@ technique needs; the rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,10 @@ from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
-from assay.errors import UsageError
+from assay.errors import AssayError, BudgetExhausted, UsageError
 from assay.execution import default_caller
 from assay.fairness.encoded import EncodedModel
+from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.technique import FairnessTest
@@ -54,8 +56,9 @@ class FairnessSetup:
     raw_model: Model  # takes what the model takes
     invocation: dict[str, Any]
     estimator: Any | None = None  # a refittable scikit-learn estimator, when known
-    train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows and labels
+    train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows, labels as fitted
     holdout: tuple[np.ndarray, np.ndarray] | None = None
+    form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
 
 
 @dataclass
@@ -163,6 +166,7 @@ def setup_fairness(
     context_rows: np.ndarray | None = None
     label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
+    frame: Any = None
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -250,6 +254,11 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
+    form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
+    inner_model = _innermost(raw_model)
+    if form.dtypes is not None and hasattr(inner_model, "dtypes"):
+        # every call gets the user's dtypes, as the model was fitted on
+        inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
             "the fairness search needs a tabular model; this one is "
@@ -272,12 +281,15 @@ def setup_fairness(
     labels = None
     if labels_raw is not None and encoded is not None:
         labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
-        if train is None and estimator is not None:
+        classes = getattr(estimator, "classes_", None)
+        if train is None and estimator is not None and classes is not None:
+            # refits get the labels as the user gave them (e.g. '<=50K'), not class indices
+            fitted_labels = np.asarray(classes)[labels]
             rng = np.random.default_rng(0)
             order = rng.permutation(len(encoded))
             cut = int(0.7 * len(order))
-            train = (encoded[order[:cut]], labels[order[:cut]])
-            holdout = (encoded[order[cut:]], labels[order[cut:]])
+            train = (encoded[order[:cut]], fitted_labels[order[:cut]])
+            holdout = (encoded[order[cut:]], fitted_labels[order[cut:]])
     test = FairnessTest(
         schema=the_schema,
         data=encoded,
@@ -299,6 +311,7 @@ def setup_fairness(
         estimator=estimator,
         train=train,
         holdout=holdout,
+        form=form,
     )
 
 
@@ -327,6 +340,10 @@ def check_fairness(
     with two cores or more); the findings are the same either way.
     """
     the_setup = setup or setup_fairness(model, **options)
+    if retrain:
+        from assay.fairness.retrain import check_retrainable
+
+        check_retrainable(the_setup)  # before a run is created
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
@@ -348,24 +365,49 @@ def check_fairness(
     )
     if on_start is not None:
         on_start(run_id, seed, command)
-    outcome = _execute(
-        the_setup,
-        overlap,
-        store=the_store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=max_queries,
-        max_time=max_time,
-        on_progress=on_progress,
-    )
-    mitigation = None
-    if retrain:
-        from assay.fairness.retrain import retrain_model
-
-        mitigation = retrain_model(
-            the_setup, store=the_store, run_id=run_id, seed=seed, out_dir=retrain_dir
+    with _failed_on_error(the_store, run_id):
+        outcome = _execute(
+            the_setup,
+            overlap,
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=max_queries,
+            max_time=max_time,
+            on_progress=on_progress,
         )
+        mitigation = None
+        if retrain:
+            from assay.fairness.retrain import retrain_model
+
+            mitigation = retrain_model(
+                the_setup,
+                store=the_store,
+                run_id=run_id,
+                seed=seed,
+                out_dir=retrain_dir,
+                max_queries=max_queries,
+            )
     return _result(the_store, outcome, seed, command, mitigation)
+
+
+@contextmanager
+def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
+    """Any exception but a usage error or an interrupt marks the run failed (an internal
+    error or a model failure is never 'completed'), then goes on up to the caller."""
+    try:
+        yield
+    except (UsageError, KeyboardInterrupt, BudgetExhausted):
+        raise
+    except BaseException as exc:
+        message = str(exc) or type(exc).__name__
+        if not isinstance(exc, AssayError):
+            message = f"internal error ({type(exc).__name__}): {message}"
+        try:
+            store.checkpoint(run_id, status="failed", error=message)
+        except Exception:  # the store itself failed: the original error matters more
+            pass
+        raise
 
 
 def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
@@ -435,20 +477,27 @@ def resume_fairness(
     the_setup = setup_from_record(record, model=model)
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
-    outcome = _execute(
-        the_setup,
-        overlap,
-        store=the_store,
-        run_id=record.id,
-        seed=record.seed,
-        max_queries=budget.get("max_queries"),
-        max_time=budget.get("max_time"),
-        resume=True,
-        on_progress=on_progress,
-    )
-    mitigation = None
-    if record.config.get("retrain"):
-        from assay.fairness.retrain import retrain_model
+    with _failed_on_error(the_store, record.id):
+        outcome = _execute(
+            the_setup,
+            overlap,
+            store=the_store,
+            run_id=record.id,
+            seed=record.seed,
+            max_queries=budget.get("max_queries"),
+            max_time=budget.get("max_time"),
+            resume=True,
+            on_progress=on_progress,
+        )
+        mitigation = None
+        if record.config.get("retrain"):
+            from assay.fairness.retrain import retrain_model
 
-        mitigation = retrain_model(the_setup, store=the_store, run_id=record.id, seed=record.seed)
+            mitigation = retrain_model(
+                the_setup,
+                store=the_store,
+                run_id=record.id,
+                seed=record.seed,
+                max_queries=budget.get("max_queries"),
+            )
     return _result(the_store, outcome, record.seed, record.command, mitigation)

@@ -1,0 +1,149 @@
+"""Real scikit-learn pipelines: every phase gives the model the form it was fitted on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier
+
+import assay
+from assay.core.store import RunStore
+
+COLUMNS = ["age", "workclass", "sex", "race", "hours"]
+SEEN: list[str] = []
+
+
+def people(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 70, n),
+            "workclass": rng.choice(["Private", "State-gov", "Self-emp"], n),
+            "sex": rng.choice(["Female", "Male"], n),
+            "race": rng.choice(["White", "Black", "Other"], n),
+            "hours": rng.integers(10, 60, n),
+        }
+    )
+    rich = (frame["hours"] > 40) & ((frame["sex"] == "Male") | (frame["age"] > 50))
+    frame["income"] = np.where(rich, ">50K", "<=50K")
+    return frame
+
+
+def _check(X: Any, where: str) -> None:
+    """The form the pipeline was fitted on: a DataFrame with the user's columns and dtypes."""
+    ok = (
+        isinstance(X, pd.DataFrame)
+        and list(X.columns) == COLUMNS
+        and X["age"].dtype.kind == "i"
+        and X["hours"].dtype.kind == "i"
+        and all(isinstance(v, str) for v in X["sex"].head(3))
+    )
+    if not ok:
+        SEEN.append(f"{where}: {type(X).__name__} {getattr(X, 'dtypes', None)}")
+
+
+class CheckingPipeline(Pipeline):
+    """A Pipeline that notes every call made with another form than it was fitted on."""
+
+    def fit(self, X: Any, y: Any = None, **params: Any) -> CheckingPipeline:
+        _check(X, "fit")
+        if not all(isinstance(v, str) for v in np.asarray(y)[:5]):
+            SEEN.append(f"fit: labels {np.asarray(y)[:5]!r}")
+        super().fit(X, y, **params)
+        return self
+
+    def predict(self, X: Any, **params: Any) -> Any:
+        _check(X, "predict")
+        return super().predict(X, **params)
+
+    def predict_proba(self, X: Any, **params: Any) -> Any:
+        _check(X, "predict_proba")
+        return super().predict_proba(X, **params)
+
+
+def pipeline() -> CheckingPipeline:
+    encode = ColumnTransformer(
+        [
+            ("cat", OneHotEncoder(handle_unknown="ignore"), ["workclass", "sex", "race"]),
+            ("num", "passthrough", ["age", "hours"]),
+        ]
+    )
+    return CheckingPipeline(
+        [("encode", encode), ("tree", DecisionTreeClassifier(max_depth=5, random_state=0))]
+    )
+
+
+def test_every_phase_calls_a_column_transformer_pipeline_as_it_was_fitted(tmp_path: Path) -> None:
+    frame = people()
+    pipe = pipeline().fit(frame[COLUMNS], frame["income"])
+    SEEN.clear()
+    result = assay.check_fairness(
+        pipe,
+        data=frame,
+        protected="sex,race",
+        label="income",
+        estimate=True,
+        max_queries=8_000,
+        seed=3,
+        store=tmp_path / "runs.db",
+        retrain=True,
+        retrain_dir=tmp_path / "models",
+    )
+    assert SEEN == []
+    assert result.status in ("completed", "budget_exhausted")
+    assert result.n_findings > 0
+    assert result.mitigation is not None
+    import skops.io
+
+    saved = Path(result.mitigation["saved"][0])
+    model = skops.io.load(saved, trusted=skops.io.get_untrusted_types(file=saved))
+    assert set(model.predict(frame[COLUMNS].head(50))) <= {"<=50K", ">50K"}
+    # verify replays the stored findings through the same path, also in the fitted form
+    from assay.api import setup_fairness
+    from assay.fairness.replay import replay
+
+    SEEN.clear()
+    setup = setup_fairness(pipe, data=frame, protected="sex,race", label="income")
+    replayed = replay(
+        RunStore(tmp_path / "runs.db").iter_batches(result.run_id), setup.test.schema, setup.model
+    )
+    assert SEEN == []
+    assert replayed.total == result.n_findings
+    assert replayed.still_failing == replayed.total  # a deterministic model: all reproduce
+
+
+def test_an_internal_failure_during_retraining_marks_the_run_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    frame = people()
+    pipe = pipeline().fit(frame[COLUMNS], frame["income"])
+    import assay.fairness.retrain as retrain
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("planted internal bug")
+
+    monkeypatch.setattr(retrain, "mitigate", broken)
+    with pytest.raises(RuntimeError):
+        assay.check_fairness(
+            pipe,
+            data=frame,
+            protected="sex",
+            label="income",
+            max_queries=5_000,
+            seed=1,
+            store=tmp_path / "runs.db",
+            retrain=True,
+        )
+    (record,) = RunStore(tmp_path / "runs.db").list_runs()
+    assert record.status == "failed"
+    assert "planted internal bug" in (record.error or "")
