@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -403,10 +403,8 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         message = str(exc) or type(exc).__name__
         if not isinstance(exc, AssayError):
             message = f"internal error ({type(exc).__name__}): {message}"
-        try:
+        with suppress(Exception):  # the store itself failed: the original error matters more
             store.checkpoint(run_id, status="failed", error=message)
-        except Exception:  # the store itself failed: the original error matters more
-            pass
         raise
 
 
