@@ -13,6 +13,7 @@ technique needs; the rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -45,6 +46,9 @@ __all__ = [
 ]
 
 DEFAULT_MAX_QUERIES = 200_000
+# the part of --max-time kept for what follows the search and the estimate (the summary, the
+# final commit, the reports), so that --max-time bounds the whole run
+FINISH_SHARE = 0.03
 
 
 @dataclass
@@ -339,6 +343,7 @@ def check_fairness(
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.
     """
+    started = time.monotonic()  # the run's start: every rate is per second from here
     the_setup = setup or setup_fairness(model, **options)
     if retrain:
         from assay.fairness.retrain import check_retrainable
@@ -373,9 +378,10 @@ def check_fairness(
             run_id=run_id,
             seed=seed,
             max_queries=max_queries,
-            max_time=max_time,
+            max_time=_engine_time(max_time, started),
             on_progress=on_progress,
         )
+        _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
         if retrain:
             from assay.fairness.retrain import retrain_model
@@ -408,12 +414,57 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         raise
 
 
+def _engine_time(max_time: float | None, started: float) -> float | None:
+    """The engine's time budget: --max-time less the time already spent since the run's
+    start, less a share kept for finishing (summary, commit, reports)."""
+    if max_time is None:
+        return None
+    spent = time.monotonic() - started
+    return max(max_time * (1 - FINISH_SHARE) - spent, 1e-3)
+
+
 def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
+    on_progress = kwargs.get("on_progress")
     caller = default_caller() if overlap else InlineCaller()
     try:
-        return execute(setup.test, setup.model, caller=caller, **kwargs)
+        outcome = execute(setup.test, setup.model, caller=caller, **kwargs)
     finally:
         caller.close()
+    if on_progress is not None:  # the last line agrees with the final counts
+        on_progress({**outcome.progress, "phase": "done", "final": True})
+    return outcome
+
+
+def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
+    """Rates per wall-clock second from the run's start (a resumed run adds its earlier
+    sessions); the search phase's own rate stays, labelled as such."""
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    wall = float(summary.get("wall_seconds_before", 0.0)) + seconds
+    search = summary.get("search") or {}
+    idis = int(search.get("idis", 0))
+    metrics = dict(summary.get("metrics") or {})
+    rate = idis / wall if wall > 0 else 0.0
+    search_rate = metrics.pop("IDIs per second", None)
+    new_metrics: dict[str, Any] = {}
+    for key, value in metrics.items():
+        new_metrics[key] = value
+        if key == "IDIs per 1,000 queries":
+            new_metrics["IDIs per second (wall clock from the run's start)"] = rate
+            new_metrics["IDIs per second of the search phase only"] = search_rate
+    new_metrics.setdefault("IDIs per second (wall clock from the run's start)", rate)
+    new_metrics["wall-clock seconds"] = wall
+    summary["metrics"] = new_metrics
+    summary["wall_seconds"] = wall
+    summary["idis_per_wall_second"] = rate
+    headline = str(summary.get("headline", ""))
+    if headline and " in " in headline and "wall-clock" not in headline:
+        summary["headline"] = headline.replace(
+            " queries ", f" queries and {wall:,.1f} s (wall clock) ", 1
+        )
+    store.checkpoint(run_id, summary=summary)
 
 
 def _result(
@@ -472,8 +523,10 @@ def resume_fairness(
         )
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+    started = time.monotonic()
     the_setup = setup_from_record(record, model=model)
     budget = record.config.get("budget", {})
+    before = float(record.progress.get("elapsed", 0.0) or 0.0)
     the_store.checkpoint(record.id, status="running")
     with _failed_on_error(the_store, record.id):
         outcome = _execute(
@@ -487,6 +540,10 @@ def resume_fairness(
             resume=True,
             on_progress=on_progress,
         )
+        summary = dict(the_store.get_run(record.id).summary)
+        summary["wall_seconds_before"] = before
+        the_store.checkpoint(record.id, summary=summary)
+        _record_wall_clock(the_store, record.id, time.monotonic() - started)
         mitigation = None
         if record.config.get("retrain"):
             from assay.fairness.retrain import retrain_model
