@@ -109,3 +109,50 @@ def test_rates_are_per_wall_clock_second_and_max_time_bounds_the_run(tmp_path: P
     assert rate == pytest.approx(result.n_findings / wall)
     assert "IDIs per second" not in metrics  # no unlabelled rate
     assert metrics["IDIs per second of the search phase only"] >= rate
+
+
+class SometimesRandom:
+    """Biased on sex for 20 < x <= 30; answers at random on rows with z == 3."""
+
+    capabilities = assay.Capabilities("tabular", 2, "labels")
+
+    def __init__(self, random: bool) -> None:
+        self.random = random
+        self.rng = np.random.default_rng(0)
+
+    def predict(self, inputs: object, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=np.float64)
+        out = ((x[:, 0] > 30) | ((x[:, 2] == 1) & (x[:, 0] > 20))).astype(np.int64)
+        if self.random:
+            noisy = x[:, 1] == 3
+            out[noisy] = self.rng.integers(0, 2, int(noisy.sum()))
+        return out
+
+
+@pytest.mark.parametrize("random", [True, False])
+def test_a_randomised_model_is_noticed_and_its_idis_confirmed(tmp_path: Path, random: bool) -> None:
+    import pandas as pd
+
+    X, _ = biased_data()
+    frame = pd.DataFrame(X, columns=["x", "z", "sex"])
+    result = assay.check_fairness(
+        SometimesRandom(random),
+        data=frame,
+        protected="sex",
+        max_queries=20_000,
+        seed=4,
+        store=tmp_path / "runs.db",
+    )
+    det = result.summary["determinism"]
+    conf = det["confirmation"]
+    assert conf["sampled"] > 0 and conf["repeats"] == 3
+    if random:
+        assert not det["deterministic"]
+        assert 0 < det["flip_rate"] < 0.2
+        assert conf["confirmation_rate"] < 1.0
+        assert result.warnings and "not deterministic" in result.warnings[0]
+        assert "not deterministic" in result.headline
+    else:
+        assert det["deterministic"] and det["flip_rate"] == 0
+        assert conf["confirmation_rate"] == 1.0
+        assert result.warnings == []

@@ -24,12 +24,14 @@ import numpy as np
 
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
-from assay.core.rng import fresh_seed
+from assay.core.rng import fresh_seed, generator
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.errors import AssayError, BudgetExhausted, UsageError
 from assay.execution import default_caller
+from assay.fairness.determinism import confirm_findings, flip_rate
+from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
@@ -82,6 +84,11 @@ class FairnessResult:
     @property
     def headline(self) -> str:
         return str(self.summary.get("headline", ""))
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes the figures less trustworthy (e.g. a model that is not deterministic)."""
+        return [str(w) for w in self.summary.get("warnings", [])]
 
 
 def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -371,6 +378,12 @@ def check_fairness(
     if on_start is not None:
         on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id):
+        check = flip_rate(
+            the_setup.test.schema,
+            the_setup.model,
+            generator(seed, 2),
+            data=the_setup.test.data,
+        )
         outcome = _execute(
             the_setup,
             overlap,
@@ -381,6 +394,7 @@ def check_fairness(
             max_time=_engine_time(max_time, started),
             on_progress=on_progress,
         )
+        _record_determinism(the_store, run_id, the_setup, check, seed)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
         if retrain:
@@ -433,6 +447,41 @@ def _execute(setup: FairnessSetup, overlap: bool, **kwargs: Any) -> RunOutcome:
     if on_progress is not None:  # the last line agrees with the final counts
         on_progress({**outcome.progress, "phase": "done", "final": True})
     return outcome
+
+
+def _record_determinism(
+    store: RunStore, run_id: str, setup: FairnessSetup, check: dict[str, Any], seed: int
+) -> None:
+    """Re-check a sample of the stored IDIs; record the flip rate and the confirmation rate
+    (and a warning on a non-deterministic model) in the run's summary."""
+    confirmation = confirm_findings(
+        store.iter_batches(run_id),
+        setup.test.schema,
+        setup.model,
+        generator(seed, 3),
+        threshold=setup.test.threshold,
+    )
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    summary["determinism"] = {**check, "confirmation": confirmation}
+    section = determinism_section(check, confirmation)
+    summary["sections"] = [*summary.get("sections", []), section]
+    metrics = dict(summary.get("metrics") or {})
+    metrics["answers changed on a repeated call"] = check["flip_rate"]
+    if confirmation.get("confirmation_rate") is not None:
+        metrics["IDIs confirmed on re-check"] = confirmation["confirmation_rate"]
+    summary["metrics"] = metrics
+    if not check["deterministic"]:
+        warnings = list(summary.get("warnings", []))
+        warnings.append(str(section["note"]))
+        summary["warnings"] = warnings
+        summary["headline"] = (
+            f"{summary.get('headline', '')} (warning: the model is not deterministic; "
+            f"{100 * check['flip_rate']:.2f} % of answers changed on a repeated call)"
+        )
+    store.checkpoint(run_id, summary=summary)
 
 
 def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
