@@ -156,3 +156,31 @@ def test_a_randomised_model_is_noticed_and_its_idis_confirmed(tmp_path: Path, ra
         assert det["deterministic"] and det["flip_rate"] == 0
         assert conf["confirmation_rate"] == 1.0
         assert result.warnings == []
+
+
+def test_group_metrics_use_every_labelled_row_and_come_back_as_a_metric_frame(
+    tmp_path: Path,
+) -> None:
+    import pandas as pd
+    from fairlearn.metrics import MetricFrame
+
+    X, y = biased_data(5000)
+    frame = pd.DataFrame(X, columns=["x", "z", "sex"]).assign(label=y)
+    model = DecisionTreeClassifier(random_state=0).fit(X, y)
+    result = assay.check_fairness(
+        model,
+        data=frame,
+        protected="sex",
+        label="label",
+        max_queries=30_000,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    group = result.summary["group"]
+    assert group["rows"] == 5000  # every labelled row, not a sample
+    mf = result.group_metrics()
+    assert isinstance(mf, MetricFrame)
+    assert int(mf.by_group["count"].sum()) == 5000
+    by = {g["name"]: g for g in group["groups"]}
+    for sex, row in mf.by_group.iterrows():
+        assert by[f"sex={sex}"]["selection_rate"] == pytest.approx(row["selection_rate"])

@@ -80,6 +80,28 @@ class FairnessResult:
     command: str
     mitigation: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    setup: FairnessSetup | None = field(default=None, repr=False, compare=False)
+
+    def group_metrics(self) -> Any:
+        """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the
+        figures of the report's group section), or None without labelled data.  Asks the
+        model once more for those rows (outside the run's budget)."""
+        from assay.core.model import labels_of
+        from assay.fairness.group import metric_frame
+
+        setup = self.setup
+        if setup is None or setup.test.labels is None or setup.test.data is None:
+            return None
+        data, labels = setup.test.data, setup.test.labels
+        if setup.test.context_rows is not None:
+            data, labels = data[setup.test.context_rows], labels[setup.test.context_rows]
+        pred = labels_of(setup.model.predict(data), setup.model.capabilities)
+        schema = setup.test.schema
+        groups = {
+            schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
+            for j in schema.protected_indices
+        }
+        return metric_frame(np.asarray(labels), pred, groups)
 
     @property
     def headline(self) -> str:
@@ -408,7 +430,7 @@ def check_fairness(
                 out_dir=retrain_dir,
                 max_queries=max_queries,
             )
-    return _result(the_store, outcome, seed, command, mitigation)
+    return _result(the_store, outcome, seed, command, mitigation, the_setup)
 
 
 @contextmanager
@@ -522,6 +544,7 @@ def _result(
     seed: int,
     command: str,
     mitigation: dict[str, Any] | None,
+    setup: FairnessSetup | None = None,
 ) -> FairnessResult:
     record = store.get_run(outcome.run_id)
     return FairnessResult(
@@ -535,6 +558,7 @@ def _result(
         store=store.path,
         command=command,
         mitigation=mitigation,
+        setup=setup,
     )
 
 
@@ -604,4 +628,4 @@ def resume_fairness(
                 seed=record.seed,
                 max_queries=budget.get("max_queries"),
             )
-    return _result(the_store, outcome, record.seed, record.command, mitigation)
+    return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)
