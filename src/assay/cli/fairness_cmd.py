@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -156,34 +157,43 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("demo")
     @guarded
     def demo(
-        out_dir: Annotated[Path, typer.Option("--out", help="Where to write the reports.")] = Path(
-            "assay-demo"
-        ),
-        seconds: Annotated[float, typer.Option(help="Time for the search phase.")] = 20.0,
-        seed: Annotated[int, typer.Option(help="Seed.")] = 0,
-        store: Annotated[Path | None, typer.Option(help="The run store.")] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+        out_dir: Annotated[
+            Path, typer.Option("--out", help="Where to write the reports and the retrained model.")
+        ] = Path("assay-demo"),
+        seconds: Annotated[
+            float,
+            typer.Option(
+                help="Time budget of the run (search and estimate, reports included), in "
+                "seconds; retraining follows it."
+            ),
+        ] = 20.0,
+        seed: Annotated[int, typer.Option(help="Seed of the run.")] = 0,
+        store: Annotated[
+            Path, typer.Option(help="The run store (where assay runs/show/report look).")
+        ] = DEFAULT_STORE,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
     ) -> None:
-        """Run every technique on built-in data and models, and write an HTML report."""
+        """Test a decision tree trained on UCI Adult (built in) for discrimination on sex,
+        estimate how common it is, retrain the tree, and write an HTML report."""
         from assay.api import check_fairness
+        from assay.core.runinfo import store_option
 
         out = Output(quiet=quiet)
         t0 = time.monotonic()
-        the_store = RunStore(store or out_dir / "runs.db")
+        the_store = RunStore(store)
         out.say(
             "assay demo: a decision tree trained on UCI Adult (built in), tested for "
             "discrimination on sex; then retrained with the inputs found."
         )
         argv = ["demo", "--seed", str(seed), "--seconds", f"{seconds:g}", "--out", str(out_dir)]
-        with out.progress(None, seconds * 1.6) as progress:
+        argv += store_option(store)
+        with out.progress(None, seconds) as progress:
             result = check_fairness(
                 None,
                 dataset="adult",
                 protected="sex",
                 estimate=True,
-                precision=0.001,
-                max_time=seconds * 1.6,
-                max_queries=3_000_000,
+                max_time=seconds,
                 seed=seed,
                 store=the_store,
                 retrain=True,
@@ -201,4 +211,5 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             fail_on=0.0,
         )
         out.say(f"demo finished in {time.monotonic() - t0:.0f} s; open {out_dir / 'fairness.html'}")
+        out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
         del code  # the demo always exits 0 when it ran: finding bias is what it shows

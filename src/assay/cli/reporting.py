@@ -17,6 +17,8 @@ def exit_code(n_at_or_above: int) -> int:
 
 
 def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
+    if fail_on <= 0:  # every finding counts: no need to read them
+        return store.get_run(run_id).n_findings
     n = 0
     for batch in store.iter_batches(run_id):
         n += int((batch.severity >= fail_on).sum()) if fail_on > 0 else len(batch)
@@ -49,6 +51,7 @@ def finish_run(
     for path in written:
         out.say(f"wrote {path}")
     out.say(f"seed {record.seed}; to reproduce: {record.command}")
+    out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if out.as_json:
         out.emit_json(
             {

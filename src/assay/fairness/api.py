@@ -372,8 +372,9 @@ def check_fairness(
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.
     """
-    started = time.monotonic()  # the run's start: every rate is per second from here
     the_setup = setup or setup_fairness(model, **options)
+    # the run's start (once the model and data are loaded): every rate is per second from here
+    started = time.monotonic()
     if retrain:
         from assay.fairness.retrain import check_retrainable
 
