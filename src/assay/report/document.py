@@ -7,9 +7,9 @@ again later without the store.  See ``docs/report-format.md``.
 from __future__ import annotations
 
 import json
-import shlex
 import math
 import os
+import shlex
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
