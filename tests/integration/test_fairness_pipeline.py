@@ -147,3 +147,37 @@ def test_an_internal_failure_during_retraining_marks_the_run_failed(
     (record,) = RunStore(tmp_path / "runs.db").list_runs()
     assert record.status == "failed"
     assert "planted internal bug" in (record.error or "")
+
+
+def test_notebook_result_findings_are_a_frame_in_the_users_values(tmp_path: Path) -> None:
+    frame = people()
+    pipe = pipeline().fit(frame[COLUMNS], frame["income"])
+    result = assay.check_fairness(
+        pipe,
+        data=frame,
+        protected="sex,race",
+        label="income",
+        estimate=True,
+        max_queries=6_000,
+        seed=3,
+        store=tmp_path / "runs.db",
+    )
+    assert result.n_findings > 0
+    text = repr(result)
+    assert result.run_id in text and len(text) < 300 and "IDIs" in text
+    html = result._repr_html_()
+    assert "Estimated share" in html and "<table>" in html
+    found = result.findings(limit=20)
+    assert isinstance(found, pd.DataFrame)
+    assert list(found.columns[:3]) == ["idi", "variant", "generated"]
+    assert set(COLUMNS) <= set(found.columns)
+    assert len(found) == 20 * 6  # 2 sexes x 3 races per IDI
+    assert set(found["sex"]) <= {"Female", "Male"}
+    assert set(found["race"]) <= {"White", "Black", "Other"}
+    assert found["age"].dtype.kind == "i"
+    assert set(found["prediction"]) <= {"<=50K", ">50K"}
+    assert {"p(<=50K)", "p(>50K)"} <= set(found.columns)
+    for _, idi in found.groupby("idi"):
+        assert int(idi["generated"].sum()) == 1
+        assert idi[["age", "workclass", "hours"]].nunique().max() == 1  # only protected vary
+        assert idi["prediction"].nunique() > 1  # the outcome changes

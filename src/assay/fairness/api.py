@@ -82,6 +82,82 @@ class FairnessResult:
     extra: dict[str, Any] = field(default_factory=dict)
     setup: FairnessSetup | None = field(default=None, repr=False, compare=False)
 
+    def findings(self, limit: int | None = 1000) -> Any:
+        """The first ``limit`` IDIs (None: all) as a pandas DataFrame in the user's own
+        columns and values: one row per input (the generated one and each protected
+        variant), with the model's prediction (and probabilities)."""
+        from assay.fairness.frames import findings_frame
+
+        if self.setup is None:
+            raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
+        with RunStore(self.store) as store:
+            return findings_frame(
+                store.iter_batches(self.run_id),
+                self.setup.test.schema,
+                class_names=self.class_names,
+                limit=limit,
+                form=self.setup.form,
+            )
+
+    @property
+    def class_names(self) -> tuple[str, ...] | None:
+        setup = self.setup
+        if setup is None:
+            return None
+        names = setup.raw_model.capabilities.class_names
+        given = setup.test.label_names
+        if given and (names is None or all(n.isdigit() for n in names)):
+            return tuple(given)
+        return names
+
+    def _estimates_text(self) -> list[str]:
+        return [
+            f"{e['distribution']}: {100 * e['share']:.2f} % "
+            f"(95 % CI {100 * e['low']:.2f} to {100 * e['high']:.2f} %)"
+            for e in self.summary.get("estimates", [])
+        ]
+
+    def __repr__(self) -> str:
+        est = "; ".join(self._estimates_text())
+        return (
+            f"<FairnessResult {self.run_id} ({self.status}): {self.n_findings:,} IDIs"
+            + (f"; estimated share {est}" if est else "")
+            + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + ">"
+        )
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the headline, the estimates, warnings and the first three examples."""
+        from html import escape
+
+        parts = [f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>"]
+        parts.append(f"<p>{escape(self.headline)}</p>")
+        est = self._estimates_text()
+        if est:
+            items = "".join(f"<li>{escape(e)}</li>" for e in est)
+            parts.append(f"<p>Estimated share of discriminatory inputs:</p><ul>{items}</ul>")
+        for w in self.warnings:
+            parts.append(f"<p style='color:#a00'>{escape(w)}</p>")
+        tables: list[dict[str, Any]] = []
+        for section in self.summary.get("sections", []):
+            if section.get("title") == "Example discriminatory inputs":
+                tables = list(section.get("tables", []))[:3]
+        for t in tables:
+            head = "".join(f"<th>{escape(str(c))}</th>" for c in t["columns"])
+            body = "".join(
+                "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                for row in t["rows"]
+            )
+            parts.append(
+                f"<table><caption>{escape(str(t.get('caption', '')))}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            )
+        parts.append(
+            "<p><code>result.findings()</code>: the IDIs as a DataFrame; "
+            "<code>result.group_metrics()</code>: group metrics (MetricFrame).</p>"
+        )
+        return "\n".join(parts)
+
     def group_metrics(self) -> Any:
         """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the
         figures of the report's group section), or None without labelled data.  Asks the
