@@ -106,7 +106,7 @@ def test_rates_are_per_wall_clock_second_and_max_time_bounds_the_run(tmp_path: P
     assert 0.9 * total <= wall <= total
     metrics = result.summary["metrics"]
     rate = metrics["IDIs per second (wall clock from the run's start)"]
-    assert rate == pytest.approx(result.n_findings / wall)
+    assert rate == pytest.approx(result.n_findings / wall, abs=1)
     assert "IDIs per second" not in metrics  # no unlabelled rate
     assert metrics["IDIs per second of the search phase only"] >= rate
 

@@ -568,9 +568,10 @@ def _record_determinism(
     section = determinism_section(check, confirmation)
     summary["sections"] = [*summary.get("sections", []), section]
     metrics = dict(summary.get("metrics") or {})
-    metrics["answers changed on a repeated call"] = check["flip_rate"]
+    metrics["answers changed on a repeated call (%)"] = round(100 * check["flip_rate"], 2)
     if confirmation.get("confirmation_rate") is not None:
-        metrics["IDIs confirmed on re-check"] = confirmation["confirmation_rate"]
+        rate = 100 * float(confirmation["confirmation_rate"])
+        metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
     summary["metrics"] = metrics
     if not check["deterministic"]:
         warnings = list(summary.get("warnings", []))
@@ -600,10 +601,10 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     for key, value in metrics.items():
         new_metrics[key] = value
         if key == "IDIs per 1,000 queries":
-            new_metrics["IDIs per second (wall clock from the run's start)"] = rate
+            new_metrics["IDIs per second (wall clock from the run's start)"] = round(rate)
             new_metrics["IDIs per second of the search phase only"] = search_rate
-    new_metrics.setdefault("IDIs per second (wall clock from the run's start)", rate)
-    new_metrics["wall-clock seconds"] = wall
+    new_metrics.setdefault("IDIs per second (wall clock from the run's start)", round(rate))
+    new_metrics["wall-clock seconds"] = round(wall, 2)
     summary["metrics"] = new_metrics
     summary["wall_seconds"] = wall
     summary["idis_per_wall_second"] = rate

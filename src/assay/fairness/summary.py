@@ -107,15 +107,20 @@ class ExamplePool:
         self.seen = int(arrays["examples.seen"][0])
 
 
+def _label(out: np.ndarray) -> int:
+    """The class the model answered: the label, or the most probable class."""
+    o = np.asarray(out, dtype=np.float64).reshape(-1)
+    return int(o[0]) if o.size == 1 else int(np.argmax(o))
+
+
 def _outcome(out: np.ndarray, class_names: tuple[str, ...] | None) -> str:
     """A readable model answer: the class (and its probability when known)."""
     o = np.asarray(out, dtype=np.float64).reshape(-1)
+    k = _label(o)
+    name = class_names[k] if class_names and 0 <= k < len(class_names) else f"class {k}"
     if o.size == 1:
-        k = int(o[0])
-        return class_names[k] if class_names and 0 <= k < len(class_names) else str(k)
-    k = int(np.argmax(o))
-    name = class_names[k] if class_names and k < len(class_names) else f"class {k}"
-    return f"{name} (p={o[k]:.2f})"
+        return name if class_names and 0 <= k < len(class_names) else str(k)
+    return f"{name} (p={o[k]:.3f})"
 
 
 def pair_tables(
@@ -129,12 +134,22 @@ def pair_tables(
     max_variants: int = 4,
 ) -> dict[str, Any]:
     """One example as a readable table: a row per feature (protected first), a column for
-    the generated input and for each variant whose outcome differs; the last row is what the
-    model says."""
-    base = _outcome(outputs[generated], class_names)
+    the generated input and for the variants that differ most from it; the last row is what
+    the model says.
+
+    Variants are chosen by the model's outputs, not their display: first those whose label
+    differs from the generated input's, then the largest probability gaps."""
+    base = np.asarray(outputs[generated], dtype=np.float64).reshape(-1)
+    base_label = _label(base)
     others = [k for k in range(len(inputs)) if k != generated]
-    differing = [k for k in others if _outcome(outputs[k], class_names) != base]
-    shown = [generated, *(differing or others)[:max_variants]]
+
+    def rank(k: int) -> tuple[int, float, int]:
+        out = np.asarray(outputs[k], dtype=np.float64).reshape(-1)
+        flips = _label(out) != base_label
+        gap = float(np.abs(out - base).max()) if out.size == base.size else 0.0
+        return (0 if flips else 1, -gap, k)
+
+    shown = [generated, *sorted(others, key=rank)[:max_variants]]
     columns = ["feature", "input", *[f"variant {i}" for i in range(1, len(shown))]]
     prot = schema.protected_indices
     order = [*prot, *[j for j in range(len(schema)) if j not in prot]]
@@ -150,6 +165,17 @@ def _closeness(n_changed: int) -> str:
     if n_changed == 0:
         return "a real row of the data, as it is"
     return f"{n_changed} feature{'s' if n_changed > 1 else ''} changed from a real row"
+
+
+def _percent(x: Any) -> float | None:
+    """A share as a percentage (a number, 2 decimals)."""
+    return None if x is None else round(100 * float(x), 2)
+
+
+def _round(x: Any, digits: int) -> float | int | None:
+    if x is None:
+        return None
+    return round(float(x)) if digits == 0 else round(float(x), digits)
 
 
 def _pct(x: float | None) -> str:
@@ -193,10 +219,10 @@ def build_summary(
     metrics: dict[str, Any] = {
         "IDIs found": idis,
         "unique inputs generated": generated,
-        "success rate": search.get("success_rate"),
-        "IDIs per 1,000 queries": search.get("idis_per_1000_queries"),
-        "IDIs per second": search.get("idis_per_second"),
-        "seconds to first 100 IDIs": search.get("seconds_to_first_100"),
+        "success rate (%)": _percent(search.get("success_rate")),
+        "IDIs per 1,000 queries": _round(search.get("idis_per_1000_queries"), 1),
+        "IDIs per second": _round(search.get("idis_per_second"), 0),
+        "seconds to first 100 IDIs": _round(search.get("seconds_to_first_100"), 3),
         "queries": queries,
         "strategy": search.get("strategy", test.strategy),
         "search distribution": distribution,
@@ -258,7 +284,8 @@ def build_summary(
             for i in examples.first()
         ]
         sections.append({"title": "Example discriminatory inputs", "tables": first})
-        closest = examples.closest()
+        shown_first = {int(examples.order[i]) for i in examples.first()}
+        closest = [i for i in examples.closest() if int(examples.order[i]) not in shown_first]
         if closest:
             sections.append(
                 {
@@ -279,7 +306,7 @@ def build_summary(
             )
     if context is not None:
         sections.append(context["section"])
-        metrics["accuracy on the labelled rows"] = context.get("accuracy")
+        metrics["accuracy on the labelled rows (%)"] = _percent(context.get("accuracy"))
     if stopped_early:
         sections.append(
             {
