@@ -103,6 +103,11 @@ def test_every_phase_calls_a_column_transformer_pipeline_as_it_was_fitted(tmp_pa
     assert result.status in ("completed", "budget_exhausted")
     assert result.n_findings > 0
     assert result.mitigation is not None
+    why = result.mitigation["before_versus_headline"]
+    assert "fresh random sample" in why
+    (run_est,) = [e for e in result.summary["estimates"] if e["distribution"] == "data"]
+    if run_est["share"] != result.mitigation["before"]["estimate"]["share"]:
+        assert "differs from the run's estimate" in why
     import skops.io
 
     saved = Path(result.mitigation["saved"][0])

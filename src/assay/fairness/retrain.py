@@ -122,8 +122,36 @@ def retrain_model(
     summary["mitigation"] = result
     sections = list(summary.get("sections", []))
     section = dict(section)
+    why = _before_versus_headline(summary.get("estimates", []), report.before.estimate)
+    result["before_versus_headline"] = why
+    section["text"] = f"{section.get('text', '')} {why}".strip()
     section["note"] = "Retrained model saved to: " + ", ".join(str(p) for p in saved)
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)
     return result
+
+
+def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:
+    """Why the 'before' share may differ from the run's own estimate."""
+    text = (
+        "Before, after and the control are measured on one fresh random sample, independent "
+        "of the samples that chose which rounds to keep, so the choice does not flatter them."
+    )
+    same = [e for e in estimates if e.get("distribution") == before.distribution]
+    if not same:
+        return text
+    run = Estimate.from_json(same[0])
+    if abs(run.share - before.share) < 1e-12:
+        return text
+    overlap = run.low <= before.high and before.low <= run.high
+    return (
+        f"{text} The 'before' share ({before.interval_text()}) differs from the run's estimate "
+        f"({run.interval_text()}) because it comes from another random sample"
+        + (
+            "; the two intervals overlap."
+            if overlap
+            else " (of another size and precision target); the intervals do not overlap, so "
+            "treat both with care."
+        )
+    )
