@@ -186,3 +186,28 @@ def test_notebook_result_findings_are_a_frame_in_the_users_values(tmp_path: Path
         assert int(idi["generated"].sum()) == 1
         assert idi[["age", "workclass", "hours"]].nunique().max() == 1  # only protected vary
         assert idi["prediction"].nunique() > 1  # the outcome changes
+
+
+def test_the_json_report_shows_findings_in_the_users_values(tmp_path: Path) -> None:
+    from assay.report import build_document
+
+    frame = people()
+    pipe = pipeline().fit(frame[COLUMNS], frame["income"])
+    result = assay.check_fairness(
+        pipe,
+        data=frame[COLUMNS],
+        protected="sex,race",
+        max_queries=5_000,
+        seed=2,
+        store=tmp_path / "r.db",
+    )
+    doc = build_document(RunStore(tmp_path / "r.db"), result.run_id)
+    examples = doc["run"]["summary"]["examples"]
+    assert examples
+    ids = [e["idi"] for e in examples]
+    assert len(ids) == len(set(ids))  # no example twice
+    for e in examples:
+        assert e["input"]["sex"] in ("Female", "Male")
+        assert e["input"]["workclass"] in ("Private", "State-gov", "Self-emp")
+        assert {v["prediction"] for v in e["variants"]} == {"<=50K", ">50K"}
+        assert all(v["protected"]["race"] in ("White", "Black", "Other") for v in e["variants"])

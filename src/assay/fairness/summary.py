@@ -161,6 +161,49 @@ def pair_tables(
     return {"caption": caption, "columns": columns, "rows": rows}
 
 
+def readable_examples(
+    examples: ExamplePool, schema: Schema, class_names: tuple[str, ...] | None
+) -> list[dict[str, Any]]:
+    """The IDIs the report shows, in the user's values (category names, not codes): the
+    generated input, then each protected variant with what the model says."""
+    if examples.inputs is None or examples.outputs is None:
+        return []
+    first = examples.first()
+    picked = [*first, *[i for i in examples.closest() if i not in first]]
+    prot = schema.protected_indices
+    out = []
+    for i in picked:
+        ins, outs = examples.inputs[i], examples.outputs[i]
+        gen = int(examples.generated[i])
+        base = _label(outs[gen])
+        variants = []
+        for k in range(len(ins)):
+            o = np.asarray(outs[k], dtype=np.float64).reshape(-1)
+            entry: dict[str, Any] = {
+                "protected": {schema.names[j]: schema.features[j].label(ins[k][j]) for j in prot},
+                "prediction": _class_name(_label(o), class_names),
+                "differs": _label(o) != base,
+                "generated": k == gen,
+            }
+            if o.size > 1:
+                entry["probabilities"] = [round(float(x), 4) for x in o]
+            variants.append(entry)
+        n_changed = int(examples.n_changed[i])
+        out.append(
+            {
+                "idi": int(examples.order[i]) + 1,
+                "input": schema.describe_row(ins[gen].tolist()),
+                "variants": variants,
+                "from_real_row": None if n_changed < 0 else _closeness(n_changed),
+            }
+        )
+    return out
+
+
+def _class_name(k: int, class_names: tuple[str, ...] | None) -> str:
+    return class_names[k] if class_names and 0 <= k < len(class_names) else str(k)
+
+
 def _closeness(n_changed: int) -> str:
     if n_changed == 0:
         return "a real row of the data, as it is"
@@ -318,6 +361,7 @@ def build_summary(
         )
     return {
         "headline": headline,
+        "examples": readable_examples(examples, schema, class_names),
         "metrics": metrics,
         "sections": sections,
         "search": search,
