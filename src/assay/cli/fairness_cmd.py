@@ -12,7 +12,7 @@ import typer
 
 from assay.cli.argv import command_argv
 from assay.cli.console import Output
-from assay.cli.options import Overlap
+from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
 
@@ -101,8 +101,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         overlap: Overlap = True,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        quiet: Quiet = False,
+        as_json: AsJson = False,
     ) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
@@ -171,7 +171,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         store: Annotated[
             Path, typer.Option(help="The run store (where assay runs/show/report look).")
         ] = DEFAULT_STORE,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing.")] = False,
+        quiet: Quiet = False,
     ) -> None:
         """Test a decision tree trained on UCI Adult (built in) for discrimination on sex,
         estimate how common it is, retrain the tree, and write an HTML report."""
