@@ -6,7 +6,7 @@ call) answers some rows differently on two identical calls; its IDIs may then no
 - At the start, ``sample_rows`` (from the data, else uniform) are asked twice; the *flip rate*
   is the share of rows whose label differs between the two answers (or, for probabilities,
   whose probabilities differ by more than ``1e-6``).
-- At the end, a sample of stored IDIs is re-evaluated ``repeats`` times by the oracle.  The
+- At the end, a sample of the first stored IDIs is re-evaluated ``repeats`` times.  The
   rule: an IDI is *confirmed* when it is discriminatory in every one of the ``repeats``
   re-evaluations.  The confirmation rate is reported for every run; on a non-deterministic
   model the run carries a warning.
@@ -69,7 +69,7 @@ def confirm_findings(
     threshold: float | None = None,
     n: int = SAMPLE,
     repeats: int = REPEATS,
-    scan: int = 200_000,
+    scan: int = 20_000,
 ) -> dict[str, Any]:
     """Re-evaluate a random sample of up to ``n`` stored IDIs ``repeats`` times (from the
     first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it."""
