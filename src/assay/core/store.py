@@ -338,6 +338,14 @@ class RunStore:
         for (data,) in cur:
             yield FindingBatch.from_bytes(bytes(data))
 
+    def count_by_kind(self, run_id: str) -> dict[str, tuple[int, float]]:
+        """Per finding kind: how many, and the largest severity (without reading findings)."""
+        rows = self._db.execute(
+            "SELECT kind, SUM(n), MAX(max_severity) FROM findings WHERE run_id=? GROUP BY kind",
+            (run_id,),
+        ).fetchall()
+        return {str(k): (int(n), float(m)) for k, n, m in rows}
+
     def count_findings(self, run_id: str) -> int:
         (n,) = self._db.execute(
             "SELECT COALESCE(SUM(n), 0) FROM findings WHERE run_id=?", (run_id,)

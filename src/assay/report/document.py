@@ -52,7 +52,9 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         )
     record = store.get_run(run_id)
     run = record.to_json()
-    findings = _scan_findings(store.iter_batches(record.id), max_examples)
+    findings = _scan_findings(
+        store.iter_batches(record.id), max_examples, store.count_by_kind(record.id)
+    )
     summary = run.get("summary") or {}
     headline = summary.get("headline")
     if not isinstance(headline, str) or not headline.strip():
@@ -75,16 +77,33 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     return clean
 
 
-def _scan_findings(batches: Iterable[FindingBatch], max_examples: int) -> dict[str, Any]:
-    """Counts by kind, the maximum severity and the top examples, in one pass over the store."""
+def _scan_findings(
+    batches: Iterable[FindingBatch],
+    max_examples: int,
+    known: Mapping[str, tuple[int, float]] | None = None,
+) -> dict[str, Any]:
+    """Counts by kind, the maximum severity and the top examples, in one pass over the store.
+
+    ``known``: counts and largest severity per kind, from the store's index: the scan then
+    stops as soon as the examples are all at the largest severity (no later finding can
+    displace them, since ties keep the order found).
+    """
     by_kind: dict[str, int] = {}
     total = 0
     max_sev: float | None = None
     best: list[tuple[float, int, dict[str, Any]]] = []  # (-severity, index, finding)
+    top_known = max((m for _, m in known.values()), default=None) if known else None
     for batch in batches:
         n = len(batch)
         if n == 0:
             continue
+        if (
+            known is not None
+            and top_known is not None
+            and len(best) >= max_examples
+            and -best[-1][0] >= top_known
+        ):
+            break
         by_kind[batch.kind] = by_kind.get(batch.kind, 0) + n
         sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
         top = float(sev.max())
@@ -99,6 +118,10 @@ def _scan_findings(batches: Iterable[FindingBatch], max_examples: int) -> dict[s
             best.sort(key=lambda t: (t[0], t[1]))
             del best[max_examples:]
         total += n
+    if known is not None:
+        by_kind = {k: n for k, (n, _) in known.items() if n}
+        total = sum(by_kind.values())
+        max_sev = top_known if by_kind else None
     return {
         "total": total,
         "by_kind": dict(sorted(by_kind.items())),
