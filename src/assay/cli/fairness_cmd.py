@@ -58,7 +58,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = "",
         threshold: Annotated[
             float | None,
-            typer.Option(help="Also count probability gaps larger than this (0..1)."),
+            typer.Option(
+                help="An IDI is a label flip; with this, also a probability gap larger than "
+                "this between two protected variants (0..1; probability models)."
+            ),
         ] = None,
         start: Annotated[
             str, typer.Option(help="Start searches from: auto, data (real rows), uniform.")
