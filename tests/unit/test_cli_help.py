@@ -30,3 +30,16 @@ def test_json_means_the_same_on_every_command() -> None:
             if "--json" in getattr(param, "opts", ()):
                 helps.add(param.help)
     assert len(helps) == 1, helps
+
+
+def test_command_line_mistakes_use_the_same_error_style_and_exit_2() -> None:
+    import subprocess
+    import sys
+
+    for args in (["fairness", "--max-queries", "abc"], ["fairness", "--bogus"], ["nosuch"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "assay", *args], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("assay: error: "), done.stderr
+        assert "╭" not in done.stderr  # no boxed error of another style
