@@ -172,6 +172,8 @@ def test_notebook_result_findings_are_a_frame_in_the_users_values(tmp_path: Path
     assert result.run_id in text and len(text) < 300 and "IDIs" in text
     html = result._repr_html_()
     assert "Estimated share" in html and "<table>" in html
+    est = result.tables()["estimates"]
+    assert est["share"].dtype.kind == "f" and set(est["distribution"]) == {"uniform", "data"}
     found = result.findings(limit=20)
     assert isinstance(found, pd.DataFrame)
     assert list(found.columns[:3]) == ["idi", "variant", "generated"]

@@ -184,3 +184,7 @@ def test_group_metrics_use_every_labelled_row_and_come_back_as_a_metric_frame(
     by = {g["name"]: g for g in group["groups"]}
     for sex, row in mf.by_group.iterrows():
         assert by[f"sex={sex}"]["selection_rate"] == pytest.approx(row["selection_rate"])
+    tables = result.tables()
+    groups = tables["groups"]
+    assert groups["selection_rate"].dtype.kind == "f" and groups["count"].sum() == 5000
+    assert tables["metrics"]["IDIs found"] == result.n_findings

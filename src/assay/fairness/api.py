@@ -99,6 +99,23 @@ class FairnessResult:
                 form=self.setup.form,
             )
 
+    def tables(self) -> dict[str, Any]:
+        """The summary's tables as pandas objects holding numbers (shares as fractions, not
+        display strings): ``metrics`` (a Series), ``estimates`` and, with labelled data,
+        ``groups`` (DataFrames)."""
+        import pandas as pd
+
+        out: dict[str, Any] = {"metrics": pd.Series(self.summary.get("metrics", {}), dtype=object)}
+        cols = ["distribution", "share", "low", "high", "discriminatory", "sampled", "queries"]
+        out["estimates"] = pd.DataFrame(
+            [{c: e.get(c) for c in cols} for e in self.summary.get("estimates", [])],
+            columns=cols,
+        )
+        group = self.summary.get("group")
+        if group:
+            out["groups"] = pd.DataFrame(group["groups"]).drop(columns=["values"])
+        return out
+
     @property
     def class_names(self) -> tuple[str, ...] | None:
         setup = self.setup
