@@ -275,3 +275,54 @@ def test_mistakes_are_usage_errors() -> None:
 def test_estimate_share_runs_to_the_end() -> None:
     est = estimate_share(SCHEMA, encoded(Planted()), np.random.default_rng(8), precision=0.01)
     assert est.low <= TRUE_SHARE <= est.high and est.half_width <= 0.01
+
+
+class RareBug:
+    """Discriminates (label depends on sex) only when x == 7: 1 input in 400 (0.25 %)."""
+
+    capabilities = Capabilities("tabular", 2, "labels")
+
+    def predict(self, inputs: Any, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=np.float64)
+        return ((x[:, 0] == 7) & (x[:, 2] == 1)).astype(np.int64)
+
+
+def test_the_default_precision_is_relative_so_a_rare_bug_is_measured() -> None:
+    s = Schema(
+        features=(
+            Feature("x", "integer", low=0, high=399),
+            Feature("z", "integer", low=0, high=99_999),
+            Feature("sex", "integer", low=0, high=1),
+        ),
+        protected=("sex",),
+    )
+    model = BudgetedModel(EncodedModel(s, RareBug()), max_queries=2_000_000)
+    est = estimate_share(s, model, np.random.default_rng(5))
+    assert est.stopped == "precision"
+    assert est.low <= 0.0025 <= est.high
+    assert est.half_width <= 0.1 * est.share + 1e-9  # within 10 % of the estimate
+    assert model.queries <= 2_000_000
+
+
+def test_the_estimate_cost_is_bounded_by_the_budget() -> None:
+    s = Schema(
+        features=(
+            Feature("x", "integer", low=0, high=399),
+            Feature("sex", "integer", low=0, high=1),
+            Feature("z", "integer", low=0, high=99_999),
+        ),
+        protected=("sex",),
+    )
+
+    class Rare:
+        capabilities = Capabilities("tabular", 2, "labels")
+
+        def predict(self, inputs: Any, /) -> np.ndarray:
+            x = np.asarray(inputs, dtype=np.float64)
+            return ((x[:, 0] == 7) & (x[:, 1] == 1)).astype(np.int64)
+
+    model = BudgetedModel(EncodedModel(s, Rare()), max_queries=20_000)
+    est = estimate_share(s, model, np.random.default_rng(5))
+    assert model.queries <= 20_000
+    assert est.stopped == "budget"
+    assert "budget ended" in est.describe()

@@ -97,3 +97,27 @@ def test_agrees_with_fairlearn() -> None:
     assert ours.demographic_parity_difference == pytest.approx(dp, abs=1e-12)
     assert ours.equalized_odds_difference == pytest.approx(eo, abs=1e-12)
     assert len(ours.groups) == 6
+
+
+def test_the_numpy_figures_agree_with_fairlearns_metric_frame() -> None:
+    from assay.fairness.group import group_metrics, metric_frame, report_from_frame
+
+    rng = np.random.default_rng(3)
+    n = 2000
+    t, p = rng.integers(0, 2, n), rng.integers(0, 2, n)
+    groups = {"sex": rng.choice(["F", "M"], n), "race": rng.choice(["a", "b", "c"], n)}
+    groups["race"][:5] = "d"
+    t[:5] = 0  # a small group with no truly positive row: TPR undefined
+    ours = group_metrics(t, p, groups).to_json()
+    theirs = report_from_frame(metric_frame(t, p, groups)).to_json()
+    assert ours["rows"] == theirs["rows"] == n
+    for key in ("demographic_parity_difference", "equalized_odds_difference"):
+        assert ours[key] == pytest.approx(theirs[key])
+    by = {g["name"]: g for g in theirs["groups"]}
+    for g in ours["groups"]:
+        other = by[g["name"]]
+        for key in ("count", "selection_rate", "true_positive_rate", "false_positive_rate"):
+            if g[key] is None:
+                assert other[key] is None
+            else:
+                assert g[key] == pytest.approx(other[key])

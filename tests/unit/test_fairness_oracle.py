@@ -211,3 +211,24 @@ def test_findings_use_the_smallest_exact_dtype(wide: bool, dtype: type) -> None:
     assert oracle.findings(v, mutated=np.array([3, 4])).columns["mutated"].tolist() == [3, 4]
     with pytest.raises(ValueError):
         oracle.findings(v, mutated=np.array([1, 2, 3, 4]))
+
+
+class NearHalf:
+    """P(class 1) = 0.495 + 0.01 * sex: the label flips with a 0.01 probability gap."""
+
+    capabilities = Capabilities("tabular", 2, "proba")
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=object)
+        p1 = 0.495 + 0.01 * x[:, 2].astype(float)
+        return np.stack([1 - p1, p1], axis=1)
+
+
+def test_threshold_adds_to_the_label_flip_rule_and_never_replaces_it() -> None:
+    s = schema("sex")
+    r = rows((1, 0, 0, 0), (2, 1, 1, 3))
+    plain = Oracle(s, EncodedModel(s, NearHalf())).evaluate(r)
+    assert plain.discriminatory.all()  # label flips with a 0.01 gap
+    with_g = Oracle(s, EncodedModel(s, NearHalf()), threshold=0.05).evaluate(r)
+    assert with_g.discriminatory.all()  # still label flips: G adds gaps, never removes flips
+    assert np.allclose(with_g.severity, 0.01)

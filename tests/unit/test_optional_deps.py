@@ -7,13 +7,13 @@ import sys
 import textwrap
 
 
-def test_search_runs_without_onnx_fairlearn_or_pyarrow() -> None:
+def test_search_runs_without_onnx_or_pyarrow() -> None:
     code = textwrap.dedent(
         """
         import sys
         class Block:
             def find_spec(self, name, path=None, target=None):
-                if name.split('.')[0] in ('onnxruntime', 'onnx', 'skl2onnx', 'fairlearn',
+                if name.split('.')[0] in ('onnxruntime', 'onnx', 'skl2onnx',
                                           'pyarrow', 'dask', 'distributed', 'torch'):
                     raise ImportError('blocked for the test: ' + name)
                 return None

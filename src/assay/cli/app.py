@@ -129,6 +129,24 @@ def register() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
+    unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     register()
     args = sys.argv[1:] if argv is None else argv
-    app(args=args, prog_name="assay")
+    try:
+        code = app(args=args, prog_name="assay", standalone_mode=False)
+    except typer.Abort:
+        Output().error("interrupted")
+        sys.exit(130)
+    except Exception as exc:  # the command-line parser's own errors (click's exceptions)
+        message, status = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+        if not callable(message) or not isinstance(status, int):
+            raise
+        if type(exc).__name__ == "NoArgsIsHelpError":  # plain `assay`: the help
+            print(message())
+        else:
+            ctx = getattr(exc, "ctx", None)
+            where = getattr(ctx, "command_path", None) or "assay"
+            Output().error(f"{message()} (see: {where} --help)")
+        sys.exit(status)
+    sys.exit(code if isinstance(code, int) else 0)

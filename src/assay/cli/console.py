@@ -54,8 +54,9 @@ class Output:
             last = [0.0]
 
             def plain(p: dict[str, Any]) -> None:
+                # a line every few seconds, and always the last one (it has the final counts)
                 now = time.monotonic()
-                if not self.quiet and now - last[0] >= 5.0:
+                if not self.quiet and (p.get("final") or now - last[0] >= 5.0):
                     last[0] = now
                     self.note(
                         f"  {p.get('phase', '')}: {p.get('queries', 0):,} queries, "
@@ -79,7 +80,7 @@ class Output:
                 done = p.get("queries", 0) if total_queries else p.get("elapsed", 0.0)
                 bar.update(
                     task,
-                    completed=min(float(done), total),
+                    completed=total if p.get("final") else min(float(done), total),
                     phase=str(p.get("phase", "")),
                     queries=int(p.get("queries", 0)),
                     findings=int(p.get("findings", 0)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,12 +14,14 @@ from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
+    AsJson,
     BatchSize,
     Concurrency,
     Executor,
     HeaderEnv,
     MaxErrorRate,
     Overlap,
+    Quiet,
     RateLimit,
     Retries,
     Scheduler,
@@ -112,7 +115,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = "",
         threshold: Annotated[
             float | None,
-            typer.Option(help="Also count probability gaps larger than this (0..1)."),
+            typer.Option(
+                help="An IDI is a label flip; with this, also a probability gap larger than "
+                "this between two protected variants (0..1; probability models)."
+            ),
         ] = None,
         start: Annotated[
             str, typer.Option(help="Start searches from: auto, data (real rows), uniform.")
@@ -210,8 +216,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         workers: Workers = None,
         scheduler: Scheduler = None,
         units: Units = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        quiet: Quiet = False,
+        as_json: AsJson = False,
     ) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
@@ -303,34 +309,43 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("demo")
     @guarded
     def demo(
-        out_dir: Annotated[Path, typer.Option("--out", help="Where to write the reports.")] = Path(
-            "assay-demo"
-        ),
-        seconds: Annotated[float, typer.Option(help="Time for the search phase.")] = 20.0,
-        seed: Annotated[int, typer.Option(help="Seed.")] = 0,
-        store: Annotated[Path | None, typer.Option(help="The run store.")] = None,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+        out_dir: Annotated[
+            Path, typer.Option("--out", help="Where to write the reports and the retrained model.")
+        ] = Path("assay-demo"),
+        seconds: Annotated[
+            float,
+            typer.Option(
+                help="Time budget of the run (search and estimate, reports included), in "
+                "seconds; retraining follows it."
+            ),
+        ] = 20.0,
+        seed: Annotated[int, typer.Option(help="Seed of the run.")] = 0,
+        store: Annotated[
+            Path, typer.Option(help="The run store (where assay runs/show/report look).")
+        ] = DEFAULT_STORE,
+        quiet: Quiet = False,
     ) -> None:
-        """Run every technique on built-in data and models, and write an HTML report."""
+        """Test a decision tree trained on UCI Adult (built in) for discrimination on sex,
+        estimate how common it is, retrain the tree, and write an HTML report."""
         from assay.api import check_fairness
+        from assay.core.runinfo import store_option
 
         out = Output(quiet=quiet)
         t0 = time.monotonic()
-        the_store = RunStore(store or out_dir / "runs.db")
+        the_store = RunStore(store)
         out.say(
             "assay demo: a decision tree trained on UCI Adult (built in), tested for "
             "discrimination on sex; then retrained with the inputs found."
         )
         argv = ["demo", "--seed", str(seed), "--seconds", f"{seconds:g}", "--out", str(out_dir)]
-        with out.progress(None, seconds * 1.6) as progress:
+        argv += store_option(store)
+        with out.progress(None, seconds) as progress:
             result = check_fairness(
                 None,
                 dataset="adult",
                 protected="sex",
                 estimate=True,
-                precision=0.001,
-                max_time=seconds * 1.6,
-                max_queries=3_000_000,
+                max_time=seconds,
                 seed=seed,
                 store=the_store,
                 retrain=True,
@@ -350,4 +365,5 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if code == EXIT_INTERRUPTED:
             raise typer.Exit(code)
         out.say(f"demo finished in {time.monotonic() - t0:.0f} s; open {out_dir / 'fairness.html'}")
-        # otherwise the demo exits 0 when it ran: finding bias is what it shows
+        out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
+        del code  # the demo always exits 0 when it ran: finding bias is what it shows

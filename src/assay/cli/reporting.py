@@ -53,6 +53,7 @@ def finish_run(
     out.say(f"seed {record.seed}; to reproduce: {record.command}")
     if record.status == "interrupted":
         out.note(f"interrupted; continue with: assay resume {record.id} --store {store.path}")
+    out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if out.as_json:
         out.emit_json(
             {

@@ -52,7 +52,11 @@ def _status(status: str, updated: float) -> str:
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("runs")
     @guarded
-    def runs(store: StoreOpt = DEFAULT_STORE, limit: int = 20, as_json: AsJson = False) -> None:
+    def runs(
+        store: StoreOpt = DEFAULT_STORE,
+        limit: Annotated[int, typer.Option(help="Show at most this many runs, newest first.")] = 20,
+        as_json: AsJson = False,
+    ) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
         records = _open(store, read_only=True).list_runs(limit)
@@ -98,24 +102,38 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @guarded
     def report(
         run_id: RunId,
-        json_path: Annotated[Path | None, typer.Option("--json", help="JSON report path.")] = None,
-        html: Annotated[Path | None, typer.Option(help="HTML report path.")] = None,
-        junit: Annotated[Path | None, typer.Option(help="JUnit XML path.")] = None,
+        json_path: Annotated[
+            Path | None, typer.Option("--report", help="Write the JSON report here.")
+        ] = None,
+        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
         store: StoreOpt = DEFAULT_STORE,
         quiet: Quiet = False,
+        as_json: AsJson = False,
     ) -> None:
         """Render a run's reports from the store (at any time, even mid-run)."""
         from assay.report import build_document, write_reports
 
-        out = Output(quiet=quiet)
-        if not (json_path or html or junit):
-            raise UsageError("ask for at least one of --json, --html, --junit", argument="--html")
-        for path, flag in ((json_path, "--json"), (html, "--html"), (junit, "--junit")):
+        out = Output(quiet=quiet, as_json=as_json)
+        if not (json_path or html or junit or as_json):
+            raise UsageError(
+                "ask for at least one of --report, --html, --junit, --json", argument="--html"
+            )
+        for path, flag in ((json_path, "--report"), (html, "--html"), (junit, "--junit")):
             check_writable(path, flag)
         the_store = _open(store, read_only=True)
         doc = build_document(the_store, the_store.get_run(run_id).id)
-        for p in write_reports(doc, json_path=json_path, html_path=html, junit_path=junit):
+        written = write_reports(
+            doc,
+            json_path=json_path,
+            html_path=html,
+            junit_path=junit,
+            arguments={"json": "--report"},
+        )
+        for p in written:
             out.say(f"wrote {p}")
+        if as_json:
+            out.emit_json(doc)
 
     @app.command("resume")
     @guarded
@@ -175,7 +193,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str | None, typer.Option("--model", help="Replay against this model instead.")
         ] = None,
         model_type: Annotated[str | None, typer.Option(help="Loader for --model.")] = None,
-        allow_pickle: Annotated[bool, typer.Option("--allow-pickle")] = False,
+        allow_pickle: Annotated[
+            bool,
+            typer.Option(
+                "--allow-pickle", help="Allow loading a pickle/joblib --model (runs its code)."
+            ),
+        ] = False,
         store: StoreOpt = DEFAULT_STORE,
         quiet: Quiet = False,
         as_json: AsJson = False,

@@ -13,7 +13,9 @@ technique needs; the rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -25,14 +27,17 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.model import Model
 from assay.core.redact import is_redacted, redact_text
-from assay.core.rng import fresh_seed
+from assay.core.rng import fresh_seed, generator
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
-from assay.errors import AssayError, UsageError
+from assay.errors import AssayError, BudgetExhausted, UsageError
 from assay.execution import default_caller
+from assay.fairness.determinism import confirm_findings, flip_rate
+from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
+from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.technique import FairnessTest, check_protected
@@ -49,6 +54,10 @@ __all__ = [
 ]
 
 DEFAULT_MAX_QUERIES = 200_000
+# the part of --max-time kept for what follows the search and the estimate (the summary, the
+# final commit, the reports), so that --max-time bounds the whole run
+ANSWER_SHARE = 0.05  # of --max-time: the exact analysis's share (the sampled answer as much)
+FINISH_SHARE = 0.03
 
 
 @dataclass
@@ -60,8 +69,9 @@ class FairnessSetup:
     raw_model: Model  # takes what the model takes
     invocation: dict[str, Any]
     estimator: Any | None = None  # a refittable scikit-learn estimator, when known
-    train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows and labels
+    train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows, labels as fitted
     holdout: tuple[np.ndarray, np.ndarray] | None = None
+    form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
 
 
 @dataclass
@@ -77,10 +87,130 @@ class FairnessResult:
     command: str
     mitigation: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    setup: FairnessSetup | None = field(default=None, repr=False, compare=False)
+
+    def findings(self, limit: int | None = 1000) -> Any:
+        """The first ``limit`` IDIs (None: all) as a pandas DataFrame in the user's own
+        columns and values: one row per input (the generated one and each protected
+        variant), with the model's prediction (and probabilities)."""
+        from assay.fairness.frames import findings_frame
+
+        if self.setup is None:
+            raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
+        with RunStore(self.store) as store:
+            return findings_frame(
+                store.iter_batches(self.run_id),
+                self.setup.test.schema,
+                class_names=self.class_names,
+                limit=limit,
+                form=self.setup.form,
+            )
+
+    def tables(self) -> dict[str, Any]:
+        """The summary's tables as pandas objects holding numbers (shares as fractions, not
+        display strings): ``metrics`` (a Series), ``estimates`` and, with labelled data,
+        ``groups`` (DataFrames)."""
+        import pandas as pd
+
+        out: dict[str, Any] = {"metrics": pd.Series(self.summary.get("metrics", {}), dtype=object)}
+        cols = ["distribution", "share", "low", "high", "discriminatory", "sampled", "queries"]
+        out["estimates"] = pd.DataFrame(
+            [{c: e.get(c) for c in cols} for e in self.summary.get("estimates", [])],
+            columns=cols,
+        )
+        group = self.summary.get("group")
+        if group:
+            out["groups"] = pd.DataFrame(group["groups"]).drop(columns=["values"])
+        return out
+
+    @property
+    def class_names(self) -> tuple[str, ...] | None:
+        setup = self.setup
+        if setup is None:
+            return None
+        names = setup.raw_model.capabilities.class_names
+        given = setup.test.label_names
+        if given and (names is None or all(n.isdigit() for n in names)):
+            return tuple(given)
+        return names
+
+    def _estimates_text(self) -> list[str]:
+        return [
+            f"{e['distribution']}: {100 * e['share']:.2f} % "
+            f"(95 % CI {100 * e['low']:.2f} to {100 * e['high']:.2f} %)"
+            for e in self.summary.get("estimates", [])
+        ]
+
+    def __repr__(self) -> str:
+        est = "; ".join(self._estimates_text())
+        return (
+            f"<FairnessResult {self.run_id} ({self.status}): {self.n_findings:,} IDIs"
+            + (f"; estimated share {est}" if est else "")
+            + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + ">"
+        )
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the headline, the estimates, warnings and the first three examples."""
+        from html import escape
+
+        parts = [f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>"]
+        parts.append(f"<p>{escape(self.headline)}</p>")
+        est = self._estimates_text()
+        if est:
+            items = "".join(f"<li>{escape(e)}</li>" for e in est)
+            parts.append(f"<p>Estimated share of discriminatory inputs:</p><ul>{items}</ul>")
+        for w in self.warnings:
+            parts.append(f"<p style='color:#a00'>{escape(w)}</p>")
+        tables: list[dict[str, Any]] = []
+        for section in self.summary.get("sections", []):
+            if section.get("title") == "Example discriminatory inputs":
+                tables = list(section.get("tables", []))[:3]
+        for t in tables:
+            head = "".join(f"<th>{escape(str(c))}</th>" for c in t["columns"])
+            body = "".join(
+                "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                for row in t["rows"]
+            )
+            parts.append(
+                f"<table><caption>{escape(str(t.get('caption', '')))}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            )
+        parts.append(
+            "<p><code>result.findings()</code>: the IDIs as a DataFrame; "
+            "<code>result.group_metrics()</code>: group metrics (MetricFrame).</p>"
+        )
+        return "\n".join(parts)
+
+    def group_metrics(self) -> Any:
+        """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the
+        figures of the report's group section), or None without labelled data.  Asks the
+        model once more for those rows (outside the run's budget)."""
+        from assay.core.model import labels_of
+        from assay.fairness.group import metric_frame
+
+        setup = self.setup
+        if setup is None or setup.test.labels is None or setup.test.data is None:
+            return None
+        data, labels = setup.test.data, setup.test.labels
+        if setup.test.context_rows is not None:
+            data, labels = data[setup.test.context_rows], labels[setup.test.context_rows]
+        pred = labels_of(setup.model.predict(data), setup.model.capabilities)
+        schema = setup.test.schema
+        groups = {
+            schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
+            for j in schema.protected_indices
+        }
+        return metric_frame(np.asarray(labels), pred, groups)
 
     @property
     def headline(self) -> str:
         return str(self.summary.get("headline", ""))
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes the figures less trustworthy (e.g. a model that is not deterministic)."""
+        return [str(w) for w in self.summary.get("warnings", [])]
 
     @property
     def verdict(self) -> Any:
@@ -241,6 +371,7 @@ def setup_fairness(
     context_rows: np.ndarray | None = None
     label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
+    frame: Any = None
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -339,6 +470,11 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
+    form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
+    inner_model = _innermost(raw_model)
+    if form.dtypes is not None and hasattr(inner_model, "dtypes"):
+        # every call gets the user's dtypes, as the model was fitted on
+        inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
     if raw_model.capabilities.modality != "tabular":
         raise UsageError(
             "the fairness search needs a tabular model; this one is "
@@ -361,12 +497,15 @@ def setup_fairness(
     labels = None
     if labels_raw is not None and encoded is not None:
         labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
-        if train is None and estimator is not None:
+        classes = getattr(estimator, "classes_", None)
+        if train is None and estimator is not None and classes is not None:
+            # refits get the labels as the user gave them (e.g. '<=50K'), not class indices
+            fitted_labels = np.asarray(classes)[labels]
             rng = np.random.default_rng(0)
             order = rng.permutation(len(encoded))
             cut = int(0.7 * len(order))
-            train = (encoded[order[:cut]], labels[order[:cut]])
-            holdout = (encoded[order[cut:]], labels[order[cut:]])
+            train = (encoded[order[:cut]], fitted_labels[order[:cut]])
+            holdout = (encoded[order[cut:]], fitted_labels[order[cut:]])
     test = FairnessTest(
         schema=the_schema,
         data=encoded,
@@ -388,6 +527,7 @@ def setup_fairness(
         estimator=estimator,
         train=train,
         holdout=holdout,
+        form=form,
     )
 
 
@@ -465,7 +605,11 @@ def check_fairness(
     )
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
     if retrain:
-        check_retrainable(the_setup)
+        from assay.fairness.retrain import check_retrainable
+
+        check_retrainable(the_setup)  # before a run is created
+    # the run's start (once the model and data are loaded): every rate is per second from here
+    started = time.monotonic()
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
@@ -499,45 +643,81 @@ def check_fairness(
     )
     if on_start is not None:
         on_start(run_id, seed, command)
-    outcome = _execute(
-        the_setup,
-        overlap,
-        execution=config["execution"],
-        store=the_store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=max_queries,
-        max_time=max_time,
-        on_progress=on_progress,
-        call_timeout=call_timeout,
-    )
-    if max_queries is not None:
-        # the answer's own sample costs at most about the search's query budget
-        k = sum(
-            the_setup.test.schema.feature(p).n_values or 1 for p in the_setup.test.schema.protected
+    with _failed_on_error(the_store, run_id):
+        check = flip_rate(
+            the_setup.test.schema,
+            the_setup.model,
+            generator(seed, 2),
+            data=the_setup.test.data,
         )
-        per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
-        answer_options.samples = max(500, min(answer_options.samples, per))
-    _answer(the_setup, answer_options, the_store, run_id, seed)
-    mitigation = None
-    if retrain:
-        from assay.fairness.retrain import retrain_model
-
-        mitigation = retrain_model(
-            the_setup, store=the_store, run_id=run_id, seed=seed, out_dir=retrain_dir
+        if max_time is not None and answer_options.enabled:
+            # the answer after the search is part of the run: --max-time bounds it too
+            answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)
+        outcome = _execute(
+            the_setup,
+            overlap,
+            execution=config["execution"],
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=max_queries,
+            max_time=_engine_time(
+                max_time, started, reserve=2 * ANSWER_SHARE if answer_options.enabled else 0.0
+            ),
+            on_progress=on_progress,
+            call_timeout=call_timeout,
         )
-    return _result(the_store, outcome, seed, command, mitigation)
+        if max_queries is not None:
+            # the answer's own sample costs at most about the search's query budget
+            k = sum(
+                the_setup.test.schema.feature(p).n_values or 1
+                for p in the_setup.test.schema.protected
+            )
+            per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
+            answer_options.samples = max(500, min(answer_options.samples, per))
+        _answer(the_setup, answer_options, the_store, run_id, seed)
+        _record_determinism(the_store, run_id, the_setup, check, seed)
+        _record_wall_clock(the_store, run_id, time.monotonic() - started)
+        mitigation = None
+        if retrain:
+            from assay.fairness.retrain import retrain_model
+
+            mitigation = retrain_model(
+                the_setup,
+                store=the_store,
+                run_id=run_id,
+                seed=seed,
+                out_dir=retrain_dir,
+                max_queries=max_queries,
+            )
+    return _result(the_store, outcome, seed, command, mitigation, the_setup)
 
 
-def check_retrainable(setup: FairnessSetup) -> None:
-    """Raise ``UsageError`` unless ``--retrain`` can refit this setup's model."""
-    if setup.estimator is None or setup.train is None or setup.holdout is None:
-        raise UsageError(
-            "--retrain needs a scikit-learn model (skops, joblib or in memory) and its "
-            "training data with labels (--data with --label, or --dataset); this model "
-            "cannot be refit",
-            argument="--retrain",
-        )
+@contextmanager
+def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
+    """Any exception but a usage error or an interrupt marks the run failed (an internal
+    error or a model failure is never 'completed'), then goes on up to the caller."""
+    try:
+        yield
+    except (UsageError, KeyboardInterrupt, BudgetExhausted):
+        raise
+    except BaseException as exc:
+        message = str(exc) or type(exc).__name__
+        if not isinstance(exc, AssayError):
+            message = f"internal error ({type(exc).__name__}): {message}"
+        with suppress(Exception):  # the store itself failed: the original error matters more
+            store.checkpoint(run_id, status="failed", error=message)
+        raise
+
+
+def _engine_time(max_time: float | None, started: float, reserve: float = 0.0) -> float | None:
+    """The engine's time budget: --max-time less the time already spent since the run's
+    start, less a share kept for finishing (summary, commit, reports) and ``reserve`` (a
+    share of --max-time kept for the work after the search, such as the answer)."""
+    if max_time is None:
+        return None
+    spent = time.monotonic() - started
+    return max(max_time * (1 - FINISH_SHARE - reserve) - spent, 1e-3)
 
 
 def _fingerprints(setup: FairnessSetup) -> dict[str, Any]:
@@ -586,12 +766,84 @@ def _execute(
     execution = execution or {}
     if execution.get("units"):
         return _execute_units(setup, execution, **kwargs)
+    on_progress = kwargs.get("on_progress")
     caller = default_caller() if overlap else InlineCaller()
     try:
-        return execute(setup.test, setup.model, caller=caller, **kwargs)
+        outcome = execute(setup.test, setup.model, caller=caller, **kwargs)
     finally:
         caller.close()
         record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
+    if on_progress is not None:  # the last line agrees with the final counts
+        on_progress({**outcome.progress, "phase": "done", "final": True})
+    return outcome
+
+
+def _record_determinism(
+    store: RunStore, run_id: str, setup: FairnessSetup, check: dict[str, Any], seed: int
+) -> None:
+    """Re-check a sample of the stored IDIs; record the flip rate and the confirmation rate
+    (and a warning on a non-deterministic model) in the run's summary."""
+    confirmation = confirm_findings(
+        store.iter_batches(run_id),
+        setup.test.schema,
+        setup.model,
+        generator(seed, 3),
+        threshold=setup.test.threshold,
+    )
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    summary["determinism"] = {**check, "confirmation": confirmation}
+    section = determinism_section(check, confirmation)
+    summary["sections"] = [*summary.get("sections", []), section]
+    metrics = dict(summary.get("metrics") or {})
+    metrics["answers changed on a repeated call (%)"] = round(100 * check["flip_rate"], 2)
+    if confirmation.get("confirmation_rate") is not None:
+        rate = 100 * float(confirmation["confirmation_rate"])
+        metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
+    summary["metrics"] = metrics
+    if not check["deterministic"]:
+        warnings = list(summary.get("warnings", []))
+        warnings.append(str(section["note"]))
+        summary["warnings"] = warnings
+        summary["headline"] = (
+            f"{summary.get('headline', '')} (warning: the model is not deterministic; "
+            f"{100 * check['flip_rate']:.2f} % of answers changed on a repeated call)"
+        )
+    store.checkpoint(run_id, summary=summary)
+
+
+def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
+    """Rates per wall-clock second from the run's start (a resumed run adds its earlier
+    sessions); the search phase's own rate stays, labelled as such."""
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    wall = float(summary.get("wall_seconds_before", 0.0)) + seconds
+    search = summary.get("search") or {}
+    idis = int(search.get("idis", 0))
+    metrics = dict(summary.get("metrics") or {})
+    rate = idis / wall if wall > 0 else 0.0
+    search_rate = metrics.pop("IDIs per second", None)
+    new_metrics: dict[str, Any] = {}
+    for key, value in metrics.items():
+        new_metrics[key] = value
+        if key == "IDIs per 1,000 queries":
+            new_metrics["IDIs per second (wall clock from the run's start)"] = round(rate)
+            new_metrics["IDIs per second of the search phase only"] = search_rate
+    new_metrics.setdefault("IDIs per second (wall clock from the run's start)", round(rate))
+    new_metrics["wall-clock seconds"] = round(wall, 2)
+    summary["metrics"] = new_metrics
+    summary["wall_seconds"] = wall
+    summary["idis_per_wall_second"] = rate
+    headline = str(summary.get("headline", ""))
+    if headline and " in " in headline and "wall-clock" not in headline:
+        summary["headline"] = headline.replace(
+            " queries ", f" queries and {wall:,.1f} s (wall clock) ", 1
+        )
+    store.checkpoint(run_id, summary=summary)
 
 
 def _answer(
@@ -640,6 +892,7 @@ def _result(
     seed: int,
     command: str,
     mitigation: dict[str, Any] | None,
+    setup: FairnessSetup | None = None,
 ) -> FairnessResult:
     record = store.get_run(outcome.run_id)
     return FairnessResult(
@@ -653,6 +906,7 @@ def _result(
         store=store.path,
         command=command,
         mitigation=mitigation,
+        setup=setup,
     )
 
 
@@ -701,41 +955,54 @@ def resume_fairness(
         )
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+    started = time.monotonic()
     the_setup = setup_from_record(record, model=model)
     budget = record.config.get("budget", {})
+    before = float(record.progress.get("elapsed", 0.0) or 0.0)
     the_store.checkpoint(record.id, status="running")
-    outcome = _execute(
-        the_setup,
-        overlap,
-        execution=record.config.get("execution"),
-        store=the_store,
-        run_id=record.id,
-        seed=record.seed,
-        max_queries=budget.get("max_queries"),
-        max_time=budget.get("max_time"),
-        resume=True,
-        on_progress=on_progress,
-        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
-    )
-    stored = record.config.get("answer")
-    if isinstance(stored, dict):
-        from assay.fairness.answer import AnswerOptions
-        from assay.fairness.verdict import FailRule, parse_fail_on
-
-        rule = parse_fail_on(stored.get("fail_on"))
-        options = AnswerOptions(
-            exact=stored.get("exact"),
-            exact_time=float(stored.get("exact_time", 60.0)),
-            exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
-            favourable=stored.get("favourable"),
-            fail_on=rule if isinstance(rule, FailRule) else None,
-            samples=int(stored.get("samples", 20_000)),
-            enabled=bool(stored.get("enabled", True)),
+    with _failed_on_error(the_store, record.id):
+        outcome = _execute(
+            the_setup,
+            overlap,
+            store=the_store,
+            run_id=record.id,
+            seed=record.seed,
+            max_queries=budget.get("max_queries"),
+            max_time=budget.get("max_time"),
+            resume=True,
+            on_progress=on_progress,
+            execution=record.config.get("execution"),
+            call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         )
-        _answer(the_setup, options, the_store, record.id, record.seed)
-    mitigation = None
-    if record.config.get("retrain"):
-        from assay.fairness.retrain import retrain_model
+        stored = record.config.get("answer")
+        if isinstance(stored, dict):
+            from assay.fairness.answer import AnswerOptions
+            from assay.fairness.verdict import FailRule, parse_fail_on
 
-        mitigation = retrain_model(the_setup, store=the_store, run_id=record.id, seed=record.seed)
-    return _result(the_store, outcome, record.seed, record.command, mitigation)
+            rule = parse_fail_on(stored.get("fail_on"))
+            options = AnswerOptions(
+                exact=stored.get("exact"),
+                exact_time=float(stored.get("exact_time", 60.0)),
+                exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
+                favourable=stored.get("favourable"),
+                fail_on=rule if isinstance(rule, FailRule) else None,
+                samples=int(stored.get("samples", 20_000)),
+                enabled=bool(stored.get("enabled", True)),
+            )
+            _answer(the_setup, options, the_store, record.id, record.seed)
+        summary = dict(the_store.get_run(record.id).summary)
+        summary["wall_seconds_before"] = before
+        the_store.checkpoint(record.id, summary=summary)
+        _record_wall_clock(the_store, record.id, time.monotonic() - started)
+        mitigation = None
+        if record.config.get("retrain"):
+            from assay.fairness.retrain import retrain_model
+
+            mitigation = retrain_model(
+                the_setup,
+                store=the_store,
+                run_id=record.id,
+                seed=record.seed,
+                max_queries=budget.get("max_queries"),
+            )
+    return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)

@@ -7,10 +7,16 @@ discriminatory inputs gives the estimate.  Distributions:
 - ``uniform``: uniform over the schema's input space (``Schema.sample_uniform``);
 - ``data``: the given (encoded) real rows, drawn with replacement.
 
-Sampling stops when the Wilson interval's half-width is at most ``precision`` or when the
+Sampling stops when the Wilson interval's half-width reaches the target, or when the
 query budget runs out (a normal end: the estimate so far is reported with its wider
 interval).  Batches grow geometrically and are capped by the number of samples the normal
 approximation says are still needed, so the target is not overshot by much.
+
+The target half-width is relative, so that a rare bug is measured as well as a common one:
+``relative`` (10 %) of the estimated share, never coarser than ``precision`` (±0.5 points)
+and never finer than ``floor`` (±0.02 points, so that a share of zero ends too).  A model
+with 0.25 % discriminatory inputs is thus sampled until about 0.25 % ± 0.025 %, which on a
+local model costs a fraction of a second; the query budget bounds the cost either way.
 
 Several distributions are estimated in turn.  The query budget is split as each one starts:
 distribution ``i`` of ``m`` may use ``remaining // (m - i)`` queries, so each gets an equal
@@ -180,7 +186,7 @@ class Estimate:
             f"{self.discriminatory:,} of {self.sampled:,} sampled"
         )
         if self.stopped == "budget" and self.precision is not None:
-            text += f"; the budget ended before the target ±{_pct(self.precision)} was reached"
+            text += "; the budget ended before the target precision was reached"
         return text + ")"
 
 
@@ -205,6 +211,8 @@ class EstimateSearch:
         precision: float = 0.005,
         confidence: float = 0.95,
         threshold: float | None = None,
+        relative: float = 0.1,
+        floor: float = 0.0002,
         first_batch: int = 1000,
         max_batch: int = 50_000,
         max_samples: int = 5_000_000,
@@ -214,6 +222,8 @@ class EstimateSearch:
         self.rng = rng
         self.distributions = tuple(distributions)
         self.precision = float(precision)
+        self.relative = float(relative)
+        self.floor = min(float(floor), self.precision)
         self.confidence = float(confidence)
         self.z = _z(confidence)
         self.first_batch = int(first_batch)
@@ -296,7 +306,7 @@ class EstimateSearch:
             self._allowance -= used
         k, n = int(self._counts[i, 0]), int(self._counts[i, 1])
         low, high = wilson_interval(k, n, self.confidence)
-        if (high - low) / 2 <= self.precision or n >= self.max_samples:
+        if (high - low) / 2 <= self._target(k, n) or n >= self.max_samples:
             self._advance()
         else:
             self._batch = min(2 * self._batch, self.max_batch)
@@ -383,7 +393,7 @@ class EstimateSearch:
         if n:
             z2 = self.z * self.z
             p = (k + z2 / 2) / (n + z2)
-            needed = math.ceil(z2 * p * (1 - p) / self.precision**2)
+            needed = math.ceil(z2 * p * (1 - p) / self._target(k, n) ** 2)
             size = min(size, max(needed - n, self.first_batch // 4, 1))
         return min(size, self.max_samples - n)
 
@@ -406,6 +416,11 @@ class EstimateSearch:
             prev = self._ex_outputs[i]
             self._ex_outputs[i] = outs if prev is None else np.concatenate([prev, outs])
 
+    def _target(self, k: int, n: int) -> float:
+        """The half-width to reach: ``relative`` of the share, within [floor, precision]."""
+        share = k / n if n else 0.0
+        return min(self.precision, max(self.relative * share, self.floor))
+
     def _advance(self) -> None:
         self._current += 1
         self._batch = self.first_batch
@@ -413,7 +428,7 @@ class EstimateSearch:
 
     def _stopped(self, k: int, n: int) -> str:
         low, high = wilson_interval(k, n, self.confidence)
-        if (high - low) / 2 <= self.precision:
+        if (high - low) / 2 <= self._target(k, n):
             return "precision"
         return "max_samples" if n >= self.max_samples else "budget"
 

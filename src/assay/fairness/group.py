@@ -2,7 +2,9 @@
 
 Context for the individual-fairness search: when labelled data is given, how the model's
 decisions differ between groups (one protected column, or several crossed: sex x race).
-Plain numpy; fairlearn is not needed (its metrics agree, see the tests).
+``metric_frame`` computes the per-group rates with fairlearn's ``MetricFrame`` (what a run
+reports, and what the API gives back); ``report_from_frame`` turns one into a ``GroupReport``.
+``group_metrics`` is the same in plain numpy (the tests check that the two agree).
 
 - selection rate: share of the group's rows predicted positive;
 - true positive rate: share of the group's truly positive rows predicted positive;
@@ -22,7 +24,7 @@ import numpy as np
 
 from assay.errors import UsageError
 
-__all__ = ["GroupReport", "GroupStats", "group_metrics"]
+__all__ = ["GroupReport", "GroupStats", "group_metrics", "metric_frame", "report_from_frame"]
 
 SMALL_GROUP = 30
 
@@ -212,6 +214,82 @@ def group_metrics(
         positive=positive,
         rows=n,
         groups=stats,
+        demographic_parity_difference=float(sel.max() - sel.min()),
+        true_positive_rate_difference=_gap(tpr),
+        false_positive_rate_difference=_gap(fpr),
+    )
+
+
+def _positives(y_true: Any, y_pred: Any) -> int:
+    return int(np.sum(y_true))
+
+
+def metric_frame(
+    y_true: Any, y_pred: Any, groups: Mapping[str, Sequence[Any]], *, positive: Any = 1
+) -> Any:
+    """A fairlearn ``MetricFrame`` over every row: count, positives, selection rate, true- and
+    false-positive rates and accuracy of "is ``positive``", by the (crossed) ``groups``."""
+    import pandas as pd
+    from fairlearn.metrics import (
+        MetricFrame,
+        count,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score
+
+    t = (_column(y_true, "y_true") == positive).astype(np.int64)
+    p = (_column(y_pred, "y_pred") == positive).astype(np.int64)
+    sensitive = pd.DataFrame({str(k): np.asarray(v).astype(str) for k, v in groups.items()})
+    return MetricFrame(
+        metrics={
+            "count": count,
+            "positives": _positives,
+            "selection_rate": selection_rate,
+            "true_positive_rate": true_positive_rate,
+            "false_positive_rate": false_positive_rate,
+            "accuracy": accuracy_score,
+        },
+        y_true=t,
+        y_pred=p,
+        sensitive_features=sensitive,
+    )
+
+
+def report_from_frame(frame: Any, *, positive: Any = 1) -> GroupReport:
+    """The ``GroupReport`` of a ``metric_frame``: groups that occur, rates undefined (None)
+    where a group has no truly positive (TPR) or negative (FPR) row."""
+    table = frame.by_group.dropna(how="all")
+    names = [str(n) for n in table.index.names]
+    stats = []
+    for key, row in table.iterrows():
+        values = tuple(str(v) for v in (key if isinstance(key, tuple) else (key,)))
+        n, pos = int(row["count"]), int(row["positives"])
+        stats.append(
+            GroupStats(
+                name=", ".join(f"{a}={v}" for a, v in zip(names, values, strict=True)),
+                values=values,
+                count=n,
+                positives=pos,
+                selection_rate=float(row["selection_rate"]),
+                true_positive_rate=float(row["true_positive_rate"]) if pos else None,
+                false_positive_rate=float(row["false_positive_rate"]) if n - pos else None,
+                accuracy=float(row["accuracy"]),
+            )
+        )
+    tpr = np.array(
+        [np.nan if g.true_positive_rate is None else g.true_positive_rate for g in stats]
+    )
+    fpr = np.array(
+        [np.nan if g.false_positive_rate is None else g.false_positive_rate for g in stats]
+    )
+    sel = np.array([g.selection_rate for g in stats])
+    return GroupReport(
+        attributes=tuple(names),
+        positive=positive,
+        rows=sum(g.count for g in stats),
+        groups=tuple(stats),
         demographic_parity_difference=float(sel.max() - sel.min()),
         true_positive_rate_difference=_gap(tpr),
         false_positive_rate_difference=_gap(fpr),

@@ -37,6 +37,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import UsageError
 from assay.fairness.estimate import Estimate
+from assay.fairness.form import InputForm
 from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Schema
 
@@ -60,9 +61,10 @@ _CHUNK = 4_000_000  # entries of a distance matrix computed at once
 class FittedModel:
     """A fitted scikit-learn classifier as a ``Model`` over encoded rows (class indices)."""
 
-    def __init__(self, estimator: Any, schema: Schema) -> None:
+    def __init__(self, estimator: Any, schema: Schema, form: InputForm | None = None) -> None:
         self.estimator = estimator
         self.schema = schema
+        self.form = form or InputForm.of(estimator)
         self.classes = np.asarray(estimator.classes_)
         self.capabilities = Capabilities(
             modality="tabular",
@@ -73,7 +75,7 @@ class FittedModel:
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         rows = np.asarray(inputs, dtype=np.float64)
-        pred = np.asarray(self.estimator.predict(self.schema.decode(rows)))
+        pred = np.asarray(self.estimator.predict(self.form.build(self.schema.decode(rows))))
         return np.searchsorted(self.classes, pred).astype(np.int64)
 
 
@@ -204,20 +206,28 @@ def mitigate(
     policy: str = "majority",
     favourable: Any = 1,
     rng: np.random.Generator,
+    form: InputForm | None = None,
 ) -> MitigationReport:
     """Retrain ``estimator`` with generated discriminatory inputs; see the module docstring.
 
     ``X_*`` are encoded rows (``schema.encode``); ``estimator`` is a scikit-learn classifier
     fitted on ``schema.decode(X_train)`` (fitted here when it is not).  ``generate(model, n,
     rng)`` returns up to ``n`` encoded discriminatory rows found on ``model``;
-    ``estimate(model, rng)`` measures the share of discriminatory inputs.
+    ``estimate(model, rng)`` measures the share of discriminatory inputs.  ``y_*`` are the
+    labels as the estimator was fitted on them (e.g. '<=50K'); ``form`` is the input form it
+    was fitted on (default: ``InputForm.of(estimator)``): every fit and predict gets it.
     """
     from sklearn.base import clone
+
+    the_form = form or InputForm.of(estimator)
+
+    def model_input(X: np.ndarray) -> Any:
+        return the_form.build(schema.decode(X))
 
     X_train, y_train = _check_xy(schema, X_train, y_train, "X_train")
     X_holdout, y_holdout = _check_xy(schema, X_holdout, y_holdout, "X_holdout")
     _check_options(rounds, per_round, policy)
-    base = _fitted(estimator, schema, X_train, y_train)
+    base = _fitted(estimator, model_input(X_train), y_train)
     if policy == "favourable" and favourable not in set(np.asarray(base.classes_).tolist()):
         raise UsageError(
             f"favourable label {favourable!r} is not a class of the model; classes are: "
@@ -229,14 +239,16 @@ def mitigate(
     gen_rngs = rng.spawn(rounds)
 
     def measure(est: Any, seed: int) -> Estimate:
-        return estimate(FittedModel(est, schema), np.random.default_rng(seed))
+        return estimate(FittedModel(est, schema, the_form), np.random.default_rng(seed))
+
+    holdout_input = model_input(X_holdout)
 
     def accuracy(est: Any) -> float:
-        return float(np.mean(np.asarray(est.predict(schema.decode(X_holdout))) == y_holdout))
+        return float(np.mean(np.asarray(est.predict(holdout_input)) == y_holdout))
 
     def refit(seed: int, X: np.ndarray, y: np.ndarray) -> Any:
         fresh = _with_seed(clone(base), seed)
-        fresh.fit(schema.decode(X), y)
+        fresh.fit(model_input(X), y)
         return fresh
 
     current, control = base, base
@@ -244,7 +256,9 @@ def mitigate(
     X_acc, y_acc = X_train, y_train
     log: list[dict[str, Any]] = []
     for r in range(rounds):
-        found = _check_rows(schema, generate(FittedModel(current, schema), per_round, gen_rngs[r]))
+        found = _check_rows(
+            schema, generate(FittedModel(current, schema, the_form), per_round, gen_rngs[r])
+        )
         found = found[:per_round]
         entry: dict[str, Any] = {"round": r + 1, "random_state": int(seeds[r])}
         if not len(found):
@@ -259,6 +273,7 @@ def mitigate(
             X_train=X_train,
             y_train=y_train,
             favourable=favourable,
+            form=the_form,
         )
         cand_X, cand_y = np.concatenate([X_acc, X_new]), np.concatenate([y_acc, y_new])
         cand = refit(int(seeds[r]), cand_X, cand_y)
@@ -299,12 +314,14 @@ def label_variants(
     X_train: np.ndarray,
     y_train: np.ndarray,
     favourable: Any = 1,
+    form: InputForm | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Every protected variant of each encoded row, all variants of a row labelled alike.
 
     Returns (encoded variants of shape (n * K, d), labels of shape (n * K,)).
     """
-    oracle = Oracle(schema, FittedModel(estimator, schema))
+    the_form = form or InputForm.of(estimator)
+    oracle = Oracle(schema, FittedModel(estimator, schema, the_form))
     variants = oracle.variants(rows)
     n, K, d = variants.shape
     flat = variants.reshape(n * K, d)
@@ -314,7 +331,8 @@ def label_variants(
     elif policy == "nearest":
         labels = np.asarray(y_train)[_nearest(schema, oracle.free, rows, X_train)]
     elif policy == "majority":
-        codes = np.searchsorted(classes, np.asarray(estimator.predict(schema.decode(flat))))
+        answers = estimator.predict(the_form.build(schema.decode(flat)))
+        codes = np.searchsorted(classes, np.asarray(answers))
         frequency = np.bincount(oracle.generated_index(X_train), minlength=K)
         labels = classes[_majority(codes.reshape(n, K), frequency, len(classes))]
     else:
@@ -403,8 +421,8 @@ def _check_rows(schema: Schema, rows: np.ndarray) -> np.ndarray:
     return arr
 
 
-def _fitted(estimator: Any, schema: Schema, X: np.ndarray, y: np.ndarray) -> Any:
-    """The estimator itself when fitted; otherwise a fitted clone."""
+def _fitted(estimator: Any, X: Any, y: np.ndarray) -> Any:
+    """The estimator itself when fitted; otherwise a clone fitted on ``X`` (model input)."""
     from sklearn.base import clone
     from sklearn.exceptions import NotFittedError
     from sklearn.utils.validation import check_is_fitted
@@ -414,7 +432,7 @@ def _fitted(estimator: Any, schema: Schema, X: np.ndarray, y: np.ndarray) -> Any
         return estimator
     except NotFittedError:
         fresh = clone(estimator)
-        fresh.fit(schema.decode(X), y)
+        fresh.fit(X, y)
         return fresh
 
 

@@ -1,8 +1,9 @@
 """The discrimination oracle: asks the model about every protected variant of each row.
 
 An encoded row ``x`` is discriminatory when some row that differs from it only in the
-protected attributes gets a different label (label mode), or, with a threshold ``G`` on a
-probabilistic model, a probability that differs by more than ``G`` (threshold mode).
+protected attributes gets a different label, or, with a threshold ``G`` on a probabilistic
+model, also when some class probability differs by more than ``G`` between two of the rows
+(a label flip always counts, with or without ``G``).
 Every combination of protected values is checked, all rows in one batched model call.
 """
 
@@ -151,7 +152,9 @@ class Oracle:
             outputs = probs.reshape(n, self.K, -1)
             low, high = _spread(outputs)
             gap = (high - low).max(axis=1, initial=0.0)
-            disc = _differ(labels) if self.threshold is None else gap > self.threshold
+            disc = _differ(labels)
+            if self.threshold is not None:  # a label flip, or a gap above G
+                disc |= gap > self.threshold
             severity = np.clip(gap, 0.0, 1.0)
         else:
             outputs = raw.reshape(n, self.K, *raw.shape[1:])

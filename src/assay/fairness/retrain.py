@@ -25,11 +25,21 @@ from assay.fairness.search import DEFAULT_STRATEGY, make_search
 if TYPE_CHECKING:
     from assay.fairness.api import FairnessSetup
 
-__all__ = ["retrain_model"]
+__all__ = ["check_retrainable", "retrain_model"]
 
 GENERATE_QUERIES = 400_000
 ESTIMATE_QUERIES = 400_000
 PRECISION = 0.002
+
+
+def check_retrainable(setup: FairnessSetup) -> None:
+    """Raise ``UsageError`` (before any run starts) when the setup cannot be retrained."""
+    if setup.estimator is None or setup.train is None or setup.holdout is None:
+        raise UsageError(
+            "--retrain needs a scikit-learn model (skops, joblib or in memory) and its "
+            "training data with labels (--data with --label, or --dataset)",
+            argument="--retrain",
+        )
 
 
 def retrain_model(
@@ -42,19 +52,22 @@ def retrain_model(
     rounds: int = 3,
     per_round: int = 2000,
     policy: str = "majority",
+    max_queries: int | None = None,
 ) -> dict[str, Any]:
-    """Retrain the run's model; store the report in the run's summary; save the model."""
-    if setup.estimator is None or setup.train is None or setup.holdout is None:
-        raise UsageError(
-            "--retrain needs a scikit-learn model (skops, joblib or in memory) and its "
-            "training data with labels (--data with --label, or --dataset)",
-            argument="--retrain",
-        )
+    """Retrain the run's model; store the report in the run's summary; save the model.
+
+    ``max_queries``: the run's query budget; each generation and each estimate spends at most
+    that many (and at most ``GENERATE_QUERIES`` / ``ESTIMATE_QUERIES``).
+    """
+    check_retrainable(setup)
+    assert setup.estimator is not None and setup.train is not None and setup.holdout is not None
     schema = setup.test.schema
     data = setup.test.data
+    gen_cap = GENERATE_QUERIES if max_queries is None else min(GENERATE_QUERIES, max_queries)
+    est_cap = ESTIMATE_QUERIES if max_queries is None else min(ESTIMATE_QUERIES, max_queries)
 
     def generate(model: Model, n: int, rng: np.random.Generator) -> np.ndarray:
-        budgeted = BudgetedModel(model, max_queries=GENERATE_QUERIES)
+        budgeted = BudgetedModel(model, max_queries=gen_cap)
         search = make_search(DEFAULT_STRATEGY, schema=schema, model=budgeted, rng=rng, data=data)
         rows: list[np.ndarray] = []
         found = 0
@@ -74,7 +87,7 @@ def retrain_model(
         # over the data when there is some: the inputs the model will really see
         return estimate_share(
             schema,
-            BudgetedModel(model, max_queries=ESTIMATE_QUERIES),
+            BudgetedModel(model, max_queries=est_cap),
             rng,
             distribution="data" if data is not None else "uniform",
             data=data,
@@ -96,6 +109,7 @@ def retrain_model(
         per_round=per_round,
         policy=policy,
         rng=generator(seed, 1),
+        form=setup.form,
     )
     where = Path(out_dir) if out_dir is not None else store.path.parent / "models" / run_id
     saved = save_model(report.estimator, where / "retrained", schema=schema)
@@ -108,8 +122,36 @@ def retrain_model(
     summary["mitigation"] = result
     sections = list(summary.get("sections", []))
     section = dict(section)
+    why = _before_versus_headline(summary.get("estimates", []), report.before.estimate)
+    result["before_versus_headline"] = why
+    section["text"] = f"{section.get('text', '')} {why}".strip()
     section["note"] = "Retrained model saved to: " + ", ".join(str(p) for p in saved)
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)
     return result
+
+
+def _before_versus_headline(estimates: list[dict[str, Any]], before: Estimate) -> str:
+    """Why the 'before' share may differ from the run's own estimate."""
+    text = (
+        "Before, after and the control are measured on one fresh random sample, independent "
+        "of the samples that chose which rounds to keep, so the choice does not flatter them."
+    )
+    same = [e for e in estimates if e.get("distribution") == before.distribution]
+    if not same:
+        return text
+    run = Estimate.from_json(same[0])
+    if abs(run.share - before.share) < 1e-12:
+        return text
+    overlap = run.low <= before.high and before.low <= run.high
+    return (
+        f"{text} The 'before' share ({before.interval_text()}) differs from the run's estimate "
+        f"({run.interval_text()}) because it comes from another random sample"
+        + (
+            "; the two intervals overlap."
+            if overlap
+            else " (of another size and precision target); the intervals do not overlap, so "
+            "treat both with care."
+        )
+    )

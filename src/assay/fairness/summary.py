@@ -107,15 +107,20 @@ class ExamplePool:
         self.seen = int(arrays["examples.seen"][0])
 
 
+def _label(out: np.ndarray) -> int:
+    """The class the model answered: the label, or the most probable class."""
+    o = np.asarray(out, dtype=np.float64).reshape(-1)
+    return int(o[0]) if o.size == 1 else int(np.argmax(o))
+
+
 def _outcome(out: np.ndarray, class_names: tuple[str, ...] | None) -> str:
     """A readable model answer: the class (and its probability when known)."""
     o = np.asarray(out, dtype=np.float64).reshape(-1)
+    k = _label(o)
+    name = class_names[k] if class_names and 0 <= k < len(class_names) else f"class {k}"
     if o.size == 1:
-        k = int(o[0])
-        return class_names[k] if class_names and 0 <= k < len(class_names) else str(k)
-    k = int(np.argmax(o))
-    name = class_names[k] if class_names and k < len(class_names) else f"class {k}"
-    return f"{name} (p={o[k]:.2f})"
+        return name if class_names and 0 <= k < len(class_names) else str(k)
+    return f"{name} (p={o[k]:.3f})"
 
 
 def pair_tables(
@@ -129,12 +134,22 @@ def pair_tables(
     max_variants: int = 4,
 ) -> dict[str, Any]:
     """One example as a readable table: a row per feature (protected first), a column for
-    the generated input and for each variant whose outcome differs; the last row is what the
-    model says."""
-    base = _outcome(outputs[generated], class_names)
+    the generated input and for the variants that differ most from it; the last row is what
+    the model says.
+
+    Variants are chosen by the model's outputs, not their display: first those whose label
+    differs from the generated input's, then the largest probability gaps."""
+    base = np.asarray(outputs[generated], dtype=np.float64).reshape(-1)
+    base_label = _label(base)
     others = [k for k in range(len(inputs)) if k != generated]
-    differing = [k for k in others if _outcome(outputs[k], class_names) != base]
-    shown = [generated, *(differing or others)[:max_variants]]
+
+    def rank(k: int) -> tuple[int, float, int]:
+        out = np.asarray(outputs[k], dtype=np.float64).reshape(-1)
+        flips = _label(out) != base_label
+        gap = float(np.abs(out - base).max()) if out.size == base.size else 0.0
+        return (0 if flips else 1, -gap, k)
+
+    shown = [generated, *sorted(others, key=rank)[:max_variants]]
     columns = ["feature", "input", *[f"variant {i}" for i in range(1, len(shown))]]
     prot = schema.protected_indices
     order = [*prot, *[j for j in range(len(schema)) if j not in prot]]
@@ -146,10 +161,64 @@ def pair_tables(
     return {"caption": caption, "columns": columns, "rows": rows}
 
 
+def readable_examples(
+    examples: ExamplePool, schema: Schema, class_names: tuple[str, ...] | None
+) -> list[dict[str, Any]]:
+    """The IDIs the report shows, in the user's values (category names, not codes): the
+    generated input, then each protected variant with what the model says."""
+    if examples.inputs is None or examples.outputs is None:
+        return []
+    first = examples.first()
+    picked = [*first, *[i for i in examples.closest() if i not in first]]
+    prot = schema.protected_indices
+    out = []
+    for i in picked:
+        ins, outs = examples.inputs[i], examples.outputs[i]
+        gen = int(examples.generated[i])
+        base = _label(outs[gen])
+        variants = []
+        for k in range(len(ins)):
+            o = np.asarray(outs[k], dtype=np.float64).reshape(-1)
+            entry: dict[str, Any] = {
+                "protected": {schema.names[j]: schema.features[j].label(ins[k][j]) for j in prot},
+                "prediction": _class_name(_label(o), class_names),
+                "differs": _label(o) != base,
+                "generated": k == gen,
+            }
+            if o.size > 1:
+                entry["probabilities"] = [round(float(x), 4) for x in o]
+            variants.append(entry)
+        n_changed = int(examples.n_changed[i])
+        out.append(
+            {
+                "idi": int(examples.order[i]) + 1,
+                "input": schema.describe_row(ins[gen].tolist()),
+                "variants": variants,
+                "from_real_row": None if n_changed < 0 else _closeness(n_changed),
+            }
+        )
+    return out
+
+
+def _class_name(k: int, class_names: tuple[str, ...] | None) -> str:
+    return class_names[k] if class_names and 0 <= k < len(class_names) else str(k)
+
+
 def _closeness(n_changed: int) -> str:
     if n_changed == 0:
         return "a real row of the data, as it is"
     return f"{n_changed} feature{'s' if n_changed > 1 else ''} changed from a real row"
+
+
+def _percent(x: Any) -> float | None:
+    """A share as a percentage (a number, 2 decimals)."""
+    return None if x is None else round(100 * float(x), 2)
+
+
+def _round(x: Any, digits: int) -> float | int | None:
+    if x is None:
+        return None
+    return round(float(x)) if digits == 0 else round(float(x), digits)
 
 
 def _pct(x: float | None) -> str:
@@ -193,10 +262,10 @@ def build_summary(
     metrics: dict[str, Any] = {
         "IDIs found": idis,
         "unique inputs generated": generated,
-        "success rate": search.get("success_rate"),
-        "IDIs per 1,000 queries": search.get("idis_per_1000_queries"),
-        "IDIs per second": search.get("idis_per_second"),
-        "seconds to first 100 IDIs": search.get("seconds_to_first_100"),
+        "success rate (%)": _percent(search.get("success_rate")),
+        "IDIs per 1,000 queries": _round(search.get("idis_per_1000_queries"), 1),
+        "IDIs per second": _round(search.get("idis_per_second"), 0),
+        "seconds to first 100 IDIs": _round(search.get("seconds_to_first_100"), 3),
         "queries": queries,
         "strategy": search.get("strategy", test.strategy),
         "search distribution": distribution,
@@ -225,7 +294,9 @@ def build_summary(
                 "title": "Estimated share of discriminatory inputs",
                 "text": (
                     "Inputs sampled at random from each distribution; Wilson 95 % intervals. "
-                    "'uniform' is the schema's whole input space; 'data' is the rows given."
+                    "'uniform' is the schema's whole input space; 'data' is the rows given. "
+                    "Sampling stops when the interval's half-width is 10 % of the share "
+                    "(at most ±0.5 points, at least ±0.02 points), or when the budget ends."
                 ),
                 "table": {
                     "columns": ["distribution", "share", "95 % CI", "discriminatory", "sampled"],
@@ -256,7 +327,8 @@ def build_summary(
             for i in examples.first()
         ]
         sections.append({"title": "Example discriminatory inputs", "tables": first})
-        closest = examples.closest()
+        shown_first = {int(examples.order[i]) for i in examples.first()}
+        closest = [i for i in examples.closest() if int(examples.order[i]) not in shown_first]
         if closest:
             sections.append(
                 {
@@ -277,7 +349,7 @@ def build_summary(
             )
     if context is not None:
         sections.append(context["section"])
-        metrics["accuracy on the labelled rows"] = context.get("accuracy")
+        metrics["accuracy on the labelled rows (%)"] = _percent(context.get("accuracy"))
     if stopped_early:
         sections.append(
             {
@@ -289,6 +361,7 @@ def build_summary(
         )
     return {
         "headline": headline,
+        "examples": readable_examples(examples, schema, class_names),
         "metrics": metrics,
         "sections": sections,
         "search": search,

@@ -27,6 +27,7 @@ from assay.fairness.summary import ExamplePool, build_summary
 __all__ = ["FairnessSearch", "FairnessTest", "check_protected"]
 
 PHASES = ("context", "search", "estimate")
+_CHUNK = 50_000  # labelled rows per model call
 
 
 def check_protected(schema: Schema) -> None:
@@ -150,6 +151,7 @@ class FairnessSearch:
         self.rng = rng
         self.phase = 0 if test.labels is not None and test.data is not None else 1
         self.context: dict[str, Any] | None = None
+        self.context_pred: np.ndarray | None = None
         self.examples = ExamplePool(test.schema)
         self.stopped_early: dict[str, str] = {}
         search_budget = self._phase_budget(1 - test.estimate_share if test.estimate else 1.0)
@@ -245,36 +247,52 @@ class FairnessSearch:
         return found
 
     def _context(self) -> None:
-        """Group metrics and accuracy on labelled rows: at most a tenth of a query budget."""
+        """Group metrics and accuracy on every labelled row (as fairlearn's ``MetricFrame``).
+
+        One query per row, counted in the budget; skipped, with a note, when the query budget
+        could not hold them all (a subsample would give noisy rates for small groups)."""
         data, labels = self.test.data, self.test.labels
         assert data is not None and labels is not None
         if self.test.context_rows is not None:
             data, labels = data[self.test.context_rows], labels[self.test.context_rows]
         left = self.model.remaining()
-        note = ""
-        if left is not None and len(data) > left // 10:
-            n = left // 10
-            if n < 50:
-                self.context = None
-                self.stopped_early["context"] = "queries (too few for group metrics)"
-                return
-            pick = np.sort(self.rng.choice(len(data), size=n, replace=False))
-            data, labels = data[pick], labels[pick]
-            note = f" A random {n:,} of them, to keep within a tenth of the query budget."
-        pred = labels_of(self.model.predict(data), self.model.capabilities)
-        protected = self.test.schema.protected_indices
-        groups = {
-            self.test.schema.names[j]: [self.test.schema.features[j].label(v) for v in data[:, j]]
-            for j in protected
-        }
-        report = group_metrics(np.asarray(labels), pred, groups)
+        if left is not None and len(data) > left // 2:
+            self.context = None
+            self.stopped_early["context"] = (
+                f"queries (group metrics need one query per labelled row: {len(data):,}; "
+                "raise --max-queries to at least twice that)"
+            )
+            return
+        pred = (
+            np.concatenate(
+                [
+                    labels_of(self.model.predict(data[s : s + _CHUNK]), self.model.capabilities)
+                    for s in range(0, len(data), _CHUNK)
+                ]
+            )
+            if len(data)
+            else np.zeros(0, dtype=np.int64)
+        )
+        self.context_pred = pred
+        # the same figures as fairlearn's MetricFrame (tests check it), which the API gives
+        # back (``FairnessResult.group_metrics``); computed here in numpy because MetricFrame
+        # takes seconds per metric on tens of thousands of rows, out of the run's time budget
+        report = group_metrics(np.asarray(labels), pred, self.context_groups(data))
         accuracy = float(np.mean(pred == np.asarray(labels)))
         section = report.section()
+        note = "Over every labelled row (the figures of fairlearn's MetricFrame)."
         if self.test.context_rows is not None:
-            note = f"Measured on held-out rows the model was not trained on.{note}"
-        if note:
-            section["note"] = note.strip()
+            note = f"Measured on held-out rows the model was not trained on. {note}"
+        section["note"] = note
         self.context = {"group": report.to_json(), "section": section, "accuracy": accuracy}
+
+    def context_groups(self, data: np.ndarray) -> dict[str, list[str]]:
+        """The protected columns of encoded rows, as the user's values."""
+        schema = self.test.schema
+        return {
+            schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
+            for j in schema.protected_indices
+        }
 
     def _class_names(self) -> tuple[str, ...] | None:
         """The model's class names, or the data's label names where the model has only

@@ -85,6 +85,8 @@ class SklearnModel:
         self.feature_names: list[str] | None = (
             [str(c) for c in names] if names is not None else None
         )
+        # the user's dtype per column (set by a technique that read the user's DataFrame)
+        self.dtypes: dict[str, str] | None = None
         n_in = getattr(estimator, "n_features_in_", None)
         self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
         self.info: dict[str, Any] = {
@@ -109,6 +111,8 @@ class SklearnModel:
         import pandas as pd
 
         frame = pd.DataFrame(arr, columns=self.feature_names)
+        if self.dtypes is not None:
+            return frame.astype(self.dtypes)
         return frame.infer_objects() if arr.dtype == object else frame
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:

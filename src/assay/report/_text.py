@@ -35,6 +35,8 @@ def format_number(value: float | int, unit: str = "") -> str:
         text = str(value)
     elif value == int(value) and abs(value) < 1e15:
         text = f"{int(value):,}"
+    elif 1000 <= abs(value) < 1e15:  # never '4.724e+05' for a rate
+        text = f"{value:,.0f}"
     else:
         text = f"{value:.4g}"
     if not unit:

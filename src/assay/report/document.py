@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import shlex
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -19,6 +20,7 @@ import numpy as np
 
 from assay._version import __version__
 from assay.core.findings import FindingBatch
+from assay.core.runinfo import store_option
 from assay.core.store import RunStore
 from assay.errors import UsageError
 from assay.report.html import render_html
@@ -73,7 +75,7 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         "headline": headline,
         "findings": findings,
         "rerun": run["command"],
-        "report_command": f"assay report {record.id}",
+        "report_command": shlex.join(["assay", "report", record.id, *store_option(store.path)]),
     }
     # One JSON round trip with sorted keys, as written: the built document equals the document
     # loaded back from its file, key order included, so both render the same.

@@ -1,0 +1,125 @@
+"""Is the model deterministic?  A re-query check at the start, a re-check of findings at the end.
+
+A randomised model (e.g. fairlearn's ``ExponentiatedGradient``, which draws a predictor per
+call) answers some rows differently on two identical calls; its IDIs may then not reproduce.
+
+- At the start, ``sample_rows`` (from the data, else uniform) are asked twice; the *flip rate*
+  is the share of rows whose label differs between the two answers (or, for probabilities,
+  whose probabilities differ by more than ``1e-6``).
+- At the end, a sample of the first stored IDIs is re-evaluated ``repeats`` times.  The
+  rule: an IDI is *confirmed* when it is discriminatory in every one of the ``repeats``
+  re-evaluations.  The confirmation rate is reported for every run; on a non-deterministic
+  model the run carries a warning.
+
+These queries go to the model directly (not through the run's budget or cache), so they do
+not change what a seeded search finds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from assay.core.findings import FindingBatch
+from assay.core.model import Model, labels_of
+from assay.fairness.oracle import Oracle
+from assay.fairness.schema import Schema
+
+__all__ = ["REPEATS", "confirm_findings", "flip_rate", "section"]
+
+REPEATS = 3
+SAMPLE = 500
+_TOLERANCE = 1e-6
+
+
+def flip_rate(
+    schema: Schema,
+    model: Model,
+    rng: np.random.Generator,
+    *,
+    data: np.ndarray | None = None,
+    n: int = SAMPLE,
+) -> dict[str, Any]:
+    """Ask the same ``n`` encoded rows twice; the share whose answer changed."""
+    if data is not None and len(data):
+        rows = np.asarray(data, dtype=np.float64)[rng.integers(0, len(data), size=n)]
+    else:
+        rows = schema.sample_uniform(rng, n)
+    first, second = np.asarray(model.predict(rows)), np.asarray(model.predict(rows))
+    caps = model.capabilities
+    if caps.outputs == "proba":
+        a, b = first.reshape(n, -1), second.reshape(n, -1)
+        changed = (np.abs(a - b) > _TOLERANCE).any(axis=1)
+        changed |= labels_of(a, caps) != labels_of(b, caps)
+    else:
+        changed = first.reshape(n, -1) != second.reshape(n, -1)
+        changed = changed.any(axis=1)
+    flips = int(changed.sum())
+    return {"rows": n, "changed": flips, "flip_rate": flips / n, "deterministic": flips == 0}
+
+
+def confirm_findings(
+    batches: Iterable[FindingBatch],
+    schema: Schema,
+    model: Model,
+    rng: np.random.Generator,
+    *,
+    threshold: float | None = None,
+    n: int = SAMPLE,
+    repeats: int = REPEATS,
+    scan: int = 20_000,
+) -> dict[str, Any]:
+    """Re-evaluate a random sample of up to ``n`` stored IDIs ``repeats`` times (from the
+    first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it."""
+    rows: list[np.ndarray] = []
+    seen = 0
+    for batch in batches:
+        if batch.kind != "fairness.idi" or not len(batch):
+            continue
+        gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64)).astype(int)
+        rows.append(batch.inputs[np.arange(len(batch)), gen].astype(np.float64))
+        seen += len(batch)
+        if seen >= scan:
+            break
+    if not rows:
+        return {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": repeats}
+    pool = np.concatenate(rows)
+    pick = rng.choice(len(pool), size=min(n, len(pool)), replace=False)
+    sample = pool[np.sort(pick)]
+    oracle = Oracle(schema, model, threshold=threshold)
+    confirmed = np.ones(len(sample), dtype=bool)
+    for _ in range(repeats):
+        confirmed &= oracle.evaluate(sample).discriminatory
+    k = int(confirmed.sum())
+    return {
+        "sampled": len(sample),
+        "confirmed": k,
+        "confirmation_rate": k / len(sample),
+        "repeats": repeats,
+    }
+
+
+def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[str, Any]:
+    """A report section (and a warning when the model is not deterministic)."""
+    rate = float(check["flip_rate"])
+    text = (
+        f"The same {check['rows']:,} inputs were asked twice at the start: "
+        f"{check['changed']:,} answers changed (flip rate {100 * rate:.2f} %)."
+    )
+    if confirmation and confirmation.get("sampled"):
+        text += (
+            f" {confirmation['sampled']:,} stored IDIs were re-checked {confirmation['repeats']} "
+            f"times at the end; {confirmation['confirmed']:,} were discriminatory every time "
+            f"(confirmation rate {100 * float(confirmation['confirmation_rate']):.1f} %; an IDI "
+            f"counts as confirmed only when all {confirmation['repeats']} re-checks find it)."
+        )
+    out: dict[str, Any] = {"title": "Determinism", "text": text}
+    if not check["deterministic"]:
+        out["note"] = (
+            "Warning: the model is not deterministic (it answered the same input differently). "
+            "Counts of IDIs include some that do not reproduce; use the confirmation rate above, "
+            "and the same seed may not give the same findings."
+        )
+    return out

@@ -1,0 +1,57 @@
+"""The form a model was fitted on: what every phase hands it (search, estimate, retraining).
+
+A scikit-learn pipeline fitted on a DataFrame (a ``ColumnTransformer`` choosing columns by
+name, string categories) must receive a DataFrame with the same columns and dtypes from every
+phase; one fitted on a matrix receives the decoded matrix.  ``InputForm`` turns decoded rows
+(``Schema.decode``) into that form.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+__all__ = ["InputForm"]
+
+
+@dataclass(frozen=True)
+class InputForm:
+    """``columns``: the DataFrame columns the model was fitted on (None: a plain matrix);
+    ``dtypes``: the user's dtype of each column, as pandas names (None: inferred)."""
+
+    columns: tuple[str, ...] | None = None
+    dtypes: tuple[str, ...] | None = None
+
+    @classmethod
+    def of(cls, estimator: Any, frame: Any = None) -> InputForm:
+        """The form ``estimator`` was fitted on; dtypes from ``frame`` (the user's data)."""
+        names = getattr(estimator, "feature_names_in_", None)
+        if names is None:
+            return cls()
+        columns = tuple(str(c) for c in names)
+        dtypes = None
+        if frame is not None and hasattr(frame, "dtypes"):
+            given = {str(c): str(t) for c, t in frame.dtypes.items()}
+            if all(c in given for c in columns):
+                dtypes = tuple(given[c] for c in columns)
+        return cls(columns=columns, dtypes=dtypes)
+
+    def build(self, decoded: np.ndarray) -> Any:
+        """Decoded rows in the fitted form."""
+        if self.columns is None:
+            return decoded
+        import pandas as pd
+
+        arr = np.asarray(decoded)
+        frame = pd.DataFrame(arr, columns=list(self.columns))
+        if self.dtypes is None:
+            return frame.infer_objects() if arr.dtype == object else frame
+        return frame.astype(dict(zip(self.columns, self.dtypes, strict=True)))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "columns": None if self.columns is None else list(self.columns),
+            "dtypes": None if self.dtypes is None else list(self.dtypes),
+        }

@@ -1,0 +1,79 @@
+"""Findings as a pandas DataFrame in the user's own columns and values (notebooks, the API).
+
+One row per input: each IDI gives its generated input and every protected variant, with the
+model's outputs.  Columns: ``idi`` (the IDI's number, in the order found), ``variant`` (0..K-1),
+``generated`` (the input the search generated; the others are its variants), the schema's
+features (category names, not codes), ``prediction`` (the class name, or its index), and for
+a model answering probabilities one ``p(CLASS)`` column per class.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from assay.core.findings import FindingBatch
+from assay.fairness.form import InputForm
+from assay.fairness.schema import Schema
+
+__all__ = ["findings_frame"]
+
+
+def findings_frame(
+    batches: Iterable[FindingBatch],
+    schema: Schema,
+    *,
+    class_names: tuple[str, ...] | None = None,
+    limit: int | None = 1000,
+    form: InputForm | None = None,
+) -> Any:
+    """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module)."""
+    import pandas as pd
+
+    inputs: list[np.ndarray] = []
+    outputs: list[np.ndarray] = []
+    generated: list[np.ndarray] = []
+    taken = 0
+    for batch in batches:
+        if batch.kind != "fairness.idi" or not len(batch):
+            continue
+        n = len(batch) if limit is None else min(len(batch), limit - taken)
+        inputs.append(np.asarray(batch.inputs[:n], dtype=np.float64))
+        outputs.append(np.asarray(batch.outputs[:n], dtype=np.float64))
+        gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64))
+        generated.append(np.asarray(gen[:n], dtype=np.int64))
+        taken += n
+        if limit is not None and taken >= limit:
+            break
+    columns = ["idi", "variant", "generated", *schema.names, "prediction"]
+    if not inputs:
+        return pd.DataFrame(columns=columns)
+    ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
+    n, k, d = ins.shape
+    decoded = schema.decode(ins.reshape(n * k, d))
+    frame = (form or InputForm(columns=tuple(schema.names))).build(decoded)
+    if form is not None and form.columns is not None and list(form.columns) != schema.names:
+        frame = pd.DataFrame(decoded, columns=schema.names).infer_objects()
+    frame = frame.reset_index(drop=True)
+    frame.insert(0, "idi", np.repeat(np.arange(1, n + 1), k))
+    frame.insert(1, "variant", np.tile(np.arange(k), n))
+    frame.insert(2, "generated", (np.tile(np.arange(k), n) == np.repeat(gen, k)))
+    flat = outs.reshape(n * k, -1)
+    if flat.shape[1] == 1:  # labels
+        codes = flat[:, 0].astype(np.int64)
+        probs = None
+    else:
+        codes = np.argmax(flat, axis=1)
+        probs = flat
+    if class_names and len(class_names) > int(codes.max(initial=0)):
+        frame["prediction"] = np.asarray(class_names, dtype=object)[codes]
+    else:
+        frame["prediction"] = codes
+    if probs is not None:
+        names = class_names or tuple(str(c) for c in range(probs.shape[1]))
+        for c in range(probs.shape[1]):
+            label = names[c] if c < len(names) else str(c)
+            frame[f"p({label})"] = probs[:, c]
+    return frame
