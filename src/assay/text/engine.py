@@ -99,11 +99,13 @@ class Engine:
         self.cases = 0
         self.errors = 0  # distinct failing cases (shrinking candidates included)
         self.search_errors = 0  # failing cases the strategy proposed
+        self.proposed = 0  # cases the strategy proposed (the rest were shrinking candidates)
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         self.shrink_incomplete = 0
+        self._short = False
         self.stop_reason: str | None = None
         self._done = False
         self.search_seconds = 0.0
@@ -192,7 +194,11 @@ class Engine:
                 self._done = True
                 self.stop_reason = self.stop_reason or "space"
                 return []
-            cases = self.strategy.propose(self, self.batch)
+            n = self.batch
+            left = self.model.remaining()
+            if left is not None:  # keep room to shrink what the last rounds find
+                n = max(1, min(n, left // 4))
+            cases = self.strategy.propose(self, n)
             if not cases:
                 if self.strategy.done:
                     self._done = True
@@ -202,6 +208,7 @@ class Engine:
             if got is None:
                 raise BudgetExhausted("query budget spent", reason="queries")
             self.search_errors += int(got.error.sum())
+            self.proposed += len(got.cases)
             self.strategy.observe(self, got)
             return self._findings(got)
         finally:
@@ -216,13 +223,19 @@ class Engine:
 
             def judge(cands: list[Case]) -> list[bool] | None:
                 try:
-                    ev = self.evaluate(cands, trim=False)
+                    ev = self.evaluate(cands)
                 except BudgetExhausted:  # the time budget: keep what is confirmed so far
                     return None
-                return None if ev is None else ev.error.tolist()
+                if ev is None:
+                    return None
+                got = ev.error.tolist()
+                if len(got) < len(cands):  # the budget cut the round short
+                    self._short = True
+                return got + [False] * (len(cands) - len(got))
 
+            self._short = False
             minimal, complete = self.shrinker.shrink(originals, judge)
-            if not complete:
+            if not complete or self._short:
                 self.shrink_incomplete += len(originals)
         else:
             minimal = originals
@@ -308,6 +321,7 @@ class Engine:
                 "cases": self.cases,
                 "errors": self.errors,
                 "search_errors": self.search_errors,
+                "proposed": self.proposed,
                 "prod_n": self.prod_n.tolist(),
                 "prod_err": self.prod_err.tolist(),
                 "words": self.words,
@@ -329,6 +343,7 @@ class Engine:
         self.cases = int(v.get("cases", 0))
         self.errors = int(v.get("errors", 0))
         self.search_errors = int(v.get("search_errors", 0))
+        self.proposed = int(v.get("proposed", 0))
         self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
         self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}

@@ -83,6 +83,8 @@ class Sampler:
         self.max_depth = max_depth
         self.weighted = weighted
         self._choices: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+        self._shortest: dict[int, Tree] = {}
+        self._shortest_with: dict[int, Tree] = {}
 
     def choices(self, s: int, budget: int) -> tuple[list[int], list[float]]:
         """Productions of ``s`` that finish within ``budget`` levels, and cumulative weights."""
@@ -148,14 +150,21 @@ class Sampler:
 
     def shortest(self, s: int) -> Tree:
         """The derivation of ``s`` with the fewest words (then the shallowest)."""
-        g = self.g
-        best = min(g.alternatives[s], key=lambda p: (g.prod_words[p], g.prod_height[p], p))
-        return (best, tuple(self.shortest(it) if isinstance(it, int) else it
-                            for it in g.productions[best][1]))
+        got = self._shortest.get(s)
+        if got is None:
+            g = self.g
+            best = min(g.alternatives[s], key=lambda p: (g.prod_words[p], g.prod_height[p], p))
+            got = self.shortest_with(best)
+            self._shortest[s] = got
+        return got
 
     def shortest_with(self, p: int) -> Tree:
-        items = self.g.productions[p][1]
-        return (p, tuple(self.shortest(it) if isinstance(it, int) else it for it in items))
+        got = self._shortest_with.get(p)
+        if got is None:
+            items = self.g.productions[p][1]
+            got = (p, tuple(self.shortest(it) if isinstance(it, int) else it for it in items))
+            self._shortest_with[p] = got
+        return got
 
 
 # -- trees -----------------------------------------------------------------------------------

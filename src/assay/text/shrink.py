@@ -12,19 +12,37 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from assay.text.generate import Sampler, nodes, replace_at, subtree_at, tree_size, tree_words
+from assay.text.generate import Sampler, nodes, replace_at, subtree_at
 from assay.text.oracle import Case, Oracle
 
 __all__ = ["Shrinker", "case_size"]
 
 
 def case_size(case: Case) -> tuple[int, int]:
-    return (len(tree_words(case.tree)), tree_size(case.tree))
+    return measure(case.tree, {})
+
+
+def measure(tree: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
+    """(words, nodes) of a derivation; ``memo`` is keyed by object identity."""
+    got = memo.get(id(tree))
+    if got is None:
+        words, count = 0, 1
+        for c in tree[1]:
+            if isinstance(c, str):
+                words += len(c.split()) if " " in c else 1
+            else:
+                w, k = measure(c, memo)
+                words += w
+                count += k
+        got = (words, count)
+        memo[id(tree)] = got
+    return got
 
 
 class Shrinker:
-    def __init__(self, oracle: Oracle, sampler: Sampler, *, max_rounds: int = 25,
-                 max_candidates: int = 48) -> None:
+    def __init__(self, oracle: Oracle, sampler: Sampler, *, max_rounds: int = 40,
+                 max_candidates: int = 32, chunk: int = 32) -> None:
+        self.chunk = chunk
         self.oracle = oracle
         self.sampler = sampler
         self.max_rounds = max_rounds
@@ -63,7 +81,8 @@ class Shrinker:
         return out
 
     def candidates(self, case: Case) -> list[Case]:
-        size = case_size(case)
+        memo: dict[int, tuple[int, int]] = {}
+        size = measure(case.tree, memo)
         out: dict[tuple[int, int, str], Case] = {}
         focus = case.focus
         for path, _p, _ in nodes(case.tree):
@@ -72,17 +91,17 @@ class Shrinker:
             if focus is not None and focus[: len(path)] == path:
                 continue  # so do the nodes above it
             sub = subtree_at(case.tree, path)
-            sub_size = (len(tree_words(sub)), tree_size(sub))
+            sub_size = measure(sub, memo)
             for new in self._replacements(sub):
-                if (len(tree_words(new)), tree_size(new)) >= sub_size:
+                new_size = measure(new, memo)
+                if new_size >= sub_size:
                     continue
                 tree = replace_at(case.tree, path, new)
                 cand = self.oracle.refocus(case, tree)
                 if cand is None:
                     continue
-                csize = case_size(cand)
-                if csize < size:
-                    out.setdefault((*csize, repr(tree)), cand)
+                csize = (size[0] - sub_size[0] + new_size[0], size[1] - sub_size[1] + new_size[1])
+                out.setdefault((*csize, repr(tree)), cand)
         ordered = [out[k] for k in sorted(out)]
         return ordered[: self.max_candidates]
 
@@ -93,21 +112,27 @@ class Shrinker:
     ) -> tuple[list[Case], bool]:
         """Minimal forms of ``cases`` (all failing).  ``evaluate`` answers whether each
         candidate fails, or None when the budget is spent (then shrinking stops where it is;
-        the second value is False)."""
+        the second value is False).
+
+        Each round asks the next ``chunk`` candidates (smallest first) of every case still
+        shrinking, in one batch; a case moves to its smallest failing candidate and starts
+        over from there, and is minimal when all its candidates pass.  Asking a few at a time
+        spends fewer queries than asking them all.
+        """
         current = list(cases)
-        active = list(range(len(cases)))
+        pending: dict[int, list[Case]] = {i: self.candidates(c) for i, c in enumerate(cases)}
         complete = True
         for _ in range(self.max_rounds):
-            if not active:
+            pending = {i: c for i, c in pending.items() if c}
+            if not pending:
                 break
             batch: list[Case] = []
             owners: list[int] = []
-            for i in active:
-                cands = self.candidates(current[i])
-                batch.extend(cands)
-                owners.extend([i] * len(cands))
-            if not batch:
-                break
+            for i, cands in pending.items():
+                take = cands[: self.chunk]
+                del cands[: self.chunk]
+                batch.extend(take)
+                owners.extend([i] * len(take))
             verdict = evaluate(batch)
             if verdict is None:
                 complete = False
@@ -117,5 +142,8 @@ class Shrinker:
                 if fails and owner not in moved:  # candidates are sorted smallest first
                     current[owner] = cand
                     moved.add(owner)
-            active = [i for i in active if i in moved]
+            for i in moved:
+                pending[i] = self.candidates(current[i])
+        else:
+            complete = not any(pending.values())
         return current, complete

@@ -21,6 +21,7 @@ from assay.text.generate import (
     replace_at,
     subtree_at,
     tree_from_json,
+    tree_productions,
     tree_to_json,
 )
 from assay.text.oracle import Case
@@ -162,13 +163,22 @@ def lexical_spots(engine: Engine, case: Case) -> list[tuple[tuple[int, ...], int
     return out
 
 
-def swap_word(engine: Engine, case: Case, weights: np.ndarray | None = None) -> Case | None:
-    """One terminal of the case swapped for another of its category (uniform, or weighted)."""
+def swap_word(engine: Engine, case: Case, weights: np.ndarray | None = None,
+              keep: bool = False) -> Case | None:
+    """One terminal of the case swapped for another of its category (uniform, or weighted by
+    ``weights``).  With ``keep``, the word to replace is chosen in inverse proportion to its
+    weight: the words most associated with errors tend to stay."""
     spots = lexical_spots(engine, case)
     if not spots:
         return None
     g = engine.g
-    path, p = spots[engine.draws.below(len(spots))]
+    if keep and weights is not None and len(spots) > 1:
+        inv = np.asarray([1.0 / weights[p] for _, p in spots])
+        u = engine.draws.next() * float(inv.sum())
+        k = min(int(np.searchsorted(np.cumsum(inv), u, side="right")), len(spots) - 1)
+        path, p = spots[k]
+    else:
+        path, p = spots[engine.draws.below(len(spots))]
     s = g.productions[p][0]
     others = [q for q in g.alternatives[s] if g.lexical[q] and q != p]
     if weights is None:
@@ -287,7 +297,8 @@ class WalkStrategy:
 
     name = "walk"
 
-    def __init__(self, walkers: int = 48, moves: int = 6, patience: int = 4) -> None:
+    def __init__(self, walkers: int = 48, moves: int = 6, patience: int = 4,
+                 pool: int = 256) -> None:
         self.n_walkers = walkers
         self.moves = moves
         self.patience = patience
@@ -296,13 +307,18 @@ class WalkStrategy:
         self.errs = [False] * walkers
         self.stuck = [0] * walkers
         self.owners: list[int] = []
+        self.pool: list[Case] = []  # recent failing cases: where stuck walkers restart
+        self.pool_size = pool
         self._done = False
 
     def _steer(self, engine: Engine) -> np.ndarray:
-        lift: np.ndarray = np.clip(engine.lift(), 0.25, 8.0) ** 1.5
+        lift: np.ndarray = np.clip(engine.lift(), 0.1, 10.0) ** 2
         return lift
 
-    def _restructure(self, engine: Engine, case: Case, bias: np.ndarray) -> Case | None:
+    def _restructure(self, engine: Engine, case: Case, bias: np.ndarray,
+                     keep: bool = False) -> Case | None:
+        """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
+        no production more associated with errors than the average."""
         g = engine.g
         spots = [
             (path, p, depth)
@@ -310,6 +326,11 @@ class WalkStrategy:
             if len(g.alternatives[g.productions[p][0]]) >= 2
             and not (case.focus is not None and path[: len(case.focus)] == case.focus)
         ]
+        if keep:
+            spots = [
+                sp for sp in spots
+                if max(bias[q] for q in tree_productions(subtree_at(case.tree, sp[0]))) <= 1.0
+            ]
         if not spots:
             return None
         path, p, depth = spots[engine.draws.below(len(spots))]
@@ -324,9 +345,20 @@ class WalkStrategy:
         out: list[Case] = []
         keys: set[str] = set()
         self.owners = []
+        moves = max(1, min(self.moves, n // self.n_walkers))
         for w in range(self.n_walkers):
+            if len(out) >= n:
+                break
             case = self.walkers[w]
-            if case is None or self.stuck[w] >= self.patience:
+            patience = self.patience if self.errs[w] or not self.pool else 1
+            if case is None or self.stuck[w] >= patience:
+                self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
+                    None, -np.inf, False, 0)
+                if self.pool and engine.draws.next() < 0.9:
+                    # restart in the error region: at a failing case found before
+                    start = self.pool[engine.draws.below(len(self.pool))]
+                    self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
+                    continue
                 got = fresh_random(engine, 1, bias)
                 if not got:
                     continue
@@ -339,13 +371,17 @@ class WalkStrategy:
                     self.owners.append(w)
                 continue
             made = 0
-            for attempt in range(self.moves * 4):
-                if made >= self.moves:
+            budget = moves if self.errs[w] else max(1, moves // 3)
+            # in the error region: mostly word swaps that keep the words tied to errors;
+            # outside it: as many subtree re-derivations as swaps, steered by lift
+            structural_every = 3 if self.errs[w] else 2
+            for attempt in range(budget * 4):
+                if made >= budget:
                     break
-                if attempt % 2 == 0:
-                    cand = swap_word(engine, case, bias)
+                if attempt % structural_every == structural_every - 1:
+                    cand = self._restructure(engine, case, bias, keep=self.errs[w])
                 else:
-                    cand = self._restructure(engine, case, bias)
+                    cand = swap_word(engine, case, bias, keep=self.errs[w])
                 if cand is None:
                     continue
                 key = engine.key(cand)
@@ -373,16 +409,20 @@ class WalkStrategy:
             cand = (int(got.error[i]), float(got.score[i]), -i)
             if w not in best or cand > best[w]:
                 best[w] = cand
+        for i in np.flatnonzero(got.error).tolist():
+            self.pool.append(got.cases[i])
+        del self.pool[: max(0, len(self.pool) - self.pool_size)]
         for w, (err, score, neg_i) in best.items():
-            i = -neg_i
-            case = got.cases[i]
+            case = got.cases[-neg_i]
             if self.walkers[w] is None:
                 self.walkers[w], self.scores[w], self.errs[w] = case, score, bool(err)
                 continue
-            if err or (not self.errs[w] and score > self.scores[w]):
-                progressed = bool(err) and not self.errs[w] or score > self.scores[w]
-                self.walkers[w], self.scores[w], self.errs[w] = case, score, bool(err)
-                self.stuck[w] = 0 if progressed or err else self.stuck[w] + 1
+            if err:  # stay in (or enter) the error region
+                self.walkers[w], self.scores[w], self.errs[w] = case, score, True
+                self.stuck[w] = 0
+            elif not self.errs[w] and score > self.scores[w]:
+                self.walkers[w], self.scores[w] = case, score
+                self.stuck[w] = 0
             else:
                 self.stuck[w] += 1
 
@@ -396,6 +436,7 @@ class WalkStrategy:
             "scores": [s if np.isfinite(s) else None for s in self.scores],
             "errs": self.errs,
             "stuck": self.stuck,
+            "pool": [_case_json(c) for c in self.pool],
             "done": self._done,
         }
 
@@ -405,6 +446,7 @@ class WalkStrategy:
             self.scores = [-np.inf if s is None else float(s) for s in state["scores"]]
             self.errs = [bool(x) for x in state["errs"]]
             self.stuck = [int(x) for x in state["stuck"]]
+            self.pool = [c for c in (_case_from(x) for x in state.get("pool", [])) if c]
         self._done = bool(state.get("done", False))
 
 

@@ -66,6 +66,8 @@ def build_summary(engine: Engine, *, strategy: str, queries: int, elapsed: float
         "errors per second": _rate(engine.errors, elapsed),
         "unique sentences generated": len(engine.asked),
         "cases judged": engine.cases,
+        "cases proposed by the search (the rest: shrinking)": engine.proposed,
+        "errors among proposed cases": engine.search_errors,
         "queries": queries,
         "production coverage": round(coverage, 4),
         "share of time inside the classifiers": _rate(model_seconds, elapsed),
