@@ -16,6 +16,7 @@ import numpy as np
 
 from assay.report._text import compact, finding_json, format_number, safe_text
 from assay.report.plots import bar_chart
+from assay.report.text_html import render_text_section
 
 __all__ = ["render_html"]
 
@@ -40,6 +41,7 @@ def render_html(doc: dict[str, Any]) -> str:
         _rerun(doc, run),
         _error(run),
         _metrics(summary),
+        render_text_section(doc),  # text runs: ranked minimal failing sentences
         *(_section(s) for s in _list(summary.get("sections"))),
         _findings(doc, run),
         _about(run),

@@ -157,8 +157,9 @@ def setup_text(
     if not specs or any(s is None for s in specs):
         raise UsageError("give one or more classifiers (MODEL ...)", argument="MODEL")
     if grammar is None:
-        raise UsageError("give a grammar: --grammar FILE (or builtin:reviews)",
-                         argument="--grammar")
+        raise UsageError(
+            "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
+        )
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     sampler = Sampler(the_grammar, max_depth=max_depth)
     draws = Draws(__import__("numpy").random.default_rng(0))
@@ -169,17 +170,28 @@ def setup_text(
             inner = builtin_classifier(spec.split(":", 1)[1])
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
         else:
-            loaded.append(load_model(spec, model_type=model_type, allow_pickle=allow_pickle,
-                                     trust=tuple(trust), modality="text", probe=probe))
+            loaded.append(
+                load_model(
+                    spec,
+                    model_type=model_type,
+                    allow_pickle=allow_pickle,
+                    trust=tuple(trust),
+                    modality="text",
+                    probe=probe,
+                )
+            )
     for spec, m in zip(specs, loaded, strict=True):
         if m.capabilities.modality != "text":
-            raise UsageError(f"{_name_of(spec, 0)} is a {m.capabilities.modality} model; text "
-                             "testing needs text classifiers", argument="MODEL")
-    the_names = list(names) if names is not None else _unique(
-        [_name_of(s, i) for i, s in enumerate(specs)])
+            raise UsageError(
+                f"{_name_of(spec, 0)} is a {m.capabilities.modality} model; text "
+                "testing needs text classifiers",
+                argument="MODEL",
+            )
+    the_names = (
+        list(names) if names is not None else _unique([_name_of(s, i) for i, s in enumerate(specs)])
+    )
     if len(the_names) != len(loaded):
-        raise UsageError(f"{len(the_names)} names for {len(loaded)} classifiers",
-                         argument="names")
+        raise UsageError(f"{len(the_names)} names for {len(loaded)} classifiers", argument="names")
     mapping: dict[int, dict[str, str]] | None
     if label_map is None or isinstance(label_map, dict):
         mapping = label_map
@@ -187,8 +199,15 @@ def setup_text(
         mapping = load_label_map(label_map, loaded, the_names)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
     test = TextTest(
-        grammar=the_grammar, layout=layout, oracle=oracle, mode=mode, top_k=top_k,
-        threshold=threshold, strategy=strategy, max_depth=max_depth, batch=batch,
+        grammar=the_grammar,
+        layout=layout,
+        oracle=oracle,
+        mode=mode,
+        top_k=top_k,
+        threshold=threshold,
+        strategy=strategy,
+        max_depth=max_depth,
+        batch=batch,
         shrink=shrink,
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
@@ -210,8 +229,9 @@ def setup_text(
         "batch": batch,
         "shrink": shrink,
     }
-    return TextSetup(test=test, model=Panel(loaded, the_names, layout), names=the_names,
-                     invocation=invocation)
+    return TextSetup(
+        test=test, model=Panel(loaded, the_names, layout), names=the_names, invocation=invocation
+    )
 
 
 def check_text(
@@ -254,8 +274,15 @@ def check_text(
     )
     if on_start is not None:
         on_start(run_id, seed, command)
-    outcome = _execute(the_setup, store=the_store, run_id=run_id, seed=seed,
-                       max_queries=max_queries, max_time=max_time, on_progress=on_progress)
+    outcome = _execute(
+        the_setup,
+        store=the_store,
+        run_id=run_id,
+        seed=seed,
+        max_queries=max_queries,
+        max_time=max_time,
+        on_progress=on_progress,
+    )
     return _result(the_store, outcome, seed, command)
 
 
@@ -266,9 +293,15 @@ def _execute(setup: TextSetup, **kwargs: Any) -> RunOutcome:
 def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> TextResult:
     record = store.get_run(outcome.run_id)
     return TextResult(
-        run_id=outcome.run_id, seed=seed, status=outcome.status, n_findings=outcome.n_findings,
-        max_severity=outcome.max_severity, summary=record.summary, progress=outcome.progress,
-        store=store.path, command=command,
+        run_id=outcome.run_id,
+        seed=seed,
+        status=outcome.status,
+        n_findings=outcome.n_findings,
+        max_severity=outcome.max_severity,
+        summary=record.summary,
+        progress=outcome.progress,
+        store=store.path,
+        command=command,
     )
 
 
@@ -287,31 +320,51 @@ def resume_text(
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
-        raise UsageError(f"run {record.id} already ended ({record.status}); nothing to resume",
-                         argument="RUN_ID")
+        raise UsageError(
+            f"run {record.id} already ended ({record.status}); nothing to resume", argument="RUN_ID"
+        )
     if record.technique != "text":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     specs = model if model is not None else inv.get("models")
     if specs is None or any(s is None for s in specs):
-        raise UsageError(f"run {record.id} was made with in-memory classifiers; pass them "
-                         "again (model=[...])", argument="RUN_ID")
+        raise UsageError(
+            f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
+            argument="RUN_ID",
+        )
     grammar = parse_grammar(inv.pop("grammar_text"), source=inv.get("grammar") or "<grammar>")
     label_map = inv.get("label_map")
     if isinstance(label_map, dict):
         label_map = {int(k): v for k, v in label_map.items()}
     the_setup = setup_text(
-        specs, grammar=grammar, oracle=inv["oracle"], label_map=label_map,
-        strategy=inv["strategy"], mode=inv["mode"], top_k=inv["top_k"],
-        threshold=inv["threshold"], max_depth=inv["max_depth"], names=inv["names"],
-        model_type=inv.get("model_type"), allow_pickle=inv.get("allow_pickle", False),
-        trust=inv.get("trust", []), batch=inv.get("batch", 256), shrink=inv.get("shrink", True),
+        specs,
+        grammar=grammar,
+        oracle=inv["oracle"],
+        label_map=label_map,
+        strategy=inv["strategy"],
+        mode=inv["mode"],
+        top_k=inv["top_k"],
+        threshold=inv["threshold"],
+        max_depth=inv["max_depth"],
+        names=inv["names"],
+        model_type=inv.get("model_type"),
+        allow_pickle=inv.get("allow_pickle", False),
+        trust=inv.get("trust", []),
+        batch=inv.get("batch", 256),
+        shrink=inv.get("shrink", True),
     )
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
-    outcome = _execute(the_setup, store=the_store, run_id=record.id, seed=record.seed,
-                       max_queries=budget.get("max_queries"), max_time=budget.get("max_time"),
-                       resume=True, on_progress=on_progress)
+    outcome = _execute(
+        the_setup,
+        store=the_store,
+        run_id=record.id,
+        seed=record.seed,
+        max_queries=budget.get("max_queries"),
+        max_time=budget.get("max_time"),
+        resume=True,
+        on_progress=on_progress,
+    )
     return _result(the_store, outcome, record.seed, record.command)
 
 
@@ -335,13 +388,17 @@ def findings_frame(store: RunStore, run_id: str) -> Any:
                 "margin": float(batch.columns["margin"][i]) if "margin" in batch.columns else None,
                 "labels": str(batch.columns["labels"][i]) if "labels" in batch.columns else "",
                 "minimal_words": int(batch.columns["minimal_words"][i])
-                if "minimal_words" in batch.columns else None,
+                if "minimal_words" in batch.columns
+                else None,
             }
             for j, name in enumerate(cols):
                 row[name] = float(np.asarray(batch.outputs)[i, 0, j])
             rows.append(row)
-    counts = {r["sentence"]: r["count"]
-              for r in record.summary.get("text", {}).get("minimal", [])} if record.summary else {}
+    counts = (
+        {r["sentence"]: r["count"] for r in record.summary.get("text", {}).get("minimal", [])}
+        if record.summary
+        else {}
+    )
     frame = pd.DataFrame(rows)
     if len(frame):
         frame.insert(1, "times_found", [counts.get(m, 1) for m in frame["minimal"]])
@@ -363,6 +420,7 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
         else:
             raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
     except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", argument="--export",
-                         path=str(p)) from exc
+        raise UsageError(
+            f"cannot write: {exc.strerror or exc}", argument="--export", path=str(p)
+        ) from exc
     return p

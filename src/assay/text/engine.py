@@ -221,20 +221,24 @@ class Engine:
         originals = [got.cases[i] for i in failing]
         if self.shrinker is not None:
 
-            def judge(cands: list[Case]) -> list[bool] | None:
+            def judge(cands: list[Case]) -> list[str | None] | None:
                 try:
                     ev = self.evaluate(cands)
                 except BudgetExhausted:  # the time budget: keep what is confirmed so far
                     return None
                 if ev is None:
                     return None
-                got = ev.error.tolist()
+                got: list[str | None] = [
+                    signature(d) if e else None
+                    for e, d in zip(ev.error.tolist(), ev.detail, strict=True)
+                ]
                 if len(got) < len(cands):  # the budget cut the round short
                     self._short = True
-                return got + [False] * (len(cands) - len(got))
+                return got + [None] * (len(cands) - len(got))
 
             self._short = False
-            minimal, complete = self.shrinker.shrink(originals, judge)
+            sigs = [signature(got.detail[i]) for i in failing]
+            minimal, complete = self.shrinker.shrink(originals, judge, sigs)
             if not complete or self._short:
                 self.shrink_incomplete += len(originals)
         else:
@@ -251,7 +255,11 @@ class Engine:
             if rec is not None:
                 rec["count"] += 1
                 continue
-            if final is not None and bool(final.error[j]):
+            if (
+                final is not None
+                and bool(final.error[j])
+                and signature(final.detail[j]) == signature(got.detail[orig_i])
+            ):
                 margin = float(final.margin[j])
                 detail = final.detail[j]
                 small_out = final.outputs[j]
@@ -266,15 +274,16 @@ class Engine:
                 small_out = got.outputs[orig_i]
             texts = self.texts(small)
             orig_texts = self.texts(got.cases[orig_i])
+            at = int(detail.get("variant", 1))
             rec = {
                 "sentence": texts[0],
-                "variant": texts[1] if len(texts) > 1 else "",
+                "variant": texts[at] if len(texts) > at else "",
                 "original": orig_texts[0],
                 "count": 1,
                 "margin": margin,
                 "words": case_size(small)[0],
                 "detail": detail,
-                "outputs": np.asarray(small_out[: min(2, len(small_out))]).tolist(),
+                "outputs": np.asarray(small_out)[[0, at] if len(small_out) > at else [0]].tolist(),
                 "productions": sorted(set(tree_productions(small.tree))),
             }
             self.minimal[key] = rec
@@ -307,8 +316,9 @@ class Engine:
                 "classifiers": list(self.oracle.layout.names),
                 "columns": [
                     f"{n}: {lab}"
-                    for n, labs in zip(self.oracle.layout.names, self.oracle.layout.labels,
-                                       strict=True)
+                    for n, labs in zip(
+                        self.oracle.layout.names, self.oracle.layout.labels, strict=True
+                    )
                     for lab in labs
                 ],
             },
@@ -358,6 +368,11 @@ class Engine:
         self.asked = set(asked.tolist()) if asked is not None else set()
         self.keys = set(keys.tolist()) if keys is not None else set()
         self._asked_log, self._keys_log = [], []
+
+
+def signature(detail: dict[str, Any]) -> str:
+    """How a case fails: each classifier's labels (and which classifiers failed)."""
+    return repr((detail.get("labels"), detail.get("failed")))
 
 
 def _label_text(detail: dict[str, Any]) -> list[str]:

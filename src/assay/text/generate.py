@@ -70,8 +70,9 @@ class Draws:
 class Sampler:
     """Random derivation trees, weighted by the grammar's weights (or uniform), depth-bounded."""
 
-    def __init__(self, grammar: Grammar, *, max_depth: int = DEFAULT_MAX_DEPTH,
-                 weighted: bool = True) -> None:
+    def __init__(
+        self, grammar: Grammar, *, max_depth: int = DEFAULT_MAX_DEPTH, weighted: bool = True
+    ) -> None:
         need = grammar.height[grammar.start]
         if max_depth < need:
             raise UsageError(
@@ -101,8 +102,7 @@ class Sampler:
             self._choices[key] = got
         return got
 
-    def tree(self, s: int, budget: int, draws: Draws,
-             bias: np.ndarray | None = None) -> Tree:
+    def tree(self, s: int, budget: int, draws: Draws, bias: np.ndarray | None = None) -> Tree:
         """A random derivation of symbol ``s`` at most ``budget`` levels deep."""
         prods, cum = self.choices(s, budget)
         if len(prods) == 1:
@@ -136,8 +136,9 @@ class Sampler:
     def sentence_tree(self, draws: Draws, bias: np.ndarray | None = None) -> Tree:
         return self.tree(self.g.start, self.max_depth, draws, bias)
 
-    def alternative_tree(self, p: int, budget: int, draws: Draws,
-                         bias: np.ndarray | None = None) -> Tree:
+    def alternative_tree(
+        self, p: int, budget: int, draws: Draws, bias: np.ndarray | None = None
+    ) -> Tree:
         """A derivation that uses production ``p`` at its root."""
         items = self.g.productions[p][1]
         return (
@@ -197,9 +198,12 @@ def tree_size(tree: Tree) -> int:
     return 1 + sum(tree_size(c) for c in tree[1] if not isinstance(c, str))
 
 
-def nodes(tree: Tree, path: tuple[int, ...] = (), depth: int = 0,
-          out: list[tuple[tuple[int, ...], int, int]] | None = None
-          ) -> list[tuple[tuple[int, ...], int, int]]:
+def nodes(
+    tree: Tree,
+    path: tuple[int, ...] = (),
+    depth: int = 0,
+    out: list[tuple[tuple[int, ...], int, int]] | None = None,
+) -> list[tuple[tuple[int, ...], int, int]]:
     """Every node as (path, production, depth), preorder."""
     acc: list[tuple[tuple[int, ...], int, int]] = [] if out is None else out
     acc.append((path, tree[0], depth))
@@ -235,8 +239,9 @@ def tree_from_json(data: Any) -> Tree:
 # -- exhaustive --------------------------------------------------------------------------------
 
 
-def count_derivations(grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH,
-                      cap: int = 10**12) -> int:
+def count_derivations(
+    grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH, cap: int = 10**12
+) -> int:
     """How many derivations the start symbol has within ``max_depth`` (capped at ``cap``)."""
     memo: dict[tuple[int, int], int] = {}
 
@@ -267,9 +272,7 @@ def enumerate_trees(grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH) -> Ite
             if grammar.prod_height[p] > budget:
                 continue
             items = grammar.productions[p][1]
-            options = [
-                [it] if isinstance(it, str) else list(trees(it, budget - 1)) for it in items
-            ]
+            options = [[it] if isinstance(it, str) else list(trees(it, budget - 1)) for it in items]
             for combo in itertools.product(*options):
                 yield (p, tuple(combo))
 
@@ -285,8 +288,14 @@ class BatchGenerator:
     ``used`` counts how many sentences used each production (coverage).
     """
 
-    def __init__(self, grammar: Grammar, rng: np.random.Generator, *,
-                 max_depth: int = DEFAULT_MAX_DEPTH, weighted: bool = True) -> None:
+    def __init__(
+        self,
+        grammar: Grammar,
+        rng: np.random.Generator,
+        *,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        weighted: bool = True,
+    ) -> None:
         self.sampler = Sampler(grammar, max_depth=max_depth, weighted=weighted)
         self.g = grammar
         self.rng = rng

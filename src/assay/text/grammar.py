@@ -117,9 +117,7 @@ class Grammar:
             sum(words[it] if isinstance(it, int) else len(it.split()) for it in items)
             for _, items in self.productions
         ]
-        self.lexical = [
-            all(isinstance(it, str) for it in items) for _, items in self.productions
-        ]
+        self.lexical = [all(isinstance(it, str) for it in items) for _, items in self.productions]
 
     @property
     def n_productions(self) -> int:
@@ -151,8 +149,8 @@ class Grammar:
                 parts.append((rhs or '""') + weight)
             out.append(f"{self.names[s]} -> {' | '.join(parts)}")
         for inv in self.invariants:
-            alts = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
-            out.append(f"%invariant {self.names[inv.symbol]}: {alts}")
+            members = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
+            out.append(f"%invariant {self.names[inv.symbol]}: {members}")
         for d in self.directionals:
             tail = f" {d.label}" if d.label else ""
             out.append(
@@ -195,7 +193,8 @@ class _Lexer:
         self.i = 0
 
     def error(self, message: str, col: int | None = None) -> UsageError:
-        return UsageError(message, path=self.path, line=self.line, column=(col or self.i) + 1)
+        where = self.i if col is None else col
+        return UsageError(message, path=self.path, line=self.line, column=where + 1)
 
     def skip(self) -> None:
         while self.i < len(self.text) and self.text[self.i] in " \t\r":
@@ -235,8 +234,9 @@ class _Lexer:
                 return "".join(out), col
             out.append(c)
             j += 1
-        raise self.error(f"unbalanced quote: the string starting here never ends (expected {quote})",
-                         col)
+        raise self.error(
+            f"unbalanced quote: the string starting here never ends (expected {quote})", col
+        )
 
     def number(self) -> float:
         self.skip()
@@ -387,7 +387,9 @@ def _compile(
     inf = 10**9
     stuck = [s for s in range(len(names)) if g.height[s] >= inf]
     if stuck:
-        s = stuck[0]
+        # point at a symbol that derives itself (the loop), else at the first stuck one
+        loops = [t for t in stuck if any(t in g.productions[p][1] for p in g.alternatives[t])]
+        s = (loops or stuck)[0]
         line, col = first_line[names[s]]
         raise UsageError(
             f"symbol {names[s]!r} can never finish deriving: every alternative leads back to "
@@ -401,8 +403,9 @@ def _compile(
     for s in range(len(names)):
         if s not in reach:
             line, _ = first_line[names[s]]
-            g.warnings.append(f"{source}:{line}: symbol {names[s]!r} is unreachable from "
-                              f"{names[start_id]!r}")
+            g.warnings.append(
+                f"{source}:{line}: symbol {names[s]!r} is unreachable from {names[start_id]!r}"
+            )
     if _has_cycle(g, reach):
         g.infinite = True
         g.warnings.append(
@@ -473,8 +476,7 @@ def _match_alt(g: Grammar, s: int, alt: _Alt, lex: _Lexer) -> int:
             return a
     col = alt.items[0][2] if alt.items else 0
     shown = " ".join(v for _, v, _ in alt.items) or _EMPTY
-    raise lex.error(f"{shown} is not an alternative of "
-                    f"{g.names[s]!r}", col)
+    raise lex.error(f"{shown} is not an alternative of {g.names[s]!r}", col)
 
 
 def _invariant(g: Grammar, raw: str, n: int, source: str) -> Invariant:
@@ -487,8 +489,9 @@ def _invariant(g: Grammar, raw: str, n: int, source: str) -> Invariant:
         lex.i += 1
         alts = tuple(_match_alt(g, s, a, lex) for a in lex.alternatives())
     if len(alts) < 2:
-        raise lex.error(f"an invariance class needs two alternatives; {g.names[s]!r} has "
-                        f"{len(alts)}", 0)
+        raise lex.error(
+            f"an invariance class needs two alternatives; {g.names[s]!r} has {len(alts)}", 0
+        )
     return Invariant(symbol=s, alternatives=alts, line=n)
 
 
@@ -535,8 +538,9 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
         try:
             tolerance = float(tail[0][0])
         except ValueError:
-            raise lex.error(f"expected a tolerance (a number), found {tail[0][0]!r}",
-                            tail[0][1]) from None
+            raise lex.error(
+                f"expected a tolerance (a number), found {tail[0][0]!r}", tail[0][1]
+            ) from None
     source_alt = _match_alt(g, s, src_alts[0], lex)
     target_alt = _match_alt(g, s, _Alt(right_items, 1.0, n), lex)
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
@@ -559,6 +563,7 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
         raise UsageError(f"no such grammar file: {p}", argument="--grammar", path=str(p)) from None
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise UsageError(f"cannot read the grammar: {reason}", argument="--grammar",
-                         path=str(p)) from None
+        raise UsageError(
+            f"cannot read the grammar: {reason}", argument="--grammar", path=str(p)
+        ) from None
     return parse_grammar(text, source=str(spec))

@@ -48,24 +48,42 @@ class Verdict:
 
 
 class Oracle:
-    def __init__(self, kind: str, grammar: Grammar, layout: Layout, sampler: Sampler, *,
-                 mode: str = "top1", k: int = 2, threshold: float = 0.5) -> None:
+    def __init__(
+        self,
+        kind: str,
+        grammar: Grammar,
+        layout: Layout,
+        sampler: Sampler,
+        *,
+        mode: str = "top1",
+        k: int = 2,
+        threshold: float = 0.5,
+    ) -> None:
         if kind not in ORACLES:
-            raise UsageError(f"unknown oracle {kind!r}; choose one of {', '.join(ORACLES)}",
-                             argument="--oracle")
+            raise UsageError(
+                f"unknown oracle {kind!r}; choose one of {', '.join(ORACLES)}", argument="--oracle"
+            )
         if mode not in MODES:
-            raise UsageError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}",
-                             argument="--mode")
+            raise UsageError(
+                f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", argument="--mode"
+            )
         if kind == "differential" and len(layout.names) < 2:
-            raise UsageError("differential testing needs two or more classifiers; for one, "
-                             "use --oracle invariance or directional", argument="MODEL")
+            raise UsageError(
+                "differential testing needs two or more classifiers; for one, "
+                "use --oracle invariance or directional",
+                argument="MODEL",
+            )
         if kind == "invariance" and not grammar.invariants:
-            raise UsageError(f"the grammar {grammar.source} declares no invariance class "
-                             "(%invariant NAME)", argument="--grammar")
+            raise UsageError(
+                f"the grammar {grammar.source} declares no invariance class (%invariant NAME)",
+                argument="--grammar",
+            )
         if kind == "directional" and not grammar.directionals:
-            raise UsageError(f"the grammar {grammar.source} declares no directional "
-                             "expectation (%directional NAME: ALT -> ALT EXPECT)",
-                             argument="--grammar")
+            raise UsageError(
+                f"the grammar {grammar.source} declares no directional "
+                "expectation (%directional NAME: ALT -> ALT EXPECT)",
+                argument="--grammar",
+            )
         if not 0 < threshold < 1:
             raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
         if k < 1:
@@ -75,7 +93,9 @@ class Oracle:
                 raise UsageError(
                     f"%directional (line {d.line}) names class {d.label!r}; the classifiers' "
                     f"labels are {', '.join(layout.common)}",
-                    argument="--grammar", path=grammar.source, line=d.line,
+                    argument="--grammar",
+                    path=grammar.source,
+                    line=d.line,
                 )
         self.kind, self.g, self.layout, self.sampler = kind, grammar, layout, sampler
         self.mode, self.k, self.threshold = mode, k, threshold
@@ -147,8 +167,9 @@ class Oracle:
             errors.append(e)
             margins.append(m)
             details.append(d)
-        return Verdict(np.asarray(errors, dtype=bool), np.asarray(margins, dtype=np.float64),
-                       details)
+        return Verdict(
+            np.asarray(errors, dtype=bool), np.asarray(margins, dtype=np.float64), details
+        )
 
     def _differential(self, out: np.ndarray) -> Verdict:
         lay = self.layout
@@ -177,15 +198,17 @@ class Oracle:
             margin = self.threshold - tvd
             error = margin <= 0
             margin = np.where(error, np.minimum(margin, -1e-6), margin)
-        details = [{"labels": [lay.common[t] if t >= 0 else None for t in row],
-                    "comparable": bool(c)}
-                   for row, c in zip(tops.tolist(), comparable.tolist(), strict=True)]
+        details = [
+            {"labels": [lay.common[t] if t >= 0 else None for t in row], "comparable": bool(c)}
+            for row, c in zip(tops.tolist(), np.asarray(comparable).tolist(), strict=True)
+        ]
         return Verdict(error, margin, details)
 
     def _metamorphic(self, out: np.ndarray, relation: int) -> tuple[bool, float, dict[str, Any]]:
         lay = self.layout
         worst, failed = np.inf, []
         labels: list[list[str]] = []
+        culprit = 1  # the variant that broke the relation (the first one otherwise)
         for k in range(len(lay.names)):
             block = lay.block(out, k)
             own = lay.labels[k]
@@ -194,6 +217,8 @@ class Oracle:
             c = int(top[0])
             if self.kind == "invariance":
                 changed = bool((top != c).any())
+                if changed and not failed:
+                    culprit = int(np.argmax(top != c))
                 moved = float(np.max(np.abs(block[:, c] - block[0, c])))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
@@ -208,8 +233,14 @@ class Oracle:
                         j, sign = c, 1.0
                     else:
                         lab = rel.label or ""
-                        j = next((i for i, x in enumerate(own) if lay.maps[k][i] >= 0
-                                  and lay.common[lay.maps[k][i]] == lab), -1)
+                        j = next(
+                            (
+                                i
+                                for i, x in enumerate(own)
+                                if lay.maps[k][i] >= 0 and lay.common[lay.maps[k][i]] == lab
+                            ),
+                            -1,
+                        )
                         if j < 0:
                             continue
                         sign = 1.0 if rel.expect == "down" else -1.0
@@ -221,4 +252,5 @@ class Oracle:
             worst = min(worst, margin)
         if not np.isfinite(worst):
             worst = 1.0
-        return bool(failed), float(worst), {"failed": failed, "labels": labels}
+        shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
+        return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}

@@ -52,8 +52,9 @@ class Layout:
 
     def unmapped(self) -> dict[str, list[str]]:
         return {
-            self.names[k]: [lab for lab, c in zip(self.labels[k], self.maps[k], strict=True)
-                            if c < 0]
+            self.names[k]: [
+                lab for lab, c in zip(self.labels[k], self.maps[k], strict=True) if c < 0
+            ]
             for k in range(len(self.names))
             if any(c < 0 for c in self.maps[k])
         }
@@ -139,10 +140,13 @@ def load_label_map(
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"no such label map: {where}", argument="--label-map", path=where) from None
+        raise UsageError(
+            f"no such label map: {where}", argument="--label-map", path=where
+        ) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise UsageError(f"cannot read the label map: {exc}", argument="--label-map",
-                         path=where) from None
+        raise UsageError(
+            f"cannot read the label map: {exc}", argument="--label-map", path=where
+        ) from None
     labels = [_labels_of(m) for m in models]
     out: dict[int, dict[str, str]] = {}
     for n, raw in enumerate(text.splitlines(), start=1):
@@ -150,8 +154,13 @@ def load_label_map(
             continue
         m = _MAP_LINE.match(raw)
         if not m:
-            raise UsageError("expected 'CLASSIFIER LABEL -> COMMON_LABEL'", argument="--label-map",
-                             path=where, line=n, column=1)
+            raise UsageError(
+                "expected 'CLASSIFIER LABEL -> COMMON_LABEL'",
+                argument="--label-map",
+                path=where,
+                line=n,
+                column=1,
+            )
         who, own, common = (x.strip('"') for x in m.group(1, 2, 3))
         if who.isdigit() and 1 <= int(who) <= len(models):
             k = int(who) - 1
@@ -161,13 +170,19 @@ def load_label_map(
             raise UsageError(
                 f"unknown classifier {who!r}; give its position (1..{len(models)}) or name "
                 f"({', '.join(names)})",
-                argument="--label-map", path=where, line=n, column=m.start(1) + 1,
+                argument="--label-map",
+                path=where,
+                line=n,
+                column=m.start(1) + 1,
             )
         if own not in labels[k]:
             raise UsageError(
                 f"classifier {names[k]} has no label {own!r}; its labels are "
                 f"{', '.join(labels[k])}",
-                argument="--label-map", path=where, line=n, column=m.start(2) + 1,
+                argument="--label-map",
+                path=where,
+                line=n,
+                column=m.start(2) + 1,
             )
         out.setdefault(k, {})[own] = common
     return out

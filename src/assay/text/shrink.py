@@ -12,7 +12,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from assay.text.generate import Sampler, nodes, replace_at, subtree_at
+from assay.text.generate import Sampler, nodes, replace_at, subtree_at, tree_words
 from assay.text.oracle import Case, Oracle
 
 __all__ = ["Shrinker", "case_size"]
@@ -39,9 +39,21 @@ def measure(tree: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
     return got
 
 
+def _subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(w == b for b in it) for w in small)
+
+
 class Shrinker:
-    def __init__(self, oracle: Oracle, sampler: Sampler, *, max_rounds: int = 40,
-                 max_candidates: int = 32, chunk: int = 32) -> None:
+    def __init__(
+        self,
+        oracle: Oracle,
+        sampler: Sampler,
+        *,
+        max_rounds: int = 40,
+        max_candidates: int = 32,
+        chunk: int = 32,
+    ) -> None:
         self.chunk = chunk
         self.oracle = oracle
         self.sampler = sampler
@@ -97,6 +109,8 @@ class Shrinker:
                 if new_size >= sub_size:
                     continue
                 tree = replace_at(case.tree, path, new)
+                if not _subsequence(tree_words(new), tree_words(sub)):
+                    continue  # shrinking removes words; it never brings in new ones
                 cand = self.oracle.refocus(case, tree)
                 if cand is None:
                     continue
@@ -108,11 +122,13 @@ class Shrinker:
     def shrink(
         self,
         cases: list[Case],
-        evaluate: Callable[[list[Case]], list[bool] | None],
+        evaluate: Callable[[list[Case]], list[str | None] | None],
+        signatures: list[str],
     ) -> tuple[list[Case], bool]:
-        """Minimal forms of ``cases`` (all failing).  ``evaluate`` answers whether each
-        candidate fails, or None when the budget is spent (then shrinking stops where it is;
-        the second value is False).
+        """Minimal forms of ``cases`` (all failing, with ``signatures``).  ``evaluate`` gives
+        each candidate's failure signature (None when it passes), or None when the budget is
+        spent (then shrinking stops where it is; the second value is False).  A candidate
+        counts only when it fails the same way (same signature: the same labels).
 
         Each round asks the next ``chunk`` candidates (smallest first) of every case still
         shrinking, in one batch; a case moves to its smallest failing candidate and starts
@@ -138,8 +154,10 @@ class Shrinker:
                 complete = False
                 break
             moved: set[int] = set()
-            for cand, owner, fails in zip(batch, owners, verdict, strict=True):
-                if fails and owner not in moved:  # candidates are sorted smallest first
+            for cand, owner, sig in zip(batch, owners, verdict, strict=True):
+                if (
+                    sig is not None and sig == signatures[owner] and owner not in moved
+                ):  # candidates are sorted smallest first
                     current[owner] = cand
                     moved.add(owner)
             for i in moved:

@@ -36,8 +36,11 @@ _PATIENCE = 200  # fresh draws tried per wanted case before the space is taken a
 def _case_json(case: Case | None) -> Any:
     if case is None:
         return None
-    return [tree_to_json(case.tree), list(case.focus) if case.focus is not None else None,
-            case.relation]
+    return [
+        tree_to_json(case.tree),
+        list(case.focus) if case.focus is not None else None,
+        case.relation,
+    ]
 
 
 def _case_from(data: Any) -> Case | None:
@@ -163,8 +166,9 @@ def lexical_spots(engine: Engine, case: Case) -> list[tuple[tuple[int, ...], int
     return out
 
 
-def swap_word(engine: Engine, case: Case, weights: np.ndarray | None = None,
-              keep: bool = False) -> Case | None:
+def swap_word(
+    engine: Engine, case: Case, weights: np.ndarray | None = None, keep: bool = False
+) -> Case | None:
     """One terminal of the case swapped for another of its category (uniform, or weighted by
     ``weights``).  With ``keep``, the word to replace is chosen in inverse proportion to its
     weight: the words most associated with errors tend to stay."""
@@ -297,8 +301,9 @@ class WalkStrategy:
 
     name = "walk"
 
-    def __init__(self, walkers: int = 48, moves: int = 6, patience: int = 4,
-                 pool: int = 256) -> None:
+    def __init__(
+        self, walkers: int = 48, moves: int = 6, patience: int = 4, pool: int = 256
+    ) -> None:
         self.n_walkers = walkers
         self.moves = moves
         self.patience = patience
@@ -315,8 +320,9 @@ class WalkStrategy:
         lift: np.ndarray = np.clip(engine.lift(), 0.1, 10.0) ** 2
         return lift
 
-    def _restructure(self, engine: Engine, case: Case, bias: np.ndarray,
-                     keep: bool = False) -> Case | None:
+    def _restructure(
+        self, engine: Engine, case: Case, bias: np.ndarray, keep: bool = False
+    ) -> Case | None:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
         no production more associated with errors than the average."""
         g = engine.g
@@ -328,7 +334,8 @@ class WalkStrategy:
         ]
         if keep:
             spots = [
-                sp for sp in spots
+                sp
+                for sp in spots
                 if max(bias[q] for q in tree_productions(subtree_at(case.tree, sp[0]))) <= 1.0
             ]
         if not spots:
@@ -353,7 +360,11 @@ class WalkStrategy:
             patience = self.patience if self.errs[w] or not self.pool else 1
             if case is None or self.stuck[w] >= patience:
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
-                    None, -np.inf, False, 0)
+                    None,
+                    -np.inf,
+                    False,
+                    0,
+                )
                 if self.pool and engine.draws.next() < 0.9:
                     # restart in the error region: at a failing case found before
                     start = self.pool[engine.draws.below(len(self.pool))]
@@ -363,7 +374,11 @@ class WalkStrategy:
                 if not got:
                     continue
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
-                    None, -np.inf, False, 0)
+                    None,
+                    -np.inf,
+                    False,
+                    0,
+                )
                 key = engine.key(got[0])
                 if key not in keys:
                     keys.add(key)
@@ -450,8 +465,7 @@ class WalkStrategy:
         self._done = bool(state.get("done", False))
 
 
-def make_strategy(name: str, engine_grammar: Any, max_depth: int,
-                  start: Tree | None = None) -> Any:
+def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | None = None) -> Any:
     if name == "random":
         return RandomStrategy()
     if name == "ogma":
@@ -460,5 +474,6 @@ def make_strategy(name: str, engine_grammar: Any, max_depth: int,
         return WalkStrategy()
     if name == "exhaustive":
         return ExhaustiveStrategy(engine_grammar, max_depth)
-    raise UsageError(f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}",
-                     argument="--strategy")
+    raise UsageError(
+        f"unknown strategy {name!r}; choose one of {', '.join(STRATEGIES)}", argument="--strategy"
+    )

@@ -22,15 +22,21 @@ def _rate(n: float, d: float) -> float | None:
 def lift_table(engine: Engine, *, limit: int = 15, min_count: int = 5) -> dict[str, Any]:
     """Productions and words most associated with errors: lift = P(error | used) / P(error)."""
     base = engine.errors / engine.cases if engine.cases else 0.0
-    prods = []
+    prods: list[dict[str, Any]] = []
     if base > 0:
         for p in range(engine.g.n_productions):
             n, e = int(engine.prod_n[p]), int(engine.prod_err[p])
             if n >= min_count and len(engine.g.alternatives[engine.g.productions[p][0]]) > 1:
-                prods.append({"production": engine.g.describe(p), "cases": n, "errors": e,
-                              "lift": round((e / n) / base, 3)})
+                prods.append(
+                    {
+                        "production": engine.g.describe(p),
+                        "cases": n,
+                        "errors": e,
+                        "lift": round((e / n) / base, 3),
+                    }
+                )
     prods.sort(key=lambda r: (-r["lift"], -r["errors"], r["production"]))
-    words = []
+    words: list[dict[str, Any]] = []
     if base > 0:
         for w, (n, e) in engine.words.items():
             if n >= min_count:
@@ -39,8 +45,15 @@ def lift_table(engine: Engine, *, limit: int = 15, min_count: int = 5) -> dict[s
     return {"productions": prods[:limit], "words": words[:limit], "base_rate": base}
 
 
-def build_summary(engine: Engine, *, strategy: str, queries: int, elapsed: float,
-                  model_seconds: float, config: dict[str, Any]) -> dict[str, Any]:
+def build_summary(
+    engine: Engine,
+    *,
+    strategy: str,
+    queries: int,
+    elapsed: float,
+    model_seconds: float,
+    config: dict[str, Any],
+) -> dict[str, Any]:
     lay = engine.oracle.layout
     kind = engine.oracle.kind
     minimal = sorted(
@@ -49,8 +62,11 @@ def build_summary(engine: Engine, *, strategy: str, queries: int, elapsed: float
     )
     n_min = len(minimal)
     coverage = float(np.mean(engine.prod_n > 0)) if engine.g.n_productions else 0.0
-    what = {"differential": "disagreements", "invariance": "invariance failures",
-            "directional": "directional failures"}[kind]
+    what = {
+        "differential": "disagreements",
+        "invariance": "invariance failures",
+        "directional": "directional failures",
+    }[kind]
     headline = (
         f"{engine.errors:,} {what} found in {queries:,} queries "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
@@ -78,62 +94,66 @@ def build_summary(engine: Engine, *, strategy: str, queries: int, elapsed: float
         outs = np.asarray(r["outputs"])
         per = []
         for k, name in enumerate(lay.names):
-            row = outs[0] if len(outs) else np.zeros(lay.width)
-            block = row[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
-            j = int(np.argmax(block)) if len(block) else 0
-            per.append({"classifier": name, "label": lay.labels[k][j],
-                        "probability": round(float(block[j]), 4) if len(block) else None})
-        ranked.append({
-            "sentence": r["sentence"], "variant": r["variant"], "original": r["original"],
-            "count": r["count"], "margin": round(float(r["margin"]), 6), "words": r["words"],
-            "outputs": per,
-        })
+            entry: dict[str, Any] = {"classifier": name}
+            for which, at in (("", 0), ("variant_", 1)):
+                if at >= len(outs) or (at and kind == "differential"):
+                    continue
+                block = outs[at][lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
+                j = int(np.argmax(block))
+                entry[f"{which}label"] = lay.labels[k][j]
+                entry[f"{which}probability"] = round(float(block[j]), 4)
+            per.append(entry)
+        ranked.append(
+            {
+                "sentence": r["sentence"],
+                "variant": r["variant"],
+                "original": r["original"],
+                "count": r["count"],
+                "margin": round(float(r["margin"]), 6),
+                "words": r["words"],
+                "outputs": per,
+            }
+        )
     sections: list[dict[str, Any]] = []
-    if ranked:
-        cols = ["minimal failing sentence"]
-        if kind != "differential":
-            cols.append("variant")
-        cols += ["times found", "margin", *[f"{n}" for n in lay.names]]
-        rows = []
-        for r in ranked[:50]:
-            row: list[Any] = [r["sentence"]]
-            if kind != "differential":
-                row.append(r["variant"])
-            row += [r["count"], r["margin"]]
-            row += [f"{o['label']} ({o['probability']:.2f})" for o in r["outputs"]]
-            rows.append(row)
-        sections.append({
-            "title": "Minimal failing sentences",
-            "text": "Each error was shrunk to the smallest sentence that still fails (fewest "
-            "words, then simplest derivation); errors that shrink to the same sentence are "
-            "counted together. The margin is signed: below zero fails, and the further below, "
-            "the worse.",
-            "table": {"columns": cols, "rows": rows},
-        })
     if lifts["productions"]:
-        sections.append({
-            "title": "Productions most associated with errors",
-            "text": "Lift: the error rate among sentences using the production, over the "
-            f"overall error rate ({lifts['base_rate']:.1%}).",
-            "table": {"columns": ["production", "cases", "errors", "lift"],
-                      "rows": [[r["production"], r["cases"], r["errors"], r["lift"]]
-                               for r in lifts["productions"]]},
-        })
+        sections.append(
+            {
+                "title": "Productions most associated with errors",
+                "text": "Lift: the error rate among sentences using the production, over the "
+                f"overall error rate ({lifts['base_rate']:.1%}).",
+                "table": {
+                    "columns": ["production", "cases", "errors", "lift"],
+                    "rows": [
+                        [r["production"], r["cases"], r["errors"], r["lift"]]
+                        for r in lifts["productions"]
+                    ],
+                },
+            }
+        )
     if lifts["words"]:
-        sections.append({
-            "title": "Words most associated with errors",
-            "table": {"columns": ["word", "cases", "errors", "lift"],
-                      "rows": [[r["word"], r["cases"], r["errors"], r["lift"]]
-                               for r in lifts["words"]]},
-        })
+        sections.append(
+            {
+                "title": "Words most associated with errors",
+                "table": {
+                    "columns": ["word", "cases", "errors", "lift"],
+                    "rows": [
+                        [r["word"], r["cases"], r["errors"], r["lift"]] for r in lifts["words"]
+                    ],
+                },
+            }
+        )
     unmapped = lay.unmapped()
     notes = list(engine.g.warnings)
     if unmapped:
-        notes.append("labels without a counterpart (not compared): " + "; ".join(
-            f"{k}: {', '.join(v)}" for k, v in unmapped.items()))
+        notes.append(
+            "labels without a counterpart (not compared): "
+            + "; ".join(f"{k}: {', '.join(v)}" for k, v in unmapped.items())
+        )
     if engine.shrink_incomplete:
-        notes.append(f"{engine.shrink_incomplete:,} errors were not fully shrunk: the budget "
-                     "ran out while shrinking")
+        notes.append(
+            f"{engine.shrink_incomplete:,} errors were not fully shrunk: the budget "
+            "ran out while shrinking"
+        )
     if notes:
         sections.append({"title": "Notes", "text": "\n\n".join(notes)})
     return {

@@ -54,8 +54,15 @@ class TextTest:
         return self
 
     def make_oracle(self, sampler: Sampler) -> Oracle:
-        return Oracle(self.oracle, self.grammar, self.layout, sampler, mode=self.mode,
-                      k=self.top_k, threshold=self.threshold)
+        return Oracle(
+            self.oracle,
+            self.grammar,
+            self.layout,
+            sampler,
+            mode=self.mode,
+            k=self.top_k,
+            threshold=self.threshold,
+        )
 
     def config(self) -> dict[str, Any]:
         return {
@@ -91,8 +98,7 @@ class TextSearch:
         oracle = test.make_oracle(sampler)
         strategy = make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
         batch = 1 if test.strategy == "ogma" else test.batch
-        self.engine = Engine(oracle, sampler, strategy, model, rng, batch=batch,
-                             shrink=test.shrink)
+        self.engine = Engine(oracle, sampler, strategy, model, rng, batch=batch, shrink=test.shrink)
 
     @property
     def done(self) -> bool:
