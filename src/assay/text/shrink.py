@@ -60,62 +60,71 @@ class Shrinker:
         self.max_rounds = max_rounds
         self.max_candidates = max_candidates
 
-    def _replacements(self, sub: Any) -> list[Any]:
+    def _replacements(self, sub: Any, below: list[Any]) -> list[Any]:
         """Smaller derivations of the same symbol as ``sub``: a descendant of the same symbol
-        (hoisting), or another alternative that keeps children of the same symbols (the
-        others take their shortest derivation)."""
+        (hoisting; ``below`` lists the descendants), or another alternative that keeps
+        children of the same symbols (the others must be able to derive nothing)."""
         g = self.oracle.g
         s = g.productions[sub[0]][0]
-        out: list[Any] = []
-        for path, p, _ in nodes(sub):
-            if path and g.productions[p][0] == s:
-                out.append(subtree_at(sub, path))
+        out: list[Any] = [d for d in below if g.productions[d[0]][0] == s]
         kids: dict[int, list[Any]] = {}
         for c in sub[1]:
             if not isinstance(c, str):
                 kids.setdefault(g.productions[c[0]][0], []).append(c)
         for q in g.alternatives[s]:
-            items = g.productions[q][1]
             options: list[list[Any]] = []
-            for it in items:
+            for it in g.productions[q][1]:
                 if isinstance(it, str):
                     options.append([it])
                 else:
-                    mine = kids.get(it, [])
-                    options.append([*mine[:3], self.sampler.shortest(it)])
-            combos = 1
-            for o in options:
-                combos *= len(o)
-            if combos > 16:
-                options = [o[:1] if len(o) > 1 else o for o in options]
-            for combo in itertools.product(*options):
-                out.append((q, tuple(combo)))
+                    mine = kids.get(it, [])[:3]
+                    if g.min_words[it] == 0:
+                        mine = [*mine, self.sampler.shortest(it)]
+                    if not mine:
+                        break
+                    options.append(mine)
+            else:
+                combos = 1
+                for o in options:
+                    combos *= len(o)
+                if combos > 16:
+                    options = [o[:1] for o in options]
+                out.extend((q, tuple(combo)) for combo in itertools.product(*options))
         return out
 
     def candidates(self, case: Case) -> list[Case]:
         memo: dict[int, tuple[int, int]] = {}
+        words: dict[int, list[str]] = {}
         size = measure(case.tree, memo)
         out: dict[tuple[int, int, str], Case] = {}
         focus = case.focus
-        for path, _p, _ in nodes(case.tree):
+        listing = nodes(case.tree)
+        subs = [subtree_at(case.tree, path) for path, _, _ in listing]
+        for i, (path, _p, _) in enumerate(listing):
             if focus is not None and path[: len(focus)] == focus:
                 continue  # the node the relation is about stays as it is
             if focus is not None and focus[: len(path)] == path:
                 continue  # so do the nodes above it
-            sub = subtree_at(case.tree, path)
+            sub = subs[i]
+            j = i + 1
+            while j < len(listing) and listing[j][0][: len(path)] == path:
+                j += 1
             sub_size = measure(sub, memo)
-            for new in self._replacements(sub):
+            sub_words = words.get(id(sub))
+            if sub_words is None:
+                sub_words = words[id(sub)] = tree_words(sub)
+            for new in self._replacements(sub, subs[i + 1 : j]):
                 new_size = measure(new, memo)
                 if new_size >= sub_size:
                     continue
-                tree = replace_at(case.tree, path, new)
-                if not _subsequence(tree_words(new), tree_words(sub)):
+                if not _subsequence(tree_words(new), sub_words):
                     continue  # shrinking removes words; it never brings in new ones
+                tree = replace_at(case.tree, path, new)
                 cand = self.oracle.refocus(case, tree)
                 if cand is None:
                     continue
                 csize = (size[0] - sub_size[0] + new_size[0], size[1] - sub_size[1] + new_size[1])
-                out.setdefault((*csize, repr(tree)), cand)
+                out.setdefault((*csize, " ".join(tree_words(tree))), cand)
         ordered = [out[k] for k in sorted(out)]
         return ordered[: self.max_candidates]
 
