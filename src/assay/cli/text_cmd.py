@@ -56,6 +56,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float, typer.Option(help="Probability distance for --mode distance (0..1).")
         ] = 0.5,
         max_depth: Annotated[int, typer.Option(help="Deepest derivation generated.")] = 24,
+        uniform: Annotated[
+            bool, typer.Option("--uniform", help="Ignore the grammar's weights when drawing.")
+        ] = False,
         max_queries: Annotated[
             int | None, typer.Option(help="Query budget (default 20,000 with no budget).")
         ] = None,

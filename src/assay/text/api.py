@@ -148,6 +148,7 @@ def setup_text(
     trust: Sequence[str] = (),
     batch: int = 256,
     shrink: bool = True,
+    weighted: bool = True,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits."""
     from assay.models import load_model
@@ -209,6 +210,7 @@ def setup_text(
         max_depth=max_depth,
         batch=batch,
         shrink=shrink,
+        weighted=weighted,
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
     invocation = {
@@ -228,6 +230,7 @@ def setup_text(
         "trust": list(trust),
         "batch": batch,
         "shrink": shrink,
+        "weighted": weighted,
     }
     return TextSetup(
         test=test, model=Panel(loaded, the_names, layout), names=the_names, invocation=invocation

@@ -206,7 +206,8 @@ class Oracle:
 
     def _metamorphic(self, out: np.ndarray, relation: int) -> tuple[bool, float, dict[str, Any]]:
         lay = self.layout
-        worst, failed = np.inf, []
+        worst = np.inf
+        failed: list[str] = []
         labels: list[list[str]] = []
         culprit = 1  # the variant that broke the relation (the first one otherwise)
         for k in range(len(lay.names)):
