@@ -94,8 +94,27 @@ class Shrinker:
 
     def candidates(self, case: Case) -> list[Case]:
         memo: dict[int, tuple[int, int]] = {}
-        words: dict[int, list[str]] = {}
         size = measure(case.tree, memo)
+        all_words = tree_words(case.tree)
+        spans: dict[int, tuple[int, int]] = {}
+
+        def span(t: Any, pos: int) -> int:
+            start = pos
+            for c in t[1]:
+                pos = (
+                    pos + (len(c.split()) if " " in c else 1)
+                    if isinstance(c, str)
+                    else span(c, pos)
+                )
+            spans[id(t)] = (start, pos)
+            return pos
+
+        span(case.tree, 0)
+
+        def words_of(t: Any) -> list[str]:
+            sp = spans.get(id(t))
+            return all_words[sp[0] : sp[1]] if sp is not None else tree_words(t)
+
         out: dict[tuple[int, int, str], Case] = {}
         focus = case.focus
         listing = nodes(case.tree)
@@ -110,21 +129,27 @@ class Shrinker:
             while j < len(listing) and listing[j][0][: len(path)] == path:
                 j += 1
             sub_size = measure(sub, memo)
-            sub_words = words.get(id(sub))
-            if sub_words is None:
-                sub_words = words[id(sub)] = tree_words(sub)
+            s0, s1 = spans[id(sub)]
+            sub_words = all_words[s0:s1]
             for new in self._replacements(sub, subs[i + 1 : j]):
                 new_size = measure(new, memo)
                 if new_size >= sub_size:
                     continue
-                if not _subsequence(tree_words(new), sub_words):
+                if isinstance(new, tuple) and id(new) in spans:
+                    new_words = words_of(new)
+                else:
+                    new_words = [
+                        w for c in new[1] for w in ([c] if isinstance(c, str) else words_of(c))
+                    ]
+                if not _subsequence(new_words, sub_words):
                     continue  # shrinking removes words; it never brings in new ones
-                tree = replace_at(case.tree, path, new)
-                cand = self.oracle.refocus(case, tree)
-                if cand is None:
-                    continue
+                key = " ".join(all_words[:s0] + new_words + all_words[s1:])
                 csize = (size[0] - sub_size[0] + new_size[0], size[1] - sub_size[1] + new_size[1])
-                out.setdefault((*csize, " ".join(tree_words(tree))), cand)
+                if (*csize, key) in out:
+                    continue
+                cand = self.oracle.refocus(case, replace_at(case.tree, path, new))
+                if cand is not None:
+                    out[(*csize, key)] = cand
         ordered = [out[k] for k in sorted(out)]
         return ordered[: self.max_candidates]
 
