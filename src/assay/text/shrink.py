@@ -55,6 +55,7 @@ class Shrinker:
         chunk: int = 32,
     ) -> None:
         self.chunk = chunk
+        self._cache: dict[tuple[str, Any, int], list[Case]] = {}
         self.oracle = oracle
         self.sampler = sampler
         self.max_rounds = max_rounds
@@ -93,6 +94,17 @@ class Shrinker:
         return out
 
     def candidates(self, case: Case) -> list[Case]:
+        """The smaller variants of a case, smallest first (remembered for recent cases)."""
+        key = (repr(case.tree), case.focus, case.relation)
+        got = self._cache.get(key)
+        if got is None:
+            got = self._candidates(case)
+            self._cache[key] = got
+            if len(self._cache) > 4096:
+                del self._cache[next(iter(self._cache))]
+        return list(got)
+
+    def _candidates(self, case: Case) -> list[Case]:
         memo: dict[int, tuple[int, int]] = {}
         size = measure(case.tree, memo)
         all_words = tree_words(case.tree)

@@ -302,8 +302,15 @@ class WalkStrategy:
     name = "walk"
 
     def __init__(
-        self, walkers: int = 48, moves: int = 6, patience: int = 4, pool: int = 256
+        self,
+        walkers: int = 48,
+        moves: int = 6,
+        patience: int = 4,
+        pool: int = 256,
+        brevity: float = 2.0,
     ) -> None:
+        self.brevity = brevity
+        self._short: np.ndarray | None = None
         self.n_walkers = walkers
         self.moves = moves
         self.patience = patience
@@ -349,6 +356,13 @@ class WalkStrategy:
 
     def propose(self, engine: Engine, n: int) -> list[Case]:
         bias = self._steer(engine)
+        if self.brevity:  # new material: shorter derivations are likelier (minimal errors)
+            if self._short is None:
+                words = np.asarray(engine.g.prod_words, dtype=np.float64)
+                self._short = (1.0 + words) ** -self.brevity
+            fresh_bias = bias * self._short
+        else:
+            fresh_bias = bias
         out: list[Case] = []
         keys: set[str] = set()
         self.owners = []
@@ -370,7 +384,7 @@ class WalkStrategy:
                     start = self.pool[engine.draws.below(len(self.pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
-                got = fresh_random(engine, 1, bias)
+                got = fresh_random(engine, 1, fresh_bias)
                 if not got:
                     continue
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
@@ -394,7 +408,7 @@ class WalkStrategy:
                 if made >= budget:
                     break
                 if attempt % structural_every == structural_every - 1:
-                    cand = self._restructure(engine, case, bias, keep=self.errs[w])
+                    cand = self._restructure(engine, case, fresh_bias, keep=self.errs[w])
                 else:
                     cand = swap_word(engine, case, bias, keep=self.errs[w])
                 if cand is None:
@@ -409,7 +423,7 @@ class WalkStrategy:
             if made == 0:
                 self.stuck[w] = self.patience
         if not out:
-            more = fresh_random(engine, max(1, n // 4), bias)
+            more = fresh_random(engine, max(1, n // 4), fresh_bias)
             out.extend(more)
             self.owners.extend([-1] * len(more))
             if not more:
