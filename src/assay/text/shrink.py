@@ -22,8 +22,9 @@ def case_size(case: Case) -> tuple[int, int]:
     return measure(case.tree, {})
 
 
-def measure(tree: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
-    """(words, nodes) of a derivation; ``memo`` is keyed by object identity."""
+def measure(tree: Any, memo: dict[int, tuple[Any, int, int]]) -> tuple[int, int]:
+    """(words, nodes) of a derivation; ``memo`` is keyed by object identity and holds the
+    object too, so that an identity is never reused by another object while it is there."""
     got = memo.get(id(tree))
     if got is None:
         words, count = 0, 1
@@ -34,9 +35,9 @@ def measure(tree: Any, memo: dict[int, tuple[int, int]]) -> tuple[int, int]:
                 w, k = measure(c, memo)
                 words += w
                 count += k
-        got = (words, count)
+        got = (tree, words, count)
         memo[id(tree)] = got
-    return got
+    return got[1], got[2]
 
 
 def _subsequence(small: list[str], big: list[str]) -> bool:
@@ -105,27 +106,25 @@ class Shrinker:
         return list(got)
 
     def _candidates(self, case: Case) -> list[Case]:
-        memo: dict[int, tuple[int, int]] = {}
+        memo: dict[int, tuple[Any, int, int]] = {}
         size = measure(case.tree, memo)
         all_words = tree_words(case.tree)
-        spans: dict[int, tuple[int, int]] = {}
+        # the word span of every node, in the preorder of ``nodes`` (by position, not by
+        # object: one subtree object may sit at several places in a tree)
+        spans: list[tuple[int, int]] = []
 
         def span(t: Any, pos: int) -> int:
-            start = pos
+            at = len(spans)
+            spans.append((pos, pos))
             for c in t[1]:
-                pos = (
-                    pos + (len(c.split()) if " " in c else 1)
-                    if isinstance(c, str)
-                    else span(c, pos)
-                )
-            spans[id(t)] = (start, pos)
+                if isinstance(c, str):
+                    pos += len(c.split()) if " " in c else 1
+                else:
+                    pos = span(c, pos)
+            spans[at] = (spans[at][0], pos)
             return pos
 
         span(case.tree, 0)
-
-        def words_of(t: Any) -> list[str]:
-            sp = spans.get(id(t))
-            return all_words[sp[0] : sp[1]] if sp is not None else tree_words(t)
 
         out: dict[tuple[int, int, str], Case] = {}
         focus = case.focus
@@ -141,18 +140,13 @@ class Shrinker:
             while j < len(listing) and listing[j][0][: len(path)] == path:
                 j += 1
             sub_size = measure(sub, memo)
-            s0, s1 = spans[id(sub)]
+            s0, s1 = spans[i]
             sub_words = all_words[s0:s1]
             for new in self._replacements(sub, subs[i + 1 : j]):
                 new_size = measure(new, memo)
                 if new_size >= sub_size:
                     continue
-                if isinstance(new, tuple) and id(new) in spans:
-                    new_words = words_of(new)
-                else:
-                    new_words = [
-                        w for c in new[1] for w in ([c] if isinstance(c, str) else words_of(c))
-                    ]
+                new_words = tree_words(new)
                 if not _subsequence(new_words, sub_words):
                     continue  # shrinking removes words; it never brings in new ones
                 key = " ".join(all_words[:s0] + new_words + all_words[s1:])
