@@ -150,3 +150,42 @@ def test_same_seed_same_findings(tmp_path: Path) -> None:
     a = _run(tmp_path, models, "walk", seed=9, max_queries=700).findings
     b = _run(tmp_path, models, "walk", seed=9, max_queries=700).findings
     assert a["minimal"].tolist() == b["minimal"].tolist()
+
+
+@pytest.mark.parametrize("strategy", ["walk", "ogma", "random"])
+def test_stopping_at_every_checkpoint_and_resuming_changes_nothing(
+    tmp_path: Path, strategy: str
+) -> None:
+    """Resume from each checkpoint in turn: the findings equal an uninterrupted run's."""
+    from assay.core.run import execute
+
+    models = [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)]
+    setup = setup_text(models, grammar="builtin:reviews", strategy=strategy)
+
+    def found(store: RunStore, run_id: str) -> list[tuple[str, str]]:
+        return sorted(
+            (str(b.inputs[i][0]), str(b.inputs[i][1]))
+            for b in store.iter_batches(run_id)
+            for i in range(len(b))
+        )
+
+    results = []
+    for stop in (None, 1):
+        store = RunStore(tmp_path / f"{strategy}-{stop}.db")
+        store.create_run(run_id="r", technique="text", seed=5, command="", config={},
+                         model={}, versions={})  # fmt: skip
+        resume = False
+        for _ in range(200):
+            out = execute(setup.test, setup.model, store=store, run_id="r", seed=5,
+                          max_queries=900, resume=resume, commit_interval=0.0,
+                          stop_after_checkpoints=stop)  # fmt: skip
+            resume = True
+            if out.status != "interrupted":
+                break
+        results.append((found(store, "r"), store.get_run("r").summary["metrics"]))
+    (a, ma), (b, mb) = results
+    assert a and a == b
+    timed = ("errors per second", "share of time inside the classifiers")
+    assert {k: v for k, v in ma.items() if k not in timed} == {
+        k: v for k, v in mb.items() if k not in timed
+    }
