@@ -11,7 +11,7 @@ __all__ = ["BUILTIN_GRAMMARS", "builtin_grammar_path"]
 BUILTIN_GRAMMARS = {
     "reviews": "product and restaurant reviews: negation, intensifiers, contrast",
     "names": "sentences about people: names and pronouns, with invariance classes",
-    "topics": "short statements on several topics (sport, food, technology, travel)",
+    "topics": "short statements on several topics (sport, food, technology, travel, school)",
 }
 
 
