@@ -32,6 +32,7 @@ test: lint
 
 bench: $(VENV)/.dev
 	$(BIN)/python bench/fairness.py
+	$(BIN)/python bench/text.py
 
 clean:
 	rm -rf $(VENV) .assay assay-demo

@@ -23,12 +23,14 @@ __all__ = [
     "UsageError",
     "__version__",
     "check_fairness",
+    "check_text",
     "load_model",
     "resume_run",
 ]
 
 _LAZY = {
     "check_fairness": "assay.api",
+    "check_text": "assay.text.api",
     "resume_run": "assay.api",
     "load_model": "assay.models",
 }

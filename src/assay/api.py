@@ -27,11 +27,14 @@ from assay.fairness.api import (
     setup_fairness,
     setup_from_record,
 )
+from assay.text.api import TextResult, check_text, resume_text
 
 __all__ = [
     "FairnessResult",
     "FairnessSetup",
+    "TextResult",
     "check_fairness",
+    "check_text",
     "rerun_command",
     "resume_run",
     "setup_fairness",
@@ -42,6 +45,7 @@ __all__ = [
 # technique name -> the function that resumes one of its runs
 RESUMERS: dict[str, Callable[..., Any]] = {
     "fairness": resume_fairness,
+    "text": resume_text,
 }
 
 

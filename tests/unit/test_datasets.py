@@ -58,12 +58,13 @@ def test_data_is_shipped_with_attribution() -> None:
         "adult.names",
         "german.data.gz",
         "compas-scores-two-years.csv.gz",
+        "sentiment-tweets.csv.gz",
     }
     assert shipped <= names
     attribution = DATA_DIR.joinpath("ATTRIBUTION.md").read_text(encoding="utf-8")
     for name in shipped:
         assert name in attribution
-    assert attribution.count("Licence:") == 3
+    assert attribution.count("Licence:") == 4
     source_dir = Path(str(importlib.resources.files("assay.datasets")))
     for module in source_dir.glob("*.py"):
         assert "shared" not in module.read_text(encoding="utf-8")

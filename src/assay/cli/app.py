@@ -122,10 +122,11 @@ def main_options(
 
 
 def register() -> None:
-    from assay.cli import fairness_cmd, runs_cmd
+    from assay.cli import fairness_cmd, runs_cmd, text_cmd
 
     fairness_cmd.register(app, guarded)
     runs_cmd.register(app, guarded)
+    text_cmd.register(app, guarded)
 
 
 def main(argv: list[str] | None = None) -> None:

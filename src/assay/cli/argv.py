@@ -27,7 +27,9 @@ def command_argv(ctx: typer.Context) -> list[str]:
         name = param.name or ""
         value = ctx.params.get(name)
         if param.param_type_name == "argument":
-            if value is not None:
+            if isinstance(value, list | tuple):  # a variadic argument (several models)
+                args += [_text(v) for v in value]
+            elif value is not None:
                 args.append(_text(value))
             continue
         if name in _NOT_REPEATED or value is None or value == param.default:

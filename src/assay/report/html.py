@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from assay.report._text import compact, finding_json, format_number, safe_text
 from assay.report.plots import bar_chart
+from assay.report.text_html import render_text_section
 
 __all__ = ["render_html"]
 
@@ -43,6 +44,8 @@ def render_html(doc: dict[str, Any]) -> str:
         "report_command": doc.get("report_command") or "",
         "error": run.get("error") or "",
         "metrics": [[k, v] for k, v in _dict(summary.get("metrics")).items()],
+        # text runs: ranked minimal failing sentences (escaped by render_text_section)
+        "text_section": Markup(render_text_section(doc)),
         "sections": [_section(s) for s in _list(summary.get("sections")) if isinstance(s, dict)],
         "fairness": _fairness(summary),
         "findings": _findings(doc, run),

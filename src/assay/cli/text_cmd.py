@@ -1,0 +1,149 @@
+"""``assay text``: grammar-directed differential and metamorphic testing of text classifiers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assay.cli.argv import command_argv
+from assay.cli.console import Output
+from assay.cli.options import AsJson, Quiet
+from assay.cli.reporting import finish_run
+from assay.core.store import DEFAULT_STORE, RunStore
+from assay.errors import UsageError
+
+__all__ = ["register"]
+
+DEMO_MODELS = ["builtin:vader", "builtin:textblob"]
+
+
+def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
+    @app.command("text")
+    @guarded
+    def text(
+        ctx: typer.Context,
+        models: Annotated[
+            list[str] | None,
+            typer.Argument(
+                help="Classifiers: builtin:vader|textblob|tfidf|tfidf-nonegation, a .skops/"
+                ".onnx file, file.py:function, package.module:function, an http(s) endpoint.",
+                show_default=False,
+            ),
+        ] = None,
+        grammar: Annotated[
+            str | None,
+            typer.Option(
+                help="Grammar file (assay or NLTK CFG format) or builtin:reviews|names|topics."
+            ),
+        ] = None,
+        oracle: Annotated[
+            str, typer.Option(help="differential (2+ classifiers), invariance, directional.")
+        ] = "differential",
+        label_map: Annotated[
+            Path | None, typer.Option(help="Label map: lines 'CLASSIFIER LABEL -> COMMON'.")
+        ] = None,
+        strategy: Annotated[
+            str, typer.Option(help="walk (default), random, ogma, exhaustive.")
+        ] = "walk",
+        mode: Annotated[
+            str, typer.Option(help="Differential check: top1, topk, distance.")
+        ] = "top1",
+        top_k: Annotated[int, typer.Option(help="k for --mode topk.")] = 2,
+        threshold: Annotated[
+            float, typer.Option(help="Probability distance for --mode distance (0..1).")
+        ] = 0.5,
+        max_depth: Annotated[int, typer.Option(help="Deepest derivation generated.")] = 24,
+        uniform: Annotated[
+            bool, typer.Option("--uniform", help="Ignore the grammar's weights when drawing.")
+        ] = False,
+        max_queries: Annotated[
+            int | None, typer.Option(help="Query budget (default 20,000 with no budget).")
+        ] = None,
+        max_time: Annotated[float | None, typer.Option(help="Time budget in seconds.")] = None,
+        seed: Annotated[int | None, typer.Option(help="Seed (printed when not given).")] = None,
+        demo: Annotated[
+            bool, typer.Option("--demo", help="VADER vs TextBlob on the built-in reviews.")
+        ] = False,
+        model_type: Annotated[
+            str | None, typer.Option(help="sklearn, callable, onnx, skops, pickle, http.")
+        ] = None,
+        allow_pickle: Annotated[
+            bool, typer.Option("--allow-pickle", help="Allow loading pickle/joblib files.")
+        ] = False,
+        export: Annotated[
+            Path | None, typer.Option(help="Write the failing sentences here (.csv, .jsonl).")
+        ] = None,
+        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+        report: Annotated[
+            Path | None, typer.Option("--report", help="Write the JSON report here.")
+        ] = None,
+        fail_on: Annotated[
+            float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
+        ] = 0.0,
+        store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        quiet: Quiet = False,
+        as_json: AsJson = False,
+    ) -> None:
+        """Test text classifiers with sentences generated from a grammar."""
+        from assay.text.api import check_text, export_findings, setup_text
+
+        out = Output(quiet=quiet, as_json=as_json)
+        specs = list(models or [])
+        if demo:
+            specs = specs or list(DEMO_MODELS)
+            grammar = grammar or "builtin:reviews"
+            if max_queries is None and max_time is None:
+                max_queries = 3_000
+        if not specs:
+            raise UsageError("give one or more classifiers, or --demo", argument="MODEL")
+        if grammar is None:
+            raise UsageError(
+                "give a grammar: --grammar FILE or builtin:reviews", argument="--grammar"
+            )
+        out.note("assay text: loading the classifiers and the grammar ...")
+        the_setup = setup_text(
+            specs,
+            grammar=grammar,
+            oracle=oracle,
+            label_map=label_map,
+            strategy=strategy,
+            mode=mode,
+            top_k=top_k,
+            threshold=threshold,
+            max_depth=max_depth,
+            model_type=model_type,
+            allow_pickle=allow_pickle,
+        )
+        for w in the_setup.test.grammar.warnings:
+            out.note(f"warning: {w}")
+        budget_q = max_queries if (max_queries or max_time) else 20_000
+        with out.progress(budget_q, max_time) as progress:
+            result = check_text(
+                setup=the_setup,
+                max_queries=max_queries,
+                max_time=max_time,
+                seed=seed,
+                store=store,
+                argv=command_argv(ctx),
+                on_progress=progress,
+                on_start=lambda rid, sd, cmd: out.note(
+                    f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
+                ),
+            )
+        if export is not None:
+            path = export_findings(RunStore(store), result.run_id, export)
+            out.say(f"wrote {path}")
+        code = finish_run(
+            out,
+            store=RunStore(store),
+            run_id=result.run_id,
+            html=html,
+            junit=junit,
+            report=report,
+            fail_on=fail_on,
+        )
+        raise typer.Exit(0 if demo else code)

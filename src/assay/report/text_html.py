@@ -1,0 +1,89 @@
+"""The text technique's part of the HTML report: ranked minimal failing sentences.
+
+``render_text_section(doc)`` returns an HTML fragment (empty for other techniques) built from
+``run.summary.text`` of a report document; every string is escaped.  It is kept apart from
+the page layout so that it can move into a template as one block.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from assay.report._text import safe_text
+
+__all__ = ["render_text_section"]
+
+_MAX = 50
+
+
+def _e(value: object) -> str:
+    return escape(safe_text(value), quote=True)
+
+
+def _removed(small: str, big: str) -> str:
+    """``big`` with the words shrinking removed struck through."""
+    keep = small.split()
+    out, i = [], 0
+    for w in big.split():
+        if i < len(keep) and keep[i] == w:
+            out.append(_e(w))
+            i += 1
+        else:
+            out.append(f"<del>{_e(w)}</del>")
+    return " ".join(out)
+
+
+def _output(o: dict[str, Any]) -> str:
+    text = f'{_e(o.get("label", ""))} <span class="muted">{_num(o.get("probability"))}</span>'
+    if "variant_label" in o:
+        text += (
+            f" &rarr; {_e(o['variant_label'])} "
+            f'<span class="muted">{_num(o.get("variant_probability"))}</span>'
+        )
+    return text
+
+
+def _num(value: Any) -> str:
+    return f"{value:.2f}" if isinstance(value, int | float) else ""
+
+
+def render_text_section(doc: dict[str, Any]) -> str:
+    run = doc.get("run") if isinstance(doc.get("run"), dict) else {}
+    assert isinstance(run, dict)
+    summary = run.get("summary") if isinstance(run.get("summary"), dict) else {}
+    assert isinstance(summary, dict)
+    text = summary.get("text")
+    if run.get("technique") != "text" or not isinstance(text, dict):
+        return ""
+    minimal = [m for m in text.get("minimal") or [] if isinstance(m, dict)]
+    names = [safe_text(n) for n in text.get("classifiers") or []]
+    metamorphic = text.get("oracle") != "differential"
+    parts = ['<section class="text-minimal"><h2>Minimal failing sentences</h2>']
+    if not minimal:
+        parts.append('<p class="none">No failing sentence was found.</p></section>')
+        return "".join(parts)
+    parts.append(
+        f"<p>{len(minimal):,} distinct minimal failing sentences (showing up to {_MAX}), "
+        "most often found first. Each error was shrunk to the smallest sentence that fails "
+        "the same way; the words shrinking removed from the first sentence found are struck "
+        "through. The margin is signed: below zero fails.</p>"
+    )
+    head = ["#", "minimal sentence", *(["variant"] if metamorphic else []), "found", "margin"]
+    head += names
+    parts.append('<div class="scroll"><table><thead><tr>')
+    parts.append("".join(f"<th>{_e(h)}</th>" for h in head) + "</tr></thead><tbody>")
+    for i, m in enumerate(minimal[:_MAX], start=1):
+        cells = [
+            str(i),
+            f"<b>{_e(m.get('sentence', ''))}</b><br><small>"
+            f"{_removed(str(m.get('sentence', '')), str(m.get('original', '')))}</small>",
+        ]
+        if metamorphic:
+            cells.append(_e(m.get("variant", "")))
+        cells += [_e(m.get("count", "")), _e(m.get("margin", ""))]
+        outs = [o for o in m.get("outputs") or [] if isinstance(o, dict)]
+        cells += [_output(o) for o in outs]
+        parts.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    parts.append("</tbody></table></div></section>")
+    return "".join(parts)

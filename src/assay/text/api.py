@@ -1,0 +1,429 @@
+"""The text technique's shell: build a text test from classifiers and a grammar, run it.
+
+```python
+import assay
+result = assay.check_text(["builtin:vader", "builtin:textblob"], grammar="builtin:reviews",
+                          max_queries=5_000, seed=1)
+print(result.headline)
+result.findings          # a pandas DataFrame, one row per distinct minimal failing sentence
+```
+Like every technique's ``api.py``, this module may import ``models``, ``datasets`` and
+``execution``; the rest of the package imports ``core`` only.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assay.core.calls import InlineCaller
+from assay.core.model import Model
+from assay.core.rng import fresh_seed
+from assay.core.run import RunOutcome, execute
+from assay.core.runinfo import rerun_command, versions
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.errors import UsageError
+from assay.text.generate import Draws, Sampler, tree_text
+from assay.text.grammar import Grammar, load_grammar
+from assay.text.panel import Panel, build_layout, load_label_map
+from assay.text.strategies import DEFAULT_STRATEGY
+from assay.text.technique import TextTest
+
+__all__ = [
+    "BUILTIN_CLASSIFIERS",
+    "TextResult",
+    "TextSetup",
+    "builtin_classifier",
+    "check_text",
+    "export_findings",
+    "findings_frame",
+    "resume_text",
+    "setup_text",
+]
+
+DEFAULT_MAX_QUERIES = 20_000
+BUILTIN_CLASSIFIERS = {
+    "vader": "VADER sentiment (vaderSentiment; lexicon in the wheel)",
+    "textblob": "TextBlob pattern sentiment (lexicon in the wheel)",
+    "tfidf": "TF-IDF + logistic regression trained on the shipped tweets",
+    "tfidf-nonegation": "the same, but negation words are deleted before vectorising",
+}
+
+
+@functools.lru_cache(maxsize=8)
+def builtin_classifier(name: str) -> Model:
+    """A built-in classifier by name (trained at first use; never downloaded)."""
+    from assay.text.classifiers import TextBlobModel, VaderModel, train_tfidf
+
+    if name == "vader":
+        return VaderModel()
+    if name == "textblob":
+        return TextBlobModel()
+    if name in ("tfidf", "tfidf-nonegation"):
+        from assay.datasets.tweets import load_tweets
+
+        texts, labels = load_tweets()
+        return train_tfidf(texts, labels, negation=name == "tfidf")
+    raise UsageError(
+        f"no built-in classifier {name!r}; choose one of {', '.join(BUILTIN_CLASSIFIERS)}",
+        argument="MODEL",
+    )
+
+
+@dataclass
+class TextSetup:
+    test: TextTest
+    model: Panel
+    names: list[str]
+    invocation: dict[str, Any]
+
+
+@dataclass
+class TextResult:
+    run_id: str
+    seed: int
+    status: str
+    n_findings: int
+    max_severity: float
+    summary: dict[str, Any]
+    progress: dict[str, Any]
+    store: Path
+    command: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> str:
+        return str(self.summary.get("headline", ""))
+
+    @property
+    def findings(self) -> Any:
+        """One row per distinct minimal failing sentence (a pandas DataFrame)."""
+        return findings_frame(RunStore(self.store), self.run_id)
+
+    def export(self, path: str | os.PathLike[str]) -> Path:
+        """Write the failing sentences as CSV (``.csv``) or JSON lines (``.jsonl``)."""
+        return export_findings(RunStore(self.store), self.run_id, path)
+
+
+def _name_of(spec: Any, i: int) -> str:
+    if isinstance(spec, str):
+        if spec.startswith("builtin:"):
+            return spec.split(":", 1)[1]
+        base = spec.rstrip("/").rsplit("/", 1)[-1]
+        return base or f"model{i + 1}"
+    return f"model{i + 1}"
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if names.count(n) > 1:
+            seen[n] = seen.get(n, 0) + 1
+            out.append(f"{n}#{seen[n]}")
+        else:
+            out.append(n)
+    return out
+
+
+def setup_text(
+    models: Any,
+    *,
+    grammar: Grammar | str | os.PathLike[str] | None = None,
+    oracle: str = "differential",
+    label_map: str | os.PathLike[str] | dict[int, dict[str, str]] | None = None,
+    strategy: str = DEFAULT_STRATEGY,
+    mode: str = "top1",
+    top_k: int = 2,
+    threshold: float = 0.5,
+    max_depth: int = 24,
+    names: Sequence[str] | None = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    trust: Sequence[str] = (),
+    batch: int = 256,
+    shrink: bool = True,
+    weighted: bool = True,
+) -> TextSetup:
+    """Load the classifiers and the grammar, align the labels, and check it all fits."""
+    from assay.models import load_model
+    from assay.models.checked import CheckedModel
+
+    specs = list(models) if isinstance(models, list | tuple) else [models]
+    if not specs or any(s is None for s in specs):
+        raise UsageError("give one or more classifiers (MODEL ...)", argument="MODEL")
+    if grammar is None:
+        raise UsageError(
+            "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
+        )
+    the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
+    sampler = Sampler(the_grammar, max_depth=max_depth)
+    draws = Draws(__import__("numpy").random.default_rng(0))
+    probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(2)]
+    loaded: list[Model] = []
+    for spec in specs:
+        if isinstance(spec, str) and spec.startswith("builtin:"):
+            inner = builtin_classifier(spec.split(":", 1)[1])
+            loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
+        else:
+            loaded.append(
+                load_model(
+                    spec,
+                    model_type=model_type,
+                    allow_pickle=allow_pickle,
+                    trust=tuple(trust),
+                    modality="text",
+                    probe=probe,
+                )
+            )
+    for spec, m in zip(specs, loaded, strict=True):
+        if m.capabilities.modality != "text":
+            raise UsageError(
+                f"{_name_of(spec, 0)} is a {m.capabilities.modality} model; text "
+                "testing needs text classifiers",
+                argument="MODEL",
+            )
+    the_names = (
+        list(names) if names is not None else _unique([_name_of(s, i) for i, s in enumerate(specs)])
+    )
+    if len(the_names) != len(loaded):
+        raise UsageError(f"{len(the_names)} names for {len(loaded)} classifiers", argument="names")
+    mapping: dict[int, dict[str, str]] | None
+    if label_map is None or isinstance(label_map, dict):
+        mapping = label_map
+    else:
+        mapping = load_label_map(label_map, loaded, the_names)
+    layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
+    test = TextTest(
+        grammar=the_grammar,
+        layout=layout,
+        oracle=oracle,
+        mode=mode,
+        top_k=top_k,
+        threshold=threshold,
+        strategy=strategy,
+        max_depth=max_depth,
+        batch=batch,
+        shrink=shrink,
+        weighted=weighted,
+        source={"models": [s if isinstance(s, str) else None for s in specs]},
+    ).validate()
+    invocation = {
+        "models": [s if isinstance(s, str) else None for s in specs],
+        "grammar": str(grammar) if isinstance(grammar, str | os.PathLike) else None,
+        "grammar_text": the_grammar.to_text(),
+        "oracle": oracle,
+        "label_map": mapping,
+        "strategy": strategy,
+        "mode": mode,
+        "top_k": top_k,
+        "threshold": threshold,
+        "max_depth": max_depth,
+        "names": the_names,
+        "model_type": model_type,
+        "allow_pickle": allow_pickle,
+        "trust": list(trust),
+        "batch": batch,
+        "shrink": shrink,
+        "weighted": weighted,
+    }
+    return TextSetup(
+        test=test, model=Panel(loaded, the_names, layout), names=the_names, invocation=invocation
+    )
+
+
+def check_text(
+    models: Any = None,
+    *,
+    max_queries: int | None = None,
+    max_time: float | None = None,
+    seed: int | None = None,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    argv: Sequence[str] | None = None,
+    setup: TextSetup | None = None,
+    on_start: Callable[[str, int, str], None] | None = None,
+    **options: Any,
+) -> TextResult:
+    """Test text classifiers with sentences from a grammar; store and return what was found.
+
+    ``options`` are those of ``setup_text`` (grammar, oracle, label_map, strategy, mode,
+    top_k, threshold, max_depth, names, ...).  Without a budget the run stops after
+    ``DEFAULT_MAX_QUERIES`` queries.  A query is one sentence sent to every classifier.
+    """
+    the_setup = setup or setup_text(models, **options)
+    seed = fresh_seed() if seed is None else int(seed)
+    if max_queries is None and max_time is None:
+        max_queries = DEFAULT_MAX_QUERIES
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_id = new_run_id("text")
+    command = rerun_command(argv, seed)
+    config = the_setup.test.config()
+    config["invocation"] = the_setup.invocation
+    config["budget"] = {"max_queries": max_queries, "max_time": max_time}
+    the_store.create_run(
+        run_id=run_id,
+        technique="text",
+        seed=seed,
+        command=command,
+        config=config,
+        model={"classifiers": [getattr(m, "spec_info", {}) for m in the_setup.model.models]},
+        versions=versions(),
+    )
+    if on_start is not None:
+        on_start(run_id, seed, command)
+    outcome = _execute(
+        the_setup,
+        store=the_store,
+        run_id=run_id,
+        seed=seed,
+        max_queries=max_queries,
+        max_time=max_time,
+        on_progress=on_progress,
+    )
+    return _result(the_store, outcome, seed, command)
+
+
+def _execute(setup: TextSetup, **kwargs: Any) -> RunOutcome:
+    return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+
+
+def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> TextResult:
+    record = store.get_run(outcome.run_id)
+    return TextResult(
+        run_id=outcome.run_id,
+        seed=seed,
+        status=outcome.status,
+        n_findings=outcome.n_findings,
+        max_severity=outcome.max_severity,
+        summary=record.summary,
+        progress=outcome.progress,
+        store=store.path,
+        command=command,
+    )
+
+
+def resume_text(
+    run_id: str,
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    model: Any = None,
+    overlap: bool = True,
+) -> TextResult:
+    """Continue a stopped or killed text run from its last checkpoint."""
+    from assay.text.grammar import parse_grammar
+
+    del overlap  # text runs call the classifiers inline
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    record = the_store.get_run(run_id)
+    if record.status in ("completed", "budget_exhausted"):
+        raise UsageError(
+            f"run {record.id} already ended ({record.status}); nothing to resume", argument="RUN_ID"
+        )
+    if record.technique != "text":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    inv = dict(record.config.get("invocation", {}))
+    specs = model if model is not None else inv.get("models")
+    if specs is None or any(s is None for s in specs):
+        raise UsageError(
+            f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
+            argument="RUN_ID",
+        )
+    grammar = parse_grammar(inv.pop("grammar_text"), source=inv.get("grammar") or "<grammar>")
+    label_map = inv.get("label_map")
+    if isinstance(label_map, dict):
+        label_map = {int(k): v for k, v in label_map.items()}
+    the_setup = setup_text(
+        specs,
+        grammar=grammar,
+        oracle=inv["oracle"],
+        label_map=label_map,
+        strategy=inv["strategy"],
+        mode=inv["mode"],
+        top_k=inv["top_k"],
+        threshold=inv["threshold"],
+        max_depth=inv["max_depth"],
+        names=inv["names"],
+        model_type=inv.get("model_type"),
+        allow_pickle=inv.get("allow_pickle", False),
+        trust=inv.get("trust", []),
+        batch=inv.get("batch", 256),
+        shrink=inv.get("shrink", True),
+    )
+    budget = record.config.get("budget", {})
+    the_store.checkpoint(record.id, status="running")
+    outcome = _execute(
+        the_setup,
+        store=the_store,
+        run_id=record.id,
+        seed=record.seed,
+        max_queries=budget.get("max_queries"),
+        max_time=budget.get("max_time"),
+        resume=True,
+        on_progress=on_progress,
+    )
+    return _result(the_store, outcome, record.seed, record.command)
+
+
+def findings_frame(store: RunStore, run_id: str) -> Any:
+    """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels,
+    and each classifier's probabilities for the minimal sentence."""
+    import numpy as np
+    import pandas as pd
+
+    rows: list[dict[str, Any]] = []
+    record = store.get_run(run_id)
+    for batch in store.iter_batches(record.id):
+        cols = batch.details.get("columns", [])
+        for i in range(len(batch)):
+            row: dict[str, Any] = {
+                "kind": batch.kind,
+                "minimal": str(batch.inputs[i][0]),
+                "sentence": str(batch.inputs[i][1]),
+                "variant": str(batch.columns["variant"][i]) if "variant" in batch.columns else "",
+                "severity": float(batch.severity[i]),
+                "margin": float(batch.columns["margin"][i]) if "margin" in batch.columns else None,
+                "labels": str(batch.columns["labels"][i]) if "labels" in batch.columns else "",
+                "minimal_words": int(batch.columns["minimal_words"][i])
+                if "minimal_words" in batch.columns
+                else None,
+            }
+            for j, name in enumerate(cols):
+                row[name] = float(np.asarray(batch.outputs)[i, 0, j])
+            rows.append(row)
+    counts = (
+        {r["sentence"]: r["count"] for r in record.summary.get("text", {}).get("minimal", [])}
+        if record.summary
+        else {}
+    )
+    frame = pd.DataFrame(rows)
+    if len(frame):
+        frame.insert(1, "times_found", [counts.get(m, 1) for m in frame["minimal"]])
+    return frame
+
+
+def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
+    """Write the failing sentences for labelling or retraining: CSV or JSON lines."""
+    frame = findings_frame(store, run_id)
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() in (".jsonl", ".json"):
+            with p.open("w", encoding="utf-8") as fh:
+                for rec in frame.to_dict(orient="records"):
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif p.suffix.lower() == ".csv":
+            frame.to_csv(p, index=False)
+        else:
+            raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write: {exc.strerror or exc}", argument="--export", path=str(p)
+        ) from exc
+    return p

@@ -1,0 +1,382 @@
+"""The text search: one batched round per step, shared by every strategy.
+
+A strategy proposes cases (derivations); the engine sends their sentences to the
+classifiers (one model call per round; a sentence is never sent twice), judges them, keeps
+the statistics (productions and words with errors, coverage), shrinks new errors to minimal
+ones, and returns findings: one per distinct minimal error (duplicates are counted).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Protocol
+
+import numpy as np
+
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch
+from assay.errors import BudgetExhausted
+from assay.text.generate import Draws, Sampler, tree_productions, tree_text, tree_words
+from assay.text.oracle import Case, Oracle, Verdict
+from assay.text.shrink import Shrinker, case_size
+
+__all__ = ["Engine", "Evaluated", "Strategy", "TextModel"]
+
+_SEP = "\x1f"
+
+
+class TextModel(Protocol):
+    def predict(self, inputs: Any, /) -> np.ndarray: ...
+
+    def remaining(self) -> int | None: ...
+
+    @property
+    def queries(self) -> int: ...
+
+    @property
+    def model_seconds(self) -> float: ...
+
+    @property
+    def elapsed(self) -> float: ...
+
+
+class Evaluated:
+    """What a round learned about its cases."""
+
+    def __init__(self, cases: list[Case], verdict: Verdict, outputs: list[np.ndarray]) -> None:
+        self.cases = cases
+        self.error = verdict.error
+        self.margin = verdict.margin
+        self.detail = verdict.detail
+        self.outputs = outputs
+
+    @property
+    def score(self) -> np.ndarray:
+        """How close to failing (higher is closer): the negated margin."""
+        return -self.margin
+
+
+class Strategy(Protocol):
+    name: str
+
+    def propose(self, engine: Engine, n: int) -> list[Case]: ...
+
+    def observe(self, engine: Engine, got: Evaluated) -> None: ...
+
+    @property
+    def done(self) -> bool: ...
+
+    def state(self) -> dict[str, Any]: ...
+
+    def load(self, state: dict[str, Any]) -> None: ...
+
+
+class Engine:
+    def __init__(
+        self,
+        oracle: Oracle,
+        sampler: Sampler,
+        strategy: Strategy,
+        model: TextModel,
+        rng: np.random.Generator,
+        *,
+        batch: int = 256,
+        shrink: bool = True,
+    ) -> None:
+        self.oracle = oracle
+        self.g = oracle.g
+        self.sampler = sampler
+        self.strategy = strategy
+        self.model = model
+        self.rng = rng
+        self.draws = Draws(rng)
+        self.batch = batch
+        self.shrinker = Shrinker(oracle, sampler) if shrink else None
+        self.asked: set[str] = set()
+        self._asked_log: list[str] = []
+        self.keys: set[str] = set()  # cases judged
+        self._keys_log: list[str] = []
+        self.cases = 0
+        self.errors = 0  # distinct failing cases (shrinking candidates included)
+        self.search_errors = 0  # failing cases the strategy proposed
+        self.proposed = 0  # cases the strategy proposed (the rest were shrinking candidates)
+        self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
+        self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
+        self.words: dict[str, list[int]] = {}
+        self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
+        self.shrink_incomplete = 0
+        self._short = False
+        self.stop_reason: str | None = None
+        self._done = False
+        self.search_seconds = 0.0
+
+    # -- keys --------------------------------------------------------------------------------
+    def texts(self, case: Case) -> list[str]:
+        return [tree_text(t) for t in self.oracle.variants(case)]
+
+    def key(self, case: Case) -> str:
+        return _SEP.join(self.texts(case))
+
+    def is_new(self, case: Case) -> bool:
+        return self.key(case) not in self.keys
+
+    # -- asking ------------------------------------------------------------------------------
+    def evaluate(self, cases: list[Case], *, trim: bool = True) -> Evaluated | None:
+        """Judge ``cases`` (in one model call).  Cases whose new sentences would overrun the
+        query budget are dropped from the end; None when not even one fits."""
+        texts = [self.texts(c) for c in cases]
+        left = self.model.remaining()
+        if left is not None:
+            new: set[str] = set()
+            keep = 0
+            for tx in texts:
+                fresh = {t for t in tx if t not in self.asked and t not in new}
+                if len(new) + len(fresh) > left:
+                    break
+                new |= fresh
+                keep += 1
+            if keep < len(cases):
+                if not trim or keep == 0:
+                    return None
+                cases, texts = cases[:keep], texts[:keep]
+        flat = [t for tx in texts for t in tx]
+        if not flat:
+            return None
+        out = self.model.predict(flat)
+        for t in flat:
+            if t not in self.asked:
+                self.asked.add(t)
+                self._asked_log.append(t)
+        outputs, i = [], 0
+        for tx in texts:
+            outputs.append(out[i : i + len(tx)])
+            i += len(tx)
+        verdict = self.oracle.judge(outputs, cases)
+        got = Evaluated(cases, verdict, outputs)
+        for case, tx, err in zip(cases, texts, verdict.error.tolist(), strict=True):
+            key = _SEP.join(tx)
+            if key in self.keys:
+                continue
+            self.keys.add(key)
+            self._keys_log.append(key)
+            self.cases += 1
+            self.errors += int(err)
+            prods = np.unique(np.asarray(tree_productions(case.tree)))
+            self.prod_n[prods] += 1
+            if err:
+                self.prod_err[prods] += 1
+            for w in set(tree_words(case.tree)):
+                for part in w.split():
+                    rec = self.words.setdefault(part, [0, 0])
+                    rec[0] += 1
+                    rec[1] += int(err)
+        return got
+
+    # -- steering ----------------------------------------------------------------------------
+    def lift(self) -> np.ndarray:
+        """Error rate with each production over the overall error rate (smoothed)."""
+        base = (self.errors + 1) / (self.cases + 2)
+        rate = (self.prod_err + base * 2) / (self.prod_n + 2)
+        out: np.ndarray = rate / base
+        return out
+
+    # -- one round ---------------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self._done
+
+    def step(self) -> list[FindingBatch]:
+        t0 = time.perf_counter()
+        m0 = self.model.model_seconds
+        self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
+        try:
+            if self.strategy.done:
+                self._done = True
+                self.stop_reason = self.stop_reason or "space"
+                return []
+            n = self.batch
+            left = self.model.remaining()
+            if left is not None:  # keep room to shrink what the last rounds find
+                n = max(1, min(n, left // 4))
+            cases = self.strategy.propose(self, n)
+            if not cases:
+                if self.strategy.done:
+                    self._done = True
+                    self.stop_reason = self.stop_reason or "space"
+                return []
+            got = self.evaluate(cases)
+            if got is None:
+                raise BudgetExhausted("query budget spent", reason="queries")
+            self.search_errors += int(got.error.sum())
+            self.proposed += len(got.cases)
+            self.strategy.observe(self, got)
+            return self._findings(got)
+        finally:
+            self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
+
+    def _findings(self, got: Evaluated) -> list[FindingBatch]:
+        failing = [i for i in np.flatnonzero(got.error).tolist()]
+        if not failing:
+            return []
+        originals = [got.cases[i] for i in failing]
+        if self.shrinker is not None:
+
+            def judge(cands: list[Case]) -> list[str | None] | None:
+                try:
+                    ev = self.evaluate(cands)
+                except BudgetExhausted:  # the time budget: keep what is confirmed so far
+                    return None
+                if ev is None:
+                    return None
+                got: list[str | None] = [
+                    signature(d) if e else None
+                    for e, d in zip(ev.error.tolist(), ev.detail, strict=True)
+                ]
+                if len(got) < len(cands):  # the budget cut the round short
+                    self._short = True
+                return got + [None] * (len(cands) - len(got))
+
+            self._short = False
+            sigs = [signature(got.detail[i]) for i in failing]
+            minimal, complete = self.shrinker.shrink(originals, judge, sigs)
+            if not complete or self._short:
+                self.shrink_incomplete += len(originals)
+        else:
+            minimal = originals
+        # outputs and verdicts of the minimal forms (cached: no new queries)
+        try:
+            final = self.evaluate(minimal, trim=False) if minimal else None
+        except BudgetExhausted:
+            final = None
+        rows: list[dict[str, Any]] = []
+        for j, (orig_i, small) in enumerate(zip(failing, minimal, strict=True)):
+            key = self.key(small)
+            rec = self.minimal.get(key)
+            if rec is not None:
+                rec["count"] += 1
+                continue
+            if (
+                final is not None
+                and bool(final.error[j])
+                and signature(final.detail[j]) == signature(got.detail[orig_i])
+            ):
+                margin = float(final.margin[j])
+                detail = final.detail[j]
+                small_out = final.outputs[j]
+            else:  # shrinking could not be confirmed: keep the original
+                small = got.cases[orig_i]
+                key = self.key(small)
+                if key in self.minimal:
+                    self.minimal[key]["count"] += 1
+                    continue
+                margin = float(got.margin[orig_i])
+                detail = got.detail[orig_i]
+                small_out = got.outputs[orig_i]
+            texts = self.texts(small)
+            orig_texts = self.texts(got.cases[orig_i])
+            at = int(detail.get("variant", 1))
+            rec = {
+                "sentence": texts[0],
+                "variant": texts[at] if len(texts) > at else "",
+                "original": orig_texts[0],
+                "count": 1,
+                "margin": margin,
+                "words": case_size(small)[0],
+                "detail": detail,
+                "outputs": np.asarray(small_out)[[0, at] if len(small_out) > at else [0]].tolist(),
+                "productions": sorted(set(tree_productions(small.tree))),
+            }
+            self.minimal[key] = rec
+            rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
+        if not rows:
+            return []
+        return [self._batch(rows)]
+
+    def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:
+        width = self.oracle.layout.width
+        outs = np.zeros((len(rows), 2, width))
+        for i, r in enumerate(rows):
+            outs[i, 0] = r["outputs"][0]
+            outs[i, 1] = r["orig_out"]
+        margin = np.array([r["margin"] for r in rows])
+        labels = ["; ".join(_label_text(r["detail"])) for r in rows]
+        return FindingBatch(
+            kind=f"text-{self.oracle.kind}",
+            inputs=np.array([[r["sentence"], r["original"]] for r in rows], dtype=str),
+            outputs=outs,
+            severity=np.clip(-margin, 1e-6, 1.0),
+            columns={
+                "margin": margin,
+                "variant": np.array([r["variant"] for r in rows], dtype=str),
+                "labels": np.array(labels, dtype=str),
+                "minimal_words": np.array([r["words"] for r in rows], dtype=np.int64),
+            },
+            details={
+                "inputs": ["minimal sentence", "sentence found"],
+                "classifiers": list(self.oracle.layout.names),
+                "columns": [
+                    f"{n}: {lab}"
+                    for n, labs in zip(
+                        self.oracle.layout.names, self.oracle.layout.labels, strict=True
+                    )
+                    for lab in labs
+                ],
+            },
+        )
+
+    # -- checkpoints -------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        snap = Snapshot(
+            values={
+                "cases": self.cases,
+                "errors": self.errors,
+                "search_errors": self.search_errors,
+                "proposed": self.proposed,
+                "prod_n": self.prod_n.tolist(),
+                "prod_err": self.prod_err.tolist(),
+                "words": self.words,
+                "minimal": self.minimal,
+                "shrink_incomplete": self.shrink_incomplete,
+                "stop_reason": self.stop_reason,
+                "done": self._done,
+                "search_seconds": self.search_seconds,
+                "strategy": self.strategy.state(),
+            }
+        )
+        snap.appends["asked"] = np.array(self._asked_log, dtype=str)
+        snap.appends["keys"] = np.array(self._keys_log, dtype=str)
+        self._asked_log, self._keys_log = [], []
+        return snap
+
+    def restore(self, snap: Snapshot) -> None:
+        v = snap.values
+        self.cases = int(v.get("cases", 0))
+        self.errors = int(v.get("errors", 0))
+        self.search_errors = int(v.get("search_errors", 0))
+        self.proposed = int(v.get("proposed", 0))
+        self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
+        self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
+        self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
+        self.minimal = dict(v.get("minimal", {}))
+        self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
+        self.stop_reason = v.get("stop_reason")
+        self._done = bool(v.get("done", False))
+        self.search_seconds = float(v.get("search_seconds", 0.0))
+        self.strategy.load(dict(v.get("strategy", {})))
+        asked = snap.appends.get("asked")
+        keys = snap.appends.get("keys")
+        self.asked = set(asked.tolist()) if asked is not None else set()
+        self.keys = set(keys.tolist()) if keys is not None else set()
+        self._asked_log, self._keys_log = [], []
+
+
+def signature(detail: dict[str, Any]) -> str:
+    """How a case fails: each classifier's labels (and which classifiers failed)."""
+    return repr((detail.get("labels"), detail.get("failed")))
+
+
+def _label_text(detail: dict[str, Any]) -> list[str]:
+    labels = detail.get("labels", [])
+    if detail.get("failed") is not None:
+        return [f"{' -> '.join(dict.fromkeys(x))}" for x in labels]
+    return [str(x) for x in labels]

@@ -1,0 +1,359 @@
+"""Derivations: random (uniform or weighted), depth-bounded, exhaustive; trees and their edits.
+
+A derivation tree is ``(production, children)``: one child per item of the production, a
+tree for a symbol and the word itself for a terminal.  Trees are tuples (hashable, cheap to
+share between edited copies).  ``BatchGenerator`` makes sentences without trees, a whole
+batch at a time (numpy object arrays), for bulk generation and coverage.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from assay.errors import UsageError
+from assay.text.grammar import Grammar
+
+__all__ = [
+    "BatchGenerator",
+    "Draws",
+    "Sampler",
+    "Tree",
+    "count_derivations",
+    "enumerate_trees",
+    "nodes",
+    "replace_at",
+    "subtree_at",
+    "tree_from_json",
+    "tree_productions",
+    "tree_size",
+    "tree_text",
+    "tree_to_json",
+    "tree_words",
+]
+
+Tree = tuple[int, tuple[Any, ...]]
+_PUNCT = re.compile(r" ([,.!?;:])")
+DEFAULT_MAX_DEPTH = 24
+
+
+def detok(text: str) -> str:
+    """Words joined by spaces, with no space before punctuation."""
+    return _PUNCT.sub(r"\1", text) if " " in text else text
+
+
+class Draws:
+    """Uniform numbers drawn from the run's generator a block at a time (fast, reproducible)."""
+
+    def __init__(self, rng: np.random.Generator, block: int = 4096) -> None:
+        self.rng = rng
+        self.block = block
+        self.buf: list[float] = []
+        self.i = 0
+
+    def next(self) -> float:
+        if self.i >= len(self.buf):
+            self.buf = self.rng.random(self.block).tolist()
+            self.i = 0
+        u = self.buf[self.i]
+        self.i += 1
+        return u
+
+    def below(self, n: int) -> int:
+        return min(int(self.next() * n), n - 1)
+
+
+class Sampler:
+    """Random derivation trees, weighted by the grammar's weights (or uniform), depth-bounded."""
+
+    def __init__(
+        self, grammar: Grammar, *, max_depth: int = DEFAULT_MAX_DEPTH, weighted: bool = True
+    ) -> None:
+        need = grammar.height[grammar.start]
+        if max_depth < need:
+            raise UsageError(
+                f"the grammar needs a depth of at least {need} to finish a sentence; "
+                f"max depth is {max_depth}",
+                argument="--max-depth",
+            )
+        self.g = grammar
+        self.max_depth = max_depth
+        self.weighted = weighted
+        self._choices: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
+        self._shortest: dict[int, Tree] = {}
+        self._shortest_with: dict[int, Tree] = {}
+
+    def choices(self, s: int, budget: int) -> tuple[list[int], list[float]]:
+        """Productions of ``s`` that finish within ``budget`` levels, and cumulative weights."""
+        key = (s, budget)
+        got = self._choices.get(key)
+        if got is None:
+            g = self.g
+            prods = [p for p in g.alternatives[s] if g.prod_height[p] <= budget]
+            acc, cum = 0.0, []
+            for p in prods:
+                acc += g.weights[p] if self.weighted else 1.0
+                cum.append(acc)
+            got = (prods, cum)
+            self._choices[key] = got
+        return got
+
+    def tree(self, s: int, budget: int, draws: Draws, bias: np.ndarray | None = None) -> Tree:
+        """A random derivation of symbol ``s`` at most ``budget`` levels deep."""
+        prods, cum = self.choices(s, budget)
+        if len(prods) == 1:
+            p = prods[0]
+        elif bias is None:
+            u = draws.next() * cum[-1]
+            k = 0
+            last = len(cum) - 1
+            while k < last and cum[k] <= u:
+                k += 1
+            p = prods[k]
+        else:
+            w = [(self.g.weights[q] if self.weighted else 1.0) * float(bias[q]) for q in prods]
+            u = draws.next() * sum(w)
+            k, acc = 0, w[0]
+            while acc <= u and k < len(w) - 1:
+                k += 1
+                acc += w[k]
+            p = prods[k]
+        items = self.g.productions[p][1]
+        if self.g.lexical[p]:
+            return (p, items)
+        return (
+            p,
+            tuple(
+                self.tree(it, budget - 1, draws, bias) if isinstance(it, int) else it
+                for it in items
+            ),
+        )
+
+    def sentence_tree(self, draws: Draws, bias: np.ndarray | None = None) -> Tree:
+        return self.tree(self.g.start, self.max_depth, draws, bias)
+
+    def alternative_tree(
+        self, p: int, budget: int, draws: Draws, bias: np.ndarray | None = None
+    ) -> Tree:
+        """A derivation that uses production ``p`` at its root."""
+        items = self.g.productions[p][1]
+        return (
+            p,
+            tuple(
+                self.tree(it, budget - 1, draws, bias) if isinstance(it, int) else it
+                for it in items
+            ),
+        )
+
+    def shortest(self, s: int) -> Tree:
+        """The derivation of ``s`` with the fewest words (then the shallowest)."""
+        got = self._shortest.get(s)
+        if got is None:
+            g = self.g
+            best = min(g.alternatives[s], key=lambda p: (g.prod_words[p], g.prod_height[p], p))
+            got = self.shortest_with(best)
+            self._shortest[s] = got
+        return got
+
+    def shortest_with(self, p: int) -> Tree:
+        got = self._shortest_with.get(p)
+        if got is None:
+            items = self.g.productions[p][1]
+            got = (p, tuple(self.shortest(it) if isinstance(it, int) else it for it in items))
+            self._shortest_with[p] = got
+        return got
+
+
+# -- trees -----------------------------------------------------------------------------------
+
+
+def tree_words(tree: Tree, out: list[str] | None = None) -> list[str]:
+    words: list[str] = [] if out is None else out
+    for c in tree[1]:
+        if isinstance(c, str):
+            words.append(c)
+        else:
+            tree_words(c, words)
+    return words
+
+
+def tree_text(tree: Tree) -> str:
+    return detok(" ".join(tree_words(tree)))
+
+
+def tree_productions(tree: Tree, out: list[int] | None = None) -> list[int]:
+    prods: list[int] = [] if out is None else out
+    prods.append(tree[0])
+    for c in tree[1]:
+        if not isinstance(c, str):
+            tree_productions(c, prods)
+    return prods
+
+
+def tree_size(tree: Tree) -> int:
+    return 1 + sum(tree_size(c) for c in tree[1] if not isinstance(c, str))
+
+
+def nodes(
+    tree: Tree,
+    path: tuple[int, ...] = (),
+    depth: int = 0,
+    out: list[tuple[tuple[int, ...], int, int]] | None = None,
+) -> list[tuple[tuple[int, ...], int, int]]:
+    """Every node as (path, production, depth), preorder."""
+    acc: list[tuple[tuple[int, ...], int, int]] = [] if out is None else out
+    acc.append((path, tree[0], depth))
+    for i, c in enumerate(tree[1]):
+        if not isinstance(c, str):
+            nodes(c, (*path, i), depth + 1, acc)
+    return acc
+
+
+def subtree_at(tree: Tree, path: tuple[int, ...]) -> Tree:
+    for i in path:
+        tree = tree[1][i]
+    return tree
+
+
+def replace_at(tree: Tree, path: tuple[int, ...], new: Tree) -> Tree:
+    if not path:
+        return new
+    i = path[0]
+    children = list(tree[1])
+    children[i] = replace_at(children[i], path[1:], new)
+    return (tree[0], tuple(children))
+
+
+def tree_to_json(tree: Tree) -> list[Any]:
+    return [tree[0], [c if isinstance(c, str) else tree_to_json(c) for c in tree[1]]]
+
+
+def tree_from_json(data: Any) -> Tree:
+    return (int(data[0]), tuple(c if isinstance(c, str) else tree_from_json(c) for c in data[1]))
+
+
+# -- exhaustive --------------------------------------------------------------------------------
+
+
+def count_derivations(
+    grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH, cap: int = 10**12
+) -> int:
+    """How many derivations the start symbol has within ``max_depth`` (capped at ``cap``)."""
+    memo: dict[tuple[int, int], int] = {}
+
+    def count(s: int, budget: int) -> int:
+        key = (s, budget)
+        if key in memo:
+            return memo[key]
+        total = 0
+        for p in grammar.alternatives[s]:
+            if grammar.prod_height[p] > budget:
+                continue
+            n = 1
+            for it in grammar.productions[p][1]:
+                if isinstance(it, int):
+                    n = min(n * count(it, budget - 1), cap)
+            total = min(total + n, cap)
+        memo[key] = total
+        return total
+
+    return count(grammar.start, max_depth)
+
+
+def enumerate_trees(grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH) -> Iterator[Tree]:
+    """Every derivation within ``max_depth``, in a fixed order (for small grammars)."""
+
+    def trees(s: int, budget: int) -> Iterator[Tree]:
+        for p in grammar.alternatives[s]:
+            if grammar.prod_height[p] > budget:
+                continue
+            items = grammar.productions[p][1]
+            options = [[it] if isinstance(it, str) else list(trees(it, budget - 1)) for it in items]
+            for combo in itertools.product(*options):
+                yield (p, tuple(combo))
+
+    return trees(grammar.start, max_depth)
+
+
+# -- bulk generation -----------------------------------------------------------------------------
+
+
+class BatchGenerator:
+    """Sentences a batch at a time: each symbol is expanded once per batch, not per sentence.
+
+    ``used`` counts how many sentences used each production (coverage).
+    """
+
+    def __init__(
+        self,
+        grammar: Grammar,
+        rng: np.random.Generator,
+        *,
+        max_depth: int = DEFAULT_MAX_DEPTH,
+        weighted: bool = True,
+    ) -> None:
+        self.sampler = Sampler(grammar, max_depth=max_depth, weighted=weighted)
+        self.g = grammar
+        self.rng = rng
+        self.used = np.zeros(grammar.n_productions, dtype=np.int64)
+        self._cum: dict[tuple[int, int], tuple[list[int], np.ndarray]] = {}
+
+    def _choices(self, s: int, budget: int) -> tuple[list[int], np.ndarray]:
+        key = (s, budget)
+        got = self._cum.get(key)
+        if got is None:
+            prods, cum = self.sampler.choices(s, budget)
+            got = (prods, np.asarray(cum))
+            self._cum[key] = got
+        return got
+
+    def _gen(self, s: int, budget: int, n: int) -> Any:
+        prods, cum = self._choices(s, budget)
+        if len(prods) == 1:
+            return self._expand(prods[0], budget, n)
+        pick = np.searchsorted(cum, self.rng.random(n) * cum[-1], side="right")
+        out = np.empty(n, dtype=object)
+        for k, p in enumerate(prods):
+            idx = np.flatnonzero(pick == k)
+            if len(idx):
+                out[idx] = self._expand(p, budget, len(idx))
+        return out
+
+    def _expand(self, p: int, budget: int, n: int) -> Any:
+        """Sentences of production ``p``, each word with its leading space (none before
+        punctuation), so that pieces join by plain concatenation."""
+        self.used[p] += n
+        acc: Any = None
+        text = ""
+        for it in self.g.productions[p][1]:
+            if isinstance(it, str):
+                text += it if it[0] in ",.!?;:" else " " + it
+                continue
+            piece = self._gen(it, budget - 1, n)
+            if text:
+                piece = text + piece
+                text = ""
+            acc = piece if acc is None else acc + piece
+        if text:
+            if acc is None:
+                out = np.empty(n, dtype=object)
+                out[:] = text
+                return out
+            acc = acc + text
+        if acc is None:
+            out = np.empty(n, dtype=object)
+            out[:] = ""
+            return out
+        return acc
+
+    def sentences(self, n: int) -> list[str]:
+        out = self._gen(self.g.start, self.sampler.max_depth, n)
+        return [t[1:] if t[:1] == " " else t for t in out.tolist()]
+
+    @property
+    def coverage(self) -> float:
+        return float(np.mean(self.used > 0)) if len(self.used) else 0.0

@@ -1,0 +1,569 @@
+"""Context-free grammars: parsing (assay's format and NLTK's CFG text format), load checks.
+
+One rule per line, ``LHS -> alt | alt``; terminals are quoted (single or double quotes), bare
+words are symbols; ``# comment``; an optional weight in brackets after an alternative
+(``"good" [3]``); a line starting with ``|`` continues the rule above; several lines with the
+same left-hand side add alternatives.  The first rule's left-hand side is the start symbol
+unless ``%start NAME`` says otherwise.  This is also NLTK's ``CFG.fromstring`` / PCFG text
+format, so NLTK grammars load unchanged.
+
+Directives of our own (ignored by nothing else, as NLTK has no such lines):
+
+- ``%invariant NAME`` -- the alternatives of ``NAME`` are interchangeable: swapping one for
+  another must not change a prediction (``%invariant NAME: "a" | "b"`` for a subset).
+- ``%directional NAME: ALT -> ALT EXPECT [CLASS] [TOLERANCE]`` -- replacing one alternative of
+  ``NAME`` by another must move the prediction: ``away`` (the probability of the class first
+  predicted falls), ``flip`` (the label changes), ``up CLASS`` / ``down CLASS``.
+
+Checked on load: undefined symbols (error), symbols that can never finish deriving (error),
+unreachable symbols (warning), infinite languages (warning).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assay.errors import UsageError
+
+__all__ = ["Directional", "Grammar", "Invariant", "load_grammar", "parse_grammar"]
+
+Item = int | str  # a nonterminal id or a terminal string
+
+_SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
+_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
+EXPECTATIONS = ("away", "flip", "up", "down")
+_EMPTY = '""'
+
+
+@dataclass(frozen=True)
+class Invariant:
+    """Alternatives of ``symbol`` (indices) that must give the same prediction."""
+
+    symbol: int
+    alternatives: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Directional:
+    """Replacing alternative ``source`` of ``symbol`` by ``target`` must move the prediction."""
+
+    symbol: int
+    source: int
+    target: int
+    expect: str
+    label: str | None
+    tolerance: float
+    line: int
+
+
+@dataclass
+class Grammar:
+    """A compiled grammar: symbols are integer ids, productions are numbered globally.
+
+    ``alternatives[s]`` lists the productions of symbol ``s``; ``productions[p]`` is
+    ``(symbol, items)``; ``weights[p]`` its weight.
+    """
+
+    names: list[str]
+    productions: list[tuple[int, tuple[Item, ...]]]
+    weights: list[float]
+    alternatives: list[list[int]]
+    start: int
+    source: str = "<grammar>"
+    invariants: list[Invariant] = field(default_factory=list)
+    directionals: list[Directional] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)  # line of each production
+    infinite: bool = False
+
+    def __post_init__(self) -> None:
+        self._analyse()
+
+    # -- analysis ------------------------------------------------------------------------
+    def _analyse(self) -> None:
+        n = len(self.names)
+        inf = 10**9
+        # height: the least derivation depth to reach terminals; words: the fewest words
+        height = [inf] * n
+        words = [inf] * n
+        changed = True
+        while changed:
+            changed = False
+            for p, (s, items) in enumerate(self.productions):
+                h, w = 1, 0
+                for it in items:
+                    if isinstance(it, int):
+                        h = max(h, height[it] + 1)
+                        w += words[it]
+                    else:
+                        w += len(it.split())
+                if h < height[s]:
+                    height[s], changed = h, True
+                if w < words[s]:
+                    words[s], changed = w, True
+                del p
+        self.height = height
+        self.min_words = words
+        self.prod_height = [
+            max([1] + [height[it] + 1 for it in items if isinstance(it, int)])
+            for _, items in self.productions
+        ]
+        self.prod_words = [
+            sum(words[it] if isinstance(it, int) else len(it.split()) for it in items)
+            for _, items in self.productions
+        ]
+        self.lexical = [all(isinstance(it, str) for it in items) for _, items in self.productions]
+
+    @property
+    def n_productions(self) -> int:
+        return len(self.productions)
+
+    def describe(self, p: int) -> str:
+        """Production ``p`` as text: ``adj -> "good"``."""
+        s, items = self.productions[p]
+        rhs = " ".join(self.names[it] if isinstance(it, int) else f'"{it}"' for it in items)
+        return f"{self.names[s]} -> {rhs or _EMPTY}"
+
+    def symbol(self, name: str) -> int:
+        try:
+            return self.names.index(name)
+        except ValueError:
+            raise UsageError(f"no symbol {name!r} in the grammar", path=self.source) from None
+
+    def to_text(self) -> str:
+        """The grammar in assay's format (round-trips through ``parse_grammar``)."""
+        out = [f"%start {self.names[self.start]}"]
+        for s, alts in enumerate(self.alternatives):
+            parts = []
+            for p in alts:
+                rhs = " ".join(
+                    self.names[it] if isinstance(it, int) else _quote(it)
+                    for it in self.productions[p][1]
+                )
+                weight = f" [{self.weights[p]:g}]" if self.weights[p] != 1.0 else ""
+                parts.append((rhs or '""') + weight)
+            out.append(f"{self.names[s]} -> {' | '.join(parts)}")
+        for inv in self.invariants:
+            members = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
+            out.append(f"%invariant {self.names[inv.symbol]}: {members}")
+        for d in self.directionals:
+            tail = f" {d.label}" if d.label else ""
+            out.append(
+                f"%directional {self.names[d.symbol]}: {self._alt_text(d.symbol, d.source)} -> "
+                f"{self._alt_text(d.symbol, d.target)} {d.expect}{tail} {d.tolerance:g}"
+            )
+        return "\n".join(out) + "\n"
+
+    def _alt_text(self, s: int, a: int) -> str:
+        items = self.productions[self.alternatives[s][a]][1]
+        text = " ".join(self.names[it] if isinstance(it, int) else _quote(it) for it in items)
+        return text or '""'
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+# -- parsing --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Alt:
+    items: list[tuple[str, str, int]]  # (kind "sym"/"term", text, column)
+    weight: float
+    line: int
+
+
+@dataclass
+class _Rule:
+    lhs: str
+    line: int
+    column: int
+    alts: list[_Alt]
+
+
+class _Lexer:
+    def __init__(self, text: str, line: int, path: str) -> None:
+        self.text, self.line, self.path = text, line, path
+        self.i = 0
+
+    def error(self, message: str, col: int | None = None) -> UsageError:
+        where = self.i if col is None else col
+        return UsageError(message, path=self.path, line=self.line, column=where + 1)
+
+    def skip(self) -> None:
+        while self.i < len(self.text) and self.text[self.i] in " \t\r":
+            self.i += 1
+
+    def at_end(self) -> bool:
+        self.skip()
+        return self.i >= len(self.text) or self.text[self.i] == "#"
+
+    def peek(self) -> str:
+        self.skip()
+        return self.text[self.i] if self.i < len(self.text) else ""
+
+    def symbol(self) -> tuple[str, int]:
+        self.skip()
+        m = _SYMBOL.match(self.text, self.i)
+        if not m:
+            found = self.text[self.i : self.i + 10] or "end of line"
+            raise self.error(f"expected a symbol name, found {found!r}")
+        col = self.i
+        self.i = m.end()
+        return m.group(0), col
+
+    def string(self) -> tuple[str, int]:
+        self.skip()
+        quote, col = self.text[self.i], self.i
+        j = self.i + 1
+        out = []
+        while j < len(self.text):
+            c = self.text[j]
+            if c == "\\" and j + 1 < len(self.text):
+                out.append(self.text[j + 1])
+                j += 2
+                continue
+            if c == quote:
+                self.i = j + 1
+                return "".join(out), col
+            out.append(c)
+            j += 1
+        raise self.error(
+            f"unbalanced quote: the string starting here never ends (expected {quote})", col
+        )
+
+    def number(self) -> float:
+        self.skip()
+        col = self.i
+        self.i += 1  # '['
+        self.skip()
+        m = _NUMBER.match(self.text, self.i)
+        if not m:
+            raise self.error("expected a weight (a number) after '['", col)
+        self.i = m.end()
+        self.skip()
+        if self.peek() != "]":
+            raise self.error("expected ']' to close the weight")
+        self.i += 1
+        value = float(m.group(0))
+        if value <= 0:
+            raise self.error(f"weights must be positive, not {value:g}", col)
+        return value
+
+    def alternatives(self) -> list[_Alt]:
+        alts = [_Alt([], 1.0, self.line)]
+        while not self.at_end():
+            c = self.peek()
+            if c == "|":
+                self.i += 1
+                alts.append(_Alt([], 1.0, self.line))
+            elif c in "\"'":
+                text, col = self.string()
+                alts[-1].items.append(("term", text, col))
+            elif c == "[":
+                alts[-1].weight = self.number()
+            else:
+                name, col = self.symbol()
+                alts[-1].items.append(("sym", name, col))
+        return alts
+
+
+def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
+    """Parse and check a grammar; ``UsageError`` names file, line, column and what was expected."""
+    rules: list[_Rule] = []
+    start: tuple[str, int, int] | None = None
+    inv_lines: list[tuple[int, str]] = []
+    dir_lines: list[tuple[int, str]] = []
+    for n, raw in enumerate(text.splitlines(), start=1):
+        stripped = raw.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        lex = _Lexer(raw, n, source)
+        if stripped.startswith("%"):
+            lex.skip()
+            lex.i += 1
+            word, _ = lex.symbol()
+            if word == "start":
+                name, col = lex.symbol()
+                start = (name, n, col)
+            elif word == "invariant":
+                inv_lines.append((n, raw))
+            elif word == "directional":
+                dir_lines.append((n, raw))
+            else:
+                raise lex.error(
+                    f"unknown directive %{word}; expected %start, %invariant or %directional", 0
+                )
+            continue
+        if stripped.startswith("|"):
+            if not rules:
+                raise lex.error("a continuation line ('|') needs a rule above it")
+            lex.skip()
+            lex.i += 1
+            more = lex.alternatives()
+            rules[-1].alts.extend(more)
+            continue
+        lhs, col = lex.symbol()
+        lex.skip()
+        if not lex.text.startswith("->", lex.i):
+            raise lex.error(f"expected '->' after {lhs!r}")
+        lex.i += 2
+        rules.append(_Rule(lhs, n, col, lex.alternatives()))
+    if not rules:
+        raise UsageError("the grammar has no rules (expected lines like: S -> 'a' B)", path=source)
+    return _compile(rules, start, inv_lines, dir_lines, source)
+
+
+def _compile(
+    rules: list[_Rule],
+    start: tuple[str, int, int] | None,
+    inv_lines: list[tuple[int, str]],
+    dir_lines: list[tuple[int, str]],
+    source: str,
+) -> Grammar:
+    names: list[str] = []
+    ids: dict[str, int] = {}
+    first_line: dict[str, tuple[int, int]] = {}
+    for r in rules:
+        if r.lhs not in ids:
+            ids[r.lhs] = len(names)
+            names.append(r.lhs)
+            first_line[r.lhs] = (r.line, r.column)
+    productions: list[tuple[int, tuple[Item, ...]]] = []
+    weights: list[float] = []
+    lines: list[int] = []
+    alternatives: list[list[int]] = [[] for _ in names]
+    for r in rules:
+        s = ids[r.lhs]
+        for alt in r.alts:
+            items: list[Item] = []
+            for kind, value, col in alt.items:
+                if kind == "term":
+                    if value.strip():
+                        items.append(value.strip())
+                    continue
+                if value not in ids:
+                    raise UsageError(
+                        f"unknown symbol {value!r}: no rule defines it (symbols defined: "
+                        f"{', '.join(names[:12])}{', ...' if len(names) > 12 else ''}); "
+                        "quote it if it is a word",
+                        path=source,
+                        line=alt.line,
+                        column=col + 1,
+                    )
+                items.append(ids[value])
+            key = tuple(items)
+            if any(productions[p][1] == key for p in alternatives[s]):
+                continue  # a repeated alternative adds nothing
+            alternatives[s].append(len(productions))
+            productions.append((s, key))
+            weights.append(alt.weight)
+            lines.append(alt.line)
+    start_id = 0
+    if start is not None:
+        if start[0] not in ids:
+            raise UsageError(
+                f"%start names {start[0]!r}, which no rule defines",
+                path=source,
+                line=start[1],
+                column=start[2] + 1,
+            )
+        start_id = ids[start[0]]
+    g = Grammar(
+        names=names,
+        productions=productions,
+        weights=weights,
+        alternatives=alternatives,
+        start=start_id,
+        source=source,
+        lines=lines,
+    )
+    inf = 10**9
+    stuck = [s for s in range(len(names)) if g.height[s] >= inf]
+    if stuck:
+        # point at a symbol that derives itself (the loop), else at the first stuck one
+        loops = [t for t in stuck if any(t in g.productions[p][1] for p in g.alternatives[t])]
+        s = (loops or stuck)[0]
+        line, col = first_line[names[s]]
+        raise UsageError(
+            f"symbol {names[s]!r} can never finish deriving: every alternative leads back to "
+            f"symbols that never reach words ({', '.join(names[t] for t in stuck)}); "
+            "expected an alternative made of words or finishing symbols",
+            path=source,
+            line=line,
+            column=col + 1,
+        )
+    reach = _reachable(g)
+    for s in range(len(names)):
+        if s not in reach:
+            line, _ = first_line[names[s]]
+            g.warnings.append(
+                f"{source}:{line}: symbol {names[s]!r} is unreachable from {names[start_id]!r}"
+            )
+    if _has_cycle(g, reach):
+        g.infinite = True
+        g.warnings.append(
+            f"{source}: the language is infinite (a symbol derives itself); generation is "
+            "depth-bounded and exhaustive enumeration is unavailable"
+        )
+    for n, raw in inv_lines:
+        g.invariants.append(_invariant(g, raw, n, source))
+    for n, raw in dir_lines:
+        g.directionals.append(_directional(g, raw, n, source))
+    return g
+
+
+def _reachable(g: Grammar) -> set[int]:
+    seen = {g.start}
+    todo = [g.start]
+    while todo:
+        s = todo.pop()
+        for p in g.alternatives[s]:
+            for it in g.productions[p][1]:
+                if isinstance(it, int) and it not in seen:
+                    seen.add(it)
+                    todo.append(it)
+    return seen
+
+
+def _has_cycle(g: Grammar, reach: set[int]) -> bool:
+    state: dict[int, int] = {}
+
+    def visit(s: int) -> bool:
+        state[s] = 1
+        for p in g.alternatives[s]:
+            for it in g.productions[p][1]:
+                if isinstance(it, int):
+                    if state.get(it) == 1:
+                        return True
+                    if it not in state and visit(it):
+                        return True
+        state[s] = 2
+        return False
+
+    return any(visit(s) for s in sorted(reach) if s not in state)
+
+
+def _directive_head(g: Grammar, raw: str, n: int, source: str) -> tuple[_Lexer, int]:
+    lex = _Lexer(raw, n, source)
+    lex.skip()
+    lex.i += 1
+    lex.symbol()
+    name, col = lex.symbol()
+    if name not in g.names:
+        raise lex.error(f"unknown symbol {name!r} in the directive", col)
+    return lex, g.names.index(name)
+
+
+def _match_alt(g: Grammar, s: int, alt: _Alt, lex: _Lexer) -> int:
+    items: list[Item] = []
+    for kind, value, col in alt.items:
+        if kind == "term":
+            if value.strip():
+                items.append(value.strip())
+        elif value in g.names:
+            items.append(g.names.index(value))
+        else:
+            raise lex.error(f"unknown symbol {value!r}", col)
+    for a, p in enumerate(g.alternatives[s]):
+        if g.productions[p][1] == tuple(items):
+            return a
+    col = alt.items[0][2] if alt.items else 0
+    shown = " ".join(v for _, v, _ in alt.items) or _EMPTY
+    raise lex.error(f"{shown} is not an alternative of {g.names[s]!r}", col)
+
+
+def _invariant(g: Grammar, raw: str, n: int, source: str) -> Invariant:
+    lex, s = _directive_head(g, raw, n, source)
+    if lex.at_end():
+        alts = tuple(range(len(g.alternatives[s])))
+    else:
+        if lex.peek() != ":":
+            raise lex.error("expected ':' and alternatives, or the end of the line")
+        lex.i += 1
+        alts = tuple(_match_alt(g, s, a, lex) for a in lex.alternatives())
+    if len(alts) < 2:
+        raise lex.error(
+            f"an invariance class needs two alternatives; {g.names[s]!r} has {len(alts)}", 0
+        )
+    return Invariant(symbol=s, alternatives=alts, line=n)
+
+
+def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
+    lex, s = _directive_head(g, raw, n, source)
+    if lex.peek() != ":":
+        raise lex.error("expected ':' after the symbol (%directional NAME: ALT -> ALT EXPECT)")
+    lex.i += 1
+    rest = lex.text[lex.i :]
+    arrow = rest.find("->")
+    if arrow < 0:
+        raise lex.error("expected 'ALT -> ALT EXPECT'")
+    left = _Lexer(lex.text[: lex.i + arrow], n, source)
+    left.i = lex.i
+    src_alts = left.alternatives()
+    lex.i += arrow + 2
+    right_items: list[tuple[str, str, int]] = []
+    words: list[tuple[str, int]] = []
+    while not lex.at_end():
+        c = lex.peek()
+        if c in "\"'":
+            text, col = lex.string()
+            right_items.append(("term", text, col))
+        else:
+            m = re.compile(r"\S+").match(lex.text, lex.i)
+            assert m is not None
+            words.append((m.group(0), lex.i))
+            lex.i = m.end()
+    # symbols before the expectation word belong to the target alternative
+    k = next((i for i, (w, _) in enumerate(words) if w in EXPECTATIONS), None)
+    if k is None:
+        raise lex.error(f"expected an expectation: {', '.join(EXPECTATIONS)}")
+    right_items += [("sym", w, c) for w, c in words[:k]]
+    right_items.sort(key=lambda t: t[2])
+    expect = words[k][0]
+    tail = words[k + 1 :]
+    label: str | None = None
+    tolerance = 0.0
+    if expect in ("up", "down"):
+        if not tail:
+            raise lex.error(f"'{expect}' needs a class name after it")
+        label, tail = tail[0][0], tail[1:]
+    if tail:
+        try:
+            tolerance = float(tail[0][0])
+        except ValueError:
+            raise lex.error(
+                f"expected a tolerance (a number), found {tail[0][0]!r}", tail[0][1]
+            ) from None
+    source_alt = _match_alt(g, s, src_alts[0], lex)
+    target_alt = _match_alt(g, s, _Alt(right_items, 1.0, n), lex)
+    return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
+
+
+def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
+    """Read and check a grammar file (or a built-in grammar: ``builtin:reviews``)."""
+    spec = os.fspath(path) if isinstance(path, os.PathLike) else path
+    if isinstance(spec, str) and spec.startswith("builtin:"):
+        from assay.text.builtin_grammars import builtin_grammar_path
+
+        p = builtin_grammar_path(spec.split(":", 1)[1])
+    elif isinstance(spec, str):
+        p = Path(spec)
+    else:
+        raise UsageError("a grammar is a file path or builtin:NAME", argument="--grammar")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"no such grammar file: {p}", argument="--grammar", path=str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise UsageError(
+            f"cannot read the grammar: {reason}", argument="--grammar", path=str(p)
+        ) from None
+    return parse_grammar(text, source=str(spec))

@@ -1,0 +1,257 @@
+"""Oracles: what counts as an error, with a signed margin for every check.
+
+A *case* is a derivation tree and, for metamorphic oracles, the node the relation is about
+(its path).  ``variants`` gives the trees whose sentences are sent to the classifiers;
+``judge`` reads their answers.  The margin follows CheckList's convention: > 0 passes,
+<= 0 fails, and its size says by how much (a probability); severity is the failing size.
+
+- ``differential`` (two or more classifiers): ``top1`` labels differ, ``topk`` sets differ,
+  or ``distance``: the total-variation distance of their probabilities over the common
+  labels exceeds ``threshold``.
+- ``invariance`` (each classifier alone): swapping the node for another member of its
+  declared class (``%invariant``) changes the predicted label.
+- ``directional``: replacing the node's alternative as declared (``%directional``) does not
+  move the prediction as expected.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.errors import UsageError
+from assay.text.generate import Draws, Sampler, Tree, nodes, replace_at, subtree_at
+from assay.text.grammar import Directional, Grammar, Invariant
+from assay.text.panel import Layout
+
+__all__ = ["MODES", "ORACLES", "Case", "Oracle", "Verdict"]
+
+ORACLES = ("differential", "invariance", "directional")
+MODES = ("top1", "topk", "distance")
+Path = tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Case:
+    tree: Tree
+    focus: Path | None = None
+    relation: int = -1  # index of the invariant / directional
+
+
+@dataclass
+class Verdict:
+    error: np.ndarray  # bool per case
+    margin: np.ndarray  # signed, > 0 passes
+    detail: list[dict[str, Any]]  # per case: which classifier failed, labels
+
+
+class Oracle:
+    def __init__(
+        self,
+        kind: str,
+        grammar: Grammar,
+        layout: Layout,
+        sampler: Sampler,
+        *,
+        mode: str = "top1",
+        k: int = 2,
+        threshold: float = 0.5,
+    ) -> None:
+        if kind not in ORACLES:
+            raise UsageError(
+                f"unknown oracle {kind!r}; choose one of {', '.join(ORACLES)}", argument="--oracle"
+            )
+        if mode not in MODES:
+            raise UsageError(
+                f"unknown mode {mode!r}; choose one of {', '.join(MODES)}", argument="--mode"
+            )
+        if kind == "differential" and len(layout.names) < 2:
+            raise UsageError(
+                "differential testing needs two or more classifiers; for one, "
+                "use --oracle invariance or directional",
+                argument="MODEL",
+            )
+        if kind == "invariance" and not grammar.invariants:
+            raise UsageError(
+                f"the grammar {grammar.source} declares no invariance class (%invariant NAME)",
+                argument="--grammar",
+            )
+        if kind == "directional" and not grammar.directionals:
+            raise UsageError(
+                f"the grammar {grammar.source} declares no directional "
+                "expectation (%directional NAME: ALT -> ALT EXPECT)",
+                argument="--grammar",
+            )
+        if not 0 < threshold < 1:
+            raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
+        if k < 1:
+            raise UsageError(f"must be at least 1, not {k}", argument="--top-k")
+        for d in grammar.directionals:
+            if d.label is not None and d.label not in layout.common:
+                raise UsageError(
+                    f"%directional (line {d.line}) names class {d.label!r}; the classifiers' "
+                    f"labels are {', '.join(layout.common)}",
+                    argument="--grammar",
+                    path=grammar.source,
+                    line=d.line,
+                )
+        self.kind, self.g, self.layout, self.sampler = kind, grammar, layout, sampler
+        self.mode, self.k, self.threshold = mode, k, threshold
+        # production -> relations whose focus it can be
+        self._focus: dict[int, list[int]] = {}
+        rels: list[Invariant | Directional] = (
+            list(grammar.invariants) if kind == "invariance" else list(grammar.directionals)
+        )
+        for r, rel in enumerate(rels):
+            alts = grammar.alternatives[rel.symbol]
+            members = rel.alternatives if isinstance(rel, Invariant) else (rel.source,)
+            for a in members:
+                self._focus.setdefault(alts[a], []).append(r)
+        self.relations = rels
+
+    @property
+    def metamorphic(self) -> bool:
+        return self.kind != "differential"
+
+    # -- cases -----------------------------------------------------------------------------
+    def case(self, tree: Tree, draws: Draws | None = None) -> Case | None:
+        """The case for a tree (None when no node of it is about a declared relation)."""
+        if not self.metamorphic:
+            return Case(tree)
+        spots = [(path, r) for path, p, _ in nodes(tree) for r in self._focus.get(p, ())]
+        if not spots:
+            return None
+        path, r = spots[draws.below(len(spots)) if draws is not None else 0]
+        return Case(tree, path, r)
+
+    def refocus(self, case: Case, tree: Tree) -> Case | None:
+        """The same relation at the same place in an edited tree, if it still applies."""
+        if not self.metamorphic:
+            return Case(tree)
+        assert case.focus is not None
+        try:
+            node = subtree_at(tree, case.focus)
+        except (IndexError, TypeError):
+            return None
+        if isinstance(node, str) or case.relation not in self._focus.get(node[0], ()):
+            return None
+        return Case(tree, case.focus, case.relation)
+
+    def variants(self, case: Case) -> list[Tree]:
+        if not self.metamorphic:
+            return [case.tree]
+        assert case.focus is not None
+        rel = self.relations[case.relation]
+        node = subtree_at(case.tree, case.focus)
+        alts = self.g.alternatives[rel.symbol]
+        if isinstance(rel, Invariant):
+            out = [case.tree]
+            for a in rel.alternatives:
+                p = alts[a]
+                if p != node[0]:
+                    out.append(replace_at(case.tree, case.focus, self.sampler.shortest_with(p)))
+            return out
+        new = self.sampler.shortest_with(alts[rel.target])
+        return [case.tree, replace_at(case.tree, case.focus, new)]
+
+    # -- verdicts ---------------------------------------------------------------------------
+    def judge(self, outputs: list[np.ndarray], cases: list[Case]) -> Verdict:
+        """``outputs[i]``: the panel's answers to case i's variants (one row per variant)."""
+        if self.kind == "differential":
+            return self._differential(np.vstack([o[:1] for o in outputs]))
+        errors, margins, details = [], [], []
+        for out, case in zip(outputs, cases, strict=True):
+            e, m, d = self._metamorphic(out, case.relation)
+            errors.append(e)
+            margins.append(m)
+            details.append(d)
+        return Verdict(
+            np.asarray(errors, dtype=bool), np.asarray(margins, dtype=np.float64), details
+        )
+
+    def _differential(self, out: np.ndarray) -> Verdict:
+        lay = self.layout
+        n, K = len(out), len(lay.names)
+        aligned = [lay.aligned(out, k) for k in range(K)]
+        tvd = np.zeros(n)
+        for a in range(K):
+            for b in range(a + 1, K):
+                tvd = np.maximum(tvd, 0.5 * np.abs(aligned[a] - aligned[b]).sum(axis=1))
+        tops = np.stack(
+            [np.asarray(lay.maps[k])[np.argmax(lay.block(out, k), axis=1)] for k in range(K)],
+            axis=1,
+        )
+        comparable = (tops >= 0).all(axis=1)
+        if self.mode == "top1":
+            error = comparable & (tops != tops[:, :1]).any(axis=1)
+            margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
+        elif self.mode == "topk":
+            k = min(self.k, len(lay.common))
+            sets = [np.sort(np.argsort(-a, axis=1, kind="stable")[:, :k], axis=1) for a in aligned]
+            error = np.zeros(n, dtype=bool)
+            for s in sets[1:]:
+                error |= (s != sets[0]).any(axis=1)
+            margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
+        else:
+            margin = self.threshold - tvd
+            error = margin <= 0
+            margin = np.where(error, np.minimum(margin, -1e-6), margin)
+        details = [
+            {"labels": [lay.common[t] if t >= 0 else None for t in row], "comparable": bool(c)}
+            for row, c in zip(tops.tolist(), np.asarray(comparable).tolist(), strict=True)
+        ]
+        return Verdict(error, margin, details)
+
+    def _metamorphic(self, out: np.ndarray, relation: int) -> tuple[bool, float, dict[str, Any]]:
+        lay = self.layout
+        worst = np.inf
+        failed: list[str] = []
+        labels: list[list[str]] = []
+        culprit = 1  # the variant that broke the relation (the first one otherwise)
+        for k in range(len(lay.names)):
+            block = lay.block(out, k)
+            own = lay.labels[k]
+            top = np.argmax(block, axis=1)
+            labels.append([own[t] for t in top])
+            c = int(top[0])
+            if self.kind == "invariance":
+                changed = bool((top != c).any())
+                if changed and not failed:
+                    culprit = int(np.argmax(top != c))
+                moved = float(np.max(np.abs(block[:, c] - block[0, c])))
+                margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
+            else:
+                rel = self.relations[relation]
+                assert isinstance(rel, Directional)
+                base, var = block[0], block[1]
+                if rel.expect == "flip":
+                    margin = (base[c] - var[c]) if int(top[1]) != c else -(var[c] - 0.5) - 1e-6
+                    margin = margin if int(top[1]) != c else min(margin, -1e-6)
+                else:
+                    if rel.expect == "away":
+                        j, sign = c, 1.0
+                    else:
+                        lab = rel.label or ""
+                        j = next(
+                            (
+                                i
+                                for i, x in enumerate(own)
+                                if lay.maps[k][i] >= 0 and lay.common[lay.maps[k][i]] == lab
+                            ),
+                            -1,
+                        )
+                        if j < 0:
+                            continue
+                        sign = 1.0 if rel.expect == "down" else -1.0
+                    margin = sign * (base[j] - var[j]) - rel.tolerance
+                    if margin <= 0:
+                        margin = min(margin, -1e-6)
+            if margin <= 0:
+                failed.append(lay.names[k])
+            worst = min(worst, margin)
+        if not np.isfinite(worst):
+            worst = 1.0
+        shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
+        return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}

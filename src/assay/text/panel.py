@@ -1,0 +1,251 @@
+"""Several text classifiers behind one Model: a query is one sentence sent to every classifier.
+
+The panel answers with the classifiers' probabilities side by side (labels are one-hot
+encoded), so the engine's budget counts one query per sentence and one call per batch.
+Labels are aligned by name, or through a label map (``load_label_map``): labels with no
+counterpart are reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Capabilities, Model, ModelInputs
+from assay.errors import AssayError, ModelError, UsageError
+
+__all__ = ["Layout", "Panel", "build_layout", "load_label_map"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where each classifier's columns are, and how its labels map to the common labels."""
+
+    names: tuple[str, ...]
+    labels: tuple[tuple[str, ...], ...]
+    offsets: tuple[int, ...]
+    common: tuple[str, ...]
+    maps: tuple[tuple[int, ...], ...]  # per classifier: common index of each own label, or -1
+
+    @property
+    def width(self) -> int:
+        return self.offsets[-1] + len(self.labels[-1])
+
+    def block(self, outputs: np.ndarray, k: int) -> np.ndarray:
+        a = self.offsets[k]
+        return outputs[:, a : a + len(self.labels[k])]
+
+    def aligned(self, outputs: np.ndarray, k: int) -> np.ndarray:
+        """Classifier ``k``'s probabilities over the common labels (unmapped mass dropped)."""
+        block = self.block(outputs, k)
+        out = np.zeros((len(outputs), len(self.common)))
+        for j, c in enumerate(self.maps[k]):
+            if c >= 0:
+                out[:, c] += block[:, j]
+        return out
+
+    def unmapped(self) -> dict[str, list[str]]:
+        return {
+            self.names[k]: [
+                lab for lab, c in zip(self.labels[k], self.maps[k], strict=True) if c < 0
+            ]
+            for k in range(len(self.names))
+            if any(c < 0 for c in self.maps[k])
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "names": list(self.names),
+            "labels": [list(x) for x in self.labels],
+            "common": list(self.common),
+            "maps": [list(m) for m in self.maps],
+            "unmapped": self.unmapped(),
+        }
+
+
+def _labels_of(model: Model) -> tuple[str, ...]:
+    caps = model.capabilities
+    if caps.class_names:
+        return tuple(str(c) for c in caps.class_names)
+    if caps.n_classes is None:
+        raise UsageError(
+            "a text classifier must declare its classes (n_classes); this one returns scores",
+            argument="MODEL",
+        )
+    return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
+
+
+def build_layout(
+    models: Sequence[Model],
+    names: Sequence[str],
+    label_map: dict[int, dict[str, str]] | None = None,
+    *,
+    differential: bool = True,
+) -> Layout:
+    """Align the classifiers' labels by name or by ``label_map``; refuse what cannot align."""
+    labels = [_labels_of(m) for m in models]
+    offsets, acc = [], 0
+    for lab in labels:
+        offsets.append(acc)
+        acc += len(lab)
+    label_map = label_map or {}
+    mapped = []
+    for k, lab in enumerate(labels):
+        m = label_map.get(k, {})
+        mapped.append(tuple(m.get(x, x) for x in lab))
+    if label_map:
+        common: list[str] = list(dict.fromkeys(x for x in mapped[0]))
+        for k in range(1, len(mapped)):
+            common += [x for x in mapped[k] if x not in common]
+        shared = set(mapped[0])
+        for ml in mapped[1:]:
+            shared &= set(ml)
+        common = [c for c in common if c in shared]
+    else:
+        common = list(mapped[0])
+        if differential and len(models) > 1:
+            for k in range(1, len(models)):
+                if set(mapped[k]) != set(mapped[0]):
+                    raise UsageError(
+                        f"the classifiers name their labels differently: {names[0]} has "
+                        f"{', '.join(labels[0])}; {names[k]} has {', '.join(labels[k])}. "
+                        "Give --label-map FILE mapping each one's labels to common ones",
+                        argument="--label-map",
+                    )
+    maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
+    if differential and len(models) > 1 and len(common) < 2:
+        raise UsageError(
+            f"after the label map the classifiers share {len(common)} label(s) "
+            f"({', '.join(common) or 'none'}); differential testing needs at least two",
+            argument="--label-map",
+        )
+    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps)
+
+
+_MAP_LINE = re.compile(r"^\s*(\S+)\s+(\S+|\"[^\"]*\")\s*->\s*(\S+|\"[^\"]*\")\s*(#.*)?$")
+
+
+def load_label_map(
+    path: str | os.PathLike[str], models: Sequence[Model], names: Sequence[str]
+) -> dict[int, dict[str, str]]:
+    """Read a label map: lines ``CLASSIFIER LABEL -> COMMON`` (classifier by position 1, 2, ...
+    or name); ``#`` comments.  An unknown classifier or label is a ``UsageError`` at its line."""
+    where = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(
+            f"no such label map: {where}", argument="--label-map", path=where
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(
+            f"cannot read the label map: {exc}", argument="--label-map", path=where
+        ) from None
+    labels = [_labels_of(m) for m in models]
+    out: dict[int, dict[str, str]] = {}
+    for n, raw in enumerate(text.splitlines(), start=1):
+        if not raw.strip() or raw.strip().startswith("#"):
+            continue
+        m = _MAP_LINE.match(raw)
+        if not m:
+            raise UsageError(
+                "expected 'CLASSIFIER LABEL -> COMMON_LABEL'",
+                argument="--label-map",
+                path=where,
+                line=n,
+                column=1,
+            )
+        who, own, common = (x.strip('"') for x in m.group(1, 2, 3))
+        if who.isdigit() and 1 <= int(who) <= len(models):
+            k = int(who) - 1
+        elif who in names:
+            k = list(names).index(who)
+        else:
+            raise UsageError(
+                f"unknown classifier {who!r}; give its position (1..{len(models)}) or name "
+                f"({', '.join(names)})",
+                argument="--label-map",
+                path=where,
+                line=n,
+                column=m.start(1) + 1,
+            )
+        if own not in labels[k]:
+            raise UsageError(
+                f"classifier {names[k]} has no label {own!r}; its labels are "
+                f"{', '.join(labels[k])}",
+                argument="--label-map",
+                path=where,
+                line=n,
+                column=m.start(2) + 1,
+            )
+        out.setdefault(k, {})[own] = common
+    return out
+
+
+class Panel:
+    """The classifiers under test as one Model: probabilities side by side."""
+
+    def __init__(self, models: Sequence[Model], names: Sequence[str], layout: Layout) -> None:
+        self.models = list(models)
+        self.names = list(names)
+        self.layout = layout
+        self.capabilities = Capabilities(
+            modality="text", n_classes=layout.width, outputs="proba", max_batch=None
+        )
+        self.seconds = [0.0] * len(self.models)
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        import time
+
+        texts = list(inputs)
+        n = len(texts)
+        out = np.zeros((n, self.layout.width))
+        for k, model in enumerate(self.models):
+            t0 = time.perf_counter()
+            try:
+                ans = _in_batches(model, texts)
+            except AssayError as exc:
+                if isinstance(exc, ModelError):
+                    raise ModelError(f"classifier {self.names[k]}: {exc}") from exc
+                raise
+            except Exception as exc:
+                raise ModelError(
+                    f"classifier {self.names[k]} raised {type(exc).__name__}: {exc}"
+                ) from exc
+            finally:
+                self.seconds[k] += time.perf_counter() - t0
+            width = len(self.layout.labels[k])
+            block = self.layout.block(out, k)
+            ans = np.asarray(ans)
+            if model.capabilities.outputs == "labels":
+                if ans.shape != (n,):
+                    raise ModelError(
+                        f"classifier {self.names[k]} returned shape {ans.shape} for {n} "
+                        f"sentences; expected ({n},)"
+                    )
+                block[np.arange(n), ans.astype(np.int64)] = 1.0
+            else:
+                if ans.ndim == 2 and ans.shape[1] == 1 and width == 2:
+                    ans = np.hstack([1 - ans, ans])
+                if ans.shape != (n, width):
+                    raise ModelError(
+                        f"classifier {self.names[k]} returned shape {ans.shape} for {n} "
+                        f"sentences; expected ({n}, {width})"
+                    )
+                block[:] = ans
+        return out
+
+
+def _in_batches(model: Model, texts: list[str]) -> np.ndarray:
+    limit = model.capabilities.max_batch
+    if limit is None or len(texts) <= limit:
+        return np.asarray(model.predict(texts))
+    return np.concatenate(
+        [np.asarray(model.predict(texts[i : i + limit])) for i in range(0, len(texts), limit)]
+    )

@@ -1,0 +1,177 @@
+"""The text run's summary: figures, ranked minimal failing sentences, productions and words
+with their lift, as JSON data the shared report renders (``metrics`` and ``sections``) plus a
+``text`` block for the text-specific parts of the report and for export."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.text.engine import Engine
+
+__all__ = ["build_summary", "lift_table"]
+
+_MAX_MINIMAL = 200
+
+
+def _rate(n: float, d: float) -> float | None:
+    return round(n / d, 6) if d > 0 else None
+
+
+def lift_table(engine: Engine, *, limit: int = 15, min_count: int = 5) -> dict[str, Any]:
+    """Productions and words most associated with errors: lift = P(error | used) / P(error)."""
+    base = engine.errors / engine.cases if engine.cases else 0.0
+    prods: list[dict[str, Any]] = []
+    if base > 0:
+        for p in range(engine.g.n_productions):
+            n, e = int(engine.prod_n[p]), int(engine.prod_err[p])
+            if n >= min_count and len(engine.g.alternatives[engine.g.productions[p][0]]) > 1:
+                prods.append(
+                    {
+                        "production": engine.g.describe(p),
+                        "cases": n,
+                        "errors": e,
+                        "lift": round((e / n) / base, 3),
+                    }
+                )
+    prods.sort(key=lambda r: (-r["lift"], -r["errors"], r["production"]))
+    words: list[dict[str, Any]] = []
+    if base > 0:
+        for w, (n, e) in engine.words.items():
+            if n >= min_count:
+                words.append({"word": w, "cases": n, "errors": e, "lift": round((e / n) / base, 3)})
+    words.sort(key=lambda r: (-r["lift"], -r["errors"], r["word"]))
+    return {"productions": prods[:limit], "words": words[:limit], "base_rate": base}
+
+
+def build_summary(
+    engine: Engine,
+    *,
+    strategy: str,
+    queries: int,
+    elapsed: float,
+    model_seconds: float,
+    config: dict[str, Any],
+) -> dict[str, Any]:
+    lay = engine.oracle.layout
+    kind = engine.oracle.kind
+    minimal = sorted(
+        engine.minimal.values(),
+        key=lambda r: (-r["count"], r["margin"], r["words"], r["sentence"]),
+    )
+    n_min = len(minimal)
+    coverage = float(np.mean(engine.prod_n > 0)) if engine.g.n_productions else 0.0
+    what = {
+        "differential": "disagreements",
+        "invariance": "invariance failures",
+        "directional": "directional failures",
+    }[kind]
+    headline = (
+        f"{engine.errors:,} {what} found in {queries:,} queries "
+        f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
+        f"{', '.join(lay.names)}; strategy {strategy}"
+        if engine.errors
+        else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
+        f"(strategy {strategy}); this does not show that none exists"
+    )
+    metrics = {
+        "errors found (distinct failing sentences)": engine.errors,
+        "distinct minimal failing sentences": n_min,
+        "errors per 1,000 queries": _rate(1000 * engine.errors, queries),
+        "errors per second": _rate(engine.errors, elapsed),
+        "unique sentences generated": len(engine.asked),
+        "cases judged": engine.cases,
+        "cases proposed by the search (the rest: shrinking)": engine.proposed,
+        "errors among proposed cases": engine.search_errors,
+        "queries": queries,
+        "production coverage": round(coverage, 4),
+        "share of time inside the classifiers": _rate(model_seconds, elapsed),
+    }
+    lifts = lift_table(engine)
+    ranked = []
+    for r in minimal[:_MAX_MINIMAL]:
+        outs = np.asarray(r["outputs"])
+        per = []
+        for k, name in enumerate(lay.names):
+            entry: dict[str, Any] = {"classifier": name}
+            for which, at in (("", 0), ("variant_", 1)):
+                if at >= len(outs) or (at and kind == "differential"):
+                    continue
+                block = outs[at][lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
+                j = int(np.argmax(block))
+                entry[f"{which}label"] = lay.labels[k][j]
+                entry[f"{which}probability"] = round(float(block[j]), 4)
+            per.append(entry)
+        ranked.append(
+            {
+                "sentence": r["sentence"],
+                "variant": r["variant"],
+                "original": r["original"],
+                "count": r["count"],
+                "margin": round(float(r["margin"]), 6),
+                "words": r["words"],
+                "outputs": per,
+            }
+        )
+    sections: list[dict[str, Any]] = []
+    if lifts["productions"]:
+        sections.append(
+            {
+                "title": "Productions most associated with errors",
+                "text": "Lift: the error rate among sentences using the production, over the "
+                f"overall error rate ({lifts['base_rate']:.1%}).",
+                "table": {
+                    "columns": ["production", "cases", "errors", "lift"],
+                    "rows": [
+                        [r["production"], r["cases"], r["errors"], r["lift"]]
+                        for r in lifts["productions"]
+                    ],
+                },
+            }
+        )
+    if lifts["words"]:
+        sections.append(
+            {
+                "title": "Words most associated with errors",
+                "table": {
+                    "columns": ["word", "cases", "errors", "lift"],
+                    "rows": [
+                        [r["word"], r["cases"], r["errors"], r["lift"]] for r in lifts["words"]
+                    ],
+                },
+            }
+        )
+    unmapped = lay.unmapped()
+    notes = list(engine.g.warnings)
+    if unmapped:
+        notes.append(
+            "labels without a counterpart (not compared): "
+            + "; ".join(f"{k}: {', '.join(v)}" for k, v in unmapped.items())
+        )
+    if engine.shrink_incomplete:
+        notes.append(
+            f"{engine.shrink_incomplete:,} errors were not fully shrunk: the budget "
+            "ran out while shrinking"
+        )
+    if notes:
+        sections.append({"title": "Notes", "text": "\n\n".join(notes)})
+    return {
+        "headline": headline,
+        "metrics": metrics,
+        "sections": sections,
+        "text": {
+            "oracle": kind,
+            "strategy": strategy,
+            "classifiers": list(lay.names),
+            "labels": lay.to_json(),
+            "errors": engine.errors,
+            "search_errors": engine.search_errors,
+            "distinct_minimal": n_min,
+            "minimal": ranked,
+            "lift": lifts,
+            "coverage": coverage,
+            "grammar": config.get("grammar"),
+            "warnings": list(engine.g.warnings),
+        },
+    }

@@ -1,0 +1,139 @@
+"""The text technique: configuration (``TextTest``) and the search the engine drives
+(``TextSearch``), implementing ``core.run``'s Technique and Search protocols."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.core.budget import BudgetedModel
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch
+from assay.errors import UsageError
+from assay.text.engine import Engine
+from assay.text.generate import DEFAULT_MAX_DEPTH, Sampler, Tree
+from assay.text.grammar import Grammar
+from assay.text.oracle import Oracle
+from assay.text.panel import Layout
+from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
+from assay.text.summary import build_summary
+
+__all__ = ["TextSearch", "TextTest"]
+
+
+@dataclass
+class TextTest:
+    """One text test: a grammar, the classifiers' label layout, an oracle and a strategy."""
+
+    grammar: Grammar
+    layout: Layout
+    oracle: str = "differential"
+    mode: str = "top1"
+    top_k: int = 2
+    threshold: float = 0.5
+    strategy: str = DEFAULT_STRATEGY
+    max_depth: int = DEFAULT_MAX_DEPTH
+    weighted: bool = True
+    batch: int = 256
+    shrink: bool = True
+    start: Tree | None = None
+    source: dict[str, Any] = field(default_factory=dict)
+    name: str = "text"
+
+    def validate(self) -> TextTest:
+        if self.strategy not in STRATEGIES:
+            raise UsageError(
+                f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",
+                argument="--strategy",
+            )
+        if self.batch < 1:
+            raise UsageError(f"must be at least 1, not {self.batch}", argument="--batch")
+        self.make_oracle(Sampler(self.grammar, max_depth=self.max_depth))
+        return self
+
+    def make_oracle(self, sampler: Sampler) -> Oracle:
+        return Oracle(
+            self.oracle,
+            self.grammar,
+            self.layout,
+            sampler,
+            mode=self.mode,
+            k=self.top_k,
+            threshold=self.threshold,
+        )
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "grammar": {
+                "source": self.grammar.source,
+                "symbols": len(self.grammar.names),
+                "productions": self.grammar.n_productions,
+                "infinite": self.grammar.infinite,
+                "text": self.grammar.to_text(),
+            },
+            "layout": self.layout.to_json(),
+            "oracle": self.oracle,
+            "mode": self.mode,
+            "top_k": self.top_k,
+            "threshold": self.threshold,
+            "strategy": self.strategy,
+            "max_depth": self.max_depth,
+            "weighted": self.weighted,
+            "batch": self.batch,
+            "shrink": self.shrink,
+            "source": self.source,
+        }
+
+    def search(self, model: BudgetedModel, rng: np.random.Generator) -> TextSearch:
+        return TextSearch(self, model, rng)
+
+
+class TextSearch:
+    def __init__(self, test: TextTest, model: BudgetedModel, rng: np.random.Generator) -> None:
+        self.test = test
+        self.model = model
+        sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
+        oracle = test.make_oracle(sampler)
+        strategy = make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
+        batch = 1 if test.strategy == "ogma" else test.batch
+        self.engine = Engine(oracle, sampler, strategy, model, rng, batch=batch, shrink=test.shrink)
+
+    @property
+    def done(self) -> bool:
+        return self.engine.done
+
+    def step(self) -> list[FindingBatch]:
+        return self.engine.step()
+
+    def flush(self) -> list[FindingBatch]:
+        return []
+
+    def progress(self) -> dict[str, Any]:
+        e = self.engine
+        return {
+            "errors": e.errors,
+            "distinct_minimal": len(e.minimal),
+            "cases": e.cases,
+            "sentences": len(e.asked),
+        }
+
+    def summary(self) -> dict[str, Any]:
+        s = build_summary(
+            self.engine,
+            strategy=self.test.strategy,
+            queries=self.model.queries,
+            elapsed=self.model.elapsed,
+            model_seconds=self.model.model_seconds,
+            config=self.test.config(),
+        )
+        if self.engine.stop_reason:
+            s["stopped_early"] = {"search": self.engine.stop_reason}
+        return s
+
+    def snapshot(self) -> Snapshot:
+        return self.engine.snapshot()
+
+    def restore(self, snapshot: Snapshot) -> None:
+        self.engine.restore(snapshot)
