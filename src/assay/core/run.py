@@ -188,6 +188,8 @@ def execute(
             error=str(exc),
         )
         raise
+    if status == "completed" and stop_reason is None:  # ended before its budget: why
+        stop_reason = getattr(search, "stop_reason", None)
     summary = search.summary()
     summary["stop_reason"] = stop_reason
     final_progress = progress()

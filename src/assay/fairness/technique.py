@@ -259,10 +259,21 @@ class FairnessSearch:
                 return given
         return names
 
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the search phase ended before its budget (e.g. "no new inputs"), else None."""
+        reason = self.stopped_early.get("search")
+        return None if reason in (None, "queries", "time") else reason
+
+    def _phase_name(self) -> str:
+        """The phase running now ("done" once the last phase ended: no 'estimate' label on
+        a run that never estimated)."""
+        return "done" if self.done else PHASES[min(self.phase, 2)]
+
     def progress(self) -> dict[str, Any]:
-        p: dict[str, Any] = {"phase": PHASES[min(self.phase, 2)]}
+        p: dict[str, Any] = {"phase": self._phase_name()}
         p.update(self.idi_search.progress())
-        p["phase"] = PHASES[min(self.phase, 2)]
+        p["phase"] = self._phase_name()
         if self.estimator is not None and self.phase >= 2:
             p["estimate"] = self.estimator.progress()
         return p

@@ -15,6 +15,7 @@ from assay.errors import UsageError
 from assay.fairness.schema import Schema
 from assay.fairness.search.aequitas import AequitasSearch
 from assay.fairness.search.base import BaseSearch, SearchModel
+from assay.fairness.search.expga import ExpGASearch
 from assay.fairness.search.random import RandomSearch
 from assay.fairness.search.walk import WalkSearch
 
@@ -23,13 +24,14 @@ __all__ = [
     "STRATEGIES",
     "AequitasSearch",
     "BaseSearch",
+    "ExpGASearch",
     "RandomSearch",
     "SearchModel",
     "WalkSearch",
     "make_search",
 ]
 
-STRATEGIES = ("walk", "random", "aequitas-random", "aequitas-semi", "aequitas-full")
+STRATEGIES = ("walk", "random", "aequitas-random", "aequitas-semi", "aequitas-full", "expga")
 DEFAULT_STRATEGY = "walk"
 
 
@@ -64,6 +66,8 @@ def make_search(
         return WalkSearch(**common, batch_size=batch_size or 8192, **options)
     if strategy == "random":
         return RandomSearch(**common, batch_size=batch_size or 8192, **options)
+    if strategy == "expga":
+        return ExpGASearch(**common, **options)
     if strategy.startswith("aequitas-") and strategy in STRATEGIES:
         return AequitasSearch(**common, variant=strategy.split("-", 1)[1], **options)
     raise UsageError(
