@@ -160,7 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if DEFAULT_STRATEGY not in strategies:
         strategies.insert(0, DEFAULT_STRATEGY)
     print(f"# fairness strategy matrix ({time.strftime('%Y-%m-%d %H:%M:%S')})")
-    print(f"command: python bench/fairness_matrix.py {' '.join(sys.argv[1:] if argv is None else argv)}")
+    given = sys.argv[1:] if argv is None else list(argv)
+    print(f"command: python bench/fairness_matrix.py {' '.join(given)}")
     print(
         f"{queries:,} queries per run, seeds {', '.join(str(s) for s in range(1, n_seeds + 1))}, "
         f"medians; default strategy {DEFAULT_STRATEGY!r} (optimize={args.optimize}); "
@@ -208,8 +209,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for cell, ratio in ratios:
             print(f"{cell:<34}{ratio:>7.2f}x{'' if ratio >= 1.2 else '  (< 1.2x)'}")
         low = min(ratios, key=lambda c: c[1])
-        print(f"minimum: {low[1]:.2f}x ({low[0]}); cells >= 1.2x: "
-              f"{sum(r >= 1.2 for _, r in ratios)}/{len(ratios)}")
+        print(
+            f"minimum: {low[1]:.2f}x ({low[0]}); cells >= 1.2x: "
+            f"{sum(r >= 1.2 for _, r in ratios)}/{len(ratios)}"
+        )
     return 0
 
 

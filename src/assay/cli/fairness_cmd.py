@@ -52,9 +52,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str,
             typer.Option(
                 help="Search strategy: walk (default), random, aequitas-random, "
-                "aequitas-semi, aequitas-full."
+                "aequitas-semi, aequitas-full, expga."
             ),
         ] = "",
+        optimize: Annotated[
+            str,
+            typer.Option(
+                help="What the default search spends sparingly: auto (measure the model: "
+                "queries when it is slow or remote), queries, or time."
+            ),
+        ] = "auto",
         threshold: Annotated[
             float | None,
             typer.Option(help="Also count probability gaps larger than this (0..1)."),
@@ -117,6 +124,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             protected=protected,
             label=label,
             strategy=strategy or DEFAULT_STRATEGY,
+            optimize=optimize,
             threshold=threshold,
             start=start,
             estimate=estimate,

@@ -186,6 +186,8 @@ def build_summary(
             f"no discriminatory input found for {protected} in {queries:,} queries "
             f"({generated:,} unique inputs generated, searching {where})"
         )
+    if search.get("optimize") == "queries" and search.get("optimize_note"):
+        headline += f"; {search['optimize_note']}"
     est_list = (estimates or {}).get("estimates", [])
     for e in est_list:
         headline += (
@@ -286,7 +288,7 @@ def build_summary(
                 "title": "Budget",
                 "note": "; ".join(
                     f"{k} phase ended by its {v} budget"
-                    if v in ("queries", "time")
+                    if v in ("queries", "time", "memory")
                     else f"{k} phase ended before its budget: {v}"
                     for k, v in stopped_early.items()
                 ),

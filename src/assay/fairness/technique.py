@@ -43,6 +43,7 @@ class FairnessTest:
     context_rows: np.ndarray | None = None
     label_names: tuple[str, ...] | None = None
     strategy: str = DEFAULT_STRATEGY
+    optimize: str = "auto"  # the default search's mode: auto, queries or time
     threshold: float | None = None
     start: str = "auto"
     estimate: bool = False
@@ -60,6 +61,10 @@ class FairnessTest:
             raise UsageError(
                 f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",
                 argument="--strategy",
+            )
+        if self.optimize not in ("auto", "queries", "time"):
+            raise UsageError(
+                f"must be auto, queries or time, not {self.optimize!r}", argument="--optimize"
             )
         if self.threshold is not None and not 0 < self.threshold < 1:
             raise UsageError(
@@ -98,6 +103,7 @@ class FairnessTest:
             "schema": self.schema.to_json(),
             "protected": list(self.schema.protected),
             "strategy": self.strategy,
+            "optimize": self.optimize,
             "threshold": self.threshold,
             "start": self.start,
             "estimate": self.estimate,
@@ -133,6 +139,7 @@ class FairnessSearch:
             threshold=test.threshold,
             data=test.data,
             start=test.start,
+            optimize=test.optimize,
         )
         self.estimator: EstimateSearch | None = None
         if test.estimate:

@@ -51,9 +51,12 @@ def make_search(
 
     ``data``: encoded real rows to start from (with ``start`` "auto" or "data"), or None.
     ``batch_size``: candidates per model call for the batched strategies.
+    ``optimize`` (in options): "auto", "queries" or "time", for the default strategy (the
+    others have one mode and ignore it).
     ``options``: strategy parameters (e.g. ``patience`` for walk, ``local_iterations`` for
     Aequitas).
     """
+    optimize = options.pop("optimize", "auto")
     common: dict[str, Any] = {
         "schema": schema,
         "model": model,
@@ -63,7 +66,7 @@ def make_search(
         "start": start,
     }
     if strategy == "walk":
-        return WalkSearch(**common, batch_size=batch_size or 8192, **options)
+        return WalkSearch(**common, batch_size=batch_size or 8192, optimize=optimize, **options)
     if strategy == "random":
         return RandomSearch(**common, batch_size=batch_size or 8192, **options)
     if strategy == "expga":
