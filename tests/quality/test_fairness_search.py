@@ -203,7 +203,9 @@ def test_walkers_started_from_data_report_origin_and_changes() -> None:
     rng = generator(3)
     data = SCHEMA.sample_uniform(rng, 400)
     data[:, COL["age"]] = 4  # real rows close to the region: most need one change
-    search, found = run(DEFAULT_STRATEGY, narrow, queries=8_000, data=data)
+    # the time mode (large rounds, walkers restart after one failure) stays closest to the
+    # real rows; the query mode (taken automatically for a budget this small) walks further
+    search, found = run(DEFAULT_STRATEGY, narrow, queries=8_000, data=data, optimize="time")
     assert search.summary()["distribution"] == "data"
     batch = FindingBatch.concat(found)
     origin, changed = batch.columns["origin"], batch.columns["n_changed"]
@@ -417,11 +419,12 @@ def wide(c: dict[str, np.ndarray]) -> np.ndarray:
 
 
 def test_a_slow_model_gets_the_query_efficient_mode_which_beats_aequitas_per_query() -> None:
-    queries = 10_000
-    model = BudgetedModel(EncodedModel(SCHEMA, SlowRule(wide)), max_queries=queries)
+    queries = 10_000  # looked at after 10,000 queries of a large budget (a small one would
+    # choose the query mode without measuring the model)
+    model = BudgetedModel(EncodedModel(SCHEMA, SlowRule(wide)), max_queries=1_000_000)
     search = make_search(DEFAULT_STRATEGY, schema=SCHEMA, model=model, rng=generator(1))
     try:
-        while not search.done and model.exhausted() is None:
+        while not search.done and model.queries < queries:
             search.step()
     except BudgetExhausted:
         pass
@@ -430,8 +433,13 @@ def test_a_slow_model_gets_the_query_efficient_mode_which_beats_aequitas_per_que
     assert summary["optimize"] == "queries" and "slow" in summary["optimize_note"]
     aeq, _ = run("aequitas-full", wide, queries=queries, seed=1, per_step=500)
     assert summary["idis_per_1000_queries"] > aeq.summary()["idis_per_1000_queries"]
-    # a fast model keeps the search in its time mode; the mode can be pinned either way
-    fast, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1)
+    # a fast model with a large budget keeps the search in its time mode; a small budget
+    # takes the query mode; the mode can be pinned either way
+    fast, _ = run(DEFAULT_STRATEGY, wide, queries=200_000, seed=1)
+    assert fast.summary()["optimize"] == "time"
+    small, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1)
+    assert small.summary()["optimize"] == "queries"
+    fast, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1, optimize="time")
     assert fast.summary()["optimize"] == "time"
     pinned, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1, optimize="queries")
     assert pinned.summary()["optimize"] == "queries"

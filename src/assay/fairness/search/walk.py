@@ -26,12 +26,14 @@ Query cost (``optimize``): "time" runs the rounds above (most IDIs per second on
 model); "queries" runs the walk in its most query-efficient setting: small rounds (64
 candidates) so walkers learn after every few queries, walkers patient for two failures, a
 global share down to 1 % and proposals twice as greedy, which finds more IDIs per query at
-the cost of more, smaller model calls.  "auto" (the default) measures the model: after the
-first round it switches to "queries" when a model call took at least ``slow_call`` seconds
-(20 ms) or ``slow_query`` seconds per query (100 us): a slow or remote model, where the
-queries are the cost.  The choice is made once, kept across resumes, and reported
-(``summary()["optimize"]``); pin it with ``optimize="queries"`` or ``"time"`` for runs that
-must give the same findings whatever the machine's speed.
+the cost of more, smaller model calls.  "auto" (the default) takes "queries" for a query
+budget of at most ``small_budget`` (100,000) queries, which the query mode spends in a few
+seconds anyway; otherwise it measures the model and, after the first round, switches to
+"queries" when a model call took at least ``slow_call`` seconds (20 ms) or ``slow_query``
+seconds per query (100 us): a slow or remote model, where the queries are the cost.  The
+choice is made once, kept across resumes, and reported (``summary()["optimize"]`` and
+``"optimize_note"``); pin it with ``optimize="queries"`` or ``"time"`` for runs that must give
+the same findings whatever the machine's speed.
 
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
 bugs of ``tests/quality/test_fairness_search.py``.
@@ -121,12 +123,15 @@ class WalkSearch(BaseSearch):
         optimize: str = "auto",
         slow_call: float = 0.02,
         slow_query: float = 100e-6,
+        small_budget: int = 100_000,
     ) -> None:
         if optimize not in OPTIMIZE:
             raise UsageError(
                 f"must be one of {', '.join(OPTIMIZE)}, not {optimize!r}", argument="--optimize"
             )
-        if optimize == "queries":
+        left = model.remaining()
+        small = optimize == "auto" and left is not None and left <= small_budget
+        if optimize == "queries" or small:
             batch_size, patience = min(batch_size, _QUERY_BATCH), max(patience, 2)
             min_global, greed = min(min_global, 0.01), 2 * greed
         super().__init__(
@@ -186,7 +191,10 @@ class WalkSearch(BaseSearch):
         self._flight: _Flight | None = None
         self._halt: BudgetExhausted | None = None
         self.optimize = optimize
-        self.mode = "time" if optimize == "auto" else optimize  # "auto": decided after round 1
+        # "auto": queries for a small query budget (decided now), else decided after round 1
+        self.mode = "queries" if small else ("time" if optimize == "auto" else optimize)
+        self.small_budget = int(small_budget)
+        self.why = "a small query budget" if small else ""
         self.slow_call = float(slow_call)
         self.slow_query = float(slow_query)
         self.latency: dict[str, float] | None = None
@@ -195,11 +203,14 @@ class WalkSearch(BaseSearch):
         """Automatic mode: after the first round with the model, measure its latency and
         switch to the query-efficient mode for a slow model (once; kept across resumes)."""
         led = self.ledger
-        if self.optimize != "auto" or self.latency is not None or not led.queries:
+        if self.optimize != "auto" or self.mode == "queries" or self.latency is not None:
+            return
+        if not led.queries:
             return
         per_query = led.model_seconds / led.queries
         self.latency = {"seconds_per_call": led.model_seconds, "seconds_per_query": per_query}
         if led.model_seconds >= self.slow_call or per_query >= self.slow_query:
+            self.why = f"a slow model (a call took {1000 * led.model_seconds:.1f} ms)"
             self._to_queries_mode()
 
     def _to_queries_mode(self) -> None:
@@ -245,12 +256,12 @@ class WalkSearch(BaseSearch):
         out = super().summary()
         out["optimize"] = self.mode
         if self.optimize == "auto":
-            out["optimize_note"] = "automatic: " + (
-                "the model is slow (a call took "
-                f"{1000 * self.latency['seconds_per_call']:.1f} ms), so the search spent "
-                "its queries sparingly (query-efficient mode)"
-                if self.mode == "queries" and self.latency
-                else "the model is fast, so the search ran for IDIs per second"
+            out["optimize_note"] = (
+                f"automatic: {self.why or 'a small query budget'}, so the search spent its "
+                "queries sparingly (query-efficient mode)"
+                if self.mode == "queries"
+                else "automatic: a fast model and a large budget, so the search ran for IDIs "
+                "per second"
             )
         return out
 
@@ -521,6 +532,7 @@ class WalkSearch(BaseSearch):
                 "share": self.share,
                 "mode": self.mode,
                 "latency": self.latency,
+                "why": self.why,
             },
             arrays={name: getattr(self, name).copy() for name in _STATE_ARRAYS},
         )
@@ -534,6 +546,7 @@ class WalkSearch(BaseSearch):
         self.share = float(v.get("share", 1.0))
         lat = v.get("latency")
         self.latency = None if lat is None else {k: float(x) for k, x in dict(lat).items()}
+        self.why = str(v.get("why", self.why))
         if v.get("mode") == "queries" and self.mode != "queries":
             self._to_queries_mode()
         for name in _STATE_ARRAYS:
