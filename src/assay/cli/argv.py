@@ -9,7 +9,8 @@ import typer
 
 __all__ = ["command_argv"]
 
-_NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "store", "overlap"}
+# --store is repeated (as the resume line does): the rerun lands next to the run it reproduces
+_NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "overlap"}
 
 
 def _text(value: Any) -> str:
@@ -19,8 +20,8 @@ def _text(value: Any) -> str:
 def command_argv(ctx: typer.Context) -> list[str]:
     """``[command, args...]`` with every parameter that differs from its default.
 
-    Output options (reports, --quiet, --json, --store) are left out: they do not change what
-    is found.
+    Output options (reports, --quiet, --json) are left out: they do not change what is found.
+    ``--store`` is kept, as in the resume line.
     """
     args: list[str] = [ctx.info_name or ""]
     for param in ctx.command.params:

@@ -110,9 +110,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str,
             typer.Option(
                 help="Search strategy: walk (default), random, aequitas-random, "
-                "aequitas-semi, aequitas-full."
+                "aequitas-semi, aequitas-full, expga."
             ),
         ] = "",
+        optimize: Annotated[
+            str,
+            typer.Option(
+                help="What the default search spends sparingly: auto (measure the model: "
+                "queries when it is slow or remote), queries, or time."
+            ),
+        ] = "auto",
         threshold: Annotated[
             float | None,
             typer.Option(
@@ -245,6 +252,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             protected=protected,
             label=label,
             strategy=strategy or DEFAULT_STRATEGY,
+            optimize=optimize,
             threshold=threshold,
             start=start,
             estimate=estimate,

@@ -45,6 +45,8 @@ def finish_run(
     summary: dict[str, Any] = record.summary
     out.say(f"run {record.id}: {record.status}")
     out.say(str(summary.get("headline") or doc.get("headline", "")))
+    if record.status == "completed" and summary.get("stop_reason"):
+        out.say(f"the search ended before its budget: {summary['stop_reason']}")
     mit = summary.get("mitigation")
     if isinstance(mit, dict) and mit.get("text"):
         out.say(str(mit["text"]))

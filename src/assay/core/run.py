@@ -250,6 +250,8 @@ def execute(
                 run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
             )
         raise
+    if status == "completed" and stop_reason is None:  # ended before its budget: why
+        stop_reason = getattr(search, "stop_reason", None)
     summary = _summary(search, stop_reason)
     final_progress = progress()
     committed = n_found + sum(len(b) for b in pending)

@@ -319,6 +319,7 @@ def setup_fairness(
     estimate: bool = False,
     precision: float = 0.005,
     model_type: str | None = None,
+    optimize: str = "auto",
     allow_pickle: bool = False,
     trust: Sequence[str] = (),
     output: str | None = None,
@@ -347,6 +348,7 @@ def setup_fairness(
         "protected": list(_split_names(protected)),
         "label": label,
         "strategy": strategy,
+        "optimize": optimize,
         "threshold": threshold,
         "start": start,
         "estimate": estimate,
@@ -513,6 +515,7 @@ def setup_fairness(
         context_rows=context_rows,
         label_names=label_names,
         strategy=strategy,
+        optimize=optimize,
         threshold=threshold,
         start=start,
         estimate=estimate,
@@ -563,7 +566,8 @@ def check_fairness(
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected, label,
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
-    encoding).
+    encoding, optimize: "auto", "queries" or "time", what the default search spends
+    sparingly).
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.  ``call_timeout``: seconds

@@ -241,7 +241,9 @@ def build_summary(
     idis = int(search.get("idis", 0))
     generated = int(search.get("generated", 0))
     distribution = search.get("distribution", "uniform")
-    where = "real rows and their neighbours" if distribution == "data" else "the schema's space"
+    where = search.get("searching") or (
+        "real rows and their neighbours" if distribution == "data" else "the schema's space"
+    )
     if idis:
         headline = (
             f"{idis:,} discriminatory inputs found for {protected} in {queries:,} queries "
@@ -253,6 +255,8 @@ def build_summary(
             f"no discriminatory input found for {protected} in {queries:,} queries "
             f"({generated:,} unique inputs generated, searching {where})"
         )
+    if search.get("optimize") == "queries" and search.get("optimize_note"):
+        headline += f"; {search['optimize_note']}"
     est_list = (estimates or {}).get("estimates", [])
     for e in est_list:
         headline += (
@@ -355,7 +359,10 @@ def build_summary(
             {
                 "title": "Budget",
                 "note": "; ".join(
-                    f"{k} phase ended by its {v} budget" for k, v in stopped_early.items()
+                    f"{k} phase ended by its {v} budget"
+                    if v in ("queries", "time", "memory")
+                    else f"{k} phase ended before its budget: {v}"
+                    for k, v in stopped_early.items()
                 ),
             }
         )

@@ -65,6 +65,7 @@ class FairnessTest:
     context_rows: np.ndarray | None = None
     label_names: tuple[str, ...] | None = None
     strategy: str = DEFAULT_STRATEGY
+    optimize: str = "auto"  # the default search's mode: auto, queries or time
     threshold: float | None = None
     start: str = "auto"
     estimate: bool = False
@@ -81,6 +82,10 @@ class FairnessTest:
             raise UsageError(
                 f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",
                 argument="--strategy",
+            )
+        if self.optimize not in ("auto", "queries", "time"):
+            raise UsageError(
+                f"must be auto, queries or time, not {self.optimize!r}", argument="--optimize"
             )
         if self.threshold is not None and not 0 < self.threshold < 1:
             raise UsageError(
@@ -119,6 +124,7 @@ class FairnessTest:
             "schema": self.schema.to_json(),
             "protected": list(self.schema.protected),
             "strategy": self.strategy,
+            "optimize": self.optimize,
             "threshold": self.threshold,
             "start": self.start,
             "estimate": self.estimate,
@@ -163,6 +169,7 @@ class FairnessSearch:
             threshold=test.threshold,
             data=test.data,
             start=test.start,
+            optimize=test.optimize,
         )
         self.estimator: EstimateSearch | None = None
         if test.estimate:
@@ -305,10 +312,21 @@ class FairnessSearch:
                 return given
         return names
 
+    @property
+    def stop_reason(self) -> str | None:
+        """Why the search phase ended before its budget (e.g. "no new inputs"), else None."""
+        reason = self.stopped_early.get("search")
+        return None if reason in (None, "queries", "time") else reason
+
+    def _phase_name(self) -> str:
+        """The phase running now ("done" once the last phase ended: no 'estimate' label on
+        a run that never estimated)."""
+        return "done" if self.done else PHASES[min(self.phase, 2)]
+
     def progress(self) -> dict[str, Any]:
-        p: dict[str, Any] = {"phase": PHASES[min(self.phase, 2)]}
+        p: dict[str, Any] = {"phase": self._phase_name()}
         p.update(self.idi_search.progress())
-        p["phase"] = PHASES[min(self.phase, 2)]
+        p["phase"] = self._phase_name()
         if self.estimator is not None and self.phase >= 2:
             p["estimate"] = self.estimator.progress()
         return p

@@ -15,6 +15,7 @@ from assay.errors import UsageError
 from assay.fairness.schema import Schema
 from assay.fairness.search.aequitas import AequitasSearch
 from assay.fairness.search.base import BaseSearch, SearchModel
+from assay.fairness.search.expga import ExpGASearch
 from assay.fairness.search.random import RandomSearch
 from assay.fairness.search.walk import WalkSearch
 
@@ -23,13 +24,14 @@ __all__ = [
     "STRATEGIES",
     "AequitasSearch",
     "BaseSearch",
+    "ExpGASearch",
     "RandomSearch",
     "SearchModel",
     "WalkSearch",
     "make_search",
 ]
 
-STRATEGIES = ("walk", "random", "aequitas-random", "aequitas-semi", "aequitas-full")
+STRATEGIES = ("walk", "random", "aequitas-random", "aequitas-semi", "aequitas-full", "expga")
 DEFAULT_STRATEGY = "walk"
 
 
@@ -49,9 +51,12 @@ def make_search(
 
     ``data``: encoded real rows to start from (with ``start`` "auto" or "data"), or None.
     ``batch_size``: candidates per model call for the batched strategies.
+    ``optimize`` (in options): "auto", "queries" or "time", for the default strategy (the
+    others have one mode and ignore it).
     ``options``: strategy parameters (e.g. ``patience`` for walk, ``local_iterations`` for
     Aequitas).
     """
+    optimize = options.pop("optimize", "auto")
     common: dict[str, Any] = {
         "schema": schema,
         "model": model,
@@ -61,9 +66,11 @@ def make_search(
         "start": start,
     }
     if strategy == "walk":
-        return WalkSearch(**common, batch_size=batch_size or 8192, **options)
+        return WalkSearch(**common, batch_size=batch_size or 8192, optimize=optimize, **options)
     if strategy == "random":
         return RandomSearch(**common, batch_size=batch_size or 8192, **options)
+    if strategy == "expga":
+        return ExpGASearch(**common, **options)
     if strategy.startswith("aequitas-") and strategy in STRATEGIES:
         return AequitasSearch(**common, variant=strategy.split("-", 1)[1], **options)
     raise UsageError(

@@ -19,6 +19,12 @@ IDIs are counted once per class; at a feature's bound the perturbation goes the 
 starts with a new global phase, until the budget ends.  Continuous features move by 1 % of
 their range instead of the perturbation unit.
 
+Budgets: the phases fit the query budget and the attribute's cardinality.  Each global phase
+samples at most ``global_iterations`` inputs and at most a tenth of the classes the query
+budget left still pays for (each class costs K queries: K = 57 for age in years), at least
+ten; each seed's local phase gets at most ``local_iterations`` and at most an equal share of
+what is left.  Without a query budget the paper's counts stand.
+
 Defaults: 1,000 global and 1,000 local iterations per seed, perturbation unit 1 and a
 probability step of 0.001, directions starting at 0.5 and features uniform: our reading of the
 paper's evaluation setup (its code, which has no licence, was not consulted).  ``per_step``
@@ -101,6 +107,8 @@ class AequitasSearch(BaseSearch):
         self.p_feat = np.zeros(d)
         self.p_feat[self._movable] = 1.0 / max(len(self._movable), 1)
         self.round_global = 0
+        self.global_target = 0  # inputs this global phase samples (0: not decided yet)
+        self.local_target = self.local_iterations
         self.seeds = np.zeros((0, d))
         self.seed_origin = np.zeros(0, dtype=np.int64)
         self.seed_i = 0
@@ -143,18 +151,33 @@ class AequitasSearch(BaseSearch):
             return self._global()
         return self._local()
 
+    def _classes_left(self) -> int | None:
+        left = self.model.remaining()
+        return None if left is None else left // self.K
+
     def _global(self) -> FindingBatch | None:
+        if self.global_target <= 0:  # a new global phase: fit it to the budget left
+            left = self._classes_left()
+            self.global_target = self.global_iterations
+            if left is not None:
+                self.global_target = max(1, min(self.global_iterations, max(10, left // 10)))
         row, origin = self.starts.sample(self.rng, 1)
         disc, batch = self._check(row, origin, -1)
         if disc and batch is not None:
             self.seeds = np.concatenate([self.seeds, row])
             self.seed_origin = np.concatenate([self.seed_origin, origin])
         self.round_global += 1
-        if self.round_global >= self.global_iterations:
+        if self.round_global >= self.global_target:
             self.round_global = 0
+            self.global_target = 0
             if len(self.seeds) and len(self._movable):
                 self.phase = "local"
                 self.seed_i, self.local_done = 0, 0
+                left = self._classes_left()
+                self.local_target = self.local_iterations
+                if left is not None:  # every seed gets its share of what is left
+                    share = max(1, left // len(self.seeds))
+                    self.local_target = min(self.local_iterations, share)
                 self.current = self.seeds[0].copy()
                 self.current_origin = int(self.seed_origin[0])
         return batch
@@ -188,7 +211,7 @@ class AequitasSearch(BaseSearch):
         if disc:
             self.current = cand
         self.local_done += 1
-        if self.local_done >= self.local_iterations:
+        if self.local_done >= self.local_target:
             self._next_seed()
         return batch
 
@@ -223,6 +246,8 @@ class AequitasSearch(BaseSearch):
         return Snapshot(
             values={
                 "round_global": self.round_global,
+                "global_target": self.global_target,
+                "local_target": self.local_target,
                 "seed_i": self.seed_i,
                 "local_done": self.local_done,
                 "current_origin": self.current_origin,
@@ -239,6 +264,8 @@ class AequitasSearch(BaseSearch):
     def _set_state(self, snap: Snapshot) -> None:
         v, a = snap.values, snap.arrays
         self.round_global = int(v.get("round_global", 0))
+        self.global_target = int(v.get("global_target", 0))
+        self.local_target = int(v.get("local_target", self.local_iterations))
         self.seed_i = int(v.get("seed_i", 0))
         self.local_done = int(v.get("local_done", 0))
         self.current_origin = int(v.get("current_origin", -1))

@@ -374,8 +374,16 @@ class BaseSearch:
     @property
     def stop_reason(self) -> str | None:
         """Why a search that is ``done`` stopped before its budget: "memory" when the set of
-        evaluated classes reached ``max_classes``, else None."""
-        return "memory" if self.ledger.admitted >= self.max_classes else None
+        evaluated classes reached ``max_classes``; "space covered" when every class of a
+        small space was evaluated; "no new inputs" when 200 rounds in a row proposed only
+        classes evaluated before (the strategy ran out of inputs); else None."""
+        if self.ledger.admitted >= self.max_classes:
+            return "memory"
+        if self.space is not None and self.ledger.admitted >= self.space:
+            return "space covered"
+        if self._finished:
+            return "no new inputs"
+        return None
 
     def step(self) -> list[FindingBatch]:
         if self.done:

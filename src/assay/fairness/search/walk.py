@@ -12,7 +12,7 @@ Proposals adapt: features, move kinds (a unit step, a larger jump, a random valu
 directions are chosen in proportion to their recent success rates raised to ``greed``
 (smoothed, decayed each round), mixed with a uniform floor so nothing is ruled out.  The
 global share follows the relative success of global samples and walkers (half each when they
-are equal), between ``min_global`` and 1.  Rounds double in size from 256 candidates up to
+are equal), between ``min_global`` and 1.  Rounds double in size from 64 candidates up to
 ``batch_size``, and are cut to the query budget left.  Continuous features step by
 ``continuous_step`` (1 %) of their range.
 
@@ -21,6 +21,19 @@ call submitted through the ``BudgetedModel``'s caller) before it reads the answe
 and lets its walkers learn from them.  Walkers of the round in flight sit the next round out
 (there are twice ``batch_size`` walkers).  With a background caller the model answers one
 round while the search prepares the next; with inline calls the search computes the same.
+
+Query cost (``optimize``): "time" runs the rounds above (most IDIs per second on a fast local
+model); "queries" runs the walk in its most query-efficient setting: small rounds (64
+candidates) so walkers learn after every few queries, walkers patient for two failures, a
+global share down to 1 % and proposals twice as greedy, which finds more IDIs per query at
+the cost of more, smaller model calls.  "auto" (the default) takes "queries" for a query
+budget of at most ``small_budget`` (100,000) queries, which the query mode spends in a few
+seconds anyway; otherwise it measures the model and, after the first round, switches to
+"queries" when a model call took at least ``slow_call`` seconds (20 ms) or ``slow_query``
+seconds per query (100 us): a slow or remote model, where the queries are the cost.  The
+choice is made once, kept across resumes, and reported (``summary()["optimize"]`` and
+``"optimize_note"``); pin it with ``optimize="queries"`` or ``"time"`` for runs that must give
+the same findings whatever the machine's speed.
 
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
 bugs of ``tests/quality/test_fairness_search.py``.
@@ -40,11 +53,13 @@ from assay.fairness.oracle import PendingVerdicts
 from assay.fairness.schema import Schema
 from assay.fairness.search.base import BaseSearch, SearchModel
 
-__all__ = ["WalkSearch"]
+__all__ = ["OPTIMIZE", "WalkSearch"]
 
 UNIT, JUMP, RANDOM = 0, 1, 2
 _N_MOVES = 3
-_FIRST_ROUND = 256
+_FIRST_ROUND = 64
+_QUERY_BATCH = 64
+OPTIMIZE = ("auto", "queries", "time")
 _STATE_ARRAYS = (
     "pos",
     "origin",
@@ -105,7 +120,20 @@ class WalkSearch(BaseSearch):
         decay: float = 0.9,
         greed: float = 4.0,
         seen_memory: int | None = None,
+        optimize: str = "auto",
+        slow_call: float = 0.02,
+        slow_query: float = 100e-6,
+        small_budget: int = 100_000,
     ) -> None:
+        if optimize not in OPTIMIZE:
+            raise UsageError(
+                f"must be one of {', '.join(OPTIMIZE)}, not {optimize!r}", argument="--optimize"
+            )
+        left = model.remaining()
+        small = optimize == "auto" and left is not None and left <= small_budget
+        if optimize == "queries" or small:
+            batch_size, patience = min(batch_size, _QUERY_BATCH), max(patience, 2)
+            min_global, greed = min(min_global, 0.01), 2 * greed
         super().__init__(
             schema=schema,
             model=model,
@@ -162,6 +190,54 @@ class WalkSearch(BaseSearch):
         self.share = 1.0
         self._flight: _Flight | None = None
         self._halt: BudgetExhausted | None = None
+        self.optimize = optimize
+        # "auto": queries for a small query budget (decided now), else decided after round 1
+        self.mode = "queries" if small else ("time" if optimize == "auto" else optimize)
+        self.small_budget = int(small_budget)
+        self.why = "a small query budget" if small else ""
+        self.slow_call = float(slow_call)
+        self.slow_query = float(slow_query)
+        self.latency: dict[str, float] | None = None
+
+    def _decide(self) -> None:
+        """Automatic mode: after the first round with the model, measure its latency and
+        switch to the query-efficient mode for a slow model (once; kept across resumes)."""
+        led = self.ledger
+        if self.optimize != "auto" or self.mode == "queries" or self.latency is not None:
+            return
+        if not led.queries:
+            return
+        per_query = led.model_seconds / led.queries
+        self.latency = {"seconds_per_call": led.model_seconds, "seconds_per_query": per_query}
+        if led.model_seconds >= self.slow_call or per_query >= self.slow_query:
+            self.why = f"a slow model (a call took {1000 * led.model_seconds:.1f} ms)"
+            self._to_queries_mode()
+
+    def _to_queries_mode(self) -> None:
+        self.mode = "queries"
+        self.batch_size = min(self.batch_size, _QUERY_BATCH)
+        self.patience = max(self.patience, 2)
+        self.min_global = min(self.min_global, 0.01)
+        self.greed = 2 * self.greed
+        w = 2 * self.batch_size
+        if len(self.pos) > w and not self.busy[w:].any():
+            self._shrink(w)
+
+    def _shrink(self, w: int) -> None:
+        """Keep ``w`` walkers (the first) and the ``w`` most recent IDIs of the pool."""
+        for name in ("pos", "origin", "changed", "alive", "stuck", "busy"):
+            setattr(self, name, getattr(self, name)[:w].copy())
+        size = len(self.pool)
+        keep = min(self.pool_n, w)
+        recent = (self.pool_next - keep + np.arange(keep)) % size
+        for name in ("pool", "pool_origin", "pool_changed"):
+            old = getattr(self, name)
+            new = np.zeros((w, *old.shape[1:]), dtype=old.dtype)
+            if name != "pool":
+                new[:] = -1
+            new[:keep] = old[recent]
+            setattr(self, name, new)
+        self.pool_n, self.pool_next = keep, keep % w
 
     def parameters(self) -> dict[str, Any]:
         return {
@@ -173,10 +249,24 @@ class WalkSearch(BaseSearch):
             "decay": self.decay,
             "greed": self.greed,
             "max_classes": self.max_classes,
+            "optimize": self.optimize,
         }
 
+    def summary(self) -> dict[str, Any]:
+        out = super().summary()
+        out["optimize"] = self.mode
+        if self.optimize == "auto":
+            out["optimize_note"] = (
+                f"automatic: {self.why or 'a small query budget'}, so the search spent its "
+                "queries sparingly (query-efficient mode)"
+                if self.mode == "queries"
+                else "automatic: a fast model and a large budget, so the search ran for IDIs "
+                "per second"
+            )
+        return out
+
     def capacity(self) -> int:
-        """As the base, and at most the number of classes admitted so far (at least 256):
+        """As the base, and at most the number of classes admitted so far (at least 64):
         rounds double in size at the start, so walkers start early on small budgets."""
         cap = super().capacity()
         return min(cap, max(_FIRST_ROUND, self.ledger.admitted))
@@ -283,6 +373,7 @@ class WalkSearch(BaseSearch):
         self._restart(rows[g_disc], f.origin[g_disc], f.changed[g_disc])
         self._adapt_share(evaluated, disc, n)
         self.phase = "walk" if self.pool_n else "global"
+        self._decide()
 
     # -- proposals -----------------------------------------------------------------------
     def _propose(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -439,6 +530,9 @@ class WalkSearch(BaseSearch):
                 "rate_walk": self.rate_walk,
                 "rate_global": self.rate_global,
                 "share": self.share,
+                "mode": self.mode,
+                "latency": self.latency,
+                "why": self.why,
             },
             arrays={name: getattr(self, name).copy() for name in _STATE_ARRAYS},
         )
@@ -450,6 +544,11 @@ class WalkSearch(BaseSearch):
         self.rate_walk = float(v.get("rate_walk", 0.5))
         self.rate_global = float(v.get("rate_global", 0.5))
         self.share = float(v.get("share", 1.0))
+        lat = v.get("latency")
+        self.latency = None if lat is None else {k: float(x) for k, x in dict(lat).items()}
+        self.why = str(v.get("why", self.why))
+        if v.get("mode") == "queries" and self.mode != "queries":
+            self._to_queries_mode()
         for name in _STATE_ARRAYS:
             if name in snap.arrays:
                 setattr(self, name, np.array(snap.arrays[name], copy=True))

@@ -1,0 +1,235 @@
+"""Benchmark matrix of the IDI search strategies (prints tables; not a test).
+
+Cells: Adult (13 integers), German credit and COMPAS x decision tree, random forest
+(100 trees), gradient boosting (HistGradientBoosting, native categoricals), logistic
+regression and MLP (one-hot + scaler) x each data set's protected attributes.  Every model is
+trained on all rows of its data set (encoded: category codes), and every strategy starts from
+the encoded real rows with the same query budget, through ``BudgetedModel`` as
+``assay fairness`` runs them (inline calls: every strategy alike).
+
+Per cell and strategy: IDIs per 1,000 queries, IDIs per wall-clock second and the success rate
+(IDIs per class evaluated), each the median of the seeds; and the ratio of the default
+strategy's IDIs per 1,000 queries to the best other strategy's.  Per-query figures do not
+depend on the machine; wall-clock figures do (the machine may be shared: they are noisy).
+
+    python bench/fairness_matrix.py              # 3 seeds, 10,000 queries per run
+    python bench/fairness_matrix.py --quick      # 1 seed, 3,000 queries, fewer strategies
+    python bench/fairness_matrix.py --strategies walk,walk:queries,aequitas-full
+
+"walk:queries" is the default strategy pinned to its query-efficient mode; the default itself
+runs in its automatic mode (which measures the model).  The ratio compares the default
+(automatic) with the best strategy that is not the default in any mode.
+    python bench/fairness_matrix.py --data german --models rf,mlp --queries 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.core.budget import BudgetedModel
+from assay.core.model import Capabilities
+from assay.core.rng import generator
+from assay.datasets import load_dataset
+from assay.errors import BudgetExhausted
+from assay.fairness.schema import Schema
+from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+
+PROTECTED = {"adult": ("sex", "race", "age"), "german": ("sex", "age"), "compas": ("race", "sex")}
+MODELS = ("dt", "rf", "hgb", "lr", "mlp")
+
+
+class Encoded:
+    """A scikit-learn estimator trained on encoded rows, as a black-box Model."""
+
+    def __init__(self, est: Any) -> None:
+        self.est = est
+        self.capabilities = Capabilities(modality="tabular", n_classes=2, outputs="proba")
+
+    def predict(self, inputs: Any, /) -> np.ndarray:
+        return np.asarray(self.est.predict_proba(np.asarray(inputs, dtype=np.float64)))
+
+
+def train(kind: str, schema: Schema, x: np.ndarray, y: np.ndarray) -> Any:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.ensemble import HistGradientBoostingClassifier, RandomForestClassifier
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder, StandardScaler
+    from sklearn.tree import DecisionTreeClassifier
+
+    cat = [j for j, f in enumerate(schema.features) if f.kind == "categorical"]
+    num = [j for j in range(len(schema)) if j not in cat]
+    if kind == "dt":
+        return DecisionTreeClassifier(random_state=0).fit(x, y)
+    if kind == "rf":
+        return RandomForestClassifier(n_estimators=100, random_state=0, n_jobs=1).fit(x, y)
+    if kind == "hgb":
+        mask = np.zeros(len(schema), dtype=bool)
+        mask[cat] = True
+        hgb = HistGradientBoostingClassifier(
+            random_state=0, categorical_features=mask if cat else None
+        )
+        return hgb.fit(x, y)
+    cats = [np.arange(schema.features[j].n_values or 1) for j in cat]
+    pre = ColumnTransformer(
+        [
+            ("cat", OneHotEncoder(categories=cats, handle_unknown="ignore"), cat),
+            ("num", StandardScaler(), num),
+        ]
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        if kind == "lr":
+            return make_pipeline(pre, LogisticRegression(max_iter=1000)).fit(x, y)
+        mlp = MLPClassifier((32, 16), random_state=0, max_iter=300)
+        return make_pipeline(pre, mlp).fit(x, y)
+
+
+@dataclass
+class Run:
+    idis: int
+    queries: int
+    wall: float
+    generated: int
+    stop: str | None
+
+    @property
+    def per_1000(self) -> float:
+        return 1000 * self.idis / self.queries if self.queries else 0.0
+
+    @property
+    def per_second(self) -> float:
+        return self.idis / self.wall if self.wall > 0 else 0.0
+
+    @property
+    def success(self) -> float:
+        return self.idis / self.generated if self.generated else 0.0
+
+
+def run_one(
+    strategy: str,
+    schema: Schema,
+    model: Encoded,
+    data: np.ndarray,
+    queries: int,
+    seed: int,
+    options: dict[str, Any],
+) -> Run:
+    budgeted = BudgetedModel(model, max_queries=queries)
+    search = make_search(
+        strategy, schema=schema, model=budgeted, rng=generator(seed), data=data, **options
+    )
+    t0 = time.perf_counter()
+    try:
+        while not search.done:
+            search.step()
+    except BudgetExhausted:
+        pass
+    search.flush()
+    wall = time.perf_counter() - t0
+    s = search.summary()
+    stop = getattr(search, "stop_reason", None)
+    return Run(s["idis"], s["queries"], wall, s["generated"], stop)
+
+
+def med(values: Sequence[float]) -> float:
+    return float(statistics.median(values)) if values else 0.0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="1 seed, 3,000 queries")
+    ap.add_argument("--queries", type=int, default=None, help="query budget per run")
+    ap.add_argument("--seeds", type=int, default=None, help="seeds per strategy (default 3)")
+    ap.add_argument("--data", default="adult,german,compas")
+    ap.add_argument("--models", default=",".join(MODELS))
+    ap.add_argument(
+        "--strategies",
+        default="",
+        help="comma-separated; name:mode pins the default's mode (walk:queries); default: "
+        "all (quick: walk, walk:queries, random, aequitas-full, expga)",
+    )
+    ap.add_argument(
+        "--optimize", default="auto", choices=["auto", "queries", "time"], help="default's mode"
+    )
+    args = ap.parse_args(argv)
+    queries = args.queries or (3_000 if args.quick else 10_000)
+    n_seeds = args.seeds or (1 if args.quick else 3)
+    default_list = "walk,walk:queries,random,aequitas-full,expga" if args.quick else None
+    given_list = args.strategies if args.strategies else default_list
+    strategies = [s for s in (given_list or ",".join(STRATEGIES)).split(",") if s]
+    if DEFAULT_STRATEGY not in strategies:
+        strategies.insert(0, DEFAULT_STRATEGY)
+    print(f"# fairness strategy matrix ({time.strftime('%Y-%m-%d %H:%M:%S')})")
+    given = sys.argv[1:] if argv is None else list(argv)
+    print(f"command: python bench/fairness_matrix.py {' '.join(given)}")
+    print(
+        f"{queries:,} queries per run, seeds {', '.join(str(s) for s in range(1, n_seeds + 1))}, "
+        f"medians; default strategy {DEFAULT_STRATEGY!r} (optimize={args.optimize}); "
+        "wall-clock figures are noisy on a shared machine, per-query figures are not"
+    )
+    ratios: list[tuple[str, float]] = []
+    for name in args.data.split(","):
+        ds = load_dataset(name)
+        for kind in args.models.split(","):
+            est = train(kind, ds.schema, ds.X, ds.target)
+            model = Encoded(est)
+            for attr in PROTECTED[name]:
+                schema = ds.schema.with_protected((attr,))
+                k = len(schema.protected_combinations())
+                cell = f"{name} {kind} {attr} (K={k})"
+                print(f"\n## {cell}")
+                print(f"{'strategy':<16}{'IDI/1000q':>10}{'IDIs/s':>10}{'success':>9}  runs")
+                per: dict[str, float] = {}
+                for strategy in strategies:
+                    opts: dict[str, Any] = {}
+                    if strategy == DEFAULT_STRATEGY and args.optimize != "auto":
+                        opts["optimize"] = args.optimize
+                    name_, _, mode = strategy.partition(":")  # e.g. walk:queries
+                    if mode:
+                        opts["optimize"] = mode
+                    runs = [
+                        run_one(name_, schema, model, ds.X, queries, seed, opts)
+                        for seed in range(1, n_seeds + 1)
+                    ]
+                    per[strategy] = med([r.per_1000 for r in runs])
+                    stops = {r.stop for r in runs if r.stop}
+                    print(
+                        f"{strategy:<16}{per[strategy]:>10.1f}"
+                        f"{med([r.per_second for r in runs]):>10,.0f}"
+                        f"{100 * med([r.success for r in runs]):>8.1f}%  "
+                        + " ".join(f"{r.per_1000:.0f}" for r in runs)
+                        + (f"  stopped: {', '.join(sorted(stops))}" if stops else "")
+                    )
+                    sys.stdout.flush()
+                others = {s: v for s, v in per.items() if s.partition(":")[0] != DEFAULT_STRATEGY}
+                if others:
+                    best = max(others, key=lambda s: others[s])
+                    ratio = per[DEFAULT_STRATEGY] / others[best] if others[best] else float("inf")
+                    ratios.append((cell, ratio))
+                    print(f"default / best other ({best}) per query: {ratio:.2f}x")
+    if ratios:
+        print("\n## Ratio of the default to the best other strategy, IDIs per 1,000 queries")
+        for cell, ratio in ratios:
+            print(f"{cell:<34}{ratio:>7.2f}x{'' if ratio >= 1.2 else '  (< 1.2x)'}")
+        low = min(ratios, key=lambda c: c[1])
+        print(
+            f"minimum: {low[1]:.2f}x ({low[0]}); cells >= 1.2x: "
+            f"{sum(r >= 1.2 for _, r in ratios)}/{len(ratios)}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
