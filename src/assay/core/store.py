@@ -471,6 +471,16 @@ class RunStore:
             return
         if tallies.count <= keep:
             return
+        if keep == 0:  # no snapshot to go back to (e.g. an ended run's state was dropped):
+            # the resumed search starts again from its seed, so its findings start afresh
+            self._tallies.pop(run_id, None)
+            with self._tx():
+                self._db.execute("DELETE FROM findings WHERE run_id=?", (run_id,))
+                self._db.execute(
+                    "UPDATE tallies SET data=? WHERE run_id=?",
+                    (json.dumps(Tallies(tallies.keep, tallies.seed).to_json()), run_id),
+                )
+            return
         back = tallies.rollback
         if back is None or int(back["tallies"].get("count", -1)) != keep:
             raise StoreError(

@@ -37,7 +37,8 @@ def check_retrainable(setup: FairnessSetup) -> None:
     if setup.estimator is None or setup.train is None or setup.holdout is None:
         raise UsageError(
             "--retrain needs a scikit-learn model (skops, joblib or in memory) and its "
-            "training data with labels (--data with --label, or --dataset)",
+            "training data with labels (--data with --label, or --dataset); this model "
+            "cannot be refit",
             argument="--retrain",
         )
 
