@@ -22,12 +22,14 @@ __all__ = [
     "StoreError",
     "UsageError",
     "__version__",
+    "check_backdoor",
     "check_fairness",
     "load_model",
     "resume_run",
 ]
 
 _LAZY = {
+    "check_backdoor": "assay.api",
     "check_fairness": "assay.api",
     "resume_run": "assay.api",
     "load_model": "assay.models",

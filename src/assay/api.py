@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
@@ -28,8 +29,10 @@ from assay.fairness.api import (
 )
 
 __all__ = [
+    "BackdoorResult",
     "FairnessResult",
     "FairnessSetup",
+    "check_backdoor",
     "check_fairness",
     "rerun_command",
     "resume_run",
@@ -41,6 +44,7 @@ __all__ = [
 # technique name -> the function that resumes one of its runs
 RESUMERS: dict[str, Callable[..., Any]] = {
     "fairness": resume_fairness,
+    "backdoor": resume_backdoor,
 }
 
 
