@@ -75,6 +75,9 @@ def register() -> None:
     from assay.cli import fairness_cmd, runs_cmd
 
     fairness_cmd.register(app, guarded)
+    from assay.cli import backdoor_cmd
+
+    backdoor_cmd.register(app, guarded)
     runs_cmd.register(app, guarded)
 
 

@@ -15,6 +15,7 @@ from typing import Any, TypeGuard
 import numpy as np
 
 from assay.report._text import compact, finding_json, format_number, safe_text
+from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 
 __all__ = ["render_html"]
@@ -134,6 +135,8 @@ def _section(section: Any) -> str:
         unit = unit if isinstance(unit, str) else ""
         chart = bar_chart(labels, values, unit=unit, title=str(section.get("title", "")))
         parts.append(f'<div class="scroll">{chart}</div>')
+    if section.get("gallery"):  # backdoor triggers beside their images (inline PNG)
+        parts.append(render_gallery(section["gallery"]))
     small = [_table_of(t) for t in _list(section.get("tables")) if isinstance(t, dict)]
     if small:
         parts.append('<div class="tables">' + "".join(small) + "</div>")
