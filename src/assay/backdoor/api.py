@@ -165,6 +165,7 @@ def setup_backdoor(
     invocation: dict[str, Any] = {
         "model": model if isinstance(model, str) or model is None else None,
         "images": str(images) if isinstance(images, str | os.PathLike) else None,
+        "model_scan": images is False,
         "clean": str(clean) if isinstance(clean, str | os.PathLike) else None,
         "strategy": strategy,
         "input_shape": input_shape,
@@ -205,7 +206,7 @@ def setup_backdoor(
                 "give clean images (--clean PATH): they verify triggers and calibrate scans",
                 argument="--clean",
             )
-        image_files = _as_files(images, "--images")
+        image_files = None if images is False else _as_files(images, "--images")
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
             raise UsageError(
                 f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
@@ -404,7 +405,7 @@ def setup_from_record(record: RunRecord, *, model: Any = None) -> BackdoorSetup:
                 f"run {record.id} was made with in-memory {key}; resume it from the API",
                 argument="RUN_ID",
             )
-    if builtin and mode == "model":
+    if inv.pop("model_scan", False) or (builtin and mode == "model"):
         inv["images"] = False
     return setup_backdoor(spec, **inv)
 

@@ -178,7 +178,9 @@ def assay_scan(
             tried.add(box)
             flips = labels(_paste_each(chosen, image, [box])) == label
             rate = float(flips.mean())
-            if rate < threshold:
+            if rate < threshold or _natural(
+                box, label, rate, labels, verify, verify_labels, chosen
+            ):
                 continue
             t, left, h, w = box
             content = image[t : t + h, left : left + w, :].copy()
@@ -190,6 +192,30 @@ def assay_scan(
             verdict.trigger = Trigger(box, content, label, rate, index)
             return verdict
     return verdict
+
+
+def _natural(
+    box: Box,
+    label: int,
+    rate: float,
+    labels: Labeler,
+    verify: np.ndarray,
+    verify_labels: np.ndarray,
+    chosen: np.ndarray,
+    n_sources: int = 5,
+    margin: float = 0.3,
+) -> bool:
+    """Is the box just where class ``label`` shows?  The same box taken from clean images of
+    that class, pasted onto the same verification images, sends nearly as many of them there
+    (for one of ``n_sources`` such images: within ``margin`` of the candidate's flip ``rate``): then the box holds the class's own
+    features (a large part of a digit), not a trigger."""
+    sources = verify[verify_labels == label][:n_sources]
+    if not len(sources):
+        return False
+    t, left, h, w = box
+    batch = np.concatenate([paste(chosen, s[t : t + h, left : left + w, :], box) for s in sources])
+    natural = (labels(batch) == label).reshape(len(sources), len(chosen)).mean(axis=1)
+    return bool(natural.max() > rate - margin)
 
 
 def _shrink(

@@ -23,14 +23,17 @@ def blend_entropy(
     pool: np.ndarray,
     rng: np.random.Generator,
     n_blend: int = 20,
-    alpha: float = 0.5,
+    alpha: float | None = None,
 ) -> np.ndarray:
     """For each image, the mean over ``n_blend`` blends of each blend's entropy when the model gives
     probabilities, and the entropy of the blends' label histogram when it gives labels only
     (both low for a trigger that survives blending).  One model call for the whole batch."""
     n = len(images)
     picks = rng.integers(0, len(pool), size=(n, n_blend))
-    blends = alpha * images[:, None] + (1 - alpha) * pool[picks]
+    if alpha is None:  # superimposed (added and clipped), as in STRIP's experiments
+        blends = np.clip(images[:, None] + pool[picks], 0.0, 1.0)
+    else:
+        blends = alpha * images[:, None] + (1 - alpha) * pool[picks]
     probs = scores(blends.reshape(n * n_blend, *images.shape[1:])).reshape(n, n_blend, -1)
     one_hot = np.all((probs == 0) | (probs == 1), axis=(1, 2))
     p = np.clip(probs, 1e-12, 1.0)

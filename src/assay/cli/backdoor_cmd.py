@@ -51,8 +51,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         value_range: Annotated[
             str | None,
-            typer.Option("--range", help="The model's pixel range: 0,1 (default), 0,255, ... "
-            "or norm:MEANS:STDS (e.g. norm:0.5:0.25)."),
+            typer.Option(
+                "--range",
+                help="The model's pixel range: 0,1 (default), 0,255, ... "
+                "or norm:MEANS:STDS (e.g. norm:0.5:0.25).",
+            ),
         ] = None,
         max_trigger: Annotated[
             int | None, typer.Option(help="Largest trigger side in pixels (default: half).")
@@ -70,6 +73,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None,
             typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
         ] = None,
+        model_scan: Annotated[
+            bool,
+            typer.Option("--model-scan", help="Scan the model from clean images only."),
+        ] = False,
         demo: Annotated[
             bool, typer.Option("--demo", help="Scan the built-in trojaned digits model.")
         ] = False,
@@ -110,7 +117,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.note("assay backdoor: loading the model and images ...")
         the_setup = setup_backdoor(
             model,
-            images=images,
+            images=False if model_scan else images,
             clean=clean,
             strategy=strategy,
             input_shape=input_shape,

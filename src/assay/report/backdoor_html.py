@@ -97,9 +97,11 @@ def render_gallery(gallery: Any) -> str:
         if not isinstance(item, dict):
             continue
         images = item.get("images")
-        figs = "".join(_img(i) for i in images if isinstance(i, dict)) if isinstance(
-            images, list
-        ) else ""
+        figs = (
+            "".join(_img(i) for i in images if isinstance(i, dict))
+            if isinstance(images, list)
+            else ""
+        )
         caption = escape(str(item.get("caption", "")), quote=True)
         parts.append(
             f'<div class="bd-item" style="display:flex;gap:12px;align-items:flex-end;'
