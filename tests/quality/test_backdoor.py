@@ -76,7 +76,7 @@ def test_clean_model_gets_no_confirmed_trigger(
 def test_neo_misses_a_trigger_larger_than_its_blocker_that_assay_finds(
     trojan: TrojanedDigits, tmp_path: Path
 ) -> None:
-    clean, scan, labels, poisoned = _scan_set(trojan, TRIGGER)
+    clean, scan, _, poisoned = _scan_set(trojan, TRIGGER)
     neo = _run(trojan, tmp_path, images=scan, clean=clean, strategy="neo", blocker=2)
     ours = _run(trojan, tmp_path, images=scan, clean=clean)
     hit = lambda r: np.array([row["poisoned"] for row in r.summary["rows"]])[poisoned].mean()  # noqa: E731
@@ -125,7 +125,7 @@ def test_strip_flags_poisoned_inputs(trojan: TrojanedDigits, tmp_path: Path) -> 
 def test_filter_corrects_poisoned_inputs_and_leaves_clean_ones(
     trojan: TrojanedDigits, tmp_path: Path
 ) -> None:
-    clean, scan, labels, _ = _scan_set(trojan, TRIGGER)
+    clean, scan, _, _ = _scan_set(trojan, TRIGGER)
     r = _run(trojan, tmp_path, images=scan, clean=clean, export_filter=tmp_path / "f.json")
     assert r.filter_path is not None and r.filter_overhead is not None
     model = load_model(trojan.model, modality="image")

@@ -205,10 +205,10 @@ def _natural(
     n_sources: int = 5,
     margin: float = 0.3,
 ) -> bool:
-    """Is the box just where class ``label`` shows?  The same box taken from clean images of
-    that class, pasted onto the same verification images, sends nearly as many of them there
-    (for one of ``n_sources`` such images: within ``margin`` of the candidate's flip ``rate``): then the box holds the class's own
-    features (a large part of a digit), not a trigger."""
+    """Is the box just where class ``label`` shows?  The same box taken from one of
+    ``n_sources`` clean images of that class, pasted onto the same verification images, sends
+    nearly as many of them there (within ``margin`` of the candidate's flip ``rate``): then the
+    box holds the class's own features (a large part of a digit), not a trigger."""
     sources = verify[verify_labels == label][:n_sources]
     if not len(sources):
         return False

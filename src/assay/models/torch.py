@@ -11,6 +11,7 @@ turned into probabilities with a softmax; ``n_classes`` is the width of the outp
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +61,8 @@ class TorchModel:
         self._torch = _torch()
         eval_fn = getattr(module, "eval", None)
         if callable(eval_fn):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # exported programs
                 eval_fn()
-            except (NotImplementedError, RuntimeError):  # exported programs' modules
-                pass
         if n_classes is None:
             if probe is None:
                 raise UsageError(
