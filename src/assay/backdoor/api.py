@@ -286,7 +286,7 @@ def _is_torch_spec(model: Any, model_type: str | None) -> bool:
         return True
     if isinstance(model, str | os.PathLike):
         return Path(model).suffix.lower() in (".pt", ".pth", ".pt2", ".torchscript")
-    return type(model).__module__.startswith("torch")
+    return any(c.__module__.startswith("torch.") for c in type(model).__mro__)
 
 
 def check_backdoor(

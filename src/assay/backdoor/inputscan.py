@@ -227,7 +227,7 @@ def _shrink(
     screen: np.ndarray,
     beam: int = 2,
 ) -> list[tuple[Box, int]]:
-    """Inside ``window``, shrink one pixel at a time while a sub-box still changes the
+    """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box still changes the
     prediction when occluded and sends every screening image to ``label`` when pasted.
 
     Keeps up to ``beam`` boxes per size; returns them smallest first, each with the
@@ -237,9 +237,10 @@ def _shrink(
     while level and level[0][2] > 1 and level[0][3] > 1:
         subs: list[Box] = []
         for t0, l0, h, w in level:
-            for dt in (0, 1):
-                for dl in (0, 1):
-                    b = (t0 + dt, l0 + dl, h - 1, w - 1)
+            k = max(1, (min(h, w) + 7) // 8)  # one pixel for small boxes, an eighth for large
+            for dt in (0, k):
+                for dl in (0, k):
+                    b = (t0 + dt, l0 + dl, h - k, w - k)
                     if b not in subs:
                         subs.append(b)
         preds = labels(_occlude_all(image, subs, colour))

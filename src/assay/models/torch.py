@@ -12,6 +12,7 @@ turned into probabilities with a softmax; ``n_classes`` is the width of the outp
 from __future__ import annotations
 
 import contextlib
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,9 @@ def load_torch_file(path: str) -> Any:
     try:
         if p.suffix.lower() == ".pt2":
             return torch.export.load(str(p)).module()
-        return torch.jit.load(str(p), map_location="cpu")
+        with warnings.catch_warnings():  # TorchScript is deprecated in torch 2.13, still read
+            warnings.simplefilter("ignore", DeprecationWarning)
+            return torch.jit.load(str(p), map_location="cpu")
     except Exception as exc:
         raise UsageError(
             f"not a TorchScript or torch.export file ({type(exc).__name__}: "
