@@ -169,5 +169,5 @@ def test_a_pickled_state_dict_is_not_loaded(tmp_path: Path) -> None:
     from assay.models import load_model
 
     torch.save({"w": torch.zeros(2)}, str(tmp_path / "weights.pth"))
-    with pytest.raises(UsageError, match="not a TorchScript or torch.export file"):
+    with pytest.raises(UsageError, match=r"not a TorchScript or torch\.export file"):
         load_model(str(tmp_path / "weights.pth"), modality="image")

@@ -227,8 +227,9 @@ def _shrink(
     screen: np.ndarray,
     beam: int = 2,
 ) -> list[tuple[Box, int]]:
-    """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box still changes the
-    prediction when occluded and sends every screening image to ``label`` when pasted.
+    """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box still
+    changes the prediction when occluded and sends every screening image to ``label`` when
+    pasted.
 
     Keeps up to ``beam`` boxes per size; returns them smallest first, each with the
     prediction of the image with it occluded."""
