@@ -93,22 +93,22 @@ def _read_folder(p: Path, argument: str) -> ImageFiles:
 def _read_array(p: Path, argument: str) -> ImageFiles:
     labels = None
     try:
-        if p.suffix.lower() == ".npz":
-            with np.load(p, allow_pickle=False) as z:
-                keys = list(z.files)
-                key = next(
-                    (k for k in ("images", "x", "X") if k in keys), keys[0] if keys else None
-                )
-                if key is None:
-                    raise UsageError(
-                        "the .npz file holds no arrays", argument=argument, path=str(p)
-                    )
-                values = z[key]
-                for k in ("labels", "y"):
-                    if k in keys:
-                        labels = np.asarray(z[k]).astype(np.int64).reshape(-1)
-        else:
-            values = np.load(p, allow_pickle=False)
+        with p.open("rb") as fh:  # our handle: closed even when numpy fails half-way
+            if p.suffix.lower() == ".npz":
+                with np.load(fh, allow_pickle=False) as z:
+                    keys = list(z.files)
+                    key = next((k for k in ("images", "x", "X") if k in keys), None)
+                    key = key or (keys[0] if keys else None)
+                    if key is None:
+                        raise UsageError(
+                            "the .npz file holds no arrays", argument=argument, path=str(p)
+                        )
+                    values = z[key]
+                    for k in ("labels", "y"):
+                        if k in keys:
+                            labels = np.asarray(z[k]).astype(np.int64).reshape(-1)
+            else:
+                values = np.load(fh, allow_pickle=False)
     except UsageError:
         raise
     except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
