@@ -30,7 +30,7 @@ import numpy as np
 
 from assay.backdoor.api import check_backdoor
 from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojaned_digits
-from assay.backdoor.patches import boxes_overlap
+from assay.backdoor.patches import block, boxes_overlap, dominant_colour
 from assay.models import load_model
 
 STRATEGIES = ("assay", "neo", "strip")
@@ -124,8 +124,14 @@ def main() -> None:
         models.append(("clean", trojaned_digits(seed=seed, clean=True), None))
     print(f"trained {len(models)} models in {time.perf_counter() - t_start:.0f} s")
     reference = PlantedTrigger((5, 5, 3, 3), checker(3), 0)
+    oracle: dict[str, list[int]] = defaultdict(list)
     for k, (group, d, trig) in enumerate(models):
         data = scan_set(d, trig if trig is not None else reference, n)
+        if trig is not None:  # the corrected label at best: the true patch blocked
+            pois = data["images"][data["poisoned"]]
+            blocked = np.stack([block(im[None], trig.box, dominant_colour(im))[0] for im in pois])
+            pred = d.model.predict(d.spec.to_model(blocked))
+            oracle[group].extend((pred == data["labels"][data["poisoned"]]).astype(int).tolist())
         if trig is None:  # a clean model sees the same kinds of images; none is 'poisoned'
             data["poisoned"][:] = False
         for strategy in STRATEGIES:
@@ -173,6 +179,10 @@ def main() -> None:
             f"{pct(sum(acc['clean_flagged']), n_c):>14} {pct(sum(acc['located']), n_det):>15} "
             f"{pct(sum(acc['corrected']), n_det):>16} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
         )
+    print()
+    print("Corrected label at best (the true trigger blocked by the image's dominant colour)")
+    for group, hits in sorted(oracle.items()):
+        print(f"{group:8} {pct(sum(hits), len(hits)):>8}")
     print()
     print("Model scan (clean images only)")
     print(f"{'model':8} {'true target':>12} {'suspected':>12} {'right':>6} {'queries':>9}")

@@ -65,7 +65,8 @@ class TriggerFilter:
         for k, trig in enumerate(self.triggers):
             hit = trigger_present(canon, trig, self.tolerance, self.share) & (which < 0)
             for i in np.flatnonzero(hit):
-                fixed[i] = block(canon[i : i + 1], trig.box, dominant_colour(canon[i]))[0]
+                cover = trig.cover(canon.shape[1], canon.shape[2])
+                fixed[i] = block(canon[i : i + 1], cover, dominant_colour(canon[i]))[0]
                 which[i] = k
         suspects = np.flatnonzero(which >= 0)
         batch = (

@@ -112,7 +112,8 @@ def check_known(
     if not matching:
         return None
     colour = dominant_colour(image)
-    blocked = np.stack([block(image[None], t.box, colour)[0] for _, t in matching])
+    h, w = image.shape[:2]
+    blocked = np.stack([block(image[None], t.cover(h, w), colour)[0] for _, t in matching])
     preds = labels(blocked)
     for (i, t), pred in zip(matching, preds, strict=True):
         if int(pred) != label:
@@ -172,7 +173,8 @@ def assay_scan(
     chosen = verify[order[:n_verify]]
     tried: set[Box] = set()
     for win in alive:
-        for box, corrected in _shrink(image, label, labels, win, colour, screen[:3]):
+        window_pred = int(preds[coarse.index(win)])
+        for box, corrected in _shrink(image, label, labels, win, window_pred, colour, screen[:3]):
             if box in tried:
                 continue
             tried.add(box)
@@ -184,12 +186,15 @@ def assay_scan(
                 continue
             t, left, h, w = box
             content = image[t : t + h, left : left + w, :].copy()
+            trig = Trigger(box, content, label, rate, index)
+            # corrected: with the trigger's cover blocked (the box itself may be a part of it)
+            covered = int(labels(block(image[None], trig.cover(height, width), colour))[0])
             verdict.poisoned = True
             verdict.box = box
             verdict.target = label
             verdict.flip_rate = rate
-            verdict.corrected = corrected
-            verdict.trigger = Trigger(box, content, label, rate, index)
+            verdict.corrected = covered if covered != label else corrected
+            verdict.trigger = trig
             return verdict
     return verdict
 
@@ -223,38 +228,42 @@ def _shrink(
     label: int,
     labels: Labeler,
     window: Box,
+    window_pred: int,
     colour: np.ndarray,
     screen: np.ndarray,
     beam: int = 2,
 ) -> list[tuple[Box, int]]:
-    """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box still
-    changes the prediction when occluded and sends every screening image to ``label`` when
-    pasted.
+    """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box's pixels,
+    pasted, still send every screening image to ``label``.
 
-    Keeps up to ``beam`` boxes per size; returns them smallest first, each with the
-    prediction of the image with it occluded."""
+    Keeps up to ``beam`` boxes per size (those whose occlusion changes the prediction first);
+    returns them smallest first, each with its corrected label: the prediction with the box
+    occluded, or, when occluding it changes nothing (part of a trigger still fires), with the
+    smallest enclosing box whose occlusion did change it."""
     found: list[list[tuple[Box, int]]] = []
-    level = [window]
-    while level and level[0][2] > 1 and level[0][3] > 1:
+    level = [(window, window_pred)]
+    while level and level[0][0][2] > 1 and level[0][0][3] > 1:
         subs: list[Box] = []
-        for t0, l0, h, w in level:
+        parent: list[int] = []
+        for (t0, l0, h, w), corrected in level:
             k = max(1, (min(h, w) + 7) // 8)  # one pixel for small boxes, an eighth for large
             for dt in (0, k):
                 for dl in (0, k):
                     b = (t0 + dt, l0 + dl, h - k, w - k)
                     if b not in subs:
                         subs.append(b)
-        preds = labels(_occlude_all(image, subs, colour))
-        cands = [(b, int(p)) for b, p in zip(subs, preds, strict=True) if p != label]
-        if not cands:
+                        parent.append(corrected)
+        flips = labels(_paste_each(screen, image, subs)).reshape(len(subs), -1) == label
+        keep = [j for j in range(len(subs)) if flips[j].all()]
+        if not keep:
             break
-        flips = (
-            labels(_paste_each(screen, image, [b for b, _ in cands])).reshape(len(cands), -1)
-            == label
+        preds = labels(_occlude_all(image, [subs[j] for j in keep], colour))
+        ranked = sorted(
+            (
+                (int(p) == label, n, subs[j], parent[j] if int(p) == label else int(p))
+                for n, (j, p) in enumerate(zip(keep, preds, strict=True))
+            ),
         )
-        passing = [c for c, f in zip(cands, flips, strict=True) if f.all()]
-        if not passing:
-            break
-        found.append(passing[:beam])
-        level = [b for b, _ in passing[:beam]]
+        level = [(b, c) for _, _, b, c in ranked[:beam]]
+        found.append(level)
     return [c for lvl in reversed(found) for c in lvl]

@@ -2,8 +2,9 @@
 Neural Cleanse's anomaly index, Wang et al., S&P 2019).
 
 For each class, a gradient-free search looks for the smallest square patch (position, size and
-black/white content) that sends most clean images of other classes to that class: random
-patches, then a few rounds of hill climbing (flip a pixel, move by one), per patch size from
+black/white content) that sends most clean images of other classes to that class: every
+position with a few contents (white, black, random), then rounds of hill climbing (flip a
+pixel, move by one), per patch size from
 small to large, stopping at the first size that reaches the flip rate ``tau``.  A class that a
 patch much smaller than the others' reaches is an outlier of the robust z-score over classes
 (median and MAD); such a class is a suspected backdoor target.
@@ -33,6 +34,7 @@ class ClassScan:
     content: np.ndarray
     rates: dict[int, float]  # size -> best flip rate found
     queries: int = 0
+    natural: float | None = None  # flip rate of the class's own pixels in the box (if checked)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -43,6 +45,7 @@ class ClassScan:
             "content": self.content.tolist(),
             "rates": {str(k): round(v, 4) for k, v in self.rates.items()},
             "queries": self.queries,
+            "natural": self.natural,
         }
 
     @classmethod
@@ -56,6 +59,7 @@ class ClassScan:
             content=np.asarray(d["content"], dtype=np.float64),
             rates={int(k): float(v) for k, v in d["rates"].items()},
             queries=int(d.get("queries", 0)),
+            natural=d.get("natural"),
         )
 
 
@@ -73,9 +77,9 @@ def scan_class(
     sizes: list[int],
     *,
     tau: float = 0.95,
-    population: int = 32,
-    rounds: int = 8,
-    elites: int = 4,
+    contents: int = 4,
+    rounds: int = 10,
+    elites: int = 6,
     children: int = 6,
     n_screen: int = 8,
 ) -> ClassScan:
@@ -89,26 +93,27 @@ def scan_class(
     found: int | None = None
 
     def flips(cands: list[tuple[Box, np.ndarray]], pool: np.ndarray) -> np.ndarray:
-        """Share of ``pool`` sent to the target, plus the mean target probability / 100
-        (a tie-breaker that gives the climb a slope)."""
+        """Share of ``pool`` sent to the target plus its mean target probability (which gives
+        the climb a slope where the share does not move)."""
         batch = np.concatenate([paste(pool, c, b) for b, c in cands])
         probs = scores(batch).reshape(len(cands), len(pool), -1)
         hit = (np.argmax(probs, axis=2) == target).mean(axis=1)
-        out: np.ndarray = hit + probs[:, :, target].mean(axis=1) / 100.0
+        out: np.ndarray = hit + probs[:, :, target].mean(axis=1)
         return out
 
     for s in sizes:
         cands: list[tuple[Box, np.ndarray]] = []
-        for i in range(population):
-            t = int(rng.integers(0, height - s + 1))
-            left = int(rng.integers(0, width - s + 1))
-            if i == 0:
-                content = np.ones((s, s, channels))
-            elif i == 1:
-                content = np.zeros((s, s, channels))
-            else:
-                content = rng.integers(0, 2, size=(s, s, channels)).astype(np.float64)
-            cands.append(((t, left, s, s), content))
+        # every position, each with white, black and random black/white contents
+        for t in range(height - s + 1):
+            for left in range(width - s + 1):
+                for i in range(contents):
+                    if i == 0:
+                        content = np.ones((s, s, channels))
+                    elif i == 1:
+                        content = np.zeros((s, s, channels))
+                    else:
+                        content = rng.integers(0, 2, size=(s, s, channels)).astype(np.float64)
+                    cands.append(((t, left, s, s), content))
         score = flips(cands, screen)
         for _ in range(rounds):
             top = np.argsort(-score, kind="stable")[:elites]
@@ -129,7 +134,8 @@ def scan_class(
             cands = [cands[int(j)] for j in top] + kids
             score = np.concatenate([score[top], kid_score])
         j = int(np.argmax(score))
-        rate = float(np.floor(flips([cands[j]], images)[0] * len(images)) / len(images))
+        batch = paste(images, cands[j][1], cands[j][0])
+        rate = float((np.argmax(scores(batch), axis=1) == target).mean())
         rates[s] = rate
         if rate > best_rate or found is None:
             best_box, best_content, best_rate = cands[j][0], cands[j][1], rate

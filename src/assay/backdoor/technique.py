@@ -354,7 +354,7 @@ class BackdoorSearch:
         t = self.test
         assert v.box is not None and v.trigger is not None and self.clean_labels is not None
         colour = dominant_colour(image)
-        blocked = block(image[None], v.box, colour)[0]
+        blocked = block(image[None], v.trigger.cover(*image.shape[:2]), colour)[0]
         others = np.flatnonzero(self.clean_labels != v.label)
         example = t.clean[others[0]] if len(others) else t.clean[0]
         pasted = paste(example[None], v.trigger.content, v.trigger.box)[0]
@@ -414,7 +414,7 @@ class BackdoorSearch:
         suspects = [
             s
             for s, a in zip(self.class_scans, index, strict=True)
-            if s.size is not None and a >= t.anomaly_threshold
+            if s.size is not None and a >= t.anomaly_threshold and not self._natural_patch(s)
         ]
         self.verdict = {
             "sizes": sizes,
@@ -447,6 +447,24 @@ class BackdoorSearch:
                 details={"strategy": "model-scan", "anomaly_threshold": t.anomaly_threshold},
             )
         ]
+
+    def _natural_patch(self, scan: ClassScan, n_sources: int = 5, margin: float = 0.3) -> bool:
+        """Does the same box taken from clean images of the class (their own pixels) send the
+        clean images nearly as often there?  Then the patch is the class's own feature."""
+        t = self.test
+        assert self.clean_labels is not None
+        sources = t.clean[self.clean_labels == scan.target][:n_sources]
+        others = t.clean[self.clean_labels != scan.target][:40]
+        if not len(sources) or not len(others):
+            return False
+        top, left, h, w = scan.box
+        batch = np.concatenate(
+            [paste(others, src[top : top + h, left : left + w, :], scan.box) for src in sources]
+        )
+        hits = self._labels(self.model, batch).reshape(len(sources), len(others)) == scan.target
+        natural = float(hits.mean(axis=1).max())
+        scan.natural = natural
+        return natural > scan.flip_rate - margin
 
     def flush(self) -> Sequence[FindingBatch]:
         return []
