@@ -6,12 +6,13 @@ whose occlusion changes the prediction is a candidate; a candidate's pixels are 
 clean verification images, and the first candidate that flips enough of them to the image's
 class is the trigger.
 
-``assay_scan`` goes beyond it: known triggers are checked first (a pixel match costs nothing,
-one query confirms); a coarse grid of blockers large enough to cover any trigger up to
-``max_trigger`` pixels is asked in one call; candidates are screened on two clean images, then
-three; a surviving window is searched for the smallest box (every size from 1 to
-``max_trigger``) whose occlusion changes the prediction and whose pixels flip clean images;
-that box is confirmed on the verification images.
+``assay_scan`` goes beyond it: known triggers are checked first (a pixel match costs nothing;
+one query with the trigger blocked; a change of prediction, or the trigger's exact pixels when
+they are not mostly background, decide it); a coarse grid of blockers large enough to cover any
+trigger up to ``max_trigger`` pixels is asked in one call; candidates are screened on one clean
+image, a second, then three more; a surviving window shrinks to the smallest box whose pixels
+still flip the screening images; that box is confirmed on the verification images, unless the
+same box taken from clean images of the class flips nearly as many (the class's own features).
 """
 
 from __future__ import annotations
@@ -115,8 +116,12 @@ def check_known(
     h, w = image.shape[:2]
     blocked = np.stack([block(image[None], t.cover(h, w), colour)[0] for _, t in matching])
     preds = labels(blocked)
-    for (i, t), pred in zip(matching, preds, strict=True):
-        if int(pred) != label:
+    # a change of prediction when blocked first; else the pixels alone (the image carries a
+    # confirmed trigger's exact pattern, which is not mostly background) decide it
+    order = sorted(range(len(matching)), key=lambda j: int(preds[j]) == label)
+    for j in order:
+        (i, t), pred = matching[j], preds[j]
+        if int(pred) != label or _distinct(t, colour):
             return ImageVerdict(
                 index=index,
                 label=label,
@@ -130,6 +135,12 @@ def check_known(
                 trigger_id=i,
             )
     return None
+
+
+def _distinct(trigger: Trigger, colour: np.ndarray, share: float = 0.25) -> bool:
+    """At least ``share`` of the trigger's pixels differ from the background colour."""
+    far = np.any(np.abs(trigger.content - colour) > 0.25, axis=-1)
+    return bool(far.mean() >= share)
 
 
 def assay_scan(
