@@ -183,9 +183,11 @@ def assay_scan(
         alive = [b for b, f in zip(alive, flips == label, strict=True) if f.all()]
     chosen = verify[order[:n_verify]]
     tried: set[Box] = set()
+    best: tuple[Box, int, Box, float] | None = None
     for win in alive:
         window_pred = int(preds[coarse.index(win)])
-        for box, corrected in _shrink(image, label, labels, win, window_pred, colour, screen[:3]):
+        shrunk = _shrink(image, label, labels, win, window_pred, colour, screen[:3])
+        for box, corrected, cover in shrunk:
             if box in tried:
                 continue
             tried.add(box)
@@ -195,18 +197,24 @@ def assay_scan(
                 box, label, rate, labels, verify, verify_labels, chosen
             ):
                 continue
-            t, left, h, w = box
-            content = image[t : t + h, left : left + w, :].copy()
-            trig = Trigger(box, content, label, rate, index)
-            # corrected: with the trigger's cover blocked (the box itself may be a part of it)
-            covered = int(labels(block(image[None], trig.cover(height, width), colour))[0])
-            verdict.poisoned = True
-            verdict.box = box
-            verdict.target = label
-            verdict.flip_rate = rate
-            verdict.corrected = covered if covered != label else corrected
-            verdict.trigger = trig
-            return verdict
+            if best is None:
+                best = (box, corrected, cover, rate)
+            if cover == box:  # blocking the box itself neutralises it: the best evidence
+                best = (box, corrected, cover, rate)
+                break
+        if best is not None and best[2] == best[0]:
+            break
+    if best is None:
+        return verdict
+    box, corrected, cover, rate = best
+    t, left, h, w = box
+    content = image[t : t + h, left : left + w, :].copy()
+    verdict.poisoned = True
+    verdict.box = box
+    verdict.target = label
+    verdict.flip_rate = rate
+    verdict.corrected = corrected
+    verdict.trigger = Trigger(box, content, label, rate, index, None if cover == box else cover)
     return verdict
 
 
@@ -243,27 +251,27 @@ def _shrink(
     colour: np.ndarray,
     screen: np.ndarray,
     beam: int = 2,
-) -> list[tuple[Box, int]]:
+) -> list[tuple[Box, int, Box]]:
     """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box's pixels,
     pasted, still send every screening image to ``label``.
 
     Keeps up to ``beam`` boxes per size (those whose occlusion changes the prediction first);
-    returns them smallest first, each with its corrected label: the prediction with the box
-    occluded, or, when occluding it changes nothing (part of a trigger still fires), with the
-    smallest enclosing box whose occlusion did change it."""
-    found: list[list[tuple[Box, int]]] = []
-    level = [(window, window_pred)]
+    returns them smallest first, each with its corrected label and the region to block: the box
+    itself when occluding it changes the prediction, else (part of a trigger still fires) the
+    smallest enclosing box whose occlusion did, with that prediction."""
+    found: list[list[tuple[Box, int, Box]]] = []
+    level = [(window, window_pred, window)]
     while level and level[0][0][2] > 1 and level[0][0][3] > 1:
         subs: list[Box] = []
-        parent: list[int] = []
-        for (t0, l0, h, w), corrected in level:
+        parent: list[tuple[int, Box]] = []
+        for (t0, l0, h, w), corrected, cover in level:
             k = max(1, (min(h, w) + 7) // 8)  # one pixel for small boxes, an eighth for large
             for dt in (0, k):
                 for dl in (0, k):
                     b = (t0 + dt, l0 + dl, h - k, w - k)
                     if b not in subs:
                         subs.append(b)
-                        parent.append(corrected)
+                        parent.append((corrected, cover))
         flips = labels(_paste_each(screen, image, subs)).reshape(len(subs), -1) == label
         keep = [j for j in range(len(subs)) if flips[j].all()]
         if not keep:
@@ -271,10 +279,15 @@ def _shrink(
         preds = labels(_occlude_all(image, [subs[j] for j in keep], colour))
         ranked = sorted(
             (
-                (int(p) == label, n, subs[j], parent[j] if int(p) == label else int(p))
+                (
+                    int(p) == label,
+                    n,
+                    subs[j],
+                    *(parent[j] if int(p) == label else (int(p), subs[j])),
+                )
                 for n, (j, p) in enumerate(zip(keep, preds, strict=True))
             ),
         )
-        level = [(b, c) for _, _, b, c in ranked[:beam]]
+        level = [(b, c, cov) for _, _, b, c, cov in ranked[:beam]]
         found.append(level)
     return [c for lvl in reversed(found) for c in lvl]

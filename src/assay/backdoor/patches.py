@@ -92,12 +92,13 @@ class Trigger:
     target: int
     flip_rate: float
     source: int  # the image it was first found in
+    blocker: Box | None = None  # the region whose blocking neutralises it (default: box)
 
     def cover(self, height: int, width: int, margin: int = 0) -> Box:
         """The region to block: the box, grown by ``margin`` pixels (clipped to the image).
         (Growing it by one pixel blocked digit strokes too and cost more corrected labels on
         8x8 digits than it saved, so the default is the box itself.)"""
-        return grow(self.box, height, width, margin)
+        return grow(self.blocker or self.box, height, width, margin)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -106,27 +107,35 @@ class Trigger:
             "target": self.target,
             "flip_rate": self.flip_rate,
             "source": self.source,
+            "blocker": list(self.blocker) if self.blocker else None,
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trigger:
         box = tuple(int(v) for v in data["box"])
+        b = data.get("blocker")
         return cls(
             box=(box[0], box[1], box[2], box[3]),
             content=np.asarray(data["content"], dtype=np.float64),
             target=int(data["target"]),
             flip_rate=float(data["flip_rate"]),
             source=int(data.get("source", -1)),
+            blocker=None if not b else (int(b[0]), int(b[1]), int(b[2]), int(b[3])),
         )
 
     def same_as(self, other: Trigger, tolerance: float = 0.2) -> bool:
-        """The same trigger: same target, overlapping boxes, similar content where they meet."""
+        """The same trigger: same target, and boxes that mostly coincide (intersection over
+        union at least a half) or overlap with similar pixels where they meet."""
         if self.target != other.target or not boxes_overlap(self.box, other.box):
             return False
         t = max(self.box[0], other.box[0])
         left = max(self.box[1], other.box[1])
         b = min(self.box[0] + self.box[2], other.box[0] + other.box[2])
         r = min(self.box[1] + self.box[3], other.box[1] + other.box[3])
+        inter = (b - t) * (r - left)
+        union = self.box[2] * self.box[3] + other.box[2] * other.box[3] - inter
+        if inter * 2 >= union:
+            return True
         mine = self.content[t - self.box[0] : b - self.box[0], left - self.box[1] : r - self.box[1]]
         theirs = other.content[
             t - other.box[0] : b - other.box[0], left - other.box[1] : r - other.box[1]
