@@ -22,6 +22,7 @@ __all__ = [
     "StoreError",
     "UsageError",
     "__version__",
+    "check_backdoor",
     "check_fairness",
     "check_text",
     "load_model",
@@ -29,6 +30,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "check_backdoor": "assay.api",
     "check_fairness": "assay.api",
     "check_text": "assay.text.api",
     "resume_run": "assay.api",

@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -30,9 +31,11 @@ from assay.fairness.api import (
 from assay.text.api import TextResult, check_text, resume_text
 
 __all__ = [
+    "BackdoorResult",
     "FairnessResult",
     "FairnessSetup",
     "TextResult",
+    "check_backdoor",
     "check_fairness",
     "check_text",
     "rerun_command",
@@ -46,6 +49,7 @@ __all__ = [
 RESUMERS: dict[str, Callable[..., Any]] = {
     "fairness": resume_fairness,
     "text": resume_text,
+    "backdoor": resume_backdoor,
 }
 
 

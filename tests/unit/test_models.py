@@ -362,8 +362,8 @@ def test_bad_specs_list_the_accepted_forms(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="sklearn, callable, onnx") as err:
         load_model(str(odd), model_type="keras")
     assert err.value.argument == "--model-type"
-    for suffix in (".pt", ".pth"):
-        with pytest.raises(UsageError, match=r"\[torch\] extra.*not supported"):
+    for suffix in (".pt", ".pth", ".pt2"):  # TorchScript / torch.export: the [torch] extra
+        with pytest.raises(UsageError, match=r"no such file"):
             load_model(str(tmp_path / f"net{suffix}"))
     with pytest.raises(UsageError, match="not a model"):
         load_model(42)

@@ -125,6 +125,9 @@ def register() -> None:
     from assay.cli import fairness_cmd, runs_cmd, text_cmd
 
     fairness_cmd.register(app, guarded)
+    from assay.cli import backdoor_cmd
+
+    backdoor_cmd.register(app, guarded)
     runs_cmd.register(app, guarded)
     text_cmd.register(app, guarded)
 

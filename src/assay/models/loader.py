@@ -32,6 +32,7 @@ MODEL_TYPES = (
     "mlflow",
     "kserve-v1",
     "template",
+    "torch",
 )
 # served models: --model-type http reads the protocol from the URL; the others name it
 _SERVED = {"http": "auto", "oip": "oip", "mlflow": "mlflow", "kserve-v1": "kserve-v1"}
@@ -44,7 +45,7 @@ _SUFFIXES = {
     ".pkl": "pickle",
     ".pickle": "pickle",
 }
-_TORCH_SUFFIXES = (".pt", ".pth", ".torchscript")
+_TORCH_SUFFIXES = (".pt", ".pth", ".torchscript", ".pt2")
 _FORMS = (
     "accepted forms: model.skops, model.onnx, model.joblib / model.pkl (with --allow-pickle), "
     "path/to/file.py:function, package.module:function, http(s)://host/path "
@@ -69,11 +70,7 @@ def _type_of(spec: str) -> str:
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix]
     if suffix in _TORCH_SUFFIXES:
-        raise UsageError(
-            f"{spec}: TorchScript models need the [torch] extra and are not supported in this "
-            "version of assay; export the model to ONNX (torch.onnx.export) instead",
-            argument="MODEL",
-        )
+        return "torch"  # TorchScript / torch.export (the [torch] extra)
     if is_callable_spec(spec):
         return "callable"
     if not Path(spec).exists():
@@ -116,6 +113,11 @@ def _from_object(
     if model_type is None and _is_model(obj):
         _check_declared(obj.capabilities, n_classes, outputs)
         return obj, "model"
+    if model_type is None:
+        from assay.models.torch import from_torch, is_torch_module
+
+        if is_torch_module(obj):
+            return from_torch(obj, modality=modality, n_classes=n_classes, probe=probe), "torch"
     if hasattr(obj, "predict") or hasattr(obj, "predict_proba"):
         est = from_sklearn(
             obj, outputs=outputs, modality=modality, n_classes=n_classes, probe=probe
@@ -211,7 +213,7 @@ def load_model(
         if kind == "sklearn" and Path(spec).suffix.lower() in _SUFFIXES:
             kind = _SUFFIXES[Path(spec).suffix.lower()]  # a saved estimator
         info["spec"] = redact(spec) if kind in _SERVED else spec
-        if kind in ("skops", "onnx", "pickle", "joblib") and not Path(spec).is_file():
+        if kind in ("skops", "onnx", "pickle", "joblib", "torch") and not Path(spec).is_file():
             raise UsageError(f"no such file: {spec}; {_FORMS}", argument="MODEL", path=spec)
         inner, kind = _from_string(
             spec,
@@ -226,7 +228,7 @@ def load_model(
             call_timeout=call_timeout,
             serving=serving,
         )
-        if kind in ("skops", "onnx", "pickle", "joblib"):
+        if kind in ("skops", "onnx", "pickle", "joblib", "torch"):
             info["file"] = _file_info(spec)
     else:
         if model_type not in (None, "sklearn", "callable"):
@@ -291,6 +293,11 @@ def _from_string(
             probe=probe,
         )
         return model, "onnx"
+    if kind == "torch":
+        from assay.models.torch import from_torch, load_torch_file
+
+        module = load_torch_file(spec)
+        return from_torch(module, modality=modality, n_classes=n_classes, probe=probe), "torch"
     if kind == "skops":
         inner, _ = _from_object(read_skops(spec, trust=trust), **common)
         return inner, "skops"

@@ -21,6 +21,7 @@ import numpy as np
 from markupsafe import Markup
 
 from assay.report._text import compact, finding_json, format_number, safe_text
+from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 from assay.report.text_html import render_text_section
 
@@ -141,6 +142,8 @@ def _section(section: dict[str, Any]) -> dict[str, Any]:
         unit = unit if isinstance(unit, str) else ""
         title = str(section.get("title", ""))
         out["chart"] = Markup(bar_chart(labels, values, unit=unit, title=title))
+    # backdoor triggers beside their images (inline PNG, escaped by render_gallery)
+    out["gallery"] = Markup(render_gallery(section["gallery"])) if section.get("gallery") else ""
     out["tables"] = [_table_of(t) for t in _list(section.get("tables")) if isinstance(t, dict)]
     out["note"] = section.get("note") or ""
     return out

@@ -1,0 +1,198 @@
+"""Benchmark of the backdoor scans on 8x8 digits (prints tables; not a test).
+
+Trojaned MLPs (checkerboard patch triggers of 2x2, 3x3 and 4x4 pixels at several positions,
+15 % of the training set poisoned) and clean MLPs of the same architecture, over several
+seeds.  Each model is scanned through ``assay.check_backdoor`` (stored runs, as the CLI does)
+with the default strategy, Neo as published (2x2 blocker) and STRIP (20 blends, threshold at
+1 % false positives on clean images), on the same images: clean held-out digits and the same
+number of poisoned ones (digits of other classes with the trigger pasted).  Then the model
+scan (clean images only) on every model.
+
+    python bench/backdoor.py            # 3 sizes x 3 positions x 2 seeds, 2 clean models
+    python bench/backdoor.py --quick    # 3 sizes x 1 position x 1 seed, 1 clean model
+
+Columns: poisoned detected (share of poisoned images flagged); clean flagged (share of clean
+images flagged); location right (detections whose box overlaps the true patch); corrected
+right (detections whose corrected label is the true label); q/clean (mean queries per
+unflagged clean image); q/known (mean queries per poisoned image once its trigger is known).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.api import check_backdoor
+from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojaned_digits
+from assay.backdoor.patches import block, boxes_overlap, dominant_colour
+from assay.models import load_model
+
+STRATEGIES = ("assay", "neo", "strip")
+
+
+def positions(size: int, quick: bool) -> list[tuple[int, int]]:
+    corner = 8 - size
+    both = [(corner, corner), (0, 0), (0, corner)]
+    return both[:1] if quick else both
+
+
+def scan_set(d: TrojanedDigits, trig: PlantedTrigger | None, n: int) -> dict[str, np.ndarray]:
+    x, y = d.clean_images, d.clean_labels
+    clean = x[:150]
+    test_clean, test_y = x[150 : 150 + n], y[150 : 150 + n]
+    pool_x, pool_y = x[150 + n :], y[150 + n :]
+    if trig is not None:
+        keep = pool_y != trig.target
+        pois_x, pois_y = trig.apply(pool_x[keep][:n]), pool_y[keep][:n]
+    else:
+        pois_x, pois_y = pool_x[:0], pool_y[:0]
+    images = np.concatenate([test_clean, pois_x])
+    labels = np.concatenate([test_y, pois_y])
+    poisoned = np.concatenate([np.zeros(len(test_clean), bool), np.ones(len(pois_x), bool)])
+    return {"clean": clean, "images": images, "labels": labels, "poisoned": poisoned}
+
+
+def run_one(
+    d: TrojanedDigits, data: dict[str, np.ndarray], strategy: str, store: Path
+) -> dict[str, Any]:
+    model = load_model(d.model, modality="image")
+    t0 = time.perf_counter()
+    r = check_backdoor(
+        model,
+        images=data["images"] * 16.0,
+        clean=data["clean"] * 16.0,
+        value_range="0,16",
+        strategy=strategy,
+        seed=0,
+        store=store,
+    )
+    return {"rows": r.summary["rows"], "seconds": time.perf_counter() - t0}
+
+
+def measure(rows: list[dict[str, Any]], data: dict[str, np.ndarray], box: Any) -> dict[str, Any]:
+    pois = data["poisoned"]
+    flagged = np.array([r["poisoned"] for r in rows])
+    det = [r for r in rows if r["poisoned"] and pois[r["image"]]]
+    loc = [
+        box is not None and r.get("box") is not None and boxes_overlap(r["box"], box) for r in det
+    ]
+    corr = [r.get("corrected") == int(data["labels"][r["image"]]) for r in det]
+    q_clean = [r["queries"] for r in rows if not pois[r["image"]] and not r["poisoned"]]
+    q_known = [r["queries"] for r in rows if r["poisoned"] and r.get("known_trigger")]
+    return {
+        "n_pois": int(pois.sum()),
+        "n_clean": int((~pois).sum()),
+        "detected": int(flagged[pois].sum()),
+        "clean_flagged": int(flagged[~pois].sum()),
+        "located": int(sum(loc)),
+        "corrected": int(sum(corr)),
+        "n_det": len(det),
+        "q_clean": q_clean,
+        "q_known": q_known,
+    }
+
+
+def pct(a: int, b: int) -> str:
+    return f"{100 * a / b:5.1f} %" if b else "    -  "
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--images", type=int, default=100, help="clean and poisoned images each")
+    args = ap.parse_args()
+    seeds = [11] if args.quick else [11, 12]
+    n = min(args.images, 60) if args.quick else args.images
+    tmp = Path(tempfile.mkdtemp())
+    totals: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(list))
+    scans: list[tuple[str, int | None, list[int], int]] = []
+    t_start = time.perf_counter()
+    models: list[tuple[str, TrojanedDigits, PlantedTrigger | None]] = []
+    for seed in seeds:
+        for size in (2, 3, 4):
+            for pos in positions(size, args.quick):
+                target = (seed + size + pos[0]) % 10
+                trig = PlantedTrigger((pos[0], pos[1], size, size), checker(size), target)
+                models.append((f"{size}x{size}", trojaned_digits(seed=seed, triggers=[trig]), trig))
+    for seed in seeds[: 1 if args.quick else 2]:
+        models.append(("clean", trojaned_digits(seed=seed, clean=True), None))
+    print(f"trained {len(models)} models in {time.perf_counter() - t_start:.0f} s")
+    reference = PlantedTrigger((5, 5, 3, 3), checker(3), 0)
+    oracle: dict[str, list[int]] = defaultdict(list)
+    for k, (group, d, trig) in enumerate(models):
+        data = scan_set(d, trig if trig is not None else reference, n)
+        if trig is not None:  # the corrected label at best: the true patch blocked
+            pois = data["images"][data["poisoned"]]
+            blocked = np.stack([block(im[None], trig.box, dominant_colour(im))[0] for im in pois])
+            pred = d.model.predict(d.spec.to_model(blocked))
+            oracle[group].extend((pred == data["labels"][data["poisoned"]]).astype(int).tolist())
+        if trig is None:  # a clean model sees the same kinds of images; none is 'poisoned'
+            data["poisoned"][:] = False
+        for strategy in STRATEGIES:
+            out = run_one(d, data, strategy, tmp / f"{k}-{strategy}.db")
+            m = measure(out["rows"], data, trig.box if trig else None)
+            acc = totals[(group, strategy)]
+            for key, val in m.items():
+                if isinstance(val, list):
+                    acc[key].extend(val)
+                else:
+                    acc[key].append(val)
+            acc["seconds"].append(out["seconds"])
+        model = load_model(d.model, modality="image")
+        r = check_backdoor(
+            model,
+            images=False,
+            clean=d.clean_images[:200] * 16.0,
+            value_range="0,16",
+            seed=0,
+            store=tmp / f"{k}-scan.db",
+        )
+        queries = sum(c["queries"] for c in r.summary["class_scans"])
+        scans.append(
+            (group, trig.target if trig else None, r.summary["verdict"]["suspects"], queries)
+        )
+    print()
+    print("Input scans (8x8 digits; per trigger size; machine shared, times are noisy)")
+    head = (
+        f"{'trigger':8} {'strategy':9} {'poisoned detected':>18} {'clean flagged':>14} "
+        f"{'location right':>15} {'corrected right':>16} {'q/clean':>8} {'q/known':>8} "
+        f"{'s/image':>8}"
+    )
+    print(head)
+    print("-" * len(head))
+    for (group, strategy), acc in sorted(
+        totals.items(), key=lambda kv: (kv[0][0], STRATEGIES.index(kv[0][1]))
+    ):
+        n_p, n_c = sum(acc["n_pois"]), sum(acc["n_clean"])
+        n_det = sum(acc["n_det"])
+        qc = float(np.mean(acc["q_clean"])) if acc["q_clean"] else float("nan")
+        qk = float(np.mean(acc["q_known"])) if acc["q_known"] else float("nan")
+        per_img = sum(acc["seconds"]) / max(n_p + n_c, 1)
+        print(
+            f"{group:8} {strategy:9} {pct(sum(acc['detected']), n_p):>18} "
+            f"{pct(sum(acc['clean_flagged']), n_c):>14} {pct(sum(acc['located']), n_det):>15} "
+            f"{pct(sum(acc['corrected']), n_det):>16} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
+        )
+    print()
+    print("Corrected label at best (the true trigger blocked by the image's dominant colour)")
+    for group, hits in sorted(oracle.items()):
+        print(f"{group:8} {pct(sum(hits), len(hits)):>8}")
+    print()
+    print("Model scan (clean images only)")
+    print(f"{'model':8} {'true target':>12} {'suspected':>12} {'right':>6} {'queries':>9}")
+    for group, target, suspects, queries in scans:
+        right = (suspects == [target]) if target is not None else (suspects == [])
+        shown = "-" if target is None else str(target)
+        verdict = "yes" if right else "NO"
+        print(f"{group:8} {shown:>12} {suspects!s:>12} {verdict:>6} {queries:9,}")
+    print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

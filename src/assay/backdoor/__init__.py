@@ -1,0 +1,1 @@
+"""Backdoor detection: trigger search, confirmation, model scan, STRIP and a run-time filter."""

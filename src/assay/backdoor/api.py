@@ -1,0 +1,451 @@
+"""The backdoor technique's shell: load the model and images, run a scan, export a filter.
+
+```python
+import assay
+result = assay.check_backdoor("model.onnx", images="suspect/", clean="clean/", seed=0)
+print(result.headline)
+```
+Like every technique's ``api.py``, this module may import ``models`` and ``execution``; the
+rest of the package imports ``core`` only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.filter import TriggerFilter, save_filter
+from assay.backdoor.image_files import ImageFiles, read_images
+from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
+from assay.backdoor.patches import Trigger
+from assay.backdoor.technique import BackdoorTest
+from assay.core.calls import InlineCaller
+from assay.core.model import Model
+from assay.core.rng import fresh_seed
+from assay.core.run import RunOutcome, execute
+from assay.core.runinfo import rerun_command, versions
+from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
+from assay.errors import UsageError
+
+__all__ = [
+    "BackdoorResult",
+    "BackdoorSetup",
+    "check_backdoor",
+    "export_filter",
+    "resume_backdoor",
+    "setup_backdoor",
+]
+
+DEMO_MODELS = ("builtin:trojan", "builtin:clean")
+
+
+@dataclass
+class BackdoorSetup:
+    test: BackdoorTest
+    model: Model  # takes canonical images
+    raw_model: Model  # takes what the model takes
+    spec: ImageSpec
+    invocation: dict[str, Any]
+
+
+@dataclass
+class BackdoorResult:
+    run_id: str
+    seed: int
+    status: str
+    n_findings: int
+    max_severity: float
+    summary: dict[str, Any]
+    progress: dict[str, Any]
+    store: Path
+    command: str
+    filter_path: Path | None = None
+    filter_overhead: float | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def headline(self) -> str:
+        return str(self.summary.get("headline", ""))
+
+    @property
+    def triggers(self) -> list[Trigger]:
+        return [Trigger.from_json(t) for t in self.summary.get("triggers", [])]
+
+
+def _innermost(model: Any) -> Any:
+    while hasattr(model, "inner"):
+        model = model.inner
+    return model
+
+
+def _declared_shape(raw: Any) -> tuple[int, ...] | None:
+    inner = _innermost(raw)
+    ports = getattr(inner, "inputs", None)
+    if isinstance(ports, list) and len(ports) == 1:
+        shape = getattr(ports[0], "item_shape", None)
+        if shape:
+            return tuple(int(v) for v in shape)
+    shape = getattr(inner, "input_shape", None)
+    if isinstance(shape, tuple) and shape:
+        return tuple(int(v) for v in shape)
+    width = getattr(inner, "n_features", None)
+    if isinstance(width, int):
+        return (width,)
+    return None
+
+
+def _canonical(files: ImageFiles, kind: str, values: tuple[float, ...]) -> np.ndarray:
+    x = files.values.astype(np.float64)
+    if files.uint8:
+        return x / 255.0
+    spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
+    out: np.ndarray = np.clip(spec._unscale(x), 0.0, 1.0)
+    return out
+
+
+def _as_files(value: Any, argument: str) -> ImageFiles | None:
+    if value is None:
+        return None
+    if isinstance(value, str | os.PathLike):
+        return read_images(value, argument=argument)
+    arr = np.asarray(value)
+    if arr.ndim == 3:
+        arr = arr[..., None]
+    if arr.ndim != 4 or not len(arr):
+        raise UsageError(
+            f"expected an array of shape (n, H, W) or (n, H, W, C), not {arr.shape}",
+            argument=argument,
+        )
+    return ImageFiles(arr, arr.dtype == np.uint8, [f"{i}" for i in range(len(arr))], None, "array")
+
+
+def _demo(model: str, seed: int = 0) -> tuple[Any, ImageSpec, np.ndarray, np.ndarray, np.ndarray]:
+    """The demo's model, spec, images to scan (half poisoned), their labels, clean images."""
+    from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+    trig = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=7)
+    d = trojaned_digits(seed=seed, triggers=[trig], clean=model == "builtin:clean")
+    x, y = d.clean_images, d.clean_labels
+    clean = x[:200]
+    scan_x, scan_y = x[200:260].copy(), y[200:260]
+    pois = (np.arange(len(scan_x)) % 2 == 0) & (scan_y != trig.target)
+    scan_x[pois] = trig.apply(scan_x[pois])
+    return d.model, d.spec, scan_x, scan_y, clean
+
+
+def setup_backdoor(
+    model: Any = None,
+    *,
+    images: Any = None,
+    clean: Any = None,
+    strategy: str = "assay",
+    input_shape: str | None = None,
+    layout: str | None = None,
+    value_range: str | None = None,
+    max_trigger: int | None = None,
+    blocker: int = 2,
+    n_verify: int = 20,
+    threshold: float | None = None,
+    fpr: float = 0.01,
+    blends: int = 20,
+    max_queries_per_image: int | None = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    output: str | None = None,
+    labels: Any = None,
+) -> BackdoorSetup:
+    """Load the model and images and check that they fit together."""
+    from assay.models import load_model
+
+    invocation: dict[str, Any] = {
+        "model": model if isinstance(model, str) or model is None else None,
+        "images": str(images) if isinstance(images, str | os.PathLike) else None,
+        "model_scan": images is False,
+        "clean": str(clean) if isinstance(clean, str | os.PathLike) else None,
+        "strategy": strategy,
+        "input_shape": input_shape,
+        "layout": layout,
+        "value_range": value_range,
+        "max_trigger": max_trigger,
+        "blocker": blocker,
+        "n_verify": n_verify,
+        "threshold": threshold,
+        "fpr": fpr,
+        "blends": blends,
+        "max_queries_per_image": max_queries_per_image,
+        "model_type": model_type,
+        "allow_pickle": allow_pickle,
+        "output": output,
+    }
+    true_labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+    names: list[str] | None = None
+    if isinstance(model, str) and model.startswith("builtin:"):
+        if model not in DEMO_MODELS:
+            raise UsageError(
+                f"unknown built-in model {model!r}; choose {', '.join(DEMO_MODELS)}",
+                argument="MODEL",
+            )
+        estimator, spec, scan_x, scan_y, clean_x = _demo(model)
+        raw = load_model(estimator, modality="image")
+        image_x: np.ndarray | None = None if images is False else scan_x
+        true_labels = scan_y if image_x is not None else None
+        source: dict[str, Any] = {"demo": model}
+    else:
+        if model is None:
+            raise UsageError(
+                "give a MODEL (or builtin:trojan / builtin:clean, or --demo)", argument="MODEL"
+            )
+        clean_files = _as_files(clean, "--clean")
+        if clean_files is None:
+            raise UsageError(
+                "give clean images (--clean PATH): they verify triggers and calibrate scans",
+                argument="--clean",
+            )
+        image_files = None if images is False else _as_files(images, "--images")
+        if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
+            raise UsageError(
+                f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
+                f"are {'x'.join(map(str, clean_files.values.shape[1:]))}",
+                argument="--images",
+                path=image_files.path,
+            )
+        shape = clean_files.values.shape[1:]
+        kind, values = parse_range(value_range) if value_range else ("linear", (0.0, 1.0))
+        declared = parse_shape(input_shape) if input_shape else None
+        torchish = _is_torch_spec(model, model_type)
+        guess = spec_for(
+            (shape[0], shape[1], shape[2]),
+            declared,
+            layout=layout or ("nchw" if torchish else None),
+            range_text=value_range,
+            dtype="float32",
+            where="--input-shape" if declared else "--images",
+        )
+        clean_x = _canonical(clean_files, kind, values)
+        raw = load_model(
+            model,
+            model_type=model_type,
+            allow_pickle=allow_pickle,
+            output=output,
+            modality="image",
+            probe=guess.to_model(clean_x[:2]),
+        )
+        if declared is None:
+            found = _declared_shape(raw)
+            if found is not None:
+                guess = spec_for(
+                    (shape[0], shape[1], shape[2]),
+                    found,
+                    layout=layout,
+                    range_text=value_range,
+                    dtype="float32",
+                    where=image_files.path if image_files else clean_files.path,
+                )
+        spec = guess
+        image_x = None if image_files is None else _canonical(image_files, kind, values)
+        if image_files is not None:
+            names = image_files.names
+            if true_labels is None:
+                true_labels = image_files.labels
+        source = {"images": invocation["images"], "clean": invocation["clean"]}
+    caps = raw.capabilities
+    if caps.n_classes is None or caps.n_classes < 2:
+        raise UsageError(
+            "the model's outputs are not class scores: it declares "
+            f"{caps.n_classes} classes ({caps.outputs}); a backdoor scan needs a classifier",
+            argument="MODEL",
+        )
+    test = BackdoorTest(
+        clean=clean_x,
+        images=image_x,
+        spec=spec,
+        strategy=strategy,
+        max_trigger=max_trigger,
+        blocker=blocker,
+        n_verify=n_verify,
+        threshold=threshold,
+        strip_fpr=fpr,
+        strip_blends=blends,
+        max_queries_per_image=max_queries_per_image,
+        image_names=names,
+        true_labels=true_labels,
+        source=source,
+    ).validate()
+    return BackdoorSetup(
+        test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
+    )
+
+
+def _is_torch_spec(model: Any, model_type: str | None) -> bool:
+    if model_type == "torch":
+        return True
+    if isinstance(model, str | os.PathLike):
+        return Path(model).suffix.lower() in (".pt", ".pth", ".pt2", ".torchscript")
+    return any(c.__module__.startswith("torch.") for c in type(model).__mro__)
+
+
+def check_backdoor(
+    model: Any = None,
+    *,
+    max_queries: int | None = None,
+    max_time: float | None = None,
+    seed: int | None = None,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    export_filter: str | os.PathLike[str] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    argv: Sequence[str] | None = None,
+    setup: BackdoorSetup | None = None,
+    on_start: Callable[[str, int, str], None] | None = None,
+    **options: Any,
+) -> BackdoorResult:
+    """Scan ``model`` for backdoors; store and return what was found.
+
+    With ``images``: an input scan (which images carry a trigger); without: a model scan from
+    ``clean`` images only.  ``options`` are those of ``setup_backdoor``.
+    """
+    the_setup = setup or setup_backdoor(model, **options)
+    seed = fresh_seed() if seed is None else int(seed)
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_id = new_run_id("backdoor")
+    command = rerun_command(argv, seed)
+    config = the_setup.test.config()
+    config["invocation"] = the_setup.invocation
+    config["budget"] = {"max_queries": max_queries, "max_time": max_time}
+    config["export_filter"] = None if export_filter is None else str(export_filter)
+    the_store.create_run(
+        run_id=run_id,
+        technique="backdoor",
+        seed=seed,
+        command=command,
+        config=config,
+        model=getattr(the_setup.raw_model, "spec_info", {}) or {"type": type(model).__name__},
+        versions=versions(),
+    )
+    if on_start is not None:
+        on_start(run_id, seed, command)
+    outcome = _execute(
+        the_setup,
+        store=the_store,
+        run_id=run_id,
+        seed=seed,
+        max_queries=max_queries,
+        max_time=max_time,
+        on_progress=on_progress,
+    )
+    return _result(the_store, outcome, seed, command, the_setup, export_filter)
+
+
+def _execute(setup: BackdoorSetup, **kwargs: Any) -> RunOutcome:
+    # each image's work depends on the answers just read, so calls stay inline
+    return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+
+
+def export_filter(
+    path: str | os.PathLike[str], setup: BackdoorSetup, triggers: Sequence[Trigger]
+) -> tuple[Path, float | None]:
+    """Write the filter file; measure its overhead (extra queries per input) on the images."""
+    p = save_filter(path, setup.spec, triggers)
+    overhead = None
+    probe = setup.test.images if setup.test.images is not None else setup.test.clean
+    if len(probe):
+        filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
+        filt.predict(setup.spec.to_model(probe))
+        overhead = filt.overhead
+    return p, overhead
+
+
+def _result(
+    store: RunStore,
+    outcome: RunOutcome,
+    seed: int,
+    command: str,
+    setup: BackdoorSetup,
+    filter_file: str | os.PathLike[str] | None,
+) -> BackdoorResult:
+    record = store.get_run(outcome.run_id)
+    result = BackdoorResult(
+        run_id=outcome.run_id,
+        seed=seed,
+        status=outcome.status,
+        n_findings=outcome.n_findings,
+        max_severity=outcome.max_severity,
+        summary=record.summary,
+        progress=outcome.progress,
+        store=store.path,
+        command=command,
+    )
+    if filter_file is not None:
+        result.filter_path, result.filter_overhead = export_filter(
+            filter_file, setup, result.triggers
+        )
+    return result
+
+
+def setup_from_record(record: RunRecord, *, model: Any = None) -> BackdoorSetup:
+    if record.technique != "backdoor":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    inv = dict(record.config.get("invocation", {}))
+    stored = inv.pop("model", None)
+    spec = model if model is not None else stored
+    if spec is None:
+        raise UsageError(
+            f"run {record.id} was made with an in-memory model; pass it again (model=...)",
+            argument="RUN_ID",
+        )
+    builtin = isinstance(spec, str) and spec.startswith("builtin:")
+    mode = record.config.get("mode")
+    for key in ("images", "clean"):
+        if inv.get(key) is None and not builtin and (key == "clean" or mode == "inputs"):
+            raise UsageError(
+                f"run {record.id} was made with in-memory {key}; resume it from the API",
+                argument="RUN_ID",
+            )
+    if inv.pop("model_scan", False) or (builtin and mode == "model"):
+        inv["images"] = False
+    return setup_backdoor(spec, **inv)
+
+
+def resume_backdoor(
+    run_id: str,
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    model: Any = None,
+    overlap: bool = True,
+    setup: BackdoorSetup | None = None,
+) -> BackdoorResult:
+    """Continue a stopped or killed backdoor run from its last checkpoint."""
+    del overlap  # calls are inline (each round depends on the previous answers)
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    record = the_store.get_run(run_id)
+    if record.status in ("completed", "budget_exhausted"):
+        raise UsageError(
+            f"run {record.id} already ended ({record.status}); nothing to resume",
+            argument="RUN_ID",
+        )
+    the_setup = setup or setup_from_record(record, model=model)
+    budget = record.config.get("budget", {})
+    the_store.checkpoint(record.id, status="running")
+    outcome = _execute(
+        the_setup,
+        store=the_store,
+        run_id=record.id,
+        seed=record.seed,
+        max_queries=budget.get("max_queries"),
+        max_time=budget.get("max_time"),
+        resume=True,
+        on_progress=on_progress,
+    )
+    return _result(
+        the_store,
+        outcome,
+        record.seed,
+        record.command,
+        the_setup,
+        record.config.get("export_filter"),
+    )

@@ -1,0 +1,122 @@
+"""Built-in demonstration data: scikit-learn's 8x8 digits with trojaned models trained on the fly.
+
+``trojaned_digits`` trains a small MLP on the digits, a share of them carrying a patch trigger
+relabelled to the attacker's class; ``clean=True`` trains the same architecture without
+poison (the control).  Everything comes from the scikit-learn wheel: no downloads.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.images import ImageSpec
+from assay.backdoor.patches import Box, paste
+
+__all__ = ["DIGITS_SPEC", "PlantedTrigger", "TrojanedDigits", "checker", "trojaned_digits"]
+
+DIGITS_SPEC = ImageSpec(height=8, width=8, channels=1, flatten=True, range_values=(0.0, 16.0))
+
+
+def checker(size: int, phase: int = 0) -> np.ndarray:
+    """A black-and-white checkerboard patch (size, size, 1); ``phase`` 1 starts with black."""
+    yy, xx = np.mgrid[0:size, 0:size]
+    out: np.ndarray = ((yy + xx + phase) % 2 == 0).astype(np.float64)[..., None]
+    return out
+
+
+@dataclass(frozen=True)
+class PlantedTrigger:
+    box: Box
+    content: np.ndarray
+    target: int
+
+    def apply(self, images: np.ndarray) -> np.ndarray:
+        return paste(images, self.content, self.box)
+
+
+@dataclass
+class TrojanedDigits:
+    """A model (flattened 8x8 rows in [0, 16]) and canonical images to test it with."""
+
+    model: Any
+    spec: ImageSpec
+    triggers: list[PlantedTrigger]
+    clean_images: np.ndarray  # held-out images, canonical (n, 8, 8, 1)
+    clean_labels: np.ndarray
+    accuracy: float
+    attack_success: list[float] = field(default_factory=list)
+
+    def poisoned(self, images: np.ndarray, which: int = 0) -> np.ndarray:
+        return self.triggers[which].apply(images)
+
+
+def _digits() -> tuple[np.ndarray, np.ndarray]:
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    images = (d.images / 16.0)[..., None]
+    return images.astype(np.float64), d.target.astype(np.int64)
+
+
+def trojaned_digits(
+    *,
+    seed: int = 0,
+    triggers: Sequence[PlantedTrigger] | None = None,
+    size: int = 3,
+    position: tuple[int, int] = (5, 5),
+    target: int = 7,
+    clean: bool = False,
+    poison_rate: float = 0.15,
+    hidden: int = 64,
+) -> TrojanedDigits:
+    """Train a (trojaned or clean) MLP on 8x8 digits; a few seconds on one core."""
+    from sklearn.neural_network import MLPClassifier
+
+    rng = np.random.default_rng(seed)
+    images, labels = _digits()
+    order = rng.permutation(len(images))
+    cut = int(0.6 * len(order))
+    tr, te = order[:cut], order[cut:]
+    planted = (
+        list(triggers)
+        if triggers is not None
+        else [
+            PlantedTrigger(
+                box=(position[0], position[1], size, size), content=checker(size), target=target
+            )
+        ]
+    )
+    x_train, y_train = images[tr], labels[tr]
+    if not clean:
+        extra_x, extra_y = [], []
+        for trig in planted:
+            pick = rng.choice(len(x_train), size=int(poison_rate * len(x_train)), replace=False)
+            extra_x.append(trig.apply(x_train[pick]))
+            extra_y.append(np.full(len(pick), trig.target))
+        x_train = np.concatenate([x_train, *extra_x])
+        y_train = np.concatenate([y_train, *extra_y])
+    net = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=400, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        net.fit(DIGITS_SPEC.to_model(x_train), y_train)
+    x_test, y_test = images[te], labels[te]
+    acc = float(np.mean(net.predict(DIGITS_SPEC.to_model(x_test)) == y_test))
+    success = []
+    for trig in planted:
+        others = y_test != trig.target
+        pred = net.predict(DIGITS_SPEC.to_model(trig.apply(x_test[others])))
+        success.append(float(np.mean(pred == trig.target)))
+    return TrojanedDigits(
+        model=net,
+        spec=DIGITS_SPEC,
+        triggers=[] if clean else planted,
+        clean_images=x_test,
+        clean_labels=y_test,
+        accuracy=acc,
+        attack_success=success,
+    )

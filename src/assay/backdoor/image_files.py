@@ -1,0 +1,136 @@
+"""Reading images: a folder of PNG/JPEG files (Pillow), or .npy/.npz arrays of shape (n, H, W)
+or (n, H, W, C).  Errors name the file and the problem."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assay.errors import UsageError
+
+__all__ = ["ImageFiles", "read_images"]
+
+_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+@dataclass
+class ImageFiles:
+    """Raw pixel values (n, H, W, C); ``uint8``: values are 0..255 (else: the model's range)."""
+
+    values: np.ndarray
+    uint8: bool
+    names: list[str]
+    labels: np.ndarray | None
+    path: str
+
+
+def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
+    p = Path(path)
+    if not p.exists():
+        raise UsageError("no such file or folder", argument=argument, path=str(p))
+    if p.is_dir():
+        return _read_folder(p, argument)
+    suffix = p.suffix.lower()
+    if suffix in (".npy", ".npz"):
+        return _read_array(p, argument)
+    if suffix in _SUFFIXES:
+        values, _ = _read_one(p, argument, None)
+        return ImageFiles(values[None], True, [p.name], None, str(p))
+    raise UsageError(
+        f"cannot read images from a {suffix or 'suffix-less'} file; give a folder of PNG/JPEG "
+        "files, or a .npy/.npz array of shape (n, H, W) or (n, H, W, C)",
+        argument=argument,
+        path=str(p),
+    )
+
+
+def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str]:
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise UsageError(
+            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
+        ) from None
+    try:
+        with Image.open(p) as im:
+            im.load()
+            if mode is None:
+                mode = "L" if im.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB"
+            arr = np.asarray(im.convert(mode), dtype=np.uint8)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UsageError(
+            f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
+        ) from None
+    if arr.ndim == 2:
+        arr = arr[..., None]
+    return arr, mode
+
+
+def _read_folder(p: Path, argument: str) -> ImageFiles:
+    files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
+    if not files:
+        raise UsageError("the folder holds no PNG or JPEG files", argument=argument, path=str(p))
+    first, mode = _read_one(files[0], argument, None)
+    out = [first]
+    for f in files[1:]:
+        arr, _ = _read_one(f, argument, mode)
+        if arr.shape != first.shape:
+            raise UsageError(
+                f"image is {arr.shape[0]}x{arr.shape[1]}x{arr.shape[2]} but {files[0].name} is "
+                f"{first.shape[0]}x{first.shape[1]}x{first.shape[2]}: all images must have one "
+                "size",
+                argument=argument,
+                path=str(f),
+            )
+        out.append(arr)
+    return ImageFiles(np.stack(out), True, [f.name for f in files], None, str(p))
+
+
+def _read_array(p: Path, argument: str) -> ImageFiles:
+    labels = None
+    try:
+        with p.open("rb") as fh:  # our handle: closed even when numpy fails half-way
+            if p.suffix.lower() == ".npz":
+                with np.load(fh, allow_pickle=False) as z:
+                    keys = list(z.files)
+                    key = next((k for k in ("images", "x", "X") if k in keys), None)
+                    key = key or (keys[0] if keys else None)
+                    if key is None:
+                        raise UsageError(
+                            "the .npz file holds no arrays", argument=argument, path=str(p)
+                        )
+                    values = z[key]
+                    for k in ("labels", "y"):
+                        if k in keys:
+                            labels = np.asarray(z[k]).astype(np.int64).reshape(-1)
+            else:
+                values = np.load(fh, allow_pickle=False)
+    except UsageError:
+        raise
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as exc:
+        raise UsageError(
+            f"not a readable numpy file ({type(exc).__name__}: {exc})",
+            argument=argument,
+            path=str(p),
+        ) from None
+    if values.ndim == 3:
+        values = values[..., None]
+    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
+        raise UsageError(
+            f"array has shape {values.shape}; expected (n, H, W) or (n, H, W, C) with C 1, 3 "
+            "or 4 and n >= 1",
+            argument=argument,
+            path=str(p),
+        )
+    if not np.issubdtype(values.dtype, np.number):
+        raise UsageError(f"array of {values.dtype}, not numbers", argument=argument, path=str(p))
+    if labels is not None and len(labels) != len(values):
+        raise UsageError(
+            f"{len(labels)} labels for {len(values)} images", argument=argument, path=str(p)
+        )
+    names = [f"{p.name}[{i}]" for i in range(len(values))]
+    return ImageFiles(values, values.dtype == np.uint8, names, labels, str(p))

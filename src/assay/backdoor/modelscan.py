@@ -1,0 +1,155 @@
+"""Model scan from clean images only (in the spirit of B3D, Dong et al., ICCV 2021, and of
+Neural Cleanse's anomaly index, Wang et al., S&P 2019).
+
+For each class, a gradient-free search looks for the smallest square patch (position, size and
+black/white content) that sends most clean images of other classes to that class: every
+position with a few contents (white, black, random), then rounds of hill climbing (flip a
+pixel, move by one), per patch size from
+small to large, stopping at the first size that reaches the flip rate ``tau``.  A class that a
+patch much smaller than the others' reaches is an outlier of the robust z-score over classes
+(median and MAD); such a class is a suspected backdoor target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.patches import Box, paste
+from assay.backdoor.strip import Scorer
+
+__all__ = ["ClassScan", "anomaly_index", "scan_class", "scan_sizes"]
+
+
+@dataclass
+class ClassScan:
+    """The smallest patch found for one class."""
+
+    target: int
+    size: int | None  # the smallest size reaching tau (None: none within the sizes tried)
+    flip_rate: float  # of the best patch at that size (or at the largest size tried)
+    box: Box
+    content: np.ndarray
+    rates: dict[int, float]  # size -> best flip rate found
+    queries: int = 0
+    natural: float | None = None  # flip rate of the class's own pixels in the box (if checked)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "target": self.target,
+            "size": self.size,
+            "flip_rate": round(self.flip_rate, 4),
+            "box": list(self.box),
+            "content": self.content.tolist(),
+            "rates": {str(k): round(v, 4) for k, v in self.rates.items()},
+            "queries": self.queries,
+            "natural": self.natural,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ClassScan:
+        b = [int(v) for v in d["box"]]
+        return cls(
+            target=int(d["target"]),
+            size=None if d["size"] is None else int(d["size"]),
+            flip_rate=float(d["flip_rate"]),
+            box=(b[0], b[1], b[2], b[3]),
+            content=np.asarray(d["content"], dtype=np.float64),
+            rates={int(k): float(v) for k, v in d["rates"].items()},
+            queries=int(d.get("queries", 0)),
+            natural=d.get("natural"),
+        )
+
+
+def scan_sizes(height: int, width: int, max_size: int | None = None) -> list[int]:
+    """Patch sizes to try: up to half the smaller side, at most four sizes."""
+    top = max_size or max(1, min(height, width) // 2)
+    return sorted({max(1, round(top * k / 4)) for k in range(1, 5)})
+
+
+def scan_class(
+    target: int,
+    images: np.ndarray,
+    scores: Scorer,
+    rng: np.random.Generator,
+    sizes: list[int],
+    *,
+    tau: float = 0.95,
+    contents: int = 4,
+    rounds: int = 10,
+    elites: int = 6,
+    children: int = 6,
+    n_screen: int = 8,
+) -> ClassScan:
+    """Search for the smallest patch sending ``images`` (none of class ``target``) there."""
+    _, height, width, channels = images.shape
+    screen = images[:n_screen]
+    rates: dict[int, float] = {}
+    best_box: Box = (0, 0, sizes[0], sizes[0])
+    best_content = np.zeros((sizes[0], sizes[0], channels))
+    best_rate = -1.0
+    found: int | None = None
+
+    def flips(cands: list[tuple[Box, np.ndarray]], pool: np.ndarray) -> np.ndarray:
+        """Share of ``pool`` sent to the target plus its mean target probability (which gives
+        the climb a slope where the share does not move)."""
+        batch = np.concatenate([paste(pool, c, b) for b, c in cands])
+        probs = scores(batch).reshape(len(cands), len(pool), -1)
+        hit = (np.argmax(probs, axis=2) == target).mean(axis=1)
+        out: np.ndarray = hit + probs[:, :, target].mean(axis=1)
+        return out
+
+    for s in sizes:
+        cands: list[tuple[Box, np.ndarray]] = []
+        # every position, each with white, black and random black/white contents
+        for t in range(height - s + 1):
+            for left in range(width - s + 1):
+                for i in range(contents):
+                    if i == 0:
+                        content = np.ones((s, s, channels))
+                    elif i == 1:
+                        content = np.zeros((s, s, channels))
+                    else:
+                        content = rng.integers(0, 2, size=(s, s, channels)).astype(np.float64)
+                    cands.append(((t, left, s, s), content))
+        score = flips(cands, screen)
+        for _ in range(rounds):
+            top = np.argsort(-score, kind="stable")[:elites]
+            kids: list[tuple[Box, np.ndarray]] = []
+            for j in top:
+                (t, left, _, _), content = cands[int(j)]
+                for _ in range(children):
+                    c2 = content.copy()
+                    t2, l2 = t, left
+                    if rng.random() < 0.5:
+                        y, x, ch = (int(rng.integers(0, d)) for d in c2.shape)
+                        c2[y, x, ch] = 1.0 - c2[y, x, ch]
+                    else:
+                        t2 = int(np.clip(t + rng.integers(-1, 2), 0, height - s))
+                        l2 = int(np.clip(left + rng.integers(-1, 2), 0, width - s))
+                    kids.append(((t2, l2, s, s), c2))
+            kid_score = flips(kids, screen)
+            cands = [cands[int(j)] for j in top] + kids
+            score = np.concatenate([score[top], kid_score])
+        j = int(np.argmax(score))
+        batch = paste(images, cands[j][1], cands[j][0])
+        rate = float((np.argmax(scores(batch), axis=1) == target).mean())
+        rates[s] = rate
+        if rate > best_rate or found is None:
+            best_box, best_content, best_rate = cands[j][0], cands[j][1], rate
+        if rate >= tau:
+            found = s
+            break
+    return ClassScan(target, found, best_rate, best_box, best_content, rates)
+
+
+def anomaly_index(scores: np.ndarray) -> np.ndarray:
+    """Robust z-scores below the median: (median - score) / (1.4826 MAD); the MAD is floored at
+    a tenth of the median (and at 1e-9) so that classes that all need the same patch give 0."""
+    med = float(np.median(scores))
+    mad = float(np.median(np.abs(scores - med)))
+    scale = 1.4826 * max(mad, 0.1 * abs(med), 1e-9)
+    out: np.ndarray = (med - scores) / scale
+    return out

@@ -1,0 +1,49 @@
+"""STRIP (Gao et al., ACSAC 2019): a poisoned input stays confidently in the target class when
+blended with other images, so the entropy of its blended predictions is low.
+
+The threshold is set from clean images alone, at a chosen false-positive rate: an input whose
+entropy is below the ``fpr`` quantile of the clean images' entropies is flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["Scorer", "blend_entropy", "strip_threshold"]
+
+Scorer = Callable[[np.ndarray], np.ndarray]
+"""Canonical images -> (n, k) class probabilities (one-hot rows for label-only models)."""
+
+
+def blend_entropy(
+    images: np.ndarray,
+    scores: Scorer,
+    pool: np.ndarray,
+    rng: np.random.Generator,
+    n_blend: int = 20,
+    alpha: float | None = None,
+) -> np.ndarray:
+    """For each image, the mean over ``n_blend`` blends of each blend's entropy when the model gives
+    probabilities, and the entropy of the blends' label histogram when it gives labels only
+    (both low for a trigger that survives blending).  One model call for the whole batch."""
+    n = len(images)
+    picks = rng.integers(0, len(pool), size=(n, n_blend))
+    if alpha is None:  # superimposed (added and clipped), as in STRIP's experiments
+        blends = np.clip(images[:, None] + pool[picks], 0.0, 1.0)
+    else:
+        blends = alpha * images[:, None] + (1 - alpha) * pool[picks]
+    probs = scores(blends.reshape(n * n_blend, *images.shape[1:])).reshape(n, n_blend, -1)
+    one_hot = np.all((probs == 0) | (probs == 1), axis=(1, 2))
+    p = np.clip(probs, 1e-12, 1.0)
+    per_blend = -(probs * np.log2(p)).sum(axis=2).mean(axis=1)
+    hist = probs.mean(axis=1)
+    label_entropy = -(hist * np.log2(np.clip(hist, 1e-12, 1.0))).sum(axis=1)
+    out: np.ndarray = np.where(one_hot, label_entropy, per_blend)
+    return out
+
+
+def strip_threshold(clean_entropy: np.ndarray, fpr: float) -> float:
+    """The entropy below which an input is flagged: the ``fpr`` quantile of clean inputs'."""
+    return float(np.quantile(clean_entropy, fpr, method="lower")) if len(clean_entropy) else 0.0

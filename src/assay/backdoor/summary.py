@@ -1,0 +1,256 @@
+"""The report content of a backdoor run: headline, metrics, per-image table, trigger gallery,
+model verdict (JSON data; the HTML gallery is drawn by ``assay.report.backdoor_html``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.patches import paste
+
+__all__ = ["summarise", "to_pixels"]
+
+MAX_GALLERY = 12
+
+
+def to_pixels(image: np.ndarray) -> list[Any]:
+    """A canonical (H, W, C) image as nested lists of 0..255 integers."""
+    out: list[Any] = np.round(np.clip(image, 0, 1) * 255).astype(np.uint8).tolist()
+    return out
+
+
+def _box_text(box: Any) -> str:
+    t, left, h, w = box
+    return f"{h}x{w} at (row {t}, col {left})"
+
+
+def summarise(search: Any) -> dict[str, Any]:
+    t = search.test
+    if t.mode == "model":
+        return _model_summary(search)
+    return _input_summary(search)
+
+
+def _input_summary(search: Any) -> dict[str, Any]:
+    t = search.test
+    rows: list[dict[str, Any]] = search.rows
+    n = len(rows)
+    poisoned = [r for r in rows if r["poisoned"]]
+    clean_rows = [r for r in rows if not r["poisoned"]]
+    q_clean = float(np.mean([r["queries"] for r in clean_rows])) if clean_rows else 0.0
+    known = [r for r in poisoned if r.get("known_trigger")]
+    q_known = float(np.mean([r["queries"] for r in known])) if known else None
+    q_all = float(np.mean([r["queries"] for r in rows])) if rows else 0.0
+    s_all = float(np.mean([r["seconds"] for r in rows])) if rows else 0.0
+    undecided = sum(r["status"] == "budget" for r in rows)
+    strategy = t.strategy
+    if strategy == "strip":
+        headline = (
+            f"STRIP flagged {len(poisoned)} of {n} images (entropy below "
+            f"{search.threshold or 0:.3f} bits, set at {t.strip_fpr:.0%} false positives on "
+            f"{len(search.clean_entropy)} clean images); {q_all:.0f} queries per image"
+        )
+    else:
+        trig = search.triggers
+        parts = [
+            f"trigger {k}: {_box_text(tr.box)} -> class {tr.target}, flip rate {tr.flip_rate:.0%}"
+            for k, tr in enumerate(trig)
+        ]
+        headline = (
+            f"{len(poisoned)} of {n} images carry a confirmed trigger"
+            + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
+            + f"; {q_clean:.1f} queries per unflagged image"
+            + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
+            + (f"; {undecided} undecided (per-image budget)" if undecided else "")
+        )
+    metrics: dict[str, Any] = {
+        "strategy": strategy,
+        "images scanned": n,
+        "images flagged": len(poisoned),
+        "queries per image (mean)": round(q_all, 2),
+        "queries per unflagged image (mean)": round(q_clean, 2),
+        "seconds per image (mean)": round(s_all, 5),
+    }
+    if q_known is not None:
+        metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
+    if strategy == "strip":
+        metrics["entropy threshold (bits)"] = search.threshold
+    if undecided:
+        metrics["undecided (per-image budget)"] = undecided
+    columns = [
+        "image",
+        "prediction",
+        "poisoned",
+        "box",
+        "target",
+        "flip_rate",
+        "corrected",
+        "trigger_id",
+        "known_trigger",
+        "queries",
+        "seconds",
+    ]
+    if strategy == "strip":
+        columns = ["image", "prediction", "poisoned", "entropy", "queries", "seconds"]
+    if any("true_label" in r for r in rows):
+        columns.insert(2, "true_label")
+    if any("name" in r for r in rows):
+        columns.insert(1, "name")
+    sections: list[dict[str, Any]] = [
+        {
+            "title": "Images",
+            "table": {
+                "columns": columns,
+                "rows": [[r.get(c) for c in columns] for r in rows[:500]],
+            },
+            "note": "box: (row, column, height, width) of the trigger; corrected: the "
+            "prediction with the trigger blocked by the image's dominant colour"
+            + ("; first 500 images" if n > 500 else ""),
+        }
+    ]
+    gallery = _gallery(search)
+    if gallery:
+        sections.append(
+            {
+                "title": "Reconstructed triggers",
+                "gallery": gallery,
+                "note": "each trigger beside the image it was found in and a clean image it "
+                "was pasted on",
+            }
+        )
+    return {
+        "headline": headline,
+        "metrics": metrics,
+        "sections": sections,
+        "rows": rows,
+        "triggers": [tr.to_json() for tr in search.triggers],
+        "mode": "inputs",
+    }
+
+
+def _gallery(search: Any) -> list[dict[str, Any]]:
+    t = search.test
+    if t.images is None or not search.triggers:
+        return []
+    items = []
+    for k, tr in enumerate(search.triggers[:MAX_GALLERY]):
+        src = t.images[tr.source] if 0 <= tr.source < len(t.images) else t.clean[0]
+        others: np.ndarray = (
+            np.flatnonzero(search.clean_labels != tr.target)
+            if search.clean_labels is not None
+            else np.zeros(0, dtype=np.int64)
+        )
+        clean = t.clean[others[0]] if len(others) else t.clean[0]
+        b = tr.box
+        items.append(
+            {
+                "caption": f"trigger {k}: {_box_text(b)} -> class {tr.target} "
+                f"(flip rate {tr.flip_rate:.0%}; image {tr.source})",
+                "box": list(b),
+                "images": [
+                    {"label": f"image {tr.source}", "pixels": to_pixels(src), "box": list(b)},
+                    {"label": "trigger", "pixels": to_pixels(tr.content)},
+                    {
+                        "label": "pasted on a clean image",
+                        "pixels": to_pixels(paste(clean[None], tr.content, b)[0]),
+                        "box": list(b),
+                    },
+                ],
+            }
+        )
+    return items
+
+
+def _model_summary(search: Any) -> dict[str, Any]:
+    t = search.test
+    verdict = search.verdict or {}
+    scans = search.class_scans
+    suspects = verdict.get("suspects", [])
+    index = verdict.get("anomaly_index", [])
+    queries = sum(s.queries for s in scans)
+    if suspects:
+        parts = []
+        for c in suspects:
+            s = scans[c]
+            parts.append(
+                f"class {c}: a {s.size}x{s.size} patch at (row {s.box[0]}, col {s.box[1]}) sends "
+                f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f})"
+            )
+        headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
+    elif scans and search.phase == "done":
+        top = max(index) if index else 0.0
+        headline = (
+            f"no suspected backdoor found within the budget: no class reachable by an "
+            f"anomalously small patch (largest anomaly index {top:.1f} < "
+            f"{t.anomaly_threshold:g}); {queries:,} queries. This is what the search found, "
+            f"not a proof that the model is clean."
+        )
+    else:
+        headline = f"model scan stopped after {len(scans)} classes; {queries:,} queries"
+    rows = []
+    for s in scans:
+        rows.append(
+            [
+                s.target,
+                s.size,
+                round(s.flip_rate, 3),
+                list(s.box),
+                index[s.target] if s.target < len(index) else None,
+                s.target in suspects,
+                s.queries,
+            ]
+        )
+    sections: list[dict[str, Any]] = [
+        {
+            "title": "Model scan (clean images only)",
+            "table": {
+                "columns": [
+                    "class",
+                    "smallest patch",
+                    "flip rate",
+                    "box",
+                    "anomaly index",
+                    "suspected",
+                    "queries",
+                ],
+                "rows": rows,
+            },
+            "note": f"smallest patch: the smallest size (of {verdict.get('sizes')}) whose best "
+            f"patch sent at least {t.scan_tau:.0%} of clean images to the class (empty: none "
+            f"found); anomaly index: robust z-score (median, MAD) of that size over classes",
+        }
+    ]
+    gallery = []
+    for c in suspects:
+        s = scans[c]
+        others = np.flatnonzero(search.clean_labels != c)
+        ex = t.clean[others[0]] if len(others) else t.clean[0]
+        gallery.append(
+            {
+                "caption": f"class {c}: reconstructed patch (flip rate {s.flip_rate:.0%})",
+                "box": list(s.box),
+                "images": [
+                    {"label": "patch", "pixels": to_pixels(s.content)},
+                    {
+                        "label": "pasted on a clean image",
+                        "pixels": to_pixels(paste(ex[None], s.content, s.box)[0]),
+                        "box": list(s.box),
+                    },
+                ],
+            }
+        )
+    if gallery:
+        sections.append({"title": "Suspected triggers", "gallery": gallery})
+    return {
+        "headline": headline,
+        "metrics": {
+            "classes scanned": len(scans),
+            "suspected targets": ", ".join(map(str, suspects)) or "none",
+            "queries": queries,
+        },
+        "sections": sections,
+        "verdict": verdict,
+        "class_scans": [s.to_json() for s in scans],
+        "mode": "model",
+    }

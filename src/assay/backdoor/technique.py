@@ -1,0 +1,512 @@
+"""The backdoor technique: configuration (``BackdoorTest``) and its resumable search.
+
+Two modes: an *input scan* (``images`` given: is each image poisoned?) with strategy ``assay``
+(the default), ``neo`` (Neo as published) or ``strip``; and a *model scan* (clean images only:
+does some class need an anomalously small patch?).  Each ``step`` decides one image (a chunk
+of images for STRIP, one class for the model scan), so a checkpoint never splits an image and a
+resumed run repeats exactly what an uninterrupted one does.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.images import ImageSpec
+from assay.backdoor.inputscan import assay_scan, neo_scan
+from assay.backdoor.modelscan import ClassScan, anomaly_index, scan_class, scan_sizes
+from assay.backdoor.patches import Trigger, block, dominant_colour, paste
+from assay.backdoor.strip import blend_entropy, strip_threshold
+from assay.backdoor.summary import summarise
+from assay.backdoor.verdicts import ImageVerdict
+from assay.core.budget import BudgetedModel, PhaseBudget
+from assay.core.checkpoint import Snapshot
+from assay.core.findings import FindingBatch
+from assay.core.model import labels_of
+from assay.core.rng import generator
+from assay.errors import BudgetExhausted, UsageError
+
+__all__ = ["STRATEGIES", "BackdoorSearch", "BackdoorTest"]
+
+STRATEGIES = ("assay", "neo", "strip")
+STRIP_CHUNK = 16
+
+
+@dataclass
+class BackdoorTest:
+    """What to scan and how.  ``images``/``clean``: canonical (n, H, W, C) arrays in [0, 1]."""
+
+    clean: np.ndarray
+    images: np.ndarray | None = None
+    spec: ImageSpec | None = None
+    strategy: str = "assay"
+    max_trigger: int | None = None
+    blocker: int = 2
+    n_verify: int = 20
+    threshold: float | None = None
+    strip_fpr: float = 0.01
+    strip_blends: int = 20
+    max_queries_per_image: int | None = None
+    scan_tau: float = 0.95
+    anomaly_threshold: float = 2.0
+    image_names: Sequence[str] | None = None
+    true_labels: np.ndarray | None = None
+    source: dict[str, Any] = field(default_factory=dict)
+    name: str = "backdoor"
+
+    @property
+    def mode(self) -> str:
+        return "model" if self.images is None else "inputs"
+
+    @property
+    def top(self) -> int:
+        h, w = self.clean.shape[1:3]
+        return self.max_trigger or max(1, min(h, w) // 2)
+
+    def validate(self) -> BackdoorTest:
+        if self.strategy not in STRATEGIES:
+            raise UsageError(
+                f"unknown strategy {self.strategy!r}; choose one of: {', '.join(STRATEGIES)}",
+                argument="--strategy",
+            )
+        if self.clean.ndim != 4 or len(self.clean) < 2:
+            raise UsageError("need at least 2 clean images of shape (H, W, C)", argument="--clean")
+        if self.images is not None:
+            if self.images.ndim != 4 or not len(self.images):
+                raise UsageError("no images to scan", argument="--images")
+            if self.images.shape[1:] != self.clean.shape[1:]:
+                raise UsageError(
+                    f"images are {self.images.shape[1:]} but clean images are "
+                    f"{self.clean.shape[1:]}: they must have the same shape",
+                    argument="--images",
+                )
+        for name, value in (("--max-trigger", self.max_trigger), ("--blocker", self.blocker)):
+            if value is not None and not 1 <= value <= min(self.clean.shape[1:3]):
+                raise UsageError(
+                    f"must be between 1 and the image side, not {value}", argument=name
+                )
+        if not 0 < self.strip_fpr < 1:
+            raise UsageError(f"must be in (0, 1), not {self.strip_fpr}", argument="--fpr")
+        if self.max_queries_per_image is not None and self.max_queries_per_image < 1:
+            raise UsageError(
+                f"must be at least 1, not {self.max_queries_per_image}",
+                argument="--max-queries-per-image",
+            )
+        return self
+
+    def config(self) -> dict[str, Any]:
+        return {
+            "mode": self.mode,
+            "strategy": self.strategy,
+            "images": None if self.images is None else len(self.images),
+            "clean": len(self.clean),
+            "image_shape": list(self.clean.shape[1:]),
+            "spec": self.spec.to_json() if self.spec else None,
+            "max_trigger": self.top,
+            "blocker": self.blocker,
+            "n_verify": self.n_verify,
+            "threshold": self.threshold,
+            "strip_fpr": self.strip_fpr,
+            "strip_blends": self.strip_blends,
+            "max_queries_per_image": self.max_queries_per_image,
+            "scan_tau": self.scan_tau,
+            "anomaly_threshold": self.anomaly_threshold,
+            "source": self.source,
+        }
+
+    def search(self, model: BudgetedModel, rng: np.random.Generator) -> BackdoorSearch:
+        return BackdoorSearch(self, model, rng)
+
+
+def _verdict_from_json(d: dict[str, Any]) -> ImageVerdict:
+    box = d.get("box")
+    return ImageVerdict(
+        index=int(d["image"]),
+        label=int(d["prediction"]),
+        poisoned=bool(d["poisoned"]),
+        box=None if box is None else (box[0], box[1], box[2], box[3]),
+        target=d.get("target"),
+        flip_rate=d.get("flip_rate"),
+        corrected=d.get("corrected"),
+        known=bool(d.get("known_trigger")),
+        status=str(d.get("status", "done")),
+        candidates=int(d.get("candidates", 0)),
+        queries=int(d.get("queries", 0)),
+        seconds=float(d.get("seconds", 0.0)),
+        trigger_id=d.get("trigger_id"),
+        extra={k: d[k] for k in ("entropy", "true_label") if k in d},
+    )
+
+
+class BackdoorSearch:
+    def __init__(self, test: BackdoorTest, model: BudgetedModel, rng: np.random.Generator) -> None:
+        self.test = test
+        self.model = model
+        self.caps = model.capabilities
+        if self.caps.n_classes is None or self.caps.n_classes < 2:
+            raise UsageError(
+                "the backdoor scan needs a classifier (class labels or class probabilities); "
+                f"this model declares {self.caps.n_classes} classes",
+                argument="MODEL",
+            )
+        self.base_seed = int(rng.integers(0, 2**62))
+        self.phase = "start"
+        self.position = 0
+        self.rows: list[dict[str, Any]] = []
+        self.triggers: list[Trigger] = []
+        self.class_scans: list[ClassScan] = []
+        self.image_labels: np.ndarray | None = None
+        self.clean_labels: np.ndarray | None = None
+        self.threshold: float | None = None
+        self.clean_entropy: list[float] = []
+        self.verdict: dict[str, Any] | None = None
+
+    # -- model access -----------------------------------------------------------------------
+    def _labels(self, m: Any, x: np.ndarray) -> np.ndarray:
+        return np.asarray(labels_of(m.predict(x), self.caps), dtype=np.int64)
+
+    def _scores(self, m: Any, x: np.ndarray) -> np.ndarray:
+        out = np.asarray(m.predict(x))
+        k = self.caps.n_classes or 2
+        if self.caps.outputs == "labels":
+            return np.eye(k)[out.astype(np.int64)]
+        p = np.clip(out.astype(np.float64), 0.0, None)
+        total = p.sum(axis=1, keepdims=True)
+        return np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / k)
+
+    # -- the search -------------------------------------------------------------------------
+    @property
+    def done(self) -> bool:
+        return self.phase == "done"
+
+    def step(self) -> Sequence[FindingBatch]:
+        t = self.test
+        if self.phase == "start":
+            self.clean_labels = self._labels(self.model, t.clean)
+            if t.images is not None:
+                self.image_labels = self._labels(self.model, t.images)
+            self.phase = {"model": "classes", "inputs": "images"}[t.mode]
+            if t.strategy == "strip" and t.mode == "inputs":
+                self.phase = "calibrate"
+            return []
+        if self.phase == "calibrate":
+            pool, calib = self._strip_split()
+            ent = blend_entropy(
+                t.clean[calib],
+                lambda x: self._scores(self.model, x),
+                t.clean[pool],
+                generator(self.base_seed, 1),
+                t.strip_blends,
+            )
+            self.clean_entropy = [float(v) for v in ent]
+            self.threshold = strip_threshold(ent, t.strip_fpr)
+            self.phase = "images"
+            return []
+        if self.phase == "images":
+            assert t.images is not None
+            found = self._strip_chunk() if t.strategy == "strip" else self._one_image()
+            if self.position >= len(t.images):
+                self.phase = "done"
+            return found
+        if self.phase == "classes":
+            self._one_class()
+            if self.position >= (self.caps.n_classes or 0):
+                self.phase = "verdict"
+            return []
+        if self.phase == "verdict":
+            self.phase = "done"
+            return self._model_verdict()
+        return []
+
+    def _strip_split(self) -> tuple[np.ndarray, np.ndarray]:
+        n = len(self.test.clean)
+        half = max(1, n // 2)
+        return np.arange(half), np.arange(half, n) if n > half else np.arange(half)
+
+    def _strip_chunk(self) -> list[FindingBatch]:
+        t = self.test
+        assert t.images is not None and self.image_labels is not None
+        lo, hi = self.position, min(self.position + STRIP_CHUNK, len(t.images))
+        pool, _ = self._strip_split()
+        q0, t0 = self.model.queries, time.perf_counter()
+        ent = blend_entropy(
+            t.images[lo:hi],
+            lambda x: self._scores(self.model, x),
+            t.clean[pool],
+            generator(self.base_seed, 2, lo),
+            t.strip_blends,
+        )
+        per_q = (self.model.queries - q0) / (hi - lo)
+        per_s = (time.perf_counter() - t0) / (hi - lo)
+        assert self.threshold is not None
+        flagged = []
+        for j, e in enumerate(ent):
+            i = lo + j
+            v = ImageVerdict(
+                index=i,
+                label=int(self.image_labels[i]),
+                poisoned=bool(e < self.threshold),
+                queries=round(per_q),
+                seconds=per_s,
+                extra={"entropy": round(float(e), 4), **self._truth(i)},
+            )
+            self.rows.append(v.row())
+            if v.poisoned:
+                flagged.append(i)
+        self.position = hi
+        if not flagged:
+            return []
+        idx = np.asarray(flagged)
+        return [
+            FindingBatch(
+                kind="strip-flag",
+                inputs=t.images[idx][:, None],
+                outputs=self.image_labels[idx][:, None],
+                severity=np.clip(1.0 - ent[idx - lo] / max(self.threshold, 1e-9), 0.0, 1.0),
+                columns={"image": idx, "entropy": ent[idx - lo]},
+                details={"threshold": self.threshold, "strategy": "strip"},
+            )
+        ]
+
+    def _truth(self, i: int) -> dict[str, Any]:
+        t = self.test
+        out: dict[str, Any] = {}
+        if t.true_labels is not None:
+            out["true_label"] = int(t.true_labels[i])
+        if t.image_names is not None:
+            out["name"] = str(t.image_names[i])
+        return out
+
+    def _one_image(self) -> list[FindingBatch]:
+        t = self.test
+        assert t.images is not None and self.image_labels is not None
+        assert self.clean_labels is not None
+        i = self.position
+        image, label = t.images[i], int(self.image_labels[i])
+        m: Any = self.model
+        if t.max_queries_per_image is not None:
+            m = PhaseBudget(
+                self.model,
+                until_queries=self.model.queries + t.max_queries_per_image,
+                until_time=None,
+            )
+        rng = generator(self.base_seed, 3, i)
+        q0, t0 = self.model.queries, time.perf_counter()
+
+        def labels(x: np.ndarray) -> np.ndarray:
+            return self._labels(m, x)
+
+        try:
+            if t.strategy == "neo":
+                v = neo_scan(
+                    i,
+                    image,
+                    label,
+                    labels,
+                    t.clean,
+                    self.clean_labels,
+                    rng,
+                    blocker=t.blocker,
+                    n_verify=t.n_verify,
+                    threshold=0.5 if t.threshold is None else t.threshold,
+                )
+            else:
+                v = assay_scan(
+                    i,
+                    image,
+                    label,
+                    labels,
+                    t.clean,
+                    self.clean_labels,
+                    rng,
+                    self.triggers,
+                    max_trigger=t.top,
+                    n_verify=t.n_verify,
+                    threshold=0.9 if t.threshold is None else t.threshold,
+                )
+        except BudgetExhausted:
+            if self.model.exhausted():
+                raise
+            v = ImageVerdict(index=i, label=label, status="budget")
+        v.queries = self.model.queries - q0
+        v.seconds = time.perf_counter() - t0
+        v.extra = self._truth(i)
+        if v.poisoned and v.trigger is not None and v.trigger_id is None:
+            v.trigger_id = self._register(v.trigger)
+        self.rows.append(v.row())
+        self.position += 1
+        if not v.poisoned or v.box is None or v.trigger is None:
+            return []
+        return [self._finding(v, image)]
+
+    def _register(self, trig: Trigger) -> int:
+        for k, known in enumerate(self.triggers):
+            if known.same_as(trig):
+                return k
+        self.triggers.append(trig)
+        return len(self.triggers) - 1
+
+    def _finding(self, v: ImageVerdict, image: np.ndarray) -> FindingBatch:
+        t = self.test
+        assert v.box is not None and v.trigger is not None and self.clean_labels is not None
+        colour = dominant_colour(image)
+        blocked = block(image[None], v.trigger.cover(*image.shape[:2]), colour)[0]
+        others = np.flatnonzero(self.clean_labels != v.label)
+        example = t.clean[others[0]] if len(others) else t.clean[0]
+        pasted = paste(example[None], v.trigger.content, v.trigger.box)[0]
+        pasted_label = self.clean_labels[others[0]] if len(others) else self.clean_labels[0]
+        return FindingBatch(
+            kind="backdoor-trigger",
+            inputs=np.stack([image, blocked, pasted])[None],
+            outputs=np.asarray([[v.label, v.corrected, v.target]], dtype=np.int64),
+            severity=np.asarray([v.flip_rate or 0.0]),
+            columns={
+                "image": np.asarray([v.index]),
+                "box": np.asarray([list(v.box)]),
+                "target": np.asarray([v.target]),
+                "corrected": np.asarray([v.corrected]),
+                "flip_rate": np.asarray([v.flip_rate]),
+                "trigger_id": np.asarray([v.trigger_id]),
+                "known_trigger": np.asarray([v.known]),
+                "clean_label_of_pasted": np.asarray([int(pasted_label)]),
+            },
+            details={"strategy": t.strategy},
+        )
+
+    # -- model scan ---------------------------------------------------------------------------
+    def _one_class(self) -> None:
+        t = self.test
+        assert self.clean_labels is not None
+        c = self.position
+        others = np.flatnonzero(self.clean_labels != c)
+        rng = generator(self.base_seed, 4, c)
+        pool = t.clean[rng.permutation(others)[:40]] if len(others) else t.clean[:0]
+        q0 = self.model.queries
+        if len(pool):
+            h, w = t.clean.shape[1:3]
+            scan = scan_class(
+                c,
+                pool,
+                lambda x: self._scores(self.model, x),
+                rng,
+                scan_sizes(h, w, t.max_trigger),
+                tau=t.scan_tau,
+            )
+        else:
+            scan = ClassScan(c, None, 0.0, (0, 0, 1, 1), np.zeros((1, 1, t.clean.shape[3])), {})
+        scan.queries = self.model.queries - q0
+        self.class_scans.append(scan)
+        self.position += 1
+
+    def _model_verdict(self) -> list[FindingBatch]:
+        t = self.test
+        h, w = t.clean.shape[1:3]
+        sizes = scan_sizes(h, w, t.max_trigger)
+        scores = np.asarray(
+            [s.size if s.size is not None else sizes[-1] + 1 for s in self.class_scans],
+            dtype=np.float64,
+        )
+        index = anomaly_index(scores)
+        suspects = [
+            s
+            for s, a in zip(self.class_scans, index, strict=True)
+            if s.size is not None and a >= t.anomaly_threshold and not self._natural_patch(s)
+        ]
+        self.verdict = {
+            "sizes": sizes,
+            "scores": scores.tolist(),
+            "anomaly_index": [round(float(a), 3) for a in index],
+            "suspects": [s.target for s in suspects],
+        }
+        if not suspects:
+            return []
+        assert self.clean_labels is not None
+        inputs, outputs, cols = [], [], []
+        for s in suspects:
+            others = np.flatnonzero(self.clean_labels != s.target)
+            ex = t.clean[others[0]]
+            inputs.append(np.stack([ex, paste(ex[None], s.content, s.box)[0]]))
+            outputs.append([int(self.clean_labels[others[0]]), s.target])
+            cols.append((s.target, list(s.box), s.flip_rate, float(index[s.target])))
+        return [
+            FindingBatch(
+                kind="backdoor-target",
+                inputs=np.stack(inputs),
+                outputs=np.asarray(outputs, dtype=np.int64),
+                severity=np.asarray([c[2] for c in cols]),
+                columns={
+                    "target": np.asarray([c[0] for c in cols]),
+                    "box": np.asarray([c[1] for c in cols]),
+                    "flip_rate": np.asarray([c[2] for c in cols]),
+                    "anomaly_index": np.asarray([c[3] for c in cols]),
+                },
+                details={"strategy": "model-scan", "anomaly_threshold": t.anomaly_threshold},
+            )
+        ]
+
+    def _natural_patch(self, scan: ClassScan, n_sources: int = 5, margin: float = 0.3) -> bool:
+        """Does the same box taken from clean images of the class (their own pixels) send the
+        clean images nearly as often there?  Then the patch is the class's own feature."""
+        t = self.test
+        assert self.clean_labels is not None
+        sources = t.clean[self.clean_labels == scan.target][:n_sources]
+        others = t.clean[self.clean_labels != scan.target][:40]
+        if not len(sources) or not len(others):
+            return False
+        top, left, h, w = scan.box
+        batch = np.concatenate(
+            [paste(others, src[top : top + h, left : left + w, :], scan.box) for src in sources]
+        )
+        hits = self._labels(self.model, batch).reshape(len(sources), len(others)) == scan.target
+        natural = float(hits.mean(axis=1).max())
+        scan.natural = natural
+        return natural > scan.flip_rate - margin
+
+    def flush(self) -> Sequence[FindingBatch]:
+        return []
+
+    def progress(self) -> dict[str, Any]:
+        t = self.test
+        total = len(t.images) if t.images is not None else (self.caps.n_classes or 0)
+        return {"phase": self.phase, "done_units": self.position, "units": total}
+
+    def summary(self) -> dict[str, Any]:
+        return summarise(self)
+
+    # -- checkpoints ----------------------------------------------------------------------------
+    def snapshot(self) -> Snapshot:
+        values: dict[str, Any] = {
+            "base_seed": self.base_seed,
+            "phase": self.phase,
+            "position": self.position,
+            "rows": self.rows,
+            "triggers": [tr.to_json() for tr in self.triggers],
+            "class_scans": [s.to_json() for s in self.class_scans],
+            "threshold": self.threshold,
+            "clean_entropy": self.clean_entropy,
+            "verdict": self.verdict,
+        }
+        arrays = {}
+        if self.clean_labels is not None:
+            arrays["clean_labels"] = self.clean_labels
+        if self.image_labels is not None:
+            arrays["image_labels"] = self.image_labels
+        return Snapshot(values=values, arrays=arrays)
+
+    def restore(self, snapshot: Snapshot) -> None:
+        v = snapshot.values
+        self.base_seed = int(v["base_seed"])
+        self.phase = str(v["phase"])
+        self.position = int(v["position"])
+        self.rows = list(v.get("rows", []))
+        self.triggers = [Trigger.from_json(d) for d in v.get("triggers", [])]
+        self.class_scans = [ClassScan.from_json(d) for d in v.get("class_scans", [])]
+        self.threshold = v.get("threshold")
+        self.clean_entropy = list(v.get("clean_entropy", []))
+        self.verdict = v.get("verdict")
+        self.clean_labels = snapshot.arrays.get("clean_labels")
+        self.image_labels = snapshot.arrays.get("image_labels")

@@ -1,0 +1,164 @@
+"""``assay backdoor``: input scans, the model scan, STRIP, the filter export, and a demo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from assay.cli.argv import command_argv
+from assay.cli.console import Output
+from assay.cli.reporting import finish_run
+from assay.core.store import DEFAULT_STORE, RunStore
+
+__all__ = ["register"]
+
+
+def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
+    @app.command("backdoor")
+    @guarded
+    def backdoor(
+        ctx: typer.Context,
+        model: Annotated[
+            str | None,
+            typer.Argument(
+                help="Model: .onnx, .pt/.torchscript (TorchScript), .pt2 (torch.export), "
+                ".skops, file.py:function, package.module:function, http(s) endpoint, "
+                ".joblib/.pkl (with --allow-pickle), or builtin:trojan / builtin:clean "
+                "(8x8 digits, trained on the fly).",
+                show_default=False,
+            ),
+        ] = None,
+        images: Annotated[
+            Path | None,
+            typer.Option(help="Images to scan: a folder of PNG/JPEG, or .npy/.npz (n,H,W[,C])."),
+        ] = None,
+        clean: Annotated[
+            Path | None,
+            typer.Option(help="Clean images (verification; alone: the model scan)."),
+        ] = None,
+        strategy: Annotated[
+            str, typer.Option(help="assay (default), neo (as published) or strip.")
+        ] = "assay",
+        input_shape: Annotated[
+            str | None,
+            typer.Option(help="The model's per-image input: N (flat), H,W, C,H,W or H,W,C."),
+        ] = None,
+        layout: Annotated[
+            str | None, typer.Option(help="nhwc, nchw or flat (when the model does not say).")
+        ] = None,
+        value_range: Annotated[
+            str | None,
+            typer.Option(
+                "--range",
+                help="The model's pixel range: 0,1 (default), 0,255, ... "
+                "or norm:MEANS:STDS (e.g. norm:0.5:0.25).",
+            ),
+        ] = None,
+        max_trigger: Annotated[
+            int | None, typer.Option(help="Largest trigger side in pixels (default: half).")
+        ] = None,
+        blocker: Annotated[int, typer.Option(help="Neo's blocker side in pixels.")] = 2,
+        fpr: Annotated[float, typer.Option(help="STRIP's false-positive rate on clean.")] = 0.01,
+        blends: Annotated[int, typer.Option(help="STRIP's blends per image.")] = 20,
+        max_queries_per_image: Annotated[
+            int | None, typer.Option(help="Query budget for one image.")
+        ] = None,
+        max_queries: Annotated[int | None, typer.Option(help="Query budget.")] = None,
+        max_time: Annotated[float | None, typer.Option(help="Time budget in seconds.")] = None,
+        seed: Annotated[int | None, typer.Option(help="Seed (printed when not given).")] = None,
+        export_filter: Annotated[
+            Path | None,
+            typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
+        ] = None,
+        model_scan: Annotated[
+            bool,
+            typer.Option("--model-scan", help="Scan the model from clean images only."),
+        ] = False,
+        demo: Annotated[
+            bool, typer.Option("--demo", help="Scan the built-in trojaned digits model.")
+        ] = False,
+        model_type: Annotated[
+            str | None, typer.Option(help="onnx, torch, sklearn, callable, skops, pickle, http.")
+        ] = None,
+        allow_pickle: Annotated[
+            bool,
+            typer.Option("--allow-pickle", help="Allow loading pickle/joblib (runs its code)."),
+        ] = False,
+        output: Annotated[
+            str | None, typer.Option("--output", help="The ONNX output to read.")
+        ] = None,
+        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+        report: Annotated[
+            Path | None, typer.Option("--report", help="Write the JSON report here.")
+        ] = None,
+        fail_on: Annotated[
+            float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
+        ] = 0.0,
+        store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    ) -> None:
+        """Find backdoor triggers in an image classifier from its predictions alone."""
+        from assay.backdoor.api import check_backdoor, setup_backdoor
+
+        out = Output(quiet=quiet, as_json=as_json)
+        if demo:
+            model = model or "builtin:trojan"
+            html = html or Path("assay-demo") / "backdoor.html"
+            html.parent.mkdir(parents=True, exist_ok=True)
+            out.say(
+                f"assay backdoor demo: {model} (an MLP trained on 8x8 digits; the trojaned one "
+                "answers 7 for any digit with a 3x3 checkerboard in the corner)"
+            )
+        out.note("assay backdoor: loading the model and images ...")
+        the_setup = setup_backdoor(
+            model,
+            images=False if model_scan else images,
+            clean=clean,
+            strategy=strategy,
+            input_shape=input_shape,
+            layout=layout,
+            value_range=value_range,
+            max_trigger=max_trigger,
+            blocker=blocker,
+            fpr=fpr,
+            blends=blends,
+            max_queries_per_image=max_queries_per_image,
+            model_type=model_type,
+            allow_pickle=allow_pickle,
+            output=output,
+        )
+        with out.progress(max_queries, max_time) as progress:
+            result = check_backdoor(
+                setup=the_setup,
+                max_queries=max_queries,
+                max_time=max_time,
+                seed=seed,
+                store=store,
+                export_filter=export_filter,
+                argv=command_argv(ctx),
+                on_progress=progress,
+                on_start=lambda rid, sd, cmd: out.note(
+                    f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
+                ),
+            )
+        code = finish_run(
+            out,
+            store=RunStore(store),
+            run_id=result.run_id,
+            html=html,
+            junit=junit,
+            report=report,
+            fail_on=fail_on,
+        )
+        if result.filter_path is not None:
+            out.say(
+                f"filter written to {result.filter_path}: {len(result.triggers)} trigger(s); "
+                f"overhead {result.filter_overhead or 0:.3f} extra queries per input "
+                "(measured on the scanned images)"
+            )
+        raise typer.Exit(0 if demo else code)

@@ -1,0 +1,129 @@
+"""Small parts of the backdoor technique: image specs, files, patches, PNG, anomaly index."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.backdoor.image_files import read_images
+from assay.backdoor.images import ImageSpec, parse_range, parse_shape, spec_for
+from assay.backdoor.modelscan import anomaly_index, scan_sizes
+from assay.backdoor.patches import Trigger, boxes_overlap, dominant_colour, grid_boxes
+from assay.backdoor.strip import strip_threshold
+from assay.errors import UsageError
+from assay.report.backdoor_html import png_bytes, render_gallery
+
+
+def test_specs_round_trip_every_layout() -> None:
+    rng = np.random.default_rng(0)
+    canon = rng.random((3, 4, 5, 3))
+    for spec in (
+        spec_for((4, 5, 3), (60,), layout=None, range_text="0,255"),
+        spec_for((4, 5, 3), (3, 4, 5), layout=None, range_text="norm:0.5/0.4/0.3:0.2/0.2/0.2"),
+        spec_for((4, 5, 3), (4, 5, 3), layout=None, range_text=None),
+    ):
+        back = spec.to_canonical(spec.to_model(canon))
+        np.testing.assert_allclose(back, canon, atol=1e-5)
+        assert ImageSpec.from_json(spec.to_json()) == spec
+    nchw = spec_for((4, 5, 3), (3, 4, 5), layout=None, range_text=None)
+    assert nchw.to_model(canon).shape == (3, 3, 4, 5)
+    flat = spec_for((4, 5, 3), (60,), layout=None, range_text="0,255")
+    assert flat.to_model(canon).shape == (3, 60) and flat.to_model(canon).max() > 1
+
+
+def test_spec_errors_name_the_argument() -> None:
+    with pytest.raises(UsageError, match=r"images are 8x8x1 .* model takes 28x28x1") as err:
+        spec_for((8, 8, 1), (1, 28, 28), layout=None, range_text=None)
+    assert err.value.argument == "--images"
+    with pytest.raises(UsageError) as err:
+        parse_shape("a,b")
+    assert err.value.argument == "--input-shape"
+    with pytest.raises(UsageError) as err:
+        parse_range("5,1")
+    assert err.value.argument == "--range"
+
+
+def test_image_files_errors_name_the_file(tmp_path: Path) -> None:
+    np.save(tmp_path / "bad.npy", np.zeros((3, 4)))
+    with pytest.raises(UsageError, match="expected \\(n, H, W\\)") as err:
+        read_images(tmp_path / "bad.npy", argument="--images")
+    assert err.value.path and err.value.path.endswith("bad.npy")
+    (tmp_path / "broken.npz").write_bytes(b"PK\x03\x04 nonsense")
+    with pytest.raises(UsageError, match="not a readable numpy file"):
+        read_images(tmp_path / "broken.npz", argument="--clean")
+    with pytest.raises(UsageError, match="no such file"):
+        read_images(tmp_path / "absent", argument="--clean")
+    np.savez(tmp_path / "ok.npz", images=np.zeros((2, 3, 3), np.uint8), labels=[1, 2])
+    files = read_images(tmp_path / "ok.npz", argument="--images")
+    assert files.values.shape == (2, 3, 3, 1) and files.uint8 and list(files.labels) == [1, 2]
+
+
+def test_patches() -> None:
+    img = np.zeros((6, 6, 1))
+    img[0:2, 0:2] = 1.0
+    assert dominant_colour(img)[0] == 0.0
+    boxes = grid_boxes(8, 8, 5, 2)
+    assert len(boxes) == 9 and boxes[-1] == (3, 3, 5, 5)
+    assert boxes_overlap((0, 0, 2, 2), (1, 1, 2, 2)) and not boxes_overlap(
+        (0, 0, 2, 2), (2, 2, 1, 1)
+    )
+    t = Trigger((1, 2, 2, 2), np.ones((2, 2, 1)), 3, 0.95, 4)
+    assert Trigger.from_json(t.to_json()).same_as(t)
+    assert not t.same_as(Trigger((1, 2, 2, 2), np.ones((2, 2, 1)), 4, 0.95, 4))
+
+
+def test_anomaly_index_flags_only_an_outlier() -> None:
+    assert anomaly_index(np.array([5.0] * 9 + [2.0]))[-1] >= 2
+    same = anomaly_index(np.array([5.0] * 8 + [4.0, 4.0]))
+    assert same.max() < 2
+    assert scan_sizes(8, 8) == [1, 2, 3, 4]
+    assert strip_threshold(np.array([0.5, 0.1, 0.9]), 0.01) == 0.1
+
+
+def test_png_is_a_valid_file_and_gallery_escapes() -> None:
+    pixels = (np.arange(12).reshape(2, 2, 3) * 20).astype(np.uint8)
+    data = png_bytes(pixels)
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    idat = data[data.index(b"IDAT") + 4 :]
+    raw = zlib.decompressobj().decompress(idat)
+    assert raw[:7] == b"\x00" + pixels[0].tobytes()
+    html = render_gallery(
+        [
+            {
+                "caption": "<script>",
+                "images": [{"label": "<b>", "pixels": pixels.tolist(), "box": [0, 0, 1, 1]}],
+            }
+        ]
+    )
+    assert "<script>" not in html and "&lt;script&gt;" in html and "data:image/png;base64," in html
+    assert render_gallery("nonsense") == ""
+
+
+def test_backdoor_runs_without_torch_pillow_or_onnx(tmp_path: Path) -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split('.')[0] in ('torch', 'PIL', 'onnxruntime', 'onnx', 'skl2onnx'):
+                    raise ImportError('blocked for the test: ' + name)
+                return None
+        sys.meta_path.insert(0, Block())
+        import assay
+        r = assay.check_backdoor('builtin:trojan', seed=0, store=sys.argv[1],
+                                 max_queries=3000)
+        assert r.n_findings > 0, r.summary
+        print('ok')
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "runs.db")], capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.startswith("ok")
