@@ -23,6 +23,7 @@ from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailab
 
 __all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
 
+FIRST_COMMIT = 0.5  # seconds before the first checkpoint
 MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
 
 
@@ -206,7 +207,10 @@ def execute(
                 now = time.monotonic()
                 if on_progress is not None:
                     on_progress(progress())
-                if now - last >= commit_interval or _rows(pending) >= MAX_PENDING:
+                # the first checkpoint comes early (the first findings are durable within half
+                # a second), then every commit_interval (few, large writes)
+                interval = commit_interval if checkpoints else min(FIRST_COMMIT, commit_interval)
+                if now - last >= interval or _rows(pending) >= MAX_PENDING:
                     pending.extend(b for b in search.flush() if len(b))
                     committed = n_found + sum(len(b) for b in pending)
                     store.checkpoint(

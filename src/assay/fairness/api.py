@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.budget import check_budget
+from assay.core.budget import BudgetedModel, check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.model import Model
@@ -32,7 +32,13 @@ from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
-from assay.errors import AssayError, BudgetExhausted, UsageError
+from assay.errors import (
+    AssayError,
+    BudgetExhausted,
+    ModelUnavailable,
+    StoreError,
+    UsageError,
+)
 from assay.execution import default_caller
 from assay.fairness.determinism import confirm_findings, flip_rate
 from assay.fairness.determinism import section as determinism_section
@@ -647,13 +653,8 @@ def check_fairness(
     )
     if on_start is not None:
         on_start(run_id, seed, command)
-    with _failed_on_error(the_store, run_id):
-        check = flip_rate(
-            the_setup.test.schema,
-            the_setup.model,
-            generator(seed, 2),
-            data=the_setup.test.data,
-        )
+    with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
+        check = _flip_check(the_setup, seed, call_timeout, max_time, started)
         if max_time is not None and answer_options.enabled:
             # the answer after the search is part of the run: --max-time bounds it too
             answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)
@@ -679,8 +680,24 @@ def check_fairness(
             )
             per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
             answer_options.samples = max(500, min(answer_options.samples, per))
-        _answer(the_setup, answer_options, the_store, run_id, seed)
-        _record_determinism(the_store, run_id, the_setup, check, seed)
+        _answer(
+            the_setup,
+            answer_options,
+            the_store,
+            run_id,
+            seed,
+            call_timeout,
+            None if max_time is None else max_time - (time.monotonic() - started),
+        )
+        _record_determinism(
+            the_store,
+            run_id,
+            the_setup,
+            check,
+            seed,
+            call_timeout,
+            None if max_time is None else max_time - (time.monotonic() - started),
+        )
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
         if retrain:
@@ -698,19 +715,32 @@ def check_fairness(
 
 
 @contextmanager
+def _serving_recorded(store: RunStore, run_id: str, setup: FairnessSetup) -> Iterator[None]:
+    """A served model's request counters go with the run once every phase that asks it is
+    over (search, answer, determinism checks, retraining), whether the run ended well or not."""
+    try:
+        yield
+    finally:
+        with suppress(AssayError):
+            record_serving(store, run_id, setup.raw_model)
+
+
+@contextmanager
 def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
     """Any exception but a usage error or an interrupt marks the run failed (an internal
     error or a model failure is never 'completed'), then goes on up to the caller."""
     try:
         yield
-    except (UsageError, KeyboardInterrupt, BudgetExhausted):
-        raise
+    except (UsageError, KeyboardInterrupt, BudgetExhausted, StoreError):
+        raise  # (a store that failed stays at its last checkpoint, resumable)
     except BaseException as exc:
         message = str(exc) or type(exc).__name__
         if not isinstance(exc, AssayError):
             message = f"internal error ({type(exc).__name__}): {message}"
+        # a served model that stopped answering can be resumed once it is back
+        status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more
-            store.checkpoint(run_id, status="failed", error=message)
+            store.checkpoint(run_id, status=status, error=message)
         raise
 
 
@@ -776,24 +806,63 @@ def _execute(
         outcome = execute(setup.test, setup.model, caller=caller, **kwargs)
     finally:
         caller.close()
-        record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
     if on_progress is not None:  # the last line agrees with the final counts
         on_progress({**outcome.progress, "phase": "done", "final": True})
     return outcome
 
 
+def _deadlined(model: Model, call_timeout: float | None, time_left: float | None) -> Model:
+    """``model`` with a deadline on every call (``call_timeout``, and ``time_left`` of the run
+    in all): checks made outside the search's budget can never hang the run either."""
+    guarded = BudgetedModel(
+        model,
+        call_timeout=call_timeout,
+        max_time=None if time_left is None else max(time_left, 0.5),
+        cache_size=0,
+    )
+    # the model has answered this run before (its probe): a call still out when the time
+    # runs out ends the check (BudgetExhausted), it does not make the model a failure
+    guarded.answered = 1
+    return guarded
+
+
+def _flip_check(
+    setup: FairnessSetup,
+    seed: int,
+    call_timeout: float | None,
+    max_time: float | None,
+    started: float,
+) -> dict[str, Any]:
+    """Ask the same inputs twice at the start (is the model deterministic?), on a deadline."""
+    left = None if max_time is None else max_time - (time.monotonic() - started)
+    model = _deadlined(setup.model, call_timeout, None if left is None else FINISH_SHARE * left)
+    try:
+        return flip_rate(setup.test.schema, model, generator(seed, 2), data=setup.test.data)
+    except BudgetExhausted:
+        return {"rows": 0, "changed": 0, "flip_rate": 0.0, "deterministic": True}
+
+
 def _record_determinism(
-    store: RunStore, run_id: str, setup: FairnessSetup, check: dict[str, Any], seed: int
+    store: RunStore,
+    run_id: str,
+    setup: FairnessSetup,
+    check: dict[str, Any],
+    seed: int,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    time_left: float | None = None,
 ) -> None:
     """Re-check a sample of the stored IDIs; record the flip rate and the confirmation rate
     (and a warning on a non-deterministic model) in the run's summary."""
-    confirmation = confirm_findings(
-        store.iter_batches(run_id),
-        setup.test.schema,
-        setup.model,
-        generator(seed, 3),
-        threshold=setup.test.threshold,
-    )
+    try:
+        confirmation = confirm_findings(
+            store.iter_batches(run_id),
+            setup.test.schema,
+            _deadlined(setup.model, call_timeout, time_left),
+            generator(seed, 3),
+            threshold=setup.test.threshold,
+        )
+    except BudgetExhausted:  # --max-time is spent: say so rather than overrun it
+        confirmation = {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": 0}
     record = store.get_run(run_id)
     summary = dict(record.summary)
     if not summary:
@@ -851,9 +920,17 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
 
 
 def _answer(
-    setup: FairnessSetup, options: Any, store: RunStore, run_id: str, seed: int
+    setup: FairnessSetup,
+    options: Any,
+    store: RunStore,
+    run_id: str,
+    seed: int,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    time_left: float | None = None,
 ) -> dict[str, Any] | None:
-    """The verdict, direction, regions and exact figures, added to the stored summary."""
+    """The verdict, direction, regions and exact figures, added to the stored summary.  Its
+    model calls have deadlines (``call_timeout``; ``time_left`` of the run in all): when the
+    time is spent, the answer is left out and the summary says why."""
     from assay.fairness.answer import store_answer
 
     if not options.enabled or store.get_run(run_id).status == "failed":
@@ -863,7 +940,19 @@ def _answer(
         from assay.models.trees import read_trees
 
         arrays = read_trees(setup.raw_model)
-    return store_answer(setup, options, arrays, store=store, run_id=run_id, seed=seed)
+    guarded = replace(setup, model=_deadlined(setup.model, call_timeout, time_left))
+    try:
+        return store_answer(guarded, options, arrays, store=store, run_id=run_id, seed=seed)
+    except BudgetExhausted:
+        summary = dict(store.get_run(run_id).summary)
+        if summary:
+            warnings = list(summary.get("warnings", []))
+            warnings.append(
+                "the answer (verdict, direction, regions) was left out: --max-time ran out"
+            )
+            summary["warnings"] = warnings
+            store.checkpoint(run_id, summary=summary)
+        return None
 
 
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
@@ -887,7 +976,6 @@ def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: An
         )
     finally:
         runner.close()
-        record_serving(kwargs["store"], kwargs["run_id"], setup.raw_model)
 
 
 def _result(
@@ -964,7 +1052,10 @@ def resume_fairness(
     budget = record.config.get("budget", {})
     before = float(record.progress.get("elapsed", 0.0) or 0.0)
     the_store.checkpoint(record.id, status="running")
-    with _failed_on_error(the_store, record.id):
+    with (
+        _failed_on_error(the_store, record.id),
+        _serving_recorded(the_store, record.id, the_setup),
+    ):
         outcome = _execute(
             the_setup,
             overlap,
