@@ -562,7 +562,9 @@ YEARS_SCHEMA = Schema(
 )
 
 
-@pytest.mark.parametrize(("schema", "model"), [(AGE_SCHEMA, Rule(old_age)), (YEARS_SCHEMA, Years())])
+@pytest.mark.parametrize(
+    ("schema", "model"), [(AGE_SCHEMA, Rule(old_age)), (YEARS_SCHEMA, Years())]
+)
 def test_ranked_variants_find_more_per_query_on_a_many_valued_attribute(
     schema: Schema, model: Any
 ) -> None:

@@ -35,6 +35,12 @@ choice is made once, kept across resumes, and reported (``summary()["optimize"]`
 ``"optimize_note"``); pin it with ``optimize="queries"`` or ``"time"`` for runs that must give
 the same findings whatever the machine's speed.
 
+Variants (``variants``): with K > 2 protected combinations, each input is queried with its own
+combination and the ``variants - 1`` others (default 1) most likely to flip its label, learnt
+online per own value from every variant queried (untried variants count as promising; ties go
+to the farthest values), so an input costs ``variants`` queries rather than K; a finding holds
+the variants queried.  ``variants="all"`` queries every combination.
+
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
 bugs of ``tests/quality/test_fairness_search.py``.
 """
