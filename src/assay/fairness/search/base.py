@@ -351,7 +351,7 @@ class BaseSearch:
         """Room to reserve in the ledger: growing a large key set is costly, so a search
         without a query budget starts with room for two million classes."""
         left = self.model.remaining()
-        expect = _INITIAL_ROOM if left is None else left // self.K
+        expect = _INITIAL_ROOM if left is None else left // self.per_class
         if self.space is not None:
             expect = min(expect, self.space)
         expect = min(expect, self.max_classes)

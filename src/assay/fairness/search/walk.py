@@ -58,7 +58,7 @@ from assay.core.model import labels_of
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.oracle import PendingVerdicts, Verdicts
 from assay.fairness.schema import Schema
-from assay.fairness.search.base import BaseSearch, SearchModel
+from assay.fairness.search.base import BaseSearch, Ledger, SearchModel
 
 __all__ = ["OPTIMIZE", "WalkSearch"]
 
@@ -214,7 +214,9 @@ class WalkSearch(BaseSearch):
         self.slow_query = float(slow_query)
         self.latency: dict[str, float] | None = None
         self.variants = self._variants(variants)
-        self.per_class = self.variants
+        if self.variants < self.K:  # room in the ledger for the classes the budget pays for
+            self.per_class = self.variants
+            self.ledger = Ledger(len(schema), capacity=self._expected_classes())
         g = self.K if self.K <= _CONDITIONAL_K else 1
         self.var_try = np.zeros((g, self.K))
         self.var_hit = np.zeros((g, self.K))
