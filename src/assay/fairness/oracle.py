@@ -34,7 +34,7 @@ class Verdicts:
     """The oracle's answer for ``n`` rows and their ``K`` protected variants."""
 
     discriminatory: np.ndarray  # (n,) bool
-    inputs: np.ndarray  # (n, K, d) encoded: each row with every protected combination
+    inputs: np.ndarray  # (n, K, d) encoded: each row with every protected combination (or m)
     outputs: np.ndarray  # (n, K) labels, or (n, K, c) probabilities
     severity: np.ndarray  # (n,) in [0, 1]: largest probability gap (1.0 for a label flip)
     generated: np.ndarray  # (n,) position (in axis 1) of the protected combination the row had
