@@ -603,3 +603,23 @@ def test_ranked_variants_find_more_per_query_on_a_many_valued_attribute(
     planted = values >= 8 if schema is AGE_SCHEMA else (values >= 40) & (values <= 44)
     assert (planted.sum(axis=1) == 1).all()
     assert (batch.inputs[:, 0, COL["education"]] > 6).all()
+
+
+def race_gap(c: dict[str, np.ndarray]) -> np.ndarray:
+    """P(class 1) is 0.1 higher for race 3 when education > 8, never crossing 0.5."""
+    out: np.ndarray = 0.2 + 0.1 * (c["race"] == 3) * (c["education"] > 8)
+    return out
+
+
+def test_ranked_variants_find_probability_gaps_with_a_threshold() -> None:
+    """With a threshold on a 5-valued attribute, findings hold 2 variants (the input and the
+    one queried) whose probabilities differ by the planted gap, race 3 one of them."""
+    schema = SCHEMA.with_protected(("race",))
+    search, found = run(
+        DEFAULT_STRATEGY, race_gap, queries=10_000, proba=True, threshold=0.05, schema=schema
+    )
+    batch = FindingBatch.concat(found)
+    assert batch.inputs.shape[1] == 2 and np.allclose(batch.severity, 0.1)
+    assert ((batch.inputs[:, :, COL["race"]] == 3).sum(axis=1) == 1).all()
+    # education > 8 is 7 of 16 values: most queried inputs there are found
+    assert search.summary()["idis_per_1000_queries"] > 300

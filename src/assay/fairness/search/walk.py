@@ -433,15 +433,20 @@ class WalkSearch(BaseSearch):
         return [] if batch is None else [batch]
 
     def _flips(self, v: Verdicts) -> np.ndarray:
-        """(n, m): whether each queried variant's label differs from the row's own."""
+        """(n, m): whether each queried variant's label differs from the row's own (or, with
+        a threshold, a class probability by more than it)."""
         out = v.outputs
         n, m = out.shape[:2]
+        rows = np.arange(n)
         if out.ndim == 3:
             labels = labels_of(out.reshape(n * m, -1), self.model.capabilities).reshape(n, m)
         else:
             labels = out
-        own = labels[np.arange(n), v.generated]
-        flips: np.ndarray = labels != own[:, None]
+        flips: np.ndarray = labels != labels[rows, v.generated][:, None]
+        g = self.oracle.threshold
+        if g is not None and out.ndim == 3:
+            gap = np.abs(out - out[rows, v.generated][:, None, :]).max(axis=2)
+            flips |= gap > g
         return flips
 
     def _learn_variants(self, f: _Flight) -> None:
