@@ -178,7 +178,9 @@ def test_notebook_result_findings_are_a_frame_in_the_users_values(tmp_path: Path
     assert isinstance(found, pd.DataFrame)
     assert list(found.columns[:3]) == ["idi", "variant", "generated"]
     assert set(COLUMNS) <= set(found.columns)
-    assert len(found) == 20 * 6  # 2 sexes x 3 races per IDI
+    # the default search queries each input with its own (sex, race) and the one of the
+    # other 5 combinations most likely to flip it: 2 rows per IDI
+    assert len(found) == 20 * 2
     assert set(found["sex"]) <= {"Female", "Male"}
     assert set(found["race"]) <= {"White", "Black", "Other"}
     assert found["age"].dtype.kind == "i"

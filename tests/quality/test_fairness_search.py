@@ -179,10 +179,14 @@ def test_bias_on_one_value_of_a_multi_valued_attribute_is_found(strategy: str) -
     search, found = run(strategy, one_race, queries=25_000, schema=schema)
     assert search.summary()["idis"] > 50
     batch = FindingBatch.concat(found)
-    assert batch.inputs.shape[1] == 5
+    # walk queries each input's own race and the variant most likely to flip it (2 of 5)
+    assert batch.inputs.shape[1] == (2 if strategy == "walk" else 5)
     # in every finding, the variant with race 3 is the odd one out
-    odd = batch.outputs[:, 3]
-    others = np.delete(batch.outputs, 3, axis=1)
+    race = batch.inputs[:, :, COL["race"]]
+    is3 = race == 3
+    assert (is3.sum(axis=1) == 1).all()
+    odd = batch.outputs[is3]
+    others = batch.outputs[~is3].reshape(len(batch), -1)
     assert (others == others[:, :1]).all() and (odd != others[:, 0]).all()
     assert (batch.inputs[:, 0, COL["age"]] >= 5).all()
 
@@ -220,24 +224,36 @@ def test_walkers_started_from_data_report_origin_and_changes() -> None:
 class Technique:
     name = "fairness-test"
 
-    def __init__(self, strategy: str) -> None:
+    def __init__(self, strategy: str, schema: Schema = SCHEMA) -> None:
         self.strategy = strategy
+        self.schema = schema
 
     def config(self) -> dict[str, Any]:
         return {"strategy": self.strategy}
 
     def search(self, model: BudgetedModel, rng: np.random.Generator) -> Search:
-        return make_search(self.strategy, schema=SCHEMA, model=model, rng=rng, batch_size=512)
+        return make_search(self.strategy, schema=self.schema, model=model, rng=rng, batch_size=512)
+
+
+def old_age(c: dict[str, np.ndarray]) -> np.ndarray:
+    """Age bands 8 and 9 are treated differently when education > 6 (a 9-valued attribute)."""
+    return np.where((c["age"] >= 8) & (c["education"] > 6), ~base(c), base(c))
+
+
+AGE_SCHEMA = SCHEMA.with_protected(("age",))
 
 
 def stored(store: RunStore, run_id: str) -> np.ndarray:
     return np.concatenate([b.inputs[:, 0] for b in store.iter_batches(run_id)])
 
 
-@pytest.mark.parametrize("strategy", ["walk", "aequitas-semi"])
+@pytest.mark.parametrize("strategy", ["walk", "aequitas-semi", "walk-age"])
 def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strategy: str) -> None:
     store = RunStore(tmp_path / "runs.sqlite")
-    model = EncodedModel(SCHEMA, Rule(narrow))
+    # walk-age: a 9-valued attribute, where walk queries the variants it learnt flip most
+    schema, rule = (AGE_SCHEMA, old_age) if strategy == "walk-age" else (SCHEMA, narrow)
+    strategy = strategy.removesuffix("-age")
+    model = EncodedModel(schema, Rule(rule))
     ids = []
     for _ in range(2):
         run_id = new_run_id("fairness")
@@ -247,7 +263,7 @@ def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strat
         ids.append(run_id)
     budget = 30_000 if strategy == "walk" else 6_000
     full = execute(
-        Technique(strategy),
+        Technique(strategy, schema),
         model,
         store=store,
         run_id=ids[0],
@@ -256,7 +272,7 @@ def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strat
         commit_interval=0,
     )
     first = execute(
-        Technique(strategy),
+        Technique(strategy, schema),
         model,
         store=store,
         run_id=ids[1],
@@ -267,7 +283,7 @@ def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strat
     )
     assert first.status == "interrupted"
     second = execute(
-        Technique(strategy),
+        Technique(strategy, schema),
         model,
         store=store,
         run_id=ids[1],
@@ -289,14 +305,16 @@ def test_same_seed_same_findings_other_seed_other_findings() -> None:
     assert not np.array_equal(a, c)
 
 
-@pytest.mark.parametrize("background", [False, True])
-def test_findings_do_not_depend_on_the_caller_or_on_flushes(background: bool) -> None:
+@pytest.mark.parametrize(("background", "many"), [(False, False), (True, False), (True, True)])
+def test_findings_do_not_depend_on_the_caller_or_on_flushes(background: bool, many: bool) -> None:
     """The default search launches round t + 1 before it reads round t; reading a round
-    early (a checkpoint's flush) or calling the model on another thread changes nothing."""
-    reference, ref_found = run(DEFAULT_STRATEGY, narrow, queries=40_000, seed=3)
+    early (a checkpoint's flush) or calling the model on another thread changes nothing
+    (``many``: a 9-valued attribute, whose variants are ranked by what flipped before)."""
+    schema, rule = (AGE_SCHEMA, old_age) if many else (SCHEMA, narrow)
+    reference, ref_found = run(DEFAULT_STRATEGY, rule, queries=40_000, seed=3, schema=schema)
     caller = ThreadCaller() if background else InlineCaller()
-    model = BudgetedModel(EncodedModel(SCHEMA, Rule(narrow)), max_queries=40_000, caller=caller)
-    search = make_search(DEFAULT_STRATEGY, schema=SCHEMA, model=model, rng=generator(3))
+    model = BudgetedModel(EncodedModel(schema, Rule(rule)), max_queries=40_000, caller=caller)
+    search = make_search(DEFAULT_STRATEGY, schema=schema, model=model, rng=generator(3))
     found: list[FindingBatch] = []
     when = np.random.default_rng(0)
     try:
@@ -311,6 +329,11 @@ def test_findings_do_not_depend_on_the_caller_or_on_flushes(background: bool) ->
     caller.close()
     assert len(rows_of(ref_found)) > 500
     assert np.array_equal(rows_of(found), rows_of(ref_found))
+    if many:
+        assert np.array_equal(
+            np.concatenate([b.inputs for b in found]),
+            np.concatenate([b.inputs for b in ref_found]),
+        )
     assert search.summary()["queries"] == reference.summary()["queries"]
 
 
@@ -516,3 +539,87 @@ def test_aequitas_leaves_its_global_phase_on_a_many_valued_attribute() -> None:
         pass
     assert "local" in phases
     assert search.summary()["idis"] > 0
+
+
+class Years:
+    """Adult's columns plus ``years`` (18..74, 57 values, protected): label flipped for
+    years 40 to 44 when education > 6, a bias planted on a few values in the middle of a
+    many-valued attribute (neither the nearest nor the farthest values: it must be learnt)."""
+
+    capabilities = Capabilities("tabular", 2, "labels")
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=np.float64)
+        c = {name: x[:, j] for name, j in COL.items()}
+        band = (x[:, -1] >= 40) & (x[:, -1] <= 44)
+        out = np.where(band & (c["education"] > 6), ~base(c), base(c))
+        return out.astype(np.int64)
+
+
+YEARS_SCHEMA = Schema(
+    features=(*SCHEMA.features, Feature("years", "integer", low=18, high=74)),
+    protected=("years",),
+)
+
+
+@pytest.mark.parametrize(
+    ("schema", "model"), [(AGE_SCHEMA, Rule(old_age)), (YEARS_SCHEMA, Years())]
+)
+def test_ranked_variants_find_more_per_query_on_a_many_valued_attribute(
+    schema: Schema, model: Any
+) -> None:
+    """Walk queries each input's own value and the variant most likely to flip (learnt):
+    2 queries per input instead of K; on a bias planted on a few values it finds several
+    times more IDIs per query than querying every value, and beats aequitas-full."""
+
+    def search(strategy: str, **options: Any) -> tuple[Search, list[FindingBatch]]:
+        budgeted = BudgetedModel(EncodedModel(schema, model), max_queries=20_000)
+        s = make_search(strategy, schema=schema, model=budgeted, rng=generator(4), **options)
+        found: list[FindingBatch] = []
+        try:
+            while not s.done and budgeted.exhausted() is None:
+                found.extend(s.step())
+        except BudgetExhausted:
+            pass
+        found.extend(s.flush())
+        return s, found
+
+    ranked, found = search(DEFAULT_STRATEGY)
+    every, _ = search(DEFAULT_STRATEGY, variants="all")
+    aeq, _ = search("aequitas-full")
+    per_query = {
+        name: s.summary()["idis_per_1000_queries"]
+        for name, s in (("ranked", ranked), ("all", every), ("aequitas", aeq))
+    }
+    assert ranked.summary()["variants_per_input"] == 2
+    assert per_query["ranked"] > 2 * per_query["all"] > 0, per_query
+    assert per_query["ranked"] > 1.5 * per_query["aequitas"], per_query
+    # every finding: the input and the one variant queried, with different labels; the
+    # flipping variant is one of the planted values
+    batch = FindingBatch.concat(found)
+    assert batch.inputs.shape[1] == 2 and (batch.outputs[:, 0] != batch.outputs[:, 1]).all()
+    col = schema.protected_indices[0]
+    values = batch.inputs[:, :, col]
+    planted = values >= 8 if schema is AGE_SCHEMA else (values >= 40) & (values <= 44)
+    assert (planted.sum(axis=1) == 1).all()
+    assert (batch.inputs[:, 0, COL["education"]] > 6).all()
+
+
+def race_gap(c: dict[str, np.ndarray]) -> np.ndarray:
+    """P(class 1) is 0.1 higher for race 3 when education > 8, never crossing 0.5."""
+    out: np.ndarray = 0.2 + 0.1 * (c["race"] == 3) * (c["education"] > 8)
+    return out
+
+
+def test_ranked_variants_find_probability_gaps_with_a_threshold() -> None:
+    """With a threshold on a 5-valued attribute, findings hold 2 variants (the input and the
+    one queried) whose probabilities differ by the planted gap, race 3 one of them."""
+    schema = SCHEMA.with_protected(("race",))
+    search, found = run(
+        DEFAULT_STRATEGY, race_gap, queries=10_000, proba=True, threshold=0.05, schema=schema
+    )
+    batch = FindingBatch.concat(found)
+    assert batch.inputs.shape[1] == 2 and np.allclose(batch.severity, 0.1)
+    assert ((batch.inputs[:, :, COL["race"]] == 3).sum(axis=1) == 1).all()
+    # education > 8 is 7 of 16 values: most queried inputs there are found
+    assert search.summary()["idis_per_1000_queries"] > 300

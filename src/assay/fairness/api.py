@@ -98,7 +98,7 @@ class FairnessResult:
     def findings(self, limit: int | None = 1000) -> Any:
         """The first ``limit`` IDIs (None: all) as a pandas DataFrame in the user's own
         columns and values: one row per input (the generated one and each protected
-        variant), with the model's prediction (and probabilities)."""
+        variant queried), with the model's prediction (and probabilities)."""
         from assay.fairness.frames import findings_frame
 
         if self.setup is None:

@@ -1,7 +1,9 @@
 """Findings as a pandas DataFrame in the user's own columns and values (notebooks, the API).
 
-One row per input: each IDI gives its generated input and every protected variant, with the
-model's outputs.  Columns: ``idi`` (the IDI's number, in the order found), ``variant`` (0..K-1),
+One row per input: each IDI gives its generated input and the protected variants queried (every
+one for the baselines; for the default search, on attributes with more than two values, the one
+most likely to flip), with the model's outputs.  Columns: ``idi`` (the IDI's number, in the
+order found), ``variant`` (0 to the number of variants queried, minus 1),
 ``generated`` (the input the search generated; the others are its variants), the schema's
 features (category names, not codes), ``prediction`` (the class name, or its index), and for
 a model answering probabilities one ``p(CLASS)`` column per class.

@@ -4,7 +4,9 @@ An encoded row ``x`` is discriminatory when some row that differs from it only i
 protected attributes gets a different label, or, with a threshold ``G`` on a probabilistic
 model, also when some class probability differs by more than ``G`` between two of the rows
 (a label flip always counts, with or without ``G``).
-Every combination of protected values is checked, all rows in one batched model call.
+Every combination of protected values is checked, all rows in one batched model call; a
+search may instead name the combinations to query per row (``combos``: the row's own and the
+variants most likely to flip), and a finding then holds the variants actually queried.
 """
 
 from __future__ import annotations
@@ -32,10 +34,11 @@ class Verdicts:
     """The oracle's answer for ``n`` rows and their ``K`` protected variants."""
 
     discriminatory: np.ndarray  # (n,) bool
-    inputs: np.ndarray  # (n, K, d) encoded: each row with every protected combination
+    inputs: np.ndarray  # (n, K, d) encoded: each row with every protected combination (or m)
     outputs: np.ndarray  # (n, K) labels, or (n, K, c) probabilities
     severity: np.ndarray  # (n,) in [0, 1]: largest probability gap (1.0 for a label flip)
-    generated: np.ndarray  # (n,) index of the protected combination the row had
+    generated: np.ndarray  # (n,) position (in axis 1) of the protected combination the row had
+    combos: np.ndarray | None = None  # (n, m): combinations queried, when not all K
 
     def __len__(self) -> int:
         return len(self.discriminatory)
@@ -45,16 +48,22 @@ class PendingVerdicts:
     """Verdicts whose model call was submitted; ``result`` waits for the answers."""
 
     def __init__(
-        self, oracle: Oracle, rows: np.ndarray, inputs: np.ndarray, raw: Call | np.ndarray
+        self,
+        oracle: Oracle,
+        rows: np.ndarray,
+        inputs: np.ndarray,
+        raw: Call | np.ndarray,
+        combos: np.ndarray | None = None,
     ) -> None:
         self.oracle, self.rows, self.inputs, self._raw = oracle, rows, inputs, raw
+        self.combos = combos
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def result(self) -> Verdicts:
         raw = self._raw if isinstance(self._raw, np.ndarray) else self._raw.result()
-        return self.oracle.verdicts(self.rows, self.inputs, raw)
+        return self.oracle.verdicts(self.rows, self.inputs, raw, self.combos)
 
 
 class Oracle:
@@ -100,14 +109,22 @@ class Oracle:
         }
 
     # -- evaluation ----------------------------------------------------------------------
-    def variants(self, rows: np.ndarray) -> np.ndarray:
-        """Each row with every protected combination: shape (n, K, d)."""
+    def variants(self, rows: np.ndarray, combos: np.ndarray | None = None) -> np.ndarray:
+        """Each row with every protected combination: shape (n, K, d); with ``combos``
+        (n, m) combination indices per row, only those: shape (n, m, d)."""
         rows = np.asarray(rows, dtype=np.float64)
         n, d = rows.shape
-        out = np.repeat(rows, self.K, axis=0)
+        if combos is None:
+            out = np.repeat(rows, self.K, axis=0)
+            for j, col in enumerate(self.protected):
+                out[:, col] = np.tile(self.combinations[:, j], n)
+            return out.reshape(n, self.K, d)
+        m = combos.shape[1]
+        out = np.repeat(rows, m, axis=0)
+        values = self.combinations[combos.reshape(-1)]
         for j, col in enumerate(self.protected):
-            out[:, col] = np.tile(self.combinations[:, j], n)
-        return out.reshape(n, self.K, d)
+            out[:, col] = values[:, j]
+        return out.reshape(n, m, d)
 
     def generated_index(self, rows: np.ndarray) -> np.ndarray:
         """Index (0..K-1) of the protected combination each row has."""
@@ -123,33 +140,52 @@ class Oracle:
         """
         return self.submit(rows, fresh=fresh).result()
 
-    def submit(self, rows: np.ndarray, *, fresh: bool = False) -> PendingVerdicts:
+    def submit(
+        self, rows: np.ndarray, *, fresh: bool = False, combos: np.ndarray | None = None
+    ) -> PendingVerdicts:
         """As ``evaluate``, but returns as soon as the model call is submitted: with a model
         that has ``submit_fresh`` (a ``BudgetedModel``), ``fresh`` calls may run in the
         background while the caller goes on.  Budgets are checked (and queries counted) now.
+
+        ``combos`` (n, m): query each row only with these protected combinations (indices
+        into ``combinations``, each row's own among them, in increasing order); a row is
+        then discriminatory when two of its m variants differ.
         """
+        if combos is not None:
+            combos = np.asarray(combos, dtype=np.int64)
+            if combos.ndim != 2 or len(combos) != len(rows) or combos.shape[1] < 2:
+                raise ValueError(f"combos must have shape (n, m >= 2), not {combos.shape}")
         rows = np.asarray(rows, dtype=np.float64)
         if rows.ndim != 2 or rows.shape[1] != len(self.schema):
             raise UsageError(f"rows must have shape (n, {len(self.schema)}), not {rows.shape}")
-        inputs = self.variants(rows)
-        flat = inputs.reshape(len(rows) * self.K, -1)
+        inputs = self.variants(rows, combos)
+        flat = inputs.reshape(len(rows) * inputs.shape[1], -1)
         if not len(rows):
-            return PendingVerdicts(self, rows, inputs, _empty_outputs(self.model.capabilities))
+            empty = _empty_outputs(self.model.capabilities)
+            return PendingVerdicts(self, rows, inputs, empty, combos)
         submit = getattr(self.model, "submit_fresh", None) if fresh else None
         if callable(submit):
             call: Call = submit(flat)
-            return PendingVerdicts(self, rows, inputs, call)
-        return PendingVerdicts(self, rows, inputs, np.asarray(self.model.predict(flat)))
+            return PendingVerdicts(self, rows, inputs, call, combos)
+        return PendingVerdicts(self, rows, inputs, np.asarray(self.model.predict(flat)), combos)
 
-    def verdicts(self, rows: np.ndarray, inputs: np.ndarray, raw: np.ndarray) -> Verdicts:
-        """The verdicts on ``rows`` from the model's answers ``raw`` on their ``inputs``."""
+    def verdicts(
+        self,
+        rows: np.ndarray,
+        inputs: np.ndarray,
+        raw: np.ndarray,
+        combos: np.ndarray | None = None,
+    ) -> Verdicts:
+        """The verdicts on ``rows`` from the model's answers ``raw`` on their ``inputs``
+        (every combination, or the ``combos`` queried per row)."""
         n = len(rows)
+        m = self.K if combos is None else combos.shape[1]
         caps = self.model.capabilities
         raw = np.asarray(raw)
         if caps.outputs == "proba":
-            probs = raw.reshape(n * self.K, -1)
-            labels = labels_of(probs, caps).reshape(n, self.K)
-            outputs = probs.reshape(n, self.K, -1)
+            probs = raw.reshape(n * m, -1)
+            labels = labels_of(probs, caps).reshape(n, m)
+            outputs = probs.reshape(n, m, -1)
             low, high = _spread(outputs)
             gap = (high - low).max(axis=1, initial=0.0)
             disc = _differ(labels)
@@ -157,15 +193,19 @@ class Oracle:
                 disc |= gap > self.threshold
             severity = np.clip(gap, 0.0, 1.0)
         else:
-            outputs = raw.reshape(n, self.K, *raw.shape[1:])
+            outputs = raw.reshape(n, m, *raw.shape[1:])
             disc = _differ(outputs)
             severity = disc.astype(np.float64)
+        own = self.generated_index(rows)
+        if combos is not None:  # the position of the row's own combination among those queried
+            own = np.argmax(combos == own[:, None], axis=1).astype(np.int64)
         return Verdicts(
             discriminatory=np.asarray(disc, dtype=bool),
             inputs=inputs,
             outputs=outputs,
             severity=severity,
-            generated=self.generated_index(rows),
+            generated=own,
+            combos=combos,
         )
 
     # -- identity ------------------------------------------------------------------------

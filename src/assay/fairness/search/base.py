@@ -331,6 +331,7 @@ class BaseSearch:
         self.rng = rng
         self.oracle = Oracle(schema, model, threshold=threshold)
         self.K = self.oracle.K
+        self.per_class = self.K  # queries per class evaluated (fewer when variants are ranked)
         self.free = self.oracle.free
         self.batch_size = int(batch_size)
         self.starts = Starts(schema, data, start, rng)
@@ -350,7 +351,7 @@ class BaseSearch:
         """Room to reserve in the ledger: growing a large key set is costly, so a search
         without a query budget starts with room for two million classes."""
         left = self.model.remaining()
-        expect = _INITIAL_ROOM if left is None else left // self.K
+        expect = _INITIAL_ROOM if left is None else left // self.per_class
         if self.space is not None:
             expect = min(expect, self.space)
         expect = min(expect, self.max_classes)
@@ -362,11 +363,12 @@ class BaseSearch:
         return self._finished or self.capacity() == 0
 
     def capacity(self) -> int:
-        """How many new classes the budget still pays for (each costs K queries)."""
+        """How many new classes the budget still pays for (each costs ``per_class``
+        queries: K, or fewer for a search that queries only some variants)."""
         cap = self.batch_size
         left = self.model.remaining()
         if left is not None:
-            cap = min(cap, left // self.K)
+            cap = min(cap, left // self.per_class)
         if self.space is not None:
             cap = min(cap, max(self.space - self.ledger.admitted, 0))
         return min(cap, max(self.max_classes - self.ledger.admitted, 0))
@@ -410,17 +412,18 @@ class BaseSearch:
         """Evaluate admitted rows (one model call) and record their verdicts."""
         return self.land(self.launch(rows))
 
-    def launch(self, rows: np.ndarray) -> PendingVerdicts:
+    def launch(self, rows: np.ndarray, combos: np.ndarray | None = None) -> PendingVerdicts:
         """Submit the model call for the rows ``admit`` just let in; ``land`` reads it.
 
         Queries are counted now; with a background caller the answer comes later.
+        ``combos``: the protected combinations to query per row (default: all K).
         """
         if self.ledger.unsettled <= 1:  # nothing else with the model: start timing here
             self._model_mark = self.model.model_seconds
         q0 = self.model.queries
         try:
             # the ledger admitted only classes never evaluated: the model's cache can't help
-            pending = self.oracle.submit(rows, fresh=True)
+            pending = self.oracle.submit(rows, fresh=True, combos=combos)
         except BaseException:
             self.ledger.forget_last()
             raise

@@ -35,6 +35,12 @@ choice is made once, kept across resumes, and reported (``summary()["optimize"]`
 ``"optimize_note"``); pin it with ``optimize="queries"`` or ``"time"`` for runs that must give
 the same findings whatever the machine's speed.
 
+Variants (``variants``): with K > 2 protected combinations, each input is queried with its own
+combination and the ``variants - 1`` others (default 1) most likely to flip its label, learnt
+online per own value from every variant queried (untried variants count as promising; ties go
+to the farthest values), so an input costs ``variants`` queries rather than K; a finding holds
+the variants queried.  ``variants="all"`` queries every combination.
+
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
 bugs of ``tests/quality/test_fairness_search.py``.
 """
@@ -48,10 +54,11 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
+from assay.core.model import labels_of
 from assay.errors import BudgetExhausted, UsageError
-from assay.fairness.oracle import PendingVerdicts
+from assay.fairness.oracle import PendingVerdicts, Verdicts
 from assay.fairness.schema import Schema
-from assay.fairness.search.base import BaseSearch, SearchModel
+from assay.fairness.search.base import BaseSearch, Ledger, SearchModel
 
 __all__ = ["OPTIMIZE", "WalkSearch"]
 
@@ -75,7 +82,10 @@ _STATE_ARRAYS = (
     "pool",
     "pool_origin",
     "pool_changed",
+    "var_try",
+    "var_hit",
 )
+_CONDITIONAL_K = 512  # up to this many combinations, flip rates are learnt per own value
 
 
 @dataclass
@@ -95,8 +105,12 @@ class _Flight:
     pending: PendingVerdicts | None = None  # the model call, until received
     disc: np.ndarray | None = None  # per row, once received
     evaluated: np.ndarray | None = None
+    combos: np.ndarray | None = None  # (admitted, m) combinations queried, when ranked
+    flips: np.ndarray | None = None  # (admitted, m) whether each variant's label flipped
+    own: np.ndarray | None = None  # (admitted,) position of each row's own combination
 
     _SAVED = ("active", "cand", "feat", "move", "up", "rows", "origin", "changed", "disc")
+    _RANKED = ("combos", "flips", "own")
 
 
 class WalkSearch(BaseSearch):
@@ -124,6 +138,7 @@ class WalkSearch(BaseSearch):
         slow_call: float = 0.02,
         slow_query: float = 100e-6,
         small_budget: int = 100_000,
+        variants: int | str = "auto",
     ) -> None:
         if optimize not in OPTIMIZE:
             raise UsageError(
@@ -198,6 +213,36 @@ class WalkSearch(BaseSearch):
         self.slow_call = float(slow_call)
         self.slow_query = float(slow_query)
         self.latency: dict[str, float] | None = None
+        self.variants = self._variants(variants)
+        if self.variants < self.K:  # room in the ledger for the classes the budget pays for
+            self.per_class = self.variants
+            self.ledger = Ledger(len(schema), capacity=self._expected_classes())
+        g = self.K if self.K <= _CONDITIONAL_K else 1
+        self.var_try = np.zeros((g, self.K))
+        self.var_hit = np.zeros((g, self.K))
+        self._distance = self._combo_distance() if self.variants < self.K else None
+
+    def _variants(self, variants: int | str) -> int:
+        """Variants queried per input (its own included): all K, or ``variants``."""
+        if variants == "all":
+            return self.K
+        if variants == "auto":
+            return min(self.K, 2)
+        if isinstance(variants, str) or not isinstance(variants, (int, np.integer)):
+            raise UsageError(
+                f"must be auto, all or a whole number, not {variants!r}", argument="variants"
+            )
+        if variants < 2:
+            raise UsageError(f"must be at least 2, not {variants}", argument="variants")
+        return min(int(variants), self.K)
+
+    def _combo_distance(self) -> np.ndarray:
+        """(K, K) distance between protected combinations (sum of |code differences| over
+        each attribute's range): ties between equally promising variants go to the farthest."""
+        c = self.oracle.combinations
+        span = np.maximum(self.schema.highs - self.schema.lows, 1.0)[self.oracle.protected]
+        out: np.ndarray = (np.abs(c[:, None, :] - c[None, :, :]) / span).sum(axis=2)
+        return out
 
     def _decide(self) -> None:
         """Automatic mode: after the first round with the model, measure its latency and
@@ -250,11 +295,13 @@ class WalkSearch(BaseSearch):
             "greed": self.greed,
             "max_classes": self.max_classes,
             "optimize": self.optimize,
+            "variants": self.variants,
         }
 
     def summary(self) -> dict[str, Any]:
         out = super().summary()
         out["optimize"] = self.mode
+        out["variants_per_input"] = self.variants
         if self.optimize == "auto":
             out["optimize_note"] = (
                 f"automatic: {self.why or 'a small query budget'}, so the search spent its "
@@ -335,9 +382,32 @@ class WalkSearch(BaseSearch):
         keep = self.ledger.admit(self.oracle.class_keys(rows), capacity)
         flight = _Flight(active, cand, feat, move, up, rows, origin, changed, mutated, keep)
         if len(keep):
-            flight.pending = self.launch(rows if len(keep) == len(rows) else rows[keep])
+            kept = rows if len(keep) == len(rows) else rows[keep]
+            flight.combos = self._rank(kept) if self.variants < self.K else None
+            flight.pending = self.launch(kept, flight.combos)
         self.busy[active] = True
         return flight
+
+    def _rank(self, rows: np.ndarray) -> np.ndarray:
+        """Per row, its own protected combination and the ``variants - 1`` others most likely
+        to flip its label, by the flip rates learnt so far (from own value ``g`` to ``k``:
+        (hits + 2 r_k) / (tries + 2), with r_k = (hits to k + 1) / (tries of k + 2) over all
+        own values, so untried variants count as promising), ties to the farthest values.
+        Returned in increasing combination order, shape (n, variants)."""
+        assert self._distance is not None
+        own = self.oracle.generated_index(rows)
+        hit, tried = self.var_hit, self.var_try
+        r = (hit.sum(axis=0) + 1.0) / (tried.sum(axis=0) + 2.0)
+        score = (hit + 2.0 * r) / (tried + 2.0)  # (G, K)
+        groups = np.unique(own)
+        top = np.zeros((self.K, self.variants), dtype=np.int64)
+        for g in groups.tolist():
+            s = score[g if len(score) > 1 else 0] + 1e-6 * self._distance[g]
+            s[g] = np.inf  # the row's own value is always queried
+            best = np.argsort(-s, kind="stable")[: self.variants]
+            top[g] = np.sort(best)
+        ranked: np.ndarray = top[own]
+        return ranked
 
     def _receive(self, f: _Flight) -> list[FindingBatch]:
         """Wait for the round's verdicts; record them and turn IDIs into findings."""
@@ -348,6 +418,8 @@ class WalkSearch(BaseSearch):
         if pending is None:
             return []
         verdicts = self.land(pending)
+        if f.combos is not None:
+            f.flips, f.own = self._flips(verdicts), verdicts.generated
         if len(keep) == len(rows):  # nothing seen before: no gathers needed
             f.disc[:] = verdicts.discriminatory
             f.evaluated[:] = True
@@ -360,11 +432,46 @@ class WalkSearch(BaseSearch):
             )
         return [] if batch is None else [batch]
 
+    def _flips(self, v: Verdicts) -> np.ndarray:
+        """(n, m): whether each queried variant's label differs from the row's own (or, with
+        a threshold, a class probability by more than it)."""
+        out = v.outputs
+        n, m = out.shape[:2]
+        rows = np.arange(n)
+        if out.ndim == 3:
+            labels = labels_of(out.reshape(n * m, -1), self.model.capabilities).reshape(n, m)
+        else:
+            labels = out
+        flips: np.ndarray = labels != labels[rows, v.generated][:, None]
+        g = self.oracle.threshold
+        if g is not None and out.ndim == 3:
+            gap = np.abs(out - out[rows, v.generated][:, None, :]).max(axis=2)
+            flips |= gap > g
+        return flips
+
+    def _learn_variants(self, f: _Flight) -> None:
+        """Count, per own value and variant, how often querying the variant flipped."""
+        if f.combos is None or f.flips is None or not len(f.combos):
+            return
+        g_count, k = self.var_try.shape
+        assert f.own is not None
+        own_pos = f.own
+        n, m = f.combos.shape
+        own = f.combos[np.arange(n), own_pos]
+        other = np.ones((n, m), dtype=bool)
+        other[np.arange(n), own_pos] = False
+        g = (own if g_count > 1 else np.zeros(n, dtype=np.int64))[:, None]
+        flat = (np.broadcast_to(g, (n, m)) * k + f.combos)[other]
+        size = g_count * k
+        self.var_try += np.bincount(flat, minlength=size).reshape(g_count, k)
+        self.var_hit += np.bincount(flat[f.flips[other]], minlength=size).reshape(g_count, k)
+
     def _apply(self, f: _Flight) -> None:
         """Walkers move, restart and learn from a received round."""
         assert f.disc is not None and f.evaluated is not None
         rows, disc, evaluated = f.rows, f.disc, f.evaluated
         self.busy[f.active] = False
+        self._learn_variants(f)
         n = len(f.active)
         self._learn(f.feat, f.move, f.up, evaluated[:n], disc[:n])
         self._move(f.active, f.cand, f.changed[:n], disc[:n])
@@ -520,6 +627,9 @@ class WalkSearch(BaseSearch):
                 raise RuntimeError("snapshot with a round in flight: flush first")
             snap.arrays.update({f"flight.{k}": getattr(f, k) for k in _Flight._SAVED})
             snap.arrays["flight.evaluated"] = f.evaluated
+            for k in _Flight._RANKED:
+                if getattr(f, k) is not None:
+                    snap.arrays[f"flight.{k}"] = getattr(f, k)
         return snap
 
     def _own_state(self) -> Snapshot:
@@ -560,5 +670,8 @@ class WalkSearch(BaseSearch):
             f = _Flight(*(empty,) * 10)
             for k in (*_Flight._SAVED, "evaluated"):
                 setattr(f, k, np.array(a[f"flight.{k}"], copy=True))
+            for k in _Flight._RANKED:
+                if f"flight.{k}" in a:
+                    setattr(f, k, np.array(a[f"flight.{k}"], copy=True))
             self._flight = f
             self.busy[f.active] = True
