@@ -104,6 +104,9 @@ class Engine:
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
+        # minimal forms by failure signature: (word lists of each text, key), for lazy
+        # shrinking (rebuilt from ``minimal`` on restore)
+        self._known: dict[str, list[tuple[list[list[str]], str]]] = {}
         self.shrink_incomplete = 0
         self._short = False
         self.stop_reason: str | None = None
@@ -218,6 +221,17 @@ class Engine:
         failing = [i for i in np.flatnonzero(got.error).tolist()]
         if not failing:
             return []
+        known: dict[int, str] = {}  # position in ``failing`` -> a known minimal key
+        if self.shrinker is not None and getattr(self.strategy, "lazy_shrink", False):
+            for j, i in enumerate(failing):
+                hit = self._known_within(got.cases[i], signature(got.detail[i]))
+                if hit is not None:
+                    known[j] = hit
+        for j in known:  # contains a known minimal error failing the same way: a duplicate
+            self.minimal[known[j]]["count"] += 1
+        failing = [i for j, i in enumerate(failing) if j not in known]
+        if not failing:
+            return []
         originals = [got.cases[i] for i in failing]
         if self.shrinker is not None:
 
@@ -287,10 +301,39 @@ class Engine:
                 "productions": sorted(set(tree_productions(small.tree))),
             }
             self.minimal[key] = rec
+            rec["signature"] = signature(detail)
+            self._remember(key, rec["signature"])
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         if not rows:
             return []
         return [self._batch(rows)]
+
+    def _remember(self, key: str, sig: str) -> None:
+        words = [t.split() for t in key.split(_SEP)]
+        self._known.setdefault(sig, []).append((words, key))
+
+    def _known_within(self, case: Case, sig: str) -> str | None:
+        """A known minimal error that fails the same way as ``case`` and whose every sentence
+        keeps a subsequence of the words of ``case``'s: ``case`` would shrink toward it (it
+        was confirmed failing and minimal when found; asking again costs nothing).  None when
+        there is none.  The smallest such one is chosen."""
+        known = self._known.get(sig)
+        if not known:
+            return None
+        texts = [t.split() for t in self.texts(case)]
+        have = set().union(*texts) if texts else set()
+        best: tuple[int, str] | None = None
+        for words, key in known:
+            if len(words) != len(texts):
+                continue
+            size = sum(len(w) for w in words)
+            if best is not None and size >= best[0]:
+                continue
+            if not all(x in have for w in words for x in w):
+                continue
+            if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
+                best = (size, key)
+        return best[1] if best is not None else None
 
     def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:
         width = self.oracle.layout.width
@@ -358,6 +401,9 @@ class Engine:
         self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
         self.minimal = dict(v.get("minimal", {}))
+        self._known = {}
+        for key, rec in self.minimal.items():
+            self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
         self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
         self.stop_reason = v.get("stop_reason")
         self._done = bool(v.get("done", False))
@@ -368,6 +414,11 @@ class Engine:
         self.asked = set(asked.tolist()) if asked is not None else set()
         self.keys = set(keys.tolist()) if keys is not None else set()
         self._asked_log, self._keys_log = [], []
+
+
+def _subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(w == b for b in it) for w in small)
 
 
 def signature(detail: dict[str, Any]) -> str:
