@@ -23,6 +23,7 @@ from assay.text.shrink import Shrinker, case_size
 __all__ = ["Engine", "Evaluated", "Strategy", "TextModel"]
 
 _SEP = "\x1f"
+_WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 
 
 class TextModel(Protocol):
@@ -106,8 +107,9 @@ class Engine:
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # minimal forms by failure signature: (word lists of each text, key), for lazy
         # shrinking (rebuilt from ``minimal`` on restore)
-        self._known: dict[str, list[tuple[list[list[str]], str]]] = {}
+        self._known: dict[str, list[tuple[frozenset[str], int, list[list[str]], str]]] = {}
         self.shrink_incomplete = 0
+        self.new_minimal: list[Case] = []  # minimal errors new in this round
         self._short = False
         self.stop_reason: str | None = None
         self._done = False
@@ -213,7 +215,12 @@ class Engine:
             self.search_errors += int(got.error.sum())
             self.proposed += len(got.cases)
             self.strategy.observe(self, got)
-            return self._findings(got)
+            self.new_minimal = []
+            found = self._findings(got)
+            tell = getattr(self.strategy, "minimal_found", None)
+            if tell is not None and self.new_minimal:
+                tell(self, self.new_minimal)
+            return found
         finally:
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 
@@ -221,6 +228,23 @@ class Engine:
         failing = [i for i in np.flatnonzero(got.error).tolist()]
         if not failing:
             return []
+        if self.shrinker is None or not getattr(self.strategy, "lazy_shrink", False):
+            rows = self._shrink_rows(got, failing)
+        else:
+            # lazily: the smallest errors first, in waves; an error holding a minimal error
+            # found by an earlier wave is not shrunk (it would shrink toward it)
+            failing.sort(key=lambda i: (case_size(got.cases[i]), i))
+            wave = max(_WAVE, -(-len(failing) // 4))
+            rows = []
+            for at in range(0, len(failing), wave):
+                rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+        if not rows:
+            return []
+        return [self._batch(rows)]
+
+    def _shrink_rows(self, got: Evaluated, failing: list[int]) -> list[dict[str, Any]]:
+        """Shrink the failing cases at ``failing`` of ``got``; the records of the new
+        minimal errors (the others are counted as duplicates)."""
         known: dict[int, str] = {}  # position in ``failing`` -> a known minimal key
         if self.shrinker is not None and getattr(self.strategy, "lazy_shrink", False):
             for j, i in enumerate(failing):
@@ -302,15 +326,15 @@ class Engine:
             }
             self.minimal[key] = rec
             rec["signature"] = signature(detail)
+            self.new_minimal.append(small)
             self._remember(key, rec["signature"])
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
-        if not rows:
-            return []
-        return [self._batch(rows)]
+        return rows
 
     def _remember(self, key: str, sig: str) -> None:
         words = [t.split() for t in key.split(_SEP)]
-        self._known.setdefault(sig, []).append((words, key))
+        bag = frozenset(x for w in words for x in w)
+        self._known.setdefault(sig, []).append((bag, sum(len(w) for w in words), words, key))
 
     def _known_within(self, case: Case, sig: str) -> str | None:
         """A known minimal error that fails the same way as ``case`` and whose every sentence
@@ -323,13 +347,10 @@ class Engine:
         texts = [t.split() for t in self.texts(case)]
         have = set().union(*texts) if texts else set()
         best: tuple[int, str] | None = None
-        for words, key in known:
-            if len(words) != len(texts):
+        for bag, size, words, key in known:
+            if not bag <= have or len(words) != len(texts):
                 continue
-            size = sum(len(w) for w in words)
             if best is not None and size >= best[0]:
-                continue
-            if not all(x in have for w in words for x in w):
                 continue
             if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
                 best = (size, key)

@@ -346,6 +346,7 @@ class WalkStrategy:
         self.yields = np.zeros((2, len(_KINDS), 2), dtype=np.int64)
         self.pool: list[Case] = []  # recent failing cases: where stuck walkers restart
         self.pool_size = pool
+        self.minimal: list[Case] = []  # recent minimal errors (the engine tells)
         self._done = False
 
     def _steer(self, engine: Engine) -> np.ndarray:
@@ -415,8 +416,11 @@ class WalkStrategy:
                 )
                 self.critical[w] = set()
                 if self.pool and engine.draws.next() < 0.9:
-                    # restart in the error region: at a failing case found before
-                    start = self.pool[engine.draws.below(len(self.pool))]
+                    # restart in the error region: at a minimal error found before (short:
+                    # its failing neighbours are cheap to shrink, and often minimal and new
+                    # themselves), or a failing case when there is none
+                    pool = self.minimal or self.pool
+                    start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
                 got = fresh_random(engine, 1, fresh_bias)
@@ -523,12 +527,17 @@ class WalkStrategy:
             else:
                 self.stuck[w] += 1
 
+    def minimal_found(self, engine: Engine, cases: list[Case]) -> None:
+        self.minimal.extend(cases)
+        del self.minimal[: max(0, len(self.minimal) - self.pool_size)]
+
     @property
     def done(self) -> bool:
         return self._done
 
     def state(self) -> dict[str, Any]:
         return {
+            "minimal": [_case_json(c) for c in self.minimal],
             "walkers": [_case_json(c) for c in self.walkers],
             "scores": [s if np.isfinite(s) else None for s in self.scores],
             "errs": self.errs,
@@ -546,6 +555,7 @@ class WalkStrategy:
             self.errs = [bool(x) for x in state["errs"]]
             self.stuck = [int(x) for x in state["stuck"]]
             self.pool = [c for c in (_case_from(x) for x in state.get("pool", [])) if c]
+            self.minimal = [c for c in (_case_from(x) for x in state.get("minimal", [])) if c]
             crit = state.get("critical", [[] for _ in self.walkers])
             self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
             if "yields" in state:
