@@ -154,7 +154,7 @@ def test_failing_classifier_exits_3_and_keeps_findings(
     assert run.n_findings > 0
 
 
-ARGS = ["text", GOOD, BLIND, "--grammar", "builtin:reviews", "--max-queries", "6000",
+ARGS = ["text", GOOD, BLIND, "--grammar", "builtin:reviews", "--max-queries", "20000",
         "--seed", "11", "--quiet"]  # fmt: skip
 
 

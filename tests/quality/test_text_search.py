@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -189,3 +190,26 @@ def test_stopping_at_every_checkpoint_and_resuming_changes_nothing(
     assert {k: v for k, v in ma.items() if k not in timed} == {
         k: v for k, v in mb.items() if k not in timed
     }
+
+
+@pytest.mark.parametrize("strategy", ["walk", "ogma"])
+def test_every_failing_proposal_is_counted_once_with_lazy_shrinking(
+    tmp_path: Path, strategy: str
+) -> None:
+    """The walk does not shrink an error holding a known minimal error: it counts it as a
+    duplicate of that one.  Every failing case the search proposed still counts once, and
+    every minimal sentence reported fails the same way and lies within its original."""
+    r = _run(
+        tmp_path, [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)], strategy,
+        max_queries=600,
+    )  # fmt: skip
+    frame = r.findings
+    m = r.summary["metrics"]
+    assert 0 < len(frame) == m["distinct minimal failing sentences"] <= 200
+    assert int(frame["times_found"].sum()) == m["errors among proposed cases"]
+    for small, big in zip(frame["minimal"], frame["sentence"], strict=True):
+        it = iter(re.findall(r"\w+", big))
+        assert all(any(w == b for b in it) for w in re.findall(r"\w+", small)), (small, big)
+    again = np.asarray(text_fakes.lexicon(list(frame["minimal"])))[:, 1] > 0.5
+    blind = np.asarray(text_fakes.negation_blind(list(frame["minimal"])))[:, 1] > 0.5
+    assert (again != blind).all()

@@ -23,6 +23,7 @@ from assay.text.shrink import Shrinker, case_size
 __all__ = ["Engine", "Evaluated", "Strategy", "TextModel"]
 
 _SEP = "\x1f"
+_WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 
 
 class TextModel(Protocol):
@@ -104,7 +105,11 @@ class Engine:
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
+        # minimal forms by failure signature: (word lists of each text, key), for lazy
+        # shrinking (rebuilt from ``minimal`` on restore)
+        self._known: dict[str, list[tuple[frozenset[str], int, list[list[str]], str]]] = {}
         self.shrink_incomplete = 0
+        self.new_minimal: list[Case] = []  # minimal errors new in this round
         self._short = False
         self.stop_reason: str | None = None
         self._done = False
@@ -210,12 +215,45 @@ class Engine:
             self.search_errors += int(got.error.sum())
             self.proposed += len(got.cases)
             self.strategy.observe(self, got)
-            return self._findings(got)
+            self.new_minimal = []
+            found = self._findings(got)
+            tell = getattr(self.strategy, "minimal_found", None)
+            if tell is not None and self.new_minimal:
+                tell(self, self.new_minimal)
+            return found
         finally:
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 
     def _findings(self, got: Evaluated) -> list[FindingBatch]:
         failing = [i for i in np.flatnonzero(got.error).tolist()]
+        if not failing:
+            return []
+        if self.shrinker is None or not getattr(self.strategy, "lazy_shrink", False):
+            rows = self._shrink_rows(got, failing)
+        else:
+            # lazily: the smallest errors first, in waves; an error holding a minimal error
+            # found by an earlier wave is not shrunk (it would shrink toward it)
+            failing.sort(key=lambda i: (case_size(got.cases[i]), i))
+            wave = max(_WAVE, -(-len(failing) // 4))
+            rows = []
+            for at in range(0, len(failing), wave):
+                rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+        if not rows:
+            return []
+        return [self._batch(rows)]
+
+    def _shrink_rows(self, got: Evaluated, failing: list[int]) -> list[dict[str, Any]]:
+        """Shrink the failing cases at ``failing`` of ``got``; the records of the new
+        minimal errors (the others are counted as duplicates)."""
+        known: dict[int, str] = {}  # position in ``failing`` -> a known minimal key
+        if self.shrinker is not None and getattr(self.strategy, "lazy_shrink", False):
+            for j, i in enumerate(failing):
+                hit = self._known_within(got.cases[i], signature(got.detail[i]))
+                if hit is not None:
+                    known[j] = hit
+        for j in known:  # contains a known minimal error failing the same way: a duplicate
+            self.minimal[known[j]]["count"] += 1
+        failing = [i for j, i in enumerate(failing) if j not in known]
         if not failing:
             return []
         originals = [got.cases[i] for i in failing]
@@ -287,10 +325,36 @@ class Engine:
                 "productions": sorted(set(tree_productions(small.tree))),
             }
             self.minimal[key] = rec
+            rec["signature"] = signature(detail)
+            self.new_minimal.append(small)
+            self._remember(key, rec["signature"])
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
-        if not rows:
-            return []
-        return [self._batch(rows)]
+        return rows
+
+    def _remember(self, key: str, sig: str) -> None:
+        words = [t.split() for t in key.split(_SEP)]
+        bag = frozenset(x for w in words for x in w)
+        self._known.setdefault(sig, []).append((bag, sum(len(w) for w in words), words, key))
+
+    def _known_within(self, case: Case, sig: str) -> str | None:
+        """A known minimal error that fails the same way as ``case`` and whose every sentence
+        keeps a subsequence of the words of ``case``'s: ``case`` would shrink toward it (it
+        was confirmed failing and minimal when found; asking again costs nothing).  None when
+        there is none.  The smallest such one is chosen."""
+        known = self._known.get(sig)
+        if not known:
+            return None
+        texts = [t.split() for t in self.texts(case)]
+        have = set().union(*texts) if texts else set()
+        best: tuple[int, str] | None = None
+        for bag, size, words, key in known:
+            if not bag <= have or len(words) != len(texts):
+                continue
+            if best is not None and size >= best[0]:
+                continue
+            if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
+                best = (size, key)
+        return best[1] if best is not None else None
 
     def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:
         width = self.oracle.layout.width
@@ -358,6 +422,9 @@ class Engine:
         self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
         self.minimal = dict(v.get("minimal", {}))
+        self._known = {}
+        for key, rec in self.minimal.items():
+            self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
         self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
         self.stop_reason = v.get("stop_reason")
         self._done = bool(v.get("done", False))
@@ -368,6 +435,11 @@ class Engine:
         self.asked = set(asked.tolist()) if asked is not None else set()
         self.keys = set(keys.tolist()) if keys is not None else set()
         self._asked_log, self._keys_log = [], []
+
+
+def _subsequence(small: list[str], big: list[str]) -> bool:
+    it = iter(big)
+    return all(any(w == b for b in it) for w in small)
 
 
 def signature(detail: dict[str, Any]) -> str:

@@ -30,6 +30,7 @@ __all__ = ["DEFAULT_STRATEGY", "STRATEGIES", "make_strategy"]
 
 STRATEGIES = ("walk", "random", "ogma", "exhaustive")
 DEFAULT_STRATEGY = "walk"
+_KINDS = ("swap", "restructure")  # the walk's moves
 _PATIENCE = 200  # fresh draws tried per wanted case before the space is taken as covered
 
 
@@ -172,9 +173,23 @@ def swap_word(
     """One terminal of the case swapped for another of its category (uniform, or weighted by
     ``weights``).  With ``keep``, the word to replace is chosen in inverse proportion to its
     weight: the words most associated with errors tend to stay."""
+    return swap_word_at(engine, case, weights, keep)[0]
+
+
+def swap_word_at(
+    engine: Engine,
+    case: Case,
+    weights: np.ndarray | None = None,
+    keep: bool = False,
+    avoid: set[tuple[int, ...]] | None = None,
+) -> tuple[Case | None, tuple[int, ...] | None]:
+    """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
+    are left as they are."""
     spots = lexical_spots(engine, case)
+    if avoid:
+        spots = [sp for sp in spots if sp[0] not in avoid]
     if not spots:
-        return None
+        return None, None
     g = engine.g
     if keep and weights is not None and len(spots) > 1:
         inv = np.asarray([1.0 / weights[p] for _, p in spots])
@@ -192,7 +207,7 @@ def swap_word(
         u = engine.draws.next() * float(w.sum())
         q = others[min(int(np.searchsorted(np.cumsum(w), u, side="right")), len(others) - 1)]
     tree = replace_at(case.tree, path, (q, g.productions[q][1]))
-    return engine.oracle.refocus(case, tree)
+    return engine.oracle.refocus(case, tree), path
 
 
 class OgmaStrategy:
@@ -300,6 +315,7 @@ class WalkStrategy:
     """
 
     name = "walk"
+    lazy_shrink = True  # errors holding a known minimal error are not shrunk again
 
     def __init__(
         self,
@@ -319,8 +335,18 @@ class WalkStrategy:
         self.errs = [False] * walkers
         self.stuck = [0] * walkers
         self.owners: list[int] = []
+        self.kinds: list[int] = []  # per proposal: the move that made it (see _KINDS)
+        self.paths: list[tuple[int, ...] | None] = []  # per proposal: the node it changed
+        # per walker in the error region: paths of nodes whose change lost the error (like
+        # delta debugging, the walker learns which parts of its sentence make it fail, and
+        # leaves them alone); forgotten when the walker restarts or re-derives a subtree
+        self.critical: list[set[tuple[int, ...]]] = [set() for _ in range(walkers)]
+        # per walker region (0 outside, 1 inside the error region) and move kind: cases
+        # proposed and errors among them; moves are chosen by their observed yield
+        self.yields = np.zeros((2, len(_KINDS), 2), dtype=np.int64)
         self.pool: list[Case] = []  # recent failing cases: where stuck walkers restart
         self.pool_size = pool
+        self.minimal: list[Case] = []  # recent minimal errors (the engine tells)
         self._done = False
 
     def _steer(self, engine: Engine) -> np.ndarray:
@@ -328,16 +354,23 @@ class WalkStrategy:
         return lift
 
     def _restructure(
-        self, engine: Engine, case: Case, bias: np.ndarray, keep: bool = False
-    ) -> Case | None:
+        self,
+        engine: Engine,
+        case: Case,
+        bias: np.ndarray,
+        keep: bool = False,
+        avoid: set[tuple[int, ...]] | None = None,
+    ) -> tuple[Case | None, tuple[int, ...] | None]:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
-        no production more associated with errors than the average."""
+        no production more associated with errors than the average; never one holding a
+        node at a path in ``avoid``.  Also gives the path of the subtree."""
         g = engine.g
         spots = [
             (path, p, depth)
             for path, p, depth in nodes(case.tree)
             if len(g.alternatives[g.productions[p][0]]) >= 2
             and not (case.focus is not None and path[: len(case.focus)] == case.focus)
+            and not (avoid and any(a[: len(path)] == path for a in avoid))
         ]
         if keep:
             spots = [
@@ -346,13 +379,13 @@ class WalkStrategy:
                 if max(bias[q] for q in tree_productions(subtree_at(case.tree, sp[0]))) <= 1.0
             ]
         if not spots:
-            return None
+            return None, None
         path, p, depth = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
         new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
         if new == subtree_at(case.tree, path):
-            return None
-        return engine.oracle.refocus(case, replace_at(case.tree, path, new))
+            return None, None
+        return engine.oracle.refocus(case, replace_at(case.tree, path, new)), path
 
     def propose(self, engine: Engine, n: int) -> list[Case]:
         bias = self._steer(engine)
@@ -366,6 +399,8 @@ class WalkStrategy:
         out: list[Case] = []
         keys: set[str] = set()
         self.owners = []
+        self.kinds = []
+        self.paths = []
         moves = max(1, min(self.moves, n // self.n_walkers))
         for w in range(self.n_walkers):
             if len(out) >= n:
@@ -379,9 +414,13 @@ class WalkStrategy:
                     False,
                     0,
                 )
+                self.critical[w] = set()
                 if self.pool and engine.draws.next() < 0.9:
-                    # restart in the error region: at a failing case found before
-                    start = self.pool[engine.draws.below(len(self.pool))]
+                    # restart in the error region: at a minimal error found before (short:
+                    # its failing neighbours are cheap to shrink, and often minimal and new
+                    # themselves), or a failing case when there is none
+                    pool = self.minimal or self.pool
+                    start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
                 got = fresh_random(engine, 1, fresh_bias)
@@ -398,19 +437,28 @@ class WalkStrategy:
                     keys.add(key)
                     out.append(got[0])
                     self.owners.append(w)
+                    self.kinds.append(-1)
+                    self.paths.append(None)
                 continue
             made = 0
+            region = int(self.errs[w])
             budget = moves if self.errs[w] else max(1, moves // 3)
-            # in the error region: mostly word swaps that keep the words tied to errors;
-            # outside it: as many subtree re-derivations as swaps, steered by lift
-            structural_every = 3 if self.errs[w] else 2
-            for attempt in range(budget * 4):
+            # in the error region: word swaps that keep the words tied to errors and
+            # re-derivations of subtrees not tied to errors; outside it: both steered by
+            # lift.  Which of the two: in proportion to the errors each has yielded per
+            # case in this region so far (smoothed; each keeps at least a tenth)
+            share = self._swap_share(region)
+            for _attempt in range(budget * 4):
                 if made >= budget:
                     break
-                if attempt % structural_every == structural_every - 1:
-                    cand = self._restructure(engine, case, fresh_bias, keep=self.errs[w])
+                kind = 0 if engine.draws.next() < share else 1
+                avoid = self.critical[w] if self.errs[w] else None
+                if kind == 1:
+                    cand, path = self._restructure(
+                        engine, case, fresh_bias, keep=self.errs[w], avoid=avoid
+                    )
                 else:
-                    cand = swap_word(engine, case, bias, keep=self.errs[w])
+                    cand, path = swap_word_at(engine, case, bias, keep=self.errs[w], avoid=avoid)
                 if cand is None:
                     continue
                 key = engine.key(cand)
@@ -419,6 +467,8 @@ class WalkStrategy:
                 keys.add(key)
                 out.append(cand)
                 self.owners.append(w)
+                self.kinds.append(region * len(_KINDS) + kind)
+                self.paths.append(path)
                 made += 1
             if made == 0:
                 self.stuck[w] = self.patience
@@ -426,11 +476,30 @@ class WalkStrategy:
             more = fresh_random(engine, max(1, n // 4), fresh_bias)
             out.extend(more)
             self.owners.extend([-1] * len(more))
+            self.kinds.extend([-1] * len(more))
+            self.paths.extend([None] * len(more))
             if not more:
                 self._done = True
         return out
 
+    def _swap_share(self, region: int) -> float:
+        n = self.yields[region, :, 0].astype(np.float64)
+        e = self.yields[region, :, 1].astype(np.float64)
+        prior = (2.0 / 3.0, 1.0 / 3.0) if region else (0.5, 0.5)
+        rate = (e + 2.0 * np.asarray(prior)) / (n + 2.0)
+        share = float(rate[0] ** 2 / max(float((rate**2).sum()), 1e-12))
+        return min(max(share, 0.1), 0.9)
+
     def observe(self, engine: Engine, got: Evaluated) -> None:
+        flat = self.yields.reshape(-1, 2)
+        for i, k in enumerate(self.kinds[: len(got.cases)]):
+            if k >= 0:
+                flat[k, 0] += 1
+                flat[k, 1] += int(got.error[i])
+                path = self.paths[i]
+                w = self.owners[i]
+                if self.errs[w] and path is not None and not got.error[i]:
+                    self.critical[w].add(path)
         best: dict[int, tuple[int, float, int]] = {}  # walker -> (error, score, index)
         for i, w in enumerate(self.owners[: len(got.cases)]):
             if w < 0:
@@ -445,8 +514,11 @@ class WalkStrategy:
             case = got.cases[-neg_i]
             if self.walkers[w] is None:
                 self.walkers[w], self.scores[w], self.errs[w] = case, score, bool(err)
+                self.critical[w] = set()
                 continue
             if err:  # stay in (or enter) the error region
+                if not self.errs[w] or self.kinds[-neg_i] % len(_KINDS) != 0:
+                    self.critical[w] = set()  # a new region, or a new structure
                 self.walkers[w], self.scores[w], self.errs[w] = case, score, True
                 self.stuck[w] = 0
             elif not self.errs[w] and score > self.scores[w]:
@@ -455,17 +527,24 @@ class WalkStrategy:
             else:
                 self.stuck[w] += 1
 
+    def minimal_found(self, engine: Engine, cases: list[Case]) -> None:
+        self.minimal.extend(cases)
+        del self.minimal[: max(0, len(self.minimal) - self.pool_size)]
+
     @property
     def done(self) -> bool:
         return self._done
 
     def state(self) -> dict[str, Any]:
         return {
+            "minimal": [_case_json(c) for c in self.minimal],
             "walkers": [_case_json(c) for c in self.walkers],
             "scores": [s if np.isfinite(s) else None for s in self.scores],
             "errs": self.errs,
             "stuck": self.stuck,
             "pool": [_case_json(c) for c in self.pool],
+            "yields": self.yields.tolist(),
+            "critical": [sorted(list(p) for p in c) for c in self.critical],
             "done": self._done,
         }
 
@@ -476,6 +555,11 @@ class WalkStrategy:
             self.errs = [bool(x) for x in state["errs"]]
             self.stuck = [int(x) for x in state["stuck"]]
             self.pool = [c for c in (_case_from(x) for x in state.get("pool", [])) if c]
+            self.minimal = [c for c in (_case_from(x) for x in state.get("minimal", [])) if c]
+            crit = state.get("critical", [[] for _ in self.walkers])
+            self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
+            if "yields" in state:
+                self.yields = np.asarray(state["yields"], dtype=np.int64).reshape(self.yields.shape)
         self._done = bool(state.get("done", False))
 
 
