@@ -193,12 +193,17 @@ def _findings(store: Path, run_id: str) -> list[tuple[int, ...]]:
 def test_kill_then_resume_gives_the_same_findings(tmp_path: Path) -> None:
     args = ["backdoor", "builtin:trojan", "--strategy", "neo", "--seed", "4", "--quiet"]
 
+    # checkpoints every 50 ms, so that the short search is killed half-way; the findings do
+    # not depend on when checkpoints happen
+    env = {**os.environ, "ASSAY_CHECKPOINT_SECONDS": "0.05"}
+
     def run(store: Path) -> subprocess.Popen[str]:
         return subprocess.Popen(
             [sys.executable, "-m", "assay", *args, "--store", str(store)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            env=env,
         )
 
     clean_store = tmp_path / "clean.db"
@@ -219,7 +224,7 @@ def test_kill_then_resume_gives_the_same_findings(tmp_path: Path) -> None:
             s.close()
         except Exception:
             continue
-        if isinstance(done, int) and done >= 3:
+        if isinstance(done, int) and done >= 1:
             os.kill(p.pid, signal.SIGKILL)
             killed = True
             break

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import time
@@ -23,6 +24,7 @@ from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailab
 
 __all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
 
+DEFAULT_COMMIT_INTERVAL = 2.0  # seconds between checkpoints
 FIRST_COMMIT = 0.5  # seconds before the first checkpoint
 MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
 
@@ -96,7 +98,7 @@ def execute(
     max_time: float | None = None,
     resume: bool = False,
     caller: Caller | None = None,
-    commit_interval: float = 2.0,
+    commit_interval: float | None = None,
     on_progress: ProgressCallback | None = None,
     stop_after_checkpoints: int | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
@@ -178,6 +180,13 @@ def execute(
     stop_flag = _StopFlag(stop)
     last = time.monotonic()
     checkpoints = 0
+    # seconds between checkpoints: the argument, else ASSAY_CHECKPOINT_SECONDS (for tests that
+    # kill runs at checkpoints, and for slow disks), else 2 s
+    every = (
+        float(os.environ.get("ASSAY_CHECKPOINT_SECONDS", DEFAULT_COMMIT_INTERVAL))
+        if commit_interval is None
+        else commit_interval
+    )
     status = "completed"
     stop_reason: str | None = None
     try:
@@ -209,7 +218,7 @@ def execute(
                     on_progress(progress())
                 # the first checkpoint comes early (the first findings are durable within half
                 # a second), then every commit_interval (few, large writes)
-                interval = commit_interval if checkpoints else min(FIRST_COMMIT, commit_interval)
+                interval = every if checkpoints else min(FIRST_COMMIT, every)
                 if now - last >= interval or _rows(pending) >= MAX_PENDING:
                     pending.extend(b for b in search.flush() if len(b))
                     committed = n_found + sum(len(b) for b in pending)
