@@ -10,6 +10,7 @@ import typer
 
 from assay.cli.argv import command_argv
 from assay.cli.console import Output
+from assay.cli.options import AsJson, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
 
@@ -99,8 +100,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
         ] = 0.0,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
-        quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+        quiet: Quiet = False,
+        as_json: AsJson = False,
     ) -> None:
         """Find backdoor triggers in an image classifier from its predictions alone."""
         from assay.backdoor.api import check_backdoor, setup_backdoor
