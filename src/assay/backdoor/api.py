@@ -24,6 +24,7 @@ from assay.backdoor.image_files import ImageFiles, read_images
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest
+from assay.core.budget import check_budget
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
@@ -308,6 +309,8 @@ def check_backdoor(
     With ``images``: an input scan (which images carry a trigger); without: a model scan from
     ``clean`` images only.  ``options`` are those of ``setup_backdoor``.
     """
+    # a bad budget or seed is a usage error before anything is loaded or a run exists
+    check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     the_setup = setup or setup_backdoor(model, **options)
     seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assay.core.budget import check_budget
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
@@ -256,6 +257,8 @@ def check_text(
     top_k, threshold, max_depth, names, ...).  Without a budget the run stops after
     ``DEFAULT_MAX_QUERIES`` queries.  A query is one sentence sent to every classifier.
     """
+    # a bad budget or seed is a usage error before anything is loaded or a run exists
+    check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     the_setup = setup or setup_text(models, **options)
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
