@@ -3,8 +3,8 @@
 Context for the individual-fairness search: when labelled data is given, how the model's
 decisions differ between groups (one protected column, or several crossed: sex x race).
 ``metric_frame`` computes the per-group rates with fairlearn's ``MetricFrame`` (what a run
-reports, and what the API gives back); ``report_from_frame`` turns one into a ``GroupReport``.
-``group_metrics`` is the same in plain numpy (the tests check that the two agree).
+reports, and what the API gives back); ``report_from_frame`` turns one into a ``GroupReport``;
+``group_metrics`` does both.
 
 - selection rate: share of the group's rows predicted positive;
 - true positive rate: share of the group's truly positive rows predicted positive;
@@ -16,7 +16,7 @@ reports, and what the API gives back); ``report_from_frame`` turns one into a ``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -156,13 +156,62 @@ def group_metrics(
     positive: Any = 1,
     names: Sequence[str] | None = None,
 ) -> GroupReport:
-    """Per-group selection, true- and false-positive rates, and the gaps between groups.
+    """Per-group selection, true- and false-positive rates, and the gaps between groups,
+    computed by fairlearn's ``MetricFrame`` (``metric_frame``).
 
     ``groups``: one column (array, pandas Series) or several (2-D array, DataFrame, or a
     mapping name -> column); several columns are crossed into intersectional groups, named
     like ``"sex=Female, race=Black"``.  ``names`` names the columns of a plain array.
     Only combinations that occur in the data are groups.
     """
+    attrs, _ = _group_columns(groups, names)
+    frame = metric_frame(y_true, y_pred, groups, positive=positive, names=names)
+    unnamed = {_label_of(a, j) for j, a in enumerate(attrs) if not a}
+    return report_from_frame(frame, positive=positive, unnamed=unnamed)
+
+
+def _label_of(attribute: str, j: int) -> str:
+    """The name of group column ``j`` ("group 1", ... when the column has none)."""
+    return attribute or f"group {j + 1}"
+
+
+def _count(y_true: Any, y_pred: Any, sample_weight: Any) -> int:
+    """Rows (each compressed row stands for ``sample_weight`` rows)."""
+    return int(np.sum(sample_weight))
+
+
+def _positives(y_true: Any, y_pred: Any, sample_weight: Any) -> int:
+    """Truly positive rows."""
+    return int(np.sum(np.asarray(sample_weight)[np.asarray(y_true) == 1]))
+
+
+def metric_frame(
+    y_true: Any,
+    y_pred: Any,
+    groups: Any,
+    *,
+    positive: Any = 1,
+    names: Sequence[str] | None = None,
+) -> Any:
+    """A fairlearn ``MetricFrame`` over every row: count, positives, selection rate, true- and
+    false-positive rates and accuracy of "is ``positive``", by the (crossed) ``groups``
+    (columns as in ``group_metrics``).
+
+    The rows are given to ``MetricFrame`` compressed: one row per distinct (group, true
+    label, predicted label) with its number of rows as ``sample_weight``.  Every metric here
+    is a weighted count, so the figures are those of the full rows; fairlearn copies every
+    value of every column it is given into a new array, per metric and per group, which took
+    4-9 s on 45,000 rows and takes milliseconds on the compressed ones.
+    """
+    import pandas as pd
+    from fairlearn.metrics import (
+        MetricFrame,
+        false_positive_rate,
+        selection_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score
+
     t = _column(y_true, "y_true")
     p = _column(y_pred, "y_pred")
     attrs, cols = _group_columns(groups, names)
@@ -183,92 +232,58 @@ def group_metrics(
             f"positive label {positive!r} occurs neither in y_true nor in y_pred; labels: {seen}",
             argument="positive",
         )
-    gid, labels = _group_ids(cols)
-    g = len(labels)
-
-    def total(weights: np.ndarray) -> np.ndarray:
-        return np.bincount(gid, weights=weights.astype(np.float64), minlength=g)
-
-    count = np.bincount(gid, minlength=g).astype(np.float64)
-    pos = total(true_pos)
-    neg = count - pos
-    sel = total(pred_pos) / count
-    tpr = np.divide(total(true_pos & pred_pos), pos, out=np.full(g, np.nan), where=pos > 0)
-    fpr = np.divide(total(~true_pos & pred_pos), neg, out=np.full(g, np.nan), where=neg > 0)
-    acc = total(t == p) / count
-    stats = tuple(
-        GroupStats(
-            name=", ".join(f"{a}={v}" if a else v for a, v in zip(attrs, labels[i], strict=True)),
-            values=labels[i],
-            count=int(count[i]),
-            positives=int(pos[i]),
-            selection_rate=float(sel[i]),
-            true_positive_rate=_opt(tpr[i]),
-            false_positive_rate=_opt(fpr[i]),
-            accuracy=float(acc[i]),
-        )
-        for i in range(g)
+    codes, uniques = [], []
+    for c in cols:
+        u, inv = np.unique(c.astype(str) if c.dtype == object else c, return_inverse=True)
+        codes.append(inv.reshape(-1))
+        uniques.append(u)
+    shape = (*(len(u) for u in uniques), 2, 2)
+    flat = np.ravel_multi_index([*codes, true_pos.astype(np.intp), pred_pos.astype(np.intp)], shape)
+    present, weight = np.unique(flat, return_counts=True)
+    parts = np.unravel_index(present, shape)
+    labels = [_label_of(a, j) for j, a in enumerate(attrs)]
+    sensitive = pd.DataFrame(
+        {
+            name: [str(_plain(v)) for v in u[part]]
+            for name, u, part in zip(labels, uniques, parts, strict=False)
+        }
     )
-    return GroupReport(
-        attributes=tuple(a or f"group {j + 1}" for j, a in enumerate(attrs)),
-        positive=positive,
-        rows=n,
-        groups=stats,
-        demographic_parity_difference=float(sel.max() - sel.min()),
-        true_positive_rate_difference=_gap(tpr),
-        false_positive_rate_difference=_gap(fpr),
-    )
-
-
-def _positives(y_true: Any, y_pred: Any) -> int:
-    return int(np.sum(y_true))
-
-
-def metric_frame(
-    y_true: Any, y_pred: Any, groups: Mapping[str, Sequence[Any]], *, positive: Any = 1
-) -> Any:
-    """A fairlearn ``MetricFrame`` over every row: count, positives, selection rate, true- and
-    false-positive rates and accuracy of "is ``positive``", by the (crossed) ``groups``."""
-    import pandas as pd
-    from fairlearn.metrics import (
-        MetricFrame,
-        count,
-        false_positive_rate,
-        selection_rate,
-        true_positive_rate,
-    )
-    from sklearn.metrics import accuracy_score
-
-    t = (_column(y_true, "y_true") == positive).astype(np.int64)
-    p = (_column(y_pred, "y_pred") == positive).astype(np.int64)
-    sensitive = pd.DataFrame({str(k): np.asarray(v).astype(str) for k, v in groups.items()})
+    metrics = {
+        "count": _count,
+        "positives": _positives,
+        "selection_rate": selection_rate,
+        "true_positive_rate": true_positive_rate,
+        "false_positive_rate": false_positive_rate,
+        "accuracy": accuracy_score,
+    }
     return MetricFrame(
-        metrics={
-            "count": count,
-            "positives": _positives,
-            "selection_rate": selection_rate,
-            "true_positive_rate": true_positive_rate,
-            "false_positive_rate": false_positive_rate,
-            "accuracy": accuracy_score,
-        },
-        y_true=t,
-        y_pred=p,
+        metrics=metrics,
+        y_true=parts[-2].astype(np.int64),
+        y_pred=parts[-1].astype(np.int64),
         sensitive_features=sensitive,
+        sample_params={name: {"sample_weight": weight} for name in metrics},
     )
 
 
-def report_from_frame(frame: Any, *, positive: Any = 1) -> GroupReport:
+def report_from_frame(
+    frame: Any, *, positive: Any = 1, unnamed: Set[str] = frozenset()
+) -> GroupReport:
     """The ``GroupReport`` of a ``metric_frame``: groups that occur, rates undefined (None)
-    where a group has no truly positive (TPR) or negative (FPR) row."""
+    where a group has no truly positive (TPR) or negative (FPR) row.  Groups are named
+    ``attribute=value``, or by the value alone for the attributes in ``unnamed``."""
     table = frame.by_group.dropna(how="all")
     names = [str(n) for n in table.index.names]
     stats = []
     for key, row in table.iterrows():
         values = tuple(str(v) for v in (key if isinstance(key, tuple) else (key,)))
         n, pos = int(row["count"]), int(row["positives"])
+        if n == 0:
+            continue
         stats.append(
             GroupStats(
-                name=", ".join(f"{a}={v}" for a, v in zip(names, values, strict=True)),
+                name=", ".join(
+                    v if a in unnamed else f"{a}={v}" for a, v in zip(names, values, strict=True)
+                ),
                 values=values,
                 count=n,
                 positives=pos,
@@ -335,30 +350,9 @@ def _group_columns(groups: Any, names: Sequence[str] | None) -> tuple[list[str],
     return attrs, cols
 
 
-def _group_ids(cols: list[np.ndarray]) -> tuple[np.ndarray, list[tuple[str, ...]]]:
-    """A dense group id per row and the readable values of each group, in sorted order."""
-    codes, uniques = [], []
-    for c in cols:
-        u, inv = np.unique(c.astype(str) if c.dtype == object else c, return_inverse=True)
-        codes.append(inv.reshape(-1))
-        uniques.append(u)
-    flat = np.ravel_multi_index(codes, tuple(len(u) for u in uniques))
-    present, gid = np.unique(flat, return_inverse=True)
-    combos = np.unravel_index(present, tuple(len(u) for u in uniques))
-    labels = [
-        tuple(str(_plain(u[int(c[i])])) for u, c in zip(uniques, combos, strict=True))
-        for i in range(len(present))
-    ]
-    return gid.reshape(-1), labels
-
-
 def _gap(rates: np.ndarray) -> float | None:
     ok = rates[~np.isnan(rates)]
     return float(ok.max() - ok.min()) if len(ok) else None
-
-
-def _opt(x: float) -> float | None:
-    return None if np.isnan(x) else float(x)
 
 
 def _plain(v: Any) -> Any:

@@ -7,7 +7,7 @@ the IDI search (findings), and the estimate of the share of discriminatory input
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -281,10 +281,11 @@ class FairnessSearch:
             else np.zeros(0, dtype=np.int64)
         )
         self.context_pred = pred
-        # the same figures as fairlearn's MetricFrame (tests check it), which the API gives
-        # back (``FairnessResult.group_metrics``); computed here in numpy because MetricFrame
-        # takes seconds per metric on tens of thousands of rows, out of the run's time budget
+        # fairlearn's MetricFrame, as the API gives it back (``FairnessResult.group_metrics``)
         report = group_metrics(np.asarray(labels), pred, self.context_groups(data))
+        names = self._class_names()
+        if names and len(names) > 1 and report.positive == 1:
+            report = replace(report, positive=names[1])  # the user's label, not its code
         accuracy = float(np.mean(pred == np.asarray(labels)))
         section = report.section()
         note = "Over every labelled row (the figures of fairlearn's MetricFrame)."
@@ -296,10 +297,12 @@ class FairnessSearch:
     def context_groups(self, data: np.ndarray) -> dict[str, list[str]]:
         """The protected columns of encoded rows, as the user's values."""
         schema = self.test.schema
-        return {
-            schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
-            for j in schema.protected_indices
-        }
+        out = {}
+        for j in schema.protected_indices:
+            codes, rows = np.unique(data[:, j], return_inverse=True)
+            names = np.array([schema.features[j].label(v) for v in codes], dtype=object)
+            out[schema.names[j]] = names[rows.reshape(-1)].tolist()
+        return out
 
     def _class_names(self) -> tuple[str, ...] | None:
         """The model's class names, or the data's label names where the model has only
