@@ -33,6 +33,7 @@ from assay.cli.options import (
 from assay.cli.reporting import EXIT_INTERRUPTED, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 
@@ -45,7 +46,7 @@ def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
     for v in summary.get("verdict") or []:
         share = v.get("share_uniform")
         text = (
-            f"{v['attribute']}: share {100 * share:.3g} % ({v['basis']})"
+            f"{v['attribute']}: share {percent(share)} ({v['basis']})"
             if share
             else (f"{v['attribute']}: share 0 ({v['basis']})")
         )
@@ -59,7 +60,7 @@ def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
         ]
         if fav and fav[0]["idis"]:
             top = max(fav, key=lambda d: d["favoured_in"] or 0)
-            text += f"; {top['value']} favoured in {100 * top['favoured_in']:.0f} % of IDIs"
+            text += f"; {top['value']} favoured in {percent(top['favoured_in'])} of IDIs"
         regions = [
             r
             for r in summary.get("regions") or []

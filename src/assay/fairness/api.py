@@ -24,6 +24,7 @@ import numpy as np
 
 from assay.core.budget import BudgetedModel, check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
+from assay.core.display import percent
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.model import Model
 from assay.core.redact import is_redacted, redact_text
@@ -142,8 +143,8 @@ class FairnessResult:
 
     def _estimates_text(self) -> list[str]:
         return [
-            f"{e['distribution']}: {100 * e['share']:.2f} % "
-            f"(95 % CI {100 * e['low']:.2f} to {100 * e['high']:.2f} %)"
+            f"{e['distribution']}: {percent(e['share'])} "
+            f"(95 % CI {percent(e['low'])} to {percent(e['high'])})"
             for e in self.summary.get("estimates", [])
         ]
 
@@ -882,7 +883,7 @@ def _record_determinism(
         summary["warnings"] = warnings
         summary["headline"] = (
             f"{summary.get('headline', '')} (warning: the model is not deterministic; "
-            f"{100 * check['flip_rate']:.2f} % of answers changed on a repeated call)"
+            f"{percent(check['flip_rate'])} of answers changed on a repeated call)"
         )
     store.checkpoint(run_id, summary=summary)
 

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import percent
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
 from assay.fairness.oracle import Oracle
@@ -106,13 +107,13 @@ def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[
     rate = float(check["flip_rate"])
     text = (
         f"The same {check['rows']:,} inputs were asked twice at the start: "
-        f"{check['changed']:,} answers changed (flip rate {100 * rate:.2f} %)."
+        f"{check['changed']:,} answers changed (flip rate {percent(rate)})."
     )
     if confirmation and confirmation.get("sampled"):
         text += (
             f" {confirmation['sampled']:,} stored IDIs were re-checked {confirmation['repeats']} "
             f"times at the end; {confirmation['confirmed']:,} were discriminatory every time "
-            f"(confirmation rate {100 * float(confirmation['confirmation_rate']):.1f} %; an IDI "
+            f"(confirmation rate {percent(float(confirmation['confirmation_rate']))}; an IDI "
             f"counts as confirmed only when all {confirmation['repeats']} re-checks find it)."
         )
     out: dict[str, Any] = {"title": "Determinism", "text": text}

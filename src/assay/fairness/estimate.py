@@ -34,6 +34,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assay.core.checkpoint import Snapshot
+from assay.core.display import percent
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.model import Model
 from assay.errors import BudgetExhausted, UsageError
@@ -81,11 +82,7 @@ def wilson_interval(k: int, n: int, confidence: float = 0.95) -> tuple[float, fl
 
 
 def _pct(x: float) -> str:
-    v = 100 * x
-    if v == 0:
-        return "0 %"
-    decimals = 1 if v >= 1 else 2 if v >= 0.1 else 3
-    return f"{v:.{decimals}f} %"
+    return percent(x)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import percent
 from assay.errors import UsageError
 
 __all__ = ["GroupReport", "GroupStats", "group_metrics", "metric_frame", "report_from_frame"]
@@ -360,7 +361,7 @@ def _plain(v: Any) -> Any:
 
 
 def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.1f} %"
+    return percent(x)
 
 
 def _num(x: float | None) -> str:

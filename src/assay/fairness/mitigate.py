@@ -34,6 +34,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from assay.core.display import percent
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import UsageError
 from assay.fairness.estimate import Estimate
@@ -445,10 +446,7 @@ def _with_seed(estimator: Any, seed: int) -> Any:
 
 
 def _pct(x: float) -> str:
-    v = 100 * x
-    if v == 0:
-        return "0 %"
-    return f"{v:.{1 if v >= 1 else 2}f} %"
+    return percent(x)
 
 
 # -- saving -----------------------------------------------------------------------------

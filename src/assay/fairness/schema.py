@@ -100,7 +100,8 @@ class Feature:
             if self.value_labels is not None:
                 return f"{self.value_labels[int(code) - int(self.low or 0)]} ({int(code)})"
             return str(int(code))
-        return f"{code:g}"
+        # six significant digits, never exponent notation (1000000, not 1e+06)
+        return str(np.format_float_positional(float(code), precision=6, fractional=False, trim="-"))
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "kind": self.kind}

@@ -10,20 +10,24 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from assay.core.display import percent, probability
 from assay.core.findings import FindingBatch
 from assay.fairness.schema import Schema
 
 if TYPE_CHECKING:
     from assay.fairness.technique import FairnessTest
 
-__all__ = ["ExamplePool", "build_summary", "pair_tables"]
+__all__ = ["ExamplePool", "build_summary", "cases_view", "pair_tables", "readable_examples"]
 
 _FIRST = 5
 _CLOSEST = 5
+_SEVERE = 5
+_MAX_VARIANTS = 16  # variant rows of one example shown in reports (every one that flips)
 
 
 class ExamplePool:
-    """Keeps a few IDIs to show: the first found, and those closest to a real row."""
+    """Keeps a few IDIs to show: the first found, those with the largest change in the
+    model's output (severity), and those closest to a real row."""
 
     def __init__(self, schema: Schema) -> None:
         self.schema = schema
@@ -32,6 +36,7 @@ class ExamplePool:
         self.generated = np.zeros(0, dtype=np.int64)
         self.n_changed = np.zeros(0, dtype=np.int64)
         self.order = np.zeros(0, dtype=np.int64)
+        self.severity = np.zeros(0, dtype=np.float64)
         self.seen = 0
 
     def offer(self, batch: FindingBatch) -> None:
@@ -41,38 +46,38 @@ class ExamplePool:
         gen = batch.columns.get("generated", np.zeros(n, dtype=np.int64)).astype(np.int64)
         changed = batch.columns.get("n_changed")
         nch = np.full(n, -1, dtype=np.int64) if changed is None else changed.astype(np.int64)
+        sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
         order = np.arange(self.seen, self.seen + n)
         self.seen += n
-        # candidates: this batch's first few and its closest few
+        # candidates: this batch's first few, its closest few and its most severe few
         pick = set(range(min(n, _FIRST)))
         real = np.flatnonzero(nch >= 0)
         if real.size:
             pick.update(real[np.argsort(nch[real], kind="stable")[:_CLOSEST]].tolist())
+        pick.update(np.argsort(-sev, kind="stable")[:_SEVERE].tolist())
         idx = np.array(sorted(pick))
         ins = batch.inputs[idx].astype(np.float64)
         outs = batch.outputs[idx].astype(np.float64)
         if self.inputs is None or self.outputs is None:
             self.inputs, self.outputs = ins, outs
             self.generated, self.n_changed, self.order = gen[idx], nch[idx], order[idx]
+            self.severity = sev[idx]
         else:
             self.inputs = np.concatenate([self.inputs, ins])
             self.outputs = np.concatenate([self.outputs, outs])
             self.generated = np.concatenate([self.generated, gen[idx]])
             self.n_changed = np.concatenate([self.n_changed, nch[idx]])
             self.order = np.concatenate([self.order, order[idx]])
+            self.severity = np.concatenate([self.severity, sev[idx]])
         self._prune()
 
     def _prune(self) -> None:
-        keep = set(np.argsort(self.order, kind="stable")[:_FIRST].tolist())
-        real = np.flatnonzero(self.n_changed >= 0)
-        if real.size:
-            ranked = real[np.lexsort((self.order[real], self.n_changed[real]))]
-            keep.update(ranked[:_CLOSEST].tolist())
+        keep = set(self.first()) | set(self.closest()) | set(self.severe())
         idx = np.array(sorted(keep))
         assert self.inputs is not None and self.outputs is not None
         self.inputs, self.outputs = self.inputs[idx], self.outputs[idx]
         self.generated, self.n_changed = self.generated[idx], self.n_changed[idx]
-        self.order = self.order[idx]
+        self.order, self.severity = self.order[idx], self.severity[idx]
 
     def first(self) -> list[int]:
         return [int(i) for i in np.argsort(self.order, kind="stable")[:_FIRST]]
@@ -84,6 +89,13 @@ class ExamplePool:
         ranked = real[np.lexsort((self.order[real], self.n_changed[real]))]
         return [int(i) for i in ranked[:_CLOSEST]]
 
+    def severe(self) -> list[int]:
+        """The largest changes in the model's output first, ties in the order found."""
+        if not len(self.severity):
+            return []
+        ranked = np.lexsort((self.order, -self.severity))
+        return [int(i) for i in ranked[:_SEVERE]]
+
     def arrays(self) -> dict[str, np.ndarray]:
         if self.inputs is None or self.outputs is None:
             return {}
@@ -93,6 +105,7 @@ class ExamplePool:
             "examples.generated": self.generated,
             "examples.n_changed": self.n_changed,
             "examples.order": self.order,
+            "examples.severity": self.severity,
             "examples.seen": np.array([self.seen]),
         }
 
@@ -104,6 +117,8 @@ class ExamplePool:
         self.generated = arrays["examples.generated"]
         self.n_changed = arrays["examples.n_changed"]
         self.order = arrays["examples.order"]
+        # checkpoints written before severities were kept: none known
+        self.severity = arrays.get("examples.severity", np.zeros(len(self.order)))
         self.seen = int(arrays["examples.seen"][0])
 
 
@@ -164,17 +179,32 @@ def pair_tables(
 def readable_examples(
     examples: ExamplePool, schema: Schema, class_names: tuple[str, ...] | None
 ) -> list[dict[str, Any]]:
-    """The IDIs the report shows, in the user's values (category names, not codes): the
-    generated input, then each protected variant with what the model says."""
+    """The IDIs the report shows, in the user's values (category names, not codes), each
+    once: the first found, the largest changes in the model's output, the closest to a real
+    row (``why`` says which).  Each has the generated input, then each protected variant with
+    what the model says."""
     if examples.inputs is None or examples.outputs is None:
         return []
-    first = examples.first()
-    picked = [*first, *[i for i in examples.closest() if i not in first]]
+    reasons: dict[int, list[str]] = {}
+    for reason, picked in (
+        ("first found", examples.first()),
+        ("largest change in the model's output", examples.severe()),
+        ("closest to a real row", examples.closest()),
+    ):
+        for i in picked:
+            reasons.setdefault(i, []).append(reason)
     prot = schema.protected_indices
-    out = []
-    for i in picked:
+    rest = [j for j in range(len(schema)) if j not in prot]
+    out: list[dict[str, Any]] = []
+    seen: dict[tuple[float, ...], dict[str, Any]] = {}
+    for i, why in reasons.items():
         ins, outs = examples.inputs[i], examples.outputs[i]
         gen = int(examples.generated[i])
+        # one individual (the same unprotected values) is shown once
+        person = tuple(float(v) for v in ins[gen][rest])
+        if person in seen:
+            seen[person]["why"].extend(w for w in why if w not in seen[person]["why"])
+            continue
         base = _label(outs[gen])
         variants = []
         for k in range(len(ins)):
@@ -189,15 +219,105 @@ def readable_examples(
                 entry["probabilities"] = [round(float(x), 4) for x in o]
             variants.append(entry)
         n_changed = int(examples.n_changed[i])
-        out.append(
+        item = {
+            "idi": int(examples.order[i]) + 1,
+            "input": schema.describe_row(ins[gen].tolist()),
+            "variants": variants,
+            "from_real_row": None if n_changed < 0 else _closeness(n_changed),
+            "why": list(why),
+            "severity": round(float(examples.severity[i]), 4),
+        }
+        seen[person] = item
+        out.append(item)
+    return out
+
+
+def cases_view(
+    examples: list[dict[str, Any]], schema: Schema, class_names: tuple[str, ...] | None
+) -> dict[str, Any]:
+    """The readable examples in the report vocabulary's ``cases``: per IDI, the unprotected
+    values once (the user's column names and values), then a row for the input and for each
+    protected variant with what the model says; cells that differ from the input are marked.
+    Variants that change the model's answer come first and are never left out."""
+    prot = list(schema.protected)
+    rest = [n for n in schema.names if n not in prot]
+    binary = class_names is not None and len(class_names) == 2
+    items = []
+    for ex in examples:
+        variants = ex["variants"]
+        gen = next(v for v in variants if v["generated"])
+        has_proba = any("probabilities" in v for v in variants)
+        p_col: str | None
+        if has_proba and binary:
+            assert class_names is not None
+            p_col = f"P({class_names[1]})"
+        else:
+            p_col = "P(answer)" if has_proba else None
+        columns = ["", *prot, "model says", *([p_col] if p_col else [])]
+        others = [v for v in variants if not v["generated"]]
+        base = np.asarray(gen.get("probabilities", [0.0]), dtype=np.float64)
+
+        def gap(v: dict[str, Any], base: np.ndarray = base) -> float:
+            p = np.asarray(v.get("probabilities", [0.0]), dtype=np.float64)
+            return float(np.abs(p - base).max()) if p.size == base.size else 0.0
+
+        others.sort(key=lambda v: (not v["differs"], -gap(v)))
+        flips = [v for v in others if v["differs"]]
+        shown = flips + [v for v in others if not v["differs"]]
+        shown = shown[: max(len(flips), _MAX_VARIANTS)]
+        rows: list[list[str]] = []
+        marks: list[list[int]] = []
+        for r, v in enumerate([gen, *shown]):
+            row = ["input" if r == 0 else f"variant {r}"]
+            row += [str(v["protected"][a]) for a in prot]
+            row.append(str(v["prediction"]))
+            if p_col:
+                probs = v.get("probabilities")
+                if probs is None:
+                    row.append("n/a")
+                elif binary:
+                    row.append(probability(probs[1]))
+                else:
+                    row.append(probability(max(probs)))
+            rows.append(row)
+            if r:
+                marks += [
+                    [r, c + 1]
+                    for c, a in enumerate(prot)
+                    if v["protected"][a] != gen["protected"][a]
+                ]
+                if v["differs"]:
+                    marks.append([r, len(prot) + 1])
+        note = []
+        if ex.get("from_real_row"):
+            note.append(str(ex["from_real_row"]))
+        hidden = len(others) - len(shown)
+        if hidden:
+            note.append(
+                f"{hidden:,} more variant{'s' if hidden > 1 else ''} with the input's answer "
+                "(in the JSON report)"
+            )
+        items.append(
             {
-                "idi": int(examples.order[i]) + 1,
-                "input": schema.describe_row(ins[gen].tolist()),
-                "variants": variants,
-                "from_real_row": None if n_changed < 0 else _closeness(n_changed),
+                "title": f"IDI #{ex['idi']:,}",
+                "tags": list(ex.get("why", [])),
+                "note": "; ".join(note),
+                "shared": {
+                    "columns": rest,
+                    "values": [str(ex["input"][n]) for n in rest],
+                },
+                "table": {"columns": columns, "rows": rows, "marked": marks},
             }
         )
-    return out
+    return {
+        "text": (
+            "An IDI (individual discriminatory input) is an input whose answer changes when "
+            "only its protected attributes change. Each is shown once: its other values, then "
+            "the input and each protected variant the model was asked about, with its answer."
+        ),
+        "items": items,
+        "severity": "largest change in the model's output",
+    }
 
 
 def _class_name(k: int, class_names: tuple[str, ...] | None) -> str:
@@ -222,7 +342,7 @@ def _round(x: Any, digits: int) -> float | int | None:
 
 
 def _pct(x: float | None) -> str:
-    return "n/a" if x is None else f"{100 * x:.2f} %"
+    return percent(x)
 
 
 def build_summary(
@@ -330,13 +450,16 @@ def build_summary(
             )
             for i in examples.first()
         ]
-        sections.append({"title": "Example discriminatory inputs", "tables": first})
+        sections.append(
+            {"title": "Example discriminatory inputs", "tables": first, "role": "examples"}
+        )
         shown_first = {int(examples.order[i]) for i in examples.first()}
         closest = [i for i in examples.closest() if int(examples.order[i]) not in shown_first]
         if closest:
             sections.append(
                 {
                     "title": "Discriminatory inputs closest to real rows",
+                    "role": "examples",
                     "text": "IDIs reached from a real row by changing the fewest features.",
                     "tables": [
                         pair_tables(
@@ -366,9 +489,11 @@ def build_summary(
                 ),
             }
         )
+    readable = readable_examples(examples, schema, class_names)
     return {
         "headline": headline,
-        "examples": readable_examples(examples, schema, class_names),
+        "examples": readable,
+        "cases": cases_view(readable, schema, class_names),
         "metrics": metrics,
         "sections": sections,
         "search": search,

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 from typing import Any
+
+from assay.core.display import number
 
 __all__ = ["compact", "finding_json", "format_number", "safe_text"]
 
@@ -26,19 +27,9 @@ def _escape_char(match: re.Match[str]) -> str:
 
 
 def format_number(value: float | int, unit: str = "") -> str:
-    """Thousands separators for whole numbers, 4 significant digits otherwise."""
-    if isinstance(value, bool):
-        text = "yes" if value else "no"
-    elif isinstance(value, int):
-        text = f"{value:,}"
-    elif not math.isfinite(value):
-        text = str(value)
-    elif value == int(value) and abs(value) < 1e15:
-        text = f"{int(value):,}"
-    elif 1000 <= abs(value) < 1e15:  # never '4.724e+05' for a rate
-        text = f"{value:,.0f}"
-    else:
-        text = f"{value:.4g}"
+    """A number as ``assay.core.display.number`` writes it (thousands separators, at most
+    three decimals, never exponent notation), with its unit."""
+    text = number(value)
     if not unit:
         return text
     return text + ("%" if unit == "%" else " " + unit)

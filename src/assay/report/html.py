@@ -20,6 +20,7 @@ import jinja2
 import numpy as np
 from markupsafe import Markup
 
+from assay.core.display import percent, percent_points
 from assay.report._text import compact, finding_json, format_number, safe_text
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
@@ -37,6 +38,7 @@ def render_html(doc: dict[str, Any]) -> str:
     run = _dict(doc.get("run"))
     summary = _dict(run.get("summary"))
     command = doc.get("rerun") or run.get("command")
+    cases = _cases(summary.get("cases"))
     context = {
         "run": {"id": run.get("id", ""), "technique": run.get("technique", "")},
         "header": _header(run),
@@ -44,12 +46,17 @@ def render_html(doc: dict[str, Any]) -> str:
         "command": command or "",
         "report_command": doc.get("report_command") or "",
         "error": run.get("error") or "",
-        "metrics": [[k, v] for k, v in _dict(summary.get("metrics")).items()],
+        "metrics": [_metric(k, v) for k, v in _dict(summary.get("metrics")).items()],
         # text runs: ranked minimal failing sentences (escaped by render_text_section)
         "text_section": Markup(render_text_section(doc)),
-        "sections": [_section(s) for s in _list(summary.get("sections")) if isinstance(s, dict)],
+        "sections": [
+            _section(s)
+            for s in _list(summary.get("sections"))
+            # example tables are shown once, as the findings' cases, when the summary has them
+            if isinstance(s, dict) and not (cases and s.get("role") == "examples")
+        ],
         "fairness": _fairness(summary),
-        "findings": _findings(doc, run),
+        "findings": _findings(doc, run, cases),
         "findings_title": "Findings" if not _fairness(summary) else "Findings (evidence)",
         "about": _about(run),
         "generated_at": doc.get("generated_at", ""),
@@ -127,6 +134,13 @@ def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
     return rows
 
 
+def _metric(name: str, value: Any) -> list[Any]:
+    """A row of the metrics table: a value in percent (its name ends in "(%)") as ``12.35 %``."""
+    if name.endswith("(%)") and _is_number(value):
+        return [name[:-3].rstrip(), percent_points(value)]
+    return [name, value]
+
+
 def _section(section: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"title": section.get("title") or ""}
     text = section.get("text")
@@ -162,7 +176,7 @@ def _fairness(summary: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _findings(doc: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
+def _findings(doc: dict[str, Any], run: dict[str, Any], cases: dict[str, Any]) -> dict[str, Any]:
     findings = _dict(doc.get("findings"))
     total = findings.get("total", 0)
     total = total if isinstance(total, int) else 0
@@ -176,7 +190,53 @@ def _findings(doc: dict[str, Any], run: dict[str, Any]) -> dict[str, Any]:
         "by_kind": [[k, n] for k, n in by_kind.items()],
         "chart": Markup(bar_chart(list(by_kind), list(by_kind.values()), title="findings by kind")),
         "order": "highest severity first" if findings.get("order") == "severity" else "in order",
-        "examples": [_example(f) for f in examples],
+        # a technique's readable cases replace the raw findings (those stay in the JSON)
+        "examples": [] if cases else [_example(f) for f in examples],
+        "cases": cases,
+        "kept": findings.get("kept") if _is_number(findings.get("kept")) else None,
+    }
+
+
+def _cases(cases: Any) -> dict[str, Any]:
+    """The summary's readable examples (``cases``): each with a title, tags, a note, values
+    shown once (``shared``) and a table whose ``marked`` cells ([row, column]) differ from
+    the first row.  Empty when the summary has none."""
+    cases = _dict(cases)
+    items = []
+    for item in _list(cases.get("items")):
+        if not isinstance(item, dict):
+            continue
+        table = _dict(item.get("table"))
+        marked = {
+            (m[0], m[1])
+            for m in _list(table.get("marked"))
+            if isinstance(m, list) and len(m) == 2 and all(isinstance(x, int) for x in m)
+        }
+        rows = [r if isinstance(r, list) else [r] for r in _list(table.get("rows"))]
+        shared = _dict(item.get("shared"))
+        items.append(
+            {
+                "title": safe_text(item.get("title") or ""),
+                "tags": [safe_text(t) for t in _list(item.get("tags"))],
+                "note": safe_text(item.get("note") or ""),
+                "shared": {
+                    "columns": [safe_text(c) for c in _list(shared.get("columns"))],
+                    "values": _list(shared.get("values")),
+                },
+                "columns": [safe_text(c) for c in _list(table.get("columns"))],
+                "rows": [
+                    [(cell, (r, c) in marked) for c, cell in enumerate(row)]
+                    for r, row in enumerate(rows)
+                ],
+            }
+        )
+    if not items:
+        return {}
+    text, severity = cases.get("text"), cases.get("severity")
+    return {
+        "text": text if isinstance(text, str) else "",
+        "items": items,
+        "severity": severity if isinstance(severity, str) else "highest severity",
     }
 
 
@@ -268,14 +328,8 @@ def _severity_level(value: Any) -> str | None:
 
 
 def _pct(value: Any) -> str:
-    """A share as a percentage with enough decimals for small values."""
-    if not _is_number(value):
-        return "n/a"
-    v = 100 * float(value)
-    if v == 0:
-        return "0 %"
-    decimals = 1 if abs(v) >= 1 else 2 if abs(v) >= 0.1 else 3
-    return f"{v:.{decimals}f} %"
+    """A share as a percentage (``assay.core.display.percent``)."""
+    return percent(float(value)) if _is_number(value) else "n/a"
 
 
 def _describe(value: Any) -> str:

@@ -1,0 +1,68 @@
+"""One way to write numbers for people, shared by the terminal, the summaries and reports.
+
+- counts: thousands separators (``1,234,567``);
+- percentages: two decimals and a space (``12.35 %``); a share above zero but below 0.005 %
+  is ``< 0.01 %`` (never a misleading ``0.00 %``);
+- probabilities: three decimals (``0.870``);
+- other numbers: thousands separators from 1,000 up (no decimals), else up to one decimal
+  from 100, two from 1 and three below (``127.8``, ``99.95``, ``0.197``); never exponent
+  notation.
+
+JSON reports keep the numbers themselves; these are only their display.
+"""
+
+from __future__ import annotations
+
+import math
+
+__all__ = ["PERCENT_DECIMALS", "count", "number", "percent", "percent_points", "probability"]
+
+PERCENT_DECIMALS = 2
+
+
+def count(n: int | float) -> str:
+    """``1,234``."""
+    return f"{int(n):,}"
+
+
+def percent(fraction: float | None) -> str:
+    """A fraction (0.1235) as a percentage: ``12.35 %``; None: ``n/a``."""
+    if fraction is None:
+        return "n/a"
+    return percent_points(100 * float(fraction))
+
+
+def percent_points(value: float | None) -> str:
+    """A value already in percent (12.35) as ``12.35 %``; None: ``n/a``."""
+    if value is None:
+        return "n/a"
+    v = float(value)
+    if not math.isfinite(v):
+        return f"{v} %"
+    smallest = 0.5 * 10**-PERCENT_DECIMALS
+    if 0 < abs(v) < smallest:
+        return f"{'-' if v < 0 else ''}< {10**-PERCENT_DECIMALS:.{PERCENT_DECIMALS}f} %"
+    return f"{v:,.{PERCENT_DECIMALS}f} %"
+
+
+def probability(p: float | None) -> str:
+    """``0.870``; None: ``n/a``."""
+    return "n/a" if p is None else f"{float(p):.3f}"
+
+
+def number(value: float | int | bool) -> str:
+    """A count or a measurement: ``1,234``, ``472,400``, ``127.8``, ``99.95``, ``0.197``."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    v = float(value)
+    if not math.isfinite(v):
+        return str(v)
+    if abs(v) >= 1000 or (v == int(v) and abs(v) < 1e15):
+        return f"{v:,.0f}"
+    if 0 < abs(v) < 0.0005:
+        return f"{'-' if v < 0 else ''}< 0.001"
+    decimals = 1 if abs(v) >= 100 else 2 if abs(v) >= 1 else 3
+    text = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
