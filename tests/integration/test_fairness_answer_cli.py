@@ -79,9 +79,10 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
         d["value"]: d["favoured_in"] for d in summary["direction"] if d["distribution"] == "uniform"
     }
     assert favoured["1"] == 1.0 and favoured["0"] == 0.0
-    assert "sex: share 20 % (exact); pass; 1 favoured in 100 % of IDIs" in out, out
+    assert "sex: share 20.00 % (exact); pass; 1 favoured in 100.00 % of IDIs" in out, out
     html = (tmp_path / "r.html").read_text()
     assert html.index("Verdict per protected attribute") < html.index("Findings (evidence)")
+    assert ">20.00 %<" in html  # the terminal's figure, written the same way
     code, out, doc = _run(biased, tmp_path, "--fail-on", "share>0.1")
     assert code == 1, out
     assert doc["run"]["summary"]["verdict"][0]["level"] == "fail"

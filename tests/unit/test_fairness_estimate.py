@@ -105,9 +105,9 @@ def test_describe_says_what_was_measured() -> None:
     e = Estimate.of("uniform", 312, 10_000)
     text = e.describe()
     assert text.startswith(
-        "estimated share of discriminatory inputs (uniform over the schema's input space): 3.1 %"
+        "estimated share of discriminatory inputs (uniform over the schema's input space): 3.12 %"
     )
-    assert "(95 % CI 2.8 % to 3.5 %; 312 of 10,000 sampled)" in text
+    assert "(95 % CI 2.80 % to 3.48 %; 312 of 10,000 sampled)" in text
     back = Estimate.from_json(e.to_json())
     assert back == e
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import number
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
@@ -238,7 +239,7 @@ def rule_text(schema: Schema, rule: Rule) -> str:
             else:
                 parts.append(f"{f.name} {int(lo)}-{int(hi)}")
         else:
-            parts.append(f"{f.name} in [{lo:.4g}, {hi:.4g}]")
+            parts.append(f"{f.name} {number(lo)} to {number(hi)}")
     return " and ".join(parts) if parts else "everywhere"
 
 

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import number
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.trees import TreeModel
 from assay.fairness.regions import labelled_range
@@ -412,7 +413,7 @@ def _codes(schema: Schema, attribute: str) -> list[float]:
 def _domain_text(f: Feature) -> str:
     if f.kind == "categorical":
         return f"{f.name} in {f.n_values} categories"
-    return f"{f.name} {f.kind} in [{f.low:g}, {f.high:g}]"
+    return f"{f.name} {f.kind} from {number(f.low or 0.0)} to {number(f.high or 0.0)}"
 
 
 def box_conditions(
@@ -450,7 +451,7 @@ def condition_text(f: Feature, inside: list[Any]) -> str:
     """One feature's condition in the user's values."""
     if f.kind == "continuous":
         spans = _merge([(lo, hi) for lo, hi in inside])
-        return f"{f.name} in " + " or ".join(f"[{lo:.4g}, {hi:.4g}]" for lo, hi in spans)
+        return f"{f.name} " + " or ".join(f"{number(lo)} to {number(hi)}" for lo, hi in spans)
     if inside and isinstance(inside[0], list):  # a wide integer feature: ranges
         spans = _merge([(lo, hi + 1) for lo, hi in inside])
         shown = ", ".join(f"{int(lo)}-{int(hi) - 1}" for lo, hi in spans)
