@@ -24,8 +24,9 @@ def test_the_variant_that_flips_is_shown_even_when_others_read_alike() -> None:
     p1[9] = 0.70  # the one that flips: the last combination
     outputs = np.stack([1 - p1, p1], axis=1)
     table = pair_tables(schema, inputs, outputs, 0, caption="IDI #1", class_names=("<=50K", ">50K"))
-    says = table["rows"][-1]
-    assert says[1].startswith("<=50K") and says[2].startswith(">50K")  # variant 1 flips
+    says, proba = table["rows"][-2], table["rows"][-1]
+    assert says[:3] == ["model says", "<=50K", ">50K"]  # variant 1 flips
+    assert proba[:3] == ["P(>50K)", "0.300", "0.700"]  # one class's probability, 3 decimals
     sex_row, race_row = table["rows"][0], table["rows"][1]
     assert (sex_row[2], race_row[2]) == ("Male", "E")  # the user's values, not codes
     assert len(set(map(tuple, zip(*table["rows"][:2], strict=True)))) == len(says)  # distinct

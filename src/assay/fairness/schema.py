@@ -98,7 +98,8 @@ class Feature:
             return str((self.categories or ())[int(code)])
         if self.kind == "integer":
             if self.value_labels is not None:
-                return f"{self.value_labels[int(code) - int(self.low or 0)]} ({int(code)})"
+                name = self.value_labels[int(code) - int(self.low or 0)]
+                return name if name == str(int(code)) else f"{name} ({int(code)})"
             return str(int(code))
         # six significant digits, never exponent notation (1000000, not 1e+06)
         return str(np.format_float_positional(float(code), precision=6, fractional=False, trim="-"))

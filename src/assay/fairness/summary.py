@@ -129,13 +129,8 @@ def _label(out: np.ndarray) -> int:
 
 
 def _outcome(out: np.ndarray, class_names: tuple[str, ...] | None) -> str:
-    """A readable model answer: the class (and its probability when known)."""
-    o = np.asarray(out, dtype=np.float64).reshape(-1)
-    k = _label(o)
-    name = class_names[k] if class_names and 0 <= k < len(class_names) else f"class {k}"
-    if o.size == 1:
-        return name if class_names and 0 <= k < len(class_names) else str(k)
-    return f"{name} (p={o[k]:.3f})"
+    """A readable model answer: the class (its probability is a row of its own)."""
+    return _class_name(_label(out), class_names)
 
 
 def pair_tables(
@@ -173,7 +168,20 @@ def pair_tables(
         name = schema.names[j] + (" (protected)" if j in prot else "")
         rows.append([name, *[schema.features[j].label(inputs[k][j]) for k in shown]])
     rows.append(["model says", *[_outcome(outputs[k], class_names) for k in shown]])
+    if base.size > 1:  # probabilities: of the second class (binary), else of the answer
+        binary = class_names is not None and len(class_names) == 2 and base.size == 2
+        rows.append(
+            [
+                f"P({class_names[1]})" if binary and class_names else "P(answer)",
+                *[_probability(outputs[k], binary) for k in shown],
+            ]
+        )
     return {"caption": caption, "columns": columns, "rows": rows}
+
+
+def _probability(out: np.ndarray, binary: bool) -> str:
+    o = np.asarray(out, dtype=np.float64).reshape(-1)
+    return probability(o[1] if binary else o.max())
 
 
 def readable_examples(
