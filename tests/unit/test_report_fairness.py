@@ -25,7 +25,7 @@ import assay
 from assay.core.findings import FindingBatch
 from assay.core.store import RunStore
 from assay.fairness.schema import Feature, Schema
-from assay.report import build_document, render_html
+from assay.report import build_document, load_schema, render_html
 
 COLUMNS = ["age", "workclass", "sex", "race", "hours"]
 SEXES = {"Female", "Male"}
@@ -163,8 +163,10 @@ def test_findings_have_no_internal_fields_and_no_raw_json(
     for name in INTERNAL:
         assert name not in section, name
     assert "<details>" not in _findings_section(page)
-    # the JSON keeps the raw findings as the model saw them (encoded)
+    # the JSON keeps the raw findings as the model saw them (encoded), and fits its schema
     assert doc["findings"]["examples"] and "inputs" in doc["findings"]["examples"][0]
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(doc, load_schema())
 
 
 def test_every_example_shows_the_variant_that_changes_the_answer(
