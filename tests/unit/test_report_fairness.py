@@ -304,3 +304,27 @@ def test_a_saved_report_without_cases_still_shows_its_raw_findings(tmp_path: Pat
     )
     page = render_html(build_document(store, "old"))
     assert "<details><summary>JSON</summary>" in page
+
+
+def test_a_labels_only_model_gets_no_probability_column_and_old_checkpoints_restore() -> None:
+    from assay.fairness.summary import ExamplePool, cases_view, readable_examples
+
+    schema = _schema()
+    batch = _batch(30.0, flip_at=5)
+    labels = FindingBatch(
+        kind=batch.kind,
+        inputs=batch.inputs,
+        outputs=batch.outputs.argmax(axis=2),  # (1, 20): one label per input
+        severity=np.array([1.0]),
+        columns=batch.columns,
+    )
+    pool = ExamplePool(schema)
+    pool.offer(labels)
+    arrays = pool.arrays()
+    del arrays["examples.severity"]  # a checkpoint written before severities were kept
+    restored = ExamplePool(schema)
+    restored.restore(arrays)
+    view = cases_view(readable_examples(restored, schema, None), schema, None)
+    table = view["items"][0]["table"]
+    assert table["columns"] == ["", "group", "model says"]
+    assert table["rows"][:2] == [["input", "g0", "0"], ["variant 1", "g5", "1"]]
