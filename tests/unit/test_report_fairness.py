@@ -328,3 +328,17 @@ def test_a_labels_only_model_gets_no_probability_column_and_old_checkpoints_rest
     table = view["items"][0]["table"]
     assert table["columns"] == ["", "group", "model says"]
     assert table["rows"][:2] == [["input", "g0", "0"], ["variant 1", "g5", "1"]]
+
+
+def test_an_idi_by_a_probability_gap_marks_the_probability_of_its_variant() -> None:
+    from assay.fairness.summary import ExamplePool, cases_view, readable_examples
+
+    schema = _schema()
+    batch = _batch(30.0, flip_at=5)
+    batch.outputs[0, 5] = [0.6, 0.4]  # same label, a gap of 0.2 (an IDI under --threshold)
+    pool = ExamplePool(schema)
+    pool.offer(batch)
+    view = cases_view(readable_examples(pool, schema, ("no", "yes")), schema, ("no", "yes"))
+    table = view["items"][0]["table"]
+    assert table["rows"][1] == ["variant 1", "g5", "no", "0.400"]
+    assert [1, 3] in table["marked"] and [1, 2] not in table["marked"]

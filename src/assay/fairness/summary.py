@@ -296,6 +296,9 @@ def cases_view(
                 ]
                 if v["differs"]:
                     marks.append([r, len(prot) + 1])
+        if not flips and shown and p_col:
+            # an IDI by a probability gap (--threshold): the variant with the largest gap
+            marks.append([1, len(prot) + 2])
         note = []
         if ex.get("from_real_row"):
             note.append(str(ex["from_real_row"]))
