@@ -42,8 +42,14 @@ DEFAULT_MAX_DEPTH = 24
 
 
 def detok(text: str) -> str:
-    """Words joined by spaces, with no space before punctuation."""
-    return _PUNCT.sub(r"\1", text) if " " in text else text
+    """Words joined by spaces, with no space before punctuation (as ``_PUNCT.sub``, with
+    plain replacements: several times faster)."""
+    if " " not in text:
+        return text
+    for mark in ",.!?;:":
+        if mark in text:
+            text = text.replace(" " + mark, mark)
+    return text
 
 
 class Draws:

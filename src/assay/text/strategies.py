@@ -194,23 +194,16 @@ def swap_word_at(
     weights: np.ndarray | None = None,
     keep: bool = False,
     avoid: set[tuple[int, ...]] | None = None,
-    spot_weights: np.ndarray | None = None,
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
-    are left as they are.  ``spot_weights`` (per production), when given, weighs the choice
-    of the word to replace (instead of ``keep``'s inverse weights)."""
+    are left as they are."""
     spots = engine.memo("lexical", case, lambda c: lexical_spots(engine, c))
     if avoid:
         spots = [sp for sp in spots if sp[0] not in avoid]
     if not spots:
         return None, None
     g = engine.g
-    if spot_weights is not None and len(spots) > 1:
-        sw = np.asarray([spot_weights[p] for _, p in spots])
-        u = engine.draws.next() * float(sw.sum())
-        k = min(int(np.searchsorted(np.cumsum(sw), u, side="right")), len(spots) - 1)
-        path, p = spots[k]
-    elif keep and weights is not None and len(spots) > 1:
+    if keep and weights is not None and len(spots) > 1:
         inv = np.asarray([1.0 / weights[p] for _, p in spots])
         u = engine.draws.next() * float(inv.sum())
         k = min(int(np.searchsorted(np.cumsum(inv), u, side="right")), len(spots) - 1)
@@ -368,14 +361,6 @@ class WalkStrategy:
         self.pool: list[Case] = []  # recent failing cases: where stuck walkers restart
         self.pool_size = pool
         self.minimal: list[Case] = []  # recent minimal errors (the engine tells)
-        self.minimal_sev: list[float] = []  # their severities (minus the margin)
-        self.pool_sev: list[float] = []  # the pool's
-        # moves made in the error region, by the production they removed (row 0: the word
-        # replaced, or the root of the subtree re-derived) and the one they brought in (row
-        # 1): [moves, errors kept]; what a walker in the error region changes, and into what,
-        # is weighed by these (a move that keeps the error is what it looks for)
-        self.moved: np.ndarray | None = None
-        self.changes: list[tuple[int, int] | None] = []  # per proposal: (removed, brought in)
         # the surrogate: a ridge regression of failing on production counts (X'X and X'y)
         self.screen = screen
         self.explore = explore
@@ -431,19 +416,6 @@ class WalkStrategy:
         n_err = int(got.error.sum())
         self.seen = (self.seen[0] + len(y) - n_err, self.seen[1] + n_err)
 
-    def _keep_weights(self, engine: Engine) -> tuple[np.ndarray, np.ndarray]:
-        """Per production: how likely a move in the error region keeps the error when it
-        removes (first) or brings in (second) the production, squared; smoothed toward the
-        overall rate of moves in the error region that kept it."""
-        if self.moved is None:
-            self.moved = np.zeros((2, engine.g.n_productions, 2), dtype=np.int64)
-        n_all, e_all = self.yields[1, :, 0].sum(), self.yields[1, :, 1].sum()
-        base = (e_all + 1.0) / (n_all + 2.0)
-        m = self.moved.astype(np.float64)
-        rate = (m[:, :, 1] + 4.0 * base) / (m[:, :, 0] + 4.0)
-        w = np.maximum(rate, 0.02) ** 2
-        return w[0], w[1]
-
     def _steer(self, engine: Engine) -> np.ndarray:
         lift: np.ndarray = np.clip(engine.lift(), 0.1, 10.0) ** 2
         return lift
@@ -455,12 +427,10 @@ class WalkStrategy:
         bias: np.ndarray,
         keep: bool = False,
         avoid: set[tuple[int, ...]] | None = None,
-        spot_weights: np.ndarray | None = None,
     ) -> tuple[Case | None, tuple[int, ...] | None]:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
         no production more associated with errors than the average; never one holding a
-        node at a path in ``avoid``; ``spot_weights`` (per production) weighs the choice of
-        the subtree by its root.  Also gives the path of the subtree."""
+        node at a path in ``avoid``.  Also gives the path of the subtree."""
         g = engine.g
 
         def movable(c: Case) -> list[tuple[tuple[int, ...], int, int]]:
@@ -484,13 +454,7 @@ class WalkStrategy:
             spots = [sp for sp in spots if not any(a[: len(sp[0])] == sp[0] for a in avoid)]
         if not spots:
             return None, None
-        if spot_weights is not None and len(spots) > 1:
-            sw = np.asarray([spot_weights[sp[1]] for sp in spots])
-            u = engine.draws.next() * float(sw.sum())
-            k = min(int(np.searchsorted(np.cumsum(sw), u, side="right")), len(spots) - 1)
-            path, p, depth = spots[k]
-        else:
-            path, p, depth = spots[engine.draws.below(len(spots))]
+        path, p, depth = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
         new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
         if new == subtree_at(case.tree, path):
@@ -511,8 +475,6 @@ class WalkStrategy:
         self.owners = []
         self.kinds = []
         self.paths = []
-        self.changes = []
-        keep_rm, keep_in = self._keep_weights(engine)
         weights = self._surrogate(engine)
         moves = max(1, min(self.moves, n // self.n_walkers))
         for w in range(self.n_walkers):
@@ -532,11 +494,8 @@ class WalkStrategy:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
                     # themselves), or a failing case when there is none
-                    # the more severe an error, the deeper in its region: neighbours of a
-                    # severe error fail more often, so starts are drawn by severity
                     pool = self.minimal or self.pool
-                    sev = self.minimal_sev if self.minimal else self.pool_sev
-                    start = pool[_pick(np.asarray(sev) + 1e-3, engine.draws.next())]
+                    start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
                 got = fresh_random(engine, 1, fresh_bias)
@@ -555,7 +514,6 @@ class WalkStrategy:
                     self.owners.append(w)
                     self.kinds.append(-1)
                     self.paths.append(None)
-                    self.changes.append(None)
                 continue
             region = int(self.errs[w])
             budget = moves if self.errs[w] else max(1, moves // 3)
@@ -580,16 +538,14 @@ class WalkStrategy:
                         fresh_bias,
                         keep=self.errs[w],
                         avoid=avoid,
-                        spot_weights=keep_rm if region else None,
                     )
                 else:
                     cand, path = swap_word_at(
                         engine,
                         case,
-                        keep_in if region else bias,
+                        bias,
                         keep=self.errs[w],
                         avoid=avoid,
-                        spot_weights=keep_rm if region else None,
                     )
                 if cand is None or path is None:
                     continue
@@ -608,11 +564,6 @@ class WalkStrategy:
                 self.owners.append(w)
                 self.kinds.append(region * len(_KINDS) + kind)
                 self.paths.append(path)
-                self.changes.append(
-                    (subtree_at(case.tree, path)[0], subtree_at(cand.tree, path)[0])
-                    if region
-                    else None
-                )
             if not mine:
                 self.stuck[w] = self.patience
         if not out:
@@ -621,7 +572,6 @@ class WalkStrategy:
             self.owners.extend([-1] * len(more))
             self.kinds.extend([-1] * len(more))
             self.paths.extend([None] * len(more))
-            self.changes.extend([None] * len(more))
             if not more:
                 self._done = True
         return out
@@ -643,10 +593,6 @@ class WalkStrategy:
                 flat[k, 1] += int(got.error[i])
                 path = self.paths[i]
                 w = self.owners[i]
-                change = self.changes[i]
-                if change is not None and self.moved is not None:
-                    self.moved[0, change[0]] += (1, int(got.error[i]))
-                    self.moved[1, change[1]] += (1, int(got.error[i]))
                 if self.errs[w] and path is not None and not got.error[i]:
                     self.critical[w].add(path)
         best: dict[int, tuple[int, float, int]] = {}  # walker -> (error, score, index)
@@ -658,9 +604,7 @@ class WalkStrategy:
                 best[w] = cand
         for i in np.flatnonzero(got.error).tolist():
             self.pool.append(got.cases[i])
-            self.pool_sev.append(float(got.score[i]))
         del self.pool[: max(0, len(self.pool) - self.pool_size)]
-        del self.pool_sev[: max(0, len(self.pool_sev) - self.pool_size)]
         for w, (err, score, neg_i) in best.items():
             case = got.cases[-neg_i]
             if self.walkers[w] is None:
@@ -680,11 +624,7 @@ class WalkStrategy:
 
     def minimal_found(self, engine: Engine, cases: list[Case]) -> None:
         self.minimal.extend(cases)
-        for c in cases:
-            rec = engine.minimal.get(engine.key(c))
-            self.minimal_sev.append(-float(rec["margin"]) if rec is not None else 0.0)
         del self.minimal[: max(0, len(self.minimal) - self.pool_size)]
-        del self.minimal_sev[: max(0, len(self.minimal_sev) - self.pool_size)]
 
     @property
     def done(self) -> bool:
@@ -693,15 +633,12 @@ class WalkStrategy:
     def state(self) -> dict[str, Any]:
         return {
             "minimal": [_case_json(c) for c in self.minimal],
-            "minimal_sev": self.minimal_sev,
-            "pool_sev": self.pool_sev,
             "walkers": [_case_json(c) for c in self.walkers],
             "scores": [s if np.isfinite(s) else None for s in self.scores],
             "errs": self.errs,
             "stuck": self.stuck,
             "pool": [_case_json(c) for c in self.pool],
             "yields": self.yields.tolist(),
-            "moved": self.moved.tolist() if self.moved is not None else None,
             "surrogate": None
             if self.gram is None
             else {
@@ -722,10 +659,6 @@ class WalkStrategy:
             self.stuck = [int(x) for x in state["stuck"]]
             self.pool = [c for c in (_case_from(x) for x in state.get("pool", [])) if c]
             self.minimal = [c for c in (_case_from(x) for x in state.get("minimal", [])) if c]
-            self.minimal_sev = [float(x) for x in state.get("minimal_sev", [])]
-            self.pool_sev = [float(x) for x in state.get("pool_sev", [])]
-            self.minimal_sev = ([0.0] * len(self.minimal) + self.minimal_sev)[-len(self.minimal) :]
-            self.pool_sev = ([0.0] * len(self.pool) + self.pool_sev)[-len(self.pool) :]
             crit = state.get("critical", [[] for _ in self.walkers])
             self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
             sur = state.get("surrogate")
@@ -734,8 +667,6 @@ class WalkStrategy:
                 self.gram = _unpack(sur["gram"]).reshape(len(self.target), len(self.target))
                 self.weights = _unpack(sur["weights"]) if sur.get("weights") else None
                 self.seen = (int(sur["seen"][0]), int(sur["seen"][1]))
-            if state.get("moved") is not None:
-                self.moved = np.asarray(state["moved"], dtype=np.int64)
             if "yields" in state:
                 self.yields = np.asarray(state["yields"], dtype=np.int64).reshape(self.yields.shape)
         self._done = bool(state.get("done", False))
@@ -751,7 +682,7 @@ def _conjugate_gradient(
     r = b - (gram @ x + ridge * x)
     p = r.copy()
     rr = float(r @ r)
-    tol = 1e-10 * max(float(b @ b), 1e-30)
+    tol = 1e-20 * max(float(b @ b), 1e-300)
     for _ in range(steps):
         if rr <= tol:
             break
@@ -772,12 +703,6 @@ def _pack(a: np.ndarray) -> str:
 
 def _unpack(text: str) -> np.ndarray:
     return np.frombuffer(base64.b64decode(text), dtype=np.float64).copy()
-
-
-def _pick(weights: np.ndarray, u: float) -> int:
-    """An index drawn in proportion to ``weights`` with the uniform number ``u``."""
-    cum = np.cumsum(weights)
-    return min(int(np.searchsorted(cum, u * float(cum[-1]), side="right")), len(weights) - 1)
 
 
 def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | None = None) -> Any:
