@@ -388,9 +388,10 @@ class WalkStrategy:
         return out
 
     def _surrogate(self, engine: Engine) -> np.ndarray | None:
-        """The surrogate's weights: a ridge regression of 'the case failed' on its
-        production counts, fitted to every case the walk proposed so far (None until it
-        has seen enough of both outcomes, or when the grammar is too large to solve for)."""
+        """The surrogate's weights: a ridge regression of each case's score (how far past
+        failing, or short of it) on its production counts, fitted to every case the walk
+        proposed so far (None while off, until it has seen 20 of both outcomes, or when
+        the grammar has more than ``max_surrogate`` productions)."""
         if self.gram is None or engine.g.n_productions > self.max_surrogate:
             return None
         if min(self.seen) < 20:
