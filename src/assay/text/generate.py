@@ -200,7 +200,7 @@ def _joined(tree: Tree) -> str:
         return got[1]
     parts = [c if isinstance(c, str) else _joined(c) for c in tree[1]]
     text = " ".join(x for x in parts if x) if "" in parts else " ".join(parts)
-    if len(_JOINED) >= 200_000:
+    if len(_JOINED) >= 65_536:  # bounded: a long run makes millions of subtrees
         _JOINED.clear()
     _JOINED[id(tree)] = (tree, text)
     return text
