@@ -23,7 +23,7 @@ from statistics import mean
 from typing import Any
 
 from assay.core.rng import generator
-from assay.text.api import builtin_classifier, check_text
+from assay.text.api import builtin_classifier, check_text, setup_text
 from assay.text.generate import BatchGenerator, Draws, Sampler, tree_text
 from assay.text.grammar import load_grammar
 
@@ -41,23 +41,21 @@ def run_pair(pair: str, queries: int, seeds: list[int], store: Path) -> dict[str
     for strategy in STRATEGIES:
         for seed in seeds:
             t0 = time.perf_counter()
-            r = check_text(
-                models,
-                names=list(names),
-                grammar="builtin:reviews",
-                strategy=strategy,
-                max_queries=queries,
-                seed=seed,
-                store=store,
+            setup = setup_text(
+                models, names=list(names), grammar="builtin:reviews", strategy=strategy
             )
+            r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
             wall = time.perf_counter() - t0
+            # honest share: time inside the classifiers' own predict calls over the wall
+            # time of the whole run (setup, store, shrinking, checkpoints, summary included)
+            inside = sum(setup.model.seconds)
             m = r.summary["metrics"]
             out.setdefault(strategy, []).append(
                 {
                     "per1000": m["errors per 1,000 queries"] or 0.0,
                     "minimal": m["distinct minimal failing sentences"],
                     "errors": m["errors found (distinct failing sentences)"],
-                    "share": m["share of time inside the classifiers"] or 0.0,
+                    "share": inside / wall,
                     "wall": wall,
                     "queries": r.progress["queries"],
                 }
@@ -104,7 +102,8 @@ def print_pair(pair: str, rows: dict[str, list[Any]], queries: int, seeds: list[
         )
     share = mean(x["share"] for x in walk)
     print(
-        f"  walk: {share:.0%} of wall time inside the classifiers "
+        f"  walk: {share:.0%} of wall time inside the classifiers (their predict calls "
+        "over the whole run's wall time) "
         f"(target 80 %: {'met' if share >= 0.8 else 'NOT met'})"
     )
 

@@ -214,3 +214,46 @@ def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(tmp_path:
     assert {k: v for k, v in ma.items() if k not in timed} == {
         k: v for k, v in mb.items() if k not in timed
     }
+
+
+def test_resume_refuses_a_changed_grammar_or_classifier(tmp_path: Path) -> None:
+    """The run stores the sha256 of its grammar and classifier files; a resume after either
+    changed is a usage error naming the file (the findings of two searches never mix)."""
+    import shutil
+
+    from assay.core.store import RunStore as Store
+    from assay.text.builtin_grammars import builtin_grammar_path
+
+    fakes = tmp_path / "fakes.py"
+    shutil.copy(FAKES, fakes)
+    grammar = tmp_path / "reviews.cfg"
+    shutil.copy(builtin_grammar_path("reviews"), grammar)
+    store = tmp_path / "runs.db"
+    code, out = _invoke(
+        "text", f"{fakes}:lexicon", f"{fakes}:negation_blind", "--grammar", str(grammar),
+        "--max-queries", "200", "--seed", "4", "--store", str(store), "--quiet",
+    )  # fmt: skip
+    assert code in (0, 1), out
+    s = Store(store)
+    (run,) = s.list_runs()
+    prints = run.config["fingerprints"]
+    assert set(prints) == {"grammar", "classifier 1 (fakes.py:lexicon)",
+                           "classifier 2 (fakes.py:negation_blind)"}  # fmt: skip
+    s.checkpoint(run.id, status="running")  # as if it had been killed
+    s.close()
+
+    original = grammar.read_text()
+    grammar.write_text(original + '\nbe -> "became"\n')
+    code, out = _invoke("resume", run.id, "--store", str(store))
+    assert code == 2, out
+    assert "grammar" in out and str(grammar.resolve()) in " ".join(out.split())
+    grammar.write_text(original)
+
+    fakes.write_text(fakes.read_text() + "\n# changed\n")
+    code, out = _invoke("resume", run.id, "--store", str(store))
+    assert code == 2, out
+    assert "classifier 1 (fakes.py:lexicon)" in " ".join(out.split())  # the first named
+    shutil.copy(FAKES, fakes)
+
+    code, out = _invoke("resume", run.id, "--store", str(store), "--quiet")
+    assert code in (0, 1), out  # both back as they were: the resume goes ahead

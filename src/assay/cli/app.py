@@ -132,6 +132,29 @@ def register() -> None:
     text_cmd.register(app, guarded)
 
 
+DEMOS = ("fairness", "text", "backdoor")
+
+
+def demo_alias(
+    what: str, *, seed: int, store: Any, out_dir: Any, seconds: float | None, quiet: bool
+) -> int:
+    """``assay demo text|backdoor``: run ``assay text --demo`` / ``assay backdoor --demo`` (same
+    output, same exit code), with the demo's seed and store and the HTML report under
+    ``--out``; ``--seconds`` becomes ``--max-time`` only when it was given."""
+    if what not in DEMOS:
+        raise UsageError(
+            f"no demonstration {what!r}; choose one of {', '.join(DEMOS)}", argument="WHAT"
+        )
+    args = [what, "--demo", "--seed", str(seed), "--store", str(store)]
+    args += ["--html", str(os.path.join(out_dir, f"{what}.html"))]
+    if seconds is not None:
+        args += ["--max-time", f"{seconds:g}"]
+    if quiet:
+        args.append("--quiet")
+    code = app(args=args, prog_name="assay", standalone_mode=False)
+    return code if isinstance(code, int) else 0
+
+
 def main(argv: list[str] | None = None) -> None:
     """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""

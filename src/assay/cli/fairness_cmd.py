@@ -318,14 +318,28 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("demo")
     @guarded
     def demo(
+        ctx: typer.Context,
+        what: Annotated[
+            str,
+            typer.Argument(
+                help="Which demonstration: fairness (the default), text (the same as assay "
+                "text --demo) or backdoor (the same as assay backdoor --demo).",
+                show_default=False,
+            ),
+        ] = "fairness",
         out_dir: Annotated[
-            Path, typer.Option("--out", help="Where to write the reports and the retrained model.")
+            Path,
+            typer.Option(
+                "--out",
+                help="Where to write the reports (and the fairness demo's retrained model).",
+            ),
         ] = Path("assay-demo"),
         seconds: Annotated[
             float,
             typer.Option(
                 help="Time budget of the run (search and estimate, reports included), in "
-                "seconds; retraining follows it."
+                "seconds; retraining follows it.  For text and backdoor: their --max-time, "
+                "only when given (they have query budgets of their own)."
             ),
         ] = 20.0,
         seed: Annotated[int, typer.Option(help="Seed of the run.")] = 0,
@@ -335,7 +349,22 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         quiet: Quiet = False,
     ) -> None:
         """Test a decision tree trained on UCI Adult (built in) for discrimination on sex,
-        estimate how common it is, retrain the tree, and write an HTML report."""
+        estimate how common it is, retrain the tree, and write an HTML report.  assay demo
+        text and assay demo backdoor run the other techniques' demonstrations."""
+        if what != "fairness":
+            from assay.cli.app import demo_alias
+
+            given = ctx.get_parameter_source("seconds")
+            raise typer.Exit(
+                demo_alias(
+                    what,
+                    seed=seed,
+                    store=store,
+                    out_dir=out_dir,
+                    seconds=seconds if given is not None and given.name == "COMMANDLINE" else None,
+                    quiet=quiet,
+                )
+            )
         from assay.api import check_fairness
         from assay.core.runinfo import store_option
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from assay.core.budget import check_budget
 from assay.core.calls import InlineCaller
+from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
@@ -269,6 +270,7 @@ def check_text(
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
+    config["fingerprints"] = text_fingerprints(the_setup)
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -290,6 +292,31 @@ def check_text(
         on_progress=on_progress,
     )
     return _result(the_store, outcome, seed, command)
+
+
+def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
+    """What a resume checks did not change (``core.integrity``): the grammar file's and each
+    classifier file's contents (.skops, .onnx, a callable's .py file).  Built-in grammars
+    are files of the package; built-in classifiers and endpoints have no file."""
+    from assay.text.builtin_grammars import builtin_grammar_path
+
+    prints: dict[str, Any] = {}
+    spec = setup.invocation.get("grammar")
+    if isinstance(spec, str):
+        path = (
+            builtin_grammar_path(spec.split(":", 1)[1])
+            if spec.startswith("builtin:")
+            else Path(spec)
+        )
+        if path.is_file():
+            prints["grammar"] = file_fingerprint(path)
+    specs = setup.invocation.get("models") or []
+    for k, (model, name) in enumerate(zip(setup.model.models, setup.names, strict=True)):
+        spec_k = specs[k] if k < len(specs) else None
+        got = model_fingerprint(getattr(model, "spec_info", {}) or {}, spec_k)
+        if got is not None:
+            prints[f"classifier {k + 1} ({name})"] = got
+    return prints
 
 
 def _execute(setup: TextSetup, **kwargs: Any) -> RunOutcome:
@@ -331,6 +358,8 @@ def resume_text(
         )
     if record.technique != "text":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    # a changed grammar or classifier file would mix two searches' findings: refuse
+    check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
     inv = dict(record.config.get("invocation", {}))
     specs = model if model is not None else inv.get("models")
     if specs is None or any(s is None for s in specs):

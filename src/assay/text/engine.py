@@ -8,13 +8,14 @@ ones, and returns findings: one per distinct minimal error (duplicates are count
 
 from __future__ import annotations
 
+import json
 import time
 from typing import Any, Protocol
 
 import numpy as np
 
 from assay.core.checkpoint import Snapshot
-from assay.core.findings import FindingBatch
+from assay.core.findings import FindingBatch, to_jsonable
 from assay.errors import BudgetExhausted
 from assay.text.generate import Draws, Sampler, tree_productions, tree_text, tree_words
 from assay.text.oracle import Case, Oracle, Verdict
@@ -114,10 +115,30 @@ class Engine:
         self.stop_reason: str | None = None
         self._done = False
         self.search_seconds = 0.0
+        # per round, by case identity (the case is held, so an identity is never reused)
+        self._texts: dict[int, tuple[Case, list[str]]] = {}
+        self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
+        self._record_json: dict[str, str] = {}  # minimal key -> its record as JSON text
 
     # -- keys --------------------------------------------------------------------------------
     def texts(self, case: Case) -> list[str]:
-        return [tree_text(t) for t in self.oracle.variants(case)]
+        """The sentences of a case's variants (remembered for the cases of this round)."""
+        got = self._texts.get(id(case))
+        if got is not None and got[0] is case:
+            return got[1]
+        tx = [tree_text(t) for t in self.oracle.variants(case)]
+        self._texts[id(case)] = (case, tx)
+        return tx
+
+    def memo(self, what: str, case: Case, make: Any) -> Any:
+        """``make(case)``, remembered for the cases of this round (by identity)."""
+        key = (what, id(case))
+        got = self._memo.get(key)
+        if got is not None and got[0] is case:
+            return got[1]
+        value = make(case)
+        self._memo[key] = (case, value)
+        return value
 
     def key(self, case: Case) -> str:
         return _SEP.join(self.texts(case))
@@ -194,6 +215,7 @@ class Engine:
         t0 = time.perf_counter()
         m0 = self.model.model_seconds
         self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
+        self._texts, self._memo = {}, {}
         try:
             if self.strategy.done:
                 self._done = True
@@ -331,6 +353,12 @@ class Engine:
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         return rows
 
+    def _minimal_json(self) -> dict[str, str]:
+        for key, rec in self.minimal.items():
+            if key not in self._record_json:
+                self._record_json[key] = json.dumps(to_jsonable(rec), separators=(",", ":"))
+        return self._record_json
+
     def _remember(self, key: str, sig: str) -> None:
         words = [t.split() for t in key.split(_SEP)]
         bag = frozenset(x for w in words for x in w)
@@ -399,7 +427,9 @@ class Engine:
                 "prod_n": self.prod_n.tolist(),
                 "prod_err": self.prod_err.tolist(),
                 "words": self.words,
-                "minimal": self.minimal,
+                # each minimal record as JSON text, made once (only counts change later)
+                "minimal_json": self._minimal_json(),
+                "minimal_counts": {k: r["count"] for k, r in self.minimal.items()},
                 "shrink_incomplete": self.shrink_incomplete,
                 "stop_reason": self.stop_reason,
                 "done": self._done,
@@ -421,7 +451,17 @@ class Engine:
         self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
         self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
-        self.minimal = dict(v.get("minimal", {}))
+        if "minimal_json" in v:
+            counts = dict(v.get("minimal_counts", {}))
+            self.minimal = {}
+            for key, text in dict(v["minimal_json"]).items():
+                rec = json.loads(text)
+                rec["count"] = int(counts.get(key, rec.get("count", 1)))
+                self.minimal[key] = rec
+            self._record_json = dict(v["minimal_json"])
+        else:  # stored before records were kept as text
+            self.minimal = dict(v.get("minimal", {}))
+            self._record_json = {}
         self._known = {}
         for key, rec in self.minimal.items():
             self._remember(key, str(rec.get("signature") or signature(rec["detail"])))

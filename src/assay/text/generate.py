@@ -42,8 +42,14 @@ DEFAULT_MAX_DEPTH = 24
 
 
 def detok(text: str) -> str:
-    """Words joined by spaces, with no space before punctuation."""
-    return _PUNCT.sub(r"\1", text) if " " in text else text
+    """Words joined by spaces, with no space before punctuation (as ``_PUNCT.sub``, with
+    plain replacements: several times faster)."""
+    if " " not in text:
+        return text
+    for mark in ",.!?;:":
+        if mark in text:
+            text = text.replace(" " + mark, mark)
+    return text
 
 
 class Draws:
@@ -181,8 +187,27 @@ def tree_words(tree: Tree, out: list[str] | None = None) -> list[str]:
     return words
 
 
+_JOINED: dict[int, tuple[Tree, str]] = {}  # subtree identity -> (subtree, words joined)
+
+
+def _joined(tree: Tree) -> str:
+    """The words of a subtree joined by single spaces, as ``" ".join(tree_words(tree))``.
+    Remembered by identity: edited trees share their untouched subtrees, so only the path
+    from the root to the edit is joined again (the memo holds each subtree it names, so an
+    identity is never reused while it is there)."""
+    got = _JOINED.get(id(tree))
+    if got is not None and got[0] is tree:
+        return got[1]
+    parts = [c if isinstance(c, str) else _joined(c) for c in tree[1]]
+    text = " ".join(x for x in parts if x) if "" in parts else " ".join(parts)
+    if len(_JOINED) >= 65_536:  # bounded: a long run makes millions of subtrees
+        _JOINED.clear()
+    _JOINED[id(tree)] = (tree, text)
+    return text
+
+
 def tree_text(tree: Tree) -> str:
-    return detok(" ".join(tree_words(tree)))
+    return detok(_joined(tree))
 
 
 def tree_productions(tree: Tree, out: list[int] | None = None) -> list[int]:

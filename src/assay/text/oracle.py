@@ -198,10 +198,13 @@ class Oracle:
             margin = self.threshold - tvd
             error = margin <= 0
             margin = np.where(error, np.minimum(margin, -1e-6), margin)
-        details = [
-            {"labels": [lay.common[t] if t >= 0 else None for t in row], "comparable": bool(c)}
-            for row, c in zip(tops.tolist(), np.asarray(comparable).tolist(), strict=True)
-        ]
+        names: dict[tuple[int, ...], list[str | None]] = {}  # label names per distinct row
+        details = []
+        for row, c in zip(map(tuple, tops.tolist()), np.asarray(comparable).tolist(), strict=True):
+            got = names.get(row)
+            if got is None:
+                got = names[row] = [lay.common[t] if t >= 0 else None for t in row]
+            details.append({"labels": list(got), "comparable": bool(c)})
         return Verdict(error, margin, details)
 
     def _metamorphic(self, out: np.ndarray, relation: int) -> tuple[bool, float, dict[str, Any]]:

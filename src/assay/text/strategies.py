@@ -7,6 +7,8 @@ queried twice (for ``ogma`` this is our one change to the published algorithm).
 
 from __future__ import annotations
 
+import base64
+import json
 from typing import Any
 
 import numpy as np
@@ -34,19 +36,29 @@ _KINDS = ("swap", "restructure")  # the walk's moves
 _PATIENCE = 200  # fresh draws tried per wanted case before the space is taken as covered
 
 
+_JSON_MEMO: dict[int, tuple[Case, str]] = {}  # case identity -> (case, its JSON text)
+
+
 def _case_json(case: Case | None) -> Any:
+    """A case as one JSON text (the C encoder walks the nested tuples: checkpoints stay
+    cheap); remembered by identity for the cases a walk keeps between checkpoints."""
     if case is None:
         return None
-    return [
-        tree_to_json(case.tree),
-        list(case.focus) if case.focus is not None else None,
-        case.relation,
-    ]
+    got = _JSON_MEMO.get(id(case))
+    if got is not None and got[0] is case:
+        return got[1]
+    text = json.dumps([case.tree, case.focus, case.relation], separators=(",", ":"))
+    if len(_JSON_MEMO) > 4096:
+        _JSON_MEMO.clear()
+    _JSON_MEMO[id(case)] = (case, text)
+    return text
 
 
 def _case_from(data: Any) -> Case | None:
     if data is None:
         return None
+    if isinstance(data, str):
+        data = json.loads(data)
     focus = tuple(data[1]) if data[1] is not None else None
     return Case(tree_from_json(data[0]), focus, int(data[2]))
 
@@ -185,7 +197,7 @@ def swap_word_at(
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
     are left as they are."""
-    spots = lexical_spots(engine, case)
+    spots = engine.memo("lexical", case, lambda c: lexical_spots(engine, c))
     if avoid:
         spots = [sp for sp in spots if sp[0] not in avoid]
     if not spots:
@@ -324,6 +336,8 @@ class WalkStrategy:
         patience: int = 4,
         pool: int = 256,
         brevity: float = 2.0,
+        screen: int = 1,
+        explore: float = 0.1,
     ) -> None:
         self.brevity = brevity
         self._short: np.ndarray | None = None
@@ -347,7 +361,61 @@ class WalkStrategy:
         self.pool: list[Case] = []  # recent failing cases: where stuck walkers restart
         self.pool_size = pool
         self.minimal: list[Case] = []  # recent minimal errors (the engine tells)
+        # the surrogate: a ridge regression of failing on production counts (X'X and X'y)
+        self.screen = screen
+        self.explore = explore
+        self.ridge = 1.0
+        self.max_surrogate = 600  # productions; larger grammars walk without it
+        self.gram: np.ndarray | None = None
+        self.target = np.zeros(0)
+        self.seen = (0, 0)  # cases learnt from: passing, failing
+        self.weights: np.ndarray | None = None  # the last fit (where the next one starts)
         self._done = False
+
+    def _features(self, trees: list[Tree], n_prod: int) -> np.ndarray:
+        """Production counts of each tree (rows)."""
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, t in enumerate(trees):
+            prods = tree_productions(t)
+            cols.extend(prods)
+            rows.extend([i] * len(prods))
+        flat = np.bincount(
+            np.asarray(rows, dtype=np.int64) * n_prod + np.asarray(cols, dtype=np.int64),
+            minlength=len(trees) * n_prod,
+        )
+        out: np.ndarray = flat.reshape(len(trees), n_prod).astype(np.float64)
+        return out
+
+    def _surrogate(self, engine: Engine) -> np.ndarray | None:
+        """The surrogate's weights: a ridge regression of each case's score (how far past
+        failing, or short of it) on its production counts, fitted to every case the walk
+        proposed so far (None while off, until it has seen 20 of both outcomes, or when
+        the grammar has more than ``max_surrogate`` productions)."""
+        if self.gram is None or engine.g.n_productions > self.max_surrogate:
+            return None
+        if min(self.seen) < 20:
+            return None
+        self.weights = _conjugate_gradient(self.gram, self.ridge, self.target, self.weights)
+        return self.weights
+
+    def _predict(self, trees: list[Tree], weights: np.ndarray) -> np.ndarray:
+        out: np.ndarray = self._features(trees, len(weights)) @ weights
+        return out
+
+    def _learn(self, engine: Engine, got: Evaluated) -> None:
+        n_prod = engine.g.n_productions
+        if self.screen <= 1 or n_prod > self.max_surrogate:
+            return
+        if self.gram is None:
+            self.gram = np.zeros((n_prod, n_prod))
+            self.target = np.zeros(n_prod)
+        x = self._features([c.tree for c in got.cases], n_prod)
+        y = np.asarray(got.score, dtype=np.float64)  # how far past failing (or short of it)
+        self.gram += x.T @ x
+        self.target += x.T @ y
+        n_err = int(got.error.sum())
+        self.seen = (self.seen[0] + len(y) - n_err, self.seen[1] + n_err)
 
     def _steer(self, engine: Engine) -> np.ndarray:
         lift: np.ndarray = np.clip(engine.lift(), 0.1, 10.0) ** 2
@@ -365,19 +433,26 @@ class WalkStrategy:
         no production more associated with errors than the average; never one holding a
         node at a path in ``avoid``.  Also gives the path of the subtree."""
         g = engine.g
-        spots = [
-            (path, p, depth)
-            for path, p, depth in nodes(case.tree)
-            if len(g.alternatives[g.productions[p][0]]) >= 2
-            and not (case.focus is not None and path[: len(case.focus)] == case.focus)
-            and not (avoid and any(a[: len(path)] == path for a in avoid))
-        ]
-        if keep:
-            spots = [
-                sp
-                for sp in spots
-                if max(bias[q] for q in tree_productions(subtree_at(case.tree, sp[0]))) <= 1.0
+
+        def movable(c: Case) -> list[tuple[tuple[int, ...], int, int]]:
+            return [
+                (path, p, depth)
+                for path, p, depth in nodes(c.tree)
+                if len(g.alternatives[g.productions[p][0]]) >= 2
+                and not (c.focus is not None and path[: len(c.focus)] == c.focus)
             ]
+
+        def keepable(c: Case) -> list[tuple[tuple[int, ...], int, int]]:
+            return [
+                sp
+                for sp in engine.memo("movable", c, movable)
+                if max(bias[q] for q in tree_productions(subtree_at(c.tree, sp[0]))) <= 1.0
+            ]
+
+        # (``bias`` is the same for a whole round, as the memo is)
+        spots = engine.memo("keepable" if keep else "movable", case, keepable if keep else movable)
+        if avoid:
+            spots = [sp for sp in spots if not any(a[: len(sp[0])] == sp[0] for a in avoid)]
         if not spots:
             return None, None
         path, p, depth = spots[engine.draws.below(len(spots))]
@@ -401,6 +476,7 @@ class WalkStrategy:
         self.owners = []
         self.kinds = []
         self.paths = []
+        weights = self._surrogate(engine)
         moves = max(1, min(self.moves, n // self.n_walkers))
         for w in range(self.n_walkers):
             if len(out) >= n:
@@ -440,7 +516,6 @@ class WalkStrategy:
                     self.kinds.append(-1)
                     self.paths.append(None)
                 continue
-            made = 0
             region = int(self.errs[w])
             budget = moves if self.errs[w] else max(1, moves // 3)
             # in the error region: word swaps that keep the words tied to errors and
@@ -448,29 +523,49 @@ class WalkStrategy:
             # lift.  Which of the two: in proportion to the errors each has yielded per
             # case in this region so far (smoothed; each keeps at least a tenth)
             share = self._swap_share(region)
-            for _attempt in range(budget * 4):
-                if made >= budget:
+            # with a surrogate learnt, a walker drafts more neighbours than it sends and
+            # keeps those the surrogate rates likeliest to fail
+            want = budget * self.screen if weights is not None else budget
+            mine: list[tuple[Case, int, tuple[int, ...]]] = []
+            for _attempt in range(want * 4):
+                if len(mine) >= want:
                     break
                 kind = 0 if engine.draws.next() < share else 1
                 avoid = self.critical[w] if self.errs[w] else None
                 if kind == 1:
                     cand, path = self._restructure(
-                        engine, case, fresh_bias, keep=self.errs[w], avoid=avoid
+                        engine,
+                        case,
+                        fresh_bias,
+                        keep=self.errs[w],
+                        avoid=avoid,
                     )
                 else:
-                    cand, path = swap_word_at(engine, case, bias, keep=self.errs[w], avoid=avoid)
-                if cand is None:
+                    cand, path = swap_word_at(
+                        engine,
+                        case,
+                        bias,
+                        keep=self.errs[w],
+                        avoid=avoid,
+                    )
+                if cand is None or path is None:
                     continue
                 key = engine.key(cand)
                 if key in keys or key in engine.keys:
                     continue
                 keys.add(key)
+                mine.append((cand, kind, path))
+            if weights is not None and len(mine) > budget:
+                pred = self._predict([c.tree for c, _, _ in mine], weights)
+                noise = np.asarray([engine.draws.next() for _ in mine]) * self.explore
+                order = np.argsort(-(pred + noise), kind="stable")[:budget]
+                mine = [mine[i] for i in sorted(order.tolist())]
+            for cand, kind, path in mine:
                 out.append(cand)
                 self.owners.append(w)
                 self.kinds.append(region * len(_KINDS) + kind)
                 self.paths.append(path)
-                made += 1
-            if made == 0:
+            if not mine:
                 self.stuck[w] = self.patience
         if not out:
             more = fresh_random(engine, max(1, n // 4), fresh_bias)
@@ -491,6 +586,7 @@ class WalkStrategy:
         return min(max(share, 0.1), 0.9)
 
     def observe(self, engine: Engine, got: Evaluated) -> None:
+        self._learn(engine, got)
         flat = self.yields.reshape(-1, 2)
         for i, k in enumerate(self.kinds[: len(got.cases)]):
             if k >= 0:
@@ -544,6 +640,14 @@ class WalkStrategy:
             "stuck": self.stuck,
             "pool": [_case_json(c) for c in self.pool],
             "yields": self.yields.tolist(),
+            "surrogate": None
+            if self.gram is None
+            else {
+                "gram": _pack(self.gram),
+                "target": _pack(self.target),
+                "weights": _pack(self.weights) if self.weights is not None else None,
+                "seen": list(self.seen),
+            },
             "critical": [sorted(list(p) for p in c) for c in self.critical],
             "done": self._done,
         }
@@ -558,9 +662,48 @@ class WalkStrategy:
             self.minimal = [c for c in (_case_from(x) for x in state.get("minimal", [])) if c]
             crit = state.get("critical", [[] for _ in self.walkers])
             self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
+            sur = state.get("surrogate")
+            if sur is not None:
+                self.target = _unpack(sur["target"])
+                self.gram = _unpack(sur["gram"]).reshape(len(self.target), len(self.target))
+                self.weights = _unpack(sur["weights"]) if sur.get("weights") else None
+                self.seen = (int(sur["seen"][0]), int(sur["seen"][1]))
             if "yields" in state:
                 self.yields = np.asarray(state["yields"], dtype=np.int64).reshape(self.yields.shape)
         self._done = bool(state.get("done", False))
+
+
+def _conjugate_gradient(
+    gram: np.ndarray, ridge: float, b: np.ndarray, start: np.ndarray | None, steps: int = 40
+) -> np.ndarray:
+    """Solve (gram + ridge I) x = b by conjugate gradients from ``start`` (the previous
+    fit: the system changes little between rounds).  Matrix-vector products only: LAPACK's
+    solver spreads a small system over every core and is slow on a busy machine."""
+    x = np.zeros_like(b) if start is None or start.shape != b.shape else start.copy()
+    r = b - (gram @ x + ridge * x)
+    p = r.copy()
+    rr = float(r @ r)
+    tol = 1e-20 * max(float(b @ b), 1e-300)
+    for _ in range(steps):
+        if rr <= tol:
+            break
+        ap = gram @ p + ridge * p
+        alpha = rr / float(p @ ap)
+        x += alpha * p
+        r -= alpha * ap
+        rr_new = float(r @ r)
+        p = r + (rr_new / rr) * p
+        rr = rr_new
+    return x
+
+
+def _pack(a: np.ndarray) -> str:
+    """A float array as text, bit for bit (resumed runs continue exactly)."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype=np.float64).tobytes()).decode("ascii")
+
+
+def _unpack(text: str) -> np.ndarray:
+    return np.frombuffer(base64.b64decode(text), dtype=np.float64).copy()
 
 
 def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | None = None) -> Any:

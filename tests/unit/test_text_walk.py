@@ -1,0 +1,72 @@
+"""Pieces of the default text search: the surrogate's solver and state, compact checkpoints
+of cases, and the joined-text memo (each checked against the plain computation)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from assay.text.generate import Draws, Sampler, detok, tree_text, tree_words
+from assay.text.grammar import load_grammar
+from assay.text.oracle import Case
+from assay.text.strategies import (
+    WalkStrategy,
+    _case_from,
+    _case_json,
+    _conjugate_gradient,
+    _pack,
+    _unpack,
+)
+
+
+def test_conjugate_gradient_solves_the_ridge_system() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 3, size=(400, 60)).astype(np.float64)
+    y = rng.random(400)
+    gram, b = x.T @ x, x.T @ y
+    want = np.linalg.solve(gram + 1.0 * np.eye(60), b)
+    got = _conjugate_gradient(gram, 1.0, b, None, steps=200)
+    assert np.allclose(got, want, atol=1e-6)
+    # warm start from the answer: already there
+    assert np.allclose(_conjugate_gradient(gram, 1.0, b, want, steps=1), want, atol=1e-6)
+
+
+def test_packed_arrays_come_back_bit_for_bit() -> None:
+    a = np.random.default_rng(1).standard_normal(50) * 1e-300
+    assert np.array_equal(_unpack(_pack(a)), a)
+
+
+def test_cases_survive_their_checkpoint_text() -> None:
+    g = load_grammar("builtin:names")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(2))
+    for _ in range(200):
+        case = Case(sampler.sentence_tree(draws), (0, 1), 3)
+        back = _case_from(_case_json(case))
+        assert back == case
+    assert _case_from(None) is None
+
+
+def test_joined_text_equals_the_plain_join() -> None:
+    punct = re.compile(r" ([,.!?;:])")
+    for name in ("reviews", "names", "topics"):
+        g = load_grammar(f"builtin:{name}")
+        sampler, draws = Sampler(g), Draws(np.random.default_rng(3))
+        for _ in range(2000):
+            tree = sampler.sentence_tree(draws)
+            plain = " ".join(w for w in tree_words(tree) if w)
+            assert tree_text(tree) == punct.sub(r"\1", plain)
+            assert detok(plain) == punct.sub(r"\1", plain)
+
+
+def test_walk_state_with_the_surrogate_round_trips() -> None:
+    w = WalkStrategy(screen=2)
+    w.gram = np.arange(16, dtype=np.float64).reshape(4, 4)
+    w.target = np.ones(4)
+    w.weights = np.full(4, 0.5)
+    w.seen = (30, 25)
+    again = WalkStrategy(screen=2)
+    again.load(w.state())
+    assert again.gram is not None and np.array_equal(again.gram, w.gram)
+    assert again.weights is not None and np.array_equal(again.weights, w.weights)
+    assert again.seen == (30, 25)
