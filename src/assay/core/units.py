@@ -42,7 +42,7 @@ from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, Technique
-from assay.core.store import RunStore
+from assay.core.store import RunStore, _merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable
 
 __all__ = [
@@ -173,6 +173,7 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
             stop_reason = exc.reason
             break
     found.extend(b for b in search.flush() if len(b))
+    found = _merge_alike(found)  # a few large batches travel and commit faster than many
     summary = search.summary()
     summary["stop_reason"] = stop_reason
     extra: dict[str, Any] = {}
@@ -366,6 +367,7 @@ def execute_units(
         "cpu_seconds": [d.get("cpu_seconds") for d in ordered],
         "duplicate_findings": sum(int(d.get("duplicates") or 0) for d in ordered),
         "workers": sorted({d["worker"] for d in ordered if d.get("worker")}),
+        "ran_on": [d.get("worker") or "" for d in ordered],
     }
     if any(d.get("requests") for d in ordered):
         summary["units"]["requests"] = [d.get("requests") for d in ordered]
