@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -124,3 +125,37 @@ def test_a_worker_killed_mid_run_costs_only_its_units(tree, tmp_path: Path) -> N
     assert runner.killed, "no worker was busy when the first unit finished"
     assert outcome.status == here.status
     assert np.array_equal(_findings(store, run_id), _findings(store, here.run_id))
+
+
+def test_requests_of_a_served_model_on_the_workers_are_in_the_report(tree, tmp_path) -> None:
+    """Every request the server saw, retries included, is counted in the run's report,
+    whichever process sent it (the two workers' units, the client's own checks)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from serving_servers import FaultServer
+
+    from assay.models.http import ServingOptions
+
+    store = RunStore(tmp_path / "runs.db")
+    queries = 8000
+    kw: dict[str, Any] = dict(
+        dataset="adult", protected="sex", max_queries=queries, seed=SEED, store=store, units=4
+    )
+    local = check_fairness(tree, **kw)
+    faults = {n: "500" for n in range(5, 2000, 9)}  # one in nine requests fails once
+    opts = ServingOptions(batch_size=64, retries=2, backoff=0.01)
+    with FaultServer(tree.predict_proba, faults=faults) as server:
+        served = check_fairness(server.url, serving=opts, executor="dask", workers=2, **kw)
+        posts, injected = server.posts, server.injected["500"]
+    summary = store.get_run(served.run_id).summary
+    stats = summary["serving"]
+    assert injected > 0
+    assert stats["requests"] == posts
+    assert stats["retried"] == injected and stats["failed"] == 0
+    assert stats["answered"] == posts - injected
+    assert stats["statuses"] == {"200": posts - injected, "500": injected}
+    assert stats["latency_ms"]["p50"] > 0
+    per_unit = summary["units"]["requests"]
+    assert len(per_unit) == 4 and all(u["requests"] > 0 for u in per_unit)
+    assert sum(u["requests"] for u in per_unit) < posts  # the client asked some itself
+    assert len(summary["units"]["workers"]) == 2
+    assert np.array_equal(_findings(store, served.run_id), _findings(store, local.run_id))
