@@ -21,7 +21,8 @@ sessions keep the cores busy, two processes of this benchmark get about what one
 no executor can beat that (the "ceiling" printed, measured in the same run).  The CPU-time
 figures do not depend on it: "idle 2-core estimate" is the wall time the measured CPU
 seconds imply when every process gets a core of its own (the busiest worker, or all CPU
-seconds shared over the cores, whichever is longer).  "between": seconds of the campaign
+seconds shared over the cores, whichever is longer, then the client's merge after the last
+unit, which waits for all of them).  "between": seconds of the campaign
 in which the busiest worker ran no unit (waiting for the scheduler, or at the end).
 """
 
@@ -115,14 +116,16 @@ class Row:
     unit_cpu: float  # mean CPU seconds of a unit where it ran
     waiting: float  # seconds the busiest worker was not running a unit during the campaign
     asleep: list[float]  # seconds the model slept, in all (in-process) or on each worker
+    tail: float  # client CPU seconds after the last unit was committed (the merge)
 
     def idle_seconds(self, cores: int) -> float:
         """The wall time the CPU seconds (and the model's sleep) imply with a core for every
-        process: the busiest worker, or all CPU seconds shared over the cores."""
+        process: the busiest worker, or all CPU seconds but the tail shared over the cores,
+        whichever is longer; then the client's tail, which waits for every unit."""
         if not self.worker_cpu:
             return self.client_cpu + sum(self.asleep)
         busiest = max(c + z for c, z in zip(self.worker_cpu, self.asleep, strict=True))
-        return max(busiest, self.cpu / cores)
+        return max(busiest, (self.cpu - self.tail) / cores) + self.tail
 
     @property
     def rate(self) -> float:
@@ -156,6 +159,25 @@ class CountingUnits(InProcessUnits):
             result = run_unit(technique, model, unit)
             self.calls[unit.index] = self.slow.calls - before
             yield result
+
+
+class Tail:
+    """An executor that notes the client's CPU time when its last unit has been handed over."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.cpu_at_end = 0.0
+
+    @property
+    def parallelism(self) -> int:
+        return int(self.inner.parallelism)
+
+    def run(self, technique: Any, model: Any, units: Sequence[Unit]) -> Iterator[UnitResult]:
+        yield from self.inner.run(technique, model, units)
+        self.cpu_at_end = time.process_time()
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _campaign(setup: Any, store: Any, runner: Any, seed: int, units: int, queries: int) -> Any:
@@ -202,9 +224,11 @@ def dask_part(kind: str, queries: int, units: int, ms: float = 5.0) -> tuple[Row
             pids = list(pid_of.values()) if workers else []
             c0, w0 = time.process_time(), _cpu_of(pids)
             t0 = time.perf_counter()
-            r = _campaign(setup, store, runner, 1, units, queries)
+            tail = Tail(runner)
+            r = _campaign(setup, store, tail, 1, units, queries)
             seconds = time.perf_counter() - t0
-            client_cpu = time.process_time() - c0
+            c1 = time.process_time()
+            client_cpu = c1 - c0
             worker_cpu = [b - a for a, b in zip(w0, _cpu_of(pids), strict=True)]
             runner.close()
             u = r.summary["units"]
@@ -218,7 +242,7 @@ def dask_part(kind: str, queries: int, units: int, ms: float = 5.0) -> tuple[Row
                 Row(
                     label, r.n_findings, u["duplicate_findings"], started, seconds, client_cpu,
                     worker_cpu, float(np.mean(u["cpu_seconds"])), seconds - max(busy.values()),
-                    order,
+                    order, c1 - tail.cpu_at_end,
                 )
             )  # fmt: skip
     if len({row.findings for row in rows}) != 1:
