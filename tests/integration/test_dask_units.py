@@ -159,3 +159,43 @@ def test_requests_of_a_served_model_on_the_workers_are_in_the_report(tree, tmp_p
     assert sum(u["requests"] for u in per_unit) < posts  # the client asked some itself
     assert len(summary["units"]["workers"]) == 2
     assert np.array_equal(_findings(store, served.run_id), _findings(store, local.run_id))
+
+
+class Exclusive:
+    """A tree that is not thread-safe: a call that overlaps another mixes up its answers
+    (a model never sees two calls at once, so this never happens)."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.busy = False
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        import time
+
+        overlap, self.busy = self.busy, True
+        try:
+            time.sleep(0.002)
+            p = np.asarray(self.tree.predict_proba(x))
+            return np.roll(p, 1, axis=0) if overlap else p
+        finally:
+            self.busy = False
+
+
+def test_a_worker_with_two_threads_gives_each_its_own_model(tree, tmp_path) -> None:
+    import logging
+
+    import distributed
+
+    store = RunStore(tmp_path / "runs.db")
+    kw: dict[str, Any] = dict(
+        dataset="adult", protected="sex", max_queries=6000, seed=SEED, store=store, units=4
+    )
+    here = check_fairness(Exclusive(tree), **kw)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
+        there = check_fairness(
+            Exclusive(tree), executor="dask", scheduler=cluster.scheduler_address, **kw
+        )
+    assert there.status == here.status
+    assert np.array_equal(_findings(store, there.run_id), _findings(store, here.run_id))
