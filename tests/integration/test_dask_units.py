@@ -199,3 +199,33 @@ def test_a_worker_with_two_threads_gives_each_its_own_model(tree, tmp_path) -> N
         )
     assert there.status == here.status
     assert np.array_equal(_findings(store, there.run_id), _findings(store, here.run_id))
+
+
+class FailsOnWorkers:
+    """Answers in the client's process, raises in any other (and notes each time in a file)."""
+
+    def __init__(self, tree: Any, log: Path) -> None:
+        self.tree, self.log, self.client = tree, log, os.getpid()
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        if os.getpid() == self.client:
+            return np.asarray(self.tree.predict_proba(x))
+        with self.log.open("a") as f:  # what was asked: a unit run again asks it again
+            f.write(f"{np.asarray(x).tobytes().hex()}\n")
+        raise RuntimeError("the model broke")
+
+
+def test_a_model_error_on_a_worker_ends_the_run_without_running_units_again(tree, tmp_path) -> None:
+    from assay.errors import ModelError
+
+    store = RunStore(tmp_path / "runs.db")
+    log = tmp_path / "raised.txt"
+    with pytest.raises(ModelError, match="the model broke"):
+        check_fairness(
+            FailsOnWorkers(tree, log), dataset="adult", protected="sex", max_queries=4000,
+            seed=SEED, store=store, units=4, executor="dask", workers=2,
+        )  # fmt: skip
+    (record,) = store.list_runs()
+    assert record.status == "failed"
+    asked = log.read_text().splitlines()
+    assert asked and len(set(asked)) == len(asked)  # no unit was run again

@@ -31,7 +31,9 @@ from assay.errors import UsageError
 
 __all__ = ["DaskUnits"]
 
-_RETRIES = 3  # times a unit is run again after its worker was lost
+# A unit whose worker was lost is run again elsewhere by the scheduler (up to its
+# ``distributed.scheduler.allowed-failures``, 3 by default); a unit that raised is not:
+# a model error ends the run at once, as it does in-process.
 
 # A cluster that assay starts keeps Dask's own bookkeeping out of the units' way: its
 # statistical profiler samples every worker thread's stack each 10 ms (holding the GIL the
@@ -43,6 +45,7 @@ QUIET_CLUSTER = {
     "distributed.admin.tick.interval": "1s",
     "distributed.admin.system-monitor.interval": "10s",
     "distributed.worker.memory.monitor-interval": "2s",
+    "distributed.scheduler.allowed-failures": 3,  # runs of a unit whose worker was lost
 }
 
 
@@ -151,7 +154,6 @@ class DaskUnits:
                 str(model_f.key),
                 key=f"assay-unit-{unit.seed}-{unit.index}-of-{unit.n_units}-{id(units)}",
                 pure=False,
-                retries=_RETRIES,
             )
             for unit in units
         ]
