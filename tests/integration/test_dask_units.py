@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
@@ -124,3 +125,107 @@ def test_a_worker_killed_mid_run_costs_only_its_units(tree, tmp_path: Path) -> N
     assert runner.killed, "no worker was busy when the first unit finished"
     assert outcome.status == here.status
     assert np.array_equal(_findings(store, run_id), _findings(store, here.run_id))
+
+
+def test_requests_of_a_served_model_on_the_workers_are_in_the_report(tree, tmp_path) -> None:
+    """Every request the server saw, retries included, is counted in the run's report,
+    whichever process sent it (the two workers' units, the client's own checks)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from serving_servers import FaultServer
+
+    from assay.models.http import ServingOptions
+
+    store = RunStore(tmp_path / "runs.db")
+    queries = 8000
+    kw: dict[str, Any] = dict(
+        dataset="adult", protected="sex", max_queries=queries, seed=SEED, store=store, units=4
+    )
+    local = check_fairness(tree, **kw)
+    faults = {n: "500" for n in range(5, 2000, 9)}  # one in nine requests fails once
+    opts = ServingOptions(batch_size=64, retries=2, backoff=0.01)
+    with FaultServer(tree.predict_proba, faults=faults) as server:
+        served = check_fairness(server.url, serving=opts, executor="dask", workers=2, **kw)
+        posts, injected = server.posts, server.injected["500"]
+    summary = store.get_run(served.run_id).summary
+    stats = summary["serving"]
+    assert injected > 0
+    assert stats["requests"] == posts
+    assert stats["retried"] == injected and stats["failed"] == 0
+    assert stats["answered"] == posts - injected
+    assert stats["statuses"] == {"200": posts - injected, "500": injected}
+    assert stats["latency_ms"]["p50"] > 0
+    per_unit = summary["units"]["requests"]
+    assert len(per_unit) == 4 and all(u["requests"] > 0 for u in per_unit)
+    assert sum(u["requests"] for u in per_unit) < posts  # the client asked some itself
+    assert len(summary["units"]["workers"]) == 2
+    assert np.array_equal(_findings(store, served.run_id), _findings(store, local.run_id))
+
+
+class Exclusive:
+    """A tree that is not thread-safe: a call that overlaps another mixes up its answers
+    (a model never sees two calls at once, so this never happens)."""
+
+    def __init__(self, tree: Any) -> None:
+        self.tree = tree
+        self.busy = False
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        import time
+
+        overlap, self.busy = self.busy, True
+        try:
+            time.sleep(0.002)
+            p = np.asarray(self.tree.predict_proba(x))
+            return np.roll(p, 1, axis=0) if overlap else p
+        finally:
+            self.busy = False
+
+
+def test_a_worker_with_two_threads_gives_each_its_own_model(tree, tmp_path) -> None:
+    import logging
+
+    import distributed
+
+    store = RunStore(tmp_path / "runs.db")
+    kw: dict[str, Any] = dict(
+        dataset="adult", protected="sex", max_queries=6000, seed=SEED, store=store, units=4
+    )
+    here = check_fairness(Exclusive(tree), **kw)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=2, dashboard_address=None, silence_logs=logging.ERROR
+    ) as cluster:
+        there = check_fairness(
+            Exclusive(tree), executor="dask", scheduler=cluster.scheduler_address, **kw
+        )
+    assert there.status == here.status
+    assert np.array_equal(_findings(store, there.run_id), _findings(store, here.run_id))
+
+
+class FailsOnWorkers:
+    """Answers in the client's process, raises in any other (and notes each time in a file)."""
+
+    def __init__(self, tree: Any, log: Path) -> None:
+        self.tree, self.log, self.client = tree, log, os.getpid()
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        if os.getpid() == self.client:
+            return np.asarray(self.tree.predict_proba(x))
+        with self.log.open("a") as f:  # what was asked: a unit run again asks it again
+            f.write(f"{np.asarray(x).tobytes().hex()}\n")
+        raise RuntimeError("the model broke")
+
+
+def test_a_model_error_on_a_worker_ends_the_run_without_running_units_again(tree, tmp_path) -> None:
+    from assay.errors import ModelError
+
+    store = RunStore(tmp_path / "runs.db")
+    log = tmp_path / "raised.txt"
+    with pytest.raises(ModelError, match="the model broke"):
+        check_fairness(
+            FailsOnWorkers(tree, log), dataset="adult", protected="sex", max_queries=4000,
+            seed=SEED, store=store, units=4, executor="dask", workers=2,
+        )  # fmt: skip
+    (record,) = store.list_runs()
+    assert record.status == "failed"
+    asked = log.read_text().splitlines()
+    assert asked and len(set(asked)) == len(asked)  # no unit was run again

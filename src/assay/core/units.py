@@ -10,32 +10,52 @@ that had not finished.
 
 The in-process executor (``InProcessUnits``) runs the units one after the other; the Dask
 executor (``assay.execution.dask``) spreads them over a cluster.
+
+Units are committed in unit order (a unit that finishes early waits for those before it),
+so the stored findings are the same whatever order the units finish in.  Two units may
+find the same bug (each keeps only its own record of what it evaluated): a finding whose
+key (``technique.finding_keys``; by default its inputs) was committed before is dropped, and
+counted in its unit's summary as ``duplicate_findings``, so the run's findings are unique.
+The keys committed so far are part of the resume state.
+
+A model that counts its requests (a served model: ``RequestCounter``) reports, for each
+unit, the requests that unit made (``UnitResult.extra["requests"]``); an executor that runs
+units elsewhere adds them to the client's model, whose counters go into the report.
 """
 
 from __future__ import annotations
 
+import hashlib
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
 
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
+from assay.core.hashset import KeyIndex
+from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, Technique
-from assay.core.store import RunStore
+from assay.core.store import RunStore, _merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable
 
 __all__ = [
     "UNIT_KEY",
     "InProcessUnits",
+    "RequestCounter",
     "Unit",
     "UnitExecutor",
     "UnitResult",
     "execute_units",
+    "finding_keys",
     "plan_units",
+    "request_counter",
     "run_unit",
 ]
 
@@ -63,6 +83,48 @@ class UnitResult:
     seconds: float
     worker: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+    cpu_seconds: float = 0.0  # CPU time of the process that ran the unit, while it ran
+
+
+@runtime_checkable
+class RequestCounter(Protocol):
+    """A model that counts its requests (``assay.models.http.HttpModel``)."""
+
+    def counts_mark(self) -> Any:
+        """The counters now, to measure a stretch of work from."""
+        ...
+
+    def counts_since(self, mark: Any) -> dict[str, Any]:
+        """What was counted since ``mark`` (JSON data)."""
+        ...
+
+    def add_counts(self, counts: Mapping[str, Any]) -> None:
+        """Add what ``counts_since`` gave elsewhere (another process) to these counters."""
+        ...
+
+
+def request_counter(model: Any) -> RequestCounter | None:
+    """The ``RequestCounter`` inside a model's wrappers (``inner``/``model``), if any."""
+    for _ in range(16):
+        if model is None:
+            return None
+        if isinstance(model, RequestCounter):
+            return model
+        model = getattr(model, "inner", None) or getattr(model, "model", None)
+    return None
+
+
+def finding_keys(batch: FindingBatch) -> np.ndarray:
+    """A uint64 key per finding, equal for findings with equal inputs (the default key)."""
+    flat = batch.inputs.reshape(len(batch), -1) if len(batch) else batch.inputs
+    try:
+        return row_keys(flat)
+    except TypeError:  # inputs that are not numbers (text): hash their bytes
+        digests = [
+            hashlib.blake2b(np.ascontiguousarray(row).tobytes(), digest_size=8).digest()
+            for row in flat
+        ]
+        return np.frombuffer(b"".join(digests), dtype=np.uint64).copy()
 
 
 def plan_units(
@@ -87,7 +149,9 @@ def plan_units(
 
 def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
     """Run one unit to its end (search done or its budget spent), wherever this is called."""
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), time.process_time()
+    counter = request_counter(model)
+    mark = counter.counts_mark() if counter is not None else None
     budgeted = BudgetedModel(
         model,
         max_queries=unit.max_queries,
@@ -109,8 +173,12 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
             stop_reason = exc.reason
             break
     found.extend(b for b in search.flush() if len(b))
+    found = _merge_alike(found)  # a few large batches travel and commit faster than many
     summary = search.summary()
     summary["stop_reason"] = stop_reason
+    extra: dict[str, Any] = {}
+    if counter is not None:
+        extra["requests"] = counter.counts_since(mark)
     return UnitResult(
         index=unit.index,
         findings=found,
@@ -119,6 +187,8 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
         stop_reason=stop_reason,
         queries=budgeted.queries,
         seconds=time.monotonic() - t0,
+        extra=extra,
+        cpu_seconds=time.process_time() - cpu0,
     )
 
 
@@ -157,6 +227,34 @@ def _default_merge(summaries: list[dict[str, Any]], batches: list[FindingBatch])
     return {"units": summaries}
 
 
+class _Unique:
+    """Drops findings whose key was committed before; the keys committed so far."""
+
+    def __init__(self, technique: Technique, committed: np.ndarray | None) -> None:
+        keys = getattr(technique, "finding_keys", None)
+        self.keys_of: Callable[[FindingBatch], np.ndarray] = (
+            keys if callable(keys) else finding_keys
+        )
+        self.seen = KeyIndex.from_keys(committed) if committed is not None else KeyIndex()
+
+    def filter(self, batches: list[FindingBatch]) -> tuple[list[FindingBatch], int, np.ndarray]:
+        """The findings not seen before, how many were dropped, and the new keys."""
+        kept: list[FindingBatch] = []
+        dropped = 0
+        added: list[np.ndarray] = []
+        for b in batches:
+            keys = np.asarray(self.keys_of(b), dtype=np.uint64)
+            new = self.seen.add(keys)
+            dropped += int(len(b) - new.sum())
+            added.append(keys[new])
+            if new.all():
+                kept.append(b)
+            elif new.any():
+                kept.append(b.select(new))
+        fresh = np.concatenate(added) if added else np.zeros(0, dtype=np.uint64)
+        return kept, dropped, fresh
+
+
 def execute_units(
     technique: Technique,
     model: Model,
@@ -173,12 +271,13 @@ def execute_units(
     merge: MergeSummaries | None = None,
     call_timeout: float | None = None,
 ) -> RunOutcome:
-    """Run a campaign as ``n_units`` units on ``executor``, committing each unit as it ends.
+    """Run a campaign as ``n_units`` units on ``executor``, committing each unit (in unit
+    order, its findings made unique) as soon as it and the units before it have ended.
 
     ``merge`` turns the units' summaries (in unit order) and all findings into the run's
     summary (a technique's ``merge_summaries``).  A ``ModelError`` stops the run with what
     the finished units found (status ``model_unavailable`` or ``failed``); resuming re-runs
-    only the units that had not finished.
+    only the units that had not been committed.
     """
     t0 = time.monotonic()
     unit_time = None
@@ -188,12 +287,16 @@ def execute_units(
         seed, n_units, max_queries=max_queries, max_time=unit_time, call_timeout=call_timeout
     )
     done: dict[str, dict[str, Any]] = {}
+    committed_keys = None
     if resume:
         snap = store.load_snapshot(run_id)
         if snap is not None:
             done = dict(snap.values.get("units_done", {}))
+            committed_keys = snap.appends.get(_KEYS)
     todo = [u for u in units if str(u.index) not in done]
+    unique = _Unique(technique, committed_keys)
     queries = sum(int(d.get("queries", 0)) for d in done.values())
+    waiting: dict[int, UnitResult] = {}  # finished, waiting for the units before them
 
     def progress() -> dict[str, Any]:
         return {
@@ -206,29 +309,49 @@ def execute_units(
             "max_time": max_time,
         }
 
+    def commit(result: UnitResult) -> None:
+        nonlocal queries
+        kept, dropped, fresh = unique.filter(result.findings)
+        queries += result.queries
+        summary = dict(result.summary)
+        summary["duplicate_findings"] = dropped
+        done[str(result.index)] = {
+            "summary": summary,
+            "queries": result.queries,
+            "stop_reason": result.stop_reason,
+            "seconds": round(result.seconds, 3),
+            "cpu_seconds": round(result.cpu_seconds, 3),
+            "worker": result.worker,
+            "duplicates": dropped,
+            "requests": _request_totals(result.extra.get("requests")),
+        }
+        store.checkpoint(
+            run_id,
+            findings=kept,
+            snapshot=Snapshot(
+                values={"units_done": done, "n_units": n_units}, appends={_KEYS: fresh}
+            ),
+            progress=progress(),
+        )
+        if on_progress is not None:
+            on_progress(progress())
+
+    order = [u.index for u in todo]
+    nxt = 0
     try:
         for result in executor.run(technique, model, todo):
-            queries += result.queries
-            done[str(result.index)] = {
-                "summary": result.summary,
-                "queries": result.queries,
-                "stop_reason": result.stop_reason,
-                "seconds": round(result.seconds, 3),
-                "worker": result.worker,
-            }
-            store.checkpoint(
-                run_id,
-                findings=result.findings,
-                snapshot=Snapshot(values={"units_done": done, "n_units": n_units}),
-                progress=progress(),
-            )
-            if on_progress is not None:
-                on_progress(progress())
+            waiting[result.index] = result
+            while nxt < len(order) and order[nxt] in waiting:
+                commit(waiting.pop(order[nxt]))
+                nxt += 1
     except ModelError as exc:
+        _commit_waiting(waiting, commit)
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         store.checkpoint(run_id, progress=progress(), status=status, error=str(exc))
         raise
     except AssayError as exc:
+        with suppress(AssayError):  # a store that failed may fail again: keep the first error
+            _commit_waiting(waiting, commit)
         store.checkpoint(run_id, progress=progress(), status="failed", error=str(exc))
         raise
     ordered = [done[str(i)] for i in range(n_units)]
@@ -241,8 +364,13 @@ def execute_units(
         "count": n_units,
         "queries": [d["queries"] for d in ordered],
         "seconds": [d["seconds"] for d in ordered],
+        "cpu_seconds": [d.get("cpu_seconds") for d in ordered],
+        "duplicate_findings": sum(int(d.get("duplicates") or 0) for d in ordered),
         "workers": sorted({d["worker"] for d in ordered if d.get("worker")}),
+        "ran_on": [d.get("worker") or "" for d in ordered],
     }
+    if any(d.get("requests") for d in ordered):
+        summary["units"]["requests"] = [d.get("requests") for d in ordered]
     final = progress()
     store.checkpoint(run_id, progress=final, status=status, summary=summary)
     record = store.get_run(run_id)
@@ -255,3 +383,19 @@ def execute_units(
         progress=final,
         stop_reason=summary["stop_reason"],
     )
+
+
+_KEYS = "unit_finding_keys"  # resume state: the keys of every finding committed
+
+
+def _commit_waiting(waiting: dict[int, UnitResult], commit: Callable[[UnitResult], None]) -> None:
+    """The run stops: units that ended keep their findings even out of order (a resumed run
+    is then unique as ever, but which of two equal findings is kept may differ)."""
+    for index in sorted(waiting):
+        commit(waiting.pop(index))
+
+
+def _request_totals(counts: Mapping[str, Any] | None) -> dict[str, int] | None:
+    if not counts:
+        return None
+    return {k: int(counts.get(k) or 0) for k in ("requests", "retried", "failed")}

@@ -147,6 +147,12 @@ class FairnessTest:
 
         return merge_summaries(self, summaries, batches)
 
+    def finding_keys(self, batch: FindingBatch) -> np.ndarray:
+        """Equal keys for findings of the same class (``core.units`` keeps one of them)."""
+        from assay.fairness.units import finding_keys
+
+        return finding_keys(self.schema, batch)
+
 
 class FairnessSearch:
     """Runs the phases in turn; each phase gets its share of the budget."""

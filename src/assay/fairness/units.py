@@ -1,23 +1,53 @@
 """One fairness summary from the summaries of a campaign's units (``core.units``).
 
-Counters add up; the estimates pool their samples (one Wilson interval over all of them);
-the examples are chosen again from every unit's findings, in unit order.
+Counters add up, less the discriminatory inputs an earlier unit had already found (each
+unit's ``duplicate_findings``, counted by ``core.units`` when it drops them); the estimates
+pool their samples (one Wilson interval over all of them); the examples are chosen again
+from every unit's findings, in unit order.
+
+``finding_keys`` is what makes two findings the same: the class of the input (its values
+apart from the protected attributes), exactly as the search itself tells classes apart.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from assay.core.findings import FindingBatch
+from assay.core.keys import row_keys
 from assay.fairness.estimate import wilson_interval
+from assay.fairness.oracle import KIND, _packing
+from assay.fairness.schema import Schema
 from assay.fairness.summary import ExamplePool, build_summary
 
 if TYPE_CHECKING:
     from assay.fairness.technique import FairnessTest
 
-__all__ = ["merge_summaries"]
+__all__ = ["finding_keys", "merge_summaries"]
 
 _ADDED = ("idis", "generated", "queries", "model_seconds", "seconds")
+
+
+def finding_keys(schema: Schema, batch: FindingBatch) -> np.ndarray:
+    """A uint64 key per finding, equal for findings of the same class: exact (packed) when
+    the non-protected values are discrete and few enough, a 64-bit hash of them otherwise.
+    Findings of another kind are keyed by all their inputs."""
+    if batch.kind != KIND or batch.inputs.ndim != 3 or not len(batch):
+        return row_keys(batch.inputs.reshape(len(batch), -1)) if len(batch) else _NO_KEYS
+    rows = np.asarray(batch.inputs[:, 0, :], dtype=np.float64)  # its variants share the class
+    free = np.setdiff1d(np.arange(len(schema)), np.asarray(schema.protected_indices))
+    packing = _packing(schema, free)
+    if packing is None:
+        return row_keys(rows[:, free])
+    lows, strides = packing
+    codes = (np.rint(rows[:, free]) - lows).astype(np.uint64)
+    keys: np.ndarray = codes @ strides
+    return keys
+
+
+_NO_KEYS = np.zeros(0, dtype=np.uint64)
 
 
 def _pool_estimates(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -54,6 +84,8 @@ def merge_summaries(
     search: dict[str, Any] = dict(searches[0]) if searches else {}
     for key in _ADDED:
         search[key] = sum(x.get(key) or 0 for x in searches)
+    # an input found by two units is one finding: the later unit's copy was dropped
+    search["idis"] -= sum(int(s.get("duplicate_findings") or 0) for s in summaries)
     changes: dict[str, int] = {}
     for x in searches:
         for name, c in (x.get("feature_changes") or {}).items():

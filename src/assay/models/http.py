@@ -201,6 +201,51 @@ class ServingStats:
             "errors": list(self.errors),
         }
 
+    # -- the counts of one unit of a campaign (core.units), made in another process ------
+    def mark(self) -> dict[str, Any]:
+        """The counters now (``since`` measures from here)."""
+        return {
+            "requests": self.requests,
+            "answered": self.answered,
+            "retried": self.retried,
+            "failed": self.failed,
+            "busy": self.busy,
+            "statuses": dict(self.status_counts),
+        }
+
+    def since(self, mark: Mapping[str, Any]) -> dict[str, Any]:
+        """What was counted since ``mark``: counters, the latencies and the errors."""
+        statuses = {
+            k: v - int(mark["statuses"].get(k, 0))
+            for k, v in self.status_counts.items()
+            if v != int(mark["statuses"].get(k, 0))
+        }
+        timed = sum(statuses.values())  # every answer (any status) has its latency
+        failed = self.failed - int(mark["failed"])
+        return {
+            "requests": self.requests - int(mark["requests"]),
+            "answered": self.answered - int(mark["answered"]),
+            "retried": self.retried - int(mark["retried"]),
+            "failed": failed,
+            "busy_seconds": self.busy - float(mark["busy"]),
+            "statuses": statuses,
+            "latencies": list(self.latencies)[-timed:] if timed > 0 else [],
+            "errors": self.errors[-failed:] if failed > 0 else [],
+        }
+
+    def add(self, counts: Mapping[str, Any]) -> None:
+        """Add what ``since`` measured elsewhere."""
+        self.requests += int(counts.get("requests") or 0)
+        self.answered += int(counts.get("answered") or 0)
+        self.retried += int(counts.get("retried") or 0)
+        self.failed += int(counts.get("failed") or 0)
+        self.busy += float(counts.get("busy_seconds") or 0.0)
+        for k, v in (counts.get("statuses") or {}).items():
+            self.status_counts[k] = self.status_counts.get(k, 0) + int(v)
+        self.latencies.extend(float(x) for x in counts.get("latencies") or ())
+        self.errors.extend(counts.get("errors") or ())
+        del self.errors[:-20]
+
 
 class _Retry(Exception):
     """One attempt failed in a way worth another (connection, timeout, 429, 5xx, garbage)."""
@@ -309,6 +354,22 @@ class HttpModel:
     @property
     def requests(self) -> int:
         return self.stats.requests
+
+    def _lock(self) -> Any:
+        return self._local.lock if self._local is not None else contextlib.nullcontext()
+
+    def counts_mark(self) -> dict[str, Any]:
+        """The request counters now (``core.units.RequestCounter``)."""
+        with self._lock():
+            return self.stats.mark()
+
+    def counts_since(self, mark: dict[str, Any]) -> dict[str, Any]:
+        with self._lock():
+            return self.stats.since(mark)
+
+    def add_counts(self, counts: Mapping[str, Any]) -> None:
+        with self._lock():
+            self.stats.add(counts)
 
     def _conn(self) -> _Local:
         if self._local is None:

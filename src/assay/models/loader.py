@@ -361,6 +361,7 @@ def _http(
     )
     provisional.close()
     model = _served(url, caps, opts)
+    model.stats = provisional.stats  # the probe was a request to the server too
     model.connect()
     return model
 
