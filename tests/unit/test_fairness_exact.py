@@ -290,15 +290,12 @@ def test_bounded_answer_carries_a_statistical_interval_that_covers_the_truth() -
     assert any("Wilson interval" in a for a in result.assumptions)
     flat = flatten(build_domain(SCHEMA, trees), trees, SCHEMA.index("s"))
     assert not isinstance(flat, str)
-    domain = build_domain(SCHEMA, trees)
     covered = 0
     for seed in range(40):
         partial = refine(flat, deadline=float("inf"), max_steps=seed % 3)
         got = sample_pending(
             partial,
-            domain.atoms,
-            trees,
-            SCHEMA.index("s"),
+            flat,
             np.random.default_rng(seed),
             target=0.0,
             deadline=float("inf"),

@@ -453,9 +453,7 @@ def _analyse_flat(
     if not exact:
         estimate = sample_pending(
             refined,
-            domain.atoms,
-            model,
-            a,
+            flat,
             np.random.default_rng(seed),
             target=tolerance / 2 if tolerance > 0 else _SAMPLED_HALF_WIDTH,
             deadline=t0 + time_budget,

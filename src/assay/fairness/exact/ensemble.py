@@ -36,7 +36,7 @@ __all__ = ["Flat", "Refined", "flatten", "refine"]
 _EPS = 1e-9
 _BATCH = 512  # boxes per vectorised step (memory: a few (batch, leaves) arrays)
 _CELLS = 64
-  # boxes with at most this many cells are enumerated
+# boxes with at most this many cells are enumerated
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,9 @@ class Flat:
     levels: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
     n_nodes: int
     roots: np.ndarray  # (T,) node id of each tree's root
+    go: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # col, cut, low, high,
+    # margin value: a cell goes to ``low`` when its atom in ``col`` is < ``cut``
+    depth: int  # the deepest leaf
     width: int  # leaf slots per tree
     model: TreeModel
     # leaf slots, ``width`` per tree in tree order (slots past a tree's leaves: padding)
@@ -95,6 +98,13 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
     s_feat: list[int] = []
     s_cut: list[int] = []
     s_depth: list[int] = []
+    total = sum(len(tree.feature) for tree in model.trees) + 1
+    # for following single cells down the trees: node -> feature, cut, children, value
+    go_col = np.zeros(total, dtype=np.int64)
+    go_cut = np.zeros(total, dtype=np.int64)
+    go_low = np.arange(total, dtype=np.int64)  # leaves (and the padding node) loop on themselves
+    go_high = np.arange(total, dtype=np.int64)
+    go_value = np.zeros(total)
     offset = 0
     for t, tree in enumerate(model.trees):
         feats = domain.node_feature[t]
@@ -108,6 +118,7 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
             node, depth, lo, hi = stack.pop()
             j = int(feats[node])
             if j < 0:
+                go_value[offset + node] = float(margins[t][node])
                 if all(lo[i] < hi[i] for i in range(n_feat)):
                     leaf_node.append(offset + node)
                     leaf_value.append(float(margins[t][node]))
@@ -119,6 +130,10 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
                 return "a split sends a set of atoms that is not an interval one way"
             low_child = int(tree.left[node] if left_low else tree.right[node])
             high_child = int(tree.right[node] if left_low else tree.left[node])
+            go_col[offset + node] = j
+            go_cut[offset + node] = cut
+            go_low[offset + node] = offset + low_child
+            go_high[offset + node] = offset + high_child
             lo_hi = list(hi)
             lo_hi[j] = min(hi[j], cut)
             hi_lo = list(lo)
@@ -194,6 +209,8 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
         attribute=attribute,
         levels=tuple(levels),
         n_nodes=offset + 1,
+        go=(go_col, go_cut, go_low, go_high, go_value),
+        depth=int(depth_arr.max(initial=0)),
         roots=np.array(roots, dtype=np.int64),
         width=width,
         model=model,
@@ -498,24 +515,39 @@ def _enumerate(
     return float(mass[disc].sum()), c_lo[disc], c_hi[disc], mass[disc], int(disc.sum())
 
 
-def _cells_disc(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """Whether each box is discriminatory, for boxes where each tree reaches one leaf per atom
-    of the attribute (single cells): the class from the margin, or from the model's own
-    arithmetic when the margin is too close to zero to trust the order of the sums."""
-    reach = _reach(flat, lo, hi)[:, flat.leaf_node]
-    margin, _, _ = _bounds(flat, reach)
+def _cells_disc(flat: Flat, lo: np.ndarray, hi: np.ndarray | None = None) -> np.ndarray:
+    """Whether each cell (atom indices ``lo``; ``hi`` unused) is discriminatory: each tree is
+    followed down for every atom of the attribute, the class taken from the margin, or from the
+    model's own arithmetic when the margin is too close to zero to trust the order of sums."""
+    del hi
+    margin, nodes = _cell_margins(flat, lo)
     classes = margin > 0
-    for i in np.flatnonzero((np.abs(margin) <= _EPS).any(axis=1)):
-        for alpha in range(len(flat.allow)):
-            leaves = np.flatnonzero(reach[i] & flat.allow[alpha])
-            tree = leaves // flat.width
-            nodes = flat.leaf_node[leaves] - flat.roots[tree]
-            values = np.stack(
-                [flat.model.trees[t].value[n] for t, n in zip(tree, nodes, strict=True)]
-            )
-            classes[i, alpha] = bool(flat.model.decide(values[None])[0] == 1)
+    for i, alpha in zip(*np.nonzero(np.abs(margin) <= _EPS), strict=True):
+        leaves = nodes[alpha][i]
+        tree = np.searchsorted(flat.roots, leaves, side="right") - 1
+        local = leaves - flat.roots[tree]
+        values = np.stack([flat.model.trees[t].value[n] for t, n in zip(tree, local, strict=True)])
+        classes[i, alpha] = bool(flat.model.decide(values[None])[0] == 1)
     out: np.ndarray = np.asarray(classes.any(axis=1) & ~classes.all(axis=1))
     return out
+
+
+def _cell_margins(flat: Flat, cells: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``(n, n_alpha)`` margins of single cells, and per alpha the leaf reached in each tree."""
+    col, cut, low, high, value = flat.go
+    n = len(cells)
+    x = cells.astype(np.int64, copy=True)
+    margins = np.empty((n, len(flat.allow)))
+    leaves = []
+    for alpha in range(len(flat.allow)):
+        x[:, flat.attribute] = alpha
+        node = np.broadcast_to(flat.roots, (n, len(flat.roots))).copy()
+        for _ in range(flat.depth):
+            v = np.take_along_axis(x, col[node], axis=1)
+            node = np.where(v < cut[node], low[node], high[node])
+        margins[:, alpha] = flat.base + value[node].sum(axis=1)
+        leaves.append(node)
+    return margins, leaves
 
 
 def _top(
@@ -533,9 +565,7 @@ def _top(
 
 def sample_pending(
     refined: Refined,
-    atoms: tuple[Atoms, ...],
-    model: TreeModel,
-    attribute: int,
+    flat: Flat,
     rng: np.random.Generator,
     *,
     target: float,
@@ -550,26 +580,22 @@ def sample_pending(
     share is at most ``target``, at the deadline, or after ``max_samples`` inputs."""
     from assay.fairness.estimate import wilson_interval
 
+    attribute = flat.attribute
     mass = refined.pend_mass
     undecided = float(mass.sum())
     low_bound = refined.disc_mass
     n = k = 0
-    reps = _representatives(atoms[attribute])
-    batch = max(1000, batch // len(reps))  # rows per model evaluation: batch in all
+    batch = max(1000, batch // len(flat.allow))  # cells per alpha: batch in all
     cdf = np.cumsum(mass) / undecided if undecided > 0 else np.ones(len(mass))
     while undecided > 0 and n < max_samples:
         box = np.minimum(np.searchsorted(cdf, rng.random(batch), side="right"), len(mass) - 1)
-        rows = np.empty((batch, len(atoms)))
-        for j, a in enumerate(atoms):
-            if j == attribute:
-                continue
-            rows[:, j] = _uniform_values(a, refined.pend_lo[box, j], refined.pend_hi[box, j], rng)
-        classes = []
-        for v in reps:
-            rows[:, attribute] = v
-            classes.append(model.predict_encoded(rows))
-        stacked = np.stack(classes, axis=1)
-        k += int((stacked.min(axis=1) != stacked.max(axis=1)).sum())
+        cells = np.zeros((batch, flat.n_features), dtype=np.int64)
+        for j in range(flat.n_features):
+            if j != attribute:
+                cells[:, j] = _atoms_drawn(
+                    flat.cumweight[j], refined.pend_lo[box, j], refined.pend_hi[box, j], rng
+                )
+        k += int(_cells_disc(flat, cells).sum())
         n += batch
         lo, hi = wilson_interval(k, n, confidence)
         if undecided * (hi - lo) / 2 <= target or time.monotonic() > deadline:
@@ -585,38 +611,15 @@ def sample_pending(
     }
 
 
-def _representatives(a: Atoms) -> list[float]:
-    """One encoded value of each atom of the attribute."""
-    if a.of_value is not None:
-        first = np.full(a.n, -1, dtype=np.int64)
-        for v in range(len(a.of_value) - 1, -1, -1):
-            first[a.of_value[v]] = v
-        return [float(v + a.low) for v in first]
-    assert a.cuts is not None
-    if a.integer:
-        return [float(c) for c in a.cuts[:-1]]
-    return [float((a.cuts[i] + a.cuts[i + 1]) / 2) for i in range(a.n)]
-
-
-def _uniform_values(
-    a: Atoms, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
+def _atoms_drawn(
+    cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
 ) -> np.ndarray:
-    """A uniform encoded value among those of atoms ``lo .. hi - 1``, per row."""
-    u = rng.random(len(lo))
-    if a.of_value is not None:
-        by_atom = np.argsort(a.of_value, kind="stable")
-        start = np.concatenate([[0], np.cumsum(np.bincount(a.of_value, minlength=a.n))])
-        first, last = start[lo], start[hi]
-        idx = first + np.minimum((u * (last - first)).astype(np.int64), last - first - 1)
-        out: np.ndarray = by_atom[idx] + a.low
-        return out
-    assert a.cuts is not None
-    left, right = a.cuts[lo], a.cuts[hi]
-    if a.integer:
-        step: np.ndarray = left + np.minimum(np.floor(u * (right - left)), right - left - 1)
-        return step
-    spread: np.ndarray = left + u * (right - left)
-    return spread
+    """Per row, an atom of ``lo .. hi - 1`` drawn in proportion to its weight (``cum``: the
+    cumulative weights, from 0), that is, the atom of a uniform value of the feature."""
+    target = cum[lo] + rng.random(len(lo)) * (cum[hi] - cum[lo])
+    atom = np.searchsorted(cum, target, side="right") - 1
+    out: np.ndarray = np.clip(atom, lo, hi - 1)
+    return out
 
 
 def atoms_of_rows(atoms: tuple[Atoms, ...], data: np.ndarray) -> np.ndarray:
