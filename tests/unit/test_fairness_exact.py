@@ -305,3 +305,28 @@ def test_bounded_answer_carries_a_statistical_interval_that_covers_the_truth() -
         covered += got["low"] <= truth <= got["high"]
     print(f"coverage {covered} of 40")
     assert covered >= 35, covered
+
+
+def test_the_verdict_reports_the_bounded_analysis_estimate() -> None:
+    from assay.core.rng import generator
+    from assay.fairness.encoded import EncodedModel
+    from assay.fairness.verdict import answer
+
+    model, trees = _boosted()
+    result = analyse(SCHEMA, trees, "s", time_budget=1e-9)
+    assert result.estimate is not None
+    got = answer(
+        SCHEMA,
+        EncodedModel(SCHEMA, model),
+        generator(0),
+        samples=500,
+        exact={"s": result},
+        regions=False,
+    )
+    (verdict,) = got["verdict"]
+    assert verdict["basis"] == "bounded"
+    assert verdict["share_uniform"] == result.estimate["share"]
+    assert verdict["exact_estimate_low"] == result.estimate["low"]
+    assert verdict["exact_estimate_high"] == result.estimate["high"]
+    (exact,) = got["exact"]
+    assert exact["estimate"]["samples"] == result.estimate["samples"]

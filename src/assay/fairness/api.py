@@ -239,7 +239,7 @@ class FairnessResult:
         rows = []
         for item in self.summary.get("exact") or []:
             row = {k: v for k, v in item.items() if k not in ("boxes", "assumptions")}
-            for key in ("share_uniform", "share_data"):
+            for key in ("share_uniform", "share_data", "estimate"):
                 if isinstance(row.get(key), dict):
                     got = row.pop(key)
                     row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
