@@ -488,7 +488,8 @@ def _analyse_flat(
     assumptions = _assumptions(schema, model, attribute)
     if refined.timed_out:
         assumptions.append(
-            f"stopped by the time budget ({time_budget:g} s) or the memory cap: bounds only"
+            f"stopped by the time budget ({time_budget:g} s) or the memory cap before every "
+            "box was decided"
         )
     if estimate is not None:
         assumptions.append(
