@@ -10,15 +10,17 @@ feature too.  For a batch of boxes (the attribute's own feature always whole):
   least and the largest contribution among the leaves reachable with ``alpha``;
 - a box is *discriminatory* when one ``alpha`` surely gives class 1 and another surely class 0,
   *clean* when every ``alpha`` surely gives the same class or no reachable leaf depends on the
-  attribute, and otherwise it is cut in two at the shallowest split of the tree whose bounds
-  are widest, and both halves go back into the pool;
-- boxes with few cells (combinations of atoms) are settled by evaluating every cell.
+  attribute, and otherwise it is cut in two: each tree's shallowest split the box straddles
+  votes for its feature with the width of the tree's bounds, and the box is cut on the winning
+  feature where the widest of its voters cuts it; both halves go back into the pool;
+- boxes with few cells (combinations of atoms) are settled by following every cell down the
+  trees.
 
-The largest boxes of the pool are taken first, so the undecided mass (the gap between the
-certified lower and upper bounds) shrinks as fast as the boxes allow.  When the time is up the
-undecided boxes are sampled uniformly (each input of the undecided volume equally likely) and
-evaluated with the trees' own arithmetic: that gives a statistical interval inside the
-certified bounds, reported as such.
+Boxes are taken from the pool by mass, weighted up when their parent's bounds were nearly
+decisive, so the undecided mass (the gap between the certain lower and upper bounds) shrinks
+fast.  When the time is up the undecided boxes are sampled uniformly (each input of the
+undecided volume equally likely), each cell followed down the trees with the model's own
+arithmetic: that gives a statistical interval inside the certain bounds, reported as such.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = ["Flat", "Refined", "flatten", "refine"]
 _EPS = 1e-9
 _BATCH = 512  # boxes per vectorised step (memory: a few (batch, leaves) arrays)
 _CELLS = 64
+_NEAR = 0.05  # priority weight of the least decided boxes against the nearly decided (0.55)
 # boxes with at most this many cells are enumerated
 
 
@@ -349,6 +352,7 @@ def refine(
         choice = slot[rows, best_tree]
         straddled = has
         stuck = ~straddled.any(axis=1)
+        keep_rows = np.arange(len(lo))
         if stuck.any():
             # every tree reaches one leaf per alpha but the margin is too close to zero for
             # the bounds: all the box's cells behave as its first one
@@ -358,6 +362,7 @@ def refine(
             found.append((lo[stuck][one], hi[stuck][one], mass[stuck][one]))
             keep = ~stuck
             lo, hi, choice = lo[keep], hi[keep], choice[keep]
+            keep_rows = np.flatnonzero(keep)
         j = flat.split_feature[choice]
         cut = flat.split_cut[choice]
         rows = np.arange(len(lo))
@@ -365,8 +370,15 @@ def refine(
         hi_left[rows, j] = cut
         lo_right, hi_right = lo.copy(), hi.copy()
         lo_right[rows, j] = cut
-        pool.push(lo_left, hi_left, _mass(flat, lo_left, hi_left))
-        pool.push(lo_right, hi_right, _mass(flat, lo_right, hi_right))
+        # priority: the mass, raised for boxes whose parent was nearly decided (its margin
+        # bounds reached only a little past zero: u near 0) as they settle in fewer cuts
+        lw, hg = lows[open_][keep_rows], highs[open_][keep_rows]
+        span = np.maximum(hg - lw, 1e-300)
+        u = np.clip(np.minimum(hg, -lw) / span, 0.0, 0.5).max(axis=1)
+        near = 0.5 + _NEAR - u
+        m_left, m_right = _mass(flat, lo_left, hi_left), _mass(flat, lo_right, hi_right)
+        pool.push(lo_left, hi_left, m_left, m_left * near)
+        pool.push(lo_right, hi_right, m_right, m_right * near)
         if sum(len(f[2]) for f in found) > 4 * max_boxes:
             found = [_top(found, n_feat, max_boxes)]
     found_lo, found_hi, found_mass = _top(found, n_feat, max_boxes)
@@ -388,12 +400,14 @@ def refine(
 
 
 class _Pool:
-    """The undecided boxes not yet refined: preallocated rows, free ones with mass -1."""
+    """The undecided boxes not yet refined, taken by priority: preallocated rows, free ones
+    with mass and priority -1."""
 
     def __init__(self, n_feat: int, capacity: int = 4096) -> None:
         self.lo = np.zeros((capacity, n_feat), dtype=np.int32)
         self.hi = np.zeros((capacity, n_feat), dtype=np.int32)
         self.mass = np.full(capacity, -1.0)
+        self.prio = np.full(capacity, -1.0)
         self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
         self.n_free = capacity
 
@@ -404,13 +418,16 @@ class _Pool:
     def mass_left(self) -> float:
         return float(self.mass[self.mass > 0].sum())
 
-    def push(self, lo: np.ndarray, hi: np.ndarray, mass: np.ndarray) -> None:
+    def push(
+        self, lo: np.ndarray, hi: np.ndarray, mass: np.ndarray, prio: np.ndarray | None = None
+    ) -> None:
         k = len(mass)
         while self.n_free < k:
             cap = len(self.mass)
             self.lo = np.concatenate([self.lo, np.zeros_like(self.lo)])
             self.hi = np.concatenate([self.hi, np.zeros_like(self.hi)])
             self.mass = np.concatenate([self.mass, np.full(cap, -1.0)])
+            self.prio = np.concatenate([self.prio, np.full(cap, -1.0)])
             fresh = np.arange(2 * cap - 1, cap - 1, -1, dtype=np.int64)
             self.free = np.concatenate([self.free[: self.n_free], fresh])
             self.n_free += cap
@@ -419,17 +436,19 @@ class _Pool:
         self.lo[slots] = lo
         self.hi[slots] = hi
         self.mass[slots] = mass
+        self.prio[slots] = mass if prio is None else prio
 
     def pop(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The ``k`` boxes of largest mass (fewer when fewer are left)."""
         k = min(k, self.size)
-        take = np.argpartition(-self.mass, k - 1)[:k] if k < len(self.mass) else np.arange(k)
+        take = np.argpartition(-self.prio, k - 1)[:k] if k < len(self.prio) else np.arange(k)
         out = (
             self.lo[take].astype(np.int64),
             self.hi[take].astype(np.int64),
             self.mass[take].copy(),
         )
         self.mass[take] = -1.0
+        self.prio[take] = -1.0
         if self.n_free + k > len(self.free):
             self.free = np.concatenate([self.free, np.empty(k, dtype=np.int64)])
         self.free[self.n_free : self.n_free + k] = take
