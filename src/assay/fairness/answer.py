@@ -131,6 +131,7 @@ def store_answer(
         class_names=_class_names(setup),
         fail_on=options.fail_on,
         exact=exact,
+        kept=getattr(setup.test, "kept", None),
     )
     summary.update(result)
     store.checkpoint(record.id, summary=summary)

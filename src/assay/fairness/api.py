@@ -240,7 +240,7 @@ class FairnessResult:
         rows = []
         for item in self.summary.get("exact") or []:
             row = {k: v for k, v in item.items() if k not in ("boxes", "assumptions")}
-            for key in ("share_uniform", "share_data"):
+            for key in ("share_uniform", "share_data", "estimate"):
                 if isinstance(row.get(key), dict):
                     got = row.pop(key)
                     row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
@@ -656,6 +656,11 @@ def check_fairness(
         on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
         check = _flip_check(the_setup, seed, call_timeout, max_time, started)
+        if answer_options.enabled and the_setup.test.estimate:
+            from assay.fairness.kept import KeptSamples
+
+            # the answer reuses the estimate's first inputs rather than paying for them again
+            the_setup.test.kept = KeptSamples(answer_options.samples)
         if max_time is not None and answer_options.enabled:
             # the answer after the search is part of the run: --max-time bounds it too
             answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)

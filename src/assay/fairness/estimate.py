@@ -38,6 +38,7 @@ from assay.core.display import percent
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.model import Model
 from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.kept import KeptSamples
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.schema import Schema
 
@@ -213,8 +214,10 @@ class EstimateSearch:
         first_batch: int = 1000,
         max_batch: int = 50_000,
         max_samples: int = 5_000_000,
+        keep: KeptSamples | None = None,
     ) -> None:
         self.schema = schema
+        self.keep = keep  # the first inputs and answers, for the answer after the run
         self.model = model
         self.rng = rng
         self.distributions = tuple(distributions)
@@ -299,6 +302,8 @@ class EstimateSearch:
         after = self._queries()
         used = after - before if before is not None and after is not None else size * self.K
         self._record(i, verdicts, used)
+        if self.keep is not None:
+            self.keep.offer(self.distributions[i], verdicts, rows)
         if self._allowance is not None:
             self._allowance -= used
         k, n = int(self._counts[i, 0]), int(self._counts[i, 1])

@@ -20,6 +20,7 @@ from assay.core.run import Search
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import EstimateSearch
 from assay.fairness.group import group_metrics
+from assay.fairness.kept import KeptSamples
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
 from assay.fairness.summary import ExamplePool, build_summary
@@ -74,6 +75,8 @@ class FairnessTest:
     estimate_share: float = 0.3
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "fairness"
+    # where the estimate phase leaves its first inputs for the answer (not configuration)
+    kept: KeptSamples | None = field(default=None, compare=False, repr=False)
 
     def validate(self) -> FairnessTest:
         """Check the configuration; raise ``UsageError`` naming the argument at fault."""
@@ -187,6 +190,7 @@ class FairnessSearch:
                 data=test.data,
                 precision=test.precision,
                 threshold=test.threshold,
+                keep=test.kept,
             )
 
     def _phase_budget(self, share: float) -> PhaseBudget:

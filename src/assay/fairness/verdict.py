@@ -29,7 +29,8 @@ from assay.core.model import Model, labels_of
 from assay.errors import UsageError
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
-from assay.fairness.oracle import Oracle
+from assay.fairness.kept import KeptSamples, per_attribute
+from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.regions import check_rule, learn_rules
 from assay.fairness.schema import Schema
 
@@ -128,11 +129,56 @@ def _sample(
     for start in range(0, len(rows), batch):
         v = oracle.evaluate(rows[start : start + batch], fresh=True)
         disc.append(v.discriminatory)
-        out = np.asarray(v.outputs)
-        flat = out.reshape(out.shape[0] * out.shape[1], *out.shape[2:])
-        classes.append(labels_of(flat, model.capabilities).reshape(out.shape[0], out.shape[1]))
-        queries += out.shape[0] * out.shape[1]
+        classes.append(_classes(v, model))
+        queries += classes[-1].size
+    if not len(rows):
+        return _Sample(rows, np.zeros(0, dtype=bool), np.zeros((0, oracle.K), np.int64), 0)
     return _Sample(rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries)
+
+
+def _classes(v: Verdicts, model: Model) -> np.ndarray:
+    out = np.asarray(v.outputs)
+    flat = out.reshape(out.shape[0] * out.shape[1], *out.shape[2:])
+    classes: np.ndarray = labels_of(flat, model.capabilities).reshape(out.shape[0], out.shape[1])
+    return classes
+
+
+def _data_draw(data: np.ndarray, rng: np.random.Generator) -> Callable[[int], np.ndarray]:
+    """Draws of ``n`` data rows with replacement."""
+
+    def draw(n: int) -> np.ndarray:
+        rows: np.ndarray = data[rng.integers(0, len(data), size=n)]
+        return rows
+
+    return draw
+
+
+def _kept_or_drawn(
+    schema: Schema,
+    model: Model,
+    attribute: str,
+    n: int,
+    draw: Callable[[int], np.ndarray],
+    threshold: float | None,
+    kept: tuple[np.ndarray, np.ndarray] | None,
+) -> tuple[_Sample, int]:
+    """``n`` i.i.d. inputs with their verdicts for ``attribute``: the estimate phase's first
+    ones (no new queries), then fresh draws for the rest; and how many were reused."""
+    if kept is None or not len(kept[0]):
+        return _sample(schema, model, attribute, draw(n), threshold), 0
+    rows, outputs = kept[0][:n], kept[1][:n]
+    v = per_attribute(schema, model, attribute, rows, outputs, threshold)
+    reused = _Sample(rows, v.discriminatory, _classes(v, model).astype(np.int64), 0)
+    if len(rows) >= n:
+        return reused, len(rows)
+    fresh = _sample(schema, model, attribute, draw(n - len(rows)), threshold)
+    both = _Sample(
+        np.concatenate([reused.rows, fresh.rows]),
+        np.concatenate([reused.disc, fresh.disc]),
+        np.concatenate([reused.classes, fresh.classes]),
+        fresh.queries,
+    )
+    return both, len(rows)
 
 
 def answer(
@@ -149,11 +195,13 @@ def answer(
     exact: dict[str, ExactResult | str] | None = None,
     regions: bool = True,
     on_progress: Callable[[str], None] | None = None,
+    kept: KeptSamples | None = None,
 ) -> dict[str, Any]:
     """The verdict, direction and regions of every protected attribute, as JSON data.
 
     ``model`` takes encoded rows.  ``exact``: per attribute, the exact analysis or the reason
     it is not available.  ``samples``: uniform rows per attribute (and as many data rows).
+    ``kept``: the estimate phase's inputs and answers (same schema), used before any new draw.
     """
     t0 = time.monotonic()
     fav_index, fav_name, fav_how = favourable_class(
@@ -164,18 +212,36 @@ def answer(
     regions_out: list[dict[str, Any]] = []
     exact_out: list[dict[str, Any]] = []
     queries = 0
+    reused = 0
     for attribute in schema.protected:
         if on_progress is not None:
             on_progress(attribute)
         f = schema.feature(attribute)
         a = schema.index(attribute)
-        uniform = _sample(schema, model, attribute, schema.sample_uniform(rng, samples), threshold)
+        uniform, n_kept = _kept_or_drawn(
+            schema,
+            model,
+            attribute,
+            samples,
+            lambda n: schema.sample_uniform(rng, n),
+            threshold,
+            None if kept is None else kept.take("uniform", samples),
+        )
         queries += uniform.queries
+        reused += n_kept
         real = None
         if data is not None and len(data):
-            pick = rng.integers(0, len(data), size=min(samples, len(data)))
-            real = _sample(schema, model, attribute, data[pick], threshold)
+            real, n_kept = _kept_or_drawn(
+                schema,
+                model,
+                attribute,
+                min(samples, len(data)),
+                _data_draw(data, rng),
+                threshold,
+                None if kept is None else kept.take("data", min(samples, len(data))),
+            )
             queries += real.queries
+            reused += n_kept
         ex = (exact or {}).get(attribute)
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
         directions.extend(_direction(schema, attribute, uniform, real, fav_index))
@@ -201,8 +267,10 @@ def answer(
             "queries": queries,
             "seconds": time.monotonic() - t0,
             "samples": samples,
-            "note": "an unbiased sample of its own, drawn after the search, per attribute "
-            "(uniform over the input space, and real rows when given)",
+            "reused_from_estimate": reused,
+            "note": "an unbiased sample per attribute (uniform over the input space, and real "
+            "rows when given): the estimate phase's inputs first, when it ran (no new "
+            "queries), then fresh draws",
         },
     }
 
@@ -229,9 +297,15 @@ def _verdict(
     basis = "sampled"
     certificate = None
     if isinstance(ex, ExactResult):
-        # exact: the exact figure; bounded: the sampled estimate, kept within the exact bounds
+        # exact: the exact figure; bounded: the analysis' own estimate inside its bounds when
+        # it has one (sampled where the bounds left it undecided), else this sample's, clipped
         basis = ex.status
-        share_u = ex.uniform[0] if ex.status == "exact" else _clip(share_u, ex.uniform)
+        if ex.status == "exact":
+            share_u = ex.uniform[0]
+        elif ex.estimate is not None:
+            share_u = _clip(ex.estimate["share"], ex.uniform)
+        else:
+            share_u = _clip(share_u, ex.uniform)
         if ex.data is not None:
             share_d = ex.data[0] if ex.status == "exact" else _clip(share_d, ex.data)
         certificate = ex.certificate
@@ -262,6 +336,9 @@ def _verdict(
     }
     if isinstance(ex, ExactResult):
         row["exact_uniform_low"], row["exact_uniform_high"] = ex.uniform
+        if ex.estimate is not None:
+            row["exact_estimate_low"] = ex.estimate["low"]
+            row["exact_estimate_high"] = ex.estimate["high"]
         if ex.data is not None:
             row["exact_data_low"], row["exact_data_high"] = ex.data
     return row

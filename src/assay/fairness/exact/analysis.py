@@ -29,6 +29,7 @@ import numpy as np
 
 from assay.core.display import number
 from assay.fairness.exact.domain import Domain, build_domain
+from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
 from assay.fairness.exact.trees import TreeModel
 from assay.fairness.regions import labelled_range
 from assay.fairness.schema import Feature, Schema
@@ -36,6 +37,7 @@ from assay.fairness.schema import Feature, Schema
 __all__ = ["ExactResult", "analyse", "describe_box"]
 
 _EPS = 1e-9
+_SAMPLED_HALF_WIDTH = 0.00025  # the statistical interval's target half-width (0.025 points)
 
 
 @dataclass
@@ -53,6 +55,9 @@ class ExactResult:
     source: str
     assumptions: list[str] = field(default_factory=list)
     certificate: str | None = None
+    # when bounded: a statistical interval from uniform samples of the undecided boxes
+    # (share, low, high, confidence, samples, undecided), always inside the bounds
+    estimate: dict[str, float] | None = None
 
     @property
     def width(self) -> float:
@@ -72,6 +77,7 @@ class ExactResult:
             "source": self.source,
             "assumptions": self.assumptions,
             "certificate": self.certificate,
+            "estimate": self.estimate,
         }
 
 
@@ -139,17 +145,36 @@ def analyse(
     tolerance: float = 0.0,
     max_boxes: int = 50,
     max_queue: int = 200_000,
+    seed: int = 0,
 ) -> ExactResult:
     """The share of inputs whose class changes with ``attribute`` alone, exactly or bounded.
 
     ``data``: encoded rows for the share over the data (always exact: the rows are
     enumerated with every value of the attribute through the trees' arithmetic).
     ``tolerance``: stop when the uniform gap is at most this (0: run to the exact answer or
-    the time budget).
+    the time budget).  Ensembles with two classes whose splits are thresholds (the usual case)
+    go through the vectorised refinement of ``ensemble``; when it does not finish, the result
+    also carries a statistical interval (``estimate``, seeded by ``seed``) inside the bounds.
     """
     t0 = time.monotonic()
     domain = build_domain(schema, model)
     a = schema.index(attribute)
+    if len(model.trees) > 1:
+        flat = flatten(domain, model, a)
+        if not isinstance(flat, str):
+            return _analyse_flat(
+                schema,
+                model,
+                domain,
+                flat,
+                attribute,
+                data=data,
+                t0=t0,
+                time_budget=time_budget,
+                tolerance=tolerance,
+                max_boxes=max_boxes,
+                seed=seed,
+            )
     trees = _Trees(model, domain)
     atoms = domain.atoms
     n_alpha = atoms[a].n
@@ -354,17 +379,7 @@ def analyse(
         }
         for m, _, b, r in sorted(found, key=lambda x: (-x[0], x[1]))
     ]
-    assumptions = [
-        "the domain: " + "; ".join(_domain_text(f) for f in schema.features if f.name != attribute),
-        f"every value of {attribute} is tried: "
-        + ", ".join(schema.feature(attribute).label(v) for v in _codes(schema, attribute)),
-        "outcomes compared as the model's predicted class",
-        f"the model as read: {model.source or 'tree ensemble'}",
-    ]
-    if model.preprocessing:
-        assumptions.append(
-            "preprocessing composed into the boxes: " + "; ".join(model.preprocessing)
-        )
+    assumptions = _assumptions(schema, model, attribute)
     status = "exact" if exact else "bounded"
     certificate = None
     if exact and disc_mass == 0.0:
@@ -392,6 +407,111 @@ def analyse(
             f"({max_queue:,} open boxes): bounds only"
         )
     return result
+
+
+def _assumptions(schema: Schema, model: TreeModel, attribute: str) -> list[str]:
+    out = [
+        "the domain: " + "; ".join(_domain_text(f) for f in schema.features if f.name != attribute),
+        f"every value of {attribute} is tried: "
+        + ", ".join(schema.feature(attribute).label(v) for v in _codes(schema, attribute)),
+        "outcomes compared as the model's predicted class",
+        f"the model as read: {model.source or 'tree ensemble'}",
+    ]
+    if model.preprocessing:
+        out.append("preprocessing composed into the boxes: " + "; ".join(model.preprocessing))
+    return out
+
+
+def _analyse_flat(
+    schema: Schema,
+    model: TreeModel,
+    domain: Domain,
+    flat: Flat,
+    attribute: str,
+    *,
+    data: np.ndarray | None,
+    t0: float,
+    time_budget: float,
+    tolerance: float,
+    max_boxes: int,
+    seed: int,
+) -> ExactResult:
+    """Ensembles: the vectorised branch and bound (``ensemble.refine``), then, when the
+    budget ends first, a statistical interval from samples of the undecided boxes."""
+    a = flat.attribute
+    n_rows = 0 if data is None else len(data)
+    data_bounds = None
+    if n_rows and data is not None:
+        # the data rows are a finite set: enumerate them (exact even when the space is bounded)
+        share = _enumerate_rows(schema, model, a, data)
+        data_bounds = (share, share)
+    # four fifths of what is left refine; the rest (and what refining leaves) samples the undecided
+    refine_end = t0 + 0.2 * (time.monotonic() - t0) + 0.8 * time_budget
+    refined = refine(flat, deadline=refine_end, tolerance=tolerance, max_boxes=max_boxes)
+    undecided = float(refined.pend_mass.sum()) if len(refined.pend_mass) else 0.0
+    exact = len(refined.pend_mass) == 0
+    estimate = None
+    if not exact:
+        estimate = sample_pending(
+            refined,
+            flat,
+            np.random.default_rng(seed),
+            target=tolerance / 2 if tolerance > 0 else _SAMPLED_HALF_WIDTH,
+            deadline=t0 + time_budget,
+        )
+    boxes: list[dict[str, Any]] = []
+    rows_atoms = atoms_of_rows(domain.atoms, data) if data is not None and n_rows else None
+    for lo, hi, m in zip(refined.found_lo, refined.found_hi, refined.found_mass, strict=True):
+        bits = [((1 << int(h)) - 1) & ~((1 << int(lw)) - 1) for lw, h in zip(lo, hi, strict=True)]
+        bits[a] = domain.atoms[a].full
+        inside = 0
+        if rows_atoms is not None:
+            k = np.ones(len(rows_atoms), dtype=bool)
+            for j in range(len(lo)):
+                if j != a:
+                    k &= (rows_atoms[:, j] >= lo[j]) & (rows_atoms[:, j] < hi[j])
+            inside = int(k.sum())
+        boxes.append(
+            {
+                "rule": describe_box(schema, domain.atoms, bits, skip=a),
+                "share_of_space": float(m),
+                "data_rows": inside,
+                "conditions": box_conditions(schema, domain.atoms, bits, skip=a),
+            }
+        )
+    disc = refined.disc_mass
+    certificate = None
+    if exact and disc == 0.0:
+        certificate = (
+            f"no input in this domain changes outcome with {attribute}: every box of the "
+            "domain was decided, and in none does the ensemble's class change with it"
+        )
+    assumptions = _assumptions(schema, model, attribute)
+    if refined.timed_out:
+        assumptions.append(
+            f"stopped by the time budget ({time_budget:g} s) or the memory cap before every "
+            "box was decided"
+        )
+    if estimate is not None:
+        assumptions.append(
+            f"the bounds are certain; the estimate inside them is a {estimate['confidence']:.0%}"
+            f" Wilson interval from {int(estimate['samples']):,} uniform inputs of the "
+            f"undecided boxes ({100 * undecided:.3g} % of the space), classed by the trees"
+        )
+    return ExactResult(
+        attribute=attribute,
+        status="exact" if exact else "bounded",
+        uniform=(min(1.0, disc), min(1.0, disc + undecided)),
+        data=data_bounds,
+        data_rows=n_rows,
+        boxes=boxes,
+        n_boxes=refined.n_boxes,
+        seconds=time.monotonic() - t0,
+        source=model.source,
+        assumptions=assumptions,
+        certificate=certificate,
+        estimate=estimate,
+    )
 
 
 def _enumerate_rows(schema: Schema, model: TreeModel, a: int, data: np.ndarray) -> float:

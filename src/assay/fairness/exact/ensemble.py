@@ -1,0 +1,646 @@
+"""Branch and bound over the encoded domain for tree ensembles with a binary margin, in numpy.
+
+Applies when every split of every tree sends an *interval* of the feature's atoms one way (true
+for thresholds on a feature, on its scaled value or on ordered category codes), so that a box is
+one atom interval ``[lo, hi)`` per feature and each leaf of each tree is one such interval per
+feature too.  For a batch of boxes (the attribute's own feature always whole):
+
+- which leaves each box reaches: one vectorised pass over the nodes, level by level;
+- for each atom ``alpha`` of the attribute, bounds on the margin: the base plus, per tree, the
+  least and the largest contribution among the leaves reachable with ``alpha``;
+- a box is *discriminatory* when one ``alpha`` surely gives class 1 and another surely class 0,
+  *clean* when every ``alpha`` surely gives the same class or no reachable leaf depends on the
+  attribute, and otherwise it is cut in two: each tree's shallowest split the box straddles
+  votes for its feature with the width of the tree's bounds, and the box is cut on the winning
+  feature where the widest of its voters cuts it; both halves go back into the pool;
+- boxes with few cells (combinations of atoms) are settled by following every cell down the
+  trees.
+
+Boxes are taken from the pool by mass, weighted up when their parent's bounds were nearly
+decisive, so the undecided mass (the gap between the certain lower and upper bounds) shrinks
+fast.  When the time is up the undecided boxes are sampled uniformly (each input of the
+undecided volume equally likely), each cell followed down the trees with the model's own
+arithmetic: that gives a statistical interval inside the certain bounds, reported as such.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assay.fairness.exact.domain import Atoms, Domain
+from assay.fairness.exact.trees import TreeModel
+
+__all__ = ["Flat", "Refined", "flatten", "refine"]
+
+_EPS = 1e-9
+_BATCH = 512  # boxes per vectorised step (memory: a few (batch, leaves) arrays)
+_CELLS = 64
+_NEAR = 0.05  # priority weight of the least decided boxes against the nearly decided (0.55)
+# boxes with at most this many cells are enumerated
+
+
+@dataclass(frozen=True)
+class Flat:
+    """The ensemble's nodes and leaves over atom intervals."""
+
+    n_features: int
+    n_atoms: np.ndarray  # (F,) atoms per feature
+    attribute: int
+    # edges from parent to child, grouped by depth: the box must reach the child's side
+    levels: tuple[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray], ...]
+    n_nodes: int
+    roots: np.ndarray  # (T,) node id of each tree's root
+    go: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # col, cut, low, high,
+    # margin value: a cell goes to ``low`` when its atom in ``col`` is < ``cut``
+    depth: int  # the deepest leaf
+    width: int  # leaf slots per tree
+    model: TreeModel
+    # leaf slots, ``width`` per tree in tree order (slots past a tree's leaves: padding)
+    leaf_node: np.ndarray  # (L,) node id of each leaf
+    leaf_value: np.ndarray  # (L,) contribution to the binary margin
+    leaf_lo: np.ndarray  # (F, L) atom interval of each leaf per feature
+    leaf_hi: np.ndarray
+    allow: np.ndarray  # (n_alpha, L) leaf reachable with the attribute's atom alpha
+    restricts: np.ndarray  # (L,) the leaf's path tests the attribute
+    # internal nodes (not on the attribute), ``n_splits`` slots per tree, shallowest first
+    split_left: np.ndarray  # node id of the child on the low side (padding: never reached)
+    split_right: np.ndarray  # node id of the child on the high side
+    split_feature: np.ndarray
+    split_cut: np.ndarray  # low side: atoms < cut
+    n_splits: int
+    base: float
+    cumweight: tuple[np.ndarray, ...]  # per feature: (n_atoms + 1,) cumulative weights
+
+
+def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
+    """The arrays of the refinement, or why this model does not fit it."""
+    margins = model.margins()
+    if margins is None:
+        return "more than two classes"
+    atoms = domain.atoms
+    n_feat = len(atoms)
+    n_atoms = np.array([x.n for x in atoms], dtype=np.int64)
+    parents: list[int] = []
+    children: list[int] = []
+    depths: list[int] = []
+    sides: list[int] = []  # column of the box to compare: j (lo, low side) or F + j (hi, high)
+    cuts: list[float] = []
+    leaf_node: list[int] = []
+    leaf_value: list[float] = []
+    leaf_lo: list[list[int]] = []
+    leaf_hi: list[list[int]] = []
+    tree_start: list[int] = []
+    roots: list[int] = []
+    s_node: list[int] = []
+    s_left: list[int] = []
+    s_right: list[int] = []
+    s_tree: list[int] = []
+    s_feat: list[int] = []
+    s_cut: list[int] = []
+    s_depth: list[int] = []
+    total = sum(len(tree.feature) for tree in model.trees) + 1
+    # for following single cells down the trees: node -> feature, cut, children, value
+    go_col = np.zeros(total, dtype=np.int64)
+    go_cut = np.zeros(total, dtype=np.int64)
+    go_low = np.arange(total, dtype=np.int64)  # leaves (and the padding node) loop on themselves
+    go_high = np.arange(total, dtype=np.int64)
+    go_value = np.zeros(total)
+    offset = 0
+    for t, tree in enumerate(model.trees):
+        feats = domain.node_feature[t]
+        lefts = domain.node_left[t]
+        tree_start.append(len(leaf_node))
+        roots.append(offset)
+        stack: list[tuple[int, int, list[int], list[int]]] = [
+            (0, 0, [0] * n_feat, [int(n) for n in n_atoms])
+        ]
+        while stack:
+            node, depth, lo, hi = stack.pop()
+            j = int(feats[node])
+            if j < 0:
+                go_value[offset + node] = float(margins[t][node])
+                if all(lo[i] < hi[i] for i in range(n_feat)):
+                    leaf_node.append(offset + node)
+                    leaf_value.append(float(margins[t][node]))
+                    leaf_lo.append(lo)
+                    leaf_hi.append(hi)
+                continue
+            cut, left_low = _interval(lefts[node], int(n_atoms[j]))
+            if cut is None:
+                return "a split sends a set of atoms that is not an interval one way"
+            low_child = int(tree.left[node] if left_low else tree.right[node])
+            high_child = int(tree.right[node] if left_low else tree.left[node])
+            go_col[offset + node] = j
+            go_cut[offset + node] = cut
+            go_low[offset + node] = offset + low_child
+            go_high[offset + node] = offset + high_child
+            lo_hi = list(hi)
+            lo_hi[j] = min(hi[j], cut)
+            hi_lo = list(lo)
+            hi_lo[j] = max(lo[j], cut)
+            for child, side in ((low_child, j), (high_child, n_feat + j)):
+                parents.append(offset + node)
+                children.append(offset + child)
+                depths.append(depth + 1)
+                if j == attribute:
+                    sides.append(0)
+                    cuts.append(np.inf)  # the attribute: decided per alpha at the leaves
+                else:
+                    sides.append(side)
+                    cuts.append(float(cut) if side < n_feat else -float(cut))
+            if j != attribute:
+                s_node.append(offset + node)
+                s_left.append(offset + low_child)
+                s_right.append(offset + high_child)
+                s_tree.append(t)
+                s_feat.append(j)
+                s_cut.append(cut)
+                s_depth.append(depth)
+            # right pushed first so that leaves come out in depth-first order
+            stack.append((high_child, depth + 1, hi_lo, list(hi)))
+            stack.append((low_child, depth + 1, list(lo), lo_hi))
+        offset += len(tree.feature)
+    depth_arr = np.array(depths, dtype=np.int64)
+    par, chi = np.array(parents, dtype=np.int64), np.array(children, dtype=np.int64)
+    side_arr, cut_arr = np.array(sides, dtype=np.int64), np.array(cuts)
+    side_arr = np.where(np.isinf(cut_arr), 2 * n_feat, side_arr)
+    levels = []
+    for d in range(1, int(depth_arr.max(initial=0)) + 1):
+        k = depth_arr == d
+        levels.append((par[k], chi[k], side_arr[k], cut_arr[k]))
+    # leaves padded to the same count per tree (padding: a node no box reaches, id n_nodes)
+    counts = np.diff(np.array([*tree_start, len(leaf_node)]))
+    width = int(counts.max())
+    slot = (
+        np.repeat(np.arange(len(counts)), counts) * width
+        + np.arange(len(leaf_node))
+        - np.repeat(np.array(tree_start), counts)
+    )
+    n_slots = len(counts) * width
+    node_arr = np.full(n_slots, offset, dtype=np.int64)
+    node_arr[slot] = leaf_node
+    value_arr = np.zeros(n_slots)
+    value_arr[slot] = leaf_value
+    lo_arr = np.zeros((n_feat, n_slots), dtype=np.int64)
+    lo_arr[:, slot] = np.array(leaf_lo, dtype=np.int64).T
+    hi_arr = np.zeros((n_feat, n_slots), dtype=np.int64)
+    hi_arr[:, slot] = np.array(leaf_hi, dtype=np.int64).T
+    n_alpha = int(n_atoms[attribute])
+    alphas = np.arange(n_alpha)[:, None]
+    allow = (lo_arr[attribute][None, :] <= alphas) & (alphas < hi_arr[attribute][None, :])
+    restricts = (lo_arr[attribute] > 0) | (hi_arr[attribute] < n_alpha)
+    # splits padded to the same count per tree, tree by tree, shallowest first
+    order = np.lexsort((np.array(s_depth), np.array(s_tree)))
+    n_trees = len(model.trees)
+    s_tree_arr = np.array(s_tree, dtype=np.int64)[order]
+    per_tree = np.bincount(s_tree_arr, minlength=n_trees)
+    n_per = max(1, int(per_tree.max(initial=0)))
+    starts = np.concatenate([[0], np.cumsum(per_tree)[:-1]])
+    s_slot = s_tree_arr * n_per + np.arange(len(order)) - starts[s_tree_arr]
+
+    def padded(values: list[int], fill: int) -> np.ndarray:
+        out = np.full(n_trees * n_per, fill, dtype=np.int64)
+        out[s_slot] = np.array(values, dtype=np.int64)[order]
+        return out
+
+    return Flat(
+        n_features=n_feat,
+        n_atoms=n_atoms,
+        attribute=attribute,
+        levels=tuple(levels),
+        n_nodes=offset + 1,
+        go=(go_col, go_cut, go_low, go_high, go_value),
+        depth=int(depth_arr.max(initial=0)),
+        roots=np.array(roots, dtype=np.int64),
+        width=width,
+        model=model,
+        leaf_node=node_arr,
+        leaf_value=value_arr,
+        leaf_lo=lo_arr,
+        leaf_hi=hi_arr,
+        allow=allow,
+        restricts=restricts,
+        split_left=padded(s_left, offset),
+        split_right=padded(s_right, offset),
+        split_feature=padded(s_feat, 0),
+        split_cut=padded(s_cut, 0),
+        n_splits=n_per,
+        base=model.margin_base,
+        cumweight=tuple(np.concatenate([[0.0], np.cumsum(x.weight)]) for x in atoms),
+    )
+
+
+def _interval(bits: int, n: int) -> tuple[int | None, bool]:
+    """``(cut, True)`` when the set is atoms ``< cut``, ``(cut, False)`` when it is ``>= cut``."""
+    if bits & (bits + 1) == 0:
+        return bits.bit_length(), True
+    low = (bits & -bits).bit_length() - 1
+    if bits >> low == (1 << (n - low)) - 1:
+        return low, False
+    return None, True
+
+
+@dataclass
+class Refined:
+    """What the refinement settled, and the undecided boxes left."""
+
+    disc_mass: float
+    pend_lo: np.ndarray  # (M, F) undecided boxes
+    pend_hi: np.ndarray
+    pend_mass: np.ndarray
+    found_lo: np.ndarray  # discriminatory boxes kept (largest), (K, F)
+    found_hi: np.ndarray
+    found_mass: np.ndarray
+    n_boxes: int  # discriminatory boxes in all (cells of enumerated boxes count one each)
+    steps: int
+    enumerated_cells: int
+    timed_out: bool
+    estimate: dict[str, float] | None = field(default=None)
+
+
+def refine(
+    flat: Flat,
+    *,
+    deadline: float,
+    tolerance: float = 0.0,
+    max_boxes: int = 50,
+    max_pool: int = 2_000_000,
+    max_steps: int | None = None,
+) -> Refined:
+    """Settle boxes until none are left, the undecided mass is at most ``tolerance``, the
+    deadline (``time.monotonic()``) passes or the pool holds ``max_pool`` boxes."""
+    n_feat = flat.n_features
+    pool = _Pool(n_feat)
+    root_lo = np.zeros((1, n_feat), dtype=np.int64)
+    root_hi = flat.n_atoms[None, :].copy()
+    pool.push(root_lo, root_hi, _mass(flat, root_lo, root_hi))
+    batch = int(np.clip(2**21 // (len(flat.leaf_node) + flat.n_nodes), 256, 8192))
+    disc_mass = 0.0
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    n_boxes = 0
+    steps = 0
+    cells_done = 0
+    timed_out = False
+    while pool.size:
+        if (
+            time.monotonic() > deadline
+            or pool.size > max_pool
+            or (max_steps is not None and steps >= max_steps)
+        ):
+            timed_out = True
+            break
+        if tolerance > 0 and pool.mass_left() <= tolerance:
+            break
+        steps += 1
+        lo, hi, mass = pool.pop(batch)
+        # small boxes: every cell
+        cells = np.prod(np.where(np.arange(n_feat) == flat.attribute, 1, hi - lo), axis=1)
+        small = cells <= _CELLS
+        if small.any():
+            d_mass, d_lo, d_hi, d_w, n = _enumerate(flat, lo[small], hi[small])
+            disc_mass += d_mass
+            n_boxes += n
+            cells_done += int(cells[small].sum())
+            if len(d_w):
+                found.append((d_lo, d_hi, d_w))
+            lo, hi, mass = lo[~small], hi[~small], mass[~small]
+            if not len(mass):
+                continue
+        node_reach = _reach(flat, lo, hi)
+        reach = node_reach[:, flat.leaf_node]
+        lows, highs, widths = _bounds(flat, reach)
+        sure1 = lows > _EPS
+        sure0 = highs < -_EPS
+        dep = (reach & flat.restricts).any(axis=1)
+        disc = sure1.any(axis=1) & sure0.any(axis=1)
+        clean = ~disc & (sure1.all(axis=1) | sure0.all(axis=1) | ~dep)
+        if disc.any():
+            disc_mass += float(mass[disc].sum())
+            n_boxes += int(disc.sum())
+            found.append((lo[disc], hi[disc], mass[disc]))
+        open_ = ~(disc | clean)
+        if not open_.any():
+            continue
+        lo, hi, mass = lo[open_], hi[open_], mass[open_]
+        node_reach = node_reach[open_]
+        width = widths[open_]
+        # per tree, the shallowest split the box straddles; the feature these splits test
+        # most (weighted by their trees' widths) is cut where the widest such tree cuts it
+        n_open = len(lo)
+        n_trees = len(flat.roots)
+        straddled = (node_reach[:, flat.split_left] & node_reach[:, flat.split_right]).reshape(
+            n_open, n_trees, flat.n_splits
+        )
+        first = np.argmax(straddled, axis=2)
+        has = np.take_along_axis(straddled, first[:, :, None], axis=2)[:, :, 0]
+        slot = np.arange(n_trees)[None, :] * flat.n_splits + first
+        feat_t = flat.split_feature[slot]
+        weight = np.where(has, width, 0.0)
+        score = np.bincount(
+            (np.arange(n_open)[:, None] * n_feat + feat_t).ravel(),
+            weights=weight.ravel(),
+            minlength=n_open * n_feat,
+        ).reshape(n_open, n_feat)
+        best_feat = np.argmax(score, axis=1)
+        # a tree straddling a split on that feature, the widest first; else any straddling tree
+        key = np.where(has, np.where(feat_t == best_feat[:, None], 2.0 + width, 1.0), 0.0)
+        best_tree = np.argmax(key, axis=1)
+        rows = np.arange(n_open)
+        choice = slot[rows, best_tree]
+        straddled = has
+        stuck = ~straddled.any(axis=1)
+        keep_rows = np.arange(len(lo))
+        if stuck.any():
+            # every tree reaches one leaf per alpha but the margin is too close to zero for
+            # the bounds: all the box's cells behave as its first one
+            one = _cells_disc(flat, lo[stuck], _one_cell(flat, lo[stuck]))
+            disc_mass += float(mass[stuck][one].sum())
+            n_boxes += int(one.sum())
+            found.append((lo[stuck][one], hi[stuck][one], mass[stuck][one]))
+            keep = ~stuck
+            lo, hi, choice = lo[keep], hi[keep], choice[keep]
+            keep_rows = np.flatnonzero(keep)
+        j = flat.split_feature[choice]
+        cut = flat.split_cut[choice]
+        rows = np.arange(len(lo))
+        lo_left, hi_left = lo.copy(), hi.copy()
+        hi_left[rows, j] = cut
+        lo_right, hi_right = lo.copy(), hi.copy()
+        lo_right[rows, j] = cut
+        # priority: the mass, raised for boxes whose parent was nearly decided (its margin
+        # bounds reached only a little past zero: u near 0) as they settle in fewer cuts
+        lw, hg = lows[open_][keep_rows], highs[open_][keep_rows]
+        span = np.maximum(hg - lw, 1e-300)
+        u = np.clip(np.minimum(hg, -lw) / span, 0.0, 0.5).max(axis=1)
+        near = 0.5 + _NEAR - u
+        m_left, m_right = _mass(flat, lo_left, hi_left), _mass(flat, lo_right, hi_right)
+        pool.push(lo_left, hi_left, m_left, m_left * near)
+        pool.push(lo_right, hi_right, m_right, m_right * near)
+        if sum(len(f[2]) for f in found) > 4 * max_boxes:
+            found = [_top(found, n_feat, max_boxes)]
+    found_lo, found_hi, found_mass = _top(found, n_feat, max_boxes)
+    pool_lo, pool_hi = pool.boxes()
+    pool_mass = _mass(flat, pool_lo, pool_hi)
+    return Refined(
+        disc_mass=disc_mass,
+        pend_lo=pool_lo,
+        pend_hi=pool_hi,
+        pend_mass=pool_mass,
+        found_lo=found_lo,
+        found_hi=found_hi,
+        found_mass=found_mass,
+        n_boxes=n_boxes,
+        steps=steps,
+        enumerated_cells=cells_done,
+        timed_out=timed_out,
+    )
+
+
+class _Pool:
+    """The undecided boxes not yet refined, taken by priority: preallocated rows, free ones
+    with mass and priority -1."""
+
+    def __init__(self, n_feat: int, capacity: int = 4096) -> None:
+        self.lo = np.zeros((capacity, n_feat), dtype=np.int32)
+        self.hi = np.zeros((capacity, n_feat), dtype=np.int32)
+        self.mass = np.full(capacity, -1.0)
+        self.prio = np.full(capacity, -1.0)
+        self.free = np.arange(capacity - 1, -1, -1, dtype=np.int64)
+        self.n_free = capacity
+
+    @property
+    def size(self) -> int:
+        return len(self.mass) - self.n_free
+
+    def mass_left(self) -> float:
+        return float(self.mass[self.mass > 0].sum())
+
+    def push(
+        self, lo: np.ndarray, hi: np.ndarray, mass: np.ndarray, prio: np.ndarray | None = None
+    ) -> None:
+        k = len(mass)
+        while self.n_free < k:
+            cap = len(self.mass)
+            self.lo = np.concatenate([self.lo, np.zeros_like(self.lo)])
+            self.hi = np.concatenate([self.hi, np.zeros_like(self.hi)])
+            self.mass = np.concatenate([self.mass, np.full(cap, -1.0)])
+            self.prio = np.concatenate([self.prio, np.full(cap, -1.0)])
+            fresh = np.arange(2 * cap - 1, cap - 1, -1, dtype=np.int64)
+            self.free = np.concatenate([self.free[: self.n_free], fresh])
+            self.n_free += cap
+        slots = self.free[self.n_free - k : self.n_free]
+        self.n_free -= k
+        self.lo[slots] = lo
+        self.hi[slots] = hi
+        self.mass[slots] = mass
+        self.prio[slots] = mass if prio is None else prio
+
+    def pop(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The ``k`` boxes of largest mass (fewer when fewer are left)."""
+        k = min(k, self.size)
+        take = np.argpartition(-self.prio, k - 1)[:k] if k < len(self.prio) else np.arange(k)
+        out = (
+            self.lo[take].astype(np.int64),
+            self.hi[take].astype(np.int64),
+            self.mass[take].copy(),
+        )
+        self.mass[take] = -1.0
+        self.prio[take] = -1.0
+        if self.n_free + k > len(self.free):
+            self.free = np.concatenate([self.free, np.empty(k, dtype=np.int64)])
+        self.free[self.n_free : self.n_free + k] = take
+        self.n_free += k
+        return out
+
+    def boxes(self) -> tuple[np.ndarray, np.ndarray]:
+        used = self.mass >= 0
+        return self.lo[used].astype(np.int64), self.hi[used].astype(np.int64)
+
+
+def _one_cell(flat: Flat, lo: np.ndarray) -> np.ndarray:
+    hi = lo + 1
+    hi[:, flat.attribute] = flat.n_atoms[flat.attribute]
+    return hi
+
+
+def _mass(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """The share of the domain (the attribute left out) inside each box."""
+    mass = np.ones(len(lo))
+    for f in range(flat.n_features):
+        if f != flat.attribute:
+            c = flat.cumweight[f]
+            mass *= c[hi[:, f]] - c[lo[:, f]]
+    return mass
+
+
+def _reach(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """``(N, n_nodes)``: which nodes each box reaches (the attribute's tests pass both ways).
+
+    A box reaches a leaf when it meets every test on the path: for a box and a leaf that are
+    both products of intervals this is the same as meeting the leaf's box."""
+    n = len(lo)
+    box = np.concatenate([lo, -hi, np.full((n, 1), -np.inf)], axis=1).astype(np.float64)
+    reach = np.zeros((n, flat.n_nodes), dtype=bool)
+    reach[:, flat.roots] = True
+    for par, chi, col, cut in flat.levels:
+        # low side: lo < cut; high side: -hi < -cut; the attribute: -inf < inf
+        reach[:, chi] = reach[:, par] & (box[:, col] < cut)
+    return reach
+
+
+def _bounds(flat: Flat, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per box and alpha, the least and largest margin; and per tree and alpha the widths."""
+    n = len(reach)
+    n_alpha = len(flat.allow)
+    lows = np.empty((n, n_alpha))
+    highs = np.empty((n, n_alpha))
+    shape = (n, len(flat.roots), flat.width)
+    widths = np.zeros(shape[:2])
+    for alpha in range(n_alpha):
+        r = reach & flat.allow[alpha]
+        tmin = np.where(r, flat.leaf_value, np.inf).reshape(shape).min(axis=2)
+        tmax = np.where(r, flat.leaf_value, -np.inf).reshape(shape).max(axis=2)
+        lows[:, alpha] = flat.base + tmin.sum(axis=1)
+        highs[:, alpha] = flat.base + tmax.sum(axis=1)
+        np.maximum(widths, tmax - tmin, out=widths)
+    return lows, highs, widths
+
+
+def _enumerate(
+    flat: Flat, lo: np.ndarray, hi: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Every cell of the boxes: the discriminatory mass, and the discriminatory cells."""
+    n_feat = flat.n_features
+    size = np.where(np.arange(n_feat) == flat.attribute, 1, hi - lo)
+    counts = np.prod(size, axis=1)
+    owner = np.repeat(np.arange(len(lo)), counts)
+    rank = np.arange(len(owner)) - np.repeat(np.cumsum(counts) - counts, counts)
+    c_lo = np.empty((len(owner), n_feat), dtype=np.int64)
+    for f in range(n_feat):
+        s = size[owner, f]
+        c_lo[:, f] = lo[owner, f] + rank % s
+        rank = rank // s
+    c_lo[:, flat.attribute] = 0
+    c_hi = c_lo + 1
+    c_hi[:, flat.attribute] = flat.n_atoms[flat.attribute]
+    mass = _mass(flat, c_lo, c_hi)
+    disc = np.zeros(len(owner), dtype=bool)
+    for start in range(0, len(owner), _BATCH * 4):
+        sl = slice(start, start + _BATCH * 4)
+        disc[sl] = _cells_disc(flat, c_lo[sl], c_hi[sl])
+    return float(mass[disc].sum()), c_lo[disc], c_hi[disc], mass[disc], int(disc.sum())
+
+
+def _cells_disc(flat: Flat, lo: np.ndarray, hi: np.ndarray | None = None) -> np.ndarray:
+    """Whether each cell (atom indices ``lo``; ``hi`` unused) is discriminatory: each tree is
+    followed down for every atom of the attribute, the class taken from the margin, or from the
+    model's own arithmetic when the margin is too close to zero to trust the order of sums."""
+    del hi
+    margin, nodes = _cell_margins(flat, lo)
+    classes = margin > 0
+    for i, alpha in zip(*np.nonzero(np.abs(margin) <= _EPS), strict=True):
+        leaves = nodes[alpha][i]
+        tree = np.searchsorted(flat.roots, leaves, side="right") - 1
+        local = leaves - flat.roots[tree]
+        values = np.stack([flat.model.trees[t].value[n] for t, n in zip(tree, local, strict=True)])
+        classes[i, alpha] = bool(flat.model.decide(values[None])[0] == 1)
+    out: np.ndarray = np.asarray(classes.any(axis=1) & ~classes.all(axis=1))
+    return out
+
+
+def _cell_margins(flat: Flat, cells: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """``(n, n_alpha)`` margins of single cells, and per alpha the leaf reached in each tree."""
+    col, cut, low, high, value = flat.go
+    n = len(cells)
+    x = cells.astype(np.int64, copy=True)
+    margins = np.empty((n, len(flat.allow)))
+    leaves = []
+    for alpha in range(len(flat.allow)):
+        x[:, flat.attribute] = alpha
+        node = np.broadcast_to(flat.roots, (n, len(flat.roots))).copy()
+        for _ in range(flat.depth):
+            v = np.take_along_axis(x, col[node], axis=1)
+            node = np.where(v < cut[node], low[node], high[node])
+        margins[:, alpha] = flat.base + value[node].sum(axis=1)
+        leaves.append(node)
+    return margins, leaves
+
+
+def _top(
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]], n_feat: int, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not found:
+        empty = np.zeros((0, n_feat), dtype=np.int64)
+        return empty, empty, np.zeros(0)
+    lo = np.concatenate([f[0] for f in found])
+    hi = np.concatenate([f[1] for f in found])
+    mass = np.concatenate([f[2] for f in found])
+    order = np.argsort(-mass, kind="stable")[:k]
+    return lo[order], hi[order], mass[order]
+
+
+def sample_pending(
+    refined: Refined,
+    flat: Flat,
+    rng: np.random.Generator,
+    *,
+    target: float,
+    deadline: float,
+    confidence: float = 0.95,
+    batch: int = 40_000,
+    max_samples: int = 2_000_000,
+) -> dict[str, float]:
+    """A statistical interval for the share: uniform inputs of the undecided boxes (each box
+    drawn in proportion to its mass, then a uniform input inside it), classed by the trees
+    with every value of the attribute.  Sampling stops when the interval's half-width on the
+    share is at most ``target``, at the deadline, or after ``max_samples`` inputs."""
+    from assay.fairness.estimate import wilson_interval
+
+    attribute = flat.attribute
+    mass = refined.pend_mass
+    undecided = float(mass.sum())
+    low_bound = refined.disc_mass
+    n = k = 0
+    batch = max(1000, batch // len(flat.allow))  # cells per alpha: batch in all
+    cdf = np.cumsum(mass) / undecided if undecided > 0 else np.ones(len(mass))
+    while undecided > 0 and n < max_samples:
+        box = np.minimum(np.searchsorted(cdf, rng.random(batch), side="right"), len(mass) - 1)
+        cells = np.zeros((batch, flat.n_features), dtype=np.int64)
+        for j in range(flat.n_features):
+            if j != attribute:
+                cells[:, j] = _atoms_drawn(
+                    flat.cumweight[j], refined.pend_lo[box, j], refined.pend_hi[box, j], rng
+                )
+        k += int(_cells_disc(flat, cells).sum())
+        n += batch
+        lo, hi = wilson_interval(k, n, confidence)
+        if undecided * (hi - lo) / 2 <= target or time.monotonic() > deadline:
+            break
+    lo, hi = wilson_interval(k, n, confidence) if n else (0.0, 1.0)
+    return {
+        "share": low_bound + undecided * (k / n if n else 0.5),
+        "low": low_bound + undecided * lo,
+        "high": low_bound + undecided * hi,
+        "confidence": confidence,
+        "samples": n,
+        "undecided": undecided,
+    }
+
+
+def _atoms_drawn(
+    cum: np.ndarray, lo: np.ndarray, hi: np.ndarray, rng: np.random.Generator
+) -> np.ndarray:
+    """Per row, an atom of ``lo .. hi - 1`` drawn in proportion to its weight (``cum``: the
+    cumulative weights, from 0), that is, the atom of a uniform value of the feature."""
+    target = cum[lo] + rng.random(len(lo)) * (cum[hi] - cum[lo])
+    atom = np.searchsorted(cum, target, side="right") - 1
+    out: np.ndarray = np.clip(atom, lo, hi - 1)
+    return out
+
+
+def atoms_of_rows(atoms: tuple[Atoms, ...], data: np.ndarray) -> np.ndarray:
+    """``(n, F)`` atom index of each row's value per feature."""
+    return np.stack([atoms[j].atom_of(data[:, j]) for j in range(len(atoms))], axis=1)
