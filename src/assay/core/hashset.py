@@ -18,6 +18,7 @@ _EMPTY = np.uint64(0)
 _ZERO_STANDIN = np.uint64(0x8000000000000001)
 _MAX_LOAD = 0.7
 _GROW_CHUNK = 1 << 20
+_TAIL = 64  # keys left probing: below this many, placed one at a time
 _SLOT_BYTES = 12  # uint64 key + int32 index
 
 
@@ -108,6 +109,9 @@ class KeyIndex:
         new = np.zeros(k.size, dtype=bool)
         pending = np.arange(k.size)
         while pending.size:
+            if pending.size <= _TAIL:  # the few keys in long clusters: one at a time
+                self._place_each(k, pending, slots, new)
+                break
             s = slots[pending]
             here = self._keys[s]
             hit = here == k[pending]
@@ -127,6 +131,29 @@ class KeyIndex:
             slots[pending[advance]] = (s[advance] + 1) & mask
             pending = pending[~settled]
         return new, slots
+
+    def _place_each(
+        self, k: np.ndarray, pending: np.ndarray, slots: np.ndarray, new: np.ndarray
+    ) -> None:
+        """``_place`` for a few keys, in order of position (the first of equal keys is new):
+        a long probe costs a few Python steps rather than a numpy pass over the batch."""
+        keys, vals = self._keys, self._vals
+        mask = keys.size - 1
+        empty = int(_EMPTY)
+        for i in sorted(pending.tolist()):
+            key = int(k[i])
+            s = int(slots[i])
+            while True:
+                here = int(keys[s])
+                if here == key:
+                    break
+                if here == empty:
+                    keys[s] = key
+                    vals[s] = i
+                    new[i] = True
+                    break
+                s = (s + 1) & mask
+            slots[i] = s
 
     def _grow(self, n: int) -> None:
         old_keys, old_vals = self._keys, self._vals
