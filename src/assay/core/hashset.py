@@ -156,16 +156,38 @@ class KeyIndex:
             slots[i] = s
 
     def _grow(self, n: int) -> None:
+        """A larger table with the same keys and indices.
+
+        No probing: in order of home slot, linear probing puts each key in the first free
+        slot at or after its home, that is ``max(home, slot of the key before + 1)``, a
+        running maximum.  The few keys pushed past the end wrap round to the start (probed).
+        """
         old_keys, old_vals = self._keys, self._vals
         used = old_vals >= 0
+        k, v = old_keys[used], old_vals[used]
+        del old_keys, old_vals, used
         self._keys = np.zeros(self._size_for(n), dtype=np.uint64)
         self._vals = np.full(self._keys.size, -1, dtype=np.int32)
-        k, v = old_keys[used], old_vals[used]
-        del old_keys, old_vals
-        # re-place in chunks: the probing temporaries stay small however large the set is
-        for start in range(0, len(k), _GROW_CHUNK):
-            _, slots = self._place(k[start : start + _GROW_CHUNK])
-            self._vals[slots] = v[start : start + _GROW_CHUNK]
+        home = self._home(k)
+        order = np.argsort(home, kind="stable")  # (nearly sorted already: old slot order)
+        size = self._keys.size
+        carry = 0  # the first slot the next key may take
+        wrapped: list[np.ndarray] = []
+        for start in range(0, len(order), _GROW_CHUNK):
+            idx = order[start : start + _GROW_CHUNK]
+            steps = np.arange(len(idx), dtype=np.int64)
+            # slot_i = max(home_i, slot_{i-1} + 1) = i + max_{j <= i}(home_j - j), from carry
+            slot = np.maximum.accumulate(np.maximum(home[idx] - steps, carry)) + steps
+            carry = int(slot[-1]) + 1
+            fits = slot < size
+            self._keys[slot[fits]] = k[idx[fits]]
+            self._vals[slot[fits]] = v[idx[fits]]
+            if not fits.all():
+                wrapped.append(idx[~fits])
+        if wrapped:
+            rest = np.concatenate(wrapped)
+            _, slots = self._place(k[rest])
+            self._vals[slots] = v[rest]
 
     @classmethod
     def from_keys(cls, keys: np.ndarray) -> KeyIndex:
