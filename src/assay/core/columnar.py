@@ -11,6 +11,9 @@ in the smallest form that gives back exactly the same values:
 - ``bits``: two values, packed eight rows to a byte;
 - ``int`` / ``bytes``: integers (or whole floats) as offsets from the column's minimum, in
   the fewest bytes that hold them (1 to 8);
+- ``sorted``: non-decreasing integers (e.g. a sorted set of 64-bit keys) as the differences
+  between neighbours, each in the narrowest of four byte widths chosen for the column (a
+  2-bit tag per value says which), when that is smaller than ``int``/``bytes``;
 - ``dict``: at most 256 distinct floats (e.g. a decision tree's leaf probabilities) as one
   byte per row and a table;
 - ``f32``: floats that float32 holds exactly;
@@ -22,6 +25,7 @@ length, a JSON header and the column buffers.
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 from typing import Any
@@ -34,6 +38,7 @@ MAGIC = b"AYC1"
 _MAX_POSITIONS = 64  # beyond this many positions per row (images), encode as one column
 _DICT_MAX = 256
 _SAMPLE = 1024
+_SORTED_MIN = 64  # values: below this, a sorted column is stored as any other
 
 
 def is_columnar(data: bytes) -> bool:
@@ -98,11 +103,13 @@ def _encode_columns(
 ) -> tuple[list[dict[str, Any]], list[bytes | None]]:
     specs: list[dict[str, Any]] = []
     bufs: list[bytes | None] = []
+    # one column after another in memory: each is scanned several times
+    by_column = np.ascontiguousarray(flat.T) if flat.shape[1] > 1 else flat.T
     for p in range(flat.shape[1]):
-        col = flat[:, p]
+        col = by_column[p]
         if first is not None and p >= first:
             ref = p % first
-            if np.array_equal(col, flat[:, ref]):
+            if np.array_equal(col, by_column[ref]):
                 specs.append({"how": "same", "ref": ref})
                 bufs.append(None)
                 continue
@@ -154,12 +161,77 @@ def _encode_ints(col: np.ndarray) -> tuple[dict[str, Any], bytes | None]:
     else:
         with np.errstate(over="ignore"):
             off = (col - low).astype(np.uint64)
+    if n >= _SORTED_MIN and bool((off[1:] >= off[:-1]).all()):
+        spec, buf = _encode_sorted(off)
+        if len(buf) < n * width:
+            return {**spec, "low": low}, buf
     if width in (1, 2, 4, 8):
         t = np.dtype(f"<u{width}")
         return {"how": "int", "low": low, "type": t.str}, off.astype(t).tobytes()
     # 3, 5, 6 or 7 bytes a value: the low bytes of little-endian uint64s
     data = off.astype("<u8").view(np.uint8).reshape(-1, 8)[:, :width]
     return {"how": "bytes", "low": low, "width": width}, np.ascontiguousarray(data).tobytes()
+
+
+def _encode_sorted(off: np.ndarray) -> tuple[dict[str, Any], bytes]:
+    """Non-decreasing uint64 values as their first value and the differences between
+    neighbours; each difference takes the narrowest of four byte widths (the widest holds
+    the largest difference; the other three are chosen to make the column smallest)."""
+    d = np.diff(off)
+    need = (d > 0).astype(np.uint8)  # bytes each difference needs (0 to 8)
+    for j in range(1, 8):
+        need += d >= np.uint64(1 << (8 * j))
+    counts = np.bincount(need, minlength=9)
+    widest = int(need.max()) if len(need) else 0
+    best: tuple[int, ...] = (widest,) * 4
+    best_size = len(d) * widest
+    for narrow in itertools.combinations(range(widest), 3):
+        widths = (*narrow, widest)
+        size = 0
+        for b in range(widest + 1):
+            size += int(counts[b]) * next(w for w in widths if w >= b)
+        if size < best_size:
+            best, best_size = widths, size
+    # per byte count, the tag of the narrowest width that holds it
+    lut = np.array([next((t for t, w in enumerate(best) if w >= b), 3) for b in range(9)], np.uint8)
+    tags = lut[need]
+    padded = np.zeros(-(-len(tags) // 4) * 4, dtype=np.uint8)
+    padded[: len(tags)] = tags
+    quads = padded.reshape(-1, 4)
+    packed = quads[:, 0] | (quads[:, 1] << 2) | (quads[:, 2] << 4) | (quads[:, 3] << 6)
+    parts = [packed.tobytes()]
+    per_tag = np.bincount(tags, minlength=4).tolist()
+    order = np.concatenate([np.flatnonzero(tags == t) for t in range(4)])
+    grouped = np.asarray(d[order], dtype="<u8").view(np.uint8).reshape(-1, 8)
+    at = 0
+    for w, count in zip(best, per_tag, strict=True):
+        if w and count:
+            parts.append(np.ascontiguousarray(grouped[at : at + count, :w]).tobytes())
+        at += count
+    spec = {"how": "sorted", "first": int(off[0]), "widths": list(best), "counts": per_tag}
+    return spec, b"".join(parts)
+
+
+def _decode_sorted(col: dict[str, Any], body: memoryview, n: int) -> np.ndarray:
+    raw = np.frombuffer(_buf(col, body), dtype=np.uint8)
+    m = n - 1  # differences
+    n_tags = -(-m // 4)
+    packed = raw[:n_tags]
+    tags = np.stack([(packed >> s) & 3 for s in (0, 2, 4, 6)], axis=1).reshape(-1)[:m]
+    d = np.zeros(m, dtype=np.uint64)
+    at = n_tags
+    for t, (w, count) in enumerate(zip(col["widths"], col["counts"], strict=True)):
+        if not w or not count:
+            continue
+        wide = np.zeros((count, 8), dtype=np.uint8)
+        wide[:, :w] = raw[at : at + count * w].reshape(count, w)
+        at += count * w
+        d[tags == t] = wide.view("<u8").reshape(count)
+    out = np.empty(n, dtype=np.uint64)
+    out[0] = np.uint64(col["first"])
+    np.cumsum(d, out=out[1:])
+    out[1:] += out[0]
+    return out
 
 
 def _small_table(col: np.ndarray) -> np.ndarray | None:
@@ -210,6 +282,8 @@ def _decode_column(col: dict[str, Any], body: memoryview, n: int, dtype: np.dtyp
     if how == "int":
         off = np.frombuffer(_buf(col, body), dtype=np.dtype(col["type"]))
         return _shift(off, int(col["low"]), dtype)
+    if how == "sorted":
+        return _shift(_decode_sorted(col, body, n), int(col["low"]), dtype)
     if how == "bytes":
         width = int(col["width"])
         wide = np.zeros((n, 8), dtype=np.uint8)

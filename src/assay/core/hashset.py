@@ -18,6 +18,7 @@ _EMPTY = np.uint64(0)
 _ZERO_STANDIN = np.uint64(0x8000000000000001)
 _MAX_LOAD = 0.7
 _GROW_CHUNK = 1 << 20
+_TAIL = 64  # keys left probing: below this many, placed one at a time
 _SLOT_BYTES = 12  # uint64 key + int32 index
 
 
@@ -108,6 +109,9 @@ class KeyIndex:
         new = np.zeros(k.size, dtype=bool)
         pending = np.arange(k.size)
         while pending.size:
+            if pending.size <= _TAIL:  # the few keys in long clusters: one at a time
+                self._place_each(k, pending, slots, new)
+                break
             s = slots[pending]
             here = self._keys[s]
             hit = here == k[pending]
@@ -128,17 +132,62 @@ class KeyIndex:
             pending = pending[~settled]
         return new, slots
 
+    def _place_each(
+        self, k: np.ndarray, pending: np.ndarray, slots: np.ndarray, new: np.ndarray
+    ) -> None:
+        """``_place`` for a few keys, in order of position (the first of equal keys is new):
+        a long probe costs a few Python steps rather than a numpy pass over the batch."""
+        keys, vals = self._keys, self._vals
+        mask = keys.size - 1
+        empty = int(_EMPTY)
+        for i in sorted(pending.tolist()):
+            key = int(k[i])
+            s = int(slots[i])
+            while True:
+                here = int(keys[s])
+                if here == key:
+                    break
+                if here == empty:
+                    keys[s] = key
+                    vals[s] = i
+                    new[i] = True
+                    break
+                s = (s + 1) & mask
+            slots[i] = s
+
     def _grow(self, n: int) -> None:
+        """A larger table with the same keys and indices.
+
+        No probing: in order of home slot, linear probing puts each key in the first free
+        slot at or after its home, that is ``max(home, slot of the key before + 1)``, a
+        running maximum.  The few keys pushed past the end wrap round to the start (probed).
+        """
         old_keys, old_vals = self._keys, self._vals
         used = old_vals >= 0
+        k, v = old_keys[used], old_vals[used]
+        del old_keys, old_vals, used
         self._keys = np.zeros(self._size_for(n), dtype=np.uint64)
         self._vals = np.full(self._keys.size, -1, dtype=np.int32)
-        k, v = old_keys[used], old_vals[used]
-        del old_keys, old_vals
-        # re-place in chunks: the probing temporaries stay small however large the set is
-        for start in range(0, len(k), _GROW_CHUNK):
-            _, slots = self._place(k[start : start + _GROW_CHUNK])
-            self._vals[slots] = v[start : start + _GROW_CHUNK]
+        home = self._home(k)
+        order = np.argsort(home, kind="stable")  # (nearly sorted already: old slot order)
+        size = self._keys.size
+        carry = 0  # the first slot the next key may take
+        wrapped: list[np.ndarray] = []
+        for start in range(0, len(order), _GROW_CHUNK):
+            idx = order[start : start + _GROW_CHUNK]
+            steps = np.arange(len(idx), dtype=np.int64)
+            # slot_i = max(home_i, slot_{i-1} + 1) = i + max_{j <= i}(home_j - j), from carry
+            slot = np.maximum.accumulate(np.maximum(home[idx] - steps, carry)) + steps
+            carry = int(slot[-1]) + 1
+            fits = slot < size
+            self._keys[slot[fits]] = k[idx[fits]]
+            self._vals[slot[fits]] = v[idx[fits]]
+            if not fits.all():
+                wrapped.append(idx[~fits])
+        if wrapped:
+            rest = np.concatenate(wrapped)
+            _, slots = self._place(k[rest])
+            self._vals[slots] = v[rest]
 
     @classmethod
     def from_keys(cls, keys: np.ndarray) -> KeyIndex:

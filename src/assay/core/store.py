@@ -722,6 +722,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 
 
 def _signature(b: FindingBatch) -> tuple[Any, ...]:
+    """Kind, dtypes and shapes (details are compared by ``_same_details``)."""
     cols = tuple((k, v.dtype.str, v.shape[1:]) for k, v in b.columns.items())
     return (
         b.kind,
@@ -731,18 +732,33 @@ def _signature(b: FindingBatch) -> tuple[Any, ...]:
         b.outputs.shape[1:],
         b.severity.dtype.str,
         cols,
-        json.dumps(to_jsonable(b.details), sort_keys=True),
     )
+
+
+def _same_details(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Whether two batches' details are the same data (plain comparison first: a search
+    gives every batch equal details; arrays in details fall back to their JSON form)."""
+    if a is b:
+        return True
+    try:
+        return bool(a == b)
+    except (ValueError, TypeError):  # numpy arrays inside: compare as JSON
+        dump = json.dumps
+        return dump(to_jsonable(a), sort_keys=True) == dump(to_jsonable(b), sort_keys=True)
 
 
 def _merge_alike(batches: Sequence[FindingBatch]) -> list[FindingBatch]:
     """Consecutive batches of the same kind and shapes as one (fewer, larger blobs)."""
     out: list[FindingBatch] = []
     group: list[FindingBatch] = []
+    sig: tuple[Any, ...] = ()
     for b in batches:
-        if group and _signature(group[0]) != _signature(b):
+        mine = _signature(b)
+        if group and (sig != mine or not _same_details(group[0].details, b.details)):
             out.append(group[0] if len(group) == 1 else FindingBatch.concat(group))
             group = []
+        if not group:
+            sig = mine
         group.append(b)
     if group:
         out.append(group[0] if len(group) == 1 else FindingBatch.concat(group))

@@ -113,11 +113,20 @@ class KindTally:
         self.count += len(sev)
         top = float(sev.max())
         self.max_severity = top if self.max_severity is None else max(self.max_severity, top)
-        bins, counts = np.unique(severity_bins(sev), return_counts=True)
+        values: np.ndarray | None = None
+        if float(sev.min()) == top:  # one severity (often: every finding a label flip): no sorting
+            bins = severity_bins(sev[:1])
+            counts = np.array([len(sev)])
+            values = sev[:1]
+        else:
+            per_bin = np.bincount(severity_bins(sev), minlength=_GRID + 2)
+            bins = np.flatnonzero(per_bin)
+            counts = per_bin[bins]
         for b, c in zip(bins.tolist(), counts.tolist(), strict=True):
             self.hist[b] = self.hist.get(b, 0) + c
         if self.distinct is not None:
-            values, counts = np.unique(sev, return_counts=True)
+            if values is None:
+                values, counts = np.unique(sev, return_counts=True)
             for v, c in zip(values.tolist(), counts.tolist(), strict=True):
                 self.distinct[v] = self.distinct.get(v, 0) + c
             if len(self.distinct) > _MAX_DISTINCT:
@@ -262,7 +271,10 @@ class Tallies:
         # the most severe (ties: earliest), over every finding
         entering = t.in_top(sev, indices)
         if entering.any():
-            new = zip(sev[entering].tolist(), indices[entering].tolist(), strict=True)
+            pick = np.flatnonzero(entering)
+            if len(pick) > TOP:  # only the TOP best of the batch can enter
+                pick = pick[np.lexsort((indices[pick], -sev[pick]))[:TOP]]
+            new = zip(sev[pick].tolist(), indices[pick].tolist(), strict=True)
             merged = t.top + list(new)
             merged.sort(key=lambda e: (-e[0], e[1]))
             t.top = merged[:TOP]

@@ -16,7 +16,7 @@ from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, analyse, compose
 from assay.fairness.verdict import FailRule, answer
 
-__all__ = ["AnswerOptions", "exact_analysis", "store_answer"]
+__all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
 
 _ANSWER_STREAM = 0xA5
 
@@ -117,10 +117,17 @@ def store_answer(
     """Compute the answer and add it to the stored run's summary; return it."""
     if not options.enabled:
         return None
-    record = store.get_run(run_id)
+    result = compute_answer(setup, options, arrays, seed=seed)
+    add_answer(store, run_id, result)
+    return result
+
+
+def compute_answer(setup: Any, options: AnswerOptions, arrays: Any, *, seed: int) -> dict[str, Any]:
+    """The answer (exact figures, verdict, direction, regions), not stored: it does not
+    depend on the search, so a run with a time budget computes it first (its cost is then
+    measured, not guessed) and adds it to the summary once the search is over."""
     exact = exact_analysis(setup, options, arrays)
-    summary = dict(record.summary or {})
-    result = answer(
+    return answer(
         setup.test.schema,
         setup.model,
         generator(seed, _ANSWER_STREAM),
@@ -133,9 +140,13 @@ def store_answer(
         exact=exact,
         kept=getattr(setup.test, "kept", None),
     )
+
+
+def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
+    """Add a computed answer to the stored run's summary."""
+    summary = dict(store.get_run(run_id).summary or {})
     summary.update(result)
-    store.checkpoint(record.id, summary=summary)
-    return result
+    store.checkpoint(run_id, summary=summary)
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:

@@ -656,28 +656,12 @@ def check_fairness(
         on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
         check = _flip_check(the_setup, seed, call_timeout, max_time, started)
-        if answer_options.enabled and the_setup.test.estimate:
+        if answer_options.enabled and the_setup.test.estimate and max_time is None:
             from assay.fairness.kept import KeptSamples
 
             # the answer reuses the estimate's first inputs rather than paying for them again
+            # (when it runs after the search: with --max-time it comes first and draws its own)
             the_setup.test.kept = KeptSamples(answer_options.samples)
-        if max_time is not None and answer_options.enabled:
-            # the answer after the search is part of the run: --max-time bounds it too
-            answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)
-        outcome = _execute(
-            the_setup,
-            overlap,
-            execution=config["execution"],
-            store=the_store,
-            run_id=run_id,
-            seed=seed,
-            max_queries=max_queries,
-            max_time=_engine_time(
-                max_time, started, reserve=2 * ANSWER_SHARE if answer_options.enabled else 0.0
-            ),
-            on_progress=on_progress,
-            call_timeout=call_timeout,
-        )
         if max_queries is not None:
             # the answer's own sample costs at most about the search's query budget
             k = sum(
@@ -686,15 +670,35 @@ def check_fairness(
             )
             per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
             answer_options.samples = max(500, min(answer_options.samples, per))
-        _answer(
+        # with a time budget the answer (which does not depend on the search) comes first:
+        # the search then gets the time it really left, not a guessed reserve; its deadline
+        # is the share of --max-time it may take
+        answer_first = max_time is not None and answer_options.enabled
+        answered: dict[str, Any] | None = None
+        if answer_first:
+            assert max_time is not None
+            # the answer is part of the run: --max-time bounds it too
+            answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)
+            answered = _compute_answer(
+                the_setup, answer_options, seed, call_timeout, 2 * ANSWER_SHARE * max_time
+            )
+        outcome = _execute(
             the_setup,
-            answer_options,
-            the_store,
-            run_id,
-            seed,
-            call_timeout,
-            None if max_time is None else max_time - (time.monotonic() - started),
+            overlap,
+            execution=config["execution"],
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=max_queries,
+            max_time=_engine_time(max_time, started),
+            on_progress=on_progress,
+            call_timeout=call_timeout,
         )
+        if answer_first:
+            if the_store.get_run(run_id).status != "failed":
+                _add_answer(the_store, run_id, answered)
+        else:
+            _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
         _record_determinism(
             the_store,
             run_id,
@@ -937,10 +941,23 @@ def _answer(
     """The verdict, direction, regions and exact figures, added to the stored summary.  Its
     model calls have deadlines (``call_timeout``; ``time_left`` of the run in all): when the
     time is spent, the answer is left out and the summary says why."""
-    from assay.fairness.answer import store_answer
-
     if not options.enabled or store.get_run(run_id).status == "failed":
         return None
+    return _add_answer(
+        store, run_id, _compute_answer(setup, options, seed, call_timeout, time_left)
+    )
+
+
+def _compute_answer(
+    setup: FairnessSetup,
+    options: Any,
+    seed: int,
+    call_timeout: float | None,
+    time_left: float | None,
+) -> dict[str, Any] | None:
+    """The answer (not stored), or None when its deadline ran out."""
+    from assay.fairness.answer import compute_answer
+
     arrays: Any = None
     if options.exact is not False:
         from assay.models.trees import read_trees
@@ -948,17 +965,27 @@ def _answer(
         arrays = read_trees(setup.raw_model)
     guarded = replace(setup, model=_deadlined(setup.model, call_timeout, time_left))
     try:
-        return store_answer(guarded, options, arrays, store=store, run_id=run_id, seed=seed)
+        return compute_answer(guarded, options, arrays, seed=seed)
     except BudgetExhausted:
-        summary = dict(store.get_run(run_id).summary)
-        if summary:
-            warnings = list(summary.get("warnings", []))
-            warnings.append(
-                "the answer (verdict, direction, regions) was left out: --max-time ran out"
-            )
-            summary["warnings"] = warnings
-            store.checkpoint(run_id, summary=summary)
         return None
+
+
+def _add_answer(
+    store: RunStore, run_id: str, result: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Add a computed answer to the stored summary (or, None: say it was left out)."""
+    from assay.fairness.answer import add_answer
+
+    if result is not None:
+        add_answer(store, run_id, result)
+        return result
+    summary = dict(store.get_run(run_id).summary)
+    if summary:
+        warnings = list(summary.get("warnings", []))
+        warnings.append("the answer (verdict, direction, regions) was left out: --max-time ran out")
+        summary["warnings"] = warnings
+        store.checkpoint(run_id, summary=summary)
+    return None
 
 
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:

@@ -48,10 +48,18 @@ class ExamplePool:
         nch = np.full(n, -1, dtype=np.int64) if changed is None else changed.astype(np.int64)
         sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
         order = np.arange(self.seen, self.seen + n)
+        full = self.seen >= _FIRST  # the first few are in: later ones can only be closer
         self.seen += n
         # candidates: this batch's first few, its closest few and its most severe few
         pick = set(range(min(n, _FIRST)))
         real = np.flatnonzero(nch >= 0)
+        kept = self.n_changed[self.n_changed >= 0]
+        if full and len(kept) >= _CLOSEST:
+            # only rows closer than the last of the closest kept can enter (ties go to the
+            # earlier): often none, and the pool stays as it is
+            real = real[nch[real] < np.sort(kept)[_CLOSEST - 1]]
+            if not real.size:
+                return
         if real.size:
             pick.update(real[np.argsort(nch[real], kind="stable")[:_CLOSEST]].tolist())
         pick.update(np.argsort(-sev, kind="stable")[:_SEVERE].tolist())

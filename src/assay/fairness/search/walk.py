@@ -487,7 +487,7 @@ class WalkSearch(BaseSearch):
         """One neighbour per active walker: (rows, feature, move kind, upward)."""
         rng = self.rng
         n = len(active)
-        cand = self.pos[active].copy()
+        cand = self.pos[active]  # (a copy: integer indexing)
         if not n:
             z = np.zeros(0, dtype=np.int64)
             return cand, z, z.copy(), np.zeros(0, dtype=bool)
@@ -496,8 +496,9 @@ class WalkSearch(BaseSearch):
         p = 0.9 * rate / rate.sum() + 0.1 / len(movable)
         feat = movable[np.searchsorted(np.cumsum(p), rng.random(n) * p.sum()).clip(0, len(p) - 1)]
         mrate = ((self.move_hit + 1.0) / (self.move_try + 2.0)) ** self.greed * self._move_prior
-        mcum = np.cumsum(mrate / mrate.sum(axis=1, keepdims=True), axis=1)[feat]
-        move = (rng.random(n)[:, None] > mcum[:, :-1]).sum(axis=1).astype(np.int64)
+        mcum = np.cumsum(mrate / mrate.sum(axis=1, keepdims=True), axis=1)
+        r = rng.random(n)
+        move = (r > mcum[feat, 0]).astype(np.int64) + (r > mcum[feat, 1])
         drate = (self.dir_hit + 1.0) / (self.dir_try + 2.0)
         p_up = np.clip(drate[:, 1] / drate.sum(axis=1), 0.05, 0.95)[feat]
         u = rng.random((2, n))
@@ -514,7 +515,7 @@ class WalkSearch(BaseSearch):
         up = np.where(bounce, ~up, up)
         anywhere = lo + u[1] * (hi - lo + disc)
         new = np.where(move == RANDOM, anywhere, new)
-        new = np.clip(np.where(disc, np.floor(new), new), lo, hi)
+        new = np.minimum(np.maximum(np.where(disc, np.floor(new), new), lo), hi)
         cand[rows_i, feat] = new
         return cand, feat, move, up
 
