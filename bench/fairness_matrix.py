@@ -20,17 +20,20 @@ depend on the machine; wall-clock figures do (the machine may be shared: they ar
 runs in its automatic mode (which measures the model).  The ratio compares the default
 (automatic) with the best strategy that is not the default in any mode.
     python bench/fairness_matrix.py --data german --models rf,mlp --queries 20000
+    python bench/fairness_matrix.py --cache bench/matrix-cache.jsonl   # baselines kept
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -143,6 +146,32 @@ def run_one(
     return Run(s["idis"], s["queries"], wall, s["generated"], stop)
 
 
+class Cache:
+    """Runs of the baselines (every strategy but the default), one JSON line each, keyed by
+    cell, strategy, seed and budget: the default can be re-measured against baselines run
+    earlier on the same code (``--cache``).  The default is never cached."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = Path(path) if path else None
+        self.runs: dict[str, Run] = {}
+        if self.path is not None and self.path.exists():
+            for line in self.path.read_text().splitlines():
+                if line.strip():
+                    rec = json.loads(line)
+                    key = rec.pop("key")
+                    self.runs[key] = Run(**rec)
+
+    def get(self, key: str) -> Run | None:
+        return None if key.startswith(DEFAULT_STRATEGY) else self.runs.get(key)
+
+    def put(self, key: str, run: Run) -> Run:
+        if self.path is not None and not key.startswith(DEFAULT_STRATEGY):
+            self.runs[key] = run
+            with self.path.open("a") as out:
+                out.write(json.dumps({"key": key, **asdict(run)}) + "\n")
+        return run
+
+
 def med(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else 0.0
 
@@ -163,7 +192,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--optimize", default="auto", choices=["auto", "queries", "time"], help="default's mode"
     )
+    ap.add_argument(
+        "--cache",
+        default=None,
+        help="JSON-lines file of baseline runs (read, and appended to): the default strategy "
+        "is always run afresh",
+    )
     args = ap.parse_args(argv)
+    cache = Cache(args.cache)
     queries = args.queries or (3_000 if args.quick else 10_000)
     n_seeds = args.seeds or (1 if args.quick else 3)
     default_list = "walk,walk:queries,random,aequitas-full,expga" if args.quick else None
@@ -199,10 +235,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     name_, _, mode = strategy.partition(":")  # e.g. walk:queries
                     if mode:
                         opts["optimize"] = mode
-                    runs = [
-                        run_one(name_, schema, model, ds.X, queries, seed, opts)
-                        for seed in range(1, n_seeds + 1)
-                    ]
+                    runs = []
+                    for seed in range(1, n_seeds + 1):
+                        key = f"{strategy}|{name}|{kind}|{attr}|{seed}|{queries}"
+                        run = cache.get(key)
+                        if run is None:
+                            run = run_one(name_, schema, model, ds.X, queries, seed, opts)
+                            cache.put(key, run)
+                        runs.append(run)
                     per[strategy] = med([r.per_1000 for r in runs])
                     stops = {r.stop for r in runs if r.stop}
                     print(
