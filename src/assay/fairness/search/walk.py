@@ -24,9 +24,15 @@ round while the search prepares the next; with inline calls the search computes 
 
 Query cost (``optimize``): "time" runs the rounds above (most IDIs per second on a fast local
 model); "queries" runs the walk in its most query-efficient setting: small rounds (64
-candidates) so walkers learn after every few queries, walkers patient for two failures, a
-global share down to 1 % and proposals twice as greedy, which finds more IDIs per query at
-the cost of more, smaller model calls.  "auto" (the default) takes "queries" for a query
+candidates) so walkers learn after every few queries, walkers patient for two failures,
+proposals twice as greedy, and three things learnt from every query: each walker keeps a box
+(a failed step bounds its range on that side of that feature, and later steps stay inside,
+as they would inside a tree's leaf), unit steps are weighted by their success from the same
+value of the same feature in the same direction (by any walker: where a model splits or a
+boundary lies, steps fail), and the global share follows success rates counted over recent
+rounds (decayed), ``0.5 (2 r_global / (r_walk + r_global)) ** 4``, down to 0.2 %, and is never
+topped up to fill a round.  This finds more IDIs per query at the cost of more, smaller model
+calls and more work per candidate.  "auto" (the default) takes "queries" for a query
 budget of at most ``small_budget`` (100,000) queries, which the query mode spends in a few
 seconds anyway; otherwise it measures the model and, after the first round, switches to
 "queries" when a model call took at least ``slow_call`` seconds (20 ms) or ``slow_query``
@@ -92,7 +98,6 @@ _SHARE_DECAY = 0.97  # query mode: per round, for the success rates behind the g
 _SHARE_POWER = 4.0  # query mode: global share = 0.5 (2 r_global / (r_walk + r_global)) ** this
 _QUERY_MIN_GLOBAL = 0.002
 _CROSS_BINS = 128  # query mode: value bins per feature for the step success table
-_CROSS_ON = 1
 _CONDITIONAL_K = 512  # up to this many combinations, flip rates are learnt per own value
 
 
@@ -548,10 +553,14 @@ class WalkSearch(BaseSearch):
     def _propose_boxed(
         self, active: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Query mode: as ``_propose``, and steps stay inside each walker's box (the range
-        around it where no step has failed yet): a feature pinned on both sides is chosen a
-        tenth as often, a step goes towards the side with room and a jump stops at the box's
-        edge.  Random values ignore the box."""
+        """Query mode: as ``_propose``, with two more pieces of knowledge.  Steps stay inside
+        each walker's box (the range around it where no step has failed yet): a feature
+        pinned on both sides is chosen a tenth as often, a step goes towards the side with
+        room and a jump stops at the box's edge.  And features and directions are weighted by
+        the success of unit steps taken from the walker's value of the feature, in that
+        direction, by any walker (``cross_hit / cross_try`` per feature, value bin and
+        direction, raised to ``greed``): where a tree splits or a boundary lies, steps fail,
+        whoever takes them.  Random values ignore both."""
         rng = self.rng
         n = len(active)
         cand = self.pos[active].copy()
@@ -566,13 +575,13 @@ class WalkSearch(BaseSearch):
         rate = ((self.feat_hit[movable] + 1.0) / (self.feat_try[movable] + 2.0)) ** self.greed
         p = 0.9 * rate / rate.sum() + 0.1 / len(movable)
         w = p[None, :] * np.where(room_up | room_dn, 1.0, 0.1)
-        if _CROSS_ON:
-            b = self._bin(movable, pos)  # (n, m)
-            ct, ch = self.cross_try[movable[None, :], b], self.cross_hit[movable[None, :], b]
-            cr = (ch + 1.0) / (ct + 2.0)  # (n, m, 2): down, up
-            cr = cr * np.stack([room_dn | ~room_up, room_up | ~room_dn], axis=2)
-            cr = np.maximum(cr, 1e-3) ** self.greed
-            w = w * cr.sum(axis=2) / np.maximum(cr.sum(axis=2).max(axis=1, keepdims=True), 1e-300)
+        # each feature's weight times how well unit steps from this value went, either way
+        b = self._bin(movable, pos)  # (n, m)
+        ct, ch = self.cross_try[movable[None, :], b], self.cross_hit[movable[None, :], b]
+        cr = (ch + 1.0) / (ct + 2.0)  # (n, m, 2): down, up
+        cr = cr * np.stack([room_dn | ~room_up, room_up | ~room_dn], axis=2)
+        cr = np.maximum(cr, 1e-3) ** self.greed
+        w = w * cr.sum(axis=2) / np.maximum(cr.sum(axis=2).max(axis=1, keepdims=True), 1e-300)
         cum = np.cumsum(w, axis=1)
         pick = (cum < rng.random(n)[:, None] * cum[:, -1:]).sum(axis=1).clip(0, len(movable) - 1)
         feat = movable[pick]
@@ -583,9 +592,8 @@ class WalkSearch(BaseSearch):
         p_up = np.clip(drate[:, 1] / drate.sum(axis=1), 0.05, 0.95)[feat]
         u = rng.random((2, n))
         can_up, can_dn = room_up[rows_i, pick], room_dn[rows_i, pick]
-        if _CROSS_ON:
-            c = cr[rows_i, pick]
-            p_up = 0.5 * p_up + 0.5 * c[:, 1] / np.maximum(c.sum(axis=1), 1e-300)
+        c = cr[rows_i, pick]
+        p_up = 0.5 * p_up + 0.5 * c[:, 1] / np.maximum(c.sum(axis=1), 1e-300)
         up = np.where(can_up != can_dn, can_up, u[0] < p_up)
         sign = np.where(up, 1.0, -1.0)
         unit = self._unit[feat]
@@ -743,8 +751,9 @@ class WalkSearch(BaseSearch):
             self.alive[rest] = False
         self.alive[need[:k]] = True
         self.stuck[need] = 0
-        self.box_lo[need] = self._lows
-        self.box_hi[need] = self._highs
+        if self.mode == "queries":  # a fresh box at the new position
+            self.box_lo[need] = self._lows
+            self.box_hi[need] = self._highs
 
     def _adapt_share(self, evaluated: np.ndarray, disc: np.ndarray, n_walk: int) -> None:
         """Give global samples the share of the round their success rate earns."""
