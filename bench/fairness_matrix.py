@@ -198,6 +198,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="JSON-lines file of baseline runs (read, and appended to): the default strategy "
         "is always run afresh",
     )
+    ap.add_argument(
+        "--only-cached",
+        action="store_true",
+        help="with --cache: skip the cells whose baselines are not all in the cache",
+    )
     args = ap.parse_args(argv)
     cache = Cache(args.cache)
     queries = args.queries or (3_000 if args.quick else 10_000)
@@ -216,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall-clock figures are noisy on a shared machine, per-query figures are not"
     )
     ratios: list[tuple[str, float]] = []
+    skipped: list[str] = []
     for name in args.data.split(","):
         ds = load_dataset(name)
         for kind in args.models.split(","):
@@ -225,6 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 schema = ds.schema.with_protected((attr,))
                 k = len(schema.protected_combinations())
                 cell = f"{name} {kind} {attr} (K={k})"
+                if args.only_cached and not all(
+                    cache.get(f"{st}|{name}|{kind}|{attr}|{seed}|{queries}") is not None
+                    for st in strategies
+                    if st.partition(":")[0] != DEFAULT_STRATEGY
+                    for seed in range(1, n_seeds + 1)
+                ):
+                    skipped.append(cell)
+                    continue
                 print(f"\n## {cell}")
                 print(f"{'strategy':<16}{'IDI/1000q':>10}{'IDIs/s':>10}{'success':>9}  runs")
                 per: dict[str, float] = {}
@@ -268,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"minimum: {low[1]:.2f}x ({low[0]}); cells >= 1.2x: "
             f"{sum(r >= 1.2 for _, r in ratios)}/{len(ratios)}"
         )
+    if skipped:
+        print(f"\nnot run (baselines not in the cache): {'; '.join(skipped)}")
     return 0
 
 

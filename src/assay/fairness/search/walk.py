@@ -72,6 +72,7 @@ UNIT, JUMP, RANDOM = 0, 1, 2
 _N_MOVES = 3
 _FIRST_ROUND = 64
 _QUERY_BATCH = 64
+_FIRST_QUERY_ROUND = 16  # query mode: fewer global samples before the first answers
 OPTIMIZE = ("auto", "queries", "time")
 _STATE_ARRAYS = (
     "pos",
@@ -338,7 +339,8 @@ class WalkSearch(BaseSearch):
         """As the base, and at most the number of classes admitted so far (at least 64):
         rounds double in size at the start, so walkers start early on small budgets."""
         cap = super().capacity()
-        return min(cap, max(_FIRST_ROUND, self.ledger.admitted))
+        first = _FIRST_QUERY_ROUND if self.mode == "queries" else _FIRST_ROUND
+        return min(cap, max(first, self.ledger.admitted))
 
     # -- one round -----------------------------------------------------------------------
     @property
