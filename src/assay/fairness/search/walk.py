@@ -48,7 +48,9 @@ to the farthest values), so an input costs ``variants`` queries rather than K; a
 the variants queried.  ``variants="all"`` queries every combination.
 
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
-bugs of ``tests/quality/test_fairness_search.py``.
+bugs of ``tests/quality/test_fairness_search.py``; the query mode's (one setting for all data)
+on Adult, German and COMPAS with decision trees, logistic regression and MLPs, and checked on
+forests and gradient boosting (``bench/RESULTS-matrix.md``).
 """
 
 from __future__ import annotations
