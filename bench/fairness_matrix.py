@@ -20,17 +20,20 @@ depend on the machine; wall-clock figures do (the machine may be shared: they ar
 runs in its automatic mode (which measures the model).  The ratio compares the default
 (automatic) with the best strategy that is not the default in any mode.
     python bench/fairness_matrix.py --data german --models rf,mlp --queries 20000
+    python bench/fairness_matrix.py --cache bench/matrix-cache.jsonl   # baselines kept
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -143,6 +146,32 @@ def run_one(
     return Run(s["idis"], s["queries"], wall, s["generated"], stop)
 
 
+class Cache:
+    """Runs of the baselines (every strategy but the default), one JSON line each, keyed by
+    cell, strategy, seed and budget: the default can be re-measured against baselines run
+    earlier on the same code (``--cache``).  The default is never cached."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = Path(path) if path else None
+        self.runs: dict[str, Run] = {}
+        if self.path is not None and self.path.exists():
+            for line in self.path.read_text().splitlines():
+                if line.strip():
+                    rec = json.loads(line)
+                    key = rec.pop("key")
+                    self.runs[key] = Run(**rec)
+
+    def get(self, key: str) -> Run | None:
+        return None if key.startswith(DEFAULT_STRATEGY) else self.runs.get(key)
+
+    def put(self, key: str, run: Run) -> Run:
+        if self.path is not None and not key.startswith(DEFAULT_STRATEGY):
+            self.runs[key] = run
+            with self.path.open("a") as out:
+                out.write(json.dumps({"key": key, **asdict(run)}) + "\n")
+        return run
+
+
 def med(values: Sequence[float]) -> float:
     return float(statistics.median(values)) if values else 0.0
 
@@ -163,7 +192,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--optimize", default="auto", choices=["auto", "queries", "time"], help="default's mode"
     )
+    ap.add_argument(
+        "--cache",
+        default=None,
+        help="JSON-lines file of baseline runs (read, and appended to): the default strategy "
+        "is always run afresh",
+    )
+    ap.add_argument(
+        "--only-cached",
+        action="store_true",
+        help="with --cache: skip the cells whose baselines are not all in the cache",
+    )
     args = ap.parse_args(argv)
+    cache = Cache(args.cache)
     queries = args.queries or (3_000 if args.quick else 10_000)
     n_seeds = args.seeds or (1 if args.quick else 3)
     default_list = "walk,walk:queries,random,aequitas-full,expga" if args.quick else None
@@ -180,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "wall-clock figures are noisy on a shared machine, per-query figures are not"
     )
     ratios: list[tuple[str, float]] = []
+    skipped: list[str] = []
     for name in args.data.split(","):
         ds = load_dataset(name)
         for kind in args.models.split(","):
@@ -189,6 +231,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 schema = ds.schema.with_protected((attr,))
                 k = len(schema.protected_combinations())
                 cell = f"{name} {kind} {attr} (K={k})"
+                if args.only_cached and not all(
+                    cache.get(f"{st}|{name}|{kind}|{attr}|{seed}|{queries}") is not None
+                    for st in strategies
+                    if st.partition(":")[0] != DEFAULT_STRATEGY
+                    for seed in range(1, n_seeds + 1)
+                ):
+                    skipped.append(cell)
+                    continue
                 print(f"\n## {cell}")
                 print(f"{'strategy':<16}{'IDI/1000q':>10}{'IDIs/s':>10}{'success':>9}  runs")
                 per: dict[str, float] = {}
@@ -199,10 +249,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                     name_, _, mode = strategy.partition(":")  # e.g. walk:queries
                     if mode:
                         opts["optimize"] = mode
-                    runs = [
-                        run_one(name_, schema, model, ds.X, queries, seed, opts)
-                        for seed in range(1, n_seeds + 1)
-                    ]
+                    runs = []
+                    for seed in range(1, n_seeds + 1):
+                        key = f"{strategy}|{name}|{kind}|{attr}|{seed}|{queries}"
+                        run = cache.get(key)
+                        if run is None:
+                            run = run_one(name_, schema, model, ds.X, queries, seed, opts)
+                            cache.put(key, run)
+                        runs.append(run)
                     per[strategy] = med([r.per_1000 for r in runs])
                     stops = {r.stop for r in runs if r.stop}
                     print(
@@ -228,6 +282,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"minimum: {low[1]:.2f}x ({low[0]}); cells >= 1.2x: "
             f"{sum(r >= 1.2 for _, r in ratios)}/{len(ratios)}"
         )
+    if skipped:
+        print(f"\nnot run (baselines not in the cache): {'; '.join(skipped)}")
     return 0
 
 

@@ -24,9 +24,15 @@ round while the search prepares the next; with inline calls the search computes 
 
 Query cost (``optimize``): "time" runs the rounds above (most IDIs per second on a fast local
 model); "queries" runs the walk in its most query-efficient setting: small rounds (64
-candidates) so walkers learn after every few queries, walkers patient for two failures, a
-global share down to 1 % and proposals twice as greedy, which finds more IDIs per query at
-the cost of more, smaller model calls.  "auto" (the default) takes "queries" for a query
+candidates) so walkers learn after every few queries, walkers patient for two failures,
+proposals twice as greedy, and three things learnt from every query: each walker keeps a box
+(a failed step bounds its range on that side of that feature, and later steps stay inside,
+as they would inside a tree's leaf), unit steps are weighted by their success from the same
+value of the same feature in the same direction (by any walker: where a model splits or a
+boundary lies, steps fail), and the global share follows success rates counted over recent
+rounds (decayed), ``0.5 (2 r_global / (r_walk + r_global)) ** 4``, down to 0.2 %, and is never
+topped up to fill a round.  This finds more IDIs per query at the cost of more, smaller model
+calls and more work per candidate.  "auto" (the default) takes "queries" for a query
 budget of at most ``small_budget`` (100,000) queries, which the query mode spends in a few
 seconds anyway; otherwise it measures the model and, after the first round, switches to
 "queries" when a model call took at least ``slow_call`` seconds (20 ms) or ``slow_query``
@@ -42,7 +48,9 @@ to the farthest values), so an input costs ``variants`` queries rather than K; a
 the variants queried.  ``variants="all"`` queries every combination.
 
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
-bugs of ``tests/quality/test_fairness_search.py``.
+bugs of ``tests/quality/test_fairness_search.py``; the query mode's (one setting for all data)
+on Adult, German and COMPAS with decision trees, logistic regression and MLPs, and checked on
+forests and gradient boosting (``bench/RESULTS-matrix.md``).
 """
 
 from __future__ import annotations
@@ -66,6 +74,7 @@ UNIT, JUMP, RANDOM = 0, 1, 2
 _N_MOVES = 3
 _FIRST_ROUND = 64
 _QUERY_BATCH = 64
+_FIRST_QUERY_ROUND = 16  # query mode: fewer global samples before the first answers
 OPTIMIZE = ("auto", "queries", "time")
 _STATE_ARRAYS = (
     "pos",
@@ -84,7 +93,14 @@ _STATE_ARRAYS = (
     "pool_changed",
     "var_try",
     "var_hit",
+    "part_try",
+    "part_hit",
 )
+_BOX = ("box_lo", "box_hi", "cross_try", "cross_hit")  # saved in query mode only
+_SHARE_DECAY = 0.97  # query mode: per round, for the success rates behind the global share
+_SHARE_POWER = 4.0  # query mode: global share = 0.5 (2 r_global / (r_walk + r_global)) ** this
+_QUERY_MIN_GLOBAL = 0.002
+_CROSS_BINS = 128  # query mode: value bins per feature for the step success table
 _CONDITIONAL_K = 512  # up to this many combinations, flip rates are learnt per own value
 
 
@@ -148,7 +164,7 @@ class WalkSearch(BaseSearch):
         small = optimize == "auto" and left is not None and left <= small_budget
         if optimize == "queries" or small:
             batch_size, patience = min(batch_size, _QUERY_BATCH), max(patience, 2)
-            min_global, greed = min(min_global, 0.01), 2 * greed
+            min_global, greed = min(min_global, _QUERY_MIN_GLOBAL), 2 * greed
         super().__init__(
             schema=schema,
             model=model,
@@ -188,6 +204,13 @@ class WalkSearch(BaseSearch):
         self.changed = np.full(w, -1, dtype=np.int64)
         self.alive = np.zeros(w, dtype=bool)
         self.stuck = np.zeros(w, dtype=np.int64)
+        # query mode: per walker, the box its steps stay in (narrowed by failed steps)
+        self.box_lo = np.tile(lows, (w, 1))
+        self.box_hi = np.tile(highs, (w, 1))
+        # query mode: success of unit steps per feature, value bin and direction
+        self._bins = np.minimum(np.floor(span / self._unit) + 1, _CROSS_BINS).astype(np.int64)
+        self.cross_try = np.zeros((d, _CROSS_BINS, 2))
+        self.cross_hit = np.zeros((d, _CROSS_BINS, 2))
         self.busy = np.zeros(w, dtype=bool)  # proposed in the round in flight
         self.feat_try = np.zeros(d)
         self.feat_hit = np.zeros(d)
@@ -202,6 +225,8 @@ class WalkSearch(BaseSearch):
         self.pool_next = 0
         self.rate_walk = 0.5
         self.rate_global = 0.5
+        self.part_try = np.zeros(2)  # query mode: decayed tries of walkers, global samples
+        self.part_hit = np.zeros(2)
         self.share = 1.0
         self._flight: _Flight | None = None
         self._halt: BudgetExhausted | None = None
@@ -262,7 +287,7 @@ class WalkSearch(BaseSearch):
         self.mode = "queries"
         self.batch_size = min(self.batch_size, _QUERY_BATCH)
         self.patience = max(self.patience, 2)
-        self.min_global = min(self.min_global, 0.01)
+        self.min_global = min(self.min_global, _QUERY_MIN_GLOBAL)
         self.greed = 2 * self.greed
         w = 2 * self.batch_size
         if len(self.pos) > w and not self.busy[w:].any():
@@ -270,7 +295,7 @@ class WalkSearch(BaseSearch):
 
     def _shrink(self, w: int) -> None:
         """Keep ``w`` walkers (the first) and the ``w`` most recent IDIs of the pool."""
-        for name in ("pos", "origin", "changed", "alive", "stuck", "busy"):
+        for name in ("pos", "origin", "changed", "alive", "stuck", "busy", "box_lo", "box_hi"):
             setattr(self, name, getattr(self, name)[:w].copy())
         size = len(self.pool)
         keep = min(self.pool_n, w)
@@ -316,7 +341,8 @@ class WalkSearch(BaseSearch):
         """As the base, and at most the number of classes admitted so far (at least 64):
         rounds double in size at the start, so walkers start early on small budgets."""
         cap = super().capacity()
-        return min(cap, max(_FIRST_ROUND, self.ledger.admitted))
+        first = _FIRST_QUERY_ROUND if self.mode == "queries" else _FIRST_ROUND
+        return min(cap, max(first, self.ledger.admitted))
 
     # -- one round -----------------------------------------------------------------------
     @property
@@ -364,11 +390,18 @@ class WalkSearch(BaseSearch):
         active = np.flatnonzero(self.alive & ~self.busy)
         if not len(self._movable):
             active = active[:0]
-        n_global = min(capacity, max(int(np.ceil(self.share * capacity)), capacity - len(active)))
+        if self.mode == "queries" and len(active) and self.pool_n:
+            # query mode: the global share as drawn (rounded at random), never topped up
+            n_global = min(capacity, int(self.share * capacity + rng.random()))
+        else:
+            n_global = min(
+                capacity, max(int(np.ceil(self.share * capacity)), capacity - len(active))
+            )
         n_walk = capacity - n_global
         if n_walk < len(active):  # a random window of the idle walkers
             active = np.roll(active, -int(rng.integers(len(active))))[:n_walk]
-        cand, feat, move, up = self._propose(active)
+        propose = self._propose_boxed if self.mode == "queries" else self._propose
+        cand, feat, move, up = propose(active)
         g_rows, g_origin = self.starts.sample(rng, n_global)
         rows = np.concatenate([cand, g_rows])
         origin = np.concatenate([self.origin[active], g_origin])
@@ -474,6 +507,9 @@ class WalkSearch(BaseSearch):
         self._learn_variants(f)
         n = len(f.active)
         self._learn(f.feat, f.move, f.up, evaluated[:n], disc[:n])
+        if self.mode == "queries":
+            self._narrow(f.active, f.cand, f.feat, f.move, f.up, evaluated[:n] & ~disc[:n])
+            self._learn_cross(f.active, f.feat, f.move, f.up, evaluated[:n], disc[:n])
         self._move(f.active, f.cand, f.changed[:n], disc[:n])
         self._remember(rows[disc], f.origin[disc], f.changed[disc])
         g_disc = np.flatnonzero(disc[n:]) + n
@@ -518,6 +554,124 @@ class WalkSearch(BaseSearch):
         new = np.minimum(np.maximum(np.where(disc, np.floor(new), new), lo), hi)
         cand[rows_i, feat] = new
         return cand, feat, move, up
+
+    def _propose_boxed(
+        self, active: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Query mode: as ``_propose``, with two more pieces of knowledge.  Steps stay inside
+        each walker's box (the range around it where no step has failed yet): a feature
+        pinned on both sides is chosen a tenth as often, a step goes towards the side with
+        room and a jump stops at the box's edge.  And features and directions are weighted by
+        the success of unit steps taken from the walker's value of the feature, in that
+        direction, by any walker (``cross_hit / cross_try`` per feature, value bin and
+        direction, raised to ``greed``): where a tree splits or a boundary lies, steps fail,
+        whoever takes them.  Random values ignore both."""
+        rng = self.rng
+        n = len(active)
+        cand = self.pos[active].copy()
+        if not n:
+            z = np.zeros(0, dtype=np.int64)
+            return cand, z, z.copy(), np.zeros(0, dtype=bool)
+        movable = self._movable
+        rows_i = np.arange(n)
+        pos = cand[:, movable]
+        box_lo, box_hi = self.box_lo[active][:, movable], self.box_hi[active][:, movable]
+        room_up, room_dn = box_hi > pos, box_lo < pos
+        rate = ((self.feat_hit[movable] + 1.0) / (self.feat_try[movable] + 2.0)) ** self.greed
+        p = 0.9 * rate / rate.sum() + 0.1 / len(movable)
+        w = p[None, :] * np.where(room_up | room_dn, 1.0, 0.1)
+        # each feature's weight times how well unit steps from this value went, either way
+        b = self._bin(movable, pos)  # (n, m)
+        ct, ch = self.cross_try[movable[None, :], b], self.cross_hit[movable[None, :], b]
+        cr = (ch + 1.0) / (ct + 2.0)  # (n, m, 2): down, up
+        cr = cr * np.stack([room_dn | ~room_up, room_up | ~room_dn], axis=2)
+        cr = np.maximum(cr, 1e-3) ** self.greed
+        w = w * cr.sum(axis=2) / np.maximum(cr.sum(axis=2).max(axis=1, keepdims=True), 1e-300)
+        cum = np.cumsum(w, axis=1)
+        pick = (cum < rng.random(n)[:, None] * cum[:, -1:]).sum(axis=1).clip(0, len(movable) - 1)
+        feat = movable[pick]
+        mrate = ((self.move_hit + 1.0) / (self.move_try + 2.0)) ** self.greed * self._move_prior
+        mcum = np.cumsum(mrate / mrate.sum(axis=1, keepdims=True), axis=1)[feat]
+        move = (rng.random(n)[:, None] > mcum[:, :-1]).sum(axis=1).astype(np.int64)
+        drate = (self.dir_hit + 1.0) / (self.dir_try + 2.0)
+        p_up = np.clip(drate[:, 1] / drate.sum(axis=1), 0.05, 0.95)[feat]
+        u = rng.random((2, n))
+        can_up, can_dn = room_up[rows_i, pick], room_dn[rows_i, pick]
+        c = cr[rows_i, pick]
+        p_up = 0.5 * p_up + 0.5 * c[:, 1] / np.maximum(c.sum(axis=1), 1e-300)
+        up = np.where(can_up != can_dn, can_up, u[0] < p_up)
+        sign = np.where(up, 1.0, -1.0)
+        unit = self._unit[feat]
+        steps = np.where(move == JUMP, 1.0 + np.floor(rng.exponential(self._jump_scale[feat])), 1.0)
+        old = cand[rows_i, feat]
+        lo, hi, disc = self._lows[feat], self._highs[feat], self._disc[feat]
+        new = old + sign * unit * steps
+        inside = can_up | can_dn
+        new = np.where(inside, np.clip(new, box_lo[rows_i, pick], box_hi[rows_i, pick]), new)
+        bounce = (new < lo) | (new > hi)
+        new = np.where(bounce, old - sign * unit * steps, new)
+        up = np.where(bounce, ~up, up)
+        anywhere = lo + u[1] * (hi - lo + disc)
+        new = np.where(move == RANDOM, anywhere, new)
+        new = np.clip(np.where(disc, np.floor(new), new), lo, hi)
+        cand[rows_i, feat] = new
+        return cand, feat, move, up
+
+    def _bin(self, feat: np.ndarray, values: np.ndarray) -> np.ndarray:
+        """Value bin of each value of the given features (for the step success table)."""
+        lo, span = self._lows[feat], self._highs[feat] - self._lows[feat]
+        frac = (values - lo) / np.maximum(span, 1e-300)
+        out: np.ndarray = np.clip(
+            np.floor(frac * (self._bins[feat] - 1) + 0.5), 0, _CROSS_BINS - 1
+        ).astype(np.int64)
+        return out
+
+    def _learn_cross(
+        self,
+        active: np.ndarray,
+        feat: np.ndarray,
+        move: np.ndarray,
+        up: np.ndarray,
+        evaluated: np.ndarray,
+        disc: np.ndarray,
+    ) -> None:
+        """Query mode: count unit steps and their successes per feature, the value they left
+        and direction (where a tree splits, or a boundary lies, steps fail)."""
+        sel = np.flatnonzero(evaluated & (move == UNIT))
+        if not len(sel):
+            return
+        j = feat[sel]
+        b = self._bin(j, self.pos[active[sel], j])
+        flat = (j * _CROSS_BINS + b) * 2 + up[sel].astype(np.int64)
+        size = self.cross_try.size
+        self.cross_try += np.bincount(flat, minlength=size).reshape(self.cross_try.shape)
+        self.cross_hit += np.bincount(flat[disc[sel]], minlength=size).reshape(self.cross_try.shape)
+
+    def _narrow(
+        self,
+        active: np.ndarray,
+        cand: np.ndarray,
+        feat: np.ndarray,
+        move: np.ndarray,
+        up: np.ndarray,
+        failed: np.ndarray,
+    ) -> None:
+        """Query mode: a failed step shrinks its walker's box on that side, to just short of
+        the value that failed (random values teach the box nothing)."""
+        sel = np.flatnonzero(failed & (move != RANDOM))
+        if not len(sel):
+            return
+        w, j = active[sel], feat[sel]
+        new, here, unit = cand[sel, j], self.pos[w, j], self._unit[j]
+        rise = up[sel]
+        wu, ju = w[rise], j[rise]
+        self.box_hi[wu, ju] = np.maximum(
+            np.minimum(self.box_hi[wu, ju], new[rise] - unit[rise]), here[rise]
+        )
+        wd, jd = w[~rise], j[~rise]
+        self.box_lo[wd, jd] = np.minimum(
+            np.maximum(self.box_lo[wd, jd], new[~rise] + unit[~rise]), here[~rise]
+        )
 
     # -- bookkeeping ---------------------------------------------------------------------
     def _learn(
@@ -602,9 +756,15 @@ class WalkSearch(BaseSearch):
             self.alive[rest] = False
         self.alive[need[:k]] = True
         self.stuck[need] = 0
+        if self.mode == "queries":  # a fresh box at the new position
+            self.box_lo[need] = self._lows
+            self.box_hi[need] = self._highs
 
     def _adapt_share(self, evaluated: np.ndarray, disc: np.ndarray, n_walk: int) -> None:
         """Give global samples the share of the round their success rate earns."""
+        if self.mode == "queries":
+            self._adapt_share_counts(evaluated, disc, n_walk)
+            return
         alpha = 0.3
         for part, attr in ((slice(0, n_walk), "rate_walk"), (slice(n_walk, None), "rate_global")):
             tried = int(np.count_nonzero(evaluated[part]))
@@ -617,6 +777,23 @@ class WalkSearch(BaseSearch):
         total = self.rate_walk + self.rate_global
         # equal rates: half and half; global samples far worse than walkers: min_global
         share = 0.5 * (2 * self.rate_global / total) ** 2 if total > 0 else 1.0
+        self.share = float(np.clip(share, self.min_global, 1.0))
+
+    def _adapt_share_counts(self, evaluated: np.ndarray, disc: np.ndarray, n_walk: int) -> None:
+        """Query mode: the same rule on success rates counted over recent rounds (decayed
+        counts of walker proposals and global samples), not on one round's few samples."""
+        tried = np.array(
+            [np.count_nonzero(evaluated[:n_walk]), np.count_nonzero(evaluated[n_walk:])]
+        )
+        hit = np.array([np.count_nonzero(disc[:n_walk]), np.count_nonzero(disc[n_walk:])])
+        self.part_try = _SHARE_DECAY * self.part_try + tried
+        self.part_hit = _SHARE_DECAY * self.part_hit + hit
+        self.rate_walk, self.rate_global = ((self.part_hit + 0.5) / (self.part_try + 1.0)).tolist()
+        if not self.pool_n:
+            self.share = 1.0
+            return
+        total = self.rate_walk + self.rate_global
+        share = 0.5 * (2 * self.rate_global / total) ** _SHARE_POWER if total > 0 else 1.0
         self.share = float(np.clip(share, self.min_global, 1.0))
 
     # -- checkpoints ---------------------------------------------------------------------
@@ -645,7 +822,10 @@ class WalkSearch(BaseSearch):
                 "latency": self.latency,
                 "why": self.why,
             },
-            arrays={name: getattr(self, name).copy() for name in _STATE_ARRAYS},
+            arrays={
+                name: getattr(self, name).copy()
+                for name in (*_STATE_ARRAYS, *(_BOX if self.mode == "queries" else ()))
+            },
         )
 
     def _set_state(self, snap: Snapshot) -> None:
@@ -660,7 +840,9 @@ class WalkSearch(BaseSearch):
         self.why = str(v.get("why", self.why))
         if v.get("mode") == "queries" and self.mode != "queries":
             self._to_queries_mode()
-        for name in _STATE_ARRAYS:
+        self.box_lo = np.tile(self._lows, (len(self.pos), 1))
+        self.box_hi = np.tile(self._highs, (len(self.pos), 1))
+        for name in (*_STATE_ARRAYS, *_BOX):
             if name in snap.arrays:
                 setattr(self, name, np.array(snap.arrays[name], copy=True))
         self.busy = np.zeros(len(self.pos), dtype=bool)
