@@ -199,8 +199,9 @@ def main() -> None:
     )
     ap.add_argument("--clean-models", type=int, default=6, help="clean models (seeds 11, 12, ...)")
     ap.add_argument("--only", choices=["inputs", "scan"], help="only the input or the model scans")
+    ap.add_argument("--seeds", type=int, nargs="+", default=[11, 12], help="trojaned models' seeds")
     args = ap.parse_args()
-    seeds = [11] if args.quick else [11, 12]
+    seeds = [11] if args.quick else args.seeds
     n_clean = 1 if args.quick else args.clean_models
     clean_seeds = list(range(11, 11 + n_clean))
     n = min(args.images, 60) if args.quick else args.images
