@@ -153,7 +153,8 @@ def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, l
     )
     queries = sum(c["queries"] for c in r.summary["class_scans"])
     verdict = r.summary["verdict"]
-    return verdict["suspects"], queries, time.process_time() - t0, verdict["pixels"]
+    shown = ["-" if c["size"] is None else str(c["size"]) for c in r.summary["class_scans"]]
+    return verdict["suspects"], queries, time.process_time() - t0, shown
 
 
 def print_inputs(
@@ -244,10 +245,11 @@ def main() -> None:
             print_inputs(side, totals, oracle)
     if args.only != "inputs":
         print()
-        print("Model scan (clean images only; pixels: what each class's smallest patch needs)")
+        print("Model scan (clean images only; per class: the side of its smallest patch;")
+        print("-: no patch up to half the side found)")
         print(
             f"{'image':6} {'model':8} {'true target':>12} {'suspected':>10} {'right':>6} "
-            f"{'queries':>10} {'cpu s':>6}  pixels per class"
+            f"{'queries':>10} {'cpu s':>6}  size per class"
         )
         right_t = right_c = n_t = n_c = 0
         for side, group, target, suspects, queries, cpu, pixels in scans:
@@ -256,7 +258,7 @@ def main() -> None:
             right_t += int(right and target is not None)
             right_c += int(right and target is None)
             shown = "-" if target is None else str(target)
-            px = " ".join("-" if p is None else str(p) for p in pixels)
+            px = " ".join(pixels)
             print(
                 f"{side}x{side:<3} {group:8} {shown:>12} {suspects!s:>10} "
                 f"{'yes' if right else 'NO':>6} {queries:10,} {cpu:6.1f}  {px}"

@@ -1,5 +1,5 @@
 """Small parts of the backdoor technique: image specs, files, patches, PNG, anomaly index,
-the model scan's search on a toy model, the corrected label's refills."""
+the corrected label's refills."""
 
 from __future__ import annotations
 
@@ -14,14 +14,7 @@ import pytest
 
 from assay.backdoor.image_files import read_images
 from assay.backdoor.images import ImageSpec, parse_range, parse_shape, spec_for
-from assay.backdoor.modelscan import (
-    MIN_MAD,
-    ClassScan,
-    anomaly_index,
-    pixel_scores,
-    scan_class,
-    scan_sizes,
-)
+from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import Trigger, boxes_overlap, dominant_colour, grid_boxes
 from assay.backdoor.repair import nearest_fills, vote
 from assay.backdoor.strip import strip_threshold
@@ -137,36 +130,6 @@ def test_backdoor_runs_without_torch_pillow_or_onnx(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.startswith("ok")
-
-
-def _toy_scorer(x: np.ndarray) -> np.ndarray:
-    """Class 1 when pixels (5, 6) and (6, 5) are both bright (a planted 2-pixel trigger),
-    with a slope (one bright pixel raises the probability); class 0 otherwise."""
-    hits = (x[:, 5, 6, 0] > 0.9).astype(float) + (x[:, 6, 5, 0] > 0.9).astype(float)
-    p = np.where(hits == 2, 0.95, 0.1 + 0.2 * hits)
-    return np.stack([1 - p, p], axis=1)
-
-
-def test_scan_class_finds_and_prunes_a_planted_patch() -> None:
-    rng = np.random.default_rng(3)
-    images = rng.random((30, 8, 8, 1)) * 0.5
-    scan = scan_class(1, images, _toy_scorer, rng, scan_sizes(8, 8))
-    assert scan.size == 2 and scan.pixels == 2 and scan.flip_rate == 1.0
-    assert boxes_overlap(scan.box, (5, 5, 2, 2))
-    back = ClassScan.from_json(scan.to_json())
-    assert back.pixels == 2 and back.mask is not None and back.mask.sum() == 2
-    # no patch sends images to class 0's complement here: class 0 needs nothing, class 1 two
-    # pixels; a class no size reached scores as the largest size plus one, squared
-    missing = ClassScan(0, None, 0.1, (0, 0, 1, 1), np.zeros((1, 1, 1)), {})
-    assert list(pixel_scores([back, missing], [1, 2, 3, 4])) == [1.0, pytest.approx(np.log2(25))]
-
-
-def test_pixel_anomaly_needs_more_than_half_a_doubling() -> None:
-    near = np.log2([9, 10, 16, 16, 16, 25, 25, 25, 25, 25])  # a clean model's spread
-    assert anomaly_index(near, min_mad=MIN_MAD).max() < 2
-    far = np.log2([2, 9, 16, 16, 16, 25, 25, 25, 25, 25])  # one class needs 2 pixels
-    assert int(np.argmax(anomaly_index(far, min_mad=MIN_MAD))) == 0
-    assert anomaly_index(far, min_mad=MIN_MAD)[0] >= 2
 
 
 def test_nearest_fills_take_the_region_from_the_closest_reference() -> None:

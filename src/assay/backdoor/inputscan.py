@@ -13,6 +13,8 @@ trigger up to ``max_trigger`` pixels is asked in one call; candidates are screen
 image, a second, then three more; a surviving window shrinks to the smallest box whose pixels
 still flip the screening images; that box is confirmed on the verification images, unless the
 same box taken from clean images of the class flips nearly as many (the class's own features).
+Its corrected label is the majority answer on the image with the trigger's region refilled
+from the nearest clean images (``repair.py``), not the prediction with it blocked.
 """
 
 from __future__ import annotations

@@ -174,9 +174,8 @@ def _model_summary(search: Any) -> dict[str, Any]:
         for c in suspects:
             s = scans[c]
             parts.append(
-                f"class {c}: a {s.size}x{s.size} patch at (row {s.box[0]}, col {s.box[1]}) "
-                f"({s.pixels} pixels) sends {s.flip_rate:.0%} of clean images there (anomaly "
-                f"index {index[c]:.1f})"
+                f"class {c}: a {s.size}x{s.size} patch at (row {s.box[0]}, col {s.box[1]}) sends "
+                f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f})"
             )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
     elif scans and search.phase == "done":
@@ -195,7 +194,6 @@ def _model_summary(search: Any) -> dict[str, Any]:
             [
                 s.target,
                 s.size,
-                s.pixels,
                 round(s.flip_rate, 3),
                 list(s.box),
                 index[s.target] if s.target < len(index) else None,
@@ -210,7 +208,6 @@ def _model_summary(search: Any) -> dict[str, Any]:
                 "columns": [
                     "class",
                     "smallest patch",
-                    "pixels",
                     "flip rate",
                     "box",
                     "anomaly index",
@@ -221,8 +218,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
             },
             "note": f"smallest patch: the smallest size (of {verdict.get('sizes')}) whose best "
             f"patch sent at least {t.scan_tau:.0%} of clean images to the class (empty: none "
-            f"found); pixels: how many of its pixels it still needs after pruning; anomaly "
-            f"index: robust z-score (median, MAD) of log2(pixels) over classes",
+            f"found); anomaly index: robust z-score (median, MAD) of that size over classes",
         }
     ]
     gallery = []

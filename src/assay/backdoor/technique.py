@@ -18,14 +18,7 @@ import numpy as np
 
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
-from assay.backdoor.modelscan import (
-    MIN_MAD,
-    ClassScan,
-    anomaly_index,
-    pixel_scores,
-    scan_class,
-    scan_sizes,
-)
+from assay.backdoor.modelscan import ClassScan, anomaly_index, scan_class, scan_sizes
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste
 from assay.backdoor.strip import blend_entropy, strip_threshold
 from assay.backdoor.summary import summarise
@@ -413,8 +406,11 @@ class BackdoorSearch:
         t = self.test
         h, w = t.clean.shape[1:3]
         sizes = scan_sizes(h, w, t.max_trigger)
-        scores = pixel_scores(self.class_scans, sizes)
-        index = anomaly_index(scores, min_mad=MIN_MAD)
+        scores = np.asarray(
+            [s.size if s.size is not None else sizes[-1] + 1 for s in self.class_scans],
+            dtype=np.float64,
+        )
+        index = anomaly_index(scores)
         suspects = [
             s
             for s, a in zip(self.class_scans, index, strict=True)
@@ -422,8 +418,7 @@ class BackdoorSearch:
         ]
         self.verdict = {
             "sizes": sizes,
-            "scores": [round(float(v), 3) for v in scores],
-            "pixels": [s.pixels for s in self.class_scans],
+            "scores": scores.tolist(),
             "anomaly_index": [round(float(a), 3) for a in index],
             "suspects": [s.target for s in suspects],
         }
