@@ -1,4 +1,5 @@
-"""Small parts of the backdoor technique: image specs, files, patches, PNG, anomaly index."""
+"""Small parts of the backdoor technique: image specs, files, patches, PNG, anomaly index,
+the corrected label's refills."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from assay.backdoor.image_files import read_images
 from assay.backdoor.images import ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import Trigger, boxes_overlap, dominant_colour, grid_boxes
+from assay.backdoor.repair import nearest_fills, vote
 from assay.backdoor.strip import strip_threshold
 from assay.errors import UsageError
 from assay.report.backdoor_html import png_bytes, render_gallery
@@ -83,6 +85,7 @@ def test_anomaly_index_flags_only_an_outlier() -> None:
     same = anomaly_index(np.array([5.0] * 8 + [4.0, 4.0]))
     assert same.max() < 2
     assert scan_sizes(8, 8) == [1, 2, 3, 4]
+    assert scan_sizes(16, 16) == [2, 4, 6, 8]
     assert strip_threshold(np.array([0.5, 0.1, 0.9]), 0.01) == 0.1
 
 
@@ -127,3 +130,15 @@ def test_backdoor_runs_without_torch_pillow_or_onnx(tmp_path: Path) -> None:
     )
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.startswith("ok")
+
+
+def test_nearest_fills_take_the_region_from_the_closest_reference() -> None:
+    rng = np.random.default_rng(0)
+    refs = rng.random((6, 8, 8, 1))
+    image = refs[4].copy()
+    image[2:4, 2:4] = 7.0  # something foreign in the box; equal to reference 4 elsewhere
+    fills = nearest_fills(image, (2, 2, 2, 2), refs, k=3)
+    assert fills.shape == (3, 8, 8, 1)
+    np.testing.assert_array_equal(fills[0], refs[4])
+    assert vote(np.array([3, 1, 1, 3, 5])) == 3  # a tie goes to the nearest fill's answer
+    assert vote(np.array([1, 2, 2])) == 2

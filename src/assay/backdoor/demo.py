@@ -55,11 +55,14 @@ class TrojanedDigits:
         return self.triggers[which].apply(images)
 
 
-def _digits() -> tuple[np.ndarray, np.ndarray]:
+def _digits(scale: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    """The digits as canonical images, upsampled ``scale`` times (nearest neighbour)."""
     from sklearn.datasets import load_digits
 
     d = load_digits()
     images = (d.images / 16.0)[..., None]
+    if scale > 1:
+        images = np.repeat(np.repeat(images, scale, axis=1), scale, axis=2)
     return images.astype(np.float64), d.target.astype(np.int64)
 
 
@@ -73,12 +76,23 @@ def trojaned_digits(
     clean: bool = False,
     poison_rate: float = 0.15,
     hidden: int = 64,
+    scale: int = 1,
 ) -> TrojanedDigits:
-    """Train a (trojaned or clean) MLP on 8x8 digits; a few seconds on one core."""
+    """Train a (trojaned or clean) MLP on 8x8 digits (upsampled to ``8 * scale`` pixels a side
+    when ``scale`` > 1; trigger boxes are in those pixels); a few seconds on one core."""
     from sklearn.neural_network import MLPClassifier
 
     rng = np.random.default_rng(seed)
-    images, labels = _digits()
+    if scale < 1:
+        raise ValueError(f"scale must be at least 1, not {scale}")
+    spec = (
+        DIGITS_SPEC
+        if scale == 1
+        else ImageSpec(
+            height=8 * scale, width=8 * scale, channels=1, flatten=True, range_values=(0.0, 16.0)
+        )
+    )
+    images, labels = _digits(scale)
     order = rng.permutation(len(images))
     cut = int(0.6 * len(order))
     tr, te = order[:cut], order[cut:]
@@ -103,17 +117,17 @@ def trojaned_digits(
     net = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=400, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        net.fit(DIGITS_SPEC.to_model(x_train), y_train)
+        net.fit(spec.to_model(x_train), y_train)
     x_test, y_test = images[te], labels[te]
-    acc = float(np.mean(net.predict(DIGITS_SPEC.to_model(x_test)) == y_test))
+    acc = float(np.mean(net.predict(spec.to_model(x_test)) == y_test))
     success = []
     for trig in planted:
         others = y_test != trig.target
-        pred = net.predict(DIGITS_SPEC.to_model(trig.apply(x_test[others])))
+        pred = net.predict(spec.to_model(trig.apply(x_test[others])))
         success.append(float(np.mean(pred == trig.target)))
     return TrojanedDigits(
         model=net,
-        spec=DIGITS_SPEC,
+        spec=spec,
         triggers=[] if clean else planted,
         clean_images=x_test,
         clean_labels=y_test,

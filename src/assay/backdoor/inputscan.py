@@ -13,6 +13,8 @@ trigger up to ``max_trigger`` pixels is asked in one call; candidates are screen
 image, a second, then three more; a surviving window shrinks to the smallest box whose pixels
 still flip the screening images; that box is confirmed on the verification images, unless the
 same box taken from clean images of the class flips nearly as many (the class's own features).
+Its corrected label is the majority answer on the image with the trigger's region refilled
+from the nearest clean images (``repair.py``), not the prediction with it blocked.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
+from assay.backdoor.repair import nearest_fills, vote
 from assay.backdoor.verdicts import ImageVerdict, Labeler
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
@@ -100,9 +103,12 @@ def check_known(
     label: int,
     labels: Labeler,
     known: Sequence[Trigger],
+    references: np.ndarray | None = None,
+    fills: int = 5,
 ) -> ImageVerdict | None:
     """A known trigger whose pixels the image carries and whose blocking changes the
-    prediction (one query per matching trigger); None when no known trigger explains it."""
+    prediction (one query per matching trigger, plus ``fills`` for the corrected label when
+    ``references`` are given); None when no known trigger explains it."""
     from assay.backdoor.patches import trigger_present
 
     matching = [
@@ -115,13 +121,24 @@ def check_known(
     colour = dominant_colour(image)
     h, w = image.shape[:2]
     blocked = np.stack([block(image[None], t.cover(h, w), colour)[0] for _, t in matching])
-    preds = labels(blocked)
+    n_fill = fills if references is not None and len(references) else 0
+    if n_fill:  # the refills of the first matching trigger, asked in the same call
+        assert references is not None
+        refills = nearest_fills(image, matching[0][1].cover(h, w), references, n_fill)
+        blocked = np.concatenate([blocked, refills])
+    answers = labels(blocked)
+    preds, refilled = answers[: len(matching)], answers[len(matching) :]
     # a change of prediction when blocked first; else the pixels alone (the image carries a
     # confirmed trigger's exact pattern, which is not mostly background) decide it
     order = sorted(range(len(matching)), key=lambda j: int(preds[j]) == label)
     for j in order:
         (i, t), pred = matching[j], preds[j]
         if int(pred) != label or _distinct(t, colour):
+            if j == 0 and len(refilled):
+                pred = vote(refilled)
+            elif n_fill:
+                assert references is not None
+                pred = vote(labels(nearest_fills(image, t.cover(h, w), references, n_fill)))
             return ImageVerdict(
                 index=index,
                 label=label,
@@ -156,9 +173,10 @@ def assay_scan(
     max_trigger: int = 4,
     n_verify: int = 20,
     threshold: float = 0.9,
+    fills: int = 5,
 ) -> ImageVerdict:
     """The default scan (see the module's text)."""
-    hit = check_known(index, image, label, labels, known)
+    hit = check_known(index, image, label, labels, known, verify, fills)
     if hit is not None:
         return hit
     height, width, _ = image.shape
@@ -207,6 +225,8 @@ def assay_scan(
     if best is None:
         return verdict
     box, corrected, cover, rate = best
+    if fills:
+        corrected = vote(labels(nearest_fills(image, cover, verify, fills)))
     t, left, h, w = box
     content = image[t : t + h, left : left + w, :].copy()
     verdict.poisoned = True
