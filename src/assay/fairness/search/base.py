@@ -122,8 +122,8 @@ class Ledger:
             idx = cand[np.sort(first)][:limit]
             self.seen.add(keys[idx])
         if more and self._last_open and len(idx):  # the same batch, grown
-            first, before = self._open.pop()
-            self._open.append((first, np.concatenate([before, keys[idx]])))
+            begin, before = self._open.pop()
+            self._open.append((begin, np.concatenate([before, keys[idx]])))
         elif len(idx):  # a batch to evaluate: settled (or forgotten) later, in order
             self._open.append((start, keys[idx]))
         self._last_open = bool(len(idx)) or (more and self._last_open)
