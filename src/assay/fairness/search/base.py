@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import deque
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,8 +26,14 @@ from assay.fairness.search.keyset import ClassSet
 
 __all__ = ["BaseSearch", "Ledger", "SearchModel", "Starts", "default_seen_memory"]
 
+Sampler = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
+"""Draws ``n`` rows and their origins (row index in the data, or -1)."""
+
 _INITIAL_ROOM = 1 << 21
 _SEEN_SHARE_OF_RAM = 0.25
+_FILL_SHARE = 0.125  # a round that admitted less than this share of its capacity is topped up
+_FILL_DRAWS = 64  # ... with up to this many uniform samples per class missing
+_FILL_SPACE = 1 << 20  # ... or the whole space's size in samples, when the space is this small
 
 
 def default_seen_memory() -> int:
@@ -94,15 +101,16 @@ class Ledger:
         """Batches admitted whose verdicts are not recorded yet."""
         return len(self._open)
 
-    def admit(self, keys: np.ndarray, limit: int) -> np.ndarray:
+    def admit(self, keys: np.ndarray, limit: int, *, more: bool = False) -> np.ndarray:
         """Positions of the keys never seen before (first occurrence only), at most ``limit``.
 
         The admitted keys are marked as seen.  A non-empty batch must be evaluated: its
         verdicts are recorded by ``settle``, batches in the order they were admitted (or it
-        is undone by ``forget_last``).
+        is undone by ``forget_last``).  ``more``: the keys join the batch the last admit let
+        in (evaluated by the same model call, after it), if it let one in.
         """
         if limit <= 0 or not len(keys):
-            self._last_open = False
+            self._last_open = self._last_open and more
             return np.zeros(0, dtype=np.int64)
         self._repair()
         start = len(self.seen)
@@ -113,9 +121,12 @@ class Ledger:
             _, first = np.unique(keys[cand], return_index=True)
             idx = cand[np.sort(first)][:limit]
             self.seen.add(keys[idx])
-        self._last_open = bool(len(idx))
-        if self._last_open:  # a batch to evaluate: settled (or forgotten) later, in order
+        if more and self._last_open and len(idx):  # the same batch, grown
+            begin, before = self._open.pop()
+            self._open.append((begin, np.concatenate([before, keys[idx]])))
+        elif len(idx):  # a batch to evaluate: settled (or forgotten) later, in order
             self._open.append((start, keys[idx]))
+        self._last_open = bool(len(idx)) or (more and self._last_open)
         return idx
 
     def forget_last(self) -> None:
@@ -133,6 +144,7 @@ class Ledger:
         if self._open:
             self._forget_from(self._open[0][0])
             self._open.clear()
+        self._last_open = False
 
     def _forget_from(self, start: int) -> None:
         self._truncate_to = start if self._truncate_to is None else min(start, self._truncate_to)
@@ -148,6 +160,7 @@ class Ledger:
         if not self._open:
             raise RuntimeError("verdicts for classes that were not admitted")
         start, keys = self._open.popleft()
+        self._last_open = self._last_open and bool(self._open)  # the last batch: settled
         if len(keys) != len(disc):
             raise ValueError(f"{len(disc)} verdicts for a batch of {len(keys)} classes")
         self.seen.set_verdicts(start, disc)
@@ -417,6 +430,42 @@ class BaseSearch:
 
     def _round(self, capacity: int) -> list[FindingBatch]:
         raise NotImplementedError
+
+    def _top_up(
+        self, admitted: int, capacity: int, draw: Sampler | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Rows (and origins) of new classes to evaluate with a round that admitted only
+        ``admitted`` of its ``capacity`` (its proposals were mostly classes evaluated before,
+        as in a small space nearly covered), admitted into the round's batch
+        (``Ledger.admit(more=True)``) so that the model is asked in batches rather than one
+        class at a time.  Nothing for a round at least one eighth full.
+
+        Samples come from ``draw`` (default: the global samples, ``Starts.sample``), a few
+        dozen per class missing; then, for a space nearly covered, uniform samples of the
+        schema's space, up to about one per class of the space."""
+        need = capacity - admitted
+        d = len(self.schema)
+        if admitted >= _FILL_SHARE * capacity or need <= 0:
+            return np.zeros((0, d)), np.zeros(0, dtype=np.int64)
+        draw = draw or self.starts.sample
+        usual = _FILL_DRAWS * need
+        limit = max(usual, min(self.space or 0, _FILL_SPACE))
+        rows_out: list[np.ndarray] = []
+        origin_out: list[np.ndarray] = []
+        drawn, size = 0, max(8 * need, 256)
+        while need > 0 and drawn < limit:
+            m = min(size, limit - drawn)
+            if drawn < usual:
+                rows, origin = draw(self.rng, m)
+            else:
+                rows = self.schema.sample_uniform(self.rng, m)
+                origin = np.full(m, -1, dtype=np.int64)
+            keep = self.ledger.admit(self.oracle.class_keys(rows), need, more=True)
+            rows_out.append(rows[keep])
+            origin_out.append(origin[keep])
+            need -= len(keep)
+            drawn, size = drawn + m, 2 * size
+        return np.concatenate(rows_out), np.concatenate(origin_out)
 
     # -- evaluation ----------------------------------------------------------------------
     def evaluate(self, rows: np.ndarray) -> Verdicts:

@@ -27,18 +27,25 @@ class RandomSearch(BaseSearch):
 
     def _round(self, capacity: int) -> list[FindingBatch]:
         self.phase = "global"
-        if self.starts.distribution == "data" and not self.starts.exhausted:
-            rows, origin = self.starts.real(capacity)
-        else:  # no data, or every real row done: the schema's space
-            rows = self.schema.sample_uniform(self.rng, capacity)
-            origin = np.full(capacity, -1, dtype=np.int64)
+        rows, origin = self._draw(self.rng, capacity)
         keep = self.ledger.admit(self.oracle.class_keys(rows), capacity)
+        extra, e_origin = self._top_up(len(keep), capacity, self._draw)  # mostly seen
+        if len(extra):
+            keep = np.concatenate([keep, len(rows) + np.arange(len(extra))])
+            rows, origin = np.concatenate([rows, extra]), np.concatenate([origin, e_origin])
         if not len(keep):
             return []
         verdicts = self.evaluate(rows[keep])
         mutated = np.full(len(keep), -1, dtype=np.int64)
         batch = self.report(verdicts, mutated, origin[keep])
         return [] if batch is None else [batch]
+
+    def _draw(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Real rows not drawn before, else (no data, or every real row done) uniform rows
+        of the schema's space; with their origins."""
+        if self.starts.distribution == "data" and not self.starts.exhausted:
+            return self.starts.real(n)
+        return self.schema.sample_uniform(rng, n), np.full(n, -1, dtype=np.int64)
 
     def searching(self) -> str:
         if self.starts.distribution != "data":

@@ -413,6 +413,13 @@ class WalkSearch(BaseSearch):
         )
         mutated = np.concatenate([feat, np.full(n_global, -1, dtype=np.int64)])
         keep = self.ledger.admit(self.oracle.class_keys(rows), capacity)
+        extra, e_origin = self._top_up(len(keep), capacity)  # proposals mostly seen
+        if len(extra):  # more global samples, in the same model call
+            keep = np.concatenate([keep, len(rows) + np.arange(len(extra))])
+            rows, origin = np.concatenate([rows, extra]), np.concatenate([origin, e_origin])
+            e_changed = self.starts.n_changed(extra, e_origin, self.oracle.protected)
+            changed = np.concatenate([changed, e_changed])
+            mutated = np.concatenate([mutated, np.full(len(extra), -1, dtype=np.int64)])
         flight = _Flight(active, cand, feat, move, up, rows, origin, changed, mutated, keep)
         if len(keep):
             kept = rows if len(keep) == len(rows) else rows[keep]
