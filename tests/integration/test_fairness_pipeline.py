@@ -172,6 +172,10 @@ def test_notebook_result_findings_are_a_frame_in_the_users_values(tmp_path: Path
     assert result.run_id in text and len(text) < 300 and "IDIs" in text
     html = result._repr_html_()
     assert "Estimated share" in html and "<table>" in html
+    # the notebook shows the report's readable examples: the user's category names, the
+    # variant that changes the answer in bold, never the raw example tables' codes
+    assert "<th>sex</th>" in html and "<th>model says</th>" in html
+    assert "<td><b>Female</b></td>" in html or "<td><b>Male</b></td>" in html
     est = result.tables()["estimates"]
     assert est["share"].dtype.kind == "f" and set(est["distribution"]) == {"uniform", "data"}
     found = result.findings(limit=20)

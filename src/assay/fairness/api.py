@@ -81,6 +81,34 @@ class FairnessSetup:
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
 
 
+def _case_html(case: dict[str, Any]) -> str:
+    """One readable example (a summary ``cases`` item) as HTML for Jupyter: the values the
+    variants share once, then the input and its variants, cells that differ in bold."""
+    from html import escape
+
+    def cell(value: Any, bold: bool = False) -> str:
+        text = escape(str(value))
+        return f"<td><b>{text}</b></td>" if bold else f"<td>{text}</td>"
+
+    shared = case.get("shared") or {}
+    table = case.get("table") or {}
+    marked = {tuple(m) for m in table.get("marked", []) if isinstance(m, list)}
+    out = [f"<p><b>{escape(str(case.get('title', '')))}</b></p>"]
+    if shared.get("columns"):
+        head = "".join(f"<th>{escape(str(c))}</th>" for c in shared["columns"])
+        out.append(
+            f"<table><tr>{head}</tr><tr>{''.join(cell(v) for v in shared.get('values', []))}"
+            "</tr></table>"
+        )
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.get("columns", []))
+    body = "".join(
+        "<tr>" + "".join(cell(v, (r, c) in marked) for c, v in enumerate(row)) + "</tr>"
+        for r, row in enumerate(table.get("rows", []))
+    )
+    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return "\n".join(out)
+
+
 @dataclass
 class FairnessResult:
     run_id: str
@@ -169,9 +197,11 @@ class FairnessResult:
             parts.append(f"<p>Estimated share of discriminatory inputs:</p><ul>{items}</ul>")
         for w in self.warnings:
             parts.append(f"<p style='color:#a00'>{escape(w)}</p>")
+        cases = [c for c in (self.summary.get("cases") or {}).get("items", []) if c][:3]
+        parts.extend(_case_html(c) for c in cases)
         tables: list[dict[str, Any]] = []
         for section in self.summary.get("sections", []):
-            if section.get("title") == "Example discriminatory inputs":
+            if section.get("title") == "Example discriminatory inputs" and not cases:
                 tables = list(section.get("tables", []))[:3]
         for t in tables:
             head = "".join(f"<th>{escape(str(c))}</th>" for c in t["columns"])
