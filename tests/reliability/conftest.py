@@ -24,11 +24,12 @@ def biased(x):
 
 
 def hangs_later(x):
-    """Answers a few calls (the probe, the determinism check, two rounds), then never again
-    (while the flag file exists)."""
+    """Answers a few calls (the probe, the determinism check, two rounds; or as many as
+    ``ASSAY_TEST_HANG_AFTER`` says), then never again (while the flag file exists)."""
     calls[0] += 1
     flag = os.environ.get("ASSAY_TEST_HANG_FLAG")
-    if calls[0] > 5 and (flag is None or os.path.exists(flag)):
+    after = int(os.environ.get("ASSAY_TEST_HANG_AFTER", "5"))
+    if calls[0] > after and (flag is None or os.path.exists(flag)):
         while True:
             time.sleep(3600)
     return biased(x)

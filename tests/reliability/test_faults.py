@@ -129,7 +129,12 @@ def _wait_for_run(store: Path, proc: subprocess.Popen[str], timeout: float = 120
 
 def test_a_hung_model_under_a_time_budget_ends_on_time(workdir: Path, tmp_path: Path) -> None:
     store = tmp_path / "runs.db"
-    proc = _cli(*_fairness(workdir, "hangs_later", store, "--max-time", "3", "--json"))
+    # under --max-time the answer's sample is drawn before the search: the model hangs after
+    # it and a few of the search's rounds
+    proc = _cli(
+        *_fairness(workdir, "hangs_later", store, "--max-time", "3", "--json"),
+        env={"ASSAY_TEST_HANG_AFTER": "40"},
+    )
     run_id = _wait_for_run(store, proc)
     started = time.monotonic()
     out, err = proc.communicate(timeout=60)
@@ -313,6 +318,7 @@ def test_a_hanging_http_endpoint_under_a_time_budget_ends_on_time(
     import threading
     from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+    first: list[float] = []
     answered = [0]
     release = threading.Event()
 
@@ -320,7 +326,11 @@ def test_a_hanging_http_endpoint_under_a_time_budget_ends_on_time(
         def do_POST(self) -> None:
             body = _json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             answered[0] += 1
-            if answered[0] > 5:  # (the probe, the determinism check, two rounds)
+            # answers for 1.5 s from the first request (the probe, the checks, the answer's
+            # sample drawn first under --max-time, the search's first rounds), then hangs
+            if not first:
+                first.append(time.monotonic())
+            if time.monotonic() - first[0] > 1.5:
                 release.wait(120)  # hangs (until the test ends)
                 return
             x = np.asarray(body["inputs"], dtype=float)
