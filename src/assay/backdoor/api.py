@@ -100,8 +100,19 @@ def _declared_shape(raw: Any) -> tuple[int, ...] | None:
     return None
 
 
-def _canonical(files: ImageFiles, kind: str, values: tuple[float, ...]) -> np.ndarray:
+def _canonical(
+    files: ImageFiles, kind: str, values: tuple[float, ...], argument: str = "--images"
+) -> np.ndarray:
     x = files.values.astype(np.float64)
+    bad = ~np.isfinite(x).reshape(len(x), -1).all(axis=1)
+    if bad.any():  # NaN or infinite pixels: clipping would hide them, the model would not
+        first = int(np.flatnonzero(bad)[0])
+        raise UsageError(
+            f"{int(bad.sum())} image(s) hold NaN or infinite pixel values, the first is "
+            f"{files.names[first]!r}",
+            argument=argument,
+            path=files.path if files.path != "array" else None,
+        )
     if files.uint8:
         return x / 255.0
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
@@ -191,6 +202,13 @@ def setup_backdoor(
                 f"unknown built-in model {model!r}; choose {', '.join(DEMO_MODELS)}",
                 argument="MODEL",
             )
+        for given, flag in ((images, "--images"), (clean, "--clean")):
+            if given is not None and given is not False:  # never silently ignored
+                raise UsageError(
+                    f"{model} scans its own built-in digits; {flag} is not used with it "
+                    "(give your own MODEL to scan your images)",
+                    argument=flag,
+                )
         estimator, spec, scan_x, scan_y, clean_x = _demo(model)
         raw = load_model(estimator, modality="image")
         image_x: np.ndarray | None = None if images is False else scan_x
@@ -227,7 +245,7 @@ def setup_backdoor(
             dtype="float32",
             where="--input-shape" if declared else "--images",
         )
-        clean_x = _canonical(clean_files, kind, values)
+        clean_x = _canonical(clean_files, kind, values, "--clean")
         raw = load_model(
             model,
             model_type=model_type,

@@ -130,6 +130,7 @@ class TextSearch:
         )
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
+        s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
         return s
 
     def snapshot(self) -> Snapshot:
