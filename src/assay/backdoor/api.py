@@ -170,9 +170,20 @@ def setup_backdoor(
     allow_pickle: bool = False,
     output: str | None = None,
     labels: Any = None,
+    serving: Any = None,
 ) -> BackdoorSetup:
-    """Load the model and images and check that they fit together."""
+    """Load the model and images and check that they fit together.
+
+    ``serving``: how to talk to a served model (``assay.models.http.ServingOptions`` or its
+    JSON form)."""
     from assay.models import load_model
+    from assay.models.http import ServingOptions
+
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
 
     invocation: dict[str, Any] = {
         "model": model if isinstance(model, str) or model is None else None,
@@ -194,6 +205,8 @@ def setup_backdoor(
         "allow_pickle": allow_pickle,
         "output": output,
     }
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     true_labels = None if labels is None else np.asarray(labels, dtype=np.int64)
     names: list[str] | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
@@ -253,6 +266,7 @@ def setup_backdoor(
             output=output,
             modality="image",
             probe=guess.to_model(clean_x[:2]),
+            serving=serving_opts,
         )
         if declared is None:
             found = _declared_shape(raw)
@@ -362,8 +376,12 @@ def check_backdoor(
 
 
 def _execute(setup: BackdoorSetup, **kwargs: Any) -> RunOutcome:
-    # each image's work depends on the answers just read, so calls stay inline
-    return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+    from assay.models.serving import record_served
+
+    try:  # each image's work depends on the answers just read, so calls stay inline
+        return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+    finally:  # a served model's request counters go with the run, however it ended
+        record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
 
 
 def export_filter(

@@ -147,7 +147,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "rows": rows,
         "triggers": [tr.to_json() for tr in search.triggers],
         "mode": "inputs",
-        "tested": n,  # images scanned: 0 means nothing was tested (never a pass)
+        # images decided (an image the budget left undecided was not tested): 0 means
+        # nothing was tested, never a pass
+        "tested": n - undecided,
     }
 
 
