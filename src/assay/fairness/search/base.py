@@ -194,21 +194,24 @@ class Ledger:
         keys = keys.astype(np.uint64, copy=False)
         # the classes found discriminatory and the others, each as a sorted set: the store
         # keeps a sorted set as the gaps between neighbours (about 3 bytes a class rather
-        # than 8); the order of insertion does not matter to a set
-        snap.appends = {"idi_keys": np.sort(keys[disc]), "clean_keys": np.sort(keys[~disc])}
+        # than 8) and merges its chunks as they accumulate (``core.setstate``); the order of
+        # insertion does not matter to a set
+        snap.sets = {"idi_keys": np.sort(keys[disc]), "clean_keys": np.sort(keys[~disc])}
         self._log_keys, self._log_disc = [], []
         return snap
 
     def restore(self, snap: Snapshot) -> None:
         v = snap.values
         a = snap.appends
-        # "keys" and "disc" (in the order evaluated): snapshots made by assay before sorted sets
+        # "keys" and "disc" (in the order evaluated): snapshots made by assay before sorted
+        # sets; sorted sets as appends: before the store merged them
         parts = [np.asarray(a.get("keys", np.zeros(0)), dtype=np.uint64)]
         flags = [np.asarray(a.get("disc", np.zeros(0)), dtype=bool)]
-        for name, found in (("idi_keys", True), ("clean_keys", False)):
-            part = np.asarray(a.get(name, np.zeros(0)), dtype=np.uint64)
-            parts.append(part)
-            flags.append(np.full(len(part), found))
+        for where in (a, snap.sets):
+            for name, found in (("idi_keys", True), ("clean_keys", False)):
+                part = np.asarray(where.get(name, np.zeros(0)), dtype=np.uint64)
+                parts.append(part)
+                flags.append(np.full(len(part), found))
         keys, disc = np.concatenate(parts), np.concatenate(flags)
         self.seen = ClassSet(capacity=len(keys))
         self.seen.add(keys)
