@@ -179,7 +179,11 @@ class RunStore:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            # a run's periodic checkpoints are written on a background thread, one at a time
+            # (``core.run``): the connection is used by one thread at a time, not always the same
+            self._db = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             # a new file gives back the pages of deleted resume state (takes effect only
             # before the first table is made)
             self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
