@@ -132,6 +132,7 @@ def _detached(snap: Snapshot) -> Snapshot:
         sets={k: np.array(v, copy=True) for k, v in snap.sets.items()},
     )
 
+
 MAX_IDLE_STEPS = 5_000
 """Consecutive steps in which a search asks the model nothing and finds nothing, after which
 the run ends (stop reason ``stalled``): a search that can propose nothing new never hangs."""

@@ -29,6 +29,7 @@ __all__ = ["BaseSearch", "Ledger", "SearchModel", "Starts", "default_seen_memory
 Sampler = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 """Draws ``n`` rows and their origins (row index in the data, or -1)."""
 
+_KEY_LAYOUT = 2  # class keys: 2, fewest-valued features in the lowest digits; 1, feature order
 _INITIAL_ROOM = 1 << 21
 _SEEN_SHARE_OF_RAM = 0.25
 _FILL_SHARE = 0.125  # a round that admitted less than this share of its capacity is topped up
@@ -200,7 +201,10 @@ class Ledger:
         self._log_keys, self._log_disc = [], []
         return snap
 
-    def restore(self, snap: Snapshot) -> None:
+    def restore(
+        self, snap: Snapshot, rekey: Callable[[np.ndarray], np.ndarray] | None = None
+    ) -> None:
+        """``rekey``: maps stored keys to the keys classes have now (older snapshots)."""
         v = snap.values
         a = snap.appends
         # "keys" and "disc" (in the order evaluated): snapshots made by assay before sorted
@@ -213,6 +217,8 @@ class Ledger:
                 parts.append(part)
                 flags.append(np.full(len(part), found))
         keys, disc = np.concatenate(parts), np.concatenate(flags)
+        if rekey is not None:
+            keys = rekey(keys)
         self.seen = ClassSet(capacity=len(keys))
         self.seen.add(keys)
         self.seen.set_verdicts(0, disc)
@@ -582,14 +588,18 @@ class BaseSearch:
         snap.values["phase"] = self.phase
         snap.values["finished"] = self._finished
         snap.values["empty_rounds"] = self._empty_rounds
+        snap.values["key_layout"] = _KEY_LAYOUT
         own = self._state()
         snap.values.update({f"own.{k}": v for k, v in own.values.items()})
         snap.arrays.update({f"own.{k}": v for k, v in own.arrays.items()})
         return snap
 
     def restore(self, snapshot: Snapshot) -> None:
-        self.ledger.restore(snapshot.unprefixed("ledger."))
         v = snapshot.values
+        # snapshots without a key layout were made with the digits in feature order
+        old = int(v.get("key_layout", 1)) < _KEY_LAYOUT
+        rekey = self.oracle.from_feature_order if old else None
+        self.ledger.restore(snapshot.unprefixed("ledger."), rekey=rekey)
         self.starts.restore(v.get("starts", {}))
         self.phase = str(v.get("phase", "global"))
         self._finished = bool(v.get("finished", False))
