@@ -4,7 +4,7 @@ A snapshot has three parts: ``values`` (small JSON data, replaced each time), ``
 (replaced each time) and ``appends`` (only the rows added since the previous snapshot; the
 store concatenates them on restore).  Appends keep checkpoints of large, growing state such
 as a set of ten million seen inputs cheap: each checkpoint writes only what is new.  ``sets``
-are appends whose order does not matter: sorted uint64 keys added since the previous snapshot,
+are appends whose order does not matter: uint64 keys added since the previous snapshot,
 given back on restore as the union of every snapshot's keys, in no particular order; the store
 merges their chunks as they accumulate (``core.setstate``).
 """

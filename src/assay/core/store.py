@@ -577,7 +577,8 @@ class RunStore:
                 (run_id, name, _array_bytes(arr)),
             )
         chunks = [(name, "append", arr) for name, arr in snap.appends.items()]
-        chunks += [(name, FRESH, arr) for name, arr in snap.sets.items() if len(arr)]
+        # a set's new keys, sorted: stored as the gaps between neighbours
+        chunks += [(name, FRESH, np.sort(arr)) for name, arr in snap.sets.items() if len(arr)]
         for name, part, arr in chunks:
             (seq,) = db.execute(
                 "SELECT COALESCE(MAX(seq) + 1, 0) FROM state WHERE run_id=? AND name=?",
