@@ -145,7 +145,12 @@ def run_once(
             f"({state / max(n, 1):5.2f} B/IDI)",
             flush=True,
         )
+    # the last look while the resume state was there (it is deleted when the run ends)
+    last = max((g for g in growth if g[3] > 0 and g[1] > 0), key=lambda g: g[1], default=None)
     return {
+        "last_idis": last[1] if last else 0,
+        "last_state": last[3] if last else 0,
+        "rest_mb": max((g[2] - g[3] for g in growth), default=0) / MB,
         "peak_idis": peak_idis,
         "peak_state": peak_state,
         "idis": record.n_findings,
@@ -198,14 +203,21 @@ def main() -> None:
             )
             if r["peak_idis"]:
                 n = r["peak_idis"]
-                per = r["peak"] / n
-                state = r["peak_state"] / n  # falls as the set grows: a ceiling further on
-                rest = (r["peak"] - r["peak_state"]) / MB  # WAL, witnesses, free pages
                 print(
-                    f"  at the peak: {n:,} IDIs committed, {per:.2f} bytes per IDI, of which "
-                    f"the resume state {state:.2f} and {rest:.1f} MB the rest; projected at "
-                    f"{state:.2f} B/IDI plus the rest: {state * 100e6 / MB + rest:,.0f} MB for "
-                    f"100 M IDIs, {state * 150e6 / MB + rest:,.0f} MB for 150 M",
+                    f"  at the peak: {n:,} IDIs committed, {r['peak'] / n:.2f} bytes per IDI "
+                    f"(the resume state {r['peak_state'] / n:.2f}: the peak may come as it is "
+                    "deleted at the end)",
+                    flush=True,
+                )
+            if r["last_idis"]:
+                # bytes per IDI of the resume state fall slowly as the set grows: a ceiling
+                state = r["last_state"] / r["last_idis"]
+                extra = r["rest_mb"]  # WAL, witnesses, free pages (largest seen at a look)
+                print(
+                    f"  projected from the last look ({r['last_idis']:,} IDIs, resume state "
+                    f"{state:.2f} B/IDI, plus at most {extra:.1f} MB of WAL, witnesses and free "
+                    f"pages): {state * 100e6 / MB + extra:,.0f} MB for 100 M IDIs, "
+                    f"{state * 150e6 / MB + extra:,.0f} MB for 150 M",
                     flush=True,
                 )
     print(
