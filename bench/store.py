@@ -60,7 +60,24 @@ def _written(pid: int) -> int | None:
     return None
 
 
-def run_once(seconds: float, keep: str | None, workdir: Path) -> dict[str, float]:
+def _look(store: Path) -> tuple[int, int] | None:
+    """IDIs committed so far (the run's progress) and the resume state's bytes; None when
+    the store cannot be read now."""
+    try:
+        db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+        try:
+            row = db.execute("SELECT json_extract(progress, '$.findings') FROM runs").fetchone()
+            (state,) = db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM state").fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    return None if row is None or row[0] is None else (int(row[0]), int(state))
+
+
+def run_once(
+    seconds: float, keep: str | None, workdir: Path, track: float = 1e9
+) -> dict[str, float]:
     store = workdir / f"runs-{keep or 'default'}.db"
     cmd = [
         sys.executable,
@@ -84,13 +101,24 @@ def run_once(seconds: float, keep: str | None, workdir: Path) -> dict[str, float
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
+    peak_idis = 0
+    peak_state = 0
     written = 0
     rss = 0.0
+    growth: list[tuple[float, int, int, int]] = []  # (s, IDIs committed, store, state bytes)
+    next_look = t0 + track
     while proc.poll() is None:
-        peak = max(peak, _size(store))
+        size = _size(store)
+        if size > peak:
+            peak = size
+            peak_idis, peak_state = _look(store) or (peak_idis, peak_state)
         w = _written(proc.pid)
         written = w if w is not None else written
         rss = max(rss, _hwm_mb(proc.pid) or 0.0)
+        if time.monotonic() >= next_look:
+            next_look += track
+            n, state = _look(store) or (0, 0)
+            growth.append((time.monotonic() - t0, n, size, state))
         time.sleep(0.1)
     wall = time.monotonic() - t0
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -110,7 +138,21 @@ def run_once(seconds: float, keep: str | None, workdir: Path) -> dict[str, float
     db = sqlite3.connect(store)
     (witness_bytes,) = db.execute("SELECT COALESCE(SUM(LENGTH(data)), 0) FROM findings").fetchone()
     db.close()
+    for sec, n, size, state in growth:
+        print(
+            f"  {sec:6.0f} s  {n:>13,} IDIs committed  store {size / MB:7.1f} MB "
+            f"({size / max(n, 1):5.2f} B/IDI)  resume state {state / MB:7.1f} MB "
+            f"({state / max(n, 1):5.2f} B/IDI)",
+            flush=True,
+        )
+    # the last look while the resume state was there (it is deleted when the run ends)
+    last = max((g for g in growth if g[3] > 0 and g[1] > 0), key=lambda g: g[1], default=None)
     return {
+        "last_idis": last[1] if last else 0,
+        "last_state": last[3] if last else 0,
+        "rest_mb": max((g[2] - g[3] for g in growth), default=0) / MB,
+        "peak_idis": peak_idis,
+        "peak_state": peak_state,
         "idis": record.n_findings,
         "kept": kept,
         "final": final,
@@ -127,6 +169,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--only", choices=("cap", "all"), default=None)
+    parser.add_argument(
+        "--track",
+        type=float,
+        default=None,
+        help="print the store's size and bytes per IDI every this many seconds of a run",
+    )
     args = parser.parse_args()
     modes: list[tuple[str, str | None]] = [("default cap", None), ("--keep-findings all", "all")]
     if args.only == "cap":
@@ -145,7 +193,7 @@ def main() -> None:
     print("-" * len(header))
     with tempfile.TemporaryDirectory() as tmp:
         for name, keep in modes:
-            r = run_once(args.seconds, keep, Path(tmp))
+            r = run_once(args.seconds, keep, Path(tmp), args.track or 1e9)
             print(
                 f"{name:<22}{r['idis']:>12,.0f}{r['kept']:>10,.0f}{r['final'] / MB:>10.1f}"
                 f"{r['peak'] / MB:>9.1f}{r['final'] / max(r['idis'], 1):>8.1f}"
@@ -153,6 +201,25 @@ def main() -> None:
                 f"{r['written'] / MB:>11.0f}{r['rss_mb']:>8.0f}{r['wall']:>8.1f}",
                 flush=True,
             )
+            if r["peak_idis"]:
+                n = r["peak_idis"]
+                print(
+                    f"  at the peak: {n:,} IDIs committed, {r['peak'] / n:.2f} bytes per IDI "
+                    f"(the resume state {r['peak_state'] / n:.2f}: the peak may come as it is "
+                    "deleted at the end)",
+                    flush=True,
+                )
+            if r["last_idis"]:
+                # bytes per IDI of the resume state fall slowly as the set grows: a ceiling
+                state = r["last_state"] / r["last_idis"]
+                extra = r["rest_mb"]  # WAL, witnesses, free pages (largest seen at a look)
+                print(
+                    f"  projected from the last look ({r['last_idis']:,} IDIs, resume state "
+                    f"{state:.2f} B/IDI, plus at most {extra:.1f} MB of WAL, witnesses and free "
+                    f"pages): {state * 100e6 / MB + extra:,.0f} MB for 100 M IDIs, "
+                    f"{state * 150e6 / MB + extra:,.0f} MB for 150 M",
+                    flush=True,
+                )
     print(
         "\nstore MB: database + WAL at the end; peak MB: largest seen during the run (resume "
         "state included); B/IDI: store bytes per IDI found; B/kept: witness bytes per kept "

@@ -232,3 +232,46 @@ def test_threshold_adds_to_the_label_flip_rule_and_never_replaces_it() -> None:
     with_g = Oracle(s, EncodedModel(s, NearHalf()), threshold=0.05).evaluate(r)
     assert with_g.discriminatory.all()  # still label flips: G adds gaps, never removes flips
     assert np.allclose(with_g.severity, 0.01)
+
+
+def test_class_keys_put_the_fewest_valued_features_in_the_lowest_digits() -> None:
+    """Keys are exact mixed-radix packings, the feature with the fewest values lowest (so a
+    search's neighbouring classes get close keys); keys stored by older versions, packed in
+    feature order, map to the same classes' keys."""
+    s = schema("sex", wide=True)  # free: a (301 values), b (3), race (5)
+    oracle = Oracle(s, EncodedModel(s, Labels(lambda a, b, sex, race: a > 4)))
+    grid = np.array(list(itertools.product(range(301), range(3), [0], range(5))), float)
+    keys = oracle.class_keys(grid)
+    assert len(np.unique(keys)) == len(grid) and int(keys.max()) == len(grid) - 1
+    b_step = oracle.class_keys(rows((7, 1, 0, 2)))[0] - oracle.class_keys(rows((7, 0, 0, 2)))[0]
+    assert b_step == 1  # b has the fewest values: the lowest digit
+    a, b, race = grid[:, 0], grid[:, 1], grid[:, 3]
+    feature_order = (a + 301 * (b + 3 * race)).astype(np.uint64)  # a lowest, race highest
+    assert np.array_equal(oracle.from_feature_order(feature_order), keys)
+
+
+def test_a_search_resumed_from_a_snapshot_with_feature_order_keys_knows_its_classes() -> None:
+    from assay.core.rng import generator
+    from assay.fairness.search import make_search
+
+    s = schema("sex", wide=True)
+    model = BudgetedModel(EncodedModel(s, Labels(lambda a, b, sex, race: (a > 150) & (sex > 0))))
+    search = make_search("random", schema=s, model=model, rng=generator(3))
+    for _ in range(5):
+        search.step()
+    search.flush()
+    snap = search.snapshot()
+    oracle = search.oracle  # type: ignore[attr-defined]
+    grid = np.array(list(itertools.product(range(301), range(3), [0], range(5))), float)
+    keys = oracle.class_keys(grid)
+    known = search.ledger.known(keys)  # type: ignore[attr-defined]
+    assert (known >= 0).sum() > 100 and (known == 1).any() and (known == 0).any()
+    a, b, race = grid[:, 0], grid[:, 1], grid[:, 3]
+    legacy = (a + 301 * (b + 3 * race)).astype(np.uint64)
+    old = dict(zip(keys.tolist(), legacy.tolist(), strict=True))
+    for name, part in snap.sets.items():  # as an older assay stored them
+        snap.sets[name] = np.array([old[k] for k in part.tolist()], dtype=np.uint64)
+    del snap.values["key_layout"]
+    again = make_search("random", schema=s, model=model, rng=generator(3))
+    again.restore(snap)
+    assert np.array_equal(again.ledger.known(keys), known)  # type: ignore[attr-defined]

@@ -3,7 +3,10 @@
 A snapshot has three parts: ``values`` (small JSON data, replaced each time), ``arrays``
 (replaced each time) and ``appends`` (only the rows added since the previous snapshot; the
 store concatenates them on restore).  Appends keep checkpoints of large, growing state such
-as a set of ten million seen inputs cheap: each checkpoint writes only what is new.
+as a set of ten million seen inputs cheap: each checkpoint writes only what is new.  ``sets``
+are appends whose order does not matter: uint64 keys added since the previous snapshot,
+given back on restore as the union of every snapshot's keys, in no particular order; the store
+merges their chunks as they accumulate (``core.setstate``).
 """
 
 from __future__ import annotations
@@ -21,19 +24,21 @@ class Snapshot:
     values: dict[str, Any] = field(default_factory=dict)
     arrays: dict[str, np.ndarray] = field(default_factory=dict)
     appends: dict[str, np.ndarray] = field(default_factory=dict)
+    sets: dict[str, np.ndarray] = field(default_factory=dict)
 
     def prefixed(self, prefix: str) -> Snapshot:
         return Snapshot(
             values={f"{prefix}{k}": v for k, v in self.values.items()},
             arrays={f"{prefix}{k}": v for k, v in self.arrays.items()},
             appends={f"{prefix}{k}": v for k, v in self.appends.items()},
+            sets={f"{prefix}{k}": v for k, v in self.sets.items()},
         )
 
     def unprefixed(self, prefix: str) -> Snapshot:
         def pick(d: dict[str, Any]) -> dict[str, Any]:
             return {k[len(prefix) :]: v for k, v in d.items() if k.startswith(prefix)}
 
-        return Snapshot(pick(self.values), pick(self.arrays), pick(self.appends))
+        return Snapshot(pick(self.values), pick(self.arrays), pick(self.appends), pick(self.sets))
 
 
 def merge(*snapshots: Snapshot) -> Snapshot:
@@ -42,6 +47,7 @@ def merge(*snapshots: Snapshot) -> Snapshot:
         out.values.update(s.values)
         out.arrays.update(s.arrays)
         out.appends.update(s.appends)
+        out.sets.update(s.sets)
     return out
 
 

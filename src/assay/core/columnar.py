@@ -178,9 +178,7 @@ def _encode_sorted(off: np.ndarray) -> tuple[dict[str, Any], bytes]:
     neighbours; each difference takes the narrowest of four byte widths (the widest holds
     the largest difference; the other three are chosen to make the column smallest)."""
     d = np.diff(off)
-    need = (d > 0).astype(np.uint8)  # bytes each difference needs (0 to 8)
-    for j in range(1, 8):
-        need += d >= np.uint64(1 << (8 * j))
+    need = _need_bytes(d)
     counts = np.bincount(need, minlength=9)
     widest = int(need.max()) if len(need) else 0
     best: tuple[int, ...] = (widest,) * 4
@@ -199,17 +197,31 @@ def _encode_sorted(off: np.ndarray) -> tuple[dict[str, Any], bytes]:
     padded[: len(tags)] = tags
     quads = padded.reshape(-1, 4)
     packed = quads[:, 0] | (quads[:, 1] << 2) | (quads[:, 2] << 4) | (quads[:, 3] << 6)
-    parts = [packed.tobytes()]
+    parts = [packed]
     per_tag = np.bincount(tags, minlength=4).tolist()
     order = np.concatenate([np.flatnonzero(tags == t) for t in range(4)])
-    grouped = np.asarray(d[order], dtype="<u8").view(np.uint8).reshape(-1, 8)
+    grouped = d[order]
     at = 0
     for w, count in zip(best, per_tag, strict=True):
         if w and count:
-            parts.append(np.ascontiguousarray(grouped[at : at + count, :w]).tobytes())
+            g = grouped[at : at + count]
+            if w in (1, 2, 4, 8):
+                parts.append(g.astype(f"<u{w}").view(np.uint8))
+            else:  # the low w bytes of each little-endian value
+                parts.append(g.astype("<u8").view(np.uint8).reshape(-1, 8)[:, :w].reshape(-1))
         at += count
     spec = {"how": "sorted", "first": int(off[0]), "widths": list(best), "counts": per_tag}
-    return spec, b"".join(parts)
+    return spec, np.concatenate(parts).tobytes()
+
+
+def _need_bytes(d: np.ndarray) -> np.ndarray:
+    """Bytes each uint64 needs (0 for 0, else its bit length / 8 rounded up), as uint8."""
+    _, exp = np.frexp(d.astype(np.float64))  # the bit length, exact below 2**53
+    need = ((exp + 7) >> 3).astype(np.uint8)
+    big = np.flatnonzero(d >= np.uint64(1 << 53))
+    if len(big):  # the conversion may round these up: counted exactly
+        need[big] = 7 + (d[big] >= np.uint64(1 << 56)).astype(np.uint8)
+    return need
 
 
 def _decode_sorted(col: dict[str, Any], body: memoryview, n: int) -> np.ndarray:
@@ -223,10 +235,14 @@ def _decode_sorted(col: dict[str, Any], body: memoryview, n: int) -> np.ndarray:
     for t, (w, count) in enumerate(zip(col["widths"], col["counts"], strict=True)):
         if not w or not count:
             continue
-        wide = np.zeros((count, 8), dtype=np.uint8)
-        wide[:, :w] = raw[at : at + count * w].reshape(count, w)
+        chunk = raw[at : at + count * w]
         at += count * w
-        d[tags == t] = wide.view("<u8").reshape(count)
+        if w in (1, 2, 4, 8):
+            d[tags == t] = chunk.view(f"<u{w}")
+        else:
+            wide = np.zeros((count, 8), dtype=np.uint8)
+            wide[:, :w] = chunk.reshape(count, w)
+            d[tags == t] = wide.view("<u8").reshape(count)
     out = np.empty(n, dtype=np.uint64)
     out[0] = np.uint64(col["first"])
     np.cumsum(d, out=out[1:])

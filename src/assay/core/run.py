@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import os
 import signal
 import threading
@@ -81,6 +82,56 @@ class RunOutcome:
 
 
 ProgressCallback = Callable[[dict[str, Any]], None]
+
+
+class _Committer:
+    """Writes a run's periodic checkpoints on a background thread, one at a time and in
+    order, while the search goes on (encoding and writing a checkpoint takes a fair share of
+    a run's time).  The next checkpoint, the run's end or a failure waits for the one being
+    written; an error writing it is raised there."""
+
+    def __init__(self, store: RunStore) -> None:
+        self.store = store
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def submit(self, run_id: str, **kwargs: Any) -> None:
+        self.wait()
+        self._thread = threading.Thread(
+            target=self._write, args=(run_id, kwargs), name="assay-checkpoint", daemon=True
+        )
+        self._thread.start()
+
+    def _write(self, run_id: str, kwargs: dict[str, Any]) -> None:
+        try:
+            self.store.checkpoint(run_id, **kwargs)
+        except BaseException as exc:  # raised again in the run's thread
+            self._error = exc
+
+    def wait(self) -> None:
+        """Wait for the checkpoint being written; raise its error, if any."""
+        self.settle()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
+
+    def settle(self) -> None:
+        """Wait for the checkpoint being written (its error stays for ``wait``)."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+
+
+def _detached(snap: Snapshot) -> Snapshot:
+    """The snapshot with its own copy of every value and array: the search goes on changing
+    its state while the snapshot is written."""
+    return Snapshot(
+        values=copy.deepcopy(snap.values),
+        arrays={k: np.array(v, copy=True) for k, v in snap.arrays.items()},
+        appends={k: np.array(v, copy=True) for k, v in snap.appends.items()},
+        sets={k: np.array(v, copy=True) for k, v in snap.sets.items()},
+    )
+
 
 MAX_IDLE_STEPS = 5_000
 """Consecutive steps in which a search asks the model nothing and finds nothing, after which
@@ -176,6 +227,7 @@ def execute(
         return p
 
     pending: list[FindingBatch] = []
+    committer = _Committer(store)
     idle_steps = 0  # consecutive steps that asked the model nothing and found nothing
     stop_flag = _StopFlag(stop)
     last = time.monotonic()
@@ -222,10 +274,10 @@ def execute(
                 if now - last >= interval or _rows(pending) >= MAX_PENDING:
                     pending.extend(b for b in search.flush() if len(b))
                     committed = n_found + sum(len(b) for b in pending)
-                    store.checkpoint(
+                    committer.submit(
                         run_id,
                         findings=pending,
-                        snapshot=snapshot(committed),
+                        snapshot=_detached(snapshot(committed)),
                         progress=progress(),
                     )
                     n_found = committed
@@ -239,7 +291,9 @@ def execute(
                 pending.extend(b for b in search.flush() if len(b))
             except BudgetExhausted as exc:  # the time ran out while the last round was out
                 status, stop_reason = "budget_exhausted", stop_reason or exc.reason
+            committer.wait()
     except ModelError as exc:
+        committer.wait()  # a checkpoint that failed to write: the store's error instead
         # the findings so far are kept; a served model that stopped answering ends the run
         # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
         store.checkpoint(
@@ -253,11 +307,14 @@ def execute(
         raise
     except KeyboardInterrupt:
         # stopped while the model was answering: the last checkpoint is where to resume from
+        committer.settle()
         store.checkpoint(run_id, status="interrupted")
         raise
     except StoreError:
+        committer.settle()
         raise  # nothing more can be written; the last checkpoint stands
     except Exception as exc:
+        committer.wait()
         with contextlib.suppress(StoreError):
             store.checkpoint(
                 run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"

@@ -34,6 +34,7 @@ from assay.core.columnar import (
 )
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
+from assay.core.setstate import FRESH, Compactor, compact, is_set_part, load_parts
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
 from assay.errors import StoreError, UsageError
 
@@ -157,23 +158,38 @@ class RunStore:
     """Runs, their findings and their resumable state, in one SQLite file."""
 
     def __init__(
-        self, path: str | os.PathLike[str] = DEFAULT_STORE, *, read_only: bool = False
+        self,
+        path: str | os.PathLike[str] = DEFAULT_STORE,
+        *,
+        read_only: bool = False,
+        compaction: str = "background",
     ) -> None:
+        """``compaction``: how the resume state's sorted sets are merged as they grow
+        (``core.setstate``): on a background thread, ``inline`` after each checkpoint (tests),
+        or ``off``."""
+        if compaction not in ("background", "inline", "off"):
+            raise ValueError(f"compaction must be background, inline or off, not {compaction!r}")
         self.path = Path(path)
         self.read_only = read_only
+        self.compaction = compaction
+        self._compactors: dict[str, Compactor] = {}
         self._tallies: dict[str, Tallies] = {}
         if read_only:
             self._db = _open_read_only(self.path)
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            # a run's periodic checkpoints are written on a background thread, one at a time
+            # (``core.run``): the connection is used by one thread at a time, not always the same
+            self._db = sqlite3.connect(
+                str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
+            )
             # a new file gives back the pages of deleted resume state (takes effect only
             # before the first table is made)
             self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute("PRAGMA journal_size_limit=67108864")  # WAL kept <= 64 MB
+            self._db.execute("PRAGMA journal_size_limit=16777216")  # WAL kept <= 16 MB
             # the tables and the schema version appear together (a kill between two CREATEs
             # would leave a store no one can read)
             self._db.executescript(
@@ -197,7 +213,27 @@ class RunStore:
             raise StoreError(f"{self.path}: cannot open the run store: {exc}") from exc
 
     def close(self) -> None:
+        self._stop_compaction()
         self._db.close()
+
+    def _stop_compaction(self, run_id: str | None = None) -> None:
+        for rid in [run_id] if run_id is not None else list(self._compactors):
+            c = self._compactors.pop(rid, None)
+            if c is not None:
+                c.stop()
+
+    def _compact_sets(self, run_id: str) -> None:
+        """Merge the run's set chunks now (inline) or wake the background merger."""
+        if self.compaction == "inline":
+            try:
+                compact(self._db, run_id)
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: merging resume state failed: {exc}") from exc
+        elif self.compaction == "background":
+            c = self._compactors.get(run_id)
+            if c is None:
+                c = self._compactors[run_id] = Compactor(self.path, run_id)
+            c.wake()
 
     def __enter__(self) -> RunStore:
         return self
@@ -262,6 +298,8 @@ class RunStore:
             raise ValueError(f"unknown run status {status!r}")
         if error is not None:
             error = redact_text(error)
+        if status is not None:  # the run stops here (for now): no merge may outlive it
+            self._stop_compaction(run_id)
         try:
             with self._tx():
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
@@ -270,6 +308,8 @@ class RunStore:
             raise
         if status in ENDED:
             self._drop_state(run_id)
+        elif status is None and snapshot is not None and snapshot.sets:
+            self._compact_sets(run_id)
 
     def _drop_state(self, run_id: str, rows_per_step: int = 16) -> None:
         """Delete an ended run's resume state (dead weight: an ended run is never resumed)
@@ -536,14 +576,17 @@ class RunStore:
                 "INSERT OR REPLACE INTO state VALUES (?, ?, 0, 'array', ?)",
                 (run_id, name, _array_bytes(arr)),
             )
-        for name, arr in snap.appends.items():
+        chunks = [(name, "append", arr) for name, arr in snap.appends.items()]
+        # a set's new keys, sorted: stored as the gaps between neighbours
+        chunks += [(name, FRESH, np.sort(arr)) for name, arr in snap.sets.items() if len(arr)]
+        for name, part, arr in chunks:
             (seq,) = db.execute(
                 "SELECT COALESCE(MAX(seq) + 1, 0) FROM state WHERE run_id=? AND name=?",
                 (run_id, name),
             ).fetchone()
             db.execute(
-                "INSERT INTO state VALUES (?, ?, ?, 'append', ?)",
-                (run_id, name, seq, _array_bytes(arr)),
+                "INSERT INTO state VALUES (?, ?, ?, ?, ?)",
+                (run_id, name, seq, part, _array_bytes(arr)),
             )
 
     def load_snapshot(self, run_id: str) -> Snapshot | None:
@@ -554,14 +597,18 @@ class RunStore:
             return None
         snap = Snapshot()
         parts: dict[str, list[np.ndarray]] = {}
+        sets: list[tuple[str, bytes]] = []
         for name, _seq, part, data in rows:
             if part == "values":
                 snap.values = json.loads(bytes(data).decode("utf-8"))
             elif part == "array":
                 snap.arrays[name] = _array_from(data)
+            elif is_set_part(part):
+                sets.append((name, data))
             else:
                 parts.setdefault(name, []).append(_array_from(data))
         snap.appends = {k: np.concatenate(v) for k, v in parts.items()}
+        snap.sets = load_parts(sets)
         return snap
 
     def get_run(self, run_id: str) -> RunRecord:

@@ -225,6 +225,21 @@ class Oracle:
             return codes.astype(np.uint64) @ strides  # type: ignore[no-any-return]
         return row_keys(rows[:, self.free])
 
+    def from_feature_order(self, keys: np.ndarray) -> np.ndarray:
+        """Keys packed with the digits in feature order (snapshots made by assay before the
+        fewest-values-first order) as ``class_keys`` packs them now; hashed keys unchanged."""
+        keys = np.asarray(keys, dtype=np.uint64)
+        if self._pack is None or not len(keys):
+            return keys
+        lows, strides = self._pack
+        sizes = [int(h - lo + 1) for h, lo in zip(self.schema.highs[self.free], lows, strict=True)]
+        rest = keys.copy()
+        out = np.zeros(len(keys), dtype=np.uint64)
+        for j, size in enumerate(sizes):
+            out += (rest % np.uint64(size)) * strides[j]
+            rest //= np.uint64(size)
+        return out
+
     # -- findings ------------------------------------------------------------------------
     def findings(
         self, verdicts: Verdicts, mask: np.ndarray | None = None, **columns: np.ndarray
@@ -282,14 +297,19 @@ def _empty_outputs(caps: Capabilities) -> np.ndarray:
 
 
 def _packing(schema: Schema, free: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """(lows, strides) for exact keys of the non-protected values, when they fit."""
+    """(lows, strides) for exact keys of the non-protected values, when they fit.
+
+    The features with the fewest values take the lowest digits: classes a search visits one
+    after another then get closer keys, and the sorted sets of the resume state, stored as
+    the gaps between neighbours, get smaller (about a sixth on Adult).
+    """
     if not schema.discrete[free].all():
         return None
     lows = schema.lows[free]
     sizes = (schema.highs[free] - lows + 1).astype(np.int64)
     total = 1
     strides = np.zeros(len(free), dtype=np.uint64)
-    for j in range(len(free)):
+    for j in np.argsort(sizes, kind="stable").tolist():
         strides[j] = total
         total *= int(sizes[j])
         if total >= _PACK_LIMIT:

@@ -1,0 +1,232 @@
+"""Sorted sets of uint64 keys in the run store's resume state, kept small as they grow.
+
+A search's set of evaluated classes reaches a hundred million keys in a long run.  Each
+checkpoint appends the keys added since the previous one as one sorted chunk (``FRESH``), which
+the columnar encoding stores as the gaps between neighbours.  Gaps shrink as a set grows, so
+many small chunks cost more bytes a key than one large set: the chunks are merged as they
+accumulate, LSM-style.
+
+- ``FRESH_MERGE`` fresh chunks are merged and split into ``BUCKETS`` buckets by key stripe
+  (the stripe's index modulo the bucket count; about ``2**STRIPES`` stripes span the keys: a
+  stripe is wide enough that few gaps cross one, and stripes spread a clustered set evenly
+  over the buckets);
+- within a bucket, chunks are tiered by size (a tier per factor ``FANOUT``): ``FANOUT`` chunks
+  of one tier are merged into one of the next.
+
+Every merge is one transaction: it reads its input chunks, then deletes them and inserts the
+result atomically, so a process killed at any moment leaves the same set (merged or not)
+and a resumed run restores exactly what was committed.  A merge writes at most one bucket's
+share of the set, which bounds what the WAL holds at once.  Merges run on a background thread
+with their own connection (``Compactor``): numpy and SQLite release the GIL for most of the
+work, so the search keeps its core.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sqlite3
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from assay.core.columnar import decode_array, encode_array
+
+__all__ = [
+    "BUCKETS",
+    "FRESH",
+    "Compactor",
+    "Job",
+    "compact",
+    "is_set_part",
+    "plan",
+]
+
+FRESH = "set"  # the part of a chunk appended by a checkpoint (every bucket)
+BUCKETS = 16
+STRIPES = 22
+FANOUT = 4
+FRESH_MERGE = 4
+_TIER_BASE = 4096  # bytes: chunks up to this size share the lowest tier
+
+
+def is_set_part(part: str) -> bool:
+    return part == FRESH or part.startswith(FRESH + "/")
+
+
+def bucket_part(bucket: int) -> str:
+    return f"{FRESH}/{bucket}"
+
+
+def buckets_of(keys: np.ndarray) -> np.ndarray:
+    """The bucket of each key of a sorted array.  (Buckets only group chunks worth merging:
+    a set is the union of its chunks whatever their buckets.)"""
+    shift = max(0, int(keys[-1]).bit_length() - STRIPES) if len(keys) else 0
+    return ((keys >> np.uint64(shift)) & np.uint64(BUCKETS - 1)).astype(np.intp)
+
+
+def _tier(nbytes: int) -> int:
+    return max(0, int(math.log(max(nbytes, 1) / _TIER_BASE, FANOUT)))
+
+
+@dataclass(frozen=True)
+class Job:
+    """Merge the chunks ``seqs`` of set ``name``: split into buckets (fresh chunks) or into
+    one chunk of ``part``."""
+
+    name: str
+    seqs: tuple[int, ...]
+    part: str | None  # None: split the result into buckets
+
+
+def plan(rows: Sequence[tuple[str, int, str, int]]) -> list[Job]:
+    """The merges due, given the set chunks as (name, seq, part, bytes)."""
+    fresh: dict[str, list[int]] = {}
+    tiers: dict[tuple[str, str, int], list[int]] = {}
+    for name, seq, part, nbytes in rows:
+        if part == FRESH:
+            fresh.setdefault(name, []).append(seq)
+        elif is_set_part(part):
+            tiers.setdefault((name, part, _tier(nbytes)), []).append(seq)
+    jobs = [Job(name, tuple(sorted(s)), None) for name, s in fresh.items() if len(s) >= FRESH_MERGE]
+    for (name, part, _), seqs in sorted(tiers.items()):
+        if len(seqs) >= FANOUT:
+            jobs.append(Job(name, tuple(sorted(seqs)), part))
+    return jobs
+
+
+def merged(parts: Sequence[np.ndarray]) -> np.ndarray:
+    """The sorted union of sorted uint64 arrays (a key in two parts appears once)."""
+    keys = np.concatenate([np.asarray(p, dtype=np.uint64) for p in parts])
+    keys.sort(kind="stable")  # runs of sorted input: merged, not re-sorted
+    if len(keys) > 1:
+        keep = np.empty(len(keys), dtype=bool)
+        keep[0] = True
+        np.not_equal(keys[1:], keys[:-1], out=keep[1:])
+        if not keep.all():
+            keys = keys[keep]
+    return keys
+
+
+def _outputs(job: Job, keys: np.ndarray) -> list[tuple[str, bytes]]:
+    if job.part is not None:
+        return [(job.part, encode_array(keys))]
+    which = buckets_of(keys)
+    order = np.argsort(which, kind="stable")  # sorted within each bucket
+    bounds = np.searchsorted(which[order], np.arange(BUCKETS + 1))
+    out = []
+    for b in range(BUCKETS):
+        part = keys[order[bounds[b] : bounds[b + 1]]]
+        if len(part):
+            out.append((bucket_part(b), encode_array(part)))
+    return out
+
+
+def compact(db: sqlite3.Connection, run_id: str, *, max_jobs: int | None = None) -> int:
+    """Run the merges due for ``run_id`` on ``db`` (autocommit mode); the number done.
+
+    A merge whose input changed meanwhile (another writer merged or dropped it) is skipped.
+    """
+    done = 0
+    while max_jobs is None or done < max_jobs:
+        rows = db.execute(
+            "SELECT name, seq, part, LENGTH(data) FROM state WHERE run_id=? AND part LIKE ?",
+            (run_id, FRESH + "%"),
+        ).fetchall()
+        jobs = plan([(str(n), int(s), str(p), int(b)) for n, s, p, b in rows])
+        if not jobs:
+            return done
+        for job in jobs:
+            if max_jobs is not None and done >= max_jobs:
+                return done
+            if _run(db, run_id, job):
+                done += 1
+    return done
+
+
+def _run(db: sqlite3.Connection, run_id: str, job: Job) -> bool:
+    marks = ",".join("?" * len(job.seqs))
+    where = f"run_id=? AND name=? AND seq IN ({marks})"
+    args = (run_id, job.name, *job.seqs)
+    found = db.execute(f"SELECT data FROM state WHERE {where}", args).fetchall()
+    if len(found) != len(job.seqs):
+        return False
+    keys = merged([decode_array(bytes(r[0])) for r in found])
+    outputs = _outputs(job, keys)
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (still,) = db.execute(f"SELECT COUNT(*) FROM state WHERE {where}", args).fetchone()
+        if still != len(job.seqs):
+            db.execute("ROLLBACK")
+            return False
+        db.execute(f"DELETE FROM state WHERE {where}", args)
+        (seq,) = db.execute(
+            "SELECT COALESCE(MAX(seq) + 1, 0) FROM state WHERE run_id=? AND name=?",
+            (run_id, job.name),
+        ).fetchone()
+        db.executemany(
+            "INSERT INTO state VALUES (?, ?, ?, ?, ?)",
+            [(run_id, job.name, seq + i, part, blob) for i, (part, blob) in enumerate(outputs)],
+        )
+        db.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    # give the freed pages back to the file system (a few at a time, in its own transaction)
+    db.executescript("PRAGMA incremental_vacuum;")
+    return True
+
+
+class Compactor:
+    """Merges a run's set chunks on a background thread, woken after each checkpoint.
+
+    Compaction is an optimisation: a failure (a full disk, a locked store) stops it and
+    leaves the store as it was, readable and resumable.
+    """
+
+    def __init__(self, path: Path, run_id: str) -> None:
+        self.path = path
+        self.run_id = run_id
+        self.error: BaseException | None = None
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="assay-compactor", daemon=True)
+        self._thread.start()
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Stop after the merge in progress (its transaction commits or rolls back)."""
+        self._stop.set()
+        self._wake.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        try:
+            db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+        except sqlite3.Error as exc:
+            self.error = exc
+            return
+        try:
+            while not self._stop.is_set():
+                self._wake.wait()
+                self._wake.clear()
+                while not self._stop.is_set() and compact(db, self.run_id, max_jobs=1):
+                    pass
+        except Exception as exc:  # an optimisation that failed: stop it
+            self.error = exc
+        finally:
+            db.close()
+
+
+def load_parts(rows: Sequence[tuple[str, bytes]]) -> dict[str, np.ndarray]:
+    """Each set's keys (unsorted union of its chunks) from (name, blob) rows."""
+    parts: dict[str, list[np.ndarray]] = {}
+    for name, data in rows:
+        parts.setdefault(name, []).append(decode_array(bytes(data)))
+    return {k: np.concatenate(v) for k, v in parts.items()}
