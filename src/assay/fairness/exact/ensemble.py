@@ -492,17 +492,34 @@ def _reach(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
 
 
 def _bounds(flat: Flat, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per box and alpha, the least and largest margin; and per tree and alpha the widths."""
+    """Per box and alpha, the least and largest margin; and per tree and alpha the widths.
+
+    The leaves whose paths do not test the attribute are reachable with every alpha: their
+    least and largest values per tree are taken once; only the leaves that test it are looked
+    at per alpha."""
     n = len(reach)
     n_alpha = len(flat.allow)
+    n_trees = len(flat.roots)
+    shape = (n, n_trees, flat.width)
+    common = reach & ~flat.restricts
+    cmin = np.where(common, flat.leaf_value, np.inf).reshape(shape).min(axis=2)
+    cmax = np.where(common, flat.leaf_value, -np.inf).reshape(shape).max(axis=2)
+    tests = np.flatnonzero(flat.restricts)  # slots in tree order
+    trees, starts = np.unique(tests // flat.width, return_index=True)
     lows = np.empty((n, n_alpha))
     highs = np.empty((n, n_alpha))
-    shape = (n, len(flat.roots), flat.width)
-    widths = np.zeros(shape[:2])
+    widths = np.zeros((n, n_trees))
+    r_reach = reach[:, tests]
+    r_value = flat.leaf_value[tests]
     for alpha in range(n_alpha):
-        r = reach & flat.allow[alpha]
-        tmin = np.where(r, flat.leaf_value, np.inf).reshape(shape).min(axis=2)
-        tmax = np.where(r, flat.leaf_value, -np.inf).reshape(shape).max(axis=2)
+        tmin, tmax = cmin, cmax
+        if len(tests):
+            r = r_reach & flat.allow[alpha, tests]
+            vmin = np.minimum.reduceat(np.where(r, r_value, np.inf), starts, axis=1)
+            vmax = np.maximum.reduceat(np.where(r, r_value, -np.inf), starts, axis=1)
+            tmin, tmax = cmin.copy(), cmax.copy()
+            tmin[:, trees] = np.minimum(tmin[:, trees], vmin)
+            tmax[:, trees] = np.maximum(tmax[:, trees], vmax)
         lows[:, alpha] = flat.base + tmin.sum(axis=1)
         highs[:, alpha] = flat.base + tmax.sum(axis=1)
         np.maximum(widths, tmax - tmin, out=widths)
