@@ -482,27 +482,53 @@ def _reach(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
     A box reaches a leaf when it meets every test on the path: for a box and a leaf that are
     both products of intervals this is the same as meeting the leaf's box."""
     n = len(lo)
-    box = np.concatenate([lo, -hi, np.full((n, 1), -np.inf)], axis=1).astype(np.float64)
-    reach = np.zeros((n, flat.n_nodes), dtype=bool)
-    reach[:, flat.roots] = True
+    # nodes by rows (each level gathers whole rows), returned transposed
+    box = np.concatenate([lo, -hi, np.full((n, 1), -np.inf)], axis=1).astype(np.float64).T
+    reach = np.zeros((flat.n_nodes, n), dtype=bool)
+    reach[flat.roots] = True
     for par, chi, col, cut in flat.levels:
         # low side: lo < cut; high side: -hi < -cut; the attribute: -inf < inf
-        reach[:, chi] = reach[:, par] & (box[:, col] < cut)
-    return reach
+        reach[chi] = reach[par] & (box[col] < cut[:, None])
+    out: np.ndarray = reach.T
+    return out
 
 
 def _bounds(flat: Flat, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per box and alpha, the least and largest margin; and per tree and alpha the widths."""
+    """Per box and alpha, the least and largest margin; and per tree and alpha the widths.
+
+    The leaves whose paths do not test the attribute are reachable with every alpha: their
+    least and largest values per tree are taken once; only the leaves that test it are looked
+    at per alpha."""
     n = len(reach)
     n_alpha = len(flat.allow)
+    n_trees = len(flat.roots)
+    shape = (n, n_trees, flat.width)
+    common = reach & ~flat.restricts
+    cmin = np.where(common, flat.leaf_value, np.inf).reshape(shape).min(axis=2)
+    cmax = np.where(common, flat.leaf_value, -np.inf).reshape(shape).max(axis=2)
+    tests = np.flatnonzero(flat.restricts)  # slots in tree order
+    trees, starts, counts = np.unique(tests // flat.width, return_index=True, return_counts=True)
+    # the testing slots of each tree in a row, padded with a slot no box reaches
+    pad = np.full((len(trees), int(counts.max(initial=0))), len(tests), dtype=np.int64)
+    pad[
+        np.repeat(np.arange(len(trees)), counts), np.arange(len(tests)) - np.repeat(starts, counts)
+    ] = np.arange(len(tests))
     lows = np.empty((n, n_alpha))
     highs = np.empty((n, n_alpha))
-    shape = (n, len(flat.roots), flat.width)
-    widths = np.zeros(shape[:2])
+    widths = np.zeros((n, n_trees))
+    r_reach = np.concatenate([reach[:, tests], np.zeros((n, 1), dtype=bool)], axis=1)
+    r_value = np.concatenate([flat.leaf_value[tests], [0.0]])
+    r_allow = np.concatenate([flat.allow[:, tests], np.zeros((n_alpha, 1), dtype=bool)], axis=1)
     for alpha in range(n_alpha):
-        r = reach & flat.allow[alpha]
-        tmin = np.where(r, flat.leaf_value, np.inf).reshape(shape).min(axis=2)
-        tmax = np.where(r, flat.leaf_value, -np.inf).reshape(shape).max(axis=2)
+        tmin, tmax = cmin, cmax
+        if len(tests):
+            r = (r_reach & r_allow[alpha])[:, pad]
+            v = r_value[pad]
+            vmin = np.where(r, v, np.inf).min(axis=2)
+            vmax = np.where(r, v, -np.inf).max(axis=2)
+            tmin, tmax = cmin.copy(), cmax.copy()
+            tmin[:, trees] = np.minimum(tmin[:, trees], vmin)
+            tmax[:, trees] = np.maximum(tmax[:, trees], vmax)
         lows[:, alpha] = flat.base + tmin.sum(axis=1)
         highs[:, alpha] = flat.base + tmax.sum(axis=1)
         np.maximum(widths, tmax - tmin, out=widths)
