@@ -94,7 +94,9 @@ def test_kill_at_random_points_then_resume_gives_the_clean_findings(
     took = record.updated - record.created  # the run itself, without loading
 
     rng = np.random.default_rng(7)
-    delays = np.sort(rng.uniform(0.0, took, POINTS))
+    # within the first 70 % of the clean run's time: a loaded machine runs the killed runs
+    # slower or faster than the clean one, and kills after the end test nothing
+    delays = np.sort(rng.uniform(0.0, 0.7 * took, POINTS))
     resumed = 0
     for i, delay in enumerate(delays):
         store = tmp_path / f"kill{i}.db"
