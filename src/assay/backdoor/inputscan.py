@@ -37,9 +37,6 @@ from assay.backdoor.verdicts import ImageVerdict, Labeler
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
 
-MAX_NATURAL = 1  # natural boxes after which an image's scan stops
-MAX_FAILED = 2  # windows shrunk in vain after which an image's scan stops
-
 
 def pick_verification(
     verify_labels: np.ndarray, label: int, n: int, rng: np.random.Generator
@@ -186,8 +183,12 @@ def assay_scan(
     n_verify: int = 20,
     threshold: float = 0.9,
     fills: int = 5,
+    max_natural: int = 1,
+    max_windows: int = 2,
 ) -> ImageVerdict:
-    """The default scan (see the module's text)."""
+    """The default scan (see the module's text).  The image's scan ends after ``max_natural``
+    boxes found to be the class's own features, and after ``max_windows`` windows shrunk
+    without a confirmed box."""
     hit = check_known(index, image, label, labels, known, verify, fills)
     if hit is not None:
         return hit
@@ -214,9 +215,9 @@ def assay_scan(
     naturals: list[Box] = []
     shrunk_windows = 0  # windows shrunk before any box was confirmed
     for win in alive:
-        if any(_inside(b, win) for b in naturals) or len(naturals) >= MAX_NATURAL:
+        if any(_inside(b, win) for b in naturals) or len(naturals) >= max_natural:
             continue
-        if best is None and shrunk_windows >= MAX_FAILED:
+        if best is None and shrunk_windows >= max_windows:
             break
         if not all(
             (labels(_paste_each(screen[lo:hi], image, [win])) == label).all()
