@@ -148,6 +148,12 @@ def check_known(
             elif refill:
                 assert references is not None
                 pred = labels(mean_fill(image, t.cover(h, w), references, fills))[0]
+            if refill and int(pred) == label:  # the refill left the trigger firing: wider
+                assert references is not None
+                wider = _extend(image, t.cover(h, w), references)
+                if wider != t.cover(h, w):
+                    answer = labels(mean_fill(image, wider, references, fills))[0]
+                    pred = answer if int(answer) != label else pred
             return ImageVerdict(
                 index=index,
                 label=label,
@@ -253,6 +259,11 @@ def assay_scan(
             box, rate = tight, tight_rate
     if fills:
         corrected = int(labels(mean_fill(image, cover, verify, fills))[0])
+        wider = _extend(image, cover, verify)
+        if corrected == label and wider != cover:  # the refill left the trigger firing
+            answer = int(labels(mean_fill(image, wider, verify, fills))[0])
+            if answer != label:
+                corrected, cover = answer, wider
     t, left, h, w = box
     content = image[t : t + h, left : left + w, :].copy()
     verdict.poisoned = True
@@ -327,27 +338,32 @@ def _better(box: Box, cover: Box, best: tuple[Box, int, Box, float]) -> bool:
     return mine < theirs
 
 
-def _tighten(
+def _odd(
     image: np.ndarray, box: Box, references: np.ndarray, margin: int = 2, far: float = 0.5
-) -> Box:
-    """``box`` trimmed to the pixels unlike clean images there: a pixel is odd when it is
-    farther than ``far`` from the mean of the nearest references' pixels
-    (``repair.nearest_contents``, chosen by the pixels outside the box grown by ``margin``);
-    edge rows and columns without an odd pixel are cut off.  A trigger is what clean images do
-    not have at its place; the background and strokes a box found by shrinking may also hold
-    are what they have (and would stop the box from matching the trigger on other images).
-    No query; the box itself when nothing in it stands out."""
+) -> np.ndarray:
+    """(H, W) mask of the pixels around ``box`` (grown by ``margin``) that are unlike clean
+    images there: farther than ``far`` from the mean of the nearest references' pixels
+    (``repair.nearest_contents``, chosen by the pixels outside the grown box)."""
     from assay.backdoor.patches import grow
     from assay.backdoor.repair import nearest_contents
 
     height, width = image.shape[:2]
-    region = grow(box, height, width, margin)
-    rt, rl, rh, rw = region
-    expected = nearest_contents(image, region, references, 5, 1).mean(axis=0)
+    rt, rl, rh, rw = grow(box, height, width, margin)
+    expected = nearest_contents(image, (rt, rl, rh, rw), references, 5, 1).mean(axis=0)
     odd = np.zeros((height, width), dtype=bool)
     odd[rt : rt + rh, rl : rl + rw] = (
         np.abs(image[rt : rt + rh, rl : rl + rw, :] - expected).max(axis=-1) > far
     )
+    return odd
+
+
+def _tighten(image: np.ndarray, box: Box, references: np.ndarray) -> Box:
+    """``box`` trimmed to its pixels unlike clean images there (``_odd``): edge rows and
+    columns without one are cut off.  A trigger is what clean images do not have at its place;
+    the background and strokes a box found by shrinking may also hold are what they have (and
+    would stop the box from matching the trigger on other images).  No query; the box itself
+    when nothing in it stands out."""
+    odd = _odd(image, box, references)
     t, left, h, w = box
     if not odd[t : t + h, left : left + w].any():
         return box
@@ -359,6 +375,30 @@ def _tighten(
         left, w = left + 1, w - 1
     while not odd[t : t + h, left + w - 1].any():
         w -= 1
+    return (t, left, h, w)
+
+
+def _extend(image: np.ndarray, box: Box, references: np.ndarray, margin: int = 1) -> Box:
+    """``box`` grown by a pixel towards each side whose next line holds pixels unlike clean
+    images there (``_odd``), up to ``margin`` times: the rest of a trigger whose part alone
+    was enough to fire.  Used only when refilling the box leaves the image in the target
+    class (growing it always would refill strokes too)."""
+    odd = _odd(image, box, references, margin)
+    height, width = image.shape[:2]
+    t, left, h, w = box
+    for _ in range(margin):
+        top, bottom = (
+            t > 0 and odd[t - 1, left : left + w].any(),
+            (t + h < height and odd[t + h, left : left + w].any()),
+        )
+        lft, rgt = (
+            left > 0 and odd[t : t + h, left - 1].any(),
+            (left + w < width and odd[t : t + h, left + w].any()),
+        )
+        if not (top or bottom or lft or rgt):
+            break
+        t, h = t - int(top), h + int(top) + int(bottom)
+        left, w = left - int(lft), w + int(lft) + int(rgt)
     return (t, left, h, w)
 
 
