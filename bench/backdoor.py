@@ -36,7 +36,7 @@ import numpy as np
 from assay.backdoor.api import check_backdoor
 from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojaned_digits
 from assay.backdoor.patches import block, boxes_overlap, dominant_colour
-from assay.backdoor.repair import nearest_fills, vote
+from assay.backdoor.repair import mean_fill
 from assay.models import load_model
 
 STRATEGIES = ("assay", "neo", "strip")
@@ -55,13 +55,21 @@ def scan_set(d: TrojanedDigits, trig: PlantedTrigger | None, n: int) -> dict[str
     pool_x, pool_y = x[150 + n :], y[150 + n :]
     if trig is not None:
         keep = pool_y != trig.target
-        pois_x, pois_y = trig.apply(pool_x[keep][:n]), pool_y[keep][:n]
+        orig_x, pois_y = pool_x[keep][:n], pool_y[keep][:n]
+        pois_x = trig.apply(orig_x)
     else:
-        pois_x, pois_y = pool_x[:0], pool_y[:0]
+        orig_x, pois_x, pois_y = pool_x[:0], pool_x[:0], pool_y[:0]
     images = np.concatenate([test_clean, pois_x])
     labels = np.concatenate([test_y, pois_y])
     poisoned = np.concatenate([np.zeros(len(test_clean), bool), np.ones(len(pois_x), bool)])
-    return {"clean": clean, "images": images, "labels": labels, "poisoned": poisoned}
+    originals = np.concatenate([test_clean, orig_x])  # the poisoned images before the trigger
+    return {
+        "clean": clean,
+        "images": images,
+        "labels": labels,
+        "poisoned": poisoned,
+        "originals": originals,
+    }
 
 
 def run_one(
@@ -81,20 +89,32 @@ def run_one(
     return {"rows": r.summary["rows"], "seconds": time.perf_counter() - t0}
 
 
-def measure(rows: list[dict[str, Any]], data: dict[str, np.ndarray], box: Any) -> dict[str, Any]:
+def measure(
+    rows: list[dict[str, Any]],
+    data: dict[str, np.ndarray],
+    box: Any,
+    answers: dict[str, np.ndarray],
+) -> dict[str, Any]:
+    """``answers``: the model's predictions on the scanned images ("images") and on the same
+    images without the trigger ("originals")."""
     pois = data["poisoned"]
     flagged = np.array([r["poisoned"] for r in rows])
+    fires = pois & (answers["images"] != answers["originals"])  # the trigger moved the answer
     det = [r for r in rows if r["poisoned"] and pois[r["image"]]]
     loc = [
         box is not None and r.get("box") is not None and boxes_overlap(r["box"], box) for r in det
     ]
     corr = [r.get("corrected") == int(data["labels"][r["image"]]) for r in det]
+    own = [r.get("corrected") == int(answers["originals"][r["image"]]) for r in det]
     q_clean = [r["queries"] for r in rows if not pois[r["image"]] and not r["poisoned"]]
     q_known = [r["queries"] for r in rows if r["poisoned"] and r.get("known_trigger")]
     return {
         "n_pois": int(pois.sum()),
         "n_clean": int((~pois).sum()),
         "detected": int(flagged[pois].sum()),
+        "n_fires": int(fires.sum()),
+        "detected_fires": int(flagged[fires].sum()),
+        "corrected_own": int(sum(own)),
         "clean_flagged": int(flagged[~pois].sum()),
         "located": int(sum(loc)),
         "corrected": int(sum(corr)),
@@ -110,17 +130,23 @@ def pct(a: int, b: int) -> str:
 
 def oracle_rates(
     d: TrojanedDigits, trig: PlantedTrigger, data: dict[str, np.ndarray]
-) -> tuple[list[int], list[int]]:
-    """The corrected label at best: the true patch blocked by the image's dominant colour, and
-    the true patch refilled from the 5 nearest clean images (majority vote), as the scan does."""
+) -> tuple[list[int], list[int], list[int]]:
+    """The corrected label at best: the true patch blocked by the image's dominant colour; the
+    true patch refilled from the 5 nearest clean images (pixel mean, as the default scan
+    does); and the model's answer on the image before the trigger was pasted (the ceiling:
+    the model's own accuracy on these images)."""
     pois = data["images"][data["poisoned"]]
     truth = data["labels"][data["poisoned"]]
     blocked = np.stack([block(im[None], trig.box, dominant_colour(im))[0] for im in pois])
     pred = d.model.predict(d.spec.to_model(blocked))
-    fills = np.concatenate([nearest_fills(im, trig.box, data["clean"], 5) for im in pois])
-    answers = d.model.predict(d.spec.to_model(fills)).reshape(len(pois), 5)
-    refilled = np.asarray([vote(a) for a in answers])
-    return (pred == truth).astype(int).tolist(), (refilled == truth).astype(int).tolist()
+    fills = np.concatenate([mean_fill(im, trig.box, data["clean"], 5) for im in pois])
+    refilled = d.model.predict(d.spec.to_model(fills))
+    before = d.model.predict(d.spec.to_model(data["originals"][data["poisoned"]]))
+    return (
+        (pred == truth).astype(int).tolist(),
+        (refilled == truth).astype(int).tolist(),
+        (before == truth).astype(int).tolist(),
+    )
 
 
 def build_models(
@@ -163,9 +189,9 @@ def print_inputs(
     print()
     print(f"Input scans ({side}x{side} digits; per trigger size; machine shared, times are noisy)")
     head = (
-        f"{'trigger':8} {'strategy':9} {'poisoned detected':>18} {'clean flagged':>14} "
-        f"{'location right':>15} {'corrected right':>16} {'q/clean':>8} {'q/known':>8} "
-        f"{'s/image':>8}"
+        f"{'trigger':8} {'strategy':9} {'poisoned detected':>18} {'(trigger fires)':>16} "
+        f"{'clean flagged':>14} {'location right':>15} {'corrected right':>16} "
+        f"{'(= clean answer)':>17} {'q/clean':>8} {'q/known':>8} {'s/image':>8}"
     )
     print(head)
     print("-" * len(head))
@@ -179,15 +205,23 @@ def print_inputs(
         per_img = sum(acc["seconds"]) / max(n_p + n_c, 1)
         print(
             f"{group:8} {strategy:9} {pct(sum(acc['detected']), n_p):>18} "
+            f"{pct(sum(acc['detected_fires']), sum(acc['n_fires'])):>16} "
             f"{pct(sum(acc['clean_flagged']), n_c):>14} {pct(sum(acc['located']), n_det):>15} "
-            f"{pct(sum(acc['corrected']), n_det):>16} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
+            f"{pct(sum(acc['corrected']), n_det):>16} "
+            f"{pct(sum(acc['corrected_own']), n_det):>17} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
         )
     print()
+    print("(trigger fires): among poisoned images whose answer the trigger changed (where it does")
+    print("not, the model does not act on it and no scan of the model's answers can see it);")
+    print("(= clean answer): corrected label equal to the model's answer before the trigger.")
+    print()
     print("Corrected label at best (the true trigger's box: blocked by the dominant colour /")
-    print("refilled from the 5 nearest clean images, majority vote, as the default scan does)")
-    for group, (blocked, refilled) in sorted(oracle.items()):
+    print("refilled from the 5 nearest clean images, pixel mean, as the default scan does /")
+    print("the model's answer on the image before the trigger, its own accuracy: the ceiling)")
+    for group, (blocked, refilled, before) in sorted(oracle.items()):
         print(
             f"{group:8} {pct(sum(blocked), len(blocked)):>8} {pct(sum(refilled), len(refilled)):>8}"
+            f" {pct(sum(before), len(before)):>8}"
         )
 
 
@@ -217,19 +251,24 @@ def main() -> None:
             f"{side}x{side}: trained {len(models)} models ({time.perf_counter() - t_start:.0f} s)"
         )
         reference = PlantedTrigger((side - 3, side - 3, 3, 3), checker(3), 0)
-        oracle: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
+        oracle: dict[str, tuple[list[int], list[int], list[int]]] = defaultdict(
+            lambda: ([], [], [])
+        )
         for k, (group, d, trig) in enumerate(models):
             if args.only != "scan":
                 data = scan_set(d, trig if trig is not None else reference, n)
                 if trig is not None:
-                    blocked, refilled = oracle_rates(d, trig, data)
-                    oracle[group][0].extend(blocked)
-                    oracle[group][1].extend(refilled)
+                    for part, rates in zip(oracle[group], oracle_rates(d, trig, data), strict=True):
+                        part.extend(rates)
                 else:  # a clean model sees the same kinds of images; none is 'poisoned'
                     data["poisoned"][:] = False
+                answers = {
+                    key: d.model.predict(d.spec.to_model(data[key]))
+                    for key in ("images", "originals")
+                }
                 for strategy in STRATEGIES:
                     out = run_one(d, data, strategy, tmp / f"{side}-{k}-{strategy}.db")
-                    m = measure(out["rows"], data, trig.box if trig else None)
+                    m = measure(out["rows"], data, trig.box if trig else None, answers)
                     acc = totals[(group, strategy)]
                     for key, val in m.items():
                         if isinstance(val, list):

@@ -14,9 +14,10 @@ import pytest
 
 from assay.backdoor.image_files import read_images
 from assay.backdoor.images import ImageSpec, parse_range, parse_shape, spec_for
+from assay.backdoor.inputscan import _by_class, _confirm, _tighten
 from assay.backdoor.modelscan import anomaly_index, scan_sizes
 from assay.backdoor.patches import Trigger, boxes_overlap, dominant_colour, grid_boxes
-from assay.backdoor.repair import nearest_fills, vote
+from assay.backdoor.repair import mean_fill, nearest_contents, nearest_fills, vote
 from assay.backdoor.strip import strip_threshold
 from assay.errors import UsageError
 from assay.report.backdoor_html import png_bytes, render_gallery
@@ -142,3 +143,49 @@ def test_nearest_fills_take_the_region_from_the_closest_reference() -> None:
     np.testing.assert_array_equal(fills[0], refs[4])
     assert vote(np.array([3, 1, 1, 3, 5])) == 3  # a tie goes to the nearest fill's answer
     assert vote(np.array([1, 2, 2])) == 2
+
+
+def test_mean_fill_finds_a_reference_one_pixel_off() -> None:
+    rng = np.random.default_rng(1)
+    refs = rng.random((5, 8, 8, 1))
+    image = np.roll(refs[2], 1, axis=1)  # reference 2 moved one pixel to the right
+    image[:, 0] = refs[2][:, 0]  # (the edge repeated, as the shifted references have it)
+    box = (3, 3, 2, 2)
+    got = nearest_contents(image, box, refs, k=1, shift=1)
+    np.testing.assert_allclose(got[0], image[3:5, 3:5])
+    unshifted = nearest_contents(image, box, refs, k=1, shift=0)
+    assert not np.allclose(unshifted[0], image[3:5, 3:5])
+    filled = mean_fill(image, box, refs, k=1, shift=1)
+    assert filled.shape == (1, 8, 8, 1)
+    np.testing.assert_allclose(filled[0], image)
+
+
+def test_tighten_trims_what_clean_images_have_there() -> None:
+    refs = np.zeros((6, 8, 8, 1))
+    refs[:, 1:7, 3] = 1.0  # every clean image: a vertical stroke in column 3
+    image = refs[0].copy()
+    image[5:7, 5:7, 0] = [[1.0, 0.0], [0.0, 1.0]]  # a 2x2 patch no clean image has
+    # a box found by shrinking that also holds the stroke and background
+    assert _tighten(image, (4, 3, 4, 4), refs) == (5, 5, 2, 2)
+    assert _tighten(refs[0], (4, 3, 4, 4), refs) == (4, 3, 4, 4)  # nothing stands out
+
+
+def test_confirm_stops_asking_once_the_threshold_is_out_of_reach() -> None:
+    asked: list[int] = []
+
+    def labels(x: np.ndarray) -> np.ndarray:
+        asked.append(len(x))
+        return np.zeros(len(x), dtype=np.int64)  # never the image's class (1)
+
+    chosen = np.zeros((20, 4, 4, 1))
+    image = np.ones((4, 4, 1))
+    verify = np.zeros((3, 4, 4, 1))
+    rate = _confirm(image, (0, 0, 2, 2), 1, labels, chosen, 0.9, verify, np.zeros(3, int))
+    assert rate is None and asked == [5]  # 5 misses of 20 allowed 2: out after one part
+
+
+def test_screening_order_takes_one_image_per_class_in_turn() -> None:
+    labels = np.array([0, 0, 0, 1, 1, 2])
+    order = _by_class(np.arange(6), labels)
+    assert labels[order].tolist()[:3] == [0, 1, 2]
+    assert sorted(order.tolist()) == list(range(6))

@@ -11,21 +11,28 @@ one query with the trigger blocked; a change of prediction, or the trigger's exa
 they are not mostly background, decide it); a coarse grid of blockers large enough to cover any
 trigger up to ``max_trigger`` pixels is asked in one call; candidates are screened on one clean
 image, a second, then three more; a surviving window shrinks to the smallest box whose pixels
-still flip the screening images; that box is confirmed on the verification images, unless the
-same box taken from clean images of the class flips nearly as many (the class's own features).
-Its corrected label is the majority answer on the image with the trigger's region refilled
-from the nearest clean images (``repair.py``), not the prediction with it blocked.
+still flip the screening images (each level asks one screening image first); that box is
+confirmed on the verification images in parts (5, 10, 20: a candidate that has missed too many
+is out early), unless the same box taken from clean images of the class flips nearly as many
+(the class's own features; checked with one source after 10 images, then with all).  The first
+such natural box ends the image's scan (its sensitivity is its own class's); otherwise every
+surviving window is tried and the best box kept (one whose own blocking neutralises it, then
+the smallest: a window that holds only part of a trigger shrinks to a worse box), trimmed to
+the pixels unlike the nearest clean images there.  Its corrected label is the answer on the
+image with the trigger's region refilled from the nearest clean images (``repair.py``), not the
+prediction with it blocked.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 
 import numpy as np
 
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
-from assay.backdoor.repair import nearest_fills, vote
+from assay.backdoor.repair import mean_fill
 from assay.backdoor.verdicts import ImageVerdict, Labeler
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
@@ -107,8 +114,9 @@ def check_known(
     fills: int = 5,
 ) -> ImageVerdict | None:
     """A known trigger whose pixels the image carries and whose blocking changes the
-    prediction (one query per matching trigger, plus ``fills`` for the corrected label when
-    ``references`` are given); None when no known trigger explains it."""
+    prediction (one query per matching trigger, plus one for the corrected label when
+    ``references`` are given: the region refilled, ``repair.mean_fill``); None when no known
+    trigger explains it."""
     from assay.backdoor.patches import trigger_present
 
     matching = [
@@ -121,11 +129,12 @@ def check_known(
     colour = dominant_colour(image)
     h, w = image.shape[:2]
     blocked = np.stack([block(image[None], t.cover(h, w), colour)[0] for _, t in matching])
-    n_fill = fills if references is not None and len(references) else 0
-    if n_fill:  # the refills of the first matching trigger, asked in the same call
+    refill = fills > 0 and references is not None and len(references) > 0
+    if refill:  # the refill of the first matching trigger, asked in the same call
         assert references is not None
-        refills = nearest_fills(image, matching[0][1].cover(h, w), references, n_fill)
-        blocked = np.concatenate([blocked, refills])
+        blocked = np.concatenate(
+            [blocked, mean_fill(image, matching[0][1].cover(h, w), references, fills)]
+        )
     answers = labels(blocked)
     preds, refilled = answers[: len(matching)], answers[len(matching) :]
     # a change of prediction when blocked first; else the pixels alone (the image carries a
@@ -135,10 +144,16 @@ def check_known(
         (i, t), pred = matching[j], preds[j]
         if int(pred) != label or _distinct(t, colour):
             if j == 0 and len(refilled):
-                pred = vote(refilled)
-            elif n_fill:
+                pred = refilled[0]
+            elif refill:
                 assert references is not None
-                pred = vote(labels(nearest_fills(image, t.cover(h, w), references, n_fill)))
+                pred = labels(mean_fill(image, t.cover(h, w), references, fills))[0]
+            if refill and int(pred) == label:  # the refill left the trigger firing: wider
+                assert references is not None
+                wider = _extend(image, t.cover(h, w), references)
+                if wider != t.cover(h, w):
+                    answer = labels(mean_fill(image, wider, references, fills))[0]
+                    pred = answer if int(answer) != label else pred
             return ImageVerdict(
                 index=index,
                 label=label,
@@ -174,8 +189,12 @@ def assay_scan(
     n_verify: int = 20,
     threshold: float = 0.9,
     fills: int = 5,
+    max_natural: int = 1,
+    max_windows: int = 2,
 ) -> ImageVerdict:
-    """The default scan (see the module's text)."""
+    """The default scan (see the module's text).  The image's scan ends after ``max_natural``
+    boxes found to be the class's own features, and after ``max_windows`` windows shrunk
+    without a confirmed box."""
     hit = check_known(index, image, label, labels, known, verify, fills)
     if hit is not None:
         return hit
@@ -188,45 +207,63 @@ def assay_scan(
     preds = labels(_occlude_all(image, coarse, colour))
     changed = [coarse[int(i)] for i in np.flatnonzero(preds != label)]
     verdict = ImageVerdict(index=index, label=label, candidates=len(changed))
-    order = pick_verification(verify_labels, label, len(verify), rng)
+    order = _by_class(pick_verification(verify_labels, label, len(verify), rng), verify_labels)
     if not changed or not len(order):
         return verdict
     screen = verify[order[:5]]
-    # screening, cheapest first: one image, a second, then three more; all must flip
-    alive = changed
-    for lo, hi in ((0, 1), (1, 2), (2, 5)):
-        if not alive or lo >= len(screen):
-            break
-        flips = labels(_paste_each(screen[lo:hi], image, alive)).reshape(len(alive), -1)
-        alive = [b for b, f in zip(alive, flips == label, strict=True) if f.all()]
+    # screening, cheapest first: every window on one image (one call), then window by window
+    # (only as many as are shrunk) a second image and three more; all must flip
+    flips = labels(_paste_each(screen[:1], image, changed)) == label
+    alive = [b for b, f in zip(changed, flips, strict=True) if f]
     chosen = verify[order[:n_verify]]
     tried: set[Box] = set()
     best: tuple[Box, int, Box, float] | None = None
+    naturals: list[Box] = []
+    shrunk_windows = 0  # windows shrunk before any box was confirmed
     for win in alive:
+        if any(_inside(b, win) for b in naturals) or len(naturals) >= max_natural:
+            continue
+        if best is None and shrunk_windows >= max_windows:
+            break
+        if not all(
+            (labels(_paste_each(screen[lo:hi], image, [win])) == label).all()
+            for lo, hi in ((1, 2), (2, 5))
+            if lo < len(screen)
+        ):
+            continue
+        shrunk_windows += 1
         window_pred = int(preds[coarse.index(win)])
         shrunk = _shrink(image, label, labels, win, window_pred, colour, screen[:3])
         for box, corrected, cover in shrunk:
-            if box in tried:
+            if box in tried or (best is not None and not _better(box, cover, best)):
                 continue
             tried.add(box)
-            flips = labels(_paste_each(chosen, image, [box])) == label
-            rate = float(flips.mean())
-            if rate < threshold or _natural(
-                box, label, rate, labels, verify, verify_labels, chosen
-            ):
+            rate = _confirm(image, box, label, labels, chosen, threshold, verify, verify_labels)
+            if rate is None:
                 continue
-            if best is None:
-                best = (box, corrected, cover, rate)
-            if cover == box:  # blocking the box itself neutralises it: the best evidence
-                best = (box, corrected, cover, rate)
+            if rate < 0:  # the class's own feature: windows around it would find it again
+                naturals.append(box)
                 break
-        if best is not None and best[2] == best[0]:
-            break
+            best = (box, corrected, cover, rate)
+            if cover == box:  # the smallest box of this window whose blocking neutralises it
+                break
     if best is None:
         return verdict
     box, corrected, cover, rate = best
+    tight = _tighten(image, box, verify)
+    if tight != box:  # the pixels unlike clean images there, kept when they are a trigger too;
+        # the region to block stays the one found (a trimmed edge may still hold a part that
+        # fires); the tight box is what later images are matched by
+        tight_rate = _confirm(image, tight, label, labels, chosen, threshold, verify, verify_labels)
+        if tight_rate is not None and tight_rate > 0:
+            box, rate = tight, tight_rate
     if fills:
-        corrected = vote(labels(nearest_fills(image, cover, verify, fills)))
+        corrected = int(labels(mean_fill(image, cover, verify, fills))[0])
+        wider = _extend(image, cover, verify)
+        if corrected == label and wider != cover:  # the refill left the trigger firing
+            answer = int(labels(mean_fill(image, wider, verify, fills))[0])
+            if answer != label:
+                corrected, cover = answer, wider
     t, left, h, w = box
     content = image[t : t + h, left : left + w, :].copy()
     verdict.poisoned = True
@@ -236,6 +273,142 @@ def assay_scan(
     verdict.corrected = corrected
     verdict.trigger = Trigger(box, content, label, rate, index, None if cover == box else cover)
     return verdict
+
+
+def _confirm(
+    image: np.ndarray,
+    box: Box,
+    label: int,
+    labels: Labeler,
+    chosen: np.ndarray,
+    threshold: float,
+    verify: np.ndarray,
+    verify_labels: np.ndarray,
+    parts: tuple[int, ...] = (5, 10),
+) -> float | None:
+    """The flip rate of the box's pixels pasted onto the verification images ``chosen`` when
+    it reaches ``threshold`` and the box is not the class's own feature (``_natural``); -1.0
+    when it is the class's own feature; None when it misses the threshold.  Asked in parts,
+    cheapest rejection first: the first ``parts[0]`` images (the screening images: already
+    asked), up to ``parts[1]``, then the rest; a candidate that has missed more than
+    ``len(chosen) * (1 - threshold)`` images is out.  After the second part the natural-feature
+    check runs on the images asked so far with one source (a large piece of the class's own
+    digit is out there, before the rest is asked); a candidate that survives is checked on
+    every image with every source."""
+    allowed = math.floor(len(chosen) * (1.0 - threshold) + 1e-9)
+    cuts = [0, *(p for p in parts if p < len(chosen)), len(chosen)]
+    hits: list[np.ndarray] = []
+    for k, (lo, hi) in enumerate(itertools.pairwise(cuts)):
+        hits.append(labels(_paste_each(chosen[lo:hi], image, [box])) == label)
+        so_far = np.concatenate(hits)
+        if int((~so_far).sum()) > allowed:
+            return None
+        if k == 1 and hi < len(chosen):  # early natural check on what was asked so far
+            rate = float(so_far.mean())
+            if _natural(box, label, rate, labels, verify, verify_labels, chosen[:hi], 1):
+                return -1.0
+    rate = float(np.concatenate(hits).mean())
+    if rate < threshold:
+        return None
+    if _natural(box, label, rate, labels, verify, verify_labels, chosen):
+        return -1.0
+    return rate
+
+
+def _by_class(order: np.ndarray, verify_labels: np.ndarray) -> np.ndarray:
+    """``order`` rearranged to take one image of each class in turn (classes in order of
+    first appearance), so that the screening images are of as many classes as there are: a
+    trigger sends every class to its target, a piece of a digit only some."""
+    classes = verify_labels[order]
+    rank = np.zeros(len(order), dtype=np.int64)
+    seen: dict[int, int] = {}
+    for j, c in enumerate(classes.tolist()):
+        rank[j] = seen.get(c, 0)
+        seen[c] = rank[j] + 1
+    out: np.ndarray = order[np.lexsort((np.arange(len(order)), rank))]
+    return out
+
+
+def _better(box: Box, cover: Box, best: tuple[Box, int, Box, float]) -> bool:
+    """Is ``box`` better evidence than the best so far?  A box whose own blocking neutralises
+    it beats one that needs a larger region blocked; then the smaller box wins (a window that
+    holds only part of a trigger shrinks to a larger box, or to a part that fires less)."""
+    mine = (cover != box, box[2] * box[3])
+    theirs = (best[2] != best[0], best[0][2] * best[0][3])
+    return mine < theirs
+
+
+def _odd(
+    image: np.ndarray, box: Box, references: np.ndarray, margin: int = 2, far: float = 0.5
+) -> np.ndarray:
+    """(H, W) mask of the pixels around ``box`` (grown by ``margin``) that are unlike clean
+    images there: farther than ``far`` from the mean of the nearest references' pixels
+    (``repair.nearest_contents``, chosen by the pixels outside the grown box)."""
+    from assay.backdoor.patches import grow
+    from assay.backdoor.repair import nearest_contents
+
+    height, width = image.shape[:2]
+    rt, rl, rh, rw = grow(box, height, width, margin)
+    expected = nearest_contents(image, (rt, rl, rh, rw), references, 5, 1).mean(axis=0)
+    odd = np.zeros((height, width), dtype=bool)
+    odd[rt : rt + rh, rl : rl + rw] = (
+        np.abs(image[rt : rt + rh, rl : rl + rw, :] - expected).max(axis=-1) > far
+    )
+    return odd
+
+
+def _tighten(image: np.ndarray, box: Box, references: np.ndarray) -> Box:
+    """``box`` trimmed to its pixels unlike clean images there (``_odd``): edge rows and
+    columns without one are cut off.  A trigger is what clean images do not have at its place;
+    the background and strokes a box found by shrinking may also hold are what they have (and
+    would stop the box from matching the trigger on other images).  No query; the box itself
+    when nothing in it stands out."""
+    odd = _odd(image, box, references)
+    t, left, h, w = box
+    if not odd[t : t + h, left : left + w].any():
+        return box
+    while not odd[t, left : left + w].any():
+        t, h = t + 1, h - 1
+    while not odd[t + h - 1, left : left + w].any():
+        h -= 1
+    while not odd[t : t + h, left].any():
+        left, w = left + 1, w - 1
+    while not odd[t : t + h, left + w - 1].any():
+        w -= 1
+    return (t, left, h, w)
+
+
+def _extend(image: np.ndarray, box: Box, references: np.ndarray, margin: int = 1) -> Box:
+    """``box`` grown by a pixel towards each side whose next line holds pixels unlike clean
+    images there (``_odd``), up to ``margin`` times: the rest of a trigger whose part alone
+    was enough to fire.  Used only when refilling the box leaves the image in the target
+    class (growing it always would refill strokes too)."""
+    odd = _odd(image, box, references, margin)
+    height, width = image.shape[:2]
+    t, left, h, w = box
+    for _ in range(margin):
+        top, bottom = (
+            t > 0 and odd[t - 1, left : left + w].any(),
+            (t + h < height and odd[t + h, left : left + w].any()),
+        )
+        lft, rgt = (
+            left > 0 and odd[t : t + h, left - 1].any(),
+            (left + w < width and odd[t : t + h, left + w].any()),
+        )
+        if not (top or bottom or lft or rgt):
+            break
+        t, h = t - int(top), h + int(top) + int(bottom)
+        left, w = left - int(lft), w + int(lft) + int(rgt)
+    return (t, left, h, w)
+
+
+def _inside(inner: Box, outer: Box) -> bool:
+    return (
+        outer[0] <= inner[0]
+        and outer[1] <= inner[1]
+        and inner[0] + inner[2] <= outer[0] + outer[2]
+        and inner[1] + inner[3] <= outer[1] + outer[3]
+    )
 
 
 def _natural(
@@ -252,14 +425,16 @@ def _natural(
     """Is the box just where class ``label`` shows?  The same box taken from one of
     ``n_sources`` clean images of that class, pasted onto the same verification images, sends
     nearly as many of them there (within ``margin`` of the candidate's flip ``rate``): then the
-    box holds the class's own features (a large part of a digit), not a trigger."""
+    box holds the class's own features (a large part of a digit), not a trigger.  The sources
+    are asked one at a time; the first that does decides (a natural box usually costs one
+    source's queries, a trigger all of them)."""
     sources = verify[verify_labels == label][:n_sources]
-    if not len(sources):
-        return False
     t, left, h, w = box
-    batch = np.concatenate([paste(chosen, s[t : t + h, left : left + w, :], box) for s in sources])
-    natural = (labels(batch) == label).reshape(len(sources), len(chosen)).mean(axis=1)
-    return bool(natural.max() > rate - margin)
+    for src in sources:
+        hits = labels(paste(chosen, src[t : t + h, left : left + w, :], box)) == label
+        if float(hits.mean()) > rate - margin:
+            return True
+    return False
 
 
 def _shrink(
@@ -292,8 +467,14 @@ def _shrink(
                     if b not in subs:
                         subs.append(b)
                         parent.append((corrected, cover))
-        flips = labels(_paste_each(screen, image, subs)).reshape(len(subs), -1) == label
-        keep = [j for j in range(len(subs)) if flips[j].all()]
+        # one screening image first, the others only for the sub-boxes that flip it
+        keep = list(range(len(subs)))
+        for lo, hi in ((0, 1), (1, len(screen))):
+            if not keep or lo >= len(screen):
+                break
+            part = [subs[j] for j in keep]
+            flips = labels(_paste_each(screen[lo:hi], image, part)).reshape(len(part), -1)
+            keep = [j for j, f in zip(keep, flips == label, strict=True) if f.all()]
         if not keep:
             break
         preds = labels(_occlude_all(image, [subs[j] for j in keep], colour))

@@ -158,6 +158,10 @@ class BackdoorSearch:
         self.position = 0
         self.rows: list[dict[str, Any]] = []
         self.triggers: list[Trigger] = []
+        # every confirmed box a known trigger was found as, with its trigger's id: images are
+        # matched against all of them (a trigger found first as a larger or shifted box still
+        # matches later images through its better boxes)
+        self.matchers: list[tuple[int, Trigger]] = []
         self.class_scans: list[ClassScan] = []
         self.image_labels: np.ndarray | None = None
         self.clean_labels: np.ndarray | None = None
@@ -323,7 +327,7 @@ class BackdoorSearch:
                     t.clean,
                     self.clean_labels,
                     rng,
-                    self.triggers,
+                    [m for _, m in self.matchers],
                     max_trigger=t.top,
                     n_verify=t.n_verify,
                     threshold=0.9 if t.threshold is None else t.threshold,
@@ -335,7 +339,9 @@ class BackdoorSearch:
         v.queries = self.model.queries - q0
         v.seconds = time.perf_counter() - t0
         v.extra = self._truth(i)
-        if v.poisoned and v.trigger is not None and v.trigger_id is None:
+        if v.known and v.trigger_id is not None:  # an index into the matchers
+            v.trigger_id = self.matchers[v.trigger_id][0]
+        elif v.poisoned and v.trigger is not None and v.trigger_id is None:
             v.trigger_id = self._register(v.trigger)
         self.rows.append(v.row())
         self.position += 1
@@ -344,10 +350,15 @@ class BackdoorSearch:
         return [self._finding(v, image)]
 
     def _register(self, trig: Trigger) -> int:
+        """The id of the known trigger this one is (a new id if none); a new box of a known
+        trigger is kept to match later images with."""
         for k, known in enumerate(self.triggers):
             if known.same_as(trig):
+                if all(m.box != trig.box for _, m in self.matchers):
+                    self.matchers.append((k, trig))
                 return k
         self.triggers.append(trig)
+        self.matchers.append((len(self.triggers) - 1, trig))
         return len(self.triggers) - 1
 
     def _finding(self, v: ImageVerdict, image: np.ndarray) -> FindingBatch:
@@ -485,6 +496,7 @@ class BackdoorSearch:
             "position": self.position,
             "rows": self.rows,
             "triggers": [tr.to_json() for tr in self.triggers],
+            "matchers": [[k, tr.to_json()] for k, tr in self.matchers],
             "class_scans": [s.to_json() for s in self.class_scans],
             "threshold": self.threshold,
             "clean_entropy": self.clean_entropy,
@@ -504,6 +516,10 @@ class BackdoorSearch:
         self.position = int(v["position"])
         self.rows = list(v.get("rows", []))
         self.triggers = [Trigger.from_json(d) for d in v.get("triggers", [])]
+        self.matchers = [
+            (int(k), Trigger.from_json(d))
+            for k, d in v.get("matchers", [[k, t.to_json()] for k, t in enumerate(self.triggers)])
+        ]
         self.class_scans = [ClassScan.from_json(d) for d in v.get("class_scans", [])]
         self.threshold = v.get("threshold")
         self.clean_entropy = list(v.get("clean_entropy", []))
