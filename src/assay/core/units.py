@@ -18,6 +18,10 @@ key (``technique.finding_keys``; by default its inputs) was committed before is 
 counted in its unit's summary as ``duplicate_findings``, so the run's findings are unique.
 The keys committed so far are part of the resume state.
 
+A technique whose units differ by more than their seed and budget (the backdoor scan: each
+unit scans its own chunk of the images) has a ``for_unit(unit)`` method returning the
+technique that unit runs; without it every unit runs the technique itself.
+
 A model that counts its requests (a served model: ``RequestCounter``) reports, for each
 unit, the requests that unit made (``UnitResult.extra["requests"]``); an executor that runs
 units elsewhere adds them to the client's model, whose counters go into the report.
@@ -159,7 +163,9 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
         call_timeout=unit.call_timeout,
     )
     rng = generator(unit.seed, UNIT_KEY, unit.index)
-    search = technique.search(budgeted, rng)
+    for_unit = getattr(technique, "for_unit", None)
+    this: Technique = for_unit(unit) if callable(for_unit) else technique
+    search = this.search(budgeted, rng)
     found: list[FindingBatch] = []
     stop_reason: str | None = None
     while not search.done:
