@@ -7,6 +7,10 @@
    that waits on something else, a remote server or an accelerator).  Target: two workers
    reach at least 1.6 times one.  Next to the wall clock, the CPU seconds of every process
    (client with the scheduler, each worker) and what they imply on an idle machine.
+1t/1b. The same for a text campaign (two TF-IDF classifiers on the review grammar, each
+   spending about 2.5 ms of CPU per call, so about 5 ms per batch the panel asks) and a
+   backdoor input scan (the trojaned 8x8 digits demo, 60 images, 5 ms of CPU per batch):
+   findings per second in-process and on 1 and 2 Dask workers, the findings checked equal.
 2. Requests per second against a model served on loopback (a threaded HTTP server in another
    process) at concurrency 1, 4 and 16: assay's ``HttpModel`` next to a plain httpx client
    loop sending the same bodies with as many threads.  Target: assay within 10 % of it.
@@ -14,6 +18,7 @@
     python bench/scale.py            # a few minutes on a loaded machine
     python bench/scale.py --quick
     python bench/scale.py --skip-http --kinds compute --queries 160000 --units 8
+    python bench/scale.py --skip-http --kinds none --techniques text,backdoor
 
 The machine is shared: wall-clock figures are noisy.  Worse, Linux groups the processes of a
 session (``sched_autogroup``) and shares the CPU between groups, not processes: while other
@@ -290,6 +295,110 @@ def print_dask(
     )
 
 
+class SlowModel:
+    """Any model that spends about ``ms`` more CPU time on every call (picklable)."""
+
+    def __init__(self, inner: Any, ms: float) -> None:
+        self.inner = inner
+        self.ms = ms
+        self.capabilities = inner.capabilities
+
+    def predict(self, inputs: Any, /) -> np.ndarray:
+        end = time.thread_time() + self.ms / 1000
+        out = np.asarray(self.inner.predict(inputs))
+        while time.thread_time() < end:
+            pass
+        return out
+
+
+@dataclass
+class TechniqueRow:
+    label: str
+    findings: int
+    duplicates: int
+    seconds: float
+    queries: int
+
+    @property
+    def rate(self) -> float:
+        return self.findings / self.seconds
+
+
+def _technique_setup(name: str, ms: float) -> tuple[Any, Any, Any]:
+    """(technique, model, merge) of the text or backdoor campaign."""
+    if name == "text":
+        from assay.text.api import builtin_classifier, setup_text
+
+        models = [SlowModel(builtin_classifier(n), ms / 2) for n in ("tfidf", "tfidf-nonegation")]
+        setup = setup_text(models, names=["tfidf", "nonegation"], grammar="builtin:reviews")
+        return setup.test, setup.model, setup.test.merge_summaries
+    from assay.backdoor.api import setup_backdoor
+
+    bd = setup_backdoor("builtin:trojan")
+    return bd.test, SlowModel(bd.model, ms), bd.test.merge_summaries
+
+
+def technique_part(name: str, queries: int, units: int, ms: float = 5.0) -> list[TechniqueRow]:
+    from assay.core.store import RunStore, new_run_id
+    from assay.core.units import UnitExecutor, execute_units
+    from assay.execution.dask import DaskUnits
+
+    test, model, merge = _technique_setup(name, ms)
+    budget = queries if name == "text" else None
+    rows: list[TechniqueRow] = []
+    seen: list[list[bytes]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(Path(tmp) / "runs.db")
+        for label, workers in (("in-process", 0), ("dask, 1 worker", 1), ("dask, 2 workers", 2)):
+            runner: UnitExecutor = InProcessUnits() if not workers else DaskUnits(workers=workers)
+            if isinstance(runner, DaskUnits):  # start-up and imports on the workers apart
+                runner.start().run(__import__, f"assay.{name}.technique")
+            run_id = new_run_id(name)
+            store.create_run(
+                run_id=run_id, technique=name, seed=1, command="", config={}, model={},
+                versions={},
+            )  # fmt: skip
+            t0 = time.perf_counter()
+            r = execute_units(
+                test, model, store=store, run_id=run_id, seed=1, n_units=units,
+                executor=runner, max_queries=budget, merge=merge,
+            )  # fmt: skip
+            seconds = time.perf_counter() - t0
+            runner.close()
+            u = r.summary["units"]
+            rows.append(
+                TechniqueRow(
+                    label, r.n_findings, u["duplicate_findings"], seconds, sum(u["queries"])
+                )
+            )
+            seen.append(sorted(b.inputs.tobytes() for b in store.iter_batches(run_id)))
+    if any(s != seen[0] for s in seen):
+        raise SystemExit(f"the executors disagree on the {name} findings")
+    return rows
+
+
+def print_technique(name: str, rows: list[TechniqueRow], units: int, before: float) -> None:
+    here, one, two = rows
+    what = (
+        f"text campaign (2 TF-IDF classifiers, ~2.5 ms each per call), {here.queries:,} queries"
+        if name == "text"
+        else "backdoor input scan (trojaned digits demo, 60 images, ~5 ms per batch), "
+        f"{here.queries:,} queries"
+    )
+    print(
+        f"\n1{name[0]}. {what}, {units} units; {here.findings:,} findings "
+        f"({here.duplicates} found twice, kept once); identical on every executor"
+    )
+    print(f"{'executor':<17}{'wall s':>8}{'findings/s':>11}{'queries/s':>11}")
+    for r in rows:
+        print(f"{r.label:<17}{r.seconds:>8.2f}{r.rate:>11,.1f}{r.queries / r.seconds:>11,.0f}")
+    print(
+        f"2 workers / 1 worker {two.rate / one.rate:.2f}x (ceiling {before:.2f}x: two CPU-bound "
+        f"processes of this session vs one); 1 worker / in-process {one.rate / here.rate:.2f}x; "
+        f"2 workers / in-process {two.rate / here.rate:.2f}x (wall clock, start-up excluded)"
+    )
+
+
 SERVER = textwrap.dedent(
     """
     import json, sys
@@ -380,13 +489,26 @@ def main() -> None:
     parser.add_argument("--kinds", default="compute,sleep", help="compute, sleep or both")
     parser.add_argument("--queries", type=int, default=None)
     parser.add_argument("--units", type=int, default=8)
+    parser.add_argument(
+        "--techniques", default="text,backdoor", help="text, backdoor, both or none"
+    )
+    parser.add_argument("--text-queries", type=int, default=None)
     args = parser.parse_args()
     if not args.skip_dask:
         queries = args.queries or (40_000 if args.quick else 160_000)
         for kind in args.kinds.split(","):
+            if kind == "none":
+                continue
             before = machine_parallelism()
             rows = dask_part(kind, queries, args.units)
             print_dask(kind, rows, queries, args.units, before)
+        for name in args.techniques.split(","):
+            if name == "none":
+                continue
+            before = machine_parallelism()
+            text_queries = args.text_queries or (8_000 if args.quick else 24_000)
+            trows = technique_part(name, text_queries, args.units)
+            print_technique(name, trows, args.units, before)
     if not args.skip_http:
         http_part(requests=300 if args.quick else 1500, batch=50)
 
