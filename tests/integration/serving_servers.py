@@ -163,7 +163,9 @@ class FaultServer:
             out = {"name": "proba", "datatype": "FP64", "shape": list(y.shape)}
             out["data"] = y.ravel().tolist()
             return json.dumps({"model_name": "model", "outputs": [out]}).encode()
-        x = np.asarray(body["inputs"], dtype=np.float64)
+        raw = body["inputs"]
+        # text models take their strings as they are; every other model numbers
+        x = raw if raw and isinstance(raw[0], str) else np.asarray(raw, dtype=np.float64)
         return json.dumps({"outputs": np.asarray(self.predict(x)).tolist()}).encode()
 
 

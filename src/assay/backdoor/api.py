@@ -100,8 +100,19 @@ def _declared_shape(raw: Any) -> tuple[int, ...] | None:
     return None
 
 
-def _canonical(files: ImageFiles, kind: str, values: tuple[float, ...]) -> np.ndarray:
+def _canonical(
+    files: ImageFiles, kind: str, values: tuple[float, ...], argument: str = "--images"
+) -> np.ndarray:
     x = files.values.astype(np.float64)
+    bad = ~np.isfinite(x).reshape(len(x), -1).all(axis=1)
+    if bad.any():  # NaN or infinite pixels: clipping would hide them, the model would not
+        first = int(np.flatnonzero(bad)[0])
+        raise UsageError(
+            f"{int(bad.sum())} image(s) hold NaN or infinite pixel values, the first is "
+            f"{files.names[first]!r}",
+            argument=argument,
+            path=files.path if files.path != "array" else None,
+        )
     if files.uint8:
         return x / 255.0
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
@@ -159,9 +170,20 @@ def setup_backdoor(
     allow_pickle: bool = False,
     output: str | None = None,
     labels: Any = None,
+    serving: Any = None,
 ) -> BackdoorSetup:
-    """Load the model and images and check that they fit together."""
+    """Load the model and images and check that they fit together.
+
+    ``serving``: how to talk to a served model (``assay.models.http.ServingOptions`` or its
+    JSON form)."""
     from assay.models import load_model
+    from assay.models.http import ServingOptions
+
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
 
     invocation: dict[str, Any] = {
         "model": model if isinstance(model, str) or model is None else None,
@@ -183,6 +205,8 @@ def setup_backdoor(
         "allow_pickle": allow_pickle,
         "output": output,
     }
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     true_labels = None if labels is None else np.asarray(labels, dtype=np.int64)
     names: list[str] | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
@@ -191,6 +215,13 @@ def setup_backdoor(
                 f"unknown built-in model {model!r}; choose {', '.join(DEMO_MODELS)}",
                 argument="MODEL",
             )
+        for given, flag in ((images, "--images"), (clean, "--clean")):
+            if given is not None and given is not False:  # never silently ignored
+                raise UsageError(
+                    f"{model} scans its own built-in digits; {flag} is not used with it "
+                    "(give your own MODEL to scan your images)",
+                    argument=flag,
+                )
         estimator, spec, scan_x, scan_y, clean_x = _demo(model)
         raw = load_model(estimator, modality="image")
         image_x: np.ndarray | None = None if images is False else scan_x
@@ -227,7 +258,7 @@ def setup_backdoor(
             dtype="float32",
             where="--input-shape" if declared else "--images",
         )
-        clean_x = _canonical(clean_files, kind, values)
+        clean_x = _canonical(clean_files, kind, values, "--clean")
         raw = load_model(
             model,
             model_type=model_type,
@@ -235,6 +266,7 @@ def setup_backdoor(
             output=output,
             modality="image",
             probe=guess.to_model(clean_x[:2]),
+            serving=serving_opts,
         )
         if declared is None:
             found = _declared_shape(raw)
@@ -362,15 +394,20 @@ def check_backdoor(
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    if (execution or {}).get("units"):
-        from assay.execution.campaign import execute_campaign
+    from assay.models.serving import record_served
 
-        assert execution is not None
-        return execute_campaign(
-            setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
-        )
-    # each image's work depends on the answers just read, so calls stay inline
-    return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+    try:
+        if (execution or {}).get("units"):
+            from assay.execution.campaign import execute_campaign
+
+            assert execution is not None
+            return execute_campaign(
+                setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+            )
+        # each image's work depends on the answers just read, so calls stay inline
+        return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+    finally:  # a served model's request counters go with the run, however it ended
+        record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
 
 
 def export_filter(

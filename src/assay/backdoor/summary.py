@@ -25,6 +25,22 @@ def _box_text(box: Any) -> str:
     return f"{h}x{w} at (row {t}, col {left})"
 
 
+def _namer(search: Any) -> Any:
+    """Class index -> the model's own class name ('seven', not 5) when it has names."""
+    caps = getattr(search, "caps", None)
+    names = getattr(caps, "class_names", None)
+
+    def name(k: Any) -> Any:
+        if names and isinstance(k, int | np.integer) and 0 <= int(k) < len(names):
+            return str(names[int(k)])
+        return k
+
+    return name
+
+
+_CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
+
+
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     if t.mode == "model":
@@ -34,6 +50,7 @@ def summarise(search: Any) -> dict[str, Any]:
 
 def _input_summary(search: Any) -> dict[str, Any]:
     t = search.test
+    name = _namer(search)
     rows: list[dict[str, Any]] = search.rows
     n = len(rows)
     poisoned = [r for r in rows if r["poisoned"]]
@@ -54,7 +71,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
     else:
         trig = search.triggers
         parts = [
-            f"trigger {k}: {_box_text(tr.box)} -> class {tr.target}, flip rate {tr.flip_rate:.0%}"
+            f"trigger {k}: {_box_text(tr.box)} -> class {name(tr.target)}, "
+            f"flip rate {tr.flip_rate:.0%}"
             for k, tr in enumerate(trig)
         ]
         headline = (
@@ -102,7 +120,10 @@ def _input_summary(search: Any) -> dict[str, Any]:
             "title": "Images",
             "table": {
                 "columns": columns,
-                "rows": [[r.get(c) for c in columns] for r in rows[:500]],
+                "rows": [
+                    [name(r.get(c)) if c in _CLASS_COLUMNS else r.get(c) for c in columns]
+                    for r in rows[:500]
+                ],
             },
             "note": "box: (row, column, height, width) of the trigger; corrected: the "
             "prediction with the trigger blocked by the image's dominant colour"
@@ -126,6 +147,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "rows": rows,
         "triggers": [tr.to_json() for tr in search.triggers],
         "mode": "inputs",
+        # images decided (an image the budget left undecided was not tested): 0 means
+        # nothing was tested, never a pass
+        "tested": n - undecided,
     }
 
 
@@ -145,7 +169,7 @@ def _gallery(search: Any) -> list[dict[str, Any]]:
         b = tr.box
         items.append(
             {
-                "caption": f"trigger {k}: {_box_text(b)} -> class {tr.target} "
+                "caption": f"trigger {k}: {_box_text(b)} -> class {_namer(search)(tr.target)} "
                 f"(flip rate {tr.flip_rate:.0%}; image {tr.source})",
                 "box": list(b),
                 "images": [
@@ -174,7 +198,8 @@ def _model_summary(search: Any) -> dict[str, Any]:
         for c in suspects:
             s = scans[c]
             parts.append(
-                f"class {c}: a {s.size}x{s.size} patch at (row {s.box[0]}, col {s.box[1]}) sends "
+                f"class {_namer(search)(c)}: a {s.size}x{s.size} patch at "
+                f"(row {s.box[0]}, col {s.box[1]}) sends "
                 f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f})"
             )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
@@ -192,7 +217,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
     for s in scans:
         rows.append(
             [
-                s.target,
+                _namer(search)(s.target),
                 s.size,
                 round(s.flip_rate, 3),
                 list(s.box),
@@ -228,7 +253,8 @@ def _model_summary(search: Any) -> dict[str, Any]:
         ex = t.clean[others[0]] if len(others) else t.clean[0]
         gallery.append(
             {
-                "caption": f"class {c}: reconstructed patch (flip rate {s.flip_rate:.0%})",
+                "caption": f"class {_namer(search)(c)}: reconstructed patch "
+                f"(flip rate {s.flip_rate:.0%})",
                 "box": list(s.box),
                 "images": [
                     {"label": "patch", "pixels": to_pixels(s.content)},
@@ -253,4 +279,5 @@ def _model_summary(search: Any) -> dict[str, Any]:
         "verdict": verdict,
         "class_scans": [s.to_json() for s in scans],
         "mode": "model",
+        "tested": len(scans),  # classes scanned: 0 means nothing was tested
     }

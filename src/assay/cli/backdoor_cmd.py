@@ -10,7 +10,23 @@ import typer
 
 from assay.cli.argv import command_argv
 from assay.cli.console import Output
-from assay.cli.options import AsJson, Executor, Quiet, Scheduler, Units, Workers
+from assay.cli.options import (
+    AsJson,
+    BatchSize,
+    Concurrency,
+    Executor,
+    HeaderEnv,
+    MaxErrorRate,
+    Quiet,
+    RateLimit,
+    Retries,
+    Scheduler,
+    Template,
+    Timeout,
+    Units,
+    Workers,
+    serving_options,
+)
 from assay.cli.reporting import finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
 
@@ -104,6 +120,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         scheduler: Scheduler = None,
         units: Units = None,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        batch_size: BatchSize = 1000,
+        concurrency: Concurrency = 1,
+        timeout: Timeout = 30.0,
+        retries: Retries = 3,
+        rate_limit: RateLimit = None,
+        header_env: HeaderEnv = None,
+        max_error_rate: MaxErrorRate = 0.5,
+        template: Template = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -138,6 +162,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             model_type=model_type,
             allow_pickle=allow_pickle,
             output=output,
+            serving=serving_options(
+                batch_size=batch_size,
+                concurrency=concurrency,
+                timeout=timeout,
+                retries=retries,
+                rate_limit=rate_limit,
+                header_env=header_env,
+                max_error_rate=max_error_rate,
+                template=template,
+            ),
         )
         with out.progress(max_queries, max_time) as progress:
             result = check_backdoor(

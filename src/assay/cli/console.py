@@ -58,8 +58,9 @@ class Output:
                 now = time.monotonic()
                 if not self.quiet and (p.get("final") or now - last[0] >= 5.0):
                     last[0] = now
+                    phase = str(p.get("phase") or "")
                     self.note(
-                        f"  {p.get('phase', '')}: {p.get('queries', 0):,} queries, "
+                        f"  {phase + ': ' if phase else ''}{p.get('queries', 0):,} queries, "
                         f"{p.get('findings', 0):,} findings, {p.get('elapsed', 0):.0f} s"
                     )
 

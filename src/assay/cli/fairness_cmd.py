@@ -29,6 +29,7 @@ from assay.cli.options import (
     Timeout,
     Units,
     Workers,
+    serving_options,
 )
 from assay.cli.reporting import EXIT_INTERRUPTED, finish_run
 from assay.core.budget import check_budget
@@ -231,7 +232,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.api import check_fairness, setup_fairness
         from assay.fairness.search import DEFAULT_STRATEGY
         from assay.fairness.verdict import parse_fail_on
-        from assay.models.http import ServingOptions
 
         # every argument is checked before anything is loaded or a run is created
         check_budget(
@@ -263,13 +263,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             trust=trust or [],
             output=output,
             call_timeout=call_timeout,
-            serving=ServingOptions(
+            serving=serving_options(
                 batch_size=batch_size,
                 concurrency=concurrency,
                 timeout=timeout,
                 retries=retries,
                 rate_limit=rate_limit,
-                header_env=tuple(header_env or ()),
+                header_env=header_env,
                 max_error_rate=max_error_rate,
                 template=template,
             ),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -70,3 +70,29 @@ Units = Annotated[
         "findings on any executor). Default with dask: 8."
     ),
 ]
+
+
+def serving_options(
+    *,
+    batch_size: int,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    rate_limit: float | None,
+    header_env: list[str] | None,
+    max_error_rate: float,
+    template: str | None,
+) -> Any:
+    """The ``ServingOptions`` the served-model options above describe (every command)."""
+    from assay.models.http import ServingOptions
+
+    return ServingOptions(
+        batch_size=batch_size,
+        concurrency=concurrency,
+        timeout=timeout,
+        retries=retries,
+        rate_limit=rate_limit,
+        header_env=tuple(header_env or ()),
+        max_error_rate=max_error_rate,
+        template=template,
+    )

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.store import RunStore
+from assay.core.outcome import answer_found, untested
+from assay.core.store import ENDED, RunStore
 from assay.report import build_document, write_reports
 
 __all__ = ["EXIT_INTERRUPTED", "exit_code", "finish_run"]
 
 EXIT_INTERRUPTED = 130
+EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
 
 
 def exit_code(n_at_or_above: int, status: str = "completed") -> int:
@@ -43,6 +45,9 @@ def finish_run(
     )
     bad = count_at_or_above(store, run_id, fail_on)
     summary: dict[str, Any] = record.summary
+    why_untested = untested(summary) if record.status in ENDED else None
+    # the answer found the bug where the search stored no finding: a failure all the same
+    found_by_answer = answer_found(summary) if fail_on <= 0.0 and not bad else []
     out.say(f"run {record.id}: {record.status}")
     out.say(str(summary.get("headline") or doc.get("headline", "")))
     if record.status == "completed" and summary.get("stop_reason"):
@@ -56,6 +61,13 @@ def finish_run(
     if record.status == "interrupted":
         out.note(f"interrupted; continue with: assay resume {record.id} --store {store.path}")
     out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
+    if found_by_answer:
+        out.say(
+            f"no finding was stored, but the answer found discrimination on "
+            f"{', '.join(found_by_answer)}: exit 1"
+        )
+    if why_untested:
+        out.error(f"nothing was tested: {why_untested} (exit 2; this is not a pass)")
     if out.as_json:
         out.emit_json(
             {
@@ -65,9 +77,13 @@ def finish_run(
                 "command": record.command,
                 "findings": record.n_findings,
                 "at_or_above_threshold": bad,
+                "found_by_answer": found_by_answer,
+                "untested": why_untested,
                 "fail_on": fail_on,
                 "summary": summary,
                 "reports": [str(p) for p in written],
             }
         )
-    return exit_code(bad, record.status)
+    if why_untested:
+        return EXIT_UNTESTED
+    return exit_code(bad + len(found_by_answer), record.status)

@@ -277,6 +277,8 @@ def execute(
         summary=summary,
     )
     record = store.get_run(run_id)
+    if on_progress is not None:  # the last line printed agrees with the final counts
+        on_progress({**final_progress, "phase": "done", "final": True})
     return RunOutcome(
         run_id=run_id,
         status=status,

@@ -383,6 +383,8 @@ def execute_units(
     final = progress()
     store.checkpoint(run_id, progress=final, status=status, summary=summary)
     record = store.get_run(run_id)
+    if on_progress is not None:  # the last line printed agrees with the final counts
+        on_progress({**final, "phase": "done", "final": True})
     return RunOutcome(
         run_id=run_id,
         status=status,

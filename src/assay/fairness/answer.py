@@ -146,6 +146,14 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     """Add a computed answer to the stored run's summary."""
     summary = dict(store.get_run(run_id).summary or {})
     summary.update(result)
+    # what the answer judged: its samples, and the models it analysed exactly
+    summary["answer_tested"] = sum(
+        int(v.get("uniform_sampled") or 0)
+        + int(v.get("data_sampled") or 0)
+        + (v.get("basis") in ("exact", "bounded"))
+        for v in summary.get("verdict") or []
+        if isinstance(v, dict)
+    )
     store.checkpoint(run_id, summary=summary)
 
 

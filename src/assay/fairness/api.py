@@ -825,15 +825,11 @@ def _execute(
     execution = execution or {}
     if execution.get("units"):
         return _execute_units(setup, execution, **kwargs)
-    on_progress = kwargs.get("on_progress")
     caller = default_caller() if overlap else InlineCaller()
     try:
-        outcome = execute(setup.test, setup.model, caller=caller, **kwargs)
+        return execute(setup.test, setup.model, caller=caller, **kwargs)
     finally:
         caller.close()
-    if on_progress is not None:  # the last line agrees with the final counts
-        on_progress({**outcome.progress, "phase": "done", "final": True})
-    return outcome
 
 
 def _deadlined(model: Model, call_timeout: float | None, time_left: float | None) -> Model:

@@ -183,7 +183,8 @@ class MitigationReport:
             control = "stayed at"
         return (
             f"Retrained in {len(self.rounds)} rounds with generated discriminatory inputs "
-            f"labelled by the {self.policy} policy ({self.kept} of them kept, "
+            f"labelled by the {self.policy} policy "
+            f"({self.kept} of the {len(self.rounds)} rounds kept, "
             f"{self.added_rows:,} rows added). Estimated share of discriminatory inputs "
             f"({where.get(b.distribution, b.distribution)}) {change} {b.interval_text()} "
             f"to {a.interval_text()}; the refit-only control {control} {c.interval_text()}. "

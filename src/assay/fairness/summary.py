@@ -519,4 +519,6 @@ def build_summary(
         "estimates": est_list,
         "group": None if context is None else context.get("group"),
         "stopped_early": stopped_early,
+        # inputs judged (search and estimate): 0 means nothing was tested (never a pass)
+        "tested": generated + sum(int(e.get("sampled") or 0) for e in est_list),
     }

@@ -71,12 +71,103 @@ def infer_capabilities(
         return Capabilities(
             modality=modality, n_classes=columns if columns > 1 else n_classes, outputs="proba"
         )
+    if out.ndim == 1 and len(out) and all(_is_label(v) for v in out.tolist()):
+        seen = sorted({str(_label_of(v)) for v in out.tolist()})
+        raise UsageError(
+            f"the model answers labels by name ({', '.join(map(repr, seen[:5]))}): declare "
+            "every label it can answer, in order, as scikit-learn does: `FUNCTION.classes_ = "
+            f"{seen!r}` (with all its labels) beside the function; or answer class indices or "
+            "probabilities",
+            argument="MODEL",
+        )
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
         f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "
         "row of class probabilities per input",
         argument="MODEL",
     )
+
+
+def _is_label(v: Any) -> bool:
+    return isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("label"), str))
+
+
+def _label_of(v: Any) -> Any:
+    """A label by name: the value itself, or a pipeline's ``{"label": ..., "score": ...}``."""
+    return v["label"] if isinstance(v, dict) and "label" in v else v
+
+
+def _declared_classes(fn: Any) -> tuple[str, ...] | None:
+    """The labels a function declares in order (``fn.classes_``, as scikit-learn's)."""
+    classes = getattr(fn, "classes_", None)
+    if classes is None or hasattr(fn, "predict"):
+        return None
+    try:
+        names = tuple(str(c) for c in classes)
+    except TypeError:
+        raise UsageError(
+            f"{_qualname(fn)}.classes_ must be a list of labels, not {classes!r}",
+            argument="MODEL",
+        ) from None
+    if len(names) < 2 or len(set(names)) != len(names):
+        raise UsageError(
+            f"{_qualname(fn)}.classes_ must list two or more distinct labels, not {names!r}",
+            argument="MODEL",
+        )
+    return names
+
+
+class NamedLabelsModel(CallableModel):
+    """A function that answers labels by name (or pipeline dicts), declared in ``classes_``:
+    names become class indices; a name not declared is a ModelError naming it."""
+
+    def __init__(
+        self, fn: Callable[[Any], Any], capabilities: Capabilities, names: tuple[str, ...]
+    ) -> None:
+        super().__init__(fn, capabilities)
+        self._index = {n: i for i, n in enumerate(names)}
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        raw = self.fn(inputs)
+        out = np.asarray(raw)
+        if out.dtype.kind in "iub" or out.dtype.kind == "f":
+            return out  # indices or probabilities: checked downstream like any answer
+        values = list(raw) if not isinstance(raw, np.ndarray) else raw.tolist()
+        labels = np.empty(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
+            name = str(_label_of(v))
+            at = self._index.get(name)
+            if at is None:
+                raise ModelError(
+                    f"the model answered {name!r} for input {i}, which is not one of its "
+                    f"declared classes_ {list(self._index)!r}"
+                )
+            labels[i] = at
+        return labels
+
+
+def _named(
+    fn: Callable[[Any], Any],
+    names: tuple[str, ...],
+    *,
+    modality: Modality,
+    probe: ModelInputs | None,
+    call_timeout: float | None,
+) -> CallableModel:
+    """A function with declared classes: labels by name, indices, or probabilities."""
+    outputs: OutputKind = "labels"
+    if probe is not None:
+        answer = np.asarray(probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout))
+        if answer.dtype.kind == "f" and answer.ndim == 2:
+            if answer.shape[1] != len(names):
+                raise UsageError(
+                    f"{_qualname(fn)} declares {len(names)} classes_ but answered "
+                    f"{answer.shape[1]} probability columns",
+                    argument="MODEL",
+                )
+            outputs = "proba"
+    caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
+    return NamedLabelsModel(fn, caps, names)
 
 
 def probe_call(
@@ -150,6 +241,9 @@ def from_callable(
     """
     if not callable(fn):
         raise UsageError(f"{fn!r} is not callable", argument="MODEL")
+    names = _declared_classes(fn)
+    if capabilities is None and names is not None:
+        return _named(fn, names, modality=modality, probe=probe, call_timeout=call_timeout)
     if capabilities is None:
         capabilities = declared_capabilities(
             modality=modality,

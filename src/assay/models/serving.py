@@ -12,7 +12,7 @@ from typing import Any
 from assay.core.store import RunStore
 from assay.models.http import HttpModel
 
-__all__ = ["record_serving", "served_model"]
+__all__ = ["record_served", "record_serving", "served_model"]
 
 _ADDED = ("requests", "answered", "retried", "failed")
 _TITLE = "Serving"
@@ -27,6 +27,19 @@ def served_model(model: Any) -> HttpModel | None:
         model = getattr(model, "inner", None) or getattr(model, "model", None)
         seen += 1
     return None
+
+
+def record_served(store: RunStore, run_id: str, models: Any) -> None:
+    """``record_serving`` for every served model among ``models`` (a text panel's
+    classifiers, a backdoor run's model); their counts add up.  Never raises an AssayError:
+    the counters must not turn an ended run into a failed one."""
+    from contextlib import suppress
+
+    from assay.errors import AssayError
+
+    for model in models:
+        with suppress(AssayError):
+            record_serving(store, run_id, model)
 
 
 def _section(stats: dict[str, Any]) -> dict[str, Any]:

@@ -20,8 +20,9 @@ import numpy as np
 
 from assay._version import __version__
 from assay.core.findings import FindingBatch
+from assay.core.outcome import untested
 from assay.core.runinfo import store_option
-from assay.core.store import RunStore
+from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
 from assay.report.html import render_html
 from assay.report.junit import render_junit
@@ -67,6 +68,9 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         headline = default_headline(
             findings["total"], findings["by_kind"], run["progress"], run["status"]
         )
+    why_untested = untested(summary) if run.get("status") in ENDED else None
+    if why_untested:  # said first: a run that tested nothing must never read as a pass
+        headline = f"NOTHING WAS TESTED: {why_untested}. {headline}"
     doc = {
         "schema_version": SCHEMA_VERSION,
         "assay_version": __version__,

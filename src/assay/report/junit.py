@@ -10,6 +10,8 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
+from assay.core.outcome import answer_found, untested
+from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, safe_text
 
 __all__ = ["render_junit"]
@@ -42,12 +44,27 @@ def render_junit(doc: dict[str, Any]) -> str:
         )
         cases.append(case)
     failed = run.get("status") == "failed"
-    if failed:
+    summary = _dict(run.get("summary"))
+    why_untested = untested(summary) if run.get("status") in ENDED else None
+    found = answer_found(summary) if total == 0 else []
+    if found:
+        case = _case(classname, "answer")
+        text = f"no finding was stored, but the answer found discrimination on {', '.join(found)}"
+        _child(
+            case, "failure", message=text, type="answer", text=safe_text(doc.get("headline", ""))
+        )
+        cases.append(case)
+    if why_untested:
+        case = _case(classname, "nothing tested")
+        text = f"nothing was tested: {why_untested}"
+        _child(case, "error", message=text, type="untested", text=text)
+        cases.append(case)
+    elif failed:
         case = _case(classname, "run")
         error = safe_text(run.get("error") or "the run failed")
         _child(case, "error", message=error.splitlines()[0][:500], type="run_failed", text=error)
         cases.append(case)
-    elif total == 0:
+    elif total == 0 and not found:
         case = _case(classname, "no finding at or above the threshold")
         _child(case, "system-out", text=safe_text(doc.get("headline", "")))
         cases.append(case)

@@ -151,10 +151,21 @@ def setup_text(
     batch: int = 256,
     shrink: bool = True,
     weighted: bool = True,
+    serving: Any = None,
 ) -> TextSetup:
-    """Load the classifiers and the grammar, align the labels, and check it all fits."""
+    """Load the classifiers and the grammar, align the labels, and check it all fits.
+
+    ``serving``: how to talk to served classifiers (``assay.models.http.ServingOptions`` or
+    its JSON form): batch size, concurrency, timeout, retries, header variables."""
     from assay.models import load_model
     from assay.models.checked import CheckedModel
+    from assay.models.http import ServingOptions
+
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
 
     specs = list(models) if isinstance(models, list | tuple) else [models]
     if not specs or any(s is None for s in specs):
@@ -181,6 +192,7 @@ def setup_text(
                     trust=tuple(trust),
                     modality="text",
                     probe=probe,
+                    serving=serving_opts,
                 )
             )
     for spec, m in zip(specs, loaded, strict=True):
@@ -215,7 +227,7 @@ def setup_text(
         weighted=weighted,
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
-    invocation = {
+    invocation: dict[str, Any] = {
         "models": [s if isinstance(s, str) else None for s in specs],
         "grammar": str(grammar) if isinstance(grammar, str | os.PathLike) else None,
         "grammar_text": the_grammar.to_text(),
@@ -234,6 +246,8 @@ def setup_text(
         "shrink": shrink,
         "weighted": weighted,
     }
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     return TextSetup(
         test=test, model=Panel(loaded, the_names, layout), names=the_names, invocation=invocation
     )
@@ -336,11 +350,19 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
 
 
 def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    if not (execution or {}).get("units"):
-        return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+    from assay.models.serving import record_served
+
+    try:
+        if not (execution or {}).get("units"):
+            return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+        return _execute_units(setup, execution or {}, **kwargs)
+    finally:  # served classifiers' request counters go with the run, however it ended
+        record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+
+
+def _execute_units(setup: TextSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
 
-    assert execution is not None
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
     )
@@ -419,6 +441,8 @@ def resume_text(
         trust=inv.get("trust", []),
         batch=inv.get("batch", 256),
         shrink=inv.get("shrink", True),
+        weighted=inv.get("weighted", True),
+        serving=inv.get("serving"),
     )
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")

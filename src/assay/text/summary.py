@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations
 from assay.text.grammar import Grammar
 from assay.text.oracle import Oracle
 
@@ -76,6 +77,20 @@ def lift_table(engine: EngineView, *, limit: int = 15, min_count: int = 5) -> di
     return {"productions": prods[:limit], "words": words[:limit], "base_rate": base}
 
 
+def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
+    """The size of the grammar's language when every sentence of it was asked (a finite
+    grammar, differential testing, no depth limit cutting it), else None."""
+    g = engine.g
+    if g.infinite or engine.oracle.kind != "differential":
+        return None
+    depth = int(config.get("max_depth") or DEFAULT_MAX_DEPTH)
+    # a finite grammar's derivations are at most one level per symbol deep
+    full = count_derivations(g, max(depth, len(g.names) + 1), cap=10**7)
+    if full >= 10**7 or count_derivations(g, depth, cap=10**7) != full:
+        return None
+    return full if len(engine.asked) >= full else None
+
+
 def build_summary(
     engine: EngineView,
     *,
@@ -98,13 +113,19 @@ def build_summary(
         "invariance": "invariance failures",
         "directional": "directional failures",
     }[kind]
+    whole = _whole_language(engine, config)
     headline = (
         f"{engine.errors:,} {what} found in {queries:,} queries "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
         f"{', '.join(lay.names)}; strategy {strategy}"
         if engine.errors
         else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
-        f"(strategy {strategy}); this does not show that none exists"
+        f"(strategy {strategy}); "
+        + (
+            f"every one of the grammar's {whole:,} sentences was tested"
+            if whole
+            else "this does not show that none exists"
+        )
     )
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,

@@ -150,6 +150,7 @@ class TextSearch:
         )
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
+        s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
         if self.test.in_unit:
             from assay.text.units import UNIT_STATS, unit_stats
 

@@ -135,4 +135,5 @@ def merge_summaries(
     )
     if stopped:
         summary["stopped_early"] = stopped
+    summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
     return summary

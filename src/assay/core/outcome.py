@@ -1,0 +1,60 @@
+"""What a run's summary says about its outcome beyond the stored findings.
+
+Two facts decide an exit code and a CI report besides the findings themselves:
+
+* a run that judged nothing (every technique states ``tested``: inputs, sentences or images
+  judged) has not passed: an empty grammar slice, a budget spent before the first test.  It
+  is never exit 0 and never a green JUnit suite;
+* an answer that found the bug without storing a finding (fairness: the estimate's samples or
+  the exact analysis of a tree say discriminatory inputs exist, while the search's budget ran
+  out before it stored one) is a failure like a finding, at the default threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["answer_found", "untested"]
+
+_BUDGETS = {
+    "queries": "query budget (--max-queries)",
+    "time": "time budget (--max-time)",
+    "memory": "memory budget",
+}
+
+
+def untested(summary: Mapping[str, Any] | None) -> str | None:
+    """Why the run tested nothing (``None``: it tested something, or does not say)."""
+    if not summary:
+        return None
+    tested = summary.get("tested")
+    if not isinstance(tested, int) or isinstance(tested, bool) or tested > 0:
+        return None
+    answer = summary.get("answer_tested")
+    if isinstance(answer, int) and answer > 0:
+        return None
+    stopped = summary.get("stopped_early") or {}
+    reason = summary.get("stop_reason") or (
+        ", ".join(str(v) for v in stopped.values()) if isinstance(stopped, Mapping) else ""
+    )
+    budget = _BUDGETS.get(str(reason))
+    if budget:
+        return f"the {budget} ran out before the first test; raise it"
+    return (
+        f"the run ended before the first test ({reason})"
+        if reason
+        else "the run ended before the first test"
+    )
+
+
+def answer_found(summary: Mapping[str, Any] | None) -> list[str]:
+    """The attributes whose answer found the bug (a verdict row at level 'found')."""
+    rows = (summary or {}).get("verdict")
+    if not isinstance(rows, list):
+        return []
+    return [
+        str(v.get("attribute", "?"))
+        for v in rows
+        if isinstance(v, Mapping) and v.get("level") == "found"
+    ]

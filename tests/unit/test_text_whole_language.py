@@ -1,0 +1,49 @@
+"""A clean run over a finite grammar says whether it tested every sentence of it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from assay.core.model import Capabilities
+from assay.core.store import RunStore
+from assay.text.api import check_text
+
+GRAMMAR = """
+S -> "the" N "is" ADJ
+N -> "food" | "service" | "room"
+ADJ -> "good" | "bad"
+"""
+
+
+class Same:
+    capabilities = Capabilities(
+        modality="text", n_classes=2, outputs="proba", class_names=("neg", "pos")
+    )
+
+    def predict(self, texts: Sequence[str], /) -> np.ndarray:
+        return np.array([[0.2, 0.8] if "good" in t else [0.7, 0.3] for t in texts])
+
+
+def _headline(tmp_path: Path, max_queries: int) -> str:
+    (tmp_path / "g.txt").write_text(GRAMMAR)
+    r = check_text(
+        [Same(), Same()],
+        grammar=str(tmp_path / "g.txt"),
+        max_queries=max_queries,
+        seed=1,
+        store=RunStore(tmp_path / "runs.db"),
+    )
+    return str(r.headline)
+
+
+def test_every_sentence_tested_is_said(tmp_path: Path) -> None:
+    headline = _headline(tmp_path, 100)
+    assert "every one of the grammar's 6 sentences was tested" in headline, headline
+
+
+def test_part_of_the_language_is_not_a_proof(tmp_path: Path) -> None:
+    headline = _headline(tmp_path, 3)
+    assert "this does not show that none exists" in headline, headline
