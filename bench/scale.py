@@ -7,13 +7,19 @@
    that waits on something else, a remote server or an accelerator).  Target: two workers
    reach at least 1.6 times one.  Next to the wall clock, the CPU seconds of every process
    (client with the scheduler, each worker) and what they imply on an idle machine.
+1t/1b. The same for a text campaign (two TF-IDF classifiers on the review grammar, each
+   spending about 2.5 ms of CPU per call, so about 5 ms per batch the panel asks) and a
+   backdoor input scan (the trojaned 8x8 digits demo, 60 images, 5 ms of CPU per batch):
+   findings per second in-process and on 1 and 2 Dask workers, the findings checked equal.
 2. Requests per second against a model served on loopback (a threaded HTTP server in another
    process) at concurrency 1, 4 and 16: assay's ``HttpModel`` next to a plain httpx client
-   loop sending the same bodies with as many threads.  Target: assay within 10 % of it.
+   loop sending the same bodies with as many threads, the two interleaved in alternating
+   order, medians of ``--repeats`` paired repetitions.  Target: assay within 10 % of it.
 
     python bench/scale.py            # a few minutes on a loaded machine
     python bench/scale.py --quick
     python bench/scale.py --skip-http --kinds compute --queries 160000 --units 8
+    python bench/scale.py --skip-http --kinds none --techniques text,backdoor
 
 The machine is shared: wall-clock figures are noisy.  Worse, Linux groups the processes of a
 session (``sched_autogroup``) and shares the CPU between groups, not processes: while other
@@ -290,6 +296,188 @@ def print_dask(
     )
 
 
+class SlowModel:
+    """Any model that spends about ``ms`` more CPU time on every call (picklable)."""
+
+    def __init__(self, inner: Any, ms: float) -> None:
+        self.inner = inner
+        self.ms = ms
+        self.capabilities = inner.capabilities
+
+    def predict(self, inputs: Any, /) -> np.ndarray:
+        end = time.thread_time() + self.ms / 1000
+        out = np.asarray(self.inner.predict(inputs))
+        while time.thread_time() < end:
+            pass
+        return out
+
+
+@dataclass
+class TechniqueRow:
+    label: str
+    findings: int
+    duplicates: int
+    seconds: float
+    queries: int
+    client_cpu: float  # CPU seconds of this process during the campaign (units in-process)
+    unit_cpu: dict[str, float]  # CPU seconds of the units, per process that ran them
+    per1000: float | None = None  # the technique's own errors per 1,000 queries (text)
+
+    @property
+    def rate(self) -> float:
+        return self.findings / self.seconds
+
+    def idle_seconds(self, cores: int) -> float:
+        """The wall time the CPU seconds imply with a core per process: the busiest worker,
+        or all CPU seconds shared over the cores, whichever is longer."""
+        if not any(self.unit_cpu) or set(self.unit_cpu) == {""}:
+            return self.client_cpu
+        total = self.client_cpu + sum(self.unit_cpu.values())
+        return max(max(self.unit_cpu.values()), total / cores)
+
+
+def _technique_setup(name: str, ms: float) -> tuple[Any, Any, Any]:
+    """(technique, model, merge) of the text or backdoor campaign."""
+    if name == "text":
+        from assay.text.api import builtin_classifier, setup_text
+
+        models = [SlowModel(builtin_classifier(n), ms / 2) for n in ("tfidf", "tfidf-nonegation")]
+        setup = setup_text(models, names=["tfidf", "nonegation"], grammar="builtin:reviews")
+        return setup.test, setup.model, setup.test.merge_summaries
+    from assay.backdoor.api import setup_backdoor
+
+    bd = setup_backdoor("builtin:trojan")
+    return bd.test, SlowModel(bd.model, ms), bd.test.merge_summaries
+
+
+def _single_search(test: Any, model: Any, store: Any, name: str, budget: int | None) -> Any:
+    """The default run: one search, in-process (no units)."""
+    from assay.core.calls import InlineCaller
+    from assay.core.run import execute
+    from assay.core.store import new_run_id
+
+    run_id = new_run_id(name)
+    store.create_run(
+        run_id=run_id, technique=name, seed=1, command="", config={}, model={}, versions={}
+    )
+    t0, c0 = time.perf_counter(), time.process_time()
+    r = execute(
+        test, model, store=store, run_id=run_id, seed=1, max_queries=budget,
+        caller=InlineCaller(),
+    )  # fmt: skip
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return TechniqueRow(
+        "one search", r.n_findings, 0, seconds, int(r.progress.get("queries") or 0), cpu, {},
+        _per1000(r.summary),
+    )  # fmt: skip
+
+
+def _per1000(summary: dict[str, Any]) -> float | None:
+    value = (summary.get("metrics") or {}).get("errors per 1,000 queries")
+    return None if value is None else float(value)
+
+
+def _warm_up(
+    name: str, test: Any, model: Any, merge: Any, store: Any, runner: Any, workers: int
+) -> None:
+    """A small campaign first, one unit per worker: the workers import what the technique
+    and the model need before the campaign is timed."""
+    from dataclasses import replace
+
+    from assay.core.store import new_run_id
+    from assay.core.units import execute_units
+
+    small = replace(test, images=test.images[:workers]) if name == "backdoor" else test
+    run_id = new_run_id(name)
+    store.create_run(
+        run_id=run_id, technique=name, seed=2, command="", config={}, model={}, versions={}
+    )
+    execute_units(
+        small, model, store=store, run_id=run_id, seed=2, n_units=workers, executor=runner,
+        max_queries=100 * workers if name == "text" else None, merge=merge,
+    )  # fmt: skip
+
+
+def technique_part(name: str, queries: int, units: int, ms: float = 5.0) -> list[TechniqueRow]:
+    from assay.core.store import RunStore, new_run_id
+    from assay.core.units import UnitExecutor, execute_units
+    from assay.execution.dask import DaskUnits
+
+    test, model, merge = _technique_setup(name, ms)
+    budget = queries if name == "text" else None
+    rows: list[TechniqueRow] = []
+    seen: list[list[bytes]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        store = RunStore(Path(tmp) / "runs.db")
+        rows.append(_single_search(test, model, store, name, budget))
+        for label, workers in (("in-process", 0), ("dask, 1 worker", 1), ("dask, 2 workers", 2)):
+            runner: UnitExecutor = InProcessUnits() if not workers else DaskUnits(workers=workers)
+            if isinstance(runner, DaskUnits):  # start-up and imports on the workers apart
+                _warm_up(name, test, model, merge, store, runner, workers)
+            run_id = new_run_id(name)
+            store.create_run(
+                run_id=run_id, technique=name, seed=1, command="", config={}, model={},
+                versions={},
+            )  # fmt: skip
+            t0, c0 = time.perf_counter(), time.process_time()
+            r = execute_units(
+                test, model, store=store, run_id=run_id, seed=1, n_units=units,
+                executor=runner, max_queries=budget, merge=merge,
+            )  # fmt: skip
+            seconds, client = time.perf_counter() - t0, time.process_time() - c0
+            runner.close()
+            u = r.summary["units"]
+            per: dict[str, float] = {}
+            for on, cpu in zip(u["ran_on"], u["cpu_seconds"], strict=True):
+                per[on] = per.get(on, 0.0) + float(cpu or 0.0)
+            rows.append(
+                TechniqueRow(
+                    label, r.n_findings, u["duplicate_findings"], seconds, sum(u["queries"]),
+                    client, per if workers else {}, _per1000(r.summary),
+                )
+            )  # fmt: skip
+            seen.append(sorted(b.inputs.tobytes() for b in store.iter_batches(run_id)))
+    if any(s != seen[0] for s in seen):
+        raise SystemExit(f"the executors disagree on the {name} findings")
+    return rows
+
+
+def print_technique(name: str, rows: list[TechniqueRow], units: int, before: float) -> None:
+    cores = min(2, os.cpu_count() or 1)
+    single, here, one, two = rows
+    what = (
+        "text campaign (2 TF-IDF classifiers, ~2.5 ms of CPU each per call: ~5 ms per batch)"
+        if name == "text"
+        else "backdoor input scan (trojaned digits demo, 60 images, ~5 ms of CPU per batch)"
+    )
+    print(
+        f"\n1{name[0]}. {what}, {units} units; {here.findings:,} findings "
+        f"({here.duplicates} found by two units, kept once); identical on every executor"
+    )
+    print(
+        f"{'executor':<17}{'wall s':>8}{'findings':>9}{'queries':>9}{'findings/s':>11}"
+        f"{'client CPU':>11}{'worker CPU':>16}{'idle 2-core s':>14}{'findings/s':>11}"
+        + (f"{'errors/1000 q':>15}" if name == "text" else "")
+    )
+    for r in rows:
+        workers = " + ".join(f"{c:.2f}" for c in r.unit_cpu.values()) or "-"
+        idle = r.idle_seconds(cores)
+        extra = f"{r.per1000:>15.1f}" if name == "text" and r.per1000 is not None else ""
+        print(
+            f"{r.label:<17}{r.seconds:>8.2f}{r.findings:>9,}{r.queries:>9,}{r.rate:>11,.1f}"
+            f"{r.client_cpu:>11.2f}{workers:>16}{idle:>14.2f}{r.findings / idle:>11,.1f}{extra}"
+        )
+    print(
+        f"2 workers / 1 worker: wall clock {two.rate / one.rate:.2f}x (ceiling {before:.2f}x: "
+        f"two CPU-bound processes of this session vs one), from CPU seconds "
+        f"{one.idle_seconds(cores) / two.idle_seconds(cores):.2f}x (target >= 1.6x); "
+        f"1 worker / in-process {one.rate / here.rate:.2f}x; 2 workers / in-process "
+        f"{two.rate / here.rate:.2f}x wall clock (start-up excluded); "
+        f"units / one search: findings {here.findings / max(single.findings, 1):.2f}x, "
+        f"queries {here.queries / max(single.queries, 1):.2f}x"
+    )
+
+
 SERVER = textwrap.dedent(
     """
     import json, sys
@@ -348,7 +536,12 @@ def _assay_rate(url: str, rows: np.ndarray, batch: int, c: int) -> float:
     return rate
 
 
-def http_part(requests: int, batch: int, repeats: int = 3) -> None:
+def http_part(requests: int, batch: int, repeats: int = 7) -> None:
+    """Each repetition measures both clients back to back, in alternating order (so a drift
+    of the machine's load hits both alike); the figures are medians over the repetitions, the
+    ratio the median of the paired ratios (with their range: the noise)."""
+    from statistics import median
+
     proc = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
     try:
         assert proc.stdout is not None
@@ -358,15 +551,28 @@ def http_part(requests: int, batch: int, repeats: int = 3) -> None:
         chunks = [rows[i : i + batch] for i in range(0, len(rows), batch)]
         print(
             f"\n2. requests/s against a local served model ({requests} requests of {batch} "
-            f"rows; best of {repeats}, alternating)"
+            f"rows; median of {repeats} paired repetitions, the two clients interleaved)"
         )
-        print(f"{'concurrency':<12}{'plain httpx':>14}{'assay':>10}{'assay/plain':>13}")
+        print(
+            f"{'concurrency':<12}{'plain httpx':>14}{'assay':>10}{'assay/plain':>13}"
+            f"{'ratio range':>16}"
+        )
         for c in (1, 4, 16):
-            plain = ours = 0.0
-            for _ in range(repeats):
-                plain = max(plain, _plain_rate(url, chunks, c))
-                ours = max(ours, _assay_rate(url, rows, batch, c))
-            print(f"{c:<12}{plain:>14,.0f}{ours:>10,.0f}{ours / plain:>13.2f}")
+            plain: list[float] = []
+            ours: list[float] = []
+            for rep in range(repeats):
+                if rep % 2 == 0:
+                    plain.append(_plain_rate(url, chunks, c))
+                    ours.append(_assay_rate(url, rows, batch, c))
+                else:
+                    ours.append(_assay_rate(url, rows, batch, c))
+                    plain.append(_plain_rate(url, chunks, c))
+            ratios = [o / p for o, p in zip(ours, plain, strict=True)]
+            spread = f"{min(ratios):.2f}-{max(ratios):.2f}"
+            print(
+                f"{c:<12}{median(plain):>14,.0f}{median(ours):>10,.0f}"
+                f"{median(ratios):>13.2f}{spread:>16}"
+            )
     finally:
         proc.terminate()
         proc.wait()
@@ -380,15 +586,29 @@ def main() -> None:
     parser.add_argument("--kinds", default="compute,sleep", help="compute, sleep or both")
     parser.add_argument("--queries", type=int, default=None)
     parser.add_argument("--units", type=int, default=8)
+    parser.add_argument(
+        "--techniques", default="text,backdoor", help="text, backdoor, both or none"
+    )
+    parser.add_argument("--text-queries", type=int, default=None)
+    parser.add_argument("--repeats", type=int, default=7, help="paired HTTP repetitions")
     args = parser.parse_args()
     if not args.skip_dask:
         queries = args.queries or (40_000 if args.quick else 160_000)
         for kind in args.kinds.split(","):
+            if kind == "none":
+                continue
             before = machine_parallelism()
             rows = dask_part(kind, queries, args.units)
             print_dask(kind, rows, queries, args.units, before)
+        for name in args.techniques.split(","):
+            if name == "none":
+                continue
+            before = machine_parallelism()
+            text_queries = args.text_queries or (8_000 if args.quick else 24_000)
+            trows = technique_part(name, text_queries, args.units)
+            print_technique(name, trows, args.units, before)
     if not args.skip_http:
-        http_part(requests=300 if args.quick else 1500, batch=50)
+        http_part(requests=300 if args.quick else 1500, batch=50, repeats=args.repeats)
 
 
 if __name__ == "__main__":

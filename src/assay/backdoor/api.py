@@ -334,16 +334,32 @@ def check_backdoor(
     argv: Sequence[str] | None = None,
     setup: BackdoorSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    units: int | None = None,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
 
     With ``images``: an input scan (which images carry a trigger); without: a model scan from
     ``clean`` images only.  ``options`` are those of ``setup_backdoor``.
+
+    ``units`` splits an input scan into that many chunks of the images, each scanned by an
+    independent unit (``backdoor.units``); ``executor="dask"`` runs them on a Dask cluster
+    (``scheduler="tcp://host:8786"``) or a local one of ``workers`` processes (8 units
+    unless told).  A seeded run gives the same findings for the same ``units`` whatever the
+    executor and the number of workers.  Without ``units`` and with the in-process executor,
+    the scan is one search (the default).
     """
+    from assay.execution.campaign import execution_config
+
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    execution = execution_config(executor, workers, scheduler, units)
     the_setup = setup or setup_backdoor(model, **options)
+    if execution.get("units"):
+        the_setup.test.check_units(int(execution["units"]))
     seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("backdoor")
@@ -352,6 +368,7 @@ def check_backdoor(
     config["invocation"] = the_setup.invocation
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["export_filter"] = None if export_filter is None else str(export_filter)
+    config["execution"] = execution
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",
@@ -365,6 +382,7 @@ def check_backdoor(
         on_start(run_id, seed, command)
     outcome = _execute(
         the_setup,
+        execution,
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -375,10 +393,18 @@ def check_backdoor(
     return _result(the_store, outcome, seed, command, the_setup, export_filter)
 
 
-def _execute(setup: BackdoorSetup, **kwargs: Any) -> RunOutcome:
+def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
     from assay.models.serving import record_served
 
-    try:  # each image's work depends on the answers just read, so calls stay inline
+    try:
+        if (execution or {}).get("units"):
+            from assay.execution.campaign import execute_campaign
+
+            assert execution is not None
+            return execute_campaign(
+                setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+            )
+        # each image's work depends on the answers just read, so calls stay inline
         return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
     finally:  # a served model's request counters go with the run, however it ended
         record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
@@ -472,6 +498,7 @@ def resume_backdoor(
     the_store.checkpoint(record.id, status="running")
     outcome = _execute(
         the_setup,
+        record.config.get("execution"),
         store=the_store,
         run_id=record.id,
         seed=record.seed,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.core.model import labels_of
 from assay.core.rng import generator
+from assay.core.units import UNIT_KEY, Unit
 from assay.errors import BudgetExhausted, UsageError
 
 __all__ = ["STRATEGIES", "BackdoorSearch", "BackdoorTest"]
@@ -57,6 +58,10 @@ class BackdoorTest:
     true_labels: np.ndarray | None = None
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "backdoor"
+    # one unit of a campaign (``core.units``): the images [first, stop) it scans, and the
+    # seed every unit shares (so an image's scan does not depend on the split)
+    chunk: tuple[int, int] | None = None
+    unit_seed: int | None = None
 
     @property
     def mode(self) -> str:
@@ -121,6 +126,44 @@ class BackdoorTest:
     def search(self, model: BudgetedModel, rng: np.random.Generator) -> BackdoorSearch:
         return BackdoorSearch(self, model, rng)
 
+    # -- a campaign split into units (``core.units``, ``backdoor.units``) --------------------
+    def check_units(self, n_units: int) -> None:
+        """A ``UsageError`` when this scan cannot be split into ``n_units`` units."""
+        if self.mode != "inputs":
+            raise UsageError(
+                "the model scan is not split into units (its verdict compares every class): "
+                "run it without --units and --executor dask",
+                argument="--executor",
+            )
+        assert self.images is not None
+        if n_units > len(self.images):
+            raise UsageError(
+                f"{n_units} units for {len(self.images)} images: at most one unit per image",
+                argument="--units",
+            )
+
+    def for_unit(self, unit: Unit) -> BackdoorTest:
+        """The test one unit runs: its contiguous chunk of the images."""
+        self.check_units(unit.n_units)
+        assert self.images is not None
+        n = len(self.images)
+        first, stop = n * unit.index // unit.n_units, n * (unit.index + 1) // unit.n_units
+        shared = int(generator(unit.seed, UNIT_KEY).integers(0, 2**62))
+        return replace(self, chunk=(first, stop), unit_seed=shared)
+
+    def finding_keys(self, batch: FindingBatch) -> np.ndarray:
+        """An image is scanned by one unit: a finding is keyed by its kind and image."""
+        from assay.backdoor.units import finding_keys
+
+        return finding_keys(batch)
+
+    def merge_summaries(
+        self, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+    ) -> dict[str, Any]:
+        from assay.backdoor.units import merge_summaries
+
+        return merge_summaries(self, summaries, batches)
+
 
 def _verdict_from_json(d: dict[str, Any]) -> ImageVerdict:
     box = d.get("box")
@@ -154,8 +197,12 @@ class BackdoorSearch:
                 argument="MODEL",
             )
         self.base_seed = int(rng.integers(0, 2**62))
+        if test.unit_seed is not None:
+            self.base_seed = test.unit_seed
+        n_images = 0 if test.images is None else len(test.images)
+        self.first, self.stop = test.chunk if test.chunk is not None else (0, n_images)
         self.phase = "start"
-        self.position = 0
+        self.position = self.first
         self.rows: list[dict[str, Any]] = []
         self.triggers: list[Trigger] = []
         # every confirmed box a known trigger was found as, with its trigger's id: images are
@@ -192,7 +239,10 @@ class BackdoorSearch:
         if self.phase == "start":
             self.clean_labels = self._labels(self.model, t.clean)
             if t.images is not None:
-                self.image_labels = self._labels(self.model, t.images)
+                self.image_labels = np.full(len(t.images), -1, dtype=np.int64)
+                chunk = t.images[self.first : self.stop]
+                if len(chunk):
+                    self.image_labels[self.first : self.stop] = self._labels(self.model, chunk)
             self.phase = {"model": "classes", "inputs": "images"}[t.mode]
             if t.strategy == "strip" and t.mode == "inputs":
                 self.phase = "calibrate"
@@ -213,7 +263,7 @@ class BackdoorSearch:
         if self.phase == "images":
             assert t.images is not None
             found = self._strip_chunk() if t.strategy == "strip" else self._one_image()
-            if self.position >= len(t.images):
+            if self.position >= self.stop:
                 self.phase = "done"
             return found
         if self.phase == "classes":
@@ -234,7 +284,7 @@ class BackdoorSearch:
     def _strip_chunk(self) -> list[FindingBatch]:
         t = self.test
         assert t.images is not None and self.image_labels is not None
-        lo, hi = self.position, min(self.position + STRIP_CHUNK, len(t.images))
+        lo, hi = self.position, min(self.position + STRIP_CHUNK, self.stop)
         pool, _ = self._strip_split()
         q0, t0 = self.model.queries, time.perf_counter()
         ent = blend_entropy(
@@ -482,11 +532,17 @@ class BackdoorSearch:
 
     def progress(self) -> dict[str, Any]:
         t = self.test
-        total = len(t.images) if t.images is not None else (self.caps.n_classes or 0)
-        return {"phase": self.phase, "done_units": self.position, "units": total}
+        total = self.stop - self.first if t.images is not None else (self.caps.n_classes or 0)
+        done = self.position - self.first if t.images is not None else self.position
+        return {"phase": self.phase, "done_units": done, "units": total}
 
     def summary(self) -> dict[str, Any]:
-        return summarise(self)
+        s = summarise(self)
+        if self.test.chunk is not None:
+            from assay.backdoor.units import UNIT_STATE, unit_state
+
+            s[UNIT_STATE] = unit_state(self)
+        return s
 
     # -- checkpoints ----------------------------------------------------------------------------
     def snapshot(self) -> Snapshot:

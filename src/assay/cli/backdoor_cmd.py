@@ -14,13 +14,17 @@ from assay.cli.options import (
     AsJson,
     BatchSize,
     Concurrency,
+    Executor,
     HeaderEnv,
     MaxErrorRate,
     Quiet,
     RateLimit,
     Retries,
+    Scheduler,
     Template,
     Timeout,
+    Units,
+    Workers,
     serving_options,
 )
 from assay.cli.reporting import finish_run
@@ -111,6 +115,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         fail_on: Annotated[
             float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
         ] = 0.0,
+        executor: Executor = "inprocess",
+        workers: Workers = None,
+        scheduler: Scheduler = None,
+        units: Units = None,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         batch_size: BatchSize = 1000,
         concurrency: Concurrency = 1,
@@ -125,7 +133,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Find backdoor triggers in an image classifier from its predictions alone."""
         from assay.backdoor.api import check_backdoor, setup_backdoor
+        from assay.execution.campaign import execution_config
 
+        execution_config(executor, workers, scheduler, units)  # before anything is loaded
         out = Output(quiet=quiet, as_json=as_json)
         if demo:
             model = model or "builtin:trojan"
@@ -172,6 +182,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=store,
                 export_filter=export_filter,
                 argv=command_argv(ctx),
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                units=units,
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"

@@ -14,13 +14,17 @@ from assay.cli.options import (
     AsJson,
     BatchSize,
     Concurrency,
+    Executor,
     HeaderEnv,
     MaxErrorRate,
     Quiet,
     RateLimit,
     Retries,
+    Scheduler,
     Template,
     Timeout,
+    Units,
+    Workers,
     serving_options,
 )
 from assay.cli.reporting import finish_run
@@ -96,6 +100,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         fail_on: Annotated[
             float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
         ] = 0.0,
+        executor: Executor = "inprocess",
+        workers: Workers = None,
+        scheduler: Scheduler = None,
+        units: Units = None,
         store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
         batch_size: BatchSize = 1000,
         concurrency: Concurrency = 1,
@@ -109,8 +117,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Test text classifiers with sentences generated from a grammar."""
+        from assay.execution.campaign import execution_config
         from assay.text.api import check_text, export_findings, setup_text
 
+        execution_config(executor, workers, scheduler, units)  # before anything is loaded
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:
@@ -160,6 +170,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 seed=seed,
                 store=store,
                 argv=command_argv(ctx),
+                executor=executor,
+                workers=workers,
+                scheduler=scheduler,
+                units=units,
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"

@@ -16,7 +16,13 @@ so the stored findings are the same whatever order the units finish in.  Two uni
 find the same bug (each keeps only its own record of what it evaluated): a finding whose
 key (``technique.finding_keys``; by default its inputs) was committed before is dropped, and
 counted in its unit's summary as ``duplicate_findings``, so the run's findings are unique.
-The keys committed so far are part of the resume state.
+The keys committed so far are part of the resume state, appended sorted at each commit, so
+the store keeps the gaps between neighbours (``core.columnar``'s ``sorted`` columns: a few
+bytes a key where keys are dense, e.g. fairness classes packed exactly, rather than 8).
+
+A technique whose units differ by more than their seed and budget (the backdoor scan: each
+unit scans its own chunk of the images) has a ``for_unit(unit)`` method returning the
+technique that unit runs; without it every unit runs the technique itself.
 
 A model that counts its requests (a served model: ``RequestCounter``) reports, for each
 unit, the requests that unit made (``UnitResult.extra["requests"]``); an executor that runs
@@ -159,7 +165,9 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
         call_timeout=unit.call_timeout,
     )
     rng = generator(unit.seed, UNIT_KEY, unit.index)
-    search = technique.search(budgeted, rng)
+    for_unit = getattr(technique, "for_unit", None)
+    this: Technique = for_unit(unit) if callable(for_unit) else technique
+    search = this.search(budgeted, rng)
     found: list[FindingBatch] = []
     stop_reason: str | None = None
     while not search.done:
@@ -329,7 +337,8 @@ def execute_units(
             run_id,
             findings=kept,
             snapshot=Snapshot(
-                values={"units_done": done, "n_units": n_units}, appends={_KEYS: fresh}
+                values={"units_done": done, "n_units": n_units},
+                appends={_KEYS: np.sort(fresh)},  # sorted: stored as gaps (core.columnar)
             ),
             progress=progress(),
         )

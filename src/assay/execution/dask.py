@@ -123,7 +123,7 @@ class DaskUnits:
                     n_workers=self.workers,
                     threads_per_worker=1,
                     processes=True,
-                    dashboard_address=None,
+                    dashboard_address=":0",  # a free port: never one another cluster holds
                     silence_logs=logging.ERROR,
                 )
                 self.client = distributed.Client(self.cluster)

@@ -811,27 +811,12 @@ def _fingerprints(setup: FairnessSetup) -> dict[str, Any]:
     return prints
 
 
-DEFAULT_DASK_UNITS = 8
-
-
 def _execution_config(
     executor: str, workers: int | None, scheduler: str | None, units: int | None
 ) -> dict[str, Any]:
-    if executor not in ("inprocess", "dask"):
-        raise UsageError(f"must be inprocess or dask, not {executor!r}", argument="--executor")
-    if units is not None and units < 1:
-        raise UsageError(f"must be at least 1, not {units}", argument="--units")
-    if executor == "inprocess" and (workers is not None or scheduler is not None):
-        raise UsageError("--workers and --scheduler need --executor dask", argument="--executor")
-    if executor == "dask":
-        if (workers is None) == (scheduler is None):
-            raise UsageError(
-                "--executor dask needs --workers N (a local cluster) or --scheduler "
-                "tcp://host:8786 (an existing one)",
-                argument="--executor",
-            )
-        units = units or DEFAULT_DASK_UNITS
-    return {"executor": executor, "workers": workers, "scheduler": scheduler, "units": units}
+    from assay.execution.campaign import execution_config
+
+    return execution_config(executor, workers, scheduler, units)
 
 
 def _execute(
@@ -1015,26 +1000,11 @@ def _add_answer(
 
 
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
-    from assay.core.units import InProcessUnits, UnitExecutor, execute_units
+    from assay.execution.campaign import execute_campaign
 
-    runner: UnitExecutor
-    if execution.get("executor") == "dask":
-        from assay.execution.dask import DaskUnits
-
-        runner = DaskUnits(scheduler=execution.get("scheduler"), workers=execution.get("workers"))
-    else:
-        runner = InProcessUnits()
-    try:
-        return execute_units(
-            setup.test,
-            setup.model,
-            n_units=int(execution["units"]),
-            executor=runner,
-            merge=setup.test.merge_summaries,
-            **kwargs,
-        )
-    finally:
-        runner.close()
+    return execute_campaign(
+        setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+    )
 
 
 def _result(

@@ -264,6 +264,10 @@ def check_text(
     argv: Sequence[str] | None = None,
     setup: TextSetup | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    units: int | None = None,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -271,9 +275,19 @@ def check_text(
     ``options`` are those of ``setup_text`` (grammar, oracle, label_map, strategy, mode,
     top_k, threshold, max_depth, names, ...).  Without a budget the run stops after
     ``DEFAULT_MAX_QUERIES`` queries.  A query is one sentence sent to every classifier.
+
+    ``units`` splits the search into that many independent searches (each with its own
+    seed spawned from ``seed`` and its share of the query budget; ``text.units``);
+    ``executor="dask"`` runs them on a Dask cluster (``scheduler="tcp://host:8786"``) or a
+    local one of ``workers`` processes (8 units unless told).  A seeded run gives the same
+    findings for the same ``units`` whatever the executor and the number of workers.
+    Without ``units`` and with the in-process executor, the run is one search (the default).
     """
+    from assay.execution.campaign import execution_config
+
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    execution = execution_config(executor, workers, scheduler, units)
     the_setup = setup or setup_text(models, **options)
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
@@ -285,6 +299,7 @@ def check_text(
     config["invocation"] = the_setup.invocation
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["fingerprints"] = text_fingerprints(the_setup)
+    config["execution"] = execution
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -298,6 +313,7 @@ def check_text(
         on_start(run_id, seed, command)
     outcome = _execute(
         the_setup,
+        execution,
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -333,13 +349,32 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
     return prints
 
 
-def _execute(setup: TextSetup, **kwargs: Any) -> RunOutcome:
+def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
     from assay.models.serving import record_served
 
     try:
-        return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+        if not (execution or {}).get("units"):
+            return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+        return _execute_units(setup, execution or {}, **kwargs)
     finally:  # served classifiers' request counters go with the run, however it ended
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+
+
+def _execute_units(setup: TextSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
+    from assay.execution.campaign import execute_campaign
+
+    outcome = execute_campaign(
+        setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+    )
+    # the merged rate is per second of the units' own time: make it per wall-clock second
+    metrics = outcome.summary.get("metrics")
+    elapsed = float(outcome.progress.get("elapsed") or 0.0)
+    if isinstance(metrics, dict) and elapsed > 0 and not kwargs.get("resume"):
+        metrics["errors per second"] = round(
+            float(metrics.get("errors found (distinct failing sentences)") or 0) / elapsed, 6
+        )
+        kwargs["store"].checkpoint(outcome.run_id, summary=outcome.summary)
+    return outcome
 
 
 def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> TextResult:
@@ -413,6 +448,7 @@ def resume_text(
     the_store.checkpoint(record.id, status="running")
     outcome = _execute(
         the_setup,
+        record.config.get("execution"),
         store=the_store,
         run_id=record.id,
         seed=record.seed,

@@ -4,23 +4,54 @@ with their lift, as JSON data the shared report renders (``metrics`` and ``secti
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sized
+from typing import Any, Protocol
 
 import numpy as np
 
-from assay.text.engine import Engine
 from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations
+from assay.text.grammar import Grammar
+from assay.text.oracle import Oracle
 
 __all__ = ["build_summary", "lift_table"]
 
 _MAX_MINIMAL = 200
 
 
+class EngineView(Protocol):
+    """What a summary reads of a search's engine (``Engine``, or units' merged statistics)."""
+
+    @property
+    def oracle(self) -> Oracle: ...
+    @property
+    def g(self) -> Grammar: ...
+    @property
+    def errors(self) -> int: ...
+    @property
+    def cases(self) -> int: ...
+    @property
+    def proposed(self) -> int: ...
+    @property
+    def search_errors(self) -> int: ...
+    @property
+    def shrink_incomplete(self) -> int: ...
+    @property
+    def asked(self) -> Sized: ...
+    @property
+    def prod_n(self) -> np.ndarray: ...
+    @property
+    def prod_err(self) -> np.ndarray: ...
+    @property
+    def words(self) -> dict[str, list[int]]: ...
+    @property
+    def minimal(self) -> dict[str, dict[str, Any]]: ...
+
+
 def _rate(n: float, d: float) -> float | None:
     return round(n / d, 6) if d > 0 else None
 
 
-def lift_table(engine: Engine, *, limit: int = 15, min_count: int = 5) -> dict[str, Any]:
+def lift_table(engine: EngineView, *, limit: int = 15, min_count: int = 5) -> dict[str, Any]:
     """Productions and words most associated with errors: lift = P(error | used) / P(error)."""
     base = engine.errors / engine.cases if engine.cases else 0.0
     prods: list[dict[str, Any]] = []
@@ -46,7 +77,7 @@ def lift_table(engine: Engine, *, limit: int = 15, min_count: int = 5) -> dict[s
     return {"productions": prods[:limit], "words": words[:limit], "base_rate": base}
 
 
-def _whole_language(engine: Engine, config: dict[str, Any]) -> int | None:
+def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
     """The size of the grammar's language when every sentence of it was asked (a finite
     grammar, differential testing, no depth limit cutting it), else None."""
     g = engine.g
@@ -61,7 +92,7 @@ def _whole_language(engine: Engine, config: dict[str, Any]) -> int | None:
 
 
 def build_summary(
-    engine: Engine,
+    engine: EngineView,
     *,
     strategy: str,
     queries: int,

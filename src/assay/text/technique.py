@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -11,6 +11,7 @@ import numpy as np
 from assay.core.budget import BudgetedModel
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
+from assay.core.units import Unit
 from assay.errors import UsageError
 from assay.text.engine import Engine
 from assay.text.generate import DEFAULT_MAX_DEPTH, Sampler, Tree
@@ -41,6 +42,7 @@ class TextTest:
     start: Tree | None = None
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "text"
+    in_unit: bool = False  # one unit of a campaign (``core.units``): report raw statistics
 
     def validate(self) -> TextTest:
         if self.strategy not in STRATEGIES:
@@ -89,6 +91,24 @@ class TextTest:
     def search(self, model: BudgetedModel, rng: np.random.Generator) -> TextSearch:
         return TextSearch(self, model, rng)
 
+    # -- a campaign split into units (``core.units``, ``text.units``) ------------------------
+    def for_unit(self, unit: Unit) -> TextTest:
+        """The test one unit runs: this one, reporting the statistics a merge needs."""
+        del unit  # a unit differs by its seed and budget only
+        return replace(self, in_unit=True)
+
+    def finding_keys(self, batch: FindingBatch) -> np.ndarray:
+        from assay.text.units import finding_keys
+
+        return finding_keys(batch)
+
+    def merge_summaries(
+        self, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+    ) -> dict[str, Any]:
+        from assay.text.units import merge_summaries
+
+        return merge_summaries(self, summaries, batches)
+
 
 class TextSearch:
     def __init__(self, test: TextTest, model: BudgetedModel, rng: np.random.Generator) -> None:
@@ -131,6 +151,12 @@ class TextSearch:
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
+        if self.test.in_unit:
+            from assay.text.units import UNIT_STATS, unit_stats
+
+            s[UNIT_STATS] = unit_stats(self.engine)
+            s["seconds"] = self.model.elapsed
+            s["model_seconds"] = self.model.model_seconds
         return s
 
     def snapshot(self) -> Snapshot:

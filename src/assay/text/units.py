@@ -1,0 +1,139 @@
+"""A text campaign split into units (``core.units``): keys and the merged summary.
+
+Each unit is a whole search (walkers, statistics, shrinking) with its own seed and its share
+of the query budget.  A finding is a minimal failing sentence: two units that shrink to the
+same minimal sentence (and variant) found the same bug, so ``finding_keys`` keys a finding
+by its kind, minimal sentence and variant, and ``core.units`` keeps the first unit's copy.
+
+The run's summary is the text summary of all units taken as one search: a unit's summary
+carries its raw statistics (``UNIT_STATS``: counters, uses and errors per production and
+word, its minimal records), which ``merge_summaries`` adds up before building the summary
+exactly as a single search would; a minimal sentence found by several units is counted
+once, with the times it was found added up.  Counters of distinct sentences (errors,
+sentences generated) are sums over units: a sentence two units both asked counts twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assay.core.findings import FindingBatch
+from assay.text.generate import Sampler
+from assay.text.grammar import Grammar
+from assay.text.oracle import Oracle
+from assay.text.summary import build_summary
+
+if TYPE_CHECKING:
+    from assay.text.engine import Engine
+    from assay.text.technique import TextTest
+
+__all__ = ["UNIT_STATS", "finding_keys", "merge_summaries", "unit_stats"]
+
+UNIT_STATS = "unit_stats"  # the key of a unit's raw statistics in its summary
+
+
+def _key(kind: str, sentence: str, variant: str) -> bytes:
+    text = f"{kind}\x00{sentence}\x00{variant}".encode()
+    return hashlib.blake2b(text, digest_size=8).digest()
+
+
+def finding_keys(batch: FindingBatch) -> np.ndarray:
+    """A uint64 key per finding: its kind, minimal sentence and variant."""
+    if not len(batch):
+        return np.zeros(0, dtype=np.uint64)
+    variants = batch.columns.get("variant")
+    keys = [
+        _key(batch.kind, str(batch.inputs[i][0]), "" if variants is None else str(variants[i]))
+        for i in range(len(batch))
+    ]
+    return np.frombuffer(b"".join(keys), dtype=np.uint64).copy()
+
+
+_RECORD = ("sentence", "variant", "original", "count", "margin", "words", "outputs")
+
+
+def unit_stats(engine: Engine) -> dict[str, Any]:
+    """What ``merge_summaries`` needs of one unit's search (JSON data)."""
+    return {
+        "errors": engine.errors,
+        "cases": engine.cases,
+        "proposed": engine.proposed,
+        "search_errors": engine.search_errors,
+        "asked": len(engine.asked),
+        "shrink_incomplete": engine.shrink_incomplete,
+        "prod_n": engine.prod_n.tolist(),
+        "prod_err": engine.prod_err.tolist(),
+        "words": engine.words,
+        "minimal": [{k: rec[k] for k in _RECORD} for rec in engine.minimal.values()],
+    }
+
+
+@dataclass
+class _Merged:
+    """The units' statistics added up, shaped as ``build_summary`` reads an engine."""
+
+    oracle: Oracle
+    g: Grammar
+    errors: int = 0
+    cases: int = 0
+    proposed: int = 0
+    search_errors: int = 0
+    shrink_incomplete: int = 0
+    asked: range = range(0)
+    prod_n: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    prod_err: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    words: dict[str, list[int]] = field(default_factory=dict)
+    minimal: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def merge_summaries(
+    test: TextTest, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+) -> dict[str, Any]:
+    """The run's summary from its units' summaries (in unit order)."""
+    del batches  # the minimal records travel in the units' statistics
+    sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
+    merged = _Merged(oracle=test.make_oracle(sampler), g=test.grammar)
+    merged.prod_n = np.zeros(test.grammar.n_productions, dtype=np.int64)
+    merged.prod_err = np.zeros(test.grammar.n_productions, dtype=np.int64)
+    asked = queries = 0
+    elapsed = model_seconds = 0.0
+    stopped: dict[str, str] = {}
+    for s in summaries:
+        stats = s.get(UNIT_STATS) or {}
+        for name in ("errors", "cases", "proposed", "search_errors", "shrink_incomplete"):
+            setattr(merged, name, getattr(merged, name) + int(stats.get(name) or 0))
+        asked += int(stats.get("asked") or 0)
+        merged.prod_n += np.asarray(stats.get("prod_n") or 0, dtype=np.int64)
+        merged.prod_err += np.asarray(stats.get("prod_err") or 0, dtype=np.int64)
+        for word, (n, e) in (stats.get("words") or {}).items():
+            got = merged.words.setdefault(word, [0, 0])
+            got[0] += int(n)
+            got[1] += int(e)
+        for rec in stats.get("minimal") or []:
+            key = f"{rec['sentence']}\x00{rec['variant']}"
+            if key in merged.minimal:
+                merged.minimal[key]["count"] += int(rec["count"])
+            else:
+                merged.minimal[key] = dict(rec)
+        metrics = s.get("metrics") or {}
+        queries += int(metrics.get("queries") or 0)
+        elapsed += float(s.get("seconds") or 0.0)
+        model_seconds += float(s.get("model_seconds") or 0.0)
+        stopped.update(s.get("stopped_early") or {})
+    merged.asked = range(asked)
+    summary = build_summary(
+        merged,
+        strategy=test.strategy,
+        queries=queries,
+        elapsed=elapsed,
+        model_seconds=model_seconds,
+        config=test.config(),
+    )
+    if stopped:
+        summary["stopped_early"] = stopped
+    summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
+    return summary
