@@ -29,7 +29,7 @@ def size_of(tree: Any) -> tuple[int, int]:
     """(words, nodes) of a derivation, remembered by identity across calls: edited trees
     share their untouched subtrees (bounded; the memo holds each subtree it names, so an
     identity is never reused while it is there)."""
-    if len(_SIZES) >= 65_536:
+    if len(_SIZES) >= 8192:
         _SIZES.clear()
     return measure(tree, _SIZES)
 
@@ -161,13 +161,13 @@ class Shrinker:
             if not _subsequence(new_words, sub_words):
                 continue  # shrinking removes words; it never brings in new ones
             out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))
-        if len(self._opts) >= 8192:
+        if len(self._opts) >= 2048:
             self._opts.clear()
         self._opts[id(sub)] = (sub, out)
         return out
 
     def _candidates(self, case: Case) -> list[Case]:
-        if len(_SIZES) >= 65_536:
+        if len(_SIZES) >= 8192:
             _SIZES.clear()
         words, count = measure(case.tree, _SIZES)
         # every node in preorder (as ``nodes``): its path, subtree and word span, words
