@@ -4,6 +4,7 @@ of cases, and the joined-text memo (each checked against the plain computation).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import numpy as np
 
@@ -70,3 +71,42 @@ def test_walk_state_with_the_surrogate_round_trips() -> None:
     assert again.gram is not None and np.array_equal(again.gram, w.gram)
     assert again.weights is not None and np.array_equal(again.weights, w.weights)
     assert again.seen == (30, 25)
+
+
+def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
+    """Candidates of sentences holding multi-word terminals ('a bit', 'did not') and empty
+    ones: each keeps a subsequence of the sentence's words (shrinking never brings words in),
+    and the text the shrinker hands to ``tree_text`` is the text joined from scratch."""
+    import assay.text.generate as generate
+    from assay.text.shrink import Shrinker
+
+    g = load_grammar("builtin:reviews")
+    sampler = Sampler(g)
+    draws = Draws(np.random.default_rng(3))
+
+    class _Oracle:
+        def __init__(self) -> None:
+            self.g = g
+
+        def refocus(self, case: Case, tree: Any) -> Case:
+            return Case(tree)
+
+    shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    multi = 0
+    for _ in range(300):
+        case = Case(sampler.sentence_tree(draws))
+        words = " ".join(tree_words(case.tree)).split()
+        multi += any(" " in w for w in tree_words(case.tree))
+        cands = shrinker.candidates(case)
+        # one candidate per smaller sentence (its words, spaces and empty words aside)
+        texts = [" ".join(" ".join(tree_words(c.tree)).split()) for c in cands]
+        sizes = [len(t.split()) for t in texts]
+        assert len(set(zip(texts, sizes, strict=True))) == len(texts), texts
+        for cand in cands:
+            told = tree_text(cand.tree)
+            generate._JOINED.clear()
+            assert told == tree_text(cand.tree)
+            it = iter(words)
+            kept = " ".join(tree_words(cand.tree)).split()
+            assert all(any(w == x for x in it) for w in kept), (kept, words)
+    assert multi > 20  # the check did meet multi-word terminals

@@ -8,6 +8,7 @@ ones, and returns findings: one per distinct minimal error (duplicates are count
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from typing import Any, Protocol
@@ -179,6 +180,9 @@ class Engine:
             i += len(tx)
         verdict = self.oracle.judge(outputs, cases)
         got = Evaluated(cases, verdict, outputs)
+        seen: list[int] = []  # productions of the new cases, each once per case
+        seen_err: list[int] = []
+        words = self.words
         for case, tx, err in zip(cases, texts, verdict.error.tolist(), strict=True):
             key = _SEP.join(tx)
             if key in self.keys:
@@ -187,15 +191,22 @@ class Engine:
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
-            prods = np.unique(np.asarray(tree_productions(case.tree)))
-            self.prod_n[prods] += 1
+            prods = set(tree_productions(case.tree))
+            seen.extend(prods)
             if err:
-                self.prod_err[prods] += 1
+                seen_err.extend(prods)
             for w in set(tree_words(case.tree)):
-                for part in w.split():
-                    rec = self.words.setdefault(part, [0, 0])
+                for part in w.split() if " " in w or not w else (w,):
+                    rec = words.get(part)
+                    if rec is None:
+                        rec = words[part] = [0, 0]
                     rec[0] += 1
-                    rec[1] += int(err)
+                    rec[1] += err
+        n_prod = self.g.n_productions
+        if seen:
+            self.prod_n += np.bincount(np.asarray(seen, dtype=np.int64), minlength=n_prod)
+        if seen_err:
+            self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
 
     # -- steering ----------------------------------------------------------------------------
@@ -212,6 +223,20 @@ class Engine:
         return self._done
 
     def step(self) -> list[FindingBatch]:
+        # a round makes and drops hundreds of thousands of small tuples (trees, candidate
+        # lists, memo entries) and no reference cycles: the cyclic collector, run over the
+        # memos' long-lived entries again and again, took a third of the search's own time.
+        # It is paused for the round and resumed after it (collecting then what is due)
+        paused = gc.isenabled()
+        if paused:
+            gc.disable()
+        try:
+            return self._step()
+        finally:
+            if paused:
+                gc.enable()
+
+    def _step(self) -> list[FindingBatch]:
         t0 = time.perf_counter()
         m0 = self.model.model_seconds
         self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly

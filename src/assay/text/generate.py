@@ -180,7 +180,7 @@ class Sampler:
 def tree_words(tree: Tree, out: list[str] | None = None) -> list[str]:
     words: list[str] = [] if out is None else out
     for c in tree[1]:
-        if isinstance(c, str):
+        if c.__class__ is str:
             words.append(c)
         else:
             tree_words(c, words)
@@ -198,12 +198,19 @@ def _joined(tree: Tree) -> str:
     got = _JOINED.get(id(tree))
     if got is not None and got[0] is tree:
         return got[1]
-    parts = [c if isinstance(c, str) else _joined(c) for c in tree[1]]
+    parts = [c if c.__class__ is str else _joined(c) for c in tree[1]]
     text = " ".join(x for x in parts if x) if "" in parts else " ".join(parts)
     if len(_JOINED) >= 65_536:  # bounded: a long run makes millions of subtrees
         _JOINED.clear()
     _JOINED[id(tree)] = (tree, text)
     return text
+
+
+def remember_joined(tree: Tree, text: str) -> None:
+    """Tell ``tree_text`` the words of ``tree`` joined (a caller that joined them already)."""
+    if len(_JOINED) >= 65_536:
+        _JOINED.clear()
+    _JOINED[id(tree)] = (tree, text)
 
 
 def tree_text(tree: Tree) -> str:
@@ -214,7 +221,7 @@ def tree_productions(tree: Tree, out: list[int] | None = None) -> list[int]:
     prods: list[int] = [] if out is None else out
     prods.append(tree[0])
     for c in tree[1]:
-        if not isinstance(c, str):
+        if c.__class__ is not str:
             tree_productions(c, prods)
     return prods
 

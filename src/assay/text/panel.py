@@ -198,16 +198,20 @@ class Panel:
         self.capabilities = Capabilities(
             modality="text", n_classes=layout.width, outputs="proba", max_batch=None
         )
-        self.seconds = [0.0] * len(self.models)
+        self.seconds = [0.0] * len(self.models)  # wall-clock time inside each classifier
+        self.cpu_seconds = [0.0] * len(self.models)  # CPU time of the calling thread in it
+        self.calls = 0  # batches answered (each classifier is called once per batch)
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         import time
 
         texts = list(inputs)
         n = len(texts)
+        self.calls += 1
         out = np.zeros((n, self.layout.width))
         for k, model in enumerate(self.models):
             t0 = time.perf_counter()
+            c0 = time.thread_time()
             try:
                 ans = _in_batches(model, texts)
             except AssayError as exc:
@@ -220,6 +224,7 @@ class Panel:
                 ) from exc
             finally:
                 self.seconds[k] += time.perf_counter() - t0
+                self.cpu_seconds[k] += time.thread_time() - c0
             width = len(self.layout.labels[k])
             block = self.layout.block(out, k)
             ans = np.asarray(ans)

@@ -12,24 +12,36 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from assay.text.generate import Sampler, nodes, replace_at, subtree_at, tree_words
+from assay.text.generate import Sampler, remember_joined, replace_at
 from assay.text.oracle import Case, Oracle
 
 __all__ = ["Shrinker", "case_size"]
 
 
+_SIZES: dict[int, tuple[Any, int, int]] = {}  # subtree identity -> (subtree, words, nodes)
+
+
 def case_size(case: Case) -> tuple[int, int]:
-    return measure(case.tree, {})
+    return size_of(case.tree)
+
+
+def size_of(tree: Any) -> tuple[int, int]:
+    """(words, nodes) of a derivation, remembered by identity across calls: edited trees
+    share their untouched subtrees (bounded; the memo holds each subtree it names, so an
+    identity is never reused while it is there)."""
+    if len(_SIZES) >= 8192:
+        _SIZES.clear()
+    return measure(tree, _SIZES)
 
 
 def measure(tree: Any, memo: dict[int, tuple[Any, int, int]]) -> tuple[int, int]:
     """(words, nodes) of a derivation; ``memo`` is keyed by object identity and holds the
     object too, so that an identity is never reused by another object while it is there."""
     got = memo.get(id(tree))
-    if got is None:
+    if got is None or got[0] is not tree:
         words, count = 0, 1
         for c in tree[1]:
-            if isinstance(c, str):
+            if c.__class__ is str:
                 words += len(c.split()) if " " in c else 1
             else:
                 w, k = measure(c, memo)
@@ -38,6 +50,20 @@ def measure(tree: Any, memo: dict[int, tuple[Any, int, int]]) -> tuple[int, int]
         got = (tree, words, count)
         memo[id(tree)] = got
     return got[1], got[2]
+
+
+def _split_words(tree: Any, out: list[str] | None = None) -> list[str]:
+    """The words of a derivation, a terminal of several words giving each of them."""
+    words: list[str] = [] if out is None else out
+    for c in tree[1]:
+        if c.__class__ is str:
+            if " " in c:
+                words.extend(c.split())
+            else:
+                words.append(c)
+        else:
+            _split_words(c, words)
+    return words
 
 
 def _subsequence(small: list[str], big: list[str]) -> bool:
@@ -56,7 +82,16 @@ class Shrinker:
         chunk: int = 32,
     ) -> None:
         self.chunk = chunk
-        self._cache: dict[tuple[str, Any, int], list[Case]] = {}
+        self._cache: dict[int, tuple[Case, list[Case]]] = {}
+        self._opts: dict[int, tuple[Any, list[tuple[int, int, Any, list[str]]]]] = {}
+        # every terminal is words separated by single spaces (or nothing): a candidate's
+        # words joined are its text (as ``tree_text`` joins it)
+        self._plain = all(
+            it == " ".join(it.split())
+            for _, items in oracle.g.productions
+            for it in items
+            if isinstance(it, str)
+        )
         self.oracle = oracle
         self.sampler = sampler
         self.max_rounds = max_rounds
@@ -95,69 +130,116 @@ class Shrinker:
         return out
 
     def candidates(self, case: Case) -> list[Case]:
-        """The smaller variants of a case, smallest first (remembered for recent cases)."""
-        key = (repr(case.tree), case.focus, case.relation)
-        got = self._cache.get(key)
-        if got is None:
-            got = self._candidates(case)
-            self._cache[key] = got
+        """The smaller variants of a case, smallest first (remembered for recent cases, by
+        identity: the memo holds the case, so an identity is never reused while it is
+        there)."""
+        got = self._cache.get(id(case))
+        if got is None or got[0] is not case:
+            got = (case, self._candidates(case))
+            self._cache[id(case)] = got
             if len(self._cache) > 4096:
                 del self._cache[next(iter(self._cache))]
-        return list(got)
+        return list(got[1])
+
+    def _options(self, sub: Any, below: list[Any]) -> list[tuple[int, int, Any, list[str]]]:
+        """The smaller replacements of subtree ``sub`` (``below``: its descendants in
+        preorder) that keep a subsequence of its words: (words fewer, nodes fewer, the
+        replacement, its words).  They depend on the subtree alone: remembered by identity
+        (edited trees share their untouched subtrees)."""
+        got = self._opts.get(id(sub))
+        if got is not None and got[0] is sub:
+            return got[1]
+        memo = _SIZES
+        sub_size = measure(sub, memo)
+        sub_words = _split_words(sub)
+        out: list[tuple[int, int, Any, list[str]]] = []
+        for new in self._replacements(sub, below):
+            new_size = measure(new, memo)
+            if new_size >= sub_size:
+                continue
+            new_words = _split_words(new)
+            if not _subsequence(new_words, sub_words):
+                continue  # shrinking removes words; it never brings in new ones
+            out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))
+        if len(self._opts) >= 2048:
+            self._opts.clear()
+        self._opts[id(sub)] = (sub, out)
+        return out
 
     def _candidates(self, case: Case) -> list[Case]:
-        memo: dict[int, tuple[Any, int, int]] = {}
-        size = measure(case.tree, memo)
-        all_words = tree_words(case.tree)
-        # the word span of every node, in the preorder of ``nodes`` (by position, not by
-        # object: one subtree object may sit at several places in a tree)
-        spans: list[tuple[int, int]] = []
+        if len(_SIZES) >= 8192:
+            _SIZES.clear()
+        words, count = measure(case.tree, _SIZES)
+        # every node in preorder (as ``nodes``): its path, subtree and word span, words
+        # counted as ``measure`` counts them (a terminal of several words gives several)
+        listing: list[tuple[tuple[int, ...], Any, int, int]] = []
+        all_words: list[str] = []
 
-        def span(t: Any, pos: int) -> int:
-            at = len(spans)
-            spans.append((pos, pos))
-            for c in t[1]:
-                if isinstance(c, str):
-                    pos += len(c.split()) if " " in c else 1
+        def walk(t: Any, path: tuple[int, ...]) -> None:
+            at = len(listing)
+            listing.append((path, t, len(all_words), 0))
+            for i, c in enumerate(t[1]):
+                if c.__class__ is str:
+                    if " " in c:
+                        all_words.extend(c.split())
+                    else:
+                        all_words.append(c)
                 else:
-                    pos = span(c, pos)
-            spans[at] = (spans[at][0], pos)
-            return pos
+                    walk(c, (*path, i))
+            listing[at] = (path, t, listing[at][2], len(all_words))
 
-        span(case.tree, 0)
-
-        out: dict[tuple[int, int, str], Case] = {}
+        walk(case.tree, ())
         focus = case.focus
-        listing = nodes(case.tree)
-        subs = [subtree_at(case.tree, path) for path, _, _ in listing]
-        for i, (path, _p, _) in enumerate(listing):
+        subs = [x[1] for x in listing]
+        # (words, nodes, node index, option index) of every smaller variant; the text of
+        # each is joined only for the sizes that can make the cut
+        sized: list[tuple[int, int, int, int]] = []
+        node_options: dict[int, list[tuple[int, int, Any, list[str]]]] = {}
+        for i, (path, sub, _s0, _s1) in enumerate(listing):
             if focus is not None and path[: len(focus)] == focus:
                 continue  # the node the relation is about stays as it is
             if focus is not None and focus[: len(path)] == path:
                 continue  # so do the nodes above it
-            sub = subs[i]
-            j = i + 1
-            while j < len(listing) and listing[j][0][: len(path)] == path:
-                j += 1
-            sub_size = measure(sub, memo)
-            s0, s1 = spans[i]
-            sub_words = all_words[s0:s1]
-            for new in self._replacements(sub, subs[i + 1 : j]):
-                new_size = measure(new, memo)
-                if new_size >= sub_size:
-                    continue
-                new_words = tree_words(new)
-                if not _subsequence(new_words, sub_words):
-                    continue  # shrinking removes words; it never brings in new ones
+            opts = self._opts.get(id(sub))
+            if opts is not None and opts[0] is sub:
+                options = opts[1]
+            else:
+                n = len(path)
+                j = i + 1
+                while j < len(listing) and listing[j][0][:n] == path:
+                    j += 1
+                options = self._options(sub, subs[i + 1 : j])
+            node_options[i] = options
+            for o, (dw, dn, _new, _w) in enumerate(options):
+                sized.append((words - dw, count - dn, i, o))
+        sized.sort()
+        ordered: list[Case] = []
+        at = 0
+        while at < len(sized) and len(ordered) < self.max_candidates:
+            # the variants of one size, by text; the first of each text
+            end = at
+            while end < len(sized) and sized[end][:2] == sized[at][:2]:
+                end += 1
+            group: dict[str, tuple[tuple[int, ...], Any]] = {}
+            for _sw, _sn, i, o in sized[at:end]:
+                path, _sub, s0, s1 = listing[i]
+                _dw, _dn, new, new_words = node_options[i][o]
                 key = " ".join(all_words[:s0] + new_words + all_words[s1:])
-                csize = (size[0] - sub_size[0] + new_size[0], size[1] - sub_size[1] + new_size[1])
-                if (*csize, key) in out:
+                if key not in group:
+                    group[key] = (path, new)
+            for key in sorted(group):
+                path, new = group[key]
+                tree = replace_at(case.tree, path, new)
+                cand = self.oracle.refocus(case, tree)
+                if cand is None:
                     continue
-                cand = self.oracle.refocus(case, replace_at(case.tree, path, new))
-                if cand is not None:
-                    out[(*csize, key)] = cand
-        ordered = [out[k] for k in sorted(out)]
-        return ordered[: self.max_candidates]
+                if self._plain:  # the words joined are the tree's text: no need to join again
+                    remember_joined(tree, " ".join(key.split()) if "  " in key else key.strip())
+                ordered.append(cand)
+                if len(ordered) >= self.max_candidates:
+                    break
+            at = end
+        return ordered
 
     def shrink(
         self,

@@ -8,6 +8,8 @@ queried twice (for ``ogma`` this is our one change to the published algorithm).
 from __future__ import annotations
 
 import base64
+import bisect
+import itertools
 import json
 from typing import Any
 
@@ -204,9 +206,7 @@ def swap_word_at(
         return None, None
     g = engine.g
     if keep and weights is not None and len(spots) > 1:
-        inv = np.asarray([1.0 / weights[p] for _, p in spots])
-        u = engine.draws.next() * float(inv.sum())
-        k = min(int(np.searchsorted(np.cumsum(inv), u, side="right")), len(spots) - 1)
+        k = _pick([1.0 / float(weights[p]) for _, p in spots], engine.draws.next())
         path, p = spots[k]
     else:
         path, p = spots[engine.draws.below(len(spots))]
@@ -215,11 +215,17 @@ def swap_word_at(
     if weights is None:
         q = others[engine.draws.below(len(others))]
     else:
-        w = np.asarray([weights[x] for x in others], dtype=np.float64)
-        u = engine.draws.next() * float(w.sum())
-        q = others[min(int(np.searchsorted(np.cumsum(w), u, side="right")), len(others) - 1)]
+        q = others[_pick([float(weights[x]) for x in others], engine.draws.next())]
     tree = replace_at(case.tree, path, (q, g.productions[q][1]))
     return engine.oracle.refocus(case, tree), path
+
+
+def _pick(weights: list[float], u: float) -> int:
+    """The index drawn with probability proportional to ``weights`` by the uniform ``u`` (as
+    ``searchsorted(cumsum(weights), u * sum, side="right")``, in plain Python: the lists are
+    short)."""
+    cum = list(itertools.accumulate(weights))
+    return min(bisect.bisect_right(cum, u * cum[-1]), len(cum) - 1)
 
 
 class OgmaStrategy:
