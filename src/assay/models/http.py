@@ -446,12 +446,11 @@ class HttpModel:
         body = json.dumps(self.codec.encode(inputs), default=_jsonable).encode("utf-8")
         while True:
             try:
-                raw = self._attempts(body)
+                raw, payload = self._attempts(body)
             except _Retry as exc:
                 self._failed(str(exc))
                 continue
             try:
-                payload = json.loads(raw)
                 out = self.codec.decode(payload, len(inputs))
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 # JSON of the wrong form: the protocol is not what the server speaks
@@ -483,8 +482,9 @@ class HttpModel:
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
 
-    def _attempts(self, body: bytes) -> bytes:
-        """One request with its retries: the body of its 200 answer, or ``_Retry``."""
+    def _attempts(self, body: bytes) -> tuple[bytes, Any]:
+        """One request with its retries: the body of its 200 answer and its JSON, or
+        ``_Retry``."""
         last = _Retry("no attempt")
         for attempt in range(self.retries + 1):
             if attempt:
@@ -503,7 +503,7 @@ class HttpModel:
         base = self.backoff * 2 ** (attempt - 1)
         return float(base * (0.5 + self._conn().jitter.random()))  # full jitter around the base
 
-    def _once(self, body: bytes) -> bytes:
+    def _once(self, body: bytes) -> tuple[bytes, Any]:
         local = self._conn()
         local.throttle()
         t0 = time.perf_counter()
@@ -531,11 +531,11 @@ class HttpModel:
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}"
             )
-        try:
-            json.loads(data)
+        try:  # parsed once, here: the answer is read from this
+            payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
-        return data
+        return data, payload
 
     def _scrub(self, text: str) -> str:
         for secret in self._secrets:
