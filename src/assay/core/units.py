@@ -109,13 +109,48 @@ class RequestCounter(Protocol):
         ...
 
 
+class _SeveralCounters:
+    """The counters of several models as one (a text panel's served classifiers): totals at
+    the top, each model's own counts under ``per_model`` so that each gets its own back."""
+
+    def __init__(self, counters: list[RequestCounter | None]) -> None:
+        self.counters = counters
+
+    def counts_mark(self) -> Any:
+        return [c.counts_mark() if c is not None else None for c in self.counters]
+
+    def counts_since(self, mark: Any) -> dict[str, Any]:
+        per = [
+            c.counts_since(m) if c is not None else None
+            for c, m in zip(self.counters, mark, strict=True)
+        ]
+        out: dict[str, Any] = {
+            k: sum(int((p or {}).get(k) or 0) for p in per)
+            for k in ("requests", "retried", "failed")
+        }
+        out["per_model"] = per
+        return out
+
+    def add_counts(self, counts: Mapping[str, Any]) -> None:
+        for c, p in zip(self.counters, counts.get("per_model") or [], strict=False):
+            if c is not None and p:
+                c.add_counts(p)
+
+
 def request_counter(model: Any) -> RequestCounter | None:
-    """The ``RequestCounter`` inside a model's wrappers (``inner``/``model``), if any."""
+    """The ``RequestCounter`` inside a model's wrappers (``inner``/``model``), if any; for a
+    model made of several (``models``: a text panel), their counters as one."""
     for _ in range(16):
         if model is None:
             return None
         if isinstance(model, RequestCounter):
             return model
+        several = getattr(model, "models", None)
+        if isinstance(several, list | tuple):
+            counters = [request_counter(m) for m in several]
+            if not any(c is not None for c in counters):
+                return None
+            return _SeveralCounters(counters)
         model = getattr(model, "inner", None) or getattr(model, "model", None)
     return None
 

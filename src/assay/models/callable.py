@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import importlib.util
@@ -40,6 +41,37 @@ class CallableModel:
 
     def __repr__(self) -> str:
         return f"CallableModel({_qualname(self.fn)})"
+
+    def __getstate__(self) -> dict[str, Any]:
+        # a function from a user's file goes by value (to Dask workers: their processes
+        # never imported the file under the name assay gave it); plain pickle would send
+        # only that name
+        state = dict(self.__dict__)
+        if str(getattr(self.fn, "__module__", "")).startswith(_USER_MODULE):
+            try:
+                import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+            except ImportError:  # without Dask nothing sends models to other processes
+                return state
+            state["fn"] = _ByValue(cloudpickle.dumps(self.fn))
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        fn = state.get("fn")
+        if isinstance(fn, _ByValue):
+            import pickle
+
+            state["fn"] = pickle.loads(fn.data)  # our own bytes, sent by the client
+        self.__dict__.update(state)
+
+
+_USER_MODULE = "assay_user_"
+
+
+class _ByValue:
+    """A function pickled by value (cloudpickle), inside a normally pickled model."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
 
 
 def _qualname(fn: Any) -> str:
@@ -314,7 +346,7 @@ def _import_file(target: str) -> Any:
         raise UsageError(f"no such file: {target}", argument="MODEL", path=target)
     resolved = path.resolve()
     digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
-    module_name = f"assay_user_{resolved.stem}_{digest}"
+    module_name = f"{_USER_MODULE}{resolved.stem}_{digest}"
     if module_name in sys.modules:
         return sys.modules[module_name]
     spec = importlib.util.spec_from_file_location(module_name, resolved)
@@ -351,7 +383,19 @@ def _import_file(target: str) -> Any:
     finally:
         if folder in sys.path:
             sys.path.remove(folder)
+    _by_value(module)
     return module
+
+
+def _by_value(module: Any) -> None:
+    """Functions of a user's file travel by value when pickled (to Dask workers, whose
+    processes never imported the file under assay's name for it)."""
+    try:
+        import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:  # no Dask here: nothing pickles functions
+        return
+    with contextlib.suppress(ValueError):  # already registered
+        cloudpickle.register_pickle_by_value(module)
 
 
 def _user_line(exc: BaseException, path: Path) -> int | None:
