@@ -9,6 +9,7 @@ ones, and returns findings: one per distinct minimal error (duplicates are count
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import time
 from typing import Any, Protocol
@@ -25,6 +26,14 @@ from assay.text.shrink import Shrinker, case_size
 __all__ = ["Engine", "Evaluated", "Strategy", "TextModel"]
 
 _SEP = "\x1f"
+
+
+def text_key(text: str) -> int:
+    """A sentence's (or a case's texts') 64-bit key: the same in every process, so that the
+    resume state holds 8 bytes per sentence asked, not the sentence."""
+    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
+
+
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 
 
@@ -95,10 +104,11 @@ class Engine:
         self.draws = Draws(rng)
         self.batch = batch
         self.shrinker = Shrinker(oracle, sampler) if shrink else None
-        self.asked: set[str] = set()
-        self._asked_log: list[str] = []
-        self.keys: set[str] = set()  # cases judged
-        self._keys_log: list[str] = []
+        # sentences asked and cases judged, by their 64-bit keys (``text_key``)
+        self.asked: set[int] = set()
+        self._asked_log: list[int] = []
+        self.keys: set[int] = set()
+        self._keys_log: list[int] = []
         self.cases = 0
         self.errors = 0  # distinct failing cases (shrinking candidates included)
         self.search_errors = 0  # failing cases the strategy proposed
@@ -145,7 +155,11 @@ class Engine:
         return _SEP.join(self.texts(case))
 
     def is_new(self, case: Case) -> bool:
-        return self.key(case) not in self.keys
+        return not self.judged(self.key(case))
+
+    def judged(self, key: str) -> bool:
+        """Whether the case with this ``key`` (``Engine.key``) was judged already."""
+        return text_key(key) in self.keys
 
     # -- asking ------------------------------------------------------------------------------
     def evaluate(self, cases: list[Case], *, trim: bool = True) -> Evaluated | None:
@@ -154,10 +168,10 @@ class Engine:
         texts = [self.texts(c) for c in cases]
         left = self.model.remaining()
         if left is not None:
-            new: set[str] = set()
+            new: set[int] = set()
             keep = 0
             for tx in texts:
-                fresh = {t for t in tx if t not in self.asked and t not in new}
+                fresh = {k for k in map(text_key, tx) if k not in self.asked and k not in new}
                 if len(new) + len(fresh) > left:
                     break
                 new |= fresh
@@ -170,10 +184,10 @@ class Engine:
         if not flat:
             return None
         out = self.model.predict(flat)
-        for t in flat:
-            if t not in self.asked:
-                self.asked.add(t)
-                self._asked_log.append(t)
+        for k in map(text_key, flat):
+            if k not in self.asked:
+                self.asked.add(k)
+                self._asked_log.append(k)
         outputs, i = [], 0
         for tx in texts:
             outputs.append(out[i : i + len(tx)])
@@ -184,7 +198,7 @@ class Engine:
         seen_err: list[int] = []
         words = self.words
         for case, tx, err in zip(cases, texts, verdict.error.tolist(), strict=True):
-            key = _SEP.join(tx)
+            key = text_key(_SEP.join(tx))
             if key in self.keys:
                 continue
             self.keys.add(key)
@@ -462,8 +476,8 @@ class Engine:
                 "strategy": self.strategy.state(),
             }
         )
-        snap.appends["asked"] = np.array(self._asked_log, dtype=str)
-        snap.appends["keys"] = np.array(self._keys_log, dtype=str)
+        snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
+        snap.appends["keys"] = np.array(self._keys_log, dtype=np.uint64)
         self._asked_log, self._keys_log = [], []
         return snap
 
@@ -497,9 +511,18 @@ class Engine:
         self.strategy.load(dict(v.get("strategy", {})))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")
-        self.asked = set(asked.tolist()) if asked is not None else set()
-        self.keys = set(keys.tolist()) if keys is not None else set()
+        self.asked = _key_set(asked)
+        self.keys = _key_set(keys)
         self._asked_log, self._keys_log = [], []
+
+
+def _key_set(stored: np.ndarray | None) -> set[int]:
+    """Keys from the resume state (texts, as stored before keys were)."""
+    if stored is None:
+        return set()
+    if stored.dtype.kind in "USO":
+        return {text_key(str(t)) for t in stored.tolist()}
+    return {int(k) for k in stored.tolist()}
 
 
 def _subsequence(small: list[str], big: list[str]) -> bool:

@@ -77,7 +77,7 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
             misses += 1
             continue
         key = engine.key(case)
-        if key in engine.keys or key in keys:
+        if key in keys or engine.judged(key):
             misses += 1
             continue
         keys.add(key)
@@ -557,7 +557,7 @@ class WalkStrategy:
                 if cand is None or path is None:
                     continue
                 key = engine.key(cand)
-                if key in keys or key in engine.keys:
+                if key in keys or engine.judged(key):
                     continue
                 keys.add(key)
                 mine.append((cand, kind, path))
