@@ -19,7 +19,16 @@ import numpy as np
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.errors import BudgetExhausted
-from assay.text.generate import Draws, Sampler, tree_productions, tree_text, tree_words
+from assay.text.generate import (
+    Draws,
+    Sampler,
+    Tree,
+    count_derivations,
+    enumerate_trees,
+    tree_productions,
+    tree_text,
+    tree_words,
+)
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.shrink import Shrinker, case_size
 
@@ -130,6 +139,25 @@ class Engine:
         self._texts: dict[int, tuple[Case, list[str]]] = {}
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         self._record_json: dict[str, str] = {}  # minimal key -> its record as JSON text
+        self._space: list[Tree] | None = None  # every derivation (small grammars; ``space``)
+        self._space_size: int | None = None
+        self.stalled = False  # a random draw stalled in this round (``fresh_random``)
+
+    def space_size(self, limit: int) -> int | None:
+        """How many derivations the grammar has (counted once per run), or None when more
+        than ``limit``."""
+        if self._space_size is None:
+            self._space_size = count_derivations(self.g, self.sampler.max_depth, cap=limit + 1)
+        return self._space_size if self._space_size <= limit else None
+
+    def space(self, limit: int) -> list[Tree] | None:
+        """Every derivation of the grammar in a fixed order (built once per run), or None
+        when there are more than ``limit``."""
+        if self.space_size(limit) is None:
+            return None
+        if self._space is None:
+            self._space = list(enumerate_trees(self.g, self.sampler.max_depth))
+        return self._space
 
     # -- keys --------------------------------------------------------------------------------
     def texts(self, case: Case) -> list[str]:
@@ -255,6 +283,7 @@ class Engine:
         m0 = self.model.model_seconds
         self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
         self._texts, self._memo = {}, {}
+        self.stalled = False
         try:
             if self.strategy.done:
                 self._done = True

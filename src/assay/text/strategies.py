@@ -66,11 +66,19 @@ def _case_from(data: Any) -> Case | None:
 
 
 def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list[Case]:
-    """Up to ``n`` random cases never judged (fewer when the space seems covered)."""
+    """Up to ``n`` random cases never judged (fewer only when the space is covered).
+
+    Derivations are drawn (steered by ``bias``); when ``_PATIENCE`` draws per wanted case
+    give nothing new (a small grammar mostly judged, or a bias that keeps drawing the same
+    few sentences), the rest come from the derivations not judged yet, drawn uniformly
+    (grammars of at most ``_ENUMERABLE`` derivations): a small space is reported covered
+    only when it is, never because random draws kept repeating."""
     out: list[Case] = []
     keys: set[str] = set()
     misses = 0
-    while len(out) < n and misses < _PATIENCE * max(1, n // 8):
+    # once a draw stalled in this round, a few repeats per wanted case are enough
+    patience = _PATIENCE // 25 if engine.stalled else _PATIENCE
+    while len(out) < n and misses < patience * max(1, n // 8):
         tree = engine.sampler.sentence_tree(engine.draws, bias)
         case = engine.oracle.case(tree, engine.draws)
         if case is None:
@@ -82,6 +90,39 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
             continue
         keys.add(key)
         out.append(case)
+    if len(out) < n:
+        engine.stalled = True
+        out.extend(_unjudged(engine, n - len(out), keys))
+    return out
+
+
+_ENUMERABLE = 100_000  # derivations: up to this many, a stalled draw falls back to the list
+
+
+def _unjudged(engine: Engine, n: int, keys: set[str]) -> list[Case]:
+    """Up to ``n`` cases of derivations never judged, each from a uniformly drawn place in
+    the list of every derivation (the next one not judged from there, cyclically); none
+    when the grammar has more than ``_ENUMERABLE`` derivations or every one was judged."""
+    space = engine.space(_ENUMERABLE)
+    if not space:
+        return []
+    out: list[Case] = []
+    size = len(space)
+    while len(out) < n:
+        at = engine.draws.below(size)
+        for step in range(size):
+            tree = space[(at + step) % size]
+            case = engine.oracle.case(tree, engine.draws)
+            if case is None:
+                continue
+            key = engine.key(case)
+            if key in keys or engine.judged(key):
+                continue
+            keys.add(key)
+            out.append(case)
+            break
+        else:
+            break  # every derivation judged: the space is covered
     return out
 
 
