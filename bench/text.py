@@ -11,6 +11,10 @@ grammar (the built-in topics grammar) against tree-by-tree generation.
     python bench/text.py                   # 20,000 queries per run, seeds 1-3
     python bench/text.py --quick           # 3,000 queries, seeds 1-2
     python bench/text.py --queries 10000 --seeds 1 2 3 4
+    python bench/text.py --queries 3000 --seeds 1 2 3 --breakdown   # where the time goes
+
+Pair (c) is pair (a) with each classifier 1 ms slower per sentence: what share of the wall
+time the classifiers take when they cost what a small transformer does.
 """
 
 from __future__ import annotations
@@ -31,12 +35,118 @@ STRATEGIES = ("random", "ogma", "walk")
 PAIRS = {
     "a": ("tfidf", "tfidf-nonegation"),
     "b": ("vader", "textblob"),
+    # pair (a) again, each classifier costing 1 ms more per sentence (the order of a small
+    # transformer on a CPU core, or a served model): same findings, the time share differs
+    "c": ("tfidf", "tfidf-nonegation"),
 }
+COSTLY_MS = {"c": 1.0}  # extra milliseconds per sentence, per classifier
+
+
+class Costly:
+    """A built-in classifier that takes ``ms`` milliseconds longer per sentence (slept: a
+    stand-in for a heavier model, whose cost does not depend on the machine's load)."""
+
+    def __init__(self, inner: Any, ms: float) -> None:
+        self.inner = inner
+        self.ms = ms
+        self.capabilities = inner.capabilities
+        self.info = {**inner.info, "extra ms per sentence": ms}
+
+    def predict(self, inputs: Any, /) -> Any:
+        time.sleep(self.ms * len(inputs) / 1000.0)
+        return self.inner.predict(inputs)
+
+
+class Timers:
+    """Exclusive wall and main-thread CPU time of wrapped methods (time in a nested wrapped
+    call is charged to the inner one only)."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._stack: list[list[float]] = []  # per open call: child wall, child CPU
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def wrap(self, owner: Any, attr: str, label: str) -> None:
+        orig = getattr(owner, attr)
+        timers = self
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            t0, c0 = time.perf_counter(), time.thread_time()
+            timers._stack.append([0.0, 0.0])
+            try:
+                return orig(*args, **kwargs)
+            finally:
+                child = timers._stack.pop()
+                dw, dc = time.perf_counter() - t0, time.thread_time() - c0
+                timers.wall[label] = timers.wall.get(label, 0.0) + dw - child[0]
+                timers.cpu[label] = timers.cpu.get(label, 0.0) + dc - child[1]
+                if timers._stack:
+                    timers._stack[-1][0] += dw
+                    timers._stack[-1][1] += dc
+
+        setattr(owner, attr, timed)
+        self._undo.append((owner, attr, orig))
+
+    def restore(self) -> None:
+        for owner, attr, orig in reversed(self._undo):
+            setattr(owner, attr, orig)
+        self._undo = []
+
+
+def breakdown(pair: str, queries: int, seed: int, store: Path) -> None:
+    """Where a walk run's wall time goes, per query (one seed, timers around the parts)."""
+    from assay.core.budget import BudgetedModel
+    from assay.text import engine, oracle, shrink, strategies
+
+    models = _models(pair)
+    setup = setup_text(models, names=list(PAIRS[pair]), grammar="builtin:reviews")
+    timers = Timers()
+    timers.wrap(engine.Engine, "step", "rest of the round (observing, bookkeeping)")
+    timers.wrap(strategies.WalkStrategy, "propose", "proposing (generation, moves)")
+    timers.wrap(engine.Engine, "evaluate", "keys, counts, statistics")
+    timers.wrap(oracle.Oracle, "judge", "judging (the oracle)")
+    timers.wrap(engine.Engine, "_findings", "shrinking, known-minimal checks, findings")
+    timers.wrap(shrink.Shrinker, "candidates", "shrinking, known-minimal checks, findings")
+    timers.wrap(BudgetedModel, "predict", "calling the classifiers (dispatch, waiting)")
+    t0, c0 = time.perf_counter(), time.process_time()
+    try:
+        r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
+    finally:
+        timers.restore()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    inside, inside_cpu = sum(setup.model.seconds), sum(setup.model.cpu_seconds)
+    label = "calling the classifiers (dispatch, waiting)"
+    # the classifiers' own time is spent on another thread while the caller waits
+    timers.wall[label] = timers.wall.get(label, 0.0) - inside
+    timers.cpu[label] = timers.cpu.get(label, 0.0)
+    parts = {
+        "inside the classifiers": (inside, inside_cpu),
+        **{k: (timers.wall[k], timers.cpu.get(k, 0.0)) for k in timers.wall},
+    }
+    steps = sum(w for k, (w, _c) in parts.items())
+    parts["setup, store, checkpoints, summary"] = (wall - steps, 0.0)
+    n = max(r.progress["queries"], 1)
+    print(
+        f"  where the walk's time goes (pair ({pair}), seed {seed}, {n:,} queries, "
+        f"{setup.model.calls:,} classifier calls; wall {wall:.2f} s, process CPU {cpu:.2f} s):"
+    )
+    print(f"    {'part':<48}{'us/query':>10}{'share':>8}{'CPU us/q':>10}")
+    for k, (w, c) in sorted(parts.items(), key=lambda kv: -kv[1][0]):
+        cpu_text = f"{1e6 * c / n:>10.0f}" if c else f"{'':>10}"
+        print(f"    {k:<48}{1e6 * w / n:>10.0f}{w / wall:>8.0%}{cpu_text}")
+
+
+def _models(pair: str) -> list[Any]:
+    models = [builtin_classifier(n) for n in PAIRS[pair]]
+    if pair in COSTLY_MS:
+        models = [Costly(m, COSTLY_MS[pair]) for m in models]
+    return models
 
 
 def run_pair(pair: str, queries: int, seeds: list[int], store: Path) -> dict[str, list[Any]]:
     names = PAIRS[pair]
-    models = [builtin_classifier(n) for n in names]
+    models = _models(pair)
     out: dict[str, list[Any]] = {}
     for strategy in STRATEGIES:
         for seed in seeds:
@@ -73,6 +183,8 @@ def run_pair(pair: str, queries: int, seeds: list[int], store: Path) -> dict[str
 
 def print_pair(pair: str, rows: dict[str, list[Any]], queries: int, seeds: list[int]) -> None:
     names = " vs ".join(PAIRS[pair])
+    if pair in COSTLY_MS:
+        names += f", each {COSTLY_MS[pair]:g} ms slower per sentence"
     print(f"\npair ({pair}) {names}: review grammar, {queries:,} queries per run, seeds {seeds}")
     print(
         f"{'strategy':<10}{'errors/1000 q':>15}{'distinct minimal':>18}{'errors':>9}"
@@ -96,7 +208,7 @@ def print_pair(pair: str, rows: dict[str, list[Any]], queries: int, seeds: list[
             f"  walk / {base}: {r1:.2f}x errors per 1,000 queries, {r2:.2f}x distinct "
             "minimal errors"
         )
-    if pair == "a":
+    if pair in ("a", "c"):
         ok1 = mean(x["per1000"] for x in walk) >= 3 * mean(x["per1000"] for x in rows["random"])
         ok2 = mean(x["per1000"] for x in walk) >= 1.5 * mean(x["per1000"] for x in rows["ogma"])
         print(
@@ -152,7 +264,10 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=20_000)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--pairs", nargs="+", default=["a", "b"])
+    ap.add_argument("--pairs", nargs="+", default=["a", "b", "c"])
+    ap.add_argument(
+        "--breakdown", action="store_true", help="also time the parts of one walk run per pair"
+    )
     args = ap.parse_args()
     if args.quick:
         args.queries, args.seeds = 3_000, [1, 2]
@@ -167,6 +282,8 @@ def main() -> None:
         for pair in args.pairs:
             rows = run_pair(pair, args.queries, args.seeds, Path(tmp) / "runs.db")
             print_pair(pair, rows, args.queries, args.seeds)
+            if args.breakdown:
+                breakdown(pair, args.queries, args.seeds[0], Path(tmp) / "runs.db")
     generation(200_000 if args.quick else 1_000_000)
     print(
         "\nFigures are from a shared machine: other processes compete for the CPU, so "

@@ -213,3 +213,26 @@ def test_every_failing_proposal_is_counted_once_with_lazy_shrinking(
     again = np.asarray(text_fakes.lexicon(list(frame["minimal"])))[:, 1] > 0.5
     blind = np.asarray(text_fakes.negation_blind(list(frame["minimal"])))[:, 1] > 0.5
     assert (again != blind).all()
+
+
+SKEWED = """
+s -> "the" thing "was" quality "."
+thing -> "food" [10000] | "room" | "staff" | "view" | "bed" | "bar" | "pool" | "desk"
+quality -> "good" [10000] | "bad" | "fine" | "great" | "awful" | "slow" | "quick" | "cold"
+"""
+
+
+@pytest.mark.parametrize("strategy", ["walk", "random", "ogma"])
+def test_a_small_space_is_covered_before_the_run_stops(tmp_path: Path, strategy: str) -> None:
+    """Weighted draws that keep repeating the same sentence must not end the run early: the
+    64 sentences of this grammar are all asked (the budget allows 100) before it stops."""
+    grammar = tmp_path / "skewed.cfg"
+    grammar.write_text(SKEWED)
+    r = _run(
+        tmp_path,
+        [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)],
+        strategy,
+        grammar=str(grammar),
+        max_queries=100,
+    )
+    assert r.progress["queries"] == 64, r.progress
