@@ -23,7 +23,7 @@ import argparse
 import tempfile
 import time
 from pathlib import Path
-from statistics import mean
+from statistics import mean, median
 from typing import Any
 
 from assay.core.rng import generator
@@ -204,9 +204,18 @@ def print_pair(pair: str, rows: dict[str, list[Any]], queries: int, seeds: list[
         b = rows[base]
         r1 = mean(x["per1000"] for x in walk) / max(mean(x["per1000"] for x in b), 1e-9)
         r2 = mean(x["minimal"] for x in walk) / max(mean(x["minimal"] for x in b), 1e-9)
+        m1 = median(x["per1000"] for x in walk) / max(median(x["per1000"] for x in b), 1e-9)
+        m2 = median(x["minimal"] for x in walk) / max(median(x["minimal"] for x in b), 1e-9)
         print(
             f"  walk / {base}: {r1:.2f}x errors per 1,000 queries, {r2:.2f}x distinct "
-            "minimal errors"
+            f"minimal errors (medians over the seeds: {m1:.2f}x, {m2:.2f}x)"
+        )
+    for s in STRATEGIES:
+        print(
+            f"  {s} per seed: errors/1000 q "
+            + " ".join(f"{x['per1000']:.0f}" for x in rows[s])
+            + "; distinct minimal "
+            + " ".join(str(x["minimal"]) for x in rows[s])
         )
     if pair in ("a", "c"):
         ok1 = mean(x["per1000"] for x in walk) >= 3 * mean(x["per1000"] for x in rows["random"])

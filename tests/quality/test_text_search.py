@@ -218,7 +218,7 @@ def test_every_failing_proposal_is_counted_once_with_lazy_shrinking(
 SKEWED = """
 s -> "the" thing "was" quality "."
 thing -> "food" [10000] | "room" | "staff" | "view" | "bed" | "bar" | "pool" | "desk"
-quality -> "good" [10000] | "bad" | "fine" | "great" | "awful" | "slow" | "quick" | "cold"
+quality -> "good" [10000] | "bad" | "not good" | "great" | "not bad" | "slow" | "quick" | "cold"
 """
 
 
@@ -236,3 +236,32 @@ def test_a_small_space_is_covered_before_the_run_stops(tmp_path: Path, strategy:
         max_queries=100,
     )
     assert r.progress["queries"] == 64, r.progress
+
+
+def test_resuming_where_draws_fall_back_to_the_list_changes_nothing(tmp_path: Path) -> None:
+    """On the skewed grammar the walk's draws stall and fall back to the derivations not
+    judged yet: stopping at the first checkpoint and resuming gives the same findings."""
+    from assay.core.run import execute
+
+    grammar = tmp_path / "skewed.cfg"
+    grammar.write_text(SKEWED)
+    models = [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)]
+    setup = setup_text(models, grammar=str(grammar), strategy="walk", batch=16)
+    results = []
+    for stop in (None, 1):
+        store = RunStore(tmp_path / f"skewed-{stop}.db")
+        store.create_run(run_id="r", technique="text", seed=5, command="", config={},
+                         model={}, versions={})  # fmt: skip
+        resume = False
+        for _ in range(200):
+            out = execute(setup.test, setup.model, store=store, run_id="r", seed=5,
+                          max_queries=60, resume=resume, commit_interval=0.0,
+                          stop_after_checkpoints=stop)  # fmt: skip
+            resume = True
+            if out.status != "interrupted":
+                break
+        found = sorted(str(b.inputs[i][0]) for b in store.iter_batches("r") for i in range(len(b)))
+        results.append((found, store.get_run("r").progress["queries"]))
+    assert results[0][0], "the planted negation bug gave no finding"
+    assert results[0] == results[1]
+    assert results[0][1] == 60
