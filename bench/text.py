@@ -12,6 +12,7 @@ grammar (the built-in topics grammar) against tree-by-tree generation.
     python bench/text.py --quick           # 3,000 queries, seeds 1-2
     python bench/text.py --queries 10000 --seeds 1 2 3 4
     python bench/text.py --queries 3000 --seeds 1 2 3 --breakdown   # where the time goes
+    python bench/text.py --queries 600 --seeds 1 2 3 4 5 6 --pairs a --grammar builtin:topics
 
 Pair (c) is pair (a) with each classifier 1 ms slower per sentence: what share of the wall
 time the classifiers take when they cost what a small transformer does.
@@ -94,13 +95,15 @@ class Timers:
         self._undo = []
 
 
-def breakdown(pair: str, queries: int, seed: int, store: Path) -> None:
+def breakdown(
+    pair: str, queries: int, seed: int, store: Path, grammar: str = "builtin:reviews"
+) -> None:
     """Where a walk run's wall time goes, per query (one seed, timers around the parts)."""
     from assay.core.budget import BudgetedModel
     from assay.text import engine, oracle, shrink, strategies
 
     models = _models(pair)
-    setup = setup_text(models, names=list(PAIRS[pair]), grammar="builtin:reviews")
+    setup = setup_text(models, names=list(PAIRS[pair]), grammar=grammar)
     timers = Timers()
     timers.wrap(engine.Engine, "step", "rest of the round (observing, bookkeeping)")
     timers.wrap(strategies.WalkStrategy, "propose", "proposing (generation, moves)")
@@ -144,7 +147,9 @@ def _models(pair: str) -> list[Any]:
     return models
 
 
-def run_pair(pair: str, queries: int, seeds: list[int], store: Path) -> dict[str, list[Any]]:
+def run_pair(
+    pair: str, queries: int, seeds: list[int], store: Path, grammar: str = "builtin:reviews"
+) -> dict[str, list[Any]]:
     names = PAIRS[pair]
     models = _models(pair)
     out: dict[str, list[Any]] = {}
@@ -152,9 +157,7 @@ def run_pair(pair: str, queries: int, seeds: list[int], store: Path) -> dict[str
         for seed in seeds:
             t0 = time.perf_counter()
             c0 = time.process_time()
-            setup = setup_text(
-                models, names=list(names), grammar="builtin:reviews", strategy=strategy
-            )
+            setup = setup_text(models, names=list(names), grammar=grammar, strategy=strategy)
             r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
             wall = time.perf_counter() - t0
             cpu = time.process_time() - c0
@@ -181,11 +184,17 @@ def run_pair(pair: str, queries: int, seeds: list[int], store: Path) -> dict[str
     return out
 
 
-def print_pair(pair: str, rows: dict[str, list[Any]], queries: int, seeds: list[int]) -> None:
+def print_pair(
+    pair: str,
+    rows: dict[str, list[Any]],
+    queries: int,
+    seeds: list[int],
+    grammar: str = "builtin:reviews",
+) -> None:
     names = " vs ".join(PAIRS[pair])
     if pair in COSTLY_MS:
         names += f", each {COSTLY_MS[pair]:g} ms slower per sentence"
-    print(f"\npair ({pair}) {names}: review grammar, {queries:,} queries per run, seeds {seeds}")
+    print(f"\npair ({pair}) {names}: grammar {grammar}, {queries:,} queries per run, seeds {seeds}")
     print(
         f"{'strategy':<10}{'errors/1000 q':>15}{'distinct minimal':>18}{'errors':>9}"
         f"{'in classifiers':>16}{'wall s':>9}{'CPU in clf':>12}{'CPU s':>8}{'sent/call':>11}"
@@ -275,6 +284,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--pairs", nargs="+", default=["a", "b", "c"])
     ap.add_argument(
+        "--grammar",
+        default="builtin:reviews",
+        help="the grammar of every pair (the issue's targets are on builtin:reviews)",
+    )
+    ap.add_argument(
         "--breakdown", action="store_true", help="also time the parts of one walk run per pair"
     )
     args = ap.parse_args()
@@ -289,10 +303,10 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory() as tmp:
         for pair in args.pairs:
-            rows = run_pair(pair, args.queries, args.seeds, Path(tmp) / "runs.db")
-            print_pair(pair, rows, args.queries, args.seeds)
+            rows = run_pair(pair, args.queries, args.seeds, Path(tmp) / "runs.db", args.grammar)
+            print_pair(pair, rows, args.queries, args.seeds, args.grammar)
             if args.breakdown:
-                breakdown(pair, args.queries, args.seeds[0], Path(tmp) / "runs.db")
+                breakdown(pair, args.queries, args.seeds[0], Path(tmp) / "runs.db", args.grammar)
     generation(200_000 if args.quick else 1_000_000)
     print(
         "\nFigures are from a shared machine: other processes compete for the CPU, so "
