@@ -141,7 +141,8 @@ class Engine:
         self._record_json: dict[str, str] = {}  # minimal key -> its record as JSON text
         self._space: list[Tree] | None = None  # every derivation (small grammars; ``space``)
         self._space_size: int | None = None
-        self.stalled = False  # a random draw stalled in this round (``fresh_random``)
+        self._space_skip: list[int] | None = None
+        self.stalled = False  # a random draw stalled (``fresh_random``): stays so
 
     def space_size(self, limit: int) -> int | None:
         """How many derivations the grammar has (counted once per run), or None when more
@@ -158,6 +159,13 @@ class Engine:
         if self._space is None:
             self._space = list(enumerate_trees(self.g, self.sampler.max_depth))
         return self._space
+
+    def space_skip(self) -> list[int]:
+        """Per derivation of ``space``: itself, or a later place to look from when it is
+        known judged (built with the list; see ``strategies._unjudged``)."""
+        if self._space_skip is None or len(self._space_skip) != len(self._space or ()):
+            self._space_skip = list(range(len(self._space or ())))
+        return self._space_skip
 
     # -- keys --------------------------------------------------------------------------------
     def texts(self, case: Case) -> list[str]:
@@ -283,7 +291,6 @@ class Engine:
         m0 = self.model.model_seconds
         self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
         self._texts, self._memo = {}, {}
-        self.stalled = False
         try:
             if self.strategy.done:
                 self._done = True
@@ -502,6 +509,7 @@ class Engine:
                 "stop_reason": self.stop_reason,
                 "done": self._done,
                 "search_seconds": self.search_seconds,
+                "stalled": self.stalled,
                 "strategy": self.strategy.state(),
             }
         )
@@ -537,6 +545,7 @@ class Engine:
         self.stop_reason = v.get("stop_reason")
         self._done = bool(v.get("done", False))
         self.search_seconds = float(v.get("search_seconds", 0.0))
+        self.stalled = bool(v.get("stalled", False))
         self.strategy.load(dict(v.get("strategy", {})))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")

@@ -76,7 +76,8 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
     out: list[Case] = []
     keys: set[str] = set()
     misses = 0
-    # once a draw stalled in this round, a few repeats per wanted case are enough
+    # once draws stalled (the space is small and mostly judged, or the steering keeps
+    # drawing the same few sentences), a few repeats per wanted case are enough
     patience = _PATIENCE // 25 if engine.stalled else _PATIENCE
     while len(out) < n and misses < patience * max(1, n // 8):
         tree = engine.sampler.sentence_tree(engine.draws, bias)
@@ -108,22 +109,48 @@ def _unjudged(engine: Engine, n: int, keys: set[str]) -> list[Case]:
         return []
     out: list[Case] = []
     size = len(space)
+    # differential oracles: a derivation is one case, so derivations found judged are
+    # skipped from then on (``skip``: a cache that depends on the judged set alone, so a
+    # resumed run, which starts without it, proposes the same cases)
+    skip = None if engine.oracle.metamorphic else engine.space_skip()
     while len(out) < n:
         at = engine.draws.below(size)
         for step in range(size):
-            tree = space[(at + step) % size]
+            i = (at + step) % size
+            if skip is not None:
+                i = _next_open(skip, i)
+                if i == size:
+                    i = _next_open(skip, 0)
+                    if i == size:
+                        break
+            tree = space[i]
             case = engine.oracle.case(tree, engine.draws)
             if case is None:
                 continue
             key = engine.key(case)
             if key in keys or engine.judged(key):
+                if skip is not None:
+                    skip[i] = i + 1  # judged for good (proposed now: judged this round)
                 continue
             keys.add(key)
             out.append(case)
             break
         else:
             break  # every derivation judged: the space is covered
+        if skip is not None and len(out) < n and _next_open(skip, 0) == size:
+            break
     return out
+
+
+def _next_open(skip: list[int], i: int) -> int:
+    """The first place at or after ``i`` not known to be judged (``len(skip)`` when none),
+    following and shortening the chain of ``skip`` (``skip[j] == j``: not known judged)."""
+    root = i
+    while root < len(skip) and skip[root] != root:
+        root = skip[root]
+    while i < len(skip) and skip[i] != i:
+        skip[i], i = root, skip[i]
+    return root
 
 
 class RandomStrategy:
