@@ -110,3 +110,18 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
             kept = " ".join(tree_words(cand.tree)).split()
             assert all(any(w == x for x in it) for w in kept), (kept, words)
     assert multi > 20  # the check did meet multi-word terminals
+
+
+def test_the_skip_chain_finds_the_next_place_not_known_judged() -> None:
+    from assay.text.strategies import _next_open
+
+    skip = list(range(8))
+    for judged in (2, 3, 4, 7):
+        skip[judged] = judged + 1
+    assert _next_open(skip, 0) == 0
+    assert _next_open(skip, 2) == 5
+    assert skip[2] == 5 and skip[3] == 5  # the chain was shortened
+    assert _next_open(skip, 7) == 8  # none left at or after 7
+    for judged in (0, 1, 5, 6):
+        skip[judged] = judged + 1
+    assert _next_open(skip, 0) == 8
