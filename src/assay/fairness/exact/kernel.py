@@ -1,0 +1,317 @@
+"""Depth-first settling of boxes for ``ensemble.refine``, compiled with numba when installed.
+
+The vectorised refinement in ``ensemble`` pays numpy's overhead per batch and keeps every open
+box in its pool.  Here each box taken from the pool is settled depth first, one box at a time:
+per tree and value ``alpha`` of the attribute, the least and largest leaf the box reaches
+(a breadth-first walk of the tree, so the first split the box straddles is the shallowest);
+the box is discriminatory, clean or cut exactly as in ``ensemble`` (the same tests and the
+same choice of cut), and its halves go on a stack.  A box whose subtree needs more than
+``per_box`` steps hands its stack back to the pool, so the caller keeps taking the largest
+undecided boxes first and checks its deadline between calls.
+
+The functions are plain Python over numpy arrays; with numba (the optional extra
+``assay[exact]``) they are compiled, and give the same results step for step (a test runs both).
+Without numba ``ensemble.refine`` keeps its vectorised loop: both are certain, and both give
+the same answer when they finish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+__all__ = ["COMPILED", "best_first"]
+
+try:  # pragma: no cover - depends on the environment
+    import numba
+
+    _jit: Callable[[Any], Any] = numba.njit(cache=True, nogil=True)
+    COMPILED = True
+except ImportError:  # pragma: no cover
+
+    def _jit(func: Any) -> Any:
+        return func
+
+    COMPILED = False
+
+# outcomes of one box
+CLEAN, DISC, TIE, CUT = 0, 1, 2, 3
+
+
+@_jit  # type: ignore[misc]
+def _decide(
+    lo: np.ndarray,
+    hi: np.ndarray,
+    attr: int,
+    n_alpha: int,
+    base: float,
+    eps: float,
+    node_feat: np.ndarray,
+    node_cut: np.ndarray,
+    node_low: np.ndarray,
+    node_high: np.ndarray,
+    node_value: np.ndarray,
+    roots: np.ndarray,
+    uses_attr: np.ndarray,
+    queue: np.ndarray,
+    lows: np.ndarray,
+    highs: np.ndarray,
+    width: np.ndarray,
+    s_feat: np.ndarray,
+    s_cut: np.ndarray,
+    score: np.ndarray,
+) -> tuple[int, int, int]:
+    """``(outcome, feature, cut)`` of one box ``[lo, hi)``: margin bounds per alpha summed in
+    tree order, the tests of ``ensemble.refine``, and when undecided the cut it would take."""
+    n_trees = len(roots)
+    for a in range(n_alpha):
+        lows[a] = base
+        highs[a] = base
+    dep = False
+    for t in range(n_trees):
+        s_feat[t] = -1
+        s_cut[t] = 0
+        w_t = 0.0
+        n_walks = n_alpha if uses_attr[t] else 1
+        for a in range(n_walks):
+            mn = np.inf
+            mx = -np.inf
+            head = 0
+            tail = 1
+            queue[0] = roots[t]
+            while head < tail:
+                n = queue[head]
+                head += 1
+                f = node_feat[n]
+                if f < 0:
+                    v = node_value[n]
+                    if v < mn:
+                        mn = v
+                    if v > mx:
+                        mx = v
+                elif f == attr:
+                    dep = True
+                    queue[tail] = node_low[n] if a < node_cut[n] else node_high[n]
+                    tail += 1
+                else:
+                    c = node_cut[n]
+                    go_low = lo[f] < c
+                    go_high = hi[f] > c
+                    if go_low:
+                        queue[tail] = node_low[n]
+                        tail += 1
+                    if go_high:
+                        queue[tail] = node_high[n]
+                        tail += 1
+                    if go_low and go_high and s_feat[t] < 0:
+                        s_feat[t] = f
+                        s_cut[t] = c
+            if uses_attr[t]:
+                lows[a] += mn
+                highs[a] += mx
+            else:
+                for b in range(n_alpha):
+                    lows[b] += mn
+                    highs[b] += mx
+            if mx - mn > w_t:
+                w_t = mx - mn
+        width[t] = w_t
+    any1 = False
+    all1 = True
+    any0 = False
+    all0 = True
+    for a in range(n_alpha):
+        s1 = lows[a] > eps
+        s0 = highs[a] < -eps
+        any1 = any1 or s1
+        all1 = all1 and s1
+        any0 = any0 or s0
+        all0 = all0 and s0
+    if any1 and any0:
+        return DISC, -1, 0
+    if all1 or all0 or not dep:
+        return CLEAN, -1, 0
+    # the cut: each straddling tree votes for its shallowest straddled split's feature with
+    # its width; the winning feature is cut where the widest tree voting for it cuts it
+    score[:] = 0.0
+    top = 0.0
+    for t in range(n_trees):
+        if s_feat[t] >= 0:
+            score[s_feat[t]] += width[t]
+            if width[t] > top:
+                top = width[t]
+    if top <= 0.0:
+        # every tree gives one margin per alpha all over the box: decided by any one cell
+        return TIE, -1, 0
+    best_f = 0
+    for f in range(len(score)):
+        if score[f] > score[best_f]:
+            best_f = f
+    best_t = -1
+    for t in range(n_trees):
+        if s_feat[t] == best_f and (best_t < 0 or width[t] > width[best_t]):
+            best_t = t
+    return CUT, best_f, s_cut[best_t]
+
+
+@_jit  # type: ignore[misc]
+def _mass(lo: np.ndarray, hi: np.ndarray, cw: np.ndarray, attr: int) -> float:
+    m = 1.0
+    for f in range(len(lo)):
+        if f != attr:
+            m *= cw[f, hi[f]] - cw[f, lo[f]]
+    return m
+
+
+@_jit  # type: ignore[misc]
+def _sift_up(h_box: np.ndarray, h_m: np.ndarray, i: int) -> None:
+    m = h_m[i]
+    box = h_box[i].copy()
+    while i > 0:
+        p = (i - 1) // 2
+        if h_m[p] >= m:
+            break
+        h_m[i] = h_m[p]
+        h_box[i] = h_box[p]
+        i = p
+    h_m[i] = m
+    h_box[i] = box
+
+
+@_jit  # type: ignore[misc]
+def _sift_down(h_box: np.ndarray, h_m: np.ndarray, n: int) -> None:
+    m = h_m[0]
+    box = h_box[0].copy()
+    i = 0
+    while True:
+        c = 2 * i + 1
+        if c >= n:
+            break
+        if c + 1 < n and h_m[c + 1] > h_m[c]:
+            c += 1
+        if h_m[c] <= m:
+            break
+        h_m[i] = h_m[c]
+        h_box[i] = h_box[c]
+        i = c
+    h_m[i] = m
+    h_box[i] = box
+
+
+@_jit  # type: ignore[misc]
+def best_first(
+    h_box: np.ndarray,
+    h_m: np.ndarray,
+    n_heap: int,
+    node_feat: np.ndarray,
+    node_cut: np.ndarray,
+    node_low: np.ndarray,
+    node_high: np.ndarray,
+    node_value: np.ndarray,
+    roots: np.ndarray,
+    uses_attr: np.ndarray,
+    tree_size: int,
+    cw: np.ndarray,
+    attr: int,
+    n_alpha: int,
+    base: float,
+    eps: float,
+    budget: int,
+    keep: int,
+) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray]:
+    """Settle the boxes of a max-heap on mass (``h_box``: ``(cap, 2, F)`` lo and hi;
+    ``h_m``: masses; the first ``n_heap`` rows used), the largest first, each cut box's
+    halves pushed back; in place.  Stops after ``budget`` boxes, when the heap is empty, or
+    when it has no room for two more.
+
+    Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F))``
+    with the ``keep`` largest discriminatory boxes and the *tie* boxes (as ``settle``)."""
+    cap, _, n_feat = h_box.shape
+    n_trees = len(roots)
+    tie_cap = 1024
+    ties = np.empty((tie_cap, 2, n_feat), dtype=h_box.dtype)
+    n_tie = 0
+    d_cap = 2 * keep + 2
+    d_box = np.empty((d_cap, 2, n_feat), dtype=h_box.dtype)
+    d_m = np.empty(d_cap)
+    n_d = 0
+    disc_mass = 0.0
+    n_disc = 0
+    steps = 0
+    lo = np.empty(n_feat, dtype=np.int64)
+    hi = np.empty(n_feat, dtype=np.int64)
+    queue = np.empty(tree_size + 2, dtype=np.int64)
+    lows = np.empty(n_alpha)
+    highs = np.empty(n_alpha)
+    width = np.empty(n_trees)
+    s_feat = np.empty(n_trees, dtype=np.int64)
+    s_cut = np.empty(n_trees, dtype=np.int64)
+    score = np.empty(n_feat)
+    while n_heap > 0 and steps < budget and n_heap + 2 <= cap and n_tie < tie_cap:
+        for f in range(n_feat):
+            lo[f] = h_box[0, 0, f]
+            hi[f] = h_box[0, 1, f]
+        m = h_m[0]
+        n_heap -= 1
+        if n_heap > 0:
+            h_box[0] = h_box[n_heap]
+            h_m[0] = h_m[n_heap]
+            _sift_down(h_box, h_m, n_heap)
+        steps += 1
+        outcome, f_cut, c = _decide(
+            lo,
+            hi,
+            attr,
+            n_alpha,
+            base,
+            eps,
+            node_feat,
+            node_cut,
+            node_low,
+            node_high,
+            node_value,
+            roots,
+            uses_attr,
+            queue,
+            lows,
+            highs,
+            width,
+            s_feat,
+            s_cut,
+            score,
+        )
+        if outcome == DISC:
+            disc_mass += m
+            n_disc += 1
+            if n_d == d_cap:
+                order = np.argsort(-d_m)
+                d_box[: keep + 1] = d_box[order[: keep + 1]]
+                d_m[: keep + 1] = d_m[order[: keep + 1]]
+                n_d = keep + 1
+            d_box[n_d, 0] = lo
+            d_box[n_d, 1] = hi
+            d_m[n_d] = m
+            n_d += 1
+        elif outcome == TIE:
+            ties[n_tie, 0] = lo
+            ties[n_tie, 1] = hi
+            n_tie += 1
+        elif outcome == CUT:
+            for half in range(2):
+                h_box[n_heap, 0] = lo
+                h_box[n_heap, 1] = hi
+                h_box[n_heap, 1 - half, f_cut] = c
+                h_m[n_heap] = _mass(h_box[n_heap, 0], h_box[n_heap, 1], cw, attr)
+                n_heap += 1
+                _sift_up(h_box, h_m, n_heap - 1)
+    return (
+        n_heap,
+        disc_mass,
+        n_disc,
+        steps,
+        d_box[:n_d].copy(),
+        d_m[:n_d].copy(),
+        ties[:n_tie].copy(),
+    )
