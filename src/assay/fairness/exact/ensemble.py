@@ -420,16 +420,11 @@ def refine(
 class _KernelArrays:
     """The ensemble as ``kernel.settle`` reads it."""
 
-    node_feat: np.ndarray  # -1: leaf
-    node_cut: np.ndarray
-    node_low: np.ndarray
-    node_high: np.ndarray
-    node_value: np.ndarray
-    roots: np.ndarray
-    uses_attr: np.ndarray
+    # node feature (-1: leaf), cut, low child, high child, value; tree roots; trees that
+    # test the attribute
+    model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     tree_size: int
     cw: np.ndarray  # (F, max atoms + 1) cumulative weights, padded
-    stack_cap: int
 
     @staticmethod
     def of(flat: Flat) -> _KernelArrays:
@@ -443,18 +438,18 @@ class _KernelArrays:
         cw = np.zeros((flat.n_features, int(flat.n_atoms.max()) + 1))
         for f, c in enumerate(flat.cumweight):
             cw[f, : len(c)] = c
-        depth = int(np.sum(np.delete(flat.n_atoms, flat.attribute) - 1))
         return _KernelArrays(
-            node_feat=feat,
-            node_cut=cut.astype(np.int64),
-            node_low=low.astype(np.int64),
-            node_high=high.astype(np.int64),
-            node_value=value.astype(np.float64),
-            roots=flat.roots.astype(np.int64),
-            uses_attr=uses,
+            model=(
+                feat,
+                cut.astype(np.int64),
+                low.astype(np.int64),
+                high.astype(np.int64),
+                value.astype(np.float64),
+                flat.roots.astype(np.int64),
+                uses.astype(np.int64),
+            ),
             tree_size=int(np.diff(bounds).max(initial=1)),
             cw=cw,
-            stack_cap=depth + 2,
         )
 
 
@@ -476,7 +471,11 @@ def _refine_best_first(
     k = _KernelArrays.of(flat)
     n_feat = flat.n_features
     cap = 1 << 14
-    h_box = np.zeros((cap, 2, n_feat), dtype=np.int32)
+    # the pool holds only undecided boxes, in int16 when the atoms allow: 4x the vectorised cap
+    max_pool = 4 * max_pool
+    h_box = np.zeros(
+        (cap, 2, n_feat), dtype=np.int16 if int(flat.n_atoms.max()) < 2**15 else np.int32
+    )
     h_m = np.zeros(cap)
     h_box[0, 1] = flat.n_atoms
     h_m[0] = _mass(flat, h_box[:1, 0].astype(np.int64), h_box[:1, 1].astype(np.int64))[0]
@@ -505,13 +504,7 @@ def _refine_best_first(
             h_box,
             h_m,
             n_heap,
-            k.node_feat,
-            k.node_cut,
-            k.node_low,
-            k.node_high,
-            k.node_value,
-            k.roots,
-            k.uses_attr,
+            k.model,
             k.tree_size,
             k.cw,
             flat.attribute,

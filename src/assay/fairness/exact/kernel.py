@@ -41,83 +41,103 @@ CLEAN, DISC, TIE, CUT = 0, 1, 2, 3
 
 
 @_jit  # type: ignore[misc]
-def _decide(
+def _walk(
+    t: int,
     lo: np.ndarray,
     hi: np.ndarray,
     attr: int,
     n_alpha: int,
+    model: tuple[np.ndarray, ...],
+    queue: np.ndarray,
+    st: tuple[np.ndarray, ...],
+) -> None:
+    """Tree ``t`` over the box ``[lo, hi)``, breadth first, per alpha when the tree tests the
+    attribute (else once, in row 0): into ``st`` = ``(tmn, tmx, width, s_feat, s_cut, fmask,
+    tdep)`` the least and largest leaf per alpha, the widest spread, the shallowest straddled
+    split, the features of all straddled splits (bits; -1: all) and whether a node on the
+    attribute is reached."""
+    node_feat, node_cut, node_low, node_high, node_value, roots, uses_attr = model
+    tmn, tmx, width, s_feat, s_cut, fmask, tdep = st
+    wide = len(lo) > 62
+    s_feat[t] = -1
+    s_cut[t] = 0
+    fmask[t] = -1 if wide else 0
+    tdep[t] = 0
+    w_t = 0.0
+    n_walks = n_alpha if uses_attr[t] else 1
+    for a in range(n_walks):
+        mn = np.inf
+        mx = -np.inf
+        head = 0
+        tail = 1
+        queue[0] = roots[t]
+        while head < tail:
+            n = queue[head]
+            head += 1
+            f = node_feat[n]
+            if f < 0:
+                v = node_value[n]
+                if v < mn:
+                    mn = v
+                if v > mx:
+                    mx = v
+            elif f == attr:
+                tdep[t] = 1
+                queue[tail] = node_low[n] if a < node_cut[n] else node_high[n]
+                tail += 1
+            else:
+                c = node_cut[n]
+                go_low = lo[f] < c
+                go_high = hi[f] > c
+                if go_low:
+                    queue[tail] = node_low[n]
+                    tail += 1
+                if go_high:
+                    queue[tail] = node_high[n]
+                    tail += 1
+                if go_low and go_high:
+                    if s_feat[t] < 0:
+                        s_feat[t] = f
+                        s_cut[t] = c
+                    if not wide:
+                        fmask[t] |= np.int64(1) << f
+        tmn[t, a] = mn
+        tmx[t, a] = mx
+        if mx - mn > w_t:
+            w_t = mx - mn
+    width[t] = w_t
+
+
+@_jit  # type: ignore[misc]
+def _outcome(
+    n_alpha: int,
     base: float,
     eps: float,
-    node_feat: np.ndarray,
-    node_cut: np.ndarray,
-    node_low: np.ndarray,
-    node_high: np.ndarray,
-    node_value: np.ndarray,
-    roots: np.ndarray,
     uses_attr: np.ndarray,
-    queue: np.ndarray,
+    st: tuple[np.ndarray, ...],
     lows: np.ndarray,
     highs: np.ndarray,
-    width: np.ndarray,
-    s_feat: np.ndarray,
-    s_cut: np.ndarray,
     score: np.ndarray,
 ) -> tuple[int, int, int]:
-    """``(outcome, feature, cut)`` of one box ``[lo, hi)``: margin bounds per alpha summed in
-    tree order, the tests of ``ensemble.refine``, and when undecided the cut it would take."""
-    n_trees = len(roots)
+    """``(outcome, feature, cut)`` of a box from its trees' walks: the margin bounds per alpha
+    summed in tree order, the tests of ``ensemble.refine``, and when undecided its cut."""
+    tmn, tmx, width, s_feat, s_cut, _, tdep = st
+    n_trees = len(uses_attr)
     for a in range(n_alpha):
         lows[a] = base
         highs[a] = base
     dep = False
     for t in range(n_trees):
-        s_feat[t] = -1
-        s_cut[t] = 0
-        w_t = 0.0
-        n_walks = n_alpha if uses_attr[t] else 1
-        for a in range(n_walks):
-            mn = np.inf
-            mx = -np.inf
-            head = 0
-            tail = 1
-            queue[0] = roots[t]
-            while head < tail:
-                n = queue[head]
-                head += 1
-                f = node_feat[n]
-                if f < 0:
-                    v = node_value[n]
-                    if v < mn:
-                        mn = v
-                    if v > mx:
-                        mx = v
-                elif f == attr:
-                    dep = True
-                    queue[tail] = node_low[n] if a < node_cut[n] else node_high[n]
-                    tail += 1
-                else:
-                    c = node_cut[n]
-                    go_low = lo[f] < c
-                    go_high = hi[f] > c
-                    if go_low:
-                        queue[tail] = node_low[n]
-                        tail += 1
-                    if go_high:
-                        queue[tail] = node_high[n]
-                        tail += 1
-                    if go_low and go_high and s_feat[t] < 0:
-                        s_feat[t] = f
-                        s_cut[t] = c
-            if uses_attr[t]:
-                lows[a] += mn
-                highs[a] += mx
-            else:
-                for b in range(n_alpha):
-                    lows[b] += mn
-                    highs[b] += mx
-            if mx - mn > w_t:
-                w_t = mx - mn
-        width[t] = w_t
+        if tdep[t]:
+            dep = True
+        if uses_attr[t]:
+            for a in range(n_alpha):
+                lows[a] += tmn[t, a]
+                highs[a] += tmx[t, a]
+        else:
+            for a in range(n_alpha):
+                lows[a] += tmn[t, 0]
+                highs[a] += tmx[t, 0]
     any1 = False
     all1 = True
     any0 = False
@@ -205,13 +225,7 @@ def best_first(
     h_box: np.ndarray,
     h_m: np.ndarray,
     n_heap: int,
-    node_feat: np.ndarray,
-    node_cut: np.ndarray,
-    node_low: np.ndarray,
-    node_high: np.ndarray,
-    node_value: np.ndarray,
-    roots: np.ndarray,
-    uses_attr: np.ndarray,
+    model: tuple[np.ndarray, ...],
     tree_size: int,
     cw: np.ndarray,
     attr: int,
@@ -222,14 +236,18 @@ def best_first(
     keep: int,
 ) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray]:
     """Settle the boxes of a max-heap on mass (``h_box``: ``(cap, 2, F)`` lo and hi;
-    ``h_m``: masses; the first ``n_heap`` rows used), the largest first, each cut box's
-    halves pushed back; in place.  Stops after ``budget`` boxes, when the heap is empty, or
-    when it has no room for two more.
+    ``h_m``: masses; the first ``n_heap`` rows used), the largest first, in place.  A box
+    taken is walked down every tree and cut; each half is decided at once, walking again only
+    the trees that split the cut feature inside the box, and goes into the heap when
+    undecided.  Stops after ``budget`` boxes decided, when the heap is empty or has no room.
 
     Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F))``
-    with the ``keep`` largest discriminatory boxes and the *tie* boxes (as ``settle``)."""
+    with the ``keep`` largest discriminatory boxes and the *tie* boxes, where every tree gives
+    one margin per alpha but a margin is too close to zero for the sums: the caller decides
+    them from one cell with the model's own arithmetic."""
     cap, _, n_feat = h_box.shape
-    n_trees = len(roots)
+    uses_attr = model[6]
+    n_trees = len(uses_attr)
     tie_cap = 1024
     ties = np.empty((tie_cap, 2, n_feat), dtype=h_box.dtype)
     n_tie = 0
@@ -240,70 +258,84 @@ def best_first(
     disc_mass = 0.0
     n_disc = 0
     steps = 0
-    lo = np.empty(n_feat, dtype=np.int64)
-    hi = np.empty(n_feat, dtype=np.int64)
+    box = np.empty((3, 2, n_feat), dtype=np.int64)  # the box taken, then each half
     queue = np.empty(tree_size + 2, dtype=np.int64)
     lows = np.empty(n_alpha)
     highs = np.empty(n_alpha)
-    width = np.empty(n_trees)
-    s_feat = np.empty(n_trees, dtype=np.int64)
-    s_cut = np.empty(n_trees, dtype=np.int64)
     score = np.empty(n_feat)
-    while n_heap > 0 and steps < budget and n_heap + 2 <= cap and n_tie < tie_cap:
-        for f in range(n_feat):
-            lo[f] = h_box[0, 0, f]
-            hi[f] = h_box[0, 1, f]
-        m = h_m[0]
+    parent = (
+        np.empty((n_trees, n_alpha)),
+        np.empty((n_trees, n_alpha)),
+        np.empty(n_trees),
+        np.empty(n_trees, dtype=np.int64),
+        np.empty(n_trees, dtype=np.int64),
+        np.empty(n_trees, dtype=np.int64),
+        np.empty(n_trees, dtype=np.int64),
+    )
+    child = (
+        np.empty((n_trees, n_alpha)),
+        np.empty((n_trees, n_alpha)),
+        np.empty(n_trees),
+        np.empty(n_trees, dtype=np.int64),
+        np.empty(n_trees, dtype=np.int64),
+        np.empty(n_trees, dtype=np.int64),
+        np.empty(n_trees, dtype=np.int64),
+    )
+    while n_heap > 0 and steps < budget and n_heap + 2 <= cap and n_tie + 2 < tie_cap:
+        box[0] = h_box[0]
+        m0 = h_m[0]
         n_heap -= 1
         if n_heap > 0:
             h_box[0] = h_box[n_heap]
             h_m[0] = h_m[n_heap]
             _sift_down(h_box, h_m, n_heap)
+        for t in range(n_trees):
+            _walk(t, box[0, 0], box[0, 1], attr, n_alpha, model, queue, parent)
+        outcome, f_cut, c = _outcome(n_alpha, base, eps, uses_attr, parent, lows, highs, score)
         steps += 1
-        outcome, f_cut, c = _decide(
-            lo,
-            hi,
-            attr,
-            n_alpha,
-            base,
-            eps,
-            node_feat,
-            node_cut,
-            node_low,
-            node_high,
-            node_value,
-            roots,
-            uses_attr,
-            queue,
-            lows,
-            highs,
-            width,
-            s_feat,
-            s_cut,
-            score,
-        )
-        if outcome == DISC:
-            disc_mass += m
-            n_disc += 1
-            if n_d == d_cap:
-                order = np.argsort(-d_m)
-                d_box[: keep + 1] = d_box[order[: keep + 1]]
-                d_m[: keep + 1] = d_m[order[: keep + 1]]
-                n_d = keep + 1
-            d_box[n_d, 0] = lo
-            d_box[n_d, 1] = hi
-            d_m[n_d] = m
-            n_d += 1
-        elif outcome == TIE:
-            ties[n_tie, 0] = lo
-            ties[n_tie, 1] = hi
-            n_tie += 1
-        elif outcome == CUT:
-            for half in range(2):
-                h_box[n_heap, 0] = lo
-                h_box[n_heap, 1] = hi
-                h_box[n_heap, 1 - half, f_cut] = c
-                h_m[n_heap] = _mass(h_box[n_heap, 0], h_box[n_heap, 1], cw, attr)
+        first, last = 0, 0  # the boxes to record: the one taken, or its halves
+        bit = np.int64(0)
+        if outcome == CUT:
+            box[1] = box[0]
+            box[1, 1, f_cut] = c
+            box[2] = box[0]
+            box[2, 0, f_cut] = c
+            first, last = 1, 2
+            bit = np.int64(-1) if n_feat > 62 else np.int64(1) << f_cut
+        for k in range(first, last + 1):
+            m = m0
+            if k > 0:
+                child[0][:] = parent[0]
+                child[1][:] = parent[1]
+                child[2][:] = parent[2]
+                child[3][:] = parent[3]
+                child[4][:] = parent[4]
+                child[5][:] = parent[5]
+                child[6][:] = parent[6]
+                for t in range(n_trees):
+                    if parent[5][t] & bit:
+                        _walk(t, box[k, 0], box[k, 1], attr, n_alpha, model, queue, child)
+                outcome = _outcome(n_alpha, base, eps, uses_attr, child, lows, highs, score)[0]
+                steps += 1
+                m = _mass(box[k, 0], box[k, 1], cw, attr)
+            if outcome == DISC:
+                disc_mass += m
+                n_disc += 1
+                if n_d == d_cap:
+                    # keep the largest half: the report lists the largest boxes
+                    order = np.argsort(-d_m)
+                    d_box[: keep + 1] = d_box[order[: keep + 1]]
+                    d_m[: keep + 1] = d_m[order[: keep + 1]]
+                    n_d = keep + 1
+                d_box[n_d] = box[k]
+                d_m[n_d] = m
+                n_d += 1
+            elif outcome == TIE:
+                ties[n_tie] = box[k]
+                n_tie += 1
+            elif outcome == CUT:
+                h_box[n_heap] = box[k]
+                h_m[n_heap] = m
                 n_heap += 1
                 _sift_up(h_box, h_m, n_heap - 1)
     return (
