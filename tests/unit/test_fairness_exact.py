@@ -305,16 +305,19 @@ def test_certain_bounds_hold_at_every_stage_of_the_refinement(
     assert got.disc_mass == pytest.approx(truth, abs=1e-12)
 
 
+@pytest.mark.parametrize("per_box", [2, 64])
 @pytest.mark.parametrize("kind", ["boosting", "forest"])
 def test_compiled_refinement_decides_close_margins_with_the_models_arithmetic(
-    kind: str, monkeypatch: pytest.MonkeyPatch
+    kind: str, per_box: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the margin tolerance raised so far that no bound is ever sure, every box is cut
     until each tree gives one leaf per value and is then decided from one cell by the model's
     own arithmetic (the *tie* path): the share still equals brute force, and the discriminatory
-    boxes reported hold only discriminatory inputs."""
+    boxes reported hold only discriminatory inputs.  ``per_box``: halves decided depth first
+    (from their parents' walks kept on a stack) under each box taken from the heap."""
     _needs_numba()
     monkeypatch.setattr(ensemble, "_EPS", 1e9)
+    monkeypatch.setattr(ensemble, "_PER_BOX", per_box)
     if kind == "boosting":
         model, trees = _boosted()
     else:

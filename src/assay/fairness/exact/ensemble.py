@@ -424,6 +424,7 @@ class _KernelArrays:
     # test the attribute
     model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     tree_size: int
+    depth: int  # the most cuts on a path from the whole domain, plus 2
     cw: np.ndarray  # (F, max atoms + 1) cumulative weights, padded
 
     @staticmethod
@@ -449,11 +450,16 @@ class _KernelArrays:
                 uses.astype(np.int64),
             ),
             tree_size=int(np.diff(bounds).max(initial=1)),
+            depth=int(np.sum(np.delete(flat.n_atoms, flat.attribute) - 1)) + 2,
             cw=cw,
         )
 
 
-_CALL_STEPS = 50_000  # boxes decided per call of the kernel (the deadline is checked between)
+_PER_BOX = 6  # halves decided depth first under a box taken from the heap (2: none deeper)
+_CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
+_CALL_SECONDS = (
+    0.1  # else each call sized to take about this long (the deadline is checked between)
+)
 
 
 def _refine_best_first(
@@ -467,7 +473,7 @@ def _refine_best_first(
 ) -> Refined:
     """``refine`` with ``kernel.best_first``: the largest undecided box first, one at a time
     (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes)."""
-    call_steps = _CALL_STEPS
+    call_steps = _CALL_STEPS if max_steps is not None else 2_000
     k = _KernelArrays.of(flat)
     n_feat = flat.n_features
     cap = 1 << 14
@@ -492,14 +498,15 @@ def _refine_best_first(
             break
         if tolerance > 0 and float(h_m[:n_heap].sum()) <= tolerance:
             break
-        if n_heap + 2 > cap:
+        if n_heap + k.depth + 2 > cap:
             if cap >= max_pool:
                 timed_out = True
                 break
-            cap = min(2 * cap, max(max_pool, n_heap + 2))
+            cap = min(2 * cap, max(max_pool, n_heap + k.depth + 2))
             h_box = np.concatenate([h_box, np.zeros_like(h_box)])[:cap]
             h_m = np.concatenate([h_m, np.zeros_like(h_m)])[:cap]
         steps += 1
+        started = time.monotonic()
         n_heap, d_mass, n_d, n_steps, d_box, d_m, ties = kernel.best_first(
             h_box,
             h_m,
@@ -513,8 +520,14 @@ def _refine_best_first(
             _EPS,
             call_steps,
             max_boxes,
+            _PER_BOX,
+            k.depth,
         )
         decided += int(n_steps)
+        if max_steps is None and n_steps >= call_steps:
+            # the next call sized to end about ``_CALL_SECONDS`` on, the deadline checked between
+            took = max(time.monotonic() - started, 1e-4)
+            call_steps = int(np.clip(call_steps * _CALL_SECONDS / took, 1_000, 1_000_000))
         disc_mass += float(d_mass)
         n_boxes += int(n_d)
         if len(d_m):

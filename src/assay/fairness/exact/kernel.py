@@ -221,6 +221,60 @@ def _sift_down(h_box: np.ndarray, h_m: np.ndarray, n: int) -> None:
 
 
 @_jit  # type: ignore[misc]
+def _keep(
+    d_box: np.ndarray, d_m: np.ndarray, n_d: int, keep: int, box: np.ndarray, m: float
+) -> int:
+    """Add a discriminatory box to the buffer; when it is full, keep its largest ``keep + 1``."""
+    if n_d == len(d_m):
+        order = np.argsort(-d_m)
+        d_box[: keep + 1] = d_box[order[: keep + 1]]
+        d_m[: keep + 1] = d_m[order[: keep + 1]]
+        n_d = keep + 1
+    d_box[n_d] = box
+    d_m[n_d] = m
+    return n_d + 1
+
+
+@_jit  # type: ignore[misc]
+def _save(
+    st: tuple[np.ndarray, ...],
+    k_tmn: np.ndarray,
+    k_tmx: np.ndarray,
+    k_tree: np.ndarray,
+    k_mask: np.ndarray,
+    i: int,
+) -> None:
+    """A box's walks onto row ``i`` of the depth-first stack."""
+    k_tmn[i] = st[0]
+    k_tmx[i] = st[1]
+    k_tree[i, 0] = st[2]
+    k_tree[i, 1] = st[3]
+    k_tree[i, 2] = st[4]
+    k_tree[i, 3] = st[6]
+    k_mask[i] = st[5]
+
+
+@_jit  # type: ignore[misc]
+def _load(
+    st: tuple[np.ndarray, ...],
+    k_tmn: np.ndarray,
+    k_tmx: np.ndarray,
+    k_tree: np.ndarray,
+    k_mask: np.ndarray,
+    i: int,
+) -> None:
+    """Row ``i`` of the depth-first stack back into ``st``."""
+    st[0][:] = k_tmn[i]
+    st[1][:] = k_tmx[i]
+    st[2][:] = k_tree[i, 0]
+    st[5][:] = k_mask[i]
+    for t in range(len(st[3])):
+        st[3][t] = np.int64(k_tree[i, 1, t])
+        st[4][t] = np.int64(k_tree[i, 2, t])
+        st[6][t] = np.int64(k_tree[i, 3, t])
+
+
+@_jit  # type: ignore[misc]
 def best_first(
     h_box: np.ndarray,
     h_m: np.ndarray,
@@ -234,6 +288,8 @@ def best_first(
     eps: float,
     budget: int,
     keep: int,
+    per_box: int,
+    depth: int,
 ) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray]:
     """Settle the boxes of a max-heap on mass (``h_box``: ``(cap, 2, F)`` lo and hi;
     ``h_m``: masses; the first ``n_heap`` rows used), the largest first, in place.  A box
@@ -281,9 +337,16 @@ def best_first(
         np.empty(n_trees, dtype=np.int64),
         np.empty(n_trees, dtype=np.int64),
     )
-    while n_heap > 0 and steps < budget and n_heap + 2 <= cap and n_tie + 2 < tie_cap:
+    # the depth-first stack: boxes cut, each with its trees' walks and its cut
+    k_tmn = np.empty((depth, n_trees, n_alpha))
+    k_tmx = np.empty((depth, n_trees, n_alpha))
+    k_tree = np.empty((depth, 4, n_trees))  # width, s_feat, s_cut, tdep (small: exact in f64)
+    k_mask = np.empty((depth, n_trees), dtype=np.int64)
+    k_box = np.empty((depth, 2, n_feat), dtype=np.int64)
+    k_cut = np.empty((depth, 2), dtype=np.int64)
+    while n_heap > 0 and steps < budget and n_heap + depth + 2 <= cap and n_tie + 2 < tie_cap:
         box[0] = h_box[0]
-        m0 = h_m[0]
+        m = h_m[0]
         n_heap -= 1
         if n_heap > 0:
             h_box[0] = h_box[n_heap]
@@ -293,18 +356,33 @@ def best_first(
             _walk(t, box[0, 0], box[0, 1], attr, n_alpha, model, queue, parent)
         outcome, f_cut, c = _outcome(n_alpha, base, eps, uses_attr, parent, lows, highs, score)
         steps += 1
-        first, last = 0, 0  # the boxes to record: the one taken, or its halves
-        bit = np.int64(0)
+        sp = 0
         if outcome == CUT:
-            box[1] = box[0]
-            box[1, 1, f_cut] = c
-            box[2] = box[0]
-            box[2, 0, f_cut] = c
-            first, last = 1, 2
+            _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
+            k_box[0] = box[0]
+            k_cut[0, 0] = f_cut
+            k_cut[0, 1] = c
+            sp = 1
+        elif outcome == DISC:
+            disc_mass += m
+            n_disc += 1
+            n_d = _keep(d_box, d_m, n_d, keep, box[0], m)
+        elif outcome == TIE:
+            ties[n_tie] = box[0]
+            n_tie += 1
+        evals = 0
+        while 0 < sp < depth and evals < per_box and n_tie + 2 < tie_cap:
+            # the box on top: each half decided from its walks, the trees that split the
+            # cut feature inside it walked again; undecided halves go on the stack
+            sp -= 1
+            _load(parent, k_tmn, k_tmx, k_tree, k_mask, sp)
+            box[0] = k_box[sp]
+            f_cut = k_cut[sp, 0]
+            c = k_cut[sp, 1]
             bit = np.int64(-1) if n_feat > 62 else np.int64(1) << f_cut
-        for k in range(first, last + 1):
-            m = m0
-            if k > 0:
+            for half in range(2):
+                box[1] = box[0]
+                box[1, 1 - half, f_cut] = c
                 child[0][:] = parent[0]
                 child[1][:] = parent[1]
                 child[2][:] = parent[2]
@@ -314,30 +392,30 @@ def best_first(
                 child[6][:] = parent[6]
                 for t in range(n_trees):
                     if parent[5][t] & bit:
-                        _walk(t, box[k, 0], box[k, 1], attr, n_alpha, model, queue, child)
-                outcome = _outcome(n_alpha, base, eps, uses_attr, child, lows, highs, score)[0]
+                        _walk(t, box[1, 0], box[1, 1], attr, n_alpha, model, queue, child)
+                outcome, f2, c2 = _outcome(n_alpha, base, eps, uses_attr, child, lows, highs, score)
                 steps += 1
-                m = _mass(box[k, 0], box[k, 1], cw, attr)
-            if outcome == DISC:
-                disc_mass += m
-                n_disc += 1
-                if n_d == d_cap:
-                    # keep the largest half: the report lists the largest boxes
-                    order = np.argsort(-d_m)
-                    d_box[: keep + 1] = d_box[order[: keep + 1]]
-                    d_m[: keep + 1] = d_m[order[: keep + 1]]
-                    n_d = keep + 1
-                d_box[n_d] = box[k]
-                d_m[n_d] = m
-                n_d += 1
-            elif outcome == TIE:
-                ties[n_tie] = box[k]
-                n_tie += 1
-            elif outcome == CUT:
-                h_box[n_heap] = box[k]
-                h_m[n_heap] = m
-                n_heap += 1
-                _sift_up(h_box, h_m, n_heap - 1)
+                evals += 1
+                m = _mass(box[1, 0], box[1, 1], cw, attr)
+                if outcome == DISC:
+                    disc_mass += m
+                    n_disc += 1
+                    n_d = _keep(d_box, d_m, n_d, keep, box[1], m)
+                elif outcome == TIE:
+                    ties[n_tie] = box[1]
+                    n_tie += 1
+                elif outcome == CUT:
+                    _save(child, k_tmn, k_tmx, k_tree, k_mask, sp)
+                    k_box[sp] = box[1]
+                    k_cut[sp, 0] = f2
+                    k_cut[sp, 1] = c2
+                    sp += 1
+        for i in range(sp):
+            # what the depth-first pass left: back into the heap (their walks dropped)
+            h_box[n_heap] = k_box[i]
+            h_m[n_heap] = _mass(k_box[i, 0], k_box[i, 1], cw, attr)
+            n_heap += 1
+            _sift_up(h_box, h_m, n_heap - 1)
     return (
         n_heap,
         disc_mass,
