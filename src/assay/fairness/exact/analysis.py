@@ -493,6 +493,11 @@ def _analyse_flat(
             f"stopped by the time budget ({time_budget:g} s) or the memory cap before every "
             "box was decided"
         )
+    if refined.build_seconds:
+        assumptions.append(
+            f"the compiled refinement was built on its first use ({refined.build_seconds:.0f} s "
+            "of the time budget; later runs load it from numba's cache)"
+        )
     if estimate is not None:
         assumptions.append(
             f"the bounds are certain; the estimate inside them is a {estimate['confidence']:.0%}"

@@ -260,7 +260,8 @@ class Refined:
     enumerated_cells: int
     timed_out: bool
     estimate: dict[str, float] | None = field(default=None)
-    decided: int = 0  # boxes decided one by one (the depth-first settling)
+    decided: int = 0  # boxes decided one by one (the compiled refinement)
+    build_seconds: float = 0.0  # spent compiling the kernel on its first use (0: it was cached)
 
 
 def refine(
@@ -491,6 +492,7 @@ def _refine_best_first(
     n_boxes = 0
     steps = 0
     decided = 0
+    build_seconds = 0.0
     timed_out = False
     while n_heap:
         if time.monotonic() > deadline or (max_steps is not None and steps >= max_steps):
@@ -507,6 +509,7 @@ def _refine_best_first(
             h_m = np.concatenate([h_m, np.zeros_like(h_m)])[:cap]
         steps += 1
         started = time.monotonic()
+        first_use = not getattr(kernel.best_first, "signatures", [None])
         n_heap, d_mass, n_d, n_steps, d_box, d_m, ties = kernel.best_first(
             h_box,
             h_m,
@@ -524,7 +527,11 @@ def _refine_best_first(
             k.depth,
         )
         decided += int(n_steps)
-        if max_steps is None and n_steps >= call_steps:
+        if first_use:
+            # numba compiled the kernel (or loaded it from its cache) in this call
+            build = time.monotonic() - started
+            build_seconds = build if build > 1.0 else 0.0
+        elif max_steps is None and n_steps >= call_steps:
             # the next call sized to end about ``_CALL_SECONDS`` on, the deadline checked between
             took = max(time.monotonic() - started, 1e-4)
             call_steps = int(np.clip(call_steps * _CALL_SECONDS / took, 1_000, 1_000_000))
@@ -558,6 +565,7 @@ def _refine_best_first(
         enumerated_cells=0,
         timed_out=timed_out,
         decided=decided,
+        build_seconds=build_seconds,
     )
 
 
