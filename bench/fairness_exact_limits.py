@@ -124,7 +124,7 @@ def main() -> None:
         "forest-50x8": (
             RandomForestClassifier(n_estimators=50, max_depth=8, random_state=0),
             (25, 50, 100, 200),
-            (4, 16, 48, 96),
+            (4, 16, 48),
         ),
     }
     rng = np.random.default_rng(0)
