@@ -328,15 +328,11 @@ def best_first(
         np.empty(n_trees, dtype=np.int64),
         np.empty(n_trees, dtype=np.int64),
     )
-    child = (
-        np.empty((n_trees, n_alpha)),
-        np.empty((n_trees, n_alpha)),
-        np.empty(n_trees),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-        np.empty(n_trees, dtype=np.int64),
-    )
+    b_tree = np.empty(n_trees, dtype=np.int64)  # backups of the trees a half walks again
+    b_tmn = np.empty((n_trees, n_alpha))
+    b_tmx = np.empty((n_trees, n_alpha))
+    b_width = np.empty(n_trees)
+    b_int = np.empty((n_trees, 4), dtype=np.int64)
     # the depth-first stack: boxes cut, each with its trees' walks and its cut
     k_tmn = np.empty((depth, n_trees, n_alpha))
     k_tmx = np.empty((depth, n_trees, n_alpha))
@@ -383,17 +379,24 @@ def best_first(
             for half in range(2):
                 box[1] = box[0]
                 box[1, 1 - half, f_cut] = c
-                child[0][:] = parent[0]
-                child[1][:] = parent[1]
-                child[2][:] = parent[2]
-                child[3][:] = parent[3]
-                child[4][:] = parent[4]
-                child[5][:] = parent[5]
-                child[6][:] = parent[6]
+                # the half's walks in place of the parent's: the trees walked again are
+                # backed up first and restored after
+                n_back = 0
                 for t in range(n_trees):
                     if parent[5][t] & bit:
-                        _walk(t, box[1, 0], box[1, 1], attr, n_alpha, model, queue, child)
-                outcome, f2, c2 = _outcome(n_alpha, base, eps, uses_attr, child, lows, highs, score)
+                        b_tree[n_back] = t
+                        b_tmn[n_back] = parent[0][t]
+                        b_tmx[n_back] = parent[1][t]
+                        b_width[n_back] = parent[2][t]
+                        b_int[n_back, 0] = parent[3][t]
+                        b_int[n_back, 1] = parent[4][t]
+                        b_int[n_back, 2] = parent[5][t]
+                        b_int[n_back, 3] = parent[6][t]
+                        n_back += 1
+                        _walk(t, box[1, 0], box[1, 1], attr, n_alpha, model, queue, parent)
+                outcome, f2, c2 = _outcome(
+                    n_alpha, base, eps, uses_attr, parent, lows, highs, score
+                )
                 steps += 1
                 evals += 1
                 m = _mass(box[1, 0], box[1, 1], cw, attr)
@@ -405,11 +408,20 @@ def best_first(
                     ties[n_tie] = box[1]
                     n_tie += 1
                 elif outcome == CUT:
-                    _save(child, k_tmn, k_tmx, k_tree, k_mask, sp)
+                    _save(parent, k_tmn, k_tmx, k_tree, k_mask, sp)
                     k_box[sp] = box[1]
                     k_cut[sp, 0] = f2
                     k_cut[sp, 1] = c2
                     sp += 1
+                for j in range(n_back):
+                    t = b_tree[j]
+                    parent[0][t] = b_tmn[j]
+                    parent[1][t] = b_tmx[j]
+                    parent[2][t] = b_width[j]
+                    parent[3][t] = b_int[j, 0]
+                    parent[4][t] = b_int[j, 1]
+                    parent[5][t] = b_int[j, 2]
+                    parent[6][t] = b_int[j, 3]
         for i in range(sp):
             # what the depth-first pass left: back into the heap (their walks dropped)
             h_box[n_heap] = k_box[i]
