@@ -17,6 +17,7 @@ $(VENV)/.demo: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/python -c "import assay; assay.build_exact_kernel()"
 	touch $@ $(VENV)/.demo
 
 demo: $(VENV)/.demo

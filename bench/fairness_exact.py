@@ -31,7 +31,7 @@ from assay.core.rng import generator
 from assay.datasets import load_dataset
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.estimate import estimate_share
-from assay.fairness.exact import analyse, compose
+from assay.fairness.exact import analyse, compose_read
 from assay.fairness.verdict import answer
 from assay.models import load_model
 from assay.models.trees import read_trees
@@ -65,15 +65,7 @@ def main() -> None:
         assert not isinstance(arrays, str), arrays
         for attribute in ("sex", "race"):
             schema = ds.schema.with_protected([attribute])
-            trees = compose(
-                schema,
-                arrays.trees,
-                combine=arrays.combine,
-                base=arrays.base,
-                scale=arrays.scale,
-                cut=arrays.cut,
-                source=arrays.source,
-            )
+            trees = compose_read(schema, arrays)
             assert not isinstance(trees, str), trees
             t0 = time.monotonic()
             c0 = time.process_time()

@@ -33,7 +33,7 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 
 from assay.datasets import load_dataset
-from assay.fairness.exact import compose, kernel
+from assay.fairness.exact import compose_read, kernel
 from assay.fairness.exact.domain import build_domain
 from assay.fairness.exact.ensemble import Flat, _cell_margins, _reach, flatten, refine
 from assay.models import load_model
@@ -49,15 +49,7 @@ def _flat(estimator: Any, attribute: str) -> Flat:
     arrays = read_trees(load_model(estimator))
     assert not isinstance(arrays, str), arrays
     schema = ds.schema.with_protected([attribute])
-    trees = compose(
-        schema,
-        arrays.trees,
-        combine=arrays.combine,
-        base=arrays.base,
-        scale=arrays.scale,
-        cut=arrays.cut,
-        source=arrays.source,
-    )
+    trees = compose_read(schema, arrays)
     assert not isinstance(trees, str), trees
     flat = flatten(build_domain(schema, trees), trees, schema.index(attribute))
     assert not isinstance(flat, str), flat

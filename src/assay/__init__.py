@@ -22,6 +22,7 @@ __all__ = [
     "StoreError",
     "UsageError",
     "__version__",
+    "build_exact_kernel",
     "check_backdoor",
     "check_fairness",
     "check_text",
@@ -30,6 +31,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "build_exact_kernel": "assay.fairness.api",
     "check_backdoor": "assay.api",
     "check_fairness": "assay.api",
     "check_text": "assay.text.api",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import time
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from sklearn.ensemble import (
 from sklearn.tree import DecisionTreeClassifier
 
 from assay.core.model import labels_of
-from assay.fairness.exact import TreeModel, analyse, compose, ensemble, kernel
+from assay.fairness.exact import TreeModel, analyse, compose, compose_read, ensemble, kernel
 from assay.fairness.exact.domain import build_domain
 from assay.fairness.exact.ensemble import flatten, refine, sample_pending
 from assay.fairness.schema import Feature, Schema
@@ -65,17 +66,7 @@ def _brute(model: Any, attribute: str, rows: np.ndarray) -> float:
 def _tree_model(model: Any) -> TreeModel:
     arrays = read_trees(model)
     assert not isinstance(arrays, str), arrays
-    got = compose(
-        SCHEMA,
-        arrays.trees,
-        combine=arrays.combine,
-        base=arrays.base,
-        scale=arrays.scale,
-        cut=arrays.cut,
-        source=arrays.source,
-        steps=arrays.steps,
-        transform=arrays.transform,
-    )
+    got = compose_read(SCHEMA, arrays)
     assert not isinstance(got, str), got
     return got
 
@@ -440,3 +431,27 @@ def test_the_verdict_reports_the_bounded_analysis_estimate() -> None:
     assert verdict["exact_estimate_high"] == result.estimate["high"]
     (exact,) = got["exact"]
     assert exact["estimate"]["samples"] == result.estimate["samples"]
+
+
+def test_a_run_that_cannot_take_building_the_kernel_uses_the_vectorised_refinement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With numba there but the kernel not built, a short deadline gets the vectorised loop
+    (and says so) instead of overrunning by the 20-40 s of building it; a long one builds it."""
+    _needs_numba()
+    _, trees = _boosted()
+    flat = flatten(build_domain(SCHEMA, trees), trees, SCHEMA.index("s"))
+    assert not isinstance(flat, str)
+    monkeypatch.setattr(kernel, "ready", lambda: False)
+    used: list[bool] = []
+    real = ensemble._refine_best_first
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        used.append(True)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(ensemble, "_refine_best_first", spy)
+    short = refine(flat, deadline=time.monotonic() + 5.0, max_steps=2)
+    assert short.unbuilt and not used
+    long = refine(flat, deadline=time.monotonic() + 1e6, max_steps=2)
+    assert not long.unbuilt and used

@@ -13,7 +13,7 @@ import numpy as np
 from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import UsageError
-from assay.fairness.exact import ExactResult, analyse, compose
+from assay.fairness.exact import ExactResult, analyse, compose_read
 from assay.fairness.verdict import FailRule, answer
 
 __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
@@ -72,17 +72,7 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
         return dict.fromkeys(schema.protected, reason)
     if isinstance(arrays, str):
         return dict.fromkeys(schema.protected, arrays) if options.exact else {}
-    model = compose(
-        schema,
-        arrays.trees,
-        combine=arrays.combine,
-        base=arrays.base,
-        scale=arrays.scale,
-        cut=arrays.cut,
-        source=arrays.source,
-        steps=arrays.steps,
-        transform=arrays.transform,
-    )
+    model = compose_read(schema, arrays)
     if isinstance(model, str):
         return dict.fromkeys(schema.protected, model)
     # the arrays must answer as the model does: check on a few inputs before trusting them

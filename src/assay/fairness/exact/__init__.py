@@ -6,7 +6,7 @@ inputs, the discriminatory region as boxes, and a certificate when the share is 
 """
 
 from assay.fairness.exact.analysis import ExactResult, analyse
-from assay.fairness.exact.compose import compose
+from assay.fairness.exact.compose import compose, compose_read
 from assay.fairness.exact.trees import Column, Tree, TreeModel
 
-__all__ = ["Column", "ExactResult", "Tree", "TreeModel", "analyse", "compose"]
+__all__ = ["Column", "ExactResult", "Tree", "TreeModel", "analyse", "compose", "compose_read"]

@@ -493,6 +493,12 @@ def _analyse_flat(
             f"stopped by the time budget ({time_budget:g} s) or the memory cap before every "
             "box was decided"
         )
+    if refined.unbuilt:
+        assumptions.append(
+            "the compiled refinement is not built yet, so the vectorised one ran (bounds as "
+            "certain, wider for the time); build it once (20-40 s): "
+            "python -c 'import assay; assay.build_exact_kernel()'"
+        )
     if refined.build_seconds:
         assumptions.append(
             f"the compiled refinement was built on its first use ({refined.build_seconds:.0f} s "

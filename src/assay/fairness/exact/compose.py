@@ -73,6 +73,22 @@ def compose(
     )
 
 
+def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
+    """``compose`` with the fields of a model's trees as read (``assay.models.trees``'s
+    ``Ensemble``: trees, combine, base, scale, cut, source, steps, transform)."""
+    return compose(
+        schema,
+        arrays.trees,
+        combine=arrays.combine,
+        base=arrays.base,
+        scale=arrays.scale,
+        cut=arrays.cut,
+        source=arrays.source,
+        steps=arrays.steps,
+        transform=arrays.transform,
+    )
+
+
 def _identity(schema: Schema, j: int) -> Column:
     f = schema.features[j]
     if f.kind == "continuous" or (f.kind == "integer" and (f.n_values or 0) > WIDE):

@@ -262,6 +262,7 @@ class Refined:
     estimate: dict[str, float] | None = field(default=None)
     decided: int = 0  # boxes decided one by one (the compiled refinement)
     build_seconds: float = 0.0  # spent compiling the kernel on its first use (0: it was cached)
+    unbuilt: bool = False  # numba is there but the kernel is not built: the vectorised loop ran
 
 
 def refine(
@@ -273,14 +274,21 @@ def refine(
     max_pool: int = 2_000_000,
     max_steps: int | None = None,
     compiled: bool | None = None,
+    wide: bool = False,
 ) -> Refined:
     """Settle boxes until none are left, the undecided mass is at most ``tolerance``, the
     deadline (``time.monotonic()``) passes or the pool holds ``max_pool`` boxes.
 
     ``compiled``: settle the boxes one at a time, the largest first, with
-    ``kernel.best_first`` (default: when numba is installed); False: the vectorised loop here."""
+    ``kernel.best_first`` (default: when numba is installed and the kernel is built, or the
+    time left can take its building, ``_BUILD_ROOM`` seconds); False: the vectorised loop
+    here.  ``wide``: the compiled kernel's boxes in int32 even where int16 would hold them."""
+    unbuilt = False
     if compiled is None:
-        compiled = kernel.COMPILED
+        compiled = kernel.COMPILED and (
+            kernel.ready() or deadline - time.monotonic() >= _BUILD_ROOM
+        )
+        unbuilt = kernel.COMPILED and not compiled
     if compiled:
         return _refine_best_first(
             flat,
@@ -289,6 +297,7 @@ def refine(
             max_boxes=max_boxes,
             max_pool=max_pool,
             max_steps=max_steps,
+            wide=wide,
         )
     n_feat = flat.n_features
     pool = _Pool(n_feat)
@@ -414,6 +423,7 @@ def refine(
         steps=steps,
         enumerated_cells=cells_done,
         timed_out=timed_out,
+        unbuilt=unbuilt,
     )
 
 
@@ -456,6 +466,7 @@ class _KernelArrays:
         )
 
 
+_BUILD_ROOM = 150.0  # seconds left that can take building the kernel on its first use
 _PER_BOX = 6  # halves decided depth first under a box taken from the heap (2: none deeper)
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
@@ -471,6 +482,7 @@ def _refine_best_first(
     max_boxes: int,
     max_pool: int,
     max_steps: int | None,
+    wide: bool = False,
 ) -> Refined:
     """``refine`` with ``kernel.best_first``: the largest undecided box first, one at a time
     (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes)."""
@@ -481,7 +493,8 @@ def _refine_best_first(
     # the pool holds only undecided boxes, in int16 when the atoms allow: 4x the vectorised cap
     max_pool = 4 * max_pool
     h_box = np.zeros(
-        (cap, 2, n_feat), dtype=np.int16 if int(flat.n_atoms.max()) < 2**15 else np.int32
+        (cap, 2, n_feat),
+        dtype=np.int16 if int(flat.n_atoms.max()) < 2**15 and not wide else np.int32,
     )
     h_m = np.zeros(cap)
     h_box[0, 1] = flat.n_atoms

@@ -17,12 +17,13 @@ the same answer when they finish.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-__all__ = ["COMPILED", "best_first"]
+__all__ = ["COMPILED", "best_first", "ready"]
 
 try:  # pragma: no cover - depends on the environment
     import numba
@@ -437,3 +438,17 @@ def best_first(
         d_m[:n_d].copy(),
         ties[:n_tie].copy(),
     )
+
+
+def ready() -> bool:
+    """Whether the compiled kernel can be used without compiling it now: compiled in this
+    process, or in numba's cache on disk (its first use compiles it: 20-40 s of CPU)."""
+    if not COMPILED:
+        return False
+    if getattr(best_first, "signatures", None):
+        return True
+    try:
+        index = best_first._cache._cache_file._index_path
+    except AttributeError:  # another numba's internals: assume it is not built
+        return False
+    return bool(os.path.exists(index))
