@@ -436,12 +436,12 @@ class SlowRule(Rule):
 
 
 class RowCostRule(Rule):
-    """A model whose every query costs time however they are batched (1 ms a row)."""
+    """A model whose every query costs time however they are batched (3 ms a row)."""
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         import time
 
-        time.sleep(1e-3 * len(inputs))
+        time.sleep(3e-3 * len(inputs))
         return super().predict(inputs)
 
 

@@ -41,11 +41,9 @@ model call took at least ``slow_call`` seconds (20 ms) or ``slow_query`` seconds
 (100 us): a slow model, where the queries are the cost.  Under a time budget alone (the run's
 seconds are the cost: IDIs per second is the aim) it measures the queries' cost as the rounds
 grow: a round whose queries took under ``slow_query`` each settles on "time"; one that took
-longer settles on "queries" when the calls so far (at least four, of sizes at least 1.5x
-apart) say that a call's time grows with its queries (a log-log slope of at least
-``per_query_growth``, 0.8: every query costs time however they are batched, so more IDIs per
-query are also more per second), or when the call held ``measure_queries`` (4,096) queries
-or took ``slow_batch`` seconds (1 s); else it measures again on the next, larger round.
+longer settles on "queries" when it held ``measure_queries`` (4,096) queries or took
+``slow_batch`` seconds (1 s): a model whose queries stay slow in large calls, where more IDIs
+per query are also more per second; else it measures again on the next, larger round.
 Under a time budget, a model with a large fixed cost per call (a forest or a boosted model
 in scikit-learn: 10-40 ms a call, a few us a row) is cheap per query in large batches and
 stays in the time mode.  The choice is made once, kept across resumes, and reported
@@ -165,7 +163,6 @@ class WalkSearch(BaseSearch):
         slow_call: float = 0.02,
         slow_query: float = 100e-6,
         slow_batch: float = 1.0,
-        per_query_growth: float = 0.8,
         measure_queries: int = 4096,
         small_budget: int = 100_000,
         variants: int | str = "auto",
@@ -262,11 +259,9 @@ class WalkSearch(BaseSearch):
         self.slow_query = float(slow_query)
         self.slow_batch = float(slow_batch)
         self._query_budget = left is not None  # else the run is bounded by time alone
-        self.per_query_growth = float(per_query_growth)
         self.measure_queries = int(measure_queries)
         self.latency: dict[str, float] | None = None
         self._mark = (0, 0.0)  # ledger queries and model seconds when last measured
-        self._calls: list[tuple[int, float]] = []  # queries and seconds of the calls measured
         self.variants = self._variants(variants)
         if self.variants < self.K:  # room in the ledger for the classes the budget pays for
             self.per_class = self.variants
@@ -317,16 +312,7 @@ class WalkSearch(BaseSearch):
                 self.why = f"a slow model (a call took {1000 * seconds:.1f} ms)"
                 self._to_queries_mode()
             return
-        self._calls.append((queries, seconds))
-        q, t = np.log([c[0] for c in self._calls]), np.log([max(c[1], 1e-9) for c in self._calls])
-        spread = len(q) >= 4 and q.max() - q.min() >= np.log(1.5)
-        # how a call's time grows with its queries: 1 when each query costs, 0 when calls do
-        growth = float(np.polyfit(q, t, 1)[0]) if spread else 0.0
-        slow = (
-            seconds >= self.slow_batch
-            or growth >= self.per_query_growth
-            or queries >= self.measure_queries
-        )
+        slow = seconds >= self.slow_batch or queries >= self.measure_queries
         if per_query >= self.slow_query and not slow:
             return  # slow so far, but larger calls may be cheaper per query: measure again
         self.latency = {
