@@ -289,7 +289,7 @@ class Starts:
         assert self.data is not None
         idx = self._perm()[self.cursor : self.cursor + n]
         self.cursor += len(idx)
-        return self.data[idx].copy(), idx.astype(np.int64)
+        return np.take(self.data, idx, axis=0), idx.astype(np.int64)
 
     def sample(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` start rows and their origin (row index, or -1 for uniform samples)."""
@@ -300,7 +300,7 @@ class Starts:
             return rows, origin
         m = n - len(rows)
         base = rng.integers(self.n_rows, size=m)
-        extra = self.data[base].copy()
+        extra = np.take(self.data, base, axis=0)
         d = len(self.schema)
         k = rng.integers(1, 4, size=m)
         for r in range(3):
@@ -314,7 +314,7 @@ class Starts:
         """Non-protected features where each row differs from its origin row (-1: none)."""
         if self.data is None or not len(rows):
             return np.full(len(rows), -1, dtype=np.int64)
-        base = self.data[np.maximum(origin, 0)]
+        base = np.take(self.data, np.maximum(origin, 0), axis=0)
         out = np.zeros(len(rows), dtype=np.int64)
         skip = set(protected.tolist())
         for j in range(rows.shape[1]):
