@@ -739,10 +739,14 @@ class WalkSearch(BaseSearch):
         size = len(self.pool)
         if len(rows) > size:
             rows, origin, changed = rows[-size:], origin[-size:], changed[-size:]
-        slots = (self.pool_next + np.arange(len(rows))) % size
-        self.pool[slots] = rows
-        self.pool_origin[slots] = origin
-        self.pool_changed[slots] = changed
+        # the ring's slots pool_next, pool_next + 1, ... (mod size): at most two slices,
+        # copied as blocks (a scatter of rows costs several times more)
+        start, m = self.pool_next, len(rows)
+        first = min(m, size - start)
+        rings = ((self.pool, rows), (self.pool_origin, origin), (self.pool_changed, changed))
+        for ring, new in rings:
+            ring[start : start + first] = new[:first]
+            ring[: m - first] = new[first:]
         self.pool_next = int((self.pool_next + len(rows)) % size)
         self.pool_n = min(self.pool_n + len(rows), size)
 
