@@ -13,11 +13,12 @@ accumulate, LSM-style.
 - within a bucket, chunks are tiered by size (a tier per factor ``FANOUT``): ``FANOUT`` chunks
   of one tier are merged into one of the next.
 
-A merge's output chunk is the columnar blob compressed with zlib (level 1): the grouped gap
-bytes of a clustered set repeat (gaps of one step in one feature's digit recur all over), and
-zlib takes about a fifth off them (on the benchmark tree: 20.9 bits a key in the blob, 16.4
-compressed, for a 28.6 M-key set).  Fresh chunks, short-lived, stay plain; every reader
-takes both (``decode_set``), so stores written before read as they were.
+A merge's output chunk of at least ``PACK_MIN`` bytes (the large, long-lived ones, which
+hold nearly all of a long run's keys) is the columnar blob compressed with zlib (level 1):
+the grouped gap bytes of a clustered set repeat (gaps of one step in one feature's digit
+recur all over), and zlib takes about a fifth off them (on the benchmark tree: 20.9 bits a
+key in the blob, 16.4 compressed, for a 28.6 M-key set).  Fresh chunks, short-lived, stay
+plain; every reader takes both (``decode_set``), so stores written before read as they were.
 
 Every merge is one transaction: it reads its input chunks, then deletes them and inserts the
 result atomically, so a process killed at any moment leaves the same set (merged or not)
@@ -62,11 +63,17 @@ FRESH_MERGE = 4
 _TIER_BASE = 4096  # bytes: chunks up to this size share the lowest tier
 PACKED = b"AYZ1"  # a set chunk whose columnar blob is compressed with zlib
 _LEVEL = 1  # zlib level: 6 takes 2 % more off for three times the CPU
+PACK_MIN = 1 << 18  # bytes of a merged chunk's blob from which it is compressed
 
 
 def encode_set(keys: np.ndarray) -> bytes:
-    """A sorted uint64 set as a merged chunk: the columnar blob (gaps), zlib-compressed."""
-    return PACKED + zlib.compress(encode_array(keys), _LEVEL)
+    """A sorted uint64 set as a merged chunk: the columnar blob (gaps), zlib-compressed when
+    it takes at least ``PACK_MIN`` bytes (smaller chunks are soon merged again: the CPU
+    would be spent over and over for little)."""
+    blob = encode_array(keys)
+    if len(blob) < PACK_MIN:
+        return blob
+    return PACKED + zlib.compress(blob, _LEVEL)
 
 
 def decode_set(data: bytes) -> np.ndarray:
