@@ -63,7 +63,7 @@ FRESH_MERGE = 4
 _TIER_BASE = 4096  # bytes: chunks up to this size share the lowest tier
 PACKED = b"AYZ1"  # a set chunk whose columnar blob is compressed with zlib
 _LEVEL = 1  # zlib level: 6 takes 2 % more off for three times the CPU
-PACK_MIN = 1 << 16  # bytes of a merged chunk's blob from which it is compressed
+PACK_MIN = 1 << 18  # bytes of a merged chunk's blob from which it is compressed
 
 
 def encode_set(keys: np.ndarray) -> bytes:
