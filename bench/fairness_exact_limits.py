@@ -16,7 +16,9 @@ For ``RandomForestClassifier(n_estimators=50, max_depth=8)`` and
    margins per value (the best any per-box bound can give: tree merging, LP, joint bounds on
    the pair) would settle it.  That share is the most a tighter bound could remove per step;
 3. **enumeration**: the pieces left in the undecided boxes, which exact settling by enumeration
-   would have to follow down the trees.
+   would have to follow down the trees;
+4. **the compiled refinement** (``kernel.best_first``, with numba): the same scaling, by calls
+   of the kernel (50,000 boxes decided each), against the vectorised loop's CPU seconds.
 
     python bench/fairness_exact_limits.py           # about 1 minute of CPU per model
 """
@@ -31,7 +33,7 @@ import numpy as np
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestClassifier
 
 from assay.datasets import load_dataset
-from assay.fairness.exact import compose
+from assay.fairness.exact import compose, kernel
 from assay.fairness.exact.domain import build_domain
 from assay.fairness.exact.ensemble import Flat, _cell_margins, _reach, flatten, refine
 from assay.models import load_model
@@ -80,6 +82,34 @@ def _pieces(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> list[list[np.ndarray]
     return out
 
 
+def _compiled(flat: Flat, calls: tuple[int, ...], cpus: list[float], widths: list[float]) -> None:
+    """The compiled refinement's width against CPU, and the vectorised loop's width at the same
+    CPU (interpolated on its power law; the ratio: how much narrower)."""
+    refine(flat, deadline=float("inf"), max_steps=1, compiled=True)  # compiled once (cached)
+    k_vec, c_vec = np.polyfit(np.log(cpus[-3:]), np.log(widths[-3:]), 1)
+    c_cpus, c_widths = [], []
+    for n in calls:
+        c0 = time.process_time()
+        got = refine(flat, deadline=float("inf"), max_steps=n, compiled=True, max_pool=10**7)
+        cpu = time.process_time() - c0
+        width = float(got.pend_mass.sum())
+        c_cpus.append(cpu)
+        c_widths.append(width)
+        vec = float(np.exp(c_vec) * cpu**k_vec)
+        print(
+            f"  compiled {n:>4} calls, {got.decided:>10,} boxes decided, {cpu:6.2f} s CPU: "
+            f"certain bounds {100 * got.disc_mass:.3f} - {100 * (got.disc_mass + width):.3f} %, "
+            f"width {100 * width:.3f} points ({len(got.pend_mass):,} boxes undecided); the "
+            f"vectorised loop at this CPU (its fit): {100 * vec:.2f} points, {vec / width:.1f}x"
+        )
+    k, _ = np.polyfit(np.log(c_cpus[-3:]), np.log(c_widths[-3:]), 1)
+    need = c_cpus[-1] * (c_widths[-1] / 0.001) ** (1 / -k) if k < 0 else float("inf")
+    print(
+        f"  compiled fit: width ~ cpu^{k:.2f}; 0.1 points would take about {need:,.0f} s of CPU "
+        "(extrapolated)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sample", type=int, default=300, help="undecided boxes to settle")
@@ -89,21 +119,23 @@ def main() -> None:
         "boosting-100x3": (
             GradientBoostingClassifier(n_estimators=100, max_depth=3, random_state=0),
             (50, 100, 200, 400),
+            (4, 16, 64, 128),
         ),
         "forest-50x8": (
             RandomForestClassifier(n_estimators=50, max_depth=8, random_state=0),
             (25, 50, 100, 200),
+            (4, 16, 48),
         ),
     }
     rng = np.random.default_rng(0)
-    for name, (estimator, step_counts) in models.items():
+    for name, (estimator, step_counts, call_counts) in models.items():
         flat = _flat(estimator, "sex")
         print(f"\n{name}, sex: {len(flat.roots)} trees, {len(flat.leaf_node):,} leaf slots")
         cpus, widths = [], []
         got = None
         for steps in step_counts:
             c0 = time.process_time()
-            got = refine(flat, deadline=float("inf"), max_steps=steps)
+            got = refine(flat, deadline=float("inf"), max_steps=steps, compiled=False)
             cpu = time.process_time() - c0
             width = float(got.pend_mass.sum())
             cpus.append(cpu)
@@ -121,6 +153,10 @@ def main() -> None:
             "at this rate (extrapolated)"
         )
         assert got is not None
+        if kernel.COMPILED:
+            _compiled(flat, call_counts, cpus, widths)
+        else:
+            print("  (numba not installed: the compiled refinement is not measured)")
         mass = got.pend_mass
         pick = rng.choice(len(mass), size=min(args.sample, len(mass)), p=mass / mass.sum())
         lo, hi = got.pend_lo[pick], got.pend_hi[pick]

@@ -435,24 +435,49 @@ class SlowRule(Rule):
         return super().predict(inputs)
 
 
+class RowCostRule(Rule):
+    """A model whose every query costs time however they are batched (1 ms a row)."""
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        import time
+
+        time.sleep(1e-3 * len(inputs))
+        return super().predict(inputs)
+
+
+class ServedRule(Rule):
+    """A fast model that says it answers over a network (as ``HttpModel`` does)."""
+
+    def __init__(self, rule: Any) -> None:
+        super().__init__(rule)
+        self.capabilities = Capabilities("tabular", 2, "labels", remote=True)
+
+
 def wide(c: dict[str, np.ndarray]) -> np.ndarray:
     """Discriminates on sex for age bands 3 to 5 in three occupations (a few % of the space)."""
     region = (c["age"] >= 3) & (c["age"] <= 5) & np.isin(c["occupation"], (2, 7, 11))
     return np.where(region, c["sex"] == 1, base(c))
 
 
-def test_a_slow_model_gets_the_query_efficient_mode_which_beats_aequitas_per_query() -> None:
-    queries = 10_000  # looked at after 10,000 queries of a large budget (a small one would
-    # choose the query mode without measuring the model)
-    model = BudgetedModel(EncodedModel(SCHEMA, SlowRule(wide)), max_queries=1_000_000)
-    search = make_search(DEFAULT_STRATEGY, schema=SCHEMA, model=model, rng=generator(1))
+def _first(model: Rule, queries: int, seed: int = 1, *, by_time: bool = False) -> Search:
+    """The default search on ``model`` with a large budget (of queries, or of time alone),
+    stopped after ``queries``."""
+    budget = {"max_time": 3600.0} if by_time else {"max_queries": 1_000_000}
+    budgeted = BudgetedModel(EncodedModel(SCHEMA, model), **budget)
+    search = make_search(DEFAULT_STRATEGY, schema=SCHEMA, model=budgeted, rng=generator(seed))
     try:
-        while not search.done and model.queries < queries:
+        while not search.done and budgeted.queries < queries:
             search.step()
     except BudgetExhausted:
         pass
     search.flush()
-    summary = search.summary()
+    return search
+
+
+def test_a_slow_model_gets_the_query_efficient_mode_which_beats_aequitas_per_query() -> None:
+    queries = 10_000  # looked at after 10,000 queries of a large budget (a small one would
+    # choose the query mode without measuring the model)
+    summary = _first(SlowRule(wide), queries).summary()
     assert summary["optimize"] == "queries" and "slow" in summary["optimize_note"]
     aeq, _ = run("aequitas-full", wide, queries=queries, seed=1, per_step=500)
     assert summary["idis_per_1000_queries"] > aeq.summary()["idis_per_1000_queries"]
@@ -467,6 +492,28 @@ def test_a_slow_model_gets_the_query_efficient_mode_which_beats_aequitas_per_que
     pinned, _ = run(DEFAULT_STRATEGY, wide, queries=queries, seed=1, optimize="queries")
     assert pinned.summary()["optimize"] == "queries"
     assert pinned.summary()["idis_per_1000_queries"] > fast.summary()["idis_per_1000_queries"]
+
+
+def test_under_a_time_budget_alone_the_mode_follows_what_a_query_costs_in_batches() -> None:
+    """Bounded by time alone, the search aims at IDIs per second: a model slow per call but
+    cheap per row (25 ms a call: 190 us a query in the first round, under 10 us a query in
+    large rounds) keeps the time mode; a model slow per row takes the query mode."""
+    summary = _first(SlowRule(wide), 20_000, by_time=True).summary()
+    assert summary["optimize"] == "time", summary["optimize_note"]
+    assert "us a query" in summary["optimize_note"]
+    search = _first(RowCostRule(wide), 3_000, by_time=True)
+    summary = search.summary()
+    assert summary["optimize"] == "queries", summary["optimize_note"]
+    assert "slow model" in summary["optimize_note"] and "us a query" in summary["optimize_note"]
+
+
+def test_a_served_model_gets_the_query_efficient_mode_at_once() -> None:
+    search = _first(ServedRule(wide), 2_000)
+    summary = search.summary()
+    assert summary["optimize"] == "queries"
+    assert "served over the network" in summary["optimize_note"]
+    pinned, _ = run(DEFAULT_STRATEGY, wide, queries=200_000, seed=1, optimize="time")
+    assert pinned.summary()["optimize"] == "time"
 
 
 def test_random_with_few_real_rows_uses_its_whole_budget_and_says_what_it_searched() -> None:

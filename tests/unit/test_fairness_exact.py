@@ -17,7 +17,7 @@ from sklearn.ensemble import (
 from sklearn.tree import DecisionTreeClassifier
 
 from assay.core.model import labels_of
-from assay.fairness.exact import TreeModel, analyse, compose, ensemble
+from assay.fairness.exact import TreeModel, analyse, compose, ensemble, kernel
 from assay.fairness.exact.domain import build_domain
 from assay.fairness.exact.ensemble import flatten, refine, sample_pending
 from assay.fairness.schema import Feature, Schema
@@ -263,16 +263,26 @@ def test_ensembles_go_through_the_vectorised_refinement() -> None:
         assert not isinstance(got, str), (type(estimator).__name__, got)
 
 
+def _needs_numba() -> None:
+    if not kernel.COMPILED:
+        pytest.skip("numba is not installed (the optional extra assay[exact])")
+
+
+@pytest.mark.parametrize("compiled", [False, True], ids=["vectorised", "compiled"])
 @pytest.mark.parametrize("kind", ["boosting", "forest"])
 @pytest.mark.parametrize("attribute", ["s", "c"])
 def test_certain_bounds_hold_at_every_stage_of_the_refinement(
-    kind: str, attribute: str, monkeypatch: pytest.MonkeyPatch
+    kind: str, attribute: str, compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Stopped after any number of steps, the certain bounds hold the brute-force share (3 and 4
     values of the attribute; a forest's many attribute-testing leaves and a boosted model's
     few), and enough steps make them meet it.  Small boxes are not enumerated here, so every
-    box is settled by its margin bounds (or is a single cell): a bound that is not one fails."""
+    box is settled by its margin bounds (or is a single cell): a bound that is not one fails.
+    The compiled refinement decides 3 boxes per step here."""
+    if compiled:
+        _needs_numba()
     monkeypatch.setattr(ensemble, "_CELLS", 0)
+    monkeypatch.setattr(ensemble, "_CALL_STEPS", 3)
     if kind == "boosting":
         model, trees = _boosted()
     else:
@@ -286,7 +296,7 @@ def test_certain_bounds_hold_at_every_stage_of_the_refinement(
     assert not isinstance(flat, str)
     gaps = []
     for steps in (0, 1, 2, 4, 8, 16, 32, 100_000):
-        got = refine(flat, deadline=float("inf"), max_steps=steps)
+        got = refine(flat, deadline=float("inf"), max_steps=steps, compiled=compiled)
         low, high = got.disc_mass, got.disc_mass + float(got.pend_mass.sum())
         assert low - 1e-12 <= truth <= high + 1e-12, (steps, low, truth, high)
         gaps.append(high - low)
@@ -295,10 +305,92 @@ def test_certain_bounds_hold_at_every_stage_of_the_refinement(
     assert got.disc_mass == pytest.approx(truth, abs=1e-12)
 
 
-def test_bounded_answer_carries_a_statistical_interval_that_covers_the_truth() -> None:
+@pytest.mark.parametrize("per_box", [2, 64])
+@pytest.mark.parametrize("kind", ["boosting", "forest"])
+def test_compiled_refinement_decides_close_margins_with_the_models_arithmetic(
+    kind: str, per_box: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the margin tolerance raised so far that no bound is ever sure, every box is cut
+    until each tree gives one leaf per value and is then decided from one cell by the model's
+    own arithmetic (the *tie* path): the share still equals brute force, and the discriminatory
+    boxes reported hold only discriminatory inputs.  ``per_box``: halves decided depth first
+    (from their parents' walks kept on a stack) under each box taken from the heap."""
+    _needs_numba()
+    monkeypatch.setattr(ensemble, "_EPS", 1e9)
+    monkeypatch.setattr(ensemble, "_PER_BOX", per_box)
+    if kind == "boosting":
+        model, trees = _boosted()
+    else:
+        x, y = _training()
+        model = load_model(
+            RandomForestClassifier(n_estimators=8, max_depth=5, random_state=0).fit(x, y)
+        )
+        trees = _tree_model(model)
+    flat = flatten(build_domain(SCHEMA, trees), trees, SCHEMA.index("s"))
+    assert not isinstance(flat, str)
+    got = refine(flat, deadline=float("inf"), compiled=True)
+    assert len(got.pend_mass) == 0 and got.decided > 0
+    assert got.disc_mass == pytest.approx(_brute(model, "s", GRID), abs=1e-12)
+    assert got.disc_mass > 0.0
+    rows = ensemble.atoms_of_rows(build_domain(SCHEMA, trees).atoms, GRID)
+    for lo, hi in zip(got.found_lo, got.found_hi, strict=True):
+        inside = np.all((rows >= lo) | (np.arange(4) == 1), axis=1) & np.all(
+            (rows < hi) | (np.arange(4) == 1), axis=1
+        )
+        assert inside.any() and _brute(model, "s", GRID[inside]) == 1.0
+
+
+def test_compiled_and_interpreted_kernel_agree_step_for_step() -> None:
+    """The kernel run by the Python interpreter (numba's JIT disabled, as without numba)
+    gives the same bounds, bit for bit, as the compiled one after the same number of boxes."""
+    _needs_numba()
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, numpy as np\n"
+        "from sklearn.ensemble import GradientBoostingClassifier\n"
+        "from assay.fairness.exact import ensemble\n"
+        "from assay.fairness.exact.domain import build_domain\n"
+        "from assay.fairness.exact.ensemble import flatten, refine\n"
+        "import tests.unit.test_fairness_exact as t\n"
+        "model, trees = t._boosted()\n"
+        "ensemble._CALL_STEPS = 7\n"
+        "flat = flatten(build_domain(t.SCHEMA, trees), trees, t.SCHEMA.index('s'))\n"
+        "out = []\n"
+        "for steps in (1, 3, 10, 40):\n"
+        "    r = refine(flat, deadline=float('inf'), max_steps=steps, compiled=True)\n"
+        "    out.append([r.disc_mass.hex(), float(r.pend_mass.sum()).hex(), r.decided,\n"
+        "                sorted(r.pend_lo.tolist())])\n"
+        "print(json.dumps(out))\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    runs = []
+    for jit_off in ("0", "1"):
+        env = {**os.environ, "NUMBA_DISABLE_JIT": jit_off, "PYTHONPATH": str(root / "src")}
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=root,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=True,
+        )
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert runs[0] == runs[1]
+    assert runs[0][0][1] != runs[0][-1][1]  # the stages differ: the comparison means something
+
+
+def test_bounded_answer_carries_a_statistical_interval_that_covers_the_truth(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Stopped early, the result has certain bounds and, inside them, a 95 % interval from
     samples of the undecided boxes; over 40 seeds it covers the brute-force share >= 35 times
     (it cannot be right by construction: a biased sampler or a wrong class fails it)."""
+    monkeypatch.setattr(ensemble, "_CALL_STEPS", 3)  # the compiled refinement: 3 boxes a step
     model, trees = _boosted()
     truth = _brute(model, "s", GRID)
     result = analyse(SCHEMA, trees, "s", time_budget=1e-9)

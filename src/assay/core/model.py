@@ -38,6 +38,7 @@ class Capabilities:
     outputs: OutputKind
     max_batch: int | None = None
     class_names: tuple[str, ...] | None = None
+    remote: bool = False  # answers over a network: each query is a request (and may be billed)
 
     def __post_init__(self) -> None:
         if self.modality not in ("tabular", "text", "image"):

@@ -334,6 +334,7 @@ class HttpModel:
             outputs=capabilities.outputs,
             max_batch=limit,
             class_names=capabilities.class_names,
+            remote=True,
         )
         self.stats = ServingStats()
         self._outcomes: deque[bool] = deque(maxlen=error_window)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from assay.fairness.exact import kernel
 from assay.fairness.exact.domain import Atoms, Domain
 from assay.fairness.exact.trees import TreeModel
 
@@ -259,6 +260,8 @@ class Refined:
     enumerated_cells: int
     timed_out: bool
     estimate: dict[str, float] | None = field(default=None)
+    decided: int = 0  # boxes decided one by one (the compiled refinement)
+    build_seconds: float = 0.0  # spent compiling the kernel on its first use (0: it was cached)
 
 
 def refine(
@@ -269,9 +272,24 @@ def refine(
     max_boxes: int = 50,
     max_pool: int = 2_000_000,
     max_steps: int | None = None,
+    compiled: bool | None = None,
 ) -> Refined:
     """Settle boxes until none are left, the undecided mass is at most ``tolerance``, the
-    deadline (``time.monotonic()``) passes or the pool holds ``max_pool`` boxes."""
+    deadline (``time.monotonic()``) passes or the pool holds ``max_pool`` boxes.
+
+    ``compiled``: settle the boxes one at a time, the largest first, with
+    ``kernel.best_first`` (default: when numba is installed); False: the vectorised loop here."""
+    if compiled is None:
+        compiled = kernel.COMPILED
+    if compiled:
+        return _refine_best_first(
+            flat,
+            deadline=deadline,
+            tolerance=tolerance,
+            max_boxes=max_boxes,
+            max_pool=max_pool,
+            max_steps=max_steps,
+        )
     n_feat = flat.n_features
     pool = _Pool(n_feat)
     root_lo = np.zeros((1, n_feat), dtype=np.int64)
@@ -396,6 +414,158 @@ def refine(
         steps=steps,
         enumerated_cells=cells_done,
         timed_out=timed_out,
+    )
+
+
+@dataclass(frozen=True)
+class _KernelArrays:
+    """The ensemble as ``kernel.settle`` reads it."""
+
+    # node feature (-1: leaf), cut, low child, high child, value; tree roots; trees that
+    # test the attribute
+    model: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    tree_size: int
+    depth: int  # the most cuts on a path from the whole domain, plus 2
+    cw: np.ndarray  # (F, max atoms + 1) cumulative weights, padded
+
+    @staticmethod
+    def of(flat: Flat) -> _KernelArrays:
+        col, cut, low, high, value = flat.go
+        ids = np.arange(len(col))
+        feat = np.where(low == ids, -1, col).astype(np.int64)
+        bounds = np.append(flat.roots, flat.n_nodes - 1)  # the last node: padding
+        tree_of = np.searchsorted(bounds, ids, side="right") - 1
+        on_attr = (feat == flat.attribute) & (tree_of < len(flat.roots))
+        uses = np.bincount(tree_of[on_attr], minlength=len(flat.roots)) > 0
+        cw = np.zeros((flat.n_features, int(flat.n_atoms.max()) + 1))
+        for f, c in enumerate(flat.cumweight):
+            cw[f, : len(c)] = c
+        return _KernelArrays(
+            model=(
+                feat,
+                cut.astype(np.int64),
+                low.astype(np.int64),
+                high.astype(np.int64),
+                value.astype(np.float64),
+                flat.roots.astype(np.int64),
+                uses.astype(np.int64),
+            ),
+            tree_size=int(np.diff(bounds).max(initial=1)),
+            depth=int(np.sum(np.delete(flat.n_atoms, flat.attribute) - 1)) + 2,
+            cw=cw,
+        )
+
+
+_PER_BOX = 6  # halves decided depth first under a box taken from the heap (2: none deeper)
+_CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
+_CALL_SECONDS = (
+    0.1  # else each call sized to take about this long (the deadline is checked between)
+)
+
+
+def _refine_best_first(
+    flat: Flat,
+    *,
+    deadline: float,
+    tolerance: float,
+    max_boxes: int,
+    max_pool: int,
+    max_steps: int | None,
+) -> Refined:
+    """``refine`` with ``kernel.best_first``: the largest undecided box first, one at a time
+    (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes)."""
+    call_steps = _CALL_STEPS if max_steps is not None else 2_000
+    k = _KernelArrays.of(flat)
+    n_feat = flat.n_features
+    cap = 1 << 14
+    # the pool holds only undecided boxes, in int16 when the atoms allow: 4x the vectorised cap
+    max_pool = 4 * max_pool
+    h_box = np.zeros(
+        (cap, 2, n_feat), dtype=np.int16 if int(flat.n_atoms.max()) < 2**15 else np.int32
+    )
+    h_m = np.zeros(cap)
+    h_box[0, 1] = flat.n_atoms
+    h_m[0] = _mass(flat, h_box[:1, 0].astype(np.int64), h_box[:1, 1].astype(np.int64))[0]
+    n_heap = 1
+    disc_mass = 0.0
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    n_boxes = 0
+    steps = 0
+    decided = 0
+    build_seconds = 0.0
+    timed_out = False
+    while n_heap:
+        if time.monotonic() > deadline or (max_steps is not None and steps >= max_steps):
+            timed_out = True
+            break
+        if tolerance > 0 and float(h_m[:n_heap].sum()) <= tolerance:
+            break
+        if n_heap + k.depth + 2 > cap:
+            if cap >= max_pool:
+                timed_out = True
+                break
+            cap = min(2 * cap, max(max_pool, n_heap + k.depth + 2))
+            h_box = np.concatenate([h_box, np.zeros_like(h_box)])[:cap]
+            h_m = np.concatenate([h_m, np.zeros_like(h_m)])[:cap]
+        steps += 1
+        started = time.monotonic()
+        first_use = not getattr(kernel.best_first, "signatures", [None])
+        n_heap, d_mass, n_d, n_steps, d_box, d_m, ties = kernel.best_first(
+            h_box,
+            h_m,
+            n_heap,
+            k.model,
+            k.tree_size,
+            k.cw,
+            flat.attribute,
+            len(flat.allow),
+            flat.base,
+            _EPS,
+            call_steps,
+            max_boxes,
+            _PER_BOX,
+            k.depth,
+        )
+        decided += int(n_steps)
+        if first_use:
+            # numba compiled the kernel (or loaded it from its cache) in this call
+            build = time.monotonic() - started
+            build_seconds = build if build > 1.0 else 0.0
+        elif max_steps is None and n_steps >= call_steps:
+            # the next call sized to end about ``_CALL_SECONDS`` on, the deadline checked between
+            took = max(time.monotonic() - started, 1e-4)
+            call_steps = int(np.clip(call_steps * _CALL_SECONDS / took, 1_000, 1_000_000))
+        disc_mass += float(d_mass)
+        n_boxes += int(n_d)
+        if len(d_m):
+            found.append((d_box[:, 0].astype(np.int64), d_box[:, 1].astype(np.int64), d_m))
+        if len(ties):
+            t_lo, t_hi = ties[:, 0].astype(np.int64), ties[:, 1].astype(np.int64)
+            one = _cells_disc(flat, t_lo)
+            if one.any():
+                t_mass = _mass(flat, t_lo[one], t_hi[one])
+                disc_mass += float(t_mass.sum())
+                n_boxes += int(one.sum())
+                found.append((t_lo[one], t_hi[one], t_mass))
+        if sum(len(f[2]) for f in found) > 4 * max_boxes:
+            found = [_top(found, n_feat, max_boxes)]
+    found_lo, found_hi, found_mass = _top(found, n_feat, max_boxes)
+    pool_lo = h_box[:n_heap, 0].astype(np.int64)
+    pool_hi = h_box[:n_heap, 1].astype(np.int64)
+    return Refined(
+        disc_mass=disc_mass,
+        pend_lo=pool_lo,
+        pend_hi=pool_hi,
+        pend_mass=_mass(flat, pool_lo, pool_hi),
+        found_lo=found_lo,
+        found_hi=found_hi,
+        found_mass=found_mass,
+        n_boxes=n_boxes,
+        steps=steps,
+        enumerated_cells=0,
+        timed_out=timed_out,
+        decided=decided,
+        build_seconds=build_seconds,
     )
 
 

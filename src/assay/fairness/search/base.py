@@ -477,8 +477,9 @@ class BaseSearch:
         class at a time.  Nothing for a round at least one eighth full.
 
         Samples come from ``draw`` (default: the global samples, ``Starts.sample``), a few
-        dozen per class missing; then, for a space nearly covered, uniform samples of the
-        schema's space, up to about one per class of the space."""
+        dozen per class missing (fewer when a batch of them gives less than one new class in
+        ``_FILL_DRAWS``); then uniform samples of the schema's space, for a space nearly
+        covered up to about one per class of the space."""
         need = capacity - admitted
         d = len(self.schema)
         if admitted >= _FILL_SHARE * capacity or need <= 0:
@@ -488,15 +489,18 @@ class BaseSearch:
         limit = max(usual, min(self.space or 0, _FILL_SPACE))
         rows_out: list[np.ndarray] = []
         origin_out: list[np.ndarray] = []
-        drawn, size = 0, max(8 * need, 256)
+        drawn, size, fruitful = 0, max(8 * need, 256), True
         while need > 0 and drawn < limit:
             m = min(size, limit - drawn)
-            if drawn < usual:
+            from_draw = fruitful and drawn < usual
+            if from_draw:
                 rows, origin = draw(self.rng, m)
             else:
                 rows = self.schema.sample_uniform(self.rng, m)
                 origin = np.full(m, -1, dtype=np.int64)
             keep = self.ledger.admit(self.oracle.class_keys(rows), need, more=True)
+            # fewer than one new class in _FILL_DRAWS draws: the source is nearly covered
+            fruitful = fruitful and not (from_draw and len(keep) * 8 < m)
             rows_out.append(rows[keep])
             origin_out.append(origin[keep])
             need -= len(keep)

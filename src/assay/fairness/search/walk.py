@@ -34,12 +34,23 @@ rounds (decayed), ``0.5 (2 r_global / (r_walk + r_global)) ** 4``, down to 0.2 %
 topped up to fill a round.  This finds more IDIs per query at the cost of more, smaller model
 calls and more work per candidate.  "auto" (the default) takes "queries" for a query
 budget of at most ``small_budget`` (100,000) queries, which the query mode spends in a few
-seconds anyway; otherwise it measures the model and, after the first round, switches to
-"queries" when a model call took at least ``slow_call`` seconds (20 ms) or ``slow_query``
-seconds per query (100 us): a slow or remote model, where the queries are the cost.  The
-choice is made once, kept across resumes, and reported (``summary()["optimize"]`` and
-``"optimize_note"``); pin it with ``optimize="queries"`` or ``"time"`` for runs that must give
-the same findings whatever the machine's speed.
+seconds anyway, and for a model served over the network (``capabilities.remote``: each query
+is a request and may be billed).  Otherwise it measures the model.  Under a larger query
+budget (the queries bound the run) it switches to "queries" after the first round when a
+model call took at least ``slow_call`` seconds (20 ms) or ``slow_query`` seconds per query
+(100 us): a slow model, where the queries are the cost.  Under a time budget alone (the run's
+seconds are the cost: IDIs per second is the aim) it measures the queries' cost as the rounds
+grow: a round whose queries took under ``slow_query`` each settles on "time"; one that took
+longer settles on "queries" when the calls so far (at least four, of sizes at least 1.5x
+apart) say that a call's time grows with its queries (a log-log slope of at least
+``per_query_growth``, 0.8: every query costs time however they are batched, so more IDIs per
+query are also more per second), or when the call held ``measure_queries`` (4,096) queries
+or took ``slow_batch`` seconds (1 s); else it measures again on the next, larger round.
+Under a time budget, a model with a large fixed cost per call (a forest or a boosted model
+in scikit-learn: 10-40 ms a call, a few us a row) is cheap per query in large batches and
+stays in the time mode.  The choice is made once, kept across resumes, and reported
+(``summary()["optimize"]`` and ``"optimize_note"``); pin it with ``optimize="queries"`` or
+``"time"`` for runs that must give the same findings whatever the machine's speed.
 
 Variants (``variants``): with K > 2 protected combinations, each input is queried with its own
 combination and the ``variants - 1`` others (default 1) most likely to flip its label, learnt
@@ -153,6 +164,9 @@ class WalkSearch(BaseSearch):
         optimize: str = "auto",
         slow_call: float = 0.02,
         slow_query: float = 100e-6,
+        slow_batch: float = 1.0,
+        per_query_growth: float = 0.8,
+        measure_queries: int = 4096,
         small_budget: int = 100_000,
         variants: int | str = "auto",
     ) -> None:
@@ -162,7 +176,8 @@ class WalkSearch(BaseSearch):
             )
         left = model.remaining()
         small = optimize == "auto" and left is not None and left <= small_budget
-        if optimize == "queries" or small:
+        remote = optimize == "auto" and bool(getattr(model.capabilities, "remote", False))
+        if optimize == "queries" or small or remote:
             batch_size, patience = min(batch_size, _QUERY_BATCH), max(patience, 2)
             min_global, greed = min(min_global, _QUERY_MIN_GLOBAL), 2 * greed
         super().__init__(
@@ -231,13 +246,27 @@ class WalkSearch(BaseSearch):
         self._flight: _Flight | None = None
         self._halt: BudgetExhausted | None = None
         self.optimize = optimize
-        # "auto": queries for a small query budget (decided now), else decided after round 1
-        self.mode = "queries" if small else ("time" if optimize == "auto" else optimize)
+        # "auto": queries for a small query budget or a served model (decided now), else
+        # decided after the first round (a query budget) or as the rounds grow (time alone)
+        early = small or remote
+        self.mode = "queries" if early else ("time" if optimize == "auto" else optimize)
         self.small_budget = int(small_budget)
-        self.why = "a small query budget" if small else ""
+        self.why = (
+            "a small query budget"
+            if small
+            else "a model served over the network (each query is a request and may be billed)"
+            if remote
+            else ""
+        )
         self.slow_call = float(slow_call)
         self.slow_query = float(slow_query)
+        self.slow_batch = float(slow_batch)
+        self._query_budget = left is not None  # else the run is bounded by time alone
+        self.per_query_growth = float(per_query_growth)
+        self.measure_queries = int(measure_queries)
         self.latency: dict[str, float] | None = None
+        self._mark = (0, 0.0)  # ledger queries and model seconds when last measured
+        self._calls: list[tuple[int, float]] = []  # queries and seconds of the calls measured
         self.variants = self._variants(variants)
         if self.variants < self.K:  # room in the ledger for the classes the budget pays for
             self.per_class = self.variants
@@ -270,17 +299,45 @@ class WalkSearch(BaseSearch):
         return out
 
     def _decide(self) -> None:
-        """Automatic mode: after the first round with the model, measure its latency and
-        switch to the query-efficient mode for a slow model (once; kept across resumes)."""
+        """Automatic mode: measure what the model's calls cost and settle on a mode (once;
+        kept across resumes).  Under a query budget, "queries" for a slow call (the first
+        round's); under a time budget alone, "time" for queries that are cheap in batches,
+        "queries" for a model whose queries stay slow however they are batched."""
         led = self.ledger
         if self.optimize != "auto" or self.mode == "queries" or self.latency is not None:
             return
-        if not led.queries:
+        queries, seconds = led.queries - self._mark[0], led.model_seconds - self._mark[1]
+        if queries <= 0:
             return
-        per_query = led.model_seconds / led.queries
-        self.latency = {"seconds_per_call": led.model_seconds, "seconds_per_query": per_query}
-        if led.model_seconds >= self.slow_call or per_query >= self.slow_query:
-            self.why = f"a slow model (a call took {1000 * led.model_seconds:.1f} ms)"
+        self._mark = (led.queries, led.model_seconds)
+        per_query = seconds / queries
+        if self._query_budget:  # queries bound the run: a slow call settles it at once
+            self.latency = {"seconds_per_call": seconds, "seconds_per_query": per_query}
+            if seconds >= self.slow_call or per_query >= self.slow_query:
+                self.why = f"a slow model (a call took {1000 * seconds:.1f} ms)"
+                self._to_queries_mode()
+            return
+        self._calls.append((queries, seconds))
+        q, t = np.log([c[0] for c in self._calls]), np.log([max(c[1], 1e-9) for c in self._calls])
+        spread = len(q) >= 4 and q.max() - q.min() >= np.log(1.5)
+        # how a call's time grows with its queries: 1 when each query costs, 0 when calls do
+        growth = float(np.polyfit(q, t, 1)[0]) if spread else 0.0
+        slow = (
+            seconds >= self.slow_batch
+            or growth >= self.per_query_growth
+            or queries >= self.measure_queries
+        )
+        if per_query >= self.slow_query and not slow:
+            return  # slow so far, but larger calls may be cheaper per query: measure again
+        self.latency = {
+            "seconds_per_call": seconds,
+            "seconds_per_query": per_query,
+            "queries_per_call": float(queries),
+        }
+        if per_query >= self.slow_query:
+            self.why = (
+                f"a slow model ({1e6 * per_query:,.0f} us a query in a call of {queries:,} queries)"
+            )
             self._to_queries_mode()
 
     def _to_queries_mode(self) -> None:
@@ -334,6 +391,12 @@ class WalkSearch(BaseSearch):
                 if self.mode == "queries"
                 else "automatic: a fast model and a large budget, so the search ran for IDIs "
                 "per second"
+                + (
+                    f" ({1e6 * self.latency['seconds_per_query']:,.1f} us a query in a call of "
+                    f"{self.latency.get('queries_per_call', 0):,.0f} queries)"
+                    if self.latency
+                    else ""
+                )
             )
         return out
 
@@ -388,6 +451,8 @@ class WalkSearch(BaseSearch):
     def _launch_round(self, capacity: int) -> _Flight:
         rng = self.rng
         active = np.flatnonzero(self.alive & ~self.busy)
+        if self.mode == "queries":  # walkers past the query mode's number wait to be dropped
+            active = active[active < 2 * self.batch_size]
         if not len(self._movable):
             active = active[:0]
         if self.mode == "queries" and len(active) and self.pool_n:
@@ -525,6 +590,9 @@ class WalkSearch(BaseSearch):
         self._adapt_share(evaluated, disc, n)
         self.phase = "walk" if self.pool_n else "global"
         self._decide()
+        w = 2 * self.batch_size
+        if self.mode == "queries" and len(self.pos) > w and not self.busy[w:].any():
+            self._shrink(w)  # switched while a larger round was in flight: now it has landed
 
     # -- proposals -----------------------------------------------------------------------
     def _propose(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
