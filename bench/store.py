@@ -75,6 +75,32 @@ def _look(store: Path) -> tuple[int, int] | None:
     return None if row is None or row[0] is None else (int(row[0]), int(state))
 
 
+def _sets_baseline(store: Path) -> tuple[int, int, int] | None:
+    """The resume state's set chunks now: (keys, bytes as stored, bytes of the same chunks
+    as plain columnar blobs, the encoding of merged chunks before they were compressed: the
+    baseline, measured on the same keys in the same run); None when unreadable."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+    from assay.core.columnar import encode_array
+    from assay.core.setstate import decode_set
+
+    try:
+        db = sqlite3.connect(f"{store.resolve().as_uri()}?mode=ro", uri=True, timeout=1.0)
+        try:
+            rows = db.execute("SELECT data FROM state WHERE part LIKE 'set%'").fetchall()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return None
+    keys = stored = plain = 0
+    for (data,) in rows:
+        blob = bytes(data)
+        values = decode_set(blob)
+        keys += len(values)
+        stored += len(blob)
+        plain += len(encode_array(values))
+    return keys, stored, plain
+
+
 def run_once(
     seconds: float, keep: str | None, workdir: Path, track: float = 1e9
 ) -> dict[str, float]:
@@ -106,6 +132,7 @@ def run_once(
     written = 0
     rss = 0.0
     growth: list[tuple[float, int, int, int]] = []  # (s, IDIs committed, store, state bytes)
+    baseline: tuple[int, int, int] | None = None  # the sets at the last look (see above)
     next_look = t0 + track
     while proc.poll() is None:
         size = _size(store)
@@ -119,6 +146,9 @@ def run_once(
             next_look += track
             n, state = _look(store) or (0, 0)
             growth.append((time.monotonic() - t0, n, size, state))
+            if baseline is None and time.monotonic() - t0 + 2 * track >= seconds:
+                # a look before the run's end (the state is deleted then): the baseline
+                baseline = _sets_baseline(store)
         time.sleep(0.1)
     wall = time.monotonic() - t0
     err = proc.stderr.read().decode() if proc.stderr else ""
@@ -146,7 +176,8 @@ def run_once(
             flush=True,
         )
     # the last look while the resume state was there (it is deleted when the run ends)
-    last = max((g for g in growth if g[3] > 0 and g[1] > 0), key=lambda g: g[1], default=None)
+    # (the largest: a look at the very end may find it half deleted)
+    last = max((g for g in growth if g[3] > 0 and g[1] > 0), key=lambda g: g[3], default=None)
     return {
         "last_idis": last[1] if last else 0,
         "last_state": last[3] if last else 0,
@@ -162,6 +193,7 @@ def run_once(
         "written": written,
         "rss_mb": rss,
         "wall": wall,
+        "baseline": baseline,
     }
 
 
@@ -207,6 +239,16 @@ def main() -> None:
                     f"  at the peak: {n:,} IDIs committed, {r['peak'] / n:.2f} bytes per IDI "
                     f"(the resume state {r['peak_state'] / n:.2f}: the peak may come as it is "
                     "deleted at the end)",
+                    flush=True,
+                )
+            if r["baseline"] and r["baseline"][0]:
+                keys, stored, plain = r["baseline"]
+                print(
+                    f"  the resume state's sets at the look before the last: {keys:,} keys, "
+                    f"{stored / MB:.1f} MB as stored ({8 * stored / keys:.2f} bits a key); the "
+                    f"same chunks as plain columnar blobs (before zlib: the baseline): "
+                    f"{plain / MB:.1f} MB ({8 * plain / keys:.2f} bits a key); stored / "
+                    f"baseline {stored / plain:.3f}",
                     flush=True,
                 )
             if r["last_idis"]:

@@ -58,6 +58,31 @@ def test_key_index_matches_a_python_set() -> None:
     assert np.array_equal(rebuilt.lookup(probe), expected)
 
 
+def test_key_index_reserves_room_and_keeps_every_key() -> None:
+    rng = np.random.default_rng(2)
+    index = KeyIndex(capacity=16)
+    first = rng.integers(0, 2**40, 3000, dtype=np.uint64)
+    index.add(first)
+    before = index.nbytes
+    index.reserve(100_000)  # one grow now: adding that many keys grows it no more
+    grown = index.nbytes
+    assert grown > before
+    more = rng.integers(0, 2**40, 90_000, dtype=np.uint64)
+    new = index.add(more)
+    assert index.nbytes == grown
+    assert np.array_equal(index.lookup(first), np.arange(3000))
+    assert np.array_equal(new, ~np.isin(more, first) & _first_seen(more))
+    index.reserve(10)  # never shrinks
+    assert index.nbytes == grown
+
+
+def _first_seen(keys: np.ndarray) -> np.ndarray:
+    _, first = np.unique(keys, return_index=True)
+    out = np.zeros(len(keys), dtype=bool)
+    out[first] = True
+    return out
+
+
 def test_budget_caches_counts_and_stops() -> None:
     model = Threshold()
     b = BudgetedModel(model, max_queries=10)

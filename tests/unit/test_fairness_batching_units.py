@@ -85,3 +85,42 @@ def test_more_keys_join_the_open_batch_and_are_settled_or_forgotten_with_it() ->
     ledger.forget_last()
     assert ledger.unsettled == 0 and ledger.admitted == 3
     assert ledger.known(np.array([5, 6], dtype=np.uint64)).tolist() == [-1, -1]
+
+
+def test_a_timed_search_reserves_room_once_and_finds_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After its first second a search with a time budget makes room for the classes its
+    rate promises (one grow, not several while it waits); the classes it evaluates are the
+    same as without the reservation."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    import assay.fairness.search.base as base
+    from assay.datasets import load_dataset
+    from assay.models.sklearn import from_sklearn
+
+    ds = load_dataset("adult")
+    schema = ds.schema.with_protected(("sex",))
+    x = schema.decode(ds.X[:4000])
+    model = from_sklearn(DecisionTreeClassifier(random_state=0).fit(x, ds.target[:4000]))
+    monkeypatch.setattr(base, "_INITIAL_ROOM", 1 << 12)  # a small set to start with
+    runs = []
+    for reserve_after in (0.0, 1e9):  # reserve after the first step, and never
+        monkeypatch.setattr(base, "_RESERVE_AFTER", reserve_after)
+        budgeted = BudgetedModel(EncodedModel(schema, model), max_time=60.0)
+        # (pinned to the time mode: "auto" would switch on a slow call of a loaded machine)
+        search = make_search(
+            "walk", schema=schema, model=budgeted, rng=generator(3), optimize="time"
+        )
+        sizes = []
+        for _ in range(30):
+            search.step()
+            sizes.append(search.ledger.seen.nbytes)
+        runs.append((search, sizes))
+    (reserved, sizes_r), (plain, sizes_p) = runs
+    assert reserved._reserved and not plain._reserved
+    assert sizes_r[0] > sizes_p[0]  # room made after the first step
+    assert len(set(sizes_r)) == 1  # and no grow after it
+    assert len(set(sizes_p)) > 1  # (without it, the set grew as it filled)
+    a, b = reserved.ledger.seen._index.keys(), plain.ledger.seen._index.keys()
+    assert len(a) == len(b) and np.array_equal(a, b)

@@ -14,7 +14,18 @@ import numpy as np
 import pytest
 
 from assay.core.checkpoint import Snapshot
-from assay.core.setstate import BUCKETS, FANOUT, FRESH_MERGE, merged, plan
+from assay.core.columnar import encode_array
+from assay.core.setstate import (
+    BUCKETS,
+    FANOUT,
+    FRESH_MERGE,
+    PACK_MIN,
+    PACKED,
+    decode_set,
+    encode_set,
+    merged,
+    plan,
+)
 from assay.core.store import RunStore
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -67,6 +78,51 @@ def test_merging_keeps_the_set_exact_and_smaller_than_its_chunks(tmp_path: Path)
     # at most FANOUT - 1 chunks per tier and bucket, plus fresh ones not merged yet
     assert rows_on < FRESH_MERGE + BUCKETS * (FANOUT - 1) * 4, rows_on
     assert bytes_on < 0.85 * bytes_off, (bytes_on, bytes_off)
+
+
+def test_merged_chunks_are_compressed_and_read_back_exactly() -> None:
+    rng = np.random.default_rng(4)
+    for keys in (
+        np.array([7], dtype=np.uint64),
+        np.array([0, 2**64 - 1], dtype=np.uint64),
+        _clustered(rng, 200_000),
+        np.unique(rng.integers(0, 2**63, 50_000, dtype=np.uint64)),
+    ):
+        blob = encode_set(keys)
+        assert blob.startswith(PACKED) == (len(encode_array(keys)) >= PACK_MIN)
+        back = decode_set(blob)
+        assert back.dtype == np.uint64 and np.array_equal(back, keys)
+        assert np.array_equal(decode_set(encode_array(keys)), keys)  # a fresh (plain) chunk
+    # the gaps of a clustered set compress: smaller than the plain columnar blob
+    keys = _clustered(rng, 400_000)
+    assert len(encode_set(keys)) < 0.9 * len(encode_array(keys))
+
+
+def test_a_store_with_plain_merged_chunks_restores_and_merges_on(tmp_path: Path) -> None:
+    """Stores written before merged chunks were compressed: their bucket chunks are plain
+    columnar blobs; they restore as they were and merge with compressed ones."""
+    rng = np.random.default_rng(5)
+    old = [_clustered(rng, 120_000) for _ in range(FANOUT)]  # merged: over PACK_MIN
+    store = RunStore(tmp_path / "old.db", compaction="inline")
+    _run(store)
+    db = sqlite3.connect(tmp_path / "old.db")
+    for i, keys in enumerate(old):  # as the older merge wrote them: plain, in bucket 0
+        db.execute("INSERT INTO state VALUES ('r', 's', ?, 'set/0', ?)", (i, encode_array(keys)))
+    db.commit()
+    db.close()
+    snap = store.load_snapshot("r")
+    assert snap is not None and np.array_equal(np.unique(snap.sets["s"]), merged(old))
+    new = [_clustered(rng, 120_000) for _ in range(3 * FRESH_MERGE)]
+    for c in new:
+        store.checkpoint("r", snapshot=Snapshot(sets={"s": c}))
+    snap = store.load_snapshot("r")
+    store.close()
+    assert snap is not None and np.array_equal(np.unique(snap.sets["s"]), merged(old + new))
+    db = sqlite3.connect(tmp_path / "old.db")
+    parts = db.execute("SELECT seq, data FROM state WHERE part LIKE 'set/%'").fetchall()
+    db.close()
+    assert all(seq >= FANOUT for seq, _ in parts)  # the plain chunks were merged away
+    assert any(bytes(d).startswith(PACKED) for _, d in parts)
 
 
 def test_the_plan_merges_fresh_chunks_then_each_tier_of_a_bucket() -> None:

@@ -102,6 +102,11 @@ class KeyIndex:
         self._n += count
         return new
 
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` keys in all (one grow now rather than several later)."""
+        if n > _MAX_LOAD * self._keys.size:
+            self._grow(n)
+
     def _place(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Write absent keys into the table; returns (new mask, slot of each key)."""
         mask = self._keys.size - 1

@@ -13,6 +13,13 @@ accumulate, LSM-style.
 - within a bucket, chunks are tiered by size (a tier per factor ``FANOUT``): ``FANOUT`` chunks
   of one tier are merged into one of the next.
 
+A merge's output chunk of at least ``PACK_MIN`` bytes (the large, long-lived ones, which
+hold nearly all of a long run's keys) is the columnar blob compressed with zlib (level 1):
+the grouped gap bytes of a clustered set repeat (gaps of one step in one feature's digit
+recur all over), and zlib takes about a fifth off them (on the benchmark tree: 20.9 bits a
+key in the blob, 16.4 compressed, for a 28.6 M-key set).  Fresh chunks, short-lived, stay
+plain; every reader takes both (``decode_set``), so stores written before read as they were.
+
 Every merge is one transaction: it reads its input chunks, then deletes them and inserts the
 result atomically, so a process killed at any moment leaves the same set (merged or not)
 and a resumed run restores exactly what was committed.  A merge writes at most one bucket's
@@ -27,6 +34,7 @@ import contextlib
 import math
 import sqlite3
 import threading
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +49,8 @@ __all__ = [
     "Compactor",
     "Job",
     "compact",
+    "decode_set",
+    "encode_set",
     "is_set_part",
     "plan",
 ]
@@ -51,6 +61,26 @@ STRIPES = 22
 FANOUT = 4
 FRESH_MERGE = 4
 _TIER_BASE = 4096  # bytes: chunks up to this size share the lowest tier
+PACKED = b"AYZ1"  # a set chunk whose columnar blob is compressed with zlib
+_LEVEL = 1  # zlib level: 6 takes 2 % more off for three times the CPU
+PACK_MIN = 1 << 18  # bytes of a merged chunk's blob from which it is compressed
+
+
+def encode_set(keys: np.ndarray) -> bytes:
+    """A sorted uint64 set as a merged chunk: the columnar blob (gaps), zlib-compressed when
+    it takes at least ``PACK_MIN`` bytes (smaller chunks are soon merged again: the CPU
+    would be spent over and over for little)."""
+    blob = encode_array(keys)
+    if len(blob) < PACK_MIN:
+        return blob
+    return PACKED + zlib.compress(blob, _LEVEL)
+
+
+def decode_set(data: bytes) -> np.ndarray:
+    """The keys of a set chunk: merged (compressed) or fresh (a plain columnar blob)."""
+    if data[: len(PACKED)] == PACKED:
+        return decode_array(zlib.decompress(data[len(PACKED) :]))
+    return decode_array(data)
 
 
 def is_set_part(part: str) -> bool:
@@ -113,7 +143,7 @@ def merged(parts: Sequence[np.ndarray]) -> np.ndarray:
 
 def _outputs(job: Job, keys: np.ndarray) -> list[tuple[str, bytes]]:
     if job.part is not None:
-        return [(job.part, encode_array(keys))]
+        return [(job.part, encode_set(keys))]
     which = buckets_of(keys)
     order = np.argsort(which, kind="stable")  # sorted within each bucket
     bounds = np.searchsorted(which[order], np.arange(BUCKETS + 1))
@@ -121,7 +151,7 @@ def _outputs(job: Job, keys: np.ndarray) -> list[tuple[str, bytes]]:
     for b in range(BUCKETS):
         part = keys[order[bounds[b] : bounds[b + 1]]]
         if len(part):
-            out.append((bucket_part(b), encode_array(part)))
+            out.append((bucket_part(b), encode_set(part)))
     return out
 
 
@@ -154,7 +184,7 @@ def _run(db: sqlite3.Connection, run_id: str, job: Job) -> bool:
     found = db.execute(f"SELECT data FROM state WHERE {where}", args).fetchall()
     if len(found) != len(job.seqs):
         return False
-    keys = merged([decode_array(bytes(r[0])) for r in found])
+    keys = merged([decode_set(bytes(r[0])) for r in found])
     outputs = _outputs(job, keys)
     db.execute("BEGIN IMMEDIATE")
     try:
@@ -228,5 +258,5 @@ def load_parts(rows: Sequence[tuple[str, bytes]]) -> dict[str, np.ndarray]:
     """Each set's keys (unsorted union of its chunks) from (name, blob) rows."""
     parts: dict[str, list[np.ndarray]] = {}
     for name, data in rows:
-        parts.setdefault(name, []).append(decode_array(bytes(data)))
+        parts.setdefault(name, []).append(decode_set(bytes(data)))
     return {k: np.concatenate(v) for k, v in parts.items()}

@@ -35,6 +35,8 @@ _SEEN_SHARE_OF_RAM = 0.25
 _FILL_SHARE = 0.125  # a round that admitted less than this share of its capacity is topped up
 _FILL_DRAWS = 64  # ... with up to this many uniform samples per class missing
 _FILL_SPACE = 1 << 20  # ... or the whole space's size in samples, when the space is this small
+_RESERVE_AFTER = 1.0  # seconds of search, after which a timed run reserves room (``_reserve``)
+_RESERVE_SHARE = 0.9  # ... for this share of the classes its rate so far would evaluate
 
 
 def default_seen_memory() -> int:
@@ -129,6 +131,11 @@ class Ledger:
             self._open.append((start, keys[idx]))
         self._last_open = bool(len(idx)) or (more and self._last_open)
         return idx
+
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` classes in all (growing the set copies all of it)."""
+        self._repair()
+        self.seen.reserve(n)
 
     def forget_last(self) -> None:
         """Undo the last ``admit``, if it let a batch in (its evaluation could not start).
@@ -289,7 +296,7 @@ class Starts:
         assert self.data is not None
         idx = self._perm()[self.cursor : self.cursor + n]
         self.cursor += len(idx)
-        return self.data[idx].copy(), idx.astype(np.int64)
+        return np.take(self.data, idx, axis=0), idx.astype(np.int64)
 
     def sample(self, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
         """``n`` start rows and their origin (row index, or -1 for uniform samples)."""
@@ -300,7 +307,7 @@ class Starts:
             return rows, origin
         m = n - len(rows)
         base = rng.integers(self.n_rows, size=m)
-        extra = self.data[base].copy()
+        extra = np.take(self.data, base, axis=0)
         d = len(self.schema)
         k = rng.integers(1, 4, size=m)
         for r in range(3):
@@ -314,7 +321,7 @@ class Starts:
         """Non-protected features where each row differs from its origin row (-1: none)."""
         if self.data is None or not len(rows):
             return np.full(len(rows), -1, dtype=np.int64)
-        base = self.data[np.maximum(origin, 0)]
+        base = np.take(self.data, np.maximum(origin, 0), axis=0)
         out = np.zeros(len(rows), dtype=np.int64)
         skip = set(protected.tolist())
         for j in range(rows.shape[1]):
@@ -379,6 +386,7 @@ class BaseSearch:
         self._empty_rounds = 0
         self._t0 = 0.0
         self._model_mark = model.model_seconds
+        self._reserved = False
 
     def _expected_classes(self) -> int:
         """Room to reserve in the ledger: growing a large key set is costly, so a search
@@ -429,6 +437,8 @@ class BaseSearch:
             found = self._round(self.capacity())
         finally:
             self.ledger.seconds += self.model.elapsed - t0
+        if not self._reserved and self.ledger.seconds >= _RESERVE_AFTER:
+            self._reserve()
         if self.ledger.admitted == before:
             self._empty_rounds += 1
             if self._empty_rounds >= 200:
@@ -439,6 +449,23 @@ class BaseSearch:
 
     def _round(self, capacity: int) -> list[FindingBatch]:
         raise NotImplementedError
+
+    def _reserve(self) -> None:
+        """Once, after the first second of search in a run with a time budget: room in the
+        set of evaluated classes for nine tenths of those the rate so far evaluates in the
+        time left (within ``max_classes`` and the query budget), in one grow now.  Doubling
+        as it fills copies the whole set each time while the search waits (2 s at 11 M
+        classes: about a tenth of a one-minute run).  What the search finds is unchanged."""
+        self._reserved = True
+        led = self.ledger
+        left = _time_left(self.model)
+        if left is None or led.seconds <= 0:
+            return
+        expect = led.admitted + _RESERVE_SHARE * left * led.admitted / led.seconds
+        queries = self.model.remaining()
+        if queries is not None:
+            expect = min(expect, led.admitted + queries // self.per_class)
+        led.reserve(int(min(expect, self.max_classes)))
 
     def _top_up(
         self, admitted: int, capacity: int, draw: Sampler | None = None
@@ -615,6 +642,25 @@ class BaseSearch:
 
     def _set_state(self, snap: Snapshot) -> None:
         return None
+
+
+def _time_left(model: Any) -> float | None:
+    """Seconds left to a budgeted model or a phase of one (None without a time limit)."""
+    lefts: list[float] = []
+    time_left = getattr(model, "time_left", None)
+    if callable(time_left):
+        own = time_left()
+        if own is not None:
+            lefts.append(float(own))
+    until = getattr(model, "until_time", None)
+    if until is not None:
+        lefts.append(float(until) - float(model.elapsed))
+    parent = getattr(model, "parent", None)
+    if parent is not None:
+        theirs = _time_left(parent)
+        if theirs is not None:
+            lefts.append(theirs)
+    return max(min(lefts), 0.0) if lefts else None
 
 
 def _space_size(schema: Schema, free: np.ndarray) -> int | None:

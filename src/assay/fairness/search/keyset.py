@@ -41,6 +41,14 @@ class ClassSet:
             self._disc = grown
         return new
 
+    def reserve(self, n: int) -> None:
+        """Make room for ``n`` keys in all."""
+        self._index.reserve(n)
+        if n > len(self._disc):
+            grown = np.zeros(n, dtype=bool)
+            grown[: len(self._disc)] = self._disc
+            self._disc = grown
+
     def contains(self, keys: np.ndarray) -> np.ndarray:
         return self._index.lookup(keys) >= 0
 
