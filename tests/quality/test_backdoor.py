@@ -116,6 +116,30 @@ def test_model_scan_names_the_target_from_clean_images_only(tmp_path: Path) -> N
     assert "not a proof" in rc.headline
 
 
+def test_model_scan_on_8x8_names_a_3x3_target_and_flags_no_class_of_a_clean_model(
+    tmp_path: Path,
+) -> None:
+    """A clean 8x8 model whose class 4 a 3x3 patch of the search reaches while most classes
+    need more (anomalous by size) is not flagged: that patch, on clean images the search did
+    not see, misses many images of some source class; a planted 3x3 trigger sends near-all of
+    every class there."""
+    planted = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=9)
+    d = trojaned_digits(seed=11, triggers=[planted])
+    r = _run(d, tmp_path, images=False, clean=d.clean_images[:200])
+    assert r.summary["verdict"]["suspects"] == [9], r.headline
+    scan = r.summary["class_scans"][9]
+    assert scan["held_out"] >= 0.9 and scan["lowest_source"] >= 0.9
+    assert scan["held_out_n"] >= 50
+    assert "held-out clean images, every source class" in r.headline
+    c = trojaned_digits(seed=11, clean=True)
+    rc = _run(c, tmp_path, images=False, clean=c.clean_images[:200])
+    assert rc.summary["verdict"]["suspects"] == [], rc.headline
+    checked = [s for s in rc.summary["class_scans"] if s["held_out"] is not None]
+    assert checked, "the anomalous class's patch was not checked on held-out images"
+    assert all(s["lowest_source"] < 0.9 for s in checked)
+    assert "within the budget" in rc.headline and "not a proof" in rc.headline
+
+
 def test_strip_flags_poisoned_inputs(trojan: TrojanedDigits, tmp_path: Path) -> None:
     clean, scan, _, poisoned = _scan_set(trojan, TRIGGER)
     r = _run(trojan, tmp_path, images=scan, clean=clean, strategy="strip", fpr=0.05)
