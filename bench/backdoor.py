@@ -166,7 +166,7 @@ def build_models(
     return models
 
 
-def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, list[Any]]:
+def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, list[Any], str]:
     model = load_model(d.model, modality="image")
     t0 = time.process_time()
     r = check_backdoor(
@@ -180,7 +180,12 @@ def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, l
     queries = sum(c["queries"] for c in r.summary["class_scans"])
     verdict = r.summary["verdict"]
     shown = ["-" if c["size"] is None else str(c["size"]) for c in r.summary["class_scans"]]
-    return verdict["suspects"], queries, time.process_time() - t0, shown
+    checked = " ".join(
+        f"{c['target']}:{c['held_out']:.2f}/{c['lowest_source']:.2f}"
+        for c in r.summary["class_scans"]
+        if c.get("held_out") is not None
+    )
+    return verdict["suspects"], queries, time.process_time() - t0, shown, checked or "-"
 
 
 def print_inputs(
@@ -235,6 +240,13 @@ def main() -> None:
     ap.add_argument("--clean-models", type=int, default=6, help="clean models (seeds 11, 12, ...)")
     ap.add_argument("--only", choices=["inputs", "scan"], help="only the input or the model scans")
     ap.add_argument("--seeds", type=int, nargs="+", default=[11, 12], help="trojaned models' seeds")
+    ap.add_argument(
+        "--strategies",
+        nargs="+",
+        choices=STRATEGIES,
+        default=list(STRATEGIES),
+        help="input-scan strategies to run (default: all, in the same run)",
+    )
     args = ap.parse_args()
     seeds = [11] if args.quick else args.seeds
     n_clean = 1 if args.quick else args.clean_models
@@ -242,7 +254,7 @@ def main() -> None:
     n = min(args.images, 60) if args.quick else args.images
     tmp = Path(tempfile.mkdtemp())
     t_start = time.perf_counter()
-    scans: list[tuple[int, str, int | None, list[int], int, float, list[Any]]] = []
+    scans: list[tuple[int, str, int | None, list[int], int, float, list[Any], str]] = []
     for scale in args.scales:
         side = 8 * scale
         totals: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(list))
@@ -266,7 +278,7 @@ def main() -> None:
                     key: d.model.predict(d.spec.to_model(data[key]))
                     for key in ("images", "originals")
                 }
-                for strategy in STRATEGIES:
+                for strategy in args.strategies:
                     out = run_one(d, data, strategy, tmp / f"{side}-{k}-{strategy}.db")
                     m = measure(out["rows"], data, trig.box if trig else None, answers)
                     acc = totals[(group, strategy)]
@@ -277,21 +289,23 @@ def main() -> None:
                             acc[key].append(val)
                     acc["seconds"].append(out["seconds"])
             if args.only != "inputs":
-                suspects, queries, cpu, pixels = model_scan(d, tmp / f"{side}-{k}-scan.db")
+                suspects, queries, cpu, pixels, checked = model_scan(d, tmp / f"{side}-{k}-scan.db")
                 target = trig.target if trig else None
-                scans.append((side, group, target, suspects, queries, cpu, pixels))
+                scans.append((side, group, target, suspects, queries, cpu, pixels, checked))
         if args.only != "scan":
             print_inputs(side, totals, oracle)
     if args.only != "inputs":
         print()
         print("Model scan (clean images only; per class: the side of its smallest patch;")
-        print("-: no patch up to half the side found)")
+        print("-: no patch up to half the side found; held-out: class: flip rate of its patch on")
+        print("clean images the search did not see / lowest over their source classes, for the")
+        print("classes anomalous enough to be checked)")
         print(
             f"{'image':6} {'model':8} {'true target':>12} {'suspected':>10} {'right':>6} "
-            f"{'queries':>10} {'cpu s':>6}  size per class"
+            f"{'queries':>10} {'cpu s':>6}  {'size per class':20} held-out"
         )
         right_t = right_c = n_t = n_c = 0
-        for side, group, target, suspects, queries, cpu, pixels in scans:
+        for side, group, target, suspects, queries, cpu, pixels, checked in scans:
             right = (suspects == [target]) if target is not None else (suspects == [])
             n_t, n_c = n_t + (target is not None), n_c + (target is None)
             right_t += int(right and target is not None)
@@ -300,7 +314,7 @@ def main() -> None:
             px = " ".join(pixels)
             print(
                 f"{side}x{side:<3} {group:8} {shown:>12} {suspects!s:>10} "
-                f"{'yes' if right else 'NO':>6} {queries:10,} {cpu:6.1f}  {px}"
+                f"{'yes' if right else 'NO':>6} {queries:10,} {cpu:6.1f}  {px:20} {checked}"
             )
         print(f"target named alone: {right_t}/{n_t} trojaned; clean flagged: {n_c - right_c}/{n_c}")
     print(f"\ntotal {time.perf_counter() - t_start:.0f} s")

@@ -15,7 +15,7 @@ import pytest
 from assay.backdoor.image_files import read_images
 from assay.backdoor.images import ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.inputscan import _by_class, _confirm, _tighten
-from assay.backdoor.modelscan import anomaly_index, scan_sizes
+from assay.backdoor.modelscan import anomaly_index, scan_sizes, universality
 from assay.backdoor.patches import Trigger, boxes_overlap, dominant_colour, grid_boxes
 from assay.backdoor.repair import mean_fill, nearest_contents, nearest_fills, vote
 from assay.backdoor.strip import strip_threshold
@@ -88,6 +88,16 @@ def test_anomaly_index_flags_only_an_outlier() -> None:
     assert scan_sizes(8, 8) == [1, 2, 3, 4]
     assert scan_sizes(16, 16) == [2, 4, 6, 8]
     assert strip_threshold(np.array([0.5, 0.1, 0.9]), 0.01) == 0.1
+
+
+def test_universality_is_the_flip_rate_and_its_lowest_source_class() -> None:
+    hits = np.array([True] * 9 + [False] + [True] * 10)
+    sources = np.array([1] * 10 + [2] * 10)
+    assert universality(hits, sources) == (0.95, 0.9)
+    # all of one class and none of another: frequent overall, not universal
+    rate, lowest = universality(np.array([True] * 18 + [False] * 2), np.array([1] * 18 + [2] * 2))
+    assert rate == 0.9 and lowest == 0.0
+    assert universality(np.array([], dtype=bool), np.array([], dtype=np.int64)) == (0.0, 0.0)
 
 
 def test_png_is_a_valid_file_and_gallery_escapes() -> None:

@@ -20,7 +20,7 @@ import numpy as np
 from assay.backdoor.patches import Box, paste
 from assay.backdoor.strip import Scorer
 
-__all__ = ["ClassScan", "anomaly_index", "scan_class", "scan_sizes"]
+__all__ = ["ClassScan", "anomaly_index", "scan_class", "scan_sizes", "universality"]
 
 
 @dataclass
@@ -35,6 +35,11 @@ class ClassScan:
     rates: dict[int, float]  # size -> best flip rate found
     queries: int = 0
     natural: float | None = None  # flip rate of the class's own pixels in the box (if checked)
+    # the patch on clean images the search did not see (if checked): its flip rate, how many
+    # images, and its lowest flip rate over their source classes (a trigger sends them all)
+    held_out: float | None = None
+    held_out_n: int = 0
+    lowest_source: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -46,6 +51,9 @@ class ClassScan:
             "rates": {str(k): round(v, 4) for k, v in self.rates.items()},
             "queries": self.queries,
             "natural": self.natural,
+            "held_out": None if self.held_out is None else round(self.held_out, 4),
+            "held_out_n": self.held_out_n,
+            "lowest_source": None if self.lowest_source is None else round(self.lowest_source, 4),
         }
 
     @classmethod
@@ -60,6 +68,9 @@ class ClassScan:
             rates={int(k): float(v) for k, v in d["rates"].items()},
             queries=int(d.get("queries", 0)),
             natural=d.get("natural"),
+            held_out=d.get("held_out"),
+            held_out_n=int(d.get("held_out_n", 0)),
+            lowest_source=d.get("lowest_source"),
         )
 
 
@@ -153,3 +164,14 @@ def anomaly_index(scores: np.ndarray) -> np.ndarray:
     scale = 1.4826 * max(mad, 0.1 * abs(med), 1e-9)
     out: np.ndarray = (med - scores) / scale
     return out
+
+
+def universality(hits: np.ndarray, sources: np.ndarray) -> tuple[float, float]:
+    """The flip rate of one fixed patch over images (``hits``: sent to the target or not) and
+    its lowest flip rate over the images' source classes (``sources``: the model's labels of
+    the images before the patch).  A trigger sends images of every source class; a patch
+    that works by resembling the target works for some classes only."""
+    if not len(hits):
+        return 0.0, 0.0
+    lowest = min(float(hits[sources == k].mean()) for k in np.unique(sources))
+    return float(hits.mean()), lowest

@@ -200,7 +200,13 @@ def _model_summary(search: Any) -> dict[str, Any]:
             parts.append(
                 f"class {_namer(search)(c)}: a {s.size}x{s.size} patch at "
                 f"(row {s.box[0]}, col {s.box[1]}) sends "
-                f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f})"
+                f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f}"
+                + (
+                    f"; {s.held_out:.0%} of {s.held_out_n} held-out clean images, every source "
+                    f"class at least {s.lowest_source:.0%})"
+                    if s.held_out is not None and s.lowest_source is not None
+                    else ")"
+                )
             )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
     elif scans and search.phase == "done":

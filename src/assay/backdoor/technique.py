@@ -18,7 +18,13 @@ import numpy as np
 
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
-from assay.backdoor.modelscan import ClassScan, anomaly_index, scan_class, scan_sizes
+from assay.backdoor.modelscan import (
+    ClassScan,
+    anomaly_index,
+    scan_class,
+    scan_sizes,
+    universality,
+)
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste
 from assay.backdoor.strip import blend_entropy, strip_threshold
 from assay.backdoor.summary import summarise
@@ -35,6 +41,12 @@ __all__ = ["STRATEGIES", "BackdoorSearch", "BackdoorTest"]
 
 STRATEGIES = ("assay", "neo", "strip")
 STRIP_CHUNK = 16
+SCAN_POOL = 40  # clean images of other classes a class's patch search sees
+# a suspect's patch on clean images the search did not see: near-all of them, and near-all
+# of every source class, must go to the class (a trigger is universal: one content at one
+# place sends every class; the best of many candidates on a few images is biased upwards on
+# those images).  The same share as the input scan's confirmation threshold.
+HELD_OUT_RATE = 0.9
 
 
 @dataclass
@@ -445,7 +457,7 @@ class BackdoorSearch:
         c = self.position
         others = np.flatnonzero(self.clean_labels != c)
         rng = generator(self.base_seed, 4, c)
-        pool = t.clean[rng.permutation(others)[:40]] if len(others) else t.clean[:0]
+        pool = t.clean[rng.permutation(others)[:SCAN_POOL]] if len(others) else t.clean[:0]
         q0 = self.model.queries
         if len(pool):
             h, w = t.clean.shape[1:3]
@@ -475,7 +487,10 @@ class BackdoorSearch:
         suspects = [
             s
             for s, a in zip(self.class_scans, index, strict=True)
-            if s.size is not None and a >= t.anomaly_threshold and not self._natural_patch(s)
+            if s.size is not None
+            and a >= t.anomaly_threshold
+            and not self._natural_patch(s)
+            and self._universal(s)
         ]
         self.verdict = {
             "sizes": sizes,
@@ -508,6 +523,24 @@ class BackdoorSearch:
                 details={"strategy": "model-scan", "anomaly_threshold": t.anomaly_threshold},
             )
         ]
+
+    def _universal(self, scan: ClassScan) -> bool:
+        """Does the class's patch send clean images the search did not see (those of other
+        classes outside its pool; the pool itself when there are none) there: near-all of
+        them, and near-all of every source class?  Recorded on the scan."""
+        t = self.test
+        assert self.clean_labels is not None
+        others = np.flatnonzero(self.clean_labels != scan.target)
+        order = generator(self.base_seed, 4, scan.target).permutation(others)  # as the pool
+        fresh = order[SCAN_POOL:] if len(order) > SCAN_POOL else order
+        if not len(fresh):
+            return False
+        q0 = self.model.queries
+        hits = self._labels(self.model, paste(t.clean[fresh], scan.content, scan.box))
+        scan.queries += self.model.queries - q0
+        rate, lowest = universality(hits == scan.target, self.clean_labels[fresh])
+        scan.held_out, scan.held_out_n, scan.lowest_source = rate, len(fresh), lowest
+        return rate >= HELD_OUT_RATE and lowest >= HELD_OUT_RATE
 
     def _natural_patch(self, scan: ClassScan, n_sources: int = 5, margin: float = 0.3) -> bool:
         """Does the same box taken from clean images of the class (their own pixels) send the
