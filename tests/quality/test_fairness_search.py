@@ -459,12 +459,16 @@ def wide(c: dict[str, np.ndarray]) -> np.ndarray:
     return np.where(region, c["sex"] == 1, base(c))
 
 
-def _first(model: Rule, queries: int, seed: int = 1, *, by_time: bool = False) -> Search:
+def _first(
+    model: Rule, queries: int, seed: int = 1, *, by_time: bool = False, **options: Any
+) -> Search:
     """The default search on ``model`` with a large budget (of queries, or of time alone),
     stopped after ``queries``."""
     budget = {"max_time": 3600.0} if by_time else {"max_queries": 1_000_000}
     budgeted = BudgetedModel(EncodedModel(SCHEMA, model), **budget)
-    search = make_search(DEFAULT_STRATEGY, schema=SCHEMA, model=budgeted, rng=generator(seed))
+    search = make_search(
+        DEFAULT_STRATEGY, schema=SCHEMA, model=budgeted, rng=generator(seed), **options
+    )
     try:
         while not search.done and budgeted.queries < queries:
             search.step()
@@ -512,7 +516,7 @@ def test_a_served_model_gets_the_query_efficient_mode_at_once() -> None:
     summary = search.summary()
     assert summary["optimize"] == "queries"
     assert "served over the network" in summary["optimize_note"]
-    pinned, _ = run(DEFAULT_STRATEGY, wide, queries=200_000, seed=1, optimize="time")
+    pinned = _first(ServedRule(wide), 2_000, optimize="time")
     assert pinned.summary()["optimize"] == "time"
 
 
