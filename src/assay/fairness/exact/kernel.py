@@ -18,7 +18,6 @@ the same answer when they finish.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,15 @@ __all__ = ["COMPILED", "best_first", "ready"]
 try:  # pragma: no cover - depends on the environment
     import numba
 
-    _jit: Callable[[Any], Any] = numba.njit(cache=True, nogil=True)
+    def _jit(func: Any) -> Any:
+        """Compiled, and cached on disk where numba can write its cache (beside this file,
+        or in the user's cache folder); else compiled anew in each process that uses it (a
+        read-only install run by a user without a home, for one)."""
+        try:
+            return numba.njit(cache=True, nogil=True)(func)
+        except RuntimeError:  # "cannot cache function ...: no locator available"
+            return numba.njit(nogil=True)(func)
+
     COMPILED = True
 except ImportError:  # pragma: no cover
 
@@ -449,6 +456,6 @@ def ready() -> bool:
         return True
     try:
         index = best_first._cache._cache_file._index_path
-    except AttributeError:  # another numba's internals: assume it is not built
+    except AttributeError:  # not cached (or another numba's internals): assume it is not built
         return False
     return bool(os.path.exists(index))
