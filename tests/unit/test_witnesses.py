@@ -13,7 +13,7 @@ import pytest
 
 from assay.core.columnar import decode_arrays, encode_arrays
 from assay.core.findings import FindingBatch
-from assay.core.store import RunStore
+from assay.core.store import DROP_STEP, RunStore
 from assay.core.witnesses import MUST_KEEP, TOP, parse_keep
 from assay.errors import UsageError
 from assay.report import build_document
@@ -283,6 +283,36 @@ def test_resume_state_is_stored_compactly_and_read_back(tmp_path: Path) -> None:
     assert store._db.execute("SELECT COUNT(*) FROM state").fetchone() == (0,)
     assert store.load_snapshot("r") is None
     assert on_disk() < grown / 4
+
+
+def test_dropping_a_large_resume_state_never_grows_the_store(tmp_path: Path) -> None:
+    """An ended run's resume state goes in small steps: the file (with its WAL) never gets
+    larger than it was while the run held the state (deleting it at once, the vacuum that
+    gives the pages back moved the live pages behind them through the WAL)."""
+    from assay.core.checkpoint import Snapshot
+
+    store = RunStore(tmp_path / "s.db", compaction="off")
+    store.create_run(
+        run_id="r", technique="toy", seed=1, command="x", config={}, model={}, versions={}
+    )
+    rng = np.random.default_rng(0)
+    for _ in range(24):  # incompressible chunks of about 1 MB each
+        noise = rng.random(130_000)
+        store.checkpoint("r", snapshot=Snapshot(appends={"noise": noise}))
+    store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+
+    def on_disk() -> int:
+        return sum(p.stat().st_size for p in tmp_path.glob("s.db*") if p.suffix != ".db-shm")
+
+    held = on_disk()
+    sizes: list[int] = []
+    store._db.set_trace_callback(lambda _sql: sizes.append(on_disk()))
+    store.checkpoint("r", status="completed")
+    store._db.set_trace_callback(None)
+    assert store._db.execute("SELECT COUNT(*) FROM state").fetchone() == (0,)
+    # at most one step (or one row, if larger: about 1 MB here) over (16 rows at once before)
+    assert max(sizes) - held <= DROP_STEP + (1 << 20), (max(sizes), held)
+    assert on_disk() < held / 4
 
 
 def test_tallies_are_plain_json(tmp_path: Path) -> None:

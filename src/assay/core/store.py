@@ -93,6 +93,7 @@ STATUSES = (
     "model_unavailable",
 )
 ENDED = ("completed", "budget_exhausted")
+DROP_STEP = 4 << 20  # bytes of resume state deleted per step when a run ends
 
 
 def new_run_id(technique: str) -> str:
@@ -311,25 +312,34 @@ class RunStore:
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
 
-    def _drop_state(self, run_id: str, rows_per_step: int = 16) -> None:
+    def _drop_state(self, run_id: str, bytes_per_step: int = DROP_STEP) -> None:
         """Delete an ended run's resume state (dead weight: an ended run is never resumed)
-        a few parts at a time, giving the pages back to the file system as it goes: deleting
-        it at once would first double the store (SQLite logs every freed page in the WAL).
+        about ``bytes_per_step`` at a time (one row at least), giving the pages back to the
+        file system as it goes: deleting much at once makes the file larger first (the
+        vacuum that returns the freed pages moves the live pages behind them through the
+        WAL), and the store's peak size is the resume state's at its largest plus that.
         Killed half-way, the rest goes when a run in this store next ends."""
-        while True:
+        rows = self._db.execute(
+            "SELECT state.rowid, LENGTH(state.data) FROM state JOIN runs ON runs.id ="
+            " state.run_id WHERE state.run_id=? OR runs.status IN (?, ?)"
+            " ORDER BY state.rowid DESC",
+            (run_id, *ENDED),
+        ).fetchall()
+        steps: list[list[int]] = []
+        size = bytes_per_step
+        for rowid, nbytes in rows:
+            if size + int(nbytes or 0) > bytes_per_step:
+                steps.append([])
+                size = 0
+            steps[-1].append(int(rowid))
+            size += int(nbytes or 0)
+        for step in steps:
             with self._tx():
-                cur = self._db.execute(
-                    "DELETE FROM state WHERE rowid IN (SELECT state.rowid FROM state JOIN runs"
-                    " ON runs.id = state.run_id WHERE state.run_id=? OR runs.status IN (?, ?)"
-                    " LIMIT ?)",
-                    (run_id, *ENDED, rows_per_step),
-                )
-                done = cur.rowcount < rows_per_step
+                marks = ",".join("?" * len(step))
+                self._db.execute(f"DELETE FROM state WHERE rowid IN ({marks})", step)
             # executescript runs the pragma to completion (execute would free one page)
             self._db.executescript("PRAGMA incremental_vacuum;")
             self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-            if done:
-                return
 
     def _checkpoint(
         self,
