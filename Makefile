@@ -17,13 +17,17 @@ $(VENV)/.demo: pyproject.toml | $(BIN)/python
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
-	$(BIN)/python -c "import assay; assay.build_exact_kernel()"
 	touch $@ $(VENV)/.demo
+
+# the compiled exact analysis (numba caches it beside its source: rebuilt when it changes)
+$(VENV)/.kernel: src/assay/fairness/exact/kernel.py | $(VENV)/.dev
+	$(BIN)/python -c "import assay; assay.build_exact_kernel()"
+	touch $@
 
 demo: $(VENV)/.demo
 	$(BIN)/assay demo
 
-lint: $(VENV)/.dev
+lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
@@ -36,12 +40,12 @@ BESIDE := $(filter-out $(addprefix tests/unit/,test_datasets.py test_engine_reli
 
 test: lint
 	@$(BIN)/pytest -q -p no:cacheprovider $(BESIDE) > .unit-tests.log 2>&1 & beside=$$!; \
-	$(BIN)/pytest $(addprefix --ignore=,$(BESIDE)); main=$$?; \
+	$(BIN)/pytest --durations=25 $(addprefix --ignore=,$(BESIDE)); main=$$?; \
 	wait $$beside; units=$$?; \
 	echo "== unit tests run beside the rest (exit $$units) =="; cat .unit-tests.log; \
 	rm -f .unit-tests.log; test $$main -eq 0 && test $$units -eq 0
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/python bench/fairness.py
 	$(BIN)/python bench/text.py
 

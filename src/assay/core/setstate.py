@@ -239,6 +239,9 @@ class Compactor:
     def _loop(self) -> None:
         try:
             db = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None)
+            # a merge's deleted chunks are not zeroed through the WAL (the vacuum after it
+            # truncates or reuses their pages): the store's choice, see ``store._drop_state``
+            db.execute("PRAGMA secure_delete=FAST")
         except sqlite3.Error as exc:
             self.error = exc
             return
