@@ -111,6 +111,35 @@ def test_rates_are_per_wall_clock_second_and_max_time_bounds_the_run(tmp_path: P
     assert metrics["IDIs per second of the search phase only"] >= rate
 
 
+def test_loading_the_model_and_data_is_part_of_the_time_budget(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model slow to load (here: a second) gets its loading counted in --max-time and in
+    the wall-clock rate (before, the run's clock started after it)."""
+    import pandas as pd
+
+    import assay.fairness.api as fairness_api
+
+    loaded = fairness_api.setup_fairness
+
+    def slow_setup(*args: object, **kwargs: object) -> object:
+        time.sleep(1.0)
+        return loaded(*args, **kwargs)
+
+    monkeypatch.setattr(fairness_api, "setup_fairness", slow_setup)
+    X, _ = biased_data()
+    frame = pd.DataFrame(X, columns=["x", "z", "sex"])
+    check = assay.check_fairness  # (imported now: importing assay's modules is not the run)
+    t0 = time.monotonic()
+    result = check(
+        Slow(), data=frame, protected="sex", max_time=3.0, seed=2, store=tmp_path / "runs.db"
+    )
+    total = time.monotonic() - t0
+    assert total <= 3.0 * 1.1, total
+    wall = result.summary["wall_seconds"]
+    assert wall >= 1.0 and wall >= 0.9 * total, (wall, total)
+
+
 class SometimesRandom:
     """Biased on sex for 20 < x <= 30; answers at random on rows with z == 3."""
 

@@ -198,3 +198,37 @@ def test_redaction_masks_passwords_tokens_and_credential_parameters() -> None:
     )
     assert redact_json({"a": ["http://u:pw@h/"], "b": 1}) == {"a": ["http://u:***@h/"], "b": 1}
     assert is_redacted(redact_text(text)) and not is_redacted("http://h/p")
+
+
+class _SlowCheckpoints(RunStore):
+    """A store whose every checkpoint takes ``delay`` seconds (a large resume state)."""
+
+    delay = 0.2
+
+    def checkpoint(self, run_id: str, **kwargs: Any) -> None:
+        time.sleep(self.delay)
+        super().checkpoint(run_id, **kwargs)
+
+
+def test_a_run_bounded_by_time_keeps_room_for_its_last_checkpoint(tmp_path: Any) -> None:
+    """--max-time bounds the run with its ending: the search stops early enough for a last
+    checkpoint as slow as the previous ones (before, the run ended one checkpoint late)."""
+    from test_core import Threshold, Toy
+
+    store = _SlowCheckpoints(tmp_path / "s.db")
+    store.create_run(
+        run_id="r", technique="toy", seed=0, command="x", config={}, model={}, versions={}
+    )
+    began = time.monotonic()
+    outcome = execute(
+        Toy(steps=10**9),
+        Threshold(),
+        store=store,
+        run_id="r",
+        seed=0,
+        max_time=4.0,
+        commit_interval=0.5,
+    )
+    took = time.monotonic() - began
+    assert outcome.status == "budget_exhausted" and outcome.stop_reason == "time"
+    assert took <= 4.0 + 0.1, took

@@ -723,6 +723,16 @@ class RunStore:
             if merged is not None:
                 yield merged
 
+    def state_bytes(self, run_id: str) -> int:
+        """Bytes of the run's resume state (what ending the run deletes)."""
+        try:
+            (n,) = self._db.execute(
+                "SELECT COALESCE(SUM(LENGTH(data)), 0) FROM state WHERE run_id=?", (run_id,)
+            ).fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the run's resume state: {exc}") from exc
+        return int(n)
+
     def count_findings(self, run_id: str) -> int:
         """Every finding of the run (kept as a witness or not)."""
         tallies = self._read_tallies(run_id)

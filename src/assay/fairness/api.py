@@ -65,6 +65,7 @@ DEFAULT_MAX_QUERIES = 200_000
 # final commit, the reports), so that --max-time bounds the whole run
 ANSWER_SHARE = 0.05  # of --max-time: the exact analysis's share (the sampled answer as much)
 FINISH_SHARE = 0.03
+FINISH_MIN = 1.0  # seconds kept for finishing a run bounded by time (see _engine_time)
 
 
 @dataclass
@@ -632,6 +633,9 @@ def check_fairness(
     from assay.fairness.answer import AnswerOptions
     from assay.fairness.verdict import FailRule, parse_fail_on
 
+    # the run's start: loading the model and the data is part of the run (--max-time bounds
+    # it too, and every rate is per second from here)
+    started = time.monotonic()
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     keep = parse_keep(keep_findings)
@@ -649,8 +653,6 @@ def check_fairness(
         from assay.fairness.retrain import check_retrainable
 
         check_retrainable(the_setup)  # before a run is created
-    # the run's start (once the model and data are loaded): every rate is per second from here
-    started = time.monotonic()
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
@@ -791,7 +793,9 @@ def _engine_time(max_time: float | None, started: float, reserve: float = 0.0) -
     if max_time is None:
         return None
     spent = time.monotonic() - started
-    return max(max_time * (1 - FINISH_SHARE - reserve) - spent, 1e-3)
+    # finishing takes about a second whatever the budget (a tenth of a short one at most)
+    finish = max(FINISH_SHARE * max_time, min(FINISH_MIN, 0.1 * max_time))
+    return max(max_time * (1 - reserve) - finish - spent, 1e-3)
 
 
 def _fingerprints(setup: FairnessSetup) -> dict[str, Any]:

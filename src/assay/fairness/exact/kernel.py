@@ -17,6 +17,8 @@ the same answer when they finish.
 
 from __future__ import annotations
 
+import functools
+import importlib.util
 import os
 from typing import Any
 
@@ -24,25 +26,51 @@ import numpy as np
 
 __all__ = ["COMPILED", "best_first", "ready"]
 
-try:  # pragma: no cover - depends on the environment
+# numba takes most of a second to import: it is imported when the kernel is first used (an
+# ensemble's refinement), not with the package (every fairness run reads this module)
+COMPILED = importlib.util.find_spec("numba") is not None
+_PLAIN: dict[str, Any] = {}  # the kernel's functions before compilation, by name
+
+
+class _Deferred:
+    """Stands for a kernel function until the kernel is first used; then every function is
+    compiled (see ``_compile``) and this one hands its calls and attributes on."""
+
+    def __init__(self, func: Any) -> None:
+        functools.update_wrapper(self, func)
+        self._name = func.__name__
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return _compile()[self._name](*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_compile()[self._name], name)
+
+
+def _jit(func: Any) -> Any:
+    if not COMPILED:  # pragma: no cover - depends on the environment
+        return func
+    _PLAIN[func.__name__] = func
+    return _Deferred(func)
+
+
+def _compile() -> dict[str, Any]:
+    """Import numba and put the compiled functions in the module in place of their
+    stand-ins (so that compiled code calls compiled code).  Each is compiled on its first
+    call, and cached on disk where numba can write its cache (beside this file, or in the
+    user's cache folder); else compiled anew in each process that uses it (a read-only
+    install run by a user without a home, for one)."""
     import numba
 
-    def _jit(func: Any) -> Any:
-        """Compiled, and cached on disk where numba can write its cache (beside this file,
-        or in the user's cache folder); else compiled anew in each process that uses it (a
-        read-only install run by a user without a home, for one)."""
-        try:
-            return numba.njit(cache=True, nogil=True)(func)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return numba.njit(nogil=True)(func)
+    space = globals()
+    for name, func in _PLAIN.items():
+        if isinstance(space[name], _Deferred):
+            try:
+                space[name] = numba.njit(cache=True, nogil=True)(func)
+            except RuntimeError:  # "cannot cache function ...: no locator available"
+                space[name] = numba.njit(nogil=True)(func)
+    return {name: space[name] for name in _PLAIN}
 
-    COMPILED = True
-except ImportError:  # pragma: no cover
-
-    def _jit(func: Any) -> Any:
-        return func
-
-    COMPILED = False
 
 # outcomes of one box
 CLEAN, DISC, TIE, CUT = 0, 1, 2, 3
