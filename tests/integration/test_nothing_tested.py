@@ -92,3 +92,19 @@ def test_the_outcome_rules() -> None:
     assert answer_found({"verdict": [{"attribute": "sex", "level": "found"}]}) == ["sex"]
     assert answer_found({"verdict": [{"attribute": "sex", "level": "none found"}]}) == []
     assert answer_found({"verdict": {"suspects": [3]}}) == []  # backdoor's verdict: not this
+
+
+def test_a_demonstration_that_tested_nothing_is_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A demonstration exits 0 when it finds bugs (that is what it shows), but not when it
+    tested nothing: it said 'exit 2; this is not a pass' and exited 0."""
+    store = str(tmp_path / "runs.db")
+    code, out, err = _cli(
+        capsys, "backdoor", "--demo", "--max-queries", "5", "--seed", "1", "--store", store
+    )
+    assert code == 2 and "nothing was tested" in err, (out, err)
+    code, out, err = _cli(
+        capsys, "text", "--demo", "--max-queries", "40", "--seed", "1", "--store", store
+    )
+    assert code == 0 and "disagreement" in out, (out, err)  # found some: the demo's pass

@@ -27,7 +27,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import finish_run
+from assay.cli.reporting import demo_exit, finish_run
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
 
@@ -191,4 +191,4 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             report=report,
             fail_on=fail_on,
         )
-        raise typer.Exit(0 if demo else code)
+        raise typer.Exit(demo_exit(code) if demo else code)
