@@ -28,7 +28,7 @@ def test_the_commands_the_demo_prints_work_as_printed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, with_store: bool
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    args = ["demo", "--seconds", "2", "--seed", "3"]
+    args = ["demo", "--seconds", "4", "--seed", "3"]
     if with_store:
         args += ["--store", "elsewhere/runs.db"]
     first = runner.invoke(app, args)

@@ -368,7 +368,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     quiet=quiet,
                 )
             )
-        from assay.api import check_fairness
+        from assay.api import check_fairness, setup_fairness
         from assay.core.runinfo import store_option
 
         out = Output(quiet=quiet)
@@ -380,12 +380,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         argv = ["demo", "--seed", str(seed), "--seconds", f"{seconds:g}", "--out", str(out_dir)]
         argv += store_option(store)
+        # the built-in tree is trained before the run's clock starts: --seconds is the run's
+        setup = setup_fairness(None, dataset="adult", protected="sex", estimate=True)
         with out.progress(None, seconds) as progress:
             result = check_fairness(
                 None,
-                dataset="adult",
-                protected="sex",
-                estimate=True,
+                setup=setup,
                 max_time=seconds,
                 seed=seed,
                 store=the_store,
