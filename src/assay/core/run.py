@@ -301,7 +301,11 @@ def execute(
                 # a second), then every commit_interval (few, large writes)
                 interval = every if checkpoints else min(FIRST_COMMIT, every)
                 if now - last >= interval or _rows(pending) >= MAX_PENDING:
-                    pending.extend(b for b in search.flush() if len(b))
+                    try:
+                        pending.extend(b for b in search.flush() if len(b))
+                    except BudgetExhausted as exc:  # the time ran out with a round still out
+                        status, stop_reason = "budget_exhausted", exc.reason
+                        break
                     committed = n_found + sum(len(b) for b in pending)
                     committer.submit(
                         run_id,
