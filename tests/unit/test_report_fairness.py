@@ -264,8 +264,11 @@ def test_the_flipping_variant_is_shown_among_many_and_an_individual_once() -> No
     pool.offer(_batch(30.0, flip_at=19))  # the same individual found again
     pool.offer(_batch(41.0, flip_at=7))
     examples = readable_examples(pool, schema, ("no", "yes"))
-    assert [e["input"]["age"] for e in examples] == ["30", "41"]
+    # the data's own form: a number stays a number, a category its string
+    assert [e["input"]["age"] for e in examples] == [30, 41]
+    assert all(isinstance(e["input"]["group"], str) for e in examples)
     view = cases_view(examples, schema, ("no", "yes"))
+    assert view["items"][0]["shared"]["values"][0] == "30"
     first = view["items"][0]["table"]
     assert first["columns"] == ["", "group", "model says", "P(yes)"]
     assert first["rows"][0] == ["input", "g0", "no", "0.200"]

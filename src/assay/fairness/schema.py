@@ -104,6 +104,20 @@ class Feature:
         # six significant digits, never exponent notation (1000000, not 1e+06)
         return str(np.format_float_positional(float(code), precision=6, fractional=False, trim="-"))
 
+    def value(self, code: float) -> Any:
+        """One encoded value in the data's own form: the category as given (a string, a
+        number), an int, or a float."""
+        if self.kind == "categorical":
+            v = (self.categories or ())[int(code)]
+            return v.item() if isinstance(v, np.generic) else v
+        if self.kind == "integer":
+            return int(code)
+        return float(code)
+
+    def display(self, value: Any) -> str:
+        """``label`` of a value in the data's own form (``value``'s inverse for the eye)."""
+        return str(value) if self.kind == "categorical" else self.label(float(value))
+
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "kind": self.kind}
         if self.kind == "categorical":
@@ -303,6 +317,10 @@ class Schema:
 
     def describe_row(self, encoded_row: Sequence[float]) -> dict[str, str]:
         return {f.name: f.label(v) for f, v in zip(self.features, encoded_row, strict=True)}
+
+    def row_values(self, encoded_row: Sequence[float]) -> dict[str, Any]:
+        """One encoded row in the data's own form, by column (``Feature.value``)."""
+        return {f.name: f.value(v) for f, v in zip(self.features, encoded_row, strict=True)}
 
     # -- serialisation -------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

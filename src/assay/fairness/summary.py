@@ -237,7 +237,8 @@ def readable_examples(
         n_changed = int(examples.n_changed[i])
         item = {
             "idi": int(examples.order[i]) + 1,
-            "input": schema.describe_row(ins[gen].tolist()),
+            # in the data's own form (numbers stay numbers in the JSON report)
+            "input": schema.row_values(ins[gen].tolist()),
             "variants": variants,
             "from_real_row": None if n_changed < 0 else _closeness(n_changed),
             "why": list(why),
@@ -323,7 +324,7 @@ def cases_view(
                 "note": "; ".join(note),
                 "shared": {
                     "columns": rest,
-                    "values": [str(ex["input"][n]) for n in rest],
+                    "values": [schema.feature(n).display(ex["input"][n]) for n in rest],
                 },
                 "table": {"columns": columns, "rows": rows, "marked": marks},
             }
