@@ -21,7 +21,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from assay._version import __version__
-from assay.cli.console import Output
+from assay.cli.console import Output, silence_stdout
 from assay.core.redact import redact_text
 from assay.errors import AssayError, ModelError, StoreError, UsageError
 
@@ -37,6 +37,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FOUND, EXIT_USAGE, EXIT_MODEL, EXIT_STORE, EXIT_INTERNAL = 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away
 
 
 def _crash_log(exc: BaseException) -> str:
@@ -80,6 +81,11 @@ def guarded(fn: F) -> F:
         except AssayError as exc:
             out.error(redact_text(str(exc)))
             raise typer.Exit(EXIT_USAGE) from None
+        except BrokenPipeError:
+            # the reader of stdout went away (| head): nothing more to say, as a shell
+            # reports a writer killed by SIGPIPE
+            silence_stdout()
+            raise typer.Exit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:
             if not exc.filename:
                 out.error(_internal(exc))

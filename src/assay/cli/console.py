@@ -13,7 +13,17 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-__all__ = ["Output"]
+__all__ = ["Output", "silence_stdout"]
+
+
+class _Console(Console):
+    """rich's console, but a reader of its output that goes away early (``| head``) does
+    not end the command (rich exits 1, which reads as 'found' to CI): the rest of the
+    output goes nowhere and the command ends with its own exit code."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        silence_stdout()
 
 
 class Output:
@@ -25,14 +35,15 @@ class Output:
         self._json_stream: TextIO | None = None
         if as_json:
             self._json_stream = _keep_stdout_for_json()
-        self.err = Console(stderr=True, highlight=False, soft_wrap=True)
-        self.out = Console(highlight=False, soft_wrap=True)
+        self.err = _Console(stderr=True, highlight=False, soft_wrap=True)
+        self.out = _Console(highlight=False, soft_wrap=True)
 
     def say(self, message: str) -> None:
         """A line for a person (stdout unless --json, where it goes to stderr)."""
         if self.quiet:
             return
-        (self.err if self.as_json else self.out).print(message, markup=False)
+        with _reader_may_go():
+            (self.err if self.as_json else self.out).print(message, markup=False)
 
     def note(self, message: str) -> None:
         """Progress chatter: always stderr."""
@@ -44,8 +55,9 @@ class Output:
 
     def emit_json(self, data: dict[str, Any]) -> None:
         stream = self._json_stream or sys.stdout
-        stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
-        stream.flush()
+        with _reader_may_go():
+            stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+            stream.flush()
 
     @contextmanager
     def progress(self, total_queries: int | None, total_time: float | None) -> Iterator[Any]:
@@ -88,6 +100,26 @@ class Output:
                 )
 
             yield update
+
+
+@contextmanager
+def _reader_may_go() -> Iterator[None]:
+    """Output piped to a reader that stops early (``assay runs --json | head``): the rest
+    of the output goes nowhere and the command ends as it would have (its exit code, its
+    run completed and stored), instead of failing on a broken pipe."""
+    try:
+        yield
+    except BrokenPipeError:
+        silence_stdout()
+
+
+def silence_stdout() -> None:
+    """Send whatever stdout still gets to the null device (its reader has gone)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+    finally:
+        os.close(devnull)
 
 
 def _keep_stdout_for_json() -> TextIO:
