@@ -125,3 +125,34 @@ def test_the_skip_chain_finds_the_next_place_not_known_judged() -> None:
     for judged in (0, 1, 5, 6):
         skip[judged] = judged + 1
     assert _next_open(skip, 0) == 8
+
+
+def test_the_failing_core_is_where_the_minimal_words_are() -> None:
+    """``core_paths`` finds the nodes holding the words of the smallest known minimal error
+    the case holds (punctuation joined to the word before it, as in the sentence)."""
+    from assay.text.generate import subtree_at, tree_text
+    from assay.text.strategies import _leaves, core_paths
+
+    g = load_grammar("builtin:reviews")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(5))
+    for _ in range(300):
+        tree = sampler.sentence_tree(draws)
+        assert [w for w, _ in _leaves(tree)] == tree_text(tree).split()
+
+    class Known:
+        def __init__(self, key: str | None) -> None:
+            self.key = key
+
+        def known_core(self, case: Case) -> str | None:
+            return self.key
+
+    tree = sampler.sentence_tree(draws)
+    words = tree_text(tree).split()
+    case = Case(tree)
+    assert core_paths(Known(None), case) == set()  # type: ignore[arg-type]
+    assert core_paths(Known("words nowhere"), case) == set()  # type: ignore[arg-type]
+    small = " ".join(words[1:3])
+    paths = core_paths(Known(small), case)  # type: ignore[arg-type]
+    held = [w for p in paths for w in subtree_at(tree, p)[1] if isinstance(w, str)]
+    for w in words[1:3]:
+        assert any(w.rstrip(",.!?;:") in h.split() for h in held), (w, held)

@@ -434,17 +434,27 @@ class Engine:
                 self._record_json[key] = json.dumps(to_jsonable(rec), separators=(",", ":"))
         return self._record_json
 
+    def known_core(self, case: Case) -> str | None:
+        """The key of the smallest known minimal error (failing in any way) whose words the
+        sentences of ``case`` keep in order: the part of ``case`` that fails, as far as the
+        run knows (None when it holds none)."""
+        return self._known_within(case, None)
+
     def _remember(self, key: str, sig: str) -> None:
         words = [t.split() for t in key.split(_SEP)]
         bag = frozenset(x for w in words for x in w)
         self._known.setdefault(sig, []).append((bag, sum(len(w) for w in words), words, key))
 
-    def _known_within(self, case: Case, sig: str) -> str | None:
+    def _known_within(self, case: Case, sig: str | None) -> str | None:
         """A known minimal error that fails the same way as ``case`` and whose every sentence
         keeps a subsequence of the words of ``case``'s: ``case`` would shrink toward it (it
         was confirmed failing and minimal when found; asking again costs nothing).  None when
-        there is none.  The smallest such one is chosen."""
-        known = self._known.get(sig)
+        there is none.  The smallest such one is chosen.  With ``sig`` None: failing in any
+        way (the first smallest, signatures in the order they were first seen)."""
+        if sig is None:
+            known = [k for group in self._known.values() for k in group]
+        else:
+            known = self._known.get(sig, [])
         if not known:
             return None
         texts = [t.split() for t in self.texts(case)]

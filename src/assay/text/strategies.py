@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from assay.errors import UsageError
-from assay.text.engine import Engine, Evaluated
+from assay.text.engine import _SEP, Engine, Evaluated
 from assay.text.generate import (
     Tree,
     count_derivations,
@@ -32,7 +32,7 @@ from assay.text.oracle import Case
 
 __all__ = ["DEFAULT_STRATEGY", "STRATEGIES", "make_strategy"]
 
-STRATEGIES = ("walk", "random", "ogma", "exhaustive")
+STRATEGIES = ("walk", "harvest", "random", "ogma", "exhaustive")
 DEFAULT_STRATEGY = "walk"
 _KINDS = ("swap", "restructure")  # the walk's moves
 _PATIENCE = 200  # fresh draws tried per wanted case before the space is taken as covered
@@ -288,6 +288,51 @@ def swap_word_at(
     return engine.oracle.refocus(case, tree), path
 
 
+def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
+    """Where the smallest known minimal error that ``case`` holds lies in its tree (its
+    failing core): the paths of the nodes holding its words (matched leftmost, in order).
+    Empty when ``case`` holds no known minimal error."""
+    key = engine.known_core(case)
+    if key is None:
+        return set()
+    small = key.split(_SEP)[0].split()
+    leaves = _leaves(case.tree)
+    paths: set[tuple[int, ...]] = set()
+    at = 0
+    for word in small:
+        while at < len(leaves) and leaves[at][0] != word:
+            at += 1
+        if at == len(leaves):
+            return set()
+        paths.update(leaves[at][1])
+        at += 1
+    return paths
+
+
+def _leaves(tree: Tree) -> list[tuple[str, list[tuple[int, ...]]]]:
+    """The tokens of a tree's text as ``tree_text`` gives them (a word starting with a mark
+    of punctuation joins the word before it), each with the paths of the nodes holding its
+    parts."""
+    out: list[tuple[str, list[tuple[int, ...]]]] = []
+
+    def walk(t: Tree, path: tuple[int, ...]) -> None:
+        for i, c in enumerate(t[1]):
+            if c.__class__ is str:
+                for word in c.split():
+                    if out and word[:1] in _MARKS:
+                        out[-1] = (out[-1][0] + word, [*out[-1][1], path])
+                    else:
+                        out.append((word, [path]))
+            else:
+                walk(c, (*path, i))
+
+    walk(tree, ())
+    return out
+
+
+_MARKS = frozenset(",.!?;:")
+
+
 def _pick(weights: list[float], u: float) -> int:
     """The index drawn with probability proportional to ``weights`` by the uniform ``u`` (as
     ``searchsorted(cumsum(weights), u * sum, side="right")``, in plain Python: the lists are
@@ -412,7 +457,16 @@ class WalkStrategy:
         brevity: float = 2.0,
         screen: int = 1,
         explore: float = 0.1,
+        harvest: bool = False,
     ) -> None:
+        # harvesting: in the error region, every move leaves alone the words of the known
+        # minimal error the walker's case holds (its failing core, ``core_paths``), so what
+        # it finds tends to fail the same way and, when it does, needs no shrinking (a
+        # duplicate of that minimal error): more failing sentences per query, fewer
+        # distinct minimal ones
+        self.harvest = harvest
+        if harvest:
+            self.name = "harvest"
         self.brevity = brevity
         self._short: np.ndarray | None = None
         self.n_walkers = walkers
@@ -601,11 +655,16 @@ class WalkStrategy:
             # keeps those the surrogate rates likeliest to fail
             want = budget * self.screen if weights is not None else budget
             mine: list[tuple[Case, int, tuple[int, ...]]] = []
+            core: set[tuple[int, ...]] = set()
+            if self.harvest and self.errs[w]:
+                core = engine.memo("core", case, lambda c: core_paths(engine, c))
             for _attempt in range(want * 4):
                 if len(mine) >= want:
                     break
                 kind = 0 if engine.draws.next() < share else 1
                 avoid = self.critical[w] if self.errs[w] else None
+                if core:
+                    avoid = (avoid or set()) | core
                 if kind == 1:
                     cand, path = self._restructure(
                         engine,
@@ -787,6 +846,8 @@ def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | 
         return OgmaStrategy(start=start)
     if name == "walk":
         return WalkStrategy()
+    if name == "harvest":
+        return WalkStrategy(harvest=True)
     if name == "exhaustive":
         return ExhaustiveStrategy(engine_grammar, max_depth)
     raise UsageError(
