@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import itertools
 import json
 import time
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 import numpy as np
@@ -451,12 +453,15 @@ class Engine:
         was confirmed failing and minimal when found; asking again costs nothing).  None when
         there is none.  The smallest such one is chosen.  With ``sig`` None: failing in any
         way (the first smallest, signatures in the order they were first seen)."""
+        known: Iterable[tuple[frozenset[str], int, list[list[str]], str]]
         if sig is None:
-            known = [k for group in self._known.values() for k in group]
+            if not self._known:
+                return None
+            known = itertools.chain.from_iterable(self._known.values())
         else:
             known = self._known.get(sig, [])
-        if not known:
-            return None
+            if not known:
+                return None
         texts = [t.split() for t in self.texts(case)]
         have = set().union(*texts) if texts else set()
         best: tuple[int, str] | None = None
