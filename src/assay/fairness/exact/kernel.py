@@ -18,34 +18,17 @@ the same answer when they finish.
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import numpy as np
 
 __all__ = ["COMPILED", "best_first", "ready"]
 
-try:  # pragma: no cover - depends on the environment
-    import numba
-
-    def _jit(func: Any) -> Any:
-        """Compiled, and cached on disk where numba can write its cache (beside this file,
-        or in the user's cache folder); else compiled anew in each process that uses it (a
-        read-only install run by a user without a home, for one)."""
-        try:
-            return numba.njit(cache=True, nogil=True)(func)
-        except RuntimeError:  # "cannot cache function ...: no locator available"
-            return numba.njit(nogil=True)(func)
-
-    COMPILED = True
-except ImportError:  # pragma: no cover
-
-    def _jit(func: Any) -> Any:
-        return func
-
-    COMPILED = False
+from assay.fairness.exact.jit import COMPILED
+from assay.fairness.exact.jit import jit as _jit
+from assay.fairness.exact.settle import settle
 
 # outcomes of one box
-CLEAN, DISC, TIE, CUT = 0, 1, 2, 3
+CLEAN, DISC, TIE, CUT, SETTLED = 0, 1, 2, 3, 4
 
 
 @_jit  # type: ignore[misc]
@@ -298,17 +281,24 @@ def best_first(
     keep: int,
     per_box: int,
     depth: int,
-) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray]:
+    work: tuple[np.ndarray, ...],
+    max_pieces: int,
+    max_pairs: int,
+) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray, int]:
     """Settle the boxes of a max-heap on mass (``h_box``: ``(cap, 2, F)`` lo and hi;
     ``h_m``: masses; the first ``n_heap`` rows used), the largest first, in place.  A box
     taken is walked down every tree and cut; each half is decided at once, walking again only
     the trees that split the cut feature inside the box, and goes into the heap when
     undecided.  Stops after ``budget`` boxes decided, when the heap is empty or has no room.
 
-    Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F))``
-    with the ``keep`` largest discriminatory boxes and the *tie* boxes, where every tree gives
-    one margin per alpha but a margin is too close to zero for the sums: the caller decides
-    them from one cell with the model's own arithmetic."""
+    An undecided box whose straddling trees split it into few enough pieces (``max_pieces`` a
+    side, ``max_pairs``: see ``settle``; 0: never) is settled at once by ``settle``, its
+    discriminatory mass counted exactly, instead of being cut.
+
+    Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F),
+    settled)`` with the ``keep`` largest discriminatory boxes, the *tie* boxes, where every
+    tree gives one margin per alpha but a margin is too close to zero for the sums (the caller
+    decides them from one cell with the model's own arithmetic), and the boxes settled."""
     cap, _, n_feat = h_box.shape
     uses_attr = model[6]
     n_trees = len(uses_attr)
@@ -322,6 +312,7 @@ def best_first(
     disc_mass = 0.0
     n_disc = 0
     steps = 0
+    n_settled = 0
     box = np.empty((3, 2, n_feat), dtype=np.int64)  # the box taken, then each half
     queue = np.empty(tree_size + 2, dtype=np.int64)
     lows = np.empty(n_alpha)
@@ -361,6 +352,27 @@ def best_first(
         outcome, f_cut, c = _outcome(n_alpha, base, eps, uses_attr, parent, lows, highs, score)
         steps += 1
         sp = 0
+        if outcome == CUT and max_pieces > 0:
+            ok, d_exact = settle(
+                box[0, 0],
+                box[0, 1],
+                attr,
+                n_alpha,
+                base,
+                eps,
+                model,
+                parent[0],
+                parent[5],
+                queue,
+                cw,
+                work,
+                max_pieces,
+                max_pairs,
+            )
+            if ok:
+                disc_mass += d_exact
+                n_settled += 1
+                outcome = SETTLED
         if outcome == CUT:
             _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
             k_box[0] = box[0]
@@ -408,6 +420,27 @@ def best_first(
                 steps += 1
                 evals += 1
                 m = _mass(box[1, 0], box[1, 1], cw, attr)
+                if outcome == CUT and max_pieces > 0:
+                    ok, d_exact = settle(
+                        box[1, 0],
+                        box[1, 1],
+                        attr,
+                        n_alpha,
+                        base,
+                        eps,
+                        model,
+                        parent[0],
+                        parent[5],
+                        queue,
+                        cw,
+                        work,
+                        max_pieces,
+                        max_pairs,
+                    )
+                    if ok:
+                        disc_mass += d_exact
+                        n_settled += 1
+                        outcome = SETTLED
                 if outcome == DISC:
                     disc_mass += m
                     n_disc += 1
@@ -444,6 +477,7 @@ def best_first(
         d_box[:n_d].copy(),
         d_m[:n_d].copy(),
         ties[:n_tie].copy(),
+        n_settled,
     )
 
 
