@@ -470,8 +470,8 @@ class _KernelArrays:
 
 _BUILD_ROOM = 150.0  # seconds left that can take building the kernel on its first use
 _PER_BOX = 6  # halves decided depth first under a box taken from the heap (2: none deeper)
-_SETTLE_PIECES = 1024  # an undecided box is settled at once when each side has at most this
-_SETTLE_PAIRS = 4096  # many pieces (and, for an attribute of 3+ values, this many pairs)
+_SETTLE_PIECES = 128  # an undecided box is settled at once when each side has at most this
+_SETTLE_PAIRS = 128 * 128  # many pieces (and, for an attribute of 3+ values, this many pairs)
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
     0.1  # else each call sized to take about this long (the deadline is checked between)
