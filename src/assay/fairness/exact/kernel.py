@@ -9,6 +9,12 @@ same choice of cut), and its halves go on a stack.  A box whose subtree needs mo
 ``per_box`` steps hands its stack back to the pool, so the caller keeps taking the largest
 undecided boxes first and checks its deadline between calls.
 
+An undecided box whose straddling trees split it into few pieces per independent group of
+features is not cut but *settled*: ``settle`` counts its discriminatory mass exactly.  Most
+boxes near the decision boundary hold discriminatory and clean inputs at once, so no bound on
+the margin can decide them, and cutting them down to single pieces costs many steps; counting
+their pieces costs one.
+
 The functions are plain Python over numpy arrays; with numba (the optional extra
 ``assay[exact]``) they are compiled, and give the same results step for step (a test runs both).
 Without numba ``ensemble.refine`` keeps its vectorised loop: both are certain, and both give
@@ -25,7 +31,7 @@ __all__ = ["COMPILED", "best_first", "ready"]
 
 from assay.fairness.exact.jit import COMPILED
 from assay.fairness.exact.jit import jit as _jit
-from assay.fairness.exact.settle import settle
+from assay.fairness.exact.settle import settle, worth
 
 # outcomes of one box
 CLEAN, DISC, TIE, CUT, SETTLED = 0, 1, 2, 3, 4
@@ -313,6 +319,7 @@ def best_first(
     n_disc = 0
     steps = 0
     n_settled = 0
+    n_cut = 0
     box = np.empty((3, 2, n_feat), dtype=np.int64)  # the box taken, then each half
     queue = np.empty(tree_size + 2, dtype=np.int64)
     lows = np.empty(n_alpha)
@@ -352,7 +359,8 @@ def best_first(
         outcome, f_cut, c = _outcome(n_alpha, base, eps, uses_attr, parent, lows, highs, score)
         steps += 1
         sp = 0
-        if outcome == CUT and max_pieces > 0:
+        n_cut += outcome == CUT
+        if outcome == CUT and max_pieces > 0 and worth(work, n_cut):
             ok, d_exact = settle(
                 box[0, 0],
                 box[0, 1],
@@ -420,7 +428,8 @@ def best_first(
                 steps += 1
                 evals += 1
                 m = _mass(box[1, 0], box[1, 1], cw, attr)
-                if outcome == CUT and max_pieces > 0:
+                n_cut += outcome == CUT
+                if outcome == CUT and max_pieces > 0 and worth(work, n_cut):
                     ok, d_exact = settle(
                         box[1, 0],
                         box[1, 1],

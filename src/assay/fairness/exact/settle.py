@@ -21,6 +21,10 @@ then cut as usual, and its cells are decided with the model's own arithmetic in 
 Certain: every part of the box is counted exactly once, and a part counts only when its class
 for two values of the attribute surely differs (margins beyond ``eps``, which is far above the
 rounding of these sums).
+
+numba caches ``kernel.best_first`` with these functions compiled into it, and checks only
+``kernel.py`` for changes: after editing this file, touch ``kernel.py`` (or clear numba's cache)
+or the old code keeps running.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ import numpy as np
 
 from assay.fairness.exact.jit import jit
 
-__all__ = ["settle", "workspace"]
+__all__ = ["settle", "workspace", "worth"]
 
 _SEG = 64  # straddled cuts kept per feature (more: not settled here)
 
@@ -54,7 +58,8 @@ def workspace(n_feat: int, n_trees: int, n_alpha: int, max_pieces: int) -> tuple
         np.empty(n_feat + 1, dtype=np.int64),  # 13 first piece of each group
         np.empty(n_feat, dtype=np.int64),  # 14 size of each group
         np.empty(n_trees, dtype=np.int64),  # 15 straddling trees grouped
-        np.zeros(4, dtype=np.int64),  # 16 tries: all, past the cheap test, past the cuts, done
+        np.zeros(6, dtype=np.int64),  # 16 tries: all, past the cheap test, past the cuts,
+        # done; lately: tries and done (halved every 2^16 tries)
     )
 
 
@@ -245,6 +250,15 @@ def _close(b: np.ndarray, low: np.ndarray, high: np.ndarray) -> bool:
 
 
 @jit  # type: ignore[misc]
+def worth(work: tuple[np.ndarray, ...], n: int) -> bool:
+    """Whether to try ``settle`` on the ``n``-th undecided box: always, unless fewer than 1 in
+    20 of the latest tries settled their box (many trees on many features: the pieces are
+    too many), then on every 16th box only, to notice when the boxes get small enough."""
+    tries = work[16]
+    return tries[4] < 4096 or tries[5] * 20 >= tries[4] or n % 16 == 0
+
+
+@jit  # type: ignore[misc]
 def settle(
     lo: np.ndarray,
     hi: np.ndarray,
@@ -269,6 +283,10 @@ def settle(
         work
     )
     tries[0] += 1
+    tries[4] += 1
+    if tries[4] >= 1 << 16:
+        tries[4] //= 2
+        tries[5] //= 2
     uses_attr = model[6]
     n_feat = len(lo)
     n_trees = len(fmask)
@@ -435,4 +453,5 @@ def settle(
                 if any1 and any0:
                     disc += a_w[i] * b_w[j]
     tries[3] += 1
+    tries[5] += 1
     return True, outside * disc
