@@ -19,8 +19,8 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[dev]"
 	touch $@ $(VENV)/.demo
 
-# the compiled exact analysis (numba caches it beside its source: rebuilt when it changes)
-$(VENV)/.kernel: src/assay/fairness/exact/kernel.py | $(VENV)/.dev
+# the compiled exact analysis (numba caches it beside its sources: rebuilt when one changes)
+$(VENV)/.kernel: $(wildcard src/assay/fairness/exact/*.py) | $(VENV)/.dev
 	$(BIN)/python -c "import assay; assay.build_exact_kernel()"
 	touch $@
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assay.fairness.exact import kernel
+from assay.fairness.exact import kernel, settle
 from assay.fairness.exact.domain import Atoms, Domain
 from assay.fairness.exact.trees import TreeModel
 
@@ -263,6 +263,8 @@ class Refined:
     decided: int = 0  # boxes decided one by one (the compiled refinement)
     build_seconds: float = 0.0  # spent compiling the kernel on its first use (0: it was cached)
     unbuilt: bool = False  # numba is there but the kernel is not built: the vectorised loop ran
+    settled: int = 0  # undecided boxes whose discriminatory mass was counted at once (``settle``)
+    settle_tries: tuple[int, ...] = ()  # ``settle``'s tries: all, past its cheap test, its cuts
 
 
 def refine(
@@ -468,6 +470,8 @@ class _KernelArrays:
 
 _BUILD_ROOM = 150.0  # seconds left that can take building the kernel on its first use
 _PER_BOX = 6  # halves decided depth first under a box taken from the heap (2: none deeper)
+_SETTLE_PIECES = 128  # an undecided box is settled at once when each side has at most this
+_SETTLE_PAIRS = 128 * 128  # many pieces (and, for an attribute of 3+ values, this many pairs)
 _CALL_STEPS = 50_000  # boxes decided per call of the kernel when ``max_steps`` is given
 _CALL_SECONDS = (
     0.1  # else each call sized to take about this long (the deadline is checked between)
@@ -489,6 +493,8 @@ def _refine_best_first(
     call_steps = _CALL_STEPS if max_steps is not None else 2_000
     k = _KernelArrays.of(flat)
     n_feat = flat.n_features
+    work = settle.workspace(n_feat, len(flat.roots), len(flat.allow), _SETTLE_PIECES)
+    settled = 0
     cap = 1 << 14
     # the pool holds only undecided boxes, in int16 when the atoms allow: 4x the vectorised cap
     max_pool = 4 * max_pool
@@ -523,7 +529,7 @@ def _refine_best_first(
         steps += 1
         started = time.monotonic()
         first_use = not getattr(kernel.best_first, "signatures", [None])
-        n_heap, d_mass, n_d, n_steps, d_box, d_m, ties = kernel.best_first(
+        n_heap, d_mass, n_d, n_steps, d_box, d_m, ties, n_set = kernel.best_first(
             h_box,
             h_m,
             n_heap,
@@ -538,8 +544,12 @@ def _refine_best_first(
             max_boxes,
             _PER_BOX,
             k.depth,
+            work,
+            _SETTLE_PIECES,
+            _SETTLE_PAIRS,
         )
         decided += int(n_steps)
+        settled += int(n_set)
         if first_use:
             # numba compiled the kernel (or loaded it from its cache) in this call
             build = time.monotonic() - started
@@ -579,6 +589,8 @@ def _refine_best_first(
         timed_out=timed_out,
         decided=decided,
         build_seconds=build_seconds,
+        settled=settled,
+        settle_tries=tuple(int(v) for v in work[16]),
     )
 
 

@@ -9,6 +9,12 @@ same choice of cut), and its halves go on a stack.  A box whose subtree needs mo
 ``per_box`` steps hands its stack back to the pool, so the caller keeps taking the largest
 undecided boxes first and checks its deadline between calls.
 
+An undecided box whose straddling trees split it into few pieces per independent group of
+features is not cut but *settled*: ``settle`` counts its discriminatory mass exactly.  Most
+boxes near the decision boundary hold discriminatory and clean inputs at once, so no bound on
+the margin can decide them, and cutting them down to single pieces costs many steps; counting
+their pieces costs one.
+
 The functions are plain Python over numpy arrays; with numba (the optional extra
 ``assay[exact]``) they are compiled, and give the same results step for step (a test runs both).
 Without numba ``ensemble.refine`` keeps its vectorised loop: both are certain, and both give
@@ -17,63 +23,18 @@ the same answer when they finish.
 
 from __future__ import annotations
 
-import functools
-import importlib.util
 import os
-from typing import Any
 
 import numpy as np
 
 __all__ = ["COMPILED", "best_first", "ready"]
 
-# numba takes most of a second to import: it is imported when the kernel is first used (an
-# ensemble's refinement), not with the package (every fairness run reads this module)
-COMPILED = importlib.util.find_spec("numba") is not None
-_PLAIN: dict[str, Any] = {}  # the kernel's functions before compilation, by name
-
-
-class _Deferred:
-    """Stands for a kernel function until the kernel is first used; then every function is
-    compiled (see ``_compile``) and this one hands its calls and attributes on."""
-
-    def __init__(self, func: Any) -> None:
-        functools.update_wrapper(self, func)
-        self._name = func.__name__
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return _compile()[self._name](*args, **kwargs)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(_compile()[self._name], name)
-
-
-def _jit(func: Any) -> Any:
-    if not COMPILED:  # pragma: no cover - depends on the environment
-        return func
-    _PLAIN[func.__name__] = func
-    return _Deferred(func)
-
-
-def _compile() -> dict[str, Any]:
-    """Import numba and put the compiled functions in the module in place of their
-    stand-ins (so that compiled code calls compiled code).  Each is compiled on its first
-    call, and cached on disk where numba can write its cache (beside this file, or in the
-    user's cache folder); else compiled anew in each process that uses it (a read-only
-    install run by a user without a home, for one)."""
-    import numba
-
-    space = globals()
-    for name, func in _PLAIN.items():
-        if isinstance(space[name], _Deferred):
-            try:
-                space[name] = numba.njit(cache=True, nogil=True)(func)
-            except RuntimeError:  # "cannot cache function ...: no locator available"
-                space[name] = numba.njit(nogil=True)(func)
-    return {name: space[name] for name in _PLAIN}
-
+from assay.fairness.exact.jit import COMPILED
+from assay.fairness.exact.jit import jit as _jit
+from assay.fairness.exact.settle import settle, worth
 
 # outcomes of one box
-CLEAN, DISC, TIE, CUT = 0, 1, 2, 3
+CLEAN, DISC, TIE, CUT, SETTLED = 0, 1, 2, 3, 4
 
 
 @_jit  # type: ignore[misc]
@@ -326,17 +287,24 @@ def best_first(
     keep: int,
     per_box: int,
     depth: int,
-) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray]:
+    work: tuple[np.ndarray, ...],
+    max_pieces: int,
+    max_pairs: int,
+) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray, int]:
     """Settle the boxes of a max-heap on mass (``h_box``: ``(cap, 2, F)`` lo and hi;
     ``h_m``: masses; the first ``n_heap`` rows used), the largest first, in place.  A box
     taken is walked down every tree and cut; each half is decided at once, walking again only
     the trees that split the cut feature inside the box, and goes into the heap when
     undecided.  Stops after ``budget`` boxes decided, when the heap is empty or has no room.
 
-    Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F))``
-    with the ``keep`` largest discriminatory boxes and the *tie* boxes, where every tree gives
-    one margin per alpha but a margin is too close to zero for the sums: the caller decides
-    them from one cell with the model's own arithmetic."""
+    An undecided box whose straddling trees split it into few enough pieces (``max_pieces`` a
+    side, ``max_pairs``: see ``settle``; 0: never) is settled at once by ``settle``, its
+    discriminatory mass counted exactly, instead of being cut.
+
+    Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F),
+    settled)`` with the ``keep`` largest discriminatory boxes, the *tie* boxes, where every
+    tree gives one margin per alpha but a margin is too close to zero for the sums (the caller
+    decides them from one cell with the model's own arithmetic), and the boxes settled."""
     cap, _, n_feat = h_box.shape
     uses_attr = model[6]
     n_trees = len(uses_attr)
@@ -350,6 +318,8 @@ def best_first(
     disc_mass = 0.0
     n_disc = 0
     steps = 0
+    n_settled = 0
+    n_cut = 0
     box = np.empty((3, 2, n_feat), dtype=np.int64)  # the box taken, then each half
     queue = np.empty(tree_size + 2, dtype=np.int64)
     lows = np.empty(n_alpha)
@@ -389,6 +359,28 @@ def best_first(
         outcome, f_cut, c = _outcome(n_alpha, base, eps, uses_attr, parent, lows, highs, score)
         steps += 1
         sp = 0
+        n_cut += outcome == CUT
+        if outcome == CUT and max_pieces > 0 and worth(work, n_cut):
+            ok, d_exact = settle(
+                box[0, 0],
+                box[0, 1],
+                attr,
+                n_alpha,
+                base,
+                eps,
+                model,
+                parent[0],
+                parent[5],
+                queue,
+                cw,
+                work,
+                max_pieces,
+                max_pairs,
+            )
+            if ok:
+                disc_mass += d_exact
+                n_settled += 1
+                outcome = SETTLED
         if outcome == CUT:
             _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
             k_box[0] = box[0]
@@ -436,6 +428,28 @@ def best_first(
                 steps += 1
                 evals += 1
                 m = _mass(box[1, 0], box[1, 1], cw, attr)
+                n_cut += outcome == CUT
+                if outcome == CUT and max_pieces > 0 and worth(work, n_cut):
+                    ok, d_exact = settle(
+                        box[1, 0],
+                        box[1, 1],
+                        attr,
+                        n_alpha,
+                        base,
+                        eps,
+                        model,
+                        parent[0],
+                        parent[5],
+                        queue,
+                        cw,
+                        work,
+                        max_pieces,
+                        max_pairs,
+                    )
+                    if ok:
+                        disc_mass += d_exact
+                        n_settled += 1
+                        outcome = SETTLED
                 if outcome == DISC:
                     disc_mass += m
                     n_disc += 1
@@ -472,6 +486,7 @@ def best_first(
         d_box[:n_d].copy(),
         d_m[:n_d].copy(),
         ties[:n_tie].copy(),
+        n_settled,
     )
 
 
