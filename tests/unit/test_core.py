@@ -90,7 +90,7 @@ def test_key_index_compiled_insert_gives_the_same_indices(
     assert np.array_equal(fast.keys(), plain.keys())
     probe = np.concatenate([np.arange(3500, dtype=np.uint64), batches[3]])
     assert np.array_equal(fast.lookup(probe), plain.lookup(probe))
-    fast.reserve(50_000)  # grown by the numpy code, then placed by the loop again
+    fast.reserve(50_000)  # grown by the compiled loop too, then placed by it again
     more = rng.integers(0, 40_000, 20_000).astype(np.uint64)
     monkeypatch.setattr(jit, "LARGE", 1 << 62)
     expected = plain.add(more)

@@ -177,6 +177,10 @@ class KeyIndex:
         slot at or after its home, that is ``max(home, slot of the key before + 1)``, a
         running maximum.  The few keys pushed past the end wrap round to the start (probed).
         """
+        kernel = jit.compiled("assay.core.hashkernel", wait=False) if self._n >= jit.LARGE else None
+        if kernel is not None:  # one compiled pass over the old table
+            self._keys, self._vals = kernel.rehash(self._keys, self._vals, self._size_for(n))
+            return
         old_keys, old_vals = self._keys, self._vals
         used = old_vals >= 0
         k, v = old_keys[used], old_vals[used]

@@ -567,8 +567,9 @@ class WalkSearch(BaseSearch):
         n = len(f.active)
         large = self.mode == "time" and self.ledger.admitted >= jit.LARGE
         kernel = jit.compiled(_KERNEL, wait=False) if large else None
+        need: np.ndarray | None = None
         if kernel is not None:  # learn, move and remember in one compiled loop
-            self._settle(kernel, f)
+            need = self._settle(kernel, f)
         else:
             self.busy[f.active] = False
             self._learn(f.feat, f.move, f.up, evaluated[:n], disc[:n])
@@ -579,7 +580,7 @@ class WalkSearch(BaseSearch):
             # (np.compress / np.take: row gathers several times faster than mask indexing)
             self._remember(np.compress(disc, rows, axis=0), f.origin[disc], f.changed[disc])
         g_disc = np.flatnonzero(disc[n:]) + n
-        self._restart(np.take(rows, g_disc, axis=0), f.origin[g_disc], f.changed[g_disc])
+        self._restart(np.take(rows, g_disc, axis=0), f.origin[g_disc], f.changed[g_disc], need=need)
         self._adapt_share(evaluated, disc, n)
         self.phase = "walk" if self.pool_n else "global"
         self._decide()
@@ -776,13 +777,13 @@ class WalkSearch(BaseSearch):
         )
 
     # -- bookkeeping ---------------------------------------------------------------------
-    def _settle(self, kernel: Any, f: _Flight) -> None:
+    def _settle(self, kernel: Any, f: _Flight) -> np.ndarray:
         """``_learn``, ``_move`` and ``_remember`` of the time mode, in one compiled loop
-        (``walkkernel.settle``: the same state, bit for bit)."""
+        (``walkkernel.settle``: the same state, bit for bit); returns the walkers to restart."""
         assert f.disc is not None and f.evaluated is not None
         d = len(self.schema)
         self._decay()
-        counts, written = kernel.settle(
+        counts, written, need = kernel.settle(
             f.active,
             f.cand,
             f.feat,
@@ -797,6 +798,8 @@ class WalkSearch(BaseSearch):
             (self.pool, self.pool_origin, self.pool_changed),
             self.pool_next,
             d,
+            self.alive,
+            self.patience,
         )
         self.feat_try += counts[0, :d]
         self.feat_hit += counts[1, :d]
@@ -807,6 +810,7 @@ class WalkSearch(BaseSearch):
         size = len(self.pool)
         self.pool_next = int((self.pool_next + written) % size)
         self.pool_n = min(self.pool_n + written, size)
+        return need  # type: ignore[no-any-return]
 
     def _decay(self) -> None:
         """Older successes count less: every round, by ``decay``."""
@@ -877,10 +881,16 @@ class WalkSearch(BaseSearch):
         self.pool_n = min(self.pool_n + len(rows), size)
 
     def _restart(
-        self, fresh: np.ndarray, fresh_origin: np.ndarray, fresh_changed: np.ndarray
+        self,
+        fresh: np.ndarray,
+        fresh_origin: np.ndarray,
+        fresh_changed: np.ndarray,
+        need: np.ndarray | None = None,
     ) -> None:
-        """Restart dead or stuck walkers: fresh IDIs first, then recent IDIs from the pool."""
-        need = np.flatnonzero((~self.alive | (self.stuck >= self.patience)) & ~self.busy)
+        """Restart dead or stuck walkers (``need``, when known already): fresh IDIs first,
+        then recent IDIs from the pool."""
+        if need is None:
+            need = np.flatnonzero((~self.alive | (self.stuck >= self.patience)) & ~self.busy)
         if not len(need):
             return
         k = min(len(need), len(fresh))

@@ -164,7 +164,10 @@ def _settle(
     pool_origin: np.ndarray,
     pool_changed: np.ndarray,
     pool_next: int,
-) -> int:  # pragma: no cover - compiled (tests also run it as Python)
+    alive: np.ndarray,
+    patience: int,
+    need: np.ndarray,
+) -> tuple[int, int]:  # pragma: no cover - compiled (tests also run it as Python)
     n = active.size
     d = pos.shape[1]
     for i in range(n):
@@ -210,7 +213,13 @@ def _settle(
             slot += 1
             if slot == size:
                 slot = 0
-    return total if total < size else size
+    # the walkers to restart (``WalkSearch._restart``): dead or stuck, and not busy
+    n_need = 0
+    for w in range(stuck.size):
+        if (not alive[w] or stuck[w] >= patience) and not busy[w]:
+            need[n_need] = w
+            n_need += 1
+    return (total if total < size else size), n_need
 
 
 def settle(
@@ -228,16 +237,20 @@ def settle(
     ring: tuple[np.ndarray, np.ndarray, np.ndarray],
     pool_next: int,
     n_features: int,
-) -> tuple[np.ndarray, int]:
+    alive: np.ndarray,
+    patience: int,
+) -> tuple[np.ndarray, int, np.ndarray]:
     """A received round, for the walkers that proposed: the counts they learn from (rows:
     tries and hits per feature, per feature and move kind, per feature and direction), their
     moves to the IDIs they found, and the round's IDIs written into the ring of recent ones
     (``walkers``: positions, features changed, failures in a row, busy; ``ring``: rows,
-    origins, features changed).  Returns the counts and the number of IDIs written."""
+    origins, features changed).  Returns the counts, the number of IDIs written, and the
+    walkers to restart (``alive`` false, or ``patience`` failures in a row; not busy)."""
     counts = np.zeros((6, 3 * n_features), dtype=np.int64)
     pos, w_changed, stuck, busy = walkers
     pool, pool_origin, pool_changed = ring
-    written = _settle(
+    need = np.empty(len(stuck), dtype=np.int64)
+    written, n_need = _settle(
         active,
         cand,
         feat,
@@ -257,8 +270,11 @@ def settle(
         pool_origin,
         pool_changed,
         int(pool_next),
+        alive,
+        int(patience),
+        need,
     )
-    return counts, int(written)
+    return counts, int(written), need[:n_need]
 
 
 def warm() -> None:
@@ -299,4 +315,6 @@ def warm() -> None:
         (np.zeros((4, d)), ints.copy(), ints.copy()),
         0,
         d,
+        np.ones(4, dtype=np.bool_),
+        1,
     )
