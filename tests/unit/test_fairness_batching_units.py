@@ -105,7 +105,7 @@ def test_a_timed_search_reserves_room_once_and_finds_the_same(
     model = from_sklearn(DecisionTreeClassifier(random_state=0).fit(x, ds.target[:4000]))
     monkeypatch.setattr(base, "_INITIAL_ROOM", 1 << 12)  # a small set to start with
     runs = []
-    for reserve_after in (0.0, 1e9):  # reserve after the first step, and never
+    for reserve_after in ((0.0,), (1e9,)):  # reserve after the first step, and never
         monkeypatch.setattr(base, "_RESERVE_AFTER", reserve_after)
         budgeted = BudgetedModel(EncodedModel(schema, model), max_time=60.0)
         # (pinned to the time mode: "auto" would switch on a slow call of a loaded machine)

@@ -60,6 +60,11 @@ def check_budget(
         )
 
 
+def _then(answer: np.ndarray, then: Callable[[np.ndarray], None]) -> np.ndarray:
+    then(answer)
+    return answer
+
+
 def _take(inputs: ModelInputs, idx: np.ndarray) -> ModelInputs:
     if isinstance(inputs, np.ndarray):
         out: np.ndarray = inputs[idx]
@@ -198,13 +203,22 @@ class BudgetedModel:
         """
         return self.submit_fresh(inputs).result()
 
-    def submit_fresh(self, inputs: ModelInputs, /) -> Call:
-        """``predict_fresh`` through the caller: the answer may still be on its way."""
+    def submit_fresh(
+        self, inputs: ModelInputs, /, *, then: Callable[[np.ndarray], None] | None = None
+    ) -> Call:
+        """``predict_fresh`` through the caller: the answer may still be on its way.
+
+        ``then``: called with the answer where the call ran, before ``result()`` returns it
+        (with a background caller, work that needs only the answer leaves the submitting
+        thread); an exception it raises is what ``result()`` raises.  Not timed as the
+        model's (``model_seconds``)."""
         if self.max_time is not None and self.elapsed >= self.max_time:
             raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
         self._charge(len(inputs))
         self.requests += len(inputs)
-        return self._caller.submit(lambda: self._call(inputs))
+        if then is None:
+            return self._caller.submit(lambda: self._call(inputs))
+        return self._caller.submit(lambda: _then(self._call(inputs), then))
 
     def _charge(self, n: int) -> None:
         if self.max_queries is not None and self.queries + n > self.max_queries:
@@ -359,6 +373,8 @@ class PhaseBudget:
         self._check(len(inputs))
         return self.parent.predict_fresh(inputs)
 
-    def submit_fresh(self, inputs: ModelInputs, /) -> Call:
+    def submit_fresh(
+        self, inputs: ModelInputs, /, *, then: Callable[[np.ndarray], None] | None = None
+    ) -> Call:
         self._check(len(inputs))
-        return self.parent.submit_fresh(inputs)
+        return self.parent.submit_fresh(inputs, then=then)

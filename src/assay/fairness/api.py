@@ -966,8 +966,9 @@ def _answer(
 def build_exact_kernel() -> float:
     """Build the exact analysis's compiled refinement for tree ensembles ahead of its first
     use (numba, the extra ``assay[exact]``; 20-40 s of CPU once, then loaded from numba's
-    cache).  A run whose time budget cannot take the building uses the vectorised refinement
-    and says so.  Returns the seconds it took (0.0 without numba)."""
+    cache), and the default search's compiled loops (``core.jit``).  A run whose time
+    budget cannot take the building uses the vectorised refinement and says so.  Returns
+    the seconds it took (0.0 without numba)."""
     from sklearn.ensemble import GradientBoostingClassifier
 
     from assay.fairness.exact import compose_read, kernel
@@ -980,6 +981,10 @@ def build_exact_kernel() -> float:
     if not kernel.COMPILED:
         return 0.0
     t0 = time.monotonic()
+    from assay.core import jit
+
+    for loops in ("assay.core.hashkernel", "assay.fairness.search.walkkernel"):
+        jit.compiled(loops)  # the default search's compiled loops too (``core.jit``)
     schema = Schema(
         (Feature("a", "integer", 0, 9), Feature("s", "integer", 0, 1)), protected=("s",)
     )

@@ -23,7 +23,7 @@ from assay.core.model import Capabilities, Model, labels_of
 from assay.errors import UsageError
 from assay.fairness.schema import Schema
 
-__all__ = ["KIND", "Oracle", "PendingVerdicts", "Verdicts"]
+__all__ = ["KIND", "Gathered", "Oracle", "PendingVerdicts", "Verdicts"]
 
 KIND = "fairness.idi"
 _PACK_LIMIT = 2**62
@@ -39,9 +39,31 @@ class Verdicts:
     severity: np.ndarray  # (n,) in [0, 1]: largest probability gap (1.0 for a label flip)
     generated: np.ndarray  # (n,) position (in axis 1) of the protected combination the row had
     combos: np.ndarray | None = None  # (n, m): combinations queried, when not all K
+    found: Gathered | None = None  # the discriminatory rows' columns, when gathered already
 
     def __len__(self) -> int:
         return len(self.discriminatory)
+
+
+@dataclass(frozen=True)
+class Gathered:
+    """The columns of a ``Verdicts``' discriminatory rows, in order, as findings hold them
+    (gathered with the verdicts, on the thread that received the model's answer)."""
+
+    index: np.ndarray  # (k,) their positions
+    inputs: np.ndarray  # (k, K, d) in the oracle's ``input_dtype``
+    outputs: np.ndarray
+    severity: np.ndarray
+    generated: np.ndarray
+
+
+class _Early:
+    """Verdicts computed where the model call ran (see ``Oracle.submit``)."""
+
+    __slots__ = ("verdicts",)
+
+    def __init__(self) -> None:
+        self.verdicts: Verdicts | None = None
 
 
 class PendingVerdicts:
@@ -54,15 +76,20 @@ class PendingVerdicts:
         inputs: np.ndarray,
         raw: Call | np.ndarray,
         combos: np.ndarray | None = None,
+        early: _Early | None = None,
     ) -> None:
         self.oracle, self.rows, self.inputs, self._raw = oracle, rows, inputs, raw
         self.combos = combos
+        self._early = early
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def result(self) -> Verdicts:
         raw = self._raw if isinstance(self._raw, np.ndarray) else self._raw.result()
+        early = self._early.verdicts if self._early is not None else None
+        if early is not None:
+            return early
         return self.oracle.verdicts(self.rows, self.inputs, raw, self.combos)
 
 
@@ -176,8 +203,15 @@ class Oracle:
             return PendingVerdicts(self, rows, inputs, empty, combos)
         submit = getattr(self.model, "submit_fresh", None) if fresh else None
         if callable(submit):
-            call: Call = submit(flat)
-            return PendingVerdicts(self, rows, inputs, call, combos)
+            # the verdicts, and the findings' columns, are computed as soon as the answer is
+            # there, on the thread that received it (a background caller's: not the search's)
+            early = _Early()
+
+            def then(raw: np.ndarray) -> None:
+                early.verdicts = self.verdicts(rows, inputs, raw, combos, gather=True)
+
+            call: Call = submit(flat, then=then)
+            return PendingVerdicts(self, rows, inputs, call, combos, early)
         return PendingVerdicts(self, rows, inputs, np.asarray(self.model.predict(flat)), combos)
 
     def verdicts(
@@ -186,9 +220,12 @@ class Oracle:
         inputs: np.ndarray,
         raw: np.ndarray,
         combos: np.ndarray | None = None,
+        *,
+        gather: bool = False,
     ) -> Verdicts:
         """The verdicts on ``rows`` from the model's answers ``raw`` on their ``inputs``
-        (every combination, or the ``combos`` queried per row)."""
+        (every combination, or the ``combos`` queried per row).  ``gather``: with the
+        discriminatory rows' columns gathered as ``findings`` takes them (``Verdicts.found``)."""
         n = len(rows)
         m = self.K if combos is None else combos.shape[1]
         caps = self.model.capabilities
@@ -214,13 +251,25 @@ class Oracle:
         own = self.generated_index(rows)
         if combos is not None:  # the position of the row's own combination among those queried
             own = np.argmax(combos == own[:, None], axis=1).astype(np.int64)
+        disc = np.asarray(disc, dtype=bool)
+        found = None
+        if gather:
+            idx = np.flatnonzero(disc)  # np.take: row gathers several times faster than a mask
+            found = Gathered(
+                index=idx,
+                inputs=np.take(inputs, idx, axis=0).astype(self.input_dtype, copy=False),
+                outputs=np.take(outputs, idx, axis=0),
+                severity=np.take(severity, idx),
+                generated=np.take(own, idx),
+            )
         return Verdicts(
-            discriminatory=np.asarray(disc, dtype=bool),
+            discriminatory=disc,
             inputs=inputs,
             outputs=outputs,
             severity=severity,
             generated=own,
             combos=combos,
+            found=found,
         )
 
     # -- identity ------------------------------------------------------------------------
@@ -273,22 +322,31 @@ class Oracle:
         sel = verdicts.discriminatory if mask is None else np.asarray(mask)
         if sel.dtype != bool:
             sel = np.isin(np.arange(n), sel)
-        idx = np.flatnonzero(sel)  # np.take: row gathers several times faster than a mask
-        count = len(idx)
-        cols: dict[str, np.ndarray] = {"generated": verdicts.generated[sel]}
+        found = verdicts.found if sel is verdicts.discriminatory else None
+        if found is None:
+            idx = np.flatnonzero(sel)  # np.take: row gathers several times faster than a mask
+            found = Gathered(
+                index=idx,
+                inputs=np.take(verdicts.inputs, idx, axis=0).astype(self.input_dtype, copy=False),
+                outputs=np.take(verdicts.outputs, idx, axis=0),
+                severity=np.take(verdicts.severity, idx),
+                generated=np.take(verdicts.generated, idx),
+            )
+        count = len(found.index)
+        cols: dict[str, np.ndarray] = {"generated": found.generated}
         for name, col in columns.items():
             col = np.asarray(col)
             if len(col) == n:
-                cols[name] = col[sel]
+                cols[name] = np.take(col, found.index, axis=0)
             elif len(col) == count:
                 cols[name] = col
             else:
                 raise ValueError(f"column {name!r} has {len(col)} values; expected {n} or {count}")
         return FindingBatch(
             kind=KIND,
-            inputs=np.take(verdicts.inputs, idx, axis=0).astype(self.input_dtype, copy=False),
-            outputs=np.take(verdicts.outputs, idx, axis=0),
-            severity=verdicts.severity[sel],
+            inputs=found.inputs,
+            outputs=found.outputs,
+            severity=found.severity,
             columns=cols,
             details=dict(self._details),
         )

@@ -43,15 +43,11 @@ class ExamplePool:
         n = len(batch)
         if not n:
             return
-        gen = batch.columns.get("generated", np.zeros(n, dtype=np.int64)).astype(np.int64)
         changed = batch.columns.get("n_changed")
         nch = np.full(n, -1, dtype=np.int64) if changed is None else changed.astype(np.int64)
-        sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
-        order = np.arange(self.seen, self.seen + n)
+        start = self.seen
         full = self.seen >= _FIRST  # the first few are in: later ones can only be closer
         self.seen += n
-        # candidates: this batch's first few, its closest few and its most severe few
-        pick = set(range(min(n, _FIRST)))
         real = np.flatnonzero(nch >= 0)
         kept = self.n_changed[self.n_changed >= 0]
         if full and len(kept) >= _CLOSEST:
@@ -60,6 +56,11 @@ class ExamplePool:
             real = real[nch[real] < np.sort(kept)[_CLOSEST - 1]]
             if not real.size:
                 return
+        gen = batch.columns.get("generated", np.zeros(n, dtype=np.int64)).astype(np.int64)
+        sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
+        order = np.arange(start, start + n)
+        # candidates: this batch's first few, its closest few and its most severe few
+        pick = set(range(min(n, _FIRST)))
         if real.size:
             pick.update(real[np.argsort(nch[real], kind="stable")[:_CLOSEST]].tolist())
         pick.update(np.argsort(-sev, kind="stable")[:_SEVERE].tolist())

@@ -11,6 +11,8 @@ import importlib.util
 import sys
 from typing import Any
 
+from assay.core.jit import njit
+
 __all__ = ["COMPILED", "compile_all", "jit"]
 
 # numba takes most of a second to import: it is imported when a compiled function is first
@@ -60,14 +62,9 @@ def compile_all() -> None:
     each process that uses it (a read-only install run by a user without a home, for one)."""
     if all(d._target is not None for d in _DEFERRED):
         return
-    import numba
-
     for d in _DEFERRED:
         if d._target is None:
-            try:
-                d._target = numba.njit(cache=True, nogil=True)(d._func)
-            except RuntimeError:  # "cannot cache function ...: no locator available"
-                d._target = numba.njit(nogil=True)(d._func)
+            d._target = njit(d._func)
     for name, module in list(sys.modules.items()):
         if name == "assay" or name.startswith("assay."):
             space = vars(module)

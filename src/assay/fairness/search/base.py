@@ -35,8 +35,8 @@ _SEEN_SHARE_OF_RAM = 0.25
 _FILL_SHARE = 0.125  # a round that admitted less than this share of its capacity is topped up
 _FILL_DRAWS = 64  # ... with up to this many uniform samples per class missing
 _FILL_SPACE = 1 << 20  # ... or the whole space's size in samples, when the space is this small
-_RESERVE_AFTER = 1.0  # seconds of search, after which a timed run reserves room (``_reserve``)
-_RESERVE_SHARE = 0.9  # ... for this share of the classes its rate so far would evaluate
+_RESERVE_AFTER = (1.0, 4.0, 12.0)  # seconds of search after which a timed run reserves room
+_RESERVE_SHARE = 0.9  # ... for this share of the classes its rate would evaluate (``_reserve``)
 
 
 def default_seen_memory() -> int:
@@ -386,7 +386,7 @@ class BaseSearch:
         self._empty_rounds = 0
         self._t0 = 0.0
         self._model_mark = model.model_seconds
-        self._reserved = False
+        self._reserved: list[tuple[float, int]] = []  # (seconds, classes) at each reserve
 
     def _expected_classes(self) -> int:
         """Room to reserve in the ledger: growing a large key set is costly, so a search
@@ -437,7 +437,8 @@ class BaseSearch:
             found = self._round(self.capacity())
         finally:
             self.ledger.seconds += self.model.elapsed - t0
-        if not self._reserved and self.ledger.seconds >= _RESERVE_AFTER:
+        done = len(self._reserved)
+        if done < len(_RESERVE_AFTER) and self.ledger.seconds >= _RESERVE_AFTER[done]:
             self._reserve()
         if self.ledger.admitted == before:
             self._empty_rounds += 1
@@ -451,20 +452,26 @@ class BaseSearch:
         raise NotImplementedError
 
     def _reserve(self) -> None:
-        """Once, after the first second of search in a run with a time budget: room in the
-        set of evaluated classes for nine tenths of those the rate so far evaluates in the
-        time left (within ``max_classes`` and the query budget), in one grow now.  Doubling
-        as it fills copies the whole set each time while the search waits (2 s at 11 M
-        classes: about a tenth of a one-minute run).  What the search finds is unchanged."""
-        self._reserved = True
+        """After the first second of search in a run with a time budget, and again after
+        four and twelve: room in the set of evaluated classes for nine tenths of those the
+        rate evaluates in the time left (within ``max_classes`` and the query budget), in
+        one grow while the set is small.  Doubling as it fills copies the whole set each
+        time while the search waits (2 s at 11 M classes: about a tenth of a one-minute
+        run).  The first second's rate (small first rounds, compiled loops not loaded yet)
+        is below the later one: later, the rate since the last reservation.  What the
+        search finds is unchanged."""
         led = self.ledger
+        seconds, admitted = led.seconds, led.admitted
+        since = self._reserved[-1] if self._reserved else (0.0, 0)
+        self._reserved.append((seconds, admitted))
         left = _time_left(self.model)
-        if left is None or led.seconds <= 0:
+        if left is None or seconds <= since[0]:
             return
-        expect = led.admitted + _RESERVE_SHARE * left * led.admitted / led.seconds
+        rate = (admitted - since[1]) / (seconds - since[0])
+        expect = admitted + _RESERVE_SHARE * left * rate
         queries = self.model.remaining()
         if queries is not None:
-            expect = min(expect, led.admitted + queries // self.per_class)
+            expect = min(expect, admitted + queries // self.per_class)
         led.reserve(int(min(expect, self.max_classes)))
 
     def _top_up(

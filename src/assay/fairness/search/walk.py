@@ -69,6 +69,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core import jit
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.core.model import labels_of
@@ -111,6 +112,7 @@ _SHARE_POWER = 4.0  # query mode: global share = 0.5 (2 r_global / (r_walk + r_g
 _QUERY_MIN_GLOBAL = 0.002
 _CROSS_BINS = 128  # query mode: value bins per feature for the step success table
 _CONDITIONAL_K = 512  # up to this many combinations, flip rates are learnt per own value
+_KERNEL = "assay.fairness.search.walkkernel"  # compiled proposals (``core.jit``)
 
 
 @dataclass
@@ -451,16 +453,16 @@ class WalkSearch(BaseSearch):
         n_walk = capacity - n_global
         if n_walk < len(active):  # a random window of the idle walkers
             active = np.roll(active, -int(rng.integers(len(active))))[:n_walk]
-        propose = self._propose_boxed if self.mode == "queries" else self._propose
-        cand, feat, move, up = propose(active)
+        if self.mode == "queries":
+            cand, feat, move, up = self._propose_boxed(active)
+            walk_changed = self._changed_after(active, cand, feat)
+        else:
+            cand, feat, move, up, walk_changed = self._propose(active)
         g_rows, g_origin = self.starts.sample(rng, n_global)
         rows = np.concatenate([cand, g_rows])
         origin = np.concatenate([self.origin[active], g_origin])
         changed = np.concatenate(
-            [
-                self._changed_after(active, cand, feat),
-                self.starts.n_changed(g_rows, g_origin, self.oracle.protected),
-            ]
+            [walk_changed, self.starts.n_changed(g_rows, g_origin, self.oracle.protected)]
         )
         mutated = np.concatenate([feat, np.full(n_global, -1, dtype=np.int64)])
         keep = self.ledger.admit(self.oracle.class_keys(rows), capacity)
@@ -561,18 +563,24 @@ class WalkSearch(BaseSearch):
         """Walkers move, restart and learn from a received round."""
         assert f.disc is not None and f.evaluated is not None
         rows, disc, evaluated = f.rows, f.disc, f.evaluated
-        self.busy[f.active] = False
         self._learn_variants(f)
         n = len(f.active)
-        self._learn(f.feat, f.move, f.up, evaluated[:n], disc[:n])
-        if self.mode == "queries":
-            self._narrow(f.active, f.cand, f.feat, f.move, f.up, evaluated[:n] & ~disc[:n])
-            self._learn_cross(f.active, f.feat, f.move, f.up, evaluated[:n], disc[:n])
-        self._move(f.active, f.cand, f.changed[:n], disc[:n])
-        # (np.compress / np.take: row gathers several times faster than mask indexing)
-        self._remember(np.compress(disc, rows, axis=0), f.origin[disc], f.changed[disc])
+        large = self.mode == "time" and self.ledger.admitted >= jit.LARGE
+        kernel = jit.compiled(_KERNEL, wait=False) if large else None
+        need: np.ndarray | None = None
+        if kernel is not None:  # learn, move and remember in one compiled loop
+            need = self._settle(kernel, f)
+        else:
+            self.busy[f.active] = False
+            self._learn(f.feat, f.move, f.up, evaluated[:n], disc[:n])
+            if self.mode == "queries":
+                self._narrow(f.active, f.cand, f.feat, f.move, f.up, evaluated[:n] & ~disc[:n])
+                self._learn_cross(f.active, f.feat, f.move, f.up, evaluated[:n], disc[:n])
+            self._move(f.active, f.cand, f.changed[:n], disc[:n])
+            # (np.compress / np.take: row gathers several times faster than mask indexing)
+            self._remember(np.compress(disc, rows, axis=0), f.origin[disc], f.changed[disc])
         g_disc = np.flatnonzero(disc[n:]) + n
-        self._restart(np.take(rows, g_disc, axis=0), f.origin[g_disc], f.changed[g_disc])
+        self._restart(np.take(rows, g_disc, axis=0), f.origin[g_disc], f.changed[g_disc], need=need)
         self._adapt_share(evaluated, disc, n)
         self.phase = "walk" if self.pool_n else "global"
         self._decide()
@@ -581,24 +589,53 @@ class WalkSearch(BaseSearch):
             self._shrink(w)  # switched while a larger round was in flight: now it has landed
 
     # -- proposals -----------------------------------------------------------------------
-    def _propose(self, active: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """One neighbour per active walker: (rows, feature, move kind, upward)."""
+    def _propose(
+        self, active: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One neighbour per active walker: (rows, feature, move kind, upward, features
+        changed from the origin row).  In one compiled loop once the search is large
+        (``walkkernel``: the same proposals from the same draws)."""
         rng = self.rng
         n = len(active)
-        cand = np.take(self.pos, active, axis=0)  # (a copy)
         if not n:
             z = np.zeros(0, dtype=np.int64)
-            return cand, z, z.copy(), np.zeros(0, dtype=bool)
+            return np.zeros((0, len(self.schema))), z, z.copy(), np.zeros(0, dtype=bool), z.copy()
         movable = self._movable
         rate = ((self.feat_hit[movable] + 1.0) / (self.feat_try[movable] + 2.0)) ** self.greed
         p = 0.9 * rate / rate.sum() + 0.1 / len(movable)
-        feat = movable[np.searchsorted(np.cumsum(p), rng.random(n) * p.sum()).clip(0, len(p) - 1)]
         mrate = ((self.move_hit + 1.0) / (self.move_try + 2.0)) ** self.greed * self._move_prior
         mcum = np.cumsum(mrate / mrate.sum(axis=1, keepdims=True), axis=1)
+        drate = (self.dir_hit + 1.0) / (self.dir_try + 2.0)
+        p_up_of = np.clip(drate[:, 1] / drate.sum(axis=1), 0.05, 0.95)
+        kernel = jit.compiled(_KERNEL, wait=False) if self.ledger.admitted >= jit.LARGE else None
+        if kernel is not None:
+            # the same draws, in the same order: feature, move, direction and random value
+            # (four uniforms each), then the jump lengths
+            draws = np.empty((5, n))
+            rng.random(out=draws[:4])
+            rng.standard_exponential(out=draws[4])
+            tables = (self._unit, self._jump_scale, self._lows, self._highs, self._disc)
+            out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+            out = kernel.propose(
+                self.pos,
+                active,
+                movable,
+                np.cumsum(p),
+                p.sum(),
+                draws,
+                mcum,
+                p_up_of,
+                tables,
+                self.starts.data,
+                self.origin,
+                self.changed,
+            )
+            return out
+        cand = np.take(self.pos, active, axis=0)  # (a copy)
+        feat = movable[np.searchsorted(np.cumsum(p), rng.random(n) * p.sum()).clip(0, len(p) - 1)]
         r = rng.random(n)
         move = (r > mcum[feat, 0]).astype(np.int64) + (r > mcum[feat, 1])
-        drate = (self.dir_hit + 1.0) / (self.dir_try + 2.0)
-        p_up = np.clip(drate[:, 1] / drate.sum(axis=1), 0.05, 0.95)[feat]
+        p_up = p_up_of[feat]
         u = rng.random((2, n))
         up = u[0] < p_up
         sign = np.where(up, 1.0, -1.0)
@@ -617,7 +654,7 @@ class WalkSearch(BaseSearch):
         new = np.where(move == RANDOM, anywhere, new)
         new = np.minimum(np.maximum(np.where(disc, np.floor(new), new), lo), hi)
         cand[rows_i, feat] = new
-        return cand, feat, move, up
+        return cand, feat, move, up, self._changed_after(active, cand, feat)
 
     def _propose_boxed(
         self, active: np.ndarray
@@ -740,6 +777,48 @@ class WalkSearch(BaseSearch):
         )
 
     # -- bookkeeping ---------------------------------------------------------------------
+    def _settle(self, kernel: Any, f: _Flight) -> np.ndarray:
+        """``_learn``, ``_move`` and ``_remember`` of the time mode, in one compiled loop
+        (``walkkernel.settle``: the same state, bit for bit); returns the walkers to restart."""
+        assert f.disc is not None and f.evaluated is not None
+        d = len(self.schema)
+        self._decay()
+        counts, written, need = kernel.settle(
+            f.active,
+            f.cand,
+            f.feat,
+            f.move,
+            f.up,
+            f.evaluated,
+            f.disc,
+            f.rows,
+            f.origin,
+            f.changed,
+            (self.pos, self.changed, self.stuck, self.busy),
+            (self.pool, self.pool_origin, self.pool_changed),
+            self.pool_next,
+            d,
+            self.alive,
+            self.patience,
+        )
+        self.feat_try += counts[0, :d]
+        self.feat_hit += counts[1, :d]
+        self.move_try += counts[2].reshape(d, _N_MOVES)
+        self.move_hit += counts[3].reshape(d, _N_MOVES)
+        self.dir_try += counts[4, : 2 * d].reshape(d, 2)
+        self.dir_hit += counts[5, : 2 * d].reshape(d, 2)
+        size = len(self.pool)
+        self.pool_next = int((self.pool_next + written) % size)
+        self.pool_n = min(self.pool_n + written, size)
+        return need  # type: ignore[no-any-return]
+
+    def _decay(self) -> None:
+        """Older successes count less: every round, by ``decay``."""
+        for a in (self.feat_try, self.feat_hit, self.dir_try, self.dir_hit):
+            a *= self.decay
+        self.move_try *= self.decay
+        self.move_hit *= self.decay
+
     def _learn(
         self,
         feat: np.ndarray,
@@ -749,10 +828,7 @@ class WalkSearch(BaseSearch):
         disc: np.ndarray,
     ) -> None:
         d = len(self.schema)
-        for a in (self.feat_try, self.feat_hit, self.dir_try, self.dir_hit):
-            a *= self.decay
-        self.move_try *= self.decay
-        self.move_hit *= self.decay
+        self._decay()
         f, m, u, h = feat[evaluated], move[evaluated], up[evaluated], disc[evaluated]
         self.feat_try += np.bincount(f, minlength=d)
         self.feat_hit += np.bincount(f[h], minlength=d)
@@ -805,10 +881,16 @@ class WalkSearch(BaseSearch):
         self.pool_n = min(self.pool_n + len(rows), size)
 
     def _restart(
-        self, fresh: np.ndarray, fresh_origin: np.ndarray, fresh_changed: np.ndarray
+        self,
+        fresh: np.ndarray,
+        fresh_origin: np.ndarray,
+        fresh_changed: np.ndarray,
+        need: np.ndarray | None = None,
     ) -> None:
-        """Restart dead or stuck walkers: fresh IDIs first, then recent IDIs from the pool."""
-        need = np.flatnonzero((~self.alive | (self.stuck >= self.patience)) & ~self.busy)
+        """Restart dead or stuck walkers (``need``, when known already): fresh IDIs first,
+        then recent IDIs from the pool."""
+        if need is None:
+            need = np.flatnonzero((~self.alive | (self.stuck >= self.patience)) & ~self.busy)
         if not len(need):
             return
         k = min(len(need), len(fresh))
