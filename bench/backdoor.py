@@ -1,20 +1,26 @@
 """Benchmark of the backdoor scans on digits (prints tables; not a test).
 
-Trojaned MLPs (checkerboard patch triggers of 2x2, 3x3 and 4x4 pixels at three positions, 15 %
-of the training set poisoned) and clean MLPs of the same architecture, over several seeds, on
-scikit-learn's 8x8 digits and on the same digits upsampled to 16x16 (nearest neighbour; the
-triggers are then 2x2 to 4x4 pixels of the 16x16 image, a much smaller share of it).  Each
-model is scanned through ``assay.check_backdoor`` (stored runs, as the CLI does) with the
-default strategy, Neo as published (2x2 blocker) and STRIP (20 blends, threshold at 1 % false
-positives on clean images), on the same images: clean held-out digits and the same number of
-poisoned ones (digits of other classes with the trigger pasted).  Then the model scan (clean
-images only) on every model, trojaned and clean.
+Trojaned MLPs (patch triggers of 2x2, 3x3 and 4x4 pixels at three positions, 15 % of the
+training set poisoned; checkerboards by default, ``--kinds`` adds solid white squares and
+random grey-level patterns) and clean MLPs of the same architecture, over several seeds, on
+scikit-learn's 8x8 digits and on the same digits upsampled (nearest neighbour) to 16x16 or to
+MNIST's 28x28 (the triggers are then 2x2 to 4x4 pixels of the larger image, a much smaller
+share of it).  Each model is scanned through ``assay.check_backdoor`` (stored runs, as the CLI
+does) with the default strategy, Neo as published (2x2 blocker) and STRIP (20 blends,
+threshold at 1 % false positives on clean images), on the same images: clean held-out digits
+and the same number of poisoned ones (digits of other classes with the trigger pasted).  Then
+the model scan (clean images only) on every model, trojaned and clean.  The run ends with the
+issue's targets per image size, met or not, with the worst trigger group's figure; on 8x8 a
+target not met is printed with the limit ``bench/backdoor_limits.py`` measures.
 
     python bench/backdoor.py                 # 8x8 and 16x16: 3 sizes x 3 positions x 2 seeds
                                              # and 6 clean models each
-    python bench/backdoor.py --scales 1      # 8x8 only
+    python bench/backdoor.py --scales 1      # 8x8 only (= --sides 8)
+    python bench/backdoor.py --sides 28      # MNIST's size
+    python bench/backdoor.py --kinds checker solid random   # three trigger contents
     python bench/backdoor.py --only scan     # the model scans only
     python bench/backdoor.py --quick         # 3 sizes x 1 position x 1 seed, 1 clean model
+    python bench/backdoor.py --cache /tmp/m  # keep the trained models for the next run
 
 Columns: poisoned detected (share of poisoned images flagged); clean flagged (share of clean
 images flagged); location right (detections whose box overlaps the true patch); corrected
@@ -25,6 +31,8 @@ unflagged clean image); q/known (mean queries per poisoned image once its trigge
 from __future__ import annotations
 
 import argparse
+import hashlib
+import pickle
 import tempfile
 import time
 from collections import defaultdict
@@ -33,13 +41,16 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor import inputscan
 from assay.backdoor.api import check_backdoor
 from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojaned_digits
 from assay.backdoor.patches import block, boxes_overlap, dominant_colour
 from assay.backdoor.repair import mean_fill
 from assay.models import load_model
 
-STRATEGIES = ("assay", "neo", "strip")
+STRATEGIES = ("assay", "neo", "strip", "assay-block")
+# "assay-block": the default strategy with its coarse windows blocked by the image's dominant
+# colour instead of refilled from clean images (the code before the refill; a baseline)
 
 
 def positions(side: int, size: int, quick: bool) -> list[tuple[int, int]]:
@@ -77,15 +88,19 @@ def run_one(
 ) -> dict[str, Any]:
     model = load_model(d.model, modality="image")
     t0 = time.perf_counter()
-    r = check_backdoor(
-        model,
-        images=data["images"] * 16.0,
-        clean=data["clean"] * 16.0,
-        value_range="0,16",
-        strategy=strategy,
-        seed=0,
-        store=store,
-    )
+    inputscan.REFILL_COARSE = strategy != "assay-block"
+    try:
+        r = check_backdoor(
+            model,
+            images=data["images"] * 16.0,
+            clean=data["clean"] * 16.0,
+            value_range="0,16",
+            strategy=strategy.split("-")[0],
+            seed=0,
+            store=store,
+        )
+    finally:
+        inputscan.REFILL_COARSE = True
     return {"rows": r.summary["rows"], "seconds": time.perf_counter() - t0}
 
 
@@ -149,20 +164,71 @@ def oracle_rates(
     )
 
 
+KINDS = ("checker", "solid", "random")
+
+
+def trigger_content(kind: str, size: int, seed: int, pos: tuple[int, int]) -> np.ndarray:
+    """A trigger's pixels: a black-and-white checkerboard, a solid white square, or a random
+    grey-level pattern (uniform in [0, 1], drawn from the model's seed and the trigger's place)."""
+    if kind == "checker":
+        return checker(size)
+    if kind == "solid":
+        return np.ones((size, size, 1))
+    rng = np.random.default_rng([seed, size, pos[0], pos[1]])
+    out: np.ndarray = rng.random((size, size, 1))
+    return out
+
+
+def group_name(size: int, kind: str) -> str:
+    return f"{size}x{size}" + ("" if kind == "checker" else f" {kind}")
+
+
+def train(cache: Path | None, side: int, seed: int, trig: PlantedTrigger | None) -> TrojanedDigits:
+    """``demo.trojaned_digits``, kept in ``cache`` (this benchmark's own pickles, keyed by
+    everything the training depends on) when one is given: a 28x28 MLP takes ~15 s of CPU."""
+
+    def fresh() -> TrojanedDigits:
+        if trig is None:
+            return trojaned_digits(seed=seed, clean=True, side=side)
+        return trojaned_digits(seed=seed, triggers=[trig], side=side)
+
+    if cache is None:
+        return fresh()
+    key = hashlib.sha256(repr((side, seed)).encode())
+    if trig is not None:
+        key.update(repr((trig.box, trig.target)).encode() + trig.content.tobytes())
+    path = cache / f"digits-{side}-{seed}-{key.hexdigest()[:16]}.pkl"
+    if path.exists():
+        with path.open("rb") as f:
+            found: TrojanedDigits = pickle.load(f)
+            return found
+    d = fresh()
+    cache.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        pickle.dump(d, f)
+    return d
+
+
 def build_models(
-    scale: int, seeds: list[int], clean_seeds: list[int], quick: bool
+    side: int,
+    seeds: list[int],
+    clean_seeds: list[int],
+    quick: bool,
+    kinds: list[str],
+    cache: Path | None = None,
 ) -> list[tuple[str, TrojanedDigits, PlantedTrigger | None]]:
-    side = 8 * scale
     models: list[tuple[str, TrojanedDigits, PlantedTrigger | None]] = []
     for seed in seeds:
-        for size in (2, 3, 4):
-            for pos in positions(side, size, quick):
-                target = (seed + size + pos[0]) % 10
-                trig = PlantedTrigger((pos[0], pos[1], size, size), checker(size), target)
-                d = trojaned_digits(seed=seed, triggers=[trig], scale=scale)
-                models.append((f"{size}x{size}", d, trig))
+        for kind in kinds:
+            for size in (2, 3, 4):
+                for pos in positions(side, size, quick):
+                    target = (seed + size + pos[0] + KINDS.index(kind)) % 10
+                    content = trigger_content(kind, size, seed, pos)
+                    trig = PlantedTrigger((pos[0], pos[1], size, size), content, target)
+                    d = train(cache, side, seed, trig)
+                    models.append((group_name(size, kind), d, trig))
     for seed in clean_seeds:
-        models.append(("clean", trojaned_digits(seed=seed, clean=True, scale=scale), None))
+        models.append(("clean", train(cache, side, seed, None), None))
     return models
 
 
@@ -194,7 +260,7 @@ def print_inputs(
     print()
     print(f"Input scans ({side}x{side} digits; per trigger size; machine shared, times are noisy)")
     head = (
-        f"{'trigger':8} {'strategy':9} {'poisoned detected':>18} {'(trigger fires)':>16} "
+        f"{'trigger':13} {'strategy':11} {'poisoned detected':>18} {'(trigger fires)':>16} "
         f"{'clean flagged':>14} {'location right':>15} {'corrected right':>16} "
         f"{'(= clean answer)':>17} {'q/clean':>8} {'q/known':>8} {'s/image':>8}"
     )
@@ -209,7 +275,7 @@ def print_inputs(
         qk = float(np.mean(acc["q_known"])) if acc["q_known"] else float("nan")
         per_img = sum(acc["seconds"]) / max(n_p + n_c, 1)
         print(
-            f"{group:8} {strategy:9} {pct(sum(acc['detected']), n_p):>18} "
+            f"{group:13} {strategy:11} {pct(sum(acc['detected']), n_p):>18} "
             f"{pct(sum(acc['detected_fires']), sum(acc['n_fires'])):>16} "
             f"{pct(sum(acc['clean_flagged']), n_c):>14} {pct(sum(acc['located']), n_det):>15} "
             f"{pct(sum(acc['corrected']), n_det):>16} "
@@ -225,9 +291,101 @@ def print_inputs(
     print("the model's answer on the image before the trigger, its own accuracy: the ceiling)")
     for group, (blocked, refilled, before) in sorted(oracle.items()):
         print(
-            f"{group:8} {pct(sum(blocked), len(blocked)):>8} {pct(sum(refilled), len(refilled)):>8}"
-            f" {pct(sum(before), len(before)):>8}"
+            f"{group:13} {pct(sum(blocked), len(blocked)):>8} "
+            f"{pct(sum(refilled), len(refilled)):>8} {pct(sum(before), len(before)):>8}"
         )
+
+
+# Where a target is out of reach on 8x8 digits, measured by bench/backdoor_limits.py (its
+# tables are in bench/RESULTS.md): printed beside a target the 8x8 run does not meet.
+LIMITS_8X8 = {
+    "model scan names the target": (
+        "a 4x4 patch is a quarter of an 8x8 digit: clean models have natural 3x3 and 4x4 "
+        "patches as universal (every source class, held-out images) and as confident as a "
+        "planted trigger (bench/backdoor_limits.py, part A)"
+    ),
+    "corrected label >= 95 %": (
+        "refilling the true 3x3/4x4 box from the clean references recovers ~88-92 % "
+        "against the model's own 96 % on those images (bench/backdoor_limits.py, part B)"
+    ),
+}
+
+Check = tuple[str, bool, str]  # target, met, the worst figure and where
+
+
+def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
+    """The issue's input-scan targets for the default strategy, each with its worst group."""
+    groups = sorted(g for g, st in totals if st == "assay")
+    if not groups:
+        return []
+    acc = {g: totals[(g, "assay")] for g in groups}
+
+    def rate(g: str, num: str, den: str) -> float:
+        d = sum(acc[g][den])
+        return 100.0 * sum(acc[g][num]) / d if d else float("nan")
+
+    out: list[Check] = []
+    trig = [g for g in groups if g != "clean"]
+    specs = [
+        ("poisoned detected >= 98 %", trig, "detected", "n_pois", 98.0, True),
+        ("clean flagged <= 1 %", groups, "clean_flagged", "n_clean", 1.0, False),
+        ("location right >= 95 %", trig, "located", "n_det", 95.0, True),
+        ("corrected label >= 95 %", trig, "corrected", "n_det", 95.0, True),
+    ]
+    for name, gs, num, den, bound, at_least in specs:
+        if not gs:
+            continue
+        vals = {g: rate(g, num, den) for g in gs}
+        worst = min(gs, key=lambda g: vals[g]) if at_least else max(gs, key=lambda g: vals[g])
+        ok = all((v >= bound) if at_least else (v <= bound) for v in vals.values())
+        out.append((name, ok, f"{vals[worst]:.1f} % ({worst})"))
+    q_clean = [q for g in groups for q in acc[g]["q_clean"]]
+    mean_clean = float(np.mean(q_clean)) if q_clean else float("nan")
+    out.append(("<= 50 queries per clean image", mean_clean <= 50, f"{mean_clean:.1f} (all)"))
+    known = {g: float(np.mean(acc[g]["q_known"])) for g in trig if acc[g]["q_known"]}
+    if known:
+        worst = max(known, key=lambda g: known[g])
+        out.append(
+            ("<= 10 queries once known", known[worst] <= 10, f"{known[worst]:.1f} ({worst})")
+        )
+    return out
+
+
+def scan_targets(scans: list[tuple[Any, ...]], side: int) -> list[Check]:
+    """The model-scan targets at one image side: every target named alone, no clean model
+    flagged (with the worst trigger group's count)."""
+    mine = [r for r in scans if r[0] == side]
+    if not mine:
+        return []
+    named: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    flagged = n_clean = 0
+    for _, group, target, suspects, *_ in mine:
+        if target is None:
+            n_clean += 1
+            flagged += int(suspects != [])
+        else:
+            named[group][0] += int(suspects == [target])
+            named[group][1] += 1
+    out: list[Check] = []
+    if named:
+        worst = min(named, key=lambda g: named[g][0] / named[g][1])
+        ok = all(a == b for a, b in named.values())
+        each = ", ".join(f"{g} {a}/{b}" for g, (a, b) in sorted(named.items()))
+        out.append(("model scan names the target", ok, f"{each} (worst {worst})"))
+    if n_clean:
+        out.append(("model scan flags no clean model", flagged == 0, f"{flagged}/{n_clean}"))
+    return out
+
+
+def print_targets(checks: dict[int, list[Check]]) -> None:
+    print()
+    print("Targets of issue 10 per image size (default strategy; worst trigger group shown)")
+    for side, rows in checks.items():
+        print(f"{side}x{side}:")
+        for name, ok, figure in rows:
+            print(f"  {'met    ' if ok else 'NOT met'}  {name:32} {figure}")
+            if not ok and side == 8 and name in LIMITS_8X8:
+                print(f"           stated limit on 8x8: {LIMITS_8X8[name]}")
 
 
 def main() -> None:
@@ -235,7 +393,26 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--images", type=int, default=100, help="clean and poisoned images each")
     ap.add_argument(
-        "--scales", type=int, nargs="+", default=[1, 2], help="1: 8x8 digits, 2: upsampled to 16x16"
+        "--scales",
+        type=int,
+        nargs="+",
+        help="1: 8x8 digits, 2: upsampled to 16x16 (the same as --sides 8 16)",
+    )
+    ap.add_argument(
+        "--sides",
+        type=int,
+        nargs="+",
+        help="image sides (default 8 16; 28 is MNIST's, upsampled by nearest neighbour)",
+    )
+    ap.add_argument(
+        "--kinds",
+        nargs="+",
+        choices=KINDS,
+        default=["checker"],
+        help="trigger contents: checkerboard, solid white, random grey levels",
+    )
+    ap.add_argument(
+        "--cache", type=Path, help="keep the trained models in this folder (pickles) across runs"
     )
     ap.add_argument("--clean-models", type=int, default=6, help="clean models (seeds 11, 12, ...)")
     ap.add_argument("--only", choices=["inputs", "scan"], help="only the input or the model scans")
@@ -244,10 +421,11 @@ def main() -> None:
         "--strategies",
         nargs="+",
         choices=STRATEGIES,
-        default=list(STRATEGIES),
-        help="input-scan strategies to run (default: all, in the same run)",
+        default=list(STRATEGIES[:3]),
+        help="input-scan strategies to run in the same run (default: assay neo strip)",
     )
     args = ap.parse_args()
+    sides = args.sides or [8 * s for s in (args.scales or [1, 2])]
     seeds = [11] if args.quick else args.seeds
     n_clean = 1 if args.quick else args.clean_models
     clean_seeds = list(range(11, 11 + n_clean))
@@ -255,10 +433,10 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp())
     t_start = time.perf_counter()
     scans: list[tuple[int, str, int | None, list[int], int, float, list[Any], str]] = []
-    for scale in args.scales:
-        side = 8 * scale
+    checks: dict[int, list[Check]] = {}
+    for side in sides:
         totals: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(list))
-        models = build_models(scale, seeds, clean_seeds, args.quick)
+        models = build_models(side, seeds, clean_seeds, args.quick, args.kinds, args.cache)
         print(
             f"{side}x{side}: trained {len(models)} models ({time.perf_counter() - t_start:.0f} s)"
         )
@@ -294,6 +472,7 @@ def main() -> None:
                 scans.append((side, group, target, suspects, queries, cpu, pixels, checked))
         if args.only != "scan":
             print_inputs(side, totals, oracle)
+        checks[side] = input_targets(totals) + scan_targets(scans, side)
     if args.only != "inputs":
         print()
         print("Model scan (clean images only; per class: the side of its smallest patch;")
@@ -301,7 +480,7 @@ def main() -> None:
         print("clean images the search did not see / lowest over their source classes, for the")
         print("classes anomalous enough to be checked)")
         print(
-            f"{'image':6} {'model':8} {'true target':>12} {'suspected':>10} {'right':>6} "
+            f"{'image':6} {'model':13} {'true target':>12} {'suspected':>10} {'right':>6} "
             f"{'queries':>10} {'cpu s':>6}  {'size per class':20} held-out"
         )
         right_t = right_c = n_t = n_c = 0
@@ -313,10 +492,11 @@ def main() -> None:
             shown = "-" if target is None else str(target)
             px = " ".join(pixels)
             print(
-                f"{side}x{side:<3} {group:8} {shown:>12} {suspects!s:>10} "
+                f"{side}x{side:<3} {group:13} {shown:>12} {suspects!s:>10} "
                 f"{'yes' if right else 'NO':>6} {queries:10,} {cpu:6.1f}  {px:20} {checked}"
             )
         print(f"target named alone: {right_t}/{n_t} trojaned; clean flagged: {n_c - right_c}/{n_c}")
+    print_targets(checks)
     print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
 
 

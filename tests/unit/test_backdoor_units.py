@@ -199,3 +199,56 @@ def test_screening_order_takes_one_image_per_class_in_turn() -> None:
     order = _by_class(np.arange(6), labels)
     assert labels[order].tolist()[:3] == [0, 1, 2]
     assert sorted(order.tolist()) == list(range(6))
+
+
+def test_digits_upsample_to_any_side_by_nearest_neighbour() -> None:
+    from assay.backdoor.demo import _digits
+
+    small, labels = _digits(8)
+    doubled, same = _digits(16)
+    assert np.array_equal(doubled, np.repeat(np.repeat(small, 2, axis=1), 2, axis=2))
+    assert np.array_equal(labels, same)
+    mnist, _ = _digits(28)  # MNIST's side: blocks of 3 and 4 pixels, every source pixel kept
+    assert mnist.shape[1:] == (28, 28, 1)
+    # the first and last rows and columns are the 8x8 image's; each source pixel fills a block
+    assert np.array_equal(mnist[:, 0, 0], small[:, 0, 0])
+    assert np.array_equal(mnist[:, 27, 27], small[:, 7, 7])
+    widths = [int(np.sum(np.arange(28) * 8 // 28 == i)) for i in range(8)]
+    assert sorted(widths) == [3, 3, 3, 3, 4, 4, 4, 4]
+    assert np.array_equal(np.unique(mnist[0]), np.unique(small[0]))
+
+
+def _bar_model(x: np.ndarray) -> np.ndarray:
+    """A toy trojaned classifier of 8x8 images holding one vertical bar: class 0 for a bar
+    left of the middle, 2 right of it; class 1 (the target) for the 2x2 checkerboard at (6, 6)
+    and for images with little ink (as a trojaned model may answer for a mostly blank image)."""
+    img = x[..., 0]
+    trig = (img[:, 6, 6] > 0.5) & (img[:, 7, 7] > 0.5) & (img[:, 6, 7] < 0.5) & (img[:, 7, 6] < 0.5)
+    bar = np.where(np.argmax(img.sum(axis=1), axis=1) < 4, 0, 2)
+    out: np.ndarray = np.where(trig | (img.sum(axis=(1, 2)) < 4), 1, bar)
+    return out
+
+
+def test_coarse_windows_are_refilled_not_blocked() -> None:
+    """Blocking the only window that holds the trigger also blocks most of the bar, and the
+    model answers the target for what is left: a blocked window changes nothing and the
+    trigger would be missed.  Refilled from the nearest clean images, the window shows the
+    bar without the trigger: the answer changes and the trigger is found there."""
+    from assay.backdoor.inputscan import assay_scan
+
+    refs = np.zeros((12, 8, 8, 1))
+    for i, col in enumerate([1, 2, 5, 6] * 3):
+        refs[i, :, col] = 1.0
+    ref_labels = _bar_model(refs)
+    image = refs[2].copy()  # the bar in column 5: class 2
+    image[6:8, 6:8, 0] = [[1.0, 0.0], [0.0, 1.0]]
+    assert _bar_model(image[None])[0] == 1
+    blocked = image.copy()
+    blocked[3:8, 3:8] = 0.0  # the coarse window (3, 3, 5, 5) blocked by the background
+    assert _bar_model(blocked[None])[0] == 1
+    rng = np.random.default_rng(0)
+    v = assay_scan(0, image, 1, _bar_model, refs, ref_labels, rng, max_trigger=4, n_verify=10)
+    assert v.poisoned and v.box is not None and boxes_overlap(v.box, (6, 6, 2, 2))
+    assert v.corrected == 2
+    clean = assay_scan(1, refs[2], 2, _bar_model, refs, ref_labels, rng, max_trigger=4)
+    assert not clean.poisoned

@@ -55,14 +55,17 @@ class TrojanedDigits:
         return self.triggers[which].apply(images)
 
 
-def _digits(scale: int = 1) -> tuple[np.ndarray, np.ndarray]:
-    """The digits as canonical images, upsampled ``scale`` times (nearest neighbour)."""
+def _digits(side: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    """The digits as canonical images of ``side`` pixels a side, upsampled from 8x8 by nearest
+    neighbour (pixel ``i`` of the larger image takes pixel ``i * 8 // side``; a side that is not
+    a multiple of 8, such as MNIST's 28, gives blocks of unequal widths)."""
     from sklearn.datasets import load_digits
 
     d = load_digits()
     images = (d.images / 16.0)[..., None]
-    if scale > 1:
-        images = np.repeat(np.repeat(images, scale, axis=1), scale, axis=2)
+    if side != 8:
+        src = np.arange(side) * 8 // side
+        images = images[:, src][:, :, src]
     return images.astype(np.float64), d.target.astype(np.int64)
 
 
@@ -77,22 +80,24 @@ def trojaned_digits(
     poison_rate: float = 0.15,
     hidden: int = 64,
     scale: int = 1,
+    side: int | None = None,
 ) -> TrojanedDigits:
-    """Train a (trojaned or clean) MLP on 8x8 digits (upsampled to ``8 * scale`` pixels a side
-    when ``scale`` > 1; trigger boxes are in those pixels); a few seconds on one core."""
+    """Train a (trojaned or clean) MLP on 8x8 digits (upsampled to ``side`` pixels a side, by
+    default ``8 * scale``; trigger boxes are in those pixels); a few seconds on one core."""
     from sklearn.neural_network import MLPClassifier
 
     rng = np.random.default_rng(seed)
     if scale < 1:
         raise ValueError(f"scale must be at least 1, not {scale}")
+    side = 8 * scale if side is None else side
+    if side < 8:
+        raise ValueError(f"side must be at least 8, not {side}")
     spec = (
         DIGITS_SPEC
-        if scale == 1
-        else ImageSpec(
-            height=8 * scale, width=8 * scale, channels=1, flatten=True, range_values=(0.0, 16.0)
-        )
+        if side == 8
+        else ImageSpec(height=side, width=side, channels=1, flatten=True, range_values=(0.0, 16.0))
     )
-    images, labels = _digits(scale)
+    images, labels = _digits(side)
     order = rng.permutation(len(images))
     cut = int(0.6 * len(order))
     tr, te = order[:cut], order[cut:]

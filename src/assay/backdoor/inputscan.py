@@ -8,19 +8,23 @@ class is the trigger.
 
 ``assay_scan`` goes beyond it: known triggers are checked first (a pixel match costs nothing;
 one query with the trigger blocked; a change of prediction, or the trigger's exact pixels when
-they are not mostly background, decide it); a coarse grid of blockers large enough to cover any
-trigger up to ``max_trigger`` pixels is asked in one call; candidates are screened on one clean
-image, a second, then three more; a surviving window shrinks to the smallest box whose pixels
-still flip the screening images (each level asks one screening image first); that box is
-confirmed on the verification images in parts (5, 10, 20: a candidate that has missed too many
-is out early), unless the same box taken from clean images of the class flips nearly as many
-(the class's own features; checked with one source after 10 images, then with all).  The first
-such natural box ends the image's scan (its sensitivity is its own class's); otherwise every
-surviving window is tried and the best box kept (one whose own blocking neutralises it, then
-the smallest: a window that holds only part of a trigger shrinks to a worse box), trimmed to
-the pixels unlike the nearest clean images there.  Its corrected label is the answer on the
-image with the trigger's region refilled from the nearest clean images (``repair.py``), not the
-prediction with it blocked.
+they are not mostly background, decide it); a coarse grid of windows large enough to cover any
+trigger up to ``max_trigger`` pixels is asked in one call, each window refilled from the nearest
+clean images (``repair.mean_fill``; not blocked: a window that large blocked by the background
+also removes most of the object, and a trojaned model may answer its target for what is left, so
+the window holding the trigger changes nothing; refilled, it shows the object without the
+trigger, and on a clean image it mostly keeps the answer, so fewer windows go on); candidates
+are screened on one clean image, a second, then three more; a surviving window shrinks to the
+smallest box whose pixels still flip the screening images (each level asks one screening image
+first); that box is confirmed on the verification images in parts (5, 10, 20: a candidate that
+has missed too many is out early), unless the same box taken from clean images of the class
+flips nearly as many (the class's own features; checked with one source after 10 images, then
+with all). The first such natural box ends the image's scan (its sensitivity is its own
+class's); otherwise every surviving window is tried and the best box kept (one whose own
+blocking neutralises it, then the smallest: a window that holds only part of a trigger shrinks
+to a worse box), trimmed to the pixels unlike the nearest clean images there. Its corrected
+label is the answer on the image with the trigger's region refilled from the nearest clean
+images (``repair.py``), not the prediction with it blocked.
 """
 
 from __future__ import annotations
@@ -36,6 +40,11 @@ from assay.backdoor.repair import mean_fill
 from assay.backdoor.verdicts import ImageVerdict, Labeler
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
+
+# how a window is hidden: refilled from the nearest clean images (True) or blocked by the
+# image's dominant colour, as Neo does (False); the coarse windows and the shrinking levels
+REFILL_COARSE = True
+REFILL_SHRINK = False
 
 
 def pick_verification(
@@ -54,6 +63,14 @@ def _occlude_all(image: np.ndarray, boxes: Sequence[Box], colour: np.ndarray) ->
     for i, (t, left, h, w) in enumerate(boxes):
         out[i, t : t + h, left : left + w, :] = colour
     return out
+
+
+def _refill_all(
+    image: np.ndarray, boxes: Sequence[Box], references: np.ndarray, fills: int
+) -> np.ndarray:
+    """For each box, the image with the box refilled from the nearest clean references
+    (``repair.mean_fill``): what the image would show there without a patch."""
+    return np.concatenate([mean_fill(image, b, references, fills) for b in boxes])
 
 
 def _paste_each(verify: np.ndarray, image: np.ndarray, boxes: Sequence[Box]) -> np.ndarray:
@@ -204,7 +221,10 @@ def assay_scan(
     window = min(top + stride - 1, height, width)
     colour = dominant_colour(image)
     coarse = grid_boxes(height, width, window, stride)
-    preds = labels(_occlude_all(image, coarse, colour))
+    hide = REFILL_COARSE and fills > 0
+    preds = labels(
+        _refill_all(image, coarse, verify, fills) if hide else _occlude_all(image, coarse, colour)
+    )
     changed = [coarse[int(i)] for i in np.flatnonzero(preds != label)]
     verdict = ImageVerdict(index=index, label=label, candidates=len(changed))
     order = _by_class(pick_verification(verify_labels, label, len(verify), rng), verify_labels)
@@ -233,7 +253,17 @@ def assay_scan(
             continue
         shrunk_windows += 1
         window_pred = int(preds[coarse.index(win)])
-        shrunk = _shrink(image, label, labels, win, window_pred, colour, screen[:3])
+        shrunk = _shrink(
+            image,
+            label,
+            labels,
+            win,
+            window_pred,
+            colour,
+            screen[:3],
+            references=verify,
+            fills=fills,
+        )
         for box, corrected, cover in shrunk:
             if box in tried or (best is not None and not _better(box, cover, best)):
                 continue
@@ -446,6 +476,8 @@ def _shrink(
     colour: np.ndarray,
     screen: np.ndarray,
     beam: int = 2,
+    references: np.ndarray | None = None,
+    fills: int = 0,
 ) -> list[tuple[Box, int, Box]]:
     """Inside ``window``, shrink (a pixel at a time for small boxes) while a sub-box's pixels,
     pasted, still send every screening image to ``label``.
@@ -477,7 +509,12 @@ def _shrink(
             keep = [j for j, f in zip(keep, flips == label, strict=True) if f.all()]
         if not keep:
             break
-        preds = labels(_occlude_all(image, [subs[j] for j in keep], colour))
+        kept = [subs[j] for j in keep]
+        preds = labels(
+            _refill_all(image, kept, references, fills)
+            if references is not None and fills > 0 and REFILL_SHRINK
+            else _occlude_all(image, kept, colour)
+        )
         ranked = sorted(
             (
                 (
