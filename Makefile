@@ -32,17 +32,19 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-# The unit tests without timing checks run beside the rest (on 2 cores the suite ends about
-# 4 minutes sooner); their report follows the main run's, and both must pass.
+# The unit tests without timing checks, the fresh-install test and the served-model faults
+# (mostly waiting on a dead server) run beside the rest (on 2 cores the suite ends about 12
+# minutes sooner); their report follows the main run's, and both must pass.
 BESIDE := $(filter-out $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py \
 	test_execution.py test_models_http.py test_models_protocols.py test_setstate.py),\
-	$(wildcard tests/unit/test_*.py))
+	$(wildcard tests/unit/test_*.py)) tests/install/test_fresh_install.py \
+	tests/integration/test_serving_faults.py
 
 test: lint
-	@$(BIN)/pytest -q -p no:cacheprovider $(BESIDE) > .unit-tests.log 2>&1 & beside=$$!; \
+	@$(BIN)/pytest -q -p no:cacheprovider --durations=10 $(BESIDE) > .unit-tests.log 2>&1 & beside=$$!; \
 	$(BIN)/pytest --durations=25 $(addprefix --ignore=,$(BESIDE)); main=$$?; \
 	wait $$beside; units=$$?; \
-	echo "== unit tests run beside the rest (exit $$units) =="; cat .unit-tests.log; \
+	echo "== tests run beside the rest (exit $$units) =="; cat .unit-tests.log; \
 	rm -f .unit-tests.log; test $$main -eq 0 && test $$units -eq 0
 
 bench: $(VENV)/.dev $(VENV)/.kernel
