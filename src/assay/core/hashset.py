@@ -62,7 +62,8 @@ class KeyIndex:
         size = 16
         while n > _MAX_LOAD * size:
             size *= 2
-        if self._max_slots is not None and size > self._max_slots:
+        if self._max_slots is not None and 4 * size > 3 * self._max_slots:
+            # past the bound, or so near it that one more growth would follow: the bound
             size = max(self._max_slots, _slots_for(n))
         if size > _MAX_SLOTS:
             raise MemoryError(f"a key set of {n:,} keys is beyond this table's design")

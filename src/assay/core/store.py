@@ -34,7 +34,7 @@ from assay.core.columnar import (
 )
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
-from assay.core.setstate import FRESH, Compactor, compact, is_set_part, load_parts
+from assay.core.setstate import FRESH, Compactor, compact, give_back, is_set_part, load_parts
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
 from assay.errors import StoreError, UsageError
 
@@ -95,7 +95,6 @@ STATUSES = (
 ENDED = ("completed", "budget_exhausted")
 # freed pages: overwritten only where that costs no I/O (the vacuums remove the rest)
 SECURE_DELETE = "FAST"
-_VACUUM_STEP = 1024  # pages given back to the file system per step (4 MB of 4 KiB pages)
 
 
 def new_run_id(technique: str) -> str:
@@ -330,18 +329,7 @@ class RunStore:
                 " ON runs.id = state.run_id WHERE state.run_id=? OR runs.status IN (?, ?))",
                 (run_id, *ENDED),
             )
-        # the freed pages go back in steps, the WAL emptied after each: in one step the
-        # vacuum of a large state went through the WAL whole (a 380 MB state took the store
-        # to 705 MB); in steps the store never grows past its size before the delete
-        before = None
-        while True:
-            (free,) = self._db.execute("PRAGMA freelist_count").fetchone()
-            if not free or (before is not None and free >= before):
-                break
-            before = free
-            # executescript runs the pragma to completion (execute would free one page)
-            self._db.executescript(f"PRAGMA incremental_vacuum({_VACUUM_STEP});")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        give_back(self._db, checkpoint="TRUNCATE")  # (never past its size before)
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def _checkpoint(
