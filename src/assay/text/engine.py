@@ -133,6 +133,10 @@ class Engine:
         self._known: dict[str, list[tuple[frozenset[str], int, list[list[str]], str]]] = {}
         self.shrink_incomplete = 0
         self.new_minimal: list[Case] = []  # minimal errors new in this round
+        # per proposal of this round (its index) that failing was shrunk: the queries its
+        # shrinking asked, the errors among them (a wave's shared evenly by its cases) and
+        # whether it gave a new minimal error; told to the strategy (``shrunk``)
+        self.shrink_credit: dict[int, list[float]] = {}
         self._short = False
         self.stop_reason: str | None = None
         self._done = False
@@ -315,7 +319,11 @@ class Engine:
             self.proposed += len(got.cases)
             self.strategy.observe(self, got)
             self.new_minimal = []
+            self.shrink_credit = {}
             found = self._findings(got)
+            told = getattr(self.strategy, "shrunk", None)
+            if told is not None and self.shrink_credit:
+                told(self, self.shrink_credit)
             tell = getattr(self.strategy, "minimal_found", None)
             if tell is not None and self.new_minimal:
                 tell(self, self.new_minimal)
@@ -356,6 +364,7 @@ class Engine:
         if not failing:
             return []
         originals = [got.cases[i] for i in failing]
+        q0, e0 = self.model.queries, self.errors
         if self.shrinker is not None:
 
             def judge(cands: list[Case]) -> list[str | None] | None:
@@ -380,6 +389,10 @@ class Engine:
                 self.shrink_incomplete += len(originals)
         else:
             minimal = originals
+        share_q = (self.model.queries - q0) / len(failing)
+        share_e = (self.errors - e0) / len(failing)
+        for i in failing:
+            self.shrink_credit[i] = [share_q, share_e, 0.0]
         # outputs and verdicts of the minimal forms (cached: no new queries)
         try:
             final = self.evaluate(minimal, trim=False) if minimal else None
@@ -426,6 +439,7 @@ class Engine:
             self.minimal[key] = rec
             rec["signature"] = signature(detail)
             self.new_minimal.append(small)
+            self.shrink_credit[orig_i][2] = 1.0
             self._remember(key, rec["signature"])
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         return rows
