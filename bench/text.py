@@ -33,8 +33,8 @@ from assay.text.api import builtin_classifier, check_text, setup_text
 from assay.text.generate import BatchGenerator, Draws, Sampler, tree_text
 from assay.text.grammar import load_grammar
 
-STRATEGIES = ("random", "ogma", "walk", "harvest")
-MINE = ("walk", "harvest")  # assay's strategies (walk: the default)
+STRATEGIES = ("random", "ogma", "walk", "explore", "harvest")
+MINE = ("walk", "explore", "harvest")  # assay's strategies (walk: the default)
 PAIRS = {
     "a": ("tfidf", "tfidf-nonegation"),
     "b": ("vader", "textblob"),

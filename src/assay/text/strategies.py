@@ -739,6 +739,7 @@ class WalkStrategy:
         self._learn(engine, got)
         flat = self.yields.reshape(-1, 2)
         errs = got.error.tolist()
+        self.worth *= 0.9  # recent rounds count more: harvesting pays more as cores are known
         for i, (k, m) in enumerate(zip(self.kinds, self.pmodes, strict=False)):
             if i >= len(errs):
                 break
