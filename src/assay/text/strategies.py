@@ -591,7 +591,9 @@ class WalkStrategy:
         # (``bias`` is the same for a whole round, as the memo is)
         spots = engine.memo("keepable" if keep else "movable", case, keepable if keep else movable)
         if avoid:
-            spots = [sp for sp in spots if not any(a[: len(sp[0])] == sp[0] for a in avoid)]
+            # a subtree holding an avoided node: its path is a prefix of that node's
+            above = {a[:k] for a in avoid for k in range(len(a) + 1)}
+            spots = [sp for sp in spots if sp[0] not in above]
         if not spots:
             return None, None
         path, p, depth = spots[engine.draws.below(len(spots))]
@@ -617,6 +619,7 @@ class WalkStrategy:
         self.paths = []
         self.pmodes = []
         weights = self._surrogate(engine)
+        best_mode: int | None = None
         moves = max(1, min(self.moves, n // self.n_walkers))
         for w in range(self.n_walkers):
             if len(out) >= n:
@@ -659,7 +662,9 @@ class WalkStrategy:
                 continue
             region = int(self.errs[w])
             if self.harvest is None and region:
-                self.mode[w] = self._choose_mode(engine)
+                if best_mode is None:  # the worth changes only between rounds
+                    best_mode = self._best_mode()
+                self.mode[w] = best_mode if engine.draws.next() >= 0.1 else 1 - best_mode
             budget = moves if self.errs[w] else max(1, moves // 3)
             # in the error region: word swaps that keep the words tied to errors and
             # re-derivations of subtrees not tied to errors; outside it: both steered by
@@ -792,9 +797,10 @@ class WalkStrategy:
             if m >= 0:
                 self.worth[m] += (queries, errors, new)
 
-    def _choose_mode(self, engine: Engine) -> int:
-        """Harvest (1) or explore (0): the mode worth more per query so far, and the other
-        one a tenth of the time (to keep measuring it).  A query's worth is what the report
+    def _best_mode(self) -> int:
+        """Harvest (1) or explore (0): the mode worth more per query so far (each walker in
+        the error region takes it, and the other one a tenth of the time, to keep
+        measuring it).  A query's worth is what the report
         counts, weighed by how common errors are: an error counts ``1 - p`` and a new minimal
         error ``p``, ``p`` the error rate of fresh random draws.  Where errors are rare,
         every failing sentence is news; where they are common, only a new way of failing
@@ -804,8 +810,7 @@ class WalkStrategy:
         value = (1.0 - p) * e + p * new
         pooled = float(value.sum()) / max(float(q.sum()), 1.0)
         rate = (value + 10.0 * pooled) / (q + 10.0)
-        best = int(rate[1] > rate[0])
-        return best if engine.draws.next() >= 0.1 else 1 - best
+        return int(rate[1] > rate[0])
 
     def minimal_found(self, engine: Engine, cases: list[Case]) -> None:
         self.minimal.extend(cases)
