@@ -154,7 +154,7 @@ def test_same_seed_same_findings(tmp_path: Path) -> None:
     assert a["minimal"].tolist() == b["minimal"].tolist()
 
 
-@pytest.mark.parametrize("strategy", ["walk", "harvest", "ogma", "random"])
+@pytest.mark.parametrize("strategy", ["walk", "explore", "harvest", "ogma", "random"])
 def test_stopping_at_every_checkpoint_and_resuming_changes_nothing(
     tmp_path: Path, strategy: str
 ) -> None:

@@ -442,7 +442,9 @@ class WalkStrategy:
     (choosing alternatives by lift, all the way down).  All proposals of all walkers go to
     the classifiers in one call.  A walker moves to a failing neighbour (staying in the
     error region), else to a neighbour closer to failing; after ``patience`` rounds without
-    progress it restarts from a new sentence drawn with lift-steered weights.
+    progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
+    walker in the error region harvests (keeps its failing core) or explores, whichever mode
+    has been worth more per query lately (``_best_mode``).
     """
 
     name = "walk"
