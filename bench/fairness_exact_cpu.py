@@ -6,6 +6,8 @@ deadline on the process's *CPU* clock instead of the wall clock, so that runs on
 machine compare like for like.  Run it with ``PYTHONPATH`` on two checkouts to compare them.
 
     python bench/fairness_exact_cpu.py --cpu 5 10 20 40 --models boosting forest --attrs sex
+    python bench/fairness_exact_cpu.py --cpu 20 --threads 1 2   # one heap, then two at once
+    python bench/fairness_exact_cpu.py --wall --cpu 30 --threads 1 2   # 30 s of wall clock
 """
 
 from __future__ import annotations
@@ -50,26 +52,45 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", default=["boosting", "forest"])
     parser.add_argument("--attrs", nargs="+", default=["sex", "race"])
     parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[1],
+        help="heaps refined at once (CPU seconds are the process's: all threads together)",
+    )
+    parser.add_argument(
+        "--wall", action="store_true", help="the deadline on the wall clock instead (seconds)"
+    )
+    parser.add_argument(
         "--pieces", type=int, nargs="+", default=None, help="settle.py's limits to compare"
     )
     args = parser.parse_args()
-    # the refinement's deadline read from the CPU clock of this process
-    ensemble.time = types.SimpleNamespace(monotonic=time.process_time)  # type: ignore[assignment]
+    # the refinement's deadline read from the CPU clock of this process (or the wall clock)
+    clock = time.monotonic if args.wall else time.process_time
+    ensemble.time = types.SimpleNamespace(monotonic=clock)  # type: ignore[assignment]
     print(f"assay from {ensemble.__file__}")
     for name in args.models:
         for attribute in args.attrs:
             flat = _flat(MODELS[name](), attribute)
-            refine(flat, deadline=time.process_time() + 0.5, compiled=True)  # load the kernel
-            for cpu, pieces in [(c, p) for p in (args.pieces or [None]) for c in args.cpu]:
+            refine(flat, deadline=clock() + 0.5, compiled=True)  # load the kernel
+            runs = [
+                (c, p, n) for p in (args.pieces or [None]) for c in args.cpu for n in args.threads
+            ]
+            for cpu, pieces, threads in runs:
                 if pieces is not None:
                     ensemble._SETTLE_PIECES = pieces  # type: ignore[attr-defined]
                 c0 = time.process_time()
-                got = refine(flat, deadline=c0 + cpu, compiled=True, max_pool=10**7)
+                w0 = time.monotonic()
+                got = refine(
+                    flat, deadline=clock() + cpu, compiled=True, max_pool=10**7, threads=threads
+                )
+                wall = time.monotonic() - w0
                 used = time.process_time() - c0
                 width = float(got.pend_mass.sum())
                 print(
                     ("" if pieces is None else f"pieces {pieces:>5} ")
-                    + f"{name:<9}{attribute:<5} cpu {used:6.2f} s  bounds {100 * got.disc_mass:.4f}"
+                    + f"{name:<9}{attribute:<5} threads {threads}  cpu {used:6.2f} s  "
+                    f"wall {wall:6.2f} s  bounds {100 * got.disc_mass:.4f}"
                     f" - {100 * (got.disc_mass + width):.4f} %  width {100 * width:7.4f} pt  "
                     f"decided {got.decided:>10,}  settled {getattr(got, 'settled', 0):>9,}  "
                     f"undecided boxes {len(got.pend_mass):>9,}  "

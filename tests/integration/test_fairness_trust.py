@@ -118,15 +118,15 @@ def test_loading_the_model_and_data_is_part_of_the_time_budget(
     the wall-clock rate (before, the run's clock started after it)."""
     import pandas as pd
 
-    import assay.fairness.api as fairness_api
+    import assay.fairness.check as fairness_check  # where check_fairness finds setup_fairness
 
-    loaded = fairness_api.setup_fairness
+    loaded = fairness_check.setup_fairness
 
     def slow_setup(*args: object, **kwargs: object) -> object:
         time.sleep(1.0)
         return loaded(*args, **kwargs)
 
-    monkeypatch.setattr(fairness_api, "setup_fairness", slow_setup)
+    monkeypatch.setattr(fairness_check, "setup_fairness", slow_setup)
     X, _ = biased_data()
     frame = pd.DataFrame(X, columns=["x", "z", "sex"])
     check = assay.check_fairness  # (imported now: importing assay's modules is not the run)

@@ -402,7 +402,8 @@ def test_a_full_seen_set_ends_the_search_instead_of_the_machine(strategy: str) -
     cleanly (stop reason "memory"), with every class still evaluated once."""
     search, found = run(strategy, narrow, queries=200_000, seen_memory=200_000)
     limit = search.max_classes  # type: ignore[attr-defined]
-    assert 1_000 < limit < 10_000
+    assert 1_000 < limit < 12_000
+    assert search.ledger.seen.nbytes <= 200_000  # type: ignore[attr-defined]
     assert search.done and search.stop_reason == "memory"  # type: ignore[attr-defined]
     s = search.summary()
     assert s["generated"] == limit and s["queries"] == 2 * limit

@@ -22,6 +22,12 @@ TECHNIQUE = (
 )
 # ...except its shell, ``<technique>/api.py``, which builds what the technique needs
 SHELL = ("assay.cli", "assay.report", "assay.api")
+# the modules of each technique's shell: ``api.py`` and the jobs it is split into
+SHELLS = {
+    "fairness": ("api", "check", "loading", "phases", "resume", "warmup"),
+    "text": ("api",),
+    "backdoor": ("api",),
+}
 
 # package -> packages it must never import
 FORBIDDEN = {
@@ -60,7 +66,14 @@ def _imports(path: Path) -> set[str]:
             names.update(a.name for a in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            # ``from assay.fairness import api`` imports the module ``assay.fairness.api``
+            names.update(f"{node.module}.{a.name}" for a in node.names)
     return names
+
+
+def _is_shell(technique: str, path: Path) -> bool:
+    parts = path.relative_to(SRC / technique).parts
+    return len(parts) == 1 and parts[0].removesuffix(".py") in SHELLS[technique]
 
 
 def test_packages_import_only_downwards() -> None:
@@ -68,7 +81,7 @@ def test_packages_import_only_downwards() -> None:
     for package, forbidden in FORBIDDEN.items():
         for path in (SRC / package).rglob("*.py"):
             rules = forbidden
-            if package in TECHNIQUES and path.relative_to(SRC / package).parts == ("api.py",):
+            if package in TECHNIQUES and _is_shell(package, path):
                 rules = SHELL
             if package in TECHNIQUES:
                 others = tuple(f"assay.{t}" for t in TECHNIQUES if t != package)
@@ -77,6 +90,27 @@ def test_packages_import_only_downwards() -> None:
                 if name.startswith(rules):
                     bad.append(f"{path.relative_to(SRC)} imports {name}")
     assert not bad, "\n".join(bad)
+
+
+def test_techniques_never_import_their_shell() -> None:
+    """What is not a technique's shell imports ``core`` only, even by way of the shell
+    (``FairnessSetup`` lives in ``fairness/setup.py``, not with the loading that builds it)."""
+    bad = []
+    for technique in TECHNIQUES:
+        shell = tuple(f"assay.{technique}.{name}" for name in SHELLS[technique])
+        for path in (SRC / technique).rglob("*.py"):
+            if _is_shell(technique, path):
+                continue
+            for name in _imports(path):
+                if name in shell or name.startswith(tuple(f"{m}." for m in shell)):
+                    bad.append(f"{path.relative_to(SRC)} imports {name}")
+    assert not bad, "\n".join(bad)
+
+
+def test_shell_modules_exist() -> None:
+    for technique, names in SHELLS.items():
+        for name in names:
+            assert (SRC / technique / f"{name}.py").is_file(), f"{technique}/{name}.py"
 
 
 def test_core_imports_nothing_heavy() -> None:

@@ -117,6 +117,45 @@ def test_key_index_reserves_room_and_keeps_every_key() -> None:
     assert index.nbytes == grown
 
 
+@pytest.mark.parametrize("compiled", [False, True])
+def test_a_bounded_key_index_grows_to_its_bound_not_the_last_power_of_two(
+    compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A set with a memory bound uses all of it: the old tables stopped at the largest power
+    of two that fitted, up to half the memory allowed left unused (a 10-minute fairness run
+    ended at 5 minutes, "memory").  The table may have any size; keys and indices stay right
+    through every growth, on the numpy and the compiled paths alike."""
+    if compiled:
+        pytest.importorskip("numba")
+        from assay.core import hashkernel, jit
+
+        monkeypatch.setitem(jit._loaded, "assay.core.hashkernel", hashkernel)
+        monkeypatch.setattr(jit, "LARGE", 0)
+    nbytes = 3_000_000
+    bound = KeyIndex.max_keys_within(nbytes, extra_per_key=2.0)
+    pow2 = 16
+    while 2 * pow2 * (12 + 0.7 * 2.0) <= nbytes:
+        pow2 *= 2
+    assert bound > 1.3 * 0.7 * pow2  # more than the largest power of two held
+    index = KeyIndex(capacity=16, max_keys=bound)
+    rng = np.random.default_rng(5)
+    keys = rng.permutation(np.arange(1, 10 * bound, 7, dtype=np.uint64))[:bound]
+    keys[:3] = [0, 2**62 + 3, 2**64 - 1]  # 0 (kept under a stand-in) and the extremes too
+    for part in np.array_split(keys, 37):
+        assert index.add(part).all()
+    assert len(index) == bound
+    assert index.nbytes + bound * 2.0 <= nbytes  # within the bound, ledger's bytes counted
+    size = index.nbytes // 12
+    assert size & (size - 1), "the last growth went to the bound, not to a power of two"
+    assert np.array_equal(index.lookup(keys), np.arange(bound))
+    absent = np.arange(2, 10 * bound, 7, dtype=np.uint64)[:5000]
+    assert (index.lookup(absent) == -1).all()
+    assert not index.add(keys[::97]).any()  # nothing added twice
+    assert np.array_equal(
+        KeyIndex.from_keys(index.keys(), max_keys=bound).lookup(keys), np.arange(bound)
+    )
+
+
 def _first_seen(keys: np.ndarray) -> np.ndarray:
     _, first = np.unique(keys, return_index=True)
     out = np.zeros(len(keys), dtype=bool)

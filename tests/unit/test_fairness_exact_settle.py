@@ -2,7 +2,8 @@
 
 A binary attribute (the sweep over pairs of pieces) on a domain of 24,000 inputs per value:
 boxes settled directly against brute force, and the refinement that settles boxes against
-brute force at every stage, compiled and with numba's JIT disabled."""
+brute force at every stage, compiled and with numba's JIT disabled; the same on several heaps
+refined at once (one per thread)."""
 
 from __future__ import annotations
 
@@ -187,3 +188,82 @@ def test_refinement_that_settles_boxes_equals_enumeration(kind: str, jit: str) -
     assert stages[-1][1] == pytest.approx(truth, abs=1e-12)
     assert stages[-1][2] > 0 and stages[0][1] - stages[0][0] > 0.0
     assert 0.0 < truth < 0.5
+
+
+# several heaps at once (``ensemble._refine_best_first`` with ``threads`` > 1)
+_THREADS_SCRIPT = """
+import json, sys, time
+import tests.unit.test_fairness_exact_settle as t
+from assay.fairness.exact import ensemble
+from assay.fairness.exact.ensemble import refine
+kind = sys.argv[1]
+flat = t._flat(t._model(kind))
+ensemble._ROUND_SECONDS = 0.002  # many rounds, so that the heaps are dealt anew
+ensemble._SPREAD = 2
+ensemble._SETTLE_PIECES = 8  # fewer boxes settled at once: more left to deal
+ensemble._REDEAL = 0.9
+dealt = []
+real = ensemble._deal
+def spy(heaps, n, cap):
+    dealt.append(n)
+    return real(heaps, n, cap)
+ensemble._deal = spy
+refine(flat, deadline=float("inf"), max_steps=1, compiled=True)  # compile first
+out = []
+for seconds in (0.01, 0.05, 1e6):
+    r = refine(flat, deadline=time.monotonic() + seconds, compiled=True, threads=2)
+    out.append([r.disc_mass, r.disc_mass + float(r.pend_mass.sum()), r.decided])
+print(json.dumps({"stages": out, "dealt": len(dealt)}))
+"""
+
+
+@pytest.mark.parametrize("jit", ["on", "off"])
+@pytest.mark.parametrize("kind", ["boosting", "forest"])
+def test_refinement_on_two_heaps_equals_enumeration(kind: str, jit: str) -> None:
+    if not kernel.COMPILED:
+        pytest.skip("numba is not installed (the optional extra assay[exact])")
+    truth = float(_disc_rows(_model(kind)).mean())
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "NUMBA_DISABLE_JIT": "1" if jit == "off" else "0",
+        "PYTHONPATH": str(root / "src"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS_SCRIPT, kind],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    got = json.loads(done.stdout.strip().splitlines()[-1])
+    for low, high, _ in got["stages"]:
+        assert low - 1e-12 <= truth <= high + 1e-12, (low, truth, high)
+    low, high, decided = got["stages"][-1]
+    assert low == pytest.approx(truth, abs=1e-12)
+    assert high == pytest.approx(truth, abs=1e-12)
+    assert decided > 0 and got["dealt"] >= 2  # dealt out once, and anew at least once
+    assert 0.0 < truth < 0.5
+
+
+def test_one_heap_when_steps_are_counted(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A step-limited run repeats exactly: one heap, whatever the cores."""
+    if not kernel.COMPILED:
+        pytest.skip("numba is not installed (the optional extra assay[exact])")
+    flat = _flat(_model("boosting"))
+    dealt: list[int] = []
+    real = ensemble._deal
+
+    def spy(heaps: list[ensemble._Heap], n: int, cap: int) -> list[ensemble._Heap]:
+        dealt.append(n)
+        return real(heaps, n, cap)
+
+    monkeypatch.setattr(ensemble, "_deal", spy)
+    monkeypatch.setattr(ensemble, "_cores", lambda: 2)
+    monkeypatch.setattr(ensemble, "_CALL_STEPS", 5)
+    a = ensemble.refine(flat, deadline=float("inf"), max_steps=3, compiled=True)
+    b = ensemble.refine(flat, deadline=float("inf"), max_steps=3, compiled=True)
+    assert not dealt
+    assert (a.disc_mass, a.decided, len(a.pend_mass)) == (b.disc_mass, b.decided, len(b.pend_mass))

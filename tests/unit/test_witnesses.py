@@ -3,9 +3,12 @@ exactly, and stores witnesses and resume state in a compact lossless columnar en
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import sqlite3
+import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -285,32 +288,53 @@ def test_resume_state_is_stored_compactly_and_read_back(tmp_path: Path) -> None:
     assert on_disk() < grown / 4
 
 
-def test_dropping_a_large_resume_state_never_grows_the_store(tmp_path: Path) -> None:
+@pytest.mark.parametrize("state", ["appends", "merged sets"])
+def test_dropping_a_large_resume_state_never_grows_the_store(tmp_path: Path, state: str) -> None:
     """An ended run's resume state goes without the file (with its WAL) growing first: a
-    SQLite built with SECURE_DELETE wrote every freed page through the WAL (the store's
-    peak in a 10-minute run was the state's size plus most of it again)."""
+    SQLite built with SECURE_DELETE wrote every freed page through the WAL, and so did the
+    vacuum of a state merged by the background compactor (as a search's sets are), in one
+    step: a 380 MB state took a 10-minute run's store to 705 MB."""
     from assay.core.checkpoint import Snapshot
 
-    store = RunStore(tmp_path / "s.db", compaction="off")
+    merged = state == "merged sets"
+    store = RunStore(tmp_path / "s.db", compaction="background" if merged else "off")
     store.create_run(
         run_id="r", technique="toy", seed=1, command="x", config={}, model={}, versions={}
     )
     rng = np.random.default_rng(0)
-    for _ in range(24):  # incompressible chunks of about 1 MB each
-        noise = rng.random(130_000)
-        store.checkpoint("r", snapshot=Snapshot(appends={"noise": noise}))
+    for _ in range(24):  # chunks of about 1 MB each
+        if merged:
+            keys = np.unique(rng.integers(0, 2**40, 300_000).astype(np.uint64))
+            store.checkpoint("r", snapshot=Snapshot(sets={"idi_keys": keys}))
+        else:
+            noise = rng.random(130_000)  # incompressible
+            store.checkpoint("r", snapshot=Snapshot(appends={"noise": noise}))
+    store._stop_compaction("r")  # (merges done: the state as a long run leaves it)
     store._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
     def on_disk() -> int:
         return sum(p.stat().st_size for p in tmp_path.glob("s.db*") if p.suffix != ".db-shm")
 
     held = on_disk()
+    assert held > 16 << 20
     sizes: list[int] = []
-    store._db.set_trace_callback(lambda _sql: sizes.append(on_disk()))
-    store.checkpoint("r", status="completed")
-    store._db.set_trace_callback(None)
+    done = threading.Event()
+
+    def watch() -> None:  # (the WAL grows within a statement: sampled, not traced)
+        while not done.is_set():
+            with contextlib.suppress(FileNotFoundError):
+                sizes.append(on_disk())
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        store.checkpoint("r", status="completed")
+    finally:
+        done.set()
+        watcher.join()
     assert store._db.execute("SELECT COUNT(*) FROM state").fetchone() == (0,)
-    assert max(sizes) - held <= 1 << 20, (max(sizes), held)
+    assert max(sizes) - held <= 5 << 20, (max(sizes), held)
     assert on_disk() < held / 4
 
 

@@ -24,8 +24,8 @@ _M2 = np.uint64(0x94D049BB133111EB)
 def _place(
     table: np.ndarray, vals: np.ndarray, keys: np.ndarray, start: int, new: np.ndarray
 ) -> tuple[int, np.uint64]:  # pragma: no cover - compiled (tests also run it as Python)
-    mask = table.size - 1
-    umask = np.uint64(mask)
+    size = table.size
+    usize = np.uint64(size)
     n = keys.size
     home = np.empty(n, dtype=np.int64)
     touched = np.uint64(0)
@@ -36,7 +36,7 @@ def _place(
         z ^= z >> np.uint64(27)
         z *= _M2
         z ^= z >> np.uint64(31)
-        s = np.int64(z & umask)
+        s = np.int64(((z >> np.uint64(32)) * usize) >> np.uint64(32))
         home[i] = s
         touched ^= table[s]
     count = 0
@@ -53,7 +53,9 @@ def _place(
                 new[i] = True
                 count += 1
                 break
-            s = (s + 1) & mask
+            s += 1
+            if s == size:
+                s = np.int64(0)
     return count, touched  # (returning ``touched`` keeps the first loop's reads)
 
 
@@ -61,8 +63,8 @@ def _place(
 def _rehash(
     old_keys: np.ndarray, old_vals: np.ndarray, table: np.ndarray, vals: np.ndarray
 ) -> None:  # pragma: no cover - compiled (tests also run it as Python)
-    mask = table.size - 1
-    umask = np.uint64(mask)
+    size = table.size
+    usize = np.uint64(size)
     for i in range(old_keys.size):
         if old_vals[i] < 0:
             continue
@@ -73,17 +75,19 @@ def _rehash(
         z ^= z >> np.uint64(27)
         z *= _M2
         z ^= z >> np.uint64(31)
-        s = np.int64(z & umask)
+        s = np.int64(((z >> np.uint64(32)) * usize) >> np.uint64(32))
         while table[s] != 0:  # (every key differs: the first free slot)
-            s = (s + 1) & mask
+            s += 1
+            if s == size:
+                s = np.int64(0)
         table[s] = key
         vals[s] = old_vals[i]
 
 
 def rehash(old_keys: np.ndarray, old_vals: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The keys and indices of a table, placed in a new one of ``size`` slots.  In the order
-    of the old slots, a key's new home is its old one or that plus the old size (a doubling):
-    the writes go forward through the new table, mostly to cached lines."""
+    """The keys and indices of a table, placed in a new one of ``size`` slots.  A key's home
+    grows with its hash (see ``hashset``), so in the order of the old slots the new homes
+    ascend too: the writes go forward through the new table, mostly to cached lines."""
     table = np.zeros(size, dtype=np.uint64)
     vals = np.full(size, -1, dtype=np.int32)
     _rehash(old_keys, old_vals, table, vals)

@@ -1,9 +1,15 @@
 """A compact, vectorised set of uint64 keys mapping each to its insertion index.
 
-Open addressing with linear probing over a power-of-two table kept at most 70 % full; every
-operation works on a whole batch with numpy, with no sorting.  Memory: 12 bytes per slot,
-so ten million keys take 200 MB (16.7 million slots).  Key 0 is remapped internally, so
-every uint64 is a valid key.
+Open addressing with linear probing over a table kept at most 70 % full; every operation
+works on a whole batch with numpy, with no sorting.  Memory: 12 bytes per slot, so ten
+million keys take 200 MB (16.7 million slots).  Key 0 is remapped internally, so every
+uint64 is a valid key.
+
+A key's home slot is the high half of its mixed hash scaled to the table's size
+(``(h >> 32) * size >> 32``): any size works, so a table with a memory bound (``max_keys``)
+doubles until the next doubling would pass the bound, then grows once to the bound itself
+rather than stopping at the last power of two (which wasted up to half the memory allowed);
+and homes ascend with the hash, so a rehash walks both tables forward.
 
 Once a set holds ``jit.LARGE`` keys, ``add`` places its batches with a compiled loop
 (``hashkernel``, see ``core.jit``): the same indices and the same set, several times
@@ -25,21 +31,41 @@ _MAX_LOAD = 0.7
 _GROW_CHUNK = 1 << 20
 _TAIL = 64  # keys left probing: below this many, placed one at a time
 _SLOT_BYTES = 12  # uint64 key + int32 index
+_MAX_SLOTS = 1 << 32  # homes scale the hash's high 32 bits
+
+
+def _next(slots: np.ndarray, size: int) -> np.ndarray:
+    """The next slot of each (the table wraps round)."""
+    nxt = slots + 1
+    nxt[nxt == size] = 0
+    return nxt
+
+
+def _slots_for(n: int) -> int:
+    """The fewest slots that hold ``n`` keys within the load factor."""
+    return max(16, int(np.ceil(n / _MAX_LOAD)) + 1)
 
 
 class KeyIndex:
     """Maps uint64 keys to dense indices 0, 1, 2, ... in order of first insertion."""
 
-    def __init__(self, capacity: int = 1024) -> None:
+    def __init__(self, capacity: int = 1024, *, max_keys: int | None = None) -> None:
+        """``max_keys``: the most keys the caller will ever insert (its memory bound); the
+        table then never takes more slots than those keys need."""
+        self.max_keys = max_keys
+        self._max_slots = None if max_keys is None else _slots_for(max(int(max_keys), 1))
         self._keys = np.zeros(self._size_for(capacity), dtype=np.uint64)
         self._vals = np.full(self._keys.size, -1, dtype=np.int32)
         self._n = 0
 
-    @staticmethod
-    def _size_for(n: int) -> int:
+    def _size_for(self, n: int) -> int:
         size = 16
         while n > _MAX_LOAD * size:
             size *= 2
+        if self._max_slots is not None and size > self._max_slots:
+            size = max(self._max_slots, _slots_for(n))
+        if size > _MAX_SLOTS:
+            raise MemoryError(f"a key set of {n:,} keys is beyond this table's design")
         return size
 
     def __len__(self) -> int:
@@ -47,12 +73,10 @@ class KeyIndex:
 
     @staticmethod
     def max_keys_within(nbytes: int, *, extra_per_key: float = 0.0) -> int:
-        """The most keys a ``KeyIndex`` holds without its table (and ``extra_per_key`` bytes
-        of the caller's per key) growing beyond ``nbytes``."""
-        size = 16
-        while (2 * size) * _SLOT_BYTES + _MAX_LOAD * (2 * size) * extra_per_key <= nbytes:
-            size *= 2
-        return int(_MAX_LOAD * size)
+        """The most keys a ``KeyIndex`` made with that ``max_keys`` holds without its table
+        (and ``extra_per_key`` bytes of the caller's per key) growing beyond ``nbytes``."""
+        slots = min(int(nbytes / (_SLOT_BYTES + _MAX_LOAD * extra_per_key)), _MAX_SLOTS)
+        return max(int(_MAX_LOAD * slots) - 1, 1)
 
     @property
     def nbytes(self) -> int:
@@ -69,14 +93,16 @@ class KeyIndex:
         return np.where(k == _EMPTY, _ZERO_STANDIN, k)
 
     def _home(self, keys: np.ndarray) -> np.ndarray:
-        return (mix64(keys) & np.uint64(self._keys.size - 1)).astype(np.int64)
+        with np.errstate(over="ignore"):
+            hi = mix64(keys) >> np.uint64(32)
+            return ((hi * np.uint64(self._keys.size)) >> np.uint64(32)).astype(np.int64)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
         """The index of each key, or -1 where the key is absent."""
         k = self._norm(keys)
         out = np.full(k.size, -1, dtype=np.int64)
         slots = self._home(k)
-        mask = self._keys.size - 1
+        size = self._keys.size
         active = np.arange(k.size)
         while active.size:
             s = slots[active]
@@ -85,7 +111,7 @@ class KeyIndex:
             out[active[hit]] = self._vals[s[hit]]
             go_on = ~(hit | (here == _EMPTY))
             active = active[go_on]
-            slots[active] = (s[go_on] + 1) & mask
+            slots[active] = _next(s[go_on], size)
         return out
 
     def contains(self, keys: np.ndarray) -> np.ndarray:
@@ -119,7 +145,7 @@ class KeyIndex:
 
     def _place(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Write absent keys into the table; returns (new mask, slot of each key)."""
-        mask = self._keys.size - 1
+        size = self._keys.size
         slots = self._home(k)
         new = np.zeros(k.size, dtype=bool)
         pending = np.arange(k.size)
@@ -143,7 +169,7 @@ class KeyIndex:
             settled = hit
             settled[empty] = won
             advance = ~(hit | empty)
-            slots[pending[advance]] = (s[advance] + 1) & mask
+            slots[pending[advance]] = _next(s[advance], size)
             pending = pending[~settled]
         return new, slots
 
@@ -153,7 +179,7 @@ class KeyIndex:
         """``_place`` for a few keys, in order of position (the first of equal keys is new):
         a long probe costs a few Python steps rather than a numpy pass over the batch."""
         keys, vals = self._keys, self._vals
-        mask = keys.size - 1
+        size = keys.size
         empty = int(_EMPTY)
         for i in sorted(pending.tolist()):
             key = int(k[i])
@@ -167,7 +193,7 @@ class KeyIndex:
                     vals[s] = i
                     new[i] = True
                     break
-                s = (s + 1) & mask
+                s = (s + 1) % size
             slots[i] = s
 
     def _grow(self, n: int) -> None:
@@ -209,8 +235,8 @@ class KeyIndex:
             self._vals[slots] = v[rest]
 
     @classmethod
-    def from_keys(cls, keys: np.ndarray) -> KeyIndex:
+    def from_keys(cls, keys: np.ndarray, *, max_keys: int | None = None) -> KeyIndex:
         """Rebuild from keys in insertion order (as returned by ``keys()``)."""
-        index = cls(capacity=len(keys))
+        index = cls(capacity=len(keys), max_keys=max_keys)
         index.add(np.asarray(keys, dtype=np.uint64))
         return index

@@ -155,10 +155,17 @@ def _outputs(job: Job, keys: np.ndarray) -> list[tuple[str, bytes]]:
     return out
 
 
-def compact(db: sqlite3.Connection, run_id: str, *, max_jobs: int | None = None) -> int:
+def compact(
+    db: sqlite3.Connection,
+    run_id: str,
+    *,
+    max_jobs: int | None = None,
+    cancel: threading.Event | None = None,
+) -> int:
     """Run the merges due for ``run_id`` on ``db`` (autocommit mode); the number done.
 
-    A merge whose input changed meanwhile (another writer merged or dropped it) is skipped.
+    A merge whose input changed meanwhile (another writer merged or dropped it) is skipped;
+    so is one whose ``cancel`` is set before it writes (its run ended: the state goes).
     """
     done = 0
     while max_jobs is None or done < max_jobs:
@@ -172,20 +179,31 @@ def compact(db: sqlite3.Connection, run_id: str, *, max_jobs: int | None = None)
         for job in jobs:
             if max_jobs is not None and done >= max_jobs:
                 return done
-            if _run(db, run_id, job):
+            if _run(db, run_id, job, cancel):
                 done += 1
+            elif cancel is not None and cancel.is_set():
+                return done
     return done
 
 
-def _run(db: sqlite3.Connection, run_id: str, job: Job) -> bool:
+def _run(
+    db: sqlite3.Connection, run_id: str, job: Job, cancel: threading.Event | None = None
+) -> bool:
     marks = ",".join("?" * len(job.seqs))
     where = f"run_id=? AND name=? AND seq IN ({marks})"
     args = (run_id, job.name, *job.seqs)
     found = db.execute(f"SELECT data FROM state WHERE {where}", args).fetchall()
     if len(found) != len(job.seqs):
         return False
-    keys = merged([decode_set(bytes(r[0])) for r in found])
+    sets = []
+    for (data,) in found:
+        if cancel is not None and cancel.is_set():
+            return False
+        sets.append(decode_set(bytes(data)))
+    keys = merged(sets)
     outputs = _outputs(job, keys)
+    if cancel is not None and cancel.is_set():
+        return False
     db.execute("BEGIN IMMEDIATE")
     try:
         (still,) = db.execute(f"SELECT COUNT(*) FROM state WHERE {where}", args).fetchone()
@@ -224,14 +242,19 @@ class Compactor:
         self.error: BaseException | None = None
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._cancel = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="assay-compactor", daemon=True)
         self._thread.start()
 
     def wake(self) -> None:
         self._wake.set()
 
-    def stop(self) -> None:
-        """Stop after the merge in progress (its transaction commits or rolls back)."""
+    def stop(self, *, abandon: bool = False) -> None:
+        """Stop after the merge in progress (its transaction commits or rolls back);
+        ``abandon``: a merge not yet writing is dropped (the run ended: its state goes, and
+        merging it would only delay the run's end)."""
+        if abandon:
+            self._cancel.set()
         self._stop.set()
         self._wake.set()
         self._thread.join()
@@ -249,7 +272,9 @@ class Compactor:
             while not self._stop.is_set():
                 self._wake.wait()
                 self._wake.clear()
-                while not self._stop.is_set() and compact(db, self.run_id, max_jobs=1):
+                while not self._stop.is_set() and compact(
+                    db, self.run_id, max_jobs=1, cancel=self._cancel
+                ):
                     pass
         except Exception as exc:  # an optimisation that failed: stop it
             self.error = exc

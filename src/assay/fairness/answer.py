@@ -1,7 +1,7 @@
 """The fairness answer as run after a search: exact analysis when the model's trees can be read,
 then the sampled verdict, direction and regions (``fairness.verdict``), stored in the run summary.
 
-``fairness.api`` reads the model's trees (``assay.models.trees``) and hands them here.
+``fairness.phases`` reads the model's trees (``assay.models.trees``) and hands them here.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from assay.fairness.mitigate import mitigate, save_model
 from assay.fairness.search import DEFAULT_STRATEGY, make_search
 
 if TYPE_CHECKING:
-    from assay.fairness.api import FairnessSetup
+    from assay.fairness.setup import FairnessSetup
 
 __all__ = ["check_retrainable", "retrain_model"]
 

@@ -25,7 +25,9 @@ arithmetic: that gives a statistical interval inside the certain bounds, reporte
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -277,6 +279,7 @@ def refine(
     max_steps: int | None = None,
     compiled: bool | None = None,
     wide: bool = False,
+    threads: int | None = None,
 ) -> Refined:
     """Settle boxes until none are left, the undecided mass is at most ``tolerance``, the
     deadline (``time.monotonic()``) passes or the pool holds ``max_pool`` boxes.
@@ -284,7 +287,8 @@ def refine(
     ``compiled``: settle the boxes one at a time, the largest first, with
     ``kernel.best_first`` (default: when numba is installed and the kernel is built, or the
     time left can take its building, ``_BUILD_ROOM`` seconds); False: the vectorised loop
-    here.  ``wide``: the compiled kernel's boxes in int32 even where int16 would hold them."""
+    here.  ``wide``: the compiled kernel's boxes in int32 even where int16 would hold them.
+    ``threads``: heaps refined at once by the compiled kernel (see ``_refine_best_first``)."""
     unbuilt = False
     if compiled is None:
         compiled = kernel.COMPILED and (
@@ -300,6 +304,7 @@ def refine(
             max_pool=max_pool,
             max_steps=max_steps,
             wide=wide,
+            threads=threads,
         )
     n_feat = flat.n_features
     pool = _Pool(n_feat)
@@ -487,111 +492,228 @@ def _refine_best_first(
     max_pool: int,
     max_steps: int | None,
     wide: bool = False,
+    threads: int | None = None,
 ) -> Refined:
     """``refine`` with ``kernel.best_first``: the largest undecided box first, one at a time
-    (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes)."""
-    call_steps = _CALL_STEPS if max_steps is not None else 2_000
+    (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes).
+
+    With ``threads`` > 1 (default: the cores this process may use, at most ``_THREADS``; one
+    when ``max_steps`` is given, so that step-limited runs repeat exactly) the undecided boxes
+    are dealt out to that many heaps, each refined by the kernel on its own thread (it runs
+    without the GIL) in rounds of ``_ROUND_SECONDS``; between rounds the heaps are dealt anew
+    when their masses drift apart.  The bounds are as certain as with one heap: every box is
+    in exactly one heap, and each is decided by the same tests."""
+    if threads is None:
+        threads = 1 if max_steps is not None else _cores()
     k = _KernelArrays.of(flat)
-    n_feat = flat.n_features
-    work = settle.workspace(n_feat, len(flat.roots), len(flat.allow), _SETTLE_PIECES)
-    settled = 0
-    cap = 1 << 14
+    dtype = np.int16 if int(flat.n_atoms.max()) < 2**15 and not wide else np.int32
     # the pool holds only undecided boxes, in int16 when the atoms allow: 4x the vectorised cap
     max_pool = 4 * max_pool
-    h_box = np.zeros(
-        (cap, 2, n_feat),
-        dtype=np.int16 if int(flat.n_atoms.max()) < 2**15 and not wide else np.int32,
-    )
-    h_m = np.zeros(cap)
-    h_box[0, 1] = flat.n_atoms
-    h_m[0] = _mass(flat, h_box[:1, 0].astype(np.int64), h_box[:1, 1].astype(np.int64))[0]
-    n_heap = 1
-    disc_mass = 0.0
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    n_boxes = 0
-    steps = 0
-    decided = 0
-    build_seconds = 0.0
-    timed_out = False
-    while n_heap:
-        if time.monotonic() > deadline or (max_steps is not None and steps >= max_steps):
-            timed_out = True
-            break
-        if tolerance > 0 and float(h_m[:n_heap].sum()) <= tolerance:
-            break
-        if n_heap + k.depth + 2 > cap:
-            if cap >= max_pool:
-                timed_out = True
-                break
-            cap = min(2 * cap, max(max_pool, n_heap + k.depth + 2))
-            h_box = np.concatenate([h_box, np.zeros_like(h_box)])[:cap]
-            h_m = np.concatenate([h_m, np.zeros_like(h_m)])[:cap]
-        steps += 1
-        started = time.monotonic()
-        first_use = not getattr(kernel.best_first, "signatures", [None])
-        n_heap, d_mass, n_d, n_steps, d_box, d_m, ties, n_set = kernel.best_first(
-            h_box,
-            h_m,
-            n_heap,
-            k.model,
-            k.tree_size,
-            k.cw,
-            flat.attribute,
-            len(flat.allow),
-            flat.base,
-            _EPS,
-            call_steps,
-            max_boxes,
-            _PER_BOX,
-            k.depth,
-            work,
-            _SETTLE_PIECES,
-            _SETTLE_PAIRS,
-        )
-        decided += int(n_steps)
-        settled += int(n_set)
-        if first_use:
-            # numba compiled the kernel (or loaded it from its cache) in this call
-            build = time.monotonic() - started
-            build_seconds = build if build > 1.0 else 0.0
-        elif max_steps is None and n_steps >= call_steps:
-            # the next call sized to end about ``_CALL_SECONDS`` on, the deadline checked between
-            took = max(time.monotonic() - started, 1e-4)
-            call_steps = int(np.clip(call_steps * _CALL_SECONDS / took, 1_000, 1_000_000))
-        disc_mass += float(d_mass)
-        n_boxes += int(n_d)
-        if len(d_m):
-            found.append((d_box[:, 0].astype(np.int64), d_box[:, 1].astype(np.int64), d_m))
-        if len(ties):
-            t_lo, t_hi = ties[:, 0].astype(np.int64), ties[:, 1].astype(np.int64)
-            one = _cells_disc(flat, t_lo)
-            if one.any():
-                t_mass = _mass(flat, t_lo[one], t_hi[one])
-                disc_mass += float(t_mass.sum())
-                n_boxes += int(one.sum())
-                found.append((t_lo[one], t_hi[one], t_mass))
-        if sum(len(f[2]) for f in found) > 4 * max_boxes:
-            found = [_top(found, n_feat, max_boxes)]
-    found_lo, found_hi, found_mass = _top(found, n_feat, max_boxes)
-    pool_lo = h_box[:n_heap, 0].astype(np.int64)
-    pool_hi = h_box[:n_heap, 1].astype(np.int64)
+    root = np.zeros((1, 2, flat.n_features), dtype=dtype)
+    root[0, 1] = flat.n_atoms
+    mass = _mass(flat, root[:, 0].astype(np.int64), root[:, 1].astype(np.int64))
+    heaps = [_Heap(flat, k, root, mass, max_boxes, max_pool, max_steps is not None)]
+    # one heap until it holds a few boxes per thread, then one heap per thread
+    spread = _SPREAD * threads if threads > 1 else 0
+    heaps[0].run(deadline, tolerance, max_steps, until_boxes=spread)
+    if threads > 1 and heaps[0].n_heap >= spread and not (heaps[0].stopped or heaps[0].full):
+        heaps = _deal(heaps, threads, max_pool // threads)
+        with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="assay-exact") as ex:
+            while any(h.n_heap for h in heaps):
+                left = sum(h.left() for h in heaps)
+                if tolerance > 0 and left <= tolerance:
+                    break
+                if time.monotonic() > deadline:
+                    heaps[0].stopped = True
+                    break
+                until = min(deadline, time.monotonic() + _ROUND_SECONDS)
+                # each heap may end the round when the rest is within the tolerance
+                room = [tolerance - (left - h.left()) if tolerance > 0 else 0.0 for h in heaps]
+                jobs = [ex.submit(h.run, until, r, None) for h, r in zip(heaps, room, strict=True)]
+                for job in jobs:
+                    job.result()
+                if any(h.full for h in heaps):
+                    break
+                for h in heaps:
+                    h.stopped = False  # the round's end, not the deadline
+                masses = [h.left() for h in heaps]
+                if min(masses) < _REDEAL * max(masses):
+                    heaps = _deal(heaps, threads, max_pool // threads)
+    timed_out = any(h.stopped or h.full for h in heaps)
+    found = [f for h in heaps for f in h.found]
+    found_lo, found_hi, found_mass = _top(found, flat.n_features, max_boxes)
+    pool_lo = np.concatenate([h.h_box[: h.n_heap, 0] for h in heaps]).astype(np.int64)
+    pool_hi = np.concatenate([h.h_box[: h.n_heap, 1] for h in heaps]).astype(np.int64)
+    work = [h.work[16] for h in heaps]
     return Refined(
-        disc_mass=disc_mass,
+        disc_mass=sum(h.disc_mass for h in heaps),
         pend_lo=pool_lo,
         pend_hi=pool_hi,
         pend_mass=_mass(flat, pool_lo, pool_hi),
         found_lo=found_lo,
         found_hi=found_hi,
         found_mass=found_mass,
-        n_boxes=n_boxes,
-        steps=steps,
+        n_boxes=sum(h.n_boxes for h in heaps),
+        steps=sum(h.steps for h in heaps),
         enumerated_cells=0,
         timed_out=timed_out,
-        decided=decided,
-        build_seconds=build_seconds,
-        settled=settled,
-        settle_tries=tuple(int(v) for v in work[16]),
+        decided=sum(h.decided for h in heaps),
+        build_seconds=heaps[0].build_seconds,
+        settled=sum(h.settled for h in heaps),
+        settle_tries=tuple(int(sum(int(w[i]) for w in work)) for i in range(len(work[0]))),
     )
+
+
+_THREADS = 4  # heaps refined at once, at most (each on its own core)
+_SPREAD = 16  # undecided boxes per heap before the one heap is dealt out
+_ROUND_SECONDS = 1.0  # the threads meet this often (the deadline and tolerance checked)
+_REDEAL = 0.25  # the heaps are dealt anew when one holds less than this share of the largest
+
+
+def _cores() -> int:
+    """The cores this process may run on, at most ``_THREADS``."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not on Linux
+        n = os.cpu_count() or 1
+    return max(1, min(_THREADS, n))
+
+
+def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
+    """The boxes of ``heaps`` dealt out to ``n`` heaps, the largest first in turn (a list
+    sorted by mass, largest first, is a max-heap; each heap gets about a share of the mass)."""
+    box = np.concatenate([h.h_box[: h.n_heap] for h in heaps])
+    mass = np.concatenate([h.h_m[: h.n_heap] for h in heaps])
+    order = np.argsort(-mass, kind="stable")
+    box, mass = box[order], mass[order]
+    out = []
+    for i in range(n):
+        h = _Heap(heaps[0].flat, heaps[0].k, box[i::n], mass[i::n], heaps[0].max_boxes, max_pool)
+        h.build_seconds = heaps[0].build_seconds if i == 0 else 0.0
+        out.append(h)
+    for i, h in enumerate(heaps):
+        target = out[i % n]
+        target.disc_mass += h.disc_mass
+        target.n_boxes += h.n_boxes
+        target.steps += h.steps
+        target.decided += h.decided
+        target.settled += h.settled
+        target.found.extend(h.found)
+        target.work[16][:] += h.work[16]
+    return out
+
+
+class _Heap:
+    """One max-heap of undecided boxes on mass, refined by calls of ``kernel.best_first``
+    (each about ``_CALL_SECONDS`` long, or ``_CALL_STEPS`` boxes when steps are counted), with
+    what its calls found."""
+
+    def __init__(
+        self,
+        flat: Flat,
+        k: _KernelArrays,
+        box: np.ndarray,
+        mass: np.ndarray,
+        max_boxes: int,
+        max_pool: int,
+        counted: bool = False,
+    ) -> None:
+        self.flat, self.k, self.max_boxes, self.max_pool = flat, k, max_boxes, max_pool
+        self.cap = max(1 << 14, 1 << int(np.ceil(np.log2(len(mass) + k.depth + 3))))
+        self.h_box = np.zeros((self.cap, *box.shape[1:]), dtype=box.dtype)
+        self.h_m = np.zeros(self.cap)
+        self.n_heap = len(mass)
+        self.h_box[: self.n_heap] = box
+        self.h_m[: self.n_heap] = mass
+        self.work = settle.workspace(
+            flat.n_features, len(flat.roots), len(flat.allow), _SETTLE_PIECES
+        )
+        self.call_steps = _CALL_STEPS if counted else 2_000
+        self.disc_mass = 0.0
+        self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.n_boxes = self.steps = self.decided = self.settled = 0
+        self.build_seconds = 0.0
+        self.stopped = False  # the deadline or the steps ended its last run
+        self.full = False  # no room left for more boxes
+
+    def left(self) -> float:
+        return float(self.h_m[: self.n_heap].sum())
+
+    def run(
+        self,
+        deadline: float,
+        tolerance: float,
+        max_steps: int | None,
+        until_boxes: int = 0,
+    ) -> None:
+        """Calls of the kernel until the heap is empty, its mass is within ``tolerance``
+        (when positive), ``deadline`` (``time.monotonic()``) or ``max_steps`` calls (both: it
+        is ``stopped``), no room is left (``full``) or it holds ``until_boxes`` (when
+        positive)."""
+        flat, k = self.flat, self.k
+        while self.n_heap:
+            if time.monotonic() > deadline or (max_steps is not None and self.steps >= max_steps):
+                self.stopped = True
+                return
+            if tolerance > 0 and self.left() <= tolerance:
+                return
+            if 0 < until_boxes <= self.n_heap:
+                return
+            if self.n_heap + k.depth + 2 > self.cap:
+                if self.cap >= self.max_pool:
+                    self.full = True
+                    return
+                self.cap = min(2 * self.cap, max(self.max_pool, self.n_heap + k.depth + 2))
+                self.h_box = np.concatenate([self.h_box, np.zeros_like(self.h_box)])[: self.cap]
+                self.h_m = np.concatenate([self.h_m, np.zeros_like(self.h_m)])[: self.cap]
+            self.steps += 1
+            started = time.monotonic()
+            first_use = not getattr(kernel.best_first, "signatures", [None])
+            self.n_heap, d_mass, n_d, n_steps, d_box, d_m, ties, n_set = kernel.best_first(
+                self.h_box,
+                self.h_m,
+                self.n_heap,
+                k.model,
+                k.tree_size,
+                k.cw,
+                flat.attribute,
+                len(flat.allow),
+                flat.base,
+                _EPS,
+                self.call_steps if until_boxes <= 0 else min(self.call_steps, until_boxes),
+                self.max_boxes,
+                _PER_BOX,
+                k.depth,
+                self.work,
+                _SETTLE_PIECES,
+                _SETTLE_PAIRS,
+            )
+            self.decided += int(n_steps)
+            self.settled += int(n_set)
+            if first_use:
+                # numba compiled the kernel (or loaded it from its cache) in this call
+                build = time.monotonic() - started
+                self.build_seconds = build if build > 1.0 else 0.0
+            elif max_steps is None and n_steps >= self.call_steps:
+                # the next call sized to end about ``_CALL_SECONDS`` on, the deadline checked
+                took = max(time.monotonic() - started, 1e-4)
+                self.call_steps = int(
+                    np.clip(self.call_steps * _CALL_SECONDS / took, 1_000, 1_000_000)
+                )
+            self.disc_mass += float(d_mass)
+            self.n_boxes += int(n_d)
+            if len(d_m):
+                self.found.append((d_box[:, 0].astype(np.int64), d_box[:, 1].astype(np.int64), d_m))
+            if len(ties):
+                t_lo, t_hi = ties[:, 0].astype(np.int64), ties[:, 1].astype(np.int64)
+                one = _cells_disc(flat, t_lo)
+                if one.any():
+                    t_mass = _mass(flat, t_lo[one], t_hi[one])
+                    self.disc_mass += float(t_mass.sum())
+                    self.n_boxes += int(one.sum())
+                    self.found.append((t_lo[one], t_hi[one], t_mass))
+            if sum(len(f[2]) for f in self.found) > 4 * self.max_boxes:
+                self.found = [_top(self.found, flat.n_features, self.max_boxes)]
 
 
 class _Pool:

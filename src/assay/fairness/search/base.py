@@ -31,7 +31,7 @@ Sampler = Callable[[np.random.Generator, int], tuple[np.ndarray, np.ndarray]]
 
 _KEY_LAYOUT = 2  # class keys: 2, fewest-valued features in the lowest digits; 1, feature order
 _INITIAL_ROOM = 1 << 21
-_SEEN_SHARE_OF_RAM = 0.25
+_SEEN_SHARE_OF_RAM = 0.3
 _FILL_SHARE = 0.125  # a round that admitted less than this share of its capacity is topped up
 _FILL_DRAWS = 64  # ... with up to this many uniform samples per class missing
 _FILL_SPACE = 1 << 20  # ... or the whole space's size in samples, when the space is this small
@@ -40,7 +40,7 @@ _RESERVE_SHARE = 0.9  # ... for this share of the classes its rate would evaluat
 
 
 def default_seen_memory() -> int:
-    """Bytes the set of evaluated classes may take: a quarter of the machine's memory."""
+    """Bytes the set of evaluated classes may take: 30 % of the machine's memory."""
     try:
         total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
     except (AttributeError, ValueError, OSError):
@@ -75,8 +75,11 @@ class Ledger:
     still with the model.  Snapshots hold settled classes only.
     """
 
-    def __init__(self, n_features: int, *, capacity: int = 1 << 14) -> None:
-        self.seen = ClassSet(capacity=capacity)
+    def __init__(
+        self, n_features: int, *, capacity: int = 1 << 14, max_keys: int | None = None
+    ) -> None:
+        self.max_keys = max_keys  # the search's bound on the classes it admits
+        self.seen = ClassSet(capacity=capacity, max_keys=max_keys)
         self._log_keys: list[np.ndarray] = []
         self._log_disc: list[np.ndarray] = []
         self._open: deque[tuple[int, np.ndarray]] = deque()  # (first index, keys) per batch
@@ -226,7 +229,7 @@ class Ledger:
         keys, disc = np.concatenate(parts), np.concatenate(flags)
         if rekey is not None:
             keys = rekey(keys)
-        self.seen = ClassSet(capacity=len(keys))
+        self.seen = ClassSet(capacity=len(keys), max_keys=self.max_keys)
         self.seen.add(keys)
         self.seen.set_verdicts(0, disc)
         self._log_keys, self._log_disc = [], []
@@ -380,7 +383,9 @@ class BaseSearch:
         # search ends (stop reason "memory") rather than exhaust the machine
         budget = default_seen_memory() if seen_memory is None else int(seen_memory)
         self.max_classes = KeyIndex.max_keys_within(budget, extra_per_key=2.0)
-        self.ledger = Ledger(len(schema), capacity=self._expected_classes())
+        self.ledger = Ledger(
+            len(schema), capacity=self._expected_classes(), max_keys=self.max_classes
+        )
         self.phase = "global"
         self._finished = False
         self._empty_rounds = 0

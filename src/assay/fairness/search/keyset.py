@@ -17,8 +17,9 @@ __all__ = ["ClassSet"]
 class ClassSet:
     """uint64 keys, each with a verdict (bool) set once the key's class was evaluated."""
 
-    def __init__(self, capacity: int = 1 << 14) -> None:
-        self._index = KeyIndex(capacity=max(capacity, 16))
+    def __init__(self, capacity: int = 1 << 14, *, max_keys: int | None = None) -> None:
+        """``max_keys``: the caller's bound on the keys it will add (see ``KeyIndex``)."""
+        self._index = KeyIndex(capacity=max(capacity, 16), max_keys=max_keys)
         self._disc = np.zeros(max(capacity, 16), dtype=bool)
 
     def __len__(self) -> int:
@@ -67,5 +68,5 @@ class ClassSet:
     def truncate(self, n: int) -> None:
         """Keep only the first ``n`` keys inserted (rebuilds the index; verdicts stay)."""
         if n < len(self._index):
-            self._index = KeyIndex.from_keys(self._index.keys()[:n])
+            self._index = KeyIndex.from_keys(self._index.keys()[:n], max_keys=self._index.max_keys)
             self._disc[n:] = False

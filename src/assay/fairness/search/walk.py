@@ -267,7 +267,9 @@ class WalkSearch(BaseSearch):
         self.variants = self._variants(variants)
         if self.variants < self.K:  # room in the ledger for the classes the budget pays for
             self.per_class = self.variants
-            self.ledger = Ledger(len(schema), capacity=self._expected_classes())
+            self.ledger = Ledger(
+                len(schema), capacity=self._expected_classes(), max_keys=self.max_classes
+            )
         g = self.K if self.K <= _CONDITIONAL_K else 1
         self.var_try = np.zeros((g, self.K))
         self.var_hit = np.zeros((g, self.K))

@@ -1,0 +1,250 @@
+"""``check_fairness``: a new fairness run, phase by phase: setup, the determinism probe, the
+answer and the search (in the order the budget calls for), the checks after them, retraining.
+
+Part of the technique's shell (see ``fairness.api``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from assay.core.budget import check_budget
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.integrity import file_fingerprint, model_fingerprint
+from assay.core.rng import fresh_seed
+from assay.core.runinfo import rerun_command, versions
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.fairness.loading import setup_fairness
+from assay.fairness.phases import (
+    ANSWER_SHARE,
+    _add_answer,
+    _answer,
+    _compute_answer,
+    _engine_time,
+    _execute,
+    _failed_on_error,
+    _flip_check,
+    _record_determinism,
+    _record_wall_clock,
+    _serving_recorded,
+)
+from assay.fairness.result import FairnessResult, _result
+from assay.fairness.setup import FairnessSetup
+
+__all__ = ["DEFAULT_MAX_QUERIES", "check_fairness"]
+
+DEFAULT_MAX_QUERIES = 200_000
+
+
+def check_fairness(
+    model: Any = None,
+    *,
+    max_queries: int | None = None,
+    max_time: float | None = None,
+    seed: int | None = None,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    retrain: bool = False,
+    retrain_dir: str | os.PathLike[str] | None = None,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    argv: Sequence[str] | None = None,
+    setup: FairnessSetup | None = None,
+    on_start: Callable[[str, int, str], None] | None = None,
+    overlap: bool = True,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    executor: str = "inprocess",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    units: int | None = None,
+    keep_findings: int | str | None = DEFAULT_KEEP,
+    exact: bool | None = None,
+    exact_time: float | None = None,
+    favourable: str | None = None,
+    fail_on: float | str | None = None,
+    answer: bool = True,
+    answer_samples: int = 20_000,
+    **options: Any,
+) -> FairnessResult:
+    """Search ``model`` for individual discrimination; store and return what was found.
+
+    ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected, label,
+    strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
+    encoding, optimize: "auto", "queries" or "time", what the default search spends
+    sparingly).
+    Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
+    the model on a background thread while the search prepares its next round (on machines
+    with two cores or more); the findings are the same either way.  ``call_timeout``: seconds
+    one model call may take (then the model is taken to be hung: ``ModelError``).
+    ``keep_findings``: the witnesses kept in the store, ``"all"`` or a number (default
+    100,000: the first half of them, then a seeded random sample, plus the most severe);
+    every finding is counted.
+
+    ``units`` splits the campaign into that many independent units (each with its own seed
+    spawned from ``seed`` and its share of the query budget); ``executor="dask"`` runs them
+    on a Dask cluster (``scheduler="tcp://host:8786"``) or a local one of ``workers``
+    processes.  A seeded run gives the same findings for the same ``units`` whatever the
+    executor and the number of workers.  Without ``units`` and with the in-process executor,
+    the run is one search (the default).
+
+    After the search, the answer per protected attribute (verdict, direction, regions; see
+    ``fairness.verdict``) is computed from an unbiased sample of ``answer_samples`` rows and
+    stored in the summary (``answer=False`` skips it).  ``exact``: read the model's trees and
+    compute the share exactly (None: when the model is a tree model the reader knows; True:
+    also say why not; False: never), within ``exact_time`` seconds in all (default 60 s
+    with ``exact=True``, 10 s when automatic), after which bounds are reported.  ``favourable``:
+    the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
+    marks attributes above it as failing (``result.verdict["fails"]``).
+    """
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.verdict import FailRule, parse_fail_on
+
+    # the run's start: loading the model and the data is part of the run (--max-time bounds
+    # it too, and every rate is per second from here)
+    started = time.monotonic()
+    # everything is checked before the run exists: a bad argument never leaves a stalled run
+    check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    keep = parse_keep(keep_findings)
+    rule = parse_fail_on(fail_on)
+    answer_options = AnswerOptions(
+        exact=exact,
+        exact_time=exact_time if exact_time is not None else (60.0 if exact else 10.0),
+        favourable=favourable,
+        fail_on=rule if isinstance(rule, FailRule) else None,
+        samples=answer_samples,
+        enabled=answer,
+    )
+    the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
+    if retrain:
+        from assay.fairness.retrain import check_retrainable
+
+        check_retrainable(the_setup)  # before a run is created
+    seed = fresh_seed() if seed is None else int(seed)
+    if max_queries is None and max_time is None:
+        max_queries = DEFAULT_MAX_QUERIES
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    run_id = new_run_id("fairness")
+    command = rerun_command(argv, seed)
+    given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
+    if argv and argv[0] == "fairness" and not given:
+        command += f" --keep-findings {keep_option(keep)}"
+    config = the_setup.test.config()
+    config["keep_findings"] = keep_option(keep)
+    config["invocation"] = the_setup.invocation
+    config["budget"] = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        "call_timeout": call_timeout,
+    }
+    config["retrain"] = retrain
+    config["fingerprints"] = _fingerprints(the_setup)
+    config["execution"] = _execution_config(executor, workers, scheduler, units)
+    config["answer"] = answer_options.to_json()
+    the_store.create_run(
+        run_id=run_id,
+        technique="fairness",
+        seed=seed,
+        command=command,
+        config=config,
+        model=getattr(the_setup.raw_model, "spec_info", {}) or {"type": type(model).__name__},
+        versions=versions(),
+        keep_findings=keep,
+    )
+    if on_start is not None:
+        on_start(run_id, seed, command)
+    with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
+        check = _flip_check(the_setup, seed, call_timeout, max_time, started)
+        if answer_options.enabled and the_setup.test.estimate and max_time is None:
+            from assay.fairness.kept import KeptSamples
+
+            # the answer reuses the estimate's first inputs rather than paying for them again
+            # (when it runs after the search: with --max-time it comes first and draws its own)
+            the_setup.test.kept = KeptSamples(answer_options.samples)
+        if max_queries is not None:
+            # the answer's own sample costs at most about the search's query budget
+            k = sum(
+                the_setup.test.schema.feature(p).n_values or 1
+                for p in the_setup.test.schema.protected
+            )
+            per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
+            answer_options.samples = max(500, min(answer_options.samples, per))
+        # with a time budget the answer (which does not depend on the search) comes first:
+        # the search then gets the time it really left, not a guessed reserve; its deadline
+        # is the share of --max-time it may take
+        answer_first = max_time is not None and answer_options.enabled
+        answered: dict[str, Any] | None = None
+        if answer_first:
+            assert max_time is not None
+            # the answer is part of the run: --max-time bounds it too
+            answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)
+            answered = _compute_answer(
+                the_setup, answer_options, seed, call_timeout, 2 * ANSWER_SHARE * max_time
+            )
+        outcome = _execute(
+            the_setup,
+            overlap,
+            execution=config["execution"],
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=max_queries,
+            max_time=_engine_time(max_time, started),
+            on_progress=on_progress,
+            call_timeout=call_timeout,
+        )
+        if answer_first:
+            if the_store.get_run(run_id).status != "failed":
+                _add_answer(the_store, run_id, answered)
+        else:
+            _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
+        _record_determinism(
+            the_store,
+            run_id,
+            the_setup,
+            check,
+            seed,
+            call_timeout,
+            None if max_time is None else max_time - (time.monotonic() - started),
+        )
+        _record_wall_clock(the_store, run_id, time.monotonic() - started)
+        mitigation = None
+        if retrain:
+            from assay.fairness.retrain import retrain_model
+
+            mitigation = retrain_model(
+                the_setup,
+                store=the_store,
+                run_id=run_id,
+                seed=seed,
+                out_dir=retrain_dir,
+                max_queries=max_queries,
+            )
+    return _result(the_store, outcome, seed, command, mitigation, the_setup)
+
+
+def _fingerprints(setup: FairnessSetup) -> dict[str, Any]:
+    """What a resume checks did not change: the model file's and the data file's contents."""
+    prints: dict[str, Any] = {}
+    model = model_fingerprint(
+        getattr(setup.raw_model, "spec_info", {}) or {}, setup.invocation.get("model")
+    )
+    if model is not None:
+        prints["model"] = model
+    data = setup.invocation.get("data")
+    if isinstance(data, str) and Path(data).is_file():
+        prints["data"] = file_fingerprint(data)
+    schema = setup.invocation.get("schema")
+    if isinstance(schema, str) and Path(schema).is_file():
+        prints["schema"] = file_fingerprint(schema)
+    return prints
+
+
+def _execution_config(
+    executor: str, workers: int | None, scheduler: str | None, units: int | None
+) -> dict[str, Any]:
+    from assay.execution.campaign import execution_config
+
+    return execution_config(executor, workers, scheduler, units)

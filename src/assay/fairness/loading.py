@@ -1,0 +1,343 @@
+"""Setting up a fairness run: load the model, the data and the schema (from files, from
+arguments, or from a stored run's record) and check that they fit together.
+
+Part of the technique's shell (see ``fairness.api``): it may import ``models`` and
+``datasets``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.redact import is_redacted, redact_text
+from assay.core.store import RunRecord
+from assay.errors import AssayError, UsageError
+from assay.fairness.encoded import EncodedModel
+from assay.fairness.form import InputForm
+from assay.fairness.schema import Schema
+from assay.fairness.search import DEFAULT_STRATEGY
+from assay.fairness.setup import FairnessSetup
+from assay.fairness.technique import FairnessTest, check_protected
+from assay.models.http import ServingOptions
+
+__all__ = ["setup_fairness", "setup_from_record"]
+
+
+def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        names = tuple(v.strip() for v in value.split(",") if v.strip())
+    else:
+        names = tuple(value)
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
+    return names
+
+
+def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
+    """``reader(path)``; whatever goes wrong reading a user's file is that file's problem
+    (a usage error naming it), not a crash."""
+    try:
+        return reader(path)
+    except (AssayError, OSError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        text = " ".join(str(exc).split())[:300]
+        raise UsageError(
+            f"cannot read it: {type(exc).__name__}: {text}", argument=argument, path=str(path)
+        ) from exc
+
+
+def _innermost(model: Any) -> Any:
+    while hasattr(model, "inner"):
+        model = model.inner
+    return model
+
+
+def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
+    """True labels as class indices of the model (by class name when the model has names)."""
+    if class_names:
+        lookup = {name: i for i, name in enumerate(class_names)}
+        out = np.empty(len(values), dtype=np.int64)
+        for i, v in enumerate(values):
+            key = str(v.item() if isinstance(v, np.generic) else v)
+            if key not in lookup and key.endswith(".0") and key[:-2] in lookup:
+                key = key[:-2]
+            if key not in lookup:
+                raise UsageError(
+                    f"label value {key!r} (row {i + 1}) is not one of the model's classes: "
+                    f"{', '.join(class_names)}",
+                    argument="--label",
+                )
+            out[i] = lookup[key]
+        return out
+    try:
+        return np.asarray(values).astype(np.int64)
+    except (TypeError, ValueError):
+        raise UsageError(
+            "label values must be class indices (integers)", argument="--label"
+        ) from None
+
+
+def setup_fairness(
+    model: Any = None,
+    *,
+    data: Any = None,
+    dataset: str | None = None,
+    schema: Schema | str | os.PathLike[str] | None = None,
+    protected: str | Sequence[str] | None = None,
+    label: str | None = None,
+    strategy: str = DEFAULT_STRATEGY,
+    threshold: float | None = None,
+    start: str = "auto",
+    estimate: bool = False,
+    precision: float = 0.005,
+    model_type: str | None = None,
+    optimize: str = "auto",
+    allow_pickle: bool = False,
+    trust: Sequence[str] = (),
+    output: str | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    serving: ServingOptions | dict[str, Any] | None = None,
+    encoding: str = "utf-8",
+) -> FairnessSetup:
+    """Load the model, data and schema, and check that they fit together.
+
+    ``call_timeout``: seconds the model may take to answer the probe call made while loading.
+    ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
+    ``encoding``: the text encoding of a data file (decoded strictly; default UTF-8).
+    """
+    from assay.datasets import load_dataset
+    from assay.fairness.tables import check_encoding
+    from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
+    from assay.models import load_model
+
+    check_encoding(encoding)  # before anything is loaded
+
+    invocation: dict[str, Any] = {
+        "model": model if isinstance(model, str) or model is None else None,
+        "data": str(data) if isinstance(data, str | os.PathLike) else None,
+        "dataset": dataset,
+        "schema": str(schema) if isinstance(schema, str | os.PathLike) else None,
+        "protected": list(_split_names(protected)),
+        "label": label,
+        "strategy": strategy,
+        "optimize": optimize,
+        "threshold": threshold,
+        "start": start,
+        "estimate": estimate,
+        "precision": precision,
+        "model_type": model_type,
+        "allow_pickle": allow_pickle,
+        "trust": list(trust),
+        "output": output,
+        "encoding": encoding,
+    }
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
+    names = _split_names(protected)
+    estimator: Any = None
+    train = holdout = None
+    labels_raw: np.ndarray | None = None
+    context_rows: np.ndarray | None = None
+    label_names: tuple[str, ...] | None = None
+    encoded: np.ndarray | None = None
+    frame: Any = None
+    if dataset is not None and data is not None:
+        raise UsageError("give --data or --dataset, not both", argument="--dataset")
+    if dataset is not None:
+        ds = load_dataset(dataset)
+        the_schema = ds.schema if not names else ds.schema.with_protected(names)
+        if isinstance(schema, Schema):
+            the_schema = schema
+        encoded, labels_raw = ds.X, np.asarray(ds.target)
+        label_names = tuple(ds.label_names)
+        source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
+    elif data is not None:
+        frame = (
+            data
+            if hasattr(data, "columns")
+            else _read(lambda p: read_table(p, encoding=encoding), data, "--data")
+        )
+        src = str(data) if isinstance(data, str | os.PathLike) else "data"
+        if label is not None:
+            if label not in [str(c) for c in frame.columns]:
+                raise UsageError(
+                    f"label column {label!r} is not a column of {src}; columns are: "
+                    f"{', '.join(map(str, frame.columns))}",
+                    argument="--label",
+                )
+            labels_raw = frame[label].to_numpy()
+        if isinstance(schema, Schema):
+            the_schema = schema if not names else schema.with_protected(names)
+        elif schema is not None:
+            loaded = _read(load_schema, schema, "--schema")
+            the_schema = loaded if not names else loaded.with_protected(names)
+        else:
+            the_schema = infer_schema(frame, protected=names, target=label)
+        encoded = check_data(
+            the_schema, frame, source=src, ignore=[label] if label else [], dtype=None
+        )
+        source = {"data": src, "rows": len(encoded)}
+    elif schema is not None:
+        loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
+        the_schema = loaded if not names else loaded.with_protected(names)
+        source = {"schema": invocation["schema"] or "in memory"}
+    else:
+        raise UsageError(
+            "describe the input space: give --data FILE, --dataset NAME or --schema FILE",
+            argument="--data",
+        )
+    if not the_schema.protected:
+        raise UsageError(
+            f"name the protected attribute(s); columns are: {', '.join(the_schema.names)}",
+            argument="--protected",
+        )
+    check_protected(the_schema)
+
+    if model is None or (isinstance(model, str) and model.startswith("builtin:")):
+        kind = "tree" if model is None else model.split(":", 1)[1]
+        if dataset is None or encoded is None or labels_raw is None:
+            raise UsageError(
+                "a built-in model is trained on a built-in dataset: give --dataset, or a MODEL",
+                argument="MODEL",
+            )
+        from assay.builtin_models import train_builtin
+
+        rng = np.random.default_rng(0)
+        order = rng.permutation(len(encoded))
+        cut = int(0.7 * len(order))
+        tr, te = order[:cut], order[cut:]
+        strings = [
+            j
+            for j, f in enumerate(the_schema.features)
+            if f.kind == "categorical" and any(isinstance(c, str) for c in f.categories or ())
+        ]
+        estimator = train_builtin(
+            kind, the_schema.decode(encoded[tr]), labels_raw[tr], categorical=strings
+        )
+        context_rows = te
+        train = (encoded[tr], labels_raw[tr].astype(np.int64))
+        holdout = (encoded[te], labels_raw[te].astype(np.int64))
+        raw_model = load_model(estimator)
+        invocation["model"] = f"builtin:{kind}"
+    else:
+        probe_rows = (
+            encoded[:2]
+            if encoded is not None
+            else the_schema.sample_uniform(np.random.default_rng(0), 2)
+        )
+        if serving_opts is not None and serving_opts.columns is None:
+            serving_opts = replace(serving_opts, columns=tuple(the_schema.names))
+        raw_model = load_model(
+            model,
+            model_type=model_type,
+            allow_pickle=allow_pickle,
+            trust=tuple(trust),
+            output=output,
+            probe=the_schema.decode(probe_rows),
+            call_timeout=call_timeout,
+            serving=serving_opts,
+        )
+        inner = _innermost(raw_model)
+        estimator = getattr(inner, "estimator", None)
+    form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
+    inner_model = _innermost(raw_model)
+    if form.dtypes is not None and hasattr(inner_model, "dtypes"):
+        # every call gets the user's dtypes, as the model was fitted on
+        inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
+    if raw_model.capabilities.modality != "tabular":
+        raise UsageError(
+            "the fairness search needs a tabular model; this one is "
+            f"{raw_model.capabilities.modality}",
+            argument="MODEL",
+        )
+    if threshold is not None and raw_model.capabilities.outputs != "proba":
+        raise UsageError(
+            "a probability threshold needs a model that returns probabilities; this model "
+            "returns labels only",
+            argument="--threshold",
+        )
+    width = getattr(_innermost(raw_model), "n_features", None)
+    if isinstance(width, int) and width != len(the_schema):
+        raise UsageError(
+            f"the model takes {width} features but the schema has {len(the_schema)}: "
+            f"{', '.join(the_schema.names)}",
+            argument="--schema" if schema is not None else "--data",
+        )
+    labels = None
+    if labels_raw is not None and encoded is not None:
+        labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
+        classes = getattr(estimator, "classes_", None)
+        if train is None and estimator is not None and classes is not None:
+            # refits get the labels as the user gave them (e.g. '<=50K'), not class indices
+            fitted_labels = np.asarray(classes)[labels]
+            rng = np.random.default_rng(0)
+            order = rng.permutation(len(encoded))
+            cut = int(0.7 * len(order))
+            train = (encoded[order[:cut]], fitted_labels[order[:cut]])
+            holdout = (encoded[order[cut:]], fitted_labels[order[cut:]])
+    test = FairnessTest(
+        schema=the_schema,
+        data=encoded,
+        labels=labels,
+        context_rows=context_rows,
+        label_names=label_names,
+        strategy=strategy,
+        optimize=optimize,
+        threshold=threshold,
+        start=start,
+        estimate=estimate,
+        precision=precision,
+        source=source,
+    ).validate()
+    return FairnessSetup(
+        test=test,
+        model=EncodedModel(the_schema, raw_model),
+        raw_model=raw_model,
+        invocation=invocation,
+        estimator=estimator,
+        train=train,
+        holdout=holdout,
+        form=form,
+    )
+
+
+def setup_from_record(record: RunRecord, *, model: Any = None, **overrides: Any) -> FairnessSetup:
+    """Rebuild a stored fairness run's setup from its configuration (or with another model)."""
+    if record.technique != "fairness":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    inv = dict(record.config.get("invocation", {}))
+    stored = inv.pop("model", None)
+    if isinstance(stored, str) and is_redacted(stored):
+        if model is None:
+            raise UsageError(
+                f"run {record.id}'s model URL held credentials, which assay never stores; "
+                f"give the URL again: assay resume {record.id} --model URL",
+                argument="--model",
+            )
+        if isinstance(model, str) and redact_text(model) != stored:
+            raise UsageError(
+                f"{redact_text(model)} is not the run's model ({stored})", argument="--model"
+            )
+    spec = model if model is not None else stored
+    if spec is None and inv.get("dataset") is None:
+        raise UsageError(
+            f"run {record.id} was made with an in-memory model; pass it again (model=...)",
+            argument="RUN_ID",
+        )
+    inv.update(overrides)
+    return setup_fairness(spec, **inv)

@@ -1,0 +1,272 @@
+"""The phases of a fairness run once it is set up, shared by ``check_fairness`` and
+``resume_fairness``: the search (in process or as units), the answer (verdict, direction,
+regions, exact figures), the determinism checks and the wall-clock rates; the share of
+``--max-time`` each may take, and what becomes of the run when one of them fails.
+
+Part of the technique's shell (see ``fairness.api``): it may import ``models`` and
+``execution``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from typing import Any
+
+from assay.core.budget import BudgetedModel
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
+from assay.core.display import percent
+from assay.core.model import Model
+from assay.core.rng import generator
+from assay.core.run import RunOutcome, execute
+from assay.core.store import RunStore
+from assay.errors import (
+    AssayError,
+    BudgetExhausted,
+    ModelUnavailable,
+    StoreError,
+    UsageError,
+)
+from assay.execution import default_caller
+from assay.fairness.determinism import confirm_findings, flip_rate
+from assay.fairness.determinism import section as determinism_section
+from assay.fairness.setup import FairnessSetup
+from assay.models.serving import record_serving
+
+# the part of --max-time kept for what follows the search and the estimate (the summary, the
+# final commit, the reports), so that --max-time bounds the whole run
+ANSWER_SHARE = 0.05  # of --max-time: the exact analysis's share (the sampled answer as much)
+FINISH_SHARE = 0.03
+FINISH_MIN = 1.0  # seconds kept for finishing a run bounded by time (see _engine_time)
+
+
+@contextmanager
+def _serving_recorded(store: RunStore, run_id: str, setup: FairnessSetup) -> Iterator[None]:
+    """A served model's request counters go with the run once every phase that asks it is
+    over (search, answer, determinism checks, retraining), whether the run ended well or not."""
+    try:
+        yield
+    finally:
+        with suppress(AssayError):
+            record_serving(store, run_id, setup.raw_model)
+
+
+@contextmanager
+def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
+    """Any exception but a usage error or an interrupt marks the run failed (an internal
+    error or a model failure is never 'completed'), then goes on up to the caller."""
+    try:
+        yield
+    except (UsageError, KeyboardInterrupt, BudgetExhausted, StoreError):
+        raise  # (a store that failed stays at its last checkpoint, resumable)
+    except BaseException as exc:
+        message = str(exc) or type(exc).__name__
+        if not isinstance(exc, AssayError):
+            message = f"internal error ({type(exc).__name__}): {message}"
+        # a served model that stopped answering can be resumed once it is back
+        status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
+        with suppress(Exception):  # the store itself failed: the original error matters more
+            store.checkpoint(run_id, status=status, error=message)
+        raise
+
+
+def _engine_time(max_time: float | None, started: float, reserve: float = 0.0) -> float | None:
+    """The engine's time budget: --max-time less the time already spent since the run's
+    start, less a share kept for finishing (summary, commit, reports) and ``reserve`` (a
+    share of --max-time kept for the work after the search, such as the answer)."""
+    if max_time is None:
+        return None
+    spent = time.monotonic() - started
+    # finishing takes about a second whatever the budget (a tenth of a short one at most)
+    finish = max(FINISH_SHARE * max_time, min(FINISH_MIN, 0.1 * max_time))
+    return max(max_time * (1 - reserve) - finish - spent, 1e-3)
+
+
+def _execute(
+    setup: FairnessSetup, overlap: bool, execution: dict[str, Any] | None = None, **kwargs: Any
+) -> RunOutcome:
+    execution = execution or {}
+    if execution.get("units"):
+        return _execute_units(setup, execution, **kwargs)
+    caller = default_caller() if overlap else InlineCaller()
+    try:
+        return execute(setup.test, setup.model, caller=caller, **kwargs)
+    finally:
+        caller.close()
+
+
+def _deadlined(model: Model, call_timeout: float | None, time_left: float | None) -> Model:
+    """``model`` with a deadline on every call (``call_timeout``, and ``time_left`` of the run
+    in all): checks made outside the search's budget can never hang the run either."""
+    guarded = BudgetedModel(
+        model,
+        call_timeout=call_timeout,
+        max_time=None if time_left is None else max(time_left, 0.5),
+        cache_size=0,
+    )
+    # the model has answered this run before (its probe): a call still out when the time
+    # runs out ends the check (BudgetExhausted), it does not make the model a failure
+    guarded.answered = 1
+    return guarded
+
+
+def _flip_check(
+    setup: FairnessSetup,
+    seed: int,
+    call_timeout: float | None,
+    max_time: float | None,
+    started: float,
+) -> dict[str, Any]:
+    """Ask the same inputs twice at the start (is the model deterministic?), on a deadline."""
+    left = None if max_time is None else max_time - (time.monotonic() - started)
+    model = _deadlined(setup.model, call_timeout, None if left is None else FINISH_SHARE * left)
+    try:
+        return flip_rate(setup.test.schema, model, generator(seed, 2), data=setup.test.data)
+    except BudgetExhausted:
+        return {"rows": 0, "changed": 0, "flip_rate": 0.0, "deterministic": True}
+
+
+def _record_determinism(
+    store: RunStore,
+    run_id: str,
+    setup: FairnessSetup,
+    check: dict[str, Any],
+    seed: int,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    time_left: float | None = None,
+) -> None:
+    """Re-check a sample of the stored IDIs; record the flip rate and the confirmation rate
+    (and a warning on a non-deterministic model) in the run's summary."""
+    try:
+        confirmation = confirm_findings(
+            store.iter_batches(run_id),
+            setup.test.schema,
+            _deadlined(setup.model, call_timeout, time_left),
+            generator(seed, 3),
+            threshold=setup.test.threshold,
+        )
+    except BudgetExhausted:  # --max-time is spent: say so rather than overrun it
+        confirmation = {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": 0}
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    summary["determinism"] = {**check, "confirmation": confirmation}
+    section = determinism_section(check, confirmation)
+    summary["sections"] = [*summary.get("sections", []), section]
+    metrics = dict(summary.get("metrics") or {})
+    metrics["answers changed on a repeated call (%)"] = round(100 * check["flip_rate"], 2)
+    if confirmation.get("confirmation_rate") is not None:
+        rate = 100 * float(confirmation["confirmation_rate"])
+        metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
+    summary["metrics"] = metrics
+    if not check["deterministic"]:
+        warnings = list(summary.get("warnings", []))
+        warnings.append(str(section["note"]))
+        summary["warnings"] = warnings
+        summary["headline"] = (
+            f"{summary.get('headline', '')} (warning: the model is not deterministic; "
+            f"{percent(check['flip_rate'])} of answers changed on a repeated call)"
+        )
+    store.checkpoint(run_id, summary=summary)
+
+
+def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
+    """Rates per wall-clock second from the run's start (a resumed run adds its earlier
+    sessions); the search phase's own rate stays, labelled as such."""
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    wall = float(summary.get("wall_seconds_before", 0.0)) + seconds
+    search = summary.get("search") or {}
+    idis = int(search.get("idis", 0))
+    metrics = dict(summary.get("metrics") or {})
+    rate = idis / wall if wall > 0 else 0.0
+    search_rate = metrics.pop("IDIs per second", None)
+    new_metrics: dict[str, Any] = {}
+    for key, value in metrics.items():
+        new_metrics[key] = value
+        if key == "IDIs per 1,000 queries":
+            new_metrics["IDIs per second (wall clock from the run's start)"] = round(rate)
+            new_metrics["IDIs per second of the search phase only"] = search_rate
+    new_metrics.setdefault("IDIs per second (wall clock from the run's start)", round(rate))
+    new_metrics["wall-clock seconds"] = round(wall, 2)
+    summary["metrics"] = new_metrics
+    summary["wall_seconds"] = wall
+    summary["idis_per_wall_second"] = rate
+    headline = str(summary.get("headline", ""))
+    if headline and " in " in headline and "wall-clock" not in headline:
+        summary["headline"] = headline.replace(
+            " queries ", f" queries and {wall:,.1f} s (wall clock) ", 1
+        )
+    store.checkpoint(run_id, summary=summary)
+
+
+def _answer(
+    setup: FairnessSetup,
+    options: Any,
+    store: RunStore,
+    run_id: str,
+    seed: int,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    time_left: float | None = None,
+) -> dict[str, Any] | None:
+    """The verdict, direction, regions and exact figures, added to the stored summary.  Its
+    model calls have deadlines (``call_timeout``; ``time_left`` of the run in all): when the
+    time is spent, the answer is left out and the summary says why."""
+    if not options.enabled or store.get_run(run_id).status == "failed":
+        return None
+    return _add_answer(
+        store, run_id, _compute_answer(setup, options, seed, call_timeout, time_left)
+    )
+
+
+def _compute_answer(
+    setup: FairnessSetup,
+    options: Any,
+    seed: int,
+    call_timeout: float | None,
+    time_left: float | None,
+) -> dict[str, Any] | None:
+    """The answer (not stored), or None when its deadline ran out."""
+    from assay.fairness.answer import compute_answer
+
+    arrays: Any = None
+    if options.exact is not False:
+        from assay.models.trees import read_trees
+
+        arrays = read_trees(setup.raw_model)
+    guarded = replace(setup, model=_deadlined(setup.model, call_timeout, time_left))
+    try:
+        return compute_answer(guarded, options, arrays, seed=seed)
+    except BudgetExhausted:
+        return None
+
+
+def _add_answer(
+    store: RunStore, run_id: str, result: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Add a computed answer to the stored summary (or, None: say it was left out)."""
+    from assay.fairness.answer import add_answer
+
+    if result is not None:
+        add_answer(store, run_id, result)
+        return result
+    summary = dict(store.get_run(run_id).summary)
+    if summary:
+        warnings = list(summary.get("warnings", []))
+        warnings.append("the answer (verdict, direction, regions) was left out: --max-time ran out")
+        summary["warnings"] = warnings
+        store.checkpoint(run_id, summary=summary)
+    return None
+
+
+def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
+    from assay.execution.campaign import execute_campaign
+
+    return execute_campaign(
+        setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+    )

@@ -1,0 +1,245 @@
+"""``FairnessResult``: what ``check_fairness`` and ``resume_fairness`` give back: the run's
+figures and summary, its findings and tables as pandas objects, and a Jupyter view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.core.display import percent
+from assay.core.run import RunOutcome
+from assay.core.store import RunStore
+from assay.errors import UsageError
+from assay.fairness.setup import FairnessSetup
+
+__all__ = ["FairnessResult"]
+
+
+def _case_html(case: dict[str, Any]) -> str:
+    """One readable example (a summary ``cases`` item) as HTML for Jupyter: the values the
+    variants share once, then the input and its variants, cells that differ in bold."""
+    from html import escape
+
+    def cell(value: Any, bold: bool = False) -> str:
+        text = escape(str(value))
+        return f"<td><b>{text}</b></td>" if bold else f"<td>{text}</td>"
+
+    shared = case.get("shared") or {}
+    table = case.get("table") or {}
+    marked = {tuple(m) for m in table.get("marked", []) if isinstance(m, list)}
+    out = [f"<p><b>{escape(str(case.get('title', '')))}</b></p>"]
+    if shared.get("columns"):
+        head = "".join(f"<th>{escape(str(c))}</th>" for c in shared["columns"])
+        out.append(
+            f"<table><tr>{head}</tr><tr>{''.join(cell(v) for v in shared.get('values', []))}"
+            "</tr></table>"
+        )
+    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.get("columns", []))
+    body = "".join(
+        "<tr>" + "".join(cell(v, (r, c) in marked) for c, v in enumerate(row)) + "</tr>"
+        for r, row in enumerate(table.get("rows", []))
+    )
+    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+    return "\n".join(out)
+
+
+@dataclass
+class FairnessResult:
+    run_id: str
+    seed: int
+    status: str
+    n_findings: int
+    max_severity: float
+    summary: dict[str, Any]
+    progress: dict[str, Any]
+    store: Path
+    command: str
+    mitigation: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+    setup: FairnessSetup | None = field(default=None, repr=False, compare=False)
+
+    def findings(self, limit: int | None = 1000) -> Any:
+        """The first ``limit`` IDIs (None: all) as a pandas DataFrame in the user's own
+        columns and values: one row per input (the generated one and each protected
+        variant queried), with the model's prediction (and probabilities)."""
+        from assay.fairness.frames import findings_frame
+
+        if self.setup is None:
+            raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
+        with RunStore(self.store) as store:
+            return findings_frame(
+                store.iter_batches(self.run_id),
+                self.setup.test.schema,
+                class_names=self.class_names,
+                limit=limit,
+                form=self.setup.form,
+            )
+
+    def tables(self) -> dict[str, Any]:
+        """The summary's tables as pandas objects holding numbers (shares as fractions, not
+        display strings): ``metrics`` (a Series), ``estimates`` and, with labelled data,
+        ``groups`` (DataFrames)."""
+        import pandas as pd
+
+        out: dict[str, Any] = {"metrics": pd.Series(self.summary.get("metrics", {}), dtype=object)}
+        cols = ["distribution", "share", "low", "high", "discriminatory", "sampled", "queries"]
+        out["estimates"] = pd.DataFrame(
+            [{c: e.get(c) for c in cols} for e in self.summary.get("estimates", [])],
+            columns=cols,
+        )
+        group = self.summary.get("group")
+        if group:
+            out["groups"] = pd.DataFrame(group["groups"]).drop(columns=["values"])
+        return out
+
+    @property
+    def class_names(self) -> tuple[str, ...] | None:
+        setup = self.setup
+        if setup is None:
+            return None
+        names = setup.raw_model.capabilities.class_names
+        given = setup.test.label_names
+        if given and (names is None or all(n.isdigit() for n in names)):
+            return tuple(given)
+        return names
+
+    def _estimates_text(self) -> list[str]:
+        return [
+            f"{e['distribution']}: {percent(e['share'])} "
+            f"(95 % CI {percent(e['low'])} to {percent(e['high'])})"
+            for e in self.summary.get("estimates", [])
+        ]
+
+    def __repr__(self) -> str:
+        est = "; ".join(self._estimates_text())
+        return (
+            f"<FairnessResult {self.run_id} ({self.status}): {self.n_findings:,} IDIs"
+            + (f"; estimated share {est}" if est else "")
+            + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + ">"
+        )
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the headline, the estimates, warnings and the first three examples."""
+        from html import escape
+
+        parts = [f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>"]
+        parts.append(f"<p>{escape(self.headline)}</p>")
+        est = self._estimates_text()
+        if est:
+            items = "".join(f"<li>{escape(e)}</li>" for e in est)
+            parts.append(f"<p>Estimated share of discriminatory inputs:</p><ul>{items}</ul>")
+        for w in self.warnings:
+            parts.append(f"<p style='color:#a00'>{escape(w)}</p>")
+        cases = [c for c in (self.summary.get("cases") or {}).get("items", []) if c][:3]
+        parts.extend(_case_html(c) for c in cases)
+        tables: list[dict[str, Any]] = []
+        for section in self.summary.get("sections", []):
+            if section.get("title") == "Example discriminatory inputs" and not cases:
+                tables = list(section.get("tables", []))[:3]
+        for t in tables:
+            head = "".join(f"<th>{escape(str(c))}</th>" for c in t["columns"])
+            body = "".join(
+                "<tr>" + "".join(f"<td>{escape(str(v))}</td>" for v in row) + "</tr>"
+                for row in t["rows"]
+            )
+            parts.append(
+                f"<table><caption>{escape(str(t.get('caption', '')))}</caption>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+            )
+        parts.append(
+            "<p><code>result.findings()</code>: the IDIs as a DataFrame; "
+            "<code>result.group_metrics()</code>: group metrics (MetricFrame).</p>"
+        )
+        return "\n".join(parts)
+
+    def group_metrics(self) -> Any:
+        """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the
+        figures of the report's group section), or None without labelled data.  Asks the
+        model once more for those rows (outside the run's budget)."""
+        from assay.core.model import labels_of
+        from assay.fairness.group import metric_frame
+
+        setup = self.setup
+        if setup is None or setup.test.labels is None or setup.test.data is None:
+            return None
+        data, labels = setup.test.data, setup.test.labels
+        if setup.test.context_rows is not None:
+            data, labels = data[setup.test.context_rows], labels[setup.test.context_rows]
+        pred = labels_of(setup.model.predict(data), setup.model.capabilities)
+        schema = setup.test.schema
+        groups = {
+            schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
+            for j in schema.protected_indices
+        }
+        return metric_frame(np.asarray(labels), pred, groups)
+
+    @property
+    def headline(self) -> str:
+        return str(self.summary.get("headline", ""))
+
+    @property
+    def warnings(self) -> list[str]:
+        """What makes the figures less trustworthy (e.g. a model that is not deterministic)."""
+        return [str(w) for w in self.summary.get("warnings", [])]
+
+    @property
+    def verdict(self) -> Any:
+        """One row per protected attribute: share (uniform, data) with intervals, level."""
+        return _frame(self.summary.get("verdict"))
+
+    @property
+    def direction(self) -> Any:
+        """Per attribute value: in what share of the IDIs it gets the favourable class."""
+        return _frame(self.summary.get("direction"))
+
+    @property
+    def regions(self) -> Any:
+        """Readable rules where discrimination concentrates, with held-out precision."""
+        return _frame(self.summary.get("regions"))
+
+    @property
+    def exact(self) -> Any:
+        """Per attribute: the exact share (or bounds), or why it is not available."""
+        rows = []
+        for item in self.summary.get("exact") or []:
+            row = {k: v for k, v in item.items() if k not in ("boxes", "assumptions")}
+            for key in ("share_uniform", "share_data", "estimate"):
+                if isinstance(row.get(key), dict):
+                    got = row.pop(key)
+                    row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
+            rows.append(row)
+        return _frame(rows)
+
+
+def _frame(rows: Any) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame(list(rows or []))
+
+
+def _result(
+    store: RunStore,
+    outcome: RunOutcome,
+    seed: int,
+    command: str,
+    mitigation: dict[str, Any] | None,
+    setup: FairnessSetup | None = None,
+) -> FairnessResult:
+    record = store.get_run(outcome.run_id)
+    return FairnessResult(
+        run_id=outcome.run_id,
+        seed=seed,
+        status=outcome.status,
+        n_findings=outcome.n_findings,
+        max_severity=outcome.max_severity,
+        summary=record.summary,
+        progress=outcome.progress,
+        store=store.path,
+        command=command,
+        mitigation=mitigation,
+        setup=setup,
+    )

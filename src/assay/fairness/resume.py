@@ -1,0 +1,101 @@
+"""``resume_fairness``: continue a stopped or killed fairness run from its last checkpoint,
+as its stored configuration describes.
+
+Part of the technique's shell (see ``fairness.api``).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from typing import Any
+
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.store import DEFAULT_STORE, RunStore
+from assay.errors import UsageError
+from assay.fairness.loading import setup_from_record
+from assay.fairness.phases import (
+    _answer,
+    _execute,
+    _failed_on_error,
+    _record_wall_clock,
+    _serving_recorded,
+)
+from assay.fairness.result import FairnessResult, _result
+
+__all__ = ["resume_fairness"]
+
+
+def resume_fairness(
+    run_id: str,
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    model: Any = None,
+    overlap: bool = True,
+) -> FairnessResult:
+    """Continue a stopped or killed run from its last checkpoint, as its config describes."""
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    record = the_store.get_run(run_id)
+    if record.status in ("completed", "budget_exhausted"):
+        raise UsageError(
+            f"run {record.id} already ended ({record.status}); nothing to resume",
+            argument="RUN_ID",
+        )
+    if record.technique != "fairness":
+        raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+    started = time.monotonic()
+    the_setup = setup_from_record(record, model=model)
+    budget = record.config.get("budget", {})
+    before = float(record.progress.get("elapsed", 0.0) or 0.0)
+    the_store.checkpoint(record.id, status="running")
+    with (
+        _failed_on_error(the_store, record.id),
+        _serving_recorded(the_store, record.id, the_setup),
+    ):
+        outcome = _execute(
+            the_setup,
+            overlap,
+            store=the_store,
+            run_id=record.id,
+            seed=record.seed,
+            max_queries=budget.get("max_queries"),
+            max_time=budget.get("max_time"),
+            resume=True,
+            on_progress=on_progress,
+            execution=record.config.get("execution"),
+            call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+        )
+        stored = record.config.get("answer")
+        if isinstance(stored, dict):
+            from assay.fairness.answer import AnswerOptions
+            from assay.fairness.verdict import FailRule, parse_fail_on
+
+            rule = parse_fail_on(stored.get("fail_on"))
+            options = AnswerOptions(
+                exact=stored.get("exact"),
+                exact_time=float(stored.get("exact_time", 60.0)),
+                exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
+                favourable=stored.get("favourable"),
+                fail_on=rule if isinstance(rule, FailRule) else None,
+                samples=int(stored.get("samples", 20_000)),
+                enabled=bool(stored.get("enabled", True)),
+            )
+            _answer(the_setup, options, the_store, record.id, record.seed)
+        summary = dict(the_store.get_run(record.id).summary)
+        summary["wall_seconds_before"] = before
+        the_store.checkpoint(record.id, summary=summary)
+        _record_wall_clock(the_store, record.id, time.monotonic() - started)
+        mitigation = None
+        if record.config.get("retrain"):
+            from assay.fairness.retrain import retrain_model
+
+            mitigation = retrain_model(
+                the_setup,
+                store=the_store,
+                run_id=record.id,
+                seed=record.seed,
+                max_queries=budget.get("max_queries"),
+            )
+    return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)

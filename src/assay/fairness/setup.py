@@ -1,0 +1,29 @@
+"""``FairnessSetup``: what a fairness run needs (the test, the model over encoded rows, the
+model as loaded, and what a refit needs), built and validated by ``fairness.loading``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from assay.core.model import Model
+from assay.fairness.form import InputForm
+from assay.fairness.technique import FairnessTest
+
+__all__ = ["FairnessSetup"]
+
+
+@dataclass
+class FairnessSetup:
+    """Everything a fairness run needs, built and validated."""
+
+    test: FairnessTest
+    model: Model  # takes encoded rows
+    raw_model: Model  # takes what the model takes
+    invocation: dict[str, Any]
+    estimator: Any | None = None  # a refittable scikit-learn estimator, when known
+    train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows, labels as fitted
+    holdout: tuple[np.ndarray, np.ndarray] | None = None
+    form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
