@@ -13,6 +13,7 @@ grammar (the built-in topics grammar) against tree-by-tree generation.
     python bench/text.py --queries 10000 --seeds 1 2 3 4
     python bench/text.py --queries 3000 --seeds 1 2 3 --breakdown   # where the time goes
     python bench/text.py --queries 600 --seeds 1 2 3 4 5 6 --pairs a --grammar builtin:topics
+    python bench/text.py --queries 3000 --seeds 1 2 --pairs a b --where   # where queries go
 
 Pair (c) is pair (a) with each classifier 1 ms slower per sentence: what share of the wall
 time the classifiers take when they cost what a small transformer does.
@@ -32,8 +33,8 @@ from assay.text.api import builtin_classifier, check_text, setup_text
 from assay.text.generate import BatchGenerator, Draws, Sampler, tree_text
 from assay.text.grammar import load_grammar
 
-STRATEGIES = ("random", "ogma", "walk", "harvest")
-MINE = ("walk", "harvest")  # assay's strategies (walk: the default)
+STRATEGIES = ("random", "ogma", "walk", "explore", "harvest")
+MINE = ("walk", "explore", "harvest")  # assay's strategies (walk: the default)
 PAIRS = {
     "a": ("tfidf", "tfidf-nonegation"),
     "b": ("vader", "textblob"),
@@ -139,6 +140,68 @@ def breakdown(
     for k, (w, c) in sorted(parts.items(), key=lambda kv: -kv[1][0]):
         cpu_text = f"{1e6 * c / n:>10.0f}" if c else f"{'':>10}"
         print(f"    {k:<48}{1e6 * w / n:>10.0f}{w / wall:>8.0%}{cpu_text}")
+
+
+def where(
+    pair: str,
+    queries: int,
+    seeds: list[int],
+    store: Path,
+    grammar: str = "builtin:reviews",
+    strategies: tuple[str, ...] = MINE,
+) -> None:
+    """Where the queries of assay's strategies go (per seed): search proposals and shrinking
+    candidates, how often each fails, and the errors handed to shrinking (not already
+    holding a known minimal error failing the same way), with how many of those hold one
+    failing another way (a harvested sentence whose labels moved: shrunk at full cost)."""
+    from assay.text import engine as text_engine
+
+    models = _models(pair)
+    counts: dict[str, int] = {}
+    made: list[Any] = []
+    orig_init = text_engine.Engine.__init__
+    orig_rows = text_engine.Engine._shrink_rows
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        orig_init(self, *args, **kwargs)
+        made.append(self)
+
+    def rows(self: Any, got: Any, failing: list[int]) -> Any:
+        for i in failing:
+            sig = text_engine.signature(got.detail[i])
+            if self._known_within(got.cases[i], sig) is None:
+                counts["shrunk"] = counts.get("shrunk", 0) + 1
+                if self._known_within(got.cases[i], None) is not None:
+                    counts["other"] = counts.get("other", 0) + 1
+        return orig_rows(self, got, failing)
+
+    text_engine.Engine.__init__ = init  # type: ignore[method-assign]
+    text_engine.Engine._shrink_rows = rows  # type: ignore[method-assign]
+    try:
+        print(f"  where the queries go (pair ({pair}), {queries:,} queries per run):")
+        print(
+            f"    {'strategy':<9}{'seed':>5}{'proposed':>10}{'fail':>7}{'shrinking':>11}"
+            f"{'fail':>7}{'errors shrunk':>15}{'of them holding another core':>30}"
+        )
+        for strategy in strategies:
+            for seed in seeds:
+                counts.clear()
+                made.clear()
+                setup = setup_text(
+                    models, names=list(PAIRS[pair]), grammar=grammar, strategy=strategy
+                )
+                r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
+                e = made[-1]
+                shrinking = r.progress["queries"] - e.proposed
+                print(
+                    f"    {strategy:<9}{seed:>5}{e.proposed:>10,}"
+                    f"{e.search_errors / max(e.proposed, 1):>7.0%}{shrinking:>11,}"
+                    f"{(e.errors - e.search_errors) / max(shrinking, 1):>7.0%}"
+                    f"{counts.get('shrunk', 0):>15,}{counts.get('other', 0):>30,}"
+                )
+    finally:
+        text_engine.Engine.__init__ = orig_init  # type: ignore[method-assign]
+        text_engine.Engine._shrink_rows = orig_rows  # type: ignore[method-assign]
 
 
 def _models(pair: str) -> list[Any]:
@@ -296,6 +359,11 @@ def main() -> None:
     ap.add_argument(
         "--breakdown", action="store_true", help="also time the parts of one walk run per pair"
     )
+    ap.add_argument(
+        "--where",
+        action="store_true",
+        help="also print where the queries of assay's strategies go (per seed)",
+    )
     args = ap.parse_args()
     if args.quick:
         args.queries, args.seeds = 3_000, [1, 2]
@@ -310,6 +378,8 @@ def main() -> None:
         for pair in args.pairs:
             rows = run_pair(pair, args.queries, args.seeds, Path(tmp) / "runs.db", args.grammar)
             print_pair(pair, rows, args.queries, args.seeds, args.grammar)
+            if args.where:
+                where(pair, args.queries, args.seeds, Path(tmp) / "runs.db", args.grammar)
             if args.breakdown:
                 breakdown(pair, args.queries, args.seeds[0], Path(tmp) / "runs.db", args.grammar)
     generation(200_000 if args.quick else 1_000_000)

@@ -6,6 +6,7 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -153,7 +154,7 @@ def test_same_seed_same_findings(tmp_path: Path) -> None:
     assert a["minimal"].tolist() == b["minimal"].tolist()
 
 
-@pytest.mark.parametrize("strategy", ["walk", "harvest", "ogma", "random"])
+@pytest.mark.parametrize("strategy", ["walk", "explore", "harvest", "ogma", "random"])
 def test_stopping_at_every_checkpoint_and_resuming_changes_nothing(
     tmp_path: Path, strategy: str
 ) -> None:
@@ -267,17 +268,47 @@ def test_resuming_where_draws_fall_back_to_the_list_changes_nothing(tmp_path: Pa
     assert results[0][1] == 60
 
 
-def test_harvesting_finds_more_failing_sentences_per_query_than_the_walk(tmp_path: Path) -> None:
+def test_harvesting_finds_more_failing_sentences_per_query_than_exploring(tmp_path: Path) -> None:
     """Harvesting keeps the failing core of each walker's sentence: on the planted negation
-    bug it finds more failing sentences per query than the walk (same budget, same seeds),
-    most of them duplicates of fewer distinct minimal errors."""
+    bug it finds more failing sentences per query than the walk that never harvests
+    (``explore``; same budget, same seeds), most of them duplicates of fewer distinct
+    minimal errors."""
     models = [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)]
-    rates: dict[str, list[float]] = {"walk": [], "harvest": []}
-    minimal: dict[str, list[int]] = {"walk": [], "harvest": []}
+    rates: dict[str, list[float]] = {"explore": [], "harvest": []}
+    minimal: dict[str, list[int]] = {"explore": [], "harvest": []}
     for seed in (1, 2, 3):
         for strategy in rates:
             m = _run(tmp_path, models, strategy, seed=seed, max_queries=1200).summary["metrics"]
             rates[strategy].append(m["errors per 1,000 queries"])
             minimal[strategy].append(m["distinct minimal failing sentences"])
-    assert np.mean(rates["harvest"]) > 1.1 * np.mean(rates["walk"]), rates
-    assert np.mean(minimal["harvest"]) < np.mean(minimal["walk"]), minimal
+    assert np.mean(rates["harvest"]) > 1.1 * np.mean(rates["explore"]), rates
+    assert np.mean(minimal["harvest"]) < np.mean(minimal["explore"]), minimal
+
+
+def _metrics(tmp_path: Path, models: list[Fake], strategies: tuple[str, ...]) -> Any:
+    out: dict[str, dict[str, list[float]]] = {}
+    for seed in (1, 2, 3):
+        for strategy in strategies:
+            m = _run(tmp_path, models, strategy, seed=seed, max_queries=1200).summary["metrics"]
+            got = out.setdefault(strategy, {"rate": [], "minimal": []})
+            got["rate"].append(m["errors per 1,000 queries"])
+            got["minimal"].append(m["distinct minimal failing sentences"])
+    return {s: {k: float(np.mean(v)) for k, v in d.items()} for s, d in out.items()}
+
+
+def test_the_default_harvests_where_errors_are_rare(tmp_path: Path) -> None:
+    """Where random sentences rarely fail (the planted negation bug), each failing sentence
+    is worth finding: the default walk's walkers mostly harvest, and it finds clearly more
+    failing sentences per query than the walk that never does."""
+    models = [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)]
+    got = _metrics(tmp_path, models, ("walk", "explore"))
+    assert got["walk"]["rate"] > 1.15 * got["explore"]["rate"], got
+
+
+def test_the_default_explores_where_errors_are_common(tmp_path: Path) -> None:
+    """Where random sentences often fail (half the lexicon's words flipped), what is worth
+    finding is a new way of failing: the default walk keeps far more distinct minimal
+    errors than harvesting does."""
+    models = [Fake(text_fakes.lexicon), Fake(text_fakes.flipped_words)]
+    got = _metrics(tmp_path, models, ("walk", "harvest"))
+    assert got["walk"]["minimal"] > 1.8 * got["harvest"]["minimal"], got

@@ -156,3 +156,15 @@ def test_the_failing_core_is_where_the_minimal_words_are() -> None:
     held = [w for p in paths for w in subtree_at(tree, p)[1] if isinstance(w, str)]
     for w in words[1:3]:
         assert any(w.rstrip(",.!?;:") in h.split() for h in held), (w, held)
+
+
+def test_the_mode_worth_more_per_query_weighs_errors_by_how_rare_they_are() -> None:
+    """Harvesting gives more failing sentences per query, exploring more new minimal errors:
+    where fresh draws rarely fail the walk harvests, where they often fail it explores."""
+    w = WalkStrategy()
+    # per mode: queries, errors, new minimal errors (explore, harvest)
+    w.worth[:] = [[1000.0, 500.0, 300.0], [1000.0, 650.0, 60.0]]
+    w.fresh = [1000, 130]  # errors rare: a failing sentence is news
+    assert w._best_mode() == 1
+    w.fresh = [1000, 460]  # errors common: only a new way of failing is
+    assert w._best_mode() == 0

@@ -62,7 +62,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None, typer.Option(help="Label map: lines 'CLASSIFIER LABEL -> COMMON'.")
         ] = None,
         strategy: Annotated[
-            str, typer.Option(help="walk (default), harvest, random, ogma, exhaustive.")
+            str, typer.Option(help="walk (default), harvest, explore, random, ogma, exhaustive.")
         ] = "walk",
         mode: Annotated[
             str, typer.Option(help="Differential check: top1, topk, distance.")

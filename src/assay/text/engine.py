@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import gc
 import hashlib
-import itertools
 import json
 import time
-from collections.abc import Iterable
 from typing import Any, Protocol
 
 import numpy as np
@@ -131,8 +129,14 @@ class Engine:
         # minimal forms by failure signature: (word lists of each text, key), for lazy
         # shrinking (rebuilt from ``minimal`` on restore)
         self._known: dict[str, list[tuple[frozenset[str], int, list[list[str]], str]]] = {}
+        # the same entries by signature, under one of their words (``_remember``)
+        self._known_index: dict[str, dict[str, list[tuple[tuple[int, int], Any]]]] = {}
         self.shrink_incomplete = 0
         self.new_minimal: list[Case] = []  # minimal errors new in this round
+        # per proposal of this round (its index) that failing was shrunk: the queries its
+        # shrinking asked, the errors among them (a wave's shared evenly by its cases) and
+        # whether it gave a new minimal error; told to the strategy (``shrunk``)
+        self.shrink_credit: dict[int, list[float]] = {}
         self._short = False
         self.stop_reason: str | None = None
         self._done = False
@@ -315,7 +319,11 @@ class Engine:
             self.proposed += len(got.cases)
             self.strategy.observe(self, got)
             self.new_minimal = []
+            self.shrink_credit = {}
             found = self._findings(got)
+            told = getattr(self.strategy, "shrunk", None)
+            if told is not None and self.shrink_credit:
+                told(self, self.shrink_credit)
             tell = getattr(self.strategy, "minimal_found", None)
             if tell is not None and self.new_minimal:
                 tell(self, self.new_minimal)
@@ -356,6 +364,7 @@ class Engine:
         if not failing:
             return []
         originals = [got.cases[i] for i in failing]
+        q0, e0 = self.model.queries, self.errors
         if self.shrinker is not None:
 
             def judge(cands: list[Case]) -> list[str | None] | None:
@@ -380,6 +389,10 @@ class Engine:
                 self.shrink_incomplete += len(originals)
         else:
             minimal = originals
+        share_q = (self.model.queries - q0) / len(failing)
+        share_e = (self.errors - e0) / len(failing)
+        for i in failing:
+            self.shrink_credit[i] = [share_q, share_e, 0.0]
         # outputs and verdicts of the minimal forms (cached: no new queries)
         try:
             final = self.evaluate(minimal, trim=False) if minimal else None
@@ -426,6 +439,7 @@ class Engine:
             self.minimal[key] = rec
             rec["signature"] = signature(detail)
             self.new_minimal.append(small)
+            self.shrink_credit[orig_i][2] = 1.0
             self._remember(key, rec["signature"])
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         return rows
@@ -445,7 +459,16 @@ class Engine:
     def _remember(self, key: str, sig: str) -> None:
         words = [t.split() for t in key.split(_SEP)]
         bag = frozenset(x for w in words for x in w)
-        self._known.setdefault(sig, []).append((bag, sum(len(w) for w in words), words, key))
+        entry = (bag, sum(len(w) for w in words), words, key)
+        mine = self._known.setdefault(sig, [])
+        # indexed under one of its words (the one fewest entries of this signature are
+        # under): a case can hold it only if it has that word.  Its place in the scan
+        # order of ``_known`` (signatures as first seen, then as found) breaks ties
+        index = self._known_index.setdefault(sig, {})
+        word = min(sorted(bag), key=lambda x: len(index.get(x, ()))) if bag else ""
+        rank = (list(self._known).index(sig), len(mine))
+        index.setdefault(word, []).append((rank, entry))
+        mine.append(entry)
 
     def _known_within(self, case: Case, sig: str | None) -> str | None:
         """A known minimal error that fails the same way as ``case`` and whose every sentence
@@ -453,26 +476,28 @@ class Engine:
         was confirmed failing and minimal when found; asking again costs nothing).  None when
         there is none.  The smallest such one is chosen.  With ``sig`` None: failing in any
         way (the first smallest, signatures in the order they were first seen)."""
-        known: Iterable[tuple[frozenset[str], int, list[list[str]], str]]
         if sig is None:
-            if not self._known:
-                return None
-            known = itertools.chain.from_iterable(self._known.values())
+            indexes = list(self._known_index.values())
         else:
-            known = self._known.get(sig, [])
-            if not known:
-                return None
+            one = self._known_index.get(sig)
+            indexes = [one] if one else []
+        if not indexes:
+            return None
         texts = [t.split() for t in self.texts(case)]
         have = set().union(*texts) if texts else set()
-        best: tuple[int, str] | None = None
-        for bag, size, words, key in known:
+        # only the entries indexed under a word the case has can be in it
+        found: list[tuple[int, tuple[int, int], Any]] = []
+        for index in indexes:
+            for word in (*have, ""):
+                for rank, entry in index.get(word, ()):
+                    found.append((entry[1], rank, entry))
+        found.sort(key=lambda x: (x[0], x[1]))
+        for _size, _rank, (bag, _n, words, key) in found:
             if not bag <= have or len(words) != len(texts):
                 continue
-            if best is not None and size >= best[0]:
-                continue
             if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
-                best = (size, key)
-        return best[1] if best is not None else None
+                return str(key)
+        return None
 
     def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:
         width = self.oracle.layout.width
@@ -554,6 +579,7 @@ class Engine:
             self.minimal = dict(v.get("minimal", {}))
             self._record_json = {}
         self._known = {}
+        self._known_index = {}
         for key, rec in self.minimal.items():
             self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
         self.shrink_incomplete = int(v.get("shrink_incomplete", 0))

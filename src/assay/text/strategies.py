@@ -32,7 +32,7 @@ from assay.text.oracle import Case
 
 __all__ = ["DEFAULT_STRATEGY", "STRATEGIES", "make_strategy"]
 
-STRATEGIES = ("walk", "harvest", "random", "ogma", "exhaustive")
+STRATEGIES = ("walk", "harvest", "explore", "random", "ogma", "exhaustive")
 DEFAULT_STRATEGY = "walk"
 _KINDS = ("swap", "restructure")  # the walk's moves
 _PATIENCE = 200  # fresh draws tried per wanted case before the space is taken as covered
@@ -442,7 +442,9 @@ class WalkStrategy:
     (choosing alternatives by lift, all the way down).  All proposals of all walkers go to
     the classifiers in one call.  A walker moves to a failing neighbour (staying in the
     error region), else to a neighbour closer to failing; after ``patience`` rounds without
-    progress it restarts from a new sentence drawn with lift-steered weights.
+    progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
+    walker in the error region harvests (keeps its failing core) or explores, whichever mode
+    has been worth more per query lately (``_best_mode``).
     """
 
     name = "walk"
@@ -457,16 +459,27 @@ class WalkStrategy:
         brevity: float = 2.0,
         screen: int = 1,
         explore: float = 0.1,
-        harvest: bool = False,
+        harvest: bool | None = None,
     ) -> None:
         # harvesting: in the error region, every move leaves alone the words of the known
         # minimal error the walker's case holds (its failing core, ``core_paths``), so what
         # it finds tends to fail the same way and, when it does, needs no shrinking (a
         # duplicate of that minimal error): more failing sentences per query, fewer
-        # distinct minimal ones
+        # distinct minimal ones.  True: every walker harvests; False: none does (both
+        # kept for comparison); None (the default): each walker, when it restarts, is
+        # given the mode worth more per query so far (``_choose_mode``)
         self.harvest = harvest
-        if harvest:
+        if harvest is True:
             self.name = "harvest"
+        elif harvest is False:
+            self.name = "explore"
+        # per walker: 1 when it harvests, 0 when it explores
+        self.mode = [int(bool(harvest))] * walkers
+        # per mode: queries its error-region proposals asked (their shrinking included),
+        # errors among them, new minimal errors they gave
+        self.worth = np.zeros((2, 3))
+        self.fresh = [0, 0]  # fresh draws proposed, errors among them (the base rate)
+        self.pmodes: list[int] = []  # per proposal: its walker's mode (-1: not in the region)
         self.brevity = brevity
         self._short: np.ndarray | None = None
         self.n_walkers = walkers
@@ -580,7 +593,9 @@ class WalkStrategy:
         # (``bias`` is the same for a whole round, as the memo is)
         spots = engine.memo("keepable" if keep else "movable", case, keepable if keep else movable)
         if avoid:
-            spots = [sp for sp in spots if not any(a[: len(sp[0])] == sp[0] for a in avoid)]
+            # a subtree holding an avoided node: its path is a prefix of that node's
+            above = {a[:k] for a in avoid for k in range(len(a) + 1)}
+            spots = [sp for sp in spots if sp[0] not in above]
         if not spots:
             return None, None
         path, p, depth = spots[engine.draws.below(len(spots))]
@@ -604,7 +619,9 @@ class WalkStrategy:
         self.owners = []
         self.kinds = []
         self.paths = []
+        self.pmodes = []
         weights = self._surrogate(engine)
+        best_mode: int | None = None
         moves = max(1, min(self.moves, n // self.n_walkers))
         for w in range(self.n_walkers):
             if len(out) >= n:
@@ -643,8 +660,13 @@ class WalkStrategy:
                     self.owners.append(w)
                     self.kinds.append(-1)
                     self.paths.append(None)
+                    self.pmodes.append(-1)
                 continue
             region = int(self.errs[w])
+            if self.harvest is None and region:
+                if best_mode is None:  # the worth changes only between rounds
+                    best_mode = self._best_mode()
+                self.mode[w] = best_mode if engine.draws.next() >= 0.1 else 1 - best_mode
             budget = moves if self.errs[w] else max(1, moves // 3)
             # in the error region: word swaps that keep the words tied to errors and
             # re-derivations of subtrees not tied to errors; outside it: both steered by
@@ -656,7 +678,7 @@ class WalkStrategy:
             want = budget * self.screen if weights is not None else budget
             mine: list[tuple[Case, int, tuple[int, ...]]] = []
             core: set[tuple[int, ...]] = set()
-            if self.harvest and self.errs[w]:
+            if self.mode[w] and self.errs[w]:
                 core = engine.memo("core", case, lambda c: core_paths(engine, c))
             for _attempt in range(want * 4):
                 if len(mine) >= want:
@@ -698,6 +720,7 @@ class WalkStrategy:
                 self.owners.append(w)
                 self.kinds.append(region * len(_KINDS) + kind)
                 self.paths.append(path)
+                self.pmodes.append(self.mode[w] if region else -1)
             if not mine:
                 self.stuck[w] = self.patience
         if not out:
@@ -706,6 +729,7 @@ class WalkStrategy:
             self.owners.extend([-1] * len(more))
             self.kinds.extend([-1] * len(more))
             self.paths.extend([None] * len(more))
+            self.pmodes.extend([-1] * len(more))
             if not more:
                 self._done = True
         return out
@@ -721,6 +745,17 @@ class WalkStrategy:
     def observe(self, engine: Engine, got: Evaluated) -> None:
         self._learn(engine, got)
         flat = self.yields.reshape(-1, 2)
+        errs = got.error.tolist()
+        self.worth *= 0.9  # recent rounds count more: harvesting pays more as cores are known
+        for i, (k, m) in enumerate(zip(self.kinds, self.pmodes, strict=False)):
+            if i >= len(errs):
+                break
+            if m >= 0:
+                self.worth[m, 0] += 1.0
+                self.worth[m, 1] += errs[i]
+            elif self.owners[i] < 0 or k < 0:
+                self.fresh[0] += 1
+                self.fresh[1] += int(errs[i])
         for i, k in enumerate(self.kinds[: len(got.cases)]):
             if k >= 0:
                 flat[k, 0] += 1
@@ -756,6 +791,29 @@ class WalkStrategy:
             else:
                 self.stuck[w] += 1
 
+    def shrunk(self, engine: Engine, credit: dict[int, list[float]]) -> None:
+        """What shrinking this round's failing proposals cost and gave (``Engine``): charged
+        to the mode of the walker that proposed each."""
+        for i, (queries, errors, new) in credit.items():
+            m = self.pmodes[i] if i < len(self.pmodes) else -1
+            if m >= 0:
+                self.worth[m] += (queries, errors, new)
+
+    def _best_mode(self) -> int:
+        """Harvest (1) or explore (0): the mode worth more per query so far (each walker in
+        the error region takes it, and the other one a tenth of the time, to keep
+        measuring it).  A query's worth is what the report
+        counts, weighed by how common errors are: an error counts ``1 - p`` and a new minimal
+        error ``p``, ``p`` the error rate of fresh random draws.  Where errors are rare,
+        every failing sentence is news; where they are common, only a new way of failing
+        is.  Each mode's rate is smoothed toward the pooled one (10 queries' worth)."""
+        p = (self.fresh[1] + 1.0) / (self.fresh[0] + 2.0)
+        q, e, new = self.worth[:, 0], self.worth[:, 1], self.worth[:, 2]
+        value = (1.0 - p) * e + p * new
+        pooled = float(value.sum()) / max(float(q.sum()), 1.0)
+        rate = (value + 10.0 * pooled) / (q + 10.0)
+        return int(rate[1] > rate[0])
+
     def minimal_found(self, engine: Engine, cases: list[Case]) -> None:
         self.minimal.extend(cases)
         del self.minimal[: max(0, len(self.minimal) - self.pool_size)]
@@ -782,6 +840,9 @@ class WalkStrategy:
                 "seen": list(self.seen),
             },
             "critical": [sorted(list(p) for p in c) for c in self.critical],
+            "mode": self.mode,
+            "worth": self.worth.tolist(),
+            "fresh": self.fresh,
             "done": self._done,
         }
 
@@ -795,6 +856,10 @@ class WalkStrategy:
             self.minimal = [c for c in (_case_from(x) for x in state.get("minimal", [])) if c]
             crit = state.get("critical", [[] for _ in self.walkers])
             self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
+            if "mode" in state:
+                self.mode = [int(x) for x in state["mode"]]
+                self.worth = np.asarray(state["worth"], dtype=np.float64).reshape(2, 3)
+                self.fresh = [int(x) for x in state["fresh"]]
             sur = state.get("surrogate")
             if sur is not None:
                 self.target = _unpack(sur["target"])
@@ -848,6 +913,8 @@ def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | 
         return WalkStrategy()
     if name == "harvest":
         return WalkStrategy(harvest=True)
+    if name == "explore":
+        return WalkStrategy(harvest=False)
     if name == "exhaustive":
         return ExhaustiveStrategy(engine_grammar, max_depth)
     raise UsageError(
