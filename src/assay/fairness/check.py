@@ -29,6 +29,7 @@ from assay.fairness.phases import (
     _execute,
     _failed_on_error,
     _flip_check,
+    _record_constant,
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
@@ -209,6 +210,7 @@ def check_fairness(
             call_timeout,
             None if max_time is None else max_time - (time.monotonic() - started),
         )
+        _record_constant(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
         if retrain:

@@ -1,0 +1,121 @@
+"""A hostile new user's pass over ``assay fairness`` (issue 8): defects that made a run read
+as a pass when nothing was tested, or lost the user's own form."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from assay.cli.app import main
+from assay.core.redact import redact_text, redact_url
+
+pytestmark = pytest.mark.slow
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    out = capsys.readouterr()
+    code = exc.value.code
+    return (code if isinstance(code, int) else 1), out.out, out.err
+
+
+def _data(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(0)
+    n = 300
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "sex": rng.choice(["Male", "Female"], n),
+            "hours": rng.integers(10, 60, n),
+        }
+    )
+    frame["income"] = np.where((frame.hours > 40) & (frame.sex == "Male"), ">50K", "<=50K")
+    path = tmp_path / "d.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _models(tmp_path: Path) -> Path:
+    path = tmp_path / "models.py"
+    path.write_text(
+        textwrap.dedent(
+            """
+            import numpy as np
+
+            def const(X):
+                return np.zeros(len(X), dtype=int)
+
+            def biased(X):
+                X = np.asarray(X, dtype=object)
+                return ((X[:, 2].astype(float) > 40) & (X[:, 1] == "Male")).astype(int)
+
+            const.classes_ = ["<=50K", ">50K"]
+            biased.classes_ = ["<=50K", ">50K"]
+            """
+        )
+    )
+    return path
+
+
+def _run(tmp_path: Path, capsys: pytest.CaptureFixture[str], function: str) -> tuple[int, str, str]:
+    data, models = _data(tmp_path), _models(tmp_path)
+    return _cli(
+        capsys,
+        "fairness",
+        f"{models}:{function}",
+        "--data",
+        str(data),
+        "--protected",
+        "sex",
+        "--label",
+        "income",
+        "--max-queries",
+        "3000",
+        "--seed",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--junit",
+        str(tmp_path / "junit.xml"),
+        "--report",
+        str(tmp_path / "report.json"),
+    )
+
+
+def test_a_model_that_answers_a_constant_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model that gives every input the same answer cannot be found discriminatory (a
+    wrapper fed the wrong form often does): exit 2 and an errored JUnit case, never 0."""
+    code, out, err = _run(tmp_path, capsys, "const")
+    assert code == 2, (out, err)
+    assert "nothing was tested" in err and "same answer" in err
+    suite = ET.parse(tmp_path / "junit.xml").getroot()
+    assert suite.get("errors") == "1" and suite.get("failures") == "0"
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["headline"].startswith("NOTHING WAS TESTED")
+
+
+def test_a_model_whose_answers_vary_is_judged_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _run(tmp_path, capsys, "biased")
+    assert code == 1, (out, err)
+    assert "nothing was tested" not in err
+
+
+def test_redacting_a_redacted_url_keeps_it_readable() -> None:
+    """The serving adapter masks a whole query (``?***``); redacting the message again must
+    not turn it into ``?%2A%2A%2A=``."""
+    for url in ("http://h:9/predict?***", "http://h/p?api_key=***&x=1", "http://u:***@h/p"):
+        assert redact_url(url) == url
+    text = "the endpoint http://h:9/predict?*** is unavailable"
+    assert redact_text(text) == text
+    assert "SECRET" not in redact_url("http://h/p?api_key=SECRET&x=1")
