@@ -119,3 +119,28 @@ def test_redacting_a_redacted_url_keeps_it_readable() -> None:
     text = "the endpoint http://h:9/predict?*** is unavailable"
     assert redact_text(text) == text
     assert "SECRET" not in redact_url("http://h/p?api_key=SECRET&x=1")
+
+
+def test_string_labels_for_a_model_without_class_names_say_how_to_name_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'<=50K' labels and a callable answering 0/1 without ``classes_``: the error names the
+    values and the way to declare the classes, and no run is created."""
+    data = _data(tmp_path)
+    models = tmp_path / "plain.py"
+    models.write_text("import numpy as np\ndef f(X):\n    return np.zeros(len(X), dtype=int)\n")
+    code, out, err = _cli(
+        capsys,
+        "fairness",
+        f"{models}:f",
+        "--data",
+        str(data),
+        "--protected",
+        "sex",
+        "--label",
+        "income",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2, (out, err)
+    assert "'<=50K'" in err and "classes_" in err and "--label" in err
