@@ -144,3 +144,67 @@ def test_string_labels_for_a_model_without_class_names_say_how_to_name_them(
     )
     assert code == 2, (out, err)
     assert "'<=50K'" in err and "classes_" in err and "--label" in err
+
+
+def test_max_time_and_the_wall_clock_count_loading_the_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI loaded the model before the run's clock started: a model that takes 2 s to
+    load ran 2 s past --max-time, and its rates were per second of the rest.  Loading is part
+    of the run; the progress lines use the same clock as the summary."""
+    data = _data(tmp_path)
+    model = tmp_path / "slow.py"
+    model.write_text(
+        "import time\nimport numpy as np\ntime.sleep(2.0)\n\n"
+        "def f(X):\n    X = np.asarray(X, dtype=object)\n"
+        "    return ((X[:, 2].astype(float) > 40) & (X[:, 1] == 'Male')).astype(int)\n"
+    )
+    code, out, err = _cli(
+        capsys,
+        "fairness",
+        f"{model}:f",
+        "--data",
+        str(data),
+        "--protected",
+        "sex",
+        "--max-time",
+        "4",
+        "--seed",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--json",
+    )
+    assert code == 1, (out, err)
+    seconds = json.loads(out)["summary"]["metrics"]["wall-clock seconds"]
+    assert 2.0 <= seconds <= 4.0 * 1.1, seconds
+    done = [line for line in err.splitlines() if line.strip().startswith("done:")]
+    assert done and int(done[-1].rsplit(",", 1)[1].split()[0]) >= 2, err
+
+
+def test_the_api_says_a_constant_pipeline_tested_nothing(tmp_path: Path) -> None:
+    """A DataFrame, named columns, string categories and labels, a pipeline that always
+    answers the majority class: ``result`` must not read as a clean pass."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.dummy import DummyClassifier
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    import assay
+
+    frame = pd.read_csv(_data(tmp_path))
+    x, y = frame.drop(columns="income"), frame["income"]
+    encode = ColumnTransformer([("oh", OneHotEncoder(), ["sex"])], remainder="passthrough")
+    pipe = Pipeline([("ct", encode), ("m", DummyClassifier())]).fit(x, y)
+    result = assay.check_fairness(
+        pipe,
+        data=frame,
+        protected=["sex"],
+        label="income",
+        max_queries=2000,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert result.untested and "same answer" in result.untested
+    assert result.headline.startswith("NOTHING WAS TESTED")
+    assert "NOTHING WAS TESTED" in repr(result)

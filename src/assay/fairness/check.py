@@ -54,6 +54,7 @@ def check_fairness(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     argv: Sequence[str] | None = None,
     setup: FairnessSetup | None = None,
+    started: float | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
@@ -104,8 +105,9 @@ def check_fairness(
     from assay.fairness.verdict import FailRule, parse_fail_on
 
     # the run's start: loading the model and the data is part of the run (--max-time bounds
-    # it too, and every rate is per second from here)
-    started = time.monotonic()
+    # it too, and every rate is per second from here); a caller that loaded ``setup`` itself
+    # gives the ``time.monotonic()`` at which it began loading (``started``)
+    started = time.monotonic() if started is None else float(started)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     keep = parse_keep(keep_findings)
