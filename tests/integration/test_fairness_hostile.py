@@ -208,3 +208,59 @@ def test_the_api_says_a_constant_pipeline_tested_nothing(tmp_path: Path) -> None
     assert result.untested and "same answer" in result.untested
     assert result.headline.startswith("NOTHING WAS TESTED")
     assert "NOTHING WAS TESTED" in repr(result)
+
+
+def test_a_served_model_that_dies_mid_run_is_a_model_failure_not_a_budget_stop(
+    tmp_path: Path,
+) -> None:
+    """The server stops once the search starts: with --max-time, the retries spent the time
+    left below the error-rate window, and the run ended 'budget_exhausted' with no finding
+    (exit 0 on a fair model).  It must end as a model failure."""
+    import http.server
+    import threading
+
+    import assay
+    from assay.core.store import RunStore
+    from assay.errors import ModelUnavailable
+
+    class Fair(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            out = [int(float(r[0]) > 3) for r in body["inputs"]]  # age // 10 > 3: fair
+            data = json.dumps({"outputs": out}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Fair)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/predict"
+    stopped: list[bool] = []
+
+    def on_progress(p: dict[str, object]) -> None:
+        if not stopped and p.get("phase") == "search":
+            server.shutdown()
+            server.server_close()
+            stopped.append(True)
+
+    store = tmp_path / "runs.db"
+    with pytest.raises(ModelUnavailable, match="stopped answering"):
+        assay.check_fairness(
+            url,
+            dataset="adult",
+            protected=["sex"],
+            max_time=10,
+            seed=1,
+            store=store,
+            serving={"retries": 1},
+            on_progress=on_progress,
+        )
+    assert stopped
+    with RunStore(store, read_only=True) as s:
+        (run,) = s.list_runs()
+    assert run.status not in ("completed", "budget_exhausted"), run.status

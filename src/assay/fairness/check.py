@@ -24,6 +24,7 @@ from assay.fairness.phases import (
     ANSWER_SHARE,
     _add_answer,
     _answer,
+    _check_still_served,
     _compute_answer,
     _engine_time,
     _execute,
@@ -198,6 +199,7 @@ def check_fairness(
             on_progress=on_progress,
             call_timeout=call_timeout,
         )
+        _check_still_served(the_setup)
         if answer_first:
             if the_store.get_run(run_id).status != "failed":
                 _add_answer(the_store, run_id, answered)
