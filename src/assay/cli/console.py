@@ -60,8 +60,18 @@ class Output:
             stream.flush()
 
     @contextmanager
-    def progress(self, total_queries: int | None, total_time: float | None) -> Iterator[Any]:
-        """A progress callback for ``execute``: a bar over queries (or time)."""
+    def progress(
+        self, total_queries: int | None, total_time: float | None, started: float | None = None
+    ) -> Iterator[Any]:
+        """A progress callback for ``execute``: a bar over queries (or time).  ``started``:
+        the run's start (``time.monotonic()``), from which seconds are shown (the same clock
+        as the run's wall-clock figures); else the engine's own elapsed time."""
+
+        def seconds(p: dict[str, Any]) -> float:
+            if started is None:
+                return float(p.get("elapsed", 0.0))
+            return time.monotonic() - started
+
         if self.quiet or not self.err.is_terminal:
             last = [0.0]
 
@@ -73,7 +83,7 @@ class Output:
                     phase = str(p.get("phase") or "")
                     self.note(
                         f"  {phase + ': ' if phase else ''}{p.get('queries', 0):,} queries, "
-                        f"{p.get('findings', 0):,} findings, {p.get('elapsed', 0):.0f} s"
+                        f"{p.get('findings', 0):,} findings, {seconds(p):.0f} s"
                     )
 
             yield plain
@@ -90,7 +100,7 @@ class Output:
             task = bar.add_task("run", total=total, phase="", queries=0, findings=0)
 
             def update(p: dict[str, Any]) -> None:
-                done = p.get("queries", 0) if total_queries else p.get("elapsed", 0.0)
+                done = p.get("queries", 0) if total_queries else seconds(p)
                 bar.update(
                     task,
                     completed=total if p.get("final") else min(float(done), total),

@@ -245,6 +245,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if isinstance(rule, float):
             check_fail_on(rule)
         out.note("assay fairness: loading the model and data ...")
+        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         the_setup = setup_fairness(
             model,
             data=data,
@@ -276,9 +277,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             encoding=encoding,
         )
         budget_q = max_queries if (max_queries or max_time) else 200_000
-        with out.progress(budget_q, max_time) as progress:
+        with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(
                 setup=the_setup,
+                started=started,
                 max_queries=max_queries,
                 max_time=max_time,
                 seed=seed,

@@ -28,6 +28,9 @@ def untested(summary: Mapping[str, Any] | None) -> str | None:
     """Why the run tested nothing (``None``: it tested something, or does not say)."""
     if not summary:
         return None
+    reason = summary.get("untested_reason")  # the technique judged it: e.g. a constant model
+    if isinstance(reason, str) and reason:
+        return reason
     tested = summary.get("tested")
     if not isinstance(tested, int) or isinstance(tested, bool) or tested > 0:
         return None

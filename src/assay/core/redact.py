@@ -43,7 +43,7 @@ def redact_url(url: str) -> str:
         netloc = f"{user}:{MASK}@{hostport}" if sep else f"{MASK}@{hostport}"
     del host
     query = parts.query
-    if query:
+    if query and query != MASK:  # ``?***``: a query masked whole already stays as it is
         pairs = parse_qsl(query, keep_blank_values=True)
         if pairs:
             query = "&".join(

@@ -24,11 +24,13 @@ from assay.fairness.phases import (
     ANSWER_SHARE,
     _add_answer,
     _answer,
+    _check_still_served,
     _compute_answer,
     _engine_time,
     _execute,
     _failed_on_error,
     _flip_check,
+    _record_constant,
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
@@ -53,6 +55,7 @@ def check_fairness(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     argv: Sequence[str] | None = None,
     setup: FairnessSetup | None = None,
+    started: float | None = None,
     on_start: Callable[[str, int, str], None] | None = None,
     overlap: bool = True,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
@@ -103,8 +106,9 @@ def check_fairness(
     from assay.fairness.verdict import FailRule, parse_fail_on
 
     # the run's start: loading the model and the data is part of the run (--max-time bounds
-    # it too, and every rate is per second from here)
-    started = time.monotonic()
+    # it too, and every rate is per second from here); a caller that loaded ``setup`` itself
+    # gives the ``time.monotonic()`` at which it began loading (``started``)
+    started = time.monotonic() if started is None else float(started)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     keep = parse_keep(keep_findings)
@@ -195,6 +199,7 @@ def check_fairness(
             on_progress=on_progress,
             call_timeout=call_timeout,
         )
+        _check_still_served(the_setup)
         if answer_first:
             if the_store.get_run(run_id).status != "failed":
                 _add_answer(the_store, run_id, answered)
@@ -209,6 +214,7 @@ def check_fairness(
             call_timeout,
             None if max_time is None else max_time - (time.monotonic() - started),
         )
+        _record_constant(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
         if retrain:

@@ -82,8 +82,14 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
     try:
         return np.asarray(values).astype(np.int64)
     except (TypeError, ValueError):
+        seen = sorted({str(v) for v in values[:10_000]})
+        shown = ", ".join(repr(v) for v in seen[:5]) + (", ..." if len(seen) > 5 else "")
         raise UsageError(
-            "label values must be class indices (integers)", argument="--label"
+            f"label values ({shown}) are names, but the model does not name its classes: "
+            "it answers class indices, so which name is which index is unknown; name them in "
+            "the model's order (a callable: `function.classes_ = [...]`), or give a --label "
+            "column of class indices (integers)",
+            argument="--label",
         ) from None
 
 

@@ -32,8 +32,9 @@ from assay.errors import (
 from assay.execution import default_caller
 from assay.fairness.determinism import confirm_findings, flip_rate
 from assay.fairness.determinism import section as determinism_section
+from assay.fairness.encoded import EncodedModel
 from assay.fairness.setup import FairnessSetup
-from assay.models.serving import record_serving
+from assay.models.serving import record_serving, served_model
 
 # the part of --max-time kept for what follows the search and the estimate (the summary, the
 # final commit, the reports), so that --max-time bounds the whole run
@@ -170,6 +171,46 @@ def _record_determinism(
             f"{summary.get('headline', '')} (warning: the model is not deterministic; "
             f"{percent(check['flip_rate'])} of answers changed on a repeated call)"
         )
+    store.checkpoint(run_id, summary=summary)
+
+
+def _check_still_served(setup: FairnessSetup) -> None:
+    """A served model whose last request failed after its retries has stopped answering: the
+    run ended by the endpoint, not by its budget (a dead server under --max-time spends the
+    time left retrying, below the error-rate window, and the run read as a clean budget
+    stop).  That is a model failure (exit 3), never a pass."""
+    served = served_model(setup.raw_model)
+    if served is None:
+        return
+    outcomes = served._outcomes
+    if outcomes and not outcomes[-1]:
+        errors = served.stats.errors
+        last = served._scrub(str(errors[-1].get("error", ""))) if errors else "?"
+        raise ModelUnavailable(
+            f"the endpoint {served.shown} stopped answering: its last request failed after "
+            f"{served.retries + 1} attempts ({last}), so the run did not end by its budget"
+        )
+
+
+def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
+    """A model that gave one answer to every input asked can never be found discriminatory:
+    the run then tested nothing (never a pass), and says why (``untested_reason``)."""
+    watched = setup.model
+    if not isinstance(watched, EncodedModel) or watched.varied or not watched.answered:
+        return
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary or record.status != "completed" or record.n_findings:
+        return
+    first = watched.first_answer
+    shown = "?" if first is None else ", ".join(f"{v:g}" for v in first.tolist()[:4])
+    reason = (
+        f"the model gave the same answer ({shown}) to every input it was asked, "
+        "so no input could be found discriminatory; check that it receives its inputs in the "
+        "form it was fitted on"
+    )
+    summary["untested_reason"] = reason
+    summary["warnings"] = [*summary.get("warnings", []), f"Nothing was tested: {reason}."]
     store.checkpoint(run_id, summary=summary)
 
 

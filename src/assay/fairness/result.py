@@ -10,8 +10,9 @@ from typing import Any
 import numpy as np
 
 from assay.core.display import percent
+from assay.core.outcome import untested
 from assay.core.run import RunOutcome
-from assay.core.store import RunStore
+from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
 from assay.fairness.setup import FairnessSetup
 
@@ -119,6 +120,7 @@ class FairnessResult:
             f"<FairnessResult {self.run_id} ({self.status}): {self.n_findings:,} IDIs"
             + (f"; estimated share {est}" if est else "")
             + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + ("; NOTHING WAS TESTED" if self.untested else "")
             + ">"
         )
 
@@ -178,8 +180,15 @@ class FairnessResult:
         return metric_frame(np.asarray(labels), pred, groups)
 
     @property
+    def untested(self) -> str | None:
+        """Why the run tested nothing (it has not passed), or ``None``."""
+        return untested(self.summary) if self.status in ENDED else None
+
+    @property
     def headline(self) -> str:
-        return str(self.summary.get("headline", ""))
+        text = str(self.summary.get("headline", ""))
+        why = self.untested
+        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
 
     @property
     def warnings(self) -> list[str]:

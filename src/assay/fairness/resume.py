@@ -17,6 +17,7 @@ from assay.errors import UsageError
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
     _answer,
+    _check_still_served,
     _execute,
     _failed_on_error,
     _record_wall_clock,
@@ -67,6 +68,7 @@ def resume_fairness(
             execution=record.config.get("execution"),
             call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         )
+        _check_still_served(the_setup)
         stored = record.config.get("answer")
         if isinstance(stored, dict):
             from assay.fairness.answer import AnswerOptions
