@@ -95,10 +95,11 @@ def test_the_outcome_rules() -> None:
 
 
 def test_a_demonstration_that_tested_nothing_is_not_a_pass(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A demonstration exits 0 when it finds bugs (that is what it shows), but not when it
     tested nothing: it said 'exit 2; this is not a pass' and exited 0."""
+    monkeypatch.chdir(tmp_path)  # (the demos write their reports in ./assay-demo)
     store = str(tmp_path / "runs.db")
     code, out, err = _cli(
         capsys, "backdoor", "--demo", "--max-queries", "5", "--seed", "1", "--store", store
