@@ -310,3 +310,33 @@ def test_a_solid_trigger_is_found_though_a_clean_image_has_ink_there() -> None:
     assert v.poisoned and v.box is not None and boxes_overlap(v.box, (6, 6, 2, 2)), v
     clean = assay_scan(1, refs[2], 0, _square_model, refs, ref_labels, rng, max_trigger=4)
     assert not clean.poisoned
+
+
+def test_polish_mends_a_patch_with_a_pixel_wrong_or_a_pixel_off() -> None:
+    """The model scan's search may keep a trigger with a pixel wrong, or one pixel off its
+    place; improved on the pool by single-pixel flips and one-pixel moves, it becomes the
+    trigger again (which every source class follows)."""
+    from assay.backdoor.modelscan import polish
+
+    pattern = np.array([[1.0, 0.0], [0.0, 1.0]])
+
+    def scores(x: np.ndarray) -> np.ndarray:
+        img = x[..., 0]
+        match = (np.abs(img[:, 6:8, 6:8] - pattern) < 0.5).reshape(len(img), -1).sum(axis=1)
+        bar = np.where(np.argmax(img[:, :6].sum(axis=1), axis=1) < 4, 0, 2)
+        out = np.zeros((len(img), 3))
+        out[np.arange(len(img)), bar] = 0.6
+        out[:, 1] = np.where(match == 4, 0.9, 0.1 * match)
+        return out
+
+    pool = np.zeros((8, 8, 8, 1))
+    for i, col in enumerate([1, 2, 5, 6] * 2):
+        pool[i, :6, col] = 1.0
+    sources = np.argmax(scores(pool), axis=1)
+    assert sorted(set(sources.tolist())) == [0, 2]
+    wrong = pattern.copy()[..., None]
+    wrong[0, 1, 0] = 1.0  # a pixel wrong
+    box, content, rate = polish(1, (6, 6, 2, 2), wrong, pool, sources, scores)
+    assert box == (6, 6, 2, 2) and np.array_equal(content[..., 0], pattern) and rate == 1.0
+    box, content, rate = polish(1, (5, 6, 2, 2), pattern[..., None], pool, sources, scores)
+    assert box == (6, 6, 2, 2) and rate == 1.0  # a pixel off

@@ -48,7 +48,10 @@ SCAN_POOL = 40  # clean images of other classes a class's patch search sees
 # place sends every class; the best of many candidates on a few images is biased upwards on
 # those images).  The same share as the input scan's confirmation threshold.
 HELD_OUT_RATE = 0.9
-POLISH = True  # a suspect's patch improved on the pool before its checks (modelscan.polish)
+# a suspect's patch improved on the pool before its checks (modelscan.polish); off: on 16x16
+# digits it names 14 of 18 targets instead of 12 but also flags a clean model, whose class 7 a
+# polished 6x6 patch reaches on 0.98 of held-out images (bench/RESULTS.md, branch backdoor10e)
+POLISH = False
 
 
 @dataclass
