@@ -20,8 +20,9 @@ first); that box is confirmed on the verification images in parts (5, 10, 20: a 
 has missed too many is out early), unless the same box taken from clean images of the class
 flips nearly as many (the class's own features; two sources must agree, as one clean image may
 carry a look-alike of the trigger and be in the class because of it; checked with two sources
-after 10 images, then with up to five). A box larger than ``max_trigger`` is not confirmed (that
-much of an image is the object's own features, not a patch). The first natural box ends the
+after 10 images, then with up to five). A box still larger than ``max_trigger`` once trimmed
+(below) is not reported (that much of an image is the object's own features, not a patch).
+The first natural box ends the
 image's scan (its sensitivity is its own class's); otherwise every surviving window is tried
 and the best box kept (one whose own blocking neutralises it, then the smallest: a window that
 holds only part of a trigger shrinks to a worse box), trimmed to the pixels unlike the nearest
@@ -269,8 +270,6 @@ def assay_scan(
         for box, corrected, cover in shrunk:
             if box in tried or (best is not None and not _better(box, cover, best)):
                 continue
-            if box[2] > top or box[3] > top:  # larger than any trigger looked for: a box
-                continue  # that size is much of the object (its own features), not a patch
             tried.add(box)
             rate = _confirm(image, box, label, labels, chosen, threshold, verify, verify_labels)
             if rate is None:
@@ -291,6 +290,8 @@ def assay_scan(
         tight_rate = _confirm(image, tight, label, labels, chosen, threshold, verify, verify_labels)
         if tight_rate is not None and tight_rate > 0:
             box, rate = tight, tight_rate
+    if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
+        return verdict  # much of an image is the object's own features, not a patch
     if fills:
         corrected = int(labels(mean_fill(image, cover, verify, fills))[0])
         wider = _extend(image, cover, verify)
