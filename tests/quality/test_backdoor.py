@@ -183,7 +183,7 @@ def test_filter_corrects_poisoned_inputs_and_leaves_clean_ones(
 def test_a_solid_white_trigger_is_detected_on_16x16(tmp_path: Path) -> None:
     """A uniform white 4x4 square (16x16 digits): the trojaned model also answers its target
     for a clean image inked at the trigger's place, and the natural-feature check used to take
-    that one image as proof that the box is the class's own feature (3 of 18 poisoned images
+    that one image as proof that the box is the class's own feature (4 of 19 poisoned images
     detected).  Detected now; the clean images of the same scan stay unflagged."""
     solid = PlantedTrigger(box=(12, 12, 4, 4), content=np.ones((4, 4, 1)), target=8)
     d = trojaned_digits(seed=11, triggers=[solid], side=16)
