@@ -178,3 +178,21 @@ def test_filter_corrects_poisoned_inputs_and_leaves_clean_ones(
         np.argmax(filt.predict(plain), axis=1), np.argmax(model.predict(plain), axis=1)
     )
     assert filt.overhead < 1.0
+
+
+def test_a_solid_white_trigger_is_detected_on_16x16(tmp_path: Path) -> None:
+    """A uniform white 4x4 square (16x16 digits): the trojaned model also answers its target
+    for a clean image inked at the trigger's place, and the natural-feature check used to take
+    that one image as proof that the box is the class's own feature (4 of 19 poisoned images
+    detected).  Detected now; the clean images of the same scan stay unflagged."""
+    solid = PlantedTrigger(box=(12, 12, 4, 4), content=np.ones((4, 4, 1)), target=8)
+    d = trojaned_digits(seed=11, triggers=[solid], side=16)
+    clean, scan, labels, poisoned = _scan_set(d, solid)
+    r = _run(d, tmp_path, images=scan, clean=clean, labels=labels)
+    rows = r.summary["rows"]
+    flagged = np.array([row["poisoned"] for row in rows])
+    assert flagged[poisoned].mean() >= 0.9, r.headline
+    assert flagged[~poisoned].mean() <= 0.05
+    for row in rows:
+        if row["poisoned"] and poisoned[row["image"]]:
+            assert row["target"] == 8 and boxes_overlap(row["box"], solid.box)

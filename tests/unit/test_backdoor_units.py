@@ -252,3 +252,91 @@ def test_coarse_windows_are_refilled_not_blocked() -> None:
     assert v.corrected == 2
     clean = assay_scan(1, refs[2], 2, _bar_model, refs, ref_labels, rng, max_trigger=4)
     assert not clean.poisoned
+
+
+def _square_model(x: np.ndarray) -> np.ndarray:
+    """A toy trojaned classifier of 8x8 images: class 1 (the target) when the 2x2 box at
+    (6, 6) is inked all over (a solid white trigger) or when the image has little ink; else 0
+    for a vertical bar left of the middle, 2 right of it."""
+    img = x[..., 0]
+    square = (img[:, 6:8, 6:8] > 0.5).reshape(len(img), -1).all(axis=1)
+    bar = np.where(np.argmax(img.sum(axis=1), axis=1) < 4, 0, 2)
+    out: np.ndarray = np.where(square | (img.sum(axis=(1, 2)) < 4), 1, bar)
+    return out
+
+
+def _square_refs() -> np.ndarray:
+    """Clean images: bars in columns 1, 2, 5, 6; the first image the model puts in class 1
+    is a bar that also has ink all over the trigger's place (as a clean digit may have a
+    stroke there: the trojaned model answers the target for it), then two blank ones."""
+    refs = np.zeros((15, 8, 8, 1))
+    for i, col in enumerate([1, 2, 5, 6] * 3):
+        refs[i, :, col] = 1.0
+    refs[12, :, 1] = 1.0
+    refs[12, 6:8, 6:8] = 1.0  # the look-alike; refs[13], refs[14]: blank
+    return refs
+
+
+def test_one_clean_image_carrying_a_trigger_look_alike_does_not_make_it_natural() -> None:
+    """A box is the class's own feature when the same box taken from clean images of the
+    class fires like it; one clean image of the class that carries something like the trigger
+    at its place (and is in the class because of it) must not decide that: a second source
+    must agree.  Two sources that fire do decide it."""
+    from assay.backdoor.inputscan import _natural
+
+    refs = _square_refs()
+    ref_labels = _square_model(refs)
+    assert ref_labels[12:].tolist() == [1, 1, 1]
+    chosen = refs[:10]
+    assert not _natural((6, 6, 2, 2), 1, 1.0, _square_model, refs, ref_labels, chosen)
+    twice = refs.copy()
+    twice[13, 6:8, 6:8] = 1.0  # a second source of the class with the box inked
+    assert _natural((6, 6, 2, 2), 1, 1.0, _square_model, twice, _square_model(twice), chosen)
+
+
+def test_a_solid_trigger_is_found_though_a_clean_image_has_ink_there() -> None:
+    """The scan finds a solid white square trigger on a poisoned image although one clean
+    image of the target class is inked at the same place (the old natural check took that
+    image as evidence that the box is the class's own feature and missed the trigger)."""
+    from assay.backdoor.inputscan import assay_scan
+
+    refs = _square_refs()
+    ref_labels = _square_model(refs)
+    image = refs[1].copy()  # the bar in column 2: class 0
+    image[6:8, 6:8, 0] = 1.0
+    assert _square_model(image[None])[0] == 1
+    rng = np.random.default_rng(0)
+    v = assay_scan(0, image, 1, _square_model, refs, ref_labels, rng, max_trigger=4, n_verify=10)
+    assert v.poisoned and v.box is not None and boxes_overlap(v.box, (6, 6, 2, 2)), v
+    clean = assay_scan(1, refs[2], 0, _square_model, refs, ref_labels, rng, max_trigger=4)
+    assert not clean.poisoned
+
+
+def test_polish_mends_a_patch_with_a_pixel_wrong_or_a_pixel_off() -> None:
+    """The model scan's search may keep a trigger with a pixel wrong, or one pixel off its
+    place; improved on the pool by single-pixel flips and one-pixel moves, it becomes the
+    trigger again (which every source class follows)."""
+    from assay.backdoor.modelscan import polish
+
+    pattern = np.array([[1.0, 0.0], [0.0, 1.0]])
+
+    def scores(x: np.ndarray) -> np.ndarray:
+        img = x[..., 0]
+        match = (np.abs(img[:, 6:8, 6:8] - pattern) < 0.5).reshape(len(img), -1).sum(axis=1)
+        bar = np.where(np.argmax(img[:, :6].sum(axis=1), axis=1) < 4, 0, 2)
+        out = np.zeros((len(img), 3))
+        out[np.arange(len(img)), bar] = 0.6
+        out[:, 1] = np.where(match == 4, 0.9, 0.1 * match)
+        return out
+
+    pool = np.zeros((8, 8, 8, 1))
+    for i, col in enumerate([1, 2, 5, 6] * 2):
+        pool[i, :6, col] = 1.0
+    sources = np.argmax(scores(pool), axis=1)
+    assert sorted(set(sources.tolist())) == [0, 2]
+    wrong = pattern.copy()[..., None]
+    wrong[0, 1, 0] = 1.0  # a pixel wrong
+    box, content, rate = polish(1, (6, 6, 2, 2), wrong, pool, sources, scores)
+    assert box == (6, 6, 2, 2) and np.array_equal(content[..., 0], pattern) and rate == 1.0
+    box, content, rate = polish(1, (5, 6, 2, 2), pattern[..., None], pool, sources, scores)
+    assert box == (6, 6, 2, 2) and rate == 1.0  # a pixel off

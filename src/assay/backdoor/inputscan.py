@@ -18,13 +18,16 @@ are screened on one clean image, a second, then three more; a surviving window s
 smallest box whose pixels still flip the screening images (each level asks one screening image
 first); that box is confirmed on the verification images in parts (5, 10, 20: a candidate that
 has missed too many is out early), unless the same box taken from clean images of the class
-flips nearly as many (the class's own features; checked with one source after 10 images, then
-with all). The first such natural box ends the image's scan (its sensitivity is its own
-class's); otherwise every surviving window is tried and the best box kept (one whose own
-blocking neutralises it, then the smallest: a window that holds only part of a trigger shrinks
-to a worse box), trimmed to the pixels unlike the nearest clean images there. Its corrected
-label is the answer on the image with the trigger's region refilled from the nearest clean
-images (``repair.py``), not the prediction with it blocked.
+flips nearly as many (the class's own features; two sources must agree, as one clean image may
+carry a look-alike of the trigger and be in the class because of it; checked with two sources
+after 10 images, then with up to five). A box still larger than ``max_trigger`` once trimmed
+(below) is not reported (that much of an image is the object's own features, not a patch).
+The first natural box ends the
+image's scan (its sensitivity is its own class's); otherwise every surviving window is tried
+and the best box kept (one whose own blocking neutralises it, then the smallest: a window that
+holds only part of a trigger shrinks to a worse box), trimmed to the pixels unlike the nearest
+clean images there. Its corrected label is the answer on the image with the trigger's region
+refilled from the nearest clean images (``repair.py``), not the prediction with it blocked.
 """
 
 from __future__ import annotations
@@ -287,6 +290,8 @@ def assay_scan(
         tight_rate = _confirm(image, tight, label, labels, chosen, threshold, verify, verify_labels)
         if tight_rate is not None and tight_rate > 0:
             box, rate = tight, tight_rate
+    if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
+        return verdict  # much of an image is the object's own features, not a patch
     if fills:
         corrected = int(labels(mean_fill(image, cover, verify, fills))[0])
         wider = _extend(image, cover, verify)
@@ -335,7 +340,7 @@ def _confirm(
             return None
         if k == 1 and hi < len(chosen):  # early natural check on what was asked so far
             rate = float(so_far.mean())
-            if _natural(box, label, rate, labels, verify, verify_labels, chosen[:hi], 1):
+            if _natural(box, label, rate, labels, verify, verify_labels, chosen[:hi], 2):
                 return -1.0
     rate = float(np.concatenate(hits).mean())
     if rate < threshold:
@@ -451,19 +456,30 @@ def _natural(
     chosen: np.ndarray,
     n_sources: int = 5,
     margin: float = 0.3,
+    need: int = 2,
 ) -> bool:
-    """Is the box just where class ``label`` shows?  The same box taken from one of
+    """Is the box just where class ``label`` shows?  The same box taken from ``need`` of
     ``n_sources`` clean images of that class, pasted onto the same verification images, sends
     nearly as many of them there (within ``margin`` of the candidate's flip ``rate``): then the
-    box holds the class's own features (a large part of a digit), not a trigger.  The sources
-    are asked one at a time; the first that does decides (a natural box usually costs one
-    source's queries, a trigger all of them)."""
+    box holds the class's own features (a large part of a digit), not a trigger.  One source is
+    not enough: a clean image may carry something close to the trigger at its place (a white
+    square's place inked by chance) and be in the class because of it; its box fires like the
+    trigger and says nothing about the class's features (a class with fewer sources needs them
+    all).  The sources are asked one at a time, until ``need`` have sent the images there
+    (natural) or too few are left to (a natural box usually costs ``need`` sources' queries, a
+    trigger all but ``need - 1`` of them)."""
     sources = verify[verify_labels == label][:n_sources]
+    need = max(1, min(need, len(sources)))
     t, left, h, w = box
-    for src in sources:
+    agree = 0
+    for k, src in enumerate(sources):
+        if agree + len(sources) - k < need:
+            break
         hits = labels(paste(chosen, src[t : t + h, left : left + w, :], box)) == label
         if float(hits.mean()) > rate - margin:
-            return True
+            agree += 1
+            if agree >= need:
+                return True
     return False
 
 
