@@ -99,3 +99,73 @@ def test_backdoor_with_a_served_model_keeps_the_local_findings(tmp_path: Path) -
     assert stats["retried"] >= sum(injected.values()) and stats["failed"] == 0
     db = b"".join(p.read_bytes() for p in tmp_path.glob("runs.db*"))
     assert token.encode() not in db
+
+
+DYING = ServingOptions(batch_size=64, timeout=0.3, retries=1, backoff=0.01)
+
+
+def _dies_after(requests: int) -> dict[int, str]:
+    """Every request after the first ``requests`` times out (a server that hangs for good)."""
+    return dict.fromkeys(range(requests + 1, requests + 100_000), "slow")
+
+
+def test_text_with_a_served_classifier_that_dies_mid_run_is_a_model_failure(
+    tmp_path: Path,
+) -> None:
+    """Two identical classifiers (nothing to find), one served; the server hangs after a few
+    requests. Under --max-time the retries could spend the time left below the error-rate
+    window and the run read as a clean budget stop (exit 0): it must be a model failure."""
+    from assay.errors import ModelError
+
+    store = RunStore(tmp_path / "runs.db")
+    lexicon = str(Path(text_fakes.__file__)) + ":lexicon"
+    # (after 60 answered requests the error-rate window is full of successes: the time
+    # runs out before it turns)
+    dying = FaultServer(text_fakes.lexicon, faults=_dies_after(60), slow_seconds=1.0)
+    with dying as server, pytest.raises(ModelError, match=r"stopped answering|unavailable"):
+        check_text(
+            [lexicon, server.url],
+            names=["a", "b"],
+            grammar="builtin:reviews",
+            max_time=8,
+            seed=1,
+            store=store,
+            serving=DYING,
+        )
+    assert server.posts > 60
+    (run,) = store.list_runs()
+    assert run.status not in ("completed", "budget_exhausted"), run.status
+
+
+def test_backdoor_with_a_served_model_that_dies_mid_run_is_a_model_failure(
+    tmp_path: Path,
+) -> None:
+    """A clean model served, hanging after three requests: a model failure, never a pass
+    (here the error-rate window turns first; the text test above takes the time path)."""
+    from assay.backdoor.demo import trojaned_digits
+    from assay.errors import ModelUnavailable
+
+    d = trojaned_digits(seed=1, triggers=[])  # a clean model: nothing to find
+
+    def proba(batch: np.ndarray) -> np.ndarray:
+        flat = np.asarray(batch, dtype=np.float64).reshape(len(batch), -1)
+        out: np.ndarray = d.model.predict_proba(flat)
+        return out
+
+    store = RunStore(tmp_path / "runs.db")
+    x = d.clean_images
+    dying = FaultServer(proba, faults=_dies_after(3), slow_seconds=1.0)
+    with dying as server, pytest.raises(ModelUnavailable):
+        check_backdoor(
+            server.url,
+            images=x[200:230, :, :, 0] * 16.0,
+            clean=x[:120, :, :, 0] * 16.0,
+            value_range="0,16",
+            input_shape="64",
+            seed=2,
+            store=store,
+            max_time=4,
+            serving=DYING,
+        )
+    (run,) = store.list_runs()
+    assert run.status == "model_unavailable", run.status

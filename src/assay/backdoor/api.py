@@ -394,20 +394,23 @@ def check_backdoor(
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import record_served
+    from assay.models.serving import check_served, record_served
 
     try:
         if (execution or {}).get("units"):
             from assay.execution.campaign import execute_campaign
 
             assert execution is not None
-            return execute_campaign(
+            outcome = execute_campaign(
                 setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
             )
-        # each image's work depends on the answers just read, so calls stay inline
-        return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+        else:  # each image's work depends on the answers just read, so calls stay inline
+            outcome = execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
     finally:  # a served model's request counters go with the run, however it ended
         record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
+    # a served model that stopped answering ended the run: exit 3, never a pass
+    check_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
+    return outcome
 
 
 def export_filter(

@@ -34,7 +34,7 @@ from assay.fairness.determinism import confirm_findings, flip_rate
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.setup import FairnessSetup
-from assay.models.serving import record_serving, served_model
+from assay.models.serving import record_serving, stopped_answering
 
 # the part of --max-time kept for what follows the search and the estimate (the summary, the
 # final commit, the reports), so that --max-time bounds the whole run
@@ -175,21 +175,11 @@ def _record_determinism(
 
 
 def _check_still_served(setup: FairnessSetup) -> None:
-    """A served model whose last request failed after its retries has stopped answering: the
-    run ended by the endpoint, not by its budget (a dead server under --max-time spends the
-    time left retrying, below the error-rate window, and the run read as a clean budget
-    stop).  That is a model failure (exit 3), never a pass."""
-    served = served_model(setup.raw_model)
-    if served is None:
-        return
-    outcomes = served._outcomes
-    if outcomes and not outcomes[-1]:
-        errors = served.stats.errors
-        last = served._scrub(str(errors[-1].get("error", ""))) if errors else "?"
-        raise ModelUnavailable(
-            f"the endpoint {served.shown} stopped answering: its last request failed after "
-            f"{served.retries + 1} attempts ({last}), so the run did not end by its budget"
-        )
+    """A served model that stopped answering ended the run, not its budget: a model failure
+    (exit 3), never a pass (``models.serving.stopped_answering``)."""
+    why = stopped_answering([setup.raw_model])
+    if why is not None:
+        raise ModelUnavailable(why)
 
 
 def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None:

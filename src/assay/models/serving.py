@@ -12,7 +12,7 @@ from typing import Any
 from assay.core.store import RunStore
 from assay.models.http import HttpModel
 
-__all__ = ["record_served", "record_serving", "served_model"]
+__all__ = ["check_served", "record_served", "record_serving", "served_model", "stopped_answering"]
 
 _ADDED = ("requests", "answered", "retried", "failed")
 _TITLE = "Serving"
@@ -40,6 +40,42 @@ def record_served(store: RunStore, run_id: str, models: Any) -> None:
     for model in models:
         with suppress(AssayError):
             record_serving(store, run_id, model)
+
+
+def stopped_answering(models: Any) -> str | None:
+    """Why a served model among ``models`` has stopped answering, if it has: its last
+    request failed after its retries.  (A failed request is sent again until it is answered
+    or the run's time is up, so a run whose last request failed ended by the endpoint, not
+    by its budget: a dead server under --max-time spent the time left retrying, below the
+    error-rate window, and the run read as a clean budget stop.)"""
+    for model in models:
+        served = served_model(model)
+        if served is None:
+            continue
+        outcomes = served._outcomes
+        if outcomes and not outcomes[-1]:
+            errors = served.stats.errors
+            last = served._scrub(str(errors[-1].get("error", ""))) if errors else "?"
+            return (
+                f"the endpoint {served.shown} stopped answering: its last request failed "
+                f"after {served.retries + 1} attempts ({last}), so the run did not end by "
+                "its budget"
+            )
+    return None
+
+
+def check_served(store: RunStore, run_id: str, models: Any) -> None:
+    """After a run: if a served model stopped answering (``stopped_answering``), mark the
+    run ``model_unavailable`` and raise ``ModelUnavailable`` (exit 3): never a pass."""
+    from contextlib import suppress
+
+    from assay.errors import ModelUnavailable
+
+    why = stopped_answering(models)
+    if why is not None:
+        with suppress(Exception):  # the store failing too: the model's failure matters more
+            store.checkpoint(run_id, status="model_unavailable", error=why)
+        raise ModelUnavailable(why)
 
 
 def _section(stats: dict[str, Any]) -> dict[str, Any]:

@@ -350,14 +350,18 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
 
 
 def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import record_served
+    from assay.models.serving import check_served, record_served
 
     try:
         if not (execution or {}).get("units"):
-            return execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
-        return _execute_units(setup, execution or {}, **kwargs)
+            outcome = execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+        else:
+            outcome = _execute_units(setup, execution or {}, **kwargs)
     finally:  # served classifiers' request counters go with the run, however it ended
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+    # a served classifier that stopped answering ended the run: exit 3, never a pass
+    check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+    return outcome
 
 
 def _execute_units(setup: TextSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
