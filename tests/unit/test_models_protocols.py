@@ -109,6 +109,18 @@ def test_template_file_errors_are_located(tmp_path: Path) -> None:
     assert err.value.path == str(f) and err.value.line is not None
 
 
+def test_an_inline_template_is_refused_without_echoing_it() -> None:
+    """A template given inline instead of as a file was echoed whole in the error (as the
+    'file' that could not be read), secret headers and all: CI logs keep such output."""
+    inline = '{"body": {"rows": "{{inputs}}", "auth": "Bearer s3cr3t-value"}, "outputs": "p"}'
+    with pytest.raises(UsageError, match="takes a file") as err:
+        TemplateCodec.from_file("http://h/x", inline)
+    assert "s3cr3t" not in str(err.value) and err.value.path is None
+    with pytest.raises(UsageError, match="cannot read") as err:  # a file name: still shown
+        TemplateCodec.from_file("http://h/x", "no-such-template.yaml")
+    assert err.value.path == "no-such-template.yaml"
+
+
 def test_header_env_reads_values_and_never_shows_them() -> None:
     env = {"MY_TOKEN": "Bearer abc123"}
     assert header_values(["Authorization=MY_TOKEN"], env) == {"Authorization": "Bearer abc123"}

@@ -379,6 +379,14 @@ class TemplateCodec:
         try:
             spec = yaml.safe_load(p.read_text(encoding="utf-8"))
         except OSError as exc:
+            text = str(path)
+            if any(c in text for c in '{}\n"') or len(text) > 255:
+                # an inline template, not a file name: never echoed (it may hold a secret)
+                raise UsageError(
+                    f"takes a file (JSON or YAML), not the template itself ({len(text)} "
+                    "characters given, not shown: they may hold a secret); write it to a file",
+                    argument="--template",
+                ) from None
             raise UsageError(
                 f"cannot read: {exc.strerror}", argument="--template", path=str(p)
             ) from None
