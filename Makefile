@@ -32,13 +32,15 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-# The unit tests without timing checks, the fresh-install test and the served-model faults
-# (mostly waiting on a dead server) run beside the rest (on 2 cores the suite ends about 12
-# minutes sooner); their report follows the main run's, and both must pass.
+# The unit tests without timing checks, the fresh-install test, the served-model faults and
+# the generated hostile inputs and kill points (long, with no timing checks) run beside the
+# rest (on 2 cores the suite ends sooner); their report follows the main run's, and both must
+# pass.
 BESIDE := $(filter-out $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py \
 	test_execution.py test_models_http.py test_models_protocols.py test_setstate.py),\
 	$(wildcard tests/unit/test_*.py)) tests/install/test_fresh_install.py \
-	tests/integration/test_serving_faults.py
+	tests/integration/test_serving_faults.py tests/reliability/test_hostile_inputs.py \
+	tests/reliability/test_kill_points.py
 
 test: lint
 	@$(BIN)/pytest -q -p no:cacheprovider --durations=10 $(BESIDE) > .unit-tests.log 2>&1 & beside=$$!; \

@@ -127,11 +127,15 @@ def test_server_down_for_good_is_model_unavailable_then_resumes(tree, tmp_path: 
     assert record.status == "model_unavailable"
     assert record.summary["serving"]["failed"] >= 1
     kept = record.n_findings
+    # the answer's sample is bounded by the query budget, in the stored config too: a resumed
+    # run once drew 20,000 pairs (84,000 rows, 5,257 requests, 250 s) on a 4,000-query budget
+    assert record.config["answer"]["samples"] <= QUERIES
     back = FaultServer(tree.predict_proba, port=port).start()
     try:
         resumed = resume_run(record.id, store=store)
     finally:
         back.stop()
+    assert back.posts * opts.batch_size <= 4 * QUERIES
     assert resumed.status == local.status
     assert store.get_run(record.id).n_findings >= kept
     assert np.array_equal(_findings(store, record.id), _findings(store, local.run_id))

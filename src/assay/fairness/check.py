@@ -21,7 +21,6 @@ from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.fairness.loading import setup_fairness
 from assay.fairness.phases import (
-    ANSWER_SHARE,
     _add_answer,
     _answer,
     _check_still_served,
@@ -34,6 +33,8 @@ from assay.fairness.phases import (
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
+    answer_time,
+    bound_answer,
 )
 from assay.fairness.result import FairnessResult, _result
 from assay.fairness.setup import FairnessSetup
@@ -146,6 +147,8 @@ def check_fairness(
     config["retrain"] = retrain
     config["fingerprints"] = _fingerprints(the_setup)
     config["execution"] = _execution_config(executor, workers, scheduler, units)
+    # bounded by the run's budget before it is stored: a resumed run answers as this one does
+    bound_answer(the_setup, answer_options, max_queries, max_time)
     config["answer"] = answer_options.to_json()
     the_store.create_run(
         run_id=run_id,
@@ -167,14 +170,6 @@ def check_fairness(
             # the answer reuses the estimate's first inputs rather than paying for them again
             # (when it runs after the search: with --max-time it comes first and draws its own)
             the_setup.test.kept = KeptSamples(answer_options.samples)
-        if max_queries is not None:
-            # the answer's own sample costs at most about the search's query budget
-            k = sum(
-                the_setup.test.schema.feature(p).n_values or 1
-                for p in the_setup.test.schema.protected
-            )
-            per = max_queries // max(1, k * (2 if the_setup.test.data is not None else 1))
-            answer_options.samples = max(500, min(answer_options.samples, per))
         # with a time budget the answer (which does not depend on the search) comes first:
         # the search then gets the time it really left, not a guessed reserve; its deadline
         # is the share of --max-time it may take
@@ -182,10 +177,8 @@ def check_fairness(
         answered: dict[str, Any] | None = None
         if answer_first:
             assert max_time is not None
-            # the answer is part of the run: --max-time bounds it too
-            answer_options.exact_time = min(answer_options.exact_time, ANSWER_SHARE * max_time)
             answered = _compute_answer(
-                the_setup, answer_options, seed, call_timeout, 2 * ANSWER_SHARE * max_time
+                the_setup, answer_options, seed, call_timeout, answer_time(max_time)
             )
         outcome = _execute(
             the_setup,

@@ -236,6 +236,27 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     store.checkpoint(run_id, summary=summary)
 
 
+def bound_answer(
+    setup: FairnessSetup, options: Any, max_queries: int | None, max_time: float | None
+) -> None:
+    """Bound the answer by the run's budget (in place): its own sample costs at most about the
+    search's query budget, and its exact analysis at most ``ANSWER_SHARE`` of ``--max-time``
+    (the sampled answer as much again).  Applied before the options are stored, so that a
+    resumed run answers as the first one would have."""
+    schema = setup.test.schema
+    if max_queries is not None:
+        k = sum(schema.feature(p).n_values or 1 for p in schema.protected)
+        per = max_queries // max(1, k * (2 if setup.test.data is not None else 1))
+        options.samples = max(500, min(options.samples, per))
+    if max_time is not None:
+        options.exact_time = min(options.exact_time, ANSWER_SHARE * max_time)
+
+
+def answer_time(max_time: float | None) -> float | None:
+    """The seconds the answer may take in a run bounded by ``max_time`` (None: unbounded)."""
+    return None if max_time is None else 2 * ANSWER_SHARE * max_time
+
+
 def _answer(
     setup: FairnessSetup,
     options: Any,

@@ -22,6 +22,8 @@ from assay.fairness.phases import (
     _failed_on_error,
     _record_wall_clock,
     _serving_recorded,
+    answer_time,
+    bound_answer,
 )
 from assay.fairness.result import FairnessResult, _result
 
@@ -84,7 +86,17 @@ def resume_fairness(
                 samples=int(stored.get("samples", 20_000)),
                 enabled=bool(stored.get("enabled", True)),
             )
-            _answer(the_setup, options, the_store, record.id, record.seed)
+            # bounded as the first run's was (runs stored before this was so were not)
+            bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
+            _answer(
+                the_setup,
+                options,
+                the_store,
+                record.id,
+                record.seed,
+                budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+                answer_time(budget.get("max_time")),
+            )
         summary = dict(the_store.get_run(record.id).summary)
         summary["wall_seconds_before"] = before
         the_store.checkpoint(record.id, summary=summary)
