@@ -34,6 +34,7 @@ from assay.cli.options import (
 from assay.cli.reporting import demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.deadline import run_deadline
 from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
@@ -246,36 +247,37 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             check_fail_on(rule)
         out.note("assay fairness: loading the model and data ...")
         started = time.monotonic()  # loading is part of the run: --max-time bounds it too
-        the_setup = setup_fairness(
-            model,
-            data=data,
-            dataset=dataset,
-            schema=schema,
-            protected=protected,
-            label=label,
-            strategy=strategy or DEFAULT_STRATEGY,
-            optimize=optimize,
-            threshold=threshold,
-            start=start,
-            estimate=estimate,
-            precision=precision,
-            model_type=model_type,
-            allow_pickle=allow_pickle,
-            trust=trust or [],
-            output=output,
-            call_timeout=call_timeout,
-            serving=serving_options(
-                batch_size=batch_size,
-                concurrency=concurrency,
-                timeout=timeout,
-                retries=retries,
-                rate_limit=rate_limit,
-                header_env=header_env,
-                max_error_rate=max_error_rate,
-                template=template,
-            ),
-            encoding=encoding,
-        )
+        with run_deadline(None if max_time is None else started + max_time):
+            the_setup = setup_fairness(
+                model,
+                data=data,
+                dataset=dataset,
+                schema=schema,
+                protected=protected,
+                label=label,
+                strategy=strategy or DEFAULT_STRATEGY,
+                optimize=optimize,
+                threshold=threshold,
+                start=start,
+                estimate=estimate,
+                precision=precision,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                trust=trust or [],
+                output=output,
+                call_timeout=call_timeout,
+                serving=serving_options(
+                    batch_size=batch_size,
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    retries=retries,
+                    rate_limit=rate_limit,
+                    header_env=header_env,
+                    max_error_rate=max_error_rate,
+                    template=template,
+                ),
+                encoding=encoding,
+            )
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

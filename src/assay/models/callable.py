@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
+from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
 
@@ -211,7 +212,8 @@ def probe_call(
 ) -> Any:
     """``ask(probe)`` with a deadline, off the main thread; its failures are ``ModelError``s
     (an exception, ``sys.exit``, no answer within ``timeout`` seconds)."""
-    caller = WatchedCaller(call_timeout=timeout)
+    # within the run's --max-time when loading counts towards it (core.deadline)
+    caller = WatchedCaller(call_timeout=timeout, time_left=time_left(), answered=lambda: 0)
     try:
         return caller.submit(lambda: ask(probe)).result()
     except AssayError:
