@@ -247,12 +247,19 @@ def stored(store: RunStore, run_id: str) -> np.ndarray:
     return np.concatenate([b.inputs[:, 0] for b in store.iter_batches(run_id)])
 
 
-@pytest.mark.parametrize("strategy", ["walk", "aequitas-semi", "walk-age"])
-def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strategy: str) -> None:
+@pytest.mark.parametrize("strategy", ["walk", "aequitas-semi", "walk-age", "walk-capped"])
+def test_resume_after_interruption_gives_identical_findings(
+    tmp_path: Any, strategy: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = RunStore(tmp_path / "runs.sqlite")
     # walk-age: a 9-valued attribute, where walk queries the variants it learnt flip most
     schema, rule = (AGE_SCHEMA, old_age) if strategy == "walk-age" else (SCHEMA, narrow)
-    strategy = strategy.removesuffix("-age")
+    # walk-capped: the resume state reaches its cap at the first checkpoint; the later ones
+    # commit findings only, and a resumed run goes back to the first (core.run.MAX_STATE_BYTES)
+    capped = strategy == "walk-capped"
+    if capped:
+        monkeypatch.setenv("ASSAY_MAX_STATE_MB", "0.0001")
+    strategy = strategy.removesuffix("-age").removesuffix("-capped")
     model = EncodedModel(schema, Rule(rule))
     ids = []
     for _ in range(2):
@@ -279,9 +286,15 @@ def test_resume_after_interruption_gives_identical_findings(tmp_path: Any, strat
         seed=5,
         max_queries=budget,
         commit_interval=0,
-        stop_after_checkpoints=3,
+        stop_after_checkpoints=6 if capped else 3,
     )
     assert first.status == "interrupted"
+    if capped:
+        progress = store.get_run(ids[1]).progress
+        at = progress["resumable_at"]
+        # the state stayed as the first checkpoint left it, though the run went on
+        assert store.state_bytes(ids[1]) == at["state_bytes"] > 0
+        assert 0 < at["queries"] < progress["queries"]
     second = execute(
         Technique(strategy, schema),
         model,

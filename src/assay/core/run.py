@@ -21,7 +21,14 @@ from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import RunStore
-from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, StoreError
+from assay.errors import (
+    AssayError,
+    BudgetExhausted,
+    ModelError,
+    ModelUnavailable,
+    StoreError,
+    UsageError,
+)
 
 __all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
 
@@ -150,6 +157,15 @@ DROP_RATE = 40e6
 measured on a loaded 2-core machine): a run bounded by time stops early enough for its last
 checkpoint and the deletion to end within its budget."""
 
+MAX_STATE_BYTES = 240 * 1024 * 1024
+"""The largest resume state a run keeps in the store (``ASSAY_MAX_STATE_MB`` overrides it; 0:
+no cap).  A long run's state is every class it evaluated (about 2 bytes each: 620 MB after ten
+minutes of the fastest search); once the state reaches this size the run stops adding to it
+and its later checkpoints commit findings and progress only, so that a resumed run goes back
+to the last checkpoint with state (and finds again what it found since, exactly as after a
+kill between two checkpoints).  The store then stays under about this size plus the kept
+witnesses while the run goes on, and the state is deleted when the run ends."""
+
 FINISH_CAP = 0.1
 """The largest share of a run's time budget kept for ending it."""
 
@@ -200,6 +216,7 @@ def execute(
     )
     rng = generator(seed)
     try:
+        state_cap = _state_cap()
         search = technique.search(budgeted, rng)
         if resume:
             snap = store.load_snapshot(run_id)
@@ -248,6 +265,8 @@ def execute(
 
     pending: list[FindingBatch] = []
     committer = _Committer(store)
+    resumable_at: dict[str, Any] | None = None  # where a resumed run goes back to, once capped
+    with_state: dict[str, Any] = {}  # the progress committed with the last state
     idle_steps = 0  # consecutive steps that asked the model nothing and found nothing
     step_seconds = 0.0  # how long the last step took
     stop_flag = _StopFlag(stop)
@@ -307,12 +326,21 @@ def execute(
                         status, stop_reason = "budget_exhausted", exc.reason
                         break
                     committed = n_found + sum(len(b) for b in pending)
-                    committer.submit(
-                        run_id,
-                        findings=pending,
-                        snapshot=_detached(snapshot(committed)),
-                        progress=progress(),
-                    )
+                    committer.wait()  # (submit waits for it too): its state's size is known
+                    if resumable_at is None and 0 < state_cap <= committer.state_bytes:
+                        resumable_at = {
+                            "queries": with_state.get("queries", 0),
+                            "elapsed": with_state.get("elapsed", 0.0),
+                            "state_bytes": committer.state_bytes,
+                        }
+                    now_progress = _with(progress(), resumable_at)
+                    # (taken when capped too: a search's snapshot hands over what it logged
+                    # since the last one, which would otherwise pile up in memory)
+                    taken = snapshot(committed)
+                    kept = None if resumable_at else _detached(taken)
+                    if kept is not None:
+                        with_state = now_progress
+                    committer.submit(run_id, findings=pending, snapshot=kept, progress=now_progress)
                     n_found = committed
                     pending = []
                     last = now
@@ -356,12 +384,12 @@ def execute(
     if status == "completed" and stop_reason is None:  # ended before its budget: why
         stop_reason = getattr(search, "stop_reason", None)
     summary = _summary(search, stop_reason)
-    final_progress = progress()
+    final_progress = _with(progress(), resumable_at)
     committed = n_found + sum(len(b) for b in pending)
     store.checkpoint(
         run_id,
         findings=pending,
-        snapshot=snapshot(committed),
+        snapshot=snapshot(committed) if resumable_at is None else None,
         progress=final_progress,
         status=status,
         summary=summary,
@@ -415,3 +443,23 @@ class _StopFlag:
     def __exit__(self, *exc: object) -> None:
         if self._previous is not None:
             signal.signal(signal.SIGINT, self._previous)
+
+
+def _state_cap() -> int:
+    """The resume state's cap in bytes (``MAX_STATE_BYTES``; ``ASSAY_MAX_STATE_MB`` in MB)."""
+    given = os.environ.get("ASSAY_MAX_STATE_MB")
+    if not given:
+        return MAX_STATE_BYTES
+    try:
+        return max(0, int(float(given) * 1024 * 1024))
+    except ValueError:
+        raise UsageError(
+            f"must be a number of megabytes, not {given!r}", argument="ASSAY_MAX_STATE_MB"
+        ) from None
+
+
+def _with(progress: dict[str, Any], resumable_at: dict[str, Any] | None) -> dict[str, Any]:
+    """The progress, saying where a resumed run would go back to when the state is capped."""
+    if resumable_at is not None:
+        progress["resumable_at"] = resumable_at
+    return progress
