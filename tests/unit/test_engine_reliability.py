@@ -198,6 +198,14 @@ def test_redaction_masks_passwords_tokens_and_credential_parameters() -> None:
     )
     assert redact_json({"a": ["http://u:pw@h/"], "b": 1}) == {"a": ["http://u:***@h/"], "b": 1}
     assert is_redacted(redact_text(text)) and not is_redacted("http://h/p")
+    # a token in the path (a webhook's), but not names, versions, dates or UUIDs
+    hook = "https://hooks.example.com/services/T0ABC/B0DEF/q8Xz3kLm9Pw2Rt7Yv4Nb6Hc1"
+    assert redact_url(hook) == "https://hooks.example.com/services/T0ABC/B0DEF/***"
+    plain = (
+        "http://h:8080/v2/models/bert-base-uncased-2023/versions/"
+        "123e4567-e89b-12d3-a456-426614174000/infer"
+    )
+    assert redact_url(plain) == plain
 
 
 class _SlowCheckpoints(RunStore):

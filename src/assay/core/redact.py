@@ -2,7 +2,8 @@
 
 A URL's user information (``user:password@``) and the values of credential-like query
 parameters (``api_key``, ``token``, ``secret``, ``password``, ``signature``, ``sig``, ...)
-become ``***``.  ``redact_text`` does it to every URL inside a text (a command line, an
+become ``***``, and so does a path segment holding a token (16 letters and digits or more in a
+row, with both).  ``redact_text`` does it to every URL inside a text (a command line, an
 error message); ``redact_json`` to every string inside JSON data.
 """
 
@@ -26,6 +27,25 @@ _SECRET_NAME = re.compile(
 
 def _is_secret(name: str) -> bool:
     return bool(_SECRET_NAME.search(name))
+
+
+# a run of 16 letters and digits or more, with both (a webhook's or a signed link's token in
+# the path: /services/T0/B0/<token>); names, versions, dates and UUIDs split into shorter runs
+_TOKEN_RUN = re.compile(r"[A-Za-z0-9]{16,}")
+
+
+def _token_like(segment: str) -> bool:
+    return any(
+        any(c.isdigit() for c in run) and any(c.isalpha() for c in run)
+        for run in _TOKEN_RUN.findall(segment)
+    )
+
+
+def _redact_path(path: str) -> str:
+    """``path`` with every segment that holds a token-like run masked."""
+    if not _TOKEN_RUN.search(path):
+        return path
+    return "/".join(MASK if _token_like(seg) else seg for seg in path.split("/"))
 
 
 def redact_url(url: str) -> str:
@@ -55,7 +75,7 @@ def redact_url(url: str) -> str:
     fragment = parts.fragment
     if fragment and ("=" in fragment or len(fragment) >= 16):
         fragment = MASK  # e.g. #access_token=... (implicit OAuth flows)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, fragment))
+    return urlunsplit((parts.scheme, netloc, _redact_path(parts.path), query, fragment))
 
 
 def redact_text(text: str) -> str:
