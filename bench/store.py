@@ -60,6 +60,13 @@ def _written(pid: int) -> int | None:
     return None
 
 
+def _state_cap_mb() -> float:
+    """The resume state's cap the run works with (MB; 0: none), as ``core.run`` reads it."""
+    from assay.core.run import _state_cap
+
+    return _state_cap() / MB
+
+
 def _look(store: Path) -> tuple[int, int] | None:
     """IDIs committed so far (the run's progress) and the resume state's bytes; None when
     the store cannot be read now."""
@@ -255,11 +262,16 @@ def main() -> None:
                 # bytes per IDI of the resume state fall slowly as the set grows: a ceiling
                 state = r["last_state"] / r["last_idis"]
                 extra = r["rest_mb"]  # WAL, witnesses, free pages (largest seen at a look)
+                cap = _state_cap_mb()
+                at_100, at_150 = (
+                    min(state * n / MB, cap) + extra if cap else state * n / MB + extra
+                    for n in (100e6, 150e6)
+                )
                 print(
                     f"  projected from the last look ({r['last_idis']:,} IDIs, resume state "
-                    f"{state:.2f} B/IDI, plus at most {extra:.1f} MB of WAL, witnesses and free "
-                    f"pages): {state * 100e6 / MB + extra:,.0f} MB for 100 M IDIs, "
-                    f"{state * 150e6 / MB + extra:,.0f} MB for 150 M",
+                    f"{state:.2f} B/IDI, capped at {cap:,.0f} MB, plus at most {extra:.1f} MB of "
+                    f"WAL, witnesses and free pages): {at_100:,.0f} MB for 100 M IDIs, "
+                    f"{at_150:,.0f} MB for 150 M",
                     flush=True,
                 )
     print(
