@@ -388,20 +388,6 @@ class PhaseBudget:
         self._check(len(inputs))
         return self.parent.predict(inputs)
 
-    def predict_new(self, inputs: ModelInputs, keys: np.ndarray, /) -> np.ndarray:
-        """``predict`` for inputs the caller guarantees were never asked before in this run
-        and are all different, with their ``input_keys``: counted, budgeted and remembered
-        in the cache like ``predict``'s, without looking them up first."""
-        n = len(inputs)
-        if self.max_time is not None and self.elapsed >= self.max_time:
-            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
-        self._charge(n)
-        self.requests += n
-        fresh = self._ask(inputs)
-        if self.cache_size and n:
-            self._remember(keys, fresh)
-        return fresh
-
     def predict_fresh(self, inputs: ModelInputs, /) -> np.ndarray:
         self._check(len(inputs))
         return self.parent.predict_fresh(inputs)

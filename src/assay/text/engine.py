@@ -539,15 +539,16 @@ class Engine:
         texts = [t.split() for t in self.texts(case)]
         have = set().union(*texts) if texts else set()
         # only the entries indexed under a word the case has can be in it
+        # (and only those whose every word it has: checked before sorting)
+        n_texts = len(texts)
         found: list[tuple[int, tuple[int, int], Any]] = []
         for index in indexes:
             for word in (*have, ""):
                 for rank, entry in index.get(word, ()):
-                    found.append((entry[1], rank, entry))
+                    if len(entry[2]) == n_texts and entry[0] <= have:
+                        found.append((entry[1], rank, entry))
         found.sort(key=lambda x: (x[0], x[1]))
-        for _size, _rank, (bag, _n, words, key) in found:
-            if not bag <= have or len(words) != len(texts):
-                continue
+        for _size, _rank, (_bag, _n, words, key) in found:
             if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
                 return str(key)
         return None

@@ -667,8 +667,16 @@ class WalkStrategy:
                 if self.pool and engine.draws.next() < 0.9:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
-                    # themselves), or a failing case when there is none
+                    # themselves), or a failing case when there is none.  When harvesting
+                    # is worth more (the default walk), at a recent failing case instead: a
+                    # minimal error is all failing core, so a walker harvesting there has
+                    # nothing to change and idles until it restarts again
                     pool = self.minimal or self.pool
+                    if self.harvest is None:
+                        if best_mode is None:  # the worth changes only between rounds
+                            best_mode = self._best_mode()
+                        if best_mode == 1:
+                            pool = self.pool
                     start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
