@@ -114,6 +114,7 @@ def breakdown(
     timers.wrap(engine.Engine, "_findings", "shrinking, known-minimal checks, findings")
     timers.wrap(shrink.Shrinker, "candidates", "shrinking, known-minimal checks, findings")
     timers.wrap(BudgetedModel, "predict", "calling the classifiers (dispatch, waiting)")
+    timers.wrap(BudgetedModel, "predict_new", "calling the classifiers (dispatch, waiting)")
     t0, c0 = time.perf_counter(), time.process_time()
     try:
         r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)

@@ -168,3 +168,89 @@ def test_the_mode_worth_more_per_query_weighs_errors_by_how_rare_they_are() -> N
     assert w._best_mode() == 1
     w.fresh = [1000, 460]  # errors common: only a new way of failing is
     assert w._best_mode() == 0
+
+
+def _engine(strategy: str = "walk") -> Any:
+    """A text search's engine over two fake classifiers (one blind to negation)."""
+    from pathlib import Path
+
+    from assay.core.budget import BudgetedModel
+    from assay.text.api import setup_text
+
+    fakes = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
+    setup = setup_text(
+        [f"{fakes}:lexicon", f"{fakes}:negation_blind"],
+        grammar="builtin:reviews",
+        strategy=strategy,
+    )
+    model = BudgetedModel(setup.model, max_queries=10_000)
+    return setup.test.search(model, np.random.default_rng(0)).engine
+
+
+def test_a_walker_restarting_to_harvest_starts_where_there_is_something_to_harvest() -> None:
+    """When harvesting is worth more, a walker restarting in the error region starts at a
+    recent failing case (words outside its failing core to change), never at a known
+    minimal error (all core: a harvesting walker there idles); when exploring is worth
+    more, at a minimal error."""
+    engine = _engine()
+    walk = engine.strategy
+    g, draws = engine.g, Draws(np.random.default_rng(1))
+    failing = [Case(Sampler(g).sentence_tree(draws)) for _ in range(5)]
+    minimal = [Case(Sampler(g).sentence_tree(draws)) for _ in range(5)]
+    for best, want in ((1, failing), (0, minimal)):
+        walk.walkers = [None] * walk.n_walkers
+        walk.pool, walk.minimal = list(failing), list(minimal)
+        walk.fresh = [1000, 130]  # errors rare: harvesting's failing sentences are news
+        walk.worth[:] = [[1000.0, 500.0, 300.0], [1000.0, 650.0, 60.0]]
+        if best == 0:
+            walk.worth[:] = walk.worth[::-1].copy()
+        assert walk._best_mode() == best
+        engine.draws = Draws(np.random.default_rng(2))
+        walk.propose(engine, 256)
+        started = [c for c in walk.walkers if c is not None and walk.errs[walk.walkers.index(c)]]
+        assert len(started) > walk.n_walkers // 2  # nine restarts in ten are in the region
+        assert all(any(c is x for x in want) for c in started)
+
+
+def test_the_search_thaws_what_its_rounds_froze() -> None:
+    """``Engine.step`` freezes what a round keeps (the collector skips it between rounds);
+    ``thaw`` (the run's end, ``check_text``) hands it back."""
+    import gc
+
+    from assay.text.engine import thaw
+
+    engine = _engine()
+    before = gc.get_freeze_count()
+    try:
+        engine.step()
+        assert gc.get_freeze_count() > before
+        assert gc.isenabled()
+    finally:
+        thaw()
+    assert gc.get_freeze_count() == 0
+
+
+def test_sentences_never_asked_skip_the_cache_lookup_and_are_remembered() -> None:
+    """``BudgetedModel.predict_new``: counted and budgeted like ``predict``, and kept in its
+    cache, so that asking them again later costs nothing."""
+    from assay.core.budget import BudgetedModel
+    from assay.core.keys import text_keys
+
+    class Echo:
+        from assay.core.model import Capabilities
+
+        capabilities = Capabilities(modality="text", n_classes=2, outputs="proba")
+        calls = 0
+
+        def predict(self, inputs: Any, /) -> np.ndarray:
+            Echo.calls += 1
+            return np.array([[len(t) / 10.0, 1 - len(t) / 10.0] for t in inputs])
+
+    model = BudgetedModel(Echo(), max_queries=10)
+    texts = ["a", "bb", "ccc"]
+    got = model.predict_new(texts, text_keys(texts))
+    assert model.queries == 3 and Echo.calls == 1
+    again = model.predict(["bb", "a"], keys=text_keys(["bb", "a"]))
+    assert np.array_equal(again, got[[1, 0]])
+    assert model.queries == 3 and Echo.calls == 1  # from the cache
+    assert np.array_equal(model.predict(["ccc"]), got[2:])  # keyed by the same keys

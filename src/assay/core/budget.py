@@ -156,11 +156,16 @@ class BudgetedModel:
         return None
 
     # -- predict -------------------------------------------------------------------------
-    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+    def predict(self, inputs: ModelInputs, /, *, keys: np.ndarray | None = None) -> np.ndarray:
+        """The model's answers, from the cache where it has them.  ``keys``: the inputs'
+        ``input_keys``, when the caller has them already (not computed again)."""
         n = len(inputs)
         if self.max_time is not None and self.elapsed >= self.max_time:
             raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
-        keys = input_keys(inputs) if self.cache_size else None
+        if not self.cache_size:
+            keys = None
+        elif keys is None:
+            keys = input_keys(inputs)
         if keys is None:
             self._charge(n)
             self.requests += n
@@ -193,6 +198,20 @@ class BudgetedModel:
         if out is None:
             return np.zeros(0)
         return out
+
+    def predict_new(self, inputs: ModelInputs, keys: np.ndarray, /) -> np.ndarray:
+        """``predict`` for inputs the caller guarantees were never asked before in this run
+        and are all different, with their ``input_keys``: counted, budgeted and remembered
+        in the cache like ``predict``'s, without looking them up first."""
+        n = len(inputs)
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._charge(n)
+        self.requests += n
+        fresh = self._ask(inputs)
+        if self.cache_size and n:
+            self._remember(keys, fresh)
+        return fresh
 
     def predict_fresh(self, inputs: ModelInputs, /) -> np.ndarray:
         """Answer inputs the caller guarantees were never asked before in this run.

@@ -30,6 +30,7 @@ from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.errors import UsageError
+from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.grammar import Grammar, load_grammar
 from assay.text.panel import Panel, build_layout, load_label_map
@@ -358,6 +359,7 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
         else:
             outcome = _execute_units(setup, execution or {}, **kwargs)
     finally:  # served classifiers' request counters go with the run, however it ended
+        thaw()  # what the search froze between its rounds is collected as usual again
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], setup.model.models)

@@ -43,6 +43,7 @@ def text_key(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
+_LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 
 
@@ -142,8 +143,10 @@ class Engine:
         self._done = False
         self.search_seconds = 0.0
         # per round, by case identity (the case is held, so an identity is never reused)
-        self._texts: dict[int, tuple[Case, list[str]]] = {}
+        self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
+        # what depends on a case alone (its tree and focus), kept across rounds (bounded)
+        self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
         self._record_json: dict[str, str] = {}  # minimal key -> its record as JSON text
         self._space: list[Tree] | None = None  # every derivation (small grammars; ``space``)
         self._space_size: int | None = None
@@ -176,12 +179,23 @@ class Engine:
     # -- keys --------------------------------------------------------------------------------
     def texts(self, case: Case) -> list[str]:
         """The sentences of a case's variants (remembered for the cases of this round)."""
+        return self._entry(case)[1]
+
+    def _entry(self, case: Case) -> tuple[Case, list[str], list[int], int]:
+        """A case, its variants' sentences, their keys and the case's key (``case_key``),
+        made once per round and case."""
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
-            return got[1]
+            return got
         tx = [tree_text(t) for t in self.oracle.variants(case)]
-        self._texts[id(case)] = (case, tx)
-        return tx
+        keys = [text_key(t) for t in tx]
+        got = (case, tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+        self._texts[id(case)] = got
+        return got
+
+    def case_key(self, case: Case) -> int:
+        """The 64-bit key of ``key(case)`` (``text_key``), as ``keys`` holds them."""
+        return self._entry(case)[3]
 
     def memo(self, what: str, case: Case, make: Any) -> Any:
         """``make(case)``, remembered for the cases of this round (by identity)."""
@@ -193,11 +207,24 @@ class Engine:
         self._memo[key] = (case, value)
         return value
 
+    def lasting(self, what: str, case: Case, make: Any) -> Any:
+        """``make(case)`` for what depends on the case alone, remembered across rounds (by
+        identity, holding the case; bounded): walkers keep their case for several rounds."""
+        key = (what, id(case))
+        got = self._lasting.get(key)
+        if got is not None and got[0] is case:
+            return got[1]
+        value = make(case)
+        if len(self._lasting) >= _LASTING:
+            self._lasting.clear()
+        self._lasting[key] = (case, value)
+        return value
+
     def key(self, case: Case) -> str:
         return _SEP.join(self.texts(case))
 
     def is_new(self, case: Case) -> bool:
-        return not self.judged(self.key(case))
+        return self.case_key(case) not in self.keys
 
     def judged(self, key: str) -> bool:
         """Whether the case with this ``key`` (``Engine.key``) was judged already."""
@@ -207,13 +234,14 @@ class Engine:
     def evaluate(self, cases: list[Case], *, trim: bool = True) -> Evaluated | None:
         """Judge ``cases`` (in one model call).  Cases whose new sentences would overrun the
         query budget are dropped from the end; None when not even one fits."""
-        texts = [self.texts(c) for c in cases]
+        entries = [self._entry(c) for c in cases]
+        asked = self.asked
         left = self.model.remaining()
         if left is not None:
             new: set[int] = set()
             keep = 0
-            for tx in texts:
-                fresh = {k for k in map(text_key, tx) if k not in self.asked and k not in new}
+            for e in entries:
+                fresh = {k for k in e[2] if k not in asked and k not in new}
                 if len(new) + len(fresh) > left:
                     break
                 new |= fresh
@@ -221,14 +249,16 @@ class Engine:
             if keep < len(cases):
                 if not trim or keep == 0:
                     return None
-                cases, texts = cases[:keep], texts[:keep]
+                cases, entries = cases[:keep], entries[:keep]
+        texts = [e[1] for e in entries]
         flat = [t for tx in texts for t in tx]
         if not flat:
             return None
-        out = self.model.predict(flat)
-        for k in map(text_key, flat):
-            if k not in self.asked:
-                self.asked.add(k)
+        flat_keys = [k for e in entries for k in e[2]]
+        out = self._predict(flat, flat_keys)
+        for k in flat_keys:
+            if k not in asked:
+                asked.add(k)
                 self._asked_log.append(k)
         outputs, i = [], 0
         for tx in texts:
@@ -239,8 +269,8 @@ class Engine:
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
         words = self.words
-        for case, tx, err in zip(cases, texts, verdict.error.tolist(), strict=True):
-            key = text_key(_SEP.join(tx))
+        for case, entry, err in zip(cases, entries, verdict.error.tolist(), strict=True):
+            key = entry[3]
             if key in self.keys:
                 continue
             self.keys.add(key)
@@ -265,6 +295,22 @@ class Engine:
             self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
 
+    def _predict(self, flat: list[str], keys: list[int]) -> np.ndarray:
+        """The panel's answers to ``flat`` (``keys``: their ``text_key``s).  Sentences never
+        asked and all different go to the model as such (nothing to look up in its cache);
+        others through its cache, keyed by the same keys."""
+        model: Any = self.model
+        asked = self.asked
+        if hasattr(model, "predict_new"):
+            arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+            if not any(k in asked for k in keys) and len(set(keys)) == len(keys):
+                out: np.ndarray = model.predict_new(flat, arr)
+            else:
+                out = model.predict(flat, keys=arr)
+            return out
+        answer: np.ndarray = model.predict(flat)
+        return answer
+
     # -- steering ----------------------------------------------------------------------------
     def lift(self) -> np.ndarray:
         """Error rate with each production over the overall error rate (smoothed)."""
@@ -282,7 +328,10 @@ class Engine:
         # a round makes and drops hundreds of thousands of small tuples (trees, candidate
         # lists, memo entries) and no reference cycles: the cyclic collector, run over the
         # memos' long-lived entries again and again, took a third of the search's own time.
-        # It is paused for the round and resumed after it (collecting then what is due)
+        # It is paused for the round; what the round kept (walkers, memos, known errors) is
+        # then frozen (``gc.freeze``: never scanned again, still freed when no longer
+        # referenced), else scanning it after every round cost a fifth of the search's own
+        # CPU.  ``thaw`` gives the collector everything back when the run ends
         paused = gc.isenabled()
         if paused:
             gc.disable()
@@ -290,6 +339,7 @@ class Engine:
             return self._step()
         finally:
             if paused:
+                gc.freeze()
                 gc.enable()
 
     def _step(self) -> list[FindingBatch]:
@@ -329,6 +379,9 @@ class Engine:
                 tell(self, self.new_minimal)
             return found
         finally:
+            # the round's memos go now, not at the next round: the cyclic collector, resumed
+            # after the round, need not scan them
+            self._texts, self._memo = {}, {}
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 
     def _findings(self, got: Evaluated) -> list[FindingBatch]:
@@ -486,15 +539,16 @@ class Engine:
         texts = [t.split() for t in self.texts(case)]
         have = set().union(*texts) if texts else set()
         # only the entries indexed under a word the case has can be in it
+        # (and only those whose every word it has: checked before sorting)
+        n_texts = len(texts)
         found: list[tuple[int, tuple[int, int], Any]] = []
         for index in indexes:
             for word in (*have, ""):
                 for rank, entry in index.get(word, ()):
-                    found.append((entry[1], rank, entry))
+                    if len(entry[2]) == n_texts and entry[0] <= have:
+                        found.append((entry[1], rank, entry))
         found.sort(key=lambda x: (x[0], x[1]))
-        for _size, _rank, (bag, _n, words, key) in found:
-            if not bag <= have or len(words) != len(texts):
-                continue
+        for _size, _rank, (_bag, _n, words, key) in found:
             if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
                 return str(key)
         return None
@@ -593,6 +647,11 @@ class Engine:
         self.asked = _key_set(asked)
         self.keys = _key_set(keys)
         self._asked_log, self._keys_log = [], []
+
+
+def thaw() -> None:
+    """Give the cyclic collector back what ``Engine.step`` froze (at the end of a run)."""
+    gc.unfreeze()
 
 
 def _key_set(stored: np.ndarray | None) -> set[int]:

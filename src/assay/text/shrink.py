@@ -82,7 +82,6 @@ class Shrinker:
         chunk: int = 32,
     ) -> None:
         self.chunk = chunk
-        self._cache: dict[int, tuple[Case, list[Case]]] = {}
         self._opts: dict[int, tuple[Any, list[tuple[int, int, Any, list[str]]]]] = {}
         # every terminal is words separated by single spaces (or nothing): a candidate's
         # words joined are its text (as ``tree_text`` joins it)
@@ -130,16 +129,9 @@ class Shrinker:
         return out
 
     def candidates(self, case: Case) -> list[Case]:
-        """The smaller variants of a case, smallest first (remembered for recent cases, by
-        identity: the memo holds the case, so an identity is never reused while it is
-        there)."""
-        got = self._cache.get(id(case))
-        if got is None or got[0] is not case:
-            got = (case, self._candidates(case))
-            self._cache[id(case)] = got
-            if len(self._cache) > 4096:
-                del self._cache[next(iter(self._cache))]
-        return list(got[1])
+        """The smaller variants of a case, smallest first (made afresh: a case is shrunk
+        once, so remembering them saved nothing and kept thousands of trees alive)."""
+        return self._candidates(case)
 
     def _options(self, sub: Any, below: list[Any]) -> list[tuple[int, int, Any, list[str]]]:
         """The smaller replacements of subtree ``sub`` (``below``: its descendants in

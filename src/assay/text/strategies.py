@@ -74,7 +74,7 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
     (grammars of at most ``_ENUMERABLE`` derivations): a small space is reported covered
     only when it is, never because random draws kept repeating."""
     out: list[Case] = []
-    keys: set[str] = set()
+    keys: set[int] = set()
     misses = 0
     # once draws stalled (the space is small and mostly judged, or the steering keeps
     # drawing the same few sentences), a few repeats per wanted case are enough
@@ -85,8 +85,8 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
         if case is None:
             misses += 1
             continue
-        key = engine.key(case)
-        if key in keys or engine.judged(key):
+        key = engine.case_key(case)
+        if key in keys or key in engine.keys:
             misses += 1
             continue
         keys.add(key)
@@ -100,7 +100,7 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
 _ENUMERABLE = 100_000  # derivations: up to this many, a stalled draw falls back to the list
 
 
-def _unjudged(engine: Engine, n: int, keys: set[str]) -> list[Case]:
+def _unjudged(engine: Engine, n: int, keys: set[int]) -> list[Case]:
     """Up to ``n`` cases of derivations never judged, each from a uniformly drawn place in
     the list of every derivation (the next one not judged from there, cyclically); none
     when the grammar has more than ``_ENUMERABLE`` derivations or every one was judged."""
@@ -127,8 +127,8 @@ def _unjudged(engine: Engine, n: int, keys: set[str]) -> list[Case]:
             case = engine.oracle.case(tree, engine.draws)
             if case is None:
                 continue
-            key = engine.key(case)
-            if key in keys or engine.judged(key):
+            key = engine.case_key(case)
+            if key in keys or key in engine.keys:
                 if skip is not None:
                     skip[i] = i + 1  # judged for good (proposed now: judged this round)
                 continue
@@ -267,7 +267,7 @@ def swap_word_at(
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
     are left as they are."""
-    spots = engine.memo("lexical", case, lambda c: lexical_spots(engine, c))
+    spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
     if avoid:
         spots = [sp for sp in spots if sp[0] not in avoid]
     if not spots:
@@ -433,6 +433,43 @@ class OgmaStrategy:
         self.start = tree_from_json(st) if st is not None else None
 
 
+Spot = tuple[tuple[int, ...], int, int]  # a node: its path, production, depth
+
+
+def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.ndarray]:
+    """The nodes a re-derivation may replace (their symbol has another alternative; not the
+    node a relation is about, nor below it), with the productions of each one's subtree,
+    all in one array (``starts``: where each node's begin)."""
+    g = engine.g
+    focus = case.focus
+    spots: list[Spot] = []
+    flat: list[int] = []
+    starts: list[int] = []
+    for path, p, depth in nodes(case.tree):
+        if len(g.alternatives[g.productions[p][0]]) < 2:
+            continue
+        if focus is not None and path[: len(focus)] == focus:
+            continue
+        spots.append((path, p, depth))
+        starts.append(len(flat))
+        tree_productions(subtree_at(case.tree, path), flat)
+    return spots, np.asarray(flat, dtype=np.int64), np.asarray(starts, dtype=np.int64)
+
+
+def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
+    """The movable nodes whose subtree holds no production with ``bias`` above 1."""
+    spots, flat, starts = engine.lasting("movable", case, lambda c: _movable(engine, c))
+    if not spots:
+        return []
+    top = np.maximum.reduceat(bias[flat], starts)
+    return [sp for sp, ok in zip(spots, (top <= 1.0).tolist(), strict=True) if ok]
+
+
+def _prefixes(paths: set[tuple[int, ...]]) -> set[tuple[int, ...]]:
+    """Every prefix of every path (the paths of the nodes above them, and themselves)."""
+    return {a[:k] for a in paths for k in range(len(a) + 1)}
+
+
 class WalkStrategy:
     """assay's default: many walkers per round, word swaps and subtree re-derivations,
     steered toward the productions most associated with errors.
@@ -569,32 +606,22 @@ class WalkStrategy:
         bias: np.ndarray,
         keep: bool = False,
         avoid: set[tuple[int, ...]] | None = None,
+        above: set[tuple[int, ...]] | None = None,
     ) -> tuple[Case | None, tuple[int, ...] | None]:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
         no production more associated with errors than the average; never one holding a
-        node at a path in ``avoid``.  Also gives the path of the subtree."""
+        node at a path in ``avoid`` (``above``: the prefixes of those paths, when known).
+        Also gives the path of the subtree."""
         g = engine.g
-
-        def movable(c: Case) -> list[tuple[tuple[int, ...], int, int]]:
-            return [
-                (path, p, depth)
-                for path, p, depth in nodes(c.tree)
-                if len(g.alternatives[g.productions[p][0]]) >= 2
-                and not (c.focus is not None and path[: len(c.focus)] == c.focus)
-            ]
-
-        def keepable(c: Case) -> list[tuple[tuple[int, ...], int, int]]:
-            return [
-                sp
-                for sp in engine.memo("movable", c, movable)
-                if max(bias[q] for q in tree_productions(subtree_at(c.tree, sp[0]))) <= 1.0
-            ]
-
-        # (``bias`` is the same for a whole round, as the memo is)
-        spots = engine.memo("keepable" if keep else "movable", case, keepable if keep else movable)
+        if keep:
+            # (``bias`` is the same for a whole round, as the memo is)
+            spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, bias))
+        else:
+            spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
         if avoid:
             # a subtree holding an avoided node: its path is a prefix of that node's
-            above = {a[:k] for a in avoid for k in range(len(a) + 1)}
+            if above is None:
+                above = _prefixes(avoid)
             spots = [sp for sp in spots if sp[0] not in above]
         if not spots:
             return None, None
@@ -615,7 +642,7 @@ class WalkStrategy:
         else:
             fresh_bias = bias
         out: list[Case] = []
-        keys: set[str] = set()
+        keys: set[int] = set()
         self.owners = []
         self.kinds = []
         self.paths = []
@@ -623,6 +650,7 @@ class WalkStrategy:
         weights = self._surrogate(engine)
         best_mode: int | None = None
         moves = max(1, min(self.moves, n // self.n_walkers))
+        shares = (self._swap_share(0), self._swap_share(1))  # yields change between rounds
         for w in range(self.n_walkers):
             if len(out) >= n:
                 break
@@ -639,8 +667,16 @@ class WalkStrategy:
                 if self.pool and engine.draws.next() < 0.9:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
-                    # themselves), or a failing case when there is none
+                    # themselves), or a failing case when there is none.  When harvesting
+                    # is worth more (the default walk), at a recent failing case instead: a
+                    # minimal error is all failing core, so a walker harvesting there has
+                    # nothing to change and idles until it restarts again
                     pool = self.minimal or self.pool
+                    if self.harvest is None:
+                        if best_mode is None:  # the worth changes only between rounds
+                            best_mode = self._best_mode()
+                        if best_mode == 1:
+                            pool = self.pool
                     start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
@@ -653,7 +689,7 @@ class WalkStrategy:
                     False,
                     0,
                 )
-                key = engine.key(got[0])
+                key = engine.case_key(got[0])
                 if key not in keys:
                     keys.add(key)
                     out.append(got[0])
@@ -672,7 +708,7 @@ class WalkStrategy:
             # re-derivations of subtrees not tied to errors; outside it: both steered by
             # lift.  Which of the two: in proportion to the errors each has yielded per
             # case in this region so far (smoothed; each keeps at least a tenth)
-            share = self._swap_share(region)
+            share = shares[region]
             # with a surrogate learnt, a walker drafts more neighbours than it sends and
             # keeps those the surrogate rates likeliest to fail
             want = budget * self.screen if weights is not None else budget
@@ -680,20 +716,25 @@ class WalkStrategy:
             core: set[tuple[int, ...]] = set()
             if self.mode[w] and self.errs[w]:
                 core = engine.memo("core", case, lambda c: core_paths(engine, c))
+            # the nodes this walker leaves alone (the same for all its moves this round)
+            avoid = self.critical[w] if self.errs[w] else None
+            if core:
+                avoid = (avoid or set()) | core
+            above = None
             for _attempt in range(want * 4):
                 if len(mine) >= want:
                     break
                 kind = 0 if engine.draws.next() < share else 1
-                avoid = self.critical[w] if self.errs[w] else None
-                if core:
-                    avoid = (avoid or set()) | core
                 if kind == 1:
+                    if avoid and above is None:
+                        above = _prefixes(avoid)
                     cand, path = self._restructure(
                         engine,
                         case,
                         fresh_bias,
                         keep=self.errs[w],
                         avoid=avoid,
+                        above=above,
                     )
                 else:
                     cand, path = swap_word_at(
@@ -705,8 +746,8 @@ class WalkStrategy:
                     )
                 if cand is None or path is None:
                     continue
-                key = engine.key(cand)
-                if key in keys or engine.judged(key):
+                key = engine.case_key(cand)
+                if key in keys or key in engine.keys:
                     continue
                 keys.add(key)
                 mine.append((cand, kind, path))
