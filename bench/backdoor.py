@@ -22,10 +22,13 @@ target not met is printed with the limit ``bench/backdoor_limits.py`` measures.
     python bench/backdoor.py --quick         # 3 sizes x 1 position x 1 seed, 1 clean model
     python bench/backdoor.py --cache /tmp/m  # keep the trained models for the next run
 
-Columns: poisoned detected (share of poisoned images flagged); clean flagged (share of clean
-images flagged); location right (detections whose box overlaps the true patch); corrected
-right (detections whose corrected label is the true label); q/clean (mean queries per
-unflagged clean image); q/known (mean queries per poisoned image once its trigger is known).
+Columns: poisoned detected (share of poisoned images flagged; then among those whose answer
+the trigger changed, and among those it sent to its target); clean flagged (share of clean
+images flagged; then how many of them the model sends to the trigger's target though their
+label is another: the backdoor firing on a clean image, "lured"); location right (detections
+whose box overlaps the true patch); corrected right (detections whose corrected label is the
+true label); q/clean (mean queries per unflagged clean image); q/known (mean queries per
+poisoned image once its trigger is known).
 """
 
 from __future__ import annotations
