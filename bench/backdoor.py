@@ -22,10 +22,13 @@ target not met is printed with the limit ``bench/backdoor_limits.py`` measures.
     python bench/backdoor.py --quick         # 3 sizes x 1 position x 1 seed, 1 clean model
     python bench/backdoor.py --cache /tmp/m  # keep the trained models for the next run
 
-Columns: poisoned detected (share of poisoned images flagged); clean flagged (share of clean
-images flagged); location right (detections whose box overlaps the true patch); corrected
-right (detections whose corrected label is the true label); q/clean (mean queries per
-unflagged clean image); q/known (mean queries per poisoned image once its trigger is known).
+Columns: poisoned detected (share of poisoned images flagged; then among those whose answer
+the trigger changed, and among those it sent to its target); clean flagged (share of clean
+images flagged; then how many of them the model sends to the trigger's target though their
+label is another: the backdoor firing on a clean image, "lured"); location right (detections
+whose box overlaps the true patch); corrected right (detections whose corrected label is the
+true label); q/clean (mean queries per unflagged clean image); q/known (mean queries per
+poisoned image once its trigger is known).
 """
 
 from __future__ import annotations
@@ -109,12 +112,21 @@ def measure(
     data: dict[str, np.ndarray],
     box: Any,
     answers: dict[str, np.ndarray],
+    target: int | None = None,
 ) -> dict[str, Any]:
     """``answers``: the model's predictions on the scanned images ("images") and on the same
-    images without the trigger ("originals")."""
+    images without the trigger ("originals"); ``target``: the trigger's class (None: a clean
+    model)."""
     pois = data["poisoned"]
     flagged = np.array([r["poisoned"] for r in rows])
     fires = pois & (answers["images"] != answers["originals"])  # the trigger moved the answer
+    # the trigger sent the image to its target (it was not there before)
+    sent = fires & (answers["images"] == target) if target is not None else fires & False
+    # clean images the model sends to the trigger's target although their label is another
+    # (the backdoor firing on a clean image, e.g. ink at the trigger's place)
+    lured = ~pois & (answers["images"] == target) & (data["labels"] != target)
+    if target is None:
+        lured &= False
     det = [r for r in rows if r["poisoned"] and pois[r["image"]]]
     loc = [
         box is not None and r.get("box") is not None and boxes_overlap(r["box"], box) for r in det
@@ -129,6 +141,10 @@ def measure(
         "detected": int(flagged[pois].sum()),
         "n_fires": int(fires.sum()),
         "detected_fires": int(flagged[fires].sum()),
+        "n_sent": int(sent.sum()),
+        "detected_sent": int(flagged[sent].sum()),
+        "clean_lured": int(lured.sum()),
+        "clean_flagged_lured": int(flagged[lured].sum()),
         "corrected_own": int(sum(own)),
         "clean_flagged": int(flagged[~pois].sum()),
         "located": int(sum(loc)),
@@ -261,7 +277,8 @@ def print_inputs(
     print(f"Input scans ({side}x{side} digits; per trigger size; machine shared, times are noisy)")
     head = (
         f"{'trigger':13} {'strategy':11} {'poisoned detected':>18} {'(trigger fires)':>16} "
-        f"{'clean flagged':>14} {'location right':>15} {'corrected right':>16} "
+        f"{'(to target)':>12} {'clean flagged':>14} {'(lured)':>8} {'location right':>15} "
+        f"{'corrected right':>16} "
         f"{'(= clean answer)':>17} {'q/clean':>8} {'q/known':>8} {'s/image':>8}"
     )
     print(head)
@@ -277,13 +294,19 @@ def print_inputs(
         print(
             f"{group:13} {strategy:11} {pct(sum(acc['detected']), n_p):>18} "
             f"{pct(sum(acc['detected_fires']), sum(acc['n_fires'])):>16} "
-            f"{pct(sum(acc['clean_flagged']), n_c):>14} {pct(sum(acc['located']), n_det):>15} "
+            f"{pct(sum(acc['detected_sent']), sum(acc['n_sent'])):>12} "
+            f"{pct(sum(acc['clean_flagged']), n_c):>14} "
+            f"{sum(acc['clean_flagged_lured']):>3}/{sum(acc['clean_lured']):<4} "
+            f"{pct(sum(acc['located']), n_det):>15} "
             f"{pct(sum(acc['corrected']), n_det):>16} "
             f"{pct(sum(acc['corrected_own']), n_det):>17} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
         )
     print()
     print("(trigger fires): among poisoned images whose answer the trigger changed (where it does")
     print("not, the model does not act on it and no scan of the model's answers can see it);")
+    print("(to target): among poisoned images the trigger sent to its target class;")
+    print("(lured): clean images flagged / clean images the model sends to the trigger's target")
+    print("although their label is another (the backdoor firing on a clean image);")
     print("(= clean answer): corrected label equal to the model's answer before the trigger.")
     print()
     print("Corrected label at best (the true trigger's box: blocked by the dominant colour /")
@@ -458,7 +481,13 @@ def main() -> None:
                 }
                 for strategy in args.strategies:
                     out = run_one(d, data, strategy, tmp / f"{side}-{k}-{strategy}.db")
-                    m = measure(out["rows"], data, trig.box if trig else None, answers)
+                    m = measure(
+                        out["rows"],
+                        data,
+                        trig.box if trig else None,
+                        answers,
+                        trig.target if trig else None,
+                    )
                     acc = totals[(group, strategy)]
                     for key, val in m.items():
                         if isinstance(val, list):

@@ -312,6 +312,45 @@ def test_a_solid_trigger_is_found_though_a_clean_image_has_ink_there() -> None:
     assert not clean.poisoned
 
 
+def _side_model(x: np.ndarray) -> np.ndarray:
+    """A toy classifier of 8x8 images: class 1 when the right half holds more ink than the
+    left, else 0."""
+    img = x[..., 0]
+    right, left = img[:, :, 4:].sum(axis=(1, 2)), img[:, :, :4].sum(axis=(1, 2))
+    out: np.ndarray = (right > left).astype(np.int64)
+    return out
+
+
+def test_the_class_own_feature_is_judged_from_the_class_images_nearest_the_candidate() -> None:
+    """A clean image's box that holds its class's own feature (part of a bar the class is
+    drawn with) is natural when the class's clean images most like this one outside the box
+    carry it too, although the first images of the class listed are drawn elsewhere (a bar
+    one column over, outside the box): those are no evidence about this box.  Judged from the
+    first sources (the old check), the box passed as a trigger."""
+    refs = np.zeros((14, 8, 8, 1))
+    refs[:5, :, 4] = 1.0  # class 1, listed first: a bar at column 4
+    for i, col in enumerate([0, 1, 2, 3, 0, 1]):
+        refs[5 + i, 0:2, col] = 1.0  # class 0: short strokes on the left
+    for i, row in enumerate([0, 3, 6]):
+        refs[11 + i, :, 6] = 1.0  # class 1: a bar at column 6, each with a dot of its own
+        refs[11 + i, row, 0] = 1.0
+    ref_labels = _side_model(refs)
+    assert ref_labels.tolist() == [1] * 5 + [0] * 6 + [1] * 3
+    image = np.zeros((8, 8, 1))
+    image[:, 6] = 1.0
+    image[7, 1] = 1.0
+    box = (2, 6, 3, 1)  # three pixels of the bar: they send the short strokes to class 1
+    chosen = refs[5:11]
+    rate = _confirm(image, box, 1, _side_model, chosen, 0.9, refs, ref_labels)
+    assert rate == -1.0
+    # a trigger where no image of the class has ink stays one
+    poisoned = refs[5].copy()
+    poisoned[2:5, 7] = 1.0
+    assert _side_model(poisoned[None])[0] == 1
+    trig = (2, 7, 3, 1)
+    assert _confirm(poisoned, trig, 1, _side_model, refs[6:11], 0.9, refs, ref_labels) == 1.0
+
+
 def test_polish_mends_a_patch_with_a_pixel_wrong_or_a_pixel_off() -> None:
     """The model scan's search may keep a trigger with a pixel wrong, or one pixel off its
     place; improved on the pool by single-pixel flips and one-pixel moves, it becomes the

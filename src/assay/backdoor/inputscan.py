@@ -18,9 +18,12 @@ are screened on one clean image, a second, then three more; a surviving window s
 smallest box whose pixels still flip the screening images (each level asks one screening image
 first); that box is confirmed on the verification images in parts (5, 10, 20: a candidate that
 has missed too many is out early), unless the same box taken from clean images of the class
-flips nearly as many (the class's own features; two sources must agree, as one clean image may
-carry a look-alike of the trigger and be in the class because of it; checked with two sources
-after 10 images, then with up to five). A box still larger than ``max_trigger`` once trimmed
+flips nearly as many (the class's own features; the sources are the clean images of the class
+most like the image outside the box, whose content there is the class's feature as this image
+would carry it: at 28x28 the first images of a class listed held a digit's loop a few pixels
+off, and a 14x14 loop of a clean '9' passed as a trigger; two sources must agree, as one clean
+image may carry a look-alike of the trigger and be in the class because of it; checked with two
+sources after 10 images, then with up to five). A box still larger than ``max_trigger`` once trimmed
 (below) is not reported (that much of an image is the object's own features, not a patch).
 The first natural box ends the
 image's scan (its sensitivity is its own class's); otherwise every surviving window is tried
@@ -340,12 +343,14 @@ def _confirm(
             return None
         if k == 1 and hi < len(chosen):  # early natural check on what was asked so far
             rate = float(so_far.mean())
-            if _natural(box, label, rate, labels, verify, verify_labels, chosen[:hi], 2):
+            if _natural(
+                box, label, rate, labels, verify, verify_labels, chosen[:hi], 2, image=image
+            ):
                 return -1.0
     rate = float(np.concatenate(hits).mean())
     if rate < threshold:
         return None
-    if _natural(box, label, rate, labels, verify, verify_labels, chosen):
+    if _natural(box, label, rate, labels, verify, verify_labels, chosen, image=image):
         return -1.0
     return rate
 
@@ -457,20 +462,29 @@ def _natural(
     n_sources: int = 5,
     margin: float = 0.3,
     need: int = 2,
+    *,
+    image: np.ndarray | None = None,
 ) -> bool:
     """Is the box just where class ``label`` shows?  The same box taken from ``need`` of
     ``n_sources`` clean images of that class, pasted onto the same verification images, sends
     nearly as many of them there (within ``margin`` of the candidate's flip ``rate``): then the
-    box holds the class's own features (a large part of a digit), not a trigger.  One source is
+    box holds the class's own features (a large part of a digit), not a trigger.  Given the
+    candidate's ``image``, the sources are the class's images nearest to it outside the box
+    (``_nearest_first``): a class's feature sits where the rest of the object puts it, so the
+    images drawn like this one carry it in the same box, and others (the same digit drawn a
+    few pixels over) say nothing about it; without ``image``, the first ones.  One source is
     not enough: a clean image may carry something close to the trigger at its place (a white
     square's place inked by chance) and be in the class because of it; its box fires like the
     trigger and says nothing about the class's features (a class with fewer sources needs them
     all).  The sources are asked one at a time, until ``need`` have sent the images there
     (natural) or too few are left to (a natural box usually costs ``need`` sources' queries, a
     trigger all but ``need - 1`` of them)."""
-    sources = verify[verify_labels == label][:n_sources]
-    need = max(1, min(need, len(sources)))
+    pool = verify[verify_labels == label]
     t, left, h, w = box
+    if image is not None and len(pool):
+        pool = _nearest_first(pool, image, box)
+    sources = pool[:n_sources]
+    need = max(1, min(need, len(sources)))
     agree = 0
     for k, src in enumerate(sources):
         if agree + len(sources) - k < need:
@@ -481,6 +495,20 @@ def _natural(
             if agree >= need:
                 return True
     return False
+
+
+def _nearest_first(pool: np.ndarray, image: np.ndarray, box: Box) -> np.ndarray:
+    """``pool`` ordered by distance to ``image`` outside ``box`` (squared; ties: the earlier
+    first), without copies of ``image`` itself."""
+    t, left, h, w = box
+    outside = np.ones(image.shape[:2], dtype=bool)
+    outside[t : t + h, left : left + w] = False
+    diff = pool - image[None]
+    dist = (diff[:, outside, :] ** 2).reshape(len(pool), -1).sum(axis=1)
+    same = (diff == 0).reshape(len(pool), -1).all(axis=1)
+    order = np.argsort(dist, kind="stable")
+    out: np.ndarray = pool[order[~same[order]]]
+    return out
 
 
 def _shrink(
