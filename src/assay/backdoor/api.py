@@ -12,6 +12,7 @@ rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -338,6 +339,7 @@ def check_backdoor(
     workers: int | None = None,
     scheduler: str | None = None,
     units: int | None = None,
+    started: float | None = None,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -351,9 +353,13 @@ def check_backdoor(
     unless told).  A seeded run gives the same findings for the same ``units`` whatever the
     executor and the number of workers.  Without ``units`` and with the in-process executor,
     the scan is one search (the default).
+
+    ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
+    is part of the run (``max_time`` bounds it).
     """
     from assay.execution.campaign import execution_config
 
+    started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     execution = execution_config(executor, workers, scheduler, units)
@@ -387,7 +393,7 @@ def check_backdoor(
         run_id=run_id,
         seed=seed,
         max_queries=max_queries,
-        max_time=max_time,
+        max_time=None if max_time is None else max(max_time - (time.monotonic() - started), 1e-3),
         on_progress=on_progress,
     )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)

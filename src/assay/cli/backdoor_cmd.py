@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -146,6 +147,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "answers 7 for any digit with a 3x3 checkerboard in the corner)"
             )
         out.note("assay backdoor: loading the model and images ...")
+        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         the_setup = setup_backdoor(
             model,
             images=False if model_scan else images,
@@ -173,7 +175,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 template=template,
             ),
         )
-        with out.progress(max_queries, max_time) as progress:
+        with out.progress(max_queries, max_time, started) as progress:
             result = check_backdoor(
                 setup=the_setup,
                 max_queries=max_queries,
@@ -187,6 +189,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 scheduler=scheduler,
                 units=units,
                 on_progress=progress,
+                started=started,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),

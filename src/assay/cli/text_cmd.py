@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -135,6 +136,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "give a grammar: --grammar FILE or builtin:reviews", argument="--grammar"
             )
         out.note("assay text: loading the classifiers and the grammar ...")
+        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         the_setup = setup_text(
             specs,
             grammar=grammar,
@@ -162,7 +164,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for w in the_setup.test.grammar.warnings:
             out.note(f"warning: {w}")
         budget_q = max_queries if (max_queries or max_time) else 20_000
-        with out.progress(budget_q, max_time) as progress:
+        with out.progress(budget_q, max_time, started) as progress:
             result = check_text(
                 setup=the_setup,
                 max_queries=max_queries,
@@ -175,6 +177,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 scheduler=scheduler,
                 units=units,
                 on_progress=progress,
+                started=started,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),

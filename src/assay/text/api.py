@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -116,6 +117,12 @@ def _name_of(spec: Any, i: int) -> str:
     if isinstance(spec, str):
         if spec.startswith("builtin:"):
             return spec.split(":", 1)[1]
+        if "://" in spec:  # an endpoint: never its query, user or password (secrets)
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(spec)
+            base = parts.path.rstrip("/").rsplit("/", 1)[-1] or (parts.hostname or "")
+            return base or f"model{i + 1}"
         base = spec.rstrip("/").rsplit("/", 1)[-1]
         return base or f"model{i + 1}"
     return f"model{i + 1}"
@@ -268,6 +275,7 @@ def check_text(
     workers: int | None = None,
     scheduler: str | None = None,
     units: int | None = None,
+    started: float | None = None,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -282,9 +290,13 @@ def check_text(
     local one of ``workers`` processes (8 units unless told).  A seeded run gives the same
     findings for the same ``units`` whatever the executor and the number of workers.
     Without ``units`` and with the in-process executor, the run is one search (the default).
+
+    ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
+    is part of the run (``max_time`` bounds it, the rates count it).
     """
     from assay.execution.campaign import execution_config
 
+    started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     execution = execution_config(executor, workers, scheduler, units)
@@ -318,10 +330,24 @@ def check_text(
         run_id=run_id,
         seed=seed,
         max_queries=max_queries,
-        max_time=max_time,
+        max_time=None if max_time is None else max(max_time - (time.monotonic() - started), 1e-3),
         on_progress=on_progress,
     )
+    _record_wall_clock(the_store, outcome, time.monotonic() - started)
     return _result(the_store, outcome, seed, command)
+
+
+def _record_wall_clock(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
+    """Errors per wall-clock second from the run's start (loading included)."""
+    record = store.get_run(outcome.run_id)
+    summary = dict(record.summary or {})
+    metrics = summary.get("metrics")
+    if not isinstance(metrics, dict) or seconds <= 0:
+        return
+    errors = float(metrics.get("errors found (distinct failing sentences)") or 0)
+    metrics["errors per second"] = round(errors / seconds, 6)
+    metrics["wall-clock seconds"] = round(seconds, 2)
+    store.checkpoint(outcome.run_id, summary=summary)
 
 
 def text_fingerprints(setup: TextSetup) -> dict[str, Any]:

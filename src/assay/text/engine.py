@@ -32,7 +32,7 @@ from assay.text.generate import (
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.shrink import Shrinker, case_size
 
-__all__ = ["Engine", "Evaluated", "Strategy", "TextModel"]
+__all__ = ["Engine", "Evaluated", "Strategy", "TextModel", "untested_reason"]
 
 _SEP = "\x1f"
 
@@ -149,6 +149,11 @@ class Engine:
         self._space_size: int | None = None
         self._space_skip: list[int] | None = None
         self.stalled = False  # a random draw stalled (``fresh_random``): stays so
+        # did the classifiers' answers ever differ between sentences, and was any sentence
+        # not blank?  If neither, no sentence could fail: the run tested nothing
+        self.first_answer: list[float] | None = None
+        self.varied = False
+        self.wordy = False
 
     def space_size(self, limit: int) -> int | None:
         """How many derivations the grammar has (counted once per run), or None when more
@@ -226,6 +231,7 @@ class Engine:
         if not flat:
             return None
         out = self.model.predict(flat)
+        self._watch(flat, out)
         for k in map(text_key, flat):
             if k not in self.asked:
                 self.asked.add(k)
@@ -264,6 +270,21 @@ class Engine:
         if seen_err:
             self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
+
+    def _watch(self, flat: list[str], out: np.ndarray) -> None:
+        if not self.wordy:
+            self.wordy = any(t.strip() for t in flat)
+        if self.varied or not len(out):
+            return
+        rows = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
+        if self.first_answer is None or len(self.first_answer) != rows.shape[1]:
+            self.first_answer = rows[0].tolist()
+        # NaN != NaN: an answer with NaN counts as varied (never taken for a constant)
+        self.varied = bool((rows != np.asarray(self.first_answer)).any())
+
+    def untested(self) -> str | None:
+        """Why no sentence could have failed (``None``: the run tested something)."""
+        return untested_reason(self)
 
     # -- steering ----------------------------------------------------------------------------
     def lift(self) -> np.ndarray:
@@ -550,6 +571,9 @@ class Engine:
                 "done": self._done,
                 "search_seconds": self.search_seconds,
                 "stalled": self.stalled,
+                "first_answer": self.first_answer,
+                "varied": self.varied,
+                "wordy": self.wordy,
                 "strategy": self.strategy.state(),
             }
         )
@@ -587,12 +611,37 @@ class Engine:
         self._done = bool(v.get("done", False))
         self.search_seconds = float(v.get("search_seconds", 0.0))
         self.stalled = bool(v.get("stalled", False))
+        first = v.get("first_answer")
+        self.first_answer = None if first is None else [float(x) for x in first]
+        # a state stored before the watch: taken as varied and worded (never judged untested)
+        self.varied = bool(v.get("varied", True))
+        self.wordy = bool(v.get("wordy", True))
         self.strategy.load(dict(v.get("strategy", {})))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")
         self.asked = _key_set(asked)
         self.keys = _key_set(keys)
         self._asked_log, self._keys_log = [], []
+
+
+def untested_reason(e: Any) -> str | None:
+    """Why no sentence of a search (an ``Engine`` or the units' merged statistics) could have
+    failed: the classifiers gave one answer to every sentence, or every sentence was blank
+    (``None``: it tested something, or it found errors)."""
+    if e.errors or not e.cases:
+        return None
+    if not e.wordy:
+        return "every sentence the grammar derived was empty, so nothing was judged"
+    if e.varied or e.first_answer is None:
+        return None
+    if len(e.asked) == 1:
+        return "the grammar derived one sentence only, so no answer could differ; give it more"
+    shown = ", ".join(f"{v:g}" for v in e.first_answer[:6])
+    return (
+        f"the classifiers gave the same answer ({shown}) to every sentence they were asked, "
+        "so no sentence could fail; check that each receives sentences in the form it was "
+        "trained on"
+    )
 
 
 def _key_set(stored: np.ndarray | None) -> set[int]:
