@@ -274,7 +274,7 @@ def test_the_run_budget_running_out_is_not_a_per_image_budget(
     (per-image budget)' with its few queries averaged into 'queries per unflagged image', and
     the run read 'completed'.  The run's budget ends the run; the images it did not reach are
     said so."""
-    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries", "40")
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries", "60")
     doc = json.loads((tmp_path / "report.json").read_text())
     summary = doc["run"]["summary"]
     assert doc["run"]["status"] == "budget_exhausted", (doc["run"]["status"], out, err)
@@ -338,3 +338,56 @@ def test_a_model_scan_stopped_by_its_budget_counts_every_query(
     assert asked > 0
     assert doc["summary"]["metrics"]["queries"] == asked, (doc["summary"], err)
     assert f"{asked:,} queries" in doc["summary"]["headline"], doc["summary"]["headline"]
+
+
+@pytest.mark.parametrize("value", ["5", "nan", "1.5"])
+def test_a_fail_on_no_finding_can_reach_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """--fail-on 5 (or nan) exited 0 with disagreements found: a severity is at most 1, so
+    nothing could ever fail the run.  Refused before anything is loaded (as fairness does)."""
+    code, out, err = _text(tmp_path, capsys, ["negation", "const"], "--fail-on", value)
+    assert code == 2 and "--fail-on" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists() or "text-" not in _runs(tmp_path, capsys)
+    clean, scan, models = _images(tmp_path)
+    code, out, err = _cli(
+        capsys,
+        "backdoor",
+        f"{models}:quarters",
+        "--clean",
+        str(clean),
+        "--fail-on",
+        value,
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2 and "--fail-on" in err, (out, err)
+
+
+def _runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    code, out, err = _cli(capsys, "runs", "--store", str(tmp_path / "runs.db"))
+    return out + err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--export", "fails.txt"), ("--html", "no/such/dir/r.html")]
+)
+def test_a_bad_output_name_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    """--export fails.txt was refused after the run: the run was spent, no report was
+    written, and exit 2 hid the disagreements it found (exit 1)."""
+    code, out, err = _text(tmp_path, capsys, ["negation", "const"], flag, str(tmp_path / value))
+    assert code == 2 and flag in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)
+
+
+def test_an_input_shape_with_a_stray_part_is_refused() -> None:
+    """'--input-shape 8,x' was read as 8 (the x taken for a separator)."""
+    from assay.backdoor.images import parse_shape
+    from assay.errors import UsageError
+
+    assert parse_shape("8x8") == (8, 8) and parse_shape(" 1, 28, 28 ") == (1, 28, 28)
+    for bad in ("8,x", "8,", "x8"):
+        with pytest.raises(UsageError, match="--input-shape"):
+            parse_shape(bad)

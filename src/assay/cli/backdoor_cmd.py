@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
+from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
     AsJson,
@@ -29,6 +30,7 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import demo_exit, finish_run
+from assay.core.budget import check_budget
 from assay.core.store import DEFAULT_STORE, RunStore
 
 __all__ = ["register"]
@@ -137,6 +139,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.execution.campaign import execution_config
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
+        # every argument is checked before anything is loaded or a run is created
+        check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+        check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
+        for path, flag in (
+            (html, "--html"),
+            (junit, "--junit"),
+            (report, "--report"),
+            (export_filter, "--export-filter"),
+        ):
+            check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         if demo:
             model = model or "builtin:trojan"

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
+from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
     AsJson,
@@ -29,6 +30,7 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import demo_exit, finish_run
+from assay.core.budget import check_budget
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
 
@@ -119,9 +121,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Test text classifiers with sentences generated from a grammar."""
         from assay.execution.campaign import execution_config
-        from assay.text.api import check_text, export_findings, setup_text
+        from assay.text.api import check_export, check_text, export_findings, setup_text
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
+        # every argument is checked before anything is loaded or a run is created: a bad
+        # name found after the run would cost it and hide its exit code behind exit 2
+        check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+        check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
+        check_export(export)
+        for path, flag in ((html, "--html"), (junit, "--junit"), (report, "--report")):
+            check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:

@@ -42,6 +42,7 @@ __all__ = [
     "TextResult",
     "TextSetup",
     "builtin_classifier",
+    "check_export",
     "check_text",
     "export_findings",
     "findings_frame",
@@ -525,6 +526,17 @@ def findings_frame(store: RunStore, run_id: str) -> Any:
     if len(frame):
         frame.insert(1, "times_found", [counts.get(m, 1) for m in frame["minimal"]])
     return frame
+
+
+def check_export(path: str | os.PathLike[str] | None) -> None:
+    """A usage error unless ``path`` names a file the findings can be exported to (.csv,
+    .jsonl): checked before a run, so a bad name never costs the run or hides its exit."""
+    if path is None:
+        return
+    if Path(path).is_dir():
+        raise UsageError(f"{path} is a directory; give a file name", argument="--export")
+    if Path(path).suffix.lower() not in (".jsonl", ".json", ".csv"):
+        raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(path))
 
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
