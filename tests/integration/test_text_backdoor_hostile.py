@@ -349,7 +349,7 @@ def test_a_fail_on_no_finding_can_reach_is_refused_before_a_run(
     code, out, err = _text(tmp_path, capsys, ["negation", "const"], "--fail-on", value)
     assert code == 2 and "--fail-on" in err, (out, err)
     assert not (tmp_path / "runs.db").exists() or "text-" not in _runs(tmp_path, capsys)
-    clean, scan, models = _images(tmp_path)
+    clean, _, models = _images(tmp_path)
     code, out, err = _cli(
         capsys,
         "backdoor",
@@ -365,7 +365,7 @@ def test_a_fail_on_no_finding_can_reach_is_refused_before_a_run(
 
 
 def _runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    code, out, err = _cli(capsys, "runs", "--store", str(tmp_path / "runs.db"))
+    _, out, err = _cli(capsys, "runs", "--store", str(tmp_path / "runs.db"))
     return out + err
 
 
