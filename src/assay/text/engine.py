@@ -634,13 +634,17 @@ def untested_reason(e: Any) -> str | None:
         return "every sentence the grammar derived was empty, so nothing was judged"
     if e.varied or e.first_answer is None:
         return None
-    if len(e.asked) == 1:
-        return "the grammar derived one sentence only, so no answer could differ; give it more"
+    asked = len(e.asked)
+    if asked == 1:
+        return (
+            "one sentence only was asked (the grammar derives one, or the budget allowed "
+            "one), so no answer could differ"
+        )
     shown = ", ".join(f"{v:g}" for v in e.first_answer[:6])
     return (
-        f"the classifiers gave the same answer ({shown}) to every sentence they were asked, "
-        "so no sentence could fail; check that each receives sentences in the form it was "
-        "trained on"
+        f"the classifiers gave the same answer ({shown}) to every one of the {asked:,} "
+        "sentences they were asked, so no sentence could fail; check that each receives "
+        "sentences in the form it was trained on"
     )
 
 
