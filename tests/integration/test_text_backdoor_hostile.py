@@ -391,3 +391,29 @@ def test_an_input_shape_with_a_stray_part_is_refused() -> None:
     for bad in ("8,x", "8,", "x8"):
         with pytest.raises(UsageError, match="--input-shape"):
             parse_shape(bad)
+
+
+def test_a_failing_classifier_is_named_as_the_user_gave_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A callable that raised on its first call was named 'assay_user_bad_529b4ea92af2.boom'
+    (assay's internal module name); one that returned None failed an assertion inside assay
+    ('raised AssertionError: ')."""
+    (tmp_path / "bad.py").write_text(
+        "def boom(X):\n    raise RuntimeError('boom')\n\ndef nothing(X):\n    pass\n"
+    )
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    for function, said in (("boom", "bad.py:boom raised RuntimeError: boom"), ("nothing", "None")):
+        code, out, err = _cli(
+            capsys,
+            "text",
+            f"{tmp_path / 'bad.py'}:{function}",
+            "--oracle",
+            "invariance",
+            "--grammar",
+            str(tmp_path / "g.cfg"),
+            "--store",
+            str(tmp_path / "runs.db"),
+        )
+        assert code == 3, (out, err)
+        assert said in err and "assay_user_" not in err and "AssertionError" not in err, err
