@@ -488,6 +488,9 @@ def resume_text(
         resume=True,
         on_progress=on_progress,
     )
+    # the engine's time of every session (kept across a kill; this session's loading is
+    # not counted): the same figures as a run that was never stopped
+    _record_wall_clock(the_store, outcome, float(outcome.progress.get("elapsed") or 0))
     return _result(the_store, outcome, record.seed, record.command)
 
 
