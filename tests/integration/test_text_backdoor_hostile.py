@@ -417,3 +417,64 @@ def test_a_failing_classifier_is_named_as_the_user_gave_it(
         )
         assert code == 3, (out, err)
         assert said in err and "assay_user_" not in err and "AssertionError" not in err, err
+
+
+def test_more_units_than_queries_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--units 8 --max-queries 5 started a run that ended 'failed' with 'argument
+    --max-queries: must be at least 1, not 0' (a unit's share, not what the user gave)."""
+    (tmp_path / "clf.py").write_text(TEXT_MODELS)
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    code, out, err = _cli(
+        capsys,
+        "text",
+        f"{tmp_path / 'clf.py'}:negation",
+        f"{tmp_path / 'clf.py'}:const",
+        "--grammar",
+        str(tmp_path / "g.cfg"),
+        "--units",
+        "8",
+        "--max-queries",
+        "5",
+        "--store",
+        str(tmp_path / "other.db"),
+    )
+    assert code == 2 and "--units" in err and "must be at least 1, not 0" not in err, err
+    assert not (tmp_path / "other.db").exists() or "text-" not in _runs_in(
+        tmp_path / "other.db", capsys
+    )
+
+
+def _runs_in(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    _, out, err = _cli(capsys, "runs", "--store", str(store))
+    return out + err
+
+
+def test_loading_that_takes_the_whole_time_budget_is_no_model_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With loading counted in --max-time, a budget spent by loading left the first call no
+    time: 'the model failed: it did not answer its first call' (exit 3).  It is a budget
+    too small to test anything: exit 2 before a run is created."""
+    (tmp_path / "slow.py").write_text(
+        "import time\nimport numpy as np\ntime.sleep(1.5)\n\n"
+        "def f(X):\n    return np.array([0 if 'not' in s.split() else 1 for s in X])\n\n"
+        "f.classes_ = ['neg', 'pos']\n"
+    )
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    code, out, err = _cli(
+        capsys,
+        "text",
+        f"{tmp_path / 'slow.py'}:f",
+        "--oracle",
+        "invariance",
+        "--grammar",
+        str(tmp_path / "g.cfg"),
+        "--max-time",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2 and "--max-time" in err and "loading took" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists()

@@ -25,13 +25,14 @@ from assay.backdoor.image_files import ImageFiles, read_images
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest
-from assay.core.budget import check_budget
+from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
+from assay.core.units import check_units_budget
 from assay.errors import UsageError
 
 __all__ = [
@@ -363,9 +364,11 @@ def check_backdoor(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     execution = execution_config(executor, workers, scheduler, units)
+    check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_backdoor(model, **options)
     if execution.get("units"):
         the_setup.test.check_units(int(execution["units"]))
+    engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("backdoor")
@@ -393,7 +396,7 @@ def check_backdoor(
         run_id=run_id,
         seed=seed,
         max_queries=max_queries,
-        max_time=None if max_time is None else max(max_time - (time.monotonic() - started), 1e-3),
+        max_time=engine_time,
         on_progress=on_progress,
     )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assay.core.budget import check_budget
+from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.model import Model
@@ -30,6 +30,7 @@ from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.units import check_units_budget
 from assay.errors import UsageError
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.grammar import Grammar, load_grammar
@@ -301,7 +302,9 @@ def check_text(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     execution = execution_config(executor, workers, scheduler, units)
+    check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_text(models, **options)
+    engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
@@ -331,7 +334,7 @@ def check_text(
         run_id=run_id,
         seed=seed,
         max_queries=max_queries,
-        max_time=None if max_time is None else max(max_time - (time.monotonic() - started), 1e-3),
+        max_time=engine_time,
         on_progress=on_progress,
     )
     _record_wall_clock(the_store, outcome, time.monotonic() - started)
