@@ -426,7 +426,7 @@ def test_more_units_than_queries_is_refused_before_a_run(
     --max-queries: must be at least 1, not 0' (a unit's share, not what the user gave)."""
     (tmp_path / "clf.py").write_text(TEXT_MODELS)
     (tmp_path / "g.cfg").write_text(GRAMMAR)
-    code, out, err = _cli(
+    code, _, err = _cli(
         capsys,
         "text",
         f"{tmp_path / 'clf.py'}:negation",
