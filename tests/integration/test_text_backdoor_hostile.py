@@ -157,7 +157,28 @@ def test_the_text_api_says_a_constant_classifier_tested_nothing(tmp_path: Path) 
         seed=2,
         store=tmp_path / "runs.db",
     )
-    assert "same answer" in str(result.summary.get("untested_reason")), result.summary
+    assert "same answer" in str(result.untested), result.summary
+    assert result.headline.startswith("NOTHING WAS TESTED"), result.headline  # as the report
+
+
+def test_the_backdoor_api_says_a_constant_model_tested_nothing(tmp_path: Path) -> None:
+    import assay
+
+    def const(x: np.ndarray) -> np.ndarray:
+        return np.full(len(x), 1)
+
+    const.classes_ = [0, 1, 2]  # type: ignore[attr-defined]
+    rng = np.random.default_rng(3)
+    result = assay.check_backdoor(
+        const,
+        images=rng.random((4, 8, 8)),
+        clean=rng.random((12, 8, 8)),
+        input_shape="8,8",
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert result.untested and "same class (1)" in result.untested, result.summary
+    assert result.headline.startswith("NOTHING WAS TESTED"), result.headline
 
 
 def test_a_classifier_endpoint_is_never_named_by_its_query_string() -> None:

@@ -102,8 +102,18 @@ class TextResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def untested(self) -> str | None:
+        """Why the run tested nothing (it has not passed), or ``None``."""
+        from assay.core.outcome import untested
+        from assay.core.store import ENDED
+
+        return untested(self.summary) if self.status in ENDED else None
+
+    @property
     def headline(self) -> str:
-        return str(self.summary.get("headline", ""))
+        text = str(self.summary.get("headline", ""))
+        why = self.untested
+        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
 
     @property
     def findings(self) -> Any:
