@@ -499,3 +499,34 @@ def test_loading_that_takes_the_whole_time_budget_is_no_model_failure(
     )
     assert code == 2 and "--max-time" in err and "loading took" in err, (out, err)
     assert not (tmp_path / "runs.db").exists()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--images", "SCAN", "--model-scan"],
+        ["--strategy", "strip"],
+        ["--max-queries-per-image", "5"],
+    ],
+)
+def test_options_the_model_scan_does_not_use_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """'--model-scan --images X' scanned the model and ignored X; '--strategy strip' or a
+    per-image budget with --clean alone were ignored too (the run said nothing)."""
+    clean, scan, models = _images(tmp_path)
+    code, out, err = _cli(
+        capsys,
+        "backdoor",
+        f"{models}:quarters",
+        "--clean",
+        str(clean),
+        "--input-shape",
+        "8,8",
+        "--store",
+        str(tmp_path / "runs.db"),
+        *[str(scan) if e == "SCAN" else e for e in extra],
+    )
+    flag = next(e for e in extra if e.startswith("--") and e != "--model-scan")
+    assert code == 2 and f"argument {flag}" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists()

@@ -32,6 +32,7 @@ from assay.cli.options import (
 from assay.cli.reporting import demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.errors import UsageError
 
 __all__ = ["register"]
 
@@ -142,6 +143,22 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # every argument is checked before anything is loaded or a run is created
         check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
+        # the model scan: --model-scan, or --clean without --images (a built-in model scans
+        # its own digits' images unless told --model-scan)
+        builtin = demo or (model or "").startswith("builtin:")
+        scan_only = model_scan or (images is None and not builtin)
+        ignored = [
+            (model_scan and images is not None, "--images"),
+            (scan_only and strategy != "assay", "--strategy"),
+            (scan_only and max_queries_per_image is not None, "--max-queries-per-image"),
+        ]
+        for given, flag in ignored:  # never silently ignored
+            if given:
+                raise UsageError(
+                    f"{flag} is for scanning images; the model scan (--clean alone, or "
+                    "--model-scan) does not use it",
+                    argument=flag,
+                )
         for path, flag in (
             (html, "--html"),
             (junit, "--junit"),
