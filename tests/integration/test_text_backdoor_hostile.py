@@ -391,13 +391,15 @@ def _runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 @pytest.mark.parametrize(
-    ("flag", "value"), [("--export", "fails.txt"), ("--html", "no/such/dir/r.html")]
+    ("flag", "value"), [("--export", "fails.txt"), ("--html", "."), ("--export", "f/x.csv")]
 )
 def test_a_bad_output_name_is_refused_before_the_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
 ) -> None:
     """--export fails.txt was refused after the run: the run was spent, no report was
     written, and exit 2 hid the disagreements it found (exit 1)."""
+    if value == "f/x.csv":  # a file where the export's folder would be made
+        (tmp_path / "f").write_text("")
     code, out, err = _text(tmp_path, capsys, ["negation", "const"], flag, str(tmp_path / value))
     assert code == 2 and flag in err, (out, err)
     assert "text-" not in _runs(tmp_path, capsys)

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_fail_on, check_writable
+from assay.cli.checks import check_creatable, check_fail_on
 from assay.cli.console import Output
 from assay.cli.options import (
     AsJson,
@@ -165,7 +165,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             (report, "--report"),
             (export_filter, "--export-filter"),
         ):
-            check_writable(path, flag)
+            check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         if demo:
             model = model or "builtin:trojan"
