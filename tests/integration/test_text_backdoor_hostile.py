@@ -532,3 +532,13 @@ def test_options_the_model_scan_does_not_use_are_refused(
     flag = next(e for e in extra if e.startswith("--") and e != "--model-scan")
     assert code == 2 and f"argument {flag}" in err, (out, err)
     assert not (tmp_path / "runs.db").exists()
+
+
+def test_show_says_a_run_tested_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'assay show RUN' printed 'no invariance failure found in 200 queries' for a run that
+    tested nothing, where the reports say NOTHING WAS TESTED."""
+    code, out, err = _text(tmp_path, capsys, ["const"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    run_id = out.split("run ", 1)[1].split(":", 1)[0]
+    _, shown, _ = _cli(capsys, "show", run_id, "--store", str(tmp_path / "runs.db"))
+    assert "NOTHING WAS TESTED" in shown and "same answer" in shown, shown
