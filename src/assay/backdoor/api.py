@@ -12,6 +12,7 @@ rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,13 +25,14 @@ from assay.backdoor.image_files import ImageFiles, read_images
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest
-from assay.core.budget import check_budget
+from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
+from assay.core.units import check_units_budget
 from assay.errors import UsageError
 
 __all__ = [
@@ -70,8 +72,18 @@ class BackdoorResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def untested(self) -> str | None:
+        """Why the run tested nothing (it has not passed), or ``None``."""
+        from assay.core.outcome import untested
+        from assay.core.store import ENDED
+
+        return untested(self.summary) if self.status in ENDED else None
+
+    @property
     def headline(self) -> str:
-        return str(self.summary.get("headline", ""))
+        text = str(self.summary.get("headline", ""))
+        why = self.untested
+        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
 
     @property
     def triggers(self) -> list[Trigger]:
@@ -338,6 +350,7 @@ def check_backdoor(
     workers: int | None = None,
     scheduler: str | None = None,
     units: int | None = None,
+    started: float | None = None,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -351,15 +364,21 @@ def check_backdoor(
     unless told).  A seeded run gives the same findings for the same ``units`` whatever the
     executor and the number of workers.  Without ``units`` and with the in-process executor,
     the scan is one search (the default).
+
+    ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
+    is part of the run (``max_time`` bounds it).
     """
     from assay.execution.campaign import execution_config
 
+    started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     execution = execution_config(executor, workers, scheduler, units)
+    check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_backdoor(model, **options)
     if execution.get("units"):
         the_setup.test.check_units(int(execution["units"]))
+    engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("backdoor")
@@ -387,7 +406,7 @@ def check_backdoor(
         run_id=run_id,
         seed=seed,
         max_queries=max_queries,
-        max_time=max_time,
+        max_time=engine_time,
         on_progress=on_progress,
     )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)

@@ -107,6 +107,7 @@ def save_filter(
     data = TriggerFilter.__new__(TriggerFilter)
     data.spec, data.triggers, data.tolerance, data.share = spec, list(triggers), 0.25, 0.85
     try:
+        p.parent.mkdir(parents=True, exist_ok=True)  # as the reports' folders are made
         p.write_text(json.dumps(data.to_json(), indent=1) + "\n", encoding="utf-8")
     except OSError as exc:
         raise UsageError(

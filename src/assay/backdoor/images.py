@@ -23,7 +23,8 @@ Layout = Literal["nhwc", "nchw"]
 def parse_shape(text: str) -> tuple[int, ...]:
     """The model's per-image input shape: ``"64"`` (flattened), ``"8,8"``, ``"1,28,28"`` (NCHW)
     or ``"32,32,3"`` (NHWC)."""
-    parts = [p for p in text.replace("x", ",").split(",") if p.strip()]
+    # every part a whole number: '8,x' is refused, never read as 8
+    parts = text.strip().replace("x", ",").split(",")
     try:
         dims = tuple(int(p) for p in parts)
     except ValueError:

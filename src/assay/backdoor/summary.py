@@ -43,9 +43,28 @@ _CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
 
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
-    if t.mode == "model":
-        return _model_summary(search)
-    return _input_summary(search)
+    summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
+    why = _one_class(search, summary)
+    if why:
+        summary["untested_reason"] = why
+    return summary
+
+
+def _one_class(search: Any, summary: dict[str, Any]) -> str | None:
+    """Why nothing was tested when the model gave one class to every image it was asked
+    (no occlusion, patch or blend could change its answer), and nothing was found."""
+    answered = getattr(search, "answered", None)
+    if answered is None or len(answered) != 1 or not summary.get("tested"):
+        return None
+    flagged = any(r.get("poisoned") for r in getattr(search, "rows", []) or [])
+    if flagged or (summary.get("verdict") or {}).get("suspects"):
+        return None
+    return (
+        f"the model gave the same class ({_namer(search)(answered[0])}) to every image it "
+        "was asked, so no trigger could change its answer; check that it receives images in "
+        "the shape, layout and value range it was trained on (--input-shape, --layout, "
+        "--range)"
+    )
 
 
 def _input_summary(search: Any) -> dict[str, Any]:
@@ -54,7 +73,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
     rows: list[dict[str, Any]] = search.rows
     n = len(rows)
     poisoned = [r for r in rows if r["poisoned"]]
-    clean_rows = [r for r in rows if not r["poisoned"]]
+    # an image its budget left undecided is not an unflagged image (its few queries would
+    # flatter the mean)
+    clean_rows = [r for r in rows if not r["poisoned"] and r.get("status") != "budget"]
     q_clean = float(np.mean([r["queries"] for r in clean_rows])) if clean_rows else 0.0
     known = [r for r in poisoned if r.get("known_trigger")]
     q_known = float(np.mean([r["queries"] for r in known])) if known else None
@@ -82,6 +103,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
         )
+    given = _images_given(t)
+    if n < given:  # the run's budget ended it before these images (never scanned)
+        headline += f"; {given - n} of {given} images not reached (the run's budget ran out)"
     metrics: dict[str, Any] = {
         "strategy": strategy,
         "images scanned": n,
@@ -96,6 +120,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["entropy threshold (bits)"] = search.threshold
     if undecided:
         metrics["undecided (per-image budget)"] = undecided
+    if n < given:
+        metrics["images not reached (run budget)"] = given - n
     columns = [
         "image",
         "prediction",
@@ -153,6 +179,14 @@ def _input_summary(search: Any) -> dict[str, Any]:
     }
 
 
+def _images_given(t: Any) -> int:
+    """The images this search was given to scan (a unit: its chunk)."""
+    if t.images is None:
+        return 0
+    chunk = getattr(t, "chunk", None)
+    return int(chunk[1] - chunk[0]) if chunk is not None else len(t.images)
+
+
 def _gallery(search: Any) -> list[dict[str, Any]]:
     t = search.test
     if t.images is None or not search.triggers:
@@ -192,7 +226,12 @@ def _model_summary(search: Any) -> dict[str, Any]:
     scans = search.class_scans
     suspects = verdict.get("suspects", [])
     index = verdict.get("anomaly_index", [])
+    # every query of the run (labelling the clean images, the verdict's checks and a class
+    # the budget stopped in included), not only the finished class scans'
     queries = sum(s.queries for s in scans)
+    run_queries = getattr(getattr(search, "model", None), "queries", None)
+    if isinstance(run_queries, int) and run_queries > queries:
+        queries = run_queries
     if suspects:
         parts = []
         for c in suspects:
@@ -218,7 +257,8 @@ def _model_summary(search: Any) -> dict[str, Any]:
             f"not a proof that the model is clean."
         )
     else:
-        headline = f"model scan stopped after {len(scans)} classes; {queries:,} queries"
+        of = f" of {search.caps.n_classes}" if getattr(search, "caps", None) else ""
+        headline = f"model scan stopped after {len(scans)}{of} classes; {queries:,} queries"
     rows = []
     for s in scans:
         rows.append(

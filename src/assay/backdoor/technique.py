@@ -54,6 +54,10 @@ HELD_OUT_RATE = 0.9
 POLISH = False
 
 
+# the fewest different clean images a scan verifies triggers on
+MIN_CLEAN = 10
+
+
 @dataclass
 class BackdoorTest:
     """What to scan and how.  ``images``/``clean``: canonical (n, H, W, C) arrays in [0, 1]."""
@@ -95,8 +99,25 @@ class BackdoorTest:
                 f"unknown strategy {self.strategy!r}; choose one of: {', '.join(STRATEGIES)}",
                 argument="--strategy",
             )
-        if self.clean.ndim != 4 or len(self.clean) < 2:
-            raise UsageError("need at least 2 clean images of shape (H, W, C)", argument="--clean")
+        if self.clean.ndim != 4 or len(self.clean) < MIN_CLEAN:
+            raise UsageError(
+                f"need at least {MIN_CLEAN} clean images of shape (H, W, C)"
+                + (f", not {len(self.clean)}" if self.clean.ndim == 4 else ""),
+                argument="--clean",
+            )
+        # copies of one clean image would each count as a verification: a patch that flips
+        # that one image would read as a trigger confirmed on all of them.  Keep one of each.
+        _, first = np.unique(self.clean.reshape(len(self.clean), -1), axis=0, return_index=True)
+        if len(first) < MIN_CLEAN:
+            same = "are all the same image" if len(first) == 1 else f"hold {len(first)} different"
+            raise UsageError(
+                f"the {len(self.clean)} clean images {same}; verifying a trigger needs at "
+                f"least {MIN_CLEAN} different clean images (with fewer, a patch that flips "
+                "one or two of them reads as a trigger confirmed at 100 %)",
+                argument="--clean",
+            )
+        if len(first) < len(self.clean):
+            self.clean = self.clean[np.sort(first)]
         if self.images is not None:
             if self.images.ndim != 4 or not len(self.images):
                 raise UsageError("no images to scan", argument="--images")
@@ -232,19 +253,34 @@ class BackdoorSearch:
         self.threshold: float | None = None
         self.clean_entropy: list[float] = []
         self.verdict: dict[str, Any] | None = None
+        # the classes the model answered (top-1), up to two: a model that gave one class to
+        # every image can show no trigger, so a run on it tested nothing (``summary``)
+        self.answered: list[int] | None = []
 
     # -- model access -----------------------------------------------------------------------
     def _labels(self, m: Any, x: np.ndarray) -> np.ndarray:
-        return np.asarray(labels_of(m.predict(x), self.caps), dtype=np.int64)
+        out = np.asarray(labels_of(m.predict(x), self.caps), dtype=np.int64)
+        self._watch(out)
+        return out
 
     def _scores(self, m: Any, x: np.ndarray) -> np.ndarray:
         out = np.asarray(m.predict(x))
         k = self.caps.n_classes or 2
         if self.caps.outputs == "labels":
-            return np.eye(k)[out.astype(np.int64)]
-        p = np.clip(out.astype(np.float64), 0.0, None)
-        total = p.sum(axis=1, keepdims=True)
-        return np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / k)
+            scores: np.ndarray = np.eye(k)[out.astype(np.int64)]
+        else:
+            p = np.clip(out.astype(np.float64), 0.0, None)
+            total = p.sum(axis=1, keepdims=True)
+            scores = np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / k)
+        if len(scores):
+            self._watch(scores.argmax(axis=1))
+        return scores
+
+    def _watch(self, labels: np.ndarray) -> None:
+        if self.answered is None or len(self.answered) > 1 or not len(labels):
+            return
+        seen = sorted({*self.answered, *np.unique(labels).tolist()})
+        self.answered = [int(c) for c in seen[:2]]
 
     # -- the search -------------------------------------------------------------------------
     @property
@@ -400,7 +436,9 @@ class BackdoorSearch:
                     threshold=0.9 if t.threshold is None else t.threshold,
                 )
         except BudgetExhausted:
-            if self.model.exhausted():
+            if self.model.exhausted() or not self._image_budget_binds(m):
+                # the run's budget, not the image's: the run ends here (budget_exhausted;
+                # the images not reached were not scanned, never marked undecided)
                 raise
             v = ImageVerdict(index=i, label=label, status="budget")
         v.queries = self.model.queries - q0
@@ -415,6 +453,16 @@ class BackdoorSearch:
         if not v.poisoned or v.box is None or v.trigger is None:
             return []
         return [self._finding(v, image)]
+
+    def _image_budget_binds(self, m: Any) -> bool:
+        """Was the image's own budget (``--max-queries-per-image``) tighter than the run's
+        when a call was refused?  (The run's refuses a batch larger than what is left before
+        it is spent, so ``exhausted()`` alone does not tell them apart.)"""
+        if not isinstance(m, PhaseBudget) or m.until_queries is None:
+            return False
+        own = m.until_queries - self.model.queries
+        left = self.model.remaining()
+        return left is None or own < left
 
     def _register(self, trig: Trigger) -> int:
         """The id of the known trigger this one is (a new id if none); a new box of a known
@@ -620,6 +668,7 @@ class BackdoorSearch:
             "threshold": self.threshold,
             "clean_entropy": self.clean_entropy,
             "verdict": self.verdict,
+            "answered": self.answered,
         }
         arrays = {}
         if self.clean_labels is not None:
@@ -643,5 +692,8 @@ class BackdoorSearch:
         self.threshold = v.get("threshold")
         self.clean_entropy = list(v.get("clean_entropy", []))
         self.verdict = v.get("verdict")
+        # a state stored before the watch: None, never judged untested
+        answered = v.get("answered")
+        self.answered = None if answered is None else [int(c) for c in answered]
         self.clean_labels = snapshot.arrays.get("clean_labels")
         self.image_labels = snapshot.arrays.get("image_labels")

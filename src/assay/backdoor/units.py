@@ -49,6 +49,7 @@ def unit_state(search: BackdoorSearch) -> dict[str, Any]:
         "clean_entropy": search.clean_entropy,
         "clean_labels": None if search.clean_labels is None else search.clean_labels.tolist(),
         "phase": search.phase,
+        "answered": search.answered,
     }
 
 
@@ -63,6 +64,7 @@ class _Merged:
     clean_entropy: list[float] = field(default_factory=list)
     clean_labels: np.ndarray | None = None
     phase: str = "done"
+    answered: list[int] | None = field(default_factory=list)
 
 
 def merge_summaries(
@@ -92,6 +94,11 @@ def merge_summaries(
                 row["trigger_id"] = renumber.get(int(row["trigger_id"]), row["trigger_id"])
             merged.rows.append(row)
         stopped.update(s.get("stopped_early") or {})
+        answered = state.get("answered")
+        if answered is None or merged.answered is None:
+            merged.answered = None  # a unit that did not watch: never judged untested
+        else:
+            merged.answered = sorted({*merged.answered, *map(int, answered)})[:2]
     summary = summarise(merged)
     if stopped:
         summary["stopped_early"] = stopped

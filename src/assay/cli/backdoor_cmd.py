@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
+from assay.cli.checks import check_creatable, check_fail_on
 from assay.cli.console import Output
 from assay.cli.options import (
     AsJson,
@@ -28,7 +30,9 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import demo_exit, finish_run
+from assay.core.budget import check_budget
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.errors import UsageError
 
 __all__ = ["register"]
 
@@ -136,6 +140,32 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.execution.campaign import execution_config
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
+        # every argument is checked before anything is loaded or a run is created
+        check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+        check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
+        # the model scan: --model-scan, or --clean without --images (a built-in model scans
+        # its own digits' images unless told --model-scan)
+        builtin = demo or (model or "").startswith("builtin:")
+        scan_only = model_scan or (images is None and not builtin)
+        ignored = [
+            (model_scan and images is not None, "--images"),
+            (scan_only and strategy != "assay", "--strategy"),
+            (scan_only and max_queries_per_image is not None, "--max-queries-per-image"),
+        ]
+        for given, flag in ignored:  # never silently ignored
+            if given:
+                raise UsageError(
+                    f"{flag} is for scanning images; the model scan (--clean alone, or "
+                    "--model-scan) does not use it",
+                    argument=flag,
+                )
+        for path, flag in (
+            (html, "--html"),
+            (junit, "--junit"),
+            (report, "--report"),
+            (export_filter, "--export-filter"),
+        ):
+            check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         if demo:
             model = model or "builtin:trojan"
@@ -146,6 +176,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "answers 7 for any digit with a 3x3 checkerboard in the corner)"
             )
         out.note("assay backdoor: loading the model and images ...")
+        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         the_setup = setup_backdoor(
             model,
             images=False if model_scan else images,
@@ -173,7 +204,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 template=template,
             ),
         )
-        with out.progress(max_queries, max_time) as progress:
+        with out.progress(max_queries, max_time, started) as progress:
             result = check_backdoor(
                 setup=the_setup,
                 max_queries=max_queries,
@@ -187,6 +218,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 scheduler=scheduler,
                 units=units,
                 on_progress=progress,
+                started=started,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),

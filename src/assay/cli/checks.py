@@ -9,7 +9,7 @@ from pathlib import Path
 
 from assay.errors import UsageError
 
-__all__ = ["check_fail_on", "check_writable"]
+__all__ = ["check_creatable", "check_fail_on", "check_writable"]
 
 
 def check_fail_on(value: float) -> None:
@@ -41,3 +41,19 @@ def check_writable(path: Path | None, argument: str) -> None:
     if not existed:
         with contextlib.suppress(OSError):
             os.remove(path)
+
+
+def check_creatable(path: Path | None, argument: str) -> None:
+    """Like ``check_writable``, for a file whose missing folders the writer creates (reports
+    of text and backdoor runs): the nearest existing folder must be one assay can write in."""
+    if path is None:
+        return
+    parent = path.parent if str(path.parent) else Path(".")
+    if parent.is_dir():
+        check_writable(path, argument)
+        return
+    ancestor = parent
+    while not ancestor.exists() and ancestor != ancestor.parent:
+        ancestor = ancestor.parent
+    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
+        raise UsageError(f"cannot write {path}: cannot create {parent}", argument=argument)

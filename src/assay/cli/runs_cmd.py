@@ -14,6 +14,7 @@ from assay.cli.checks import check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
+from assay.core.outcome import untested
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import StoreError, UsageError
@@ -92,6 +93,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
+        why = untested(r.summary) if r.status in ENDED else None
+        if why:  # said first, as the reports say it: a run that tested nothing has not passed
+            out.say(f"NOTHING WAS TESTED: {why}")
         if r.summary.get("headline"):
             out.say(str(r.summary["headline"]))
         if r.error:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -9,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
+from assay.cli.checks import check_creatable, check_fail_on
 from assay.cli.console import Output
 from assay.cli.options import (
     AsJson,
@@ -28,6 +30,7 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import demo_exit, finish_run
+from assay.core.budget import check_budget
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
 
@@ -118,9 +121,21 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Test text classifiers with sentences generated from a grammar."""
         from assay.execution.campaign import execution_config
-        from assay.text.api import check_text, export_findings, setup_text
+        from assay.text.api import check_export, check_text, export_findings, setup_text
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
+        # every argument is checked before anything is loaded or a run is created: a bad
+        # name found after the run would cost it and hide its exit code behind exit 2
+        check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+        check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
+        check_export(export)
+        for path, flag in (
+            (html, "--html"),
+            (junit, "--junit"),
+            (report, "--report"),
+            (export, "--export"),
+        ):
+            check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:
@@ -135,6 +150,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "give a grammar: --grammar FILE or builtin:reviews", argument="--grammar"
             )
         out.note("assay text: loading the classifiers and the grammar ...")
+        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         the_setup = setup_text(
             specs,
             grammar=grammar,
@@ -162,7 +178,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for w in the_setup.test.grammar.warnings:
             out.note(f"warning: {w}")
         budget_q = max_queries if (max_queries or max_time) else 20_000
-        with out.progress(budget_q, max_time) as progress:
+        with out.progress(budget_q, max_time, started) as progress:
             result = check_text(
                 setup=the_setup,
                 max_queries=max_queries,
@@ -175,6 +191,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 scheduler=scheduler,
                 units=units,
                 on_progress=progress,
+                started=started,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),

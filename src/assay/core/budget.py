@@ -15,7 +15,7 @@ from assay.core.keys import input_keys
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import BudgetExhausted, UsageError
 
-__all__ = ["BudgetedModel", "check_budget"]
+__all__ = ["BudgetedModel", "check_budget", "time_after_loading"]
 
 MAX_SEED = 2**63 - 1
 
@@ -26,6 +26,23 @@ def _number(value: object, argument: str) -> float:
     if not math.isfinite(value):
         raise UsageError(f"must be a finite number, not {value}", argument=argument)
     return float(value)
+
+
+def time_after_loading(max_time: float | None, started: float) -> float | None:
+    """The time budget left for the search once loading (from ``started``, a
+    ``time.monotonic()``) is counted; a usage error, before a run exists, when loading took
+    (nearly) all of it: the first call would then time out and read as a model failure."""
+    if max_time is None:
+        return None
+    spent = time.monotonic() - started
+    left = max_time - spent
+    if left <= 0.1 * max_time:
+        raise UsageError(
+            f"loading took {spent:.1f} s of the {max_time:g} s time budget, leaving too little "
+            "to test anything; raise --max-time",
+            argument="--max-time",
+        )
+    return left
 
 
 def check_budget(

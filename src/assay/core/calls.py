@@ -67,7 +67,8 @@ class _Done:
     def result(self) -> np.ndarray:
         if self._error is not None:
             raise self._error
-        assert self._value is not None
+        if self._value is None:  # a model that returned nothing (a missing ``return``)
+            raise ModelError("the model returned None instead of an answer")
         return self._value
 
 

@@ -49,7 +49,7 @@ from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, Technique
 from assay.core.store import RunStore, _merge_alike
-from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable
+from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
 __all__ = [
     "UNIT_KEY",
@@ -58,6 +58,7 @@ __all__ = [
     "Unit",
     "UnitExecutor",
     "UnitResult",
+    "check_units_budget",
     "execute_units",
     "finding_keys",
     "plan_units",
@@ -166,6 +167,17 @@ def finding_keys(batch: FindingBatch) -> np.ndarray:
             for row in flat
         ]
         return np.frombuffer(b"".join(digests), dtype=np.uint64).copy()
+
+
+def check_units_budget(n_units: int | None, max_queries: int | None) -> None:
+    """A usage error (before a run exists) when a query budget cannot give every unit one
+    query: the unit left with none failed the run later, blaming --max-queries."""
+    if n_units and max_queries is not None and max_queries < n_units:
+        raise UsageError(
+            f"{n_units} units for a budget of {max_queries:,} queries: each unit needs at "
+            "least one query; give fewer --units or more --max-queries",
+            argument="--units",
+        )
 
 
 def plan_units(

@@ -78,6 +78,10 @@ class _ByValue:
 def _qualname(fn: Any) -> str:
     module = getattr(fn, "__module__", None) or "?"
     name = getattr(fn, "__qualname__", None) or type(fn).__qualname__
+    if module.startswith(_USER_MODULE):  # a file the user named: 'bad.py:f', as given
+        path = getattr(sys.modules.get(module), "__file__", None)
+        if path:
+            return f"{Path(path).name}:{name}"
     return f"{module}.{name}"
 
 

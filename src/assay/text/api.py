@@ -16,12 +16,13 @@ from __future__ import annotations
 import functools
 import json
 import os
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assay.core.budget import check_budget
+from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.model import Model
@@ -29,6 +30,7 @@ from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.units import check_units_budget
 from assay.errors import UsageError
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
@@ -42,6 +44,7 @@ __all__ = [
     "TextResult",
     "TextSetup",
     "builtin_classifier",
+    "check_export",
     "check_text",
     "export_findings",
     "findings_frame",
@@ -100,8 +103,18 @@ class TextResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
+    def untested(self) -> str | None:
+        """Why the run tested nothing (it has not passed), or ``None``."""
+        from assay.core.outcome import untested
+        from assay.core.store import ENDED
+
+        return untested(self.summary) if self.status in ENDED else None
+
+    @property
     def headline(self) -> str:
-        return str(self.summary.get("headline", ""))
+        text = str(self.summary.get("headline", ""))
+        why = self.untested
+        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
 
     @property
     def findings(self) -> Any:
@@ -117,6 +130,12 @@ def _name_of(spec: Any, i: int) -> str:
     if isinstance(spec, str):
         if spec.startswith("builtin:"):
             return spec.split(":", 1)[1]
+        if "://" in spec:  # an endpoint: never its query, user or password (secrets)
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(spec)
+            base = parts.path.rstrip("/").rsplit("/", 1)[-1] or (parts.hostname or "")
+            return base or f"model{i + 1}"
         base = spec.rstrip("/").rsplit("/", 1)[-1]
         return base or f"model{i + 1}"
     return f"model{i + 1}"
@@ -269,6 +288,7 @@ def check_text(
     workers: int | None = None,
     scheduler: str | None = None,
     units: int | None = None,
+    started: float | None = None,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -283,13 +303,19 @@ def check_text(
     local one of ``workers`` processes (8 units unless told).  A seeded run gives the same
     findings for the same ``units`` whatever the executor and the number of workers.
     Without ``units`` and with the in-process executor, the run is one search (the default).
+
+    ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
+    is part of the run (``max_time`` bounds it, the rates count it).
     """
     from assay.execution.campaign import execution_config
 
+    started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
     execution = execution_config(executor, workers, scheduler, units)
+    check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_text(models, **options)
+    engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
@@ -319,10 +345,24 @@ def check_text(
         run_id=run_id,
         seed=seed,
         max_queries=max_queries,
-        max_time=max_time,
+        max_time=engine_time,
         on_progress=on_progress,
     )
+    _record_wall_clock(the_store, outcome, time.monotonic() - started)
     return _result(the_store, outcome, seed, command)
+
+
+def _record_wall_clock(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
+    """Errors per wall-clock second from the run's start (loading included)."""
+    record = store.get_run(outcome.run_id)
+    summary = dict(record.summary or {})
+    metrics = summary.get("metrics")
+    if not isinstance(metrics, dict) or seconds <= 0:
+        return
+    errors = float(metrics.get("errors found (distinct failing sentences)") or 0)
+    metrics["errors per second"] = round(errors / seconds, 6)
+    metrics["wall-clock seconds"] = round(seconds, 2)
+    store.checkpoint(outcome.run_id, summary=summary)
 
 
 def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
@@ -463,6 +503,9 @@ def resume_text(
         resume=True,
         on_progress=on_progress,
     )
+    # the engine's time of every session (kept across a kill; this session's loading is
+    # not counted): the same figures as a run that was never stopped
+    _record_wall_clock(the_store, outcome, float(outcome.progress.get("elapsed") or 0))
     return _result(the_store, outcome, record.seed, record.command)
 
 
@@ -501,6 +544,17 @@ def findings_frame(store: RunStore, run_id: str) -> Any:
     if len(frame):
         frame.insert(1, "times_found", [counts.get(m, 1) for m in frame["minimal"]])
     return frame
+
+
+def check_export(path: str | os.PathLike[str] | None) -> None:
+    """A usage error unless ``path`` names a file the findings can be exported to (.csv,
+    .jsonl): checked before a run, so a bad name never costs the run or hides its exit."""
+    if path is None:
+        return
+    if Path(path).is_dir():
+        raise UsageError(f"{path} is a directory; give a file name", argument="--export")
+    if Path(path).suffix.lower() not in (".jsonl", ".json", ".csv"):
+        raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(path))
 
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:

@@ -32,7 +32,7 @@ from assay.text.generate import (
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.shrink import Shrinker, case_size
 
-__all__ = ["Engine", "Evaluated", "Strategy", "TextModel"]
+__all__ = ["Engine", "Evaluated", "Strategy", "TextModel", "untested_reason"]
 
 _SEP = "\x1f"
 
@@ -152,6 +152,11 @@ class Engine:
         self._space_size: int | None = None
         self._space_skip: list[int] | None = None
         self.stalled = False  # a random draw stalled (``fresh_random``): stays so
+        # did the classifiers' answers ever differ between sentences, and was any sentence
+        # not blank?  If neither, no sentence could fail: the run tested nothing
+        self.first_answer: list[float] | None = None
+        self.varied = False
+        self.wordy = False
 
     def space_size(self, limit: int) -> int | None:
         """How many derivations the grammar has (counted once per run), or None when more
@@ -256,6 +261,7 @@ class Engine:
             return None
         flat_keys = [k for e in entries for k in e[2]]
         out = self._predict(flat, flat_keys)
+        self._watch(flat, out)
         for k in flat_keys:
             if k not in asked:
                 asked.add(k)
@@ -310,6 +316,21 @@ class Engine:
             return out
         answer: np.ndarray = model.predict(flat)
         return answer
+
+    def _watch(self, flat: list[str], out: np.ndarray) -> None:
+        if not self.wordy:
+            self.wordy = any(t.strip() for t in flat)
+        if self.varied or not len(out):
+            return
+        rows = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
+        if self.first_answer is None or len(self.first_answer) != rows.shape[1]:
+            self.first_answer = rows[0].tolist()
+        # NaN != NaN: an answer with NaN counts as varied (never taken for a constant)
+        self.varied = bool((rows != np.asarray(self.first_answer)).any())
+
+    def untested(self) -> str | None:
+        """Why no sentence could have failed (``None``: the run tested something)."""
+        return untested_reason(self)
 
     # -- steering ----------------------------------------------------------------------------
     def lift(self) -> np.ndarray:
@@ -604,6 +625,9 @@ class Engine:
                 "done": self._done,
                 "search_seconds": self.search_seconds,
                 "stalled": self.stalled,
+                "first_answer": self.first_answer,
+                "varied": self.varied,
+                "wordy": self.wordy,
                 "strategy": self.strategy.state(),
             }
         )
@@ -641,6 +665,11 @@ class Engine:
         self._done = bool(v.get("done", False))
         self.search_seconds = float(v.get("search_seconds", 0.0))
         self.stalled = bool(v.get("stalled", False))
+        first = v.get("first_answer")
+        self.first_answer = None if first is None else [float(x) for x in first]
+        # a state stored before the watch: taken as varied and worded (never judged untested)
+        self.varied = bool(v.get("varied", True))
+        self.wordy = bool(v.get("wordy", True))
         self.strategy.load(dict(v.get("strategy", {})))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")
@@ -652,6 +681,30 @@ class Engine:
 def thaw() -> None:
     """Give the cyclic collector back what ``Engine.step`` froze (at the end of a run)."""
     gc.unfreeze()
+
+
+def untested_reason(e: Any) -> str | None:
+    """Why no sentence of a search (an ``Engine`` or the units' merged statistics) could have
+    failed: the classifiers gave one answer to every sentence, or every sentence was blank
+    (``None``: it tested something, or it found errors)."""
+    if e.errors or not e.cases:
+        return None
+    if not e.wordy:
+        return "every sentence the grammar derived was empty, so nothing was judged"
+    if e.varied or e.first_answer is None:
+        return None
+    asked = len(e.asked)
+    if asked == 1:
+        return (
+            "one sentence only was asked (the grammar derives one, or the budget allowed "
+            "one), so no answer could differ"
+        )
+    shown = ", ".join(f"{v:g}" for v in e.first_answer[:6])
+    return (
+        f"the classifiers gave the same answer ({shown}) to every one of the {asked:,} "
+        "sentences they were asked, so no sentence could fail; check that each receives "
+        "sentences in the form it was trained on"
+    )
 
 
 def _key_set(stored: np.ndarray | None) -> set[int]:

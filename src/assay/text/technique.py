@@ -151,6 +151,9 @@ class TextSearch:
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
+        why = self.engine.untested()
+        if why:
+            s["untested_reason"] = why
         if self.test.in_unit:
             from assay.text.units import UNIT_STATS, unit_stats
 

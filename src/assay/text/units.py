@@ -69,6 +69,9 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "prod_err": engine.prod_err.tolist(),
         "words": engine.words,
         "minimal": [{k: rec[k] for k in _RECORD} for rec in engine.minimal.values()],
+        "first_answer": engine.first_answer,
+        "varied": engine.varied,
+        "wordy": engine.wordy,
     }
 
 
@@ -88,6 +91,14 @@ class _Merged:
     prod_err: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     words: dict[str, list[int]] = field(default_factory=dict)
     minimal: dict[str, dict[str, Any]] = field(default_factory=dict)
+    first_answer: list[float] | None = None
+    varied: bool = False
+    wordy: bool = False
+
+    def untested(self) -> str | None:
+        from assay.text.engine import untested_reason
+
+        return untested_reason(self)
 
 
 def merge_summaries(
@@ -106,6 +117,20 @@ def merge_summaries(
         stats = s.get(UNIT_STATS) or {}
         for name in ("errors", "cases", "proposed", "search_errors", "shrink_incomplete"):
             setattr(merged, name, getattr(merged, name) + int(stats.get(name) or 0))
+        # one answer for all units' sentences: no unit varied and all gave the same one
+        first = stats.get("first_answer")
+        merged.wordy = merged.wordy or bool(stats.get("wordy", True))
+        merged.varied = (
+            merged.varied
+            or bool(stats.get("varied", True))
+            or (
+                first is not None
+                and merged.first_answer is not None
+                and list(first) != merged.first_answer
+            )
+        )
+        if merged.first_answer is None and first is not None:
+            merged.first_answer = [float(x) for x in first]
         asked += int(stats.get("asked") or 0)
         merged.prod_n += np.asarray(stats.get("prod_n") or 0, dtype=np.int64)
         merged.prod_err += np.asarray(stats.get("prod_err") or 0, dtype=np.int64)
@@ -136,4 +161,7 @@ def merge_summaries(
     if stopped:
         summary["stopped_early"] = stopped
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
+    why = merged.untested()
+    if why:
+        summary["untested_reason"] = why
     return summary

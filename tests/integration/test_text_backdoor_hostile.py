@@ -1,0 +1,544 @@
+"""A hostile new user's pass over ``assay text`` and ``assay backdoor`` (issues 9, 10):
+runs that read as a pass when nothing was tested, figures that flattered, secrets shown."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.cli.app import main
+
+pytestmark = pytest.mark.slow
+
+GRAMMAR = """\
+S -> NAME "is" NEG A
+NAME -> "Maria" | "John" | "Wei"
+NEG -> "" | "not"
+A -> "good" | "bad" | "kind" | "rude"
+%invariant NAME
+"""
+
+TEXT_MODELS = """\
+import numpy as np
+
+def const(X):
+    return np.zeros(len(X), dtype=int)
+
+def const2(X):
+    return np.zeros(len(X), dtype=int)
+
+def negation(X):
+    return np.array([0 if "not" in s.split() else 1 for s in X])
+
+def negation2(X):
+    return np.array([0 if "not" in s.split() else 1 for s in X])
+
+for f in (const, const2, negation, negation2):
+    f.classes_ = ["neg", "pos"]
+"""
+
+# a cheap image classifier over 8x8 images (no training): which quarter holds the most ink
+IMAGE_MODELS = """\
+import numpy as np
+
+def quarters(X):
+    X = np.asarray(X, dtype=float).reshape(len(X), 8, 8)
+    q = [X[:, :4, :4], X[:, :4, 4:], X[:, 4:, :4], X[:, 4:, 4:]]
+    return np.stack([v.sum(axis=(1, 2)) for v in q], axis=1).argmax(axis=1)
+
+def const(X):
+    return np.full(len(X), 2)
+
+quarters.classes_ = [0, 1, 2, 3]
+const.classes_ = [0, 1, 2, 3]
+"""
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    out = capsys.readouterr()
+    code = exc.value.code
+    return (code if isinstance(code, int) else 1), out.out, out.err
+
+
+def _text(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    functions: list[str],
+    *args: str,
+    grammar: str = GRAMMAR,
+) -> tuple[int, str, str]:
+    (tmp_path / "clf.py").write_text(TEXT_MODELS)
+    (tmp_path / "g.cfg").write_text(grammar)
+    return _cli(
+        capsys,
+        "text",
+        *[f"{tmp_path / 'clf.py'}:{f}" for f in functions],
+        *args,
+        "--grammar",
+        str(tmp_path / "g.cfg"),
+        "--max-queries",
+        "200",
+        "--seed",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--junit",
+        str(tmp_path / "junit.xml"),
+        "--report",
+        str(tmp_path / "report.json"),
+    )
+
+
+def _untested(tmp_path: Path) -> None:
+    suite = ET.parse(tmp_path / "junit.xml").getroot()
+    assert suite.get("errors") == "1" and suite.get("failures") == "0"
+    doc = json.loads((tmp_path / "report.json").read_text())
+    assert doc["headline"].startswith("NOTHING WAS TESTED"), doc["headline"]
+
+
+def test_a_classifier_that_answers_a_constant_passes_no_invariance_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A classifier that gives every sentence the same answer (a wrapper fed the wrong form)
+    can never break an invariance: exit 2 and an errored JUnit case, never 0."""
+    code, out, err = _text(tmp_path, capsys, ["const"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    assert "nothing was tested" in err and "same answer" in err
+    _untested(tmp_path)
+
+
+def test_two_constant_classifiers_have_not_passed_a_differential_test(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _text(tmp_path, capsys, ["const", "const2"])
+    assert code == 2, (out, err)
+    assert "same answer" in err
+    _untested(tmp_path)
+
+
+def test_two_identical_classifiers_whose_answers_vary_still_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The guard: agreement between classifiers that do answer differently per sentence is
+    a clean differential run (exit 0), as before."""
+    code, out, err = _text(tmp_path, capsys, ["negation", "negation2"])
+    assert code == 0, (out, err)
+    assert "nothing was tested" not in err
+
+
+def test_a_grammar_of_empty_sentences_tests_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _text(tmp_path, capsys, ["negation", "negation2"], grammar='S -> ""\n')
+    assert code == 2, (out, err)
+    assert "empty" in err
+    _untested(tmp_path)
+
+
+def test_the_text_api_says_a_constant_classifier_tested_nothing(tmp_path: Path) -> None:
+    import assay
+
+    def const(texts: list[str]) -> np.ndarray:
+        return np.ones(len(texts), dtype=int)
+
+    const.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    result = assay.check_text(
+        const,
+        grammar=tmp_path / "g.cfg",
+        oracle="invariance",
+        max_queries=100,
+        seed=2,
+        store=tmp_path / "runs.db",
+    )
+    assert "same answer" in str(result.untested), result.summary
+    assert result.headline.startswith("NOTHING WAS TESTED"), result.headline  # as the report
+
+
+def test_the_backdoor_api_says_a_constant_model_tested_nothing(tmp_path: Path) -> None:
+    import assay
+
+    def const(x: np.ndarray) -> np.ndarray:
+        return np.full(len(x), 1)
+
+    const.classes_ = [0, 1, 2]  # type: ignore[attr-defined]
+    rng = np.random.default_rng(3)
+    result = assay.check_backdoor(
+        const,
+        images=rng.random((4, 8, 8)),
+        clean=rng.random((12, 8, 8)),
+        input_shape="8,8",
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert result.untested and "same class (1)" in result.untested, result.summary
+    assert result.headline.startswith("NOTHING WAS TESTED"), result.headline
+
+
+def test_a_classifier_endpoint_is_never_named_by_its_query_string() -> None:
+    """The name shown in headlines, report columns and the CSV export came from the URL's
+    last segment, query included: ``predict?token=SECRET``, stored and printed in clear."""
+    from assay.text.api import _name_of
+
+    for url in (
+        "http://bob:PW@127.0.0.1:9/predict?token=SECRET&x=1",
+        "https://h.example/v1/predict?api_key=SECRET",
+        "http://bob:SECRET@h.example",
+    ):
+        name = _name_of(url, 0)
+        assert "SECRET" not in name and "PW" not in name, name
+    assert _name_of("http://h.example/v1/predict?api_key=SECRET", 0) == "predict"
+
+
+def test_text_max_time_counts_loading_the_classifiers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The CLI loaded the classifiers before the run's clock started: a classifier that takes
+    2 s to load ran 2 s past --max-time, and errors per second left the loading out."""
+    (tmp_path / "slow.py").write_text(
+        "import time\nimport numpy as np\ntime.sleep(2.0)\n\n"
+        "def f(X):\n    return np.array([0 if 'not' in s.split() else 1 for s in X])\n\n"
+        "def g(X):\n    return np.array([0 if 'bad' in s.split() else 1 for s in X])\n\n"
+        "f.classes_ = g.classes_ = ['neg', 'pos']\n"
+    )
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    code, out, err = _cli(
+        capsys,
+        "text",
+        f"{tmp_path / 'slow.py'}:f",
+        f"{tmp_path / 'slow.py'}:g",
+        "--grammar",
+        str(tmp_path / "g.cfg"),
+        "--max-time",
+        "3",
+        "--seed",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--json",
+    )
+    assert code == 1, (out, err)
+    metrics = json.loads(out)["summary"]["metrics"]
+    seconds = metrics["wall-clock seconds"]
+    assert 2.0 <= seconds <= 3.0 * 1.15, seconds
+    errors = metrics["errors found (distinct failing sentences)"]
+    assert metrics["errors per second"] == pytest.approx(errors / seconds, rel=0.02)
+
+
+def _images(tmp_path: Path) -> tuple[Path, Path, Path]:
+    rng = np.random.default_rng(0)
+    x = rng.random((24, 8, 8))
+    clean, scan = tmp_path / "clean.npy", tmp_path / "scan.npy"
+    np.save(clean, x[:14].astype(np.float32))
+    np.save(scan, x[14:].astype(np.float32))
+    models = tmp_path / "img.py"
+    models.write_text(IMAGE_MODELS)
+    return clean, scan, models
+
+
+def _backdoor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], function: str, *args: str
+) -> tuple[int, str, str]:
+    clean, scan, models = _images(tmp_path)
+    return _cli(
+        capsys,
+        "backdoor",
+        f"{models}:{function}",
+        "--images",
+        str(scan),
+        "--clean",
+        str(clean),
+        "--input-shape",
+        "8,8",
+        "--seed",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--junit",
+        str(tmp_path / "junit.xml"),
+        "--report",
+        str(tmp_path / "report.json"),
+        *args,
+    )
+
+
+@pytest.mark.parametrize("strategy", ["assay", "neo", "strip"])
+def test_an_image_model_that_answers_one_class_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], strategy: str
+) -> None:
+    """No occlusion, patch or blend can change a constant answer: every strategy exited 0
+    ('0 of 20 images carry a confirmed trigger')."""
+    code, out, err = _backdoor(tmp_path, capsys, "const", "--strategy", strategy)
+    assert code == 2, (out, err)
+    assert "nothing was tested" in err and "same class (2)" in err
+    _untested(tmp_path)
+
+
+def test_an_image_model_whose_answers_vary_is_judged_as_before(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _backdoor(tmp_path, capsys, "quarters")
+    assert code in (0, 1), (out, err)
+    assert "nothing was tested" not in err
+
+
+def test_the_run_budget_running_out_is_not_a_per_image_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max-queries ran out after a few images: every other image was marked 'undecided
+    (per-image budget)' with its few queries averaged into 'queries per unflagged image', and
+    the run read 'completed'.  The run's budget ends the run; the images it did not reach are
+    said so."""
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries", "60")
+    doc = json.loads((tmp_path / "report.json").read_text())
+    summary = doc["run"]["summary"]
+    assert doc["run"]["status"] == "budget_exhausted", (doc["run"]["status"], out, err)
+    assert "per-image budget" not in summary["headline"], summary["headline"]
+    assert "not reached" in summary["headline"], summary["headline"]
+    scanned = summary["metrics"]["images scanned"]
+    assert summary["metrics"]["images not reached (run budget)"] == 10 - scanned
+    assert code in (0, 1), (out, err)
+
+
+def test_copies_of_one_clean_image_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Thirty copies of one clean image 'confirmed' triggers at a 100 % flip rate on a
+    clean model (exit 1): each copy counted as a verification."""
+    clean, scan, models = _images(tmp_path)
+    np.save(clean, np.repeat(np.load(clean)[:2], 15, axis=0))
+    code, out, err = _cli(
+        capsys,
+        "backdoor",
+        f"{models}:quarters",
+        "--images",
+        str(scan),
+        "--clean",
+        str(clean),
+        "--input-shape",
+        "8,8",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2, (out, err)
+    assert "--clean" in err and "2 different" in err
+
+
+def test_a_model_scan_stopped_by_its_budget_counts_every_query(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'model scan stopped after 0 classes; 0 queries' after 2,196 queries: the headline
+    counted only the finished class scans."""
+    clean, _, models = _images(tmp_path)
+    code, out, err = _cli(
+        capsys,
+        "backdoor",
+        f"{models}:quarters",
+        "--clean",
+        str(clean),
+        "--input-shape",
+        "8,8",
+        "--max-queries",
+        "300",
+        "--seed",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--json",
+    )
+    assert code == 2, (out, err)  # no class scan finished: nothing was tested
+    doc = json.loads(out)
+    done = [line for line in err.splitlines() if line.strip().startswith("done:")]
+    asked = int(done[-1].split(":")[1].split("queries")[0].replace(",", ""))
+    assert asked > 0
+    assert doc["summary"]["metrics"]["queries"] == asked, (doc["summary"], err)
+    assert f"{asked:,} queries" in doc["summary"]["headline"], doc["summary"]["headline"]
+
+
+@pytest.mark.parametrize("value", ["5", "nan", "1.5"])
+def test_a_fail_on_no_finding_can_reach_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    """--fail-on 5 (or nan) exited 0 with disagreements found: a severity is at most 1, so
+    nothing could ever fail the run.  Refused before anything is loaded (as fairness does)."""
+    code, out, err = _text(tmp_path, capsys, ["negation", "const"], "--fail-on", value)
+    assert code == 2 and "--fail-on" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists() or "text-" not in _runs(tmp_path, capsys)
+    clean, _, models = _images(tmp_path)
+    code, out, err = _cli(
+        capsys,
+        "backdoor",
+        f"{models}:quarters",
+        "--clean",
+        str(clean),
+        "--fail-on",
+        value,
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2 and "--fail-on" in err, (out, err)
+
+
+def _runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    _, out, err = _cli(capsys, "runs", "--store", str(tmp_path / "runs.db"))
+    return out + err
+
+
+@pytest.mark.parametrize(
+    ("flag", "value"), [("--export", "fails.txt"), ("--html", "."), ("--export", "f/x.csv")]
+)
+def test_a_bad_output_name_is_refused_before_the_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], flag: str, value: str
+) -> None:
+    """--export fails.txt was refused after the run: the run was spent, no report was
+    written, and exit 2 hid the disagreements it found (exit 1)."""
+    if value == "f/x.csv":  # a file where the export's folder would be made
+        (tmp_path / "f").write_text("")
+    code, out, err = _text(tmp_path, capsys, ["negation", "const"], flag, str(tmp_path / value))
+    assert code == 2 and flag in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)
+
+
+def test_an_input_shape_with_a_stray_part_is_refused() -> None:
+    """'--input-shape 8,x' was read as 8 (the x taken for a separator)."""
+    from assay.backdoor.images import parse_shape
+    from assay.errors import UsageError
+
+    assert parse_shape("8x8") == (8, 8) and parse_shape(" 1, 28, 28 ") == (1, 28, 28)
+    for bad in ("8,x", "8,", "x8"):
+        with pytest.raises(UsageError, match="--input-shape"):
+            parse_shape(bad)
+
+
+def test_a_failing_classifier_is_named_as_the_user_gave_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A callable that raised on its first call was named 'assay_user_bad_529b4ea92af2.boom'
+    (assay's internal module name); one that returned None failed an assertion inside assay
+    ('raised AssertionError: ')."""
+    (tmp_path / "bad.py").write_text(
+        "def boom(X):\n    raise RuntimeError('boom')\n\ndef nothing(X):\n    pass\n"
+    )
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    for function, said in (("boom", "bad.py:boom raised RuntimeError: boom"), ("nothing", "None")):
+        code, out, err = _cli(
+            capsys,
+            "text",
+            f"{tmp_path / 'bad.py'}:{function}",
+            "--oracle",
+            "invariance",
+            "--grammar",
+            str(tmp_path / "g.cfg"),
+            "--store",
+            str(tmp_path / "runs.db"),
+        )
+        assert code == 3, (out, err)
+        assert said in err and "assay_user_" not in err and "AssertionError" not in err, err
+
+
+def test_more_units_than_queries_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--units 8 --max-queries 5 started a run that ended 'failed' with 'argument
+    --max-queries: must be at least 1, not 0' (a unit's share, not what the user gave)."""
+    (tmp_path / "clf.py").write_text(TEXT_MODELS)
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    code, _, err = _cli(
+        capsys,
+        "text",
+        f"{tmp_path / 'clf.py'}:negation",
+        f"{tmp_path / 'clf.py'}:const",
+        "--grammar",
+        str(tmp_path / "g.cfg"),
+        "--units",
+        "8",
+        "--max-queries",
+        "5",
+        "--store",
+        str(tmp_path / "other.db"),
+    )
+    assert code == 2 and "--units" in err and "must be at least 1, not 0" not in err, err
+    assert not (tmp_path / "other.db").exists() or "text-" not in _runs_in(
+        tmp_path / "other.db", capsys
+    )
+
+
+def _runs_in(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    _, out, err = _cli(capsys, "runs", "--store", str(store))
+    return out + err
+
+
+def test_loading_that_takes_the_whole_time_budget_is_no_model_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With loading counted in --max-time, a budget spent by loading left the first call no
+    time: 'the model failed: it did not answer its first call' (exit 3).  It is a budget
+    too small to test anything: exit 2 before a run is created."""
+    (tmp_path / "slow.py").write_text(
+        "import time\nimport numpy as np\ntime.sleep(1.5)\n\n"
+        "def f(X):\n    return np.array([0 if 'not' in s.split() else 1 for s in X])\n\n"
+        "f.classes_ = ['neg', 'pos']\n"
+    )
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    code, out, err = _cli(
+        capsys,
+        "text",
+        f"{tmp_path / 'slow.py'}:f",
+        "--oracle",
+        "invariance",
+        "--grammar",
+        str(tmp_path / "g.cfg"),
+        "--max-time",
+        "1",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2 and "--max-time" in err and "loading took" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--images", "SCAN", "--model-scan"],
+        ["--strategy", "strip"],
+        ["--max-queries-per-image", "5"],
+    ],
+)
+def test_options_the_model_scan_does_not_use_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """'--model-scan --images X' scanned the model and ignored X; '--strategy strip' or a
+    per-image budget with --clean alone were ignored too (the run said nothing)."""
+    clean, scan, models = _images(tmp_path)
+    code, out, err = _cli(
+        capsys,
+        "backdoor",
+        f"{models}:quarters",
+        "--clean",
+        str(clean),
+        "--input-shape",
+        "8,8",
+        "--store",
+        str(tmp_path / "runs.db"),
+        *[str(scan) if e == "SCAN" else e for e in extra],
+    )
+    flag = next(e for e in extra if e.startswith("--") and e != "--model-scan")
+    assert code == 2 and f"argument {flag}" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists()
+
+
+def test_show_says_a_run_tested_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """'assay show RUN' printed 'no invariance failure found in 200 queries' for a run that
+    tested nothing, where the reports say NOTHING WAS TESTED."""
+    code, out, err = _text(tmp_path, capsys, ["const"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    run_id = out.split("run ", 1)[1].split(":", 1)[0]
+    _, shown, _ = _cli(capsys, "show", run_id, "--store", str(tmp_path / "runs.db"))
+    assert "NOTHING WAS TESTED" in shown and "same answer" in shown, shown
