@@ -4,6 +4,7 @@ runs that read as a pass when nothing was tested, figures that flattered, secret
 from __future__ import annotations
 
 import json
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,7 +24,12 @@ A -> "good" | "bad" | "kind" | "rude"
 """
 
 TEXT_MODELS = """\
+import time
+
 import numpy as np
+
+def hangs(X):
+    time.sleep(3600)
 
 def const(X):
     return np.zeros(len(X), dtype=int)
@@ -43,7 +49,12 @@ for f in (const, const2, negation, negation2):
 
 # a cheap image classifier over 8x8 images (no training): which quarter holds the most ink
 IMAGE_MODELS = """\
+import time
+
 import numpy as np
+
+def hangs(X):
+    time.sleep(3600)
 
 def quarters(X):
     X = np.asarray(X, dtype=float).reshape(len(X), 8, 8)
@@ -542,3 +553,19 @@ def test_show_says_a_run_tested_nothing(tmp_path: Path, capsys: pytest.CaptureFi
     run_id = out.split("run ", 1)[1].split(":", 1)[0]
     _, shown, _ = _cli(capsys, "show", run_id, "--store", str(tmp_path / "runs.db"))
     assert "NOTHING WAS TESTED" in shown and "same answer" in shown, shown
+
+
+@pytest.mark.parametrize("technique", ["text", "backdoor"])
+def test_a_model_hanging_on_its_first_call_gives_up_when_max_time_is_spent(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], technique: str
+) -> None:
+    """Loading calls the model once (a probe); under --max-time that call gives up when the
+    run's time is up (it waited for --call-timeout's 60 s): exit 3, the budget named."""
+    began = time.monotonic()
+    if technique == "text":
+        code, _, err = _text(tmp_path, capsys, ["hangs"], "--max-time", "2")
+    else:
+        code, _, err = _backdoor(tmp_path, capsys, "hangs", "--max-time", "2")
+    assert code == 3, err
+    assert "--max-time" in err and "Traceback" not in err
+    assert time.monotonic() - began < 20, err

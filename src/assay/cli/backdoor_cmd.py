@@ -31,6 +31,7 @@ from assay.cli.options import (
 )
 from assay.cli.reporting import demo_exit, finish_run
 from assay.core.budget import check_budget
+from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
 
@@ -177,33 +178,34 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         out.note("assay backdoor: loading the model and images ...")
         started = time.monotonic()  # loading is part of the run: --max-time bounds it too
-        the_setup = setup_backdoor(
-            model,
-            images=False if model_scan else images,
-            clean=clean,
-            strategy=strategy,
-            input_shape=input_shape,
-            layout=layout,
-            value_range=value_range,
-            max_trigger=max_trigger,
-            blocker=blocker,
-            fpr=fpr,
-            blends=blends,
-            max_queries_per_image=max_queries_per_image,
-            model_type=model_type,
-            allow_pickle=allow_pickle,
-            output=output,
-            serving=serving_options(
-                batch_size=batch_size,
-                concurrency=concurrency,
-                timeout=timeout,
-                retries=retries,
-                rate_limit=rate_limit,
-                header_env=header_env,
-                max_error_rate=max_error_rate,
-                template=template,
-            ),
-        )
+        with run_deadline(None if max_time is None else started + max_time):
+            the_setup = setup_backdoor(
+                model,
+                images=False if model_scan else images,
+                clean=clean,
+                strategy=strategy,
+                input_shape=input_shape,
+                layout=layout,
+                value_range=value_range,
+                max_trigger=max_trigger,
+                blocker=blocker,
+                fpr=fpr,
+                blends=blends,
+                max_queries_per_image=max_queries_per_image,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                output=output,
+                serving=serving_options(
+                    batch_size=batch_size,
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    retries=retries,
+                    rate_limit=rate_limit,
+                    header_env=header_env,
+                    max_error_rate=max_error_rate,
+                    template=template,
+                ),
+            )
         with out.progress(max_queries, max_time, started) as progress:
             result = check_backdoor(
                 setup=the_setup,

@@ -31,6 +31,7 @@ from assay.cli.options import (
 )
 from assay.cli.reporting import demo_exit, finish_run
 from assay.core.budget import check_budget
+from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
 
@@ -151,30 +152,31 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         out.note("assay text: loading the classifiers and the grammar ...")
         started = time.monotonic()  # loading is part of the run: --max-time bounds it too
-        the_setup = setup_text(
-            specs,
-            grammar=grammar,
-            oracle=oracle,
-            label_map=label_map,
-            strategy=strategy,
-            mode=mode,
-            top_k=top_k,
-            threshold=threshold,
-            max_depth=max_depth,
-            model_type=model_type,
-            allow_pickle=allow_pickle,
-            weighted=not uniform,
-            serving=serving_options(
-                batch_size=batch_size,
-                concurrency=concurrency,
-                timeout=timeout,
-                retries=retries,
-                rate_limit=rate_limit,
-                header_env=header_env,
-                max_error_rate=max_error_rate,
-                template=template,
-            ),
-        )
+        with run_deadline(None if max_time is None else started + max_time):
+            the_setup = setup_text(
+                specs,
+                grammar=grammar,
+                oracle=oracle,
+                label_map=label_map,
+                strategy=strategy,
+                mode=mode,
+                top_k=top_k,
+                threshold=threshold,
+                max_depth=max_depth,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                weighted=not uniform,
+                serving=serving_options(
+                    batch_size=batch_size,
+                    concurrency=concurrency,
+                    timeout=timeout,
+                    retries=retries,
+                    rate_limit=rate_limit,
+                    header_env=header_env,
+                    max_error_rate=max_error_rate,
+                    template=template,
+                ),
+            )
         for w in the_setup.test.grammar.warnings:
             out.note(f"warning: {w}")
         budget_q = max_queries if (max_queries or max_time) else 20_000
