@@ -103,6 +103,7 @@ def test_seeded_text_run_same_findings_in_process_and_on_two_workers(tmp_path: P
         "share of time inside the classifiers": there.summary["metrics"][
             "share of time inside the classifiers"
         ],
+        "wall-clock seconds": there.summary["metrics"]["wall-clock seconds"],
     }
     assert len(store.get_run(there.run_id).summary["units"]["workers"]) == 2
     # the findings are unique, and the summary counts each minimal sentence once

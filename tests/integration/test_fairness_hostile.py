@@ -264,3 +264,63 @@ def test_a_served_model_that_dies_mid_run_is_a_model_failure_not_a_budget_stop(
     with RunStore(store, read_only=True) as s:
         (run,) = s.list_runs()
     assert run.status not in ("completed", "budget_exhausted"), run.status
+
+
+def test_more_units_than_queries_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A unit left without a query failed the run later, blaming --max-queries (exit 2 after
+    a run was created)."""
+    data, models = _data(tmp_path), _models(tmp_path)
+    store = tmp_path / "runs.db"
+    code, _, err = _cli(
+        capsys,
+        "fairness",
+        f"{models}:biased",
+        "--data",
+        str(data),
+        "--protected",
+        "sex",
+        "--label",
+        "income",
+        "--max-queries",
+        "5",
+        "--units",
+        "8",
+        "--store",
+        str(store),
+    )
+    assert code == 2 and "--units" in err, err
+    assert not store.exists()
+
+
+def test_a_run_given_relative_paths_resumes_from_another_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The model file and data were stored as given ('models.py:biased', 'd.csv'): from any
+    other directory, ``assay resume`` could not find them."""
+    from assay.core.store import RunStore
+    from assay.fairness.api import check_fairness
+    from assay.fairness.loading import setup_from_record
+
+    work = tmp_path / "work"
+    work.mkdir()
+    _data(work), _models(work)
+    monkeypatch.chdir(work)
+    store = RunStore(tmp_path / "runs.db")
+    result = check_fairness(
+        "models.py:biased",
+        data="d.csv",
+        protected="sex",
+        label="income",
+        max_queries=300,
+        seed=1,
+        store=store,
+    )
+    record = store.get_run(result.run_id)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    again = setup_from_record(record)
+    assert again.test.schema.protected == ("sex",)
+    assert Path(record.config["invocation"]["data"]).is_absolute()

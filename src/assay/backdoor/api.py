@@ -28,6 +28,7 @@ from assay.backdoor.technique import BackdoorTest
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
+from assay.core.paths import absolute_spec
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
@@ -198,10 +199,11 @@ def setup_backdoor(
     )
 
     invocation: dict[str, Any] = {
-        "model": model if isinstance(model, str) or model is None else None,
-        "images": str(images) if isinstance(images, str | os.PathLike) else None,
+        # paths as absolute: a resume may run in another directory
+        "model": absolute_spec(model) if isinstance(model, str) or model is None else None,
+        "images": absolute_spec(images) if isinstance(images, str | os.PathLike) else None,
         "model_scan": images is False,
-        "clean": str(clean) if isinstance(clean, str | os.PathLike) else None,
+        "clean": absolute_spec(clean) if isinstance(clean, str | os.PathLike) else None,
         "strategy": strategy,
         "input_shape": input_shape,
         "layout": layout,

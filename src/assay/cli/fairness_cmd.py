@@ -37,6 +37,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
 from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 
 __all__ = ["register"]
@@ -238,6 +239,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_budget(
             max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
         )
+        check_units_budget(units, max_queries)  # before anything is loaded
         for path, flag in ((html, "--html"), (junit, "--junit"), (report, "--report")):
             check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)

@@ -18,6 +18,7 @@ from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.fairness.loading import setup_fairness
 from assay.fairness.phases import (
@@ -112,6 +113,7 @@ def check_fairness(
     started = time.monotonic() if started is None else float(started)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_units_budget(units, max_queries)  # every unit gets a query
     keep = parse_keep(keep_findings)
     rule = parse_fail_on(fail_on)
     answer_options = AnswerOptions(

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
 from assay.core.store import RunRecord
 from assay.errors import AssayError, UsageError
@@ -129,10 +130,11 @@ def setup_fairness(
     check_encoding(encoding)  # before anything is loaded
 
     invocation: dict[str, Any] = {
-        "model": model if isinstance(model, str) or model is None else None,
-        "data": str(data) if isinstance(data, str | os.PathLike) else None,
+        # paths as absolute: a resume may run in another directory
+        "model": absolute_spec(model) if isinstance(model, str) or model is None else None,
+        "data": absolute_spec(data) if isinstance(data, str | os.PathLike) else None,
         "dataset": dataset,
-        "schema": str(schema) if isinstance(schema, str | os.PathLike) else None,
+        "schema": absolute_spec(schema) if isinstance(schema, str | os.PathLike) else None,
         "protected": list(_split_names(protected)),
         "label": label,
         "strategy": strategy,

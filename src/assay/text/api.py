@@ -26,6 +26,7 @@ from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.model import Model
+from assay.core.paths import absolute_spec
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
@@ -248,8 +249,9 @@ def setup_text(
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
     invocation: dict[str, Any] = {
-        "models": [s if isinstance(s, str) else None for s in specs],
-        "grammar": str(grammar) if isinstance(grammar, str | os.PathLike) else None,
+        # paths as absolute: a resume may run in another directory
+        "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],
+        "grammar": absolute_spec(grammar) if isinstance(grammar, str | os.PathLike) else None,
         "grammar_text": the_grammar.to_text(),
         "oracle": oracle,
         "label_map": mapping,
