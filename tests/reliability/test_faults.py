@@ -172,8 +172,9 @@ def test_the_first_call_hanging_under_a_time_budget_is_a_model_failure(
     code, out = _invoke(
         *_fairness(workdir, "hangs_later", tmp_path / "runs.db", "--max-time", "1"),
     )
-    # the probe call (on loading) may answer, or hang when earlier tests used up its calls
-    assert code in (1, 3), out
+    # the probe call (on loading) may answer, or hang when earlier tests used up its calls:
+    # a model failure (3), or nothing tested (2) when the search's first call hung; never 0
+    assert code in (1, 2, 3), out
     assert "Traceback" not in out
     # loading counts towards --max-time: a probe call that hangs gives up when the run's time
     # is up, not after --call-timeout's 60 s

@@ -216,8 +216,16 @@ def probe_call(
 ) -> Any:
     """``ask(probe)`` with a deadline, off the main thread; its failures are ``ModelError``s
     (an exception, ``sys.exit``, no answer within ``timeout`` seconds)."""
-    # within the run's --max-time when loading counts towards it (core.deadline)
-    caller = WatchedCaller(call_timeout=timeout, time_left=time_left(), answered=lambda: 0)
+    # within the run's --max-time when loading counts towards it (core.deadline); a budget
+    # that loading spent before the first call is a budget too small, not a model failure
+    left = time_left()
+    if left is not None and (left() or 0.0) <= 0:
+        raise UsageError(
+            "loading took all of the time budget before the model's first call could be "
+            "made; raise --max-time",
+            argument="--max-time",
+        )
+    caller = WatchedCaller(call_timeout=timeout, time_left=left, answered=lambda: 0)
     try:
         return caller.submit(lambda: ask(probe)).result()
     except AssayError:
