@@ -33,14 +33,16 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/mypy
 
 # The unit tests without timing checks, the fresh-install test, the served-model faults and
-# the generated hostile inputs and kill points (long, with no timing checks) run beside the
-# rest (on 2 cores the suite ends sooner); their report follows the main run's, and both must
-# pass.
+# the generated hostile inputs, kill points, Dask clusters, demos and hostile CLI passes (long,
+# with no timing checks; each in its own directory) run beside the rest (on 2 cores the suite
+# ends sooner); their report follows the main run's, and both must pass.
 BESIDE := $(filter-out $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py \
 	test_execution.py test_models_http.py test_models_protocols.py test_setstate.py),\
 	$(wildcard tests/unit/test_*.py)) tests/install/test_fresh_install.py \
 	tests/integration/test_serving_faults.py tests/reliability/test_hostile_inputs.py \
-	tests/reliability/test_kill_points.py
+	tests/reliability/test_kill_points.py tests/integration/test_dask_techniques.py \
+	tests/integration/test_dask_units.py tests/integration/test_text_backdoor_hostile.py \
+	tests/integration/test_printed_commands.py tests/integration/test_demo_aliases.py
 
 test: lint
 	@$(BIN)/pytest -q -p no:cacheprovider --durations=10 $(BESIDE) > .unit-tests.log 2>&1 & beside=$$!; \
