@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import tempfile
+import threading
 import time
 from pathlib import Path
 from statistics import mean, median
@@ -60,6 +61,92 @@ class Costly:
         return self.inner.predict(inputs)
 
 
+class Overlap:
+    """What the run's share would be on two idle cores: the search's CPU between the points
+    where it sends a batch to the classifiers' worker or waits for one, and the worker's CPU
+    per batch, replayed as a schedule (the search one core, the worker the other).  Measured
+    in CPU time, so other processes on a loaded machine move it little."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, float, int]] = []
+        self.sent = 0
+        self.worker: Any = None
+        self._index: dict[int, int] = {}
+        self._undo: list[tuple[Any, str, Any]] = []
+
+    def install(self) -> None:
+        from assay.core.budget import BudgetedModel
+        from assay.text import engine, pipeline
+
+        me = self
+        send_early = pipeline.PanelWorker.send_early
+        predict = pipeline.PanelWorker.predict
+        submit_new = BudgetedModel.submit_new
+        read = engine._Flight.read
+
+        def early(self: Any, inputs: Any) -> None:
+            me.worker = self
+            me.events.append(("send", time.process_time(), me.sent))
+            me.sent += 1
+            send_early(self, inputs)
+
+        def pred(self: Any, inputs: Any) -> Any:
+            me.worker = self
+            if not (self._early and self._early[0] is inputs):  # sent now, waited for now
+                t = time.process_time()
+                me.events.append(("send", t, me.sent))
+                me.events.append(("wait", t, me.sent))
+                me.sent += 1
+            return predict(self, inputs)
+
+        def submit(self: Any, inputs: Any, keys: Any) -> Any:
+            call = submit_new(self, inputs, keys)
+            me._index[id(call)] = me.sent - 1
+            return call
+
+        def flight_read(self: Any, model: Any, pending: Any) -> Any:
+            if self.value is None and id(self.call) in me._index:
+                me.events.append(("wait", time.process_time(), me._index[id(self.call)]))
+            return read(self, model, pending)
+
+        for owner, attr, new in (
+            (pipeline.PanelWorker, "send_early", early),
+            (pipeline.PanelWorker, "predict", pred),
+            (BudgetedModel, "submit_new", submit),
+            (engine._Flight, "read", flight_read),
+        ):
+            self._undo.append((owner, attr, getattr(owner, attr)))
+            setattr(owner, attr, new)
+
+    def restore(self) -> None:
+        for owner, attr, orig in reversed(self._undo):
+            setattr(owner, attr, orig)
+        self._undo = []
+
+    def replay(self, cpu_total: float) -> tuple[float, float] | None:
+        """(seconds the run would take on two idle cores, the classifiers' share of them)."""
+        if self.worker is None or not self.events:
+            return None
+        busy = self.worker.busy
+        end: dict[int, float] = {}
+        main = free = 0.0
+        last = self.events[0][1]
+        start_cpu = last
+        for kind, t, j in self.events:
+            main += t - last
+            last = t
+            if j >= len(busy):
+                continue
+            if kind == "send":
+                end[j] = max(free, main) + busy[j]
+                free = end[j]
+            elif j in end:
+                main = max(main, end[j])
+        main += max(0.0, cpu_total - (last - start_cpu))
+        wall = max(main, free)
+        return wall, sum(busy[: self.sent]) / max(wall, 1e-9)
+
+
 class Timers:
     """Exclusive wall and main-thread CPU time of wrapped methods (time in a nested wrapped
     call is charged to the inner one only)."""
@@ -67,7 +154,7 @@ class Timers:
     def __init__(self) -> None:
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
-        self._stack: list[list[float]] = []  # per open call: child wall, child CPU
+        self._local = threading.local()  # per thread (lanes): its open calls
         self._undo: list[tuple[Any, str, Any]] = []
 
     def wrap(self, owner: Any, attr: str, label: str) -> None:
@@ -76,20 +163,28 @@ class Timers:
 
         def timed(*args: Any, **kwargs: Any) -> Any:
             t0, c0 = time.perf_counter(), time.thread_time()
-            timers._stack.append([0.0, 0.0])
+            stack = timers._stack
+            stack.append([0.0, 0.0])
             try:
                 return orig(*args, **kwargs)
             finally:
-                child = timers._stack.pop()
+                child = stack.pop()
                 dw, dc = time.perf_counter() - t0, time.thread_time() - c0
                 timers.wall[label] = timers.wall.get(label, 0.0) + dw - child[0]
                 timers.cpu[label] = timers.cpu.get(label, 0.0) + dc - child[1]
-                if timers._stack:
-                    timers._stack[-1][0] += dw
-                    timers._stack[-1][1] += dc
+                if stack:
+                    stack[-1][0] += dw
+                    stack[-1][1] += dc
 
         setattr(owner, attr, timed)
         self._undo.append((owner, attr, orig))
+
+    @property
+    def _stack(self) -> list[list[float]]:
+        stack: list[list[float]] | None = getattr(self._local, "stack", None)
+        if stack is None:
+            stack = self._local.stack = []
+        return stack
 
     def restore(self) -> None:
         for owner, attr, orig in reversed(self._undo):
@@ -223,15 +318,24 @@ def run_pair(
             t0 = time.perf_counter()
             c0 = time.process_time()
             setup = setup_text(models, names=list(names), grammar=grammar, strategy=strategy)
-            r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
+            overlap = Overlap()
+            overlap.install()
+            try:
+                r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
+            finally:
+                overlap.restore()
             wall = time.perf_counter() - t0
             cpu = time.process_time() - c0
+            ran = (r.summary.get("classifiers answered in") or {}).get("mode", "inline")
+            replay = overlap.replay(cpu)
             # honest share: time inside the classifiers' own predict calls over the wall
             # time of the whole run (setup, store, shrinking, checkpoints, summary included);
             # and the same in CPU time (the classifiers' thread over the whole process), which
             # other processes on a loaded machine move much less
             inside = sum(setup.model.seconds)
             inside_cpu = sum(setup.model.cpu_seconds)
+            if ran == "process":  # the classifiers' CPU is the worker's, not this process's
+                cpu += inside_cpu
             m = r.summary["metrics"]
             out.setdefault(strategy, []).append(
                 {
@@ -244,6 +348,9 @@ def run_pair(
                     "cpu": cpu,
                     "per_call": r.progress["queries"] / max(setup.model.calls, 1),
                     "queries": r.progress["queries"],
+                    "ran": ran,
+                    "idle_share": replay[1] if replay else None,
+                    "idle_wall": replay[0] if replay else None,
                 }
             )
     return out
@@ -311,12 +418,20 @@ def print_pair(
             )
     share = mean(x["share"] for x in walk)
     cpu_share = mean(x["cpu_share"] for x in walk)
+    ran = ", ".join(sorted({x["ran"] for x in walk}))
     print(
-        f"  walk: {share:.0%} of wall time inside the classifiers (their predict calls "
-        "over the whole run's wall time) "
+        f"  walk: {share:.0%} of wall time inside the classifiers (their predict calls, "
+        f"timed where they ran: {ran}, over the whole run's wall time) "
         f"(target 80 %: {'met' if share >= 0.8 else 'NOT met'}); {cpu_share:.0%} of the "
-        "process's CPU time (the classifiers' calling thread over the whole process)"
+        "run's CPU time (the classifiers' over the search's and theirs)"
     )
+    idle = [x["idle_share"] for x in walk if x["idle_share"] is not None]
+    if idle:
+        print(
+            f"  walk, replayed on two idle cores (the search's and the worker's CPU times, "
+            f"the run's schedule of batches sent and waited for): {mean(idle):.0%} of the "
+            f"wall time inside the classifiers; per seed " + " ".join(f"{x:.0%}" for x in idle)
+        )
 
 
 def generation(n: int) -> None:

@@ -230,6 +230,27 @@ class BudgetedModel:
             self._remember(keys, fresh)
         return fresh
 
+    def submit_new(self, inputs: ModelInputs, keys: np.ndarray, /) -> Call:
+        """``predict_new`` through the caller: the answer may still be on its way (read it
+        with ``result()``, then hand it to ``remember`` with the same ``keys`` so that the
+        cache holds it).  Counted and budgeted when submitted."""
+        del keys  # remembered by the caller once read (the cache is not thread-safe)
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._charge(len(inputs))
+        self.requests += len(inputs)
+        # a model that answers elsewhere (a worker process) takes the batch now, from this
+        # thread; the call then only collects the answer
+        early = getattr(self.model, "send_early", None)
+        if callable(early):
+            early(inputs)
+        return self._caller.submit(lambda: self._call(inputs))
+
+    def remember(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Put answers read from a ``submit_new`` call into the cache."""
+        if self.cache_size and len(keys):
+            self._remember(keys, values)
+
     def predict_fresh(self, inputs: ModelInputs, /) -> np.ndarray:
         """Answer inputs the caller guarantees were never asked before in this run.
 

@@ -13,6 +13,7 @@ Like every technique's ``api.py``, this module may import ``models``, ``datasets
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -397,7 +398,7 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
 
     try:
         if not (execution or {}).get("units"):
-            outcome = execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+            outcome = _execute_one(setup, **kwargs)
         else:
             outcome = _execute_units(setup, execution or {}, **kwargs)
     finally:  # served classifiers' request counters go with the run, however it ended
@@ -406,6 +407,40 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
     return outcome
+
+
+def _execute_one(setup: TextSetup, **kwargs: Any) -> RunOutcome:
+    """One search, its classifiers answering in a worker process, a thread or inline
+    (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
+    from assay.execution import ThreadCaller
+    from assay.text.pipeline import PanelWorker, worker_mode
+
+    mode, why = worker_mode()
+    model: Any = setup.model
+    worker: PanelWorker | None = None
+    caller: Any = InlineCaller()
+    if mode == "process":
+        worker = model = PanelWorker(setup.model)
+        caller = ThreadCaller(native_threads=0)  # the classifiers' native pools: the worker's
+    elif mode == "thread":
+        caller = ThreadCaller()
+    try:
+        return execute(setup.test, model, caller=caller, **kwargs)
+    finally:
+        caller.close()
+        if worker is not None:
+            worker.close()
+        _record_worker(kwargs["store"], kwargs["run_id"], mode, why)
+
+
+def _record_worker(store: RunStore, run_id: str, mode: str, why: str) -> None:
+    """Where the classifiers answered, in the run's summary (its report)."""
+    with contextlib.suppress(Exception):  # the run's own outcome matters more
+        record = store.get_run(run_id)
+        if record.summary:
+            summary = dict(record.summary)
+            summary["classifiers answered in"] = {"mode": mode, "why": why}
+            store.checkpoint(run_id, summary=summary)
 
 
 def _execute_units(setup: TextSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:

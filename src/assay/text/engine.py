@@ -11,7 +11,9 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import threading
 import time
+from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,6 +32,7 @@ from assay.text.generate import (
     tree_words,
 )
 from assay.text.oracle import Case, Oracle, Verdict
+from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
 
 __all__ = ["Engine", "Evaluated", "Strategy", "TextModel", "untested_reason"]
@@ -45,6 +48,29 @@ def text_key(text: str) -> int:
 
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
+# what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
+_LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
+
+
+class _Flight:
+    """A batch of never-asked sentences sent to the classifiers, its answer not read yet."""
+
+    __slots__ = ("call", "keys", "value")
+
+    def __init__(self, call: Any, keys: np.ndarray) -> None:
+        self.call, self.keys = call, keys
+        self.value: np.ndarray | None = None
+
+    def read(self, model: Any, pending: dict[int, _Flight]) -> np.ndarray:
+        if self.value is None:
+            value = np.asarray(self.call.result())
+            model.remember(self.keys, value)
+            self.value = value
+            for k in self.keys.tolist():
+                if pending.get(k) is self:
+                    del pending[k]
+        out: np.ndarray = self.value
+        return out
 
 
 class TextModel(Protocol):
@@ -104,6 +130,7 @@ class Engine:
         *,
         batch: int = 256,
         shrink: bool = True,
+        lanes: Sequence[Strategy] = (),
     ) -> None:
         self.oracle = oracle
         self.g = oracle.g
@@ -157,6 +184,30 @@ class Engine:
         self.first_answer: list[float] | None = None
         self.varied = False
         self.wordy = False
+        # lanes (``lanes``: strategies beside ``strategy``): each round of the search is one
+        # round of every lane, the lanes taking turns (``pipeline.Turns``) whenever one has
+        # sent a batch to the classifiers, so that the classifiers answer one lane while
+        # the other works.  Sentences sent and not yet answered: ``_pending``
+        self._ctx: list[dict[str, Any]] = [
+            {
+                "strategy": s,
+                "draws": Draws(rng) if i else self.draws,
+                "_texts": {},
+                "_memo": {},
+                "new_minimal": [],
+                "shrink_credit": {},
+                "_short": False,
+            }
+            for i, s in enumerate([strategy, *lanes])
+        ]
+        self._turns: Turns | None = None
+        self._lane = 0
+        self._pending: dict[int, _Flight] = {}
+        self._stop_next: str | None = None  # a lane ran out of budget: the next round stops
+
+    @property
+    def lanes(self) -> int:
+        return len(self._ctx)
 
     def space_size(self, limit: int) -> int | None:
         """How many derivations the grammar has (counted once per run), or None when more
@@ -307,6 +358,8 @@ class Engine:
         others through its cache, keyed by the same keys."""
         model: Any = self.model
         asked = self.asked
+        if self._turns is not None and hasattr(model, "submit_new"):
+            return self._predict_turns(flat, keys)
         if hasattr(model, "predict_new"):
             arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
             if not any(k in asked for k in keys) and len(set(keys)) == len(keys):
@@ -316,6 +369,52 @@ class Engine:
             return out
         answer: np.ndarray = model.predict(flat)
         return answer
+
+    def _predict_turns(self, flat: list[str], keys: list[int]) -> np.ndarray:
+        """``_predict`` in a laned round: the sentences never asked are sent (counted and
+        marked asked now), the turn goes to the other lanes while the classifiers answer,
+        then the answer is read; sentences another lane sent are read from its call."""
+        model: Any = self.model
+        asked, pending = self.asked, self._pending
+        new: list[int] = []
+        mine: set[int] = set()
+        for i, k in enumerate(keys):
+            if k not in asked and k not in mine:
+                mine.add(k)
+                new.append(i)
+        flight = None
+        if new:
+            arr = np.fromiter((keys[i] for i in new), dtype=np.uint64, count=len(new))
+            flight = _Flight(model.submit_new([flat[i] for i in new], arr), arr)
+            for k in mine:
+                pending[k] = flight
+                asked.add(k)
+                self._asked_log.append(k)
+            self._give_turn()  # (nothing sent: nothing to wait for, the turn is kept)
+        if flight is not None:
+            flight.read(model, pending)
+            if len(new) == len(keys):
+                assert flight.value is not None
+                return flight.value
+        for k in keys:  # sent by another lane (or earlier), answer still out
+            other = pending.get(k)
+            if other is not None:
+                other.read(model, pending)
+        out: np.ndarray = model.predict(flat, keys=np.asarray(keys, dtype=np.uint64))
+        return out
+
+    def _give_turn(self) -> None:
+        """Let the other lanes run until this one has the turn again (its own state saved
+        and restored around it)."""
+        turns = self._turns
+        if turns is None:
+            return
+        me = self._lane
+        self._ctx[me] = {a: getattr(self, a) for a in _LANE}
+        turns.give(me)
+        turns.wait(me)
+        self.__dict__.update(self._ctx[me])
+        self._lane = me
 
     def _watch(self, flat: list[str], out: np.ndarray) -> None:
         if not self.wordy:
@@ -357,11 +456,67 @@ class Engine:
         if paused:
             gc.disable()
         try:
-            return self._step()
+            if self._stop_next is not None:
+                reason, self._stop_next = self._stop_next, None
+                raise BudgetExhausted("budget spent", reason=reason)
+            if len(self._ctx) == 1:
+                return self._step()
+            return self._step_lanes()
         finally:
             if paused:
                 gc.freeze()
                 gc.enable()
+
+    def _step_lanes(self) -> list[FindingBatch]:
+        """One round of every lane, the lanes taking turns (each on a thread of its own, one
+        running at a time).  A lane that ran out of budget ends the search at the next round
+        (the others' findings of this one are returned); any other failure is raised."""
+        n = len(self._ctx)
+        found: list[list[FindingBatch]] = [[] for _ in range(n)]
+        errors: list[BaseException | None] = [None] * n
+        turns = self._turns = Turns(n)
+        t0, m0 = time.perf_counter(), self.model.model_seconds
+        seconds = self.search_seconds
+
+        def lane(i: int) -> None:
+            try:
+                turns.wait(i)
+                self.__dict__.update(self._ctx[i])
+                self._lane = i
+                found[i] = self._step()
+            except BaseException as exc:  # handed to the search's thread
+                errors[i] = exc
+            finally:
+                self._ctx[i] = {a: getattr(self, a) for a in _LANE}
+                turns.end(i)
+
+        threads = [
+            threading.Thread(target=lane, args=(i,), name=f"assay-text-lane-{i}", daemon=True)
+            for i in range(n)
+        ]
+        try:
+            for t in threads:
+                t.start()
+            turns.wait_all()
+            for t in threads:
+                t.join()
+        finally:
+            self._turns = None
+            self.__dict__.update(self._ctx[0])
+            self._lane = 0
+            # the lanes' time overlaps: the round's wall time less the classifiers' own
+            self.search_seconds = seconds + max(
+                0.0, (time.perf_counter() - t0) - (self.model.model_seconds - m0)
+            )
+        out = [b for f in found for b in f]
+        failed = [e for e in errors if e is not None]
+        if failed:
+            first = failed[0]
+            if all(isinstance(e, BudgetExhausted) for e in failed) and out:
+                self._stop_next = getattr(first, "reason", None) or "queries"
+                return out
+            raise first
+        return out
 
     def _step(self) -> list[FindingBatch]:
         t0 = time.perf_counter()
@@ -629,6 +784,8 @@ class Engine:
                 "varied": self.varied,
                 "wordy": self.wordy,
                 "strategy": self.strategy.state(),
+                "lanes": [c["strategy"].state() for c in self._ctx[1:]],
+                "stop_next": self._stop_next,
             }
         )
         snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
@@ -671,6 +828,9 @@ class Engine:
         self.varied = bool(v.get("varied", True))
         self.wordy = bool(v.get("wordy", True))
         self.strategy.load(dict(v.get("strategy", {})))
+        for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
+            c["strategy"].load(dict(st))
+        self._stop_next = v.get("stop_next")
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")
         self.asked = _key_set(asked)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,7 +22,9 @@ from assay.text.panel import Layout
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
 from assay.text.summary import build_summary
 
-__all__ = ["TextSearch", "TextTest"]
+__all__ = ["LANES", "TextSearch", "TextTest"]
+
+LANES = {"walk": 2, "explore": 2, "harvest": 2, "random": 2}  # lanes per strategy (else 1)
 
 
 @dataclass
@@ -110,15 +113,35 @@ class TextTest:
         return merge_summaries(self, summaries, batches)
 
 
+def _lane_strategy(test: TextTest, n_lanes: int) -> Any:
+    """The strategy of one of ``n_lanes`` lanes: a walk's walkers are shared among them."""
+    if n_lanes > 1 and test.strategy in ("walk", "explore", "harvest"):
+        from assay.text.strategies import WalkStrategy
+
+        harvest = {"walk": None, "harvest": True, "explore": False}[test.strategy]
+        walkers = max(1, WalkStrategy().n_walkers // n_lanes)
+        return WalkStrategy(walkers=walkers, harvest=harvest)
+    return make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
+
+
 class TextSearch:
     def __init__(self, test: TextTest, model: BudgetedModel, rng: np.random.Generator) -> None:
         self.test = test
         self.model = model
         sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
         oracle = test.make_oracle(sampler)
-        strategy = make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
         batch = 1 if test.strategy == "ogma" else test.batch
-        self.engine = Engine(oracle, sampler, strategy, model, rng, batch=batch, shrink=test.shrink)
+        # strategies of many walkers run in lanes taking turns, each with its share of the
+        # walkers and of the batch, so that the classifiers answer one lane while the search
+        # works on the other (``pipeline``); ``ogma`` is one walk by definition,
+        # ``exhaustive`` one enumeration
+        n_lanes = int(os.environ.get("ASSAY_TEXT_LANES", LANES.get(test.strategy, 1)))
+        if n_lanes > 1:
+            batch = max(1, batch // n_lanes)
+        strategy, *lanes = [_lane_strategy(test, n_lanes) for _ in range(n_lanes)]
+        self.engine = Engine(
+            oracle, sampler, strategy, model, rng, batch=batch, shrink=test.shrink, lanes=lanes
+        )
 
     @property
     def done(self) -> bool:

@@ -1,0 +1,242 @@
+"""Keeping the classifiers busy: lanes that take turns, and a worker process for the panel.
+
+The search's own work (proposing, judging, shrinking, statistics) is Python on the search's
+thread; the classifiers' is often Python too (scikit-learn, VADER, TextBlob), and holds the
+GIL.  To have both run at once:
+
+- ``PanelWorker`` runs the panel's classifiers in a forked child process (POSIX), fed
+  through a pipe: the search's process sends a batch and is free until it reads the
+  answer.  A child that dies (``os._exit``, a crash, a kill) or answers with an exception
+  is a ``ModelError`` naming what happened; one that hangs is given up on by the caller's
+  deadlines and killed when the run ends.
+- ``Turns`` lets two lanes of the search (each a strategy with its own walkers) take turns
+  on the search's thread of control: a lane that has sent a batch gives the turn to the
+  other one, which proposes, judges or shrinks while the classifiers answer, then sends
+  its own batch and gives the turn back.  Only the lane holding the turn runs, and the
+  turn passes at points fixed by the program (a batch sent, a round ended), never by
+  timing: the findings are a function of the seed and the budget, whether the classifiers
+  answer at once (in this process) or later (in the worker).
+"""
+
+from __future__ import annotations
+
+import collections
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+import numpy as np
+
+from assay.errors import ModelError
+
+__all__ = ["WORKER_ENV", "PanelWorker", "Turns", "worker_mode"]
+
+WORKER_ENV = "ASSAY_TEXT_WORKER"
+"""Where the classifiers of a text run answer: ``process`` (a forked worker, the default
+where forking is available and safe), ``thread`` (a thread of the run's process: for
+classifiers that release the GIL or are served over HTTP), or ``inline`` (in the search's
+thread: no overlap).  The findings are the same in every mode."""
+
+MODES = ("process", "thread", "inline")
+
+
+def worker_mode(asked: str | None = None) -> tuple[str, str]:
+    """The mode to run the classifiers in and why: ``asked`` (or ``$ASSAY_TEXT_WORKER``,
+    or ``auto``) where possible, else the nearest one that is."""
+    want = (asked or os.environ.get(WORKER_ENV) or "auto").strip().lower()
+    if want not in (*MODES, "auto"):
+        from assay.errors import UsageError
+
+        raise UsageError(
+            f"{WORKER_ENV} must be one of auto, {', '.join(MODES)}; not {want!r}",
+            argument=WORKER_ENV,
+        )
+    if want in ("thread", "inline"):
+        return want, f"asked ({WORKER_ENV}={want})" if asked is None else "asked"
+    unsafe = _fork_unsafe()
+    if unsafe:
+        return "thread", f"no worker process: {unsafe}"
+    return "process", "a forked worker process"
+
+
+def _fork_unsafe() -> str | None:
+    if not hasattr(os, "fork") or "fork" not in multiprocessing.get_all_start_methods():
+        return "this system cannot fork"
+    if sys.platform == "darwin":
+        return "forking is unsafe on macOS (system libraries)"
+    others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
+    alive = [n for n in others if not n.startswith("assay-")]
+    if alive:
+        return f"other threads run in this process ({', '.join(sorted(alive)[:3])})"
+    return None
+
+
+def _serve(panel: Any, conn: Any) -> None:
+    """The worker's loop: a batch of sentences in, the panel's answer (and its busy time)
+    out; ``None`` ends it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's, not the worker's
+    while True:
+        try:
+            texts = conn.recv()
+        except (EOFError, OSError):
+            return
+        if texts is None:
+            return
+        s0, c0 = list(panel.seconds), list(panel.cpu_seconds)
+        try:
+            out = panel.predict(texts)
+            reply: tuple[Any, ...] = (
+                "ok",
+                out,
+                [a - b for a, b in zip(panel.seconds, s0, strict=True)],
+                [a - b for a, b in zip(panel.cpu_seconds, c0, strict=True)],
+            )
+        except ModelError as exc:
+            reply = ("error", str(exc))
+        except BaseException as exc:  # SystemExit, KeyboardInterrupt: the classifier's own
+            reply = (
+                "error",
+                f"a classifier raised {type(exc).__name__} from its own code ({exc}); a "
+                "classifier must answer or raise an exception",
+            )
+        try:
+            conn.send(reply)
+        except (OSError, ValueError) as exc:  # an answer that cannot be sent back
+            conn.send(("error", f"the classifiers' answer could not be sent back: {exc}"))
+
+
+class PanelWorker:
+    """The panel's classifiers in a forked child process, as a Model.
+
+    ``predict`` sends the sentences and waits for the answer (one call at a time: the
+    run's caller never overlaps two); the classifiers' busy time, measured in the child,
+    is added to the panel's counters (``Panel.seconds``, ``cpu_seconds``, ``calls``)."""
+
+    def __init__(self, panel: Any) -> None:
+        self.panel = panel
+        self.capabilities = panel.capabilities
+        ctx = multiprocessing.get_context("fork")
+        self._conn, child = ctx.Pipe(duplex=True)
+        self._proc = ctx.Process(
+            target=_serve, args=(panel, child), name="assay-text-classifiers", daemon=True
+        )
+        self._proc.start()
+        child.close()
+        self._lock = threading.Lock()  # one call at a time: taken while a call is out
+        self._send_lock = threading.Lock()
+        self._early: collections.deque[Any] = collections.deque()
+        self.pid = self._proc.pid
+        self.busy: list[float] = []  # per call answered: the classifiers' CPU seconds in it
+
+    def send_early(self, inputs: Any) -> None:
+        """Send a batch now (from the thread that submits it, so the worker never waits for
+        the thread that will collect the answer); ``predict(inputs)`` then collects it."""
+        with self._send_lock:
+            try:
+                self._conn.send(list(inputs))
+            except (OSError, ValueError):  # the worker is gone: ``predict`` says how
+                return
+            self._early.append(inputs)
+
+    def predict(self, inputs: Any, /) -> np.ndarray:
+        with self._lock:
+            try:
+                if self._early and self._early[0] is inputs:
+                    self._early.popleft()
+                else:
+                    with self._send_lock:
+                        self._conn.send(list(inputs))
+                reply = self._conn.recv()
+            except (EOFError, OSError) as exc:
+                raise ModelError(self._died()) from exc
+        if reply[0] != "ok":
+            raise ModelError(str(reply[1]))
+        _, out, seconds, cpu = reply
+        panel = self.panel
+        for k in range(len(seconds)):
+            panel.seconds[k] += seconds[k]
+            panel.cpu_seconds[k] += cpu[k]
+        panel.calls += 1
+        self.busy.append(float(sum(cpu)))
+        return np.asarray(out)
+
+    def _died(self) -> str:
+        self._proc.join(timeout=2.0)
+        code = self._proc.exitcode
+        if code is None:
+            how = "stopped answering (its pipe closed)"
+        elif code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            how = f"was killed by {name}"
+        else:
+            how = f"exited with code {code}"
+        return (
+            f"the classifiers' worker process (pid {self.pid}) {how} without answering: a "
+            "classifier ended its process (os._exit), crashed, or was killed. Findings made "
+            f"before are kept; {WORKER_ENV}=inline runs the classifiers in the run's own "
+            "process"
+        )
+
+    def close(self) -> None:
+        """End the worker (at once if it is still busy: a hung classifier is killed)."""
+        if self._proc.pid is None:
+            return
+        if self._proc.is_alive() and self._lock.acquire(timeout=0.05):
+            try:
+                self._conn.send(None)
+            except (OSError, ValueError):
+                pass
+            finally:
+                self._lock.release()
+            self._proc.join(timeout=1.0)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join(timeout=5.0)
+        self._conn.close()
+
+
+class Turns:
+    """Lanes taking turns: exactly one runs at a time; the turn passes when the lane holding
+    it gives it (``give``) or ends (``end``), to the next lane still running."""
+
+    def __init__(self, n: int) -> None:
+        self._cond = threading.Condition()
+        self.turn = 0
+        self.running = [True] * n
+
+    def wait(self, me: int) -> None:
+        with self._cond:
+            while self.turn != me:
+                self._cond.wait()
+
+    def give(self, me: int) -> None:
+        with self._cond:
+            self._pass(me)
+
+    def end(self, me: int) -> None:
+        with self._cond:
+            self.running[me] = False
+            self._pass(me)
+
+    def _pass(self, me: int) -> None:
+        n = len(self.running)
+        for d in range(1, n + 1):
+            j = (me + d) % n
+            if self.running[j]:
+                self.turn = j
+                break
+        else:
+            self.turn = -1
+        self._cond.notify_all()
+
+    def wait_all(self) -> None:
+        """Until every lane has ended (signals still reach a waiting main thread)."""
+        with self._cond:
+            while any(self.running):
+                self._cond.wait(timeout=0.2)
