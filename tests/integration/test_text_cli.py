@@ -135,7 +135,14 @@ def test_a_label_map_makes_different_label_sets_comparable(tmp_path: Path) -> No
 
 @pytest.mark.parametrize(
     ("fn", "needle"),
-    [("breaks_later", "the tokenizer service is down"), ("wrong_shape_later", "3 columns")],
+    [
+        ("breaks_later", "the tokenizer service is down"),
+        ("wrong_shape_later", "3 columns"),
+        # the classifiers answer in a worker process: one that ends it, or crashes, is a
+        # model failure (exit 3), not the end of assay
+        ("exits_later", "worker process"),
+        ("crashes_later", "killed by SIGSEGV"),
+    ],
 )
 def test_failing_classifier_exits_3_and_keeps_findings(
     tmp_path: Path, fn: str, needle: str

@@ -204,6 +204,7 @@ class Engine:
         self._lane = 0
         self._pending: dict[int, _Flight] = {}
         self._stop_next: str | None = None  # a lane ran out of budget: the next round stops
+        self._fail_next: BaseException | None = None  # a lane failed: raised next round
 
     @property
     def lanes(self) -> int:
@@ -456,6 +457,9 @@ class Engine:
         if paused:
             gc.disable()
         try:
+            if self._fail_next is not None:
+                failure, self._fail_next = self._fail_next, None
+                raise failure
             if self._stop_next is not None:
                 reason, self._stop_next = self._stop_next, None
                 raise BudgetExhausted("budget spent", reason=reason)
@@ -512,10 +516,14 @@ class Engine:
         failed = [e for e in errors if e is not None]
         if failed:
             first = failed[0]
-            if all(isinstance(e, BudgetExhausted) for e in failed) and out:
+            if not out or isinstance(first, KeyboardInterrupt):
+                raise first
+            # what the other lanes found in this round is returned (and committed); the
+            # failure ends the search at the next round
+            if all(isinstance(e, BudgetExhausted) for e in failed):
                 self._stop_next = getattr(first, "reason", None) or "queries"
-                return out
-            raise first
+            else:
+                self._fail_next = first
         return out
 
     def _step(self) -> list[FindingBatch]:

@@ -74,9 +74,11 @@ def _fork_unsafe() -> str | None:
     return None
 
 
-def _serve(panel: Any, conn: Any) -> None:
+def _serve(panel: Any, conn: Any, theirs: Any) -> None:
     """The worker's loop: a batch of sentences in, the panel's answer (and its busy time)
-    out; ``None`` ends it."""
+    out; ``None`` ends it, and so does the run's process ending (even by kill -9: the
+    pipe's other end, ``theirs``, is closed here, so the pipe ends with that process)."""
+    theirs.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's, not the worker's
     while True:
         try:
@@ -121,7 +123,10 @@ class PanelWorker:
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=True)
         self._proc = ctx.Process(
-            target=_serve, args=(panel, child), name="assay-text-classifiers", daemon=True
+            target=_serve,
+            args=(panel, child, self._conn),
+            name="assay-text-classifiers",
+            daemon=True,
         )
         self._proc.start()
         child.close()

@@ -1,0 +1,148 @@
+"""The text search's lanes and the classifiers' worker process (``text.pipeline``): the
+same findings whether the classifiers answer in a worker process, a thread or inline; a
+worker that dies or hangs ends the run as a model failure with its findings kept."""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assay.core.store import RunStore
+from assay.errors import ModelError, UsageError
+from assay.text.api import check_text, setup_text
+from assay.text.pipeline import WORKER_ENV, Turns, worker_mode
+
+FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
+TIMED = {"errors per second", "share of time inside the classifiers", "wall-clock seconds"}
+
+
+def _run(tmp_path: Path, name: str, second: str = "negation_blind", **kw: Any) -> Any:
+    setup = setup_text(
+        [f"{FAKES}:lexicon", f"{FAKES}:{second}"], grammar="builtin:reviews", **kw.pop("opt", {})
+    )
+    return check_text(setup=setup, store=tmp_path / f"{name}.db", **kw)
+
+
+def _rows(result: Any) -> list[tuple[str, str]]:
+    s = RunStore(result.store)
+    rows = sorted(
+        (str(b.inputs[i][0]), str(b.inputs[i][1]))
+        for b in s.iter_batches(result.run_id)
+        for i in range(len(b))
+    )
+    s.close()
+    return rows
+
+
+@pytest.mark.parametrize("strategy", ["walk", "random"])
+def test_same_findings_in_every_mode(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy: str
+) -> None:
+    got = {}
+    for mode in ("process", "thread", "inline"):
+        monkeypatch.setenv(WORKER_ENV, mode)
+        r = _run(tmp_path, mode, max_queries=1500, seed=5, opt={"strategy": strategy})
+        assert r.summary["classifiers answered in"]["mode"] == mode
+        metrics = {k: v for k, v in r.summary["metrics"].items() if k not in TIMED}
+        got[mode] = (_rows(r), metrics, r.progress["queries"])
+    assert got["process"][0], "the planted bug was not found"
+    assert got["process"] == got["thread"] == got["inline"]
+    assert got["process"][2] == 1500  # the query budget, exactly
+
+
+def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sent: list[str] = []
+    from assay.text import panel as text_panel
+
+    orig = text_panel.Panel.predict
+
+    def spy(self: Any, inputs: Any) -> Any:
+        sent.extend(inputs)
+        return orig(self, inputs)
+
+    monkeypatch.setenv(WORKER_ENV, "inline")  # the calls are seen in this process
+    monkeypatch.setattr(text_panel.Panel, "predict", spy)
+    r = _run(tmp_path, "once", max_queries=2000, seed=3)
+    assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
+
+
+@pytest.mark.parametrize(
+    ("fn", "needle"), [("exits_later", "exited with code 1"), ("crashes_later", "SIGSEGV")]
+)
+def test_a_worker_that_dies_is_a_model_failure_with_findings_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fn: str, needle: str
+) -> None:
+    monkeypatch.setenv(WORKER_ENV, "process")
+    with pytest.raises(ModelError, match=needle):
+        _run(tmp_path, fn, fn, max_queries=100_000, seed=3)
+    (run,) = RunStore(tmp_path / f"{fn}.db").list_runs()
+    assert run.status == "failed" and "worker process" in (run.error or "")
+    assert multiprocessing.active_children() == []
+
+
+def test_a_classifier_that_raises_in_the_worker_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(WORKER_ENV, "process")
+    with pytest.raises(ModelError, match="the tokenizer service is down"):
+        _run(tmp_path, "raises", "breaks_later", max_queries=100_000, seed=3)
+    (run,) = RunStore(tmp_path / "raises.db").list_runs()
+    assert run.status == "failed" and run.n_findings > 0
+
+
+def test_a_hung_worker_is_given_up_at_the_time_budget_and_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(WORKER_ENV, "process")
+    t0 = time.monotonic()
+    r = _run(tmp_path, "hangs", "hangs_later", max_time=4.0, seed=3)
+    assert time.monotonic() - t0 < 20
+    assert r.status == "budget_exhausted" and r.n_findings > 0
+    assert multiprocessing.active_children() == []  # the hung worker was killed
+
+
+def test_worker_mode_falls_back_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(WORKER_ENV, raising=False)
+    mode, why = worker_mode()
+    assert mode == "process", why
+    monkeypatch.setenv(WORKER_ENV, "inline")
+    assert worker_mode()[0] == "inline"
+    monkeypatch.setenv(WORKER_ENV, "gpu")
+    with pytest.raises(UsageError, match=WORKER_ENV):
+        worker_mode()
+    monkeypatch.delenv(WORKER_ENV)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait, name="someone-elses")
+    other.start()
+    try:
+        mode, why = worker_mode()
+        assert mode == "thread" and "other threads" in why
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_turns_pass_in_a_fixed_order() -> None:
+    turns = Turns(2)
+    order: list[str] = []
+
+    def lane(i: int) -> None:
+        turns.wait(i)
+        for step in range(3):
+            order.append(f"{i}{step}")
+            turns.give(i)
+            turns.wait(i)
+        turns.end(i)
+
+    threads = [threading.Thread(target=lane, args=(i,)) for i in range(2)]
+    for t in reversed(threads):
+        t.start()
+    turns.wait_all()
+    for t in threads:
+        t.join()
+    assert order == ["00", "10", "01", "11", "02", "12"]
