@@ -210,6 +210,10 @@ def breakdown(
     timers.wrap(shrink.Shrinker, "candidates", "shrinking, known-minimal checks, findings")
     timers.wrap(BudgetedModel, "predict", "calling the classifiers (dispatch, waiting)")
     timers.wrap(BudgetedModel, "predict_new", "calling the classifiers (dispatch, waiting)")
+    timers.wrap(BudgetedModel, "submit_new", "calling the classifiers (dispatch, waiting)")
+    timers.wrap(engine._Flight, "read", "calling the classifiers (dispatch, waiting)")
+    turn = "waiting for the turn (the other lane runs)"
+    timers.wrap(engine.Engine, "_give_turn", turn)
     t0, c0 = time.perf_counter(), time.process_time()
     try:
         r = check_text(setup=setup, max_queries=queries, seed=seed, store=store)
@@ -217,20 +221,29 @@ def breakdown(
         timers.restore()
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     inside, inside_cpu = sum(setup.model.seconds), sum(setup.model.cpu_seconds)
+    ran = (r.summary.get("classifiers answered in") or {}).get("mode", "inline")
     label = "calling the classifiers (dispatch, waiting)"
-    # the classifiers' own time is spent on another thread while the caller waits
-    timers.wall[label] = timers.wall.get(label, 0.0) - inside
+    if ran == "inline":  # the classifiers' own time is inside the call
+        timers.wall[label] = timers.wall.get(label, 0.0) - inside
     timers.cpu[label] = timers.cpu.get(label, 0.0)
     parts = {
-        "inside the classifiers": (inside, inside_cpu),
+        f"inside the classifiers ({ran}{'; overlaps the rest' if ran != 'inline' else ''})": (
+            inside,
+            inside_cpu,
+        ),
         **{k: (timers.wall[k], timers.cpu.get(k, 0.0)) for k in timers.wall},
     }
-    steps = sum(w for k, (w, _c) in parts.items())
-    parts["setup, store, checkpoints, summary"] = (wall - steps, 0.0)
+    # the search's parts on its own thread(s): a lane waiting for the turn covers the
+    # other lane's parts, and the classifiers answer beside them (outside inline mode)
+    steps = sum(w for k, (w, _c) in parts.items() if k != turn and not k.startswith("inside"))
+    if ran == "inline":
+        steps += inside
+    parts["setup, store, checkpoints, summary"] = (max(wall - steps, 0.0), 0.0)
     n = max(r.progress["queries"], 1)
     print(
         f"  where the walk's time goes (pair ({pair}), seed {seed}, {n:,} queries, "
-        f"{setup.model.calls:,} classifier calls; wall {wall:.2f} s, process CPU {cpu:.2f} s):"
+        f"{setup.model.calls:,} classifier calls, classifiers {ran}; wall {wall:.2f} s, "
+        f"search process CPU {cpu:.2f} s):"
     )
     print(f"    {'part':<48}{'us/query':>10}{'share':>8}{'CPU us/q':>10}")
     for k, (w, c) in sorted(parts.items(), key=lambda kv: -kv[1][0]):

@@ -39,14 +39,15 @@ def _rows(result: Any) -> list[tuple[str, str]]:
     return rows
 
 
-@pytest.mark.parametrize("strategy", ["walk", "random"])
+@pytest.mark.parametrize(("strategy", "lanes"), [("walk", 1), ("walk", 2), ("random", 2)])
 def test_same_findings_in_every_mode(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy: str, lanes: int
 ) -> None:
     got = {}
     for mode in ("process", "thread", "inline"):
         monkeypatch.setenv(WORKER_ENV, mode)
-        r = _run(tmp_path, mode, max_queries=1500, seed=5, opt={"strategy": strategy})
+        opt = {"strategy": strategy, "lanes": lanes}
+        r = _run(tmp_path, mode, max_queries=1500, seed=5, opt=opt)
         assert r.summary["classifiers answered in"]["mode"] == mode
         metrics = {k: v for k, v in r.summary["metrics"].items() if k not in TIMED}
         got[mode] = (_rows(r), metrics, r.progress["queries"])
@@ -67,7 +68,7 @@ def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.M
 
     monkeypatch.setenv(WORKER_ENV, "inline")  # the calls are seen in this process
     monkeypatch.setattr(text_panel.Panel, "predict", spy)
-    r = _run(tmp_path, "once", max_queries=2000, seed=3)
+    r = _run(tmp_path, "once", max_queries=2000, seed=3, opt={"lanes": 2})
     assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
 
 

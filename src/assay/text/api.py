@@ -38,6 +38,7 @@ from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.grammar import Grammar, load_grammar
 from assay.text.panel import Panel, build_layout, load_label_map
+from assay.text.pipeline import lanes_from
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
 
@@ -174,11 +175,16 @@ def setup_text(
     shrink: bool = True,
     weighted: bool = True,
     serving: Any = None,
+    lanes: int | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
     ``serving``: how to talk to served classifiers (``assay.models.http.ServingOptions`` or
-    its JSON form): batch size, concurrency, timeout, retries, header variables."""
+    its JSON form): batch size, concurrency, timeout, retries, header variables.
+    ``lanes``: walks of many walkers split into that many lanes taking turns, so that the
+    classifiers answer one while the search works on the other (default 1, or
+    ``$ASSAY_TEXT_LANES``; ``text.pipeline``): more of the time inside the classifiers,
+    different (not worse by design, but measured worse on the tweets pair) findings."""
     from assay.models import load_model
     from assay.models.checked import CheckedModel
     from assay.models.http import ServingOptions
@@ -247,6 +253,7 @@ def setup_text(
         batch=batch,
         shrink=shrink,
         weighted=weighted,
+        lanes=lanes_from(lanes),
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
     invocation: dict[str, Any] = {
@@ -268,6 +275,7 @@ def setup_text(
         "batch": batch,
         "shrink": shrink,
         "weighted": weighted,
+        "lanes": test.lanes,
     }
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
@@ -413,9 +421,11 @@ def _execute_one(setup: TextSetup, **kwargs: Any) -> RunOutcome:
     """One search, its classifiers answering in a worker process, a thread or inline
     (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
     from assay.execution import ThreadCaller
+    from assay.models.serving import served_model
     from assay.text.pipeline import PanelWorker, worker_mode
 
-    mode, why = worker_mode()
+    served = any(served_model(m) is not None for m in setup.model.models)
+    mode, why = worker_mode(served=served)
     model: Any = setup.model
     worker: PanelWorker | None = None
     caller: Any = InlineCaller()
@@ -526,6 +536,7 @@ def resume_text(
         shrink=inv.get("shrink", True),
         weighted=inv.get("weighted", True),
         serving=inv.get("serving"),
+        lanes=inv.get("lanes", 1),
     )
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")

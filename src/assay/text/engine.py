@@ -312,7 +312,19 @@ class Engine:
         if not flat:
             return None
         flat_keys = [k for e in entries for k in e[2]]
-        out = self._predict(flat, flat_keys)
+        # what the statistics need of the new cases is made while the classifiers answer
+        prepared: list[tuple[set[int], list[str]] | None] = []
+
+        def prepare() -> None:
+            judged = self.keys
+            prepared.extend(
+                None if e[3] in judged else _stats_of(c)
+                for c, e in zip(cases, entries, strict=True)
+            )
+
+        out = self._predict(flat, flat_keys, prepare)
+        if not prepared:
+            prepare()
         self._watch(flat, out)
         for k in flat_keys:
             if k not in asked:
@@ -327,7 +339,9 @@ class Engine:
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
         words = self.words
-        for case, entry, err in zip(cases, entries, verdict.error.tolist(), strict=True):
+        for case, entry, err, prep in zip(
+            cases, entries, verdict.error.tolist(), prepared, strict=True
+        ):
             key = entry[3]
             if key in self.keys:
                 continue
@@ -335,17 +349,16 @@ class Engine:
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
-            prods = set(tree_productions(case.tree))
+            prods, parts = _stats_of(case) if prep is None else prep
             seen.extend(prods)
             if err:
                 seen_err.extend(prods)
-            for w in set(tree_words(case.tree)):
-                for part in w.split() if " " in w or not w else (w,):
-                    rec = words.get(part)
-                    if rec is None:
-                        rec = words[part] = [0, 0]
-                    rec[0] += 1
-                    rec[1] += err
+            for part in parts:
+                rec = words.get(part)
+                if rec is None:
+                    rec = words[part] = [0, 0]
+                rec[0] += 1
+                rec[1] += err
         n_prod = self.g.n_productions
         if seen:
             self.prod_n += np.bincount(np.asarray(seen, dtype=np.int64), minlength=n_prod)
@@ -353,25 +366,31 @@ class Engine:
             self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
 
-    def _predict(self, flat: list[str], keys: list[int]) -> np.ndarray:
+    def _predict(self, flat: list[str], keys: list[int], meanwhile: Any = None) -> np.ndarray:
         """The panel's answers to ``flat`` (``keys``: their ``text_key``s).  Sentences never
         asked and all different go to the model as such (nothing to look up in its cache);
         others through its cache, keyed by the same keys."""
         model: Any = self.model
         asked = self.asked
         if self._turns is not None and hasattr(model, "submit_new"):
-            return self._predict_turns(flat, keys)
+            return self._predict_turns(flat, keys, meanwhile)
         if hasattr(model, "predict_new"):
             arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
             if not any(k in asked for k in keys) and len(set(keys)) == len(keys):
-                out: np.ndarray = model.predict_new(flat, arr)
+                if hasattr(model, "submit_new") and meanwhile is not None:
+                    call = model.submit_new(flat, arr)
+                    meanwhile()  # while the classifiers answer (elsewhere)
+                    out: np.ndarray = np.asarray(call.result())
+                    model.remember(arr, out)
+                    return out
+                out = model.predict_new(flat, arr)
             else:
                 out = model.predict(flat, keys=arr)
             return out
         answer: np.ndarray = model.predict(flat)
         return answer
 
-    def _predict_turns(self, flat: list[str], keys: list[int]) -> np.ndarray:
+    def _predict_turns(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
         """``_predict`` in a laned round: the sentences never asked are sent (counted and
         marked asked now), the turn goes to the other lanes while the classifiers answer,
         then the answer is read; sentences another lane sent are read from its call."""
@@ -391,6 +410,8 @@ class Engine:
                 pending[k] = flight
                 asked.add(k)
                 self._asked_log.append(k)
+            if meanwhile is not None:
+                meanwhile()
             self._give_turn()  # (nothing sent: nothing to wait for, the turn is kept)
         if flight is not None:
             flight.read(model, pending)
@@ -882,6 +903,16 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
     if stored.dtype.kind in "USO":
         return {text_key(str(t)) for t in stored.tolist()}
     return {int(k) for k in stored.tolist()}
+
+
+def _stats_of(case: Case) -> tuple[set[int], list[str]]:
+    """A case's productions and words (a phrase's words each), for the statistics."""
+    parts = [
+        part
+        for w in set(tree_words(case.tree))
+        for part in (w.split() if " " in w or not w else (w,))
+    ]
+    return set(tree_productions(case.tree)), parts
 
 
 def _subsequence(small: list[str], big: list[str]) -> bool:

@@ -32,7 +32,7 @@ import numpy as np
 
 from assay.errors import ModelError
 
-__all__ = ["WORKER_ENV", "PanelWorker", "Turns", "worker_mode"]
+__all__ = ["LANES_ENV", "WORKER_ENV", "PanelWorker", "Turns", "lanes_from", "worker_mode"]
 
 WORKER_ENV = "ASSAY_TEXT_WORKER"
 """Where the classifiers of a text run answer: ``process`` (a forked worker, the default
@@ -42,10 +42,29 @@ thread: no overlap).  The findings are the same in every mode."""
 
 MODES = ("process", "thread", "inline")
 
+LANES_ENV = "ASSAY_TEXT_LANES"
+"""Lanes of a walk when the run does not say (``setup_text(lanes=...)``); 1 by default.
+Part of the run's configuration: a resumed run keeps the lanes it was started with."""
 
-def worker_mode(asked: str | None = None) -> tuple[str, str]:
+
+def lanes_from(asked: int | None) -> int:
+    """The number of lanes: ``asked``, else ``$ASSAY_TEXT_LANES``, else 1."""
+    if asked is not None:
+        return int(asked)
+    raw = os.environ.get(LANES_ENV, "").strip()
+    if not raw:
+        return 1
+    if not raw.isdigit() or not 1 <= int(raw) <= 8:
+        from assay.errors import UsageError
+
+        raise UsageError(f"must be a whole number from 1 to 8, not {raw!r}", argument=LANES_ENV)
+    return int(raw)
+
+
+def worker_mode(asked: str | None = None, *, served: bool = False) -> tuple[str, str]:
     """The mode to run the classifiers in and why: ``asked`` (or ``$ASSAY_TEXT_WORKER``,
-    or ``auto``) where possible, else the nearest one that is."""
+    or ``auto``) where possible, else the nearest one that is.  ``served``: a classifier
+    answers over the network (its request counters must stay in this process: a thread)."""
     want = (asked or os.environ.get(WORKER_ENV) or "auto").strip().lower()
     if want not in (*MODES, "auto"):
         from assay.errors import UsageError
@@ -56,6 +75,8 @@ def worker_mode(asked: str | None = None) -> tuple[str, str]:
         )
     if want in ("thread", "inline"):
         return want, f"asked ({WORKER_ENV}={want})" if asked is None else "asked"
+    if served:
+        return "thread", "a served classifier (HTTP): a thread waits for it as well"
     unsafe = _fork_unsafe()
     if unsafe:
         return "thread", f"no worker process: {unsafe}"
@@ -67,6 +88,10 @@ def _fork_unsafe() -> str | None:
         return "this system cannot fork"
     if sys.platform == "darwin":
         return "forking is unsafe on macOS (system libraries)"
+    torch = sys.modules.get("torch")
+    cuda = getattr(torch, "cuda", None)
+    if cuda is not None and getattr(cuda, "is_initialized", lambda: False)():
+        return "a classifier uses CUDA, which a forked process cannot"
     others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
     alive = [n for n in others if not n.startswith("assay-")]
     if alive:

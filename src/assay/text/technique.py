@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,9 +21,9 @@ from assay.text.panel import Layout
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
 from assay.text.summary import build_summary
 
-__all__ = ["LANES", "TextSearch", "TextTest"]
+__all__ = ["LANED", "TextSearch", "TextTest"]
 
-LANES = {"walk": 2, "explore": 2, "harvest": 2, "random": 2}  # lanes per strategy (else 1)
+LANED = ("walk", "explore", "harvest", "random")  # strategies that can run in lanes
 
 
 @dataclass
@@ -46,6 +45,7 @@ class TextTest:
     source: dict[str, Any] = field(default_factory=dict)
     name: str = "text"
     in_unit: bool = False  # one unit of a campaign (``core.units``): report raw statistics
+    lanes: int = 1  # lanes taking turns (``pipeline``; strategies in ``LANED`` only)
 
     def validate(self) -> TextTest:
         if self.strategy not in STRATEGIES:
@@ -53,6 +53,8 @@ class TextTest:
                 f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",
                 argument="--strategy",
             )
+        if not 1 <= self.lanes <= 8:
+            raise UsageError(f"must be 1 to 8, not {self.lanes}", argument="lanes")
         if self.batch < 1:
             raise UsageError(f"must be at least 1, not {self.batch}", argument="--batch")
         self.make_oracle(Sampler(self.grammar, max_depth=self.max_depth))
@@ -88,6 +90,7 @@ class TextTest:
             "weighted": self.weighted,
             "batch": self.batch,
             "shrink": self.shrink,
+            "lanes": self.lanes,
             "source": self.source,
         }
 
@@ -135,7 +138,7 @@ class TextSearch:
         # walkers and of the batch, so that the classifiers answer one lane while the search
         # works on the other (``pipeline``); ``ogma`` is one walk by definition,
         # ``exhaustive`` one enumeration
-        n_lanes = int(os.environ.get("ASSAY_TEXT_LANES", LANES.get(test.strategy, 1)))
+        n_lanes = test.lanes if test.strategy in LANED else 1
         if n_lanes > 1:
             batch = max(1, batch // n_lanes)
         strategy, *lanes = [_lane_strategy(test, n_lanes) for _ in range(n_lanes)]
