@@ -5,8 +5,10 @@ worker that dies or hangs ends the run as a model failure with its findings kept
 from __future__ import annotations
 
 import multiprocessing
+import sys
 import threading
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,11 @@ def test_worker_mode_falls_back_and_says_why(monkeypatch: pytest.MonkeyPatch) ->
     with pytest.raises(UsageError, match=WORKER_ENV):
         worker_mode()
     monkeypatch.delenv(WORKER_ENV)
+    assert worker_mode(served=True)[0] == "thread"
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "onnxruntime", types.ModuleType("onnxruntime"))
+        mode, why = worker_mode()
+        assert mode == "thread" and "onnxruntime" in why
     stop = threading.Event()
     other = threading.Thread(target=stop.wait, name="someone-elses")
     other.start()

@@ -83,15 +83,19 @@ def worker_mode(asked: str | None = None, *, served: bool = False) -> tuple[str,
     return "process", "a forked worker process"
 
 
+_NATIVE_POOLS = ("torch", "onnxruntime", "tensorflow", "jax")
+
+
 def _fork_unsafe() -> str | None:
     if not hasattr(os, "fork") or "fork" not in multiprocessing.get_all_start_methods():
         return "this system cannot fork"
     if sys.platform == "darwin":
         return "forking is unsafe on macOS (system libraries)"
-    torch = sys.modules.get("torch")
-    cuda = getattr(torch, "cuda", None)
-    if cuda is not None and getattr(cuda, "is_initialized", lambda: False)():
-        return "a classifier uses CUDA, which a forked process cannot"
+    # libraries with native thread pools of their own (OpenMP, ONNX Runtime's, CUDA
+    # contexts) that a forked child inherits half-made: it can hang or fail there
+    loaded = [m for m in _NATIVE_POOLS if m in sys.modules]
+    if loaded:
+        return f"{loaded[0]} is loaded (its native threads do not survive a fork)"
     others = [t.name for t in threading.enumerate() if t is not threading.current_thread()]
     alive = [n for n in others if not n.startswith("assay-")]
     if alive:
