@@ -211,7 +211,7 @@ def breakdown(
     timers.wrap(BudgetedModel, "predict", "calling the classifiers (dispatch, waiting)")
     timers.wrap(BudgetedModel, "predict_new", "calling the classifiers (dispatch, waiting)")
     timers.wrap(BudgetedModel, "submit_new", "calling the classifiers (dispatch, waiting)")
-    timers.wrap(engine._Flight, "read", "calling the classifiers (dispatch, waiting)")
+    timers.wrap(engine._Flight, "read", "calling the classifiers (dispatch, waiting)")  # the wait
     turn = "waiting for the turn (the other lane runs)"
     timers.wrap(engine.Engine, "_give_turn", turn)
     t0, c0 = time.perf_counter(), time.process_time()

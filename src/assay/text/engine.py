@@ -380,10 +380,8 @@ class Engine:
                 if hasattr(model, "submit_new") and meanwhile is not None:
                     call = model.submit_new(flat, arr)
                     meanwhile()  # while the classifiers answer (elsewhere)
-                    out: np.ndarray = np.asarray(call.result())
-                    model.remember(arr, out)
-                    return out
-                out = model.predict_new(flat, arr)
+                    return _Flight(call, arr).read(model, self._pending)
+                out: np.ndarray = model.predict_new(flat, arr)
             else:
                 out = model.predict(flat, keys=arr)
             return out
