@@ -437,9 +437,9 @@ def _execute_one(setup: TextSetup, **kwargs: Any) -> RunOutcome:
     try:
         return execute(setup.test, model, caller=caller, **kwargs)
     finally:
-        caller.close()
-        if worker is not None:
+        if worker is not None:  # first: a call still out (hung) ends with the worker
             worker.close()
+        caller.close()
         _record_worker(kwargs["store"], kwargs["run_id"], mode, why)
 
 
