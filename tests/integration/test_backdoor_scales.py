@@ -104,3 +104,32 @@ def test_images_on_the_models_scale_are_scanned(
     )
     assert code in (0, 1), err
     assert "scale" not in err and "outside the range" not in err
+
+
+def test_copies_of_one_image_are_said_to_be_copies(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """30 copies of one image read '0 of 30 images ...; 0.4 queries per unflagged image':
+    the copies are answered from the first one's queries, and the headline now says so."""
+    model, unit, _wide = _arrays(tmp_path)
+    copies = tmp_path / "copies.npy"
+    np.save(copies, np.repeat(np.load(unit)[:1], 30, axis=0))
+    with pytest.raises(SystemExit):
+        main(
+            [
+                "backdoor",
+                f"{model}:quarters",
+                "--images",
+                str(copies),
+                "--clean",
+                str(unit),
+                "--input-shape",
+                "8,8",
+                "--store",
+                str(tmp_path / "r.db"),
+                "--seed",
+                "1",
+            ]
+        )
+    out = capsys.readouterr().out
+    assert "30 images scanned are 1 distinct" in out, out
