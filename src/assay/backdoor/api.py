@@ -129,8 +129,43 @@ def _canonical(
     if files.uint8:
         return x / 255.0
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
-    out: np.ndarray = np.clip(spec._unscale(x), 0.0, 1.0)
+    unit = spec._unscale(x)
+    # values outside the model's range (0..255 read as 0..1) were clipped to white: every
+    # image the same, and every box a "trigger"
+    lo, hi = (float(unit.min()), float(unit.max())) if unit.size else (0.0, 1.0)
+    if lo < -0.05 or hi > 1.05:  # a little over (interpolation, rounding) is clipped
+        raise UsageError(
+            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, outside the "
+            f"range the model takes ({_range_text(kind, values)}); give --range (e.g. --range "
+            "0,255) or scale the images to it",
+            argument=argument,
+            path=files.path if files.path != "array" else None,
+        )
+    out: np.ndarray = np.clip(unit, 0.0, 1.0)
     return out
+
+
+def _same_scale(
+    images: np.ndarray, image_files: ImageFiles, clean: np.ndarray, clean_files: ImageFiles
+) -> None:
+    """Images to scan and clean images on different scales (one set 0..1, the other 0..255
+    under --range 0,255) are a mistake no model answer would reveal: the darker set's
+    images are near black, and any box pasted from the other is a "trigger"."""
+    a, b = float(images.max(initial=0.0)), float(clean.max(initial=0.0))
+    if min(a, b) * 20 >= max(a, b):
+        return
+    raise UsageError(
+        f"the images to scan ({image_files.path}) reach {a:.3g} of the model's range and the "
+        f"clean images ({clean_files.path}) {b:.3g}: they are not on the same scale; give both "
+        "in the same value range (--range applies to both)",
+        argument="--images" if a < b else "--clean",
+    )
+
+
+def _range_text(kind: str, values: tuple[float, ...]) -> str:
+    if kind == "norm":
+        return "normalised with means/stds " + ", ".join(f"{v:g}" for v in values)
+    return f"{values[0]:g} to {values[1]:g}"
 
 
 def _as_files(value: Any, argument: str) -> ImageFiles | None:
@@ -295,6 +330,8 @@ def setup_backdoor(
                 )
         spec = guess
         image_x = None if image_files is None else _canonical(image_files, kind, values)
+        if image_x is not None and image_files is not None:
+            _same_scale(image_x, image_files, clean_x, clean_files)
         if image_files is not None:
             names = image_files.names
             if true_labels is None:

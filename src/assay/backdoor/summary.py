@@ -3,6 +3,7 @@ model verdict (JSON data; the HTML gallery is drawn by ``assay.report.backdoor_h
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import numpy as np
@@ -103,6 +104,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
         )
+    distinct = _distinct(search, n)
+    if distinct < n:  # copies are answered from the first one's queries
+        headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
     given = _images_given(t)
     if n < given:  # the run's budget ended it before these images (never scanned)
         headline += f"; {given - n} of {given} images not reached (the run's budget ran out)"
@@ -120,6 +124,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["entropy threshold (bits)"] = search.threshold
     if undecided:
         metrics["undecided (per-image budget)"] = undecided
+    if distinct < n:
+        metrics["distinct images scanned"] = distinct
     if n < given:
         metrics["images not reached (run budget)"] = given - n
     columns = [
@@ -177,6 +183,22 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # nothing was tested, never a pass
         "tested": n - undecided,
     }
+
+
+def _distinct(search: Any, n: int) -> int:
+    """How many of the first ``n`` images to scan differ (kept per ``n``: the summary is
+    made at every checkpoint)."""
+    images = getattr(search.test, "images", None)
+    if images is None or n == 0:
+        return n
+    cached = getattr(search, "_distinct_cache", None)
+    if cached is not None and cached[0] == n:
+        return int(cached[1])
+    flat = np.ascontiguousarray(images[:n]).reshape(n, -1)
+    count = len({row.tobytes() for row in flat})
+    with contextlib.suppress(AttributeError):  # a merged view of units' rows
+        search._distinct_cache = (n, count)
+    return count
 
 
 def _images_given(t: Any) -> int:

@@ -20,7 +20,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
@@ -35,6 +35,7 @@ __all__ = [
     "ModelCall",
     "StopRequest",
     "WatchedCaller",
+    "guard_process_exit",
     "shielded",
     "usable_cores",
 ]
@@ -124,6 +125,11 @@ class CallTimeout(ModelError):
 
 
 def _unexpected_exit(exc: BaseException) -> ModelError:
+    if isinstance(exc, _ModelExit):
+        return ModelError(
+            f"the model called os._exit({exc.code!r}), which would have ended the process "
+            "with a code of its choosing; a model must answer or raise an exception"
+        )
     if isinstance(exc, SystemExit):
         return ModelError(
             f"the model called sys.exit({exc.code!r}) (raised SystemExit); a model must answer "
@@ -135,11 +141,48 @@ def _unexpected_exit(exc: BaseException) -> ModelError:
     )
 
 
+class _ModelExit(SystemExit):
+    """``os._exit`` called by a model's own code while assay waited for its answer."""
+
+
+_REAL_EXIT = os._exit
+_guarded_pid: int | None = None
+_in_model = 0  # model calls in progress in the guarded process
+_in_model_lock = threading.Lock()
+
+
+def _guarded_exit(code: int) -> NoReturn:
+    """``os._exit`` while the guard is installed: the real one, except in the guarded
+    process while a model call is in progress (a forked child's ``os._exit``, as in
+    multiprocessing, and assay's own are untouched)."""
+    if _in_model > 0 and os.getpid() == _guarded_pid:
+        raise _ModelExit(code)
+    _REAL_EXIT(code)
+
+
+def guard_process_exit() -> None:
+    """Make ``os._exit`` called by a model's code during a call raise instead of ending the
+    process: a model that ends the process would end the run with exit code it chose (0
+    read as a pass by CI, with nothing tested).  Installed once per process; a model's
+    ``from os import _exit`` bound before it stays unguarded, and an exit from native code
+    (C ``exit()``) cannot be caught at all."""
+    global _guarded_pid
+    if _guarded_pid == os.getpid() and os._exit is _guarded_exit:
+        return
+    _guarded_pid = os.getpid()
+    os._exit = _guarded_exit  # type: ignore[assignment]
+
+
 def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
-    """``fn`` with ``SystemExit`` (and ``KeyboardInterrupt`` raised off the main thread,
-    where no Ctrl-C is ever delivered: the model's own) turned into ``ModelError``."""
+    """``fn`` with ``SystemExit`` and ``os._exit`` (and ``KeyboardInterrupt`` raised off the
+    main thread, where no Ctrl-C is ever delivered: the model's own) turned into
+    ``ModelError``."""
+    guard_process_exit()
 
     def call() -> np.ndarray:
+        global _in_model
+        with _in_model_lock:
+            _in_model += 1
         try:
             return fn()
         except SystemExit as exc:
@@ -148,6 +191,9 @@ def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
             if threading.current_thread() is threading.main_thread():
                 raise
             raise _unexpected_exit(exc) from None
+        finally:
+            with _in_model_lock:
+                _in_model -= 1
 
     return call
 

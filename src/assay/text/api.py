@@ -260,7 +260,6 @@ def setup_text(
         # paths as absolute: a resume may run in another directory
         "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],
         "grammar": absolute_spec(grammar) if isinstance(grammar, str | os.PathLike) else None,
-        "grammar_text": the_grammar.to_text(),
         "oracle": oracle,
         "label_map": mapping,
         "strategy": strategy,
@@ -514,7 +513,14 @@ def resume_text(
             f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
             argument="RUN_ID",
         )
-    grammar = parse_grammar(inv.pop("grammar_text"), source=inv.get("grammar") or "<grammar>")
+    # the grammar's text is stored once, in the test's config (runs stored before this kept a
+    # copy in the invocation too)
+    text = inv.pop("grammar_text", None) or record.config.get("grammar", {}).get("text")
+    if not isinstance(text, str):
+        raise UsageError(
+            f"run {record.id} has no grammar stored; it cannot resume", argument="RUN_ID"
+        )
+    grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
     label_map = inv.get("label_map")
     if isinstance(label_map, dict):
         label_map = {int(k): v for k, v in label_map.items()}

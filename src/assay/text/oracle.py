@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 from assay.text.generate import Draws, Sampler, Tree, nodes, replace_at, subtree_at
 from assay.text.grammar import Directional, Grammar, Invariant
 from assay.text.panel import Layout
@@ -174,6 +174,8 @@ class Oracle:
     def _differential(self, out: np.ndarray) -> Verdict:
         lay = self.layout
         n, K = len(out), len(lay.names)
+        if self.mode == "distance":
+            self._check_probabilities(out)
         aligned = [lay.aligned(out, k) for k in range(K)]
         tvd = np.zeros(n)
         for a in range(K):
@@ -206,6 +208,22 @@ class Oracle:
                 got = names[row] = [lay.common[t] if t >= 0 else None for t in row]
             details.append({"labels": list(got), "comparable": bool(c)})
         return Verdict(error, margin, details)
+
+    def _check_probabilities(self, out: np.ndarray) -> None:
+        """The distance mode compares probability distributions: a classifier answering
+        other scores (logits, counts) would make every sentence look like a disagreement."""
+        for k, name in enumerate(self.layout.names):
+            block = self.layout.block(out, k)
+            sums = block.sum(axis=1)
+            bad = np.flatnonzero((np.abs(sums - 1.0) > 1e-3) | (block < -1e-9).any(axis=1))
+            if len(bad):
+                row = [round(float(v), 4) for v in block[bad[0]][:6]]
+                raise ModelError(
+                    f"classifier {name} answered scores that are not probabilities ({row}, "
+                    f"summing to {float(sums[bad[0]]):.4g}); --mode distance compares "
+                    "probability distributions: use --mode top1 or topk, or make it answer "
+                    "probabilities (e.g. a softmax of its scores)"
+                )
 
     def _metamorphic(self, out: np.ndarray, relation: int) -> tuple[bool, float, dict[str, Any]]:
         lay = self.layout
