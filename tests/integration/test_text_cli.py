@@ -140,7 +140,7 @@ def test_a_label_map_makes_different_label_sets_comparable(tmp_path: Path) -> No
         ("wrong_shape_later", "3 columns"),
         # the classifiers answer in a worker process: one that ends it, or crashes, is a
         # model failure (exit 3), not the end of assay
-        ("exits_later", "worker process"),
+        ("exits_later", "os._exit(1)"),
         ("crashes_later", "killed by SIGSEGV"),
     ],
 )

@@ -21,6 +21,7 @@ GIL.  To have both run at once:
 from __future__ import annotations
 
 import collections
+import functools
 import multiprocessing
 import os
 import signal
@@ -30,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.calls import shielded
 from assay.errors import ModelError
 
 __all__ = ["LANES_ENV", "WORKER_ENV", "PanelWorker", "Turns", "lanes_from", "worker_mode"]
@@ -118,7 +120,8 @@ def _serve(panel: Any, conn: Any, theirs: Any) -> None:
             return
         s0, c0 = list(panel.seconds), list(panel.cpu_seconds)
         try:
-            out = panel.predict(texts)
+            # as in the run's process: a classifier's os._exit or sys.exit is its failure
+            out = shielded(functools.partial(panel.predict, texts))()
             reply: tuple[Any, ...] = (
                 "ok",
                 out,
