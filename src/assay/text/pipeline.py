@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import functools
+import gc
 import multiprocessing
 import os
 import signal
@@ -111,6 +112,9 @@ def _serve(panel: Any, conn: Any, theirs: Any) -> None:
     pipe's other end, ``theirs``, is closed here, so the pipe ends with that process)."""
     theirs.close()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's, not the worker's
+    # what the child inherited is never scanned by its collector (else a collection walks,
+    # and copies page by page, the parent's whole heap: a long-lived notebook's, say)
+    gc.freeze()
     while True:
         try:
             texts = conn.recv()
