@@ -497,7 +497,11 @@ class WalkStrategy:
         screen: int = 1,
         explore: float = 0.1,
         harvest: bool | None = None,
+        measure: bool = True,
     ) -> None:
+        # an exploring walker's moves that leave its failing core alone are measured as
+        # harvesting moves (``_best_mode``): both modes are measured on every walker
+        self.measure = measure
         # harvesting: in the error region, every move leaves alone the words of the known
         # minimal error the walker's case holds (its failing core, ``core_paths``), so what
         # it finds tends to fail the same way and, when it does, needs no shrinking (a
@@ -714,11 +718,14 @@ class WalkStrategy:
             want = budget * self.screen if weights is not None else budget
             mine: list[tuple[Case, int, tuple[int, ...]]] = []
             core: set[tuple[int, ...]] = set()
-            if self.mode[w] and self.errs[w]:
+            if self.errs[w] and (self.mode[w] or (self.harvest is None and self.measure)):
                 core = engine.memo("core", case, lambda c: core_paths(engine, c))
             # the nodes this walker leaves alone (the same for all its moves this round)
             avoid = self.critical[w] if self.errs[w] else None
-            if core:
+            # an exploring walker's move that leaves its core alone is a harvesting move:
+            # measured as such (``above_core``: the paths whose change touches the core)
+            above_core = _prefixes(core) if core and not self.mode[w] else None
+            if core and self.mode[w]:
                 avoid = (avoid or set()) | core
             above = None
             for _attempt in range(want * 4):
@@ -761,7 +768,10 @@ class WalkStrategy:
                 self.owners.append(w)
                 self.kinds.append(region * len(_KINDS) + kind)
                 self.paths.append(path)
-                self.pmodes.append(self.mode[w] if region else -1)
+                pmode = self.mode[w] if region else -1
+                if above_core is not None:
+                    pmode = 0 if path in above_core else 1
+                self.pmodes.append(pmode)
             if not mine:
                 self.stuck[w] = self.patience
         if not out:
