@@ -481,7 +481,11 @@ class WalkStrategy:
     error region), else to a neighbour closer to failing; after ``patience`` rounds without
     progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
     walker in the error region harvests (keeps its failing core) or explores, whichever mode
-    has been worth more per query lately (``_best_mode``).
+    has been worth more per query lately (``_best_mode``); an exploring walker's moves that
+    leave its failing core alone are measured as harvesting ones.  With ``screen`` > 1 (the
+    default ``walk``: 3), a ridge regression of the failing score on production counts (the
+    surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
+    times the neighbours it sends and sends those rated likeliest to fail.
     """
 
     name = "walk"
@@ -961,7 +965,9 @@ def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | 
     if name == "ogma":
         return OgmaStrategy(start=start)
     if name == "walk":
-        return WalkStrategy()
+        # the default screens its drafts with the surrogate (``WalkStrategy``); ``harvest``
+        # and ``explore`` stay as they were, for comparison
+        return WalkStrategy(screen=3)
     if name == "harvest":
         return WalkStrategy(harvest=True)
     if name == "explore":
