@@ -481,7 +481,11 @@ class WalkStrategy:
     error region), else to a neighbour closer to failing; after ``patience`` rounds without
     progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
     walker in the error region harvests (keeps its failing core) or explores, whichever mode
-    has been worth more per query lately (``_best_mode``).
+    has been worth more per query lately (``_best_mode``); an exploring walker's moves that
+    leave its failing core alone are measured as harvesting ones.  With ``screen`` > 1 (the
+    default ``walk``: 3), a ridge regression of the failing score on production counts (the
+    surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
+    times the neighbours it sends and sends those rated likeliest to fail.
     """
 
     name = "walk"
@@ -497,7 +501,11 @@ class WalkStrategy:
         screen: int = 1,
         explore: float = 0.1,
         harvest: bool | None = None,
+        measure: bool = True,
     ) -> None:
+        # an exploring walker's moves that leave its failing core alone are measured as
+        # harvesting moves (``_best_mode``): both modes are measured on every walker
+        self.measure = measure
         # harvesting: in the error region, every move leaves alone the words of the known
         # minimal error the walker's case holds (its failing core, ``core_paths``), so what
         # it finds tends to fail the same way and, when it does, needs no shrinking (a
@@ -714,11 +722,14 @@ class WalkStrategy:
             want = budget * self.screen if weights is not None else budget
             mine: list[tuple[Case, int, tuple[int, ...]]] = []
             core: set[tuple[int, ...]] = set()
-            if self.mode[w] and self.errs[w]:
+            if self.errs[w] and (self.mode[w] or (self.harvest is None and self.measure)):
                 core = engine.memo("core", case, lambda c: core_paths(engine, c))
             # the nodes this walker leaves alone (the same for all its moves this round)
             avoid = self.critical[w] if self.errs[w] else None
-            if core:
+            # an exploring walker's move that leaves its core alone is a harvesting move:
+            # measured as such (``above_core``: the paths whose change touches the core)
+            above_core = _prefixes(core) if core and not self.mode[w] else None
+            if core and self.mode[w]:
                 avoid = (avoid or set()) | core
             above = None
             for _attempt in range(want * 4):
@@ -761,7 +772,10 @@ class WalkStrategy:
                 self.owners.append(w)
                 self.kinds.append(region * len(_KINDS) + kind)
                 self.paths.append(path)
-                self.pmodes.append(self.mode[w] if region else -1)
+                pmode = self.mode[w] if region else -1
+                if above_core is not None:
+                    pmode = 0 if path in above_core else 1
+                self.pmodes.append(pmode)
             if not mine:
                 self.stuck[w] = self.patience
         if not out:
@@ -951,7 +965,9 @@ def make_strategy(name: str, engine_grammar: Any, max_depth: int, start: Tree | 
     if name == "ogma":
         return OgmaStrategy(start=start)
     if name == "walk":
-        return WalkStrategy()
+        # the default screens its drafts with the surrogate (``WalkStrategy``); ``harvest``
+        # and ``explore`` stay as they were, for comparison
+        return WalkStrategy(screen=3)
     if name == "harvest":
         return WalkStrategy(harvest=True)
     if name == "explore":
