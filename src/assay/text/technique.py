@@ -117,14 +117,18 @@ class TextTest:
 
 
 def _lane_strategy(test: TextTest, n_lanes: int) -> Any:
-    """The strategy of one of ``n_lanes`` lanes: a walk's walkers are shared among them."""
+    """The strategy of one of ``n_lanes`` lanes: the strategy ``make_strategy`` makes, with
+    a walk's walkers shared among the lanes (its other settings kept)."""
+    made = make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
     if n_lanes > 1 and test.strategy in ("walk", "explore", "harvest"):
         from assay.text.strategies import WalkStrategy
 
-        harvest = {"walk": None, "harvest": True, "explore": False}[test.strategy]
-        walkers = max(1, WalkStrategy().n_walkers // n_lanes)
-        return WalkStrategy(walkers=walkers, harvest=harvest)
-    return make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
+        settings = ("moves", "patience", "brevity", "screen", "explore", "harvest", "measure")
+        kept = {k: getattr(made, k) for k in settings if hasattr(made, k)}
+        if hasattr(made, "pool_size"):
+            kept["pool"] = made.pool_size
+        return WalkStrategy(walkers=max(1, made.n_walkers // n_lanes), **kept)
+    return made
 
 
 class TextSearch:
