@@ -340,7 +340,9 @@ def run_pair(
             wall = time.perf_counter() - t0
             cpu = time.process_time() - c0
             ran = (r.summary.get("classifiers answered in") or {}).get("mode", "inline")
-            replay = overlap.replay(cpu)
+            # the replay takes the search for one core's work: not so when it used more CPU
+            # than wall time (native thread pools), then it is left out
+            replay = overlap.replay(cpu) if cpu <= 1.05 * wall else None
             # honest share: time inside the classifiers' own predict calls over the wall
             # time of the whole run (setup, store, shrinking, checkpoints, summary included);
             # and the same in CPU time (the classifiers' thread over the whole process), which
@@ -439,6 +441,11 @@ def print_pair(
         "run's CPU time (the classifiers' over the search's and theirs)"
     )
     idle = [x["idle_share"] for x in walk if x["idle_share"] is not None]
+    if len(idle) < len(walk):
+        print(
+            f"  walk, replayed on two idle cores: left out for {len(walk) - len(idle)} of "
+            f"{len(walk)} runs (the search used more CPU than wall time: native threads)"
+        )
     if idle:
         print(
             f"  walk, replayed on two idle cores (the search's and the worker's CPU times, "
