@@ -507,10 +507,12 @@ def _moved(answers: np.ndarray, regions: list[Box], label: int) -> tuple[int, Bo
 
 def _extent(image: np.ndarray, box: Box, references: np.ndarray, top: int) -> Box:
     """``box`` grown a line at a time towards the side whose next line holds the most pixels
-    unlike clean images there (``_odd``), while it stays within ``top`` pixels a side: the
-    whole of a trigger of which the box is the part that fires alone (a corner of a solid
-    square fires as the square does).  No query; the box itself when no line beside it holds
-    such a pixel."""
+    unlike clean images there (``_odd``), as long as more than half of that line is, and
+    within ``top`` pixels a side: the whole of a trigger of which the box is the part that
+    fires alone (a corner of a solid square fires as the square does).  A stroke beside the
+    box with a pixel or two unlike the nearest clean images is not taken in (growing on any
+    such pixel cost a corrected label on the 8x8 2x2 triggers).  No query; the box itself when
+    no line beside it qualifies."""
     height, width = image.shape[:2]
     t, left, h, w = box
     odd = _odd(image, box, references, max(0, top - min(h, w)))
@@ -527,7 +529,7 @@ def _extent(image: np.ndarray, box: Box, references: np.ndarray, top: int) -> Bo
             if left + w < width:
                 counts.append((int(odd[t : t + h, left + w].sum()), 3))
         best = max(counts, key=lambda c: (c[0], -c[1]), default=(0, -1))
-        if best[0] == 0 or 2 * best[0] < (w if best[1] < 2 else h):
+        if 2 * best[0] <= (w if best[1] < 2 else h):
             return (t, left, h, w)
         side = best[1]
         t, left = t - int(side == 0), left - int(side == 2)
