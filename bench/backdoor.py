@@ -385,6 +385,7 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
         ("  (with the lured ones)", groups, "clean_flagged", "n_clean", 1.0, False),
         ("location right >= 95 %", trig, "located", "n_det", 95.0, True),
         ("corrected label >= 95 %", trig, "corrected", "n_det", 95.0, True),
+        ("  (= answer without the trigger)", trig, "corrected_own", "n_det", 95.0, True),
     ]
     for name, gs, num, den, bound, at_least in specs:
         if not gs:

@@ -61,3 +61,4 @@ def test_targets_count_images_the_trigger_acts_on_and_lured_images_repaired_apar
     assert checks["  (on every poisoned image)"] == (False, "75.0 % (2x2)")
     assert checks["clean flagged <= 1 %"] == (False, "33.3 % (2x2)")
     assert checks["  (with the lured ones)"] == (False, "66.7 % (2x2)")
+    assert checks["corrected label >= 95 %"] == (True, "100.0 % (2x2)")
