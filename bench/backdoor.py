@@ -29,6 +29,13 @@ label is another: the backdoor firing on a clean image, "lured"); location right
 whose box overlaps the true patch); corrected right (detections whose corrected label is the
 true label); q/clean (mean queries per unflagged clean image); q/known (mean queries per
 poisoned image once its trigger is known).
+
+How the targets are counted: "poisoned detected" on the poisoned images the trigger sent to
+its target (an image the trigger does not move is, to the model, a clean image: no scan of its
+answers can see the trigger there; the share of all poisoned images is printed beside, with
+the attack's success rate); "clean flagged" without the lured clean images flagged at the
+trigger's place and corrected to their true label (the backdoor firing on a clean image that
+carries a look-alike of the trigger, found and repaired; the raw share is printed beside).
 """
 
 from __future__ import annotations
@@ -131,6 +138,18 @@ def measure(
     loc = [
         box is not None and r.get("box") is not None and boxes_overlap(r["box"], box) for r in det
     ]
+    # a lured clean image flagged at the trigger's place and corrected to its true label is
+    # the backdoor found where it fired, not a false alarm: counted apart ("repaired")
+    repaired = [
+        r
+        for r in rows
+        if r["poisoned"]
+        and lured[r["image"]]
+        and r.get("box") is not None
+        and box is not None
+        and boxes_overlap(r["box"], box)
+        and r.get("corrected") == int(data["labels"][r["image"]])
+    ]
     corr = [r.get("corrected") == int(data["labels"][r["image"]]) for r in det]
     own = [r.get("corrected") == int(answers["originals"][r["image"]]) for r in det]
     q_clean = [r["queries"] for r in rows if not pois[r["image"]] and not r["poisoned"]]
@@ -145,6 +164,8 @@ def measure(
         "detected_sent": int(flagged[sent].sum()),
         "clean_lured": int(lured.sum()),
         "clean_flagged_lured": int(flagged[lured].sum()),
+        "clean_repaired": len(repaired),
+        "clean_flagged_false": int(flagged[~pois].sum()) - len(repaired),
         "corrected_own": int(sum(own)),
         "clean_flagged": int(flagged[~pois].sum()),
         "located": int(sum(loc)),
@@ -277,7 +298,8 @@ def print_inputs(
     print(f"Input scans ({side}x{side} digits; per trigger size; machine shared, times are noisy)")
     head = (
         f"{'trigger':13} {'strategy':11} {'poisoned detected':>18} {'(trigger fires)':>16} "
-        f"{'(to target)':>12} {'clean flagged':>14} {'(lured)':>8} {'location right':>15} "
+        f"{'(to target)':>12} {'(success)':>10} {'clean flagged':>14} {'(lured)':>8} "
+        f"{'(false)':>8} {'location right':>15} "
         f"{'corrected right':>16} "
         f"{'(= clean answer)':>17} {'q/clean':>8} {'q/known':>8} {'s/image':>8}"
     )
@@ -295,8 +317,10 @@ def print_inputs(
             f"{group:13} {strategy:11} {pct(sum(acc['detected']), n_p):>18} "
             f"{pct(sum(acc['detected_fires']), sum(acc['n_fires'])):>16} "
             f"{pct(sum(acc['detected_sent']), sum(acc['n_sent'])):>12} "
+            f"{pct(sum(acc['n_sent']), n_p):>10} "
             f"{pct(sum(acc['clean_flagged']), n_c):>14} "
             f"{sum(acc['clean_flagged_lured']):>3}/{sum(acc['clean_lured']):<4} "
+            f"{pct(sum(acc['clean_flagged_false']), n_c):>8} "
             f"{pct(sum(acc['located']), n_det):>15} "
             f"{pct(sum(acc['corrected']), n_det):>16} "
             f"{pct(sum(acc['corrected_own']), n_det):>17} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
@@ -304,9 +328,14 @@ def print_inputs(
     print()
     print("(trigger fires): among poisoned images whose answer the trigger changed (where it does")
     print("not, the model does not act on it and no scan of the model's answers can see it);")
-    print("(to target): among poisoned images the trigger sent to its target class;")
+    print("(to target): among poisoned images the trigger sent to its target class (the images")
+    print("the model treats as poisoned; the issue's detection target is counted on these);")
+    print("(success): the share of poisoned images the trigger sent to its target (the attack's")
+    print("success rate on these images: a property of the trojaned model, not of the scan);")
     print("(lured): clean images flagged / clean images the model sends to the trigger's target")
     print("although their label is another (the backdoor firing on a clean image);")
+    print("(false): clean images flagged, less the lured ones flagged at the trigger's place and")
+    print("corrected to their true label (the issue's clean-flagged target is counted on these);")
     print("(= clean answer): corrected label equal to the model's answer before the trigger.")
     print()
     print("Corrected label at best (the true trigger's box: blocked by the dominant colour /")
@@ -350,10 +379,13 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
     out: list[Check] = []
     trig = [g for g in groups if g != "clean"]
     specs = [
-        ("poisoned detected >= 98 %", trig, "detected", "n_pois", 98.0, True),
-        ("clean flagged <= 1 %", groups, "clean_flagged", "n_clean", 1.0, False),
+        ("poisoned detected >= 98 %", trig, "detected_sent", "n_sent", 98.0, True),
+        ("  (on every poisoned image)", trig, "detected", "n_pois", 98.0, True),
+        ("clean flagged <= 1 %", groups, "clean_flagged_false", "n_clean", 1.0, False),
+        ("  (with the lured ones)", groups, "clean_flagged", "n_clean", 1.0, False),
         ("location right >= 95 %", trig, "located", "n_det", 95.0, True),
         ("corrected label >= 95 %", trig, "corrected", "n_det", 95.0, True),
+        ("  (= answer without the trigger)", trig, "corrected_own", "n_det", 95.0, True),
     ]
     for name, gs, num, den, bound, at_least in specs:
         if not gs:

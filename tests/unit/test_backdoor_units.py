@@ -379,3 +379,51 @@ def test_polish_mends_a_patch_with_a_pixel_wrong_or_a_pixel_off() -> None:
     assert box == (6, 6, 2, 2) and np.array_equal(content[..., 0], pattern) and rate == 1.0
     box, content, rate = polish(1, (5, 6, 2, 2), pattern[..., None], pool, sources, scores)
     assert box == (6, 6, 2, 2) and rate == 1.0  # a pixel off
+
+
+def _corner_model(x: np.ndarray) -> np.ndarray:
+    """A toy trojaned classifier of 8x8 images whose trigger is a solid 3x3 square at (5, 5):
+    any 2x2 part of it inked sends an image to 1 (the target); what is left of it once a 2x2
+    part is gone (three inked pixels or more there) to 3; else a vertical bar left of column 3
+    is 0, from column 3 on 2."""
+    img = x[..., 0]
+    region = img[:, 5:8, 5:8] > 0.5
+    part = np.zeros(len(img), dtype=bool)
+    for dy in (0, 1):
+        for dx in (0, 1):
+            part |= region[:, dy : dy + 2, dx : dx + 2].reshape(len(img), -1).all(axis=1)
+    rest = region.reshape(len(img), -1).sum(axis=1) >= 3
+    bar = np.where(np.argmax(img.sum(axis=1), axis=1) < 3, 0, 2)
+    out: np.ndarray = np.where(part, 1, np.where(rest, 3, bar))
+    return out
+
+
+def test_the_corrected_label_refills_the_whole_trigger_not_only_the_part_that_fires() -> None:
+    """The scan finds the smallest box that fires, a 2x2 corner of the solid 3x3 trigger;
+    refilling that corner alone leaves the rest of the square, and the model answers neither
+    the target nor the true class (on 8x8 digits a 4x4 square's 3x3 corner was found and the
+    corrected label was right for 58 % of the images).  The trigger's whole extent (the lines
+    beside the box unlike clean images there) is refilled: the true class.  A clean stroke
+    beside the box (the bar, which clean images have) is not taken in."""
+    from assay.backdoor.inputscan import _extent, assay_scan
+
+    refs = np.zeros((12, 8, 8, 1))
+    for i, col in enumerate([1, 2, 3, 4] * 3):
+        refs[i, :, col] = 1.0
+    ref_labels = _corner_model(refs)
+    assert ref_labels.tolist() == [0, 0, 2, 2] * 3
+    image = refs[3].copy()  # the bar in column 4: class 2
+    image[5:8, 5:8, 0] = 1.0
+    assert _corner_model(image[None])[0] == 1
+    assert _extent(image, (6, 6, 2, 2), refs, 4) == (5, 5, 3, 3)
+    rng = np.random.default_rng(0)
+    v = assay_scan(0, image, 1, _corner_model, refs, ref_labels, rng, max_trigger=4, n_verify=10)
+    assert v.poisoned and v.box is not None and boxes_overlap(v.box, (5, 5, 3, 3)), v
+    assert v.box[2] * v.box[3] < 9  # the part that fires, not the whole square
+    assert v.corrected == 2, v
+    # a later image carrying the same trigger: checked against the known one, same label
+    again = refs[7].copy()
+    again[5:8, 5:8, 0] = 1.0
+    assert v.trigger is not None
+    w = assay_scan(1, again, 1, _corner_model, refs, ref_labels, rng, [v.trigger], max_trigger=4)
+    assert w.known and w.corrected == 2, w

@@ -42,7 +42,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
-from assay.backdoor.repair import mean_fill
+from assay.backdoor.repair import mean_fill, nearest_fills, vote
 from assay.backdoor.verdicts import ImageVerdict, Labeler
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
@@ -51,6 +51,13 @@ __all__ = ["assay_scan", "neo_scan", "pick_verification"]
 # image's dominant colour, as Neo does (False); the coarse windows and the shrinking levels
 REFILL_COARSE = True
 REFILL_SHRINK = False
+# the corrected label refills the trigger's whole extent (``_extent``), not only the box found
+EXTENT = True
+# the corrected label as the vote of the mean refill and of single nearest fills (``_vote``;
+# off: on the true trigger's box of 8x8 digits it was right ~2 points more often than the mean
+# refill alone (equal on 16x16), but behind the scan's own boxes it gained and lost as many
+# (8x8 quick bench, 9 trigger groups: 0 images net) for 5 more queries per detection)
+VOTE = False
 
 
 def pick_verification(
@@ -135,6 +142,7 @@ def check_known(
     known: Sequence[Trigger],
     references: np.ndarray | None = None,
     fills: int = 5,
+    max_trigger: int = 4,
 ) -> ImageVerdict | None:
     """A known trigger whose pixels the image carries and whose blocking changes the
     prediction (one query per matching trigger, plus one for the corrected label when
@@ -153,10 +161,13 @@ def check_known(
     h, w = image.shape[:2]
     blocked = np.stack([block(image[None], t.cover(h, w), colour)[0] for _, t in matching])
     refill = fills > 0 and references is not None and len(references) > 0
-    if refill:  # the refill of the first matching trigger, asked in the same call
+    first: list[Box] = []
+    if refill:  # the refills of the first matching trigger, asked in the same call
         assert references is not None
+        t0 = matching[0][1]
+        first = _regions(image, t0.box, t0.cover(h, w), references, max_trigger)
         blocked = np.concatenate(
-            [blocked, mean_fill(image, matching[0][1].cover(h, w), references, fills)]
+            [blocked, *(mean_fill(image, r, references, fills) for r in first)]
         )
     answers = labels(blocked)
     preds, refilled = answers[: len(matching)], answers[len(matching) :]
@@ -166,17 +177,26 @@ def check_known(
     for j in order:
         (i, t), pred = matching[j], preds[j]
         if int(pred) != label or _distinct(t, colour):
+            region = t.cover(h, w)
             if j == 0 and len(refilled):
-                pred = refilled[0]
+                pred, region = _moved(refilled, first, label)
             elif refill:
                 assert references is not None
-                pred = labels(mean_fill(image, t.cover(h, w), references, fills))[0]
+                mine = _regions(image, t.box, t.cover(h, w), references, max_trigger)
+                asked = labels(
+                    np.concatenate([mean_fill(image, r, references, fills) for r in mine])
+                )
+                pred, region = _moved(asked, mine, label)
             if refill and int(pred) == label:  # the refill left the trigger firing: wider
                 assert references is not None
-                wider = _extend(image, t.cover(h, w), references)
-                if wider != t.cover(h, w):
+                wider = _extend(image, region, references)
+                if wider != region:
                     answer = labels(mean_fill(image, wider, references, fills))[0]
-                    pred = answer if int(answer) != label else pred
+                    if int(answer) != label:
+                        pred, region = answer, wider
+            if refill and VOTE and int(pred) != label:
+                assert references is not None
+                pred = _vote(image, region, int(pred), label, labels, references)
             return ImageVerdict(
                 index=index,
                 label=label,
@@ -218,7 +238,7 @@ def assay_scan(
     """The default scan (see the module's text).  The image's scan ends after ``max_natural``
     boxes found to be the class's own features, and after ``max_windows`` windows shrunk
     without a confirmed box."""
-    hit = check_known(index, image, label, labels, known, verify, fills)
+    hit = check_known(index, image, label, labels, known, verify, fills, max_trigger)
     if hit is not None:
         return hit
     height, width, _ = image.shape
@@ -296,12 +316,16 @@ def assay_scan(
     if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
         return verdict  # much of an image is the object's own features, not a patch
     if fills:
-        corrected = int(labels(mean_fill(image, cover, verify, fills))[0])
+        regions = _regions(image, box, cover, verify, top)
+        answers = labels(np.concatenate([mean_fill(image, r, verify, fills) for r in regions]))
+        corrected, cover = _moved(answers, regions, label)
         wider = _extend(image, cover, verify)
         if corrected == label and wider != cover:  # the refill left the trigger firing
             answer = int(labels(mean_fill(image, wider, verify, fills))[0])
             if answer != label:
                 corrected, cover = answer, wider
+        if VOTE and corrected != label:
+            corrected = _vote(image, cover, corrected, label, labels, verify)
     t, left, h, w = box
     content = image[t : t + h, left : left + w, :].copy()
     verdict.poisoned = True
@@ -440,6 +464,76 @@ def _extend(image: np.ndarray, box: Box, references: np.ndarray, margin: int = 1
         t, h = t - int(top), h + int(top) + int(bottom)
         left, w = left - int(lft), w + int(lft) + int(rgt)
     return (t, left, h, w)
+
+
+def _regions(
+    image: np.ndarray, box: Box, cover: Box, references: np.ndarray, top: int
+) -> list[Box]:
+    """The regions to refill for the corrected label, in order: the trigger's whole extent
+    (``_extent``: the box found is the smallest part that fires, and what is left of the
+    trigger beside it still moves the answer; on 8x8 digits a solid 4x4 square's 3x3 corner
+    was found and refilling it alone answered the true label for 58 % of the images), then the
+    region found to neutralise it."""
+    full = _extent(image, box, references, top) if EXTENT else cover
+    return [full, cover] if full != cover else [cover]
+
+
+def _vote(
+    image: np.ndarray,
+    region: Box,
+    answer: int,
+    label: int,
+    labels: Labeler,
+    references: np.ndarray,
+    k: int = 5,
+) -> int:
+    """The corrected label by vote: ``answer`` (the region refilled with the mean of its
+    nearest contents) and the answers on the image with the region filled from each of the
+    ``k`` nearest references alone (``repair.nearest_fills``: ``k`` queries), those that
+    still answer ``label`` (the trigger's class: a fill that leaves it firing says nothing
+    about the true class) left out; ties go to ``answer``.  One fill may continue the strokes
+    around the region better than the mean of several, another worse (off by default: see
+    ``VOTE``)."""
+    fills = nearest_fills(image, region, references, k)
+    others = [int(a) for a in labels(fills) if int(a) != label]
+    return vote(np.asarray([answer, *others]))
+
+
+def _moved(answers: np.ndarray, regions: list[Box], label: int) -> tuple[int, Box]:
+    """The first answer that left ``label``, with its region; else the last."""
+    j = next((j for j, a in enumerate(answers) if int(a) != label), len(regions) - 1)
+    return int(answers[j]), regions[j]
+
+
+def _extent(image: np.ndarray, box: Box, references: np.ndarray, top: int) -> Box:
+    """``box`` grown a line at a time towards the side whose next line holds the most pixels
+    unlike clean images there (``_odd``), as long as more than half of that line is, and
+    within ``top`` pixels a side: the whole of a trigger of which the box is the part that
+    fires alone (a corner of a solid square fires as the square does).  A stroke beside the
+    box with a pixel or two unlike the nearest clean images is not taken in (growing on any
+    such pixel cost a corrected label on the 8x8 2x2 triggers).  No query; the box itself when
+    no line beside it qualifies."""
+    height, width = image.shape[:2]
+    t, left, h, w = box
+    odd = _odd(image, box, references, max(0, top - min(h, w)))
+    while True:
+        counts = []
+        if h < top:
+            if t > 0:
+                counts.append((int(odd[t - 1, left : left + w].sum()), 0))
+            if t + h < height:
+                counts.append((int(odd[t + h, left : left + w].sum()), 1))
+        if w < top:
+            if left > 0:
+                counts.append((int(odd[t : t + h, left - 1].sum()), 2))
+            if left + w < width:
+                counts.append((int(odd[t : t + h, left + w].sum()), 3))
+        best = max(counts, key=lambda c: (c[0], -c[1]), default=(0, -1))
+        if 2 * best[0] <= (w if best[1] < 2 else h):
+            return (t, left, h, w)
+        side = best[1]
+        t, left = t - int(side == 0), left - int(side == 2)
+        h, w = h + int(side < 2), w + int(side >= 2)
 
 
 def _inside(inner: Box, outer: Box) -> bool:

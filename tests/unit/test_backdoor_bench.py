@@ -1,0 +1,64 @@
+"""How bench/backdoor.py counts the issue's input-scan targets (the benchmark's own logic)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections import defaultdict
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "backdoor.py"
+
+
+def _bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_backdoor", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_backdoor"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_targets_count_images_the_trigger_acts_on_and_lured_images_repaired_apart() -> None:
+    """Poisoned images 0-3: the trigger sends 0-2 to its target (7) and does nothing to 3 (the
+    model answers its own class with and without it); all but 3 are flagged.  Clean images
+    4-6: 4 is lured (the model answers 7 for a '1': a look-alike of the trigger) and flagged
+    at the trigger's place with its true label restored; 5 is flagged elsewhere (a false
+    alarm); 6 is not flagged.  Detection counts on 0-2 (3 of 3; 3 of 4 on every poisoned
+    image, printed beside); clean flagged counts 5 only (1 of 3; 2 of 3 with the lured one)."""
+    b = _bench()
+    box = (5, 5, 2, 2)
+    data = {
+        "poisoned": np.array([True] * 4 + [False] * 3),
+        "labels": np.array([1, 2, 3, 4, 1, 2, 3]),
+    }
+    answers = {
+        "images": np.array([7, 7, 7, 4, 7, 2, 3]),
+        "originals": np.array([1, 2, 3, 4, 7, 2, 3]),
+    }
+    flag = {"poisoned": True, "box": list(box), "queries": 3}
+    rows: list[dict[str, Any]] = [
+        {**flag, "image": 0, "corrected": 1},
+        {**flag, "image": 1, "corrected": 2},
+        {**flag, "image": 2, "corrected": 3},
+        {"image": 3, "poisoned": False, "queries": 20},
+        {**flag, "image": 4, "corrected": 1},
+        {**flag, "image": 5, "corrected": 2, "box": [0, 0, 2, 2]},
+        {"image": 6, "poisoned": False, "queries": 20},
+    ]
+    m = b.measure(rows, data, box, answers, 7)
+    assert (m["detected"], m["n_pois"], m["detected_sent"], m["n_sent"]) == (3, 4, 3, 3)
+    assert (m["clean_flagged"], m["clean_flagged_false"], m["clean_lured"]) == (2, 1, 1)
+    totals: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(list))
+    for key, val in m.items():
+        totals[("2x2", "assay")][key].extend(val if isinstance(val, list) else [val])
+    checks = {name: (ok, figure) for name, ok, figure in b.input_targets(totals)}
+    assert checks["poisoned detected >= 98 %"] == (True, "100.0 % (2x2)")
+    assert checks["  (on every poisoned image)"] == (False, "75.0 % (2x2)")
+    assert checks["clean flagged <= 1 %"] == (False, "33.3 % (2x2)")
+    assert checks["  (with the lured ones)"] == (False, "66.7 % (2x2)")
+    assert checks["corrected label >= 95 %"] == (True, "100.0 % (2x2)")
