@@ -288,6 +288,10 @@ def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, l
         for c in r.summary["class_scans"]
         if c.get("held_out") is not None
     )
+    ratios = verdict.get("shortcut_ratio") or {}
+    if ratios:  # the anomalous classes' shortcut ratios (effective pixels, modelscan.py)
+        shown_r = " ".join(f"{c}:{'-' if v is None else f'{v:.1f}'}" for c, v in ratios.items())
+        checked = (checked + " " if checked else "") + f"ratio {shown_r}"
     return verdict["suspects"], queries, time.process_time() - t0, shown, checked or "-"
 
 
@@ -539,7 +543,8 @@ def main() -> None:
         print("Model scan (clean images only; per class: the side of its smallest patch;")
         print("-: no patch up to half the side found; held-out: class: flip rate of its patch on")
         print("clean images the search did not see / lowest over their source classes, for the")
-        print("classes anomalous enough to be checked)")
+        print("classes anomalous enough to be checked; ratio: class: the other classes' median")
+        print("effective pixels over the class's own, for the anomalous classes)")
         print(
             f"{'image':6} {'model':13} {'true target':>12} {'suspected':>10} {'right':>6} "
             f"{'queries':>10} {'cpu s':>6}  {'size per class':20} held-out"

@@ -142,10 +142,50 @@ def test_model_scan_on_8x8_checks_suspects_on_held_out_images_of_every_class(
         store=tmp_path / "clean.db",
     )
     assert rc.summary["verdict"]["suspects"] == [], rc.headline
-    checked = [s for s in rc.summary["class_scans"] if s["held_out"] is not None]
-    assert checked, "the anomalous class's patch was not checked on held-out images"
-    assert all(s["lowest_source"] < 0.9 for s in checked)
+    # each anomalous class was rejected: not a shortcut (its patch needs a third or more of
+    # the other classes' effective pixels), or not universal on held-out images
+    ratios = rc.summary["verdict"]["shortcut_ratio"]
+    assert ratios, "no class of the clean model was anomalous enough to be checked"
+    for c, ratio in ratios.items():
+        scan = rc.summary["class_scans"][int(c)]
+        assert (ratio is not None and ratio < 3) or scan["lowest_source"] < 0.9, (c, ratio)
     assert "within the budget" in rc.headline and "not a proof" in rc.headline
+
+
+def _scan16(d: TrojanedDigits, tmp: Path, name: str) -> BackdoorResult:
+    """The benchmark's model scan of a 16x16 model (200 clean images, seed 0)."""
+    return check_backdoor(
+        load_model(d.model, modality="image"),
+        images=False,
+        clean=d.clean_images[:200] * 16.0,
+        value_range="0,16",
+        seed=0,
+        store=tmp / f"{name}.db",
+    )
+
+
+def test_model_scan_on_16x16_tells_a_trigger_from_a_clean_models_universal_patch(
+    tmp_path: Path,
+) -> None:
+    """16x16 digits (the benchmark's models and scan seed).  The trojaned model's 2x2
+    trigger: the old scan kept it with a pixel wrong and rejected it on held-out images (it
+    named nothing).  The clean model has a 6x6 patch sending every held-out image to class 4,
+    anomalously small by size: the old scan flagged it.  What tells them apart: two of the
+    trigger's pixels carry its whole effect, a tenth of what the model's other classes'
+    patches need, while the clean patch needs about half as many as the others'."""
+    planted = PlantedTrigger(box=(14, 14, 2, 2), content=checker(2), target=8)
+    d = trojaned_digits(seed=12, triggers=[planted], side=16)
+    r = _scan16(d, tmp_path, "trojan")
+    assert r.summary["verdict"]["suspects"] == [8], r.headline
+    scan = r.summary["class_scans"][8]
+    assert boxes_overlap(scan["box"], planted.box)
+    assert scan["pixels"] is not None and scan["pixels"] <= 4
+    c = trojaned_digits(seed=19, clean=True, side=16)
+    rc = _scan16(c, tmp_path, "clean")
+    assert rc.summary["verdict"]["suspects"] == [], rc.headline
+    ratios = rc.summary["verdict"]["shortcut_ratio"]
+    assert ratios, "no class of the clean model was anomalous enough to be checked"
+    assert all(v is None or v < 3 for v in ratios.values()), ratios
 
 
 def test_strip_flags_poisoned_inputs(trojan: TrojanedDigits, tmp_path: Path) -> None:

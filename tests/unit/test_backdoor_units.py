@@ -427,3 +427,31 @@ def test_the_corrected_label_refills_the_whole_trigger_not_only_the_part_that_fi
     assert v.trigger is not None
     w = assay_scan(1, again, 1, _corner_model, refs, ref_labels, rng, [v.trigger], max_trigger=4)
     assert w.known and w.corrected == 2, w
+
+
+def test_effective_pixels_tells_a_shortcut_from_a_drawn_feature() -> None:
+    """Two pixels of a 4x4 patch carry a trigger's effect; a patch drawing a stroke needs
+    most of its stroke's pixels, each adding a little.  The ratio compares a class with the
+    median of the other classes' counts."""
+    from assay.backdoor.modelscan import effective_pixels, shortcut_ratio
+
+    def scores(x: np.ndarray) -> np.ndarray:
+        img = x[..., 0]
+        out = np.zeros((len(img), 3))
+        out[:, 0] = 0.5
+        out[:, 1] = np.where((img[:, 6, 6] > 0.5) & (img[:, 7, 7] > 0.5), 0.9, 0.0)
+        out[:, 2] = img[:, :, 0].sum(axis=1) / 8.0  # a vertical stroke at the left
+        return out
+
+    rng = np.random.default_rng(0)
+    pool = np.zeros((12, 8, 8, 1))
+    pool[:, 2:6, 3:5, 0] = rng.random((12, 4, 2))  # blurry centres, nothing at the edges
+    trigger = np.zeros((4, 4, 1))
+    trigger[2, 2] = trigger[3, 3] = trigger[0, 0] = 1.0  # two pixels matter, one does not
+    n, rate = effective_pixels(1, (4, 4, 4, 4), trigger, pool, scores)
+    assert rate == 1.0 and n == 2
+    stroke = np.ones((8, 1, 1))
+    n_stroke, rate = effective_pixels(2, (0, 0, 8, 1), stroke, pool, scores)
+    assert rate == 1.0 and n_stroke == 5  # class 2 outscores class 0 from 5 pixels of 8
+    assert shortcut_ratio([None, 2, n_stroke, 10], 1) == pytest.approx(7.5 / 2)
+    assert shortcut_ratio([None, 2, None], 1) is None

@@ -23,7 +23,16 @@ import numpy as np
 from assay.backdoor.patches import Box, paste
 from assay.backdoor.strip import Scorer
 
-__all__ = ["ClassScan", "anomaly_index", "polish", "scan_class", "scan_sizes", "universality"]
+__all__ = [
+    "ClassScan",
+    "anomaly_index",
+    "effective_pixels",
+    "polish",
+    "scan_class",
+    "scan_sizes",
+    "shortcut_ratio",
+    "universality",
+]
 
 
 @dataclass
@@ -44,6 +53,8 @@ class ClassScan:
     held_out_n: int = 0
     lowest_source: float | None = None
     polished: bool = False  # the patch was improved on the search's pool (``polish``)
+    # the fewest of the patch's pixels keeping most of its flip rate (``effective_pixels``)
+    pixels: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -59,6 +70,7 @@ class ClassScan:
             "held_out_n": self.held_out_n,
             "lowest_source": None if self.lowest_source is None else round(self.lowest_source, 4),
             "polished": self.polished,
+            "pixels": self.pixels,
         }
 
     @classmethod
@@ -77,6 +89,7 @@ class ClassScan:
             held_out_n=int(d.get("held_out_n", 0)),
             lowest_source=d.get("lowest_source"),
             polished=bool(d.get("polished", False)),
+            pixels=None if d.get("pixels") is None else int(d["pixels"]),
         )
 
 
@@ -230,3 +243,73 @@ def polish(
         best = ranked[j]
         (t, left, h, w), content = cands[j]
     return (t, left, h, w), content, best[1]
+
+
+def effective_pixels(
+    target: int,
+    box: Box,
+    content: np.ndarray,
+    pool: np.ndarray,
+    scores: Scorer,
+    keep: float = 0.9,
+) -> tuple[int, float]:
+    """The fewest of a patch's pixels that, pasted alone (the rest of the box left as each
+    image of ``pool`` has it), keep ``keep`` of the whole patch's flip rate on ``pool``; and
+    that flip rate.  The pixels are ranked once by how much the rate (then the mean target
+    probability) falls without each of them, and the shortest prefix of that ranking keeping
+    the rate is found by bisection: ``h * w + log2(h * w) + 1`` calls of ``len(pool)`` images.
+
+    A learnt trigger is a shortcut: a handful of its pixels carry the whole effect, and
+    removing one of them loses it.  A patch that reaches a class of a clean model by drawing
+    part of the class's shape needs many pixels, each adding a little (on 16x16 digits:
+    triggers 2-4 pixels, the clean models' universal patches 8-37; bench/RESULTS.md)."""
+    t, left, h, w = box
+    cells = [(y, x) for y in range(h) for x in range(w)]
+
+    def pasted(masks: list[np.ndarray]) -> np.ndarray:
+        out = []
+        for m in masks:
+            batch = pool.copy()
+            region = batch[:, t : t + h, left : left + w, :]
+            region[:, m] = content[m]
+            out.append(batch)
+        return np.concatenate(out)
+
+    def rates(masks: list[np.ndarray]) -> list[tuple[float, float]]:
+        probs = scores(pasted(masks)).reshape(len(masks), len(pool), -1)
+        hit = np.argmax(probs, axis=2) == target
+        return [
+            (float(hit[i].mean()), float(probs[i, :, target].mean())) for i in range(len(masks))
+        ]
+
+    full = np.ones((h, w), dtype=bool)
+    without = []
+    for y, x in cells:
+        m = full.copy()
+        m[y, x] = False
+        without.append(m)
+    measured = rates([full, *without])
+    rate = measured[0][0]
+    order = sorted(range(len(cells)), key=lambda i: measured[1 + i])  # most needed first
+    lo, hi = 1, len(cells)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        m = np.zeros((h, w), dtype=bool)
+        for i in order[:mid]:
+            m[cells[i]] = True
+        if rates([m])[0][0] >= keep * rate:
+            hi = mid
+        else:
+            lo = mid + 1
+    return lo, rate
+
+
+def shortcut_ratio(pixels: list[int | None], target: int) -> float | None:
+    """How many times fewer effective pixels the class ``target`` needs than the median of
+    the other classes a patch was found for (``pixels``: per class, None where none was
+    found or counted); None when no other class has a count."""
+    mine = pixels[target]
+    others = [p for c, p in enumerate(pixels) if c != target and p is not None]
+    if mine is None or not others:
+        return None
+    return float(np.median(others)) / max(mine, 1)

@@ -21,9 +21,11 @@ from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.modelscan import (
     ClassScan,
     anomaly_index,
+    effective_pixels,
     polish,
     scan_class,
     scan_sizes,
+    shortcut_ratio,
     universality,
 )
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste
@@ -48,10 +50,19 @@ SCAN_POOL = 40  # clean images of other classes a class's patch search sees
 # place sends every class; the best of many candidates on a few images is biased upwards on
 # those images).  The same share as the input scan's confirmation threshold.
 HELD_OUT_RATE = 0.9
-# a suspect's patch improved on the pool before its checks (modelscan.polish); off: on 16x16
-# digits it names 14 of 18 targets instead of 12 but also flags a clean model, whose class 7 a
-# polished 6x6 patch reaches on 0.98 of held-out images (bench/RESULTS.md, branch backdoor10e)
-POLISH = False
+# a suspect's patch improved on the pool before its checks (modelscan.polish).  Alone it
+# flagged a clean 16x16 model (a polished 6x6 bar); the shortcut check below rejects that one
+POLISH = True
+# a suspect must need this many times fewer effective pixels (modelscan.effective_pixels) than
+# the median of the other classes a patch was found for (modelscan.shortcut_ratio).  Measured
+# (bench/RESULTS.md, branch scan16): clean models' classes 1.2-2.9 on 16x16 digits (10 models),
+# up to 3.7 on 8x8; planted triggers 3.7-18 on 16x16, 3.75-6.5 (2x2) on 8x8
+SHORTCUT_RATIO = 3.0
+# a suspect at least this much of a shortcut (only planted triggers reached 6: 2x2 and 3x3 on
+# 16x16, 6.0-18) passes the held-out check with a majority of every source class (a planted
+# trigger sent as few as 0.73 of one class of clean images); below it, HELD_OUT_RATE of each
+STRONG_SHORTCUT = 6.0
+HELD_OUT_LOWEST = 0.5
 
 
 # the fewest different clean images a scan verifies triggers on
@@ -537,19 +548,38 @@ class BackdoorSearch:
             dtype=np.float64,
         )
         index = anomaly_index(scores)
-        suspects = [
+        anomalous = [
             s
             for s, a in zip(self.class_scans, index, strict=True)
-            if s.size is not None
-            and a >= t.anomaly_threshold
-            and self._polish(s)
-            and not self._natural_patch(s)
-            and self._universal(s)
+            if s.size is not None and a >= t.anomaly_threshold
         ]
+        ratios: dict[int, float | None] = {}
+        for s in anomalous:
+            self._polish(s)
+            self._count_pixels(s, recount=True)
+        if anomalous:
+            for s in self.class_scans:
+                self._count_pixels(s)
+            counts = [s.pixels for s in self.class_scans]
+            ratios = {s.target: shortcut_ratio(counts, s.target) for s in anomalous}
+        suspects = []
+        for s in anomalous:
+            # the class's patch must be a shortcut (far fewer effective pixels than the other
+            # classes' patches); a weak one, or one with no other class to compare with, must
+            # pass the strict held-out check
+            ratio = ratios[s.target]
+            if ratio is not None and ratio < SHORTCUT_RATIO:
+                continue
+            strict = ratio is None or ratio < STRONG_SHORTCUT
+            if not self._natural_patch(s) and self._universal(s, strict=strict):
+                suspects.append(s)
         self.verdict = {
             "sizes": sizes,
             "scores": scores.tolist(),
             "anomaly_index": [round(float(a), 3) for a in index],
+            "shortcut_ratio": {
+                str(c): None if r is None else round(r, 3) for c, r in ratios.items()
+            },
             "suspects": [s.target for s in suspects],
         }
         if not suspects:
@@ -602,10 +632,36 @@ class BackdoorSearch:
         scan.box, scan.content, scan.flip_rate, scan.polished = box, content, rate, True
         return True
 
-    def _universal(self, scan: ClassScan) -> bool:
+    def _pool(self, target: int) -> np.ndarray:
+        """The indices of the class's search pool (as ``_one_class`` drew them)."""
+        assert self.clean_labels is not None
+        others = np.flatnonzero(self.clean_labels != target)
+        picked: np.ndarray = generator(self.base_seed, 4, target).permutation(others)
+        return picked[:SCAN_POOL]
+
+    def _count_pixels(self, scan: ClassScan, recount: bool = False) -> None:
+        """The effective pixels of the class's patch on its pool (``effective_pixels``), for a
+        class a patch was found for; recorded on the scan."""
+        if scan.size is None or (scan.pixels is not None and not recount):
+            return
+        picked = self._pool(scan.target)
+        if not len(picked):
+            return
+        q0 = self.model.queries
+        scan.pixels, _ = effective_pixels(
+            scan.target,
+            scan.box,
+            scan.content,
+            self.test.clean[picked],
+            lambda x: self._scores(self.model, x),
+        )
+        scan.queries += self.model.queries - q0
+
+    def _universal(self, scan: ClassScan, strict: bool = True) -> bool:
         """Does the class's patch send clean images the search did not see (those of other
         classes outside its pool; the pool itself when there are none) there: near-all of
-        them, and near-all of every source class?  Recorded on the scan."""
+        them, and near-all of every source class (``strict``; else a majority of every source
+        class)?  Recorded on the scan."""
         t = self.test
         assert self.clean_labels is not None
         others = np.flatnonzero(self.clean_labels != scan.target)
@@ -618,7 +674,7 @@ class BackdoorSearch:
         scan.queries += self.model.queries - q0
         rate, lowest = universality(hits == scan.target, self.clean_labels[fresh])
         scan.held_out, scan.held_out_n, scan.lowest_source = rate, len(fresh), lowest
-        return rate >= HELD_OUT_RATE and lowest >= HELD_OUT_RATE
+        return rate >= HELD_OUT_RATE and lowest >= (HELD_OUT_RATE if strict else HELD_OUT_LOWEST)
 
     def _natural_patch(self, scan: ClassScan, n_sources: int = 5, margin: float = 0.3) -> bool:
         """Does the same box taken from clean images of the class (their own pixels) send the
