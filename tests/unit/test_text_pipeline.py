@@ -23,6 +23,15 @@ FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
 TIMED = {"errors per second", "share of time inside the classifiers", "wall-clock seconds"}
 
 
+def _needs_fork() -> None:
+    """A worker that crashes must be a process: where assay would not fork in this pytest
+    process (torch loaded by an earlier test, other threads), the test would crash pytest
+    itself (``make test`` runs this file in a process of its own)."""
+    mode, why = worker_mode("process")
+    if mode != "process":
+        pytest.skip(f"no worker process in this test process: {why}")
+
+
 def _run(tmp_path: Path, name: str, second: str = "negation_blind", **kw: Any) -> Any:
     setup = setup_text(
         [f"{FAKES}:lexicon", f"{FAKES}:{second}"], grammar="builtin:reviews", **kw.pop("opt", {})
@@ -45,6 +54,7 @@ def _rows(result: Any) -> list[tuple[str, str]]:
 def test_same_findings_in_every_mode(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, strategy: str, lanes: int
 ) -> None:
+    _needs_fork()
     got = {}
     for mode in ("process", "thread", "inline"):
         monkeypatch.setenv(WORKER_ENV, mode)
@@ -80,6 +90,7 @@ def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.M
 def test_a_worker_that_dies_is_a_model_failure_with_findings_kept(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fn: str, needle: str
 ) -> None:
+    _needs_fork()
     monkeypatch.setenv(WORKER_ENV, "process")
     with pytest.raises(ModelError, match=needle):
         _run(tmp_path, fn, fn, max_queries=100_000, seed=3)
@@ -101,6 +112,7 @@ def test_a_classifier_that_raises_in_the_worker_is_named(
 def test_a_hung_worker_is_given_up_at_the_time_budget_and_killed(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    _needs_fork()
     monkeypatch.setenv(WORKER_ENV, "process")
     t0 = time.monotonic()
     r = _run(tmp_path, "hangs", "hangs_later", max_time=4.0, seed=3)
@@ -110,6 +122,7 @@ def test_a_hung_worker_is_given_up_at_the_time_budget_and_killed(
 
 
 def test_worker_mode_falls_back_and_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
+    _needs_fork()
     monkeypatch.delenv(WORKER_ENV, raising=False)
     mode, why = worker_mode()
     assert mode == "process", why
