@@ -236,3 +236,20 @@ def test_a_solid_white_trigger_is_detected_on_16x16(tmp_path: Path) -> None:
     for row in rows:
         if row["poisoned"] and poisoned[row["image"]]:
             assert row["target"] == 8 and boxes_overlap(row["box"], solid.box)
+
+
+def test_a_class_s_own_feature_is_no_trigger_with_few_clean_images(tmp_path: Path) -> None:
+    """On 8x8 digits the centre 4x4 of some '9's, pasted onto any digit, makes it a '9' (90-100 %
+    of them): a natural feature, not a trigger.  With only 60 clean images (six '9's, none of
+    whose centres fires that often) the natural-feature check must still see it: a clean model
+    scanned on those '9's gets no confirmed trigger (it got one, and 25 of 2,000 digits flagged,
+    before the check drew sources by their content in the box and allowed a wider margin)."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = (digits.images / 16.0)[..., None]
+    control = trojaned_digits(seed=0, clean=True)
+    nines = x[[293, 505, 924, 1027, 1196, 1316, 1736]]
+    r = _run(control, tmp_path, images=nines, clean=x[:60])
+    assert r.n_findings == 0, r.headline
+    assert r.triggers == []

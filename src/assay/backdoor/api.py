@@ -28,6 +28,7 @@ from assay.backdoor.technique import BackdoorTest
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
+from assay.core.outcome import EndedRunMixin
 from assay.core.paths import absolute_spec
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
@@ -58,7 +59,7 @@ class BackdoorSetup:
 
 
 @dataclass
-class BackdoorResult:
+class BackdoorResult(EndedRunMixin):
     run_id: str
     seed: int
     status: str
@@ -71,20 +72,6 @@ class BackdoorResult:
     filter_path: Path | None = None
     filter_overhead: float | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def untested(self) -> str | None:
-        """Why the run tested nothing (it has not passed), or ``None``."""
-        from assay.core.outcome import untested
-        from assay.core.store import ENDED
-
-        return untested(self.summary) if self.status in ENDED else None
-
-    @property
-    def headline(self) -> str:
-        text = str(self.summary.get("headline", ""))
-        why = self.untested
-        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
 
     @property
     def triggers(self) -> list[Trigger]:

@@ -554,29 +554,38 @@ def _natural(
     verify_labels: np.ndarray,
     chosen: np.ndarray,
     n_sources: int = 5,
-    margin: float = 0.3,
+    margin: float = 0.5,
     need: int = 2,
     *,
     image: np.ndarray | None = None,
 ) -> bool:
     """Is the box just where class ``label`` shows?  The same box taken from ``need`` of
     ``n_sources`` clean images of that class, pasted onto the same verification images, sends
-    nearly as many of them there (within ``margin`` of the candidate's flip ``rate``): then the
-    box holds the class's own features (a large part of a digit), not a trigger.  Given the
-    candidate's ``image``, the sources are the class's images nearest to it outside the box
-    (``_nearest_first``): a class's feature sits where the rest of the object puts it, so the
-    images drawn like this one carry it in the same box, and others (the same digit drawn a
-    few pixels over) say nothing about it; without ``image``, the first ones.  One source is
-    not enough: a clean image may carry something close to the trigger at its place (a white
-    square's place inked by chance) and be in the class because of it; its box fires like the
-    trigger and says nothing about the class's features (a class with fewer sources needs them
-    all).  The sources are asked one at a time, until ``need`` have sent the images there
-    (natural) or too few are left to (a natural box usually costs ``need`` sources' queries, a
-    trigger all but ``need - 1`` of them)."""
+    a good share of them there too (more than the candidate's flip ``rate`` less ``margin``):
+    then the box holds the class's own features (a large part of a digit), not a trigger.  A
+    trigger's place, taken from clean images of its class, sends next to none there (it holds
+    background, or strokes the model does not read as that class).  Given the candidate's
+    ``image``, the sources are, in turn, the class's images nearest to it outside the box
+    (``_nearest_first``: a class's feature sits where the rest of the object puts it, so the
+    images drawn like this one carry it in the same box, and others, the same digit drawn a few
+    pixels over, say nothing about it) and those whose content in the box is nearest to the
+    candidate's (those that carry this very feature there); without ``image``, the first ones.
+    Why a wide margin: on 8x8 digits the centre 4x4 of some '9's sends 90-100 % of any digits
+    to '9' while the centres of the six '9's among 60 clean images sent 28-65 %; with a margin
+    of 0.3 a clean model flagged 25 of 2,000 digits (with 300 clean images, 4) with a
+    "trigger" at the centre.  One source is not enough: a clean image may carry something close
+    to the trigger at its place (a white square's place inked by chance) and be in the class
+    because of it; its box fires like the trigger and says nothing about the class's features
+    (a class with fewer sources needs them all).  The sources are asked one at a time, until
+    ``need`` have sent the images there (natural) or too few are left to (a natural box usually
+    costs ``need`` sources' queries, a trigger all but ``need - 1`` of them)."""
     pool = verify[verify_labels == label]
     t, left, h, w = box
     if image is not None and len(pool):
-        pool = _nearest_first(pool, image, box)
+        pool = _interleave(
+            _nearest_first(pool, image, box),
+            _nearest_first(pool, image, box, inside=True),
+        )
     sources = pool[:n_sources]
     need = max(1, min(need, len(sources)))
     agree = 0
@@ -591,18 +600,36 @@ def _natural(
     return False
 
 
-def _nearest_first(pool: np.ndarray, image: np.ndarray, box: Box) -> np.ndarray:
-    """``pool`` ordered by distance to ``image`` outside ``box`` (squared; ties: the earlier
-    first), without copies of ``image`` itself."""
+def _nearest_first(
+    pool: np.ndarray, image: np.ndarray, box: Box, *, inside: bool = False
+) -> np.ndarray:
+    """``pool`` ordered by distance to ``image`` outside ``box`` (inside it with ``inside``;
+    squared; ties: the earlier first), without copies of ``image`` itself."""
     t, left, h, w = box
     outside = np.ones(image.shape[:2], dtype=bool)
     outside[t : t + h, left : left + w] = False
+    if inside:
+        outside = ~outside
     diff = pool - image[None]
     dist = (diff[:, outside, :] ** 2).reshape(len(pool), -1).sum(axis=1)
     same = (diff == 0).reshape(len(pool), -1).all(axis=1)
     order = np.argsort(dist, kind="stable")
     out: np.ndarray = pool[order[~same[order]]]
     return out
+
+
+def _interleave(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The images of two orderings of one pool taken in turn (first, second, first, ...),
+    each image once."""
+    seen: set[bytes] = set()
+    out: list[np.ndarray] = []
+    for pair in zip(first, second, strict=True):
+        for img in pair:
+            key = img.tobytes()
+            if key not in seen:
+                seen.add(key)
+                out.append(img)
+    return np.stack(out) if out else first
 
 
 def _shrink(

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["answer_found", "untested"]
+__all__ = ["EndedRunMixin", "answer_found", "untested"]
 
 _BUDGETS = {
     "queries": "query budget (--max-queries)",
@@ -61,3 +61,25 @@ def answer_found(summary: Mapping[str, Any] | None) -> list[str]:
         for v in rows
         if isinstance(v, Mapping) and v.get("level") == "found"
     ]
+
+
+class EndedRunMixin:
+    """What every technique's result says of its run's outcome: why it tested nothing, and
+    its headline led by that, as the reports say it.  The result class has ``status`` and
+    ``summary``."""
+
+    status: str
+    summary: dict[str, Any]
+
+    @property
+    def untested(self) -> str | None:
+        """Why the run tested nothing (it has not passed), or ``None``."""
+        from assay.core.store import ENDED
+
+        return untested(self.summary) if self.status in ENDED else None
+
+    @property
+    def headline(self) -> str:
+        text = str(self.summary.get("headline", ""))
+        why = self.untested
+        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 
 from assay.core.display import percent
-from assay.core.outcome import untested
+from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome
-from assay.core.store import ENDED, RunStore
+from assay.core.store import RunStore
 from assay.errors import UsageError
 from assay.fairness.setup import FairnessSetup
 
@@ -48,7 +48,7 @@ def _case_html(case: dict[str, Any]) -> str:
 
 
 @dataclass
-class FairnessResult:
+class FairnessResult(EndedRunMixin):
     run_id: str
     seed: int
     status: str
@@ -178,17 +178,6 @@ class FairnessResult:
             for j in schema.protected_indices
         }
         return metric_frame(np.asarray(labels), pred, groups)
-
-    @property
-    def untested(self) -> str | None:
-        """Why the run tested nothing (it has not passed), or ``None``."""
-        return untested(self.summary) if self.status in ENDED else None
-
-    @property
-    def headline(self) -> str:
-        text = str(self.summary.get("headline", ""))
-        why = self.untested
-        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
 
     @property
     def warnings(self) -> list[str]:
