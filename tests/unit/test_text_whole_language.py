@@ -61,3 +61,23 @@ def test_the_resume_state_keeps_keys_of_sentences_not_the_sentences() -> None:
     assert _key_set(old) == _key_set(keys)
     assert text_key("the food is good") == text_key("the food is good")  # every process
     assert text_key("the food is good") != text_key("the food is bad")
+
+
+def test_a_metamorphic_search_that_runs_out_of_cases_says_so(tmp_path: Path) -> None:
+    """An invariance class in a small slice of a small grammar: the search stops before its
+    budget with nothing new to ask; the headline says why it stopped (it said only that
+    nothing found is no proof, as if the budget had ended it)."""
+    (tmp_path / "g.txt").write_text(
+        'S -> "it was" ADJ | "the" N "was" ADJ\nN -> NAME | "food"\n'
+        'NAME -> "Maria" | "John"\nADJ -> "good" | "bad"\n%invariant NAME\n'
+    )
+    r = check_text(
+        [Same()],
+        grammar=str(tmp_path / "g.txt"),
+        oracle="invariance",
+        max_queries=100,
+        seed=1,
+        store=RunStore(tmp_path / "runs.db"),
+    )
+    assert r.progress["queries"] < 100 and r.n_findings == 0
+    assert "ran out of new cases to ask before its budget" in r.headline, r.headline

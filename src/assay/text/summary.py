@@ -99,7 +99,10 @@ def build_summary(
     elapsed: float,
     model_seconds: float,
     config: dict[str, Any],
+    exhausted: bool = False,
 ) -> dict[str, Any]:
+    """The run's summary; ``exhausted``: the search stopped with no new sentence left to ask
+    (said in a clean headline instead of the budget's caveat)."""
     lay = engine.oracle.layout
     kind = engine.oracle.kind
     minimal = sorted(
@@ -124,7 +127,12 @@ def build_summary(
         + (
             f"every one of the grammar's {whole:,} sentences was tested"
             if whole
-            else "this does not show that none exists"
+            else (
+                f"the search ran out of new {'sentences' if kind == 'differential' else 'cases'}"
+                " to ask before its budget (a small grammar)"
+                if exhausted
+                else "this does not show that none exists"
+            )
         )
     )
     metrics = {

@@ -177,6 +177,7 @@ class TextSearch:
             elapsed=self.model.elapsed,
             model_seconds=self.model.model_seconds,
             config=self.test.config(),
+            exhausted=self.engine.stop_reason == "space",
         )
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}

@@ -157,6 +157,7 @@ def merge_summaries(
         elapsed=elapsed,
         model_seconds=model_seconds,
         config=test.config(),
+        exhausted=stopped.get("search") == "space",
     )
     if stopped:
         summary["stopped_early"] = stopped
