@@ -558,20 +558,16 @@ class WalkStrategy:
         self.weights: np.ndarray | None = None  # the last fit (where the next one starts)
         self._done = False
 
-    def _features(self, trees: list[Tree], n_prod: int) -> np.ndarray:
-        """Production counts of each tree (rows)."""
+    def _features(self, trees: list[Tree], n_prod: int) -> tuple[np.ndarray, np.ndarray]:
+        """Production counts of each tree, sparse: (row of each production used, the
+        production), one entry per use."""
         rows: list[int] = []
         cols: list[int] = []
         for i, t in enumerate(trees):
-            prods = tree_productions(t)
-            cols.extend(prods)
-            rows.extend([i] * len(prods))
-        flat = np.bincount(
-            np.asarray(rows, dtype=np.int64) * n_prod + np.asarray(cols, dtype=np.int64),
-            minlength=len(trees) * n_prod,
-        )
-        out: np.ndarray = flat.reshape(len(trees), n_prod).astype(np.float64)
-        return out
+            before = len(cols)
+            tree_productions(t, cols)
+            rows.extend([i] * (len(cols) - before))
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
 
     def _surrogate(self, engine: Engine) -> np.ndarray | None:
         """The surrogate's weights: a ridge regression of each case's score (how far past
@@ -586,7 +582,10 @@ class WalkStrategy:
         return self.weights
 
     def _predict(self, trees: list[Tree], weights: np.ndarray) -> np.ndarray:
-        out: np.ndarray = self._features(trees, len(weights)) @ weights
+        # the sum of each tree's productions' weights (no BLAS: its thread pool spins on
+        # the core the classifiers' worker needs, for products this small)
+        rows, cols = self._features(trees, len(weights))
+        out: np.ndarray = np.bincount(rows, weights=weights[cols], minlength=len(trees))
         return out
 
     def _learn(self, engine: Engine, got: Evaluated) -> None:
@@ -596,10 +595,15 @@ class WalkStrategy:
         if self.gram is None:
             self.gram = np.zeros((n_prod, n_prod))
             self.target = np.zeros(n_prod)
-        x = self._features([c.tree for c in got.cases], n_prod)
+        rows, cols = self._features([c.tree for c in got.cases], n_prod)
         y = np.asarray(got.score, dtype=np.float64)  # how far past failing (or short of it)
-        self.gram += x.T @ x
-        self.target += x.T @ y
+        # X'X and X'y from the sparse counts (whole numbers: X'X is exact in any order)
+        counts = np.bincount(rows * n_prod + cols, minlength=len(y) * n_prod)
+        x = counts.reshape(len(y), n_prod)
+        used = np.flatnonzero(x.any(axis=0))
+        xu = x[:, used]
+        self.gram[np.ix_(used, used)] += _gram_int(xu)
+        self.target += np.bincount(cols, weights=y[rows], minlength=n_prod)
         n_err = int(got.error.sum())
         self.seen = (self.seen[0] + len(y) - n_err, self.seen[1] + n_err)
 
@@ -926,6 +930,24 @@ class WalkStrategy:
         self._done = bool(state.get("done", False))
 
 
+def _gram_int(x: np.ndarray) -> np.ndarray:
+    """``x.T @ x`` of whole-number counts, in integers (numpy's own loop, not BLAS's
+    threads; exact)."""
+    out: np.ndarray = (x.T.astype(np.int64) @ x.astype(np.int64)).astype(np.float64)
+    return out
+
+
+def _matvec(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``a @ v`` without BLAS (its threads spin on the core the classifiers' worker needs;
+    the surrogate's system is small)."""
+    out: np.ndarray = np.einsum("ij,j->i", a, v)
+    return out
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.einsum("i,i->", a, b))
+
+
 def _conjugate_gradient(
     gram: np.ndarray, ridge: float, b: np.ndarray, start: np.ndarray | None, steps: int = 40
 ) -> np.ndarray:
@@ -933,18 +955,18 @@ def _conjugate_gradient(
     fit: the system changes little between rounds).  Matrix-vector products only: LAPACK's
     solver spreads a small system over every core and is slow on a busy machine."""
     x = np.zeros_like(b) if start is None or start.shape != b.shape else start.copy()
-    r = b - (gram @ x + ridge * x)
+    r = b - (_matvec(gram, x) + ridge * x)
     p = r.copy()
-    rr = float(r @ r)
-    tol = 1e-20 * max(float(b @ b), 1e-300)
+    rr = _dot(r, r)
+    tol = 1e-20 * max(_dot(b, b), 1e-300)
     for _ in range(steps):
         if rr <= tol:
             break
-        ap = gram @ p + ridge * p
-        alpha = rr / float(p @ ap)
+        ap = _matvec(gram, p) + ridge * p
+        alpha = rr / _dot(p, ap)
         x += alpha * p
         r -= alpha * ap
-        rr_new = float(r @ r)
+        rr_new = _dot(r, r)
         p = r + (rr_new / rr) * p
         rr = rr_new
     return x
