@@ -47,6 +47,7 @@ def text_key(text: str) -> int:
 
 
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
+_RENDERED = 65_536  # entries of ``Engine._rendered`` (cleared when full)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 # what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
 _LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
@@ -171,6 +172,8 @@ class Engine:
         self.search_seconds = 0.0
         # per round, by case identity (the case is held, so an identity is never reused)
         self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
+        # by case value, across rounds (bounded): its sentences, their keys, its key
+        self._rendered: dict[Case, tuple[list[str], list[int], int]] = {}
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         # what depends on a case alone (its tree and focus), kept across rounds (bounded)
         self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
@@ -244,9 +247,17 @@ class Engine:
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
             return got
-        tx = [tree_text(t) for t in self.oracle.variants(case)]
-        keys = [text_key(t) for t in tx]
-        got = (case, tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+        # the same case drafted again (a walker that stays drafts many of the neighbours
+        # it drafted before): its sentences are known (by value: cases are frozen)
+        done = self._rendered.get(case)
+        if done is None:
+            tx = [tree_text(t) for t in self.oracle.variants(case)]
+            keys = [text_key(t) for t in tx]
+            done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+            if len(self._rendered) >= _RENDERED:
+                self._rendered.clear()
+            self._rendered[case] = done
+        got = (case, *done)
         self._texts[id(case)] = got
         return got
 

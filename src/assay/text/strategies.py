@@ -264,26 +264,48 @@ def swap_word_at(
     weights: np.ndarray | None = None,
     keep: bool = False,
     avoid: set[tuple[int, ...]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
-    are left as they are."""
-    spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
-    if avoid:
-        spots = [sp for sp in spots if sp[0] not in avoid]
+    are left as they are.  ``memo``: a dict kept by a caller drafting several swaps of
+    one case with the same ``weights``, ``keep`` and ``avoid`` (what depends on them alone
+    is made once)."""
+    got = None if memo is None else memo.get("spots")
+    if got is None:
+        spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
+        if avoid:
+            spots = [sp for sp in spots if sp[0] not in avoid]
+        kcum = None
+        if keep and weights is not None and len(spots) > 1:
+            kcum = list(itertools.accumulate([1.0 / float(weights[p]) for _, p in spots]))
+        got = (spots, kcum)
+        if memo is not None:
+            memo["spots"] = got
+    spots, kcum = got
     if not spots:
         return None, None
     g = engine.g
-    if keep and weights is not None and len(spots) > 1:
-        k = _pick([1.0 / float(weights[p]) for _, p in spots], engine.draws.next())
-        path, p = spots[k]
+    if kcum is not None:
+        path, p = spots[_pick_cum(kcum, engine.draws.next())]
     else:
         path, p = spots[engine.draws.below(len(spots))]
-    s = g.productions[p][0]
-    others = [q for q in g.alternatives[s] if g.lexical[q] and q != p]
-    if weights is None:
+    other = None if memo is None else memo.get(p)
+    if other is None:
+        s = g.productions[p][0]
+        others = [q for q in g.alternatives[s] if g.lexical[q] and q != p]
+        ocum = (
+            None
+            if weights is None
+            else list(itertools.accumulate(float(weights[x]) for x in others))
+        )
+        other = (others, ocum)
+        if memo is not None:
+            memo[p] = other
+    others, ocum = other
+    if ocum is None:
         q = others[engine.draws.below(len(others))]
     else:
-        q = others[_pick([float(weights[x]) for x in others], engine.draws.next())]
+        q = others[_pick_cum(ocum, engine.draws.next())]
     tree = replace_at(case.tree, path, (q, g.productions[q][1]))
     return engine.oracle.refocus(case, tree), path
 
@@ -331,6 +353,11 @@ def _leaves(tree: Tree) -> list[tuple[str, list[tuple[int, ...]]]]:
 
 
 _MARKS = frozenset(",.!?;:")
+
+
+def _pick_cum(cum: list[float], u: float) -> int:
+    """``_pick`` from the weights' cumulative sums."""
+    return min(bisect.bisect_right(cum, u * cum[-1]), len(cum) - 1)
 
 
 def _pick(weights: list[float], u: float) -> int:
@@ -619,22 +646,27 @@ class WalkStrategy:
         keep: bool = False,
         avoid: set[tuple[int, ...]] | None = None,
         above: set[tuple[int, ...]] | None = None,
+        memo: dict[Any, Any] | None = None,
     ) -> tuple[Case | None, tuple[int, ...] | None]:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
         no production more associated with errors than the average; never one holding a
         node at a path in ``avoid`` (``above``: the prefixes of those paths, when known).
-        Also gives the path of the subtree."""
+        Also gives the path of the subtree.  ``memo``: as ``swap_word_at``'s."""
         g = engine.g
-        if keep:
-            # (``bias`` is the same for a whole round, as the memo is)
-            spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, bias))
-        else:
-            spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
-        if avoid:
-            # a subtree holding an avoided node: its path is a prefix of that node's
-            if above is None:
-                above = _prefixes(avoid)
-            spots = [sp for sp in spots if sp[0] not in above]
+        spots = None if memo is None else memo.get("subtrees")
+        if spots is None:
+            if keep:
+                # (``bias`` is the same for a whole round, as the memo is)
+                spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, bias))
+            else:
+                spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
+            if avoid:
+                # a subtree holding an avoided node: its path is a prefix of that node's
+                if above is None:
+                    above = _prefixes(avoid)
+                spots = [sp for sp in spots if sp[0] not in above]
+            if memo is not None:
+                memo["subtrees"] = spots
         if not spots:
             return None, None
         path, p, depth = spots[engine.draws.below(len(spots))]
@@ -736,6 +768,7 @@ class WalkStrategy:
             if core and self.mode[w]:
                 avoid = (avoid or set()) | core
             above = None
+            drafting: dict[Any, Any] = {}  # what this walker's drafts share this round
             for _attempt in range(want * 4):
                 if len(mine) >= want:
                     break
@@ -750,6 +783,7 @@ class WalkStrategy:
                         keep=self.errs[w],
                         avoid=avoid,
                         above=above,
+                        memo=drafting,
                     )
                 else:
                     cand, path = swap_word_at(
@@ -758,6 +792,7 @@ class WalkStrategy:
                         bias,
                         keep=self.errs[w],
                         avoid=avoid,
+                        memo=drafting,
                     )
                 if cand is None or path is None:
                     continue
