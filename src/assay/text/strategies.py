@@ -817,6 +817,9 @@ class WalkStrategy:
                 self.pmodes.append(pmode)
             if not mine:
                 self.stuck[w] = self.patience
+            ahead = getattr(engine, "send_ahead", None)
+            if ahead is not None:  # the classifiers answer these while the rest is drafted
+                ahead(out, n)
         if not out:
             more = fresh_random(engine, max(1, n // 4), fresh_bias)
             out.extend(more)
