@@ -759,7 +759,10 @@ class WalkStrategy:
             mine: list[tuple[Case, int, tuple[int, ...]]] = []
             core: set[tuple[int, ...]] = set()
             if self.errs[w] and (self.mode[w] or (self.harvest is None and self.measure)):
-                core = engine.memo("core", case, lambda c: core_paths(engine, c))
+                # (it changes only when a minimal error is found: kept across rounds
+                # until then, for the walkers that stay)
+                known = f"core {len(engine.minimal)}"
+                core = engine.lasting(known, case, lambda c: core_paths(engine, c))
             # the nodes this walker leaves alone (the same for all its moves this round)
             avoid = self.critical[w] if self.errs[w] else None
             # an exploring walker's move that leaves its core alone is a harvesting move:
