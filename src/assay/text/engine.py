@@ -1,7 +1,8 @@
 """The text search: one batched round per step, shared by every strategy.
 
 A strategy proposes cases (derivations); the engine sends their sentences to the
-classifiers (one model call per round; a sentence is never sent twice), judges them, keeps
+classifiers (one batch per round, sent in parts as it is drafted when the strategy says so:
+``send_ahead``; a sentence is never sent twice), judges them, keeps
 the statistics (productions and words with errors, coverage), shrinks new errors to minimal
 ones, and returns findings: one per distinct minimal error (duplicates are counted).
 """
@@ -307,7 +308,7 @@ class Engine:
 
     # -- asking ------------------------------------------------------------------------------
     def evaluate(self, cases: list[Case], *, trim: bool = True) -> Evaluated | None:
-        """Judge ``cases`` (in one model call).  Cases whose new sentences would overrun the
+        """Judge ``cases`` (in one model call, with those sent ahead).  Cases whose new sentences would overrun the
         query budget are dropped from the end; None when not even one fits."""
         entries = [self._entry(c) for c in cases]
         asked = self.asked

@@ -504,7 +504,8 @@ class WalkStrategy:
     Each walker proposes ``moves`` neighbours of its case per round: half swap one word
     (choosing the new word by its production's error lift), half re-derive one subtree
     (choosing alternatives by lift, all the way down).  All proposals of all walkers go to
-    the classifiers in one call.  A walker moves to a failing neighbour (staying in the
+    the classifiers together (in parts, sent as they are drafted: ``Engine.send_ahead``).
+    A walker moves to a failing neighbour (staying in the
     error region), else to a neighbour closer to failing; after ``patience`` rounds without
     progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
     walker in the error region harvests (keeps its failing core) or explores, whichever mode
