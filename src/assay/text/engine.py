@@ -308,8 +308,9 @@ class Engine:
 
     # -- asking ------------------------------------------------------------------------------
     def evaluate(self, cases: list[Case], *, trim: bool = True) -> Evaluated | None:
-        """Judge ``cases`` (in one model call, with those sent ahead).  Cases whose new sentences would overrun the
-        query budget are dropped from the end; None when not even one fits."""
+        """Judge ``cases`` (in one model call, besides those sent ahead).  Cases whose new
+        sentences would overrun the query budget are dropped from the end; None when not
+        even one fits."""
         entries = [self._entry(c) for c in cases]
         asked = self.asked
         left = self.model.remaining()
