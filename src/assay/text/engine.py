@@ -50,7 +50,7 @@ def text_key(text: str) -> int:
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 AHEAD = 32  # proposals sent ahead together (``Engine.send_ahead``), at least
 AHEAD_SHARE = 0.25  # ... and at least this share of the round's proposals
-_RENDERED = 65_536  # entries of ``Engine._rendered`` (cleared when full)
+_RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 # what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
 _LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
