@@ -84,6 +84,39 @@ def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.M
     assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
 
 
+def test_sending_ahead_keeps_the_findings_and_sends_each_sentence_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round's proposals go to the classifiers in parts as they are drafted: more calls,
+    the same findings as one batch per round, and no sentence sent twice."""
+    from assay.text import engine as text_engine
+    from assay.text import panel as text_panel
+
+    sent: list[str] = []
+    calls = [0]
+    orig = text_panel.Panel.predict
+
+    def spy(self: Any, inputs: Any) -> Any:
+        sent.extend(inputs)
+        calls[0] += 1
+        return orig(self, inputs)
+
+    monkeypatch.setenv(WORKER_ENV, "inline")  # the calls are seen in this process
+    monkeypatch.setattr(text_panel.Panel, "predict", spy)
+    got = {}
+    for share in (0.25, 100.0):  # the default; never ahead (a part larger than the round)
+        monkeypatch.setattr(text_engine, "AHEAD_SHARE", share)
+        sent.clear()
+        calls[0] = 0
+        r = _run(tmp_path, f"ahead{share}", max_queries=2000, seed=3)
+        assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
+        metrics = {k: v for k, v in r.summary["metrics"].items() if k not in TIMED}
+        got[share] = (_rows(r), metrics, calls[0])
+    assert got[0.25][0], "the planted bug was not found"
+    assert got[0.25][:2] == got[100.0][:2]
+    assert got[0.25][2] > got[100.0][2]  # it did send ahead
+
+
 @pytest.mark.parametrize(
     ("fn", "needle"), [("exits_later", r"os\._exit\(1\)"), ("crashes_later", "SIGSEGV")]
 )

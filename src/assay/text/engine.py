@@ -1,7 +1,8 @@
 """The text search: one batched round per step, shared by every strategy.
 
 A strategy proposes cases (derivations); the engine sends their sentences to the
-classifiers (one model call per round; a sentence is never sent twice), judges them, keeps
+classifiers (one batch per round, sent in parts as it is drafted when the strategy says so:
+``send_ahead``; a sentence is never sent twice), judges them, keeps
 the statistics (productions and words with errors, coverage), shrinks new errors to minimal
 ones, and returns findings: one per distinct minimal error (duplicates are counted).
 """
@@ -47,6 +48,9 @@ def text_key(text: str) -> int:
 
 
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
+AHEAD = 32  # proposals sent ahead together (``Engine.send_ahead``), at least
+AHEAD_SHARE = 0.25  # ... and at least this share of the round's proposals
+_RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 # what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
 _LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
@@ -171,6 +175,8 @@ class Engine:
         self.search_seconds = 0.0
         # per round, by case identity (the case is held, so an identity is never reused)
         self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
+        # by case value, across rounds (bounded): its sentences, their keys, its key
+        self._rendered: dict[Case, tuple[list[str], list[int], int]] = {}
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         # what depends on a case alone (its tree and focus), kept across rounds (bounded)
         self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
@@ -204,6 +210,11 @@ class Engine:
         self._lane = 0
         self._pending: dict[int, _Flight] = {}
         self._stop_next: str | None = None  # a lane ran out of budget: the next round stops
+        # sending ahead (``send_ahead``): how many of this round's proposals were sent, and
+        # per sentence sent and not yet judged, its batch and row
+        self._ahead_at = 0
+        self._ahead_off = False
+        self._sent: dict[int, tuple[_Flight, int]] = {}
         self._fail_next: BaseException | None = None  # a lane failed: raised next round
 
     @property
@@ -244,9 +255,17 @@ class Engine:
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
             return got
-        tx = [tree_text(t) for t in self.oracle.variants(case)]
-        keys = [text_key(t) for t in tx]
-        got = (case, tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+        # the same case drafted again (a walker that stays drafts many of the neighbours
+        # it drafted before): its sentences are known (by value: cases are frozen)
+        done = self._rendered.get(case)
+        if done is None:
+            tx = [tree_text(t) for t in self.oracle.variants(case)]
+            keys = [text_key(t) for t in tx]
+            done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+            if len(self._rendered) >= _RENDERED:
+                self._rendered.clear()
+            self._rendered[case] = done
+        got = (case, *done)
         self._texts[id(case)] = got
         return got
 
@@ -289,8 +308,9 @@ class Engine:
 
     # -- asking ------------------------------------------------------------------------------
     def evaluate(self, cases: list[Case], *, trim: bool = True) -> Evaluated | None:
-        """Judge ``cases`` (in one model call).  Cases whose new sentences would overrun the
-        query budget are dropped from the end; None when not even one fits."""
+        """Judge ``cases`` (in one model call, besides those sent ahead).  Cases whose new
+        sentences would overrun the query budget are dropped from the end; None when not
+        even one fits."""
         entries = [self._entry(c) for c in cases]
         asked = self.asked
         left = self.model.remaining()
@@ -366,12 +386,98 @@ class Engine:
             self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
 
+    def send_ahead(self, cases: list[Case], planned: int) -> None:
+        """Send now the sentences of the proposals drafted since the last call (``cases``:
+        this round's proposals so far, in order; ``planned``: how many the round will
+        have, about), when there are enough of them (``AHEAD``, and a share of the
+        round, ``AHEAD_SHARE``: each call costs the classifiers some time of its own): the
+        classifiers answer them while the strategy drafts the rest (``evaluate`` then reads
+        them).  The answers are the same as in one batch: the findings do not change.  Off
+        with lanes, and once a chunk would not fit in the query budget (``evaluate`` trims
+        as usual)."""
+        at_least = max(AHEAD, int(planned * AHEAD_SHARE))
+        if len(cases) - self._ahead_at < at_least or self._ahead_off:
+            return
+        model: Any = self.model
+        if self._turns is not None or not hasattr(model, "submit_new"):
+            self._ahead_off = True
+            return
+        chunk = cases[self._ahead_at :]
+        self._ahead_at = len(cases)
+        asked = self.asked
+        texts: list[str] = []
+        new: list[int] = []
+        mine: set[int] = set()
+        for case in chunk:
+            _c, tx, keys, _k = self._entry(case)
+            for t, k in zip(tx, keys, strict=True):
+                if k not in asked and k not in mine:
+                    mine.add(k)
+                    texts.append(t)
+                    new.append(k)
+        if not texts:
+            return
+        left = model.remaining()
+        if left is not None and len(texts) > left:
+            self._ahead_off = True
+            return
+        arr = np.fromiter(new, dtype=np.uint64, count=len(new))
+        try:
+            call = model.submit_new(texts, arr)
+        except BudgetExhausted:  # the time budget: ``evaluate`` meets it as usual
+            self._ahead_off = True
+            return
+        flight = _Flight(call, arr)
+        for row, k in enumerate(new):
+            self._sent[k] = (flight, row)
+            asked.add(k)
+            self._asked_log.append(k)
+
+    def _predict_sent(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
+        """``_predict`` when some of ``flat`` were sent ahead: the rest is sent (or read from
+        the cache), then every answer read, in the order of ``flat``."""
+        model: Any = self.model
+        sent = self._sent
+        rest = [i for i, k in enumerate(keys) if k not in sent]
+        rest_keys = [keys[i] for i in rest]
+        last: _Flight | None = None
+        if (
+            rest
+            and not any(k in self.asked for k in rest_keys)
+            and len(set(rest_keys)) == len(rest_keys)
+        ):
+            arr = np.fromiter(rest_keys, dtype=np.uint64, count=len(rest_keys))
+            last = _Flight(model.submit_new([flat[i] for i in rest], arr), arr)
+        if meanwhile is not None:
+            meanwhile()  # while the classifiers answer
+        rows: list[np.ndarray | None] = [None] * len(keys)
+        for i, k in enumerate(keys):
+            got = sent.get(k)
+            if got is not None:
+                rows[i] = got[0].read(model, self._pending)[got[1]]
+        if rest:
+            if last is not None:
+                answer = last.read(model, self._pending)
+            else:
+                answer = np.asarray(
+                    model.predict(
+                        [flat[i] for i in rest], keys=np.asarray(rest_keys, dtype=np.uint64)
+                    )
+                )
+            for j, i in enumerate(rest):
+                rows[i] = answer[j]
+        for k in keys:
+            sent.pop(k, None)
+        return np.asarray(rows)
+
     def _predict(self, flat: list[str], keys: list[int], meanwhile: Any = None) -> np.ndarray:
         """The panel's answers to ``flat`` (``keys``: their ``text_key``s).  Sentences never
         asked and all different go to the model as such (nothing to look up in its cache);
         others through its cache, keyed by the same keys."""
         model: Any = self.model
         asked = self.asked
+        if self._sent:
+            return self._predict_sent(flat, keys, meanwhile)
         if self._turns is not None and hasattr(model, "submit_new"):
             return self._predict_turns(flat, keys, meanwhile)
         if hasattr(model, "predict_new"):
@@ -550,6 +656,7 @@ class Engine:
         m0 = self.model.model_seconds
         self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
         self._texts, self._memo = {}, {}
+        self._ahead_at, self._ahead_off, self._sent = 0, False, {}
         try:
             if self.strategy.done:
                 self._done = True
@@ -585,6 +692,7 @@ class Engine:
             # the round's memos go now, not at the next round: the cyclic collector, resumed
             # after the round, need not scan them
             self._texts, self._memo = {}, {}
+            self._sent = {}  # (all read by ``evaluate``, unless the round failed)
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 
     def _findings(self, got: Evaluated) -> list[FindingBatch]:

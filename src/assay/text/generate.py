@@ -8,6 +8,7 @@ batch at a time (numpy object arrays), for bulk generation and coverage.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Iterator
@@ -91,6 +92,7 @@ class Sampler:
         self.weighted = weighted
         self._choices: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
         self._shortest: dict[int, Tree] = {}
+        self._bias_memo: list[tuple[np.ndarray, dict[tuple[int, int], list[float]]]] = []
         self._shortest_with: dict[int, Tree] = {}
 
     def choices(self, s: int, budget: int) -> tuple[list[int], list[float]]:
@@ -121,13 +123,14 @@ class Sampler:
                 k += 1
             p = prods[k]
         else:
-            w = [(self.g.weights[q] if self.weighted else 1.0) * float(bias[q]) for q in prods]
-            u = draws.next() * sum(w)
-            k, acc = 0, w[0]
-            while acc <= u and k < len(w) - 1:
-                k += 1
-                acc += w[k]
-            p = prods[k]
+            steered = self._steered(bias)
+            bcum = steered.get((s, budget))
+            if bcum is None:
+                w = [(self.g.weights[q] if self.weighted else 1.0) * float(bias[q]) for q in prods]
+                bcum = steered[s, budget] = list(itertools.accumulate(w))
+            # the first cumulative weight above u (as a scan adding the weights in order)
+            u = draws.next() * bcum[-1]
+            p = prods[min(bisect.bisect_right(bcum, u), len(bcum) - 1)]
         items = self.g.productions[p][1]
         if self.g.lexical[p]:
             return (p, items)
@@ -138,6 +141,16 @@ class Sampler:
                 for it in items
             ),
         )
+
+    def _steered(self, bias: np.ndarray) -> dict[tuple[int, int], list[float]]:
+        """Cumulative weights steered by ``bias``, per (symbol, depth left), made once per
+        bias array (a search's round uses one or two; by identity, holding the array)."""
+        for held, table in self._bias_memo:
+            if held is bias:
+                return table
+        table = {}
+        self._bias_memo = [*self._bias_memo[-3:], (bias, table)]
+        return table
 
     def sentence_tree(self, draws: Draws, bias: np.ndarray | None = None) -> Tree:
         return self.tree(self.g.start, self.max_depth, draws, bias)

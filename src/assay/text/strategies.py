@@ -264,26 +264,48 @@ def swap_word_at(
     weights: np.ndarray | None = None,
     keep: bool = False,
     avoid: set[tuple[int, ...]] | None = None,
+    memo: dict[Any, Any] | None = None,
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
-    are left as they are."""
-    spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
-    if avoid:
-        spots = [sp for sp in spots if sp[0] not in avoid]
+    are left as they are.  ``memo``: a dict kept by a caller drafting several swaps of
+    one case with the same ``weights``, ``keep`` and ``avoid`` (what depends on them alone
+    is made once)."""
+    got = None if memo is None else memo.get("spots")
+    if got is None:
+        spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
+        if avoid:
+            spots = [sp for sp in spots if sp[0] not in avoid]
+        kcum = None
+        if keep and weights is not None and len(spots) > 1:
+            kcum = list(itertools.accumulate([1.0 / float(weights[p]) for _, p in spots]))
+        got = (spots, kcum)
+        if memo is not None:
+            memo["spots"] = got
+    spots, kcum = got
     if not spots:
         return None, None
     g = engine.g
-    if keep and weights is not None and len(spots) > 1:
-        k = _pick([1.0 / float(weights[p]) for _, p in spots], engine.draws.next())
-        path, p = spots[k]
+    if kcum is not None:
+        path, p = spots[_pick_cum(kcum, engine.draws.next())]
     else:
         path, p = spots[engine.draws.below(len(spots))]
-    s = g.productions[p][0]
-    others = [q for q in g.alternatives[s] if g.lexical[q] and q != p]
-    if weights is None:
+    other = None if memo is None else memo.get(p)
+    if other is None:
+        s = g.productions[p][0]
+        others = [q for q in g.alternatives[s] if g.lexical[q] and q != p]
+        ocum = (
+            None
+            if weights is None
+            else list(itertools.accumulate(float(weights[x]) for x in others))
+        )
+        other = (others, ocum)
+        if memo is not None:
+            memo[p] = other
+    others, ocum = other
+    if ocum is None:
         q = others[engine.draws.below(len(others))]
     else:
-        q = others[_pick([float(weights[x]) for x in others], engine.draws.next())]
+        q = others[_pick_cum(ocum, engine.draws.next())]
     tree = replace_at(case.tree, path, (q, g.productions[q][1]))
     return engine.oracle.refocus(case, tree), path
 
@@ -331,6 +353,11 @@ def _leaves(tree: Tree) -> list[tuple[str, list[tuple[int, ...]]]]:
 
 
 _MARKS = frozenset(",.!?;:")
+
+
+def _pick_cum(cum: list[float], u: float) -> int:
+    """``_pick`` from the weights' cumulative sums."""
+    return min(bisect.bisect_right(cum, u * cum[-1]), len(cum) - 1)
 
 
 def _pick(weights: list[float], u: float) -> int:
@@ -477,7 +504,8 @@ class WalkStrategy:
     Each walker proposes ``moves`` neighbours of its case per round: half swap one word
     (choosing the new word by its production's error lift), half re-derive one subtree
     (choosing alternatives by lift, all the way down).  All proposals of all walkers go to
-    the classifiers in one call.  A walker moves to a failing neighbour (staying in the
+    the classifiers together (in parts, sent as they are drafted: ``Engine.send_ahead``).
+    A walker moves to a failing neighbour (staying in the
     error region), else to a neighbour closer to failing; after ``patience`` rounds without
     progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
     walker in the error region harvests (keeps its failing core) or explores, whichever mode
@@ -558,20 +586,16 @@ class WalkStrategy:
         self.weights: np.ndarray | None = None  # the last fit (where the next one starts)
         self._done = False
 
-    def _features(self, trees: list[Tree], n_prod: int) -> np.ndarray:
-        """Production counts of each tree (rows)."""
+    def _features(self, trees: list[Tree], n_prod: int) -> tuple[np.ndarray, np.ndarray]:
+        """Production counts of each tree, sparse: (row of each production used, the
+        production), one entry per use."""
         rows: list[int] = []
         cols: list[int] = []
         for i, t in enumerate(trees):
-            prods = tree_productions(t)
-            cols.extend(prods)
-            rows.extend([i] * len(prods))
-        flat = np.bincount(
-            np.asarray(rows, dtype=np.int64) * n_prod + np.asarray(cols, dtype=np.int64),
-            minlength=len(trees) * n_prod,
-        )
-        out: np.ndarray = flat.reshape(len(trees), n_prod).astype(np.float64)
-        return out
+            before = len(cols)
+            tree_productions(t, cols)
+            rows.extend([i] * (len(cols) - before))
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
 
     def _surrogate(self, engine: Engine) -> np.ndarray | None:
         """The surrogate's weights: a ridge regression of each case's score (how far past
@@ -586,7 +610,10 @@ class WalkStrategy:
         return self.weights
 
     def _predict(self, trees: list[Tree], weights: np.ndarray) -> np.ndarray:
-        out: np.ndarray = self._features(trees, len(weights)) @ weights
+        # the sum of each tree's productions' weights (no BLAS: its thread pool spins on
+        # the core the classifiers' worker needs, for products this small)
+        rows, cols = self._features(trees, len(weights))
+        out: np.ndarray = np.bincount(rows, weights=weights[cols], minlength=len(trees))
         return out
 
     def _learn(self, engine: Engine, got: Evaluated) -> None:
@@ -596,10 +623,15 @@ class WalkStrategy:
         if self.gram is None:
             self.gram = np.zeros((n_prod, n_prod))
             self.target = np.zeros(n_prod)
-        x = self._features([c.tree for c in got.cases], n_prod)
+        rows, cols = self._features([c.tree for c in got.cases], n_prod)
         y = np.asarray(got.score, dtype=np.float64)  # how far past failing (or short of it)
-        self.gram += x.T @ x
-        self.target += x.T @ y
+        # X'X and X'y from the sparse counts (whole numbers: X'X is exact in any order)
+        counts = np.bincount(rows * n_prod + cols, minlength=len(y) * n_prod)
+        x = counts.reshape(len(y), n_prod)
+        used = np.flatnonzero(x.any(axis=0))
+        xu = x[:, used]
+        self.gram[np.ix_(used, used)] += _gram_int(xu)
+        self.target += np.bincount(cols, weights=y[rows], minlength=n_prod)
         n_err = int(got.error.sum())
         self.seen = (self.seen[0] + len(y) - n_err, self.seen[1] + n_err)
 
@@ -615,22 +647,27 @@ class WalkStrategy:
         keep: bool = False,
         avoid: set[tuple[int, ...]] | None = None,
         above: set[tuple[int, ...]] | None = None,
+        memo: dict[Any, Any] | None = None,
     ) -> tuple[Case | None, tuple[int, ...] | None]:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
         no production more associated with errors than the average; never one holding a
         node at a path in ``avoid`` (``above``: the prefixes of those paths, when known).
-        Also gives the path of the subtree."""
+        Also gives the path of the subtree.  ``memo``: as ``swap_word_at``'s."""
         g = engine.g
-        if keep:
-            # (``bias`` is the same for a whole round, as the memo is)
-            spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, bias))
-        else:
-            spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
-        if avoid:
-            # a subtree holding an avoided node: its path is a prefix of that node's
-            if above is None:
-                above = _prefixes(avoid)
-            spots = [sp for sp in spots if sp[0] not in above]
+        spots = None if memo is None else memo.get("subtrees")
+        if spots is None:
+            if keep:
+                # (``bias`` is the same for a whole round, as the memo is)
+                spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, bias))
+            else:
+                spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
+            if avoid:
+                # a subtree holding an avoided node: its path is a prefix of that node's
+                if above is None:
+                    above = _prefixes(avoid)
+                spots = [sp for sp in spots if sp[0] not in above]
+            if memo is not None:
+                memo["subtrees"] = spots
         if not spots:
             return None, None
         path, p, depth = spots[engine.draws.below(len(spots))]
@@ -723,7 +760,10 @@ class WalkStrategy:
             mine: list[tuple[Case, int, tuple[int, ...]]] = []
             core: set[tuple[int, ...]] = set()
             if self.errs[w] and (self.mode[w] or (self.harvest is None and self.measure)):
-                core = engine.memo("core", case, lambda c: core_paths(engine, c))
+                # (it changes only when a minimal error is found: kept across rounds
+                # until then, for the walkers that stay)
+                known = f"core {len(engine.minimal)}"
+                core = engine.lasting(known, case, lambda c: core_paths(engine, c))
             # the nodes this walker leaves alone (the same for all its moves this round)
             avoid = self.critical[w] if self.errs[w] else None
             # an exploring walker's move that leaves its core alone is a harvesting move:
@@ -732,6 +772,7 @@ class WalkStrategy:
             if core and self.mode[w]:
                 avoid = (avoid or set()) | core
             above = None
+            drafting: dict[Any, Any] = {}  # what this walker's drafts share this round
             for _attempt in range(want * 4):
                 if len(mine) >= want:
                     break
@@ -746,6 +787,7 @@ class WalkStrategy:
                         keep=self.errs[w],
                         avoid=avoid,
                         above=above,
+                        memo=drafting,
                     )
                 else:
                     cand, path = swap_word_at(
@@ -754,6 +796,7 @@ class WalkStrategy:
                         bias,
                         keep=self.errs[w],
                         avoid=avoid,
+                        memo=drafting,
                     )
                 if cand is None or path is None:
                     continue
@@ -778,6 +821,9 @@ class WalkStrategy:
                 self.pmodes.append(pmode)
             if not mine:
                 self.stuck[w] = self.patience
+            ahead = getattr(engine, "send_ahead", None)
+            if ahead is not None:  # the classifiers answer these while the rest is drafted
+                ahead(out, n)
         if not out:
             more = fresh_random(engine, max(1, n // 4), fresh_bias)
             out.extend(more)
@@ -926,6 +972,24 @@ class WalkStrategy:
         self._done = bool(state.get("done", False))
 
 
+def _gram_int(x: np.ndarray) -> np.ndarray:
+    """``x.T @ x`` of whole-number counts, in integers (numpy's own loop, not BLAS's
+    threads; exact)."""
+    out: np.ndarray = (x.T.astype(np.int64) @ x.astype(np.int64)).astype(np.float64)
+    return out
+
+
+def _matvec(a: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """``a @ v`` without BLAS (its threads spin on the core the classifiers' worker needs;
+    the surrogate's system is small)."""
+    out: np.ndarray = np.einsum("ij,j->i", a, v)
+    return out
+
+
+def _dot(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.einsum("i,i->", a, b))
+
+
 def _conjugate_gradient(
     gram: np.ndarray, ridge: float, b: np.ndarray, start: np.ndarray | None, steps: int = 40
 ) -> np.ndarray:
@@ -933,18 +997,18 @@ def _conjugate_gradient(
     fit: the system changes little between rounds).  Matrix-vector products only: LAPACK's
     solver spreads a small system over every core and is slow on a busy machine."""
     x = np.zeros_like(b) if start is None or start.shape != b.shape else start.copy()
-    r = b - (gram @ x + ridge * x)
+    r = b - (_matvec(gram, x) + ridge * x)
     p = r.copy()
-    rr = float(r @ r)
-    tol = 1e-20 * max(float(b @ b), 1e-300)
+    rr = _dot(r, r)
+    tol = 1e-20 * max(_dot(b, b), 1e-300)
     for _ in range(steps):
         if rr <= tol:
             break
-        ap = gram @ p + ridge * p
-        alpha = rr / float(p @ ap)
+        ap = _matvec(gram, p) + ridge * p
+        alpha = rr / _dot(p, ap)
         x += alpha * p
         r -= alpha * ap
-        rr_new = float(r @ r)
+        rr_new = _dot(r, r)
         p = r + (rr_new / rr) * p
         rr = rr_new
     return x
