@@ -58,9 +58,11 @@ from assay.backdoor.patches import block, boxes_overlap, dominant_colour
 from assay.backdoor.repair import mean_fill
 from assay.models import load_model
 
-STRATEGIES = ("assay", "neo", "strip", "assay-block")
+STRATEGIES = ("assay", "neo", "strip", "assay-block", "assay-vote")
 # "assay-block": the default strategy with its coarse windows blocked by the image's dominant
-# colour instead of refilled from clean images (the code before the refill; a baseline)
+# colour instead of refilled from clean images (the code before the refill; a baseline);
+# "assay-vote": the default strategy with the corrected label voted among Gaussian refills and
+# the mean refill (``inputscan.VOTE`` on; off by default: see its comment)
 
 
 def positions(side: int, size: int, quick: bool) -> list[tuple[int, int]]:
@@ -99,6 +101,8 @@ def run_one(
     model = load_model(d.model, modality="image")
     t0 = time.perf_counter()
     inputscan.REFILL_COARSE = strategy != "assay-block"
+    vote_default = inputscan.VOTE
+    inputscan.VOTE = strategy == "assay-vote" or (vote_default and strategy == "assay")
     try:
         r = check_backdoor(
             model,
@@ -111,6 +115,7 @@ def run_one(
         )
     finally:
         inputscan.REFILL_COARSE = True
+        inputscan.VOTE = vote_default
     return {"rows": r.summary["rows"], "seconds": time.perf_counter() - t0}
 
 
