@@ -233,7 +233,7 @@ def group_name(size: int, kind: str) -> str:
 # the demo's own (60 % of the digits train a 64-hidden MLP, 15 % of them poisoned again);
 # "strong" trains on 70 % with a stronger L2 penalty and a poison rate of 30 %, so that the
 # model is more accurate (the ceiling of the corrected label) and the planted trigger fires
-# on more images (bench/RESULTS.md, branch bdfix)
+# on more images; at 8x8 it lowers the corrected label itself (bench/RESULTS.md, branch bdfix)
 RECIPES: dict[str, dict[str, Any]] = {
     "default": {},
     "strong": {"train_share": 0.7, "alpha": 1.0, "poison_rate": 0.3},
