@@ -57,9 +57,9 @@ EXTENT = True
 # ``repair.voting_fills``: 4 more queries per detection).  Off: on the true trigger box of
 # the 8x8 digits it is right more often than the mean refill alone (3x3/4x4 triggers: 93.2
 # against 90.8 %), but behind the scan's own regions it gained and lost about as many images
-# (8x8 quick bench: 2 fewer of 531; the shortfall there is a region one line short of the
-# trigger, which no fill of that region repairs; bench/RESULTS.md, branch bdfix).  The bench
-# strategy "assay-mean" is the default with it off, "assay" follows this flag
+# (quick bench: 8x8 2 images fewer net of ~540, 16x16 3 more; at 8x8 the shortfall is a
+# region one line short of the trigger, which no fill of that region repairs;
+# bench/RESULTS.md, branch bdfix).  The bench strategy "assay-vote" runs the default with it on
 VOTE = False
 
 
