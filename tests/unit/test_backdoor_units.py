@@ -455,3 +455,52 @@ def test_effective_pixels_tells_a_shortcut_from_a_drawn_feature() -> None:
     assert rate == 1.0 and n_stroke == 5  # class 2 outscores class 0 from 5 pixels of 8
     assert shortcut_ratio([None, 2, n_stroke, 10], 1) == pytest.approx(7.5 / 2)
     assert shortcut_ratio([None, 2, None], 1) is None
+
+
+def test_gaussian_fill_restores_what_the_blocker_and_the_nearest_mean_lose() -> None:
+    """Images that are smooth ramps (each pixel a linear function of its place, random
+    slopes): what a box holds follows from the pixels around it.  A model reads the box's mean
+    at a fine grain (20 classes): the trigger (a white box) sends an image to class 20.  The
+    box blocked by the image's dominant colour answers the true class for about a quarter of the
+    images, refilled with the mean of the 5 nearest references for 70 %; the Gaussian
+    conditional mean of the box given the rest (``repair.gaussian_fill``) for all, and its
+    fills vote the same way."""
+    from assay.backdoor.demo import PlantedTrigger
+    from assay.backdoor.patches import block
+    from assay.backdoor.repair import gaussian_fill, voting_fills
+
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:8, 0:8] / 7.0
+
+    def ramps(n: int) -> np.ndarray:
+        a, b, c = rng.uniform(-0.3, 0.3, n), rng.uniform(-0.3, 0.3, n), rng.uniform(0.3, 0.7, n)
+        out: np.ndarray = (a[:, None, None] * yy + b[:, None, None] * xx + c[:, None, None])[
+            ..., None
+        ]
+        return out
+
+    box = (3, 3, 3, 3)
+    trig = PlantedTrigger(box, np.ones((3, 3, 1)), 20)
+
+    def model(images: np.ndarray) -> np.ndarray:
+        inside = images[:, 3:6, 3:6, 0]
+        level = np.clip((inside.mean(axis=(1, 2)) * 20).astype(np.int64), 0, 19)
+        out: np.ndarray = np.where((inside > 0.99).all(axis=(1, 2)), 20, level)
+        return out
+
+    refs, clean = ramps(60), ramps(40)
+    truth = model(clean)
+    poisoned = trig.apply(clean)
+    assert (model(poisoned) == 20).all()
+    blocked = np.concatenate([block(im[None], box, dominant_colour(im)) for im in poisoned])
+    nearest = np.concatenate([mean_fill(im, box, refs, 5) for im in poisoned])
+    gauss = np.concatenate([gaussian_fill(im, box, refs, 20) for im in poisoned])
+    right = {
+        name: float((model(x) == truth).mean())
+        for name, x in (("blocked", blocked), ("nearest", nearest), ("gauss", gauss))
+    }
+    assert right["gauss"] >= 0.95, right
+    assert right["gauss"] >= max(right["blocked"], right["nearest"]) + 0.2, right
+    fills = voting_fills(poisoned[0], box, refs)
+    assert fills.shape == (4, 8, 8, 1)
+    assert vote(model(fills)) == truth[0]

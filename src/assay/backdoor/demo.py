@@ -81,9 +81,14 @@ def trojaned_digits(
     hidden: int = 64,
     scale: int = 1,
     side: int | None = None,
+    train_share: float = 0.6,
+    alpha: float = 1e-4,
+    early_stopping: bool = False,
 ) -> TrojanedDigits:
     """Train a (trojaned or clean) MLP on 8x8 digits (upsampled to ``side`` pixels a side, by
-    default ``8 * scale``; trigger boxes are in those pixels); a few seconds on one core."""
+    default ``8 * scale``; trigger boxes are in those pixels); a few seconds on one core.
+    ``train_share`` of the digits train it (the rest are held out); ``alpha`` (L2 penalty) and
+    ``early_stopping`` are scikit-learn's ``MLPClassifier`` options."""
     from sklearn.neural_network import MLPClassifier
 
     rng = np.random.default_rng(seed)
@@ -99,7 +104,9 @@ def trojaned_digits(
     )
     images, labels = _digits(side)
     order = rng.permutation(len(images))
-    cut = int(0.6 * len(order))
+    if not 0.0 < train_share < 1.0:
+        raise ValueError(f"train_share must be between 0 and 1, not {train_share}")
+    cut = int(train_share * len(order))
     tr, te = order[:cut], order[cut:]
     planted = (
         list(triggers)
@@ -119,7 +126,13 @@ def trojaned_digits(
             extra_y.append(np.full(len(pick), trig.target))
         x_train = np.concatenate([x_train, *extra_x])
         y_train = np.concatenate([y_train, *extra_y])
-    net = MLPClassifier(hidden_layer_sizes=(hidden,), max_iter=400, random_state=seed)
+    net = MLPClassifier(
+        hidden_layer_sizes=(hidden,),
+        max_iter=400,
+        random_state=seed,
+        alpha=alpha,
+        early_stopping=early_stopping,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net.fit(spec.to_model(x_train), y_train)

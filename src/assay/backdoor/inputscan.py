@@ -42,7 +42,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
-from assay.backdoor.repair import mean_fill, nearest_fills, vote
+from assay.backdoor.repair import mean_fill, vote, voting_fills
 from assay.backdoor.verdicts import ImageVerdict, Labeler
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
@@ -53,10 +53,13 @@ REFILL_COARSE = True
 REFILL_SHRINK = False
 # the corrected label refills the trigger's whole extent (``_extent``), not only the box found
 EXTENT = True
-# the corrected label as the vote of the mean refill and of single nearest fills (``_vote``;
-# off: on the true trigger's box of 8x8 digits it was right ~2 points more often than the mean
-# refill alone (equal on 16x16), but behind the scan's own boxes it gained and lost as many
-# (8x8 quick bench, 9 trigger groups: 0 images net) for 5 more queries per detection)
+# the corrected label as the vote of the mean refill and of Gaussian refills (``_vote``,
+# ``repair.voting_fills``: 4 more queries per detection).  Off: on the true trigger box of
+# the 8x8 digits it is right more often than the mean refill alone (3x3/4x4 triggers: 93.2
+# against 90.8 %), but behind the scan's own regions it gained and lost about as many images
+# (quick bench: 8x8 2 images fewer net of ~540, 16x16 3 more; at 8x8 the shortfall is a
+# region one line short of the trigger, which no fill of that region repairs;
+# bench/RESULTS.md, branch bdfix).  The bench strategy "assay-vote" runs the default with it on
 VOTE = False
 
 
@@ -485,18 +488,17 @@ def _vote(
     label: int,
     labels: Labeler,
     references: np.ndarray,
-    k: int = 5,
 ) -> int:
-    """The corrected label by vote: ``answer`` (the region refilled with the mean of its
-    nearest contents) and the answers on the image with the region filled from each of the
-    ``k`` nearest references alone (``repair.nearest_fills``: ``k`` queries), those that
-    still answer ``label`` (the trigger's class: a fill that leaves it firing says nothing
-    about the true class) left out; ties go to ``answer``.  One fill may continue the strokes
-    around the region better than the mean of several, another worse (off by default: see
-    ``VOTE``)."""
-    fills = nearest_fills(image, region, references, k)
-    others = [int(a) for a in labels(fills) if int(a) != label]
-    return vote(np.asarray([answer, *others]))
+    """The corrected label by vote: the answers on the image with the region refilled by each
+    of ``repair.voting_fills`` (Gaussian conditional means from neighbourhoods of several
+    sizes: up to 4 queries, asked in one call), then ``answer`` (the region refilled with the
+    mean of its nearest contents, already asked); those that still answer ``label`` (the
+    trigger's class: a fill that leaves it firing says nothing about the true class) left out;
+    ties go to the one listed first; ``answer`` when every fill answers ``label``."""
+    fills = voting_fills(image, region, references)
+    voters = [int(a) for a in labels(fills)] + [answer]
+    others = [a for a in voters if a != label]
+    return vote(np.asarray(others)) if others else answer
 
 
 def _moved(answers: np.ndarray, regions: list[Box], label: int) -> tuple[int, Box]:
