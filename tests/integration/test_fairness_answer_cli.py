@@ -79,7 +79,10 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
         d["value"]: d["favoured_in"] for d in summary["direction"] if d["distribution"] == "uniform"
     }
     assert favoured["1"] == 1.0 and favoured["0"] == 0.0
-    assert "sex: share 20.00 % (exact); pass; 1 favoured in 100.00 % of IDIs" in out, out
+    line = next(x for x in out.splitlines() if x.startswith("sex: share"))
+    assert line.startswith("sex: share 20.00 % of the input space, "), line
+    assert "of the data rows (exact); pass; the 1 variant gets '1' in 100.00 % of IDIs" in line
+    assert "one answer" not in out
     html = (tmp_path / "r.html").read_text()
     assert html.index("Verdict per protected attribute") < html.index("Findings (evidence)")
     assert ">20.00 %<" in html  # the terminal's figure, written the same way
@@ -94,3 +97,30 @@ def test_bad_fail_on_is_a_usage_error(biased: tuple[Path, Path], tmp_path: Path)
         app, ["fairness", str(model), "--data", str(csv), "--protected", "sex", "--fail-on", "x<1"]
     )
     assert result.exit_code == 2 and "--fail-on" in result.output
+
+
+@pytest.mark.parametrize("budget", [["--max-queries", "3000"], ["--max-time", "3"]])
+def test_a_model_with_one_answer_tested_nothing(
+    biased: tuple[Path, Path], tmp_path: Path, budget: list[str]
+) -> None:
+    """A model that answers one class to every input cannot be found discriminatory: the run
+    tested nothing (exit 2, never a pass), also when its time budget ended it (that run's
+    status is 'budget_exhausted': it exited 0)."""
+    _, csv = biased
+    module = tmp_path / "constant.py"
+    module.write_text(
+        "import numpy as np\n\ndef predict(X):\n    return np.zeros(len(X), dtype=int)\n"
+    )
+    result = runner.invoke(
+        app,
+        [
+            "fairness", f"{module}:predict", "--data", str(csv), "--protected", "sex",
+            *budget, "--seed", "3", "--store", str(tmp_path / "runs.db"),
+        ],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "nothing was tested: the model gave the same answer (0)" in result.output
+    # the verdict line still gives its figures, with their intervals
+    line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
+    assert line.startswith("sex: share 0 of the input space (95 % CI 0.00 % to "), line
+    assert "of the data rows (95 % CI 0.00 % to " in line, line

@@ -43,16 +43,34 @@ from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 __all__ = ["register"]
 
 
+def _share_text(v: dict[str, Any]) -> str:
+    """``sex: share 2.34 % of the input space (95 % CI 2.1 % to 2.6 %, 20,000 sampled), ...
+    of the data rows``; exact and bounded figures say so."""
+    share = v.get("share_uniform")
+    text = f"{v['attribute']}: share {percent(share) if share else '0'} of the input space"
+    if v["basis"] == "bounded":
+        text += (
+            f" (bounded: {percent(v.get('exact_uniform_low'))} to "
+            f"{percent(v.get('exact_uniform_high'))})"
+        )
+    elif v["basis"] != "exact":
+        text += (
+            f" (95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
+            f"{int(v.get('uniform_sampled') or 0):,} sampled)"
+        )
+    if v.get("share_data") is not None:
+        text += f", {percent(v['share_data'])} of the data rows"
+        if v["basis"] == "sampled":
+            text += f" (95 % CI {percent(v.get('data_low'))} to {percent(v.get('data_high'))})"
+    return text + (" (exact)" if v["basis"] == "exact" else "")
+
+
 def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
     """One line per protected attribute: share, level, favoured value, top region."""
     fails = False
+    favourable = (summary.get("favourable") or {}).get("class")
     for v in summary.get("verdict") or []:
-        share = v.get("share_uniform")
-        text = (
-            f"{v['attribute']}: share {percent(share)} ({v['basis']})"
-            if share
-            else (f"{v['attribute']}: share 0 ({v['basis']})")
-        )
+        text = _share_text(v)
         if v.get("certificate"):
             text += "; certified zero"
         text += f"; {v['level']}"
@@ -63,14 +81,21 @@ def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
         ]
         if fav and fav[0]["idis"]:
             top = max(fav, key=lambda d: d["favoured_in"] or 0)
-            text += f"; {top['value']} favoured in {percent(top['favoured_in'])} of IDIs"
+            gets = f"gets {favourable!r}" if favourable else "is favoured"
+            text += f"; the {top['value']} variant {gets} in {percent(top['favoured_in'])} of IDIs"
         regions = [
             r
             for r in summary.get("regions") or []
             if r["attribute"] == v["attribute"] and r.get("confirmed")
         ]
         if regions:
-            text += f"; most in: {regions[0]['rule']}"
+            top_r = regions[0]
+            text += f"; most in: {top_r['rule']}"
+            if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
+                text += (
+                    f" ({percent(top_r['share_inside'])} discriminatory inside, "
+                    f"{percent(top_r['weight_space'])} of the input space)"
+                )
         out.say(text)
         fails = fails or bool(v.get("fails"))
     return fails

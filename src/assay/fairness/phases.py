@@ -190,7 +190,8 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
         return
     record = store.get_run(run_id)
     summary = dict(record.summary)
-    if not summary or record.status != "completed" or record.n_findings:
+    # a run its budget ended is judged the same: it would otherwise exit 0 (a false pass)
+    if not summary or record.status not in ("completed", "budget_exhausted") or record.n_findings:
         return
     first = watched.first_answer
     shown = "?" if first is None else ", ".join(f"{v:g}" for v in first.tolist()[:4])
