@@ -247,3 +247,27 @@ def test_kill_then_resume_gives_the_same_findings(tmp_path: Path) -> None:
     assert _findings(crash, run_id) == _findings(clean_store, clean_id)
     assert len(_findings(crash, run_id)) > 0
     assert _rows(crash, run_id) == _rows(clean_store, clean_id)
+
+
+def test_api_findings_frame_in_the_user_s_terms(files: Path, tmp_path: Path) -> None:
+    """``result.findings()``: one row per flagged image, named by its file, with the model's
+    class names; the same method as the other techniques' results."""
+    import assay
+
+    r = assay.check_backdoor(
+        str(files / "model.onnx"),
+        images=str(files / "pngs"),
+        clean=str(files / "clean_pngs"),
+        value_range="0,16",
+        seed=0,
+        store=tmp_path / "runs.db",
+    )
+    frame = r.findings()
+    flagged = [row for row in r.summary["rows"] if row["poisoned"]]
+    assert len(frame) == len(flagged) > 0
+    pois = np.load(files / "poisoned_mask.npy")
+    assert frame["name"].str.endswith(".png").all()
+    assert pois[[int(n[:3]) for n in frame["name"]]].mean() >= 0.9  # the files poisoned
+    assert (frame["target"].astype(str) == "1").all()
+    assert {"box", "flip_rate", "corrected", "queries"} <= set(frame.columns)
+    assert len(r.findings(limit=2)) == 2

@@ -55,7 +55,7 @@ def test_planted_negation_bug_is_found_and_minimal_sentences_hold_a_negation(
     tmp_path: Path, strategy: str
 ) -> None:
     r = _run(tmp_path, [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)], strategy)
-    frame = r.findings
+    frame = r.findings()
     assert len(frame) >= 5, r.headline
     with_negation = frame["minimal"].map(lambda s: any(n in s.split() for n in NEGATIONS))
     assert with_negation.mean() > 0.8, frame["minimal"].tolist()
@@ -102,7 +102,7 @@ def test_invariance_catches_a_name_biased_classifier_not_a_fair_one(
         oracle="invariance",
         max_queries=1200,
     )
-    frame = biased.findings
+    frame = biased.findings()
     assert len(frame) > 0
     assert all(
         "Aisha" in (m + " " + v).split()
@@ -126,7 +126,7 @@ def test_directional_negation_expectation_catches_the_negation_blind_model(
         tmp_path, [Fake(text_fakes.negation_blind)], "walk", oracle="directional", max_queries=600
     )
     assert blind.n_findings > 0
-    assert all(" not " in f" {v} " for v in blind.findings["variant"])
+    assert all(" not " in f" {v} " for v in blind.findings()["variant"])
 
 
 def test_ogma_from_a_seed_without_the_category_does_not_loop(tmp_path: Path) -> None:
@@ -149,8 +149,8 @@ def test_ogma_from_a_seed_without_the_category_does_not_loop(tmp_path: Path) -> 
 
 def test_same_seed_same_findings(tmp_path: Path) -> None:
     models = [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)]
-    a = _run(tmp_path, models, "walk", seed=9, max_queries=700).findings
-    b = _run(tmp_path, models, "walk", seed=9, max_queries=700).findings
+    a = _run(tmp_path, models, "walk", seed=9, max_queries=700).findings()
+    b = _run(tmp_path, models, "walk", seed=9, max_queries=700).findings()
     assert a["minimal"].tolist() == b["minimal"].tolist()
 
 
@@ -204,7 +204,7 @@ def test_every_failing_proposal_is_counted_once_with_lazy_shrinking(
         tmp_path, [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)], strategy,
         max_queries=600,
     )  # fmt: skip
-    frame = r.findings
+    frame = r.findings()
     m = r.summary["metrics"]
     assert 0 < len(frame) == m["distinct minimal failing sentences"] <= 200
     assert int(frame["times_found"].sum()) == m["errors among proposed cases"]

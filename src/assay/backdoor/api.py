@@ -77,6 +77,17 @@ class BackdoorResult(EndedRunMixin):
     def triggers(self) -> list[Trigger]:
         return [Trigger.from_json(t) for t in self.summary.get("triggers", [])]
 
+    def findings(self, limit: int | None = None) -> Any:
+        """What the run found, as a pandas DataFrame: an input scan's flagged images (index,
+        file name, prediction, target, trigger, flip rate, corrected label, queries), or a
+        model scan's classes with whether each is a suspected target; class names where the
+        model names its classes."""
+        from assay.backdoor.frames import findings_frame
+
+        with RunStore(self.store) as store:
+            caps = (store.get_run(self.run_id).model or {}).get("capabilities") or {}
+        return findings_frame(self.summary, caps.get("class_names"), limit)
+
 
 def _innermost(model: Any) -> Any:
     while hasattr(model, "inner"):

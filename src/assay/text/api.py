@@ -5,7 +5,7 @@ import assay
 result = assay.check_text(["builtin:vader", "builtin:textblob"], grammar="builtin:reviews",
                           max_queries=5_000, seed=1)
 print(result.headline)
-result.findings          # a pandas DataFrame, one row per distinct minimal failing sentence
+result.findings()        # a pandas DataFrame, one row per distinct minimal failing sentence
 ```
 Like every technique's ``api.py``, this module may import ``models``, ``datasets`` and
 ``execution``; the rest of the package imports ``core`` only.
@@ -106,14 +106,16 @@ class TextResult(EndedRunMixin):
     command: str
     extra: dict[str, Any] = field(default_factory=dict)
 
-    @property
-    def findings(self) -> Any:
-        """One row per distinct minimal failing sentence (a pandas DataFrame)."""
-        return findings_frame(RunStore(self.store), self.run_id)
+    def findings(self, limit: int | None = None) -> Any:
+        """One row per distinct minimal failing sentence (a pandas DataFrame), the first
+        ``limit`` (None: all)."""
+        with RunStore(self.store) as store:
+            return findings_frame(store, self.run_id, limit)
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the failing sentences as CSV (``.csv``) or JSON lines (``.jsonl``)."""
-        return export_findings(RunStore(self.store), self.run_id, path)
+        with RunStore(self.store) as store:
+            return export_findings(store, self.run_id, path)
 
 
 def _name_of(spec: Any, i: int) -> str:
@@ -550,9 +552,9 @@ def resume_text(
     return _result(the_store, outcome, record.seed, record.command)
 
 
-def findings_frame(store: RunStore, run_id: str) -> Any:
+def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> Any:
     """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels,
-    and each classifier's probabilities for the minimal sentence."""
+    and each classifier's probabilities for the minimal sentence (the first ``limit``)."""
     import numpy as np
     import pandas as pd
 
@@ -576,6 +578,10 @@ def findings_frame(store: RunStore, run_id: str) -> Any:
             for j, name in enumerate(cols):
                 row[name] = float(np.asarray(batch.outputs)[i, 0, j])
             rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+        if limit is not None and len(rows) >= limit:
+            break
     counts = (
         {r["sentence"]: r["count"] for r in record.summary.get("text", {}).get("minimal", [])}
         if record.summary
