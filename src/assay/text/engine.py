@@ -251,7 +251,8 @@ class Engine:
 
     def _entry(self, case: Case) -> tuple[Case, list[str], list[int], int]:
         """A case, its variants' sentences, their keys and the case's key (``case_key``),
-        made once per round and case."""
+        made once per case (remembered by identity across rounds, bounded: a walker's
+        drafts that come back are the same objects, ``strategies.drafted``)."""
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
             return got
@@ -266,6 +267,8 @@ class Engine:
                 self._rendered.clear()
             self._rendered[case] = done
         got = (case, *done)
+        if len(self._texts) >= _RENDERED:
+            self._texts.clear()
         self._texts[id(case)] = got
         return got
 
@@ -655,7 +658,7 @@ class Engine:
         t0 = time.perf_counter()
         m0 = self.model.model_seconds
         self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
-        self._texts, self._memo = {}, {}
+        self._memo = {}
         self._ahead_at, self._ahead_off, self._sent = 0, False, {}
         try:
             if self.strategy.done:
@@ -691,7 +694,7 @@ class Engine:
         finally:
             # the round's memos go now, not at the next round: the cyclic collector, resumed
             # after the round, need not scan them
-            self._texts, self._memo = {}, {}
+            self._memo = {}
             self._sent = {}  # (all read by ``evaluate``, unless the round failed)
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 
