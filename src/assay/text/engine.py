@@ -274,6 +274,9 @@ class Engine:
 
     def case_key(self, case: Case) -> int:
         """The 64-bit key of ``key(case)`` (``text_key``), as ``keys`` holds them."""
+        got = self._texts.get(id(case))  # (``_entry``'s first step, without its call)
+        if got is not None and got[0] is case:
+            return got[3]
         return self._entry(case)[3]
 
     def memo(self, what: str, case: Case, make: Any) -> Any:
@@ -657,7 +660,7 @@ class Engine:
     def _step(self) -> list[FindingBatch]:
         t0 = time.perf_counter()
         m0 = self.model.model_seconds
-        self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
+        self.draws.restart()  # every round draws afresh: resumable exactly
         self._memo = {}
         self._ahead_at, self._ahead_off, self._sent = 0, False, {}
         try:

@@ -306,7 +306,7 @@ def swap_word_at(
         q = others[engine.draws.below(len(others))]
     else:
         q = others[_pick_cum(ocum, engine.draws.next())]
-    made = drafted(engine, case)
+    made = _drafts_of(engine, case, memo)
     edit = (path, q)
     cand = made.get(edit, _UNMADE)
     if cand is _UNMADE:
@@ -329,6 +329,16 @@ def drafted(engine: Engine, case: Case) -> dict[Any, Case | None]:
 
 def _new_drafts(_case: Case) -> dict[Any, Case | None]:
     return {}
+
+
+def _drafts_of(engine: Engine, case: Case, memo: dict[Any, Any] | None) -> dict[Any, Any]:
+    """``drafted(engine, case)``, kept in ``memo`` (a walker's drafts of one round)."""
+    if memo is None:
+        return drafted(engine, case)
+    made: dict[Any, Any] | None = memo.get(_UNMADE)
+    if made is None:
+        made = memo[_UNMADE] = drafted(engine, case)
+    return made
 
 
 def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
@@ -694,7 +704,7 @@ class WalkStrategy:
         path, p, depth = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
         new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
-        made = drafted(engine, case)
+        made = _drafts_of(engine, case, memo)
         edit = (path, new)
         cand = made.get(edit, _UNMADE)
         if cand is _UNMADE:
