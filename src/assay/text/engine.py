@@ -170,10 +170,13 @@ class Engine:
         # whether it gave a new minimal error; told to the strategy (``shrunk``)
         self.shrink_credit: dict[int, list[float]] = {}
         self._short = False
+        # the strategy's ``observe`` of this round, when it may wait (``observe_later``):
+        # done while the classifiers answer the round's first shrinking batch
+        self._later: Any = None
         self.stop_reason: str | None = None
         self._done = False
         self.search_seconds = 0.0
-        # per round, by case identity (the case is held, so an identity is never reused)
+        # by case identity (the case is held, so an identity is never reused; bounded)
         self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
         # by case value, across rounds (bounded): its sentences, their keys, its key
         self._rendered: dict[Case, tuple[list[str], list[int], int]] = {}
@@ -347,6 +350,7 @@ class Engine:
                 None if e[3] in judged else _stats_of(c)
                 for c, e in zip(cases, entries, strict=True)
             )
+            self._catch_up()
 
         out = self._predict(flat, flat_keys, prepare)
         if not prepared:
@@ -391,6 +395,12 @@ class Engine:
         if seen_err:
             self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
+
+    def _catch_up(self) -> None:
+        """Do the work put off to a wait for the classifiers (``_later``), if any."""
+        work, self._later = self._later, None
+        if work is not None:
+            work()
 
     def send_ahead(self, cases: list[Case], planned: int) -> None:
         """Send now the sentences of the proposals drafted since the last call (``cases``:
@@ -683,10 +693,19 @@ class Engine:
                 raise BudgetExhausted("query budget spent", reason="queries")
             self.search_errors += int(got.error.sum())
             self.proposed += len(got.cases)
-            self.strategy.observe(self, got)
+            strategy = self.strategy
+            if getattr(strategy, "observe_later", False) and self._turns is None:
+                # while the classifiers answer the first shrinking batch (``evaluate``):
+                # nothing that shrinking does reads what ``observe`` changes
+                self._later = lambda: strategy.observe(self, got)
+            else:
+                strategy.observe(self, got)
             self.new_minimal = []
             self.shrink_credit = {}
-            found = self._findings(got)
+            try:
+                found = self._findings(got)
+            finally:
+                self._catch_up()
             told = getattr(self.strategy, "shrunk", None)
             if told is not None and self.shrink_credit:
                 told(self, self.shrink_credit)

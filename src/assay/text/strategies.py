@@ -549,6 +549,9 @@ class WalkStrategy:
 
     name = "walk"
     lazy_shrink = True  # errors holding a known minimal error are not shrunk again
+    # ``observe`` reads only the round's answers and this strategy's own state: the engine
+    # may call it while the classifiers answer the round's first shrinking batch
+    observe_later = True
 
     def __init__(
         self,
