@@ -200,3 +200,56 @@ def test_turns_pass_in_a_fixed_order() -> None:
     for t in threads:
         t.join()
     assert order == ["00", "10", "01", "11", "02", "12"]
+
+
+def test_the_classifiers_cost_per_call_is_fitted_from_the_calls() -> None:
+    """``CallCost``: a fixed part per call and a part per sentence, by least squares; none
+    before enough calls of different sizes."""
+    from assay.text.panel import CallCost
+
+    cost = CallCost()
+    for n in (8, 8, 8):
+        cost.add(n, 0.005 + 40e-6 * n)
+    assert cost.fitted() is None  # too few calls
+    same = CallCost()
+    for _ in range(10):
+        same.add(32, 0.01)
+    assert same.fitted() is None  # one size only: the two parts cannot be told apart
+    for n in (16, 32, 64, 100, 200, 7, 500):
+        cost.add(n, 0.005 + 40e-6 * n)
+    fitted = cost.fitted()
+    assert fitted is not None
+    assert fitted[0] == pytest.approx(0.005) and fitted[1] == pytest.approx(40e-6)
+
+
+def test_parts_sent_ahead_are_smaller_where_a_call_costs_nothing_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Classifiers whose cost is all per sentence (VADER, TextBlob) get a round in small
+    parts (``AHEAD_MIN``): the same findings, more calls; where a call has a fixed cost
+    (two TF-IDF pipelines' ~5 ms), the parts stay a quarter of the round."""
+    from assay.text import panel as text_panel
+
+    calls = [0]
+    sent: list[str] = []
+    orig = text_panel.Panel.predict
+
+    def spy(self: Any, inputs: Any) -> Any:
+        calls[0] += 1
+        sent.extend(inputs)
+        return orig(self, inputs)
+
+    monkeypatch.setenv(WORKER_ENV, "inline")
+    monkeypatch.setattr(text_panel.Panel, "predict", spy)
+    got = {}
+    for fixed in (0.0, 0.005):
+        monkeypatch.setattr(text_panel.CallCost, "fitted", lambda self, f=fixed: (f, 40e-6))
+        calls[0] = 0
+        sent.clear()
+        r = _run(tmp_path, f"parts{fixed}", max_queries=2000, seed=3)
+        assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
+        metrics = {k: v for k, v in r.summary["metrics"].items() if k not in TIMED}
+        got[fixed] = (_rows(r), metrics, calls[0])
+    assert got[0.0][0], "the planted bug was not found"
+    assert got[0.0][:2] == got[0.005][:2]
+    assert got[0.0][2] > got[0.005][2]
