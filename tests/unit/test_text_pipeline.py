@@ -84,12 +84,11 @@ def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.M
     assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
 
 
-def test_sending_ahead_keeps_the_findings_and_sends_each_sentence_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A round's proposals go to the classifiers in parts as they are drafted: more calls,
-    the same findings as one batch per round, and no sentence sent twice."""
-    from assay.text import engine as text_engine
+def _spied_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, settings: dict[str, Any]
+) -> dict[str, tuple[Any, ...]]:
+    """Per setting (a function that sets it), the run's findings, metrics and calls to the
+    classifiers (inline: seen in this process); each sentence asked once, budget exact."""
     from assay.text import panel as text_panel
 
     sent: list[str] = []
@@ -101,20 +100,41 @@ def test_sending_ahead_keeps_the_findings_and_sends_each_sentence_once(
         calls[0] += 1
         return orig(self, inputs)
 
-    monkeypatch.setenv(WORKER_ENV, "inline")  # the calls are seen in this process
+    monkeypatch.setenv(WORKER_ENV, "inline")
     monkeypatch.setattr(text_panel.Panel, "predict", spy)
     got = {}
-    for share in (0.25, 100.0):  # the default; never ahead (a part larger than the round)
-        monkeypatch.setattr(text_engine, "AHEAD_SHARE", share)
+    for label, setting in settings.items():
+        setting()
         sent.clear()
         calls[0] = 0
-        r = _run(tmp_path, f"ahead{share}", max_queries=2000, seed=3)
+        r = _run(tmp_path, label, max_queries=2000, seed=3)
         assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
         metrics = {k: v for k, v in r.summary["metrics"].items() if k not in TIMED}
-        got[share] = (_rows(r), metrics, calls[0])
-    assert got[0.25][0], "the planted bug was not found"
-    assert got[0.25][:2] == got[100.0][:2]
-    assert got[0.25][2] > got[100.0][2]  # it did send ahead
+        got[label] = (_rows(r), metrics, calls[0])
+    return got
+
+
+def test_sending_ahead_keeps_the_findings_and_sends_each_sentence_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A round's proposals go to the classifiers in parts as they are drafted: more calls,
+    the same findings as one batch per round, and no sentence sent twice."""
+    from assay.text import engine as text_engine
+    from assay.text import panel as text_panel
+
+    # (the classifiers' cost per call unknown: the parts are a share of the round)
+    monkeypatch.setattr(text_panel.CallCost, "fitted", lambda self: None)
+    got = _spied_runs(
+        tmp_path,
+        monkeypatch,
+        {  # the default; never ahead (a part larger than the round)
+            "ahead": lambda: monkeypatch.setattr(text_engine, "AHEAD_SHARE", 0.25),
+            "never": lambda: monkeypatch.setattr(text_engine, "AHEAD_SHARE", 100.0),
+        },
+    )
+    assert got["ahead"][0], "the planted bug was not found"
+    assert got["ahead"][:2] == got["never"][:2]
+    assert got["ahead"][2] > got["never"][2]  # it did send ahead
 
 
 @pytest.mark.parametrize(
@@ -200,3 +220,42 @@ def test_turns_pass_in_a_fixed_order() -> None:
     for t in threads:
         t.join()
     assert order == ["00", "10", "01", "11", "02", "12"]
+
+
+def test_the_classifiers_cost_per_call_is_fitted_from_the_calls() -> None:
+    """``CallCost``: a fixed part per call and a part per sentence, by least squares; none
+    before enough calls of different sizes."""
+    from assay.text.panel import CallCost
+
+    cost = CallCost()
+    for n in (8, 8, 8):
+        cost.add(n, 0.005 + 40e-6 * n)
+    assert cost.fitted() is None  # too few calls
+    same = CallCost()
+    for _ in range(10):
+        same.add(32, 0.01)
+    assert same.fitted() is None  # one size only: the two parts cannot be told apart
+    for n in (16, 32, 64, 100, 200, 7, 500):
+        cost.add(n, 0.005 + 40e-6 * n)
+    fitted = cost.fitted()
+    assert fitted is not None
+    assert fitted[0] == pytest.approx(0.005) and fitted[1] == pytest.approx(40e-6)
+
+
+def test_parts_sent_ahead_are_smaller_where_a_call_costs_nothing_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Classifiers whose cost is all per sentence (VADER, TextBlob) get a round in small
+    parts (``AHEAD_MIN``): the same findings, more calls; where a call has a fixed cost
+    (two TF-IDF pipelines' few ms), the parts stay a quarter of the round."""
+    from assay.text import panel as text_panel
+
+    def costing(fixed: float) -> Any:
+        return lambda: monkeypatch.setattr(
+            text_panel.CallCost, "fitted", lambda self: (fixed, 40e-6)
+        )
+
+    got = _spied_runs(tmp_path, monkeypatch, {"free": costing(0.0), "fixed": costing(0.005)})
+    assert got["free"][0], "the planted bug was not found"
+    assert got["free"][:2] == got["fixed"][:2]
+    assert got["free"][2] > got["fixed"][2]

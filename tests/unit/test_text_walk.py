@@ -254,3 +254,68 @@ def test_sentences_never_asked_skip_the_cache_lookup_and_are_remembered() -> Non
     assert np.array_equal(again, got[[1, 0]])
     assert model.queries == 3 and Echo.calls == 1  # from the cache
     assert np.array_equal(model.predict(["ccc"]), got[2:])  # keyed by the same keys
+
+
+def test_a_walker_drafting_the_same_edit_again_gets_the_same_draft() -> None:
+    """A walker that stays drafts mostly what it drafted before: the same edit of the same
+    case gives the same object (its sentences known by identity), not a copy to render and
+    hash again; a different case, its own."""
+    from assay.text.strategies import drafted, swap_word_at
+
+    engine = _engine()
+    case = Case(Sampler(engine.g).sentence_tree(Draws(np.random.default_rng(4))))
+    made: dict[tuple[int, ...] | None, list[Any]] = {}
+    for seed in range(40):
+        engine.draws = Draws(np.random.default_rng(seed % 8))  # each draw sequence 5 times
+        cand, path = swap_word_at(engine, case, memo={})
+        assert cand is not None
+        made.setdefault((seed % 8, path), []).append(cand)
+    for same in made.values():
+        assert all(c is same[0] for c in same)
+    assert len({id(c) for cs in made.values() for c in cs}) == len(made)
+    assert drafted(engine, case) is drafted(engine, case)
+    other = Case(Sampler(engine.g).sentence_tree(Draws(np.random.default_rng(5))))
+    assert drafted(engine, other) is not drafted(engine, case)
+
+
+def test_the_walk_observes_a_round_while_its_first_shrinking_batch_is_out() -> None:
+    """The walk's ``observe`` (the surrogate's update, the walkers' moves) reads nothing
+    that shrinking changes: the engine does it once the round's first shrinking batch is
+    sent, while the classifiers answer, not before."""
+    engine = _engine()
+    walk = engine.strategy
+    events: list[str] = []
+    model = engine.model
+    submit, observe = model.submit_new, walk.observe
+
+    def spy_submit(inputs: Any, keys: Any) -> Any:
+        events.append("send")
+        return submit(inputs, keys)
+
+    def spy_observe(eng: Any, got: Any) -> None:
+        events.append("observe")
+        observe(eng, got)
+
+    findings = engine._findings
+
+    def spy_findings(got: Any) -> Any:
+        events.append("findings")
+        return findings(got)
+
+    model.submit_new = spy_submit
+    walk.observe = spy_observe
+    engine._findings = spy_findings
+    shrunk = False
+    for _ in range(20):
+        events.clear()
+        queries = engine.model.queries
+        engine.step()
+        assert events.count("observe") == 1
+        asked = engine.model.queries - queries
+        if asked > len(walk.owners):
+            # this round's errors were shrunk: observed after their first batch was sent
+            shrunk = True
+            at = events.index("findings")
+            assert "send" in events[at : events.index("observe")]
+            break
+    assert shrunk

@@ -19,8 +19,21 @@ import numpy as np
 __all__ = ["Finding", "FindingBatch", "to_jsonable"]
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Numpy scalars and arrays as plain Python data."""
+    kind = value.__class__
+    # the common types first, by exact type (a numpy scalar is never one of them, even
+    # ``np.float64``, a subclass of float: it goes on to ``item()`` as before); an
+    # ``isinstance`` on an abstract class (``Mapping``) costs more than the conversion
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {str(k): to_jsonable(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [to_jsonable(v) for v in value]
     if isinstance(value, np.ndarray):
         return value.tolist()
     if isinstance(value, np.generic):

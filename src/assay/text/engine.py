@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -50,6 +51,10 @@ def text_key(text: str) -> int:
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 AHEAD = 32  # proposals sent ahead together (``Engine.send_ahead``), at least
 AHEAD_SHARE = 0.25  # ... and at least this share of the round's proposals
+# ... unless the classifiers' cost per call is known (``panel.CallCost``) and small: then
+# parts as small as keep that fixed cost under ``CALL_SHARE`` of a part's, at least AHEAD_MIN
+AHEAD_MIN = 8
+CALL_SHARE = 0.1
 _RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 # what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
@@ -170,10 +175,13 @@ class Engine:
         # whether it gave a new minimal error; told to the strategy (``shrunk``)
         self.shrink_credit: dict[int, list[float]] = {}
         self._short = False
+        # the strategy's ``observe`` of this round, when it may wait (``observe_later``):
+        # done while the classifiers answer the round's first shrinking batch
+        self._later: Any = None
         self.stop_reason: str | None = None
         self._done = False
         self.search_seconds = 0.0
-        # per round, by case identity (the case is held, so an identity is never reused)
+        # by case identity (the case is held, so an identity is never reused; bounded)
         self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
         # by case value, across rounds (bounded): its sentences, their keys, its key
         self._rendered: dict[Case, tuple[list[str], list[int], int]] = {}
@@ -214,6 +222,7 @@ class Engine:
         # per sentence sent and not yet judged, its batch and row
         self._ahead_at = 0
         self._ahead_off = False
+        self._ahead_part: int | None = None  # proposals per part (made at a round's first)
         self._sent: dict[int, tuple[_Flight, int]] = {}
         self._fail_next: BaseException | None = None  # a lane failed: raised next round
 
@@ -251,7 +260,8 @@ class Engine:
 
     def _entry(self, case: Case) -> tuple[Case, list[str], list[int], int]:
         """A case, its variants' sentences, their keys and the case's key (``case_key``),
-        made once per round and case."""
+        made once per case (remembered by identity across rounds, bounded: a walker's
+        drafts that come back are the same objects, ``strategies.drafted``)."""
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
             return got
@@ -266,11 +276,16 @@ class Engine:
                 self._rendered.clear()
             self._rendered[case] = done
         got = (case, *done)
+        if len(self._texts) >= _RENDERED:
+            self._texts.clear()
         self._texts[id(case)] = got
         return got
 
     def case_key(self, case: Case) -> int:
         """The 64-bit key of ``key(case)`` (``text_key``), as ``keys`` holds them."""
+        got = self._texts.get(id(case))  # (``_entry``'s first step, without its call)
+        if got is not None and got[0] is case:
+            return got[3]
         return self._entry(case)[3]
 
     def memo(self, what: str, case: Case, make: Any) -> Any:
@@ -341,6 +356,7 @@ class Engine:
                 None if e[3] in judged else _stats_of(c)
                 for c, e in zip(cases, entries, strict=True)
             )
+            self._catch_up()
 
         out = self._predict(flat, flat_keys, prepare)
         if not prepared:
@@ -386,6 +402,12 @@ class Engine:
             self.prod_err += np.bincount(np.asarray(seen_err, dtype=np.int64), minlength=n_prod)
         return got
 
+    def _catch_up(self) -> None:
+        """Do the work put off to a wait for the classifiers (``_later``), if any."""
+        work, self._later = self._later, None
+        if work is not None:
+            work()
+
     def send_ahead(self, cases: list[Case], planned: int) -> None:
         """Send now the sentences of the proposals drafted since the last call (``cases``:
         this round's proposals so far, in order; ``planned``: how many the round will
@@ -394,9 +416,17 @@ class Engine:
         classifiers answer them while the strategy drafts the rest (``evaluate`` then reads
         them).  The answers are the same as in one batch: the findings do not change.  Off
         with lanes, and once a chunk would not fit in the query budget (``evaluate`` trims
-        as usual)."""
-        at_least = max(AHEAD, int(planned * AHEAD_SHARE))
-        if len(cases) - self._ahead_at < at_least or self._ahead_off:
+        as usual).  Where the classifiers' fixed cost per call is known to be small beside
+        their cost per sentence (``panel.CallCost``: VADER and TextBlob's is nil, two TF-IDF
+        pipelines' ~5 ms), the parts are smaller (``CALL_SHARE``, ``AHEAD_MIN``): the first
+        goes out sooner and the last leaves less to wait for, at no cost to the
+        classifiers."""
+        if self._ahead_off:
+            return
+        at_least = self._ahead_part
+        if at_least is None:
+            at_least = self._ahead_part = self._part_size(planned)
+        if len(cases) - self._ahead_at < at_least:
             return
         model: Any = self.model
         if self._turns is not None or not hasattr(model, "submit_new"):
@@ -432,6 +462,16 @@ class Engine:
             self._sent[k] = (flight, row)
             asked.add(k)
             self._asked_log.append(k)
+
+    def _part_size(self, planned: int) -> int:
+        """Proposals per part sent ahead in this round (``send_ahead``)."""
+        size = max(AHEAD, int(planned * AHEAD_SHARE))
+        cost = getattr(getattr(self.model, "model", None), "call_cost", None)
+        fitted = cost.fitted() if cost is not None else None
+        if fitted is not None:
+            fixed, each = fitted
+            size = min(size, max(AHEAD_MIN, math.ceil(fixed / (CALL_SHARE * each))))
+        return size
 
     def _predict_sent(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
         """``_predict`` when some of ``flat`` were sent ahead: the rest is sent (or read from
@@ -654,9 +694,10 @@ class Engine:
     def _step(self) -> list[FindingBatch]:
         t0 = time.perf_counter()
         m0 = self.model.model_seconds
-        self.draws.buf, self.draws.i = [], 0  # every round draws afresh: resumable exactly
-        self._texts, self._memo = {}, {}
+        self.draws.restart()  # every round draws afresh: resumable exactly
+        self._memo = {}
         self._ahead_at, self._ahead_off, self._sent = 0, False, {}
+        self._ahead_part = None
         try:
             if self.strategy.done:
                 self._done = True
@@ -677,10 +718,19 @@ class Engine:
                 raise BudgetExhausted("query budget spent", reason="queries")
             self.search_errors += int(got.error.sum())
             self.proposed += len(got.cases)
-            self.strategy.observe(self, got)
+            strategy = self.strategy
+            if getattr(strategy, "observe_later", False) and self._turns is None:
+                # while the classifiers answer the first shrinking batch (``evaluate``):
+                # nothing that shrinking does reads what ``observe`` changes
+                self._later = lambda: strategy.observe(self, got)
+            else:
+                strategy.observe(self, got)
             self.new_minimal = []
             self.shrink_credit = {}
-            found = self._findings(got)
+            try:
+                found = self._findings(got)
+            finally:
+                self._catch_up()
             told = getattr(self.strategy, "shrunk", None)
             if told is not None and self.shrink_credit:
                 told(self, self.shrink_credit)
@@ -691,7 +741,7 @@ class Engine:
         finally:
             # the round's memos go now, not at the next round: the cyclic collector, resumed
             # after the round, need not scan them
-            self._texts, self._memo = {}, {}
+            self._memo = {}
             self._sent = {}  # (all read by ``evaluate``, unless the round failed)
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 

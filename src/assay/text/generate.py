@@ -59,16 +59,19 @@ class Draws:
     def __init__(self, rng: np.random.Generator, block: int = 4096) -> None:
         self.rng = rng
         self.block = block
-        self.buf: list[float] = []
-        self.i = 0
+        self._left: list[float] = []  # the block's numbers not drawn yet, the next one last
+        self._pop = self._left.pop
+
+    def restart(self) -> None:
+        """Drop the numbers of the block not drawn yet: the next draw starts a new block."""
+        self._left.clear()
 
     def next(self) -> float:
-        if self.i >= len(self.buf):
-            self.buf = self.rng.random(self.block).tolist()
-            self.i = 0
-        u = self.buf[self.i]
-        self.i += 1
-        return u
+        try:
+            return self._pop()
+        except IndexError:  # the block is spent (a C-level pop: called ~25 times a query)
+            self._left.extend(self.rng.random(self.block).tolist()[::-1])
+            return self._pop()
 
     def below(self, n: int) -> int:
         return min(int(self.next() * n), n - 1)

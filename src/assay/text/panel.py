@@ -20,7 +20,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import AssayError, ModelError, UsageError
 
-__all__ = ["Layout", "Panel", "build_layout", "load_label_map"]
+__all__ = ["CallCost", "Layout", "Panel", "build_layout", "load_label_map"]
 
 
 @dataclass(frozen=True)
@@ -188,6 +188,39 @@ def load_label_map(
     return out
 
 
+class CallCost:
+    """What a call to the classifiers costs, from the calls answered: a fixed part per call
+    and a part per sentence (CPU seconds), fitted by least squares to (sentences, seconds)
+    of every call.  ``Engine.send_ahead`` sizes its parts by it."""
+
+    MIN_CALLS = 8
+
+    def __init__(self) -> None:
+        self.k = 0
+        self.sn = self.st = self.snn = self.snt = 0.0
+
+    def add(self, n: int, seconds: float) -> None:
+        self.k += 1
+        self.sn += n
+        self.st += seconds
+        self.snn += n * n
+        self.snt += n * seconds
+
+    def fitted(self) -> tuple[float, float] | None:
+        """(seconds per call, seconds per sentence), or None before ``MIN_CALLS`` calls of
+        different sizes (or when the fit gives no positive cost per sentence)."""
+        if self.k < self.MIN_CALLS:
+            return None
+        det = self.k * self.snn - self.sn * self.sn
+        if det <= 1e-9 * max(self.snn, 1.0):
+            return None
+        each = (self.k * self.snt - self.sn * self.st) / det
+        fixed = (self.st - each * self.sn) / self.k
+        if each <= 0.0:
+            return None
+        return max(fixed, 0.0), each
+
+
 class Panel:
     """The classifiers under test as one Model: probabilities side by side."""
 
@@ -201,6 +234,7 @@ class Panel:
         self.seconds = [0.0] * len(self.models)  # wall-clock time inside each classifier
         self.cpu_seconds = [0.0] * len(self.models)  # CPU time of the calling thread in it
         self.calls = 0  # batches answered (each classifier is called once per batch)
+        self.call_cost = CallCost()  # (where the calls are answered in this process)
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         import time
@@ -209,6 +243,7 @@ class Panel:
         n = len(texts)
         self.calls += 1
         out = np.zeros((n, self.layout.width))
+        cpu = sum(self.cpu_seconds)
         for k, model in enumerate(self.models):
             t0 = time.perf_counter()
             c0 = time.thread_time()
@@ -244,6 +279,7 @@ class Panel:
                         f"sentences; expected ({n}, {width})"
                     )
                 block[:] = ans
+        self.call_cost.add(n, sum(self.cpu_seconds) - cpu)
         return out
 
 

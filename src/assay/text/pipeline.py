@@ -202,7 +202,13 @@ class PanelWorker:
             panel.cpu_seconds[k] += cpu[k]
         panel.calls += 1
         self.busy.append(float(sum(cpu)))
+        panel.call_cost.add(len(inputs), self.busy[-1])
         return np.asarray(out)
+
+    @property
+    def call_cost(self) -> Any:
+        """What a call costs the classifiers (``panel.CallCost``), from the calls answered."""
+        return self.panel.call_cost
 
     def _died(self) -> str:
         self._proc.join(timeout=2.0)

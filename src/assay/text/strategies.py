@@ -306,8 +306,39 @@ def swap_word_at(
         q = others[engine.draws.below(len(others))]
     else:
         q = others[_pick_cum(ocum, engine.draws.next())]
-    tree = replace_at(case.tree, path, (q, g.productions[q][1]))
-    return engine.oracle.refocus(case, tree), path
+    made = _drafts_of(engine, case, memo)
+    edit = (path, q)
+    cand = made.get(edit, _UNMADE)
+    if cand is _UNMADE:
+        tree = replace_at(case.tree, path, (q, g.productions[q][1]))
+        cand = made[edit] = engine.oracle.refocus(case, tree)
+    return cand, path
+
+
+_UNMADE: Any = object()
+
+
+def drafted(engine: Engine, case: Case) -> dict[Any, Case | None]:
+    """The drafts made from ``case`` so far, by their edit (path and new production, or path
+    and new subtree): a walker that stays drafts mostly what it drafted before, and the same
+    edit gives the same draft, the same object (its sentences known by identity:
+    ``Engine.case_key``).  Kept across rounds with the case (``Engine.lasting``)."""
+    made: dict[Any, Case | None] = engine.lasting("drafts", case, _new_drafts)
+    return made
+
+
+def _new_drafts(_case: Case) -> dict[Any, Case | None]:
+    return {}
+
+
+def _drafts_of(engine: Engine, case: Case, memo: dict[Any, Any] | None) -> dict[Any, Any]:
+    """``drafted(engine, case)``, kept in ``memo`` (a walker's drafts of one round)."""
+    if memo is None:
+        return drafted(engine, case)
+    made: dict[Any, Any] | None = memo.get(_UNMADE)
+    if made is None:
+        made = memo[_UNMADE] = drafted(engine, case)
+    return made
 
 
 def core_paths(engine: Engine, case: Case) -> set[tuple[int, ...]]:
@@ -518,6 +549,9 @@ class WalkStrategy:
 
     name = "walk"
     lazy_shrink = True  # errors holding a known minimal error are not shrunk again
+    # ``observe`` reads only the round's answers and this strategy's own state: the engine
+    # may call it while the classifiers answer the round's first shrinking batch
+    observe_later = True
 
     def __init__(
         self,
@@ -673,9 +707,14 @@ class WalkStrategy:
         path, p, depth = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
         new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
-        if new == subtree_at(case.tree, path):
-            return None, None
-        return engine.oracle.refocus(case, replace_at(case.tree, path, new)), path
+        made = _drafts_of(engine, case, memo)
+        edit = (path, new)
+        cand = made.get(edit, _UNMADE)
+        if cand is _UNMADE:
+            if new == subtree_at(case.tree, path):
+                return None, None
+            cand = made[edit] = engine.oracle.refocus(case, replace_at(case.tree, path, new))
+        return cand, path
 
     def propose(self, engine: Engine, n: int) -> list[Case]:
         bias = self._steer(engine)
