@@ -87,6 +87,8 @@ def test_anomaly_index_flags_only_an_outlier() -> None:
     assert same.max() < 2
     assert scan_sizes(8, 8) == [1, 2, 3, 4]
     assert scan_sizes(16, 16) == [2, 4, 6, 8]
+    # a large image: a 2x2 or 3x3 trigger is below the first step (4): those sizes too
+    assert scan_sizes(28, 28) == [2, 3, 4, 7, 10, 14]
     assert strip_threshold(np.array([0.5, 0.1, 0.9]), 0.01) == 0.1
 
 
@@ -504,3 +506,26 @@ def test_gaussian_fill_restores_what_the_blocker_and_the_nearest_mean_lose() -> 
     fills = voting_fills(poisoned[0], box, refs)
     assert fills.shape == (4, 8, 8, 1)
     assert vote(model(fills)) == truth[0]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_model_scan_tries_every_2x2_pattern(seed: int) -> None:
+    """A 2x2 trigger that fires only as the exact pattern (no partial credit for the climb to
+    follow) on a 28x28 image is found at size 2: every black/white pattern is tried there
+    (with white, black and two random patterns per position, it was found by luck)."""
+    from assay.backdoor.modelscan import scan_class
+
+    pattern = np.array([[0.0, 1.0], [1.0, 1.0]])
+
+    def scores(x: np.ndarray) -> np.ndarray:
+        fired = np.all(np.isclose(x[:, 9:11, 12:14, 0], pattern), axis=(1, 2))
+        out = np.full((len(x), 10), 0.01)
+        out[:, 0] = 0.91
+        out[fired] = 0.01
+        out[fired, 3] = 0.91
+        return out
+
+    images = np.full((12, 16, 16, 1), 0.4)
+    scan = scan_class(3, images, scores, np.random.default_rng(seed), [2, 4])
+    assert scan.size == 2 and scan.box == (9, 12, 2, 2), scan
+    np.testing.assert_array_equal(scan.content[:, :, 0], pattern)

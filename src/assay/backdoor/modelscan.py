@@ -94,9 +94,20 @@ class ClassScan:
 
 
 def scan_sizes(height: int, width: int, max_size: int | None = None) -> list[int]:
-    """Patch sizes to try: up to half the smaller side, at most four sizes."""
+    """Patch sizes to try: four steps up to half the smaller side, and below the first step
+    the sizes 2 and 3 where it is larger (a trigger of a few pixels on a large image, 2x2 on
+    28x28, is smaller than an eighth of its side: a first size of 4 would reach it only by
+    chance)."""
     top = max_size or max(1, min(height, width) // 2)
-    return sorted({max(1, round(top * k / 4)) for k in range(1, 5)})
+    steps = {max(1, round(top * k / 4)) for k in range(1, 5)}
+    return sorted(steps | {s for s in (2, 3) if s < min(steps)})
+
+
+def _contents(size: int, channels: int, asked: int) -> int:
+    """Contents tried per position: every black/white pattern where there are at most 16
+    (a 2x2 grey patch), else ``asked`` (white, black, then random patterns)."""
+    cells = size * size * channels
+    return max(asked, 2**cells) if cells <= 4 else asked
 
 
 def scan_class(
@@ -134,10 +145,15 @@ def scan_class(
     for s in sizes:
         cands: list[tuple[Box, np.ndarray]] = []
         # every position, each with white, black and random black/white contents
+        n_contents = _contents(s, channels, contents)
+        every = n_contents == 2 ** (s * s * channels) and n_contents > contents
         for t in range(height - s + 1):
             for left in range(width - s + 1):
-                for i in range(contents):
-                    if i == 0:
+                for i in range(n_contents):
+                    if every:  # pattern i's bits, white first
+                        bits = (~i >> np.arange(s * s * channels)) & 1
+                        content = bits.reshape(s, s, channels).astype(np.float64)
+                    elif i == 0:
                         content = np.ones((s, s, channels))
                     elif i == 1:
                         content = np.zeros((s, s, channels))
