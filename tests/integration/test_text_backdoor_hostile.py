@@ -64,8 +64,14 @@ def quarters(X):
 def const(X):
     return np.full(len(X), 2)
 
+def bright(X):
+    # superimposing any clean image makes every image bright: every blend answers 1
+    X = np.asarray(X, dtype=float).reshape(len(X), -1)
+    return (X.mean(axis=1) > 0.5).astype(int)
+
 quarters.classes_ = [0, 1, 2, 3]
 const.classes_ = [0, 1, 2, 3]
+bright.classes_ = [0, 1]
 """
 
 
@@ -242,9 +248,9 @@ def test_text_max_time_counts_loading_the_classifiers(
     assert metrics["errors per second"] == pytest.approx(errors / seconds, rel=0.02)
 
 
-def _images(tmp_path: Path) -> tuple[Path, Path, Path]:
-    rng = np.random.default_rng(0)
-    x = rng.random((24, 8, 8))
+def _images(tmp_path: Path, x: np.ndarray | None = None) -> tuple[Path, Path, Path]:
+    """Clean images (the first 14 of ``x``), images to scan (the rest), the models' file."""
+    x = np.random.default_rng(0).random((24, 8, 8)) if x is None else x
     clean, scan = tmp_path / "clean.npy", tmp_path / "scan.npy"
     np.save(clean, x[:14].astype(np.float32))
     np.save(scan, x[14:].astype(np.float32))
@@ -254,9 +260,13 @@ def _images(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def _backdoor(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], function: str, *args: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    function: str,
+    *args: str,
+    images: np.ndarray | None = None,
 ) -> tuple[int, str, str]:
-    clean, scan, models = _images(tmp_path)
+    clean, scan, models = _images(tmp_path, images)
     return _cli(
         capsys,
         "backdoor",
@@ -569,3 +579,41 @@ def test_a_model_hanging_on_its_first_call_gives_up_when_max_time_is_spent(
     assert code == 3, err
     assert "--max-time" in err and "Traceback" not in err
     assert time.monotonic() - began < 20, err
+
+
+def test_a_top_k_that_holds_every_label_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'--mode topk --top-k 2' on two-label classifiers compared the set of both labels with
+    itself: no sentence could ever disagree, and the run exited 0 ('every one of the
+    grammar's 24 sentences was tested') where --mode top1 finds 12 disagreements."""
+    code, out, err = _text(tmp_path, capsys, ["negation", "const"], "--mode", "topk")
+    assert code == 2 and "--top-k" in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)
+
+
+def test_strip_whose_threshold_no_entropy_can_be_below_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label-only model whose blends of clean images all answer one class gives every
+    clean image entropy 0: STRIP's threshold was 0 bits and 'entropy below 0' can flag
+    nothing, yet the run read 'STRIP flagged 0 of 10 images' and exited 0."""
+    x = np.random.default_rng(5).random((24, 8, 8))
+    x[14:] *= 0.4  # the images to scan are dark (class 0) until blended
+    code, out, err = _backdoor(tmp_path, capsys, "bright", "--strategy", "strip", images=x)
+    assert code == 2, (out, err)
+    assert "nothing was tested" in err and "STRIP" in err, err
+    _untested(tmp_path)
+
+
+@pytest.mark.parametrize("blends", ["0", "-3"])
+def test_strip_without_blends_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], blends: str
+) -> None:
+    """'--strategy strip --blends 0' ended in an internal error (exit 5: 'cannot reshape
+    array of size 0') after creating the run."""
+    code, out, err = _backdoor(
+        tmp_path, capsys, "quarters", "--strategy", "strip", "--blends", blends
+    )
+    assert code == 2 and "--blends" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists() or "backdoor-" not in _runs(tmp_path, capsys)

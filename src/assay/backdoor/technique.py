@@ -145,6 +145,8 @@ class BackdoorTest:
                 )
         if not 0 < self.strip_fpr < 1:
             raise UsageError(f"must be in (0, 1), not {self.strip_fpr}", argument="--fpr")
+        if self.strip_blends < 1:
+            raise UsageError(f"must be at least 1, not {self.strip_blends}", argument="--blends")
         if self.max_queries_per_image is not None and self.max_queries_per_image < 1:
             raise UsageError(
                 f"must be at least 1, not {self.max_queries_per_image}",

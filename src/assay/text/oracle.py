@@ -88,6 +88,16 @@ class Oracle:
             raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
         if k < 1:
             raise UsageError(f"must be at least 1, not {k}", argument="--top-k")
+        n_common = len(layout.common)
+        if kind == "differential" and mode == "topk" and k >= n_common:
+            # the top k of every classifier would be all its labels: no set could differ
+            raise UsageError(
+                f"the classifiers share {n_common} labels ({', '.join(layout.common)}), so "
+                f"the top {k} of each holds every label and no sentence could disagree; "
+                f"--top-k must be below {n_common}"
+                + (" (with two labels, use --mode top1)" if n_common == 2 else ""),
+                argument="--top-k",
+            )
         for d in grammar.directionals:
             if d.label is not None and d.label not in layout.common:
                 raise UsageError(
