@@ -617,3 +617,69 @@ def test_strip_without_blends_is_a_usage_error(
     )
     assert code == 2 and "--blends" in err, (out, err)
     assert not (tmp_path / "runs.db").exists() or "backdoor-" not in _runs(tmp_path, capsys)
+
+
+SOFT_MODELS = """\
+import os
+import signal
+
+import numpy as np
+
+FLAG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "interrupt-once")
+
+def labels(X):
+    return np.array([0 if "not" in s.split() else 1 for s in X])
+
+def soft(X):
+    # 0.3 from the labels' one-hot: at --threshold 0.2 a disagreement has severity 0.1
+    if os.path.exists(FLAG):  # its calls counted in the file (not in a module reloaded)
+        with open(FLAG, "a") as fh:
+            fh.write(".")
+        if os.path.getsize(FLAG) > 3:
+            os.remove(FLAG)  # one Ctrl-C, in the search; the resumed run goes on
+            os.kill(os.getpid(), signal.SIGINT)
+    p = np.array([0.3 if "not" in s.split() else 0.7 for s in X])
+    return np.stack([1 - p, p], axis=1)
+
+labels.classes_ = soft.classes_ = ["neg", "pos"]
+"""
+
+
+def test_resume_and_the_junit_report_keep_the_runs_fail_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'--fail-on 0.5' with findings of severity 0.1: the run exits 0, but its JUnit file
+    held one failed case per finding (CI went red on a run the exit code passed), and once
+    interrupted, 'assay resume' forgot the threshold and exited 1."""
+    monkeypatch.setenv("ASSAY_TEXT_WORKER", "inline")  # the Ctrl-C is raised in this process
+    (tmp_path / "m.py").write_text(SOFT_MODELS)
+    (tmp_path / "g.cfg").write_text(GRAMMAR + 'S -> S "and" S\n')  # infinite: never exhausted
+    common = ["--grammar", str(tmp_path / "g.cfg"), "--mode", "distance", "--threshold", "0.2"]
+    store = ["--store", str(tmp_path / "runs.db")]
+    models = [f"{tmp_path / 'm.py'}:labels", f"{tmp_path / 'm.py'}:soft"]
+    code, out, err = _cli(
+        capsys,
+        "text",
+        *models,
+        *common,
+        "--fail-on",
+        "0.5",
+        "--max-queries",
+        "60",
+        *store,
+        "--junit",
+        str(tmp_path / "whole.xml"),
+    )
+    assert code == 0, (out, err)
+    suite = ET.parse(tmp_path / "whole.xml").getroot()
+    assert suite.get("failures") == "0" and int(suite.get("tests") or 0) > 1, ET.tostring(suite)
+    (tmp_path / "interrupt-once").write_text("")
+    code, out, err = _cli(
+        capsys, "text", *models, *common, "--fail-on", "0.5", "--max-queries", "600", *store
+    )
+    assert code == 130, (out, err)
+    run_id = err.split("continue with: assay resume ", 1)[1].split()[0]
+    code, out, err = _cli(capsys, "resume", run_id, *store)
+    assert code == 0, (out, err)
+    _cli(capsys, "report", run_id, *store, "--junit", str(tmp_path / "resumed.xml"))
+    assert ET.parse(tmp_path / "resumed.xml").getroot().get("failures") == "0"

@@ -28,7 +28,7 @@ from assay.backdoor.technique import BackdoorTest
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
-from assay.core.outcome import EndedRunMixin
+from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
@@ -377,6 +377,7 @@ def check_backdoor(
     scheduler: str | None = None,
     units: int | None = None,
     started: float | None = None,
+    fail_on: float = 0.0,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -393,12 +394,16 @@ def check_backdoor(
 
     ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
     is part of the run (``max_time`` bounds it).
+
+    ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
+    kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
     """
     from assay.execution.campaign import execution_config
 
     started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_backdoor(model, **options)
@@ -414,6 +419,7 @@ def check_backdoor(
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["export_filter"] = None if export_filter is None else str(export_filter)
     config["execution"] = execution
+    config["fail_on"] = fail_on
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",

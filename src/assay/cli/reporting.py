@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.outcome import answer_found, untested
+from assay.core.outcome import answer_found, stored_fail_on, untested
 from assay.core.store import ENDED, RunStore
 from assay.report import build_document, write_reports
 
@@ -41,10 +41,14 @@ def finish_run(
     html: Path | None = None,
     junit: Path | None = None,
     report: Path | None = None,
-    fail_on: float = 0.0,
+    fail_on: float | None = None,
 ) -> int:
-    """Print the run's outcome, write the reports asked for; return the exit code."""
+    """Print the run's outcome, write the reports asked for; return the exit code.
+    ``fail_on``: the severity from which a finding fails the run (default: the one the run
+    was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
+    if fail_on is None:
+        fail_on = stored_fail_on(record.config)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}

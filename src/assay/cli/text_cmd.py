@@ -194,6 +194,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 units=units,
                 on_progress=progress,
                 started=started,
+                fail_on=fail_on,
                 on_start=lambda rid, sd, cmd: out.note(
                     f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
                 ),
