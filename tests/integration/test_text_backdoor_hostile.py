@@ -4,12 +4,18 @@ runs that read as a pass when nothing was tested, figures that flattered, secret
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import signal
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from serving_servers import FaultServer
 
 from assay.cli.app import main
 
@@ -683,3 +689,77 @@ def test_resume_and_the_junit_report_keep_the_runs_fail_on(
     assert code == 0, (out, err)
     _cli(capsys, "report", run_id, *store, "--junit", str(tmp_path / "resumed.xml"))
     assert ET.parse(tmp_path / "resumed.xml").getroot().get("failures") == "0"
+
+
+def _guarded_predict(interrupt_at: int) -> Callable[[Any], np.ndarray]:
+    """Answers sentences (two classes) or 8x8 images (which quarter holds the most ink, as
+    one-hot probabilities of four classes), and sends the test process one Ctrl-C at its
+    ``interrupt_at``-th call (in the search, past the loading)."""
+    calls = [0]
+
+    def predict(x: Any) -> np.ndarray:
+        calls[0] += 1
+        if calls[0] == interrupt_at:
+            os.kill(os.getpid(), signal.SIGINT)
+        if len(x) and isinstance(x[0], str):
+            return np.array([[0.9, 0.1] if "not" in s.split() else [0.1, 0.9] for s in x])
+        images = np.asarray(x, dtype=float).reshape(len(x), 8, 8)
+        q = [images[:, :4, :4], images[:, :4, 4:], images[:, 4:, :4], images[:, 4:, 4:]]
+        return np.eye(4)[np.stack([v.sum(axis=(1, 2)) for v in q], axis=1).argmax(axis=1)]
+
+    return predict
+
+
+@pytest.fixture
+def guarded_url() -> Iterator[str]:
+    """An endpoint that answers only with ``token=SECRET`` in its URL (401 otherwise)."""
+    with FaultServer(_guarded_predict(20), url_token="SECRET") as server:
+        yield f"{server.url}?token=SECRET"
+
+
+@pytest.mark.parametrize("technique", ["text", "backdoor"])
+def test_a_run_whose_url_held_a_token_resumes_with_the_url_given_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], guarded_url: str, technique: str
+) -> None:
+    """The token is never stored, so the resumed run called the endpoint with '***': a 401,
+    'the model failed' (exit 3), where the printed hint said only 'assay resume RUN'; and for
+    a text run with a second classifier, 'assay resume RUN --model URL' was refused ('2
+    names for 1 classifiers'): such a run could not be resumed at all.  The store's path
+    holds a space: every printed command must work when pasted."""
+    store = tmp_path / "my runs" / "runs.db"
+    store.parent.mkdir()
+    if technique == "text":
+        (tmp_path / "clf.py").write_text(TEXT_MODELS + 'negation.classes_ = ["0", "1"]\n')
+        (tmp_path / "g.cfg").write_text(GRAMMAR + 'S -> S "and" S\n')
+        args = ["text", guarded_url, f"{tmp_path / 'clf.py'}:negation"]
+        args += ["--grammar", str(tmp_path / "g.cfg"), "--max-queries", "3000"]
+    else:
+        clean, scan, _ = _images(tmp_path)
+        args = ["backdoor", guarded_url, "--images", str(scan), "--clean", str(clean)]
+        args += ["--input-shape", "8,8", "--batch-size", "4"]
+    code, out, err = _cli(capsys, *args, "--seed", "1", "--store", str(store))
+    assert code == 130, (out, err)
+    assert "SECRET" not in out + err
+    hint = err.split("continue with: ", 1)[1].splitlines()[0]
+    assert hint.endswith("--model URL"), hint
+    pasted = shlex.split(hint)[1:-2]  # the printed command, without 'assay' and '--model URL'
+    code, out, err = _cli(capsys, *pasted)
+    assert code == 2 and "--model" in err and "401" not in err, (out, err)
+    code, out, err = _cli(capsys, *pasted, "--model", guarded_url)
+    assert code in (0, 1), (out, err)
+    assert "SECRET" not in out + err
+    assert "interrupted" not in out
+
+
+def test_the_url_given_again_replaces_only_the_classifier_it_is() -> None:
+    from assay.core.redact import specs_given_again
+    from assay.errors import UsageError
+
+    url = "https://h.example/predict?token=SECRET"
+    stored = ["/m/clf.py:f", "https://h.example/predict?token=***"]
+    assert specs_given_again(stored, url, run_id="r") == ["/m/clf.py:f", url]
+    assert specs_given_again(["/m/a.skops"], "/n/a.skops", run_id="r") == ["/n/a.skops"]
+    with pytest.raises(UsageError, match="is not one of the run's models"):
+        specs_given_again(stored, "https://other.example/p?token=X", run_id="r")
+    with pytest.raises(UsageError, match="--model URL"):
+        specs_given_again(stored, None, run_id="r")

@@ -30,6 +30,7 @@ from assay.core.calls import InlineCaller
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
+from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
@@ -510,7 +511,8 @@ def setup_from_record(record: RunRecord, *, model: Any = None) -> BackdoorSetup:
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     stored = inv.pop("model", None)
-    spec = model if model is not None else stored
+    # a URL's credentials were never stored: given again (--model URL) in its place
+    spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
     if spec is None:
         raise UsageError(
             f"run {record.id} was made with an in-memory model; pass it again (model=...)",

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 from typing import Any
 
 from assay.cli.console import Output
 from assay.core.outcome import answer_found, stored_fail_on, untested
+from assay.core.redact import is_redacted, redact_text
+from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
 from assay.report import build_document, write_reports
 
-__all__ = ["EXIT_INTERRUPTED", "demo_exit", "exit_code", "finish_run"]
+__all__ = ["EXIT_INTERRUPTED", "demo_exit", "exit_code", "finish_run", "resume_command"]
 
 EXIT_INTERRUPTED = 130
 EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
@@ -25,6 +29,13 @@ def exit_code(n_at_or_above: int, status: str = "completed") -> int:
 def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
     """Every finding at or above ``fail_on`` (counted exactly, kept as a witness or not)."""
     return store.count_at_or_above(run_id, fail_on)
+
+
+def resume_command(run_id: str, store: str | os.PathLike[str], command: str) -> str:
+    """The command that continues a run, as it can be pasted (quoted); with ``--model URL``
+    when the run's model URL held credentials (never stored: they must be given again)."""
+    line = shlex.join(["assay", "resume", run_id, *store_option(store)])
+    return f"{line} --model URL" if is_redacted(redact_text(command)) else line
 
 
 def demo_exit(code: int) -> int:
@@ -69,7 +80,9 @@ def finish_run(
         out.say(f"wrote {path}")
     out.say(f"seed {record.seed}; to reproduce: {record.command}")
     if record.status == "interrupted":
-        out.note(f"interrupted; continue with: assay resume {record.id} --store {store.path}")
+        out.note(
+            f"interrupted; continue with: {resume_command(record.id, store.path, record.command)}"
+        )
     out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if found_by_answer:
         out.say(

@@ -29,6 +29,7 @@ from assay.core.integrity import check_fingerprints, file_fingerprint, model_fin
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
+from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import rerun_command, versions
@@ -500,7 +501,9 @@ def resume_text(
     # a changed grammar or classifier file would mix two searches' findings: refuse
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
     inv = dict(record.config.get("invocation", {}))
-    specs = model if model is not None else inv.get("models")
+    stored = inv.get("models")
+    # a URL's credentials were never stored: given again (--model URL) in its place
+    specs = specs_given_again(stored, model, run_id=record.id) if stored else model
     if specs is None or any(s is None for s in specs):
         raise UsageError(
             f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
