@@ -763,3 +763,46 @@ def test_the_url_given_again_replaces_only_the_classifier_it_is() -> None:
         specs_given_again(stored, "https://other.example/p?token=X", run_id="r")
     with pytest.raises(UsageError, match="--model URL"):
         specs_given_again(stored, None, run_id="r")
+
+
+def test_stdout_says_nothing_was_tested_as_the_reports_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """stdout (a CI log, '| cat') printed the run's own headline alone ('no invariance
+    failure found in 200 queries ...') for a run that tested nothing: only stderr and the
+    reports said NOTHING WAS TESTED."""
+    code, out, err = _text(tmp_path, capsys, ["const"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    headline = out.splitlines()[1]
+    assert headline.startswith("NOTHING WAS TESTED: "), out
+    assert headline == json.loads((tmp_path / "report.json").read_text())["headline"]
+
+
+def test_a_classifier_that_cannot_be_used_is_named_among_several(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Of two classifiers, one answering class indices without declaring its classes was
+    refused as 'a text classifier must declare its classes (n_classes); this one returns
+    scores' (it returns labels, and which one?); one answering labels by name was refused
+    without its name either."""
+    (tmp_path / "bare.py").write_text(
+        "import numpy as np\n\n"
+        "def indices(X):\n    return np.array([int('not' in s.split()) for s in X])\n\n"
+        "def names(X):\n    return np.array(['neg' if 'not' in s.split() else 'pos' for s in X])\n"
+    )
+    (tmp_path / "clf.py").write_text(TEXT_MODELS)
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    for function in ("indices", "names"):
+        code, out, err = _cli(
+            capsys,
+            "text",
+            f"{tmp_path / 'clf.py'}:negation",
+            f"{tmp_path / 'bare.py'}:{function}",
+            "--grammar",
+            str(tmp_path / "g.cfg"),
+            "--store",
+            str(tmp_path / "runs.db"),
+        )
+        assert code == 2, (out, err)
+        assert f"classifier bare.py:{function}" in err and "returns scores" not in err, err
+        assert "classes_ = [" in err, err

@@ -132,6 +132,19 @@ def _name_of(spec: Any, i: int) -> str:
     return f"model{i + 1}"
 
 
+def _of_classifier(exc: UsageError, spec: Any, k: int, n: int) -> UsageError:
+    """``exc`` naming the classifier it is about, when there are several."""
+    if n < 2:
+        return exc
+    return UsageError(
+        f"classifier {_name_of(spec, k)}: {exc.bare_message}",
+        argument=exc.argument,
+        path=exc.path,
+        line=exc.line,
+        column=exc.column,
+    )
+
+
 def _unique(names: list[str]) -> list[str]:
     seen: dict[str, int] = {}
     out = []
@@ -195,11 +208,12 @@ def setup_text(
     draws = Draws(__import__("numpy").random.default_rng(0))
     probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(2)]
     loaded: list[Model] = []
-    for spec in specs:
+    for k, spec in enumerate(specs):
         if isinstance(spec, str) and spec.startswith("builtin:"):
             inner = builtin_classifier(spec.split(":", 1)[1])
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
-        else:
+            continue
+        try:
             loaded.append(
                 load_model(
                     spec,
@@ -211,11 +225,23 @@ def setup_text(
                     serving=serving_opts,
                 )
             )
-    for spec, m in zip(specs, loaded, strict=True):
-        if m.capabilities.modality != "text":
+        except UsageError as exc:  # of several classifiers: say which one
+            raise _of_classifier(exc, spec, k, len(specs)) from None
+    for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
+        caps = m.capabilities
+        if caps.modality != "text":
             raise UsageError(
-                f"{_name_of(spec, 0)} is a {m.capabilities.modality} model; text "
+                f"{_name_of(spec, k)} is a {caps.modality} model; text "
                 "testing needs text classifiers",
+                argument="MODEL",
+            )
+        if not caps.class_names and caps.n_classes is None:
+            what = "class indices" if caps.outputs == "labels" else "one score per sentence"
+            raise UsageError(
+                f"classifier {_name_of(spec, k)} answers {what} without saying which classes "
+                "there are; declare them beside the function, in order, as scikit-learn does: "
+                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
+                "per class)",
                 argument="MODEL",
             )
     the_names = (
