@@ -806,3 +806,17 @@ def test_a_classifier_that_cannot_be_used_is_named_among_several(
         assert code == 2, (out, err)
         assert f"classifier bare.py:{function}" in err and "returns scores" not in err, err
         assert "classes_ = [" in err, err
+
+
+def test_an_invariance_class_no_sentence_uses_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'%invariant NAME' where no sentence derives NAME started a run that made no case
+    and ended 'nothing was tested: the run ended before the first test (space)'."""
+    grammar = 'S -> "someone is" NEG A\nNAME -> "Maria" | "John"\nNEG -> "" | "not"\n'
+    grammar += 'A -> "good" | "bad"\n%invariant NAME\n'
+    code, out, err = _text(
+        tmp_path, capsys, ["negation"], "--oracle", "invariance", grammar=grammar
+    )
+    assert code == 2 and "g.cfg:5" in err and "'NAME' is unreachable" in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)

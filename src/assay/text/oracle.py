@@ -23,7 +23,7 @@ import numpy as np
 
 from assay.errors import ModelError, UsageError
 from assay.text.generate import Draws, Sampler, Tree, nodes, replace_at, subtree_at
-from assay.text.grammar import Directional, Grammar, Invariant
+from assay.text.grammar import Directional, Grammar, Invariant, reachable_symbols
 from assay.text.panel import Layout
 
 __all__ = ["MODES", "ORACLES", "Case", "Oracle", "Verdict"]
@@ -120,6 +120,19 @@ class Oracle:
             for a in members:
                 self._focus.setdefault(alts[a], []).append(r)
         self.relations = rels
+        reach = reachable_symbols(grammar)
+        if rels and not any(r.symbol in reach for r in rels):
+            # every relation is about a symbol no sentence uses: no case could ever be made
+            rel = rels[0]
+            raise UsageError(
+                f"every {'%invariant' if kind == 'invariance' else '%directional'} of the "
+                "grammar is about a symbol no sentence uses "
+                f"({grammar.names[rel.symbol]!r} is unreachable from "
+                f"{grammar.names[grammar.start]!r}), so no case could be tested",
+                argument="--grammar",
+                path=grammar.source,
+                line=rel.line,
+            )
 
     @property
     def metamorphic(self) -> bool:
