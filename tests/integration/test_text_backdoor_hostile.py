@@ -820,3 +820,17 @@ def test_an_invariance_class_no_sentence_uses_is_refused_before_a_run(
     )
     assert code == 2 and "g.cfg:5" in err and "'NAME' is unreachable" in err, (out, err)
     assert "text-" not in _runs(tmp_path, capsys)
+
+
+@pytest.mark.parametrize(
+    ("labels", "said"), [(["cat"] * 14, "'cat'"), (np.linspace(0, 3.9, 14), "0.3")]
+)
+def test_true_labels_that_are_not_class_indices_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], labels: Any, said: str
+) -> None:
+    """An .npz's 'labels' of names failed as 'not a readable numpy file (ValueError:
+    invalid literal for int())'; labels 0.3 or 2.7 were read as 0 and 2, silently."""
+    clean, _, _ = _images(tmp_path)
+    np.savez(tmp_path / "clean.npz", images=np.load(clean), labels=np.asarray(labels))
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--clean", str(tmp_path / "clean.npz"))
+    assert code == 2 and "clean.npz" in err and "'labels'" in err and said in err, (out, err)

@@ -3,6 +3,7 @@ or (n, H, W, C).  Errors name the file and the problem."""
 
 from __future__ import annotations
 
+import math
 import os
 import zipfile
 from dataclasses import dataclass
@@ -90,6 +91,34 @@ def _read_folder(p: Path, argument: str) -> ImageFiles:
     return ImageFiles(np.stack(out), True, [f.name for f in files], None, str(p))
 
 
+def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.ndarray:
+    """The true labels of an .npz file as class indices: integers, or whole numbers stored
+    as floats; anything else (names, fractions) is refused, naming the array (a label of
+    2.7 read as 2, or 'cat' as an unreadable file, misled)."""
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64)
+    if (
+        values.dtype.kind == "f"
+        and np.all(np.isfinite(values))
+        and np.all(values == np.round(values))
+    ):
+        return values.astype(np.int64)
+    bad = next(
+        (
+            v
+            for v in values.tolist()
+            if not (isinstance(v, float) and math.isfinite(v) and v == round(v))
+        ),
+        None,
+    )
+    raise UsageError(
+        f"the array {key!r} holds {values.dtype} values such as {bad!r}; the true labels must "
+        "be class indices (whole numbers 0, 1, ...) in the order of the model's classes",
+        argument=argument,
+        path=str(p),
+    )
+
+
 def _read_array(p: Path, argument: str) -> ImageFiles:
     labels = None
     try:
@@ -106,7 +135,7 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
                     values = z[key]
                     for k in ("labels", "y"):
                         if k in keys:
-                            labels = np.asarray(z[k]).astype(np.int64).reshape(-1)
+                            labels = _class_indices(np.asarray(z[k]).reshape(-1), k, p, argument)
             else:
                 values = np.load(fh, allow_pickle=False)
     except UsageError:
