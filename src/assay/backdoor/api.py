@@ -33,7 +33,7 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.errors import UsageError
@@ -442,6 +442,15 @@ def check_backdoor(
         max_time=engine_time,
         on_progress=on_progress,
     )
+    # images per wall-clock second of the whole run (loading included), beside the mean
+    # seconds each image's own scan took
+    record_wall_clock(
+        the_store,
+        outcome.run_id,
+        time.monotonic() - started,
+        counted="images scanned",
+        rate="images per second (wall clock)",
+    )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)
 
 
@@ -562,6 +571,14 @@ def resume_backdoor(
         max_time=budget.get("max_time"),
         resume=True,
         on_progress=on_progress,
+    )
+    # the engine's time of every session (this session's loading is not counted)
+    record_wall_clock(
+        the_store,
+        outcome.run_id,
+        float(outcome.progress.get("elapsed") or 0),
+        counted="images scanned",
+        rate="images per second (wall clock)",
     )
     return _result(
         the_store,

@@ -32,7 +32,7 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.errors import UsageError
@@ -384,15 +384,13 @@ def check_text(
 
 def _record_wall_clock(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
     """Errors per wall-clock second from the run's start (loading included)."""
-    record = store.get_run(outcome.run_id)
-    summary = dict(record.summary or {})
-    metrics = summary.get("metrics")
-    if not isinstance(metrics, dict) or seconds <= 0:
-        return
-    errors = float(metrics.get("errors found (distinct failing sentences)") or 0)
-    metrics["errors per second"] = round(errors / seconds, 6)
-    metrics["wall-clock seconds"] = round(seconds, 2)
-    store.checkpoint(outcome.run_id, summary=summary)
+    record_wall_clock(
+        store,
+        outcome.run_id,
+        seconds,
+        counted="errors found (distinct failing sentences)",
+        rate="errors per second",
+    )
 
 
 def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
