@@ -850,3 +850,31 @@ def test_a_backdoor_scan_says_its_speed_per_wall_clock_second(
     assert metrics["images per second (wall clock)"] == pytest.approx(
         metrics["images scanned"] / seconds, rel=0.02
     )
+
+
+def test_classifiers_given_as_objects_keep_their_names(tmp_path: Path) -> None:
+    """check_text([pipeline, function]) named them 'model1' and 'model2' in the headline,
+    the findings' columns and the reports."""
+    import assay
+
+    def negation(texts: list[str]) -> np.ndarray:
+        return np.array([0 if "not" in t.split() else 1 for t in texts])
+
+    class Grumpy:
+        def predict(self, texts: list[str]) -> np.ndarray:
+            return np.zeros(len(texts), dtype=int)
+
+    anonymous = lambda t: negation(t)  # noqa: E731
+    negation.classes_ = anonymous.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    result = assay.check_text(
+        [negation, negation, anonymous],
+        grammar=tmp_path / "g.cfg",
+        max_queries=50,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert "negation#1, negation#2, model3" in result.headline, result.headline
+    from assay.text.api import _name_of
+
+    assert _name_of(Grumpy(), 0) == "Grumpy"

@@ -129,6 +129,11 @@ def _name_of(spec: Any, i: int) -> str:
             return base or f"model{i + 1}"
         base = spec.rstrip("/").rsplit("/", 1)[-1]
         return base or f"model{i + 1}"
+    # an object (the API): a function by its name, an estimator by its class ('model2'
+    # named nothing the user wrote)
+    name = getattr(spec, "__name__", None) or type(spec).__name__
+    if isinstance(name, str) and name.isidentifier() and name != "<lambda>":
+        return name
     return f"model{i + 1}"
 
 
