@@ -101,7 +101,7 @@ def _text(
     return _cli(
         capsys,
         "text",
-        *[f"{tmp_path / 'clf.py'}:{f}" for f in functions],
+        *[f if ".py:" in f else f"{tmp_path / 'clf.py'}:{f}" for f in functions],
         *args,
         "--grammar",
         str(tmp_path / "g.cfg"),
@@ -878,3 +878,44 @@ def test_classifiers_given_as_objects_keep_their_names(tmp_path: Path) -> None:
     from assay.text.api import _name_of
 
     assert _name_of(Grumpy(), 0) == "Grumpy"
+
+
+def test_a_label_with_no_counterpart_in_every_answer_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second classifier with a third label ('neutral', left unmapped by the label map)
+    that it gives every sentence: no sentence could be compared, yet the run read 'every
+    one of the grammar's 24 sentences was tested' and exited 0."""
+    (tmp_path / "three.py").write_text(
+        "import numpy as np\n\n"
+        "def neutral(X):\n    return np.full(len(X), 2)\n\n"
+        "neutral.classes_ = ['neg', 'pos', 'neutral']\n"
+    )
+    (tmp_path / "map.txt").write_text("2 neutral -> meh\n")
+    code, out, err = _text(
+        tmp_path,
+        capsys,
+        ["negation", f"{tmp_path / 'three.py'}:neutral"],
+        "--label-map",
+        str(tmp_path / "map.txt"),
+    )
+    assert code == 2, (out, err)
+    assert "could be compared" in err and "neutral" in err, err
+    _untested(tmp_path)
+
+
+def test_a_classifier_named_like_an_emoji_code_prints_as_it_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The console replaced ':cat:' in 'clf.py:cat: neg' with an emoji: the user's own names
+    came out as 'clf.py\U0001f431 neg' (in errors, headlines, every printed line); seen in
+    'three.py:three: neutral' printed as 'three.py3\ufe0f\u20e3 neutral'."""
+    from assay.cli.console import Output
+
+    out = Output()
+    out.say("labels of clf.py:cat: neg, pos")
+    out.note("three.py:three: neutral")
+    out.error("m.py:smile: failed")
+    got = capsys.readouterr()
+    assert "clf.py:cat: neg, pos" in got.out, got.out
+    assert "three.py:three: neutral" in got.err and "m.py:smile: failed" in got.err, got.err

@@ -109,6 +109,10 @@ class Oracle:
                 )
         self.kind, self.g, self.layout, self.sampler = kind, grammar, layout, sampler
         self.mode, self.k, self.threshold = mode, k, threshold
+        # top-1 differential cases judged, and those whose labels all had a counterpart
+        # (the others cannot disagree): none compared is no test (``never_compared``)
+        self.judged = 0
+        self.compared = 0
         # production -> relations whose focus it can be
         self._focus: dict[int, list[int]] = {}
         rels: list[Invariant | Directional] = (
@@ -133,6 +137,21 @@ class Oracle:
                 path=grammar.source,
                 line=rel.line,
             )
+
+    def never_compared(self, errors: int) -> str | None:
+        """Why a top-1 differential search tested nothing: every sentence it judged got,
+        from some classifier, a label with no counterpart in the others (``None``: some
+        were compared, or it found errors)."""
+        if errors or not self.judged or self.compared:
+            return None
+        unmapped = "; ".join(
+            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
+        )
+        return (
+            f"none of the {self.judged:,} sentences judged could be compared: for each, a "
+            f"classifier answered a label the others do not have ({unmapped}), so no "
+            "disagreement could be seen; map its labels to common ones with --label-map"
+        )
 
     @property
     def metamorphic(self) -> bool:
@@ -210,6 +229,8 @@ class Oracle:
         )
         comparable = (tops >= 0).all(axis=1)
         if self.mode == "top1":
+            self.judged += n
+            self.compared += int(comparable.sum())
             error = comparable & (tops != tops[:, :1]).any(axis=1)
             margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
         elif self.mode == "topk":

@@ -182,7 +182,7 @@ class TextSearch:
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
-        why = self.engine.untested()
+        why = self.engine.untested() or self.engine.oracle.never_compared(self.engine.errors)
         if why:
             s["untested_reason"] = why
         if self.test.in_unit:
