@@ -919,3 +919,17 @@ def test_a_classifier_named_like_an_emoji_code_prints_as_it_is(
     got = capsys.readouterr()
     assert "clf.py:cat: neg, pos" in got.out, got.out
     assert "three.py:three: neutral" in got.err and "m.py:smile: failed" in got.err, got.err
+
+
+def test_exhaustive_on_a_grammar_too_large_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'--strategy exhaustive' on an infinite grammar created a run, then failed it with
+    'argument --strategy: the grammar has more than 5,000,000 derivations' (a failed run
+    left in the store for a bad argument)."""
+    grammar = GRAMMAR + 'S -> S "and" S\n'
+    code, out, err = _text(
+        tmp_path, capsys, ["negation", "const"], "--strategy", "exhaustive", grammar=grammar
+    )
+    assert code == 2 and "--strategy" in err and "5,000,000" in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)

@@ -58,6 +58,8 @@ class TextTest:
         if self.batch < 1:
             raise UsageError(f"must be at least 1, not {self.batch}", argument="--batch")
         self.make_oracle(Sampler(self.grammar, max_depth=self.max_depth))
+        if self.strategy == "exhaustive":  # a grammar too large to enumerate: before a run
+            make_strategy(self.strategy, self.grammar, self.max_depth, start=self.start)
         return self
 
     def make_oracle(self, sampler: Sampler) -> Oracle:
