@@ -933,3 +933,17 @@ def test_exhaustive_on_a_grammar_too_large_is_refused_before_a_run(
     )
     assert code == 2 and "--strategy" in err and "5,000,000" in err, (out, err)
     assert "text-" not in _runs(tmp_path, capsys)
+
+
+@pytest.mark.parametrize(
+    "extra", [["--fpr", "0.05"], ["--blends", "40"], ["--strategy", "strip", "--blocker", "3"]]
+)
+def test_an_option_of_another_strategy_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """'--fpr 0.05' (STRIP's) with the default strategy, or Neo's '--blocker' with STRIP, was
+    silently ignored: the run said nothing of it."""
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", *extra)
+    flag = next(e for e in extra if e != "--strategy" and e.startswith("--"))
+    assert code == 2 and f"argument {flag}" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists() or "backdoor-" not in _runs(tmp_path, capsys)

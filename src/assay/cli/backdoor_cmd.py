@@ -160,6 +160,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "--model-scan) does not use it",
                     argument=flag,
                 )
+        for flag, value, default, owner in (
+            ("--blocker", blocker, 2, "neo"),
+            ("--fpr", fpr, 0.01, "strip"),
+            ("--blends", blends, 20, "strip"),
+        ):
+            if value != default and strategy != owner:  # never silently ignored
+                raise UsageError(
+                    f"{flag} is for --strategy {owner}; this run's strategy is {strategy}",
+                    argument=flag,
+                )
         for path, flag in (
             (html, "--html"),
             (junit, "--junit"),
