@@ -947,3 +947,37 @@ def test_an_option_of_another_strategy_is_refused(
     flag = next(e for e in extra if e != "--strategy" and e.startswith("--"))
     assert code == 2 and f"argument {flag}" in err, (out, err)
     assert not (tmp_path / "runs.db").exists() or "backdoor-" not in _runs(tmp_path, capsys)
+
+
+def test_times_found_is_not_made_up_beyond_the_ranked_sentences(tmp_path: Path) -> None:
+    """The summary ranks the 200 most found minimal sentences; the findings' 'times_found'
+    gave every other one 1, a count nobody measured, even when the 200th was found 3 times
+    (so the others 1 to 3 times)."""
+    from assay.core.findings import FindingBatch
+    from assay.core.store import RunStore
+    from assay.text.api import findings_frame
+
+    store = RunStore(tmp_path / "runs.db")
+    store.create_run(
+        run_id="text-1", technique="text", seed=1, command="c", config={}, model={}, versions={}
+    )
+    words = np.array([["a", "a"], ["b", "b"], ["c", "c"]])
+    batch = FindingBatch(
+        kind="text-differential",
+        inputs=words,
+        outputs=np.zeros((3, 2, 0)),
+        severity=np.ones(3),
+        columns={"variant": np.array(["", "", ""])},
+    )
+    ranked = [
+        {"sentence": "a", "variant": "", "count": 5},
+        {"sentence": "b", "variant": "", "count": 3},
+    ]
+    summary = {"text": {"minimal": ranked, "distinct_minimal": 3}}
+    store.checkpoint("text-1", findings=[batch], status="completed", summary=summary)
+    frame = findings_frame(store, "text-1")
+    assert frame["times_found"].tolist() == [5, 3, None]
+    from assay.text.api import export_findings
+
+    lines = export_findings(store, "text-1", tmp_path / "f.jsonl").read_text().splitlines()
+    assert [json.loads(line)["times_found"] for line in lines] == [5, 3, None]

@@ -614,15 +614,27 @@ def findings_frame(store: RunStore, run_id: str) -> Any:
             for j, name in enumerate(cols):
                 row[name] = float(np.asarray(batch.outputs)[i, 0, j])
             rows.append(row)
-    counts = (
-        {r["sentence"]: r["count"] for r in record.summary.get("text", {}).get("minimal", [])}
-        if record.summary
-        else {}
-    )
     frame = pd.DataFrame(rows)
     if len(frame):
-        frame.insert(1, "times_found", [counts.get(m, 1) for m in frame["minimal"]])
+        # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
+        found = _times_found(record.summary or {}, frame)
+        frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
     return frame
+
+
+def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:
+    """How often each minimal sentence was reached, from the summary's ranked list (the
+    most found first, capped): one beyond the list is known only when the list's last count
+    is 1; else ``None`` (it read 1, a count nobody measured)."""
+    text = summary.get("text") or {}
+    ranked = text.get("minimal") or []
+    counts = {(r["sentence"], r.get("variant", "")): int(r["count"]) for r in ranked}
+    whole = len(ranked) >= int(text.get("distinct_minimal") or 0)
+    floor = min(counts.values(), default=1)
+    beyond = 1 if whole or floor <= 1 else None
+    return [
+        counts.get((m, v), beyond) for m, v in zip(frame["minimal"], frame["variant"], strict=True)
+    ]
 
 
 def check_export(path: str | os.PathLike[str] | None) -> None:
