@@ -981,3 +981,23 @@ def test_times_found_is_not_made_up_beyond_the_ranked_sentences(tmp_path: Path) 
 
     lines = export_findings(store, "text-1", tmp_path / "f.jsonl").read_text().splitlines()
     assert [json.loads(line)["times_found"] for line in lines] == [5, 3, None]
+
+
+def test_sixteen_bit_pngs_keep_their_picture(tmp_path: Path) -> None:
+    """Pillow's conversion of a 16-bit PNG to 8 bits clips at 255: a folder of 16-bit
+    scans came out almost all white (every image nearly one colour), silently."""
+    from PIL import Image
+
+    from assay.backdoor.image_files import read_images
+
+    rng = np.random.default_rng(0)
+    wide = (rng.random((3, 8, 8)) * 65535).astype(np.uint16)
+    for i, a in enumerate(wide):
+        Image.fromarray(a).save(tmp_path / f"x{i}.png")
+    got = read_images(tmp_path, argument="--images").values[..., 0]
+    assert np.abs(got.astype(int) - np.round(wide / 257)).max() <= 1
+    (tmp_path / "a0.png").unlink(missing_ok=True)
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "a0.png")  # RGB first
+    colour = read_images(tmp_path, argument="--images").values
+    assert colour.shape == (4, 8, 8, 3)
+    assert np.array_equal(colour[1, ..., 0], got[0]) and np.array_equal(colour[1, ..., 2], got[0])

@@ -8,6 +8,7 @@ import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -60,8 +61,13 @@ def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str
         with Image.open(p) as im:
             im.load()
             if mode is None:
-                mode = "L" if im.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB"
-            arr = np.asarray(im.convert(mode), dtype=np.uint8)
+                mode = "L" if im.mode in ("1", "L", "LA", "I", "F") or _wide(im) else "RGB"
+            if _wide(im) or im.mode in ("I", "F"):
+                arr = _gray_to_uint8(np.asarray(im), p, argument)
+                if mode == "RGB":
+                    arr = np.repeat(arr[..., None], 3, axis=-1)
+            else:
+                arr = np.asarray(im.convert(mode), dtype=np.uint8)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UsageError(
             f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
@@ -69,6 +75,24 @@ def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str
     if arr.ndim == 2:
         arr = arr[..., None]
     return arr, mode
+
+
+def _wide(im: Any) -> bool:
+    """A 16-bit grayscale image (``I;16`` and its byte orders)."""
+    return str(im.mode).startswith("I;16")
+
+
+def _gray_to_uint8(raw: np.ndarray, p: Path, argument: str) -> np.ndarray:
+    """A 16-bit (or 32-bit integer holding 16-bit) grayscale image scaled to 0..255.
+    Pillow's own conversion clips at 255: a 16-bit PNG came out almost all white."""
+    if raw.dtype.kind == "f" or (raw.size and (raw.min() < 0 or raw.max() > 65535)):
+        raise UsageError(
+            f"a {raw.dtype} image with values from {raw.min()} to {raw.max()}: give 8- or "
+            "16-bit PNG/JPEG images, or a .npy array in the model's value range",
+            argument=argument,
+            path=str(p),
+        )
+    return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
 
 
 def _read_folder(p: Path, argument: str) -> ImageFiles:
