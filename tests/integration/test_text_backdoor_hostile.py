@@ -1001,3 +1001,20 @@ def test_sixteen_bit_pngs_keep_their_picture(tmp_path: Path) -> None:
     colour = read_images(tmp_path, argument="--images").values
     assert colour.shape == (4, 8, 8, 3)
     assert np.array_equal(colour[1, ..., 0], got[0]) and np.array_equal(colour[1, ..., 2], got[0])
+
+
+def test_a_flagged_image_is_named_in_the_junit_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JUnit failure read 'severity 1: backdoor-trigger on inputs [[[[0.02], [0.988], ...'
+    (the image's pixels); the findings did not carry the image's name at all."""
+    x = np.random.default_rng(0).random((40, 8, 8)).astype(np.float32)
+    clean = np.full((30, 8, 8), 0.9, dtype=np.float32)
+    clean[:, 0, 0] = np.linspace(0, 1, 30)  # 30 different, nearly uniform clean images
+    code, out, err = _backdoor(
+        tmp_path, capsys, "quarters", images=np.concatenate([clean[:14], x[30:]])
+    )
+    assert code == 1, (out, err)
+    failures = [f.get("message") or "" for f in ET.parse(tmp_path / "junit.xml").iter("failure")]
+    named = [m for m in failures if "backdoor-trigger in scan.npy[" in m]
+    assert named and not any("on inputs" in m for m in failures), failures

@@ -120,7 +120,15 @@ def _finding_case(
     severity = finding.get("severity")
     sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
     case = _case(classname, f"{kind}[{index}]")
-    message = f"severity {sev}: {kind} on inputs {compact(finding.get('inputs'), 160)}"
+    details = finding.get("details")
+    name = details.get("name") if isinstance(details, dict) else None
+    # an image's own name ('cat_017.png') tells CI more than its pixels
+    on = (
+        f"in {name}"
+        if isinstance(name, str)
+        else f"on inputs {compact(finding.get('inputs'), 160)}"
+    )
+    message = f"severity {sev}: {kind} {on}"
     body = finding_json(finding)
     if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on:
         text = f"{message} (below --fail-on {fail_on:g})\n{body}"
