@@ -455,7 +455,7 @@ def check_backdoor(
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, record_served
+    from assay.models.serving import check_served, close_served, record_served
 
     try:
         if (execution or {}).get("units"):
@@ -469,6 +469,7 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
             outcome = execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
     finally:  # a served model's request counters go with the run, however it ended
         record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
+        close_served([setup.raw_model])
     # a served model that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
     return outcome

@@ -424,7 +424,7 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
 
 
 def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, record_served
+    from assay.models.serving import check_served, close_served, record_served
 
     try:
         if not (execution or {}).get("units"):
@@ -434,6 +434,7 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
     finally:  # served classifiers' request counters go with the run, however it ended
         thaw()  # what the search froze between its rounds is collected as usual again
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+        close_served(setup.model.models)
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
     return outcome
