@@ -1018,3 +1018,11 @@ def test_a_flagged_image_is_named_in_the_junit_file(
     failures = [f.get("message") or "" for f in ET.parse(tmp_path / "junit.xml").iter("failure")]
     named = [m for m in failures if "backdoor-trigger in scan.npy[" in m]
     assert named and not any("on inputs" in m for m in failures), failures
+
+
+def test_a_search_with_nothing_to_ask_says_so_in_words() -> None:
+    """'the run ended before the first test (space)': the search's internal word."""
+    from assay.core.outcome import untested
+
+    why = untested({"tested": 0, "stop_reason": "space"})
+    assert why is not None and "(space)" not in why and "no case to ask" in why

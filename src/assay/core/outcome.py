@@ -47,6 +47,8 @@ def untested(summary: Mapping[str, Any] | None) -> str | None:
     budget = _BUDGETS.get(str(reason))
     if budget:
         return f"the {budget} ran out before the first test; raise it"
+    if reason == "space":  # a search's own word for it
+        return "the search found no case to ask (no input the test applies to)"
     return (
         f"the run ended before the first test ({reason})"
         if reason
