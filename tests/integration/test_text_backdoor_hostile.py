@@ -1026,3 +1026,33 @@ def test_a_search_with_nothing_to_ask_says_so_in_words() -> None:
 
     why = untested({"tested": 0, "stop_reason": "space"})
     assert why is not None and "(space)" not in why and "no case to ask" in why
+
+
+def test_a_forked_worker_never_runs_on_in_its_parents_code(tmp_path: Path) -> None:
+    """A fork made while a model call was in progress in the parent (another thread's, or
+    one a Ctrl-C abandoned) inherited that call's count: the child's guarded calls made its
+    final os._exit raise, and the child ran on in the parent's code (here: the test suite,
+    whose later tests printed FAILED from a second process)."""
+    import multiprocessing
+
+    from assay.core import calls
+
+    def child() -> None:
+        calls.shielded(lambda: np.zeros(1))()  # a guarded model call in the child
+
+    marker = tmp_path / "escaped"
+    parent = os.getpid()
+    calls.guard_process_exit()
+    with calls._in_model_lock:
+        calls._in_model += 1  # a call in progress in the parent at the fork
+    try:
+        proc = multiprocessing.get_context("fork").Process(target=child)
+        proc.start()
+        if os.getpid() != parent:  # only a child that escaped its os._exit gets here
+            marker.write_text("escaped")
+            calls._REAL_EXIT(0)
+        proc.join(30)
+    finally:
+        with calls._in_model_lock:
+            calls._in_model -= 1
+    assert not marker.exists() and proc.exitcode == 0, proc.exitcode
