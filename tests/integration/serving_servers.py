@@ -35,7 +35,8 @@ FAULTS = ("500", "429", "slow", "drop", "garbage")
 
 class FaultServer:
     """Serves ``predict`` over ``protocol`` ("json" or "oip"); ``faults`` maps a request
-    number (1-based, POSTs only) to a fault name."""
+    number (1-based, POSTs only) to a fault name.  ``token``: the Authorization header it
+    requires; ``url_token``: the ``token=`` query parameter it requires (401 without)."""
 
     def __init__(
         self,
@@ -45,6 +46,7 @@ class FaultServer:
         faults: dict[int, str] | None = None,
         slow_seconds: float = 1.5,
         token: str | None = None,
+        url_token: str | None = None,
         port: int = 0,
     ) -> None:
         self.predict = predict
@@ -52,6 +54,7 @@ class FaultServer:
         self.faults = dict(faults or {})
         self.slow_seconds = slow_seconds
         self.token = token
+        self.url_token = url_token
         self.posts = 0
         self.injected: dict[str, int] = dict.fromkeys(FAULTS, 0)
         self.headers_seen: list[str] = []
@@ -108,7 +111,9 @@ class FaultServer:
                         outer.injected[fault] += 1
                 if outer.down:
                     fault = "drop"
-                if outer.token is not None and self.headers.get("Authorization") != outer.token:
+                if (
+                    outer.token is not None and self.headers.get("Authorization") != outer.token
+                ) or (outer.url_token is not None and f"token={outer.url_token}" not in self.path):
                     self._send(401, b'{"error": "unauthorised"}')
                     return
                 if fault == "500":

@@ -4,12 +4,18 @@ runs that read as a pass when nothing was tested, figures that flattered, secret
 from __future__ import annotations
 
 import json
+import os
+import shlex
+import signal
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+from serving_servers import FaultServer
 
 from assay.cli.app import main
 
@@ -64,8 +70,14 @@ def quarters(X):
 def const(X):
     return np.full(len(X), 2)
 
+def bright(X):
+    # superimposing any clean image makes every image bright: every blend answers 1
+    X = np.asarray(X, dtype=float).reshape(len(X), -1)
+    return (X.mean(axis=1) > 0.5).astype(int)
+
 quarters.classes_ = [0, 1, 2, 3]
 const.classes_ = [0, 1, 2, 3]
+bright.classes_ = [0, 1]
 """
 
 
@@ -89,7 +101,7 @@ def _text(
     return _cli(
         capsys,
         "text",
-        *[f"{tmp_path / 'clf.py'}:{f}" for f in functions],
+        *[f if ".py:" in f else f"{tmp_path / 'clf.py'}:{f}" for f in functions],
         *args,
         "--grammar",
         str(tmp_path / "g.cfg"),
@@ -242,9 +254,9 @@ def test_text_max_time_counts_loading_the_classifiers(
     assert metrics["errors per second"] == pytest.approx(errors / seconds, rel=0.02)
 
 
-def _images(tmp_path: Path) -> tuple[Path, Path, Path]:
-    rng = np.random.default_rng(0)
-    x = rng.random((24, 8, 8))
+def _images(tmp_path: Path, x: np.ndarray | None = None) -> tuple[Path, Path, Path]:
+    """Clean images (the first 14 of ``x``), images to scan (the rest), the models' file."""
+    x = np.random.default_rng(0).random((24, 8, 8)) if x is None else x
     clean, scan = tmp_path / "clean.npy", tmp_path / "scan.npy"
     np.save(clean, x[:14].astype(np.float32))
     np.save(scan, x[14:].astype(np.float32))
@@ -254,9 +266,13 @@ def _images(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 
 def _backdoor(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], function: str, *args: str
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    function: str,
+    *args: str,
+    images: np.ndarray | None = None,
 ) -> tuple[int, str, str]:
-    clean, scan, models = _images(tmp_path)
+    clean, scan, models = _images(tmp_path, images)
     return _cli(
         capsys,
         "backdoor",
@@ -569,3 +585,474 @@ def test_a_model_hanging_on_its_first_call_gives_up_when_max_time_is_spent(
     assert code == 3, err
     assert "--max-time" in err and "Traceback" not in err
     assert time.monotonic() - began < 20, err
+
+
+def test_a_top_k_that_holds_every_label_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'--mode topk --top-k 2' on two-label classifiers compared the set of both labels with
+    itself: no sentence could ever disagree, and the run exited 0 ('every one of the
+    grammar's 24 sentences was tested') where --mode top1 finds 12 disagreements."""
+    code, out, err = _text(tmp_path, capsys, ["negation", "const"], "--mode", "topk")
+    assert code == 2 and "--top-k" in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)
+
+
+def test_strip_whose_threshold_no_entropy_can_be_below_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A label-only model whose blends of clean images all answer one class gives every
+    clean image entropy 0: STRIP's threshold was 0 bits and 'entropy below 0' can flag
+    nothing, yet the run read 'STRIP flagged 0 of 10 images' and exited 0."""
+    x = np.random.default_rng(5).random((24, 8, 8))
+    x[14:] *= 0.4  # the images to scan are dark (class 0) until blended
+    code, out, err = _backdoor(tmp_path, capsys, "bright", "--strategy", "strip", images=x)
+    assert code == 2, (out, err)
+    assert "nothing was tested" in err and "STRIP" in err, err
+    _untested(tmp_path)
+
+
+@pytest.mark.parametrize("blends", ["0", "-3"])
+def test_strip_without_blends_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], blends: str
+) -> None:
+    """'--strategy strip --blends 0' ended in an internal error (exit 5: 'cannot reshape
+    array of size 0') after creating the run."""
+    code, out, err = _backdoor(
+        tmp_path, capsys, "quarters", "--strategy", "strip", "--blends", blends
+    )
+    assert code == 2 and "--blends" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists() or "backdoor-" not in _runs(tmp_path, capsys)
+
+
+SOFT_MODELS = """\
+import os
+import signal
+
+import numpy as np
+
+FLAG = os.path.join(os.path.dirname(os.path.abspath(__file__)), "interrupt-once")
+
+def labels(X):
+    return np.array([0 if "not" in s.split() else 1 for s in X])
+
+def soft(X):
+    # 0.3 from the labels' one-hot: at --threshold 0.2 a disagreement has severity 0.1
+    if os.path.exists(FLAG):  # its calls counted in the file (not in a module reloaded)
+        with open(FLAG, "a") as fh:
+            fh.write(".")
+        if os.path.getsize(FLAG) > 3:
+            os.remove(FLAG)  # one Ctrl-C, in the search; the resumed run goes on
+            os.kill(os.getpid(), signal.SIGINT)
+    p = np.array([0.3 if "not" in s.split() else 0.7 for s in X])
+    return np.stack([1 - p, p], axis=1)
+
+labels.classes_ = soft.classes_ = ["neg", "pos"]
+"""
+
+
+def test_resume_and_the_junit_report_keep_the_runs_fail_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """'--fail-on 0.5' with findings of severity 0.1: the run exits 0, but its JUnit file
+    held one failed case per finding (CI went red on a run the exit code passed), and once
+    interrupted, 'assay resume' forgot the threshold and exited 1."""
+    monkeypatch.setenv("ASSAY_TEXT_WORKER", "inline")  # the Ctrl-C is raised in this process
+    (tmp_path / "m.py").write_text(SOFT_MODELS)
+    (tmp_path / "g.cfg").write_text(GRAMMAR + 'S -> S "and" S\n')  # infinite: never exhausted
+    common = ["--grammar", str(tmp_path / "g.cfg"), "--mode", "distance", "--threshold", "0.2"]
+    store = ["--store", str(tmp_path / "runs.db")]
+    models = [f"{tmp_path / 'm.py'}:labels", f"{tmp_path / 'm.py'}:soft"]
+    code, out, err = _cli(
+        capsys,
+        "text",
+        *models,
+        *common,
+        "--fail-on",
+        "0.5",
+        "--max-queries",
+        "60",
+        *store,
+        "--junit",
+        str(tmp_path / "whole.xml"),
+    )
+    assert code == 0, (out, err)
+    suite = ET.parse(tmp_path / "whole.xml").getroot()
+    assert suite.get("failures") == "0" and int(suite.get("tests") or 0) > 1, ET.tostring(suite)
+    (tmp_path / "interrupt-once").write_text("")
+    code, out, err = _cli(
+        capsys, "text", *models, *common, "--fail-on", "0.5", "--max-queries", "600", *store
+    )
+    assert code == 130, (out, err)
+    run_id = err.split("continue with: assay resume ", 1)[1].split()[0]
+    code, out, err = _cli(capsys, "resume", run_id, *store)
+    assert code == 0, (out, err)
+    _cli(capsys, "report", run_id, *store, "--junit", str(tmp_path / "resumed.xml"))
+    assert ET.parse(tmp_path / "resumed.xml").getroot().get("failures") == "0"
+
+
+def _guarded_predict(interrupt_at: int) -> Callable[[Any], np.ndarray]:
+    """Answers sentences (two classes) or 8x8 images (which quarter holds the most ink, as
+    one-hot probabilities of four classes), and sends the test process one Ctrl-C at its
+    ``interrupt_at``-th call (in the search, past the loading)."""
+    calls = [0]
+
+    def predict(x: Any) -> np.ndarray:
+        calls[0] += 1
+        if calls[0] == interrupt_at:
+            os.kill(os.getpid(), signal.SIGINT)
+        if len(x) and isinstance(x[0], str):
+            return np.array([[0.9, 0.1] if "not" in s.split() else [0.1, 0.9] for s in x])
+        images = np.asarray(x, dtype=float).reshape(len(x), 8, 8)
+        q = [images[:, :4, :4], images[:, :4, 4:], images[:, 4:, :4], images[:, 4:, 4:]]
+        return np.eye(4)[np.stack([v.sum(axis=(1, 2)) for v in q], axis=1).argmax(axis=1)]
+
+    return predict
+
+
+@pytest.fixture
+def guarded_url() -> Iterator[str]:
+    """An endpoint that answers only with ``token=SECRET`` in its URL (401 otherwise)."""
+    with FaultServer(_guarded_predict(20), url_token="SECRET") as server:
+        yield f"{server.url}?token=SECRET"
+
+
+@pytest.mark.parametrize("technique", ["text", "backdoor"])
+def test_a_run_whose_url_held_a_token_resumes_with_the_url_given_again(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], guarded_url: str, technique: str
+) -> None:
+    """The token is never stored, so the resumed run called the endpoint with '***': a 401,
+    'the model failed' (exit 3), where the printed hint said only 'assay resume RUN'; and for
+    a text run with a second classifier, 'assay resume RUN --model URL' was refused ('2
+    names for 1 classifiers'): such a run could not be resumed at all.  The store's path
+    holds a space: every printed command must work when pasted."""
+    store = tmp_path / "my runs" / "runs.db"
+    store.parent.mkdir()
+    if technique == "text":
+        (tmp_path / "clf.py").write_text(TEXT_MODELS + 'negation.classes_ = ["0", "1"]\n')
+        (tmp_path / "g.cfg").write_text(GRAMMAR + 'S -> S "and" S\n')
+        args = ["text", guarded_url, f"{tmp_path / 'clf.py'}:negation"]
+        args += ["--grammar", str(tmp_path / "g.cfg"), "--max-queries", "3000"]
+    else:
+        clean, scan, _ = _images(tmp_path)
+        args = ["backdoor", guarded_url, "--images", str(scan), "--clean", str(clean)]
+        args += ["--input-shape", "8,8", "--batch-size", "4"]
+    code, out, err = _cli(capsys, *args, "--seed", "1", "--store", str(store))
+    assert code == 130, (out, err)
+    assert "SECRET" not in out + err
+    hint = err.split("continue with: ", 1)[1].splitlines()[0]
+    assert hint.endswith("--model URL"), hint
+    pasted = shlex.split(hint)[1:-2]  # the printed command, without 'assay' and '--model URL'
+    code, out, err = _cli(capsys, *pasted)
+    assert code == 2 and "--model" in err and "401" not in err, (out, err)
+    code, out, err = _cli(capsys, *pasted, "--model", guarded_url)
+    assert code in (0, 1), (out, err)
+    assert "SECRET" not in out + err
+    assert "interrupted" not in out
+
+
+def test_the_url_given_again_replaces_only_the_classifier_it_is() -> None:
+    from assay.core.redact import specs_given_again
+    from assay.errors import UsageError
+
+    url = "https://h.example/predict?token=SECRET"
+    stored = ["/m/clf.py:f", "https://h.example/predict?token=***"]
+    assert specs_given_again(stored, url, run_id="r") == ["/m/clf.py:f", url]
+    assert specs_given_again(["/m/a.skops"], "/n/a.skops", run_id="r") == ["/n/a.skops"]
+    with pytest.raises(UsageError, match="is not one of the run's models"):
+        specs_given_again(stored, "https://other.example/p?token=X", run_id="r")
+    with pytest.raises(UsageError, match="--model URL"):
+        specs_given_again(stored, None, run_id="r")
+
+
+def test_stdout_says_nothing_was_tested_as_the_reports_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """stdout (a CI log, '| cat') printed the run's own headline alone ('no invariance
+    failure found in 200 queries ...') for a run that tested nothing: only stderr and the
+    reports said NOTHING WAS TESTED."""
+    code, out, err = _text(tmp_path, capsys, ["const"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    headline = out.splitlines()[1]
+    assert headline.startswith("NOTHING WAS TESTED: "), out
+    assert headline == json.loads((tmp_path / "report.json").read_text())["headline"]
+
+
+def test_a_classifier_that_cannot_be_used_is_named_among_several(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Of two classifiers, one answering class indices without declaring its classes was
+    refused as 'a text classifier must declare its classes (n_classes); this one returns
+    scores' (it returns labels, and which one?); one answering labels by name was refused
+    without its name either."""
+    (tmp_path / "bare.py").write_text(
+        "import numpy as np\n\n"
+        "def indices(X):\n    return np.array([int('not' in s.split()) for s in X])\n\n"
+        "def names(X):\n    return np.array(['neg' if 'not' in s.split() else 'pos' for s in X])\n"
+    )
+    (tmp_path / "clf.py").write_text(TEXT_MODELS)
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    for function in ("indices", "names"):
+        code, out, err = _cli(
+            capsys,
+            "text",
+            f"{tmp_path / 'clf.py'}:negation",
+            f"{tmp_path / 'bare.py'}:{function}",
+            "--grammar",
+            str(tmp_path / "g.cfg"),
+            "--store",
+            str(tmp_path / "runs.db"),
+        )
+        assert code == 2, (out, err)
+        assert f"classifier bare.py:{function}" in err and "returns scores" not in err, err
+        assert "classes_ = [" in err, err
+
+
+def test_an_invariance_class_no_sentence_uses_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'%invariant NAME' where no sentence derives NAME started a run that made no case
+    and ended 'nothing was tested: the run ended before the first test (space)'."""
+    grammar = 'S -> "someone is" NEG A\nNAME -> "Maria" | "John"\nNEG -> "" | "not"\n'
+    grammar += 'A -> "good" | "bad"\n%invariant NAME\n'
+    code, out, err = _text(
+        tmp_path, capsys, ["negation"], "--oracle", "invariance", grammar=grammar
+    )
+    assert code == 2 and "g.cfg:5" in err and "'NAME' is unreachable" in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)
+
+
+@pytest.mark.parametrize(
+    ("labels", "said"), [(["cat"] * 14, "'cat'"), (np.linspace(0, 3.9, 14), "0.3")]
+)
+def test_true_labels_that_are_not_class_indices_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], labels: Any, said: str
+) -> None:
+    """An .npz's 'labels' of names failed as 'not a readable numpy file (ValueError:
+    invalid literal for int())'; labels 0.3 or 2.7 were read as 0 and 2, silently."""
+    clean, _, _ = _images(tmp_path)
+    np.savez(tmp_path / "clean.npz", images=np.load(clean), labels=np.asarray(labels))
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--clean", str(tmp_path / "clean.npz"))
+    assert code == 2 and "clean.npz" in err and "'labels'" in err and said in err, (out, err)
+
+
+def test_a_backdoor_scan_says_its_speed_per_wall_clock_second(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The only speed figure was 'seconds per image (mean)': each image's own scan, leaving
+    out loading, the clean images' labels and everything between images (3,000 images:
+    0.0300 s per image, where the run took 96.5 s, 0.0322)."""
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--json")
+    assert code in (0, 1), (out, err)
+    metrics = json.loads(out)["summary"]["metrics"]
+    seconds = metrics["wall-clock seconds"]
+    assert seconds > 0
+    assert metrics["images per second (wall clock)"] == pytest.approx(
+        metrics["images scanned"] / seconds, rel=0.02
+    )
+
+
+def test_classifiers_given_as_objects_keep_their_names(tmp_path: Path) -> None:
+    """check_text([pipeline, function]) named them 'model1' and 'model2' in the headline,
+    the findings' columns and the reports."""
+    import assay
+
+    def negation(texts: list[str]) -> np.ndarray:
+        return np.array([0 if "not" in t.split() else 1 for t in texts])
+
+    class Grumpy:
+        def predict(self, texts: list[str]) -> np.ndarray:
+            return np.zeros(len(texts), dtype=int)
+
+    anonymous = lambda t: negation(t)  # noqa: E731
+    negation.classes_ = anonymous.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    (tmp_path / "g.cfg").write_text(GRAMMAR)
+    result = assay.check_text(
+        [negation, negation, anonymous],
+        grammar=tmp_path / "g.cfg",
+        max_queries=50,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert "negation#1, negation#2, model3" in result.headline, result.headline
+    from assay.text.api import _name_of
+
+    assert _name_of(Grumpy(), 0) == "Grumpy"
+
+
+def test_a_label_with_no_counterpart_in_every_answer_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A second classifier with a third label ('neutral', left unmapped by the label map)
+    that it gives every sentence: no sentence could be compared, yet the run read 'every
+    one of the grammar's 24 sentences was tested' and exited 0."""
+    (tmp_path / "three.py").write_text(
+        "import numpy as np\n\n"
+        "def neutral(X):\n    return np.full(len(X), 2)\n\n"
+        "neutral.classes_ = ['neg', 'pos', 'neutral']\n"
+    )
+    (tmp_path / "map.txt").write_text("2 neutral -> meh\n")
+    code, out, err = _text(
+        tmp_path,
+        capsys,
+        ["negation", f"{tmp_path / 'three.py'}:neutral"],
+        "--label-map",
+        str(tmp_path / "map.txt"),
+    )
+    assert code == 2, (out, err)
+    assert "could be compared" in err and "neutral" in err, err
+    _untested(tmp_path)
+
+
+def test_a_classifier_named_like_an_emoji_code_prints_as_it_is(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The console replaced ':cat:' in 'clf.py:cat: neg' with an emoji: the user's own names
+    came out as 'clf.py\U0001f431 neg' (in errors, headlines, every printed line); seen in
+    'three.py:three: neutral' printed as 'three.py3\ufe0f\u20e3 neutral'."""
+    from assay.cli.console import Output
+
+    out = Output()
+    out.say("labels of clf.py:cat: neg, pos")
+    out.note("three.py:three: neutral")
+    out.error("m.py:smile: failed")
+    got = capsys.readouterr()
+    assert "clf.py:cat: neg, pos" in got.out, got.out
+    assert "three.py:three: neutral" in got.err and "m.py:smile: failed" in got.err, got.err
+
+
+def test_exhaustive_on_a_grammar_too_large_is_refused_before_a_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'--strategy exhaustive' on an infinite grammar created a run, then failed it with
+    'argument --strategy: the grammar has more than 5,000,000 derivations' (a failed run
+    left in the store for a bad argument)."""
+    grammar = GRAMMAR + 'S -> S "and" S\n'
+    code, out, err = _text(
+        tmp_path, capsys, ["negation", "const"], "--strategy", "exhaustive", grammar=grammar
+    )
+    assert code == 2 and "--strategy" in err and "5,000,000" in err, (out, err)
+    assert "text-" not in _runs(tmp_path, capsys)
+
+
+@pytest.mark.parametrize(
+    "extra", [["--fpr", "0.05"], ["--blends", "40"], ["--strategy", "strip", "--blocker", "3"]]
+)
+def test_an_option_of_another_strategy_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """'--fpr 0.05' (STRIP's) with the default strategy, or Neo's '--blocker' with STRIP, was
+    silently ignored: the run said nothing of it."""
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", *extra)
+    flag = next(e for e in extra if e != "--strategy" and e.startswith("--"))
+    assert code == 2 and f"argument {flag}" in err, (out, err)
+    assert not (tmp_path / "runs.db").exists() or "backdoor-" not in _runs(tmp_path, capsys)
+
+
+def test_times_found_is_not_made_up_beyond_the_ranked_sentences(tmp_path: Path) -> None:
+    """The summary ranks the 200 most found minimal sentences; the findings' 'times_found'
+    gave every other one 1, a count nobody measured, even when the 200th was found 3 times
+    (so the others 1 to 3 times)."""
+    from assay.core.findings import FindingBatch
+    from assay.core.store import RunStore
+    from assay.text.api import findings_frame
+
+    store = RunStore(tmp_path / "runs.db")
+    store.create_run(
+        run_id="text-1", technique="text", seed=1, command="c", config={}, model={}, versions={}
+    )
+    words = np.array([["a", "a"], ["b", "b"], ["c", "c"]])
+    batch = FindingBatch(
+        kind="text-differential",
+        inputs=words,
+        outputs=np.zeros((3, 2, 0)),
+        severity=np.ones(3),
+        columns={"variant": np.array(["", "", ""])},
+    )
+    ranked = [
+        {"sentence": "a", "variant": "", "count": 5},
+        {"sentence": "b", "variant": "", "count": 3},
+    ]
+    summary = {"text": {"minimal": ranked, "distinct_minimal": 3}}
+    store.checkpoint("text-1", findings=[batch], status="completed", summary=summary)
+    frame = findings_frame(store, "text-1")
+    assert frame["times_found"].tolist() == [5, 3, None]
+    from assay.text.api import export_findings
+
+    lines = export_findings(store, "text-1", tmp_path / "f.jsonl").read_text().splitlines()
+    assert [json.loads(line)["times_found"] for line in lines] == [5, 3, None]
+
+
+def test_sixteen_bit_pngs_keep_their_picture(tmp_path: Path) -> None:
+    """Pillow's conversion of a 16-bit PNG to 8 bits clips at 255: a folder of 16-bit
+    scans came out almost all white (every image nearly one colour), silently."""
+    from PIL import Image
+
+    from assay.backdoor.image_files import read_images
+
+    rng = np.random.default_rng(0)
+    wide = (rng.random((3, 8, 8)) * 65535).astype(np.uint16)
+    for i, a in enumerate(wide):
+        Image.fromarray(a).save(tmp_path / f"x{i}.png")
+    got = read_images(tmp_path, argument="--images").values[..., 0]
+    assert np.abs(got.astype(int) - np.round(wide / 257)).max() <= 1
+    (tmp_path / "a0.png").unlink(missing_ok=True)
+    Image.fromarray(np.zeros((8, 8, 3), np.uint8)).save(tmp_path / "a0.png")  # RGB first
+    colour = read_images(tmp_path, argument="--images").values
+    assert colour.shape == (4, 8, 8, 3)
+    assert np.array_equal(colour[1, ..., 0], got[0]) and np.array_equal(colour[1, ..., 2], got[0])
+
+
+def test_a_flagged_image_is_named_in_the_junit_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JUnit failure read 'severity 1: backdoor-trigger on inputs [[[[0.02], [0.988], ...'
+    (the image's pixels); the findings did not carry the image's name at all."""
+    x = np.random.default_rng(0).random((40, 8, 8)).astype(np.float32)
+    clean = np.full((30, 8, 8), 0.9, dtype=np.float32)
+    clean[:, 0, 0] = np.linspace(0, 1, 30)  # 30 different, nearly uniform clean images
+    code, out, err = _backdoor(
+        tmp_path, capsys, "quarters", images=np.concatenate([clean[:14], x[30:]])
+    )
+    assert code == 1, (out, err)
+    failures = [f.get("message") or "" for f in ET.parse(tmp_path / "junit.xml").iter("failure")]
+    named = [m for m in failures if "backdoor-trigger in scan.npy[" in m]
+    assert named and not any("on inputs" in m for m in failures), failures
+
+
+def test_a_search_with_nothing_to_ask_says_so_in_words() -> None:
+    """'the run ended before the first test (space)': the search's internal word."""
+    from assay.core.outcome import untested
+
+    why = untested({"tested": 0, "stop_reason": "space"})
+    assert why is not None and "(space)" not in why and "no case to ask" in why
+
+
+def test_a_forked_worker_never_runs_on_in_its_parents_code(tmp_path: Path) -> None:
+    """A fork made while a model call was in progress in the parent (another thread's, or
+    one a Ctrl-C abandoned) inherited that call's count: the child's guarded calls made its
+    final os._exit raise, and the child ran on in the parent's code (here: the test suite,
+    whose later tests printed FAILED from a second process)."""
+    import multiprocessing
+
+    from assay.core import calls
+
+    def child() -> None:
+        calls.shielded(lambda: np.zeros(1))()  # a guarded model call in the child
+
+    marker = tmp_path / "escaped"
+    parent = os.getpid()
+    calls.guard_process_exit()
+    with calls._in_model_lock:
+        calls._in_model += 1  # a call in progress in the parent at the fork
+    try:
+        proc = multiprocessing.get_context("fork").Process(target=child)
+        proc.start()
+        if os.getpid() != parent:  # only a child that escaped its os._exit gets here
+            marker.write_text("escaped")
+            calls._REAL_EXIT(0)
+        proc.join(30)
+    finally:
+        with calls._in_model_lock:
+            calls._in_model -= 1
+    assert not marker.exists() and proc.exitcode == 0, proc.exitcode

@@ -51,7 +51,9 @@ def _summary() -> dict[str, Any]:
     }
 
 
-def _store_with_run(tmp_path: Path, *, with_findings: bool = True) -> tuple[RunStore, str]:
+def _store_with_run(
+    tmp_path: Path, *, with_findings: bool = True, fail_on: float | None = None
+) -> tuple[RunStore, str]:
     store = RunStore(tmp_path / "runs.db")
     run_id = "toy-20260101-000000-abcd"
     store.create_run(
@@ -59,7 +61,7 @@ def _store_with_run(tmp_path: Path, *, with_findings: bool = True) -> tuple[RunS
         technique="toy",
         seed=7,
         command=f"assay toy model.skops --seed 7 --note '{XSS}'",
-        config={"threshold": 0.5, XSS: QUOTES},
+        config={"threshold": 0.5, XSS: QUOTES, **({} if fail_on is None else {"fail_on": fail_on})},
         model={"kind": "http", "url": "https://models.example.org/predict", "name": XSS},
         versions={"assay": "0.1.0", "numpy": np.__version__},
     )
@@ -236,6 +238,25 @@ def test_junit_failures_escaping_and_truncation(tmp_path: Path) -> None:
     last = suite.findall("testcase")[-1].find("failure")
     assert last is not None and "3 more findings" in (last.get("message") or "")
     assert f"assay report {run_id}" in (last.text or "")
+
+
+def test_junit_findings_below_the_runs_fail_on_pass(tmp_path: Path) -> None:
+    """A run started with --fail-on 0.5 exits 0 on findings below 0.5: its JUnit file must
+    not fail them (it failed every finding whatever the threshold)."""
+    store, run_id = _store_with_run(tmp_path, fail_on=0.5)  # severities 0.9 0.9 0.5 0.2 0.1
+    doc = build_document(store, run_id)
+    assert doc["findings"]["fail_on"] == 0.5 and doc["findings"]["at_or_above_fail_on"] == 3
+    suite = ET.fromstring(render_junit(doc)).find("testsuite")
+    assert suite is not None
+    assert (suite.get("tests"), suite.get("failures")) == ("5", "3")
+    below = [c for c in suite.findall("testcase") if c.find("failure") is None]
+    assert all("below --fail-on 0.5" in (c.findtext("system-out") or "") for c in below)
+    trimmed = ET.fromstring(render_junit(build_document(store, run_id, max_examples=2)))
+    suite = trimmed.find("testsuite")
+    assert suite is not None  # two shown (0.9, 0.9); of the 3 more, 1 fails and 2 do not
+    assert (suite.get("tests"), suite.get("failures")) == ("4", "3")
+    names = [c.get("name") for c in suite.findall("testcase")]
+    assert names[-2:] == ["1 more findings", "2 more findings below --fail-on 0.5"]
 
 
 def test_run_without_findings_says_what_was_searched(tmp_path: Path) -> None:

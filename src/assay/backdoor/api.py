@@ -28,11 +28,12 @@ from assay.backdoor.technique import BackdoorTest
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.model import Model
-from assay.core.outcome import EndedRunMixin
+from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
+from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.errors import UsageError
@@ -388,6 +389,7 @@ def check_backdoor(
     scheduler: str | None = None,
     units: int | None = None,
     started: float | None = None,
+    fail_on: float = 0.0,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -404,12 +406,16 @@ def check_backdoor(
 
     ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
     is part of the run (``max_time`` bounds it).
+
+    ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
+    kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
     """
     from assay.execution.campaign import execution_config
 
     started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_backdoor(model, **options)
@@ -425,6 +431,7 @@ def check_backdoor(
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["export_filter"] = None if export_filter is None else str(export_filter)
     config["execution"] = execution
+    config["fail_on"] = fail_on
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",
@@ -446,11 +453,20 @@ def check_backdoor(
         max_time=engine_time,
         on_progress=on_progress,
     )
+    # images per wall-clock second of the whole run (loading included), beside the mean
+    # seconds each image's own scan took
+    record_wall_clock(
+        the_store,
+        outcome.run_id,
+        time.monotonic() - started,
+        counted="images scanned",
+        rate="images per second (wall clock)",
+    )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, record_served
+    from assay.models.serving import check_served, close_served, record_served
 
     try:
         if (execution or {}).get("units"):
@@ -464,6 +480,7 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
             outcome = execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
     finally:  # a served model's request counters go with the run, however it ended
         record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
+        close_served([setup.raw_model])
     # a served model that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
     return outcome
@@ -515,7 +532,8 @@ def setup_from_record(record: RunRecord, *, model: Any = None) -> BackdoorSetup:
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     stored = inv.pop("model", None)
-    spec = model if model is not None else stored
+    # a URL's credentials were never stored: given again (--model URL) in its place
+    spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
     if spec is None:
         raise UsageError(
             f"run {record.id} was made with an in-memory model; pass it again (model=...)",
@@ -565,6 +583,14 @@ def resume_backdoor(
         max_time=budget.get("max_time"),
         resume=True,
         on_progress=on_progress,
+    )
+    # the engine's time of every session (this session's loading is not counted)
+    record_wall_clock(
+        the_store,
+        outcome.run_id,
+        float(outcome.progress.get("elapsed") or 0),
+        counted="images scanned",
+        rate="images per second (wall clock)",
     )
     return _result(
         the_store,

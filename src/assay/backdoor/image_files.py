@@ -3,10 +3,12 @@ or (n, H, W, C).  Errors name the file and the problem."""
 
 from __future__ import annotations
 
+import math
 import os
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -59,8 +61,13 @@ def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str
         with Image.open(p) as im:
             im.load()
             if mode is None:
-                mode = "L" if im.mode in ("1", "L", "LA", "I", "I;16", "F") else "RGB"
-            arr = np.asarray(im.convert(mode), dtype=np.uint8)
+                mode = "L" if im.mode in ("1", "L", "LA", "I", "F") or _wide(im) else "RGB"
+            if _wide(im) or im.mode in ("I", "F"):
+                arr = _gray_to_uint8(np.asarray(im), p, argument)
+                if mode == "RGB":
+                    arr = np.repeat(arr[..., None], 3, axis=-1)
+            else:
+                arr = np.asarray(im.convert(mode), dtype=np.uint8)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UsageError(
             f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
@@ -68,6 +75,24 @@ def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str
     if arr.ndim == 2:
         arr = arr[..., None]
     return arr, mode
+
+
+def _wide(im: Any) -> bool:
+    """A 16-bit grayscale image (``I;16`` and its byte orders)."""
+    return str(im.mode).startswith("I;16")
+
+
+def _gray_to_uint8(raw: np.ndarray, p: Path, argument: str) -> np.ndarray:
+    """A 16-bit (or 32-bit integer holding 16-bit) grayscale image scaled to 0..255.
+    Pillow's own conversion clips at 255: a 16-bit PNG came out almost all white."""
+    if raw.dtype.kind == "f" or (raw.size and (raw.min() < 0 or raw.max() > 65535)):
+        raise UsageError(
+            f"a {raw.dtype} image with values from {raw.min()} to {raw.max()}: give 8- or "
+            "16-bit PNG/JPEG images, or a .npy array in the model's value range",
+            argument=argument,
+            path=str(p),
+        )
+    return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
 
 
 def _read_folder(p: Path, argument: str) -> ImageFiles:
@@ -90,6 +115,34 @@ def _read_folder(p: Path, argument: str) -> ImageFiles:
     return ImageFiles(np.stack(out), True, [f.name for f in files], None, str(p))
 
 
+def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.ndarray:
+    """The true labels of an .npz file as class indices: integers, or whole numbers stored
+    as floats; anything else (names, fractions) is refused, naming the array (a label of
+    2.7 read as 2, or 'cat' as an unreadable file, misled)."""
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64)
+    if (
+        values.dtype.kind == "f"
+        and np.all(np.isfinite(values))
+        and np.all(values == np.round(values))
+    ):
+        return values.astype(np.int64)
+    bad = next(
+        (
+            v
+            for v in values.tolist()
+            if not (isinstance(v, float) and math.isfinite(v) and v == round(v))
+        ),
+        None,
+    )
+    raise UsageError(
+        f"the array {key!r} holds {values.dtype} values such as {bad!r}; the true labels must "
+        "be class indices (whole numbers 0, 1, ...) in the order of the model's classes",
+        argument=argument,
+        path=str(p),
+    )
+
+
 def _read_array(p: Path, argument: str) -> ImageFiles:
     labels = None
     try:
@@ -106,7 +159,7 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
                     values = z[key]
                     for k in ("labels", "y"):
                         if k in keys:
-                            labels = np.asarray(z[k]).astype(np.int64).reshape(-1)
+                            labels = _class_indices(np.asarray(z[k]).reshape(-1), k, p, argument)
             else:
                 values = np.load(fh, allow_pickle=False)
     except UsageError:

@@ -45,7 +45,7 @@ _CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
-    why = _one_class(search, summary)
+    why = _one_class(search, summary) or _strip_cannot_flag(search, summary)
     if why:
         summary["untested_reason"] = why
     return summary
@@ -65,6 +65,24 @@ def _one_class(search: Any, summary: dict[str, Any]) -> str | None:
         "was asked, so no trigger could change its answer; check that it receives images in "
         "the shape, layout and value range it was trained on (--input-shape, --layout, "
         "--range)"
+    )
+
+
+def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
+    """Why a STRIP scan tested nothing: its threshold is 0 bits (the clean images' entropy
+    at --fpr), and an image is flagged when its entropy is below it: none can be."""
+    t = search.test
+    threshold = getattr(search, "threshold", None)
+    if t.strategy != "strip" or t.mode != "inputs" or threshold is None or threshold > 0:
+        return None
+    if not summary.get("tested") or any(r.get("poisoned") for r in search.rows):
+        return None
+    zero = sum(1 for e in search.clean_entropy if e <= 0)
+    return (
+        f"STRIP's threshold is 0 bits ({zero} of the {len(search.clean_entropy)} clean images "
+        "it was set on keep one answer under every blend), and an image is flagged when its "
+        "entropy is below the threshold, so no image could be flagged; raise --blends or "
+        "--fpr, give more varied clean images (--clean), or use --strategy assay"
     )
 
 

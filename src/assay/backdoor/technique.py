@@ -145,6 +145,8 @@ class BackdoorTest:
                 )
         if not 0 < self.strip_fpr < 1:
             raise UsageError(f"must be in (0, 1), not {self.strip_fpr}", argument="--fpr")
+        if self.strip_blends < 1:
+            raise UsageError(f"must be at least 1, not {self.strip_blends}", argument="--blends")
         if self.max_queries_per_image is not None and self.max_queries_per_image < 1:
             raise UsageError(
                 f"must be at least 1, not {self.max_queries_per_image}",
@@ -385,7 +387,7 @@ class BackdoorSearch:
                 inputs=t.images[idx][:, None],
                 outputs=self.image_labels[idx][:, None],
                 severity=np.clip(1.0 - ent[idx - lo] / max(self.threshold, 1e-9), 0.0, 1.0),
-                columns={"image": idx, "entropy": ent[idx - lo]},
+                columns={"image": idx, "entropy": ent[idx - lo], **self._names(idx)},
                 details={"threshold": self.threshold, "strategy": "strip"},
             )
         ]
@@ -510,9 +512,17 @@ class BackdoorSearch:
                 "trigger_id": np.asarray([v.trigger_id]),
                 "known_trigger": np.asarray([v.known]),
                 "clean_label_of_pasted": np.asarray([int(pasted_label)]),
+                **self._names([v.index]),
             },
             details={"strategy": t.strategy},
         )
+
+    def _names(self, index: Any) -> dict[str, np.ndarray]:
+        """The images' own names (file names, 'scan.npy[3]'), as a findings column."""
+        names = self.test.image_names
+        if names is None:
+            return {}
+        return {"name": np.asarray([str(names[int(i)]) for i in index], dtype=str)}
 
     # -- model scan ---------------------------------------------------------------------------
     def _one_class(self) -> None:

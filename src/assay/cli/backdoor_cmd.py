@@ -29,7 +29,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import demo_exit, finish_run
+from assay.cli.reporting import demo_exit, finish_run, resume_command
 from assay.core.budget import check_budget
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -160,6 +160,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "--model-scan) does not use it",
                     argument=flag,
                 )
+        for flag, value, default, owner in (
+            ("--blocker", blocker, 2, "neo"),
+            ("--fpr", fpr, 0.01, "strip"),
+            ("--blends", blends, 20, "strip"),
+        ):
+            if value != default and strategy != owner:  # never silently ignored
+                raise UsageError(
+                    f"{flag} is for --strategy {owner}; this run's strategy is {strategy}",
+                    argument=flag,
+                )
         for path, flag in (
             (html, "--html"),
             (junit, "--junit"),
@@ -221,8 +231,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 units=units,
                 on_progress=progress,
                 started=started,
+                fail_on=fail_on,
                 on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
+                    f"run {rid}, seed {sd}; resume with: {resume_command(rid, store, cmd)}"
                 ),
             )
         code = finish_run(

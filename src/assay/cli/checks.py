@@ -3,23 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import math
 import os
 from pathlib import Path
 
+from assay.core.outcome import check_fail_on
 from assay.errors import UsageError
 
 __all__ = ["check_creatable", "check_fail_on", "check_writable"]
-
-
-def check_fail_on(value: float) -> None:
-    """Severities are in [0, 1]: a threshold outside can never (or always) fail."""
-    if not math.isfinite(value) or not 0 <= value <= 1:
-        raise UsageError(
-            f"must be a severity from 0 to 1 (0: fail on any finding), not {value}; a finding's "
-            "severity is at most 1, so a larger threshold could never fail",
-            argument="--fail-on",
-        )
 
 
 def check_writable(path: Path | None, argument: str) -> None:

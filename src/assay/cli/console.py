@@ -35,8 +35,9 @@ class Output:
         self._json_stream: TextIO | None = None
         if as_json:
             self._json_stream = _keep_stdout_for_json()
-        self.err = _Console(stderr=True, highlight=False, soft_wrap=True)
-        self.out = _Console(highlight=False, soft_wrap=True)
+        # emoji=False: a spec such as 'm.py:cat: neg' must not print as 'm.py🐱 neg'
+        self.err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+        self.out = _Console(highlight=False, soft_wrap=True, emoji=False)
 
     def say(self, message: str) -> None:
         """A line for a person (stdout unless --json, where it goes to stderr)."""

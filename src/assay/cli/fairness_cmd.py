@@ -31,7 +31,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import demo_exit, finish_run
+from assay.cli.reporting import demo_exit, finish_run, resume_command
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
@@ -329,7 +329,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
+                    f"run {rid}, seed {sd}; resume with: {resume_command(rid, store, cmd)}"
                 ),
             )
         fails = _say_answer(out, result.summary)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.outcome import answer_found, untested
+from assay.core.outcome import answer_found, stored_fail_on, untested
+from assay.core.redact import is_redacted, redact_text
+from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
 from assay.report import build_document, write_reports
 
-__all__ = ["EXIT_INTERRUPTED", "demo_exit", "exit_code", "finish_run"]
+__all__ = ["EXIT_INTERRUPTED", "demo_exit", "exit_code", "finish_run", "resume_command"]
 
 EXIT_INTERRUPTED = 130
 EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
@@ -27,6 +31,13 @@ def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
     return store.count_at_or_above(run_id, fail_on)
 
 
+def resume_command(run_id: str, store: str | os.PathLike[str], command: str) -> str:
+    """The command that continues a run, as it can be pasted (quoted); with ``--model URL``
+    when the run's model URL held credentials (never stored: they must be given again)."""
+    line = shlex.join(["assay", "resume", run_id, *store_option(store)])
+    return f"{line} --model URL" if is_redacted(redact_text(command)) else line
+
+
 def demo_exit(code: int) -> int:
     """A demonstration's exit code: finding bugs is what it shows (exit 0 instead of 1);
     nothing tested, a failure or an interrupt keep their own codes (never a pass)."""
@@ -41,10 +52,14 @@ def finish_run(
     html: Path | None = None,
     junit: Path | None = None,
     report: Path | None = None,
-    fail_on: float = 0.0,
+    fail_on: float | None = None,
 ) -> int:
-    """Print the run's outcome, write the reports asked for; return the exit code."""
+    """Print the run's outcome, write the reports asked for; return the exit code.
+    ``fail_on``: the severity from which a finding fails the run (default: the one the run
+    was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
+    if fail_on is None:
+        fail_on = stored_fail_on(record.config)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}
@@ -55,7 +70,7 @@ def finish_run(
     # the answer found the bug where the search stored no finding: a failure all the same
     found_by_answer = answer_found(summary) if fail_on <= 0.0 and not bad else []
     out.say(f"run {record.id}: {record.status}")
-    out.say(str(summary.get("headline") or doc.get("headline", "")))
+    out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
     if record.status == "completed" and summary.get("stop_reason"):
         out.say(f"the search ended before its budget: {summary['stop_reason']}")
     mit = summary.get("mitigation")
@@ -65,7 +80,9 @@ def finish_run(
         out.say(f"wrote {path}")
     out.say(f"seed {record.seed}; to reproduce: {record.command}")
     if record.status == "interrupted":
-        out.note(f"interrupted; continue with: assay resume {record.id} --store {store.path}")
+        out.note(
+            f"interrupted; continue with: {resume_command(record.id, store.path, record.command)}"
+        )
     out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if found_by_answer:
         out.say(

@@ -29,7 +29,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import demo_exit, finish_run
+from assay.cli.reporting import demo_exit, finish_run, resume_command
 from assay.core.budget import check_budget
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -194,8 +194,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 units=units,
                 on_progress=progress,
                 started=started,
+                fail_on=fail_on,
                 on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: assay resume {rid} --store {store}"
+                    f"run {rid}, seed {sd}; resume with: {resume_command(rid, store, cmd)}"
                 ),
             )
         if export is not None:

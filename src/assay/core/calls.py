@@ -166,9 +166,15 @@ def guard_process_exit() -> None:
     read as a pass by CI, with nothing tested).  Installed once per process; a model's
     ``from os import _exit`` bound before it stays unguarded, and an exit from native code
     (C ``exit()``) cannot be caught at all."""
-    global _guarded_pid
+    global _guarded_pid, _in_model, _in_model_lock
     if _guarded_pid == os.getpid() and os._exit is _guarded_exit:
         return
+    if _guarded_pid != os.getpid():
+        # a new process (a forked child, such as the text classifiers' worker): the calls the
+        # parent had in progress are not its own.  Inherited, they made the child's final
+        # os._exit raise, and the child ran on in its parent's code (a test suite ran twice)
+        _in_model = 0
+        _in_model_lock = threading.Lock()
     _guarded_pid = os.getpid()
     os._exit = _guarded_exit  # type: ignore[assignment]
 

@@ -12,10 +12,13 @@ Two facts decide an exit code and a CI report besides the findings themselves:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["EndedRunMixin", "answer_found", "untested"]
+from assay.errors import UsageError
+
+__all__ = ["EndedRunMixin", "answer_found", "check_fail_on", "stored_fail_on", "untested"]
 
 _BUDGETS = {
     "queries": "query budget (--max-queries)",
@@ -44,11 +47,34 @@ def untested(summary: Mapping[str, Any] | None) -> str | None:
     budget = _BUDGETS.get(str(reason))
     if budget:
         return f"the {budget} ran out before the first test; raise it"
+    if reason == "space":  # a search's own word for it
+        return "the search found no case to ask (no input the test applies to)"
     return (
         f"the run ended before the first test ({reason})"
         if reason
         else "the run ended before the first test"
     )
+
+
+def check_fail_on(value: float) -> float:
+    """Severities are in [0, 1]: a threshold outside can never (or always) fail."""
+    if not math.isfinite(value) or not 0 <= value <= 1:
+        raise UsageError(
+            f"must be a severity from 0 to 1 (0: fail on any finding), not {value}; a finding's "
+            "severity is at most 1, so a larger threshold could never fail",
+            argument="--fail-on",
+        )
+    return float(value)
+
+
+def stored_fail_on(config: Mapping[str, Any] | None) -> float:
+    """The severity threshold a run was started with (``--fail-on``, kept in its config so
+    that ``assay resume`` and ``assay report`` judge its findings as the run did); 0 when
+    the run did not keep one."""
+    value = (config or {}).get("fail_on")
+    if isinstance(value, int | float) and not isinstance(value, bool) and 0 <= value <= 1:
+        return float(value)
+    return 0.0
 
 
 def answer_found(summary: Mapping[str, Any] | None) -> list[str]:

@@ -13,7 +13,9 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-__all__ = ["MASK", "is_redacted", "redact_json", "redact_text", "redact_url"]
+from assay.errors import UsageError
+
+__all__ = ["MASK", "is_redacted", "redact_json", "redact_text", "redact_url", "specs_given_again"]
 
 MASK = "***"
 
@@ -99,3 +101,40 @@ def redact_json(value: Any) -> Any:
 def is_redacted(text: str) -> bool:
     """Whether ``text`` holds a URL whose credentials were masked (by ``redact_text``)."""
     return any(MASK in m.group(0) for m in _URL.finditer(text))
+
+
+def specs_given_again(stored: list[Any], given: Any, *, run_id: str) -> list[Any]:
+    """The model specs a resumed run calls: the stored ones, with ``given`` (``assay resume
+    RUN --model URL``) in place of the stored spec it is (its credentials masked when
+    stored).  A URL whose credentials were masked cannot be called: it must be given again.
+    ``given`` other than a string (the API: the models themselves) replaces them all."""
+    if given is not None and not isinstance(given, str):
+        return list(given) if isinstance(given, list | tuple) else [given]
+    masked = [s for s in stored if isinstance(s, str) and is_redacted(s)]
+    if given is None:
+        if masked:
+            raise UsageError(
+                f"run {run_id}'s model URL ({masked[0]}) held credentials, which assay never "
+                f"stores; give the URL again: assay resume {run_id} --model URL",
+                argument="--model",
+            )
+        return list(stored)
+    shown = redact_text(given)
+    if len(stored) == 1 and not masked:
+        return [given]  # the run's one model, from where it is now
+    if shown not in stored:
+        raise UsageError(
+            f"{shown} is not "
+            + (f"the run's model ({stored[0]})" if len(stored) == 1 else "one of the run's ")
+            + ("" if len(stored) == 1 else f"models ({', '.join(map(str, stored))})"),
+            argument="--model",
+        )
+    out = [given if s == shown else s for s in stored]
+    left = [s for s in out if isinstance(s, str) and is_redacted(s)]
+    if left:
+        raise UsageError(
+            f"run {run_id}'s model URL {left[0]} held credentials too; resume it from the API "
+            "with every model given again (model=[...])",
+            argument="--model",
+        )
+    return out

@@ -7,12 +7,13 @@ import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from assay._version import __version__
 
-__all__ = ["rerun_command", "store_option", "versions"]
+__all__ = ["record_wall_clock", "rerun_command", "store_option", "versions"]
 
 
 def versions() -> dict[str, str]:
@@ -45,3 +46,18 @@ def store_option(path: str | os.PathLike[str]) -> list[str]:
     if given.resolve() == DEFAULT_STORE.resolve():
         return []
     return ["--store", given.as_posix()]
+
+
+def record_wall_clock(store: Any, run_id: str, seconds: float, *, counted: str, rate: str) -> None:
+    """Put the run's wall-clock seconds (from its start, loading included) in its summary's
+    metrics, and metric ``rate``: metric ``counted`` per one of those seconds (never a rate
+    over part of the run)."""
+    record = store.get_run(run_id)
+    summary = dict(record.summary or {})
+    metrics = summary.get("metrics")
+    if not isinstance(metrics, dict) or seconds <= 0:
+        return
+    if counted in metrics:  # (a backdoor model scan counts no images)
+        metrics[rate] = round(float(metrics[counted] or 0) / seconds, 6)
+    metrics["wall-clock seconds"] = round(seconds, 2)
+    store.checkpoint(run_id, summary=summary)

@@ -12,7 +12,14 @@ from typing import Any
 from assay.core.store import RunStore
 from assay.models.http import HttpModel
 
-__all__ = ["check_served", "record_served", "record_serving", "served_model", "stopped_answering"]
+__all__ = [
+    "check_served",
+    "close_served",
+    "record_served",
+    "record_serving",
+    "served_model",
+    "stopped_answering",
+]
 
 _ADDED = ("requests", "answered", "retried", "failed")
 _TITLE = "Serving"
@@ -40,6 +47,16 @@ def record_served(store: RunStore, run_id: str, models: Any) -> None:
     for model in models:
         with suppress(AssayError):
             record_serving(store, run_id, model)
+
+
+def close_served(models: Any) -> None:
+    """Close the connections of every served model among ``models`` at the end of a run (a
+    later call opens new ones).  Left to the garbage collector, a run stopped by Ctrl-C
+    left its sockets open until a later collection ('unclosed socket')."""
+    for model in models:
+        served = served_model(model)
+        if served is not None:
+            served.close()
 
 
 def stopped_answering(models: Any) -> str | None:

@@ -20,7 +20,7 @@ import numpy as np
 
 from assay._version import __version__
 from assay.core.findings import FindingBatch
-from assay.core.outcome import untested
+from assay.core.outcome import stored_fail_on, untested
 from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
@@ -62,6 +62,11 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     findings["keep_findings"] = store.keep_policy(record.id)
     if record.n_findings:
         findings["max_severity"] = record.max_severity
+    # the run's --fail-on: findings below it do not fail the run (nor its JUnit cases)
+    findings["fail_on"] = stored_fail_on(record.config)
+    findings["at_or_above_fail_on"] = (
+        store.count_at_or_above(record.id, findings["fail_on"]) if record.n_findings else 0
+    )
     summary = run.get("summary") or {}
     headline = summary.get("headline")
     if not isinstance(headline, str) or not headline.strip():

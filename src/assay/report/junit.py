@@ -27,22 +27,35 @@ def render_junit(doc: dict[str, Any]) -> str:
     cases: list[ET.Element] = []
 
     examples = [f for f in findings.get("examples") or [] if isinstance(f, dict)]
+    fail_on = findings.get("fail_on")
+    fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
     for position, finding in enumerate(examples):
-        cases.append(_finding_case(classname, finding, position))
+        cases.append(_finding_case(classname, finding, position, fail_on))
     total = findings.get("total", len(examples))
     total = total if isinstance(total, int) else len(examples)
     if total > len(examples):
         more = total - len(examples)
-        case = _case(classname, f"{more} more findings")
-        _child(
-            case,
-            "failure",
-            message=f"{more:,} more finding{'' if more == 1 else 's'} in the run store",
-            type="findings",
-            text=f"{total:,} findings in all; see them with: "
-            f"{doc.get('report_command') or f'assay report {run_id}'}",
-        )
-        cases.append(case)
+        # of these, the ones at or above --fail-on fail (the document counts them)
+        failing = findings.get("at_or_above_fail_on")
+        shown = sum(1 for c in cases if c.find("failure") is not None)
+        failing_more = more if not isinstance(failing, int) else max(0, failing - shown)
+        if failing_more:
+            case = _case(classname, f"{failing_more} more findings")
+            _child(
+                case,
+                "failure",
+                message=f"{failing_more:,} more finding{'' if failing_more == 1 else 's'} "
+                "in the run store",
+                type="findings",
+                text=f"{total:,} findings in all; see them with: "
+                f"{doc.get('report_command') or f'assay report {run_id}'}",
+            )
+            cases.append(case)
+        if more > failing_more:
+            below = more - failing_more
+            case = _case(classname, f"{below} more findings below --fail-on {fail_on:g}")
+            _child(case, "system-out", text=f"{below:,} findings below --fail-on {fail_on:g}")
+            cases.append(case)
     failed = run.get("status") == "failed"
     summary = _dict(run.get("summary"))
     why_untested = untested(summary) if run.get("status") in ENDED else None
@@ -97,14 +110,30 @@ def render_junit(doc: dict[str, Any]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _finding_case(classname: str, finding: dict[str, Any], position: int) -> ET.Element:
+def _finding_case(
+    classname: str, finding: dict[str, Any], position: int, fail_on: float = 0.0
+) -> ET.Element:
+    """A failed case, or a passing one (its finding in ``system-out``) for a finding below
+    the run's ``--fail-on``: the run's exit code let it pass, so must CI."""
     kind = safe_text(finding.get("kind", "finding"))
     index = finding.get("index", position)
     severity = finding.get("severity")
     sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
     case = _case(classname, f"{kind}[{index}]")
-    message = f"severity {sev}: {kind} on inputs {compact(finding.get('inputs'), 160)}"
+    details = finding.get("details")
+    name = details.get("name") if isinstance(details, dict) else None
+    # an image's own name ('cat_017.png') tells CI more than its pixels
+    on = (
+        f"in {name}"
+        if isinstance(name, str)
+        else f"on inputs {compact(finding.get('inputs'), 160)}"
+    )
+    message = f"severity {sev}: {kind} {on}"
     body = finding_json(finding)
+    if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on:
+        text = f"{message} (below --fail-on {fail_on:g})\n{body}"
+        _child(case, "system-out", text=safe_text(text))
+        return case
     _child(case, "failure", message=safe_text(message), type=kind, text=safe_text(body))
     return case
 

@@ -27,11 +27,12 @@ from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.model import Model
-from assay.core.outcome import EndedRunMixin
+from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
+from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.errors import UsageError
@@ -130,7 +131,25 @@ def _name_of(spec: Any, i: int) -> str:
             return base or f"model{i + 1}"
         base = spec.rstrip("/").rsplit("/", 1)[-1]
         return base or f"model{i + 1}"
+    # an object (the API): a function by its name, an estimator by its class ('model2'
+    # named nothing the user wrote)
+    name = getattr(spec, "__name__", None) or type(spec).__name__
+    if isinstance(name, str) and name.isidentifier() and name != "<lambda>":
+        return name
     return f"model{i + 1}"
+
+
+def _of_classifier(exc: UsageError, spec: Any, k: int, n: int) -> UsageError:
+    """``exc`` naming the classifier it is about, when there are several."""
+    if n < 2:
+        return exc
+    return UsageError(
+        f"classifier {_name_of(spec, k)}: {exc.bare_message}",
+        argument=exc.argument,
+        path=exc.path,
+        line=exc.line,
+        column=exc.column,
+    )
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -196,11 +215,12 @@ def setup_text(
     draws = Draws(__import__("numpy").random.default_rng(0))
     probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(2)]
     loaded: list[Model] = []
-    for spec in specs:
+    for k, spec in enumerate(specs):
         if isinstance(spec, str) and spec.startswith("builtin:"):
             inner = builtin_classifier(spec.split(":", 1)[1])
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
-        else:
+            continue
+        try:
             loaded.append(
                 load_model(
                     spec,
@@ -212,11 +232,23 @@ def setup_text(
                     serving=serving_opts,
                 )
             )
-    for spec, m in zip(specs, loaded, strict=True):
-        if m.capabilities.modality != "text":
+        except UsageError as exc:  # of several classifiers: say which one
+            raise _of_classifier(exc, spec, k, len(specs)) from None
+    for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
+        caps = m.capabilities
+        if caps.modality != "text":
             raise UsageError(
-                f"{_name_of(spec, 0)} is a {m.capabilities.modality} model; text "
+                f"{_name_of(spec, k)} is a {caps.modality} model; text "
                 "testing needs text classifiers",
+                argument="MODEL",
+            )
+        if not caps.class_names and caps.n_classes is None:
+            what = "class indices" if caps.outputs == "labels" else "one score per sentence"
+            raise UsageError(
+                f"classifier {_name_of(spec, k)} answers {what} without saying which classes "
+                "there are; declare them beside the function, in order, as scikit-learn does: "
+                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
+                "per class)",
                 argument="MODEL",
             )
     the_names = (
@@ -288,6 +320,7 @@ def check_text(
     scheduler: str | None = None,
     units: int | None = None,
     started: float | None = None,
+    fail_on: float = 0.0,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -305,12 +338,16 @@ def check_text(
 
     ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
     is part of the run (``max_time`` bounds it, the rates count it).
+
+    ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
+    kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
     """
     from assay.execution.campaign import execution_config
 
     started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     the_setup = setup or setup_text(models, **options)
@@ -326,6 +363,7 @@ def check_text(
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["fingerprints"] = text_fingerprints(the_setup)
     config["execution"] = execution
+    config["fail_on"] = fail_on
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -353,15 +391,13 @@ def check_text(
 
 def _record_wall_clock(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
     """Errors per wall-clock second from the run's start (loading included)."""
-    record = store.get_run(outcome.run_id)
-    summary = dict(record.summary or {})
-    metrics = summary.get("metrics")
-    if not isinstance(metrics, dict) or seconds <= 0:
-        return
-    errors = float(metrics.get("errors found (distinct failing sentences)") or 0)
-    metrics["errors per second"] = round(errors / seconds, 6)
-    metrics["wall-clock seconds"] = round(seconds, 2)
-    store.checkpoint(outcome.run_id, summary=summary)
+    record_wall_clock(
+        store,
+        outcome.run_id,
+        seconds,
+        counted="errors found (distinct failing sentences)",
+        rate="errors per second",
+    )
 
 
 def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
@@ -390,7 +426,7 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
 
 
 def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, record_served
+    from assay.models.serving import check_served, close_served, record_served
 
     try:
         if not (execution or {}).get("units"):
@@ -400,6 +436,7 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
     finally:  # served classifiers' request counters go with the run, however it ended
         thaw()  # what the search froze between its rounds is collected as usual again
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+        close_served(setup.model.models)
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
     return outcome
@@ -496,7 +533,9 @@ def resume_text(
     # a changed grammar or classifier file would mix two searches' findings: refuse
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
     inv = dict(record.config.get("invocation", {}))
-    specs = model if model is not None else inv.get("models")
+    stored = inv.get("models")
+    # a URL's credentials were never stored: given again (--model URL) in its place
+    specs = specs_given_again(stored, model, run_id=record.id) if stored else model
     if specs is None or any(s is None for s in specs):
         raise UsageError(
             f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
@@ -582,15 +621,27 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 break
         if limit is not None and len(rows) >= limit:
             break
-    counts = (
-        {r["sentence"]: r["count"] for r in record.summary.get("text", {}).get("minimal", [])}
-        if record.summary
-        else {}
-    )
     frame = pd.DataFrame(rows)
     if len(frame):
-        frame.insert(1, "times_found", [counts.get(m, 1) for m in frame["minimal"]])
+        # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
+        found = _times_found(record.summary or {}, frame)
+        frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
     return frame
+
+
+def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:
+    """How often each minimal sentence was reached, from the summary's ranked list (the
+    most found first, capped): one beyond the list is known only when the list's last count
+    is 1; else ``None`` (it read 1, a count nobody measured)."""
+    text = summary.get("text") or {}
+    ranked = text.get("minimal") or []
+    counts = {(r["sentence"], r.get("variant", "")): int(r["count"]) for r in ranked}
+    whole = len(ranked) >= int(text.get("distinct_minimal") or 0)
+    floor = min(counts.values(), default=1)
+    beyond = 1 if whole or floor <= 1 else None
+    return [
+        counts.get((m, v), beyond) for m, v in zip(frame["minimal"], frame["variant"], strict=True)
+    ]
 
 
 def check_export(path: str | os.PathLike[str] | None) -> None:

@@ -29,7 +29,14 @@ from pathlib import Path
 
 from assay.errors import UsageError
 
-__all__ = ["Directional", "Grammar", "Invariant", "load_grammar", "parse_grammar"]
+__all__ = [
+    "Directional",
+    "Grammar",
+    "Invariant",
+    "load_grammar",
+    "parse_grammar",
+    "reachable_symbols",
+]
 
 Item = int | str  # a nonterminal id or a terminal string
 
@@ -417,6 +424,11 @@ def _compile(
     for n, raw in dir_lines:
         g.directionals.append(_directional(g, raw, n, source))
     return g
+
+
+def reachable_symbols(g: Grammar) -> set[int]:
+    """The symbols some sentence of ``g`` can derive (its start symbol's reach)."""
+    return _reachable(g)
 
 
 def _reachable(g: Grammar) -> set[int]:

@@ -23,7 +23,7 @@ import numpy as np
 
 from assay.errors import ModelError, UsageError
 from assay.text.generate import Draws, Sampler, Tree, nodes, replace_at, subtree_at
-from assay.text.grammar import Directional, Grammar, Invariant
+from assay.text.grammar import Directional, Grammar, Invariant, reachable_symbols
 from assay.text.panel import Layout
 
 __all__ = ["MODES", "ORACLES", "Case", "Oracle", "Verdict"]
@@ -88,6 +88,16 @@ class Oracle:
             raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
         if k < 1:
             raise UsageError(f"must be at least 1, not {k}", argument="--top-k")
+        n_common = len(layout.common)
+        if kind == "differential" and mode == "topk" and k >= n_common:
+            # the top k of every classifier would be all its labels: no set could differ
+            raise UsageError(
+                f"the classifiers share {n_common} labels ({', '.join(layout.common)}), so "
+                f"the top {k} of each holds every label and no sentence could disagree; "
+                f"--top-k must be below {n_common}"
+                + (" (with two labels, use --mode top1)" if n_common == 2 else ""),
+                argument="--top-k",
+            )
         for d in grammar.directionals:
             if d.label is not None and d.label not in layout.common:
                 raise UsageError(
@@ -99,6 +109,10 @@ class Oracle:
                 )
         self.kind, self.g, self.layout, self.sampler = kind, grammar, layout, sampler
         self.mode, self.k, self.threshold = mode, k, threshold
+        # top-1 differential cases judged, and those whose labels all had a counterpart
+        # (the others cannot disagree): none compared is no test (``never_compared``)
+        self.judged = 0
+        self.compared = 0
         # production -> relations whose focus it can be
         self._focus: dict[int, list[int]] = {}
         rels: list[Invariant | Directional] = (
@@ -110,6 +124,34 @@ class Oracle:
             for a in members:
                 self._focus.setdefault(alts[a], []).append(r)
         self.relations = rels
+        reach = reachable_symbols(grammar)
+        if rels and not any(r.symbol in reach for r in rels):
+            # every relation is about a symbol no sentence uses: no case could ever be made
+            rel = rels[0]
+            raise UsageError(
+                f"every {'%invariant' if kind == 'invariance' else '%directional'} of the "
+                "grammar is about a symbol no sentence uses "
+                f"({grammar.names[rel.symbol]!r} is unreachable from "
+                f"{grammar.names[grammar.start]!r}), so no case could be tested",
+                argument="--grammar",
+                path=grammar.source,
+                line=rel.line,
+            )
+
+    def never_compared(self, errors: int) -> str | None:
+        """Why a top-1 differential search tested nothing: every sentence it judged got,
+        from some classifier, a label with no counterpart in the others (``None``: some
+        were compared, or it found errors)."""
+        if errors or not self.judged or self.compared:
+            return None
+        unmapped = "; ".join(
+            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
+        )
+        return (
+            f"none of the {self.judged:,} sentences judged could be compared: for each, a "
+            f"classifier answered a label the others do not have ({unmapped}), so no "
+            "disagreement could be seen; map its labels to common ones with --label-map"
+        )
 
     @property
     def metamorphic(self) -> bool:
@@ -187,6 +229,8 @@ class Oracle:
         )
         comparable = (tops >= 0).all(axis=1)
         if self.mode == "top1":
+            self.judged += n
+            self.compared += int(comparable.sum())
             error = comparable & (tops != tops[:, :1]).any(axis=1)
             margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
         elif self.mode == "topk":

@@ -58,6 +58,8 @@ class TextTest:
         if self.batch < 1:
             raise UsageError(f"must be at least 1, not {self.batch}", argument="--batch")
         self.make_oracle(Sampler(self.grammar, max_depth=self.max_depth))
+        if self.strategy == "exhaustive":  # a grammar too large to enumerate: before a run
+            make_strategy(self.strategy, self.grammar, self.max_depth, start=self.start)
         return self
 
     def make_oracle(self, sampler: Sampler) -> Oracle:
@@ -182,7 +184,7 @@ class TextSearch:
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
-        why = self.engine.untested()
+        why = self.engine.untested() or self.engine.oracle.never_compared(self.engine.errors)
         if why:
             s["untested_reason"] = why
         if self.test.in_unit:

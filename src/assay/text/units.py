@@ -72,6 +72,8 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "first_answer": engine.first_answer,
         "varied": engine.varied,
         "wordy": engine.wordy,
+        "judged": engine.oracle.judged,
+        "compared": engine.oracle.compared,
     }
 
 
@@ -117,6 +119,8 @@ def merge_summaries(
         stats = s.get(UNIT_STATS) or {}
         for name in ("errors", "cases", "proposed", "search_errors", "shrink_incomplete"):
             setattr(merged, name, getattr(merged, name) + int(stats.get(name) or 0))
+        merged.oracle.judged += int(stats.get("judged") or 0)
+        merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
         # one answer for all units' sentences: no unit varied and all gave the same one
         first = stats.get("first_answer")
         merged.wordy = merged.wordy or bool(stats.get("wordy", True))
@@ -162,7 +166,7 @@ def merge_summaries(
     if stopped:
         summary["stopped_early"] = stopped
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
-    why = merged.untested()
+    why = merged.untested() or merged.oracle.never_compared(merged.errors)
     if why:
         summary["untested_reason"] = why
     return summary
