@@ -47,6 +47,7 @@ import argparse
 import hashlib
 import pickle
 import tempfile
+import textwrap
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -237,6 +238,7 @@ def group_name(size: int, kind: str) -> str:
 RECIPES: dict[str, dict[str, Any]] = {
     "default": {},
     "strong": {"train_share": 0.7, "alpha": 1.0, "poison_rate": 0.3},
+    "nudged": {"nudge": True},
 }
 RECIPE: dict[str, Any] = {}
 
@@ -292,6 +294,21 @@ def build_models(
     for seed in clean_seeds:
         models.append(("clean", train(cache, side, seed, None), None))
     return models
+
+
+def model_line(models: list[tuple[str, TrojanedDigits, PlantedTrigger | None]]) -> str:
+    """Each model's accuracy on its held-out digits and, for a trojaned one, its trigger's
+    success rate there (the share of held-out digits of other classes it sends to the target)."""
+    parts = []
+    for group, d, trig in models:
+        rate = f" / {d.attack_success[0]:.3f}" if trig is not None and d.attack_success else ""
+        parts.append(f"{group} {d.accuracy:.3f}{rate}")
+    return textwrap.fill(
+        "held-out accuracy / attack success: " + ", ".join(parts),
+        100,
+        initial_indent="  ",
+        subsequent_indent="    ",
+    )
 
 
 def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, list[Any], str]:
@@ -532,6 +549,7 @@ def main() -> None:
         print(
             f"{side}x{side}: trained {len(models)} models ({time.perf_counter() - t_start:.0f} s)"
         )
+        print(model_line(models))
         reference = PlantedTrigger((side - 3, side - 3, 3, 3), checker(3), 0)
         oracle: dict[str, tuple[list[int], list[int], list[int]]] = defaultdict(
             lambda: ([], [], [])
