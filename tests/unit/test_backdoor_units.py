@@ -555,7 +555,8 @@ def test_a_known_trigger_extent_is_the_consensus_of_the_images_that_carry_it() -
     4x4 solid square was one line short on 55 of 57 detections).  Every scanned image that
     carries the corner (bars in four columns) agrees on the whole square, and the clean
     images mostly do not hold it: the consensus refills the whole square, the true class 2.
-    Fewer than five carriers say nothing."""
+    Fewer than 20 carriers say nothing (a box over a stroke is carried by the few images
+    drawn alike there, and they agree on their strokes too)."""
     from assay.backdoor.consensus import trigger_mask
     from assay.backdoor.inputscan import _regions, check_known
     from assay.backdoor.patches import Trigger
@@ -566,7 +567,7 @@ def test_a_known_trigger_extent_is_the_consensus_of_the_images_that_carry_it() -
     refs[:3, 5, 6:8] = 1.0  # a short line where the square's top row is
     assert _square_or_bar(refs).tolist() == [2, 2, 2, 2] + [0, 0, 2] * 4
     image = _bar_and_square(4)
-    scanned = np.stack([_bar_and_square(c) for c in (1, 2, 3, 4) * 2])
+    scanned = np.stack([_bar_and_square(c) for c in (1, 2, 3, 4) * 5])
     corner = (6, 6, 2, 2)
     assert _regions(image, corner, corner, refs, 4)[0] == (6, 5, 2, 3)  # a line short
     assert _regions(image, corner, corner, refs, 4, scanned)[0] == (5, 5, 3, 3)
@@ -577,4 +578,4 @@ def test_a_known_trigger_extent_is_the_consensus_of_the_images_that_carry_it() -
     assert v is not None and v.poisoned and v.corrected == 2, v
     mask = trigger_mask(scanned, corner, np.ones((2, 2, 1)), refs)
     assert mask is not None and mask[5:8, 5:8].all() and mask.sum() == 9
-    assert trigger_mask(scanned[:4], corner, np.ones((2, 2, 1)), refs) is None
+    assert trigger_mask(scanned[:19], corner, np.ones((2, 2, 1)), refs) is None

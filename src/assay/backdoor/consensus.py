@@ -11,7 +11,12 @@ nearly all the carriers hold the same value there (``agree``) and that value is 
 clean images at that place (fewer than ``usual`` of the references hold it: the background
 around a corner trigger is shared by the carriers too, and by clean images).  With two images
 (tried in the ninth session: the trigger's source image and a later one) strokes agree by
-chance too often; the consensus needs ``least`` carriers, else it says nothing.
+chance too often; the consensus needs ``least`` carriers, else it says nothing.  Many of
+them: a box that holds part of the object as well as the trigger (found so on a 16x16 random
+2x2 trigger: a 4x4 box over its corner and a stroke) is carried only by the images drawn alike
+there, 5 to 12 of 120, and those agree on the stroke beside it too (with 5 carriers enough,
+its region grew onto that stroke and a corrected label was lost); the images carrying a true
+trigger are all the poisoned ones.
 """
 
 from __future__ import annotations
@@ -44,7 +49,7 @@ def trigger_mask(
     agree: float = 0.9,
     usual: float = 0.75,
     tolerance: float = 0.25,
-    least: int = 5,
+    least: int = 20,
 ) -> np.ndarray | None:
     """(H, W) mask of the pixels where at least ``agree`` of the images that carry the trigger
     (``carriers``) hold the same value (within ``tolerance`` of their median, every channel)

@@ -63,7 +63,7 @@ EXTENT = True
 # bench/RESULTS.md, branch bdfix).  The bench strategy "assay-vote" runs the default with it on
 VOTE = False
 # the trigger's extent from the consensus of every scanned image that carries it
-# (``consensus.trigger_mask``), where at least 5 do; else from the image alone (``_odd``)
+# (``consensus.trigger_mask``), where at least 20 do; else from the image alone (``_odd``)
 CONSENSUS = True
 
 
@@ -246,7 +246,8 @@ def assay_scan(
 ) -> ImageVerdict:
     """The default scan (see the module's text).  The image's scan ends after ``max_natural``
     boxes found to be the class's own features, and after ``max_windows`` windows shrunk
-    without a confirmed box."""
+    without a confirmed box.  ``scanned``: every image of the scan (n, H, W, C); those that
+    carry a trigger found give its extent for the corrected label (``consensus.py``)."""
     hit = check_known(index, image, label, labels, known, verify, fills, max_trigger, scanned)
     if hit is not None:
         return hit
@@ -487,7 +488,11 @@ def _regions(
     (``_extent``: the box found is the smallest part that fires, and what is left of the
     trigger beside it still moves the answer; on 8x8 digits a solid 4x4 square's 3x3 corner
     was found and refilling it alone answered the true label for 58 % of the images), then the
-    region found to neutralise it."""
+    region found to neutralise it.  The extent's pixels are those the ``scanned`` images that
+    carry the box's pixels agree on and clean images mostly do not hold
+    (``consensus.trigger_mask``), where 20 or more carry it; else those unlike the nearest
+    clean images (``_odd``: one image alone left a solid 4x4 square's region a line short on
+    55 of 57 detections at 8x8)."""
     mask = None
     if scanned is not None and CONSENSUS:
         t, left, h, w = box
