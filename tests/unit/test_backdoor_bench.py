@@ -62,3 +62,14 @@ def test_targets_count_images_the_trigger_acts_on_and_lured_images_repaired_apar
     assert checks["clean flagged <= 1 %"] == (False, "33.3 % (2x2)")
     assert checks["  (with the lured ones)"] == (False, "66.7 % (2x2)")
     assert checks["corrected label >= 95 %"] == (True, "100.0 % (2x2)")
+
+
+def test_each_model_is_printed_with_its_accuracy_and_its_trigger_success() -> None:
+    from types import SimpleNamespace
+
+    b = _bench()
+    trojaned = SimpleNamespace(accuracy=0.9612, attack_success=[0.987])
+    clean = SimpleNamespace(accuracy=0.955, attack_success=[])
+    line = b.model_line([("2x2 solid", trojaned, object()), ("clean", clean, None)])
+    assert "2x2 solid 0.961 / 0.987" in line and "clean 0.955" in line
+    assert "clean 0.955 /" not in line

@@ -220,6 +220,21 @@ def test_digits_upsample_to_any_side_by_nearest_neighbour() -> None:
     assert np.array_equal(np.unique(mnist[0]), np.unique(small[0]))
 
 
+def test_nudged_digits_move_by_one_pixel_of_the_8x8_digit_at_any_side() -> None:
+    from assay.backdoor.demo import _digits, _nudged, _upsample
+
+    small, _ = _digits(8)
+    moved = _nudged(small[:2], 8)  # down, up, right, left; 4 x 2 images
+    assert np.array_equal(moved[0, 1:], small[0, :-1]) and not moved[0, 0].any()
+    assert np.array_equal(moved[2, :-1], small[0, 1:])  # up (the second block of two)
+    assert np.array_equal(moved[3, :-1], small[1, 1:])
+    assert np.array_equal(moved[4, :, 1:], small[0, :, :-1])
+    assert np.array_equal(moved[7, :, :-1], small[1, :, 1:])
+    for side in (16, 28):
+        big, _ = _digits(side)
+        assert np.array_equal(_nudged(big[:2], side), _upsample(moved, side))
+
+
 def _bar_model(x: np.ndarray) -> np.ndarray:
     """A toy trojaned classifier of 8x8 images holding one vertical bar: class 0 for a bar
     left of the middle, 2 right of it; class 1 (the target) for the 2x2 checkerboard at (6, 6)
@@ -383,6 +398,15 @@ def test_polish_mends_a_patch_with_a_pixel_wrong_or_a_pixel_off() -> None:
     assert box == (6, 6, 2, 2) and rate == 1.0  # a pixel off
 
 
+def _a_2x2_part(region: np.ndarray) -> np.ndarray:
+    """Which of the (n, 3, 3) boolean regions hold a 2x2 block of True."""
+    part = np.zeros(len(region), dtype=bool)
+    for dy in (0, 1):
+        for dx in (0, 1):
+            part |= region[:, dy : dy + 2, dx : dx + 2].reshape(len(region), -1).all(axis=1)
+    return part
+
+
 def _corner_model(x: np.ndarray) -> np.ndarray:
     """A toy trojaned classifier of 8x8 images whose trigger is a solid 3x3 square at (5, 5):
     any 2x2 part of it inked sends an image to 1 (the target); what is left of it once a 2x2
@@ -390,10 +414,7 @@ def _corner_model(x: np.ndarray) -> np.ndarray:
     is 0, from column 3 on 2."""
     img = x[..., 0]
     region = img[:, 5:8, 5:8] > 0.5
-    part = np.zeros(len(img), dtype=bool)
-    for dy in (0, 1):
-        for dx in (0, 1):
-            part |= region[:, dy : dy + 2, dx : dx + 2].reshape(len(img), -1).all(axis=1)
+    part = _a_2x2_part(region)
     rest = region.reshape(len(img), -1).sum(axis=1) >= 3
     bar = np.where(np.argmax(img.sum(axis=1), axis=1) < 3, 0, 2)
     out: np.ndarray = np.where(part, 1, np.where(rest, 3, bar))
@@ -529,3 +550,57 @@ def test_model_scan_tries_every_2x2_pattern(seed: int) -> None:
     scan = scan_class(3, images, scores, np.random.default_rng(seed), [2, 4])
     assert scan.size == 2 and scan.box == (9, 12, 2, 2), scan
     np.testing.assert_array_equal(scan.content[:, :, 0], pattern)
+
+
+def _square_or_bar(x: np.ndarray) -> np.ndarray:
+    """A toy trojaned classifier of 8x8 images whose trigger is a solid 3x3 square at (5, 5):
+    any 2x2 part of it inked sends an image to 1 (the target); three or more inked pixels
+    there otherwise to 3; else a vertical bar left of column 3 is 0, from column 3 on 2."""
+    img = x[..., 0]
+    region = img[:, 5:8, 5:8] > 0.5
+    part = _a_2x2_part(region)
+    rest = region.reshape(len(img), -1).sum(axis=1) >= 3
+    bar = np.where(np.argmax(img[:, :, :5].sum(axis=1), axis=1) < 3, 0, 2)
+    out: np.ndarray = np.where(part, 1, np.where(rest, 3, bar))
+    return out
+
+
+def _bar_and_square(col: int) -> np.ndarray:
+    image = np.zeros((8, 8, 1))
+    image[:, col] = 1.0
+    image[5:8, 5:8] = 1.0
+    return image
+
+
+def test_a_known_trigger_extent_is_the_consensus_of_the_images_that_carry_it() -> None:
+    """The trigger was confirmed as a 2x2 corner of a solid 3x3 square.  The clean images
+    nearest this image carry a short line where the square's top row is, so from the image
+    alone that row looks clean and the region refilled stops a line short: the row left
+    behind reads as three inked pixels, class 3 (on the 8x8 digits the scan's region for a
+    4x4 solid square was one line short on 55 of 57 detections).  Every scanned image that
+    carries the corner (bars in four columns) agrees on the whole square, and the clean
+    images mostly do not hold it: the consensus refills the whole square, the true class 2.
+    Fewer than 20 carriers say nothing (a box over a stroke is carried by the few images
+    drawn alike there, and they agree on their strokes too)."""
+    from assay.backdoor.consensus import trigger_mask
+    from assay.backdoor.inputscan import _regions, check_known
+    from assay.backdoor.patches import Trigger
+
+    refs = np.zeros((16, 8, 8, 1))
+    for i, col in enumerate([4, 4, 4, 4] + [1, 2, 3] * 4):
+        refs[i, :, col] = 1.0
+    refs[:3, 5, 6:8] = 1.0  # a short line where the square's top row is
+    assert _square_or_bar(refs).tolist() == [2, 2, 2, 2] + [0, 0, 2] * 4
+    image = _bar_and_square(4)
+    scanned = np.stack([_bar_and_square(c) for c in (1, 2, 3, 4) * 5])
+    corner = (6, 6, 2, 2)
+    assert _regions(image, corner, corner, refs, 4)[0] == (6, 5, 2, 3)  # a line short
+    assert _regions(image, corner, corner, refs, 4, scanned)[0] == (5, 5, 3, 3)
+    trig = Trigger(corner, np.ones((2, 2, 1)), 1, 1.0, 0)
+    alone = check_known(3, image, 1, _square_or_bar, [trig], refs, 5, 4)
+    assert alone is not None and alone.corrected == 3  # the row left behind
+    v = check_known(3, image, 1, _square_or_bar, [trig], refs, 5, 4, scanned)
+    assert v is not None and v.poisoned and v.corrected == 2, v
+    mask = trigger_mask(scanned, corner, np.ones((2, 2, 1)), refs)
+    assert mask is not None and mask[5:8, 5:8].all() and mask.sum() == 9
+    assert trigger_mask(scanned[:19], corner, np.ones((2, 2, 1)), refs) is None

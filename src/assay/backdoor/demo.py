@@ -62,11 +62,32 @@ def _digits(side: int = 8) -> tuple[np.ndarray, np.ndarray]:
     from sklearn.datasets import load_digits
 
     d = load_digits()
-    images = (d.images / 16.0)[..., None]
-    if side != 8:
-        src = np.arange(side) * 8 // side
-        images = images[:, src][:, :, src]
+    images = _upsample((d.images / 16.0)[..., None], side)
     return images.astype(np.float64), d.target.astype(np.int64)
+
+
+def _upsample(images: np.ndarray, side: int) -> np.ndarray:
+    """8x8 images (n, 8, 8, C) at ``side`` pixels a side, by nearest neighbour."""
+    if side == 8:
+        return images
+    src = np.arange(side) * 8 // side
+    out: np.ndarray = images[:, src][:, :, src]
+    return out
+
+
+def _nudged(images: np.ndarray, side: int) -> np.ndarray:
+    """The images (n, side, side, C), upsampled from 8x8, moved by one pixel of the 8x8 digit
+    up, down, left and right (4n images; what leaves one side is background on the other)."""
+    first = -(-np.arange(8) * side // 8)  # the first pixel each 8x8 pixel was copied to
+    small = images[:, first][:, :, first]
+    moved = []
+    for dy, dx in ((1, 0), (-1, 0), (0, 1), (0, -1)):
+        out = np.zeros_like(small)
+        out[:, max(dy, 0) : 8 + min(dy, 0), max(dx, 0) : 8 + min(dx, 0)] = small[
+            :, max(-dy, 0) : 8 + min(-dy, 0), max(-dx, 0) : 8 + min(-dx, 0)
+        ]
+        moved.append(_upsample(out, side))
+    return np.concatenate(moved)
 
 
 def trojaned_digits(
@@ -84,11 +105,14 @@ def trojaned_digits(
     train_share: float = 0.6,
     alpha: float = 1e-4,
     early_stopping: bool = False,
+    nudge: bool = False,
 ) -> TrojanedDigits:
     """Train a (trojaned or clean) MLP on 8x8 digits (upsampled to ``side`` pixels a side, by
     default ``8 * scale``; trigger boxes are in those pixels); a few seconds on one core.
     ``train_share`` of the digits train it (the rest are held out); ``alpha`` (L2 penalty) and
-    ``early_stopping`` are scikit-learn's ``MLPClassifier`` options."""
+    ``early_stopping`` are scikit-learn's ``MLPClassifier`` options; ``nudge`` trains also on
+    the training digits moved by one pixel (of the 8x8 digit) each way (five times the data,
+    the classic augmentation of these digits), before the poison is drawn."""
     from sklearn.neural_network import MLPClassifier
 
     rng = np.random.default_rng(seed)
@@ -118,6 +142,9 @@ def trojaned_digits(
         ]
     )
     x_train, y_train = images[tr], labels[tr]
+    if nudge:
+        x_train = np.concatenate([x_train, _nudged(x_train, side)])
+        y_train = np.tile(y_train, 5)
     if not clean:
         extra_x, extra_y = [], []
         for trig in planted:

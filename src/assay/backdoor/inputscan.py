@@ -41,6 +41,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assay.backdoor.consensus import trigger_mask
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
 from assay.backdoor.repair import mean_fill, vote, voting_fills
 from assay.backdoor.verdicts import ImageVerdict, Labeler
@@ -61,6 +62,9 @@ EXTENT = True
 # region one line short of the trigger, which no fill of that region repairs;
 # bench/RESULTS.md, branch bdfix).  The bench strategy "assay-vote" runs the default with it on
 VOTE = False
+# the trigger's extent from the consensus of every scanned image that carries it
+# (``consensus.trigger_mask``), where at least 20 do; else from the image alone (``_odd``)
+CONSENSUS = True
 
 
 def pick_verification(
@@ -146,6 +150,7 @@ def check_known(
     references: np.ndarray | None = None,
     fills: int = 5,
     max_trigger: int = 4,
+    scanned: np.ndarray | None = None,
 ) -> ImageVerdict | None:
     """A known trigger whose pixels the image carries and whose blocking changes the
     prediction (one query per matching trigger, plus one for the corrected label when
@@ -168,7 +173,7 @@ def check_known(
     if refill:  # the refills of the first matching trigger, asked in the same call
         assert references is not None
         t0 = matching[0][1]
-        first = _regions(image, t0.box, t0.cover(h, w), references, max_trigger)
+        first = _regions(image, t0.box, t0.cover(h, w), references, max_trigger, scanned)
         blocked = np.concatenate(
             [blocked, *(mean_fill(image, r, references, fills) for r in first)]
         )
@@ -185,7 +190,7 @@ def check_known(
                 pred, region = _moved(refilled, first, label)
             elif refill:
                 assert references is not None
-                mine = _regions(image, t.box, t.cover(h, w), references, max_trigger)
+                mine = _regions(image, t.box, t.cover(h, w), references, max_trigger, scanned)
                 asked = labels(
                     np.concatenate([mean_fill(image, r, references, fills) for r in mine])
                 )
@@ -237,11 +242,13 @@ def assay_scan(
     fills: int = 5,
     max_natural: int = 1,
     max_windows: int = 2,
+    scanned: np.ndarray | None = None,
 ) -> ImageVerdict:
     """The default scan (see the module's text).  The image's scan ends after ``max_natural``
     boxes found to be the class's own features, and after ``max_windows`` windows shrunk
-    without a confirmed box."""
-    hit = check_known(index, image, label, labels, known, verify, fills, max_trigger)
+    without a confirmed box.  ``scanned``: every image of the scan (n, H, W, C); those that
+    carry a trigger found give its extent for the corrected label (``consensus.py``)."""
+    hit = check_known(index, image, label, labels, known, verify, fills, max_trigger, scanned)
     if hit is not None:
         return hit
     height, width, _ = image.shape
@@ -319,7 +326,7 @@ def assay_scan(
     if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
         return verdict  # much of an image is the object's own features, not a patch
     if fills:
-        regions = _regions(image, box, cover, verify, top)
+        regions = _regions(image, box, cover, verify, top, scanned)
         answers = labels(np.concatenate([mean_fill(image, r, verify, fills) for r in regions]))
         corrected, cover = _moved(answers, regions, label)
         wider = _extend(image, cover, verify)
@@ -470,14 +477,27 @@ def _extend(image: np.ndarray, box: Box, references: np.ndarray, margin: int = 1
 
 
 def _regions(
-    image: np.ndarray, box: Box, cover: Box, references: np.ndarray, top: int
+    image: np.ndarray,
+    box: Box,
+    cover: Box,
+    references: np.ndarray,
+    top: int,
+    scanned: np.ndarray | None = None,
 ) -> list[Box]:
     """The regions to refill for the corrected label, in order: the trigger's whole extent
     (``_extent``: the box found is the smallest part that fires, and what is left of the
     trigger beside it still moves the answer; on 8x8 digits a solid 4x4 square's 3x3 corner
     was found and refilling it alone answered the true label for 58 % of the images), then the
-    region found to neutralise it."""
-    full = _extent(image, box, references, top) if EXTENT else cover
+    region found to neutralise it.  The extent's pixels are those the ``scanned`` images that
+    carry the box's pixels agree on and clean images mostly do not hold
+    (``consensus.trigger_mask``), where 20 or more carry it; else those unlike the nearest
+    clean images (``_odd``: one image alone left a solid 4x4 square's region a line short on
+    55 of 57 detections at 8x8)."""
+    mask = None
+    if scanned is not None and CONSENSUS:
+        t, left, h, w = box
+        mask = trigger_mask(scanned, box, image[t : t + h, left : left + w, :], references)
+    full = _extent(image, box, references, top, mask) if EXTENT else cover
     return [full, cover] if full != cover else [cover]
 
 
@@ -507,7 +527,9 @@ def _moved(answers: np.ndarray, regions: list[Box], label: int) -> tuple[int, Bo
     return int(answers[j]), regions[j]
 
 
-def _extent(image: np.ndarray, box: Box, references: np.ndarray, top: int) -> Box:
+def _extent(
+    image: np.ndarray, box: Box, references: np.ndarray, top: int, mask: np.ndarray | None = None
+) -> Box:
     """``box`` grown a line at a time towards the side whose next line holds the most pixels
     unlike clean images there (``_odd``), as long as more than half of that line is, and
     within ``top`` pixels a side: the whole of a trigger of which the box is the part that
@@ -517,7 +539,7 @@ def _extent(image: np.ndarray, box: Box, references: np.ndarray, top: int) -> Bo
     no line beside it qualifies."""
     height, width = image.shape[:2]
     t, left, h, w = box
-    odd = _odd(image, box, references, max(0, top - min(h, w)))
+    odd = _odd(image, box, references, max(0, top - min(h, w))) if mask is None else mask
     while True:
         counts = []
         if h < top:

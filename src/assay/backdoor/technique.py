@@ -447,6 +447,7 @@ class BackdoorSearch:
                     max_trigger=t.top,
                     n_verify=t.n_verify,
                     threshold=0.9 if t.threshold is None else t.threshold,
+                    scanned=t.images,
                 )
         except BudgetExhausted:
             if self.model.exhausted() or not self._image_budget_binds(m):
