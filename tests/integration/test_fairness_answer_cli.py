@@ -124,3 +124,25 @@ def test_a_model_with_one_answer_tested_nothing(
     line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
     assert line.startswith("sex: share 0 of the input space (95 % CI 0.00 % to "), line
     assert "of the data rows (95 % CI 0.00 % to " in line, line
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "expected"),
+    [("share>0.5", 0), ("share>0.1", 1), ("0.5", 1)],
+)
+def test_resume_and_report_judge_as_the_run_did(
+    biased: tuple[Path, Path], tmp_path: Path, fail_on: str, expected: int
+) -> None:
+    """A run keeps its --fail-on (an expression on the share, or a severity): resumed, it
+    exits as it did (it judged every finding at severity 0: exit 1 where the run passed)."""
+    from assay.core.store import RunStore
+
+    code, out, doc = _run(biased, tmp_path, "--fail-on", fail_on)
+    assert code == expected, out
+    run_id = doc["run"]["id"]
+    if not fail_on.startswith("share"):  # a severity is kept for resume and report
+        assert doc["run"]["config"]["fail_on"] == float(fail_on)
+    with RunStore(tmp_path / "runs.db") as store:
+        store.checkpoint(run_id, status="running")  # as if it had been killed at the end
+    result = runner.invoke(app, ["resume", run_id, "--store", str(tmp_path / "runs.db")])
+    assert result.exit_code == expected, result.output

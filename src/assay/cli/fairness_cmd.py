@@ -65,9 +65,8 @@ def _share_text(v: dict[str, Any]) -> str:
     return text + (" (exact)" if v["basis"] == "exact" else "")
 
 
-def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
+def _say_answer(out: Output, summary: dict[str, Any]) -> None:
     """One line per protected attribute: share, level, favoured value, top region."""
-    fails = False
     favourable = (summary.get("favourable") or {}).get("class")
     for v in summary.get("verdict") or []:
         text = _share_text(v)
@@ -97,8 +96,6 @@ def _say_answer(out: Output, summary: dict[str, Any]) -> bool:
                     f"{percent(top_r['weight_space'])} of the input space)"
                 )
         out.say(text)
-        fails = fails or bool(v.get("fails"))
-    return fails
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -332,7 +329,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     f"run {rid}, seed {sd}; resume with: {resume_command(rid, store, cmd)}"
                 ),
             )
-        fails = _say_answer(out, result.summary)
+        _say_answer(out, result.summary)
         code = finish_run(
             out,
             store=RunStore(store),
@@ -341,9 +338,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=rule if isinstance(rule, float) else 0.0,
-        )
-        if not isinstance(rule, float) and code in (0, 1):
-            code = 1 if fails else 0
+        )  # a rule on the share: the verdict decides (finish_run reads it from the run)
         raise typer.Exit(code)
 
     @app.command("demo")

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.outcome import answer_found, stored_fail_on, untested
+from assay.core.outcome import answer_fails, answer_found, answer_rule, stored_fail_on, untested
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
@@ -69,6 +69,9 @@ def finish_run(
     why_untested = untested(summary) if record.status in ENDED else None
     # the answer found the bug where the search stored no finding: a failure all the same
     found_by_answer = answer_found(summary) if fail_on <= 0.0 and not bad else []
+    # a rule on the share (--fail-on 'share>0.01'): the verdict decides, where there is one
+    rule = answer_rule(record.config)
+    failing = answer_fails(summary) if rule is not None else None
     out.say(f"run {record.id}: {record.status}")
     out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
     if record.status == "completed" and summary.get("stop_reason"):
@@ -107,6 +110,10 @@ def finish_run(
                 "reports": [str(p) for p in written],
             }
         )
+    if failing:
+        out.say(f"above --fail-on {rule}: {', '.join(failing)} (exit 1)")
     if why_untested:
         return EXIT_UNTESTED
+    if failing is not None:
+        return exit_code(len(failing), record.status)
     return exit_code(bad + len(found_by_answer), record.status)

@@ -89,6 +89,23 @@ def answer_found(summary: Mapping[str, Any] | None) -> list[str]:
     ]
 
 
+def answer_rule(config: Mapping[str, Any] | None) -> str | None:
+    """The rule on the answer's figures a run was started with (fairness' ``--fail-on
+    'share>0.01'``, kept in its config): the exit code follows the verdict's ``fails``."""
+    answer = (config or {}).get("answer")
+    rule = answer.get("fail_on") if isinstance(answer, Mapping) else None
+    return rule if isinstance(rule, str) and rule else None
+
+
+def answer_fails(summary: Mapping[str, Any] | None) -> list[str] | None:
+    """The attributes whose verdict fails the run's rule; None when no verdict was made (the
+    answer was left out: the rule could not be judged)."""
+    rows = (summary or {}).get("verdict")
+    if not isinstance(rows, list) or not rows:
+        return None
+    return [str(v.get("attribute", "?")) for v in rows if isinstance(v, Mapping) and v.get("fails")]
+
+
 class EndedRunMixin:
     """What every technique's result says of its run's outcome: why it tested nothing, and
     its headline led by that, as the reports say it.  The result class has ``status`` and

@@ -152,6 +152,8 @@ def check_fairness(
     # bounded by the run's budget before it is stored: a resumed run answers as this one does
     bound_answer(the_setup, answer_options, max_queries, max_time)
     config["answer"] = answer_options.to_json()
+    if isinstance(rule, float):  # a severity: kept, so that a resume judges as the run did
+        config["fail_on"] = rule
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
