@@ -94,13 +94,11 @@ class ClassScan:
 
 
 def scan_sizes(height: int, width: int, max_size: int | None = None) -> list[int]:
-    """Patch sizes to try: four steps up to half the smaller side, and below the first step
-    the sizes 2 and 3 where it is larger (a trigger of a few pixels on a large image, 2x2 on
-    28x28, is smaller than an eighth of its side: a first size of 4 would reach it only by
-    chance)."""
+    """Patch sizes to try: up to half the smaller side, at most four sizes.  (Sizes 2 and 3
+    below a first size of 4, at 28x28, were tried: the planted 2x2 triggers were all named,
+    but a clean model's natural '1' stroke was flagged; ``bench/RESULTS.md``.)"""
     top = max_size or max(1, min(height, width) // 2)
-    steps = {max(1, round(top * k / 4)) for k in range(1, 5)}
-    return sorted(steps | {s for s in (2, 3) if s < min(steps)})
+    return sorted({max(1, round(top * k / 4)) for k in range(1, 5)})
 
 
 def _contents(size: int, channels: int, asked: int) -> int:
