@@ -147,11 +147,18 @@ def scan_class(
         every = n_contents == 2 ** (s * s * channels) and n_contents > contents
         for t in range(height - s + 1):
             for left in range(width - s + 1):
-                for i in range(n_contents):
-                    if every:  # pattern i's bits, white first
+                if every:  # pattern i's bits, white first; the random draws the few
+                    # contents took are drawn still, so that the larger sizes' search is
+                    # the same whether or not this size was tried in full
+                    for _ in range(2, contents):
+                        rng.integers(0, 2, size=(s, s, channels))
+                    for i in range(n_contents):
                         bits = (~i >> np.arange(s * s * channels)) & 1
                         content = bits.reshape(s, s, channels).astype(np.float64)
-                    elif i == 0:
+                        cands.append(((t, left, s, s), content))
+                    continue
+                for i in range(n_contents):
+                    if i == 0:
                         content = np.ones((s, s, channels))
                     elif i == 1:
                         content = np.zeros((s, s, channels))
