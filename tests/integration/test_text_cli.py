@@ -269,3 +269,17 @@ def test_resume_refuses_a_changed_grammar_or_classifier(tmp_path: Path) -> None:
 
     code, out = _invoke("resume", run.id, "--store", str(store), "--quiet")
     assert code in (0, 1), out  # both back as they were: the resume goes ahead
+
+
+def test_a_one_sentence_language_is_compared_by_differential_testing(tmp_path: Path) -> None:
+    """Two classifiers asked about a grammar's only sentence were compared on it: agreeing,
+    they pass (it read 'nothing was tested', exit 2); disagreeing, they fail."""
+    grammar = tmp_path / "one.cfg"
+    grammar.write_text('S -> "the food was not good"\n')
+    for second, expected in ((GOOD, 0), (BLIND, 1)):
+        code, out = _invoke(
+            "text", GOOD, second, "--grammar", str(grammar), "--max-queries", "50",
+            "--seed", "1", "--store", str(tmp_path / "runs.db"),
+        )  # fmt: skip
+        assert code == expected, out
+        assert "NOTHING WAS TESTED" not in out and "nothing was tested" not in out, out

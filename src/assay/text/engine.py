@@ -1040,6 +1040,8 @@ def untested_reason(e: Any) -> str | None:
         return None
     asked = len(e.asked)
     if asked == 1:
+        if getattr(getattr(e, "oracle", None), "kind", None) == "differential":
+            return None  # the classifiers were compared on it (and agreed): a test
         return (
             "one sentence only was asked (the grammar derives one, or the budget allowed "
             "one), so no answer could differ"
