@@ -323,3 +323,20 @@ def test_run_that_cannot_start_is_marked_failed(tmp_path: Any) -> None:
         execute(Refuses(), Threshold(), store=store, run_id=run_id, seed=1)
     rec = store.get_run(run_id)
     assert rec.status == "failed" and "no such thing" in (rec.error or "")
+
+
+def test_wide_row_keys_do_not_depend_on_the_batch_and_see_every_word() -> None:
+    rng = np.random.default_rng(0)
+    rows = rng.random((50, 784))
+    k = row_keys(rows)
+    assert len(set(k.tolist())) == 50
+    assert np.array_equal(row_keys(rows[10:13]), k[10:13])
+    one = rows[:1].copy()
+    one[0, 700] = np.nextafter(one[0, 700], 2.0)  # one word, one bit
+    swapped = rows[:1].copy()
+    swapped[0, [3, 4]] = swapped[0, [4, 3]]
+    assert row_keys(one)[0] != k[0] and row_keys(swapped)[0] != k[0]
+    zero = np.zeros((2, 64))
+    zero[1, 5] = -0.0
+    assert row_keys(zero)[0] == row_keys(zero)[1]
+    assert row_keys(np.zeros((1, 64)))[0] != row_keys(np.zeros((1, 65)))[0]

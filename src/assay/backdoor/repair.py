@@ -26,6 +26,9 @@ the vote of five (the model's own accuracy on those images, the ceiling: 96.1 %)
 
 from __future__ import annotations
 
+import contextlib
+import weakref
+
 import numpy as np
 
 from assay.backdoor.patches import Box, paste
@@ -52,6 +55,38 @@ def _shifted(references: np.ndarray, dy: int, dx: int) -> np.ndarray:
     return out
 
 
+# the references shifted, per (array, shift): the clean set is the same for every image of a
+# scan, and shifting it (np.pad) was most of a corrected label's CPU.  Held by identity and
+# dropped when the array is: never a stale copy of another array that reused its id.
+_SHIFTED: dict[tuple[int, int], tuple[weakref.ref[np.ndarray], np.ndarray]] = {}
+_SHIFTED_MAX = 8
+
+
+def _moves(shift: int) -> list[tuple[int, int]]:
+    return [(0, 0)] + [
+        (dy, dx)
+        for dy in range(-shift, shift + 1)
+        for dx in range(-shift, shift + 1)
+        if (dy, dx) != (0, 0)
+    ]
+
+
+def _shifted_all(references: np.ndarray, shift: int) -> np.ndarray:
+    """``references`` (n, H, W, C) moved by each of ``_moves(shift)``, stacked move by move
+    ((moves * n, H, W, C)), computed once per array."""
+    key = (id(references), shift)
+    hit = _SHIFTED.get(key)
+    if hit is not None and hit[0]() is references:
+        return hit[1]
+    out = np.concatenate([_shifted(references, dy, dx) for dy, dx in _moves(shift)])
+    out.flags.writeable = False
+    if len(_SHIFTED) >= _SHIFTED_MAX:
+        _SHIFTED.pop(next(iter(_SHIFTED)))
+    with contextlib.suppress(TypeError):  # an array that takes no weak reference: not kept
+        _SHIFTED[key] = (weakref.ref(references), out)
+    return out
+
+
 def nearest_contents(
     image: np.ndarray, box: Box, references: np.ndarray, k: int = 5, shift: int = 0
 ) -> np.ndarray:
@@ -61,21 +96,11 @@ def nearest_contents(
     t, left, h, w = box
     outside = np.ones(image.shape[:2], dtype=bool)
     outside[t : t + h, left : left + w] = False
-    moves = [(0, 0)] + [
-        (dy, dx)
-        for dy in range(-shift, shift + 1)
-        for dx in range(-shift, shift + 1)
-        if (dy, dx) != (0, 0)
-    ]
-    dists, contents = [], []
-    for dy, dx in moves:
-        refs = _shifted(references, dy, dx)
-        diff = (refs - image[None])[:, outside, :]
-        dists.append((diff**2).reshape(len(refs), -1).sum(axis=1))
-        contents.append(refs[:, t : t + h, left : left + w, :])
-    dist = np.concatenate(dists)
+    refs = _shifted_all(references, shift)
+    diff = (refs - image[None])[:, outside, :]
+    dist = (diff**2).reshape(len(refs), -1).sum(axis=1)
     nearest = np.argsort(dist, kind="stable")[: max(1, k)]
-    out: np.ndarray = np.concatenate(contents)[nearest]
+    out: np.ndarray = refs[nearest, t : t + h, left : left + w, :]
     return out
 
 

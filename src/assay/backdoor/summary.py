@@ -4,6 +4,7 @@ model verdict (JSON data; the HTML gallery is drawn by ``assay.report.backdoor_h
 from __future__ import annotations
 
 import contextlib
+from hashlib import blake2b
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,10 @@ from assay.backdoor.patches import paste
 __all__ = ["summarise", "to_pixels"]
 
 MAX_GALLERY = 12
+ROWS_KEPT = 5_000
+"""A summary keeps every image's row up to this many images scanned; past it, the flagged
+images' rows only (each is also a finding), so a scan of a million images does not write a
+million rows into the store and the JSON report."""
 
 
 def to_pixels(image: np.ndarray) -> list[Any]:
@@ -194,7 +199,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "headline": headline,
         "metrics": metrics,
         "sections": sections,
-        "rows": rows,
+        **_kept_rows(rows, poisoned),
         "triggers": [tr.to_json() for tr in search.triggers],
         "mode": "inputs",
         # images decided (an image the budget left undecided was not tested): 0 means
@@ -203,20 +208,37 @@ def _input_summary(search: Any) -> dict[str, Any]:
     }
 
 
+def _kept_rows(rows: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> dict[str, Any]:
+    """Every row (``ROWS_KEPT`` images or fewer), else the flagged images' rows and a note."""
+    if len(rows) <= ROWS_KEPT:
+        return {"rows": rows}
+    return {
+        "rows": flagged,
+        "rows_note": f"the {len(flagged):,} flagged images of {len(rows):,} scanned (every "
+        f"image's row is kept up to {ROWS_KEPT:,} images scanned)",
+    }
+
+
 def _distinct(search: Any, n: int) -> int:
-    """How many of the first ``n`` images to scan differ (kept per ``n``: the summary is
-    made at every checkpoint)."""
+    """How many of the first ``n`` images to scan differ (kept per search and grown as it goes:
+    the summary is made at every checkpoint, and hashing every image each time would cost a
+    long scan more than the scan)."""
     images = getattr(search.test, "images", None)
     if images is None or n == 0:
         return n
+    first = int(getattr(search, "first", 0) or 0)
     cached = getattr(search, "_distinct_cache", None)
-    if cached is not None and cached[0] == n:
-        return int(cached[1])
-    flat = np.ascontiguousarray(images[:n]).reshape(n, -1)
-    count = len({row.tobytes() for row in flat})
+    empty: set[bytes] = set()
+    done, seen = (0, empty) if cached is None or cached[0] > n else cached
+    if done < n:
+        part = np.ascontiguousarray(images[first + done : first + n])
+        # (a digest per image, not its bytes: a set of a million 28x28 images would be GBs)
+        seen.update(
+            blake2b(row.tobytes(), digest_size=16).digest() for row in part.reshape(len(part), -1)
+        )
     with contextlib.suppress(AttributeError):  # a merged view of units' rows
-        search._distinct_cache = (n, count)
-    return count
+        search._distinct_cache = (n, seen)
+    return len(seen)
 
 
 def _images_given(t: Any) -> int:

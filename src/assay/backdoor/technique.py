@@ -33,7 +33,7 @@ from assay.backdoor.strip import blend_entropy, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.verdicts import ImageVerdict
 from assay.core.budget import BudgetedModel, PhaseBudget
-from assay.core.checkpoint import Snapshot
+from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.core.findings import FindingBatch
 from assay.core.model import labels_of
 from assay.core.rng import generator
@@ -255,6 +255,7 @@ class BackdoorSearch:
         self.phase = "start"
         self.position = self.first
         self.rows: list[dict[str, Any]] = []
+        self._rows_logged = 0  # rows already in a snapshot (each checkpoint adds the new ones)
         self.triggers: list[Trigger] = []
         # every confirmed box a known trigger was found as, with its trigger's id: images are
         # matched against all of them (a trigger found first as a larger or shifted box still
@@ -720,6 +721,7 @@ class BackdoorSearch:
             from assay.backdoor.units import UNIT_STATE, unit_state
 
             s[UNIT_STATE] = unit_state(self)
+            s.pop("rows", None)  # every row travels in the unit's state
         return s
 
     # -- checkpoints ----------------------------------------------------------------------------
@@ -728,7 +730,6 @@ class BackdoorSearch:
             "base_seed": self.base_seed,
             "phase": self.phase,
             "position": self.position,
-            "rows": self.rows,
             "triggers": [tr.to_json() for tr in self.triggers],
             "matchers": [[k, tr.to_json()] for k, tr in self.matchers],
             "class_scans": [s.to_json() for s in self.class_scans],
@@ -742,14 +743,20 @@ class BackdoorSearch:
             arrays["clean_labels"] = self.clean_labels
         if self.image_labels is not None:
             arrays["image_labels"] = self.image_labels
-        return Snapshot(values=values, arrays=arrays)
+        snap = Snapshot(values=values, arrays=arrays)
+        if len(self.rows) > self._rows_logged:  # one row per image: only the new ones
+            snap.appends["rows"] = json_lines(self.rows[self._rows_logged :])
+            self._rows_logged = len(self.rows)
+        return snap
 
     def restore(self, snapshot: Snapshot) -> None:
         v = snapshot.values
         self.base_seed = int(v["base_seed"])
         self.phase = str(v["phase"])
         self.position = int(v["position"])
-        self.rows = list(v.get("rows", []))
+        # rows as JSON lines in appends; a state stored before them holds them in values
+        self.rows = list(v.get("rows", [])) + from_json_lines(snapshot.appends.get("rows"))
+        self._rows_logged = len(self.rows)
         self.triggers = [Trigger.from_json(d) for d in v.get("triggers", [])]
         self.matchers = [
             (int(k), Trigger.from_json(d))

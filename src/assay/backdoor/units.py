@@ -50,6 +50,8 @@ def unit_state(search: BackdoorSearch) -> dict[str, Any]:
         "clean_labels": None if search.clean_labels is None else search.clean_labels.tolist(),
         "phase": search.phase,
         "answered": search.answered,
+        # every image's row (the summary keeps them only up to ``summary.ROWS_KEPT`` images)
+        "rows": search.rows,
     }
 
 
@@ -88,7 +90,7 @@ def merge_summaries(
                 merged.triggers.append(trig)
                 same = len(merged.triggers) - 1
             renumber[k] = same
-        for row in s.get("rows") or []:
+        for row in state.get("rows", s.get("rows")) or []:
             row = dict(row)
             if row.get("trigger_id") is not None:
                 row["trigger_id"] = renumber.get(int(row["trigger_id"]), row["trigger_id"])

@@ -6,17 +6,21 @@ store concatenates them on restore).  Appends keep checkpoints of large, growing
 as a set of ten million seen inputs cheap: each checkpoint writes only what is new.  ``sets``
 are appends whose order does not matter: uint64 keys added since the previous snapshot,
 given back on restore as the union of every snapshot's keys, in no particular order; the store
-merges their chunks as they accumulate (``core.setstate``).
+merges their chunks as they accumulate (``core.setstate``).  Records (dicts of JSON data)
+that grow with a run, such as one row per image scanned, go in ``appends`` as JSON lines
+(``json_lines`` / ``from_json_lines``): each checkpoint writes only the new rows.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
-__all__ = ["Checkpointable", "Snapshot", "merge"]
+__all__ = ["Checkpointable", "Snapshot", "from_json_lines", "json_lines", "merge"]
 
 
 @dataclass
@@ -59,3 +63,19 @@ class Checkpointable(Protocol):
     def restore(self, snapshot: Snapshot) -> None:
         """Set the state from a snapshot whose ``appends`` are complete (all rows so far)."""
         ...
+
+
+def json_lines(records: Sequence[dict[str, Any]]) -> np.ndarray:
+    """``records`` as UTF-8 JSON lines in a uint8 array (an ``appends`` chunk)."""
+    from assay.core.findings import to_jsonable
+
+    text = "".join(json.dumps(to_jsonable(r)) + "\n" for r in records)
+    return np.frombuffer(text.encode("utf-8"), dtype=np.uint8).copy()
+
+
+def from_json_lines(chunk: np.ndarray | None) -> list[dict[str, Any]]:
+    """The records of the concatenated ``json_lines`` chunks (none: [])."""
+    if chunk is None or not len(chunk):
+        return []
+    text = np.asarray(chunk, dtype=np.uint8).tobytes().decode("utf-8")
+    return [json.loads(line) for line in text.splitlines() if line]

@@ -1,0 +1,83 @@
+"""A long input scan writes bounded data: its per-image rows go to the resume state as
+appends (each checkpoint only the new rows), and its summary keeps every row only up to
+``summary.ROWS_KEPT`` images, the flagged images' rows past it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import assay
+from assay.backdoor import summary as summary_mod
+from assay.backdoor.api import setup_backdoor
+from assay.backdoor.repair import nearest_contents
+from assay.backdoor.technique import BackdoorSearch
+from assay.core.budget import BudgetedModel
+from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
+
+
+def test_json_lines_round_trip_records_with_numpy_values() -> None:
+    rows = [{"image": np.int64(3), "box": [1, 2, 3, 3], "name": "é.png"}, {"flip_rate": None}]
+    chunk = json_lines(rows)
+    assert chunk.dtype == np.uint8
+    two = np.concatenate([chunk, json_lines([{"image": 4}])])
+    assert from_json_lines(two) == [
+        {"image": 3, "box": [1, 2, 3, 3], "name": "é.png"},
+        {"flip_rate": None},
+        {"image": 4},
+    ]
+    assert from_json_lines(None) == [] and from_json_lines(np.zeros(0, np.uint8)) == []
+
+
+def test_each_snapshot_holds_only_the_new_rows_and_restore_gives_them_all() -> None:
+    setup = setup_backdoor("builtin:trojan")
+    budgeted = BudgetedModel(setup.model)
+    search = BackdoorSearch(setup.test, budgeted, np.random.default_rng(0))
+    chunks = []
+    for _ in range(3):
+        for _ in range(6):
+            search.step()
+        snap = search.snapshot()
+        chunks.append(snap.appends.get("rows", np.zeros(0, np.uint8)))
+        assert "rows" not in snap.values
+    sizes = [len(from_json_lines(c)) for c in chunks]
+    assert sum(sizes) == len(search.rows) and all(s < len(search.rows) for s in sizes)
+    assert search.snapshot().appends.get("rows") is None  # nothing new: nothing written
+    again = BackdoorSearch(setup.test, BudgetedModel(setup.model), np.random.default_rng(0))
+    last = search.snapshot()
+    again.restore(
+        Snapshot(values=last.values, arrays=last.arrays, appends={"rows": np.concatenate(chunks)})
+    )
+    assert again.rows == search.rows
+    # a state stored before the appends (rows in values) still restores
+    old = BackdoorSearch(setup.test, BudgetedModel(setup.model), np.random.default_rng(0))
+    old.restore(Snapshot(values={**last.values, "rows": search.rows}, arrays=last.arrays))
+    assert old.rows == search.rows
+
+
+def test_a_summary_past_rows_kept_holds_the_flagged_rows_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(summary_mod, "ROWS_KEPT", 10)
+    r = assay.check_backdoor("builtin:trojan", seed=0, store=tmp_path / "runs.db")
+    s = r.summary
+    assert s["metrics"]["images scanned"] > 10
+    assert s["rows"] and all(row["poisoned"] for row in s["rows"])
+    assert len(s["rows"]) == s["metrics"]["images flagged"] == r.n_findings
+    assert "flagged images" in s["rows_note"]
+    assert len(r.findings()) == r.n_findings  # the DataFrame loses no flagged image
+
+
+def test_the_references_shifted_once_give_the_same_contents_as_shifting_each_time() -> None:
+    rng = np.random.default_rng(3)
+    refs = rng.random((7, 8, 8, 1))
+    image = rng.random((8, 8, 1))
+    box = (2, 3, 3, 2)
+    first = nearest_contents(image, box, refs, k=4, shift=1)
+    refs2 = refs.copy()  # another array: its own shifts, never the first one's
+    refs2[:, 1:6, 2:6] = 0.0  # the box and one pixel around it (the shifts reach it)
+    second = nearest_contents(image, box, refs2, k=4, shift=1)
+    assert np.array_equal(nearest_contents(image, box, refs, k=4, shift=1), first)
+    assert np.allclose(second, 0.0) and not np.allclose(first, 0.0)
