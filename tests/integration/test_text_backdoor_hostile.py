@@ -1056,3 +1056,29 @@ def test_a_forked_worker_never_runs_on_in_its_parents_code(tmp_path: Path) -> No
         with calls._in_model_lock:
             calls._in_model -= 1
     assert not marker.exists() and proc.exitcode == 0, proc.exitcode
+
+
+def test_the_printed_resume_line_writes_the_reports_the_run_was_asked_for(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A CI job interrupted mid-run and resumed with the printed line wrote no JUnit file:
+    `assay resume` took only --html, and the line said nothing of --junit or --report."""
+    clean, scan, _ = _images(tmp_path)
+    junit, report = tmp_path / "out dir" / "junit.xml", tmp_path / "out dir" / "r.json"
+    junit.parent.mkdir()
+    store = tmp_path / "runs.db"
+    with FaultServer(_guarded_predict(20)) as server:
+        args = ["backdoor", server.url, "--images", str(scan), "--clean", str(clean)]
+        args += ["--input-shape", "8,8", "--batch-size", "4", "--seed", "1"]
+        args += ["--store", str(store), "--junit", str(junit), "--report", str(report)]
+        code, out, err = _cli(capsys, *args)
+        assert code == 130, (out, err)
+        assert json.loads(report.read_text())["run"]["status"] == "interrupted"
+        junit.unlink()
+        hint = err.split("continue with: ", 1)[1].splitlines()[0]
+        pasted = shlex.split(hint)
+        assert pasted[:2] == ["assay", "resume"] and "--junit" in pasted and "--report" in pasted
+        code, out, err = _cli(capsys, *pasted[1:])
+    assert code in (0, 1), (out, err)
+    assert ET.parse(junit).getroot().tag in ("testsuites", "testsuite")
+    assert json.loads(report.read_text())["run"]["status"] == "completed"

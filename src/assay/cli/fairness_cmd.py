@@ -326,7 +326,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: {resume_command(rid, store, cmd)}"
+                    f"run {rid}, seed {sd}; resume with: "
+                    + resume_command(
+                        rid, store, cmd, {"--html": html, "--junit": junit, "--report": report}
+                    )
                 ),
             )
         _say_answer(out, result.summary)

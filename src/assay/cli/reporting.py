@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,18 @@ def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
     return store.count_at_or_above(run_id, fail_on)
 
 
-def resume_command(run_id: str, store: str | os.PathLike[str], command: str) -> str:
-    """The command that continues a run, as it can be pasted (quoted); with ``--model URL``
-    when the run's model URL held credentials (never stored: they must be given again)."""
-    line = shlex.join(["assay", "resume", run_id, *store_option(store)])
+def resume_command(
+    run_id: str,
+    store: str | os.PathLike[str],
+    command: str,
+    reports: Mapping[str, Path | None] | None = None,
+) -> str:
+    """The command that continues a run, as it can be pasted (quoted): with the reports the
+    run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
+    CI job resumed from it writes them too; with ``--model URL`` when the run's model URL held
+    credentials (never stored: they must be given again)."""
+    asked = [str(part) for flag, path in (reports or {}).items() if path for part in (flag, path)]
+    line = shlex.join(["assay", "resume", run_id, *store_option(store), *asked])
     return f"{line} --model URL" if is_redacted(redact_text(command)) else line
 
 
@@ -84,7 +93,13 @@ def finish_run(
     out.say(f"seed {record.seed}; to reproduce: {record.command}")
     if record.status == "interrupted":
         out.note(
-            f"interrupted; continue with: {resume_command(record.id, store.path, record.command)}"
+            "interrupted; continue with: "
+            + resume_command(
+                record.id,
+                store.path,
+                record.command,
+                {"--html": html, "--junit": junit, "--report": report},
+            )
         )
     out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if found_by_answer:

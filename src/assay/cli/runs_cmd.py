@@ -145,6 +145,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         run_id: RunId,
         store: StoreOpt = DEFAULT_STORE,
         html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
+        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+        json_path: Annotated[
+            Path | None, typer.Option("--report", help="Write the JSON report here.")
+        ] = None,
         model: Annotated[
             str | None,
             typer.Option(
@@ -166,7 +170,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Continue a run that was stopped or killed, from its last checkpoint."""
         from assay.api import resume_run
 
-        check_writable(html, "--html")
+        for path, flag in ((json_path, "--report"), (html, "--html"), (junit, "--junit")):
+            check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
@@ -187,7 +192,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 force=force,
                 on_note=out.note,
             )
-        raise typer.Exit(finish_run(out, store=the_store, run_id=result.run_id, html=html))
+        raise typer.Exit(
+            finish_run(
+                out,
+                store=the_store,
+                run_id=result.run_id,
+                html=html,
+                junit=junit,
+                report=json_path,
+            )
+        )
 
     @app.command("verify")
     @guarded

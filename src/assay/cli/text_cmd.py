@@ -196,7 +196,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 started=started,
                 fail_on=fail_on,
                 on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: {resume_command(rid, store, cmd)}"
+                    f"run {rid}, seed {sd}; resume with: "
+                    + resume_command(
+                        rid, store, cmd, {"--html": html, "--junit": junit, "--report": report}
+                    )
                 ),
             )
         if export is not None:
