@@ -752,7 +752,7 @@ def test_a_run_whose_url_held_a_token_resumes_with_the_url_given_again(
 
 
 def test_the_url_given_again_replaces_only_the_classifier_it_is() -> None:
-    from assay.core.redact import specs_given_again
+    from assay.core.redact import GivenAgain, specs_given_again
     from assay.errors import UsageError
 
     url = "https://h.example/predict?token=SECRET"
@@ -763,6 +763,12 @@ def test_the_url_given_again_replaces_only_the_classifier_it_is() -> None:
         specs_given_again(stored, "https://other.example/p?token=X", run_id="r")
     with pytest.raises(UsageError, match="--model URL"):
         specs_given_again(stored, None, run_id="r")
+    # two credentialed URLs: both given again (--model twice), each in its own place
+    url2 = "https://g.example/p?api_key=K2"
+    two = ["https://g.example/p?api_key=***", "https://h.example/predict?token=***"]
+    assert specs_given_again(two, GivenAgain((url, url2)), run_id="r") == [url2, url]
+    with pytest.raises(UsageError, match="--model once per URL"):
+        specs_given_again(two, url, run_id="r")
 
 
 def test_stdout_says_nothing_was_tested_as_the_reports_do(
@@ -1082,3 +1088,27 @@ def test_the_printed_resume_line_writes_the_reports_the_run_was_asked_for(
     assert code in (0, 1), (out, err)
     assert ET.parse(junit).getroot().tag in ("testsuites", "testsuite")
     assert json.loads(report.read_text())["run"]["status"] == "completed"
+
+
+def test_a_text_run_of_two_credentialed_urls_resumes_from_the_cli(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two classifiers behind URLs with tokens: the run could be resumed only from the API
+    (`--model` took one URL, and the other stayed masked)."""
+    (tmp_path / "g.cfg").write_text(GRAMMAR + 'S -> S "and" S\n')
+    store = tmp_path / "runs.db"
+    with (
+        FaultServer(_guarded_predict(20), url_token="ONE") as first,
+        FaultServer(_guarded_predict(10**9), url_token="TWO") as second,
+    ):
+        a, b = f"{first.url}?token=ONE", f"{second.url}?token=TWO"
+        args = ["text", a, b, "--grammar", str(tmp_path / "g.cfg"), "--max-queries", "3000"]
+        code, out, err = _cli(capsys, *args, "--seed", "1", "--store", str(store))
+        assert code == 130, (out, err)
+        run_id = err.split("continue with: assay resume ", 1)[1].split()[0]
+        resume = ["resume", run_id, "--store", str(store)]
+        code, out, err = _cli(capsys, *resume, "--model", a)
+        assert code == 2 and "once per URL" in err, (out, err)
+        code, out, err = _cli(capsys, *resume, "--model", b, "--model", a)
+        assert code in (0, 1), (out, err)
+        assert "interrupted" not in out and "ONE" not in out + err and "TWO" not in out + err

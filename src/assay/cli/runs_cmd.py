@@ -15,7 +15,7 @@ from assay.cli.console import Output
 from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.outcome import untested
-from assay.core.redact import redact_text
+from assay.core.redact import GivenAgain, redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import StoreError, UsageError
 
@@ -150,11 +150,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None, typer.Option("--report", help="Write the JSON report here.")
         ] = None,
         model: Annotated[
-            str | None,
+            list[str] | None,
             typer.Option(
                 "--model",
                 help="The run's model again (needed when its URL held credentials, which are "
-                "never stored).",
+                "never stored); once per such URL for a text run of several classifiers.",
             ),
         ] = None,
         force: Annotated[
@@ -180,6 +180,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"run {record.id} already ended ({record.status}); nothing to resume",
                 argument="RUN_ID",
             )
+        given: str | GivenAgain | None = None
+        if model:
+            if len(model) > 1 and record.technique != "text":
+                raise UsageError(
+                    f"a {record.technique} run has one model; give --model once",
+                    argument="--model",
+                )
+            given = model[0] if len(model) == 1 else GivenAgain(model)
         out.note(f"resuming {record.id} from {record.n_findings:,} stored findings")
         budget = record.config.get("budget", {})
         with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
@@ -188,7 +196,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 store=the_store,
                 on_progress=progress,
                 overlap=overlap,
-                model=model,
+                model=given,
                 force=force,
                 on_note=out.note,
             )

@@ -15,7 +15,15 @@ from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
 from assay.errors import UsageError
 
-__all__ = ["MASK", "is_redacted", "redact_json", "redact_text", "redact_url", "specs_given_again"]
+__all__ = [
+    "MASK",
+    "GivenAgain",
+    "is_redacted",
+    "redact_json",
+    "redact_text",
+    "redact_url",
+    "specs_given_again",
+]
 
 MASK = "***"
 
@@ -103,15 +111,25 @@ def is_redacted(text: str) -> bool:
     return any(MASK in m.group(0) for m in _URL.finditer(text))
 
 
+class GivenAgain(tuple[str, ...]):
+    """Model URLs given again on the command line (``assay resume RUN --model URL --model
+    URL2``): each takes the place of the stored spec it is."""
+
+
 def specs_given_again(stored: list[Any], given: Any, *, run_id: str) -> list[Any]:
     """The model specs a resumed run calls: the stored ones, with ``given`` (``assay resume
-    RUN --model URL``) in place of the stored spec it is (its credentials masked when
-    stored).  A URL whose credentials were masked cannot be called: it must be given again.
-    ``given`` other than a string (the API: the models themselves) replaces them all."""
-    if given is not None and not isinstance(given, str):
+    RUN --model URL``, a string, or ``GivenAgain`` of several) in place of the stored spec
+    each is (its credentials masked when stored).  A URL whose credentials were masked cannot
+    be called: it must be given again.  ``given`` other than strings (the API: the models
+    themselves) replaces them all."""
+    if isinstance(given, GivenAgain):
+        urls = list(given)
+    elif given is None or isinstance(given, str):
+        urls = [] if given is None else [given]
+    else:
         return list(given) if isinstance(given, list | tuple) else [given]
     masked = [s for s in stored if isinstance(s, str) and is_redacted(s)]
-    if given is None:
+    if not urls:
         if masked:
             raise UsageError(
                 f"run {run_id}'s model URL ({masked[0]}) held credentials, which assay never "
@@ -119,22 +137,24 @@ def specs_given_again(stored: list[Any], given: Any, *, run_id: str) -> list[Any
                 argument="--model",
             )
         return list(stored)
-    shown = redact_text(given)
-    if len(stored) == 1 and not masked:
-        return [given]  # the run's one model, from where it is now
-    if shown not in stored:
-        raise UsageError(
-            f"{shown} is not "
-            + (f"the run's model ({stored[0]})" if len(stored) == 1 else "one of the run's ")
-            + ("" if len(stored) == 1 else f"models ({', '.join(map(str, stored))})"),
-            argument="--model",
-        )
-    out = [given if s == shown else s for s in stored]
+    if len(stored) == 1 and not masked and len(urls) == 1:
+        return [urls[0]]  # the run's one model, from where it is now
+    out = list(stored)
+    for url in urls:
+        shown = redact_text(url)
+        if shown not in stored:
+            raise UsageError(
+                f"{shown} is not "
+                + (f"the run's model ({stored[0]})" if len(stored) == 1 else "one of the run's ")
+                + ("" if len(stored) == 1 else f"models ({', '.join(map(str, stored))})"),
+                argument="--model",
+            )
+        out = [url if s == shown else s for s in out]
     left = [s for s in out if isinstance(s, str) and is_redacted(s)]
     if left:
         raise UsageError(
-            f"run {run_id}'s model URL {left[0]} held credentials too; resume it from the API "
-            "with every model given again (model=[...])",
+            f"run {run_id}'s model URL {left[0]} held credentials too; give it again as well "
+            f"(--model once per URL: assay resume {run_id} --model URL --model URL)",
             argument="--model",
         )
     return out
