@@ -196,6 +196,18 @@ def test_time_budget_gives_bounds_not_a_silent_guess() -> None:
     assert any("time budget" in a for a in result.assumptions)
 
 
+def test_an_automatic_analysis_that_decides_nothing_gives_up_and_says_so() -> None:
+    """Not asked for, the analysis of trees too large to refine box by box spent its whole
+    budget (10 s of a 3,000-query run of a 100-tree forest pipeline) for bounds of 0-100 %."""
+    x, y = _training()
+    trees = _tree_model(load_model(DecisionTreeClassifier(random_state=0).fit(x, y)))
+    quick = analyse(SCHEMA, trees, "s", time_budget=60.0, give_up=1e-9)
+    assert quick.status == "bounded" and quick.uniform == (0.0, 1.0)
+    assert any("no box of the domain decided" in a for a in quick.assumptions)
+    assert quick.seconds < 5.0
+    assert analyse(SCHEMA, trees, "s", time_budget=60.0).status == "exact"
+
+
 def test_continuous_and_wide_integer_features_against_a_large_sample() -> None:
     schema = Schema(
         (

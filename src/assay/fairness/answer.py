@@ -19,6 +19,9 @@ from assay.fairness.verdict import FailRule, answer
 __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
 
 _ANSWER_STREAM = 0xA5
+AUTO_GIVE_UP = 0.2
+"""An automatic exact analysis (not asked for) that has decided no part of the domain after
+this share of its time gives up (bounds 0-100 %, said so) instead of spending the rest."""
 
 
 class AnswerOptions:
@@ -97,6 +100,8 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
             data=setup.test.data,
             time_budget=per,
             tolerance=options.exact_tolerance,
+            # not asked for (automatic): trees too large to refine give up early
+            give_up=None if options.exact else AUTO_GIVE_UP,
         )
     return results
 

@@ -146,6 +146,7 @@ def analyse(
     max_boxes: int = 50,
     max_queue: int = 200_000,
     seed: int = 0,
+    give_up: float | None = None,
 ) -> ExactResult:
     """The share of inputs whose class changes with ``attribute`` alone, exactly or bounded.
 
@@ -155,6 +156,9 @@ def analyse(
     the time budget).  Ensembles with two classes whose splits are thresholds (the usual case)
     go through the vectorised refinement of ``ensemble``; when it does not finish, the result
     also carries a statistical interval (``estimate``, seeded by ``seed``) inside the bounds.
+    ``give_up``: the share of the time budget after which the box-by-box refinement (trees it
+    cannot vectorise) stops if it has decided nothing yet (the analysis was not asked for:
+    trees that large would spend the whole budget for bounds of 0-100 %).
     """
     t0 = time.monotonic()
     domain = build_domain(schema, model)
@@ -276,11 +280,16 @@ def analyse(
     n_boxes = 0
     steps = 0
     timed_out = False
+    stalled = False
     while queue:
         steps += 1
         if steps % 16 == 1:
-            if time.monotonic() - t0 > time_budget or len(queue) > max_queue:
+            spent = time.monotonic() - t0
+            if spent > time_budget or len(queue) > max_queue:
                 timed_out = True
+                break
+            if give_up is not None and spent > give_up * time_budget and pend_mass >= 1.0:
+                stalled = timed_out = True
                 break
             if tolerance > 0 and pend_mass <= tolerance:
                 break
@@ -401,7 +410,13 @@ def analyse(
         assumptions=assumptions,
         certificate=certificate,
     )
-    if timed_out:
+    if stalled:
+        result.assumptions.append(
+            f"stopped after {seconds:.1f} s with no box of the domain decided (the trees are "
+            "too large to refine box by box in this time): bounds only; ask for it with "
+            "--exact --exact-time SECONDS to try longer"
+        )
+    elif timed_out:
         result.assumptions.append(
             f"stopped by the time budget ({time_budget:g} s) or the memory cap "
             f"({max_queue:,} open boxes): bounds only"
