@@ -413,3 +413,31 @@ def test_load_schema_scalars_follow_yaml_1_2_and_json(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="cannot be empty") as err:
         load_schema(bad)
     assert (err.value.line, err.value.column) == (2, 23)
+
+
+def test_a_label_column_left_in_the_data_is_named_with_the_option_to_give(
+    tmp_path: Path,
+) -> None:
+    """A Pipeline fitted without the label, given the CSV with it: the error listed 14
+    columns against 13 features and left the user to find which one and why."""
+    from sklearn.linear_model import LogisticRegression
+
+    from assay.fairness.loading import setup_fairness
+
+    frame = pd.DataFrame(
+        {
+            "age": [20, 30, 40, 50] * 5,
+            "sex": ["Male", "Female"] * 10,
+            "hours": [10.0, 20.0, 30.0, 40.0, 50.0] * 4,
+        }
+    )
+    frame["income"] = (frame["age"] > 35).map({True: ">50K", False: "<=50K"})
+    model = LogisticRegression().fit(
+        frame[["age", "hours"]].assign(sex=frame["sex"] == "Male"), frame["income"]
+    )
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    with pytest.raises(
+        UsageError,
+        match=r"not among the model's features: income \(the true label\? give --label income\)",
+    ):
+        setup_fairness(model, data=tmp_path / "rows.csv", protected="sex")

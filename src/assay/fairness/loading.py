@@ -283,7 +283,8 @@ def setup_fairness(
     if isinstance(width, int) and width != len(the_schema):
         raise UsageError(
             f"the model takes {width} features but the schema has {len(the_schema)}: "
-            f"{', '.join(the_schema.names)}",
+            f"{', '.join(the_schema.names)}"
+            + _width_hint(the_schema.names, estimator, from_data=schema is None),
             argument="--schema" if schema is not None else "--data",
         )
     labels = None
@@ -349,3 +350,24 @@ def setup_from_record(record: RunRecord, *, model: Any = None, **overrides: Any)
         )
     inv.update(overrides)
     return setup_fairness(spec, **inv)
+
+
+def _width_hint(names: Sequence[str], estimator: Any, *, from_data: bool) -> str:
+    """What to change when the model and the schema disagree on the features: the columns the
+    model was not fitted on (``feature_names_in_``), the label column among them."""
+    fitted = getattr(estimator, "feature_names_in_", None)
+    if fitted is None:
+        return (
+            "; if one of these columns is the true label, give --label COLUMN" if from_data else ""
+        )
+    known = {str(n) for n in fitted}
+    extra = [n for n in names if n not in known]
+    missing = [str(n) for n in fitted if str(n) not in set(names)]
+    hint = ""
+    if extra:
+        hint += f"; not among the model's features: {', '.join(extra)}"
+        if from_data and len(extra) == 1:
+            hint += f" (the true label? give --label {extra[0]})"
+    if missing:
+        hint += f"; the model's features missing here: {', '.join(missing)}"
+    return hint
