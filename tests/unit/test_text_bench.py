@@ -13,15 +13,11 @@ BENCH = Path(__file__).resolve().parents[2] / "bench" / "text.py"
 
 
 def _bench() -> ModuleType:
-    sys.path.insert(0, str(BENCH.parent))
-    try:
-        spec = importlib.util.spec_from_file_location("bench_text", BENCH)
-        assert spec is not None and spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules["bench_text"] = module
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCH.parent))
+    spec = importlib.util.spec_from_file_location("bench_text", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_text"] = module
+    spec.loader.exec_module(module)
     return module
 
 
