@@ -73,6 +73,10 @@ class Overlap:
         self.worker: Any = None
         self._index: dict[int, int] = {}
         self._undo: list[tuple[Any, str, Any]] = []
+        self.shrinking = False  # inside ``Engine._findings`` (shrinking, known-minimal checks)
+        self.in_shrinking: set[int] = set()  # the wait events made while shrinking
+        # of the last replay: seconds the search waited, of them while shrinking
+        self.waited = self.waited_shrinking = 0.0
 
     def install(self) -> None:
         from assay.core.budget import BudgetedModel
@@ -83,6 +87,20 @@ class Overlap:
         predict = pipeline.PanelWorker.predict
         submit_new = BudgetedModel.submit_new
         read = engine._Flight.read
+
+        def wait_event(t: float, j: int) -> None:
+            if me.shrinking:
+                me.in_shrinking.add(len(me.events))
+            me.events.append(("wait", t, j))
+
+        findings = engine.Engine._findings
+
+        def shrinking(self: Any, got: Any) -> Any:
+            me.shrinking = True
+            try:
+                return findings(self, got)
+            finally:
+                me.shrinking = False
 
         def early(self: Any, inputs: Any) -> None:
             me.worker = self
@@ -95,7 +113,7 @@ class Overlap:
             if not (self._early and self._early[0] is inputs):  # sent now, waited for now
                 t = time.process_time()
                 me.events.append(("send", t, me.sent))
-                me.events.append(("wait", t, me.sent))
+                wait_event(t, me.sent)
                 me.sent += 1
             return predict(self, inputs)
 
@@ -106,7 +124,7 @@ class Overlap:
 
         def flight_read(self: Any, model: Any, pending: Any) -> Any:
             if self.value is None and id(self.call) in me._index:
-                me.events.append(("wait", time.process_time(), me._index[id(self.call)]))
+                wait_event(time.process_time(), me._index[id(self.call)])
             return read(self, model, pending)
 
         for owner, attr, new in (
@@ -114,6 +132,7 @@ class Overlap:
             (pipeline.PanelWorker, "predict", pred),
             (BudgetedModel, "submit_new", submit),
             (engine._Flight, "read", flight_read),
+            (engine.Engine, "_findings", shrinking),
         ):
             self._undo.append((owner, attr, getattr(owner, attr)))
             setattr(owner, attr, new)
@@ -132,7 +151,8 @@ class Overlap:
         main = free = 0.0
         last = self.events[0][1]
         start_cpu = last
-        for kind, t, j in self.events:
+        waited = shrinking = 0.0
+        for at, (kind, t, j) in enumerate(self.events):
             main += t - last
             last = t
             if j >= len(busy):
@@ -141,7 +161,12 @@ class Overlap:
                 end[j] = max(free, main) + busy[j]
                 free = end[j]
             elif j in end:
+                idle = max(0.0, end[j] - main)
+                waited += idle
+                if at in self.in_shrinking:
+                    shrinking += idle
                 main = max(main, end[j])
+        self.waited, self.waited_shrinking = waited, shrinking
         main += max(0.0, cpu_total - (last - start_cpu))
         wall = max(main, free)
         return wall, sum(busy[: self.sent]) / max(wall, 1e-9)
@@ -366,6 +391,15 @@ def run_pair(
                     "ran": ran,
                     "idle_share": replay[1] if replay else None,
                     "idle_wall": replay[0] if replay else None,
+                    # of the replay: the search's waits (those while shrinking), and the
+                    # share with no wait at all (the classifiers' CPU over the search's)
+                    "idle_waited": overlap.waited if replay else None,
+                    "idle_waited_shrinking": overlap.waited_shrinking if replay else None,
+                    "no_wait_share": (
+                        replay[1] * replay[0] / max(replay[0] - overlap.waited, 1e-9)
+                        if replay
+                        else None
+                    ),
                 }
             )
     return out
@@ -451,6 +485,15 @@ def print_pair(
             f"  walk, replayed on two idle cores (the search's and the worker's CPU times, "
             f"the run's schedule of batches sent and waited for): {mean(idle):.0%} of the "
             f"wall time inside the classifiers; per seed " + " ".join(f"{x:.0%}" for x in idle)
+        )
+        done = [x for x in walk if x["idle_share"] is not None]
+        waited = mean(x["idle_waited"] for x in done)
+        print(
+            f"  walk, what bounds that replay: the search waited {waited:.2f} s "
+            f"per run for answers ({mean(x['idle_waited_shrinking'] for x in done):.2f} s of it "
+            f"while shrinking) in {mean(x['idle_wall'] for x in done):.2f} s; with no wait at all "
+            f"the share would be {mean(min(1.0, x['no_wait_share']) for x in done):.0%} (the "
+            "classifiers' CPU over the search's own)"
         )
 
 
