@@ -146,3 +146,23 @@ def test_resume_and_report_judge_as_the_run_did(
         store.checkpoint(run_id, status="running")  # as if it had been killed at the end
     result = runner.invoke(app, ["resume", run_id, "--store", str(tmp_path / "runs.db")])
     assert result.exit_code == expected, result.output
+
+
+def test_a_bounded_share_prints_the_sample_interval_beside_the_exact_bounds() -> None:
+    """Exact bounds of 0-100 % (a large forest, stopped early) hid the sample's interval:
+    'share 1.20 % of the input space (bounded: 0.00 % to 100.00 %)'."""
+    from assay.cli.fairness_cmd import _share_text
+
+    v = {
+        "attribute": "sex",
+        "basis": "bounded",
+        "share_uniform": 0.012,
+        "uniform_low": 0.0063,
+        "uniform_high": 0.0226,
+        "uniform_sampled": 750,
+        "exact_uniform_low": 0.0,
+        "exact_uniform_high": 1.0,
+    }
+    text = _share_text(v)
+    assert "95 % CI 0.63 % to 2.26 %, 750 sampled" in text, text
+    assert "exact bounds 0.00 % to 100.00 %" in text, text

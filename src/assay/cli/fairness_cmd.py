@@ -49,8 +49,14 @@ def _share_text(v: dict[str, Any]) -> str:
     share = v.get("share_uniform")
     text = f"{v['attribute']}: share {percent(share) if share else '0'} of the input space"
     if v["basis"] == "bounded":
+        sampled = (
+            f"95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
+            f"{int(v.get('uniform_sampled') or 0):,} sampled; "
+            if v.get("uniform_low") is not None and v.get("uniform_high") is not None
+            else ""
+        )  # (bounds of 0-100 % alone would hide the sample's interval)
         text += (
-            f" (bounded: {percent(v.get('exact_uniform_low'))} to "
+            f" ({sampled}exact bounds {percent(v.get('exact_uniform_low'))} to "
             f"{percent(v.get('exact_uniform_high'))})"
         )
     elif v["basis"] != "exact":
