@@ -81,3 +81,20 @@ def test_the_references_shifted_once_give_the_same_contents_as_shifting_each_tim
     second = nearest_contents(image, box, refs2, k=4, shift=1)
     assert np.array_equal(nearest_contents(image, box, refs, k=4, shift=1), first)
     assert np.allclose(second, 0.0) and not np.allclose(first, 0.0)
+
+
+def test_nearest_contents_agree_with_and_without_the_cached_shifts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assay.backdoor import repair
+
+    rng = np.random.default_rng(5)
+    refs = rng.random((30, 12, 12, 3))
+    boxes = [(0, 0, 3, 3), (4, 5, 4, 2), (9, 9, 3, 3), (2, 7, 5, 5)]
+    for image in (rng.random((12, 12, 3)), refs[4].copy()):
+        cached = [nearest_contents(image, b, refs, k=5, shift=1) for b in boxes]
+        monkeypatch.setattr(repair, "CACHE_BYTES", 0)  # too large to keep: move by move
+        direct = [nearest_contents(image, b, refs, k=5, shift=1) for b in boxes]
+        monkeypatch.undo()
+        for a, b in zip(cached, direct, strict=True):
+            assert np.allclose(a, b)

@@ -55,11 +55,17 @@ def _shifted(references: np.ndarray, dy: int, dx: int) -> np.ndarray:
     return out
 
 
-# the references shifted, per (array, shift): the clean set is the same for every image of a
-# scan, and shifting it (np.pad) was most of a corrected label's CPU.  Held by identity and
-# dropped when the array is: never a stale copy of another array that reused its id.
+# The references shifted, per (array, shift): the clean set is the same for every image of a
+# scan, and shifting it (np.pad) for each box was most of a corrected label's CPU.  Held by
+# identity and dropped when the array is (never a stale copy of another array that reused its
+# id); kept only while the stack is small (``CACHE_BYTES``: 9 shifts of 200 28x28 references
+# are 11 MB, of 200 224x224x3 ones 2 GB, which are shifted move by move as before).
 _SHIFTED: dict[tuple[int, int], tuple[weakref.ref[np.ndarray], np.ndarray]] = {}
-_SHIFTED_MAX = 8
+_SHIFTED_MAX = 4
+CACHE_BYTES = 64 * 1024 * 1024
+# the last image's squared distances to every shifted reference, per pixel, and their sums:
+# the boxes of one image (a dozen windows, then their parts) differ only in what they leave out
+_LAST: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
 
 
 def _moves(shift: int) -> list[tuple[int, int]]:
@@ -71,9 +77,12 @@ def _moves(shift: int) -> list[tuple[int, int]]:
     ]
 
 
-def _shifted_all(references: np.ndarray, shift: int) -> np.ndarray:
+def _shifted_all(references: np.ndarray, shift: int) -> np.ndarray | None:
     """``references`` (n, H, W, C) moved by each of ``_moves(shift)``, stacked move by move
-    ((moves * n, H, W, C)), computed once per array."""
+    ((moves * n, H, W, C)), computed once per array; None when the stack would be too large
+    to keep."""
+    if references.nbytes * len(_moves(shift)) > CACHE_BYTES:
+        return None
     key = (id(references), shift)
     hit = _SHIFTED.get(key)
     if hit is not None and hit[0]() is references:
@@ -87,6 +96,19 @@ def _shifted_all(references: np.ndarray, shift: int) -> np.ndarray:
     return out
 
 
+def _pixel_distances(image: np.ndarray, refs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Squared distances of ``image`` to each of ``refs`` per pixel ((m, H, W), channels
+    summed) and in all ((m,)), remembered for the last image (compared by value)."""
+    if _LAST:
+        last_image, last_refs, per_pixel, total = _LAST[0]
+        if last_refs is refs and np.array_equal(last_image, image):
+            return per_pixel, total
+    per_pixel = ((refs - image[None]) ** 2).sum(axis=3)
+    total = per_pixel.reshape(len(per_pixel), -1).sum(axis=1)
+    _LAST[:] = [(image.copy(), refs, per_pixel, total)]
+    return per_pixel, total
+
+
 def nearest_contents(
     image: np.ndarray, box: Box, references: np.ndarray, k: int = 5, shift: int = 0
 ) -> np.ndarray:
@@ -94,14 +116,24 @@ def nearest_contents(
     tried shifted by up to ``shift`` pixels, nearest to ``image`` (H, W, C) outside the box
     (squared distance; ties: the unshifted, earlier reference first)."""
     t, left, h, w = box
+    refs = _shifted_all(references, shift)
+    if refs is not None:  # the distance outside the box: in all, less inside it
+        per_pixel, total = _pixel_distances(image, refs)
+        inside = per_pixel[:, t : t + h, left : left + w].reshape(len(refs), -1).sum(axis=1)
+        nearest = np.argsort(total - inside, kind="stable")[: max(1, k)]
+        out: np.ndarray = refs[nearest, t : t + h, left : left + w, :]
+        return out
     outside = np.ones(image.shape[:2], dtype=bool)
     outside[t : t + h, left : left + w] = False
-    refs = _shifted_all(references, shift)
-    diff = (refs - image[None])[:, outside, :]
-    dist = (diff**2).reshape(len(refs), -1).sum(axis=1)
-    nearest = np.argsort(dist, kind="stable")[: max(1, k)]
-    out: np.ndarray = refs[nearest, t : t + h, left : left + w, :]
-    return out
+    dists, contents = [], []
+    for dy, dx in _moves(shift):
+        moved = _shifted(references, dy, dx)
+        diff = (moved - image[None])[:, outside, :]
+        dists.append((diff**2).reshape(len(moved), -1).sum(axis=1))
+        contents.append(moved[:, t : t + h, left : left + w, :])
+    nearest = np.argsort(np.concatenate(dists), kind="stable")[: max(1, k)]
+    big: np.ndarray = np.concatenate(contents)[nearest]
+    return big
 
 
 def nearest_fills(image: np.ndarray, box: Box, references: np.ndarray, k: int = 5) -> np.ndarray:
