@@ -98,3 +98,24 @@ def test_nearest_contents_agree_with_and_without_the_cached_shifts(
         monkeypatch.undo()
         for a, b in zip(cached, direct, strict=True):
             assert np.allclose(a, b)
+
+
+def test_a_known_trigger_keeps_new_pixels_at_its_box_to_match_later_images() -> None:
+    """A trigger first confirmed on an image whose own strokes fire it, then with its planted
+    pixels at the same box: only the strokes were kept to match later images with, so each
+    paid a full scan (and on the full 8x8 bench, 2x2 random grey triggers, 8 of 98 firing
+    images of one model went unflagged)."""
+    from types import SimpleNamespace
+
+    from assay.backdoor.patches import Trigger
+
+    lure = Trigger((0, 6, 2, 2), np.array([[[0.62], [0.88]], [[0.88], [0.06]]]), 5, 1.0, 3)
+    planted = Trigger((0, 6, 2, 2), np.array([[[0.11], [0.69]], [[0.73], [0.02]]]), 5, 1.0, 9)
+    again = Trigger((0, 6, 2, 2), planted.content + 0.05, 5, 1.0, 12)
+    search = SimpleNamespace(triggers=[], matchers=[])
+    ids = [BackdoorSearch._register(search, t) for t in (lure, planted, again)]  # type: ignore[arg-type]
+    assert ids == [0, 0, 0] and len(search.triggers) == 1
+    assert [m for _, m in search.matchers] == [lure, planted]  # the same pixels: not again
+    image = np.zeros((8, 8, 1))
+    image[0:2, 6:8] = planted.content
+    assert any(m.matches(image[0:2, 6:8]) for _, m in search.matchers)

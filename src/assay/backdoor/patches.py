@@ -123,6 +123,10 @@ class Trigger:
             blocker=None if not b else (int(b[0]), int(b[1]), int(b[2]), int(b[3])),
         )
 
+    def matches(self, content: np.ndarray, tolerance: float = 0.25, share: float = 0.85) -> bool:
+        """``content`` (of this trigger's box) shows its pixels, as ``trigger_present`` asks."""
+        return bool(_alike(content[None], self.content, tolerance, share)[0])
+
     def same_as(self, other: Trigger, tolerance: float = 0.2) -> bool:
         """The same trigger: same target, and boxes that mostly coincide (intersection over
         union at least a half) or overlap with similar pixels where they meet."""
@@ -150,6 +154,10 @@ def trigger_present(
     ``share`` of the box's pixels within ``tolerance`` of the trigger's."""
     t, left, h, w = trigger.box
     region = images[:, t : t + h, left : left + w, :]
-    close = np.all(np.abs(region - trigger.content[None]) <= tolerance, axis=-1)
-    found: np.ndarray = close.reshape(len(images), -1).mean(axis=1) >= share
+    return _alike(region, trigger.content, tolerance, share)
+
+
+def _alike(regions: np.ndarray, content: np.ndarray, tolerance: float, share: float) -> np.ndarray:
+    close = np.all(np.abs(regions - content[None]) <= tolerance, axis=-1)
+    found: np.ndarray = close.reshape(len(regions), -1).mean(axis=1) >= share
     return found

@@ -44,6 +44,7 @@ __all__ = ["STRATEGIES", "BackdoorSearch", "BackdoorTest"]
 
 STRATEGIES = ("assay", "neo", "strip")
 STRIP_CHUNK = 16
+MAX_MATCHERS = 8  # boxes and pixel patterns kept per known trigger to match images with
 SCAN_POOL = 40  # clean images of other classes a class's patch search sees
 # a suspect's patch on clean images the search did not see: near-all of them, and near-all
 # of every source class, must go to the class (a trigger is universal: one content at one
@@ -480,11 +481,16 @@ class BackdoorSearch:
         return left is None or own < left
 
     def _register(self, trig: Trigger) -> int:
-        """The id of the known trigger this one is (a new id if none); a new box of a known
-        trigger is kept to match later images with."""
+        """The id of the known trigger this one is (a new id if none); a new box or new pixels
+        of a known trigger are kept to match later images with (a trigger first confirmed on
+        a clean image whose own strokes fire it, then found with its planted pixels, matched
+        only the strokes: every later image paid a full scan, and one whose windows did not
+        move the answer went unflagged), at most ``MAX_MATCHERS`` per trigger."""
         for k, known in enumerate(self.triggers):
             if known.same_as(trig):
-                if all(m.box != trig.box for _, m in self.matchers):
+                mine = [m for j, m in self.matchers if j == k]
+                new = all(m.box != trig.box or not m.matches(trig.content) for m in mine)
+                if new and len(mine) < MAX_MATCHERS:
                     self.matchers.append((k, trig))
                 return k
         self.triggers.append(trig)
