@@ -13,16 +13,24 @@ from assay.cli.argv import command_argv
 from assay.cli.checks import check_creatable, check_fail_on
 from assay.cli.console import Output
 from assay.cli.options import (
+    AllowPickle,
     AsJson,
     BatchSize,
     Concurrency,
     Executor,
+    FailOnSeverity,
     HeaderEnv,
+    Html,
+    JsonReport,
+    Junit,
     MaxErrorRate,
+    MaxTime,
     Quiet,
     RateLimit,
     Retries,
+    RunStorePath,
     Scheduler,
+    Seed,
     Template,
     Timeout,
     Units,
@@ -89,8 +97,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             int | None, typer.Option(help="Query budget for one image.")
         ] = None,
         max_queries: Annotated[int | None, typer.Option(help="Query budget.")] = None,
-        max_time: Annotated[float | None, typer.Option(help="Time budget in seconds.")] = None,
-        seed: Annotated[int | None, typer.Option(help="Seed (printed when not given).")] = None,
+        max_time: MaxTime = None,
+        seed: Seed = None,
         export_filter: Annotated[
             Path | None,
             typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
@@ -105,26 +113,19 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         model_type: Annotated[
             str | None, typer.Option(help="onnx, torch, sklearn, callable, skops, pickle, http.")
         ] = None,
-        allow_pickle: Annotated[
-            bool,
-            typer.Option("--allow-pickle", help="Allow loading pickle/joblib (runs its code)."),
-        ] = False,
+        allow_pickle: AllowPickle = False,
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
-        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
-        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
-        report: Annotated[
-            Path | None, typer.Option("--report", help="Write the JSON report here.")
-        ] = None,
-        fail_on: Annotated[
-            float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
-        ] = 0.0,
+        html: Html = None,
+        junit: Junit = None,
+        report: JsonReport = None,
+        fail_on: FailOnSeverity = 0.0,
         executor: Executor = "inprocess",
         workers: Workers = None,
         scheduler: Scheduler = None,
         units: Units = None,
-        store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        store: RunStorePath = DEFAULT_STORE,
         batch_size: BatchSize = 1000,
         concurrency: Concurrency = 1,
         timeout: Timeout = 30.0,

@@ -14,17 +14,24 @@ from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
+    AllowPickle,
     AsJson,
     BatchSize,
     Concurrency,
     Executor,
     HeaderEnv,
+    Html,
+    JsonReport,
+    Junit,
     MaxErrorRate,
+    MaxTime,
     Overlap,
     Quiet,
     RateLimit,
     Retries,
+    RunStorePath,
     Scheduler,
+    Seed,
     Template,
     Timeout,
     Units,
@@ -165,8 +172,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         max_queries: Annotated[
             int | None, typer.Option(help="Query budget (default 200,000 with no budget).")
         ] = None,
-        max_time: Annotated[float | None, typer.Option(help="Time budget in seconds.")] = None,
-        seed: Annotated[int | None, typer.Option(help="Seed (printed when not given).")] = None,
+        max_time: MaxTime = None,
+        seed: Seed = None,
         call_timeout: Annotated[
             float,
             typer.Option(
@@ -191,21 +198,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "from the URL), oip, mlflow, kserve-v1, template."
             ),
         ] = None,
-        allow_pickle: Annotated[
-            bool,
-            typer.Option("--allow-pickle", help="Allow loading pickle/joblib (runs its code)."),
-        ] = False,
+        allow_pickle: AllowPickle = False,
         trust: Annotated[
             list[str] | None, typer.Option(help="Trust this type when loading a skops file.")
         ] = None,
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
-        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
-        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
-        report: Annotated[
-            Path | None, typer.Option("--report", help="Write the JSON report here.")
-        ] = None,
+        html: Html = None,
+        junit: Junit = None,
+        report: JsonReport = None,
         fail_on: Annotated[
             str,
             typer.Option(
@@ -233,7 +235,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str | None,
             typer.Option(help="The favourable class (default: inferred, and said so)."),
         ] = None,
-        store: Annotated[Path, typer.Option(help="The run store.")] = DEFAULT_STORE,
+        store: RunStorePath = DEFAULT_STORE,
         keep_findings: Annotated[
             str,
             typer.Option(

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 __all__ = ["AsJson", "Overlap", "Quiet"]
+
+# -- budgets, seed, reports and the store: the same on every command that runs a technique ----
+MaxTime = Annotated[float | None, typer.Option(help="Time budget in seconds.")]
+Seed = Annotated[int | None, typer.Option(help="Seed (printed when not given).")]
+Html = Annotated[Path | None, typer.Option(help="Write an HTML report here.")]
+Junit = Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")]
+JsonReport = Annotated[Path | None, typer.Option("--report", help="Write the JSON report here.")]
+FailOnSeverity = Annotated[
+    float, typer.Option(help="Exit 1 when a finding's severity is at least this.")
+]
+AllowPickle = Annotated[
+    bool, typer.Option("--allow-pickle", help="Allow loading pickle/joblib (runs its code).")
+]
+RunStorePath = Annotated[Path, typer.Option(help="The run store.")]
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]

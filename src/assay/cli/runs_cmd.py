@@ -12,7 +12,7 @@ import typer
 
 from assay.cli.checks import check_writable
 from assay.cli.console import Output
-from assay.cli.options import AsJson, Overlap, Quiet
+from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.outcome import untested
 from assay.core.redact import GivenAgain, redact_text
@@ -106,11 +106,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @guarded
     def report(
         run_id: RunId,
-        json_path: Annotated[
-            Path | None, typer.Option("--report", help="Write the JSON report here.")
-        ] = None,
-        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
-        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
+        json_path: JsonReport = None,
+        html: Html = None,
+        junit: Junit = None,
         store: StoreOpt = DEFAULT_STORE,
         quiet: Quiet = False,
         as_json: AsJson = False,
@@ -144,11 +142,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     def resume(
         run_id: RunId,
         store: StoreOpt = DEFAULT_STORE,
-        html: Annotated[Path | None, typer.Option(help="Write an HTML report here.")] = None,
-        junit: Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")] = None,
-        json_path: Annotated[
-            Path | None, typer.Option("--report", help="Write the JSON report here.")
-        ] = None,
+        html: Html = None,
+        junit: Junit = None,
+        json_path: JsonReport = None,
         model: Annotated[
             list[str] | None,
             typer.Option(
