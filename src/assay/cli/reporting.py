@@ -33,9 +33,16 @@ def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
 
 def resume_command(run_id: str, store: str | os.PathLike[str], command: str) -> str:
     """The command that continues a run, as it can be pasted (quoted); with ``--model URL``
-    when the run's model URL held credentials (never stored: they must be given again)."""
+    when the run's model URL held credentials (never stored: they must be given again), and
+    with ``--allow-pickle`` when the run was allowed to load a pickle (asked again)."""
     line = shlex.join(["assay", "resume", run_id, *store_option(store)])
-    return f"{line} --model URL" if is_redacted(redact_text(command)) else line
+    if is_redacted(redact_text(command)):
+        line += " --model URL"
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    return f"{line} --allow-pickle" if "--allow-pickle" in words else line
 
 
 def demo_exit(code: int) -> int:

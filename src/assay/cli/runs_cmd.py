@@ -159,6 +159,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "--force", help="Resume even though the model file changed since the run started."
             ),
         ] = False,
+        allow_pickle: Annotated[
+            bool,
+            typer.Option(
+                "--allow-pickle",
+                help="Allow loading the run's pickle/joblib model (runs its code; asked again: "
+                "the stored run's consent is not reused).",
+            ),
+        ] = False,
         overlap: Overlap = True,
         quiet: Quiet = False,
         as_json: AsJson = False,
@@ -186,6 +194,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model=model,
                 force=force,
                 on_note=out.note,
+                allow_pickle=allow_pickle,
             )
         raise typer.Exit(finish_run(out, store=the_store, run_id=result.run_id, html=html))
 
@@ -200,7 +209,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         allow_pickle: Annotated[
             bool,
             typer.Option(
-                "--allow-pickle", help="Allow loading a pickle/joblib --model (runs its code)."
+                "--allow-pickle",
+                help="Allow loading a pickle/joblib model, the run's or --model's (runs its "
+                "code; the stored run's consent is not reused).",
             ),
         ] = False,
         store: StoreOpt = DEFAULT_STORE,
@@ -214,8 +225,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
-        loader = {"model_type": model_type, "allow_pickle": allow_pickle} if model else {}
-        the_setup = setup_from_record(record, model=model, **loader)
+        loader = {"model_type": model_type} if model else {}
+        the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **loader)
         result = replay(
             the_store.iter_batches(record.id),
             the_setup.test.schema,
