@@ -255,11 +255,13 @@ def test_text_max_time_counts_loading_the_classifiers(
 
 
 def _images(tmp_path: Path, x: np.ndarray | None = None) -> tuple[Path, Path, Path]:
-    """Clean images (the first 14 of ``x``), images to scan (the rest), the models' file."""
-    x = np.random.default_rng(0).random((24, 8, 8)) if x is None else x
+    """Clean images (all but the last 10 of ``x``), images to scan (the last 10), the models'
+    file.  24 random clean images: at least 10 of them in other classes than any image's
+    (fewer confirm no trigger: the image is not verified)."""
+    x = np.random.default_rng(0).random((34, 8, 8)) if x is None else x
     clean, scan = tmp_path / "clean.npy", tmp_path / "scan.npy"
-    np.save(clean, x[:14].astype(np.float32))
-    np.save(scan, x[14:].astype(np.float32))
+    np.save(clean, x[:-10].astype(np.float32))
+    np.save(scan, x[-10:].astype(np.float32))
     models = tmp_path / "img.py"
     models.write_text(IMAGE_MODELS)
     return clean, scan, models
@@ -823,7 +825,7 @@ def test_an_invariance_class_no_sentence_uses_is_refused_before_a_run(
 
 
 @pytest.mark.parametrize(
-    ("labels", "said"), [(["cat"] * 14, "'cat'"), (np.linspace(0, 3.9, 14), "0.3")]
+    ("labels", "said"), [(["cat"] * 24, "'cat'"), (np.linspace(0, 3.9, 24), "0.1")]
 )
 def test_true_labels_that_are_not_class_indices_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], labels: Any, said: str
