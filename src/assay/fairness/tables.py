@@ -49,6 +49,9 @@ _DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_ENCODING = "utf-8"
 _CHUNK_ROWS = 1 << 16
 _BLOCK = 1 << 20
+# the longest header line read (characters): about a million columns; a longer first line is
+# not a header (a file without line breaks, a binary file) and is refused, never read whole
+MAX_HEADER_BYTES = 16 << 20
 
 
 # -- reading tables -------------------------------------------------------------------------
@@ -164,6 +167,7 @@ def _read_csv(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
     text = _read_head(p, name, encoding)
     if not text.strip():
         raise UsageError("the file is empty", path=name)
+    text = _whole_header(p, name, encoding, text)
     delimiter = "\t" if ".tsv" in p.name.lower() else _sniff_delimiter(text)
     header_line = _check_header(text, delimiter, name)
     as_text: set[str] = set()
@@ -279,9 +283,38 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
+def _whole_header(p: Path, name: str, encoding: str, head: str) -> str:
+    """The file's head, or, when the head ends inside the header line (a wide file: 12,000
+    columns take 130 KB), the header line read whole (at most ``MAX_HEADER_BYTES``
+    characters) with the blank lines before it."""
+    body = head.lstrip()
+    if "\n" in body or "\r" in body:
+        return head
+    before: list[str] = []
+    try:
+        with _open_binary(p) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+            while True:
+                line = fh.readline(MAX_HEADER_BYTES + 1)
+                if not line or line.strip():
+                    break
+                before.append(line)
+    except UnicodeDecodeError:
+        raise _decode_error(p, name, encoding) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UsageError(f"cannot read the file: {exc}", path=name) from None
+    if len(line) > MAX_HEADER_BYTES:
+        raise UsageError(
+            f"the header line is longer than {MAX_HEADER_BYTES:,} characters: not a CSV header "
+            "(is the file a CSV with line breaks?)",
+            path=name,
+            line=len(before) + 1,
+        )
+    return "".join(before) + line
+
+
 def _check_header(text: str, delimiter: str, name: str) -> int:
     """The header's line number; raises on repeated or empty column names."""
-    lines = text[:65536].splitlines() or [""]
+    lines = text.splitlines() or [""]
     number = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header = next(csv.reader([lines[number]], delimiter=delimiter, skipinitialspace=True))
     seen: set[str] = set()
