@@ -553,6 +553,14 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             raise lex.error(
                 f"expected a tolerance (a number), found {tail[0][0]!r}", tail[0][1]
             ) from None
+        if expect == "flip":
+            raise lex.error("'flip' takes no tolerance (the label changes or not)", tail[0][1])
+        if not 0.0 <= tolerance <= 1.0:  # also NaN
+            # how far a probability must move: below 0 (or NaN) no case could fail
+            raise lex.error(
+                f"the tolerance is how far a probability must move, from 0 to 1, not {tail[0][0]}",
+                tail[0][1],
+            )
     source_alt = _match_alt(g, s, src_alts[0], lex)
     target_alt = _match_alt(g, s, _Alt(right_items, 1.0, n), lex)
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
