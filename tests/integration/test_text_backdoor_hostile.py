@@ -331,8 +331,36 @@ def test_the_run_budget_running_out_is_not_a_per_image_budget(
     assert "per-image budget" not in summary["headline"], summary["headline"]
     assert "not reached" in summary["headline"], summary["headline"]
     scanned = summary["metrics"]["images scanned"]
-    assert summary["metrics"]["images not reached (run budget)"] == 10 - scanned
+    assert summary["metrics"]["images not reached"] == 10 - scanned
     assert code in (0, 1), (out, err)
+
+
+def test_a_scan_ended_by_a_model_failure_does_not_blame_the_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model that answered NaN ended the scan (exit 3); 'assay show' then read '10 of 10
+    images not reached (the run's budget ran out)' for a run with no budget."""
+    (tmp_path / "bad.py").write_text(
+        "import numpy as np\n"
+        "calls = [0]\n"
+        "def nan_later(X):\n"
+        "    calls[0] += 1\n"
+        "    X = np.asarray(X, dtype=float).reshape(len(X), -1)\n"
+        "    out = np.stack([X[:, :32].sum(1), X[:, 32:].sum(1)], axis=1)\n"
+        "    return out * np.nan if calls[0] > 1 else out\n"
+        "nan_later.classes_ = [0, 1]\n"
+    )
+    clean, scan, _ = _images(tmp_path)
+    code, out, err = _cli(
+        capsys, "backdoor", f"{tmp_path / 'bad.py'}:nan_later", "--images", str(scan),
+        "--clean", str(clean), "--input-shape", "8,8", "--store", str(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert code == 3, (out, err)
+    from assay.core.store import RunStore
+
+    (record,) = RunStore(tmp_path / "runs.db").list_runs()
+    headline = record.summary["headline"]
+    assert "not reached" in headline and "budget" not in headline, headline
 
 
 def test_copies_of_one_clean_image_are_refused(

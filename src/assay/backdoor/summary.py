@@ -188,8 +188,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
     if distinct < n:  # copies are answered from the first one's queries
         headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
     given = _images_given(t)
-    if n < given:  # the run's budget ended it before these images (never scanned)
-        headline += f"; {given - n} of {given} images not reached (the run's budget ran out)"
+    if n < given:  # the run ended before these images (never scanned)
+        headline += f"; {given - n} of {given} images not reached ({_why_ended(search)})"
     metrics: dict[str, Any] = {
         "strategy": strategy,
         "images scanned": n,
@@ -209,7 +209,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
     if distinct < n:
         metrics["distinct images scanned"] = distinct
     if n < given:
-        metrics["images not reached (run budget)"] = given - n
+        metrics["images not reached"] = given - n
     columns = [
         "image",
         "prediction",
@@ -265,6 +265,14 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def _why_ended(search: Any) -> str:
+    """Why a scan ended before its last image, as far as the search knows: its budget when
+    the model wrapper says it is spent; else only that it ended (a model failure, a stop)."""
+    exhausted = getattr(getattr(search, "model", None), "exhausted", None)
+    spent = exhausted() if callable(exhausted) else None
+    return "the run's budget ran out" if spent else "the run ended before them"
 
 
 def _distinct(search: Any, n: int) -> int:
