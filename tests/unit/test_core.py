@@ -198,6 +198,17 @@ def test_check_outputs_names_the_problem() -> None:
         check_outputs(np.ones((1, 2)), x, caps)
 
 
+def test_an_image_input_is_described_in_one_line() -> None:
+    """A NaN answer to an image printed its pixels over seven lines of the error (and of
+    'assay show')."""
+    caps = Capabilities(modality="image", n_classes=2, outputs="proba")
+    images = np.linspace(0, 16, 2 * 8 * 8).reshape(2, 8, 8, 1)
+    with pytest.raises(ModelError) as err:
+        check_outputs(np.array([[0.5, 0.5], [np.nan, 1.0]]), images, caps)
+    message = str(err.value)
+    assert "\n" not in message and "input 1: an array of shape (8, 8, 1)" in message, message
+
+
 class Counter:
     """A toy search: each step asks the model about 10 fresh points; a finding per label 1."""
 
