@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assay.cli.checks import check_writable
+from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
@@ -123,7 +123,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             raise UsageError(
                 "ask for at least one of --report, --html, --junit, --json", argument="--html"
             )
-        for path, flag in ((json_path, "--report"), (html, "--html"), (junit, "--junit")):
+        outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
+        check_outputs(outputs, [store])
+        for path, flag in outputs:
             check_writable(path, flag)
         the_store = _open(store, read_only=True)
         doc = build_document(the_store, the_store.get_run(run_id).id)
@@ -174,6 +176,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Continue a run that was stopped or killed, from its last checkpoint."""
         from assay.api import resume_run
 
+        check_outputs([(html, "--html")], [store, model])
         check_writable(html, "--html")
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
