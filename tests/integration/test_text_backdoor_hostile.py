@@ -363,6 +363,16 @@ def test_a_scan_ended_by_a_model_failure_does_not_blame_the_budget(
     assert "not reached" in headline and "budget" not in headline, headline
 
 
+def test_a_per_image_budget_too_small_for_any_image_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every image undecided read 'nothing was tested: the run ended before the first test'."""
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries-per-image", "1")
+    assert code == 2, (out, err)
+    assert "--max-queries-per-image 1" in err, err
+    _untested(tmp_path)
+
+
 def test_copies_of_one_clean_image_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -105,8 +105,14 @@ def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
             "images of several classes (--clean)"
         )
     unverified = sum(r.get("status") == "unverified" for r in search.rows)
-    if not unverified or summary.get("tested"):
+    undecided = sum(r.get("status") == "budget" for r in search.rows)
+    if summary.get("tested") or not (unverified or undecided):
         return None
+    if not unverified:  # every image scanned ran out of its own budget before a decision
+        return (
+            f"every image's own budget (--max-queries-per-image {t.max_queries_per_image}) "
+            "ran out before its scan decided it; raise --max-queries-per-image"
+        )
     answered = getattr(search, "answered", None)
     same = (
         f"the model gave the same class ({_namer(search)(answered[0])}) to every image it was "
