@@ -132,6 +132,22 @@ def test_a_header_line_too_long_to_be_one_is_refused(
     assert err.value.line == 1
 
 
+def test_category_names_pandas_reads_as_missing_are_kept(tmp_path: Path) -> None:
+    """'None' (no disability) and 'NA' (North America) are category names: they were read as
+    missing values and the file refused ('row 1, column disability: the value is empty').
+    In a column of numbers they are still missing values."""
+    p = write(
+        tmp_path / "d.csv",
+        "age,disability,region,score\n30,None,NA,1.5\n40,Visual,EU,NA\n50,None,APAC,2\n",
+    )
+    frame = read_table(p)
+    assert frame["disability"].astype(str).tolist() == ["None", "Visual", "None"]
+    assert frame["region"].astype(str).tolist() == ["NA", "EU", "APAC"]
+    assert frame["score"].dtype.kind == "f"
+    assert frame["score"].isna().tolist() == [False, True, False]
+    assert frame["age"].tolist() == [30, 40, 50]
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         read_table(tmp_path / "nope.csv")
