@@ -128,6 +128,17 @@ def test_a_directional_tolerance_no_probability_can_meet_is_refused(tail: str) -
         parse_grammar(base + f"%directional N: '' -> 'not' {fine}\n")
 
 
+def test_a_chain_of_many_rules_loads() -> None:
+    """A chain of 5,000 rules (r0 -> 'w0' | r1, ...) crashed the cycle check with a
+    RecursionError (exit 5, 'a bug in assay')."""
+    n = 5_000
+    lines = ["s -> r0"] + [f"r{i} -> 'w{i}' | r{i + 1}" for i in range(n - 1)]
+    g = parse_grammar("\n".join([*lines, f"r{n - 1} -> 'end'"]) + "\n")
+    assert not g.infinite
+    looped = parse_grammar("\n".join([*lines, f"r{n - 1} -> 'end' | r0"]) + "\n")
+    assert looped.infinite
+
+
 def test_missing_file_and_unknown_builtin() -> None:
     with pytest.raises(UsageError, match="no such grammar file"):
         load_grammar("/nonexistent/g.cfg")

@@ -445,21 +445,31 @@ def _reachable(g: Grammar) -> set[int]:
 
 
 def _has_cycle(g: Grammar, reach: set[int]) -> bool:
-    state: dict[int, int] = {}
+    """Does a reachable symbol derive itself?  A depth-first search with its own stack (a
+    chain of thousands of rules exceeded Python's recursion limit: exit 5)."""
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    for root in sorted(reach):
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(_symbols_of(g, root)))]
+        while stack:
+            s, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[s] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(_symbols_of(g, child))))
+    return False
 
-    def visit(s: int) -> bool:
-        state[s] = 1
-        for p in g.alternatives[s]:
-            for it in g.productions[p][1]:
-                if isinstance(it, int):
-                    if state.get(it) == 1:
-                        return True
-                    if it not in state and visit(it):
-                        return True
-        state[s] = 2
-        return False
 
-    return any(visit(s) for s in sorted(reach) if s not in state)
+def _symbols_of(g: Grammar, s: int) -> list[int]:
+    """The symbols in the alternatives of ``s``, in order."""
+    return [it for p in g.alternatives[s] for it in g.productions[p][1] if isinstance(it, int)]
 
 
 def _directive_head(g: Grammar, raw: str, n: int, source: str) -> tuple[_Lexer, int]:
