@@ -346,6 +346,7 @@ def _compile(
     weights: list[float] = []
     lines: list[int] = []
     alternatives: list[list[int]] = [[] for _ in names]
+    seen: list[set[tuple[Item, ...]]] = [set() for _ in names]  # each symbol's alternatives
     for r in rules:
         s = ids[r.lhs]
         for alt in r.alts:
@@ -366,8 +367,9 @@ def _compile(
                     )
                 items.append(ids[value])
             key = tuple(items)
-            if any(productions[p][1] == key for p in alternatives[s]):
+            if key in seen[s]:
                 continue  # a repeated alternative adds nothing
+            seen[s].add(key)
             alternatives[s].append(len(productions))
             productions.append((s, key))
             weights.append(alt.weight)
