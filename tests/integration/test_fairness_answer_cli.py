@@ -135,6 +135,16 @@ def test_a_rule_on_the_data_share_needs_data(biased: tuple[Path, Path], tmp_path
     assert "--fail-on" in result.output and "--data" in result.output
 
 
+def test_a_protected_attribute_that_is_the_label_is_named_so(biased: tuple[Path, Path]) -> None:
+    """'--label sex --protected sex' read "protected attribute 'sex' is not a column"."""
+    model, csv = biased
+    result = runner.invoke(
+        app,
+        ["fairness", str(model), "--data", str(csv), "--protected", "sex", "--label", "sex"],
+    )
+    assert result.exit_code == 2 and "is the label column" in result.output, result.output
+
+
 def test_exact_time_must_be_a_number_of_seconds(biased: tuple[Path, Path]) -> None:
     model, csv = biased
     result = runner.invoke(
