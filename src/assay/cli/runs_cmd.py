@@ -14,6 +14,7 @@ from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Overlap, Quiet
 from assay.cli.reporting import finish_run
+from assay.core.integrity import model_changed
 from assay.core.outcome import untested
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
@@ -237,6 +238,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             threshold=the_setup.test.threshold,
         )
         against = redact_text(model) if model else "the run's model"
+        change = None if model else model_changed(record.config.get("fingerprints"))
+        if change:  # the file at the run's path is another model now: say whose answers these are
+            against = f"the model file at the run's path, which {change} since the run started"
         if as_json:
             out.emit_json(
                 {
