@@ -334,3 +334,18 @@ def test_run_that_cannot_start_is_marked_failed(tmp_path: Any) -> None:
         execute(Refuses(), Threshold(), store=store, run_id=run_id, seed=1)
     rec = store.get_run(run_id)
     assert rec.status == "failed" and "no such thing" in (rec.error or "")
+
+
+def test_the_wall_clock_seconds_shown_agree_with_the_rate(tmp_path: Any) -> None:
+    """A 0.1134 s scan of 10 images showed 'wall-clock seconds' 0.11 beside 88.2 images per
+    second (10 / 0.11 = 91): the rate read as if made up (a CI test failed on it)."""
+    from assay.core.runinfo import record_wall_clock
+    from assay.core.store import RunStore
+
+    store = RunStore(tmp_path / "runs.db")
+    store.create_run(run_id="r", technique="backdoor", seed=1, command="c", config={},
+                     model={}, versions={})  # fmt: skip
+    store.checkpoint("r", summary={"metrics": {"images scanned": 10}})
+    record_wall_clock(store, "r", 0.1134, counted="images scanned", rate="per second")
+    metrics = store.get_run("r").summary["metrics"]
+    assert metrics["per second"] == pytest.approx(10 / metrics["wall-clock seconds"], rel=1e-3)
