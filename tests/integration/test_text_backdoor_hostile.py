@@ -136,6 +136,17 @@ def test_a_classifier_that_answers_a_constant_passes_no_invariance_test(
     _untested(tmp_path)
 
 
+def test_a_constant_classifier_among_several_has_not_passed_invariance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'no invariance failure found ... of const, negation', exit 0: the constant one was
+    never tested (alone it is NOTHING WAS TESTED)."""
+    code, out, err = _text(tmp_path, capsys, ["const", "negation"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    assert "clf.py:const gave the same answer" in err and "clf.py:negation gave" not in err
+    _untested(tmp_path)
+
+
 def test_two_constant_classifiers_have_not_passed_a_differential_test(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
