@@ -62,11 +62,13 @@ def resume_run(
     overlap: bool = True,
     force: bool = False,
     on_note: Callable[[str], None] | None = None,
+    allow_pickle: bool = False,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
 
     The files the run depends on (model, data, schema) must not have changed since it was
-    created (``UsageError`` otherwise); ``force`` lets a changed model through.
+    created (``UsageError`` otherwise); ``force`` lets a changed model through.  A model that
+    is a pickle is loaded only with ``allow_pickle`` (the stored run's consent is not reused).
     """
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
@@ -77,4 +79,11 @@ def resume_run(
     for note in notes:
         if on_note is not None:
             on_note(note)
-    return resumer(run_id, store=the_store, on_progress=on_progress, model=model, overlap=overlap)
+    return resumer(
+        run_id,
+        store=the_store,
+        on_progress=on_progress,
+        model=model,
+        overlap=overlap,
+        allow_pickle=allow_pickle,
+    )

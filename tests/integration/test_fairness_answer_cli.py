@@ -99,6 +99,60 @@ def test_bad_fail_on_is_a_usage_error(biased: tuple[Path, Path], tmp_path: Path)
     assert result.exit_code == 2 and "--fail-on" in result.output
 
 
+@pytest.mark.parametrize("rule", ["share>1", "share_data>100%"])
+def test_a_share_rule_that_can_never_fail_is_refused(
+    biased: tuple[Path, Path], tmp_path: Path, rule: str
+) -> None:
+    """No share is above 1: the run found IDIs in a fifth of the space and exited 0."""
+    model, csv = biased
+    result = runner.invoke(
+        app,
+        ["fairness", str(model), "--data", str(csv), "--protected", "sex", "--fail-on", rule,
+         "--store", str(tmp_path / "runs.db")],
+    )  # fmt: skip
+    assert result.exit_code == 2 and "--fail-on" in result.output, result.output
+    assert "never" in result.output
+    assert not (tmp_path / "runs.db").exists() or "fairness-" not in result.output
+
+
+def test_a_rule_on_the_data_share_needs_data(biased: tuple[Path, Path], tmp_path: Path) -> None:
+    """With a schema and no rows there is no share over the data: 'share_data>0.01' never
+    failed, and a run that found IDIs in a fifth of the space exited 0."""
+    model, _ = biased
+    schema = tmp_path / "space.yaml"
+    schema.write_text(
+        "features:\n"
+        "  - {name: x, type: integer, low: 0, high: 49}\n"
+        "  - {name: z, type: integer, low: 0, high: 9}\n"
+        "  - {name: sex, type: categorical, categories: [0, 1]}\n"
+    )
+    result = runner.invoke(
+        app,
+        ["fairness", str(model), "--schema", str(schema), "--protected", "sex",
+         "--fail-on", "share_data>0.01", "--store", str(tmp_path / "runs.db")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "--fail-on" in result.output and "--data" in result.output
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        # '--label sex --protected sex' read "protected attribute 'sex' is not a column"
+        (["--label", "sex"], "is the label column"),
+        (["--exact-time", "nan"], "--exact-time"),
+    ],
+)
+def test_arguments_refused_with_what_is_wrong(
+    biased: tuple[Path, Path], extra: list[str], said: str
+) -> None:
+    model, csv = biased
+    result = runner.invoke(
+        app, ["fairness", str(model), "--data", str(csv), "--protected", "sex", *extra]
+    )
+    assert result.exit_code == 2 and said in result.output, result.output
+
+
 @pytest.mark.parametrize("budget", [["--max-queries", "3000"], ["--max-time", "3"]])
 def test_a_model_with_one_answer_tested_nothing(
     biased: tuple[Path, Path], tmp_path: Path, budget: list[str]

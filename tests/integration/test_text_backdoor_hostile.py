@@ -136,6 +136,17 @@ def test_a_classifier_that_answers_a_constant_passes_no_invariance_test(
     _untested(tmp_path)
 
 
+def test_a_constant_classifier_among_several_has_not_passed_invariance(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'no invariance failure found ... of const, negation', exit 0: the constant one was
+    never tested (alone it is NOTHING WAS TESTED)."""
+    code, out, err = _text(tmp_path, capsys, ["const", "negation"], "--oracle", "invariance")
+    assert code == 2, (out, err)
+    assert "clf.py:const gave the same answer" in err and "clf.py:negation gave" not in err
+    _untested(tmp_path)
+
+
 def test_two_constant_classifiers_have_not_passed_a_differential_test(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -255,11 +266,13 @@ def test_text_max_time_counts_loading_the_classifiers(
 
 
 def _images(tmp_path: Path, x: np.ndarray | None = None) -> tuple[Path, Path, Path]:
-    """Clean images (the first 14 of ``x``), images to scan (the rest), the models' file."""
-    x = np.random.default_rng(0).random((24, 8, 8)) if x is None else x
+    """Clean images (all but the last 10 of ``x``), images to scan (the last 10), the models'
+    file.  24 random clean images: at least 10 of them in other classes than any image's
+    (fewer confirm no trigger: the image is not verified)."""
+    x = np.random.default_rng(0).random((34, 8, 8)) if x is None else x
     clean, scan = tmp_path / "clean.npy", tmp_path / "scan.npy"
-    np.save(clean, x[:14].astype(np.float32))
-    np.save(scan, x[14:].astype(np.float32))
+    np.save(clean, x[:-10].astype(np.float32))
+    np.save(scan, x[-10:].astype(np.float32))
     models = tmp_path / "img.py"
     models.write_text(IMAGE_MODELS)
     return clean, scan, models
@@ -329,8 +342,46 @@ def test_the_run_budget_running_out_is_not_a_per_image_budget(
     assert "per-image budget" not in summary["headline"], summary["headline"]
     assert "not reached" in summary["headline"], summary["headline"]
     scanned = summary["metrics"]["images scanned"]
-    assert summary["metrics"]["images not reached (run budget)"] == 10 - scanned
+    assert summary["metrics"]["images not reached"] == 10 - scanned
     assert code in (0, 1), (out, err)
+
+
+def test_a_scan_ended_by_a_model_failure_does_not_blame_the_budget(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A model that answered NaN ended the scan (exit 3); 'assay show' then read '10 of 10
+    images not reached (the run's budget ran out)' for a run with no budget."""
+    (tmp_path / "bad.py").write_text(
+        "import numpy as np\n"
+        "calls = [0]\n"
+        "def nan_later(X):\n"
+        "    calls[0] += 1\n"
+        "    X = np.asarray(X, dtype=float).reshape(len(X), -1)\n"
+        "    out = np.stack([X[:, :32].sum(1), X[:, 32:].sum(1)], axis=1)\n"
+        "    return out * np.nan if calls[0] > 1 else out\n"
+        "nan_later.classes_ = [0, 1]\n"
+    )
+    clean, scan, _ = _images(tmp_path)
+    code, out, err = _cli(
+        capsys, "backdoor", f"{tmp_path / 'bad.py'}:nan_later", "--images", str(scan),
+        "--clean", str(clean), "--input-shape", "8,8", "--store", str(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert code == 3, (out, err)
+    from assay.core.store import RunStore
+
+    (record,) = RunStore(tmp_path / "runs.db").list_runs()
+    headline = record.summary["headline"]
+    assert "not reached" in headline and "budget" not in headline, headline
+
+
+def test_a_per_image_budget_too_small_for_any_image_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every image undecided read 'nothing was tested: the run ended before the first test'."""
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries-per-image", "1")
+    assert code == 2, (out, err)
+    assert "--max-queries-per-image 1" in err, err
+    _untested(tmp_path)
 
 
 def test_copies_of_one_clean_image_are_refused(
@@ -829,7 +880,7 @@ def test_an_invariance_class_no_sentence_uses_is_refused_before_a_run(
 
 
 @pytest.mark.parametrize(
-    ("labels", "said"), [(["cat"] * 14, "'cat'"), (np.linspace(0, 3.9, 14), "0.3")]
+    ("labels", "said"), [(["cat"] * 24, "'cat'"), (np.linspace(0, 3.9, 24), "0.1")]
 )
 def test_true_labels_that_are_not_class_indices_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], labels: Any, said: str

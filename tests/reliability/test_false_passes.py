@@ -156,3 +156,21 @@ def test_resume_of_a_failed_run_drops_findings_made_after_its_last_checkpoint(
     assert run.status == "failed"
     resumed = resume_run(run.id, store=store)
     assert resumed.n_findings == clean.n_findings
+
+
+def test_verify_says_when_the_model_file_changed_since_the_run(
+    workdir: Path, tmp_path: Path
+) -> None:
+    """A model replaced at the run's path was replayed as 'the run's model'."""
+    for name in ("models.py", "people.csv"):
+        shutil.copy(workdir / name, tmp_path / name)
+    store = tmp_path / "runs.db"
+    code, out = _invoke(*_args(tmp_path, store, "--max-queries", "2000", "--seed", "1"))
+    assert code == 1, out
+    run_id = RunStore(store).list_runs()[0].id
+    code, out = _invoke("verify", run_id, "--store", str(store))
+    assert "against the run's model" in out, out
+    with (tmp_path / "models.py").open("a") as f:
+        f.write("\n# retrained in place\n")
+    code, out = _invoke("verify", run_id, "--store", str(store))
+    assert "which changed since the run started" in out, out

@@ -198,6 +198,17 @@ def test_check_outputs_names_the_problem() -> None:
         check_outputs(np.ones((1, 2)), x, caps)
 
 
+def test_an_image_input_is_described_in_one_line() -> None:
+    """A NaN answer to an image printed its pixels over seven lines of the error (and of
+    'assay show')."""
+    caps = Capabilities(modality="image", n_classes=2, outputs="proba")
+    images = np.linspace(0, 16, 2 * 8 * 8).reshape(2, 8, 8, 1)
+    with pytest.raises(ModelError) as err:
+        check_outputs(np.array([[0.5, 0.5], [np.nan, 1.0]]), images, caps)
+    message = str(err.value)
+    assert "\n" not in message and "input 1: an array of shape (8, 8, 1)" in message, message
+
+
 class Counter:
     """A toy search: each step asks the model about 10 fresh points; a finding per label 1."""
 
@@ -340,3 +351,18 @@ def test_wide_row_keys_do_not_depend_on_the_batch_and_see_every_word() -> None:
     zero[1, 5] = -0.0
     assert row_keys(zero)[0] == row_keys(zero)[1]
     assert row_keys(np.zeros((1, 64)))[0] != row_keys(np.zeros((1, 65)))[0]
+
+
+def test_the_wall_clock_seconds_shown_agree_with_the_rate(tmp_path: Any) -> None:
+    """A 0.1134 s scan of 10 images showed 'wall-clock seconds' 0.11 beside 88.2 images per
+    second (10 / 0.11 = 91): the rate read as if made up (a CI test failed on it)."""
+    from assay.core.runinfo import record_wall_clock
+    from assay.core.store import RunStore
+
+    store = RunStore(tmp_path / "runs.db")
+    store.create_run(run_id="r", technique="backdoor", seed=1, command="c", config={},
+                     model={}, versions={})  # fmt: skip
+    store.checkpoint("r", summary={"metrics": {"images scanned": 10}})
+    record_wall_clock(store, "r", 0.1134, counted="images scanned", rate="per second")
+    metrics = store.get_run("r").summary["metrics"]
+    assert metrics["per second"] == pytest.approx(10 / metrics["wall-clock seconds"], rel=1e-3)

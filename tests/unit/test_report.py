@@ -399,3 +399,27 @@ def test_large_inputs_are_summarised_and_feature_names_used(tmp_path: Path) -> N
     assert "array 8×8, values 0 … 0.4961" in html and "values 0.5039 … 1<" in html
     assert "<th>income</th><th>gender</th><th>output</th>" in html
     assert '<td class="num diff">0</td>' in html
+
+
+def test_a_large_grammar_is_kept_in_the_store_not_copied_into_every_report(
+    tmp_path: Path,
+) -> None:
+    """A text run keeps its grammar's text in its config (to resume): a 100,000-rule grammar
+    put 3 MB into every JSON report and 'assay runs --json' printed it for every run."""
+    store = RunStore(tmp_path / "runs.db")
+    text = "".join(f"r{i} -> 'w{i}'\n" for i in range(20_000))
+    store.create_run(
+        run_id="text-1",
+        technique="text",
+        seed=1,
+        command="assay text m.py:f --grammar big.cfg",
+        config={"grammar": {"text": text, "symbols": 20_000}, "small": "kept as it is"},
+        model={},
+        versions={},
+    )
+    store.checkpoint("text-1", status="completed", summary={"headline": "h", "tested": 1})
+    doc = build_document(store, "text-1")
+    shown = doc["run"]["config"]
+    assert shown["small"] == "kept as it is" and shown["grammar"]["symbols"] == 20_000
+    assert len(json.dumps(doc)) < 20_000 and "kept in the run store" in shown["grammar"]["text"]
+    assert store.get_run("text-1").config["grammar"]["text"] == text  # resume still has it

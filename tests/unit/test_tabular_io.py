@@ -104,6 +104,50 @@ def test_read_table_refuses(tmp_path: Path, name: str, content: str, pattern: st
     assert str(p) in str(err.value)
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".csv.gz"])
+def test_a_header_longer_than_the_sniffed_head_is_read_whole(tmp_path: Path, suffix: str) -> None:
+    """12,000 columns (a 131 KB header) were refused: 'column gene_6 appears twice in the
+    header' (the header was checked within the file's first 64 KB, its last name cut short)."""
+    names = [f"gene_{i}" for i in range(12_000)] + ["sex"]
+    text = ",".join(names) + "\n" + ",".join(["1"] * len(names)) + "\n"
+    p = tmp_path / f"wide{suffix}"
+    p.write_bytes(gzip.compress(text.encode()) if suffix.endswith(".gz") else text.encode())
+    frame = read_table(p)
+    assert list(frame.columns) == names
+    twice = tmp_path / "twice.csv"
+    write(twice, ",".join([*names, "gene_11999"]) + "\n" + ",".join(["1"] * 12_002) + "\n")
+    with pytest.raises(UsageError, match="'gene_11999' appears twice"):
+        read_table(twice)
+
+
+def test_a_header_line_too_long_to_be_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.fairness import tables
+
+    monkeypatch.setattr(tables, "MAX_HEADER_BYTES", 100_000)  # a 1 GB line, in small
+    p = write(tmp_path / "huge.csv", ",".join(f"c{i}" for i in range(20_000)) + "\n1\n")
+    with pytest.raises(UsageError, match="header line is longer than") as err:
+        read_table(p)
+    assert err.value.line == 1
+
+
+def test_category_names_pandas_reads_as_missing_are_kept(tmp_path: Path) -> None:
+    """'None' (no disability) and 'NA' (North America) are category names: they were read as
+    missing values and the file refused ('row 1, column disability: the value is empty').
+    In a column of numbers they are still missing values."""
+    p = write(
+        tmp_path / "d.csv",
+        "age,disability,region,score\n30,None,NA,1.5\n40,Visual,EU,NA\n50,None,APAC,2\n",
+    )
+    frame = read_table(p)
+    assert frame["disability"].astype(str).tolist() == ["None", "Visual", "None"]
+    assert frame["region"].astype(str).tolist() == ["NA", "EU", "APAC"]
+    assert frame["score"].dtype.kind == "f"
+    assert frame["score"].isna().tolist() == [False, True, False]
+    assert frame["age"].tolist() == [30, 40, 50]
+
+
 def test_missing_file_and_directory(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="no such file"):
         read_table(tmp_path / "nope.csv")

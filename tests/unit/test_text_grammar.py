@@ -114,6 +114,31 @@ def test_directional_parts_are_checked() -> None:
     assert g.directionals[0].label == "positive" and g.directionals[0].tolerance == 0.1
 
 
+@pytest.mark.parametrize(
+    "tail", ["away -1", "away nan", "away inf", "down positive 1.5", "flip 0.2"]
+)
+def test_a_directional_tolerance_no_probability_can_meet_is_refused(tail: str) -> None:
+    """A tolerance of -1 or NaN made every case pass ('no directional failure found', exit 0
+    on a classifier that ignores negation); 'flip' ignored its tolerance."""
+    base = "S -> N 'x'\nN -> '' | 'not'\n"
+    with pytest.raises(UsageError, match="tolerance") as err:
+        parse_grammar(base + f"%directional N: '' -> 'not' {tail}\n")
+    assert err.value.line == 3
+    for fine in ("away 0", "away 1", "down positive 0.25"):
+        parse_grammar(base + f"%directional N: '' -> 'not' {fine}\n")
+
+
+def test_a_chain_of_many_rules_loads() -> None:
+    """A chain of 5,000 rules (r0 -> 'w0' | r1, ...) crashed the cycle check with a
+    RecursionError (exit 5, 'a bug in assay')."""
+    n = 5_000
+    lines = ["s -> r0"] + [f"r{i} -> 'w{i}' | r{i + 1}" for i in range(n - 1)]
+    g = parse_grammar("\n".join([*lines, f"r{n - 1} -> 'end'"]) + "\n")
+    assert not g.infinite
+    looped = parse_grammar("\n".join([*lines, f"r{n - 1} -> 'end' | r0"]) + "\n")
+    assert looped.infinite
+
+
 def test_missing_file_and_unknown_builtin() -> None:
     with pytest.raises(UsageError, match="no such grammar file"):
         load_grammar("/nonexistent/g.cfg")

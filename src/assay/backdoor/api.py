@@ -527,10 +527,15 @@ def _result(
     return result
 
 
-def setup_from_record(record: RunRecord, *, model: Any = None) -> BackdoorSetup:
+def setup_from_record(
+    record: RunRecord, *, model: Any = None, allow_pickle: bool = False
+) -> BackdoorSetup:
+    """A stored backdoor run's setup; a pickle model only with ``allow_pickle`` (the stored
+    run's consent is never reused)."""
     if record.technique != "backdoor":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
+    inv["allow_pickle"] = allow_pickle
     stored = inv.pop("model", None)
     # a URL's credentials were never stored: given again (--model URL) in its place
     spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
@@ -560,8 +565,10 @@ def resume_backdoor(
     model: Any = None,
     overlap: bool = True,
     setup: BackdoorSetup | None = None,
+    allow_pickle: bool = False,
 ) -> BackdoorResult:
-    """Continue a stopped or killed backdoor run from its last checkpoint."""
+    """Continue a stopped or killed backdoor run from its last checkpoint (a pickle model
+    only with ``allow_pickle``)."""
     del overlap  # calls are inline (each round depends on the previous answers)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
@@ -570,7 +577,7 @@ def resume_backdoor(
             f"run {record.id} already ended ({record.status}); nothing to resume",
             argument="RUN_ID",
         )
-    the_setup = setup or setup_from_record(record, model=model)
+    the_setup = setup or setup_from_record(record, model=model, allow_pickle=allow_pickle)
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
     outcome = _execute(

@@ -50,7 +50,11 @@ _CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
-    why = _one_class(search, summary) or _strip_cannot_flag(search, summary)
+    why = (
+        _one_class(search, summary)
+        or _strip_cannot_flag(search, summary)
+        or _unverifiable(search, summary)
+    )
     if why:
         summary["untested_reason"] = why
     return summary
@@ -70,6 +74,63 @@ def _one_class(search: Any, summary: dict[str, Any]) -> str | None:
         "was asked, so no trigger could change its answer; check that it receives images in "
         "the shape, layout and value range it was trained on (--input-shape, --layout, "
         "--range)"
+    )
+
+
+def _clean_classes(search: Any) -> str:
+    """The classes the model put the clean images in, with their counts ('7: 30, 3: 2')."""
+    labels = getattr(search, "clean_labels", None)
+    if labels is None or not len(labels):
+        return "none"
+    values, counts = np.unique(np.asarray(labels), return_counts=True)
+    name = _namer(search)
+    order = np.argsort(-counts, kind="stable")
+    return ", ".join(f"{name(int(values[k]))}: {int(counts[k])}" for k in order)
+
+
+def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
+    """Why nothing was tested when the clean images cannot confirm a trigger: an input scan
+    whose every image is of a class too few clean images are not in; a model scan from clean
+    images the model puts in one class (it tells a trigger from a class's own features by
+    how images of every other class reach it)."""
+    t = search.test
+    flagged = any(r.get("poisoned") for r in getattr(search, "rows", []) or [])
+    if flagged or (summary.get("verdict") or {}).get("suspects"):
+        return None
+    from assay.backdoor.technique import MIN_CLEAN
+
+    given = f"clean images per class the model gave them: {_clean_classes(search)}"
+    if t.mode == "model":
+        labels = getattr(search, "clean_labels", None)
+        if labels is None or len(np.unique(labels)) > 1:
+            return None
+        return (
+            f"the model puts every clean image in one class ({given}), and the model scan "
+            "compares how clean images of the other classes reach each class; give clean "
+            "images of several classes (--clean)"
+        )
+    unverified = sum(r.get("status") == "unverified" for r in search.rows)
+    undecided = sum(r.get("status") == "budget" for r in search.rows)
+    if summary.get("tested") or not (unverified or undecided):
+        return None
+    if not unverified:  # every image scanned ran out of its own budget before a decision
+        return (
+            f"every image's own budget (--max-queries-per-image {t.max_queries_per_image}) "
+            "ran out before its scan decided it; raise --max-queries-per-image"
+        )
+    answered = getattr(search, "answered", None)
+    same = (
+        f"the model gave the same class ({_namer(search)(answered[0])}) to every image it was "
+        "asked (check that it receives images in the shape, layout and value range it was "
+        "trained on: --input-shape, --layout, --range); "
+        if answered is not None and len(answered) == 1
+        else ""
+    )
+    return (
+        f"{same}every image scanned is in a class that leaves fewer than {MIN_CLEAN} clean "
+        f"images in other classes ({given}), and a trigger towards an image's class is "
+        "confirmed by pasting it on clean images of other classes; give clean images of "
+        "several classes (--clean)"
     )
 
 
@@ -99,13 +160,15 @@ def _input_summary(search: Any) -> dict[str, Any]:
     poisoned = [r for r in rows if r["poisoned"]]
     # an image its budget left undecided is not an unflagged image (its few queries would
     # flatter the mean)
-    clean_rows = [r for r in rows if not r["poisoned"] and r.get("status") != "budget"]
+    clean_rows = [r for r in rows if not r["poisoned"] and r.get("status") == "done"]
     q_clean = float(np.mean([r["queries"] for r in clean_rows])) if clean_rows else 0.0
     known = [r for r in poisoned if r.get("known_trigger")]
     q_known = float(np.mean([r["queries"] for r in known])) if known else None
     q_all = float(np.mean([r["queries"] for r in rows])) if rows else 0.0
     s_all = float(np.mean([r["seconds"] for r in rows])) if rows else 0.0
     undecided = sum(r["status"] == "budget" for r in rows)
+    # too few clean images in another class than the image's to confirm a trigger: not tested
+    unverified = sum(r["status"] == "unverified" for r in rows)
     strategy = t.strategy
     if strategy == "strip":
         headline = (
@@ -126,13 +189,18 @@ def _input_summary(search: Any) -> dict[str, Any]:
             + f"; {q_clean:.1f} queries per unflagged image"
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
+            + (
+                f"; {unverified} not verified (too few clean images in another class than theirs)"
+                if unverified
+                else ""
+            )
         )
     distinct = _distinct(search, n)
     if distinct < n:  # copies are answered from the first one's queries
         headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
     given = _images_given(t)
-    if n < given:  # the run's budget ended it before these images (never scanned)
-        headline += f"; {given - n} of {given} images not reached (the run's budget ran out)"
+    if n < given:  # the run ended before these images (never scanned)
+        headline += f"; {given - n} of {given} images not reached ({_why_ended(search)})"
     metrics: dict[str, Any] = {
         "strategy": strategy,
         "images scanned": n,
@@ -147,10 +215,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["entropy threshold (bits)"] = search.threshold
     if undecided:
         metrics["undecided (per-image budget)"] = undecided
+    if unverified:
+        metrics["not verified (too few clean images of another class)"] = unverified
     if distinct < n:
         metrics["distinct images scanned"] = distinct
     if n < given:
-        metrics["images not reached (run budget)"] = given - n
+        metrics["images not reached"] = given - n
     columns = [
         "image",
         "prediction",
@@ -204,7 +274,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "mode": "inputs",
         # images decided (an image the budget left undecided was not tested): 0 means
         # nothing was tested, never a pass
-        "tested": n - undecided,
+        "tested": n - undecided - unverified,
     }
 
 
@@ -217,6 +287,14 @@ def _kept_rows(rows: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> dic
         "rows_note": f"the {len(flagged):,} flagged images of {len(rows):,} scanned (every "
         f"image's row is kept up to {ROWS_KEPT:,} images scanned)",
     }
+
+
+def _why_ended(search: Any) -> str:
+    """Why a scan ended before its last image, as far as the search knows: its budget when
+    the model wrapper says it is spent; else only that it ended (a model failure, a stop)."""
+    exhausted = getattr(getattr(search, "model", None), "exhausted", None)
+    spent = exhausted() if callable(exhausted) else None
+    return "the run's budget ran out" if spent else "the run ended before them"
 
 
 def _distinct(search: Any, n: int) -> int:

@@ -423,7 +423,12 @@ class BackdoorSearch:
             return self._labels(m, x)
 
         try:
-            if t.strategy == "neo":
+            if int(np.count_nonzero(self.clean_labels != label)) < MIN_CLEAN:
+                # a trigger towards the image's class is confirmed on clean images the model
+                # puts in other classes: too few of them confirm nothing (one flip read as a
+                # trigger confirmed at 100 %; none left the image unflagged: a false pass)
+                v = ImageVerdict(index=i, label=label, status="unverified")
+            elif t.strategy == "neo":
                 v = neo_scan(
                     i,
                     image,

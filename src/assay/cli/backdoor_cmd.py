@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_creatable, check_fail_on
+from assay.cli.checks import check_creatable, check_fail_on, check_outputs
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
@@ -171,12 +171,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     f"{flag} is for --strategy {owner}; this run's strategy is {strategy}",
                     argument=flag,
                 )
-        for path, flag in (
+        outputs = [
             (html, "--html"),
             (junit, "--junit"),
             (report, "--report"),
             (export_filter, "--export-filter"),
-        ):
+        ]
+        check_outputs(outputs, [store, model, images, clean, template])
+        for path, flag in outputs:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         if demo:

@@ -9,7 +9,45 @@ from pathlib import Path
 from assay.core.outcome import check_fail_on
 from assay.errors import UsageError
 
-__all__ = ["check_creatable", "check_fail_on", "check_writable"]
+__all__ = ["check_creatable", "check_fail_on", "check_outputs", "check_writable"]
+
+
+def _file_of(spec: object) -> str | None:
+    """The file a command-line value names, resolved (``m.py:predict``: ``m.py``); None for
+    what is not a file path (a URL, ``builtin:...``, a module, nothing)."""
+    if not isinstance(spec, str | os.PathLike) or not str(spec):
+        return None
+    text = str(spec)
+    if "://" in text or text.startswith("builtin:"):
+        return None
+    head, sep, tail = text.rpartition(":")
+    if sep and head and "/" not in tail and "\\" not in tail and len(head) > 1:
+        text = head  # file.py:function
+    return os.path.realpath(text)
+
+
+def check_outputs(outputs: list[tuple[Path | None, str]], inputs: list[object]) -> None:
+    """Raise ``UsageError`` when a file the command writes (``(path, flag)``) is one it reads
+    (the run store, the data, the model, the grammar, ...) or another of its outputs:
+    writing it would destroy it (``--report runs.db`` replaced every run of the store)."""
+    read = {f for f in map(_file_of, inputs) if f is not None}
+    written: dict[str, str] = {}
+    for path, flag in outputs:
+        target = _file_of(path)
+        if target is None:
+            continue
+        if target in read:
+            raise UsageError(
+                f"{path} is a file this command reads (the run store, the data, the model, ...); "
+                "writing the report there would destroy it: give another file name",
+                argument=flag,
+            )
+        if target in written:
+            raise UsageError(
+                f"{path} is also the file of {written[target]}: one would overwrite the other",
+                argument=flag,
+            )
+        written[target] = flag
 
 
 def check_writable(path: Path | None, argument: str) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_fail_on, check_writable
+from assay.cli.checks import check_fail_on, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
@@ -270,7 +270,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
         )
         check_units_budget(units, max_queries)  # before anything is loaded
-        for path, flag in ((html, "--html"), (junit, "--junit"), (report, "--report")):
+        outputs = [(html, "--html"), (junit, "--junit"), (report, "--report")]
+        check_outputs(outputs, [store, data, schema, model, template])
+        for path, flag in outputs:
             check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         keep = parse_keep(keep_findings)  # checked before anything is loaded or created

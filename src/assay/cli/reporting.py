@@ -41,10 +41,17 @@ def resume_command(
     """The command that continues a run, as it can be pasted (quoted): with the reports the
     run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
     CI job resumed from it writes them too; with ``--model URL`` when the run's model URL held
-    credentials (never stored: they must be given again)."""
+    credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
+    run was allowed to load a pickle (asked again)."""
     asked = [str(part) for flag, path in (reports or {}).items() if path for part in (flag, path)]
     line = shlex.join(["assay", "resume", run_id, *store_option(store), *asked])
-    return f"{line} --model URL" if is_redacted(redact_text(command)) else line
+    if is_redacted(redact_text(command)):
+        line += " --model URL"
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    return f"{line} --allow-pickle" if "--allow-pickle" in words else line
 
 
 def demo_exit(code: int) -> int:

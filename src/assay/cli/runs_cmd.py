@@ -10,10 +10,11 @@ from typing import Annotated, Any
 
 import typer
 
-from assay.cli.checks import check_writable
+from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import finish_run
+from assay.core.integrity import model_changed
 from assay.core.outcome import untested
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
@@ -121,7 +122,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             raise UsageError(
                 "ask for at least one of --report, --html, --junit, --json", argument="--html"
             )
-        for path, flag in ((json_path, "--report"), (html, "--html"), (junit, "--junit")):
+        outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
+        check_outputs(outputs, [store])
+        for path, flag in outputs:
             check_writable(path, flag)
         the_store = _open(store, read_only=True)
         doc = build_document(the_store, the_store.get_run(run_id).id)
@@ -159,6 +162,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "--force", help="Resume even though the model file changed since the run started."
             ),
         ] = False,
+        allow_pickle: Annotated[
+            bool,
+            typer.Option(
+                "--allow-pickle",
+                help="Allow loading the run's pickle/joblib model (runs its code; asked again: "
+                "the stored run's consent is not reused).",
+            ),
+        ] = False,
         overlap: Overlap = True,
         quiet: Quiet = False,
         as_json: AsJson = False,
@@ -166,7 +177,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Continue a run that was stopped or killed, from its last checkpoint."""
         from assay.api import resume_run
 
-        for path, flag in ((json_path, "--report"), (html, "--html"), (junit, "--junit")):
+        outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
+        check_outputs(outputs, [store, *(model or [])])
+        for path, flag in outputs:
             check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
@@ -195,6 +208,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model=given,
                 force=force,
                 on_note=out.note,
+                allow_pickle=allow_pickle,
             )
         raise typer.Exit(
             finish_run(
@@ -218,7 +232,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         allow_pickle: Annotated[
             bool,
             typer.Option(
-                "--allow-pickle", help="Allow loading a pickle/joblib --model (runs its code)."
+                "--allow-pickle",
+                help="Allow loading a pickle/joblib model, the run's or --model's (runs its "
+                "code; the stored run's consent is not reused).",
             ),
         ] = False,
         store: StoreOpt = DEFAULT_STORE,
@@ -232,8 +248,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
-        loader = {"model_type": model_type, "allow_pickle": allow_pickle} if model else {}
-        the_setup = setup_from_record(record, model=model, **loader)
+        loader = {"model_type": model_type} if model else {}
+        the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **loader)
         result = replay(
             the_store.iter_batches(record.id),
             the_setup.test.schema,
@@ -241,6 +257,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             threshold=the_setup.test.threshold,
         )
         against = redact_text(model) if model else "the run's model"
+        change = None if model else model_changed(record.config.get("fingerprints"))
+        if change:  # the file at the run's path is another model now: say whose answers these are
+            against = f"the model file at the run's path, which {change} since the run started"
         if as_json:
             out.emit_json(
                 {

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_creatable, check_fail_on
+from assay.cli.checks import check_creatable, check_fail_on, check_outputs
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
@@ -132,12 +132,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
         check_export(export)
-        for path, flag in (
-            (html, "--html"),
-            (junit, "--junit"),
-            (report, "--report"),
-            (export, "--export"),
-        ):
+        outputs = [(html, "--html"), (junit, "--junit"), (report, "--report"), (export, "--export")]
+        check_outputs(outputs, [store, grammar, label_map, template, *(models or [])])
+        for path, flag in outputs:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])

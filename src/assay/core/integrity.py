@@ -16,7 +16,7 @@ from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["check_fingerprints", "file_fingerprint", "model_fingerprint"]
+__all__ = ["check_fingerprints", "file_fingerprint", "model_changed", "model_fingerprint"]
 
 
 def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -39,6 +39,18 @@ def model_fingerprint(spec_info: dict[str, Any], spec: Any) -> dict[str, Any] | 
         if source.endswith(".py") and Path(source).is_file():
             return file_fingerprint(source)
     return None
+
+
+def model_changed(fingerprints: dict[str, Any] | None) -> str | None:
+    """How the run's model file differs from the one it started with ('changed', 'is gone'),
+    or None (the same file, or a model not from a file)."""
+    stored = (fingerprints or {}).get("model")
+    if not isinstance(stored, dict) or not stored.get("sha256"):
+        return None
+    now = _now(stored)
+    if now == stored["sha256"]:
+        return None
+    return "is gone" if now is None else "changed"
 
 
 def _now(stored: dict[str, Any]) -> str | None:

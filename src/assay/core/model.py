@@ -98,7 +98,11 @@ def describe_input(inputs: ModelInputs, index: int, limit: int = 200) -> str:
         item = inputs[index]
     except Exception:  # pragma: no cover - defensive
         return "<unprintable input>"
-    if isinstance(item, np.ndarray):
+    if isinstance(item, np.ndarray) and item.ndim > 1:  # an image: its shape and range
+        finite = item[np.isfinite(item)] if item.dtype.kind == "f" else item
+        span = f", values {finite.min():g} to {finite.max():g}" if finite.size else ""
+        text = f"an array of shape {item.shape}{span}"
+    elif isinstance(item, np.ndarray):
         text = np.array2string(item, threshold=40, max_line_width=limit)
     else:
         text = repr(item)

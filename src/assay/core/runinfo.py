@@ -59,5 +59,7 @@ def record_wall_clock(store: Any, run_id: str, seconds: float, *, counted: str, 
         return
     if counted in metrics:  # (a backdoor model scan counts no images)
         metrics[rate] = round(float(metrics[counted] or 0) / seconds, 6)
-    metrics["wall-clock seconds"] = round(seconds, 2)
+    # four significant digits: a short run's 0.11 s beside 88 images per second read as if
+    # the rate were 91 (10 images in 0.1134 s)
+    metrics["wall-clock seconds"] = float(f"{seconds:.4g}")
     store.checkpoint(run_id, summary=summary)

@@ -6,6 +6,7 @@ then the sampled verdict, direction and regions (``fairness.verdict``), stored i
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -38,7 +39,7 @@ class AnswerOptions:
         samples: int = 20_000,
         enabled: bool = True,
     ) -> None:
-        if exact_time <= 0:
+        if not 0 < exact_time < math.inf:  # NaN too
             raise UsageError(f"must be > 0 seconds, not {exact_time:g}", argument="--exact-time")
         if samples < 100:
             raise UsageError(f"must be at least 100, not {samples}", argument="--answer-samples")

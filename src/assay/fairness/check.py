@@ -20,6 +20,7 @@ from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.errors import UsageError
 from assay.fairness.loading import setup_fairness
 from assay.fairness.phases import (
     _add_answer,
@@ -125,6 +126,13 @@ def check_fairness(
         enabled=answer,
     )
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
+    if isinstance(rule, FailRule) and rule.measure == "share_data" and the_setup.test.data is None:
+        raise UsageError(
+            f"{rule} is a rule on the share over the data rows, and there are none (a schema "
+            "without --data): it could never fail; give --data, or use 'share>...' (the "
+            "input space)",
+            argument="--fail-on",
+        )
     if retrain:
         from assay.fairness.retrain import check_retrainable
 

@@ -325,11 +325,16 @@ def setup_fairness(
     )
 
 
-def setup_from_record(record: RunRecord, *, model: Any = None, **overrides: Any) -> FairnessSetup:
-    """Rebuild a stored fairness run's setup from its configuration (or with another model)."""
+def setup_from_record(
+    record: RunRecord, *, model: Any = None, allow_pickle: bool = False, **overrides: Any
+) -> FairnessSetup:
+    """Rebuild a stored fairness run's setup from its configuration (or with another model).
+    ``allow_pickle``: this caller's consent to load a pickle (the stored run's is never
+    reused: the store may come from elsewhere, the file at its path may have changed)."""
     if record.technique != "fairness":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
+    inv["allow_pickle"] = allow_pickle
     stored = inv.pop("model", None)
     if isinstance(stored, str) and is_redacted(stored):
         if model is None:

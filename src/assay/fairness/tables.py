@@ -49,6 +49,16 @@ _DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_ENCODING = "utf-8"
 _CHUNK_ROWS = 1 << 16
 _BLOCK = 1 << 20
+# the longest header line read (characters): about a million columns; a longer first line is
+# not a header (a file without line breaks, a binary file) and is refused, never read whole
+MAX_HEADER_BYTES = 16 << 20
+# words pandas reads as missing values by default: in a column of numbers they stay missing;
+# in a column of text they are the user's categories ('None': no disability, 'NA': North
+# America), kept as written
+_NA_WORDS = frozenset(
+    {"#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"}
+)  # fmt: skip
 
 
 # -- reading tables -------------------------------------------------------------------------
@@ -164,6 +174,7 @@ def _read_csv(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
     text = _read_head(p, name, encoding)
     if not text.strip():
         raise UsageError("the file is empty", path=name)
+    text = _whole_header(p, name, encoding, text)
     delimiter = "\t" if ".tsv" in p.name.lower() else _sniff_delimiter(text)
     header_line = _check_header(text, delimiter, name)
     as_text: set[str] = set()
@@ -195,13 +206,16 @@ def _read_csv_chunks(
             compression="gzip" if p.name.lower().endswith(".gz") else None,
             chunksize=_CHUNK_ROWS,
             dtype={c: str for c in as_text} or None,
+            keep_default_na=False,  # only an empty cell is missing; see _NA_WORDS
+            na_values=[""],
         )
         with reader:
             for chunk in reader:
                 if not order:
                     order = [str(c) for c in chunk.columns]
                 for col, key in zip(chunk.columns, order, strict=True):
-                    columns.setdefault(key, []).append(_compact(chunk[col]))
+                    part = chunk[col] if key in as_text else _missing_words(chunk[col])
+                    columns.setdefault(key, []).append(_compact(part))
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
     except pd.errors.ParserError as exc:
@@ -220,6 +234,20 @@ def _read_csv_chunks(
         as_text.update(mixed)
         return None
     return pd.DataFrame({k: _join(columns[k]) for k in order}, copy=False)
+
+
+def _missing_words(col: pd.Series) -> pd.Series:
+    """A chunk's column of numbers and missing-value words ('NA', 'null', ...) as numbers
+    with NaN for the words; any other column as it is (text keeps 'NA' as a category)."""
+    if not (col.dtype == object or pd.api.types.is_string_dtype(col.dtype)):
+        return col
+    words = col.isin(_NA_WORDS)
+    if not words.any():
+        return col
+    rest = pd.to_numeric(col[~words & col.notna()], errors="coerce")
+    if rest.isna().any():  # text: the words are categories
+        return col
+    return pd.to_numeric(col.where(~words), errors="coerce")
 
 
 def _compact(col: pd.Series) -> pd.Series:
@@ -279,9 +307,38 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
+def _whole_header(p: Path, name: str, encoding: str, head: str) -> str:
+    """The file's head, or, when the head ends inside the header line (a wide file: 12,000
+    columns take 130 KB), the header line read whole (at most ``MAX_HEADER_BYTES``
+    characters) with the blank lines before it."""
+    body = head.lstrip()
+    if "\n" in body or "\r" in body:
+        return head
+    before: list[str] = []
+    try:
+        with _open_binary(p) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+            while True:
+                line = fh.readline(MAX_HEADER_BYTES + 1)
+                if not line or line.strip():
+                    break
+                before.append(line)
+    except UnicodeDecodeError:
+        raise _decode_error(p, name, encoding) from None
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UsageError(f"cannot read the file: {exc}", path=name) from None
+    if len(line) > MAX_HEADER_BYTES:
+        raise UsageError(
+            f"the header line is longer than {MAX_HEADER_BYTES:,} characters: not a CSV header "
+            "(is the file a CSV with line breaks?)",
+            path=name,
+            line=len(before) + 1,
+        )
+    return "".join(before) + line
+
+
 def _check_header(text: str, delimiter: str, name: str) -> int:
     """The header's line number; raises on repeated or empty column names."""
-    lines = text[:65536].splitlines() or [""]
+    lines = text.splitlines() or [""]
     number = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header = next(csv.reader([lines[number]], delimiter=delimiter, skipinitialspace=True))
     seen: set[str] = set()

@@ -67,6 +67,12 @@ def infer_schema(
             argument="--categorical",
         )
     for p in protected:
+        if p == target:
+            raise UsageError(
+                f"protected attribute {p!r} is the label column (--label): the true labels are "
+                "not an input of the model; a protected attribute must be one",
+                argument="--protected",
+            )
         if p not in feature_cols:
             raise UsageError(
                 f"protected attribute {p!r} is not a column; columns are: "

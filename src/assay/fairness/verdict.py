@@ -82,6 +82,12 @@ def parse_fail_on(text: str | float | None) -> float | FailRule:
         raise UsageError(f"{m.group(3)!r} is not a number", argument="--fail-on") from None
     if not 0 <= value <= 1:
         raise UsageError(f"a share is between 0 and 1, not {value:g}", argument="--fail-on")
+    if m.group(2) == ">" and value >= 1:
+        raise UsageError(
+            f"{stripped!r} can never be true (a share is at most 1), so nothing could fail the "
+            "run; use '>=' or a smaller share",
+            argument="--fail-on",
+        )
     return FailRule(m.group(1), m.group(2), value)
 
 

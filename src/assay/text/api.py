@@ -517,8 +517,10 @@ def resume_text(
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     model: Any = None,
     overlap: bool = True,
+    allow_pickle: bool = False,
 ) -> TextResult:
-    """Continue a stopped or killed text run from its last checkpoint."""
+    """Continue a stopped or killed text run from its last checkpoint (a classifier that is
+    a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     from assay.text.grammar import parse_grammar
 
     del overlap  # text runs call the classifiers inline
@@ -564,7 +566,7 @@ def resume_text(
         max_depth=inv["max_depth"],
         names=inv["names"],
         model_type=inv.get("model_type"),
-        allow_pickle=inv.get("allow_pickle", False),
+        allow_pickle=allow_pickle,
         trust=inv.get("trust", []),
         batch=inv.get("batch", 256),
         shrink=inv.get("shrink", True),

@@ -198,6 +198,9 @@ class Engine:
         self.first_answer: list[float] | None = None
         self.varied = False
         self.wordy = False
+        # the answer columns that never changed (None: not watched, a state stored before):
+        # a classifier whose every column is still the same tested nothing of invariance
+        self.still: list[bool] | None = None
         # lanes (``lanes``: strategies beside ``strategy``): each round of the search is one
         # round of every lane, the lanes taking turns (``pipeline.Turns``) whenever one has
         # sent a batch to the classifiers, so that the classifiers answer one lane while
@@ -585,13 +588,17 @@ class Engine:
     def _watch(self, flat: list[str], out: np.ndarray) -> None:
         if not self.wordy:
             self.wordy = any(t.strip() for t in flat)
-        if self.varied or not len(out):
+        if not len(out) or (self.varied and (self.still is None or not any(self.still))):
             return
         rows = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
         if self.first_answer is None or len(self.first_answer) != rows.shape[1]:
             self.first_answer = rows[0].tolist()
+            self.still = [True] * rows.shape[1]
         # NaN != NaN: an answer with NaN counts as varied (never taken for a constant)
-        self.varied = bool((rows != np.asarray(self.first_answer)).any())
+        same = (rows == np.asarray(self.first_answer)).all(axis=0)
+        self.varied = self.varied or not bool(same.all())
+        if self.still is not None:
+            self.still = (np.asarray(self.still) & same).tolist()
 
     def untested(self) -> str | None:
         """Why no sentence could have failed (``None``: the run tested something)."""
@@ -967,6 +974,7 @@ class Engine:
                 "stalled": self.stalled,
                 "first_answer": self.first_answer,
                 "varied": self.varied,
+                "still": self.still,
                 "wordy": self.wordy,
                 "strategy": self.strategy.state(),
                 "lanes": [c["strategy"].state() for c in self._ctx[1:]],
@@ -1011,6 +1019,8 @@ class Engine:
         self.first_answer = None if first is None else [float(x) for x in first]
         # a state stored before the watch: taken as varied and worded (never judged untested)
         self.varied = bool(v.get("varied", True))
+        still = v.get("still")
+        self.still = None if still is None else [bool(x) for x in still]
         self.wordy = bool(v.get("wordy", True))
         self.strategy.load(dict(v.get("strategy", {})))
         for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
@@ -1036,6 +1046,8 @@ def untested_reason(e: Any) -> str | None:
         return None
     if not e.wordy:
         return "every sentence the grammar derived was empty, so nothing was judged"
+    if e.varied and e.first_answer is not None:
+        return _constant_classifiers(e)
     if e.varied or e.first_answer is None:
         return None
     asked = len(e.asked)
@@ -1051,6 +1063,30 @@ def untested_reason(e: Any) -> str | None:
         f"the classifiers gave the same answer ({shown}) to every one of the {asked:,} "
         "sentences they were asked, so no sentence could fail; check that each receives "
         "sentences in the form it was trained on"
+    )
+
+
+def _constant_classifiers(e: Any) -> str | None:
+    """Why an invariance test of several classifiers tested some of them not at all: each
+    gave one answer to every sentence (no swap can change a constant answer) while the
+    others' answers varied (``None``: every classifier's varied, or not watched)."""
+    oracle = getattr(e, "oracle", None)
+    still = getattr(e, "still", None)
+    if getattr(oracle, "kind", None) != "invariance" or not still or oracle is None:
+        return None
+    lay = oracle.layout
+    names = [
+        name
+        for k, name in enumerate(lay.names)
+        if all(still[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])])
+    ]
+    if not names:
+        return None
+    return (
+        f"{', '.join(names)} gave the same answer to every one of the {len(e.asked):,} "
+        "sentences asked, so no swap could change it: nothing was tested of "
+        f"{'it' if len(names) == 1 else 'them'}; check that each receives sentences in the "
+        "form it was trained on"
     )
 
 

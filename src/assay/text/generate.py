@@ -25,6 +25,7 @@ __all__ = [
     "Sampler",
     "Tree",
     "count_derivations",
+    "deepest_derivation",
     "enumerate_trees",
     "nodes",
     "replace_at",
@@ -310,6 +311,32 @@ def count_derivations(
         return total
 
     return count(grammar.start, max_depth)
+
+
+def deepest_derivation(grammar: Grammar) -> int:
+    """The depth of the deepest derivation of a finite (acyclic) grammar's start symbol, in
+    levels as ``count_derivations`` counts them; computed without recursion (a chain of
+    100,000 rules is 100,000 deep)."""
+    depth: dict[int, int] = {}
+    stack = [grammar.start]
+    while stack:
+        s = stack[-1]
+        if s in depth:
+            stack.pop()
+            continue
+        children = [
+            it
+            for p in grammar.alternatives[s]
+            for it in grammar.productions[p][1]
+            if isinstance(it, int)
+        ]
+        todo = [c for c in children if c not in depth]
+        if todo:
+            stack.extend(todo)
+            continue
+        depth[s] = 1 + max((depth[c] for c in children), default=0)
+        stack.pop()
+    return depth[grammar.start]
 
 
 def enumerate_trees(grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH) -> Iterator[Tree]:

@@ -346,6 +346,7 @@ def _compile(
     weights: list[float] = []
     lines: list[int] = []
     alternatives: list[list[int]] = [[] for _ in names]
+    seen: list[set[tuple[Item, ...]]] = [set() for _ in names]  # each symbol's alternatives
     for r in rules:
         s = ids[r.lhs]
         for alt in r.alts:
@@ -366,8 +367,9 @@ def _compile(
                     )
                 items.append(ids[value])
             key = tuple(items)
-            if any(productions[p][1] == key for p in alternatives[s]):
+            if key in seen[s]:
                 continue  # a repeated alternative adds nothing
+            seen[s].add(key)
             alternatives[s].append(len(productions))
             productions.append((s, key))
             weights.append(alt.weight)
@@ -445,21 +447,31 @@ def _reachable(g: Grammar) -> set[int]:
 
 
 def _has_cycle(g: Grammar, reach: set[int]) -> bool:
-    state: dict[int, int] = {}
+    """Does a reachable symbol derive itself?  A depth-first search with its own stack (a
+    chain of thousands of rules exceeded Python's recursion limit: exit 5)."""
+    state: dict[int, int] = {}  # 1: on the current path, 2: done
+    for root in sorted(reach):
+        if root in state:
+            continue
+        state[root] = 1
+        stack = [(root, iter(_symbols_of(g, root)))]
+        while stack:
+            s, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                state[s] = 2
+                stack.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                stack.append((child, iter(_symbols_of(g, child))))
+    return False
 
-    def visit(s: int) -> bool:
-        state[s] = 1
-        for p in g.alternatives[s]:
-            for it in g.productions[p][1]:
-                if isinstance(it, int):
-                    if state.get(it) == 1:
-                        return True
-                    if it not in state and visit(it):
-                        return True
-        state[s] = 2
-        return False
 
-    return any(visit(s) for s in sorted(reach) if s not in state)
+def _symbols_of(g: Grammar, s: int) -> list[int]:
+    """The symbols in the alternatives of ``s``, in order."""
+    return [it for p in g.alternatives[s] for it in g.productions[p][1] if isinstance(it, int)]
 
 
 def _directive_head(g: Grammar, raw: str, n: int, source: str) -> tuple[_Lexer, int]:
@@ -553,6 +565,14 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             raise lex.error(
                 f"expected a tolerance (a number), found {tail[0][0]!r}", tail[0][1]
             ) from None
+        if expect == "flip":
+            raise lex.error("'flip' takes no tolerance (the label changes or not)", tail[0][1])
+        if not 0.0 <= tolerance <= 1.0:  # also NaN
+            # how far a probability must move: below 0 (or NaN) no case could fail
+            raise lex.error(
+                f"the tolerance is how far a probability must move, from 0 to 1, not {tail[0][0]}",
+                tail[0][1],
+            )
     source_alt = _match_alt(g, s, src_alts[0], lex)
     target_alt = _match_alt(g, s, _Alt(right_items, 1.0, n), lex)
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)

@@ -71,6 +71,21 @@ def _subsequence(small: list[str], big: list[str]) -> bool:
     return all(any(w == b for b in it) for w in small)
 
 
+# a symbol with more alternatives than this is shrunk through an index of them (``_viable``)
+MANY_ALTERNATIVES = 64
+
+
+def _first_word(items: tuple[Any, ...]) -> str | None:
+    """The first word of an alternative's terminals, as ``_split_words`` splits them (None:
+    they have no words)."""
+    for it in items:
+        if isinstance(it, str):
+            words = it.split() if " " in it else [it]
+            if words:
+                return words[0]
+    return None
+
+
 class Shrinker:
     def __init__(
         self,
@@ -83,6 +98,9 @@ class Shrinker:
     ) -> None:
         self.chunk = chunk
         self._opts: dict[int, tuple[Any, list[tuple[int, int, Any, list[str]]]]] = {}
+        # a symbol of many alternatives: its alternatives by what a replacement needs
+        # (``_viable``), built at its first use
+        self._index: dict[int, dict[tuple[frozenset[int], str | None], list[int]]] = {}
         # every terminal is words separated by single spaces (or nothing): a candidate's
         # words joined are its text (as ``tree_text`` joins it)
         self._plain = all(
@@ -107,7 +125,7 @@ class Shrinker:
         for c in sub[1]:
             if not isinstance(c, str):
                 kids.setdefault(g.productions[c[0]][0], []).append(c)
-        for q in g.alternatives[s]:
+        for q in self._viable(s, kids, sub):
             options: list[list[Any]] = []
             for it in g.productions[q][1]:
                 if isinstance(it, str):
@@ -127,6 +145,35 @@ class Shrinker:
                     options = [o[:1] for o in options]
                 out.extend((q, tuple(combo)) for combo in itertools.product(*options))
         return out
+
+    def _viable(self, s: int, kids: dict[int, list[Any]], sub: Any) -> list[int]:
+        """The alternatives of ``s`` a replacement of ``sub`` can take, in the grammar's
+        order: all of them for a symbol of few; for one of many (a vocabulary of 100,000
+        words made shrinking scan every alternative for every subtree: a run took minutes),
+        only those whose symbols that must derive words are among ``sub``'s children and
+        whose first word is one of ``sub``'s (a replacement never brings in new words)."""
+        g = self.oracle.g
+        every = g.alternatives[s]
+        if len(every) <= MANY_ALTERNATIVES or len(kids) > 6:
+            return every
+        index = self._index.get(s)
+        if index is None:
+            index = self._index[s] = {}
+            for q in every:
+                items = g.productions[q][1]
+                need = frozenset(
+                    it for it in items if not isinstance(it, str) and g.min_words[it] > 0
+                )
+                index.setdefault((need, _first_word(items)), []).append(q)
+        words: set[str | None] = {None, *_split_words(sub)}
+        found: list[int] = []
+        have = sorted(kids)
+        for k in range(len(have) + 1):
+            for some in itertools.combinations(have, k):
+                key = frozenset(some)
+                for w in words:
+                    found.extend(index.get((key, w), ()))
+        return sorted(found)
 
     def candidates(self, case: Case) -> list[Case]:
         """The smaller variants of a case, smallest first (made afresh: a case is shrunk

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations
+from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_derivation
 from assay.text.grammar import Grammar
 from assay.text.oracle import Oracle
 
@@ -84,9 +84,10 @@ def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
     if g.infinite or engine.oracle.kind != "differential":
         return None
     depth = int(config.get("max_depth") or DEFAULT_MAX_DEPTH)
-    # a finite grammar's derivations are at most one level per symbol deep
-    full = count_derivations(g, max(depth, len(g.names) + 1), cap=10**7)
-    if full >= 10**7 or count_derivations(g, depth, cap=10**7) != full:
+    if deepest_derivation(g) > depth:  # the depth limit cut some sentences off
+        return None
+    full = count_derivations(g, depth, cap=10**7)
+    if full >= 10**7:
         return None
     return full if len(engine.asked) >= full else None
 
