@@ -20,8 +20,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assay.core.checkpoint import Snapshot
-from assay.core.findings import FindingBatch, to_jsonable
+from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
+from assay.core.findings import FindingBatch
 from assay.errors import BudgetExhausted
 from assay.text.generate import (
     Draws,
@@ -188,7 +188,10 @@ class Engine:
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         # what depends on a case alone (its tree and focus), kept across rounds (bounded)
         self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
-        self._record_json: dict[str, str] = {}  # minimal key -> its record as JSON text
+        # minimal keys new since the last snapshot, and keys whose count changed since it
+        # (each checkpoint appends only these: never the whole set again)
+        self._minimal_new: list[str] = []
+        self._counted: set[str] = set()
         self._space: list[Tree] | None = None  # every derivation (small grammars; ``space``)
         self._space_size: int | None = None
         self._space_skip: list[int] | None = None
@@ -780,7 +783,7 @@ class Engine:
                 if hit is not None:
                     known[j] = hit
         for j in known:  # contains a known minimal error failing the same way: a duplicate
-            self.minimal[known[j]]["count"] += 1
+            self._count(known[j])
         failing = [i for j, i in enumerate(failing) if j not in known]
         if not failing:
             return []
@@ -822,9 +825,8 @@ class Engine:
         rows: list[dict[str, Any]] = []
         for j, (orig_i, small) in enumerate(zip(failing, minimal, strict=True)):
             key = self.key(small)
-            rec = self.minimal.get(key)
-            if rec is not None:
-                rec["count"] += 1
+            if key in self.minimal:
+                self._count(key)
                 continue
             if (
                 final is not None
@@ -838,7 +840,7 @@ class Engine:
                 small = got.cases[orig_i]
                 key = self.key(small)
                 if key in self.minimal:
-                    self.minimal[key]["count"] += 1
+                    self._count(key)
                     continue
                 margin = float(got.margin[orig_i])
                 detail = got.detail[orig_i]
@@ -858,6 +860,7 @@ class Engine:
                 "productions": sorted(set(tree_productions(small.tree))),
             }
             self.minimal[key] = rec
+            self._minimal_new.append(key)
             rec["signature"] = signature(detail)
             self.new_minimal.append(small)
             self.shrink_credit[orig_i][2] = 1.0
@@ -865,11 +868,24 @@ class Engine:
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         return rows
 
-    def _minimal_json(self) -> dict[str, str]:
-        for key, rec in self.minimal.items():
-            if key not in self._record_json:
-                self._record_json[key] = json.dumps(to_jsonable(rec), separators=(",", ":"))
-        return self._record_json
+    def _count(self, key: str) -> None:
+        """One more case shrinking to the known minimal error ``key``."""
+        self.minimal[key]["count"] += 1
+        self._counted.add(key)
+
+    def _minimal_appends(self, snap: Snapshot) -> None:
+        """The minimal records new since the last snapshot, and the counts changed since it,
+        as JSON lines appended to ``snap`` (a checkpoint writes what is new, not the set)."""
+        if self._minimal_new:
+            new = self._minimal_new
+            snap.appends["minimal"] = json_lines(
+                [{"key": k, "record": self.minimal[k]} for k in new]
+            )
+            self._counted.difference_update(new)  # their records carry their counts
+        if self._counted:
+            changed = {k: self.minimal[k]["count"] for k in sorted(self._counted)}
+            snap.appends["minimal_counts"] = json_lines([changed])
+        self._minimal_new, self._counted = [], set()
 
     def known_core(self, case: Case) -> str | None:
         """The key of the smallest known minimal error (failing in any way) whose words the
@@ -964,9 +980,6 @@ class Engine:
                 "prod_n": self.prod_n.tolist(),
                 "prod_err": self.prod_err.tolist(),
                 "words": self.words,
-                # each minimal record as JSON text, made once (only counts change later)
-                "minimal_json": self._minimal_json(),
-                "minimal_counts": {k: r["count"] for k, r in self.minimal.items()},
                 "shrink_incomplete": self.shrink_incomplete,
                 "stop_reason": self.stop_reason,
                 "done": self._done,
@@ -984,6 +997,7 @@ class Engine:
         snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
         snap.appends["keys"] = np.array(self._keys_log, dtype=np.uint64)
         self._asked_log, self._keys_log = [], []
+        self._minimal_appends(snap)
         return snap
 
     def restore(self, snap: Snapshot) -> None:
@@ -995,17 +1009,24 @@ class Engine:
         self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
         self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
+        # the records as JSON lines in appends, then the counts changed since, in order; a
+        # state stored before them holds every record in values (as JSON text, or before
+        # that as records)
+        self.minimal = {}
         if "minimal_json" in v:
             counts = dict(v.get("minimal_counts", {}))
-            self.minimal = {}
             for key, text in dict(v["minimal_json"]).items():
                 rec = json.loads(text)
                 rec["count"] = int(counts.get(key, rec.get("count", 1)))
                 self.minimal[key] = rec
-            self._record_json = dict(v["minimal_json"])
-        else:  # stored before records were kept as text
+        else:
             self.minimal = dict(v.get("minimal", {}))
-            self._record_json = {}
+        for line in from_json_lines(snap.appends.get("minimal")):
+            self.minimal[str(line["key"])] = dict(line["record"])
+        for changed in from_json_lines(snap.appends.get("minimal_counts")):
+            for key, n in changed.items():
+                self.minimal[key]["count"] = int(n)
+        self._minimal_new, self._counted = [], set()
         self._known = {}
         self._known_index = {}
         for key, rec in self.minimal.items():
