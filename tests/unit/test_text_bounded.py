@@ -53,7 +53,7 @@ def test_each_snapshot_holds_only_the_new_minimal_records_and_restore_gives_them
         )
     )
     assert again.minimal == engine.minimal
-    assert again._known == engine._known
+    assert again._known._entries == engine._known._entries
 
 
 def test_a_state_stored_with_the_records_in_values_still_restores() -> None:
@@ -71,3 +71,44 @@ def test_a_state_stored_with_the_records_in_values_still_restores() -> None:
     again = _engine()
     again.restore(Snapshot(values=old, appends={"asked": snap.appends["asked"]}))
     assert again.minimal == engine.minimal
+
+
+def test_known_errors_give_the_smallest_held_one_as_a_scan_of_all_would() -> None:
+    """``KnownErrors.within`` (a mask filter, then word-by-word checks) against a plain scan:
+    the smallest error held in order (ties: signature first seen, then first found), over
+    more than 64 words (masks share bits), two-sentence keys, and bags held out of order."""
+    from assay.text.known import KnownErrors
+    from assay.text.shrink import _subsequence
+
+    rng = np.random.default_rng(5)
+    vocab = [f"w{i}" for i in range(150)]
+    known = KnownErrors()
+    entries: list[tuple[str, str]] = []
+    for i in range(600):
+        n_texts = 1 + int(i % 7 == 0)
+        texts = [" ".join(rng.choice(vocab[:40], size=rng.integers(1, 5))) for _ in range(n_texts)]
+        if i % 5 == 0:  # rarer words: their bits are shared with others'
+            texts[0] += f" {vocab[40 + i % 110]}"
+        key, sig = "|".join(texts), f"s{int(rng.integers(3))}"
+        known.add(key, sig, "|")
+        entries.append((key, sig))
+    order = list(dict.fromkeys(s for _, s in entries))
+    hits = 0
+    for j in range(300):
+        n_texts = 1 + int(j % 7 == 0)
+        texts = [" ".join(rng.choice(vocab[:60], size=12)) for _ in range(n_texts)]
+        split = [t.split() for t in texts]
+        for sig in ("s1", None):
+            best: tuple[tuple[int, int, int], str] | None = None
+            for i, (key, s) in enumerate(entries):
+                words = [t.split() for t in key.split("|")]
+                if (sig is not None and s != sig) or len(words) != n_texts:
+                    continue
+                if all(_subsequence(w, t) for w, t in zip(words, split, strict=True)):
+                    rank = (sum(map(len, words)), order.index(s), i)
+                    if best is None or rank < best[0]:
+                        best = (rank, key)
+            want = None if best is None else best[1]
+            assert known.within(texts, sig) == want
+            hits += want is not None
+    assert 50 < hits < 600  # both hits and misses were checked

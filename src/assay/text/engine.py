@@ -33,6 +33,7 @@ from assay.text.generate import (
     tree_text,
     tree_words,
 )
+from assay.text.known import KnownErrors
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
@@ -163,11 +164,9 @@ class Engine:
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
-        # minimal forms by failure signature: (word lists of each text, key), for lazy
-        # shrinking (rebuilt from ``minimal`` on restore)
-        self._known: dict[str, list[tuple[frozenset[str], int, list[list[str]], str]]] = {}
-        # the same entries by signature, under one of their words (``_remember``)
-        self._known_index: dict[str, dict[str, list[tuple[tuple[int, int], Any]]]] = {}
+        # the minimal forms by failure signature, for lazy shrinking (rebuilt from
+        # ``minimal`` on restore)
+        self._known = KnownErrors()
         self.shrink_incomplete = 0
         self.new_minimal: list[Case] = []  # minimal errors new in this round
         # per proposal of this round (its index) that failing was shrunk: the queries its
@@ -894,18 +893,7 @@ class Engine:
         return self._known_within(case, None)
 
     def _remember(self, key: str, sig: str) -> None:
-        words = [t.split() for t in key.split(_SEP)]
-        bag = frozenset(x for w in words for x in w)
-        entry = (bag, sum(len(w) for w in words), words, key)
-        mine = self._known.setdefault(sig, [])
-        # indexed under one of its words (the one fewest entries of this signature are
-        # under): a case can hold it only if it has that word.  Its place in the scan
-        # order of ``_known`` (signatures as first seen, then as found) breaks ties
-        index = self._known_index.setdefault(sig, {})
-        word = min(sorted(bag), key=lambda x: len(index.get(x, ()))) if bag else ""
-        rank = (list(self._known).index(sig), len(mine))
-        index.setdefault(word, []).append((rank, entry))
-        mine.append(entry)
+        self._known.add(key, sig, _SEP)
 
     def _known_within(self, case: Case, sig: str | None) -> str | None:
         """A known minimal error that fails the same way as ``case`` and whose every sentence
@@ -913,29 +901,9 @@ class Engine:
         was confirmed failing and minimal when found; asking again costs nothing).  None when
         there is none.  The smallest such one is chosen.  With ``sig`` None: failing in any
         way (the first smallest, signatures in the order they were first seen)."""
-        if sig is None:
-            indexes = list(self._known_index.values())
-        else:
-            one = self._known_index.get(sig)
-            indexes = [one] if one else []
-        if not indexes:
+        if not len(self._known):
             return None
-        texts = [t.split() for t in self.texts(case)]
-        have = set().union(*texts) if texts else set()
-        # only the entries indexed under a word the case has can be in it
-        # (and only those whose every word it has: checked before sorting)
-        n_texts = len(texts)
-        found: list[tuple[int, tuple[int, int], Any]] = []
-        for index in indexes:
-            for word in (*have, ""):
-                for rank, entry in index.get(word, ()):
-                    if len(entry[2]) == n_texts and entry[0] <= have:
-                        found.append((entry[1], rank, entry))
-        found.sort(key=lambda x: (x[0], x[1]))
-        for _size, _rank, (_bag, _n, words, key) in found:
-            if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
-                return str(key)
-        return None
+        return self._known.within(self.texts(case), sig)
 
     def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:
         width = self.oracle.layout.width
@@ -1027,8 +995,7 @@ class Engine:
             for key, n in changed.items():
                 self.minimal[key]["count"] = int(n)
         self._minimal_new, self._counted = [], set()
-        self._known = {}
-        self._known_index = {}
+        self._known = KnownErrors()
         for key, rec in self.minimal.items():
             self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
         self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
@@ -1128,11 +1095,6 @@ def _stats_of(case: Case) -> tuple[set[int], list[str]]:
         for part in (w.split() if " " in w or not w else (w,))
     ]
     return set(tree_productions(case.tree)), parts
-
-
-def _subsequence(small: list[str], big: list[str]) -> bool:
-    it = iter(big)
-    return all(any(w == b for b in it) for w in small)
 
 
 def signature(detail: dict[str, Any]) -> str:
