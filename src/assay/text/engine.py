@@ -20,8 +20,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assay.core.checkpoint import Snapshot
-from assay.core.findings import FindingBatch, to_jsonable
+from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
+from assay.core.findings import FindingBatch
 from assay.errors import BudgetExhausted
 from assay.text.generate import (
     Draws,
@@ -33,6 +33,7 @@ from assay.text.generate import (
     tree_text,
     tree_words,
 )
+from assay.text.known import KnownErrors
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
@@ -163,11 +164,9 @@ class Engine:
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
-        # minimal forms by failure signature: (word lists of each text, key), for lazy
-        # shrinking (rebuilt from ``minimal`` on restore)
-        self._known: dict[str, list[tuple[frozenset[str], int, list[list[str]], str]]] = {}
-        # the same entries by signature, under one of their words (``_remember``)
-        self._known_index: dict[str, dict[str, list[tuple[tuple[int, int], Any]]]] = {}
+        # the minimal forms by failure signature, for lazy shrinking (rebuilt from
+        # ``minimal`` on restore)
+        self._known = KnownErrors()
         self.shrink_incomplete = 0
         self.new_minimal: list[Case] = []  # minimal errors new in this round
         # per proposal of this round (its index) that failing was shrunk: the queries its
@@ -188,7 +187,10 @@ class Engine:
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         # what depends on a case alone (its tree and focus), kept across rounds (bounded)
         self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
-        self._record_json: dict[str, str] = {}  # minimal key -> its record as JSON text
+        # minimal keys new since the last snapshot, and keys whose count changed since it
+        # (each checkpoint appends only these: never the whole set again)
+        self._minimal_new: list[str] = []
+        self._counted: set[str] = set()
         self._space: list[Tree] | None = None  # every derivation (small grammars; ``space``)
         self._space_size: int | None = None
         self._space_skip: list[int] | None = None
@@ -780,7 +782,7 @@ class Engine:
                 if hit is not None:
                     known[j] = hit
         for j in known:  # contains a known minimal error failing the same way: a duplicate
-            self.minimal[known[j]]["count"] += 1
+            self._count(known[j])
         failing = [i for j, i in enumerate(failing) if j not in known]
         if not failing:
             return []
@@ -822,9 +824,8 @@ class Engine:
         rows: list[dict[str, Any]] = []
         for j, (orig_i, small) in enumerate(zip(failing, minimal, strict=True)):
             key = self.key(small)
-            rec = self.minimal.get(key)
-            if rec is not None:
-                rec["count"] += 1
+            if key in self.minimal:
+                self._count(key)
                 continue
             if (
                 final is not None
@@ -838,7 +839,7 @@ class Engine:
                 small = got.cases[orig_i]
                 key = self.key(small)
                 if key in self.minimal:
-                    self.minimal[key]["count"] += 1
+                    self._count(key)
                     continue
                 margin = float(got.margin[orig_i])
                 detail = got.detail[orig_i]
@@ -858,6 +859,7 @@ class Engine:
                 "productions": sorted(set(tree_productions(small.tree))),
             }
             self.minimal[key] = rec
+            self._minimal_new.append(key)
             rec["signature"] = signature(detail)
             self.new_minimal.append(small)
             self.shrink_credit[orig_i][2] = 1.0
@@ -865,11 +867,24 @@ class Engine:
             rows.append({**rec, "orig_out": got.outputs[orig_i][0]})
         return rows
 
-    def _minimal_json(self) -> dict[str, str]:
-        for key, rec in self.minimal.items():
-            if key not in self._record_json:
-                self._record_json[key] = json.dumps(to_jsonable(rec), separators=(",", ":"))
-        return self._record_json
+    def _count(self, key: str) -> None:
+        """One more case shrinking to the known minimal error ``key``."""
+        self.minimal[key]["count"] += 1
+        self._counted.add(key)
+
+    def _minimal_appends(self, snap: Snapshot) -> None:
+        """The minimal records new since the last snapshot, and the counts changed since it,
+        as JSON lines appended to ``snap`` (a checkpoint writes what is new, not the set)."""
+        if self._minimal_new:
+            new = self._minimal_new
+            snap.appends["minimal"] = json_lines(
+                [{"key": k, "record": self.minimal[k]} for k in new]
+            )
+            self._counted.difference_update(new)  # their records carry their counts
+        if self._counted:
+            changed = {k: self.minimal[k]["count"] for k in sorted(self._counted)}
+            snap.appends["minimal_counts"] = json_lines([changed])
+        self._minimal_new, self._counted = [], set()
 
     def known_core(self, case: Case) -> str | None:
         """The key of the smallest known minimal error (failing in any way) whose words the
@@ -878,18 +893,7 @@ class Engine:
         return self._known_within(case, None)
 
     def _remember(self, key: str, sig: str) -> None:
-        words = [t.split() for t in key.split(_SEP)]
-        bag = frozenset(x for w in words for x in w)
-        entry = (bag, sum(len(w) for w in words), words, key)
-        mine = self._known.setdefault(sig, [])
-        # indexed under one of its words (the one fewest entries of this signature are
-        # under): a case can hold it only if it has that word.  Its place in the scan
-        # order of ``_known`` (signatures as first seen, then as found) breaks ties
-        index = self._known_index.setdefault(sig, {})
-        word = min(sorted(bag), key=lambda x: len(index.get(x, ()))) if bag else ""
-        rank = (list(self._known).index(sig), len(mine))
-        index.setdefault(word, []).append((rank, entry))
-        mine.append(entry)
+        self._known.add(key, sig, _SEP)
 
     def _known_within(self, case: Case, sig: str | None) -> str | None:
         """A known minimal error that fails the same way as ``case`` and whose every sentence
@@ -897,29 +901,9 @@ class Engine:
         was confirmed failing and minimal when found; asking again costs nothing).  None when
         there is none.  The smallest such one is chosen.  With ``sig`` None: failing in any
         way (the first smallest, signatures in the order they were first seen)."""
-        if sig is None:
-            indexes = list(self._known_index.values())
-        else:
-            one = self._known_index.get(sig)
-            indexes = [one] if one else []
-        if not indexes:
+        if not len(self._known):
             return None
-        texts = [t.split() for t in self.texts(case)]
-        have = set().union(*texts) if texts else set()
-        # only the entries indexed under a word the case has can be in it
-        # (and only those whose every word it has: checked before sorting)
-        n_texts = len(texts)
-        found: list[tuple[int, tuple[int, int], Any]] = []
-        for index in indexes:
-            for word in (*have, ""):
-                for rank, entry in index.get(word, ()):
-                    if len(entry[2]) == n_texts and entry[0] <= have:
-                        found.append((entry[1], rank, entry))
-        found.sort(key=lambda x: (x[0], x[1]))
-        for _size, _rank, (_bag, _n, words, key) in found:
-            if all(_subsequence(w, t) for w, t in zip(words, texts, strict=True)):
-                return str(key)
-        return None
+        return self._known.within(self.texts(case), sig)
 
     def _batch(self, rows: list[dict[str, Any]]) -> FindingBatch:
         width = self.oracle.layout.width
@@ -964,9 +948,6 @@ class Engine:
                 "prod_n": self.prod_n.tolist(),
                 "prod_err": self.prod_err.tolist(),
                 "words": self.words,
-                # each minimal record as JSON text, made once (only counts change later)
-                "minimal_json": self._minimal_json(),
-                "minimal_counts": {k: r["count"] for k, r in self.minimal.items()},
                 "shrink_incomplete": self.shrink_incomplete,
                 "stop_reason": self.stop_reason,
                 "done": self._done,
@@ -984,6 +965,7 @@ class Engine:
         snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
         snap.appends["keys"] = np.array(self._keys_log, dtype=np.uint64)
         self._asked_log, self._keys_log = [], []
+        self._minimal_appends(snap)
         return snap
 
     def restore(self, snap: Snapshot) -> None:
@@ -995,19 +977,25 @@ class Engine:
         self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
         self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
         self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
+        # the records as JSON lines in appends, then the counts changed since, in order; a
+        # state stored before them holds every record in values (as JSON text, or before
+        # that as records)
+        self.minimal = {}
         if "minimal_json" in v:
             counts = dict(v.get("minimal_counts", {}))
-            self.minimal = {}
             for key, text in dict(v["minimal_json"]).items():
                 rec = json.loads(text)
                 rec["count"] = int(counts.get(key, rec.get("count", 1)))
                 self.minimal[key] = rec
-            self._record_json = dict(v["minimal_json"])
-        else:  # stored before records were kept as text
+        else:
             self.minimal = dict(v.get("minimal", {}))
-            self._record_json = {}
-        self._known = {}
-        self._known_index = {}
+        for line in from_json_lines(snap.appends.get("minimal")):
+            self.minimal[str(line["key"])] = dict(line["record"])
+        for changed in from_json_lines(snap.appends.get("minimal_counts")):
+            for key, n in changed.items():
+                self.minimal[key]["count"] = int(n)
+        self._minimal_new, self._counted = [], set()
+        self._known = KnownErrors()
         for key, rec in self.minimal.items():
             self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
         self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
@@ -1107,11 +1095,6 @@ def _stats_of(case: Case) -> tuple[set[int], list[str]]:
         for part in (w.split() if " " in w or not w else (w,))
     ]
     return set(tree_productions(case.tree)), parts
-
-
-def _subsequence(small: list[str], big: list[str]) -> bool:
-    it = iter(big)
-    return all(any(w == b for b in it) for w in small)
 
 
 def signature(detail: dict[str, Any]) -> str:
