@@ -124,3 +124,44 @@ def test_a_timed_search_reserves_room_once_and_finds_the_same(
     assert len(set(sizes_p)) > 1  # (without it, the set grew as it filled)
     a, b = reserved.ledger.seen._index.keys(), plain.ledger.seen._index.keys()
     assert len(a) == len(b) and np.array_equal(a, b)
+
+
+def test_a_long_timed_search_reserves_room_for_its_next_stretch_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ten-minute run reserved, after its first second, room for every class its rate
+    promised to the end (its whole memory bound: 6.6 GB, every page touched before the
+    search went on, held even if interrupted at once).  The room now covers the next
+    minute, or three times the seconds searched: after 1 s of a 1,000 s budget, what a
+    60 s budget reserves; after 100 s, the next 300 s."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    import assay.fairness.search.base as base
+    from assay.datasets import load_dataset
+    from assay.models.sklearn import from_sklearn
+
+    ds = load_dataset("adult")
+    schema = ds.schema.with_protected(("sex",))
+    x = schema.decode(ds.X[:4000])
+    model = from_sklearn(DecisionTreeClassifier(random_state=0).fit(x, ds.target[:4000]))
+    search = make_search(
+        "walk",
+        schema=schema,
+        model=BudgetedModel(EncodedModel(schema, model), max_time=1e3),
+        rng=generator(3),
+        optimize="time",
+    )
+    search.step()
+    admitted = search.ledger.admitted
+    asked: list[int] = []
+    monkeypatch.setattr(search.ledger, "reserve", asked.append)
+    for seconds, left in ((1.0, 59.0), (1.0, 999.0), (100.0, 900.0)):
+        monkeypatch.setattr(base, "_time_left", lambda model, left=left: left)
+        search._reserved = []
+        search.ledger.seconds = seconds
+        search._reserve()
+    rate = admitted / 1.0  # classes per second, as the first second measured it
+    short, long_, later = (n - admitted for n in asked)
+    assert short == pytest.approx(0.9 * 59 * rate, abs=1)
+    assert long_ == pytest.approx(0.9 * 60 * rate, abs=1)  # (not 999 s of it)
+    assert later == pytest.approx(0.9 * 300 * admitted / 100.0, abs=1)

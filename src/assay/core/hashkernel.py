@@ -66,9 +66,9 @@ def _rehash(
     size = table.size
     usize = np.uint64(size)
     for i in range(old_keys.size):
-        if old_vals[i] < 0:
-            continue
         key = old_keys[i]
+        if key == 0:
+            continue
         z = key
         z ^= z >> np.uint64(30)
         z *= _M1
@@ -89,7 +89,7 @@ def rehash(old_keys: np.ndarray, old_vals: np.ndarray, size: int) -> tuple[np.nd
     grows with its hash (see ``hashset``), so in the order of the old slots the new homes
     ascend too: the writes go forward through the new table, mostly to cached lines."""
     table = np.zeros(size, dtype=np.uint64)
-    vals = np.full(size, -1, dtype=np.int32)
+    vals = np.zeros(size, dtype=np.int32)
     _rehash(old_keys, old_vals, table, vals)
     return table, vals
 
@@ -105,6 +105,6 @@ def place(table: np.ndarray, vals: np.ndarray, keys: np.ndarray, start: int) -> 
 
 def warm() -> None:
     """Compile the loops (or load them from numba's cache)."""
-    table, vals = np.zeros(16, dtype=np.uint64), np.full(16, -1, dtype=np.int32)
+    table, vals = np.zeros(16, dtype=np.uint64), np.zeros(16, dtype=np.int32)
     place(table, vals, np.ones(1, np.uint64), 0)
     rehash(table, vals, 32)

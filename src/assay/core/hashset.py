@@ -11,6 +11,10 @@ doubles until the next doubling would pass the bound, then grows once to the bou
 rather than stopping at the last power of two (which wasted up to half the memory allowed);
 and homes ascend with the hash, so a rehash walks both tables forward.
 
+A slot is empty where its key is 0; its index is read only where a key is, so both arrays
+start as zeros: the memory of a table reserved ahead is taken page by page as keys land
+(a table filled with -1 took every page at once).
+
 Once a set holds ``jit.LARGE`` keys, ``add`` places its batches with a compiled loop
 (``hashkernel``, see ``core.jit``): the same indices and the same set, several times
 faster on a large table.
@@ -55,7 +59,7 @@ class KeyIndex:
         self.max_keys = max_keys
         self._max_slots = None if max_keys is None else _slots_for(max(int(max_keys), 1))
         self._keys = np.zeros(self._size_for(capacity), dtype=np.uint64)
-        self._vals = np.full(self._keys.size, -1, dtype=np.int32)
+        self._vals = np.zeros(self._keys.size, dtype=np.int32)  # (read only where a key is)
         self._n = 0
 
     def _size_for(self, n: int) -> int:
@@ -85,8 +89,9 @@ class KeyIndex:
 
     def keys(self) -> np.ndarray:
         """All keys, in order of insertion (normalised: key 0 reads back as its stand-in)."""
-        used = self._vals >= 0
-        return self._keys[used][np.argsort(self._vals[used], kind="stable")]
+        used: np.ndarray = self._keys != _EMPTY
+        keys: np.ndarray = self._keys[used]
+        return keys[np.argsort(self._vals[used], kind="stable")]
 
     @staticmethod
     def _norm(keys: np.ndarray) -> np.ndarray:
@@ -209,11 +214,11 @@ class KeyIndex:
             self._keys, self._vals = kernel.rehash(self._keys, self._vals, self._size_for(n))
             return
         old_keys, old_vals = self._keys, self._vals
-        used = old_vals >= 0
+        used = old_keys != _EMPTY
         k, v = old_keys[used], old_vals[used]
         del old_keys, old_vals, used
         self._keys = np.zeros(self._size_for(n), dtype=np.uint64)
-        self._vals = np.full(self._keys.size, -1, dtype=np.int32)
+        self._vals = np.zeros(self._keys.size, dtype=np.int32)
         home = self._home(k)
         order = np.argsort(home, kind="stable")  # (nearly sorted already: old slot order)
         size = self._keys.size
