@@ -344,7 +344,31 @@ def test_the_run_budget_running_out_is_not_a_per_image_budget(
     assert "not reached" in summary["headline"], summary["headline"]
     scanned = summary["metrics"]["images scanned"]
     assert summary["metrics"]["images not reached"] == 10 - scanned
-    assert code in (0, 1), (out, err)
+    # the images never scanned were not tested: with nothing found, not a pass (it exited 0)
+    flagged = summary["metrics"]["images flagged"]
+    assert code == (1 if flagged else 2), (out, err)
+    assert doc["headline"].startswith("NOT EVERYTHING WAS TESTED: "), doc["headline"]
+    assert f"{10 - scanned} of 10 images were not reached" in doc["headline"]
+    suite = ET.parse(tmp_path / "junit.xml").getroot()
+    assert suite.find(".//error[@type='incomplete']") is not None
+    if not flagged:
+        assert "not everything was tested" in err and "exit 2" in err, err
+        assert "raise --max-time or --max-queries" in err
+
+
+def test_a_model_scan_stopped_before_its_last_class_has_not_passed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'model scan stopped after 1 of 4 classes', exit 0: the classes never scanned may be a
+    trigger's target."""
+    clean, _, models = _images(tmp_path)
+    code, out, err = _cli(
+        capsys, "backdoor", f"{models}:quarters", "--clean", str(clean), "--input-shape", "8,8",
+        "--max-queries", "12000", "--seed", "1", "--store", str(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert code == 2, (out, err)
+    assert "not everything was tested: the model scan stopped after" in err, err
+    assert "of 4 classes" in err
 
 
 def test_a_scan_ended_by_a_model_failure_does_not_blame_the_budget(

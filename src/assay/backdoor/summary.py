@@ -57,7 +57,38 @@ def summarise(search: Any) -> dict[str, Any]:
     )
     if why:
         summary["untested_reason"] = why
+    else:
+        part = _not_reached(search, summary)
+        if part:  # (read by ``core.outcome.not_a_pass``: exit 2, never a pass)
+            summary["incomplete_reason"] = part
     return summary
+
+
+def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
+    """Why a scan that found nothing has not passed all the same: it ended before images
+    (or classes) it was given, which were never looked at.  A CI job that bounds the scan
+    with ``--max-time`` must not read "no trigger" into the images it never reached."""
+    rerun = "raise --max-time or --max-queries and run it again"
+    if search.test.mode == "model":
+        if (summary.get("verdict") or {}).get("suspects") or search.phase == "done":
+            return None
+        total = getattr(getattr(search, "caps", None), "n_classes", None)
+        scanned = int(summary.get("tested") or 0)
+        of = f" of {total}" if total else ""
+        return (
+            f"the model scan stopped after {scanned}{of} classes ({_why_ended(search)}), and "
+            f"a class not scanned may be a trigger's target; {rerun}"
+        )
+    missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
+    if not missed:
+        return None
+    given = _images_given(search.test)
+    flagged = sum(bool(r.get("poisoned")) for r in getattr(search, "rows", []) or [])
+    return (
+        f"{missed:,} of {given:,} images were not reached ({_why_ended(search)}): of the "
+        f"{given - missed:,} scanned, {flagged:,} carry a confirmed trigger, and an image "
+        f"never scanned may too; {rerun}"
+    )
 
 
 def _one_class(search: Any, summary: dict[str, Any]) -> str | None:

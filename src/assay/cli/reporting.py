@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from assay.cli.console import Output
-from assay.core.outcome import answer_fails, answer_found, answer_rule, stored_fail_on, untested
+from assay.core.outcome import (
+    answer_fails,
+    answer_found,
+    answer_rule,
+    not_a_pass,
+    stored_fail_on,
+)
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
@@ -82,12 +88,15 @@ def finish_run(
     )
     bad = count_at_or_above(store, run_id, fail_on)
     summary: dict[str, Any] = record.summary
-    why_untested = untested(summary) if record.status in ENDED else None
     # the answer found the bug where the search stored no finding: a failure all the same
     found_by_answer = answer_found(summary) if fail_on <= 0.0 and not bad else []
     # a rule on the share (--fail-on 'share>0.01'): the verdict decides, where there is one
     rule = answer_rule(record.config)
     failing = answer_fails(summary) if rule is not None else None
+    failed = not_a_pass(summary) if record.status in ENDED else None
+    if failed and failed[0] != "nothing was tested" and (bad or found_by_answer or failing):
+        failed = None  # part was not tested, but what was fails the run: exit 1 says more
+    what, why_untested = failed if failed else ("", None)
     out.say(f"run {record.id}: {record.status}")
     out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
     if record.status == "completed" and summary.get("stop_reason"):
@@ -115,7 +124,7 @@ def finish_run(
             f"{', '.join(found_by_answer)}: exit 1"
         )
     if why_untested:
-        out.error(f"nothing was tested: {why_untested} (exit 2; this is not a pass)")
+        out.error(f"{what}: {why_untested} (exit 2; this is not a pass)")
     if out.as_json:
         out.emit_json(
             {

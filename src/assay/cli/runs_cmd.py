@@ -15,7 +15,7 @@ from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import finish_run
 from assay.core.integrity import model_changed
-from assay.core.outcome import untested
+from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import StoreError, UsageError
@@ -94,9 +94,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
-        why = untested(r.summary) if r.status in ENDED else None
-        if why:  # said first, as the reports say it: a run that tested nothing has not passed
-            out.say(f"NOTHING WAS TESTED: {why}")
+        failed = not_a_pass(r.summary) if r.status in ENDED else None
+        if failed:  # said first, as the reports say it: such a run has not passed
+            out.say(f"{failed[0].upper()}: {failed[1]}")
         if r.summary.get("headline"):
             out.say(str(r.summary["headline"]))
         if r.error:

@@ -5,6 +5,9 @@ Two facts decide an exit code and a CI report besides the findings themselves:
 * a run that judged nothing (every technique states ``tested``: inputs, sentences or images
   judged) has not passed: an empty grammar slice, a budget spent before the first test.  It
   is never exit 0 and never a green JUnit suite;
+* a run that judged part of what it was given and found nothing (a backdoor scan whose
+  budget ended before images or classes it was given: ``incomplete_reason``) has not
+  passed either: the same exit code, said as NOT EVERYTHING WAS TESTED;
 * an answer that found the bug without storing a finding (fairness: the estimate's samples or
   the exact analysis of a tree say discriminatory inputs exist, while the search's budget ran
   out before it stored one) is a failure like a finding, at the default threshold.
@@ -18,7 +21,14 @@ from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["EndedRunMixin", "answer_found", "check_fail_on", "stored_fail_on", "untested"]
+__all__ = [
+    "EndedRunMixin",
+    "answer_found",
+    "check_fail_on",
+    "not_a_pass",
+    "stored_fail_on",
+    "untested",
+]
 
 _BUDGETS = {
     "queries": "query budget (--max-queries)",
@@ -54,6 +64,19 @@ def untested(summary: Mapping[str, Any] | None) -> str | None:
         if reason
         else "the run ended before the first test"
     )
+
+
+def not_a_pass(summary: Mapping[str, Any] | None) -> tuple[str, str] | None:
+    """Why a run with nothing to fail on has not passed, as (what, why): "nothing was
+    tested" (``untested``) or "not everything was tested" (a scan that ended before part
+    of what it was given, with nothing found in the rest); ``None`` otherwise."""
+    why = untested(summary)
+    if why:
+        return "nothing was tested", why
+    part = (summary or {}).get("incomplete_reason")
+    if isinstance(part, str) and part:
+        return "not everything was tested", part
+    return None
 
 
 def check_fail_on(value: float) -> float:
@@ -122,7 +145,15 @@ class EndedRunMixin:
         return untested(self.summary) if self.status in ENDED else None
 
     @property
+    def not_a_pass(self) -> tuple[str, str] | None:
+        """(what, why) when the run has not passed with nothing found: it tested nothing,
+        or not everything it was given (``not_a_pass``)."""
+        from assay.core.store import ENDED
+
+        return not_a_pass(self.summary) if self.status in ENDED else None
+
+    @property
     def headline(self) -> str:
         text = str(self.summary.get("headline", ""))
-        why = self.untested
-        return f"NOTHING WAS TESTED: {why}. {text}" if why else text  # as the report says
+        failed = self.not_a_pass
+        return f"{failed[0].upper()}: {failed[1]}. {text}" if failed else text  # as reported

@@ -20,7 +20,7 @@ import numpy as np
 
 from assay._version import __version__
 from assay.core.findings import FindingBatch
-from assay.core.outcome import stored_fail_on, untested
+from assay.core.outcome import not_a_pass, stored_fail_on
 from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
@@ -73,9 +73,9 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         headline = default_headline(
             findings["total"], findings["by_kind"], run["progress"], run["status"]
         )
-    why_untested = untested(summary) if run.get("status") in ENDED else None
-    if why_untested:  # said first: a run that tested nothing must never read as a pass
-        headline = f"NOTHING WAS TESTED: {why_untested}. {headline}"
+    failed = not_a_pass(summary) if run.get("status") in ENDED else None
+    if failed:  # said first: a run that tested nothing (or not all) must never read as a pass
+        headline = f"{failed[0].upper()}: {failed[1]}. {headline}"
     doc = {
         "schema_version": SCHEMA_VERSION,
         "assay_version": __version__,

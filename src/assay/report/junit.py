@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from assay.core.outcome import answer_found, untested
+from assay.core.outcome import answer_found, not_a_pass
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, safe_text
 
@@ -58,7 +58,7 @@ def render_junit(doc: dict[str, Any]) -> str:
             cases.append(case)
     failed = run.get("status") == "failed"
     summary = _dict(run.get("summary"))
-    why_untested = untested(summary) if run.get("status") in ENDED else None
+    not_passed = not_a_pass(summary) if run.get("status") in ENDED else None
     found = answer_found(summary) if total == 0 else []
     if found:
         case = _case(classname, "answer")
@@ -67,10 +67,14 @@ def render_junit(doc: dict[str, Any]) -> str:
             case, "failure", message=text, type="answer", text=safe_text(doc.get("headline", ""))
         )
         cases.append(case)
-    if why_untested:
-        case = _case(classname, "nothing tested")
-        text = f"nothing was tested: {why_untested}"
-        _child(case, "error", message=text, type="untested", text=text)
+    if not_passed:
+        what, why = not_passed
+        untested = what == "nothing was tested"
+        case = _case(classname, "nothing tested" if untested else "not everything tested")
+        text = f"{what}: {why}"
+        _child(
+            case, "error", message=text, type="untested" if untested else "incomplete", text=text
+        )
         cases.append(case)
     elif failed:
         case = _case(classname, "run")
