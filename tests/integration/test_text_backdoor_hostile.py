@@ -606,6 +606,29 @@ def test_loading_that_takes_the_whole_time_budget_is_no_model_failure(
     assert not (tmp_path / "runs.db").exists()
 
 
+@pytest.mark.parametrize("slow_from_call", [1, 2])
+def test_a_slow_model_under_a_tight_time_budget_is_no_model_failure(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], slow_from_call: int
+) -> None:
+    """A model slower than the whole --max-time (from its loading probe, or from the
+    search's first call after a quick probe) exited 3, 'the model failed: it did not answer
+    its first call'.  It answers, slowly: the budget was too small to test anything (exit 2,
+    'raise --max-time'); a hung model is --call-timeout's."""
+    (tmp_path / "slow.py").write_text(
+        "import time\nimport numpy as np\ncalls = [0]\n\n"
+        "def f(X):\n    calls[0] += 1\n"
+        f"    if calls[0] >= {slow_from_call}:\n        time.sleep(3)\n"
+        "    X = np.asarray(X, dtype=float)\n    return (X[:, 0] > 40).astype(int)\n"
+    )
+    code, out, err = _cli(
+        capsys, "fairness", f"{tmp_path / 'slow.py'}:f", "--dataset", "adult", "--protected",
+        "sex", "--max-time", "1.5", "--store", str(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert code == 2, (out, err)
+    assert "model failed" not in err and "nothing was tested" in err, err
+    assert "--max-time" in err
+
+
 @pytest.mark.parametrize(
     "extra",
     [

@@ -354,9 +354,12 @@ class _WatchedCall:
                 if run_left <= 0:
                     c._abandon()
                     if c.answered is not None and c.answered() == 0:
-                        raise CallTimeout(
-                            "the model did not answer its first call within the run's time "
-                            "budget (--max-time); nothing could be tested"
+                        # slow, not failed (a hung model is --call-timeout's): the budget
+                        # was too small to test anything (exit 2, never 'the model failed')
+                        raise BudgetExhausted(
+                            "nothing was tested: the model did not answer its first call "
+                            "within the run's time budget (--max-time); raise --max-time",
+                            reason="time",
                         )
                     raise BudgetExhausted(
                         "time budget spent while the model was answering", reason="time"
