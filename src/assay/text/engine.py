@@ -621,7 +621,9 @@ class Engine:
 
     def step(self) -> list[FindingBatch]:
         # a round makes and drops hundreds of thousands of small tuples (trees, candidate
-        # lists, memo entries) and no reference cycles: the cyclic collector, run over the
+        # lists, memo entries) and must make no reference cycle (a closure calling itself is
+        # one: frozen below, it is never freed; ``test_text_bounded`` counts what is left
+        # after a run's rounds): the cyclic collector, run over the
         # memos' long-lived entries again and again, took a third of the search's own time.
         # It is paused for the round; what the round kept (walkers, memos, known errors) is
         # then frozen (``gc.freeze``: never scanned again, still freed when no longer

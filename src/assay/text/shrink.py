@@ -86,6 +86,28 @@ def _first_word(items: tuple[Any, ...]) -> str | None:
     return None
 
 
+def _list_nodes(
+    t: Any,
+    path: tuple[int, ...],
+    listing: list[tuple[tuple[int, ...], Any, int, int]],
+    all_words: list[str],
+) -> None:
+    """Every node of ``t`` in preorder with its path and word span (``_candidates``): a
+    function of the module, not a closure calling itself, whose reference cycle the
+    search's frozen rounds would never free (``Engine.step``)."""
+    at = len(listing)
+    listing.append((path, t, len(all_words), 0))
+    for i, c in enumerate(t[1]):
+        if c.__class__ is str:
+            if " " in c:
+                all_words.extend(c.split())
+            else:
+                all_words.append(c)
+        else:
+            _list_nodes(c, (*path, i), listing, all_words)
+    listing[at] = (path, t, listing[at][2], len(all_words))
+
+
 class Shrinker:
     def __init__(
         self,
@@ -213,21 +235,7 @@ class Shrinker:
         # counted as ``measure`` counts them (a terminal of several words gives several)
         listing: list[tuple[tuple[int, ...], Any, int, int]] = []
         all_words: list[str] = []
-
-        def walk(t: Any, path: tuple[int, ...]) -> None:
-            at = len(listing)
-            listing.append((path, t, len(all_words), 0))
-            for i, c in enumerate(t[1]):
-                if c.__class__ is str:
-                    if " " in c:
-                        all_words.extend(c.split())
-                    else:
-                        all_words.append(c)
-                else:
-                    walk(c, (*path, i))
-            listing[at] = (path, t, listing[at][2], len(all_words))
-
-        walk(case.tree, ())
+        _list_nodes(case.tree, (), listing, all_words)
         focus = case.focus
         subs = [x[1] for x in listing]
         # (words, nodes, node index, option index) of every smaller variant; the text of
