@@ -576,8 +576,9 @@ def _combined(
     answer on the region refilled by the Gaussian conditional mean of the nearest ``share`` of
     the references (``repair.gaussian_fill``, one query), averaged, the trigger's class
     ``label`` set aside unless the fills are sure of it (``repair.combined_label``).  Measured
-    on the true trigger box of the 8x8 digits (54 trojaned MLPs, 3x3 and 4x4 triggers): right
-    0.7-2.4 points more often than the mean fill's top answer (bench/RESULTS.md, branch bd12)."""
+    on the true trigger box of the 8x8 digits (36 trojaned MLPs, 3x3 and 4x4 triggers, 6
+    groups): right 0-2.5 points more often than the mean fill's top answer, per group
+    (bench/RESULTS.md, branch bd12)."""
     k = min(len(references), max(10, round(share * len(references))))
     gauss = scores(gaussian_fill(image, region, references, k))
     return combined_label(np.stack([probs, gauss[0]]), label)

@@ -27,8 +27,11 @@ the vote of five (the model's own accuracy on those images, the ceiling: 96.1 %)
 the mean of the model's probabilities on the mean fill and on one Gaussian fill, with the
 trigger's class set aside unless the fills are sure of it (a fill that leaves part of the
 trigger's pull gives its class a share it would not have without the trigger; the next class is
-then the one the rest of the image shows).  Measured on the true trigger box (bench/RESULTS.md,
-branch bd12).
+then the one the rest of the image shows).  Measured on the true trigger box of the bench's
+8x8 digits (2 seeds x 3 positions, 3x3 and 4x4 triggers of 3 kinds): 92.2-95.7 % per group
+against 89.1-94.3 % for the mean fill's top answer; setting the target aside always gave a few
+tenths more but answers another class for every triggered image of the target class itself;
+with ``sure`` = 0.9 those keep it 87 % of the time (bench/RESULTS.md, branch bd12).
 """
 
 from __future__ import annotations
