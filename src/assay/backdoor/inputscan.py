@@ -68,6 +68,13 @@ VOTE = False
 # the trigger's extent from the consensus of every scanned image that carries it
 # (``consensus.trigger_mask``), where at least 20 do; else from the image alone (``_odd``)
 CONSENSUS = True
+# how many of the screening images after the first (a second, then three more) a window may
+# fail to flip and still be shrunk: a trigger that moves only 88 % of digits passes all five
+# about half the time (0.88^5; on the 8x8 bench's weakest 2x2 random trojan, 4 of its 5
+# missed images); the confirmation on 20 images still decides.  One: 2x2 random detection
+# 97.7 -> 98.1 % of the images the trigger fires on, clean flags unchanged, 2-3 more queries
+# per clean image (bench/RESULTS.md, branch bd12)
+SCREEN_MISSES = 1
 
 
 def pick_verification(
@@ -287,7 +294,8 @@ def assay_scan(
         return verdict
     screen = verify[order[:5]]
     # screening, cheapest first: every window on one image (one call), then window by window
-    # (only as many as are shrunk) a second image and three more; all must flip
+    # (only as many as are shrunk) a second image and three more; the first must flip, of the
+    # others all but ``SCREEN_MISSES``
     flips = labels(_paste_each(screen[:1], image, changed)) == label
     alive = [b for b, f in zip(changed, flips, strict=True) if f]
     chosen = verify[order[:n_verify]]
@@ -300,11 +308,7 @@ def assay_scan(
             continue
         if best is None and shrunk_windows >= max_windows:
             break
-        if not all(
-            (labels(_paste_each(screen[lo:hi], image, [win])) == label).all()
-            for lo, hi in ((1, 2), (2, 5))
-            if lo < len(screen)
-        ):
+        if _screen_misses(image, label, labels, screen, win) > SCREEN_MISSES:
             continue
         shrunk_windows += 1
         window_pred = int(preds[coarse.index(win)])
@@ -370,6 +374,20 @@ def assay_scan(
     verdict.corrected = corrected
     verdict.trigger = Trigger(box, content, label, rate, index, None if cover == box else cover)
     return verdict
+
+
+def _screen_misses(
+    image: np.ndarray, label: int, labels: Labeler, screen: np.ndarray, win: Box
+) -> int:
+    """How many of the screening images after the first the window's pixels pasted on them
+    leave out of ``label``: asked on the second, then on three more unless the misses
+    already exceed ``SCREEN_MISSES`` (that window's answer is known: no more queries)."""
+    missed = 0
+    for lo, hi in ((1, 2), (2, 5)):
+        if lo >= len(screen) or missed > SCREEN_MISSES:
+            break
+        missed += int((labels(_paste_each(screen[lo:hi], image, [win])) != label).sum())
+    return missed
 
 
 def _confirm(
