@@ -679,3 +679,36 @@ def test_the_corrected_label_reads_the_fills_probabilities_when_the_model_gives_
 
     kept = check_known(0, image, 1, sure_labels, [trig], refs, 5, 4, scores=sure)
     assert kept is not None and kept.corrected == 1
+
+
+def test_a_window_survives_the_screening_with_one_later_image_not_flipped() -> None:
+    """A trigger that fires on most images, not all (the 8x8 bench's weakest 2x2 trojan moves
+    88 % of digits): a window holding it that leaves one of the four later screening images
+    in its class still goes on to be shrunk and confirmed; two misses end it, and once they
+    are reached no more screening images are asked."""
+    from assay.backdoor import inputscan
+    from assay.backdoor.inputscan import _screen_misses
+
+    asked: list[int] = []
+
+    def labels(x: np.ndarray) -> np.ndarray:  # the trigger at (6, 6) fires unless (0, 0) is inked
+        asked.append(len(x))
+        fires = (x[:, 6, 6, 0] > 0.5) & (x[:, 0, 0, 0] < 0.5)
+        out: np.ndarray = np.where(fires, 1, 0)
+        return out
+
+    image = np.zeros((8, 8, 1))
+    image[6, 6] = 1.0
+    screen = np.zeros((5, 8, 8, 1))
+    screen[3, 0, 0] = 1.0  # one image the trigger does not move
+    win = (5, 5, 3, 3)
+    assert _screen_misses(image, 1, labels, screen, win) == 1 <= inputscan.SCREEN_MISSES
+    screen[1, 0, 0] = 1.0  # the second image missed too: out after asking it and the rest
+    asked.clear()
+    assert _screen_misses(image, 1, labels, screen, win) == 2 > inputscan.SCREEN_MISSES
+    asked.clear()
+    inputscan.SCREEN_MISSES, old = 0, inputscan.SCREEN_MISSES
+    try:  # with none allowed, a miss on the second image ends it before the three more
+        assert _screen_misses(image, 1, labels, screen, win) == 1 and asked == [1]
+    finally:
+        inputscan.SCREEN_MISSES = old

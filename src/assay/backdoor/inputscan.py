@@ -14,7 +14,8 @@ clean images (``repair.mean_fill``; not blocked: a window that large blocked by 
 also removes most of the object, and a trojaned model may answer its target for what is left, so
 the window holding the trigger changes nothing; refilled, it shows the object without the
 trigger, and on a clean image it mostly keeps the answer, so fewer windows go on); candidates
-are screened on one clean image, a second, then three more; a surviving window shrinks to the
+are screened on one clean image, a second, then three more (one of these four may miss:
+``SCREEN_MISSES``); a surviving window shrinks to the
 smallest box whose pixels still flip the screening images (each level asks one screening image
 first); that box is confirmed on the verification images in parts (5, 10, 20: a candidate that
 has missed too many is out early), unless the same box taken from clean images of the class
