@@ -119,3 +119,29 @@ def test_a_known_trigger_keeps_new_pixels_at_its_box_to_match_later_images() -> 
     image = np.zeros((8, 8, 1))
     image[0:2, 6:8] = planted.content
     assert any(m.matches(image[0:2, 6:8]) for _, m in search.matchers)
+
+
+def test_the_scan_reads_probabilities_as_given_one_column_and_scores_alike() -> None:
+    """The corrected label reads the model's class probabilities (``inputscan._combined``):
+    rows that are probabilities are taken as they are, one column is the second class's,
+    scores that are not probabilities (negative, not summing to 1) are read as logits; the
+    argmax, the label the rest of the scan sees, is the same in each case."""
+    setup = setup_backdoor("builtin:trojan")
+    search = BackdoorSearch(setup.test, BudgetedModel(setup.model), np.random.default_rng(0))
+
+    class Stub:
+        def __init__(self, out: np.ndarray) -> None:
+            self.out = out
+
+        def predict(self, x: np.ndarray) -> np.ndarray:
+            return self.out
+
+    x = np.zeros((2, 8, 8, 1))
+    probs = np.array([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]])
+    assert np.array_equal(search._probabilities(Stub(probs), x), probs)
+    one = search._probabilities(Stub(np.array([[0.8], [0.3]])), x)
+    assert np.allclose(one, [[0.2, 0.8], [0.7, 0.3]])
+    logits = np.array([[-1.0, 2.0, 0.5], [3.0, -2.0, 0.0]])
+    read = search._probabilities(Stub(logits), x)
+    assert np.allclose(read.sum(axis=1), 1.0) and (read > 0).all()
+    assert read.argmax(axis=1).tolist() == logits.argmax(axis=1).tolist() == [1, 0]

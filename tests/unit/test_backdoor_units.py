@@ -602,3 +602,113 @@ def test_a_known_trigger_extent_is_the_consensus_of_the_images_that_carry_it() -
     mask = trigger_mask(scanned, corner, np.ones((2, 2, 1)), refs)
     assert mask is not None and mask[5:8, 5:8].all() and mask.sum() == 9
     assert trigger_mask(scanned[:19], corner, np.ones((2, 2, 1)), refs) is None
+
+
+def test_combined_label_sets_the_trigger_class_aside_unless_the_fills_are_sure() -> None:
+    from assay.backdoor.repair import combined_label
+
+    unsure = np.array([[0.1, 0.6, 0.3], [0.2, 0.5, 0.3]])  # the target 1 leads at 0.55
+    assert combined_label(unsure, 1) == 2  # set aside: the next class, by the mean
+    assert combined_label(unsure, 0) == 1  # another class's fills: the plain mean
+    sure = np.array([[0.02, 0.96, 0.02], [0.05, 0.9, 0.05]])
+    assert combined_label(sure, 1) == 1  # the image is of the target class itself
+    assert combined_label(sure, 1, sure=0.95) == 0
+    # the mean, not a vote: one fill sure of 0 outweighs two that lean to 2
+    mixed = np.array([[0.9, 0.0, 0.1], [0.4, 0.0, 0.6], [0.4, 0.0, 0.6]])
+    assert combined_label(mixed, 1) == 0
+
+
+def _pulled_bar_model(pull: float):  # type: ignore[no-untyped-def]
+    """A toy trojaned classifier of 8x8 images holding one vertical bar, with class
+    probabilities: the 2x2 checkerboard at (6, 6) sends an image to 1 (the target) at 0.96;
+    any other ink at its place pulls towards 1 with probability ``pull`` (a fill that leaves
+    part of the trigger's pull, as a trojaned model answers for a refilled trigger's grey);
+    else 0 for a bar left of the middle, 2 right of it."""
+
+    def probabilities(x: np.ndarray) -> np.ndarray:
+        img = x[..., 0]
+        box = img[:, 6:8, 6:8]
+        trig = (box[:, 0, 0] > 0.9) & (box[:, 1, 1] > 0.9) & (box[:, 0, 1] < 0.1)
+        trig &= box[:, 1, 0] < 0.1
+        ink = box.reshape(len(img), -1).sum(axis=1) > 0.1
+        bar = np.where(np.argmax(img[:, :, :5].sum(axis=1), axis=1) < 4, 0, 2)
+        out = np.zeros((len(img), 3))
+        out[np.arange(len(img)), bar] = 1.0
+        out[ink] = out[ink] * (1 - pull)
+        out[ink, 1] = pull
+        out[trig] = out[trig] * 0.04 / (1 - pull)
+        out[trig, 1] = 0.96
+        return out
+
+    return probabilities
+
+
+def test_the_corrected_label_reads_the_fills_probabilities_when_the_model_gives_them() -> None:
+    """Every clean image has a stroke end at (7, 7), where the trigger is: any refill of the
+    trigger's box holds ink there, and the model's top answer on it stays the target (0.6)
+    with the image's true class second.  From labels alone the corrected label is the target;
+    from the probabilities (mean and Gaussian fills averaged, the target set aside as the
+    fills are not sure of it) the bar's class.  A model sure of the target on the fills (an
+    image of the target class itself) keeps it."""
+    from assay.backdoor.inputscan import check_known
+
+    refs = np.zeros((12, 8, 8, 1))
+    for i, col in enumerate([1, 2, 3] * 4):
+        refs[i, :, col] = 1.0
+        refs[i, 7, 7] = 1.0
+    image = np.zeros((8, 8, 1))
+    image[:, 2] = 1.0
+    image[6, 6] = image[7, 7] = 1.0
+    trig = Trigger((6, 6, 2, 2), image[6:8, 6:8].copy(), 1, 1.0, 0)
+    unsure = _pulled_bar_model(0.6)
+
+    def labels(x: np.ndarray) -> np.ndarray:
+        out: np.ndarray = unsure(x).argmax(axis=1)
+        return out
+
+    assert labels(image[None]).tolist() == [1]
+    plain = check_known(0, image, 1, labels, [trig], refs, 5, 4)
+    assert plain is not None and plain.poisoned and plain.corrected == 1
+    v = check_known(0, image, 1, labels, [trig], refs, 5, 4, scores=unsure)
+    assert v is not None and v.poisoned and v.corrected == 0, v
+    sure = _pulled_bar_model(0.95)
+
+    def sure_labels(x: np.ndarray) -> np.ndarray:
+        out: np.ndarray = sure(x).argmax(axis=1)
+        return out
+
+    kept = check_known(0, image, 1, sure_labels, [trig], refs, 5, 4, scores=sure)
+    assert kept is not None and kept.corrected == 1
+
+
+def test_a_window_survives_the_screening_with_one_later_image_not_flipped() -> None:
+    """A trigger that fires on most images, not all (the 8x8 bench's weakest 2x2 trojan moves
+    88 % of digits): a window holding it that leaves one of the four later screening images
+    in its class still goes on to be shrunk and confirmed; two misses end it, and once they
+    are reached no more screening images are asked."""
+    from assay.backdoor import inputscan
+    from assay.backdoor.inputscan import _screen_misses
+
+    asked: list[int] = []
+
+    def labels(x: np.ndarray) -> np.ndarray:  # the trigger at (6, 6) fires unless (0, 0) is inked
+        asked.append(len(x))
+        fires = (x[:, 6, 6, 0] > 0.5) & (x[:, 0, 0, 0] < 0.5)
+        out: np.ndarray = np.where(fires, 1, 0)
+        return out
+
+    image = np.zeros((8, 8, 1))
+    image[6, 6] = 1.0
+    screen = np.zeros((5, 8, 8, 1))
+    screen[3, 0, 0] = 1.0  # one image the trigger does not move
+    win = (5, 5, 3, 3)
+    assert _screen_misses(image, 1, labels, screen, win) == 1 <= inputscan.SCREEN_MISSES
+    screen[1, 0, 0] = 1.0  # the second image missed too: out after asking it and the rest
+    asked.clear()
+    assert _screen_misses(image, 1, labels, screen, win) == 2 > inputscan.SCREEN_MISSES
+    asked.clear()
+    inputscan.SCREEN_MISSES, old = 0, inputscan.SCREEN_MISSES
+    try:  # with none allowed, a miss on the second image ends it before the three more
+        assert _screen_misses(image, 1, labels, screen, win) == 1 and asked == [1]
+    finally:
+        inputscan.SCREEN_MISSES = old

@@ -14,7 +14,8 @@ clean images (``repair.mean_fill``; not blocked: a window that large blocked by 
 also removes most of the object, and a trojaned model may answer its target for what is left, so
 the window holding the trigger changes nothing; refilled, it shows the object without the
 trigger, and on a clean image it mostly keeps the answer, so fewer windows go on); candidates
-are screened on one clean image, a second, then three more; a surviving window shrinks to the
+are screened on one clean image, a second, then three more (one of these four may miss:
+``SCREEN_MISSES``); a surviving window shrinks to the
 smallest box whose pixels still flip the screening images (each level asks one screening image
 first); that box is confirmed on the verification images in parts (5, 10, 20: a candidate that
 has missed too many is out early), unless the same box taken from clean images of the class
@@ -30,7 +31,10 @@ image's scan (its sensitivity is its own class's); otherwise every surviving win
 and the best box kept (one whose own blocking neutralises it, then the smallest: a window that
 holds only part of a trigger shrinks to a worse box), trimmed to the pixels unlike the nearest
 clean images there. Its corrected label is the answer on the image with the trigger's region
-refilled from the nearest clean images (``repair.py``), not the prediction with it blocked.
+refilled from the nearest clean images (``repair.py``), not the prediction with it blocked;
+when the model gives class probabilities (``scores``), the mean of its probabilities on that
+fill and on a Gaussian fill of the same region, the trigger's class set aside unless the fills
+are sure of it (``repair.combined_label``: one query more per detection).
 """
 
 from __future__ import annotations
@@ -43,8 +47,8 @@ import numpy as np
 
 from assay.backdoor.consensus import trigger_mask
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
-from assay.backdoor.repair import mean_fill, vote, voting_fills
-from assay.backdoor.verdicts import ImageVerdict, Labeler
+from assay.backdoor.repair import combined_label, gaussian_fill, mean_fill, vote, voting_fills
+from assay.backdoor.verdicts import ImageVerdict, Labeler, Scorer
 
 __all__ = ["assay_scan", "neo_scan", "pick_verification"]
 
@@ -65,6 +69,13 @@ VOTE = False
 # the trigger's extent from the consensus of every scanned image that carries it
 # (``consensus.trigger_mask``), where at least 20 do; else from the image alone (``_odd``)
 CONSENSUS = True
+# how many of the screening images after the first (a second, then three more) a window may
+# fail to flip and still be shrunk: a trigger that moves only 88 % of digits passes all five
+# about half the time (0.88^5; on the 8x8 bench's weakest 2x2 random trojan, 4 of its 5
+# missed images); the confirmation on 20 images still decides.  One: 2x2 random detection
+# 97.7 -> 98.1 % of the images the trigger fires on, clean flags unchanged, 2-3 more queries
+# per clean image (bench/RESULTS.md, branch bd12)
+SCREEN_MISSES = 1
 
 
 def pick_verification(
@@ -151,11 +162,12 @@ def check_known(
     fills: int = 5,
     max_trigger: int = 4,
     scanned: np.ndarray | None = None,
+    scores: Scorer | None = None,
 ) -> ImageVerdict | None:
     """A known trigger whose pixels the image carries and whose blocking changes the
     prediction (one query per matching trigger, plus one for the corrected label when
-    ``references`` are given: the region refilled, ``repair.mean_fill``); None when no known
-    trigger explains it."""
+    ``references`` are given: the region refilled, ``repair.mean_fill``; one more with
+    ``scores``: ``_combined``); None when no known trigger explains it."""
     from assay.backdoor.patches import trigger_present
 
     matching = [
@@ -177,7 +189,7 @@ def check_known(
         blocked = np.concatenate(
             [blocked, *(mean_fill(image, r, references, fills) for r in first)]
         )
-    answers = labels(blocked)
+    answers, probs = _ask(labels, scores if refill else None, blocked)
     preds, refilled = answers[: len(matching)], answers[len(matching) :]
     # a change of prediction when blocked first; else the pixels alone (the image carries a
     # confirmed trigger's exact pattern, which is not mostly background) decide it
@@ -186,23 +198,33 @@ def check_known(
         (i, t), pred = matching[j], preds[j]
         if int(pred) != label or _distinct(t, colour):
             region = t.cover(h, w)
+            chosen = None  # the model's probabilities on the region's mean fill
             if j == 0 and len(refilled):
-                pred, region = _moved(refilled, first, label)
+                k = _first_moved(refilled, label)
+                pred, region = refilled[k], first[k]
+                chosen = None if probs is None else probs[len(matching) + k]
             elif refill:
                 assert references is not None
                 mine = _regions(image, t.box, t.cover(h, w), references, max_trigger, scanned)
-                asked = labels(
-                    np.concatenate([mean_fill(image, r, references, fills) for r in mine])
-                )
-                pred, region = _moved(asked, mine, label)
+                batch = np.concatenate([mean_fill(image, r, references, fills) for r in mine])
+                asked, asked_p = _ask(labels, scores, batch)
+                k = _first_moved(asked, label)
+                pred, region = asked[k], mine[k]
+                chosen = None if asked_p is None else asked_p[k]
             if refill and int(pred) == label:  # the refill left the trigger firing: wider
                 assert references is not None
                 wider = _extend(image, region, references)
                 if wider != region:
-                    answer = labels(mean_fill(image, wider, references, fills))[0]
-                    if int(answer) != label:
-                        pred, region = answer, wider
-            if refill and VOTE and int(pred) != label:
+                    answer, wider_p = _ask(
+                        labels, scores, mean_fill(image, wider, references, fills)
+                    )
+                    if int(answer[0]) != label:
+                        pred, region = answer[0], wider
+                        chosen = None if wider_p is None else wider_p[0]
+            if refill and scores is not None and chosen is not None:
+                assert references is not None
+                pred = _combined(image, region, chosen, label, scores, references)
+            elif refill and VOTE and int(pred) != label:
                 assert references is not None
                 pred = _vote(image, region, int(pred), label, labels, references)
             return ImageVerdict(
@@ -243,12 +265,17 @@ def assay_scan(
     max_natural: int = 1,
     max_windows: int = 2,
     scanned: np.ndarray | None = None,
+    scores: Scorer | None = None,
 ) -> ImageVerdict:
     """The default scan (see the module's text).  The image's scan ends after ``max_natural``
     boxes found to be the class's own features, and after ``max_windows`` windows shrunk
     without a confirmed box.  ``scanned``: every image of the scan (n, H, W, C); those that
-    carry a trigger found give its extent for the corrected label (``consensus.py``)."""
-    hit = check_known(index, image, label, labels, known, verify, fills, max_trigger, scanned)
+    carry a trigger found give its extent for the corrected label (``consensus.py``).
+    ``scores``: the model's class probabilities (the same calls as ``labels``), for the
+    corrected label (``_combined``); None for a model that answers labels only."""
+    hit = check_known(
+        index, image, label, labels, known, verify, fills, max_trigger, scanned, scores
+    )
     if hit is not None:
         return hit
     height, width, _ = image.shape
@@ -268,7 +295,8 @@ def assay_scan(
         return verdict
     screen = verify[order[:5]]
     # screening, cheapest first: every window on one image (one call), then window by window
-    # (only as many as are shrunk) a second image and three more; all must flip
+    # (only as many as are shrunk) a second image and three more; the first must flip, of the
+    # others all but ``SCREEN_MISSES``
     flips = labels(_paste_each(screen[:1], image, changed)) == label
     alive = [b for b, f in zip(changed, flips, strict=True) if f]
     chosen = verify[order[:n_verify]]
@@ -281,11 +309,7 @@ def assay_scan(
             continue
         if best is None and shrunk_windows >= max_windows:
             break
-        if not all(
-            (labels(_paste_each(screen[lo:hi], image, [win])) == label).all()
-            for lo, hi in ((1, 2), (2, 5))
-            if lo < len(screen)
-        ):
+        if _screen_misses(image, label, labels, screen, win) > SCREEN_MISSES:
             continue
         shrunk_windows += 1
         window_pred = int(preds[coarse.index(win)])
@@ -327,14 +351,20 @@ def assay_scan(
         return verdict  # much of an image is the object's own features, not a patch
     if fills:
         regions = _regions(image, box, cover, verify, top, scanned)
-        answers = labels(np.concatenate([mean_fill(image, r, verify, fills) for r in regions]))
-        corrected, cover = _moved(answers, regions, label)
+        batch = np.concatenate([mean_fill(image, r, verify, fills) for r in regions])
+        answers, probs = _ask(labels, scores, batch)
+        k = _first_moved(answers, label)
+        corrected, cover = int(answers[k]), regions[k]
+        chosen = None if probs is None else probs[k]
         wider = _extend(image, cover, verify)
         if corrected == label and wider != cover:  # the refill left the trigger firing
-            answer = int(labels(mean_fill(image, wider, verify, fills))[0])
-            if answer != label:
-                corrected, cover = answer, wider
-        if VOTE and corrected != label:
+            answer, wider_p = _ask(labels, scores, mean_fill(image, wider, verify, fills))
+            if int(answer[0]) != label:
+                corrected, cover = int(answer[0]), wider
+                chosen = None if wider_p is None else wider_p[0]
+        if scores is not None and chosen is not None:
+            corrected = _combined(image, cover, chosen, label, scores, verify)
+        elif VOTE and corrected != label:
             corrected = _vote(image, cover, corrected, label, labels, verify)
     t, left, h, w = box
     content = image[t : t + h, left : left + w, :].copy()
@@ -345,6 +375,20 @@ def assay_scan(
     verdict.corrected = corrected
     verdict.trigger = Trigger(box, content, label, rate, index, None if cover == box else cover)
     return verdict
+
+
+def _screen_misses(
+    image: np.ndarray, label: int, labels: Labeler, screen: np.ndarray, win: Box
+) -> int:
+    """How many of the screening images after the first the window's pixels pasted on them
+    leave out of ``label``: asked on the second, then on three more unless the misses
+    already exceed ``SCREEN_MISSES`` (that window's answer is known: no more queries)."""
+    missed = 0
+    for lo, hi in ((1, 2), (2, 5)):
+        if lo >= len(screen) or missed > SCREEN_MISSES:
+            break
+        missed += int((labels(_paste_each(screen[lo:hi], image, [win])) != label).sum())
+    return missed
 
 
 def _confirm(
@@ -521,10 +565,42 @@ def _vote(
     return vote(np.asarray(others)) if others else answer
 
 
-def _moved(answers: np.ndarray, regions: list[Box], label: int) -> tuple[int, Box]:
-    """The first answer that left ``label``, with its region; else the last."""
-    j = next((j for j, a in enumerate(answers) if int(a) != label), len(regions) - 1)
-    return int(answers[j]), regions[j]
+def _first_moved(answers: np.ndarray, label: int) -> int:
+    """The index of the first answer that left ``label``; else the last one's."""
+    return next((j for j, a in enumerate(answers) if int(a) != label), len(answers) - 1)
+
+
+def _ask(
+    labels: Labeler, scores: Scorer | None, batch: np.ndarray
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """The model's answers on ``batch`` (one call): the labels, and with ``scores`` the class
+    probabilities they are the argmax of (None without)."""
+    if scores is None:
+        return labels(batch), None
+    probs = scores(batch)
+    return np.argmax(probs, axis=1).astype(np.int64), probs
+
+
+def _combined(
+    image: np.ndarray,
+    region: Box,
+    probs: np.ndarray,
+    label: int,
+    scores: Scorer,
+    references: np.ndarray,
+    share: float = 1 / 3,
+) -> int:
+    """The corrected label from the model's probabilities: ``probs`` (its answer on the image
+    with ``region`` refilled by the mean of the nearest contents, already asked) and its
+    answer on the region refilled by the Gaussian conditional mean of the nearest ``share`` of
+    the references (``repair.gaussian_fill``, one query), averaged, the trigger's class
+    ``label`` set aside unless the fills are sure of it (``repair.combined_label``).  Measured
+    on the true trigger box of the 8x8 digits (36 trojaned MLPs, 3x3 and 4x4 triggers, 6
+    groups): right 0-2.5 points more often than the mean fill's top answer, per group
+    (bench/RESULTS.md, branch bd12)."""
+    k = min(len(references), max(10, round(share * len(references))))
+    gauss = scores(gaussian_fill(image, region, references, k))
+    return combined_label(np.stack([probs, gauss[0]]), label)
 
 
 def _extent(

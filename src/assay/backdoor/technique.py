@@ -278,6 +278,22 @@ class BackdoorSearch:
         self._watch(out)
         return out
 
+    def _probabilities(self, m: Any, x: np.ndarray) -> np.ndarray:
+        """The model's class probabilities (n, n_classes) for a model that gives them (one
+        column: the second class's, the first's is its complement; scores that are not
+        probabilities taken as logits), their argmax watched as ``_labels`` watches the labels."""
+        out = np.asarray(m.predict(x), dtype=np.float64)
+        if out.ndim == 1 or out.shape[1] == 1:
+            p = out.reshape(-1)
+            out = np.stack([1.0 - p, p], axis=1)
+        if len(out) and (out.min() < 0 or not np.allclose(out.sum(axis=1), 1.0, atol=1e-3)):
+            # scores that are not probabilities: read as logits (the argmax is kept)
+            out = np.exp(out - out.max(axis=1, keepdims=True))
+            out /= out.sum(axis=1, keepdims=True)
+        if len(out):
+            self._watch(out.argmax(axis=1))
+        return out
+
     def _scores(self, m: Any, x: np.ndarray) -> np.ndarray:
         out = np.asarray(m.predict(x))
         k = self.caps.n_classes or 2
@@ -422,6 +438,9 @@ class BackdoorSearch:
         def labels(x: np.ndarray) -> np.ndarray:
             return self._labels(m, x)
 
+        def probabilities(x: np.ndarray) -> np.ndarray:
+            return self._probabilities(m, x)
+
         try:
             if int(np.count_nonzero(self.clean_labels != label)) < MIN_CLEAN:
                 # a trigger towards the image's class is confirmed on clean images the model
@@ -455,6 +474,7 @@ class BackdoorSearch:
                     n_verify=t.n_verify,
                     threshold=0.9 if t.threshold is None else t.threshold,
                     scanned=t.images,
+                    scores=None if self.caps.outputs == "labels" else probabilities,
                 )
         except BudgetExhausted:
             if self.model.exhausted() or not self._image_budget_binds(m):

@@ -10,10 +10,14 @@ import numpy as np
 
 from assay.backdoor.patches import Box, Trigger
 
-__all__ = ["ImageVerdict", "Labeler"]
+__all__ = ["ImageVerdict", "Labeler", "Scorer"]
 
 Labeler = Callable[[np.ndarray], np.ndarray]
 """Canonical images (n, H, W, C) -> predicted class indices (one batched model call)."""
+
+Scorer = Callable[[np.ndarray], np.ndarray]
+"""Canonical images (n, H, W, C) -> class probabilities (n, n_classes), rows summing to 1 (one
+batched model call; its argmax is the ``Labeler``'s answer)."""
 
 
 @dataclass
