@@ -336,7 +336,7 @@ def test_the_run_budget_running_out_is_not_a_per_image_budget(
     (per-image budget)' with its few queries averaged into 'queries per unflagged image', and
     the run read 'completed'.  The run's budget ends the run; the images it did not reach are
     said so."""
-    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries", "60")
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--max-queries", "120")
     doc = json.loads((tmp_path / "report.json").read_text())
     summary = doc["run"]["summary"]
     assert doc["run"]["status"] == "budget_exhausted", (doc["run"]["status"], out, err)
@@ -675,13 +675,14 @@ def test_a_model_hanging_on_its_first_call_gives_up_when_max_time_is_spent(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], technique: str
 ) -> None:
     """Loading calls the model once (a probe); under --max-time that call gives up when the
-    run's time is up (it waited for --call-timeout's 60 s): exit 3, the budget named."""
+    run's time is up (it waited for --call-timeout's 60 s), the budget named.  Exit 2: the
+    budget ended before anything was tested (hung or only slow, nothing tells within it)."""
     began = time.monotonic()
     if technique == "text":
         code, _, err = _text(tmp_path, capsys, ["hangs"], "--max-time", "2")
     else:
         code, _, err = _backdoor(tmp_path, capsys, "hangs", "--max-time", "2")
-    assert code == 3, err
+    assert code == 2 and "nothing was tested" in err, err
     assert "--max-time" in err and "Traceback" not in err
     assert time.monotonic() - began < 20, err
 

@@ -358,7 +358,8 @@ class _WatchedCall:
                         # was too small to test anything (exit 2, never 'the model failed')
                         raise BudgetExhausted(
                             "nothing was tested: the model did not answer its first call "
-                            "within the run's time budget (--max-time); raise --max-time",
+                            "within the run's time budget (--max-time); raise --max-time "
+                            "(a model that hangs is ended by --call-timeout)",
                             reason="time",
                         )
                     raise BudgetExhausted(
