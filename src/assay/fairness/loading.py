@@ -35,8 +35,10 @@ def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         names = tuple(v.strip() for v in value.split(",") if v.strip())
+    elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
+        names = (str(value),)
     else:
-        names = tuple(value)
+        names = tuple(str(v) for v in value)  # columns go by their names as text
     for i, name in enumerate(names):
         if name in names[:i]:
             raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
@@ -55,6 +57,20 @@ def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
         raise UsageError(
             f"cannot read it: {type(exc).__name__}: {text}", argument=argument, path=str(path)
         ) from exc
+
+
+def _data_path(data: Any) -> str | os.PathLike[str]:
+    """``data`` when it names a file; anything else but a DataFrame is refused by its type
+    (an array's values are never printed: it has no column names to test by)."""
+    if isinstance(data, str | os.PathLike):
+        return data
+    shape = getattr(data, "shape", None)
+    what = type(data).__name__ + (f" of shape {tuple(shape)}" if shape is not None else "")
+    raise UsageError(
+        f"data is a {what}: give a pandas DataFrame with named columns "
+        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file",
+        argument="data",
+    )
 
 
 def _innermost(model: Any) -> Any:
@@ -178,17 +194,19 @@ def setup_fairness(
         frame = (
             data
             if hasattr(data, "columns")
-            else _read(lambda p: read_table(p, encoding=encoding), data, "--data")
+            else _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
         )
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
-            if label not in [str(c) for c in frame.columns]:
+            by_name = {str(c): c for c in frame.columns}
+            label = str(label)  # an integer column name goes by its text, like the others
+            if label not in by_name:
                 raise UsageError(
                     f"label column {label!r} is not a column of {src}; columns are: "
-                    f"{', '.join(map(str, frame.columns))}",
+                    f"{', '.join(by_name)}",
                     argument="--label",
                 )
-            labels_raw = frame[label].to_numpy()
+            labels_raw = frame[by_name[label]].to_numpy()
         if isinstance(schema, Schema):
             the_schema = schema if not names else schema.with_protected(names)
         elif schema is not None:

@@ -1,0 +1,62 @@
+"""A notebook user's own forms through the Python API: arrays, integer column names,
+missing values, labels; each a clear ``UsageError`` or a run that tests, never a crash or a
+wall of data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import assay
+from assay.errors import UsageError
+
+pytestmark = pytest.mark.slow
+
+
+def _depends_on_column_1(rows: object) -> np.ndarray:
+    """Answers 1 exactly when the second column is 1: discriminates on it everywhere."""
+    return (np.asarray(rows, dtype=np.float64)[:, 1] == 1).astype(np.int64)
+
+
+_depends_on_column_1.classes_ = [0, 1]  # type: ignore[attr-defined]
+
+
+def _frame(n: int = 200) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame({0: rng.integers(0, 50, n), 1: rng.integers(0, 2, n)})
+
+
+def test_a_numpy_array_as_data_is_refused_by_its_type_not_by_its_contents(
+    tmp_path: Path,
+) -> None:
+    array = _frame().to_numpy()
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            _depends_on_column_1,
+            data=array,
+            protected=[1],
+            max_queries=200,
+            store=tmp_path / "s.db",
+        )
+    text = str(err.value)
+    assert "DataFrame" in text and "(200, 2)" in text
+    assert len(text) < 400  # the array's values are not printed
+
+
+def test_integer_column_names_can_be_protected_and_labels(tmp_path: Path) -> None:
+    frame = _frame()
+    frame[2] = frame[1]  # the true labels, an integer-named column
+    result = assay.check_fairness(
+        _depends_on_column_1,
+        data=frame,
+        protected=[1],
+        label=2,
+        max_queries=400,
+        seed=1,
+        store=tmp_path / "s.db",
+    )
+    assert result.n_findings > 0
+    assert result.untested is None
