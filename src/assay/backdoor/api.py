@@ -59,7 +59,7 @@ class BackdoorSetup:
     invocation: dict[str, Any]
 
 
-@dataclass
+@dataclass(repr=False)  # EndedRunMixin's: one line
 class BackdoorResult(EndedRunMixin):
     run_id: str
     seed: int

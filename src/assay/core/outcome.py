@@ -152,11 +152,16 @@ def answer_fails(summary: Mapping[str, Any] | None) -> list[str] | None:
 
 class EndedRunMixin:
     """What every technique's result says of its run's outcome: why it tested nothing, and
-    its headline led by that, as the reports say it.  The result class has ``status`` and
-    ``summary``."""
+    its headline led by that, as the reports say it; its one-line ``repr``.  The result class
+    (a ``dataclass(repr=False)``) has ``run_id``, ``status`` and ``summary``."""
 
+    run_id: str
     status: str
     summary: dict[str, Any]
+
+    def __repr__(self) -> str:
+        # one line in a notebook: the summary (a row per image of a backdoor scan) stays out
+        return f"<{type(self).__name__} {self.run_id} ({self.status}): {self.headline}>"
 
     @property
     def untested(self) -> str | None:

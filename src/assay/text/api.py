@@ -94,7 +94,7 @@ class TextSetup:
     invocation: dict[str, Any]
 
 
-@dataclass
+@dataclass(repr=False)  # EndedRunMixin's: one line
 class TextResult(EndedRunMixin):
     run_id: str
     seed: int
