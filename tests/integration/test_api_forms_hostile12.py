@@ -18,7 +18,8 @@ pytestmark = pytest.mark.slow
 
 def _depends_on_column_1(rows: object) -> np.ndarray:
     """Answers 1 exactly when the second column is 1: discriminates on it everywhere."""
-    return (np.asarray(rows, dtype=np.float64)[:, 1] == 1).astype(np.int64)
+    out: np.ndarray = (np.asarray(rows, dtype=np.float64)[:, 1] == 1).astype(np.int64)
+    return out
 
 
 _depends_on_column_1.classes_ = [0, 1]  # type: ignore[attr-defined]

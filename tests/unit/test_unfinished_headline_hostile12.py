@@ -4,6 +4,7 @@ finished one: its headline, in the report and in the API's result, says so."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,7 +44,7 @@ def test_the_report_headline_of_a_finished_run_is_the_summary_one(tmp_path: Path
 
 
 def test_the_api_headline_of_an_interrupted_run_says_so() -> None:
-    fields = {
+    fields: dict[str, Any] = {
         "run_id": "r",
         "seed": 0,
         "n_findings": 12,

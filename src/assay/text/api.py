@@ -623,12 +623,33 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 break
         if limit is not None and len(rows) >= limit:
             break
+    if not rows:  # the columns of a run that found something: code written for one works
+        layout = (record.config or {}).get("layout") or {}
+        scores = [
+            f"{n}: {lab}"
+            for n, labs in zip(layout.get("names", []), layout.get("labels", []), strict=False)
+            for lab in labs
+        ]
+        return pd.DataFrame(columns=[*_FINDING_COLUMNS, *scores])
     frame = pd.DataFrame(rows)
-    if len(frame):
-        # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
-        found = _times_found(record.summary or {}, frame)
-        frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
+    # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
+    found = _times_found(record.summary or {}, frame)
+    frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
     return frame
+
+
+# a findings frame's columns before the classifiers' scores ("NAME: LABEL")
+_FINDING_COLUMNS = (
+    "kind",
+    "times_found",
+    "minimal",
+    "sentence",
+    "variant",
+    "severity",
+    "margin",
+    "labels",
+    "minimal_words",
+)
 
 
 def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:

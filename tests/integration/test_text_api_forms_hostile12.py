@@ -1,0 +1,53 @@
+"""Text classifiers in a notebook: a run that finds nothing gives the same DataFrame columns
+as one that finds something, so code written against one works on the other."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import assay
+
+pytestmark = pytest.mark.slow
+
+GRAMMAR = """
+S -> NAME ' ' VERB ' the soup'
+NAME -> 'Anna' | 'Bob'
+VERB -> 'loved' | 'hated' | 'did not like'
+"""
+
+
+def _loved(sentences: list[str]) -> np.ndarray:
+    return np.array(["pos" if "loved" in s else "neg" for s in sentences])
+
+
+def _liked(sentences: list[str]) -> np.ndarray:
+    return np.array(["pos" if "loved" in s or "like" in s else "neg" for s in sentences])
+
+
+_loved.classes_ = _liked.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def test_an_empty_findings_frame_has_the_columns_of_a_full_one(tmp_path: Path) -> None:
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text(GRAMMAR, encoding="utf-8")
+    store = tmp_path / "s.db"
+    found = assay.check_text(
+        [_loved, _liked], grammar=grammar, max_queries=100, seed=1, store=store
+    )
+    quiet = assay.check_text(
+        [_loved, _loved], grammar=grammar, max_queries=100, seed=1, store=store
+    )
+    full, empty = found.findings(), quiet.findings()
+    assert len(full) > 0 and len(empty) == 0  # the planted disagreement is found, not the other
+    assert list(empty.columns)[:9] == list(full.columns)[:9]  # the columns of every run
+    assert "times_found" in empty.columns and "minimal" in empty.columns
+    assert [c for c in empty.columns if ":" in c] == [
+        "_loved#1: neg",
+        "_loved#1: pos",
+        "_loved#2: neg",
+        "_loved#2: pos",
+    ]
