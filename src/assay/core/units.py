@@ -211,40 +211,43 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
         max_time=unit.max_time,
         call_timeout=unit.call_timeout,
     )
-    rng = generator(unit.seed, UNIT_KEY, unit.index)
-    for_unit = getattr(technique, "for_unit", None)
-    this: Technique = for_unit(unit) if callable(for_unit) else technique
-    search = this.search(budgeted, rng)
-    found: list[FindingBatch] = []
-    stop_reason: str | None = None
-    while not search.done:
-        reason = budgeted.exhausted()
-        if reason:
-            stop_reason = reason
-            break
-        try:
-            found.extend(b for b in search.step() if len(b))
-        except BudgetExhausted as exc:
-            stop_reason = exc.reason
-            break
-    found.extend(b for b in search.flush() if len(b))
-    found = _merge_alike(found)  # a few large batches travel and commit faster than many
-    summary = search.summary()
-    summary["stop_reason"] = stop_reason
-    extra: dict[str, Any] = {}
-    if counter is not None:
-        extra["requests"] = counter.counts_since(mark)
-    return UnitResult(
-        index=unit.index,
-        findings=found,
-        summary=summary,
-        progress=dict(search.progress()),
-        stop_reason=stop_reason,
-        queries=budgeted.queries,
-        seconds=time.monotonic() - t0,
-        extra=extra,
-        cpu_seconds=time.process_time() - cpu0,
-    )
+    try:
+        rng = generator(unit.seed, UNIT_KEY, unit.index)
+        for_unit = getattr(technique, "for_unit", None)
+        this: Technique = for_unit(unit) if callable(for_unit) else technique
+        search = this.search(budgeted, rng)
+        found: list[FindingBatch] = []
+        stop_reason: str | None = None
+        while not search.done:
+            reason = budgeted.exhausted()
+            if reason:
+                stop_reason = reason
+                break
+            try:
+                found.extend(b for b in search.step() if len(b))
+            except BudgetExhausted as exc:
+                stop_reason = exc.reason
+                break
+        found.extend(b for b in search.flush() if len(b))
+        found = _merge_alike(found)  # a few large batches travel and commit faster than many
+        summary = search.summary()
+        summary["stop_reason"] = stop_reason
+        extra: dict[str, Any] = {}
+        if counter is not None:
+            extra["requests"] = counter.counts_since(mark)
+        return UnitResult(
+            index=unit.index,
+            findings=found,
+            summary=summary,
+            progress=dict(search.progress()),
+            stop_reason=stop_reason,
+            queries=budgeted.queries,
+            seconds=time.monotonic() - t0,
+            extra=extra,
+            cpu_seconds=time.process_time() - cpu0,
+        )
+    finally:
+        budgeted.close()  # its thread that watches calls
 
 
 class UnitExecutor(Protocol):
