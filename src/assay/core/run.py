@@ -30,7 +30,7 @@ from assay.errors import (
     UsageError,
 )
 
-__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
+__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "ended_outcome", "execute"]
 
 DEFAULT_COMMIT_INTERVAL = 2.0  # seconds between checkpoints
 FIRST_COMMIT = 0.5  # seconds before the first checkpoint
@@ -400,20 +400,36 @@ def execute(
             status=status,
             summary=summary,
         )
-        record = store.get_run(run_id)
-        if on_progress is not None:  # the last line printed agrees with the final counts
-            on_progress({**final_progress, "phase": "done", "final": True})
-        return RunOutcome(
-            run_id=run_id,
-            status=status,
-            n_findings=record.n_findings,
-            max_severity=record.max_severity,
-            summary=summary,
-            progress=final_progress,
-            stop_reason=stop_reason,
+        return ended_outcome(
+            store, run_id, status, summary, final_progress, stop_reason, on_progress
         )
     finally:
         budgeted.close()  # its thread that watches calls, if it made one
+
+
+def ended_outcome(
+    store: RunStore,
+    run_id: str,
+    status: str,
+    summary: dict[str, Any],
+    progress: dict[str, Any],
+    stop_reason: str | None,
+    on_progress: Callable[[dict[str, Any]], None] | None,
+) -> RunOutcome:
+    """The outcome of a run whose last checkpoint is committed; the last progress line
+    printed agrees with the final counts."""
+    record = store.get_run(run_id)
+    if on_progress is not None:
+        on_progress({**progress, "phase": "done", "final": True})
+    return RunOutcome(
+        run_id=run_id,
+        status=status,
+        n_findings=record.n_findings,
+        max_severity=record.max_severity,
+        summary=summary,
+        progress=progress,
+        stop_reason=stop_reason,
+    )
 
 
 def _summary(search: Search, stop_reason: str | None) -> dict[str, Any]:

@@ -47,7 +47,7 @@ from assay.core.hashset import KeyIndex
 from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
-from assay.core.run import RunOutcome, Technique
+from assay.core.run import RunOutcome, Technique, ended_outcome
 from assay.core.store import RunStore, _merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
@@ -432,18 +432,8 @@ def execute_units(
         summary["units"]["requests"] = [d.get("requests") for d in ordered]
     final = progress()
     store.checkpoint(run_id, progress=final, status=status, summary=summary)
-    record = store.get_run(run_id)
-    if on_progress is not None:  # the last line printed agrees with the final counts
-        on_progress({**final, "phase": "done", "final": True})
-    return RunOutcome(
-        run_id=run_id,
-        status=status,
-        n_findings=record.n_findings,
-        max_severity=record.max_severity,
-        summary=summary,
-        progress=final,
-        stop_reason=summary["stop_reason"],
-    )
+    stop_reason = summary["stop_reason"]
+    return ended_outcome(store, run_id, status, summary, final, stop_reason, on_progress)
 
 
 _KEYS = "unit_finding_keys"  # resume state: the keys of every finding committed
