@@ -7,6 +7,7 @@ Part of the technique's shell (see ``fairness.api``): it may import ``models`` a
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -27,7 +28,7 @@ from assay.fairness.setup import FairnessSetup
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
-__all__ = ["setup_fairness", "setup_from_record"]
+__all__ = ["frame_digest", "setup_fairness", "setup_from_record"]
 
 
 def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -372,7 +373,47 @@ def setup_from_record(
             argument="RUN_ID",
         )
     inv.update(overrides)
-    return setup_fairness(spec, **inv)
+    in_memory = _in_memory_data(record)
+    if in_memory and inv.get("data") is None:
+        raise UsageError(
+            f"run {record.id} searched an in-memory DataFrame ({in_memory}), which assay does "
+            f"not store; pass it again: assay.resume_run({record.id!r}, model=..., "
+            "data=frame) (the command line cannot resume this run)",
+            argument="data",
+        )
+    setup = setup_fairness(spec, **inv)
+    stored_digest = record.config.get("frame")
+    if isinstance(stored_digest, dict) and stored_digest != frame_digest(setup):
+        raise UsageError(
+            f"the data given is not the DataFrame run {record.id} searched "
+            f"({stored_digest.get('rows')} rows, sha256 {str(stored_digest.get('sha256'))[:12]}"
+            "...); the stored search state no longer fits it: start a new run",
+            argument="data",
+        )
+    return setup
+
+
+def frame_digest(setup: FairnessSetup) -> dict[str, Any] | None:
+    """``{"rows", "sha256"}`` of the encoded rows of a run's in-memory DataFrame (a resume
+    is given it again: it must be the same), or None when the data came from a file or a
+    built-in dataset (their fingerprints are checked as files)."""
+    inv = setup.invocation
+    data = setup.test.data
+    if data is None or inv.get("data") is not None or inv.get("dataset") is not None:
+        return None
+    digest = hashlib.sha256(np.ascontiguousarray(data, dtype=np.float64).tobytes())
+    return {"rows": len(data), "sha256": digest.hexdigest()}
+
+
+def _in_memory_data(record: RunRecord) -> str | None:
+    """``'300 rows'`` when the run searched a DataFrame given in memory, else None."""
+    inv = record.config.get("invocation", {})
+    source = record.config.get("source") or {}
+    if inv.get("data") is not None or inv.get("dataset") is not None:
+        return None
+    if source.get("data") is None:
+        return None
+    return f"{source.get('rows', '?')} rows"
 
 
 def _width_hint(names: Sequence[str], estimator: Any, *, from_data: bool) -> str:
