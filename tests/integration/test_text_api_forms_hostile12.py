@@ -51,3 +51,19 @@ def test_an_empty_findings_frame_has_the_columns_of_a_full_one(tmp_path: Path) -
         "_loved#2: neg",
         "_loved#2: pos",
     ]
+
+
+def test_a_grammar_given_as_text_is_read_as_one(tmp_path: Path) -> None:
+    kw: dict[str, Any] = {"max_queries": 100, "seed": 1, "store": tmp_path / "s.db"}
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text(GRAMMAR, encoding="utf-8")
+    from_file = assay.check_text([_loved, _liked], grammar=grammar, **kw)
+    from_text = assay.check_text([_loved, _liked], grammar=GRAMMAR, **kw)
+    assert from_text.n_findings == from_file.n_findings > 0
+    assert list(from_text.findings()["minimal"]) == list(from_file.findings()["minimal"])
+
+
+def test_a_grammar_file_that_does_not_exist_is_named_once(tmp_path: Path) -> None:
+    with pytest.raises(assay.UsageError) as err:
+        assay.check_text([_loved, _liked], grammar="no/such.cfg", store=tmp_path / "s.db")
+    assert str(err.value).count("no/such.cfg") <= 2 and "no such grammar file" in str(err.value)

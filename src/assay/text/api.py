@@ -38,7 +38,7 @@ from assay.core.units import check_units_budget
 from assay.errors import UsageError
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
-from assay.text.grammar import Grammar, load_grammar
+from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.strategies import DEFAULT_STRATEGY
@@ -187,6 +187,9 @@ def setup_text(
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
+    ``grammar``: a file, ``builtin:NAME``, a ``Grammar`` or a grammar's text (a string of
+    several lines).
+
     ``serving``: how to talk to served classifiers (``assay.models.http.ServingOptions`` or
     its JSON form): batch size, concurrency, timeout, retries, header variables.
     ``lanes``: walks of many walkers split into that many lanes taking turns, so that the
@@ -210,6 +213,8 @@ def setup_text(
         raise UsageError(
             "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
         )
+    if isinstance(grammar, str) and "\n" in grammar:  # a grammar's text (a notebook's)
+        grammar = parse_grammar(grammar, source="the grammar text")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     sampler = Sampler(the_grammar, max_depth=max_depth)
     draws = Draws(__import__("numpy").random.default_rng(0))
