@@ -61,3 +61,22 @@ def test_integer_column_names_can_be_protected_and_labels(tmp_path: Path) -> Non
     )
     assert result.n_findings > 0
     assert result.untested is None
+
+
+def test_a_missing_value_in_a_dataframe_is_named_by_its_index_with_what_to_do(
+    tmp_path: Path,
+) -> None:
+    frame = _frame().astype({0: float})
+    frame.index = [f"id{i}" for i in range(len(frame))]
+    frame.iloc[[17, 40], 0] = np.nan
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            _depends_on_column_1,
+            data=frame,
+            protected=[1],
+            max_queries=200,
+            store=tmp_path / "s.db",
+        )
+    text = str(err.value)
+    assert "'id17'" in text and "2 rows" in text and "dropna" in text
+    assert "data:19" not in text  # a DataFrame has no file lines
