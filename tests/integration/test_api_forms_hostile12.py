@@ -30,19 +30,24 @@ def _frame(n: int = 200) -> pd.DataFrame:
     return pd.DataFrame({0: rng.integers(0, 50, n), 1: rng.integers(0, 2, n)})
 
 
-def test_a_numpy_array_as_data_is_refused_by_its_type_not_by_its_contents(
-    tmp_path: Path,
-) -> None:
-    array = _frame().to_numpy()
+def _refused(data: object, tmp_path: Path) -> str:
+    """The usage error of a run on ``data`` protecting column 1."""
     with pytest.raises(UsageError) as err:
         assay.check_fairness(
             _depends_on_column_1,
-            data=array,
+            data=data,
             protected=[1],
             max_queries=200,
             store=tmp_path / "s.db",
         )
-    text = str(err.value)
+    return str(err.value)
+
+
+def test_a_numpy_array_as_data_is_refused_by_its_type_not_by_its_contents(
+    tmp_path: Path,
+) -> None:
+    array = _frame().to_numpy()
+    text = _refused(array, tmp_path)
     assert "DataFrame" in text and "(200, 2)" in text
     assert len(text) < 400  # the array's values are not printed
 
@@ -69,14 +74,6 @@ def test_a_missing_value_in_a_dataframe_is_named_by_its_index_with_what_to_do(
     frame = _frame().astype({0: float})
     frame.index = [f"id{i}" for i in range(len(frame))]
     frame.iloc[[17, 40], 0] = np.nan
-    with pytest.raises(UsageError) as err:
-        assay.check_fairness(
-            _depends_on_column_1,
-            data=frame,
-            protected=[1],
-            max_queries=200,
-            store=tmp_path / "s.db",
-        )
-    text = str(err.value)
+    text = _refused(frame, tmp_path)
     assert "'id17'" in text and "2 rows" in text and "dropna" in text
     assert "data:19" not in text  # a DataFrame has no file lines
