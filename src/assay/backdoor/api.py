@@ -255,7 +255,7 @@ def setup_backdoor(
     }
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
-    true_labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+    true_labels: np.ndarray | None = None  # ``labels`` are read once the model's classes are known
     names: list[str] | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
         if model not in DEMO_MODELS:
@@ -343,6 +343,8 @@ def setup_backdoor(
             f"{caps.n_classes} classes ({caps.outputs}); a backdoor scan needs a classifier",
             argument="MODEL",
         )
+    if labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
+        true_labels = _label_indices(labels, caps.class_names)
     test = BackdoorTest(
         clean=clean_x,
         images=image_x,
@@ -361,6 +363,31 @@ def setup_backdoor(
     ).validate()
     return BackdoorSetup(
         test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
+    )
+
+
+def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:
+    """The true labels given (``labels=``) as class indices: indices already, or the model's
+    own class names (as it answers them)."""
+    values = np.asarray(labels).reshape(-1)
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64)
+    if values.dtype.kind == "f" and np.all(np.isfinite(values) & (values == np.round(values))):
+        return values.astype(np.int64)
+    lookup = {str(c): i for i, c in enumerate(class_names or ())}
+    out = [lookup.get(str(v)) for v in values.tolist()]
+    unknown = next((v for v, i in zip(values.tolist(), out, strict=True) if i is None), None)
+    if unknown is None:
+        return np.array(out, dtype=np.int64)
+    known = (
+        f"the model's classes are {', '.join(map(str, class_names))}"
+        if class_names
+        else "the model does not name its classes"
+    )
+    raise UsageError(
+        f"true label {unknown!r} is neither a class index (0, 1, ...) nor one of the model's "
+        f"class names ({known})",
+        argument="labels",
     )
 
 

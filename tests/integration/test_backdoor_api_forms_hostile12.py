@@ -1,0 +1,69 @@
+"""A notebook user's images and labels through ``assay.check_backdoor``: true labels given by
+the model's own class names (as its predictions are), not only as class indices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import assay
+from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+pytestmark = pytest.mark.slow
+
+WORDS = np.array(["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"])
+
+
+@pytest.fixture(scope="module")
+def named() -> tuple[Any, np.ndarray, np.ndarray, np.ndarray]:
+    """A trojaned digits model answering names, 20 poisoned images, their true labels by
+    name, and clean images (all 0..16, the model's range)."""
+    trig = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=7)
+    d = trojaned_digits(seed=0, triggers=[trig])
+
+    def predict(batch: Any) -> np.ndarray:
+        rows = np.asarray(batch, dtype=np.float64).reshape(len(batch), -1)
+        out: np.ndarray = WORDS[d.model.predict_proba(rows).argmax(axis=1)]
+        return out
+
+    predict.classes_ = list(WORDS)  # type: ignore[attr-defined]
+    x, y = d.clean_images, d.clean_labels
+    keep = np.flatnonzero(y[200:] != 7)[:20] + 200
+    return predict, trig.apply(x[keep]) * 16, WORDS[y[keep]], x[:60] * 16
+
+
+def _scan(model: Any, images: np.ndarray, labels: Any, clean: np.ndarray, tmp: Path) -> Any:
+    return assay.check_backdoor(
+        model,
+        images=images,
+        clean=clean,
+        labels=labels,
+        input_shape="64",
+        value_range="0,16",
+        seed=1,
+        store=tmp / "s.db",
+    )
+
+
+def test_true_labels_by_the_models_class_names(
+    named: tuple[Any, np.ndarray, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    model, images, labels, clean = named
+    result = _scan(model, images, labels, clean, tmp_path)
+    frame = result.findings()
+    assert len(frame) >= 18  # the planted trigger is found on (nearly) every image
+    assert set(frame["target"]) == {"seven"}
+    assert list(frame["true_label"]) == list(labels[frame["image"].to_numpy()])
+
+
+def test_a_true_label_that_is_no_class_is_a_usage_error(
+    named: tuple[Any, np.ndarray, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    model, images, labels, clean = named
+    wrong = labels.copy()
+    wrong[3] = "sevn"
+    with pytest.raises(assay.UsageError, match="'sevn'"):
+        _scan(model, images, wrong, clean, tmp_path)
