@@ -5,6 +5,7 @@ wall of data."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -77,3 +78,34 @@ def test_a_missing_value_in_a_dataframe_is_named_by_its_index_with_what_to_do(
     text = _refused(frame, tmp_path)
     assert "'id17'" in text and "2 rows" in text and "dropna" in text
     assert "data:19" not in text  # a DataFrame has no file lines
+
+
+def test_data_columns_in_another_order_than_the_models_are_matched_by_name(
+    tmp_path: Path,
+) -> None:
+    """A tree fitted on (age, hours, sex_m) given the same columns as (sex_m, hours, age):
+    each value must reach the column of its name (it reached the column at its position: the
+    discrimination on sex_m was never seen, 'no discriminatory input found')."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    n = 600
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.integers(10, 60, n),
+            "sex_m": rng.integers(0, 2, n),
+        }
+    )
+    labels = np.where((frame.sex_m == 1) & (frame.hours > 30), "yes", "no")
+    tree = DecisionTreeClassifier(random_state=0).fit(frame, labels)
+    kw: dict[str, Any] = {"protected": ["sex_m"], "max_queries": 3000, "seed": 1}
+    same = assay.check_fairness(tree, data=frame, store=tmp_path / "a.db", **kw)
+    moved = frame[["sex_m", "hours", "age"]]
+    other = assay.check_fairness(tree, data=moved, store=tmp_path / "b.db", **kw)
+    assert same.n_findings > 0
+    assert other.n_findings > 0
+    found = other.findings()
+    # every finding really is one: the model itself, asked by name, disagrees across sex_m
+    answers = tree.predict(found[["age", "hours", "sex_m"]])
+    assert (answers == found["prediction"].astype(str)).all()

@@ -262,6 +262,9 @@ def setup_fairness(
         raw_model = load_model(estimator)
         invocation["model"] = f"builtin:{kind}"
     else:
+        the_schema, encoded = _model_order(
+            the_schema, encoded, getattr(model, "feature_names_in_", None)
+        )
         probe_rows = (
             encoded[:2]
             if encoded is not None
@@ -281,6 +284,9 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
+        the_schema, encoded = _model_order(
+            the_schema, encoded, getattr(estimator, "feature_names_in_", None)
+        )
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -414,6 +420,23 @@ def _in_memory_data(record: RunRecord) -> str | None:
     if source.get("data") is None:
         return None
     return f"{source.get('rows', '?')} rows"
+
+
+def _model_order(
+    schema: Schema, encoded: np.ndarray | None, fitted: Any
+) -> tuple[Schema, np.ndarray | None]:
+    """The schema (and the encoded rows) in the column order the model was fitted on, when it
+    names its columns (``feature_names_in_``) and they are the schema's in another order: each
+    value then reaches the column of its name (by position, data whose columns were in
+    another order fed the model other columns, and found nothing)."""
+    if fitted is None:
+        return schema, encoded
+    names = [str(c) for c in fitted]
+    if names == schema.names or sorted(names) != sorted(schema.names):
+        return schema, encoded
+    order = [schema.index(n) for n in names]
+    moved = replace(schema, features=tuple(schema.features[i] for i in order))
+    return moved, None if encoded is None else encoded[:, order]
 
 
 def _width_hint(names: Sequence[str], estimator: Any, *, from_data: bool) -> str:
