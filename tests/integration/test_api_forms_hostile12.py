@@ -109,3 +109,44 @@ def test_data_columns_in_another_order_than_the_models_are_matched_by_name(
     # every finding really is one: the model itself, asked by name, disagrees across sex_m
     answers = tree.predict(found[["age", "hours", "sex_m"]])
     assert (answers == found["prediction"].astype(str)).all()
+
+
+def test_an_onnx_model_with_one_input_per_column_is_fed_by_name(tmp_path: Path) -> None:
+    """The same for an ONNX graph whose inputs are the columns (skl2onnx from a DataFrame)."""
+    pytest.importorskip("onnxruntime")
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from skl2onnx.common.data_types import Int64TensorType
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    n = 600
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.integers(10, 60, n),
+            "sex_m": rng.integers(0, 2, n),
+        }
+    )
+    labels = ((frame.sex_m == 1) & (frame.hours > 30)).astype(int)
+    pick = ColumnTransformer([("all", "passthrough", list(frame.columns))])
+    pipe = Pipeline([("pick", pick), ("tree", DecisionTreeClassifier(random_state=0))])
+    pipe.fit(frame, labels)
+    graph = skl2onnx.convert_sklearn(
+        pipe,
+        initial_types=[(c, Int64TensorType([None, 1])) for c in frame.columns],
+        options={"zipmap": False},
+    )
+    path = tmp_path / "m.onnx"
+    path.write_bytes(graph.SerializeToString())
+    moved = frame[["sex_m", "hours", "age"]]
+    result = assay.check_fairness(
+        str(path),
+        data=moved,
+        protected=["sex_m"],
+        max_queries=3000,
+        seed=1,
+        store=tmp_path / "s.db",
+    )
+    assert result.n_findings > 0

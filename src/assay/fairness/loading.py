@@ -284,9 +284,7 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
-        the_schema, encoded = _model_order(
-            the_schema, encoded, getattr(estimator, "feature_names_in_", None)
-        )
+        the_schema, encoded = _model_order(the_schema, encoded, _fitted_names(inner, estimator))
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -420,6 +418,18 @@ def _in_memory_data(record: RunRecord) -> str | None:
     if source.get("data") is None:
         return None
     return f"{source.get('rows', '?')} rows"
+
+
+def _fitted_names(inner: Any, estimator: Any) -> list[str] | None:
+    """The columns a model takes by name: a scikit-learn estimator's ``feature_names_in_``,
+    or the inputs of an ONNX graph that takes one input per column."""
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:
+        return [str(c) for c in names]
+    ports = getattr(inner, "inputs", None)
+    if isinstance(ports, list) and len(ports) > 1:
+        return [str(getattr(p, "name", "")) for p in ports]
+    return None
 
 
 def _model_order(
