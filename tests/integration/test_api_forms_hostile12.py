@@ -80,6 +80,18 @@ def test_a_missing_value_in_a_dataframe_is_named_by_its_index_with_what_to_do(
     assert "data:19" not in text  # a DataFrame has no file lines
 
 
+def _people() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 600
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "hours": rng.integers(10, 60, n),
+            "sex_m": rng.integers(0, 2, n),
+        }
+    )
+
+
 def test_data_columns_in_another_order_than_the_models_are_matched_by_name(
     tmp_path: Path,
 ) -> None:
@@ -88,15 +100,7 @@ def test_data_columns_in_another_order_than_the_models_are_matched_by_name(
     discrimination on sex_m was never seen, 'no discriminatory input found')."""
     from sklearn.tree import DecisionTreeClassifier
 
-    rng = np.random.default_rng(0)
-    n = 600
-    frame = pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "hours": rng.integers(10, 60, n),
-            "sex_m": rng.integers(0, 2, n),
-        }
-    )
+    frame = _people()
     labels = np.where((frame.sex_m == 1) & (frame.hours > 30), "yes", "no")
     tree = DecisionTreeClassifier(random_state=0).fit(frame, labels)
     kw: dict[str, Any] = {"protected": ["sex_m"], "max_queries": 3000, "seed": 1}
@@ -120,15 +124,7 @@ def test_an_onnx_model_with_one_input_per_column_is_fed_by_name(tmp_path: Path) 
     from sklearn.pipeline import Pipeline
     from sklearn.tree import DecisionTreeClassifier
 
-    rng = np.random.default_rng(0)
-    n = 600
-    frame = pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "hours": rng.integers(10, 60, n),
-            "sex_m": rng.integers(0, 2, n),
-        }
-    )
+    frame = _people()
     labels = ((frame.sex_m == 1) & (frame.hours > 30)).astype(int)
     pick = ColumnTransformer([("all", "passthrough", list(frame.columns))])
     pipe = Pipeline([("pick", pick), ("tree", DecisionTreeClassifier(random_state=0))])
