@@ -67,3 +67,25 @@ def test_a_true_label_that_is_no_class_is_a_usage_error(
     wrong[3] = "sevn"
     with pytest.raises(assay.UsageError, match="'sevn'"):
         _scan(model, images, wrong, clean, tmp_path)
+
+
+def test_pil_images_are_read_as_image_files_are(
+    named: tuple[Any, np.ndarray, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    """A list of PIL images in palette mode ('P', as many PNGs are) is read by its colours,
+    not its palette indices; a single PIL image is one image."""
+    from PIL import Image
+
+    model, images, _, clean = named
+    grey = [Image.fromarray(np.round(a[..., 0] * 255 / 16).astype(np.uint8)) for a in images]
+    palette = [im.convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE) for im in grey]
+    kw: dict[str, Any] = {"input_shape": "64", "value_range": "0,16", "seed": 1}
+    by_grey = assay.check_backdoor(model, images=grey, clean=clean, store=tmp_path / "a.db", **kw)
+    by_palette = assay.check_backdoor(
+        model, images=palette, clean=clean, store=tmp_path / "b.db", **kw
+    )
+    a, b = by_grey.findings(), by_palette.findings()
+    assert len(a) >= 18
+    assert list(a["prediction"]) == list(b["prediction"])
+    one = assay.check_backdoor(model, images=grey[0], clean=clean, store=tmp_path / "c.db", **kw)
+    assert one.summary["metrics"]["images scanned"] == 1

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.filter import TriggerFilter, save_filter
-from assay.backdoor.image_files import ImageFiles, read_images
+from assay.backdoor.image_files import ImageFiles, pil_images, read_images
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest
@@ -172,6 +172,9 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
         return None
     if isinstance(value, str | os.PathLike):
         return read_images(value, argument=argument)
+    pil = pil_images(value, argument)
+    if pil is not None:
+        return pil
     arr = np.asarray(value)
     if arr.ndim == 3:
         arr = arr[..., None]
