@@ -101,6 +101,17 @@ def _infer_feature(
     values = col.dropna()
     if len(values) == 0:
         raise UsageError(f"{source}: column {name!r} holds no values")
+    types = pd.api.types
+    if (
+        types.is_datetime64_any_dtype(col)
+        or types.is_timedelta64_dtype(col)
+        or isinstance(col.dtype, pd.PeriodDtype)
+    ):
+        raise UsageError(
+            f"{source}: column {name!r} holds dates or times ({col.dtype}); assay searches "
+            "numbers and categories: drop the column, or make it one (a year, a day number)",
+            argument="--data",
+        )
     is_numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     if as_categorical or not is_numeric:
         cats = _sorted_unique(values)
