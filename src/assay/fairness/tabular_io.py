@@ -122,6 +122,14 @@ def _infer_feature(
                 f"(more than max_categories={max_categories}); drop the column, or raise "
                 "max_categories if it really is a category"
             )
+        odd = next((c for c in cats if not isinstance(c, str | int | float | bool)), None)
+        if odd is not None:  # a category is stored and reported as JSON
+            raise UsageError(
+                f"{source}: column {name!r} holds {type(odd).__name__} values such as "
+                f"{odd!r}; assay's categories are text, numbers or booleans: convert the "
+                "column (e.g. to text) or drop it",
+                argument="--data",
+            )
         return Feature(name, "categorical", categories=tuple(cats))
     arr = values.to_numpy(dtype=np.float64)
     if not np.isfinite(arr).all():
