@@ -67,3 +67,24 @@ def test_a_grammar_file_that_does_not_exist_is_named_once(tmp_path: Path) -> Non
     with pytest.raises(assay.UsageError) as err:
         assay.check_text([_loved, _liked], grammar="no/such.cfg", store=tmp_path / "s.db")
     assert str(err.value).count("no/such.cfg") <= 2 and "no such grammar file" in str(err.value)
+
+
+def test_a_scorer_is_told_a_fix_that_works(tmp_path: Path) -> None:
+    """One score per sentence: declaring ``classes_`` alone (the advice it got) made it a
+    'non-integer label' model error; the advice is probabilities, which then run."""
+
+    def score(sentences: list[str]) -> np.ndarray:
+        return np.array([0.9 if "loved" in s else 0.1 for s in sentences])
+
+    kw: dict[str, Any] = {"grammar": GRAMMAR, "max_queries": 100, "store": tmp_path / "s.db"}
+    with pytest.raises(assay.UsageError, match="column_stack") as err:
+        assay.check_text([score, _liked], **kw)
+    assert "column_stack" in str(err.value)
+
+    def fixed(sentences: list[str]) -> np.ndarray:
+        p = score(sentences)
+        out: np.ndarray = np.column_stack([1 - p, p])
+        return out
+
+    fixed.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    assert assay.check_text([fixed, _liked], **kw).n_findings > 0

@@ -248,12 +248,19 @@ def setup_text(
                 argument="MODEL",
             )
         if not caps.class_names and caps.n_classes is None:
+            fix = (
+                "declare them beside the function, in order, as scikit-learn does: "
+                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
+                "per class)"
+                if caps.outputs == "labels"
+                else "answer probabilities, one column per class (for a score p of the "
+                "second class: `np.column_stack([1 - p, p])`), and declare the classes "
+                "beside the function: `FUNCTION.classes_ = ['neg', 'pos']`"
+            )
             what = "class indices" if caps.outputs == "labels" else "one score per sentence"
             raise UsageError(
                 f"classifier {_name_of(spec, k)} answers {what} without saying which classes "
-                "there are; declare them beside the function, in order, as scikit-learn does: "
-                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
-                "per class)",
+                f"there are; {fix}",
                 argument="MODEL",
             )
     the_names = (
