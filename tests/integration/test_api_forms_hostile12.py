@@ -162,3 +162,20 @@ def test_a_date_column_is_refused_by_name_not_with_a_traceback(tmp_path: Path, k
     text = _refused(frame, tmp_path)
     assert "'when'" in text and ("date" in text or "Decimal" in text)
     assert not (tmp_path / "s.db").exists() or not assay.RunStore(tmp_path / "s.db").list_runs()
+
+
+def test_a_missing_true_label_is_said_to_be_missing(tmp_path: Path) -> None:
+    frame = _frame()
+    frame[2] = np.where(frame[1] == 1, "yes", "no").astype(object)
+    frame.loc[5, 2] = np.nan
+
+    def named(rows: object) -> np.ndarray:
+        out: np.ndarray = np.where(_depends_on_column_1(rows) == 1, "yes", "no")
+        return out
+
+    named.classes_ = ["no", "yes"]  # type: ignore[attr-defined]
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            named, data=frame, protected=[1], label=2, max_queries=200, store=tmp_path / "s.db"
+        )
+    assert "missing" in str(err.value) and "'nan'" not in str(err.value)

@@ -85,6 +85,15 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
     if class_names:
         lookup = {name: i for i, name in enumerate(class_names)}
         out = np.empty(len(values), dtype=np.int64)
+        import pandas as pd
+
+        missing = np.flatnonzero(pd.isna(values))
+        if missing.size:
+            raise UsageError(
+                f"the true label of row {missing[0] + 1} is missing ({missing.size:,} rows' "
+                "are); drop those rows or give them their label",
+                argument="--label",
+            )
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
             if key not in lookup and key.endswith(".0") and key[:-2] in lookup:
