@@ -90,8 +90,8 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         missing = np.flatnonzero(pd.isna(values))
         if missing.size:
             raise UsageError(
-                f"the true label of row {missing[0] + 1} is missing ({missing.size:,} rows' "
-                "are); drop those rows or give them their label",
+                f"the true label of row {missing[0] + 1} is missing ({missing.size:,} of "
+                f"{len(values):,} rows have none); drop those rows or give them their label",
                 argument="--label",
             )
         for i, v in enumerate(values):
