@@ -179,3 +179,19 @@ def test_a_missing_true_label_is_said_to_be_missing(tmp_path: Path) -> None:
             named, data=frame, protected=[1], label=2, max_queries=200, store=tmp_path / "s.db"
         )
     assert "missing" in str(err.value) and "'nan'" not in str(err.value)
+
+
+def test_data_whose_names_are_not_the_models_is_refused(tmp_path: Path) -> None:
+    """Renamed and reordered (SEX_M, HOURS, AGE for age, hours, sex_m): nothing says which
+    column is which, so the data is refused rather than handed over by position."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    frame = _people()
+    labels = np.where((frame.sex_m == 1) & (frame.hours > 30), "yes", "no")
+    tree = DecisionTreeClassifier(random_state=0).fit(frame, labels)
+    moved = frame[["sex_m", "hours", "age"]].rename(columns=str.upper)
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            tree, data=moved, protected=["SEX_M"], max_queries=300, store=tmp_path / "s.db"
+        )
+    assert "SEX_M" in str(err.value) and "sex_m" in str(err.value)

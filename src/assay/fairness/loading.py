@@ -271,9 +271,10 @@ def setup_fairness(
         raw_model = load_model(estimator)
         invocation["model"] = f"builtin:{kind}"
     else:
-        the_schema, encoded = _model_order(
-            the_schema, encoded, getattr(model, "feature_names_in_", None)
-        )
+        given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
+        the_schema, encoded = _model_order(the_schema, encoded, given)
+        if schema is None and given is not None:
+            _check_names([str(c) for c in given], the_schema.names)
         probe_rows = (
             encoded[:2]
             if encoded is not None
@@ -293,7 +294,10 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
-        the_schema, encoded = _model_order(the_schema, encoded, _fitted_names(inner, estimator))
+        fitted = _fitted_names(inner, estimator)
+        the_schema, encoded = _model_order(the_schema, encoded, fitted)
+        if schema is None and getattr(estimator, "feature_names_in_", None) is not None:
+            _check_names(fitted or [], the_schema.names)
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -439,6 +443,19 @@ def _fitted_names(inner: Any, estimator: Any) -> list[str] | None:
     if isinstance(ports, list) and len(ports) > 1:
         return [str(getattr(p, "name", "")) for p in ports]
     return None
+
+
+def _check_names(fitted: Sequence[str], names: Sequence[str]) -> None:
+    """Refuse data whose columns are as many as a scikit-learn model's but not by its names
+    (as scikit-learn itself does): which is which is unknown, and by position values would
+    reach other columns.  Another width is said later, with hints."""
+    if len(fitted) == len(names) and sorted(fitted) != sorted(names):
+        raise UsageError(
+            f"the model was fitted on the columns {', '.join(fitted)}; the data's are "
+            f"{', '.join(names)}: which is which is unknown; give the data the model's "
+            "column names",
+            argument="--data",
+        )
 
 
 def _model_order(
