@@ -89,3 +89,54 @@ def test_pil_images_are_read_as_image_files_are(
     assert list(a["prediction"]) == list(b["prediction"])
     one = assay.check_backdoor(model, images=grey[0], clean=clean, store=tmp_path / "c.db", **kw)
     assert one.summary["metrics"]["images scanned"] == 1
+
+
+MODEL_FILE = """
+import os
+import numpy as np
+from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+_T = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=7)
+_D = trojaned_digits(seed=0, triggers=[_T])
+_CALLS = [0]
+
+def predict(x):
+    _CALLS[0] += 1
+    if _CALLS[0] == 30 and os.path.exists(os.environ["FAIL_FLAG"]):
+        raise RuntimeError("the GPU went away")
+    return _D.model.predict_proba(np.asarray(x, dtype=float).reshape(len(x), -1))
+"""
+
+
+def test_a_backdoor_run_is_not_resumed_on_other_images(
+    named: tuple[Any, np.ndarray, np.ndarray, np.ndarray],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The images file replaced between a stop and the resume: the findings of two image
+    sets would be mixed in one run (it resumed silently); refused like a changed data file."""
+    _, images, _, clean = named
+    (tmp_path / "tro.py").write_text(MODEL_FILE, encoding="utf-8")
+    flag = tmp_path / "fail"
+    flag.touch()
+    monkeypatch.setenv("FAIL_FLAG", str(flag))
+    np.save(tmp_path / "imgs.npy", images[..., 0])
+    np.save(tmp_path / "clean.npy", clean[..., 0])
+    store = tmp_path / "s.db"
+    with pytest.raises(assay.ModelError):
+        assay.check_backdoor(
+            f"{tmp_path / 'tro.py'}:predict",
+            images=tmp_path / "imgs.npy",
+            clean=tmp_path / "clean.npy",
+            input_shape="64",
+            value_range="0,16",
+            seed=1,
+            store=store,
+        )
+    (run,) = assay.RunStore(store).list_runs()
+    flag.unlink()
+    np.save(tmp_path / "imgs.npy", clean[:20, ..., 0])  # other images, same shape
+    with pytest.raises(assay.UsageError, match="images"):
+        assay.resume_run(run.id, store=store)
+    np.save(tmp_path / "imgs.npy", images[..., 0])  # put back: the run resumes
+    assert assay.resume_run(run.id, store=store).n_findings >= 18

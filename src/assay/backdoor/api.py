@@ -27,6 +27,7 @@ from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
+from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -462,6 +463,7 @@ def check_backdoor(
     config["export_filter"] = None if export_filter is None else str(export_filter)
     config["execution"] = execution
     config["fail_on"] = fail_on
+    config["fingerprints"] = _fingerprints(the_setup)
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",
@@ -493,6 +495,22 @@ def check_backdoor(
         rate="images per second (wall clock)",
     )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)
+
+
+def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
+    """What a resume checks did not change (``core.integrity``): the model file and the
+    images' and clean images' files or folders (a resume on other images would mix the
+    findings of two image sets in one run)."""
+    inv = setup.invocation
+    prints: dict[str, Any] = {}
+    model = model_fingerprint(getattr(setup.raw_model, "spec_info", {}) or {}, inv.get("model"))
+    if model is not None:
+        prints["model"] = model
+    for key in ("images", "clean"):
+        path = inv.get(key)
+        if isinstance(path, str) and (Path(path).is_file() or Path(path).is_dir()):
+            prints[key] = path_fingerprint(path)
+    return prints
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
