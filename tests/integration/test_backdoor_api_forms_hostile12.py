@@ -140,3 +140,21 @@ def test_a_backdoor_run_is_not_resumed_on_other_images(
         assay.resume_run(run.id, store=store)
     np.save(tmp_path / "imgs.npy", images[..., 0])  # put back: the run resumes
     assert assay.resume_run(run.id, store=store).n_findings >= 18
+
+
+def test_images_far_below_the_models_range_are_refused(
+    named: tuple[Any, np.ndarray, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    """Floats in 0..1 for a model that takes 0..16: every image near black (a scale mistake
+    no answer reveals); refused like values above the range."""
+    model, images, _, clean = named
+    with pytest.raises(assay.UsageError, match="range"):
+        assay.check_backdoor(
+            model,
+            images=images / 16,
+            clean=clean / 16,
+            input_shape="64",
+            value_range="0,16",
+            seed=1,
+            store=tmp_path / "s.db",
+        )

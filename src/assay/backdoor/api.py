@@ -141,6 +141,16 @@ def _canonical(
             argument=argument,
             path=files.path if files.path != "array" else None,
         )
+    if unit.size and kind != "norm" and 0.0 < hi < 0.08:
+        # every pixel under 8 % of the range: images in 0..1 for a model in 0..255 (or 0..16)
+        # are all near black, and a scan of them says nothing of the model
+        raise UsageError(
+            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, all under 8 % "
+            f"of the range the model takes ({_range_text(kind, values)}); give the "
+            "range the images are in (--range, e.g. --range 0,1) or scale them to it",
+            argument=argument,
+            path=files.path if files.path != "array" else None,
+        )
     out: np.ndarray = np.clip(unit, 0.0, 1.0)
     return out
 
