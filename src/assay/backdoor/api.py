@@ -131,23 +131,20 @@ def _canonical(
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
     unit = spec._unscale(x)
     # values outside the model's range (0..255 read as 0..1) were clipped to white: every
-    # image the same, and every box a "trigger"
+    # image the same, and every box a "trigger"; every pixel under 8 % of the range (0..1
+    # images for a model in 0..255 or 0..16): all near black, a scan that says nothing
     lo, hi = (float(unit.min()), float(unit.max())) if unit.size else (0.0, 1.0)
+    problem = None
     if lo < -0.05 or hi > 1.05:  # a little over (interpolation, rounding) is clipped
+        problem = "outside the range"
+        fix = "give --range (e.g. --range 0,255) or scale the images to it"
+    elif kind != "norm" and 0.0 < hi < 0.08:
+        problem = "all under 8 % of the range"
+        fix = "give the range the images are in (--range, e.g. --range 0,1) or scale them to it"
+    if problem is not None:
         raise UsageError(
-            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, outside the "
-            f"range the model takes ({_range_text(kind, values)}); give --range (e.g. --range "
-            "0,255) or scale the images to it",
-            argument=argument,
-            path=files.path if files.path != "array" else None,
-        )
-    if unit.size and kind != "norm" and 0.0 < hi < 0.08:
-        # every pixel under 8 % of the range: images in 0..1 for a model in 0..255 (or 0..16)
-        # are all near black, and a scan of them says nothing of the model
-        raise UsageError(
-            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, all under 8 % "
-            f"of the range the model takes ({_range_text(kind, values)}); give the "
-            "range the images are in (--range, e.g. --range 0,1) or scale them to it",
+            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, {problem} "
+            f"the model takes ({_range_text(kind, values)}); {fix}",
             argument=argument,
             path=files.path if files.path != "array" else None,
         )
