@@ -63,12 +63,14 @@ def resume_run(
     force: bool = False,
     on_note: Callable[[str], None] | None = None,
     allow_pickle: bool = False,
+    data: Any = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
 
     The files the run depends on (model, data, schema) must not have changed since it was
     created (``UsageError`` otherwise); ``force`` lets a changed model through.  A model that
     is a pickle is loaded only with ``allow_pickle`` (the stored run's consent is not reused).
+    ``data``: a fairness run's in-memory DataFrame, given again (assay does not store it).
     """
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
@@ -79,6 +81,11 @@ def resume_run(
     for note in notes:
         if on_note is not None:
             on_note(note)
+    given: dict[str, Any] = {}
+    if data is not None:
+        if record.technique != "fairness":
+            raise UsageError(f"a {record.technique} run takes no data", argument="data")
+        given["data"] = data
     return resumer(
         run_id,
         store=the_store,
@@ -86,4 +93,5 @@ def resume_run(
         model=model,
         overlap=overlap,
         allow_pickle=allow_pickle,
+        **given,
     )

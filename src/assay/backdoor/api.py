@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.filter import TriggerFilter, save_filter
-from assay.backdoor.image_files import ImageFiles, read_images
+from assay.backdoor.image_files import ImageFiles, pil_images, read_images
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
+from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -59,7 +60,7 @@ class BackdoorSetup:
     invocation: dict[str, Any]
 
 
-@dataclass
+@dataclass(repr=False)  # EndedRunMixin's: one line
 class BackdoorResult(EndedRunMixin):
     run_id: str
     seed: int
@@ -130,13 +131,20 @@ def _canonical(
     spec = ImageSpec(1, 1, 1, range_kind=kind, range_values=values)
     unit = spec._unscale(x)
     # values outside the model's range (0..255 read as 0..1) were clipped to white: every
-    # image the same, and every box a "trigger"
+    # image the same, and every box a "trigger"; every pixel under 8 % of the range (0..1
+    # images for a model in 0..255 or 0..16): all near black, a scan that says nothing
     lo, hi = (float(unit.min()), float(unit.max())) if unit.size else (0.0, 1.0)
+    problem = None
     if lo < -0.05 or hi > 1.05:  # a little over (interpolation, rounding) is clipped
+        problem = "outside the range"
+        fix = "give --range (e.g. --range 0,255) or scale the images to it"
+    elif kind != "norm" and 0.0 < hi < 0.08:
+        problem = "all under 8 % of the range"
+        fix = "give the range the images are in (--range, e.g. --range 0,1) or scale them to it"
+    if problem is not None:
         raise UsageError(
-            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, outside the "
-            f"range the model takes ({_range_text(kind, values)}); give --range (e.g. --range "
-            "0,255) or scale the images to it",
+            f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, {problem} "
+            f"the model takes ({_range_text(kind, values)}); {fix}",
             argument=argument,
             path=files.path if files.path != "array" else None,
         )
@@ -172,6 +180,9 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
         return None
     if isinstance(value, str | os.PathLike):
         return read_images(value, argument=argument)
+    pil = pil_images(value, argument)
+    if pil is not None:
+        return pil
     arr = np.asarray(value)
     if arr.ndim == 3:
         arr = arr[..., None]
@@ -255,7 +266,7 @@ def setup_backdoor(
     }
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
-    true_labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+    true_labels: np.ndarray | None = None  # ``labels`` are read once the model's classes are known
     names: list[str] | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
         if model not in DEMO_MODELS:
@@ -343,6 +354,8 @@ def setup_backdoor(
             f"{caps.n_classes} classes ({caps.outputs}); a backdoor scan needs a classifier",
             argument="MODEL",
         )
+    if labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
+        true_labels = _label_indices(labels, caps.class_names)
     test = BackdoorTest(
         clean=clean_x,
         images=image_x,
@@ -361,6 +374,31 @@ def setup_backdoor(
     ).validate()
     return BackdoorSetup(
         test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
+    )
+
+
+def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:
+    """The true labels given (``labels=``) as class indices: indices already, or the model's
+    own class names (as it answers them)."""
+    values = np.asarray(labels).reshape(-1)
+    if values.dtype.kind in "iub":
+        return values.astype(np.int64)
+    if values.dtype.kind == "f" and np.all(np.isfinite(values) & (values == np.round(values))):
+        return values.astype(np.int64)
+    lookup = {str(c): i for i, c in enumerate(class_names or ())}
+    out = [lookup.get(str(v)) for v in values.tolist()]
+    unknown = next((v for v, i in zip(values.tolist(), out, strict=True) if i is None), None)
+    if unknown is None:
+        return np.array(out, dtype=np.int64)
+    known = (
+        f"the model's classes are {', '.join(map(str, class_names))}"
+        if class_names
+        else "the model does not name its classes"
+    )
+    raise UsageError(
+        f"true label {unknown!r} is neither a class index (0, 1, ...) nor one of the model's "
+        f"class names ({known})",
+        argument="labels",
     )
 
 
@@ -432,6 +470,7 @@ def check_backdoor(
     config["export_filter"] = None if export_filter is None else str(export_filter)
     config["execution"] = execution
     config["fail_on"] = fail_on
+    config["fingerprints"] = _fingerprints(the_setup)
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",
@@ -463,6 +502,22 @@ def check_backdoor(
         rate="images per second (wall clock)",
     )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)
+
+
+def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
+    """What a resume checks did not change (``core.integrity``): the model file and the
+    images' and clean images' files or folders (a resume on other images would mix the
+    findings of two image sets in one run)."""
+    inv = setup.invocation
+    prints: dict[str, Any] = {}
+    model = model_fingerprint(getattr(setup.raw_model, "spec_info", {}) or {}, inv.get("model"))
+    if model is not None:
+        prints["model"] = model
+    for key in ("images", "clean"):
+        path = inv.get(key)
+        if isinstance(path, str) and (Path(path).is_file() or Path(path).is_dir()):
+            prints[key] = path_fingerprint(path)
+    return prints
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:

@@ -14,7 +14,7 @@ import numpy as np
 
 from assay.errors import UsageError
 
-__all__ = ["ImageFiles", "read_images"]
+__all__ = ["ImageFiles", "pil_images", "read_images"]
 
 _SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -60,21 +60,60 @@ def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str
     try:
         with Image.open(p) as im:
             im.load()
-            if mode is None:
-                mode = "L" if im.mode in ("1", "L", "LA", "I", "F") or _wide(im) else "RGB"
-            if _wide(im) or im.mode in ("I", "F"):
-                arr = _gray_to_uint8(np.asarray(im), p, argument)
-                if mode == "RGB":
-                    arr = np.repeat(arr[..., None], 3, axis=-1)
-            else:
-                arr = np.asarray(im.convert(mode), dtype=np.uint8)
+            return _pixels(im, str(p), argument, mode)
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UsageError(
             f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
         ) from None
+
+
+def _pixels(
+    im: Any, where: str, argument: str, mode: str | None, grey_palette: bool = False
+) -> tuple[np.ndarray, str]:
+    """A PIL image's pixels (H, W, C) as uint8, grey or RGB (``mode``; None: by the image's
+    own, and with ``grey_palette`` a palette of greys is grey): palette images by their
+    colours, 16-bit grey scaled to 0..255."""
+    if mode is None:
+        grey = im.mode in ("1", "L", "LA", "I", "F") or _wide(im)
+        mode = "L" if grey or (grey_palette and _grey_palette(im)) else "RGB"
+    if _wide(im) or im.mode in ("I", "F"):
+        arr = _gray_to_uint8(np.asarray(im), where, argument)
+        if mode == "RGB":
+            arr = np.repeat(arr[..., None], 3, axis=-1)
+    else:
+        arr = np.asarray(im.convert(mode), dtype=np.uint8)
     if arr.ndim == 2:
         arr = arr[..., None]
     return arr, mode
+
+
+def pil_images(value: Any, argument: str) -> ImageFiles | None:
+    """A PIL image, or a list of them (the API), read as image files are (a palette of greys
+    as grey); None for anything else (a plain array would read a palette image's indices as
+    its pixels)."""
+    items = value if isinstance(value, list | tuple) else [value]
+    if not items or not all(hasattr(v, "getbands") and hasattr(v, "mode") for v in items):
+        return None
+    first, mode = _pixels(items[0], "image 0", argument, None, grey_palette=True)
+    out = [first]
+    for i, im in enumerate(items[1:], start=1):
+        arr, _ = _pixels(im, f"image {i}", argument, mode)
+        if arr.shape != first.shape:
+            raise UsageError(
+                f"image {i} is {arr.shape[0]}x{arr.shape[1]} but image 0 is "
+                f"{first.shape[0]}x{first.shape[1]}: all images must have one size",
+                argument=argument,
+            )
+        out.append(arr)
+    return ImageFiles(np.stack(out), True, [str(i) for i in range(len(out))], None, "array")
+
+
+def _grey_palette(im: Any) -> bool:
+    """A palette image whose colours are all greys (R = G = B): one grey channel."""
+    if im.mode != "P":
+        return False
+    rgb = np.asarray(im.convert("RGB"))
+    return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
 
 
 def _wide(im: Any) -> bool:
@@ -82,7 +121,7 @@ def _wide(im: Any) -> bool:
     return str(im.mode).startswith("I;16")
 
 
-def _gray_to_uint8(raw: np.ndarray, p: Path, argument: str) -> np.ndarray:
+def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
     """A 16-bit (or 32-bit integer holding 16-bit) grayscale image scaled to 0..255.
     Pillow's own conversion clips at 255: a 16-bit PNG came out almost all white."""
     if raw.dtype.kind == "f" or (raw.size and (raw.min() < 0 or raw.max() > 65535)):

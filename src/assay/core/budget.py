@@ -332,6 +332,12 @@ class BudgetedModel:
         self._values[start : start + len(keys)] = values
 
     # -- checkpoints ---------------------------------------------------------------------
+    def close(self) -> None:
+        """End the thread that watches this model's calls, if it made one (the caller it
+        was given stays its owner's to close)."""
+        if isinstance(self._caller, WatchedCaller):
+            self._caller.release()
+
     def snapshot(self) -> Snapshot:
         n = len(self._index)
         snap = Snapshot(

@@ -291,20 +291,22 @@ class WatchedCaller:
         return _WatchedCall(self, handle, started, time.monotonic())
 
     def close(self) -> None:
+        self.release()
+        if not self.abandoned:
+            self.inner.close()
+
+    def release(self) -> None:
+        """End this caller's own thread, if it started one (``inner`` is left open)."""
         if self._worker is not None:
             self._worker.stop()
             self._worker = None
-        if not self.abandoned:
-            self.inner.close()
 
     def _abandon(self) -> None:
         self.abandoned = True
         abandon = getattr(self.inner, "abandon", None)
         if callable(abandon):
             abandon()
-        if self._worker is not None:
-            self._worker.stop()
-            self._worker = None
+        self.release()
 
 
 class _WatchedCall:

@@ -16,7 +16,13 @@ from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["check_fingerprints", "file_fingerprint", "model_changed", "model_fingerprint"]
+__all__ = [
+    "check_fingerprints",
+    "file_fingerprint",
+    "model_changed",
+    "model_fingerprint",
+    "path_fingerprint",
+]
 
 
 def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -27,6 +33,21 @@ def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
     return {"path": str(p.resolve()), "bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+
+
+def path_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """A file's fingerprint, or a folder's: the sha256 of its files' names and contents (the
+    files directly in it, by name), ``bytes`` their total size."""
+    p = Path(path)
+    if p.is_file():
+        return file_fingerprint(p)
+    digest = hashlib.sha256()
+    total = 0
+    for f in sorted(x for x in p.iterdir() if x.is_file()):
+        one = file_fingerprint(f)
+        digest.update(f"{f.name}\0{one['sha256']}\n".encode())
+        total += int(one["bytes"])
+    return {"path": str(p.resolve()), "bytes": total, "sha256": digest.hexdigest()}
 
 
 def model_fingerprint(spec_info: dict[str, Any], spec: Any) -> dict[str, Any] | None:
@@ -56,9 +77,9 @@ def model_changed(fingerprints: dict[str, Any] | None) -> str | None:
 def _now(stored: dict[str, Any]) -> str | None:
     """The file's sha256 now (None when it is gone)."""
     path = Path(str(stored.get("path", "")))
-    if not path.is_file():
+    if not (path.is_file() or path.is_dir()):
         return None
-    return str(file_fingerprint(path)["sha256"])
+    return str(path_fingerprint(path)["sha256"])
 
 
 def check_fingerprints(

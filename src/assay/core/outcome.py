@@ -26,6 +26,7 @@ __all__ = [
     "answer_found",
     "check_fail_on",
     "not_a_pass",
+    "status_note",
     "stored_fail_on",
     "untested",
 ]
@@ -35,6 +36,26 @@ _BUDGETS = {
     "time": "time budget (--max-time)",
     "memory": "memory budget",
 }
+
+
+_STATUS_NOTES = {
+    "failed": "the run failed before it finished (see the error)",
+    "budget_exhausted": "stopped when the budget ran out",
+    "interrupted": "the run was interrupted; resume it to search further",
+    "running": "the run had not finished when this report was made",
+    "model_unavailable": "the served model stopped answering; resume the run when it is back",
+}
+
+
+def status_note(status: str, headline: str | None = None) -> str | None:
+    """What a headline adds for a run of ``status`` (``None``: nothing).  With the summary's
+    own ``headline``, only for a run that did not end (interrupted, failed, ...): a summary
+    written at the last checkpoint reads like a finished run's."""
+    from assay.core.store import ENDED
+
+    if headline is not None and status in ENDED:
+        return None
+    return _STATUS_NOTES.get(status)
 
 
 def untested(summary: Mapping[str, Any] | None) -> str | None:
@@ -131,11 +152,16 @@ def answer_fails(summary: Mapping[str, Any] | None) -> list[str] | None:
 
 class EndedRunMixin:
     """What every technique's result says of its run's outcome: why it tested nothing, and
-    its headline led by that, as the reports say it.  The result class has ``status`` and
-    ``summary``."""
+    its headline led by that, as the reports say it; its one-line ``repr``.  The result class
+    (a ``dataclass(repr=False)``) has ``run_id``, ``status`` and ``summary``."""
 
+    run_id: str
     status: str
     summary: dict[str, Any]
+
+    def __repr__(self) -> str:
+        # one line in a notebook: the summary (a row per image of a backdoor scan) stays out
+        return f"<{type(self).__name__} {self.run_id} ({self.status}): {self.headline}>"
 
     @property
     def untested(self) -> str | None:
@@ -155,5 +181,7 @@ class EndedRunMixin:
     @property
     def headline(self) -> str:
         text = str(self.summary.get("headline", ""))
+        note = status_note(self.status, text)
+        text = f"{text}; {note}" if note else text
         failed = self.not_a_pass
         return f"{failed[0].upper()}: {failed[1]}. {text}" if failed else text  # as reported

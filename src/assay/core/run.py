@@ -30,7 +30,7 @@ from assay.errors import (
     UsageError,
 )
 
-__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "execute"]
+__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "ended_outcome", "execute"]
 
 DEFAULT_COMMIT_INTERVAL = 2.0  # seconds between checkpoints
 FIRST_COMMIT = 0.5  # seconds before the first checkpoint
@@ -214,196 +214,220 @@ def execute(
         call_timeout=call_timeout,
         stop=stop,
     )
-    rng = generator(seed)
     try:
-        state_cap = _state_cap()
-        search = technique.search(budgeted, rng)
-        if resume:
-            snap = store.load_snapshot(run_id)
-            # findings committed after the last snapshot (by a failure) are found again
-            committed = 0 if snap is None else snap.values.get("findings")
-            if isinstance(committed, int):
-                store.truncate_findings(run_id, committed)
-            if snap is not None:
-                budgeted.restore(snap.unprefixed("budget."))
-                search.restore(snap.unprefixed("search."))
-                rng_state = snap.values.get("rng")
-                if rng_state is not None:
-                    set_generator_state(rng, rng_state)
-    except (AssayError, KeyError, IndexError, ValueError, TypeError) as exc:
-        # a run that cannot start is recorded as failed, not left 'running' forever
-        if isinstance(exc, StoreError):
-            raise
-        store.checkpoint(run_id, status="failed", error=str(exc))
-        if isinstance(exc, AssayError):
-            raise
-        raise StoreError(
-            f"run {run_id}: its stored state does not fit this run "
-            f"({type(exc).__name__}: {exc}); was it made by another version of assay?"
-        ) from exc
-    n_found = store.count_findings(run_id) if resume else 0
+        rng = generator(seed)
+        try:
+            state_cap = _state_cap()
+            search = technique.search(budgeted, rng)
+            if resume:
+                snap = store.load_snapshot(run_id)
+                # findings committed after the last snapshot (by a failure) are found again
+                committed = 0 if snap is None else snap.values.get("findings")
+                if isinstance(committed, int):
+                    store.truncate_findings(run_id, committed)
+                if snap is not None:
+                    budgeted.restore(snap.unprefixed("budget."))
+                    search.restore(snap.unprefixed("search."))
+                    rng_state = snap.values.get("rng")
+                    if rng_state is not None:
+                        set_generator_state(rng, rng_state)
+        except (AssayError, KeyError, IndexError, ValueError, TypeError) as exc:
+            # a run that cannot start is recorded as failed, not left 'running' forever
+            if isinstance(exc, StoreError):
+                raise
+            store.checkpoint(run_id, status="failed", error=str(exc))
+            if isinstance(exc, AssayError):
+                raise
+            raise StoreError(
+                f"run {run_id}: its stored state does not fit this run "
+                f"({type(exc).__name__}: {exc}); was it made by another version of assay?"
+            ) from exc
+        n_found = store.count_findings(run_id) if resume else 0
 
-    def snapshot(committed: int) -> Snapshot:
-        return merge(
-            budgeted.snapshot().prefixed("budget."),
-            search.snapshot().prefixed("search."),
-            Snapshot(values={"rng": generator_state(rng), "findings": committed}),
+        def snapshot(committed: int) -> Snapshot:
+            return merge(
+                budgeted.snapshot().prefixed("budget."),
+                search.snapshot().prefixed("search."),
+                Snapshot(values={"rng": generator_state(rng), "findings": committed}),
+            )
+
+        def progress() -> dict[str, Any]:
+            p = dict(search.progress())
+            p.update(
+                queries=budgeted.queries,
+                requests=budgeted.requests,
+                elapsed=round(budgeted.elapsed, 3),
+                model_seconds=round(budgeted.model_seconds, 3),
+                findings=n_found + sum(len(b) for b in pending),
+                max_queries=max_queries,
+                max_time=max_time,
+            )
+            return p
+
+        pending: list[FindingBatch] = []
+        committer = _Committer(store)
+        resumable_at: dict[str, Any] | None = None  # where a resumed run goes back to, once capped
+        with_state: dict[str, Any] = {}  # the progress committed with the last state
+        idle_steps = 0  # consecutive steps that asked the model nothing and found nothing
+        step_seconds = 0.0  # how long the last step took
+        stop_flag = _StopFlag(stop)
+        last = time.monotonic()
+        checkpoints = 0
+        # seconds between checkpoints: the argument, else ASSAY_CHECKPOINT_SECONDS (for tests that
+        # kill runs at checkpoints, and for slow disks), else 2 s
+        every = (
+            float(os.environ.get("ASSAY_CHECKPOINT_SECONDS", DEFAULT_COMMIT_INTERVAL))
+            if commit_interval is None
+            else commit_interval
         )
-
-    def progress() -> dict[str, Any]:
-        p = dict(search.progress())
-        p.update(
-            queries=budgeted.queries,
-            requests=budgeted.requests,
-            elapsed=round(budgeted.elapsed, 3),
-            model_seconds=round(budgeted.model_seconds, 3),
-            findings=n_found + sum(len(b) for b in pending),
-            max_queries=max_queries,
-            max_time=max_time,
-        )
-        return p
-
-    pending: list[FindingBatch] = []
-    committer = _Committer(store)
-    resumable_at: dict[str, Any] | None = None  # where a resumed run goes back to, once capped
-    with_state: dict[str, Any] = {}  # the progress committed with the last state
-    idle_steps = 0  # consecutive steps that asked the model nothing and found nothing
-    step_seconds = 0.0  # how long the last step took
-    stop_flag = _StopFlag(stop)
-    last = time.monotonic()
-    checkpoints = 0
-    # seconds between checkpoints: the argument, else ASSAY_CHECKPOINT_SECONDS (for tests that
-    # kill runs at checkpoints, and for slow disks), else 2 s
-    every = (
-        float(os.environ.get("ASSAY_CHECKPOINT_SECONDS", DEFAULT_COMMIT_INTERVAL))
-        if commit_interval is None
-        else commit_interval
-    )
-    status = "completed"
-    stop_reason: str | None = None
-    try:
-        with stop_flag:
-            while not search.done:
-                if stop.is_set():
-                    status, stop_reason = "interrupted", "interrupt"
-                    break
-                reason = budgeted.exhausted()
-                left = budgeted.time_left()
-                if not reason and left is not None and budgeted.max_time is not None:
-                    # what is left goes to ending the run (its last checkpoint)
-                    ending = step_seconds + committer.finish_seconds()
-                    if left <= min(ending, FINISH_CAP * budgeted.max_time):
-                        reason = "time"
-                if reason:
-                    status, stop_reason = "budget_exhausted", reason
-                    break
-                requests_before = budgeted.requests
-                step_began = time.monotonic()
-                try:
-                    found = search.step()
-                except BudgetExhausted as exc:
-                    status, stop_reason = "budget_exhausted", exc.reason
-                    break
-                step_seconds = time.monotonic() - step_began
-                pending.extend(b for b in found if len(b))
-                if budgeted.requests == requests_before and not any(len(b) for b in found):
-                    idle_steps += 1
-                    if idle_steps >= MAX_IDLE_STEPS:  # a search that can find nothing new
-                        status, stop_reason = "completed", "stalled"
+        status = "completed"
+        stop_reason: str | None = None
+        try:
+            with stop_flag:
+                while not search.done:
+                    if stop.is_set():
+                        status, stop_reason = "interrupted", "interrupt"
                         break
-                else:
-                    idle_steps = 0
-                now = time.monotonic()
-                if on_progress is not None:
-                    on_progress(progress())
-                # the first checkpoint comes early (the first findings are durable within half
-                # a second), then every commit_interval (few, large writes)
-                interval = every if checkpoints else min(FIRST_COMMIT, every)
-                if now - last >= interval or _rows(pending) >= MAX_PENDING:
+                    reason = budgeted.exhausted()
+                    left = budgeted.time_left()
+                    if not reason and left is not None and budgeted.max_time is not None:
+                        # what is left goes to ending the run (its last checkpoint)
+                        ending = step_seconds + committer.finish_seconds()
+                        if left <= min(ending, FINISH_CAP * budgeted.max_time):
+                            reason = "time"
+                    if reason:
+                        status, stop_reason = "budget_exhausted", reason
+                        break
+                    requests_before = budgeted.requests
+                    step_began = time.monotonic()
                     try:
-                        pending.extend(b for b in search.flush() if len(b))
-                    except BudgetExhausted as exc:  # the time ran out with a round still out
+                        found = search.step()
+                    except BudgetExhausted as exc:
                         status, stop_reason = "budget_exhausted", exc.reason
                         break
-                    committed = n_found + sum(len(b) for b in pending)
-                    committer.wait()  # (submit waits for it too): its state's size is known
-                    if resumable_at is None and 0 < state_cap <= committer.state_bytes:
-                        resumable_at = {
-                            "queries": with_state.get("queries", 0),
-                            "elapsed": with_state.get("elapsed", 0.0),
-                            "state_bytes": committer.state_bytes,
-                        }
-                    now_progress = _with(progress(), resumable_at)
-                    # (taken when capped too: a search's snapshot hands over what it logged
-                    # since the last one, which would otherwise pile up in memory)
-                    taken = snapshot(committed)
-                    kept = None if resumable_at else _detached(taken)
-                    if kept is not None:
-                        with_state = now_progress
-                    committer.submit(run_id, findings=pending, snapshot=kept, progress=now_progress)
-                    n_found = committed
-                    pending = []
-                    last = now
-                    checkpoints += 1
-                    if stop_after_checkpoints is not None and checkpoints >= stop_after_checkpoints:
-                        status, stop_reason = "interrupted", "requested"
-                        break
-            try:
-                pending.extend(b for b in search.flush() if len(b))
-            except BudgetExhausted as exc:  # the time ran out while the last round was out
-                status, stop_reason = "budget_exhausted", stop_reason or exc.reason
+                    step_seconds = time.monotonic() - step_began
+                    pending.extend(b for b in found if len(b))
+                    if budgeted.requests == requests_before and not any(len(b) for b in found):
+                        idle_steps += 1
+                        if idle_steps >= MAX_IDLE_STEPS:  # a search that can find nothing new
+                            status, stop_reason = "completed", "stalled"
+                            break
+                    else:
+                        idle_steps = 0
+                    now = time.monotonic()
+                    if on_progress is not None:
+                        on_progress(progress())
+                    # the first checkpoint comes early (the first findings are durable within half
+                    # a second), then every commit_interval (few, large writes)
+                    interval = every if checkpoints else min(FIRST_COMMIT, every)
+                    if now - last >= interval or _rows(pending) >= MAX_PENDING:
+                        try:
+                            pending.extend(b for b in search.flush() if len(b))
+                        except BudgetExhausted as exc:  # the time ran out with a round still out
+                            status, stop_reason = "budget_exhausted", exc.reason
+                            break
+                        committed = n_found + sum(len(b) for b in pending)
+                        committer.wait()  # (submit waits for it too): its state's size is known
+                        if resumable_at is None and 0 < state_cap <= committer.state_bytes:
+                            resumable_at = {
+                                "queries": with_state.get("queries", 0),
+                                "elapsed": with_state.get("elapsed", 0.0),
+                                "state_bytes": committer.state_bytes,
+                            }
+                        now_progress = _with(progress(), resumable_at)
+                        # (taken when capped too: a search's snapshot hands over what it logged
+                        # since the last one, which would otherwise pile up in memory)
+                        taken = snapshot(committed)
+                        kept = None if resumable_at else _detached(taken)
+                        if kept is not None:
+                            with_state = now_progress
+                        committer.submit(
+                            run_id, findings=pending, snapshot=kept, progress=now_progress
+                        )
+                        n_found = committed
+                        pending = []
+                        last = now
+                        checkpoints += 1
+                        if (
+                            stop_after_checkpoints is not None
+                            and checkpoints >= stop_after_checkpoints
+                        ):
+                            status, stop_reason = "interrupted", "requested"
+                            break
+                try:
+                    pending.extend(b for b in search.flush() if len(b))
+                except BudgetExhausted as exc:  # the time ran out while the last round was out
+                    status, stop_reason = "budget_exhausted", stop_reason or exc.reason
+                committer.wait()
+        except ModelError as exc:
+            committer.wait()  # a checkpoint that failed to write: the store's error instead
+            # the findings so far are kept; a served model that stopped answering ends the run
+            # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
+            store.checkpoint(
+                run_id,
+                findings=pending,
+                progress=progress(),
+                status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
+                summary=_summary(search, "model"),
+                error=str(exc),
+            )
+            raise
+        except KeyboardInterrupt:
+            # stopped while the model was answering: the last checkpoint is where to resume from
+            committer.settle()
+            store.checkpoint(run_id, status="interrupted")
+            raise
+        except StoreError:
+            committer.settle()
+            raise  # nothing more can be written; the last checkpoint stands
+        except Exception as exc:
             committer.wait()
-    except ModelError as exc:
-        committer.wait()  # a checkpoint that failed to write: the store's error instead
-        # the findings so far are kept; a served model that stopped answering ends the run
-        # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
+            with contextlib.suppress(StoreError):
+                store.checkpoint(
+                    run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+                )
+            raise
+        if status == "completed" and stop_reason is None:  # ended before its budget: why
+            stop_reason = getattr(search, "stop_reason", None)
+        summary = _summary(search, stop_reason)
+        final_progress = _with(progress(), resumable_at)
+        committed = n_found + sum(len(b) for b in pending)
         store.checkpoint(
             run_id,
             findings=pending,
-            progress=progress(),
-            status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
-            summary=_summary(search, "model"),
-            error=str(exc),
+            snapshot=snapshot(committed) if resumable_at is None else None,
+            progress=final_progress,
+            status=status,
+            summary=summary,
         )
-        raise
-    except KeyboardInterrupt:
-        # stopped while the model was answering: the last checkpoint is where to resume from
-        committer.settle()
-        store.checkpoint(run_id, status="interrupted")
-        raise
-    except StoreError:
-        committer.settle()
-        raise  # nothing more can be written; the last checkpoint stands
-    except Exception as exc:
-        committer.wait()
-        with contextlib.suppress(StoreError):
-            store.checkpoint(
-                run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
-            )
-        raise
-    if status == "completed" and stop_reason is None:  # ended before its budget: why
-        stop_reason = getattr(search, "stop_reason", None)
-    summary = _summary(search, stop_reason)
-    final_progress = _with(progress(), resumable_at)
-    committed = n_found + sum(len(b) for b in pending)
-    store.checkpoint(
-        run_id,
-        findings=pending,
-        snapshot=snapshot(committed) if resumable_at is None else None,
-        progress=final_progress,
-        status=status,
-        summary=summary,
-    )
+        return ended_outcome(
+            store, run_id, status, summary, final_progress, stop_reason, on_progress
+        )
+    finally:
+        budgeted.close()  # its thread that watches calls, if it made one
+
+
+def ended_outcome(
+    store: RunStore,
+    run_id: str,
+    status: str,
+    summary: dict[str, Any],
+    progress: dict[str, Any],
+    stop_reason: str | None,
+    on_progress: Callable[[dict[str, Any]], None] | None,
+) -> RunOutcome:
+    """The outcome of a run whose last checkpoint is committed; the last progress line
+    printed agrees with the final counts."""
     record = store.get_run(run_id)
-    if on_progress is not None:  # the last line printed agrees with the final counts
-        on_progress({**final_progress, "phase": "done", "final": True})
+    if on_progress is not None:
+        on_progress({**progress, "phase": "done", "final": True})
     return RunOutcome(
         run_id=run_id,
         status=status,
         n_findings=record.n_findings,
         max_severity=record.max_severity,
         summary=summary,
-        progress=final_progress,
+        progress=progress,
         stop_reason=stop_reason,
     )
 

@@ -47,7 +47,7 @@ from assay.core.hashset import KeyIndex
 from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
-from assay.core.run import RunOutcome, Technique
+from assay.core.run import RunOutcome, Technique, ended_outcome
 from assay.core.store import RunStore, _merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
@@ -211,40 +211,43 @@ def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
         max_time=unit.max_time,
         call_timeout=unit.call_timeout,
     )
-    rng = generator(unit.seed, UNIT_KEY, unit.index)
-    for_unit = getattr(technique, "for_unit", None)
-    this: Technique = for_unit(unit) if callable(for_unit) else technique
-    search = this.search(budgeted, rng)
-    found: list[FindingBatch] = []
-    stop_reason: str | None = None
-    while not search.done:
-        reason = budgeted.exhausted()
-        if reason:
-            stop_reason = reason
-            break
-        try:
-            found.extend(b for b in search.step() if len(b))
-        except BudgetExhausted as exc:
-            stop_reason = exc.reason
-            break
-    found.extend(b for b in search.flush() if len(b))
-    found = _merge_alike(found)  # a few large batches travel and commit faster than many
-    summary = search.summary()
-    summary["stop_reason"] = stop_reason
-    extra: dict[str, Any] = {}
-    if counter is not None:
-        extra["requests"] = counter.counts_since(mark)
-    return UnitResult(
-        index=unit.index,
-        findings=found,
-        summary=summary,
-        progress=dict(search.progress()),
-        stop_reason=stop_reason,
-        queries=budgeted.queries,
-        seconds=time.monotonic() - t0,
-        extra=extra,
-        cpu_seconds=time.process_time() - cpu0,
-    )
+    try:
+        rng = generator(unit.seed, UNIT_KEY, unit.index)
+        for_unit = getattr(technique, "for_unit", None)
+        this: Technique = for_unit(unit) if callable(for_unit) else technique
+        search = this.search(budgeted, rng)
+        found: list[FindingBatch] = []
+        stop_reason: str | None = None
+        while not search.done:
+            reason = budgeted.exhausted()
+            if reason:
+                stop_reason = reason
+                break
+            try:
+                found.extend(b for b in search.step() if len(b))
+            except BudgetExhausted as exc:
+                stop_reason = exc.reason
+                break
+        found.extend(b for b in search.flush() if len(b))
+        found = _merge_alike(found)  # a few large batches travel and commit faster than many
+        summary = search.summary()
+        summary["stop_reason"] = stop_reason
+        extra: dict[str, Any] = {}
+        if counter is not None:
+            extra["requests"] = counter.counts_since(mark)
+        return UnitResult(
+            index=unit.index,
+            findings=found,
+            summary=summary,
+            progress=dict(search.progress()),
+            stop_reason=stop_reason,
+            queries=budgeted.queries,
+            seconds=time.monotonic() - t0,
+            extra=extra,
+            cpu_seconds=time.process_time() - cpu0,
+        )
+    finally:
+        budgeted.close()  # its thread that watches calls
 
 
 class UnitExecutor(Protocol):
@@ -429,18 +432,8 @@ def execute_units(
         summary["units"]["requests"] = [d.get("requests") for d in ordered]
     final = progress()
     store.checkpoint(run_id, progress=final, status=status, summary=summary)
-    record = store.get_run(run_id)
-    if on_progress is not None:  # the last line printed agrees with the final counts
-        on_progress({**final, "phase": "done", "final": True})
-    return RunOutcome(
-        run_id=run_id,
-        status=status,
-        n_findings=record.n_findings,
-        max_severity=record.max_severity,
-        summary=summary,
-        progress=final,
-        stop_reason=summary["stop_reason"],
-    )
+    stop_reason = summary["stop_reason"]
+    return ended_outcome(store, run_id, status, summary, final, stop_reason, on_progress)
 
 
 _KEYS = "unit_finding_keys"  # resume state: the keys of every finding committed

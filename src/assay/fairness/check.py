@@ -21,7 +21,7 @@ from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
-from assay.fairness.loading import setup_fairness
+from assay.fairness.loading import frame_digest, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
     _answer,
@@ -156,6 +156,7 @@ def check_fairness(
     }
     config["retrain"] = retrain
     config["fingerprints"] = _fingerprints(the_setup)
+    config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume
     config["execution"] = _execution_config(executor, workers, scheduler, units)
     # bounded by the run's budget before it is stored: a resumed run answers as this one does
     bound_answer(the_setup, answer_options, max_queries, max_time)

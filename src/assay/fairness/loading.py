@@ -7,6 +7,7 @@ Part of the technique's shell (see ``fairness.api``): it may import ``models`` a
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -27,7 +28,7 @@ from assay.fairness.setup import FairnessSetup
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
-__all__ = ["setup_fairness", "setup_from_record"]
+__all__ = ["frame_digest", "setup_fairness", "setup_from_record"]
 
 
 def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
@@ -35,8 +36,10 @@ def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         names = tuple(v.strip() for v in value.split(",") if v.strip())
+    elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
+        names = (str(value),)
     else:
-        names = tuple(value)
+        names = tuple(str(v) for v in value)  # columns go by their names as text
     for i, name in enumerate(names):
         if name in names[:i]:
             raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
@@ -57,6 +60,20 @@ def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
         ) from exc
 
 
+def _data_path(data: Any) -> str | os.PathLike[str]:
+    """``data`` when it names a file; anything else but a DataFrame is refused by its type
+    (an array's values are never printed: it has no column names to test by)."""
+    if isinstance(data, str | os.PathLike):
+        return data
+    shape = getattr(data, "shape", None)
+    what = type(data).__name__ + (f" of shape {tuple(shape)}" if shape is not None else "")
+    raise UsageError(
+        f"data is a {what}: give a pandas DataFrame with named columns "
+        "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file",
+        argument="data",
+    )
+
+
 def _innermost(model: Any) -> Any:
     while hasattr(model, "inner"):
         model = model.inner
@@ -68,6 +85,15 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
     if class_names:
         lookup = {name: i for i, name in enumerate(class_names)}
         out = np.empty(len(values), dtype=np.int64)
+        import pandas as pd
+
+        missing = np.flatnonzero(pd.isna(values))
+        if missing.size:
+            raise UsageError(
+                f"the true label of row {missing[0] + 1} is missing ({missing.size:,} of "
+                f"{len(values):,} rows have none); drop those rows or give them their label",
+                argument="--label",
+            )
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
             if key not in lookup and key.endswith(".0") and key[:-2] in lookup:
@@ -178,17 +204,19 @@ def setup_fairness(
         frame = (
             data
             if hasattr(data, "columns")
-            else _read(lambda p: read_table(p, encoding=encoding), data, "--data")
+            else _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
         )
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
-            if label not in [str(c) for c in frame.columns]:
+            by_name = {str(c): c for c in frame.columns}
+            label = str(label)  # an integer column name goes by its text, like the others
+            if label not in by_name:
                 raise UsageError(
                     f"label column {label!r} is not a column of {src}; columns are: "
-                    f"{', '.join(map(str, frame.columns))}",
+                    f"{', '.join(by_name)}",
                     argument="--label",
                 )
-            labels_raw = frame[label].to_numpy()
+            labels_raw = frame[by_name[label]].to_numpy()
         if isinstance(schema, Schema):
             the_schema = schema if not names else schema.with_protected(names)
         elif schema is not None:
@@ -243,6 +271,10 @@ def setup_fairness(
         raw_model = load_model(estimator)
         invocation["model"] = f"builtin:{kind}"
     else:
+        given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
+        the_schema, encoded = _model_order(the_schema, encoded, given)
+        if schema is None and given is not None:
+            _check_names([str(c) for c in given], the_schema.names)
         probe_rows = (
             encoded[:2]
             if encoded is not None
@@ -262,6 +294,10 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
+        fitted = _fitted_names(inner, estimator)
+        the_schema, encoded = _model_order(the_schema, encoded, fitted)
+        if schema is None and getattr(estimator, "feature_names_in_", None) is not None:
+            _check_names(fitted or [], the_schema.names)
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -354,7 +390,89 @@ def setup_from_record(
             argument="RUN_ID",
         )
     inv.update(overrides)
-    return setup_fairness(spec, **inv)
+    in_memory = _in_memory_data(record)
+    if in_memory and inv.get("data") is None:
+        raise UsageError(
+            f"run {record.id} searched an in-memory DataFrame ({in_memory}), which assay does "
+            f"not store; pass it again: assay.resume_run({record.id!r}, model=..., "
+            "data=frame) (the command line cannot resume this run)",
+            argument="data",
+        )
+    setup = setup_fairness(spec, **inv)
+    stored_digest = record.config.get("frame")
+    if isinstance(stored_digest, dict) and stored_digest != frame_digest(setup):
+        raise UsageError(
+            f"the data given is not the DataFrame run {record.id} searched "
+            f"({stored_digest.get('rows')} rows, sha256 {str(stored_digest.get('sha256'))[:12]}"
+            "...); the stored search state no longer fits it: start a new run",
+            argument="data",
+        )
+    return setup
+
+
+def frame_digest(setup: FairnessSetup) -> dict[str, Any] | None:
+    """``{"rows", "sha256"}`` of the encoded rows of a run's in-memory DataFrame (a resume
+    is given it again: it must be the same), or None when the data came from a file or a
+    built-in dataset (their fingerprints are checked as files)."""
+    inv = setup.invocation
+    data = setup.test.data
+    if data is None or inv.get("data") is not None or inv.get("dataset") is not None:
+        return None
+    digest = hashlib.sha256(np.ascontiguousarray(data, dtype=np.float64).tobytes())
+    return {"rows": len(data), "sha256": digest.hexdigest()}
+
+
+def _in_memory_data(record: RunRecord) -> str | None:
+    """``'300 rows'`` when the run searched a DataFrame given in memory, else None."""
+    inv = record.config.get("invocation", {})
+    source = record.config.get("source") or {}
+    if inv.get("data") is not None or inv.get("dataset") is not None:
+        return None
+    if source.get("data") is None:
+        return None
+    return f"{source.get('rows', '?')} rows"
+
+
+def _fitted_names(inner: Any, estimator: Any) -> list[str] | None:
+    """The columns a model takes by name: a scikit-learn estimator's ``feature_names_in_``,
+    or the inputs of an ONNX graph that takes one input per column."""
+    names = getattr(estimator, "feature_names_in_", None)
+    if names is not None:
+        return [str(c) for c in names]
+    ports = getattr(inner, "inputs", None)
+    if isinstance(ports, list) and len(ports) > 1:
+        return [str(getattr(p, "name", "")) for p in ports]
+    return None
+
+
+def _check_names(fitted: Sequence[str], names: Sequence[str]) -> None:
+    """Refuse data whose columns are as many as a scikit-learn model's but not by its names
+    (as scikit-learn itself does): which is which is unknown, and by position values would
+    reach other columns.  Another width is said later, with hints."""
+    if len(fitted) == len(names) and sorted(fitted) != sorted(names):
+        raise UsageError(
+            f"the model was fitted on the columns {', '.join(fitted)}; the data's are "
+            f"{', '.join(names)}: which is which is unknown; give the data the model's "
+            "column names",
+            argument="--data",
+        )
+
+
+def _model_order(
+    schema: Schema, encoded: np.ndarray | None, fitted: Any
+) -> tuple[Schema, np.ndarray | None]:
+    """The schema (and the encoded rows) in the column order the model was fitted on, when it
+    names its columns (``feature_names_in_``) and they are the schema's in another order: each
+    value then reaches the column of its name (by position, data whose columns were in
+    another order fed the model other columns, and found nothing)."""
+    if fitted is None:
+        return schema, encoded
+    names = [str(c) for c in fitted]
+    if names == schema.names or sorted(names) != sorted(schema.names):
+        return schema, encoded
+    order = [schema.index(n) for n in names]
+    moved = replace(schema, features=tuple(schema.features[i] for i in order))
+    return moved, None if encoded is None else encoded[:, order]
 
 
 def _width_hint(names: Sequence[str], estimator: Any, *, from_data: bool) -> str:

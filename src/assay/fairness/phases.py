@@ -98,9 +98,13 @@ def _execute(
         caller.close()
 
 
-def _deadlined(model: Model, call_timeout: float | None, time_left: float | None) -> Model:
+@contextmanager
+def _deadlined(
+    model: Model, call_timeout: float | None, time_left: float | None
+) -> Iterator[Model]:
     """``model`` with a deadline on every call (``call_timeout``, and ``time_left`` of the run
-    in all): checks made outside the search's budget can never hang the run either."""
+    in all): checks made outside the search's budget can never hang the run either.  The
+    thread that watches its calls ends with the block (a notebook runs many checks)."""
     guarded = BudgetedModel(
         model,
         call_timeout=call_timeout,
@@ -110,7 +114,10 @@ def _deadlined(model: Model, call_timeout: float | None, time_left: float | None
     # the model has answered this run before (its probe): a call still out when the time
     # runs out ends the check (BudgetExhausted), it does not make the model a failure
     guarded.answered = 1
-    return guarded
+    try:
+        yield guarded
+    finally:
+        guarded.close()
 
 
 def _flip_check(
@@ -122,9 +129,11 @@ def _flip_check(
 ) -> dict[str, Any]:
     """Ask the same inputs twice at the start (is the model deterministic?), on a deadline."""
     left = None if max_time is None else max_time - (time.monotonic() - started)
-    model = _deadlined(setup.model, call_timeout, None if left is None else FINISH_SHARE * left)
     try:
-        return flip_rate(setup.test.schema, model, generator(seed, 2), data=setup.test.data)
+        with _deadlined(
+            setup.model, call_timeout, None if left is None else FINISH_SHARE * left
+        ) as model:
+            return flip_rate(setup.test.schema, model, generator(seed, 2), data=setup.test.data)
     except BudgetExhausted:
         return {"rows": 0, "changed": 0, "flip_rate": 0.0, "deterministic": True}
 
@@ -141,13 +150,14 @@ def _record_determinism(
     """Re-check a sample of the stored IDIs; record the flip rate and the confirmation rate
     (and a warning on a non-deterministic model) in the run's summary."""
     try:
-        confirmation = confirm_findings(
-            store.iter_batches(run_id),
-            setup.test.schema,
-            _deadlined(setup.model, call_timeout, time_left),
-            generator(seed, 3),
-            threshold=setup.test.threshold,
-        )
+        with _deadlined(setup.model, call_timeout, time_left) as model:
+            confirmation = confirm_findings(
+                store.iter_batches(run_id),
+                setup.test.schema,
+                model,
+                generator(seed, 3),
+                threshold=setup.test.threshold,
+            )
     except BudgetExhausted:  # --max-time is spent: say so rather than overrun it
         confirmation = {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": 0}
     record = store.get_run(run_id)
@@ -292,9 +302,9 @@ def _compute_answer(
         from assay.models.trees import read_trees
 
         arrays = read_trees(setup.raw_model)
-    guarded = replace(setup, model=_deadlined(setup.model, call_timeout, time_left))
     try:
-        return compute_answer(guarded, options, arrays, seed=seed)
+        with _deadlined(setup.model, call_timeout, time_left) as model:
+            return compute_answer(replace(setup, model=model), options, arrays, seed=seed)
     except BudgetExhausted:
         return None
 

@@ -38,10 +38,12 @@ def resume_fairness(
     model: Any = None,
     overlap: bool = True,
     allow_pickle: bool = False,
+    data: Any = None,
 ) -> FairnessResult:
     """Continue a stopped or killed run from its last checkpoint, as its config describes.
     ``allow_pickle``: a model that is a pickle is loaded only with it (never by the stored
-    run's consent)."""
+    run's consent).  ``data``: the DataFrame of a run made with one in memory (not stored;
+    it must be the same)."""
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
@@ -52,7 +54,8 @@ def resume_fairness(
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
     started = time.monotonic()
-    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
+    given = {} if data is None else {"data": data}
+    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     budget = record.config.get("budget", {})
     before = float(record.progress.get("elapsed", 0.0) or 0.0)
     the_store.checkpoint(record.id, status="running")

@@ -101,6 +101,17 @@ def _infer_feature(
     values = col.dropna()
     if len(values) == 0:
         raise UsageError(f"{source}: column {name!r} holds no values")
+    types = pd.api.types
+    if (
+        types.is_datetime64_any_dtype(col)
+        or types.is_timedelta64_dtype(col)
+        or isinstance(col.dtype, pd.PeriodDtype)
+    ):
+        raise UsageError(
+            f"{source}: column {name!r} holds dates or times ({col.dtype}); assay searches "
+            "numbers and categories: drop the column, or make it one (a year, a day number)",
+            argument="--data",
+        )
     is_numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     if as_categorical or not is_numeric:
         cats = _sorted_unique(values)
@@ -110,6 +121,14 @@ def _infer_feature(
                 f"{source}: column {name!r} holds {len(cats)} distinct non-numeric values "
                 f"(more than max_categories={max_categories}); drop the column, or raise "
                 "max_categories if it really is a category"
+            )
+        odd = next((c for c in cats if not isinstance(c, str | int | float | bool)), None)
+        if odd is not None:  # a category is stored and reported as JSON
+            raise UsageError(
+                f"{source}: column {name!r} holds {type(odd).__name__} values such as "
+                f"{odd!r}; assay's categories are text, numbers or booleans: convert the "
+                "column (e.g. to text) or drop it",
+                argument="--data",
             )
         return Feature(name, "categorical", categories=tuple(cats))
     arr = values.to_numpy(dtype=np.float64)
@@ -147,7 +166,7 @@ def check_data(
     Raises ``UsageError`` on a missing column, a column the schema does not list (unless named
     in ``ignore``, e.g. the label column), an empty or non-numeric value, a category the schema
     does not list, or a value outside the bounds (unless ``clip``: then it is clipped).
-    Errors name the file line of the row (the header is line 1 for a frame made by hand).
+    Errors name the file line of the row, or its index label in a DataFrame made in memory.
     """
     where = _Where(frame, source)
     columns = [str(c) for c in frame.columns]
@@ -189,17 +208,27 @@ def _encoded_dtype(schema: Schema, dtype: Any) -> np.dtype[Any]:
 
 
 class _Where:
-    """Turns a row position into a file line for error messages."""
+    """Turns a row position into a file line for error messages (a DataFrame made in memory,
+    not read by assay, has no lines: its rows go by their index labels)."""
 
     def __init__(self, frame: pd.DataFrame, source: str | None) -> None:
         self.source = source or str(frame.attrs.get(SOURCE_ATTR, "data"))
-        first = frame.attrs.get(LINE_ATTR, 2)
+        self.index = None if SOURCE_ATTR in frame.attrs else frame.index
+        first = frame.attrs.get(LINE_ATTR, 2 if self.index is None else None)
         self.first_line: int | None = None if first is None else int(first)
 
     def error(self, row: int, column: str, message: str) -> UsageError:
         line = None if self.first_line is None else self.first_line + row
-        at = f"row {row + 1}, column {column!r}"
+        label = "" if self.index is None else f" (index {_plain(self.index[row])!r})"
+        at = f"row {row + 1}{label}, column {column!r}"
         return UsageError(f"{at}: {message}", path=self.source, line=line)
+
+    def missing(self, col: pd.Series) -> str:
+        """What to say of an empty value in ``col``: how many there are, and what to do."""
+        n = int(col.isna().sum())
+        many = f" ({n:,} rows are)" if n > 1 else ""
+        fix = "" if self.index is None else "; drop or fill missing values first (frame.dropna())"
+        return f"the value is empty{many}{fix}"
 
 
 def _encode_categorical(feat: Feature, col: pd.Series, where: _Where) -> np.ndarray:
@@ -217,7 +246,7 @@ def _encode_categorical(feat: Feature, col: pd.Series, where: _Where) -> np.ndar
             value = _plain(col.iloc[int(bad[0])])
             shown = ", ".join(map(repr, cats[:10])) + (", ..." if len(cats) > 10 else "")
             problem = (
-                "the value is empty"
+                where.missing(col)
                 if _is_missing(value)
                 else f"value {value!r} is not one of the {len(cats)} categories ({shown})"
             )
@@ -233,7 +262,7 @@ def _encode_number(feat: Feature, col: pd.Series, where: _Where, clip: bool) -> 
     if bad.size:
         value = _plain(col.iloc[int(bad[0])])
         problem = (
-            "the value is empty"
+            where.missing(col)
             if _is_missing(value)
             else f"value {value!r} is not a number, but {feat.name!r} is {feat.kind}"
         )

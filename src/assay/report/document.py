@@ -20,7 +20,7 @@ import numpy as np
 
 from assay._version import __version__
 from assay.core.findings import FindingBatch
-from assay.core.outcome import not_a_pass, stored_fail_on
+from assay.core.outcome import not_a_pass, status_note, stored_fail_on
 from assay.core.runinfo import store_option
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
@@ -73,6 +73,8 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         headline = default_headline(
             findings["total"], findings["by_kind"], run["progress"], run["status"]
         )
+    elif note := status_note(run["status"], headline):  # the summary of its last checkpoint
+        headline = f"{headline}; {note}"
     failed = not_a_pass(summary) if run.get("status") in ENDED else None
     if failed:  # said first: a run that tested nothing (or not all) must never read as a pass
         headline = f"{failed[0].upper()}: {failed[1]}. {headline}"
@@ -147,13 +149,7 @@ def default_headline(
         text = f"{total:,} finding{'' if total == 1 else 's'}{where}"
         if len(by_kind) > 1:
             text += " (" + ", ".join(f"{n:,} {k}" for k, n in by_kind.items()) + ")"
-    note = {
-        "failed": "the run failed before it finished (see the error)",
-        "budget_exhausted": "stopped when the budget ran out",
-        "interrupted": "the run was interrupted; resume it to search further",
-        "running": "the run had not finished when this report was made",
-        "model_unavailable": "the served model stopped answering; resume the run when it is back",
-    }.get(status)
+    note = status_note(status)
     return f"{text}; {note}" if note else text
 
 

@@ -38,7 +38,7 @@ from assay.core.units import check_units_budget
 from assay.errors import UsageError
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
-from assay.text.grammar import Grammar, load_grammar
+from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.strategies import DEFAULT_STRATEGY
@@ -94,7 +94,7 @@ class TextSetup:
     invocation: dict[str, Any]
 
 
-@dataclass
+@dataclass(repr=False)  # EndedRunMixin's: one line
 class TextResult(EndedRunMixin):
     run_id: str
     seed: int
@@ -187,6 +187,9 @@ def setup_text(
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
+    ``grammar``: a file, ``builtin:NAME``, a ``Grammar`` or a grammar's text (a string of
+    several lines).
+
     ``serving``: how to talk to served classifiers (``assay.models.http.ServingOptions`` or
     its JSON form): batch size, concurrency, timeout, retries, header variables.
     ``lanes``: walks of many walkers split into that many lanes taking turns, so that the
@@ -210,6 +213,8 @@ def setup_text(
         raise UsageError(
             "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
         )
+    if isinstance(grammar, str) and "\n" in grammar:  # a grammar's text (a notebook's)
+        grammar = parse_grammar(grammar, source="the grammar text")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     sampler = Sampler(the_grammar, max_depth=max_depth)
     draws = Draws(__import__("numpy").random.default_rng(0))
@@ -243,12 +248,19 @@ def setup_text(
                 argument="MODEL",
             )
         if not caps.class_names and caps.n_classes is None:
+            fix = (
+                "declare them beside the function, in order, as scikit-learn does: "
+                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
+                "per class)"
+                if caps.outputs == "labels"
+                else "answer probabilities, one column per class (for a score p of the "
+                "second class: `np.column_stack([1 - p, p])`), and declare the classes "
+                "beside the function: `FUNCTION.classes_ = ['neg', 'pos']`"
+            )
             what = "class indices" if caps.outputs == "labels" else "one score per sentence"
             raise UsageError(
                 f"classifier {_name_of(spec, k)} answers {what} without saying which classes "
-                "there are; declare them beside the function, in order, as scikit-learn does: "
-                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
-                "per class)",
+                f"there are; {fix}",
                 argument="MODEL",
             )
     the_names = (
@@ -623,12 +635,33 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 break
         if limit is not None and len(rows) >= limit:
             break
+    if not rows:  # the columns of a run that found something: code written for one works
+        layout = (record.config or {}).get("layout") or {}
+        scores = [
+            f"{n}: {lab}"
+            for n, labs in zip(layout.get("names", []), layout.get("labels", []), strict=False)
+            for lab in labs
+        ]
+        return pd.DataFrame(columns=[*_FINDING_COLUMNS, *scores])
     frame = pd.DataFrame(rows)
-    if len(frame):
-        # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
-        found = _times_found(record.summary or {}, frame)
-        frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
+    # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
+    found = _times_found(record.summary or {}, frame)
+    frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
     return frame
+
+
+# a findings frame's columns before the classifiers' scores ("NAME: LABEL")
+_FINDING_COLUMNS = (
+    "kind",
+    "times_found",
+    "minimal",
+    "sentence",
+    "variant",
+    "severity",
+    "margin",
+    "labels",
+    "minimal_words",
+)
 
 
 def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:
