@@ -29,9 +29,8 @@ from assay.text.generate import (
     Tree,
     count_derivations,
     enumerate_trees,
-    tree_productions,
+    productions_of,
     tree_text,
-    tree_words,
 )
 from assay.text.known import KnownErrors
 from assay.text.oracle import Case, Oracle, Verdict
@@ -163,6 +162,10 @@ class Engine:
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
+        # each production's terminals (the words of a tree are those of its productions)
+        self._terms = [
+            tuple(it for it in items if isinstance(it, str)) for _s, items in self.g.productions
+        ]
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
@@ -354,11 +357,12 @@ class Engine:
         flat_keys = [k for e in entries for k in e[2]]
         # what the statistics need of the new cases is made while the classifiers answer
         prepared: list[tuple[set[int], list[str]] | None] = []
+        terms = self._terms
 
         def prepare() -> None:
             judged = self.keys
             prepared.extend(
-                None if e[3] in judged else _stats_of(c)
+                None if e[3] in judged else _stats_of(c, terms)
                 for c, e in zip(cases, entries, strict=True)
             )
             self._catch_up()
@@ -390,7 +394,7 @@ class Engine:
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
-            prods, parts = _stats_of(case) if prep is None else prep
+            prods, parts = _stats_of(case, terms) if prep is None else prep
             seen.extend(prods)
             if err:
                 seen_err.extend(prods)
@@ -856,7 +860,7 @@ class Engine:
                 "words": case_size(small)[0],
                 "detail": detail,
                 "outputs": np.asarray(small_out)[[0, at] if len(small_out) > at else [0]].tolist(),
-                "productions": sorted(set(tree_productions(small.tree))),
+                "productions": sorted(set(productions_of(small.tree))),
             }
             self.minimal[key] = rec
             self._minimal_new.append(key)
@@ -1087,14 +1091,16 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
     return {int(k) for k in stored.tolist()}
 
 
-def _stats_of(case: Case) -> tuple[set[int], list[str]]:
-    """A case's productions and words (a phrase's words each), for the statistics."""
-    parts = [
-        part
-        for w in set(tree_words(case.tree))
-        for part in (w.split() if " " in w or not w else (w,))
-    ]
-    return set(tree_productions(case.tree)), parts
+def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
+    """A case's productions and words (a phrase's words each), for the statistics
+    (``terms``: each production's terminals; a tree's are those of its productions)."""
+    prods = set(productions_of(case.tree))
+    used: set[str] = set()
+    for p in prods:
+        if terms[p]:
+            used.update(terms[p])
+    parts = [part for w in used for part in (w.split() if " " in w or not w else (w,))]
+    return prods, parts
 
 
 def signature(detail: dict[str, Any]) -> str:

@@ -28,6 +28,7 @@ __all__ = [
     "deepest_derivation",
     "enumerate_trees",
     "nodes",
+    "productions_of",
     "replace_at",
     "subtree_at",
     "tree_from_json",
@@ -235,11 +236,30 @@ def tree_text(tree: Tree) -> str:
 
 
 def tree_productions(tree: Tree, out: list[int] | None = None) -> list[int]:
-    prods: list[int] = [] if out is None else out
-    prods.append(tree[0])
+    """The productions of a derivation in preorder (appended to ``out`` when given)."""
+    if out is None:
+        return list(productions_of(tree))
+    out.extend(productions_of(tree))
+    return out
+
+
+_PRODS: dict[int, tuple[Tree, tuple[int, ...]]] = {}  # subtree identity -> (it, productions)
+
+
+def productions_of(tree: Tree) -> tuple[int, ...]:
+    """The productions of a derivation in preorder, remembered by identity as ``_joined``
+    remembers its words: an edited tree shares its untouched subtrees, so only the path
+    from the root to the edit is listed again (a draft costs its depth, not its size)."""
+    got = _PRODS.get(id(tree))
+    if got is not None and got[0] is tree:
+        return got[1]
+    prods: tuple[int, ...] = (tree[0],)
     for c in tree[1]:
         if c.__class__ is not str:
-            tree_productions(c, prods)
+            prods += productions_of(c)
+    if len(_PRODS) >= 65_536:  # bounded, as ``_JOINED``
+        _PRODS.clear()
+    _PRODS[id(tree)] = (tree, prods)
     return prods
 
 

@@ -24,8 +24,8 @@ from assay.text.generate import (
     nodes,
     replace_at,
     subtree_at,
+    productions_of,
     tree_from_json,
-    tree_productions,
     tree_to_json,
 )
 from assay.text.oracle import Case
@@ -496,30 +496,34 @@ Spot = tuple[tuple[int, ...], int, int]  # a node: its path, production, depth
 
 def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.ndarray]:
     """The nodes a re-derivation may replace (their symbol has another alternative; not the
-    node a relation is about, nor below it), with the productions of each one's subtree,
-    all in one array (``starts``: where each node's begin)."""
+    node a relation is about, nor below it), with the productions of the whole tree in
+    preorder (and one more at the end: see ``_keepable``) and, per node, where its subtree
+    begins and ends in them (``bounds``: begin, end, begin, end...)."""
     g = engine.g
     focus = case.focus
     spots: list[Spot] = []
-    flat: list[int] = []
-    starts: list[int] = []
-    for path, p, depth in nodes(case.tree):
+    bounds: list[int] = []
+    for at, (path, p, depth) in enumerate(nodes(case.tree)):
         if len(g.alternatives[g.productions[p][0]]) < 2:
             continue
         if focus is not None and path[: len(focus)] == focus:
             continue
         spots.append((path, p, depth))
-        starts.append(len(flat))
-        tree_productions(subtree_at(case.tree, path), flat)
-    return spots, np.asarray(flat, dtype=np.int64), np.asarray(starts, dtype=np.int64)
+        bounds.append(at)
+        bounds.append(at + len(productions_of(subtree_at(case.tree, path))))
+    prods = np.asarray((*productions_of(case.tree), 0), dtype=np.int64)
+    return spots, prods, np.asarray(bounds, dtype=np.int64)
 
 
 def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
     """The movable nodes whose subtree holds no production with ``bias`` above 1."""
-    spots, flat, starts = engine.lasting("movable", case, lambda c: _movable(engine, c))
+    spots, prods, bounds = engine.lasting("movable", case, lambda c: _movable(engine, c))
     if not spots:
         return []
-    top = np.maximum.reduceat(bias[flat], starts)
+    # each subtree's largest bias: reduced over [begin, end) at the even places (the odd
+    # ones reduce the gaps between subtrees, or overlap: not read; the extra production
+    # at the end keeps a last ``end`` inside the array)
+    top = np.maximum.reduceat(bias[prods], bounds)[::2]
     return [sp for sp, ok in zip(spots, (top <= 1.0).tolist(), strict=True) if ok]
 
 
@@ -623,13 +627,11 @@ class WalkStrategy:
     def _features(self, trees: list[Tree], n_prod: int) -> tuple[np.ndarray, np.ndarray]:
         """Production counts of each tree, sparse: (row of each production used, the
         production), one entry per use."""
-        rows: list[int] = []
-        cols: list[int] = []
-        for i, t in enumerate(trees):
-            before = len(cols)
-            tree_productions(t, cols)
-            rows.extend([i] * (len(cols) - before))
-        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        lists = [productions_of(t) for t in trees]
+        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+        total = int(lengths.sum())
+        cols = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=total)
+        return np.repeat(np.arange(len(trees), dtype=np.int64), lengths), cols
 
     def _surrogate(self, engine: Engine) -> np.ndarray | None:
         """The surrogate's weights: a ridge regression of each case's score (how far past
