@@ -9,7 +9,7 @@ batch and moves each case to its smallest failing candidate, until none fails.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assay.text.generate import Sampler, remember_joined, replace_at
@@ -66,7 +66,29 @@ def _split_words(tree: Any, out: list[str] | None = None) -> list[str]:
     return words
 
 
-def _subsequence(small: list[str], big: list[str]) -> bool:
+_WORDS: dict[int, tuple[Any, tuple[str, ...]]] = {}  # subtree identity -> (it, its words)
+
+
+def words_of(tree: Any) -> tuple[str, ...]:
+    """``_split_words`` remembered by identity (as ``measure``): a replacement shares most
+    of its subtrees with the derivation it shrinks, and a subtree's words are asked for
+    again each time a case holding it is shrunk."""
+    got = _WORDS.get(id(tree))
+    if got is not None and got[0] is tree:
+        return got[1]
+    words: tuple[str, ...] = ()
+    for c in tree[1]:
+        if c.__class__ is str:
+            words += tuple(c.split()) if " " in c else (c,)
+        else:
+            words += words_of(c)
+    if len(_WORDS) >= 8192:
+        _WORDS.clear()
+    _WORDS[id(tree)] = (tree, words)
+    return words
+
+
+def _subsequence(small: Sequence[str], big: Sequence[str]) -> bool:
     it = iter(big)
     return all(any(w == b for b in it) for w in small)
 
@@ -190,13 +212,13 @@ class Shrinker:
             return got[1]
         memo = _SIZES
         sub_size = measure(sub, memo)
-        sub_words = _split_words(sub)
+        sub_words = words_of(sub)
         out: list[tuple[int, int, Any, list[str]]] = []
         for new in self._replacements(sub, below):
             new_size = measure(new, memo)
             if new_size >= sub_size:
                 continue
-            new_words = _split_words(new)
+            new_words = list(words_of(new))
             if not _subsequence(new_words, sub_words):
                 continue  # shrinking removes words; it never brings in new ones
             out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))

@@ -22,9 +22,9 @@ from assay.text.generate import (
     count_derivations,
     enumerate_trees,
     nodes,
+    productions_of,
     replace_at,
     subtree_at,
-    productions_of,
     tree_from_json,
     tree_to_json,
 )
