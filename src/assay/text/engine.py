@@ -187,6 +187,7 @@ class Engine:
         self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
         # by case value, across rounds (bounded): its sentences, their keys, its key
         self._rendered: dict[Case, tuple[list[str], list[int], int]] = {}
+        self._single = not oracle.metamorphic  # a case is its one sentence
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         # what depends on a case alone (its tree and focus), kept across rounds (bounded)
         self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
@@ -277,9 +278,14 @@ class Engine:
         # it drafted before): its sentences are known (by value: cases are frozen)
         done = self._rendered.get(case)
         if done is None:
-            tx = [tree_text(t) for t in self.oracle.variants(case)]
-            keys = [text_key(t) for t in tx]
-            done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+            if self._single:  # one sentence per case (a differential oracle)
+                text = tree_text(case.tree)
+                key = text_key(text)
+                done = ([text], [key], key)
+            else:
+                tx = [tree_text(t) for t in self.oracle.variants(case)]
+                keys = [text_key(t) for t in tx]
+                done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
             if len(self._rendered) >= _RENDERED:
                 self._rendered.clear()
             self._rendered[case] = done
