@@ -18,6 +18,10 @@ from assay.text.oracle import Case, Oracle
 __all__ = ["Shrinker", "case_size"]
 
 
+# entries of the memos by subtree identity (each cleared when full): a (b) run shrinks
+# ~1,600 cases of ~30 nodes; at 8,192 the sizes were cleared every few rounds and measured
+# again (three times the calls)
+_BOUND = 65_536
 _SIZES: dict[int, tuple[Any, int, int]] = {}  # subtree identity -> (subtree, words, nodes)
 
 
@@ -29,7 +33,7 @@ def size_of(tree: Any) -> tuple[int, int]:
     """(words, nodes) of a derivation, remembered by identity across calls: edited trees
     share their untouched subtrees (bounded; the memo holds each subtree it names, so an
     identity is never reused while it is there)."""
-    if len(_SIZES) >= 8192:
+    if len(_SIZES) >= _BOUND:
         _SIZES.clear()
     return measure(tree, _SIZES)
 
@@ -43,6 +47,11 @@ def measure(tree: Any, memo: dict[int, tuple[Any, int, int]]) -> tuple[int, int]
         for c in tree[1]:
             if c.__class__ is str:
                 words += len(c.split()) if " " in c else 1
+                continue
+            known = memo.get(id(c))  # (the lookup inlined: most children are known)
+            if known is not None and known[0] is c:
+                words += known[1]
+                count += known[2]
             else:
                 w, k = measure(c, memo)
                 words += w
@@ -82,7 +91,7 @@ def words_of(tree: Any) -> tuple[str, ...]:
             words += tuple(c.split()) if " " in c else (c,)
         else:
             words += words_of(c)
-    if len(_WORDS) >= 8192:
+    if len(_WORDS) >= _BOUND:
         _WORDS.clear()
     _WORDS[id(tree)] = (tree, words)
     return words
@@ -131,15 +140,27 @@ class Shrinker:
             for it in items
             if isinstance(it, str)
         )
+        # per production: its size as ``measure`` gives it when it is a word choice (all
+        # terminals), else None
+        self._lexical: list[tuple[int, int] | None] = [
+            (sum(len(it.split()) if " " in it else 1 for it in items if isinstance(it, str)), 1)
+            if oracle.g.lexical[p]
+            else None
+            for p, (_s, items) in enumerate(oracle.g.productions)
+        ]
         self.oracle = oracle
         self.sampler = sampler
         self.max_rounds = max_rounds
         self.max_candidates = max_candidates
 
-    def _replacements(self, sub: Any, below: list[Any]) -> list[Any]:
+    def _replacements(
+        self, sub: Any, below: list[Any], size: tuple[int, int] | None = None
+    ) -> list[Any]:
         """Smaller derivations of the same symbol as ``sub``: a descendant of the same symbol
         (hoisting; ``below`` lists the descendants), or another alternative that keeps
-        children of the same symbols (the others must be able to derive nothing)."""
+        children of the same symbols (the others must be able to derive nothing).  With
+        ``size`` (``sub``'s, as ``measure`` gives it), the word choices not smaller than it
+        are left out (a word node's alternatives are mostly other single words)."""
         g = self.oracle.g
         s = g.productions[sub[0]][0]
         out: list[Any] = [d for d in below if g.productions[d[0]][0] == s]
@@ -147,7 +168,11 @@ class Shrinker:
         for c in sub[1]:
             if not isinstance(c, str):
                 kids.setdefault(g.productions[c[0]][0], []).append(c)
+        lexical = self._lexical
         for q in self._viable(s, kids, sub):
+            own = lexical[q]
+            if size is not None and own is not None and own >= size:
+                continue
             options: list[list[Any]] = []
             for it in g.productions[q][1]:
                 if isinstance(it, str):
@@ -214,7 +239,7 @@ class Shrinker:
         sub_size = measure(sub, memo)
         sub_words = words_of(sub)
         out: list[tuple[int, int, Any, list[str]]] = []
-        for new in self._replacements(sub, below):
+        for new in self._replacements(sub, below, sub_size):
             new_size = measure(new, memo)
             if new_size >= sub_size:
                 continue
@@ -222,13 +247,13 @@ class Shrinker:
             if not _subsequence(new_words, sub_words):
                 continue  # shrinking removes words; it never brings in new ones
             out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))
-        if len(self._opts) >= 2048:
+        if len(self._opts) >= _BOUND // 4:
             self._opts.clear()
         self._opts[id(sub)] = (sub, out)
         return out
 
     def _candidates(self, case: Case) -> list[Case]:
-        if len(_SIZES) >= 8192:
+        if len(_SIZES) >= _BOUND:
             _SIZES.clear()
         words, count = measure(case.tree, _SIZES)
         # every node in preorder (as ``nodes``): its path, subtree and word span, words
