@@ -343,7 +343,8 @@ class Engine:
         entries = [self._entry(c) for c in cases]
         asked = self.asked
         left = self.model.remaining()
-        if left is not None:
+        if left is not None and sum(len(e[2]) for e in entries) > left:
+            # (with room for every sentence, none is dropped: nothing to count)
             new: set[int] = set()
             keep = 0
             for e in entries:

@@ -245,13 +245,7 @@ def _joined(tree: Tree) -> str:
     got = _JOINED.get(id(tree))
     if got is not None and got[0] is tree:
         return got[1]
-    parts = []
-    for c in tree[1]:
-        if c.__class__ is str:
-            parts.append(c)
-            continue
-        known = _JOINED.get(id(c))  # (the lookup inlined: most children are known)
-        parts.append(known[1] if known is not None and known[0] is c else _joined(c))
+    parts = [c if c.__class__ is str else _joined(c) for c in tree[1]]
     text = " ".join(x for x in parts if x) if "" in parts else " ".join(parts)
     if len(_JOINED) >= 65_536:  # bounded: a long run makes millions of subtrees
         _JOINED.clear()
