@@ -29,7 +29,7 @@ from assay.text.generate import (
     Tree,
     count_derivations,
     enumerate_trees,
-    productions_of,
+    tree_productions,
     tree_text,
 )
 from assay.text.known import KnownErrors
@@ -867,7 +867,7 @@ class Engine:
                 "words": case_size(small)[0],
                 "detail": detail,
                 "outputs": np.asarray(small_out)[[0, at] if len(small_out) > at else [0]].tolist(),
-                "productions": sorted(set(productions_of(small.tree))),
+                "productions": sorted(set(tree_productions(small.tree))),
             }
             self.minimal[key] = rec
             self._minimal_new.append(key)
@@ -1101,7 +1101,7 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
 def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
     """A case's productions and words (a phrase's words each), for the statistics
     (``terms``: each production's terminals; a tree's are those of its productions)."""
-    prods = set(productions_of(case.tree))
+    prods = set(tree_productions(case.tree))
     used: set[str] = set()
     for p in prods:
         if terms[p]:

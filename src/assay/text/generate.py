@@ -28,7 +28,6 @@ __all__ = [
     "deepest_derivation",
     "enumerate_trees",
     "nodes",
-    "productions_of",
     "replace_at",
     "subtree_at",
     "tree_from_json",
@@ -265,31 +264,11 @@ def tree_text(tree: Tree) -> str:
 
 
 def tree_productions(tree: Tree, out: list[int] | None = None) -> list[int]:
-    """The productions of a derivation in preorder (appended to ``out`` when given)."""
-    if out is None:
-        return list(productions_of(tree))
-    out.extend(productions_of(tree))
-    return out
-
-
-_PRODS: dict[int, tuple[Tree, tuple[int, ...]]] = {}  # subtree identity -> (it, productions)
-
-
-def productions_of(tree: Tree) -> tuple[int, ...]:
-    """The productions of a derivation in preorder, remembered by identity as ``_joined``
-    remembers its words: an edited tree shares its untouched subtrees, so only the path
-    from the root to the edit is listed again (a draft costs its depth, not its size)."""
-    got = _PRODS.get(id(tree))
-    if got is not None and got[0] is tree:
-        return got[1]
-    prods: tuple[int, ...] = (tree[0],)
+    prods: list[int] = [] if out is None else out
+    prods.append(tree[0])
     for c in tree[1]:
         if c.__class__ is not str:
-            known = _PRODS.get(id(c))  # (the lookup inlined: most children are known)
-            prods += known[1] if known is not None and known[0] is c else productions_of(c)
-    if len(_PRODS) >= 65_536:  # bounded, as ``_JOINED``
-        _PRODS.clear()
-    _PRODS[id(tree)] = (tree, prods)
+            tree_productions(c, prods)
     return prods
 
 

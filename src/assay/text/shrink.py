@@ -18,10 +18,6 @@ from assay.text.oracle import Case, Oracle
 __all__ = ["Shrinker", "case_size"]
 
 
-# entries of the memos by subtree identity (each cleared when full): a (b) run shrinks
-# ~1,600 cases of ~30 nodes; at 8,192 the sizes were cleared every few rounds and measured
-# again (three times the calls)
-_BOUND = 65_536
 _SIZES: dict[int, tuple[Any, int, int]] = {}  # subtree identity -> (subtree, words, nodes)
 
 
@@ -33,7 +29,7 @@ def size_of(tree: Any) -> tuple[int, int]:
     """(words, nodes) of a derivation, remembered by identity across calls: edited trees
     share their untouched subtrees (bounded; the memo holds each subtree it names, so an
     identity is never reused while it is there)."""
-    if len(_SIZES) >= _BOUND:
+    if len(_SIZES) >= 8192:
         _SIZES.clear()
     return measure(tree, _SIZES)
 
@@ -72,28 +68,6 @@ def _split_words(tree: Any, out: list[str] | None = None) -> list[str]:
                 words.append(c)
         else:
             _split_words(c, words)
-    return words
-
-
-_WORDS: dict[int, tuple[Any, tuple[str, ...]]] = {}  # subtree identity -> (it, its words)
-
-
-def words_of(tree: Any) -> tuple[str, ...]:
-    """``_split_words`` remembered by identity (as ``measure``): a replacement shares most
-    of its subtrees with the derivation it shrinks, and a subtree's words are asked for
-    again each time a case holding it is shrunk."""
-    got = _WORDS.get(id(tree))
-    if got is not None and got[0] is tree:
-        return got[1]
-    words: tuple[str, ...] = ()
-    for c in tree[1]:
-        if c.__class__ is str:
-            words += tuple(c.split()) if " " in c else (c,)
-        else:
-            words += words_of(c)
-    if len(_WORDS) >= _BOUND:
-        _WORDS.clear()
-    _WORDS[id(tree)] = (tree, words)
     return words
 
 
@@ -237,23 +211,23 @@ class Shrinker:
             return got[1]
         memo = _SIZES
         sub_size = measure(sub, memo)
-        sub_words = words_of(sub)
+        sub_words = _split_words(sub)
         out: list[tuple[int, int, Any, list[str]]] = []
         for new in self._replacements(sub, below, sub_size):
             new_size = measure(new, memo)
             if new_size >= sub_size:
                 continue
-            new_words = list(words_of(new))
+            new_words = _split_words(new)
             if not _subsequence(new_words, sub_words):
                 continue  # shrinking removes words; it never brings in new ones
             out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))
-        if len(self._opts) >= _BOUND // 4:
+        if len(self._opts) >= 2048:
             self._opts.clear()
         self._opts[id(sub)] = (sub, out)
         return out
 
     def _candidates(self, case: Case) -> list[Case]:
-        if len(_SIZES) >= _BOUND:
+        if len(_SIZES) >= 8192:
             _SIZES.clear()
         words, count = measure(case.tree, _SIZES)
         # every node in preorder (as ``nodes``): its path, subtree and word span, words

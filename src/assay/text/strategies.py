@@ -22,10 +22,10 @@ from assay.text.generate import (
     count_derivations,
     enumerate_trees,
     nodes,
-    productions_of,
     replace_at,
     subtree_at,
     tree_from_json,
+    tree_productions,
     tree_to_json,
 )
 from assay.text.oracle import Case
@@ -501,18 +501,31 @@ def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.nda
     begins and ends in them (``bounds``: begin, end, begin, end...)."""
     g = engine.g
     focus = case.focus
+    prods: list[int] = []
+    listing: list[list[Any]] = []  # per node in preorder: path, production, depth, begin, end
+
+    def walk(t: Tree, path: tuple[int, ...], depth: int) -> None:
+        row = [path, t[0], depth, len(prods), 0]
+        listing.append(row)
+        prods.append(t[0])
+        for i, c in enumerate(t[1]):
+            if c.__class__ is not str:
+                walk(c, (*path, i), depth + 1)
+        row[4] = len(prods)
+
+    walk(case.tree, (), 0)
     spots: list[Spot] = []
     bounds: list[int] = []
-    for at, (path, p, depth) in enumerate(nodes(case.tree)):
+    for path, p, depth, begin, end in listing:
         if len(g.alternatives[g.productions[p][0]]) < 2:
             continue
         if focus is not None and path[: len(focus)] == focus:
             continue
         spots.append((path, p, depth))
-        bounds.append(at)
-        bounds.append(at + len(productions_of(subtree_at(case.tree, path))))
-    prods = np.asarray((*productions_of(case.tree), 0), dtype=np.int64)
-    return spots, prods, np.asarray(bounds, dtype=np.int64)
+        bounds.append(begin)
+        bounds.append(end)
+    prods.append(0)
+    return spots, np.asarray(prods, dtype=np.int64), np.asarray(bounds, dtype=np.int64)
 
 
 def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
@@ -627,11 +640,13 @@ class WalkStrategy:
     def _features(self, trees: list[Tree], n_prod: int) -> tuple[np.ndarray, np.ndarray]:
         """Production counts of each tree, sparse: (row of each production used, the
         production), one entry per use."""
-        lists = [productions_of(t) for t in trees]
-        lengths = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        total = int(lengths.sum())
-        cols = np.fromiter(itertools.chain.from_iterable(lists), dtype=np.int64, count=total)
-        return np.repeat(np.arange(len(trees), dtype=np.int64), lengths), cols
+        rows: list[int] = []
+        cols: list[int] = []
+        for i, t in enumerate(trees):
+            before = len(cols)
+            tree_productions(t, cols)
+            rows.extend([i] * (len(cols) - before))
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
 
     def _surrogate(self, engine: Engine) -> np.ndarray | None:
         """The surrogate's weights: a ridge regression of each case's score (how far past
