@@ -142,6 +142,9 @@ def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: 
         else:
             monkeypatch.setattr(shrink, "MANY_ALTERNATIVES", 64)
         shrinker = shrink.Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+        if full:  # the plain scan: every word choice built and measured, as before the
+            # shrinker left out early those no smaller than the subtree
+            shrinker._lexical = [None] * len(shrinker._lexical)
         draws = Draws(np.random.default_rng(4))
         out: list[str] = []
         start = time.perf_counter()
@@ -363,3 +366,118 @@ def test_the_walk_observes_a_round_while_its_first_shrinking_batch_is_out() -> N
             assert "send" in events[at : events.index("observe")]
             break
     assert shrunk
+
+
+def _plain_productions(tree: Any) -> list[int]:
+    out = [tree[0]]
+    for c in tree[1]:
+        if not isinstance(c, str):
+            out.extend(_plain_productions(c))
+    return out
+
+
+def test_remembered_sizes_equal_the_plain_walk() -> None:
+    """(words, nodes) remembered per subtree (identity; children looked up inline) stay
+    those of the plain walk through edits that share subtrees, and after the memo is
+    cleared."""
+    import assay.text.shrink as shrink
+    from assay.text.generate import nodes, replace_at
+
+    g = load_grammar("builtin:reviews")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(5))
+    edited = 0
+    for k in range(500):
+        tree = sampler.sentence_tree(draws)
+        for _ in range(4):  # an edit shares every subtree off its path
+            spots = nodes(tree)
+            path, p, depth = spots[draws.below(len(spots))]
+            new = sampler.tree(g.productions[p][0], sampler.max_depth - depth, draws)
+            tree = replace_at(tree, path, new)
+            edited += 1
+            words = shrink._split_words(tree)
+            assert shrink.measure(tree, shrink._SIZES) == (len(words), len(nodes(tree)))
+        if k % 100 == 0:
+            shrink._SIZES.clear()
+    assert edited == 2000
+
+
+def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
+    """``_keepable`` (one reduceat over the tree's productions) keeps exactly the movable
+    nodes whose subtree holds no production with a bias above 1, as a plain walk finds."""
+    from assay.text.generate import subtree_at
+    from assay.text.strategies import _keepable, _movable
+
+    g = load_grammar("builtin:reviews")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(6))
+    rng = np.random.default_rng(7)
+
+    class _Engine:
+        def __init__(self) -> None:
+            self.g = g
+
+        def lasting(self, what: str, case: Case, make: Any) -> Any:
+            return make(case)
+
+    engine = _Engine()
+    kept_some = dropped_some = False
+    for _ in range(300):
+        case = Case(sampler.sentence_tree(draws))
+        bias = rng.choice([0.5, 1.0, 2.0], size=g.n_productions, p=[0.45, 0.45, 0.1])
+        spots = _movable(engine, case)[0]  # type: ignore[arg-type]
+        want = [
+            sp
+            for sp in spots
+            if max(bias[q] for q in _plain_productions(subtree_at(case.tree, sp[0]))) <= 1.0
+        ]
+        got = _keepable(engine, case, bias)  # type: ignore[arg-type]
+        assert got == want
+        kept_some |= bool(got)
+        dropped_some |= len(got) < len(spots)
+    assert kept_some and dropped_some
+
+
+def test_shrinking_leaves_out_only_word_choices_that_are_not_smaller() -> None:
+    """The replacements ``_options`` keeps are the same with the word choices no smaller
+    than the subtree left out early (``_replacements(..., size)``) as without."""
+    from assay.text.shrink import Shrinker, _split_words, _subsequence, measure
+
+    g = load_grammar("builtin:reviews")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(8))
+
+    class _Oracle:
+        def __init__(self) -> None:
+            self.g = g
+
+    shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    left_out = 0
+    for _ in range(200):
+        tree = sampler.sentence_tree(draws)
+        listing: list[Any] = []
+        todo = [tree]
+        while todo:  # every subtree
+            t = todo.pop()
+            listing.append(t)
+            todo.extend(c for c in t[1] if not isinstance(c, str))
+        for sub in listing:
+            size = measure(sub, {})
+            below: list[Any] = []
+            walk_below = [sub]
+            while walk_below:  # the descendants, preorder
+                t = walk_below.pop()
+                kids = [c for c in t[1] if not isinstance(c, str)]
+                if t is not sub:
+                    below.append(t)
+                walk_below.extend(reversed(kids))
+            every = shrinker._replacements(sub, below)
+            early = shrinker._replacements(sub, below, size)
+            left_out += len(every) - len(early)
+
+            def kept(cands: list[Any], sub: Any = sub, size: Any = size) -> list[Any]:
+                return [
+                    n
+                    for n in cands
+                    if measure(n, {}) < size and _subsequence(_split_words(n), _split_words(sub))
+                ]
+
+            assert kept(every) == kept(early)
+    assert left_out > 0

@@ -31,7 +31,6 @@ from assay.text.generate import (
     enumerate_trees,
     tree_productions,
     tree_text,
-    tree_words,
 )
 from assay.text.known import KnownErrors
 from assay.text.oracle import Case, Oracle, Verdict
@@ -163,6 +162,10 @@ class Engine:
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
+        # each production's terminals (the words of a tree are those of its productions)
+        self._terms = [
+            tuple(it for it in items if isinstance(it, str)) for _s, items in self.g.productions
+        ]
         self.minimal: dict[str, dict[str, Any]] = {}  # minimal key -> record
         # the minimal forms by failure signature, for lazy shrinking (rebuilt from
         # ``minimal`` on restore)
@@ -184,6 +187,7 @@ class Engine:
         self._texts: dict[int, tuple[Case, list[str], list[int], int]] = {}
         # by case value, across rounds (bounded): its sentences, their keys, its key
         self._rendered: dict[Case, tuple[list[str], list[int], int]] = {}
+        self._single = not oracle.metamorphic  # a case is its one sentence
         self._memo: dict[tuple[str, int], tuple[Case, Any]] = {}
         # what depends on a case alone (its tree and focus), kept across rounds (bounded)
         self._lasting: dict[tuple[str, int], tuple[Case, Any]] = {}
@@ -274,9 +278,14 @@ class Engine:
         # it drafted before): its sentences are known (by value: cases are frozen)
         done = self._rendered.get(case)
         if done is None:
-            tx = [tree_text(t) for t in self.oracle.variants(case)]
-            keys = [text_key(t) for t in tx]
-            done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+            if self._single:  # one sentence per case (a differential oracle)
+                text = tree_text(case.tree)
+                key = text_key(text)
+                done = ([text], [key], key)
+            else:
+                tx = [tree_text(t) for t in self.oracle.variants(case)]
+                keys = [text_key(t) for t in tx]
+                done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
             if len(self._rendered) >= _RENDERED:
                 self._rendered.clear()
             self._rendered[case] = done
@@ -334,7 +343,8 @@ class Engine:
         entries = [self._entry(c) for c in cases]
         asked = self.asked
         left = self.model.remaining()
-        if left is not None:
+        if left is not None and sum(len(e[2]) for e in entries) > left:
+            # (with room for every sentence, none is dropped: nothing to count)
             new: set[int] = set()
             keep = 0
             for e in entries:
@@ -354,11 +364,12 @@ class Engine:
         flat_keys = [k for e in entries for k in e[2]]
         # what the statistics need of the new cases is made while the classifiers answer
         prepared: list[tuple[set[int], list[str]] | None] = []
+        terms = self._terms
 
         def prepare() -> None:
             judged = self.keys
             prepared.extend(
-                None if e[3] in judged else _stats_of(c)
+                None if e[3] in judged else _stats_of(c, terms)
                 for c, e in zip(cases, entries, strict=True)
             )
             self._catch_up()
@@ -390,7 +401,7 @@ class Engine:
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
-            prods, parts = _stats_of(case) if prep is None else prep
+            prods, parts = _stats_of(case, terms) if prep is None else prep
             seen.extend(prods)
             if err:
                 seen_err.extend(prods)
@@ -1089,14 +1100,16 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
     return {int(k) for k in stored.tolist()}
 
 
-def _stats_of(case: Case) -> tuple[set[int], list[str]]:
-    """A case's productions and words (a phrase's words each), for the statistics."""
-    parts = [
-        part
-        for w in set(tree_words(case.tree))
-        for part in (w.split() if " " in w or not w else (w,))
-    ]
-    return set(tree_productions(case.tree)), parts
+def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
+    """A case's productions and words (a phrase's words each), for the statistics
+    (``terms``: each production's terminals; a tree's are those of its productions)."""
+    prods = set(tree_productions(case.tree))
+    used: set[str] = set()
+    for p in prods:
+        if terms[p]:
+            used.update(terms[p])
+    parts = [part for w in used for part in (w.split() if " " in w or not w else (w,))]
+    return prods, parts
 
 
 def signature(detail: dict[str, Any]) -> str:

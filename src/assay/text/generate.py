@@ -116,24 +116,51 @@ class Sampler:
 
     def tree(self, s: int, budget: int, draws: Draws, bias: np.ndarray | None = None) -> Tree:
         """A random derivation of symbol ``s`` at most ``budget`` levels deep."""
+        if bias is None:
+            return self._plain(s, budget, draws.next)
+        return self._biased(s, budget, draws.next, bias, self._steered(bias))
+
+    def _plain(self, s: int, budget: int, draw: Any) -> Tree:
         prods, cum = self.choices(s, budget)
         if len(prods) == 1:
             p = prods[0]
-        elif bias is None:
-            u = draws.next() * cum[-1]
+        else:
+            u = draw() * cum[-1]
             k = 0
             last = len(cum) - 1
             while k < last and cum[k] <= u:
                 k += 1
             p = prods[k]
+        items = self.g.productions[p][1]
+        if self.g.lexical[p]:
+            return (p, items)
+        return (
+            p,
+            tuple(
+                [it if isinstance(it, str) else self._plain(it, budget - 1, draw) for it in items]
+            ),
+        )
+
+    def _biased(
+        self,
+        s: int,
+        budget: int,
+        draw: Any,
+        bias: np.ndarray,
+        steered: dict[tuple[int, int], list[float]],
+    ) -> Tree:
+        """``tree`` steered by ``bias`` (``steered``: its cumulative weights, made once per
+        bias array: ``_steered``)."""
+        prods = self.choices(s, budget)[0]
+        if len(prods) == 1:
+            p = prods[0]
         else:
-            steered = self._steered(bias)
             bcum = steered.get((s, budget))
             if bcum is None:
                 w = [(self.g.weights[q] if self.weighted else 1.0) * float(bias[q]) for q in prods]
                 bcum = steered[s, budget] = list(itertools.accumulate(w))
             # the first cumulative weight above u (as a scan adding the weights in order)
-            u = draws.next() * bcum[-1]
+            u = draw() * bcum[-1]
             p = prods[min(bisect.bisect_right(bcum, u), len(bcum) - 1)]
         items = self.g.productions[p][1]
         if self.g.lexical[p]:
@@ -141,8 +168,10 @@ class Sampler:
         return (
             p,
             tuple(
-                self.tree(it, budget - 1, draws, bias) if isinstance(it, int) else it
-                for it in items
+                [
+                    it if isinstance(it, str) else self._biased(it, budget - 1, draw, bias, steered)
+                    for it in items
+                ]
             ),
         )
 

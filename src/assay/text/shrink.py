@@ -9,7 +9,7 @@ batch and moves each case to its smallest failing candidate, until none fails.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from assay.text.generate import Sampler, remember_joined, replace_at
@@ -43,6 +43,11 @@ def measure(tree: Any, memo: dict[int, tuple[Any, int, int]]) -> tuple[int, int]
         for c in tree[1]:
             if c.__class__ is str:
                 words += len(c.split()) if " " in c else 1
+                continue
+            known = memo.get(id(c))  # (the lookup inlined: most children are known)
+            if known is not None and known[0] is c:
+                words += known[1]
+                count += known[2]
             else:
                 w, k = measure(c, memo)
                 words += w
@@ -66,7 +71,7 @@ def _split_words(tree: Any, out: list[str] | None = None) -> list[str]:
     return words
 
 
-def _subsequence(small: list[str], big: list[str]) -> bool:
+def _subsequence(small: Sequence[str], big: Sequence[str]) -> bool:
     it = iter(big)
     return all(any(w == b for b in it) for w in small)
 
@@ -131,15 +136,27 @@ class Shrinker:
             for it in items
             if isinstance(it, str)
         )
+        # per production: its size as ``measure`` gives it when it is a word choice (all
+        # terminals), else None
+        self._lexical: list[tuple[int, int] | None] = [
+            (sum(len(it.split()) if " " in it else 1 for it in items if isinstance(it, str)), 1)
+            if oracle.g.lexical[p]
+            else None
+            for p, (_s, items) in enumerate(oracle.g.productions)
+        ]
         self.oracle = oracle
         self.sampler = sampler
         self.max_rounds = max_rounds
         self.max_candidates = max_candidates
 
-    def _replacements(self, sub: Any, below: list[Any]) -> list[Any]:
+    def _replacements(
+        self, sub: Any, below: list[Any], size: tuple[int, int] | None = None
+    ) -> list[Any]:
         """Smaller derivations of the same symbol as ``sub``: a descendant of the same symbol
         (hoisting; ``below`` lists the descendants), or another alternative that keeps
-        children of the same symbols (the others must be able to derive nothing)."""
+        children of the same symbols (the others must be able to derive nothing).  With
+        ``size`` (``sub``'s, as ``measure`` gives it), the word choices not smaller than it
+        are left out (a word node's alternatives are mostly other single words)."""
         g = self.oracle.g
         s = g.productions[sub[0]][0]
         out: list[Any] = [d for d in below if g.productions[d[0]][0] == s]
@@ -147,7 +164,11 @@ class Shrinker:
         for c in sub[1]:
             if not isinstance(c, str):
                 kids.setdefault(g.productions[c[0]][0], []).append(c)
+        lexical = self._lexical
         for q in self._viable(s, kids, sub):
+            own = lexical[q]
+            if size is not None and own is not None and own >= size:
+                continue
             options: list[list[Any]] = []
             for it in g.productions[q][1]:
                 if isinstance(it, str):
@@ -214,7 +235,7 @@ class Shrinker:
         sub_size = measure(sub, memo)
         sub_words = _split_words(sub)
         out: list[tuple[int, int, Any, list[str]]] = []
-        for new in self._replacements(sub, below):
+        for new in self._replacements(sub, below, sub_size):
             new_size = measure(new, memo)
             if new_size >= sub_size:
                 continue

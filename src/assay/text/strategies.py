@@ -501,30 +501,47 @@ Spot = tuple[tuple[int, ...], int, int]  # a node: its path, production, depth
 
 def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.ndarray]:
     """The nodes a re-derivation may replace (their symbol has another alternative; not the
-    node a relation is about, nor below it), with the productions of each one's subtree,
-    all in one array (``starts``: where each node's begin)."""
+    node a relation is about, nor below it), with the productions of the whole tree in
+    preorder (and one more at the end: see ``_keepable``) and, per node, where its subtree
+    begins and ends in them (``bounds``: begin, end, begin, end...)."""
     g = engine.g
     focus = case.focus
+    prods: list[int] = []
+    listing: list[list[Any]] = []  # per node in preorder: path, production, depth, begin, end
+
+    def walk(t: Tree, path: tuple[int, ...], depth: int) -> None:
+        row = [path, t[0], depth, len(prods), 0]
+        listing.append(row)
+        prods.append(t[0])
+        for i, c in enumerate(t[1]):
+            if c.__class__ is not str:
+                walk(c, (*path, i), depth + 1)
+        row[4] = len(prods)
+
+    walk(case.tree, (), 0)
     spots: list[Spot] = []
-    flat: list[int] = []
-    starts: list[int] = []
-    for path, p, depth in nodes(case.tree):
+    bounds: list[int] = []
+    for path, p, depth, begin, end in listing:
         if len(g.alternatives[g.productions[p][0]]) < 2:
             continue
         if focus is not None and path[: len(focus)] == focus:
             continue
         spots.append((path, p, depth))
-        starts.append(len(flat))
-        tree_productions(subtree_at(case.tree, path), flat)
-    return spots, np.asarray(flat, dtype=np.int64), np.asarray(starts, dtype=np.int64)
+        bounds.append(begin)
+        bounds.append(end)
+    prods.append(0)
+    return spots, np.asarray(prods, dtype=np.int64), np.asarray(bounds, dtype=np.int64)
 
 
 def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
     """The movable nodes whose subtree holds no production with ``bias`` above 1."""
-    spots, flat, starts = engine.lasting("movable", case, lambda c: _movable(engine, c))
+    spots, prods, bounds = engine.lasting("movable", case, lambda c: _movable(engine, c))
     if not spots:
         return []
-    top = np.maximum.reduceat(bias[flat], starts)
+    # each subtree's largest bias: reduced over [begin, end) at the even places (the odd
+    # ones reduce the gaps between subtrees, or overlap: not read; the extra production
+    # at the end keeps a last ``end`` inside the array)
+    top = np.maximum.reduceat(bias[prods], bounds)[::2]
     return [sp for sp, ok in zip(spots, (top <= 1.0).tolist(), strict=True) if ok]
 
 
