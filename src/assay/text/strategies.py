@@ -508,17 +508,7 @@ def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.nda
     focus = case.focus
     prods: list[int] = []
     listing: list[list[Any]] = []  # per node in preorder: path, production, depth, begin, end
-
-    def walk(t: Tree, path: tuple[int, ...], depth: int) -> None:
-        row = [path, t[0], depth, len(prods), 0]
-        listing.append(row)
-        prods.append(t[0])
-        for i, c in enumerate(t[1]):
-            if c.__class__ is not str:
-                walk(c, (*path, i), depth + 1)
-        row[4] = len(prods)
-
-    walk(case.tree, (), 0)
+    _movable_walk(case.tree, (), 0, prods, listing)
     spots: list[Spot] = []
     bounds: list[int] = []
     for path, p, depth, begin, end in listing:
@@ -531,6 +521,20 @@ def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.nda
         bounds.append(end)
     prods.append(0)
     return spots, np.asarray(prods, dtype=np.int64), np.asarray(bounds, dtype=np.int64)
+
+
+def _movable_walk(
+    t: Tree, path: tuple[int, ...], depth: int, prods: list[int], listing: list[list[Any]]
+) -> None:
+    """``_movable``'s walk: a function of the module, not a closure calling itself (a
+    reference cycle the search's frozen rounds would never free: ``Engine.step``)."""
+    row = [path, t[0], depth, len(prods), 0]
+    listing.append(row)
+    prods.append(t[0])
+    for i, c in enumerate(t[1]):
+        if c.__class__ is not str:
+            _movable_walk(c, (*path, i), depth + 1, prods, listing)
+    row[4] = len(prods)
 
 
 def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
