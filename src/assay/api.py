@@ -64,13 +64,16 @@ def resume_run(
     on_note: Callable[[str], None] | None = None,
     allow_pickle: bool = False,
     data: Any = None,
+    images: Any = None,
+    clean: Any = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
 
     The files the run depends on (model, data, schema) must not have changed since it was
     created (``UsageError`` otherwise); ``force`` lets a changed model through.  A model that
     is a pickle is loaded only with ``allow_pickle`` (the stored run's consent is not reused).
-    ``data``: a fairness run's in-memory DataFrame, given again (assay does not store it).
+    ``data``: a fairness run's in-memory DataFrame, given again (assay does not store it);
+    ``images``, ``clean``: a backdoor run's in-memory images, likewise.
     """
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
@@ -86,6 +89,11 @@ def resume_run(
         if record.technique != "fairness":
             raise UsageError(f"a {record.technique} run takes no data", argument="data")
         given["data"] = data
+    for key, value in (("images", images), ("clean", clean)):
+        if value is not None:
+            if record.technique != "backdoor":
+                raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
+            given[key] = value
     return resumer(
         run_id,
         store=the_store,

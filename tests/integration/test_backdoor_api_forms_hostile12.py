@@ -158,3 +158,37 @@ def test_images_far_below_the_models_range_are_refused(
             seed=1,
             store=tmp_path / "s.db",
         )
+
+
+def test_a_run_on_images_in_memory_resumes_with_them_given_again(
+    named: tuple[Any, np.ndarray, np.ndarray, np.ndarray], tmp_path: Path
+) -> None:
+    """A run on arrays (not files) said 'resume it from the API', but ``resume_run`` took no
+    images: it could not be resumed at all.  Now they are given again, and must be the
+    same (a digest is kept, never the images)."""
+    predict, images, _, clean = named
+    failing, calls = [True], [0]
+
+    def flaky(batch: Any) -> np.ndarray:
+        calls[0] += 1
+        if failing[0] and calls[0] == 30:
+            raise RuntimeError("the endpoint went away")
+        out: np.ndarray = predict(batch)
+        return out
+
+    flaky.classes_ = list(WORDS)  # type: ignore[attr-defined]
+    store = tmp_path / "s.db"
+    with pytest.raises(assay.ModelError):
+        assay.check_backdoor(
+            flaky, images=images, clean=clean, input_shape="64", value_range="0,16", seed=1,
+            store=store,
+        )  # fmt: skip
+    (run,) = assay.RunStore(store).list_runs()
+    assert "sha256" in run.config["arrays"]["images"]  # a digest, not the images
+    failing[0] = False
+    with pytest.raises(assay.UsageError, match=r"resume_run\(.*images=\.\.\., clean=\.\.\."):
+        assay.resume_run(run.id, store=store, model=flaky)
+    with pytest.raises(assay.UsageError, match="not those run"):
+        assay.resume_run(run.id, store=store, model=flaky, images=images[::-1], clean=clean)
+    result = assay.resume_run(run.id, store=store, model=flaky, images=images, clean=clean)
+    assert result.status == "completed" and result.n_findings >= 18

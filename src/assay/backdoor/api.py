@@ -11,6 +11,7 @@ rest of the package imports ``core`` only.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -471,6 +472,7 @@ def check_backdoor(
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["fingerprints"] = _fingerprints(the_setup)
+    config["arrays"] = _array_digests(the_setup)
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",
@@ -502,6 +504,22 @@ def check_backdoor(
         rate="images per second (wall clock)",
     )
     return _result(the_store, outcome, seed, command, the_setup, export_filter)
+
+
+def _array_digests(setup: BackdoorSetup) -> dict[str, Any]:
+    """``{key: {"shape", "sha256"}}`` of the images and clean images given in memory (not
+    stored: a resume is given them again and they must be the same)."""
+    inv = setup.invocation
+    digests: dict[str, Any] = {}
+    for key in ("images", "clean"):
+        array = getattr(setup.test, key, None)
+        if inv.get(key) is None and isinstance(array, np.ndarray):
+            data = np.ascontiguousarray(array)
+            digests[key] = {
+                "shape": list(data.shape),
+                "sha256": hashlib.sha256(data.tobytes()).hexdigest(),
+            }
+    return digests
 
 
 def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
@@ -583,10 +601,16 @@ def _result(
 
 
 def setup_from_record(
-    record: RunRecord, *, model: Any = None, allow_pickle: bool = False
+    record: RunRecord,
+    *,
+    model: Any = None,
+    allow_pickle: bool = False,
+    images: Any = None,
+    clean: Any = None,
 ) -> BackdoorSetup:
     """A stored backdoor run's setup; a pickle model only with ``allow_pickle`` (the stored
-    run's consent is never reused)."""
+    run's consent is never reused).  ``images``, ``clean``: those of a run made with them in
+    memory (never stored), given again; they must be the same."""
     if record.technique != "backdoor":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
@@ -601,15 +625,40 @@ def setup_from_record(
         )
     builtin = isinstance(spec, str) and spec.startswith("builtin:")
     mode = record.config.get("mode")
+    given = {"images": images, "clean": clean}
+    for key, value in given.items():
+        if value is None:
+            continue
+        if inv.get(key) is not None or builtin or (key == "images" and mode != "inputs"):
+            raise UsageError(
+                f"run {record.id} read its {key} from {inv.get(key) or 'its own data'}: "
+                f"give {key}= only for a run made with them in memory",
+                argument=key,
+            )
+        inv[key] = value
     for key in ("images", "clean"):
         if inv.get(key) is None and not builtin and (key == "clean" or mode == "inputs"):
             raise UsageError(
-                f"run {record.id} was made with in-memory {key}; resume it from the API",
-                argument="RUN_ID",
+                f"run {record.id} was made with {key} in memory, which assay does not store; "
+                f"pass them again: assay.resume_run({record.id!r}, model=..., images=..., "
+                "clean=...) (the command line cannot resume this run)",
+                argument=key,
             )
     if inv.pop("model_scan", False) or (builtin and mode == "model"):
         inv["images"] = False
-    return setup_backdoor(spec, **inv)
+    setup = setup_backdoor(spec, **inv)
+    stored = record.config.get("arrays") or {}
+    now = _array_digests(setup)
+    for key in given:
+        if key in stored and now.get(key) != stored[key]:
+            raise UsageError(
+                f"the {key} given are not those run {record.id} scanned (shape "
+                f"{tuple(stored[key].get('shape', ()))}, sha256 "
+                f"{str(stored[key].get('sha256'))[:12]}...); its stored state no longer fits "
+                "them: start a new run",
+                argument=key,
+            )
+    return setup
 
 
 def resume_backdoor(
@@ -621,9 +670,12 @@ def resume_backdoor(
     overlap: bool = True,
     setup: BackdoorSetup | None = None,
     allow_pickle: bool = False,
+    images: Any = None,
+    clean: Any = None,
 ) -> BackdoorResult:
     """Continue a stopped or killed backdoor run from its last checkpoint (a pickle model
-    only with ``allow_pickle``)."""
+    only with ``allow_pickle``).  ``images``, ``clean``: a run made with them in memory
+    takes them again (assay does not store them; they must be the same)."""
     del overlap  # calls are inline (each round depends on the previous answers)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
@@ -632,7 +684,9 @@ def resume_backdoor(
             f"run {record.id} already ended ({record.status}); nothing to resume",
             argument="RUN_ID",
         )
-    the_setup = setup or setup_from_record(record, model=model, allow_pickle=allow_pickle)
+    the_setup = setup or setup_from_record(
+        record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
+    )
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
     outcome = _execute(
