@@ -1,0 +1,80 @@
+"""A hostile new user's review of the command line as CI jobs and shell scripts use it
+(twelfth session, hostile12b): stdout a file, JUnit files, exit codes, signals."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+
+# a fairness model that discriminates on nothing and sends its own process a Ctrl-C on its
+# tenth call: the run is interrupted with nothing found
+SELF_INTERRUPTING = """
+import os, signal
+import numpy as np
+_n = [0]
+def predict(x):
+    _n[0] += 1
+    if _n[0] == 10:
+        os.kill(os.getpid(), signal.SIGINT)
+    x = np.asarray(x, dtype=float)
+    return (x[:, 0] > 40).astype(int)
+predict.classes_ = [0, 1]
+"""
+
+
+def _assay(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": SRC}
+    return subprocess.run(
+        [sys.executable, "-m", "assay", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def _people(tmp: Path) -> Path:
+    rng = np.random.default_rng(0)
+    rows = ["age,hours,sex"]
+    for _ in range(200):
+        rows.append(f"{rng.integers(18, 80)},{rng.integers(10, 60)},{rng.integers(0, 2)}")
+    path = tmp / "people.csv"
+    path.write_text("\n".join(rows) + "\n")
+    return path
+
+
+def _junit_counts(path: Path) -> tuple[int, int, int]:
+    root = ET.parse(path).getroot()
+    return int(root.get("tests", 0)), int(root.get("failures", 0)), int(root.get("errors", 0))
+
+
+def test_an_interrupted_run_with_nothing_found_is_no_pass_in_its_junit_file(
+    tmp_path: Path,
+) -> None:
+    """An interrupted run's JUnit file (of the run, or of `assay report RUN --junit`) read
+    'no finding at or above the threshold', a passing case: a CI job whose timeout ends
+    the run publishes a green test report for a search that never finished."""
+    (tmp_path / "selfint.py").write_text(SELF_INTERRUPTING)
+    _people(tmp_path)
+    run = _assay(
+        "fairness", "selfint.py:predict", "--data", "people.csv", "--protected", "sex",
+        "--max-queries", "200000", "--seed", "1", "--store", "s.db", "--junit", "j.xml",
+        cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 130, run.stderr
+    assert "interrupted" in run.stdout + run.stderr
+    _, failures, errors = _junit_counts(tmp_path / "j.xml")
+    assert (failures, errors) == (0, 1), (tmp_path / "j.xml").read_text()
+    assert "interrupted" in (tmp_path / "j.xml").read_text()
+    run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
+    again = _assay("report", run_id, "--store", "s.db", "--junit", "r.xml", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert _junit_counts(tmp_path / "r.xml")[2] == 1, (tmp_path / "r.xml").read_text()
