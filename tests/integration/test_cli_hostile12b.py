@@ -78,3 +78,38 @@ def test_an_interrupted_run_with_nothing_found_is_no_pass_in_its_junit_file(
     again = _assay("report", run_id, "--store", "s.db", "--junit", "r.xml", cwd=tmp_path)
     assert again.returncode == 0, again.stderr
     assert _junit_counts(tmp_path / "r.xml")[2] == 1, (tmp_path / "r.xml").read_text()
+
+
+def _printed(output: str, prefix: str) -> str:
+    line = next(x for x in output.splitlines() if prefix in x)
+    return line.split(prefix, 1)[1].strip()
+
+
+def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: Path) -> None:
+    """A run started in one directory with relative paths, its store in another: `assay
+    show RUN` (and `assay resume`) run from the store's directory printed 'to reproduce:
+    assay fairness m.py:predict --data people.csv ...', paths relative to a directory it did
+    not name: pasted there, it failed (no such model file)."""
+    work, other = tmp_path / "work dir", tmp_path / "it's here"
+    work.mkdir()
+    other.mkdir()
+    (work / "m.py").write_text(SELF_INTERRUPTING.replace("_n[0] == 10", "_n[0] == -1"))
+    _people(work)
+    run = _assay(
+        "fairness", "m.py:predict", "--data", "people.csv", "--protected", "sex",
+        "--max-queries", "300", "--seed", "1", "--store", "../it's here/s.db", cwd=work,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
+    show = _assay("show", run_id, "--store", "s.db", cwd=other)
+    assert show.returncode == 0, show.stderr
+    command = _printed(show.stdout, "to reproduce:")
+    env = {**os.environ, "PYTHONPATH": SRC}
+    pasted = subprocess.run(
+        ["bash", "-c", f"assay() {{ {sys.executable} -m assay \"$@\"; }}; {command}"],
+        cwd=other, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert pasted.returncode == 0, f"{command}\n{pasted.stderr}"
+    # pasted where the run was made, it works as before
+    here = _assay("show", run_id, "--store", "../it's here/s.db", cwd=work)
+    assert _printed(here.stdout, "to reproduce:").startswith("assay fairness m.py:predict")

@@ -17,6 +17,7 @@ from assay.cli.reporting import finish_run
 from assay.core.integrity import model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
+from assay.core.runinfo import pasteable
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import StoreError, UsageError
 
@@ -101,7 +102,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(str(r.summary["headline"]))
         if r.error:
             out.say(f"error     {r.error}")
-        out.say(f"seed {r.seed}; to reproduce: {r.command}")
+        out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config)}")
 
     @app.command("report")
     @guarded
