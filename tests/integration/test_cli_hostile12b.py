@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -113,3 +115,51 @@ def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: 
     # pasted where the run was made, it works as before
     here = _assay("show", run_id, "--store", "../it's here/s.db", cwd=work)
     assert _printed(here.stdout, "to reproduce:").startswith("assay fairness m.py:predict")
+
+
+SLOW = """
+import time
+import numpy as np
+def predict(x):
+    time.sleep(0.2)
+    x = np.asarray(x, dtype=float)
+    return (x[:, 0] > 40).astype(int)
+predict.classes_ = [0, 1]
+"""
+
+
+def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path) -> None:
+    """A CI job's timeout (or `timeout 600 assay ...`, `docker stop`) sends SIGTERM: the
+    process died at once ('Terminated', exit 143), with no resume line, no JUnit file and
+    the run left 'running'.  Now it stops at the next checkpoint as Ctrl-C does: the run
+    interrupted, its JUnit file an error, the resume line printed and working."""
+    (tmp_path / "slow.py").write_text(SLOW)
+    _people(tmp_path)
+    env = {**os.environ, "PYTHONPATH": SRC}
+    args = ["fairness", "slow.py:predict", "--data", "people.csv", "--protected", "sex"]
+    args += ["--max-time", "120", "--seed", "1", "--store", "s.db", "--junit", "j.xml"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay", *args],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    seen = ""
+    while "resume with:" not in seen:
+        line = proc.stderr.readline()
+        assert line, seen
+        seen += line
+    time.sleep(2)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, seen + err
+    assert "continue with: assay resume" in err, err
+    assert "interrupted" in out
+    _, failures, errors = _junit_counts(tmp_path / "j.xml")
+    assert (failures, errors) == (0, 1)
+    line = _printed(err, "continue with:")
+    pasted = subprocess.run(
+        ["bash", "-c", f"assay() {{ {sys.executable} -m assay \"$@\"; }}; {line} --quiet"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert pasted.returncode == 0, f"{line}\n{pasted.stderr}"
+    assert _junit_counts(tmp_path / "j.xml") == (1, 0, 0)

@@ -442,13 +442,17 @@ def _rows(batches: Sequence[FindingBatch]) -> int:
     return sum(len(b) for b in batches)
 
 
+# Ctrl-C, and SIGTERM: what a CI job's timeout, `timeout` and `docker stop` send
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 class _StopFlag:
-    """Turns the first Ctrl-C into a request to stop at the next safe point (a second one
-    interrupts at once).  Only active in the main thread."""
+    """Turns the first Ctrl-C (or SIGTERM) into a request to stop at the next safe point (a
+    second one interrupts at once).  Only active in the main thread."""
 
     def __init__(self, stop: StopRequest) -> None:
         self.stop = stop
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
 
     @property
     def raised(self) -> bool:
@@ -461,12 +465,14 @@ class _StopFlag:
 
     def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._previous = {sig: signal.signal(sig, self._handle) for sig in STOP_SIGNALS}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for sig, previous in self._previous.items():
+            if previous is not None:  # (None: not set from Python, nothing to put back)
+                signal.signal(sig, previous)
+        self._previous = {}
 
 
 def _state_cap() -> int:
