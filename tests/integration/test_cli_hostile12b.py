@@ -12,6 +12,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -20,6 +21,7 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 SELF_INTERRUPTING = """
 import os, signal
 import numpy as np
+import pytest
 _n = [0]
 def predict(x):
     _n[0] += 1
@@ -120,6 +122,7 @@ def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: 
 SLOW = """
 import time
 import numpy as np
+import pytest
 def predict(x):
     time.sleep(0.2)
     x = np.asarray(x, dtype=float)
@@ -163,3 +166,56 @@ def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path) -> N
     )  # fmt: skip
     assert pasted.returncode == 0, f"{line}\n{pasted.stderr}"
     assert _junit_counts(tmp_path / "j.xml") == (1, 0, 0)
+
+
+STALE_PASS = """<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="assay" tests="1" failures="0" errors="0"><testsuite name="assay.fairness"
+tests="1" failures="0" errors="0"><testcase classname="assay.fairness"
+name="no finding at or above the threshold" /></testsuite></testsuites>
+"""
+
+
+def test_a_run_that_fails_before_its_reports_leaves_no_earlier_pass_behind(
+    tmp_path: Path,
+) -> None:
+    """CI workspaces are reused (Jenkins, self-hosted runners): yesterday's green j.xml stayed
+    in place when today's run stopped on an error before writing its reports (a mistyped
+    column, a model slower than --max-time at loading: exit 2), and the JUnit publisher
+    showed yesterday's pass."""
+    (tmp_path / "m.py").write_text(SELF_INTERRUPTING.replace("_n[0] == 10", "_n[0] == -1"))
+    _people(tmp_path)
+    for name in ("j.xml", "r.json"):
+        (tmp_path / name).write_text(STALE_PASS)
+    run = _assay(
+        "fairness", "m.py:predict", "--data", "people.csv", "--protected", "sexx",
+        "--store", "s.db", "--junit", "j.xml", "--report", "r.json", cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert "sexx" in run.stderr
+    assert not (tmp_path / "j.xml").exists()
+    assert not (tmp_path / "r.json").exists()
+
+
+@pytest.mark.parametrize("command", ["resume", "report"])
+def test_resume_and_report_never_write_over_the_runs_own_files(
+    tmp_path: Path, command: str
+) -> None:
+    """`assay resume RUN --report people.csv` (or `assay report RUN --html m.py`) wrote the
+    report over the run's data file (or model): only the store was checked, not the files
+    the run reads."""
+    (tmp_path / "selfint.py").write_text(SELF_INTERRUPTING)
+    data = _people(tmp_path)
+    before = data.read_bytes()
+    run = _assay(
+        "fairness", "selfint.py:predict", "--data", "people.csv", "--protected", "sex",
+        "--max-queries", "200000", "--seed", "1", "--store", "s.db", cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 130, run.stderr
+    run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
+    for flag, target in (("--report", "people.csv"), ("--html", "selfint.py")):
+        kept = (tmp_path / target).read_bytes()
+        again = _assay(command, run_id, "--store", "s.db", flag, target, cwd=tmp_path)
+        assert again.returncode == 2, again.stderr
+        assert "reads" in again.stderr, again.stderr
+        assert (tmp_path / target).read_bytes() == kept
+    assert data.read_bytes() == before

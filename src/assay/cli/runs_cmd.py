@@ -18,7 +18,7 @@ from assay.core.integrity import model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable
-from assay.core.store import DEFAULT_STORE, ENDED, RunStore
+from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
@@ -124,11 +124,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "ask for at least one of --report, --html, --junit, --json", argument="--html"
             )
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
-        check_outputs(outputs, [store])
+        the_store = _open(store, read_only=True)
+        record = the_store.get_run(run_id)
+        check_outputs(outputs, [store, *_files_read(record)])
         for path, flag in outputs:
             check_writable(path, flag)
-        the_store = _open(store, read_only=True)
-        doc = build_document(the_store, the_store.get_run(run_id).id)
+        doc = build_document(the_store, record.id)
         written = write_reports(
             doc,
             json_path=json_path,
@@ -179,12 +180,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.api import resume_run
 
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
-        check_outputs(outputs, [store, *(model or [])])
-        for path, flag in outputs:
-            check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        check_outputs(outputs, [store, *(model or []), *_files_read(record)])
+        for path, flag in outputs:
+            check_writable(path, flag)
         if record.status in ENDED:
             raise UsageError(
                 f"run {record.id} already ended ({record.status}); nothing to resume",
@@ -281,3 +282,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "the run counted; --keep-findings all keeps every one)"
             )
         raise typer.Exit(1 if result.still_failing else 0)
+
+
+def _files_read(record: RunRecord) -> list[str]:
+    """The files a run reads (its model, data, grammar, images, ...: the paths its
+    fingerprints name), which no report of it may be written over."""
+    prints = record.config.get("fingerprints")
+    if not isinstance(prints, dict):
+        return []
+    return [str(p["path"]) for p in prints.values() if isinstance(p, dict) and p.get("path")]
