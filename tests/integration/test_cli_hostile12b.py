@@ -55,6 +55,12 @@ def _people(tmp: Path) -> Path:
     return path
 
 
+def _fairness(model: str, *more: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``assay fairness MODEL --data people.csv --protected sex --seed 1 MORE...``."""
+    base = ["fairness", model, "--data", "people.csv", "--protected", "sex", "--seed", "1"]
+    return _assay(*base, *more, cwd=cwd)
+
+
 def _junit_counts(path: Path) -> tuple[int, int, int]:
     root = ET.parse(path).getroot()
     return int(root.get("tests", 0)), int(root.get("failures", 0)), int(root.get("errors", 0))
@@ -68,11 +74,8 @@ def test_an_interrupted_run_with_nothing_found_is_no_pass_in_its_junit_file(
     the run publishes a green test report for a search that never finished."""
     (tmp_path / "selfint.py").write_text(SELF_INTERRUPTING)
     _people(tmp_path)
-    run = _assay(
-        "fairness", "selfint.py:predict", "--data", "people.csv", "--protected", "sex",
-        "--max-queries", "200000", "--seed", "1", "--store", "s.db", "--junit", "j.xml",
-        cwd=tmp_path,
-    )  # fmt: skip
+    more = ["--max-queries", "200000", "--store", "s.db", "--junit", "j.xml"]
+    run = _fairness("selfint.py:predict", *more, cwd=tmp_path)
     assert run.returncode == 130, run.stderr
     assert "interrupted" in run.stdout + run.stderr
     _, failures, errors = _junit_counts(tmp_path / "j.xml")
@@ -99,10 +102,9 @@ def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: 
     other.mkdir()
     (work / "m.py").write_text(SELF_INTERRUPTING.replace("_n[0] == 10", "_n[0] == -1"))
     _people(work)
-    run = _assay(
-        "fairness", "m.py:predict", "--data", "people.csv", "--protected", "sex",
-        "--max-queries", "300", "--seed", "1", "--store", "../it's here/s.db", cwd=work,
-    )  # fmt: skip
+    run = _fairness(
+        "m.py:predict", "--max-queries", "300", "--store", "../it's here/s.db", cwd=work
+    )
     assert run.returncode == 0, run.stderr
     run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
     show = _assay("show", run_id, "--store", "s.db", cwd=other)
@@ -186,10 +188,8 @@ def test_a_run_that_fails_before_its_reports_leaves_no_earlier_pass_behind(
     _people(tmp_path)
     for name in ("j.xml", "r.json"):
         (tmp_path / name).write_text(STALE_PASS)
-    run = _assay(
-        "fairness", "m.py:predict", "--data", "people.csv", "--protected", "sexx",
-        "--store", "s.db", "--junit", "j.xml", "--report", "r.json", cwd=tmp_path,
-    )  # fmt: skip
+    more = ["--protected", "sexx", "--store", "s.db", "--junit", "j.xml", "--report", "r.json"]
+    run = _fairness("m.py:predict", *more, cwd=tmp_path)
     assert run.returncode == 2, run.stderr
     assert "sexx" in run.stderr
     assert not (tmp_path / "j.xml").exists()
@@ -206,10 +206,9 @@ def test_resume_and_report_never_write_over_the_runs_own_files(
     (tmp_path / "selfint.py").write_text(SELF_INTERRUPTING)
     data = _people(tmp_path)
     before = data.read_bytes()
-    run = _assay(
-        "fairness", "selfint.py:predict", "--data", "people.csv", "--protected", "sex",
-        "--max-queries", "200000", "--seed", "1", "--store", "s.db", cwd=tmp_path,
-    )  # fmt: skip
+    run = _fairness(
+        "selfint.py:predict", "--max-queries", "200000", "--store", "s.db", cwd=tmp_path
+    )
     assert run.returncode == 130, run.stderr
     run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
     for flag, target in (("--report", "people.csv"), ("--html", "selfint.py")):
