@@ -218,3 +218,16 @@ def test_resume_and_report_never_write_over_the_runs_own_files(
         assert "reads" in again.stderr, again.stderr
         assert (tmp_path / target).read_bytes() == kept
     assert data.read_bytes() == before
+
+
+def test_quiet_still_says_how_to_continue_an_interrupted_run(tmp_path: Path) -> None:
+    """`--quiet` ('print nothing but errors') made an interrupted run exit 130 with nothing
+    at all on stderr: a CI log showed a failed step and no word of why nor the resume line
+    (a run that tested nothing says its error under --quiet)."""
+    (tmp_path / "selfint.py").write_text(SELF_INTERRUPTING)
+    _people(tmp_path)
+    more = ["--max-queries", "200000", "--store", "s.db", "--quiet"]
+    run = _fairness("selfint.py:predict", *more, cwd=tmp_path)
+    assert run.returncode == 130, run.stderr
+    assert run.stdout == ""
+    assert "continue with: assay resume fairness-" in run.stderr, run.stderr

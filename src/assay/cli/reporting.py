@@ -108,15 +108,14 @@ def finish_run(
         out.say(f"wrote {path}")
     out.say(f"seed {record.seed}; to reproduce: {pasteable(record.command, record.config)}")
     if record.status == "interrupted":
-        out.note(
-            "interrupted; continue with: "
-            + resume_command(
-                record.id,
-                store.path,
-                record.command,
-                {"--html": html, "--junit": junit, "--report": report},
-            )
+        line = "interrupted; continue with: " + resume_command(
+            record.id,
+            store.path,
+            record.command,
+            {"--html": html, "--junit": junit, "--report": report},
         )
+        # the run did not end (exit 130): said under --quiet too, as an error is
+        (out.error if out.quiet else out.note)(line)
     out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if found_by_answer:
         out.say(
