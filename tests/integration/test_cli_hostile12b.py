@@ -21,7 +21,6 @@ SRC = str(Path(__file__).resolve().parents[2] / "src")
 SELF_INTERRUPTING = """
 import os, signal
 import numpy as np
-import pytest
 _n = [0]
 def predict(x):
     _n[0] += 1
@@ -122,22 +121,24 @@ def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: 
 
 
 SLOW = """
-import time
+import os, time
 import numpy as np
-import pytest
 def predict(x):
-    time.sleep(0.2)
+    time.sleep(2.0 if os.path.exists("slow.flag") else 0.2)
     x = np.asarray(x, dtype=float)
     return (x[:, 0] > 40).astype(int)
 predict.classes_ = [0, 1]
 """
 
 
-def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path) -> None:
+@pytest.mark.parametrize("mid_call", [False, True])
+def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path, mid_call: bool) -> None:
     """A CI job's timeout (or `timeout 600 assay ...`, `docker stop`) sends SIGTERM: the
     process died at once ('Terminated', exit 143), with no resume line, no JUnit file and
     the run left 'running'.  Now it stops at the next checkpoint as Ctrl-C does: the run
-    interrupted, its JUnit file an error, the resume line printed and working."""
+    interrupted, its JUnit file an error, the resume line printed and working.  Also when a
+    model call is still out after the stop's grace (2 s a call): that ended (as a Ctrl-C
+    did) in a bare 'interrupted', no run named, no resume line, no report."""
     (tmp_path / "slow.py").write_text(SLOW)
     _people(tmp_path)
     env = {**os.environ, "PYTHONPATH": SRC}
@@ -149,13 +150,16 @@ def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path) -> N
     )  # fmt: skip
     assert proc.stderr is not None
     seen = ""
-    while "resume with:" not in seen:
+    while "search:" not in seen:  # (the answer's sample comes first)
         line = proc.stderr.readline()
         assert line, seen
         seen += line
+    if mid_call:  # each call now outlasts the stop's grace (0.5 s)
+        (tmp_path / "slow.flag").write_text("")
     time.sleep(2)
     proc.send_signal(signal.SIGTERM)
     out, err = proc.communicate(timeout=60)
+    (tmp_path / "slow.flag").unlink(missing_ok=True)
     assert proc.returncode == 130, seen + err
     assert "continue with: assay resume" in err, err
     assert "interrupted" in out

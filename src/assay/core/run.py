@@ -30,11 +30,29 @@ from assay.errors import (
     UsageError,
 )
 
-__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "ended_outcome", "execute"]
+__all__ = [
+    "MAX_PENDING",
+    "RunInterrupted",
+    "RunOutcome",
+    "Search",
+    "Technique",
+    "ended_outcome",
+    "execute",
+]
 
 DEFAULT_COMMIT_INTERVAL = 2.0  # seconds between checkpoints
 FIRST_COMMIT = 0.5  # seconds before the first checkpoint
 MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped while its model was still answering (a Ctrl-C or SIGTERM whose grace
+    ran out): left at its last checkpoint, status ``interrupted``; names the run so that the
+    command line can finish it as a stopped run (its reports, its resume line)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(run_id)
+        self.run_id = run_id
 
 
 class Search(Protocol):
@@ -376,7 +394,7 @@ def execute(
             # stopped while the model was answering: the last checkpoint is where to resume from
             committer.settle()
             store.checkpoint(run_id, status="interrupted")
-            raise
+            raise RunInterrupted(run_id) from None
         except StoreError:
             committer.settle()
             raise  # nothing more can be written; the last checkpoint stands
