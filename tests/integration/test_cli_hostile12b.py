@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -131,6 +132,26 @@ predict.classes_ = [0, 1]
 """
 
 
+def _searching(tmp: Path, *more: str) -> tuple[subprocess.Popen[str], str]:
+    """A fairness run of the SLOW model started in ``tmp``, once its search has begun (the
+    answer's sample comes first), and what it printed on stderr until then."""
+    (tmp / "slow.py").write_text(SLOW)
+    _people(tmp)
+    args = ["fairness", "slow.py:predict", "--data", "people.csv", "--protected", "sex"]
+    args += ["--max-time", "120", "--seed", "1", *more]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay", *args], cwd=tmp, env={**os.environ, "PYTHONPATH": SRC},
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stderr is not None
+    seen = ""
+    while "search:" not in seen:
+        line = proc.stderr.readline()
+        assert line, seen
+        seen += line
+    return proc, seen
+
+
 @pytest.mark.parametrize("mid_call", [False, True])
 def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path, mid_call: bool) -> None:
     """A CI job's timeout (or `timeout 600 assay ...`, `docker stop`) sends SIGTERM: the
@@ -139,21 +160,8 @@ def test_sigterm_stops_a_run_at_a_checkpoint_as_ctrl_c_does(tmp_path: Path, mid_
     interrupted, its JUnit file an error, the resume line printed and working.  Also when a
     model call is still out after the stop's grace (2 s a call): that ended (as a Ctrl-C
     did) in a bare 'interrupted', no run named, no resume line, no report."""
-    (tmp_path / "slow.py").write_text(SLOW)
-    _people(tmp_path)
     env = {**os.environ, "PYTHONPATH": SRC}
-    args = ["fairness", "slow.py:predict", "--data", "people.csv", "--protected", "sex"]
-    args += ["--max-time", "120", "--seed", "1", "--store", "s.db", "--junit", "j.xml"]
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "assay", *args],
-        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    assert proc.stderr is not None
-    seen = ""
-    while "search:" not in seen:  # (the answer's sample comes first)
-        line = proc.stderr.readline()
-        assert line, seen
-        seen += line
+    proc, seen = _searching(tmp_path, "--store", "s.db", "--junit", "j.xml")
     if mid_call:  # each call now outlasts the stop's grace (0.5 s)
         (tmp_path / "slow.flag").write_text("")
     time.sleep(2)
@@ -235,3 +243,26 @@ def test_quiet_still_says_how_to_continue_an_interrupted_run(tmp_path: Path) -> 
     assert run.returncode == 130, run.stderr
     assert run.stdout == ""
     assert "continue with: assay resume fairness-" in run.stderr, run.stderr
+
+
+def test_the_resume_command_shown_for_a_stalled_run_works_as_printed(tmp_path: Path) -> None:
+    """`assay show RUN --store ...` of a run killed with kill -9 (no checkpoint for a
+    minute) printed 'resume: assay resume RUN': no --store, so pasted it looked in
+    ./.assay/runs.db ('no run store'), exit 2."""
+    env = {**os.environ, "PYTHONPATH": SRC}
+    proc, seen = _searching(tmp_path, "--store", "my runs/s.db")
+    proc.kill()
+    proc.communicate(timeout=60)
+    db = sqlite3.connect(tmp_path / "my runs" / "s.db")
+    with db:  # its last checkpoint ten minutes ago: stalled
+        db.execute("UPDATE runs SET updated = updated - 600")
+    db.close()
+    run_id = next(w for w in seen.split() if w.startswith("fairness-")).rstrip(":,")
+    show = _assay("show", run_id, "--store", "my runs/s.db", cwd=tmp_path)
+    assert show.returncode == 0, show.stderr
+    command = _printed(show.stdout, "resume: ").rstrip(")")
+    pasted = subprocess.run(
+        ["bash", "-c", f"assay() {{ {sys.executable} -m assay \"$@\"; }}; {command} --quiet"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert pasted.returncode == 0, f"{command}\n{pasted.stderr}"

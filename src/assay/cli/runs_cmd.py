@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +14,11 @@ import typer
 from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
-from assay.cli.reporting import finish_run
+from assay.cli.reporting import finish_run, resume_command
 from assay.core.integrity import model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
-from assay.core.runinfo import pasteable
+from assay.core.runinfo import pasteable, store_option
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.errors import StoreError, UsageError
 
@@ -74,7 +75,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"seed {r.seed}  {_when(r.created)}"
             )
         if any(_stale(r.status, r.updated) for r in records):
-            out.say("'stalled': no checkpoint for a minute; killed? continue with assay resume RUN")
+            again = shlex.join(["assay", "resume", "RUN", *store_option(store)])
+            out.say(f"'stalled': no checkpoint for a minute; killed? continue with {again}")
 
     @app.command("show")
     @guarded
@@ -89,9 +91,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say(f"technique {r.technique}")
         out.say(f"status    {_status(r.status, r.updated)}")
         if _stale(r.status, r.updated):
-            out.say(
-                f"          (no checkpoint since {_when(r.updated)}; resume: assay resume {r.id})"
-            )
+            again = resume_command(r.id, store, r.command)
+            out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
