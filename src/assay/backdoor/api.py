@@ -35,7 +35,7 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
-from assay.core.runinfo import record_wall_clock, rerun_command, versions
+from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.errors import UsageError
@@ -467,6 +467,7 @@ def check_backdoor(
     command = rerun_command(argv, seed)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
+    config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
     config["budget"] = {"max_queries": max_queries, "max_time": max_time}
     config["export_filter"] = None if export_filter is None else str(export_filter)
     config["execution"] = execution

@@ -9,6 +9,7 @@ file); 130 interrupted (Ctrl-C; the run can be resumed).
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import sys
 import tempfile
@@ -93,7 +94,10 @@ def guarded(fn: F) -> F:
             # a file the user named cannot be read or written
             out.error(redact_text(f"{exc.filename}: {exc.strerror or exc}"))
             raise typer.Exit(EXIT_USAGE) from None
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
+            run_id = getattr(exc, "run_id", None)
+            if run_id and kwargs.get("store") is not None:
+                raise typer.Exit(_stopped(run_id, kwargs)) from None
             out.error("interrupted; a run that had started can be continued with assay resume")
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except Exception as exc:
@@ -101,6 +105,31 @@ def guarded(fn: F) -> F:
             raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _as_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stopped(run_id: str, options: dict[str, Any]) -> int:
+    """A run interrupted while its model was answering: its reports and resume line, as
+    for a run stopped between calls (a second interrupt gives up on them)."""
+    from assay.cli.reporting import finish_run, resume_command
+    from assay.core.store import RunStore
+
+    out = Output(quiet=bool(options.get("quiet")), as_json=bool(options.get("as_json")))
+    try:
+        return finish_run(
+            out,
+            store=RunStore(options["store"]),
+            run_id=run_id,
+            html=options.get("html"),
+            junit=options.get("junit"),
+            report=options.get("report", options.get("json_path")),
+        )
+    except KeyboardInterrupt:
+        out.error(f"interrupted; continue with: {resume_command(run_id, options['store'], '')}")
+        return EXIT_INTERRUPTED
 
 
 def _internal(exc: BaseException) -> str:
@@ -166,6 +195,9 @@ def main(argv: list[str] | None = None) -> None:
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     register()
     args = sys.argv[1:] if argv is None else argv
+    # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
+    # search too (loading, the answer), where a run stops at its checkpoint or not at all
+    signal.signal(signal.SIGTERM, _as_interrupt)
     try:
         code = app(args=args, prog_name="assay", standalone_mode=False)
     except typer.Abort:

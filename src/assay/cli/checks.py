@@ -50,9 +50,16 @@ def check_outputs(outputs: list[tuple[Path | None, str]], inputs: list[object]) 
         written[target] = flag
 
 
+# reports a CI job reads after the run: one left by an earlier run is removed once the
+# path is known to be an output (``check_outputs`` first), so that a run that stops before
+# writing its own (exit 2, 3, ...) never leaves an earlier run's pass to be read as its
+REPORTS = ("--html", "--junit", "--report")
+
+
 def check_writable(path: Path | None, argument: str) -> None:
     """Raise ``UsageError`` unless a report can be written at ``path`` (tried now: a file
-    that did not exist is created empty and removed again)."""
+    that did not exist is created empty and removed again; an earlier run's report, for an
+    option of ``REPORTS``, is removed)."""
     if path is None:
         return
     if path.is_dir():
@@ -66,7 +73,7 @@ def check_writable(path: Path | None, argument: str) -> None:
             pass
     except OSError as exc:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}", argument=argument) from None
-    if not existed:
+    if not existed or argument in REPORTS:
         with contextlib.suppress(OSError):
             os.remove(path)
 

@@ -17,7 +17,7 @@ from assay.core.outcome import (
     stored_fail_on,
 )
 from assay.core.redact import is_redacted, redact_text
-from assay.core.runinfo import store_option
+from assay.core.runinfo import pasteable, store_option
 from assay.core.store import ENDED, RunStore
 from assay.report import build_document, write_reports
 
@@ -106,17 +106,16 @@ def finish_run(
         out.say(str(mit["text"]))
     for path in written:
         out.say(f"wrote {path}")
-    out.say(f"seed {record.seed}; to reproduce: {record.command}")
+    out.say(f"seed {record.seed}; to reproduce: {pasteable(record.command, record.config)}")
     if record.status == "interrupted":
-        out.note(
-            "interrupted; continue with: "
-            + resume_command(
-                record.id,
-                store.path,
-                record.command,
-                {"--html": html, "--junit": junit, "--report": report},
-            )
+        line = "interrupted; continue with: " + resume_command(
+            record.id,
+            store.path,
+            record.command,
+            {"--html": html, "--junit": junit, "--report": report},
         )
+        # the run did not end (exit 130): said under --quiet too, as an error is
+        (out.error if out.quiet else out.note)(line)
     out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
     if found_by_answer:
         out.say(

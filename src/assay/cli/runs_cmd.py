@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,11 +14,12 @@ import typer
 from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
-from assay.cli.reporting import finish_run
+from assay.cli.reporting import finish_run, resume_command
 from assay.core.integrity import model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
-from assay.core.store import DEFAULT_STORE, ENDED, RunStore
+from assay.core.runinfo import pasteable, store_option
+from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
@@ -73,7 +75,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"seed {r.seed}  {_when(r.created)}"
             )
         if any(_stale(r.status, r.updated) for r in records):
-            out.say("'stalled': no checkpoint for a minute; killed? continue with assay resume RUN")
+            again = shlex.join(["assay", "resume", "RUN", *store_option(store)])
+            out.say(f"'stalled': no checkpoint for a minute; killed? continue with {again}")
 
     @app.command("show")
     @guarded
@@ -88,9 +91,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say(f"technique {r.technique}")
         out.say(f"status    {_status(r.status, r.updated)}")
         if _stale(r.status, r.updated):
-            out.say(
-                f"          (no checkpoint since {_when(r.updated)}; resume: assay resume {r.id})"
-            )
+            again = resume_command(r.id, store, r.command)
+            out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
@@ -101,7 +103,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(str(r.summary["headline"]))
         if r.error:
             out.say(f"error     {r.error}")
-        out.say(f"seed {r.seed}; to reproduce: {r.command}")
+        out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config)}")
 
     @app.command("report")
     @guarded
@@ -123,11 +125,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "ask for at least one of --report, --html, --junit, --json", argument="--html"
             )
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
-        check_outputs(outputs, [store])
+        the_store = _open(store, read_only=True)
+        record = the_store.get_run(run_id)
+        check_outputs(outputs, [store, *_files_read(record)])
         for path, flag in outputs:
             check_writable(path, flag)
-        the_store = _open(store, read_only=True)
-        doc = build_document(the_store, the_store.get_run(run_id).id)
+        doc = build_document(the_store, record.id)
         written = write_reports(
             doc,
             json_path=json_path,
@@ -178,12 +181,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.api import resume_run
 
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
-        check_outputs(outputs, [store, *(model or [])])
-        for path, flag in outputs:
-            check_writable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        check_outputs(outputs, [store, *(model or []), *_files_read(record)])
+        for path, flag in outputs:
+            check_writable(path, flag)
         if record.status in ENDED:
             raise UsageError(
                 f"run {record.id} already ended ({record.status}); nothing to resume",
@@ -280,3 +283,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "the run counted; --keep-findings all keeps every one)"
             )
         raise typer.Exit(1 if result.still_failing else 0)
+
+
+def _files_read(record: RunRecord) -> list[str]:
+    """The files a run reads (its model, data, grammar, images, ...: the paths its
+    fingerprints name), which no report of it may be written over."""
+    prints = record.config.get("fingerprints")
+    if not isinstance(prints, dict):
+        return []
+    return [str(p["path"]) for p in prints.values() if isinstance(p, dict) and p.get("path")]

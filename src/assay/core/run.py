@@ -30,11 +30,29 @@ from assay.errors import (
     UsageError,
 )
 
-__all__ = ["MAX_PENDING", "RunOutcome", "Search", "Technique", "ended_outcome", "execute"]
+__all__ = [
+    "MAX_PENDING",
+    "RunInterrupted",
+    "RunOutcome",
+    "Search",
+    "Technique",
+    "ended_outcome",
+    "execute",
+]
 
 DEFAULT_COMMIT_INTERVAL = 2.0  # seconds between checkpoints
 FIRST_COMMIT = 0.5  # seconds before the first checkpoint
 MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """A run stopped while its model was still answering (a Ctrl-C or SIGTERM whose grace
+    ran out): left at its last checkpoint, status ``interrupted``; names the run so that the
+    command line can finish it as a stopped run (its reports, its resume line)."""
+
+    def __init__(self, run_id: str) -> None:
+        super().__init__(run_id)
+        self.run_id = run_id
 
 
 class Search(Protocol):
@@ -376,7 +394,7 @@ def execute(
             # stopped while the model was answering: the last checkpoint is where to resume from
             committer.settle()
             store.checkpoint(run_id, status="interrupted")
-            raise
+            raise RunInterrupted(run_id) from None
         except StoreError:
             committer.settle()
             raise  # nothing more can be written; the last checkpoint stands
@@ -442,13 +460,17 @@ def _rows(batches: Sequence[FindingBatch]) -> int:
     return sum(len(b) for b in batches)
 
 
+# Ctrl-C, and SIGTERM: what a CI job's timeout, `timeout` and `docker stop` send
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 class _StopFlag:
-    """Turns the first Ctrl-C into a request to stop at the next safe point (a second one
-    interrupts at once).  Only active in the main thread."""
+    """Turns the first Ctrl-C (or SIGTERM) into a request to stop at the next safe point (a
+    second one interrupts at once).  Only active in the main thread."""
 
     def __init__(self, stop: StopRequest) -> None:
         self.stop = stop
-        self._previous: Any = None
+        self._previous: dict[int, Any] = {}
 
     @property
     def raised(self) -> bool:
@@ -461,12 +483,14 @@ class _StopFlag:
 
     def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._previous = {sig: signal.signal(sig, self._handle) for sig in STOP_SIGNALS}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        for sig, previous in self._previous.items():
+            if previous is not None:  # (None: not set from Python, nothing to put back)
+                signal.signal(sig, previous)
+        self._previous = {}
 
 
 def _state_cap() -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +13,14 @@ import numpy as np
 
 from assay._version import __version__
 
-__all__ = ["record_wall_clock", "rerun_command", "store_option", "versions"]
+__all__ = [
+    "launch_dir",
+    "pasteable",
+    "record_wall_clock",
+    "rerun_command",
+    "store_option",
+    "versions",
+]
 
 
 def versions() -> dict[str, str]:
@@ -35,6 +42,26 @@ def rerun_command(argv: Sequence[str] | None, seed: int) -> str:
     if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
         args += ["--seed", str(seed)]
     return shlex.join(["assay", *args])
+
+
+def launch_dir(argv: Sequence[str] | None) -> str | None:
+    """The directory a command-line run was started in (its rerun command's relative paths
+    are that directory's; ``config["cwd"]``); ``None`` for a run made through the API."""
+    return None if argv is None else os.getcwd()
+
+
+def pasteable(command: str, config: Mapping[str, Any] | None) -> str:
+    """A run's rerun ``command`` as it can be pasted here: after ``cd DIR &&`` when the run
+    was started in another directory, whose relative paths the command holds."""
+    where = (config or {}).get("cwd")
+    if not isinstance(where, str) or not command.startswith("assay "):
+        return command
+    try:
+        if Path(where).resolve() == Path.cwd().resolve():
+            return command
+    except OSError:
+        return command
+    return f"cd {shlex.quote(where)} && {command}"
 
 
 def store_option(path: str | os.PathLike[str]) -> list[str]:

@@ -16,7 +16,7 @@ from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.rng import fresh_seed
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
@@ -149,6 +149,7 @@ def check_fairness(
     config = the_setup.test.config()
     config["keep_findings"] = keep_option(keep)
     config["invocation"] = the_setup.invocation
+    config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
     config["budget"] = {
         "max_queries": max_queries,
         "max_time": max_time,

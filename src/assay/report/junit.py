@@ -1,7 +1,8 @@
 """JUnit XML rendered from a report document, for CI systems.
 
 Each example finding is a failed test case; findings beyond the examples are one more failed
-case; a run without findings is one passing case; a failed run adds an errored case.
+case; a run without findings is one passing case; a failed or unfinished run (interrupted,
+running) adds an errored case.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from assay.core.outcome import answer_found, not_a_pass
+from assay.core.outcome import answer_found, not_a_pass, status_note
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, safe_text
 
@@ -80,6 +81,14 @@ def render_junit(doc: dict[str, Any]) -> str:
         case = _case(classname, "run")
         error = safe_text(run.get("error") or "the run failed")
         _child(case, "error", message=error.splitlines()[0][:500], type="run_failed", text=error)
+        cases.append(case)
+    elif run.get("status") not in ENDED and status_note(str(run.get("status"))):
+        # interrupted, still running, or its served model gone: nothing found so far is
+        # no pass (a CI job's timeout must not publish a green report)
+        status = str(run.get("status"))
+        case = _case(classname, "unfinished")
+        text = f"the run is {status.replace('_', ' ')}: {status_note(status)}"
+        _child(case, "error", message=text, type="unfinished", text=text)
         cases.append(case)
     elif total == 0 and not found:
         case = _case(classname, "no finding at or above the threshold")

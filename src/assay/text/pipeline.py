@@ -111,7 +111,10 @@ def _serve(panel: Any, conn: Any, theirs: Any) -> None:
     out; ``None`` ends it, and so does the run's process ending (even by kill -9: the
     pipe's other end, ``theirs``, is closed here, so the pipe ends with that process)."""
     theirs.close()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the run's, not the worker's
+    # Ctrl-C and SIGTERM (sent to the process group by `timeout`) are the run's: it stops at
+    # its next checkpoint and ends this worker
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_IGN)
     # what the child inherited is never scanned by its collector (else a collection walks,
     # and copies page by page, the parent's whole heap: a long-lived notebook's, say)
     gc.freeze()
