@@ -126,6 +126,7 @@ def test_the_search_rounds_leave_no_reference_cycles_behind() -> None:
     from assay.text.engine import thaw
 
     engine = _engine()
+    thaw()  # (what an earlier test's run left frozen is not this one's)
     gc.collect()
     try:
         for _ in range(60):
@@ -169,7 +170,4 @@ def test_no_closure_of_the_text_search_calls_itself() -> None:
                 called = {n.id for n in ast.walk(inner) if isinstance(n, ast.Name)}
                 if inner.name in called:
                     found.append(f"{path.name}:{inner.lineno} {outer.name}.{inner.name}")
-    # (exhaustive enumeration and counting run once per grammar, outside the rounds)
-    assert sorted(found) == [
-        f for f in sorted(found) if "count_derivations" in f or "enumerate_trees" in f
-    ], found
+    assert not found, found

@@ -321,25 +321,28 @@ def count_derivations(
     grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH, cap: int = 10**12
 ) -> int:
     """How many derivations the start symbol has within ``max_depth`` (capped at ``cap``)."""
-    memo: dict[tuple[int, int], int] = {}
+    return _count(grammar, grammar.start, max_depth, {}, cap)
 
-    def count(s: int, budget: int) -> int:
-        key = (s, budget)
-        if key in memo:
-            return memo[key]
-        total = 0
-        for p in grammar.alternatives[s]:
-            if grammar.prod_height[p] > budget:
-                continue
-            n = 1
-            for it in grammar.productions[p][1]:
-                if isinstance(it, int):
-                    n = min(n * count(it, budget - 1), cap)
-            total = min(total + n, cap)
-        memo[key] = total
-        return total
 
-    return count(grammar.start, max_depth)
+def _count(
+    grammar: Grammar, s: int, budget: int, memo: dict[tuple[int, int], int], cap: int
+) -> int:
+    """``count_derivations``'s recursion (a function of the module: a closure calling
+    itself is a reference cycle, never freed while a search's rounds freeze the heap)."""
+    key = (s, budget)
+    if key in memo:
+        return memo[key]
+    total = 0
+    for p in grammar.alternatives[s]:
+        if grammar.prod_height[p] > budget:
+            continue
+        n = 1
+        for it in grammar.productions[p][1]:
+            if isinstance(it, int):
+                n = min(n * _count(grammar, it, budget - 1, memo, cap), cap)
+        total = min(total + n, cap)
+    memo[key] = total
+    return total
 
 
 def deepest_derivation(grammar: Grammar) -> int:
@@ -370,17 +373,20 @@ def deepest_derivation(grammar: Grammar) -> int:
 
 def enumerate_trees(grammar: Grammar, max_depth: int = DEFAULT_MAX_DEPTH) -> Iterator[Tree]:
     """Every derivation within ``max_depth``, in a fixed order (for small grammars)."""
+    return _trees(grammar, grammar.start, max_depth)
 
-    def trees(s: int, budget: int) -> Iterator[Tree]:
-        for p in grammar.alternatives[s]:
-            if grammar.prod_height[p] > budget:
-                continue
-            items = grammar.productions[p][1]
-            options = [[it] if isinstance(it, str) else list(trees(it, budget - 1)) for it in items]
-            for combo in itertools.product(*options):
-                yield (p, tuple(combo))
 
-    return trees(grammar.start, max_depth)
+def _trees(grammar: Grammar, s: int, budget: int) -> Iterator[Tree]:
+    """``enumerate_trees``'s recursion, a function of the module (see ``_count``)."""
+    for p in grammar.alternatives[s]:
+        if grammar.prod_height[p] > budget:
+            continue
+        items = grammar.productions[p][1]
+        options = [
+            [it] if isinstance(it, str) else list(_trees(grammar, it, budget - 1)) for it in items
+        ]
+        for combo in itertools.product(*options):
+            yield (p, tuple(combo))
 
 
 # -- bulk generation -----------------------------------------------------------------------------
