@@ -1010,6 +1010,7 @@ def test_a_label_with_no_counterpart_in_every_answer_has_not_passed(
     )
     assert code == 2, (out, err)
     assert "could be compared" in err and "neutral" in err, err
+    assert "sentences was tested" not in out + err, (out, err)  # the headline does not say it
     _untested(tmp_path)
 
 

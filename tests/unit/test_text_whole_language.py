@@ -81,3 +81,20 @@ def test_a_metamorphic_search_that_runs_out_of_cases_says_so(tmp_path: Path) -> 
     )
     assert r.progress["queries"] < 100 and r.n_findings == 0
     assert "ran out of new cases to ask before its budget" in r.headline, r.headline
+
+
+def test_a_grammar_of_blank_sentences_is_not_said_to_be_tested(tmp_path: Path) -> None:
+    """Every sentence blank: the headline says nothing was tested, and its clean clause does
+    not contradict it (it said "every one of the grammar's 1 sentences was tested")."""
+    (tmp_path / "g.txt").write_text('S -> " " | "  "\n')
+    r = check_text(
+        [Same(), Same()],
+        grammar=str(tmp_path / "g.txt"),
+        max_queries=50,
+        seed=1,
+        store=RunStore(tmp_path / "runs.db"),
+    )
+    headline = str(r.headline)
+    assert headline.startswith("NOTHING WAS TESTED"), headline
+    assert "was tested" not in headline, headline
+    assert "sentences were asked" in headline, headline

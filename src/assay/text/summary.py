@@ -101,9 +101,11 @@ def build_summary(
     model_seconds: float,
     config: dict[str, Any],
     exhausted: bool = False,
+    untested: str | None = None,
 ) -> dict[str, Any]:
     """The run's summary; ``exhausted``: the search stopped with no new sentence left to ask
-    (said in a clean headline instead of the budget's caveat)."""
+    (said in a clean headline instead of the budget's caveat); ``untested``: why nothing could
+    fail (kept as ``untested_reason``; the headline then never says the grammar was tested)."""
     lay = engine.oracle.layout
     kind = engine.oracle.kind
     minimal = sorted(
@@ -126,7 +128,11 @@ def build_summary(
         else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
         f"(strategy {strategy}); "
         + (
-            f"every one of the grammar's {whole:,} sentences was tested"
+            (
+                f"every one of the grammar's {whole:,} sentences was tested"
+                if untested is None
+                else f"the grammar's {whole:,} sentences were asked"
+            )
             if whole
             else (
                 f"the search ran out of new {'sentences' if kind == 'differential' else 'cases'}"

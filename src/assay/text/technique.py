@@ -172,6 +172,7 @@ class TextSearch:
         }
 
     def summary(self) -> dict[str, Any]:
+        why = self.engine.untested() or self.engine.oracle.never_compared(self.engine.errors)
         s = build_summary(
             self.engine,
             strategy=self.test.strategy,
@@ -180,11 +181,11 @@ class TextSearch:
             model_seconds=self.model.model_seconds,
             config=self.test.config(),
             exhausted=self.engine.stop_reason == "space",
+            untested=why,
         )
         if self.engine.stop_reason:
             s["stopped_early"] = {"search": self.engine.stop_reason}
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
-        why = self.engine.untested() or self.engine.oracle.never_compared(self.engine.errors)
         if why:
             s["untested_reason"] = why
         if self.test.in_unit:

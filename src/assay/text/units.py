@@ -154,6 +154,7 @@ def merge_summaries(
         model_seconds += float(s.get("model_seconds") or 0.0)
         stopped.update(s.get("stopped_early") or {})
     merged.asked = range(asked)
+    why = merged.untested() or merged.oracle.never_compared(merged.errors)
     summary = build_summary(
         merged,
         strategy=test.strategy,
@@ -162,11 +163,11 @@ def merge_summaries(
         model_seconds=model_seconds,
         config=test.config(),
         exhausted=stopped.get("search") == "space",
+        untested=why,
     )
     if stopped:
         summary["stopped_early"] = stopped
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
-    why = merged.untested() or merged.oracle.never_compared(merged.errors)
     if why:
         summary["untested_reason"] = why
     return summary
