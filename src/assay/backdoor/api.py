@@ -25,7 +25,7 @@ from assay.backdoor.filter import TriggerFilter, save_filter
 from assay.backdoor.image_files import ImageFiles, pil_images, read_images
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
-from assay.backdoor.technique import BackdoorTest
+from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
@@ -373,6 +373,8 @@ def setup_backdoor(
         true_labels=true_labels,
         source=source,
     ).validate()
+    if test.mode == "model":
+        check_comparable(test, caps.n_classes)
     return BackdoorSetup(
         test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
     )

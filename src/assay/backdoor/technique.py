@@ -237,6 +237,26 @@ def _verdict_from_json(d: dict[str, Any]) -> ImageVerdict:
     )
 
 
+def check_comparable(test: BackdoorTest, n_classes: int) -> None:
+    """Refuse a model scan that could find nothing.  It names a class that a patch
+    anomalously smaller than the other classes' reaches (a robust z-score over the classes):
+    with too few classes (two: the index is at most 0.67) no class can reach the threshold
+    however small its patch, and such a scan must not read as a clean model."""
+    h, w = test.clean.shape[1:3]
+    sizes = scan_sizes(h, w, test.max_trigger)
+    extreme = np.asarray([sizes[0]] + [sizes[-1] + 1] * (n_classes - 1), dtype=np.float64)
+    best = float(anomaly_index(extreme)[0])
+    if best < test.anomaly_threshold:
+        raise UsageError(
+            "the model scan compares the smallest patch reaching each class with the other "
+            f"classes' (anomaly index >= {test.anomaly_threshold:g}); this model has "
+            f"{n_classes} classes, where no class can score above {best:.2f}, so the scan "
+            "could find nothing; scan images for triggers instead (--images with --clean: the "
+            "input scan works on any number of classes)",
+            argument="--clean",
+        )
+
+
 class BackdoorSearch:
     def __init__(self, test: BackdoorTest, model: BudgetedModel, rng: np.random.Generator) -> None:
         self.test = test
@@ -248,6 +268,8 @@ class BackdoorSearch:
                 f"this model declares {self.caps.n_classes} classes",
                 argument="MODEL",
             )
+        if test.mode == "model":
+            check_comparable(test, self.caps.n_classes)
         self.base_seed = int(rng.integers(0, 2**62))
         if test.unit_seed is not None:
             self.base_seed = test.unit_seed

@@ -1,0 +1,47 @@
+"""A model scan that could find nothing is refused, not run to a clean verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.backdoor.api import check_backdoor
+from assay.backdoor.modelscan import anomaly_index
+from assay.core.store import RunStore
+from assay.errors import UsageError
+
+
+def _images(n: int = 40) -> np.ndarray:
+    rng = np.random.default_rng(0)
+    return rng.random((n, 8, 8, 1))
+
+
+def _model(n_classes: int):  # type: ignore[no-untyped-def]
+    def predict(x: np.ndarray) -> np.ndarray:
+        flat = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+        return (flat[:, : n_classes * 4].reshape(len(x), n_classes, 4).sum(axis=2)).argmax(1)
+
+    predict.classes_ = list(range(n_classes))  # type: ignore[attr-defined]
+    return predict
+
+
+def test_two_classes_cannot_reach_the_anomaly_threshold() -> None:
+    """Why: over two classes the robust z-score is at most 0.67, whatever the patches."""
+    assert anomaly_index(np.array([1.0, 5.0]))[0] < 0.7
+    assert anomaly_index(np.array([1.0, 5.0, 5.0]))[0] > 2.0
+
+
+def test_a_model_scan_of_a_two_class_model_is_refused(tmp_path: Path) -> None:
+    store = RunStore(tmp_path / "runs.db")
+    with pytest.raises(UsageError, match="2 classes"):
+        check_backdoor(_model(2), clean=_images(), max_queries=2_000, seed=1, store=store)
+    assert not store.list_runs()  # refused before a run was made
+
+
+def test_a_model_scan_of_three_classes_runs(tmp_path: Path) -> None:
+    r = check_backdoor(
+        _model(3), clean=_images(), max_queries=2_000, seed=1, store=RunStore(tmp_path / "r.db")
+    )
+    assert r.run_id
