@@ -70,6 +70,10 @@ HELD_OUT_LOWEST = 0.5
 MIN_CLEAN = 10
 
 
+# the fewest clean images a trigger is confirmed on (the first five screen the candidate)
+MIN_VERIFY = 5
+
+
 @dataclass
 class BackdoorTest:
     """What to scan and how.  ``images``/``clean``: canonical (n, H, W, C) arrays in [0, 1]."""
@@ -144,6 +148,19 @@ class BackdoorTest:
                 raise UsageError(
                     f"must be between 1 and the image side, not {value}", argument=name
                 )
+        if self.threshold is not None and not 0 < self.threshold <= 1:
+            # above 1 no trigger could ever be confirmed (a scan that passes everything);
+            # at 0 or below, every candidate would be
+            raise UsageError(
+                f"the flip rate confirming a trigger must be in (0, 1], not {self.threshold}",
+                argument="threshold",
+            )
+        if self.n_verify < MIN_VERIFY:
+            raise UsageError(
+                f"must be at least {MIN_VERIFY} (clean images a trigger is confirmed on), "
+                f"not {self.n_verify}",
+                argument="n_verify",
+            )
         if not 0 < self.strip_fpr < 1:
             raise UsageError(f"must be in (0, 1), not {self.strip_fpr}", argument="--fpr")
         if self.strip_blends < 1:

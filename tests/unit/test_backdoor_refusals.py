@@ -1,4 +1,4 @@
-"""A model scan that could find nothing is refused, not run to a clean verdict."""
+"""Backdoor scans that could find nothing (or flag everything) are refused before they start."""
 
 from __future__ import annotations
 
@@ -45,3 +45,26 @@ def test_a_model_scan_of_three_classes_runs(tmp_path: Path) -> None:
         _model(3), clean=_images(), max_queries=2_000, seed=1, store=RunStore(tmp_path / "r.db")
     )
     assert r.run_id
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "named"),
+    [("threshold", 1.5, "threshold"), ("threshold", 0.0, "threshold"), ("n_verify", 0, "n_verify")],
+)
+def test_a_confirmation_that_could_never_or_always_hold_is_refused(
+    tmp_path: Path, option: str, value: float, named: str
+) -> None:
+    """threshold=1.5 confirmed no trigger ever ('0 of 10 images carry a trigger': a scan that
+    passes everything), threshold<=0 every candidate, n_verify=0 was a bare ValueError."""
+    store = RunStore(tmp_path / "runs.db")
+    with pytest.raises(UsageError, match=named):
+        check_backdoor(
+            _model(3),
+            images=_images(5),
+            clean=_images(),
+            max_queries=500,
+            seed=1,
+            store=store,
+            **{option: value},
+        )
+    assert not store.list_runs()
