@@ -268,6 +268,16 @@ def setup_text(
     )
     if len(the_names) != len(loaded):
         raise UsageError(f"{len(the_names)} names for {len(loaded)} classifiers", argument="names")
+    # a classifier's name heads its columns of the findings and its line in the label map:
+    # two of one name would merge their columns, a blank one would print as nothing
+    blank = [i for i, n in enumerate(the_names) if not str(n).strip()]
+    if blank:
+        raise UsageError(f"the name of classifier {blank[0] + 1} is blank", argument="names")
+    twice = sorted({str(n) for n in the_names if list(map(str, the_names)).count(str(n)) > 1})
+    if twice:
+        raise UsageError(
+            f"two classifiers are named {twice[0]!r}; each needs its own name", argument="names"
+        )
     mapping: dict[int, dict[str, str]] | None
     if label_map is None or isinstance(label_map, dict):
         mapping = label_map
