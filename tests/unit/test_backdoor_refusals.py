@@ -68,3 +68,26 @@ def test_a_confirmation_that_could_never_or_always_hold_is_refused(
             **{option: value},
         )
     assert not store.list_runs()
+
+
+@pytest.mark.parametrize(
+    ("labels", "said"),
+    [([0, 1], "2 true labels for 5 images"), ([7] * 5, "not a class"), ([-1] * 5, "not a class")],
+)
+def test_true_labels_that_do_not_fit_the_images_are_refused(
+    tmp_path: Path, labels: list[int], said: str
+) -> None:
+    """Two labels for five images was a bare IndexError; a label of no class scored the
+    corrected label against nothing."""
+    store = RunStore(tmp_path / "runs.db")
+    with pytest.raises(UsageError, match=said):
+        check_backdoor(
+            _model(3),
+            images=_images(5),
+            clean=_images(),
+            labels=labels,
+            max_queries=500,
+            seed=1,
+            store=store,
+        )
+    assert not store.list_runs()

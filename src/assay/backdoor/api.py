@@ -357,6 +357,7 @@ def setup_backdoor(
         )
     if labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
         true_labels = _label_indices(labels, caps.class_names)
+        _check_labels(true_labels, image_x, caps.n_classes)
     test = BackdoorTest(
         clean=clean_x,
         images=image_x,
@@ -378,6 +379,29 @@ def setup_backdoor(
     return BackdoorSetup(
         test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
     )
+
+
+def _check_labels(labels: np.ndarray, images: np.ndarray | None, n_classes: int) -> None:
+    """The true labels given must be one per image scanned, each a class of the model (they
+    score the corrected label: a label out of range, or one image off, would score it wrong)."""
+    if images is None:
+        raise UsageError(
+            "true labels score the input scan's corrected labels; a model scan (no images) "
+            "takes none",
+            argument="labels",
+        )
+    if len(labels) != len(images):
+        raise UsageError(
+            f"{len(labels)} true labels for {len(images)} images: give one per image",
+            argument="labels",
+        )
+    bad = np.flatnonzero((labels < 0) | (labels >= n_classes))
+    if len(bad):
+        raise UsageError(
+            f"true label {int(labels[bad[0]])} (image {int(bad[0])}) is not a class of the "
+            f"model (0 to {n_classes - 1})",
+            argument="labels",
+        )
 
 
 def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:
