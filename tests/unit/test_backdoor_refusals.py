@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -33,11 +34,18 @@ def test_two_classes_cannot_reach_the_anomaly_threshold() -> None:
     assert anomaly_index(np.array([1.0, 5.0, 5.0]))[0] > 2.0
 
 
-def test_a_model_scan_of_a_two_class_model_is_refused(tmp_path: Path) -> None:
+def _refused(tmp_path: Path, said: str, n_classes: int = 3, **options: Any) -> None:
+    """The scan is refused with ``said`` in its message, before a run is made."""
     store = RunStore(tmp_path / "runs.db")
-    with pytest.raises(UsageError, match="2 classes"):
-        check_backdoor(_model(2), clean=_images(), max_queries=2_000, seed=1, store=store)
-    assert not store.list_runs()  # refused before a run was made
+    with pytest.raises(UsageError, match=said):
+        check_backdoor(
+            _model(n_classes), clean=_images(), max_queries=500, seed=1, store=store, **options
+        )
+    assert not store.list_runs()
+
+
+def test_a_model_scan_of_a_two_class_model_is_refused(tmp_path: Path) -> None:
+    _refused(tmp_path, "2 classes", n_classes=2)
 
 
 def test_a_model_scan_of_three_classes_runs(tmp_path: Path) -> None:
@@ -56,18 +64,7 @@ def test_a_confirmation_that_could_never_or_always_hold_is_refused(
 ) -> None:
     """threshold=1.5 confirmed no trigger ever ('0 of 10 images carry a trigger': a scan that
     passes everything), threshold<=0 every candidate, n_verify=0 was a bare ValueError."""
-    store = RunStore(tmp_path / "runs.db")
-    with pytest.raises(UsageError, match=named):
-        check_backdoor(
-            _model(3),
-            images=_images(5),
-            clean=_images(),
-            max_queries=500,
-            seed=1,
-            store=store,
-            **{option: value},
-        )
-    assert not store.list_runs()
+    _refused(tmp_path, named, images=_images(5), **{option: value})
 
 
 @pytest.mark.parametrize(
@@ -79,15 +76,4 @@ def test_true_labels_that_do_not_fit_the_images_are_refused(
 ) -> None:
     """Two labels for five images was a bare IndexError; a label of no class scored the
     corrected label against nothing."""
-    store = RunStore(tmp_path / "runs.db")
-    with pytest.raises(UsageError, match=said):
-        check_backdoor(
-            _model(3),
-            images=_images(5),
-            clean=_images(),
-            labels=labels,
-            max_queries=500,
-            seed=1,
-            store=store,
-        )
-    assert not store.list_runs()
+    _refused(tmp_path, said, images=_images(5), labels=labels)
