@@ -423,3 +423,42 @@ def test_a_large_grammar_is_kept_in_the_store_not_copied_into_every_report(
     assert shown["small"] == "kept as it is" and shown["grammar"]["symbols"] == 20_000
     assert len(json.dumps(doc)) < 20_000 and "kept in the run store" in shown["grammar"]["text"]
     assert store.get_run("text-1").config["grammar"]["text"] == text  # resume still has it
+
+
+def test_junit_names_a_text_finding_by_its_sentence_and_answers() -> None:
+    """A text failure read 'severity 1: text-differential on inputs ["the food is not bad",
+    ...]' under a case named 'text-differential[0]': CI lists cases by name, so the sentence
+    and what each classifier answered belong there."""
+    from assay.report.junit import render_junit
+
+    def doc(kind: str, labels: str, variant: str, names: list[str]) -> dict[str, Any]:
+        finding = {
+            "kind": kind,
+            "index": 0,
+            "severity": 1.0,
+            "inputs": ["the food is not bad", "the food is not bad at all"],
+            "outputs": [[1.0, 0.0]],
+            "details": {"classifiers": names, "labels": labels, "variant": variant},
+        }
+        return {
+            "run": {"technique": "text", "id": "t", "status": "completed"},
+            "findings": {"examples": [finding], "total": 1},
+        }
+
+    diff = ET.fromstring(render_junit(doc("text-differential", "neg; pos", "", ["a", "b"])))
+    case = diff.find(".//testcase")
+    assert case is not None and case.get("name") == 'text-differential[0] "the food is not bad"'
+    failure = case.find("failure")
+    assert failure is not None
+    assert failure.get("message") == (
+        'severity 1: text-differential a: neg, b: pos on "the food is not bad"'
+    )
+    inv = ET.fromstring(
+        render_junit(doc("text-invariance", "neg -> pos", "the meal is not bad", ["clf"]))
+    )
+    failure = inv.find(".//failure")
+    assert failure is not None
+    assert failure.get("message") == (
+        'severity 1: text-invariance "the food is not bad" -> neg, "the meal is not bad" -> pos'
+        " (clf)"
+    )

@@ -132,12 +132,16 @@ def _finding_case(
     index = finding.get("index", position)
     severity = finding.get("severity")
     sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
-    case = _case(classname, f"{kind}[{index}]")
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
-    # an image's own name ('cat_017.png') tells CI more than its pixels
+    sentence = _text_case(finding)
+    case = _case(classname, f"{kind}[{index}]" + (f" {sentence[0]}" if sentence else ""))
+    # an image's own name ('cat_017.png') tells CI more than its pixels, and a sentence's
+    # answers more than its output columns
     on = (
-        f"in {name}"
+        sentence[1]
+        if sentence
+        else f"in {name}"
         if isinstance(name, str)
         else f"on inputs {compact(finding.get('inputs'), 160)}"
     )
@@ -149,6 +153,34 @@ def _finding_case(
         return case
     _child(case, "failure", message=safe_text(message), type=kind, text=safe_text(body))
     return case
+
+
+def _text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
+    """A text finding's minimal sentence (quoted, for the case's name) and what the
+    classifiers answered on it, as CI shows a failure: ``m.py:a: neg, m.py:b: pos on "the
+    food is not bad"``, or for a metamorphic relation ``"Aisha is brilliant." -> neg, "Maria
+    is brilliant." -> pos``; None for other findings."""
+    if not str(finding.get("kind", "")).startswith("text-"):
+        return None
+    inputs = finding.get("inputs")
+    details = _dict(finding.get("details"))
+    if not isinstance(inputs, list) or not inputs or not isinstance(inputs[0], str):
+        return None
+    quoted = f'"{compact(inputs[0], 100)}"'
+    labels = str(details.get("labels", ""))
+    variant = details.get("variant")
+    names = details.get("classifiers")
+    if variant and " -> " in labels:
+        before, after = labels.split(" -> ", 1)
+        said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
+        if isinstance(names, list) and len(names) == 1:
+            said += f" ({names[0]})"
+        return quoted, said
+    answers = labels.split("; ")
+    if isinstance(names, list) and len(names) == len(answers):
+        pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
+        return quoted, f"{pairs} on {quoted}"
+    return quoted, f"{labels} on {quoted}" if labels else f"on {quoted}"
 
 
 def _case(classname: str, name: str) -> ET.Element:
