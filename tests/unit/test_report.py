@@ -462,3 +462,39 @@ def test_junit_names_a_text_finding_by_its_sentence_and_answers() -> None:
         'severity 1: text-invariance "the food is not bad" -> neg, "the meal is not bad" -> pos'
         " (clf)"
     )
+
+
+def test_junit_gives_a_fairness_finding_in_the_datas_own_values() -> None:
+    """An IDI's failure read 'on inputs [[42.5, 59,052, 0, 2], [42.5, 59,052, 1, 2]]': the
+    schema's codes, not the user's 'F'/'M' and 'C', nor the model's class names."""
+    from assay.report.junit import render_junit
+
+    run = {
+        "technique": "fairness",
+        "id": "f",
+        "status": "completed",
+        "config": {
+            "schema": {
+                "features": [
+                    {"name": "age", "kind": "continuous", "low": 18, "high": 80},
+                    {"name": "sex", "kind": "categorical", "categories": ["F", "M"]},
+                    {"name": "city", "kind": "categorical", "categories": ["A", "B", "C"]},
+                ]
+            }
+        },
+        "model": {"capabilities": {"class_names": ["approve", "deny"]}},
+    }
+    finding = {
+        "kind": "fairness.idi",
+        "index": 3,
+        "severity": 0.5,
+        "inputs": [[42.5, 0.0, 2.0], [42.5, 1.0, 2.0]],
+        "outputs": [[0.2, 0.8], [0.8, 0.2]],
+        "details": {"features": ["age", "sex", "city"]},
+    }
+    doc = {"run": run, "findings": {"examples": [finding], "total": 1}}
+    failure = ET.fromstring(render_junit(doc)).find(".//failure")
+    assert failure is not None
+    assert failure.get("message") == (
+        "severity 0.5: fairness.idi age=42.5, city=C: sex=F -> deny, sex=M -> approve"
+    )

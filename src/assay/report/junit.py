@@ -14,6 +14,7 @@ from typing import Any
 from assay.core.outcome import answer_found, not_a_pass, status_note
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, safe_text
+from assay.report.junit_cases import fairness_case, text_case
 
 __all__ = ["render_junit"]
 
@@ -31,7 +32,7 @@ def render_junit(doc: dict[str, Any]) -> str:
     fail_on = findings.get("fail_on")
     fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
     for position, finding in enumerate(examples):
-        cases.append(_finding_case(classname, finding, position, fail_on))
+        cases.append(_finding_case(classname, finding, position, fail_on, run))
     total = findings.get("total", len(examples))
     total = total if isinstance(total, int) else len(examples)
     if total > len(examples):
@@ -124,7 +125,11 @@ def render_junit(doc: dict[str, Any]) -> str:
 
 
 def _finding_case(
-    classname: str, finding: dict[str, Any], position: int, fail_on: float = 0.0
+    classname: str,
+    finding: dict[str, Any],
+    position: int,
+    fail_on: float = 0.0,
+    run: dict[str, Any] | None = None,
 ) -> ET.Element:
     """A failed case, or a passing one (its finding in ``system-out``) for a finding below
     the run's ``--fail-on``: the run's exit code let it pass, so must CI."""
@@ -134,13 +139,16 @@ def _finding_case(
     sev = f"{severity:.3g}" if isinstance(severity, int | float) else safe_text(severity)
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
-    sentence = _text_case(finding)
+    sentence = text_case(finding)
     case = _case(classname, f"{kind}[{index}]" + (f" {sentence[0]}" if sentence else ""))
-    # an image's own name ('cat_017.png') tells CI more than its pixels, and a sentence's
-    # answers more than its output columns
+    # an image's own name ('cat_017.png') tells CI more than its pixels, a sentence's answers
+    # more than its output columns, and a row in the user's own values more than its codes
+    rows = fairness_case(finding, run) if sentence is None else None
     on = (
         sentence[1]
         if sentence
+        else rows
+        if rows
         else f"in {name}"
         if isinstance(name, str)
         else f"on inputs {compact(finding.get('inputs'), 160)}"
@@ -153,34 +161,6 @@ def _finding_case(
         return case
     _child(case, "failure", message=safe_text(message), type=kind, text=safe_text(body))
     return case
-
-
-def _text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
-    """A text finding's minimal sentence (quoted, for the case's name) and what the
-    classifiers answered on it, as CI shows a failure: ``m.py:a: neg, m.py:b: pos on "the
-    food is not bad"``, or for a metamorphic relation ``"Aisha is brilliant." -> neg, "Maria
-    is brilliant." -> pos``; None for other findings."""
-    if not str(finding.get("kind", "")).startswith("text-"):
-        return None
-    inputs = finding.get("inputs")
-    details = _dict(finding.get("details"))
-    if not isinstance(inputs, list) or not inputs or not isinstance(inputs[0], str):
-        return None
-    quoted = f'"{compact(inputs[0], 100)}"'
-    labels = str(details.get("labels", ""))
-    variant = details.get("variant")
-    names = details.get("classifiers")
-    if variant and " -> " in labels:
-        before, after = labels.split(" -> ", 1)
-        said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
-        if isinstance(names, list) and len(names) == 1:
-            said += f" ({names[0]})"
-        return quoted, said
-    answers = labels.split("; ")
-    if isinstance(names, list) and len(names) == len(answers):
-        pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
-        return quoted, f"{pairs} on {quoted}"
-    return quoted, f"{labels} on {quoted}" if labels else f"on {quoted}"
 
 
 def _case(classname: str, name: str) -> ET.Element:

@@ -1,0 +1,107 @@
+"""One-line descriptions of findings for CI (JUnit case names and failure messages), in the
+user's own terms: a sentence and what each classifier answered; a row in its own values."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.report._text import compact, format_number
+
+__all__ = ["fairness_case", "text_case"]
+
+
+def _as_dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
+    """A text finding's minimal sentence (quoted, for the case's name) and what the
+    classifiers answered on it, as CI shows a failure: ``m.py:a: neg, m.py:b: pos on "the
+    food is not bad"``, or for a metamorphic relation ``"Aisha is brilliant." -> neg, "Maria
+    is brilliant." -> pos``; None for other findings."""
+    if not str(finding.get("kind", "")).startswith("text-"):
+        return None
+    inputs = finding.get("inputs")
+    details = _as_dict(finding.get("details"))
+    if not isinstance(inputs, list) or not inputs or not isinstance(inputs[0], str):
+        return None
+    quoted = f'"{compact(inputs[0], 100)}"'
+    labels = str(details.get("labels", ""))
+    variant = details.get("variant")
+    names = details.get("classifiers")
+    if variant and " -> " in labels:
+        before, after = labels.split(" -> ", 1)
+        said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
+        if isinstance(names, list) and len(names) == 1:
+            said += f" ({names[0]})"
+        return quoted, said
+    answers = labels.split("; ")
+    if isinstance(names, list) and len(names) == len(answers):
+        pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
+        return quoted, f"{pairs} on {quoted}"
+    return quoted, f"{labels} on {quoted}" if labels else f"on {quoted}"
+
+
+def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
+    """An individual discriminatory instance in the data's own values and the model's own
+    class names: ``age=42.5, income=59,052.1, city=C: sex=F -> deny, sex=M -> approve``
+    (the features its variants share, then each variant's protected values and answer);
+    None when the finding is not such a pair or the run's schema does not cover it."""
+    if not str(finding.get("kind", "")).startswith("fairness."):
+        return None
+    config = _as_dict(_as_dict(run).get("config"))
+    features = _as_dict(config.get("schema")).get("features")
+    rows = finding.get("inputs")
+    if not isinstance(features, list) or not isinstance(rows, list) or len(rows) < 2:
+        return None
+    if not all(isinstance(r, list) and len(r) == len(features) for r in rows):
+        return None
+    caps = _as_dict(_as_dict(_as_dict(run).get("model")).get("capabilities"))
+    names = caps.get("class_names")
+    try:
+        shown = [[_value(f, v) for f, v in zip(features, r, strict=True)] for r in rows]
+    except (IndexError, TypeError, ValueError):
+        return None
+    same = [k for k in range(len(features)) if len({row[k] for row in shown}) == 1]
+    differ = [k for k in range(len(features)) if k not in same]
+
+    def named(k: int, row: list[str]) -> str:
+        return f"{_as_dict(features[k]).get('name', k)}={row[k]}"
+
+    outputs = finding.get("outputs")
+    outs = outputs if isinstance(outputs, list) and len(outputs) == len(rows) else []
+    variants = []
+    for i, row in enumerate(shown):
+        said = ", ".join(named(k, row) for k in differ)
+        if outs:
+            said += f" -> {_answer(outs[i], names)}"
+        variants.append(said)
+    common = ", ".join(named(k, shown[0]) for k in same)
+    line = f"{common}: {', '.join(variants)}" if common else ", ".join(variants)
+    return compact(line, 400)
+
+
+def _value(feature: Any, code: Any) -> str:
+    """One encoded value as the data has it (a category, an integer, a number)."""
+    f = _as_dict(feature)
+    kind = f.get("kind")
+    if kind == "categorical":
+        return str(f["categories"][int(code)])
+    if kind == "integer":
+        labels = f.get("value_labels")
+        if isinstance(labels, list):
+            return str(labels[int(code) - int(f.get("low") or 0)])
+        return str(int(code))
+    return format_number(float(code))
+
+
+def _answer(output: Any, names: Any) -> str:
+    """The model's answer: its class name where the output is a row of class scores."""
+    if isinstance(output, list) and output and all(isinstance(x, int | float) for x in output):
+        top = max(range(len(output)), key=lambda j: output[j])
+        if len(output) == 1:  # one score: the second class's probability
+            top = int(output[0] >= 0.5)
+        if isinstance(names, list) and 0 <= top < len(names):
+            return str(names[top])
+        return str(top)
+    return compact(output, 40)
