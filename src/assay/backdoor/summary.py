@@ -391,6 +391,46 @@ def _gallery(search: Any) -> list[dict[str, Any]]:
     return items
 
 
+def _cleared(
+    search: Any, scans: list[Any], index: list[float], verdict: dict[str, Any]
+) -> list[str]:
+    """Why each class the size anomaly pointed at was not suspected after all (the checks of
+    ``technique._model_verdict``, in their order), one clause per class."""
+    from assay.backdoor.technique import HELD_OUT_RATE, SHORTCUT_RATIO
+
+    ratios = verdict.get("shortcut_ratio") or {}
+    out = []
+    for c, a in enumerate(index):
+        s = scans[c] if c < len(scans) else None
+        if s is None or s.size is None or a < search.test.anomaly_threshold:
+            continue
+        ratio = ratios.get(str(c))
+        if isinstance(ratio, int | float) and ratio < SHORTCUT_RATIO:
+            reason = (
+                f"its patch needs about as many pixels as the other classes' (shortcut ratio "
+                f"{ratio:.1f} < {SHORTCUT_RATIO:g}), as a class's own shape does"
+            )
+        elif s.natural is not None and s.held_out is None:
+            reason = (
+                f"the class's own pixels in that box do the same ({s.natural:.0%} of clean "
+                "images): its own feature, not a trigger"
+            )
+        elif s.held_out is not None:
+            lowest = 0.0 if s.lowest_source is None else s.lowest_source
+            reason = (
+                f"on {s.held_out_n} held-out clean images it reached {s.held_out:.0%}, the "
+                f"least of their source classes {lowest:.0%} (a trigger sends "
+                f"{HELD_OUT_RATE:.0%} of each)"
+            )
+        else:
+            reason = "it did not pass the checks of a trigger"
+        out.append(
+            f"class {_namer(search)(c)} was reachable by an anomalously small patch "
+            f"({s.size}x{s.size}, anomaly index {a:.1f}) but {reason}"
+        )
+    return out
+
+
 def _model_summary(search: Any) -> dict[str, Any]:
     t = search.test
     verdict = search.verdict or {}
@@ -421,11 +461,16 @@ def _model_summary(search: Any) -> dict[str, Any]:
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
     elif scans and search.phase == "done":
         top = max(index) if index else 0.0
+        cleared = _cleared(search, scans, index, verdict)
+        why = (
+            "; ".join(cleared)
+            if cleared
+            else f"no class reachable by an anomalously small patch (largest anomaly index "
+            f"{top:.1f} < {t.anomaly_threshold:g})"
+        )
         headline = (
-            f"no suspected backdoor found within the budget: no class reachable by an "
-            f"anomalously small patch (largest anomaly index {top:.1f} < "
-            f"{t.anomaly_threshold:g}); {queries:,} queries. This is what the search found, "
-            f"not a proof that the model is clean."
+            f"no suspected backdoor found within the budget: {why}; {queries:,} queries. "
+            "This is what the search found, not a proof that the model is clean."
         )
     else:
         of = f" of {search.caps.n_classes}" if getattr(search, "caps", None) else ""

@@ -14,7 +14,7 @@ from typing import Any
 from assay.core.outcome import answer_found, not_a_pass, status_note
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, safe_text
-from assay.report.junit_cases import fairness_case, text_case
+from assay.report.junit_cases import backdoor_case, fairness_case, text_case
 
 __all__ = ["render_junit"]
 
@@ -143,7 +143,7 @@ def _finding_case(
     case = _case(classname, f"{kind}[{index}]" + (f" {sentence[0]}" if sentence else ""))
     # an image's own name ('cat_017.png') tells CI more than its pixels, a sentence's answers
     # more than its output columns, and a row in the user's own values more than its codes
-    rows = fairness_case(finding, run) if sentence is None else None
+    rows = (fairness_case(finding, run) or backdoor_case(finding, run)) if not sentence else None
     on = (
         sentence[1]
         if sentence

@@ -7,7 +7,7 @@ from typing import Any
 
 from assay.report._text import compact, format_number
 
-__all__ = ["fairness_case", "text_case"]
+__all__ = ["backdoor_case", "fairness_case", "text_case"]
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -105,3 +105,50 @@ def _answer(output: Any, names: Any) -> str:
             return str(names[top])
         return str(top)
     return compact(output, 40)
+
+
+def backdoor_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
+    """A backdoor finding as a sentence: ``image 4 (cat_017.png): a 3x3 trigger at (row 5,
+    col 5) sends it to seven (confirmed on 100 % of clean images); blocked: three``, or for
+    the model scan ``class seven: a 3x3 patch at (row 5, col 5) sends 100 % of clean images
+    there (anomaly index 4.2)``, or a STRIP flag; None for other findings (or when the
+    finding lacks what the sentence needs)."""
+    kind = str(finding.get("kind", ""))
+    d = _as_dict(finding.get("details"))
+    caps = _as_dict(_as_dict(_as_dict(run).get("model")).get("capabilities"))
+    names = caps.get("class_names")
+
+    def cls(k: Any) -> str:
+        if isinstance(names, list) and isinstance(k, int) and 0 <= k < len(names):
+            return str(names[k])
+        return str(k)
+
+    def image() -> str:
+        name = d.get("name")
+        return f"image {d.get('image')}" + (f" ({name})" if isinstance(name, str) else "")
+
+    def where(what: str) -> str:
+        t, left, h, w = (int(v) for v in d["box"])
+        return f"{h}x{w} {what} at (row {t}, col {left})"
+
+    try:
+        if kind == "backdoor-trigger":
+            rate = float(d["flip_rate"])
+            return (
+                f"{image()}: a {where('trigger')} sends it to {cls(d['target'])} (confirmed on "
+                f"{rate:.0%} of clean images); blocked: {cls(d['corrected'])}"
+            )
+        if kind == "backdoor-target":
+            return (
+                f"class {cls(d['target'])}: a {where('patch')} sends "
+                f"{float(d['flip_rate']):.0%} of clean images there (anomaly index "
+                f"{float(d['anomaly_index']):.1f})"
+            )
+        if kind == "strip-flag":
+            return (
+                f"{image()}: entropy {float(d['entropy']):.3g} bits under blending, below the "
+                f"threshold {float(d['threshold']):.3g} set on clean images"
+            )
+    except (KeyError, TypeError, ValueError):
+        return None
+    return None
