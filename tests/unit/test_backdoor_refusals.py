@@ -77,3 +77,28 @@ def test_true_labels_that_do_not_fit_the_images_are_refused(
     """Two labels for five images was a bare IndexError; a label of no class scored the
     corrected label against nothing."""
     _refused(tmp_path, said, images=_images(5), labels=labels)
+
+
+def test_a_model_scan_says_why_an_anomalous_class_was_cleared() -> None:
+    """The headline read 'no class reachable by an anomalously small patch (largest anomaly
+    index 2.7 < 2)' when class 7 was so reachable and the shortcut check cleared it."""
+    from types import SimpleNamespace
+
+    from assay.backdoor.modelscan import ClassScan
+    from assay.backdoor.summary import _cleared
+
+    def scan(c: int, size: int | None, **kw: Any) -> ClassScan:
+        return ClassScan(c, size, 1.0, (5, 5, 3, 3), np.zeros((3, 3, 1)), {}, **kw)
+
+    scans = [scan(c, 4) for c in range(3)] + [
+        scan(3, 3),
+        scan(4, 2, natural=0.95),
+        scan(5, 2, natural=0.1, held_out=0.8, held_out_n=50, lowest_source=0.4),
+    ]
+    search = SimpleNamespace(test=SimpleNamespace(anomaly_threshold=2.0), caps=None)
+    index = [0.0, 0.0, 0.0, 2.7, 3.0, 3.0]
+    said = _cleared(search, scans, index, {"shortcut_ratio": {"3": 2.3}})
+    assert len(said) == 3, said
+    assert said[0].startswith("class 3 was reachable") and "shortcut ratio 2.3 < 3" in said[0]
+    assert "own pixels" in said[1] and "95%" in said[1]
+    assert "50 held-out clean images it reached 80%" in said[2] and "40%" in said[2]
