@@ -470,7 +470,8 @@ def _model_order(
     names = [str(c) for c in fitted]
     if names == schema.names or sorted(names) != sorted(schema.names):
         return schema, encoded
-    order = [schema.index(n) for n in names]
+    at = {n: i for i, n in enumerate(schema.names)}
+    order = [at[n] for n in names]
     moved = replace(schema, features=tuple(schema.features[i] for i in order))
     return moved, None if encoded is None else encoded[:, order]
 
