@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -273,8 +274,8 @@ def setup_fairness(
     else:
         given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
         the_schema, encoded = _model_order(the_schema, encoded, given)
-        if schema is None and given is not None:
-            _check_names([str(c) for c in given], the_schema.names)
+        if given is not None:
+            _check_names([str(c) for c in given], the_schema.names, schema_file=schema)
         probe_rows = (
             encoded[:2]
             if encoded is not None
@@ -296,8 +297,8 @@ def setup_fairness(
         estimator = getattr(inner, "estimator", None)
         fitted = _fitted_names(inner, estimator)
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
-        if schema is None and getattr(estimator, "feature_names_in_", None) is not None:
-            _check_names(fitted or [], the_schema.names)
+        if fitted is not None:
+            _check_names(fitted, the_schema.names, schema_file=schema)
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -445,17 +446,45 @@ def _fitted_names(inner: Any, estimator: Any) -> list[str] | None:
     return None
 
 
-def _check_names(fitted: Sequence[str], names: Sequence[str]) -> None:
-    """Refuse data whose columns are as many as a scikit-learn model's but not by its names
-    (as scikit-learn itself does): which is which is unknown, and by position values would
-    reach other columns.  Another width is said later, with hints."""
-    if len(fitted) == len(names) and sorted(fitted) != sorted(names):
-        raise UsageError(
-            f"the model was fitted on the columns {', '.join(fitted)}; the data's are "
-            f"{', '.join(names)}: which is which is unknown; give the data the model's "
-            "column names",
-            argument="--data",
-        )
+def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: Any) -> None:
+    """Refuse data (or a schema) whose columns are as many as the model's named columns but
+    not by their names (as scikit-learn itself does): which is which is unknown, and by
+    position values would reach other columns.  A scikit-learn model's
+    ``feature_names_in_`` and an ONNX graph's inputs (one per column) name them; numbered
+    names (``f0, f1, ...``, what converters write for a model fitted on a matrix) say only
+    their order, and are fed by position.  Another width is said later, with hints."""
+    if len(fitted) != len(names) or sorted(fitted) == sorted(names) or _numbered(fitted):
+        return
+    if schema_file is not None and not isinstance(schema_file, Schema):
+        where, argument, fix = "the schema's", "--schema", "rename the schema's features to"
+    elif schema_file is not None:
+        where, argument, fix = "the schema's", "schema", "rename the schema's features to"
+    else:
+        where, argument, fix = "the data's", "--data", "give the data"
+    raise UsageError(
+        f"the model takes the columns {', '.join(fitted)}; {where} are {', '.join(names)}: "
+        f"which is which is unknown (by position, values would reach other columns); {fix} "
+        "the model's column names",
+        argument=argument,
+    )
+
+
+_NUMBERED = re.compile(r"^([A-Za-z_]*?)_?(\d+)$")
+
+
+def _numbered(names: Sequence[str]) -> bool:
+    """Whether names only number the columns in order: ``f0, f1, ...`` (``x1, x2, ...``,
+    ``input_0, ...``), one prefix, counting up by one from 0 or 1."""
+    found = [_NUMBERED.match(n) for n in names]
+    if not names or not all(found):
+        return False
+    prefixes = {m.group(1) for m in found if m}
+    numbers = [int(m.group(2)) for m in found if m]
+    return (
+        len(prefixes) == 1
+        and numbers[0] in (0, 1)
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    )
 
 
 def _model_order(
