@@ -15,15 +15,10 @@ from assay.fairness.tabular_io import infer_schema
 
 
 def _people() -> pd.DataFrame:
+    """600 people: age, hours, sex_m (the bias planted on sex_m by the labels)."""
     rng = np.random.default_rng(0)
-    n = 600
-    return pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "hours": rng.integers(10, 60, n),
-            "sex_m": rng.integers(0, 2, n),
-        }
-    )
+    bounds = {"age": (18, 80), "hours": (10, 60), "sex_m": (0, 2)}
+    return pd.DataFrame({c: rng.integers(lo, hi, 600) for c, (lo, hi) in bounds.items()})
 
 
 def _onnx_per_column(tmp_path: Path, frame: pd.DataFrame, names: list[str]) -> str:
