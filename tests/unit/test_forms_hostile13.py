@@ -4,9 +4,11 @@
 from __future__ import annotations
 
 import time
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.tabular_io import check_data
@@ -43,3 +45,83 @@ def test_checking_a_wide_frame_is_not_quadratic_in_its_columns() -> None:
     assert out.shape == (2, 20_001) and out[1, -1] == 1
     # 35 s on the old code (two membership tests in a list per column); about 4 s now
     assert spent < 20, f"{spent:.2f} s"
+
+
+# -- Hugging Face-style text pipelines (faked: transformers is never imported) ---------------
+class _Config:
+    id2label: ClassVar[dict[int, str]] = {0: "NEGATIVE", 1: "POSITIVE"}
+
+
+class _Inner:
+    config = _Config()
+
+
+class _FakePipeline:
+    """Answers like transformers' text-classification pipeline: a {label, score} per text,
+    or with top_k=None a list of them per text, best first; predict() forwards to the call
+    (as the real one's does)."""
+
+    def __init__(self, top_k: int | None = 1, flip: str = "not", named: bool = True) -> None:
+        self.top_k, self.flip = top_k, flip
+        if named:
+            self.model = _Inner()
+
+    def _p(self, text: str) -> float:
+        p = 0.2 + 0.6 * (sum(map(ord, text)) % 97) / 97
+        return 1 - p if self.flip in text.split() else p
+
+    def __call__(self, texts: list[str]) -> list[object]:
+        out: list[object] = []
+        for t in texts:
+            p = self._p(t)
+            both = sorted(
+                [{"label": "POSITIVE", "score": p}, {"label": "NEGATIVE", "score": 1 - p}],
+                key=lambda d: -float(d["score"]),  # type: ignore[arg-type]
+            )
+            out.append(both if self.top_k is None else both[0])
+        return out
+
+    def predict(self, texts: list[str]) -> list[object]:
+        return self(texts)
+
+
+@pytest.mark.parametrize("named", [True, False])
+def test_a_pipeline_answering_every_label_is_read_as_probabilities(named: bool) -> None:
+    from assay.models import load_model
+
+    texts = ["it is good", "it is not good", "bad"]
+    pipe = _FakePipeline(top_k=None, named=named)
+    # unnamed: a plain function answering as a pipeline does (its classes are read off it)
+    model = load_model(pipe if named else pipe.__call__, modality="text", probe=texts[:2])
+    caps = model.capabilities
+    assert caps.outputs == "proba" and caps.class_names == ("NEGATIVE", "POSITIVE")
+    got = model.predict(texts)
+    want = [[1 - pipe._p(t), pipe._p(t)] for t in texts]
+    assert np.allclose(got, want)
+
+
+def test_a_pipeline_answering_its_top_label_is_read_by_its_classes() -> None:
+    from assay.models import load_model
+
+    texts = ["it is good", "it is not good", "bad"]
+    pipe = _FakePipeline(top_k=1)
+    model = load_model(pipe, modality="text", probe=texts[:2])
+    assert model.capabilities.outputs == "labels"
+    assert model.capabilities.class_names == ("NEGATIVE", "POSITIVE")
+    got = model.predict(texts)
+    assert got.tolist() == [int(pipe._p(t) > 0.5) for t in texts]
+
+
+def test_pipelines_are_tested_and_their_labels_kept_as_names(tmp_path: Any) -> None:
+    import assay
+
+    kw: dict[str, Any] = {"grammar": "builtin:reviews", "max_queries": 300, "seed": 1}
+    differ = assay.check_text(
+        [_FakePipeline(None), _FakePipeline(None, flip="very")], store=tmp_path / "a.db", **kw
+    )
+    assert differ.n_findings > 0
+    frame = differ.findings()
+    assert set(frame["labels"].iloc[0].split("; ")) <= {"NEGATIVE", "POSITIVE"}
+    # the same pipeline answering its top label only, or every label: nothing to find
+    same = assay.check_text([_FakePipeline(None), _FakePipeline(1)], store=tmp_path / "b.db", **kw)
+    assert same.n_findings == 0 and same.status in ("completed", "budget_exhausted")
