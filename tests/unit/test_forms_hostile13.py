@@ -125,3 +125,123 @@ def test_pipelines_are_tested_and_their_labels_kept_as_names(tmp_path: Any) -> N
     # the same pipeline answering its top label only, or every label: nothing to find
     same = assay.check_text([_FakePipeline(None), _FakePipeline(1)], store=tmp_path / "b.db", **kw)
     assert same.n_findings == 0 and same.status in ("completed", "budget_exhausted")
+
+
+# -- image files: channels from the model, modes mixed, .npz with several arrays -------------
+def _digits() -> tuple[Any, np.ndarray, np.ndarray]:
+    """The demo's trojaned digits model (trigger: a 3x3 checker at (5, 5) -> 7), 40 clean
+    images and 20 poisoned ones, canonical (n, 8, 8, 1) in 0..1."""
+    from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+
+    trig = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=7)
+    d = trojaned_digits(seed=0, triggers=[trig])
+    x, y = d.clean_images, d.clean_labels
+    pois = trig.apply(x[200:260][y[200:260] != 7][:20])
+    return d.model, x[:40], pois
+
+
+def _save(folder: Any, images: np.ndarray, mode: str) -> Any:
+    from PIL import Image
+
+    folder.mkdir()
+    for i, a in enumerate(images):
+        im = Image.fromarray(np.round(a[..., 0] * 255).astype(np.uint8), "L")
+        im.convert(mode).save(folder / f"{i:03d}.png")
+    return folder
+
+
+def _scan(tmp_path: Any, model: Any, images: Any, clean: Any, shape: str) -> Any:
+    import assay
+
+    def predict(batch: Any) -> np.ndarray:
+        b = np.asarray(batch, dtype=np.float64)
+        want = {"8,8": (8, 8), "8,8,1": (8, 8, 1), "8,8,3": (8, 8, 3)}[shape]
+        assert b.shape[1:] == want, b.shape  # fed as the model takes them, or it fails
+        grey = b if b.ndim == 3 else b[..., 0]
+        return np.asarray(model.predict_proba(grey.reshape(len(b), -1)))
+
+    return assay.check_backdoor(
+        predict,
+        images=str(images),
+        clean=str(clean),
+        input_shape=shape,
+        value_range="0,16",
+        max_queries=20_000,
+        seed=1,
+        store=tmp_path / "b.db",
+    )
+
+
+@pytest.mark.parametrize(("mode", "shape"), [("P", "8,8"), ("P", "8,8,1"), ("L", "8,8,3")])
+def test_image_folders_get_the_channels_the_model_takes(
+    tmp_path: Any, mode: str, shape: str
+) -> None:
+    """Grey palette PNGs for a model of (H, W) or (H, W, 1) were read as RGB and refused by
+    shape; grey PNGs for a colour model likewise: they lose nothing given as it takes them."""
+    model, clean, pois = _digits()
+    images = _save(tmp_path / "images", pois, mode)
+    cleans = _save(tmp_path / "clean", clean, mode)
+    result = _scan(tmp_path, model, images, cleans, shape)
+    assert result.n_findings >= 18
+
+
+def test_a_colour_image_among_grey_ones_is_refused_naming_it(tmp_path: Any) -> None:
+    """It was made grey without a word (the first file's mode was forced on the others)."""
+    from PIL import Image
+
+    from assay.errors import UsageError
+
+    model, clean, pois = _digits()
+    images = _save(tmp_path / "images", pois, "L")
+    colour = np.zeros((8, 8, 3), dtype=np.uint8)
+    colour[..., 0] = 200
+    Image.fromarray(colour, "RGB").save(images / "004.png")
+    cleans = _save(tmp_path / "clean", clean, "L")
+    with pytest.raises(UsageError) as err:
+        _scan(tmp_path, model, images, cleans, "8,8")
+    assert "004.png" in str(err.value) and "colour" in str(err.value)
+    # a PIL list the same
+    import assay
+
+    pil = [Image.fromarray(np.round(a[..., 0] * 255).astype(np.uint8)) for a in pois]
+    pil[2] = Image.fromarray(colour, "RGB")
+    with pytest.raises(UsageError) as err:
+        assay.check_backdoor(
+            lambda b: model.predict_proba(np.asarray(b).reshape(len(b), -1)),
+            images=pil,
+            clean=str(cleans),
+            input_shape="8,8",
+            value_range="0,16",
+            store=tmp_path / "c.db",
+        )
+    assert "2 is a colour image" in str(err.value)
+
+
+def test_an_image_of_another_size_is_named(tmp_path: Any) -> None:
+    from PIL import Image
+
+    from assay.backdoor.image_files import read_images
+    from assay.errors import UsageError
+
+    _, clean, _ = _digits()
+    folder = _save(tmp_path / "clean", clean[:5], "L")
+    Image.fromarray(np.zeros((9, 8), dtype=np.uint8)).save(folder / "003.png")
+    with pytest.raises(UsageError) as err:
+        read_images(folder, argument="--clean")
+    assert "003.png is 9x8" in str(err.value) and err.value.path.endswith("003.png")
+
+
+def test_an_npz_with_several_arrays_is_not_read_by_guess(tmp_path: Any) -> None:
+    from assay.backdoor.image_files import read_images
+    from assay.errors import UsageError
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "set.npz"
+    np.savez(path, masks=rng.random((4, 8, 8)), pictures=rng.random((4, 8, 8)))
+    with pytest.raises(UsageError) as err:
+        read_images(path, argument="--images")
+    assert "masks" in str(err.value) and "pictures" in str(err.value)
+    one = tmp_path / "one.npz"
+    np.savez(one, pictures=rng.random((4, 8, 8)), labels=np.arange(4))
+    read = read_images(one, argument="--images")
+    assert read.values.shape == (4, 8, 8, 1) and read.labels is not None

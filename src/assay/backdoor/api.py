@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.filter import TriggerFilter, save_filter
-from assay.backdoor.image_files import ImageFiles, pil_images, read_images
+from assay.backdoor.image_files import (
+    ImageFiles,
+    fit_channels,
+    pil_images,
+    read_images,
+    wanted_channels,
+)
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest, check_comparable
@@ -299,6 +305,9 @@ def setup_backdoor(
                 argument="--clean",
             )
         image_files = None if images is False else _as_files(images, "--images")
+        declared = parse_shape(input_shape) if input_shape else None
+        if declared is not None:  # grey or colour as the model takes them, when nothing is lost
+            clean_files, image_files = _fit_channels(clean_files, image_files, declared, layout)
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
             raise UsageError(
                 f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
@@ -308,7 +317,6 @@ def setup_backdoor(
             )
         shape = clean_files.values.shape[1:]
         kind, values = parse_range(value_range) if value_range else ("linear", (0.0, 1.0))
-        declared = parse_shape(input_shape) if input_shape else None
         torchish = _is_torch_spec(model, model_type)
         guess = spec_for(
             (shape[0], shape[1], shape[2]),
@@ -331,6 +339,9 @@ def setup_backdoor(
         if declared is None:
             found = _declared_shape(raw)
             if found is not None:
+                clean_files, image_files = _fit_channels(clean_files, image_files, found, layout)
+                shape = clean_files.values.shape[1:]
+                clean_x = _canonical(clean_files, kind, values, "--clean")
                 guess = spec_for(
                     (shape[0], shape[1], shape[2]),
                     found,
@@ -402,6 +413,16 @@ def _check_labels(labels: np.ndarray, images: np.ndarray | None, n_classes: int)
             f"model (0 to {n_classes - 1})",
             argument="labels",
         )
+
+
+def _fit_channels(
+    clean: ImageFiles, images: ImageFiles | None, shape: tuple[int, ...], layout: str | None
+) -> tuple[ImageFiles, ImageFiles | None]:
+    """Both image sets with the channels the model's input shape asks (``fit_channels``)."""
+    h, w = clean.values.shape[1:3]
+    want = wanted_channels(shape, h, w, layout)
+    fitted = None if images is None else fit_channels(images, want, "--images")
+    return fit_channels(clean, want, "--clean"), fitted
 
 
 def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:
