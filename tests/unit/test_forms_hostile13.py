@@ -245,3 +245,60 @@ def test_an_npz_with_several_arrays_is_not_read_by_guess(tmp_path: Any) -> None:
     np.savez(one, pictures=rng.random((4, 8, 8)), labels=np.arange(4))
     read = read_images(one, argument="--images")
     assert read.values.shape == (4, 8, 8, 1) and read.labels is not None
+
+
+# -- a DataFrame's own forms --------------------------------------------------------------------
+def _people_frame() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, 300),
+            "hours": rng.integers(10, 60, 300),
+            "sex": rng.choice(["F", "M"], 300),
+        }
+    )
+
+
+def _biased(rows: Any) -> np.ndarray:
+    x = np.asarray(rows, dtype=object)
+    return ((x[:, 2] == "M") & (x[:, 0].astype(float) > 40)).astype(np.int64)
+
+
+@pytest.mark.parametrize("names", [["age", "age", "sex"], [1, "1", "sex"]])
+def test_two_columns_of_one_name_are_refused_naming_it(tmp_path: Any, names: list[Any]) -> None:
+    """frame[name] gave both columns: AttributeError 'DataFrame' object has no attribute
+    'dtype' (an internal error, exit 5 on the command line)."""
+    import assay
+    from assay.errors import UsageError
+
+    frame = _people_frame()
+    frame.columns = names
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            _biased, data=frame, protected="sex", max_queries=200, store=tmp_path / "s.db"
+        )
+    assert f"two columns are named {str(names[0])!r}" in str(err.value)
+
+
+def test_multiindex_columns_are_searched_by_their_text_or_told_to_flatten(
+    tmp_path: Any,
+) -> None:
+    import assay
+    from assay.errors import UsageError
+
+    frame = _people_frame()
+    frame.columns = pd.MultiIndex.from_tuples([("p", "age"), ("p", "hours"), ("q", "sex")])
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            _biased, data=frame, protected="sex", max_queries=200, store=tmp_path / "s.db"
+        )
+    assert "MultiIndex" in str(err.value)
+    result = assay.check_fairness(
+        _biased,
+        data=frame,
+        protected=[("q", "sex")],
+        max_queries=2000,
+        seed=1,
+        store=tmp_path / "t.db",
+    )
+    assert result.n_findings > 0

@@ -34,6 +34,22 @@ __all__ = [
 ]
 
 
+def column_names(frame: pd.DataFrame, source: str | None = None) -> list[str]:
+    """A frame's column names as text (how assay names columns); two columns of one name
+    (``frame[name]`` would be both) are refused, naming it."""
+    columns = [str(c) for c in frame.columns]
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise UsageError(
+                f"two columns are named {name!r}; give each column its own name "
+                "(frame.columns = [...])",
+                path=source or str(frame.attrs.get(SOURCE_ATTR, "data")),
+            )
+        seen.add(name)
+    return columns
+
+
 # -- inferring a schema -----------------------------------------------------------------------
 def infer_schema(
     frame: pd.DataFrame,
@@ -51,7 +67,7 @@ def infer_schema(
     more than ``max_categories`` values, most of them seen once, is refused (an identifier
     or free text, most likely).
     """
-    columns = [str(c) for c in frame.columns]
+    columns = column_names(frame)
     if target is not None and target not in columns:
         raise UsageError(
             f"target column {target!r} is not a column; columns are: {', '.join(columns)}",
@@ -74,9 +90,15 @@ def infer_schema(
                 argument="--protected",
             )
         if p not in feature_cols:
+            flat = (
+                "; the columns are a MultiIndex: flatten them first (frame.columns = "
+                "['_'.join(map(str, c)) for c in frame.columns])"
+                if isinstance(frame.columns, pd.MultiIndex)
+                else ""
+            )
             raise UsageError(
                 f"protected attribute {p!r} is not a column; columns are: "
-                f"{', '.join(feature_cols)}",
+                f"{', '.join(feature_cols)}{flat}",
                 argument="--protected",
             )
     source = str(frame.attrs.get(SOURCE_ATTR, "data"))
@@ -169,7 +191,7 @@ def check_data(
     Errors name the file line of the row, or its index label in a DataFrame made in memory.
     """
     where = _Where(frame, source)
-    columns = [str(c) for c in frame.columns]
+    columns = column_names(frame, source)
     names = schema.names  # once: a list per call, and sets for look-ups (12,000 columns)
     have, listed = set(columns), set(names)
     missing = [n for n in names if n not in have]
