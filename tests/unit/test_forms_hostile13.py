@@ -302,3 +302,28 @@ def test_multiindex_columns_are_searched_by_their_text_or_told_to_flatten(
         store=tmp_path / "t.db",
     )
     assert result.n_findings > 0
+
+
+# -- text files as editors save them -------------------------------------------------------------
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_a_grammar_saved_with_a_byte_order_mark_is_read(tmp_path: Any, encoding: str) -> None:
+    """With a UTF-8 BOM: "expected a symbol name, found '\\ufeffS'"; UTF-16 (Notepad's
+    'Unicode'): "'utf-8' codec can't decode byte 0xff"."""
+    from assay.text.grammar import load_grammar
+
+    path = tmp_path / "g.cfg"
+    path.write_text('S -> "the food was" ADJ "."\nADJ -> "good" | "bad"\n', encoding=encoding)
+    grammar = load_grammar(path)
+    assert grammar.names[grammar.start] == "S"
+
+
+def test_a_utf16_data_file_is_told_its_encoding(tmp_path: Any) -> None:
+    from assay.errors import UsageError
+    from assay.fairness.tabular_io import read_table
+
+    path = tmp_path / "d.csv"
+    path.write_text("age,sex\n30,F\n40,M\n", encoding="utf-16")
+    with pytest.raises(UsageError) as err:
+        read_table(path)
+    assert "--encoding utf-16" in str(err.value)
+    assert read_table(path, encoding="utf-16").shape == (2, 2)
