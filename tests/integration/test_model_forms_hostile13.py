@@ -104,3 +104,25 @@ def _schema_file(tmp_path: Path, schema: object) -> str:
     path = tmp_path / "schema.json"
     path.write_text(json.dumps(schema.to_json()))  # type: ignore[attr-defined]
     return str(path)
+
+
+def test_a_protected_attribute_the_model_does_not_take_is_said_so(tmp_path: Path) -> None:
+    """The model was fitted without sex_m; the data has it and the label: the advice was
+    'the true label? give --label sex_m' (the label was given, sex_m is protected)."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    frame = _people()
+    frame["label"] = (frame.hours > 30).astype(int)
+    tree = DecisionTreeClassifier(random_state=0).fit(frame[["age", "hours"]], frame.label)
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(
+            tree,
+            data=frame,
+            protected="sex_m",
+            label="label",
+            max_queries=300,
+            store=tmp_path / "s.db",
+        )
+    text = str(err.value)
+    assert "does not take the protected attribute 'sex_m'" in text
+    assert "--label" not in text

@@ -321,7 +321,9 @@ def setup_fairness(
         raise UsageError(
             f"the model takes {width} features but the schema has {len(the_schema)}: "
             f"{', '.join(the_schema.names)}"
-            + _width_hint(the_schema.names, estimator, from_data=schema is None),
+            + _width_hint(
+                the_schema, estimator, from_data=schema is None, labelled=label is not None
+            ),
             argument="--schema" if schema is not None else "--data",
         )
     labels = None
@@ -505,21 +507,32 @@ def _model_order(
     return moved, None if encoded is None else encoded[:, order]
 
 
-def _width_hint(names: Sequence[str], estimator: Any, *, from_data: bool) -> str:
+def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bool) -> str:
     """What to change when the model and the schema disagree on the features: the columns the
-    model was not fitted on (``feature_names_in_``), the label column among them."""
+    model was not fitted on (``feature_names_in_``), the label column or a protected
+    attribute among them."""
+    names = schema.names
     fitted = getattr(estimator, "feature_names_in_", None)
     if fitted is None:
         return (
-            "; if one of these columns is the true label, give --label COLUMN" if from_data else ""
+            "; if one of these columns is the true label, give --label COLUMN"
+            if from_data and not labelled
+            else ""
         )
     known = {str(n) for n in fitted}
     extra = [n for n in names if n not in known]
     missing = [str(n) for n in fitted if str(n) not in set(names)]
     hint = ""
-    if extra:
+    unseen = [p for p in schema.protected if p in extra]
+    if unseen:
+        hint += (
+            f"; the model does not take the protected attribute {unseen[0]!r}: no input "
+            "differing only in it can be given to it, so it cannot be tested here (a model "
+            "can still treat people differently through other columns; test those)"
+        )
+    elif extra:
         hint += f"; not among the model's features: {', '.join(extra)}"
-        if from_data and len(extra) == 1:
+        if from_data and len(extra) == 1 and not labelled:
             hint += f" (the true label? give --label {extra[0]})"
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
