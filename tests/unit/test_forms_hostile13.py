@@ -327,3 +327,37 @@ def test_a_utf16_data_file_is_told_its_encoding(tmp_path: Any) -> None:
         read_table(path)
     assert "--encoding utf-16" in str(err.value)
     assert read_table(path, encoding="utf-16").shape == (2, 2)
+
+
+# -- answers that are not what they claim -------------------------------------------------------
+def _p_of(rows: Any) -> np.ndarray:
+    x = np.asarray(rows, dtype=object)
+    return np.where((x[:, 2] == "M") & (x[:, 0].astype(float) > 40), 0.9, 0.2)
+
+
+def test_probabilities_that_do_not_sum_to_one_are_a_model_error(tmp_path: Any) -> None:
+    """[p, p] for [1 - p, p]: the largest column never changed, so no label ever flipped:
+    "no discriminatory input found", exit 0, of a model that discriminates."""
+    import assay
+    from assay.errors import ModelError
+
+    frame = _people_frame()
+    kw: dict[str, Any] = {"protected": "sex", "max_queries": 2000, "seed": 1}
+
+    def repeated(rows: Any) -> np.ndarray:
+        p = _p_of(rows)
+        return np.column_stack([p, p])
+
+    def right(rows: Any) -> np.ndarray:
+        p = _p_of(rows)
+        return np.column_stack([1 - p, p])
+
+    def logits(rows: Any) -> np.ndarray:  # scores outside [0, 1]: read by the largest
+        p = _p_of(rows)
+        return np.column_stack([-3 * p, 3 * p - 1.5])
+
+    with pytest.raises(ModelError) as err:
+        assay.check_fairness(repeated, data=frame, store=tmp_path / "a.db", **kw)
+    assert "sum to 0.4" in str(err.value) or "sum to 1.8" in str(err.value)
+    assert assay.check_fairness(right, data=frame, store=tmp_path / "b.db", **kw).n_findings > 0
+    assert assay.check_fairness(logits, data=frame, store=tmp_path / "c.db", **kw).n_findings > 0
