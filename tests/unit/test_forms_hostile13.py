@@ -228,7 +228,7 @@ def test_an_image_of_another_size_is_named(tmp_path: Any) -> None:
     Image.fromarray(np.zeros((9, 8), dtype=np.uint8)).save(folder / "003.png")
     with pytest.raises(UsageError) as err:
         read_images(folder, argument="--clean")
-    assert "003.png is 9x8" in str(err.value) and err.value.path.endswith("003.png")
+    assert "003.png is 9x8" in str(err.value) and str(err.value.path).endswith("003.png")
 
 
 def test_an_npz_with_several_arrays_is_not_read_by_guess(tmp_path: Any) -> None:
@@ -261,7 +261,8 @@ def _people_frame() -> pd.DataFrame:
 
 def _biased(rows: Any) -> np.ndarray:
     x = np.asarray(rows, dtype=object)
-    return ((x[:, 2] == "M") & (x[:, 0].astype(float) > 40)).astype(np.int64)
+    out: np.ndarray = ((x[:, 2] == "M") & (x[:, 0].astype(float) > 40)).astype(np.int64)
+    return out
 
 
 @pytest.mark.parametrize("names", [["age", "age", "sex"], [1, "1", "sex"]])
@@ -361,3 +362,32 @@ def test_probabilities_that_do_not_sum_to_one_are_a_model_error(tmp_path: Any) -
     assert "sum to 0.4" in str(err.value) or "sum to 1.8" in str(err.value)
     assert assay.check_fairness(right, data=frame, store=tmp_path / "b.db", **kw).n_findings > 0
     assert assay.check_fairness(logits, data=frame, store=tmp_path / "c.db", **kw).n_findings > 0
+
+
+def test_the_channels_follow_a_shape_the_model_declares_itself(tmp_path: Any) -> None:
+    """No --input-shape: a model declaring (8, 8) (as an ONNX graph's input does) gets grey
+    palette PNGs as one channel."""
+    import assay
+    from assay.core.model import Capabilities
+
+    model, clean, pois = _digits()
+
+    class Declared:
+        capabilities = Capabilities(modality="image", n_classes=10, outputs="proba")
+        input_shape = (8, 8)
+
+        def predict(self, batch: Any) -> np.ndarray:
+            b = np.asarray(batch, dtype=np.float64)
+            assert b.shape[1:] == (8, 8), b.shape
+            return np.asarray(model.predict_proba(b.reshape(len(b), -1)))
+
+    result = assay.check_backdoor(
+        Declared(),
+        images=str(_save(tmp_path / "images", pois, "P")),
+        clean=str(_save(tmp_path / "clean", clean, "P")),
+        value_range="0,16",
+        max_queries=20_000,
+        seed=1,
+        store=tmp_path / "b.db",
+    )
+    assert result.n_findings >= 18
