@@ -391,3 +391,22 @@ def test_the_channels_follow_a_shape_the_model_declares_itself(tmp_path: Any) ->
         store=tmp_path / "b.db",
     )
     assert result.n_findings >= 18
+
+
+def test_list_values_and_huge_integers_are_refused_naming_the_column() -> None:
+    """A column of lists (nested JSON lines): TypeError unhashable type: 'list' (internal
+    error); account numbers beyond 2**53: searched as floats, the model given other numbers
+    (2**60 + 1 became 2**60)."""
+    from assay.errors import UsageError
+    from assay.fairness.tabular_io import infer_schema
+
+    frame = pd.DataFrame({"sex": ["F", "M", "F"], "tags": [[1, 2], [3], []]})
+    with pytest.raises(UsageError) as err:
+        infer_schema(frame, protected=("sex",))
+    assert "'tags' holds list values" in str(err.value)
+    frame = pd.DataFrame({"sex": ["F", "M", "F"], "acct": np.arange(3) + 2**60 + 1})
+    with pytest.raises(UsageError) as err:
+        infer_schema(frame, protected=("sex",))
+    assert "'acct'" in str(err.value) and "2**53" in str(err.value)
+    ok = pd.DataFrame({"sex": ["F", "M", "F"], "acct": np.arange(3) + 2**52})
+    assert infer_schema(ok, protected=("sex",)).feature("acct").kind == "integer"

@@ -14,7 +14,7 @@ Every user mistake raises ``UsageError`` naming the file, line and column where 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -48,6 +48,11 @@ def column_names(frame: pd.DataFrame, source: str | None = None) -> list[str]:
             )
         seen.add(name)
     return columns
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 # -- inferring a schema -----------------------------------------------------------------------
@@ -136,7 +141,16 @@ def _infer_feature(
         )
     is_numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     if as_categorical or not is_numeric:
-        cats = _sorted_unique(values)
+        try:
+            cats = _sorted_unique(values)
+        except TypeError:  # lists, dicts (nested JSON): values that cannot be categories
+            odd = next(v for v in values.tolist() if not isinstance(v, Hashable))
+            raise UsageError(
+                f"{source}: column {name!r} holds {type(odd).__name__} values such as "
+                f"{_short(odd)}; assay's categories are text, numbers or booleans: drop the "
+                "column, or make it one (e.g. its length, or its text)",
+                argument="--data",
+            ) from None
         mostly_unique = len(cats) > 0.5 * len(values)
         if not as_categorical and len(cats) > max_categories and mostly_unique:
             raise UsageError(
@@ -153,6 +167,17 @@ def _infer_feature(
                 argument="--data",
             )
         return Feature(name, "categorical", categories=tuple(cats))
+    exact = 2**53  # the largest whole number below which every one is a float64
+    if pd.api.types.is_integer_dtype(col) and (
+        int(values.max()) > exact or int(values.min()) < -exact
+    ):
+        big = int(values[(values > exact) | (values < -exact)].iloc[0])
+        raise UsageError(
+            f"{source}: column {name!r} holds whole numbers beyond 2**53 such as {big}, which "
+            "assay's rows of floats cannot hold exactly (the model would be given other "
+            "numbers); an identifier? drop it, or make it text (a category)",
+            argument="--data",
+        )
     arr = values.to_numpy(dtype=np.float64)
     if not np.isfinite(arr).all():
         raise UsageError(f"{source}: column {name!r} holds an infinite value")
