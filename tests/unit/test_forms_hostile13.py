@@ -410,3 +410,45 @@ def test_list_values_and_huge_integers_are_refused_naming_the_column() -> None:
     assert "'acct'" in str(err.value) and "2**53" in str(err.value)
     ok = pd.DataFrame({"sex": ["F", "M", "F"], "acct": np.arange(3) + 2**52})
     assert infer_schema(ok, protected=("sex",)).feature("acct").kind == "integer"
+
+
+def test_an_arrow_table_is_read_as_its_dataframe(tmp_path: Any) -> None:
+    """A pyarrow Table passed for a DataFrame: "protected attribute 'sex' is not a column;
+    columns are: [[70, 57, ...]]", every value printed."""
+    pa = pytest.importorskip("pyarrow")
+    import assay
+
+    table = pa.Table.from_pandas(_people_frame())
+    result = assay.check_fairness(
+        _biased, data=table, protected="sex", max_queries=2000, seed=1, store=tmp_path / "s.db"
+    )
+    assert result.n_findings > 0
+
+
+def test_channels_first_arrays_are_refused_with_the_transpose(tmp_path: Any) -> None:
+    """(n, 1, 8, 8) from a torch dataset was read as 1x8 images of 8 channels, and refused
+    by what followed: "argument --blocker: must be between 1 and the image side, not 2"."""
+    import assay
+    from assay.errors import UsageError
+
+    model, clean, pois = _digits()
+    kw: dict[str, Any] = {"input_shape": "64", "value_range": "0,16", "max_queries": 20_000}
+
+    def predict(batch: Any) -> np.ndarray:
+        b = np.asarray(batch, dtype=np.float64)
+        return np.asarray(model.predict_proba(b.reshape(len(b), -1)))
+
+    first = (pois * 16).transpose(0, 3, 1, 2)
+    with pytest.raises(UsageError) as err:
+        assay.check_backdoor(
+            predict,
+            images=first,
+            clean=clean.transpose(0, 3, 1, 2) * 16,
+            store=tmp_path / "a.db",
+            **kw,
+        )
+    assert "channels first" in str(err.value) and "np.transpose" in str(err.value)
+    right = assay.check_backdoor(
+        predict, images=pois * 16, clean=clean * 16, store=tmp_path / "b.db", seed=1, **kw
+    )
+    assert right.n_findings >= 18

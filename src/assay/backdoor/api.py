@@ -25,6 +25,7 @@ from assay.backdoor.filter import TriggerFilter, save_filter
 from assay.backdoor.image_files import (
     ImageFiles,
     fit_channels,
+    image_array,
     pil_images,
     read_images,
     wanted_channels,
@@ -190,14 +191,7 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
     pil = pil_images(value, argument)
     if pil is not None:
         return pil
-    arr = np.asarray(value)
-    if arr.ndim == 3:
-        arr = arr[..., None]
-    if arr.ndim != 4 or not len(arr):
-        raise UsageError(
-            f"expected an array of shape (n, H, W) or (n, H, W, C), not {arr.shape}",
-            argument=argument,
-        )
+    arr = image_array(np.asarray(value), argument)
     return ImageFiles(arr, arr.dtype == np.uint8, [f"{i}" for i in range(len(arr))], None, "array")
 
 

@@ -14,7 +14,14 @@ import numpy as np
 
 from assay.errors import UsageError
 
-__all__ = ["ImageFiles", "fit_channels", "pil_images", "read_images", "wanted_channels"]
+__all__ = [
+    "ImageFiles",
+    "fit_channels",
+    "image_array",
+    "pil_images",
+    "read_images",
+    "wanted_channels",
+]
 
 _SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -224,6 +231,28 @@ def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.n
     )
 
 
+def image_array(values: np.ndarray, argument: str, path: str | None = None) -> np.ndarray:
+    """An array of images as (n, H, W, C): (n, H, W) gets one channel; anything else but C
+    1, 3 or 4 last is refused (channels first, (n, C, H, W), was read as H = C)."""
+    if values.ndim == 3:
+        values = values[..., None]
+    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
+        first = values.ndim == 4 and values.shape[1] in (1, 3, 4)
+        raise UsageError(
+            f"array has shape {values.shape}; expected (n, H, W) or (n, H, W, C) with C 1, 3 "
+            "or 4 and n >= 1"
+            + (
+                " (channels first, as torch keeps them? give np.transpose(a, (0, 2, 3, 1)); "
+                "--input-shape C,H,W tells assay the model takes them so)"
+                if first
+                else ""
+            ),
+            argument=argument,
+            path=path,
+        )
+    return values
+
+
 def _images_key(keys: list[str], p: Path, argument: str) -> str:
     """The array of an .npz file that holds the images: ``images`` (``x``, ``X``), or its
     only array besides the labels; several others are refused (the first was taken: the
@@ -270,15 +299,7 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
             argument=argument,
             path=str(p),
         ) from None
-    if values.ndim == 3:
-        values = values[..., None]
-    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
-        raise UsageError(
-            f"array has shape {values.shape}; expected (n, H, W) or (n, H, W, C) with C 1, 3 "
-            "or 4 and n >= 1",
-            argument=argument,
-            path=str(p),
-        )
+    values = image_array(values, argument, str(p))
     if not np.issubdtype(values.dtype, np.number):
         raise UsageError(f"array of {values.dtype}, not numbers", argument=argument, path=str(p))
     if labels is not None and len(labels) != len(values):

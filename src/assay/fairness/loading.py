@@ -75,6 +75,20 @@ def _data_path(data: Any) -> str | os.PathLike[str]:
     )
 
 
+def _as_frame(data: Any) -> Any:
+    """``data`` as a pandas DataFrame: one already, or a table that converts itself
+    (``to_pandas()``: a pyarrow Table, a polars DataFrame); None for anything else."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return data
+    convert = getattr(data, "to_pandas", None)
+    if not callable(convert) or isinstance(data, str | os.PathLike):
+        return None
+    frame = convert()
+    return frame if isinstance(frame, pd.DataFrame) else None
+
+
 def _innermost(model: Any) -> Any:
     while hasattr(model, "inner"):
         model = model.inner
@@ -202,11 +216,9 @@ def setup_fairness(
         label_names = tuple(ds.label_names)
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
-        frame = (
-            data
-            if hasattr(data, "columns")
-            else _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
-        )
+        frame = _as_frame(data)
+        if frame is None:
+            frame = _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
