@@ -22,7 +22,14 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.filter import TriggerFilter, save_filter
-from assay.backdoor.image_files import ImageFiles, pil_images, read_images
+from assay.backdoor.image_files import (
+    ImageFiles,
+    fit_channels,
+    image_array,
+    pil_images,
+    read_images,
+    wanted_channels,
+)
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest, check_comparable
@@ -184,14 +191,7 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
     pil = pil_images(value, argument)
     if pil is not None:
         return pil
-    arr = np.asarray(value)
-    if arr.ndim == 3:
-        arr = arr[..., None]
-    if arr.ndim != 4 or not len(arr):
-        raise UsageError(
-            f"expected an array of shape (n, H, W) or (n, H, W, C), not {arr.shape}",
-            argument=argument,
-        )
+    arr = image_array(np.asarray(value), argument)
     return ImageFiles(arr, arr.dtype == np.uint8, [f"{i}" for i in range(len(arr))], None, "array")
 
 
@@ -299,6 +299,9 @@ def setup_backdoor(
                 argument="--clean",
             )
         image_files = None if images is False else _as_files(images, "--images")
+        declared = parse_shape(input_shape) if input_shape else None
+        if declared is not None:  # grey or colour as the model takes them, when nothing is lost
+            clean_files, image_files = _fit_channels(clean_files, image_files, declared, layout)
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
             raise UsageError(
                 f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
@@ -308,7 +311,6 @@ def setup_backdoor(
             )
         shape = clean_files.values.shape[1:]
         kind, values = parse_range(value_range) if value_range else ("linear", (0.0, 1.0))
-        declared = parse_shape(input_shape) if input_shape else None
         torchish = _is_torch_spec(model, model_type)
         guess = spec_for(
             (shape[0], shape[1], shape[2]),
@@ -331,6 +333,9 @@ def setup_backdoor(
         if declared is None:
             found = _declared_shape(raw)
             if found is not None:
+                clean_files, image_files = _fit_channels(clean_files, image_files, found, layout)
+                shape = clean_files.values.shape[1:]
+                clean_x = _canonical(clean_files, kind, values, "--clean")
                 guess = spec_for(
                     (shape[0], shape[1], shape[2]),
                     found,
@@ -402,6 +407,16 @@ def _check_labels(labels: np.ndarray, images: np.ndarray | None, n_classes: int)
             f"model (0 to {n_classes - 1})",
             argument="labels",
         )
+
+
+def _fit_channels(
+    clean: ImageFiles, images: ImageFiles | None, shape: tuple[int, ...], layout: str | None
+) -> tuple[ImageFiles, ImageFiles | None]:
+    """Both image sets with the channels the model's input shape asks (``fit_channels``)."""
+    h, w = clean.values.shape[1:3]
+    want = wanted_channels(shape, h, w, layout)
+    fitted = None if images is None else fit_channels(images, want, "--images")
+    return fit_channels(clean, want, "--clean"), fitted
 
 
 def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:

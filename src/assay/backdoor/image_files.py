@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,14 @@ import numpy as np
 
 from assay.errors import UsageError
 
-__all__ = ["ImageFiles", "pil_images", "read_images"]
+__all__ = [
+    "ImageFiles",
+    "fit_channels",
+    "image_array",
+    "pil_images",
+    "read_images",
+    "wanted_channels",
+]
 
 _SUFFIXES = (".png", ".jpg", ".jpeg")
 
@@ -40,7 +47,7 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
     if suffix in (".npy", ".npz"):
         return _read_array(p, argument)
     if suffix in _SUFFIXES:
-        values, _ = _read_one(p, argument, None)
+        values = _read_file(p, argument)
         return ImageFiles(values[None], True, [p.name], None, str(p))
     raise UsageError(
         f"cannot read images from a {suffix or 'suffix-less'} file; give a folder of PNG/JPEG "
@@ -50,41 +57,16 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
     )
 
 
-def _read_one(p: Path, argument: str, mode: str | None) -> tuple[np.ndarray, str]:
-    try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:
-        raise UsageError(
-            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
-        ) from None
-    try:
-        with Image.open(p) as im:
-            im.load()
-            return _pixels(im, str(p), argument, mode)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise UsageError(
-            f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
-        ) from None
-
-
-def _pixels(
-    im: Any, where: str, argument: str, mode: str | None, grey_palette: bool = False
-) -> tuple[np.ndarray, str]:
-    """A PIL image's pixels (H, W, C) as uint8, grey or RGB (``mode``; None: by the image's
-    own, and with ``grey_palette`` a palette of greys is grey): palette images by their
-    colours, 16-bit grey scaled to 0..255."""
-    if mode is None:
-        grey = im.mode in ("1", "L", "LA", "I", "F") or _wide(im)
-        mode = "L" if grey or (grey_palette and _grey_palette(im)) else "RGB"
+def _pixels(im: Any, where: str, argument: str) -> np.ndarray:
+    """A PIL image's pixels as uint8: (H, W, 1) for a grey image (a palette of greys
+    included; 16-bit grey scaled to 0..255), else (H, W, 3) (a palette by its colours; an
+    alpha channel dropped)."""
     if _wide(im) or im.mode in ("I", "F"):
         arr = _gray_to_uint8(np.asarray(im), where, argument)
-        if mode == "RGB":
-            arr = np.repeat(arr[..., None], 3, axis=-1)
     else:
-        arr = np.asarray(im.convert(mode), dtype=np.uint8)
-    if arr.ndim == 2:
-        arr = arr[..., None]
-    return arr, mode
+        grey = im.mode in ("1", "L", "LA") or _grey_palette(im)
+        arr = np.asarray(im.convert("L" if grey else "RGB"), dtype=np.uint8)
+    return arr[..., None] if arr.ndim == 2 else arr
 
 
 def pil_images(value: Any, argument: str) -> ImageFiles | None:
@@ -94,18 +76,10 @@ def pil_images(value: Any, argument: str) -> ImageFiles | None:
     items = value if isinstance(value, list | tuple) else [value]
     if not items or not all(hasattr(v, "getbands") and hasattr(v, "mode") for v in items):
         return None
-    first, mode = _pixels(items[0], "image 0", argument, None, grey_palette=True)
-    out = [first]
-    for i, im in enumerate(items[1:], start=1):
-        arr, _ = _pixels(im, f"image {i}", argument, mode)
-        if arr.shape != first.shape:
-            raise UsageError(
-                f"image {i} is {arr.shape[0]}x{arr.shape[1]} but image 0 is "
-                f"{first.shape[0]}x{first.shape[1]}: all images must have one size",
-                argument=argument,
-            )
-        out.append(arr)
-    return ImageFiles(np.stack(out), True, [str(i) for i in range(len(out))], None, "array")
+    read = [_pixels(im, f"image {i}", argument) for i, im in enumerate(items)]
+    names = [f"image {i}" for i in range(len(read))]
+    stacked = _stack(read, names, argument, None)
+    return ImageFiles(stacked, True, [str(i) for i in range(len(read))], None, "array")
 
 
 def _grey_palette(im: Any) -> bool:
@@ -134,24 +108,99 @@ def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
     return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
 
 
+def _read_file(p: Path, argument: str) -> np.ndarray:
+    """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
+    (H, W, 3)."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise UsageError(
+            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
+        ) from None
+    try:
+        with Image.open(p) as im:
+            im.load()
+            return _pixels(im, str(p), argument)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UsageError(
+            f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
+        ) from None
+
+
 def _read_folder(p: Path, argument: str) -> ImageFiles:
+    """Every file in its own mode (grey, a palette of greys, colour), stacked by ``_stack``."""
     files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
     if not files:
         raise UsageError("the folder holds no PNG or JPEG files", argument=argument, path=str(p))
-    first, mode = _read_one(files[0], argument, None)
-    out = [first]
-    for f in files[1:]:
-        arr, _ = _read_one(f, argument, mode)
-        if arr.shape != first.shape:
+    read = [_read_file(f, argument) for f in files]
+    stacked = _stack(read, [f.name for f in files], argument, files)
+    return ImageFiles(stacked, True, [f.name for f in files], None, str(p))
+
+
+def _stack(
+    read: list[np.ndarray], names: list[str], argument: str, files: list[Path] | None
+) -> np.ndarray:
+    """Images read each in its own mode as one array: grey ones beside colour ones get three
+    equal channels (nothing lost: a colour image is never made grey here; ``fit_channels``
+    refuses one for a grey model, naming it); one of another size is refused, naming it."""
+    if len({a.shape[-1] for a in read}) > 1:
+        read = [np.repeat(a, 3, axis=-1) if a.shape[-1] == 1 else a for a in read]
+    first = read[0]
+    for i, arr in enumerate(read):
+        if arr.shape[:2] != first.shape[:2]:
             raise UsageError(
-                f"image is {arr.shape[0]}x{arr.shape[1]}x{arr.shape[2]} but {files[0].name} is "
-                f"{first.shape[0]}x{first.shape[1]}x{first.shape[2]}: all images must have one "
-                "size",
+                f"{names[i]} is {arr.shape[0]}x{arr.shape[1]} but {names[0]} is "
+                f"{first.shape[0]}x{first.shape[1]}: all images must have one size",
                 argument=argument,
-                path=str(f),
+                path=None if files is None else str(files[i]),
             )
-        out.append(arr)
-    return ImageFiles(np.stack(out), True, [f.name for f in files], None, str(p))
+    return np.stack(read)
+
+
+def wanted_channels(
+    model_shape: tuple[int, ...], height: int, width: int, layout: str | None = None
+) -> int | None:
+    """The channels a model's per-image input shape asks of (height, width) images: 1 for
+    (H, W), (H, W, 1), (1, H, W) or H*W values; 3 for (H, W, 3), (3, H, W) or H*W*3 values;
+    None when the shape does not tell (or does not fit the images: said later)."""
+    if len(model_shape) == 1:
+        return {height * width: 1, height * width * 3: 3}.get(model_shape[0])
+    if len(model_shape) == 2:
+        return 1
+    a, b, d = model_shape
+    last = (a, b) == (height, width) and d in (1, 3, 4)
+    first = (b, d) == (height, width) and a in (1, 3, 4)
+    if layout == "nchw" or (first and not last):
+        return a if first else None
+    return d if last else None
+
+
+def fit_channels(files: ImageFiles, want: int | None, argument: str) -> ImageFiles:
+    """``files`` with the channels a model takes, when that loses nothing: grey images given
+    three equal channels for a colour model; colour images whose every pixel is grey (R = G
+    = B; a palette of greys, grey saved as RGB) read as grey for a grey model.  A colour
+    image for a grey model is refused, naming it; other channel counts are left to the
+    shape check."""
+    values = files.values
+    have = values.shape[-1]
+    if want is None or have == want:
+        return files
+    if have == 1 and want == 3:
+        return replace(files, values=np.repeat(values, 3, axis=-1))
+    if have == 3 and want == 1:
+        colour = (values[..., 0] != values[..., 1]) | (values[..., 1] != values[..., 2])
+        bad = colour.reshape(len(values), -1).any(axis=1)
+        if bad.any():
+            first = int(np.flatnonzero(bad)[0])
+            raise UsageError(
+                f"{files.names[first]} is a colour image ({int(bad.sum())} of {len(values)} "
+                "are), but the model takes one channel (grey); give grey images (assay does "
+                "not turn colours into greys for you)",
+                argument=argument,
+                path=files.path if files.path != "array" else None,
+            )
+        return replace(files, values=values[..., :1])
+    return files
 
 
 def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.ndarray:
@@ -182,6 +231,52 @@ def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.n
     )
 
 
+def image_array(values: np.ndarray, argument: str, path: str | None = None) -> np.ndarray:
+    """An array of images as (n, H, W, C): (n, H, W) gets one channel; anything else but C
+    1, 3 or 4 last is refused (channels first, (n, C, H, W), was read as H = C)."""
+    if values.ndim == 3:
+        values = values[..., None]
+    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
+        first = values.ndim == 4 and values.shape[1] in (1, 3, 4)
+        raise UsageError(
+            f"array has shape {values.shape}; expected (n, H, W) or (n, H, W, C) with C 1, 3 "
+            "or 4 and n >= 1"
+            + (
+                " (channels first, as torch keeps them? give np.transpose(a, (0, 2, 3, 1)); "
+                "--input-shape C,H,W tells assay the model takes them so)"
+                if first
+                else ""
+            ),
+            argument=argument,
+            path=path,
+        )
+    return values
+
+
+def _images_key(keys: list[str], p: Path, argument: str) -> str:
+    """The array of an .npz file that holds the images: ``images`` (``x``, ``X``), or its
+    only array besides the labels; several others are refused (the first was taken: the
+    labels, or another set, could be scanned as images)."""
+    named = next((k for k in ("images", "x", "X") if k in keys), None)
+    if named is not None:
+        return named
+    others = [k for k in keys if k not in ("labels", "y")]
+    if len(others) == 1:
+        return others[0]
+    if not others:
+        raise UsageError(
+            "the .npz file holds no images array" + (f" (only {', '.join(keys)})" if keys else ""),
+            argument=argument,
+            path=str(p),
+        )
+    raise UsageError(
+        f"the .npz file holds several arrays ({', '.join(others)}); which are the images is "
+        "unknown: name that array 'images' (and the true labels 'labels')",
+        argument=argument,
+        path=str(p),
+    )
+
+
 def _read_array(p: Path, argument: str) -> ImageFiles:
     labels = None
     try:
@@ -189,12 +284,7 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
             if p.suffix.lower() == ".npz":
                 with np.load(fh, allow_pickle=False) as z:
                     keys = list(z.files)
-                    key = next((k for k in ("images", "x", "X") if k in keys), None)
-                    key = key or (keys[0] if keys else None)
-                    if key is None:
-                        raise UsageError(
-                            "the .npz file holds no arrays", argument=argument, path=str(p)
-                        )
+                    key = _images_key(keys, p, argument)
                     values = z[key]
                     for k in ("labels", "y"):
                         if k in keys:
@@ -209,15 +299,7 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
             argument=argument,
             path=str(p),
         ) from None
-    if values.ndim == 3:
-        values = values[..., None]
-    if values.ndim != 4 or values.shape[-1] not in (1, 3, 4) or not len(values):
-        raise UsageError(
-            f"array has shape {values.shape}; expected (n, H, W) or (n, H, W, C) with C 1, 3 "
-            "or 4 and n >= 1",
-            argument=argument,
-            path=str(p),
-        )
+    values = image_array(values, argument, str(p))
     if not np.issubdtype(values.dtype, np.number):
         raise UsageError(f"array of {values.dtype}, not numbers", argument=argument, path=str(p))
     if labels is not None and len(labels) != len(values):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -72,6 +73,20 @@ def _data_path(data: Any) -> str | os.PathLike[str]:
         "(`pandas.DataFrame(array, columns=[...])`) or the path of a data file",
         argument="data",
     )
+
+
+def _as_frame(data: Any) -> Any:
+    """``data`` as a pandas DataFrame: one already, or a table that converts itself
+    (``to_pandas()``: a pyarrow Table, a polars DataFrame); None for anything else."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return data
+    convert = getattr(data, "to_pandas", None)
+    if not callable(convert) or isinstance(data, str | os.PathLike):
+        return None
+    frame = convert()
+    return frame if isinstance(frame, pd.DataFrame) else None
 
 
 def _innermost(model: Any) -> Any:
@@ -201,11 +216,9 @@ def setup_fairness(
         label_names = tuple(ds.label_names)
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
-        frame = (
-            data
-            if hasattr(data, "columns")
-            else _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
-        )
+        frame = _as_frame(data)
+        if frame is None:
+            frame = _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
@@ -273,8 +286,8 @@ def setup_fairness(
     else:
         given = getattr(model, "feature_names_in_", None)  # an estimator object: before its probe
         the_schema, encoded = _model_order(the_schema, encoded, given)
-        if schema is None and given is not None:
-            _check_names([str(c) for c in given], the_schema.names)
+        if given is not None:
+            _check_names([str(c) for c in given], the_schema.names, schema_file=schema)
         probe_rows = (
             encoded[:2]
             if encoded is not None
@@ -296,8 +309,8 @@ def setup_fairness(
         estimator = getattr(inner, "estimator", None)
         fitted = _fitted_names(inner, estimator)
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
-        if schema is None and getattr(estimator, "feature_names_in_", None) is not None:
-            _check_names(fitted or [], the_schema.names)
+        if fitted is not None:
+            _check_names(fitted, the_schema.names, schema_file=schema)
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -320,7 +333,9 @@ def setup_fairness(
         raise UsageError(
             f"the model takes {width} features but the schema has {len(the_schema)}: "
             f"{', '.join(the_schema.names)}"
-            + _width_hint(the_schema.names, estimator, from_data=schema is None),
+            + _width_hint(
+                the_schema, estimator, from_data=schema is None, labelled=label is not None
+            ),
             argument="--schema" if schema is not None else "--data",
         )
     labels = None
@@ -445,17 +460,45 @@ def _fitted_names(inner: Any, estimator: Any) -> list[str] | None:
     return None
 
 
-def _check_names(fitted: Sequence[str], names: Sequence[str]) -> None:
-    """Refuse data whose columns are as many as a scikit-learn model's but not by its names
-    (as scikit-learn itself does): which is which is unknown, and by position values would
-    reach other columns.  Another width is said later, with hints."""
-    if len(fitted) == len(names) and sorted(fitted) != sorted(names):
-        raise UsageError(
-            f"the model was fitted on the columns {', '.join(fitted)}; the data's are "
-            f"{', '.join(names)}: which is which is unknown; give the data the model's "
-            "column names",
-            argument="--data",
-        )
+def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: Any) -> None:
+    """Refuse data (or a schema) whose columns are as many as the model's named columns but
+    not by their names (as scikit-learn itself does): which is which is unknown, and by
+    position values would reach other columns.  A scikit-learn model's
+    ``feature_names_in_`` and an ONNX graph's inputs (one per column) name them; numbered
+    names (``f0, f1, ...``, what converters write for a model fitted on a matrix) say only
+    their order, and are fed by position.  Another width is said later, with hints."""
+    if len(fitted) != len(names) or sorted(fitted) == sorted(names) or _numbered(fitted):
+        return
+    if schema_file is not None and not isinstance(schema_file, Schema):
+        where, argument, fix = "the schema's", "--schema", "rename the schema's features to"
+    elif schema_file is not None:
+        where, argument, fix = "the schema's", "schema", "rename the schema's features to"
+    else:
+        where, argument, fix = "the data's", "--data", "give the data"
+    raise UsageError(
+        f"the model takes the columns {', '.join(fitted)}; {where} are {', '.join(names)}: "
+        f"which is which is unknown (by position, values would reach other columns); {fix} "
+        "the model's column names",
+        argument=argument,
+    )
+
+
+_NUMBERED = re.compile(r"^([A-Za-z_]*?)_?(\d+)$")
+
+
+def _numbered(names: Sequence[str]) -> bool:
+    """Whether names only number the columns in order: ``f0, f1, ...`` (``x1, x2, ...``,
+    ``input_0, ...``), one prefix, counting up by one from 0 or 1."""
+    found = [_NUMBERED.match(n) for n in names]
+    if not names or not all(found):
+        return False
+    prefixes = {m.group(1) for m in found if m}
+    numbers = [int(m.group(2)) for m in found if m]
+    return (
+        len(prefixes) == 1
+        and numbers[0] in (0, 1)
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    )
 
 
 def _model_order(
@@ -470,26 +513,38 @@ def _model_order(
     names = [str(c) for c in fitted]
     if names == schema.names or sorted(names) != sorted(schema.names):
         return schema, encoded
-    order = [schema.index(n) for n in names]
+    at = {n: i for i, n in enumerate(schema.names)}
+    order = [at[n] for n in names]
     moved = replace(schema, features=tuple(schema.features[i] for i in order))
     return moved, None if encoded is None else encoded[:, order]
 
 
-def _width_hint(names: Sequence[str], estimator: Any, *, from_data: bool) -> str:
+def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bool) -> str:
     """What to change when the model and the schema disagree on the features: the columns the
-    model was not fitted on (``feature_names_in_``), the label column among them."""
+    model was not fitted on (``feature_names_in_``), the label column or a protected
+    attribute among them."""
+    names = schema.names
     fitted = getattr(estimator, "feature_names_in_", None)
     if fitted is None:
         return (
-            "; if one of these columns is the true label, give --label COLUMN" if from_data else ""
+            "; if one of these columns is the true label, give --label COLUMN"
+            if from_data and not labelled
+            else ""
         )
     known = {str(n) for n in fitted}
     extra = [n for n in names if n not in known]
     missing = [str(n) for n in fitted if str(n) not in set(names)]
     hint = ""
-    if extra:
+    unseen = [p for p in schema.protected if p in extra]
+    if unseen:
+        hint += (
+            f"; the model does not take the protected attribute {unseen[0]!r}: no input "
+            "differing only in it can be given to it, so it cannot be tested here (a model "
+            "can still treat people differently through other columns; test those)"
+        )
+    elif extra:
         hint += f"; not among the model's features: {', '.join(extra)}"
-        if from_data and len(extra) == 1:
+        if from_data and len(extra) == 1 and not labelled:
             hint += f" (the true label? give --label {extra[0]})"
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"

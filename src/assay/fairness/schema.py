@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any, Literal
 
 import numpy as np
@@ -170,17 +171,23 @@ class Schema:
                 )
 
     # -- lookup --------------------------------------------------------------------------
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        # built once: reports look features up by name for every row they show, and a
+        # schema may have 12,000 columns (a linear search each time was quadratic)
+        return {f.name: i for i, f in enumerate(self.features)}
+
     @property
     def names(self) -> list[str]:
-        return [f.name for f in self.features]
+        return list(self._positions)
 
     def __len__(self) -> int:
         return len(self.features)
 
     def index(self, name: str) -> int:
-        for i, f in enumerate(self.features):
-            if f.name == name:
-                return i
+        at = self._positions.get(name)
+        if at is not None:
+            return at
         raise UsageError(
             f"protected attribute {name!r} is not a column; columns are: {', '.join(self.names)}",
             argument="--protected",

@@ -154,6 +154,13 @@ def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
                     shown = " ".join(f"0x{b:02x}" for b in bad)
                     where = "of the decompressed text " if p.name.lower().endswith(".gz") else ""
                     plain = encoding.replace("-sig", "")
+                    if at == 0 and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+                        return UsageError(
+                            f"the file begins with a UTF-16 byte-order mark, not {plain} text: "
+                            "pass --encoding utf-16 (or save the file as UTF-8)",
+                            path=name,
+                            line=1,
+                        )
                     return UsageError(
                         f"byte offset {at:,} {where}({shown}) is not valid {plain} text: pass "
                         "the file's encoding with --encoding (e.g. --encoding latin-1), or "

@@ -14,7 +14,7 @@ Every user mistake raises ``UsageError`` naming the file, line and column where 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -34,6 +34,27 @@ __all__ = [
 ]
 
 
+def column_names(frame: pd.DataFrame, source: str | None = None) -> list[str]:
+    """A frame's column names as text (how assay names columns); two columns of one name
+    (``frame[name]`` would be both) are refused, naming it."""
+    columns = [str(c) for c in frame.columns]
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            raise UsageError(
+                f"two columns are named {name!r}; give each column its own name "
+                "(frame.columns = [...])",
+                path=source or str(frame.attrs.get(SOURCE_ATTR, "data")),
+            )
+        seen.add(name)
+    return columns
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 # -- inferring a schema -----------------------------------------------------------------------
 def infer_schema(
     frame: pd.DataFrame,
@@ -51,7 +72,7 @@ def infer_schema(
     more than ``max_categories`` values, most of them seen once, is refused (an identifier
     or free text, most likely).
     """
-    columns = [str(c) for c in frame.columns]
+    columns = column_names(frame)
     if target is not None and target not in columns:
         raise UsageError(
             f"target column {target!r} is not a column; columns are: {', '.join(columns)}",
@@ -74,9 +95,15 @@ def infer_schema(
                 argument="--protected",
             )
         if p not in feature_cols:
+            flat = (
+                "; the columns are a MultiIndex: flatten them first (frame.columns = "
+                "['_'.join(map(str, c)) for c in frame.columns])"
+                if isinstance(frame.columns, pd.MultiIndex)
+                else ""
+            )
             raise UsageError(
                 f"protected attribute {p!r} is not a column; columns are: "
-                f"{', '.join(feature_cols)}",
+                f"{', '.join(feature_cols)}{flat}",
                 argument="--protected",
             )
     source = str(frame.attrs.get(SOURCE_ATTR, "data"))
@@ -114,7 +141,16 @@ def _infer_feature(
         )
     is_numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
     if as_categorical or not is_numeric:
-        cats = _sorted_unique(values)
+        try:
+            cats = _sorted_unique(values)
+        except TypeError:  # lists, dicts (nested JSON): values that cannot be categories
+            odd = next(v for v in values.tolist() if not isinstance(v, Hashable))
+            raise UsageError(
+                f"{source}: column {name!r} holds {type(odd).__name__} values such as "
+                f"{_short(odd)}; assay's categories are text, numbers or booleans: drop the "
+                "column, or make it one (e.g. its length, or its text)",
+                argument="--data",
+            ) from None
         mostly_unique = len(cats) > 0.5 * len(values)
         if not as_categorical and len(cats) > max_categories and mostly_unique:
             raise UsageError(
@@ -131,6 +167,17 @@ def _infer_feature(
                 argument="--data",
             )
         return Feature(name, "categorical", categories=tuple(cats))
+    exact = 2**53  # the largest whole number below which every one is a float64
+    if pd.api.types.is_integer_dtype(col) and (
+        int(values.max()) > exact or int(values.min()) < -exact
+    ):
+        big = int(values[(values > exact) | (values < -exact)].iloc[0])
+        raise UsageError(
+            f"{source}: column {name!r} holds whole numbers beyond 2**53 such as {big}, which "
+            "assay's rows of floats cannot hold exactly (the model would be given other "
+            "numbers); an identifier? drop it, or make it text (a category)",
+            argument="--data",
+        )
     arr = values.to_numpy(dtype=np.float64)
     if not np.isfinite(arr).all():
         raise UsageError(f"{source}: column {name!r} holds an infinite value")
@@ -169,8 +216,10 @@ def check_data(
     Errors name the file line of the row, or its index label in a DataFrame made in memory.
     """
     where = _Where(frame, source)
-    columns = [str(c) for c in frame.columns]
-    missing = [n for n in schema.names if n not in columns]
+    columns = column_names(frame, source)
+    names = schema.names  # once: a list per call, and sets for look-ups (12,000 columns)
+    have, listed = set(columns), set(names)
+    missing = [n for n in names if n not in have]
     if missing:
         raise UsageError(
             f"lacks column(s) {', '.join(missing)} that the schema lists; it has: "
@@ -178,11 +227,11 @@ def check_data(
             path=where.source,
         )
     skip = set(ignore)
-    extra = [c for c in columns if c not in schema.names and c not in skip]
+    extra = [c for c in columns if c not in listed and c not in skip]
     if extra:
         raise UsageError(
             f"has column(s) {', '.join(extra)} that the schema does not list; drop them or "
-            f"name the label column as the target (schema columns: {', '.join(schema.names)})",
+            f"name the label column as the target (schema columns: {', '.join(names)})",
             path=where.source,
         )
     by_name = dict(zip(columns, frame.columns, strict=True))

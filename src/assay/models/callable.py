@@ -17,6 +17,14 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
+from assay.models.pipeline_answers import (
+    covers,
+    is_ranked,
+    pipeline_classes,
+    ranked_labels,
+    ranked_to_labels,
+    ranked_to_proba,
+)
 
 __all__ = [
     "CallableModel",
@@ -135,9 +143,12 @@ def _label_of(v: Any) -> Any:
 
 
 def _declared_classes(fn: Any) -> tuple[str, ...] | None:
-    """The labels a function declares in order (``fn.classes_``, as scikit-learn's)."""
+    """The labels a function declares in order (``fn.classes_``, as scikit-learn's; or a
+    Hugging Face pipeline's ``model.config.id2label``)."""
     classes = getattr(fn, "classes_", None)
-    if classes is None or hasattr(fn, "predict"):
+    if classes is None:
+        return pipeline_classes(fn)
+    if hasattr(fn, "predict"):
         return None
     try:
         names = tuple(str(c) for c in classes)
@@ -156,7 +167,9 @@ def _declared_classes(fn: Any) -> tuple[str, ...] | None:
 
 class NamedLabelsModel(CallableModel):
     """A function that answers labels by name (or pipeline dicts), declared in ``classes_``:
-    names become class indices; a name not declared is a ModelError naming it."""
+    names become class indices; a name not declared is a ModelError naming it.  A list of
+    ``{label, score}`` per input (a pipeline with ``top_k=None``) is a row of probabilities
+    when the capabilities say so, else its best label."""
 
     def __init__(
         self, fn: Callable[[Any], Any], capabilities: Capabilities, names: tuple[str, ...]
@@ -166,6 +179,10 @@ class NamedLabelsModel(CallableModel):
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         raw = self.fn(inputs)
+        if is_ranked(raw):
+            if self.capabilities.outputs == "proba":
+                return ranked_to_proba(raw, self._index)
+            return ranked_to_labels(raw, self._index)
         out = np.asarray(raw)
         if out.dtype.kind in "iub" or out.dtype.kind == "f":
             return out  # indices or probabilities: checked downstream like any answer
@@ -190,11 +207,19 @@ def _named(
     modality: Modality,
     probe: ModelInputs | None,
     call_timeout: float | None,
+    answered: Any = None,
 ) -> CallableModel:
-    """A function with declared classes: labels by name, indices, or probabilities."""
+    """A function with declared classes: labels by name, indices, or probabilities (also
+    as a pipeline's ``{label, score}`` lists naming every class).  ``answered``: its answer
+    to ``probe`` when already asked."""
     outputs: OutputKind = "labels"
     if probe is not None:
-        answer = np.asarray(probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout))
+        raw = answered
+        if raw is None:
+            raw = probe_call(fn, probe, what=_qualname(fn), timeout=call_timeout)
+        answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
+        if is_ranked(raw) and covers(raw, names):
+            outputs = "proba"
         if answer.dtype.kind == "f" and answer.ndim == 2:
             if answer.shape[1] != len(names):
                 raise UsageError(
@@ -290,6 +315,21 @@ def from_callable(
     names = _declared_classes(fn)
     if capabilities is None and names is not None:
         return _named(fn, names, modality=modality, probe=probe, call_timeout=call_timeout)
+    if capabilities is None and outputs is None and probe is not None:
+        # one probe call: a pipeline's lists of {label, score} name the classes themselves
+        answer = probe_call(fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout)
+        found = ranked_labels(answer)
+        if found is not None:
+            return _named(
+                fn,
+                found,
+                modality=modality,
+                probe=probe,
+                call_timeout=call_timeout,
+                answered=answer,
+            )
+        caps = infer_capabilities(answer, modality=modality, n_classes=n_classes)
+        return CallableModel(fn, caps)
     if capabilities is None:
         capabilities = declared_capabilities(
             modality=modality,

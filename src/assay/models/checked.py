@@ -55,7 +55,28 @@ class CheckedModel:
                 f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
                 f"{n} inputs; first input: {describe_input(inputs, 0)}"
             ) from exc
-        return check_outputs(raw, inputs, self.capabilities)
+        out = check_outputs(raw, inputs, self.capabilities)
+        if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:
+            _check_rows(out, inputs)
+        return out
 
     def __repr__(self) -> str:
         return f"CheckedModel({self.inner!r})"
+
+
+def _check_rows(out: np.ndarray, inputs: ModelInputs) -> None:
+    """Rows of class probabilities sum to 1.  Rows of values in [0, 1] that do not (one
+    probability repeated, [p, p] for [1 - p, p]; a sigmoid per class) read as labels by their
+    largest value gave a label that never changes: "nothing found" of a model never really
+    asked.  Scores outside [0, 1] (logits) are read by their largest value, as they are."""
+    if out.size == 0 or out.min() < 0.0 or out.max() > 1.0:
+        return
+    off = np.abs(out.sum(axis=1) - 1.0) > 0.02
+    if off.any():
+        i = int(np.argmax(off))
+        raise ModelError(
+            f"the model's class probabilities for input {i} sum to {out[i].sum():.4g}, not 1 "
+            f"({np.round(out[i], 4).tolist()}; {int(off.sum()):,} of {len(out):,} rows do "
+            f"not): it must answer one probability per class, the row summing to 1 (e.g. "
+            f"np.column_stack([1 - p, p])); first such input: {describe_input(inputs, i)}"
+        )

@@ -16,6 +16,7 @@ from assay.models.callable import resolve_spec as _resolve_spec
 from assay.models.checked import CheckedModel
 from assay.models.files import read_pickle, read_skops
 from assay.models.http import HttpModel, ServingOptions, redact
+from assay.models.pipeline_answers import pipeline_classes
 from assay.models.sklearn import from_sklearn
 
 __all__ = ["MODEL_TYPES", "describe", "load_model"]
@@ -118,6 +119,9 @@ def _from_object(
 
         if is_torch_module(obj):
             return from_torch(obj, modality=modality, n_classes=n_classes, probe=probe), "torch"
+    if model_type is None and callable(obj) and pipeline_classes(obj) is not None:
+        # a Hugging Face pipeline (its predict() is its call): answers read as a callable's
+        return _callable(obj, modality, n_classes, outputs, probe, call_timeout), "callable"
     if hasattr(obj, "predict") or hasattr(obj, "predict_proba"):
         est = from_sklearn(
             obj, outputs=outputs, modality=modality, n_classes=n_classes, probe=probe

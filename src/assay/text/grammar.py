@@ -21,6 +21,7 @@ unreachable symbols (warning), infinite languages (warning).
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Sequence
@@ -578,6 +579,14 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
 
 
+def _decoded(raw: bytes) -> str:
+    """A grammar file's text: UTF-8, or UTF-16 when it begins with that byte-order mark (as
+    editors on Windows save); a UTF-8 byte-order mark is not part of the text."""
+    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return raw.decode("utf-16")
+    return raw.decode("utf-8-sig")
+
+
 def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     """Read and check a grammar file (or a built-in grammar: ``builtin:reviews``)."""
     spec = os.fspath(path) if isinstance(path, os.PathLike) else path
@@ -590,7 +599,7 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     else:
         raise UsageError("a grammar is a file path or builtin:NAME", argument="--grammar")
     try:
-        text = p.read_text(encoding="utf-8")
+        text = _decoded(p.read_bytes())
     except FileNotFoundError:
         raise UsageError(f"no such grammar file: {p}", argument="--grammar", path=str(p)) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -1,0 +1,121 @@
+"""Answers in the form of a Hugging Face text-classification pipeline, read without
+importing transformers.
+
+Such a pipeline answers a batch with one ``{"label": ..., "score": ...}`` per input (its top
+class), or, called with ``top_k=None`` (or ``top_k=k``), a list of them per input, best
+first.  Its classes are in ``pipeline.model.config.id2label`` ({0: "NEGATIVE", ...}).
+A list per input that names every class is a row of probabilities (each class's score in the
+model's class order); otherwise the label with the best score is the answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from assay.errors import ModelError
+
+__all__ = ["is_ranked", "pipeline_classes", "ranked_labels", "ranked_to_labels", "ranked_to_proba"]
+
+
+def pipeline_classes(obj: Any) -> tuple[str, ...] | None:
+    """The classes of a pipeline-like object in index order (``model.config.id2label``),
+    or None when it has no such map (or a map that is not two or more distinct names)."""
+    config = getattr(getattr(obj, "model", None), "config", None)
+    mapping = getattr(config, "id2label", None)
+    if not isinstance(mapping, dict) or len(mapping) < 2:
+        return None
+    try:
+        ordered = sorted((int(k), str(v)) for k, v in mapping.items())
+    except (TypeError, ValueError):
+        return None
+    names = tuple(v for _, v in ordered)
+    if [k for k, _ in ordered] != list(range(len(names))) or len(set(names)) != len(names):
+        return None
+    return names
+
+
+def _is_entry(v: Any) -> bool:
+    return isinstance(v, dict) and "label" in v and "score" in v
+
+
+def is_ranked(answer: Any) -> bool:
+    """Whether ``answer`` holds, per input, a non-empty list of ``{label, score}`` dicts."""
+    if isinstance(answer, np.ndarray) and answer.dtype != object:
+        return False
+    try:
+        rows = list(answer)
+    except TypeError:
+        return False
+    return bool(rows) and all(
+        isinstance(r, list | tuple) and r and all(_is_entry(e) for e in r) for r in rows
+    )
+
+
+def ranked_labels(answer: Any) -> tuple[str, ...] | None:
+    """The class names of a ranked answer whose every row names the same classes (a
+    pipeline called with ``top_k=None``), sorted; None otherwise."""
+    if not is_ranked(answer):
+        return None
+    sets = {frozenset(str(e["label"]) for e in row) for row in answer}
+    if len(sets) != 1:
+        return None
+    (names,) = sets
+    return tuple(sorted(names)) if len(names) >= 2 else None
+
+
+def covers(answer: Any, names: Sequence[str]) -> bool:
+    """Whether every row of a ranked answer scores every class in ``names``."""
+    want = set(names)
+    return all(want <= {str(e["label"]) for e in row} for row in answer)
+
+
+def ranked_to_proba(answer: Any, index: dict[str, int]) -> np.ndarray:
+    """A ranked answer as rows of scores in class order; a row lacking a class, or naming
+    one not declared, is a ModelError naming the input."""
+    rows = list(answer)
+    out = np.full((len(rows), len(index)), np.nan, dtype=np.float64)
+    for i, row in enumerate(rows):
+        for entry in row:
+            at = _position(entry, index, i)
+            out[i, at] = _score(entry, i)
+        if np.isnan(out[i]).any():
+            missing = [n for n, j in index.items() if np.isnan(out[i, j])]
+            raise ModelError(
+                f"the model's scores for input {i} lack class {missing[0]!r} (a pipeline "
+                "answering every class's score, top_k=None, was expected, as on its first call)"
+            )
+    return out
+
+
+def ranked_to_labels(answer: Any, index: dict[str, int]) -> np.ndarray:
+    """A ranked answer as class indices: each input's best-scored label."""
+    rows = list(answer)
+    out = np.empty(len(rows), dtype=np.int64)
+    for i, row in enumerate(rows):
+        best = max(row, key=lambda e: _score(e, i))
+        out[i] = _position(best, index, i)
+    return out
+
+
+def _position(entry: dict[str, Any], index: dict[str, int], i: int) -> int:
+    name = str(entry["label"])
+    at = index.get(name)
+    if at is None:
+        raise ModelError(
+            f"the model answered {name!r} for input {i}, which is not one of its classes "
+            f"{list(index)!r}"
+        )
+    return at
+
+
+def _score(entry: dict[str, Any], i: int) -> float:
+    try:
+        return float(entry["score"])
+    except (TypeError, ValueError):
+        raise ModelError(
+            f"the model's score for {entry['label']!r} (input {i}) is {entry['score']!r}, "
+            "not a number"
+        ) from None
