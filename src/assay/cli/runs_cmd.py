@@ -15,7 +15,7 @@ from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import finish_run, resume_command
-from assay.core.integrity import model_changed
+from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, store_option
@@ -244,25 +244,23 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
-        """Replay every stored finding against the run's model (or another): which still fail?"""
-        from assay.api import setup_from_record
-        from assay.fairness.replay import replay
-
+        """Replay every stored finding against the run's model (or another): which still fail?
+        (Fairness runs: every kept IDI; text runs: every minimal failing sentence, asked of
+        the run's classifiers as they are now.)"""
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
-        loader = {"model_type": model_type} if model else {}
-        the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **loader)
-        result = replay(
-            the_store.iter_batches(record.id),
-            the_setup.test.schema,
-            the_setup.model,
-            threshold=the_setup.test.threshold,
-        )
+        result = _replay(the_store, record, model, model_type, allow_pickle)
+        prints = record.config.get("fingerprints")
         against = redact_text(model) if model else "the run's model"
-        change = None if model else model_changed(record.config.get("fingerprints"))
+        change = None if model else model_changed(prints)
         if change:  # the file at the run's path is another model now: say whose answers these are
             against = f"the model file at the run's path, which {change} since the run started"
+        elif record.technique == "text" and not model:
+            changed = files_changed(prints, "classifier")
+            against = "the run's classifiers" + (
+                f" ({'; '.join(changed)} since the run started)" if changed else ""
+            )
         if as_json:
             out.emit_json(
                 {
@@ -271,18 +269,51 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "findings": result.total,
                     "still_failing": result.still_failing,
                     "no_longer_failing": result.fixed,
+                    "not_replayed": result.skipped,
                 }
             )
         out.say(
             f"{result.still_failing:,} of {result.total:,} stored findings still fail against "
             f"{against}; {result.fixed:,} no longer do"
         )
-        if record.n_findings > result.total:
+        if result.skipped:
+            out.note(f"{result.skipped:,} stored findings were not replayed: {result.why_skipped}")
+        if record.n_findings > result.total + result.skipped:
             out.say(
                 f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
                 "the run counted; --keep-findings all keeps every one)"
             )
         raise typer.Exit(1 if result.still_failing else 0)
+
+
+def _replay(
+    the_store: Any, record: RunRecord, model: str | None, model_type: str | None, pickle: bool
+) -> Any:
+    """The run's stored findings replayed against its model (``verify``), per technique."""
+    loader = {"model_type": model_type} if model else {}
+    if record.technique == "text":
+        from assay.text.api import setup_from_record as text_setup
+        from assay.text.replay import replay_text
+
+        the_text = text_setup(record, model=model, allow_pickle=pickle)
+        return replay_text(the_store.iter_batches(record.id), the_text)
+    if record.technique != "fairness":
+        raise UsageError(
+            f"assay verify replays fairness and text runs; run {record.id} is a "
+            f"{record.technique} run: scan the model again (the run's command: "
+            f"{record.command})",
+            argument="RUN_ID",
+        )
+    from assay.api import setup_from_record
+    from assay.fairness.replay import replay
+
+    the_setup = setup_from_record(record, model=model, allow_pickle=pickle, **loader)
+    return replay(
+        the_store.iter_batches(record.id),
+        the_setup.test.schema,
+        the_setup.model,
+        threshold=the_setup.test.threshold,
+    )
 
 
 def _files_read(record: RunRecord) -> list[str]:

@@ -74,6 +74,19 @@ def model_changed(fingerprints: dict[str, Any] | None) -> str | None:
     return "is gone" if now is None else "changed"
 
 
+def files_changed(fingerprints: dict[str, Any] | None, prefix: str) -> list[str]:
+    """The run's files whose fingerprint key starts with ``prefix`` ('classifier') and that
+    changed or are gone since the run started, each as 'classifier 2 (b.py:f) changed'."""
+    out = []
+    for key, stored in (fingerprints or {}).items():
+        if not key.startswith(prefix) or not isinstance(stored, dict) or not stored.get("sha256"):
+            continue
+        now = _now(stored)
+        if now != stored["sha256"]:
+            out.append(f"{key} {'is gone' if now is None else 'changed'}")
+    return out
+
+
 def _now(stored: dict[str, Any]) -> str | None:
     """The file's sha256 now (None when it is gone)."""
     path = Path(str(stored.get("path", "")))

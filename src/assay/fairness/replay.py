@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.core.model import Model
+from assay.core.replay import ReplayResult
 from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Schema
 
 __all__ = ["ReplayResult", "replay"]
-
-
-@dataclass(frozen=True)
-class ReplayResult:
-    total: int
-    still_failing: int
-    examples: list[int]  # indices (in store order) of findings that still fail, first few
-
-    @property
-    def fixed(self) -> int:
-        return self.total - self.still_failing
 
 
 def replay(

@@ -399,7 +399,9 @@ def _import_file(target: str) -> Any:
     if not path.is_file():
         raise UsageError(f"no such file: {target}", argument="MODEL", path=target)
     resolved = path.resolve()
-    digest = hashlib.sha1(str(resolved).encode()).hexdigest()[:12]
+    # keyed by the file's contents too: a file edited since (a notebook re-running a check,
+    # ``assay verify`` after a fix) is imported again, never answered by its old code
+    digest = hashlib.sha1(str(resolved).encode() + resolved.read_bytes()).hexdigest()[:12]
     module_name = f"{_USER_MODULE}{resolved.stem}_{digest}"
     if module_name in sys.modules:
         return sys.modules[module_name]

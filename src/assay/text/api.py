@@ -533,30 +533,15 @@ def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> Te
     )
 
 
-def resume_text(
-    run_id: str,
-    *,
-    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
-    on_progress: Callable[[dict[str, Any]], None] | None = None,
-    model: Any = None,
-    overlap: bool = True,
-    allow_pickle: bool = False,
-) -> TextResult:
-    """Continue a stopped or killed text run from its last checkpoint (a classifier that is
-    a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
+def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = False) -> TextSetup:
+    """Rebuild a stored text run's setup (grammar, oracle, classifiers) from its record;
+    ``model``: classifiers in place of the stored ones (URLs given again, as for resume, or
+    the classifiers themselves); ``allow_pickle``: this caller's consent (the stored run's is
+    never reused)."""
     from assay.text.grammar import parse_grammar
 
-    del overlap  # text runs call the classifiers inline
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
-    record = the_store.get_run(run_id)
-    if record.status in ("completed", "budget_exhausted"):
-        raise UsageError(
-            f"run {record.id} already ended ({record.status}); nothing to resume", argument="RUN_ID"
-        )
     if record.technique != "text":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
-    # a changed grammar or classifier file would mix two searches' findings: refuse
-    check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
     inv = dict(record.config.get("invocation", {}))
     stored = inv.get("models")
     # a URL's credentials were never stored: given again (--model URL) in its place
@@ -577,7 +562,7 @@ def resume_text(
     label_map = inv.get("label_map")
     if isinstance(label_map, dict):
         label_map = {int(k): v for k, v in label_map.items()}
-    the_setup = setup_text(
+    return setup_text(
         specs,
         grammar=grammar,
         oracle=inv["oracle"],
@@ -597,6 +582,31 @@ def resume_text(
         serving=inv.get("serving"),
         lanes=inv.get("lanes", 1),
     )
+
+
+def resume_text(
+    run_id: str,
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    model: Any = None,
+    overlap: bool = True,
+    allow_pickle: bool = False,
+) -> TextResult:
+    """Continue a stopped or killed text run from its last checkpoint (a classifier that is
+    a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
+    del overlap  # text runs call the classifiers inline
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    record = the_store.get_run(run_id)
+    if record.status in ("completed", "budget_exhausted"):
+        raise UsageError(
+            f"run {record.id} already ended ({record.status}); nothing to resume", argument="RUN_ID"
+        )
+    if record.technique != "text":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    # a changed grammar or classifier file would mix two searches' findings: refuse
+    check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
+    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
     budget = record.config.get("budget", {})
     the_store.checkpoint(record.id, status="running")
     outcome = _execute(

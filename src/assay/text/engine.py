@@ -870,6 +870,7 @@ class Engine:
                 "detail": detail,
                 "outputs": np.asarray(small_out)[[0, at] if len(small_out) > at else [0]].tolist(),
                 "productions": sorted(set(tree_productions(small.tree))),
+                "relation": small.relation,  # (a directional finding is replayed by it)
             }
             self.minimal[key] = rec
             self._minimal_new.append(key)
@@ -936,6 +937,12 @@ class Engine:
                 "variant": np.array([r["variant"] for r in rows], dtype=str),
                 "labels": np.array(labels, dtype=str),
                 "minimal_words": np.array([r["words"] for r in rows], dtype=np.int64),
+                # which expectation a directional finding broke (``assay verify`` replays it)
+                **(
+                    {"relation": np.array([r.get("relation", -1) for r in rows], dtype=np.int64)}
+                    if self.oracle.kind == "directional"
+                    else {}
+                ),
             },
             details={
                 "inputs": ["minimal sentence", "sentence found"],

@@ -213,6 +213,11 @@ class Oracle:
             np.asarray(errors, dtype=bool), np.asarray(margins, dtype=np.float64), details
         )
 
+    def breaks(self, out: np.ndarray, relation: int) -> bool:
+        """Do the answers ``out`` (the sentence's row, then its variant's) break the run's
+        metamorphic relation (``relation``: the directional expectation's index)?"""
+        return self._metamorphic(out, relation)[0]
+
     def _differential(self, out: np.ndarray) -> Verdict:
         lay = self.layout
         n, K = len(out), len(lay.names)
