@@ -23,6 +23,7 @@ import numpy as np
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.core.findings import FindingBatch
 from assay.errors import BudgetExhausted
+from assay.text.flat import text as flat_text
 from assay.text.generate import (
     Draws,
     Sampler,
@@ -279,7 +280,8 @@ class Engine:
         done = self._rendered.get(case)
         if done is None:
             if self._single:  # one sentence per case (a differential oracle)
-                text = tree_text(case.tree)
+                # (a drafted case's words are listed already: ``flat.Draft``)
+                text = tree_text(case.tree) if case.draft is None else flat_text(case.draft)
                 key = text_key(text)
                 done = ([text], [key], key)
             else:
@@ -1103,7 +1105,7 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
 def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
     """A case's productions and words (a phrase's words each), for the statistics
     (``terms``: each production's terminals; a tree's are those of its productions)."""
-    prods = set(tree_productions(case.tree))
+    prods = set(tree_productions(case.tree) if case.draft is None else case.draft.prods)
     used: set[str] = set()
     for p in prods:
         if terms[p]:
