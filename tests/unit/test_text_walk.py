@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.text.flat import text as flat_text
 from assay.text.generate import Draws, Sampler, detok, tree_text, tree_words
 from assay.text.grammar import load_grammar
 from assay.text.oracle import Case
@@ -88,8 +89,8 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
         def __init__(self) -> None:
             self.g = g
 
-        def refocus(self, case: Case, tree: Any) -> Case:
-            return Case(tree)
+        def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
+            return Case(tree, draft=draft)
 
     shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
     multi = 0
@@ -106,6 +107,10 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
             told = tree_text(cand.tree)
             generate._JOINED.clear()
             assert told == tree_text(cand.tree)
+            # the candidate's flat lists (``flat.Draft``): the tree's productions and text
+            assert cand.draft is not None
+            assert cand.draft.prods == _plain_productions(cand.tree)
+            assert flat_text(cand.draft) == told
             it = iter(words)
             kept = " ".join(tree_words(cand.tree)).split()
             assert all(any(w == x for x in it) for w in kept), (kept, words)
@@ -133,8 +138,8 @@ def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: 
         def __init__(self) -> None:
             self.g = g
 
-        def refocus(self, case: Case, tree: Any) -> Case:
-            return Case(tree)
+        def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
+            return Case(tree, draft=draft)
 
     def all_candidates(full: bool) -> tuple[list[str], float, int]:
         if full:
