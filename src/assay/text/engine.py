@@ -30,6 +30,7 @@ from assay.text.generate import (
     Tree,
     count_derivations,
     enumerate_trees,
+    replace_at,
     tree_productions,
     tree_text,
 )
@@ -296,6 +297,24 @@ class Engine:
             self._texts.clear()
         self._texts[id(case)] = got
         return got
+
+    def drafted_case(self, case: Case, path: tuple[int, ...], new: Tree, draft: Any) -> Case | None:
+        """The case of ``case``'s tree with the subtree at ``path`` replaced by ``new``,
+        whose ``flat.Draft`` is ``draft``; None when the oracle compares one sentence per
+        case and this one was judged already (its sentence and key, made from the draft,
+        are all the check needs: neither tree nor case is built).  A case made is
+        remembered with its sentence and key."""
+        if not self._single:
+            return self.oracle.refocus(case, replace_at(case.tree, path, new), draft)
+        text = flat_text(draft)
+        key = text_key(text)
+        if key in self.keys:
+            return None
+        made = Case(replace_at(case.tree, path, new), draft=draft)
+        if len(self._texts) >= _RENDERED:
+            self._texts.clear()
+        self._texts[id(made)] = (made, [text], [key], key)
+        return made
 
     def case_key(self, case: Case) -> int:
         """The 64-bit key of ``key(case)`` (``text_key``), as ``keys`` holds them."""

@@ -276,11 +276,13 @@ def swap_word_at(
     keep: bool = False,
     avoid: set[tuple[int, ...]] | None = None,
     memo: dict[Any, Any] | None = None,
+    unjudged: bool = False,
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
     are left as they are.  ``memo``: a dict kept by a caller drafting several swaps of
     one case with the same ``weights``, ``keep`` and ``avoid`` (what depends on them alone
-    is made once)."""
+    is made once).  ``unjudged``: None for a draft judged already (the walk, which skips
+    those: ``Engine.drafted_case``)."""
     got = None if memo is None else memo.get("spots")
     if got is None:
         spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
@@ -322,9 +324,12 @@ def swap_word_at(
     cand = made.get(edit, _UNMADE)
     if cand is _UNMADE:
         items = g.productions[q][1]
-        tree = replace_at(case.tree, path, (q, items))
         draft = replaced(flat_of(engine, case), at, [q], words_of(items))
-        cand = made[edit] = engine.oracle.refocus(case, tree, draft)
+        if unjudged:
+            cand = made[edit] = engine.drafted_case(case, path, (q, items), draft)
+        else:
+            tree = replace_at(case.tree, path, (q, items))
+            cand = made[edit] = engine.oracle.refocus(case, tree, draft)
     return cand, path
 
 
@@ -743,7 +748,8 @@ class WalkStrategy:
                 return None, None
             sub = subtree_draft(new)
             draft = replaced(flat_of(engine, case), at, sub.prods, sub.words)
-            cand = made[edit] = engine.oracle.refocus(case, replace_at(case.tree, path, new), draft)
+            # (a draft judged already is None: the walk skips those)
+            cand = made[edit] = engine.drafted_case(case, path, new, draft)
         return cand, path
 
     def propose(self, engine: Engine, n: int) -> list[Case]:
@@ -866,6 +872,7 @@ class WalkStrategy:
                         keep=self.errs[w],
                         avoid=avoid,
                         memo=drafting,
+                        unjudged=True,
                     )
                 if cand is None or path is None:
                     continue
