@@ -1123,12 +1123,18 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
 
 def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
     """A case's productions and words (a phrase's words each), for the statistics
-    (``terms``: each production's terminals; a tree's are those of its productions)."""
-    prods = set(tree_productions(case.tree) if case.draft is None else case.draft.prods)
-    used: set[str] = set()
-    for p in prods:
-        if terms[p]:
-            used.update(terms[p])
+    (``terms``: each production's terminals; a tree's are those of its productions; a
+    drafted case's are read from its ``flat.Draft``)."""
+    draft = case.draft
+    if draft is not None:  # (its words: the terminals of its productions, empty ones aside)
+        prods = set(draft.prods)
+        used = set(draft.words)
+    else:
+        prods = set(tree_productions(case.tree))
+        used = set()
+        for p in prods:
+            if terms[p]:
+                used.update(terms[p])
     parts = [part for w in used for part in (w.split() if " " in w or not w else (w,))]
     return prods, parts
 
