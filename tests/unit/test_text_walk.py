@@ -486,3 +486,33 @@ def test_shrinking_leaves_out_only_word_choices_that_are_not_smaller() -> None:
 
             assert kept(every) == kept(early)
     assert left_out > 0
+
+
+def test_shrinking_options_remembered_by_value_are_those_made_afresh() -> None:
+    """A subtree's options are remembered by value (cases share equal subtrees): the
+    candidates of every case, with the memo warm from hundreds of other cases, are those
+    a fresh shrinker makes for it alone."""
+    from assay.text.generate import tree_from_json, tree_to_json
+    from assay.text.shrink import Shrinker
+
+    g = load_grammar("builtin:reviews")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(12))
+
+    class _Oracle:
+        def __init__(self) -> None:
+            self.g = g
+
+        def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
+            return Case(tree, draft=draft)
+
+    warm = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    hits = 0
+    for _ in range(300):
+        tree = sampler.sentence_tree(draws)
+        copy = tree_from_json(tree_to_json(tree))  # equal, and no subtree shared
+        before = len(warm._opts)
+        got = [c.tree for c in warm.candidates(Case(copy))]
+        hits += len(warm._opts) - before < len(_plain_productions(tree))  # some were known
+        fresh = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+        assert got == [c.tree for c in fresh.candidates(Case(tree))]
+    assert hits > 200  # equal subtrees of other cases were met

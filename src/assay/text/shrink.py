@@ -124,7 +124,9 @@ class Shrinker:
         chunk: int = 32,
     ) -> None:
         self.chunk = chunk
-        self._opts: dict[int, tuple[Any, list[tuple[int, int, Any, list[str]]]]] = {}
+        # each subtree's options (``_options``), by value: they depend on the subtree alone,
+        # and the cases shrunk in a run hold many equal subtrees ("the food", "is good")
+        self._opts: dict[Any, list[tuple[int, int, Any, list[str]]]] = {}
         # a symbol of many alternatives: its alternatives by what a replacement needs
         # (``_viable``), built at its first use
         self._index: dict[int, dict[tuple[frozenset[int], str | None], list[int]]] = {}
@@ -232,13 +234,13 @@ class Shrinker:
     ) -> list[tuple[int, int, Any, list[str]]]:
         """The smaller replacements of subtree ``sub`` (``below``: its descendants in
         preorder) that keep a subsequence of its words: (words fewer, nodes fewer, the
-        replacement, its words).  They depend on the subtree alone: remembered by identity
-        (edited trees share their untouched subtrees).  ``known``: the span in ``words``
-        of each subtree of the case being shrunk (by identity; its words listed once per
-        case, not once per subtree)."""
-        got = self._opts.get(id(sub))
-        if got is not None and got[0] is sub:
-            return got[1]
+        replacement, its words).  They depend on the subtree alone: remembered by value
+        (edited trees share their untouched subtrees, and cases share equal ones).
+        ``known``: the span in ``words`` of each subtree of the case being shrunk (by
+        identity; its words listed once per case, not once per subtree)."""
+        got = self._opts.get(sub)
+        if got is not None:
+            return got
         memo = _SIZES
         sub_size = measure(sub, memo)
         span = None if known is None else known.get(id(sub))
@@ -255,9 +257,9 @@ class Shrinker:
             if not _subsequence(new_words, sub_words):
                 continue  # shrinking removes words; it never brings in new ones
             out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))
-        if len(self._opts) >= 2048:
+        if len(self._opts) >= 8192:
             self._opts.clear()
-        self._opts[id(sub)] = (sub, out)
+        self._opts[sub] = out
         return out
 
     def _candidates(self, case: Case) -> list[Case]:
@@ -284,9 +286,9 @@ class Shrinker:
                 continue  # the node the relation is about stays as it is
             if focus is not None and focus[: len(path)] == path:
                 continue  # so do the nodes above it
-            opts = self._opts.get(id(sub))
-            if opts is not None and opts[0] is sub:
-                options = opts[1]
+            opts = self._opts.get(sub)
+            if opts is not None:
+                options = opts
             else:
                 options = self._options(sub, subs[i + 1 : end], known, all_words)
             node_options[i] = options
