@@ -22,6 +22,16 @@ from assay.text.strategies import (
 )
 
 
+class _Refocusing:
+    """An oracle for the shrinker alone: its grammar, and a case for each edited tree."""
+
+    def __init__(self, g: Any) -> None:
+        self.g = g
+
+    def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
+        return Case(tree, draft=draft)
+
+
 def test_conjugate_gradient_solves_the_ridge_system() -> None:
     rng = np.random.default_rng(0)
     x = rng.integers(0, 3, size=(400, 60)).astype(np.float64)
@@ -85,14 +95,7 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
     sampler = Sampler(g)
     draws = Draws(np.random.default_rng(3))
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-        def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
-            return Case(tree, draft=draft)
-
-    shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    shrinker = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
     multi = 0
     for _ in range(300):
         case = Case(sampler.sentence_tree(draws))
@@ -134,19 +137,12 @@ def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: 
     g = parse_grammar(text)
     sampler = Sampler(g)
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-        def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
-            return Case(tree, draft=draft)
-
     def all_candidates(full: bool) -> tuple[list[str], float, int]:
         if full:
             monkeypatch.setattr(shrink, "MANY_ALTERNATIVES", 10**9)
         else:
             monkeypatch.setattr(shrink, "MANY_ALTERNATIVES", 64)
-        shrinker = shrink.Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+        shrinker = shrink.Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
         if full:  # the plain scan: every word choice built and measured, as before the
             # shrinker left out early those no smaller than the subtree
             shrinker._lexical = [None] * len(shrinker._lexical)
@@ -449,11 +445,7 @@ def test_shrinking_leaves_out_only_word_choices_that_are_not_smaller() -> None:
     g = load_grammar("builtin:reviews")
     sampler, draws = Sampler(g), Draws(np.random.default_rng(8))
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-    shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    shrinker = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
     left_out = 0
     for _ in range(200):
         tree = sampler.sentence_tree(draws)
@@ -498,14 +490,7 @@ def test_shrinking_options_remembered_by_value_are_those_made_afresh() -> None:
     g = load_grammar("builtin:reviews")
     sampler, draws = Sampler(g), Draws(np.random.default_rng(12))
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-        def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
-            return Case(tree, draft=draft)
-
-    warm = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    warm = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
     hits = 0
     for _ in range(300):
         tree = sampler.sentence_tree(draws)
@@ -513,6 +498,6 @@ def test_shrinking_options_remembered_by_value_are_those_made_afresh() -> None:
         before = len(warm._opts)
         got = [c.tree for c in warm.candidates(Case(copy))]
         hits += len(warm._opts) - before < len(_plain_productions(tree))  # some were known
-        fresh = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+        fresh = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
         assert got == [c.tree for c in fresh.candidates(Case(tree))]
     assert hits > 200  # equal subtrees of other cases were met
