@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.text.flat import text as flat_text
 from assay.text.generate import Draws, Sampler, detok, tree_text, tree_words
 from assay.text.grammar import load_grammar
 from assay.text.oracle import Case
@@ -19,6 +20,16 @@ from assay.text.strategies import (
     _pack,
     _unpack,
 )
+
+
+class _Refocusing:
+    """An oracle for the shrinker alone: its grammar, and a case for each edited tree."""
+
+    def __init__(self, g: Any) -> None:
+        self.g = g
+
+    def refocus(self, case: Case, tree: Any, draft: Any = None) -> Case:
+        return Case(tree, draft=draft)
 
 
 def test_conjugate_gradient_solves_the_ridge_system() -> None:
@@ -84,14 +95,7 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
     sampler = Sampler(g)
     draws = Draws(np.random.default_rng(3))
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-        def refocus(self, case: Case, tree: Any) -> Case:
-            return Case(tree)
-
-    shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    shrinker = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
     multi = 0
     for _ in range(300):
         case = Case(sampler.sentence_tree(draws))
@@ -106,6 +110,10 @@ def test_shrinking_candidates_remove_words_and_know_their_text() -> None:
             told = tree_text(cand.tree)
             generate._JOINED.clear()
             assert told == tree_text(cand.tree)
+            # the candidate's flat lists (``flat.Draft``): the tree's productions and text
+            assert cand.draft is not None
+            assert cand.draft.prods == _plain_productions(cand.tree)
+            assert flat_text(cand.draft) == told
             it = iter(words)
             kept = " ".join(tree_words(cand.tree)).split()
             assert all(any(w == x for x in it) for w in kept), (kept, words)
@@ -129,19 +137,12 @@ def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: 
     g = parse_grammar(text)
     sampler = Sampler(g)
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-        def refocus(self, case: Case, tree: Any) -> Case:
-            return Case(tree)
-
     def all_candidates(full: bool) -> tuple[list[str], float, int]:
         if full:
             monkeypatch.setattr(shrink, "MANY_ALTERNATIVES", 10**9)
         else:
             monkeypatch.setattr(shrink, "MANY_ALTERNATIVES", 64)
-        shrinker = shrink.Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+        shrinker = shrink.Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
         if full:  # the plain scan: every word choice built and measured, as before the
             # shrinker left out early those no smaller than the subtree
             shrinker._lexical = [None] * len(shrinker._lexical)
@@ -444,11 +445,7 @@ def test_shrinking_leaves_out_only_word_choices_that_are_not_smaller() -> None:
     g = load_grammar("builtin:reviews")
     sampler, draws = Sampler(g), Draws(np.random.default_rng(8))
 
-    class _Oracle:
-        def __init__(self) -> None:
-            self.g = g
-
-    shrinker = Shrinker(_Oracle(), sampler)  # type: ignore[arg-type]
+    shrinker = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
     left_out = 0
     for _ in range(200):
         tree = sampler.sentence_tree(draws)
@@ -481,3 +478,26 @@ def test_shrinking_leaves_out_only_word_choices_that_are_not_smaller() -> None:
 
             assert kept(every) == kept(early)
     assert left_out > 0
+
+
+def test_shrinking_options_remembered_by_value_are_those_made_afresh() -> None:
+    """A subtree's options are remembered by value (cases share equal subtrees): the
+    candidates of every case, with the memo warm from hundreds of other cases, are those
+    a fresh shrinker makes for it alone."""
+    from assay.text.generate import tree_from_json, tree_to_json
+    from assay.text.shrink import Shrinker
+
+    g = load_grammar("builtin:reviews")
+    sampler, draws = Sampler(g), Draws(np.random.default_rng(12))
+
+    warm = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
+    hits = 0
+    for _ in range(300):
+        tree = sampler.sentence_tree(draws)
+        copy = tree_from_json(tree_to_json(tree))  # equal, and no subtree shared
+        before = len(warm._opts)
+        got = [c.tree for c in warm.candidates(Case(copy))]
+        hits += len(warm._opts) - before < len(_plain_productions(tree))  # some were known
+        fresh = Shrinker(_Refocusing(g), sampler)  # type: ignore[arg-type]
+        assert got == [c.tree for c in fresh.candidates(Case(tree))]
+    assert hits > 200  # equal subtrees of other cases were met

@@ -23,12 +23,14 @@ import numpy as np
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.core.findings import FindingBatch
 from assay.errors import BudgetExhausted
+from assay.text.flat import text as flat_text
 from assay.text.generate import (
     Draws,
     Sampler,
     Tree,
     count_derivations,
     enumerate_trees,
+    replace_at,
     tree_productions,
     tree_text,
 )
@@ -279,7 +281,8 @@ class Engine:
         done = self._rendered.get(case)
         if done is None:
             if self._single:  # one sentence per case (a differential oracle)
-                text = tree_text(case.tree)
+                # (a drafted case's words are listed already: ``flat.Draft``)
+                text = tree_text(case.tree) if case.draft is None else flat_text(case.draft)
                 key = text_key(text)
                 done = ([text], [key], key)
             else:
@@ -294,6 +297,24 @@ class Engine:
             self._texts.clear()
         self._texts[id(case)] = got
         return got
+
+    def drafted_case(self, case: Case, path: tuple[int, ...], new: Tree, draft: Any) -> Case | None:
+        """The case of ``case``'s tree with the subtree at ``path`` replaced by ``new``,
+        whose ``flat.Draft`` is ``draft``; None when the oracle compares one sentence per
+        case and this one was judged already (its sentence and key, made from the draft,
+        are all the check needs: neither tree nor case is built).  A case made is
+        remembered with its sentence and key."""
+        if not self._single:
+            return self.oracle.refocus(case, replace_at(case.tree, path, new), draft)
+        text = flat_text(draft)
+        key = text_key(text)
+        if key in self.keys:
+            return None
+        made = Case(replace_at(case.tree, path, new), draft=draft)
+        if len(self._texts) >= _RENDERED:
+            self._texts.clear()
+        self._texts[id(made)] = (made, [text], [key], key)
+        return made
 
     def case_key(self, case: Case) -> int:
         """The 64-bit key of ``key(case)`` (``text_key``), as ``keys`` holds them."""
@@ -1109,12 +1130,18 @@ def _key_set(stored: np.ndarray | None) -> set[int]:
 
 def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
     """A case's productions and words (a phrase's words each), for the statistics
-    (``terms``: each production's terminals; a tree's are those of its productions)."""
-    prods = set(tree_productions(case.tree))
-    used: set[str] = set()
-    for p in prods:
-        if terms[p]:
-            used.update(terms[p])
+    (``terms``: each production's terminals; a tree's are those of its productions; a
+    drafted case's are read from its ``flat.Draft``)."""
+    draft = case.draft
+    if draft is not None:  # (its words: the terminals of its productions, empty ones aside)
+        prods = set(draft.prods)
+        used = set(draft.words)
+    else:
+        prods = set(tree_productions(case.tree))
+        used = set()
+        for p in prods:
+            if terms[p]:
+                used.update(terms[p])
     parts = [part for w in used for part in (w.split() if " " in w or not w else (w,))]
     return prods, parts
 

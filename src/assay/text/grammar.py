@@ -126,6 +126,12 @@ class Grammar:
             for _, items in self.productions
         ]
         self.lexical = [all(isinstance(it, str) for it in items) for _, items in self.productions]
+        # a word choice of a symbol with at least two of them: a word a swap may replace
+        n_lex = [sum(1 for q in alts if self.lexical[q]) for alts in self.alternatives]
+        self.swappable = [
+            lex and n_lex[s] >= 2
+            for lex, (s, _) in zip(self.lexical, self.productions, strict=True)
+        ]
 
     @property
     def n_productions(self) -> int:

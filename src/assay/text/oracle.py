@@ -16,7 +16,7 @@ A *case* is a derivation tree and, for metamorphic oracles, the node the relatio
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -38,6 +38,10 @@ class Case:
     tree: Tree
     focus: Path | None = None
     relation: int = -1  # index of the invariant / directional
+    # the tree's productions and words as lists (``flat.Draft``), when the walk drafted the
+    # case by editing them: its sentence and statistics without a walk of the tree (not
+    # part of the case's value)
+    draft: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -168,10 +172,11 @@ class Oracle:
         path, r = spots[draws.below(len(spots)) if draws is not None else 0]
         return Case(tree, path, r)
 
-    def refocus(self, case: Case, tree: Tree) -> Case | None:
-        """The same relation at the same place in an edited tree, if it still applies."""
+    def refocus(self, case: Case, tree: Tree, draft: Any = None) -> Case | None:
+        """The same relation at the same place in an edited tree, if it still applies
+        (``draft``: the edited tree's ``flat.Draft``, when known)."""
         if not self.metamorphic:
-            return Case(tree)
+            return Case(tree, draft=draft)
         assert case.focus is not None
         try:
             node = subtree_at(tree, case.focus)
@@ -179,7 +184,7 @@ class Oracle:
             return None
         if isinstance(node, str) or case.relation not in self._focus.get(node[0], ()):
             return None
-        return Case(tree, case.focus, case.relation)
+        return Case(tree, case.focus, case.relation, draft)
 
     def variants(self, case: Case) -> list[Tree]:
         if not self.metamorphic:

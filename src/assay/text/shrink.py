@@ -12,7 +12,8 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assay.text.generate import Sampler, remember_joined, replace_at
+from assay.text.flat import Draft
+from assay.text.generate import Sampler, remember_joined, replace_at, tree_productions
 from assay.text.oracle import Case, Oracle
 
 __all__ = ["Shrinker", "case_size"]
@@ -91,17 +92,16 @@ def _first_word(items: tuple[Any, ...]) -> str | None:
     return None
 
 
-def _list_nodes(
-    t: Any,
-    path: tuple[int, ...],
-    listing: list[tuple[tuple[int, ...], Any, int, int]],
-    all_words: list[str],
-) -> None:
-    """Every node of ``t`` in preorder with its path and word span (``_candidates``): a
+Node = tuple[tuple[int, ...], Any, int, int, int]  # path, subtree, word span, subtree's end
+
+
+def _list_nodes(t: Any, path: tuple[int, ...], listing: list[Node], all_words: list[str]) -> None:
+    """Every node of ``t`` in preorder with its path, its word span and where its subtree
+    ends in the listing (``_candidates``; the words as ``_split_words`` gives them): a
     function of the module, not a closure calling itself, whose reference cycle the
     search's frozen rounds would never free (``Engine.step``)."""
     at = len(listing)
-    listing.append((path, t, len(all_words), 0))
+    listing.append((path, t, len(all_words), 0, 0))
     for i, c in enumerate(t[1]):
         if c.__class__ is str:
             if " " in c:
@@ -110,7 +110,7 @@ def _list_nodes(
                 all_words.append(c)
         else:
             _list_nodes(c, (*path, i), listing, all_words)
-    listing[at] = (path, t, listing[at][2], len(all_words))
+    listing[at] = (path, t, listing[at][2], len(all_words), len(listing))
 
 
 class Shrinker:
@@ -124,7 +124,9 @@ class Shrinker:
         chunk: int = 32,
     ) -> None:
         self.chunk = chunk
-        self._opts: dict[int, tuple[Any, list[tuple[int, int, Any, list[str]]]]] = {}
+        # each subtree's options (``_options``), by value: they depend on the subtree alone,
+        # and the cases shrunk in a run hold many equal subtrees ("the food", "is good")
+        self._opts: dict[Any, list[tuple[int, int, Any, list[str]]]] = {}
         # a symbol of many alternatives: its alternatives by what a replacement needs
         # (``_viable``), built at its first use
         self._index: dict[int, dict[tuple[frozenset[int], str | None], list[int]]] = {}
@@ -223,82 +225,108 @@ class Shrinker:
         once, so remembering them saved nothing and kept thousands of trees alive)."""
         return self._candidates(case)
 
-    def _options(self, sub: Any, below: list[Any]) -> list[tuple[int, int, Any, list[str]]]:
+    def _options(
+        self,
+        sub: Any,
+        below: list[Any],
+        known: dict[int, tuple[int, int, int]] | None = None,
+        words: list[str] | None = None,
+    ) -> list[tuple[int, int, Any, list[str]]]:
         """The smaller replacements of subtree ``sub`` (``below``: its descendants in
         preorder) that keep a subsequence of its words: (words fewer, nodes fewer, the
-        replacement, its words).  They depend on the subtree alone: remembered by identity
-        (edited trees share their untouched subtrees)."""
-        got = self._opts.get(id(sub))
-        if got is not None and got[0] is sub:
-            return got[1]
+        replacement, its words).  They depend on the subtree alone: remembered by value
+        (edited trees share their untouched subtrees, and cases share equal ones).
+        ``known``: the span in ``words`` of each subtree of the case being shrunk (by
+        identity; its words listed once per case, not once per subtree)."""
+        got = self._opts.get(sub)
+        if got is not None:
+            return got
         memo = _SIZES
         sub_size = measure(sub, memo)
-        sub_words = _split_words(sub)
+        span = None if known is None else known.get(id(sub))
+        sub_words = _split_words(sub) if span is None or words is None else words[span[0] : span[1]]
         out: list[tuple[int, int, Any, list[str]]] = []
         for new in self._replacements(sub, below, sub_size):
             new_size = measure(new, memo)
             if new_size >= sub_size:
                 continue
-            new_words = _split_words(new)
+            span = None if known is None else known.get(id(new))
+            new_words = (
+                _split_words(new) if span is None or words is None else words[span[0] : span[1]]
+            )
             if not _subsequence(new_words, sub_words):
                 continue  # shrinking removes words; it never brings in new ones
             out.append((sub_size[0] - new_size[0], sub_size[1] - new_size[1], new, new_words))
-        if len(self._opts) >= 2048:
+        if len(self._opts) >= 8192:
             self._opts.clear()
-        self._opts[id(sub)] = (sub, out)
+        self._opts[sub] = out
         return out
 
     def _candidates(self, case: Case) -> list[Case]:
         if len(_SIZES) >= 8192:
             _SIZES.clear()
         words, count = measure(case.tree, _SIZES)
-        # every node in preorder (as ``nodes``): its path, subtree and word span, words
-        # counted as ``measure`` counts them (a terminal of several words gives several)
-        listing: list[tuple[tuple[int, ...], Any, int, int]] = []
+        # every node in preorder (as ``nodes``): its path, subtree, word span and where its
+        # subtree ends, words counted as ``measure`` counts them (a terminal of several
+        # words gives several)
+        listing: list[Node] = []
         all_words: list[str] = []
         _list_nodes(case.tree, (), listing, all_words)
         focus = case.focus
         subs = [x[1] for x in listing]
+        # each subtree's word span and place, by identity (a subtree the tree holds twice
+        # has the same words and productions at either place)
+        known = {id(x[1]): (x[2], x[3], i) for i, x in enumerate(listing)}
         # (words, nodes, node index, option index) of every smaller variant; the text of
         # each is joined only for the sizes that can make the cut
         sized: list[tuple[int, int, int, int]] = []
         node_options: dict[int, list[tuple[int, int, Any, list[str]]]] = {}
-        for i, (path, sub, _s0, _s1) in enumerate(listing):
+        for i, (path, sub, _s0, _s1, end) in enumerate(listing):
             if focus is not None and path[: len(focus)] == focus:
                 continue  # the node the relation is about stays as it is
             if focus is not None and focus[: len(path)] == path:
                 continue  # so do the nodes above it
-            opts = self._opts.get(id(sub))
-            if opts is not None and opts[0] is sub:
-                options = opts[1]
+            opts = self._opts.get(sub)
+            if opts is not None:
+                options = opts
             else:
-                n = len(path)
-                j = i + 1
-                while j < len(listing) and listing[j][0][:n] == path:
-                    j += 1
-                options = self._options(sub, subs[i + 1 : j])
+                options = self._options(sub, subs[i + 1 : end], known, all_words)
             node_options[i] = options
             for o, (dw, dn, _new, _w) in enumerate(options):
                 sized.append((words - dw, count - dn, i, o))
         sized.sort()
         ordered: list[Case] = []
+        prods: list[int] | None = None  # the case's productions in preorder (when needed)
         at = 0
         while at < len(sized) and len(ordered) < self.max_candidates:
             # the variants of one size, by text; the first of each text
             end = at
             while end < len(sized) and sized[end][:2] == sized[at][:2]:
                 end += 1
-            group: dict[str, tuple[tuple[int, ...], Any]] = {}
+            group: dict[str, tuple[int, Any]] = {}
             for _sw, _sn, i, o in sized[at:end]:
-                path, _sub, s0, s1 = listing[i]
+                _path, _sub, s0, s1, _e = listing[i]
                 _dw, _dn, new, new_words = node_options[i][o]
                 key = " ".join(all_words[:s0] + new_words + all_words[s1:])
                 if key not in group:
-                    group[key] = (path, new)
+                    group[key] = (i, new)
             for key in sorted(group):
-                path, new = group[key]
-                tree = replace_at(case.tree, path, new)
-                cand = self.oracle.refocus(case, tree)
+                i, new = group[key]
+                tree = replace_at(case.tree, listing[i][0], new)
+                draft = None
+                if self._plain:
+                    # the words joined are the tree's text, and its productions the case's
+                    # with the node's range replaced: the candidate's draft (``flat.Draft``)
+                    if prods is None:
+                        prods = [x[1][0] for x in listing]
+                    sub_end = listing[i][4]
+                    place = known.get(id(new))
+                    if place is not None:  # a subtree of the case (hoisted): a range of its
+                        new_prods = prods[place[2] : listing[place[2]][4]]
+                    else:
+                        new_prods = tree_productions(new)
+                    draft = Draft(prods[:i] + new_prods + prods[sub_end:], tuple(key.split()))
+                cand = self.oracle.refocus(case, tree, draft)
                 if cand is None:
                     continue
                 if self._plain:  # the words joined are the tree's text: no need to join again

@@ -17,11 +17,11 @@ import numpy as np
 
 from assay.errors import UsageError
 from assay.text.engine import _SEP, Engine, Evaluated
+from assay.text.flat import Flat, flatten, replaced, subtree_draft, words_of
 from assay.text.generate import (
     Tree,
     count_derivations,
     enumerate_trees,
-    nodes,
     replace_at,
     subtree_at,
     tree_from_json,
@@ -232,20 +232,31 @@ class ExhaustiveStrategy:
         self._iter = None
 
 
-def lexical_spots(engine: Engine, case: Case) -> list[tuple[tuple[int, ...], int]]:
+def flat_of(engine: Engine, case: Case) -> Flat:
+    """The case's tree as flat lists (``flat.flatten``), kept across rounds with the case."""
+    got: Flat = engine.lasting("flat", case, _flatten_case)
+    return got
+
+
+def _flatten_case(case: Case) -> Flat:
+    return flatten(case.tree)
+
+
+def lexical_spots(engine: Engine, case: Case) -> list[tuple[tuple[int, ...], int, int]]:
     """Nodes whose production is a word choice (all terminals) of a symbol with at least two
-    word choices: the 'terminals of the same category' Ogma swaps.  Excludes the node a
-    metamorphic relation is about."""
-    g = engine.g
+    word choices: the 'terminals of the same category' Ogma swaps, as (path, production,
+    place in preorder).  Excludes the node a metamorphic relation is about."""
+    flat = flat_of(engine, case)
+    swappable = engine.g.swappable
+    focus = case.focus
     out = []
-    for path, p, _ in nodes(case.tree):
-        if not g.lexical[p]:
+    for i, p in enumerate(flat.prods):
+        if not swappable[p]:
             continue
-        if case.focus is not None and path[: len(case.focus)] == case.focus:
+        path = flat.paths[i]
+        if focus is not None and path[: len(focus)] == focus:
             continue
-        s = g.productions[p][0]
-        if sum(1 for q in g.alternatives[s] if g.lexical[q]) >= 2:
-            out.append((path, p))
+        out.append((path, p, i))
     return out
 
 
@@ -265,11 +276,13 @@ def swap_word_at(
     keep: bool = False,
     avoid: set[tuple[int, ...]] | None = None,
     memo: dict[Any, Any] | None = None,
+    unjudged: bool = False,
 ) -> tuple[Case | None, tuple[int, ...] | None]:
     """``swap_word``, also giving the path of the swapped node; nodes at paths in ``avoid``
     are left as they are.  ``memo``: a dict kept by a caller drafting several swaps of
     one case with the same ``weights``, ``keep`` and ``avoid`` (what depends on them alone
-    is made once)."""
+    is made once).  ``unjudged``: None for a draft judged already (the walk, which skips
+    those: ``Engine.drafted_case``)."""
     got = None if memo is None else memo.get("spots")
     if got is None:
         spots = engine.lasting("lexical", case, lambda c: lexical_spots(engine, c))
@@ -277,7 +290,7 @@ def swap_word_at(
             spots = [sp for sp in spots if sp[0] not in avoid]
         kcum = None
         if keep and weights is not None and len(spots) > 1:
-            kcum = list(itertools.accumulate([1.0 / float(weights[p]) for _, p in spots]))
+            kcum = list(itertools.accumulate([1.0 / float(weights[p]) for _, p, _ in spots]))
         got = (spots, kcum)
         if memo is not None:
             memo["spots"] = got
@@ -286,9 +299,9 @@ def swap_word_at(
         return None, None
     g = engine.g
     if kcum is not None:
-        path, p = spots[_pick_cum(kcum, engine.draws.next())]
+        path, p, at = spots[_pick_cum(kcum, engine.draws.next())]
     else:
-        path, p = spots[engine.draws.below(len(spots))]
+        path, p, at = spots[engine.draws.below(len(spots))]
     other = None if memo is None else memo.get(p)
     if other is None:
         s = g.productions[p][0]
@@ -310,8 +323,13 @@ def swap_word_at(
     edit = (path, q)
     cand = made.get(edit, _UNMADE)
     if cand is _UNMADE:
-        tree = replace_at(case.tree, path, (q, g.productions[q][1]))
-        cand = made[edit] = engine.oracle.refocus(case, tree)
+        items = g.productions[q][1]
+        draft = replaced(flat_of(engine, case), at, [q], words_of(items))
+        if unjudged:
+            cand = made[edit] = engine.drafted_case(case, path, (q, items), draft)
+        else:
+            tree = replace_at(case.tree, path, (q, items))
+            cand = made[edit] = engine.oracle.refocus(case, tree, draft)
     return cand, path
 
 
@@ -496,45 +514,31 @@ class OgmaStrategy:
         self.start = tree_from_json(st) if st is not None else None
 
 
-Spot = tuple[tuple[int, ...], int, int]  # a node: its path, production, depth
+Spot = tuple[tuple[int, ...], int, int, int]  # a node: its path, production, depth, place
 
 
 def _movable(engine: Engine, case: Case) -> tuple[list[Spot], np.ndarray, np.ndarray]:
     """The nodes a re-derivation may replace (their symbol has another alternative; not the
     node a relation is about, nor below it), with the productions of the whole tree in
     preorder (and one more at the end: see ``_keepable``) and, per node, where its subtree
-    begins and ends in them (``bounds``: begin, end, begin, end...)."""
+    begins and ends in them (``bounds``: begin, end, begin, end...).  From the case's
+    ``Flat`` (``flat_of``): a node's place in preorder is where its subtree begins."""
     g = engine.g
     focus = case.focus
-    prods: list[int] = []
-    listing: list[list[Any]] = []  # per node in preorder: path, production, depth, begin, end
-    _movable_walk(case.tree, (), 0, prods, listing)
+    flat = flat_of(engine, case)
     spots: list[Spot] = []
     bounds: list[int] = []
-    for path, p, depth, begin, end in listing:
+    paths, depth, end = flat.paths, flat.depth, flat.end
+    for i, p in enumerate(flat.prods):
         if len(g.alternatives[g.productions[p][0]]) < 2:
             continue
+        path = paths[i]
         if focus is not None and path[: len(focus)] == focus:
             continue
-        spots.append((path, p, depth))
-        bounds.append(begin)
-        bounds.append(end)
-    prods.append(0)
-    return spots, np.asarray(prods, dtype=np.int64), np.asarray(bounds, dtype=np.int64)
-
-
-def _movable_walk(
-    t: Tree, path: tuple[int, ...], depth: int, prods: list[int], listing: list[list[Any]]
-) -> None:
-    """``_movable``'s walk: a function of the module, not a closure calling itself (a
-    reference cycle the search's frozen rounds would never free: ``Engine.step``)."""
-    row = [path, t[0], depth, len(prods), 0]
-    listing.append(row)
-    prods.append(t[0])
-    for i, c in enumerate(t[1]):
-        if c.__class__ is not str:
-            _movable_walk(c, (*path, i), depth + 1, prods, listing)
-    row[4] = len(prods)
+        spots.append((path, p, depth[i], i))
+        bounds.append(i)
+        bounds.append(end[i])
+    return spots, np.asarray([*flat.prods, 0], dtype=np.int64), np.asarray(bounds, dtype=np.int64)
 
 
 def _keepable(engine: Engine, case: Case, bias: np.ndarray) -> list[Spot]:
@@ -646,14 +650,17 @@ class WalkStrategy:
         self.weights: np.ndarray | None = None  # the last fit (where the next one starts)
         self._done = False
 
-    def _features(self, trees: list[Tree], n_prod: int) -> tuple[np.ndarray, np.ndarray]:
-        """Production counts of each tree, sparse: (row of each production used, the
-        production), one entry per use."""
+    def _features(self, cases: list[Case], n_prod: int) -> tuple[np.ndarray, np.ndarray]:
+        """Production counts of each case's tree, sparse: (row of each production used, the
+        production), one entry per use (a drafted case's from its ``Draft``)."""
         rows: list[int] = []
         cols: list[int] = []
-        for i, t in enumerate(trees):
+        for i, c in enumerate(cases):
             before = len(cols)
-            tree_productions(t, cols)
+            if c.draft is not None:
+                cols.extend(c.draft.prods)
+            else:
+                tree_productions(c.tree, cols)
             rows.extend([i] * (len(cols) - before))
         return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
 
@@ -669,11 +676,11 @@ class WalkStrategy:
         self.weights = _conjugate_gradient(self.gram, self.ridge, self.target, self.weights)
         return self.weights
 
-    def _predict(self, trees: list[Tree], weights: np.ndarray) -> np.ndarray:
+    def _predict(self, cases: list[Case], weights: np.ndarray) -> np.ndarray:
         # the sum of each tree's productions' weights (no BLAS: its thread pool spins on
         # the core the classifiers' worker needs, for products this small)
-        rows, cols = self._features(trees, len(weights))
-        out: np.ndarray = np.bincount(rows, weights=weights[cols], minlength=len(trees))
+        rows, cols = self._features(cases, len(weights))
+        out: np.ndarray = np.bincount(rows, weights=weights[cols], minlength=len(cases))
         return out
 
     def _learn(self, engine: Engine, got: Evaluated) -> None:
@@ -683,7 +690,7 @@ class WalkStrategy:
         if self.gram is None:
             self.gram = np.zeros((n_prod, n_prod))
             self.target = np.zeros(n_prod)
-        rows, cols = self._features([c.tree for c in got.cases], n_prod)
+        rows, cols = self._features(got.cases, n_prod)
         y = np.asarray(got.score, dtype=np.float64)  # how far past failing (or short of it)
         # X'X and X'y from the sparse counts (whole numbers: X'X is exact in any order)
         counts = np.bincount(rows * n_prod + cols, minlength=len(y) * n_prod)
@@ -730,7 +737,7 @@ class WalkStrategy:
                 memo["subtrees"] = spots
         if not spots:
             return None, None
-        path, p, depth = spots[engine.draws.below(len(spots))]
+        path, p, depth, at = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
         new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
         made = _drafts_of(engine, case, memo)
@@ -739,7 +746,10 @@ class WalkStrategy:
         if cand is _UNMADE:
             if new == subtree_at(case.tree, path):
                 return None, None
-            cand = made[edit] = engine.oracle.refocus(case, replace_at(case.tree, path, new))
+            sub = subtree_draft(new)
+            draft = replaced(flat_of(engine, case), at, sub.prods, sub.words)
+            # (a draft judged already is None: the walk skips those)
+            cand = made[edit] = engine.drafted_case(case, path, new, draft)
         return cand, path
 
     def propose(self, engine: Engine, n: int) -> list[Case]:
@@ -862,6 +872,7 @@ class WalkStrategy:
                         keep=self.errs[w],
                         avoid=avoid,
                         memo=drafting,
+                        unjudged=True,
                     )
                 if cand is None or path is None:
                     continue
@@ -871,7 +882,7 @@ class WalkStrategy:
                 keys.add(key)
                 mine.append((cand, kind, path))
             if weights is not None and len(mine) > budget:
-                pred = self._predict([c.tree for c, _, _ in mine], weights)
+                pred = self._predict([c for c, _, _ in mine], weights)
                 noise = np.asarray([engine.draws.next() for _ in mine]) * self.explore
                 order = np.argsort(-(pred + noise), kind="stable")[:budget]
                 mine = [mine[i] for i in sorted(order.tolist())]

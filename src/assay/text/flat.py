@@ -1,0 +1,113 @@
+"""Derivations as flat lists: productions in preorder, words in order, and edits of both.
+
+A derivation tree (``generate.Tree``) is walked once into a ``Flat``: each node's production
+in preorder (a subtree is a contiguous range of them, ``end`` says where it stops), its depth
+and path, and the sentence's words (the tree's non-empty terminals, in order) with the range
+of them each node's subtree holds.  A draft of the walk (a word swapped, a subtree
+re-derived) is then an edit of the two lists (``Draft``): its sentence is its words joined
+(``text``), its statistics are its productions, with no walk of its tree.
+
+``text(draft)`` equals ``generate.tree_text`` of the edited tree and ``draft.prods`` equals
+``generate.tree_productions`` of it (the tests check both on random edits).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.text.generate import Tree, detok
+
+__all__ = ["Draft", "Flat", "flatten", "replaced", "subtree_draft", "text", "words_of"]
+
+
+class Draft:
+    """A derivation's productions in preorder and its words (non-empty terminals) in order."""
+
+    __slots__ = ("prods", "words")
+
+    def __init__(self, prods: list[int], words: tuple[str, ...]) -> None:
+        self.prods = prods
+        self.words = words
+
+
+class Flat(Draft):
+    """A ``Draft`` with, per node in preorder: where its subtree ends in ``prods`` (``end``),
+    its depth, its path in the tree, and the range of ``words`` its subtree holds
+    (``first``, ``last``: ``words[first[i]:last[i]]``)."""
+
+    __slots__ = ("depth", "end", "first", "last", "paths")
+
+    def __init__(self) -> None:
+        super().__init__([], ())
+        self.end: list[int] = []
+        self.depth: list[int] = []
+        self.paths: list[tuple[int, ...]] = []
+        self.first: list[int] = []
+        self.last: list[int] = []
+
+
+def flatten(tree: Tree) -> Flat:
+    """The ``Flat`` of a derivation tree (one walk)."""
+    flat = Flat()
+    words: list[str] = []
+    _walk(tree, (), 0, flat, words)
+    flat.words = tuple(words)
+    return flat
+
+
+def _walk(t: Tree, path: tuple[int, ...], depth: int, flat: Flat, words: list[str]) -> None:
+    """``flatten``'s walk: a function of the module, not a closure calling itself (a
+    reference cycle the search's frozen rounds would never free: ``Engine.step``)."""
+    i = len(flat.prods)
+    flat.prods.append(t[0])
+    flat.end.append(0)
+    flat.depth.append(depth)
+    flat.paths.append(path)
+    flat.first.append(len(words))
+    flat.last.append(0)
+    for k, c in enumerate(t[1]):
+        if c.__class__ is str:
+            if c:
+                words.append(c)
+        else:
+            _walk(c, (*path, k), depth + 1, flat, words)
+    flat.end[i] = len(flat.prods)
+    flat.last[i] = len(words)
+
+
+def subtree_draft(tree: Tree) -> Draft:
+    """The productions and words of a (sub)tree, without the per-node lists of ``Flat``."""
+    prods: list[int] = []
+    words: list[str] = []
+    _draft_walk(tree, prods, words)
+    return Draft(prods, tuple(words))
+
+
+def _draft_walk(t: Tree, prods: list[int], words: list[str]) -> None:
+    """``subtree_draft``'s walk (a function of the module: see ``_walk``)."""
+    prods.append(t[0])
+    for c in t[1]:
+        if c.__class__ is str:
+            if c:
+                words.append(c)
+        else:
+            _draft_walk(c, prods, words)
+
+
+def replaced(flat: Flat, i: int, prods: list[int], words: tuple[str, ...]) -> Draft:
+    """The draft of ``flat`` with node ``i``'s subtree replaced by one of productions
+    ``prods`` (preorder) and words ``words``: a slice of each list."""
+    return Draft(
+        flat.prods[:i] + prods + flat.prods[flat.end[i] :],
+        flat.words[: flat.first[i]] + words + flat.words[flat.last[i] :],
+    )
+
+
+def text(draft: Draft) -> str:
+    """The draft's sentence, as ``generate.tree_text`` renders its tree."""
+    return detok(" ".join(draft.words))
+
+
+def words_of(items: Any) -> tuple[str, ...]:
+    """The non-empty terminals of a production's items (a word choice's words)."""
+    return tuple(it for it in items if it.__class__ is str and it)
