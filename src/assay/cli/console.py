@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-__all__ = ["Output", "silence_stdout"]
+__all__ = ["Output", "guard_stdout", "silence_stdout"]
 
 
 class _Console(Console):
@@ -153,3 +153,43 @@ def _keep_stdout_for_json() -> TextIO:
             stream = original
     sys.stdout = sys.stderr  # Python-level prints too
     return stream
+
+
+class _PipeSafe:
+    """``sys.stdout`` whose reader may go away (``assay ... | head -1``): the first write or
+    flush that meets the broken pipe sends stdout to the null device and carries on, so that
+    neither assay's own lines nor a model that prints (in its own code, during a call) end
+    the run: the run goes on to its end, its findings stored, its exit code its own (a
+    model's ``print`` failing on our closed pipe is not the model's failure)."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self._inner = inner
+
+    def _safely(self, op: str, *args: Any) -> Any:
+        try:
+            return getattr(self._inner, op)(*args)
+        except BrokenPipeError:
+            silence_stdout()
+            try:  # (now to the null device: what was buffered goes there)
+                return getattr(self._inner, op)(*args)
+            except (BrokenPipeError, OSError, ValueError):
+                return None
+
+    def write(self, text: str) -> int:
+        written = self._safely("write", text)
+        return written if isinstance(written, int) else len(text)
+
+    def writelines(self, lines: Any) -> None:
+        self._safely("writelines", lines)
+
+    def flush(self) -> None:
+        self._safely("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def guard_stdout() -> None:
+    """Make ``sys.stdout`` safe against a reader that goes away (``_PipeSafe``)."""
+    if sys.stdout is not None and not isinstance(sys.stdout, _PipeSafe):
+        sys.stdout = _PipeSafe(sys.stdout)  # type: ignore[assignment]
