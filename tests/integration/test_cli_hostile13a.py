@@ -5,8 +5,10 @@ runs refused before they exist, broken pipes, runs that tested nothing."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -51,10 +53,12 @@ def _fairness_args(model: str, *more: str) -> list[str]:
     return [*base, *more]
 
 
-def _start(tmp: Path, *args: str, until: str = "search:") -> tuple[subprocess.Popen[str], str]:
+def _start(
+    tmp: Path, *args: str, until: str = "search:", env: dict[str, str] | None = None
+) -> tuple[subprocess.Popen[str], str]:
     """``assay ARGS`` in the background, once it printed ``until`` on stderr."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "assay", *args], cwd=tmp, env=ENV,
+        [sys.executable, "-m", "assay", *args], cwd=tmp, env={**ENV, **(env or {})},
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     assert proc.stderr is not None
@@ -169,3 +173,201 @@ def test_resume_while_the_run_still_runs_is_refused_and_the_run_loses_nothing(
         run = two.get_run(run_id)
     assert (run.status, run.n_findings) == (first.status, first.n_findings)
     assert _junit(tmp_path / "j.xml")[1] >= 1
+
+
+# -- leads 2 and 3: an interrupt outside the search's checkpoints ---------------------------
+
+# 1 s a call (SLOW_SECONDS), discriminating on sex unless FAIR is set
+SLOW2 = """
+import os, time
+import numpy as np
+if os.environ.get("SLOW_IMPORT"):
+    time.sleep(60)
+def predict(x):
+    time.sleep(float(os.environ.get("SLOW_SECONDS", "1")))
+    x = np.asarray(x, dtype=float)
+    if os.environ.get("FAIR"):
+        return (x[:, 0] > 60).astype(int)
+    return ((x[:, 0] > 60) & (x[:, 2] == 1)).astype(int)
+predict.classes_ = [0, 1]
+"""
+
+
+def _terminated(
+    tmp: Path, *args: str, after: str, wait: float, env: dict[str, str] | None = None
+) -> tuple[int, str, str]:
+    """``assay ARGS`` sent SIGTERM ``wait`` seconds after it printed ``after`` on stderr;
+    (exit code, stdout, stderr)."""
+    proc, seen = _start(tmp, *args, until=after, env=env)
+    time.sleep(wait)
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=120)
+    return proc.returncode, out, seen + err
+
+
+def test_an_interrupt_while_the_answer_is_computed_after_the_search_is_no_pass(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM after the search had ended, while the fairness answer was computed: exit
+    130 and 'continue with assay resume', but the run was 'completed' and `assay resume`
+    refused it ('already ended'); no JUnit file.  Now the run ends as it stands: its
+    reports, NOT EVERYTHING WAS TESTED (the answer is missing), exit 2 with nothing found."""
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    args = _fairness_args("slow2.py:predict", "--max-queries", "100", "--store", "s.db")
+    code, out, err = _terminated(
+        tmp_path, *args, "--junit", "j.xml", after="done:", wait=0.5, env={"FAIR": "1"}
+    )
+    assert code == 2, err
+    assert "NOT EVERYTHING WAS TESTED" in out and "answer" in out, out
+    assert "assay resume" not in err.split("done:", 1)[1], err  # nothing to resume
+    _, failures, errors = _junit(tmp_path / "j.xml")
+    assert (failures, errors) == (0, 1)
+
+
+def test_an_interrupt_before_the_search_leaves_a_resumable_run_and_a_working_line(
+    tmp_path: Path,
+) -> None:
+    """SIGTERM while the answer's sample was drawn before the search (--max-time): 'a run
+    that had started can be continued with assay resume', no run named, no JUnit file, the
+    run left 'running'.  Now it is marked interrupted, its JUnit file an error, and the
+    resume line it prints works pasted in another directory."""
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    args = _fairness_args("slow2.py:predict", "--max-time", "60", "--store", "s.db")
+    code, _, err = _terminated(tmp_path, *args, "--junit", "j.xml", after="resume with", wait=1)
+    assert code == 130, err
+    assert _junit(tmp_path / "j.xml")[2] == 1
+    line = err.split("interrupted; continue with: ", 1)[1].splitlines()[0]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    pasted = subprocess.run(
+        ["bash", "-c", f'assay() {{ {sys.executable} -m assay "$@"; }}; {line} --quiet'],
+        cwd=elsewhere, env={**ENV, "SLOW_SECONDS": "0"}, capture_output=True, text=True,
+        timeout=300,
+    )  # fmt: skip
+    assert pasted.returncode == 1, f"{line}\n{pasted.stderr}"
+    assert _junit(tmp_path / "j.xml")[1] >= 1  # the resumed run's own, where it was asked
+
+
+def test_an_interrupt_while_loading_says_nothing_was_made_and_writes_the_junit_error(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    (tmp_path / "j.xml").write_text('<testsuites tests="1" failures="0" errors="0"/>\n')
+    args = _fairness_args("slow2.py:predict", "--store", "s.db", "--junit", "j.xml")
+    code, _, err = _terminated(tmp_path, *args, after="loading", wait=1.5, env={"SLOW_IMPORT": "1"})
+    assert code == 130, err
+    assert "before a run was made" in err and "nothing to resume" in err, err
+    assert _junit(tmp_path / "j.xml") == (1, 0, 1)
+
+
+# -- lead 4: a command stopped before its run exists, and a model that fails ------------------
+
+STALE_PASS = '<?xml version="1.0"?>\n<testsuites tests="1" failures="0" errors="0"/>\n'
+
+
+def test_a_bad_option_value_leaves_a_junit_error_not_yesterdays_pass(tmp_path: Path) -> None:
+    """`--max-queries 1e5` (the option parser's error, before any check of assay's ran):
+    yesterday's green j.xml stayed, read by CI as today's result.  Now it is one error naming
+    the problem; a file that is not a JUnit file is never written over."""
+    (tmp_path / "j.xml").write_text(STALE_PASS)
+    (tmp_path / "data.csv").write_text("a,b\n1,2\n")
+    run = _assay("fairness", "m.py:f", "--max-queries", "1e5", "--junit", "j.xml", cwd=tmp_path)
+    assert run.returncode == 2
+    assert _junit(tmp_path / "j.xml") == (1, 0, 1)
+    assert "--max-queries" in (tmp_path / "j.xml").read_text()
+    run = _assay("fairness", "m.py:f", "--max-queries=x", "--junit=data.csv", cwd=tmp_path)
+    assert run.returncode == 2
+    assert (tmp_path / "data.csv").read_text() == "a,b\n1,2\n"
+
+
+def test_a_model_that_fails_mid_run_leaves_the_runs_junit_and_a_way_on(tmp_path: Path) -> None:
+    """Exit 3 (the model raised after the run had begun): no JUnit file at all, and no run
+    named.  Now the run's reports (its JUnit an error of type run_failed, with the findings
+    made before) and the run's resume line."""
+    (tmp_path / "bad.py").write_text(
+        "import numpy as np\nn = [0]\ndef predict(x):\n    n[0] += 1\n"
+        "    if n[0] > 8:\n        raise RuntimeError('boom')\n"
+        "    x = np.asarray(x, dtype=float)\n"
+        "    return ((x[:, 0] > 60) & (x[:, 2] == 1)).astype(int)\npredict.classes_ = [0, 1]\n"
+    )
+    _people(tmp_path)
+    run = _assay(
+        *_fairness_args("bad.py:predict", "--max-queries", "5000", "--store", "s.db"),
+        "--junit", "j.xml", cwd=tmp_path,
+    )  # fmt: skip
+    assert run.returncode == 3, run.stderr
+    assert "continue with: assay resume fairness-" in run.stderr
+    assert _junit(tmp_path / "j.xml")[2] == 1
+    assert "run_failed" in (tmp_path / "j.xml").read_text()
+
+
+# -- lead 5: our closed stdout is not the model's failure ------------------------------------
+
+
+def test_a_model_that_prints_into_a_closed_pipe_is_not_a_failed_model(tmp_path: Path) -> None:
+    """`assay fairness m.py:predict ... | head -1` with a model that prints: its print met
+    our broken pipe, reported as 'the model failed: BrokenPipeError' (exit 3), the run
+    failed.  Now the run goes on to its end and exits with its verdict."""
+    (tmp_path / "pr.py").write_text(
+        "import numpy as np\ndef predict(x):\n    print('model says hi ' * 100)\n"
+        "    x = np.asarray(x, dtype=float)\n"
+        "    return ((x[:, 0] > 60) & (x[:, 2] == 1)).astype(int)\npredict.classes_ = [0, 1]\n"
+    )
+    _people(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay",
+         *_fairness_args("pr.py:predict", "--max-queries", "3000", "--store", "s.db")],
+        cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()  # the reader goes away, as `| head -1` does
+    err = proc.stderr.read()
+    proc.stderr.close()
+    assert proc.wait(timeout=300) == 1, err
+    assert "the model failed" not in err, err
+    with RunStore(tmp_path / "s.db", read_only=True) as store:
+        (record,) = store.list_runs()
+    assert record.status == "completed" and record.n_findings > 0
+
+
+# -- found on the way: a store deleted mid-run, a report cut short ---------------------------
+
+
+def test_a_store_deleted_mid_run_is_a_store_failure_not_a_missing_run(tmp_path: Path) -> None:
+    """`rm -rf` of the run's folder while it ran: SQLite went on writing into the deleted
+    file, the run 'completed', then the command reopened the path (a new, empty store made
+    there) and said 'argument RUN_ID: no run ... (the store is empty)', exit 2: a usage error
+    for the user's own run.  Now the next checkpoint stops it: the store failed, exit 4."""
+    import shutil
+
+    (tmp_path / "slow.py").write_text(SLOW)
+    _people(tmp_path)
+    args = _fairness_args("slow.py:predict", "--max-queries", "20000", "--store", "d/s.db")
+    proc, _ = _start(tmp_path, *args, "--junit", "j.xml")
+    shutil.rmtree(tmp_path / "d")
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 4, err
+    assert "deleted or replaced" in err, err
+    assert 'type="store_error"' in (tmp_path / "j.xml").read_text()
+
+
+def test_a_junit_file_that_cannot_be_written_whole_is_removed(tmp_path: Path) -> None:
+    """A full disk cut the JUnit file short (0 bytes): CI read an empty report.  When the
+    error's own JUnit file cannot be written either, what is left is removed; a file that
+    is not a report is never touched."""
+    from assay.cli import leftover
+
+    empty = tmp_path / "j.xml"
+    empty.write_text("")
+    blocked = tmp_path / f".j.xml.{os.getpid()}.tmp"
+    blocked.mkdir()  # the temporary file cannot be made: as on a full disk
+    assert not leftover.error_junit(empty, "fairness", "store_error", "disk full")
+    assert not empty.exists()
+    other = tmp_path / "data.csv"
+    other.write_text("a,b\n")
+    assert not leftover.error_junit(other, "fairness", "usage_error", "x")
+    assert other.read_text() == "a,b\n"

@@ -51,7 +51,21 @@ def _replaceable(path: Path) -> bool:
             head = f.read(4096)
     except OSError:
         return False
-    return b"<testsuites" in head or b"<testsuite" in head
+    return not head or b"<testsuites" in head or b"<testsuite" in head
+
+
+def _drop_broken(path: Path) -> None:
+    """Remove a JUnit file left empty or cut short (a full disk): CI reads a missing report
+    as an error, an empty one as no tests at all."""
+    try:
+        if not _replaceable(path) or not path.is_file():
+            return
+        ET.parse(path)
+    except ET.ParseError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    except OSError:
+        return
 
 
 def error_junit(path: Path | str | None, command: str, kind: str, message: str) -> bool:
@@ -74,13 +88,14 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     error.text = text
     ET.indent(root)
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         tmp.write_text(body + "\n", encoding="utf-8")
         os.replace(tmp, path)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
+        _drop_broken(path)
         return False
     return True
 

@@ -202,6 +202,7 @@ class RunStore:
         self._compactors: dict[str, Compactor] = {}
         self._tallies: dict[str, Tallies] = {}
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
+        self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         if read_only:
             self._db = _open_read_only(self.path)
             return
@@ -241,6 +242,7 @@ class RunStore:
                 )
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the run store: {exc}") from exc
+        self._identity = _identity(self.path)
 
     def close(self) -> None:
         self._stop_compaction()
@@ -364,6 +366,7 @@ class RunStore:
             raise ValueError(f"unknown run status {status!r}")
         if error is not None:
             error = redact_text(error)
+        self._check_still_there()
         if status == "running":  # (re)starting it: this process's alone (``claim``)
             self.claim(run_id)
         elif status is not None:  # the run stops here (for now): no merge may outlive it
@@ -379,6 +382,18 @@ class RunStore:
             self._release(run_id)  # (an ended run is never resumed: nothing to guard)
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
+
+    def _check_still_there(self) -> None:
+        """Raise ``StoreError`` when the store's file was deleted or replaced since it was
+        opened (``rm -rf`` of the run's folder mid-run): SQLite would go on writing into the
+        deleted file, and the run end in a store that no longer has it."""
+        if self.read_only or self._identity is None:
+            return
+        if _identity(self.path) != self._identity:
+            raise StoreError(
+                f"{self.path}: the run store file was deleted or replaced while the run went on "
+                "(what it held went with it); nothing more can be stored there"
+            )
 
     def _drop_state(self, run_id: str) -> None:
         """Delete an ended run's resume state (dead weight: an ended run is never resumed)
@@ -812,6 +827,15 @@ class RunStore:
         if self.read_only:
             raise StoreError(f"{self.path}: the run store was opened read-only")
         return _Transaction(self._db, self.path)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the store's file; None when it cannot be told."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino) if st.st_ino else None
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
