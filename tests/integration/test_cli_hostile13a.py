@@ -371,3 +371,58 @@ def test_a_junit_file_that_cannot_be_written_whole_is_removed(tmp_path: Path) ->
     other.write_text("a,b\n")
     assert not leftover.error_junit(other, "fairness", "usage_error", "x")
     assert other.read_text() == "a,b\n"
+
+
+@pytest.mark.parametrize("fair", [False, True])
+def test_an_interrupt_after_a_run_ended_keeps_its_verdict_unless_its_answer_is_missing(
+    tmp_path: Path, fair: bool
+) -> None:
+    """A Ctrl-C while an ended run's reports were written exited 130 ('continue with assay
+    resume', which refused the ended run).  Now the run ends as it stands: its verdict's exit
+    code (1 found, 0 nothing found with everything tested); a fairness run whose answer is
+    missing is not a pass (exit 2, NOT EVERYTHING WAS TESTED) unless it found something."""
+    from assay.cli.console import Output
+    from assay.cli.reporting import finish_interrupted
+
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    env = {**ENV, "SLOW_SECONDS": "0", **({"FAIR": "1"} if fair else {})}
+    args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
+    run = subprocess.run(
+        [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    verdict = 0 if fair else 1
+    assert run.returncode == verdict, run.stderr
+    run_id = _run_id(run.stdout)
+    quiet = Output(quiet=True)
+    assert finish_interrupted(quiet, store_path=tmp_path / "s.db", run_id=run_id) == verdict
+    with RunStore(tmp_path / "s.db") as store:  # as if the answer had not been computed
+        summary = {k: v for k, v in store.get_run(run_id).summary.items() if k != "verdict"}
+        store.checkpoint(run_id, summary=summary)
+    code = finish_interrupted(
+        quiet, store_path=tmp_path / "s.db", run_id=run_id, junit=tmp_path / "j.xml"
+    )
+    assert code == (2 if fair else 1)
+    assert _junit(tmp_path / "j.xml")[2] == 1  # the missing answer: an error in CI's eyes
+
+
+def test_verify_of_a_run_with_no_stored_finding_is_no_pass(tmp_path: Path) -> None:
+    """`assay verify RUN --model retrained.skops` (CI's check that a fix worked) of a run
+    that stored no finding said '0 of 0 stored findings still fail', exit 0: nothing was
+    replayed, so nothing was shown fixed."""
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
+    env = {**ENV, "SLOW_SECONDS": "0", "FAIR": "1"}
+    run = subprocess.run(
+        [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=env, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    verify = subprocess.run(
+        [sys.executable, "-m", "assay", "verify", _run_id(run.stdout), "--store", "s.db"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert verify.returncode == 2, verify.stdout + verify.stderr
+    assert "nothing was tested" in verify.stderr

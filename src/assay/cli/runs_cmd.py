@@ -280,6 +280,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         change = None if model else model_changed(record.config.get("fingerprints"))
         if change:  # the file at the run's path is another model now: say whose answers these are
             against = f"the model file at the run's path, which {change} since the run started"
+        # no stored finding: nothing was replayed, so nothing was shown fixed (never exit 0)
+        untested = (
+            None
+            if result.total
+            else f"run {record.id} has no stored finding to replay: nothing was tested"
+        )
         if as_json:
             out.emit_json(
                 {
@@ -288,6 +294,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "findings": result.total,
                     "still_failing": result.still_failing,
                     "no_longer_failing": result.fixed,
+                    "untested": untested,
                 }
             )
         out.say(
@@ -299,6 +306,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
                 "the run counted; --keep-findings all keeps every one)"
             )
+        if untested:
+            out.error(f"{untested} (exit 2; this is not a pass)")
+            raise typer.Exit(2)
         raise typer.Exit(1 if result.still_failing else 0)
 
 

@@ -14,6 +14,7 @@ goes ahead unlocked, as before.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import socket
@@ -187,5 +188,13 @@ def _after_fork_in_child() -> None:
     _HELD.clear()
 
 
+def _release_all() -> None:
+    """At the process's end: the runs it still held are free (their lock files removed; a
+    process killed outright leaves its file, which says it died: ``abandoned``)."""
+    for lock in list(_HELD):
+        lock.release()
+
+
+atexit.register(_release_all)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
