@@ -238,6 +238,7 @@ def test_an_interrupt_before_the_search_leaves_a_resumable_run_and_a_working_lin
     code, _, err = _terminated(tmp_path, *args, "--junit", "j.xml", after="resume with", wait=1)
     assert code == 130, err
     assert _junit(tmp_path / "j.xml")[2] == 1
+    assert not (tmp_path / "s.db-locks").exists()  # let go at the process's end
     line = err.split("interrupted; continue with: ", 1)[1].splitlines()[0]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -14,7 +14,6 @@ goes ahead unlocked, as before.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import socket
@@ -67,7 +66,7 @@ class RunLock:
         self.path = lock_path(store, run_id)
         self.run_id = run_id
         self._fd: int | None = None
-        self._closer: weakref.finalize[[int], RunLock] | None = None
+        self._closer: weakref.finalize[[int, Path], RunLock] | None = None
 
     @property
     def held(self) -> bool:
@@ -111,22 +110,19 @@ class RunLock:
             os.ftruncate(fd, 0)
             os.pwrite(fd, line.encode(), 0)
             self._fd = fd
-            self._closer = weakref.finalize(self, _close, fd)
+            # dropped without ``release`` (a store garbage-collected, the process's end):
+            # let go all the same (a process killed outright leaves the file: ``abandoned``)
+            self._closer = weakref.finalize(self, _let_go, fd, self.path)
             _HELD.add(self)
             return
 
     def release(self) -> None:
         fd, self._fd = self._fd, None
         _HELD.discard(self)
-        if fd is None:
-            return
         if self._closer is not None:
             self._closer.detach()
-        with contextlib.suppress(OSError):
-            os.remove(self.path)  # (still locked: a newcomer that opened it retries)
-        _close(fd)
-        with contextlib.suppress(OSError):
-            self.path.parent.rmdir()  # the last lock of the store: no empty folder left
+        if fd is not None:
+            _let_go(fd, self.path)
 
     def _drop_in_child(self) -> None:
         """In a forked child: close the inherited descriptor (the parent keeps the lock)."""
@@ -135,6 +131,17 @@ class RunLock:
             self._closer.detach()
         if fd is not None:
             _close(fd)
+
+
+def _let_go(fd: int, path: Path) -> None:
+    """Remove the lock file (while still holding it: a newcomer that opened it retries),
+    then let go of it; no empty folder is left."""
+    with contextlib.suppress(OSError):
+        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+            os.remove(path)
+    _close(fd)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()  # (only when it is empty: the store's last lock)
 
 
 def _close(fd: int) -> None:
@@ -188,13 +195,5 @@ def _after_fork_in_child() -> None:
     _HELD.clear()
 
 
-def _release_all() -> None:
-    """At the process's end: the runs it still held are free (their lock files removed; a
-    process killed outright leaves its file, which says it died: ``abandoned``)."""
-    for lock in list(_HELD):
-        lock.release()
-
-
-atexit.register(_release_all)
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
