@@ -427,3 +427,28 @@ def test_verify_of_a_run_with_no_stored_finding_is_no_pass(tmp_path: Path) -> No
     )  # fmt: skip
     assert verify.returncode == 2, verify.stdout + verify.stderr
     assert "nothing was tested" in verify.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("as_json", [False, True])
+def test_stdout_on_a_full_disk_is_no_bug_in_assay(tmp_path: Path, as_json: bool) -> None:
+    """`assay fairness ... > out.txt` on a full disk: 'internal error (a bug in assay):
+    OSError: No space left on device', exit 5, after the run had completed.  Now the
+    human output is dropped with a warning and the run's verdict is its exit code; the JSON
+    result, which is the output, is an error naming stdout (exit 2)."""
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "assay", *args, *(["--json"] if as_json else [])],
+            cwd=tmp_path, env={**ENV, "SLOW_SECONDS": "0"}, stdout=full,
+            stderr=subprocess.PIPE, text=True, timeout=300,
+        )  # fmt: skip
+    assert "a bug in assay" not in run.stderr, run.stderr
+    if as_json:
+        assert run.returncode == 2, run.stderr
+        assert "stdout (the JSON result): No space left on device" in run.stderr
+    else:
+        assert run.returncode == 1, run.stderr
+        assert "stdout cannot be written" in run.stderr

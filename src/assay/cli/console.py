@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -56,9 +57,12 @@ class Output:
 
     def emit_json(self, data: dict[str, Any]) -> None:
         stream = self._json_stream or sys.stdout
-        with _reader_may_go():
-            stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
-            stream.flush()
+        try:
+            with _reader_may_go():
+                stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+                stream.flush()
+        except OSError as exc:  # (a full disk under `> out.json`): the user's file, not a bug
+            raise OSError(exc.errno, exc.strerror or str(exc), "stdout (the JSON result)") from None
 
     @contextmanager
     def progress(
@@ -156,8 +160,9 @@ def _keep_stdout_for_json() -> TextIO:
 
 
 class _PipeSafe:
-    """``sys.stdout`` whose reader may go away (``assay ... | head -1``): the first write or
-    flush that meets the broken pipe sends stdout to the null device and carries on, so that
+    """``sys.stdout`` whose reader may go away (``assay ... | head -1``), or whose file is on a
+    full disk: the first write or flush that fails sends stdout to the null device (said once
+    on stderr, for a disk) and carries on, so that
     neither assay's own lines nor a model that prints (in its own code, during a call) end
     the run: the run goes on to its end, its findings stored, its exit code its own (a
     model's ``print`` failing on our closed pipe is not the model's failure)."""
@@ -168,7 +173,13 @@ class _PipeSafe:
     def _safely(self, op: str, *args: Any) -> Any:
         try:
             return getattr(self._inner, op)(*args)
-        except BrokenPipeError:
+        except OSError as exc:  # a reader gone, or stdout's file on a full disk
+            if not isinstance(exc, BrokenPipeError):  # (a reader gone: as a shell is quiet)
+                with contextlib.suppress(Exception):
+                    sys.stderr.write(
+                        f"assay: warning: stdout cannot be written ({exc.strerror or exc}); "
+                        "the rest of the output is dropped, the run goes on\n"
+                    )
             silence_stdout()
             try:  # (now to the null device: what was buffered goes there)
                 return getattr(self._inner, op)(*args)
