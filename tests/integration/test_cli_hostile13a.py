@@ -452,3 +452,21 @@ def test_stdout_on_a_full_disk_is_no_bug_in_assay(tmp_path: Path, as_json: bool)
     else:
         assert run.returncode == 1, run.stderr
         assert "stdout cannot be written" in run.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_stderr_on_a_full_disk_changes_no_verdict(tmp_path: Path) -> None:
+    """`assay ... 2> log` on a full disk: the first progress note failed, the traceback
+    could not be printed either, and the command exited 1 ('found') before any run was
+    made.  Now what cannot be said is dropped: the run is made, exit 0 for a fair model."""
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
+    with open("/dev/full", "w") as full:
+        run = subprocess.run(
+            [sys.executable, "-m", "assay", *args, "--junit", "j.xml"], cwd=tmp_path,
+            env={**ENV, "SLOW_SECONDS": "0", "FAIR": "1"}, stdout=subprocess.PIPE,
+            stderr=full, text=True, timeout=300,
+        )  # fmt: skip
+    assert run.returncode == 0, run.stdout
+    assert _junit(tmp_path / "j.xml") == (1, 0, 0)

@@ -130,9 +130,13 @@ def _reader_may_go() -> Iterator[None]:
 
 def silence_stdout() -> None:
     """Send whatever stdout still gets to the null device (its reader has gone)."""
+    _to_null(sys.__stdout__.fileno() if sys.__stdout__ else 1)
+
+
+def _to_null(fd: int) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.dup2(devnull, fd)
     finally:
         os.close(devnull)
 
@@ -167,20 +171,22 @@ class _PipeSafe:
     the run: the run goes on to its end, its findings stored, its exit code its own (a
     model's ``print`` failing on our closed pipe is not the model's failure)."""
 
-    def __init__(self, inner: TextIO) -> None:
+    def __init__(self, inner: TextIO, fd: int = 1) -> None:
         self._inner = inner
+        self._fd = fd  # 1: stdout; 2: stderr (whose failure can be told nowhere)
 
     def _safely(self, op: str, *args: Any) -> Any:
         try:
             return getattr(self._inner, op)(*args)
         except OSError as exc:  # a reader gone, or stdout's file on a full disk
-            if not isinstance(exc, BrokenPipeError):  # (a reader gone: as a shell is quiet)
+            # (a reader gone: quiet, as a shell is)
+            if self._fd == 1 and not isinstance(exc, BrokenPipeError):
                 with contextlib.suppress(Exception):
                     sys.stderr.write(
                         f"assay: warning: stdout cannot be written ({exc.strerror or exc}); "
                         "the rest of the output is dropped, the run goes on\n"
                     )
-            silence_stdout()
+            _to_null(self._fd)
             try:  # (now to the null device: what was buffered goes there)
                 return getattr(self._inner, op)(*args)
             except (BrokenPipeError, OSError, ValueError):
@@ -201,6 +207,11 @@ class _PipeSafe:
 
 
 def guard_stdout() -> None:
-    """Make ``sys.stdout`` safe against a reader that goes away (``_PipeSafe``)."""
+    """Make ``sys.stdout`` and ``sys.stderr`` safe against a reader that goes away or a
+    full disk (``_PipeSafe``)."""
     if sys.stdout is not None and not isinstance(sys.stdout, _PipeSafe):
         sys.stdout = _PipeSafe(sys.stdout)  # type: ignore[assignment]
+    # stderr on a full disk (or closed): what assay says there is dropped; the run, its
+    # reports and its exit code stand (a failed note ended the command with exit 1 before)
+    if sys.stderr is not None and not isinstance(sys.stderr, _PipeSafe):
+        sys.stderr = _PipeSafe(sys.stderr, fd=2)  # type: ignore[assignment]
