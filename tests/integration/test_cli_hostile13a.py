@@ -470,3 +470,15 @@ def test_stderr_on_a_full_disk_changes_no_verdict(tmp_path: Path) -> None:
         )  # fmt: skip
     assert run.returncode == 0, run.stdout
     assert _junit(tmp_path / "j.xml") == (1, 0, 0)
+
+
+def test_a_run_is_locked_whatever_path_leads_to_its_store(tmp_path: Path) -> None:
+    """The store through a symbolic link (or from another directory) shares its locks."""
+    proc = _holder(tmp_path, "fairness-r3")
+    try:
+        (tmp_path / "link.db").symlink_to(tmp_path / "s.db")
+        with RunStore(tmp_path / "link.db") as other, pytest.raises(UsageError, match="being run"):
+            other.checkpoint("fairness-r3", status="running")
+    finally:
+        proc.kill()
+        proc.communicate()

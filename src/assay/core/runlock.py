@@ -41,8 +41,10 @@ class RunBusy(Exception):
 
 
 def lock_path(store: str | os.PathLike[str], run_id: str) -> Path:
-    store = Path(store)
-    return store.with_name(store.name + "-locks") / f"{run_id}.lock"
+    """The run's lock file (beside the store's real file: two paths to one store, through
+    a symbolic link or another directory, share their locks)."""
+    real = Path(os.path.realpath(store))
+    return real.with_name(real.name + "-locks") / f"{run_id}.lock"
 
 
 def _owner_text(raw: str) -> str:
