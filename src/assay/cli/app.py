@@ -39,6 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FOUND, EXIT_USAGE, EXIT_MODEL, EXIT_STORE, EXIT_INTERNAL = 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
+RUNS_MADE = ("fairness", "text", "backdoor", "demo")  # the commands that make a run
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away
 
 
@@ -111,10 +112,15 @@ def guarded(fn: F) -> F:
                 run_id = made[0]
             if run_id and kwargs.get("store") is not None:
                 raise typer.Exit(_stopped(run_id, kwargs)) from None
-            out.error(
-                "interrupted before a run was made (loading, or checking the arguments): "
-                "nothing was stored, nothing to resume; run the command again"
-            )
+            if command == "resume":
+                out.error("interrupted before the run was resumed: it is as it was")
+            elif command in RUNS_MADE:
+                out.error(
+                    "interrupted before a run was made (loading, or checking the arguments): "
+                    "nothing was stored, nothing to resume; run the command again"
+                )
+            else:  # (runs, show, report, verify: no run is theirs to stop)
+                out.error("interrupted")
             raise fail(EXIT_INTERRUPTED, "interrupted", "interrupted (Ctrl-C or SIGTERM)") from None
         except Exception as exc:
             out.error(_internal(exc))
