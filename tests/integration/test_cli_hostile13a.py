@@ -482,3 +482,25 @@ def test_a_run_is_locked_whatever_path_leads_to_its_store(tmp_path: Path) -> Non
     finally:
         proc.kill()
         proc.communicate()
+
+
+def test_resuming_a_run_that_ended_leaves_its_reports_alone(tmp_path: Path) -> None:
+    """A CI retry that pastes the resume line of a run that had in fact completed: refused
+    (exit 2), and the JUnit file that line names, the run's own verdict, was removed."""
+    (tmp_path / "slow2.py").write_text(SLOW2)
+    _people(tmp_path)
+    args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
+    env = {**ENV, "SLOW_SECONDS": "0"}
+    run = subprocess.run(
+        [sys.executable, "-m", "assay", *args, "--junit", "j.xml"], cwd=tmp_path, env=env,
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    verdict = (tmp_path / "j.xml").read_text()
+    line = run.stderr.split("resume with: ", 1)[1].splitlines()[0]
+    again = subprocess.run(
+        ["bash", "-c", f'assay() {{ {sys.executable} -m assay "$@"; }}; {line}'],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 2 and "already ended" in again.stderr, again.stderr
+    assert (tmp_path / "j.xml").read_text() == verdict

@@ -78,6 +78,8 @@ def guarded(fn: F) -> F:
             raise
         except UsageError as exc:
             out.error(redact_text(str(exc)))
+            if isinstance(exc, leftover.ReportsLeftAlone):
+                raise typer.Exit(EXIT_USAGE) from None
             raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")

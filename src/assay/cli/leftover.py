@@ -17,7 +17,15 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-__all__ = ["current", "error_junit", "forget", "junit_in_argv", "started"]
+from assay.errors import UsageError
+
+__all__ = ["ReportsLeftAlone", "current", "error_junit", "forget", "junit_in_argv", "started"]
+
+
+class ReportsLeftAlone(UsageError):
+    """A refusal that leaves the command's report files as they are (``assay resume`` of a
+    run that ended: the files its resume line names are that run's own verdict)."""
+
 
 _RUN: dict[str, Any] = {}
 

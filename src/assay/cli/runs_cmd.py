@@ -200,14 +200,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store)
         record = the_store.get_run(run_id)
         check_outputs(outputs, [store, *(model or []), *_files_read(record)])
-        for path, flag in outputs:
-            check_writable(path, flag)
-        if record.status in ENDED:
-            raise UsageError(
+        if record.status not in ENDED:
+            the_store.claim(record.id)  # one process at a time, told before the model loads
+            record = the_store.get_run(record.id)  # (as it is now that it is this process's)
+        if record.status in ENDED:  # its reports are left as they are: they are its verdict's
+            raise leftover.ReportsLeftAlone(
                 f"run {record.id} already ended ({record.status}); nothing to resume",
                 argument="RUN_ID",
             )
-        the_store.claim(record.id)  # one process at a time, told before the model loads
+        for path, flag in outputs:
+            check_writable(path, flag)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
         given: str | GivenAgain | None = None
         if model:
