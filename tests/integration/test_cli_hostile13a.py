@@ -504,3 +504,25 @@ def test_resuming_a_run_that_ended_leaves_its_reports_alone(tmp_path: Path) -> N
     )  # fmt: skip
     assert again.returncode == 2 and "already ended" in again.stderr, again.stderr
     assert (tmp_path / "j.xml").read_text() == verdict
+
+
+@pytest.mark.parametrize("status", ["failed", "model_unavailable"])
+def test_an_interrupted_resume_of_a_failed_run_is_no_pass(tmp_path: Path, status: str) -> None:
+    """`assay resume RUN` of a failed run (or one whose served model was gone), interrupted
+    while it loaded: the run was finished 'as it stands', and a run that did not end, with
+    nothing found, exited 0."""
+    from assay.cli.console import Output
+    from assay.cli.reporting import finish_interrupted
+
+    with RunStore(tmp_path / "s.db") as store:
+        store.create_run(
+            run_id="fairness-r4", technique="fairness", seed=1, command="assay fairness m.py:f",
+            config={}, model={}, versions={},
+        )  # fmt: skip
+        store.checkpoint("fairness-r4", status=status, error="the model raised")
+    code = finish_interrupted(
+        Output(quiet=True), store_path=tmp_path / "s.db", run_id="fairness-r4",
+        junit=tmp_path / "j.xml",
+    )  # fmt: skip
+    assert code == 130
+    assert _junit(tmp_path / "j.xml")[2] == 1

@@ -126,7 +126,16 @@ def finish_interrupted(
             f"interrupted after the run had ended ({record.status}): "
             + ("its answer is missing" if missing else "its verdict stands")
         )
-    return finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
+    code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
+    if record.status in ("running", "interrupted") or record.status in ENDED:
+        return code
+    # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
+    # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
+    line = resume_command(
+        run_id, store.path, record.command, {"--html": html, "--junit": junit, "--report": report}
+    )
+    (out.error if out.quiet else out.note)(f"interrupted; continue with: {line}")
+    return EXIT_INTERRUPTED
 
 
 def _missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
