@@ -34,13 +34,20 @@ __all__ = [
 ]
 
 EXIT_INTERRUPTED = 130
+EXIT_MODEL = 3  # the model failed (a run left failed or without its served model)
 EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
 
 
 def exit_code(n_at_or_above: int, status: str = "completed") -> int:
     if status == "interrupted":
         return EXIT_INTERRUPTED  # stopped by Ctrl-C: not a verdict; resumable
-    return 1 if n_at_or_above else 0
+    if n_at_or_above:
+        return 1
+    if status in ("failed", "model_unavailable"):
+        return EXIT_MODEL  # (a run that did not end, with nothing found, is never a pass)
+    if status not in ENDED:
+        return EXIT_INTERRUPTED
+    return 0
 
 
 def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
