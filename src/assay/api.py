@@ -76,6 +76,9 @@ def resume_run(
     ``images``, ``clean``: a backdoor run's in-memory images, likewise.
     """
     the_store = store if isinstance(store, RunStore) else RunStore(store)
+    # this process's alone from here (another running it: refused), then read as it is
+    # now: a run another process ended meanwhile is not restarted
+    the_store.claim(the_store.get_run(run_id).id)
     record = the_store.get_run(run_id)
     resumer = RESUMERS.get(record.technique)
     if resumer is None:

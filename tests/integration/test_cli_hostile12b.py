@@ -204,7 +204,9 @@ def test_a_run_that_fails_before_its_reports_leaves_no_earlier_pass_behind(
     run = _fairness("m.py:predict", *more, cwd=tmp_path)
     assert run.returncode == 2, run.stderr
     assert "sexx" in run.stderr
-    assert not (tmp_path / "j.xml").exists()
+    # (hostile13a: the JUnit file is now one error naming the problem, never the old pass)
+    assert _junit_counts(tmp_path / "j.xml") == (1, 0, 1)
+    assert "sexx" in (tmp_path / "j.xml").read_text()
     assert not (tmp_path / "r.json").exists()
 
 

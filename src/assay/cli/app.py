@@ -22,7 +22,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from assay._version import __version__
-from assay.cli.console import Output, silence_stdout
+from assay.cli import leftover
+from assay.cli.console import Output, guard_stdout, silence_stdout
 from assay.core.redact import redact_text
 from assay.errors import AssayError, ModelError, StoreError, UsageError
 
@@ -38,6 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FOUND, EXIT_USAGE, EXIT_MODEL, EXIT_STORE, EXIT_INTERNAL = 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
+RUNS_MADE = ("fairness", "text", "backdoor", "demo")  # the commands that make a run
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away
 
 
@@ -57,31 +59,41 @@ def _crash_log(exc: BaseException) -> str:
 
 
 def guarded(fn: F) -> F:
-    """Turn assay's errors into one clear message and the documented exit code."""
+    """Turn assay's errors into one clear message and the documented exit code; what the
+    command leaves behind (its run's reports, or a JUnit file naming the error) is
+    ``cli.leftover``'s."""
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)
+        leftover.forget()
+        command = fn.__name__
+
+        def fail(code: int, kind: str, message: str) -> typer.Exit:
+            return typer.Exit(_left_behind(command, kwargs, code, kind, message))
+
         try:
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except UsageError as exc:
             out.error(redact_text(str(exc)))
-            raise typer.Exit(EXIT_USAGE) from None
+            if isinstance(exc, leftover.ReportsLeftAlone):
+                raise typer.Exit(EXIT_USAGE) from None
+            raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")
-            out.note("Findings made before the failure (if the run had started) stay in the store.")
-            raise typer.Exit(EXIT_MODEL) from None
-        except StoreError as exc:
+            if leftover.current() is None:
+                out.note("No run was made: nothing was stored.")
+            else:
+                out.note("Findings made before the failure stay in the store.")
+            raise fail(EXIT_MODEL, "model_error", redact_text(str(exc))) from None
+        except (StoreError, sqlite3.Error) as exc:
             out.error(f"the run store failed: {redact_text(str(exc))}")
-            raise typer.Exit(EXIT_STORE) from None
-        except sqlite3.Error as exc:
-            out.error(f"the run store failed: {redact_text(str(exc))}")
-            raise typer.Exit(EXIT_STORE) from None
+            raise fail(EXIT_STORE, "store_error", redact_text(str(exc))) from None
         except AssayError as exc:
             out.error(redact_text(str(exc)))
-            raise typer.Exit(EXIT_USAGE) from None
+            raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except BrokenPipeError:
             # the reader of stdout went away (| head): nothing more to say, as a shell
             # reports a writer killed by SIGPIPE
@@ -90,19 +102,31 @@ def guarded(fn: F) -> F:
         except OSError as exc:
             if not exc.filename:
                 out.error(_internal(exc))
-                raise typer.Exit(EXIT_INTERNAL) from None
+                raise fail(EXIT_INTERNAL, "internal_error", str(exc)) from None
             # a file the user named cannot be read or written
-            out.error(redact_text(f"{exc.filename}: {exc.strerror or exc}"))
-            raise typer.Exit(EXIT_USAGE) from None
+            message = redact_text(f"{exc.filename}: {exc.strerror or exc}")
+            out.error(message)
+            raise fail(EXIT_USAGE, "usage_error", message) from None
         except KeyboardInterrupt as exc:
             run_id = getattr(exc, "run_id", None)
+            made = leftover.current()
+            if run_id is None and made is not None:
+                run_id = made[0]
             if run_id and kwargs.get("store") is not None:
                 raise typer.Exit(_stopped(run_id, kwargs)) from None
-            out.error("interrupted; a run that had started can be continued with assay resume")
-            raise typer.Exit(EXIT_INTERRUPTED) from None
+            if command == "resume":
+                out.error("interrupted before the run was resumed: it is as it was")
+            elif command in RUNS_MADE:
+                out.error(
+                    "interrupted before a run was made (loading, or checking the arguments): "
+                    "nothing was stored, nothing to resume; run the command again"
+                )
+            else:  # (runs, show, report, verify: no run is theirs to stop)
+                out.error("interrupted")
+            raise fail(EXIT_INTERRUPTED, "interrupted", "interrupted (Ctrl-C or SIGTERM)") from None
         except Exception as exc:
             out.error(_internal(exc))
-            raise typer.Exit(EXIT_INTERNAL) from None
+            raise fail(EXIT_INTERNAL, "internal_error", f"{type(exc).__name__}: {exc}") from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -111,24 +135,81 @@ def _as_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, message: str) -> int:
+    """What a command that failed leaves: the reports of the run it made (or resumed), as
+    that run stands, with the resume line when it can go on; without a run, its ``--junit``
+    file as one error naming the problem (never an earlier run's pass, nor nothing).
+    Returns ``code``."""
+    made = leftover.current()
+    if made is None:
+        leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
+        return code
+    from assay.cli.reporting import resume_command
+    from assay.core.store import ENDED, RunStore
+    from assay.report import build_document, write_reports
+
+    run_id, store_path = made
+    out = Output(quiet=bool(options.get("quiet")))
+    try:
+        with RunStore(store_path, read_only=True) as store:
+            record = store.get_run(run_id)
+            doc = build_document(store, run_id)
+        write_reports(
+            doc,
+            json_path=options.get("report", options.get("json_path")),
+            html_path=options.get("html"),
+            junit_path=options.get("junit"),
+            arguments={"json": "--report"},
+        )
+    except Exception:  # (a store that failed may not be read either): the error alone
+        leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
+        return code
+    out.note(f"run {run_id}: {record.status}, {record.n_findings:,} findings stored")
+    if record.status not in ENDED:
+        line = resume_command(run_id, store_path, record.command, _reports(options))
+        out.note(f"once the problem is fixed, continue with: {line}")
+    return code
+
+
+def _reports(options: dict[str, Any]) -> dict[str, Any]:
+    """The reports a command was asked for, as the resume line repeats them."""
+    return {
+        "--html": options.get("html"),
+        "--junit": options.get("junit"),
+        "--report": options.get("report", options.get("json_path")),
+    }
+
+
 def _stopped(run_id: str, options: dict[str, Any]) -> int:
-    """A run interrupted while its model was answering: its reports and resume line, as
-    for a run stopped between calls (a second interrupt gives up on them)."""
-    from assay.cli.reporting import finish_run, resume_command
-    from assay.core.store import RunStore
+    """A run interrupted outside its search's checkpoints (while its model was answering,
+    loading, computing the answer, writing the reports): finished as a stopped run (marked
+    interrupted, resumable; its reports and resume line), or, when it had ended, as it
+    stands (``finish_interrupted``).  A second interrupt gives up on the reports."""
+    from assay.cli.reporting import finish_interrupted, report_command, resume_command
 
     out = Output(quiet=bool(options.get("quiet")), as_json=bool(options.get("as_json")))
     try:
-        return finish_run(
+        return finish_interrupted(
             out,
-            store=RunStore(options["store"]),
+            store_path=options["store"],
             run_id=run_id,
             html=options.get("html"),
             junit=options.get("junit"),
             report=options.get("report", options.get("json_path")),
         )
     except KeyboardInterrupt:
-        out.error(f"interrupted; continue with: {resume_command(run_id, options['store'], '')}")
+        from assay.core.store import ENDED, RunStore
+
+        with RunStore(options["store"], read_only=True) as store:
+            record = store.get_run(run_id)
+        if record.status in ENDED:
+            again = report_command(record.id, options["store"])
+            out.error(
+                f"interrupted; the run ended ({record.status}): its reports: {again} --html F"
+            )
+        else:
+            line = resume_command(run_id, options["store"], record.command, _reports(options))
+            out.error(f"interrupted; continue with: {line}")
         return EXIT_INTERRUPTED
 
 
@@ -198,6 +279,7 @@ def main(argv: list[str] | None = None) -> None:
     # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
     # search too (loading, the answer), where a run stops at its checkpoint or not at all
     signal.signal(signal.SIGTERM, _as_interrupt)
+    guard_stdout()  # a reader of stdout that goes away (| head) stops no run
     try:
         code = app(args=args, prog_name="assay", standalone_mode=False)
     except typer.Abort:
@@ -213,5 +295,10 @@ def main(argv: list[str] | None = None) -> None:
             ctx = getattr(exc, "ctx", None)
             where = getattr(ctx, "command_path", None) or "assay"
             Output().error(f"{message()} (see: {where} --help)")
+            # a CI job reads the JUnit file it asked for: one error, not an earlier pass
+            command = args[0] if args and not args[0].startswith("-") else "assay"
+            leftover.error_junit(
+                leftover.junit_in_argv(args), command, "usage_error", redact_text(message())
+            )
         sys.exit(status)
     sys.exit(code if isinstance(code, int) else 0)

@@ -37,7 +37,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import demo_exit, finish_run, resume_command
+from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -235,11 +235,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 on_progress=progress,
                 started=started,
                 fail_on=fail_on,
-                on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: "
-                    + resume_command(
-                        rid, store, cmd, {"--html": html, "--junit": junit, "--report": report}
-                    )
+                on_start=announce(
+                    out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
         code = finish_run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -13,7 +14,7 @@ from typing import Any, TextIO
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-__all__ = ["Output", "silence_stdout"]
+__all__ = ["Output", "guard_stdout", "silence_stdout"]
 
 
 class _Console(Console):
@@ -56,9 +57,12 @@ class Output:
 
     def emit_json(self, data: dict[str, Any]) -> None:
         stream = self._json_stream or sys.stdout
-        with _reader_may_go():
-            stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
-            stream.flush()
+        try:
+            with _reader_may_go():
+                stream.write(json.dumps(data, indent=2, sort_keys=True, default=str) + "\n")
+                stream.flush()
+        except OSError as exc:  # (a full disk under `> out.json`): the user's file, not a bug
+            raise OSError(exc.errno, exc.strerror or str(exc), "stdout (the JSON result)") from None
 
     @contextmanager
     def progress(
@@ -126,9 +130,13 @@ def _reader_may_go() -> Iterator[None]:
 
 def silence_stdout() -> None:
     """Send whatever stdout still gets to the null device (its reader has gone)."""
+    _to_null(sys.__stdout__.fileno() if sys.__stdout__ else 1)
+
+
+def _to_null(fd: int) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
-        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.dup2(devnull, fd)
     finally:
         os.close(devnull)
 
@@ -153,3 +161,57 @@ def _keep_stdout_for_json() -> TextIO:
             stream = original
     sys.stdout = sys.stderr  # Python-level prints too
     return stream
+
+
+class _PipeSafe:
+    """``sys.stdout`` whose reader may go away (``assay ... | head -1``), or whose file is on a
+    full disk: the first write or flush that fails sends stdout to the null device (said once
+    on stderr, for a disk) and carries on, so that
+    neither assay's own lines nor a model that prints (in its own code, during a call) end
+    the run: the run goes on to its end, its findings stored, its exit code its own (a
+    model's ``print`` failing on our closed pipe is not the model's failure)."""
+
+    def __init__(self, inner: TextIO, fd: int = 1) -> None:
+        self._inner = inner
+        self._fd = fd  # 1: stdout; 2: stderr (whose failure can be told nowhere)
+
+    def _safely(self, op: str, *args: Any) -> Any:
+        try:
+            return getattr(self._inner, op)(*args)
+        except OSError as exc:  # a reader gone, or stdout's file on a full disk
+            # (a reader gone: quiet, as a shell is)
+            if self._fd == 1 and not isinstance(exc, BrokenPipeError):
+                with contextlib.suppress(Exception):
+                    sys.stderr.write(
+                        f"assay: warning: stdout cannot be written ({exc.strerror or exc}); "
+                        "the rest of the output is dropped, the run goes on\n"
+                    )
+            _to_null(self._fd)
+            try:  # (now to the null device: what was buffered goes there)
+                return getattr(self._inner, op)(*args)
+            except (BrokenPipeError, OSError, ValueError):
+                return None
+
+    def write(self, text: str) -> int:
+        written = self._safely("write", text)
+        return written if isinstance(written, int) else len(text)
+
+    def writelines(self, lines: Any) -> None:
+        self._safely("writelines", lines)
+
+    def flush(self) -> None:
+        self._safely("flush")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+
+def guard_stdout() -> None:
+    """Make ``sys.stdout`` and ``sys.stderr`` safe against a reader that goes away or a
+    full disk (``_PipeSafe``)."""
+    if sys.stdout is not None and not isinstance(sys.stdout, _PipeSafe):
+        sys.stdout = _PipeSafe(sys.stdout)  # type: ignore[assignment]
+    # stderr on a full disk (or closed): what assay says there is dropped; the run, its
+    # reports and its exit code stand (a failed note ended the command with exit 1 before)
+    if sys.stderr is not None and not isinstance(sys.stderr, _PipeSafe):
+        sys.stderr = _PipeSafe(sys.stderr, fd=2)  # type: ignore[assignment]

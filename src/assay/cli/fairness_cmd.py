@@ -38,7 +38,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import demo_exit, finish_run, resume_command
+from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
@@ -335,11 +335,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 fail_on=fail_on,
                 argv=command_argv(ctx),
                 on_progress=progress,
-                on_start=lambda rid, sd, cmd: out.note(
-                    f"run {rid}, seed {sd}; resume with: "
-                    + resume_command(
-                        rid, store, cmd, {"--html": html, "--junit": junit, "--report": report}
-                    )
+                on_start=announce(
+                    out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
         _say_answer(out, result.summary)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 import shlex
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from assay.cli import leftover
 from assay.cli.console import Output
 from assay.core.outcome import (
     answer_fails,
@@ -17,25 +18,52 @@ from assay.core.outcome import (
     stored_fail_on,
 )
 from assay.core.redact import is_redacted, redact_text
-from assay.core.runinfo import pasteable, store_option
+from assay.core.runinfo import pasteable
 from assay.core.store import ENDED, RunStore
 from assay.report import build_document, write_reports
 
-__all__ = ["EXIT_INTERRUPTED", "demo_exit", "exit_code", "finish_run", "resume_command"]
+__all__ = [
+    "EXIT_INTERRUPTED",
+    "announce",
+    "demo_exit",
+    "exit_code",
+    "finish_interrupted",
+    "finish_run",
+    "report_command",
+    "resume_command",
+]
 
 EXIT_INTERRUPTED = 130
+EXIT_MODEL = 3  # the model failed (a run left failed or without its served model)
 EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
 
 
 def exit_code(n_at_or_above: int, status: str = "completed") -> int:
     if status == "interrupted":
         return EXIT_INTERRUPTED  # stopped by Ctrl-C: not a verdict; resumable
-    return 1 if n_at_or_above else 0
+    if n_at_or_above:
+        return 1
+    if status in ("failed", "model_unavailable"):
+        return EXIT_MODEL  # (a run that did not end, with nothing found, is never a pass)
+    if status not in ENDED:
+        return EXIT_INTERRUPTED
+    return 0
 
 
 def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
     """Every finding at or above ``fail_on`` (counted exactly, kept as a witness or not)."""
     return store.count_at_or_above(run_id, fail_on)
+
+
+def anywhere(path: str | os.PathLike[str]) -> str:
+    """``path`` as a printed command gives it, to work pasted in any directory (absolute;
+    symbolic links kept as given)."""
+    return Path(os.path.abspath(path)).as_posix()
+
+
+def report_command(run_id: str, store: str | os.PathLike[str]) -> str:
+    """The command that rebuilds a run's reports, pasteable in any directory."""
+    return shlex.join(["assay", "report", run_id, "--store", anywhere(store)])
 
 
 def resume_command(
@@ -48,9 +76,12 @@ def resume_command(
     run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
     CI job resumed from it writes them too; with ``--model URL`` when the run's model URL held
     credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
-    run was allowed to load a pickle (asked again)."""
-    asked = [str(part) for flag, path in (reports or {}).items() if path for part in (flag, path)]
-    line = shlex.join(["assay", "resume", run_id, *store_option(store), *asked])
+    run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
+    pasted in any directory (the run keeps its model's and data's paths absolute)."""
+    asked = [
+        part for flag, path in (reports or {}).items() if path for part in (flag, anywhere(path))
+    ]
+    line = shlex.join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
     if is_redacted(redact_text(command)):
         line += " --model URL"
     try:
@@ -58,6 +89,78 @@ def resume_command(
     except ValueError:
         words = command.split()
     return f"{line} --allow-pickle" if "--allow-pickle" in words else line
+
+
+def announce(
+    out: Output, store: str | os.PathLike[str], reports: Mapping[str, Path | None]
+) -> Callable[[str, int, str], None]:
+    """The ``on_start`` of a command's run: the run is the command's (``cli.leftover``: an
+    error or interrupt from now on finishes it), and its id, seed and resume line are said."""
+
+    def on_start(run_id: str, seed: int, command: str) -> None:
+        leftover.started(run_id, store)
+        line = resume_command(run_id, store, command, reports)
+        out.note(f"run {run_id}, seed {seed}; resume with: {line}")
+
+    return on_start
+
+
+def finish_interrupted(
+    out: Output,
+    *,
+    store_path: str | os.PathLike[str],
+    run_id: str,
+    html: Path | None = None,
+    junit: Path | None = None,
+    report: Path | None = None,
+) -> int:
+    """Finish a run stopped by an interrupt outside its search's checkpoints.  A run still
+    marked running (interrupted while loading, while the fairness answer's sample was drawn
+    before the search, or while its model answered) is marked interrupted: resumable, exit
+    130.  A run that had ended (interrupted while its reports were written, or while a
+    fairness run's answer was computed after its search) ends as it stands: its reports,
+    and its verdict's exit code; a fairness run whose answer was not computed says so (not
+    everything was tested: exit 1 when something was found, else 2, never a pass)."""
+    store = RunStore(store_path)
+    record = store.get_run(run_id)
+    if record.status == "running":  # (this process's run: it made or resumed it)
+        store.checkpoint(run_id, status="interrupted")
+    elif record.status in ENDED:
+        missing = _missing_answer(record.technique, record.config, record.summary)
+        if missing:
+            store.checkpoint(run_id, summary={**record.summary, "incomplete_reason": missing})
+        out.note(
+            f"interrupted after the run had ended ({record.status}): "
+            + ("its answer is missing" if missing else "its verdict stands")
+        )
+    code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
+    if record.status in ("running", "interrupted") or record.status in ENDED:
+        return code
+    # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
+    # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
+    line = resume_command(
+        run_id, store.path, record.command, {"--html": html, "--junit": junit, "--report": report}
+    )
+    (out.error if out.quiet else out.note)(f"interrupted; continue with: {line}")
+    return EXIT_INTERRUPTED
+
+
+def _missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
+    """Why an ended fairness run lacks its answer (it was interrupted while computing it);
+    '' when it has it, was not to have it, or left it out for a reason of its own."""
+    if technique != "fairness" or "verdict" in summary:
+        return ""
+    answer = config.get("answer")
+    if not isinstance(answer, Mapping) or not answer.get("enabled", True):
+        return ""
+    warnings = summary.get("warnings") or []
+    if any("answer" in str(w) and "left out" in str(w) for w in warnings):
+        return ""
+    return (
+        "the run was interrupted after its search ended, before its answer (the share of "
+        "discriminatory inputs per protected attribute, and its verdict) was computed; the "
+        "search's findings are complete; run the command again for the answer"
+    )
 
 
 def demo_exit(code: int) -> int:
@@ -116,7 +219,7 @@ def finish_run(
         )
         # the run did not end (exit 130): said under --quiet too, as an error is
         (out.error if out.quiet else out.note)(line)
-    out.say(f"to rebuild the reports: {doc['report_command']} --html report.html")
+    out.say(f"to rebuild the reports: {report_command(record.id, store.path)} --html report.html")
     if found_by_answer:
         out.say(
             f"no finding was stored, but the answer found discrimination on "

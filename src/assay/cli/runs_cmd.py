@@ -11,14 +11,15 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.cli import leftover
 from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
-from assay.cli.reporting import finish_run, resume_command
+from assay.cli.reporting import anywhere, finish_run, resume_command
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
-from assay.core.runinfo import pasteable, store_option
+from assay.core.runinfo import pasteable
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.errors import StoreError, UsageError
 
@@ -44,13 +45,19 @@ def _when(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def _stale(status: str, updated: float) -> bool:
-    """A run marked running that has not checkpointed for a minute (it commits every 0.5 s)."""
-    return status == "running" and time.time() - updated > 60
+def _stale(store: RunStore, r: RunRecord) -> bool:
+    """A run marked running whose process died (its lock left behind: ``core.runlock``), or
+    that has not checkpointed for a minute (it commits every 2 s) and that no process holds
+    (a slow model's run is still running)."""
+    if r.status != "running":
+        return False
+    if store.abandoned(r.id):
+        return True
+    return time.time() - r.updated > 60 and not store.owner(r.id)
 
 
-def _status(status: str, updated: float) -> str:
-    return "stalled" if _stale(status, updated) else status
+def _status(store: RunStore, r: RunRecord) -> str:
+    return "stalled" if _stale(store, r) else r.status
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -63,7 +70,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
-        records = _open(store, read_only=True).list_runs(limit)
+        the_store = _open(store, read_only=True)
+        records = the_store.list_runs(limit)
         if as_json:
             out.emit_json({"runs": [r.to_json() for r in records]})
             return
@@ -71,26 +79,33 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"no runs in {store}")
         for r in records:
             out.say(
-                f"{r.id}  {_status(r.status, r.updated):<16} {r.n_findings:>10,} findings  "
+                f"{r.id}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
                 f"seed {r.seed}  {_when(r.created)}"
             )
-        if any(_stale(r.status, r.updated) for r in records):
-            again = shlex.join(["assay", "resume", "RUN", *store_option(store)])
-            out.say(f"'stalled': no checkpoint for a minute; killed? continue with {again}")
+        if any(_stale(the_store, r) for r in records):
+            again = shlex.join(["assay", "resume", "RUN", "--store", anywhere(store)])
+            out.say(
+                f"'stalled': its process is gone (or no checkpoint for a minute); continue with "
+                f"{again}"
+            )
 
     @app.command("show")
     @guarded
     def show(run_id: RunId, store: StoreOpt = DEFAULT_STORE, as_json: AsJson = False) -> None:
         """Summarise one run."""
         out = Output(as_json=as_json)
-        r = _open(store, read_only=True).get_run(run_id)
+        the_store = _open(store, read_only=True)
+        r = the_store.get_run(run_id)
         if as_json:
             out.emit_json(r.to_json())
             return
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
-        out.say(f"status    {_status(r.status, r.updated)}")
-        if _stale(r.status, r.updated):
+        out.say(f"status    {_status(the_store, r)}")
+        owner = the_store.owner(r.id) if r.status == "running" else None
+        if owner:
+            out.say(f"          (run by {owner})")
+        if _stale(the_store, r):
             again = resume_command(r.id, store, r.command)
             out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
         out.say(f"started   {_when(r.created)}")
@@ -185,13 +200,17 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store)
         record = the_store.get_run(run_id)
         check_outputs(outputs, [store, *(model or []), *_files_read(record)])
-        for path, flag in outputs:
-            check_writable(path, flag)
-        if record.status in ENDED:
-            raise UsageError(
+        if record.status not in ENDED:
+            the_store.claim(record.id)  # one process at a time, told before the model loads
+            record = the_store.get_run(record.id)  # (as it is now that it is this process's)
+        if record.status in ENDED:  # its reports are left as they are: they are its verdict's
+            raise leftover.ReportsLeftAlone(
                 f"run {record.id} already ended ({record.status}); nothing to resume",
                 argument="RUN_ID",
             )
+        for path, flag in outputs:
+            check_writable(path, flag)
+        leftover.started(record.id, store)  # an interrupt or error from now on finishes it
         given: str | GivenAgain | None = None
         if model:
             if len(model) > 1 and record.technique != "text":
@@ -261,6 +280,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             against = "the run's classifiers" + (
                 f" ({'; '.join(changed)} since the run started)" if changed else ""
             )
+        # no stored finding: nothing was replayed, so nothing was shown fixed (never exit 0)
+        untested = (
+            None
+            if result.total
+            else f"none of run {record.id}'s stored findings could be replayed "
+            f"({result.why_skipped}): nothing was tested"
+            if result.skipped
+            else f"run {record.id} has no stored finding to replay: nothing was tested"
+        )
         if as_json:
             out.emit_json(
                 {
@@ -270,6 +298,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "still_failing": result.still_failing,
                     "no_longer_failing": result.fixed,
                     "not_replayed": result.skipped,
+                    "untested": untested,
                 }
             )
         out.say(
@@ -283,6 +312,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"({result.total:,} witnesses were kept of the {record.n_findings:,} findings "
                 "the run counted; --keep-findings all keeps every one)"
             )
+        if untested:
+            out.error(f"{untested} (exit 2; this is not a pass)")
+            raise typer.Exit(2)
         raise typer.Exit(1 if result.still_failing else 0)
 
 

@@ -372,6 +372,11 @@ class _WatchedCall:
                 handle.result(timeout=max(min(waits), 0.001))
             except FutureTimeout:
                 continue
+            except KeyboardInterrupt:
+                # the user's (a Ctrl-C or SIGTERM landing while this thread waits), never
+                # the call's (``shielded`` makes a model's own a ModelError): not swallowed,
+                # even when the call happens to end at that moment
+                raise
             except BaseException:
                 if handle.done():
                     continue  # raised again, from the top of the loop

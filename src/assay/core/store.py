@@ -34,6 +34,7 @@ from assay.core.columnar import (
 )
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
+from assay.core.runlock import RunBusy, RunLock, abandoned, holder
 from assay.core.setstate import FRESH, Compactor, compact, give_back, is_set_part, load_parts
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
 from assay.errors import StoreError, UsageError
@@ -200,6 +201,8 @@ class RunStore:
         self.compaction = compaction
         self._compactors: dict[str, Compactor] = {}
         self._tallies: dict[str, Tallies] = {}
+        self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
+        self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         if read_only:
             self._db = _open_read_only(self.path)
             return
@@ -239,10 +242,46 @@ class RunStore:
                 )
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(f"{self.path}: cannot open the run store: {exc}") from exc
+        self._identity = _identity(self.path)
 
     def close(self) -> None:
         self._stop_compaction()
+        for lock in self._locks.values():
+            lock.release()
+        self._locks.clear()
         self._db.close()
+
+    # -- who runs a run: one process at a time (``core.runlock``) ------------------------------
+    def claim(self, run_id: str) -> None:
+        """Own the run (create it or resume it) until it ends, the store is closed or the
+        process ends; ``UsageError`` when another process owns it."""
+        if run_id in self._locks:
+            return
+        lock = RunLock(self.path, run_id)
+        try:
+            lock.acquire()
+        except RunBusy as exc:
+            raise UsageError(
+                f"run {run_id} is being run by {exc.owner}; one process at a time: wait "
+                f"for it to end, or stop it (Ctrl-C) and resume then",
+                argument="RUN_ID",
+            ) from None
+        self._locks[run_id] = lock
+
+    def owner(self, run_id: str) -> str | None:
+        """The process running the run now (``process N on host H since ...``), if any."""
+        if run_id in self._locks:
+            return f"this process ({os.getpid()})"
+        return holder(self.path, run_id)
+
+    def abandoned(self, run_id: str) -> bool:
+        """Whether the run's process died while it ran (its lock file left, nobody holding it)."""
+        return run_id not in self._locks and abandoned(self.path, run_id)
+
+    def _release(self, run_id: str) -> None:
+        lock = self._locks.pop(run_id, None)
+        if lock is not None:
+            lock.release()
 
     def _stop_compaction(self, run_id: str | None = None, *, abandon: bool = False) -> None:
         for rid in [run_id] if run_id is not None else list(self._compactors):
@@ -288,6 +327,7 @@ class RunStore:
         # credentials (a URL's password, an api_key parameter) are never stored
         command, config, model = redact_text(command), redact_json(config), redact_json(model)
         tallies = Tallies(keep_findings, seed)
+        self.claim(run_id)
         with self._tx():
             self._db.execute(
                 "INSERT INTO runs (id, technique, status, seed, command, config, model, versions,"
@@ -326,7 +366,10 @@ class RunStore:
             raise ValueError(f"unknown run status {status!r}")
         if error is not None:
             error = redact_text(error)
-        if status is not None:  # the run stops here (for now): no merge may outlive it
+        self._check_still_there()
+        if status == "running":  # (re)starting it: this process's alone (``claim``)
+            self.claim(run_id)
+        elif status is not None:  # the run stops here (for now): no merge may outlive it
             self._stop_compaction(run_id, abandon=status in ENDED)
         try:
             with self._tx():
@@ -336,8 +379,21 @@ class RunStore:
             raise
         if status in ENDED:
             self._drop_state(run_id)
+            self._release(run_id)  # (an ended run is never resumed: nothing to guard)
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
+
+    def _check_still_there(self) -> None:
+        """Raise ``StoreError`` when the store's file was deleted or replaced since it was
+        opened (``rm -rf`` of the run's folder mid-run): SQLite would go on writing into the
+        deleted file, and the run end in a store that no longer has it."""
+        if self.read_only or self._identity is None:
+            return
+        if _identity(self.path) != self._identity:
+            raise StoreError(
+                f"{self.path}: the run store file was deleted or replaced while the run went on "
+                "(what it held went with it); nothing more can be stored there"
+            )
 
     def _drop_state(self, run_id: str) -> None:
         """Delete an ended run's resume state (dead weight: an ended run is never resumed)
@@ -771,6 +827,15 @@ class RunStore:
         if self.read_only:
             raise StoreError(f"{self.path}: the run store was opened read-only")
         return _Transaction(self._db, self.path)
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the store's file; None when it cannot be told."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino) if st.st_ino else None
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:

@@ -414,7 +414,10 @@ def _import_file(target: str) -> Any:
     sys.path.insert(0, folder)
     try:
         spec.loader.exec_module(module)
-    except (SystemExit, KeyboardInterrupt) as exc:
+    except KeyboardInterrupt:  # a Ctrl-C or SIGTERM while a slow file imports: the user's
+        del sys.modules[module_name]
+        raise
+    except SystemExit as exc:
         del sys.modules[module_name]
         raise UsageError(
             f"importing it raised {type(exc).__name__} (a model file must not exit)",

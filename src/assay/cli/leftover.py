@@ -1,0 +1,120 @@
+"""What a command that stops early leaves for CI and for the person who reads it.
+
+A command that ends on an error or an interrupt (``cli.app.guarded``) knows which run it
+had started (``started``, told by the commands when the run exists or is resumed): it
+finishes that run as it stands (``stop_run``: an interrupted run marked so and resumable, its
+reports written, its resume line printed; a run that had ended keeps its verdict).  A command
+stopped before any run existed (a bad argument, an unreadable model, a Ctrl-C while loading)
+writes its ``--junit`` file as one errored case naming the problem (``error_junit``): a CI
+job that reads the file then sees the error, never an earlier run's pass nor nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from assay.errors import UsageError
+
+__all__ = ["ReportsLeftAlone", "current", "error_junit", "forget", "junit_in_argv", "started"]
+
+
+class ReportsLeftAlone(UsageError):
+    """A refusal that leaves the command's report files as they are (``assay resume`` of a
+    run that ended: the files its resume line names are that run's own verdict)."""
+
+
+_RUN: dict[str, Any] = {}
+
+
+def started(run_id: str, store: str | os.PathLike[str]) -> None:
+    """The command's run exists now (made, or resumed) in ``store``."""
+    _RUN.update(run_id=run_id, store=Path(store))
+
+
+def forget() -> None:
+    _RUN.clear()
+
+
+def current() -> tuple[str, Path] | None:
+    """(run id, store) of the run the command made or resumed, if any."""
+    if "run_id" not in _RUN:
+        return None
+    return str(_RUN["run_id"]), Path(_RUN["store"])
+
+
+def _replaceable(path: Path) -> bool:
+    """Whether ``path`` may be written: nothing there yet, or a JUnit file (an earlier run's,
+    which a CI job would otherwise read as this one's).  Any other file is left alone: the
+    error may have come before assay knew which files the command reads."""
+    try:
+        if not path.exists():
+            return path.parent.is_dir() or not str(path.parent)
+        if not path.is_file():
+            return False
+        with path.open("rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return not head or b"<testsuites" in head or b"<testsuite" in head
+
+
+def _drop_broken(path: Path) -> None:
+    """Remove a JUnit file left empty or cut short (a full disk): CI reads a missing report
+    as an error, an empty one as no tests at all."""
+    try:
+        if not _replaceable(path) or not path.is_file():
+            return
+        ET.parse(path)
+    except ET.ParseError:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    except OSError:
+        return
+
+
+def error_junit(path: Path | str | None, command: str, kind: str, message: str) -> bool:
+    """Write ``path`` as a JUnit file of one errored case (``kind``: usage_error,
+    model_error, store_error, internal_error, interrupted) naming the problem; True when
+    written."""
+    if path is None or not str(path):
+        return False
+    from assay.report._text import safe_text
+
+    path = Path(path)
+    if not _replaceable(path):
+        return False
+    counts = {"tests": "1", "failures": "0", "errors": "1"}
+    root = ET.Element("testsuites", {"name": "assay", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": f"assay.{command}", **counts, "skipped": "0"})
+    case = ET.SubElement(suite, "testcase", classname=f"assay.{command}", name="no run", time="0")
+    text = safe_text(f"assay {command} stopped before a run was made: {message}")
+    error = ET.SubElement(case, "error", message=text[:500], type=kind)
+    error.text = text
+    ET.indent(root)
+    body = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(body + "\n", encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        _drop_broken(path)
+        return False
+    return True
+
+
+def junit_in_argv(args: list[str]) -> str | None:
+    """The value of ``--junit`` in a command line (``--junit F`` or ``--junit=F``)."""
+    for i, arg in enumerate(args):
+        if arg == "--":
+            return None
+        if arg == "--junit" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--junit="):
+            return arg.split("=", 1)[1]
+    return None

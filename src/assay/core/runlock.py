@@ -1,0 +1,201 @@
+"""One process at a time on a run: a lock per run, beside the run store.
+
+A run is owned by the process that created it or resumes it, from then until it ends (or
+the process ends): a second ``assay resume RUN`` (pasted from the first one's start line
+while it still runs) is refused with the owner's process id and host, instead of running
+the same search twice into one store.  The lock is an advisory ``flock`` on a small file
+``<store>-locks/<run id>.lock``: the kernel releases it when its process dies, however it
+dies (``kill -9`` included), so a lock never outlives its owner and there is nothing stale to
+clean up.  The file names its owner (pid, host, since when) for the message; it is removed
+when the lock is released.  A forked child (the text classifiers' worker) does not inherit
+the lock.  Where the file system cannot lock (some network or FUSE file systems), the run
+goes ahead unlocked, as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import time
+import weakref
+from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
+    fcntl = None  # type: ignore[assignment]
+
+__all__ = ["RunBusy", "RunLock", "abandoned", "holder", "lock_path"]
+
+_HELD: weakref.WeakSet[RunLock] = weakref.WeakSet()
+
+
+class RunBusy(Exception):
+    """The run is owned by another process (``owner``: who, as its lock file says)."""
+
+    def __init__(self, run_id: str, owner: str) -> None:
+        super().__init__(f"run {run_id} is being run by {owner}")
+        self.run_id = run_id
+        self.owner = owner
+
+
+def lock_path(store: str | os.PathLike[str], run_id: str) -> Path:
+    """The run's lock file (beside the store's real file: two paths to one store, through
+    a symbolic link or another directory, share their locks)."""
+    real = Path(os.path.realpath(store))
+    return real.with_name(real.name + "-locks") / f"{run_id}.lock"
+
+
+def _owner_text(raw: str) -> str:
+    """``process 1234 on host h since 2026-12-02 19:25:24 UTC`` from a lock file's line."""
+    parts = raw.split()
+    if len(parts) < 3:
+        return "another process"
+    pid, host, since = parts[0], parts[1], parts[2]
+    try:
+        when = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(float(since)))
+    except ValueError:
+        when = since
+    return f"process {pid} on host {host} since {when}"
+
+
+class RunLock:
+    """The lock of one run, held from ``acquire`` to ``release``, the lock object's end
+    (garbage: a store dropped by an API session) or the process's end."""
+
+    def __init__(self, store: str | os.PathLike[str], run_id: str) -> None:
+        self.path = lock_path(store, run_id)
+        self.run_id = run_id
+        self._fd: int | None = None
+        self._closer: weakref.finalize[[int, Path], RunLock] | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._fd is not None
+
+    def acquire(self) -> None:
+        """Take the lock; raise ``RunBusy`` when another process holds it (a lock held by
+        this very process, through another store object, is not in the way)."""
+        if self._fd is not None or fcntl is None:
+            return
+        busy = 0
+        for _ in range(20):  # (the file may be removed under us by its owner: try again)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            except OSError:
+                return  # cannot make a lock here (read-only folder): unlocked, as before
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raw = _read(fd)
+                os.close(fd)
+                if raw.split()[:1] == [str(os.getpid())]:
+                    return  # this process owns the run already
+                busy += 1
+                if busy < 3:  # (``holder`` looks for a moment: try again shortly)
+                    time.sleep(0.05)
+                    continue
+                raise RunBusy(self.run_id, _owner_text(raw)) from None
+            except OSError:
+                os.close(fd)
+                return  # the file system cannot lock: unlocked, as before
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except OSError:
+                same = False
+            if not same:  # released and removed between our open and our lock
+                os.close(fd)
+                continue
+            line = f"{os.getpid()} {socket.gethostname() or '?'} {time.time():.0f}\n"
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, line.encode(), 0)
+            self._fd = fd
+            # dropped without ``release`` (a store garbage-collected, the process's end):
+            # let go all the same (a process killed outright leaves the file: ``abandoned``)
+            self._closer = weakref.finalize(self, _let_go, fd, self.path)
+            _HELD.add(self)
+            return
+
+    def release(self) -> None:
+        fd, self._fd = self._fd, None
+        _HELD.discard(self)
+        if self._closer is not None:
+            self._closer.detach()
+        if fd is not None:
+            _let_go(fd, self.path)
+
+    def _drop_in_child(self) -> None:
+        """In a forked child: close the inherited descriptor (the parent keeps the lock)."""
+        fd, self._fd = self._fd, None
+        if self._closer is not None:
+            self._closer.detach()
+        if fd is not None:
+            _close(fd)
+
+
+def _let_go(fd: int, path: Path) -> None:
+    """Remove the lock file (while still holding it: a newcomer that opened it retries),
+    then let go of it; no empty folder is left."""
+    with contextlib.suppress(OSError):
+        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+            os.remove(path)
+    _close(fd)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()  # (only when it is empty: the store's last lock)
+
+
+def _close(fd: int) -> None:
+    with contextlib.suppress(OSError):
+        os.close(fd)
+
+
+def _read(fd: int) -> str:
+    try:
+        return os.pread(fd, 200, 0).decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def holder(store: str | os.PathLike[str], run_id: str) -> str | None:
+    """Who holds the run's lock (``process N on host H since ...``), or None: nobody (the
+    run is not running anywhere, whatever its stored status says), or it cannot be told."""
+    held = _probe(store, run_id)
+    return held if isinstance(held, str) else None
+
+
+def abandoned(store: str | os.PathLike[str], run_id: str) -> bool:
+    """Whether the run's lock file is there and nobody holds it: its process died without
+    releasing it (``kill -9``, a crash, the machine's end)."""
+    return _probe(store, run_id) is False
+
+
+def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
+    """The holder's text; False: a lock file nobody holds; None: no lock file, or no telling."""
+    if fcntl is None:
+        return None
+    path = lock_path(store, run_id)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return _owner_text(_read(fd))
+    except OSError:
+        return None
+    finally:
+        _close(fd)  # (also lets go of the shared lock, if taken)
+    return False
+
+
+def _after_fork_in_child() -> None:
+    for lock in list(_HELD):
+        lock._drop_in_child()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
