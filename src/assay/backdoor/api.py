@@ -34,7 +34,7 @@ from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shap
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.core.budget import check_budget, time_after_loading
-from assay.core.calls import InlineCaller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
@@ -457,6 +457,7 @@ def check_backdoor(
     *,
     max_queries: int | None = None,
     max_time: float | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     seed: int | None = None,
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     export_filter: str | os.PathLike[str] | None = None,
@@ -485,7 +486,8 @@ def check_backdoor(
     the scan is one search (the default).
 
     ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
-    is part of the run (``max_time`` bounds it).
+    is part of the run (``max_time`` bounds it).  ``call_timeout``: seconds
+    one model call may take (then the model is taken to be hung: ``ModelError``, exit 3).
 
     ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
     kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
@@ -494,7 +496,7 @@ def check_backdoor(
 
     started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
-    check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
@@ -509,7 +511,11 @@ def check_backdoor(
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
-    config["budget"] = {"max_queries": max_queries, "max_time": max_time}
+    config["budget"] = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        "call_timeout": call_timeout,
+    }
     config["export_filter"] = None if export_filter is None else str(export_filter)
     config["execution"] = execution
     config["fail_on"] = fail_on
@@ -534,6 +540,7 @@ def check_backdoor(
         seed=seed,
         max_queries=max_queries,
         max_time=engine_time,
+        call_timeout=call_timeout,
         on_progress=on_progress,
     )
     # images per wall-clock second of the whole run (loading included), beside the mean
@@ -739,6 +746,7 @@ def resume_backdoor(
         seed=record.seed,
         max_queries=budget.get("max_queries"),
         max_time=budget.get("max_time"),
+        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         resume=True,
         on_progress=on_progress,
     )

@@ -16,6 +16,7 @@ from assay.cli.options import (
     AllowPickle,
     AsJson,
     BatchSize,
+    CallTimeout,
     Concurrency,
     Executor,
     FailOnSeverity,
@@ -39,6 +40,7 @@ from assay.cli.options import (
 )
 from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
@@ -99,6 +101,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         max_queries: Annotated[int | None, typer.Option(help="Query budget.")] = None,
         max_time: MaxTime = None,
         seed: Seed = None,
+        call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
         export_filter: Annotated[
             Path | None,
             typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
@@ -143,7 +146,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
         # every argument is checked before anything is loaded or a run is created
-        check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+        check_budget(
+            max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
+        )
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
         # the model scan: --model-scan, or --clean without --images (a built-in model scans
         # its own digits' images unless told --model-scan)
@@ -224,6 +229,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 setup=the_setup,
                 max_queries=max_queries,
                 max_time=max_time,
+                call_timeout=call_timeout,
                 seed=seed,
                 store=store,
                 export_filter=export_filter,

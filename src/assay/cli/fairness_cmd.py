@@ -17,6 +17,7 @@ from assay.cli.options import (
     AllowPickle,
     AsJson,
     BatchSize,
+    CallTimeout,
     Concurrency,
     Executor,
     HeaderEnv,
@@ -174,13 +175,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         max_time: MaxTime = None,
         seed: Seed = None,
-        call_timeout: Annotated[
-            float,
-            typer.Option(
-                help="Seconds one model call may take before the model is taken to be hung "
-                "(the run then ends with what it found, exit 3)."
-            ),
-        ] = DEFAULT_CALL_TIMEOUT,
+        call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
         estimate: Annotated[
             bool, typer.Option("--estimate", help="Estimate the share of discriminatory inputs.")
         ] = False,

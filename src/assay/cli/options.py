@@ -12,6 +12,13 @@ __all__ = ["AsJson", "Overlap", "Quiet"]
 # -- budgets, seed, reports and the store: the same on every command that runs a technique ----
 MaxTime = Annotated[float | None, typer.Option(help="Time budget in seconds.")]
 Seed = Annotated[int | None, typer.Option(help="Seed (printed when not given).")]
+CallTimeout = Annotated[
+    float,
+    typer.Option(
+        help="Seconds one model call may take before the model is taken to be hung "
+        "(the run then ends with what it found, exit 3)."
+    ),
+]
 Html = Annotated[Path | None, typer.Option(help="Write an HTML report here.")]
 Junit = Annotated[Path | None, typer.Option(help="Write a JUnit XML report here.")]
 JsonReport = Annotated[Path | None, typer.Option("--report", help="Write the JSON report here.")]

@@ -16,6 +16,7 @@ from assay.cli.options import (
     AllowPickle,
     AsJson,
     BatchSize,
+    CallTimeout,
     Concurrency,
     Executor,
     FailOnSeverity,
@@ -39,6 +40,7 @@ from assay.cli.options import (
 )
 from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
@@ -92,6 +94,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         max_time: MaxTime = None,
         seed: Seed = None,
+        call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
         demo: Annotated[
             bool, typer.Option("--demo", help="VADER vs TextBlob on the built-in reviews.")
         ] = False,
@@ -129,7 +132,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
         # every argument is checked before anything is loaded or a run is created: a bad
         # name found after the run would cost it and hide its exit code behind exit 2
-        check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+        check_budget(
+            max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
+        )
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
         check_export(export)
         outputs = [(html, "--html"), (junit, "--junit"), (report, "--report"), (export, "--export")]
@@ -184,6 +189,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 setup=the_setup,
                 max_queries=max_queries,
                 max_time=max_time,
+                call_timeout=call_timeout,
                 seed=seed,
                 store=store,
                 argv=command_argv(ctx),

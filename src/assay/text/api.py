@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
-from assay.core.calls import InlineCaller
+from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
@@ -331,6 +331,7 @@ def check_text(
     *,
     max_queries: int | None = None,
     max_time: float | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     seed: int | None = None,
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
@@ -359,7 +360,8 @@ def check_text(
     Without ``units`` and with the in-process executor, the run is one search (the default).
 
     ``started``: the ``time.monotonic()`` at which the caller began loading ``setup``: loading
-    is part of the run (``max_time`` bounds it, the rates count it).
+    is part of the run (``max_time`` bounds it, the rates count it).  ``call_timeout``: seconds
+    one model call may take (then the model is taken to be hung: ``ModelError``, exit 3).
 
     ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
     kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
@@ -368,7 +370,7 @@ def check_text(
 
     started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
-    check_budget(max_queries=max_queries, max_time=max_time, seed=seed)
+    check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
@@ -383,7 +385,11 @@ def check_text(
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
-    config["budget"] = {"max_queries": max_queries, "max_time": max_time}
+    config["budget"] = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        "call_timeout": call_timeout,
+    }
     config["fingerprints"] = text_fingerprints(the_setup)
     config["execution"] = execution
     config["fail_on"] = fail_on
@@ -406,6 +412,7 @@ def check_text(
         seed=seed,
         max_queries=max_queries,
         max_time=engine_time,
+        call_timeout=call_timeout,
         on_progress=on_progress,
     )
     _record_wall_clock(the_store, outcome, time.monotonic() - started)
@@ -617,6 +624,7 @@ def resume_text(
         seed=record.seed,
         max_queries=budget.get("max_queries"),
         max_time=budget.get("max_time"),
+        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         resume=True,
         on_progress=on_progress,
     )

@@ -1,0 +1,77 @@
+"""``--call-timeout`` bounds one classifier call of a text or backdoor run too (it was
+fairness's only: a classifier slower than the fixed 60 s could not be tested at all, and the
+message named an option those commands refused)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.backdoor.api import check_backdoor
+from assay.core.store import RunStore
+from assay.errors import ModelError, UsageError
+from assay.text.api import check_text
+
+GRAMMAR = 'S -> "the food is" ADJ\nADJ -> "good" | "bad" | "fine"\n'
+
+
+def slow_text(texts: Sequence[str]) -> np.ndarray:
+    time.sleep(0.6)
+    return np.array([[0.2, 0.8] if "good" in t else [0.7, 0.3] for t in texts])
+
+
+slow_text.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def quick_text(texts: Sequence[str]) -> np.ndarray:
+    return np.array([[0.2, 0.8] if "bad" in t else [0.7, 0.3] for t in texts])
+
+
+quick_text.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def _text(tmp_path: Path, call_timeout: float) -> object:
+    (tmp_path / "g.txt").write_text(GRAMMAR)
+    return check_text(
+        [slow_text, quick_text],
+        grammar=str(tmp_path / "g.txt"),
+        max_queries=10,
+        seed=1,
+        call_timeout=call_timeout,
+        store=RunStore(tmp_path / "runs.db"),
+    )
+
+
+def test_a_text_call_longer_than_the_timeout_is_a_model_failure(tmp_path: Path) -> None:
+    with pytest.raises(ModelError, match="call-timeout"):
+        _text(tmp_path, 0.2)
+
+
+def test_a_text_run_of_a_slow_classifier_within_the_timeout_ends(tmp_path: Path) -> None:
+    r = _text(tmp_path, 30.0)
+    assert r.status == "completed" and r.n_findings > 0, r  # type: ignore[attr-defined]
+    record = RunStore(tmp_path / "runs.db").list_runs()[0]
+    assert record.config["budget"]["call_timeout"] == 30.0  # resumed with it
+
+
+def test_a_backdoor_call_timeout_is_checked_and_stored(tmp_path: Path) -> None:
+    rng = np.random.default_rng(0)
+    clean = rng.random((40, 8, 8, 1))
+
+    def model(x: np.ndarray) -> np.ndarray:
+        flat = np.asarray(x, dtype=np.float64).reshape(len(x), -1)
+        return flat[:, :12].reshape(len(x), 3, 4).sum(axis=2).argmax(1)
+
+    model.classes_ = [0, 1, 2]  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match="call-timeout"):
+        check_backdoor(model, clean=clean, max_queries=100, call_timeout=0, seed=1)
+    store = RunStore(tmp_path / "runs.db")
+    check_backdoor(
+        model, images=clean[:3], clean=clean, max_queries=300, call_timeout=7.5, seed=1,
+        store=store,
+    )  # fmt: skip
+    assert store.list_runs()[0].config["budget"]["call_timeout"] == 7.5
