@@ -324,3 +324,23 @@ def test_a_run_given_relative_paths_resumes_from_another_directory(
     again = setup_from_record(record)
     assert again.test.schema.protected == ("sex",)
     assert Path(record.config["invocation"]["data"]).is_absolute()
+
+
+def test_the_answers_samples_are_said_beside_a_tiny_query_budget(tmp_path: Path) -> None:
+    """'--max-queries 1' read 'no discriminatory input found for sex in 0 queries' while the
+    answer had asked the model about 1,000 sampled inputs: the headline says so now."""
+    from assay import check_fairness
+    from assay.core.store import RunStore
+
+    r = check_fairness(
+        "builtin:mlp",
+        dataset="adult",
+        protected="sex",
+        max_queries=1,
+        seed=1,
+        exact=False,
+        store=RunStore(tmp_path / "runs.db"),
+    )
+    sampled = int(r.summary["answer_tested"])
+    assert sampled >= 500, r.summary
+    assert f"the answer sampled {sampled:,} inputs more" in r.headline, r.headline

@@ -150,6 +150,18 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
         for v in summary.get("verdict") or []
         if isinstance(v, dict)
     )
+    # the answer's samples are asked of the model too, beside the search's queries (with a
+    # tiny --max-queries, far more than the search's): the headline says so
+    sampled = sum(
+        int(v.get("uniform_sampled") or 0) + int(v.get("data_sampled") or 0)
+        for v in summary.get("verdict") or []
+        if isinstance(v, dict)
+    )
+    headline = str(summary.get("headline") or "")
+    if sampled and headline and "the answer sampled" not in headline:
+        summary["headline"] = (
+            f"{headline}; the answer sampled {sampled:,} inputs more, beside the search's queries"
+        )
     store.checkpoint(run_id, summary=summary)
 
 
