@@ -16,9 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
+from assay.core.budget import check_budget
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
-from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore
 from assay.errors import UsageError
 from assay.fairness.api import (
     FairnessResult,
@@ -66,6 +67,7 @@ def resume_run(
     data: Any = None,
     images: Any = None,
     clean: Any = None,
+    call_timeout: float | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
 
@@ -73,8 +75,12 @@ def resume_run(
     created (``UsageError`` otherwise); ``force`` lets a changed model through.  A model that
     is a pickle is loaded only with ``allow_pickle`` (the stored run's consent is not reused).
     ``data``: a fairness run's in-memory DataFrame, given again (assay does not store it);
-    ``images``, ``clean``: a backdoor run's in-memory images, likewise.
+    ``images``, ``clean``: a backdoor run's in-memory images, likewise.  ``call_timeout``:
+    seconds one model call may take from now on (a run that failed on a slow model's calls
+    resumes with a longer one; kept for later resumes), else the run's own.
     """
+    if call_timeout is not None:  # a bad value is a usage error before the run is touched
+        check_budget(call_timeout=call_timeout)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
@@ -83,6 +89,8 @@ def resume_run(
     resumer = RESUMERS.get(record.technique)
     if resumer is None:
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+    if call_timeout is not None and record.status not in ENDED:
+        the_store.set_budget(record.id, call_timeout=float(call_timeout))
     notes = check_fingerprints(record.config.get("fingerprints"), run_id=record.id, force=force)
     for note in notes:
         if on_note is not None:

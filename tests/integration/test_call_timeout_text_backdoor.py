@@ -75,3 +75,42 @@ def test_a_backdoor_call_timeout_is_checked_and_stored(tmp_path: Path) -> None:
         store=store,
     )  # fmt: skip
     assert store.list_runs()[0].config["budget"]["call_timeout"] == 7.5
+
+
+def test_a_run_failed_by_slow_calls_resumes_with_a_longer_timeout(tmp_path: Path) -> None:
+    """The resume line of a run a call timeout ended gives a longer --call-timeout (resumed
+    with its own, it failed the same way), and `assay resume --call-timeout` takes it."""
+    import re
+
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app, register
+
+    register()
+    runner = CliRunner()
+    (tmp_path / "g.txt").write_text(GRAMMAR)
+    (tmp_path / "clf.py").write_text(
+        "import time\nimport numpy as np\n\n"
+        "def slow(texts):\n    time.sleep(0.6)\n"
+        "    return np.array([[0.2, 0.8] if 'good' in t else [0.7, 0.3] for t in texts])\n\n"
+        "slow.classes_ = ['neg', 'pos']\n\n"
+        "def quick(texts):\n"
+        "    return np.array([[0.2, 0.8] if 'bad' in t else [0.7, 0.3] for t in texts])\n\n"
+        "quick.classes_ = ['neg', 'pos']\n"
+    )
+    store = str(tmp_path / "runs.db")
+    args = [
+        "text", f"{tmp_path / 'clf.py'}:slow", f"{tmp_path / 'clf.py'}:quick",
+        "--grammar", str(tmp_path / "g.txt"), "--max-queries", "10", "--seed", "1",
+        "--call-timeout", "0.2", "--store", store,
+    ]  # fmt: skip
+    got = runner.invoke(app, args)
+    assert got.exit_code == 3, got.output
+    line = re.search(r"continue with: (assay resume \S+ .*)", got.output)
+    assert line and "--call-timeout 0.8" in line.group(1), got.output
+    run = line.group(1).split()[2]
+    got = runner.invoke(app, ["resume", run, "--store", store, "--call-timeout", "0"])
+    assert got.exit_code == 2 and "call-timeout" in got.output, got.output
+    got = runner.invoke(app, ["resume", run, "--store", store, "--call-timeout", "30"])
+    assert got.exit_code == 1, got.output  # the run ended, its disagreements found
+    assert RunStore(store).get_run(run).config["budget"]["call_timeout"] == 30.0

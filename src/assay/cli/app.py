@@ -167,6 +167,10 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     out.note(f"run {run_id}: {record.status}, {record.n_findings:,} findings stored")
     if record.status not in ENDED:
         line = resume_command(run_id, store_path, record.command, _reports(options))
+        if "(--call-timeout)" in message:  # a slow model, not a broken one: give it longer
+            budget = record.config.get("budget") or {}
+            longer = 4 * float(budget.get("call_timeout") or 60.0)
+            line += f" --call-timeout {longer:g}"
         out.note(f"once the problem is fixed, continue with: {line}")
     return code
 

@@ -189,12 +189,21 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             ),
         ] = False,
         overlap: Overlap = True,
+        call_timeout: Annotated[
+            float | None,
+            typer.Option(
+                help="Seconds one model call may take from now on (default: the run's own; "
+                "a run that failed on slow calls resumes with a longer one)."
+            ),
+        ] = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
         """Continue a run that was stopped or killed, from its last checkpoint."""
         from assay.api import resume_run
+        from assay.core.budget import check_budget
 
+        check_budget(call_timeout=call_timeout)  # before the run is touched
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
@@ -231,6 +240,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 force=force,
                 on_note=out.note,
                 allow_pickle=allow_pickle,
+                call_timeout=call_timeout,
             )
         raise typer.Exit(
             finish_run(

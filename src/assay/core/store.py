@@ -383,6 +383,17 @@ class RunStore:
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
 
+    def set_budget(self, run_id: str, **changes: Any) -> None:
+        """Change entries of a stored run's budget (``config["budget"]``: e.g. a resume given
+        a longer ``call_timeout``); later resumes read the new values."""
+        self._check_still_there()
+        config = dict(self.get_run(run_id).config)
+        config["budget"] = {**dict(config.get("budget") or {}), **changes}
+        with self._tx():
+            self._db.execute(
+                "UPDATE runs SET config=? WHERE id=?", (json.dumps(config, default=str), run_id)
+            )
+
     def _check_still_there(self) -> None:
         """Raise ``StoreError`` when the store's file was deleted or replaced since it was
         opened (``rm -rf`` of the run's folder mid-run): SQLite would go on writing into the
