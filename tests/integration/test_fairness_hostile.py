@@ -344,3 +344,33 @@ def test_the_answers_samples_are_said_beside_a_tiny_query_budget(tmp_path: Path)
     sampled = int(r.summary["answer_tested"])
     assert sampled >= 500, r.summary
     assert f"the answer sampled {sampled:,} inputs more" in r.headline, r.headline
+
+
+def test_a_model_that_names_no_columns_is_said_to_be_fed_by_position(tmp_path: Path) -> None:
+    """A callable (or a matrix-fitted model) names none of its columns: the data's reach it in
+    their order, which nothing confirms; the run said nothing of it.  A model fitted on the
+    named columns is fed by name and gets no such note."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    from assay import check_fairness
+    from assay.core.store import RunStore
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, 300),
+            "sex": rng.integers(0, 2, 300),
+            "hours": rng.integers(10, 60, 300),
+        }
+    )
+
+    def by_age(x: np.ndarray) -> np.ndarray:
+        return (np.asarray(x, dtype=float)[:, 0] > 40).astype(int)
+
+    by_age.classes_ = [0, 1]  # type: ignore[attr-defined]
+    store = RunStore(tmp_path / "runs.db")
+    r = check_fairness(by_age, data=frame, protected="sex", max_queries=500, seed=1, store=store)
+    assert any("names none of its columns" in w and "(age, sex, hours)" in w for w in r.warnings)
+    named = DecisionTreeClassifier(random_state=0).fit(frame, frame["age"] > 40)
+    r = check_fairness(named, data=frame, protected="sex", max_queries=500, seed=1, store=store)
+    assert not any("names none of its columns" in w for w in r.warnings), r.warnings

@@ -47,6 +47,7 @@ from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.fairness.phases import by_position_note
 
 __all__ = ["register"]
 
@@ -307,6 +308,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
                 encoding=encoding,
             )
+        fed = by_position_note(the_setup)
+        if fed:
+            out.note(f"note: {fed[0].lower()}{fed[1:]}")
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

@@ -338,7 +338,7 @@ def _replay(
         from assay.text.replay import replay_text
 
         the_text = text_setup(record, model=model, allow_pickle=pickle)
-        return replay_text(the_store.iter_batches(record.id), the_text)
+        return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
     if record.technique != "fairness":
         raise UsageError(
             f"assay verify replays fairness and text runs; run {record.id} is a "

@@ -31,6 +31,7 @@ from assay.fairness.phases import (
     _execute,
     _failed_on_error,
     _flip_check,
+    _record_by_position,
     _record_constant,
     _record_determinism,
     _record_wall_clock,
@@ -222,6 +223,7 @@ def check_fairness(
             None if max_time is None else max_time - (time.monotonic() - started),
         )
         _record_constant(the_store, run_id, the_setup)
+        _record_by_position(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
         if retrain:

@@ -257,6 +257,7 @@ def setup_fairness(
         )
     check_protected(the_schema)
 
+    by_position: tuple[str, ...] | None = None  # columns fed in order to a model naming none
     if model is None or (isinstance(model, str) and model.startswith("builtin:")):
         kind = "tree" if model is None else model.split(":", 1)[1]
         if dataset is None or encoded is None or labels_raw is None:
@@ -311,6 +312,8 @@ def setup_fairness(
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
+        if (fitted is None or _numbered(fitted)) and len(the_schema.names) > 1:
+            by_position = tuple(the_schema.names)
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -373,6 +376,7 @@ def setup_fairness(
         train=train,
         holdout=holdout,
         form=form,
+        by_position=by_position,
     )
 
 

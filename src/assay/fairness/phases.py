@@ -215,6 +215,33 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
     store.checkpoint(run_id, summary=summary)
 
 
+def by_position_note(setup: FairnessSetup) -> str | None:
+    """What to say of a model that names none of its columns (one ONNX input, a model fitted
+    on a matrix, a callable): the data's columns reached it in their order, which nothing in
+    the model can confirm."""
+    names = setup.by_position
+    if not names:
+        return None
+    shown = ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
+    return (
+        f"The model names none of its columns: the data's were fed to it in their order "
+        f"({shown}); if it was fitted on them in another order, its answers are about other "
+        "columns"
+    )
+
+
+def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
+    """``by_position_note`` among the run's warnings (``result.warnings``, the JSON report)."""
+    note = by_position_note(setup)
+    if note is None:
+        return
+    summary = dict(store.get_run(run_id).summary or {})
+    if not summary or note in summary.get("warnings", []):
+        return
+    summary["warnings"] = [*summary.get("warnings", []), note]
+    store.checkpoint(run_id, summary=summary)
+
+
 def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     """Rates per wall-clock second from the run's start (a resumed run adds its earlier
     sessions); the search phase's own rate stays, labelled as such."""

@@ -20,6 +20,7 @@ from assay.fairness.phases import (
     _check_still_served,
     _execute,
     _failed_on_error,
+    _record_by_position,
     _record_wall_clock,
     _serving_recorded,
     answer_time,
@@ -106,6 +107,7 @@ def resume_fairness(
         summary = dict(the_store.get_run(record.id).summary)
         summary["wall_seconds_before"] = before
         the_store.checkpoint(record.id, summary=summary)
+        _record_by_position(the_store, record.id, the_setup)
         _record_wall_clock(the_store, record.id, time.monotonic() - started)
         mitigation = None
         if record.config.get("retrain"):

@@ -27,3 +27,5 @@ class FairnessSetup:
     train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows, labels as fitted
     holdout: tuple[np.ndarray, np.ndarray] | None = None
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
+    # the columns, in the order fed to a model that names none of its own (None: by name)
+    by_position: tuple[str, ...] | None = None

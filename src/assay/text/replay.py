@@ -4,32 +4,28 @@ now (retrained, or others in their place): which still fail the run's oracle?"""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.core.replay import ReplayResult
 from assay.text.generate import Sampler
-
-if TYPE_CHECKING:
-    from assay.text.api import TextSetup
+from assay.text.technique import TextTest
 
 __all__ = ["replay_text"]
 
 
 def replay_text(
-    batches: Iterable[FindingBatch], setup: TextSetup, *, chunk: int = 512
+    batches: Iterable[FindingBatch], test: TextTest, panel: Any, *, chunk: int = 512
 ) -> ReplayResult:
-    """Ask the classifiers of ``setup`` each stored minimal sentence (and, for a metamorphic
-    run, the variant that broke the relation with it) and judge the answers with the run's
-    oracle.  A directional finding stored without its relation (runs of older versions)
-    cannot be judged: counted as skipped, never as fixed."""
-    test = setup.test
+    """Ask the classifiers (``panel``: their answers side by side) each stored minimal
+    sentence (and, for a metamorphic run, the variant that broke the relation with it) and
+    judge the answers with the run's oracle.  A directional finding stored without its
+    relation (runs of older versions) cannot be judged: counted as skipped, never as fixed."""
     oracle = test.make_oracle(
         Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     )
-    panel = setup.model
     total = failing = skipped = 0
     examples: list[int] = []
     for batch in batches:
