@@ -184,7 +184,8 @@ def test_a_randomised_model_is_noticed_and_its_idis_confirmed(tmp_path: Path, ra
     else:
         assert det["deterministic"] and det["flip_rate"] == 0
         assert conf["confirmation_rate"] == 1.0
-        assert result.warnings == []
+        # (a callable names no columns: the note that they were fed in order is the only one)
+        assert [w for w in result.warnings if "names none of its columns" not in w] == []
 
 
 def test_group_metrics_use_every_labelled_row_and_come_back_as_a_metric_frame(

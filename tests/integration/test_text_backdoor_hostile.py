@@ -1126,7 +1126,7 @@ def test_a_flagged_image_is_named_in_the_junit_file(
     )
     assert code == 1, (out, err)
     failures = [f.get("message") or "" for f in ET.parse(tmp_path / "junit.xml").iter("failure")]
-    named = [m for m in failures if "backdoor-trigger in scan.npy[" in m]
+    named = [m for m in failures if "backdoor-trigger image " in m and "(scan.npy[" in m]
     assert named and not any("on inputs" in m for m in failures), failures
 
 
