@@ -185,6 +185,35 @@ def test_image_folders_get_the_channels_the_model_takes(
     assert result.n_findings >= 18
 
 
+@pytest.mark.parametrize(("tint", "grey"), [(2, True), (30, False)])
+def test_near_grey_rgb_images_are_read_as_grey(tmp_path: Any, tint: int, grey: bool) -> None:
+    """Greys saved as RGB with a channel a level or two off (a scanner's or a colour
+    profile's faint tint, JPEG rounding) were refused as 'a colour image' for a grey model;
+    a real tint still is."""
+    from PIL import Image
+
+    from assay.backdoor.image_files import fit_channels, read_images
+    from assay.errors import UsageError
+
+    _, _, pois = _digits()
+    folder = tmp_path / "rgb"
+    folder.mkdir()
+    for i, a in enumerate(pois[:4, ..., 0]):
+        g = np.round(a * 200).astype(np.int64)
+        rgb = np.stack([g, g, np.clip(g + tint, 0, 255)], axis=-1).astype(np.uint8)
+        Image.fromarray(rgb, "RGB").save(folder / f"{i}.png")
+    files = read_images(folder, argument="--images")
+    assert files.values.shape[-1] == 3
+    if not grey:
+        with pytest.raises(UsageError, match="colour image"):
+            fit_channels(files, 1, "--images")
+        return
+    out = fit_channels(files, 1, "--images")
+    assert out.values.shape[-1] == 1
+    diff = out.values[..., 0].astype(int) - files.values[..., 0].astype(int)
+    assert diff.min() >= 0 and diff.max() <= 1  # the channels' mean: a level at most
+
+
 def test_a_colour_image_among_grey_ones_is_refused_naming_it(tmp_path: Any) -> None:
     """It was made grey without a word (the first file's mode was forced on the others)."""
     from PIL import Image

@@ -175,10 +175,16 @@ def wanted_channels(
     return d if last else None
 
 
+# the most a grey pixel's channels may differ, as a share of the value range (4 levels of 255:
+# a grey image saved as an RGB JPEG; a coloured pixel differs by far more)
+NEAR_GREY = 4 / 255
+
+
 def fit_channels(files: ImageFiles, want: int | None, argument: str) -> ImageFiles:
     """``files`` with the channels a model takes, when that loses nothing: grey images given
     three equal channels for a colour model; colour images whose every pixel is grey (R = G
-    = B; a palette of greys, grey saved as RGB) read as grey for a grey model.  A colour
+    = B within ``NEAR_GREY``; a palette of greys, grey saved as RGB or as an RGB JPEG) read as
+    grey (the channels' mean) for a grey model.  A colour
     image for a grey model is refused, naming it; other channel counts are left to the
     shape check."""
     values = files.values
@@ -188,7 +194,10 @@ def fit_channels(files: ImageFiles, want: int | None, argument: str) -> ImageFil
     if have == 1 and want == 3:
         return replace(files, values=np.repeat(values, 3, axis=-1))
     if have == 3 and want == 1:
-        colour = (values[..., 0] != values[..., 1]) | (values[..., 1] != values[..., 2])
+        # grey saved as colour, JPEG's chroma rounding included (a channel a few levels off)
+        v = values.astype(np.float64)
+        top = 255.0 if values.dtype == np.uint8 or (v.size and v.max() > 1.5) else 1.0
+        colour = v.max(axis=-1) - v.min(axis=-1) > NEAR_GREY * top
         bad = colour.reshape(len(values), -1).any(axis=1)
         if bad.any():
             first = int(np.flatnonzero(bad)[0])
@@ -199,7 +208,10 @@ def fit_channels(files: ImageFiles, want: int | None, argument: str) -> ImageFil
                 argument=argument,
                 path=files.path if files.path != "array" else None,
             )
-        return replace(files, values=values[..., :1])
+        grey = v.mean(axis=-1, keepdims=True)
+        if values.dtype.kind in "iu":
+            grey = np.round(grey)
+        return replace(files, values=grey.astype(values.dtype))
     return files
 
 
