@@ -26,7 +26,9 @@ __all__ = [
     "check_backdoor",
     "check_fairness",
     "check_text",
+    "delete_runs",
     "load_model",
+    "prune_runs",
     "resume_run",
 ]
 
@@ -36,6 +38,8 @@ _LAZY = {
     "check_fairness": "assay.api",
     "check_text": "assay.text.api",
     "resume_run": "assay.api",
+    "delete_runs": "assay.api",
+    "prune_runs": "assay.api",
     "load_model": "assay.models",
 }
 

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
+from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
@@ -39,6 +40,8 @@ __all__ = [
     "check_backdoor",
     "check_fairness",
     "check_text",
+    "delete_runs",
+    "prune_runs",
     "rerun_command",
     "resume_run",
     "setup_fairness",
@@ -114,3 +117,41 @@ def resume_run(
         allow_pickle=allow_pickle,
         **given,
     )
+
+
+def delete_runs(
+    run_ids: list[str] | tuple[str, ...],
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    dry_run: bool = False,
+) -> retention.Deletion:
+    """Delete runs from the store for good (``assay delete``): each named by its id or a
+    unique prefix; a run another process runs is refused (``UsageError``) and then nothing
+    is deleted.  ``dry_run``: say what would go, delete nothing."""
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    chosen = retention.named(the_store, list(run_ids))
+    return chosen if dry_run else retention.delete(the_store, chosen)
+
+
+def prune_runs(
+    *,
+    keep_last: int | None = None,
+    older_than: float | str | None = None,
+    status: str | list[str] | tuple[str, ...] = (),
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    dry_run: bool = False,
+) -> retention.Deletion:
+    """Delete the runs a retention policy selects (``assay prune``): beyond the newest
+    ``keep_last``, created more than ``older_than`` ago (seconds, or ``"30d"``), of the given
+    statuses (``"stalled"``: a run whose process died); every condition given must hold.
+    Runs still running are never deleted (``Deletion.skipped`` says which and why)."""
+    age = (
+        retention.parse_age(older_than, argument="older_than")
+        if isinstance(older_than, str)
+        else older_than
+    )
+    statuses = (status,) if isinstance(status, str) else tuple(status)
+    policy = retention.Policy(keep_last=keep_last, older_than=age, statuses=statuses)
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    chosen = retention.select(the_store, policy)
+    return chosen if dry_run else retention.delete(the_store, chosen)

@@ -242,13 +242,14 @@ def main_options(
 
 
 def register() -> None:
-    from assay.cli import fairness_cmd, runs_cmd, text_cmd
+    from assay.cli import fairness_cmd, prune_cmd, runs_cmd, text_cmd
 
     fairness_cmd.register(app, guarded)
     from assay.cli import backdoor_cmd
 
     backdoor_cmd.register(app, guarded)
     runs_cmd.register(app, guarded)
+    prune_cmd.register(app, guarded)
     text_cmd.register(app, guarded)
 
 

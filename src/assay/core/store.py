@@ -423,6 +423,39 @@ class RunStore:
         give_back(self._db, checkpoint="TRUNCATE")  # (never past its size before)
         self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
 
+    def delete_runs(self, run_ids: Sequence[str]) -> None:
+        """Delete whole runs (their record, findings, tallies and resume state) in one
+        transaction, then give their pages back to the file system (``give_back``; a store
+        made before incremental vacuum is vacuumed whole), so that nothing of them stays in
+        the file.  Each run is claimed first (``claim``): a run another process runs is
+        refused (``UsageError`` naming it) before anything is deleted."""
+        ids = list(dict.fromkeys(run_ids))
+        mine = [i for i in ids if i not in self._locks]
+        try:
+            for run_id in ids:
+                self.claim(run_id)
+            for run_id in ids:
+                self._stop_compaction(run_id, abandon=True)
+            marks = ", ".join("?" * len(ids))
+            with self._tx():
+                for table in ("findings", "state", "tallies", "runs"):
+                    col = "id" if table == "runs" else "run_id"
+                    self._db.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", ids)
+        finally:
+            for run_id in mine:
+                self._release(run_id)
+        try:
+            (mode,) = self._db.execute("PRAGMA auto_vacuum").fetchone()
+            if int(mode) == 0:  # a store from before incremental vacuum: rewrite it whole
+                self._db.execute("VACUUM")
+            else:
+                give_back(self._db, checkpoint="TRUNCATE")
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(
+                f"{self.path}: the runs were deleted, but their space was not given back: {exc}"
+            ) from exc
+
     def _checkpoint(
         self,
         run_id: str,

@@ -1,0 +1,182 @@
+"""Which runs to delete from a store: named ones, or those a retention policy selects.
+
+A store a CI job keeps between builds grows by every run (a fairness run with its 100,000
+witnesses is a few MB).  ``assay delete RUN...`` deletes named runs; ``assay prune`` the runs
+a policy selects: those beyond the newest ``keep_last``, those created more than
+``older_than`` ago, those of given statuses, or all of these at once (every condition given
+must hold).  A run that a process is running is never deleted (its lock says so, see
+``core.runlock``), nor is a run marked running that checkpointed within the last minute
+(its process may be on a file system that cannot lock); a run whose process died
+(``stalled``) is selected only by asking for that status.  Deleting is final: nothing of the
+deleted runs stays in the store's file (``RunStore.delete_runs``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from assay.core.store import STATUSES, RunRecord, RunStore
+from assay.errors import UsageError
+
+__all__ = ["Deletion", "Policy", "delete", "named", "parse_age", "select", "status_of"]
+
+STALLED = "stalled"
+RECENT = 60.0  # seconds: a run marked running that checkpointed since may still run
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", re.IGNORECASE)
+
+
+def parse_age(text: str, *, argument: str = "--older-than") -> float:
+    """Seconds in ``text``: a number and a unit, s, m, h, d or w (``30d``, ``12h``)."""
+    m = _AGE.fullmatch(text)
+    if m is None:
+        raise UsageError(
+            f"{text!r} is not an age: give a number and a unit, s, m, h, d or w (e.g. 30d, 12h)",
+            argument=argument,
+        )
+    return float(m.group(1)) * _UNITS[m.group(2).lower()]
+
+
+@dataclass(frozen=True)
+class Policy:
+    """What ``prune`` deletes: every condition given must hold for a run to go."""
+
+    keep_last: int | None = None  # keep the newest this many runs (of every technique)
+    older_than: float | None = None  # seconds since the run was created
+    statuses: tuple[str, ...] = ()  # among STATUSES and "stalled"
+
+    def __post_init__(self) -> None:
+        if self.keep_last is None and self.older_than is None and not self.statuses:
+            raise UsageError(
+                "say which runs to prune: --keep-last N, --older-than AGE or --status S "
+                "(every one given must hold); to delete named runs: assay delete RUN"
+            )
+        if self.keep_last is not None and self.keep_last < 0:
+            raise UsageError(
+                f"--keep-last must be 0 or more, not {self.keep_last}", argument="--keep-last"
+            )
+        if self.older_than is not None and self.older_than < 0:
+            raise UsageError("--older-than must not be negative", argument="--older-than")
+        known = (*STATUSES, STALLED)
+        for s in self.statuses:
+            if s == "running":
+                raise UsageError(
+                    "a running run is never pruned: stop it first (its process's Ctrl-C); a "
+                    "run whose process died is selected with --status stalled",
+                    argument="--status",
+                )
+            if s not in known:
+                among = ", ".join(k for k in known if k != "running")
+                raise UsageError(
+                    f"no status {s!r}; choose among {among}",
+                    argument="--status",
+                )
+
+
+@dataclass
+class Deletion:
+    """What a deletion did (or, dry, would do)."""
+
+    runs: list[RunRecord]
+    kept: int  # runs left in the store
+    bytes_before: int
+    bytes_after: int
+    dry_run: bool = False
+    skipped: list[tuple[RunRecord, str]] = field(default_factory=list)  # and why
+
+    @property
+    def findings(self) -> int:
+        return sum(r.n_findings for r in self.runs)
+
+
+def status_of(store: RunStore, record: RunRecord, now: float) -> str:
+    """The run's status as ``assay runs`` shows it: ``stalled`` for a run marked running
+    whose process is gone."""
+    if record.status != "running":
+        return record.status
+    if store.abandoned(record.id):
+        return STALLED
+    if now - record.updated > RECENT and not store.owner(record.id):
+        return STALLED
+    return "running"
+
+
+def _why_kept(store: RunStore, record: RunRecord, now: float) -> str | None:
+    """Why the run cannot be deleted now (it runs, or may), or None."""
+    if status_of(store, record, now) != "running":
+        return None
+    owner = store.owner(record.id)
+    if owner:
+        return f"it is being run by {owner}"
+    return "it is marked running and checkpointed less than a minute ago: it may still run"
+
+
+def select(store: RunStore, policy: Policy, *, now: float | None = None) -> Deletion:
+    """The runs ``policy`` selects (a dry deletion: nothing deleted yet), newest first; runs
+    it would select that still run are listed in ``skipped`` with why."""
+    now = time.time() if now is None else now
+    records = store.list_runs(limit=-1)  # newest first
+    chosen: list[RunRecord] = []
+    skipped: list[tuple[RunRecord, str]] = []
+    for rank, r in enumerate(records):
+        if policy.keep_last is not None and rank < policy.keep_last:
+            continue
+        if policy.older_than is not None and now - r.created < policy.older_than:
+            continue
+        status = status_of(store, r, now)
+        if policy.statuses and status not in policy.statuses:
+            continue
+        why = _why_kept(store, r, now)
+        if why is not None:
+            skipped.append((r, why))
+            continue
+        chosen.append(r)
+    size = _size(store.path)
+    return Deletion(chosen, len(records) - len(chosen), size, size, True, skipped)
+
+
+def named(store: RunStore, run_ids: Sequence[str], *, now: float | None = None) -> Deletion:
+    """The runs named (unique prefixes will do), every one resolved and checked before
+    anything is deleted: an unknown id, or a run that still runs, is a ``UsageError``."""
+    now = time.time() if now is None else now
+    records: dict[str, RunRecord] = {}
+    for run_id in run_ids:
+        r = store.get_run(run_id)
+        why = _why_kept(store, r, now)
+        if why is not None:
+            raise UsageError(
+                f"run {r.id} is not deleted: {why}; stop it first (Ctrl-C in its process)",
+                argument="RUN_ID",
+            )
+        records[r.id] = r
+    size = _size(store.path)
+    total = len(store.list_runs(limit=-1))
+    return Deletion(list(records.values()), total - len(records), size, size, True)
+
+
+def delete(store: RunStore, chosen: Deletion) -> Deletion:
+    """Delete the runs of a dry deletion; the deletion done, with the store's size after."""
+    if chosen.runs:
+        store.delete_runs([r.id for r in chosen.runs])
+    return Deletion(
+        chosen.runs,
+        chosen.kept,
+        chosen.bytes_before,
+        _size(store.path),
+        False,
+        chosen.skipped,
+    )
+
+
+def _size(path: Path) -> int:
+    """Bytes of the store: its file and its write-ahead log."""
+    total = 0
+    for p in (path, path.with_name(path.name + "-wal")):
+        with contextlib.suppress(OSError):
+            total += p.stat().st_size
+    return total
