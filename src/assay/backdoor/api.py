@@ -25,6 +25,7 @@ from assay.backdoor.filter import TriggerFilter, save_filter
 from assay.backdoor.image_files import (
     ImageFiles,
     fit_channels,
+    folder_labels,
     image_array,
     pil_images,
     read_images,
@@ -269,6 +270,7 @@ def setup_backdoor(
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     true_labels: np.ndarray | None = None  # ``labels`` are read once the model's classes are known
     names: list[str] | None = None
+    image_files: ImageFiles | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
         if model not in DEMO_MODELS:
             raise UsageError(
@@ -360,9 +362,16 @@ def setup_backdoor(
             f"{caps.n_classes} classes ({caps.outputs}); a backdoor scan needs a classifier",
             argument="MODEL",
         )
+    label_from = "labels"
     if labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
         true_labels = _label_indices(labels, caps.class_names)
-        _check_labels(true_labels, image_x, caps.n_classes)
+    elif image_files is not None and true_labels is not None:
+        label_from = "--images"  # an .npz file's labels
+    elif image_files is not None and image_files.label_names is not None:
+        true_labels = folder_labels(image_files, caps.class_names, caps.n_classes)
+        label_from = "--images"
+    if true_labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
+        _check_labels(true_labels, image_x, caps.n_classes, label_from)
     test = BackdoorTest(
         clean=clean_x,
         images=image_x,
@@ -386,26 +395,29 @@ def setup_backdoor(
     )
 
 
-def _check_labels(labels: np.ndarray, images: np.ndarray | None, n_classes: int) -> None:
+def _check_labels(
+    labels: np.ndarray, images: np.ndarray | None, n_classes: int, argument: str = "labels"
+) -> None:
     """The true labels given must be one per image scanned, each a class of the model (they
-    score the corrected label: a label out of range, or one image off, would score it wrong)."""
+    score the corrected label: a label out of range, or one image off, would score it wrong).
+    ``argument``: where they came from (``labels=``, or an .npz file's ``--images``)."""
     if images is None:
         raise UsageError(
             "true labels score the input scan's corrected labels; a model scan (no images) "
             "takes none",
-            argument="labels",
+            argument=argument,
         )
     if len(labels) != len(images):
         raise UsageError(
             f"{len(labels)} true labels for {len(images)} images: give one per image",
-            argument="labels",
+            argument=argument,
         )
     bad = np.flatnonzero((labels < 0) | (labels >= n_classes))
     if len(bad):
         raise UsageError(
             f"true label {int(labels[bad[0]])} (image {int(bad[0])}) is not a class of the "
             f"model (0 to {n_classes - 1})",
-            argument="labels",
+            argument=argument,
         )
 
 

@@ -17,6 +17,7 @@ from assay.errors import UsageError
 __all__ = [
     "ImageFiles",
     "fit_channels",
+    "folder_labels",
     "image_array",
     "pil_images",
     "read_images",
@@ -35,6 +36,9 @@ class ImageFiles:
     names: list[str]
     labels: np.ndarray | None
     path: str
+    # an ImageFolder's images: each one's subfolder name (its label as the user wrote it,
+    # mapped to the model's classes once they are known: ``folder_labels``)
+    label_names: list[str] | None = None
 
 
 def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
@@ -59,14 +63,37 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
 
 def _pixels(im: Any, where: str, argument: str) -> np.ndarray:
     """A PIL image's pixels as uint8: (H, W, 1) for a grey image (a palette of greys
-    included; 16-bit grey scaled to 0..255), else (H, W, 3) (a palette by its colours; an
-    alpha channel dropped)."""
+    included; 16-bit grey scaled to 0..255), else (H, W, 3) (a palette by its colours).  An
+    alpha channel is dropped only when every pixel is fully opaque (nothing is lost); a
+    transparent pixel is refused, naming the image (``_check_opaque``)."""
+    _check_opaque(im, where, argument)
     if _wide(im) or im.mode in ("I", "F"):
         arr = _gray_to_uint8(np.asarray(im), where, argument)
     else:
-        grey = im.mode in ("1", "L", "LA") or _grey_palette(im)
+        grey = im.mode in ("1", "L", "LA", "La") or _grey_palette(im)
         arr = np.asarray(im.convert("L" if grey else "RGB"), dtype=np.uint8)
     return arr[..., None] if arr.ndim == 2 else arr
+
+
+def _check_opaque(im: Any, where: str, argument: str) -> None:
+    """Refuse an image with transparent pixels (an alpha channel, or a palette's or a grey
+    image's transparent colour).  What a transparent pixel looks like to the model depends
+    on the model's own pipeline (torchvision's loader drops alpha and keeps the hidden
+    colour; others composite on white or black): assay does not guess it."""
+    if im.mode not in ("RGBA", "LA", "La", "RGBa", "PA") and "transparency" not in im.info:
+        return
+    alpha = np.asarray(im.convert("RGBA"))[..., 3]
+    clear = int(np.count_nonzero(alpha < 255))
+    if not clear:
+        return  # an alpha channel that hides nothing: dropped
+    raise UsageError(
+        f"{where} has transparent pixels ({clear} of {alpha.size} with alpha below 255); "
+        "what the model sees there depends on how its pipeline flattens transparency (dropping "
+        "alpha, as torchvision's loader does, or compositing on white or black), so assay does "
+        "not guess: save the images as your model's pipeline sees them (e.g. "
+        "Image.open(f).convert('RGB') to drop alpha) and give those",
+        argument=argument,
+    )
 
 
 def pil_images(value: Any, argument: str) -> ImageFiles | None:
@@ -127,14 +154,81 @@ def _read_file(p: Path, argument: str) -> np.ndarray:
         ) from None
 
 
+def _image_file(f: Path) -> bool:
+    return not f.name.startswith(".") and f.suffix.lower() in _SUFFIXES and f.is_file()
+
+
+def _listing(p: Path, argument: str) -> list[Path]:
+    try:
+        return sorted(p.iterdir())
+    except OSError as exc:
+        raise UsageError(
+            f"cannot list the folder ({exc.strerror or exc})", argument=argument, path=str(p)
+        ) from None
+
+
+def _images_under(top: Path, argument: str) -> list[Path]:
+    """The image files in ``top`` and its subfolders at any depth (hidden ones, such as
+    Jupyter's ``.ipynb_checkpoints``, left out), sorted by path; a folder reached twice
+    through symbolic links (a loop) is walked once, one that cannot be reached not at all."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError:  # a symbolic link loop or a dangling link
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for entry in _listing(folder, argument):
+            if entry.name.startswith("."):
+                continue
+            if _image_file(entry):
+                found.append(entry)
+            elif entry.is_dir():
+                stack.append(entry)
+    return sorted(found)
+
+
 def _read_folder(p: Path, argument: str) -> ImageFiles:
-    """Every file in its own mode (grey, a palette of greys, colour), stacked by ``_stack``."""
-    files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
-    if not files:
-        raise UsageError("the folder holds no PNG or JPEG files", argument=argument, path=str(p))
+    """A folder of images, or of class subfolders of images (torchvision's ImageFolder:
+    ``images/cat/1.png``; each image's subfolder name is its label, ``label_names``).  Every
+    file is read in its own mode (grey, a palette of greys, colour) and stacked by
+    ``_stack``."""
+    entries = _listing(p, argument)
+    files = [f for f in entries if _image_file(f)]
+    classes = [
+        (d, _images_under(d, argument))
+        for d in entries
+        if not d.name.startswith(".") and d.is_dir()
+    ]
+    classes = [(d, found) for d, found in classes if found]
+    if files and classes:
+        raise UsageError(
+            f"the folder holds both images ({files[0].name}, ...) and subfolders of images "
+            f"({classes[0][0].name}/, ...); give a folder of images, or a folder of class "
+            "subfolders (images/cat/1.png: the subfolder names are the labels), not both",
+            argument=argument,
+            path=str(p),
+        )
+    if not files and not classes:
+        raise UsageError(
+            "the folder holds no PNG or JPEG files, nor subfolders of them",
+            argument=argument,
+            path=str(p),
+        )
+    label_names = None
+    names = [f.name for f in files]
+    if classes:
+        files = [f for _, found in classes for f in found]
+        names = [f.relative_to(p).as_posix() for f in files]
+        label_names = [d.name for d, found in classes for _ in found]
     read = [_read_file(f, argument) for f in files]
-    stacked = _stack(read, [f.name for f in files], argument, files)
-    return ImageFiles(stacked, True, [f.name for f in files], None, str(p))
+    stacked = _stack(read, names, argument, files)
+    return ImageFiles(stacked, True, names, None, str(p), label_names)
 
 
 def _stack(
@@ -213,6 +307,37 @@ def fit_channels(files: ImageFiles, want: int | None, argument: str) -> ImageFil
             grey = np.round(grey)
         return replace(files, values=grey.astype(values.dtype))
     return files
+
+
+def folder_labels(
+    files: ImageFiles, class_names: tuple[str, ...] | None, n_classes: int
+) -> np.ndarray:
+    """An ImageFolder's subfolder names as the model's class indices: a class name where the
+    model names its classes, else (or failing that) a whole number 0..n_classes-1; a
+    subfolder naming no class is refused, naming it (a label silently dropped, or 'cat' read
+    as class 0, would score the corrected labels wrong)."""
+    assert files.label_names is not None
+    by_name = {str(c): i for i, c in enumerate(class_names or ())}
+    index: dict[str, int] = {}
+    for sub in dict.fromkeys(files.label_names):
+        if sub in by_name:
+            index[sub] = by_name[sub]
+        elif sub.isdigit() and int(sub) < n_classes:
+            index[sub] = int(sub)
+        else:
+            classes = (
+                "its class names are " + ", ".join(map(str, class_names))
+                if class_names
+                else f"it does not name its classes: subfolders are class indices 0 to "
+                f"{n_classes - 1}"
+            )
+            raise UsageError(
+                f"the subfolder {sub!r} names no class of the model ({classes}); the "
+                "subfolders of an image folder are its images' labels (images/cat/1.png)",
+                argument="--images",
+                path=files.path,
+            )
+    return np.asarray([index[sub] for sub in files.label_names], dtype=np.int64)
 
 
 def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.ndarray:
