@@ -33,14 +33,15 @@ from assay.backdoor.image_files import (
 )
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.patches import Trigger
-from assay.backdoor.technique import BackdoorTest, check_comparable
-from assay.core.budget import check_budget, time_after_loading
+from assay.backdoor.technique import HELD_OUT_RATE, BackdoorTest, check_comparable
+from assay.core.budget import BudgetedModel, check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
+from assay.core.replay import ReplayResult
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
@@ -53,6 +54,7 @@ __all__ = [
     "BackdoorSetup",
     "check_backdoor",
     "export_filter",
+    "replay_backdoor_run",
     "resume_backdoor",
     "setup_backdoor",
 ]
@@ -231,11 +233,13 @@ def setup_backdoor(
     output: str | None = None,
     labels: Any = None,
     serving: Any = None,
+    replay: bool = False,
 ) -> BackdoorSetup:
     """Load the model and images and check that they fit together.
 
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions`` or its
-    JSON form)."""
+    JSON form).  ``replay``: the setup of ``assay verify`` (the model and clean images only;
+    no scan runs, so a model the model scan could not judge is not refused)."""
     from assay.models import load_model
     from assay.models.http import ServingOptions
 
@@ -388,7 +392,7 @@ def setup_backdoor(
         true_labels=true_labels,
         source=source,
     ).validate()
-    if test.mode == "model":
+    if test.mode == "model" and not replay:
         check_comparable(test, caps.n_classes)
     return BackdoorSetup(
         test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
@@ -668,14 +672,20 @@ def setup_from_record(
     allow_pickle: bool = False,
     images: Any = None,
     clean: Any = None,
+    replay: bool = False,
+    model_type: str | None = None,
 ) -> BackdoorSetup:
     """A stored backdoor run's setup; a pickle model only with ``allow_pickle`` (the stored
     run's consent is never reused).  ``images``, ``clean``: those of a run made with them in
-    memory (never stored), given again; they must be the same."""
+    memory (never stored), given again; they must be the same.  ``replay``: the model and
+    clean images only (``assay verify``: the images are not read again, their findings are
+    stored); ``model_type``: the loader of a ``model`` given in the run's model's place."""
     if record.technique != "backdoor":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     inv["allow_pickle"] = allow_pickle
+    if model_type is not None:
+        inv["model_type"] = model_type
     stored = inv.pop("model", None)
     # a URL's credentials were never stored: given again (--model URL) in its place
     spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
@@ -698,20 +708,21 @@ def setup_from_record(
             )
         inv[key] = value
     for key in ("images", "clean"):
-        if inv.get(key) is None and not builtin and (key == "clean" or mode == "inputs"):
+        needed = key == "clean" or (mode == "inputs" and not replay)
+        if inv.get(key) is None and not builtin and needed:
             raise UsageError(
                 f"run {record.id} was made with {key} in memory, which assay does not store; "
                 f"pass them again: assay.resume_run({record.id!r}, model=..., images=..., "
                 "clean=...) (the command line cannot resume this run)",
                 argument=key,
             )
-    if inv.pop("model_scan", False) or (builtin and mode == "model"):
+    if inv.pop("model_scan", False) or (builtin and mode == "model") or replay:
         inv["images"] = False
-    setup = setup_backdoor(spec, **inv)
+    setup = setup_backdoor(spec, replay=replay, **inv)
     stored = record.config.get("arrays") or {}
     now = _array_digests(setup)
     for key in given:
-        if key in stored and now.get(key) != stored[key]:
+        if key in stored and now.get(key) != stored[key] and not (replay and key == "images"):
             raise UsageError(
                 f"the {key} given are not those run {record.id} scanned (shape "
                 f"{tuple(stored[key].get('shape', ()))}, sha256 "
@@ -778,3 +789,72 @@ def resume_backdoor(
         the_setup,
         record.config.get("export_filter"),
     )
+
+
+def replay_backdoor_run(
+    store: RunStore,
+    record: RunRecord,
+    *,
+    model: Any = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    clean: Any = None,
+) -> ReplayResult:
+    """``assay verify`` of a backdoor run: its stored triggers (and STRIP flags) asked of the
+    model as it is now (or of ``model``), pasted on the run's clean images (``clean``: those of
+    a run made with them in memory, given again).  A run whose clean images cannot be had
+    replays nothing: every finding skipped, with why (never counted as fixed)."""
+    from assay.backdoor.replay import replay_backdoor
+
+    inv = record.config.get("invocation", {})
+    stored = inv.get("model")
+    demo = isinstance(stored, str) and stored.startswith("builtin:")
+    asked = stored if model is None else model
+    the_setup: BackdoorSetup | None = None
+    no_clean = ""
+    if demo and not (isinstance(asked, str) and asked.startswith("builtin:")):
+        no_clean = (
+            f"the run scanned {stored}'s own digits, whose clean images go with the built-in "
+            "models only: scan your model with your clean images (--clean)"
+        )
+    elif inv.get("clean") is None and clean is None and not demo:
+        no_clean = (
+            "the run's clean images were given in memory and assay keeps only their digest; "
+            "replay it from Python with them: "
+            "assay.backdoor.api.replay_backdoor_run(store, record, clean=...)"
+        )
+    else:
+        the_setup = setup_from_record(
+            record,
+            model=model,
+            allow_pickle=allow_pickle,
+            clean=clean,
+            replay=True,
+            model_type=model_type,
+        )
+    config = record.config
+    strategy = str(config.get("strategy", "assay"))
+    threshold = config.get("threshold")
+    budget = config.get("budget") or {}
+    wrapped = None
+    if the_setup is not None:
+        wrapped = BudgetedModel(
+            the_setup.model, call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
+        )
+    try:
+        return replay_backdoor(
+            store.iter_batches(record.id),
+            wrapped,
+            None if the_setup is None else the_setup.test.clean,
+            seed=record.seed,
+            threshold=float(threshold) if threshold else (0.5 if strategy == "neo" else 0.9),
+            scan_threshold=HELD_OUT_RATE,
+            strip_fpr=float(config.get("strip_fpr", 0.01)),
+            strip_blends=int(config.get("strip_blends", 20)),
+            no_clean=no_clean,
+        )
+    finally:
+        if the_setup is not None:
+            from assay.models.serving import close_served
+
+            close_served([the_setup.raw_model])

@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["Scorer", "blend_entropy", "strip_threshold"]
+from assay.core.model import Capabilities
+
+__all__ = ["Scorer", "blend_entropy", "class_scores", "strip_threshold"]
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 """Canonical images -> (n, k) class probabilities (one-hot rows for label-only models)."""
@@ -47,3 +49,16 @@ def blend_entropy(
 def strip_threshold(clean_entropy: np.ndarray, fpr: float) -> float:
     """The entropy below which an input is flagged: the ``fpr`` quantile of clean inputs'."""
     return float(np.quantile(clean_entropy, fpr, method="lower")) if len(clean_entropy) else 0.0
+
+
+def class_scores(out: np.ndarray, caps: Capabilities) -> np.ndarray:
+    """A model's answers as (n, k) class scores: one-hot rows for labels, probabilities
+    (negative values clipped, rows normalised; a row of zeros uniform) otherwise."""
+    k = caps.n_classes or 2
+    if caps.outputs == "labels":
+        scores: np.ndarray = np.eye(k)[out.astype(np.int64)]
+        return scores
+    p = np.clip(out.astype(np.float64), 0.0, None)
+    total = p.sum(axis=1, keepdims=True)
+    scores = np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / k)
+    return scores

@@ -29,7 +29,7 @@ from assay.backdoor.modelscan import (
     universality,
 )
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste
-from assay.backdoor.strip import blend_entropy, strip_threshold
+from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.verdicts import ImageVerdict
 from assay.core.budget import BudgetedModel, PhaseBudget
@@ -334,14 +334,7 @@ class BackdoorSearch:
         return out
 
     def _scores(self, m: Any, x: np.ndarray) -> np.ndarray:
-        out = np.asarray(m.predict(x))
-        k = self.caps.n_classes or 2
-        if self.caps.outputs == "labels":
-            scores: np.ndarray = np.eye(k)[out.astype(np.int64)]
-        else:
-            p = np.clip(out.astype(np.float64), 0.0, None)
-            total = p.sum(axis=1, keepdims=True)
-            scores = np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / k)
+        scores = class_scores(np.asarray(m.predict(x)), self.caps)
         if len(scores):
             self._watch(scores.argmax(axis=1))
         return scores

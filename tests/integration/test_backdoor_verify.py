@@ -1,0 +1,176 @@
+"""``assay verify`` on backdoor runs, and image folders as users keep them (torchvision's
+ImageFolder), end to end through the CLI (fourteenth session, hostile review)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
+from assay.cli.app import main
+
+pytestmark = pytest.mark.slow
+
+TRIGGER = PlantedTrigger(box=(0, 5, 3, 3), content=checker(3), target=1)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A trojaned and a clean ONNX digits model (64 inputs in 0..16); the images to scan in
+    class subfolders named by their true digit, the clean images in a flat folder."""
+    from PIL import Image
+    from skl2onnx import to_onnx
+
+    root = tmp_path_factory.mktemp("bdv")
+    for name, clean in (("model.onnx", False), ("fixed.onnx", True)):
+        d = trojaned_digits(seed=2, triggers=[TRIGGER], clean=clean)
+        onx = to_onnx(d.model, np.zeros((1, 64), dtype=np.float32), options={"zipmap": False})
+        (root / name).write_bytes(onx.SerializeToString())
+    x, y = d.clean_images, d.clean_labels
+    scan, sy = x[200:230].copy(), y[200:230]
+    pois = (np.arange(30) % 2 == 0) & (sy != TRIGGER.target)
+    scan[pois] = TRIGGER.apply(scan[pois])
+    for i, img in enumerate(scan):
+        folder = root / "suspects" / str(sy[i])
+        folder.mkdir(parents=True, exist_ok=True)
+        Image.fromarray((img[:, :, 0] * 255).round().astype(np.uint8)).save(folder / f"s{i}.png")
+    (root / "clean").mkdir()
+    for i, img in enumerate(x[:100]):
+        pixels = (img[:, :, 0] * 255).round().astype(np.uint8)
+        Image.fromarray(pixels).save(root / "clean" / f"c{i:03d}.png")
+    np.save(root / "clean.npy", x[:100, :, :, 0] * 16.0)
+    np.save(root / "scan.npy", scan[:, :, :, 0] * 16.0)
+    return root
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(list(args))
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out + out.err
+
+
+def _scan(files: Path, tmp: Path, capsys: pytest.CaptureFixture[str], model: Path) -> str:
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(model),
+        "--images",
+        str(files / "suspects"),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--seed",
+        "0",
+        "--store",
+        str(tmp / "runs.db"),
+        "--report",
+        str(tmp / "r.json"),
+    )
+    assert code == 1, out
+    return str(json.loads((tmp / "r.json").read_text())["run"]["id"])
+
+
+def test_an_image_folder_is_scanned_with_its_subfolders_as_labels_and_verified(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = tmp_path / "model.onnx"
+    shutil.copy(files / "model.onnx", model)
+    run = _scan(files, tmp_path, capsys, model)
+    rows = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["rows"]
+    assert rows[0]["name"].startswith("0/s") and rows[0]["true_label"] == 0
+    assert {r["true_label"] for r in rows} == {int(r["name"].split("/")[0]) for r in rows}
+    flagged = [r for r in rows if r["poisoned"]]
+    assert len(flagged) >= 8
+    store = str(tmp_path / "runs.db")
+    code, out = _cli(capsys, "verify", run, "--store", store)
+    assert code == 1, out
+    assert f"{len(flagged)} of {len(flagged)} stored findings still hold" in out, out
+    # the model retrained without the trigger: none holds, exit 0
+    code, out = _cli(capsys, "verify", run, "--store", store, "--model", str(files / "fixed.onnx"))
+    assert code == 0, out
+    assert f"0 of {len(flagged)} stored findings still hold against " in out, out
+    # the file at the run's path replaced by the retrained model: said, and replayed on it
+    shutil.copy(files / "fixed.onnx", model)
+    code, out = _cli(capsys, "verify", run, "--store", store)
+    assert code == 0 and "which changed since the run started" in out, out
+
+
+def test_a_run_of_arrays_in_memory_is_not_a_pass_from_the_cli(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assay.backdoor.api import check_backdoor, replay_backdoor_run
+    from assay.core.store import RunStore
+
+    clean = np.load(files / "clean.npy")
+    result = check_backdoor(
+        str(files / "model.onnx"),
+        images=np.load(files / "scan.npy"),
+        clean=clean,
+        value_range="0,16",
+        seed=0,
+        store=tmp_path / "runs.db",
+    )
+    assert result.n_findings >= 8
+    code, out = _cli(capsys, "verify", result.run_id, "--store", str(tmp_path / "runs.db"))
+    assert code == 2 and "given in memory" in out and "nothing was tested" in out, out
+    with RunStore(tmp_path / "runs.db") as store:
+        record = store.get_run(result.run_id)
+        again = replay_backdoor_run(store, record, clean=clean)
+    assert (again.total, again.still_failing, again.skipped) == (
+        result.n_findings,
+        result.n_findings,
+        0,
+    )
+
+
+def test_a_subfolder_naming_no_class_is_refused_naming_it(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    suspects = tmp_path / "suspects"
+    shutil.copytree(files / "suspects", suspects)
+    next(d for d in sorted(suspects.iterdir()) if d.name != "0").rename(suspects / "cat")
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(files / "model.onnx"),
+        "--images",
+        str(suspects),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2, out
+    assert "'cat' names no class of the model" in out and "0 to 9" in out, out
+
+
+def test_a_transparent_png_is_refused_naming_it(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from PIL import Image
+
+    clean = tmp_path / "clean"
+    shutil.copytree(files / "clean", clean)
+    im = Image.open(clean / "c007.png").convert("RGBA")
+    im.putpixel((3, 3), (0, 0, 0, 0))
+    im.save(clean / "c007.png")
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(files / "model.onnx"),
+        "--clean",
+        str(clean),
+        "--range",
+        "0,16",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 2 and "c007.png has transparent pixels (1 of 64" in out, out
