@@ -174,3 +174,44 @@ def test_a_transparent_png_is_refused_naming_it(
         str(tmp_path / "runs.db"),
     )
     assert code == 2 and "c007.png has transparent pixels (1 of 64" in out, out
+
+
+def test_a_model_answering_labels_only_is_scanned_given_its_classes(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A black box that answers its top class only (a served model, a wrapper): refused
+    with what to give (it was refused as 'not class scores'), scanned with --classes, and
+    its run verified (the number of classes kept with the run)."""
+    (tmp_path / "answers.py").write_text(
+        "import numpy as np\n"
+        "import onnxruntime as ort\n"
+        f"_s = ort.InferenceSession({str(files / 'model.onnx')!r})\n"
+        "def top(x):\n"
+        "    x = np.asarray(x, dtype=np.float32).reshape(len(x), 64)\n"
+        "    return np.asarray(_s.run(None, {_s.get_inputs()[0].name: x})[1]).argmax(axis=1)\n"
+    )
+    args = [
+        "backdoor",
+        f"{tmp_path / 'answers.py'}:top",
+        "--images",
+        str(files / "suspects"),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--input-shape",
+        "64",
+        "--seed",
+        "0",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--report",
+        str(tmp_path / "r.json"),
+    ]
+    code, out = _cli(capsys, *args)
+    assert code == 2 and "argument --classes" in out and "labels only" in out, out
+    code, out = _cli(capsys, *args, "--classes", "10")
+    assert code == 1 and "-> class 1" in out, out
+    run = json.loads((tmp_path / "r.json").read_text())["run"]["id"]
+    code, out = _cli(capsys, "verify", run, "--store", str(tmp_path / "runs.db"))
+    assert code == 1 and "still hold" in out, out

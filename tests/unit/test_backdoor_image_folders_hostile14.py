@@ -158,3 +158,84 @@ def test_an_image_folders_fingerprint_sees_its_subfolders(tmp_path: Path) -> Non
 
     old = hashlib.sha256(f"0.png\0{file_fingerprint(flat / '0.png')['sha256']}\n".encode())
     assert path_fingerprint(flat)["sha256"] == old.hexdigest()  # as stored by earlier runs
+
+
+def test_a_link_back_to_the_folder_itself_is_not_a_class(tmp_path: Path) -> None:
+    for i in range(2):
+        _png(tmp_path / f"{i}.png", i)
+    os.symlink(tmp_path, tmp_path / "again")  # again -> the folder: a loop, not a class
+    files = read_images(tmp_path, argument="--images")
+    assert files.names == ["0.png", "1.png"] and files.label_names is None
+
+
+@pytest.mark.parametrize("suffix", [".bmp", ".tif", ".webp", ".gif"])
+def test_other_formats_pillow_reads_are_read(tmp_path: Path, suffix: str) -> None:
+    arr = np.full((8, 8), 77, dtype=np.uint8)
+    PIL.fromarray(arr).save(
+        tmp_path / f"a{suffix}", **({"lossless": True} if suffix == ".webp" else {})
+    )
+    files = read_images(tmp_path, argument="--images")
+    assert files.names == [f"a{suffix}"] and int(files.values[0].mean()) == 77
+
+
+def test_an_animation_is_refused_naming_it(tmp_path: Path) -> None:
+    frames = [PIL.fromarray(np.full((8, 8), v, dtype=np.uint8)) for v in (0, 255)]
+    frames[0].save(tmp_path / "blink.gif", save_all=True, append_images=frames[1:])
+    with pytest.raises(UsageError, match=r"blink\.gif holds 2 frames"):
+        read_images(tmp_path, argument="--images")
+
+
+def test_a_decompression_bomb_is_a_usage_error_naming_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _png(tmp_path / "photo.png", 3, size=40)
+    monkeypatch.setattr(PIL, "MAX_IMAGE_PIXELS", 100)  # 1,600 pixels: over twice the limit
+    with pytest.raises(UsageError, match=r"photo\.png is too large to read safely"):
+        read_images(tmp_path / "photo.png", argument="--images")
+
+
+def test_sizes_are_checked_before_any_image_is_decoded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.backdoor import image_files
+
+    _png(tmp_path / "a.png", 1, size=8)
+    _png(tmp_path / "b.png", 1, size=9)
+
+    def never(*args: object) -> None:
+        raise AssertionError("decoded before the sizes were checked")
+
+    monkeypatch.setattr(image_files, "_read_file", never)
+    with pytest.raises(UsageError, match=r"b\.png is 9x9 but a\.png is 8x8.*assay does not resize"):
+        read_images(tmp_path, argument="--images")
+
+
+def test_images_that_would_not_fit_in_memory_are_refused_before_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.backdoor import image_files
+
+    for i in range(3):
+        _png(tmp_path / f"{i}.png", i, size=100)
+    # 3 images of 100x100 grey: 720,000 bytes as the scan holds them; a 2 MB machine's quarter
+    # is 500,000
+    monkeypatch.setattr(image_files, "_memory", lambda: 2_000_000)
+    with pytest.raises(UsageError, match=r"3 images of 100x100 pixels would take"):
+        read_images(tmp_path, argument="--clean")
+    monkeypatch.setattr(image_files, "_memory", lambda: 4_000_000)
+    assert read_images(tmp_path, argument="--clean").values.shape == (3, 100, 100, 1)
+
+
+def test_logits_are_read_as_the_probabilities_they_stand_for() -> None:
+    """A model answering log-probabilities plus a constant (all positive): the scores STRIP
+    and the model scan read are its probabilities (they were near-uniform rows)."""
+    from assay.backdoor.strip import class_scores
+    from assay.core.model import Capabilities
+
+    p = np.array([[0.9, 0.05, 0.05], [0.2, 0.7, 0.1]])
+    caps = Capabilities(modality="image", n_classes=3, outputs="proba")
+    np.testing.assert_allclose(class_scores(np.log(p) + 30.0, caps), p)
+    np.testing.assert_allclose(class_scores(np.log(p) * 1.0 - 5.0, caps), p)
+    np.testing.assert_allclose(class_scores(p, caps), p)
+    labels = Capabilities(modality="image", n_classes=3, outputs="labels")
+    assert class_scores(np.array([2, 0]), labels).tolist() == [[0, 0, 1], [1, 0, 0]]

@@ -12,6 +12,7 @@ rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -231,6 +232,7 @@ def setup_backdoor(
     model_type: str | None = None,
     allow_pickle: bool = False,
     output: str | None = None,
+    n_classes: int | None = None,
     labels: Any = None,
     serving: Any = None,
     replay: bool = False,
@@ -249,6 +251,12 @@ def setup_backdoor(
         else ServingOptions.from_json(serving)
     )
 
+    if n_classes is not None:
+        if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral):
+            raise UsageError(f"must be a whole number, not {n_classes!r}", argument="--classes")
+        if n_classes < 2:
+            raise UsageError(f"must be at least 2, not {n_classes}", argument="--classes")
+        n_classes = int(n_classes)
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "model": absolute_spec(model) if isinstance(model, str) or model is None else None,
@@ -267,6 +275,7 @@ def setup_backdoor(
         "blends": blends,
         "max_queries_per_image": max_queries_per_image,
         "model_type": model_type,
+        "n_classes": n_classes,
         "allow_pickle": allow_pickle,
         "output": output,
     }
@@ -333,6 +342,7 @@ def setup_backdoor(
             allow_pickle=allow_pickle,
             output=output,
             modality="image",
+            n_classes=n_classes,
             probe=guess.to_model(clean_x[:2]),
             serving=serving_opts,
         )
@@ -360,6 +370,13 @@ def setup_backdoor(
                 true_labels = image_files.labels
         source = {"images": invocation["images"], "clean": invocation["clean"]}
     caps = raw.capabilities
+    if caps.n_classes is None and caps.outputs == "labels":
+        raise UsageError(
+            "the model answers class labels only and does not say how many classes it has; "
+            "give their number (--classes N, n_classes=N): a trigger's class and the clean "
+            "images of other classes are read from it",
+            argument="--classes",
+        )
     if caps.n_classes is None or caps.n_classes < 2:
         raise UsageError(
             "the model's outputs are not class scores: it declares "

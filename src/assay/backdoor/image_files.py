@@ -24,7 +24,11 @@ __all__ = [
     "wanted_channels",
 ]
 
-_SUFFIXES = (".png", ".jpg", ".jpeg")
+# what Pillow reads (PNG and JPEG above all; BMP, GIF, TIFF and WebP as users keep them)
+_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
+# the most memory one set of images may take as the scan holds them (float64, three copies:
+# the values read, in [0, 1], and as the model takes them): a share of the machine's
+MEMORY_SHARE = 0.25
 
 
 @dataclass
@@ -51,6 +55,7 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
     if suffix in (".npy", ".npz"):
         return _read_array(p, argument)
     if suffix in _SUFFIXES:
+        _check_sizes([p], [p.name], argument)
         values = _read_file(p, argument)
         return ImageFiles(values[None], True, [p.name], None, str(p))
     raise UsageError(
@@ -146,12 +151,86 @@ def _read_file(p: Path, argument: str) -> np.ndarray:
         ) from None
     try:
         with Image.open(p) as im:
+            _one_frame(im, p, argument)
             im.load()
             return _pixels(im, str(p), argument)
+    except Image.DecompressionBombError as exc:
+        raise _too_large(p, exc, argument) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UsageError(
             f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
         ) from None
+
+
+def _one_frame(im: Any, p: Path, argument: str) -> None:
+    """An animated GIF or WebP, or a TIFF of several pages, is refused: which frame is the
+    image is unknown (Pillow's first, silently, might not be the one the model is shown)."""
+    frames = int(getattr(im, "n_frames", 1) or 1)
+    if frames > 1:
+        raise UsageError(
+            f"{p.name} holds {frames} frames (an animation or several pages); give one image "
+            "per file",
+            argument=argument,
+            path=str(p),
+        )
+
+
+def _too_large(p: Path, exc: Exception, argument: str) -> UsageError:
+    return UsageError(
+        f"{p.name} is too large to read safely ({exc}); resize the images to the size the "
+        "model takes (assay does not resize)",
+        argument=argument,
+        path=str(p),
+    )
+
+
+def _check_sizes(files: list[Path], names: list[str], argument: str) -> None:
+    """Every file's size from its header, before any is decoded: one of another size is
+    refused naming it, and a set that would not fit in memory as the scan holds it is
+    refused (a folder of large photos read whole ended in an out-of-memory kill)."""
+    from PIL import Image, UnidentifiedImageError
+
+    sizes = []
+    for f in files:
+        try:
+            with Image.open(f) as im:
+                sizes.append((int(im.size[1]), int(im.size[0]), len(im.getbands())))
+        except Image.DecompressionBombError as exc:
+            raise _too_large(f, exc, argument) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise UsageError(
+                f"not a readable image ({type(exc).__name__}: {exc})",
+                argument=argument,
+                path=str(f),
+            ) from None
+        h, w, _ = sizes[-1]
+        if (h, w) != sizes[0][:2]:
+            raise UsageError(
+                f"{names[len(sizes) - 1]} is {h}x{w} but {names[0]} is "
+                f"{sizes[0][0]}x{sizes[0][1]}: all images must have one size (resize them as "
+                "the model's own pipeline does; assay does not resize)",
+                argument=argument,
+                path=str(f),
+            )
+    need = sum(h * w * min(c, 3) for h, w, c in sizes) * 8 * 3
+    have = _memory()
+    if have and need > MEMORY_SHARE * have:
+        h, w, _ = sizes[0]
+        raise UsageError(
+            f"{len(files):,} images of {h}x{w} pixels would take {need / 2**30:.1f} GiB as the "
+            f"scan holds them, more than a quarter of this machine's {have / 2**30:.0f} GiB; "
+            "give fewer images (a few hundred clean images are plenty), or resize them to the "
+            "size the model takes",
+            argument=argument,
+        )
+
+
+def _memory() -> int | None:
+    """The machine's memory in bytes, or None where it cannot be told."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None
 
 
 def _image_file(f: Path) -> bool:
@@ -171,7 +250,7 @@ def _images_under(top: Path, argument: str) -> list[Path]:
     """The image files in ``top`` and its subfolders at any depth (hidden ones, such as
     Jupyter's ``.ipynb_checkpoints``, left out), sorted by path; a folder reached twice
     through symbolic links (a loop) is walked once, one that cannot be reached not at all."""
-    seen: set[tuple[int, int]] = set()
+    seen = {_identity(top.parent)} if top.parent != top else set()
     found: list[Path] = []
     stack = [top]
     while stack:
@@ -191,6 +270,11 @@ def _images_under(top: Path, argument: str) -> list[Path]:
             elif entry.is_dir():
                 stack.append(entry)
     return sorted(found)
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    st = folder.stat()
+    return (st.st_dev, st.st_ino)
 
 
 def _read_folder(p: Path, argument: str) -> ImageFiles:
@@ -226,6 +310,7 @@ def _read_folder(p: Path, argument: str) -> ImageFiles:
         files = [f for _, found in classes for f in found]
         names = [f.relative_to(p).as_posix() for f in files]
         label_names = [d.name for d, found in classes for _ in found]
+    _check_sizes(files, names, argument)
     read = [_read_file(f, argument) for f in files]
     stacked = _stack(read, names, argument, files)
     return ImageFiles(stacked, True, names, None, str(p), label_names)

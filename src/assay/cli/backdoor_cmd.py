@@ -120,6 +120,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
+        n_classes: Annotated[
+            int | None,
+            typer.Option(
+                "--classes",
+                help="How many classes a model that answers labels only has (0 to N-1).",
+            ),
+        ] = None,
         html: Html = None,
         junit: Junit = None,
         report: JsonReport = None,
@@ -213,6 +220,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 output=output,
+                n_classes=n_classes,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,
