@@ -215,3 +215,34 @@ def test_a_model_answering_labels_only_is_scanned_given_its_classes(
     run = json.loads((tmp_path / "r.json").read_text())["run"]["id"]
     code, out = _cli(capsys, "verify", run, "--store", str(tmp_path / "runs.db"))
     assert code == 1 and "still hold" in out, out
+
+
+def test_grey_images_saved_as_rgb_beside_grey_clean_images_are_scanned(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Images saved as RGB (an export, a screenshot tool) beside grey clean images were
+    refused as 'images are 8x8x3 but clean images are 8x8x1' unless --input-shape was given,
+    though the model declares its input (64 values: grey)."""
+    from PIL import Image
+
+    rgb = tmp_path / "rgb"
+    for f in sorted((files / "suspects").rglob("*.png")):
+        target = rgb / f.relative_to(files / "suspects")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        Image.open(f).convert("RGB").save(target)
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(files / "model.onnx"),
+        "--images",
+        str(rgb),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--seed",
+        "0",
+        "--store",
+        str(tmp_path / "runs.db"),
+    )
+    assert code == 1 and "-> class 1" in out, out

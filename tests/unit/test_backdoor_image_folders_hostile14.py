@@ -239,3 +239,17 @@ def test_logits_are_read_as_the_probabilities_they_stand_for() -> None:
     np.testing.assert_allclose(class_scores(p, caps), p)
     labels = Capabilities(modality="image", n_classes=3, outputs="labels")
     assert class_scores(np.array([2, 0]), labels).tolist() == [[0, 0, 1], [1, 0, 0]]
+
+
+def test_eight_bit_values_saved_as_sixteen_bit_are_refused_naming_the_file(
+    tmp_path: Path,
+) -> None:
+    """Read as 0..65535 they were all near black: the model gave one class to everything,
+    and the run ended 'nothing was tested' blaming --range."""
+    PIL.fromarray(np.full((8, 8), 200, dtype=np.uint16)).save(tmp_path / "scan.png")
+    with pytest.raises(
+        UsageError, match=r"scan\.png is a 16-bit image whose values stay under 201"
+    ):
+        read_images(tmp_path, argument="--images")
+    PIL.fromarray(np.full((8, 8), 4095 * 16, dtype=np.uint16)).save(tmp_path / "scan.png")
+    assert int(read_images(tmp_path, argument="--images").values.max()) == round(65520 / 257)

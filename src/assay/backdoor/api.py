@@ -317,6 +317,8 @@ def setup_backdoor(
         declared = parse_shape(input_shape) if input_shape else None
         if declared is not None:  # grey or colour as the model takes them, when nothing is lost
             clean_files, image_files = _fit_channels(clean_files, image_files, declared, layout)
+        if image_files is not None:
+            clean_files, image_files = _same_channels(clean_files, image_files)
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
             raise UsageError(
                 f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
@@ -450,6 +452,21 @@ def _fit_channels(
     want = wanted_channels(shape, h, w, layout)
     fitted = None if images is None else fit_channels(images, want, "--images")
     return fit_channels(clean, want, "--clean"), fitted
+
+
+def _same_channels(clean: ImageFiles, images: ImageFiles) -> tuple[ImageFiles, ImageFiles]:
+    """Grey images beside colour ones (grey saved as RGB on one side only): both grey when
+    the colour ones hold only greys, else both colour (nothing lost either way; the model's
+    own input shape decides later, ``_fit_channels``).  They were refused as of two shapes
+    unless --input-shape was given."""
+    a, b = clean.values.shape[-1], images.values.shape[-1]
+    if {a, b} != {1, 3} or clean.values.shape[1:3] != images.values.shape[1:3]:
+        return clean, images
+    try:
+        grey = fit_channels(clean, 1, "--clean"), fit_channels(images, 1, "--images")
+    except UsageError:  # a real colour on one side: both in colour
+        return fit_channels(clean, 3, "--clean"), fit_channels(images, 3, "--images")
+    return grey
 
 
 def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:

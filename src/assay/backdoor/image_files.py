@@ -137,7 +137,25 @@ def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
             argument=argument,
             path=str(p),
         )
+    top = int(raw.max()) if raw.size else 0
+    if 0 < top < LOW_16BIT * 65535:
+        # 8- or 12-bit data in a 16-bit file (a camera's or a scanner's): read as 0..65535 it
+        # is all near black, and every box pasted on it reads as a "trigger"
+        raise UsageError(
+            f"{Path(p).name} is a 16-bit image whose values stay under {top + 1} (under "
+            f"{LOW_16BIT:.0%} of 0..65535: 8- or 12-bit values saved as 16-bit?); assay reads "
+            "16-bit images as 0..65535, so it would be all near black: scale the images as "
+            "the model's pipeline does and save them as 8-bit, or give them as a .npy array "
+            "with --range",
+            argument=argument,
+            path=str(p),
+        )
     return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
+
+
+# a 16-bit image whose brightest pixel is under this share of 65535 holds lower-depth data
+# (12-bit data reaches 4095: 6 %); the same share as a float array's "all under 8 %" check
+LOW_16BIT = 0.08
 
 
 def _read_file(p: Path, argument: str) -> np.ndarray:
