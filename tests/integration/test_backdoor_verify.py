@@ -246,3 +246,30 @@ def test_grey_images_saved_as_rgb_beside_grey_clean_images_are_scanned(
         str(tmp_path / "runs.db"),
     )
     assert code == 1 and "-> class 1" in out, out
+
+
+def test_one_flagged_image_reads_no_mean_over_unflagged_images(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One image, flagged: the headline read '0.0 queries per unflagged image' (a mean over
+    no image, and a flattering one)."""
+    one = next((files / "suspects").rglob("s0.png"))  # poisoned (even index, not class 1)
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(files / "model.onnx"),
+        "--images",
+        str(one),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--report",
+        str(tmp_path / "r.json"),
+    )
+    assert code == 1 and "1 of 1 images carry a confirmed trigger" in out, out
+    assert "per unflagged image" not in out and " queries per image" in out, out
+    metrics = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["metrics"]
+    assert "queries per unflagged image (mean)" not in metrics

@@ -217,7 +217,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
         headline = (
             f"{len(poisoned)} of {n} images carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
-            + f"; {q_clean:.1f} queries per unflagged image"
+            # with no image left unflagged, no mean over them (it read 0.0 queries)
+            + (
+                f"; {q_clean:.1f} queries per unflagged image"
+                if clean_rows
+                else f"; {q_all:.1f} queries per image"
+            )
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
             + (
@@ -237,9 +242,10 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "images scanned": n,
         "images flagged": len(poisoned),
         "queries per image (mean)": round(q_all, 2),
-        "queries per unflagged image (mean)": round(q_clean, 2),
         "seconds per image (mean)": round(s_all, 5),
     }
+    if clean_rows:
+        metrics["queries per unflagged image (mean)"] = round(q_clean, 2)
     if q_known is not None:
         metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
     if strategy == "strip":

@@ -65,7 +65,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         images: Annotated[
             Path | None,
-            typer.Option(help="Images to scan: a folder of PNG/JPEG, or .npy/.npz (n,H,W[,C])."),
+            typer.Option(
+                help="Images to scan: a folder of PNG/JPEG (or of class subfolders, "
+                "images/cat/1.png: the subfolder names are the labels), one image, or "
+                ".npy/.npz (n,H,W[,C])."
+            ),
         ] = None,
         clean: Annotated[
             Path | None,
