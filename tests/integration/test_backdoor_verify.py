@@ -273,3 +273,36 @@ def test_one_flagged_image_reads_no_mean_over_unflagged_images(
     assert "per unflagged image" not in out and " queries per image" in out, out
     metrics = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["metrics"]
     assert "queries per unflagged image (mean)" not in metrics
+
+
+def test_a_verify_that_skipped_a_finding_and_found_none_holding_is_not_a_pass(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Findings replayed on the retrained model all gone, one more that could not be asked:
+    exit 2 (a trigger never asked may still fire), never 0."""
+    from assay.core.findings import FindingBatch
+    from assay.core.store import RunStore
+
+    run = _scan(files, tmp_path, capsys, files / "model.onnx")
+    with RunStore(tmp_path / "runs.db") as store:
+        record = store.get_run(run)
+        first = next(iter(store.iter_batches(run)))
+        store.checkpoint(
+            record.id,
+            findings=[
+                FindingBatch(
+                    kind="backdoor-trigger",
+                    inputs=first.inputs[:1],
+                    outputs=first.outputs[:1],
+                    severity=first.severity[:1],
+                    columns={"image": np.asarray([0])},  # no box: cannot be pasted
+                )
+            ],
+        )
+    args = ["verify", run, "--store", str(tmp_path / "runs.db"), "--model"]
+    code, out = _cli(capsys, *args, str(files / "fixed.onnx"))
+    assert code == 2, out
+    assert "0 of " in out and "1 stored findings were not replayed" in out, out
+    assert "not everything was tested" in out, out
+    code, out = _cli(capsys, *args, str(files / "model.onnx"))
+    assert code == 1, out  # the others still hold: a fail, whatever was skipped
