@@ -306,3 +306,51 @@ def test_a_verify_that_skipped_a_finding_and_found_none_holding_is_not_a_pass(
     assert "not everything was tested" in out, out
     code, out = _cli(capsys, *args, str(files / "model.onnx"))
     assert code == 1, out  # the others still hold: a fail, whatever was skipped
+
+
+def test_a_labels_file_gives_the_true_labels_and_its_bad_lines_are_named(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    names = sorted(
+        f.relative_to(files / "suspects").as_posix() for f in (files / "suspects").rglob("*.png")
+    )
+    lines = [f"{n},{(int(n.split('/')[0]) + 1) % 10}" for n in names]  # not the subfolders'
+    (tmp_path / "labels.csv").write_text("name,label\n" + "\n".join(lines) + "\n")
+    (tmp_path / "bad.csv").write_text("\n".join([*lines[:-1], f"{names[-1]},cat"]) + "\n")
+    args = [
+        "backdoor",
+        str(files / "model.onnx"),
+        "--images",
+        str(files / "suspects"),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--seed",
+        "0",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--report",
+        str(tmp_path / "r.json"),
+        "--labels",
+    ]
+    code, out = _cli(capsys, *args, str(tmp_path / "bad.csv"))
+    assert code == 2 and f"bad.csv:{len(names)}: the label 'cat' names no class" in out, out
+    code, out = _cli(capsys, *args, str(tmp_path / "labels.csv"))
+    assert code == 1, out
+    rows = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]["rows"]
+    assert [r["true_label"] for r in rows] == [int(line.split(",")[1]) for line in lines]
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(files / "model.onnx"),
+        "--clean",
+        str(files / "clean"),
+        "--range",
+        "0,16",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--labels",
+        str(tmp_path / "labels.csv"),
+    )
+    assert code == 2 and "a model scan (no images) takes none" in out, out

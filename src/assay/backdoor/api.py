@@ -33,6 +33,7 @@ from assay.backdoor.image_files import (
     wanted_channels,
 )
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
+from assay.backdoor.label_files import read_label_file
 from assay.backdoor.patches import Trigger
 from assay.backdoor.technique import HELD_OUT_RATE, BackdoorTest, check_comparable
 from assay.core.budget import BudgetedModel, check_budget, time_after_loading
@@ -278,6 +279,7 @@ def setup_backdoor(
         "n_classes": n_classes,
         "allow_pickle": allow_pickle,
         "output": output,
+        "labels": absolute_spec(labels) if isinstance(labels, str | os.PathLike) else None,
     }
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
@@ -386,7 +388,22 @@ def setup_backdoor(
             argument="MODEL",
         )
     label_from = "labels"
-    if labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
+    if isinstance(labels, str | os.PathLike):  # a labels file (--labels FILE)
+        if image_files is None:
+            raise UsageError(
+                "true labels are for the images scanned (--images): "
+                + (
+                    "the built-in model scans its own digits"
+                    if image_x is not None
+                    else "a model scan (no images) takes none"
+                ),
+                argument="--labels",
+            )
+        true_labels = read_label_file(labels, image_files.names).indices(
+            caps.class_names, caps.n_classes
+        )
+        label_from = "--labels"
+    elif labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
         true_labels = _label_indices(labels, caps.class_names)
     elif image_files is not None and true_labels is not None:
         label_from = "--images"  # an .npz file's labels
@@ -630,7 +647,7 @@ def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
     model = model_fingerprint(getattr(setup.raw_model, "spec_info", {}) or {}, inv.get("model"))
     if model is not None:
         prints["model"] = model
-    for key in ("images", "clean"):
+    for key in ("images", "clean", "labels"):
         path = inv.get(key)
         if isinstance(path, str) and (Path(path).is_file() or Path(path).is_dir()):
             prints[key] = path_fingerprint(path)
@@ -752,6 +769,7 @@ def setup_from_record(
             )
     if inv.pop("model_scan", False) or (builtin and mode == "model") or replay:
         inv["images"] = False
+        inv.pop("labels", None)  # the true labels of images not read again
     setup = setup_backdoor(spec, replay=replay, **inv)
     stored = record.config.get("arrays") or {}
     now = _array_digests(setup)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.label_files import class_of
 from assay.errors import UsageError
 
 __all__ = [
@@ -420,14 +421,10 @@ def folder_labels(
     subfolder naming no class is refused, naming it (a label silently dropped, or 'cat' read
     as class 0, would score the corrected labels wrong)."""
     assert files.label_names is not None
-    by_name = {str(c): i for i, c in enumerate(class_names or ())}
     index: dict[str, int] = {}
     for sub in dict.fromkeys(files.label_names):
-        if sub in by_name:
-            index[sub] = by_name[sub]
-        elif sub.isdigit() and int(sub) < n_classes:
-            index[sub] = int(sub)
-        else:
+        got = class_of(sub, class_names, n_classes)
+        if got is None:
             classes = (
                 "its class names are " + ", ".join(map(str, class_names))
                 if class_names
@@ -440,6 +437,7 @@ def folder_labels(
                 argument="--images",
                 path=files.path,
             )
+        index[sub] = got
     return np.asarray([index[sub] for sub in files.label_names], dtype=np.int64)
 
 

@@ -75,6 +75,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None,
             typer.Option(help="Clean images (verification; alone: the model scan)."),
         ] = None,
+        labels: Annotated[
+            Path | None,
+            typer.Option(
+                help="True labels of the images scanned: one per line in their order, or "
+                "name,label lines (class names or indices); they score the corrected labels."
+            ),
+        ] = None,
         strategy: Annotated[
             str, typer.Option(help="assay (default), neo (as published) or strip.")
         ] = "assay",
@@ -193,7 +200,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             (report, "--report"),
             (export_filter, "--export-filter"),
         ]
-        check_outputs(outputs, [store, model, images, clean, template])
+        check_outputs(outputs, [store, model, images, clean, labels, template])
         for path, flag in outputs:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
@@ -225,6 +232,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 allow_pickle=allow_pickle,
                 output=output,
                 n_classes=n_classes,
+                labels=labels,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,
