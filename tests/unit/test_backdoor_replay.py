@@ -143,3 +143,24 @@ def test_a_trigger_shared_by_many_findings_is_asked_once() -> None:
     model = Toy()
     _replay(model, [_trigger_batch(20)])
     assert model.calls == 2  # the clean images' labels, then the one trigger pasted
+
+
+def test_a_retrained_model_is_asked_the_triggers_class_by_its_name() -> None:
+    """The run's model named its classes (a, trojan, b); the retrained one orders them
+    (trojan, a, b): the trigger's class is 'trojan', index 0 now, not index 1 (read by index,
+    a trigger that still fires read as gone)."""
+    from dataclasses import replace
+
+    class Renamed(Toy):
+        def predict(self, x: Any) -> np.ndarray:
+            return super().predict(x)[:, [1, 0, 2]]  # trojan first
+
+    model = Renamed()
+    model.capabilities = replace(model.capabilities, class_names=("trojan", "a", "b"))
+    then = (3, ("a", "trojan", "b"))
+    held = _replay(model, [_trigger_batch(2)], classes_then=then)
+    assert (held.total, held.still_failing) == (2, 2)
+    gone = _replay(model, [_trigger_batch(2)], classes_then=(3, ("a", "odd", "b")))
+    assert gone.total == 0 and "the trigger's class 'odd' is not a class" in gone.why_skipped
+    other = _replay(Toy(), [_trigger_batch(2)], classes_then=(5, None))
+    assert other.total == 0 and "now has 3 classes and the run's had 5" in other.why_skipped

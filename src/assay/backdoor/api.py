@@ -904,9 +904,21 @@ def replay_backdoor_run(
             strip_fpr=float(config.get("strip_fpr", 0.01)),
             strip_blends=int(config.get("strip_blends", 20)),
             no_clean=no_clean,
+            classes_then=_classes_then(record),
         )
     finally:
         if the_setup is not None:
             from assay.models.serving import close_served
 
             close_served([the_setup.raw_model])
+
+
+def _classes_then(record: RunRecord) -> tuple[int | None, tuple[str, ...] | None]:
+    """The number and names of the classes of the run's model, as stored with the run."""
+    caps = (record.model or {}).get("capabilities") or {}
+    n = caps.get("n_classes")
+    names = caps.get("class_names")
+    return (
+        int(n) if isinstance(n, int) else None,
+        tuple(str(c) for c in names) if isinstance(names, list) else None,
+    )

@@ -31,11 +31,18 @@ MIN_OTHERS = 10  # as the scan: fewer clean images outside the class confirm not
 
 
 class _Replayer:
-    def __init__(self, model: Model, clean: np.ndarray, seed: int) -> None:
+    def __init__(
+        self,
+        model: Model,
+        clean: np.ndarray,
+        seed: int,
+        classes_then: tuple[int | None, tuple[str, ...] | None] = (None, None),
+    ) -> None:
         self.model = model
         self.caps = model.capabilities
         self.clean = clean
         self.seed = seed
+        self.n_then, self.names_then = classes_then
         self._clean_labels: np.ndarray | None = None
         self._rates: dict[tuple[Any, ...], float | None] = {}
         self._strip: dict[tuple[int, float], float] = {}
@@ -62,6 +69,23 @@ class _Replayer:
                 else float(np.mean(self.labels(paste(others, content, box)) == target))
             )
         return self._rates[key]
+
+    def target_now(self, target: int) -> int | str:
+        """The class index, in the model as it is now, of the run's class ``target`` (by its
+        name where the run's model and this one name their classes: a retrained model may
+        order them otherwise), or why it has none."""
+        names_now = self.caps.class_names
+        if self.names_then and names_now and target < len(self.names_then):
+            name = self.names_then[target]
+            if name in names_now:
+                return names_now.index(name)
+            return f"the trigger's class {name!r} is not a class of the model now"
+        if self.n_then is not None and self.caps.n_classes != self.n_then:
+            return (
+                f"the model now has {self.caps.n_classes} classes and the run's had "
+                f"{self.n_then}: which class is the trigger's is unknown"
+            )
+        return target
 
     def strip_threshold(self, blends: int, fpr: float) -> float:
         """STRIP's threshold on the model now: the ``fpr`` quantile of the entropies of the
@@ -98,11 +122,15 @@ def replay_backdoor(
     strip_fpr: float,
     strip_blends: int,
     no_clean: str = "",
+    classes_then: tuple[int | None, tuple[str, ...] | None] = (None, None),
 ) -> ReplayResult:
     """Ask ``model`` (canonical images) each stored finding again.  ``clean``: the run's clean
     images (canonical), or None with ``no_clean`` saying why they cannot be had; ``threshold``:
-    the flip rate confirming an input scan's trigger; ``scan_threshold``: a model scan's."""
-    replayer = None if clean is None or model is None else _Replayer(model, clean, seed)
+    the flip rate confirming an input scan's trigger; ``scan_threshold``: a model scan's;
+    ``classes_then``: the number and names of the run's model's classes."""
+    replayer = (
+        None if clean is None or model is None else _Replayer(model, clean, seed, classes_then)
+    )
     total = holding = 0
     examples: list[int] = []
     skipped: dict[str, int] = {}
@@ -161,7 +189,11 @@ def _judge(
     out: list[bool | str] = []
     for image, box, target in zip(carrier, np.asarray(boxes), np.asarray(targets), strict=True):
         t, left, h, w = (int(v) for v in box)
-        got = replayer.flip_rate(image[t : t + h, left : left + w], (t, left, h, w), int(target))
+        now = replayer.target_now(int(target))
+        if isinstance(now, str):
+            out.append(now)
+            continue
+        got = replayer.flip_rate(image[t : t + h, left : left + w], (t, left, h, w), now)
         out.append(
             f"fewer than {MIN_OTHERS} of the run's clean images are outside the trigger's "
             "class as the model answers now"
