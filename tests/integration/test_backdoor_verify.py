@@ -87,6 +87,13 @@ def test_an_image_folder_is_scanned_with_its_subfolders_as_labels_and_verified(
     assert {r["true_label"] for r in rows} == {int(r["name"].split("/")[0]) for r in rows}
     flagged = [r for r in rows if r["poisoned"]]
     assert len(flagged) >= 8
+    right = sum(r["corrected"] == r["true_label"] for r in flagged)
+    summary = json.loads((tmp_path / "r.json").read_text())["run"]["summary"]
+    assert (
+        f"corrected label = true label for {right} of {len(flagged)} flagged"
+        in (summary["headline"])
+    )
+    assert right >= len(flagged) - 2  # the subfolders are the digits: the labels line up
     store = str(tmp_path / "runs.db")
     code, out = _cli(capsys, "verify", run, "--store", store)
     assert code == 1, out

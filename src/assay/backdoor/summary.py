@@ -231,6 +231,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    scored = [r for r in poisoned if "true_label" in r and r.get("corrected") is not None]
+    right = sum(int(r["corrected"]) == int(r["true_label"]) for r in scored)
+    if scored and strategy != "strip":  # the true labels given score the corrected labels
+        headline += (
+            f"; corrected label = true label for {right} of {len(scored)} flagged images "
+            f"({right / len(scored):.1%})"
+        )
     distinct = _distinct(search, n)
     if distinct < n:  # copies are answered from the first one's queries
         headline += f"; {n} images scanned are {distinct} distinct (copies cost no queries)"
@@ -254,6 +261,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["undecided (per-image budget)"] = undecided
     if unverified:
         metrics["not verified (too few clean images of another class)"] = unverified
+    if scored and strategy != "strip":
+        metrics["corrected label = true label (flagged images)"] = f"{right} of {len(scored)}"
     if distinct < n:
         metrics["distinct images scanned"] = distinct
     if n < given:
