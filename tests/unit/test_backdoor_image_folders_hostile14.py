@@ -205,7 +205,7 @@ def test_sizes_are_checked_before_any_image_is_decoded(
     def never(*args: object) -> None:
         raise AssertionError("decoded before the sizes were checked")
 
-    monkeypatch.setattr(image_files, "_read_file", never)
+    monkeypatch.setattr(image_files, "read_file", never)
     with pytest.raises(UsageError, match=r"b\.png is 9x9 but a\.png is 8x8.*assay does not resize"):
         read_images(tmp_path, argument="--images")
 
@@ -213,16 +213,16 @@ def test_sizes_are_checked_before_any_image_is_decoded(
 def test_images_that_would_not_fit_in_memory_are_refused_before_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from assay.backdoor import image_files
+    from assay.backdoor import pixels
 
     for i in range(3):
         _png(tmp_path / f"{i}.png", i, size=100)
     # 3 images of 100x100 grey: 720,000 bytes as the scan holds them; a 2 MB machine's quarter
     # is 500,000
-    monkeypatch.setattr(image_files, "_memory", lambda: 2_000_000)
+    monkeypatch.setattr(pixels, "_memory", lambda: 2_000_000)
     with pytest.raises(UsageError, match=r"3 images of 100x100 pixels would take"):
         read_images(tmp_path, argument="--clean")
-    monkeypatch.setattr(image_files, "_memory", lambda: 4_000_000)
+    monkeypatch.setattr(pixels, "_memory", lambda: 4_000_000)
     assert read_images(tmp_path, argument="--clean").values.shape == (3, 100, 100, 1)
 
 
