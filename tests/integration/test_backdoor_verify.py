@@ -361,3 +361,31 @@ def test_a_labels_file_gives_the_true_labels_and_its_bad_lines_are_named(
         str(tmp_path / "labels.csv"),
     )
     assert code == 2 and "a model scan (no images) takes none" in out, out
+
+
+def test_a_run_whose_clean_images_are_gone_is_said_so(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    clean = tmp_path / "clean"
+    shutil.copytree(files / "clean", clean)
+    code, out = _cli(
+        capsys,
+        "backdoor",
+        str(files / "model.onnx"),
+        "--images",
+        str(files / "suspects"),
+        "--clean",
+        str(clean),
+        "--range",
+        "0,16",
+        "--store",
+        str(tmp_path / "runs.db"),
+        "--report",
+        str(tmp_path / "r.json"),
+    )
+    assert code == 1, out
+    shutil.rmtree(clean)
+    run = json.loads((tmp_path / "r.json").read_text())["run"]["id"]
+    code, out = _cli(capsys, "verify", run, "--store", str(tmp_path / "runs.db"))
+    assert code == 2 and f"the run's clean images ({clean}) are gone" in out, out
+    assert "nothing was tested" in out and "asked again" not in out, out

@@ -869,6 +869,8 @@ def replay_backdoor_run(
             f"the run scanned {stored}'s own digits, whose clean images go with the built-in "
             "models only: scan your model with your clean images (--clean)"
         )
+    elif clean is None and isinstance(inv.get("clean"), str) and not Path(inv["clean"]).exists():
+        no_clean = f"the run's clean images ({inv['clean']}) are gone"
     elif inv.get("clean") is None and clean is None and not demo:
         no_clean = (
             "the run's clean images were given in memory and assay keeps only their digest; "

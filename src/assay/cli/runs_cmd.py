@@ -320,11 +320,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         if record.technique == "backdoor":
             changed = files_changed(prints, "clean")
+            how = (
+                " (asked again with the run's clean images"
+                + (", which changed since the run started" if changed else "")
+                + ")"
+                if result.total
+                else ""
+            )
             out.say(
                 f"{result.still_failing:,} of {result.total:,} stored findings still hold "
-                f"against {against} (asked again with the run's clean images"
-                + (", which changed since the run started" if changed else "")
-                + f"); {result.fixed:,} no longer do"
+                f"against {against}{how}; {result.fixed:,} no longer do"
             )
         else:
             out.say(
