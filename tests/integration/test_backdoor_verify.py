@@ -54,21 +54,21 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
     return int(exc.value.code or 0), out.out + out.err
 
 
+def _backdoor(model: Path | str, tmp: Path) -> list[str]:
+    """``assay backdoor MODEL`` with the digits' value range and the test's run store."""
+    return ["backdoor", str(model), "--range", "0,16", "--store", str(tmp / "runs.db")]
+
+
 def _scan(files: Path, tmp: Path, capsys: pytest.CaptureFixture[str], model: Path) -> str:
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(model),
+        *_backdoor(model, tmp),
         "--images",
         str(files / "suspects"),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
         "--seed",
         "0",
-        "--store",
-        str(tmp / "runs.db"),
         "--report",
         str(tmp / "r.json"),
     )
@@ -144,16 +144,11 @@ def test_a_subfolder_naming_no_class_is_refused_naming_it(
     next(d for d in sorted(suspects.iterdir()) if d.name != "0").rename(suspects / "cat")
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--images",
         str(suspects),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
-        "--store",
-        str(tmp_path / "runs.db"),
     )
     assert code == 2, out
     assert "'cat' names no class of the model" in out and "0 to 9" in out, out
@@ -171,14 +166,9 @@ def test_a_transparent_png_is_refused_naming_it(
     im.save(clean / "c007.png")
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--clean",
         str(clean),
-        "--range",
-        "0,16",
-        "--store",
-        str(tmp_path / "runs.db"),
     )
     assert code == 2 and "c007.png has transparent pixels (1 of 64" in out, out
 
@@ -198,20 +188,15 @@ def test_a_model_answering_labels_only_is_scanned_given_its_classes(
         "    return np.asarray(_s.run(None, {_s.get_inputs()[0].name: x})[1]).argmax(axis=1)\n"
     )
     args = [
-        "backdoor",
-        f"{tmp_path / 'answers.py'}:top",
+        *_backdoor(f"{tmp_path / 'answers.py'}:top", tmp_path),
         "--images",
         str(files / "suspects"),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
         "--input-shape",
         "64",
         "--seed",
         "0",
-        "--store",
-        str(tmp_path / "runs.db"),
         "--report",
         str(tmp_path / "r.json"),
     ]
@@ -239,18 +224,13 @@ def test_grey_images_saved_as_rgb_beside_grey_clean_images_are_scanned(
         Image.open(f).convert("RGB").save(target)
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--images",
         str(rgb),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
         "--seed",
         "0",
-        "--store",
-        str(tmp_path / "runs.db"),
     )
     assert code == 1 and "-> class 1" in out, out
 
@@ -263,16 +243,11 @@ def test_one_flagged_image_reads_no_mean_over_unflagged_images(
     one = next((files / "suspects").rglob("s0.png"))  # poisoned (even index, not class 1)
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--images",
         str(one),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
-        "--store",
-        str(tmp_path / "runs.db"),
         "--report",
         str(tmp_path / "r.json"),
     )
@@ -325,18 +300,13 @@ def test_a_labels_file_gives_the_true_labels_and_its_bad_lines_are_named(
     (tmp_path / "labels.csv").write_text("name,label\n" + "\n".join(lines) + "\n")
     (tmp_path / "bad.csv").write_text("\n".join([*lines[:-1], f"{names[-1]},cat"]) + "\n")
     args = [
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--images",
         str(files / "suspects"),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
         "--seed",
         "0",
-        "--store",
-        str(tmp_path / "runs.db"),
         "--report",
         str(tmp_path / "r.json"),
         "--labels",
@@ -349,14 +319,9 @@ def test_a_labels_file_gives_the_true_labels_and_its_bad_lines_are_named(
     assert [r["true_label"] for r in rows] == [int(line.split(",")[1]) for line in lines]
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--clean",
         str(files / "clean"),
-        "--range",
-        "0,16",
-        "--store",
-        str(tmp_path / "runs.db"),
         "--labels",
         str(tmp_path / "labels.csv"),
     )
@@ -370,16 +335,11 @@ def test_a_run_whose_clean_images_are_gone_is_said_so(
     shutil.copytree(files / "clean", clean)
     code, out = _cli(
         capsys,
-        "backdoor",
-        str(files / "model.onnx"),
+        *_backdoor(files / "model.onnx", tmp_path),
         "--images",
         str(files / "suspects"),
         "--clean",
         str(clean),
-        "--range",
-        "0,16",
-        "--store",
-        str(tmp_path / "runs.db"),
         "--report",
         str(tmp_path / "r.json"),
     )
