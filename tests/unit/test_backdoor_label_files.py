@@ -29,6 +29,7 @@ def _read(tmp_path: Path, text: str, names: list[str] = NAMES) -> list[str]:
         "file,label\na.png, 3\nb.png,1\n./cat/c.png,cat\n",  # a header; spaces; ./
         "a.png\t3\nb.png\t1\ncat/c.png\tcat\n",
         "a.png,3\na.png,3\nb.png,1\ncat/c.png,cat\n",  # the same line twice
+        '"a.png","3"\nb.png,1\n"cat/c.png",cat\n',  # quoted, as spreadsheets save them
     ],
 )
 def test_label_files_as_people_write_them(tmp_path: Path, text: str) -> None:
@@ -43,7 +44,7 @@ def test_label_files_as_people_write_them(tmp_path: Path, text: str) -> None:
         ("a.png,3\nb.png,1\nd.png,2\n", "'d.png' is not one of the images scanned", 3),
         ("a.png,3\nb.png,1\n", "1 of the 3 images have no label, the first 'cat/c.png'", None),
         ("a.png,3\nb.png,1\ncat/c.png,cat\na.png,4\n", "labelled '3' on line 1 and '4'", 4),
-        ("a.png,3,x\nb.png,1\ncat/c.png,cat\n", "expected name,label", 1),
+        ("a.png,3,x\nb.png,1\ncat/c.png,cat\n", "'a.png,3' is not one of the images", 1),
         ("a.png,\nb.png,1\ncat/c.png,cat\n", "expected name,label", 1),
         ("", "holds no label", None),
     ],
@@ -76,3 +77,8 @@ def test_an_unreadable_labels_file_is_a_usage_error(tmp_path: Path) -> None:
         read_label_file(tmp_path / "l.txt", NAMES)
     with pytest.raises(UsageError, match="no such file"):
         read_label_file(tmp_path / "missing.txt", NAMES)
+
+
+def test_a_file_name_with_a_comma_keeps_its_label(tmp_path: Path) -> None:
+    names = ["a,b.png", "c.png"]
+    assert _read(tmp_path, 'a,b.png,3\n"c.png",1\n', names) == ["3", "1"]

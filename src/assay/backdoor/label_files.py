@@ -5,6 +5,7 @@ of the model's class names, or a class index.  Errors name the file and the line
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 from dataclasses import dataclass
@@ -104,12 +105,13 @@ def _pairs(p: Path, rows: list[tuple[int, str]], names: list[str]) -> LabelFile:
     values: list[str | None] = [None] * len(names)
     lines = [0] * len(names)
     for k, (n, line) in enumerate(rows):
-        parts = [part.strip() for part in re.split(r"[,\t]", line)]
-        if len(parts) != 2 or not all(parts):
+        fields = next(csv.reader([line], delimiter="\t" if "\t" in line else ","))
+        # the label is the last field: a file name may hold a comma ("a,b.png,3")
+        name, value = ",".join(fields[:-1]).strip(), (fields[-1] if fields else "").strip()
+        if not name or not value:
             raise UsageError(
                 f"expected name,label, not {line!r}", argument="--labels", path=str(p), line=n
             )
-        name, value = parts
         if k == 0 and name not in where and value.lower() in _HEADER_WORDS:
             continue  # a header line
         index = where.get(name.removeprefix("./"))
