@@ -349,3 +349,26 @@ def test_a_run_whose_clean_images_are_gone_is_said_so(
     code, out = _cli(capsys, "verify", run, "--store", str(tmp_path / "runs.db"))
     assert code == 2 and f"the run's clean images ({clean}) are gone" in out, out
     assert "nothing was tested" in out and "asked again" not in out, out
+
+
+def test_a_list_of_image_paths_is_read_as_the_files(files: Path, tmp_path: Path) -> None:
+    """``images=glob.glob(...)`` in the API: it was read as an array of strings ('array has
+    shape (5,)')."""
+    from assay.backdoor.api import setup_backdoor
+    from assay.errors import UsageError
+
+    paths = sorted(str(f) for f in (files / "suspects").rglob("*.png"))[:5]
+    setup = setup_backdoor(
+        str(files / "model.onnx"), images=paths, clean=str(files / "clean"), value_range="0,16"
+    )
+    assert setup.test.images is not None and setup.test.images.shape == (5, 8, 8, 1)
+    assert list(setup.test.image_names or []) == paths
+    (tmp_path / "notes.txt").write_text("not an image")
+    with pytest.raises(UsageError, match="not an image file") as exc:
+        setup_backdoor(
+            str(files / "model.onnx"),
+            images=[*paths, str(tmp_path / "notes.txt")],
+            clean=str(files / "clean"),
+            value_range="0,16",
+        )
+    assert exc.value.path == str(tmp_path / "notes.txt")

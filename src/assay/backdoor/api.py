@@ -28,6 +28,7 @@ from assay.backdoor.image_files import (
     fit_channels,
     folder_labels,
     image_array,
+    image_list,
     pil_images,
     read_images,
     wanted_channels,
@@ -193,6 +194,9 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
         return None
     if isinstance(value, str | os.PathLike):
         return read_images(value, argument=argument)
+    listed = image_list(value, argument)
+    if listed is not None:
+        return listed
     pil = pil_images(value, argument)
     if pil is not None:
         return pil

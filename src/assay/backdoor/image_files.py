@@ -21,6 +21,7 @@ __all__ = [
     "fit_channels",
     "folder_labels",
     "image_array",
+    "image_list",
     "pil_images",
     "read_images",
     "wanted_channels",
@@ -63,6 +64,30 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
         argument=argument,
         path=str(p),
     )
+
+
+def image_list(value: Any, argument: str) -> ImageFiles | None:
+    """A list of image file paths (the API: a glob's result), each named as given; None for
+    anything else (as an array, the paths were 'an array of shape (n,)')."""
+    if not isinstance(value, list | tuple) or not value:
+        return None
+    if not all(isinstance(v, str | os.PathLike) for v in value):
+        return None
+    paths = [Path(v) for v in value]
+    for f in paths:
+        if not f.is_file():
+            raise UsageError("no such image file", argument=argument, path=str(f))
+        if f.suffix.lower() not in _SUFFIXES:
+            raise UsageError(
+                f"not an image file ({f.suffix or 'no suffix'}); a list holds image files "
+                f"({', '.join(_SUFFIXES)})",
+                argument=argument,
+                path=str(f),
+            )
+    names = [str(v) for v in value]
+    check_sizes(paths, names, argument)
+    read = [read_file(f, argument) for f in paths]
+    return ImageFiles(_stack(read, names, argument, paths), True, names, None, "array")
 
 
 def pil_images(value: Any, argument: str) -> ImageFiles | None:
