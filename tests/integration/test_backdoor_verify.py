@@ -372,3 +372,23 @@ def test_a_list_of_image_paths_is_read_as_the_files(files: Path, tmp_path: Path)
             value_range="0,16",
         )
     assert exc.value.path == str(tmp_path / "notes.txt")
+
+
+def test_an_npz_label_outside_the_models_classes_is_refused(files: Path, tmp_path: Path) -> None:
+    """An .npz's labels were never checked against the model: a label 12 for a 10-class
+    model scored the corrected labels wrong, silently."""
+    from assay.backdoor.api import setup_backdoor
+    from assay.errors import UsageError
+
+    scan = np.load(files / "scan.npy")
+    labels = np.zeros(len(scan), dtype=np.int64)
+    labels[4] = 12
+    np.savez(tmp_path / "scan.npz", images=scan, labels=labels)
+    with pytest.raises(UsageError, match=r"true label 12 \(image 4\) is not a class") as exc:
+        setup_backdoor(
+            str(files / "model.onnx"),
+            images=str(tmp_path / "scan.npz"),
+            clean=str(files / "clean.npy"),
+            value_range="0,16",
+        )
+    assert exc.value.argument == "--images"
