@@ -138,10 +138,10 @@ def test_the_scan_reads_probabilities_as_given_one_column_and_scores_alike() -> 
 
     x = np.zeros((2, 8, 8, 1))
     probs = np.array([[0.2, 0.7, 0.1], [0.5, 0.25, 0.25]])
-    assert np.array_equal(search._probabilities(Stub(probs), x), probs)
-    one = search._probabilities(Stub(np.array([[0.8], [0.3]])), x)
+    assert np.array_equal(search._scores(Stub(probs), x), probs)
+    one = search._scores(Stub(np.array([[0.8], [0.3]])), x)
     assert np.allclose(one, [[0.2, 0.8], [0.7, 0.3]])
     logits = np.array([[-1.0, 2.0, 0.5], [3.0, -2.0, 0.0]])
-    read = search._probabilities(Stub(logits), x)
+    read = search._scores(Stub(logits), x)
     assert np.allclose(read.sum(axis=1), 1.0) and (read > 0).all()
     assert read.argmax(axis=1).tolist() == logits.argmax(axis=1).tolist() == [1, 0]

@@ -12,6 +12,7 @@ rest of the package imports ``core`` only.
 from __future__ import annotations
 
 import hashlib
+import numbers
 import os
 import time
 from collections.abc import Callable, Sequence
@@ -25,21 +26,25 @@ from assay.backdoor.filter import TriggerFilter, save_filter
 from assay.backdoor.image_files import (
     ImageFiles,
     fit_channels,
+    folder_labels,
     image_array,
+    image_list,
     pil_images,
     read_images,
     wanted_channels,
 )
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
+from assay.backdoor.label_files import read_label_file
 from assay.backdoor.patches import Trigger
-from assay.backdoor.technique import BackdoorTest, check_comparable
-from assay.core.budget import check_budget, time_after_loading
+from assay.backdoor.technique import HELD_OUT_RATE, BackdoorTest, check_comparable
+from assay.core.budget import BudgetedModel, check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
+from assay.core.replay import ReplayResult
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
@@ -52,6 +57,7 @@ __all__ = [
     "BackdoorSetup",
     "check_backdoor",
     "export_filter",
+    "replay_backdoor_run",
     "resume_backdoor",
     "setup_backdoor",
 ]
@@ -188,6 +194,9 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
         return None
     if isinstance(value, str | os.PathLike):
         return read_images(value, argument=argument)
+    listed = image_list(value, argument)
+    if listed is not None:
+        return listed
     pil = pil_images(value, argument)
     if pil is not None:
         return pil
@@ -228,13 +237,16 @@ def setup_backdoor(
     model_type: str | None = None,
     allow_pickle: bool = False,
     output: str | None = None,
+    n_classes: int | None = None,
     labels: Any = None,
     serving: Any = None,
+    replay: bool = False,
 ) -> BackdoorSetup:
     """Load the model and images and check that they fit together.
 
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions`` or its
-    JSON form)."""
+    JSON form).  ``replay``: the setup of ``assay verify`` (the model and clean images only;
+    no scan runs, so a model the model scan could not judge is not refused)."""
     from assay.models import load_model
     from assay.models.http import ServingOptions
 
@@ -244,6 +256,12 @@ def setup_backdoor(
         else ServingOptions.from_json(serving)
     )
 
+    if n_classes is not None:
+        if isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral):
+            raise UsageError(f"must be a whole number, not {n_classes!r}", argument="--classes")
+        if n_classes < 2:
+            raise UsageError(f"must be at least 2, not {n_classes}", argument="--classes")
+        n_classes = int(n_classes)
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "model": absolute_spec(model) if isinstance(model, str) or model is None else None,
@@ -262,13 +280,16 @@ def setup_backdoor(
         "blends": blends,
         "max_queries_per_image": max_queries_per_image,
         "model_type": model_type,
+        "n_classes": n_classes,
         "allow_pickle": allow_pickle,
         "output": output,
+        "labels": absolute_spec(labels) if isinstance(labels, str | os.PathLike) else None,
     }
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     true_labels: np.ndarray | None = None  # ``labels`` are read once the model's classes are known
     names: list[str] | None = None
+    image_files: ImageFiles | None = None
     if isinstance(model, str) and model.startswith("builtin:"):
         if model not in DEMO_MODELS:
             raise UsageError(
@@ -302,6 +323,8 @@ def setup_backdoor(
         declared = parse_shape(input_shape) if input_shape else None
         if declared is not None:  # grey or colour as the model takes them, when nothing is lost
             clean_files, image_files = _fit_channels(clean_files, image_files, declared, layout)
+        if image_files is not None:
+            clean_files, image_files = _same_channels(clean_files, image_files)
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
             raise UsageError(
                 f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
@@ -327,6 +350,7 @@ def setup_backdoor(
             allow_pickle=allow_pickle,
             output=output,
             modality="image",
+            n_classes=n_classes,
             probe=guess.to_model(clean_x[:2]),
             serving=serving_opts,
         )
@@ -354,15 +378,44 @@ def setup_backdoor(
                 true_labels = image_files.labels
         source = {"images": invocation["images"], "clean": invocation["clean"]}
     caps = raw.capabilities
+    if caps.n_classes is None and caps.outputs == "labels":
+        raise UsageError(
+            "the model answers class labels only and does not say how many classes it has; "
+            "give their number (--classes N, n_classes=N): a trigger's class and the clean "
+            "images of other classes are read from it",
+            argument="--classes",
+        )
     if caps.n_classes is None or caps.n_classes < 2:
         raise UsageError(
             "the model's outputs are not class scores: it declares "
             f"{caps.n_classes} classes ({caps.outputs}); a backdoor scan needs a classifier",
             argument="MODEL",
         )
-    if labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
+    label_from = "labels"
+    if isinstance(labels, str | os.PathLike):  # a labels file (--labels FILE)
+        if image_files is None:
+            raise UsageError(
+                "true labels are for the images scanned (--images): "
+                + (
+                    "the built-in model scans its own digits"
+                    if image_x is not None
+                    else "a model scan (no images) takes none"
+                ),
+                argument="--labels",
+            )
+        true_labels = read_label_file(labels, image_files.names).indices(
+            caps.class_names, caps.n_classes
+        )
+        label_from = "--labels"
+    elif labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
         true_labels = _label_indices(labels, caps.class_names)
-        _check_labels(true_labels, image_x, caps.n_classes)
+    elif image_files is not None and true_labels is not None:
+        label_from = "--images"  # an .npz file's labels
+    elif image_files is not None and image_files.label_names is not None:
+        true_labels = folder_labels(image_files, caps.class_names, caps.n_classes)
+        label_from = "--images"
+    if true_labels is not None and not (isinstance(model, str) and model.startswith("builtin:")):
+        _check_labels(true_labels, image_x, caps.n_classes, label_from)
     test = BackdoorTest(
         clean=clean_x,
         images=image_x,
@@ -379,33 +432,36 @@ def setup_backdoor(
         true_labels=true_labels,
         source=source,
     ).validate()
-    if test.mode == "model":
+    if test.mode == "model" and not replay:
         check_comparable(test, caps.n_classes)
     return BackdoorSetup(
         test=test, model=ImageModel(raw, spec), raw_model=raw, spec=spec, invocation=invocation
     )
 
 
-def _check_labels(labels: np.ndarray, images: np.ndarray | None, n_classes: int) -> None:
+def _check_labels(
+    labels: np.ndarray, images: np.ndarray | None, n_classes: int, argument: str = "labels"
+) -> None:
     """The true labels given must be one per image scanned, each a class of the model (they
-    score the corrected label: a label out of range, or one image off, would score it wrong)."""
+    score the corrected label: a label out of range, or one image off, would score it wrong).
+    ``argument``: where they came from (``labels=``, or an .npz file's ``--images``)."""
     if images is None:
         raise UsageError(
             "true labels score the input scan's corrected labels; a model scan (no images) "
             "takes none",
-            argument="labels",
+            argument=argument,
         )
     if len(labels) != len(images):
         raise UsageError(
             f"{len(labels)} true labels for {len(images)} images: give one per image",
-            argument="labels",
+            argument=argument,
         )
     bad = np.flatnonzero((labels < 0) | (labels >= n_classes))
     if len(bad):
         raise UsageError(
             f"true label {int(labels[bad[0]])} (image {int(bad[0])}) is not a class of the "
             f"model (0 to {n_classes - 1})",
-            argument="labels",
+            argument=argument,
         )
 
 
@@ -417,6 +473,21 @@ def _fit_channels(
     want = wanted_channels(shape, h, w, layout)
     fitted = None if images is None else fit_channels(images, want, "--images")
     return fit_channels(clean, want, "--clean"), fitted
+
+
+def _same_channels(clean: ImageFiles, images: ImageFiles) -> tuple[ImageFiles, ImageFiles]:
+    """Grey images beside colour ones (grey saved as RGB on one side only): both grey when
+    the colour ones hold only greys, else both colour (nothing lost either way; the model's
+    own input shape decides later, ``_fit_channels``).  They were refused as of two shapes
+    unless --input-shape was given."""
+    a, b = clean.values.shape[-1], images.values.shape[-1]
+    if {a, b} != {1, 3} or clean.values.shape[1:3] != images.values.shape[1:3]:
+        return clean, images
+    try:
+        grey = fit_channels(clean, 1, "--clean"), fit_channels(images, 1, "--images")
+    except UsageError:  # a real colour on one side: both in colour
+        return fit_channels(clean, 3, "--clean"), fit_channels(images, 3, "--images")
+    return grey
 
 
 def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray:
@@ -580,7 +651,7 @@ def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
     model = model_fingerprint(getattr(setup.raw_model, "spec_info", {}) or {}, inv.get("model"))
     if model is not None:
         prints["model"] = model
-    for key in ("images", "clean"):
+    for key in ("images", "clean", "labels"):
         path = inv.get(key)
         if isinstance(path, str) and (Path(path).is_file() or Path(path).is_dir()):
             prints[key] = path_fingerprint(path)
@@ -656,14 +727,20 @@ def setup_from_record(
     allow_pickle: bool = False,
     images: Any = None,
     clean: Any = None,
+    replay: bool = False,
+    model_type: str | None = None,
 ) -> BackdoorSetup:
     """A stored backdoor run's setup; a pickle model only with ``allow_pickle`` (the stored
     run's consent is never reused).  ``images``, ``clean``: those of a run made with them in
-    memory (never stored), given again; they must be the same."""
+    memory (never stored), given again; they must be the same.  ``replay``: the model and
+    clean images only (``assay verify``: the images are not read again, their findings are
+    stored); ``model_type``: the loader of a ``model`` given in the run's model's place."""
     if record.technique != "backdoor":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     inv["allow_pickle"] = allow_pickle
+    if model_type is not None:
+        inv["model_type"] = model_type
     stored = inv.pop("model", None)
     # a URL's credentials were never stored: given again (--model URL) in its place
     spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
@@ -686,20 +763,22 @@ def setup_from_record(
             )
         inv[key] = value
     for key in ("images", "clean"):
-        if inv.get(key) is None and not builtin and (key == "clean" or mode == "inputs"):
+        needed = key == "clean" or (mode == "inputs" and not replay)
+        if inv.get(key) is None and not builtin and needed:
             raise UsageError(
                 f"run {record.id} was made with {key} in memory, which assay does not store; "
                 f"pass them again: assay.resume_run({record.id!r}, model=..., images=..., "
                 "clean=...) (the command line cannot resume this run)",
                 argument=key,
             )
-    if inv.pop("model_scan", False) or (builtin and mode == "model"):
+    if inv.pop("model_scan", False) or (builtin and mode == "model") or replay:
         inv["images"] = False
-    setup = setup_backdoor(spec, **inv)
+        inv.pop("labels", None)  # the true labels of images not read again
+    setup = setup_backdoor(spec, replay=replay, **inv)
     stored = record.config.get("arrays") or {}
     now = _array_digests(setup)
     for key in given:
-        if key in stored and now.get(key) != stored[key]:
+        if key in stored and now.get(key) != stored[key] and not (replay and key == "images"):
             raise UsageError(
                 f"the {key} given are not those run {record.id} scanned (shape "
                 f"{tuple(stored[key].get('shape', ()))}, sha256 "
@@ -765,4 +844,87 @@ def resume_backdoor(
         record.command,
         the_setup,
         record.config.get("export_filter"),
+    )
+
+
+def replay_backdoor_run(
+    store: RunStore,
+    record: RunRecord,
+    *,
+    model: Any = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    clean: Any = None,
+) -> ReplayResult:
+    """``assay verify`` of a backdoor run: its stored triggers (and STRIP flags) asked of the
+    model as it is now (or of ``model``), pasted on the run's clean images (``clean``: those of
+    a run made with them in memory, given again).  A run whose clean images cannot be had
+    replays nothing: every finding skipped, with why (never counted as fixed)."""
+    from assay.backdoor.replay import replay_backdoor
+
+    inv = record.config.get("invocation", {})
+    stored = inv.get("model")
+    demo = isinstance(stored, str) and stored.startswith("builtin:")
+    asked = stored if model is None else model
+    the_setup: BackdoorSetup | None = None
+    no_clean = ""
+    if demo and not (isinstance(asked, str) and asked.startswith("builtin:")):
+        no_clean = (
+            f"the run scanned {stored}'s own digits, whose clean images go with the built-in "
+            "models only: scan your model with your clean images (--clean)"
+        )
+    elif clean is None and isinstance(inv.get("clean"), str) and not Path(inv["clean"]).exists():
+        no_clean = f"the run's clean images ({inv['clean']}) are gone"
+    elif inv.get("clean") is None and clean is None and not demo:
+        no_clean = (
+            "the run's clean images were given in memory and assay keeps only their digest; "
+            "replay it from Python with them: "
+            "assay.backdoor.api.replay_backdoor_run(store, record, clean=...)"
+        )
+    else:
+        the_setup = setup_from_record(
+            record,
+            model=model,
+            allow_pickle=allow_pickle,
+            clean=clean,
+            replay=True,
+            model_type=model_type,
+        )
+    config = record.config
+    strategy = str(config.get("strategy", "assay"))
+    threshold = config.get("threshold")
+    budget = config.get("budget") or {}
+    wrapped = None
+    if the_setup is not None:
+        wrapped = BudgetedModel(
+            the_setup.model, call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
+        )
+    try:
+        return replay_backdoor(
+            store.iter_batches(record.id),
+            wrapped,
+            None if the_setup is None else the_setup.test.clean,
+            seed=record.seed,
+            threshold=float(threshold) if threshold else (0.5 if strategy == "neo" else 0.9),
+            scan_threshold=HELD_OUT_RATE,
+            strip_fpr=float(config.get("strip_fpr", 0.01)),
+            strip_blends=int(config.get("strip_blends", 20)),
+            no_clean=no_clean,
+            classes_then=_classes_then(record),
+        )
+    finally:
+        if the_setup is not None:
+            from assay.models.serving import close_served
+
+            close_served([the_setup.raw_model])
+
+
+def _classes_then(record: RunRecord) -> tuple[int | None, tuple[str, ...] | None]:
+    """The number and names of the classes of the run's model, as stored with the run."""
+    caps = (record.model or {}).get("capabilities") or {}
+    n = caps.get("n_classes")
+    names = caps.get("class_names")
+    return (
+        int(n) if isinstance(n, int) else None,
+        tuple(str(c) for c in names) if isinstance(names, list) else None,
     )

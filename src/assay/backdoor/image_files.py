@@ -12,18 +12,23 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.label_files import class_of
+from assay.backdoor.pixels import check_sizes, pixels, read_file
 from assay.errors import UsageError
 
 __all__ = [
     "ImageFiles",
     "fit_channels",
+    "folder_labels",
     "image_array",
+    "image_list",
     "pil_images",
     "read_images",
     "wanted_channels",
 ]
 
-_SUFFIXES = (".png", ".jpg", ".jpeg")
+# what Pillow reads (PNG and JPEG above all; BMP, GIF, TIFF and WebP as users keep them)
+_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp")
 
 
 @dataclass
@@ -35,6 +40,9 @@ class ImageFiles:
     names: list[str]
     labels: np.ndarray | None
     path: str
+    # an ImageFolder's images: each one's subfolder name (its label as the user wrote it,
+    # mapped to the model's classes once they are known: ``folder_labels``)
+    label_names: list[str] | None = None
 
 
 def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
@@ -47,7 +55,8 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
     if suffix in (".npy", ".npz"):
         return _read_array(p, argument)
     if suffix in _SUFFIXES:
-        values = _read_file(p, argument)
+        check_sizes([p], [p.name], argument)
+        values = read_file(p, argument)
         return ImageFiles(values[None], True, [p.name], None, str(p))
     raise UsageError(
         f"cannot read images from a {suffix or 'suffix-less'} file; give a folder of PNG/JPEG "
@@ -57,16 +66,28 @@ def read_images(path: str | os.PathLike[str], *, argument: str) -> ImageFiles:
     )
 
 
-def _pixels(im: Any, where: str, argument: str) -> np.ndarray:
-    """A PIL image's pixels as uint8: (H, W, 1) for a grey image (a palette of greys
-    included; 16-bit grey scaled to 0..255), else (H, W, 3) (a palette by its colours; an
-    alpha channel dropped)."""
-    if _wide(im) or im.mode in ("I", "F"):
-        arr = _gray_to_uint8(np.asarray(im), where, argument)
-    else:
-        grey = im.mode in ("1", "L", "LA") or _grey_palette(im)
-        arr = np.asarray(im.convert("L" if grey else "RGB"), dtype=np.uint8)
-    return arr[..., None] if arr.ndim == 2 else arr
+def image_list(value: Any, argument: str) -> ImageFiles | None:
+    """A list of image file paths (the API: a glob's result), each named as given; None for
+    anything else (as an array, the paths were 'an array of shape (n,)')."""
+    if not isinstance(value, list | tuple) or not value:
+        return None
+    if not all(isinstance(v, str | os.PathLike) for v in value):
+        return None
+    paths = [Path(v) for v in value]
+    for f in paths:
+        if not f.is_file():
+            raise UsageError("no such image file", argument=argument, path=str(f))
+        if f.suffix.lower() not in _SUFFIXES:
+            raise UsageError(
+                f"not an image file ({f.suffix or 'no suffix'}); a list holds image files "
+                f"({', '.join(_SUFFIXES)})",
+                argument=argument,
+                path=str(f),
+            )
+    names = [str(v) for v in value]
+    check_sizes(paths, names, argument)
+    read = [read_file(f, argument) for f in paths]
+    return ImageFiles(_stack(read, names, argument, paths), True, names, None, "array")
 
 
 def pil_images(value: Any, argument: str) -> ImageFiles | None:
@@ -76,65 +97,93 @@ def pil_images(value: Any, argument: str) -> ImageFiles | None:
     items = value if isinstance(value, list | tuple) else [value]
     if not items or not all(hasattr(v, "getbands") and hasattr(v, "mode") for v in items):
         return None
-    read = [_pixels(im, f"image {i}", argument) for i, im in enumerate(items)]
+    read = [pixels(im, f"image {i}", argument) for i, im in enumerate(items)]
     names = [f"image {i}" for i in range(len(read))]
     stacked = _stack(read, names, argument, None)
     return ImageFiles(stacked, True, [str(i) for i in range(len(read))], None, "array")
 
 
-def _grey_palette(im: Any) -> bool:
-    """A palette image whose colours are all greys (R = G = B): one grey channel."""
-    if im.mode != "P":
-        return False
-    rgb = np.asarray(im.convert("RGB"))
-    return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
+def _image_file(f: Path) -> bool:
+    return not f.name.startswith(".") and f.suffix.lower() in _SUFFIXES and f.is_file()
 
 
-def _wide(im: Any) -> bool:
-    """A 16-bit grayscale image (``I;16`` and its byte orders)."""
-    return str(im.mode).startswith("I;16")
-
-
-def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
-    """A 16-bit (or 32-bit integer holding 16-bit) grayscale image scaled to 0..255.
-    Pillow's own conversion clips at 255: a 16-bit PNG came out almost all white."""
-    if raw.dtype.kind == "f" or (raw.size and (raw.min() < 0 or raw.max() > 65535)):
-        raise UsageError(
-            f"a {raw.dtype} image with values from {raw.min()} to {raw.max()}: give 8- or "
-            "16-bit PNG/JPEG images, or a .npy array in the model's value range",
-            argument=argument,
-            path=str(p),
-        )
-    return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
-
-
-def _read_file(p: Path, argument: str) -> np.ndarray:
-    """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
-    (H, W, 3)."""
+def _listing(p: Path, argument: str) -> list[Path]:
     try:
-        from PIL import Image, UnidentifiedImageError
-    except ImportError:
+        return sorted(p.iterdir())
+    except OSError as exc:
         raise UsageError(
-            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
+            f"cannot list the folder ({exc.strerror or exc})", argument=argument, path=str(p)
         ) from None
-    try:
-        with Image.open(p) as im:
-            im.load()
-            return _pixels(im, str(p), argument)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise UsageError(
-            f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
-        ) from None
+
+
+def _images_under(top: Path, argument: str) -> list[Path]:
+    """The image files in ``top`` and its subfolders at any depth (hidden ones, such as
+    Jupyter's ``.ipynb_checkpoints``, left out), sorted by path; a folder reached twice
+    through symbolic links (a loop) is walked once, one that cannot be reached not at all."""
+    seen = {_identity(top.parent)} if top.parent != top else set()
+    found: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+        except OSError:  # a symbolic link loop or a dangling link
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for entry in _listing(folder, argument):
+            if entry.name.startswith("."):
+                continue
+            if _image_file(entry):
+                found.append(entry)
+            elif entry.is_dir():
+                stack.append(entry)
+    return sorted(found)
+
+
+def _identity(folder: Path) -> tuple[int, int]:
+    st = folder.stat()
+    return (st.st_dev, st.st_ino)
 
 
 def _read_folder(p: Path, argument: str) -> ImageFiles:
-    """Every file in its own mode (grey, a palette of greys, colour), stacked by ``_stack``."""
-    files = sorted(f for f in p.iterdir() if f.is_file() and f.suffix.lower() in _SUFFIXES)
-    if not files:
-        raise UsageError("the folder holds no PNG or JPEG files", argument=argument, path=str(p))
-    read = [_read_file(f, argument) for f in files]
-    stacked = _stack(read, [f.name for f in files], argument, files)
-    return ImageFiles(stacked, True, [f.name for f in files], None, str(p))
+    """A folder of images, or of class subfolders of images (torchvision's ImageFolder:
+    ``images/cat/1.png``; each image's subfolder name is its label, ``label_names``).  Every
+    file is read in its own mode (grey, a palette of greys, colour) and stacked by
+    ``_stack``."""
+    entries = _listing(p, argument)
+    files = [f for f in entries if _image_file(f)]
+    classes = [
+        (d, _images_under(d, argument))
+        for d in entries
+        if not d.name.startswith(".") and d.is_dir()
+    ]
+    classes = [(d, found) for d, found in classes if found]
+    if files and classes:
+        raise UsageError(
+            f"the folder holds both images ({files[0].name}, ...) and subfolders of images "
+            f"({classes[0][0].name}/, ...); give a folder of images, or a folder of class "
+            "subfolders (images/cat/1.png: the subfolder names are the labels), not both",
+            argument=argument,
+            path=str(p),
+        )
+    if not files and not classes:
+        raise UsageError(
+            "the folder holds no PNG or JPEG files, nor subfolders of them",
+            argument=argument,
+            path=str(p),
+        )
+    label_names = None
+    names = [f.name for f in files]
+    if classes:
+        files = [f for _, found in classes for f in found]
+        names = [f.relative_to(p).as_posix() for f in files]
+        label_names = [d.name for d, found in classes for _ in found]
+    check_sizes(files, names, argument)
+    read = [read_file(f, argument) for f in files]
+    stacked = _stack(read, names, argument, files)
+    return ImageFiles(stacked, True, names, None, str(p), label_names)
 
 
 def _stack(
@@ -213,6 +262,34 @@ def fit_channels(files: ImageFiles, want: int | None, argument: str) -> ImageFil
             grey = np.round(grey)
         return replace(files, values=grey.astype(values.dtype))
     return files
+
+
+def folder_labels(
+    files: ImageFiles, class_names: tuple[str, ...] | None, n_classes: int
+) -> np.ndarray:
+    """An ImageFolder's subfolder names as the model's class indices: a class name where the
+    model names its classes, else (or failing that) a whole number 0..n_classes-1; a
+    subfolder naming no class is refused, naming it (a label silently dropped, or 'cat' read
+    as class 0, would score the corrected labels wrong)."""
+    assert files.label_names is not None
+    index: dict[str, int] = {}
+    for sub in dict.fromkeys(files.label_names):
+        got = class_of(sub, class_names, n_classes)
+        if got is None:
+            classes = (
+                "its class names are " + ", ".join(map(str, class_names))
+                if class_names
+                else f"it does not name its classes: subfolders are class indices 0 to "
+                f"{n_classes - 1}"
+            )
+            raise UsageError(
+                f"the subfolder {sub!r} names no class of the model ({classes}); the "
+                "subfolders of an image folder are its images' labels (images/cat/1.png)",
+                argument="--images",
+                path=files.path,
+            )
+        index[sub] = got
+    return np.asarray([index[sub] for sub in files.label_names], dtype=np.int64)
 
 
 def _class_indices(values: np.ndarray, key: str, p: Path, argument: str) -> np.ndarray:

@@ -11,7 +11,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["Scorer", "blend_entropy", "strip_threshold"]
+from assay.core.model import Capabilities
+
+__all__ = ["Scorer", "blend_entropy", "class_scores", "strip_threshold"]
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 """Canonical images -> (n, k) class probabilities (one-hot rows for label-only models)."""
@@ -47,3 +49,23 @@ def blend_entropy(
 def strip_threshold(clean_entropy: np.ndarray, fpr: float) -> float:
     """The entropy below which an input is flagged: the ``fpr`` quantile of clean inputs'."""
     return float(np.quantile(clean_entropy, fpr, method="lower")) if len(clean_entropy) else 0.0
+
+
+def class_scores(out: np.ndarray, caps: Capabilities) -> np.ndarray:
+    """A model's answers as (n, k) class probabilities: one-hot rows for labels; one column
+    read as the second class's probability (the first's is its complement); scores that are
+    not probabilities (negative, or rows not summing to one) read as logits (a softmax: a
+    model answering log-probabilities plus a constant gets its probabilities back, where
+    clipping at 0 and dividing by the sum gave near-uniform rows and a STRIP entropy of
+    about log2(k) for every image)."""
+    if caps.outputs == "labels":
+        scores: np.ndarray = np.eye(caps.n_classes or 2)[np.asarray(out).astype(np.int64)]
+        return scores
+    p = np.asarray(out, dtype=np.float64)
+    if p.ndim == 1 or p.shape[1] == 1:
+        q = p.reshape(-1)
+        p = np.stack([1.0 - q, q], axis=1)
+    if len(p) and (p.min() < 0 or not np.allclose(p.sum(axis=1), 1.0, atol=1e-3)):
+        p = np.exp(p - p.max(axis=1, keepdims=True))
+        p /= p.sum(axis=1, keepdims=True)
+    return p

@@ -217,7 +217,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
         headline = (
             f"{len(poisoned)} of {n} images carry a confirmed trigger"
             + (f" ({len(trig)} distinct: " + "; ".join(parts) + ")" if trig else "")
-            + f"; {q_clean:.1f} queries per unflagged image"
+            # with no image left unflagged, no mean over them (it read 0.0 queries)
+            + (
+                f"; {q_clean:.1f} queries per unflagged image"
+                if clean_rows
+                else f"; {q_all:.1f} queries per image"
+            )
             + (f", {q_known:.1f} per image with a known trigger" if q_known is not None else "")
             + (f"; {undecided} undecided (per-image budget)" if undecided else "")
             + (
@@ -225,6 +230,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 if unverified
                 else ""
             )
+        )
+    scored = [r for r in poisoned if "true_label" in r and r.get("corrected") is not None]
+    right = sum(int(r["corrected"]) == int(r["true_label"]) for r in scored)
+    if scored and strategy != "strip":  # the true labels given score the corrected labels
+        headline += (
+            f"; corrected label = true label for {right} of {len(scored)} flagged images "
+            f"({right / len(scored):.1%})"
         )
     distinct = _distinct(search, n)
     if distinct < n:  # copies are answered from the first one's queries
@@ -237,9 +249,10 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "images scanned": n,
         "images flagged": len(poisoned),
         "queries per image (mean)": round(q_all, 2),
-        "queries per unflagged image (mean)": round(q_clean, 2),
         "seconds per image (mean)": round(s_all, 5),
     }
+    if clean_rows:
+        metrics["queries per unflagged image (mean)"] = round(q_clean, 2)
     if q_known is not None:
         metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
     if strategy == "strip":
@@ -248,6 +261,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
         metrics["undecided (per-image budget)"] = undecided
     if unverified:
         metrics["not verified (too few clean images of another class)"] = unverified
+    if scored and strategy != "strip":
+        metrics["corrected label = true label (flagged images)"] = f"{right} of {len(scored)}"
     if distinct < n:
         metrics["distinct images scanned"] = distinct
     if n < given:

@@ -29,7 +29,7 @@ from assay.backdoor.modelscan import (
     universality,
 )
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste
-from assay.backdoor.strip import blend_entropy, strip_threshold
+from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.verdicts import ImageVerdict
 from assay.core.budget import BudgetedModel, PhaseBudget
@@ -317,31 +317,11 @@ class BackdoorSearch:
         self._watch(out)
         return out
 
-    def _probabilities(self, m: Any, x: np.ndarray) -> np.ndarray:
-        """The model's class probabilities (n, n_classes) for a model that gives them (one
-        column: the second class's, the first's is its complement; scores that are not
-        probabilities taken as logits), their argmax watched as ``_labels`` watches the labels."""
-        out = np.asarray(m.predict(x), dtype=np.float64)
-        if out.ndim == 1 or out.shape[1] == 1:
-            p = out.reshape(-1)
-            out = np.stack([1.0 - p, p], axis=1)
-        if len(out) and (out.min() < 0 or not np.allclose(out.sum(axis=1), 1.0, atol=1e-3)):
-            # scores that are not probabilities: read as logits (the argmax is kept)
-            out = np.exp(out - out.max(axis=1, keepdims=True))
-            out /= out.sum(axis=1, keepdims=True)
-        if len(out):
-            self._watch(out.argmax(axis=1))
-        return out
-
     def _scores(self, m: Any, x: np.ndarray) -> np.ndarray:
-        out = np.asarray(m.predict(x))
-        k = self.caps.n_classes or 2
-        if self.caps.outputs == "labels":
-            scores: np.ndarray = np.eye(k)[out.astype(np.int64)]
-        else:
-            p = np.clip(out.astype(np.float64), 0.0, None)
-            total = p.sum(axis=1, keepdims=True)
-            scores = np.where(total > 0, p / np.where(total > 0, total, 1.0), 1.0 / k)
+        """The model's class probabilities (n, n_classes) (``strip.class_scores``: one-hot
+        rows for labels, logits through a softmax), their argmax watched as ``_labels``
+        watches the labels."""
+        scores = class_scores(np.asarray(m.predict(x)), self.caps)
         if len(scores):
             self._watch(scores.argmax(axis=1))
         return scores
@@ -478,7 +458,7 @@ class BackdoorSearch:
             return self._labels(m, x)
 
         def probabilities(x: np.ndarray) -> np.ndarray:
-            return self._probabilities(m, x)
+            return self._scores(m, x)
 
         try:
             if int(np.count_nonzero(self.clean_labels != label)) < MIN_CLEAN:

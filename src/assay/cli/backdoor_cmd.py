@@ -65,11 +65,22 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         images: Annotated[
             Path | None,
-            typer.Option(help="Images to scan: a folder of PNG/JPEG, or .npy/.npz (n,H,W[,C])."),
+            typer.Option(
+                help="Images to scan: a folder of PNG/JPEG (or of class subfolders, "
+                "images/cat/1.png: the subfolder names are the labels), one image, or "
+                ".npy/.npz (n,H,W[,C])."
+            ),
         ] = None,
         clean: Annotated[
             Path | None,
             typer.Option(help="Clean images (verification; alone: the model scan)."),
+        ] = None,
+        labels: Annotated[
+            Path | None,
+            typer.Option(
+                help="True labels of the images scanned: one per line in their order, or "
+                "name,label lines (class names or indices); they score the corrected labels."
+            ),
         ] = None,
         strategy: Annotated[
             str, typer.Option(help="assay (default), neo (as published) or strip.")
@@ -119,6 +130,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         allow_pickle: AllowPickle = False,
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
+        ] = None,
+        n_classes: Annotated[
+            int | None,
+            typer.Option(
+                "--classes",
+                help="How many classes a model that answers labels only has (0 to N-1).",
+            ),
         ] = None,
         html: Html = None,
         junit: Junit = None,
@@ -182,7 +200,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             (report, "--report"),
             (export_filter, "--export-filter"),
         ]
-        check_outputs(outputs, [store, model, images, clean, template])
+        check_outputs(outputs, [store, model, images, clean, labels, template])
         for path, flag in outputs:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
@@ -213,6 +231,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 output=output,
+                n_classes=n_classes,
+                labels=labels,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,

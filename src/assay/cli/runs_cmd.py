@@ -275,7 +275,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Replay every stored finding against the run's model (or another): which still fail?
         (Fairness runs: every kept IDI; text runs: every minimal failing sentence, asked of
-        the run's classifiers as they are now.)"""
+        the run's classifiers as they are now; backdoor runs: every stored trigger pasted on
+        the run's clean images, and every STRIP flag blended again.)"""
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
@@ -299,6 +300,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if result.skipped
             else f"run {record.id} has no stored finding to replay: nothing was tested"
         )
+        if record.technique == "backdoor" and result.skipped and not result.still_failing:
+            # a trigger not asked may still hold: the findings replayed passing is not a pass
+            untested = untested or (
+                f"{result.skipped:,} of run {record.id}'s stored findings could not be "
+                f"replayed ({result.why_skipped}): not everything was tested"
+            )
         if as_json:
             out.emit_json(
                 {
@@ -311,10 +318,24 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "untested": untested,
                 }
             )
-        out.say(
-            f"{result.still_failing:,} of {result.total:,} stored findings still fail against "
-            f"{against}; {result.fixed:,} no longer do"
-        )
+        if record.technique == "backdoor":
+            changed = files_changed(prints, "clean")
+            how = (
+                " (asked again with the run's clean images"
+                + (", which changed since the run started" if changed else "")
+                + ")"
+                if result.total
+                else ""
+            )
+            out.say(
+                f"{result.still_failing:,} of {result.total:,} stored findings still hold "
+                f"against {against}{how}; {result.fixed:,} no longer do"
+            )
+        else:
+            out.say(
+                f"{result.still_failing:,} of {result.total:,} stored findings still fail "
+                f"against {against}; {result.fixed:,} no longer do"
+            )
         if result.skipped:
             out.note(f"{result.skipped:,} stored findings were not replayed: {result.why_skipped}")
         if record.n_findings > result.total + result.skipped:
@@ -339,11 +360,16 @@ def _replay(
 
         the_text = text_setup(record, model=model, allow_pickle=pickle)
         return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
+    if record.technique == "backdoor":
+        from assay.backdoor.api import replay_backdoor_run
+
+        return replay_backdoor_run(
+            the_store, record, model=model, model_type=model_type, allow_pickle=pickle
+        )
     if record.technique != "fairness":
         raise UsageError(
-            f"assay verify replays fairness and text runs; run {record.id} is a "
-            f"{record.technique} run: scan the model again (the run's command: "
-            f"{record.command})",
+            f"assay verify replays fairness, text and backdoor runs; run {record.id} is a "
+            f"{record.technique} run: run it again (the run's command: {record.command})",
             argument="RUN_ID",
         )
     from assay.api import setup_from_record

@@ -37,17 +37,43 @@ def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 def path_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
     """A file's fingerprint, or a folder's: the sha256 of its files' names and contents (the
-    files directly in it, by name), ``bytes`` their total size."""
+    files in it and in its subfolders, by path relative to it: an image folder of class
+    subfolders; a folder reached twice through symbolic links counted once), ``bytes`` their
+    total size.  A folder of files only hashes as it always did (by their names)."""
     p = Path(path)
     if p.is_file():
         return file_fingerprint(p)
     digest = hashlib.sha256()
     total = 0
-    for f in sorted(x for x in p.iterdir() if x.is_file()):
+    for f in _files_under(p):
         one = file_fingerprint(f)
-        digest.update(f"{f.name}\0{one['sha256']}\n".encode())
+        digest.update(f"{f.relative_to(p).as_posix()}\0{one['sha256']}\n".encode())
         total += int(one["bytes"])
     return {"path": str(p.resolve()), "bytes": total, "sha256": digest.hexdigest()}
+
+
+def _files_under(top: Path) -> list[Path]:
+    """The files in ``top`` and its subfolders, sorted by relative path; symbolic link loops
+    and unreadable folders skipped."""
+    seen: set[tuple[int, int]] = set()
+    found: list[Path] = []
+    stack = [top]
+    while stack:
+        folder = stack.pop()
+        try:
+            st = folder.stat()
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        if (st.st_dev, st.st_ino) in seen:
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        for entry in entries:
+            if entry.is_file():
+                found.append(entry)
+            elif entry.is_dir():
+                stack.append(entry)
+    return sorted(found, key=lambda f: f.relative_to(top).as_posix())
 
 
 def model_fingerprint(spec_info: dict[str, Any], spec: Any) -> dict[str, Any] | None:

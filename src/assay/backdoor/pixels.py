@@ -1,0 +1,191 @@
+"""One image file's pixels through Pillow, as uint8 arrays, with every refusal named: a
+transparent pixel, an animation, an image too large to decode safely, low-depth data in a
+16-bit file, a set of sizes that differ or would not fit in memory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.errors import UsageError
+
+__all__ = ["check_sizes", "pixels", "read_file"]
+
+# the most memory one set of images may take as the scan holds them (float64, three copies:
+# the values read, in [0, 1], and as the model takes them): a share of the machine's
+MEMORY_SHARE = 0.25
+
+
+def pixels(im: Any, where: str, argument: str) -> np.ndarray:
+    """A PIL image's pixels as uint8: (H, W, 1) for a grey image (a palette of greys
+    included; 16-bit grey scaled to 0..255), else (H, W, 3) (a palette by its colours).  An
+    alpha channel is dropped only when every pixel is fully opaque (nothing is lost); a
+    transparent pixel is refused, naming the image (``_check_opaque``)."""
+    _check_opaque(im, where, argument)
+    if _wide(im) or im.mode in ("I", "F"):
+        arr = _gray_to_uint8(np.asarray(im), where, argument)
+    else:
+        grey = im.mode in ("1", "L", "LA", "La") or _grey_palette(im)
+        arr = np.asarray(im.convert("L" if grey else "RGB"), dtype=np.uint8)
+    return arr[..., None] if arr.ndim == 2 else arr
+
+
+def _check_opaque(im: Any, where: str, argument: str) -> None:
+    """Refuse an image with transparent pixels (an alpha channel, or a palette's or a grey
+    image's transparent colour).  What a transparent pixel looks like to the model depends
+    on the model's own pipeline (torchvision's loader drops alpha and keeps the hidden
+    colour; others composite on white or black): assay does not guess it."""
+    if im.mode not in ("RGBA", "LA", "La", "RGBa", "PA") and "transparency" not in im.info:
+        return
+    alpha = np.asarray(im.convert("RGBA"))[..., 3]
+    clear = int(np.count_nonzero(alpha < 255))
+    if not clear:
+        return  # an alpha channel that hides nothing: dropped
+    raise UsageError(
+        f"{where} has transparent pixels ({clear} of {alpha.size} with alpha below 255); "
+        "what the model sees there depends on how its pipeline flattens transparency (dropping "
+        "alpha, as torchvision's loader does, or compositing on white or black), so assay does "
+        "not guess: save the images as your model's pipeline sees them (e.g. "
+        "Image.open(f).convert('RGB') to drop alpha) and give those",
+        argument=argument,
+    )
+
+
+def _grey_palette(im: Any) -> bool:
+    """A palette image whose colours are all greys (R = G = B): one grey channel."""
+    if im.mode != "P":
+        return False
+    rgb = np.asarray(im.convert("RGB"))
+    return bool((rgb[..., 0] == rgb[..., 1]).all() and (rgb[..., 1] == rgb[..., 2]).all())
+
+
+def _wide(im: Any) -> bool:
+    """A 16-bit grayscale image (``I;16`` and its byte orders)."""
+    return str(im.mode).startswith("I;16")
+
+
+def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
+    """A 16-bit (or 32-bit integer holding 16-bit) grayscale image scaled to 0..255.
+    Pillow's own conversion clips at 255: a 16-bit PNG came out almost all white."""
+    if raw.dtype.kind == "f" or (raw.size and (raw.min() < 0 or raw.max() > 65535)):
+        raise UsageError(
+            f"a {raw.dtype} image with values from {raw.min()} to {raw.max()}: give 8- or "
+            "16-bit PNG/JPEG images, or a .npy array in the model's value range",
+            argument=argument,
+            path=str(p),
+        )
+    top = int(raw.max()) if raw.size else 0
+    if 0 < top < LOW_16BIT * 65535:
+        # 8- or 12-bit data in a 16-bit file (a camera's or a scanner's): read as 0..65535 it
+        # is all near black, and every box pasted on it reads as a "trigger"
+        raise UsageError(
+            f"{Path(p).name} is a 16-bit image whose values stay under {top + 1} (under "
+            f"{LOW_16BIT:.0%} of 0..65535: 8- or 12-bit values saved as 16-bit?); assay reads "
+            "16-bit images as 0..65535, so it would be all near black: scale the images as "
+            "the model's pipeline does and save them as 8-bit, or give them as a .npy array "
+            "with --range",
+            argument=argument,
+            path=str(p),
+        )
+    return np.round(raw.astype(np.float64) / 257.0).astype(np.uint8)
+
+
+# a 16-bit image whose brightest pixel is under this share of 65535 holds lower-depth data
+# (12-bit data reaches 4095: 6 %); the same share as a float array's "all under 8 %" check
+LOW_16BIT = 0.08
+
+
+def read_file(p: Path, argument: str) -> np.ndarray:
+    """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
+    (H, W, 3)."""
+    try:
+        from PIL import Image, UnidentifiedImageError
+    except ImportError:
+        raise UsageError(
+            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
+        ) from None
+    try:
+        with Image.open(p) as im:
+            _one_frame(im, p, argument)
+            im.load()
+            return pixels(im, str(p), argument)
+    except Image.DecompressionBombError as exc:
+        raise _too_large(p, exc, argument) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+        raise UsageError(
+            f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
+        ) from None
+
+
+def _one_frame(im: Any, p: Path, argument: str) -> None:
+    """An animated GIF or WebP, or a TIFF of several pages, is refused: which frame is the
+    image is unknown (Pillow's first, silently, might not be the one the model is shown)."""
+    frames = int(getattr(im, "n_frames", 1) or 1)
+    if frames > 1:
+        raise UsageError(
+            f"{p.name} holds {frames} frames (an animation or several pages); give one image "
+            "per file",
+            argument=argument,
+            path=str(p),
+        )
+
+
+def _too_large(p: Path, exc: Exception, argument: str) -> UsageError:
+    return UsageError(
+        f"{p.name} is too large to read safely ({exc}); resize the images to the size the "
+        "model takes (assay does not resize)",
+        argument=argument,
+        path=str(p),
+    )
+
+
+def check_sizes(files: list[Path], names: list[str], argument: str) -> None:
+    """Every file's size from its header, before any is decoded: one of another size is
+    refused naming it, and a set that would not fit in memory as the scan holds it is
+    refused (a folder of large photos read whole ended in an out-of-memory kill)."""
+    from PIL import Image, UnidentifiedImageError
+
+    sizes = []
+    for f in files:
+        try:
+            with Image.open(f) as im:
+                sizes.append((int(im.size[1]), int(im.size[0]), len(im.getbands())))
+        except Image.DecompressionBombError as exc:
+            raise _too_large(f, exc, argument) from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise UsageError(
+                f"not a readable image ({type(exc).__name__}: {exc})",
+                argument=argument,
+                path=str(f),
+            ) from None
+        h, w, _ = sizes[-1]
+        if (h, w) != sizes[0][:2]:
+            raise UsageError(
+                f"{names[len(sizes) - 1]} is {h}x{w} but {names[0]} is "
+                f"{sizes[0][0]}x{sizes[0][1]}: all images must have one size (resize them as "
+                "the model's own pipeline does; assay does not resize)",
+                argument=argument,
+                path=str(f),
+            )
+    need = sum(h * w * min(c, 3) for h, w, c in sizes) * 8 * 3
+    have = _memory()
+    if have and need > MEMORY_SHARE * have:
+        h, w, _ = sizes[0]
+        raise UsageError(
+            f"{len(files):,} images of {h}x{w} pixels would take {need / 2**30:.1f} GiB as the "
+            f"scan holds them, more than a quarter of this machine's {have / 2**30:.0f} GiB; "
+            "give fewer images (a few hundred clean images are plenty), or resize them to the "
+            "size the model takes",
+            argument=argument,
+        )
+
+
+def _memory() -> int | None:
+    """The machine's memory in bytes, or None where it cannot be told."""
+    try:
+        return int(os.sysconf("SC_PHYS_PAGES")) * int(os.sysconf("SC_PAGE_SIZE"))
+    except (AttributeError, OSError, ValueError):
+        return None

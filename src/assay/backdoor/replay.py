@@ -1,0 +1,215 @@
+"""Replay a backdoor run's stored findings against the model as it is now (``assay verify``).
+
+Each stored trigger (one found in an image, or a model scan's suspected target) is cut out of
+the image it is stored with and pasted, at its box, onto the run's clean images that the model
+now puts in other classes; it still holds when it sends at least the run's confirming share of
+them to its class.  A STRIP flag still holds when the stored image's blends still have an
+entropy below the threshold set, on the model as it is now, from the run's clean images.  A
+finding that cannot be asked so (too few clean images outside its class now, images of another
+shape) is skipped with the reason, never counted as fixed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.patches import paste
+from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
+from assay.core.findings import FindingBatch
+from assay.core.model import Model, labels_of
+from assay.core.replay import ReplayResult
+
+__all__ = ["replay_backdoor"]
+
+# clean images a stored trigger is pasted on (the first of those the model puts in other
+# classes; the scan confirmed it on 20)
+REPLAY_CLEAN = 200
+MIN_OTHERS = 10  # as the scan: fewer clean images outside the class confirm nothing
+
+
+class _Replayer:
+    def __init__(
+        self,
+        model: Model,
+        clean: np.ndarray,
+        seed: int,
+        classes_then: tuple[int | None, tuple[str, ...] | None] = (None, None),
+    ) -> None:
+        self.model = model
+        self.caps = model.capabilities
+        self.clean = clean
+        self.seed = seed
+        self.n_then, self.names_then = classes_then
+        self._clean_labels: np.ndarray | None = None
+        self._rates: dict[tuple[Any, ...], float | None] = {}
+        self._strip: dict[tuple[int, float], float] = {}
+
+    def labels(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(labels_of(self.model.predict(x), self.caps), dtype=np.int64)
+
+    def clean_labels(self) -> np.ndarray:
+        if self._clean_labels is None:
+            self._clean_labels = self.labels(self.clean)
+        return self._clean_labels
+
+    def flip_rate(
+        self, content: np.ndarray, box: tuple[int, int, int, int], target: int
+    ) -> float | None:
+        """The share of clean images outside ``target`` (as the model answers now) that
+        ``content`` pasted at ``box`` sends to ``target``; None when too few are outside."""
+        key = (box, target, content.tobytes())
+        if key not in self._rates:
+            others = self.clean[self.clean_labels() != target][:REPLAY_CLEAN]
+            self._rates[key] = (
+                None
+                if len(others) < MIN_OTHERS
+                else float(np.mean(self.labels(paste(others, content, box)) == target))
+            )
+        return self._rates[key]
+
+    def target_now(self, target: int) -> int | str:
+        """The class index, in the model as it is now, of the run's class ``target`` (by its
+        name where the run's model and this one name their classes: a retrained model may
+        order them otherwise), or why it has none."""
+        names_now = self.caps.class_names
+        if self.names_then and names_now and target < len(self.names_then):
+            name = self.names_then[target]
+            if name in names_now:
+                return names_now.index(name)
+            return f"the trigger's class {name!r} is not a class of the model now"
+        if self.n_then is not None and self.caps.n_classes != self.n_then:
+            return (
+                f"the model now has {self.caps.n_classes} classes and the run's had "
+                f"{self.n_then}: which class is the trigger's is unknown"
+            )
+        return target
+
+    def strip_threshold(self, blends: int, fpr: float) -> float:
+        """STRIP's threshold on the model now: the ``fpr`` quantile of the entropies of the
+        run's calibration half of the clean images (the other half is the blending pool)."""
+        key = (blends, fpr)
+        if key not in self._strip:
+            pool, calib = self.strip_halves()
+            ent = blend_entropy(
+                self.clean[calib], self.scores, self.clean[pool], self.rng(1), blends
+            )
+            self._strip[key] = strip_threshold(ent, fpr)
+        return self._strip[key]
+
+    def strip_halves(self) -> tuple[np.ndarray, np.ndarray]:
+        n = len(self.clean)
+        half = max(1, n // 2)
+        return np.arange(half), np.arange(half, n) if n > half else np.arange(half)
+
+    def scores(self, x: np.ndarray) -> np.ndarray:
+        return class_scores(np.asarray(self.model.predict(x)), self.caps)
+
+    def rng(self, key: int) -> np.random.Generator:
+        return np.random.default_rng([self.seed, 7, key])
+
+
+def replay_backdoor(
+    batches: Iterable[FindingBatch],
+    model: Model | None,
+    clean: np.ndarray | None,
+    *,
+    seed: int,
+    threshold: float,
+    scan_threshold: float,
+    strip_fpr: float,
+    strip_blends: int,
+    no_clean: str = "",
+    classes_then: tuple[int | None, tuple[str, ...] | None] = (None, None),
+) -> ReplayResult:
+    """Ask ``model`` (canonical images) each stored finding again.  ``clean``: the run's clean
+    images (canonical), or None with ``no_clean`` saying why they cannot be had; ``threshold``:
+    the flip rate confirming an input scan's trigger; ``scan_threshold``: a model scan's;
+    ``classes_then``: the number and names of the run's model's classes."""
+    replayer = (
+        None if clean is None or model is None else _Replayer(model, clean, seed, classes_then)
+    )
+    total = holding = 0
+    examples: list[int] = []
+    skipped: dict[str, int] = {}
+    index = 0
+    for batch in batches:
+        for held in _judge(
+            batch, replayer, no_clean, threshold, scan_threshold, strip_fpr, strip_blends
+        ):
+            if isinstance(held, str):
+                skipped[held] = skipped.get(held, 0) + 1
+            else:
+                total += 1
+                if held:
+                    holding += 1
+                    if len(examples) < 10:
+                        examples.append(index)
+            index += 1
+    why = (
+        next(iter(skipped), "")
+        if len(skipped) < 2
+        else "; ".join(f"{n:,} as {reason}" for reason, n in skipped.items())
+    )
+    return ReplayResult(total, holding, examples, skipped=sum(skipped.values()), why_skipped=why)
+
+
+def _judge(
+    batch: FindingBatch,
+    replayer: _Replayer | None,
+    no_clean: str,
+    threshold: float,
+    scan_threshold: float,
+    strip_fpr: float,
+    strip_blends: int,
+) -> list[bool | str]:
+    """Per finding of ``batch``: whether it still holds, or why it was not replayed."""
+    n = len(batch)
+    if batch.kind not in ("backdoor-trigger", "backdoor-target", "strip-flag") or not n:
+        return []
+    if replayer is None:
+        return [no_clean] * n
+    shape = tuple(replayer.clean.shape[1:])
+    inputs = np.asarray(batch.inputs, dtype=np.float64)
+    if tuple(inputs.shape[2:]) != shape:
+        return [
+            f"its images are {'x'.join(map(str, inputs.shape[2:]))} but the run's clean images "
+            f"are now {'x'.join(map(str, shape))}"
+        ] * n
+    if batch.kind == "strip-flag":
+        return _strip(inputs[:, 0], replayer, strip_fpr, strip_blends)
+    boxes, targets = batch.columns.get("box"), batch.columns.get("target")
+    if boxes is None or targets is None:
+        return ["stored without its trigger's box or class (by an older assay): scan again"] * n
+    # the trigger's pixels: in the image it was found in, or the clean image it was pasted on
+    carrier = inputs[:, 0] if batch.kind == "backdoor-trigger" else inputs[:, 1]
+    rate = threshold if batch.kind == "backdoor-trigger" else scan_threshold
+    out: list[bool | str] = []
+    for image, box, target in zip(carrier, np.asarray(boxes), np.asarray(targets), strict=True):
+        t, left, h, w = (int(v) for v in box)
+        now = replayer.target_now(int(target))
+        if isinstance(now, str):
+            out.append(now)
+            continue
+        got = replayer.flip_rate(image[t : t + h, left : left + w], (t, left, h, w), now)
+        out.append(
+            f"fewer than {MIN_OTHERS} of the run's clean images are outside the trigger's "
+            "class as the model answers now"
+            if got is None
+            else got >= rate
+        )
+    return out
+
+
+def _strip(images: np.ndarray, replayer: _Replayer, fpr: float, blends: int) -> list[bool | str]:
+    cut = replayer.strip_threshold(blends, fpr)
+    if cut <= 0:
+        return [
+            "STRIP's threshold on the model now is 0 bits (its clean images keep one answer "
+            "under every blend): it can flag nothing"
+        ] * len(images)
+    pool, _ = replayer.strip_halves()
+    ent = blend_entropy(images, replayer.scores, replayer.clean[pool], replayer.rng(2), blends)
+    return [bool(e < cut) for e in ent]
