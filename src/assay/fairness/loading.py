@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,6 +20,14 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
 from assay.core.store import RunRecord
 from assay.errors import AssayError, UsageError
+from assay.fairness.columns import (
+    column_names,
+    dropped,
+    infer_columns,
+    may_declare,
+    numbered,
+    select_declared,
+)
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
@@ -156,8 +163,15 @@ def setup_fairness(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | dict[str, Any] | None = None,
     encoding: str = "utf-8",
+    drop: str | Sequence[str] | None = None,
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
+
+    ``drop``: columns of the data that are not inputs of the model (an id, a timestamp),
+    set aside before anything else.  Without it, columns the model itself declares it does
+    not take (a scikit-learn model's ``feature_names_in_``, an ONNX graph's one input per
+    column) are set aside when the schema is inferred from the data, and said so
+    (``FairnessSetup.set_aside``); a model that names none of its columns keeps every one.
 
     ``call_timeout``: seconds the model may take to answer the probe call made while loading.
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
@@ -165,7 +179,7 @@ def setup_fairness(
     """
     from assay.datasets import load_dataset
     from assay.fairness.tables import check_encoding
-    from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
+    from assay.fairness.tabular_io import check_data, load_schema, read_table
     from assay.models import load_model
 
     check_encoding(encoding)  # before anything is loaded
@@ -189,6 +203,7 @@ def setup_fairness(
         "trust": list(trust),
         "output": output,
         "encoding": encoding,
+        "drop": list(column_names(drop, "--drop")),
     }
     serving_opts = (
         serving
@@ -205,6 +220,7 @@ def setup_fairness(
     label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
     frame: Any = None
+    unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -220,6 +236,7 @@ def setup_fairness(
         if frame is None:
             frame = _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
+        frame = dropped(frame, column_names(drop, "--drop"), names, src)
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
             label = str(label)  # an integer column name goes by its text, like the others
@@ -236,11 +253,14 @@ def setup_fairness(
             loaded = _read(load_schema, schema, "--schema")
             the_schema = loaded if not names else loaded.with_protected(names)
         else:
-            the_schema = infer_schema(frame, protected=names, target=label)
-        encoded = check_data(
-            the_schema, frame, source=src, ignore=[label] if label else [], dtype=None
-        )
+            the_schema, unusable = infer_columns(
+                frame, names, label, may_declare=may_declare(model)
+            )
+        ignored = [*([label] if label else []), *unusable]  # not features of the model
+        encoded = check_data(the_schema, frame, source=src, ignore=ignored, dtype=None)
         source = {"data": src, "rows": len(encoded)}
+    elif drop is not None and column_names(drop, "--drop"):
+        raise UsageError("there is no data to drop columns from: give --data", argument="--drop")
     elif schema is not None:
         loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
         the_schema = loaded if not names else loaded.with_protected(names)
@@ -258,6 +278,7 @@ def setup_fairness(
     check_protected(the_schema)
 
     by_position: tuple[str, ...] | None = None  # columns fed in order to a model naming none
+    set_aside: tuple[str, ...] = ()  # data columns the model declares it does not take
     if model is None or (isinstance(model, str) and model.startswith("builtin:")):
         kind = "tree" if model is None else model.split(":", 1)[1]
         if dataset is None or encoded is None or labels_raw is None:
@@ -309,10 +330,12 @@ def setup_fairness(
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
         fitted = _fitted_names(inner, estimator)
+        if schema is None and data is not None:
+            the_schema, encoded, set_aside = select_declared(the_schema, encoded, fitted, unusable)
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
-        if (fitted is None or _numbered(fitted)) and len(the_schema.names) > 1:
+        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1:
             by_position = tuple(the_schema.names)
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
@@ -377,6 +400,7 @@ def setup_fairness(
         holdout=holdout,
         form=form,
         by_position=by_position,
+        set_aside=set_aside,
     )
 
 
@@ -471,7 +495,7 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
     ``feature_names_in_`` and an ONNX graph's inputs (one per column) name them; numbered
     names (``f0, f1, ...``, what converters write for a model fitted on a matrix) say only
     their order, and are fed by position.  Another width is said later, with hints."""
-    if len(fitted) != len(names) or sorted(fitted) == sorted(names) or _numbered(fitted):
+    if len(fitted) != len(names) or sorted(fitted) == sorted(names) or numbered(fitted):
         return
     if schema_file is not None and not isinstance(schema_file, Schema):
         where, argument, fix = "the schema's", "--schema", "rename the schema's features to"
@@ -484,24 +508,6 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
         f"which is which is unknown (by position, values would reach other columns); {fix} "
         "the model's column names",
         argument=argument,
-    )
-
-
-_NUMBERED = re.compile(r"^([A-Za-z_]*?)_?(\d+)$")
-
-
-def _numbered(names: Sequence[str]) -> bool:
-    """Whether names only number the columns in order: ``f0, f1, ...`` (``x1, x2, ...``,
-    ``input_0, ...``), one prefix, counting up by one from 0 or 1."""
-    found = [_NUMBERED.match(n) for n in names]
-    if not names or not all(found):
-        return False
-    prefixes = {m.group(1) for m in found if m}
-    numbers = [int(m.group(2)) for m in found if m]
-    return (
-        len(prefixes) == 1
-        and numbers[0] in (0, 1)
-        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
     )
 
 
@@ -550,6 +556,8 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
         hint += f"; not among the model's features: {', '.join(extra)}"
         if from_data and len(extra) == 1 and not labelled:
             hint += f" (the true label? give --label {extra[0]})"
+        if from_data:
+            hint += f"; set aside what the model does not take: --drop {','.join(extra)}"
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
     return hint

@@ -230,15 +230,33 @@ def by_position_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def set_aside_note(setup: FairnessSetup) -> str | None:
+    """What to say of the data's columns left out because the model declares the columns it
+    takes and they are not among them (an id, a timestamp)."""
+    if not setup.set_aside:
+        return None
+    label = (
+        ""
+        if setup.test.labels is not None
+        else f" (the true label? give --label {setup.set_aside[-1]} for the group metrics)"
+        if len(setup.set_aside) == 1
+        else " (if one is the true label, give --label COLUMN for the group metrics)"
+    )
+    return (
+        f"Set aside the data's column(s) {', '.join(setup.set_aside)}: the model declares the "
+        f"columns it takes ({', '.join(setup.test.schema.names)}), and not these{label}"
+    )
+
+
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
-    """``by_position_note`` among the run's warnings (``result.warnings``, the JSON report)."""
-    note = by_position_note(setup)
-    if note is None:
-        return
+    """``by_position_note`` and ``set_aside_note`` among the run's warnings
+    (``result.warnings``, the JSON report)."""
+    notes = [n for n in (set_aside_note(setup), by_position_note(setup)) if n is not None]
     summary = dict(store.get_run(run_id).summary or {})
-    if not summary or note in summary.get("warnings", []):
+    fresh = [n for n in notes if n not in summary.get("warnings", [])]
+    if not summary or not fresh:
         return
-    summary["warnings"] = [*summary.get("warnings", []), note]
+    summary["warnings"] = [*summary.get("warnings", []), *fresh]
     store.checkpoint(run_id, summary=summary)
 
 

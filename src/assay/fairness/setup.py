@@ -29,3 +29,5 @@ class FairnessSetup:
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
     # the columns, in the order fed to a model that names none of its own (None: by name)
     by_position: tuple[str, ...] | None = None
+    # the data's columns left out because the model declares it does not take them
+    set_aside: tuple[str, ...] = ()

@@ -1,0 +1,150 @@
+"""Which of the data's columns a fairness run gives the model: ``--drop`` sets columns aside,
+and a model that declares the columns it takes (``feature_names_in_``, an ONNX graph's inputs)
+has the others set aside, said so; a model that names none keeps every column."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from assay.errors import UsageError
+from assay.fairness.schema import Schema
+
+__all__ = [
+    "column_names",
+    "dropped",
+    "infer_columns",
+    "may_declare",
+    "numbered",
+    "select_declared",
+]
+
+
+def column_names(value: str | Sequence[str] | None, argument: str) -> tuple[str, ...]:
+    """Column names given as ``"a,b"`` or a list (``--drop``), each once."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        names = tuple(v.strip() for v in value.split(",") if v.strip())
+    else:
+        names = tuple(str(v) for v in value)
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            raise UsageError(f"column {name!r} is named twice", argument=argument)
+    return names
+
+
+def dropped(frame: Any, drop: tuple[str, ...], protected: tuple[str, ...], src: str) -> Any:
+    """``frame`` without the columns ``drop`` names (``--drop``): each must be a column, and
+    none a protected attribute (the one column the test must give the model)."""
+    if not drop:
+        return frame
+    by_name = {str(c): c for c in frame.columns}
+    for name in drop:
+        if name not in by_name:
+            raise UsageError(
+                f"column {name!r} is not a column of {src}; columns are: {', '.join(by_name)}",
+                argument="--drop",
+            )
+        if name in protected:
+            raise UsageError(
+                f"column {name!r} is the protected attribute: it cannot be set aside",
+                argument="--drop",
+            )
+    kept = frame.drop(columns=[by_name[n] for n in drop])
+    kept.attrs.update(frame.attrs)  # the file's name, for messages naming its lines
+    return kept
+
+
+_DECLARING_SUFFIXES = (".skops", ".onnx", ".joblib", ".pkl", ".pickle")
+
+
+def may_declare(model: Any) -> bool:
+    """Whether ``model`` may name the columns it takes (so that data columns it does not take
+    can be set aside once it is loaded): an estimator with ``feature_names_in_``, or a file
+    of a kind that can hold one (skops, ONNX, a pickle)."""
+    if isinstance(model, str | os.PathLike):
+        return str(model).lower().endswith(_DECLARING_SUFFIXES)
+    return model is not None and getattr(model, "feature_names_in_", None) is not None
+
+
+def infer_columns(
+    frame: Any, protected: tuple[str, ...], label: str | None, *, may_declare: bool
+) -> tuple[Schema, dict[str, UsageError]]:
+    """The schema inferred from ``frame``, and, for a model that may declare its columns,
+    the columns that are no feature (an identifier, a timestamp) with why: left out here,
+    set aside or refused once the model says which columns it takes (``_select_declared``)."""
+    from assay.fairness.tabular_io import infer_schema
+
+    try:
+        return infer_schema(frame, protected=protected, target=label), {}
+    except UsageError as exc:
+        if not may_declare:
+            raise
+        first = exc
+    unusable: dict[str, UsageError] = {}
+    for col in frame.columns:
+        name = str(col)
+        if name == label or name in protected:
+            continue
+        try:
+            infer_schema(frame[[col]])
+        except UsageError as exc:
+            unusable[name] = exc
+    if not unusable:
+        raise first  # about the protected attribute or the label
+    rest = frame.drop(columns=[c for c in frame.columns if str(c) in unusable])
+    rest.attrs.update(frame.attrs)
+    return infer_schema(rest, protected=protected, target=label), unusable
+
+
+def select_declared(
+    schema: Schema,
+    encoded: np.ndarray | None,
+    fitted: Sequence[str] | None,
+    unusable: dict[str, UsageError],
+) -> tuple[Schema, np.ndarray | None, tuple[str, ...]]:
+    """The schema (and rows) of the columns the model declares it takes, and the data's
+    columns set aside, when every declared column is in the data; a column that is no
+    feature (``unusable``) and that the model takes, or that a model naming none of its
+    columns might take, is refused with why."""
+    declared = None if fitted is None or numbered(fitted) else [str(c) for c in fitted]
+    for name, exc in unusable.items():
+        if declared is None or name in declared:
+            raise exc  # the model takes it, or names none of its columns: it may
+    if declared is None:
+        return schema, encoded, ()
+    have = set(schema.names)
+    extra = [n for n in schema.names if n not in set(declared)]
+    if not all(n in have for n in declared) or not (extra or unusable):
+        return schema, encoded, ()  # what is missing is said with the width check's hints
+    if any(p in extra for p in schema.protected):
+        return schema, encoded, ()  # refused with the width check's hint (the model does
+        # not take the protected attribute)
+    keep = [j for j, n in enumerate(schema.names) if n in set(declared)]
+    kept = replace(schema, features=tuple(schema.features[j] for j in keep))
+    rows = None if encoded is None else encoded[:, keep]
+    return kept, rows, (*extra, *unusable)
+
+
+_NUMBERED = re.compile(r"^([A-Za-z_]*?)_?(\d+)$")
+
+
+def numbered(names: Sequence[str]) -> bool:
+    """Whether names only number the columns in order: ``f0, f1, ...`` (``x1, x2, ...``,
+    ``input_0, ...``), one prefix, counting up by one from 0 or 1."""
+    found = [_NUMBERED.match(n) for n in names]
+    if not names or not all(found):
+        return False
+    prefixes = {m.group(1) for m in found if m}
+    numbers = [int(m.group(2)) for m in found if m]
+    return (
+        len(prefixes) == 1
+        and numbers[0] in (0, 1)
+        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+    )

@@ -1,0 +1,131 @@
+"""A hostile review of the fairness technique as a data scientist with their own pipeline and
+data meets it (fourteenth session, hostile14b): extra columns in the data, continuous
+protected attributes, label metrics on a constant label, a run backgrounded by a shell."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn.compose import ColumnTransformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+
+import assay
+from assay.errors import UsageError
+
+SRC = str(Path(__file__).resolve().parents[2] / "src")
+ENV = {**os.environ, "PYTHONPATH": SRC}
+FEATURES = ["age", "sex", "race", "hours"]
+
+
+def people(n: int = 400, seed: int = 0) -> pd.DataFrame:
+    """Rows as they come from a warehouse: an id, the features, a timestamp, the label."""
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame(
+        {
+            "customer_id": np.arange(n) + 10_000,
+            "age": rng.integers(18, 80, n),
+            "sex": rng.choice(["Female", "Male"], n),
+            "race": rng.choice(["White", "Black", "Other"], n),
+            "hours": rng.integers(10, 70, n),
+            "signup": pd.date_range("2020-01-01", periods=n, freq="h").astype(str),
+        }
+    )
+    score = 0.05 * (frame["hours"] - 40) + 1.5 * (frame["sex"] == "Male")
+    frame["income"] = np.where(score + rng.normal(0, 0.5, n) > 0.5, ">50K", "<=50K")
+    return frame
+
+
+def pipeline(frame: pd.DataFrame) -> Pipeline:
+    encode = ColumnTransformer(
+        [
+            ("cat", OneHotEncoder(handle_unknown="ignore"), ["sex", "race"]),
+            ("num", StandardScaler(), ["age", "hours"]),
+        ]
+    )
+    model = Pipeline([("pre", encode), ("clf", LogisticRegression(max_iter=500))])
+    return model.fit(frame[FEATURES], frame["income"])
+
+
+def _assay(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assay", *args],
+        cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout,
+    )  # fmt: skip
+
+
+# -- 1. data with columns the model does not take ---------------------------------------------
+def test_columns_a_declaring_model_does_not_take_are_set_aside_and_said(tmp_path: Path) -> None:
+    frame = people()
+    result = assay.check_fairness(
+        pipeline(frame),
+        data=frame,
+        protected="sex",
+        label="income",
+        max_queries=2_000,
+        seed=0,
+        store=tmp_path / "runs.db",
+    )
+    said = " ".join(result.warnings)
+    assert "customer_id" in said and "signup" in said, said
+    assert result.n_findings > 0  # the model was tested (it discriminates on sex)
+
+
+def test_drop_sets_columns_aside_for_a_model_that_names_none(tmp_path: Path) -> None:
+    frame = people()
+    fitted = pipeline(frame)
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        return np.asarray(fitted.predict_proba(pd.DataFrame(x, columns=FEATURES)))
+
+    predict.classes_ = [">50K", "<=50K"][::-1]  # type: ignore[attr-defined]
+    store = tmp_path / "runs.db"
+    # the model names none of its columns: nothing is set aside without being asked
+    with pytest.raises(UsageError, match=r"--drop signup"):
+        assay.check_fairness(predict, data=frame, protected="sex", label="income", store=store)
+    result = assay.check_fairness(
+        predict,
+        data=frame,
+        protected="sex",
+        label="income",
+        drop=["customer_id", "signup"],
+        max_queries=2_000,
+        seed=0,
+        store=store,
+    )
+    assert result.n_findings > 0
+    with pytest.raises(UsageError, match=r"'sex' is the protected attribute"):
+        assay.check_fairness(predict, data=frame, protected="sex", drop="sex", store=store)
+    with pytest.raises(UsageError, match=r"'zip' is not a column"):
+        assay.check_fairness(predict, data=frame, protected="sex", drop="zip", store=store)
+
+
+def test_the_cli_sets_aside_with_drop_and_says_so(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    frame = people()
+    sio.dump(pipeline(frame), tmp_path / "model.skops")
+    frame.to_csv(tmp_path / "people.csv", index=False)
+    common = ["--data", "people.csv", "--protected", "sex", "--max-queries", "2000"]
+    auto = _assay("fairness", "model.skops", *common, "--label", "income", cwd=tmp_path)
+    assert auto.returncode == 1, auto.stderr  # tested, and found
+    assert "set aside the data's column(s) customer_id, signup" in auto.stderr, auto.stderr
+    # a column the model does take is never set aside on its own
+    narrow = people()[["age", "sex", "hours", "race", "income"]]
+    narrow.to_csv(tmp_path / "narrow.csv", index=False)
+    missing = _assay(
+        "fairness", "model.skops", *common[2:], "--data", "narrow.csv", "--drop", "race",
+        "--label", "income", cwd=tmp_path,
+    )  # fmt: skip
+    assert missing.returncode == 2, missing.stderr
+    assert "race" in missing.stderr and "Traceback" not in missing.stderr
