@@ -5,8 +5,10 @@ protected attributes, label metrics on a constant label, a run backgrounded by a
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -129,3 +131,48 @@ def test_the_cli_sets_aside_with_drop_and_says_so(tmp_path: Path) -> None:
     )  # fmt: skip
     assert missing.returncode == 2, missing.stderr
     assert "race" in missing.stderr and "Traceback" not in missing.stderr
+
+
+# -- 4. a run a shell started in the background (`assay fairness ... &`) ------------------------
+SLOW = """
+import time
+import numpy as np
+def predict(x):
+    time.sleep(0.2)
+    x = np.asarray(x, dtype=float)
+    return ((x[:, 0] > 60) & (x[:, 2] == 1)).astype(int)
+predict.classes_ = [0, 1]
+"""
+
+
+def test_a_backgrounded_run_ignores_sigint_in_its_search_too_and_stops_on_sigterm(
+    tmp_path: Path,
+) -> None:
+    """A shell starts `cmd &` with SIGINT ignored (a Ctrl-C meant for the foreground job);
+    the search put its own handler in place of that, so the run stopped there, and only
+    there (loading and the answer ignored it)."""
+    rng = np.random.default_rng(0)
+    rows = ["age,hours,sex"] + [
+        f"{rng.integers(18, 80)},{rng.integers(10, 60)},{rng.integers(0, 2)}" for _ in range(200)
+    ]
+    (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "slow.py").write_text(SLOW)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay", "fairness", "slow.py:predict", "--data", "people.csv",
+         "--protected", "sex", "--seed", "1", "--max-queries", "2000000", "--store", "s.db"],
+        cwd=tmp_path, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )  # fmt: skip
+    assert proc.stderr is not None
+    seen = ""
+    while "search:" not in seen:
+        line = proc.stderr.readline()
+        assert line, seen
+        seen += line
+    proc.send_signal(signal.SIGINT)
+    time.sleep(3)
+    assert proc.poll() is None, "a SIGINT the shell told the run to ignore stopped it"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, seen + err
+    assert "assay resume" in err
