@@ -23,7 +23,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 import assay
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 ENV = {**os.environ, "PYTHONPATH": SRC}
@@ -176,3 +176,44 @@ def test_a_backgrounded_run_ignores_sigint_in_its_search_too_and_stops_on_sigter
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, seen + err
     assert "assay resume" in err
+
+
+# -- 3. a label column that holds one class ----------------------------------------------------
+def test_retraining_on_a_constant_label_is_refused_before_the_run(tmp_path: Path) -> None:
+    """It crashed after the search (exit 5, 'internal error') when the refit refused the rows."""
+    frame = people()
+    model = pipeline(frame)
+    frame["income"] = "<=50K"
+    store = tmp_path / "runs.db"
+    with pytest.raises(UsageError, match=r"label column 'income'.*one class only \('<=50K'\)"):
+        assay.check_fairness(
+            model, data=frame, protected="sex", label="income", retrain=True, store=store
+        )
+    assert not store.exists() or not assay.core.store.RunStore(store).list_runs()
+
+
+def test_a_refit_that_raises_is_the_models_failure_not_assays(tmp_path: Path) -> None:
+    from sklearn.base import BaseEstimator, ClassifierMixin
+
+    class Picky(ClassifierMixin, BaseEstimator):
+        """Fitted by its author on their 400 rows; refuses any other rows (a wrapper that
+        checks its training set)."""
+
+        def fit(self, X: pd.DataFrame, y: np.ndarray) -> Picky:
+            if len(X) != 400:
+                raise RuntimeError("trained on the warehouse's rows only")
+            self.classes_ = np.unique(y)
+            self.feature_names_in_ = np.asarray(X.columns, dtype=object)
+            self.n_features_in_ = X.shape[1]
+            return self
+
+        def predict(self, X: pd.DataFrame) -> np.ndarray:
+            return np.where(np.asarray(X["sex"]) == "Male", ">50K", "<=50K")
+
+    frame = people()
+    picky = Picky().fit(frame[FEATURES], frame["income"])
+    with pytest.raises(ModelError, match=r"refitting a clone .* RuntimeError"):
+        assay.check_fairness(
+            picky, data=frame, protected="sex", label="income", retrain=True,
+            max_queries=3_000, seed=0, store=tmp_path / "runs.db",
+        )  # fmt: skip

@@ -41,6 +41,16 @@ def check_retrainable(setup: FairnessSetup) -> None:
             "cannot be refit",
             argument="--retrain",
         )
+    classes = sorted({str(v) for v in np.asarray(setup.train[1]).tolist()})
+    if len(classes) < 2:
+        label = setup.invocation.get("label")
+        column = f"the label column {label!r}" if label else "the true labels"
+        raise UsageError(
+            f"--retrain refits the model on {column}, and its training rows hold one "
+            f"class only ({', '.join(repr(c) for c in classes) or 'none'}): a classifier "
+            "cannot be learnt from them; give rows of every class",
+            argument="--retrain",
+        )
 
 
 def retrain_model(
