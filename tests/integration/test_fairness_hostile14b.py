@@ -217,3 +217,70 @@ def test_a_refit_that_raises_is_the_models_failure_not_assays(tmp_path: Path) ->
             picky, data=frame, protected="sex", label="income", retrain=True,
             max_queries=3_000, seed=0, store=tmp_path / "runs.db",
         )  # fmt: skip
+
+
+# -- 2. a numeric protected attribute: bins ----------------------------------------------------
+def test_a_fractional_age_is_refused_with_the_bins_to_give(tmp_path: Path) -> None:
+    frame = people()
+    frame["age"] = frame["age"] + 0.25
+    with pytest.raises(UsageError, match=r"--protected age:bins=\d"):
+        assay.check_fairness(pipeline(frame), data=frame[[*FEATURES, "income"]],
+                             protected="age", label="income", store=tmp_path / "r.db")  # fmt: skip
+
+
+def test_age_by_bins_end_to_end_in_the_users_terms(tmp_path: Path) -> None:
+    """The model favours the over-60s: a fractional age tested by bins finds it, names the
+    bins in the data's terms, and gives the model each bin's median (a number, as fitted)."""
+    frame = people()
+    frame["age"] = frame["age"] + 0.5
+    seen: list[float] = []
+
+    def predict(x: np.ndarray) -> np.ndarray:
+        ages = np.asarray(x[:, 0], dtype=float)
+        seen.extend(ages[:50].tolist())
+        return (ages >= 60).astype(int)
+
+    predict.classes_ = ["<=50K", ">50K"]  # type: ignore[attr-defined]
+    result = assay.check_fairness(
+        predict,
+        data=frame[FEATURES],
+        protected="sex,age:bins=25,40,60",
+        max_queries=3_000,
+        seed=0,
+        store=tmp_path / "runs.db",
+    )
+    verdict = result.verdict.set_index("attribute")
+    assert verdict.loc["age", "share_uniform"] > 0.5  # every input outside 60+ flips
+    assert verdict.loc["sex", "share_uniform"] == 0
+    direction = result.direction
+    favoured = direction[direction["attribute"] == "age"].sort_values("favoured_in")
+    assert favoured.iloc[-1]["value"] == ">= 60"
+    assert set(np.round(seen, 2)) <= set(np.round(frame["age"], 2)) | {
+        float(np.median(frame["age"][(frame["age"] >= lo) & (frame["age"] < hi)]))
+        for lo, hi in ((0, 25), (25, 40), (40, 60), (60, 999))
+    }
+    assert any("by bins (< 25 as" in w for w in result.warnings), result.warnings
+    # a resume reads the bins again from the stored invocation
+    from assay.core.store import RunStore
+
+    stored = RunStore(tmp_path / "runs.db").get_run(result.run_id).config["invocation"]
+    assert stored["protected"] == ["sex", "age:bins=25,40,60"]
+
+
+def test_bins_that_cannot_work_are_refused_naming_why(tmp_path: Path) -> None:
+    from assay.fairness.bins import parse_protected
+
+    assert parse_protected("sex,age:bins=25,40,60,race")[0] == ("sex", "age", "race")
+    assert parse_protected(["age:bins=25,40", "sex"])[1]["age"].edges == (25.0, 40.0)
+    for spec, message in (
+        ("age:bins=40,25", "not increasing"),
+        ("age:bins=", "finite numbers"),
+        ("age:bin=25", "NAME:bins="),
+        ("age:bins=25,40,90", "no row of"),
+        ("sex:bins=1", "not a column of numbers"),
+    ):
+        with pytest.raises(UsageError, match=message):
+            assay.check_fairness(
+                pipeline(people()), data=people()[FEATURES], protected=spec,
+                store=tmp_path / "r.db",
+            )  # fmt: skip

@@ -47,7 +47,7 @@ from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
-from assay.fairness.phases import by_position_note, set_aside_note
+from assay.fairness.phases import setup_notes
 
 __all__ = ["register"]
 
@@ -142,7 +142,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None, typer.Option(help="The input space as a YAML/JSON schema file.")
         ] = None,
         protected: Annotated[
-            str | None, typer.Option(help="Protected attribute(s), comma-separated.")
+            str | None,
+            typer.Option(
+                help="Protected attribute(s), comma-separated; a number by bins: "
+                "age:bins=25,40,60 (inner edges)."
+            ),
         ] = None,
         label: Annotated[
             str | None, typer.Option(help="The true-label column of --data (group metrics).")
@@ -316,9 +320,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 encoding=encoding,
                 drop=drop,
             )
-        for said in (set_aside_note(the_setup), by_position_note(the_setup)):
-            if said:
-                out.note(f"note: {said[0].lower()}{said[1:]}")
+        for said in setup_notes(the_setup):
+            out.note(f"note: {said[0].lower()}{said[1:]}")
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

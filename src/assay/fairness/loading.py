@@ -20,6 +20,7 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
 from assay.core.store import RunRecord
 from assay.errors import AssayError, UsageError
+from assay.fairness.bins import apply_bins, bin_schema, parse_protected
 from assay.fairness.columns import (
     column_names,
     dropped,
@@ -39,19 +40,13 @@ from assay.models.http import ServingOptions
 __all__ = ["frame_digest", "setup_fairness", "setup_from_record"]
 
 
-def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        names = tuple(v.strip() for v in value.split(",") if v.strip())
-    elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
-        names = (str(value),)
-    else:
-        names = tuple(str(v) for v in value)  # columns go by their names as text
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
-    return names
+def _protected_specs(protected: str | Sequence[str] | None) -> list[str]:
+    """The protected attributes as given, one string each (``age:bins=25,40,60``): what a
+    resume gives ``setup_fairness`` again."""
+    names, bins = parse_protected(protected)
+    return [
+        f"{n}:bins={','.join(f'{e:g}' for e in bins[n].edges)}" if n in bins else n for n in names
+    ]
 
 
 def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
@@ -190,7 +185,7 @@ def setup_fairness(
         "data": absolute_spec(data) if isinstance(data, str | os.PathLike) else None,
         "dataset": dataset,
         "schema": absolute_spec(schema) if isinstance(schema, str | os.PathLike) else None,
-        "protected": list(_split_names(protected)),
+        "protected": _protected_specs(protected),
         "label": label,
         "strategy": strategy,
         "optimize": optimize,
@@ -212,7 +207,13 @@ def setup_fairness(
     )
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
-    names = _split_names(protected)
+    names, bins = parse_protected(protected)
+    if bins and data is None:
+        raise UsageError(
+            f"bins of {next(iter(bins))!r} need --data: each bin is given to the model as the "
+            "median of the data's values inside it",
+            argument="--protected",
+        )
     estimator: Any = None
     train = holdout = None
     labels_raw: np.ndarray | None = None
@@ -237,6 +238,7 @@ def setup_fairness(
             frame = _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
+        frame, bins = apply_bins(frame, bins, src)
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
             label = str(label)  # an integer column name goes by its text, like the others
@@ -248,14 +250,16 @@ def setup_fairness(
                 )
             labels_raw = frame[by_name[label]].to_numpy()
         if isinstance(schema, Schema):
-            the_schema = schema if not names else schema.with_protected(names)
+            the_schema = schema if not names else bin_schema(schema, bins).with_protected(names)
         elif schema is not None:
             loaded = _read(load_schema, schema, "--schema")
-            the_schema = loaded if not names else loaded.with_protected(names)
+            the_schema = loaded if not names else bin_schema(loaded, bins).with_protected(names)
         else:
+            plain = tuple(n for n in names if n not in bins)  # binned: categories of bins
             the_schema, unusable = infer_columns(
-                frame, names, label, may_declare=may_declare(model)
+                frame, plain, label, may_declare=may_declare(model)
             )
+            the_schema = bin_schema(the_schema, bins).with_protected(names)
         ignored = [*([label] if label else []), *unusable]  # not features of the model
         encoded = check_data(the_schema, frame, source=src, ignore=ignored, dtype=None)
         source = {"data": src, "rows": len(encoded)}

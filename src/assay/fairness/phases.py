@@ -248,10 +248,38 @@ def set_aside_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def bins_note(setup: FairnessSetup) -> str | None:
+    """What to say of protected attributes tested by bins (``age:bins=25,40,60``): the
+    number each bin is given to the model as, and that the data's rows were read so."""
+    schema = setup.test.schema
+    said = []
+    for name in schema.protected:
+        f = schema.feature(name)
+        if f.kind == "categorical" and f.value_labels is not None:
+            pairs = ", ".join(
+                f"{lab} as {c}" for lab, c in zip(f.value_labels, f.categories or (), strict=True)
+            )
+            said.append(f"{name} by bins ({pairs})")
+    if not said:
+        return None
+    return (
+        f"Tested {'; '.join(said)}: each bin is given to the model as the median of the data's "
+        "values inside it, and every data row with its bin's median; an outcome that changes "
+        "within a bin is not looked for"
+    )
+
+
+def setup_notes(setup: FairnessSetup) -> list[str]:
+    """What a run says of how the data and the model were read (printed, and among the
+    run's warnings)."""
+    said = (set_aside_note(setup), bins_note(setup), by_position_note(setup))
+    return [n for n in said if n is not None]
+
+
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
     """``by_position_note`` and ``set_aside_note`` among the run's warnings
     (``result.warnings``, the JSON report)."""
-    notes = [n for n in (set_aside_note(setup), by_position_note(setup)) if n is not None]
+    notes = setup_notes(setup)
     summary = dict(store.get_run(run_id).summary or {})
     fresh = [n for n in notes if n not in summary.get("warnings", [])]
     if not summary or not fresh:

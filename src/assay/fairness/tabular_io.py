@@ -114,9 +114,14 @@ def infer_schema(
         features.append(_infer_feature(name, frame[col], name in wanted, max_categories, source))
     for p in protected:
         if next(f for f in features if f.name == p).kind == "continuous":
+            col = frame[next(c for c, n in zip(frame.columns, columns, strict=True) if n == p)]
+            quarters = np.quantile(col.dropna().to_numpy(dtype=np.float64), [0.25, 0.5, 0.75])
+            edges = ",".join(f"{float(f'{q:.3g}'):g}" for q in dict.fromkeys(quarters))
             raise UsageError(
-                f"protected attribute {p!r} holds fractional numbers; list it as categorical "
-                "or write a schema file that declares it integer or categorical",
+                f"protected attribute {p!r} holds fractional numbers: an alternative value "
+                f"of each would be another number, never all of them; test it by bins, e.g. "
+                f"at its quartiles: --protected {p}:bins={edges} (in Python "
+                f"protected='{p}:bins={edges}'), or round it to whole numbers",
                 argument="--protected",
             )
     return Schema(features=tuple(features), protected=tuple(protected))
