@@ -284,3 +284,32 @@ def test_bins_that_cannot_work_are_refused_naming_why(tmp_path: Path) -> None:
                 pipeline(people()), data=people()[FEATURES], protected=spec,
                 store=tmp_path / "r.db",
             )  # fmt: skip
+
+
+# -- 5. data as it comes from a spreadsheet --------------------------------------------------
+def test_protected_values_that_differ_only_in_spaces_are_said(tmp_path: Path) -> None:
+    """'Male ' from an export next to 'Male': the model reads an unknown category, and the
+    flips between them were reported as discrimination on sex without a word."""
+    frame = people()
+    model = pipeline(frame)
+    frame.loc[::3, "sex"] = frame.loc[::3, "sex"] + " "
+    result = assay.check_fairness(
+        model, data=frame[FEATURES], protected="sex", max_queries=2_000, seed=0,
+        store=tmp_path / "r.db",
+    )  # fmt: skip
+    said = " ".join(result.warnings)
+    assert "'Male' / 'Male '" in said and "spaces or case" in said, said
+    clean = assay.check_fairness(
+        model, data=people()[FEATURES], protected="sex", max_queries=2_000, seed=0,
+        store=tmp_path / "r.db",
+    )  # fmt: skip
+    assert not any("spaces or case" in w for w in clean.warnings)
+
+
+def test_a_header_with_stray_spaces_is_named_with_its_quotes(tmp_path: Path) -> None:
+    frame = people()
+    model = pipeline(frame)
+    spaced = frame[FEATURES].rename(columns={"hours": "hours "})
+    with pytest.raises(UsageError, match=r"'hours ' \(the model's 'hours'\)") as err:
+        assay.check_fairness(model, data=spaced, protected="sex", store=tmp_path / "r.db")
+    assert "--drop hours" not in str(err.value)  # never set aside a column the model takes

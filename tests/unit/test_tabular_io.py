@@ -481,7 +481,7 @@ def test_a_label_column_left_in_the_data_is_named_with_the_option_to_give(
     )
     frame.to_csv(tmp_path / "rows.csv", index=False)
     # the model declares its columns: the label is set aside, and the note says what it may be
-    from assay.fairness.phases import set_aside_note
+    from assay.fairness.notes import set_aside_note
 
     setup = setup_fairness(model, data=tmp_path / "rows.csv", protected="sex")
     assert setup.set_aside == ("income",)

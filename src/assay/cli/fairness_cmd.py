@@ -47,7 +47,7 @@ from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
-from assay.fairness.phases import setup_notes
+from assay.fairness.notes import setup_notes
 
 __all__ = ["register"]
 

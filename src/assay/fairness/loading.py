@@ -510,8 +510,26 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
     raise UsageError(
         f"the model takes the columns {', '.join(fitted)}; {where} are {', '.join(names)}: "
         f"which is which is unknown (by position, values would reach other columns); {fix} "
-        "the model's column names",
+        "the model's column names" + _near_names(fitted, names),
         argument=argument,
+    )
+
+
+def _near_names(fitted: Sequence[str], names: Sequence[str]) -> str:
+    """The columns whose names are the model's but for spaces or case (a header written with
+    ``a, b``), which read alike in a message: named with their quotes."""
+    wanted = {str(n).strip().casefold(): str(n) for n in fitted}
+    near = [
+        (n, wanted[n.strip().casefold()])
+        for n in names
+        if n not in set(fitted) and n.strip().casefold() in wanted
+    ]
+    if not near:
+        return ""
+    shown = ", ".join(f"{n!r} (the model's {m!r})" for n, m in near)
+    return (
+        f"; these differ from the model's only in spaces or case: {shown}: rename them "
+        "(for spaces: frame.columns = frame.columns.str.strip())"
     )
 
 
@@ -560,8 +578,10 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
         hint += f"; not among the model's features: {', '.join(extra)}"
         if from_data and len(extra) == 1 and not labelled:
             hint += f" (the true label? give --label {extra[0]})"
-        if from_data:
-            hint += f"; set aside what the model does not take: --drop {','.join(extra)}"
+        folded = {str(n).strip().casefold() for n in fitted}
+        others = [n for n in extra if n.strip().casefold() not in folded]  # not misspelt
+        if from_data and others:
+            hint += f"; set aside what the model does not take: --drop {','.join(others)}"
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
-    return hint
+    return hint + _near_names([str(n) for n in fitted], names)

@@ -33,6 +33,7 @@ from assay.execution import default_caller
 from assay.fairness.determinism import confirm_findings, flip_rate
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
+from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
 from assay.models.serving import record_serving, stopped_answering
 
@@ -213,67 +214,6 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
     summary["untested_reason"] = reason
     summary["warnings"] = [*summary.get("warnings", []), f"Nothing was tested: {reason}."]
     store.checkpoint(run_id, summary=summary)
-
-
-def by_position_note(setup: FairnessSetup) -> str | None:
-    """What to say of a model that names none of its columns (one ONNX input, a model fitted
-    on a matrix, a callable): the data's columns reached it in their order, which nothing in
-    the model can confirm."""
-    names = setup.by_position
-    if not names:
-        return None
-    shown = ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
-    return (
-        f"The model names none of its columns: the data's were fed to it in their order "
-        f"({shown}); if it was fitted on them in another order, its answers are about other "
-        "columns"
-    )
-
-
-def set_aside_note(setup: FairnessSetup) -> str | None:
-    """What to say of the data's columns left out because the model declares the columns it
-    takes and they are not among them (an id, a timestamp)."""
-    if not setup.set_aside:
-        return None
-    label = (
-        ""
-        if setup.test.labels is not None
-        else f" (the true label? give --label {setup.set_aside[-1]} for the group metrics)"
-        if len(setup.set_aside) == 1
-        else " (if one is the true label, give --label COLUMN for the group metrics)"
-    )
-    return (
-        f"Set aside the data's column(s) {', '.join(setup.set_aside)}: the model declares the "
-        f"columns it takes ({', '.join(setup.test.schema.names)}), and not these{label}"
-    )
-
-
-def bins_note(setup: FairnessSetup) -> str | None:
-    """What to say of protected attributes tested by bins (``age:bins=25,40,60``): the
-    number each bin is given to the model as, and that the data's rows were read so."""
-    schema = setup.test.schema
-    said = []
-    for name in schema.protected:
-        f = schema.feature(name)
-        if f.kind == "categorical" and f.value_labels is not None:
-            pairs = ", ".join(
-                f"{lab} as {c}" for lab, c in zip(f.value_labels, f.categories or (), strict=True)
-            )
-            said.append(f"{name} by bins ({pairs})")
-    if not said:
-        return None
-    return (
-        f"Tested {'; '.join(said)}: each bin is given to the model as the median of the data's "
-        "values inside it, and every data row with its bin's median; an outcome that changes "
-        "within a bin is not looked for"
-    )
-
-
-def setup_notes(setup: FairnessSetup) -> list[str]:
-    """What a run says of how the data and the model were read (printed, and among the
-    run's warnings)."""
-    said = (set_aside_note(setup), bins_note(setup), by_position_note(setup))
-    return [n for n in said if n is not None]
 
 
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
