@@ -313,3 +313,87 @@ def test_a_header_with_stray_spaces_is_named_with_its_quotes(tmp_path: Path) -> 
     with pytest.raises(UsageError, match=r"'hours ' \(the model's 'hours'\)") as err:
         assay.check_fairness(model, data=spaced, protected="sex", store=tmp_path / "r.db")
     assert "--drop hours" not in str(err.value)  # never set aside a column the model takes
+
+
+# -- a CSV of codes, a wide encoding, an answer --max-time did not leave room for -------------
+def test_digit_codes_a_pipeline_was_fitted_on_as_text_are_read_as_text(tmp_path: Path) -> None:
+    """zip codes fitted as text ('02134') read from a CSV as numbers: every call failed in
+    the encoder (exit 3) or saw only unknown categories."""
+    import skops.io as sio
+    from sklearn.tree import DecisionTreeClassifier
+
+    rng = np.random.default_rng(0)
+    n = 600
+    frame = pd.DataFrame(
+        {
+            "zip": rng.choice(["02134", "10001", "94110", "60601"], n),
+            "sex": rng.choice(["F", "M"], n),
+            "hours": rng.integers(10, 70, n),
+        }
+    )
+    y = np.where((frame["hours"] > 40) & (frame["sex"] == "M"), "yes", "no")
+    encode = ColumnTransformer(
+        [("cat", OneHotEncoder(handle_unknown="error"), ["zip", "sex"])], remainder="passthrough"
+    )
+    model = Pipeline([("pre", encode), ("m", DecisionTreeClassifier(random_state=0))]).fit(frame, y)
+    sio.dump(model, tmp_path / "m.skops")
+    frame.to_csv(tmp_path / "rows.csv", index=False)
+    done = _assay(
+        "fairness", "m.skops", "--trust", "sklearn.tree._tree.Tree", "--data", "rows.csv",
+        "--protected", "sex", "--max-queries", "3000", "--store", "s.db", cwd=tmp_path,
+    )  # fmt: skip
+    assert done.returncode == 1, done.stderr  # tested, and found
+    assert "read the data's column(s) zip as text" in done.stderr
+    assert "02134" in (tmp_path / "rows.csv").read_text()  # digits, as a CSV holds them
+
+
+def test_the_exact_data_share_stops_at_its_deadline() -> None:
+    from assay.fairness.exact import analysis
+
+    class Wide:
+        columns = tuple(range(10))
+
+        def predict_encoded(self, rows: np.ndarray) -> np.ndarray:
+            return (rows[:, 0] > 0).astype(int)
+
+    from assay.fairness.schema import Feature, Schema
+
+    schema = Schema(
+        features=(Feature("a", "integer", low=0, high=50), Feature("b", "integer", low=0, high=3)),
+        protected=("a",),
+    )
+    data = np.zeros((100, 2))
+    late = analysis._enumerate_rows(schema, Wide(), 0, data, time.monotonic() - 1)  # type: ignore[arg-type]
+    assert late is None
+    share = analysis._enumerate_rows(schema, Wide(), 0, data, time.monotonic() + 60)  # type: ignore[arg-type]
+    assert share == 1.0
+
+
+FLAT = """
+import time
+import numpy as np
+def predict(x):
+    time.sleep(0.001 * len(x))  # a model whose every row costs: 20,000 rows take 20 s
+    x = np.asarray(x, dtype=float)
+    return (x[:, 0] > 60).astype(int)
+predict.classes_ = [0, 1]
+"""
+
+
+def test_an_answer_max_time_left_out_is_not_a_pass(tmp_path: Path) -> None:
+    """With --max-time the answer comes first, in a tenth of it; when it does not fit, no
+    share is measured, and a run that found nothing exited 0 (and a --fail-on rule on the
+    share, judged by nothing, passed)."""
+    rng = np.random.default_rng(0)
+    rows = ["age,hours,sex"] + [
+        f"{rng.integers(18, 80)},{rng.integers(10, 60)},{rng.integers(0, 2)}" for _ in range(200)
+    ]
+    (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
+    (tmp_path / "flat.py").write_text(FLAT)
+    for rule in ("0", "share>0.01"):
+        done = _assay(
+            "fairness", "flat.py:predict", "--data", "people.csv", "--protected", "sex",
+            "--max-time", "3", "--store", "s.db", "--fail-on", rule, cwd=tmp_path,
+        )  # fmt: skip
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "not everything was tested" in done.stderr

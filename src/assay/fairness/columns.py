@@ -20,6 +20,7 @@ __all__ = [
     "dropped",
     "infer_columns",
     "may_declare",
+    "model_text_columns",
     "numbered",
     "select_declared",
 ]
@@ -148,3 +149,32 @@ def numbered(names: Sequence[str]) -> bool:
         and numbers[0] in (0, 1)
         and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
     )
+
+
+def model_text_columns(estimator: Any) -> tuple[str, ...]:
+    """The columns a scikit-learn pipeline was fitted on as text: those its encoders
+    (``OneHotEncoder``, ``OrdinalEncoder``, ... inside a ``ColumnTransformer``, by name) know
+    as strings only.  A data file that holds digits there ('02134', '7') is read as numbers,
+    which such an encoder refuses or takes for unknown categories."""
+    found: list[str] = []
+
+    def walk(step: Any, columns: Any) -> None:
+        if step is None or isinstance(step, str):
+            return
+        for _, inner in getattr(step, "steps", None) or []:  # a Pipeline
+            walk(inner, columns)
+        for _, inner, cols in getattr(step, "transformers_", None) or []:  # ColumnTransformer
+            walk(inner, cols)
+        cats = getattr(step, "categories_", None)
+        if cats is None or not isinstance(columns, list | tuple | np.ndarray):
+            return
+        names = [c for c in columns if isinstance(c, str)]
+        if len(names) != len(columns) or len(names) != len(cats):
+            return
+        for name, known in zip(names, cats, strict=True):
+            values = [v for v in np.asarray(known, dtype=object).tolist() if v is not None]
+            if values and all(isinstance(v, str) for v in values):
+                found.append(name)
+
+    walk(estimator, None)
+    return tuple(dict.fromkeys(found))

@@ -26,6 +26,7 @@ from assay.fairness.columns import (
     dropped,
     infer_columns,
     may_declare,
+    model_text_columns,
     numbered,
     select_declared,
 )
@@ -137,7 +138,26 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         ) from None
 
 
-def setup_fairness(
+class _ReadAsText(Exception):
+    """The model was fitted on these columns as text, and the data file was read with numbers
+    there: read it again, those columns as text."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__(", ".join(columns))
+        self.columns = columns
+
+
+def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
+    """Load the model, data and schema, and check that they fit together (``_setup`` says
+    how); a data file is read again with the columns the model was fitted on as text
+    (``model_text_columns``) read as text, said in a note."""
+    try:
+        return _setup(model, **options)
+    except _ReadAsText as again:
+        return _setup(model, text_columns=again.columns, **options)
+
+
+def _setup(
     model: Any = None,
     *,
     data: Any = None,
@@ -159,6 +179,7 @@ def setup_fairness(
     serving: ServingOptions | dict[str, Any] | None = None,
     encoding: str = "utf-8",
     drop: str | Sequence[str] | None = None,
+    text_columns: tuple[str, ...] = (),
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
 
@@ -235,7 +256,11 @@ def setup_fairness(
     elif data is not None:
         frame = _as_frame(data)
         if frame is None:
-            frame = _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
+            frame = _read(
+                lambda p: read_table(p, encoding=encoding, text=text_columns),
+                _data_path(data),
+                "--data",
+            )
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
         frame, bins = apply_bins(frame, bins, src)
@@ -333,6 +358,14 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
+        if isinstance(data, str | os.PathLike) and schema is None and not text_columns:
+            numbers = [
+                c
+                for c in model_text_columns(estimator)
+                if c in the_schema.names and not _is_text(the_schema.feature(c))
+            ]
+            if numbers:
+                raise _ReadAsText(tuple(numbers))
         fitted = _fitted_names(inner, estimator)
         if schema is None and data is not None:
             the_schema, encoded, set_aside = select_declared(the_schema, encoded, fitted, unusable)
@@ -405,6 +438,13 @@ def setup_fairness(
         form=form,
         by_position=by_position,
         set_aside=set_aside,
+        read_as_text=text_columns,
+    )
+
+
+def _is_text(feature: Any) -> bool:
+    return feature.kind == "categorical" and all(
+        isinstance(c, str) for c in feature.categories or ()
     )
 
 

@@ -10,6 +10,7 @@ __all__ = [
     "bins_note",
     "by_position_note",
     "near_values_note",
+    "read_as_text_note",
     "set_aside_note",
     "setup_notes",
 ]
@@ -95,11 +96,23 @@ def near_values_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def read_as_text_note(setup: FairnessSetup) -> str | None:
+    """What to say of data columns read as text because the model was fitted on them so."""
+    if not setup.read_as_text:
+        return None
+    return (
+        f"Read the data's column(s) {', '.join(setup.read_as_text)} as text: the model was "
+        "fitted on them as text (its encoders know strings there), and digits read as numbers "
+        "would be categories it never saw"
+    )
+
+
 def setup_notes(setup: FairnessSetup) -> list[str]:
     """What a run says of how the data and the model were read (printed, and among the
     run's warnings)."""
     said = (
         set_aside_note(setup),
+        read_as_text_note(setup),
         bins_note(setup),
         near_values_note(setup),
         by_position_note(setup),

@@ -336,6 +336,13 @@ def _add_answer(
         warnings = list(summary.get("warnings", []))
         warnings.append("the answer (verdict, direction, regions) was left out: --max-time ran out")
         summary["warnings"] = warnings
+        # no share was measured: with nothing found, that is not a pass (nor is a rule on
+        # the share, which nothing judged); what was found still fails the run
+        summary["incomplete_reason"] = (
+            "the answer (the share of discriminatory inputs per protected attribute, and its "
+            "verdict) was not computed within --max-time; the search's findings stand, but "
+            "no share was measured: give the run more time"
+        )
         store.checkpoint(run_id, summary=summary)
     return None
 

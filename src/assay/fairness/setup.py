@@ -31,3 +31,5 @@ class FairnessSetup:
     by_position: tuple[str, ...] | None = None
     # the data's columns left out because the model declares it does not take them
     set_aside: tuple[str, ...] = ()
+    # the data file's columns read as text, as the model was fitted on them ('02134')
+    read_as_text: tuple[str, ...] = ()
