@@ -397,3 +397,13 @@ def test_an_answer_max_time_left_out_is_not_a_pass(tmp_path: Path) -> None:
         )  # fmt: skip
         assert done.returncode == 2, done.stdout + done.stderr
         assert "not everything was tested" in done.stderr
+
+
+def test_a_protected_column_the_model_does_not_take_is_never_set_aside(tmp_path: Path) -> None:
+    frame = people()
+    frame["religion"] = np.where(np.arange(len(frame)) % 2, "x", "y")
+    with pytest.raises(UsageError, match=r"does not take the protected attribute 'religion'"):
+        assay.check_fairness(
+            pipeline(frame), data=frame, protected="religion", label="income",
+            store=tmp_path / "r.db",
+        )  # fmt: skip
