@@ -407,3 +407,23 @@ def test_a_protected_column_the_model_does_not_take_is_never_set_aside(tmp_path:
             pipeline(frame), data=frame, protected="religion", label="income",
             store=tmp_path / "r.db",
         )  # fmt: skip
+
+
+def test_the_html_report_says_how_the_data_was_read(tmp_path: Path) -> None:
+    """The notes (columns set aside, bins) were printed and kept among the warnings, which
+    the HTML report does not show: a reader of the report did not learn them."""
+    from assay.core.store import RunStore
+    from assay.report import build_document, render_html
+
+    frame = people()
+    result = assay.check_fairness(
+        pipeline(frame), data=frame, protected="sex,age:bins=30,50", label="income",
+        max_queries=2_000, seed=0, store=tmp_path / "runs.db",
+    )  # fmt: skip
+    page = render_html(build_document(RunStore(tmp_path / "runs.db"), result.run_id))
+    assert "How the data and the model were read" in page
+    import re
+
+    said = re.search(r"How the data and the model were read</h2>(.*?)</p>", page, re.S)
+    assert said, page[:2000]
+    assert "customer_id, signup" in said.group(1) and " as " in said.group(1), said.group(1)

@@ -217,15 +217,21 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
 
 
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
-    """``by_position_note`` and ``set_aside_note`` among the run's warnings
-    (``result.warnings``, the JSON report)."""
+    """``setup_notes`` among the run's warnings (``result.warnings``, the JSON report) and
+    as a section of the reports ("How the data and the model were read")."""
     notes = setup_notes(setup)
     summary = dict(store.get_run(run_id).summary or {})
     fresh = [n for n in notes if n not in summary.get("warnings", [])]
     if not summary or not fresh:
         return
     summary["warnings"] = [*summary.get("warnings", []), *fresh]
+    sections = [s for s in summary.get("sections", []) if s.get("title") != READ_TITLE]
+    summary["sections"] = [{"title": READ_TITLE, "text": " ".join(f"{n}." for n in notes)}]
+    summary["sections"] += sections
     store.checkpoint(run_id, summary=summary)
+
+
+READ_TITLE = "How the data and the model were read"
 
 
 def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
