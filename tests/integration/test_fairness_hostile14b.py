@@ -427,3 +427,13 @@ def test_the_html_report_says_how_the_data_was_read(tmp_path: Path) -> None:
     said = re.search(r"How the data and the model were read</h2>(.*?)</p>", page, re.S)
     assert said, page[:2000]
     assert "customer_id, signup" in said.group(1) and " as " in said.group(1), said.group(1)
+
+
+def test_retraining_with_a_binned_attribute_is_refused_before_the_run(tmp_path: Path) -> None:
+    """The refit would learn age from the bins' three medians (the rows hold them)."""
+    frame = people()
+    with pytest.raises(UsageError, match=r"'age' is tested by bins"):
+        assay.check_fairness(
+            pipeline(frame), data=frame[[*FEATURES, "income"]], protected="age:bins=30,50",
+            label="income", retrain=True, store=tmp_path / "r.db",
+        )  # fmt: skip
