@@ -65,8 +65,9 @@ def bins_note(setup: FairnessSetup) -> str | None:
         return None
     return (
         f"Tested {'; '.join(said)}: each bin is given to the model as the median of the data's "
-        "values inside it, and every data row with its bin's median; an outcome that changes "
-        "within a bin is not looked for"
+        "values inside it, and every data row with its bin's median (the share over the data "
+        "and the group metrics are of such rows); an outcome that changes within a bin is not "
+        "looked for"
     )
 
 
