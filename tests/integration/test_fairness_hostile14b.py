@@ -437,3 +437,21 @@ def test_retraining_with_a_binned_attribute_is_refused_before_the_run(tmp_path: 
             pipeline(frame), data=frame[[*FEATURES, "income"]], protected="age:bins=30,50",
             label="income", retrain=True, store=tmp_path / "r.db",
         )  # fmt: skip
+
+
+def test_protected_values_the_models_encoder_never_saw_are_no_pass(tmp_path: Path) -> None:
+    """'female'/'male' in the data, 'Female'/'Male' in the fitted encoder (handle_unknown=
+    'ignore'): the model read every variant alike, and a model that favours men by 40 points
+    exited 0 with 'none found'."""
+    frame = people()
+    model = pipeline(frame)
+    lower = frame[FEATURES].assign(sex=frame["sex"].str.lower())
+    with pytest.raises(UsageError, match=r"fitted on sex as 'Female', 'Male'.*'female'"):
+        assay.check_fairness(model, data=lower, protected="sex", store=tmp_path / "r.db")
+    # one value unknown of three: tested, and said
+    odd = frame[FEATURES].copy()
+    odd.loc[::4, "race"] = "Martian"
+    result = assay.check_fairness(
+        model, data=odd, protected="race", max_queries=2_000, seed=0, store=tmp_path / "r.db"
+    )
+    assert any("(race: 'Martian')" in w for w in result.warnings), result.warnings

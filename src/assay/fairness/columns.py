@@ -20,9 +20,11 @@ __all__ = [
     "dropped",
     "infer_columns",
     "may_declare",
+    "model_categories",
     "model_text_columns",
     "numbered",
     "select_declared",
+    "unknown_protected",
 ]
 
 
@@ -151,12 +153,10 @@ def numbered(names: Sequence[str]) -> bool:
     )
 
 
-def model_text_columns(estimator: Any) -> tuple[str, ...]:
-    """The columns a scikit-learn pipeline was fitted on as text: those its encoders
-    (``OneHotEncoder``, ``OrdinalEncoder``, ... inside a ``ColumnTransformer``, by name) know
-    as strings only.  A data file that holds digits there ('02134', '7') is read as numbers,
-    which such an encoder refuses or takes for unknown categories."""
-    found: list[str] = []
+def model_categories(estimator: Any) -> dict[str, list[Any]]:
+    """The categories a scikit-learn pipeline's encoders (``OneHotEncoder``,
+    ``OrdinalEncoder``, ... inside a ``ColumnTransformer``, by column name) were fitted on."""
+    found: dict[str, list[Any]] = {}
 
     def walk(step: Any, columns: Any) -> None:
         if step is None or isinstance(step, str):
@@ -173,8 +173,47 @@ def model_text_columns(estimator: Any) -> tuple[str, ...]:
             return
         for name, known in zip(names, cats, strict=True):
             values = [v for v in np.asarray(known, dtype=object).tolist() if v is not None]
-            if values and all(isinstance(v, str) for v in values):
-                found.append(name)
+            found.setdefault(name, values)
 
     walk(estimator, None)
-    return tuple(dict.fromkeys(found))
+    return found
+
+
+def model_text_columns(estimator: Any) -> tuple[str, ...]:
+    """The columns a scikit-learn pipeline was fitted on as text: those its encoders know as
+    strings only.  A data file that holds digits there ('02134', '7') is read as numbers,
+    which such an encoder refuses or takes for unknown categories."""
+    return tuple(
+        name
+        for name, values in model_categories(estimator).items()
+        if values and all(isinstance(v, str) for v in values)
+    )
+
+
+def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
+    """Per protected attribute whose encoder the model shows: the values of the data (or
+    schema) that the encoder was not fitted on (it reads them all alike, as unknown).
+    Raises ``UsageError`` when fewer than two values are known to it: every variant of an
+    input then looks the same to the model, and nothing could be found (a false pass)."""
+    cats = model_categories(estimator)
+    out: dict[str, list[str]] = {}
+    for name in schema.protected:
+        if name not in cats:
+            continue
+        known = {str(v) for v in cats[name]}
+        values = [str(v) for v in schema.feature(name).values()]
+        unknown = [v for v in values if v not in known]
+        if len(values) - len(unknown) < 2:
+            shown = ", ".join(repr(v) for v in sorted(known)[:6])
+            raise UsageError(
+                f"the model was fitted on {name} as {shown}"
+                f"{', ...' if len(known) > 6 else ''}, and the data's values "
+                f"({', '.join(repr(v) for v in values[:6])}) are not among them (bar "
+                f"{len(values) - len(unknown)}): it reads them all alike, as unknown, so no "
+                "input could change outcome with it; give the values as the model was "
+                "fitted on them (spelling, case, type)",
+                argument="--protected",
+            )
+        if unknown:
+            out[name] = unknown
+    return out

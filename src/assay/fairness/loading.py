@@ -29,6 +29,7 @@ from assay.fairness.columns import (
     model_text_columns,
     numbered,
     select_declared,
+    unknown_protected,
 )
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
@@ -374,6 +375,7 @@ def _setup(
             _check_names(fitted, the_schema.names, schema_file=schema)
         if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1:
             by_position = tuple(the_schema.names)
+    unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -439,6 +441,7 @@ def _setup(
         by_position=by_position,
         set_aside=set_aside,
         read_as_text=text_columns,
+        unknown_to_model=unknown,
     )
 
 

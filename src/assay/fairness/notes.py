@@ -13,6 +13,7 @@ __all__ = [
     "read_as_text_note",
     "set_aside_note",
     "setup_notes",
+    "unknown_values_note",
 ]
 
 
@@ -108,6 +109,21 @@ def read_as_text_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def unknown_values_note(setup: FairnessSetup) -> str | None:
+    """What to say of protected values the model's encoder was not fitted on."""
+    if not setup.unknown_to_model:
+        return None
+    said = "; ".join(
+        f"{name}: {', '.join(repr(v) for v in values[:5])}{', ...' if len(values) > 5 else ''}"
+        for name, values in setup.unknown_to_model.items()
+    )
+    return (
+        f"Values of a protected attribute that the model's encoder was not fitted on ({said}): "
+        "it reads each of them as unknown, so an outcome that changes there is counted as "
+        "discrimination, and one that does not may hide it"
+    )
+
+
 def setup_notes(setup: FairnessSetup) -> list[str]:
     """What a run says of how the data and the model were read (printed, and among the
     run's warnings)."""
@@ -116,6 +132,7 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         read_as_text_note(setup),
         bins_note(setup),
         near_values_note(setup),
+        unknown_values_note(setup),
         by_position_note(setup),
     )
     return [n for n in said if n is not None]

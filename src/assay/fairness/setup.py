@@ -33,3 +33,5 @@ class FairnessSetup:
     set_aside: tuple[str, ...] = ()
     # the data file's columns read as text, as the model was fitted on them ('02134')
     read_as_text: tuple[str, ...] = ()
+    # per protected attribute: its values the model's encoder was not fitted on
+    unknown_to_model: dict[str, list[str]] = field(default_factory=dict)
