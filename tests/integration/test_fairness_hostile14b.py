@@ -455,3 +455,21 @@ def test_protected_values_the_models_encoder_never_saw_are_no_pass(tmp_path: Pat
         model, data=odd, protected="race", max_queries=2_000, seed=0, store=tmp_path / "r.db"
     )
     assert any("(race: 'Martian')" in w for w in result.warnings), result.warnings
+
+
+def test_numeric_categories_match_by_value_not_text(tmp_path: Path) -> None:
+    """An encoder fitted on 0.0/1.0, data holding 0/1: the same values, never refused."""
+    rng = np.random.default_rng(0)
+    d = pd.DataFrame(
+        {"sex": rng.integers(0, 2, 400).astype(float), "hours": rng.integers(10, 60, 400)}
+    )
+    y = np.where(d["sex"] + (d["hours"] > 40) > 1, "yes", "no")
+    encode = ColumnTransformer(
+        [("o", OneHotEncoder(handle_unknown="ignore"), ["sex"])], remainder="passthrough"
+    )
+    model = Pipeline([("c", encode), ("m", LogisticRegression())]).fit(d, y)
+    result = assay.check_fairness(
+        model, data=d.assign(sex=d["sex"].astype(int)), protected="sex", max_queries=2_000,
+        seed=0, store=tmp_path / "r.db",
+    )  # fmt: skip
+    assert result.n_findings > 0 and not result.warnings

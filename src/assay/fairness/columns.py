@@ -200,11 +200,11 @@ def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
     for name in schema.protected:
         if name not in cats:
             continue
-        known = {str(v) for v in cats[name]}
+        known = {_same(v) for v in cats[name]}
         values = [str(v) for v in schema.feature(name).values()]
-        unknown = [v for v in values if v not in known]
+        unknown = [str(v) for v in schema.feature(name).values() if _same(v) not in known]
         if len(values) - len(unknown) < 2:
-            shown = ", ".join(repr(v) for v in sorted(known)[:6])
+            shown = ", ".join(repr(v) for v in sorted(map(str, cats[name]))[:6])
             raise UsageError(
                 f"the model was fitted on {name} as {shown}"
                 f"{', ...' if len(known) > 6 else ''}, and the data's values "
@@ -217,3 +217,13 @@ def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
         if unknown:
             out[name] = unknown
     return out
+
+
+def _same(value: Any) -> Any:
+    """A category as the encoder compares it: numbers by value (1 and 1.0 alike), the rest
+    by their text."""
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value))
+    if isinstance(value, int | float | np.integer | np.floating):
+        return float(value)
+    return str(value)
