@@ -54,8 +54,25 @@ def test_undefined_rates_are_none_and_excluded_from_gaps() -> None:
     g = np.array([0, 0, 1, 1])
     r = group_metrics(y_true, y_pred, g)
     assert r.group("1").true_positive_rate is None
-    assert r.true_positive_rate_difference == 0.0  # only group 0 has a TPR
+    # only group 0 has a TPR: a gap of one group with itself is no measurement (it was 0.0)
+    assert r.true_positive_rate_difference is None
     assert r.false_positive_rate_difference == pytest.approx(1.0)
+    assert r.equalized_odds_difference is None  # the FPR gap alone is not equalized odds
+    assert "Equalized odds NOT measured" in r.section()["text"]
+
+
+def test_a_constant_label_measures_no_equalized_odds_and_says_why() -> None:
+    """Every row labelled '<=50K' (a label column filled by mistake): the TPR is defined in no
+    group; the equalized-odds difference was the FPR gap alone, reported as if measured."""
+    y_true = np.array(["<=50K"] * 8)
+    y_pred = np.array([">50K", "<=50K", ">50K", ">50K", "<=50K", "<=50K", "<=50K", ">50K"])
+    sex = np.array(["Female", "Female", "Female", "Female", "Male", "Male", "Male", "Male"])
+    r = group_metrics(y_true, y_pred, {"sex": sex}, positive=">50K")
+    assert r.equalized_odds_difference is None
+    assert r.to_json()["equalized_odds_difference"] is None
+    text = r.section()["text"]
+    assert "NOT measured" in text and "'>50K'" in text and "0 groups have any" in text
+    assert r.demographic_parity_difference == pytest.approx(0.5)  # no label needed
 
 
 def test_string_labels_and_dataframe_groups() -> None:

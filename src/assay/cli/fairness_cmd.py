@@ -47,7 +47,7 @@ from assay.core.display import percent
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
-from assay.fairness.phases import by_position_note
+from assay.fairness.notes import setup_notes
 
 __all__ = ["register"]
 
@@ -142,10 +142,21 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None, typer.Option(help="The input space as a YAML/JSON schema file.")
         ] = None,
         protected: Annotated[
-            str | None, typer.Option(help="Protected attribute(s), comma-separated.")
+            str | None,
+            typer.Option(
+                help="Protected attribute(s), comma-separated; a number by bins: "
+                "age:bins=25,40,60 (inner edges)."
+            ),
         ] = None,
         label: Annotated[
             str | None, typer.Option(help="The true-label column of --data (group metrics).")
+        ] = None,
+        drop: Annotated[
+            str | None,
+            typer.Option(
+                help="Columns of --data the model does not take (an id, a timestamp), "
+                "comma-separated: set aside."
+            ),
         ] = None,
         strategy: Annotated[
             str,
@@ -307,10 +318,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     template=template,
                 ),
                 encoding=encoding,
+                drop=drop,
             )
-        fed = by_position_note(the_setup)
-        if fed:
-            out.note(f"note: {fed[0].lower()}{fed[1:]}")
+        for said in setup_notes(the_setup):
+            out.note(f"note: {said[0].lower()}{said[1:]}")
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

@@ -483,7 +483,13 @@ class _StopFlag:
 
     def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():
-            self._previous = {sig: signal.signal(sig, self._handle) for sig in STOP_SIGNALS}
+            # a signal the process ignores stays ignored: a shell starts `assay ... &` with
+            # SIGINT ignored, so that a Ctrl-C meant for the foreground does not stop it
+            self._previous = {
+                sig: signal.signal(sig, self._handle)
+                for sig in STOP_SIGNALS
+                if signal.getsignal(sig) is not signal.SIG_IGN
+            }
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -11,7 +11,10 @@ reports, and what the API gives back); ``report_from_frame`` turns one into a ``
 - false positive rate: share of the group's truly negative rows predicted positive;
 - demographic-parity difference: largest minus smallest selection rate;
 - equalized-odds difference: the larger of the TPR gap and the FPR gap (max minus min over
-  the groups where the rate is defined).
+  the groups where the rate is defined); a gap needs two groups where its rate is defined,
+  and equalized odds needs both gaps: with a label that is constant (or constant in all
+  groups but one), it is not measured (None) and the report says why, rather than a gap of
+  zero or the FPR gap alone passing for it.
 """
 
 from __future__ import annotations
@@ -70,12 +73,12 @@ class GroupReport:
 
     @property
     def equalized_odds_difference(self) -> float | None:
-        gaps = [
-            g
-            for g in (self.true_positive_rate_difference, self.false_positive_rate_difference)
-            if g is not None
-        ]
-        return max(gaps) if gaps else None
+        """None unless both the TPR and the FPR gap are measured (one alone is not it)."""
+        tpr, fpr = self.true_positive_rate_difference, self.false_positive_rate_difference
+        return None if tpr is None or fpr is None else max(tpr, fpr)
+
+    def _unmeasured(self) -> str:
+        return _unmeasured_text(self)
 
     def group(self, name: str) -> GroupStats:
         for g in self.groups:
@@ -141,12 +144,40 @@ class GroupReport:
                 f"{_num(self.true_positive_rate_difference)} and the false-positive-rate gap "
                 f"{_num(self.false_positive_rate_difference)})."
             )
+        else:
+            parts.append(self._unmeasured())
         small = [g.name for g in self.groups if g.count < SMALL_GROUP]
         if small:
             parts.append(
                 f"Fewer than {SMALL_GROUP} rows in: {', '.join(small)}; rates there are noisy."
             )
         return " ".join(parts)
+
+
+def _unmeasured_text(report: GroupReport) -> str:
+    """Why the equalized-odds difference (and which rate gap) could not be measured."""
+    positive = repr(_plain(report.positive))
+    why = []
+    if report.true_positive_rate_difference is None:
+        have = sum(1 for g in report.groups if g.positives)
+        why.append(
+            f"the true-positive rate needs rows labelled {positive} in two groups or more "
+            f"({_groups(have)} any)"
+        )
+    if report.false_positive_rate_difference is None:
+        have = sum(1 for g in report.groups if g.count > g.positives)
+        why.append(
+            f"the false-positive rate needs rows labelled otherwise than {positive} in two "
+            f"groups or more ({_groups(have)} any)"
+        )
+    return (
+        "Equalized odds NOT measured: " + "; ".join(why) + " (is the label column the true "
+        "outcome, and does it hold both classes?)."
+    )
+
+
+def _groups(n: int) -> str:
+    return "1 group has" if n == 1 else f"{n} groups have"
 
 
 def group_metrics(
@@ -352,8 +383,10 @@ def _group_columns(groups: Any, names: Sequence[str] | None) -> tuple[list[str],
 
 
 def _gap(rates: np.ndarray) -> float | None:
+    """The largest minus the smallest rate over the groups where it is defined; None when
+    fewer than two groups define it (a gap of one group with itself is no measurement)."""
     ok = rates[~np.isnan(rates)]
-    return float(ok.max() - ok.min()) if len(ok) else None
+    return float(ok.max() - ok.min()) if len(ok) >= 2 else None
 
 
 def _plain(v: Any) -> Any:

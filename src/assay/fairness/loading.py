@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -21,6 +20,17 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
 from assay.core.store import RunRecord
 from assay.errors import AssayError, UsageError
+from assay.fairness.bins import apply_bins, bin_schema, parse_protected
+from assay.fairness.columns import (
+    column_names,
+    dropped,
+    infer_columns,
+    may_declare,
+    model_text_columns,
+    numbered,
+    select_declared,
+    unknown_protected,
+)
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
@@ -32,19 +42,13 @@ from assay.models.http import ServingOptions
 __all__ = ["frame_digest", "setup_fairness", "setup_from_record"]
 
 
-def _split_names(value: str | Sequence[str] | None) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        names = tuple(v.strip() for v in value.split(",") if v.strip())
-    elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
-        names = (str(value),)
-    else:
-        names = tuple(str(v) for v in value)  # columns go by their names as text
-    for i, name in enumerate(names):
-        if name in names[:i]:
-            raise UsageError(f"protected attribute {name!r} is named twice", argument="--protected")
-    return names
+def _protected_specs(protected: str | Sequence[str] | None) -> list[str]:
+    """The protected attributes as given, one string each (``age:bins=25,40,60``): what a
+    resume gives ``setup_fairness`` again."""
+    names, bins = parse_protected(protected)
+    return [
+        f"{n}:bins={','.join(f'{e:g}' for e in bins[n].edges)}" if n in bins else n for n in names
+    ]
 
 
 def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
@@ -135,7 +139,26 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         ) from None
 
 
-def setup_fairness(
+class _ReadAsText(Exception):
+    """The model was fitted on these columns as text, and the data file was read with numbers
+    there: read it again, those columns as text."""
+
+    def __init__(self, columns: tuple[str, ...]) -> None:
+        super().__init__(", ".join(columns))
+        self.columns = columns
+
+
+def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
+    """Load the model, data and schema, and check that they fit together (``_setup`` says
+    how); a data file is read again with the columns the model was fitted on as text
+    (``model_text_columns``) read as text, said in a note."""
+    try:
+        return _setup(model, **options)
+    except _ReadAsText as again:
+        return _setup(model, text_columns=again.columns, **options)
+
+
+def _setup(
     model: Any = None,
     *,
     data: Any = None,
@@ -156,8 +179,16 @@ def setup_fairness(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | dict[str, Any] | None = None,
     encoding: str = "utf-8",
+    drop: str | Sequence[str] | None = None,
+    text_columns: tuple[str, ...] = (),
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
+
+    ``drop``: columns of the data that are not inputs of the model (an id, a timestamp),
+    set aside before anything else.  Without it, columns the model itself declares it does
+    not take (a scikit-learn model's ``feature_names_in_``, an ONNX graph's one input per
+    column) are set aside when the schema is inferred from the data, and said so
+    (``FairnessSetup.set_aside``); a model that names none of its columns keeps every one.
 
     ``call_timeout``: seconds the model may take to answer the probe call made while loading.
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
@@ -165,7 +196,7 @@ def setup_fairness(
     """
     from assay.datasets import load_dataset
     from assay.fairness.tables import check_encoding
-    from assay.fairness.tabular_io import check_data, infer_schema, load_schema, read_table
+    from assay.fairness.tabular_io import check_data, load_schema, read_table
     from assay.models import load_model
 
     check_encoding(encoding)  # before anything is loaded
@@ -176,7 +207,7 @@ def setup_fairness(
         "data": absolute_spec(data) if isinstance(data, str | os.PathLike) else None,
         "dataset": dataset,
         "schema": absolute_spec(schema) if isinstance(schema, str | os.PathLike) else None,
-        "protected": list(_split_names(protected)),
+        "protected": _protected_specs(protected),
         "label": label,
         "strategy": strategy,
         "optimize": optimize,
@@ -189,6 +220,7 @@ def setup_fairness(
         "trust": list(trust),
         "output": output,
         "encoding": encoding,
+        "drop": list(column_names(drop, "--drop")),
     }
     serving_opts = (
         serving
@@ -197,7 +229,13 @@ def setup_fairness(
     )
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
-    names = _split_names(protected)
+    names, bins = parse_protected(protected)
+    if bins and data is None:
+        raise UsageError(
+            f"bins of {next(iter(bins))!r} need --data: each bin is given to the model as the "
+            "median of the data's values inside it",
+            argument="--protected",
+        )
     estimator: Any = None
     train = holdout = None
     labels_raw: np.ndarray | None = None
@@ -205,6 +243,7 @@ def setup_fairness(
     label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
     frame: Any = None
+    unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -218,8 +257,14 @@ def setup_fairness(
     elif data is not None:
         frame = _as_frame(data)
         if frame is None:
-            frame = _read(lambda p: read_table(p, encoding=encoding), _data_path(data), "--data")
+            frame = _read(
+                lambda p: read_table(p, encoding=encoding, text=text_columns),
+                _data_path(data),
+                "--data",
+            )
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
+        frame = dropped(frame, column_names(drop, "--drop"), names, src)
+        frame, bins = apply_bins(frame, bins, src)
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
             label = str(label)  # an integer column name goes by its text, like the others
@@ -231,16 +276,21 @@ def setup_fairness(
                 )
             labels_raw = frame[by_name[label]].to_numpy()
         if isinstance(schema, Schema):
-            the_schema = schema if not names else schema.with_protected(names)
+            the_schema = schema if not names else bin_schema(schema, bins).with_protected(names)
         elif schema is not None:
             loaded = _read(load_schema, schema, "--schema")
-            the_schema = loaded if not names else loaded.with_protected(names)
+            the_schema = loaded if not names else bin_schema(loaded, bins).with_protected(names)
         else:
-            the_schema = infer_schema(frame, protected=names, target=label)
-        encoded = check_data(
-            the_schema, frame, source=src, ignore=[label] if label else [], dtype=None
-        )
+            plain = tuple(n for n in names if n not in bins)  # binned: categories of bins
+            the_schema, unusable = infer_columns(
+                frame, plain, label, may_declare=may_declare(model)
+            )
+            the_schema = bin_schema(the_schema, bins).with_protected(names)
+        ignored = [*([label] if label else []), *unusable]  # not features of the model
+        encoded = check_data(the_schema, frame, source=src, ignore=ignored, dtype=None)
         source = {"data": src, "rows": len(encoded)}
+    elif drop is not None and column_names(drop, "--drop"):
+        raise UsageError("there is no data to drop columns from: give --data", argument="--drop")
     elif schema is not None:
         loaded = schema if isinstance(schema, Schema) else _read(load_schema, schema, "--schema")
         the_schema = loaded if not names else loaded.with_protected(names)
@@ -258,6 +308,7 @@ def setup_fairness(
     check_protected(the_schema)
 
     by_position: tuple[str, ...] | None = None  # columns fed in order to a model naming none
+    set_aside: tuple[str, ...] = ()  # data columns the model declares it does not take
     if model is None or (isinstance(model, str) and model.startswith("builtin:")):
         kind = "tree" if model is None else model.split(":", 1)[1]
         if dataset is None or encoded is None or labels_raw is None:
@@ -308,12 +359,23 @@ def setup_fairness(
         )
         inner = _innermost(raw_model)
         estimator = getattr(inner, "estimator", None)
+        if isinstance(data, str | os.PathLike) and schema is None and not text_columns:
+            numbers = [
+                c
+                for c in model_text_columns(estimator)
+                if c in the_schema.names and not _is_text(the_schema.feature(c))
+            ]
+            if numbers:
+                raise _ReadAsText(tuple(numbers))
         fitted = _fitted_names(inner, estimator)
+        if schema is None and data is not None:
+            the_schema, encoded, set_aside = select_declared(the_schema, encoded, fitted, unusable)
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
-        if (fitted is None or _numbered(fitted)) and len(the_schema.names) > 1:
+        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1:
             by_position = tuple(the_schema.names)
+    unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
@@ -377,6 +439,15 @@ def setup_fairness(
         holdout=holdout,
         form=form,
         by_position=by_position,
+        set_aside=set_aside,
+        read_as_text=text_columns,
+        unknown_to_model=unknown,
+    )
+
+
+def _is_text(feature: Any) -> bool:
+    return feature.kind == "categorical" and all(
+        isinstance(c, str) for c in feature.categories or ()
     )
 
 
@@ -471,7 +542,7 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
     ``feature_names_in_`` and an ONNX graph's inputs (one per column) name them; numbered
     names (``f0, f1, ...``, what converters write for a model fitted on a matrix) say only
     their order, and are fed by position.  Another width is said later, with hints."""
-    if len(fitted) != len(names) or sorted(fitted) == sorted(names) or _numbered(fitted):
+    if len(fitted) != len(names) or sorted(fitted) == sorted(names) or numbered(fitted):
         return
     if schema_file is not None and not isinstance(schema_file, Schema):
         where, argument, fix = "the schema's", "--schema", "rename the schema's features to"
@@ -482,26 +553,26 @@ def _check_names(fitted: Sequence[str], names: Sequence[str], *, schema_file: An
     raise UsageError(
         f"the model takes the columns {', '.join(fitted)}; {where} are {', '.join(names)}: "
         f"which is which is unknown (by position, values would reach other columns); {fix} "
-        "the model's column names",
+        "the model's column names" + _near_names(fitted, names),
         argument=argument,
     )
 
 
-_NUMBERED = re.compile(r"^([A-Za-z_]*?)_?(\d+)$")
-
-
-def _numbered(names: Sequence[str]) -> bool:
-    """Whether names only number the columns in order: ``f0, f1, ...`` (``x1, x2, ...``,
-    ``input_0, ...``), one prefix, counting up by one from 0 or 1."""
-    found = [_NUMBERED.match(n) for n in names]
-    if not names or not all(found):
-        return False
-    prefixes = {m.group(1) for m in found if m}
-    numbers = [int(m.group(2)) for m in found if m]
+def _near_names(fitted: Sequence[str], names: Sequence[str]) -> str:
+    """The columns whose names are the model's but for spaces or case (a header written with
+    ``a, b``), which read alike in a message: named with their quotes."""
+    wanted = {str(n).strip().casefold(): str(n) for n in fitted}
+    near = [
+        (n, wanted[n.strip().casefold()])
+        for n in names
+        if n not in set(fitted) and n.strip().casefold() in wanted
+    ]
+    if not near:
+        return ""
+    shown = ", ".join(f"{n!r} (the model's {m!r})" for n, m in near)
     return (
-        len(prefixes) == 1
-        and numbers[0] in (0, 1)
-        and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+        f"; these differ from the model's only in spaces or case: {shown}: rename them "
+        "(for spaces: frame.columns = frame.columns.str.strip())"
     )
 
 
@@ -550,6 +621,10 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
         hint += f"; not among the model's features: {', '.join(extra)}"
         if from_data and len(extra) == 1 and not labelled:
             hint += f" (the true label? give --label {extra[0]})"
+        folded = {str(n).strip().casefold() for n in fitted}
+        others = [n for n in extra if n.strip().casefold() not in folded]  # not misspelt
+        if from_data and others:
+            hint += f"; set aside what the model does not take: --drop {','.join(others)}"
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
-    return hint
+    return hint + _near_names([str(n) for n in fitted], names)

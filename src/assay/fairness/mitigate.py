@@ -36,7 +36,7 @@ import numpy as np
 
 from assay.core.display import percent
 from assay.core.model import Capabilities, Model, ModelInputs
-from assay.errors import UsageError
+from assay.errors import AssayError, ModelError, UsageError
 from assay.fairness.estimate import Estimate
 from assay.fairness.form import InputForm
 from assay.fairness.oracle import Oracle
@@ -252,7 +252,7 @@ def mitigate(
 
     def refit(seed: int, X: np.ndarray, y: np.ndarray) -> Any:
         fresh = _with_seed(clone(base), seed)
-        fresh.fit(model_input(X), y)
+        _fit(fresh, model_input(X), y)
         return fresh
 
     current, control = base, base
@@ -436,8 +436,23 @@ def _fitted(estimator: Any, X: Any, y: np.ndarray) -> Any:
         return estimator
     except NotFittedError:
         fresh = clone(estimator)
-        fresh.fit(X, y)
+        _fit(fresh, X, y)
         return fresh
+
+
+def _fit(estimator: Any, X: Any, y: np.ndarray) -> None:
+    """``estimator.fit(X, y)``; its own failure (the user's estimator refusing the rows) is a
+    ``ModelError`` naming it, not a crash of assay's."""
+    try:
+        estimator.fit(X, y)
+    except (AssayError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        text = " ".join(str(exc).split())[:300]
+        raise ModelError(
+            f"refitting a clone of the {type(estimator).__name__} on {len(y):,} rows raised "
+            f"{type(exc).__name__}: {text}"
+        ) from exc
 
 
 def _with_seed(estimator: Any, seed: int) -> Any:

@@ -33,6 +33,7 @@ from assay.execution import default_caller
 from assay.fairness.determinism import confirm_findings, flip_rate
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
+from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
 from assay.models.serving import record_serving, stopped_answering
 
@@ -215,31 +216,22 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
     store.checkpoint(run_id, summary=summary)
 
 
-def by_position_note(setup: FairnessSetup) -> str | None:
-    """What to say of a model that names none of its columns (one ONNX input, a model fitted
-    on a matrix, a callable): the data's columns reached it in their order, which nothing in
-    the model can confirm."""
-    names = setup.by_position
-    if not names:
-        return None
-    shown = ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
-    return (
-        f"The model names none of its columns: the data's were fed to it in their order "
-        f"({shown}); if it was fitted on them in another order, its answers are about other "
-        "columns"
-    )
-
-
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
-    """``by_position_note`` among the run's warnings (``result.warnings``, the JSON report)."""
-    note = by_position_note(setup)
-    if note is None:
-        return
+    """``setup_notes`` among the run's warnings (``result.warnings``, the JSON report) and
+    as a section of the reports ("How the data and the model were read")."""
+    notes = setup_notes(setup)
     summary = dict(store.get_run(run_id).summary or {})
-    if not summary or note in summary.get("warnings", []):
+    fresh = [n for n in notes if n not in summary.get("warnings", [])]
+    if not summary or not fresh:
         return
-    summary["warnings"] = [*summary.get("warnings", []), note]
+    summary["warnings"] = [*summary.get("warnings", []), *fresh]
+    sections = [s for s in summary.get("sections", []) if s.get("title") != READ_TITLE]
+    summary["sections"] = [{"title": READ_TITLE, "text": " ".join(f"{n}." for n in notes)}]
+    summary["sections"] += sections
     store.checkpoint(run_id, summary=summary)
+
+
+READ_TITLE = "How the data and the model were read"
 
 
 def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
@@ -350,6 +342,13 @@ def _add_answer(
         warnings = list(summary.get("warnings", []))
         warnings.append("the answer (verdict, direction, regions) was left out: --max-time ran out")
         summary["warnings"] = warnings
+        # no share was measured: with nothing found, that is not a pass (nor is a rule on
+        # the share, which nothing judged); what was found still fails the run
+        summary["incomplete_reason"] = (
+            "the answer (the share of discriminatory inputs per protected attribute, and its "
+            "verdict) was not computed within --max-time; the search's findings stand, but "
+            "no share was measured: give the run more time"
+        )
         store.checkpoint(run_id, summary=summary)
     return None
 

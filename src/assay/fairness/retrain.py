@@ -41,6 +41,30 @@ def check_retrainable(setup: FairnessSetup) -> None:
             "cannot be refit",
             argument="--retrain",
         )
+    schema = setup.test.schema
+    binned = [
+        n
+        for n in schema.protected
+        if schema.feature(n).kind == "categorical" and schema.feature(n).value_labels
+    ]
+    if binned:
+        raise UsageError(
+            f"--retrain refits the model on the data's rows, and {binned[0]!r} is tested by "
+            "bins: its rows hold each bin's median, not the real values, so the refit model "
+            f"would learn {binned[0]} from a few numbers; retrain without bins (an integer or "
+            "categorical protected attribute), or test by bins without --retrain",
+            argument="--retrain",
+        )
+    classes = sorted({str(v) for v in np.asarray(setup.train[1]).tolist()})
+    if len(classes) < 2:
+        label = setup.invocation.get("label")
+        column = f"the label column {label!r}" if label else "the true labels"
+        raise UsageError(
+            f"--retrain refits the model on {column}, and its training rows hold one "
+            f"class only ({', '.join(repr(c) for c in classes) or 'none'}): a classifier "
+            "cannot be learnt from them; give rows of every class",
+            argument="--retrain",
+        )
 
 
 def retrain_model(

@@ -60,12 +60,11 @@ class Feature:
             ):
                 raise UsageError(f"integer feature {self.name!r} has non-integer bounds")
         if self.value_labels is not None and (
-            self.kind != "integer"
-            or len(self.value_labels) != int(self.high or 0) - int(self.low or 0) + 1
+            self.kind == "continuous" or len(self.value_labels) != (self.n_values or 0)
         ):
             raise UsageError(
-                f"feature {self.name!r}: value labels need an integer feature and one label "
-                "per value from low to high"
+                f"feature {self.name!r}: value labels need an integer or categorical feature "
+                "and one label per value (from low to high, or per category)"
             )
 
     @property
@@ -96,6 +95,8 @@ class Feature:
     def label(self, code: float) -> str:
         """A readable form of one encoded value."""
         if self.kind == "categorical":
+            if self.value_labels is not None:  # e.g. bins of a number: "25-39"
+                return self.value_labels[int(code)]
             return str((self.categories or ())[int(code)])
         if self.kind == "integer":
             if self.value_labels is not None:
@@ -117,7 +118,11 @@ class Feature:
 
     def display(self, value: Any) -> str:
         """``label`` of a value in the data's own form (``value``'s inverse for the eye)."""
-        return str(value) if self.kind == "categorical" else self.label(float(value))
+        if self.kind != "categorical":
+            return self.label(float(value))
+        if self.value_labels is not None and value in (self.categories or ()):
+            return self.value_labels[list(self.categories or ()).index(value)]
+        return str(value)
 
     def to_json(self) -> dict[str, Any]:
         d: dict[str, Any] = {"name": self.name, "kind": self.kind}

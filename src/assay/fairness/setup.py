@@ -29,3 +29,9 @@ class FairnessSetup:
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
     # the columns, in the order fed to a model that names none of its own (None: by name)
     by_position: tuple[str, ...] | None = None
+    # the data's columns left out because the model declares it does not take them
+    set_aside: tuple[str, ...] = ()
+    # the data file's columns read as text, as the model was fitted on them ('02134')
+    read_as_text: tuple[str, ...] = ()
+    # per protected attribute: its values the model's encoder was not fitted on
+    unknown_to_model: dict[str, list[str]] = field(default_factory=dict)

@@ -18,7 +18,7 @@ import json
 import os
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -62,8 +62,13 @@ _NA_WORDS = frozenset(
 
 
 # -- reading tables -------------------------------------------------------------------------
-def read_table(path: PathLike, *, encoding: str = DEFAULT_ENCODING) -> pd.DataFrame:
+def read_table(
+    path: PathLike, *, encoding: str = DEFAULT_ENCODING, text: Sequence[str] = ()
+) -> pd.DataFrame:
     """A data file as a DataFrame: CSV/TSV (optionally .gz), Parquet or JSON lines.
+
+    ``text``: columns read as text whatever they hold (digits stay '02134'), for a model
+    fitted on them as text.
 
     Text files are decoded strictly with ``encoding`` (default UTF-8; a byte-order mark is
     skipped).  The frame's ``attrs`` remember the file and the line of the first data row, so
@@ -82,7 +87,10 @@ def read_table(path: PathLike, *, encoding: str = DEFAULT_ENCODING) -> pd.DataFr
     elif kind == "jsonl":
         frame, first_line = _read_jsonl(p, name, encoding)
     else:
-        frame, first_line = _read_csv(p, name, encoding)
+        frame, first_line = _read_csv(p, name, encoding, set(text))
+    for col in frame.columns:
+        if str(col) in set(text) and not pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].map(lambda v: v if pd.isna(v) else str(v))
     frame.attrs[SOURCE_ATTR] = name
     frame.attrs[LINE_ATTR] = first_line
     return frame
@@ -177,14 +185,16 @@ def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
     return UsageError(f"the file is not valid {encoding} text", path=name)
 
 
-def _read_csv(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
+def _read_csv(
+    p: Path, name: str, encoding: str, text_columns: set[str] | None = None
+) -> tuple[pd.DataFrame, int]:
     text = _read_head(p, name, encoding)
     if not text.strip():
         raise UsageError("the file is empty", path=name)
     text = _whole_header(p, name, encoding, text)
     delimiter = "\t" if ".tsv" in p.name.lower() else _sniff_delimiter(text)
     header_line = _check_header(text, delimiter, name)
-    as_text: set[str] = set()
+    as_text: set[str] = set(text_columns or ())
     frame = _read_csv_chunks(p, name, encoding, delimiter, as_text)
     if frame is None:  # a column numeric in some chunks and text in others: read it as text
         frame = _read_csv_chunks(p, name, encoding, delimiter, as_text)

@@ -114,9 +114,14 @@ def infer_schema(
         features.append(_infer_feature(name, frame[col], name in wanted, max_categories, source))
     for p in protected:
         if next(f for f in features if f.name == p).kind == "continuous":
+            col = frame[next(c for c, n in zip(frame.columns, columns, strict=True) if n == p)]
+            quarters = np.quantile(col.dropna().to_numpy(dtype=np.float64), [0.25, 0.5, 0.75])
+            edges = ",".join(f"{float(f'{q:.3g}'):g}" for q in dict.fromkeys(quarters))
             raise UsageError(
-                f"protected attribute {p!r} holds fractional numbers; list it as categorical "
-                "or write a schema file that declares it integer or categorical",
+                f"protected attribute {p!r} holds fractional numbers: an alternative value "
+                f"of each would be another number, never all of them; test it by bins, e.g. "
+                f"at its quartiles: --protected {p}:bins={edges} (in Python "
+                f"protected='{p}:bins={edges}'), or round it to whole numbers",
                 argument="--protected",
             )
     return Schema(features=tuple(features), protected=tuple(protected))
@@ -136,7 +141,8 @@ def _infer_feature(
     ):
         raise UsageError(
             f"{source}: column {name!r} holds dates or times ({col.dtype}); assay searches "
-            "numbers and categories: drop the column, or make it one (a year, a day number)",
+            f"numbers and categories: {_set_aside(name)}, or make it one (a year, a day "
+            "number)",
             argument="--data",
         )
     is_numeric = pd.api.types.is_numeric_dtype(col) and not pd.api.types.is_bool_dtype(col)
@@ -155,8 +161,8 @@ def _infer_feature(
         if not as_categorical and len(cats) > max_categories and mostly_unique:
             raise UsageError(
                 f"{source}: column {name!r} holds {len(cats)} distinct non-numeric values "
-                f"(more than max_categories={max_categories}); drop the column, or raise "
-                "max_categories if it really is a category"
+                f"(more than max_categories={max_categories}): an identifier or free text? "
+                f"{_set_aside(name)}; or raise max_categories if it really is a category"
             )
         odd = next((c for c in cats if not isinstance(c, str | int | float | bool)), None)
         if odd is not None:  # a category is stored and reported as JSON
@@ -175,7 +181,7 @@ def _infer_feature(
         raise UsageError(
             f"{source}: column {name!r} holds whole numbers beyond 2**53 such as {big}, which "
             "assay's rows of floats cannot hold exactly (the model would be given other "
-            "numbers); an identifier? drop it, or make it text (a category)",
+            f"numbers); an identifier? {_set_aside(name)}, or make it text (a category)",
             argument="--data",
         )
     arr = values.to_numpy(dtype=np.float64)
@@ -185,6 +191,11 @@ def _infer_feature(
     if pd.api.types.is_integer_dtype(col) or bool(np.all(arr == np.round(arr))):
         return Feature(name, "integer", low=low, high=high)
     return Feature(name, "continuous", low=low, high=high)
+
+
+def _set_aside(name: str) -> str:
+    """How to leave a column that is not an input of the model out of the test."""
+    return f"if the model does not take it, set it aside (--drop {name}; in Python drop=[{name!r}])"
 
 
 def _sorted_unique(values: pd.Series) -> list[Any]:
@@ -230,8 +241,9 @@ def check_data(
     extra = [c for c in columns if c not in listed and c not in skip]
     if extra:
         raise UsageError(
-            f"has column(s) {', '.join(extra)} that the schema does not list; drop them or "
-            f"name the label column as the target (schema columns: {', '.join(names)})",
+            f"has column(s) {', '.join(extra)} that the schema does not list; set them aside "
+            f"(--drop {','.join(extra)}) or name the label column (--label) (schema columns: "
+            f"{', '.join(names)})",
             path=where.source,
         )
     by_name = dict(zip(columns, frame.columns, strict=True))

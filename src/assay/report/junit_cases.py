@@ -86,7 +86,8 @@ def _value(feature: Any, code: Any) -> str:
     f = _as_dict(feature)
     kind = f.get("kind")
     if kind == "categorical":
-        return str(f["categories"][int(code)])
+        named = f.get("value_labels")  # bins of a number: "25-39"
+        return str((named if isinstance(named, list) else f["categories"])[int(code)])
     if kind == "integer":
         labels = f.get("value_labels")
         if isinstance(labels, list):

@@ -374,11 +374,8 @@ def analyse(
     pend_rows = pend_rows if queue else 0
     exact = not queue
     uniform = (min(1.0, disc_mass), min(1.0, disc_mass + pend_mass))
-    data_bounds = None
-    if n_rows and data is not None:
-        # the data rows are a finite set: enumerate them (exact even when the space is bounded)
-        share = _enumerate_rows(schema, model, a, data)
-        data_bounds = (share, share)
+    # the data rows are a finite set: enumerate them (exact even when the space is bounded)
+    data_bounds, data_note = _data_bounds(schema, model, a, data, t0 + time_budget)
     boxes = [
         {
             "rule": describe_box(schema, atoms, b, skip=a),
@@ -389,6 +386,8 @@ def analyse(
         for m, _, b, r in sorted(found, key=lambda x: (-x[0], x[1]))
     ]
     assumptions = _assumptions(schema, model, attribute)
+    if data_note is not None:
+        assumptions.append(data_note)
     status = "exact" if exact else "bounded"
     certificate = None
     if exact and disc_mass == 0.0:
@@ -455,11 +454,9 @@ def _analyse_flat(
     budget ends first, a statistical interval from samples of the undecided boxes."""
     a = flat.attribute
     n_rows = 0 if data is None else len(data)
-    data_bounds = None
-    if n_rows and data is not None:
-        # the data rows are a finite set: enumerate them (exact even when the space is bounded)
-        share = _enumerate_rows(schema, model, a, data)
-        data_bounds = (share, share)
+    # the data rows are a finite set: enumerate them (exact even when the space is bounded),
+    # within half the budget
+    data_bounds, data_note = _data_bounds(schema, model, a, data, t0 + 0.5 * time_budget)
     # 95 % of what is left refines; the rest (and what refining leaves) samples the undecided
     # (sampling reaches its target in about a second: the refinement narrows the certain bounds)
     refine_end = t0 + 0.05 * (time.monotonic() - t0) + 0.95 * time_budget
@@ -503,6 +500,8 @@ def _analyse_flat(
             "domain was decided, and in none does the ensemble's class change with it"
         )
     assumptions = _assumptions(schema, model, attribute)
+    if data_note is not None:
+        assumptions.append(data_note)
     if refined.timed_out:
         assumptions.append(
             f"stopped by the time budget ({time_budget:g} s) or the memory cap before every "
@@ -541,15 +540,49 @@ def _analyse_flat(
     )
 
 
-def _enumerate_rows(schema: Schema, model: TreeModel, a: int, data: np.ndarray) -> float:
+# cells (rows x model columns) of one block of the data enumerated through the trees: a
+# one-hot encoding of thousands of categories makes each row thousands of columns wide
+_ENUMERATE_CELLS = 4_000_000
+
+
+def _enumerate_rows(
+    schema: Schema, model: TreeModel, a: int, data: np.ndarray, deadline: float
+) -> float | None:
+    """The share of the data rows whose class changes with the attribute alone, every value
+    tried; None when that is not done by ``deadline`` (many values, wide encodings)."""
     f = schema.features[a]
-    classes = []
-    for v in np.arange(f.encoded_low, f.encoded_high + 1):
-        rows = np.array(data, dtype=np.float64, copy=True)
-        rows[:, a] = v
-        classes.append(model.predict_encoded(rows))
-    stacked = np.stack(classes, axis=1)
-    return float(np.mean(stacked.min(axis=1) != stacked.max(axis=1)))
+    values = np.arange(f.encoded_low, f.encoded_high + 1)
+    step = max(1, _ENUMERATE_CELLS // max(1, len(model.columns)))
+    changed = 0
+    for start in range(0, len(data), step):
+        block = np.array(data[start : start + step], dtype=np.float64, copy=True)
+        low = high = None
+        for v in values:
+            if time.monotonic() > deadline:
+                return None
+            block[:, a] = v
+            got = model.predict_encoded(block)
+            low = got if low is None else np.minimum(low, got)
+            high = got if high is None else np.maximum(high, got)
+        if low is not None and high is not None:
+            changed += int(np.count_nonzero(low != high))
+    return changed / len(data) if len(data) else 0.0
+
+
+def _data_bounds(
+    schema: Schema, model: TreeModel, a: int, data: np.ndarray | None, deadline: float
+) -> tuple[tuple[float, float] | None, str | None]:
+    """The exact share over the data rows (enumerated), or None with why."""
+    if data is None or not len(data):
+        return None, None
+    share = _enumerate_rows(schema, model, a, data, deadline)
+    if share is None:
+        return None, (
+            f"the share over the {len(data):,} data rows was not enumerated within the time "
+            "budget (every value of the attribute through the trees, for every row): the "
+            "sampled figure stands for it"
+        )
+    return (share, share), None
 
 
 def _codes(schema: Schema, attribute: str) -> list[float]:

@@ -1,0 +1,138 @@
+"""What a fairness run says of how it read the data and the model: columns set aside, a
+protected attribute tested by bins, values that differ only in spaces, columns fed by
+position.  Printed by the command line and kept among the run's warnings."""
+
+from __future__ import annotations
+
+from assay.fairness.setup import FairnessSetup
+
+__all__ = [
+    "bins_note",
+    "by_position_note",
+    "near_values_note",
+    "read_as_text_note",
+    "set_aside_note",
+    "setup_notes",
+    "unknown_values_note",
+]
+
+
+def by_position_note(setup: FairnessSetup) -> str | None:
+    """What to say of a model that names none of its columns (one ONNX input, a model fitted
+    on a matrix, a callable): the data's columns reached it in their order, which nothing in
+    the model can confirm."""
+    names = setup.by_position
+    if not names:
+        return None
+    shown = ", ".join(names[:6]) + (f", ... ({len(names)} in all)" if len(names) > 6 else "")
+    return (
+        f"The model names none of its columns: the data's were fed to it in their order "
+        f"({shown}); if it was fitted on them in another order, its answers are about other "
+        "columns"
+    )
+
+
+def set_aside_note(setup: FairnessSetup) -> str | None:
+    """What to say of the data's columns left out because the model declares the columns it
+    takes and they are not among them (an id, a timestamp)."""
+    if not setup.set_aside:
+        return None
+    label = (
+        ""
+        if setup.test.labels is not None
+        else f" (the true label? give --label {setup.set_aside[-1]} for the group metrics)"
+        if len(setup.set_aside) == 1
+        else " (if one is the true label, give --label COLUMN for the group metrics)"
+    )
+    return (
+        f"Set aside the data's column(s) {', '.join(setup.set_aside)}: the model declares the "
+        f"columns it takes ({', '.join(setup.test.schema.names)}), and not these{label}"
+    )
+
+
+def bins_note(setup: FairnessSetup) -> str | None:
+    """What to say of protected attributes tested by bins (``age:bins=25,40,60``): the
+    number each bin is given to the model as, and that the data's rows were read so."""
+    schema = setup.test.schema
+    said = []
+    for name in schema.protected:
+        f = schema.feature(name)
+        if f.kind == "categorical" and f.value_labels is not None:
+            pairs = ", ".join(
+                f"{lab} as {c}" for lab, c in zip(f.value_labels, f.categories or (), strict=True)
+            )
+            said.append(f"{name} by bins ({pairs})")
+    if not said:
+        return None
+    return (
+        f"Tested {'; '.join(said)}: each bin is given to the model as the median of the data's "
+        "values inside it, and every data row with its bin's median (the share over the data "
+        "and the group metrics are of such rows); an outcome that changes within a bin is not "
+        "looked for"
+    )
+
+
+def near_values_note(setup: FairnessSetup) -> str | None:
+    """What to say of a protected attribute whose values differ only in spaces or case
+    ('Male' and 'Male ', an export's stray spaces): the model may read them as two values,
+    and an outcome that changes between them is counted as discrimination on the attribute."""
+    said = []
+    for name in setup.test.schema.protected:
+        f = setup.test.schema.feature(name)
+        if f.kind != "categorical":
+            continue
+        groups: dict[str, list[str]] = {}
+        for c in f.categories or ():
+            if isinstance(c, str):
+                groups.setdefault(c.strip().casefold(), []).append(c)
+        near = [" / ".join(repr(v) for v in g) for g in groups.values() if len(g) > 1]
+        if near:
+            said.append(f"{name} ({'; '.join(near[:3])}{'; ...' if len(near) > 3 else ''})")
+    if not said:
+        return None
+    return (
+        f"Values of a protected attribute differ only in spaces or case: {', '.join(said)}; "
+        "the model may read them as different values, and an outcome that changes between "
+        "them is counted here as discrimination: clean the column (e.g. .str.strip()) if "
+        "they are one value"
+    )
+
+
+def read_as_text_note(setup: FairnessSetup) -> str | None:
+    """What to say of data columns read as text because the model was fitted on them so."""
+    if not setup.read_as_text:
+        return None
+    return (
+        f"Read the data's column(s) {', '.join(setup.read_as_text)} as text: the model was "
+        "fitted on them as text (its encoders know strings there), and digits read as numbers "
+        "would be categories it never saw"
+    )
+
+
+def unknown_values_note(setup: FairnessSetup) -> str | None:
+    """What to say of protected values the model's encoder was not fitted on."""
+    if not setup.unknown_to_model:
+        return None
+    said = "; ".join(
+        f"{name}: {', '.join(repr(v) for v in values[:5])}{', ...' if len(values) > 5 else ''}"
+        for name, values in setup.unknown_to_model.items()
+    )
+    return (
+        f"Values of a protected attribute that the model's encoder was not fitted on ({said}): "
+        "it reads each of them as unknown, so an outcome that changes there is counted as "
+        "discrimination, and one that does not may hide it"
+    )
+
+
+def setup_notes(setup: FairnessSetup) -> list[str]:
+    """What a run says of how the data and the model were read (printed, and among the
+    run's warnings)."""
+    said = (
+        set_aside_note(setup),
+        read_as_text_note(setup),
+        bins_note(setup),
+        near_values_note(setup),
+        unknown_values_note(setup),
+        by_position_note(setup),
+    )
+    return [n for n in said if n is not None]
