@@ -137,6 +137,22 @@ def _is_label(v: Any) -> bool:
     return isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("label"), str))
 
 
+def _labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
+    """The names a batch of ``n`` inputs answered by name (strings, or a pipeline's top
+    ``{label, score}`` per input), sorted; None for any other answer."""
+    if isinstance(answer, str | bytes | dict) or (
+        isinstance(answer, np.ndarray) and answer.dtype.kind not in "UO"
+    ):
+        return None
+    try:
+        values = answer.tolist() if isinstance(answer, np.ndarray) else list(answer)
+    except TypeError:
+        return None
+    if len(values) != n or not values or not all(_is_label(v) for v in values):
+        return None
+    return tuple(sorted({str(_label_of(v)) for v in values}))
+
+
 def _label_of(v: Any) -> Any:
     """A label by name: the value itself, or a pipeline's ``{"label": ..., "score": ...}``."""
     return v["label"] if isinstance(v, dict) and "label" in v else v
@@ -172,10 +188,18 @@ class NamedLabelsModel(CallableModel):
     when the capabilities say so, else its best label."""
 
     def __init__(
-        self, fn: Callable[[Any], Any], capabilities: Capabilities, names: tuple[str, ...]
+        self,
+        fn: Callable[[Any], Any],
+        capabilities: Capabilities,
+        names: tuple[str, ...],
+        *,
+        from_answers: bool = False,
     ) -> None:
         super().__init__(fn, capabilities)
         self._index = {n: i for i, n in enumerate(names)}
+        # names read off its answers (a text classifier answering "pos"/"neg" without
+        # classes_), not declared: the text technique may widen them (``with_labels``)
+        self.from_answers = from_answers
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         raw = self.fn(inputs)
@@ -184,6 +208,8 @@ class NamedLabelsModel(CallableModel):
                 return ranked_to_proba(raw, self._index)
             return ranked_to_labels(raw, self._index)
         out = np.asarray(raw)
+        if out.dtype.kind == "f" and self.capabilities.outputs == "proba":
+            return _one_class(out, len(self._index))
         if out.dtype.kind in "iub" or out.dtype.kind == "f":
             return out  # indices or probabilities: checked downstream like any answer
         values = list(raw) if not isinstance(raw, np.ndarray) else raw.tolist()
@@ -192,12 +218,51 @@ class NamedLabelsModel(CallableModel):
             name = str(_label_of(v))
             at = self._index.get(name)
             if at is None:
-                raise ModelError(
-                    f"the model answered {name!r} for input {i}, which is not one of its "
-                    f"declared classes_ {list(self._index)!r}"
-                )
+                raise ModelError(self._unknown(name, i))
             labels[i] = at
         return labels
+
+    def _unknown(self, name: str, i: int) -> str:
+        known = list(self._index)
+        if not self.from_answers:
+            return (
+                f"the model answered {name!r} for input {i}, which is not one of its "
+                f"declared classes_ {known!r}"
+            )
+        return (
+            f"the model answered {name!r} for input {i}, a label it had not answered before "
+            f"(its labels so far: {', '.join(map(repr, known))}); declare every label it can "
+            f"answer beside the function, as scikit-learn does: `FUNCTION.classes_ = "
+            f"{[*known, name]!r}`"
+        )
+
+    def labels_answered(self, inputs: ModelInputs) -> list[str]:
+        """The labels it answers to ``inputs``, by name, as it answers them."""
+        raw = self.fn(inputs)
+        if is_ranked(raw):
+            return [str(e["label"]) for row in raw for e in row]
+        values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
+        return [str(_label_of(v)) for v in values if _is_label(v)]
+
+    def with_labels(self, names: tuple[str, ...]) -> NamedLabelsModel:
+        """The same function with ``names`` (its own first, in order) as its labels."""
+        caps = Capabilities(
+            modality=self.capabilities.modality,
+            n_classes=len(names),
+            outputs=self.capabilities.outputs,
+            max_batch=self.capabilities.max_batch,
+            class_names=names,
+        )
+        return NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+
+
+def _one_class(out: np.ndarray, n: int) -> np.ndarray:
+    """Probabilities of the second of two classes (one number, or one column, per input,
+    as ``predict_proba(X)[:, 1]`` gives) as rows ``[1 - p, p]``; anything else unchanged."""
+    if n == 2 and (out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1)):
+        p = out.reshape(-1)
+        return np.column_stack([1.0 - p, p])
+    return out
 
 
 def _named(
@@ -220,7 +285,16 @@ def _named(
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
         if is_ranked(raw) and covers(raw, names):
             outputs = "proba"
-        if answer.dtype.kind == "f" and answer.ndim == 2:
+        one_column = answer.ndim == 1 or (answer.ndim == 2 and answer.shape[1] == 1)
+        if answer.dtype.kind == "f" and one_column and answer.size:
+            if len(names) != 2:
+                raise UsageError(
+                    f"{_qualname(fn)} declares {len(names)} classes_ but answered one number "
+                    "per input; answer one probability per class (one column each)",
+                    argument="MODEL",
+                )
+            outputs = "proba"  # the probability of the second class, as predict_proba[:, 1]
+        elif answer.dtype.kind == "f" and answer.ndim == 2:
             if answer.shape[1] != len(names):
                 raise UsageError(
                     f"{_qualname(fn)} declares {len(names)} classes_ but answered "
@@ -328,6 +402,12 @@ def from_callable(
                 call_timeout=call_timeout,
                 answered=answer,
             )
+        seen = _labels_by_name(answer, len(probe)) if modality == "text" else None
+        if seen is not None:  # "pos"/"neg": its labels are the names it answers
+            caps = Capabilities(
+                modality=modality, n_classes=len(seen), outputs="labels", class_names=seen
+            )
+            return NamedLabelsModel(fn, caps, seen, from_answers=True)
         caps = infer_capabilities(answer, modality=modality, n_classes=n_classes)
         return CallableModel(fn, caps)
     if capabilities is None:

@@ -1087,12 +1087,29 @@ def untested_reason(e: Any) -> str | None:
             "one sentence only was asked (the grammar derives one, or the budget allowed "
             "one), so no answer could differ"
         )
-    shown = ", ".join(f"{v:g}" for v in e.first_answer[:6])
+    shown = _answer_shown(e)
     return (
         f"the classifiers gave the same answer ({shown}) to every one of the {asked:,} "
         "sentences they were asked, so no sentence could fail; check that each receives "
         "sentences in the form it was trained on"
     )
+
+
+def _answer_shown(e: Any) -> str:
+    """The one answer of every classifier, in their own labels: ``strlab: 'pos'`` (a
+    label), ``vader: negative 0.61`` (the most likely class and its probability)."""
+    row = np.asarray(e.first_answer, dtype=np.float64)
+    lay = getattr(getattr(e, "oracle", None), "layout", None)
+    if lay is None or row.shape != (lay.width,):
+        return ", ".join(f"{v:g}" for v in row[:6])
+    parts = []
+    for k, name in enumerate(lay.names):
+        block = row[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
+        top = int(np.argmax(block))
+        one_hot = block[top] == 1.0 and np.count_nonzero(block) == 1
+        label = lay.labels[k][top]
+        parts.append(f"{name}: {label!r}" if one_hot else f"{name}: {label} {block[top]:.2g}")
+    return "; ".join(parts)
 
 
 def _constant_classifiers(e: Any) -> str | None:

@@ -20,7 +20,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import AssayError, ModelError, UsageError
 
-__all__ = ["CallCost", "Layout", "Panel", "build_layout", "load_label_map"]
+__all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Layout:
     offsets: tuple[int, ...]
     common: tuple[str, ...]
     maps: tuple[tuple[int, ...], ...]  # per classifier: common index of each own label, or -1
+    # labels aligned because they differ only in case or spaces: (classifier, own, common)
+    folded: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def width(self) -> int:
@@ -66,7 +68,18 @@ class Layout:
             "common": list(self.common),
             "maps": [list(m) for m in self.maps],
             "unmapped": self.unmapped(),
+            "folded": [list(f) for f in self.folded],
         }
+
+    def folded_note(self) -> str | None:
+        """Which labels were taken as one though written differently (None: none)."""
+        if not self.folded:
+            return None
+        pairs = "; ".join(f"{who}'s {own!r} as {common!r}" for who, own, common in self.folded)
+        return (
+            f"labels that differ only in case or spaces were taken as the same: {pairs} "
+            "(give --label-map to align them otherwise)"
+        )
 
 
 def _labels_of(model: Model) -> tuple[str, ...]:
@@ -95,10 +108,16 @@ def build_layout(
         offsets.append(acc)
         acc += len(lab)
     label_map = label_map or {}
+    folded: list[tuple[str, str, str]] = []
     mapped = []
     for k, lab in enumerate(labels):
         m = label_map.get(k, {})
         mapped.append(tuple(m.get(x, x) for x in lab))
+    if differential:  # "POSITIVE" and "positive": the first classifier's way of writing it
+        for k in range(1, len(mapped)):
+            before = mapped[k]
+            mapped[k] = _fold_onto(before, mapped[0])
+            folded += [(names[k], a, b) for a, b in zip(before, mapped[k], strict=True) if a != b]
     if label_map:
         common: list[str] = list(dict.fromkeys(x for x in mapped[0]))
         for k in range(1, len(mapped)):
@@ -125,7 +144,25 @@ def build_layout(
             f"({', '.join(common) or 'none'}); differential testing needs at least two",
             argument="--label-map",
         )
-    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps)
+    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded))
+
+
+def fold_label(label: str) -> str:
+    """A label as compared when no label map aligns it: spaces and case ignored."""
+    return " ".join(label.split()).casefold()
+
+
+def _fold_onto(own: tuple[str, ...], first: tuple[str, ...]) -> tuple[str, ...]:
+    """``own`` with each label that ``first`` lacks but writes differently only in case or
+    spaces ("POSITIVE" for "positive", "very good " for "very good"), and only one way,
+    written as ``first`` writes it."""
+    have = set(first)
+    out = []
+    for x in own:
+        near = [y for y in first if fold_label(y) == fold_label(x)]
+        taken = len(near) == 1 and x not in have and near[0] not in own
+        out.append(near[0] if taken else x)
+    return tuple(out) if len(set(out)) == len(out) else own
 
 
 _MAP_LINE = re.compile(r"^\s*(\S+)\s+(\S+|\"[^\"]*\")\s*->\s*(\S+|\"[^\"]*\")\s*(#.*)?$")
@@ -176,8 +213,10 @@ def load_label_map(
                 column=m.start(1) + 1,
             )
         if own not in labels[k]:
+            near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
+            hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
             raise UsageError(
-                f"classifier {names[k]} has no label {own!r}; its labels are "
+                f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
                 f"{', '.join(labels[k])}",
                 argument="--label-map",
                 path=where,

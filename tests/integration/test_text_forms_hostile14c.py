@@ -1,0 +1,288 @@
+"""``assay text`` as an NLP engineer brings their own classifiers: functions answering labels
+by name with no ``classes_``, pipeline dicts, one probability per sentence, labels written in
+another case, the same classifier under two names.  Each planted bug must be found (and a
+clean pair stay quiet), in the user's own labels; a pair that can find nothing is refused."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import assay
+from assay.cli.app import app, register
+from assay.errors import ModelError, UsageError
+from assay.models.callable import from_callable
+
+register()
+FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
+NEGATIONS = ("not", "never", "hardly")
+GRAMMAR = """\
+S -> SUBJ "was" NEG Q "."
+SUBJ -> "the food" | "the service" | "our waiter"
+NEG -> "" | "not" | "never"
+Q -> "good" | "bad" | "great" | "awful"
+"""
+
+
+def _says(sentence: str, negation: bool) -> bool:
+    """True for positive: the quality word, turned over by a negation when read."""
+    good = any(w in sentence.split() for w in ("good", "great"))
+    if negation and any(n in sentence.split() for n in NEGATIONS):
+        good = not good
+    return good
+
+
+def reads_negation(batch: list[str]) -> list[str]:
+    return ["pos" if _says(s, True) else "neg" for s in batch]
+
+
+def ignores_negation(batch: list[str]) -> list[str]:
+    return ["pos" if _says(s, False) else "neg" for s in batch]
+
+
+def reads_negation_too(batch: list[str]) -> list[str]:
+    return reads_negation(batch)
+
+
+def _check(models: Any, tmp_path: Path, **kw: Any) -> Any:
+    kw.setdefault("grammar", GRAMMAR)
+    return assay.check_text(models, max_queries=400, seed=3, store=tmp_path / "runs.db", **kw)
+
+
+def _minimal_negated(result: Any) -> float:
+    frame = result.findings()
+    return float(frame["minimal"].map(lambda s: any(n in s.split() for n in NEGATIONS)).mean())
+
+
+# -- labels by name, undeclared ----------------------------------------------------------
+def test_string_labels_without_classes_just_work_in_the_users_labels(tmp_path: Path) -> None:
+    bug = _check([reads_negation, ignores_negation], tmp_path)
+    assert bug.n_findings > 0 and _minimal_negated(bug) == 1.0
+    frame = bug.findings()
+    assert {"reads_negation: neg", "reads_negation: pos"} <= set(frame.columns)
+    assert set(" ".join(frame["labels"]).replace(";", " ").split()) <= {"neg", "pos"}
+    clean = _check([reads_negation, reads_negation_too], tmp_path)
+    assert clean.n_findings == 0 and "NOTHING WAS TESTED" not in clean.headline
+
+
+def test_pipeline_dicts_without_classes_just_work(tmp_path: Path) -> None:
+    def hf_reads(batch: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"label": "POSITIVE" if _says(s, True) else "NEGATIVE", "score": 0.9} for s in batch
+        ]
+
+    def hf_blind(batch: list[str]) -> list[dict[str, Any]]:
+        return [
+            {"label": "POSITIVE" if _says(s, False) else "NEGATIVE", "score": 0.8} for s in batch
+        ]
+
+    r = _check([hf_reads, hf_blind], tmp_path)
+    assert r.n_findings > 0 and _minimal_negated(r) == 1.0
+    assert "hf_reads: POSITIVE" in r.findings().columns
+
+
+def test_a_classifier_that_answered_one_label_first_is_compared_over_the_others(
+    tmp_path: Path,
+) -> None:
+    """Always 'pos' against one that says both: the union of the labels, as strings."""
+
+    def always_pos(batch: list[str]) -> list[str]:
+        return ["pos"] * len(batch)
+
+    r = _check([always_pos, reads_negation], tmp_path)
+    assert r.n_findings > 0
+    assert {"always_pos: pos", "always_pos: neg"} <= set(r.findings().columns)
+
+
+def test_a_constant_string_classifier_alone_tested_nothing_said_in_its_label(
+    tmp_path: Path,
+) -> None:
+    def always_pos(batch: list[str]) -> list[str]:
+        return ["pos"] * len(batch)
+
+    grammar = GRAMMAR + "%invariant SUBJ\n"
+    r = _check(always_pos, tmp_path, grammar=grammar, oracle="invariance")
+    assert r.headline.startswith("NOTHING WAS TESTED"), r.headline
+    assert "always_pos: 'pos'" in r.headline
+
+
+def test_a_label_never_seen_before_is_a_model_error_naming_it_and_the_fix() -> None:
+    def says_neutral_later(batch: list[str]) -> list[str]:
+        return ["neutral" if "meh" in s else "pos" if "good" in s else "neg" for s in batch]
+
+    model = from_callable(says_neutral_later, modality="text", probe=["good", "bad"])
+    with pytest.raises(ModelError, match=r"'neutral' for input 1, a label it had not answered"):
+        model.predict(["good", "meh"])
+    with pytest.raises(ModelError, match=r"classes_ = \['neg', 'pos', 'neutral'\]"):
+        model.predict(["good", "meh"])
+
+
+# -- one probability per sentence -------------------------------------------------------
+@pytest.mark.parametrize("shape", ["1-d", "one column"])
+def test_one_probability_per_sentence_with_two_classes_is_the_second_classs(
+    tmp_path: Path, shape: str
+) -> None:
+    def as_p(values: list[float]) -> np.ndarray:
+        p = np.array(values)
+        return p if shape == "1-d" else p[:, None]
+
+    def p_reads(batch: list[str]) -> np.ndarray:
+        return as_p([0.9 if _says(s, True) else 0.2 for s in batch])
+
+    def p_blind(batch: list[str]) -> np.ndarray:
+        return as_p([0.8 if _says(s, False) else 0.1 for s in batch])
+
+    def p_reads_too(batch: list[str]) -> np.ndarray:
+        return as_p([0.8 if _says(s, True) else 0.1 for s in batch])
+
+    for fn in (p_reads, p_blind, p_reads_too):
+        fn.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    bug = _check([p_reads, p_blind], tmp_path)
+    assert bug.n_findings > 0 and _minimal_negated(bug) == 1.0
+    row = bug.findings().iloc[0]
+    assert row["p_reads: neg"] + row["p_reads: pos"] == pytest.approx(1.0)
+    assert _check([p_reads, p_reads_too], tmp_path).n_findings == 0
+
+
+def test_one_number_per_sentence_declaring_three_classes_is_refused() -> None:
+    def p(batch: list[str]) -> np.ndarray:
+        return np.full(len(batch), 0.5)
+
+    p.classes_ = ["neg", "neutral", "pos"]  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match="declares 3 classes_ but answered one number"):
+        from_callable(p, modality="text", probe=["a", "b"])
+
+
+# -- labels written differently --------------------------------------------------------
+def test_labels_differing_only_in_case_or_spaces_are_aligned_and_said(tmp_path: Path) -> None:
+    def upper(batch: list[str]) -> list[str]:
+        return ["POSITIVE" if _says(s, True) else "NEGATIVE" for s in batch]
+
+    def lower(batch: list[str]) -> list[str]:
+        return [" positive" if _says(s, True) else "negative " for s in batch]
+
+    def lower_blind(batch: list[str]) -> list[str]:
+        return [" positive" if _says(s, False) else "negative " for s in batch]
+
+    same = _check([upper, lower], tmp_path)
+    assert same.n_findings == 0
+    notes = " ".join(str(s.get("text", "")) for s in same.summary["sections"])
+    assert "lower's ' positive' as 'POSITIVE'" in notes
+    bug = _check([upper, lower_blind], tmp_path)
+    assert bug.n_findings > 0 and _minimal_negated(bug) == 1.0
+
+
+def test_a_label_map_in_the_wrong_case_says_which_label_was_meant(tmp_path: Path) -> None:
+    def upper(batch: list[str]) -> list[str]:
+        return ["POS" if _says(s, True) else "NEG" for s in batch]
+
+    upper.classes_ = ["NEG", "POS"]  # type: ignore[attr-defined]
+
+    def numbers(batch: list[str]) -> np.ndarray:
+        return np.array([1 if _says(s, False) else 0 for s in batch])
+
+    numbers.classes_ = ["0", "1"]  # type: ignore[attr-defined]
+    labels = tmp_path / "labels.txt"
+    labels.write_text("1 neg -> negative\n")  # its own label, in the wrong case
+    with pytest.raises(UsageError, match=r"no label 'neg' \(did you mean 'NEG'\?"):
+        _check([upper, numbers], tmp_path, label_map=labels)
+    # the common label in another case than the other's: aligned (and said)
+    labels.write_text("2 0 -> neg\r\n2\t1 ->   pos  \r\n")
+    r = _check([upper, numbers], tmp_path, label_map=labels)
+    assert r.n_findings > 0 and _minimal_negated(r) == 1.0
+    notes = " ".join(str(s.get("text", "")) for s in r.summary["sections"])
+    assert "numbers's 'neg' as 'NEG'" in notes
+
+
+# -- the same classifier twice -----------------------------------------------------------
+def _cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.mark.parametrize("how", ["same path", "symlink", "copy", "relative path"])
+def test_one_classifier_file_under_two_names_is_refused(
+    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skops.io as sio
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+
+    texts = ["good food", "bad food", "great service", "awful service"] * 5
+    labels = ["pos", "neg", "pos", "neg"] * 5
+    sio.dump(make_pipeline(TfidfVectorizer(), LogisticRegression()).fit(texts, labels),
+             tmp_path / "m.skops")  # fmt: skip
+    other = {
+        "same path": str(tmp_path / "m.skops"),
+        "symlink": str(tmp_path / "link.skops"),
+        "copy": str(tmp_path / "copy.skops"),
+        "relative path": "./m.skops",
+    }[how]
+    if how == "symlink":
+        (tmp_path / "link.skops").symlink_to(tmp_path / "m.skops")
+    if how == "copy":
+        shutil.copy(tmp_path / "m.skops", tmp_path / "copy.skops")
+    monkeypatch.chdir(tmp_path)
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text(GRAMMAR)
+    code, out = _cli(
+        "text", str(tmp_path / "m.skops"), other, "--grammar", str(grammar),
+        "--max-queries", "100", "--store", str(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert code == 2, out
+    assert "are the same classifier" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [("builtin:tfidf", "builtin:tfidf"), (f"{FAKES}:lexicon", f"{FAKES}:lexicon")],
+)
+def test_one_named_classifier_twice_is_refused(tmp_path: Path, pair: tuple[str, str]) -> None:
+    code, out = _cli(
+        "text", *pair, "--grammar", "builtin:reviews", "--max-queries", "100",
+        "--store", str(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert code == 2, out
+    assert "same classifier" in " ".join(out.split())
+
+
+def test_one_object_twice_is_refused_and_two_alike_are_not(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="the same object"):
+        _check([reads_negation, reads_negation], tmp_path)
+    assert _check([reads_negation, reads_negation_too], tmp_path).n_findings == 0
+
+
+# -- exports and a grammar from the wild -------------------------------------------------
+WILD = (
+    "# a grammar saved on Windows, with tabs and words from far away\r\n"
+    "%start S\r\n"
+    'Q\t->\t"good" | "bad"\t# qualities\r\n'
+    'S -> "the café, \\"chez Zoë\\"," "was" NEG Q | "北京烤鸭 was" NEG Q |\r\n'
+    'NEG -> "" | "not"\r\n'
+)
+
+
+def test_exports_keep_commas_quotes_and_foreign_words_and_say_all_were_tested(
+    tmp_path: Path,
+) -> None:
+    grammar = tmp_path / "wild.cfg"
+    grammar.write_bytes(WILD.encode("utf-8"))
+    r = _check([reads_negation, ignores_negation], tmp_path, grammar=grammar)
+    assert r.n_findings > 0
+    assert "every one of the grammar's 9 sentences was tested" in r.headline, r.headline
+    frame = r.findings()
+    with (r.export(tmp_path / "f.csv")).open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [x["minimal"] for x in rows] == list(frame["minimal"])
+    assert any('the café, "chez Zoë", was not' in x["minimal"] for x in rows)
+    assert any("北京烤鸭" in x["minimal"] for x in rows)
+    lines = r.export(tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()
+    assert [json.loads(x)["minimal"] for x in lines] == list(frame["minimal"])
