@@ -286,3 +286,19 @@ def test_exports_keep_commas_quotes_and_foreign_words_and_say_all_were_tested(
     assert any("北京烤鸭" in x["minimal"] for x in rows)
     lines = r.export(tmp_path / "f.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(x)["minimal"] for x in lines] == list(frame["minimal"])
+
+
+def test_string_classifiers_that_answered_one_label_are_told_why_and_how(tmp_path: Path) -> None:
+    """Both answered 'neg' to every sentence first asked: one label only, never 'after the
+    label map' when no map was given."""
+    dull = 'S -> "the food was" Q\nQ -> "bad" | "awful"\n'
+    with pytest.raises(UsageError, match=r"one label only \('neg'\).*classes_ = \['neg', \.\.\.\]"):
+        _check([reads_negation, ignores_negation], tmp_path, grammar=dull)
+
+
+def test_unnamed_probabilities_against_named_labels_say_to_name_them(tmp_path: Path) -> None:
+    def numbered(batch: list[str]) -> np.ndarray:
+        return np.array([[0.2, 0.8] if _says(s, True) else [0.7, 0.3] for s in batch])
+
+    with pytest.raises(UsageError, match=r"numbered does not name its classes, numbered from 0"):
+        _check([reads_negation, numbered], tmp_path)

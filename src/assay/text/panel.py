@@ -131,18 +131,37 @@ def build_layout(
         if differential and len(models) > 1:
             for k in range(1, len(models)):
                 if set(mapped[k]) != set(mapped[0]):
+                    unnamed = [names[j] for j in (0, k) if not models[j].capabilities.class_names]
+                    one = len(unnamed) == 1
+                    hint = (
+                        f" ({' and '.join(unnamed)} {'does' if one else 'do'} not name "
+                        f"{'its' if one else 'their'} classes, numbered from 0: name them "
+                        "beside the function, `FUNCTION.classes_ = ['neg', 'pos']`, or map "
+                        "them)"
+                        if unnamed
+                        else ""
+                    )
                     raise UsageError(
                         f"the classifiers name their labels differently: {names[0]} has "
                         f"{', '.join(labels[0])}; {names[k]} has {', '.join(labels[k])}. "
-                        "Give --label-map FILE mapping each one's labels to common ones",
+                        f"Give --label-map FILE mapping each one's labels to common ones{hint}",
                         argument="--label-map",
                     )
     maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
     if differential and len(models) > 1 and len(common) < 2:
+        if label_map:
+            raise UsageError(
+                f"after the label map the classifiers share {len(common)} label(s) "
+                f"({', '.join(common) or 'none'}); differential testing needs at least two",
+                argument="--label-map",
+            )
         raise UsageError(
-            f"after the label map the classifiers share {len(common)} label(s) "
-            f"({', '.join(common) or 'none'}); differential testing needs at least two",
-            argument="--label-map",
+            f"the classifiers have one label only ({', '.join(map(repr, common))}), so they "
+            "could never disagree; differential testing needs at least two. A function "
+            "answering labels by name without declaring them has the labels it answered to "
+            "the grammar's first sentences: declare every label it can answer beside it, "
+            f"`FUNCTION.classes_ = [{', '.join(map(repr, common))}, ...]`",
+            argument="MODEL",
         )
     return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded))
 
