@@ -302,3 +302,42 @@ def test_unnamed_probabilities_against_named_labels_say_to_name_them(tmp_path: P
 
     with pytest.raises(UsageError, match=r"numbered does not name its classes, numbered from 0"):
         _check([reads_negation, numbered], tmp_path)
+
+
+VERIFY_MODELS = """\
+def biased(batch):
+    return ["neg" if "Aisha" in s or "bad" in s else "pos" for s in batch]
+
+def constant(batch):
+    return ["pos" for s in batch]
+
+def fixed(batch):
+    return ["neg" if "bad" in s else "pos" for s in batch]
+
+for f in (biased, constant, fixed):
+    f.classes_ = ["neg", "pos"]
+"""
+
+
+def test_verify_against_a_classifier_answering_one_thing_is_not_a_pass(tmp_path: Path) -> None:
+    """`assay verify RUN --model` with a 'fix' that answers 'pos' to everything read '0 of N
+    still fail', exit 0; it is exit 2 now. A real fix, whose answers to the stored sentences
+    are all alike too but which answers the grammar's other sentences differently, passes."""
+    (tmp_path / "m.py").write_text(VERIFY_MODELS)
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text(
+        'S -> NAME "was" Q "."\nNAME -> "Aisha" | "John" | "Maria" | "Wei"\n'
+        'Q -> "nice" | "bad" | "kind" | "rude"\n%invariant NAME\n'
+    )
+    store = str(tmp_path / "runs.db")
+    code, out = _cli(
+        "text", f"{tmp_path / 'm.py'}:biased", "--oracle", "invariance", "--grammar",
+        str(grammar), "--max-queries", "200", "--seed", "1", "--store", store,
+    )  # fmt: skip
+    assert code == 1, out
+    run_id = out.split("run ", 1)[1].split(":", 1)[0].split(",")[0].strip()
+    code, out = _cli("verify", run_id, "--store", store, "--model", f"{tmp_path / 'm.py'}:constant")
+    assert code == 2, out
+    assert "same answer ('pos')" in " ".join(out.split())
+    code, out = _cli("verify", run_id, "--store", store, "--model", f"{tmp_path / 'm.py'}:fixed")
+    assert code == 0, out

@@ -1096,20 +1096,11 @@ def untested_reason(e: Any) -> str | None:
 
 
 def _answer_shown(e: Any) -> str:
-    """The one answer of every classifier, in their own labels: ``strlab: 'pos'`` (a
-    label), ``vader: negative 0.61`` (the most likely class and its probability)."""
-    row = np.asarray(e.first_answer, dtype=np.float64)
+    """The one answer of every classifier, in their own labels."""
     lay = getattr(getattr(e, "oracle", None), "layout", None)
-    if lay is None or row.shape != (lay.width,):
-        return ", ".join(f"{v:g}" for v in row[:6])
-    parts = []
-    for k, name in enumerate(lay.names):
-        block = row[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
-        top = int(np.argmax(block))
-        one_hot = block[top] == 1.0 and np.count_nonzero(block) == 1
-        label = lay.labels[k][top]
-        parts.append(f"{name}: {label!r}" if one_hot else f"{name}: {label} {block[top]:.2g}")
-    return "; ".join(parts)
+    if lay is None:
+        return ", ".join(f"{v:g}" for v in np.asarray(e.first_answer)[:6])
+    return str(lay.answer_text(e.first_answer))
 
 
 def _constant_classifiers(e: Any) -> str | None:

@@ -71,6 +71,23 @@ class Layout:
             "folded": [list(f) for f in self.folded],
         }
 
+    def answer_text(self, row: np.ndarray, *, named: bool = True) -> str:
+        """One row of the classifiers' answers in their own labels: ``strlab: 'pos'`` (a
+        label), ``vader: negative 0.61`` (the most likely class and its probability);
+        ``named`` False: without the classifiers' names."""
+        row = np.asarray(row, dtype=np.float64)
+        if row.shape != (self.width,):
+            return ", ".join(f"{v:g}" for v in row[:6])
+        parts = []
+        for k, name in enumerate(self.names):
+            block = self.block(row[None], k)[0]
+            top = int(np.argmax(block))
+            one_hot = block[top] == 1.0 and np.count_nonzero(block) == 1
+            label = self.labels[k][top]
+            said = f"{label!r}" if one_hot else f"{label} {block[top]:.2g}"
+            parts.append(f"{name}: {said}" if named else said)
+        return "; ".join(parts)
+
     def folded_note(self) -> str | None:
         """Which labels were taken as one though written differently (None: none)."""
         if not self.folded:
