@@ -341,3 +341,24 @@ def test_verify_against_a_classifier_answering_one_thing_is_not_a_pass(tmp_path:
     assert "same answer ('pos')" in " ".join(out.split())
     code, out = _cli("verify", run_id, "--store", store, "--model", f"{tmp_path / 'm.py'}:fixed")
     assert code == 0, out
+
+
+def test_a_label_map_naming_a_label_not_yet_answered_says_to_declare_it(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.txt"
+    labels.write_text("1 neutral -> meh\n1 neg -> neg\n1 pos -> pos\n")
+    with pytest.raises(UsageError, match=r"classes_ = \['neg', 'pos', 'neutral'\]"):
+        _check([reads_negation, ignores_negation], tmp_path, label_map=labels)
+
+
+def test_a_label_first_met_in_another_classifiers_case_is_that_label() -> None:
+    """Its labels widened with another's 'neutral': its own 'NEUTRAL', answered later, is
+    that label, not an unknown one ending the run."""
+    from assay.models.callable import NamedLabelsModel
+
+    def upper(batch: list[str]) -> list[str]:
+        return ["NEUTRAL" if "meh" in s else "POSITIVE" for s in batch]
+
+    model = from_callable(upper, modality="text", probe=["good", "fine"])
+    assert isinstance(model, NamedLabelsModel)
+    wide = model.with_labels(("POSITIVE", "negative", "neutral"))
+    assert wide.predict(["good", "meh"]).tolist() == [0, 2]

@@ -197,6 +197,10 @@ class NamedLabelsModel(CallableModel):
     ) -> None:
         super().__init__(fn, capabilities)
         self._index = {n: i for i, n in enumerate(names)}
+        # labels added from other classifiers are written their way ("neutral"): this one's
+        # "NEUTRAL" is that label when no other of its labels is written alike
+        folds = [" ".join(n.split()).casefold() for n in names]
+        self._folded = {f: i for i, f in enumerate(folds) if folds.count(f) == 1}
         # names read off its answers (a text classifier answering "pos"/"neg" without
         # classes_), not declared: the text technique may widen them (``with_labels``)
         self.from_answers = from_answers
@@ -217,6 +221,8 @@ class NamedLabelsModel(CallableModel):
         for i, v in enumerate(values):
             name = str(_label_of(v))
             at = self._index.get(name)
+            if at is None and self.from_answers:
+                at = self._folded.get(" ".join(name.split()).casefold())
             if at is None:
                 raise ModelError(self._unknown(name, i))
             labels[i] = at

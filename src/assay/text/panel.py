@@ -251,6 +251,12 @@ def load_label_map(
         if own not in labels[k]:
             near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
             hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
+            if not near and getattr(getattr(models[k], "inner", None), "from_answers", False):
+                hint = (
+                    " (it does not declare its labels: they are those it answered to the "
+                    "grammar's first sentences; declare every label it can answer beside it, "
+                    f"`FUNCTION.classes_ = {[*labels[k], own]!r}`)"
+                )
             raise UsageError(
                 f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
                 f"{', '.join(labels[k])}",
