@@ -52,8 +52,9 @@ def reads_negation_too(batch: list[str]) -> list[str]:
 
 
 def _check(models: Any, tmp_path: Path, **kw: Any) -> Any:
+    kw.setdefault("max_queries", 400)
     kw.setdefault("grammar", GRAMMAR)
-    return assay.check_text(models, max_queries=400, seed=3, store=tmp_path / "runs.db", **kw)
+    return assay.check_text(models, seed=3, store=tmp_path / "runs.db", **kw)
 
 
 def _minimal_negated(result: Any) -> float:
@@ -362,3 +363,29 @@ def test_a_label_first_met_in_another_classifiers_case_is_that_label() -> None:
     assert isinstance(model, NamedLabelsModel)
     wide = model.with_labels(("POSITIVE", "negative", "neutral"))
     assert wide.predict(["good", "meh"]).tolist() == [0, 2]
+
+
+def test_an_invariance_class_of_ten_thousand_names_is_tested_within_a_small_budget(
+    tmp_path: Path,
+) -> None:
+    """Each case swapped in every member of the class: 10,001 sentences per case, so a
+    budget of 3,000 tested nothing. Now 64 members per case, drawn by its sentence."""
+    names = " | ".join(f'"n{i}"' for i in range(10_000))
+    grammar = f'S -> "the" N "is" Q\nN -> {names}\nQ -> "good" | "bad"\n%invariant N\n'
+
+    def one_origin(s: str) -> bool:  # a tenth of the names: those ending in 7
+        return any(w.startswith("n") and w.endswith("7") for w in s.split())
+
+    def biased(batch: list[str]) -> list[str]:
+        return ["neg" if one_origin(s) or "bad" in s else "pos" for s in batch]
+
+    def fair(batch: list[str]) -> list[str]:
+        return ["neg" if "bad" in s else "pos" for s in batch]
+
+    biased.classes_ = fair.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    found = _check(biased, tmp_path, grammar=grammar, oracle="invariance", max_queries=3000)
+    assert found.n_findings > 0, found.headline
+    frame = found.findings()
+    assert all(one_origin(f"{m} {v}") for m, v in frame[["minimal", "variant"]].values)
+    quiet = _check(fair, tmp_path, grammar=grammar, oracle="invariance", max_queries=3000)
+    assert quiet.n_findings == 0 and "NOTHING WAS TESTED" not in quiet.headline
