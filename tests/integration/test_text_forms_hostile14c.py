@@ -33,8 +33,9 @@ Q -> "good" | "bad" | "great" | "awful"
 
 def _says(sentence: str, negation: bool) -> bool:
     """True for positive: the quality word, turned over by a negation when read."""
-    good = any(w in sentence.split() for w in ("good", "great"))
-    if negation and any(n in sentence.split() for n in NEGATIONS):
+    words = sentence.replace(".", " ").replace(",", " ").split()
+    good = any(w in words for w in ("good", "great"))
+    if negation and any(n in words for n in NEGATIONS):
         good = not good
     return good
 
@@ -389,3 +390,13 @@ def test_an_invariance_class_of_ten_thousand_names_is_tested_within_a_small_budg
     assert all(one_origin(f"{m} {v}") for m, v in frame[["minimal", "variant"]].values)
     quiet = _check(fair, tmp_path, grammar=grammar, oracle="invariance", max_queries=3000)
     assert quiet.n_findings == 0 and "NOTHING WAS TESTED" not in quiet.headline
+
+
+def test_a_label_map_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    def upper(batch: list[str]) -> list[str]:
+        return ["POS" if _says(s, False) else "NEG" for s in batch]
+
+    labels = tmp_path / "labels.txt"
+    labels.write_bytes("2 NEG -> neg\r\n2 POS -> pos\r\n".encode("utf-8-sig"))
+    r = _check([reads_negation, upper], tmp_path, label_map=labels)
+    assert r.n_findings > 0 and _minimal_negated(r) == 1.0

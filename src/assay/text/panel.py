@@ -211,7 +211,7 @@ def load_label_map(
     or name); ``#`` comments.  An unknown classifier or label is a ``UsageError`` at its line."""
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # (Notepad's byte-order mark)
     except FileNotFoundError:
         raise UsageError(
             f"no such label map: {where}", argument="--label-map", path=where
