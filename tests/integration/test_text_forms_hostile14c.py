@@ -89,6 +89,12 @@ def test_pipeline_dicts_without_classes_just_work(tmp_path: Path) -> None:
     assert r.n_findings > 0 and _minimal_negated(r) == 1.0
     assert "hf_reads: POSITIVE" in r.findings().columns
 
+    def top_1_lists(batch: list[str]) -> list[list[dict[str, Any]]]:  # top_k=1
+        return [[x] for x in hf_blind(batch)]
+
+    r = _check([hf_reads, top_1_lists], tmp_path)
+    assert r.n_findings > 0 and _minimal_negated(r) == 1.0
+
 
 def test_a_classifier_that_answered_one_label_first_is_compared_over_the_others(
     tmp_path: Path,

@@ -144,6 +144,11 @@ def _labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
         isinstance(answer, np.ndarray) and answer.dtype.kind not in "UO"
     ):
         return None
+    if is_ranked(answer):  # a pipeline with top_k=1: a list of its best {label, score}
+        rows = list(answer)
+        if len(rows) != n:
+            return None
+        return tuple(sorted({str(e["label"]) for row in rows for e in row}))
     try:
         values = answer.tolist() if isinstance(answer, np.ndarray) else list(answer)
     except TypeError:
