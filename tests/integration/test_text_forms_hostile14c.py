@@ -371,6 +371,14 @@ def test_a_label_first_met_in_another_classifiers_case_is_that_label() -> None:
     wide = model.with_labels(("POSITIVE", "negative", "neutral"))
     assert wide.predict(["good", "meh"]).tolist() == [0, 2]
 
+    def ranked(batch: list[str]) -> list[list[dict[str, Any]]]:  # top_k=1
+        return [[{"label": x, "score": 0.9}] for x in upper(batch)]
+
+    model = from_callable(ranked, modality="text", probe=["good", "fine"])
+    assert isinstance(model, NamedLabelsModel)
+    wide = model.with_labels(("POSITIVE", "negative", "neutral"))
+    assert wide.predict(["good", "meh"]).tolist() == [0, 2]
+
 
 def test_an_invariance_class_of_ten_thousand_names_is_tested_within_a_small_budget(
     tmp_path: Path,

@@ -213,9 +213,14 @@ class NamedLabelsModel(CallableModel):
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         raw = self.fn(inputs)
         if is_ranked(raw):
+            index = self._index
+            if self.from_answers:  # its own way of writing a label it was widened with
+                said = {str(e["label"]) for row in raw for e in row} - set(index)
+                found = {x: self._at(x) for x in said}
+                index = {**index, **{x: at for x, at in found.items() if at is not None}}
             if self.capabilities.outputs == "proba":
-                return ranked_to_proba(raw, self._index)
-            return ranked_to_labels(raw, self._index)
+                return ranked_to_proba(raw, index)
+            return ranked_to_labels(raw, index)
         out = np.asarray(raw)
         if out.dtype.kind == "f" and self.capabilities.outputs == "proba":
             return _one_class(out, len(self._index))
@@ -227,11 +232,16 @@ class NamedLabelsModel(CallableModel):
             name = str(_label_of(v))
             at = self._index.get(name)
             if at is None and self.from_answers:
-                at = self._folded.get(" ".join(name.split()).casefold())
+                at = self._at(name)
             if at is None:
                 raise ModelError(self._unknown(name, i))
             labels[i] = at
         return labels
+
+    def _at(self, name: str) -> int | None:
+        """The index of a label it was widened with that ``name`` writes differently only
+        in case or spaces (None: none, or more than one)."""
+        return self._folded.get(" ".join(name.split()).casefold())
 
     def _unknown(self, name: str, i: int) -> str:
         known = list(self._index)
