@@ -414,3 +414,17 @@ def test_a_label_map_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> Non
     labels.write_bytes("2 NEG -> neg\r\n2 POS -> pos\r\n".encode("utf-8-sig"))
     r = _check([reads_negation, upper], tmp_path, label_map=labels)
     assert r.n_findings > 0 and _minimal_negated(r) == 1.0
+
+
+def test_a_function_of_one_sentence_is_told_how_to_take_a_batch(tmp_path: Path) -> None:
+    def one_at_a_time(text: str) -> str:
+        return "neg" if "not" in text else "pos"
+
+    def lowers(text: str) -> str:
+        return "neg" if "not" in text.lower() else "pos"
+
+    fix = r"lambda batch: \[one_at_a_time\(s\) for s in batch\]"
+    with pytest.raises(UsageError, match=r"answered one value \('pos'\) to a batch of 2 .*" + fix):
+        _check([one_at_a_time, reads_negation], tmp_path)
+    with pytest.raises(ModelError, match=r"'list' object .*lambda batch: \[lowers\(s\)"):
+        _check([lowers, reads_negation], tmp_path)

@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 _FORMS = "path/to/file.py:function or package.module:function"
+_ONE_SENTENCE = (
+    "a text classifier is called with a list of sentences and answers one label (or row of "
+    "probabilities) per sentence; for a function of one sentence give "
+    "`lambda batch: [{0}(s) for s in batch]`"
+)
 
 
 class CallableModel:
@@ -81,6 +86,12 @@ class _ByValue:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+
+
+def _bare(fn: Any) -> str:
+    """A function's own name as the user would write it (``f`` for a lambda)."""
+    name = getattr(fn, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else "f"
 
 
 def _qualname(fn: Any) -> str:
@@ -412,7 +423,20 @@ def from_callable(
         return _named(fn, names, modality=modality, probe=probe, call_timeout=call_timeout)
     if capabilities is None and outputs is None and probe is not None:
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
-        answer = probe_call(fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout)
+        try:
+            answer = probe_call(
+                fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout
+            )
+        except ModelError as exc:  # ('list' object has no attribute 'lower')
+            if modality == "text" and "'list'" in str(exc):
+                raise ModelError(f"{exc}; {_ONE_SENTENCE.format(_bare(fn))}") from exc
+            raise
+        if modality == "text" and (isinstance(answer, dict) or np.ndim(answer) == 0):
+            raise UsageError(
+                f"{_qualname(fn)} answered one value ({answer!r}) to a batch of "
+                f"{len(probe)} sentences; {_ONE_SENTENCE.format(_bare(fn))}",
+                argument="MODEL",
+            )
         found = ranked_labels(answer)
         if found is not None:
             return _named(
