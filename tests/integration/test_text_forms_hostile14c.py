@@ -428,3 +428,16 @@ def test_a_function_of_one_sentence_is_told_how_to_take_a_batch(tmp_path: Path) 
         _check([one_at_a_time, reads_negation], tmp_path)
     with pytest.raises(ModelError, match=r"'list' object .*lambda batch: \[lowers\(s\)"):
         _check([lowers, reads_negation], tmp_path)
+
+
+def test_an_export_to_dot_json_is_one_json_document(tmp_path: Path) -> None:
+    r = _check([reads_negation, ignores_negation], tmp_path)
+    rows = json.loads(r.export(tmp_path / "f.json").read_text(encoding="utf-8"))
+    assert [x["minimal"] for x in rows] == list(r.findings()["minimal"])
+
+
+def test_a_label_mapped_twice_two_ways_is_refused_at_its_line(tmp_path: Path) -> None:
+    labels = tmp_path / "labels.txt"
+    labels.write_text("2 neg -> neg\n2 neg -> pos\n")
+    with pytest.raises(UsageError, match=r"labels.txt:2:3: .*'neg' is mapped twice"):
+        _check([reads_negation, ignores_negation], tmp_path, label_map=labels)

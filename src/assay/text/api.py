@@ -812,7 +812,9 @@ def check_export(path: str | os.PathLike[str] | None) -> None:
     if Path(path).is_dir():
         raise UsageError(f"{path} is a directory; give a file name", argument="--export")
     if Path(path).suffix.lower() not in (".jsonl", ".json", ".csv"):
-        raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(path))
+        raise UsageError(
+            "export to a .csv, .jsonl or .json file", argument="--export", path=str(path)
+        )
 
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
@@ -821,10 +823,13 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() in (".jsonl", ".json"):
+        if p.suffix.lower() == ".jsonl":
             with p.open("w", encoding="utf-8") as fh:
                 for rec in frame.to_dict(orient="records"):
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
+            records = frame.to_dict(orient="records")
+            p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
         elif p.suffix.lower() == ".csv":
             frame.to_csv(p, index=False)
         else:

@@ -227,26 +227,19 @@ def load_label_map(
             continue
         m = _MAP_LINE.match(raw)
         if not m:
-            raise UsageError(
-                "expected 'CLASSIFIER LABEL -> COMMON_LABEL'",
-                argument="--label-map",
-                path=where,
-                line=n,
-                column=1,
-            )
+            raise _map_error("expected 'CLASSIFIER LABEL -> COMMON_LABEL'", where, n, 1)
         who, own, common = (x.strip('"') for x in m.group(1, 2, 3))
         if who.isdigit() and 1 <= int(who) <= len(models):
             k = int(who) - 1
         elif who in names:
             k = list(names).index(who)
         else:
-            raise UsageError(
+            raise _map_error(
                 f"unknown classifier {who!r}; give its position (1..{len(models)}) or name "
                 f"({', '.join(names)})",
-                argument="--label-map",
-                path=where,
-                line=n,
-                column=m.start(1) + 1,
+                where,
+                n,
+                m.start(1) + 1,
             )
         if own not in labels[k]:
             near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
@@ -257,16 +250,28 @@ def load_label_map(
                     "grammar's first sentences; declare every label it can answer beside it, "
                     f"`FUNCTION.classes_ = {[*labels[k], own]!r}`)"
                 )
-            raise UsageError(
+            raise _map_error(
                 f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
                 f"{', '.join(labels[k])}",
-                argument="--label-map",
-                path=where,
-                line=n,
-                column=m.start(2) + 1,
+                where,
+                n,
+                m.start(2) + 1,
             )
-        out.setdefault(k, {})[own] = common
+        before = out.setdefault(k, {}).get(own)
+        if before is not None and before != common:
+            raise _map_error(
+                f"classifier {names[k]}'s label {own!r} is mapped twice: to {before!r} above, "
+                f"to {common!r} here",
+                where,
+                n,
+                m.start(2) + 1,
+            )
+        out[k][own] = common
     return out
+
+
+def _map_error(message: str, where: str, line: int, column: int) -> UsageError:
+    return UsageError(message, argument="--label-map", path=where, line=line, column=column)
 
 
 class CallCost:
