@@ -441,3 +441,15 @@ def test_a_label_mapped_twice_two_ways_is_refused_at_its_line(tmp_path: Path) ->
     labels.write_text("2 neg -> neg\n2 neg -> pos\n")
     with pytest.raises(UsageError, match=r"labels.txt:2:3: .*'neg' is mapped twice"):
         _check([reads_negation, ignores_negation], tmp_path, label_map=labels)
+
+
+def test_top_k_of_a_classifier_answering_one_label_is_refused(tmp_path: Path) -> None:
+    """Its 'top 2' was its label and the first other label by position: against VADER every
+    sentence read as a disagreement (200 of 200, 'positive; positive')."""
+
+    def sentiment(batch: list[str]) -> list[str]:
+        return ["positive" if _says(s, True) else "negative" for s in batch]
+
+    sentiment.classes_ = ["negative", "neutral", "positive"]  # type: ignore[attr-defined]
+    with pytest.raises(UsageError, match="answers one label per sentence, not a ranking"):
+        _check([sentiment, "builtin:vader"], tmp_path, mode="topk", top_k=2)

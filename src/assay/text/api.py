@@ -358,6 +358,19 @@ def setup_text(
             )
     if oracle == "differential":
         _refuse_the_same_twice(specs, loaded)
+        ranked_not = [
+            _name_of(s, k) for k, (s, m) in enumerate(zip(specs, loaded, strict=True))
+            if m.capabilities.outputs == "labels"
+        ]  # fmt: skip
+        if mode == "topk" and ranked_not:
+            verb = "answers" if len(ranked_not) == 1 else "answer"
+            raise UsageError(
+                f"--mode topk --top-k {top_k} compares each classifier's {top_k} most "
+                f"likely labels, but {', '.join(ranked_not)} {verb} one "
+                "label per sentence, not a ranking: its other labels would be ranked by "
+                "their order alone. Use --mode top1, or classifiers answering probabilities",
+                argument="--mode",
+            )
     loaded = _labels_as_answered(loaded, sampler, max_depth=max_depth, alone=label_map is not None)
     the_names = (
         list(names) if names is not None else _unique([_name_of(s, i) for i, s in enumerate(specs)])
