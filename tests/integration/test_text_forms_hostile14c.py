@@ -453,3 +453,14 @@ def test_top_k_of_a_classifier_answering_one_label_is_refused(tmp_path: Path) ->
     sentiment.classes_ = ["negative", "neutral", "positive"]  # type: ignore[attr-defined]
     with pytest.raises(UsageError, match="answers one label per sentence, not a ranking"):
         _check([sentiment, "builtin:vader"], tmp_path, mode="topk", top_k=2)
+
+
+def test_exhaustive_on_an_infinite_grammar_says_it_is_infinite(tmp_path: Path) -> None:
+    nltk = "S -> NP 'saw' NP\r\nNP -> 'a' N | 'a' N PP\r\nPP -> 'with' NP\r\nN -> 'man' | 'dog'\r\n"
+    with pytest.raises(UsageError, match=r"its language is infinite"):
+        _check(
+            [f"{FAKES}:lexicon", f"{FAKES}:negation_blind"],
+            tmp_path,
+            grammar=nltk,
+            strategy="exhaustive",
+        )

@@ -238,7 +238,9 @@ def _labels_as_answered(
         if inner is None:
             own.append(tuple(m.capabilities.class_names or ()))
             continue
-        said = probe_call(inner.labels_answered, more, what=f"{inner!r}")
+        said = probe_call(
+            inner.labels_answered, more, what=f"the function {inner.info['callable']}"
+        )
         own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
     for k, m in enumerate(loaded):
