@@ -213,9 +213,7 @@ def _refuse_the_same_twice(specs: list[Any], loaded: list[Model]) -> None:
 _LABEL_PROBE = 64  # sentences asked of a classifier answering labels by name, undeclared
 
 
-def _labels_as_answered(
-    loaded: list[Model], sampler: Sampler, *, max_depth: int, alone: bool
-) -> list[Model]:
+def _labels_as_answered(loaded: list[Model], sampler: Sampler, *, alone: bool) -> list[Model]:
     """Each classifier that answers labels by name without declaring them (``"pos"``,
     ``{"label": "POSITIVE", ...}``) with its labels read off its answers to a few dozen
     sentences of the grammar, and (``alone`` False: no label map) the other classifiers'
@@ -361,9 +359,10 @@ def setup_text(
     if oracle == "differential":
         _refuse_the_same_twice(specs, loaded)
         ranked_not = [
-            _name_of(s, k) for k, (s, m) in enumerate(zip(specs, loaded, strict=True))
+            _name_of(spec, k)
+            for k, (spec, m) in enumerate(zip(specs, loaded, strict=True))
             if m.capabilities.outputs == "labels"
-        ]  # fmt: skip
+        ]
         if mode == "topk" and ranked_not:
             verb = "answers" if len(ranked_not) == 1 else "answer"
             raise UsageError(
@@ -373,7 +372,7 @@ def setup_text(
                 "their order alone. Use --mode top1, or classifiers answering probabilities",
                 argument="--mode",
             )
-    loaded = _labels_as_answered(loaded, sampler, max_depth=max_depth, alone=label_map is not None)
+    loaded = _labels_as_answered(loaded, sampler, alone=label_map is not None)
     the_names = (
         list(names) if names is not None else _unique([_name_of(s, i) for i, s in enumerate(specs)])
     )
