@@ -464,3 +464,18 @@ def test_exhaustive_on_an_infinite_grammar_says_it_is_infinite(tmp_path: Path) -
             grammar=nltk,
             strategy="exhaustive",
         )
+
+
+def test_a_classifier_answering_true_or_false_has_those_two_labels(tmp_path: Path) -> None:
+    def is_negative(batch: list[str]) -> list[bool]:
+        return [not _says(s, True) for s in batch]
+
+    def is_negative_blind(batch: list[str]) -> np.ndarray:
+        return np.array([not _says(s, False) for s in batch])
+
+    r = _check([is_negative, is_negative_blind], tmp_path)
+    assert r.n_findings > 0 and _minimal_negated(r) == 1.0
+    assert {"is_negative: False", "is_negative: True"} <= set(r.findings().columns)
+    labels = tmp_path / "labels.txt"
+    labels.write_text("1 True -> neg\n1 False -> pos\n")
+    assert _check([is_negative, ignores_negation], tmp_path, label_map=labels).n_findings > 0

@@ -148,6 +148,15 @@ def _is_label(v: Any) -> bool:
     return isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("label"), str))
 
 
+def _booleans(answer: Any, n: int) -> bool:
+    """Whether a batch of ``n`` inputs was answered with one True or False each."""
+    try:
+        out = np.asarray(answer)
+    except (TypeError, ValueError):
+        return False
+    return out.dtype.kind == "b" and out.shape == (n,)
+
+
 def _labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
     """The names a batch of ``n`` inputs answered by name (strings, or a pipeline's top
     ``{label, score}`` per input), sorted; None for any other answer."""
@@ -447,6 +456,10 @@ def from_callable(
                 call_timeout=call_timeout,
                 answered=answer,
             )
+        if modality == "text" and _booleans(answer, len(probe)):  # is_toxic(batch): two labels
+            names = ("False", "True")
+            caps = Capabilities(modality=modality, n_classes=2, outputs="labels", class_names=names)
+            return NamedLabelsModel(fn, caps, names)
         seen = _labels_by_name(answer, len(probe)) if modality == "text" else None
         if seen is not None:  # "pos"/"neg": its labels are the names it answers
             caps = Capabilities(
