@@ -22,7 +22,7 @@ LEXICON = str(Path(text_fakes.__file__)) + ":lexicon"
 
 
 def test_a_panel_without_served_classifiers_counts_nothing() -> None:
-    setup = setup_text([LEXICON, LEXICON], grammar="builtin:reviews")
+    setup = setup_text([LEXICON, LEXICON + "_again"], grammar="builtin:reviews")
     assert request_counter(setup.model) is None
 
 

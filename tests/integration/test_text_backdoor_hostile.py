@@ -912,6 +912,9 @@ def test_a_classifier_that_cannot_be_used_is_named_among_several(
             "--store",
             str(tmp_path / "runs.db"),
         )
+        if function == "names":  # labels by name are now read off its answers (hostile14c)
+            assert code in (0, 1) and "classes_" not in err, (out, err)
+            continue
         assert code == 2, (out, err)
         assert f"classifier bare.py:{function}" in err and "returns scores" not in err, err
         assert "classes_ = [" in err, err
@@ -966,18 +969,24 @@ def test_classifiers_given_as_objects_keep_their_names(tmp_path: Path) -> None:
     the findings' columns and the reports."""
     import assay
 
-    def negation(texts: list[str]) -> np.ndarray:
-        return np.array([0 if "not" in t.split() else 1 for t in texts])
+    def make() -> Any:  # two functions of one name (one function twice is refused)
+        def negation(texts: list[str]) -> np.ndarray:
+            return np.array([0 if "not" in t.split() else 1 for t in texts])
+
+        negation.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+        return negation
+
+    negation, negation_too = make(), make()
 
     class Grumpy:
         def predict(self, texts: list[str]) -> np.ndarray:
             return np.zeros(len(texts), dtype=int)
 
     anonymous = lambda t: negation(t)  # noqa: E731
-    negation.classes_ = anonymous.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    anonymous.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
     (tmp_path / "g.cfg").write_text(GRAMMAR)
     result = assay.check_text(
-        [negation, negation, anonymous],
+        [negation, negation_too, anonymous],
         grammar=tmp_path / "g.cfg",
         max_queries=50,
         seed=1,

@@ -53,8 +53,8 @@ def test_planted_bug_exits_1_and_writes_reports(tmp_path: Path) -> None:
 
 def test_identical_classifiers_exit_0(tmp_path: Path) -> None:
     code, out = _invoke(
-        "text", GOOD, GOOD, "--grammar", "builtin:reviews", "--max-queries", "300",
-        "--store", str(tmp_path / "runs.db"),
+        "text", GOOD, f"{FAKES}:lexicon_again", "--grammar", "builtin:reviews",
+        "--max-queries", "300", "--store", str(tmp_path / "runs.db"),
     )  # fmt: skip
     assert code == 0, out
 
@@ -276,7 +276,7 @@ def test_a_one_sentence_language_is_compared_by_differential_testing(tmp_path: P
     they pass (it read 'nothing was tested', exit 2); disagreeing, they fail."""
     grammar = tmp_path / "one.cfg"
     grammar.write_text('S -> "the food was not good"\n')
-    for second, expected in ((GOOD, 0), (BLIND, 1)):
+    for second, expected in ((f"{FAKES}:lexicon_again", 0), (BLIND, 1)):
         code, out = _invoke(
             "text", GOOD, second, "--grammar", str(grammar), "--max-queries", "50",
             "--seed", "1", "--store", str(tmp_path / "runs.db"),

@@ -52,9 +52,15 @@ def test_declared_classes_name_the_columns_of_probabilities() -> None:
         from_callable(fn, modality="text", probe=PROBE)
 
 
-def test_undeclared_names_are_a_usage_error_saying_how_to_declare_them() -> None:
+def test_undeclared_names_of_a_text_classifier_are_read_off_its_answers() -> None:
+    model = from_callable(by_name, modality="text", probe=PROBE)
+    assert model.capabilities.class_names == ("neg", "pos")
+    assert model.predict(PROBE).tolist() == [1, 0]
+
+
+def test_undeclared_names_of_a_tabular_model_are_a_usage_error_saying_how() -> None:
     with pytest.raises(UsageError, match=r"classes_ = \['neg', 'pos'\]"):
-        from_callable(by_name, modality="text", probe=PROBE)
+        from_callable(by_name, modality="tabular", probe=PROBE)
 
 
 def test_a_name_not_declared_is_a_model_error_naming_it() -> None:

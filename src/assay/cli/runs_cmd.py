@@ -293,7 +293,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         # no stored finding: nothing was replayed, so nothing was shown fixed (never exit 0)
         untested = (
-            None
+            (result.untested or None)
             if result.total
             else f"none of run {record.id}'s stored findings could be replayed "
             f"({result.why_skipped}): nothing was tested"

@@ -103,7 +103,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         ] = None,
         allow_pickle: AllowPickle = False,
         export: Annotated[
-            Path | None, typer.Option(help="Write the failing sentences here (.csv, .jsonl).")
+            Path | None,
+            typer.Option(
+                help="Write the failing sentences here (.csv, .jsonl, or .json: one document)."
+            ),
         ] = None,
         html: Html = None,
         junit: Junit = None,

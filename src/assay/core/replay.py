@@ -14,6 +14,7 @@ class ReplayResult:
     examples: list[int]  # indices (in store order) of findings that still fail, first few
     skipped: int = 0  # stored findings that could not be replayed (said, never counted fixed)
     why_skipped: str = ""
+    untested: str = ""  # why no finding could have failed (the model answered one thing)
 
     @property
     def fixed(self) -> int:

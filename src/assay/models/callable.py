@@ -35,6 +35,11 @@ __all__ = [
 ]
 
 _FORMS = "path/to/file.py:function or package.module:function"
+_ONE_SENTENCE = (
+    "a text classifier is called with a list of sentences and answers one label (or row of "
+    "probabilities) per sentence; for a function of one sentence give "
+    "`lambda batch: [{0}(s) for s in batch]`"
+)
 
 
 class CallableModel:
@@ -81,6 +86,12 @@ class _ByValue:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+
+
+def _bare(fn: Any) -> str:
+    """A function's own name as the user would write it (``f`` for a lambda)."""
+    name = getattr(fn, "__name__", None)
+    return name if isinstance(name, str) and name.isidentifier() else "f"
 
 
 def _qualname(fn: Any) -> str:
@@ -137,6 +148,36 @@ def _is_label(v: Any) -> bool:
     return isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("label"), str))
 
 
+def _booleans(answer: Any, n: int) -> bool:
+    """Whether a batch of ``n`` inputs was answered with one True or False each."""
+    try:
+        out = np.asarray(answer)
+    except (TypeError, ValueError):
+        return False
+    return out.dtype.kind == "b" and out.shape == (n,)
+
+
+def _labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
+    """The names a batch of ``n`` inputs answered by name (strings, or a pipeline's top
+    ``{label, score}`` per input), sorted; None for any other answer."""
+    if isinstance(answer, str | bytes | dict) or (
+        isinstance(answer, np.ndarray) and answer.dtype.kind not in "UO"
+    ):
+        return None
+    if is_ranked(answer):  # a pipeline with top_k=1: a list of its best {label, score}
+        rows = list(answer)
+        if len(rows) != n:
+            return None
+        return tuple(sorted({str(e["label"]) for row in rows for e in row}))
+    try:
+        values = answer.tolist() if isinstance(answer, np.ndarray) else list(answer)
+    except TypeError:
+        return None
+    if len(values) != n or not values or not all(_is_label(v) for v in values):
+        return None
+    return tuple(sorted({str(_label_of(v)) for v in values}))
+
+
 def _label_of(v: Any) -> Any:
     """A label by name: the value itself, or a pipeline's ``{"label": ..., "score": ...}``."""
     return v["label"] if isinstance(v, dict) and "label" in v else v
@@ -172,18 +213,37 @@ class NamedLabelsModel(CallableModel):
     when the capabilities say so, else its best label."""
 
     def __init__(
-        self, fn: Callable[[Any], Any], capabilities: Capabilities, names: tuple[str, ...]
+        self,
+        fn: Callable[[Any], Any],
+        capabilities: Capabilities,
+        names: tuple[str, ...],
+        *,
+        from_answers: bool = False,
     ) -> None:
         super().__init__(fn, capabilities)
         self._index = {n: i for i, n in enumerate(names)}
+        # labels added from other classifiers are written their way ("neutral"): this one's
+        # "NEUTRAL" is that label when no other of its labels is written alike
+        folds = [" ".join(n.split()).casefold() for n in names]
+        self._folded = {f: i for i, f in enumerate(folds) if folds.count(f) == 1}
+        # names read off its answers (a text classifier answering "pos"/"neg" without
+        # classes_), not declared: the text technique may widen them (``with_labels``)
+        self.from_answers = from_answers
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         raw = self.fn(inputs)
         if is_ranked(raw):
+            index = self._index
+            if self.from_answers:  # its own way of writing a label it was widened with
+                said = {str(e["label"]) for row in raw for e in row} - set(index)
+                found = {x: self._at(x) for x in said}
+                index = {**index, **{x: at for x, at in found.items() if at is not None}}
             if self.capabilities.outputs == "proba":
-                return ranked_to_proba(raw, self._index)
-            return ranked_to_labels(raw, self._index)
+                return ranked_to_proba(raw, index)
+            return ranked_to_labels(raw, index)
         out = np.asarray(raw)
+        if out.dtype.kind == "f" and self.capabilities.outputs == "proba":
+            return _one_class(out, len(self._index))
         if out.dtype.kind in "iub" or out.dtype.kind == "f":
             return out  # indices or probabilities: checked downstream like any answer
         values = list(raw) if not isinstance(raw, np.ndarray) else raw.tolist()
@@ -191,13 +251,59 @@ class NamedLabelsModel(CallableModel):
         for i, v in enumerate(values):
             name = str(_label_of(v))
             at = self._index.get(name)
+            if at is None and self.from_answers:
+                at = self._at(name)
             if at is None:
-                raise ModelError(
-                    f"the model answered {name!r} for input {i}, which is not one of its "
-                    f"declared classes_ {list(self._index)!r}"
-                )
+                raise ModelError(self._unknown(name, i))
             labels[i] = at
         return labels
+
+    def _at(self, name: str) -> int | None:
+        """The index of a label it was widened with that ``name`` writes differently only
+        in case or spaces (None: none, or more than one)."""
+        return self._folded.get(" ".join(name.split()).casefold())
+
+    def _unknown(self, name: str, i: int) -> str:
+        known = list(self._index)
+        if not self.from_answers:
+            return (
+                f"the model answered {name!r} for input {i}, which is not one of its "
+                f"declared classes_ {known!r}"
+            )
+        return (
+            f"the model answered {name!r} for input {i}, a label it had not answered before "
+            f"(its labels so far: {', '.join(map(repr, known))}); declare every label it can "
+            f"answer beside the function, as scikit-learn does: `FUNCTION.classes_ = "
+            f"{[*known, name]!r}`"
+        )
+
+    def labels_answered(self, inputs: ModelInputs) -> list[str]:
+        """The labels it answers to ``inputs``, by name, as it answers them."""
+        raw = self.fn(inputs)
+        if is_ranked(raw):
+            return [str(e["label"]) for row in raw for e in row]
+        values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
+        return [str(_label_of(v)) for v in values if _is_label(v)]
+
+    def with_labels(self, names: tuple[str, ...]) -> NamedLabelsModel:
+        """The same function with ``names`` (its own first, in order) as its labels."""
+        caps = Capabilities(
+            modality=self.capabilities.modality,
+            n_classes=len(names),
+            outputs=self.capabilities.outputs,
+            max_batch=self.capabilities.max_batch,
+            class_names=names,
+        )
+        return NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+
+
+def _one_class(out: np.ndarray, n: int) -> np.ndarray:
+    """Probabilities of the second of two classes (one number, or one column, per input,
+    as ``predict_proba(X)[:, 1]`` gives) as rows ``[1 - p, p]``; anything else unchanged."""
+    if n == 2 and (out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1)):
+        p = out.reshape(-1)
+        return np.column_stack([1.0 - p, p])
+    return out
 
 
 def _named(
@@ -220,7 +326,16 @@ def _named(
         answer = np.asarray(raw) if not is_ranked(raw) else np.zeros((0, 0), dtype=object)
         if is_ranked(raw) and covers(raw, names):
             outputs = "proba"
-        if answer.dtype.kind == "f" and answer.ndim == 2:
+        one_column = answer.ndim == 1 or (answer.ndim == 2 and answer.shape[1] == 1)
+        if answer.dtype.kind == "f" and one_column and answer.size:
+            if len(names) != 2:
+                raise UsageError(
+                    f"{_qualname(fn)} declares {len(names)} classes_ but answered one number "
+                    "per input; answer one probability per class (one column each)",
+                    argument="MODEL",
+                )
+            outputs = "proba"  # the probability of the second class, as predict_proba[:, 1]
+        elif answer.dtype.kind == "f" and answer.ndim == 2:
             if answer.shape[1] != len(names):
                 raise UsageError(
                     f"{_qualname(fn)} declares {len(names)} classes_ but answered "
@@ -317,7 +432,20 @@ def from_callable(
         return _named(fn, names, modality=modality, probe=probe, call_timeout=call_timeout)
     if capabilities is None and outputs is None and probe is not None:
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
-        answer = probe_call(fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout)
+        try:
+            answer = probe_call(
+                fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout
+            )
+        except ModelError as exc:  # ('list' object has no attribute 'lower')
+            if modality == "text" and "'list'" in str(exc):
+                raise ModelError(f"{exc}; {_ONE_SENTENCE.format(_bare(fn))}") from exc
+            raise
+        if modality == "text" and (isinstance(answer, dict) or np.ndim(answer) == 0):
+            raise UsageError(
+                f"{_qualname(fn)} answered one value ({answer!r}) to a batch of "
+                f"{len(probe)} sentences; {_ONE_SENTENCE.format(_bare(fn))}",
+                argument="MODEL",
+            )
         found = ranked_labels(answer)
         if found is not None:
             return _named(
@@ -328,6 +456,16 @@ def from_callable(
                 call_timeout=call_timeout,
                 answered=answer,
             )
+        if modality == "text" and _booleans(answer, len(probe)):  # is_toxic(batch): two labels
+            names = ("False", "True")
+            caps = Capabilities(modality=modality, n_classes=2, outputs="labels", class_names=names)
+            return NamedLabelsModel(fn, caps, names)
+        seen = _labels_by_name(answer, len(probe)) if modality == "text" else None
+        if seen is not None:  # "pos"/"neg": its labels are the names it answers
+            caps = Capabilities(
+                modality=modality, n_classes=len(seen), outputs="labels", class_names=seen
+            )
+            return NamedLabelsModel(fn, caps, seen, from_answers=True)
         caps = infer_capabilities(answer, modality=modality, n_classes=n_classes)
         return CallableModel(fn, caps)
     if capabilities is None:

@@ -39,7 +39,7 @@ from assay.errors import UsageError
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
-from assay.text.panel import Panel, build_layout, load_label_map
+from assay.text.panel import Panel, build_layout, fold_label, load_label_map
 from assay.text.pipeline import lanes_from
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
@@ -164,6 +164,99 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+def _identities(spec: Any, model: Model) -> set[tuple[Any, ...]]:
+    """What makes a classifier the one it is: its built-in name, its object, its file's
+    contents (a path, a symlink, a copy), a function's file and name, an endpoint."""
+    from assay.models.callable import CallableModel
+
+    out: set[tuple[Any, ...]] = set()
+    inner = getattr(model, "inner", model)
+    fn = inner.fn if isinstance(inner, CallableModel) else None
+    for obj in (fn, None if isinstance(spec, str) else spec):
+        if obj is not None:
+            out.add(("object", id(obj)))
+    if not isinstance(spec, str):
+        return out
+    if spec.startswith("builtin:") or "://" in spec:
+        out.add(("spec", spec.rstrip("/")))
+        return out
+    fingerprint = model_fingerprint(getattr(model, "spec_info", {}) or {}, spec)
+    if fingerprint is not None:
+        name = spec.rpartition(":")[2] if ".py:" in spec else ""
+        out.add(("file", fingerprint["sha256"], name))
+    return out
+
+
+def _refuse_the_same_twice(specs: list[Any], loaded: list[Model]) -> None:
+    """A differential test of one classifier against itself can find nothing: refused."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
+        for key in _identities(spec, m):
+            j = seen.setdefault(key, k)
+            if j == k:
+                continue
+            how = {
+                "file": "files of identical contents",
+                "object": "the same object",
+                "spec": "the same name",
+            }[str(key[0])]
+            raise UsageError(
+                f"classifiers {j + 1} and {k + 1} ({_name_of(specs[j], j)}, "
+                f"{_name_of(spec, k)}) are the same classifier ({how}): a differential test "
+                "compares different classifiers, and one compared with itself can never "
+                "disagree. Give two different classifiers, or test one alone with --oracle "
+                "invariance or --oracle directional",
+                argument="MODEL",
+            )
+
+
+_LABEL_PROBE = 64  # sentences asked of a classifier answering labels by name, undeclared
+
+
+def _labels_as_answered(loaded: list[Model], sampler: Sampler, *, alone: bool) -> list[Model]:
+    """Each classifier that answers labels by name without declaring them (``"pos"``,
+    ``{"label": "POSITIVE", ...}``) with its labels read off its answers to a few dozen
+    sentences of the grammar, and (``alone`` False: no label map) the other classifiers'
+    labels after its own, so that labels are compared as the strings they are."""
+    from assay.models.callable import NamedLabelsModel, probe_call
+    from assay.models.checked import CheckedModel
+
+    def open_of(m: Model) -> NamedLabelsModel | None:
+        inner = getattr(m, "inner", None)
+        ok = isinstance(inner, NamedLabelsModel) and inner.from_answers
+        return inner if ok else None
+
+    if not any(open_of(m) for m in loaded):
+        return loaded
+    draws = Draws(__import__("numpy").random.default_rng(1))
+    more = list(dict.fromkeys(tree_text(sampler.sentence_tree(draws)) for _ in range(_LABEL_PROBE)))
+    own: list[tuple[str, ...]] = []
+    for m in loaded:
+        inner = open_of(m)
+        if inner is None:
+            own.append(tuple(m.capabilities.class_names or ()))
+            continue
+        said = probe_call(
+            inner.labels_answered, more, what=f"the function {inner.info['callable']}"
+        )
+        own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
+    out: list[Model] = []
+    for k, m in enumerate(loaded):
+        inner = open_of(m)
+        if inner is None:
+            out.append(m)
+            continue
+        names = list(own[k])
+        if not alone:  # the others' labels it has not written (in any case) itself
+            for x in (x for labels in own for x in labels):
+                if fold_label(x) not in {fold_label(n) for n in names}:
+                    names.append(x)
+        wide = CheckedModel(inner.with_labels(tuple(names)), spec_info=getattr(m, "spec_info", {}))
+        wide.spec_info["capabilities"] = wide.capabilities.to_json()
+        out.append(wide)
+    return out
+
+
 def setup_text(
     models: Any,
     *,
@@ -263,6 +356,23 @@ def setup_text(
                 f"there are; {fix}",
                 argument="MODEL",
             )
+    if oracle == "differential":
+        _refuse_the_same_twice(specs, loaded)
+        ranked_not = [
+            _name_of(spec, k)
+            for k, (spec, m) in enumerate(zip(specs, loaded, strict=True))
+            if m.capabilities.outputs == "labels"
+        ]
+        if mode == "topk" and ranked_not:
+            verb = "answers" if len(ranked_not) == 1 else "answer"
+            raise UsageError(
+                f"--mode topk --top-k {top_k} compares each classifier's {top_k} most "
+                f"likely labels, but {', '.join(ranked_not)} {verb} one "
+                "label per sentence, not a ranking: its other labels would be ranked by "
+                "their order alone. Use --mode top1, or classifiers answering probabilities",
+                argument="--mode",
+            )
+    loaded = _labels_as_answered(loaded, sampler, alone=label_map is not None)
     the_names = (
         list(names) if names is not None else _unique([_name_of(s, i) for i, s in enumerate(specs)])
     )
@@ -716,7 +826,9 @@ def check_export(path: str | os.PathLike[str] | None) -> None:
     if Path(path).is_dir():
         raise UsageError(f"{path} is a directory; give a file name", argument="--export")
     if Path(path).suffix.lower() not in (".jsonl", ".json", ".csv"):
-        raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(path))
+        raise UsageError(
+            "export to a .csv, .jsonl or .json file", argument="--export", path=str(path)
+        )
 
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
@@ -725,10 +837,13 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        if p.suffix.lower() in (".jsonl", ".json"):
+        if p.suffix.lower() == ".jsonl":
             with p.open("w", encoding="utf-8") as fh:
                 for rec in frame.to_dict(orient="records"):
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
+            records = frame.to_dict(orient="records")
+            p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
         elif p.suffix.lower() == ".csv":
             frame.to_csv(p, index=False)
         else:

@@ -1087,12 +1087,20 @@ def untested_reason(e: Any) -> str | None:
             "one sentence only was asked (the grammar derives one, or the budget allowed "
             "one), so no answer could differ"
         )
-    shown = ", ".join(f"{v:g}" for v in e.first_answer[:6])
+    shown = _answer_shown(e)
     return (
         f"the classifiers gave the same answer ({shown}) to every one of the {asked:,} "
         "sentences they were asked, so no sentence could fail; check that each receives "
         "sentences in the form it was trained on"
     )
+
+
+def _answer_shown(e: Any) -> str:
+    """The one answer of every classifier, in their own labels."""
+    lay = getattr(getattr(e, "oracle", None), "layout", None)
+    if lay is None:
+        return ", ".join(f"{v:g}" for v in np.asarray(e.first_answer)[:6])
+    return str(lay.answer_text(e.first_answer))
 
 
 def _constant_classifiers(e: Any) -> str | None:

@@ -16,19 +16,31 @@ A *case* is a derivation tree and, for metamorphic oracles, the node the relatio
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from assay.errors import ModelError, UsageError
-from assay.text.generate import Draws, Sampler, Tree, nodes, replace_at, subtree_at
+from assay.text.generate import (
+    Draws,
+    Sampler,
+    Tree,
+    nodes,
+    replace_at,
+    subtree_at,
+    tree_text,
+)
 from assay.text.grammar import Directional, Grammar, Invariant, reachable_symbols
 from assay.text.panel import Layout
 
-__all__ = ["MODES", "ORACLES", "Case", "Oracle", "Verdict"]
+__all__ = ["MEMBERS", "MODES", "ORACLES", "Case", "Oracle", "Verdict"]
 
 ORACLES = ("differential", "invariance", "directional")
+# an invariance class of more members: each case swaps in this many of them, drawn by its
+# sentence (the same sentence, the same members: a case is asked once and keyed by them)
+MEMBERS = 64
 MODES = ("top1", "topk", "distance")
 Path = tuple[int, ...]
 
@@ -194,12 +206,13 @@ class Oracle:
         node = subtree_at(case.tree, case.focus)
         alts = self.g.alternatives[rel.symbol]
         if isinstance(rel, Invariant):
-            out = [case.tree]
-            for a in rel.alternatives:
-                p = alts[a]
-                if p != node[0]:
-                    out.append(replace_at(case.tree, case.focus, self.sampler.shortest_with(p)))
-            return out
+            others = [alts[a] for a in rel.alternatives if alts[a] != node[0]]
+            if len(others) > MEMBERS:  # a class of thousands of names: some per sentence
+                others = _some(others, case)
+            return [
+                case.tree,
+                *(replace_at(case.tree, case.focus, self.sampler.shortest_with(p)) for p in others),
+            ]
         new = self.sampler.shortest_with(alts[rel.target])
         return [case.tree, replace_at(case.tree, case.focus, new)]
 
@@ -330,3 +343,12 @@ class Oracle:
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+
+
+def _some(members: list[int], case: Case) -> list[int]:
+    """``MEMBERS`` of an invariance class's productions, drawn by the case's sentence and
+    relation (in the class's order)."""
+    said = f"{case.relation}\x00{tree_text(case.tree)}".encode()
+    seed = int.from_bytes(hashlib.blake2b(said, digest_size=8).digest(), "little")
+    picked = np.random.default_rng(seed).choice(len(members), MEMBERS, replace=False)
+    return [members[i] for i in sorted(picked.tolist())]

@@ -20,7 +20,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import AssayError, ModelError, UsageError
 
-__all__ = ["CallCost", "Layout", "Panel", "build_layout", "load_label_map"]
+__all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class Layout:
     offsets: tuple[int, ...]
     common: tuple[str, ...]
     maps: tuple[tuple[int, ...], ...]  # per classifier: common index of each own label, or -1
+    # labels aligned because they differ only in case or spaces: (classifier, own, common)
+    folded: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def width(self) -> int:
@@ -66,7 +68,35 @@ class Layout:
             "common": list(self.common),
             "maps": [list(m) for m in self.maps],
             "unmapped": self.unmapped(),
+            "folded": [list(f) for f in self.folded],
         }
+
+    def answer_text(self, row: np.ndarray, *, named: bool = True) -> str:
+        """One row of the classifiers' answers in their own labels: ``strlab: 'pos'`` (a
+        label), ``vader: negative 0.61`` (the most likely class and its probability);
+        ``named`` False: without the classifiers' names."""
+        row = np.asarray(row, dtype=np.float64)
+        if row.shape != (self.width,):
+            return ", ".join(f"{v:g}" for v in row[:6])
+        parts = []
+        for k, name in enumerate(self.names):
+            block = self.block(row[None], k)[0]
+            top = int(np.argmax(block))
+            one_hot = block[top] == 1.0 and np.count_nonzero(block) == 1
+            label = self.labels[k][top]
+            said = f"{label!r}" if one_hot else f"{label} {block[top]:.2g}"
+            parts.append(f"{name}: {said}" if named else said)
+        return "; ".join(parts)
+
+    def folded_note(self) -> str | None:
+        """Which labels were taken as one though written differently (None: none)."""
+        if not self.folded:
+            return None
+        pairs = "; ".join(f"{who}'s {own!r} as {common!r}" for who, own, common in self.folded)
+        return (
+            f"labels that differ only in case or spaces were taken as the same: {pairs} "
+            "(give --label-map to align them otherwise)"
+        )
 
 
 def _labels_of(model: Model) -> tuple[str, ...]:
@@ -95,10 +125,16 @@ def build_layout(
         offsets.append(acc)
         acc += len(lab)
     label_map = label_map or {}
+    folded: list[tuple[str, str, str]] = []
     mapped = []
     for k, lab in enumerate(labels):
         m = label_map.get(k, {})
         mapped.append(tuple(m.get(x, x) for x in lab))
+    if differential:  # "POSITIVE" and "positive": the first classifier's way of writing it
+        for k in range(1, len(mapped)):
+            before = mapped[k]
+            mapped[k] = _fold_onto(before, mapped[0])
+            folded += [(names[k], a, b) for a, b in zip(before, mapped[k], strict=True) if a != b]
     if label_map:
         common: list[str] = list(dict.fromkeys(x for x in mapped[0]))
         for k in range(1, len(mapped)):
@@ -112,20 +148,57 @@ def build_layout(
         if differential and len(models) > 1:
             for k in range(1, len(models)):
                 if set(mapped[k]) != set(mapped[0]):
+                    unnamed = [names[j] for j in (0, k) if not models[j].capabilities.class_names]
+                    one = len(unnamed) == 1
+                    hint = (
+                        f" ({' and '.join(unnamed)} {'does' if one else 'do'} not name "
+                        f"{'its' if one else 'their'} classes, numbered from 0: name them "
+                        "beside the function, `FUNCTION.classes_ = ['neg', 'pos']`, or map "
+                        "them)"
+                        if unnamed
+                        else ""
+                    )
                     raise UsageError(
                         f"the classifiers name their labels differently: {names[0]} has "
                         f"{', '.join(labels[0])}; {names[k]} has {', '.join(labels[k])}. "
-                        "Give --label-map FILE mapping each one's labels to common ones",
+                        f"Give --label-map FILE mapping each one's labels to common ones{hint}",
                         argument="--label-map",
                     )
     maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
     if differential and len(models) > 1 and len(common) < 2:
+        if label_map:
+            raise UsageError(
+                f"after the label map the classifiers share {len(common)} label(s) "
+                f"({', '.join(common) or 'none'}); differential testing needs at least two",
+                argument="--label-map",
+            )
         raise UsageError(
-            f"after the label map the classifiers share {len(common)} label(s) "
-            f"({', '.join(common) or 'none'}); differential testing needs at least two",
-            argument="--label-map",
+            f"the classifiers have one label only ({', '.join(map(repr, common))}), so they "
+            "could never disagree; differential testing needs at least two. A function "
+            "answering labels by name without declaring them has the labels it answered to "
+            "the grammar's first sentences: declare every label it can answer beside it, "
+            f"`FUNCTION.classes_ = [{', '.join(map(repr, common))}, ...]`",
+            argument="MODEL",
         )
-    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps)
+    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded))
+
+
+def fold_label(label: str) -> str:
+    """A label as compared when no label map aligns it: spaces and case ignored."""
+    return " ".join(label.split()).casefold()
+
+
+def _fold_onto(own: tuple[str, ...], first: tuple[str, ...]) -> tuple[str, ...]:
+    """``own`` with each label that ``first`` lacks but writes differently only in case or
+    spaces ("POSITIVE" for "positive", "very good " for "very good"), and only one way,
+    written as ``first`` writes it."""
+    have = set(first)
+    out = []
+    for x in own:
+        near = [y for y in first if fold_label(y) == fold_label(x)]
+        taken = len(near) == 1 and x not in have and near[0] not in own
+        out.append(near[0] if taken else x)
+    return tuple(out) if len(set(out)) == len(out) else own
 
 
 _MAP_LINE = re.compile(r"^\s*(\S+)\s+(\S+|\"[^\"]*\")\s*->\s*(\S+|\"[^\"]*\")\s*(#.*)?$")
@@ -138,7 +211,7 @@ def load_label_map(
     or name); ``#`` comments.  An unknown classifier or label is a ``UsageError`` at its line."""
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = Path(path).read_text(encoding="utf-8-sig")  # (Notepad's byte-order mark)
     except FileNotFoundError:
         raise UsageError(
             f"no such label map: {where}", argument="--label-map", path=where
@@ -154,38 +227,51 @@ def load_label_map(
             continue
         m = _MAP_LINE.match(raw)
         if not m:
-            raise UsageError(
-                "expected 'CLASSIFIER LABEL -> COMMON_LABEL'",
-                argument="--label-map",
-                path=where,
-                line=n,
-                column=1,
-            )
+            raise _map_error("expected 'CLASSIFIER LABEL -> COMMON_LABEL'", where, n, 1)
         who, own, common = (x.strip('"') for x in m.group(1, 2, 3))
         if who.isdigit() and 1 <= int(who) <= len(models):
             k = int(who) - 1
         elif who in names:
             k = list(names).index(who)
         else:
-            raise UsageError(
+            raise _map_error(
                 f"unknown classifier {who!r}; give its position (1..{len(models)}) or name "
                 f"({', '.join(names)})",
-                argument="--label-map",
-                path=where,
-                line=n,
-                column=m.start(1) + 1,
+                where,
+                n,
+                m.start(1) + 1,
             )
         if own not in labels[k]:
-            raise UsageError(
-                f"classifier {names[k]} has no label {own!r}; its labels are "
+            near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
+            hint = f" (did you mean {near[0]!r}? labels are matched exactly)" if near else ""
+            if not near and getattr(getattr(models[k], "inner", None), "from_answers", False):
+                hint = (
+                    " (it does not declare its labels: they are those it answered to the "
+                    "grammar's first sentences; declare every label it can answer beside it, "
+                    f"`FUNCTION.classes_ = {[*labels[k], own]!r}`)"
+                )
+            raise _map_error(
+                f"classifier {names[k]} has no label {own!r}{hint}; its labels are "
                 f"{', '.join(labels[k])}",
-                argument="--label-map",
-                path=where,
-                line=n,
-                column=m.start(2) + 1,
+                where,
+                n,
+                m.start(2) + 1,
             )
-        out.setdefault(k, {})[own] = common
+        before = out.setdefault(k, {}).get(own)
+        if before is not None and before != common:
+            raise _map_error(
+                f"classifier {names[k]}'s label {own!r} is mapped twice: to {before!r} above, "
+                f"to {common!r} here",
+                where,
+                n,
+                m.start(2) + 1,
+            )
+        out[k][own] = common
     return out
+
+
+def _map_error(message: str, where: str, line: int, column: int) -> UsageError:
+    return UsageError(message, argument="--label-map", path=where, line=line, column=column)
 
 
 class CallCost:

@@ -10,10 +10,12 @@ import numpy as np
 
 from assay.core.findings import FindingBatch
 from assay.core.replay import ReplayResult
-from assay.text.generate import Sampler
+from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.technique import TextTest
 
 __all__ = ["replay_text"]
+
+_FRESH = 64  # sentences of the grammar asked when every stored one got the same answer
 
 
 def replay_text(
@@ -23,11 +25,11 @@ def replay_text(
     sentence (and, for a metamorphic run, the variant that broke the relation with it) and
     judge the answers with the run's oracle.  A directional finding stored without its
     relation (runs of older versions) cannot be judged: counted as skipped, never as fixed."""
-    oracle = test.make_oracle(
-        Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
-    )
+    sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
+    oracle = test.make_oracle(sampler)
     total = failing = skipped = 0
     examples: list[int] = []
+    answers = _Answers()
     for batch in batches:
         if not batch.kind.startswith("text-") or not len(batch):
             continue
@@ -35,6 +37,7 @@ def replay_text(
         if oracle.kind == "differential":
             for lo in range(0, len(minimal), chunk):
                 out = panel.predict(minimal[lo : lo + chunk])
+                answers.add(out)
                 bad = oracle.judge([row[None] for row in out], []).error
                 if len(examples) < 10:
                     examples.extend((total + np.flatnonzero(bad)[: 10 - len(examples)]).tolist())
@@ -53,7 +56,9 @@ def replay_text(
                 for i in range(lo, min(lo + chunk, len(minimal)))
                 for s in (minimal[i], variants[i] or minimal[i])
             ]
-            out = panel.predict(pairs).reshape(len(pairs) // 2, 2, -1)
+            flat = panel.predict(pairs)
+            answers.add(flat)
+            out = flat.reshape(len(pairs) // 2, 2, -1)
             bad = np.array([oracle.breaks(o, int(r)) for o, r in zip(out, rel[lo:], strict=False)])
             if len(examples) < 10:
                 examples.extend((total + np.flatnonzero(bad)[: 10 - len(examples)]).tolist())
@@ -65,4 +70,43 @@ def replay_text(
         if skipped
         else ""
     )
-    return ReplayResult(total, failing, examples, skipped=skipped, why_skipped=why)
+    untested = ""
+    if total and not failing and answers.one is not None and not answers.varied:
+        # one answer to every stored sentence: a fix (they were all alike), or a classifier
+        # that answers one thing whatever it is asked; other sentences of the grammar tell
+        draws = Draws(np.random.default_rng(0))
+        fresh = {tree_text(sampler.sentence_tree(draws)) for _ in range(_FRESH)}
+        answers.add(panel.predict(sorted(fresh)))
+    if total and not failing and answers.one is not None and not answers.varied:
+        untested = (
+            f"the classifiers gave the same answer ({answers.shown(panel)}) to every one of "
+            f"the {answers.n:,} sentences asked (the stored ones and others of the "
+            "grammar), so no stored finding could still fail: a classifier that never "
+            "changes its answer passes every check"
+        )
+    return ReplayResult(
+        total, failing, examples, skipped=skipped, why_skipped=why, untested=untested
+    )
+
+
+class _Answers:
+    """Whether the classifiers' answers varied over a replay (one answer to every sentence
+    shows nothing fixed)."""
+
+    def __init__(self) -> None:
+        self.one: np.ndarray | None = None
+        self.varied = False
+        self.n = 0
+
+    def add(self, out: np.ndarray) -> None:
+        out = np.asarray(out, dtype=np.float64)
+        if not len(out):
+            return
+        self.n += len(out)
+        if self.one is None:
+            self.one = out[0].copy()
+        self.varied = self.varied or not np.allclose(out, self.one[None], atol=1e-9)
+
+    def shown(self, panel: Any) -> str:
+        # (no names: `assay verify --model` asks another classifier under the run's name)
+        return str(panel.layout.answer_text(self.one, named=False))

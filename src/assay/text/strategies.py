@@ -190,9 +190,15 @@ class ExhaustiveStrategy:
     def __init__(self, engine_grammar: Any, max_depth: int) -> None:
         total = count_derivations(engine_grammar, max_depth, cap=self.LIMIT + 1)
         if total > self.LIMIT:
+            why = (
+                f"within --max-depth {max_depth} (its language is infinite: a symbol derives "
+                "itself)"
+                if getattr(engine_grammar, "infinite", False)
+                else ""
+            )
             raise UsageError(
-                f"the grammar has more than {self.LIMIT:,} derivations; exhaustive enumeration "
-                "is for small grammars (use walk or random)",
+                f"the grammar has more than {self.LIMIT:,} derivations{' ' + why if why else ''}"
+                "; exhaustive enumeration is for small grammars (use walk or random)",
                 argument="--strategy",
             )
         self.total = total

@@ -124,6 +124,7 @@ def build_summary(
         f"{engine.errors:,} {what} found in {queries:,} queries "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
         f"{', '.join(lay.names)}; strategy {strategy}"
+        + (f"; every one of the grammar's {whole:,} sentences was tested" if whole else "")
         if engine.errors
         else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
         f"(strategy {strategy}); "
@@ -211,6 +212,8 @@ def build_summary(
         )
     unmapped = lay.unmapped()
     notes = list(engine.g.warnings)
+    if lay.folded_note():
+        notes.append(str(lay.folded_note()))
     if unmapped:
         notes.append(
             "labels without a counterpart (not compared): "
