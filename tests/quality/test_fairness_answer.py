@@ -98,6 +98,21 @@ def test_a_clean_model_stays_quiet() -> None:
     assert got["regions"] == []
 
 
+def test_a_threshold_inside_the_interval_is_said_to_be_undecided() -> None:
+    """The level is judged on the estimate; when the sample's interval holds values on both
+    sides of the threshold, the verdict says so (a larger sample could turn it)."""
+    model = _planted(1)
+    near = f"share>{_volume(BOX):.5f}"  # the true share: the estimate falls either side
+    got = answer(SCHEMA, model, generator(3, 1), samples=5_000, fail_on=parse_fail_on(near))
+    v = got["verdict"][0]
+    assert v["uniform_low"] < _volume(BOX) < v["uniform_high"]
+    assert v["undecided"] is True and v["level"] in ("pass", "fail")
+    far = answer(SCHEMA, model, generator(3, 1), samples=5_000, fail_on=parse_fail_on("share>5%"))
+    assert far["verdict"][0]["undecided"] is False and far["verdict"][0]["level"] == "pass"
+    low = answer(SCHEMA, model, generator(3, 1), samples=5_000, fail_on=parse_fail_on("share>0"))
+    assert low["verdict"][0]["undecided"] is False and low["verdict"][0]["fails"] is True
+
+
 def test_fail_on_expressions() -> None:
     rule = parse_fail_on("share>1%")
     assert not isinstance(rule, float) and rule.value == pytest.approx(0.01)

@@ -73,10 +73,21 @@ def _share_text(v: dict[str, Any]) -> str:
             f" (95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
             f"{int(v.get('uniform_sampled') or 0):,} sampled)"
         )
+    data_exact = v["basis"] != "sampled" and v.get("exact_data_low") is not None
+    if v["basis"] == "exact" and v.get("share_data") is not None and not data_exact:
+        text += " (exact)"  # the data's share was sampled: the suffix must not claim it
     if v.get("share_data") is not None:
         text += f", {percent(v['share_data'])} of the data rows"
-        if v["basis"] == "sampled":
+        if not data_exact and v.get("data_low") is not None:
             text += f" (95 % CI {percent(v.get('data_low'))} to {percent(v.get('data_high'))})"
+        elif v["basis"] == "bounded" and data_exact:
+            text += (
+                f" (exact bounds {percent(v.get('exact_data_low'))} to "
+                f"{percent(v.get('exact_data_high'))})"
+            )
+        elif v["basis"] == "exact":
+            text += " (exact)"
+        return text
     return text + (" (exact)" if v["basis"] == "exact" else "")
 
 
@@ -88,6 +99,11 @@ def _say_answer(out: Output, summary: dict[str, Any]) -> None:
         if v.get("certificate"):
             text += "; certified zero"
         text += f"; {v['level']}"
+        if v.get("undecided"):
+            text += (
+                " (judged on the estimate: the interval holds values on both sides of the "
+                "--fail-on threshold, so a larger sample could turn it)"
+            )
         fav = [
             d
             for d in summary.get("direction") or []

@@ -322,6 +322,7 @@ def _verdict(
     else:
         fails = fail_on.fails(measured)
         level = "fail" if fails else "pass"
+    undecided = _undecided(fail_on, _range_of(fail_on, basis, est_u, est_d, ex))
     if certificate:
         level = "certified zero"
         fails = False if fail_on is not None else None
@@ -339,6 +340,7 @@ def _verdict(
         "level": level,
         "fails": fails,
         "certificate": certificate,
+        "undecided": undecided and not certificate,
     }
     if isinstance(ex, ExactResult):
         row["exact_uniform_low"], row["exact_uniform_high"] = ex.uniform
@@ -348,6 +350,41 @@ def _verdict(
         if ex.data is not None:
             row["exact_data_low"], row["exact_data_high"] = ex.data
     return row
+
+
+def _range_of(
+    fail_on: FailRule | None,
+    basis: str,
+    est_u: dict[str, Any],
+    est_d: dict[str, Any] | None,
+    ex: ExactResult | str | None,
+) -> tuple[float, float] | None:
+    """What the judged share may be: the sample's 95 % interval, or the analysis' bounds."""
+    if fail_on is None or basis == "exact":
+        return None
+    on_data = fail_on.measure == "share_data"
+    est = est_d if on_data else est_u
+    if isinstance(ex, ExactResult) and ex.estimate is not None and not on_data:
+        est = ex.estimate
+    span = None
+    if est is not None and est.get("low") is not None and est.get("high") is not None:
+        span = float(est["low"]), float(est["high"])
+    bounds = (ex.data if on_data else ex.uniform) if isinstance(ex, ExactResult) else None
+    if bounds is None:
+        return span
+    if span is None:
+        return bounds
+    # the certain bounds narrow the statistical interval (the judged share lies in both)
+    low, high = max(span[0], bounds[0]), min(span[1], bounds[1])
+    return (low, high) if low <= high else bounds
+
+
+def _undecided(fail_on: FailRule | None, span: tuple[float, float] | None) -> bool:
+    """Whether the share may lie on either side of the threshold: the level was judged on the
+    point estimate, and a larger sample (or a longer analysis) could turn it."""
+    if fail_on is None or span is None:
+        return False
+    return fail_on.fails(span[1]) != fail_on.fails(span[0])
 
 
 def _clip(value: float | None, bounds: tuple[float, float]) -> float:
