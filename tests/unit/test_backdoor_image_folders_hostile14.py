@@ -226,6 +226,38 @@ def test_images_that_would_not_fit_in_memory_are_refused_before_reading(
     assert read_images(tmp_path, argument="--clean").values.shape == (3, 100, 100, 1)
 
 
+@pytest.mark.parametrize("suffix", [".npy", ".npz"])
+def test_an_array_that_would_not_fit_in_memory_is_refused_from_its_header(
+    tmp_path: Path, suffix: str
+) -> None:
+    """A million 512x512 colour images, as a .npy header (or .npz member) says: refused from
+    the header, before numpy reads (or tries to allocate) the array."""
+    import zipfile
+
+    from numpy.lib import format as npformat
+
+    header = {"descr": "<f4", "fortran_order": False, "shape": (1_000_000, 512, 512, 3)}
+    raw = tmp_path / "big.npy"
+    with raw.open("wb") as fh:
+        npformat.write_array_header_1_0(fh, header)
+        fh.write(b"\0" * 64)  # the data would follow: a truncated file, as numpy would fail on
+    path = raw
+    if suffix == ".npz":
+        path = tmp_path / "big.npz"
+        with zipfile.ZipFile(path, "w") as z:
+            z.write(raw, "images.npy")
+    with pytest.raises(UsageError, match=r"1,000,000 images of 512x512 pixels would take") as info:
+        read_images(path, argument="--images")
+    assert info.value.path == str(path)
+    small = tmp_path / f"small{suffix}"
+    arr = np.zeros((3, 8, 8), dtype=np.uint8)
+    if suffix == ".npy":
+        np.save(small, arr)
+    else:
+        np.savez(small, images=arr)
+    assert read_images(small, argument="--images").values.shape == (3, 8, 8, 1)
+
+
 def test_logits_are_read_as_the_probabilities_they_stand_for() -> None:
     """A model answering log-probabilities plus a constant (all positive): the scores STRIP
     and the model scan read are its probabilities (they were near-uniform rows)."""

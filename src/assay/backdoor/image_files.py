@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.label_files import class_of
-from assay.backdoor.pixels import check_sizes, pixels, read_file
+from assay.backdoor.pixels import check_room, check_sizes, pixels, read_file
 from assay.errors import UsageError
 
 __all__ = [
@@ -366,6 +366,21 @@ def _images_key(keys: list[str], p: Path, argument: str) -> str:
     )
 
 
+def _check_header(fh: Any, p: Path, argument: str) -> None:
+    """The array's shape from its header, before it is read: one that would not fit in memory
+    as the scan holds it is refused (a large file read whole ended in an out-of-memory kill)."""
+    from numpy.lib import format as npformat
+
+    version = npformat.read_magic(fh)
+    read = npformat.read_array_header_1_0 if version == (1, 0) else npformat.read_array_header_2_0
+    shape = read(fh)[0]
+    if len(shape) in (3, 4) and shape[0]:
+        channels = min(shape[3], 3) if len(shape) == 4 else 1
+        size = (int(shape[1]), int(shape[2]))
+        values = int(shape[0]) * size[0] * size[1] * int(channels)
+        check_room(int(shape[0]), size, values, argument, str(p))
+
+
 def _read_array(p: Path, argument: str) -> ImageFiles:
     labels = None
     try:
@@ -374,11 +389,15 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
                 with np.load(fh, allow_pickle=False) as z:
                     keys = list(z.files)
                     key = _images_key(keys, p, argument)
+                    with z.zip.open(f"{key}.npy") as member:
+                        _check_header(member, p, argument)
                     values = z[key]
                     for k in ("labels", "y"):
                         if k in keys:
                             labels = _class_indices(np.asarray(z[k]).reshape(-1), k, p, argument)
             else:
+                _check_header(fh, p, argument)
+                fh.seek(0)
                 values = np.load(fh, allow_pickle=False)
     except UsageError:
         raise

@@ -12,7 +12,7 @@ import numpy as np
 
 from assay.errors import UsageError
 
-__all__ = ["check_sizes", "pixels", "read_file"]
+__all__ = ["check_room", "check_sizes", "pixels", "read_file"]
 
 # the most memory one set of images may take as the scan holds them (float64, three copies:
 # the values read, in [0, 1], and as the model takes them): a share of the machine's
@@ -170,16 +170,25 @@ def check_sizes(files: list[Path], names: list[str], argument: str) -> None:
                 argument=argument,
                 path=str(f),
             )
-    need = sum(h * w * min(c, 3) for h, w, c in sizes) * 8 * 3
+    check_room(len(files), sizes[0][:2], sum(h * w * min(c, 3) for h, w, c in sizes), argument)
+
+
+def check_room(
+    n: int, size: tuple[int, int], values: int, argument: str, path: str | None = None
+) -> None:
+    """Refuse ``n`` images of ``size`` (``values`` pixel values in all) that would not fit in
+    memory as the scan holds them (float64, about three copies), before any is read."""
+    need = values * 8 * 3
     have = _memory()
     if have and need > MEMORY_SHARE * have:
-        h, w, _ = sizes[0]
+        h, w = size
         raise UsageError(
-            f"{len(files):,} images of {h}x{w} pixels would take {need / 2**30:.1f} GiB as the "
+            f"{n:,} images of {h}x{w} pixels would take {need / 2**30:.1f} GiB as the "
             f"scan holds them, more than a quarter of this machine's {have / 2**30:.0f} GiB; "
             "give fewer images (a few hundred clean images are plenty), or resize them to the "
             "size the model takes",
             argument=argument,
+            path=path,
         )
 
 
