@@ -60,7 +60,15 @@ def parse_protected(
     elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
         parts = [str(value)]
     else:
-        parts = [p.strip() for v in value for p in str(v).split(",") if p.strip()]
+        # a list names one attribute per item, whole: a column name may hold a comma (a
+        # flattened MultiIndex's "('q', 'sex')"); only an item with bins splits, into its edges
+        parts = []
+        for v in value:
+            item = str(v).strip()
+            if _BINS in item:
+                parts.extend(p.strip() for p in item.split(",") if p.strip())
+            elif item:
+                parts.append(item)
     specs: list[list[str]] = []
     for part in parts:
         if specs and _BINS in specs[-1][0] and _number(part) is not None:
