@@ -24,6 +24,7 @@ import typer
 from assay._version import __version__
 from assay.cli import leftover
 from assay.cli.console import Output, guard_stdout, silence_stdout
+from assay.cli.helpstyle import HelpGroup
 from assay.core.redact import redact_text
 from assay.errors import AssayError, ModelError, StoreError, UsageError
 
@@ -33,6 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=HelpGroup,  # help reflowed to the terminal, flags without a type (cli.helpstyle)
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
