@@ -578,7 +578,16 @@ def check_backdoor(
     seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("backdoor")
-    command = rerun_command(argv, seed)
+    shown = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        **options,
+        "fail_on": fail_on or None,
+        "export_filter": export_filter,
+        "units": units,
+        "store": store,
+    }
+    command = rerun_command(argv, seed, ("check_backdoor", model, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its

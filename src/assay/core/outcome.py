@@ -185,3 +185,27 @@ class EndedRunMixin:
         text = f"{text}; {note}" if note else text
         failed = self.not_a_pass
         return f"{failed[0].upper()}: {failed[1]}. {text}" if failed else text  # as reported
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the run, its headline, its seed and how to rerun it, and the first
+        findings as a table in the user's own terms (``findings()``, escaped by pandas)."""
+        from html import escape
+
+        seed = getattr(self, "seed", None)
+        command = getattr(self, "command", None)
+        parts = [
+            f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>",
+            f"<p>{escape(self.headline)}</p>",
+        ]
+        if seed is not None and command:
+            parts.append(f"<p>seed {escape(str(seed))}; rerun: <code>{escape(command)}</code></p>")
+        findings = getattr(self, "findings", None)
+        if callable(findings):
+            try:
+                frame = findings(5)
+                table = frame.to_html(index=False, escape=True, max_cols=12)
+            except Exception:  # (a store gone since): the headline alone, never a traceback
+                table = ""
+            if table and len(frame):
+                parts.append(f"<p>First findings (<code>result.findings()</code>: all):</p>{table}")
+        return "\n".join(parts)

@@ -144,7 +144,17 @@ def check_fairness(
         max_queries = DEFAULT_MAX_QUERIES
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("fairness")
-    command = rerun_command(argv, seed)
+    shown = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        **options,
+        "fail_on": fail_on,
+        "retrain": retrain or None,
+        "exact": exact,
+        "units": units,
+        "store": store,
+    }
+    command = rerun_command(argv, seed, ("check_fairness", model, shown))
     given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
     if argv and argv[0] == "fairness" and not given:
         command += f" --keep-findings {keep_option(keep)}"

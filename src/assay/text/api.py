@@ -491,7 +491,15 @@ def check_text(
         max_queries = DEFAULT_MAX_QUERIES
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("text")
-    command = rerun_command(argv, seed)
+    shown = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        **options,
+        "fail_on": fail_on or None,
+        "units": units,
+        "store": store,
+    }
+    command = rerun_command(argv, seed, ("check_text", models, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
