@@ -353,3 +353,58 @@ def test_a_resumed_fairness_run_counts_its_earlier_sessions_wall_clock(
     assert resumed.status in ("completed", "budget_exhausted")
     wall = float(resumed.summary["wall_seconds"])
     assert wall >= wall_first + 0.9 * session - 0.5, (wall, wall_first, session)
+
+
+def test_paths_written_with_a_tilde_are_the_home_folders(tmp_path: Path) -> None:
+    """`--store=~/runs.db` (a shell leaves `~` after `=` as it is) made a folder named `~` in
+    the working directory and put the run there; `--junit=~/j.xml` likewise."""
+    home, work = tmp_path / "home", tmp_path / "work"
+    home.mkdir()
+    work.mkdir()
+    (work / "m.py").write_text(MODEL)
+    _frame(60).to_csv(work / "people.csv", index=False)
+    env = {**os.environ, "HOME": str(home), "PYTHONPATH": os.pathsep.join(sys.path)}
+    args = ["m.py:predict", "--data", "people.csv", "--protected", "sex", "--max-queries", "100"]
+    done = subprocess.run(
+        [sys.executable, "-m", "assay", "fairness", *args, "--store=~/runs.db", "--junit=~/j.xml"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    assert (home / "runs.db").is_file() and (home / "j.xml").is_file()
+    assert not (work / "~").exists()
+
+
+def test_findings_of_a_deleted_run_say_so_not_an_empty_table(tmp_path: Path) -> None:
+    """After `assay.delete_runs`, a result's `findings()` was an empty DataFrame beside a
+    headline of 39 IDIs: nothing found, as far as the table told."""
+    store = tmp_path / "s.db"
+    result = assay.check_fairness(
+        _by_sex, data=_frame(100), protected="sex", max_queries=200, seed=1, store=store
+    )
+    # a function fed arrays: findings() raised AttributeError ('numpy.ndarray' object has
+    # no attribute 'reset_index'); the user's columns, categories and class names
+    frame = result.findings()
+    assert len(frame) > 0 and {"age", "income", "sex", "prediction"} <= set(frame.columns)
+    assert set(frame["sex"]) == {"F", "M"} and set(frame["prediction"]) <= {"no", "yes"}
+    assay.delete_runs(result.run_id, store=store)
+    with pytest.raises(UsageError, match="no longer in the store"):
+        result.findings()
+    assert result.headline in result._repr_html_() or "discriminatory" in result._repr_html_()
+
+
+def test_a_one_line_grammar_is_read_as_a_grammar(tmp_path: Path) -> None:
+    """`grammar='S -> "good" | "bad"'` was taken for a file's name ("no such grammar file:
+    S -> ...", the grammar printed twice); several lines were already read as a grammar."""
+    result = assay.check_text(
+        [_pos_if_good, _pos_if_only_good],
+        grammar='S -> "good" | "not bad" | "bad"',
+        max_queries=10,
+        seed=1,
+        store=tmp_path / "s.db",
+    )
+    assert result.n_findings == 1  # "not bad": one says pos, the other neg
+    assert "assay.check_text([<_pos_if_good>, <_pos_if_only_good>]" in result.command

@@ -100,7 +100,7 @@ class BackdoorResult(EndedRunMixin):
         model names its classes."""
         from assay.backdoor.frames import findings_frame
 
-        with RunStore(self.store) as store:
+        with self._stored() as store:
             caps = (store.get_run(self.run_id).model or {}).get("capabilities") or {}
         return findings_frame(self.summary, caps.get("class_names"), limit)
 

@@ -23,6 +23,7 @@ import typer
 
 from assay._version import __version__
 from assay.cli import leftover
+from assay.cli.argv import home_expanded
 from assay.cli.console import Output, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup
 from assay.core.redact import redact_text
@@ -74,6 +75,7 @@ def guarded(fn: F) -> F:
         def fail(code: int, kind: str, message: str) -> typer.Exit:
             return typer.Exit(_left_behind(command, kwargs, code, kind, message))
 
+        kwargs = {key: home_expanded(value) for key, value in kwargs.items()}
         try:
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):

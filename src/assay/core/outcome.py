@@ -159,6 +159,29 @@ class EndedRunMixin:
     status: str
     summary: dict[str, Any]
 
+    def _stored(self) -> Any:
+        """The run store, read-only, holding this result's run: a run deleted since (``assay
+        delete``, ``prune``) or a store file gone is a ``UsageError`` saying so (its findings
+        read as an empty table)."""
+        from pathlib import Path
+
+        from assay.core.store import RunStore
+
+        path = Path(getattr(self, "store", ""))
+        gone = (
+            f"run {self.run_id} is no longer in the store {path} (deleted or pruned since?): "
+            "its findings are gone; the result's headline and summary are what is left"
+        )
+        if not path.is_file():
+            raise UsageError(gone, argument="store")
+        store = RunStore(path, read_only=True)
+        try:
+            store.get_run(self.run_id)
+        except UsageError:
+            store.close()
+            raise UsageError(gone, argument="store") from None
+        return store
+
     def __repr__(self) -> str:
         # one line in a notebook: the summary (a row per image of a backdoor scan) stays out
         return f"<{type(self).__name__} {self.run_id} ({self.status}): {self.headline}>"

@@ -102,7 +102,8 @@ def _shown(value: Any) -> str:
     path = getattr(value, "path", None)  # (a RunStore)
     if isinstance(path, Path):
         return repr(str(path))
-    return f"<{getattr(value, '__name__', None) or name}>"
+    shown = str(getattr(value, "__name__", None) or name)
+    return shown if shown.startswith("<") else f"<{shown}>"  # (a lambda: <lambda>)
 
 
 def launch_dir(argv: Sequence[str] | None) -> str | None:

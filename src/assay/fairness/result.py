@@ -70,7 +70,7 @@ class FairnessResult(EndedRunMixin):
 
         if self.setup is None:
             raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
-        with RunStore(self.store) as store:
+        with self._stored() as store:
             return findings_frame(
                 store.iter_batches(self.run_id),
                 self.setup.test.schema,

@@ -110,13 +110,21 @@ class TextResult(EndedRunMixin):
     def findings(self, limit: int | None = None) -> Any:
         """One row per distinct minimal failing sentence (a pandas DataFrame), the first
         ``limit`` (None: all)."""
-        with RunStore(self.store) as store:
+        with self._stored() as store:
             return findings_frame(store, self.run_id, limit)
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the failing sentences as CSV (``.csv``) or JSON lines (``.jsonl``)."""
         with RunStore(self.store) as store:
             return export_findings(store, self.run_id, path)
+
+
+def _grammar_text(given: str) -> bool:
+    """Whether ``grammar=`` is a grammar's text rather than a file's name: several lines, or
+    one rule (``'S -> "yes" | "no"'``) that names no file."""
+    if "\n" in given:
+        return True
+    return "->" in given and not given.startswith("builtin:") and not Path(given).exists()
 
 
 def _name_of(spec: Any, i: int) -> str:
@@ -306,7 +314,7 @@ def setup_text(
         raise UsageError(
             "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
         )
-    if isinstance(grammar, str) and "\n" in grammar:  # a grammar's text (a notebook's)
+    if isinstance(grammar, str) and _grammar_text(grammar):  # a grammar's text (a notebook's)
         grammar = parse_grammar(grammar, source="the grammar text")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     sampler = Sampler(the_grammar, max_depth=max_depth)
