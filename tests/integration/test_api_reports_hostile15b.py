@@ -408,3 +408,47 @@ def test_a_one_line_grammar_is_read_as_a_grammar(tmp_path: Path) -> None:
     )
     assert result.n_findings == 1  # "not bad": one says pos, the other neg
     assert "assay.check_text([<_pos_if_good>, <_pos_if_only_good>]" in result.command
+
+
+def _fair(rows: Any) -> np.ndarray:
+    out: np.ndarray = (np.asarray(rows, dtype=object)[:, 0].astype(float) > 40).astype(np.int64)
+    return out
+
+
+_fair.classes_ = ["no", "yes"]  # type: ignore[attr-defined]
+
+
+def test_a_result_says_whether_it_passed_as_the_exit_code_does(tmp_path: Path) -> None:
+    """A notebook or pytest user had the findings' count, but no way to judge a run the way
+    the command line does: with a rule on the share, 90 IDIs and a pass."""
+    from assay.core.outcome import passes
+
+    store = tmp_path / "s.db"
+    common: dict[str, Any] = {"data": _frame(), "protected": ["sex"], "store": store}
+    within = assay.check_fairness(_by_sex, max_queries=600, seed=1, fail_on="share>0.9", **common)
+    assert within.n_findings > 0 and within.passed
+    above = assay.check_fairness(_by_sex, max_queries=600, seed=1, fail_on="share>0.1", **common)
+    assert not above.passed
+    found = assay.check_fairness(_by_sex, max_queries=600, seed=1, **common)
+    assert not found.passed
+    clean = assay.check_fairness(_fair, max_queries=600, seed=1, **common)
+    assert clean.n_findings == 0 and clean.passed
+    # the command line's exit code for the same kinds of run agrees
+    (tmp_path / "m.py").write_text(MODEL)
+    _frame().to_csv(tmp_path / "people.csv", index=False)
+    for rule, code in (("share>0.9", 0), ("share>0.1", 1)):
+        args = ["m.py:predict", "--data", "people.csv", "--protected", "sex", "--seed", "1"]
+        args += ["--max-queries", "600", "--fail-on", rule, "--store", "cli.db", "--json"]
+        done = subprocess.run(
+            [sys.executable, "-m", "assay", "fairness", *args],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+        assert done.returncode == code, done.stderr
+        with RunStore(tmp_path / "cli.db", read_only=True) as s:
+            record = s.get_run(json.loads(done.stdout)["run_id"])
+            bad = s.count_at_or_above(record.id, 0.0)
+        assert passes(record.status, record.summary, record.config, bad) is (code == 0)

@@ -26,6 +26,7 @@ __all__ = [
     "answer_found",
     "check_fail_on",
     "not_a_pass",
+    "passes",
     "status_note",
     "stored_fail_on",
     "untested",
@@ -150,6 +151,25 @@ def answer_fails(summary: Mapping[str, Any] | None) -> list[str] | None:
     return [str(v.get("attribute", "?")) for v in rows if isinstance(v, Mapping) and v.get("fails")]
 
 
+def passes(
+    status: str, summary: Mapping[str, Any] | None, config: Mapping[str, Any] | None, bad: int
+) -> bool:
+    """Whether a run passed, as the command line's exit code 0 says it (``cli.reporting``):
+    it ended, tested all it was given, and found nothing at or above its ``--fail-on``
+    (``bad``: how many findings are; the default threshold also counts what the answer found
+    without storing it) or, judged by a rule on the share, no attribute's share is above it."""
+    from assay.core.store import ENDED
+
+    if status not in ENDED or not_a_pass(summary):
+        return False
+    if answer_rule(config) is not None:
+        failing = answer_fails(summary)
+        if failing is not None:
+            return not failing
+    found = answer_found(summary) if stored_fail_on(config) <= 0.0 and not bad else []
+    return not (bad or found)
+
+
 class EndedRunMixin:
     """What every technique's result says of its run's outcome: why it tested nothing, and
     its headline led by that, as the reports say it; its one-line ``repr``.  The result class
@@ -158,6 +178,16 @@ class EndedRunMixin:
     run_id: str
     status: str
     summary: dict[str, Any]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the run passed as ``assay``'s exit code 0 would say: it ended, tested all
+        it was given, and found nothing at or above its ``fail_on`` (a rule on the share:
+        no attribute above it).  Reads the run's counts from its store."""
+        with self._stored() as store:
+            record = store.get_run(self.run_id)
+            bad = store.count_at_or_above(record.id, stored_fail_on(record.config))
+            return passes(record.status, record.summary, record.config, bad)
 
     def _stored(self) -> Any:
         """The run store, read-only, holding this result's run: a run deleted since (``assay
