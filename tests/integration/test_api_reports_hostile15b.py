@@ -452,3 +452,20 @@ def test_a_result_says_whether_it_passed_as_the_exit_code_does(tmp_path: Path) -
             record = s.get_run(json.loads(done.stdout)["run_id"])
             bad = s.count_at_or_above(record.id, 0.0)
         assert passes(record.status, record.summary, record.config, bad) is (code == 0)
+
+
+def test_a_result_reads_its_store_after_the_notebook_changes_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A result kept the store's path as given (the default `.assay/runs.db`, relative): after
+    `os.chdir`, `findings()` looked in (and created) another store."""
+    monkeypatch.chdir(tmp_path)
+    result = assay.check_fairness(
+        _by_sex, data=_frame(100), protected="sex", max_queries=200, seed=1
+    )
+    assert result.store.is_absolute()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    assert len(result.findings()) > 0 and result.passed is False
+    assert not (elsewhere / ".assay").exists()

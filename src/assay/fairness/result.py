@@ -237,7 +237,7 @@ def _result(
         max_severity=outcome.max_severity,
         summary=record.summary,
         progress=outcome.progress,
-        store=store.path,
+        store=store.path.absolute(),  # (a notebook may chdir later)
         command=command,
         mitigation=mitigation,
         setup=setup,

@@ -661,7 +661,7 @@ def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> Te
         max_severity=outcome.max_severity,
         summary=record.summary,
         progress=outcome.progress,
-        store=store.path,
+        store=store.path.absolute(),  # (a notebook may chdir later)
         command=command,
     )
 
