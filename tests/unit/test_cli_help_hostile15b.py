@@ -55,3 +55,17 @@ def test_the_command_list_gives_each_command_one_short_summary() -> None:
 
 def test_arguments_are_named_in_capitals_as_the_readme_spells_them() -> None:
     assert "RUN_ID" in _help("verify")
+
+
+@pytest.mark.parametrize("command", [[], ["verify"]])
+def test_dash_h_is_help(command: list[str]) -> None:
+    env = {**os.environ, "COLUMNS": "100"}
+    done = subprocess.run(
+        [sys.executable, "-m", "assay", *command, "-h"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Usage: assay" in done.stdout, done.stderr  # (it was "No such option: -h")

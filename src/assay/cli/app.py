@@ -36,6 +36,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     cls=HelpGroup,  # help reflowed to the terminal, flags without a type (cli.helpstyle)
+    context_settings={"help_option_names": ["-h", "--help"]},  # (-h was "No such option")
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
