@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-import jsonschema  # type: ignore[import-untyped]
 import numpy as np
 import pandas as pd
 import pytest
@@ -92,7 +91,8 @@ def test_a_run_passing_its_share_rule_has_no_failing_junit_case(
     assert (failures, errors) == (0, 0)
     names = [c.get("name", "") for c in cases]
     assert any(n.startswith("share of discriminatory inputs: sex") for n in names), names
-    assert jsonschema.Draft202012Validator(load_schema()).is_valid(doc)
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(doc, load_schema())
 
 
 def test_a_share_above_the_rule_fails_junit_even_with_no_finding_stored(
@@ -469,3 +469,40 @@ def test_a_result_reads_its_store_after_the_notebook_changes_directory(
     monkeypatch.chdir(elsewhere)
     assert len(result.findings()) > 0 and result.passed is False
     assert not (elsewhere / ".assay").exists()
+
+
+def test_every_techniques_report_fits_its_schema_whatever_the_runs_end(tmp_path: Path) -> None:
+    """A guard: the JSON document of a zero-finding fairness run, a budget-exhausted text run,
+    a backdoor scan whose budget ended before its images, and an interrupted run fits
+    `schema.json`; each JUnit file's counts are its elements'."""
+    jsonschema = pytest.importorskip("jsonschema")
+    store = tmp_path / "s.db"
+    runs = [
+        assay.check_fairness(
+            _fair, data=_frame(100), protected="sex", max_queries=200, seed=1, store=store
+        ).run_id,
+        assay.check_text(
+            [_pos_if_good, _pos_if_only_good],
+            grammar='S -> A A\nA -> "good" | "not bad" | "bad" | "fine"',
+            max_queries=3,
+            seed=1,
+            store=store,
+        ).run_id,
+        assay.check_backdoor("builtin:trojan", max_queries=150, seed=1, store=store).run_id,
+    ]
+    with RunStore(store) as s:
+        s.create_run(
+            run_id="text-stopped", technique="text", seed=1, command="x", config={}, model={},
+            versions={},
+        )  # fmt: skip
+        s.checkpoint("text-stopped", status="interrupted")
+        statuses = {}
+        for run_id in [*runs, "text-stopped"]:
+            doc = build_document(s, run_id)
+            jsonschema.validate(doc, load_schema())
+            failures, errors, _ = _junit(doc)
+            statuses[doc["run"]["technique"], doc["run"]["status"]] = (failures, errors)
+    assert statuses[("fairness", "completed")] == (0, 0)
+    assert statuses[("text", "budget_exhausted")][0] >= 1
+    assert statuses[("backdoor", "budget_exhausted")][1] == 1  # not everything was tested
+    assert statuses[("text", "interrupted")] == (0, 1)  # unfinished: never a pass
