@@ -506,3 +506,25 @@ def test_every_techniques_report_fits_its_schema_whatever_the_runs_end(tmp_path:
     assert statuses[("text", "budget_exhausted")][0] >= 1
     assert statuses[("backdoor", "budget_exhausted")][1] == 1  # not everything was tested
     assert statuses[("text", "interrupted")] == (0, 1)  # unfinished: never a pass
+
+
+def test_a_misspelt_keyword_is_named_in_the_callers_terms(tmp_path: Path) -> None:
+    """`check_fairness(..., max_query=5000)` raised "_setup() got an unexpected keyword
+    argument 'max_query'": a private function's name, and nothing about `max_queries`."""
+    store = tmp_path / "s.db"
+    calls = {
+        "check_fairness": lambda: assay.check_fairness(
+            _by_sex, data=_frame(20), protected="sex", max_query=50, store=store
+        ),
+        "check_text": lambda: assay.check_text(
+            [_pos_if_good, _pos_if_only_good], grammar='S -> "a"', max_query=5, store=store
+        ),
+        "check_backdoor": lambda: assay.check_backdoor("builtin:trojan", image="x", store=store),
+    }
+    for name, call in calls.items():
+        with pytest.raises(TypeError) as err:
+            call()
+        text = str(err.value)
+        assert text.startswith(f"{name}() got an unexpected keyword argument"), text
+        assert "did you mean max_queries?" in text or "did you mean images?" in text, text
+    assert not store.exists()  # refused before a run (or a store) was made

@@ -40,6 +40,7 @@ from assay.backdoor.technique import HELD_OUT_RATE, BackdoorTest, check_comparab
 from assay.core.budget import BudgetedModel, check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
+from assay.core.keywords import check_keywords
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -571,6 +572,8 @@ def check_backdoor(
     fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
+    if setup is None:  # a misspelt option named in the caller's terms
+        check_keywords("check_backdoor", options, (check_backdoor, setup_backdoor))
     the_setup = setup or setup_backdoor(model, **options)
     if execution.get("units"):
         the_setup.test.check_units(int(execution["units"]))

@@ -15,13 +15,14 @@ from typing import Any
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
+from assay.core.keywords import check_keywords
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
-from assay.fairness.loading import frame_digest, setup_fairness
+from assay.fairness.loading import _setup, frame_digest, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
     _answer,
@@ -127,6 +128,8 @@ def check_fairness(
         samples=answer_samples,
         enabled=answer,
     )
+    if setup is None:  # a misspelt option named in the caller's terms, not _setup()'s
+        check_keywords("check_fairness", options, (check_fairness, _setup))
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
     if isinstance(rule, FailRule) and rule.measure == "share_data" and the_setup.test.data is None:
         raise UsageError(

@@ -26,6 +26,7 @@ from typing import Any
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
+from assay.core.keywords import check_keywords
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -492,6 +493,8 @@ def check_text(
     fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
+    if setup is None:  # a misspelt option named in the caller's terms
+        check_keywords("check_text", options, (check_text, setup_text))
     the_setup = setup or setup_text(models, **options)
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
