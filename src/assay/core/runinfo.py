@@ -80,6 +80,8 @@ def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: i
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, str) and len(value) > 120:  # (a grammar given as text)
+        return f"<text of {len(value):,} characters: {value[:60]!r}...>"
     if value is None or isinstance(value, bool | int | float | str):
         return repr(value)
     if isinstance(value, os.PathLike):
