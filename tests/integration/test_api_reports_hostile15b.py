@@ -528,3 +528,91 @@ def test_a_misspelt_keyword_is_named_in_the_callers_terms(tmp_path: Path) -> Non
         assert text.startswith(f"{name}() got an unexpected keyword argument"), text
         assert "did you mean max_queries?" in text or "did you mean images?" in text, text
     assert not store.exists()  # refused before a run (or a store) was made
+
+
+# -- --json: stdout is one JSON document, whatever happens ----------------------------------
+
+FLAKY = """
+import numpy as np
+calls = [0]
+def predict(rows):
+    calls[0] += 1
+    if calls[0] > 12:
+        raise RuntimeError("boom")
+    rows = np.asarray(rows, dtype=object)
+    return ((rows[:, 1].astype(float) % 7 == 0) & (rows[:, 2] == "M")).astype(int)
+predict.classes_ = ["no", "yes"]
+"""
+
+SLOW = """
+import time
+import numpy as np
+def predict(rows):
+    time.sleep(0.8)
+    rows = np.asarray(rows, dtype=object)
+    return ((rows[:, 1].astype(float) % 7 == 0) & (rows[:, 2] == "M")).astype(int)
+predict.classes_ = ["no", "yes"]
+"""
+
+
+def _json_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "assay", *args, "--json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+
+
+def test_json_reports_a_failure_as_json(tmp_path: Path) -> None:
+    """With `--json`, a model that failed mid-run (exit 3), a bad option value and a missing
+    store (exit 2) left stdout empty: a CI step parsing it read nothing."""
+    (tmp_path / "flaky.py").write_text(FLAKY)
+    _frame(300).to_csv(tmp_path / "people.csv", index=False)
+    failed = _json_command(
+        tmp_path, "fairness", "flaky.py:predict", "--data", "people.csv", "--protected", "sex",
+        "--max-queries", "20000", "--seed", "1", "--store", "s.db",
+    )  # fmt: skip
+    assert failed.returncode == 3, failed.stderr
+    doc = json.loads(failed.stdout)
+    assert doc["exit_code"] == 3 and doc["kind"] == "model_error" and "boom" in doc["error"]
+    assert doc["run_id"].startswith("fairness-")
+    for args in (["fairness", "--max-queries", "abc"], ["runs", "--store", "nosuch.db"]):
+        bad = _json_command(tmp_path, *args)
+        assert bad.returncode == 2, bad.stderr
+        assert json.loads(bad.stdout)["exit_code"] == 2
+
+
+def test_json_of_a_run_interrupted_while_its_model_answers_is_on_stdout(tmp_path: Path) -> None:
+    """A run stopped by Ctrl-C while a model call was out is finished by a second `Output`,
+    which took the stderr the first had made of stdout for its JSON: exit 130, stdout empty,
+    the JSON document on stderr."""
+    import signal
+    import time
+
+    (tmp_path / "slow.py").write_text(SLOW)
+    _frame(300).to_csv(tmp_path / "people.csv", index=False)
+    args = ["slow.py:predict", "--data", "people.csv", "--protected", "sex"]
+    args += ["--max-queries", "50000", "--seed", "1", "--store", "s.db", "--json"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay", "fairness", *args],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+    )
+    assert proc.stderr is not None
+    seen = ""
+    deadline = time.monotonic() + 120
+    while "resume with" not in seen and time.monotonic() < deadline:
+        seen += proc.stderr.readline()
+    time.sleep(1.0)  # in a call of the search (each takes 0.8 s)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, seen + err
+    doc = json.loads(out)
+    assert doc["status"] == "interrupted" and doc["run_id"].startswith("fairness-")
+    assert '"run_id"' not in err

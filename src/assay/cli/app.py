@@ -8,6 +8,7 @@ file); 130 interrupted (Ctrl-C; the run can be resumed).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -74,7 +75,10 @@ def guarded(fn: F) -> F:
         command = fn.__name__
 
         def fail(code: int, kind: str, message: str) -> typer.Exit:
-            return typer.Exit(_left_behind(command, kwargs, code, kind, message))
+            code = _left_behind(command, kwargs, code, kind, message)
+            if kwargs.get("as_json"):  # a JSON reader gets JSON, whatever went wrong
+                _json_error(code, kind, message)
+            return typer.Exit(code)
 
         kwargs = {key: home_expanded(value) for key, value in kwargs.items()}
         try:
@@ -84,6 +88,8 @@ def guarded(fn: F) -> F:
         except UsageError as exc:
             out.error(redact_text(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
+                if kwargs.get("as_json"):
+                    _json_error(EXIT_USAGE, "usage_error", redact_text(str(exc)))
                 raise typer.Exit(EXIT_USAGE) from None
             raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except ModelError as exc:
@@ -134,6 +140,18 @@ def guarded(fn: F) -> F:
             raise fail(EXIT_INTERNAL, "internal_error", f"{type(exc).__name__}: {exc}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _json_error(code: int, kind: str, message: str) -> None:
+    """``--json``'s document for a command that failed: what went wrong and its exit code,
+    with the run it made (if any), so that a CI step parsing stdout reads the failure (it
+    read an empty file)."""
+    made = leftover.current()
+    document = {"error": message, "kind": kind, "exit_code": code}
+    document["run_id"] = made[0] if made else None
+    # (stdout itself may have failed, on a full disk: said on stderr already)
+    with contextlib.suppress(OSError, ValueError):
+        Output(quiet=True, as_json=True).emit_json(document)
 
 
 def _as_interrupt(signum: int, frame: object) -> None:
@@ -305,6 +323,9 @@ def main(argv: list[str] | None = None) -> None:
             ctx = getattr(exc, "ctx", None)
             where = getattr(ctx, "command_path", None) or "assay"
             Output().error(f"{message()} (see: {where} --help)")
+            options = args[: args.index("--")] if "--" in args else args
+            if "--json" in options:  # a JSON reader gets JSON, whatever went wrong
+                _json_error(status, "usage_error", redact_text(message()))
             # a CI job reads the JUnit file it asked for: one error, not an earlier pass
             command = args[0] if args and not args[0].startswith("-") else "assay"
             leftover.error_junit(

@@ -141,10 +141,17 @@ def _to_null(fd: int) -> None:
         os.close(devnull)
 
 
+_KEPT: list[TextIO] = []  # stdout as it was, once kept for the JSON (one per process)
+
+
 def _keep_stdout_for_json() -> TextIO:
     """Keep stdout for the JSON result alone: whatever else writes to it from now on (a model
     that prints, in Python or in native code) goes to stderr.  Returns the stream to write
-    the JSON to."""
+    the JSON to (the same one for every ``Output`` of the process: a second one, such as the
+    error document of a command that failed, must not write to the stderr the first made of
+    stdout)."""
+    if _KEPT:
+        return _KEPT[0]
     original = sys.stdout
     sys.stdout.flush()
     stream: TextIO = original
@@ -160,6 +167,7 @@ def _keep_stdout_for_json() -> TextIO:
         except OSError:
             stream = original
     sys.stdout = sys.stderr  # Python-level prints too
+    _KEPT.append(stream)
     return stream
 
 
