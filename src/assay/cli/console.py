@@ -141,7 +141,9 @@ def _to_null(fd: int) -> None:
         os.close(devnull)
 
 
-_KEPT: list[TextIO] = []  # stdout as it was, once kept for the JSON (one per process)
+# stdout as it was when kept for the JSON, and what sys.stdout was made then (stderr): while
+# sys.stdout is still that, stdout is already kept (a test's capture resets it)
+_KEPT: list[tuple[TextIO, object]] = []
 
 
 def _keep_stdout_for_json() -> TextIO:
@@ -150,8 +152,9 @@ def _keep_stdout_for_json() -> TextIO:
     the JSON to (the same one for every ``Output`` of the process: a second one, such as the
     error document of a command that failed, must not write to the stderr the first made of
     stdout)."""
-    if _KEPT:
-        return _KEPT[0]
+    if _KEPT and sys.stdout is _KEPT[-1][1]:
+        return _KEPT[-1][0]
+    _KEPT.clear()
     original = sys.stdout
     sys.stdout.flush()
     stream: TextIO = original
@@ -167,7 +170,7 @@ def _keep_stdout_for_json() -> TextIO:
         except OSError:
             stream = original
     sys.stdout = sys.stderr  # Python-level prints too
-    _KEPT.append(stream)
+    _KEPT.append((stream, sys.stdout))
     return stream
 
 
