@@ -11,6 +11,7 @@ thin shell over them, so that the CLI and the API never disagree.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -154,16 +155,18 @@ def delete_runs(
 def prune_runs(
     *,
     keep_last: int | None = None,
-    older_than: float | str | None = None,
+    older_than: float | str | datetime.timedelta | None = None,
     status: str | list[str] | tuple[str, ...] = (),
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     dry_run: bool = False,
 ) -> retention.Deletion:
     """Delete the runs a retention policy selects (``assay prune``): beyond the newest
-    ``keep_last``, created more than ``older_than`` ago (seconds, or ``"30d"``), of the given
-    statuses (``"stalled"``: a run whose process died); every condition given must hold.
-    Runs still running are never deleted (``Deletion.skipped`` says which and why).  A store
-    that does not exist is a ``UsageError``."""
+    ``keep_last``, created more than ``older_than`` ago (seconds, ``"30d"`` or a
+    ``timedelta``), of the given statuses (``"stalled"``: a run whose process died); every
+    condition given must hold.  Runs still running are never deleted (``Deletion.skipped``
+    says which and why).  A store that does not exist is a ``UsageError``."""
+    if isinstance(older_than, datetime.timedelta):  # (Python's own way to say 30 days)
+        older_than = older_than.total_seconds()
     age = (
         retention.parse_age(older_than, argument="older_than")
         if isinstance(older_than, str)

@@ -180,8 +180,12 @@ def test_deleting_runs_from_the_api_reads_well_and_names_its_arguments(tmp_path:
     with pytest.raises(UsageError) as err:
         assay.delete_runs(["nosuch"], store=store)
     assert err.value.argument == "run_ids"
-    # statuses as the command line takes them
+    # statuses as the command line takes them; an age as Python says it
     assert assay.prune_runs(store=store, status="failed,interrupted", dry_run=True).ids == []
+    import datetime
+
+    old = assay.prune_runs(store=store, older_than=datetime.timedelta(days=1), dry_run=True)
+    assert old.ids == [] and old.kept == 1
 
 
 def test_a_mistyped_store_is_refused_not_created_empty(tmp_path: Path) -> None:
