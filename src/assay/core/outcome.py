@@ -191,8 +191,8 @@ class EndedRunMixin:
 
     def _stored(self) -> Any:
         """The run store, read-only, holding this result's run: a run deleted since (``assay
-        delete``, ``prune``) or a store file gone is a ``UsageError`` saying so (its findings
-        read as an empty table)."""
+        delete``, ``prune``) or a store file gone is a ``UsageError`` saying so (a deleted
+        run's findings read as an empty table, as if none had been found)."""
         from pathlib import Path
 
         from assay.core.store import RunStore

@@ -45,6 +45,7 @@ CLI_NAMES = {
     "status": "--status",
     "run_ids": "RUN_ID",
     "delete": "assay delete RUN",
+    "is": " ",  # --keep-last N
 }
 API_NAMES = {
     "keep_last": "keep_last",
@@ -52,6 +53,7 @@ API_NAMES = {
     "status": "status",
     "run_ids": "run_ids",
     "delete": "assay.delete_runs([RUN])",
+    "is": "=",  # keep_last=N
 }
 _AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", re.IGNORECASE)
 
@@ -79,12 +81,10 @@ class Policy:
 
     def __post_init__(self) -> None:
         n = self.names
-        keep, older, status = n["keep_last"], n["older_than"], n["status"]
+        keep, older, status, is_ = n["keep_last"], n["older_than"], n["status"], n["is"]
         if self.keep_last is None and self.older_than is None and not self.statuses:
-            api = n is API_NAMES
             raise UsageError(
-                f"say which runs to prune: {keep}{'=' if api else ' '}N, "
-                f"{older}{'=' if api else ' '}AGE or {status}{'=' if api else ' '}S "
+                f"say which runs to prune: {keep}{is_}N, {older}{is_}AGE or {status}{is_}S "
                 f"(every one given must hold); to delete named runs: {n['delete']}"
             )
         if self.keep_last is not None:
@@ -108,8 +108,7 @@ class Policy:
             if s == "running":
                 raise UsageError(
                     "a running run is never pruned: stop it first (its process's Ctrl-C); a "
-                    f"run whose process died is selected with {status}"
-                    f"{'=' if n is API_NAMES else ' '}stalled",
+                    f"run whose process died is selected with {status}{is_}stalled",
                     argument=status,
                 )
             if s not in known:
