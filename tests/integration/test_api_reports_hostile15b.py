@@ -620,3 +620,19 @@ def test_json_of_a_run_interrupted_while_its_model_answers_is_on_stdout(tmp_path
     doc = json.loads(out)
     assert doc["status"] == "interrupted" and doc["run_id"].startswith("fairness-")
     assert '"run_id"' not in err
+
+
+def test_an_api_error_names_the_keyword_the_caller_wrote(tmp_path: Path) -> None:
+    """`check_fairness(..., protected="gender")` said "argument --protected: ...", and
+    `max_queries=-5` "argument --max-queries": the command line's options, to a caller who
+    wrote keywords."""
+    store = tmp_path / "s.db"
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(_by_sex, data=_frame(20), protected="gender", store=store)
+    assert err.value.argument == "protected" and "argument protected:" in str(err.value)
+    with pytest.raises(UsageError) as err:
+        assay.check_fairness(_by_sex, data=_frame(20), protected="sex", max_queries=-5)
+    assert err.value.argument == "max_queries"
+    with pytest.raises(UsageError) as err:
+        assay.check_backdoor("builtin:trojan", clean=None, images=None, max_queries=-1)
+    assert err.value.argument == "max_queries"

@@ -40,7 +40,7 @@ from assay.backdoor.technique import HELD_OUT_RATE, BackdoorTest, check_comparab
 from assay.core.budget import BudgetedModel, check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
-from assay.core.keywords import check_keywords
+from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -524,6 +524,7 @@ def _is_torch_spec(model: Any, model_type: str | None) -> bool:
     return any(c.__module__.startswith("torch.") for c in type(model).__mro__)
 
 
+@in_callers_terms(setup_backdoor)
 def check_backdoor(
     model: Any = None,
     *,

@@ -1,18 +1,26 @@
-"""The API's keyword arguments: a name a function does not take is said in the user's terms.
+"""The API's keyword arguments, in the caller's terms.
 
 ``check_fairness(model, data=frame, protected="sex", max_query=5000)`` raised ``TypeError:
 _setup() got an unexpected keyword argument 'max_query'``: a private function's name, and
-nothing about the one meant.  The API functions check the options they pass on first.
+nothing about the one meant.  The API functions check the options they pass on first.  And
+an error about an argument named it as the command line spells it (``argument --protected``,
+``argument --max-queries``) to a Python caller, who wrote ``protected=`` and
+``max_queries=``: ``in_callers_terms`` names it as the caller wrote it.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
 import inspect
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
-__all__ = ["check_keywords"]
+from assay.errors import UsageError
+
+__all__ = ["check_keywords", "in_callers_terms"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _names(fn: Callable[..., Any]) -> set[str]:
@@ -38,3 +46,38 @@ def check_keywords(
             f"{function}() got an unexpected keyword argument {key!r}{hint} (it takes: "
             f"{', '.join(sorted(a for a in accepted if not a.startswith('_')))})"
         )
+
+
+def in_callers_terms(*takers: Callable[..., Any]) -> Callable[[F], F]:
+    """Decorate an API function: a ``UsageError`` about a command-line option (``--max-queries``,
+    ``MODEL``) that the function (or one of ``takers``, those its options are passed to) takes
+    as a keyword is raised naming the keyword (``max_queries``, ``model``), when the function
+    was called from Python (the command line passes ``argv`` or a ``setup``: its own terms)."""
+
+    def decorate(fn: F) -> F:
+        accepted: set[str] = _names(fn)
+        for taker in takers:
+            accepted |= _names(taker)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except UsageError as exc:
+                if kwargs.get("argv") is not None or kwargs.get("setup") is not None:
+                    raise
+                given = exc.argument or ""
+                name = given.lstrip("-").replace("-", "_").lower()
+                if name == given or name not in accepted:
+                    raise
+                raise UsageError(
+                    exc.bare_message,
+                    argument=name,
+                    path=exc.path,
+                    line=exc.line,
+                    column=exc.column,
+                ) from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

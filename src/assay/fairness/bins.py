@@ -59,8 +59,13 @@ def parse_protected(
         parts = [v.strip() for v in value.split(",") if v.strip()]
     elif isinstance(value, int | np.integer):  # a DataFrame's integer column name
         parts = [str(value)]
-    else:
-        parts = [p.strip() for v in value for p in str(v).split(",") if p.strip()]
+    else:  # a name's text split at commas; a MultiIndex column's tuple is one name
+        parts = [
+            p.strip()
+            for v in value
+            for p in (v.split(",") if isinstance(v, str) else [str(v)])
+            if p.strip()
+        ]
     specs: list[list[str]] = []
     for part in parts:
         if specs and _BINS in specs[-1][0] and _number(part) is not None:

@@ -15,7 +15,7 @@ from typing import Any
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
-from assay.core.keywords import check_keywords
+from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
@@ -48,6 +48,7 @@ __all__ = ["DEFAULT_MAX_QUERIES", "check_fairness"]
 DEFAULT_MAX_QUERIES = 200_000
 
 
+@in_callers_terms(_setup)
 def check_fairness(
     model: Any = None,
     *,

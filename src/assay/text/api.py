@@ -26,7 +26,7 @@ from typing import Any
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
-from assay.core.keywords import check_keywords
+from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -445,6 +445,7 @@ def setup_text(
     )
 
 
+@in_callers_terms(setup_text)
 def check_text(
     models: Any = None,
     *,
