@@ -11,8 +11,10 @@ thin shell over them, so that the CLI and the API never disagree.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
@@ -119,39 +121,63 @@ def resume_run(
     )
 
 
+def _existing_store(store: RunStore | str | os.PathLike[str]) -> RunStore:
+    """The store to delete from: one that exists (a mistyped path must not read as a store
+    with nothing to delete, nor be created empty)."""
+    if isinstance(store, RunStore):
+        return store
+    path = Path(store).expanduser()
+    if not path.is_file():
+        raise UsageError(f"no run store at {path}", argument="store")
+    return RunStore(path, compaction="off")
+
+
 def delete_runs(
-    run_ids: list[str] | tuple[str, ...],
+    run_ids: str | list[str] | tuple[str, ...],
     *,
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     dry_run: bool = False,
 ) -> retention.Deletion:
     """Delete runs from the store for good (``assay delete``): each named by its id or a
-    unique prefix; a run another process runs is refused (``UsageError``) and then nothing
-    is deleted.  ``dry_run``: say what would go, delete nothing."""
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
-    chosen = retention.named(the_store, list(run_ids))
+    unique prefix (one id may be given alone); a run another process runs is refused
+    (``UsageError``) and then nothing is deleted.  ``dry_run``: say what would go, delete
+    nothing.  A store that does not exist is a ``UsageError``."""
+    ids = [run_ids] if isinstance(run_ids, str) else list(run_ids)
+    if not ids or not all(isinstance(i, str) and i for i in ids):
+        raise UsageError(
+            f"give the ids of the runs to delete (strings), not {run_ids!r}", argument="run_ids"
+        )
+    the_store = _existing_store(store)
+    chosen = retention.named(the_store, ids, names=retention.API_NAMES)
     return chosen if dry_run else retention.delete(the_store, chosen)
 
 
 def prune_runs(
     *,
     keep_last: int | None = None,
-    older_than: float | str | None = None,
+    older_than: float | str | datetime.timedelta | None = None,
     status: str | list[str] | tuple[str, ...] = (),
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     dry_run: bool = False,
 ) -> retention.Deletion:
     """Delete the runs a retention policy selects (``assay prune``): beyond the newest
-    ``keep_last``, created more than ``older_than`` ago (seconds, or ``"30d"``), of the given
-    statuses (``"stalled"``: a run whose process died); every condition given must hold.
-    Runs still running are never deleted (``Deletion.skipped`` says which and why)."""
+    ``keep_last``, created more than ``older_than`` ago (seconds, ``"30d"`` or a
+    ``timedelta``), of the given statuses (``"stalled"``: a run whose process died); every
+    condition given must hold.  Runs still running are never deleted (``Deletion.skipped``
+    says which and why).  A store that does not exist is a ``UsageError``."""
+    if isinstance(older_than, datetime.timedelta):  # (Python's own way to say 30 days)
+        older_than = older_than.total_seconds()
     age = (
         retention.parse_age(older_than, argument="older_than")
         if isinstance(older_than, str)
         else older_than
     )
-    statuses = (status,) if isinstance(status, str) else tuple(status)
-    policy = retention.Policy(keep_last=keep_last, older_than=age, statuses=statuses)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    # "failed,interrupted" as on the command line
+    listed = status.split(",") if isinstance(status, str) else status
+    statuses = tuple(str(x).strip() for x in listed if str(x).strip())
+    policy = retention.Policy(
+        keep_last=keep_last, older_than=age, statuses=statuses, names=retention.API_NAMES
+    )
+    the_store = _existing_store(store)
     chosen = retention.select(the_store, policy)
     return chosen if dry_run else retention.delete(the_store, chosen)

@@ -56,8 +56,8 @@ def test_an_onnx_graph_whose_inputs_are_named_otherwise_is_refused(tmp_path: Pat
         assay.check_fairness(
             model, data=moved, protected="gender", max_queries=300, store=tmp_path / "s.db"
         )
-    text = str(err.value)
-    assert "gender" in text and "sex_m" in text and err.value.argument == "--data"
+    text = str(err.value)  # the argument named as the caller wrote it (data=)
+    assert "gender" in text and "sex_m" in text and err.value.argument == "data"
 
 
 def test_an_onnx_graph_with_numbered_inputs_is_fed_by_position(tmp_path: Path) -> None:

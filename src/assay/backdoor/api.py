@@ -40,6 +40,7 @@ from assay.backdoor.technique import HELD_OUT_RATE, BackdoorTest, check_comparab
 from assay.core.budget import BudgetedModel, check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import model_fingerprint, path_fingerprint
+from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -100,7 +101,7 @@ class BackdoorResult(EndedRunMixin):
         model names its classes."""
         from assay.backdoor.frames import findings_frame
 
-        with RunStore(self.store) as store:
+        with self._stored() as store:
             caps = (store.get_run(self.run_id).model or {}).get("capabilities") or {}
         return findings_frame(self.summary, caps.get("class_names"), limit)
 
@@ -523,6 +524,7 @@ def _is_torch_spec(model: Any, model_type: str | None) -> bool:
     return any(c.__module__.startswith("torch.") for c in type(model).__mro__)
 
 
+@in_callers_terms(setup_backdoor)
 def check_backdoor(
     model: Any = None,
     *,
@@ -571,6 +573,8 @@ def check_backdoor(
     fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
+    if setup is None:  # a misspelt option named in the caller's terms
+        check_keywords("check_backdoor", options, (check_backdoor, setup_backdoor))
     the_setup = setup or setup_backdoor(model, **options)
     if execution.get("units"):
         the_setup.test.check_units(int(execution["units"]))
@@ -578,7 +582,16 @@ def check_backdoor(
     seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("backdoor")
-    command = rerun_command(argv, seed)
+    shown = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        **options,
+        "fail_on": fail_on or None,
+        "export_filter": export_filter,
+        "units": units,
+        "store": store,
+    }
+    command = rerun_command(argv, seed, ("check_backdoor", model, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
@@ -710,7 +723,7 @@ def _result(
         max_severity=outcome.max_severity,
         summary=record.summary,
         progress=outcome.progress,
-        store=store.path,
+        store=store.path.absolute(),  # (a notebook may chdir later)
         command=command,
     )
     if filter_file is not None:

@@ -8,6 +8,7 @@ file); 130 interrupted (Ctrl-C; the run can be resumed).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sqlite3
@@ -23,7 +24,9 @@ import typer
 
 from assay._version import __version__
 from assay.cli import leftover
+from assay.cli.argv import home_expanded
 from assay.cli.console import Output, guard_stdout, silence_stdout
+from assay.cli.helpstyle import HelpGroup
 from assay.core.redact import redact_text
 from assay.errors import AssayError, ModelError, StoreError, UsageError
 
@@ -33,6 +36,8 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=HelpGroup,  # help reflowed to the terminal, flags without a type (cli.helpstyle)
+    context_settings={"help_option_names": ["-h", "--help"]},  # (-h was "No such option")
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -70,8 +75,12 @@ def guarded(fn: F) -> F:
         command = fn.__name__
 
         def fail(code: int, kind: str, message: str) -> typer.Exit:
-            return typer.Exit(_left_behind(command, kwargs, code, kind, message))
+            code = _left_behind(command, kwargs, code, kind, message)
+            if kwargs.get("as_json"):  # a JSON reader gets JSON, whatever went wrong
+                _json_error(code, kind, message)
+            return typer.Exit(code)
 
+        kwargs = {key: home_expanded(value) for key, value in kwargs.items()}
         try:
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
@@ -79,6 +88,8 @@ def guarded(fn: F) -> F:
         except UsageError as exc:
             out.error(redact_text(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
+                if kwargs.get("as_json"):
+                    _json_error(EXIT_USAGE, "usage_error", redact_text(str(exc)))
                 raise typer.Exit(EXIT_USAGE) from None
             raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except ModelError as exc:
@@ -129,6 +140,18 @@ def guarded(fn: F) -> F:
             raise fail(EXIT_INTERNAL, "internal_error", f"{type(exc).__name__}: {exc}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _json_error(code: int, kind: str, message: str) -> None:
+    """``--json``'s document for a command that failed: what went wrong and its exit code,
+    with the run it made (if any), so that a CI step parsing stdout reads the failure (it
+    read an empty file)."""
+    made = leftover.current()
+    document = {"error": message, "kind": kind, "exit_code": code}
+    document["run_id"] = made[0] if made else None
+    # (stdout itself may have failed, on a full disk: said on stderr already)
+    with contextlib.suppress(OSError, ValueError):
+        Output(quiet=True, as_json=True).emit_json(document)
 
 
 def _as_interrupt(signum: int, frame: object) -> None:
@@ -300,6 +323,9 @@ def main(argv: list[str] | None = None) -> None:
             ctx = getattr(exc, "ctx", None)
             where = getattr(ctx, "command_path", None) or "assay"
             Output().error(f"{message()} (see: {where} --help)")
+            options = args[: args.index("--")] if "--" in args else args
+            if "--json" in options:  # a JSON reader gets JSON, whatever went wrong
+                _json_error(status, "usage_error", redact_text(message()))
             # a CI job reads the JUnit file it asked for: one error, not an earlier pass
             command = args[0] if args and not args[0].startswith("-") else "assay"
             leftover.error_junit(

@@ -1,4 +1,5 @@
-"""The command line that reproduces a command, rebuilt from its parsed parameters."""
+"""The command line as given: paths with ``~`` made the user's, and the command that reproduces
+a command, rebuilt from its parsed parameters."""
 
 from __future__ import annotations
 
@@ -7,10 +8,24 @@ from typing import Any
 
 import typer
 
-__all__ = ["command_argv"]
+__all__ = ["command_argv", "home_expanded"]
 
 # --store is repeated (as the resume line does): the rerun lands next to the run it reproduces
 _NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "overlap"}
+
+
+def home_expanded(value: Any) -> Any:
+    """``value`` with a leading ``~`` made the home folder, for a path (``--store=~/runs.db``,
+    ``--html=~/r.html``: a shell expands ``~`` only at the start of a word, so these reached
+    assay as written, and made a folder named ``~`` in the working directory) and for a list
+    of them (several models); other values as they are."""
+    if isinstance(value, Path) and value.parts and value.parts[0].startswith("~"):
+        return value.expanduser()
+    if isinstance(value, str) and (value == "~" or value.startswith("~/")):
+        return str(Path(value).expanduser())
+    if isinstance(value, list):
+        return [home_expanded(v) for v in value]
+    return value
 
 
 def _text(value: Any) -> str:

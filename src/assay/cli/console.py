@@ -141,10 +141,20 @@ def _to_null(fd: int) -> None:
         os.close(devnull)
 
 
+# stdout as it was when kept for the JSON, and what sys.stdout was made then (stderr): while
+# sys.stdout is still that, stdout is already kept (a test's capture resets it)
+_KEPT: list[tuple[TextIO, object]] = []
+
+
 def _keep_stdout_for_json() -> TextIO:
     """Keep stdout for the JSON result alone: whatever else writes to it from now on (a model
     that prints, in Python or in native code) goes to stderr.  Returns the stream to write
-    the JSON to."""
+    the JSON to (the same one for every ``Output`` of the process: a second one, such as the
+    error document of a command that failed, must not write to the stderr the first made of
+    stdout)."""
+    if _KEPT and sys.stdout is _KEPT[-1][1]:
+        return _KEPT[-1][0]
+    _KEPT.clear()
     original = sys.stdout
     sys.stdout.flush()
     stream: TextIO = original
@@ -160,6 +170,7 @@ def _keep_stdout_for_json() -> TextIO:
         except OSError:
             stream = original
     sys.stdout = sys.stderr  # Python-level prints too
+    _KEPT.append((stream, sys.stdout))
     return stream
 
 

@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
+from assay.cli.argv import home_expanded
 from assay.errors import UsageError
 
 __all__ = ["ReportsLeftAlone", "current", "error_junit", "forget", "junit_in_argv", "started"]
@@ -115,6 +116,7 @@ def junit_in_argv(args: list[str]) -> str | None:
             return None
         if arg == "--junit" and i + 1 < len(args):
             return args[i + 1]
-        if arg.startswith("--junit="):
-            return arg.split("=", 1)[1]
+        if arg.startswith("--junit="):  # (a shell left its ~ as it is)
+            value: str = home_expanded(arg.split("=", 1)[1])
+            return value
     return None

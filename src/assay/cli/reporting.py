@@ -227,6 +227,20 @@ def finish_run(
         )
     if why_untested:
         out.error(f"{what}: {why_untested} (exit 2; this is not a pass)")
+    if failing:
+        out.say(f"above --fail-on {rule}: {', '.join(failing)} (exit 1)")
+    elif failing is not None and not why_untested and record.n_findings:
+        # findings, and yet a pass: say that the rule judged it, not each finding
+        out.say(
+            f"no attribute's share is above --fail-on {rule}: the run passes; its "
+            f"{record.n_findings:,} findings are stored"
+        )
+    if why_untested:
+        code = EXIT_UNTESTED
+    elif failing is not None:
+        code = exit_code(len(failing), record.status)
+    else:
+        code = exit_code(bad + len(found_by_answer), record.status)
     if out.as_json:
         out.emit_json(
             {
@@ -239,14 +253,11 @@ def finish_run(
                 "found_by_answer": found_by_answer,
                 "untested": why_untested,
                 "fail_on": fail_on,
+                # a rule on the share judges the run, not each finding: which attributes fail
+                "fail_on_rule": rule,
+                "failing_attributes": failing,
                 "summary": summary,
                 "reports": [str(p) for p in written],
             }
         )
-    if failing:
-        out.say(f"above --fail-on {rule}: {', '.join(failing)} (exit 1)")
-    if why_untested:
-        return EXIT_UNTESTED
-    if failing is not None:
-        return exit_code(len(failing), record.status)
-    return exit_code(bad + len(found_by_answer), record.status)
+    return code

@@ -274,6 +274,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         as_json: AsJson = False,
     ) -> None:
         """Replay every stored finding against the run's model (or another): which still fail?
+
         (Fairness runs: every kept IDI; text runs: every minimal failing sentence, asked of
         the run's classifiers as they are now; backdoor runs: every stored trigger pasted on
         the run's clean images, and every STRIP flag blended again.)"""

@@ -26,6 +26,7 @@ __all__ = [
     "answer_found",
     "check_fail_on",
     "not_a_pass",
+    "passes",
     "status_note",
     "stored_fail_on",
     "untested",
@@ -150,6 +151,25 @@ def answer_fails(summary: Mapping[str, Any] | None) -> list[str] | None:
     return [str(v.get("attribute", "?")) for v in rows if isinstance(v, Mapping) and v.get("fails")]
 
 
+def passes(
+    status: str, summary: Mapping[str, Any] | None, config: Mapping[str, Any] | None, bad: int
+) -> bool:
+    """Whether a run passed, as the command line's exit code 0 says it (``cli.reporting``):
+    it ended, tested all it was given, and found nothing at or above its ``--fail-on``
+    (``bad``: how many findings are; the default threshold also counts what the answer found
+    without storing it) or, judged by a rule on the share, no attribute's share is above it."""
+    from assay.core.store import ENDED
+
+    if status not in ENDED or not_a_pass(summary):
+        return False
+    if answer_rule(config) is not None:
+        failing = answer_fails(summary)
+        if failing is not None:
+            return not failing
+    found = answer_found(summary) if stored_fail_on(config) <= 0.0 and not bad else []
+    return not (bad or found)
+
+
 class EndedRunMixin:
     """What every technique's result says of its run's outcome: why it tested nothing, and
     its headline led by that, as the reports say it; its one-line ``repr``.  The result class
@@ -158,6 +178,39 @@ class EndedRunMixin:
     run_id: str
     status: str
     summary: dict[str, Any]
+
+    @property
+    def passed(self) -> bool:
+        """Whether the run passed as ``assay``'s exit code 0 would say: it ended, tested all
+        it was given, and found nothing at or above its ``fail_on`` (a rule on the share:
+        no attribute above it).  Reads the run's counts from its store."""
+        with self._stored() as store:
+            record = store.get_run(self.run_id)
+            bad = store.count_at_or_above(record.id, stored_fail_on(record.config))
+            return passes(record.status, record.summary, record.config, bad)
+
+    def _stored(self) -> Any:
+        """The run store, read-only, holding this result's run: a run deleted since (``assay
+        delete``, ``prune``) or a store file gone is a ``UsageError`` saying so (a deleted
+        run's findings read as an empty table, as if none had been found)."""
+        from pathlib import Path
+
+        from assay.core.store import RunStore
+
+        path = Path(getattr(self, "store", ""))
+        gone = (
+            f"run {self.run_id} is no longer in the store {path} (deleted or pruned since?): "
+            "its findings are gone; the result's headline and summary are what is left"
+        )
+        if not path.is_file():
+            raise UsageError(gone, argument="store")
+        store = RunStore(path, read_only=True)
+        try:
+            store.get_run(self.run_id)
+        except UsageError:
+            store.close()
+            raise UsageError(gone, argument="store") from None
+        return store
 
     def __repr__(self) -> str:
         # one line in a notebook: the summary (a row per image of a backdoor scan) stays out
@@ -185,3 +238,27 @@ class EndedRunMixin:
         text = f"{text}; {note}" if note else text
         failed = self.not_a_pass
         return f"{failed[0].upper()}: {failed[1]}. {text}" if failed else text  # as reported
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the run, its headline, its seed and how to rerun it, and the first
+        findings as a table in the user's own terms (``findings()``, escaped by pandas)."""
+        from html import escape
+
+        seed = getattr(self, "seed", None)
+        command = getattr(self, "command", None)
+        parts = [
+            f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>",
+            f"<p>{escape(self.headline)}</p>",
+        ]
+        if seed is not None and command:
+            parts.append(f"<p>seed {escape(str(seed))}; rerun: <code>{escape(command)}</code></p>")
+        findings = getattr(self, "findings", None)
+        if callable(findings):
+            try:
+                frame = findings(5)
+                table = frame.to_html(index=False, escape=True, max_cols=12)
+            except Exception:  # (a store gone since): the headline alone, never a traceback
+                table = ""
+            if table and len(frame):
+                parts.append(f"<p>First findings (<code>result.findings()</code>: all):</p>{table}")
+        return "\n".join(parts)

@@ -16,18 +16,45 @@ from __future__ import annotations
 import contextlib
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from assay.core.store import STATUSES, RunRecord, RunStore
 from assay.errors import UsageError
 
-__all__ = ["Deletion", "Policy", "delete", "named", "parse_age", "select", "status_of"]
+__all__ = [
+    "API_NAMES",
+    "CLI_NAMES",
+    "Deletion",
+    "Policy",
+    "delete",
+    "named",
+    "parse_age",
+    "select",
+    "status_of",
+]
 
 STALLED = "stalled"
 RECENT = 60.0  # seconds: a run marked running that checkpointed since may still run
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+# how an error names each setting: as the command line spells it, or the Python API
+CLI_NAMES = {
+    "keep_last": "--keep-last",
+    "older_than": "--older-than",
+    "status": "--status",
+    "run_ids": "RUN_ID",
+    "delete": "assay delete RUN",
+    "is": " ",  # --keep-last N
+}
+API_NAMES = {
+    "keep_last": "keep_last",
+    "older_than": "older_than",
+    "status": "status",
+    "run_ids": "run_ids",
+    "delete": "assay.delete_runs([RUN])",
+    "is": "=",  # keep_last=N
+}
 _AGE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*", re.IGNORECASE)
 
 
@@ -44,38 +71,49 @@ def parse_age(text: str, *, argument: str = "--older-than") -> float:
 
 @dataclass(frozen=True)
 class Policy:
-    """What ``prune`` deletes: every condition given must hold for a run to go."""
+    """What ``prune`` deletes: every condition given must hold for a run to go.  ``names``:
+    how errors name the settings (``CLI_NAMES``, or ``API_NAMES`` for ``assay.prune_runs``)."""
 
     keep_last: int | None = None  # keep the newest this many runs (of every technique)
     older_than: float | None = None  # seconds since the run was created
     statuses: tuple[str, ...] = ()  # among STATUSES and "stalled"
+    names: Mapping[str, str] = field(default_factory=lambda: CLI_NAMES, compare=False)
 
     def __post_init__(self) -> None:
+        n = self.names
+        keep, older, status, is_ = n["keep_last"], n["older_than"], n["status"], n["is"]
         if self.keep_last is None and self.older_than is None and not self.statuses:
             raise UsageError(
-                "say which runs to prune: --keep-last N, --older-than AGE or --status S "
-                "(every one given must hold); to delete named runs: assay delete RUN"
+                f"say which runs to prune: {keep}{is_}N, {older}{is_}AGE or {status}{is_}S "
+                f"(every one given must hold); to delete named runs: {n['delete']}"
             )
-        if self.keep_last is not None and self.keep_last < 0:
+        if self.keep_last is not None:
+            if isinstance(self.keep_last, bool) or not isinstance(self.keep_last, int):
+                raise UsageError(
+                    f"must be a whole number of runs, not {self.keep_last!r}", argument=keep
+                )
+            if self.keep_last < 0:
+                raise UsageError(f"must be 0 or more, not {self.keep_last}", argument=keep)
+        if self.older_than is not None and (
+            isinstance(self.older_than, bool) or not isinstance(self.older_than, int | float)
+        ):
             raise UsageError(
-                f"--keep-last must be 0 or more, not {self.keep_last}", argument="--keep-last"
+                f"must be seconds or an age such as '30d', not {self.older_than!r}",
+                argument=older,
             )
         if self.older_than is not None and self.older_than < 0:
-            raise UsageError("--older-than must not be negative", argument="--older-than")
+            raise UsageError("must not be negative", argument=older)
         known = (*STATUSES, STALLED)
         for s in self.statuses:
             if s == "running":
                 raise UsageError(
                     "a running run is never pruned: stop it first (its process's Ctrl-C); a "
-                    "run whose process died is selected with --status stalled",
-                    argument="--status",
+                    f"run whose process died is selected with {status}{is_}stalled",
+                    argument=status,
                 )
             if s not in known:
                 among = ", ".join(k for k in known if k != "running")
-                raise UsageError(
-                    f"no status {s!r}; choose among {among}",
-                    argument="--status",
-                )
+                raise UsageError(f"no status {s!r}; choose among {among}", argument=status)
 
 
 @dataclass
@@ -92,6 +130,25 @@ class Deletion:
     @property
     def findings(self) -> int:
         return sum(r.n_findings for r in self.runs)
+
+    @property
+    def ids(self) -> list[str]:
+        """The ids of the runs deleted (or, dry, that would be)."""
+        return [r.id for r in self.runs]
+
+    def __repr__(self) -> str:
+        # one readable line in a notebook, not every run's config (a grammar, a schema)
+        n = len(self.runs)
+        what = "would delete" if self.dry_run else "deleted"
+        shown = ", ".join(self.ids[:5]) + (f", ... ({n - 5} more)" if n > 5 else "")
+        text = f"<Deletion: {what} {n} run{'' if n == 1 else 's'}"
+        text += f" ({self.findings:,} findings): {shown}" if n else ""
+        text += f"; {self.kept:,} kept"
+        if self.skipped:
+            text += f"; skipped (still running): {', '.join(r.id for r, _ in self.skipped)}"
+        if not self.dry_run:
+            text += f"; store {self.bytes_before / 1e6:,.1f} MB -> {self.bytes_after / 1e6:,.1f} MB"
+        return text + ">"
 
 
 def status_of(store: RunStore, record: RunRecord, now: float) -> str:
@@ -140,18 +197,27 @@ def select(store: RunStore, policy: Policy, *, now: float | None = None) -> Dele
     return Deletion(chosen, len(records) - len(chosen), size, size, True, skipped)
 
 
-def named(store: RunStore, run_ids: Sequence[str], *, now: float | None = None) -> Deletion:
+def named(
+    store: RunStore,
+    run_ids: Sequence[str],
+    *,
+    now: float | None = None,
+    names: Mapping[str, str] = CLI_NAMES,
+) -> Deletion:
     """The runs named (unique prefixes will do), every one resolved and checked before
     anything is deleted: an unknown id, or a run that still runs, is a ``UsageError``."""
     now = time.time() if now is None else now
     records: dict[str, RunRecord] = {}
     for run_id in run_ids:
-        r = store.get_run(run_id)
+        try:
+            r = store.get_run(run_id)
+        except UsageError as exc:  # named as the caller spells the argument
+            raise UsageError(exc.bare_message, argument=names["run_ids"]) from None
         why = _why_kept(store, r, now)
         if why is not None:
             raise UsageError(
                 f"run {r.id} is not deleted: {why}; stop it first (Ctrl-C in its process)",
-                argument="RUN_ID",
+                argument=names["run_ids"],
             )
         records[r.id] = r
     size = _size(store.path)

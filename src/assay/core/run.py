@@ -20,7 +20,7 @@ from assay.core.checkpoint import Snapshot, merge
 from assay.core.findings import FindingBatch
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
-from assay.core.store import RunStore
+from assay.core.store import ENDED, RunStore
 from assay.errors import (
     AssayError,
     BudgetExhausted,
@@ -50,8 +50,14 @@ class RunInterrupted(KeyboardInterrupt):
     ran out): left at its last checkpoint, status ``interrupted``; names the run so that the
     command line can finish it as a stopped run (its reports, its resume line)."""
 
-    def __init__(self, run_id: str) -> None:
-        super().__init__(run_id)
+    def __init__(self, run_id: str, store: str | None = None) -> None:
+        # what a notebook shows under the traceback: the run, that nothing found is lost,
+        # and how to go on
+        where = f", store={store!r}" if store else ""
+        super().__init__(
+            f"run {run_id} was interrupted; its findings so far are stored; continue it with "
+            f"assay.resume_run({run_id!r}{where})"
+        )
         self.run_id = run_id
 
 
@@ -394,7 +400,7 @@ def execute(
             # stopped while the model was answering: the last checkpoint is where to resume from
             committer.settle()
             store.checkpoint(run_id, status="interrupted")
-            raise RunInterrupted(run_id) from None
+            raise RunInterrupted(run_id, str(store.path.resolve())) from None
         except StoreError:
             committer.settle()
             raise  # nothing more can be written; the last checkpoint stands
@@ -437,8 +443,9 @@ def ended_outcome(
     """The outcome of a run whose last checkpoint is committed; the last progress line
     printed agrees with the final counts."""
     record = store.get_run(run_id)
-    if on_progress is not None:
-        on_progress({**progress, "phase": "done", "final": True})
+    if on_progress is not None:  # (a run that did not end says how it stopped, not 'done')
+        phase = "done" if status in ENDED else status.replace("_", " ")
+        on_progress({**progress, "phase": phase, "final": True})
     return RunOutcome(
         run_id=run_id,
         status=status,

@@ -14,6 +14,7 @@ import numpy as np
 from assay._version import __version__
 
 __all__ = [
+    "api_call",
     "launch_dir",
     "pasteable",
     "record_wall_clock",
@@ -34,14 +35,77 @@ def versions() -> dict[str, str]:
     return out
 
 
-def rerun_command(argv: Sequence[str] | None, seed: int) -> str:
-    """The command line that reproduces a run: the one given, with its seed made explicit."""
+def rerun_command(
+    argv: Sequence[str] | None,
+    seed: int,
+    call: tuple[str, Any, Mapping[str, Any]] | None = None,
+) -> str:
+    """The command line that reproduces a run: the one given, with its seed made explicit;
+    for a run made through the Python API (no ``argv``), the ``call`` (function name, model,
+    keyword arguments) as ``api_call`` writes it."""
     if argv is None:
-        return f"(Python API; seed {seed})"
+        if call is None:
+            return f"(Python API; seed {seed})"
+        return api_call(*call, seed=seed)
     args = list(argv)
     if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
         args += ["--seed", str(seed)]
     return shlex.join(["assay", *args])
+
+
+# what an API call's description leaves out: callbacks and the engine's own plumbing
+_NOT_SHOWN = {"seed", "argv", "setup", "started", "on_progress", "on_start", "on_note"}
+
+
+def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: int) -> str:
+    """How a run was started from Python, with its seed: ``assay.check_fairness(<Pipeline>,
+    data=<DataFrame 200 x 3>, protected=['sex'], max_queries=600, seed=1)``: values as
+    written, objects (a model, a DataFrame) by their type and shape: give them again to rerun
+    the run.  Credentials in a URL are masked."""
+    from assay.core.redact import redact_text
+    from assay.core.store import DEFAULT_STORE
+
+    shown = [] if model is None else [_shown(model)]
+    shown += [
+        f"{key}={_shown(value)}"
+        for key, value in arguments.items()
+        if value is not None
+        and key not in _NOT_SHOWN
+        and not (
+            key == "store" and isinstance(value, str | os.PathLike) and Path(value) == DEFAULT_STORE
+        )
+    ]
+    shown.append(f"seed={seed}")
+    return redact_text(f"assay.{function}({', '.join(shown)})")
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, str) and len(value) > 120:  # (a grammar given as text)
+        return f"<text of {len(value):,} characters: {value[:60]!r}...>"
+    if value is None or isinstance(value, bool | int | float | str):
+        return repr(value)
+    if isinstance(value, os.PathLike):
+        return repr(os.fspath(value))
+    if isinstance(value, list | tuple) and all(
+        v is None or isinstance(v, bool | int | float | str | os.PathLike) for v in value
+    ):
+        items = ", ".join(_shown(v) for v in value)
+        return (
+            f"[{items}]"
+            if isinstance(value, list)
+            else f"({items}{',' if len(value) == 1 else ''})"
+        )
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(_shown(v) for v in value)}]"
+    shape = getattr(value, "shape", None)
+    name = type(value).__name__
+    if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
+        return f"<{name} {' x '.join(str(n) for n in shape)}>"
+    path = getattr(value, "path", None)  # (a RunStore)
+    if isinstance(path, Path):
+        return repr(str(path))
+    shown = str(getattr(value, "__name__", None) or name)
+    return shown if shown.startswith("<") else f"<{shown}>"  # (a lambda: <lambda>)
 
 
 def launch_dir(argv: Sequence[str] | None) -> str | None:
@@ -50,14 +114,15 @@ def launch_dir(argv: Sequence[str] | None) -> str | None:
     return None if argv is None else os.getcwd()
 
 
-def pasteable(command: str, config: Mapping[str, Any] | None) -> str:
+def pasteable(command: str, config: Mapping[str, Any] | None, *, anywhere: bool = False) -> str:
     """A run's rerun ``command`` as it can be pasted here: after ``cd DIR &&`` when the run
-    was started in another directory, whose relative paths the command holds."""
+    was started in another directory, whose relative paths the command holds; ``anywhere``:
+    after ``cd DIR &&`` always (a report, read wherever it was copied to)."""
     where = (config or {}).get("cwd")
     if not isinstance(where, str) or not command.startswith("assay "):
         return command
     try:
-        if Path(where).resolve() == Path.cwd().resolve():
+        if not anywhere and Path(where).resolve() == Path.cwd().resolve():
             return command
     except OSError:
         return command

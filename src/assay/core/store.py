@@ -196,7 +196,7 @@ class RunStore:
         or ``off``."""
         if compaction not in ("background", "inline", "off"):
             raise ValueError(f"compaction must be background, inline or off, not {compaction!r}")
-        self.path = Path(path)
+        self.path = Path(path).expanduser()  # (a path written with ~, from Python too)
         self.read_only = read_only
         self.compaction = compaction
         self._compactors: dict[str, Compactor] = {}

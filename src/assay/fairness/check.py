@@ -15,13 +15,14 @@ from typing import Any
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
+from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
-from assay.fairness.loading import frame_digest, setup_fairness
+from assay.fairness.loading import _setup, frame_digest, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
     _answer,
@@ -47,6 +48,7 @@ __all__ = ["DEFAULT_MAX_QUERIES", "check_fairness"]
 DEFAULT_MAX_QUERIES = 200_000
 
 
+@in_callers_terms(_setup)
 def check_fairness(
     model: Any = None,
     *,
@@ -127,6 +129,8 @@ def check_fairness(
         samples=answer_samples,
         enabled=answer,
     )
+    if setup is None:  # a misspelt option named in the caller's terms, not _setup()'s
+        check_keywords("check_fairness", options, (check_fairness, _setup))
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
     if isinstance(rule, FailRule) and rule.measure == "share_data" and the_setup.test.data is None:
         raise UsageError(
@@ -144,7 +148,17 @@ def check_fairness(
         max_queries = DEFAULT_MAX_QUERIES
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("fairness")
-    command = rerun_command(argv, seed)
+    shown = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        **options,
+        "fail_on": fail_on,
+        "retrain": retrain or None,
+        "exact": exact,
+        "units": units,
+        "store": store,
+    }
+    command = rerun_command(argv, seed, ("check_fairness", model, shown))
     given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
     if argv and argv[0] == "fairness" and not given:
         command += f" --keep-findings {keep_option(keep)}"

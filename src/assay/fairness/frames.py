@@ -56,7 +56,9 @@ def findings_frame(
     n, k, d = ins.shape
     decoded = schema.decode(ins.reshape(n * k, d))
     frame = (form or InputForm(columns=tuple(schema.names))).build(decoded)
-    if form is not None and form.columns is not None and list(form.columns) != schema.names:
+    if (form is not None and form.columns is not None and list(form.columns) != schema.names) or (
+        not isinstance(frame, pd.DataFrame)  # a model fed arrays (a function): no columns
+    ):
         frame = pd.DataFrame(decoded, columns=schema.names).infer_objects()
     frame = frame.reset_index(drop=True)
     frame.insert(0, "idi", np.repeat(np.arange(1, n + 1), k))

@@ -70,7 +70,7 @@ class FairnessResult(EndedRunMixin):
 
         if self.setup is None:
             raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
-        with RunStore(self.store) as store:
+        with self._stored() as store:
             return findings_frame(
                 store.iter_batches(self.run_id),
                 self.setup.test.schema,
@@ -130,6 +130,7 @@ class FairnessResult(EndedRunMixin):
 
         parts = [f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>"]
         parts.append(f"<p>{escape(self.headline)}</p>")
+        parts.append(f"<p>seed {self.seed}; rerun: <code>{escape(self.command)}</code></p>")
         est = self._estimates_text()
         if est:
             items = "".join(f"<li>{escape(e)}</li>" for e in est)
@@ -236,7 +237,7 @@ def _result(
         max_severity=outcome.max_severity,
         summary=record.summary,
         progress=outcome.progress,
-        store=store.path,
+        store=store.path.absolute(),  # (a notebook may chdir later)
         command=command,
         mitigation=mitigation,
         setup=setup,

@@ -58,7 +58,14 @@ def resume_fairness(
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     budget = record.config.get("budget", {})
-    before = float(record.progress.get("elapsed", 0.0) or 0.0)
+    # the earlier sessions' wall clock (loading and answer included), as the first session
+    # counted its own; the engine's time only where none was recorded (a killed session)
+    earlier = record.summary.get("wall_seconds")
+    before = (
+        float(earlier)
+        if isinstance(earlier, int | float) and not isinstance(earlier, bool)
+        else float(record.progress.get("elapsed", 0.0) or 0.0)
+    )
     the_store.checkpoint(record.id, status="running")
     with (
         _failed_on_error(the_store, record.id),

@@ -8,7 +8,7 @@ from typing import Any
 
 from assay.core.display import number
 
-__all__ = ["compact", "finding_json", "format_number", "safe_text"]
+__all__ = ["compact", "finding_json", "format_number", "run_seconds", "safe_text"]
 
 # Characters XML 1.0 forbids (and HTML shows badly): C0 controls but tab/newline/return, DEL,
 # lone surrogates and the two non-characters U+FFFE/U+FFFF.
@@ -69,3 +69,19 @@ def finding_json(finding: dict[str, Any]) -> str:
         for key, value in sorted(finding.items())
     ]
     return "{\n" + ",\n".join(lines) + "\n}"
+
+
+def run_seconds(run: dict[str, Any]) -> float | None:
+    """The run's wall-clock seconds from its start (loading and every phase included), as its
+    headline and rates count them; the engine's own elapsed time for a run that has not
+    recorded them (still running, or stopped before its end)."""
+    summary = run.get("summary")
+    metrics = summary.get("metrics") if isinstance(summary, dict) else None
+    progress = run.get("progress")
+    for value in (
+        metrics.get("wall-clock seconds") if isinstance(metrics, dict) else None,
+        progress.get("elapsed") if isinstance(progress, dict) else None,
+    ):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return float(value)
+    return None

@@ -21,7 +21,7 @@ import numpy as np
 from assay._version import __version__
 from assay.core.findings import FindingBatch
 from assay.core.outcome import not_a_pass, status_note, stored_fail_on
-from assay.core.runinfo import store_option
+from assay.core.runinfo import pasteable
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
 from assay.report.html import render_html
@@ -85,8 +85,12 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         "run": run,
         "headline": headline,
         "findings": findings,
-        "rerun": run["command"],
-        "report_command": shlex.join(["assay", "report", record.id, *store_option(store.path)]),
+        # both read wherever the report was copied to (a CI artifact): the run's folder and
+        # the store by their absolute paths
+        "rerun": pasteable(run["command"], run.get("config"), anywhere=True),
+        "report_command": shlex.join(
+            ["assay", "report", record.id, "--store", str(store.path.resolve())]
+        ),
     }
     # One JSON round trip with sorted keys, as written: the built document equals the document
     # loaded back from its file, key order included, so both render the same.

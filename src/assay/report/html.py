@@ -21,7 +21,7 @@ import numpy as np
 from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
-from assay.report._text import compact, finding_json, format_number, safe_text
+from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 from assay.report.text_html import render_text_section
@@ -121,14 +121,17 @@ def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
         ("Started", _when(run.get("created")), ""),
         ("Last update", _when(run.get("updated")), ""),
     ]
-    for label, key, unit in (
-        ("Queries", "queries", ""),
-        ("Elapsed", "elapsed", "s"),
-        ("Time in the model", "model_seconds", "s"),
-    ):
-        value = progress.get(key)
-        if _is_number(value):
-            rows.append((label, format_number(value, unit), ""))
+    if _is_number(progress.get("queries")):
+        rows.append(("Queries", format_number(progress["queries"]), ""))
+    wall, search = run_seconds(run), progress.get("elapsed")
+    if wall is not None and _is_number(search) and wall != float(search):
+        # the wall clock the headline and the rates count; the search's own beside it
+        rows.append(("Elapsed (wall clock)", format_number(wall, "s"), ""))
+        rows.append(("Searching", format_number(search, "s"), ""))
+    elif wall is not None:
+        rows.append(("Elapsed", format_number(wall, "s"), ""))
+    if _is_number(progress.get("model_seconds")):
+        rows.append(("Time in the model", format_number(progress["model_seconds"], "s"), ""))
     if summary.get("stop_reason"):
         rows.append(("Stopped by", summary["stop_reason"], ""))
     return rows

@@ -2,7 +2,9 @@
 
 Each example finding is a failed test case; findings beyond the examples are one more failed
 case; a run without findings is one passing case; a failed or unfinished run (interrupted,
-running) adds an errored case.
+running) adds an errored case.  A fairness run judged by a rule on the share (``--fail-on
+'share>0.01'``) is judged so here too, as its exit code is: one case per protected attribute,
+failed when its share is above the rule; its findings are passing cases that show them.
 """
 
 from __future__ import annotations
@@ -11,10 +13,11 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from assay.core.outcome import answer_found, not_a_pass, status_note
+from assay.core.outcome import answer_found, answer_rule, not_a_pass, status_note
 from assay.core.store import ENDED
-from assay.report._text import compact, finding_json, safe_text
+from assay.report._text import compact, finding_json, run_seconds, safe_text
 from assay.report.junit_cases import backdoor_case, fairness_case, text_case
+from assay.report.verdict_text import share_text
 
 __all__ = ["render_junit"]
 
@@ -31,8 +34,10 @@ def render_junit(doc: dict[str, Any]) -> str:
     examples = [f for f in findings.get("examples") or [] if isinstance(f, dict)]
     fail_on = findings.get("fail_on")
     fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
+    # a rule on the share decides, not each finding (as the exit code): no finding fails
+    rule = answer_rule(_dict(run.get("config")))
     for position, finding in enumerate(examples):
-        cases.append(_finding_case(classname, finding, position, fail_on, run))
+        cases.append(_finding_case(classname, finding, position, fail_on, run, rule))
     total = findings.get("total", len(examples))
     total = total if isinstance(total, int) else len(examples)
     if total > len(examples):
@@ -41,6 +46,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         failing = findings.get("at_or_above_fail_on")
         shown = sum(1 for c in cases if c.find("failure") is not None)
         failing_more = more if not isinstance(failing, int) else max(0, failing - shown)
+        if rule is not None:
+            failing_more = 0
         if failing_more:
             case = _case(classname, f"{failing_more} more findings")
             _child(
@@ -55,13 +62,16 @@ def render_junit(doc: dict[str, Any]) -> str:
             cases.append(case)
         if more > failing_more:
             below = more - failing_more
-            case = _case(classname, f"{below} more findings below --fail-on {fail_on:g}")
-            _child(case, "system-out", text=f"{below:,} findings below --fail-on {fail_on:g}")
+            why = f"judged by --fail-on '{rule}'" if rule else f"below --fail-on {fail_on:g}"
+            case = _case(classname, f"{below} more findings {why}")
+            _child(case, "system-out", text=f"{below:,} findings {why}")
             cases.append(case)
     failed = run.get("status") == "failed"
     summary = _dict(run.get("summary"))
     not_passed = not_a_pass(summary) if run.get("status") in ENDED else None
-    found = answer_found(summary) if total == 0 else []
+    found = answer_found(summary) if total == 0 and rule is None else []
+    if rule is not None:
+        cases.extend(_rule_cases(classname, summary, rule))
     if found:
         case = _case(classname, "answer")
         text = f"no finding was stored, but the answer found discrimination on {', '.join(found)}"
@@ -98,11 +108,11 @@ def render_junit(doc: dict[str, Any]) -> str:
 
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
-    elapsed = _dict(run.get("progress")).get("elapsed")
+    elapsed = run_seconds(run)  # the wall clock the headline states, not the search's alone
     counts = {"tests": str(len(cases)), "failures": str(n_fail), "errors": str(n_err)}
     root = ET.Element("testsuites", {"name": "assay", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": classname, **counts, "skipped": "0"})
-    if isinstance(elapsed, int | float) and not isinstance(elapsed, bool):
+    if elapsed is not None:
         suite.set("time", f"{float(elapsed):.3f}")
         root.set("time", f"{float(elapsed):.3f}")
     created = run.get("created")
@@ -124,15 +134,41 @@ def render_junit(doc: dict[str, Any]) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
+def _rule_cases(classname: str, summary: dict[str, Any], rule: str) -> list[ET.Element]:
+    """One case per protected attribute of a run judged by a rule on the share: failed when
+    the verdict fails it, passing otherwise (no verdict: ``not_a_pass`` says so)."""
+    cases = []
+    for row in summary.get("verdict") or []:
+        if not isinstance(row, dict):
+            continue
+        name = safe_text(row.get("attribute", "?"))
+        case = _case(classname, f"share of discriminatory inputs: {name} (--fail-on '{rule}')")
+        try:
+            said = safe_text(share_text(row))
+        except (KeyError, TypeError, ValueError):
+            said = f"{name}: level {safe_text(row.get('level'))}"
+        if row.get("undecided"):
+            said += " (judged on the estimate: its interval spans the threshold)"
+        if row.get("fails"):
+            message = f"{said}: above --fail-on '{rule}'"
+            _child(case, "failure", message=message, type="share", text=message)
+        else:
+            _child(case, "system-out", text=f"{said}: within --fail-on '{rule}'")
+        cases.append(case)
+    return cases
+
+
 def _finding_case(
     classname: str,
     finding: dict[str, Any],
     position: int,
     fail_on: float = 0.0,
     run: dict[str, Any] | None = None,
+    rule: str | None = None,
 ) -> ET.Element:
     """A failed case, or a passing one (its finding in ``system-out``) for a finding below
-    the run's ``--fail-on``: the run's exit code let it pass, so must CI."""
+    the run's ``--fail-on`` or of a run judged by a ``rule`` on the share: the run's exit
+    code let it pass, so must CI."""
     kind = safe_text(finding.get("kind", "finding"))
     index = finding.get("index", position)
     severity = finding.get("severity")
@@ -155,6 +191,10 @@ def _finding_case(
     )
     message = f"severity {sev}: {kind} {on}"
     body = finding_json(finding)
+    if rule is not None:
+        text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
+        _child(case, "system-out", text=safe_text(text))
+        return case
     if fail_on > 0 and isinstance(severity, int | float) and severity < fail_on:
         text = f"{message} (below --fail-on {fail_on:g})\n{body}"
         _child(case, "system-out", text=safe_text(text))

@@ -26,6 +26,7 @@ from typing import Any
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
+from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.model import Model
 from assay.core.outcome import EndedRunMixin, check_fail_on
 from assay.core.paths import absolute_spec
@@ -110,13 +111,21 @@ class TextResult(EndedRunMixin):
     def findings(self, limit: int | None = None) -> Any:
         """One row per distinct minimal failing sentence (a pandas DataFrame), the first
         ``limit`` (None: all)."""
-        with RunStore(self.store) as store:
+        with self._stored() as store:
             return findings_frame(store, self.run_id, limit)
 
     def export(self, path: str | os.PathLike[str]) -> Path:
         """Write the failing sentences as CSV (``.csv``) or JSON lines (``.jsonl``)."""
         with RunStore(self.store) as store:
             return export_findings(store, self.run_id, path)
+
+
+def _grammar_text(given: str) -> bool:
+    """Whether ``grammar=`` is a grammar's text rather than a file's name: several lines, or
+    one rule (``'S -> "yes" | "no"'``) that names no file."""
+    if "\n" in given:
+        return True
+    return "->" in given and not given.startswith("builtin:") and not Path(given).exists()
 
 
 def _name_of(spec: Any, i: int) -> str:
@@ -306,7 +315,7 @@ def setup_text(
         raise UsageError(
             "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
         )
-    if isinstance(grammar, str) and "\n" in grammar:  # a grammar's text (a notebook's)
+    if isinstance(grammar, str) and _grammar_text(grammar):  # a grammar's text (a notebook's)
         grammar = parse_grammar(grammar, source="the grammar text")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     sampler = Sampler(the_grammar, max_depth=max_depth)
@@ -436,6 +445,7 @@ def setup_text(
     )
 
 
+@in_callers_terms(setup_text)
 def check_text(
     models: Any = None,
     *,
@@ -484,6 +494,8 @@ def check_text(
     fail_on = check_fail_on(fail_on)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
+    if setup is None:  # a misspelt option named in the caller's terms
+        check_keywords("check_text", options, (check_text, setup_text))
     the_setup = setup or setup_text(models, **options)
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
@@ -491,7 +503,15 @@ def check_text(
         max_queries = DEFAULT_MAX_QUERIES
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("text")
-    command = rerun_command(argv, seed)
+    shown = {
+        "max_queries": max_queries,
+        "max_time": max_time,
+        **options,
+        "fail_on": fail_on or None,
+        "units": units,
+        "store": store,
+    }
+    command = rerun_command(argv, seed, ("check_text", models, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
@@ -645,7 +665,7 @@ def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> Te
         max_severity=outcome.max_severity,
         summary=record.summary,
         progress=outcome.progress,
-        store=store.path,
+        store=store.path.absolute(),  # (a notebook may chdir later)
         command=command,
     )
 

@@ -1,0 +1,83 @@
+"""The API's keyword arguments, in the caller's terms.
+
+``check_fairness(model, data=frame, protected="sex", max_query=5000)`` raised ``TypeError:
+_setup() got an unexpected keyword argument 'max_query'``: a private function's name, and
+nothing about the one meant.  The API functions check the options they pass on first.  And
+an error about an argument named it as the command line spells it (``argument --protected``,
+``argument --max-queries``) to a Python caller, who wrote ``protected=`` and
+``max_queries=``: ``in_callers_terms`` names it as the caller wrote it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import inspect
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
+from assay.errors import UsageError
+
+__all__ = ["check_keywords", "in_callers_terms"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _names(fn: Callable[..., Any]) -> set[str]:
+    kinds = (inspect.Parameter.KEYWORD_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return {p.name for p in inspect.signature(fn).parameters.values() if p.kind in kinds}
+
+
+def check_keywords(
+    function: str, given: Mapping[str, Any], takers: Iterable[Callable[..., Any]]
+) -> None:
+    """A ``TypeError`` naming ``function`` (the one the user called) and the closest names it
+    takes, for every keyword in ``given`` that none of ``takers`` (the function itself and
+    the one its options are passed to) accepts."""
+    accepted: set[str] = set()
+    for fn in takers:
+        accepted |= _names(fn)
+    for key in given:
+        if key in accepted:
+            continue
+        close = difflib.get_close_matches(key, sorted(accepted), n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        raise TypeError(
+            f"{function}() got an unexpected keyword argument {key!r}{hint} (it takes: "
+            f"{', '.join(sorted(a for a in accepted if not a.startswith('_')))})"
+        )
+
+
+def in_callers_terms(*takers: Callable[..., Any]) -> Callable[[F], F]:
+    """Decorate an API function: a ``UsageError`` about a command-line option (``--max-queries``,
+    ``MODEL``) that the function (or one of ``takers``, those its options are passed to) takes
+    as a keyword is raised naming the keyword (``max_queries``, ``model``), when the function
+    was called from Python (the command line passes ``argv`` or a ``setup``: its own terms)."""
+
+    def decorate(fn: F) -> F:
+        accepted: set[str] = _names(fn)
+        for taker in takers:
+            accepted |= _names(taker)
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except UsageError as exc:
+                if kwargs.get("argv") is not None or kwargs.get("setup") is not None:
+                    raise
+                given = exc.argument or ""
+                name = given.lstrip("-").replace("-", "_").lower()
+                if name == given or name not in accepted:
+                    raise
+                raise UsageError(
+                    exc.bare_message,
+                    argument=name,
+                    path=exc.path,
+                    line=exc.line,
+                    column=exc.column,
+                ) from None
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate

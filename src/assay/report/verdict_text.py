@@ -1,0 +1,49 @@
+"""A fairness verdict row (one protected attribute's answer) as one line of text, as the
+command line prints it and the JUnit file states it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.core.display import percent
+
+__all__ = ["share_text"]
+
+
+def share_text(v: dict[str, Any]) -> str:
+    """``sex: share 2.34 % of the input space (95 % CI 2.1 % to 2.6 %, 20,000 sampled), ...
+    of the data rows``; exact and bounded figures say so."""
+    share = v.get("share_uniform")
+    text = f"{v['attribute']}: share {percent(share) if share else '0'} of the input space"
+    if v["basis"] == "bounded":
+        sampled = (
+            f"95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
+            f"{int(v.get('uniform_sampled') or 0):,} sampled; "
+            if v.get("uniform_low") is not None and v.get("uniform_high") is not None
+            else ""
+        )  # (bounds of 0-100 % alone would hide the sample's interval)
+        text += (
+            f" ({sampled}exact bounds {percent(v.get('exact_uniform_low'))} to "
+            f"{percent(v.get('exact_uniform_high'))})"
+        )
+    elif v["basis"] != "exact":
+        text += (
+            f" (95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
+            f"{int(v.get('uniform_sampled') or 0):,} sampled)"
+        )
+    data_exact = v["basis"] != "sampled" and v.get("exact_data_low") is not None
+    if v["basis"] == "exact" and v.get("share_data") is not None and not data_exact:
+        text += " (exact)"  # the data's share was sampled: the suffix must not claim it
+    if v.get("share_data") is not None:
+        text += f", {percent(v['share_data'])} of the data rows"
+        if not data_exact and v.get("data_low") is not None:
+            text += f" (95 % CI {percent(v.get('data_low'))} to {percent(v.get('data_high'))})"
+        elif v["basis"] == "bounded" and data_exact:
+            text += (
+                f" (exact bounds {percent(v.get('exact_data_low'))} to "
+                f"{percent(v.get('exact_data_high'))})"
+            )
+        elif v["basis"] == "exact":
+            text += " (exact)"
+        return text
+    return text + (" (exact)" if v["basis"] == "exact" else "")
