@@ -43,6 +43,7 @@ import httpx
 import numpy as np
 
 from assay.core.model import Capabilities, ModelInputs
+from assay.core.redact import header_secrets, hidden_values, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
 from assay.models.protocols import Codec, excerpt, make_codec
 
@@ -319,7 +320,14 @@ class HttpModel:
         if auth:
             self.headers["Authorization"] = auth
         self.headers.update(headers or {})
-        self._secrets = [v for k, v in self.headers.items() if k not in _PLAIN_HEADERS and v]
+        # what a message must never carry: header values (and their credentials without the
+        # scheme, Basic's password decoded), and what the shown URL masks (a server's error
+        # page may echo the request or the token it refused)
+        secrets = set(hidden_values(url))
+        for k, v in self.headers.items():
+            if k not in _PLAIN_HEADERS and v:
+                secrets.update(header_secrets(v))
+        self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
         self.max_batch = max_batch
         self.retries = retries
         self.backoff = backoff
@@ -539,9 +547,7 @@ class HttpModel:
         return data, payload
 
     def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        return scrub(text, self._secrets)
 
     def __repr__(self) -> str:
         return f"HttpModel({self.shown!r}, protocol={self.codec.name!r})"
