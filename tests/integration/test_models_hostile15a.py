@@ -1,0 +1,319 @@
+"""Model adapters met by a new user with a model nobody on the team has seen.
+
+- A served model whose error pages echo what it was sent: its bearer token (without the
+  ``Bearer``), the request path with its ``api_key``.  None of the credentials may reach the
+  terminal, the store's file or a report.
+- TorchScript modules: one that takes images channels-last (fed channels-first), one whose
+  parameters are float64, one that answers one input per call, one that fails mid-run: a
+  message naming the module's own error, never assay's internal error (exit 5).
+- An ONNX graph exported with a fixed batch of 32: the same findings as the same weights
+  with a dynamic batch axis.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import warnings
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assay.cli.app import main
+from assay.core.store import RunStore
+
+ADULT = ["--dataset", "adult", "--protected", "sex", "--seed", "1"]
+SEX = 8  # the column of sex in the built-in Adult encoding
+
+
+def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    out = capsys.readouterr()
+    return int(exc.value.code or 0), out.out + out.err
+
+
+def _rule(rows: list[list[float]]) -> list[list[float]]:
+    """A small model that discriminates on sex: probabilities of two classes."""
+    out = []
+    for r in rows:
+        p = 1.0 if (r[0] + 7 * r[SEX]) % 5 > 2 else 0.0
+        out.append([1.0 - p, p])
+    return out
+
+
+# -- a served model echoing credentials ---------------------------------------------------
+class _EchoServer:
+    """Answers its first ``good`` POSTs, then fails with ``status``, echoing the token it
+    was sent (without its scheme) and the path it was asked (query string included)."""
+
+    def __init__(self, status: int, good: int) -> None:
+        outer = self
+        self.posts = 0
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+            def do_POST(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                outer.posts += 1
+                if outer.posts <= good:
+                    status, answer = 200, {"outputs": _rule(body["inputs"])}
+                else:
+                    token = self.headers.get("Authorization", "").split()[-1]
+                    answer = {"error": f"token {token} refused for {self.path}"}
+                    status = outer.status
+                data = json.dumps(answer).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.status = status
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self) -> _EchoServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+
+@pytest.mark.parametrize("status", [401, 500])
+def test_an_error_page_echoing_credentials_leaks_none_of_them(
+    status: int,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token, password, key = "tok3nV4lue99", "pw0rdXYZ", "QUERYSECRET99"
+    monkeypatch.setenv("HOSTILE15A_TOKEN", f"Bearer {token}")
+    store = tmp_path / "runs.db"
+    reports = [tmp_path / "r.html", tmp_path / "r.json", tmp_path / "r.xml"]
+    with _EchoServer(status, good=4) as server:
+        url = f"http://alice:{password}@127.0.0.1:{server.port}/predict?api_key={key}&v=2"
+        code, said = _run(
+            [
+                "fairness",
+                url,
+                *ADULT,
+                "--max-queries",
+                "20000",
+                "--batch-size",
+                "50",
+                "--retries",
+                "0",
+                "--header-env",
+                "Authorization=HOSTILE15A_TOKEN",
+                "--store",
+                str(store),
+                "--html",
+                str(reports[0]),
+                "--report",
+                str(reports[1]),
+                "--junit",
+                str(reports[2]),
+            ],
+            capsys,
+        )
+    assert code == 3, said  # the model failed: never a pass
+    assert f"127.0.0.1:{server.port}/predict" in said  # the endpoint is named
+    assert "token *** refused" in said, said  # the echo is kept, its secret masked
+    files = [p for p in tmp_path.iterdir() if p.is_file()]
+    assert any(p.name.startswith("runs.db") for p in files)
+    for secret in (token, password, key):
+        assert secret not in said
+        for path in files:
+            assert secret.encode() not in path.read_bytes(), (secret, path.name)
+
+
+# -- TorchScript modules ------------------------------------------------------------------
+torch = pytest.importorskip("torch")
+
+
+def _script(module: Any, path: Path) -> Path:
+    with warnings.catch_warnings():  # torch 2.13 deprecates TorchScript; files still load
+        warnings.simplefilter("ignore", DeprecationWarning)
+        torch.jit.script(module).save(str(path))
+    return path
+
+
+class _Tabular(torch.nn.Module):  # type: ignore[misc]
+    """A linear classifier of Adult's 13 columns that leans on sex."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc = torch.nn.Linear(13, 2)
+        with torch.no_grad():
+            self.fc.weight.zero_()
+            self.fc.bias.zero_()
+            self.fc.weight[1, 0] = 0.2  # age (in bins 1..9)
+            self.fc.weight[1, SEX] = 1.5
+            self.fc.bias[1] = -1.2
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.fc(x)
+
+
+class _OneAtATime(_Tabular):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[0] != 1:
+            raise RuntimeError("this model takes one row per call")
+        return self.fc(x)
+
+
+class _SmallBatches(_Tabular):
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[0] > 100:
+            raise ValueError("batch too large for the accelerator")
+        return self.fc(x)
+
+
+def _idis(store: Path) -> int:
+    with RunStore(store, read_only=True) as s:
+        (run,) = s.list_runs()
+        return sum(c["found"] for c in s.witness_counts(run.id).values())
+
+
+def test_torchscript_dtype_and_batch_forms_find_what_the_plain_module_finds(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = _script(_Tabular(), tmp_path / "plain.pt")
+    double = _script(_Tabular().double(), tmp_path / "double.pt")
+    single = _script(_OneAtATime(), tmp_path / "single.pt")
+    found = {}
+    for path in (plain, double, single):
+        store = tmp_path / f"{path.stem}.db"
+        code, said = _run(
+            ["fairness", str(path), *ADULT, "--max-queries", "1500", "--store", str(store)],
+            capsys,
+        )
+        assert code == 1, said  # it leans on sex: found, never an internal error (5)
+        found[path.stem] = _idis(store)
+    assert found["plain"] > 0
+    assert found["single"] == found["plain"], found  # one call per row, the same answers
+    assert found["double"] == found["plain"], found
+
+
+def test_a_torchscript_failure_names_the_modules_own_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    model = _script(_SmallBatches(), tmp_path / "small.pt")
+    code, said = _run(
+        [
+            "fairness",
+            str(model),
+            *ADULT,
+            "--max-queries",
+            "3000",
+            "--store",
+            str(tmp_path / "runs.db"),
+        ],
+        capsys,
+    )
+    assert code == 3, said
+    assert "ValueError: batch too large for the accelerator" in said, said
+    assert "TorchScript interpreter" not in said
+
+
+class _ChannelsLast(torch.nn.Module):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
+        self.fc = torch.nn.Linear(4 * 8 * 8, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x.permute(0, 3, 1, 2)
+        return self.fc(torch.relu(self.conv(x)).flatten(1))
+
+
+def test_a_channels_last_torch_model_says_how_to_feed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    torch.manual_seed(0)
+    model = _script(_ChannelsLast(), tmp_path / "nhwc.pt")
+    rng = np.random.default_rng(0)
+    images = rng.random((42, 8, 8, 3)).astype(np.float32)
+    np.save(tmp_path / "clean.npy", images[:40])
+    np.save(tmp_path / "scan.npy", images[40:])
+    common = [
+        "backdoor",
+        str(model),
+        "--images",
+        str(tmp_path / "scan.npy"),
+        "--clean",
+        str(tmp_path / "clean.npy"),
+        "--max-trigger",
+        "3",
+        "--seed",
+        "0",
+        "--store",
+        str(tmp_path / "runs.db"),
+    ]
+    code, said = _run(common, capsys)
+    assert code == 3, said  # the model failed on its first call: not assay's bug (5)
+    assert "--layout" in said and "expected input" in said, said
+    assert "internal error" not in said
+    code, said = _run([*common, "--layout", "nhwc"], capsys)
+    assert code in (0, 1), said
+
+
+# -- ONNX with a fixed batch axis ---------------------------------------------------------
+def _linear_onnx(path: Path, batch: int | str) -> Path:
+    onnx = pytest.importorskip("onnx")
+    from onnx import TensorProto, helper, numpy_helper
+
+    weights = np.zeros((13, 2), dtype=np.float32)
+    weights[0, 1], weights[SEX, 1] = 0.2, 1.5
+    bias = np.array([0.0, -1.2], dtype=np.float32)
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["x", "W"], ["z"]),
+            helper.make_node("Add", ["z", "b"], ["l"]),
+            helper.make_node("Softmax", ["l"], ["probabilities"], axis=1),
+        ],
+        "linear",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [batch, 13])],
+        [helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, [batch, 2])],
+        [numpy_helper.from_array(weights, "W"), numpy_helper.from_array(bias, "b")],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.save(model, str(path))
+    return path
+
+
+@pytest.fixture
+def onnx_models(tmp_path: Path) -> Iterator[tuple[Path, Path]]:
+    pytest.importorskip("onnxruntime")
+    yield _linear_onnx(tmp_path / "dynamic.onnx", "N"), _linear_onnx(tmp_path / "b32.onnx", 32)
+
+
+def test_an_onnx_graph_with_a_fixed_batch_of_32_finds_what_a_dynamic_one_finds(
+    onnx_models: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    found = {}
+    for path in onnx_models:
+        store = tmp_path / f"{path.stem}.db"
+        code, said = _run(
+            ["fairness", str(path), *ADULT, "--max-queries", "1500", "--store", str(store)],
+            capsys,
+        )
+        assert code == 1, said  # a batch of 20 or 500 is not a model failure (was exit 3)
+        found[path.stem] = _idis(store)
+    assert found["dynamic"] > 0 and found["b32"] == found["dynamic"], found
