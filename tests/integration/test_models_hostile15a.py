@@ -64,6 +64,7 @@ class _EchoServer:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.posts += 1
+                answer: dict[str, Any]
                 if outer.posts <= good:
                     status, answer = 200, {"outputs": _rule(body["inputs"])}
                 else:
@@ -144,6 +145,7 @@ def test_an_error_page_echoing_credentials_leaks_none_of_them(
 
 # -- TorchScript modules ------------------------------------------------------------------
 torch = pytest.importorskip("torch")
+_Module: Any = torch.nn.Module
 
 
 def _script(module: Any, path: Path) -> Path:
@@ -153,7 +155,7 @@ def _script(module: Any, path: Path) -> Path:
     return path
 
 
-class _Tabular(torch.nn.Module):  # type: ignore[misc]
+class _Tabular(_Module):  # type: ignore[misc]
     """A linear classifier of Adult's 13 columns that leans on sex."""
 
     def __init__(self) -> None:
@@ -166,19 +168,19 @@ class _Tabular(torch.nn.Module):  # type: ignore[misc]
             self.fc.weight[1, SEX] = 1.5
             self.fc.bias[1] = -1.2
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: Any) -> Any:
         return self.fc(x)
 
 
 class _OneAtATime(_Tabular):
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: Any) -> Any:
         if x.shape[0] != 1:
             raise RuntimeError("this model takes one row per call")
         return self.fc(x)
 
 
 class _SmallBatches(_Tabular):
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: Any) -> Any:
         if x.shape[0] > 100:
             raise ValueError("batch too large for the accelerator")
         return self.fc(x)
@@ -231,13 +233,13 @@ def test_a_torchscript_failure_names_the_modules_own_error(
     assert "TorchScript interpreter" not in said
 
 
-class _ChannelsLast(torch.nn.Module):  # type: ignore[misc]
+class _ChannelsLast(_Module):  # type: ignore[misc]
     def __init__(self) -> None:
         super().__init__()
         self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
         self.fc = torch.nn.Linear(4 * 8 * 8, 10)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: Any) -> Any:
         x = x.permute(0, 3, 1, 2)
         return self.fc(torch.relu(self.conv(x)).flatten(1))
 
