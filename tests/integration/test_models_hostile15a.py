@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -144,8 +144,10 @@ def test_an_error_page_echoing_credentials_leaks_none_of_them(
 
 
 # -- TorchScript modules ------------------------------------------------------------------
-torch = pytest.importorskip("torch")
-_Module: Any = torch.nn.Module
+if TYPE_CHECKING:
+    import torch
+else:
+    torch = pytest.importorskip("torch")
 
 
 def _script(module: Any, path: Path) -> Path:
@@ -155,7 +157,7 @@ def _script(module: Any, path: Path) -> Path:
     return path
 
 
-class _Tabular(_Module):  # type: ignore[misc]
+class _Tabular(torch.nn.Module):
     """A linear classifier of Adult's 13 columns that leans on sex."""
 
     def __init__(self) -> None:
@@ -168,22 +170,25 @@ class _Tabular(_Module):  # type: ignore[misc]
             self.fc.weight[1, SEX] = 1.5
             self.fc.bias[1] = -1.2
 
-    def forward(self, x: Any) -> Any:
-        return self.fc(x)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out: torch.Tensor = self.fc(x)
+        return out
 
 
 class _OneAtATime(_Tabular):
-    def forward(self, x: Any) -> Any:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[0] != 1:
             raise RuntimeError("this model takes one row per call")
-        return self.fc(x)
+        out: torch.Tensor = self.fc(x)
+        return out
 
 
 class _SmallBatches(_Tabular):
-    def forward(self, x: Any) -> Any:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[0] > 100:
             raise ValueError("batch too large for the accelerator")
-        return self.fc(x)
+        out: torch.Tensor = self.fc(x)
+        return out
 
 
 def _idis(store: Path) -> int:
@@ -233,15 +238,16 @@ def test_a_torchscript_failure_names_the_modules_own_error(
     assert "TorchScript interpreter" not in said
 
 
-class _ChannelsLast(_Module):  # type: ignore[misc]
+class _ChannelsLast(torch.nn.Module):
     def __init__(self) -> None:
         super().__init__()
         self.conv = torch.nn.Conv2d(3, 4, 3, padding=1)
         self.fc = torch.nn.Linear(4 * 8 * 8, 10)
 
-    def forward(self, x: Any) -> Any:
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = x.permute(0, 3, 1, 2)
-        return self.fc(torch.relu(self.conv(x)).flatten(1))
+        out: torch.Tensor = self.fc(torch.relu(self.conv(x)).flatten(1))
+        return out
 
 
 def test_a_channels_last_torch_model_says_how_to_feed_it(
