@@ -8,12 +8,16 @@
   message naming the module's own error, never assay's internal error (exit 5).
 - An ONNX graph exported with a fixed batch of 32: the same findings as the same weights
   with a dynamic batch axis.
+- A model that changes its batch in place (``X[:] = 0`` after answering; a text classifier
+  overwriting its list): the findings of the same model that does not (its witnesses were
+  zeros, and the next classifier of a text panel judged the overwritten sentences).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -48,15 +52,17 @@ def _rule(rows: list[list[float]]) -> list[list[float]]:
 
 # -- a served model echoing credentials ---------------------------------------------------
 class _EchoServer:
-    """Answers its first ``good`` POSTs, then fails with ``status``, echoing the token it
-    was sent (without its scheme) and the path it was asked (query string included)."""
+    """Answers its first ``good`` POSTs (each after ``delay`` seconds), then fails with
+    ``status``, echoing the token it was sent (without its scheme) and the path it was asked
+    (query string included)."""
 
-    def __init__(self, status: int, good: int) -> None:
+    def __init__(self, status: int, good: int, delay: float = 0.0) -> None:
         outer = self
         self.posts = 0
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # else each answer waits for a delayed ACK
 
             def log_message(self, format: str, *args: Any) -> None:
                 pass
@@ -64,6 +70,7 @@ class _EchoServer:
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 outer.posts += 1
+                time.sleep(delay)
                 answer: dict[str, Any]
                 if outer.posts <= good:
                     status, answer = 200, {"outputs": _rule(body["inputs"])}
@@ -103,11 +110,16 @@ def test_an_error_page_echoing_credentials_leaks_none_of_them(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     token, password, key = "tok3nV4lue99", "pw0rdXYZ", "QUERYSECRET99"
+    # a webhook's token in the path, a signed link's in a parameter not named as a secret
+    in_path, in_query = "q8Xz3kLm9Pw2Rt7Yv4Nb6Hc1", "abcd1234efgh5678XY"
     monkeypatch.setenv("HOSTILE15A_TOKEN", f"Bearer {token}")
     store = tmp_path / "runs.db"
     reports = [tmp_path / "r.html", tmp_path / "r.json", tmp_path / "r.xml"]
     with _EchoServer(status, good=4) as server:
-        url = f"http://alice:{password}@127.0.0.1:{server.port}/predict?api_key={key}&v=2"
+        url = (
+            f"http://alice:{password}@127.0.0.1:{server.port}/hook/{in_path}/predict"
+            f"?api_key={key}&k={in_query}&v=2"
+        )
         code, said = _run(
             [
                 "fairness",
@@ -133,14 +145,39 @@ def test_an_error_page_echoing_credentials_leaks_none_of_them(
             capsys,
         )
     assert code == 3, said  # the model failed: never a pass
-    assert f"127.0.0.1:{server.port}/predict" in said  # the endpoint is named
+    assert f"127.0.0.1:{server.port}/hook/***/predict" in said  # the endpoint is named
     assert "token *** refused" in said, said  # the echo is kept, its secret masked
     files = [p for p in tmp_path.iterdir() if p.is_file()]
     assert any(p.name.startswith("runs.db") for p in files)
-    for secret in (token, password, key):
+    for secret in (token, password, key, in_path, in_query):
         assert secret not in said
         for path in files:
             assert secret.encode() not in path.read_bytes(), (secret, path.name)
+
+
+def test_a_slow_healthy_endpoint_is_not_taken_for_a_hung_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--call-timeout is for a hung model: the answer's calls of hundreds of inputs are
+    requests of 20, each answered in 0.1 s; the server is not hung at 1 s."""
+    with _EchoServer(500, good=10**6, delay=0.1) as server:
+        code, said = _run(
+            [
+                "fairness",
+                f"http://127.0.0.1:{server.port}/predict",
+                *ADULT,
+                "--max-queries",
+                "200",
+                "--batch-size",
+                "20",
+                "--call-timeout",
+                "1",
+                "--store",
+                str(tmp_path / "runs.db"),
+            ],
+            capsys,
+        )
+    assert code == 1, said  # it discriminates on sex: found, never "it may be hung" (3)
 
 
 # -- TorchScript modules ------------------------------------------------------------------
@@ -325,3 +362,119 @@ def test_an_onnx_graph_with_a_fixed_batch_of_32_finds_what_a_dynamic_one_finds(
         assert code == 1, said  # a batch of 20 or 500 is not a model failure (was exit 3)
         found[path.stem] = _idis(store)
     assert found["dynamic"] > 0 and found["b32"] == found["dynamic"], found
+
+
+# -- models that change their batch in place ----------------------------------------------
+MUTATING = """\
+import numpy as np
+
+def plain(x):
+    return ((x[:, 0] + 5 * x[:, 8]) % 3 > 1).astype(int)
+
+def wiping(x):
+    out = plain(x)
+    x[:] = 0  # a careless in-place step, after answering
+    return out
+
+def negation(batch):
+    return [1 if "not" in s.split() else 0 for s in batch]
+
+def overwriting(batch):
+    out = negation(batch)
+    for i in range(len(batch)):
+        batch[i] = "x"
+    return out
+
+def no_word(batch):
+    return [1 if "no" in s.split() or "never" in s.split() else 0 for s in batch]
+
+negation.classes_ = overwriting.classes_ = no_word.classes_ = ["negative", "positive"]
+"""
+
+
+def _stored_inputs(store: Path) -> np.ndarray:
+    with RunStore(store, read_only=True) as s:
+        (run,) = s.list_runs()
+        rows = [b.inputs.reshape(len(b), -1) for b in s.iter_batches(run.id)]
+    return np.concatenate(rows)
+
+
+def test_a_model_that_changes_its_batch_in_place_changes_no_finding(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "models.py").write_text(MUTATING)
+    stored = {}
+    for name in ("plain", "wiping"):
+        store = tmp_path / f"{name}.db"
+        code, said = _run(
+            [
+                "fairness",
+                f"{tmp_path / 'models.py'}:{name}",
+                *ADULT,
+                "--max-queries",
+                "2000",
+                "--store",
+                str(store),
+            ],
+            capsys,
+        )
+        assert code == 1, said
+        stored[name] = _stored_inputs(store)
+    assert len(stored["plain"]) > 0
+    assert np.array_equal(stored["wiping"], stored["plain"])  # not rows of zeros
+
+
+def test_a_text_classifier_that_overwrites_its_batch_leaves_the_other_its_sentences(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "models.py").write_text(MUTATING)
+    said_by = {}
+    for name in ("negation", "overwriting"):
+        report = tmp_path / f"{name}.json"
+        code, said = _run(
+            [
+                "text",
+                f"{tmp_path / 'models.py'}:{name}",
+                f"{tmp_path / 'models.py'}:no_word",
+                "--grammar",
+                "builtin:reviews",
+                "--max-queries",
+                "600",
+                "--seed",
+                "1",
+                "--store",
+                str(tmp_path / f"{name}.db"),
+                "--report",
+                str(report),
+            ],
+            capsys,
+        )
+        assert code == 1, said
+        summary = json.loads(report.read_text())["run"]["summary"]
+        said_by[name] = summary["headline"].split(";")[0]
+    assert said_by["overwriting"] == said_by["negation"], said_by
+
+
+# -- a model naming its classes, on a built-in dataset ------------------------------------
+def _answer_names(names: list[str]) -> Any:
+    def model(x: np.ndarray) -> np.ndarray:
+        return np.where((x[:, 0] + 5 * x[:, 8]) % 3 > 1, names[1], names[0])
+
+    model.classes_ = names  # type: ignore[attr-defined]
+    return model
+
+
+def test_a_model_naming_its_classes_is_tested_on_a_built_in_dataset() -> None:
+    from assay.api import setup_fairness
+    from assay.datasets import load_dataset
+
+    target = np.asarray(load_dataset("adult").target)
+    # the dataset's own label names: its labels are read by name
+    same = setup_fairness(_answer_names(["<=50K", ">50K"]), dataset="adult", protected="sex")
+    assert same.test.labels is not None and np.array_equal(same.test.labels, target)
+    assert same.labels_left_out is None
+    # other names: tested all the same (was a usage error on a --label never given), without
+    # the group metrics, said so
+    other = setup_fairness(_answer_names(["no", "yes"]), dataset="adult", protected="sex")
+    assert other.test.labels is None
+    assert other.labels_left_out is not None and "no, yes" in other.labels_left_out

@@ -30,6 +30,7 @@ def _short(text: str) -> str:
 class CheckedModel:
     """A Model that validates every answer of the model it wraps.
 
+    The model gets a copy of each batch (it may change it in place).
     An exception raised by the wrapped model becomes a ``ModelError`` naming the exception,
     the batch size and the first input; an answer of the wrong shape, type or number of
     classes, or holding NaN, becomes a ``ModelError`` from ``check_outputs``.  Errors assay
@@ -46,8 +47,9 @@ class CheckedModel:
         n = len(inputs)
         if n == 0:
             return empty_answer(self.capabilities)
+        given = _own_copy(inputs)
         try:
-            raw = shielded(lambda: self.inner.predict(inputs))()
+            raw = shielded(lambda: self.inner.predict(given))()
         except AssayError:
             raise
         except Exception as exc:
@@ -62,6 +64,17 @@ class CheckedModel:
 
     def __repr__(self) -> str:
         return f"CheckedModel({self.inner!r})"
+
+
+def _own_copy(inputs: ModelInputs) -> ModelInputs:
+    """A copy of the batch for the model to keep: a model that changes its inputs in place
+    (``X[:, 0] = 0``, ``X /= 255``, ``batch.sort()``) changed the search's own arrays, and so
+    the findings stored and the answers cached for other inputs."""
+    if isinstance(inputs, np.ndarray):
+        return inputs.copy()
+    if isinstance(inputs, list):
+        return list(inputs)
+    return inputs
 
 
 def _check_rows(out: np.ndarray, inputs: ModelInputs) -> None:

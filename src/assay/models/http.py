@@ -31,7 +31,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
@@ -42,8 +42,9 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import numpy as np
 
+from assay.core.calls import call_progress
 from assay.core.model import Capabilities, ModelInputs
-from assay.core.redact import header_secrets, hidden_values, scrub
+from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
 from assay.models.protocols import Codec, excerpt, make_codec
 
@@ -62,15 +63,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def redact(url: str) -> str:
-    """The URL without a password or query string (which may hold an API key)."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    if parts.username:
-        netloc = f"{parts.username}:***@{netloc}" if parts.password else f"***@{netloc}"
+    """The URL without a password, a token in its path, or a query string (which may hold an
+    API key): ``core.redact.redact_url``, the query masked whole."""
+    parts = urlsplit(redact_url(url))
     query = "?***" if parts.query else ""
-    return f"{parts.scheme}://{netloc}{parts.path}{query}"
+    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}"
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
@@ -439,11 +436,12 @@ class HttpModel:
         step = self.capabilities.max_batch or n or 1
         chunks = [inputs[i : i + step] for i in range(0, n, step)]
         t0 = time.perf_counter()
+        tick = call_progress()  # each answered request: the call is not hung
         try:
             if len(chunks) > 1 and self.concurrency > 1:
-                parts = list(local.pool().map(self._batch, chunks))
+                parts = list(local.pool().map(lambda c: self._batch(c, tick), chunks))
             else:
-                parts = [self._batch(c) for c in chunks]
+                parts = [self._batch(c, tick) for c in chunks]
         finally:
             with local.lock:
                 self.stats.busy += time.perf_counter() - t0
@@ -451,7 +449,7 @@ class HttpModel:
             return parts[0]
         return np.concatenate(parts, axis=0)
 
-    def _batch(self, inputs: ModelInputs) -> np.ndarray:
+    def _batch(self, inputs: ModelInputs, tick: Callable[[], None] | None = None) -> np.ndarray:
         body = json.dumps(self.codec.encode(inputs), default=_jsonable).encode("utf-8")
         while True:
             try:
@@ -472,6 +470,8 @@ class HttpModel:
             with self._conn().lock:
                 self._outcomes.append(True)
                 self.stats.answered += 1
+            if tick is not None:
+                tick()
             return out
 
     def _failed(self, error: str) -> None:

@@ -84,6 +84,14 @@ def _array(values: Any, n: int, what: str) -> np.ndarray:
     except ValueError as exc:
         raise ValueError(f"{what} is ragged: {exc}") from None
     if out.dtype.kind not in "biuf":
+        names = sorted({v for v in out.reshape(-1).tolist() if isinstance(v, str)})
+        if out.dtype.kind == "U" and names:
+            raise ValueError(
+                f"{what} holds labels by name ({', '.join(map(repr, names[:5]))}), not "
+                "numbers: a served model must answer class indices or probabilities; to test "
+                "one that answers names, call it from a Python function that declares them "
+                f"in order (FUNCTION.classes_ = {names[:5]!r}; docs/serving.md)"
+            )
         raise ValueError(f"{what} holds values that are not numbers")
     return out
 

@@ -6,7 +6,9 @@
 - ``torch.export`` programs (``.pt2``: ``torch.export.load``).
 
 Answers: the module's outputs as class scores.  Rows that are not probabilities (logits) are
-turned into probabilities with a softmax; ``n_classes`` is the width of the output.
+turned into probabilities with a softmax; ``n_classes`` is the width of the output.  Inputs
+are cast to the type of the module's parameters; a module that answers one input at a time
+is called so (``TorchModel``).
 """
 
 from __future__ import annotations
