@@ -17,6 +17,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
+from assay.models.checked import array_hint
 from assay.models.pipeline_answers import (
     covers,
     is_ranked,
@@ -374,7 +375,7 @@ def probe_call(
         text = " ".join(str(exc).split())[:300]
         raise ModelError(
             f"{what} raised {type(exc).__name__}: {text} on its first call (a probe batch of "
-            f"{len(probe)} inputs)"
+            f"{len(probe)} inputs){array_hint(exc, probe)}"
         ) from exc
     finally:
         caller.close()

@@ -10,7 +10,7 @@ from assay.core.calls import shielded
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.errors import AssayError, ModelError
 
-__all__ = ["CheckedModel", "empty_answer"]
+__all__ = ["CheckedModel", "array_hint", "empty_answer"]
 
 _MESSAGE_LIMIT = 300
 
@@ -20,6 +20,20 @@ def empty_answer(capabilities: Capabilities) -> np.ndarray:
     if capabilities.outputs == "labels":
         return np.zeros(0, dtype=np.int64)
     return np.zeros((0, capabilities.n_classes or 1), dtype=np.float64)
+
+
+def array_hint(exc: BaseException, inputs: ModelInputs) -> str:
+    """What to add to a model's failure that reads as indexing the batch by column name (a
+    function written for a pandas DataFrame given a numpy array of rows)."""
+    text = str(exc)
+    by_name = isinstance(exc, IndexError) and "only integers, slices" in text
+    if not by_name or not isinstance(inputs, np.ndarray) or inputs.ndim != 2:
+        return ""
+    return (
+        "; the model is called with a 2-D numpy array (one row per input, the columns in the "
+        "data's order), not a pandas DataFrame: index its columns by position, or take the "
+        "array as a frame: `lambda X: f(pd.DataFrame(X, columns=[...]))`"
+    )
 
 
 def _short(text: str) -> str:
@@ -55,7 +69,7 @@ class CheckedModel:
         except Exception as exc:
             raise ModelError(
                 f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
-                f"{n} inputs; first input: {describe_input(inputs, 0)}"
+                f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
             ) from exc
         out = check_outputs(raw, inputs, self.capabilities)
         if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:

@@ -85,7 +85,15 @@ class TorchModel:
                     argument="MODEL",
                 )
             out, max_batch = self._probe(np.asarray(probe), modality)
-            if out.ndim != 2 or out.shape[1] < 2:
+            if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
+                raise UsageError(
+                    f"the torch model answers one number per input (shape {tuple(out.shape)}): "
+                    "a logit or a probability, which cannot be told apart; make it answer one "
+                    "score per class, e.g. for a logit z: torch.cat([torch.zeros_like(z), z], "
+                    "dim=1) (its softmax is [1 - sigmoid(z), sigmoid(z)])",
+                    argument="MODEL",
+                )
+            if out.ndim != 2:
                 raise UsageError(
                     f"the torch model's outputs have shape {tuple(out.shape)} for a batch of "
                     f"{len(out)}: not class scores (expected (batch, n_classes))",
@@ -134,6 +142,8 @@ class TorchModel:
         if not hasattr(out, "detach"):
             raise ModelError(f"the torch model returned a {type(out).__name__}, not a tensor")
         arr: np.ndarray = out.detach().cpu().float().numpy().astype(np.float64)
+        if arr.ndim > 2 and max(arr.shape[1:]) == int(np.prod(arr.shape[1:])):
+            arr = arr.reshape(len(arr), -1)  # a head without its flatten: (n, C, 1, 1)
         return arr
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
