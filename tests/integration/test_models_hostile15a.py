@@ -41,6 +41,14 @@ def _run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]
     return int(exc.value.code or 0), out.out + out.err
 
 
+def _fairness(
+    model: str, store: Path, queries: int, capsys: pytest.CaptureFixture[str], *extra: str
+) -> tuple[int, str]:
+    """``assay fairness MODEL`` on the built-in Adult data, protected sex."""
+    args = ["fairness", model, *ADULT, "--max-queries", str(queries), "--store", str(store)]
+    return _run([*args, *extra], capsys)
+
+
 def _rule(rows: list[list[float]]) -> list[list[float]]:
     """A small model that discriminates on sex: probabilities of two classes."""
     out = []
@@ -161,21 +169,9 @@ def test_a_slow_healthy_endpoint_is_not_taken_for_a_hung_one(
     """--call-timeout is for a hung model: the answer's calls of hundreds of inputs are
     requests of 20, each answered in 0.1 s; the server is not hung at 1 s."""
     with _EchoServer(500, good=10**6, delay=0.1) as server:
-        code, said = _run(
-            [
-                "fairness",
-                f"http://127.0.0.1:{server.port}/predict",
-                *ADULT,
-                "--max-queries",
-                "200",
-                "--batch-size",
-                "20",
-                "--call-timeout",
-                "1",
-                "--store",
-                str(tmp_path / "runs.db"),
-            ],
-            capsys,
+        url = f"http://127.0.0.1:{server.port}/predict"
+        code, said = _fairness(
+            url, tmp_path / "runs.db", 200, capsys, "--batch-size", "20", "--call-timeout", "1"
         )
     assert code == 1, said  # it discriminates on sex: found, never "it may be hung" (3)
 
@@ -243,10 +239,7 @@ def test_torchscript_dtype_and_batch_forms_find_what_the_plain_module_finds(
     found = {}
     for path in (plain, double, single):
         store = tmp_path / f"{path.stem}.db"
-        code, said = _run(
-            ["fairness", str(path), *ADULT, "--max-queries", "1500", "--store", str(store)],
-            capsys,
-        )
+        code, said = _fairness(str(path), store, 1500, capsys)
         assert code == 1, said  # it leans on sex: found, never an internal error (5)
         found[path.stem] = _idis(store)
     assert found["plain"] > 0
@@ -258,18 +251,7 @@ def test_a_torchscript_failure_names_the_modules_own_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     model = _script(_SmallBatches(), tmp_path / "small.pt")
-    code, said = _run(
-        [
-            "fairness",
-            str(model),
-            *ADULT,
-            "--max-queries",
-            "3000",
-            "--store",
-            str(tmp_path / "runs.db"),
-        ],
-        capsys,
-    )
+    code, said = _fairness(str(model), tmp_path / "runs.db", 3000, capsys)
     assert code == 3, said
     assert "ValueError: batch too large for the accelerator" in said, said
     assert "TorchScript interpreter" not in said
@@ -287,29 +269,33 @@ class _ChannelsLast(torch.nn.Module):
         return out
 
 
-def test_a_channels_last_torch_model_says_how_to_feed_it(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    torch.manual_seed(0)
-    model = _script(_ChannelsLast(), tmp_path / "nhwc.pt")
-    rng = np.random.default_rng(0)
-    images = rng.random((42, 8, 8, 3)).astype(np.float32)
-    np.save(tmp_path / "clean.npy", images[:40])
-    np.save(tmp_path / "scan.npy", images[40:])
-    common = [
+def _backdoor_args(model: Path, folder: Path, shape: tuple[int, ...]) -> list[str]:
+    """``assay backdoor MODEL`` on 2 random images of ``shape``, with 40 clean ones."""
+    images = np.random.default_rng(0).random((42, *shape)).astype(np.float32)
+    np.save(folder / "clean.npy", images[:40])
+    np.save(folder / "scan.npy", images[40:])
+    return [
         "backdoor",
         str(model),
         "--images",
-        str(tmp_path / "scan.npy"),
+        str(folder / "scan.npy"),
         "--clean",
-        str(tmp_path / "clean.npy"),
+        str(folder / "clean.npy"),
         "--max-trigger",
         "3",
         "--seed",
         "0",
         "--store",
-        str(tmp_path / "runs.db"),
+        str(folder / "runs.db"),
     ]
+
+
+def test_a_channels_last_torch_model_says_how_to_feed_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    torch.manual_seed(0)
+    model = _script(_ChannelsLast(), tmp_path / "nhwc.pt")
+    common = _backdoor_args(model, tmp_path, (8, 8, 3))
     code, said = _run(common, capsys)
     assert code == 3, said  # the model failed on its first call: not assay's bug (5)
     assert "--layout" in said and "expected input" in said, said
@@ -355,10 +341,7 @@ def test_an_onnx_graph_with_a_fixed_batch_of_32_finds_what_a_dynamic_one_finds(
     found = {}
     for path in onnx_models:
         store = tmp_path / f"{path.stem}.db"
-        code, said = _run(
-            ["fairness", str(path), *ADULT, "--max-queries", "1500", "--store", str(store)],
-            capsys,
-        )
+        code, said = _fairness(str(path), store, 1500, capsys)
         assert code == 1, said  # a batch of 20 or 500 is not a model failure (was exit 3)
         found[path.stem] = _idis(store)
     assert found["dynamic"] > 0 and found["b32"] == found["dynamic"], found
@@ -406,18 +389,7 @@ def test_a_model_that_changes_its_batch_in_place_changes_no_finding(
     stored = {}
     for name in ("plain", "wiping"):
         store = tmp_path / f"{name}.db"
-        code, said = _run(
-            [
-                "fairness",
-                f"{tmp_path / 'models.py'}:{name}",
-                *ADULT,
-                "--max-queries",
-                "2000",
-                "--store",
-                str(store),
-            ],
-            capsys,
-        )
+        code, said = _fairness(f"{tmp_path / 'models.py'}:{name}", store, 2000, capsys)
         assert code == 1, said
         stored[name] = _stored_inputs(store)
     assert len(stored["plain"]) > 0
@@ -506,35 +478,13 @@ class _OneLogit(torch.nn.Module):
 def test_torch_heads_of_other_shapes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     torch.manual_seed(0)
     conv = _script(_ConvHead(), tmp_path / "conv.pt")
-    images = np.random.default_rng(0).random((42, 8, 8)).astype(np.float32)
-    np.save(tmp_path / "clean.npy", images[:40])
-    np.save(tmp_path / "scan.npy", images[40:])
-    code, said = _run(
-        [
-            "backdoor",
-            str(conv),
-            "--images",
-            str(tmp_path / "scan.npy"),
-            "--clean",
-            str(tmp_path / "clean.npy"),
-            "--max-trigger",
-            "3",
-            "--seed",
-            "0",
-            "--store",
-            str(tmp_path / "runs.db"),
-        ],
-        capsys,
-    )
+    code, said = _run(_backdoor_args(conv, tmp_path, (8, 8)), capsys)
     # (n, 10, 1, 1) are ten class scores (was a usage error before any run): the scan runs
     # (an untrained model may leave too few clean images of other classes: exit 2, said so)
     assert "not class scores" not in said and "run backdoor-" in said, said
     assert code in (0, 1) or "NOTHING WAS TESTED" in said, said
     one = _script(_OneLogit(), tmp_path / "one.pt")
-    code, said = _run(
-        ["fairness", str(one), *ADULT, "--max-queries", "300", "--store", str(tmp_path / "o.db")],
-        capsys,
-    )
+    code, said = _fairness(str(one), tmp_path / "o.db", 300, capsys)
     assert code == 2, said
     assert "one number per input" in said and "torch.zeros_like(z), z" in said, said
 
@@ -545,17 +495,6 @@ def test_a_function_written_for_a_dataframe_is_told_it_gets_an_array(
     (tmp_path / "frame.py").write_text(
         "def by_name(df):\n    return ((df['age'] + 5 * df['sex']) % 3 > 1).astype(int)\n"
     )
-    code, said = _run(
-        [
-            "fairness",
-            f"{tmp_path / 'frame.py'}:by_name",
-            *ADULT,
-            "--max-queries",
-            "300",
-            "--store",
-            str(tmp_path / "runs.db"),
-        ],
-        capsys,
-    )
+    code, said = _fairness(f"{tmp_path / 'frame.py'}:by_name", tmp_path / "runs.db", 300, capsys)
     assert code == 3, said
     assert "not a pandas DataFrame" in said and "pd.DataFrame(X, columns=" in said, said
