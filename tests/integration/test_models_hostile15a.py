@@ -371,7 +371,12 @@ def overwriting(batch):
 def no_word(batch):
     return [1 if "no" in s.split() or "never" in s.split() else 0 for s in batch]
 
+def coin(batch):
+    rng = np.random.default_rng()
+    return rng.integers(0, 2, size=len(batch))
+
 negation.classes_ = overwriting.classes_ = no_word.classes_ = ["negative", "positive"]
+coin.classes_ = ["negative", "positive"]
 """
 
 
@@ -498,3 +503,38 @@ def test_a_function_written_for_a_dataframe_is_told_it_gets_an_array(
     code, said = _fairness(f"{tmp_path / 'frame.py'}:by_name", tmp_path / "runs.db", 300, capsys)
     assert code == 3, said
     assert "not a pandas DataFrame" in said and "pd.DataFrame(X, columns=" in said, said
+
+
+@pytest.mark.parametrize("first", ["negation", "coin"])
+def test_a_text_classifier_that_answers_at_random_is_said_not_deterministic(
+    first: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "models.py").write_text(MUTATING)
+    report = tmp_path / "r.json"
+    code, said = _run(
+        [
+            "text",
+            f"{tmp_path / 'models.py'}:{first}",
+            f"{tmp_path / 'models.py'}:no_word",
+            "--grammar",
+            "builtin:reviews",
+            "--max-queries",
+            "600",
+            "--seed",
+            "1",
+            "--store",
+            str(tmp_path / "runs.db"),
+            "--report",
+            str(report),
+        ],
+        capsys,
+    )
+    assert code == 1, said
+    summary = json.loads(report.read_text())["run"]["summary"]
+    check = summary["determinism"]
+    assert check["sampled"] > 0
+    if first == "coin":  # its "errors" may not reproduce: said in the headline
+        assert check["changed"] > 0 and "not deterministic" in summary["headline"], said
+        assert "not deterministic" in said
+    else:
+        assert check["changed"] == 0 and "not deterministic" not in said
