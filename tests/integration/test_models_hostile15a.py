@@ -387,6 +387,33 @@ def _stored_inputs(store: Path) -> np.ndarray:
     return np.concatenate(rows)
 
 
+def _text_against_no_word(
+    name: str, folder: Path, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, dict[str, Any]]:
+    """``assay text`` of ``models.py:NAME`` against ``no_word``: exit code, output, summary."""
+    report = folder / f"{name}.json"
+    code, said = _run(
+        [
+            "text",
+            f"{folder / 'models.py'}:{name}",
+            f"{folder / 'models.py'}:no_word",
+            "--grammar",
+            "builtin:reviews",
+            "--max-queries",
+            "600",
+            "--seed",
+            "1",
+            "--store",
+            str(folder / f"{name}.db"),
+            "--report",
+            str(report),
+        ],
+        capsys,
+    )
+    summary = json.loads(report.read_text())["run"]["summary"] if report.exists() else {}
+    return code, said, summary
+
+
 def test_a_model_that_changes_its_batch_in_place_changes_no_finding(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -407,27 +434,8 @@ def test_a_text_classifier_that_overwrites_its_batch_leaves_the_other_its_senten
     (tmp_path / "models.py").write_text(MUTATING)
     said_by = {}
     for name in ("negation", "overwriting"):
-        report = tmp_path / f"{name}.json"
-        code, said = _run(
-            [
-                "text",
-                f"{tmp_path / 'models.py'}:{name}",
-                f"{tmp_path / 'models.py'}:no_word",
-                "--grammar",
-                "builtin:reviews",
-                "--max-queries",
-                "600",
-                "--seed",
-                "1",
-                "--store",
-                str(tmp_path / f"{name}.db"),
-                "--report",
-                str(report),
-            ],
-            capsys,
-        )
+        code, said, summary = _text_against_no_word(name, tmp_path, capsys)
         assert code == 1, said
-        summary = json.loads(report.read_text())["run"]["summary"]
         said_by[name] = summary["headline"].split(";")[0]
     assert said_by["overwriting"] == said_by["negation"], said_by
 
@@ -510,27 +518,8 @@ def test_a_text_classifier_that_answers_at_random_is_said_not_deterministic(
     first: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     (tmp_path / "models.py").write_text(MUTATING)
-    report = tmp_path / "r.json"
-    code, said = _run(
-        [
-            "text",
-            f"{tmp_path / 'models.py'}:{first}",
-            f"{tmp_path / 'models.py'}:no_word",
-            "--grammar",
-            "builtin:reviews",
-            "--max-queries",
-            "600",
-            "--seed",
-            "1",
-            "--store",
-            str(tmp_path / "runs.db"),
-            "--report",
-            str(report),
-        ],
-        capsys,
-    )
+    code, said, summary = _text_against_no_word(first, tmp_path, capsys)
     assert code == 1, said
-    summary = json.loads(report.read_text())["run"]["summary"]
     check = summary["determinism"]
     assert check["sampled"] > 0
     if first == "coin":  # its "errors" may not reproduce: said in the headline
