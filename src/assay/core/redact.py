@@ -84,7 +84,7 @@ def redact_url(url: str) -> str:
         if pairs:
             query = "&".join(
                 f"{quote(k, safe='')}="
-                f"{MASK if _is_secret(k) or _token_like(v) else quote(v, safe='')}"
+                f"{MASK if v == MASK or _is_secret(k) or _token_like(v) else quote(v, safe='')}"
                 for k, v in pairs
             )
         elif "=" not in query and len(query) >= 16:
