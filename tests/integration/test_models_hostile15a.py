@@ -60,11 +60,13 @@ def _rule(rows: list[list[float]]) -> list[list[float]]:
 
 # -- a served model echoing credentials ---------------------------------------------------
 class _EchoServer:
-    """Answers its first ``good`` POSTs (each after ``delay`` seconds), then fails with
-    ``status``, echoing the token it was sent (without its scheme) and the path it was asked
-    (query string included)."""
+    """Answers its first ``good`` POSTs (each after ``delay`` seconds; labels by name when
+    ``names``), then fails with ``status``, echoing the token it was sent (without its scheme)
+    and the path it was asked (query string included); or, with ``hang``, never answers."""
 
-    def __init__(self, status: int, good: int, delay: float = 0.0) -> None:
+    def __init__(
+        self, status: int, good: int, delay: float = 0.0, names: bool = False, hang: bool = False
+    ) -> None:
         outer = self
         self.posts = 0
 
@@ -81,7 +83,13 @@ class _EchoServer:
                 time.sleep(delay)
                 answer: dict[str, Any]
                 if outer.posts <= good:
-                    status, answer = 200, {"outputs": _rule(body["inputs"])}
+                    outputs: list[Any] = _rule(body["inputs"])
+                    if names:
+                        outputs = ["yes" if p > 0.5 else "no" for _, p in outputs]
+                    status, answer = 200, {"outputs": outputs}
+                elif hang:
+                    time.sleep(60)
+                    return
                 else:
                     token = self.headers.get("Authorization", "").split()[-1]
                     answer = {"error": f"token {token} refused for {self.path}"}
@@ -174,6 +182,32 @@ def test_a_slow_healthy_endpoint_is_not_taken_for_a_hung_one(
             url, tmp_path / "runs.db", 200, capsys, "--batch-size", "20", "--call-timeout", "1"
         )
     assert code == 1, said  # it discriminates on sex: found, never "it may be hung" (3)
+
+
+def test_a_hung_endpoint_is_still_ended_by_the_call_timeout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Answered requests restart --call-timeout; a request never answered does not (a guard
+    of the change: main passes it too)."""
+    with _EchoServer(500, good=3, hang=True) as server:
+        url = f"http://127.0.0.1:{server.port}/predict"
+        started = time.monotonic()
+        code, said = _fairness(
+            url, tmp_path / "runs.db", 20000, capsys, "--batch-size", "20", "--call-timeout", "2"
+        )
+        took = time.monotonic() - started
+    assert code == 3 and "did not answer within 2 s" in said, said
+    assert took < 30, took  # not the request's own --timeout (30 s) and its retries
+
+
+def test_an_endpoint_answering_labels_by_name_is_told_how_to_test_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with _EchoServer(500, good=10**6, names=True) as server:
+        url = f"http://127.0.0.1:{server.port}/predict"
+        code, said = _fairness(url, tmp_path / "runs.db", 300, capsys)
+    assert code == 3, said
+    assert "labels by name (" in said and "FUNCTION.classes_ = [" in said, said
 
 
 # -- TorchScript modules ------------------------------------------------------------------

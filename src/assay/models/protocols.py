@@ -89,8 +89,9 @@ def _array(values: Any, n: int, what: str) -> np.ndarray:
             raise ValueError(
                 f"{what} holds labels by name ({', '.join(map(repr, names[:5]))}), not "
                 "numbers: a served model must answer class indices or probabilities; to test "
-                "one that answers names, call it from a Python function that declares them "
-                f"in order (FUNCTION.classes_ = {names[:5]!r}; docs/serving.md)"
+                "one that answers names, call it from a Python function that declares every "
+                f"label it can answer, in order (FUNCTION.classes_ = [{names[0]!r}, ...]; "
+                "docs/serving.md)"
             )
         raise ValueError(f"{what} holds values that are not numbers")
     return out
