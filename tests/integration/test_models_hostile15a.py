@@ -58,6 +58,10 @@ def _rule(rows: list[list[float]]) -> list[list[float]]:
     return out
 
 
+def _sentiment(sentences: list[str]) -> list[str]:
+    return ["NEGATIVE" if " not " in f" {s} " else "POSITIVE" for s in sentences]
+
+
 # -- a served model echoing credentials ---------------------------------------------------
 class _EchoServer:
     """Answers its first ``good`` POSTs (each after ``delay`` seconds; labels by name when
@@ -65,7 +69,13 @@ class _EchoServer:
     and the path it was asked (query string included); or, with ``hang``, never answers."""
 
     def __init__(
-        self, status: int, good: int, delay: float = 0.0, names: bool = False, hang: bool = False
+        self,
+        status: int,
+        good: int,
+        delay: float = 0.0,
+        names: bool = False,
+        hang: bool = False,
+        text: bool = False,
     ) -> None:
         outer = self
         self.posts = 0
@@ -82,7 +92,9 @@ class _EchoServer:
                 outer.posts += 1
                 time.sleep(delay)
                 answer: dict[str, Any]
-                if outer.posts <= good:
+                if outer.posts <= good and text:  # a sentiment service: labels by name
+                    status, answer = 200, {"outputs": _sentiment(body["inputs"])}
+                elif outer.posts <= good:
                     outputs: list[Any] = _rule(body["inputs"])
                     if names:
                         outputs = ["yes" if p > 0.5 else "no" for _, p in outputs]
@@ -561,3 +573,49 @@ def test_a_text_classifier_that_answers_at_random_is_said_not_deterministic(
         assert "not deterministic" in said
     else:
         assert check["changed"] == 0 and "not deterministic" not in said
+
+
+SERVED_TEXT = """\
+def mirror(batch):
+    return ["NEGATIVE" if " not " in f" {s} " else "POSITIVE" for s in batch]
+
+def lower(batch):
+    words = [f" {s} " for s in batch]
+    return ["negative" if " not " in w or " never " in w else "positive" for w in words]
+"""
+
+
+@pytest.mark.parametrize("other", ["mirror", "lower"])
+def test_a_served_text_classifier_answering_labels_by_name_is_tested(
+    other: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sentiment service answering "POSITIVE"/"NEGATIVE" (the usual REST form) is read by
+    name, as a function answering names is (was: exit 3, "not numbers"); against the same
+    rule locally nothing is found, against one that also reads "never" something is."""
+    (tmp_path / "local.py").write_text(SERVED_TEXT)
+    report = tmp_path / "r.json"
+    with _EchoServer(500, good=10**6, text=True) as server:
+        code, said = _run(
+            [
+                "text",
+                f"http://127.0.0.1:{server.port}/predict",
+                f"{tmp_path / 'local.py'}:{other}",
+                "--grammar",
+                "builtin:reviews",
+                "--max-queries",
+                "600",
+                "--seed",
+                "1",
+                "--store",
+                str(tmp_path / "runs.db"),
+                "--report",
+                str(report),
+            ],
+            capsys,
+        )
+    summary = json.loads(report.read_text())["run"]["summary"]
+    assert summary["serving"]["requests"] > 0  # counted as the endpoint's requests
+    if other == "mirror":
+        assert code == 0 and summary["headline"].startswith("no disagreement"), said
+    else:
+        assert code == 1, said

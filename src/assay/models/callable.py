@@ -32,6 +32,8 @@ __all__ = [
     "from_callable",
     "infer_capabilities",
     "is_callable_spec",
+    "labels_by_name",
+    "probe_call",
     "resolve_spec",
 ]
 
@@ -158,7 +160,7 @@ def _booleans(answer: Any, n: int) -> bool:
     return out.dtype.kind == "b" and out.shape == (n,)
 
 
-def _labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
+def labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
     """The names a batch of ``n`` inputs answered by name (strings, or a pipeline's top
     ``{label, score}`` per input), sorted; None for any other answer."""
     if isinstance(answer, str | bytes | dict) or (
@@ -212,6 +214,8 @@ class NamedLabelsModel(CallableModel):
     names become class indices; a name not declared is a ModelError naming it.  A list of
     ``{label, score}`` per input (a pipeline with ``top_k=None``) is a row of probabilities
     when the capabilities say so, else its best label."""
+
+    model: Any = None  # the endpoint it reads, when it is one (models.serving.served_model)
 
     def __init__(
         self,
@@ -295,7 +299,12 @@ class NamedLabelsModel(CallableModel):
             max_batch=self.capabilities.max_batch,
             class_names=names,
         )
-        return NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+        widened = NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+        served = getattr(self, "model", None)
+        if served is not None:  # an endpoint's labels by name (loader._http): the same one
+            widened.model = served
+            widened.info = self.info
+        return widened
 
 
 def _one_class(out: np.ndarray, n: int) -> np.ndarray:
@@ -461,7 +470,7 @@ def from_callable(
             names = ("False", "True")
             caps = Capabilities(modality=modality, n_classes=2, outputs="labels", class_names=names)
             return NamedLabelsModel(fn, caps, names)
-        seen = _labels_by_name(answer, len(probe)) if modality == "text" else None
+        seen = labels_by_name(answer, len(probe)) if modality == "text" else None
         if seen is not None:  # "pos"/"neg": its labels are the names it answers
             caps = Capabilities(
                 modality=modality, n_classes=len(seen), outputs="labels", class_names=seen

@@ -46,7 +46,7 @@ from assay.core.calls import call_progress
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
-from assay.models.protocols import Codec, excerpt, make_codec
+from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
 
@@ -342,6 +342,9 @@ class HttpModel:
             remote=True,
         )
         self.stats = ServingStats()
+        # a text classifier may answer its labels by name ("pos"): returned as they are, for
+        # ``NamedLabelsModel`` to read (``loader._http``); any other model's is a ModelError
+        self.labels_by_name = capabilities.modality == "text"
         self._outcomes: deque[bool] = deque(maxlen=error_window)
         self._server: dict[str, Any] | None = None
         self._local: _Local | None = None
@@ -459,20 +462,26 @@ class HttpModel:
                 continue
             try:
                 out = self.codec.decode(payload, len(inputs))
+            except LabelsByName as names:
+                if not self.labels_by_name or names.values.ndim != 1:
+                    raise self._wrong_form(names, raw) from None
+                out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 # JSON of the wrong form: the protocol is not what the server speaks
-                what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
-                raise ModelError(
-                    f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
-                    f"wrong form ({self._scrub(str(what))}); body starts: "
-                    f"{self._scrub(excerpt(raw))}"
-                ) from None
+                raise self._wrong_form(exc, raw) from None
             with self._conn().lock:
                 self._outcomes.append(True)
                 self.stats.answered += 1
             if tick is not None:
                 tick()
             return out
+
+    def _wrong_form(self, exc: Exception, raw: bytes) -> ModelError:
+        what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
+        return ModelError(
+            f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
+            f"wrong form ({self._scrub(str(what))}); body starts: {self._scrub(excerpt(raw))}"
+        )
 
     def _failed(self, error: str) -> None:
         """A request failed after its retries: record it; stop when too many did."""

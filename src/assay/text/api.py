@@ -236,9 +236,9 @@ def _labels_as_answered(loaded: list[Model], sampler: Sampler, *, alone: bool) -
         if inner is None:
             own.append(tuple(m.capabilities.class_names or ()))
             continue
-        said = probe_call(
-            inner.labels_answered, more, what=f"the function {inner.info['callable']}"
-        )
+        info = inner.info  # a function's, or an endpoint's answering labels by name
+        what = f"the function {info['callable']}" if "callable" in info else info.get("url")
+        said = probe_call(inner.labels_answered, more, what=str(what))
         own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
     for k, m in enumerate(loaded):
