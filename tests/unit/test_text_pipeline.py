@@ -79,6 +79,7 @@ def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.M
         return orig(self, inputs)
 
     monkeypatch.setenv(WORKER_ENV, "inline")  # the calls are seen in this process
+    monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the search's calls only
     monkeypatch.setattr(text_panel.Panel, "predict", spy)
     r = _run(tmp_path, "once", max_queries=2000, seed=3, opt={"lanes": 2})
     assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
@@ -101,6 +102,7 @@ def _spied_runs(
         return orig(self, inputs)
 
     monkeypatch.setenv(WORKER_ENV, "inline")
+    monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the search's calls only
     monkeypatch.setattr(text_panel.Panel, "predict", spy)
     got = {}
     for label, setting in settings.items():

@@ -35,6 +35,7 @@ __all__ = [
     "ModelCall",
     "StopRequest",
     "WatchedCaller",
+    "call_progress",
     "guard_process_exit",
     "shielded",
     "usable_cores",
@@ -238,7 +239,7 @@ class _Worker:
 
 
 class _Started:
-    """When a call began to run (None while it waits in the queue)."""
+    """When a call began to run (None while it waits in the queue), or last made progress."""
 
     __slots__ = ("at",)
 
@@ -246,12 +247,35 @@ class _Started:
         self.at: float | None = None
 
 
+_running = threading.local()  # the _Started of the watched call running on this thread
+
+
+def call_progress() -> Callable[[], None]:
+    """A function that says the watched call running on this thread (if any) is making
+    progress: its ``call_timeout`` counts again from then.  A served model calls it when a
+    request is answered: one call of 20,000 inputs is 20 requests, and a healthy server
+    answering each in 5 s is not hung at 60 s.  Callable from any thread (a pool's)."""
+    started = getattr(_running, "started", None)
+    if started is None:
+        return _no_progress
+
+    def tick() -> None:
+        started.at = time.monotonic()
+
+    return tick
+
+
+def _no_progress() -> None:
+    pass
+
+
 class WatchedCaller:
     """A Caller whose calls all have a deadline, and that a stop request interrupts.
 
     Calls run off the main thread (on ``inner`` when it runs them in the background, else on a
     daemon thread of its own), so that the main thread can stop waiting: after
-    ``call_timeout`` seconds of one call (``CallTimeout``, a ``ModelError``), when the run's
+    ``call_timeout`` seconds of one call without progress (``call_progress``; ``CallTimeout``, a
+    ``ModelError``), when the run's
     time is up (``time_left()`` reaches 0: ``BudgetExhausted``), or ``STOP_GRACE`` seconds
     after ``stop`` was set (``KeyboardInterrupt``: the run is left at its last checkpoint).
     A call given up on is abandoned: its thread is a daemon, and it is never waited for again.
@@ -279,7 +303,11 @@ class WatchedCaller:
 
         def timed() -> np.ndarray:
             started.at = time.monotonic()
-            return shielded(call)()
+            _running.started = started
+            try:
+                return shielded(call)()
+            finally:
+                _running.started = None
 
         if getattr(self.inner, "background", False):
             handle: Any = self.inner.submit(timed)

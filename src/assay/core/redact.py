@@ -2,26 +2,32 @@
 
 A URL's user information (``user:password@``) and the values of credential-like query
 parameters (``api_key``, ``token``, ``secret``, ``password``, ``signature``, ``sig``, ...)
-become ``***``, and so does a path segment holding a token (16 letters and digits or more in a
-row, with both).  ``redact_text`` does it to every URL inside a text (a command line, an
+become ``***``, and so does a path segment or query value holding a token (16 letters and
+digits or more in a row, with both).  ``hidden_values`` and ``header_secrets`` list what must
+never appear in a message either (a server's error page may echo the request), and ``scrub``
+masks them in a text.  ``redact_text`` redacts every URL inside a text (a command line, an
 error message); ``redact_json`` to every string inside JSON data.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlsplit, urlunsplit
 
 from assay.errors import UsageError
 
 __all__ = [
     "MASK",
     "GivenAgain",
+    "header_secrets",
+    "hidden_values",
     "is_redacted",
     "redact_json",
     "redact_text",
     "redact_url",
+    "scrub",
     "specs_given_again",
 ]
 
@@ -77,7 +83,8 @@ def redact_url(url: str) -> str:
         pairs = parse_qsl(query, keep_blank_values=True)
         if pairs:
             query = "&".join(
-                f"{quote(k, safe='')}={MASK if _is_secret(k) else quote(v, safe='')}"
+                f"{quote(k, safe='')}="
+                f"{MASK if v == MASK or _is_secret(k) or _token_like(v) else quote(v, safe='')}"
                 for k, v in pairs
             )
         elif "=" not in query and len(query) >= 16:
@@ -86,6 +93,71 @@ def redact_url(url: str) -> str:
     if fragment and ("=" in fragment or len(fragment) >= 16):
         fragment = MASK  # e.g. #access_token=... (implicit OAuth flows)
     return urlunsplit((parts.scheme, netloc, _redact_path(parts.path), query, fragment))
+
+
+# a secret shorter than this is not scrubbed out of free text: it would mask every word that
+# holds it (the URL itself is still masked whole, by ``redact_url``)
+_MIN_SCRUBBED = 4
+
+
+def _with_encodings(values: list[str]) -> list[str]:
+    """``values`` and their URL-encoded forms, long enough to scrub, longest first."""
+    given = {v for v in values if len(v) >= _MIN_SCRUBBED}
+    out = given | {quote(v, safe="") for v in given} | {quote_plus(v, safe="") for v in given}
+    return sorted(out, key=lambda v: (-len(v), v))
+
+
+def hidden_values(url: str) -> list[str]:
+    """The values ``redact_url`` masks in ``url`` (its password, or a lone user token; the
+    values of credential-like query parameters; token-like path segments), as given and
+    URL-encoded: what a server's error page must not carry into a message when it echoes
+    the request (``/predict?api_key=...``, "invalid key ...")."""
+    try:
+        parts = urlsplit(url)
+        user, password = parts.username, parts.password
+    except ValueError:
+        return []
+    found: list[str] = []
+    if password is not None:
+        found += [password, unquote(password)]
+    elif user is not None:
+        found += [user, unquote(user)]
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if _is_secret(name) or _token_like(value):
+            found.append(value)
+    found += [seg for seg in parts.path.split("/") if _token_like(seg)]
+    if parts.fragment and ("=" in parts.fragment or len(parts.fragment) >= 16):
+        found += [v for _, v in parse_qsl(parts.fragment)] or [parts.fragment]
+    return _with_encodings(found)
+
+
+def header_secrets(value: str) -> list[str]:
+    """The parts of an authorisation-like header's value to scrub from any text: the value,
+    its credential without the scheme (``Bearer TOKEN``: TOKEN), and for Basic the decoded
+    ``user:password`` and the password (a server's 401 page may echo any of them)."""
+    value = value.strip()
+    found = [value]
+    scheme, _, credential = value.partition(" ")
+    credential = credential.strip()
+    if credential:
+        found.append(credential)
+        if scheme.lower() == "basic":
+            try:
+                decoded = base64.b64decode(credential, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                decoded = ""
+            if decoded:
+                found += [decoded, decoded.partition(":")[2]]
+    out = _with_encodings(found)
+    return out if value in out or not value else [value, *out]  # the whole value, however short
+
+
+def scrub(text: str, secrets: list[str]) -> str:
+    """``text`` with every one of ``secrets`` (longest first) replaced by the mask."""
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
 
 
 def redact_text(text: str) -> str:

@@ -99,6 +99,31 @@ def _innermost(model: Any) -> Any:
     return model
 
 
+def _dataset_labels(
+    target: np.ndarray,
+    label_names: tuple[str, ...],
+    class_names: tuple[str, ...] | None,
+    dataset: str,
+) -> tuple[np.ndarray | None, str | None]:
+    """A built-in dataset's true labels (class indices) as the model names its classes: by
+    the dataset's label names ('<=50K') when the model answers those, as they are when it
+    answers indices or names them '0', '1'; else none, and why (the user gave no labels: a
+    model whose classes are named otherwise, 'no'/'yes', is tested all the same, without the
+    group metrics that compare them)."""
+    if not class_names:
+        return target, None
+    names = np.asarray(label_names, dtype=object)[np.asarray(target, dtype=np.int64)]
+    if set(label_names) <= set(class_names):
+        return names, None
+    if {str(int(v)) for v in np.unique(target)} <= set(class_names):
+        return target, None
+    return None, (
+        f"The model's classes ({', '.join(class_names)}) are not the built-in dataset "
+        f"{dataset}'s labels ({', '.join(label_names)}): the group metrics, which compare the "
+        "model's answers with those labels, are left out"
+    )
+
+
 def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
     """True labels as class indices of the model (by class name when the model has names)."""
     if class_names:
@@ -404,6 +429,11 @@ def _setup(
             argument="--schema" if schema is not None else "--data",
         )
     labels = None
+    labels_left_out: str | None = None
+    if dataset is not None and labels_raw is not None and label_names is not None:
+        labels_raw, labels_left_out = _dataset_labels(
+            labels_raw, label_names, raw_model.capabilities.class_names, dataset
+        )
     if labels_raw is not None and encoded is not None:
         labels = _labels_to_indices(labels_raw, raw_model.capabilities.class_names)
         classes = getattr(estimator, "classes_", None)
@@ -442,6 +472,7 @@ def _setup(
         set_aside=set_aside,
         read_as_text=text_columns,
         unknown_to_model=unknown,
+        labels_left_out=labels_left_out,
     )
 
 

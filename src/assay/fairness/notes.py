@@ -134,5 +134,6 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         near_values_note(setup),
         unknown_values_note(setup),
         by_position_note(setup),
+        setup.labels_left_out,
     )
     return [n for n in said if n is not None]

@@ -35,3 +35,5 @@ class FairnessSetup:
     read_as_text: tuple[str, ...] = ()
     # per protected attribute: its values the model's encoder was not fitted on
     unknown_to_model: dict[str, list[str]] = field(default_factory=dict)
+    # why a built-in dataset's true labels were left out (the model names its classes else)
+    labels_left_out: str | None = None

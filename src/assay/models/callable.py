@@ -17,6 +17,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
+from assay.models.checked import array_hint
 from assay.models.pipeline_answers import (
     covers,
     is_ranked,
@@ -31,6 +32,8 @@ __all__ = [
     "from_callable",
     "infer_capabilities",
     "is_callable_spec",
+    "labels_by_name",
+    "probe_call",
     "resolve_spec",
 ]
 
@@ -157,7 +160,7 @@ def _booleans(answer: Any, n: int) -> bool:
     return out.dtype.kind == "b" and out.shape == (n,)
 
 
-def _labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
+def labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
     """The names a batch of ``n`` inputs answered by name (strings, or a pipeline's top
     ``{label, score}`` per input), sorted; None for any other answer."""
     if isinstance(answer, str | bytes | dict) or (
@@ -211,6 +214,8 @@ class NamedLabelsModel(CallableModel):
     names become class indices; a name not declared is a ModelError naming it.  A list of
     ``{label, score}`` per input (a pipeline with ``top_k=None``) is a row of probabilities
     when the capabilities say so, else its best label."""
+
+    model: Any = None  # the endpoint it reads, when it is one (models.serving.served_model)
 
     def __init__(
         self,
@@ -294,7 +299,12 @@ class NamedLabelsModel(CallableModel):
             max_batch=self.capabilities.max_batch,
             class_names=names,
         )
-        return NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+        widened = NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+        served = getattr(self, "model", None)
+        if served is not None:  # an endpoint's labels by name (loader._http): the same one
+            widened.model = served
+            widened.info = self.info
+        return widened
 
 
 def _one_class(out: np.ndarray, n: int) -> np.ndarray:
@@ -374,7 +384,7 @@ def probe_call(
         text = " ".join(str(exc).split())[:300]
         raise ModelError(
             f"{what} raised {type(exc).__name__}: {text} on its first call (a probe batch of "
-            f"{len(probe)} inputs)"
+            f"{len(probe)} inputs){array_hint(exc, probe)}"
         ) from exc
     finally:
         caller.close()
@@ -460,7 +470,7 @@ def from_callable(
             names = ("False", "True")
             caps = Capabilities(modality=modality, n_classes=2, outputs="labels", class_names=names)
             return NamedLabelsModel(fn, caps, names)
-        seen = _labels_by_name(answer, len(probe)) if modality == "text" else None
+        seen = labels_by_name(answer, len(probe)) if modality == "text" else None
         if seen is not None:  # "pos"/"neg": its labels are the names it answers
             caps = Capabilities(
                 modality=modality, n_classes=len(seen), outputs="labels", class_names=seen

@@ -10,7 +10,7 @@ from assay.core.calls import shielded
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.errors import AssayError, ModelError
 
-__all__ = ["CheckedModel", "empty_answer"]
+__all__ = ["CheckedModel", "array_hint", "empty_answer"]
 
 _MESSAGE_LIMIT = 300
 
@@ -22,6 +22,20 @@ def empty_answer(capabilities: Capabilities) -> np.ndarray:
     return np.zeros((0, capabilities.n_classes or 1), dtype=np.float64)
 
 
+def array_hint(exc: BaseException, inputs: ModelInputs) -> str:
+    """What to add to a model's failure that reads as indexing the batch by column name (a
+    function written for a pandas DataFrame given a numpy array of rows)."""
+    text = str(exc)
+    by_name = isinstance(exc, IndexError) and "only integers, slices" in text
+    if not by_name or not isinstance(inputs, np.ndarray) or inputs.ndim != 2:
+        return ""
+    return (
+        "; the model is called with a 2-D numpy array (one row per input, the columns in the "
+        "data's order), not a pandas DataFrame: index its columns by position, or take the "
+        "array as a frame: `lambda X: f(pd.DataFrame(X, columns=[...]))`"
+    )
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _MESSAGE_LIMIT else text[: _MESSAGE_LIMIT - 3] + "..."
@@ -30,6 +44,7 @@ def _short(text: str) -> str:
 class CheckedModel:
     """A Model that validates every answer of the model it wraps.
 
+    The model gets a copy of each batch (it may change it in place).
     An exception raised by the wrapped model becomes a ``ModelError`` naming the exception,
     the batch size and the first input; an answer of the wrong shape, type or number of
     classes, or holding NaN, becomes a ``ModelError`` from ``check_outputs``.  Errors assay
@@ -46,14 +61,15 @@ class CheckedModel:
         n = len(inputs)
         if n == 0:
             return empty_answer(self.capabilities)
+        given = _own_copy(inputs)
         try:
-            raw = shielded(lambda: self.inner.predict(inputs))()
+            raw = shielded(lambda: self.inner.predict(given))()
         except AssayError:
             raise
         except Exception as exc:
             raise ModelError(
                 f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
-                f"{n} inputs; first input: {describe_input(inputs, 0)}"
+                f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
             ) from exc
         out = check_outputs(raw, inputs, self.capabilities)
         if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:
@@ -62,6 +78,17 @@ class CheckedModel:
 
     def __repr__(self) -> str:
         return f"CheckedModel({self.inner!r})"
+
+
+def _own_copy(inputs: ModelInputs) -> ModelInputs:
+    """A copy of the batch for the model to keep: a model that changes its inputs in place
+    (``X[:, 0] = 0``, ``X /= 255``, ``batch.sort()``) changed the search's own arrays, and so
+    the findings stored and the answers cached for other inputs."""
+    if isinstance(inputs, np.ndarray):
+        return inputs.copy()
+    if isinstance(inputs, list):
+        return list(inputs)
+    return inputs
 
 
 def _check_rows(out: np.ndarray, inputs: ModelInputs) -> None:

@@ -31,7 +31,7 @@ import random
 import threading
 import time
 from collections import deque
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from email.utils import parsedate_to_datetime
@@ -42,9 +42,11 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import numpy as np
 
+from assay.core.calls import call_progress
 from assay.core.model import Capabilities, ModelInputs
+from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
-from assay.models.protocols import Codec, excerpt, make_codec
+from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
 
@@ -61,15 +63,11 @@ def _jsonable(value: Any) -> Any:
 
 
 def redact(url: str) -> str:
-    """The URL without a password or query string (which may hold an API key)."""
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    if parts.username:
-        netloc = f"{parts.username}:***@{netloc}" if parts.password else f"***@{netloc}"
+    """The URL without a password, a token in its path, or a query string (which may hold an
+    API key): ``core.redact.redact_url``, the query masked whole."""
+    parts = urlsplit(redact_url(url))
     query = "?***" if parts.query else ""
-    return f"{parts.scheme}://{netloc}{parts.path}{query}"
+    return f"{parts.scheme}://{parts.netloc}{parts.path}{query}"
 
 
 def _split_credentials(url: str) -> tuple[str, str | None]:
@@ -319,7 +317,14 @@ class HttpModel:
         if auth:
             self.headers["Authorization"] = auth
         self.headers.update(headers or {})
-        self._secrets = [v for k, v in self.headers.items() if k not in _PLAIN_HEADERS and v]
+        # what a message must never carry: header values (and their credentials without the
+        # scheme, Basic's password decoded), and what the shown URL masks (a server's error
+        # page may echo the request or the token it refused)
+        secrets = set(hidden_values(url))
+        for k, v in self.headers.items():
+            if k not in _PLAIN_HEADERS and v:
+                secrets.update(header_secrets(v))
+        self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
         self.max_batch = max_batch
         self.retries = retries
         self.backoff = backoff
@@ -337,6 +342,9 @@ class HttpModel:
             remote=True,
         )
         self.stats = ServingStats()
+        # a text classifier may answer its labels by name ("pos"): returned as they are, for
+        # ``NamedLabelsModel`` to read (``loader._http``); any other model's is a ModelError
+        self.labels_by_name = capabilities.modality == "text"
         self._outcomes: deque[bool] = deque(maxlen=error_window)
         self._server: dict[str, Any] | None = None
         self._local: _Local | None = None
@@ -431,11 +439,12 @@ class HttpModel:
         step = self.capabilities.max_batch or n or 1
         chunks = [inputs[i : i + step] for i in range(0, n, step)]
         t0 = time.perf_counter()
+        tick = call_progress()  # each answered request: the call is not hung
         try:
             if len(chunks) > 1 and self.concurrency > 1:
-                parts = list(local.pool().map(self._batch, chunks))
+                parts = list(local.pool().map(lambda c: self._batch(c, tick), chunks))
             else:
-                parts = [self._batch(c) for c in chunks]
+                parts = [self._batch(c, tick) for c in chunks]
         finally:
             with local.lock:
                 self.stats.busy += time.perf_counter() - t0
@@ -443,7 +452,7 @@ class HttpModel:
             return parts[0]
         return np.concatenate(parts, axis=0)
 
-    def _batch(self, inputs: ModelInputs) -> np.ndarray:
+    def _batch(self, inputs: ModelInputs, tick: Callable[[], None] | None = None) -> np.ndarray:
         body = json.dumps(self.codec.encode(inputs), default=_jsonable).encode("utf-8")
         while True:
             try:
@@ -453,18 +462,26 @@ class HttpModel:
                 continue
             try:
                 out = self.codec.decode(payload, len(inputs))
+            except LabelsByName as names:
+                if not self.labels_by_name or names.values.ndim != 1:
+                    raise self._wrong_form(names, raw) from None
+                out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 # JSON of the wrong form: the protocol is not what the server speaks
-                what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
-                raise ModelError(
-                    f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
-                    f"wrong form ({self._scrub(str(what))}); body starts: "
-                    f"{self._scrub(excerpt(raw))}"
-                ) from None
+                raise self._wrong_form(exc, raw) from None
             with self._conn().lock:
                 self._outcomes.append(True)
                 self.stats.answered += 1
+            if tick is not None:
+                tick()
             return out
+
+    def _wrong_form(self, exc: Exception, raw: bytes) -> ModelError:
+        what = f"{type(exc).__name__}: {exc}" if not isinstance(exc, KeyError) else exc
+        return ModelError(
+            f"the endpoint {self.shown} ({self.codec.name} protocol) answered in the "
+            f"wrong form ({self._scrub(str(what))}); body starts: {self._scrub(excerpt(raw))}"
+        )
 
     def _failed(self, error: str) -> None:
         """A request failed after its retries: record it; stop when too many did."""
@@ -539,9 +556,7 @@ class HttpModel:
         return data, payload
 
     def _scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        return scrub(text, self._secrets)
 
     def __repr__(self) -> str:
         return f"HttpModel({self.shown!r}, protocol={self.codec.name!r})"

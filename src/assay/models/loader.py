@@ -11,7 +11,15 @@ from typing import Any
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import UsageError
-from assay.models.callable import declared_capabilities, from_callable, is_callable_spec
+from assay.models.callable import (
+    NamedLabelsModel,
+    declared_capabilities,
+    from_callable,
+    infer_capabilities,
+    is_callable_spec,
+    labels_by_name,
+    probe_call,
+)
 from assay.models.callable import resolve_spec as _resolve_spec
 from assay.models.checked import CheckedModel
 from assay.models.files import read_pickle, read_skops
@@ -344,7 +352,10 @@ def _http(
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     opts: ServingOptions | None = None,
-) -> HttpModel:
+) -> Any:
+    """The endpoint as a Model: an ``HttpModel``, or for a text classifier that answers its
+    labels by name a ``NamedLabelsModel`` over it (its labels read off its answers, as a
+    callable's)."""
     opts = (opts or ServingOptions()).validate()
     if outputs is None and probe is None:
         HttpModel(url, capabilities=None)  # raises the UsageError asking for --outputs
@@ -354,20 +365,66 @@ def _http(
         url, Capabilities(modality=modality, n_classes=None, outputs="proba"), opts
     )
     provisional.connect()
-    caps = declared_capabilities(
-        modality=modality,
-        n_classes=n_classes,
-        outputs=outputs,
-        probe=probe,
-        ask=provisional.predict,
-        what=f"the endpoint {redact(url)}",
-        timeout=call_timeout,
+    caps, names = _endpoint_answers(
+        provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)
     )
     provisional.close()
     model = _served(url, caps, opts)
     model.stats = provisional.stats  # the probe was a request to the server too
     model.connect()
-    return model
+    return model if names is None else _read_by_name(model, names)
+
+
+def _endpoint_answers(
+    provisional: HttpModel,
+    modality: Modality,
+    n_classes: int | None,
+    outputs: OutputKind | None,
+    probe: ModelInputs | None,
+    call_timeout: float | None,
+    shown: str,
+) -> tuple[Capabilities, tuple[str, ...] | None]:
+    """What the endpoint answers (declared, or read off one probe call), and a text
+    classifier's labels when it answers them by name ("pos"/"neg")."""
+    what = f"the endpoint {shown}"
+    if modality != "text" or outputs is not None or probe is None:
+        caps = declared_capabilities(
+            modality=modality,
+            n_classes=n_classes,
+            outputs=outputs,
+            probe=probe,
+            ask=provisional.predict,
+            what=what,
+            timeout=call_timeout,
+        )
+        return caps, None
+    answer = probe_call(provisional.predict, probe, what=what, timeout=call_timeout)
+    names = labels_by_name(answer, len(probe))
+    if names is None:
+        return infer_capabilities(answer, modality=modality, n_classes=n_classes), None
+    return Capabilities(modality=modality, n_classes=len(names), outputs="labels"), names
+
+
+def _read_by_name(model: HttpModel, names: tuple[str, ...]) -> NamedLabelsModel:
+    """A text endpoint answering labels by name, read as a function answering them is (its
+    labels read off its answers; the text technique may widen them)."""
+    caps = model.capabilities
+    named = NamedLabelsModel(
+        model.predict,
+        Capabilities(
+            modality=caps.modality,
+            n_classes=len(names),
+            outputs="labels",
+            max_batch=caps.max_batch,
+            class_names=names,
+            remote=True,
+        ),
+        names,
+        from_answers=True,
+    )
+    named.model = model  # the endpoint behind it (models.serving.served_model)
+    named.info = {**model.info, "url": f"the endpoint {model.shown}"}
+    return named
 
 
 def describe(model: Any, *, extra: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 Inputs: a graph with one input receives the whole batch cast to the declared type (reshaped
 to the declared per-item shape when sizes agree); a graph with several inputs (one per column,
 as skl2onnx writes mixed-type pipelines) receives one column each, cast per declared type.
+A graph whose batch axis is fixed takes batches of that size (shorter ones padded).
 Outputs: probabilities are preferred (a tensor, or the list of maps ZipMap produces);
 ``output=NAME`` picks another.  Class names come from the graph's class labels when present.
 """
@@ -267,11 +268,17 @@ class OnnxModel:
         return out
 
     def _run(self, inputs: ModelInputs) -> np.ndarray:
-        """The chosen output for one batch (probability maps as a 2-D array)."""
+        """The chosen output for one batch (probability maps as a 2-D array).  A graph whose
+        batch axis is fixed (exported with batch 32) gets a shorter batch padded with copies
+        of its last input; the answers to the padding are dropped."""
+        n = len(inputs)
+        fixed = self.max_batch
+        if fixed is not None and 0 < n < fixed:
+            inputs = _padded(inputs, fixed)
         (raw,) = self.session.run([self.output.name], self._feeds(inputs))
         if _is_map(self.output):
-            return self._from_maps(raw)
-        return np.asarray(raw)
+            return self._from_maps(raw[:n])
+        return np.asarray(raw)[:n]
 
     def _from_maps(self, rows: list[dict[Any, float]]) -> np.ndarray:
         if not rows:
@@ -326,6 +333,15 @@ class OnnxModel:
 
     def __repr__(self) -> str:
         return f"OnnxModel({str(self.path)!r}, output={self.output.name!r})"
+
+
+def _padded(inputs: ModelInputs, size: int) -> ModelInputs:
+    """``inputs`` with its last item repeated up to ``size`` items."""
+    extra = size - len(inputs)
+    if isinstance(inputs, np.ndarray):
+        return np.concatenate([inputs, np.repeat(inputs[-1:], extra, axis=0)])
+    items = list(inputs)
+    return items + [items[-1]] * extra
 
 
 def _whole(inputs: ModelInputs, port: _Port) -> np.ndarray:

@@ -35,6 +35,7 @@ __all__ = [
     "Codec",
     "JsonCodec",
     "KServeV1Codec",
+    "LabelsByName",
     "MlflowCodec",
     "OipCodec",
     "TemplateCodec",
@@ -74,6 +75,22 @@ def _with_path(url: str, path: str) -> str:
     return urlunsplit(parts._replace(path=path))
 
 
+class LabelsByName(ValueError):
+    """An answer of labels by name (``["pos", "neg"]``): one per input, a text classifier's
+    labels, read by name (``HttpModel``); for any other model a ``ValueError`` saying how to
+    test it."""
+
+    def __init__(self, values: np.ndarray, names: list[str], what: str) -> None:
+        super().__init__(
+            f"{what} holds labels by name ({', '.join(map(repr, names[:5]))}), not "
+            "numbers: a served model must answer class indices or probabilities; to test "
+            "one that answers names, call it from a Python function that declares every "
+            f"label it can answer, in order (FUNCTION.classes_ = [{names[0]!r}, ...]; "
+            "docs/serving.md)"
+        )
+        self.values = values
+
+
 def _array(values: Any, n: int, what: str) -> np.ndarray:
     if not isinstance(values, list):
         raise ValueError(f"{what} is a {type(values).__name__}, not a list")
@@ -84,6 +101,9 @@ def _array(values: Any, n: int, what: str) -> np.ndarray:
     except ValueError as exc:
         raise ValueError(f"{what} is ragged: {exc}") from None
     if out.dtype.kind not in "biuf":
+        names = sorted({v for v in out.reshape(-1).tolist() if isinstance(v, str)})
+        if out.dtype.kind == "U" and names:
+            raise LabelsByName(out, names, what)
         raise ValueError(f"{what} holds values that are not numbers")
     return out
 

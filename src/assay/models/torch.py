@@ -6,12 +6,16 @@
 - ``torch.export`` programs (``.pt2``: ``torch.export.load``).
 
 Answers: the module's outputs as class scores.  Rows that are not probabilities (logits) are
-turned into probabilities with a softmax; ``n_classes`` is the width of the output.
+turned into probabilities with a softmax; ``n_classes`` is the width of the output.  Inputs
+are cast to the type of the module's parameters; a module that answers one input at a time
+is called so (``TorchModel``).
 """
 
 from __future__ import annotations
 
+import builtins
 import contextlib
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -46,7 +50,14 @@ def is_torch_module(obj: Any) -> bool:
 
 
 class TorchModel:
-    """A torch module (or exported program) as a batched classifier."""
+    """A torch module (or exported program) as a batched classifier.
+
+    Inputs are cast to the floating type of the module's parameters (float32 when it has
+    none).  A module that fails on the probe batch but answers its first input alone takes
+    one input per call (``max_batch`` 1, said in ``info``).  A failure on the probe is a
+    ``ModelError`` naming the batch's shape and type and the module's own error (the last
+    line of a TorchScript traceback), never a bare traceback.
+    """
 
     def __init__(
         self,
@@ -64,36 +75,84 @@ class TorchModel:
         if callable(eval_fn):
             with contextlib.suppress(NotImplementedError, RuntimeError):  # exported programs
                 eval_fn()
+        self._dtype = _input_dtype(module)
+        self.info["input_dtype"] = str(self._dtype.__name__)
+        max_batch: int | None = None
         if n_classes is None:
             if probe is None:
                 raise UsageError(
                     "cannot tell how many classes the torch model has: give n_classes or a probe",
                     argument="MODEL",
                 )
-            out = self._forward(np.asarray(probe))
-            if out.ndim != 2 or out.shape[1] < 2:
+            out, max_batch = self._probe(np.asarray(probe), modality)
+            if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
+                raise UsageError(
+                    f"the torch model answers one number per input (shape {tuple(out.shape)}): "
+                    "a logit or a probability, which cannot be told apart; make it answer one "
+                    "score per class, e.g. for a logit z: torch.cat([torch.zeros_like(z), z], "
+                    "dim=1) (its softmax is [1 - sigmoid(z), sigmoid(z)])",
+                    argument="MODEL",
+                )
+            if out.ndim != 2:
                 raise UsageError(
                     f"the torch model's outputs have shape {tuple(out.shape)} for a batch of "
-                    f"{len(probe)}: not class scores (expected (batch, n_classes))",
+                    f"{len(out)}: not class scores (expected (batch, n_classes))",
                     argument="MODEL",
                 )
             n_classes = int(out.shape[1])
-        self.capabilities = Capabilities(modality=modality, n_classes=n_classes, outputs="proba")
+        self.capabilities = Capabilities(
+            modality=modality, n_classes=n_classes, outputs="proba", max_batch=max_batch
+        )
+
+    def _probe(self, probe: np.ndarray, modality: Modality) -> tuple[np.ndarray, int | None]:
+        """The answer to the probe batch, and 1 when the module answers one input at a time."""
+        try:
+            return self._forward(probe), None
+        except Exception as exc:
+            first = exc
+        if len(probe) > 1:
+            try:
+                out = self._forward(probe[:1])
+            except Exception:
+                pass
+            else:
+                self.info["max_batch"] = (
+                    f"1: the module failed on a batch of {len(probe)} ({_last_line(first)}) "
+                    "but answered one input"
+                )
+                return out, 1
+        hint = (
+            "; say how it takes images: --layout nchw|nhwc and --input-shape (e.g. 3,32,32)"
+            if modality == "image"
+            else ""
+        )
+        raise ModelError(
+            f"the torch model raised {_error_text(first)} on its first "
+            f"call (a probe batch of shape {tuple(probe.shape)}, cast to "
+            f"{self._dtype.__name__}){hint}"
+        ) from first
 
     def _forward(self, inputs: np.ndarray) -> np.ndarray:
         torch = self._torch
-        x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=np.float32))
+        x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=self._dtype))
         with torch.no_grad():
             out = self.module(x)
         if isinstance(out, tuple | list):
             out = out[0]
         if not hasattr(out, "detach"):
             raise ModelError(f"the torch model returned a {type(out).__name__}, not a tensor")
-        arr: np.ndarray = out.detach().cpu().numpy().astype(np.float64)
+        arr: np.ndarray = out.detach().cpu().float().numpy().astype(np.float64)
+        if arr.ndim > 2 and max(arr.shape[1:]) == int(np.prod(arr.shape[1:])):
+            arr = arr.reshape(len(arr), -1)  # a head without its flatten: (n, C, 1, 1)
         return arr
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        out = self._forward(np.asarray(inputs))
+        try:
+            out = self._forward(np.asarray(inputs))
+        except ModelError:
+            raise
+        except Exception as exc:  # a TorchScript traceback: its last line says what failed
+            raise _one_line(exc) from exc
         if out.ndim != 2:
             return out
         rows_ok = np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4)
@@ -103,6 +162,51 @@ class TorchModel:
         e = np.exp(z)
         probs: np.ndarray = e / e.sum(axis=1, keepdims=True)
         return probs
+
+
+def _input_dtype(module: Any) -> Any:
+    """The numpy type of the module's floating parameters (float32 when it has none)."""
+    params = getattr(module, "parameters", None)
+    if callable(params):
+        with contextlib.suppress(Exception):
+            for p in params():
+                if p.is_floating_point():
+                    name = str(p.dtype).removeprefix("torch.")
+                    if name in ("float64", "float16"):
+                        return getattr(np, name)
+                    return np.float32  # float32, and bfloat16 (numpy has none): cast inside
+    return np.float32
+
+
+def _split_error(exc: BaseException) -> tuple[str, str]:
+    """The error's type name and message, from the last line of a TorchScript traceback
+    when there is one (``RuntimeError: Given groups=1, ...``)."""
+    line = _last_line(exc)
+    found = re.match(r"^([\w.]+(?:Error|Exception)): (.*)$", line)
+    if found is None:
+        return type(exc).__name__, line
+    return found.group(1).rpartition(".")[2], found.group(2)  # builtins.ValueError: ValueError
+
+
+def _error_text(exc: BaseException) -> str:
+    name, message = _split_error(exc)
+    return f"{name}: {message}"
+
+
+def _one_line(exc: Exception) -> Exception:
+    """The same failure in one line, as a builtin exception when it names one."""
+    name, message = _split_error(exc)
+    kind = getattr(builtins, name, None)
+    if isinstance(kind, type) and issubclass(kind, Exception):
+        return kind(message)
+    return RuntimeError(f"{name}: {message}")
+
+
+def _last_line(exc: BaseException) -> str:
+    """The last non-empty line of an exception's text (a TorchScript traceback's error)."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[-1] if lines else type(exc).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
 
 
 def load_torch_file(path: str) -> Any:

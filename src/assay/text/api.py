@@ -245,9 +245,9 @@ def _labels_as_answered(loaded: list[Model], sampler: Sampler, *, alone: bool) -
         if inner is None:
             own.append(tuple(m.capabilities.class_names or ()))
             continue
-        said = probe_call(
-            inner.labels_answered, more, what=f"the function {inner.info['callable']}"
-        )
+        info = inner.info  # a function's, or an endpoint's answering labels by name
+        what = f"the function {info['callable']}" if "callable" in info else info.get("url")
+        said = probe_call(inner.labels_answered, more, what=str(what))
         own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
     for k, m in enumerate(loaded):
@@ -593,6 +593,7 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
             outcome = _execute_one(setup, **kwargs)
         else:
             outcome = _execute_units(setup, execution or {}, **kwargs)
+        _recheck(setup, **kwargs)
     finally:  # served classifiers' request counters go with the run, however it ended
         thaw()  # what the search froze between its rounds is collected as usual again
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
@@ -600,6 +601,30 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
     return outcome
+
+
+def _recheck(setup: TextSetup, **kwargs: Any) -> None:
+    """A sample of the run's minimal failing sentences asked again (``text.recheck``): one
+    call, of at most 5 s under a time budget; a failure there leaves the run as it ended.
+    ``ASSAY_TEXT_RECHECK=0`` leaves it out (tests that count what the search asks).  Not
+    made with a served classifier: a request failing after the run would make its ended run
+    a model failure (``check_served``), and each request may be billed."""
+    from assay.errors import AssayError
+    from assay.models.serving import served_model
+    from assay.text.recheck import record_recheck
+
+    if os.environ.get("ASSAY_TEXT_RECHECK", "1") == "0":
+        return
+    if any(served_model(m) is not None for m in setup.model.models):
+        return
+    with contextlib.suppress(AssayError):
+        record_recheck(
+            kwargs["store"],
+            kwargs["run_id"],
+            setup.model,
+            call_timeout=kwargs.get("call_timeout"),
+            max_time=None if kwargs.get("max_time") is None else 5.0,
+        )
 
 
 def _execute_one(setup: TextSetup, **kwargs: Any) -> RunOutcome:
