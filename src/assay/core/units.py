@@ -47,7 +47,7 @@ from assay.core.hashset import KeyIndex
 from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
-from assay.core.run import RunOutcome, Technique, ended_outcome
+from assay.core.run import RunInterrupted, RunOutcome, Technique, ended_outcome
 from assay.core.store import RunStore, _merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
@@ -412,6 +412,17 @@ def execute_units(
         with suppress(AssayError):  # a store that failed may fail again: keep the first error
             _commit_waiting(waiting, commit)
         store.checkpoint(run_id, progress=progress(), status="failed", error=str(exc))
+        raise
+    except KeyboardInterrupt:
+        # (Ctrl-C, SIGTERM): the units committed stay; a resume runs the others
+        with suppress(AssayError):
+            store.checkpoint(run_id, status="interrupted")
+        raise RunInterrupted(run_id) from None
+    except Exception as exc:  # a bug: never a run left 'running' by a process that ended
+        with suppress(AssayError):
+            store.checkpoint(
+                run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+            )
         raise
     ordered = [done[str(i)] for i in range(n_units)]
     reasons = [d["stop_reason"] for d in ordered if d.get("stop_reason")]
