@@ -346,11 +346,13 @@ def execute_units(
     )
     done: dict[str, dict[str, Any]] = {}
     committed_keys = None
+    before = 0.0  # seconds of the run's earlier sessions, up to their last commit
     if resume:
         snap = store.load_snapshot(run_id)
         if snap is not None:
             done = dict(snap.values.get("units_done", {}))
             committed_keys = snap.appends.get(_KEYS)
+            before = float(snap.values.get("elapsed") or 0.0)
     todo = [u for u in units if str(u.index) not in done]
     unique = _Unique(technique, committed_keys)
     queries = sum(int(d.get("queries", 0)) for d in done.values())
@@ -361,7 +363,8 @@ def execute_units(
             "units": n_units,
             "units_done": len(done),
             "queries": queries,
-            "elapsed": round(time.monotonic() - t0, 3),
+            # every session's (a resumed campaign's rates are per second of the whole run)
+            "elapsed": round(before + time.monotonic() - t0, 3),
             "findings": store.count_findings(run_id),
             "max_queries": max_queries,
             "max_time": max_time,
@@ -383,14 +386,15 @@ def execute_units(
             "duplicates": dropped,
             "requests": _request_totals(result.extra.get("requests")),
         }
+        now = progress()
         store.checkpoint(
             run_id,
             findings=kept,
             snapshot=Snapshot(
-                values={"units_done": done, "n_units": n_units},
+                values={"units_done": done, "n_units": n_units, "elapsed": now["elapsed"]},
                 appends={_KEYS: np.sort(fresh)},  # sorted: stored as gaps (core.columnar)
             ),
-            progress=progress(),
+            progress=now,
         )
         if on_progress is not None:
             on_progress(progress())
