@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_core_units import _SumModel, _Toy  # (a toy search and model: tests/unit)
+from test_core_units import _Draws, _SumModel, _Toy  # (a toy search and model: tests/unit)
 
+from assay.core.checkpoint import Snapshot
 from assay.core.run import RunInterrupted
 from assay.core.store import RunStore, new_run_id
 from assay.core.units import InProcessUnits, Unit, UnitResult, execute_units
@@ -150,3 +151,43 @@ def test_a_campaign_whose_executor_has_a_bug_is_recorded_failed(tmp_path: Path) 
     assert "internal error: ZeroDivisionError" in (record.error or "")
     assert record.progress["units_done"] == 1
     assert record.n_findings > 0  # the unit that ended is kept
+
+
+@pytest.mark.parametrize("fails_at", ["first", "last"])
+def test_a_run_whose_store_fills_up_reads_stalled_at_once(tmp_path: Path, fails_at: str) -> None:
+    """The disk fills at a checkpoint: the run stays at its last one, and reads 'stalled'
+    at once (its process is gone), not 'running' for a minute, during which prune and
+    delete refused it as a run that may still run."""
+    from assay.core.retention import status_of
+    from assay.core.run import execute
+
+    path = tmp_path / "r.db"
+    store = RunStore(path)
+    run_id = _new(store)
+    real = store.checkpoint
+    calls: list[int] = []
+
+    def fills(rid: str, **kw: Any) -> None:
+        calls.append(1)
+        if fails_at == "first" or kw.get("status") is not None:
+            raise StoreError(f"{path}: writing the run store failed: database or disk is full")
+        real(rid, **kw)
+
+    store.checkpoint = fills  # type: ignore[method-assign]
+
+    class Search(_Draws):
+        def snapshot(self) -> Snapshot:
+            return Snapshot(values={"left": self.left})
+
+    class Toy(_Toy):
+        def search(self, model: Any, rng: Any) -> Search:
+            return Search(model, rng, rounds=5, space=12)
+
+    with pytest.raises(StoreError, match="disk is full"):
+        execute(Toy(), _SumModel(), store=store, run_id=run_id, seed=3, commit_interval=0.0)
+    assert calls
+    with RunStore(path, read_only=True) as other:  # (as `assay runs` in another process)
+        record = other.get_run(run_id)
+        assert record.status == "running"
+        assert status_of(other, record, time.time()) == "stalled"
+    store.close()

@@ -397,6 +397,7 @@ def execute(
             raise RunInterrupted(run_id) from None
         except StoreError:
             committer.settle()
+            store.give_up(run_id)  # shown stalled at once (its process is ending)
             raise  # nothing more can be written; the last checkpoint stands
         except Exception as exc:
             committer.wait()
@@ -410,14 +411,18 @@ def execute(
         summary = _summary(search, stop_reason)
         final_progress = _with(progress(), resumable_at)
         committed = n_found + sum(len(b) for b in pending)
-        store.checkpoint(
-            run_id,
-            findings=pending,
-            snapshot=snapshot(committed) if resumable_at is None else None,
-            progress=final_progress,
-            status=status,
-            summary=summary,
-        )
+        try:
+            store.checkpoint(
+                run_id,
+                findings=pending,
+                snapshot=snapshot(committed) if resumable_at is None else None,
+                progress=final_progress,
+                status=status,
+                summary=summary,
+            )
+        except StoreError:
+            store.give_up(run_id)  # (a full disk) shown stalled at once; resumable
+            raise
         return ended_outcome(
             store, run_id, status, summary, final_progress, stop_reason, on_progress
         )

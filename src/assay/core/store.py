@@ -287,6 +287,16 @@ class RunStore:
         """Whether the run's process died while it ran (its lock file left, nobody holding it)."""
         return run_id not in self._locks and abandoned(self.path, run_id)
 
+    def give_up(self, run_id: str) -> None:
+        """This process stops running the run without recording it (its store failed: a
+        full disk): the run stays 'running' in the store, and its lock file is left held by
+        nobody, as after a kill, so that ``assay runs`` shows it stalled (and ``prune``,
+        ``delete`` and ``resume`` treat it so) at once, not a minute later."""
+        self._stop_compaction(run_id)
+        lock = self._locks.pop(run_id, None)
+        if lock is not None:
+            lock.release(keep_file=True)
+
     def _release(self, run_id: str) -> None:
         lock = self._locks.pop(run_id, None)
         if lock is not None:

@@ -415,7 +415,11 @@ def execute_units(
     except AssayError as exc:
         with suppress(AssayError):  # a store that failed may fail again: keep the first error
             _commit_waiting(waiting, commit)
-        store.checkpoint(run_id, progress=progress(), status="failed", error=str(exc))
+        try:
+            store.checkpoint(run_id, progress=progress(), status="failed", error=str(exc))
+        except AssayError:  # the store failed (a full disk): shown stalled at once
+            store.give_up(run_id)
+            raise exc from None
         raise
     except KeyboardInterrupt:
         # (Ctrl-C, SIGTERM): the units committed stay; a resume runs the others
