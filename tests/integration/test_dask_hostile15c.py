@@ -6,6 +6,7 @@ never a hang, never a run left 'running'."""
 
 from __future__ import annotations
 
+import _thread
 import os
 import signal
 import socket
@@ -240,3 +241,85 @@ def test_ctrl_c_mid_campaign_leaves_it_interrupted_and_resumable(tree, tmp_path:
     clean = execute_units(setup.test, setup.model, run_id=clean_id, executor=InProcessUnits(), **kw)
     assert resumed.status == clean.status == "completed"
     assert _findings(store, run_id) == _findings(store, clean_id)
+
+
+class _Beats:
+    """A slow toy model (processes=False: the test reads its calls): 20 ms a call."""
+
+    calls: ClassVar[list[float]] = []
+
+    def __init__(self) -> None:
+        from assay.core.model import Capabilities
+
+        self.capabilities = Capabilities(modality="tabular", n_classes=None, outputs="labels")
+
+    def predict(self, x: Any) -> np.ndarray:
+        time.sleep(0.02)
+        _Beats.calls.append(time.monotonic())
+        return np.asarray(x).sum(axis=1)
+
+
+class _Long:
+    """A toy technique whose units ask the model 1,500 times (30 s at 20 ms a call)."""
+
+    name = "long"
+
+    def config(self) -> dict[str, Any]:
+        return {}
+
+    def search(self, model: Any, rng: np.random.Generator) -> Any:
+        from assay.core.findings import FindingBatch
+
+        class Search:
+            left = 1500
+
+            @property
+            def done(self) -> bool:
+                return self.left == 0
+
+            def step(self) -> list[FindingBatch]:
+                self.left -= 1
+                x = rng.integers(0, 1 << 20, size=(4, 2))
+                return [FindingBatch("long", x, model.predict(x)[:, None], np.ones(4))]
+
+            def flush(self) -> list[FindingBatch]:
+                return []
+
+            progress = summary = dict  # (no counters, nothing beyond the findings)
+
+        return Search()
+
+
+def test_a_cancelled_campaign_stops_its_units_on_the_cluster(tmp_path: Path) -> None:
+    """Ctrl-C on a campaign run on an existing cluster: the unit running there stops within
+    a couple of seconds (a cancelled Dask task runs to its end otherwise: the model was
+    asked for the whole unit's budget, for nobody)."""
+    import distributed
+
+    from assay.execution.dask import DaskUnits
+
+    def ctrl_c_once_asked() -> None:  # a Ctrl-C once the first unit asks its model
+        while not _Beats.calls:
+            time.sleep(0.05)
+        _thread.interrupt_main()
+
+    store = RunStore(tmp_path / "r.db")
+    run_id = _new_run(store)
+    cluster = distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+    )
+    executor = DaskUnits(scheduler=cluster.scheduler_address)
+    threading.Thread(target=ctrl_c_once_asked, daemon=True).start()
+    with cluster:
+        try:
+            with pytest.raises(RunInterrupted):
+                execute_units(
+                    _Long(), _Beats(), store=store, run_id=run_id, seed=SEED, n_units=2,
+                    executor=executor,
+                )  # fmt: skip
+        finally:
+            executor.close()
+        stopped = time.monotonic()
+        time.sleep(4)
+        assert _Beats.calls and _Beats.calls[-1] < stopped + 3  # no call 3 s after
+    assert store.get_run(run_id).status == "interrupted"

@@ -32,6 +32,7 @@ units elsewhere adds them to the client's model, whose counters go into the repo
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
@@ -41,6 +42,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.calls import StopRequest
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.core.hashset import KeyIndex
@@ -56,6 +58,7 @@ __all__ = [
     "InProcessUnits",
     "RequestCounter",
     "Unit",
+    "UnitAbandoned",
     "UnitExecutor",
     "UnitResult",
     "check_units_budget",
@@ -200,54 +203,112 @@ def plan_units(
     return units
 
 
-def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
-    """Run one unit to its end (search done or its budget spent), wherever this is called."""
+class UnitAbandoned(AssayError):
+    """A unit stopped because nobody waits for its result any more (``run_unit``'s
+    ``wanted``: the client that submitted it went away, or cancelled it)."""
+
+
+WANTED_EVERY = 1.0  # seconds between looks at whether a unit's result is still wanted
+
+
+def _watch_wanted(wanted: Callable[[], bool], stop: StopRequest, ended: threading.Event) -> None:
+    """Set ``stop`` once ``wanted()`` says no (until ``ended``)."""
+    while not ended.wait(WANTED_EVERY):
+        try:
+            still = wanted()
+        except Exception:  # (a worker being torn down): not wanted
+            still = False
+        if not still:
+            stop.set()
+            return
+
+
+def run_unit(
+    technique: Technique,
+    model: Model,
+    unit: Unit,
+    *,
+    wanted: Callable[[], bool] | None = None,
+) -> UnitResult:
+    """Run one unit to its end (search done or its budget spent), wherever this is called.
+
+    ``wanted``: asked every ``WANTED_EVERY`` seconds (on a thread of its own) whether the
+    result is still waited for; when it says no (a cluster's client was killed, or cancelled
+    the campaign) the unit stops at its next step, or ``STOP_GRACE`` into a call still out,
+    with ``UnitAbandoned``, rather than asking the model for hours for nobody."""
     t0, cpu0 = time.monotonic(), time.process_time()
     counter = request_counter(model)
     mark = counter.counts_mark() if counter is not None else None
+    stop = StopRequest() if wanted is not None else None
+    ended = threading.Event()
+    if wanted is not None and stop is not None:
+        threading.Thread(
+            target=_watch_wanted, args=(wanted, stop, ended), name="assay-unit-wanted", daemon=True
+        ).start()
     budgeted = BudgetedModel(
         model,
         max_queries=unit.max_queries,
         max_time=unit.max_time,
         call_timeout=unit.call_timeout,
+        stop=stop,
     )
     try:
-        rng = generator(unit.seed, UNIT_KEY, unit.index)
-        for_unit = getattr(technique, "for_unit", None)
-        this: Technique = for_unit(unit) if callable(for_unit) else technique
-        search = this.search(budgeted, rng)
-        found: list[FindingBatch] = []
-        stop_reason: str | None = None
-        while not search.done:
-            reason = budgeted.exhausted()
-            if reason:
-                stop_reason = reason
-                break
-            try:
-                found.extend(b for b in search.step() if len(b))
-            except BudgetExhausted as exc:
-                stop_reason = exc.reason
-                break
-        found.extend(b for b in search.flush() if len(b))
-        found = _merge_alike(found)  # a few large batches travel and commit faster than many
-        summary = search.summary()
-        summary["stop_reason"] = stop_reason
-        extra: dict[str, Any] = {}
-        if counter is not None:
-            extra["requests"] = counter.counts_since(mark)
-        return UnitResult(
-            index=unit.index,
-            findings=found,
-            summary=summary,
-            progress=dict(search.progress()),
-            stop_reason=stop_reason,
-            queries=budgeted.queries,
-            seconds=time.monotonic() - t0,
-            extra=extra,
-            cpu_seconds=time.process_time() - cpu0,
-        )
+        return _run_unit(technique, budgeted, unit, counter, mark, t0, cpu0, stop)
+    except KeyboardInterrupt:  # a call given up on by ``stop`` (never a Ctrl-C: not here)
+        if stop is None or not stop.is_set():
+            raise
+        raise UnitAbandoned(f"unit {unit.index + 1}: its result is not wanted any more") from None
     finally:
+        ended.set()
         budgeted.close()  # its thread that watches calls
+
+
+def _run_unit(
+    technique: Technique,
+    budgeted: BudgetedModel,
+    unit: Unit,
+    counter: RequestCounter | None,
+    mark: Any,
+    t0: float,
+    cpu0: float,
+    stop: StopRequest | None,
+) -> UnitResult:
+    rng = generator(unit.seed, UNIT_KEY, unit.index)
+    for_unit = getattr(technique, "for_unit", None)
+    this: Technique = for_unit(unit) if callable(for_unit) else technique
+    search = this.search(budgeted, rng)
+    found: list[FindingBatch] = []
+    stop_reason: str | None = None
+    while not search.done:
+        if stop is not None and stop.is_set():
+            raise UnitAbandoned(f"unit {unit.index + 1}: its result is not wanted any more")
+        reason = budgeted.exhausted()
+        if reason:
+            stop_reason = reason
+            break
+        try:
+            found.extend(b for b in search.step() if len(b))
+        except BudgetExhausted as exc:
+            stop_reason = exc.reason
+            break
+    found.extend(b for b in search.flush() if len(b))
+    found = _merge_alike(found)  # a few large batches travel and commit faster than many
+    summary = search.summary()
+    summary["stop_reason"] = stop_reason
+    extra: dict[str, Any] = {}
+    if counter is not None:
+        extra["requests"] = counter.counts_since(mark)
+    return UnitResult(
+        index=unit.index,
+        findings=found,
+        summary=summary,
+        progress=dict(search.progress()),
+        stop_reason=stop_reason,
+        queries=budgeted.queries,
+        seconds=time.monotonic() - t0,
+        extra=extra,
+        cpu_seconds=time.process_time() - cpu0,
+    )
 
 
 class UnitExecutor(Protocol):

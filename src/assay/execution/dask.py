@@ -31,12 +31,13 @@ whose counters go into the run's report.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
 import socket
 import threading
 import time
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assay.core.model import Model
@@ -175,9 +176,42 @@ def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: s
         worker = None
     if worker is not None and getattr(worker.state, "nthreads", 1) > 1:
         model = _thread_model(model, model_key)
-    result = run_unit(technique, model, unit)
+    wanted = None if worker is None else _wanted(worker, _this_task())
+    result = run_unit(technique, model, unit, wanted=wanted)
     result.worker = str(worker.address) if worker is not None else "local"
     return result
+
+
+def _this_task() -> Any:
+    """The key of the task this thread runs (None when it cannot be told)."""
+    import distributed.worker
+
+    return getattr(getattr(distributed.worker, "thread_state", None), "key", None)
+
+
+_GONE = ("closing", "closed", "failed", "stopping", "stopped")
+
+
+def _wanted(worker: Any, key: Any) -> Callable[[], bool]:
+    """Whether a unit's result is still waited for: its worker's parent (the nanny; on a
+    cluster assay started, the client's own process) is alive, the worker is not shutting
+    down (its scheduler is gone), and its task was not cancelled (the client stopped the
+    campaign: Ctrl-C, an error, its time budget).  A client killed outright (kill -9) left
+    its local workers running their units for as long as the units took."""
+    parent = os.getppid()
+
+    def wanted() -> bool:
+        if os.getppid() != parent:  # the parent died: this process was handed to init
+            return False
+        status = getattr(getattr(worker, "status", None), "value", "running")
+        if status in _GONE:
+            return False
+        if key is None:
+            return True
+        task = worker.state.tasks.get(key)
+        return task is not None and task.state not in ("cancelled", "released", "forgotten")
+
+    return wanted
 
 
 class DaskUnits:
