@@ -323,3 +323,46 @@ def test_a_cancelled_campaign_stops_its_units_on_the_cluster(tmp_path: Path) -> 
         time.sleep(4)
         assert _Beats.calls and _Beats.calls[-1] < stopped + 3  # no call 3 s after
     assert store.get_run(run_id).status == "interrupted"
+
+
+class _FakeClient:
+    """What ``_Watch`` asks of a client: the scheduler's workers (or a lost scheduler)."""
+
+    def __init__(self, workers: int | None) -> None:
+        self.workers = workers
+
+    def scheduler_info(self) -> dict[str, Any]:
+        if self.workers is None:
+            raise OSError("Timed out trying to connect to tcp://10.0.0.5:8786")
+        return {"workers": {f"tcp://w{i}": {} for i in range(self.workers)}}
+
+
+def _out() -> list[Unit]:
+    return [Unit(i, 4, SEED, None, 10.0) for i in (1, 3)]
+
+
+def test_units_late_past_the_time_budget_end_the_wait(monkeypatch) -> None:
+    from assay.errors import ClusterError
+    from assay.execution import dask as dask_units
+
+    watch = dask_units._Watch(_FakeClient(2), deadline=time.monotonic() - 1)
+    with pytest.raises(ClusterError, match="units 2, 4 had not ended well after"):
+        watch.check(_out())
+
+
+@pytest.mark.parametrize("workers", [0, None])
+def test_a_cluster_without_workers_or_scheduler_mid_run_ends_the_wait(
+    monkeypatch, workers: int | None
+) -> None:
+    from assay.errors import ClusterError
+    from assay.execution import dask as dask_units
+
+    monkeypatch.setattr(dask_units, "WORKER_WAIT", 0.0)
+    monkeypatch.setattr(dask_units, "_WATCH", 0.0)
+    watch = dask_units._Watch(_FakeClient(workers), deadline=None)
+    what = "no worker for 0 s" if workers == 0 else "lost the Dask scheduler"
+    with pytest.raises(ClusterError, match=what):
+        watch.check(_out())
+        time.sleep(0.01)
+        watch.check(_out())  # (no worker: seen once, then for WORKER_WAIT)
+    assert dask_units._Watch(_FakeClient(1), deadline=None).check(_out()) is None

@@ -19,7 +19,7 @@ from assay.core.checkpoint import Snapshot
 from assay.core.run import RunInterrupted
 from assay.core.store import RunStore, new_run_id
 from assay.core.units import InProcessUnits, Unit, UnitResult, execute_units
-from assay.errors import StoreError
+from assay.errors import ModelError, StoreError
 
 
 def _digest(path: Path) -> str:
@@ -153,7 +153,7 @@ def test_a_campaign_whose_executor_has_a_bug_is_recorded_failed(tmp_path: Path) 
     assert record.n_findings > 0  # the unit that ended is kept
 
 
-@pytest.mark.parametrize("fails_at", ["first", "last"])
+@pytest.mark.parametrize("fails_at", ["first", "last", "model"])
 def test_a_run_whose_store_fills_up_reads_stalled_at_once(tmp_path: Path, fails_at: str) -> None:
     """The disk fills at a checkpoint: the run stays at its last one, and reads 'stalled'
     at once (its process is gone), not 'running' for a minute, during which prune and
@@ -183,8 +183,17 @@ def test_a_run_whose_store_fills_up_reads_stalled_at_once(tmp_path: Path, fails_
         def search(self, model: Any, rng: Any) -> Search:
             return Search(model, rng, rounds=5, space=12)
 
+    class Breaks(_SumModel):  # ("model": the model fails, then so does the store)
+        asked = 0
+
+        def predict(self, inputs: Any, /) -> Any:
+            self.asked += 1
+            if fails_at == "model" and self.asked > 2:
+                raise ModelError("the model broke")
+            return super().predict(inputs)
+
     with pytest.raises(StoreError, match="disk is full"):
-        execute(Toy(), _SumModel(), store=store, run_id=run_id, seed=3, commit_interval=0.0)
+        execute(Toy(), Breaks(), store=store, run_id=run_id, seed=3, commit_interval=0.0)
     assert calls
     with RunStore(path, read_only=True) as other:  # (as `assay runs` in another process)
         record = other.get_run(run_id)

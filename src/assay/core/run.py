@@ -381,14 +381,18 @@ def execute(
             committer.wait()  # a checkpoint that failed to write: the store's error instead
             # the findings so far are kept; a served model that stopped answering ends the run
             # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
-            store.checkpoint(
-                run_id,
-                findings=pending,
-                progress=progress(),
-                status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
-                summary=_summary(search, "model"),
-                error=str(exc),
-            )
+            try:
+                store.checkpoint(
+                    run_id,
+                    findings=pending,
+                    progress=progress(),
+                    status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
+                    summary=_summary(search, "model"),
+                    error=str(exc),
+                )
+            except StoreError:  # the store failed too (a full disk): at its last checkpoint
+                store.give_up(run_id)
+                raise
             raise
         except KeyboardInterrupt:
             # stopped while the model was answering: the last checkpoint is where to resume from
