@@ -9,6 +9,7 @@ from __future__ import annotations
 __all__ = [
     "AssayError",
     "BudgetExhausted",
+    "ClusterError",
     "ModelError",
     "ModelUnavailable",
     "StoreError",
@@ -69,3 +70,9 @@ class BudgetExhausted(AssayError):
 
 class StoreError(AssayError):
     """The run store cannot be opened, or does not hold what was asked for."""
+
+
+class ClusterError(AssayError):
+    """The cluster a campaign's units run on failed them (its workers all gone, its scheduler
+    lost, its units cancelled or late): the units that ended are kept, and a resume runs the
+    others."""

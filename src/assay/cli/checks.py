@@ -64,6 +64,15 @@ def check_writable(path: Path | None, argument: str) -> None:
         return
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give a file name", argument=argument)
+    if path.exists() and not path.is_file():
+        # a device or a pipe (``--report /dev/stdout``): written through, never removed (as
+        # root, removing /dev/stdout took it from every program), never opened here (a pipe
+        # with no reader yet would block)
+        if not os.access(path, os.W_OK):
+            raise UsageError(f"cannot write {path}: permission denied", argument=argument)
+        return
+    if path.is_symlink():  # a link to a report: the link stays, its file is the report
+        path = Path(os.path.realpath(path))
     existed = path.exists()
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():

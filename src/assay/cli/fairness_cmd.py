@@ -247,6 +247,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Search a tabular model for individual discrimination."""
         from assay.api import check_fairness, setup_fairness
+        from assay.execution.campaign import execution_config
         from assay.fairness.search import DEFAULT_STRATEGY
         from assay.fairness.verdict import parse_fail_on
 
@@ -255,6 +256,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
         )
         check_units_budget(units, max_queries)  # before anything is loaded
+        execution_config(executor, workers, scheduler, units)
         outputs = [(html, "--html"), (junit, "--junit"), (report, "--report")]
         check_outputs(outputs, [store, data, schema, model, template])
         for path, flag in outputs:

@@ -86,6 +86,8 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     from assay.report._text import safe_text
 
     path = Path(path)
+    if path.is_symlink():  # a link to the report: the link stays, its file is replaced
+        path = Path(os.path.realpath(path))
     if not _replaceable(path):
         return False
     counts = {"tests": "1", "failures": "0", "errors": "1"}

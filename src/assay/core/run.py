@@ -387,14 +387,18 @@ def execute(
             committer.wait()  # a checkpoint that failed to write: the store's error instead
             # the findings so far are kept; a served model that stopped answering ends the run
             # as 'model_unavailable' (resumable once it is back), any other failure as 'failed'
-            store.checkpoint(
-                run_id,
-                findings=pending,
-                progress=progress(),
-                status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
-                summary=_summary(search, "model"),
-                error=str(exc),
-            )
+            try:
+                store.checkpoint(
+                    run_id,
+                    findings=pending,
+                    progress=progress(),
+                    status="model_unavailable" if isinstance(exc, ModelUnavailable) else "failed",
+                    summary=_summary(search, "model"),
+                    error=str(exc),
+                )
+            except StoreError:  # the store failed too (a full disk): at its last checkpoint
+                store.give_up(run_id)
+                raise
             raise
         except KeyboardInterrupt:
             # stopped while the model was answering: the last checkpoint is where to resume from
@@ -403,6 +407,7 @@ def execute(
             raise RunInterrupted(run_id, str(store.path.resolve())) from None
         except StoreError:
             committer.settle()
+            store.give_up(run_id)  # shown stalled at once (its process is ending)
             raise  # nothing more can be written; the last checkpoint stands
         except Exception as exc:
             committer.wait()
@@ -416,14 +421,18 @@ def execute(
         summary = _summary(search, stop_reason)
         final_progress = _with(progress(), resumable_at)
         committed = n_found + sum(len(b) for b in pending)
-        store.checkpoint(
-            run_id,
-            findings=pending,
-            snapshot=snapshot(committed) if resumable_at is None else None,
-            progress=final_progress,
-            status=status,
-            summary=summary,
-        )
+        try:
+            store.checkpoint(
+                run_id,
+                findings=pending,
+                snapshot=snapshot(committed) if resumable_at is None else None,
+                progress=final_progress,
+                status=status,
+                summary=summary,
+            )
+        except StoreError:
+            store.give_up(run_id)  # (a full disk) shown stalled at once; resumable
+            raise
         return ended_outcome(
             store, run_id, status, summary, final_progress, stop_reason, on_progress
         )

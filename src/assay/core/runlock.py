@@ -118,13 +118,19 @@ class RunLock:
             _HELD.add(self)
             return
 
-    def release(self) -> None:
+    def release(self, *, keep_file: bool = False) -> None:
+        """Let go of the lock.  ``keep_file``: leave the lock file, held by nobody, as a
+        process killed outright does (a run given up on without being stopped: its store
+        failed), so that it reads as stalled at once (``abandoned``)."""
         fd, self._fd = self._fd, None
         _HELD.discard(self)
         if self._closer is not None:
             self._closer.detach()
         if fd is not None:
-            _let_go(fd, self.path)
+            if keep_file:
+                _close(fd)
+            else:
+                _let_go(fd, self.path)
 
     def _drop_in_child(self) -> None:
         """In a forked child: close the inherited descriptor (the parent keeps the lock)."""

@@ -206,6 +206,11 @@ class RunStore:
         if read_only:
             self._db = _open_read_only(self.path)
             return
+        if self.path.is_dir():
+            raise StoreError(
+                f"{self.path}: is a folder, not a run store file; give a file, e.g. "
+                f"--store {self.path / 'runs.db'}"
+            )
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # a run's periodic checkpoints are written on a background thread, one at a time
@@ -213,6 +218,7 @@ class RunStore:
             self._db = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
             )
+            _refuse_foreign(self._db, self.path)  # before anything is written to it
             # a new file gives back the pages of deleted resume state (takes effect only
             # before the first table is made)
             self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
@@ -231,17 +237,20 @@ class RunStore:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: the run store has no schema version")
-            if int(row[0]) < SCHEMA_VERSION:
+            version = _schema_version(row[0], self.path)
+            if version < SCHEMA_VERSION:
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
                 )
-            elif int(row[0]) > SCHEMA_VERSION:
+            elif version > SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.path}: store schema {row[0]} is newer than this assay "
                     f"understands ({SCHEMA_VERSION}); upgrade assay"
                 )
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"{self.path}: cannot open the run store: {exc}") from exc
+            raise StoreError(
+                f"{self.path}: cannot open the run store: {exc}{_why_not_writable(self.path)}"
+            ) from exc
         self._identity = _identity(self.path)
 
     def close(self) -> None:
@@ -277,6 +286,16 @@ class RunStore:
     def abandoned(self, run_id: str) -> bool:
         """Whether the run's process died while it ran (its lock file left, nobody holding it)."""
         return run_id not in self._locks and abandoned(self.path, run_id)
+
+    def give_up(self, run_id: str) -> None:
+        """This process stops running the run without recording it (its store failed: a
+        full disk): the run stays 'running' in the store, and its lock file is left held by
+        nobody, as after a kill, so that ``assay runs`` shows it stalled (and ``prune``,
+        ``delete`` and ``resume`` treat it so) at once, not a minute later."""
+        self._stop_compaction(run_id)
+        lock = self._locks.pop(run_id, None)
+        if lock is not None:
+            lock.release(keep_file=True)
 
     def _release(self, run_id: str) -> None:
         lock = self._locks.pop(run_id, None)
@@ -882,6 +901,53 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if st.st_ino else None
 
 
+def _why_not_writable(path: Path) -> str:
+    """A hint when the store or its folder cannot be written (a read-only file, folder or
+    file system: SQLite says only that it is 'unable to open database file')."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if folder.is_dir() and not os.access(folder, os.W_OK):
+            return f" (its folder {folder} cannot be written: pass --store elsewhere)"
+        if path.is_file() and not os.access(path, os.W_OK):
+            return " (the file cannot be written: pass --store elsewhere)"
+    except OSError:
+        return ""
+    return ""
+
+
+def _schema_version(value: Any, path: Path) -> int:
+    """The store's schema version, from its ``meta`` row (a ``StoreError`` when it is not
+    a number: a store damaged, or written by something else)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise StoreError(
+            f"{path}: its schema version is {value!r}, not a number: the file was damaged "
+            "or written by something other than assay"
+        ) from None
+
+
+_OURS = {"meta", "runs", "findings", "state", "tallies"}
+
+
+def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """A ``StoreError`` when ``path`` is a SQLite database of something else (tables, but
+    not assay's): it is left as it was, never given assay's tables nor switched to WAL."""
+    names = {
+        str(r[0])
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    if names and "meta" not in names:
+        others = sorted(names - _OURS)
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise StoreError(
+            f"{path}: a SQLite database, but not an assay run store (its tables: {shown}); "
+            "it was left as it is: give another --store"
+        )
+
+
 def _open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection (works on a read-only file or filesystem)."""
     try:
@@ -903,7 +969,7 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
             if "no such table" in str(exc):
                 raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
             continue
-        if row is not None and int(row[0]) > SCHEMA_VERSION:
+        if row is not None and _schema_version(row[0], path) > SCHEMA_VERSION:
             raise StoreError(
                 f"{path}: store schema {row[0]} is newer than this assay understands "
                 f"({SCHEMA_VERSION}); upgrade assay"

@@ -32,6 +32,7 @@ units elsewhere adds them to the client's model, whose counters go into the repo
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import suppress
@@ -41,13 +42,14 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.calls import StopRequest
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.core.hashset import KeyIndex
 from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
-from assay.core.run import RunOutcome, Technique, ended_outcome
+from assay.core.run import RunInterrupted, RunOutcome, Technique, ended_outcome
 from assay.core.store import RunStore, _merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
@@ -56,6 +58,7 @@ __all__ = [
     "InProcessUnits",
     "RequestCounter",
     "Unit",
+    "UnitAbandoned",
     "UnitExecutor",
     "UnitResult",
     "check_units_budget",
@@ -200,54 +203,112 @@ def plan_units(
     return units
 
 
-def run_unit(technique: Technique, model: Model, unit: Unit) -> UnitResult:
-    """Run one unit to its end (search done or its budget spent), wherever this is called."""
+class UnitAbandoned(AssayError):
+    """A unit stopped because nobody waits for its result any more (``run_unit``'s
+    ``wanted``: the client that submitted it went away, or cancelled it)."""
+
+
+WANTED_EVERY = 1.0  # seconds between looks at whether a unit's result is still wanted
+
+
+def _watch_wanted(wanted: Callable[[], bool], stop: StopRequest, ended: threading.Event) -> None:
+    """Set ``stop`` once ``wanted()`` says no (until ``ended``)."""
+    while not ended.wait(WANTED_EVERY):
+        try:
+            still = wanted()
+        except Exception:  # (a worker being torn down): not wanted
+            still = False
+        if not still:
+            stop.set()
+            return
+
+
+def run_unit(
+    technique: Technique,
+    model: Model,
+    unit: Unit,
+    *,
+    wanted: Callable[[], bool] | None = None,
+) -> UnitResult:
+    """Run one unit to its end (search done or its budget spent), wherever this is called.
+
+    ``wanted``: asked every ``WANTED_EVERY`` seconds (on a thread of its own) whether the
+    result is still waited for; when it says no (a cluster's client was killed, or cancelled
+    the campaign) the unit stops at its next step, or ``STOP_GRACE`` into a call still out,
+    with ``UnitAbandoned``, rather than asking the model for hours for nobody."""
     t0, cpu0 = time.monotonic(), time.process_time()
     counter = request_counter(model)
     mark = counter.counts_mark() if counter is not None else None
+    stop = StopRequest() if wanted is not None else None
+    ended = threading.Event()
+    if wanted is not None and stop is not None:
+        threading.Thread(
+            target=_watch_wanted, args=(wanted, stop, ended), name="assay-unit-wanted", daemon=True
+        ).start()
     budgeted = BudgetedModel(
         model,
         max_queries=unit.max_queries,
         max_time=unit.max_time,
         call_timeout=unit.call_timeout,
+        stop=stop,
     )
     try:
-        rng = generator(unit.seed, UNIT_KEY, unit.index)
-        for_unit = getattr(technique, "for_unit", None)
-        this: Technique = for_unit(unit) if callable(for_unit) else technique
-        search = this.search(budgeted, rng)
-        found: list[FindingBatch] = []
-        stop_reason: str | None = None
-        while not search.done:
-            reason = budgeted.exhausted()
-            if reason:
-                stop_reason = reason
-                break
-            try:
-                found.extend(b for b in search.step() if len(b))
-            except BudgetExhausted as exc:
-                stop_reason = exc.reason
-                break
-        found.extend(b for b in search.flush() if len(b))
-        found = _merge_alike(found)  # a few large batches travel and commit faster than many
-        summary = search.summary()
-        summary["stop_reason"] = stop_reason
-        extra: dict[str, Any] = {}
-        if counter is not None:
-            extra["requests"] = counter.counts_since(mark)
-        return UnitResult(
-            index=unit.index,
-            findings=found,
-            summary=summary,
-            progress=dict(search.progress()),
-            stop_reason=stop_reason,
-            queries=budgeted.queries,
-            seconds=time.monotonic() - t0,
-            extra=extra,
-            cpu_seconds=time.process_time() - cpu0,
-        )
+        return _run_unit(technique, budgeted, unit, counter, mark, t0, cpu0, stop)
+    except KeyboardInterrupt:  # a call given up on by ``stop`` (never a Ctrl-C: not here)
+        if stop is None or not stop.is_set():
+            raise
+        raise UnitAbandoned(f"unit {unit.index + 1}: its result is not wanted any more") from None
     finally:
+        ended.set()
         budgeted.close()  # its thread that watches calls
+
+
+def _run_unit(
+    technique: Technique,
+    budgeted: BudgetedModel,
+    unit: Unit,
+    counter: RequestCounter | None,
+    mark: Any,
+    t0: float,
+    cpu0: float,
+    stop: StopRequest | None,
+) -> UnitResult:
+    rng = generator(unit.seed, UNIT_KEY, unit.index)
+    for_unit = getattr(technique, "for_unit", None)
+    this: Technique = for_unit(unit) if callable(for_unit) else technique
+    search = this.search(budgeted, rng)
+    found: list[FindingBatch] = []
+    stop_reason: str | None = None
+    while not search.done:
+        if stop is not None and stop.is_set():
+            raise UnitAbandoned(f"unit {unit.index + 1}: its result is not wanted any more")
+        reason = budgeted.exhausted()
+        if reason:
+            stop_reason = reason
+            break
+        try:
+            found.extend(b for b in search.step() if len(b))
+        except BudgetExhausted as exc:
+            stop_reason = exc.reason
+            break
+    found.extend(b for b in search.flush() if len(b))
+    found = _merge_alike(found)  # a few large batches travel and commit faster than many
+    summary = search.summary()
+    summary["stop_reason"] = stop_reason
+    extra: dict[str, Any] = {}
+    if counter is not None:
+        extra["requests"] = counter.counts_since(mark)
+    return UnitResult(
+        index=unit.index,
+        findings=found,
+        summary=summary,
+        progress=dict(search.progress()),
+        stop_reason=stop_reason,
+        queries=budgeted.queries,
+        seconds=time.monotonic() - t0,
+        extra=extra,
+        cpu_seconds=time.process_time() - cpu0,
+    )
 
 
 class UnitExecutor(Protocol):
@@ -346,11 +407,13 @@ def execute_units(
     )
     done: dict[str, dict[str, Any]] = {}
     committed_keys = None
+    before = 0.0  # seconds of the run's earlier sessions, up to their last commit
     if resume:
         snap = store.load_snapshot(run_id)
         if snap is not None:
             done = dict(snap.values.get("units_done", {}))
             committed_keys = snap.appends.get(_KEYS)
+            before = float(snap.values.get("elapsed") or 0.0)
     todo = [u for u in units if str(u.index) not in done]
     unique = _Unique(technique, committed_keys)
     queries = sum(int(d.get("queries", 0)) for d in done.values())
@@ -361,7 +424,8 @@ def execute_units(
             "units": n_units,
             "units_done": len(done),
             "queries": queries,
-            "elapsed": round(time.monotonic() - t0, 3),
+            # every session's (a resumed campaign's rates are per second of the whole run)
+            "elapsed": round(before + time.monotonic() - t0, 3),
             "findings": store.count_findings(run_id),
             "max_queries": max_queries,
             "max_time": max_time,
@@ -383,14 +447,15 @@ def execute_units(
             "duplicates": dropped,
             "requests": _request_totals(result.extra.get("requests")),
         }
+        now = progress()
         store.checkpoint(
             run_id,
             findings=kept,
             snapshot=Snapshot(
-                values={"units_done": done, "n_units": n_units},
+                values={"units_done": done, "n_units": n_units, "elapsed": now["elapsed"]},
                 appends={_KEYS: np.sort(fresh)},  # sorted: stored as gaps (core.columnar)
             ),
-            progress=progress(),
+            progress=now,
         )
         if on_progress is not None:
             on_progress(progress())
@@ -411,7 +476,22 @@ def execute_units(
     except AssayError as exc:
         with suppress(AssayError):  # a store that failed may fail again: keep the first error
             _commit_waiting(waiting, commit)
-        store.checkpoint(run_id, progress=progress(), status="failed", error=str(exc))
+        try:
+            store.checkpoint(run_id, progress=progress(), status="failed", error=str(exc))
+        except AssayError:  # the store failed (a full disk): shown stalled at once
+            store.give_up(run_id)
+            raise exc from None
+        raise
+    except KeyboardInterrupt:
+        # (Ctrl-C, SIGTERM): the units committed stay; a resume runs the others
+        with suppress(AssayError):
+            store.checkpoint(run_id, status="interrupted")
+        raise RunInterrupted(run_id) from None
+    except Exception as exc:  # a bug: never a run left 'running' by a process that ended
+        with suppress(AssayError):
+            store.checkpoint(
+                run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+            )
         raise
     ordered = [done[str(i)] for i in range(n_units)]
     reasons = [d["stop_reason"] for d in ordered if d.get("stop_reason")]

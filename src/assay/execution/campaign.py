@@ -48,6 +48,10 @@ def execution_config(
                 argument="--executor",
             )
         units = units or DEFAULT_DASK_UNITS
+        if scheduler is not None:
+            from assay.execution.dask import check_scheduler_address
+
+            scheduler = check_scheduler_address(scheduler)
     return {"executor": executor, "workers": workers, "scheduler": scheduler, "units": units}
 
 

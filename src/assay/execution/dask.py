@@ -2,13 +2,25 @@
 
 ``DaskUnits(scheduler="tcp://host:8786")`` uses an existing cluster (its workers must have
 assay installed); ``DaskUnits(workers=N)`` starts a ``LocalCluster`` of N single-threaded
-worker processes on this machine and stops it on ``close``.  The technique and the model are
-sent to every worker once (scattered with ``broadcast``); each unit is one task, so a worker
-lost mid-run costs only the units it was running, which the scheduler runs again elsewhere.
-Every unit is submitted at once: a worker holds its next unit while it runs one (Dask's
-queue keeps about 1.1 tasks per thread on each worker), so it never waits for the scheduler
+worker processes on this machine and stops it on ``close``.  An existing scheduler is checked
+before anything is sent: an address that is not one, or a scheduler that does not answer or
+has no worker within ``WORKER_WAIT`` seconds, is a ``UsageError`` naming ``--scheduler``.
+
+The technique and the model are pickled here first (one that does not pickle is a
+``UsageError`` saying so, before any task exists), then loaded by one task each that the
+units depend on: a worker lost mid-run costs only the units it was running, which the
+scheduler runs again elsewhere, and a copy lost with its worker is loaded again (data
+scattered to the workers would be gone for good with the last worker holding it).  Every
+unit is submitted at once: a worker holds its next unit while it runs one (Dask's queue
+keeps about 1.1 tasks per thread on each worker), so it never waits for the scheduler
 between units.  Results come back as units finish, and ``core.units.execute_units`` stores
 them.
+
+The client never waits forever: a unit whose workers all died (``KilledWorker``: the model
+crashed its process, or exhausted its memory) is a ``ModelError``; a cluster left with no
+worker for ``WORKER_WAIT`` seconds, a scheduler that went away, units cancelled, or (with a
+time budget) units still out ``late_grace`` seconds after the run's time is up are a
+``ClusterError``.  Either way the units that ended are kept and a resume runs the others.
 
 A worker with several threads gives each thread its own copy of the model (a model never
 sees two calls at once, and a unit's request counts are its own).  The request counts of a
@@ -19,17 +31,21 @@ whose counters go into the run's report.
 from __future__ import annotations
 
 import logging
+import os
 import pickle
+import socket
 import threading
-from collections.abc import Iterator, Sequence
+import time
+import warnings
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assay.core.model import Model
 from assay.core.run import Technique
 from assay.core.units import Unit, UnitResult, request_counter, run_unit
-from assay.errors import UsageError
+from assay.errors import AssayError, ClusterError, ModelError, UsageError
 
-__all__ = ["DaskUnits"]
+__all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address"]
 
 # A unit whose worker was lost is run again elsewhere by the scheduler (up to its
 # ``distributed.scheduler.allowed-failures``, 3 by default); a unit that raised is not:
@@ -48,6 +64,63 @@ QUIET_CLUSTER = {
     "distributed.scheduler.allowed-failures": 3,  # runs of a unit whose worker was lost
 }
 
+WORKER_WAIT = 30.0
+"""Seconds a cluster may have no worker (at the start, or mid-run) before the run gives up."""
+
+CONNECT_WAIT = 10.0
+"""Seconds to wait for an existing scheduler to accept a connection."""
+
+_TICK = 0.05  # seconds between looks at the units when none has ended
+_WATCH = 2.0  # seconds between looks at the cluster (its workers) while units are out
+
+_SCHEMES = ("tcp", "tls", "inproc", "ucx", "ws", "wss")
+
+
+def check_scheduler_address(address: str) -> str:
+    """``address`` when it can be a Dask scheduler's (``tcp://host:8786``, ``host:8786``,
+    ``tls://...``, ``inproc://...``); a ``UsageError`` naming ``--scheduler`` otherwise."""
+    scheme, sep, rest = address.strip().partition("://")
+    if not sep:
+        scheme, rest = "tcp", address.strip()
+    if scheme not in _SCHEMES:
+        raise UsageError(
+            f"{address!r} is not a Dask scheduler address: the protocol must be one of "
+            f"{', '.join(_SCHEMES)} (e.g. tcp://10.0.0.5:8786)",
+            argument="--scheduler",
+        )
+    if scheme in ("tcp", "tls", "ws", "wss"):
+        host, colon, port = rest.rpartition(":")
+        if not colon or not host.strip("[]") or not port.isdigit() or not 0 < int(port) < 65536:
+            raise UsageError(
+                f"{address!r} is not a Dask scheduler address: give host and port, "
+                "e.g. tcp://10.0.0.5:8786",
+                argument="--scheduler",
+            )
+    return address.strip()
+
+
+def _probe(address: str) -> None:
+    """Fail at once (``UsageError``) when a TCP scheduler's port refuses connections or its
+    host is unknown, rather than after the client's 20 s of retries."""
+    scheme, sep, rest = address.partition("://")
+    if not sep:
+        scheme, rest = "tcp", address
+    if scheme != "tcp":
+        return
+    host, _, port = rest.rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_WAIT):
+            return
+    except (OSError, ValueError) as exc:
+        reason = "no answer" if isinstance(exc, TimeoutError) else str(exc)
+        if isinstance(exc, OSError) and exc.strerror:
+            reason = exc.strerror
+        raise UsageError(
+            f"cannot reach the Dask scheduler at {address}: {reason}; is it running "
+            "(dask scheduler), and is the address right?",
+            argument="--scheduler",
+        ) from None
+
 
 def _import_distributed() -> Any:
     try:
@@ -58,6 +131,28 @@ def _import_distributed() -> Any:
             argument="--executor",
         ) from None
     return distributed
+
+
+def _pickled(obj: Any, what: str) -> bytes:
+    """``obj`` pickled as the workers will load it; a ``UsageError`` when it cannot be."""
+    import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        return bytes(cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception as exc:  # (pickling raises TypeError, PicklingError, AttributeError...)
+        raise UsageError(
+            f"{what} cannot be sent to the Dask workers: pickling it failed "
+            f"({type(exc).__name__}: {exc}); make it picklable (no open locks, files, "
+            "connections or generators in it), or run in this process (leave out "
+            "--executor dask)",
+            argument="--executor",
+        ) from None
+
+
+def _loaded(blob: bytes) -> Any:
+    """On a worker: the technique or the model, from its pickle (a task, so that a copy lost
+    with its worker is loaded again)."""
+    return pickle.loads(blob)
 
 
 _local = threading.local()
@@ -81,9 +176,42 @@ def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: s
         worker = None
     if worker is not None and getattr(worker.state, "nthreads", 1) > 1:
         model = _thread_model(model, model_key)
-    result = run_unit(technique, model, unit)
+    wanted = None if worker is None else _wanted(worker, _this_task())
+    result = run_unit(technique, model, unit, wanted=wanted)
     result.worker = str(worker.address) if worker is not None else "local"
     return result
+
+
+def _this_task() -> Any:
+    """The key of the task this thread runs (None when it cannot be told)."""
+    import distributed.worker
+
+    return getattr(getattr(distributed.worker, "thread_state", None), "key", None)
+
+
+_GONE = ("closing", "closed", "failed", "stopping", "stopped")
+
+
+def _wanted(worker: Any, key: Any) -> Callable[[], bool]:
+    """Whether a unit's result is still waited for: its worker's parent (the nanny; on a
+    cluster assay started, the client's own process) is alive, the worker is not shutting
+    down (its scheduler is gone), and its task was not cancelled (the client stopped the
+    campaign: Ctrl-C, an error, its time budget).  A client killed outright (kill -9) left
+    its local workers running their units for as long as the units took."""
+    parent = os.getppid()
+
+    def wanted() -> bool:
+        if os.getppid() != parent:  # the parent died: this process was handed to init
+            return False
+        status = getattr(getattr(worker, "status", None), "value", "running")
+        if status in _GONE:
+            return False
+        if key is None:
+            return True
+        task = worker.state.tasks.get(key)
+        return task is not None and task.state not in ("cancelled", "released", "forgotten")
+
+    return wanted
 
 
 class DaskUnits:
@@ -98,7 +226,7 @@ class DaskUnits:
             )
         if workers is not None and workers < 1:
             raise UsageError(f"must be at least 1, not {workers}", argument="--workers")
-        self.scheduler = scheduler
+        self.scheduler = None if scheduler is None else check_scheduler_address(scheduler)
         self.workers = workers
         self.cluster: Any = None
         self.client: Any = None
@@ -108,11 +236,22 @@ class DaskUnits:
             return self.client
         distributed = _import_distributed()
         if self.scheduler is not None:
+            _probe(self.scheduler)
             try:
                 self.client = distributed.Client(self.scheduler, timeout="20s")
-            except OSError as exc:
+            except (OSError, TimeoutError, ValueError) as exc:
                 raise UsageError(
                     f"cannot reach the Dask scheduler at {self.scheduler}: {exc}",
+                    argument="--scheduler",
+                ) from None
+            try:
+                self.client.wait_for_workers(1, timeout=WORKER_WAIT)
+            except (OSError, TimeoutError) as exc:
+                self.close()
+                raise UsageError(
+                    f"the Dask scheduler at {self.scheduler} has no worker (waited "
+                    f"{WORKER_WAIT:g} s; {type(exc).__name__}): start some (dask worker "
+                    f"{self.scheduler}), or use --workers N for a cluster on this machine",
                     argument="--scheduler",
                 ) from None
         else:
@@ -124,7 +263,9 @@ class DaskUnits:
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=":0",  # a free port: never one another cluster holds
-                    silence_logs=logging.ERROR,
+                    # (what goes wrong on a worker, assay says itself: no tracebacks of
+                    # workers lost or their streams cut)
+                    silence_logs=logging.CRITICAL,
                 )
                 self.client = distributed.Client(self.cluster)
         return self.client
@@ -141,33 +282,63 @@ class DaskUnits:
     ) -> Iterator[UnitResult]:
         if not units:
             return
+        # pickled before anything is started: one that does not pickle is said at once
+        blobs = [_pickled(technique, "the technique"), _pickled(model, "the model")]
         distributed = _import_distributed()
         client = self.start()
-        tech_f, model_f = client.scatter([technique, model], broadcast=True, hash=False)
-        counter = request_counter(model)
-        futures = [
-            client.submit(
-                _unit_on_worker,
-                tech_f,
-                model_f,
-                unit,
-                str(model_f.key),
-                key=f"assay-unit-{unit.seed}-{unit.index}-of-{unit.n_units}-{id(units)}",
-                pure=False,
+        deadline = self._deadline(units)
+        tag = f"{units[0].seed}-{id(units)}"
+        with warnings.catch_warnings():  # (a large model: Dask's note on large graphs)
+            warnings.filterwarnings("ignore", message=".*[Ll]arge graph")
+            tech_f, model_f = (
+                client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False)
+                for name, blob in zip(("technique", "model"), blobs, strict=True)
             )
-            for unit in units
-        ]
+            del blobs
+            futures = {
+                client.submit(
+                    _unit_on_worker,
+                    tech_f,
+                    model_f,
+                    unit,
+                    str(model_f.key),
+                    key=f"assay-unit-{unit.index}-of-{unit.n_units}-{tag}",
+                    pure=False,
+                ): unit
+                for unit in units
+            }
+        counter = request_counter(model)
+        pending = set(futures)
         try:
-            for future in distributed.as_completed(futures):
-                result: UnitResult = future.result()
-                future.release()
-                counts = result.extra.get("requests")
-                if counter is not None and counts:
-                    counter.add_counts(counts)  # the workers' requests, in the client's report
-                yield result
+            ready = distributed.as_completed(list(futures))
+            watch = _Watch(client, deadline)
+            while pending:
+                batch = ready.next_batch(block=False)
+                if not batch:
+                    watch.check([futures[f] for f in pending])
+                    time.sleep(_TICK)
+                    continue
+                for future in batch:
+                    pending.discard(future)
+                    result = _result(future, futures[future])
+                    future.release()
+                    counts = result.extra.get("requests")
+                    if counter is not None and counts:
+                        counter.add_counts(counts)  # the workers' requests, in the report
+                    yield result
         finally:
-            for f in futures:
+            for f in (*futures, tech_f, model_f):
                 f.cancel()
+
+    def _deadline(self, units: Sequence[Unit]) -> float | None:
+        """When the units must all have ended (a time budget: each unit's share of it, as
+        many at once as the cluster runs, plus ``late_grace``); None without a budget."""
+        times = [u.max_time for u in units]
+        if any(t is None for t in times):
+            return None
+        at_once = min(self.parallelism, len(units))
+        total = sum(t for t in times if t is not None) / at_once
+        return time.monotonic() + total + late_grace(total)
 
     def close(self) -> None:
         if self.client is not None:
@@ -182,3 +353,76 @@ class DaskUnits:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def late_grace(total: float) -> float:
+    """Seconds units may end after the run's time budget (``total``) before the run gives up
+    on them: each unit stops its own model calls at its deadline, so only a cluster short of
+    workers (or a worker stuck outside Python) is ever this late."""
+    return max(5.0, 0.2 * total)
+
+
+def _result(future: Any, unit: Unit) -> UnitResult:
+    """The unit's result; what the cluster did to it, as assay's errors."""
+    import distributed
+
+    try:
+        result: UnitResult = future.result()
+    except distributed.KilledWorker as exc:
+        tries = int(getattr(exc, "allowed_failures", 0) or 0) + 1
+        last = getattr(getattr(exc, "last_worker", None), "address", "?")
+        raise ModelError(
+            f"unit {unit.index + 1} of {unit.n_units}: each of the {tries} Dask workers that "
+            f"ran it died (the last: {last}); a model that crashes its process or exhausts "
+            "its memory does this. The units that ended are kept"
+        ) from None
+    except AssayError:
+        raise
+    except (distributed.client.FutureCancelledError, OSError) as exc:
+        raise ClusterError(
+            f"the Dask cluster dropped unit {unit.index + 1} of {unit.n_units} "
+            f"({type(exc).__name__}: {exc}); the units that ended are kept"
+        ) from None
+    return result
+
+
+class _Watch:
+    """Looks at the cluster while units are out: a ``ClusterError`` when it has had no
+    worker for ``WORKER_WAIT`` seconds, its scheduler cannot be reached, or the units are
+    late (``deadline``)."""
+
+    def __init__(self, client: Any, deadline: float | None) -> None:
+        self.client = client
+        self.deadline = deadline
+        self.next_look = time.monotonic() + _WATCH
+        self.empty_since: float | None = None
+
+    def check(self, out: Sequence[Unit]) -> None:
+        now = time.monotonic()
+        which = ", ".join(str(u.index + 1) for u in sorted(out, key=lambda u: u.index))
+        if self.deadline is not None and now > self.deadline:
+            raise ClusterError(
+                f"units {which} had not ended well after the run's time budget (--max-time); "
+                "the cluster may be short of workers, or a worker stuck; the units that "
+                "ended are kept, and assay resume runs the others"
+            )
+        if now < self.next_look:
+            return
+        self.next_look = now + _WATCH
+        try:
+            workers = len(self.client.scheduler_info().get("workers", {}))
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(
+                f"lost the Dask scheduler ({type(exc).__name__}: {exc}) with units {which} "
+                "out; the units that ended are kept, and assay resume runs the others"
+            ) from None
+        if workers:
+            self.empty_since = None
+            return
+        self.empty_since = self.empty_since or now
+        if now - self.empty_since >= WORKER_WAIT:
+            raise ClusterError(
+                f"the Dask cluster has had no worker for {WORKER_WAIT:g} s with units "
+                f"{which} still to run; the units that ended are kept, and assay resume "
+                "runs the others (once the cluster has workers again)"
+            )

@@ -411,7 +411,8 @@ def _space(schema: Schema, free: np.ndarray) -> float:
     if not schema.discrete[free].all():
         return float("inf")
     sizes = schema.highs[free] - schema.lows[free] + 1
-    return float(np.prod(sizes, dtype=np.float64))
+    with np.errstate(over="ignore"):  # (thousands of columns: inf, as it should be)
+        return float(np.prod(sizes, dtype=np.float64))
 
 
 def _smallest_dtype(schema: Schema) -> np.dtype[Any]:

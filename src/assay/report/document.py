@@ -6,6 +6,7 @@ again later without the store.  See ``docs/report-format.md``.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -200,7 +201,7 @@ def write_reports(
         text = render()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            _write_whole(path, text)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise UsageError(
@@ -208,6 +209,23 @@ def write_reports(
             ) from exc
         written.append(path)
     return written
+
+
+def _write_whole(path: Path, text: str) -> None:
+    """Write ``path`` whole or not at all (a full disk never leaves an empty or cut-short
+    report for CI to publish): a file beside it, then renamed over it.  A link, a device or
+    a pipe (``--report /dev/stdout``) is written through, as it is."""
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        path.write_text(text, encoding="utf-8")
+        return
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
 
 
 def dumps_document(doc: dict[str, Any]) -> str:
