@@ -209,7 +209,8 @@ def finish_run(
         out.say(str(mit["text"]))
     for path in written:
         out.say(f"wrote {path}")
-    out.say(f"seed {record.seed}; to reproduce: {pasteable(record.command, record.config)}")
+    again = pasteable(record.command, record.config, summary=summary)
+    out.say(f"seed {record.seed}; to reproduce: {again}")
     if record.status == "interrupted":
         line = "interrupted; continue with: " + resume_command(
             record.id,

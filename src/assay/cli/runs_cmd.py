@@ -118,7 +118,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(str(r.summary["headline"]))
         if r.error:
             out.say(f"error     {r.error}")
-        out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config)}")
+        out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
 
     @app.command("report")
     @guarded

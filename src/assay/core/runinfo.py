@@ -114,10 +114,18 @@ def launch_dir(argv: Sequence[str] | None) -> str | None:
     return None if argv is None else os.getcwd()
 
 
-def pasteable(command: str, config: Mapping[str, Any] | None, *, anywhere: bool = False) -> str:
+def pasteable(
+    command: str,
+    config: Mapping[str, Any] | None,
+    *,
+    anywhere: bool = False,
+    summary: Mapping[str, Any] | None = None,
+) -> str:
     """A run's rerun ``command`` as it can be pasted here: after ``cd DIR &&`` when the run
     was started in another directory, whose relative paths the command holds; ``anywhere``:
-    after ``cd DIR &&`` always (a report, read wherever it was copied to)."""
+    after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
+    ``summary``, a choice the run made from the model's measured speed is pinned."""
+    command = _pinned(command, config, summary)
     where = (config or {}).get("cwd")
     if not isinstance(where, str) or not command.startswith("assay "):
         return command
@@ -127,6 +135,28 @@ def pasteable(command: str, config: Mapping[str, Any] | None, *, anywhere: bool 
     except OSError:
         return command
     return f"cd {shlex.quote(where)} && {command}"
+
+
+def _pinned(
+    command: str, config: Mapping[str, Any] | None, summary: Mapping[str, Any] | None
+) -> str:
+    """The fairness walk's ``--optimize auto`` settles on a mode by timing the model's first
+    calls (the one choice not made by the seed): the rerun command names the mode it chose,
+    so that the same seed and query budget give the same findings on a machine under another
+    load."""
+    if not command.startswith("assay ") or (config or {}).get("optimize") != "auto":
+        return command
+    search = (summary or {}).get("search")
+    mode = search.get("optimize") if isinstance(search, Mapping) else None
+    if mode not in ("queries", "time"):
+        return command
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    if any(w == "--optimize" or w.startswith("--optimize=") for w in words):
+        return command
+    return f"{command} --optimize {mode}"
 
 
 def store_option(path: str | os.PathLike[str]) -> list[str]:

@@ -88,7 +88,7 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         "findings": findings,
         # both read wherever the report was copied to (a CI artifact): the run's folder and
         # the store by their absolute paths
-        "rerun": pasteable(run["command"], run.get("config"), anywhere=True),
+        "rerun": pasteable(run["command"], run.get("config"), anywhere=True, summary=summary),
         "report_command": shlex.join(
             ["assay", "report", record.id, "--store", str(store.path.resolve())]
         ),

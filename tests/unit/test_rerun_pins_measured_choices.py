@@ -1,0 +1,24 @@
+"""The rerun command names what the run chose from the model's measured speed (fairness
+``--optimize auto``): the seed alone would not reproduce it on a machine under other load."""
+
+from __future__ import annotations
+
+from assay.core.runinfo import pasteable
+
+CMD = "assay fairness m.skops --data d.csv --protected sex --max-queries 500000 --seed 3"
+
+
+def test_the_mode_auto_chose_is_pinned_in_the_rerun_command() -> None:
+    summary = {"search": {"optimize": "time", "optimize_note": "automatic: a fast model"}}
+    got = pasteable(CMD, {"optimize": "auto"}, summary=summary)
+    assert got == CMD + " --optimize time"
+    assert pasteable(CMD, {"optimize": "auto"}) == CMD  # no summary yet: nothing to pin
+
+
+def test_a_mode_the_user_gave_or_none_chosen_leaves_the_command_alone() -> None:
+    summary = {"search": {"optimize": "queries"}}
+    given = CMD + " --optimize=queries"
+    assert pasteable(given, {"optimize": "queries"}, summary=summary) == given
+    assert pasteable(CMD, {"optimize": "auto"}, summary={"search": {}}) == CMD
+    text = "assay text a.py:f b.py:g --grammar g.cfg --seed 1"
+    assert pasteable(text, {}, summary=summary) == text
