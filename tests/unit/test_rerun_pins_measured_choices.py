@@ -22,3 +22,5 @@ def test_a_mode_the_user_gave_or_none_chosen_leaves_the_command_alone() -> None:
     assert pasteable(CMD, {"optimize": "auto"}, summary={"search": {}}) == CMD
     text = "assay text a.py:f b.py:g --grammar g.cfg --seed 1"
     assert pasteable(text, {}, summary=summary) == text
+    demo = "assay demo --seed 0 --seconds 10 --out assay-demo"  # no --optimize option there
+    assert pasteable(demo, {"optimize": "auto"}, summary=summary) == demo

@@ -154,6 +154,8 @@ def _pinned(
         words = shlex.split(command)
     except ValueError:
         return command
+    if words[1:2] != ["fairness"]:  # (`assay demo`, `assay resume` take no --optimize)
+        return command
     if any(w == "--optimize" or w.startswith("--optimize=") for w in words):
         return command
     return f"{command} --optimize {mode}"
