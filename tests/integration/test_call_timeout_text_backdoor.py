@@ -67,7 +67,7 @@ def test_a_backdoor_call_timeout_is_checked_and_stored(tmp_path: Path) -> None:
         return flat[:, :12].reshape(len(x), 3, 4).sum(axis=2).argmax(1)
 
     model.classes_ = [0, 1, 2]  # type: ignore[attr-defined]
-    with pytest.raises(UsageError, match="call-timeout"):
+    with pytest.raises(UsageError, match=r"call.timeout"):
         check_backdoor(model, clean=clean, max_queries=100, call_timeout=0, seed=1)
     store = RunStore(tmp_path / "runs.db")
     check_backdoor(
