@@ -83,7 +83,9 @@ def split_markdown(text: str) -> tuple[list[Block], list[tuple[int, str]]]:
 def inline_spans(first_line: int, text: str) -> Iterator[Span]:
     for match in re.finditer(r"`([^`]+)`", text):
         line = first_line + text.count("\n", 0, match.start())
-        yield Span(line, " ".join(match.group(1).split()))
+        text = " ".join(match.group(1).split())
+        # `assay.backdoor.api.` + newline + `replay_backdoor_run(...)`: one name
+        yield Span(line, re.sub(r"(?<=\w\.) (?=[A-Za-z_])", "", text))
 
 
 def shell_lines(block: Block) -> Iterator[Span]:
@@ -769,3 +771,148 @@ def test_the_bench_check_catches_a_stale_option() -> None:
     assert check_bench_command("python bench/nothing.py") == [
         "no benchmark script bench/nothing.py"
     ]
+
+
+# -- names and files the docs point to ----------------------------------------------------------
+
+
+def all_spans(text: str) -> list[Span]:
+    blocks, paragraphs = split_markdown(text)
+    spans = [span for start, para in paragraphs for span in inline_spans(start, para)]
+    for block in blocks:
+        if block.lang == "python":
+            for comment in python_comments(block):
+                spans += list(inline_spans(comment.line, comment.text))
+    return spans
+
+
+DOTTED = re.compile(r"^assay(?:\.[A-Za-z_]\w*)+")
+FILE_SPAN = re.compile(r"^[\w./-]+\.(?:py|md|json|csv\.gz|txt)$")
+FILE_ROOTS = ("", "src", "src/assay")  # `bench/store.py`, `assay/report/schema.json`, `core/run.py`
+
+
+def check_dotted(span: str) -> list[str]:
+    """``assay.text.generate.BatchGenerator`` (or a call of it): the name resolves."""
+    match = DOTTED.match(span)
+    if not match:
+        return []
+    try:
+        resolve(match.group(0))
+    except (ImportError, AttributeError) as exc:
+        return [f"{match.group(0)} does not exist ({type(exc).__name__}: {exc})"]
+    return []
+
+
+def check_file(span: str) -> list[str]:
+    if not FILE_SPAN.match(span) or span.startswith(("/", "~")) or "/" not in span:
+        return []
+    if any((ROOT / root / span).exists() for root in FILE_ROOTS):
+        return []
+    return [f"no file {span} (looked under {', '.join(r or '.' for r in FILE_ROOTS)})"]
+
+
+def test_documented_names_and_files_exist() -> None:
+    problems = [
+        f"{doc}:{span.line}: {problem}"
+        for doc, text in doc_texts().items()
+        for span in all_spans(text)
+        for problem in [*check_dotted(span.text), *check_file(span.text)]
+    ]
+    assert not problems, "\n".join(problems)
+
+
+# which result the prose of each doc means by `result.X` / `r.X`
+PROSE_RESULTS = {
+    "README.md": "assay.fairness.result.FairnessResult",
+    "docs/fairness.md": "assay.fairness.result.FairnessResult",
+    "docs/text.md": "assay.text.api.TextResult",
+    "docs/backdoor.md": "assay.backdoor.api.BackdoorResult",
+}
+
+
+def check_result_attribute(span: str, cls: Any) -> list[str]:
+    match = re.match(r"^(?:result|r)\.([A-Za-z_]\w*)", span)
+    if not match:
+        return []
+    fields = {f.name for f in dataclasses.fields(cls)}
+    name = match.group(1)
+    return [] if name in fields or hasattr(cls, name) else [f"{cls.__name__} has no {name}"]
+
+
+def test_result_attributes_named_in_prose_exist() -> None:
+    texts = doc_texts()
+    problems = [
+        f"{doc}:{span.line}: `{span.text}`: {problem}"
+        for doc, dotted in PROSE_RESULTS.items()
+        for span in all_spans(texts[doc])
+        for problem in check_result_attribute(span.text, resolve(dotted))
+    ]
+    assert not problems, "\n".join(problems)
+
+
+def test_the_name_checks_catch_stale_names() -> None:
+    assert check_dotted("assay.text.generate.BatchGenerator") == []
+    assert check_dotted("assay.backdoor.filter.load_filter(path, model)") == []
+    assert check_dotted("assay.text.generate.BulkGenerator")  # renamed away
+    assert check_file("bench/store.py") == [] and check_file("core/run.py") == []
+    assert check_file("bench/stores.py") == [
+        "no file bench/stores.py (looked under ., src, src/assay)"
+    ]
+    backdoor = resolve(PROSE_RESULTS["docs/backdoor.md"])
+    assert check_result_attribute("r.not_a_pass", backdoor) == []
+    assert check_result_attribute("r.verdicts", backdoor) == ["BackdoorResult has no verdicts"]
+
+
+def test_every_techniques_summary_validates_against_the_shipped_schema(tmp_path: Path) -> None:
+    """report-format.md: the JSON Schema ships with assay. A backdoor model scan's summary
+    holds ``verdict`` as one object (fairness: a list of rows); its report was invalid."""
+    jsonschema = pytest.importorskip("jsonschema")
+    from assay import RunStore
+    from assay.report import build_document, load_schema
+
+    schema = load_schema()
+    model_scan = {
+        "headline": "no suspected backdoor found within the budget",
+        "verdict": {"anomaly_index": [0.0, 2.7], "scores": [5.0, 3.0], "sizes": [1, 2]},
+    }
+    fairness = {
+        "verdict": [
+            {
+                "attribute": "sex",
+                "basis": "sampled",
+                "share_uniform": 0.1,
+                "uniform_low": 0.05,
+                "uniform_high": 0.15,
+                "level": "found",
+            }
+        ]
+    }
+    for technique, summary in (("backdoor", model_scan), ("fairness", fairness)):
+        store = RunStore(tmp_path / f"{technique}.db")
+        run_id = f"{technique}-20260101-000000-abcd"
+        store.create_run(
+            run_id=run_id,
+            technique=technique,
+            seed=1,
+            command="assay",
+            config={},
+            model={},
+            versions={},
+        )
+        store.checkpoint(run_id, status="completed", summary=summary)
+        jsonschema.validate(build_document(store, run_id), schema)
+    broken = json.loads(json.dumps(fairness))
+    del broken["verdict"][0]["level"]  # a fairness row without its level stays invalid
+    store = RunStore(tmp_path / "broken.db")
+    store.create_run(
+        run_id="f-1",
+        technique="fairness",
+        seed=1,
+        command="assay",
+        config={},
+        model={},
+        versions={},
+    )
+    store.checkpoint("f-1", status="completed", summary=broken)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(build_document(store, "f-1"), schema)
