@@ -863,56 +863,34 @@ def test_the_name_checks_catch_stale_names() -> None:
     assert check_result_attribute("r.verdicts", backdoor) == ["BackdoorResult has no verdicts"]
 
 
+def document_of(folder: Path, technique: str, summary: dict[str, Any]) -> dict[str, Any]:
+    """The JSON report of a stored, completed run with ``summary``."""
+    from assay import RunStore
+    from assay.report import build_document
+
+    store = RunStore(folder / f"{technique}-{len(list(folder.iterdir()))}.db")
+    run_id = f"{technique}-20260101-000000-abcd"
+    store.create_run(run_id=run_id, technique=technique, seed=1, command="assay", config={},
+                     model={}, versions={})  # fmt: skip
+    store.checkpoint(run_id, status="completed", summary=summary)
+    return build_document(store, run_id)
+
+
 def test_every_techniques_summary_validates_against_the_shipped_schema(tmp_path: Path) -> None:
     """report-format.md: the JSON Schema ships with assay. A backdoor model scan's summary
     holds ``verdict`` as one object (fairness: a list of rows); its report was invalid."""
     jsonschema = pytest.importorskip("jsonschema")
-    from assay import RunStore
-    from assay.report import build_document, load_schema
+    from assay.report import load_schema
 
     schema = load_schema()
     model_scan = {
         "headline": "no suspected backdoor found within the budget",
         "verdict": {"anomaly_index": [0.0, 2.7], "scores": [5.0, 3.0], "sizes": [1, 2]},
     }
-    fairness = {
-        "verdict": [
-            {
-                "attribute": "sex",
-                "basis": "sampled",
-                "share_uniform": 0.1,
-                "uniform_low": 0.05,
-                "uniform_high": 0.15,
-                "level": "found",
-            }
-        ]
-    }
-    for technique, summary in (("backdoor", model_scan), ("fairness", fairness)):
-        store = RunStore(tmp_path / f"{technique}.db")
-        run_id = f"{technique}-20260101-000000-abcd"
-        store.create_run(
-            run_id=run_id,
-            technique=technique,
-            seed=1,
-            command="assay",
-            config={},
-            model={},
-            versions={},
-        )
-        store.checkpoint(run_id, status="completed", summary=summary)
-        jsonschema.validate(build_document(store, run_id), schema)
-    broken = json.loads(json.dumps(fairness))
-    del broken["verdict"][0]["level"]  # a fairness row without its level stays invalid
-    store = RunStore(tmp_path / "broken.db")
-    store.create_run(
-        run_id="f-1",
-        technique="fairness",
-        seed=1,
-        command="assay",
-        config={},
-        model={},
-        versions={},
-    )
-    store.checkpoint("f-1", status="completed", summary=broken)
+    row = {"attribute": "sex", "basis": "sampled", "share_uniform": 0.1, "uniform_low": 0.05,
+           "uniform_high": 0.15, "level": "found"}  # fmt: skip
+    jsonschema.validate(document_of(tmp_path, "backdoor", model_scan), schema)
+    jsonschema.validate(document_of(tmp_path, "fairness", {"verdict": [row]}), schema)
+    del row["level"]  # a fairness row without its level stays invalid
     with pytest.raises(jsonschema.ValidationError):
-        jsonschema.validate(build_document(store, "f-1"), schema)
+        jsonschema.validate(document_of(tmp_path, "fairness", {"verdict": [row]}), schema)
