@@ -894,3 +894,43 @@ def test_every_techniques_summary_validates_against_the_shipped_schema(tmp_path:
     del row["level"]  # a fairness row without its level stays invalid
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(document_of(tmp_path, "fairness", {"verdict": [row]}), schema)
+
+
+DEFAULT_SAID = re.compile(
+    r"`(--[a-z][a-z0-9-]*)[^`]*`[^.;(`]{0,12}\(default (\d+(?:\.\d+)?)"
+    r"|\(`(--[a-z][a-z0-9-]*)`, default (\d+(?:\.\d+)?)"
+)
+
+
+def check_defaults(group: Any, text: str) -> list[str]:
+    """``--batch-size N`` (default 1000): every command with the option defaults to it (an
+    option whose default is decided later, None in the parser, is not checked)."""
+    problems = []
+    for match in DEFAULT_SAID.finditer(" ".join(text.split())):
+        option = match.group(1) or match.group(3)
+        said = float(match.group(2) or match.group(4))
+        for name, sub in group.commands.items():
+            for param in sub.params:
+                default = getattr(param, "default", None)
+                if option not in param.opts or not isinstance(default, (int, float)):
+                    continue
+                if float(default) != said:
+                    problems.append(f"assay {name} {option} defaults to {default}, not {said:g}")
+    return problems
+
+
+def test_documented_defaults_are_the_parsers() -> None:
+    group = cli_group()
+    problems = [
+        f"{doc}: {problem}"
+        for doc, text in doc_texts().items()
+        for problem in check_defaults(group, text)
+    ]
+    assert not problems, "\n".join(problems)
+    said = " ".join(DEFAULT_SAID.findall(" ".join(doc_texts()["docs/serving.md"].split()))[0])
+    assert "--batch-size" in said  # the pattern reads the docs' way of saying it
+    stale = "`--batch-size N` (default 500): at most N inputs per request."
+    assert check_defaults(group, stale) == [
+        f"assay {name} --batch-size defaults to 1000, not 500"
+        for name in ("fairness", "backdoor", "text")
+    ]
