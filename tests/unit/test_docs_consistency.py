@@ -364,6 +364,11 @@ EXIT_MEANINGS = {
 }
 
 
+# EXIT_BROKEN_PIPE (141) is a fallback: stdout is guarded, so a reader that goes away stops
+# nothing and "the command exits with its own code" (README); every other constant is in the table
+NOT_IN_THE_TABLE = {"EXIT_BROKEN_PIPE"}
+
+
 def exit_table(text: str) -> dict[int, str]:
     """The README's exit-code table: {code: meaning}."""
     section = text.split("### Exit codes", 1)[1].split("\n#", 1)[0]
@@ -389,6 +394,12 @@ def check_exit_codes(readme: str, docs: dict[str, str]) -> list[str]:
     table = exit_table(readme)
     problems = []
     constants = {name: getattr(cli_app, name) for name in EXIT_MEANINGS}
+    unknown = {n for n in dir(cli_app) if n.startswith("EXIT_")} - {
+        *EXIT_MEANINGS,
+        *NOT_IN_THE_TABLE,
+    }
+    if unknown:
+        problems.append(f"exit codes the README does not explain: {sorted(unknown)}")
     expected = {0, *constants.values()}
     if set(table) != expected:
         problems.append(f"README exit codes {sorted(table)}, the CLI's {sorted(expected)}")
@@ -934,3 +945,15 @@ def test_documented_defaults_are_the_parsers() -> None:
         f"assay {name} --batch-size defaults to 1000, not 500"
         for name in ("fairness", "backdoor", "text")
     ]
+
+
+def test_documented_default_budgets_are_the_apis() -> None:
+    from assay.fairness.check import DEFAULT_MAX_QUERIES as FAIRNESS
+    from assay.text.api import DEFAULT_MAX_QUERIES as TEXT
+
+    readme = " ".join(doc_texts()["README.md"].split())
+    said = re.search(
+        r"a fairness run stops after ([\d,]+) queries and a text run after ([\d,]+)", readme
+    )
+    assert said, "README no longer says the default budgets"
+    assert [int(n.replace(",", "")) for n in said.groups()] == [FAIRNESS, TEXT]
