@@ -957,3 +957,17 @@ def test_documented_default_budgets_are_the_apis() -> None:
     )
     assert said, "README no longer says the default budgets"
     assert [int(n.replace(",", "")) for n in said.groups()] == [FAIRNESS, TEXT]
+
+
+def test_serving_protocols_and_template_example_are_the_loaders(tmp_path: Path) -> None:
+    from assay.models.loader import MODEL_TYPES
+    from assay.models.protocols import TemplateCodec
+
+    text = doc_texts()["docs/serving.md"]
+    table = text.split("| `--model-type` |", 1)[1].split("\n\n", 1)[0]
+    named = re.findall(r"^\| `([a-z0-9-]+)` \|", table, flags=re.MULTILINE)
+    assert len(named) >= 5 and set(named) <= set(MODEL_TYPES), named
+    yaml_text = next(b.text for b in split_markdown(text)[0] if b.lang == "yaml")
+    (tmp_path / "service.yaml").write_text(yaml_text)
+    codec = TemplateCodec.from_file("http://127.0.0.1:1/score", tmp_path / "service.yaml")
+    assert codec.path == ["result", "scores"]
