@@ -24,3 +24,19 @@ def test_a_mode_the_user_gave_or_none_chosen_leaves_the_command_alone() -> None:
     assert pasteable(text, {}, summary=summary) == text
     demo = "assay demo --seed 0 --seconds 10 --out assay-demo"  # no --optimize option there
     assert pasteable(demo, {"optimize": "auto"}, summary=summary) == demo
+
+
+def test_a_longer_call_timeout_given_on_resume_is_in_the_rerun_command() -> None:
+    """A run ended by ``--call-timeout 1`` and resumed with the suggested ``--call-timeout 4``
+    printed ``--call-timeout 1.0`` in its rerun command: pasted, it failed the same way."""
+    failed = "assay fairness slow.py:f --data d.csv --protected sex --call-timeout 1.0 --seed 3"
+    resumed = {"budget": {"max_queries": 3000, "call_timeout": 4.0}}
+    assert pasteable(failed, resumed) == failed.replace("1.0", "4")
+    assert pasteable(failed.replace(" 1.0", "=1.0"), resumed) == failed.replace("1.0", "4")
+    text = "assay text a.py:f --grammar g.cfg --seed 1"  # the default (60) was given again
+    assert pasteable(text, {"budget": {"call_timeout": 240.0}}) == text + " --call-timeout 240"
+    # the deadline it ran with: nothing to change (nor for `assay demo`, which has no option)
+    assert pasteable(failed, {"budget": {"call_timeout": 1.0}}) == failed
+    assert pasteable(text, {"budget": {"call_timeout": 60.0}}) == text
+    demo = "assay demo --seed 0 --seconds 10 --out assay-demo"
+    assert pasteable(demo, {"budget": {"call_timeout": 240.0}}) == demo

@@ -125,7 +125,7 @@ def pasteable(
     was started in another directory, whose relative paths the command holds; ``anywhere``:
     after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
     ``summary``, a choice the run made from the model's measured speed is pinned."""
-    command = _pinned(command, config, summary)
+    command = _longer_deadline(_pinned(command, config, summary), config)
     where = (config or {}).get("cwd")
     if not isinstance(where, str) or not command.startswith("assay "):
         return command
@@ -159,6 +159,37 @@ def _pinned(
     if any(w == "--optimize" or w.startswith("--optimize=") for w in words):
         return command
     return f"{command} --optimize {mode}"
+
+
+def _longer_deadline(command: str, config: Mapping[str, Any] | None) -> str:
+    """A run that a slow model's calls ended is resumed with a longer ``--call-timeout`` (its
+    resume line suggests one), which the run keeps (``config["budget"]``): the rerun command
+    gives that deadline, so that pasting it does not end on the first command's again."""
+    from assay.core.calls import DEFAULT_CALL_TIMEOUT
+
+    budget = (config or {}).get("budget")
+    wanted = budget.get("call_timeout") if isinstance(budget, Mapping) else None
+    if isinstance(wanted, bool) or not isinstance(wanted, (int, float)):
+        return command
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    if words[:1] != ["assay"] or words[1:2] not in (["fairness"], ["text"], ["backdoor"]):
+        return command  # (`assay demo` takes no --call-timeout)
+    at = next((i for i, w in enumerate(words) if w.split("=")[0] == "--call-timeout"), None)
+    given = [str(DEFAULT_CALL_TIMEOUT)]
+    if at is not None:
+        given = words[at].split("=", 1)[1:] if "=" in words[at] else words[at + 1 : at + 2]
+    try:
+        if not given or float(given[0]) == float(wanted):
+            return command
+    except ValueError:
+        return command
+    if at is None:
+        return f"{command} --call-timeout {float(wanted):g}"
+    words[at : at + (1 if "=" in words[at] else 2)] = ["--call-timeout", f"{float(wanted):g}"]
+    return shlex.join(words)
 
 
 def store_option(path: str | os.PathLike[str]) -> list[str]:
