@@ -15,6 +15,7 @@ import ast
 import dataclasses
 import importlib
 import inspect
+import itertools
 import json
 import re
 import shlex
@@ -971,3 +972,73 @@ def test_serving_protocols_and_template_example_are_the_loaders(tmp_path: Path) 
     (tmp_path / "service.yaml").write_text(yaml_text)
     codec = TemplateCodec.from_file("http://127.0.0.1:1/score", tmp_path / "service.yaml")
     assert codec.path == ["result", "scores"]
+
+
+# -- option values ------------------------------------------------------------------------------
+
+VALUE_SOURCES = {  # (command, option) -> where its values are defined
+    ("fairness", "--strategy"): "assay.fairness.search.STRATEGIES",
+    ("text", "--strategy"): "assay.text.strategies.STRATEGIES",
+    ("text", "--oracle"): "assay.text.oracle.ORACLES",
+    ("text", "--mode"): "assay.text.oracle.MODES",
+    ("backdoor", "--strategy"): "assay.backdoor.technique.STRATEGIES",
+}
+DOC_COMMAND = {
+    "docs/fairness.md": "fairness",
+    "docs/text.md": "text",
+    "docs/backdoor.md": "backdoor",
+}
+
+
+def check_values(command: str | None, span: str) -> list[str]:
+    """``--strategy neo`` (of ``assay backdoor``; of any technique when ``command`` is None):
+    the value is one the technique defines."""
+    try:
+        words = shlex.split(span, comments=True)
+    except ValueError:
+        return []
+    if words[:1] == ["assay"] and len(words) > 1:
+        command = words[1]
+    problems = []
+    for option, value in itertools.pairwise(words):
+        sources = [
+            resolve(dotted)
+            for (name, opt), dotted in VALUE_SOURCES.items()
+            if opt == option and command in (name, None)
+        ]
+        if sources and not value.startswith("-") and not any(value in s for s in sources):
+            problems.append(f"{option} {value}: not one of {sorted(set().union(*sources))}")
+    return problems
+
+
+def strategies_documented(doc: str, text: str) -> set[str]:
+    """The strategy names a technique's doc gives in its "Strategies" section."""
+    section = text.split("## Strategies", 1)[1].split("\n## ", 1)[0]
+    if doc == "docs/fairness.md":
+        rows = re.findall(r"^\| (`[^|]*) \|", section, flags=re.MULTILINE)
+        return {name for row in rows for name in re.findall(r"`([a-z-]+)`", row)}
+    return set(re.findall(r"^(?:- )?\*\*`([a-z-]+)`", section, flags=re.MULTILINE))
+
+
+def test_documented_option_values_are_the_techniques() -> None:
+    texts = doc_texts()
+    problems = [
+        f"{doc}:{span.line}: `{span.text}`: {problem}"
+        for doc, text in texts.items()
+        for span in [*commands(text), *option_spans(text)]
+        for problem in check_values(DOC_COMMAND.get(doc), span.text)
+    ]
+    for doc, command in DOC_COMMAND.items():
+        defined = set(resolve(VALUE_SOURCES[(command, "--strategy")]))
+        documented = strategies_documented(doc, texts[doc])
+        if documented != defined:
+            problems.append(f"{doc}: strategies documented {sorted(documented)}, "
+                            f"defined {sorted(defined)}")  # fmt: skip
+    assert not problems, "\n".join(problems)
+    assert check_values("backdoor", "--strategy strip") == []
+    assert check_values(None, "assay backdoor m.onnx --clean c/ --strategy ogma") == [
+        "--strategy ogma: not one of ['assay', 'neo', 'strip']"
+    ]
+    assert check_values("text", "--oracle invariant") == [
+        "--oracle invariant: not one of ['differential', 'directional', 'invariance']"
+    ]
