@@ -1042,3 +1042,39 @@ def test_documented_option_values_are_the_techniques() -> None:
     assert check_values("text", "--oracle invariant") == [
         "--oracle invariant: not one of ['differential', 'directional', 'invariance']"
     ]
+
+
+def builtin_names() -> set[str]:
+    """Every ``builtin:NAME`` assay knows: tabular models, text classifiers and grammars, the
+    backdoor demo's models."""
+    from assay.backdoor.api import DEMO_MODELS
+    from assay.builtin_models import BUILTIN_MODELS
+    from assay.text.api import BUILTIN_CLASSIFIERS
+
+    grammars = (ROOT / "src/assay/text/grammars").glob("*.cfg")
+    return {
+        *BUILTIN_MODELS,
+        *BUILTIN_CLASSIFIERS,
+        *(p.stem for p in grammars),
+        *(m.removeprefix("builtin:") for m in DEMO_MODELS),
+    }
+
+
+def test_documented_builtins_and_datasets_exist() -> None:
+    from assay.datasets.registry import DATASETS
+
+    known = builtin_names()
+    problems = [
+        f"{doc}: builtin:{name} is not built in"
+        for doc, text in doc_texts().items()
+        for name in sorted(set(re.findall(r"builtin:([a-z][a-z-]*)", text)))
+        if name not in known
+    ]
+    readme = " ".join(doc_texts()["README.md"].split())
+    said = re.search(r"Built-in datasets \(`--dataset`\): (.*?)\. Their sources", readme)
+    assert said, "README no longer lists the built-in datasets"
+    listed = set(re.findall(r"`([a-z-]+)`", said.group(1)))
+    if listed != set(DATASETS):
+        problems.append(f"README lists datasets {sorted(listed)}, assay has {sorted(DATASETS)}")
+    assert not problems, "\n".join(problems)
+    assert "tfidf-nonegation" in known and "tfidf-negation" not in known
