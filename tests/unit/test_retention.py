@@ -129,8 +129,13 @@ def test_a_run_another_process_runs_is_never_deleted(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.communicate()
-    # its process killed: stalled, chosen only when asked for by status
+    # its process killed: stalled, chosen only when asked for by status (a policy of rank or
+    # age alone deleted it: a resumable run)
     assert retention.select(store, retention.Policy(statuses=("failed",))).runs == []
+    kept = retention.select(store, retention.Policy(keep_last=0, older_than=0))
+    assert kept.runs == [] and [(r.id, why[:26]) for r, why in kept.skipped] == [
+        ("toy-live", "its process died (stalled)")
+    ]
     chosen = retention.select(store, retention.Policy(statuses=("stalled",)))
     assert [r.id for r in chosen.runs] == ["toy-live"]
     retention.delete(store, chosen)

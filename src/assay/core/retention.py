@@ -145,7 +145,7 @@ class Deletion:
         text += f" ({self.findings:,} findings): {shown}" if n else ""
         text += f"; {self.kept:,} kept"
         if self.skipped:
-            text += f"; skipped (still running): {', '.join(r.id for r, _ in self.skipped)}"
+            text += f"; skipped (running, or stalled): {', '.join(r.id for r, _ in self.skipped)}"
         if not self.dry_run:
             text += f"; store {self.bytes_before / 1e6:,.1f} MB -> {self.bytes_after / 1e6:,.1f} MB"
         return text + ">"
@@ -189,6 +189,11 @@ def select(store: RunStore, policy: Policy, *, now: float | None = None) -> Dele
         if policy.statuses and status not in policy.statuses:
             continue
         why = _why_kept(store, r, now)
+        if why is None and status == STALLED and STALLED not in policy.statuses:
+            # (--keep-last or --older-than alone deleted a resumable run whose process died)
+            why = (
+                "its process died (stalled): assay resume continues it; --status stalled prunes it"
+            )
         if why is not None:
             skipped.append((r, why))
             continue
