@@ -142,6 +142,7 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     """Add a computed answer to the stored run's summary."""
     summary = dict(store.get_run(run_id).summary or {})
     summary.update(result)
+    _contradicted_certificates(summary)
     # what the answer judged: its samples, and the models it analysed exactly
     summary["answer_tested"] = sum(
         int(v.get("uniform_sampled") or 0)
@@ -163,6 +164,39 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
             f"{headline}; the answer sampled {sampled:,} inputs more, beside the search's queries"
         )
     store.checkpoint(run_id, summary=summary)
+
+
+def _contradicted_certificates(summary: dict[str, Any]) -> None:
+    """A certificate of zero for an attribute whose IDI the search found (a variant of that
+    attribute alone answered otherwise, as the model confirmed) is withdrawn, loudly: the
+    trees the analysis read do not answer as the model does there, so none of its exact
+    figures for that attribute is trusted."""
+    found: dict[str, dict[str, Any]] = {}
+    for example in summary.get("examples") or []:
+        if not isinstance(example, dict):
+            continue
+        for variant in example.get("variants") or []:
+            changed = list((variant.get("protected") or {}).keys())
+            if variant.get("differs") and len(changed) == 1:
+                found.setdefault(changed[0], example)
+    for v in summary.get("verdict") or []:
+        attribute = v.get("attribute")
+        if not (v.get("certificate") and attribute in found):
+            continue
+        v["certificate"] = False
+        v["basis"] = "sampled"
+        v["level"] = "found" if v.get("fails") is None else "fail"
+        if v.get("fails") is not None:
+            v["fails"] = True
+        witness = found[attribute].get("input")
+        warnings = list(summary.get("warnings") or [])
+        warnings.append(
+            f"the exact analysis certified that no input changes outcome with {attribute}, "
+            f"but the search found one the model confirms ({witness}): the trees it read do "
+            "not answer as the model does there; its certificate is withdrawn and its exact "
+            "figures are not to be trusted"
+        )
+        summary["warnings"] = warnings
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:
