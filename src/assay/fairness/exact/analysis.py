@@ -58,6 +58,7 @@ class ExactResult:
     # when bounded: a statistical interval from uniform samples of the undecided boxes
     # (share, low, high, confidence, samples, undecided), always inside the bounds
     estimate: dict[str, float] | None = None
+    queries: int = 0  # model queries the analysis asked (an enumeration; trees ask none)
 
     @property
     def width(self) -> float:
@@ -78,6 +79,7 @@ class ExactResult:
             "assumptions": self.assumptions,
             "certificate": self.certificate,
             "estimate": self.estimate,
+            "queries": self.queries,
         }
 
 
