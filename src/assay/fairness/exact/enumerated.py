@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assay.fairness.exact.analysis import ExactResult
+from assay.fairness.exact.analysis import ExactResult, domain_text
 from assay.fairness.schema import Feature, Schema
 
 __all__ = ["MAX_ENUMERATED", "enumerate_share"]
@@ -85,7 +85,7 @@ def enumerate_share(
             f"inputs was asked with every value of {attribute}, and none was answered otherwise"
         )
     assumptions = [
-        "the domain: " + "; ".join(_domain_text(f) for f in others),
+        "the domain: " + "; ".join(domain_text(f) for f in others),
         f"every value of {attribute} is tried: "
         + ", ".join(schema.features[a].label(float(v)) for v in _values(schema.features[a])),
         "outcomes compared as the model's predicted class",
@@ -185,9 +185,3 @@ def _changed_rows(
             return None
         changed += got
     return changed
-
-
-def _domain_text(f: Feature) -> str:
-    if f.kind == "categorical":
-        return f"{f.name} in {f.n_values} categories"
-    return f"{f.name} integer from {f.low} to {f.high}"
