@@ -175,3 +175,24 @@ def test_os_exit_outside_a_model_call_still_ends_the_process() -> None:
         [sys.executable, "-c", forked], timeout=120, capture_output=True, text=True
     )
     assert done.returncode == 0 and done.stdout.strip() == "9", done
+
+
+def test_os_exit_of_another_thread_during_a_model_call_ends_the_process() -> None:
+    """Only the thread making the model call is guarded.  A Dask worker ends itself from a
+    thread that watches its parent (``os._exit(-1)`` when the client process is killed):
+    guarded process-wide while a unit's model call ran, that exit raised in the watch's
+    thread and the worker ran on as an orphan after ``kill -9`` of the client."""
+    script = (
+        "import os, threading, time, numpy as np\n"
+        "from assay.core.calls import shielded\n"
+        "def watch():\n"
+        "    time.sleep(0.3)\n"
+        "    os._exit(7)\n"
+        "threading.Thread(target=watch, daemon=True).start()\n"
+        "def slow():\n"
+        "    time.sleep(30)\n"
+        "    return np.zeros(1)\n"
+        "shielded(slow)()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], timeout=20, capture_output=True)
+    assert done.returncode == 7, done

@@ -53,14 +53,20 @@ from assay.report.verdict_text import share_text as _share_text
 __all__ = ["register"]
 
 
-def _say_answer(out: Output, summary: dict[str, Any]) -> None:
-    """One line per protected attribute: share, level, favoured value, top region."""
+def _say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = None) -> None:
+    """One line per protected attribute: share, level, favoured value, top region; with
+    ``--exact``, why the exact analysis was not available where it was not."""
     favourable = (summary.get("favourable") or {}).get("class")
+    if exact:
+        for e in summary.get("exact") or []:
+            if e.get("status") == "unavailable":
+                out.say(
+                    f"{e['attribute']}: no exact analysis ({e.get('reason')}); "
+                    "the figures below are sampled"
+                )
     for v in summary.get("verdict") or []:
         text = _share_text(v)
-        if v.get("certificate"):
-            text += "; certified zero"
-        text += f"; {v['level']}"
+        text += f"; {v['level']}"  # "certified zero" where a certificate was given
         if v.get("undecided"):
             text += (
                 " (judged on the estimate: the interval holds values on both sides of the "
@@ -329,7 +335,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
-        _say_answer(out, result.summary)
+        _say_answer(out, result.summary, exact=exact)
         code = finish_run(
             out,
             store=RunStore(store),

@@ -207,6 +207,10 @@ def finish_run(
     mit = summary.get("mitigation")
     if isinstance(mit, dict) and mit.get("text"):
         out.say(str(mit["text"]))
+        saved = [str(Path(p).resolve()) for p in mit.get("saved") or []]
+        if saved:
+            beside = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
+            out.say(f"wrote the retrained model: {saved[0]}{beside}")
     for path in written:
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)

@@ -148,15 +148,17 @@ class _ModelExit(SystemExit):
 
 _REAL_EXIT = os._exit
 _guarded_pid: int | None = None
-_in_model = 0  # model calls in progress in the guarded process
+_in_model: dict[int, int] = {}  # thread ident -> model calls it has in progress
 _in_model_lock = threading.Lock()
 
 
 def _guarded_exit(code: int) -> NoReturn:
-    """``os._exit`` while the guard is installed: the real one, except in the guarded
-    process while a model call is in progress (a forked child's ``os._exit``, as in
-    multiprocessing, and assay's own are untouched)."""
-    if _in_model > 0 and os.getpid() == _guarded_pid:
+    """``os._exit`` while the guard is installed: the real one, except in a thread of the
+    guarded process that is making a model call.  Other threads' ``os._exit`` is untouched: a
+    Dask worker's watch of its parent (which ends the worker when the client process is
+    killed: guarded process-wide, it raised in the watch's thread and the worker ran on as an
+    orphan), a forked child's (as in multiprocessing), and assay's own."""
+    if os.getpid() == _guarded_pid and _in_model.get(threading.get_ident(), 0) > 0:
         raise _ModelExit(code)
     _REAL_EXIT(code)
 
@@ -174,7 +176,7 @@ def guard_process_exit() -> None:
         # a new process (a forked child, such as the text classifiers' worker): the calls the
         # parent had in progress are not its own.  Inherited, they made the child's final
         # os._exit raise, and the child ran on in its parent's code (a test suite ran twice)
-        _in_model = 0
+        _in_model = {}
         _in_model_lock = threading.Lock()
     _guarded_pid = os.getpid()
     os._exit = _guarded_exit  # type: ignore[assignment]
@@ -187,9 +189,9 @@ def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
     guard_process_exit()
 
     def call() -> np.ndarray:
-        global _in_model
+        me = threading.get_ident()
         with _in_model_lock:
-            _in_model += 1
+            _in_model[me] = _in_model.get(me, 0) + 1
         try:
             return fn()
         except SystemExit as exc:
@@ -200,7 +202,9 @@ def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
             raise _unexpected_exit(exc) from None
         finally:
             with _in_model_lock:
-                _in_model -= 1
+                left = _in_model.pop(me) - 1
+                if left:
+                    _in_model[me] = left
 
     return call
 

@@ -17,6 +17,7 @@ import json
 import os
 import sqlite3
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,14 @@ from assay.core.setstate import FRESH, Compactor, compact, give_back, is_set_par
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
 from assay.errors import StoreError, UsageError
 
-__all__ = ["DEFAULT_KEEP", "DEFAULT_STORE", "RunRecord", "RunStore", "new_run_id"]
+__all__ = [
+    "DEFAULT_KEEP",
+    "DEFAULT_STORE",
+    "RunRecord",
+    "RunStore",
+    "close_open_stores",
+    "new_run_id",
+]
 
 DEFAULT_STORE = Path(".assay") / "runs.db"
 SCHEMA_VERSION = 2  # 2: tallies and columnar witness blobs (1: every finding, np.savez)
@@ -205,6 +213,7 @@ class RunStore:
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         if read_only:
             self._db = _open_read_only(self.path)
+            _OPEN.add(self)
             return
         if self.path.is_dir():
             raise StoreError(
@@ -252,13 +261,25 @@ class RunStore:
                 f"{self.path}: cannot open the run store: {exc}{_why_not_writable(self.path)}"
             ) from exc
         self._identity = _identity(self.path)
+        _OPEN.add(self)
 
     def close(self) -> None:
+        _OPEN.discard(self)
         self._stop_compaction()
         for lock in self._locks.values():
             lock.release()
         self._locks.clear()
         self._db.close()
+
+    def __del__(self) -> None:
+        # a store dropped without ``close`` (a notebook's, or a command's read-only one):
+        # its connection sits in a reference cycle of its own (sqlite3's statement cache),
+        # so without this it stayed open until a garbage collection, its write-ahead log
+        # beside the file
+        db = getattr(self, "_db", None)
+        if db is not None:
+            with contextlib.suppress(Exception):
+                db.close()
 
     # -- who runs a run: one process at a time (``core.runlock``) ------------------------------
     def claim(self, run_id: str) -> None:
@@ -925,6 +946,19 @@ def _schema_version(value: Any, path: Path) -> int:
             f"{path}: its schema version is {value!r}, not a number: the file was damaged "
             "or written by something other than assay"
         ) from None
+
+
+_OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
+
+
+def close_open_stores() -> None:
+    """Close every store this process still has open (a command that ends without
+    the interpreter's final garbage collection: an unclosed connection would leave its
+    write-ahead log beside the file, holding committed findings a copy of the file alone
+    would miss)."""
+    for store in list(_OPEN):
+        with contextlib.suppress(sqlite3.Error, OSError):
+            store.close()
 
 
 _OURS = {"meta", "runs", "findings", "state", "tallies"}

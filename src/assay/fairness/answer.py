@@ -7,6 +7,8 @@ then the sampled verdict, direction and regions (``fairness.verdict``), stored i
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -15,6 +17,7 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, analyse, compose_read
+from assay.fairness.exact.enumerated import MAX_ENUMERATED, enumerate_share
 from assay.fairness.verdict import FailRule, answer
 
 __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
@@ -66,7 +69,10 @@ class AnswerOptions:
 def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str, ExactResult | str]:
     """Per protected attribute: the exact analysis, or why it is not available.
 
-    ``arrays``: the model's trees as read (``assay.models.trees.Ensemble``) or why not.
+    ``arrays``: the model's trees as read (``assay.models.trees.Ensemble``) or why not.  A
+    model whose trees cannot be read (any model: a network, an endpoint) is still answered
+    exactly when the domain is small enough to ask every input of it
+    (``exact.enumerated``).
     """
     schema = setup.test.schema
     if options.exact is False:
@@ -74,26 +80,38 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
     if setup.test.threshold is not None:
         reason = "exact analysis compares classes; a probability threshold is sampled"
         return dict.fromkeys(schema.protected, reason)
-    if isinstance(arrays, str):
-        return dict.fromkeys(schema.protected, arrays) if options.exact else {}
-    model = compose_read(schema, arrays)
-    if isinstance(model, str):
-        return dict.fromkeys(schema.protected, model)
-    # the arrays must answer as the model does: check on a few inputs before trusting them
-    rows = schema.sample_uniform(np.random.default_rng(0), 256)
-    mine = model.predict_encoded(rows)
-    from assay.core.model import labels_of
-
-    theirs = labels_of(np.asarray(setup.model.predict(rows)), setup.model.capabilities)
-    if not np.array_equal(mine, theirs):
-        reason = (
-            f"the trees read from the model disagree with its answers on "
-            f"{int((mine != theirs).sum())} of 256 inputs; sampling instead"
-        )
-        return dict.fromkeys(schema.protected, reason)
+    model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
+    if not isinstance(model, str):
+        # the arrays must answer as the model does: check on a few inputs before trusting them
+        rows = schema.sample_uniform(np.random.default_rng(0), 256)
+        mine = model.predict_encoded(rows)
+        theirs = _classes(setup)(rows)
+        if not np.array_equal(mine, theirs):
+            model = (
+                f"the trees read from the model disagree with its answers on "
+                f"{int((mine != theirs).sum())} of 256 inputs"
+            )
     results: dict[str, ExactResult | str] = {}
     per = options.exact_time / max(1, len(schema.protected))
     for attribute in schema.protected:
+        if isinstance(model, str):
+            k = int(schema.feature(attribute).n_values or 1)
+            counted = enumerate_share(
+                schema,
+                _classes(setup),
+                attribute,
+                data=setup.test.data,
+                deadline=time.monotonic() + per,
+                source=f"every input of the domain asked of the model ({model})",
+                # asked for: up to MAX_ENUMERATED queries; automatic: no more than the
+                # sampled answer asks for the attribute (a served model's queries cost)
+                max_queries=MAX_ENUMERATED if options.exact else options.samples * k,
+            )
+            if not isinstance(counted, str):
+                results[attribute] = counted
+            elif options.exact or not isinstance(arrays, str):
+                results[attribute] = f"{model}; {counted}: sampling instead"
+            continue
         results[attribute] = analyse(
             schema,
             model,
@@ -105,6 +123,16 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
             give_up=None if options.exact else AUTO_GIVE_UP,
         )
     return results
+
+
+def _classes(setup: Any) -> Callable[[np.ndarray], np.ndarray]:
+    """The model's predicted class for encoded rows."""
+    from assay.core.model import labels_of
+
+    def classes(rows: np.ndarray) -> np.ndarray:
+        return labels_of(np.asarray(setup.model.predict(rows)), setup.model.capabilities)
+
+    return classes
 
 
 def store_answer(
@@ -142,6 +170,7 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     """Add a computed answer to the stored run's summary."""
     summary = dict(store.get_run(run_id).summary or {})
     summary.update(result)
+    _contradicted_certificates(summary)
     # what the answer judged: its samples, and the models it analysed exactly
     summary["answer_tested"] = sum(
         int(v.get("uniform_sampled") or 0)
@@ -157,12 +186,51 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
         for v in summary.get("verdict") or []
         if isinstance(v, dict)
     )
+    enumerated = sum(
+        int(e.get("queries") or 0) for e in summary.get("exact") or [] if isinstance(e, dict)
+    )
     headline = str(summary.get("headline") or "")
-    if sampled and headline and "the answer sampled" not in headline:
-        summary["headline"] = (
-            f"{headline}; the answer sampled {sampled:,} inputs more, beside the search's queries"
-        )
+    said = "the answer sampled" in headline or "the answer asked" in headline
+    if (sampled or enumerated) and headline and not said:
+        asked = f"sampled {sampled:,} inputs more" if sampled else ""
+        if enumerated:
+            counted = f"asked {enumerated:,} more to enumerate the domain"
+            asked = f"{asked} and {counted}" if asked else counted
+        summary["headline"] = f"{headline}; the answer {asked}, beside the search's queries"
     store.checkpoint(run_id, summary=summary)
+
+
+def _contradicted_certificates(summary: dict[str, Any]) -> None:
+    """A certificate of zero for an attribute whose IDI the search found (a variant of that
+    attribute alone answered otherwise, as the model confirmed) is withdrawn, loudly: the
+    trees the analysis read do not answer as the model does there, so none of its exact
+    figures for that attribute is trusted."""
+    found: dict[str, dict[str, Any]] = {}
+    for example in summary.get("examples") or []:
+        if not isinstance(example, dict):
+            continue
+        for variant in example.get("variants") or []:
+            changed = list((variant.get("protected") or {}).keys())
+            if variant.get("differs") and len(changed) == 1:
+                found.setdefault(changed[0], example)
+    for v in summary.get("verdict") or []:
+        attribute = v.get("attribute")
+        if not (v.get("certificate") and attribute in found):
+            continue
+        v["certificate"] = False
+        v["basis"] = "sampled"
+        v["level"] = "found" if v.get("fails") is None else "fail"
+        if v.get("fails") is not None:
+            v["fails"] = True
+        witness = found[attribute].get("input")
+        warnings = list(summary.get("warnings") or [])
+        warnings.append(
+            f"the exact analysis certified that no input changes outcome with {attribute}, "
+            f"but the search found one the model confirms ({witness}): the trees it read do "
+            "not answer as the model does there; its certificate is withdrawn and its exact "
+            "figures are not to be trusted"
+        )
+        summary["warnings"] = warnings
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:

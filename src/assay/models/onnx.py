@@ -147,6 +147,26 @@ def _choose_output(outputs: list[_Port], name: str | None, kind: OutputKind | No
     return (scores or outputs)[0]
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (``1``, not ``np.int64(1)``)."""
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _decision_beside(outputs: list[_Port], chosen: _Port) -> _Port | None:
+    """The graph's label output, when the output read is its scores (checked against
+    them on every call: ``OnnxModel._check_decision``)."""
+    if not (_is_map(chosen) or _is_float(chosen)):
+        return None
+    labels = [
+        p
+        for p in outputs
+        if not (_is_map(p) or _is_float(p))
+        and p.type in ("tensor(int64)", "tensor(int32)", "tensor(string)")
+        and len(p.shape) <= 2
+    ]
+    return labels[0] if len(labels) == 1 else None
+
+
 class OnnxModel:
     """One ONNX graph answering with one of its outputs."""
 
@@ -165,6 +185,7 @@ class OnnxModel:
         self.inputs = _ports(self.session.get_inputs())
         self.outputs = _ports(self.session.get_outputs())
         self.output = _choose_output(self.outputs, output, outputs)
+        self._decision = _decision_beside(self.outputs, self.output)
         labels = _graph_class_labels(self.path)
         self._class_values: list[Any] | None = labels
         self.max_batch = self.inputs[0].fixed_batch if len(self.inputs) == 1 else None
@@ -275,10 +296,42 @@ class OnnxModel:
         fixed = self.max_batch
         if fixed is not None and 0 < n < fixed:
             inputs = _padded(inputs, fixed)
-        (raw,) = self.session.run([self.output.name], self._feeds(inputs))
-        if _is_map(self.output):
-            return self._from_maps(raw[:n])
-        return np.asarray(raw)[:n]
+        names = [self.output.name] + ([self._decision.name] if self._decision else [])
+        raw, *decided = self.session.run(names, self._feeds(inputs))
+        scores = self._from_maps(raw[:n]) if _is_map(self.output) else np.asarray(raw)[:n]
+        if decided:
+            self._check_decision(scores, np.asarray(decided[0]).reshape(-1)[:n])
+        return scores
+
+    def _check_decision(self, scores: np.ndarray, decided: np.ndarray) -> None:
+        """The graph's own decision (its label output) must be the class its scores rank
+        first, wherever they rank one clearly first: a graph that applies a threshold or a
+        rule after its scores (a label output computed by more nodes) decides otherwise, and
+        testing its scores would test another model."""
+        if scores.ndim != 2 or scores.shape[1] < 2 or len(decided) != len(scores):
+            return
+        if self._class_values is not None:
+            idx = index_of(decided, self._class_values)
+        elif decided.dtype.kind in "iu":
+            idx = decided.astype(np.int64)
+        else:
+            return
+        ranked = np.sort(scores, axis=1)
+        clear = ranked[:, -1] - ranked[:, -2] > 1e-6 * np.maximum(1.0, np.abs(ranked[:, -1]))
+        top = np.argmax(scores, axis=1)
+        wrong = clear & (idx >= 0) & (idx != top)
+        if not wrong.any():
+            return
+        i = int(np.argmax(wrong))
+        names = [_plain(v) for v in (self._class_values or range(scores.shape[1]))]
+        raise ModelError(
+            f"the ONNX graph decides otherwise than its scores: its output "
+            f"{self._decision.name if self._decision else '?'!r} answers {_plain(decided[i])!r} "
+            f"where its output {self.output.name!r} ranks {names[int(top[i])]!r} first "
+            f"({np.round(scores[i], 4).tolist()}): it applies a threshold or a rule after its "
+            f"scores, so testing the scores would test another model; read its decision "
+            f"with --output {self._decision.name if self._decision else ''}"
+        )
 
     def _from_maps(self, rows: list[dict[Any, float]]) -> np.ndarray:
         if not rows:

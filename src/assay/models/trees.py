@@ -263,6 +263,15 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
             what = prev.op_type if prev is not None else feeding
             return f"the ONNX trees are fed by {what}, which cannot be composed into boxes"
         feeding = prev.input[0]
+    read = getattr(getattr(adapter, "output", None), "name", None)
+    if read is not None:
+        made_by = _made_by(read, producers)
+        if made_by is not node:
+            what = made_by.op_type if made_by is not None else "the graph's input"
+            return (
+                f"the ONNX output read ({read}) is computed after the trees by {what}, "
+                "which exact analysis cannot follow; it reads the trees' own outputs"
+            )
     attrs = {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
     if "nodes_values" not in attrs:
         return "exact analysis reads ONNX tree thresholds stored as floats (nodes_values)"
@@ -295,6 +304,15 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
         cut=cut,
         source=f"ONNX TreeEnsembleClassifier in {adapter.path.name}",
     )
+
+
+def _made_by(name: str, producers: dict[str, Any]) -> Any:
+    """The node that computes the value ``name``, looking through the nodes that only
+    pass values on (Identity, Cast, ZipMap); None for a graph input."""
+    node = producers.get(name)
+    while node is not None and node.op_type in ("Identity", "Cast", "ZipMap"):
+        node = producers.get(node.input[0])
+    return node
 
 
 def _onnx_trees(

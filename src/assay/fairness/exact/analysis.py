@@ -58,6 +58,7 @@ class ExactResult:
     # when bounded: a statistical interval from uniform samples of the undecided boxes
     # (share, low, high, confidence, samples, undecided), always inside the bounds
     estimate: dict[str, float] | None = None
+    queries: int = 0  # model queries the analysis asked (an enumeration; trees ask none)
 
     @property
     def width(self) -> float:
@@ -78,6 +79,7 @@ class ExactResult:
             "assumptions": self.assumptions,
             "certificate": self.certificate,
             "estimate": self.estimate,
+            "queries": self.queries,
         }
 
 
@@ -425,7 +427,7 @@ def analyse(
 
 def _assumptions(schema: Schema, model: TreeModel, attribute: str) -> list[str]:
     out = [
-        "the domain: " + "; ".join(_domain_text(f) for f in schema.features if f.name != attribute),
+        "the domain: " + "; ".join(domain_text(f) for f in schema.features if f.name != attribute),
         f"every value of {attribute} is tried: "
         + ", ".join(schema.feature(attribute).label(v) for v in _codes(schema, attribute)),
         "outcomes compared as the model's predicted class",
@@ -590,7 +592,7 @@ def _codes(schema: Schema, attribute: str) -> list[float]:
     return [float(v) for v in np.arange(f.encoded_low, f.encoded_high + 1)]
 
 
-def _domain_text(f: Feature) -> str:
+def domain_text(f: Feature) -> str:
     if f.kind == "categorical":
         return f"{f.name} in {f.n_values} categories"
     return f"{f.name} {f.kind} from {number(f.low or 0.0)} to {number(f.high or 0.0)}"

@@ -1,0 +1,187 @@
+"""Exact figures for any model on a small domain: every input asked, black box.
+
+When every feature is discrete and the domain (every combination of the other features'
+values) is small, the share of discriminatory inputs needs no trees and no sample: each
+input is asked with every value of the attribute, and the share is counted.  The data rows
+are enumerated the same way.  This is what a search that covered the whole space already
+knew ("space covered"), said as an exact figure rather than a sampled interval beside it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable
+
+import numpy as np
+
+from assay.fairness.exact.analysis import ExactResult, domain_text
+from assay.fairness.schema import Feature, Schema
+
+__all__ = ["MAX_ENUMERATED", "enumerate_share"]
+
+MAX_ENUMERATED = 250_000
+"""Most model queries (inputs times values of the attribute) an enumeration may take."""
+
+_BLOCK = 4_096  # inputs of the domain asked at once (times the attribute's values)
+_FIRST = 128  # the first block, which measures the model's pace
+
+Classes = Callable[[np.ndarray], np.ndarray]  # encoded rows -> predicted class indices
+
+
+def enumerate_share(
+    schema: Schema,
+    classes: Classes,
+    attribute: str,
+    *,
+    data: np.ndarray | None,
+    deadline: float,
+    source: str,
+    max_queries: int = MAX_ENUMERATED,
+) -> ExactResult | str:
+    """The exact share of inputs (and of data rows) whose class changes with ``attribute``
+    alone, every input of the domain asked; or why it is not done (a continuous feature, a
+    domain too large, or not finished by ``deadline``: the sampled figures stand)."""
+    t0 = time.monotonic()
+    a = schema.index(attribute)
+    others = [f for j, f in enumerate(schema.features) if j != a]
+    wide = [f.name for f in others if f.kind == "continuous"]
+    if wide:
+        return f"a continuous feature ({wide[0]}): the domain cannot be enumerated"
+    k = int(schema.features[a].n_values or 1)
+    size = math.prod(int(f.n_values or 1) for f in others)
+    n_rows = 0 if data is None else len(data)
+    queries = (size + n_rows) * k
+    if queries > max_queries:
+        return (
+            f"the domain has {size:,} inputs besides {attribute}: enumerating it would take "
+            f"{size * k:,} queries, more than {max_queries:,}"
+        )
+    pace = _Pace(queries, deadline)
+    changed = _changed_in_domain(schema, classes, a, pace)
+    if changed is None:
+        return (
+            f"enumerating the domain ({queries:,} queries) would not finish within the time "
+            "for exact figures at the model's pace"
+        )
+    data_share: tuple[float, float] | None = None
+    notes: list[str] = []
+    if data is not None and n_rows:
+        rows = np.asarray(data, dtype=np.float64)
+        in_data = _changed_rows(classes, rows, a, _values(schema.features[a]), pace)
+        if in_data is None:
+            notes.append(
+                f"the {n_rows:,} data rows were not enumerated in time: the sampled figure "
+                "stands for them"
+            )
+        else:
+            data_share = (in_data / n_rows, in_data / n_rows)
+    share = changed / size if size else 0.0
+    certificate = None
+    if changed == 0:
+        certificate = (
+            f"no input in this domain changes outcome with {attribute}: each of its {size:,} "
+            f"inputs was asked with every value of {attribute}, and none was answered otherwise"
+        )
+    assumptions = [
+        "the domain: " + "; ".join(domain_text(f) for f in others),
+        f"every value of {attribute} is tried: "
+        + ", ".join(schema.features[a].label(float(v)) for v in _values(schema.features[a])),
+        "outcomes compared as the model's predicted class",
+        f"every input of the domain asked of the model ({size * k:,} queries): the model is "
+        "taken to answer as it did (the run checks that it answers a repeated input alike)",
+        *notes,
+    ]
+    return ExactResult(
+        attribute=attribute,
+        status="exact",
+        uniform=(share, share),
+        data=data_share,
+        data_rows=n_rows,
+        boxes=[],
+        n_boxes=0,
+        seconds=time.monotonic() - t0,
+        source=source,
+        assumptions=assumptions,
+        certificate=certificate,
+        queries=(size + (n_rows if data_share is not None else 0)) * k,
+    )
+
+
+def _values(f: Feature) -> np.ndarray:
+    return np.arange(f.encoded_low, f.encoded_high + 1, dtype=np.float64)
+
+
+class _Pace:
+    """Gives up as soon as the queries left cannot be asked by the deadline at the pace of
+    those asked so far (a first small block measures it: a slow model is not asked for
+    seconds before the answer knows it cannot finish)."""
+
+    def __init__(self, total: int, deadline: float) -> None:
+        self.total, self.deadline = total, deadline
+        self.asked = 0
+        self.t0 = time.monotonic()
+
+    def fits(self, more: int) -> bool:
+        now = time.monotonic()
+        if now > self.deadline:
+            return False
+        if not self.asked:
+            return True
+        pace = (now - self.t0) / self.asked
+        return now + pace * (self.total - self.asked) <= self.deadline
+
+    def blocks(self, n: int) -> list[tuple[int, int]]:
+        """Blocks of ``n`` inputs: a small first one, then ``_BLOCK`` each."""
+        edges = [0, min(n, _FIRST), *range(_FIRST + _BLOCK, n, _BLOCK), n]
+        edges = sorted(set(edges))
+        return list(itertools.pairwise(edges))
+
+
+def _changed_in_domain(schema: Schema, classes: Classes, a: int, pace: _Pace) -> int | None:
+    """Inputs of the whole domain whose class changes with feature ``a``; None if late."""
+    free = [j for j in range(len(schema.features)) if j != a]
+    axes = [_values(schema.features[j]) for j in free]
+    sizes = [len(v) for v in axes]
+    size = math.prod(sizes)
+    values = _values(schema.features[a])
+    changed = 0
+    for start, stop in pace.blocks(size):
+        flat = np.arange(start, stop)
+        rows = np.zeros((len(flat), len(schema.features)), dtype=np.float64)
+        if free:
+            for j, axis, idx in zip(free, axes, np.unravel_index(flat, sizes), strict=True):
+                rows[:, j] = axis[idx]
+        got = _changed(classes, rows, a, values, pace)
+        if got is None:
+            return None
+        changed += got
+    return changed
+
+
+def _changed(
+    classes: Classes, rows: np.ndarray, a: int, values: np.ndarray, pace: _Pace
+) -> int | None:
+    """Rows whose class changes as feature ``a`` takes each of ``values``; None if late."""
+    n, k = len(rows), len(values)
+    if not pace.fits(n * k):
+        return None
+    asked = np.repeat(rows, k, axis=0)
+    asked[:, a] = np.tile(values, n)
+    got = np.asarray(classes(asked)).reshape(n, k)
+    pace.asked += n * k
+    return int(np.count_nonzero(got.min(axis=1) != got.max(axis=1)))
+
+
+def _changed_rows(
+    classes: Classes, data: np.ndarray, a: int, values: np.ndarray, pace: _Pace
+) -> int | None:
+    """Data rows whose class changes with feature ``a``; None if late."""
+    changed = 0
+    for start in range(0, len(data), _BLOCK):
+        got = _changed(classes, data[start : start + _BLOCK].copy(), a, values, pace)
+        if got is None:
+            return None
+        changed += got
+    return changed
