@@ -99,7 +99,9 @@ def test_a_store_made_before_incremental_vacuum_is_rewritten(tmp_path: Path) -> 
     assert b"toy-a" not in path.read_bytes()
 
 
-def test_a_run_another_process_runs_is_never_deleted(tmp_path: Path) -> None:
+def test_a_run_another_process_runs_is_never_deleted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "runs.db"
     store = RunStore(path)
     _run(store, "toy-done")
@@ -136,6 +138,11 @@ def test_a_run_another_process_runs_is_never_deleted(tmp_path: Path) -> None:
     assert kept.runs == [] and [(r.id, why[:26]) for r, why in kept.skipped] == [
         ("toy-live", "its process died (stalled)")
     ]
+    code, out, _ = _cli(capsys, "prune", "--keep-last", "0", "--store", str(path))
+    assert code == 0 and "kept toy-live: its process died (stalled)" in out, out
+    code, out, _ = _cli(capsys, "prune", "--status", "stalled", "--dry-run", "--store", str(path))
+    assert code == 0 and out.split()[:2] == ["toy-live", "stalled"], out  # as `assay runs` says
+    store = RunStore(path)  # (the command closed every store of the process as it exited)
     chosen = retention.select(store, retention.Policy(statuses=("stalled",)))
     assert [r.id for r in chosen.runs] == ["toy-live"]
     retention.delete(store, chosen)

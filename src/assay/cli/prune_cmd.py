@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -37,12 +38,22 @@ def _runs(n: int) -> str:
     return f"{n:,} run{'' if n == 1 else 's'}"
 
 
-def _line(r: RunRecord) -> str:
+def _line(r: RunRecord, status: str) -> str:
     when = dt.datetime.fromtimestamp(r.created, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return f"  {r.id}  {r.status:<16} {r.n_findings:>10,} findings  {when}"
+    return f"  {r.id}  {status:<16} {r.n_findings:>10,} findings  {when}"
 
 
-def _tell(out: Output, done: retention.Deletion, store: Path) -> None:
+def _statuses(store: RunStore, chosen: retention.Deletion) -> dict[str, str]:
+    """Each chosen run's status as ``assay runs`` says it, read before it is deleted."""
+    now = time.time()
+    return {r.id: retention.status_of(store, r, now) for r in chosen.runs}
+
+
+def _tell(
+    out: Output, done: retention.Deletion, store: Path, shown: dict[str, str] | None = None
+) -> None:
+    """Say what was deleted (or would be); ``shown``: each run's status as ``assay runs``
+    says it (``stalled`` for a run marked running whose process died)."""
     if out.as_json:
         out.emit_json(
             {
@@ -65,7 +76,7 @@ def _tell(out: Output, done: retention.Deletion, store: Path) -> None:
         out.say(f"no run to delete in {store} ({_runs(done.kept)} kept)")
         return
     for r in done.runs:
-        out.say(_line(r))
+        out.say(_line(r, (shown or {}).get(r.id, r.status)))
     runs = f"{_runs(n)} ({done.findings:,} findings)"
     if done.dry_run:
         out.say(f"would delete {runs}; {done.kept:,} kept (--dry-run: nothing deleted)")
@@ -94,7 +105,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         with _open(store) as the_store:
             chosen = retention.named(the_store, run_ids)
-            _tell(out, chosen if dry_run else retention.delete(the_store, chosen), store)
+            shown = _statuses(the_store, chosen)
+            done = chosen if dry_run else retention.delete(the_store, chosen)
+            _tell(out, done, store, shown)
 
     @app.command("prune")
     @guarded
@@ -131,4 +144,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         with _open(store) as the_store:
             chosen = retention.select(the_store, policy)
-            _tell(out, chosen if dry_run else retention.delete(the_store, chosen), store)
+            shown = _statuses(the_store, chosen)
+            done = chosen if dry_run else retention.delete(the_store, chosen)
+            _tell(out, done, store, shown)
