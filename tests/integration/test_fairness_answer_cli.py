@@ -225,4 +225,8 @@ def test_a_bounded_share_prints_the_sample_interval_beside_the_exact_bounds() ->
     }
     text = _share_text(v)
     assert "95 % CI 0.63 % to 2.26 %, 750 sampled" in text, text
-    assert "exact bounds 0.00 % to 100.00 %" in text, text
+    # bounds that decide nothing are said as such, not as a figure
+    assert "the exact analysis decided nothing in its time" in text, text
+    assert "100.00 %" not in text, text
+    v["exact_uniform_low"], v["exact_uniform_high"] = 0.004, 0.03
+    assert "exact bounds 0.40 % to 3.00 %" in _share_text(v)

@@ -17,7 +17,7 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, analyse, compose_read
-from assay.fairness.exact.enumerated import MAX_ENUMERATED, enumerate_share
+from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.verdict import FailRule, answer
 
 __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
@@ -112,16 +112,33 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
             elif options.exact or not isinstance(arrays, str):
                 results[attribute] = f"{model}; {counted}: sampling instead"
             continue
-        results[attribute] = analyse(
-            schema,
-            model,
-            attribute,
-            data=setup.test.data,
-            time_budget=per,
-            tolerance=options.exact_tolerance,
-            # not asked for (automatic): trees too large to refine give up early
-            give_up=None if options.exact else AUTO_GIVE_UP,
-        )
+        t0 = time.monotonic()
+        analysed: ExactResult | str = "not tried"
+        if len(model.trees) > 1:
+            # an ensemble on a small domain: every input classed through the trees (their own
+            # arithmetic, no query) is exact at once, where refining boxes may only bound it
+            analysed = enumerate_share(
+                schema,
+                model.predict_encoded,
+                attribute,
+                data=setup.test.data,
+                deadline=t0 + per / 2,
+                source=f"{model.source} (every input of the domain through its trees)",
+                max_queries=MAX_THROUGH_TREES,
+                trees=True,
+            )
+        if isinstance(analysed, str):
+            analysed = analyse(
+                schema,
+                model,
+                attribute,
+                data=setup.test.data,
+                time_budget=max(per - (time.monotonic() - t0), 0.1 * per),
+                tolerance=options.exact_tolerance,
+                # not asked for (automatic): trees too large to refine give up early
+                give_up=None if options.exact else AUTO_GIVE_UP,
+            )
+        results[attribute] = analysed
     return results
 
 
@@ -146,12 +163,15 @@ def store_answer(
     return result
 
 
-def compute_answer(setup: Any, options: AnswerOptions, arrays: Any, *, seed: int) -> dict[str, Any]:
+def compute_answer(
+    setup: Any, options: AnswerOptions, arrays: Any, *, seed: int, deadline: float | None = None
+) -> dict[str, Any]:
     """The answer (exact figures, verdict, direction, regions), not stored: it does not
     depend on the search, so a run with a time budget computes it first (its cost is then
-    measured, not guessed) and adds it to the summary once the search is over."""
+    measured, not guessed) and adds it to the summary once the search is over.
+    ``deadline``: its samples are cut to end by then (``verdict.answer``)."""
     exact = exact_analysis(setup, options, arrays)
-    return answer(
+    result = answer(
         setup.test.schema,
         setup.model,
         generator(seed, _ANSWER_STREAM),
@@ -163,13 +183,24 @@ def compute_answer(setup: Any, options: AnswerOptions, arrays: Any, *, seed: int
         fail_on=options.fail_on,
         exact=exact,
         kept=getattr(setup.test, "kept", None),
+        deadline=deadline,
     )
+    cut = (result.get("analysis") or {}).get("cut_by_time") or []
+    if cut:
+        result["warnings"] = [
+            "the answer's samples were cut by the time for the answer (the model's pace): "
+            + "; ".join(cut)
+            + ": their intervals are wider, and a run with more time samples more"
+        ]
+    return result
 
 
 def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     """Add a computed answer to the stored run's summary."""
     summary = dict(store.get_run(run_id).summary or {})
-    summary.update(result)
+    summary.update({k: v for k, v in result.items() if k != "warnings"})
+    if result.get("warnings"):
+        summary["warnings"] = [*(summary.get("warnings") or []), *result["warnings"]]
     _contradicted_certificates(summary)
     # what the answer judged: its samples, and the models it analysed exactly
     summary["answer_tested"] = sum(

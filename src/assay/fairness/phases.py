@@ -322,8 +322,13 @@ def _compute_answer(
 
         arrays = read_trees(setup.raw_model)
     try:
+        # the samples end a little before the answer's time does (a last batch and the
+        # regions still to come), so that a slow model gets wider intervals, not no answer
+        deadline = None if time_left is None else time.monotonic() + 0.8 * time_left
         with _deadlined(setup.model, call_timeout, time_left) as model:
-            return compute_answer(replace(setup, model=model), options, arrays, seed=seed)
+            return compute_answer(
+                replace(setup, model=model), options, arrays, seed=seed, deadline=deadline
+            )
     except BudgetExhausted:
         return None
 

@@ -121,6 +121,10 @@ class _Sample:
     queries: int
 
 
+MIN_ANSWER_SAMPLE = 500
+"""Rows an answer's sample keeps however short its time (``stop_at``)."""
+
+
 def _sample(
     schema: Schema,
     model: Model,
@@ -128,11 +132,20 @@ def _sample(
     rows: np.ndarray,
     threshold: float | None,
     batch: int = 4096,
+    stop_at: float | None = None,
 ) -> _Sample:
+    """The verdicts of ``rows`` (i.i.d. draws).  ``stop_at``: a time after which no new
+    batch is asked once ``MIN_ANSWER_SAMPLE`` rows are in (the rows asked are a prefix of the
+    draws, so the sample stays unbiased; only its interval widens)."""
     oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
     disc, classes = [], []
     queries = 0
+    if stop_at is not None:
+        batch = min(batch, MIN_ANSWER_SAMPLE)  # small batches: the stop is not overshot
     for start in range(0, len(rows), batch):
+        if stop_at is not None and start >= MIN_ANSWER_SAMPLE and time.monotonic() > stop_at:
+            rows = rows[:start]
+            break
         v = oracle.evaluate(rows[start : start + batch], fresh=True)
         disc.append(v.discriminatory)
         classes.append(_classes(v, model))
@@ -167,17 +180,18 @@ def _kept_or_drawn(
     draw: Callable[[int], np.ndarray],
     threshold: float | None,
     kept: tuple[np.ndarray, np.ndarray] | None,
+    stop_at: float | None = None,
 ) -> tuple[_Sample, int]:
     """``n`` i.i.d. inputs with their verdicts for ``attribute``: the estimate phase's first
     ones (no new queries), then fresh draws for the rest; and how many were reused."""
     if kept is None or not len(kept[0]):
-        return _sample(schema, model, attribute, draw(n), threshold), 0
+        return _sample(schema, model, attribute, draw(n), threshold, stop_at=stop_at), 0
     rows, outputs = kept[0][:n], kept[1][:n]
     v = per_attribute(schema, model, attribute, rows, outputs, threshold)
     reused = _Sample(rows, v.discriminatory, _classes(v, model).astype(np.int64), 0)
     if len(rows) >= n:
         return reused, len(rows)
-    fresh = _sample(schema, model, attribute, draw(n - len(rows)), threshold)
+    fresh = _sample(schema, model, attribute, draw(n - len(rows)), threshold, stop_at=stop_at)
     both = _Sample(
         np.concatenate([reused.rows, fresh.rows]),
         np.concatenate([reused.disc, fresh.disc]),
@@ -202,12 +216,15 @@ def answer(
     regions: bool = True,
     on_progress: Callable[[str], None] | None = None,
     kept: KeptSamples | None = None,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
     """The verdict, direction and regions of every protected attribute, as JSON data.
 
     ``model`` takes encoded rows.  ``exact``: per attribute, the exact analysis or the reason
     it is not available.  ``samples``: uniform rows per attribute (and as many data rows).
     ``kept``: the estimate phase's inputs and answers (same schema), used before any new draw.
+    ``deadline``: the samples are cut (to no fewer than ``MIN_ANSWER_SAMPLE`` rows each) so
+    that the answer ends by then: a slow model gets wider intervals, not no answer.
     """
     t0 = time.monotonic()
     fav_index, fav_name, fav_how = favourable_class(
@@ -219,11 +236,13 @@ def answer(
     exact_out: list[dict[str, Any]] = []
     queries = 0
     reused = 0
-    for attribute in schema.protected:
+    cut: list[str] = []
+    for i, attribute in enumerate(schema.protected):
         if on_progress is not None:
             on_progress(attribute)
         f = schema.feature(attribute)
         a = schema.index(attribute)
+        left = len(schema.protected) - i
         uniform, n_kept = _kept_or_drawn(
             schema,
             model,
@@ -232,7 +251,10 @@ def answer(
             lambda n: schema.sample_uniform(rng, n),
             threshold,
             None if kept is None else kept.take("uniform", samples),
+            stop_at=_stop_at(deadline, 0.35 / left),
         )
+        if len(uniform.disc) < samples:
+            cut.append(f"{attribute}: {len(uniform.disc):,} uniform inputs of {samples:,}")
         queries += uniform.queries
         reused += n_kept
         real = None
@@ -245,7 +267,12 @@ def answer(
                 _data_draw(data, rng),
                 threshold,
                 None if kept is None else kept.take("data", min(samples, len(data))),
+                stop_at=_stop_at(deadline, 0.5 / left),
             )
+            if len(real.disc) < min(samples, len(data)):
+                cut.append(
+                    f"{attribute}: {len(real.disc):,} data rows of {min(samples, len(data)):,}"
+                )
             queries += real.queries
             reused += n_kept
         ex = (exact or {}).get(attribute)
@@ -277,8 +304,17 @@ def answer(
             "note": "an unbiased sample per attribute (uniform over the input space, and real "
             "rows when given): the estimate phase's inputs first, when it ran (no new "
             "queries), then fresh draws",
+            "cut_by_time": cut,
         },
     }
+
+
+def _stop_at(deadline: float | None, share: float) -> float | None:
+    """When a sample should stop: ``share`` of the time left before ``deadline``."""
+    if deadline is None:
+        return None
+    now = time.monotonic()
+    return now + max(0.0, deadline - now) * share
 
 
 def _estimate(s: _Sample | None) -> dict[str, Any] | None:

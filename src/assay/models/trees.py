@@ -18,6 +18,7 @@ make a class.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -99,7 +100,8 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
                 "or categorical per feature, so it cannot be composed into boxes"
             )
     transform = None
-    if steps:
+    inner = trees.transform  # the estimator's own encoding (a booster's categories)
+    if steps or inner is not None:
 
         def transform(raw: Any) -> np.ndarray:
             x: Any = adapter._frame(raw)
@@ -107,6 +109,8 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
                 x = step.transform(x)
             if hasattr(x, "toarray"):
                 x = x.toarray()
+            if inner is not None:
+                return np.asarray(inner(x), dtype=np.float64)
             return np.asarray(x, dtype=np.float64)
 
     return Ensemble(
@@ -116,7 +120,7 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
         scale=trees.scale,
         cut=trees.cut,
         source=f"scikit-learn {name}" + (" in a Pipeline" if steps else ""),
-        steps=tuple(type(s).__name__ for s in steps),
+        steps=tuple(type(s).__name__ for s in steps) + trees.steps,
         transform=transform,
     )
 
@@ -174,10 +178,15 @@ def _gradient_boosting(est: Any) -> Ensemble | str:
 
 
 def _hist_gradient_boosting(est: Any) -> Ensemble | str:
-    if getattr(est, "is_categorical_", None) is not None and np.any(est.is_categorical_):
-        return "exact analysis reads numeric splits; this booster has native categorical splits"
+    categorical = getattr(est, "is_categorical_", None) is not None and np.any(est.is_categorical_)
+    preprocessor = getattr(est, "_preprocessor", None)
+    if categorical and preprocessor is None:
+        return "exact analysis cannot read this booster's categorical splits (no encoder found)"
     base = np.asarray(est._baseline_prediction, dtype=np.float64).reshape(-1)
     k = len(base)
+    width = int(est.n_features_in_)
+    splits: list[_CategorySplit] = []  # native categorical splits, each read as a 0/1 column
+    known = est._bin_mapper.make_known_categories_bitsets() if categorical else None
     trees = []
     for stage in est._predictors:
         for c, pred in enumerate(stage):
@@ -186,16 +195,64 @@ def _hist_gradient_boosting(est: Any) -> Ensemble | str:
             value = np.zeros((len(nodes), k))
             value[:, c] = nodes["value"]
             feature = np.where(leaf, -1, nodes["feature_idx"]).astype(np.int64)
+            threshold = np.asarray(nodes["num_threshold"], dtype=np.float64).copy()
+            if categorical and known is not None:
+                for i in np.flatnonzero(~leaf & nodes["is_categorical"].astype(bool)):
+                    f = int(nodes["feature_idx"][i])
+                    splits.append(
+                        _CategorySplit(
+                            column=f,
+                            left=pred.raw_left_cat_bitsets[int(nodes["bitset_idx"][i])].copy(),
+                            known=known[0][int(known[1][f])].copy(),
+                            missing_left=bool(nodes["missing_go_to_left"][i]),
+                        )
+                    )
+                    feature[i] = width + len(splits) - 1
+                    threshold[i] = 0.5  # the split's column: 0 goes left, 1 right
             trees.append(
                 TreeArrays(
                     feature=feature,
-                    threshold=np.asarray(nodes["num_threshold"], dtype=np.float64),
+                    threshold=threshold,
                     left=np.asarray(nodes["left"], dtype=np.int64),
                     right=np.asarray(nodes["right"], dtype=np.int64),
                     value=value,
                 )
             )
-    return _bare(tuple(trees), "sum", base=base, cut=0.0)
+    ensemble = _bare(tuple(trees), "sum", base=base, cut=0.0)
+    if not categorical or preprocessor is None:
+        return ensemble
+
+    def transform(x: Any) -> np.ndarray:
+        """The booster's own encoding (its categories as codes, categorical columns first),
+        then one 0/1 column per categorical split: 0 where it sends the row left."""
+        coded = np.asarray(preprocessor.transform(x), dtype=np.float64)
+        sides = [split.right_of(coded[:, split.column]) for split in splits]
+        return np.column_stack([coded, *sides]) if sides else coded
+
+    steps = ("its own category encoding (native categorical splits)",)
+    return dataclasses.replace(ensemble, steps=steps, transform=transform)
+
+
+@dataclass(frozen=True)
+class _CategorySplit:
+    """A native categorical split of a HistGradientBoosting tree, as the booster decides it:
+    a code in its left set goes left; a known code not in it, right; a missing, negative or
+    unknown code goes where missing values go."""
+
+    column: int
+    left: np.ndarray  # bitset (8 x uint32) of the codes sent left
+    known: np.ndarray  # bitset of the codes seen in training
+    missing_left: bool
+
+    def right_of(self, codes: np.ndarray) -> np.ndarray:
+        out = np.full(len(codes), 0.0 if self.missing_left else 1.0)
+        ok = np.isfinite(codes) & (codes >= 0) & (codes < 256)
+        c = codes[ok].astype(np.int64)
+        in_left = (self.left[c // 32] >> (c % 32).astype(np.uint32)) & 1 == 1
+        in_known = (self.known[c // 32] >> (c % 32).astype(np.uint32)) & 1 == 1
+        side = np.where(in_left, 0.0, np.where(in_known, 1.0, out[ok]))
+        out[ok] = side
+        return out
 
 
 def _bare(

@@ -22,10 +22,12 @@ def share_text(v: dict[str, Any]) -> str:
             if v.get("uniform_low") is not None and v.get("uniform_high") is not None
             else ""
         )  # (bounds of 0-100 % alone would hide the sample's interval)
-        text += (
-            f" ({sampled}exact bounds {percent(v.get('exact_uniform_low'))} to "
-            f"{percent(v.get('exact_uniform_high'))})"
-        )
+        low, high = v.get("exact_uniform_low"), v.get("exact_uniform_high")
+        if low is not None and high is not None and low <= 0.0 and high >= 1.0:
+            # bounds that decide nothing are no figure
+            text += f" ({sampled}the exact analysis decided nothing in its time)"
+        else:
+            text += f" ({sampled}exact bounds {percent(low)} to {percent(high)})"
     elif v["basis"] != "exact":
         text += (
             f" (95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
@@ -39,10 +41,11 @@ def share_text(v: dict[str, Any]) -> str:
         if not data_exact and v.get("data_low") is not None:
             text += f" (95 % CI {percent(v.get('data_low'))} to {percent(v.get('data_high'))})"
         elif v["basis"] == "bounded" and data_exact:
-            text += (
-                f" (exact bounds {percent(v.get('exact_data_low'))} to "
-                f"{percent(v.get('exact_data_high'))})"
-            )
+            low, high = v.get("exact_data_low"), v.get("exact_data_high")
+            if low == high:
+                text += " (exact)"
+            else:
+                text += f" (exact bounds {percent(low)} to {percent(high)})"
         elif v["basis"] == "exact":
             text += " (exact)"
         return text

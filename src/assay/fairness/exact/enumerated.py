@@ -19,10 +19,13 @@ import numpy as np
 from assay.fairness.exact.analysis import ExactResult, domain_text
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_ENUMERATED", "enumerate_share"]
+__all__ = ["MAX_ENUMERATED", "MAX_THROUGH_TREES", "enumerate_share"]
 
 MAX_ENUMERATED = 250_000
 """Most model queries (inputs times values of the attribute) an enumeration may take."""
+
+MAX_THROUGH_TREES = 20_000_000
+"""Most inputs times values an enumeration through a model's trees (no query) may class."""
 
 _BLOCK = 4_096  # inputs of the domain asked at once (times the attribute's values)
 _FIRST = 128  # the first block, which measures the model's pace
@@ -39,10 +42,13 @@ def enumerate_share(
     deadline: float,
     source: str,
     max_queries: int = MAX_ENUMERATED,
+    trees: bool = False,
 ) -> ExactResult | str:
     """The exact share of inputs (and of data rows) whose class changes with ``attribute``
     alone, every input of the domain asked; or why it is not done (a continuous feature, a
-    domain too large, or not finished by ``deadline``: the sampled figures stand)."""
+    domain too large, or not finished by ``deadline``: the sampled figures stand).
+    ``trees``: ``classes`` are a model's trees as read (checked against the model), not the
+    model: no query is asked of it."""
     t0 = time.monotonic()
     a = schema.index(attribute)
     others = [f for j, f in enumerate(schema.features) if j != a]
@@ -82,15 +88,19 @@ def enumerate_share(
     if changed == 0:
         certificate = (
             f"no input in this domain changes outcome with {attribute}: each of its {size:,} "
-            f"inputs was asked with every value of {attribute}, and none was answered otherwise"
+            f"inputs was {'classed' if trees else 'asked'} with every value of {attribute}, "
+            "and none was answered otherwise"
         )
     assumptions = [
         "the domain: " + "; ".join(domain_text(f) for f in others),
         f"every value of {attribute} is tried: "
         + ", ".join(schema.features[a].label(float(v)) for v in _values(schema.features[a])),
         "outcomes compared as the model's predicted class",
-        f"every input of the domain asked of the model ({size * k:,} queries): the model is "
-        "taken to answer as it did (the run checks that it answers a repeated input alike)",
+        f"every input of the domain ({size * k:,} with every value) classed by the trees as "
+        "read, in their arithmetic"
+        if trees
+        else f"every input of the domain asked of the model ({size * k:,} queries): the model "
+        "is taken to answer as it did (the run checks that it answers a repeated input alike)",
         *notes,
     ]
     return ExactResult(
@@ -105,7 +115,7 @@ def enumerate_share(
         source=source,
         assumptions=assumptions,
         certificate=certificate,
-        queries=(size + (n_rows if data_share is not None else 0)) * k,
+        queries=0 if trees else (size + (n_rows if data_share is not None else 0)) * k,
     )
 
 
