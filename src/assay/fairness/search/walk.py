@@ -251,7 +251,10 @@ class WalkSearch(BaseSearch):
         self.mode = "queries" if early else ("time" if optimize == "auto" else optimize)
         self.small_budget = int(small_budget)
         self.why = (
-            "a small query budget"
+            # (the budget this search has: with --units, each unit's share of the run's)
+            f"a small query budget ({left:,} queries)"
+            if small and left is not None
+            else "a small query budget"
             if small
             else "a model served over the network (each query is a request and may be billed)"
             if remote
