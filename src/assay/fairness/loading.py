@@ -256,9 +256,16 @@ def _setup(
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     names, bins = parse_protected(protected)
     if bins and data is None:
+        name = next(iter(bins))
         raise UsageError(
-            f"bins of {next(iter(bins))!r} need --data: each bin is given to the model as the "
-            "median of the data's values inside it",
+            f"bins of {name!r} need --data: each bin is given to the model as the median of "
+            "the data's values inside it"
+            + (
+                f"; a built-in dataset is tested as it is encoded: give --protected {name} "
+                "(every value of it), or your own rows with --data and your model"
+                if dataset is not None
+                else ""
+            ),
             argument="--protected",
         )
     estimator: Any = None
