@@ -636,3 +636,16 @@ def test_an_api_error_names_the_keyword_the_caller_wrote(tmp_path: Path) -> None
     with pytest.raises(UsageError) as err:
         assay.check_backdoor("builtin:trojan", clean=None, images=None, max_queries=-1)
     assert err.value.argument == "max_queries"
+
+
+def test_api_error_prose_names_keywords_not_flags(tmp_path: Path) -> None:
+    """The message's prose too: "bins of 'age' need --data" read from Python named a flag the
+    caller never wrote; it names the keyword (``data``)."""
+    import assay
+
+    with pytest.raises(UsageError) as raised:
+        assay.check_fairness(
+            dataset="adult", protected="age:bins=25,40", max_queries=2000, store=tmp_path / "s.db"
+        )
+    text = str(raised.value)
+    assert "need data" in text and "--data" not in text and "--protected" not in text, text

@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import inspect
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -71,7 +72,7 @@ def in_callers_terms(*takers: Callable[..., Any]) -> Callable[[F], F]:
                 if name == given or name not in accepted:
                     raise
                 raise UsageError(
-                    exc.bare_message,
+                    _prose_in_keywords(exc.bare_message, accepted),
                     argument=name,
                     path=exc.path,
                     line=exc.line,
@@ -81,3 +82,19 @@ def in_callers_terms(*takers: Callable[..., Any]) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+_FLAG = re.compile(r"--([a-z][a-z-]*)")
+
+
+def _prose_in_keywords(message: str, accepted: set[str]) -> str:
+    """A message's command-line options in the caller's keywords (``--max-queries`` ->
+    ``max_queries``); left alone when it quotes an ``assay`` command, meant for the shell."""
+    if "assay " in message:
+        return message
+
+    def keyword(m: re.Match[str]) -> str:
+        name = m.group(1).replace("-", "_")
+        return name if name in accepted else m.group(0)
+
+    return _FLAG.sub(keyword, message)
