@@ -127,9 +127,15 @@ class Grammar:
         ]
         self.lexical = [all(isinstance(it, str) for it in items) for _, items in self.productions]
         # a word choice of a symbol with at least two of them: a word a swap may replace
-        n_lex = [sum(1 for q in alts if self.lexical[q]) for alts in self.alternatives]
+        # per symbol, its word choices in order; per production, its place among them (-1:
+        # not a word choice): a swap draws the new word by its place, without a scan
+        self.word_choices = [[q for q in alts if self.lexical[q]] for alts in self.alternatives]
+        self.word_place = [-1] * len(self.productions)
+        for choices in self.word_choices:
+            for k, q in enumerate(choices):
+                self.word_place[q] = k
         self.swappable = [
-            lex and n_lex[s] >= 2
+            lex and len(self.word_choices[s]) >= 2
             for lex, (s, _) in zip(self.lexical, self.productions, strict=True)
         ]
 
