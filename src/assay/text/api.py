@@ -36,6 +36,7 @@ from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
@@ -464,6 +465,7 @@ def check_text(
     units: int | None = None,
     started: float | None = None,
     fail_on: float = 0.0,
+    keep_findings: int | str | None = DEFAULT_KEEP,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -485,6 +487,10 @@ def check_text(
 
     ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
     kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
+
+    ``keep_findings``: the witnesses (distinct minimal failing sentences) kept in the store,
+    ``"all"`` or a number (default 100,000: the first half of them, then a seeded random
+    sample, plus the most severe); every finding is counted.
     """
     from assay.execution.campaign import execution_config
 
@@ -492,6 +498,7 @@ def check_text(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
+    keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
@@ -509,9 +516,10 @@ def check_text(
         **options,
         "fail_on": fail_on or None,
         "units": units,
+        "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
         "store": store,
     }
-    command = rerun_command(argv, seed, ("check_text", models, shown))
+    command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
@@ -523,6 +531,7 @@ def check_text(
     config["fingerprints"] = text_fingerprints(the_setup)
     config["execution"] = execution
     config["fail_on"] = fail_on
+    config["keep_findings"] = keep_option(keep)
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -531,6 +540,7 @@ def check_text(
         config=config,
         model={"classifiers": [getattr(m, "spec_info", {}) for m in the_setup.model.models]},
         versions=versions(),
+        keep_findings=keep,
     )
     if on_start is not None:
         on_start(run_id, seed, command)
