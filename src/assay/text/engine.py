@@ -22,6 +22,7 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.core.findings import FindingBatch
+from assay.core.labels import join_labels
 from assay.errors import BudgetExhausted
 from assay.text.flat import text as flat_text
 from assay.text.generate import (
@@ -947,7 +948,8 @@ class Engine:
             outs[i, 0] = r["outputs"][0]
             outs[i, 1] = r["orig_out"]
         margin = np.array([r["margin"] for r in rows])
-        labels = ["; ".join(_label_text(r["detail"])) for r in rows]
+        # each classifier's label, joined so that they read back as they were (``core.labels``)
+        labels = [join_labels(_label_text(r["detail"])) for r in rows]
         return FindingBatch(
             kind=f"text-{self.oracle.kind}",
             inputs=np.array([[r["sentence"], r["original"]] for r in rows], dtype=str),
