@@ -43,6 +43,7 @@ Item = int | str  # a nonterminal id or a terminal string
 
 _SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
+_BLANKS = re.compile(r"[ \t\r]*")
 EXPECTATIONS = ("away", "flip", "up", "down")
 _EMPTY = '""'
 
@@ -217,8 +218,9 @@ class _Lexer:
         return UsageError(message, path=self.path, line=self.line, column=where + 1)
 
     def skip(self) -> None:
-        while self.i < len(self.text) and self.text[self.i] in " \t\r":
-            self.i += 1
+        m = _BLANKS.match(self.text, self.i)  # (always matches, perhaps nothing)
+        if m is not None:
+            self.i = m.end()
 
     def at_end(self) -> bool:
         self.skip()
@@ -242,6 +244,10 @@ class _Lexer:
         self.skip()
         quote, col = self.text[self.i], self.i
         j = self.i + 1
+        end = self.text.find(quote, j)
+        if end >= 0 and self.text.find("\\", j, end) < 0:  # no escape: the text as it is
+            self.i = end + 1
+            return self.text[j:end], col
         out = []
         while j < len(self.text):
             c = self.text[j]
