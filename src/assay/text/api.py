@@ -596,7 +596,12 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
 
 
 def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, close_served, record_served
+    from assay.models.serving import (
+        close_served,
+        fail_unavailable,
+        record_served,
+        stopped_answering,
+    )
 
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     try:
@@ -604,17 +609,18 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
             outcome = _execute_one(setup, probed, **kwargs)
         else:
             outcome = _execute_units(setup, execution or {}, probed, **kwargs)
-    finally:  # served classifiers' request counters go with the run, however it ended
         thaw()  # what the search froze between its rounds is collected as usual again
+        # whether a served classifier stopped answering is judged on the run's own requests,
+        # before the re-check's (which must never make the ended run a model failure)
+        why = stopped_answering(setup.model.models)
+        if why is None:
+            _recheck(setup, probed.get("probe"), **kwargs)
+    finally:  # served classifiers' request counters go with the run, however it ended
+        thaw()
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
         close_served(setup.model.models)
-    # a served classifier that stopped answering ended the run: exit 3, never a pass (judged
-    # before the re-check, whose own requests must not make the ended run a failure)
-    check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
-    try:
-        _recheck(setup, probed.get("probe"), **kwargs)
-    finally:
-        close_served(setup.model.models)
+    # a served classifier that stopped answering ended the run: exit 3, never a pass
+    fail_unavailable(kwargs["store"], kwargs["run_id"], why)
     return outcome
 
 
