@@ -211,10 +211,14 @@ naive.classes_ = ["neg", "pos"]
 """
 
 
-def _engine_of(tmp_path: Any, grammar_text: str) -> Any:
+def _setup_of(tmp_path: Any, grammar_text: Any) -> Any:
     clf = tmp_path / "clf.py"
     clf.write_text(FAKES_LIKE)
-    setup = setup_text([f"{clf}:careful", f"{clf}:naive"], grammar=grammar_text)
+    return setup_text([f"{clf}:careful", f"{clf}:naive"], grammar=grammar_text)
+
+
+def _engine_of(tmp_path: Any, grammar_text: Any) -> Any:
+    setup = _setup_of(tmp_path, grammar_text)
     model = BudgetedModel(setup.model, max_queries=100_000)
     return setup.test.search(model, np.random.default_rng(0)).engine
 
@@ -261,3 +265,31 @@ def test_a_state_stored_with_every_count_in_values_still_restores(tmp_path: Any)
     assert np.array_equal(again.prod_n, engine.prod_n)
     assert np.array_equal(again.prod_err, engine.prod_err)
     assert again.words == engine.words
+
+
+def test_a_units_statistics_hold_the_productions_used_and_merge_as_before(
+    tmp_path: Any,
+) -> None:
+    """A unit's summary carried a count per production of the grammar; now the ones it
+    used.  Merged, the summary is the one a summary of every count (as stored before)
+    gives."""
+    from assay.text.units import UNIT_STATS, merge_summaries, unit_stats
+
+    grammar = _vocabulary_grammar(2_000)
+    engines = [_engine_of(tmp_path, grammar) for _ in range(2)]
+    for e in engines:
+        e.step()
+    stats = [unit_stats(e) for e in engines]
+    assert len(stats[0]["prod_n"]) == len(stats[0]["prod_used"]) < engines[0].g.n_productions
+    dense = [
+        {**s, "prod_n": e.prod_n.tolist(), "prod_err": e.prod_err.tolist()}
+        for s, e in zip(stats, engines, strict=True)
+    ]
+    for d in dense:
+        d.pop("prod_used")
+    test = _setup_of(tmp_path, grammar).test
+    new = merge_summaries(test, [{UNIT_STATS: s} for s in stats], [])
+    old = merge_summaries(test, [{UNIT_STATS: d} for d in dense], [])
+    assert json.dumps(new, sort_keys=True, default=str) == json.dumps(
+        old, sort_keys=True, default=str
+    )
