@@ -147,6 +147,7 @@ def test_a_worker_that_dies_is_a_model_failure_with_findings_kept(
 ) -> None:
     _needs_fork()
     monkeypatch.setenv(WORKER_ENV, "process")
+    monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the fixture counts the search's calls
     with pytest.raises(ModelError, match=needle):
         _run(tmp_path, fn, fn, max_queries=100_000, seed=3)
     (run,) = RunStore(tmp_path / f"{fn}.db").list_runs()
@@ -158,6 +159,7 @@ def test_a_classifier_that_raises_in_the_worker_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(WORKER_ENV, "process")
+    monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the fixture counts the search's calls
     with pytest.raises(ModelError, match="the tokenizer service is down"):
         _run(tmp_path, "raises", "breaks_later", max_queries=100_000, seed=3)
     (run,) = RunStore(tmp_path / "raises.db").list_runs()
@@ -169,6 +171,7 @@ def test_a_hung_worker_is_given_up_at_the_time_budget_and_killed(
 ) -> None:
     _needs_fork()
     monkeypatch.setenv(WORKER_ENV, "process")
+    monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the fixture counts the search's calls
     t0 = time.monotonic()
     r = _run(tmp_path, "hangs", "hangs_later", max_time=4.0, seed=3)
     assert time.monotonic() - t0 < 20

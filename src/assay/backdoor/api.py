@@ -51,6 +51,7 @@ from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 
 __all__ = [
@@ -544,6 +545,7 @@ def check_backdoor(
     units: int | None = None,
     started: float | None = None,
     fail_on: float = 0.0,
+    keep_findings: int | str | None = DEFAULT_KEEP,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -564,6 +566,8 @@ def check_backdoor(
 
     ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
     kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
+    ``keep_findings``: the witnesses kept in the store, ``"all"`` or a number (default
+    100,000, as ``check_fairness``'s); every finding is counted.
     """
     from assay.execution.campaign import execution_config
 
@@ -571,6 +575,7 @@ def check_backdoor(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
+    keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
@@ -589,9 +594,10 @@ def check_backdoor(
         "fail_on": fail_on or None,
         "export_filter": export_filter,
         "units": units,
+        "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
         "store": store,
     }
-    command = rerun_command(argv, seed, ("check_backdoor", model, shown))
+    command = pinned_keep(rerun_command(argv, seed, ("check_backdoor", model, shown)), argv, keep)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
@@ -605,6 +611,7 @@ def check_backdoor(
     config["fail_on"] = fail_on
     config["fingerprints"] = _fingerprints(the_setup)
     config["arrays"] = _array_digests(the_setup)
+    config["keep_findings"] = keep_option(keep)
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",
@@ -613,6 +620,7 @@ def check_backdoor(
         config=config,
         model=getattr(the_setup.raw_model, "spec_info", {}) or {"type": type(model).__name__},
         versions=versions(),
+        keep_findings=keep,
     )
     if on_start is not None:
         on_start(run_id, seed, command)

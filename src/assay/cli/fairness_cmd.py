@@ -24,6 +24,7 @@ from assay.cli.options import (
     Html,
     JsonReport,
     Junit,
+    KeepFindings,
     MaxErrorRate,
     MaxTime,
     Overlap,
@@ -227,14 +228,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             typer.Option(help="The favourable class (default: inferred, and said so)."),
         ] = None,
         store: RunStorePath = DEFAULT_STORE,
-        keep_findings: Annotated[
-            str,
-            typer.Option(
-                help="Witnesses to keep in the store: 'all', or N (the first N/2, a seeded "
-                "random sample of N/2 of the rest, and the most severe). Every finding is "
-                "counted either way."
-            ),
-        ] = str(DEFAULT_KEEP),
+        keep_findings: KeepFindings = str(DEFAULT_KEEP),
         overlap: Overlap = True,
         batch_size: BatchSize = 1000,
         concurrency: Concurrency = 1,

@@ -29,6 +29,14 @@ AllowPickle = Annotated[
     bool, typer.Option("--allow-pickle", help="Allow loading pickle/joblib (runs its code).")
 ]
 RunStorePath = Annotated[Path, typer.Option(help="The run store.")]
+KeepFindings = Annotated[
+    str,
+    typer.Option(
+        help="Witnesses to keep in the store: 'all', or N (the first N/2, a seeded "
+        "random sample of N/2 of the rest, and the most severe). Every finding is "
+        "counted either way."
+    ),
+]
 
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]

@@ -24,6 +24,7 @@ from assay.cli.options import (
     Html,
     JsonReport,
     Junit,
+    KeepFindings,
     MaxErrorRate,
     MaxTime,
     Quiet,
@@ -43,6 +44,7 @@ from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 
 __all__ = ["register"]
@@ -117,6 +119,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         scheduler: Scheduler = None,
         units: Units = None,
         store: RunStorePath = DEFAULT_STORE,
+        keep_findings: KeepFindings = str(DEFAULT_KEEP),
         batch_size: BatchSize = 1000,
         concurrency: Concurrency = 1,
         timeout: Timeout = 30.0,
@@ -139,6 +142,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed
         )
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
+        keep = parse_keep(keep_findings)
         check_export(export)
         outputs = [(html, "--html"), (junit, "--junit"), (report, "--report"), (export, "--export")]
         check_outputs(outputs, [store, grammar, label_map, template, *(models or [])])
@@ -203,6 +207,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 on_progress=progress,
                 started=started,
                 fail_on=fail_on,
+                keep_findings=keep_option(keep),
                 on_start=announce(
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),

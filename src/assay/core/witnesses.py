@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +36,7 @@ __all__ = [
     "Tallies",
     "keep_option",
     "parse_keep",
+    "pinned_keep",
     "priorities",
 ]
 
@@ -70,6 +72,17 @@ def parse_keep(value: int | str | None, *, argument: str = "--keep-findings") ->
 def keep_option(keep: int | None) -> str:
     """The command-line form of a cap: ``all`` or the number."""
     return "all" if keep is None else str(keep)
+
+
+def pinned_keep(command: str, argv: Sequence[str] | None, keep: int | None) -> str:
+    """A technique's rerun ``command`` naming its witness cap (``--keep-findings N``) when its
+    command line left it to the default: pasted anywhere, it keeps the same witnesses.  Only
+    on a technique's own command (``argv[0]``, not ``assay demo``, which has no such
+    option), and never twice."""
+    given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
+    if not argv or given or argv[0] not in ("fairness", "text", "backdoor"):
+        return command
+    return f"{command} --keep-findings {keep_option(keep)}"
 
 
 def _salt(seed: int, kind: str) -> np.uint64:

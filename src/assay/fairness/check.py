@@ -20,7 +20,7 @@ from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, setup_fairness
 from assay.fairness.phases import (
@@ -158,10 +158,7 @@ def check_fairness(
         "units": units,
         "store": store,
     }
-    command = rerun_command(argv, seed, ("check_fairness", model, shown))
-    given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
-    if argv and argv[0] == "fairness" and not given:
-        command += f" --keep-findings {keep_option(keep)}"
+    command = pinned_keep(rerun_command(argv, seed, ("check_fairness", model, shown)), argv, keep)
     config = the_setup.test.config()
     config["keep_findings"] = keep_option(keep)
     config["invocation"] = the_setup.invocation

@@ -15,6 +15,7 @@ from assay.models.http import HttpModel
 __all__ = [
     "check_served",
     "close_served",
+    "fail_unavailable",
     "record_served",
     "record_serving",
     "served_model",
@@ -84,11 +85,17 @@ def stopped_answering(models: Any) -> str | None:
 def check_served(store: RunStore, run_id: str, models: Any) -> None:
     """After a run: if a served model stopped answering (``stopped_answering``), mark the
     run ``model_unavailable`` and raise ``ModelUnavailable`` (exit 3): never a pass."""
+    fail_unavailable(store, run_id, stopped_answering(models))
+
+
+def fail_unavailable(store: RunStore, run_id: str, why: str | None) -> None:
+    """``check_served`` with its judgement made earlier (``why``: ``stopped_answering``'s,
+    None: every served model answered): a caller that asks a served model more after the
+    run (a re-check) judges the run on the run's own requests."""
     from contextlib import suppress
 
     from assay.errors import ModelUnavailable
 
-    why = stopped_answering(models)
     if why is not None:
         with suppress(Exception):  # the store failing too: the model's failure matters more
             store.checkpoint(run_id, status="model_unavailable", error=why)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assay.core.labels import split_labels
 from assay.report._text import compact, format_number
 
 __all__ = ["backdoor_case", "fairness_case", "text_case"]
@@ -35,7 +36,7 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
         if isinstance(names, list) and len(names) == 1:
             said += f" ({names[0]})"
         return quoted, said
-    answers = labels.split("; ")
+    answers = split_labels(labels)
     if isinstance(names, list) and len(names) == len(answers):
         pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
         return quoted, f"{pairs} on {quoted}"

@@ -36,6 +36,7 @@ from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
@@ -464,6 +465,7 @@ def check_text(
     units: int | None = None,
     started: float | None = None,
     fail_on: float = 0.0,
+    keep_findings: int | str | None = DEFAULT_KEEP,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -485,6 +487,10 @@ def check_text(
 
     ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
     kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
+
+    ``keep_findings``: the witnesses (distinct minimal failing sentences) kept in the store,
+    ``"all"`` or a number (default 100,000: the first half of them, then a seeded random
+    sample, plus the most severe); every finding is counted.
     """
     from assay.execution.campaign import execution_config
 
@@ -492,6 +498,7 @@ def check_text(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
+    keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
@@ -509,9 +516,10 @@ def check_text(
         **options,
         "fail_on": fail_on or None,
         "units": units,
+        "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
         "store": store,
     }
-    command = rerun_command(argv, seed, ("check_text", models, shown))
+    command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its
@@ -523,6 +531,7 @@ def check_text(
     config["fingerprints"] = text_fingerprints(the_setup)
     config["execution"] = execution
     config["fail_on"] = fail_on
+    config["keep_findings"] = keep_option(keep)
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -531,6 +540,7 @@ def check_text(
         config=config,
         model={"classifiers": [getattr(m, "spec_info", {}) for m in the_setup.model.models]},
         versions=versions(),
+        keep_findings=keep,
     )
     if on_start is not None:
         on_start(run_id, seed, command)
@@ -586,36 +596,81 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
 
 
 def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, close_served, record_served
+    from assay.models.serving import (
+        close_served,
+        fail_unavailable,
+        record_served,
+        stopped_answering,
+    )
 
+    probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     try:
         if not (execution or {}).get("units"):
-            outcome = _execute_one(setup, **kwargs)
+            outcome = _execute_one(setup, probed, **kwargs)
         else:
-            outcome = _execute_units(setup, execution or {}, **kwargs)
-        _recheck(setup, **kwargs)
-    finally:  # served classifiers' request counters go with the run, however it ended
+            outcome = _execute_units(setup, execution or {}, probed, **kwargs)
         thaw()  # what the search froze between its rounds is collected as usual again
+        # whether a served classifier stopped answering is judged on the run's own requests,
+        # before the re-check's (which must never make the ended run a model failure)
+        why = stopped_answering(setup.model.models)
+        if why is None:
+            _recheck(setup, probed.get("probe"), **kwargs)
+    finally:  # served classifiers' request counters go with the run, however it ended
+        thaw()
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
         close_served(setup.model.models)
     # a served classifier that stopped answering ended the run: exit 3, never a pass
-    check_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+    fail_unavailable(kwargs["store"], kwargs["run_id"], why)
     return outcome
 
 
-def _recheck(setup: TextSetup, **kwargs: Any) -> None:
+def _checking() -> bool:
+    """Whether the determinism checks are made (``ASSAY_TEXT_RECHECK=0``: not, for tests
+    that count every sentence the search asks)."""
+    return os.environ.get("ASSAY_TEXT_RECHECK", "1") != "0"
+
+
+def _probe(setup: TextSetup, model: Any, probed: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    """``PROBE`` sentences of the grammar (drawn from the run's seed, apart from the search's
+    draws) asked twice of ``model`` (the classifiers where the search asks them: a forked
+    worker's crash stays there) before the search (``text.recheck.probe``), into
+    ``probed``: two calls, not counted as queries, of at most 5 s (and a twentieth of the
+    time left) under a time budget, whose time is the run's (``kwargs["max_time"]`` less
+    it).  Every session of a run makes its own (a resumed run's classifiers may be others)."""
+    from assay.core.rng import generator
+    from assay.text.recheck import PROBE, probe
+
+    if not _checking():
+        return
+    started = time.monotonic()
+    test = setup.test
+    sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
+    draws = Draws(generator(int(kwargs["seed"]), 7))
+    sentences = [tree_text(sampler.sentence_tree(draws)) for _ in range(PROBE)]
+    layout = setup.model.layout
+    left = kwargs.get("max_time")
+    probed["probe"] = probe(
+        model,
+        sentences,
+        list(layout.names),
+        [len(labels) for labels in layout.labels],
+        call_timeout=kwargs.get("call_timeout"),
+        max_time=None if left is None else max(min(5.0, 0.05 * left), 0.2),
+    )
+    if left is not None:
+        kwargs["max_time"] = max(left - (time.monotonic() - started), 0.1)
+
+
+def _recheck(setup: TextSetup, probed: dict[str, Any] | None, **kwargs: Any) -> None:
     """A sample of the run's minimal failing sentences asked again (``text.recheck``): one
-    call, of at most 5 s under a time budget; a failure there leaves the run as it ended.
-    ``ASSAY_TEXT_RECHECK=0`` leaves it out (tests that count what the search asks).  Not
-    made with a served classifier: a request failing after the run would make its ended run
-    a model failure (``check_served``), and each request may be billed."""
+    call, of at most 5 s under a time budget, within the run's call timeout; recorded in the
+    summary with the start's probe (``probed``).  A failure there is noted in the summary
+    and leaves the run as it ended (a served classifier's too: ``_execute`` judged whether
+    it stopped answering before).  ``ASSAY_TEXT_RECHECK=0`` leaves both checks out."""
     from assay.errors import AssayError
-    from assay.models.serving import served_model
     from assay.text.recheck import record_recheck
 
-    if os.environ.get("ASSAY_TEXT_RECHECK", "1") == "0":
-        return
-    if any(served_model(m) is not None for m in setup.model.models):
+    if not _checking():
         return
     with contextlib.suppress(AssayError):
         record_recheck(
@@ -624,10 +679,11 @@ def _recheck(setup: TextSetup, **kwargs: Any) -> None:
             setup.model,
             call_timeout=kwargs.get("call_timeout"),
             max_time=None if kwargs.get("max_time") is None else 5.0,
+            probed=probed,
         )
 
 
-def _execute_one(setup: TextSetup, **kwargs: Any) -> RunOutcome:
+def _execute_one(setup: TextSetup, probed: dict[str, Any], **kwargs: Any) -> RunOutcome:
     """One search, its classifiers answering in a worker process, a thread or inline
     (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
     from assay.execution import ThreadCaller
@@ -645,6 +701,7 @@ def _execute_one(setup: TextSetup, **kwargs: Any) -> RunOutcome:
     elif mode == "thread":
         caller = ThreadCaller()
     try:
+        _probe(setup, model, probed, kwargs)
         return execute(setup.test, model, caller=caller, **kwargs)
     finally:
         if worker is not None:  # first: a call still out (hung) ends with the worker
@@ -663,8 +720,12 @@ def _record_worker(store: RunStore, run_id: str, mode: str, why: str) -> None:
             store.checkpoint(run_id, summary=summary)
 
 
-def _execute_units(setup: TextSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
+def _execute_units(
+    setup: TextSetup, execution: dict[str, Any], probed: dict[str, Any], **kwargs: Any
+) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
+
+    _probe(setup, setup.model, probed, kwargs)
 
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
@@ -877,17 +938,25 @@ def check_export(path: str | os.PathLike[str] | None) -> None:
 
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
-    """Write the failing sentences for labelling or retraining: CSV or JSON lines."""
+    """Write the failing sentences for labelling or retraining: CSV or JSON lines.  In JSON
+    (``.jsonl``, ``.json``) ``labels`` is a list, one label per classifier; in CSV (and in
+    ``findings()``) one string, the labels joined by "; " (``core.labels``: a label holding
+    ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
+    from assay.core.labels import split_labels
+
     frame = findings_frame(store, run_id)
     p = Path(path)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() in (".jsonl", ".json"):
+            records = frame.to_dict(orient="records")
+            for rec in records:
+                rec["labels"] = split_labels(str(rec.get("labels") or ""))
         if p.suffix.lower() == ".jsonl":
             with p.open("w", encoding="utf-8") as fh:
-                for rec in frame.to_dict(orient="records"):
+                for rec in records:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
-            records = frame.to_dict(orient="records")
             p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
         elif p.suffix.lower() == ".csv":
             frame.to_csv(p, index=False)

@@ -22,6 +22,7 @@ import numpy as np
 
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.core.findings import FindingBatch
+from assay.core.labels import join_labels
 from assay.errors import BudgetExhausted
 from assay.text.flat import text as flat_text
 from assay.text.generate import (
@@ -947,7 +948,8 @@ class Engine:
             outs[i, 0] = r["outputs"][0]
             outs[i, 1] = r["orig_out"]
         margin = np.array([r["margin"] for r in rows])
-        labels = ["; ".join(_label_text(r["detail"])) for r in rows]
+        # each classifier's label, joined so that they read back as they were (``core.labels``)
+        labels = [join_labels(_label_text(r["detail"])) for r in rows]
         return FindingBatch(
             kind=f"text-{self.oracle.kind}",
             inputs=np.array([[r["sentence"], r["original"]] for r in rows], dtype=str),
@@ -986,9 +988,8 @@ class Engine:
                 "errors": self.errors,
                 "search_errors": self.search_errors,
                 "proposed": self.proposed,
-                "prod_n": self.prod_n.tolist(),
-                "prod_err": self.prod_err.tolist(),
-                "words": self.words,
+                # one JSON text (copied for the store as one object: ``core.run._detached``)
+                "words_json": json.dumps(self.words, separators=(",", ":")),
                 "shrink_incomplete": self.shrink_incomplete,
                 "stop_reason": self.stop_reason,
                 "done": self._done,
@@ -1003,6 +1004,12 @@ class Engine:
                 "stop_next": self._stop_next,
             }
         )
+        # the productions used so far and their counts (a grammar of 50,000 productions
+        # whose every count was copied and written at each checkpoint took 0.4 s a time)
+        used = np.flatnonzero(self.prod_n)
+        snap.arrays["prod_used"] = used.astype(np.int64)
+        snap.arrays["prod_n"] = self.prod_n[used]
+        snap.arrays["prod_err"] = self.prod_err[used]
         snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
         snap.appends["keys"] = np.array(self._keys_log, dtype=np.uint64)
         self._asked_log, self._keys_log = [], []
@@ -1015,9 +1022,18 @@ class Engine:
         self.errors = int(v.get("errors", 0))
         self.search_errors = int(v.get("search_errors", 0))
         self.proposed = int(v.get("proposed", 0))
-        self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
-        self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
-        self.words = {str(k): list(x) for k, x in dict(v.get("words", {})).items()}
+        used = snap.arrays.get("prod_used")
+        if used is not None:
+            n_prod = self.g.n_productions
+            self.prod_n = np.zeros(n_prod, dtype=np.int64)
+            self.prod_err = np.zeros(n_prod, dtype=np.int64)
+            self.prod_n[used] = snap.arrays["prod_n"]
+            self.prod_err[used] = snap.arrays["prod_err"]
+        else:  # a state stored before: every count, in values
+            self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
+            self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
+        words = json.loads(v["words_json"]) if "words_json" in v else v.get("words", {})
+        self.words = {str(k): list(x) for k, x in dict(words).items()}
         # the records as JSON lines in appends, then the counts changed since, in order; a
         # state stored before them holds every record in values (as JSON text, or before
         # that as records)

@@ -41,6 +41,7 @@ __all__ = [
 Tree = tuple[int, tuple[Any, ...]]
 _PUNCT = re.compile(r" ([,.!?;:])")
 DEFAULT_MAX_DEPTH = 24
+_MANY = 64  # alternatives: a symbol of more has its steered weights summed in numpy
 
 
 def detok(text: str) -> str:
@@ -96,8 +97,9 @@ class Sampler:
         self.weighted = weighted
         self._choices: dict[tuple[int, int], tuple[list[int], list[float]]] = {}
         self._shortest: dict[int, Tree] = {}
-        self._bias_memo: list[tuple[np.ndarray, dict[tuple[int, int], list[float]]]] = []
+        self._bias_memo: list[tuple[np.ndarray, dict[Any, Any]]] = []
         self._shortest_with: dict[int, Tree] = {}
+        self._weights: np.ndarray | None = None  # the grammar's weights as an array
 
     def choices(self, s: int, budget: int) -> tuple[list[int], list[float]]:
         """Productions of ``s`` that finish within ``budget`` levels, and cumulative weights."""
@@ -118,19 +120,14 @@ class Sampler:
         """A random derivation of symbol ``s`` at most ``budget`` levels deep."""
         if bias is None:
             return self._plain(s, budget, draws.next)
-        return self._biased(s, budget, draws.next, bias, self._steered(bias))
+        return self._biased(s, budget, draws.next, bias, self.steered(bias))
 
     def _plain(self, s: int, budget: int, draw: Any) -> Tree:
         prods, cum = self.choices(s, budget)
         if len(prods) == 1:
             p = prods[0]
-        else:
-            u = draw() * cum[-1]
-            k = 0
-            last = len(cum) - 1
-            while k < last and cum[k] <= u:
-                k += 1
-            p = prods[k]
+        else:  # the first cumulative weight above u (as a scan adding the weights in order)
+            p = prods[min(bisect.bisect_right(cum, draw() * cum[-1]), len(cum) - 1)]
         items = self.g.productions[p][1]
         if self.g.lexical[p]:
             return (p, items)
@@ -147,18 +144,17 @@ class Sampler:
         budget: int,
         draw: Any,
         bias: np.ndarray,
-        steered: dict[tuple[int, int], list[float]],
+        steered: dict[Any, Any],
     ) -> Tree:
         """``tree`` steered by ``bias`` (``steered``: its cumulative weights, made once per
-        bias array: ``_steered``)."""
+        bias array: ``steered``)."""
         prods = self.choices(s, budget)[0]
         if len(prods) == 1:
             p = prods[0]
         else:
             bcum = steered.get((s, budget))
             if bcum is None:
-                w = [(self.g.weights[q] if self.weighted else 1.0) * float(bias[q]) for q in prods]
-                bcum = steered[s, budget] = list(itertools.accumulate(w))
+                bcum = steered[s, budget] = self._steered_cum(prods, bias)
             # the first cumulative weight above u (as a scan adding the weights in order)
             u = draw() * bcum[-1]
             p = prods[min(bisect.bisect_right(bcum, u), len(bcum) - 1)]
@@ -175,9 +171,23 @@ class Sampler:
             ),
         )
 
-    def _steered(self, bias: np.ndarray) -> dict[tuple[int, int], list[float]]:
+    def _steered_cum(self, prods: list[int], bias: np.ndarray) -> list[float]:
+        """The cumulative weights of ``prods`` steered by ``bias``: added in order, in numpy
+        for a symbol of many alternatives (the same sums: a cumulative sum adds in order)."""
+        if len(prods) <= _MANY:
+            w = [(self.g.weights[q] if self.weighted else 1.0) * float(bias[q]) for q in prods]
+            return list(itertools.accumulate(w))
+        at = np.asarray(prods, dtype=np.int64)
+        if self._weights is None:
+            self._weights = np.asarray(self.g.weights, dtype=np.float64)
+        base = self._weights[at] if self.weighted else np.ones(len(at))
+        out: list[float] = np.cumsum(base * bias[at]).tolist()
+        return out
+
+    def steered(self, bias: np.ndarray) -> dict[Any, Any]:
         """Cumulative weights steered by ``bias``, per (symbol, depth left), made once per
-        bias array (a search's round uses one or two; by identity, holding the array)."""
+        bias array (a search's round uses one or two; by identity, holding the array); a
+        walk's word swaps keep theirs in it too (``strategies._other_word``)."""
         for held, table in self._bias_memo:
             if held is bias:
                 return table

@@ -43,6 +43,7 @@ Item = int | str  # a nonterminal id or a terminal string
 
 _SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
+_BLANKS = re.compile(r"[ \t\r]*")
 EXPECTATIONS = ("away", "flip", "up", "down")
 _EMPTY = '""'
 
@@ -127,9 +128,15 @@ class Grammar:
         ]
         self.lexical = [all(isinstance(it, str) for it in items) for _, items in self.productions]
         # a word choice of a symbol with at least two of them: a word a swap may replace
-        n_lex = [sum(1 for q in alts if self.lexical[q]) for alts in self.alternatives]
+        # per symbol, its word choices in order; per production, its place among them (-1:
+        # not a word choice): a swap draws the new word by its place, without a scan
+        self.word_choices = [[q for q in alts if self.lexical[q]] for alts in self.alternatives]
+        self.word_place = [-1] * len(self.productions)
+        for choices in self.word_choices:
+            for k, q in enumerate(choices):
+                self.word_place[q] = k
         self.swappable = [
-            lex and n_lex[s] >= 2
+            lex and len(self.word_choices[s]) >= 2
             for lex, (s, _) in zip(self.lexical, self.productions, strict=True)
         ]
 
@@ -211,8 +218,9 @@ class _Lexer:
         return UsageError(message, path=self.path, line=self.line, column=where + 1)
 
     def skip(self) -> None:
-        while self.i < len(self.text) and self.text[self.i] in " \t\r":
-            self.i += 1
+        m = _BLANKS.match(self.text, self.i)  # (always matches, perhaps nothing)
+        if m is not None:
+            self.i = m.end()
 
     def at_end(self) -> bool:
         self.skip()
@@ -236,6 +244,10 @@ class _Lexer:
         self.skip()
         quote, col = self.text[self.i], self.i
         j = self.i + 1
+        end = self.text.find(quote, j)
+        if end >= 0 and self.text.find("\\", j, end) < 0:  # no escape: the text as it is
+            self.i = end + 1
+            return self.text[j:end], col
         out = []
         while j < len(self.text):
             c = self.text[j]

@@ -81,15 +81,28 @@ def _subsequence(small: Sequence[str], big: Sequence[str]) -> bool:
 MANY_ALTERNATIVES = 64
 
 
-def _first_word(items: tuple[Any, ...]) -> str | None:
-    """The first word of an alternative's terminals, as ``_split_words`` splits them (None:
-    they have no words)."""
+def _item_words(items: tuple[Any, ...]) -> set[str]:
+    """The words of an alternative's terminals, as ``_split_words`` splits them."""
+    out: set[str] = set()
     for it in items:
         if isinstance(it, str):
-            words = it.split() if " " in it else [it]
-            if words:
-                return words[0]
-    return None
+            out.update(it.split() if " " in it else [it])
+    return out
+
+
+def _rarest_words(alternatives: list[tuple[Any, ...]]) -> list[str | None]:
+    """Per alternative (its items), the word of its terminals that the fewest alternatives
+    hold (then the least in text order; None: it has no words).  A replacement keeps only
+    words of the subtree it replaces, so it holds its rarest word there too: indexed by it,
+    an alternative is found from the subtree's words, and few alternatives share one
+    (indexed by the first word, 50,000 sentences "sentence number N was good" shared
+    "sentence", and shrinking one scanned them all)."""
+    words = [_item_words(items) for items in alternatives]
+    held: dict[str, int] = {}
+    for ws in words:
+        for w in ws:
+            held[w] = held.get(w, 0) + 1
+    return [min(ws, key=lambda w: (held[w], w)) if ws else None for ws in words]
 
 
 Node = tuple[tuple[int, ...], Any, int, int, int]  # path, subtree, word span, subtree's end
@@ -196,7 +209,8 @@ class Shrinker:
         order: all of them for a symbol of few; for one of many (a vocabulary of 100,000
         words made shrinking scan every alternative for every subtree: a run took minutes),
         only those whose symbols that must derive words are among ``sub``'s children and
-        whose first word is one of ``sub``'s (a replacement never brings in new words)."""
+        whose rarest word is one of ``sub``'s (a replacement never brings in new words:
+        ``_rarest_words``)."""
         g = self.oracle.g
         every = g.alternatives[s]
         if len(every) <= MANY_ALTERNATIVES or len(kids) > 6:
@@ -204,12 +218,13 @@ class Shrinker:
         index = self._index.get(s)
         if index is None:
             index = self._index[s] = {}
-            for q in every:
+            rarest = _rarest_words([g.productions[q][1] for q in every])
+            for q, word in zip(every, rarest, strict=True):
                 items = g.productions[q][1]
                 need = frozenset(
                     it for it in items if not isinstance(it, str) and g.min_words[it] > 0
                 )
-                index.setdefault((need, _first_word(items)), []).append(q)
+                index.setdefault((need, word), []).append(q)
         words: set[str | None] = {None, *_split_words(sub)}
         found: list[int] = []
         have = sorted(kids)

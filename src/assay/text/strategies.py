@@ -308,23 +308,7 @@ def swap_word_at(
         path, p, at = spots[_pick_cum(kcum, engine.draws.next())]
     else:
         path, p, at = spots[engine.draws.below(len(spots))]
-    other = None if memo is None else memo.get(p)
-    if other is None:
-        s = g.productions[p][0]
-        others = [q for q in g.alternatives[s] if g.lexical[q] and q != p]
-        ocum = (
-            None
-            if weights is None
-            else list(itertools.accumulate(float(weights[x]) for x in others))
-        )
-        other = (others, ocum)
-        if memo is not None:
-            memo[p] = other
-    others, ocum = other
-    if ocum is None:
-        q = others[engine.draws.below(len(others))]
-    else:
-        q = others[_pick_cum(ocum, engine.draws.next())]
+    q = _other_word(engine, p, weights, memo)
     made = _drafts_of(engine, case, memo)
     edit = (path, q)
     cand = made.get(edit, _UNMADE)
@@ -340,6 +324,52 @@ def swap_word_at(
 
 
 _UNMADE: Any = object()
+
+# a category of more word choices than this draws its new word without listing the others:
+# by its place (uniform), or from the cumulative weights of all its word choices, made once
+# per weights array (weighted); fewer are drawn as they always were (the same findings)
+MANY_WORDS = 64
+
+
+def _other_word(
+    engine: Engine, p: int, weights: np.ndarray | None, memo: dict[Any, Any] | None
+) -> int:
+    """Another word choice of production ``p``'s symbol than ``p``, drawn uniformly or in
+    proportion to ``weights``: one or two draws, O(log n) for a category of n words (a
+    category of 50,000 words listed and summed for each swap made a run take minutes)."""
+    g = engine.g
+    choices = g.word_choices[g.productions[p][0]]
+    at = g.word_place[p]
+    if weights is None:  # (the same draw as picking from the list without ``p``)
+        k = engine.draws.below(len(choices) - 1)
+        return choices[k + (k >= at)]
+    if len(choices) <= MANY_WORDS:
+        other = None if memo is None else memo.get(p)
+        if other is None:
+            others = [q for q in choices if q != p]
+            other = (others, list(itertools.accumulate(float(weights[x]) for x in others)))
+            if memo is not None:
+                memo[p] = other
+        others, ocum = other
+        return int(others[_pick_cum(ocum, engine.draws.next())])
+    s = g.productions[p][0]
+    table = engine.sampler.steered(weights)
+    cum = table.get(("words", s))
+    if cum is None:
+        cum = table["words", s] = np.cumsum(weights[np.asarray(choices, dtype=np.int64)])
+    return choices[_pick_cum_without(cum, at, engine.draws.next())]
+
+
+def _pick_cum_without(cum: np.ndarray, at: int, u: float) -> int:
+    """The index drawn by the uniform ``u`` in proportion to the weights whose cumulative
+    sums are ``cum``, leaving out the weight at ``at`` (never drawn)."""
+    own = float(cum[at] - (cum[at - 1] if at else 0.0))
+    x = u * (float(cum[-1]) - own)
+    last = len(cum) - 1
+    if at and (at == last or x < float(cum[at - 1])):
+        return min(int(np.searchsorted(cum[:at], x, side="right")), at - 1)
+    k = int(np.searchsorted(cum, x + own, side="right"))
+    return min(max(k, at + 1), last)
 
 
 def drafted(engine: Engine, case: Case) -> dict[Any, Case | None]:

@@ -65,8 +65,11 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "search_errors": engine.search_errors,
         "asked": len(engine.asked),
         "shrink_incomplete": engine.shrink_incomplete,
-        "prod_n": engine.prod_n.tolist(),
-        "prod_err": engine.prod_err.tolist(),
+        # the productions the unit used and their counts (not one per production of the
+        # grammar: a grammar of 50,000 of them would write 100,000 numbers per unit)
+        "prod_used": np.flatnonzero(engine.prod_n).tolist(),
+        "prod_n": engine.prod_n[engine.prod_n > 0].tolist(),
+        "prod_err": engine.prod_err[engine.prod_n > 0].tolist(),
         "words": engine.words,
         "minimal": [{k: rec[k] for k in _RECORD} for rec in engine.minimal.values()],
         "first_answer": engine.first_answer,
@@ -136,8 +139,14 @@ def merge_summaries(
         if merged.first_answer is None and first is not None:
             merged.first_answer = [float(x) for x in first]
         asked += int(stats.get("asked") or 0)
-        merged.prod_n += np.asarray(stats.get("prod_n") or 0, dtype=np.int64)
-        merged.prod_err += np.asarray(stats.get("prod_err") or 0, dtype=np.int64)
+        used = stats.get("prod_used")
+        if used is not None:
+            at = np.asarray(used, dtype=np.int64)
+            merged.prod_n[at] += np.asarray(stats.get("prod_n") or [], dtype=np.int64)
+            merged.prod_err[at] += np.asarray(stats.get("prod_err") or [], dtype=np.int64)
+        else:  # a unit's summary stored before: a count per production
+            merged.prod_n += np.asarray(stats.get("prod_n") or 0, dtype=np.int64)
+            merged.prod_err += np.asarray(stats.get("prod_err") or 0, dtype=np.int64)
         for word, (n, e) in (stats.get("words") or {}).items():
             got = merged.words.setdefault(word, [0, 0])
             got[0] += int(n)
