@@ -219,7 +219,7 @@ def test_an_endpoint_answering_labels_by_name_is_told_how_to_test_it(
         url = f"http://127.0.0.1:{server.port}/predict"
         code, said = _fairness(url, tmp_path / "runs.db", 300, capsys)
     assert code == 3, said
-    assert "labels by name (" in said and "FUNCTION.classes_ = [" in said, said
+    assert "labels by name (" in said and "e.g. --classes no,yes" in said, said
 
 
 # -- TorchScript modules ------------------------------------------------------------------

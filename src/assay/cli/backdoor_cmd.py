@@ -14,6 +14,7 @@ from assay.cli.checks import check_creatable, check_fail_on, check_outputs
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
+    Classes,
     AsJson,
     BatchSize,
     CallTimeout,
@@ -131,13 +132,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
-        n_classes: Annotated[
-            int | None,
-            typer.Option(
-                "--classes",
-                help="How many classes a model that answers labels only has (0 to N-1).",
-            ),
-        ] = None,
+        classes: Classes = None,
         html: Html = None,
         junit: Junit = None,
         report: JsonReport = None,
@@ -231,7 +226,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 output=output,
-                n_classes=n_classes,
+                classes=classes,
                 labels=labels,
                 serving=serving_options(
                     batch_size=batch_size,

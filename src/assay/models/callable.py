@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 _FORMS = "path/to/file.py:function or package.module:function"
+DECLARED_BY = "--classes (classes=)"  # names declared by the user, not by the model
 _ONE_SENTENCE = (
     "a text classifier is called with a list of sentences and answers one label (or row of "
     "probabilities) per sentence; for a function of one sentence give "
@@ -224,8 +225,14 @@ class NamedLabelsModel(CallableModel):
         names: tuple[str, ...],
         *,
         from_answers: bool = False,
+        declared_by: str = "classes_",
+        who: str = "the model",
     ) -> None:
         super().__init__(fn, capabilities)
+        # where the names were declared (a function's classes_, or --classes) and who
+        # answers: named when an answer is none of them
+        self.declared_by = declared_by
+        self.who = who
         self._index = {n: i for i, n in enumerate(names)}
         # labels added from other classifiers are written their way ("neutral"): this one's
         # "NEUTRAL" is that label when no other of its labels is written alike
@@ -272,8 +279,8 @@ class NamedLabelsModel(CallableModel):
         known = list(self._index)
         if not self.from_answers:
             return (
-                f"the model answered {name!r} for input {i}, which is not one of its "
-                f"declared classes_ {known!r}"
+                f"{self.who} answered {name!r} for input {i}, which is not one of the classes "
+                f"declared in {self.declared_by} {known!r}"
             )
         return (
             f"the model answered {name!r} for input {i}, a label it had not answered before "
@@ -299,7 +306,14 @@ class NamedLabelsModel(CallableModel):
             max_batch=self.capabilities.max_batch,
             class_names=names,
         )
-        widened = NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+        widened = NamedLabelsModel(
+            self.fn,
+            caps,
+            names,
+            from_answers=self.from_answers,
+            declared_by=self.declared_by,
+            who=self.who,
+        )
         served = getattr(self, "model", None)
         if served is not None:  # an endpoint's labels by name (loader._http): the same one
             widened.model = served
@@ -316,7 +330,7 @@ def _one_class(out: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _named(
+def declared_model(
     fn: Callable[[Any], Any],
     names: tuple[str, ...],
     *,
@@ -324,6 +338,8 @@ def _named(
     probe: ModelInputs | None,
     call_timeout: float | None,
     answered: Any = None,
+    declared_by: str = "classes_",
+    who: str | None = None,
 ) -> CallableModel:
     """A function with declared classes: labels by name, indices, or probabilities (also
     as a pipeline's ``{label, score}`` lists naming every class).  ``answered``: its answer
@@ -340,21 +356,28 @@ def _named(
         if answer.dtype.kind == "f" and one_column and answer.size:
             if len(names) != 2:
                 raise UsageError(
-                    f"{_qualname(fn)} declares {len(names)} classes_ but answered one number "
-                    "per input; answer one probability per class (one column each)",
+                    f"{who or _qualname(fn)} declares {len(names)} {_noun(declared_by)} but "
+                    "answered one number per input; answer one probability per class (one "
+                    "column each)",
                     argument="MODEL",
                 )
             outputs = "proba"  # the probability of the second class, as predict_proba[:, 1]
         elif answer.dtype.kind == "f" and answer.ndim == 2:
             if answer.shape[1] != len(names):
                 raise UsageError(
-                    f"{_qualname(fn)} declares {len(names)} classes_ but answered "
-                    f"{answer.shape[1]} probability columns",
+                    f"{who or _qualname(fn)} declares {len(names)} {_noun(declared_by)} but "
+                    f"answered {answer.shape[1]} probability columns",
                     argument="MODEL",
                 )
             outputs = "proba"
     caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
-    return NamedLabelsModel(fn, caps, names)
+    return NamedLabelsModel(
+        fn, caps, names, declared_by=declared_by, who=who or f"the function {_qualname(fn)}"
+    )
+
+
+def _noun(declared_by: str) -> str:
+    return "classes_" if declared_by == "classes_" else f"classes ({declared_by})"
 
 
 def probe_call(
@@ -429,17 +452,36 @@ def from_callable(
     outputs: OutputKind | None = None,
     probe: ModelInputs | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    classes: tuple[str, ...] | None = None,
 ) -> CallableModel:
     """Wrap a batched function as a Model.
 
     Capabilities come from ``capabilities``, else from ``outputs``/``n_classes``, else from
     one call on ``probe`` (see ``infer_capabilities``); without any of these, UsageError.
+    ``classes``: the names of its classes, in order (``--classes``), as ``fn.classes_``.
     """
     if not callable(fn):
         raise UsageError(f"{fn!r} is not callable", argument="MODEL")
     names = _declared_classes(fn)
+    declared_by = "classes_"
+    if classes is not None:
+        if names is not None and names != classes:
+            raise UsageError(
+                f"{_qualname(fn)} declares its classes ({', '.join(map(repr, names))}); "
+                f"--classes gives {', '.join(map(repr, classes))}: give the same, in order "
+                "(or leave --classes out)",
+                argument="--classes",
+            )
+        names, declared_by = classes, DECLARED_BY
     if capabilities is None and names is not None:
-        return _named(fn, names, modality=modality, probe=probe, call_timeout=call_timeout)
+        return declared_model(
+            fn,
+            names,
+            modality=modality,
+            probe=probe,
+            call_timeout=call_timeout,
+            declared_by=declared_by,
+        )
     if capabilities is None and outputs is None and probe is not None:
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
         try:
@@ -458,7 +500,7 @@ def from_callable(
             )
         found = ranked_labels(answer)
         if found is not None:
-            return _named(
+            return declared_model(
                 fn,
                 found,
                 modality=modality,

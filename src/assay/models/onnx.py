@@ -159,6 +159,7 @@ class OnnxModel:
         n_classes: int | None = None,
         outputs: OutputKind | None = None,
         probe: ModelInputs | None = None,
+        classes: tuple[str, ...] | None = None,
     ) -> None:
         self.path = Path(path)
         self.session = _session(self.path)
@@ -166,6 +167,21 @@ class OnnxModel:
         self.outputs = _ports(self.session.get_outputs())
         self.output = _choose_output(self.outputs, output, outputs)
         labels = _graph_class_labels(self.path)
+        if classes is not None:
+            if labels is not None and tuple(str(c) for c in labels) != classes:
+                raise UsageError(
+                    f"the graph names its classes ({', '.join(repr(str(c)) for c in labels)}); "
+                    f"the classes declared are {', '.join(map(repr, classes))}: declare the "
+                    "graph's own, in its order (or leave --classes out)",
+                    argument="--classes",
+                    path=str(self.path),
+                )
+            if n_classes is not None and n_classes != len(classes):
+                raise UsageError(
+                    f"{n_classes} classes given, but {len(classes)} names", argument="--classes"
+                )
+            n_classes = len(classes)
+        self._declared = classes  # names given by the user (--classes), label i = class i
         self._class_values: list[Any] | None = labels
         self.max_batch = self.inputs[0].fixed_batch if len(self.inputs) == 1 else None
         self._map_keys: list[Any] | None = None
@@ -214,6 +230,15 @@ class OnnxModel:
         names = None
         if self._class_values is not None and len(self._class_values) == found:
             names = tuple(str(c) for c in self._class_values)
+        elif self._declared is not None:
+            names = self._declared
+            if found is not None and found != len(names):
+                raise UsageError(
+                    f"output {port.name!r} has {found} classes; {len(names)} are declared "
+                    f"({', '.join(map(repr, names))})",
+                    argument="--classes",
+                )
+            found = len(names)
         return Capabilities(
             modality=modality,
             n_classes=found,
@@ -299,18 +324,32 @@ class OnnxModel:
 
     def _label_indices(self, out: np.ndarray) -> np.ndarray:
         out = out.reshape(-1)
-        if self._class_values is None:
+        values: list[Any] | None = self._class_values
+        if values is None and self._declared is not None and out.dtype.kind not in "iu":
+            values = list(self._declared)  # labels by name, declared with --classes
+            out = out.astype(str) if out.dtype.kind == "S" else out
+        if values is None:
             if out.dtype.kind in "iu":
                 return out
             raise UsageError(
                 f"output {self.output.name!r} gives labels of type {out.dtype} and the graph "
-                "names no classes; choose a probability output with --output",
+                "names no classes; declare them in order (--classes no,yes; classes=[...]) "
+                "or choose a probability output with --output",
                 argument="--output",
             )
-        idx = index_of(out, self._class_values)
+        idx = index_of(out, values)
         if (idx < 0).any():
             bad = out[int(np.argmax(idx < 0))]
-            raise ModelError(f"the model answered label {bad!r}, not one of its classes")
+            where = (
+                "the classes declared in --classes (classes=)"
+                if values is not self._class_values
+                else "the classes the graph names"
+            )
+            raise ModelError(
+                f"the ONNX model {self.path.name} answered label {_plain(bad)!r} for input "
+                f"{int(np.argmax(idx < 0))}, which is not one of {where} "
+                f"({', '.join(repr(str(v)) for v in values)})"
+            )
         return idx
 
     def _feeds(self, inputs: ModelInputs) -> dict[str, Any]:
@@ -333,6 +372,11 @@ class OnnxModel:
 
     def __repr__(self) -> str:
         return f"OnnxModel({str(self.path)!r}, output={self.output.name!r})"
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for messages)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _padded(inputs: ModelInputs, size: int) -> ModelInputs:
@@ -396,11 +440,19 @@ def from_onnx(
     n_classes: int | None = None,
     outputs: OutputKind | None = None,
     probe: ModelInputs | None = None,
+    classes: tuple[str, ...] | None = None,
 ) -> OnnxModel:
-    """Load an ONNX file as a Model (see the module docstring)."""
+    """Load an ONNX file as a Model (see the module docstring).  ``classes``: the names of
+    its classes in order, for a graph that answers labels by name and names none."""
     p = Path(path).expanduser()
     if not p.is_file():
         raise UsageError(f"no such file: {path}", argument="MODEL", path=str(path))
     return OnnxModel(
-        p, output=output, modality=modality, n_classes=n_classes, outputs=outputs, probe=probe
+        p,
+        output=output,
+        modality=modality,
+        n_classes=n_classes,
+        outputs=outputs,
+        probe=probe,
+        classes=classes,
     )
