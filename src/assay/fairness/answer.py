@@ -162,6 +162,14 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
         summary["headline"] = (
             f"{headline}; the answer sampled {sampled:,} inputs more, beside the search's queries"
         )
+    analysis = summary.get("analysis") or {}
+    asked, taken = analysis.get("samples_asked"), analysis.get("samples")
+    if isinstance(asked, int) and isinstance(taken, int) and taken < asked:
+        summary["headline"] = (
+            f"{summary.get('headline') or ''}; the answer's samples were capped at {taken:,} "
+            f"rows per attribute (not {asked:,}: rows of this many features would not fit "
+            "in memory), so its intervals are wider"
+        )
     store.checkpoint(run_id, summary=summary)
 
 

@@ -26,7 +26,7 @@ from assay.core.display import percent
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
 from assay.fairness.oracle import Oracle
-from assay.fairness.schema import Schema
+from assay.fairness.schema import Schema, rows_within
 
 __all__ = ["REPEATS", "confirm_findings", "flip_rate", "section"]
 
@@ -43,7 +43,9 @@ def flip_rate(
     data: np.ndarray | None = None,
     n: int = SAMPLE,
 ) -> dict[str, Any]:
-    """Ask the same ``n`` encoded rows twice; the share whose answer changed."""
+    """Ask the same ``n`` encoded rows twice (fewer for a very wide schema: ``rows_within``);
+    the share whose answer changed."""
+    n = rows_within(n, len(schema))
     if data is not None and len(data):
         rows = np.asarray(data, dtype=np.float64)[rng.integers(0, len(data), size=n)]
     else:

@@ -273,7 +273,8 @@ def _compact_chunk(chunk: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
     }
     pieces = [chunk[plain]] if plain else []
     if ints:
-        values = chunk[ints].to_numpy(dtype=np.int64)
+        every = len(ints) == len(kinds)  # (a wide file of counts: no selection to make)
+        values = (chunk if every else chunk[ints]).to_numpy(dtype=np.int64)
         low, high = values.min(axis=0), values.max(axis=0)
         fits = np.full(len(ints), -1)
         for rank, dtype in enumerate((np.int8, np.int16, np.int32, np.int64)):
@@ -287,9 +288,10 @@ def _compact_chunk(chunk: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
                 pieces.append(pd.DataFrame(block, columns=names, index=chunk.index, copy=False))
     if rest:
         pieces.append(pd.DataFrame(rest, index=chunk.index))
-    if len(pieces) == 1:
-        return pieces[0][list(chunk.columns)]
-    return pd.concat(pieces, axis=1)[list(chunk.columns)]
+    joined = pieces[0] if len(pieces) == 1 else pd.concat(pieces, axis=1)
+    if list(joined.columns) == list(chunk.columns):
+        return joined
+    return joined[list(chunk.columns)]
 
 
 def _missing_words(col: pd.Series) -> pd.Series:

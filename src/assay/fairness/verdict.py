@@ -32,7 +32,7 @@ from assay.fairness.exact import ExactResult
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.regions import check_rule, learn_rules
-from assay.fairness.schema import Schema
+from assay.fairness.schema import ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
@@ -132,6 +132,8 @@ def _sample(
     oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
     disc, classes = [], []
     queries = 0
+    # a model call of a very wide schema's rows (each asked with every value) within bounds
+    batch = min(batch, max(1, (ROW_CELLS >> 2) // (len(schema) * oracle.K)))
     for start in range(0, len(rows), batch):
         v = oracle.evaluate(rows[start : start + batch], fresh=True)
         disc.append(v.discriminatory)
@@ -210,6 +212,8 @@ def answer(
     ``kept``: the estimate phase's inputs and answers (same schema), used before any new draw.
     """
     t0 = time.monotonic()
+    asked = samples
+    samples = rows_within(samples, len(schema))  # 100,000 features: 167 rows, not 20,000
     fav_index, fav_name, fav_how = favourable_class(
         class_names, model.capabilities.n_classes, favourable
     )
@@ -273,6 +277,7 @@ def answer(
             "queries": queries,
             "seconds": time.monotonic() - t0,
             "samples": samples,
+            "samples_asked": asked,
             "reused_from_estimate": reused,
             "note": "an unbiased sample per attribute (uniform over the input space, and real "
             "rows when given): the estimate phase's inputs first, when it ran (no new "
