@@ -170,6 +170,9 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
             f"rows per attribute (not {asked:,}: rows of this many features would not fit "
             "in memory), so its intervals are wider"
         )
+    skipped = analysis.get("regions_skipped")
+    if isinstance(skipped, str) and skipped not in str(summary.get("headline") or ""):
+        summary["headline"] = f"{summary.get('headline') or ''}; {skipped}"
     store.checkpoint(run_id, summary=summary)
 
 
