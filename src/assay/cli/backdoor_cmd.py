@@ -14,10 +14,10 @@ from assay.cli.checks import check_creatable, check_fail_on, check_outputs
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
-    Classes,
     AsJson,
     BatchSize,
     CallTimeout,
+    Classes,
     Concurrency,
     Executor,
     FailOnSeverity,

@@ -15,10 +15,10 @@ from assay.cli.checks import check_fail_on, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
-    Classes,
     AsJson,
     BatchSize,
     CallTimeout,
+    Classes,
     Concurrency,
     Executor,
     HeaderEnv,

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from assay.fairness.schema import Feature
+from assay.fairness.schema import Feature, FeatureKind
 
 __all__ = ["encode_numbers", "numeric_features", "plain_numeric"]
 
@@ -56,7 +56,7 @@ def numeric_features(
             is_int = kinds[at] in "iu"
             if is_int and (high[at] > _EXACT or low[at] < -_EXACT):
                 continue
-            kind = "integer" if is_int or whole[at] else "continuous"
+            kind: FeatureKind = "integer" if is_int or whole[at] else "continuous"
             out[names[i]] = Feature(names[i], kind, low=float(low[at]), high=float(high[at]))
     return out
 

@@ -223,10 +223,10 @@ def _setup(
     ``--classes``) for an endpoint or ONNX graph answering labels by name; or their number.
     """
     from assay.datasets import load_dataset
-    from assay.models.classes import declared_count_or_names
     from assay.fairness.tables import check_encoding
     from assay.fairness.tabular_io import check_data, load_schema, read_table
     from assay.models import load_model
+    from assay.models.classes import declared_count_or_names
 
     check_encoding(encoding)  # before anything is loaded
     n_classes, class_names = declared_count_or_names(classes)

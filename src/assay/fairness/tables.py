@@ -48,6 +48,8 @@ _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_ENCODING = "utf-8"
 _CHUNK_ROWS = 1 << 16
+# integer types a column is narrowed to, smallest first (as pandas.to_numeric's downcast)
+_NARROW: tuple[type[np.signedinteger[Any]], ...] = (np.int8, np.int16, np.int32, np.int64)
 _BLOCK = 1 << 20
 # the longest header line read (characters): about a million columns; a longer first line is
 # not a header (a file without line breaks, a binary file) and is refused, never read whole
@@ -277,10 +279,10 @@ def _compact_chunk(chunk: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
         values = (chunk if every else chunk[ints]).to_numpy(dtype=np.int64)
         low, high = values.min(axis=0), values.max(axis=0)
         fits = np.full(len(ints), -1)
-        for rank, dtype in enumerate((np.int8, np.int16, np.int32, np.int64)):
+        for rank, dtype in enumerate(_NARROW):
             info = np.iinfo(dtype)
             fits[(fits < 0) & (low >= info.min) & (high <= info.max)] = rank
-        for rank, dtype in enumerate((np.int8, np.int16, np.int32, np.int64)):
+        for rank, dtype in enumerate(_NARROW):
             at = np.flatnonzero(fits == rank)
             if at.size:
                 names = [ints[i] for i in at]

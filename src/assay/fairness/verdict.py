@@ -216,9 +216,12 @@ def answer(
     samples = rows_within(samples, len(schema))  # 100,000 features: 167 rows, not 20,000
     regions_skipped = None
     if regions and len(schema) > MAX_REGION_FEATURES:  # the rule search is O(features) a step
-        regions, regions_skipped = False, (
-            f"regions not learnt: {len(schema):,} features (at most "
-            f"{MAX_REGION_FEATURES:,}); set columns the model does not need aside (--drop)"
+        regions, regions_skipped = (
+            False,
+            (
+                f"regions not learnt: {len(schema):,} features (at most "
+                f"{MAX_REGION_FEATURES:,}); set columns the model does not need aside (--drop)"
+            ),
         )
     fav_index, fav_name, fav_how = favourable_class(
         class_names, model.capabilities.n_classes, favourable

@@ -340,7 +340,7 @@ def declared_model(
     answered: Any = None,
     declared_by: str = "classes_",
     who: str | None = None,
-) -> CallableModel:
+) -> NamedLabelsModel:
     """A function with declared classes: labels by name, indices, or probabilities (also
     as a pipeline's ``{label, score}`` lists naming every class).  ``answered``: its answer
     to ``probe`` when already asked."""

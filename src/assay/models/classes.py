@@ -46,7 +46,9 @@ def class_names(value: Any, *, argument: str = "--classes") -> tuple[str, ...]:
     try:
         items = list(value)
     except TypeError:
-        raise UsageError(f"must be a list of class names, not {value!r}", argument=argument) from None
+        raise UsageError(
+            f"must be a list of class names, not {value!r}", argument=argument
+        ) from None
     names = tuple(str(v) for v in items)
     empty = [i for i, n in enumerate(names) if not n.strip()]
     if empty:

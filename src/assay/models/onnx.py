@@ -19,6 +19,7 @@ import numpy as np
 from assay.core.calls import usable_cores
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
+from assay.models.onnx_locale import is_locale_error, with_available_locale
 from assay.models.sklearn import index_of
 
 __all__ = ["OnnxModel", "from_onnx"]
@@ -73,7 +74,9 @@ def _ports(args: Any) -> list[_Port]:
     return [_Port(a.name, a.type, tuple(a.shape or ())) for a in args]
 
 
-def _session(path: Path) -> Any:
+def _session(path: Path) -> tuple[Any, str | None]:
+    """An onnxruntime session of the graph, and a note when it was loaded otherwise than
+    written (a text graph's locale this machine lacks: ``models.onnx_locale``)."""
     try:
         import onnxruntime as ort
     except ImportError as exc:
@@ -81,12 +84,18 @@ def _session(path: Path) -> Any:
             "ONNX models need onnxruntime: pip install 'assay[onnx]'", argument="MODEL"
         ) from exc
     options = ort.SessionOptions()
-    options.log_severity_level = 3
+    options.log_severity_level = 4  # its failures are raised (and said) as errors
     # leave a core to the search, which prepares its next round while the model answers
     options.intra_op_num_threads = max(usable_cores() - 1, 1)
+
+    def make(source: str | bytes) -> Any:
+        return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+
     try:
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return make(str(path)), None
     except Exception as exc:
+        if is_locale_error(exc):
+            return with_available_locale(path, make, exc)
         raise UsageError(
             f"onnxruntime cannot load the file: {exc}", argument="MODEL", path=str(path)
         ) from exc
@@ -162,7 +171,7 @@ class OnnxModel:
         classes: tuple[str, ...] | None = None,
     ) -> None:
         self.path = Path(path)
-        self.session = _session(self.path)
+        self.session, locale_note = _session(self.path)
         self.inputs = _ports(self.session.get_inputs())
         self.outputs = _ports(self.session.get_outputs())
         self.output = _choose_output(self.outputs, output, outputs)
@@ -192,6 +201,8 @@ class OnnxModel:
             "outputs": [p.describe() for p in self.outputs],
             "output": self.output.name,
         }
+        if locale_note is not None:
+            self.info["locale"] = locale_note
 
     # -- capabilities ----------------------------------------------------------------------
     def _capabilities(
