@@ -386,6 +386,7 @@ def _setup(
             output=output,
             n_classes=n_classes,
             classes=class_names,
+            columns=tuple(the_schema.names),
             probe=the_schema.decode(probe_rows),
             call_timeout=call_timeout,
             serving=serving_opts,
@@ -406,7 +407,8 @@ def _setup(
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
-        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1:
+        framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
+        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()

@@ -29,6 +29,7 @@ from assay.models.pipeline_answers import (
 
 __all__ = [
     "CallableModel",
+    "FramedFunction",
     "from_callable",
     "infer_capabilities",
     "is_callable_spec",
@@ -90,6 +91,60 @@ class _ByValue:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+
+
+class FramedFunction:
+    """A function written for a pandas DataFrame (``df["age"]``), given each batch of rows as
+    a DataFrame with the data's column names (``columns``, in the rows' order)."""
+
+    def __init__(self, fn: Callable[[Any], Any], columns: tuple[str, ...]) -> None:
+        self.fn = fn
+        self.frame_columns = columns
+        # a function from the user's file goes by value to Dask workers (CallableModel)
+        self.__module__ = str(getattr(fn, "__module__", "") or __name__)
+        self.__qualname__ = _qualname(fn).rpartition(":")[2].rpartition(".")[2]
+
+    def __call__(self, rows: Any) -> Any:
+        import pandas as pd
+
+        arr = np.asarray(rows)
+        frame = pd.DataFrame(arr, columns=list(self.frame_columns))
+        return self.fn(frame.infer_objects() if arr.dtype == object else frame)
+
+
+def _shown_columns(columns: tuple[str, ...]) -> str:
+    head = ", ".join(columns[:8])
+    return head + (f", ... ({len(columns):,} in all)" if len(columns) > 8 else "")
+
+
+def _probe_or_frame(
+    fn: Callable[[Any], Any],
+    probe: ModelInputs,
+    columns: tuple[str, ...] | None,
+    *,
+    timeout: float | None,
+) -> tuple[Callable[[Any], Any], Any]:
+    """The function and its answer to ``probe`` (rows of a table, a numpy array).  A function
+    that fails on the array and answers the same rows as a DataFrame with the data's
+    ``columns`` (it was written for one) is given DataFrames from then on; failing both
+    ways, the error says what it was given, in which column order."""
+    what = f"the function {_qualname(fn)}"
+    try:
+        return fn, probe_call(fn, probe, what=what, timeout=timeout)
+    except ModelError as exc:
+        if not columns or not isinstance(probe, np.ndarray) or probe.ndim != 2:
+            raise
+        framed = FramedFunction(fn, columns)
+        try:
+            return framed, probe_call(framed, probe, what=what, timeout=timeout)
+        except ModelError:
+            pass
+        said = str(exc).split("; the model is called with a 2-D numpy array")[0]
+        raise ModelError(
+            f"{said}; it was given a 2-D numpy array of {len(probe)} rows, its columns in this "
+            f"order: {_shown_columns(columns)}, and failed on a pandas DataFrame of those "
+            "columns too"
+        ) from exc
 
 
 def _bare(fn: Any) -> str:
@@ -453,12 +508,16 @@ def from_callable(
     probe: ModelInputs | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> CallableModel:
     """Wrap a batched function as a Model.
 
     Capabilities come from ``capabilities``, else from ``outputs``/``n_classes``, else from
     one call on ``probe`` (see ``infer_capabilities``); without any of these, UsageError.
     ``classes``: the names of its classes, in order (``--classes``), as ``fn.classes_``.
+    ``columns``: the names of a table's columns, in the rows' order: a function that fails
+    on its probe rows as an array and answers them as a DataFrame with these columns is
+    given DataFrames (``FramedFunction``).
     """
     if not callable(fn):
         raise UsageError(f"{fn!r} is not callable", argument="MODEL")
@@ -485,8 +544,8 @@ def from_callable(
     if capabilities is None and outputs is None and probe is not None:
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
         try:
-            answer = probe_call(
-                fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout
+            fn, answer = _probe_or_frame(
+                fn, probe, columns if modality == "tabular" else None, timeout=call_timeout
             )
         except ModelError as exc:  # ('list' object has no attribute 'lower')
             if modality == "text" and "'list'" in str(exc):

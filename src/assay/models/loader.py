@@ -117,9 +117,10 @@ def _from_object(
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> tuple[Any, str]:
     """An adapter for an in-memory object, and the name of its kind."""
-    fn_args = (modality, n_classes, outputs, probe, call_timeout, classes)
+    fn_args = (modality, n_classes, outputs, probe, call_timeout, classes, columns)
     if isinstance(obj, CheckedModel):
         return obj.inner, str(obj.spec_info.get("type", "model"))
     if model_type == "callable":
@@ -175,6 +176,7 @@ def _callable(
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> Any:
     return from_callable(
         fn,
@@ -184,6 +186,7 @@ def _callable(
         probe=probe,
         call_timeout=call_timeout,
         classes=classes,
+        columns=columns,
     )
 
 
@@ -201,6 +204,7 @@ def load_model(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | None = None,
     classes: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> CheckedModel:
     """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
 
@@ -214,6 +218,8 @@ def load_model(
     (protocol, batch size, concurrency, retries, ...).  ``classes``: the names of the
     model's classes in order (``--classes no,yes``): an endpoint or ONNX graph answering
     labels by name is read by them; a model naming its own classes must name the same.
+    ``columns``: a table's column names in the probe rows' order (a function written for a
+    DataFrame that fails on the rows as an array is given DataFrames of them).
     """
     if model_type is not None and model_type not in MODEL_TYPES:
         raise UsageError(
@@ -258,6 +264,7 @@ def load_model(
             call_timeout=call_timeout,
             serving=serving,
             classes=names,
+            columns=None if columns is None else tuple(columns),
         )
         if kind in ("skops", "onnx", "pickle", "joblib", "torch"):
             info["file"] = _file_info(spec)
@@ -276,6 +283,7 @@ def load_model(
             probe=probe,
             call_timeout=call_timeout,
             classes=names,
+            columns=None if columns is None else tuple(columns),
         )
         info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"
     if names is not None:
@@ -317,6 +325,7 @@ def _from_string(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | None = None,
     classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> tuple[Any, str]:
     common: dict[str, Any] = {
         "model_type": None,
@@ -326,6 +335,7 @@ def _from_string(
         "probe": probe,
         "call_timeout": call_timeout,
         "classes": classes,
+        "columns": columns,
     }
     if kind in _SERVED:
         opts = serving or ServingOptions()
