@@ -75,14 +75,18 @@ def confirm_findings(
     scan: int = 20_000,
 ) -> dict[str, Any]:
     """Re-evaluate a random sample of up to ``n`` stored IDIs ``repeats`` times (from the
-    first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it."""
+    first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it.  Rows of a
+    very wide schema: fewer of both (``rows_within``)."""
+    wide = rows_within(scan, len(schema)) < scan
+    n, scan = rows_within(n, len(schema)), rows_within(scan, len(schema))
     rows: list[np.ndarray] = []
     seen = 0
     for batch in batches:
         if batch.kind != "fairness.idi" or not len(batch):
             continue
+        take = min(len(batch), scan - seen) if wide else len(batch)  # (whole batches else)
         gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64)).astype(int)
-        rows.append(batch.inputs[np.arange(len(batch)), gen].astype(np.float64))
+        rows.append(batch.inputs[np.arange(take), gen[:take]].astype(np.float64))
         seen += len(batch)
         if seen >= scan:
             break
