@@ -243,13 +243,18 @@ def setup_backdoor(
     labels: Any = None,
     serving: Any = None,
     replay: bool = False,
+    classes: Any = None,
 ) -> BackdoorSetup:
     """Load the model and images and check that they fit together.
 
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions`` or its
     JSON form).  ``replay``: the setup of ``assay verify`` (the model and clean images only;
-    no scan runs, so a model the model scan could not judge is not refused)."""
+    no scan runs, so a model the model scan could not judge is not refused).  ``classes``:
+    the model's class names in order (``["cat", "dog"]``, or ``"cat,dog"`` as ``--classes``)
+    for an endpoint or ONNX graph answering labels by name; or their number, as
+    ``n_classes``."""
     from assay.models import load_model
+    from assay.models.classes import declared_count_or_names
     from assay.models.http import ServingOptions
 
     serving_opts = (
@@ -264,6 +269,12 @@ def setup_backdoor(
         if n_classes < 2:
             raise UsageError(f"must be at least 2, not {n_classes}", argument="--classes")
         n_classes = int(n_classes)
+    count, class_names = declared_count_or_names(classes)
+    if count is not None and n_classes is not None and count != n_classes:
+        raise UsageError(
+            f"n_classes={n_classes} but classes= declares {count}", argument="--classes"
+        )
+    n_classes = count if count is not None else n_classes
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
         "model": absolute_spec(model) if isinstance(model, str) or model is None else None,
@@ -283,6 +294,7 @@ def setup_backdoor(
         "max_queries_per_image": max_queries_per_image,
         "model_type": model_type,
         "n_classes": n_classes,
+        "classes": list(class_names) if class_names is not None else None,
         "allow_pickle": allow_pickle,
         "output": output,
         "labels": absolute_spec(labels) if isinstance(labels, str | os.PathLike) else None,
@@ -353,6 +365,7 @@ def setup_backdoor(
             output=output,
             modality="image",
             n_classes=n_classes,
+            classes=class_names,
             probe=guess.to_model(clean_x[:2]),
             serving=serving_opts,
         )
@@ -383,7 +396,8 @@ def setup_backdoor(
     if caps.n_classes is None and caps.outputs == "labels":
         raise UsageError(
             "the model answers class labels only and does not say how many classes it has; "
-            "give their number (--classes N, n_classes=N): a trigger's class and the clean "
+            "give their number or names (--classes N or --classes cat,dog,...; classes=): a "
+            "trigger's class and the clean "
             "images of other classes are read from it",
             argument="--classes",
         )

@@ -1,6 +1,7 @@
 """One image file's pixels through Pillow, as uint8 arrays, with every refusal named: a
 transparent pixel, an animation, an image too large to decode safely, low-depth data in a
-16-bit file, a set of sizes that differ or would not fit in memory."""
+16-bit file, a set of sizes that differ or would not fit in memory.  A file's EXIF
+orientation (a phone photo stored sideways) is applied: its pixels are read upright."""
 
 from __future__ import annotations
 
@@ -111,13 +112,39 @@ def read_file(p: Path, argument: str) -> np.ndarray:
         with Image.open(p) as im:
             _one_frame(im, p, argument)
             im.load()
-            return pixels(im, str(p), argument)
+            upright = _upright(im)
+            return pixels(upright, str(p), argument)
     except Image.DecompressionBombError as exc:
         raise _too_large(p, exc, argument) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise UsageError(
             f"not a readable image ({type(exc).__name__}: {exc})", argument=argument, path=str(p)
         ) from None
+
+
+# EXIF orientations (tag 0x0112) that turn the stored image by 90 or 270 degrees
+_TURNED = (5, 6, 7, 8)
+_ORIENTATION = 0x0112
+
+
+def _orientation(im: Any) -> int:
+    """The EXIF orientation of an opened image (1, upright, when it has none)."""
+    try:
+        value = im.getexif().get(_ORIENTATION, 1)
+    except Exception:  # a broken EXIF block: the pixels as stored
+        return 1
+    return int(value) if isinstance(value, int) else 1
+
+
+def _upright(im: Any) -> Any:
+    """The image as a viewer shows it: a phone photo stored sideways with an EXIF
+    orientation is turned (or mirrored) upright, as the camera meant (Pillow's
+    ``ImageOps.exif_transpose``); an image without one is returned as it is."""
+    if _orientation(im) == 1:
+        return im
+    from PIL import ImageOps
+
+    return ImageOps.exif_transpose(im)
 
 
 def _one_frame(im: Any, p: Path, argument: str) -> None:
@@ -152,7 +179,10 @@ def check_sizes(files: list[Path], names: list[str], argument: str) -> None:
     for f in files:
         try:
             with Image.open(f) as im:
-                sizes.append((int(im.size[1]), int(im.size[0]), len(im.getbands())))
+                w, h = (int(v) for v in im.size)
+                if _orientation(im) in _TURNED:  # shown turned by 90 degrees (EXIF)
+                    w, h = h, w
+                sizes.append((h, w, len(im.getbands())))
         except Image.DecompressionBombError as exc:
             raise _too_large(f, exc, argument) from None
         except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:

@@ -17,6 +17,7 @@ from assay.cli.options import (
     AsJson,
     BatchSize,
     CallTimeout,
+    Classes,
     Concurrency,
     Executor,
     FailOnSeverity,
@@ -133,13 +134,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
-        n_classes: Annotated[
-            int | None,
-            typer.Option(
-                "--classes",
-                help="How many classes a model that answers labels only has (0 to N-1).",
-            ),
-        ] = None,
+        classes: Classes = None,
         html: Html = None,
         junit: Junit = None,
         report: JsonReport = None,
@@ -235,7 +230,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 output=output,
-                n_classes=n_classes,
+                classes=classes,
                 labels=labels,
                 serving=serving_options(
                     batch_size=batch_size,

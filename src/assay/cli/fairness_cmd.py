@@ -18,6 +18,7 @@ from assay.cli.options import (
     AsJson,
     BatchSize,
     CallTimeout,
+    Classes,
     Concurrency,
     Executor,
     HeaderEnv,
@@ -197,6 +198,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         output: Annotated[
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
+        classes: Classes = None,
         html: Html = None,
         junit: Junit = None,
         report: JsonReport = None,
@@ -286,6 +288,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 allow_pickle=allow_pickle,
                 trust=trust or [],
                 output=output,
+                classes=classes,
                 call_timeout=call_timeout,
                 serving=serving_options(
                     batch_size=batch_size,

@@ -38,6 +38,15 @@ KeepFindings = Annotated[
     ),
 ]
 
+Classes = Annotated[
+    str | None,
+    typer.Option(
+        "--classes",
+        help="The model's classes: their names in order (no,yes: an endpoint or ONNX graph "
+        "answering labels by name), or how many (N: labels 0 to N-1).",
+    ),
+]
+
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")]
 Overlap = Annotated[

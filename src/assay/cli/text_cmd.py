@@ -190,6 +190,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         for w in the_setup.test.grammar.warnings:
             out.note(f"warning: {w}")
+        for name, member in zip(the_setup.model.names, the_setup.model.models, strict=False):
+            said = _locale_note(member)
+            if said:  # a text graph loaded with another locale than it names
+                out.note(f"note: {name}: {said}")
         budget_q = max_queries if (max_queries or max_time) else 20_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_text(
@@ -225,3 +229,17 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             fail_on=fail_on,
         )
         raise typer.Exit(demo_exit(code) if demo else code)
+
+
+def _locale_note(model: Any) -> str | None:
+    """What the loader says of an ONNX text graph loaded with another locale (its details'
+    ``locale``), looking through the wrappers around it."""
+    seen = 0
+    while model is not None and seen < 5:
+        info = getattr(model, "spec_info", None) or {}
+        said = (info.get("details") or {}).get("locale") if isinstance(info, dict) else None
+        if isinstance(said, str):
+            return said
+        model = getattr(model, "inner", None) or getattr(model, "model", None)
+        seen += 1
+    return None

@@ -228,6 +228,17 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
             counted = f"asked {enumerated:,} more to enumerate the domain"
             asked = f"{asked} and {counted}" if asked else counted
         summary["headline"] = f"{headline}; the answer {asked}, beside the search's queries"
+    analysis = summary.get("analysis") or {}
+    asked, taken = analysis.get("samples_asked"), analysis.get("samples")
+    if isinstance(asked, int) and isinstance(taken, int) and taken < asked:
+        summary["headline"] = (
+            f"{summary.get('headline') or ''}; the answer's samples were capped at {taken:,} "
+            f"rows per attribute (not {asked:,}: rows of this many features would not fit "
+            "in memory), so its intervals are wider"
+        )
+    skipped = analysis.get("regions_skipped")
+    if isinstance(skipped, str) and skipped not in str(summary.get("headline") or ""):
+        summary["headline"] = f"{summary.get('headline') or ''}; {skipped}"
     store.checkpoint(run_id, summary=summary)
 
 

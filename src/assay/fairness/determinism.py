@@ -26,7 +26,7 @@ from assay.core.display import percent
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
 from assay.fairness.oracle import Oracle
-from assay.fairness.schema import Schema
+from assay.fairness.schema import Schema, rows_within
 
 __all__ = ["REPEATS", "confirm_findings", "flip_rate", "section"]
 
@@ -43,7 +43,9 @@ def flip_rate(
     data: np.ndarray | None = None,
     n: int = SAMPLE,
 ) -> dict[str, Any]:
-    """Ask the same ``n`` encoded rows twice; the share whose answer changed."""
+    """Ask the same ``n`` encoded rows twice (fewer for a very wide schema: ``rows_within``);
+    the share whose answer changed."""
+    n = rows_within(n, len(schema))
     if data is not None and len(data):
         rows = np.asarray(data, dtype=np.float64)[rng.integers(0, len(data), size=n)]
     else:
@@ -73,14 +75,18 @@ def confirm_findings(
     scan: int = 20_000,
 ) -> dict[str, Any]:
     """Re-evaluate a random sample of up to ``n`` stored IDIs ``repeats`` times (from the
-    first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it."""
+    first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it.  Rows of a
+    very wide schema: fewer of both (``rows_within``)."""
+    wide = rows_within(scan, len(schema)) < scan
+    n, scan = rows_within(n, len(schema)), rows_within(scan, len(schema))
     rows: list[np.ndarray] = []
     seen = 0
     for batch in batches:
         if batch.kind != "fairness.idi" or not len(batch):
             continue
+        take = min(len(batch), scan - seen) if wide else len(batch)  # (whole batches else)
         gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64)).astype(int)
-        rows.append(batch.inputs[np.arange(len(batch)), gen].astype(np.float64))
+        rows.append(batch.inputs[np.arange(take), gen[:take]].astype(np.float64))
         seen += len(batch)
         if seen >= scan:
             break

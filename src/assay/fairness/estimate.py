@@ -40,7 +40,7 @@ from assay.core.model import Model
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.kept import KeptSamples
 from assay.fairness.oracle import Oracle, Verdicts
-from assay.fairness.schema import Schema
+from assay.fairness.schema import Schema, rows_within
 
 __all__ = [
     "DISTRIBUTIONS",
@@ -226,8 +226,11 @@ class EstimateSearch:
         self.floor = min(float(floor), self.precision)
         self.confidence = float(confidence)
         self.z = _z(confidence)
-        self.first_batch = int(first_batch)
-        self.max_batch = int(max_batch)
+        first, most = int(first_batch), int(max_batch)
+        if 1 <= first <= most:  # rows of a very wide schema in batches that fit in memory
+            most = rows_within(most, len(schema))
+            first = min(first, most)
+        self.first_batch, self.max_batch = first, most
         self.max_samples = int(max_samples)
         self.data = self._check(data)
         self.oracle = Oracle(schema, model, threshold=threshold)

@@ -201,6 +201,7 @@ def _setup(
     allow_pickle: bool = False,
     trust: Sequence[str] = (),
     output: str | None = None,
+    classes: Any = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | dict[str, Any] | None = None,
     encoding: str = "utf-8",
@@ -218,13 +219,17 @@ def _setup(
     ``call_timeout``: seconds the model may take to answer the probe call made while loading.
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
     ``encoding``: the text encoding of a data file (decoded strictly; default UTF-8).
+    ``classes``: the model's class names in order (``["no", "yes"]``, or ``"no,yes"`` as
+    ``--classes``) for an endpoint or ONNX graph answering labels by name; or their number.
     """
     from assay.datasets import load_dataset
     from assay.fairness.tables import check_encoding
     from assay.fairness.tabular_io import check_data, load_schema, read_table
     from assay.models import load_model
+    from assay.models.classes import declared_count_or_names
 
     check_encoding(encoding)  # before anything is loaded
+    n_classes, class_names = declared_count_or_names(classes)
 
     invocation: dict[str, Any] = {
         # paths as absolute: a resume may run in another directory
@@ -244,6 +249,7 @@ def _setup(
         "allow_pickle": allow_pickle,
         "trust": list(trust),
         "output": output,
+        "classes": list(class_names) if class_names is not None else n_classes,
         "encoding": encoding,
         "drop": list(column_names(drop, "--drop")),
     }
@@ -385,6 +391,9 @@ def _setup(
             allow_pickle=allow_pickle,
             trust=tuple(trust),
             output=output,
+            n_classes=n_classes,
+            classes=class_names,
+            columns=tuple(the_schema.names),
             probe=the_schema.decode(probe_rows),
             call_timeout=call_timeout,
             serving=serving_opts,
@@ -405,7 +414,8 @@ def _setup(
         the_schema, encoded = _model_order(the_schema, encoded, fitted)
         if fitted is not None:
             _check_names(fitted, the_schema.names, schema_file=schema)
-        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1:
+        framed = getattr(getattr(inner, "fn", None), "frame_columns", None)  # by name
+        if (fitted is None or numbered(fitted)) and len(the_schema.names) > 1 and not framed:
             by_position = tuple(the_schema.names)
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()

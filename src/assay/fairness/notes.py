@@ -9,6 +9,7 @@ from assay.fairness.setup import FairnessSetup
 __all__ = [
     "bins_note",
     "by_position_note",
+    "frame_note",
     "near_values_note",
     "read_as_text_note",
     "set_aside_note",
@@ -29,6 +30,20 @@ def by_position_note(setup: FairnessSetup) -> str | None:
         f"The model names none of its columns: the data's were fed to it in their order "
         f"({shown}); if it was fitted on them in another order, its answers are about other "
         "columns"
+    )
+
+
+def frame_note(setup: FairnessSetup) -> str | None:
+    """What to say of a function written for a pandas DataFrame: it failed on its probe rows
+    as a numpy array and answered them as a DataFrame, so it is given DataFrames."""
+    fn = getattr(getattr(setup.raw_model, "inner", None), "fn", None)
+    columns = getattr(fn, "frame_columns", None)
+    if not columns:
+        return None
+    shown = ", ".join(columns[:6]) + (f", ... ({len(columns)} in all)" if len(columns) > 6 else "")
+    return (
+        "The function failed on a numpy array of rows and answered the same rows as a pandas "
+        f"DataFrame with the data's column names: it is given DataFrames ({shown})"
     )
 
 
@@ -134,6 +149,7 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         near_values_note(setup),
         unknown_values_note(setup),
         by_position_note(setup),
+        frame_note(setup),
         setup.labels_left_out,
     )
     return [n for n in said if n is not None]

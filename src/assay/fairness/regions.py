@@ -21,7 +21,11 @@ from assay.core.display import number
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["Rule", "learn_rules", "rule_text"]
+__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "rule_text"]
+
+MAX_REGION_FEATURES = 2_000
+"""Regions are learnt for schemas of at most this many features (each peeling step of the
+rule search looks at every feature: 100,000 features took minutes)."""
 
 _MAX_BINS = 64
 

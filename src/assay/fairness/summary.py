@@ -22,6 +22,7 @@ __all__ = ["ExamplePool", "build_summary", "cases_view", "pair_tables", "readabl
 _FIRST = 5
 _CLOSEST = 5
 _SEVERE = 5
+MAX_TABLE_FEATURES = 200  # rows of an example's table (then a row saying how many more)
 _MAX_VARIANTS = 16  # variant rows of one example shown in reports (every one that flips)
 
 
@@ -171,11 +172,16 @@ def pair_tables(
     shown = [generated, *sorted(others, key=rank)[:max_variants]]
     columns = ["feature", "input", *[f"variant {i}" for i in range(1, len(shown))]]
     prot = schema.protected_indices
-    order = [*prot, *[j for j in range(len(schema)) if j not in prot]]
+    names = schema.names  # once (a list of every name per call: quadratic on 20,000 columns)
+    skip = set(prot)
+    rest = [j for j in range(len(schema)) if j not in skip]
+    hidden = rest[MAX_TABLE_FEATURES:]  # a table of 100,000 rows is read by nobody
     rows: list[list[str]] = []
-    for j in order:
-        name = schema.names[j] + (" (protected)" if j in prot else "")
+    for j in [*prot, *rest[:MAX_TABLE_FEATURES]]:
+        name = names[j] + (" (protected)" if j in prot else "")
         rows.append([name, *[schema.features[j].label(inputs[k][j]) for k in shown]])
+    if hidden:
+        rows.append([f"... {len(hidden):,} more features", *["(not shown)" for _ in shown]])
     rows.append(["model says", *[_outcome(outputs[k], class_names) for k in shown]])
     if base.size > 1:  # probabilities: of the second class (binary), else of the answer
         binary = class_names is not None and len(class_names) == 2 and base.size == 2

@@ -48,6 +48,8 @@ _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")
 _DELIMITERS = (",", "\t", ";", "|")
 DEFAULT_ENCODING = "utf-8"
 _CHUNK_ROWS = 1 << 16
+# integer types a column is narrowed to, smallest first (as pandas.to_numeric's downcast)
+_NARROW: tuple[type[np.signedinteger[Any]], ...] = (np.int8, np.int16, np.int32, np.int64)
 _BLOCK = 1 << 20
 # the longest header line read (characters): about a million columns; a longer first line is
 # not a header (a file without line breaks, a binary file) and is refused, never read whole
@@ -88,8 +90,9 @@ def read_table(
         frame, first_line = _read_jsonl(p, name, encoding)
     else:
         frame, first_line = _read_csv(p, name, encoding, set(text))
-    for col in frame.columns:
-        if str(col) in set(text) and not pd.api.types.is_string_dtype(frame[col]):
+    as_text = set(text)
+    for col in [c for c in frame.columns if str(c) in as_text]:
+        if not pd.api.types.is_string_dtype(frame[col]):
             frame[col] = frame[col].map(lambda v: v if pd.isna(v) else str(v))
     frame.attrs[SOURCE_ATTR] = name
     frame.attrs[LINE_ATTR] = first_line
@@ -211,7 +214,7 @@ def _read_csv_chunks(
 ) -> pd.DataFrame | None:
     """The CSV as a compact frame, read in chunks; None (with ``as_text`` filled) when some
     column must be read again as text."""
-    columns: dict[str, list[Any]] = {}
+    parts: list[pd.DataFrame] = []
     order: list[str] = []
     try:
         reader = pd.read_csv(
@@ -230,9 +233,8 @@ def _read_csv_chunks(
             for chunk in reader:
                 if not order:
                     order = [str(c) for c in chunk.columns]
-                for col, key in zip(chunk.columns, order, strict=True):
-                    part = chunk[col] if key in as_text else _missing_words(chunk[col])
-                    columns.setdefault(key, []).append(_compact(part))
+                chunk.columns = order
+                parts.append(_compact_chunk(chunk, as_text))
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
     except pd.errors.ParserError as exc:
@@ -246,11 +248,52 @@ def _read_csv_chunks(
         raise UsageError(f"cannot read as CSV: {exc}", path=name) from None
     if not order:
         raise UsageError("the file has no data rows", path=name)
-    mixed = {k for k, parts in columns.items() if _kinds(parts) == {"text", "number"}}
+    if len(parts) == 1:  # a file of up to _CHUNK_ROWS rows: its one chunk, as it is
+        return parts[0].reset_index(drop=True)
+    columns = {k: [part[k] for part in parts] for k in order}
+    mixed = {k for k, col in columns.items() if _kinds(col) == {"text", "number"}}
     if mixed - as_text:
         as_text.update(mixed)
         return None
     return pd.DataFrame({k: _join(columns[k]) for k in order}, copy=False)
+
+
+def _compact_chunk(chunk: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
+    """A chunk in little memory (``_compact`` of each column).  Its integer columns are
+    narrowed together, from their minima and maxima, so that a file of 100,000 columns
+    does not take a pandas Series per column; the others one by one."""
+    kinds = [d.kind if isinstance(d, np.dtype) else "" for d in chunk.dtypes]
+    ints = [c for c, k in zip(chunk.columns, kinds, strict=True) if k == "i" and c not in as_text]
+    plain = [
+        c for c, k in zip(chunk.columns, kinds, strict=True) if k in ("f", "b") and c not in as_text
+    ]
+    done = set(ints) | set(plain)
+    rest = {
+        c: _compact(chunk[c] if c in as_text else _missing_words(chunk[c]))
+        for c in chunk.columns
+        if c not in done
+    }
+    pieces = [chunk[plain]] if plain else []
+    if ints:
+        every = len(ints) == len(kinds)  # (a wide file of counts: no selection to make)
+        values = (chunk if every else chunk[ints]).to_numpy(dtype=np.int64)
+        low, high = values.min(axis=0), values.max(axis=0)
+        fits = np.full(len(ints), -1)
+        for rank, dtype in enumerate(_NARROW):
+            info = np.iinfo(dtype)
+            fits[(fits < 0) & (low >= info.min) & (high <= info.max)] = rank
+        for rank, dtype in enumerate(_NARROW):
+            at = np.flatnonzero(fits == rank)
+            if at.size:
+                names = [ints[i] for i in at]
+                block = values[:, at].astype(dtype)
+                pieces.append(pd.DataFrame(block, columns=names, index=chunk.index, copy=False))
+    if rest:
+        pieces.append(pd.DataFrame(rest, index=chunk.index))
+    joined = pieces[0] if len(pieces) == 1 else pd.concat(pieces, axis=1)
+    if list(joined.columns) == list(chunk.columns):
+        return joined
+    return joined[list(chunk.columns)]
 
 
 def _missing_words(col: pd.Series) -> pd.Series:

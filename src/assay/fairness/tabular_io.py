@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from assay.errors import UsageError
+from assay.fairness.column_blocks import encode_numbers, numeric_features, plain_numeric
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.schema_files import load_schema
 from assay.fairness.tables import LINE_ATTR, SOURCE_ATTR, read_table
@@ -107,11 +108,21 @@ def infer_schema(
                 argument="--protected",
             )
     source = str(frame.attrs.get(SOURCE_ATTR, "data"))
+    dtypes = frame.dtypes.tolist()
+    numeric = [
+        (col, name)
+        for col, name, dtype in zip(frame.columns, columns, dtypes, strict=True)
+        if name != target and name not in wanted and plain_numeric(dtype)
+    ]
+    found = numeric_features(frame, [c for c, _ in numeric], [n for _, n in numeric])
     features = []
     for col, name in zip(frame.columns, columns, strict=True):
         if name == target:
             continue
-        features.append(_infer_feature(name, frame[col], name in wanted, max_categories, source))
+        feature = found.get(name)
+        if feature is None:
+            feature = _infer_feature(name, frame[col], name in wanted, max_categories, source)
+        features.append(feature)
     for p in protected:
         if next(f for f in features if f.name == p).kind == "continuous":
             col = frame[next(c for c, n in zip(frame.columns, columns, strict=True) if n == p)]
@@ -248,7 +259,19 @@ def check_data(
         )
     by_name = dict(zip(columns, frame.columns, strict=True))
     out = np.empty((len(frame), len(schema)), dtype=_encoded_dtype(schema, dtype))
+    dtypes = dict(zip(columns, frame.dtypes.tolist(), strict=True))
+    numeric = [
+        j
+        for j, feat in enumerate(schema.features)
+        if feat.kind != "categorical" and plain_numeric(dtypes[feat.name])
+    ]
+    features = schema.features
+    cols = [by_name[features[j].name] for j in numeric]
+    bad = encode_numbers(frame, cols, [features[j] for j in numeric], out, numeric, clip=clip)
+    done = set(numeric) - bad  # written; the rest (and any to name) one column at a time
     for j, feat in enumerate(schema.features):
+        if j in done:
+            continue
         col = frame[by_name[feat.name]]
         if feat.kind == "categorical":
             out[:, j] = _encode_categorical(feat, col, where)

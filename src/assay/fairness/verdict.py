@@ -31,8 +31,8 @@ from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
-from assay.fairness.regions import check_rule, learn_rules
-from assay.fairness.schema import Schema
+from assay.fairness.regions import MAX_REGION_FEATURES, check_rule, learn_rules
+from assay.fairness.schema import ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
@@ -140,6 +140,8 @@ def _sample(
     oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
     disc, classes = [], []
     queries = 0
+    # a model call of a very wide schema's rows (each asked with every value) within bounds
+    batch = min(batch, max(1, (ROW_CELLS >> 2) // (len(schema) * oracle.K)))
     if stop_at is not None:
         batch = min(batch, MIN_ANSWER_SAMPLE)  # small batches: the stop is not overshot
     for start in range(0, len(rows), batch):
@@ -227,6 +229,17 @@ def answer(
     that the answer ends by then: a slow model gets wider intervals, not no answer.
     """
     t0 = time.monotonic()
+    asked = samples
+    samples = rows_within(samples, len(schema))  # 100,000 features: 167 rows, not 20,000
+    regions_skipped = None
+    if regions and len(schema) > MAX_REGION_FEATURES:  # the rule search is O(features) a step
+        regions, regions_skipped = (
+            False,
+            (
+                f"regions not learnt: {len(schema):,} features (at most "
+                f"{MAX_REGION_FEATURES:,}); set columns the model does not need aside (--drop)"
+            ),
+        )
     fav_index, fav_name, fav_how = favourable_class(
         class_names, model.capabilities.n_classes, favourable
     )
@@ -300,6 +313,8 @@ def answer(
             "queries": queries,
             "seconds": time.monotonic() - t0,
             "samples": samples,
+            "samples_asked": asked,
+            "regions_skipped": regions_skipped,
             "reused_from_estimate": reused,
             "note": "an unbiased sample per attribute (uniform over the input space, and real "
             "rows when given): the estimate phase's inputs first, when it ran (no new "
@@ -472,8 +487,9 @@ def _regions(
     for rank, rule in enumerate(rules, 1):
         checked = check_rule(schema, rule, s.rows[ho], s.disc[ho], data=data)
         inside = rule.contains(s.rows) & s.disc
+        names = schema.names
         witnesses = [
-            {schema.names[j]: schema.features[j].label(x[j]) for j in range(len(schema))}
+            {names[j]: schema.features[j].label(x[j]) for j in range(len(schema))}
             for x in s.rows[np.flatnonzero(inside)[:3]]
         ]
         out.append(

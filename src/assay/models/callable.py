@@ -29,6 +29,7 @@ from assay.models.pipeline_answers import (
 
 __all__ = [
     "CallableModel",
+    "FramedFunction",
     "from_callable",
     "infer_capabilities",
     "is_callable_spec",
@@ -38,6 +39,7 @@ __all__ = [
 ]
 
 _FORMS = "path/to/file.py:function or package.module:function"
+DECLARED_BY = "--classes (classes=)"  # names declared by the user, not by the model
 _ONE_SENTENCE = (
     "a text classifier is called with a list of sentences and answers one label (or row of "
     "probabilities) per sentence; for a function of one sentence give "
@@ -89,6 +91,60 @@ class _ByValue:
 
     def __init__(self, data: bytes) -> None:
         self.data = data
+
+
+class FramedFunction:
+    """A function written for a pandas DataFrame (``df["age"]``), given each batch of rows as
+    a DataFrame with the data's column names (``columns``, in the rows' order)."""
+
+    def __init__(self, fn: Callable[[Any], Any], columns: tuple[str, ...]) -> None:
+        self.fn = fn
+        self.frame_columns = columns
+        # a function from the user's file goes by value to Dask workers (CallableModel)
+        self.__module__ = str(getattr(fn, "__module__", "") or __name__)
+        self.__qualname__ = _qualname(fn).rpartition(":")[2].rpartition(".")[2]
+
+    def __call__(self, rows: Any) -> Any:
+        import pandas as pd
+
+        arr = np.asarray(rows)
+        frame = pd.DataFrame(arr, columns=list(self.frame_columns))
+        return self.fn(frame.infer_objects() if arr.dtype == object else frame)
+
+
+def _shown_columns(columns: tuple[str, ...]) -> str:
+    head = ", ".join(columns[:8])
+    return head + (f", ... ({len(columns):,} in all)" if len(columns) > 8 else "")
+
+
+def _probe_or_frame(
+    fn: Callable[[Any], Any],
+    probe: ModelInputs,
+    columns: tuple[str, ...] | None,
+    *,
+    timeout: float | None,
+) -> tuple[Callable[[Any], Any], Any]:
+    """The function and its answer to ``probe`` (rows of a table, a numpy array).  A function
+    that fails on the array and answers the same rows as a DataFrame with the data's
+    ``columns`` (it was written for one) is given DataFrames from then on; failing both
+    ways, the error says what it was given, in which column order."""
+    what = f"the function {_qualname(fn)}"
+    try:
+        return fn, probe_call(fn, probe, what=what, timeout=timeout)
+    except ModelError as exc:
+        if not columns or not isinstance(probe, np.ndarray) or probe.ndim != 2:
+            raise
+        framed = FramedFunction(fn, columns)
+        try:
+            return framed, probe_call(framed, probe, what=what, timeout=timeout)
+        except ModelError:
+            pass
+        said = str(exc).split("; the model is called with a 2-D numpy array")[0]
+        raise ModelError(
+            f"{said}; it was given a 2-D numpy array of {len(probe)} rows, its columns in this "
+            f"order: {_shown_columns(columns)}, and failed on a pandas DataFrame of those "
+            "columns too"
+        ) from exc
 
 
 def _bare(fn: Any) -> str:
@@ -224,8 +280,14 @@ class NamedLabelsModel(CallableModel):
         names: tuple[str, ...],
         *,
         from_answers: bool = False,
+        declared_by: str = "classes_",
+        who: str = "the model",
     ) -> None:
         super().__init__(fn, capabilities)
+        # where the names were declared (a function's classes_, or --classes) and who
+        # answers: named when an answer is none of them
+        self.declared_by = declared_by
+        self.who = who
         self._index = {n: i for i, n in enumerate(names)}
         # labels added from other classifiers are written their way ("neutral"): this one's
         # "NEUTRAL" is that label when no other of its labels is written alike
@@ -272,8 +334,8 @@ class NamedLabelsModel(CallableModel):
         known = list(self._index)
         if not self.from_answers:
             return (
-                f"the model answered {name!r} for input {i}, which is not one of its "
-                f"declared classes_ {known!r}"
+                f"{self.who} answered {name!r} for input {i}, which is not one of the classes "
+                f"declared in {self.declared_by} {known!r}"
             )
         return (
             f"the model answered {name!r} for input {i}, a label it had not answered before "
@@ -299,7 +361,14 @@ class NamedLabelsModel(CallableModel):
             max_batch=self.capabilities.max_batch,
             class_names=names,
         )
-        widened = NamedLabelsModel(self.fn, caps, names, from_answers=self.from_answers)
+        widened = NamedLabelsModel(
+            self.fn,
+            caps,
+            names,
+            from_answers=self.from_answers,
+            declared_by=self.declared_by,
+            who=self.who,
+        )
         served = getattr(self, "model", None)
         if served is not None:  # an endpoint's labels by name (loader._http): the same one
             widened.model = served
@@ -316,7 +385,7 @@ def _one_class(out: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _named(
+def declared_model(
     fn: Callable[[Any], Any],
     names: tuple[str, ...],
     *,
@@ -324,7 +393,9 @@ def _named(
     probe: ModelInputs | None,
     call_timeout: float | None,
     answered: Any = None,
-) -> CallableModel:
+    declared_by: str = "classes_",
+    who: str | None = None,
+) -> NamedLabelsModel:
     """A function with declared classes: labels by name, indices, or probabilities (also
     as a pipeline's ``{label, score}`` lists naming every class).  ``answered``: its answer
     to ``probe`` when already asked."""
@@ -340,21 +411,28 @@ def _named(
         if answer.dtype.kind == "f" and one_column and answer.size:
             if len(names) != 2:
                 raise UsageError(
-                    f"{_qualname(fn)} declares {len(names)} classes_ but answered one number "
-                    "per input; answer one probability per class (one column each)",
+                    f"{who or _qualname(fn)} declares {len(names)} {_noun(declared_by)} but "
+                    "answered one number per input; answer one probability per class (one "
+                    "column each)",
                     argument="MODEL",
                 )
             outputs = "proba"  # the probability of the second class, as predict_proba[:, 1]
         elif answer.dtype.kind == "f" and answer.ndim == 2:
             if answer.shape[1] != len(names):
                 raise UsageError(
-                    f"{_qualname(fn)} declares {len(names)} classes_ but answered "
-                    f"{answer.shape[1]} probability columns",
+                    f"{who or _qualname(fn)} declares {len(names)} {_noun(declared_by)} but "
+                    f"answered {answer.shape[1]} probability columns",
                     argument="MODEL",
                 )
             outputs = "proba"
     caps = Capabilities(modality=modality, n_classes=len(names), outputs=outputs, class_names=names)
-    return NamedLabelsModel(fn, caps, names)
+    return NamedLabelsModel(
+        fn, caps, names, declared_by=declared_by, who=who or f"the function {_qualname(fn)}"
+    )
+
+
+def _noun(declared_by: str) -> str:
+    return "classes_" if declared_by == "classes_" else f"classes ({declared_by})"
 
 
 def probe_call(
@@ -429,22 +507,45 @@ def from_callable(
     outputs: OutputKind | None = None,
     probe: ModelInputs | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> CallableModel:
     """Wrap a batched function as a Model.
 
     Capabilities come from ``capabilities``, else from ``outputs``/``n_classes``, else from
     one call on ``probe`` (see ``infer_capabilities``); without any of these, UsageError.
+    ``classes``: the names of its classes, in order (``--classes``), as ``fn.classes_``.
+    ``columns``: the names of a table's columns, in the rows' order: a function that fails
+    on its probe rows as an array and answers them as a DataFrame with these columns is
+    given DataFrames (``FramedFunction``).
     """
     if not callable(fn):
         raise UsageError(f"{fn!r} is not callable", argument="MODEL")
     names = _declared_classes(fn)
+    declared_by = "classes_"
+    if classes is not None:
+        if names is not None and names != classes:
+            raise UsageError(
+                f"{_qualname(fn)} declares its classes ({', '.join(map(repr, names))}); "
+                f"--classes gives {', '.join(map(repr, classes))}: give the same, in order "
+                "(or leave --classes out)",
+                argument="--classes",
+            )
+        names, declared_by = classes, DECLARED_BY
     if capabilities is None and names is not None:
-        return _named(fn, names, modality=modality, probe=probe, call_timeout=call_timeout)
+        return declared_model(
+            fn,
+            names,
+            modality=modality,
+            probe=probe,
+            call_timeout=call_timeout,
+            declared_by=declared_by,
+        )
     if capabilities is None and outputs is None and probe is not None:
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
         try:
-            answer = probe_call(
-                fn, probe, what=f"the function {_qualname(fn)}", timeout=call_timeout
+            fn, answer = _probe_or_frame(
+                fn, probe, columns if modality == "tabular" else None, timeout=call_timeout
             )
         except ModelError as exc:  # ('list' object has no attribute 'lower')
             if modality == "text" and "'list'" in str(exc):
@@ -458,7 +559,7 @@ def from_callable(
             )
         found = ranked_labels(answer)
         if found is not None:
-            return _named(
+            return declared_model(
                 fn,
                 found,
                 modality=modality,

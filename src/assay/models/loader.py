@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +12,10 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import UsageError
 from assay.models.callable import (
+    DECLARED_BY,
     NamedLabelsModel,
     declared_capabilities,
+    declared_model,
     from_callable,
     infer_capabilities,
     is_callable_spec,
@@ -22,6 +24,7 @@ from assay.models.callable import (
 )
 from assay.models.callable import resolve_spec as _resolve_spec
 from assay.models.checked import CheckedModel
+from assay.models.classes import class_names, named_capabilities
 from assay.models.files import read_pickle, read_skops
 from assay.models.http import HttpModel, ServingOptions, redact
 from assay.models.pipeline_answers import pipeline_classes
@@ -113,12 +116,15 @@ def _from_object(
     outputs: OutputKind | None,
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> tuple[Any, str]:
     """An adapter for an in-memory object, and the name of its kind."""
+    fn_args = (modality, n_classes, outputs, probe, call_timeout, classes, columns)
     if isinstance(obj, CheckedModel):
         return obj.inner, str(obj.spec_info.get("type", "model"))
     if model_type == "callable":
-        return _callable(obj, modality, n_classes, outputs, probe, call_timeout), "callable"
+        return _callable(obj, *fn_args), "callable"
     if model_type is None and _is_model(obj):
         _check_declared(obj.capabilities, n_classes, outputs)
         return obj, "model"
@@ -129,7 +135,7 @@ def _from_object(
             return from_torch(obj, modality=modality, n_classes=n_classes, probe=probe), "torch"
     if model_type is None and callable(obj) and pipeline_classes(obj) is not None:
         # a Hugging Face pipeline (its predict() is its call): answers read as a callable's
-        return _callable(obj, modality, n_classes, outputs, probe, call_timeout), "callable"
+        return _callable(obj, *fn_args), "callable"
     if hasattr(obj, "predict") or hasattr(obj, "predict_proba"):
         est = from_sklearn(
             obj, outputs=outputs, modality=modality, n_classes=n_classes, probe=probe
@@ -141,7 +147,7 @@ def _from_object(
             argument="--model-type",
         )
     if callable(obj):
-        return _callable(obj, modality, n_classes, outputs, probe, call_timeout), "callable"
+        return _callable(obj, *fn_args), "callable"
     raise UsageError(
         f"a {type(obj).__name__} is not a model: expected a fitted estimator, a callable, "
         f"an object with predict and capabilities, or a string; {_FORMS}",
@@ -169,6 +175,8 @@ def _callable(
     outputs: OutputKind | None,
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> Any:
     return from_callable(
         fn,
@@ -177,6 +185,8 @@ def _callable(
         outputs=outputs,
         probe=probe,
         call_timeout=call_timeout,
+        classes=classes,
+        columns=columns,
     )
 
 
@@ -193,6 +203,8 @@ def load_model(
     probe: ModelInputs | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | None = None,
+    classes: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> CheckedModel:
     """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
 
@@ -203,7 +215,11 @@ def load_model(
     a callable, endpoint or ONNX graph answers when ``outputs``/``n_classes`` are not given.
     The result carries ``spec_info``, a JSON summary to store with a run.  A probe call has
     a deadline of ``call_timeout`` seconds.  ``serving`` says how to talk to a served model
-    (protocol, batch size, concurrency, retries, ...).
+    (protocol, batch size, concurrency, retries, ...).  ``classes``: the names of the
+    model's classes in order (``--classes no,yes``): an endpoint or ONNX graph answering
+    labels by name is read by them; a model naming its own classes must name the same.
+    ``columns``: a table's column names in the probe rows' order (a function written for a
+    DataFrame that fails on the rows as an array is given DataFrames of them).
     """
     if model_type is not None and model_type not in MODEL_TYPES:
         raise UsageError(
@@ -214,8 +230,16 @@ def load_model(
     kind_of_output = None if outputs is None else _choice(outputs, ("labels", "proba"), "--outputs")
     if n_classes is not None and n_classes < 1:
         raise UsageError(f"must be at least 1, not {n_classes}", argument="--n-classes")
+    names = None if classes is None else class_names(classes)
+    if names is not None and n_classes is not None and n_classes != len(names):
+        raise UsageError(
+            f"{n_classes} classes given, but {len(names)} names ({', '.join(names)})",
+            argument="--classes",
+        )
     if isinstance(spec, CheckedModel) and model_type is None:
         _check_declared(spec.capabilities, n_classes, kind_of_output)
+        if names is not None:
+            named_capabilities(spec.capabilities, names, what="the model")
         return spec
     if isinstance(spec, os.PathLike):
         spec = os.fspath(spec)
@@ -239,6 +263,8 @@ def load_model(
             probe=probe,
             call_timeout=call_timeout,
             serving=serving,
+            classes=names,
+            columns=None if columns is None else tuple(columns),
         )
         if kind in ("skops", "onnx", "pickle", "joblib", "torch"):
             info["file"] = _file_info(spec)
@@ -256,12 +282,33 @@ def load_model(
             outputs=kind_of_output,
             probe=probe,
             call_timeout=call_timeout,
+            classes=names,
+            columns=None if columns is None else tuple(columns),
         )
         info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"
+    if names is not None:
+        _name_classes(inner, names, kind)
     info["type"] = kind
     model = CheckedModel(inner)
     model.spec_info = describe(model, extra=info)
     return model
+
+
+def _name_classes(inner: Any, names: tuple[str, ...], kind: str) -> None:
+    """The declared class names given to an adapter that answers indices or probabilities
+    (a scikit-learn estimator, a torch module): checked against those it names itself."""
+    caps = inner.capabilities
+    if caps.class_names == names:
+        return
+    what = "the model" if kind == "model" else f"the {kind} model"
+    if kind == "model":  # a ready Model keeps its own capabilities: they must agree
+        named_capabilities(caps, names, what=what)
+        raise UsageError(
+            f"{what} declares no class names; declare them in its capabilities "
+            "(class_names=...), not with --classes",
+            argument="--classes",
+        )
+    inner.capabilities = named_capabilities(caps, names, what=what)
 
 
 def _from_string(
@@ -277,6 +324,8 @@ def _from_string(
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     serving: ServingOptions | None = None,
+    classes: tuple[str, ...] | None = None,
+    columns: tuple[str, ...] | None = None,
 ) -> tuple[Any, str]:
     common: dict[str, Any] = {
         "model_type": None,
@@ -285,6 +334,8 @@ def _from_string(
         "outputs": outputs,
         "probe": probe,
         "call_timeout": call_timeout,
+        "classes": classes,
+        "columns": columns,
     }
     if kind in _SERVED:
         opts = serving or ServingOptions()
@@ -292,7 +343,8 @@ def _from_string(
             opts = ServingOptions.from_json({**opts.to_json(), "protocol": _SERVED[kind]})
         if output is not None and opts.output is None:
             opts = ServingOptions.from_json({**opts.to_json(), "output": output})
-        return _http(spec, modality, n_classes, outputs, probe, call_timeout, opts), "http"
+        served = _http(spec, modality, n_classes, outputs, probe, call_timeout, opts, classes)
+        return served, "http"
     if kind == "onnx":
         from assay.models.onnx import from_onnx
 
@@ -303,6 +355,7 @@ def _from_string(
             n_classes=n_classes,
             outputs=outputs,
             probe=probe,
+            classes=classes,
         )
         return model, "onnx"
     if kind == "torch":
@@ -352,11 +405,14 @@ def _http(
     probe: ModelInputs | None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     opts: ServingOptions | None = None,
+    classes: tuple[str, ...] | None = None,
 ) -> Any:
     """The endpoint as a Model: an ``HttpModel``, or for a text classifier that answers its
     labels by name a ``NamedLabelsModel`` over it (its labels read off its answers, as a
-    callable's)."""
+    callable's); with declared ``classes``, a ``NamedLabelsModel`` reading them."""
     opts = (opts or ServingOptions()).validate()
+    if classes is not None:
+        return _http_declared(url, modality, probe, call_timeout, opts, classes)
     if outputs is None and probe is None:
         HttpModel(url, capabilities=None)  # raises the UsageError asking for --outputs
     # a provisional model checks readiness and asks the probe; the real one carries the
@@ -373,6 +429,44 @@ def _http(
     model.stats = provisional.stats  # the probe was a request to the server too
     model.connect()
     return model if names is None else _read_by_name(model, names)
+
+
+def _http_declared(
+    url: str,
+    modality: Modality,
+    probe: ModelInputs | None,
+    call_timeout: float | None,
+    opts: ServingOptions,
+    classes: tuple[str, ...],
+) -> NamedLabelsModel:
+    """An endpoint whose classes are declared (``--classes no,yes``): its answers by name
+    read as class indices; indices or probabilities (one column per class) as they are."""
+    shown = f"the endpoint {redact(url)}"
+    model = _served(url, Capabilities(modality=modality, n_classes=None, outputs="proba"), opts)
+    model.labels_by_name = True  # "yes"/"no" returned as they are, for the names to read
+    model.connect()
+    named = declared_model(
+        model.predict,
+        classes,
+        modality=modality,
+        probe=probe,
+        call_timeout=call_timeout,
+        declared_by=DECLARED_BY,
+        who=shown,
+    )
+    caps = named.capabilities
+    model.capabilities = Capabilities(
+        modality=modality,
+        n_classes=caps.n_classes,
+        outputs=caps.outputs,
+        max_batch=model.capabilities.max_batch,
+        class_names=classes,
+        remote=True,
+    )
+    named.capabilities = model.capabilities
+    named.model = model  # the endpoint behind it (models.serving.served_model)
+    named.info = {**model.info, "url": shown, "classes": list(classes)}
+    return named
 
 
 def _endpoint_answers(

@@ -19,6 +19,7 @@ import numpy as np
 from assay.core.calls import usable_cores
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
+from assay.models.onnx_locale import is_locale_error, with_available_locale
 from assay.models.sklearn import index_of
 
 __all__ = ["OnnxModel", "from_onnx"]
@@ -73,7 +74,9 @@ def _ports(args: Any) -> list[_Port]:
     return [_Port(a.name, a.type, tuple(a.shape or ())) for a in args]
 
 
-def _session(path: Path) -> Any:
+def _session(path: Path) -> tuple[Any, str | None]:
+    """An onnxruntime session of the graph, and a note when it was loaded otherwise than
+    written (a text graph's locale this machine lacks: ``models.onnx_locale``)."""
     try:
         import onnxruntime as ort
     except ImportError as exc:
@@ -81,12 +84,18 @@ def _session(path: Path) -> Any:
             "ONNX models need onnxruntime: pip install 'assay[onnx]'", argument="MODEL"
         ) from exc
     options = ort.SessionOptions()
-    options.log_severity_level = 3
+    options.log_severity_level = 4  # its failures are raised (and said) as errors
     # leave a core to the search, which prepares its next round while the model answers
     options.intra_op_num_threads = max(usable_cores() - 1, 1)
+
+    def make(source: str | bytes) -> Any:
+        return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+
     try:
-        return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return make(str(path)), None
     except Exception as exc:
+        if is_locale_error(exc):
+            return with_available_locale(path, make, exc)
         raise UsageError(
             f"onnxruntime cannot load the file: {exc}", argument="MODEL", path=str(path)
         ) from exc
@@ -179,14 +188,30 @@ class OnnxModel:
         n_classes: int | None = None,
         outputs: OutputKind | None = None,
         probe: ModelInputs | None = None,
+        classes: tuple[str, ...] | None = None,
     ) -> None:
         self.path = Path(path)
-        self.session = _session(self.path)
+        self.session, locale_note = _session(self.path)
         self.inputs = _ports(self.session.get_inputs())
         self.outputs = _ports(self.session.get_outputs())
         self.output = _choose_output(self.outputs, output, outputs)
         self._decision = _decision_beside(self.outputs, self.output)
         labels = _graph_class_labels(self.path)
+        if classes is not None:
+            if labels is not None and tuple(str(c) for c in labels) != classes:
+                raise UsageError(
+                    f"the graph names its classes ({', '.join(repr(str(c)) for c in labels)}); "
+                    f"the classes declared are {', '.join(map(repr, classes))}: declare the "
+                    "graph's own, in its order (or leave --classes out)",
+                    argument="--classes",
+                    path=str(self.path),
+                )
+            if n_classes is not None and n_classes != len(classes):
+                raise UsageError(
+                    f"{n_classes} classes given, but {len(classes)} names", argument="--classes"
+                )
+            n_classes = len(classes)
+        self._declared = classes  # names given by the user (--classes), label i = class i
         self._class_values: list[Any] | None = labels
         self.max_batch = self.inputs[0].fixed_batch if len(self.inputs) == 1 else None
         self._map_keys: list[Any] | None = None
@@ -197,6 +222,8 @@ class OnnxModel:
             "outputs": [p.describe() for p in self.outputs],
             "output": self.output.name,
         }
+        if locale_note is not None:
+            self.info["locale"] = locale_note
 
     # -- capabilities ----------------------------------------------------------------------
     def _capabilities(
@@ -235,6 +262,15 @@ class OnnxModel:
         names = None
         if self._class_values is not None and len(self._class_values) == found:
             names = tuple(str(c) for c in self._class_values)
+        elif self._declared is not None:
+            names = self._declared
+            if found is not None and found != len(names):
+                raise UsageError(
+                    f"output {port.name!r} has {found} classes; {len(names)} are declared "
+                    f"({', '.join(map(repr, names))})",
+                    argument="--classes",
+                )
+            found = len(names)
         return Capabilities(
             modality=modality,
             n_classes=found,
@@ -352,18 +388,32 @@ class OnnxModel:
 
     def _label_indices(self, out: np.ndarray) -> np.ndarray:
         out = out.reshape(-1)
-        if self._class_values is None:
+        values: list[Any] | None = self._class_values
+        if values is None and self._declared is not None and out.dtype.kind not in "iu":
+            values = list(self._declared)  # labels by name, declared with --classes
+            out = out.astype(str) if out.dtype.kind == "S" else out
+        if values is None:
             if out.dtype.kind in "iu":
                 return out
             raise UsageError(
                 f"output {self.output.name!r} gives labels of type {out.dtype} and the graph "
-                "names no classes; choose a probability output with --output",
+                "names no classes; declare them in order (--classes no,yes; classes=[...]) "
+                "or choose a probability output with --output",
                 argument="--output",
             )
-        idx = index_of(out, self._class_values)
+        idx = index_of(out, values)
         if (idx < 0).any():
             bad = out[int(np.argmax(idx < 0))]
-            raise ModelError(f"the model answered label {bad!r}, not one of its classes")
+            where = (
+                "the classes declared in --classes (classes=)"
+                if values is not self._class_values
+                else "the classes the graph names"
+            )
+            raise ModelError(
+                f"the ONNX model {self.path.name} answered label {_plain(bad)!r} for input "
+                f"{int(np.argmax(idx < 0))}, which is not one of {where} "
+                f"({', '.join(repr(str(v)) for v in values)})"
+            )
         return idx
 
     def _feeds(self, inputs: ModelInputs) -> dict[str, Any]:
@@ -386,6 +436,11 @@ class OnnxModel:
 
     def __repr__(self) -> str:
         return f"OnnxModel({str(self.path)!r}, output={self.output.name!r})"
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value it holds (for messages)."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def _padded(inputs: ModelInputs, size: int) -> ModelInputs:
@@ -449,11 +504,19 @@ def from_onnx(
     n_classes: int | None = None,
     outputs: OutputKind | None = None,
     probe: ModelInputs | None = None,
+    classes: tuple[str, ...] | None = None,
 ) -> OnnxModel:
-    """Load an ONNX file as a Model (see the module docstring)."""
+    """Load an ONNX file as a Model (see the module docstring).  ``classes``: the names of
+    its classes in order, for a graph that answers labels by name and names none."""
     p = Path(path).expanduser()
     if not p.is_file():
         raise UsageError(f"no such file: {path}", argument="MODEL", path=str(path))
     return OnnxModel(
-        p, output=output, modality=modality, n_classes=n_classes, outputs=outputs, probe=probe
+        p,
+        output=output,
+        modality=modality,
+        n_classes=n_classes,
+        outputs=outputs,
+        probe=probe,
+        classes=classes,
     )

@@ -83,10 +83,9 @@ class LabelsByName(ValueError):
     def __init__(self, values: np.ndarray, names: list[str], what: str) -> None:
         super().__init__(
             f"{what} holds labels by name ({', '.join(map(repr, names[:5]))}), not "
-            "numbers: a served model must answer class indices or probabilities; to test "
-            "one that answers names, call it from a Python function that declares every "
-            f"label it can answer, in order (FUNCTION.classes_ = [{names[0]!r}, ...]; "
-            "docs/serving.md)"
+            "numbers: declare every label it can answer, in the model's order (class 0 "
+            f"first), e.g. --classes {','.join(names[:4])}{',...' if len(names) != 2 else ''} "
+            f"(classes=[{names[0]!r}, ...]; docs/serving.md)"
         )
         self.values = values
 

@@ -39,6 +39,9 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 2  # 2: fairness verdict, direction, regions and exact figures in the summary
+EXAMPLE_VALUES = 1 << 20
+"""Values in the report's examples at most (a finding of a 100,000-column table holds
+200,000: five of them, not 50): ``findings.shown_capped`` says so."""
 _REQUIRED = ("schema_version", "run", "headline", "findings")
 
 
@@ -99,6 +102,10 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     return clean
 
 
+def _capped(shown: int, asked: int, size: int) -> str:
+    return f"at most {shown} examples (not {asked}): each holds {size:,} values"
+
+
 def _scan_findings(
     witnesses: Iterable[tuple[FindingBatch, np.ndarray]], max_examples: int
 ) -> dict[str, Any]:
@@ -108,10 +115,15 @@ def _scan_findings(
     total = 0
     max_sev: float | None = None
     best: list[tuple[float, int, dict[str, Any]]] = []  # (-severity, index, finding)
+    asked, size = max_examples, 1
     for batch, numbers in witnesses:
         n = len(batch)
         if n == 0:
             continue
+        # findings of 200,000 values each (a very wide table): fewer of them, whole
+        if batch.inputs.ndim == 3:  # rows of a table (n, k, columns); images stay as they are
+            size = int(np.prod(batch.inputs.shape[1:]))
+            max_examples = min(max_examples, max(1, EXAMPLE_VALUES // max(size, 1)))
         by_kind[batch.kind] = by_kind.get(batch.kind, 0) + n
         sev = np.nan_to_num(np.asarray(batch.severity, dtype=np.float64), nan=0.0)
         top = float(sev.max())
@@ -128,11 +140,13 @@ def _scan_findings(
             best.sort(key=lambda t: (t[0], t[1]))
             del best[max_examples:]
         total += n
+    capped = max_examples < asked and total > max_examples
     return {
         "total": total,
         "by_kind": dict(sorted(by_kind.items())),
         "max_severity": max_sev,
         "shown": len(best),
+        **({"shown_capped": _capped(max_examples, asked, size)} if capped else {}),
         "order": "severity",
         "examples": [f for _, _, f in best],
     }

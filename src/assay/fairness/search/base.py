@@ -328,10 +328,11 @@ class Starts:
             return np.full(len(rows), -1, dtype=np.int64)
         base = np.take(self.data, np.maximum(origin, 0), axis=0)
         out = np.zeros(len(rows), dtype=np.int64)
-        skip = set(protected.tolist())
-        for j in range(rows.shape[1]):
-            if j not in skip:
-                out += rows[:, j] != base[:, j]
+        step = max(1, (1 << 22) // max(rows.shape[1], 1))  # rows compared at a time
+        for i in range(0, len(rows), step):
+            differ = rows[i : i + step] != base[i : i + step]
+            differ[:, protected] = False
+            out[i : i + step] = np.count_nonzero(differ, axis=1)
         out[origin < 0] = -1
         return out
 

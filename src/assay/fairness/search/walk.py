@@ -111,6 +111,7 @@ _SHARE_DECAY = 0.97  # query mode: per round, for the success rates behind the g
 _SHARE_POWER = 4.0  # query mode: global share = 0.5 (2 r_global / (r_walk + r_global)) ** this
 _QUERY_MIN_GLOBAL = 0.002
 _CROSS_BINS = 128  # query mode: value bins per feature for the step success table
+_WALKER_CELLS = 1 << 22  # walkers x features in one walker array (32 MB of float64)
 _CONDITIONAL_K = 512  # up to this many combinations, flip rates are learnt per own value
 _KERNEL = "assay.fairness.search.walkkernel"  # compiled proposals (``core.jit``)
 
@@ -212,6 +213,9 @@ class WalkSearch(BaseSearch):
         prior = np.where(categorical[:, None], [[0.3, 0.1, 0.6]], [[0.6, 0.3, 0.1]])
         self._move_prior = prior.astype(np.float64)
         self._movable = self.free[span[self.free] > 0]
+        # each walker holds a row (and in query mode a box): at most _WALKER_CELLS values an
+        # array, so that 100,000 features take 40 walkers, not 16,384 (13 GB an array)
+        self.batch_size = max(1, min(self.batch_size, _WALKER_CELLS // max(2 * d, 1)))
         w = 2 * self.batch_size  # half of them may be waiting for the model
         self.pos = np.zeros((w, d))
         self.origin = np.full(w, -1, dtype=np.int64)
@@ -223,8 +227,9 @@ class WalkSearch(BaseSearch):
         self.box_hi = np.tile(highs, (w, 1))
         # query mode: success of unit steps per feature, value bin and direction
         self._bins = np.minimum(np.floor(span / self._unit) + 1, _CROSS_BINS).astype(np.int64)
-        self.cross_try = np.zeros((d, _CROSS_BINS, 2))
-        self.cross_hit = np.zeros((d, _CROSS_BINS, 2))
+        self._n_bins = int(self._bins.max()) if d else 1  # (100,000 features of 4 values)
+        self.cross_try = np.zeros((d, self._n_bins, 2))
+        self.cross_hit = np.zeros((d, self._n_bins, 2))
         self.busy = np.zeros(w, dtype=bool)  # proposed in the round in flight
         self.feat_try = np.zeros(d)
         self.feat_hit = np.zeros(d)
@@ -730,7 +735,7 @@ class WalkSearch(BaseSearch):
         lo, span = self._lows[feat], self._highs[feat] - self._lows[feat]
         frac = (values - lo) / np.maximum(span, 1e-300)
         out: np.ndarray = np.clip(
-            np.floor(frac * (self._bins[feat] - 1) + 0.5), 0, _CROSS_BINS - 1
+            np.floor(frac * (self._bins[feat] - 1) + 0.5), 0, self._n_bins - 1
         ).astype(np.int64)
         return out
 
@@ -750,10 +755,10 @@ class WalkSearch(BaseSearch):
             return
         j = feat[sel]
         b = self._bin(j, self.pos[active[sel], j])
-        flat = (j * _CROSS_BINS + b) * 2 + up[sel].astype(np.int64)
-        size = self.cross_try.size
-        self.cross_try += np.bincount(flat, minlength=size).reshape(self.cross_try.shape)
-        self.cross_hit += np.bincount(flat[disc[sel]], minlength=size).reshape(self.cross_try.shape)
+        flat = (j * self._n_bins + b) * 2 + up[sel].astype(np.int64)
+        # counted where they fall (a table of every feature's bins per round was O(features))
+        np.add.at(self.cross_try.reshape(-1), flat, 1.0)
+        np.add.at(self.cross_hit.reshape(-1), flat[disc[sel]], 1.0)
 
     def _narrow(
         self,
@@ -979,8 +984,10 @@ class WalkSearch(BaseSearch):
                 "latency": self.latency,
                 "why": self.why,
             },
+            # the arrays themselves: the run copies a snapshot it keeps (core.run._detached);
+            # copying them here too cost two copies of the walkers per checkpoint
             arrays={
-                name: getattr(self, name).copy()
+                name: getattr(self, name)
                 for name in (*_STATE_ARRAYS, *(_BOX if self.mode == "queries" else ()))
             },
         )
@@ -1002,6 +1009,10 @@ class WalkSearch(BaseSearch):
         for name in (*_STATE_ARRAYS, *_BOX):
             if name in snap.arrays:
                 setattr(self, name, np.array(snap.arrays[name], copy=True))
+        for name in ("cross_try", "cross_hit"):  # stored with 128 bins by earlier versions
+            table = getattr(self, name)
+            if table.ndim == 3 and table.shape[1] != self._n_bins:
+                setattr(self, name, np.ascontiguousarray(table[:, : self._n_bins]))
         self.busy = np.zeros(len(self.pos), dtype=bool)
         self._flight, self._halt = None, None
         a = snap.arrays

@@ -1,0 +1,113 @@
+"""Classes declared by the user (``--classes``, ``classes=``): how many, or their names.
+
+A model that answers its labels by name (an endpoint answering ``"yes"``/``"no"``, an ONNX
+graph whose label output is strings and names no classes) needs its labels declared, in
+order: the i-th name is class i.  A model that names its own classes keeps them: declared
+names must be the same, in the same order.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import numbers
+from typing import Any
+
+from assay.core.model import Capabilities
+from assay.errors import UsageError
+
+__all__ = ["class_names", "declared_count_or_names", "named_capabilities", "parse_classes"]
+
+_HOW = "give a number of classes (--classes 10) or their names in order (--classes no,yes)"
+
+
+def parse_classes(text: str, *, argument: str = "--classes") -> int | tuple[str, ...]:
+    """``--classes``: a whole number (how many classes, 0 to N-1) or names separated by
+    commas (``no,yes``: class 0 is ``no``)."""
+    value = text.strip()
+    if value.isdigit():
+        count = int(value)
+        if count < 2:
+            raise UsageError(f"must be at least 2, not {count}; {_HOW}", argument=argument)
+        return count
+    if "," not in value:
+        raise UsageError(
+            f"{text!r} is one name; {_HOW} (two or more, separated by commas)", argument=argument
+        )
+    return class_names([part.strip() for part in value.split(",")], argument=argument)
+
+
+def class_names(value: Any, *, argument: str = "--classes") -> tuple[str, ...]:
+    """Declared names as text: two or more, distinct, none empty."""
+    if isinstance(value, str | bytes):
+        raise UsageError(
+            f"must be a list of class names (['no', 'yes']), not the text {value!r}",
+            argument=argument,
+        )
+    try:
+        items = list(value)
+    except TypeError:
+        raise UsageError(
+            f"must be a list of class names, not {value!r}", argument=argument
+        ) from None
+    names = tuple(str(v) for v in items)
+    empty = [i for i, n in enumerate(names) if not n.strip()]
+    if empty:
+        raise UsageError(
+            f"class name {empty[0] + 1} of {len(names)} is empty ({list(names)!r})",
+            argument=argument,
+        )
+    if len(names) < 2:
+        raise UsageError(
+            f"a classifier has two or more classes; {len(names)} named: {list(names)!r}",
+            argument=argument,
+        )
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(
+            f"{twice[0]!r} is named twice in {list(names)!r}; each class once, in order",
+            argument=argument,
+        )
+    return names
+
+
+def declared_count_or_names(
+    value: Any, *, argument: str = "--classes"
+) -> tuple[int | None, tuple[str, ...] | None]:
+    """``classes=`` as given to the API (or the CLI's text): a count, or names; the count
+    of names is theirs."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        parsed = parse_classes(value, argument=argument)
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        parsed = int(value)
+        if parsed < 2:
+            raise UsageError(f"must be at least 2, not {parsed}; {_HOW}", argument=argument)
+    else:
+        parsed = class_names(value, argument=argument)
+    if isinstance(parsed, int):
+        return parsed, None
+    return len(parsed), parsed
+
+
+def named_capabilities(
+    caps: Capabilities, names: tuple[str, ...], *, what: str, argument: str = "--classes"
+) -> Capabilities:
+    """``caps`` with the declared ``names``; refused when the model names other classes or
+    answers another number of them."""
+    if caps.class_names is not None:
+        if tuple(caps.class_names) != names:
+            raise UsageError(
+                f"{what} names its own classes ({', '.join(map(repr, caps.class_names))}); "
+                f"the classes declared are {', '.join(map(repr, names))}: declare the model's "
+                "own, in its order (or leave them out)",
+                argument=argument,
+            )
+        return caps
+    if caps.n_classes is not None and caps.n_classes != len(names):
+        raise UsageError(
+            f"{what} answers {caps.n_classes} classes; {len(names)} are declared "
+            f"({', '.join(map(repr, names))})",
+            argument=argument,
+        )
+    return dataclasses.replace(caps, n_classes=len(names), class_names=names)
