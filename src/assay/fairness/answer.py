@@ -229,11 +229,11 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
             asked = f"{asked} and {counted}" if asked else counted
         summary["headline"] = f"{headline}; the answer {asked}, beside the search's queries"
     analysis = summary.get("analysis") or {}
-    asked, taken = analysis.get("samples_asked"), analysis.get("samples")
-    if isinstance(asked, int) and isinstance(taken, int) and taken < asked:
+    wanted, taken = analysis.get("samples_asked"), analysis.get("samples")
+    if isinstance(wanted, int) and isinstance(taken, int) and taken < wanted:
         summary["headline"] = (
             f"{summary.get('headline') or ''}; the answer's samples were capped at {taken:,} "
-            f"rows per attribute (not {asked:,}: rows of this many features would not fit "
+            f"rows per attribute (not {wanted:,}: rows of this many features would not fit "
             "in memory), so its intervals are wider"
         )
     skipped = analysis.get("regions_skipped")

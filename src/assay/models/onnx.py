@@ -438,11 +438,6 @@ class OnnxModel:
         return f"OnnxModel({str(self.path)!r}, output={self.output.name!r})"
 
 
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value it holds (for messages)."""
-    return value.item() if isinstance(value, np.generic) else value
-
-
 def _padded(inputs: ModelInputs, size: int) -> ModelInputs:
     """``inputs`` with its last item repeated up to ``size`` items."""
     extra = size - len(inputs)
