@@ -89,8 +89,9 @@ _FLAG = re.compile(r"--([a-z][a-z-]*)")
 
 def _prose_in_keywords(message: str, accepted: set[str]) -> str:
     """A message's command-line options in the caller's keywords (``--max-queries`` ->
-    ``max_queries``); left alone when it quotes an ``assay`` command, meant for the shell."""
-    if "assay " in message:
+    ``max_queries``); left alone when it quotes an ``assay`` command, meant for the shell, or
+    already gives the Python form beside the command line's ("in Python ...")."""
+    if "assay " in message or "in Python" in message:  # (written for both already)
         return message
 
     def keyword(m: re.Match[str]) -> str:
