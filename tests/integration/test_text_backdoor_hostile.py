@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import signal
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
@@ -1162,8 +1163,9 @@ def test_a_forked_worker_never_runs_on_in_its_parents_code(tmp_path: Path) -> No
     marker = tmp_path / "escaped"
     parent = os.getpid()
     calls.guard_process_exit()
+    me = threading.get_ident()  # (the forking thread keeps its ident in the child)
     with calls._in_model_lock:
-        calls._in_model += 1  # a call in progress in the parent at the fork
+        calls._in_model[me] = calls._in_model.get(me, 0) + 1  # a call in progress at the fork
     try:
         proc = multiprocessing.get_context("fork").Process(target=child)
         proc.start()
@@ -1173,7 +1175,9 @@ def test_a_forked_worker_never_runs_on_in_its_parents_code(tmp_path: Path) -> No
         proc.join(30)
     finally:
         with calls._in_model_lock:
-            calls._in_model -= 1
+            calls._in_model[me] -= 1
+            if not calls._in_model[me]:
+                del calls._in_model[me]
     assert not marker.exists() and proc.exitcode == 0, proc.exitcode
 
 

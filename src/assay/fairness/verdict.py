@@ -142,16 +142,27 @@ def _sample(
     queries = 0
     # a model call of a very wide schema's rows (each asked with every value) within bounds
     batch = min(batch, max(1, (ROW_CELLS >> 2) // (len(schema) * oracle.K)))
-    if stop_at is not None:
-        batch = min(batch, MIN_ANSWER_SAMPLE)  # small batches: the stop is not overshot
-    for start in range(0, len(rows), batch):
-        if stop_at is not None and start >= MIN_ANSWER_SAMPLE and time.monotonic() > stop_at:
-            rows = rows[:start]
-            break
-        v = oracle.evaluate(rows[start : start + batch], fresh=True)
+    step = batch if stop_at is None else min(batch, MIN_ANSWER_SAMPLE)
+    start, t0 = 0, time.monotonic()
+    while start < len(rows):
+        if stop_at is not None and start:
+            now = time.monotonic()
+            if start >= MIN_ANSWER_SAMPLE and now > stop_at:
+                rows = rows[:start]
+                break
+            # the first batch measured the pace: whole batches when the rest fits, else
+            # batches of about a quarter of the time left, so that the stop is not overshot
+            pace = (now - t0) / start
+            if now + pace * (len(rows) - start) <= stop_at or pace <= 0:
+                step = batch
+            else:
+                room = max(stop_at - now, 0.0)
+                step = min(batch, max(MIN_ANSWER_SAMPLE // 4, int(0.25 * room / pace)))
+        v = oracle.evaluate(rows[start : start + step], fresh=True)
         disc.append(v.discriminatory)
         classes.append(_classes(v, model))
         queries += classes[-1].size
+        start += step
     if not len(rows):
         return _Sample(rows, np.zeros(0, dtype=bool), np.zeros((0, oracle.K), np.int64), 0)
     return _Sample(rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries)
