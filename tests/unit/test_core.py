@@ -118,6 +118,69 @@ def test_key_index_reserves_room_and_keeps_every_key() -> None:
 
 
 @pytest.mark.parametrize("compiled", [False, True])
+@pytest.mark.parametrize("when", ["ready", "full", "again", "pickled"])
+def test_a_table_reserved_ahead_holds_the_same_keys_and_indices(
+    compiled: bool, when: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``reserve(ahead=True)`` makes the larger table on a background thread while keys go
+    on landing in the current one; they move into it once it is ready ("ready"), or when
+    the current table fills first, waiting for it ("full"), or a second, larger reserve
+    replaces it ("again").  A pickled set leaves the table being made behind.  Key for key
+    and index for index the set is a plain one's, on the numpy and the compiled paths."""
+    import pickle
+    import threading
+
+    from assay.core import hashset
+
+    if compiled:
+        pytest.importorskip("numba")
+        from assay.core import hashkernel, jit
+
+        monkeypatch.setitem(jit._loaded, "assay.core.hashkernel", hashkernel)
+        monkeypatch.setattr(jit, "LARGE", 0)
+    gate = threading.Event()
+    made = hashset._Ahead._make
+
+    def held(self: Any, after: Any) -> None:
+        gate.wait(10)  # the table is not ready until the test lets it be
+        made(self, after)
+
+    monkeypatch.setattr(hashset._Ahead, "_make", held)
+    monkeypatch.setattr(hashset, "_TOUCH_CHUNK", 4096)  # several chunks, stopped midway
+    rng = np.random.default_rng(11)
+    batches = [rng.integers(0, 60_000, rng.integers(1, 3000)).astype(np.uint64) for _ in range(40)]
+    plain, ahead = KeyIndex(capacity=16), KeyIndex(capacity=20_000)
+    for i, keys in enumerate(batches):
+        if i == 3:
+            ahead.reserve(80_000, ahead=True)
+            assert ahead._ahead is not None and ahead.nbytes > 12 * ahead._keys.size
+            if when == "pickled":
+                ahead = pickle.loads(pickle.dumps(ahead))
+                assert ahead._ahead is None
+        if i == 5 and when == "again":
+            gate.set()
+            ahead.reserve(150_000, ahead=True)
+        if i == 6 and when == "ready":
+            gate.set()
+            assert ahead._ahead is not None
+            ahead._ahead._thread.join()
+        outgrows = len(ahead) + len(keys) > 0.7 * ahead._keys.size
+        if when == "full" and ahead._ahead is not None and outgrows:
+            threading.Timer(0.3, gate.set).start()  # this add waits for the table made ahead
+            assert np.array_equal(ahead.add(keys), plain.add(keys)), i
+            assert ahead._ahead is None and ahead._keys.size >= hashset._slots_for(80_000)
+            continue
+        assert np.array_equal(ahead.add(keys), plain.add(keys)), i
+    gate.set()
+    assert ahead._ahead is None
+    if when != "pickled":
+        assert ahead._keys.size >= hashset._slots_for(80_000)  # the table made ahead is in use
+    probe = np.arange(70_000, dtype=np.uint64)
+    assert np.array_equal(ahead.lookup(probe), plain.lookup(probe))
+    assert np.array_equal(ahead.keys(), plain.keys())
+
+
+@pytest.mark.parametrize("compiled", [False, True])
 def test_a_bounded_key_index_grows_to_its_bound_not_the_last_power_of_two(
     compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:

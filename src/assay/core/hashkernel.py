@@ -14,7 +14,7 @@ import numpy as np
 
 from assay.core.jit import njit
 
-__all__ = ["place", "rehash", "warm"]
+__all__ = ["empty", "place", "rehash", "rehash_into", "touch", "warm"]
 
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
 _M2 = np.uint64(0x94D049BB133111EB)
@@ -84,13 +84,38 @@ def _rehash(
         vals[s] = old_vals[i]
 
 
-def rehash(old_keys: np.ndarray, old_vals: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The keys and indices of a table, placed in a new one of ``size`` slots.  A key's home
-    grows with its hash (see ``hashset``), so in the order of the old slots the new homes
-    ascend too: the writes go forward through the new table, mostly to cached lines."""
-    table = np.zeros(size, dtype=np.uint64)
-    vals = np.zeros(size, dtype=np.int32)
+@njit
+def _touch(table: np.ndarray, vals: np.ndarray) -> None:  # pragma: no cover - compiled
+    for i in range(0, table.size, 512):  # a write per 4 KiB page
+        table[i] = 0
+    for i in range(0, vals.size, 1024):
+        vals[i] = 0
+
+
+def empty(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Zeroed key and index arrays of ``size`` slots."""
+    return np.zeros(size, dtype=np.uint64), np.zeros(size, dtype=np.int32)
+
+
+def touch(table: np.ndarray, vals: np.ndarray) -> None:
+    """Take every page of two zeroed arrays now (the loop releases the GIL)."""
+    _touch(table, vals)
+
+
+def rehash_into(
+    old_keys: np.ndarray, old_vals: np.ndarray, table: np.ndarray, vals: np.ndarray
+) -> None:
+    """The keys and indices of a table, placed in the zeroed, larger ``table`` and ``vals``.
+    A key's home grows with its hash (see ``hashset``), so in the order of the old slots the
+    new homes ascend too: the writes go forward through the new table, mostly to cached
+    lines."""
     _rehash(old_keys, old_vals, table, vals)
+
+
+def rehash(old_keys: np.ndarray, old_vals: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The keys and indices of a table, placed in a new one of ``size`` slots."""
+    table, vals = empty(size)
+    rehash_into(old_keys, old_vals, table, vals)
     return table, vals
 
 
@@ -108,3 +133,4 @@ def warm() -> None:
     table, vals = np.zeros(16, dtype=np.uint64), np.zeros(16, dtype=np.int32)
     place(table, vals, np.ones(1, np.uint64), 0)
     rehash(table, vals, 32)
+    touch(table, vals)

@@ -18,9 +18,18 @@ start as zeros: the memory of a table reserved ahead is taken page by page as ke
 Once a set holds ``jit.LARGE`` keys, ``add`` places its batches with a compiled loop
 (``hashkernel``, see ``core.jit``): the same indices and the same set, several times
 faster on a large table.
+
+A table reserved ``ahead`` is made on a background thread: its memory taken and every page
+of it touched there, while the set goes on in its current table; the keys move into it when
+it is ready (or when the current table is full, waiting for it then).  Taking fresh memory
+is the slow part of a grow where the kernel (or the hypervisor beneath it) backs pages one
+fault at a time: on a virtual machine whose memory the host backs lazily, a table of 800 MB
+took 4-12 s to touch, during which the search had stood still.
 """
 
 from __future__ import annotations
+
+import threading
 
 import numpy as np
 
@@ -45,6 +54,59 @@ def _next(slots: np.ndarray, size: int) -> np.ndarray:
     return nxt
 
 
+_TOUCH_CHUNK = 1 << 20  # slots whose pages a table made ahead takes at a time (12 MiB)
+
+
+class _Ahead:
+    """A table of ``size`` slots being made on a background thread: its zeroed arrays exist
+    at once, and the thread takes their pages chunk by chunk (a write per page, by the
+    compiled loop when it is loaded, else numpy's fill: both release the GIL, so the search
+    goes on meanwhile).  Taken before the thread is done, the thread stops after its chunk
+    and the pages left are taken as keys land in them, as in a table made on the spot."""
+
+    def __init__(self, size: int, *, after: _Ahead | None = None) -> None:
+        """``after``: a smaller table being made, let go: this one is made once that one's
+        thread has stopped (one table made at a time, and the search waits for neither)."""
+        self.size = size
+        self._made: tuple[np.ndarray, np.ndarray] | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._make, args=(after,), name="assay-reserve", daemon=True
+        )
+        self._thread.start()
+
+    def _make(self, after: _Ahead | None) -> None:
+        if after is not None:
+            after.take()
+            after._made = None
+        try:
+            keys = np.zeros(self.size, dtype=np.uint64)
+            vals = np.zeros(self.size, dtype=np.int32)
+        except MemoryError:  # the grow when it is needed will say so
+            return
+        self._made = keys, vals
+        kernel = jit.compiled("assay.core.hashkernel")
+        for start in range(0, self.size, _TOUCH_CHUNK):
+            if self._stop.is_set():
+                return
+            part = slice(start, start + _TOUCH_CHUNK)
+            if kernel is not None:
+                kernel.touch(keys[part], vals[part])
+            else:
+                keys[part].fill(0)
+                vals[part].fill(0)
+
+    def ready(self) -> bool:
+        return not self._thread.is_alive()
+
+    def take(self) -> tuple[np.ndarray, np.ndarray] | None:
+        """The zeroed arrays, or None if they could not be made (the thread stopped first if
+        it is still taking their pages)."""
+        self._stop.set()
+        self._thread.join()
+        return self._made
+
+
 def _slots_for(n: int) -> int:
     """The fewest slots that hold ``n`` keys within the load factor."""
     return max(16, int(np.ceil(n / _MAX_LOAD)) + 1)
@@ -61,6 +123,12 @@ class KeyIndex:
         self._keys = np.zeros(self._size_for(capacity), dtype=np.uint64)
         self._vals = np.zeros(self._keys.size, dtype=np.int32)  # (read only where a key is)
         self._n = 0
+        self._ahead: _Ahead | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        state["_ahead"] = None  # (a table being made is not part of the set)
+        return state
 
     def _size_for(self, n: int) -> int:
         size = 16
@@ -85,7 +153,8 @@ class KeyIndex:
 
     @property
     def nbytes(self) -> int:
-        return int(self._keys.nbytes + self._vals.nbytes)
+        ahead = 0 if self._ahead is None else self._ahead.size * _SLOT_BYTES
+        return int(self._keys.nbytes + self._vals.nbytes) + ahead
 
     def keys(self) -> np.ndarray:
         """All keys, in order of insertion (normalised: key 0 reads back as its stand-in)."""
@@ -131,7 +200,11 @@ class KeyIndex:
         k = self._norm(keys)
         if k.size == 0:
             return np.zeros(0, dtype=bool)
-        if self._n + k.size > _MAX_LOAD * self._keys.size:
+        full = self._n + k.size > _MAX_LOAD * self._keys.size
+        if self._ahead is not None and (full or self._ahead.ready()):
+            self._take_ahead()
+            full = self._n + k.size > _MAX_LOAD * self._keys.size
+        if full:
             self._grow(self._n + k.size)
         kernel = jit.compiled("assay.core.hashkernel", wait=False) if self._n >= jit.LARGE else None
         if kernel is not None:
@@ -144,10 +217,27 @@ class KeyIndex:
         self._n += count
         return new
 
-    def reserve(self, n: int) -> None:
-        """Make room for ``n`` keys in all (one grow now rather than several later)."""
-        if n > _MAX_LOAD * self._keys.size:
+    def reserve(self, n: int, *, ahead: bool = False) -> None:
+        """Make room for ``n`` keys in all (one grow now rather than several later).
+
+        ``ahead``: the larger table is made on a background thread (see the module's
+        docstring); the set is the same either way, key for key and index for index."""
+        if n <= _MAX_LOAD * self._keys.size:
+            return
+        if not ahead:
             self._grow(n)
+            return
+        size = self._size_for(n)
+        if self._ahead is None or self._ahead.size < size:
+            self._ahead = _Ahead(size, after=self._ahead)
+
+    def _take_ahead(self) -> None:
+        """Move the keys into the table made ahead (waiting for it), if it was made."""
+        ahead, self._ahead = self._ahead, None
+        made = ahead.take() if ahead is not None else None
+        if made is None or made[0].size <= self._keys.size:
+            return
+        self._grow(0, into=made)
 
     def _place(self, k: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Write absent keys into the table; returns (new mask, slot of each key)."""
@@ -202,23 +292,36 @@ class KeyIndex:
                 s = (s + 1) % size
             slots[i] = s
 
-    def _grow(self, n: int) -> None:
-        """A larger table with the same keys and indices.
+    def _grow(self, n: int, *, into: tuple[np.ndarray, np.ndarray] | None = None) -> None:
+        """A larger table with the same keys and indices (``into``: zeroed arrays made
+        ahead, else new ones for ``n`` keys).
 
         No probing: in order of home slot, linear probing puts each key in the first free
         slot at or after its home, that is ``max(home, slot of the key before + 1)``, a
         running maximum.  The few keys pushed past the end wrap round to the start (probed).
         """
+        if into is None:
+            if self._ahead is not None:  # a grow made now supersedes the table made ahead
+                self._ahead.take()
+                self._ahead = None
+            size = self._size_for(n)
+        else:
+            size = into[0].size
         kernel = jit.compiled("assay.core.hashkernel", wait=False) if self._n >= jit.LARGE else None
         if kernel is not None:  # one compiled pass over the old table
-            self._keys, self._vals = kernel.rehash(self._keys, self._vals, self._size_for(n))
+            table, vals = into if into is not None else kernel.empty(size)
+            kernel.rehash_into(self._keys, self._vals, table, vals)
+            self._keys, self._vals = table, vals
             return
         old_keys, old_vals = self._keys, self._vals
         used = old_keys != _EMPTY
         k, v = old_keys[used], old_vals[used]
         del old_keys, old_vals, used
-        self._keys = np.zeros(self._size_for(n), dtype=np.uint64)
-        self._vals = np.zeros(self._keys.size, dtype=np.int32)
+        if into is not None:
+            self._keys, self._vals = into
+        else:
+            self._keys = np.zeros(size, dtype=np.uint64)
+            self._vals = np.zeros(size, dtype=np.int32)
         home = self._home(k)
         order = np.argsort(home, kind="stable")  # (nearly sorted already: old slot order)
         size = self._keys.size

@@ -138,9 +138,10 @@ class Ledger:
         return idx
 
     def reserve(self, n: int) -> None:
-        """Make room for ``n`` classes in all (growing the set copies all of it)."""
+        """Make room for ``n`` classes in all (growing the set copies all of it); the larger
+        table is made on a background thread while the search goes on."""
         self._repair()
-        self.seen.reserve(n)
+        self.seen.reserve(n, ahead=True)
 
     def forget_last(self) -> None:
         """Undo the last ``admit``, if it let a batch in (its evaluation could not start).

@@ -42,9 +42,9 @@ class ClassSet:
             self._disc = grown
         return new
 
-    def reserve(self, n: int) -> None:
-        """Make room for ``n`` keys in all."""
-        self._index.reserve(n)
+    def reserve(self, n: int, *, ahead: bool = False) -> None:
+        """Make room for ``n`` keys in all (``ahead``: see ``KeyIndex.reserve``)."""
+        self._index.reserve(n, ahead=ahead)
         if n > len(self._disc):
             grown = np.zeros(n, dtype=bool)
             grown[: len(self._disc)] = self._disc
