@@ -181,6 +181,48 @@ def test_a_table_reserved_ahead_holds_the_same_keys_and_indices(
 
 
 @pytest.mark.parametrize("compiled", [False, True])
+def test_a_growing_set_makes_its_next_table_ahead_and_moves_in_when_full(
+    compiled: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``grow_ahead`` a large set half as full as it may be has its next table made
+    on a background thread; the keys move in only when the current table is full (not as
+    soon as it is ready: the set keeps its load), and the set is a plain one's."""
+    from assay.core import hashset, jit
+
+    monkeypatch.setattr(jit, "LARGE", 1000)
+    if compiled:
+        pytest.importorskip("numba")
+        from assay.core import hashkernel
+
+        monkeypatch.setitem(jit._loaded, "assay.core.hashkernel", hashkernel)
+    else:
+        monkeypatch.setitem(jit._loaded, "assay.core.hashkernel", None)
+    rng = np.random.default_rng(4)
+    plain, ahead = KeyIndex(capacity=16), KeyIndex(capacity=16, grow_ahead=True)
+    made = taken_when_full = 0
+    for _ in range(200):
+        keys = rng.integers(0, 2**40, int(rng.integers(50, 400))).astype(np.uint64)
+        size, pending = ahead._keys.size, ahead._ahead
+        if pending is not None:
+            pending._thread.join()  # ready, yet not taken until the table is full
+        assert np.array_equal(ahead.add(keys), plain.add(keys))
+        if pending is not None and ahead._keys.size != size:
+            assert len(ahead) - len(keys) <= _MAX_LOAD_OF_TEST * size < len(ahead) + len(keys)
+            taken_when_full += 1
+        if ahead._ahead is not None and ahead._ahead is not pending:
+            made += 1
+            assert ahead._ahead.size == 2 * ahead._keys.size and not ahead._ahead.eager
+    assert made >= 3 and taken_when_full >= 3
+    probe = np.concatenate([plain.keys(), rng.integers(0, 2**40, 500).astype(np.uint64)])
+    assert np.array_equal(ahead.lookup(probe), plain.lookup(probe))
+    assert np.array_equal(ahead.keys(), plain.keys())
+    assert hashset._MAX_LOAD == _MAX_LOAD_OF_TEST
+
+
+_MAX_LOAD_OF_TEST = 0.7
+
+
+@pytest.mark.parametrize("compiled", [False, True])
 def test_a_bounded_key_index_grows_to_its_bound_not_the_last_power_of_two(
     compiled: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -64,10 +64,13 @@ class _Ahead:
     goes on meanwhile).  Taken before the thread is done, the thread stops after its chunk
     and the pages left are taken as keys land in them, as in a table made on the spot."""
 
-    def __init__(self, size: int, *, after: _Ahead | None = None) -> None:
+    def __init__(self, size: int, *, after: _Ahead | None = None, eager: bool = True) -> None:
         """``after``: a smaller table being made, let go: this one is made once that one's
-        thread has stopped (one table made at a time, and the search waits for neither)."""
+        thread has stopped (one table made at a time, and the search waits for neither).
+        ``eager``: the keys move in as soon as it is ready (a reservation), else only when
+        the current table is full (the next doubling, made ahead)."""
         self.size = size
+        self.eager = eager
         self._made: tuple[np.ndarray, np.ndarray] | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(
@@ -115,10 +118,16 @@ def _slots_for(n: int) -> int:
 class KeyIndex:
     """Maps uint64 keys to dense indices 0, 1, 2, ... in order of first insertion."""
 
-    def __init__(self, capacity: int = 1024, *, max_keys: int | None = None) -> None:
+    def __init__(
+        self, capacity: int = 1024, *, max_keys: int | None = None, grow_ahead: bool = False
+    ) -> None:
         """``max_keys``: the most keys the caller will ever insert (its memory bound); the
-        table then never takes more slots than those keys need."""
+        table then never takes more slots than those keys need.  ``grow_ahead``: once a
+        large table (``jit.LARGE`` keys) is half as full as it may be, the next one is made
+        ahead (see the module's docstring), so that a set growing past its reservations
+        does not stand still while its next table's pages are taken."""
         self.max_keys = max_keys
+        self.grow_ahead = grow_ahead
         self._max_slots = None if max_keys is None else _slots_for(max(int(max_keys), 1))
         self._keys = np.zeros(self._size_for(capacity), dtype=np.uint64)
         self._vals = np.zeros(self._keys.size, dtype=np.int32)  # (read only where a key is)
@@ -201,11 +210,15 @@ class KeyIndex:
         if k.size == 0:
             return np.zeros(0, dtype=bool)
         full = self._n + k.size > _MAX_LOAD * self._keys.size
-        if self._ahead is not None and (full or self._ahead.ready()):
+        if self._ahead is not None and (full or (self._ahead.eager and self._ahead.ready())):
             self._take_ahead()
             full = self._n + k.size > _MAX_LOAD * self._keys.size
         if full:
             self._grow(self._n + k.size)
+        elif self._half_full(k.size):
+            size = self._size_for(int(_MAX_LOAD * self._keys.size) + 1)  # the next doubling
+            if size > self._keys.size:
+                self._ahead = _Ahead(size, eager=False)
         kernel = jit.compiled("assay.core.hashkernel", wait=False) if self._n >= jit.LARGE else None
         if kernel is not None:
             new = kernel.place(self._keys, self._vals, k, self._n)
@@ -216,6 +229,12 @@ class KeyIndex:
         self._vals[slots[new]] = np.arange(self._n, self._n + count, dtype=np.int32)
         self._n += count
         return new
+
+    def _half_full(self, adding: int) -> bool:
+        """Whether a set that grows ahead should start making its next table now."""
+        if not self.grow_ahead or self._ahead is not None or self._n < jit.LARGE:
+            return False
+        return self._n + adding > _MAX_LOAD / 2 * self._keys.size
 
     def reserve(self, n: int, *, ahead: bool = False) -> None:
         """Make room for ``n`` keys in all (one grow now rather than several later).

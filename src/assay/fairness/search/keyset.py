@@ -19,7 +19,7 @@ class ClassSet:
 
     def __init__(self, capacity: int = 1 << 14, *, max_keys: int | None = None) -> None:
         """``max_keys``: the caller's bound on the keys it will add (see ``KeyIndex``)."""
-        self._index = KeyIndex(capacity=max(capacity, 16), max_keys=max_keys)
+        self._index = KeyIndex(capacity=max(capacity, 16), max_keys=max_keys, grow_ahead=True)
         self._disc = np.zeros(max(capacity, 16), dtype=bool)
 
     def __len__(self) -> int:
@@ -68,5 +68,7 @@ class ClassSet:
     def truncate(self, n: int) -> None:
         """Keep only the first ``n`` keys inserted (rebuilds the index; verdicts stay)."""
         if n < len(self._index):
-            self._index = KeyIndex.from_keys(self._index.keys()[:n], max_keys=self._index.max_keys)
+            index = KeyIndex.from_keys(self._index.keys()[:n], max_keys=self._index.max_keys)
+            index.grow_ahead = True
+            self._index = index
             self._disc[n:] = False
