@@ -335,6 +335,7 @@ def full_run(seconds: float) -> None:
     try:
         store_path = os.path.join(where, "runs.db")
         cpu0 = time.process_time()
+        usage0 = resource.getrusage(resource.RUSAGE_SELF)
         t0 = time.monotonic()
         result = check_fairness(
             est, dataset="adult", protected="sex", max_time=seconds, seed=0, store=store_path
@@ -349,6 +350,7 @@ def full_run(seconds: float) -> None:
         )
         total = time.monotonic() - t0
         cpu = time.process_time() - cpu0
+        usage = resource.getrusage(resource.RUSAGE_SELF)
         store.close()
         size = sum(
             os.path.getsize(os.path.join(where, f))
@@ -384,6 +386,13 @@ def full_run(seconds: float) -> None:
         f"CPU time of the process (every thread, run and reports): {cpu:.2f} s, "
         f"{1e6 * cpu / idis if idis else float('nan'):.3f} us per IDI (compare runs on a "
         "loaded machine by this, not by the wall-clock rate)"
+    )
+    system = usage.ru_stime - usage0.ru_stime
+    faults = usage.ru_minflt - usage0.ru_minflt
+    print(
+        f"of which system time {system:.2f} s ({faults:,} page faults; on a virtual machine "
+        "whose host backs fresh memory lazily, taking pages is slow: see bench/RESULTS.md, "
+        "seventeenth session)"
     )
     print(
         f"target >= 600,000 IDIs per wall-clock second at >= 90 % success: "
