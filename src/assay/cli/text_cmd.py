@@ -97,6 +97,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         max_time: MaxTime = None,
         seed: Seed = None,
         call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
+        determinism_check: Annotated[
+            bool,
+            typer.Option(
+                "--determinism-check/--no-determinism-check",
+                help="Ask sentences twice before the search and minimal failing sentences "
+                "again after it, within --max-queries (at most a tenth of it).",
+            ),
+        ] = True,
         demo: Annotated[
             bool, typer.Option("--demo", help="VADER vs TextBlob on the built-in reviews.")
         ] = False,
@@ -212,6 +220,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 started=started,
                 fail_on=fail_on,
                 keep_findings=keep_option(keep),
+                determinism_check=determinism_check,
                 on_start=announce(
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),

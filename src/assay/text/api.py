@@ -466,6 +466,7 @@ def check_text(
     started: float | None = None,
     fail_on: float = 0.0,
     keep_findings: int | str | None = DEFAULT_KEEP,
+    determinism_check: bool = True,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -491,6 +492,12 @@ def check_text(
     ``keep_findings``: the witnesses (distinct minimal failing sentences) kept in the store,
     ``"all"`` or a number (default 100,000: the first half of them, then a seeded random
     sample, plus the most severe); every finding is counted.
+
+    ``determinism_check``: ask sentences of the grammar twice before the search and the
+    first minimal failing sentences again after it (``text.recheck``), within the query
+    budget (at most a tenth of ``max_queries``, 128 queries from 1,280 on; the search gets
+    the rest).  ``False`` (the CLI's ``--no-determinism-check``): neither, and the search has
+    the whole budget.
     """
     from assay.execution.campaign import execution_config
 
@@ -517,6 +524,7 @@ def check_text(
         "fail_on": fail_on or None,
         "units": units,
         "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
+        "determinism_check": None if determinism_check else False,
         "store": store,
     }
     command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
@@ -532,6 +540,7 @@ def check_text(
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
+    config["determinism_check"] = bool(determinism_check)
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -547,6 +556,7 @@ def check_text(
     outcome = _execute(
         the_setup,
         execution,
+        checks=bool(determinism_check),
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -595,26 +605,49 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
     return prints
 
 
-def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
+def _execute(
+    setup: TextSetup,
+    execution: dict[str, Any] | None,
+    *,
+    checks: bool = True,
+    counted: bool = True,
+    **kwargs: Any,
+) -> RunOutcome:
+    """The search, and the determinism checks around it (``checks``, and not
+    ``$ASSAY_TEXT_RECHECK=0``), which count within the query budget: the search gets what
+    they leave (``text.recheck.plan``), the same in every session of a run (``counted``
+    False: a run stored before they counted, whose search has the whole budget)."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
         record_served,
         stopped_answering,
     )
+    from assay.text.recheck import plan
 
+    checking = checks and _checking()
+    the_plan = plan(
+        kwargs.get("max_queries") if counted else None, units=(execution or {}).get("units")
+    )
+    if checking and counted:
+        kwargs["max_queries"] = the_plan.search_budget()
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     try:
         if not (execution or {}).get("units"):
-            outcome = _execute_one(setup, probed, **kwargs)
+            outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
         else:
-            outcome = _execute_units(setup, execution or {}, probed, **kwargs)
+            outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
         thaw()  # what the search froze between its rounds is collected as usual again
         # whether a served classifier stopped answering is judged on the run's own requests,
         # before the re-check's (which must never make the ended run a model failure)
         why = stopped_answering(setup.model.models)
-        if why is None:
-            _recheck(setup, probed.get("probe"), **kwargs)
+        if why is None and checking:
+            # a stopped session leaves the re-check to the one that ends the run
+            asked = int(outcome.progress.get("queries") or 0)
+            limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
+            _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
+        elif why is None:
+            _record_off(kwargs["store"], kwargs["run_id"], checks)
     finally:  # served classifiers' request counters go with the run, however it ended
         thaw()
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
@@ -625,28 +658,61 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
 
 
 def _checking() -> bool:
-    """Whether the determinism checks are made (``ASSAY_TEXT_RECHECK=0``: not, for tests
-    that count every sentence the search asks)."""
+    """Whether the determinism checks may be made (``ASSAY_TEXT_RECHECK=0``: not, for tests
+    that count every sentence the search asks; users turn them off with
+    ``--no-determinism-check``, ``determinism_check=False``)."""
     return os.environ.get("ASSAY_TEXT_RECHECK", "1") != "0"
 
 
-def _probe(setup: TextSetup, model: Any, probed: dict[str, Any], kwargs: dict[str, Any]) -> None:
-    """``PROBE`` sentences of the grammar (drawn from the run's seed, apart from the search's
-    draws) asked twice of ``model`` (the classifiers where the search asks them: a forked
-    worker's crash stays there) before the search (``text.recheck.probe``), into
-    ``probed``: two calls, not counted as queries, of at most 5 s (and a twentieth of the
-    time left) under a time budget, whose time is the run's (``kwargs["max_time"]`` less
-    it).  Every session of a run makes its own (a resumed run's classifiers may be others)."""
-    from assay.core.rng import generator
-    from assay.text.recheck import PROBE, probe
+def _record_off(store: RunStore, run_id: str, checks: bool) -> None:
+    from assay.errors import AssayError
+    from assay.text.recheck import record_off
 
-    if not _checking():
+    why = (
+        "turned off (--no-determinism-check)" if not checks else "turned off (ASSAY_TEXT_RECHECK=0)"
+    )
+    with contextlib.suppress(AssayError):
+        record_off(store, run_id, why)
+
+
+def _probe(
+    setup: TextSetup,
+    model: Any,
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    kwargs: dict[str, Any],
+) -> None:
+    """``the_plan.probe`` sentences of the grammar (drawn from the run's seed, apart from the
+    search's draws) asked twice of ``model`` (the classifiers where the search asks them: a
+    forked worker's crash stays there) before the search (``text.recheck.probe``), into
+    ``probed``: two calls within the query budget's share kept for them, of at most 5 s (and
+    a twentieth of the time left) under a time budget, whose time is the run's
+    (``kwargs["max_time"]`` less it).  Under a query budget only the run's first session
+    asks them (its queries were kept once); without one, every session makes its own (a
+    resumed run's classifiers may be others)."""
+    from assay.core.rng import generator
+    from assay.text.recheck import probe
+
+    if not checking:
+        return
+    if the_plan.budget is not None and kwargs.get("resume"):
+        probed["probe"] = _not_probed(
+            "the run was resumed: its first session made it, within the query budget (a "
+            "resumed session asks no more)"
+        )
+        return
+    if the_plan.probe <= 0:
+        probed["probe"] = _not_probed(
+            f"the query budget ({the_plan.budget:,}) is too small to keep queries for it (at "
+            "least 40 are needed)"
+        )
         return
     started = time.monotonic()
     test = setup.test
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     draws = Draws(generator(int(kwargs["seed"]), 7))
-    sentences = [tree_text(sampler.sentence_tree(draws)) for _ in range(PROBE)]
+    sentences = [tree_text(sampler.sentence_tree(draws)) for _ in range(the_plan.probe)]
     layout = setup.model.layout
     left = kwargs.get("max_time")
     probed["probe"] = probe(
@@ -661,29 +727,50 @@ def _probe(setup: TextSetup, model: Any, probed: dict[str, Any], kwargs: dict[st
         kwargs["max_time"] = max(left - (time.monotonic() - started), 0.1)
 
 
-def _recheck(setup: TextSetup, probed: dict[str, Any] | None, **kwargs: Any) -> None:
-    """A sample of the run's minimal failing sentences asked again (``text.recheck``): one
-    call, of at most 5 s under a time budget, within the run's call timeout; recorded in the
-    summary with the start's probe (``probed``).  A failure there is noted in the summary
-    and leaves the run as it ended (a served classifier's too: ``_execute`` judged whether
-    it stopped answering before).  ``ASSAY_TEXT_RECHECK=0`` leaves both checks out."""
+def _not_probed(why: str) -> dict[str, Any]:
+    """The start's check, not made (``why``)."""
+    return {
+        "sentences": 0,
+        "changed": 0,
+        "classifiers": [],
+        "queries": 0,
+        "calls": 0,
+        "skipped": why,
+    }
+
+
+def _recheck(
+    setup: TextSetup,
+    probed: dict[str, Any] | None,
+    limit: int | None,
+    the_plan: Any,
+    **kwargs: Any,
+) -> None:
+    """At most ``limit`` (None: none, the start's probe alone is recorded) of the run's
+    minimal failing sentences asked again
+    (``text.recheck``): one call, of at most 5 s under a time budget, within the run's call
+    timeout; recorded in the summary with the start's probe (``probed``) and what both
+    cost.  A failure there is noted in the summary and leaves the run as it ended (a served
+    classifier's too: ``_execute`` judged whether it stopped answering before)."""
     from assay.errors import AssayError
     from assay.text.recheck import record_recheck
 
-    if not _checking():
-        return
     with contextlib.suppress(AssayError):
         record_recheck(
             kwargs["store"],
             kwargs["run_id"],
-            setup.model,
+            None if limit is None else setup.model,
             call_timeout=kwargs.get("call_timeout"),
             max_time=None if kwargs.get("max_time") is None else 5.0,
             probed=probed,
+            limit=limit or 0,
+            budget=the_plan.budget,
         )
 
 
-def _execute_one(setup: TextSetup, probed: dict[str, Any], **kwargs: Any) -> RunOutcome:
+def _execute_one(
+    setup: TextSetup, probed: dict[str, Any], checking: bool, the_plan: Any, **kwargs: Any
+) -> RunOutcome:
     """One search, its classifiers answering in a worker process, a thread or inline
     (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
     from assay.execution import ThreadCaller
@@ -701,7 +788,7 @@ def _execute_one(setup: TextSetup, probed: dict[str, Any], **kwargs: Any) -> Run
     elif mode == "thread":
         caller = ThreadCaller()
     try:
-        _probe(setup, model, probed, kwargs)
+        _probe(setup, model, probed, checking, the_plan, kwargs)
         return execute(setup.test, model, caller=caller, **kwargs)
     finally:
         if worker is not None:  # first: a call still out (hung) ends with the worker
@@ -721,11 +808,16 @@ def _record_worker(store: RunStore, run_id: str, mode: str, why: str) -> None:
 
 
 def _execute_units(
-    setup: TextSetup, execution: dict[str, Any], probed: dict[str, Any], **kwargs: Any
+    setup: TextSetup,
+    execution: dict[str, Any],
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    **kwargs: Any,
 ) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
 
-    _probe(setup, setup.model, probed, kwargs)
+    _probe(setup, setup.model, probed, checking, the_plan, kwargs)
 
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
@@ -835,6 +927,9 @@ def resume_text(
     outcome = _execute(
         the_setup,
         record.config.get("execution"),
+        checks=bool(record.config.get("determinism_check", True)),
+        # a run stored before the checks counted within the budget resumes as it began
+        counted="determinism_check" in record.config,
         store=the_store,
         run_id=record.id,
         seed=record.seed,
