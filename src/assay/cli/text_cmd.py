@@ -112,6 +112,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str | None, typer.Option(help="sklearn, callable, onnx, skops, pickle, http.")
         ] = None,
         allow_pickle: AllowPickle = False,
+        output: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--output",
+                help="The output to read of an ONNX graph or Open Inference Protocol endpoint "
+                "with several: one per classifier, in order ('-': its default).",
+            ),
+        ] = None,
         export: Annotated[
             Path | None,
             typer.Option(
@@ -185,6 +193,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 weighted=not uniform,
+                output=output or None,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,

@@ -220,6 +220,60 @@ def _refuse_the_same_twice(specs: list[Any], loaded: list[Model]) -> None:
             )
 
 
+def _outputs_per_classifier(output: str | Sequence[str | None] | None, n: int) -> list[str | None]:
+    """``output`` as one name (or None: the default) per classifier: one name for one
+    classifier, else one per classifier in order (``-``: its default output)."""
+    if output is None:
+        return [None] * n
+    given = [output] if isinstance(output, str) else list(output)
+    if len(given) != n:
+        raise UsageError(
+            f"{len(given)} --output value{'s' if len(given) != 1 else ''} for {n} "
+            f"classifier{'s' if n != 1 else ''}: give one per classifier, in order, with '-' "
+            "for a classifier whose default output is read (an ONNX graph's probabilities, an "
+            "endpoint's first output)",
+            argument="--output",
+        )
+    out: list[str | None] = []
+    for value in given:
+        if value is not None and not isinstance(value, str):
+            raise UsageError(
+                f"an output is named by a string, not {type(value).__name__}", argument="--output"
+            )
+        name = None if value is None or value.strip() in ("", "-") else value.strip()
+        out.append(name)
+    return out
+
+
+def _reads_named_outputs(model: Any) -> bool:
+    """Whether ``model`` (through its wrappers) reads one of several named outputs: an ONNX
+    graph, or an endpoint speaking the Open Inference Protocol."""
+    from assay.models.onnx import OnnxModel
+
+    seen = 0
+    while model is not None and seen < 6:
+        if isinstance(model, OnnxModel):
+            return True
+        codec = getattr(model, "codec", None)
+        if codec is not None:
+            return getattr(codec, "name", None) == "oip"
+        fn_owner = getattr(getattr(model, "fn", None), "__self__", None)  # an endpoint's method
+        model = getattr(model, "inner", None) or getattr(model, "model", None) or fn_owner
+        seen += 1
+    return False
+
+
+def _no_named_outputs(spec: Any, name: str | None, model: Any = None) -> UsageError:
+    kind = (getattr(model, "spec_info", None) or {}).get("type") if model is not None else None
+    what = kind or ("a built-in classifier" if isinstance(spec, str) else type(spec).__name__)
+    return UsageError(
+        f"--output {name} names an output of an ONNX graph or of an Open Inference Protocol "
+        f"endpoint (/v2/models/NAME); {_name_of(spec, 0)} ({what}) has no named outputs to "
+        "choose from: give '-' for it",
+        argument="--output",
+    )
+
+
 _LABEL_PROBE = 64  # sentences asked of a classifier answering labels by name, undeclared
 
 
@@ -287,6 +341,7 @@ def setup_text(
     weighted: bool = True,
     serving: Any = None,
     lanes: int | None = None,
+    output: str | Sequence[str | None] | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -298,7 +353,12 @@ def setup_text(
     ``lanes``: walks of many walkers split into that many lanes taking turns, so that the
     classifiers answer one while the search works on the other (default 1, or
     ``$ASSAY_TEXT_LANES``; ``text.pipeline``): more of the time inside the classifiers,
-    different (not worse by design, but measured worse on the tweets pair) findings."""
+    different (not worse by design, but measured worse on the tweets pair) findings.
+
+    ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
+    with several (default: an ONNX graph's probabilities, an endpoint's first): one name
+    for one classifier, else one per classifier in order, ``None`` or ``"-"`` for a
+    classifier's default (the CLI's ``--output``, repeated)."""
     from assay.models import load_model
     from assay.models.checked import CheckedModel
     from assay.models.http import ServingOptions
@@ -322,8 +382,11 @@ def setup_text(
     sampler = Sampler(the_grammar, max_depth=max_depth)
     draws = Draws(__import__("numpy").random.default_rng(0))
     probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(2)]
+    chosen = _outputs_per_classifier(output, len(specs))
     loaded: list[Model] = []
     for k, spec in enumerate(specs):
+        if chosen[k] is not None and (not isinstance(spec, str) or spec.startswith("builtin:")):
+            raise _of_classifier(_no_named_outputs(spec, chosen[k]), spec, k, len(specs))
         if isinstance(spec, str) and spec.startswith("builtin:"):
             inner = builtin_classifier(spec.split(":", 1)[1])
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
@@ -338,8 +401,11 @@ def setup_text(
                     modality="text",
                     probe=probe,
                     serving=serving_opts,
+                    output=chosen[k],
                 )
             )
+            if chosen[k] is not None and not _reads_named_outputs(loaded[-1]):
+                raise _no_named_outputs(spec, chosen[k], loaded[-1])
         except UsageError as exc:  # of several classifiers: say which one
             raise _of_classifier(exc, spec, k, len(specs)) from None
     for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
@@ -439,6 +505,8 @@ def setup_text(
         "weighted": weighted,
         "lanes": test.lanes,
     }
+    if any(o is not None for o in chosen):
+        invocation["output"] = chosen
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     return TextSetup(
@@ -896,6 +964,7 @@ def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = Fa
         weighted=inv.get("weighted", True),
         serving=inv.get("serving"),
         lanes=inv.get("lanes", 1),
+        output=inv.get("output"),
     )
 
 
