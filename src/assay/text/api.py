@@ -1015,10 +1015,13 @@ def resume_text(
 
 
 def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> Any:
-    """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels,
-    and each classifier's probabilities for the minimal sentence (the first ``limit``)."""
+    """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels
+    (a list, one per classifier, as in the JSON exports), and each classifier's
+    probabilities for the minimal sentence (the first ``limit``)."""
     import numpy as np
     import pandas as pd
+
+    from assay.core.labels import split_labels
 
     rows: list[dict[str, Any]] = []
     record = store.get_run(run_id)
@@ -1032,7 +1035,9 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 "variant": str(batch.columns["variant"][i]) if "variant" in batch.columns else "",
                 "severity": float(batch.severity[i]),
                 "margin": float(batch.columns["margin"][i]) if "margin" in batch.columns else None,
-                "labels": str(batch.columns["labels"][i]) if "labels" in batch.columns else "",
+                "labels": split_labels(str(batch.columns["labels"][i]))
+                if "labels" in batch.columns
+                else [],
                 "minimal_words": int(batch.columns["minimal_words"][i])
                 if "minimal_words" in batch.columns
                 else None,
@@ -1103,10 +1108,10 @@ def check_export(path: str | os.PathLike[str] | None) -> None:
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
     """Write the failing sentences for labelling or retraining: CSV or JSON lines.  In JSON
-    (``.jsonl``, ``.json``) ``labels`` is a list, one label per classifier; in CSV (and in
-    ``findings()``) one string, the labels joined by "; " (``core.labels``: a label holding
-    ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
-    from assay.core.labels import split_labels
+    (``.jsonl``, ``.json``, as in ``findings()``) ``labels`` is a list, one label per
+    classifier; in CSV one string, the labels joined by "; " (``core.labels``: a label
+    holding ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
+    from assay.core.labels import join_labels
 
     frame = findings_frame(store, run_id)
     p = Path(path)
@@ -1115,15 +1120,15 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
         if p.suffix.lower() in (".jsonl", ".json"):
             records = frame.to_dict(orient="records")
             for rec in records:
-                rec["labels"] = split_labels(str(rec.get("labels") or ""))
+                rec["labels"] = list(rec.get("labels") or [])
         if p.suffix.lower() == ".jsonl":
             with p.open("w", encoding="utf-8") as fh:
                 for rec in records:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
             p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        elif p.suffix.lower() == ".csv":
-            frame.to_csv(p, index=False)
+        elif p.suffix.lower() == ".csv":  # a cell holds one string: the labels joined
+            frame.assign(labels=[join_labels(x) for x in frame["labels"]]).to_csv(p, index=False)
         else:
             raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
     except OSError as exc:
