@@ -150,3 +150,18 @@ def test_the_command_line_turns_the_checks_off(tmp_path: Path, sent: list[str]) 
     record = s.get_run(s.list_runs()[0].id)
     assert record.summary["determinism"]["off"] == "turned off (--no-determinism-check)"
     assert "--no-determinism-check" in record.command
+
+
+def test_the_command_line_says_what_the_checks_cost(tmp_path: Path, sent: list[str]) -> None:
+    got = CliRunner().invoke(
+        app,
+        [
+            "text", f"{FAKES}:lexicon", f"{FAKES}:negation_blind", "--grammar",
+            "builtin:reviews", "--max-queries", "100", "--seed", "1", "--store",
+            str(tmp_path / "c.db"),
+        ],
+    )  # fmt: skip
+    assert got.exit_code == 1, got.output
+    p = plan(100)
+    said = f"determinism checks: {len(sent) - 90} queries in 3 calls (within --max-queries)"
+    assert len(sent) <= 100 and p.search_budget() == 90 and said in got.output, got.output

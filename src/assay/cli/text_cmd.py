@@ -234,6 +234,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
+        said = _checks_line(result.summary or {})
+        if said:
+            out.note(said)
         if export is not None:
             path = export_findings(RunStore(store), result.run_id, export)
             out.say(f"wrote {path}")
@@ -247,6 +250,17 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             fail_on=fail_on,
         )
         raise typer.Exit(demo_exit(code) if demo else code)
+
+
+def _checks_line(summary: dict[str, Any]) -> str | None:
+    """What the determinism checks cost, and whether within the query budget."""
+    det = summary.get("determinism") or {}
+    if "queries" not in det or det.get("off"):
+        return None
+    where = "within --max-queries" if det.get("within_budget") else "no query budget"
+    return (
+        f"determinism checks: {det['queries']:,} queries in {det.get('calls', 0)} calls ({where})"
+    )
 
 
 def _locale_note(model: Any) -> str | None:
