@@ -757,17 +757,24 @@ def _probe(
     ``probed``: two calls within the query budget's share kept for them, of at most 5 s (and
     a twentieth of the time left) under a time budget, whose time is the run's
     (``kwargs["max_time"]`` less it).  Under a query budget only the run's first session
-    asks them (its queries were kept once); without one, every session makes its own (a
-    resumed run's classifiers may be others)."""
+    asks them (its queries were kept once), and its answer is kept with the run
+    (``config["budget"]["determinism_probe"]``) for the sessions that resume it; without
+    one, every session makes its own (a resumed run's classifiers may be others)."""
     from assay.core.rng import generator
     from assay.text.recheck import probe
 
     if not checking:
         return
     if the_plan.budget is not None and kwargs.get("resume"):
-        probed["probe"] = _not_probed(
-            "the run was resumed: its first session made it, within the query budget (a "
-            "resumed session asks no more)"
+        stored = kwargs["store"].get_run(kwargs["run_id"]).config.get("budget") or {}
+        made = stored.get("determinism_probe")  # the first session's, kept with the run
+        probed["probe"] = (
+            dict(made)
+            if isinstance(made, dict)
+            else _not_probed(
+                "the run was resumed: its first session made it, within the query budget "
+                "(a resumed session asks no more)"
+            )
         )
         return
     if the_plan.probe <= 0:
@@ -791,6 +798,9 @@ def _probe(
         call_timeout=kwargs.get("call_timeout"),
         max_time=None if left is None else max(min(5.0, 0.05 * left), 0.2),
     )
+    if the_plan.budget is not None:  # a resumed session reports it, and asks no more
+        with contextlib.suppress(Exception):  # (the run's own outcome matters more)
+            kwargs["store"].set_budget(kwargs["run_id"], determinism_probe=probed["probe"])
     if left is not None:
         kwargs["max_time"] = max(left - (time.monotonic() - started), 0.1)
 
