@@ -116,6 +116,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             list[str] | None,
             typer.Option(
                 "--output",
+                metavar="NAME",
                 help="The output to read of an ONNX graph or Open Inference Protocol endpoint "
                 "with several: one per classifier, in order ('-': its default).",
             ),
