@@ -167,3 +167,22 @@ def test_the_command_line_says_what_the_checks_cost(tmp_path: Path, sent: list[s
     p = plan(100)
     said = f"determinism checks: {len(sent) - 90} queries in 3 calls (within --max-queries)"
     assert len(sent) <= 100 and p.search_budget() == 90 and said in got.output, got.output
+
+
+def test_units_share_what_the_checks_leave(tmp_path: Path, sent: list[str]) -> None:
+    r = _run(tmp_path, "units", max_queries=300, units=3)
+    det = r.summary["determinism"]
+    assert len(sent) <= 300 and det["within_budget"] is True
+    assert len(sent) == r.progress["queries"] + det["queries"]
+    assert r.progress["queries"] <= plan(300, units=3).search_budget() == 270
+
+
+def test_a_time_budget_alone_makes_the_whole_checks_and_says_no_budget_held_them(
+    tmp_path: Path, sent: list[str]
+) -> None:
+    r = _run(tmp_path, "time", max_time=3.0)
+    det = r.summary["determinism"]
+    assert det["within_budget"] is False and det["probe"]["sentences"] == PROBE
+    assert len(sent) == r.progress["queries"] + det["queries"]
+    section = next(s for s in r.summary["sections"] if s["title"] == "Determinism")
+    assert "with no query budget to count them in" in section["text"]
