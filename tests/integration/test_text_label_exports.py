@@ -1,6 +1,6 @@
 """A text finding's labels, one per classifier, were joined by "; " into one string everywhere
-(exports, JUnit): a label holding "; " read as two.  JSON exports now carry a list; the CSV
-and the findings' column keep one string in which such a label is quoted, and read back."""
+(exports, JUnit): a label holding "; " read as two.  JSON exports and ``result.findings()``
+now carry a list; the CSV keeps one string in which such a label is quoted, and read back."""
 
 from __future__ import annotations
 
@@ -81,6 +81,12 @@ def test_exports_keep_labels_that_hold_the_separator(tmp_path: Path) -> None:
         cells = [r["labels"] for r in csv.DictReader(fh)]
     assert cells and {tuple(split_labels(c)) for c in cells} == {("neg", "pos; surely")}
     assert all(c == 'neg; "pos; surely"' for c in cells)
+    # result.findings() has the JSON documents' form: a list per row, row for row
+    from assay.text.api import findings_frame
+
+    frame = findings_frame(store, run_id)
+    assert frame["labels"].tolist() == [r["labels"] for r in doc] == [r["labels"] for r in rows]
+    assert [join_labels(x) for x in frame["labels"]] == cells
     # CI's view names each classifier with its own label
     junit = (tmp_path / "j.xml").read_text()
     assert "hedged: neg, lab.py:blunt: pos; surely on" in junit

@@ -54,6 +54,8 @@ def command_argv(ctx: typer.Context) -> list[str]:
         if getattr(param, "is_flag", False):
             if value:
                 args.append(flag)
+            elif getattr(param, "secondary_opts", None):  # --no-NAME of an on/off option
+                args.append(max(param.secondary_opts, key=len))
         elif isinstance(value, list | tuple):
             if value:
                 for v in value:

@@ -97,6 +97,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         max_time: MaxTime = None,
         seed: Seed = None,
         call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
+        determinism_check: Annotated[
+            bool,
+            typer.Option(
+                "--determinism-check/--no-determinism-check",
+                help="Ask sentences twice before the search and minimal failing sentences "
+                "again after it, within --max-queries (at most a tenth of it).",
+            ),
+        ] = True,
         demo: Annotated[
             bool, typer.Option("--demo", help="VADER vs TextBlob on the built-in reviews.")
         ] = False,
@@ -104,6 +112,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str | None, typer.Option(help="sklearn, callable, onnx, skops, pickle, http.")
         ] = None,
         allow_pickle: AllowPickle = False,
+        output: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--output",
+                metavar="NAME",
+                help="The output to read of an ONNX graph or Open Inference Protocol endpoint "
+                "with several: one per classifier, in order ('-': its default).",
+            ),
+        ] = None,
         export: Annotated[
             Path | None,
             typer.Option(
@@ -177,6 +194,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 model_type=model_type,
                 allow_pickle=allow_pickle,
                 weighted=not uniform,
+                output=output or None,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,
@@ -212,10 +230,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 started=started,
                 fail_on=fail_on,
                 keep_findings=keep_option(keep),
+                determinism_check=determinism_check,
                 on_start=announce(
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
+        said = _checks_line(result.summary or {})
+        if said:
+            out.note(said)
         if export is not None:
             path = export_findings(RunStore(store), result.run_id, export)
             out.say(f"wrote {path}")
@@ -229,6 +251,17 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             fail_on=fail_on,
         )
         raise typer.Exit(demo_exit(code) if demo else code)
+
+
+def _checks_line(summary: dict[str, Any]) -> str | None:
+    """What the determinism checks cost, and whether within the query budget."""
+    det = summary.get("determinism") or {}
+    if "queries" not in det or det.get("off"):
+        return None
+    where = "within --max-queries" if det.get("within_budget") else "no query budget"
+    return (
+        f"determinism checks: {det['queries']:,} queries in {det.get('calls', 0)} calls ({where})"
+    )
 
 
 def _locale_note(model: Any) -> str | None:

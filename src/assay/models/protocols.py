@@ -209,6 +209,13 @@ class OipCodec:
         inputs = meta.get("inputs") or []
         self.inputs = [i for i in inputs if isinstance(i, dict) and "name" in i]
         outputs = [o.get("name") for o in meta.get("outputs") or [] if isinstance(o, dict)]
+        if self.output and outputs and self.output not in outputs:
+            # before any request: a misspelt name is the user's, not a model failure
+            raise UsageError(
+                f"model {self.model_name!r} has no output {self.output!r}; its outputs are: "
+                f"{', '.join(str(o) for o in outputs)}",
+                argument="--output",
+            )
         return {
             "model": meta.get("name", self.model_name),
             "platform": meta.get("platform"),

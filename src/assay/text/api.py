@@ -220,6 +220,60 @@ def _refuse_the_same_twice(specs: list[Any], loaded: list[Model]) -> None:
             )
 
 
+def _outputs_per_classifier(output: str | Sequence[str | None] | None, n: int) -> list[str | None]:
+    """``output`` as one name (or None: the default) per classifier: one name for one
+    classifier, else one per classifier in order (``-``: its default output)."""
+    if output is None:
+        return [None] * n
+    given = [output] if isinstance(output, str) else list(output)
+    if len(given) != n:
+        raise UsageError(
+            f"{len(given)} --output value{'s' if len(given) != 1 else ''} for {n} "
+            f"classifier{'s' if n != 1 else ''}: give one per classifier, in order, with '-' "
+            "for a classifier whose default output is read (an ONNX graph's probabilities, an "
+            "endpoint's first output)",
+            argument="--output",
+        )
+    out: list[str | None] = []
+    for value in given:
+        if value is not None and not isinstance(value, str):
+            raise UsageError(
+                f"an output is named by a string, not {type(value).__name__}", argument="--output"
+            )
+        name = None if value is None or value.strip() in ("", "-") else value.strip()
+        out.append(name)
+    return out
+
+
+def _reads_named_outputs(model: Any) -> bool:
+    """Whether ``model`` (through its wrappers) reads one of several named outputs: an ONNX
+    graph, or an endpoint speaking the Open Inference Protocol."""
+    from assay.models.onnx import OnnxModel
+
+    seen = 0
+    while model is not None and seen < 6:
+        if isinstance(model, OnnxModel):
+            return True
+        codec = getattr(model, "codec", None)
+        if codec is not None:
+            return getattr(codec, "name", None) == "oip"
+        fn_owner = getattr(getattr(model, "fn", None), "__self__", None)  # an endpoint's method
+        model = getattr(model, "inner", None) or getattr(model, "model", None) or fn_owner
+        seen += 1
+    return False
+
+
+def _no_named_outputs(spec: Any, name: str | None, model: Any = None) -> UsageError:
+    kind = (getattr(model, "spec_info", None) or {}).get("type") if model is not None else None
+    what = kind or ("a built-in classifier" if isinstance(spec, str) else type(spec).__name__)
+    return UsageError(
+        f"--output {name} names an output of an ONNX graph or of an Open Inference Protocol "
+        f"endpoint (/v2/models/NAME); {_name_of(spec, 0)} ({what}) has no named outputs to "
+        "choose from: give '-' for it",
+        argument="--output",
+    )
+
+
 _LABEL_PROBE = 64  # sentences asked of a classifier answering labels by name, undeclared
 
 
@@ -287,6 +341,7 @@ def setup_text(
     weighted: bool = True,
     serving: Any = None,
     lanes: int | None = None,
+    output: str | Sequence[str | None] | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -298,7 +353,12 @@ def setup_text(
     ``lanes``: walks of many walkers split into that many lanes taking turns, so that the
     classifiers answer one while the search works on the other (default 1, or
     ``$ASSAY_TEXT_LANES``; ``text.pipeline``): more of the time inside the classifiers,
-    different (not worse by design, but measured worse on the tweets pair) findings."""
+    different (not worse by design, but measured worse on the tweets pair) findings.
+
+    ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
+    with several (default: an ONNX graph's probabilities, an endpoint's first): one name
+    for one classifier, else one per classifier in order, ``None`` or ``"-"`` for a
+    classifier's default (the CLI's ``--output``, repeated)."""
     from assay.models import load_model
     from assay.models.checked import CheckedModel
     from assay.models.http import ServingOptions
@@ -322,8 +382,11 @@ def setup_text(
     sampler = Sampler(the_grammar, max_depth=max_depth)
     draws = Draws(__import__("numpy").random.default_rng(0))
     probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(2)]
+    chosen = _outputs_per_classifier(output, len(specs))
     loaded: list[Model] = []
     for k, spec in enumerate(specs):
+        if chosen[k] is not None and (not isinstance(spec, str) or spec.startswith("builtin:")):
+            raise _of_classifier(_no_named_outputs(spec, chosen[k]), spec, k, len(specs))
         if isinstance(spec, str) and spec.startswith("builtin:"):
             inner = builtin_classifier(spec.split(":", 1)[1])
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
@@ -338,8 +401,11 @@ def setup_text(
                     modality="text",
                     probe=probe,
                     serving=serving_opts,
+                    output=chosen[k],
                 )
             )
+            if chosen[k] is not None and not _reads_named_outputs(loaded[-1]):
+                raise _no_named_outputs(spec, chosen[k], loaded[-1])
         except UsageError as exc:  # of several classifiers: say which one
             raise _of_classifier(exc, spec, k, len(specs)) from None
     for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
@@ -439,6 +505,8 @@ def setup_text(
         "weighted": weighted,
         "lanes": test.lanes,
     }
+    if any(o is not None for o in chosen):
+        invocation["output"] = chosen
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     return TextSetup(
@@ -466,6 +534,7 @@ def check_text(
     started: float | None = None,
     fail_on: float = 0.0,
     keep_findings: int | str | None = DEFAULT_KEEP,
+    determinism_check: bool = True,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -491,6 +560,12 @@ def check_text(
     ``keep_findings``: the witnesses (distinct minimal failing sentences) kept in the store,
     ``"all"`` or a number (default 100,000: the first half of them, then a seeded random
     sample, plus the most severe); every finding is counted.
+
+    ``determinism_check``: ask sentences of the grammar twice before the search and the
+    first minimal failing sentences again after it (``text.recheck``), within the query
+    budget (at most a tenth of ``max_queries``, 128 queries from 1,280 on; the search gets
+    the rest).  ``False`` (the CLI's ``--no-determinism-check``): neither, and the search has
+    the whole budget.
     """
     from assay.execution.campaign import execution_config
 
@@ -517,6 +592,7 @@ def check_text(
         "fail_on": fail_on or None,
         "units": units,
         "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
+        "determinism_check": None if determinism_check else False,
         "store": store,
     }
     command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
@@ -532,6 +608,7 @@ def check_text(
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
+    config["determinism_check"] = bool(determinism_check)
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -547,6 +624,7 @@ def check_text(
     outcome = _execute(
         the_setup,
         execution,
+        checks=bool(determinism_check),
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -595,26 +673,49 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
     return prints
 
 
-def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
+def _execute(
+    setup: TextSetup,
+    execution: dict[str, Any] | None,
+    *,
+    checks: bool = True,
+    counted: bool = True,
+    **kwargs: Any,
+) -> RunOutcome:
+    """The search, and the determinism checks around it (``checks``, and not
+    ``$ASSAY_TEXT_RECHECK=0``), which count within the query budget: the search gets what
+    they leave (``text.recheck.plan``), the same in every session of a run (``counted``
+    False: a run stored before they counted, whose search has the whole budget)."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
         record_served,
         stopped_answering,
     )
+    from assay.text.recheck import plan
 
+    checking = checks and _checking()
+    the_plan = plan(
+        kwargs.get("max_queries") if counted else None, units=(execution or {}).get("units")
+    )
+    if checking and counted:
+        kwargs["max_queries"] = the_plan.search_budget()
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     try:
         if not (execution or {}).get("units"):
-            outcome = _execute_one(setup, probed, **kwargs)
+            outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
         else:
-            outcome = _execute_units(setup, execution or {}, probed, **kwargs)
+            outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
         thaw()  # what the search froze between its rounds is collected as usual again
         # whether a served classifier stopped answering is judged on the run's own requests,
         # before the re-check's (which must never make the ended run a model failure)
         why = stopped_answering(setup.model.models)
-        if why is None:
-            _recheck(setup, probed.get("probe"), **kwargs)
+        if why is None and checking:
+            # a stopped session leaves the re-check to the one that ends the run
+            asked = int(outcome.progress.get("queries") or 0)
+            limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
+            _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
+        elif why is None:
+            _record_off(kwargs["store"], kwargs["run_id"], checks)
     finally:  # served classifiers' request counters go with the run, however it ended
         thaw()
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
@@ -625,28 +726,68 @@ def _execute(setup: TextSetup, execution: dict[str, Any] | None, **kwargs: Any) 
 
 
 def _checking() -> bool:
-    """Whether the determinism checks are made (``ASSAY_TEXT_RECHECK=0``: not, for tests
-    that count every sentence the search asks)."""
+    """Whether the determinism checks may be made (``ASSAY_TEXT_RECHECK=0``: not, for tests
+    that count every sentence the search asks; users turn them off with
+    ``--no-determinism-check``, ``determinism_check=False``)."""
     return os.environ.get("ASSAY_TEXT_RECHECK", "1") != "0"
 
 
-def _probe(setup: TextSetup, model: Any, probed: dict[str, Any], kwargs: dict[str, Any]) -> None:
-    """``PROBE`` sentences of the grammar (drawn from the run's seed, apart from the search's
-    draws) asked twice of ``model`` (the classifiers where the search asks them: a forked
-    worker's crash stays there) before the search (``text.recheck.probe``), into
-    ``probed``: two calls, not counted as queries, of at most 5 s (and a twentieth of the
-    time left) under a time budget, whose time is the run's (``kwargs["max_time"]`` less
-    it).  Every session of a run makes its own (a resumed run's classifiers may be others)."""
-    from assay.core.rng import generator
-    from assay.text.recheck import PROBE, probe
+def _record_off(store: RunStore, run_id: str, checks: bool) -> None:
+    from assay.errors import AssayError
+    from assay.text.recheck import record_off
 
-    if not _checking():
+    why = (
+        "turned off (--no-determinism-check)" if not checks else "turned off (ASSAY_TEXT_RECHECK=0)"
+    )
+    with contextlib.suppress(AssayError):
+        record_off(store, run_id, why)
+
+
+def _probe(
+    setup: TextSetup,
+    model: Any,
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    kwargs: dict[str, Any],
+) -> None:
+    """``the_plan.probe`` sentences of the grammar (drawn from the run's seed, apart from the
+    search's draws) asked twice of ``model`` (the classifiers where the search asks them: a
+    forked worker's crash stays there) before the search (``text.recheck.probe``), into
+    ``probed``: two calls within the query budget's share kept for them, of at most 5 s (and
+    a twentieth of the time left) under a time budget, whose time is the run's
+    (``kwargs["max_time"]`` less it).  Under a query budget only the run's first session
+    asks them (its queries were kept once), and its answer is kept with the run
+    (``config["budget"]["determinism_probe"]``) for the sessions that resume it; without
+    one, every session makes its own (a resumed run's classifiers may be others)."""
+    from assay.core.rng import generator
+    from assay.text.recheck import probe
+
+    if not checking:
+        return
+    if the_plan.budget is not None and kwargs.get("resume"):
+        stored = kwargs["store"].get_run(kwargs["run_id"]).config.get("budget") or {}
+        made = stored.get("determinism_probe")  # the first session's, kept with the run
+        probed["probe"] = (
+            dict(made)
+            if isinstance(made, dict)
+            else _not_probed(
+                "the run was resumed: its first session made it, within the query budget "
+                "(a resumed session asks no more)"
+            )
+        )
+        return
+    if the_plan.probe <= 0:
+        probed["probe"] = _not_probed(
+            f"the query budget ({the_plan.budget:,}) is too small to keep queries for it (at "
+            "least 40 are needed)"
+        )
         return
     started = time.monotonic()
     test = setup.test
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     draws = Draws(generator(int(kwargs["seed"]), 7))
-    sentences = [tree_text(sampler.sentence_tree(draws)) for _ in range(PROBE)]
+    sentences = [tree_text(sampler.sentence_tree(draws)) for _ in range(the_plan.probe)]
     layout = setup.model.layout
     left = kwargs.get("max_time")
     probed["probe"] = probe(
@@ -657,33 +798,57 @@ def _probe(setup: TextSetup, model: Any, probed: dict[str, Any], kwargs: dict[st
         call_timeout=kwargs.get("call_timeout"),
         max_time=None if left is None else max(min(5.0, 0.05 * left), 0.2),
     )
+    if the_plan.budget is not None:  # a resumed session reports it, and asks no more
+        with contextlib.suppress(Exception):  # (the run's own outcome matters more)
+            kwargs["store"].set_budget(kwargs["run_id"], determinism_probe=probed["probe"])
     if left is not None:
         kwargs["max_time"] = max(left - (time.monotonic() - started), 0.1)
 
 
-def _recheck(setup: TextSetup, probed: dict[str, Any] | None, **kwargs: Any) -> None:
-    """A sample of the run's minimal failing sentences asked again (``text.recheck``): one
-    call, of at most 5 s under a time budget, within the run's call timeout; recorded in the
-    summary with the start's probe (``probed``).  A failure there is noted in the summary
-    and leaves the run as it ended (a served classifier's too: ``_execute`` judged whether
-    it stopped answering before).  ``ASSAY_TEXT_RECHECK=0`` leaves both checks out."""
+def _not_probed(why: str) -> dict[str, Any]:
+    """The start's check, not made (``why``)."""
+    return {
+        "sentences": 0,
+        "changed": 0,
+        "classifiers": [],
+        "queries": 0,
+        "calls": 0,
+        "skipped": why,
+    }
+
+
+def _recheck(
+    setup: TextSetup,
+    probed: dict[str, Any] | None,
+    limit: int | None,
+    the_plan: Any,
+    **kwargs: Any,
+) -> None:
+    """At most ``limit`` (None: none, the start's probe alone is recorded) of the run's
+    minimal failing sentences asked again
+    (``text.recheck``): one call, of at most 5 s under a time budget, within the run's call
+    timeout; recorded in the summary with the start's probe (``probed``) and what both
+    cost.  A failure there is noted in the summary and leaves the run as it ended (a served
+    classifier's too: ``_execute`` judged whether it stopped answering before)."""
     from assay.errors import AssayError
     from assay.text.recheck import record_recheck
 
-    if not _checking():
-        return
     with contextlib.suppress(AssayError):
         record_recheck(
             kwargs["store"],
             kwargs["run_id"],
-            setup.model,
+            None if limit is None else setup.model,
             call_timeout=kwargs.get("call_timeout"),
             max_time=None if kwargs.get("max_time") is None else 5.0,
             probed=probed,
+            limit=limit or 0,
+            budget=the_plan.budget,
         )
 
 
-def _execute_one(setup: TextSetup, probed: dict[str, Any], **kwargs: Any) -> RunOutcome:
+def _execute_one(
+    setup: TextSetup, probed: dict[str, Any], checking: bool, the_plan: Any, **kwargs: Any
+) -> RunOutcome:
     """One search, its classifiers answering in a worker process, a thread or inline
     (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
     from assay.execution import ThreadCaller
@@ -701,7 +866,7 @@ def _execute_one(setup: TextSetup, probed: dict[str, Any], **kwargs: Any) -> Run
     elif mode == "thread":
         caller = ThreadCaller()
     try:
-        _probe(setup, model, probed, kwargs)
+        _probe(setup, model, probed, checking, the_plan, kwargs)
         return execute(setup.test, model, caller=caller, **kwargs)
     finally:
         if worker is not None:  # first: a call still out (hung) ends with the worker
@@ -721,11 +886,16 @@ def _record_worker(store: RunStore, run_id: str, mode: str, why: str) -> None:
 
 
 def _execute_units(
-    setup: TextSetup, execution: dict[str, Any], probed: dict[str, Any], **kwargs: Any
+    setup: TextSetup,
+    execution: dict[str, Any],
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    **kwargs: Any,
 ) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
 
-    _probe(setup, setup.model, probed, kwargs)
+    _probe(setup, setup.model, probed, checking, the_plan, kwargs)
 
     outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
@@ -804,6 +974,7 @@ def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = Fa
         weighted=inv.get("weighted", True),
         serving=inv.get("serving"),
         lanes=inv.get("lanes", 1),
+        output=inv.get("output"),
     )
 
 
@@ -835,6 +1006,9 @@ def resume_text(
     outcome = _execute(
         the_setup,
         record.config.get("execution"),
+        checks=bool(record.config.get("determinism_check", True)),
+        # a run stored before the checks counted within the budget resumes as it began
+        counted="determinism_check" in record.config,
         store=the_store,
         run_id=record.id,
         seed=record.seed,
@@ -851,10 +1025,13 @@ def resume_text(
 
 
 def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> Any:
-    """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels,
-    and each classifier's probabilities for the minimal sentence (the first ``limit``)."""
+    """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels
+    (a list, one per classifier, as in the JSON exports), and each classifier's
+    probabilities for the minimal sentence (the first ``limit``)."""
     import numpy as np
     import pandas as pd
+
+    from assay.core.labels import split_labels
 
     rows: list[dict[str, Any]] = []
     record = store.get_run(run_id)
@@ -868,7 +1045,9 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 "variant": str(batch.columns["variant"][i]) if "variant" in batch.columns else "",
                 "severity": float(batch.severity[i]),
                 "margin": float(batch.columns["margin"][i]) if "margin" in batch.columns else None,
-                "labels": str(batch.columns["labels"][i]) if "labels" in batch.columns else "",
+                "labels": split_labels(str(batch.columns["labels"][i]))
+                if "labels" in batch.columns
+                else [],
                 "minimal_words": int(batch.columns["minimal_words"][i])
                 if "minimal_words" in batch.columns
                 else None,
@@ -939,10 +1118,10 @@ def check_export(path: str | os.PathLike[str] | None) -> None:
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
     """Write the failing sentences for labelling or retraining: CSV or JSON lines.  In JSON
-    (``.jsonl``, ``.json``) ``labels`` is a list, one label per classifier; in CSV (and in
-    ``findings()``) one string, the labels joined by "; " (``core.labels``: a label holding
-    ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
-    from assay.core.labels import split_labels
+    (``.jsonl``, ``.json``, as in ``findings()``) ``labels`` is a list, one label per
+    classifier; in CSV one string, the labels joined by "; " (``core.labels``: a label
+    holding ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
+    from assay.core.labels import join_labels
 
     frame = findings_frame(store, run_id)
     p = Path(path)
@@ -951,15 +1130,15 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
         if p.suffix.lower() in (".jsonl", ".json"):
             records = frame.to_dict(orient="records")
             for rec in records:
-                rec["labels"] = split_labels(str(rec.get("labels") or ""))
+                rec["labels"] = list(rec.get("labels") or [])
         if p.suffix.lower() == ".jsonl":
             with p.open("w", encoding="utf-8") as fh:
                 for rec in records:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
             p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
-        elif p.suffix.lower() == ".csv":
-            frame.to_csv(p, index=False)
+        elif p.suffix.lower() == ".csv":  # a cell holds one string: the labels joined
+            frame.assign(labels=[join_labels(x) for x in frame["labels"]]).to_csv(p, index=False)
         else:
             raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
     except OSError as exc:

@@ -4,14 +4,15 @@
 signatures in the order first seen, then the order found) failing as ``sig`` (None: in any
 way) whose every sentence is a subsequence of the words of ``texts``'.  It is asked for most
 failing cases of a run, so its cost must not grow with the run as a scan would: every known
-error carries a 64-bit mask of its words (each word a bit, words numbered as first seen, mod
-64), and one vectorised pass keeps those whose mask is within the case's (a necessary
-condition); only those are checked word by word, smallest first.
+error is filed under one of its words (the one fewest known errors held when it was added),
+and a case looks only in the files of its own words: an error whose words the case holds is
+filed under one of them.  Only those are checked, smallest first.  (A 64-bit mask of each
+error's words, words numbered mod 64, did this before: on a grammar of thousands of distinct
+words the masks collided, and a case checked some 90 errors word by word, after a pass over
+all of them.)
 """
 
 from __future__ import annotations
-
-import numpy as np
 
 from assay.text.shrink import _subsequence
 
@@ -21,13 +22,12 @@ __all__ = ["KnownErrors"]
 class KnownErrors:
     def __init__(self) -> None:
         self._order: dict[str, int] = {}  # signature -> its order of first sight
-        self._bits: dict[str, int] = {}  # word -> its bit
-        # per error, in the order found: (its words, each sentence's, its key)
-        self._entries: list[tuple[frozenset[str], list[list[str]], str]] = []
-        self._mask = np.zeros(64, dtype=np.uint64)
-        self._size = np.zeros(64, dtype=np.int64)  # words in all
-        self._sig = np.zeros(64, dtype=np.int64)  # its signature's order
-        self._texts = np.zeros(64, dtype=np.int64)  # sentences
+        self._held: dict[str, int] = {}  # word -> how many known errors hold it
+        self._filed: dict[str, list[int]] = {}  # word -> the errors filed under it
+        self._wordless: list[int] = []  # errors of no word at all (empty sentences)
+        # per error, in the order found: (its words, each sentence's, its key, its rank:
+        # (words in all, its signature's order), its number of sentences)
+        self._entries: list[tuple[frozenset[str], list[list[str]], str, tuple[int, int], int]] = []
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -37,43 +37,39 @@ class KnownErrors:
         words = [t.split() for t in key.split(sep)]
         bag = frozenset(x for w in words for x in w)
         n = len(self._entries)
-        if n == len(self._mask):
-            self._mask, self._size, self._sig, self._texts = (
-                np.concatenate([a, np.zeros_like(a)])
-                for a in (self._mask, self._size, self._sig, self._texts)
-            )
-        self._mask[n] = self._mask_of(bag, grow=True)
-        self._size[n] = sum(len(w) for w in words)
-        self._sig[n] = self._order.setdefault(sig, len(self._order))
-        self._texts[n] = len(words)
-        self._entries.append((bag, words, key))
+        if bag:
+            rarest = min(bag, key=lambda w: (self._held.get(w, 0), w))
+            self._filed.setdefault(rarest, []).append(n)
+            for w in bag:
+                self._held[w] = self._held.get(w, 0) + 1
+        else:
+            self._wordless.append(n)
+        rank = (sum(len(w) for w in words), self._order.setdefault(sig, len(self._order)))
+        self._entries.append((bag, words, key, rank, len(words)))
 
     def within(self, texts: list[str], sig: str | None) -> str | None:
         """The smallest known error failing as ``sig`` (None: any) held by ``texts``."""
-        n = len(self._entries)
-        if not n or (sig is not None and sig not in self._order):
+        if not self._entries or (sig is not None and sig not in self._order):
             return None
         split = [t.split() for t in texts]
         have: set[str] = set().union(*split) if split else set()
-        outside = ~np.uint64(self._mask_of(have, grow=False))
-        fits = ((self._mask[:n] & outside) == 0) & (self._texts[:n] == len(split))
-        if sig is not None:
-            fits &= self._sig[:n] == self._order[sig]
-        cand = np.flatnonzero(fits)
-        order = cand[np.lexsort((cand, self._sig[cand], self._size[cand]))]
-        for i in order.tolist():
-            bag, words, key = self._entries[i]
-            if bag <= have and all(_subsequence(w, t) for w, t in zip(words, split, strict=True)):
-                return str(key)
+        want = None if sig is None else self._order[sig]
+        found: list[tuple[int, int, int]] = []  # (words, signature's order, order found)
+        for i in self._candidates(have):
+            bag, _, _, rank, n_texts = self._entries[i]
+            if n_texts == len(split) and (want is None or rank[1] == want) and bag <= have:
+                found.append((*rank, i))
+        for *_, i in sorted(found):
+            words = self._entries[i][1]
+            if all(_subsequence(w, t) for w, t in zip(words, split, strict=True)):
+                return self._entries[i][2]
         return None
 
-    def _mask_of(self, words: set[str] | frozenset[str], *, grow: bool) -> int:
-        mask = 0
-        for w in words:
-            bit = self._bits.get(w)
-            if bit is None:
-                if not grow:
-                    continue  # in no known error: constrains nothing
-                bit = self._bits[w] = len(self._bits) % 64
-            mask |= 1 << bit
-        return mask
+    def _candidates(self, have: set[str]) -> list[int]:
+        """The errors filed under the words of ``have`` (and those of no word)."""
+        out = list(self._wordless)
+        for w in have:
+            filed = self._filed.get(w)
+            if filed:
+                out.extend(filed)
+        return out

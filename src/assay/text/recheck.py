@@ -1,20 +1,29 @@
 """Are the classifiers deterministic?  A classifier that answers a sentence otherwise the second
 time (sampling, dropout left on, a service that changes under load) finds "errors" that are
-noise.  Two checks, both asked of the classifiers directly (not counted as queries, never
-through the run's cache, so that they change nothing the seeded search finds):
+noise.  Two checks, both asked of the classifiers directly (never through the run's cache, so
+that the search's answers are its own):
 
-- at the start (``probe``), ``PROBE`` sentences drawn from the grammar are asked twice, as a
-  fairness run asks its rows twice: this catches a classifier that samples even when the
-  run finds nothing, and names it;
-- after the run (``recheck``), a sample of its stored minimal failing sentences is asked
-  again.
+- at the start (``probe``), up to ``PROBE`` sentences drawn from the grammar are asked twice,
+  as a fairness run asks its rows twice: this catches a classifier that samples even when
+  the run finds nothing, and names it;
+- after the run (``recheck``), a sample of up to ``SAMPLE`` stored minimal failing sentences
+  is asked again.
 
-The run's summary (``determinism``) says how many changed, and its headline warns when any
-did.  A check that fails (a served classifier that stops answering, a call past its
-deadline) is left out with a note: it never turns the run into a model failure."""
+Under a query budget both count within it (``plan``): they take at most ``CHECK_SHARE`` of
+``--max-queries`` (all of ``2 * PROBE + SAMPLE`` from 1,280 queries on, fewer sentences
+below), the search gets the rest, and the re-check also gets what the search left unused.
+A paid endpoint is asked at most ``--max-queries`` sentences in all.  Unlike fairness's
+checks (outside its budget), they therefore change what a seeded search finds under a query
+budget; with the checks off (``--no-determinism-check``) the search has the whole budget.
+
+The run's summary (``determinism``) says how many changed and how many queries and calls
+the checks made, and its headline warns when any answer changed.  A check that fails (a
+served classifier that stops answering, a call past its deadline) is left out with a note:
+it never turns the run into a model failure."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,17 +33,79 @@ from assay.core.display import count, percent
 from assay.core.model import Model
 from assay.core.store import RunStore
 
-__all__ = ["PROBE", "SAMPLE", "probe", "recheck", "record_recheck"]
+__all__ = [
+    "CHECK_SHARE",
+    "PROBE",
+    "SAMPLE",
+    "CheckPlan",
+    "plan",
+    "probe",
+    "recheck",
+    "record_off",
+    "record_recheck",
+]
 
 SAMPLE = 64  # minimal sentences asked again, the first stored
 PROBE = 32  # sentences of the grammar asked twice at the start
+CHECK_SHARE = 0.1  # of --max-queries at most, for both checks
 
 
-def _guarded(model: Model, call_timeout: float | None, max_time: float | None) -> BudgetedModel:
+@dataclass(frozen=True, slots=True)
+class CheckPlan:
+    """What the checks may ask: ``probe`` sentences twice at the start, and ``reserve``
+    queries kept from the search for the re-check (plus any the search leaves unused).
+    ``budget``: the run's ``--max-queries`` (None: no query budget, nothing kept)."""
+
+    probe: int
+    reserve: int
+    budget: int | None
+
+    @property
+    def kept(self) -> int:
+        """Queries taken from the search's budget."""
+        return 0 if self.budget is None else 2 * self.probe + self.reserve
+
+    def search_budget(self) -> int | None:
+        return None if self.budget is None else self.budget - self.kept
+
+    def recheck_limit(self, search_queries: int) -> int:
+        """Sentences the re-check may ask once the search asked ``search_queries``."""
+        if self.budget is None:
+            return SAMPLE
+        left = self.budget - self.kept - search_queries
+        return max(min(SAMPLE, self.reserve + max(left, 0)), 0)
+
+
+def plan(max_queries: int | None, *, units: int | None = None) -> CheckPlan:
+    """The checks' share of a query budget: ``CHECK_SHARE`` of it at most (never more than
+    the full checks' ``2 * PROBE + SAMPLE``), half of it for the probe (its sentences asked
+    twice), the rest for the re-check; ``units`` searches keep at least one query each.
+    No query budget: the full checks, bounded by time only."""
+    if max_queries is None:
+        return CheckPlan(PROBE, SAMPLE, None)
+    share = min(2 * PROBE + SAMPLE, int(CHECK_SHARE * max_queries))
+    if units:
+        share = max(min(share, max_queries - units), 0)
+    n_probe = min(PROBE, share // 4)
+    return CheckPlan(n_probe, min(SAMPLE, share - 2 * n_probe), max_queries)
+
+
+def _guarded(
+    model: Model,
+    call_timeout: float | None,
+    max_time: float | None,
+    max_queries: int | None = None,
+) -> BudgetedModel:
     """``model`` with a deadline on each call (``call_timeout``) and on all (``max_time``),
-    no cache and no query budget; a call still out when the time is up ends the check
-    (``BudgetExhausted``), it is not a model that never answered."""
-    guarded = BudgetedModel(model, call_timeout=call_timeout, max_time=max_time, cache_size=0)
+    no cache, and at most ``max_queries`` sentences; a call still out when the time is up
+    ends the check (``BudgetExhausted``), it is not a model that never answered."""
+    guarded = BudgetedModel(
+        model,
+        call_timeout=call_timeout,
+        max_time=max_time,
+        max_queries=max_queries,
+        cache_size=0,
+    )
     guarded.answered = 1
     return guarded
 
@@ -55,19 +126,24 @@ def probe(
     max_time: float | None = None,
 ) -> dict[str, Any]:
     """Ask ``sentences`` twice (two calls); how many were answered otherwise, and by which
-    classifiers (``names``, each answering ``widths[k]`` columns of the panel's answer).
-    A check that failed says why (``skipped``) instead."""
+    classifiers (``names``, each answering ``widths[k]`` columns of the panel's answer), and
+    what it cost (``queries``: sentences asked, ``calls``).  A check that failed says why
+    (``skipped``) instead."""
     from assay.errors import AssayError
 
     sentences = list(dict.fromkeys(s for s in sentences if s.strip()))
     if not sentences:
-        return {"sentences": 0, "changed": 0, "classifiers": []}
-    guarded = _guarded(model, call_timeout, max_time)
+        return {"sentences": 0, "changed": 0, "classifiers": [], "queries": 0, "calls": 0}
+    guarded = _guarded(model, call_timeout, max_time, max_queries=2 * len(sentences))
+    calls = 0
     try:
+        calls += 1
         first = np.asarray(guarded.predict(sentences), dtype=np.float64)
+        calls += 1
         second = np.asarray(guarded.predict(sentences), dtype=np.float64)
     except (AssayError, ValueError, TypeError) as exc:
-        return {"sentences": 0, "changed": 0, "classifiers": [], "skipped": _why(exc)}
+        cost = {"queries": guarded.queries, "calls": calls}
+        return {"sentences": 0, "changed": 0, "classifiers": [], "skipped": _why(exc), **cost}
     finally:
         guarded.close()
     first, second = first.reshape(len(sentences), -1), second.reshape(len(sentences), -1)
@@ -81,13 +157,23 @@ def probe(
         ):
             which.append(name)
         at += width
-    return {"sentences": len(sentences), "changed": int(changed.sum()), "classifiers": which}
+    return {
+        "sentences": len(sentences),
+        "changed": int(changed.sum()),
+        "classifiers": which,
+        "queries": guarded.queries,
+        "calls": calls,
+    }
 
 
 def _section(
-    probed: dict[str, Any] | None, check: dict[str, Any] | None, skipped: str | None
+    probed: dict[str, Any] | None,
+    check: dict[str, Any] | None,
+    skipped: str | None,
+    found: dict[str, Any],
+    budget: int | None,
 ) -> dict[str, Any]:
-    """The report's section on the two checks."""
+    """The report's section on the two checks, and what they cost."""
     parts: list[str] = []
     if probed is not None and probed.get("sentences"):
         who = ", ".join(probed.get("classifiers") or [])
@@ -105,7 +191,28 @@ def _section(
         )
     if skipped is not None:
         parts.append(f"The stored minimal failing sentences could not be asked again: {skipped}.")
+    where = (
+        f"within the query budget of {count(budget)} (the search had the rest)"
+        if budget is not None
+        else "with no query budget to count them in"
+    )
+    parts.append(
+        f"The checks asked {count(found['queries'])} queries in {count(found['calls'])} "
+        f"calls, {where}."
+    )
     return {"title": "Determinism", "text": " ".join(parts)}
+
+
+def record_off(store: RunStore, run_id: str, why: str) -> None:
+    """The run's summary says the checks were not made, and why (``why``: how they were
+    turned off): a run that asked nothing twice never reads as checked."""
+    summary = dict(store.get_run(run_id).summary or {})
+    if not summary:
+        return
+    summary["determinism"] = {"off": why, "queries": 0, "calls": 0}
+    text = f"The determinism checks were not made: {why}."
+    summary["sections"] = [*(summary.get("sections") or []), {"title": "Determinism", "text": text}]
+    store.checkpoint(run_id, summary=summary)
 
 
 def _why(exc: BaseException) -> str:
@@ -113,7 +220,7 @@ def _why(exc: BaseException) -> str:
     return text[:300]
 
 
-def _stored(store: RunStore, run_id: str) -> tuple[list[str], np.ndarray | None]:
+def _stored(store: RunStore, run_id: str, limit: int) -> tuple[list[str], np.ndarray | None]:
     sentences: list[str] = []
     rows: list[np.ndarray] = []
     for batch in store.iter_batches(run_id):
@@ -121,7 +228,7 @@ def _stored(store: RunStore, run_id: str) -> tuple[list[str], np.ndarray | None]
         for i in range(len(batch)):
             sentences.append(str(batch.inputs[i][0]))
             rows.append(outputs[i, 0].reshape(-1))
-            if len(sentences) >= SAMPLE:
+            if len(sentences) >= limit:
                 return sentences, np.stack(rows)
     return sentences, np.stack(rows) if rows else None
 
@@ -133,13 +240,17 @@ def recheck(
     *,
     call_timeout: float | None,
     max_time: float | None = None,
+    limit: int = SAMPLE,
 ) -> dict[str, Any] | None:
-    """How many of the sampled minimal sentences were answered otherwise when asked again
-    (None: no finding to ask).  One call, within ``call_timeout`` and ``max_time``."""
-    sentences, before = _stored(store, run_id)
+    """How many of the first ``limit`` stored minimal sentences were answered otherwise when
+    asked again (None: no finding to ask, or ``limit`` 0).  One call, within
+    ``call_timeout`` and ``max_time``."""
+    if limit <= 0:
+        return None
+    sentences, before = _stored(store, run_id, limit)
     if before is None:
         return None
-    guarded = _guarded(model, call_timeout, max_time)
+    guarded = _guarded(model, call_timeout, max_time, max_queries=len(sentences))
     try:
         again = np.asarray(guarded.predict(sentences), dtype=np.float64)
     finally:
@@ -147,7 +258,12 @@ def recheck(
     again = again.reshape(len(sentences), -1)
     if again.shape != before.shape:
         return None
-    return {"sampled": len(sentences), "changed": int(_changed(again, before).sum())}
+    return {
+        "sampled": len(sentences),
+        "changed": int(_changed(again, before).sum()),
+        "queries": len(sentences),
+        "calls": 1,
+    }
 
 
 def record_recheck(
@@ -158,19 +274,26 @@ def record_recheck(
     call_timeout: float | None,
     max_time: float | None = None,
     probed: dict[str, Any] | None = None,
+    limit: int = SAMPLE,
+    budget: int | None = None,
 ) -> None:
-    """``recheck`` (``model`` None: not made) and the start's ``probe`` (``probed``), in the
-    run's summary (``determinism``), with a warning when any answer changed.  A re-check
-    that fails is noted, never raised."""
+    """``recheck`` of at most ``limit`` sentences (``model`` None: not made) and the start's
+    ``probe`` (``probed``), in the run's summary (``determinism``, with the queries and calls
+    both made, within the query budget ``budget`` when there is one), with a warning when
+    any answer changed.  A re-check that fails is noted, never raised."""
     from assay.errors import AssayError
 
     check: dict[str, Any] | None = None
     skipped: str | None = None
     if model is not None:
         try:
-            check = recheck(store, run_id, model, call_timeout=call_timeout, max_time=max_time)
+            check = recheck(
+                store, run_id, model, call_timeout=call_timeout, max_time=max_time, limit=limit
+            )
         except (AssayError, ValueError, TypeError) as exc:
             skipped = _why(exc)
+        if limit <= 0 and store.count_findings(run_id):
+            skipped = f"the query budget ({count(budget or 0)}) left no query for it"
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
     if not summary or (check is None and probed is None and skipped is None):
@@ -180,8 +303,12 @@ def record_recheck(
         found["skipped"] = skipped
     if probed is not None:
         found["probe"] = probed
+    found["queries"] = int((check or {}).get("queries", 0)) + int((probed or {}).get("queries", 0))
+    found["calls"] = int((check or {}).get("calls", 0)) + int((probed or {}).get("calls", 0))
+    found["within_budget"] = budget is not None
     summary["determinism"] = found
     metrics = dict(summary.get("metrics") or {})
+    metrics["queries asked by the determinism checks"] = found["queries"]
     warnings = list(summary.get("warnings") or [])
     said: list[str] = []
     if probed is not None and probed.get("sentences"):
@@ -207,7 +334,10 @@ def record_recheck(
     if skipped is not None:
         warnings.append(f"the minimal failing sentences could not be asked again: {skipped}")
     summary["metrics"] = metrics
-    summary["sections"] = [*(summary.get("sections") or []), _section(probed, check, skipped)]
+    summary["sections"] = [
+        *(summary.get("sections") or []),
+        _section(probed, check, skipped, found, budget),
+    ]
     if said:
         warnings.extend(said)
         summary["headline"] = f"{summary.get('headline', '')} (warning: {'; '.join(said)})"
