@@ -263,7 +263,7 @@ def main() -> None:
     print("B. Corrected label with the true trigger box refilled (share equal to the true label);")
     print("   C. masked-trained: a classifier trained with the box blanked, the pixels' own limit")
     for key, v in refills.items():
-        print(f"{key:16} {100 * sum(v) / max(len(v), 1):5.1f} %  ({len(v)} images)")
+        print(f"{key:20} {100 * sum(v) / max(len(v), 1):5.1f} %  ({len(v)} images)")
     print(f"\nCPU {time.process_time() - t0:.0f} s")
 
 
