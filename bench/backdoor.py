@@ -412,7 +412,9 @@ LIMITS_8X8 = {
     ),
     "corrected label >= 95 %": (
         "refilling the true 3x3/4x4 box from the clean references recovers ~88-92 % "
-        "against the model's own 96 % on those images (bench/backdoor_limits.py, part B)"
+        "against the model's own 96 % on those images (bench/backdoor_limits.py, part B); "
+        "a classifier of the model's size trained on its ~1,080 training digits with the "
+        "box blanked answers 95.5 % (3x3) and 93.8 % (4x4) of them (part C)"
     ),
 }
 
