@@ -268,6 +268,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         rule = parse_fail_on(fail_on)
         if isinstance(rule, float):
             check_fail_on(rule)
+        if retrain:
+            from assay.fairness.retrain import refuse_unrefittable
+
+            refuse_unrefittable(model)  # before a served model is asked anything
         out.note("assay fairness: loading the model and data ...")
         started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         with run_deadline(None if max_time is None else started + max_time):

@@ -205,8 +205,10 @@ class MitigationReport:
             return ""
         return (
             f" NOTE: the retrained model is {100 * lost:.1f} points less accurate on the "
-            "held-out rows than the original (rounds are kept for the share alone): weigh "
-            "that before using it."
+            f"held-out rows than the original, and {100 * beyond_control:.1f} points less "
+            "than the refit-only control, fitted on the same rows as it (the original may "
+            "have been fitted on the held-out rows too; rounds are kept for the share "
+            "alone): weigh that before using it."
         )
 
 
