@@ -210,7 +210,10 @@ def finish_run(
         saved = [str(Path(p).resolve()) for p in mit.get("saved") or []]
         if saved:
             beside = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
-            out.say(f"wrote the retrained model: {saved[0]}{beside}")
+            broken = (
+                " (it cannot be loaded back: see the NOTE above)" if mit.get("unloadable") else ""
+            )
+            out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
     for path in written:
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)

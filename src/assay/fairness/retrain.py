@@ -19,7 +19,7 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import Estimate, estimate_share
-from assay.fairness.mitigate import mitigate, save_model
+from assay.fairness.mitigate import mitigate, save_model_checked
 from assay.fairness.search import DEFAULT_STRATEGY, make_search
 
 if TYPE_CHECKING:
@@ -178,15 +178,27 @@ def retrain_model(
     where = Path(out_dir) if out_dir is not None else store.path.parent / "models" / run_id
     # no round kept: the "retrained" model would be the original, unchanged; a file named
     # so would be deployed as a fix
-    saved = save_model(report.estimator, where / "retrained", schema=schema) if report.kept else []
+    saved, unloadable = (
+        save_model_checked(report.estimator, where / "retrained", schema=schema)
+        if report.kept
+        else ([], None)
+    )
     section = report.section()
     if not report.kept:
         section["text"] = (
             f"{section.get('text', '')} No round lowered the share, so no retrained model was "
             "written (the model is unchanged)."
         )
+    if unloadable:
+        section["text"] = (
+            f"{section.get('text', '')} NOTE: {saved[0].name} was written but cannot be loaded "
+            f"back ({unloadable}): the model holds something skops saves by name only (a "
+            "lambda, or a function or class defined in __main__ or a notebook); define it in a "
+            "module the loading code imports, then run again."
+        )
     result = report.to_json()
     result["saved"] = [str(p) for p in saved]
+    result["unloadable"] = unloadable
     result["text"] = section.get("text", "")
     record = store.get_run(run_id)
     summary = dict(record.summary)

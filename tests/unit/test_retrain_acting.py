@@ -1,10 +1,12 @@
-"""``--retrain`` on a model it cannot refit is refused before any run (never a crash after
-the search), and a retraining that kept no round writes no "retrained" model (it would be
-the original, deployed as a fix)."""
+"""Acting on a fairness run by ``--retrain``: a model it cannot refit is refused before any
+run (never a crash after the search); a retraining that kept no round writes no "retrained"
+model (it would be the original, deployed as a fix); the model written keeps the user's form
+and loads back, or the text says loudly that it does not."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,7 +17,7 @@ from assay.core.store import RunStore
 from assay.errors import UsageError
 
 
-def _people(n: int = 400) -> pd.DataFrame:
+def _people(n: int = 400, *, biased: bool = False) -> pd.DataFrame:
     rng = np.random.default_rng(0)
     df = pd.DataFrame(
         {
@@ -25,7 +27,8 @@ def _people(n: int = 400) -> pd.DataFrame:
             "hours": rng.integers(10, 60, n),
         }
     )
-    df["approved"] = np.where((df["hours"] > 38) & (df["job"] != "clerk"), "yes", "no")
+    fair = (df["hours"] > 38) & (df["job"] != "clerk")
+    df["approved"] = np.where(fair | (biased & (df["sex"] == "Male")), "yes", "no")
     return df
 
 
@@ -45,13 +48,15 @@ def _retrain(model: object, data: pd.DataFrame, **kw: object) -> assay.FairnessR
     )
 
 
-def _tree(df: pd.DataFrame, encoded: list[str], passed: list[str]) -> object:
+def _tree(df: pd.DataFrame, encoded: list[str], passed: list[str], numeric: Any = None) -> Any:
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder
     from sklearn.tree import DecisionTreeClassifier
 
-    columns = ColumnTransformer([("oh", OneHotEncoder(), encoded), ("n", "passthrough", passed)])
+    columns = ColumnTransformer(
+        [("oh", OneHotEncoder(), encoded), ("n", numeric or "passthrough", passed)]
+    )
     tree = DecisionTreeClassifier(random_state=0)
     X = df[["age", "sex", "job", "hours"]]  # every column; the pipeline takes what it reads
     return Pipeline([("ct", columns), ("tree", tree)]).fit(X, df["approved"])
@@ -86,3 +91,30 @@ def test_no_round_kept_writes_no_retrained_model(tmp_path: Path) -> None:
     assert r.mitigation is not None and r.mitigation["kept"] == 0
     assert r.mitigation["saved"] == [] and not list(out.glob("retrained*"))
     assert "no retrained model was written" in r.mitigation["text"]
+
+
+def test_the_retrained_pipeline_keeps_the_users_form_and_loads_back(tmp_path: Path) -> None:
+    import skops.io
+
+    df = _people(biased=True)
+    pipe = _tree(df, ["sex", "job"], ["age", "hours"])
+    out = tmp_path / "models"
+    r = _retrain(pipe, df, label="approved", store=tmp_path / "runs.db", retrain_dir=out)
+    assert r.mitigation is not None and r.mitigation["kept"] >= 1
+    assert r.mitigation["unloadable"] is None
+    path = out / "retrained.skops"
+    back = skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))
+    answers = back.predict(df[["age", "sex", "job", "hours"]])  # the DataFrame, by name
+    assert set(answers) <= {"yes", "no"} and list(back.classes_) == ["no", "yes"]
+
+
+def test_a_retrained_model_that_cannot_be_loaded_back_is_said_loudly(tmp_path: Path) -> None:
+    from sklearn.preprocessing import FunctionTransformer
+
+    df = _people(biased=True)
+    pipe = _tree(df, ["sex", "job"], ["age", "hours"], FunctionTransformer(lambda a: a * 1.0))
+    out = tmp_path / "models"
+    r = _retrain(pipe, df, label="approved", store=tmp_path / "runs.db", retrain_dir=out)
+    assert r.mitigation is not None and r.mitigation["kept"] >= 1
+    assert "lambda" in str(r.mitigation["unloadable"])
+    assert "cannot be loaded back" in r.mitigation["text"]
