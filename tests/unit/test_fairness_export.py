@@ -1,0 +1,104 @@
+"""``assay fairness --export FILE`` / ``result.export(path)``: every stored IDI in the user's
+own columns and values (strings, not codes), readable by pandas from CSV, JSON lines and one
+JSON document; a bad name refused before any run; a witness cap said, never a silent
+shortfall."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier
+from typer.testing import CliRunner
+
+import assay
+from assay.cli.app import app, register
+from assay.core.store import RunStore
+
+register()
+
+COLUMNS = ["age", "sex", "job, title", "hours"]  # a comma inside a column name
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    rng = np.random.default_rng(0)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "age": rng.integers(18, 70, n),
+            "sex": rng.choice(["Female", "Male"], n),
+            "job, title": rng.choice(['clerk, "senior"', "nurse", "ingénieur"], n),
+            "hours": rng.integers(10, 60, n),
+        }
+    )
+    df["approved"] = np.where((df["hours"] > 38) | (df["sex"] == "Male"), "yes", "no")
+    columns = ColumnTransformer(
+        [("oh", OneHotEncoder(), ["sex", "job, title"])], remainder="passthrough"
+    )
+    pipe = Pipeline([("ct", columns), ("tree", DecisionTreeClassifier(random_state=0))])
+    pipe.fit(df[COLUMNS], df["approved"])
+    where = tmp_path_factory.mktemp("export")
+    df.to_csv(where / "people.csv", index=False)
+    skops.io.dump(pipe, where / "pipe.skops")
+    return where / "pipe.skops", where / "people.csv"
+
+
+def _read(path: Path) -> pd.DataFrame:
+    if path.suffix == ".csv":
+        return pd.read_csv(path)
+    return pd.read_json(path, lines=path.suffix == ".jsonl")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".json"])
+def test_every_stored_idi_in_the_users_columns_and_values(
+    files: tuple[Path, Path], tmp_path: Path, suffix: str
+) -> None:
+    model, data = files
+    r = assay.check_fairness(
+        str(model),
+        data=str(data),
+        label="approved",
+        protected="sex",
+        max_queries=3000,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert r.n_findings > 0
+    back = _read(r.export(tmp_path / f"idis{suffix}"))
+    assert back["idi"].nunique() == r.n_findings
+    assert len(back) == len(r.findings(limit=None))
+    assert [c for c in back.columns if c in COLUMNS] == COLUMNS
+    assert set(back["sex"]) == {"Female", "Male"}
+    assert set(back["job, title"]) <= {'clerk, "senior"', "nurse", "ingénieur"}
+    assert set(back["prediction"]) <= {"yes", "no"}
+    # each IDI: its variants differ in sex only, and their answers differ
+    for _, rows in back.groupby("idi"):
+        assert rows["sex"].nunique() == len(rows)
+        assert rows[["age", "job, title", "hours"]].nunique().max() == 1
+        assert rows["prediction"].nunique() > 1
+
+
+def test_the_command_line_refuses_a_bad_name_before_a_run_and_says_a_cap(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    model, data = files
+    store = tmp_path / "runs.db"
+    options = ["--label", "approved", "--protected", "sex", "--max-queries", "3000"]
+    base = ["fairness", str(model), "--data", str(data), *options, "--store", str(store)]
+    base += ["--seed", "1"]
+    bad = CliRunner().invoke(app, [*base, "--export", str(tmp_path / "idis.xlsx")])
+    assert bad.exit_code == 2 and "--export" in bad.output
+    assert not store.exists() or RunStore(store).list_runs() == []
+    capped = CliRunner().invoke(
+        app, [*base, "--export", str(tmp_path / "idis.csv"), "--keep-findings", "10"]
+    )
+    assert capped.exit_code == 1, capped.output
+    assert "the store kept of the" in capped.output
+    assert pd.read_csv(tmp_path / "idis.csv")["idi"].nunique() < 100
