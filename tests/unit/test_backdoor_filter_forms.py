@@ -193,3 +193,20 @@ def test_the_printed_line_says_an_empty_filter_blocks_nothing_and_both_overheads
     )
     line = filter_line(one)
     assert "0.500 on the scanned images" in line and "0.010 on the clean images" in line
+
+
+def test_json_output_names_the_filter_and_its_overheads(tmp_path: Path) -> None:
+    """``--json``: stdout carries the result alone; the filter line goes to stderr, so the
+    file and what it costs are in the result."""
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app, register
+
+    register()
+    path = tmp_path / "f.json"
+    args = ["backdoor", "--demo", "--json", "--export-filter", str(path)]
+    result = CliRunner().invoke(app, [*args, "--store", str(tmp_path / "runs.db")])
+    assert result.exit_code == 0, result.output  # a demo that found its trigger
+    made = json.loads(result.stdout)["exports"]["filter"]
+    assert made["path"] == str(path) and made["triggers"] >= 1 and path.is_file()
+    assert 0 < made["overhead_scanned"] <= 1 and made["overhead_clean"] is not None

@@ -102,3 +102,22 @@ def test_the_command_line_refuses_a_bad_name_before_a_run_and_says_a_cap(
     assert capped.exit_code == 1, capped.output
     assert "the store kept of the" in capped.output
     assert pd.read_csv(tmp_path / "idis.csv")["idi"].nunique() < 100
+
+
+def test_json_output_names_the_files_written_to_act_on(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """``--json``: stdout carries the result alone, so the export and the retrained model
+    must be named in it (the printed lines go to stderr)."""
+    import json
+
+    model, data = files
+    args = ["fairness", str(model), "--data", str(data), "--label", "approved"]
+    args += ["--protected", "sex", "--max-queries", "3000", "--seed", "1", "--retrain"]
+    args += ["--store", str(tmp_path / "runs.db"), "--json", "--export", str(tmp_path / "i.csv")]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1, result.output
+    exports = json.loads(result.stdout)["exports"]
+    assert exports["export"]["path"] == str(tmp_path / "i.csv")
+    assert exports["export"]["idis"] == pd.read_csv(tmp_path / "i.csv")["idi"].nunique()
+    assert any(p.endswith("retrained.skops") and Path(p).is_file() for p in exports["retrained"])

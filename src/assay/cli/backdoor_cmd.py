@@ -273,6 +273,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=fail_on,
+            exports=None
+            if result.filter_path is None
+            else {
+                "filter": {
+                    "path": str(result.filter_path),
+                    "triggers": len(result.triggers),
+                    "overhead_scanned": result.filter_overhead,
+                    "overhead_clean": result.filter_overhead_clean,
+                }
+            },
         )
         if result.filter_path is not None:
             out.say(filter_line(result))

@@ -346,8 +346,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
             )
         _say_answer(out, result.summary, exact=exact)
+        exports: dict[str, Any] = {}
         if export is not None:
-            out.say(_exported(result, export))
+            exports["export"], said = _exported(result, export)
+            out.say(said)
+        saved = (result.mitigation or {}).get("saved") or []
+        if saved:  # --json's reader finds the retrained model without parsing the text
+            exports["retrained"] = [str(Path(p).resolve()) for p in saved]
         code = finish_run(
             out,
             store=RunStore(store),
@@ -356,6 +361,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=rule if isinstance(rule, float) else 0.0,
+            exports=exports,
         )  # a rule on the share: the verdict decides (finish_run reads it from the run)
         raise typer.Exit(code)
 
@@ -453,7 +459,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
 
 
-def _exported(result: Any, path: Path) -> str:
+def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str]:
     """Write the run's stored IDIs; say how many of those found the file holds (a witness
     cap keeps fewer than are counted: never a silent shortfall)."""
     from assay.core.exports import write_table
@@ -467,4 +473,5 @@ def _exported(result: Any, path: Path) -> str:
         if held >= total
         else f"the {held:,} IDIs the store kept of the {total:,} found (--keep-findings)"
     )
-    return f"wrote {written}: {which}, one row per input, in your columns and values"
+    said = f"wrote {written}: {which}, one row per input, in your columns and values"
+    return {"path": str(written), "idis": held, "rows": len(frame)}, said

@@ -178,8 +178,11 @@ def finish_run(
     junit: Path | None = None,
     report: Path | None = None,
     fail_on: float | None = None,
+    exports: dict[str, Any] | None = None,
 ) -> int:
     """Print the run's outcome, write the reports asked for; return the exit code.
+    ``exports``: files the command wrote to act on (a filter, an export), put in ``--json``'s
+    result, whose stdout carries nothing else.
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
     was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
@@ -266,6 +269,7 @@ def finish_run(
                 "failing_attributes": failing,
                 "summary": summary,
                 "reports": [str(p) for p in written],
+                "exports": exports or {},
             }
         )
     return code

@@ -216,8 +216,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
+        exported = None
         if export is not None:
             path = export_findings(RunStore(store), result.run_id, export)
+            exported = {"export": {"path": str(path)}}
             out.say(f"wrote {path}")
         code = finish_run(
             out,
@@ -227,6 +229,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=fail_on,
+            exports=exported,
         )
         raise typer.Exit(demo_exit(code) if demo else code)
 
