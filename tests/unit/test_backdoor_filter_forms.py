@@ -210,3 +210,15 @@ def test_json_output_names_the_filter_and_its_overheads(tmp_path: Path) -> None:
     made = json.loads(result.stdout)["exports"]["filter"]
     assert made["path"] == str(path) and made["triggers"] >= 1 and path.is_file()
     assert 0 < made["overhead_scanned"] <= 1 and made["overhead_clean"] is not None
+
+
+def test_a_version_1_file_without_the_models_answers_still_loads(saved: Path) -> None:
+    data = json.loads(saved.read_text(encoding="utf-8"))
+    data["version"] = 1
+    del data["model"]
+    old = saved.with_name("v1.json")
+    old.write_text(json.dumps(data), encoding="utf-8")
+    assert isinstance(load_filter(old, Toy(shift=3)), TriggerFilter)  # nothing to check against
+    filt = load_filter(old, Toy())
+    filt.predict(_nchw(_images(3, 1, True)))
+    assert filt.last_flags.all()
