@@ -474,4 +474,6 @@ def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str]:
         else f"the {held:,} IDIs the store kept of the {total:,} found (--keep-findings)"
     )
     said = f"wrote {written}: {which}, one row per input, in your columns and values"
+    if not total:
+        said = f"wrote {written}: no IDI was found, so it holds the column names only"
     return {"path": str(written), "idis": held, "rows": len(frame)}, said
