@@ -222,3 +222,19 @@ def test_a_version_1_file_without_the_models_answers_still_loads(saved: Path) ->
     filt = load_filter(old, Toy())
     filt.predict(_nchw(_images(3, 1, True)))
     assert filt.last_flags.all()
+
+
+def test_flags_read_on_another_thread_come_with_the_answers(saved: Path) -> None:
+    """``await loop.run_in_executor(None, filt.predict, x)`` calls on a worker thread: the
+    event loop's thread must get the flags with the answers, not its own (empty) last call."""
+    import asyncio
+
+    filt = load_filter(saved, Toy())
+
+    async def serve() -> tuple[np.ndarray, np.ndarray]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, filt.predict_flagged, _nchw(_images(5, 4, True)))
+
+    answers, flags = asyncio.run(serve())
+    assert flags.tolist() == [True] * 5 and not (answers.argmax(1) == 7).any()
+    assert filt.last_flags.tolist() == []  # this thread made no call

@@ -91,6 +91,14 @@ class TriggerFilter:
         return which
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        answers, flags = self.predict_flagged(inputs)
+        self._local.flags = flags
+        return answers
+
+    def predict_flagged(self, inputs: ModelInputs, /) -> tuple[np.ndarray, np.ndarray]:
+        """The answers and which inputs carried a trigger that was blocked, together: for
+        code that calls on one thread and reads on another (``run_in_executor``), where
+        ``last_flags`` (the calling thread's) would be another call's."""
         raw = self.form.check(inputs, self.source)
         canon = self.spec.to_canonical(raw)
         n = len(canon)
@@ -123,8 +131,7 @@ class TriggerFilter:
             swap = (before == targets) & (after != targets)
             out[suspects[swap]] = answers[n:][swap]
             flags[suspects[swap]] = True
-        self._local.flags = flags
-        return out
+        return out, flags
 
     def to_json(self) -> dict[str, Any]:
         return _document(self.spec, self.triggers, self.tolerance, self.share, None)
