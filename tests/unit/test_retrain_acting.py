@@ -118,3 +118,63 @@ def test_a_retrained_model_that_cannot_be_loaded_back_is_said_loudly(tmp_path: P
     assert r.mitigation is not None and r.mitigation["kept"] >= 1
     assert "lambda" in str(r.mitigation["unloadable"])
     assert "cannot be loaded back" in r.mitigation["text"]
+
+
+class _Interrupting:
+    """Wraps a fitted pipeline; its 6th call to predict is interrupted (a Ctrl-C, a CI
+    job's SIGTERM) in the middle of the search."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner, self.calls = inner, 0
+        self.classes_ = inner.classes_
+        self.feature_names_in_ = inner.feature_names_in_
+
+    def fit(self, X: Any, y: Any) -> _Interrupting:
+        self.inner.fit(X, y)
+        return self
+
+    def get_params(self, deep: bool = True) -> dict[str, Any]:
+        return {"inner": self.inner}
+
+    def predict(self, X: Any) -> Any:
+        self.calls += 1
+        if self.calls == 6:
+            import os
+            import signal
+
+            os.kill(os.getpid(), signal.SIGINT)
+        return self.inner.predict(X)
+
+
+def test_an_interrupted_run_is_not_retrained_until_it_is_resumed(tmp_path: Path) -> None:
+    """The run stops at its checkpoint within about a second: minutes of refits after an
+    interrupt (and a 'retrained' model from half a search) are not what was asked."""
+    df = _people(biased=True)
+    model = _Interrupting(_tree(df, ["sex", "job"], ["age", "hours"]))
+    out = tmp_path / "models"
+    r = assay.check_fairness(
+        model,
+        data=df,
+        label="approved",
+        protected="sex",
+        retrain=True,
+        max_queries=200_000,
+        seed=1,
+        store=tmp_path / "runs.db",
+        retrain_dir=out,
+        overlap=False,
+    )
+    assert r.status == "interrupted"
+    assert r.mitigation is None and not list(out.glob("retrained*"))
+
+
+def test_an_interrupt_during_retraining_is_said() -> None:
+    from types import SimpleNamespace
+
+    from assay.cli.reporting import _retraining_cut
+
+    cut = SimpleNamespace(config={"retrain": True}, summary={})
+    assert "no retrained model was written" in _retraining_cut(cut)
+    done = SimpleNamespace(config={"retrain": True}, summary={"mitigation": {"kept": 1}})
+    assert _retraining_cut(done) == ""
+    assert _retraining_cut(SimpleNamespace(config={}, summary={})) == ""

@@ -105,6 +105,17 @@ def announce(
     return on_start
 
 
+def _retraining_cut(record: Any) -> str:
+    """What an interrupt during ``--retrain`` (after the run ended) left undone: said, since
+    the run cannot be resumed to finish it."""
+    if not (record.config or {}).get("retrain") or (record.summary or {}).get("mitigation"):
+        return ""
+    return (
+        "; --retrain was cut short: no retrained model was written (an ended run is not "
+        "resumed: run the command again to retrain)"
+    )
+
+
 def finish_interrupted(
     out: Output,
     *,
@@ -132,6 +143,7 @@ def finish_interrupted(
         out.note(
             f"interrupted after the run had ended ({record.status}): "
             + ("its answer is missing" if missing else "its verdict stands")
+            + _retraining_cut(record)
         )
     code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
     if record.status in ("running", "interrupted") or record.status in ENDED:

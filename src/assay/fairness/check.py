@@ -249,9 +249,9 @@ def check_fairness(
         _record_by_position(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
-        if retrain:
-            from assay.fairness.retrain import retrain_model
+        from assay.fairness.retrain import retrain_model, retrains_after
 
+        if retrain and retrains_after(the_store, run_id):
             mitigation = retrain_model(
                 the_setup,
                 store=the_store,

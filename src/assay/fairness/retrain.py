@@ -25,11 +25,22 @@ from assay.fairness.search import DEFAULT_STRATEGY, make_search
 if TYPE_CHECKING:
     from assay.fairness.setup import FairnessSetup
 
-__all__ = ["check_retrainable", "refuse_unrefittable", "retrain_model"]
+__all__ = ["check_retrainable", "refuse_unrefittable", "retrain_model", "retrains_after"]
 
 GENERATE_QUERIES = 400_000
 ESTIMATE_QUERIES = 400_000
 PRECISION = 0.002
+
+
+# a run stopped by Ctrl-C or SIGTERM (a CI job's timeout) stops within about a second: its
+# retraining (minutes of refits) waits for ``assay resume``, which retrains when it ends;
+# a failed run or a served model that stopped answering retrains nothing
+_NOT_RETRAINED = ("interrupted", "failed", "model_unavailable", "running")
+
+
+def retrains_after(store: RunStore, run_id: str) -> bool:
+    """Whether the run ended so that ``--retrain`` may follow it."""
+    return store.get_run(run_id).status not in _NOT_RETRAINED
 
 
 _ASKED_ONLY = (".onnx", ".pt", ".pth", ".pt2", ".torchscript")
