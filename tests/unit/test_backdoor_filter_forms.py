@@ -238,3 +238,19 @@ def test_flags_read_on_another_thread_come_with_the_answers(saved: Path) -> None
     answers, flags = asyncio.run(serve())
     assert flags.tolist() == [True] * 5 and not (answers.argmax(1) == 7).any()
     assert filt.last_flags.tolist() == []  # this thread made no call
+
+
+def test_a_model_answering_labels_only_is_checked_by_its_labels(tmp_path: Path) -> None:
+    class Labels(Toy):
+        def __init__(self, shift: int = 0) -> None:
+            super().__init__(shift)
+            self.capabilities = Capabilities(modality="image", n_classes=10, outputs="labels")
+
+        def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+            return np.asarray(super().predict(inputs).argmax(1))
+
+    p = save_filter(tmp_path / "f.json", _spec(), [TRIGGER], model=Labels())
+    filt = load_filter(p, Labels())
+    assert not (filt.predict(_nchw(_images(4, 1, True))) == 7).any() and filt.last_flags.all()
+    with pytest.raises(UsageError, match="probe images with another class"):
+        load_filter(p, Labels(shift=3))

@@ -177,7 +177,7 @@ def fingerprint(model: Model, spec: ImageSpec, triggers: Sequence[Trigger]) -> d
     return {
         "n_classes": caps.n_classes,
         "class_names": None if caps.class_names is None else list(caps.class_names),
-        "probe_labels": labels_of(answers, caps).astype(np.int64).tolist(),
+        "probe_labels": [str(v) for v in np.asarray(labels_of(answers, caps)).tolist()],
         "probe_scores": scores,
     }
 
@@ -299,7 +299,8 @@ def _check_model(
         return
     answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
     now = labels_of(answers, caps)
-    differ = int(np.sum(np.asarray(now) != np.asarray(labels)))
+    # compared as text: class indices or, for a model answering its labels by name, names
+    differ = int(np.sum(np.asarray(now).astype(str) != np.asarray(labels).astype(str)))
     if differ > MAX_LABELS_DIFFERENT:
         raise UsageError(
             refuse + f"it answers {differ} of the file's {len(labels)} probe images with "
