@@ -108,6 +108,8 @@ def test_unit_pixels_for_a_model_scanned_in_0_255_are_refused(tmp_path: Path) ->
     assert filt.last_flags.all()
     with pytest.raises(UsageError, match=r"0\.\.1 pixels"):
         filt.predict(_nchw(_images(4, 1, True)))
+    black = np.zeros((2, 3, 8, 8), dtype=np.float32)  # a blank frame is a 0..255 image too
+    assert len(filt.predict(black)) == 2
 
 
 def test_a_filter_loaded_around_another_model_is_refused(saved: Path) -> None:

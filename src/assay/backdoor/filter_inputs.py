@@ -71,7 +71,10 @@ class InputForm:
                     f"was given ({seen}, dtype {raw.dtype})" + self._range_hint(shown),
                 )
             lo, hi = self.bounds
-            if hi - lo >= 10 and float(np.max(values)) <= lo + 1.0:
+            top = float(np.max(values))
+            # fractions of one above the floor: 0..1 pixels (an all-black frame, or whole
+            # numbers such as 0 and 1 of a 0..255 image, are left alone)
+            if hi - lo >= 10 and lo < top <= lo + 1.0 and np.any(values != np.round(values)):
                 raise self._refuse(
                     where,
                     f"all lie within 1 of {number(lo)} (at most {number(float(values.max()))}): "
