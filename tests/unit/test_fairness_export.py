@@ -121,3 +121,41 @@ def test_json_output_names_the_files_written_to_act_on(
     assert exports["export"]["path"] == str(tmp_path / "i.csv")
     assert exports["export"]["idis"] == pd.read_csv(tmp_path / "i.csv")["idi"].nunique()
     assert any(p.endswith("retrained.skops") and Path(p).is_file() for p in exports["retrained"])
+
+
+def test_an_interrupted_runs_export_is_written_again_by_its_resume_line(
+    files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The export of an interrupted run holds the IDIs found so far and says so; the resume
+    line it prints repeats ``--export``, and ``assay resume --export`` writes every IDI."""
+    import re
+
+    _, data = files
+    model = tmp_path / "stops.py"
+    model.write_text(
+        "import os, signal\n"
+        "import numpy as np\n"
+        "calls = [0]\n"
+        "def predict(X):\n"
+        "    calls[0] += 1\n"
+        "    if calls[0] == 6:\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    X = np.asarray(X, dtype=object)\n"
+        "    return ((X[:, 3].astype(float) > 38) | (X[:, 1] == 'Male')).astype(int)\n"
+        "predict.classes_ = ['no', 'yes']\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "i.csv"
+    args = ["fairness", f"{model}:predict", "--data", str(data), "--drop", "approved"]
+    args += ["--protected", "sex", "--max-queries", "20000", "--seed", "1", "--no-overlap"]
+    first = CliRunner().invoke(
+        app, [*args, "--store", str(tmp_path / "r.db"), "--export", str(path)]
+    )
+    assert first.exit_code == 130, first.output
+    assert "so far" in first.output
+    line = re.search(r"continue with: (assay resume .*)", first.output)
+    assert line is not None and f"--export {path}" in line.group(1)
+    before = pd.read_csv(path)["idi"].nunique()
+    again = CliRunner().invoke(app, line.group(1).split()[1:])
+    assert again.exit_code == 1, again.output
+    assert pd.read_csv(path)["idi"].nunique() > before

@@ -476,4 +476,6 @@ def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str]:
     said = f"wrote {written}: {which}, one row per input, in your columns and values"
     if not total:
         said = f"wrote {written}: no IDI was found, so it holds the column names only"
+    if result.status not in ("completed", "budget_exhausted"):
+        said += f" (so far: the run is {result.status}; its resume line writes the file again)"
     return {"path": str(written), "idis": held, "rows": len(frame)}, said

@@ -81,13 +81,16 @@ def resume_command(
     asked = [
         part for flag, path in (reports or {}).items() if path for part in (flag, anywhere(path))
     ]
-    line = shlex.join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
-    if is_redacted(redact_text(command)):
-        line += " --model URL"
     try:
         words = shlex.split(command)
     except ValueError:
         words = command.split()
+    for flag in ("--export",):  # what the run was asked to write to act on: written again
+        if flag in words[:-1] and flag not in asked:
+            asked += [flag, anywhere(Path(words[words.index(flag) + 1]))]
+    line = shlex.join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
+    if is_redacted(redact_text(command)):
+        line += " --model URL"
     return f"{line} --allow-pickle" if "--allow-pickle" in words else line
 
 
