@@ -220,7 +220,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if export is not None:
             path = export_findings(RunStore(store), result.run_id, export)
             exported = {"export": {"path": str(path)}}
-            out.say(f"wrote {path}")
+            unended = result.status not in ("completed", "budget_exhausted")
+            out.say(
+                f"wrote {path}"
+                + (
+                    f" (so far: the run is {result.status}; its resume line writes the file again)"
+                    if unended
+                    else ""
+                )
+            )
         code = finish_run(
             out,
             store=RunStore(store),
