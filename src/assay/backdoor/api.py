@@ -88,7 +88,8 @@ class BackdoorResult(EndedRunMixin):
     store: Path
     command: str
     filter_path: Path | None = None
-    filter_overhead: float | None = None
+    filter_overhead: float | None = None  # extra queries per input, on the scanned images
+    filter_overhead_clean: float | None = None  # the same on the clean images
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -716,16 +717,19 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
 
 def export_filter(
     path: str | os.PathLike[str], setup: BackdoorSetup, triggers: Sequence[Trigger]
-) -> tuple[Path, float | None]:
-    """Write the filter file; measure its overhead (extra queries per input) on the images."""
-    p = save_filter(path, setup.spec, triggers)
-    overhead = None
-    probe = setup.test.images if setup.test.images is not None else setup.test.clean
-    if len(probe):
-        filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
-        filt.predict(setup.spec.to_model(probe))
-        overhead = filt.overhead
-    return p, overhead
+) -> tuple[Path, float | None, float | None]:
+    """Write the filter file (with the model's answers to its probe images); its overhead
+    (extra queries per input) on the scanned images and on the clean ones, counted without a
+    query: an input costs one more exactly when it carries a trigger's pixels."""
+    p = save_filter(path, setup.spec, triggers, model=setup.raw_model)
+    filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
+
+    def overhead(images: np.ndarray | None) -> float | None:
+        if images is None or not len(images):
+            return None
+        return float(np.mean(filt.carriers(np.asarray(images)) >= 0))
+
+    return p, overhead(setup.test.images), overhead(setup.test.clean)
 
 
 def _result(
@@ -749,7 +753,7 @@ def _result(
         command=command,
     )
     if filter_file is not None:
-        result.filter_path, result.filter_overhead = export_filter(
+        result.filter_path, result.filter_overhead, result.filter_overhead_clean = export_filter(
             filter_file, setup, result.triggers
         )
     return result

@@ -6,31 +6,45 @@ answers the trigger's target for the input and something else once blocked, the 
 the blocked prediction and flags the input.  Other inputs are asked once.  The overhead is the
 share of inputs that carry a trigger's pixels: ``extra_queries / inputs`` per input.
 
-Exported as a JSON data file (image spec and triggers), never as code.
+Exported as a JSON data file (image spec, triggers, and the scanned model's classes and
+answers to a few seeded probe images), never as code.  Loading it around a model asks that
+model the probes: a model that answers them otherwise than the scanned one (another model,
+another class order) is refused, since the triggers' targets and pixels are the scanned
+model's.  Inputs must come in the form the scan gave the model (``filter_inputs``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from assay.backdoor.filter_inputs import InputForm
 from assay.backdoor.images import ImageSpec
-from assay.backdoor.patches import Trigger, block, dominant_colour, trigger_present
+from assay.backdoor.patches import Trigger, block, dominant_colour, paste, trigger_present
 from assay.core.model import Capabilities, Model, ModelInputs, labels_of
 from assay.errors import UsageError
 
 __all__ = ["FILTER_FORMAT", "TriggerFilter", "load_filter", "save_filter"]
 
 FILTER_FORMAT = "assay-backdoor-filter"
+FILTER_VERSION = 2  # 2 adds "model": the scanned model's classes and probe answers
+PROBES = 12  # seeded probe images asked when a filter is exported and when it is loaded
+PROBE_SEED = 20261203
+MAX_LABELS_DIFFERENT = 1  # of the probes: a near tie may fall the other way in float32
+MAX_SCORE_GAP = 0.05  # mean absolute difference of the probes' probabilities
 
 
 class TriggerFilter:
-    """A Model: answers like ``model``, except for inputs carrying a known trigger."""
+    """A Model: answers like ``model``, except for inputs carrying a known trigger.
+
+    Safe to call from several threads at once: the counters are locked and ``last_flags``
+    is the calling thread's own last call."""
 
     def __init__(
         self,
@@ -40,41 +54,74 @@ class TriggerFilter:
         *,
         tolerance: float = 0.25,
         share: float = 0.85,
+        source: str = "the filter",
     ) -> None:
         self.model = model
         self.spec = spec
         self.triggers = list(triggers)
         self.tolerance = tolerance
         self.share = share
+        self.source = source
+        self.form = InputForm(spec)
         self.capabilities: Capabilities = model.capabilities
-        self.last_flags = np.zeros(0, dtype=bool)
         self.inputs = 0
         self.queries = 0
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def last_flags(self) -> np.ndarray:
+        """Which inputs of this thread's last call carried a trigger that was blocked."""
+        flags: np.ndarray = getattr(self._local, "flags", np.zeros(0, dtype=bool))
+        return flags
 
     @property
     def overhead(self) -> float:
         """Extra queries per input so far."""
-        return (self.queries - self.inputs) / self.inputs if self.inputs else 0.0
+        with self._lock:
+            return (self.queries - self.inputs) / self.inputs if self.inputs else 0.0
 
-    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        raw = np.asarray(inputs)
-        canon = self.spec.to_canonical(raw)
-        n = len(canon)
-        fixed = canon.copy()
-        which = np.full(n, -1, dtype=np.int64)
+    def carriers(self, canon: np.ndarray) -> np.ndarray:
+        """Per canonical image, the index of the first trigger whose pixels it carries, or -1
+        (no query: the overhead on a set of inputs is the share of them with one)."""
+        which = np.full(len(canon), -1, dtype=np.int64)
         for k, trig in enumerate(self.triggers):
             hit = trigger_present(canon, trig, self.tolerance, self.share) & (which < 0)
-            for i in np.flatnonzero(hit):
-                cover = trig.cover(canon.shape[1], canon.shape[2])
-                fixed[i] = block(canon[i : i + 1], cover, dominant_colour(canon[i]))[0]
-                which[i] = k
+            which[hit] = k
+        return which
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        answers, flags = self.predict_flagged(inputs)
+        self._local.flags = flags
+        return answers
+
+    def predict_flagged(self, inputs: ModelInputs, /) -> tuple[np.ndarray, np.ndarray]:
+        """The answers and which inputs carried a trigger that was blocked, together: for
+        code that calls on one thread and reads on another (``run_in_executor``), where
+        ``last_flags`` (the calling thread's) would be another call's."""
+        raw = self.form.check(inputs, self.source)
+        canon = self.spec.to_canonical(raw)
+        n = len(canon)
+        which = self.carriers(canon)
         suspects = np.flatnonzero(which >= 0)
-        batch = (
-            raw if not len(suspects) else np.concatenate([raw, self.spec.to_model(fixed[suspects])])
-        )
+        fixed = [
+            block(
+                canon[i : i + 1],
+                self.triggers[which[i]].cover(*canon.shape[1:3]),
+                dominant_colour(canon[i]),
+            )[0]
+            for i in suspects
+        ]
+        batch = raw
+        if len(suspects):
+            blocked = self.spec.to_model(np.stack(fixed))
+            if raw.dtype.kind == "f":
+                blocked = blocked.astype(raw.dtype)
+            batch = np.concatenate([raw, blocked])
         answers = np.asarray(self.model.predict(batch))
-        self.inputs += n
-        self.queries += len(batch)
+        with self._lock:
+            self.inputs += n
+            self.queries += len(batch)
         out = answers[:n].copy()
         flags = np.zeros(n, dtype=bool)
         if len(suspects):
@@ -84,31 +131,72 @@ class TriggerFilter:
             swap = (before == targets) & (after != targets)
             out[suspects[swap]] = answers[n:][swap]
             flags[suspects[swap]] = True
-        self.last_flags = flags
-        return out
+        return out, flags
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "format": FILTER_FORMAT,
-            "version": 1,
-            "spec": self.spec.to_json(),
-            "tolerance": self.tolerance,
-            "share": self.share,
-            "triggers": [t.to_json() for t in self.triggers],
-        }
+        return _document(self.spec, self.triggers, self.tolerance, self.share, None)
+
+
+def _document(
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    tolerance: float,
+    share: float,
+    model: dict[str, Any] | None,
+) -> dict[str, Any]:
+    return {
+        "format": FILTER_FORMAT,
+        "version": FILTER_VERSION,
+        "spec": spec.to_json(),
+        "tolerance": tolerance,
+        "share": share,
+        "triggers": [t.to_json() for t in triggers],
+        "model": model,
+    }
+
+
+def probe_images(spec: ImageSpec, triggers: Sequence[Trigger]) -> np.ndarray:
+    """Seeded canonical images (uniform noise; the last third with a trigger pasted on) whose
+    answers tell one model from another."""
+    rng = np.random.default_rng(PROBE_SEED)
+    images = rng.random((PROBES, *spec.shape))
+    for i, k in enumerate(range(2 * PROBES // 3, PROBES)):
+        if triggers:
+            trig = triggers[i % len(triggers)]
+            images[k : k + 1] = paste(images[k : k + 1], trig.content, trig.box)
+    return images
+
+
+def fingerprint(model: Model, spec: ImageSpec, triggers: Sequence[Trigger]) -> dict[str, Any]:
+    """The model's classes and its answers to the probe images (``PROBES`` queries)."""
+    caps = model.capabilities
+    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
+    scores = None
+    if caps.outputs == "proba" and answers.ndim == 2:
+        scores = np.round(answers.astype(np.float64), 4).tolist()
+    return {
+        "n_classes": caps.n_classes,
+        "class_names": None if caps.class_names is None else list(caps.class_names),
+        "probe_labels": [str(v) for v in np.asarray(labels_of(answers, caps)).tolist()],
+        "probe_scores": scores,
+    }
 
 
 def save_filter(
     path: str | os.PathLike[str],
     spec: ImageSpec,
     triggers: Sequence[Trigger],
+    *,
+    model: Model | None = None,
 ) -> Path:
+    """Write the filter file; with ``model`` (the scanned one), its classes and answers to the
+    probe images, which ``load_filter`` checks the model it is given against."""
     p = Path(path)
-    data = TriggerFilter.__new__(TriggerFilter)
-    data.spec, data.triggers, data.tolerance, data.share = spec, list(triggers), 0.25, 0.85
+    known = None if model is None else fingerprint(model, spec, triggers)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)  # as the reports' folders are made
-        p.write_text(json.dumps(data.to_json(), indent=1) + "\n", encoding="utf-8")
+        text = json.dumps(_document(spec, triggers, 0.25, 0.85, known), indent=1) + "\n"
+        p.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(
             f"cannot write the filter: {exc}", argument="--export-filter", path=str(p)
@@ -116,17 +204,115 @@ def save_filter(
     return p
 
 
-def load_filter(path: str | os.PathLike[str], model: Model) -> TriggerFilter:
-    """A filter around ``model`` from an exported JSON file."""
+def load_filter(
+    path: str | os.PathLike[str], model: Model, *, check_model: bool = True
+) -> TriggerFilter:
+    """A filter around ``model`` from an exported JSON file.
+
+    ``check_model``: ask ``model`` the file's probe images (12 queries) and refuse it when
+    it answers them otherwise than the scanned model did (or has other classes)."""
     p = Path(path)
+    if not hasattr(model, "capabilities") or not callable(getattr(model, "predict", None)):
+        raise UsageError(
+            f"load_filter wraps an assay Model, not a {type(model).__name__}: "
+            "assay.models.load_model(obj, modality='image') makes one",
+            argument="model",
+            path=str(p),
+        )
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-        if data.get("format") != FILTER_FORMAT:
+        if not isinstance(data, dict) or data.get("format") != FILTER_FORMAT:
             raise ValueError(f"not an {FILTER_FORMAT} file")
+        version = data.get("version")
+        if not isinstance(version, int) or not 1 <= version <= FILTER_VERSION:
+            raise ValueError(
+                f"format version {version!r}: this assay reads versions 1 to "
+                f"{FILTER_VERSION} (a newer assay wrote it? upgrade assay)"
+            )
         spec = ImageSpec.from_json(data["spec"])
         triggers = [Trigger.from_json(t) for t in data["triggers"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        tolerance, share = float(data["tolerance"]), float(data["share"])
+        _check_contents(spec, triggers, tolerance, share)
+        known = data.get("model")
+        if known is not None and not isinstance(known, dict):
+            raise ValueError("its 'model' entry is not an object")
+    except KeyError as exc:
+        raise UsageError(
+            f"cannot read the filter: an entry {exc} is missing (a truncated or edited file?)",
+            argument="FILTER",
+            path=str(p),
+        ) from None
+    except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
         raise UsageError(f"cannot read the filter: {exc}", argument="FILTER", path=str(p)) from None
-    return TriggerFilter(
-        model, spec, triggers, tolerance=float(data["tolerance"]), share=float(data["share"])
+    if check_model and known is not None:
+        _check_model(model, spec, triggers, known, str(p))
+    return TriggerFilter(model, spec, triggers, tolerance=tolerance, share=share, source=str(p))
+
+
+def _check_contents(
+    spec: ImageSpec, triggers: Sequence[Trigger], tolerance: float, share: float
+) -> None:
+    """A ``ValueError`` for a filter whose triggers do not fit its images (a hand-edited or
+    truncated file)."""
+    if not (0 < tolerance <= 1 and 0 < share <= 1):
+        raise ValueError(f"tolerance {tolerance} and share {share} must be in (0, 1]")
+    for k, t in enumerate(triggers):
+        top, left, h, w = t.box
+        if h < 1 or w < 1 or top < 0 or left < 0 or top + h > spec.height or left + w > spec.width:
+            raise ValueError(
+                f"trigger {k}'s box {t.box} is not inside its {spec.height}x{spec.width} images"
+            )
+        if t.content.shape != (h, w, spec.channels):
+            raise ValueError(
+                f"trigger {k}'s pixels have shape {t.content.shape}, not {(h, w, spec.channels)}"
+            )
+        if t.target < 0:
+            raise ValueError(f"trigger {k}'s target {t.target} is not a class index")
+        if t.blocker is not None and (
+            t.blocker[0] < 0 or t.blocker[1] < 0 or t.blocker[2] < 1 or t.blocker[3] < 1
+        ):
+            raise ValueError(f"trigger {k}'s blocker {t.blocker} is not a box")
+
+
+def _check_model(
+    model: Model, spec: ImageSpec, triggers: Sequence[Trigger], known: dict[str, Any], where: str
+) -> None:
+    caps = model.capabilities
+    refuse = (
+        f"{where} was exported for another model (the triggers' classes and pixels are the "
+        "scanned model's; scan this model and export its own filter, or pass "
+        "check_model=False if it is the same model in another form): "
     )
+    n, names = known.get("n_classes"), known.get("class_names")
+    if n is not None and caps.n_classes is not None and int(n) != caps.n_classes:
+        raise UsageError(
+            refuse + f"it has {caps.n_classes} classes, the scanned one {n}", argument="model"
+        )
+    if names is not None and caps.class_names is not None and list(names) != list(caps.class_names):
+        raise UsageError(
+            refuse + f"its classes are {', '.join(map(str, caps.class_names))}, the scanned "
+            f"one's {', '.join(map(str, names))}",
+            argument="model",
+        )
+    labels = known.get("probe_labels")
+    if not labels:
+        return
+    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
+    now = labels_of(answers, caps)
+    # compared as text: class indices or, for a model answering its labels by name, names
+    differ = int(np.sum(np.asarray(now).astype(str) != np.asarray(labels).astype(str)))
+    if differ > MAX_LABELS_DIFFERENT:
+        raise UsageError(
+            refuse + f"it answers {differ} of the file's {len(labels)} probe images with "
+            "another class",
+            argument="model",
+        )
+    scores = known.get("probe_scores")
+    if scores is not None and caps.outputs == "proba" and answers.shape == np.shape(scores):
+        gap = float(np.mean(np.abs(answers.astype(np.float64) - np.asarray(scores))))
+        if gap > MAX_SCORE_GAP:
+            raise UsageError(
+                refuse + f"its probabilities on the probe images differ by {gap:.3f} on "
+                f"average (at most {MAX_SCORE_GAP} for the same model)",
+                argument="model",
+            )

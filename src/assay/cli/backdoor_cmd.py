@@ -273,11 +273,42 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=fail_on,
+            exports=None
+            if result.filter_path is None
+            else {
+                "filter": {
+                    "path": str(result.filter_path),
+                    "triggers": len(result.triggers),
+                    "overhead_scanned": result.filter_overhead,
+                    "overhead_clean": result.filter_overhead_clean,
+                }
+            },
         )
         if result.filter_path is not None:
-            out.say(
-                f"filter written to {result.filter_path}: {len(result.triggers)} trigger(s); "
-                f"overhead {result.filter_overhead or 0:.3f} extra queries per input "
-                "(measured on the scanned images)"
-            )
+            out.say(filter_line(result))
         raise typer.Exit(demo_exit(code) if demo else code)
+
+
+def filter_line(result: Any) -> str:
+    """What ``--export-filter`` wrote, and what it costs per input (an input costs one more
+    query when it carries a trigger's pixels): on the scanned images, poisoned ones included,
+    and on the clean images, closer to ordinary traffic."""
+    n = len(result.triggers)
+    if not n:
+        return (
+            f"filter written to {result.filter_path}: it holds no trigger (none was "
+            "confirmed), so it blocks nothing and answers as the model does"
+        )
+    costs = [
+        f"{value:.3f} on the {what}"
+        for value, what in (
+            (result.filter_overhead, "scanned images"),
+            (result.filter_overhead_clean, "clean images"),
+        )
+        if value is not None
+    ]
+    return (
+        f"filter written to {result.filter_path}: {n} trigger(s); overhead in extra queries "
+        f"per input: {', '.join(costs) or 'not measured'}; load it around this model only: "
+        "assay.backdoor.filter.load_filter(path, model)"
+    )

@@ -46,6 +46,7 @@ from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
 from assay.core.display import percent
+from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
@@ -199,6 +200,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str | None, typer.Option("--output", help="The ONNX output to read.")
         ] = None,
         classes: Classes = None,
+        export: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write the stored IDIs here, in your columns and values, one row per "
+                "input (.csv, .jsonl, or .json: one document).",
+            ),
+        ] = None,
         html: Html = None,
         junit: Junit = None,
         report: JsonReport = None,
@@ -259,7 +267,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         check_units_budget(units, max_queries)  # before anything is loaded
         execution_config(executor, workers, scheduler, units)
-        outputs = [(html, "--html"), (junit, "--junit"), (report, "--report")]
+        check_export(export)
+        outputs = [(html, "--html"), (junit, "--junit"), (report, "--report"), (export, "--export")]
         check_outputs(outputs, [store, data, schema, model, template])
         for path, flag in outputs:
             check_writable(path, flag)
@@ -268,6 +277,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         rule = parse_fail_on(fail_on)
         if isinstance(rule, float):
             check_fail_on(rule)
+        if retrain:
+            from assay.fairness.retrain import refuse_unrefittable
+
+            refuse_unrefittable(model)  # before a served model is asked anything
         out.note("assay fairness: loading the model and data ...")
         started = time.monotonic()  # loading is part of the run: --max-time bounds it too
         with run_deadline(None if max_time is None else started + max_time):
@@ -333,6 +346,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
             )
         _say_answer(out, result.summary, exact=exact)
+        exports: dict[str, Any] = {}
+        if export is not None:
+            exports["export"], said = _exported(result, export)
+            out.say(said)
+        saved = (result.mitigation or {}).get("saved") or []
+        if saved:  # --json's reader finds the retrained model without parsing the text
+            exports["retrained"] = [str(Path(p).resolve()) for p in saved]
         code = finish_run(
             out,
             store=RunStore(store),
@@ -341,6 +361,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=rule if isinstance(rule, float) else 0.0,
+            exports=exports,
         )  # a rule on the share: the verdict decides (finish_run reads it from the run)
         raise typer.Exit(code)
 
@@ -436,3 +457,25 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             raise typer.Exit(code)
         out.say(f"demo finished in {time.monotonic() - t0:.0f} s; open {out_dir / 'fairness.html'}")
         out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
+
+
+def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str]:
+    """Write the run's stored IDIs; say how many of those found the file holds (a witness
+    cap keeps fewer than are counted: never a silent shortfall)."""
+    from assay.core.exports import write_table
+
+    frame = result.findings(limit=None)
+    written = write_table(frame, path)
+    held = int(frame["idi"].nunique()) if "idi" in frame.columns and len(frame) else 0
+    total = int(result.n_findings)
+    which = (
+        f"all {total:,} IDIs found"
+        if held >= total
+        else f"the {held:,} IDIs the store kept of the {total:,} found (--keep-findings)"
+    )
+    said = f"wrote {written}: {which}, one row per input, in your columns and values"
+    if not total:
+        said = f"wrote {written}: no IDI was found, so it holds the column names only"
+    if result.status not in ("completed", "budget_exhausted"):
+        said += f" (so far: the run is {result.status}; its resume line writes the file again)"
+    return {"path": str(written), "idis": held, "rows": len(frame)}, said

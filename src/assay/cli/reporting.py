@@ -81,13 +81,16 @@ def resume_command(
     asked = [
         part for flag, path in (reports or {}).items() if path for part in (flag, anywhere(path))
     ]
-    line = shlex.join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
-    if is_redacted(redact_text(command)):
-        line += " --model URL"
     try:
         words = shlex.split(command)
     except ValueError:
         words = command.split()
+    for flag in ("--export",):  # what the run was asked to write to act on: written again
+        if flag in words[:-1] and flag not in asked:
+            asked += [flag, anywhere(Path(words[words.index(flag) + 1]))]
+    line = shlex.join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
+    if is_redacted(redact_text(command)):
+        line += " --model URL"
     return f"{line} --allow-pickle" if "--allow-pickle" in words else line
 
 
@@ -103,6 +106,17 @@ def announce(
         out.note(f"run {run_id}, seed {seed}; resume with: {line}")
 
     return on_start
+
+
+def _retraining_cut(record: Any) -> str:
+    """What an interrupt during ``--retrain`` (after the run ended) left undone: said, since
+    the run cannot be resumed to finish it."""
+    if not (record.config or {}).get("retrain") or (record.summary or {}).get("mitigation"):
+        return ""
+    return (
+        "; --retrain was cut short: no retrained model was written (an ended run is not "
+        "resumed: run the command again to retrain)"
+    )
 
 
 def finish_interrupted(
@@ -132,6 +146,7 @@ def finish_interrupted(
         out.note(
             f"interrupted after the run had ended ({record.status}): "
             + ("its answer is missing" if missing else "its verdict stands")
+            + _retraining_cut(record)
         )
     code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
     if record.status in ("running", "interrupted") or record.status in ENDED:
@@ -178,8 +193,11 @@ def finish_run(
     junit: Path | None = None,
     report: Path | None = None,
     fail_on: float | None = None,
+    exports: dict[str, Any] | None = None,
 ) -> int:
     """Print the run's outcome, write the reports asked for; return the exit code.
+    ``exports``: files the command wrote to act on (a filter, an export), put in ``--json``'s
+    result, whose stdout carries nothing else.
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
     was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
@@ -210,7 +228,10 @@ def finish_run(
         saved = [str(Path(p).resolve()) for p in mit.get("saved") or []]
         if saved:
             beside = f" (with {', '.join(saved[1:])})" if saved[1:] else ""
-            out.say(f"wrote the retrained model: {saved[0]}{beside}")
+            broken = (
+                " (it cannot be loaded back: see the NOTE above)" if mit.get("unloadable") else ""
+            )
+            out.say(f"wrote the retrained model: {saved[0]}{beside}{broken}")
     for path in written:
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)
@@ -263,6 +284,7 @@ def finish_run(
                 "failing_attributes": failing,
                 "summary": summary,
                 "reports": [str(p) for p in written],
+                "exports": exports or {},
             }
         )
     return code

@@ -16,6 +16,7 @@ from assay.cli.checks import check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import anywhere, finish_run, resume_command
+from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
@@ -166,6 +167,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         html: Html = None,
         junit: Junit = None,
         json_path: JsonReport = None,
+        export: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write the run's findings here when it ends (fairness: its IDIs; text: "
+                "its failing sentences; .csv, .jsonl or .json), as --export did.",
+            ),
+        ] = None,
         model: Annotated[
             list[str] | None,
             typer.Option(
@@ -204,10 +212,18 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.core.budget import check_budget
 
         check_budget(call_timeout=call_timeout)  # before the run is touched
+        check_export(export)
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
+        outputs.append((export, "--export"))
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        if export is not None and record.technique not in ("fairness", "text"):
+            raise UsageError(
+                f"--export writes a fairness or text run's findings; run {record.id} is a "
+                f"{record.technique} run",
+                argument="--export",
+            )
         check_outputs(outputs, [store, *(model or []), *_files_read(record)])
         if record.status not in ENDED:
             the_store.claim(record.id)  # one process at a time, told before the model loads
@@ -242,6 +258,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 allow_pickle=allow_pickle,
                 call_timeout=call_timeout,
             )
+        exports: dict[str, Any] = {}
+        if export is not None:
+            exports["export"] = _export_resumed(result, export)
+            out.say(f"wrote {exports['export']['path']}")
         raise typer.Exit(
             finish_run(
                 out,
@@ -250,6 +270,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 html=html,
                 junit=junit,
                 report=json_path,
+                exports=exports,
             )
         )
 
@@ -392,3 +413,9 @@ def _files_read(record: RunRecord) -> list[str]:
     if not isinstance(prints, dict):
         return []
     return [str(p["path"]) for p in prints.values() if isinstance(p, dict) and p.get("path")]
+
+
+def _export_resumed(result: Any, path: Path) -> dict[str, Any]:
+    """``--export`` of a resumed run, as its first command would have written it (a fairness
+    run: its IDIs in the user's values; a text run: its failing sentences)."""
+    return {"path": str(result.export(path))}

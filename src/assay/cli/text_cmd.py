@@ -238,9 +238,19 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         said = _checks_line(result.summary or {})
         if said:
             out.note(said)
+        exported = None
         if export is not None:
             path = export_findings(RunStore(store), result.run_id, export)
-            out.say(f"wrote {path}")
+            exported = {"export": {"path": str(path)}}
+            unended = result.status not in ("completed", "budget_exhausted")
+            out.say(
+                f"wrote {path}"
+                + (
+                    f" (so far: the run is {result.status}; its resume line writes the file again)"
+                    if unended
+                    else ""
+                )
+            )
         code = finish_run(
             out,
             store=RunStore(store),
@@ -249,6 +259,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=fail_on,
+            exports=exported,
         )
         raise typer.Exit(demo_exit(code) if demo else code)
 

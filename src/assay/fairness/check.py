@@ -131,6 +131,10 @@ def check_fairness(
     )
     if setup is None:  # a misspelt option named in the caller's terms, not _setup()'s
         check_keywords("check_fairness", options, (check_fairness, _setup))
+    if retrain and setup is None:
+        from assay.fairness.retrain import refuse_unrefittable
+
+        refuse_unrefittable(model)  # before a served model is asked anything
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
     if isinstance(rule, FailRule) and rule.measure == "share_data" and the_setup.test.data is None:
         raise UsageError(
@@ -245,9 +249,9 @@ def check_fairness(
         _record_by_position(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)
         mitigation = None
-        if retrain:
-            from assay.fairness.retrain import retrain_model
+        from assay.fairness.retrain import retrain_model, retrains_after
 
+        if retrain and retrains_after(the_store, run_id):
             mitigation = retrain_model(
                 the_setup,
                 store=the_store,

@@ -50,6 +50,7 @@ __all__ = [
     "label_variants",
     "mitigate",
     "save_model",
+    "save_model_checked",
 ]
 
 Policy = Literal["majority", "favourable", "nearest"]
@@ -205,8 +206,10 @@ class MitigationReport:
             return ""
         return (
             f" NOTE: the retrained model is {100 * lost:.1f} points less accurate on the "
-            "held-out rows than the original (rounds are kept for the share alone): weigh "
-            "that before using it."
+            f"held-out rows than the original, and {100 * beyond_control:.1f} points less "
+            "than the refit-only control, fitted on the same rows as it (the original may "
+            "have been fitted on the held-out rows too; rounds are kept for the share "
+            "alone): weigh that before using it."
         )
 
 
@@ -489,12 +492,22 @@ def save_model(estimator: Any, path_stem: str | Path, *, schema: Schema) -> list
     The JSON manifest names the files, the schema, and why ONNX was skipped if it was
     (string categories, skl2onnx not installed, or a conversion failure).
     """
+    return save_model_checked(estimator, path_stem, schema=schema)[0]
+
+
+def save_model_checked(
+    estimator: Any, path_stem: str | Path, *, schema: Schema
+) -> tuple[list[Path], str | None]:
+    """``save_model``, and why the skops file cannot be loaded back (None when it can): a
+    pipeline holding a lambda or a function defined in ``__main__`` (a notebook) is written
+    by skops but cannot be read again, and a file said to be the retrained model must be."""
     import skops.io
 
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     skops_path = stem.with_name(stem.name + ".skops")
     skops.io.dump(estimator, skops_path)
+    unloadable = _loads_back(skops_path, estimator)
     written = [skops_path]
     onnx_path = stem.with_name(stem.name + ".onnx")
     skipped = _save_onnx(estimator, onnx_path, schema)
@@ -505,6 +518,7 @@ def save_model(estimator: Any, path_stem: str | Path, *, schema: Schema) -> list
         json.dumps(
             {
                 "skops": skops_path.name,
+                "skops_unloadable": unloadable,
                 "onnx": None if skipped else onnx_path.name,
                 "onnx_skipped": skipped,
                 "onnx_input": None if skipped else f"float32 [n, {len(schema)}], decoded rows",
@@ -515,7 +529,21 @@ def save_model(estimator: Any, path_stem: str | Path, *, schema: Schema) -> list
         encoding="utf-8",
     )
     written.append(manifest)
-    return written
+    return written, unloadable
+
+
+def _loads_back(path: Path, estimator: Any) -> str | None:
+    """Why the skops file just written cannot be read back as ``estimator``'s type, or None.
+    (Its types are trusted here: they are those of the object this process just wrote.)"""
+    import skops.io
+
+    try:
+        back = skops.io.load(path, trusted=skops.io.get_untrusted_types(file=path))
+    except Exception as exc:  # skops raises what importing and rebuilding the parts raise
+        return " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+    if type(back) is not type(estimator):
+        return f"it loads as a {type(back).__name__}, not a {type(estimator).__name__}"
+    return None
 
 
 def _save_onnx(estimator: Any, path: Path, schema: Schema) -> str | None:

@@ -3,6 +3,7 @@ figures and summary, its findings and tables as pandas objects, and a Jupyter vi
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,13 @@ class FairnessResult(EndedRunMixin):
                 limit=limit,
                 form=self.setup.form,
             )
+
+    def export(self, path: str | os.PathLike[str]) -> Path:
+        """Write every stored IDI (``findings(limit=None)``: your columns and values, one row
+        per input) to ``path``: ``.csv``, ``.jsonl`` or ``.json`` (a list of rows)."""
+        from assay.core.exports import write_table
+
+        return write_table(self.findings(limit=None), path)
 
     def tables(self) -> dict[str, Any]:
         """The summary's tables as pandas objects holding numbers (shares as fractions, not

@@ -117,9 +117,9 @@ def resume_fairness(
         _record_by_position(the_store, record.id, the_setup)
         _record_wall_clock(the_store, record.id, time.monotonic() - started)
         mitigation = None
-        if record.config.get("retrain"):
-            from assay.fairness.retrain import retrain_model
+        from assay.fairness.retrain import retrain_model, retrains_after
 
+        if record.config.get("retrain") and retrains_after(the_store, record.id):
             mitigation = retrain_model(
                 the_setup,
                 store=the_store,

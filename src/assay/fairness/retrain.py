@@ -19,26 +19,76 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import Estimate, estimate_share
-from assay.fairness.mitigate import mitigate, save_model
+from assay.fairness.mitigate import mitigate, save_model_checked
 from assay.fairness.search import DEFAULT_STRATEGY, make_search
 
 if TYPE_CHECKING:
     from assay.fairness.setup import FairnessSetup
 
-__all__ = ["check_retrainable", "retrain_model"]
+__all__ = ["check_retrainable", "refuse_unrefittable", "retrain_model", "retrains_after"]
 
 GENERATE_QUERIES = 400_000
 ESTIMATE_QUERIES = 400_000
 PRECISION = 0.002
 
 
+# a run stopped by Ctrl-C or SIGTERM (a CI job's timeout) stops within about a second: its
+# retraining (minutes of refits) waits for ``assay resume``, which retrains when it ends;
+# a failed run or a served model that stopped answering retrains nothing
+_NOT_RETRAINED = ("interrupted", "failed", "model_unavailable", "running")
+
+
+def retrains_after(store: RunStore, run_id: str) -> bool:
+    """Whether the run ended so that ``--retrain`` may follow it."""
+    return store.get_run(run_id).status not in _NOT_RETRAINED
+
+
+_ASKED_ONLY = (".onnx", ".pt", ".pth", ".pt2", ".torchscript")
+
+
+def refuse_unrefittable(model: object) -> None:
+    """Refuse ``--retrain`` for a model named by a URL or a file that is asked, never refit
+    (ONNX, TorchScript), before it is loaded or asked anything."""
+    if not isinstance(model, str | os.PathLike):
+        return
+    text = str(model)
+    served = text.lower().startswith(("http://", "https://"))
+    if served or text.lower().endswith(_ASKED_ONLY):
+        what = "a served model" if served else f"a {Path(text).suffix} file"
+        raise UsageError(
+            f"--retrain refits a clone of the model on its training data, and {what} cannot "
+            "be refit (it is asked, not refitted): give the scikit-learn model itself (skops, "
+            "joblib or in memory)",
+            argument="--retrain",
+        )
+
+
 def check_retrainable(setup: FairnessSetup) -> None:
     """Raise ``UsageError`` (before any run starts) when the setup cannot be retrained."""
-    if setup.estimator is None or setup.train is None or setup.holdout is None:
+    if setup.estimator is None:
         raise UsageError(
-            "--retrain needs a scikit-learn model (skops, joblib or in memory) and its "
-            "training data with labels (--data with --label, or --dataset); this model "
-            "cannot be refit",
+            "--retrain refits a clone of the model on its training data, and this model "
+            "cannot be refit (an ONNX graph, a function, a served model, a TorchScript file "
+            "are asked, not refitted): give the scikit-learn model itself (skops, joblib or "
+            "in memory)",
+            argument="--retrain",
+        )
+    missing = [
+        name for name in ("fit", "get_params") if not callable(getattr(setup.estimator, name, None))
+    ]
+    if missing:
+        raise UsageError(
+            f"--retrain refits a clone of the model, and this {type(setup.estimator).__name__} "
+            f"has no {' or '.join(missing)} (scikit-learn's estimator interface, which a clone "
+            "needs): it cannot be refit; give an estimator that has them (a scikit-learn "
+            "model, or a class deriving from sklearn.base.BaseEstimator)",
+            argument="--retrain",
+        )
+    if setup.train is None or setup.holdout is None:
+        raise UsageError(
+            "--retrain refits the model on labelled rows, and none were given: the model "
+            "cannot be refit without them; give the true labels (--data with --label "
+            "COLUMN, or --dataset)",
             argument="--retrain",
         )
     schema = setup.test.schema
@@ -137,10 +187,29 @@ def retrain_model(
         form=setup.form,
     )
     where = Path(out_dir) if out_dir is not None else store.path.parent / "models" / run_id
-    saved = save_model(report.estimator, where / "retrained", schema=schema)
+    # no round kept: the "retrained" model would be the original, unchanged; a file named
+    # so would be deployed as a fix
+    saved, unloadable = (
+        save_model_checked(report.estimator, where / "retrained", schema=schema)
+        if report.kept
+        else ([], None)
+    )
     section = report.section()
+    if not report.kept:
+        section["text"] = (
+            f"{section.get('text', '')} No round lowered the share, so no retrained model was "
+            "written (the model is unchanged)."
+        )
+    if unloadable:
+        section["text"] = (
+            f"{section.get('text', '')} NOTE: {saved[0].name} was written but cannot be loaded "
+            f"back ({unloadable}): the model holds something skops saves by name only (a "
+            "lambda, or a function or class defined in __main__ or a notebook); define it in a "
+            "module the loading code imports, then run again."
+        )
     result = report.to_json()
     result["saved"] = [str(p) for p in saved]
+    result["unloadable"] = unloadable
     result["text"] = section.get("text", "")
     record = store.get_run(run_id)
     summary = dict(record.summary)
@@ -150,7 +219,8 @@ def retrain_model(
     why = _before_versus_headline(summary.get("estimates", []), report.before.estimate)
     result["before_versus_headline"] = why
     section["text"] = f"{section.get('text', '')} {why}".strip()
-    section["note"] = "Retrained model saved to: " + ", ".join(str(p) for p in saved)
+    if saved:
+        section["note"] = "Retrained model saved to: " + ", ".join(str(p) for p in saved)
     sections.append(section)
     summary["sections"] = sections
     store.checkpoint(run_id, summary=summary)

@@ -25,6 +25,7 @@ from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
+from assay.core.exports import check_export
 from assay.core.integrity import check_fingerprints, file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.model import Model
@@ -1101,19 +1102,6 @@ def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:
     return [
         counts.get((m, v), beyond) for m, v in zip(frame["minimal"], frame["variant"], strict=True)
     ]
-
-
-def check_export(path: str | os.PathLike[str] | None) -> None:
-    """A usage error unless ``path`` names a file the findings can be exported to (.csv,
-    .jsonl): checked before a run, so a bad name never costs the run or hides its exit."""
-    if path is None:
-        return
-    if Path(path).is_dir():
-        raise UsageError(f"{path} is a directory; give a file name", argument="--export")
-    if Path(path).suffix.lower() not in (".jsonl", ".json", ".csv"):
-        raise UsageError(
-            "export to a .csv, .jsonl or .json file", argument="--export", path=str(path)
-        )
 
 
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:

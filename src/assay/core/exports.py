@@ -1,0 +1,50 @@
+"""Findings written for acting on them (labelling, retraining, a spreadsheet): one table as
+CSV, JSON lines or one JSON document, chosen by the file's suffix, checked before a run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from assay.errors import UsageError
+
+__all__ = ["EXPORT_SUFFIXES", "check_export", "write_table"]
+
+EXPORT_SUFFIXES = (".csv", ".jsonl", ".json")
+
+
+def check_export(path: str | os.PathLike[str] | None, argument: str = "--export") -> None:
+    """A usage error unless ``path`` names a file a table can be exported to: checked
+    before a run, so a bad name never costs the run or hides its exit code."""
+    if path is None:
+        return
+    if Path(path).is_dir():
+        raise UsageError(f"{path} is a directory; give a file name", argument=argument)
+    if Path(path).suffix.lower() not in EXPORT_SUFFIXES:
+        raise UsageError(
+            "export to a .csv, .jsonl or .json file", argument=argument, path=str(path)
+        )
+
+
+def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--export") -> Path:
+    """Write a pandas DataFrame: ``.csv`` (no index), ``.jsonl`` (a record per line) or
+    ``.json`` (a list of records); text as UTF-8, unescaped; missing values empty / null."""
+    check_export(path, argument)
+    p = Path(path)
+    suffix = p.suffix.lower()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if suffix == ".csv":
+            frame.to_csv(p, index=False, encoding="utf-8")
+        elif suffix == ".jsonl":
+            text = frame.to_json(orient="records", lines=True, force_ascii=False)
+            p.write_text(text + ("\n" if text and not text.endswith("\n") else ""), "utf-8")
+        else:
+            text = frame.to_json(orient="records", force_ascii=False, indent=1)
+            p.write_text(text + "\n", "utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write: {exc.strerror or exc}", argument=argument, path=str(p)
+        ) from None
+    return p
