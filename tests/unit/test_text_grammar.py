@@ -162,3 +162,22 @@ def test_trees_round_trip_through_json_and_generation_is_seeded() -> None:
     x = BatchGenerator(g, generator(2)).sentences(50)
     y = BatchGenerator(g, generator(2)).sentences(50)
     assert x == y
+
+
+def test_a_backslash_escapes_only_quotes_and_backslashes_and_says_so_otherwise() -> None:
+    """``"!\\nreally"`` was read as ``!nreally`` with no word said: a backslash dropped
+    before any character.  Now a backslash escapes a quote or a backslash; before anything
+    else it is kept as written (NLTK's reading: it has no escapes) and the grammar warns,
+    naming file, line and column."""
+    text = (
+        's -> "it\\"s" | \'x\\\'y\' | "c\\\\d" | "ok"\n'
+        't -> "!\\nreally"\n'  # (unreachable too: warned about separately)
+    )
+    g = parse_grammar(text, source="g.cfg")
+    words = {g.productions[p][1][0] for p in range(len(g.productions))}
+    assert {'it"s', "x'y", "c\\d", "!\\nreally"} <= words
+    escapes = [w for w in g.warnings if "not an escape" in w]
+    assert escapes == [
+        "g.cfg:2:8: '\\n' is not an escape: read as a backslash and 'n' (a backslash "
+        "escapes only a quote or a backslash; a terminal is text of one line)"
+    ]

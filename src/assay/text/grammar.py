@@ -209,8 +209,9 @@ class _Rule:
 
 
 class _Lexer:
-    def __init__(self, text: str, line: int, path: str) -> None:
+    def __init__(self, text: str, line: int, path: str, notes: list[str] | None = None) -> None:
         self.text, self.line, self.path = text, line, path
+        self.notes = notes if notes is not None else []  # warnings met while reading
         self.i = 0
 
     def error(self, message: str, col: int | None = None) -> UsageError:
@@ -252,9 +253,17 @@ class _Lexer:
         while j < len(self.text):
             c = self.text[j]
             if c == "\\" and j + 1 < len(self.text):
-                out.append(self.text[j + 1])
-                j += 2
-                continue
+                after = self.text[j + 1]
+                if after in "\\\"'":  # an escaped quote or backslash
+                    out.append(after)
+                    j += 2
+                    continue
+                # anything else is kept as written (NLTK's reading: it has no escapes)
+                self.notes.append(
+                    f"{self.path}:{self.line}:{j + 1}: '\\{after}' is not an escape: read "
+                    f"as a backslash and {after!r} (a backslash escapes only a quote or a "
+                    "backslash; a terminal is text of one line)"
+                )
             if c == quote:
                 self.i = j + 1
                 return "".join(out), col
@@ -306,11 +315,12 @@ def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
     start: tuple[str, int, int] | None = None
     inv_lines: list[tuple[int, str]] = []
     dir_lines: list[tuple[int, str]] = []
+    notes: list[str] = []
     for n, raw in enumerate(text.splitlines(), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        lex = _Lexer(raw, n, source)
+        lex = _Lexer(raw, n, source, notes)
         if stripped.startswith("%"):
             lex.skip()
             lex.i += 1
@@ -343,7 +353,9 @@ def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
         rules.append(_Rule(lhs, n, col, lex.alternatives()))
     if not rules:
         raise UsageError("the grammar has no rules (expected lines like: S -> 'a' B)", path=source)
-    return _compile(rules, start, inv_lines, dir_lines, source)
+    grammar = _compile(rules, start, inv_lines, dir_lines, source)
+    grammar.warnings[:0] = notes
+    return grammar
 
 
 def _compile(
