@@ -14,7 +14,8 @@ def share_text(v: dict[str, Any]) -> str:
     """``sex: share 2.34 % of the input space (95 % CI 2.1 % to 2.6 %, 20,000 sampled), ...
     of the data rows``; exact and bounded figures say so."""
     share = v.get("share_uniform")
-    text = f"{v['attribute']}: share {percent(share) if share else '0'} of the input space"
+    figure = "not estimated" if share is None else percent(share)  # (0 reads 0.00 %)
+    text = f"{v['attribute']}: share {figure} of the input space"
     if v["basis"] == "bounded":
         sampled = (
             f"95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
