@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -527,6 +528,24 @@ def test_gaussian_fill_restores_what_the_blocker_and_the_nearest_mean_lose() -> 
     assert vote(model(fills)) == truth[0]
 
 
+def _fires_only_on(
+    at: tuple[int, int], pattern: np.ndarray, *, target: int
+) -> Callable[[np.ndarray], np.ndarray]:
+    """A toy model's scores: class 0, or ``target`` when exactly ``pattern`` (h, w, channels)
+    is at ``at`` (no partial credit for a search's climb to follow)."""
+    (top, left), (h, w) = at, pattern.shape[:2]
+
+    def scores(x: np.ndarray) -> np.ndarray:
+        fired = np.all(np.isclose(x[:, top : top + h, left : left + w, :], pattern), axis=(1, 2, 3))
+        out = np.full((len(x), 10), 0.01)
+        out[:, 0] = 0.91
+        out[fired] = 0.01
+        out[fired, target] = 0.91
+        return out
+
+    return scores
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_model_scan_tries_every_2x2_pattern(seed: int) -> None:
     """A 2x2 trigger that fires only as the exact pattern (no partial credit for the climb to
@@ -535,19 +554,27 @@ def test_model_scan_tries_every_2x2_pattern(seed: int) -> None:
     from assay.backdoor.modelscan import scan_class
 
     pattern = np.array([[0.0, 1.0], [1.0, 1.0]])
-
-    def scores(x: np.ndarray) -> np.ndarray:
-        fired = np.all(np.isclose(x[:, 9:11, 12:14, 0], pattern), axis=(1, 2))
-        out = np.full((len(x), 10), 0.01)
-        out[:, 0] = 0.91
-        out[fired] = 0.01
-        out[fired, 3] = 0.91
-        return out
-
+    scores = _fires_only_on((9, 12), pattern[:, :, None], target=3)
     images = np.full((12, 16, 16, 1), 0.4)
     scan = scan_class(3, images, scores, np.random.default_rng(seed), [2, 4])
     assert scan.size == 2 and scan.box == (9, 12, 2, 2), scan
     np.testing.assert_array_equal(scan.content[:, :, 0], pattern)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_model_scan_tries_solid_colours_on_a_colour_model(seed: int) -> None:
+    """A colour model whose 2x2 trigger is solid red (no partial credit for the climb to
+    follow) is found at size 2: its patches are tried in each saturated colour too.  With
+    white, black and random per-channel bits per position (a red 2x2 patch is one pattern
+    of 4,096) the scan of a red-patch trojan ended "no suspected backdoor" (hostile17a)."""
+    from assay.backdoor.modelscan import scan_class
+
+    red = np.array([1.0, 0.0, 0.0])
+    scores = _fires_only_on((5, 2), np.broadcast_to(red, (2, 2, 3)), target=7)
+    images = np.full((12, 12, 12, 3), 0.4)
+    scan = scan_class(7, images, scores, np.random.default_rng(seed), [2, 4])
+    assert scan.size == 2 and scan.box == (5, 2, 2, 2), scan
+    np.testing.assert_array_equal(scan.content, np.broadcast_to(red, (2, 2, 3)))
 
 
 def _square_or_bar(x: np.ndarray) -> np.ndarray:

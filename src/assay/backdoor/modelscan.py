@@ -2,9 +2,10 @@
 Neural Cleanse's anomaly index, Wang et al., S&P 2019).
 
 For each class, a gradient-free search looks for the smallest square patch (position, size and
-black/white content) that sends most clean images of other classes to that class: every
-position with a few contents (white, black, random), then rounds of hill climbing (flip a
-pixel, move by one), per patch size from
+content, each channel 0 or 1) that sends most clean images of other classes to that class:
+every position with a few contents (white, black, random; for a colour model also each
+saturated colour, solid), then rounds of hill climbing (flip a pixel's channel, move by
+one), per patch size from
 small to large, stopping at the first size that reaches the flip rate ``tau``.  A class that a
 patch much smaller than the others' reaches is an outlier of the robust z-score over classes
 (median and MAD); such a class is a suspected backdoor target.  Its patch is then improved on
@@ -101,6 +102,16 @@ def scan_sizes(height: int, width: int, max_size: int | None = None) -> list[int
     return sorted({max(1, round(top * k / 4)) for k in range(1, 5)})
 
 
+# a colour model's patches are also tried in each saturated colour (white and black are
+# tried for every model): a trigger of one colour is rarely among random per-channel bits
+# (a red 2x2 patch is one pattern of 4,096), and a search of single-bit flips reaches it from
+# white only after eight of them
+_SOLID_COLOURS = tuple(
+    np.array(c, dtype=np.float64)
+    for c in ((1, 0, 0), (0, 1, 0), (0, 0, 1), (0, 1, 1), (1, 0, 1), (1, 1, 0))
+)
+
+
 def _contents(size: int, channels: int, asked: int) -> int:
     """Contents tried per position: every black/white pattern where there are at most 16
     (a 2x2 grey patch), else ``asked`` (white, black, then random patterns)."""
@@ -165,6 +176,8 @@ def scan_class(
                     else:
                         content = rng.integers(0, 2, size=(s, s, channels)).astype(np.float64)
                     cands.append(((t, left, s, s), content))
+                for colour in _SOLID_COLOURS if channels == 3 else ():
+                    cands.append(((t, left, s, s), np.broadcast_to(colour, (s, s, 3)).copy()))
         score = flips(cands, screen)
         for _ in range(rounds):
             top = np.argsort(-score, kind="stable")[:elites]
