@@ -343,7 +343,10 @@ def test_the_answers_samples_are_said_beside_a_tiny_query_budget(tmp_path: Path)
     )
     sampled = int(r.summary["answer_tested"])
     assert sampled >= 500, r.summary
-    assert f"the answer sampled {sampled:,} inputs more" in r.headline, r.headline
+    asked = r.summary["model_queries"]  # each sampled input asked with both values of sex
+    assert asked["answer"] == 2 * sampled, asked
+    assert f"{asked['answer']:,} by the answer" in r.headline, r.headline
+    assert f"in all, the model was asked {asked['total']:,} queries" in r.headline
 
 
 def test_a_model_that_names_no_columns_is_said_to_be_fed_by_position(tmp_path: Path) -> None:

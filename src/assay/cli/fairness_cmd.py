@@ -237,6 +237,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str | None,
             typer.Option(help="The favourable class (default: inferred, and said so)."),
         ] = None,
+        determinism_check: Annotated[
+            bool,
+            typer.Option(
+                "--determinism-check/--no-determinism-check",
+                help="Ask inputs twice before the search and IDIs again after it (at most a "
+                "tenth of --max-queries more; counted in the headline).",
+            ),
+        ] = True,
         store: RunStorePath = DEFAULT_STORE,
         keep_findings: KeepFindings = str(DEFAULT_KEEP),
         overlap: Overlap = True,
@@ -339,6 +347,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 exact_time=exact_time,
                 favourable=favourable,
                 fail_on=fail_on,
+                determinism_check=determinism_check,
                 argv=command_argv(ctx),
                 on_progress=progress,
                 on_start=announce(

@@ -210,24 +210,8 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
         for v in summary.get("verdict") or []
         if isinstance(v, dict)
     )
-    # the answer's samples are asked of the model too, beside the search's queries (with a
-    # tiny --max-queries, far more than the search's): the headline says so
-    sampled = sum(
-        int(v.get("uniform_sampled") or 0) + int(v.get("data_sampled") or 0)
-        for v in summary.get("verdict") or []
-        if isinstance(v, dict)
-    )
-    enumerated = sum(
-        int(e.get("queries") or 0) for e in summary.get("exact") or [] if isinstance(e, dict)
-    )
-    headline = str(summary.get("headline") or "")
-    said = "the answer sampled" in headline or "the answer asked" in headline
-    if (sampled or enumerated) and headline and not said:
-        asked = f"sampled {sampled:,} inputs more" if sampled else ""
-        if enumerated:
-            counted = f"asked {enumerated:,} more to enumerate the domain"
-            asked = f"{asked} and {counted}" if asked else counted
-        summary["headline"] = f"{headline}; the answer {asked}, beside the search's queries"
+    # the queries the answer asked (its samples, any enumeration) are counted with every
+    # other phase's once the run's phases are over (``phases._record_asked``)
     analysis = summary.get("analysis") or {}
     wanted, taken = analysis.get("samples_asked"), analysis.get("samples")
     if isinstance(wanted, int) and isinstance(taken, int) and taken < wanted:

@@ -32,6 +32,7 @@ from assay.fairness.phases import (
     _execute,
     _failed_on_error,
     _flip_check,
+    _record_asked,
     _record_by_position,
     _record_constant,
     _record_determinism,
@@ -39,6 +40,7 @@ from assay.fairness.phases import (
     _serving_recorded,
     answer_time,
     bound_answer,
+    sent,
 )
 from assay.fairness.result import FairnessResult, _result
 from assay.fairness.setup import FairnessSetup
@@ -76,6 +78,7 @@ def check_fairness(
     fail_on: float | str | None = None,
     answer: bool = True,
     answer_samples: int = 20_000,
+    determinism_check: bool = True,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -108,6 +111,10 @@ def check_fairness(
     with ``exact=True``, 10 s when automatic), after which bounds are reported.  ``favourable``:
     the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
     marks attributes above it as failing (``result.verdict["fails"]``).
+
+    The determinism checks (``fairness.determinism``) ask at most a tenth of ``max_queries``
+    more; ``determinism_check=False`` skips them.  Every query the run asks, by phase, is in
+    ``result.summary["model_queries"]``.
     """
     from assay.fairness.answer import AnswerOptions
     from assay.fairness.verdict import FailRule, parse_fail_on
@@ -159,6 +166,7 @@ def check_fairness(
         "fail_on": fail_on,
         "retrain": retrain or None,
         "exact": exact,
+        "determinism_check": determinism_check,
         "units": units,
         "store": store,
     }
@@ -173,6 +181,7 @@ def check_fairness(
         "call_timeout": call_timeout,
     }
     config["retrain"] = retrain
+    config["determinism_check"] = determinism_check
     config["fingerprints"] = _fingerprints(the_setup)
     config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume
     config["execution"] = _execution_config(executor, workers, scheduler, units)
@@ -194,7 +203,11 @@ def check_fairness(
     if on_start is not None:
         on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
-        check = _flip_check(the_setup, seed, call_timeout, max_time, started)
+        asked = {"checks": -sent(the_setup)}
+        check = _flip_check(
+            the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
+        )
+        asked["checks"] += sent(the_setup)
         if answer_options.enabled and the_setup.test.estimate and max_time is None:
             from assay.fairness.kept import KeptSamples
 
@@ -208,9 +221,11 @@ def check_fairness(
         answered: dict[str, Any] | None = None
         if answer_first:
             assert max_time is not None
+            asked["answer"] = -sent(the_setup)
             answered = _compute_answer(
                 the_setup, answer_options, seed, call_timeout, answer_time(max_time)
             )
+            asked["answer"] += sent(the_setup)
         outcome = _execute(
             the_setup,
             overlap,
@@ -231,11 +246,16 @@ def check_fairness(
             if answered is None and status == "completed" and left > 1.0:
                 # the answer did not fit its share of --max-time, but the search ended early
                 # (its space covered): the time it left is the answer's
+                asked["answer"] -= sent(the_setup)
                 answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
+                asked["answer"] += sent(the_setup)
             if status != "failed":
                 _add_answer(the_store, run_id, answered)
         else:
+            asked["answer"] = -sent(the_setup)
             _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
+            asked["answer"] += sent(the_setup)
+        asked["checks"] -= sent(the_setup)
         _record_determinism(
             the_store,
             run_id,
@@ -244,7 +264,10 @@ def check_fairness(
             seed,
             call_timeout,
             None if max_time is None else max_time - (time.monotonic() - started),
+            max_queries,
         )
+        asked["checks"] += sent(the_setup)
+        _record_asked(the_store, run_id, asked)
         _record_constant(the_store, run_id, the_setup)
         _record_by_position(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)

@@ -11,8 +11,10 @@ call) answers some rows differently on two identical calls; its IDIs may then no
   re-evaluations.  The confirmation rate is reported for every run; on a non-deterministic
   model the run carries a warning.
 
-These queries go to the model directly (not through the run's budget or cache), so they do
-not change what a seeded search finds.
+These queries go to the model directly (not through the search's budget or cache), so they do
+not change what a seeded search finds.  Under a query budget they are sized to ask at most a
+tenth of it (``check_sizes``: a twentieth each), and the run counts them among the queries it
+asked in all; ``--no-determinism-check`` skips both.
 """
 
 from __future__ import annotations
@@ -28,11 +30,28 @@ from assay.core.model import Model, labels_of
 from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Schema, rows_within
 
-__all__ = ["REPEATS", "confirm_findings", "flip_rate", "section"]
+__all__ = ["REPEATS", "check_sizes", "confirm_findings", "flip_rate", "not_checked", "section"]
 
 REPEATS = 3
 SAMPLE = 500
 _TOLERANCE = 1e-6
+_SHARE = 20  # each check asks at most 1/_SHARE of a query budget
+
+
+def check_sizes(max_queries: int | None, combinations: int) -> tuple[int, int]:
+    """The inputs the flip check asks twice and the IDIs the confirmation re-checks
+    ``REPEATS`` times (each with its ``combinations`` protected variants): ``SAMPLE`` each,
+    or fewer so that each asks at most a twentieth of ``max_queries`` (0: not made)."""
+    if max_queries is None:
+        return SAMPLE, SAMPLE
+    flips = min(SAMPLE, max_queries // (2 * _SHARE))
+    confirmed = min(SAMPLE, max_queries // (_SHARE * REPEATS * max(1, combinations)))
+    return flips, confirmed
+
+
+def not_checked(reason: str) -> dict[str, Any]:
+    """The flip check's record when it was not made (``deterministic`` unknown: None)."""
+    return {"rows": 0, "changed": 0, "flip_rate": 0.0, "deterministic": None, "skipped": reason}
 
 
 def flip_rate(
@@ -45,6 +64,8 @@ def flip_rate(
 ) -> dict[str, Any]:
     """Ask the same ``n`` encoded rows twice (fewer for a very wide schema: ``rows_within``);
     the share whose answer changed."""
+    if n <= 0:
+        return not_checked("the query budget is too small to spare inputs for it")
     n = rows_within(n, len(schema))
     if data is not None and len(data):
         rows = np.asarray(data, dtype=np.float64)[rng.integers(0, len(data), size=n)]
@@ -77,6 +98,8 @@ def confirm_findings(
     """Re-evaluate a random sample of up to ``n`` stored IDIs ``repeats`` times (from the
     first ``scan`` stored); an IDI is confirmed when every re-evaluation finds it.  Rows of a
     very wide schema: fewer of both (``rows_within``)."""
+    if n <= 0:
+        return {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": repeats}
     wide = rows_within(scan, len(schema)) < scan
     n, scan = rows_within(n, len(schema)), rows_within(scan, len(schema))
     rows: list[np.ndarray] = []
@@ -111,10 +134,13 @@ def confirm_findings(
 def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[str, Any]:
     """A report section (and a warning when the model is not deterministic)."""
     rate = float(check["flip_rate"])
-    text = (
-        f"The same {check['rows']:,} inputs were asked twice at the start: "
-        f"{check['changed']:,} answers changed (flip rate {percent(rate)})."
-    )
+    if check.get("skipped"):
+        text = f"Determinism NOT checked: {check['skipped']}."
+    else:
+        text = (
+            f"The same {check['rows']:,} inputs were asked twice at the start: "
+            f"{check['changed']:,} answers changed (flip rate {percent(rate)})."
+        )
     if confirmation and confirmation.get("sampled"):
         text += (
             f" {confirmation['sampled']:,} stored IDIs were re-checked {confirmation['repeats']} "
@@ -123,7 +149,7 @@ def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[
             f"counts as confirmed only when all {confirmation['repeats']} re-checks find it)."
         )
     out: dict[str, Any] = {"title": "Determinism", "text": text}
-    if not check["deterministic"]:
+    if check["deterministic"] is False:
         out["note"] = (
             "Warning: the model is not deterministic (it answered the same input differently). "
             "Counts of IDIs include some that do not reproduce; use the confirmation rate above, "

@@ -17,7 +17,8 @@ class EncodedModel:
     It also watches whether the model's answers ever varied (``varied``; ``answered``
     inputs so far): a model that gives one answer to every input can never be found
     discriminatory, so a run on it has tested nothing (once an answer differs from the
-    first, the watch costs nothing more).
+    first, the watch costs nothing more).  ``sent``: every row it has passed on, so that a
+    run can say how many queries each of its phases asked (``phases.asked``).
     """
 
     def __init__(self, schema: Schema, model: Model) -> None:
@@ -27,9 +28,11 @@ class EncodedModel:
         self.first_answer: np.ndarray | None = None
         self.varied = False
         self.answered = 0
+        self.sent = 0
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         rows = np.asarray(inputs, dtype=np.float64)
+        self.sent += len(rows)
         out = np.asarray(self.model.predict(self.schema.decode(rows)))
         if not self.varied and len(out):
             self._watch(out)

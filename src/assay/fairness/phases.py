@@ -9,6 +9,7 @@ Part of the technique's shell (see ``fairness.api``): it may import ``models`` a
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -30,7 +31,7 @@ from assay.errors import (
     UsageError,
 )
 from assay.execution import default_caller
-from assay.fairness.determinism import confirm_findings, flip_rate
+from assay.fairness.determinism import check_sizes, confirm_findings, flip_rate, not_checked
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
@@ -127,16 +128,30 @@ def _flip_check(
     call_timeout: float | None,
     max_time: float | None,
     started: float,
+    max_queries: int | None = None,
+    enabled: bool = True,
 ) -> dict[str, Any]:
-    """Ask the same inputs twice at the start (is the model deterministic?), on a deadline."""
+    """Ask the same inputs twice at the start (is the model deterministic?), on a deadline,
+    within a twentieth of ``max_queries``; ``enabled=False``: not made, and said so."""
+    if not enabled:
+        return {**not_checked("skipped (--no-determinism-check)"), "off": True}
     left = None if max_time is None else max_time - (time.monotonic() - started)
+    n, _ = check_sizes(max_queries, _combinations(setup))
     try:
         with _deadlined(
             setup.model, call_timeout, None if left is None else FINISH_SHARE * left
         ) as model:
-            return flip_rate(setup.test.schema, model, generator(seed, 2), data=setup.test.data)
+            return flip_rate(
+                setup.test.schema, model, generator(seed, 2), data=setup.test.data, n=n
+            )
     except BudgetExhausted:
-        return {"rows": 0, "changed": 0, "flip_rate": 0.0, "deterministic": True}
+        return not_checked("--max-time ran out before it")
+
+
+def _combinations(setup: FairnessSetup) -> int:
+    """The protected combinations every input is asked with (its variants)."""
+    schema = setup.test.schema
+    return math.prod(int(schema.feature(p).n_values or 2) for p in schema.protected)
 
 
 def _record_determinism(
@@ -147,9 +162,14 @@ def _record_determinism(
     seed: int,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     time_left: float | None = None,
+    max_queries: int | None = None,
 ) -> None:
-    """Re-check a sample of the stored IDIs; record the flip rate and the confirmation rate
-    (and a warning on a non-deterministic model) in the run's summary."""
+    """Re-check a sample of the stored IDIs (within a twentieth of ``max_queries``; none
+    when the flip check was skipped); record the flip rate and the confirmation rate (and a
+    warning on a non-deterministic model) in the run's summary."""
+    _, n = check_sizes(max_queries, _combinations(setup))
+    if check.get("off"):
+        n = 0
     try:
         with _deadlined(setup.model, call_timeout, time_left) as model:
             confirmation = confirm_findings(
@@ -158,6 +178,7 @@ def _record_determinism(
                 model,
                 generator(seed, 3),
                 threshold=setup.test.threshold,
+                n=n,
             )
     except BudgetExhausted:  # --max-time is spent: say so rather than overrun it
         confirmation = {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": 0}
@@ -169,12 +190,13 @@ def _record_determinism(
     section = determinism_section(check, confirmation)
     summary["sections"] = [*summary.get("sections", []), section]
     metrics = dict(summary.get("metrics") or {})
-    metrics["answers changed on a repeated call (%)"] = round(100 * check["flip_rate"], 2)
+    if not check.get("skipped"):
+        metrics["answers changed on a repeated call (%)"] = round(100 * check["flip_rate"], 2)
     if confirmation.get("confirmation_rate") is not None:
         rate = 100 * float(confirmation["confirmation_rate"])
         metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
     summary["metrics"] = metrics
-    if not check["deterministic"]:
+    if check["deterministic"] is False:
         warnings = list(summary.get("warnings", []))
         warnings.append(str(section["note"]))
         summary["warnings"] = warnings
@@ -263,6 +285,43 @@ def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
         summary["headline"] = headline.replace(
             " queries ", f" queries and {wall:,.1f} s (wall clock) ", 1
         )
+    store.checkpoint(run_id, summary=summary)
+
+
+def sent(setup: FairnessSetup) -> int:
+    """The queries this process has asked of the run's model so far, every phase (0 when
+    the model is not one that counts them)."""
+    return int(getattr(setup.model, "sent", 0) or 0)
+
+
+_ASKED = "; in all, the model was asked "
+
+
+def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
+    """The queries each phase asked of the model (the search's as the engine counted them,
+    the answer's and the determinism checks' as ``asked``, added to an earlier session's),
+    in the summary (``model_queries``) and, when more than the search asked, the headline:
+    ``--max-queries`` bounds the search, and a billed endpoint's owner must see the rest."""
+    record = store.get_run(run_id)
+    summary = dict(record.summary)
+    if not summary:
+        return
+    earlier = summary.get("model_queries") or {}
+    search = (summary.get("search") or {}).get("queries", record.progress.get("queries", 0))
+    counts = {"search": int(search or 0)}
+    for phase in ("answer", "checks"):
+        counts[phase] = int(earlier.get(phase, 0) or 0) + int(asked.get(phase, 0))
+    counts["total"] = sum(counts.values())
+    summary["model_queries"] = counts
+    headline = str(summary.get("headline") or "").split(_ASKED)[0]
+    if headline and counts["total"] > counts["search"]:
+        parts = [f"{counts['search']:,} by the search"]
+        if counts["answer"]:
+            parts.append(f"{counts['answer']:,} by the answer (its samples' variants)")
+        if counts["checks"]:
+            parts.append(f"{counts['checks']:,} by the determinism checks")
+        headline = f"{headline}{_ASKED}{counts['total']:,} queries: {', '.join(parts)}"
+    summary["headline"] = headline
     store.checkpoint(run_id, summary=summary)
 
 

@@ -20,11 +20,13 @@ from assay.fairness.phases import (
     _check_still_served,
     _execute,
     _failed_on_error,
+    _record_asked,
     _record_by_position,
     _record_wall_clock,
     _serving_recorded,
     answer_time,
     bound_answer,
+    sent,
 )
 from assay.fairness.result import FairnessResult, _result
 
@@ -86,6 +88,7 @@ def resume_fairness(
         )
         _check_still_served(the_setup)
         stored = record.config.get("answer")
+        asked = {"answer": 0}
         if isinstance(stored, dict):
             from assay.fairness.answer import AnswerOptions
             from assay.fairness.verdict import FailRule, parse_fail_on
@@ -102,6 +105,7 @@ def resume_fairness(
             )
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
+            asked["answer"] -= sent(the_setup)
             _answer(
                 the_setup,
                 options,
@@ -111,6 +115,8 @@ def resume_fairness(
                 budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
                 answer_time(budget.get("max_time")),
             )
+            asked["answer"] += sent(the_setup)
+        _record_asked(the_store, record.id, asked)
         summary = dict(the_store.get_run(record.id).summary)
         summary["wall_seconds_before"] = before
         the_store.checkpoint(record.id, summary=summary)

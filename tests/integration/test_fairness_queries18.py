@@ -1,0 +1,132 @@
+"""Every query a fairness run asks of the model is counted and said, and the determinism
+checks stay within a tenth of ``--max-queries`` (or are skipped when asked).
+
+A ``--max-queries 1000`` run on two protected attributes asked the model 23,000 rows and
+said "1,000 queries": the confirmation re-checked 500 IDIs three times with every one of their
+ten protected variants (15,000 rows), beside the answer's samples (7,000) and the flip check
+(1,000), none of them counted anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+import assay
+from assay.cli.app import app, register
+
+
+class Counting:
+    """Biased on ``sex`` for x > 30 (and on ``race`` for x > 40); counts every row asked."""
+
+    capabilities = assay.Capabilities("tabular", 2, "labels")
+
+    def __init__(self) -> None:
+        self.rows = 0
+
+    def predict(self, inputs: object, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=np.float64)
+        self.rows += len(x)
+        biased = ((x[:, 0] > 30) & (x[:, 2] == 1)) | ((x[:, 0] > 40) & (x[:, 3] >= 3))
+        return (biased | (x[:, 1] > 8)).astype(np.int64)
+
+
+def _frame(n: int = 2000) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "x": rng.integers(0, 60, n),
+            "z": rng.integers(0, 10, n),
+            "sex": rng.integers(0, 2, n),
+            "race": rng.integers(0, 5, n),
+        }
+    )
+
+
+@pytest.mark.parametrize("budget", [1_000, 20_000])
+def test_every_query_asked_is_counted_and_the_checks_ask_at_most_a_tenth(
+    tmp_path: Path, budget: int
+) -> None:
+    model = Counting()
+    result = assay.check_fairness(
+        model,
+        data=_frame(),
+        protected="sex,race",
+        max_queries=budget,
+        seed=1,
+        exact=False,
+        store=tmp_path / "runs.db",
+    )
+    asked = result.summary["model_queries"]
+    assert result.summary["search"]["idis"] > 0, result.headline
+    # what the model received is what the run says it asked, phase by phase
+    assert asked["total"] == model.rows == asked["search"] + asked["answer"] + asked["checks"]
+    assert asked["search"] <= budget
+    assert 0 < asked["checks"] <= budget // 10, asked
+    det = result.summary["determinism"]
+    assert det["rows"] > 0 and det["confirmation"]["sampled"] > 0, det
+    assert f"in all, the model was asked {model.rows:,} queries" in result.headline
+    assert f"{asked['checks']:,} by the determinism checks" in result.headline
+
+
+def test_no_determinism_check_asks_none_and_says_it_was_not_checked(tmp_path: Path) -> None:
+    model = Counting()
+    result = assay.check_fairness(
+        model,
+        data=_frame(),
+        protected="sex",
+        max_queries=5_000,
+        seed=1,
+        exact=False,
+        determinism_check=False,
+        store=tmp_path / "runs.db",
+    )
+    asked = result.summary["model_queries"]
+    assert asked["checks"] == 0 and asked["total"] == model.rows
+    det = result.summary["determinism"]
+    assert det["deterministic"] is None and det["confirmation"]["sampled"] == 0
+    texts = [s["text"] for s in result.summary["sections"] if s.get("title") == "Determinism"]
+    assert texts and texts[0].startswith("Determinism NOT checked"), texts
+    assert "answers changed on a repeated call (%)" not in result.summary["metrics"]
+    assert "determinism checks" not in result.headline
+    assert "not deterministic" not in result.headline
+
+
+def test_the_cli_flag_skips_the_checks_and_the_rerun_line_keeps_it(tmp_path: Path) -> None:
+    model_file = tmp_path / "m.py"
+    model_file.write_text(
+        "import numpy as np\n"
+        "def predict(x):\n"
+        "    x = np.asarray(x, dtype=float)\n"
+        "    return ((x[:, 0] > 30) & (x[:, 2] == 1)).astype(int)\n"
+    )
+    data = tmp_path / "d.csv"
+    _frame().to_csv(data, index=False)
+    register()
+    got = CliRunner().invoke(
+        app,
+        [
+            "fairness",
+            f"{model_file}:predict",
+            "--data",
+            str(data),
+            "--protected",
+            "sex",
+            "--max-queries",
+            "3000",
+            "--seed",
+            "2",
+            "--no-determinism-check",
+            "--store",
+            str(tmp_path / "runs.db"),
+        ],
+    )
+    assert got.exit_code == 1, got.output
+    rerun = [line for line in got.output.splitlines() if "to reproduce:" in line]
+    assert rerun and "--no-determinism-check" in rerun[0], got.output
+    assert "in all, the model was asked" in got.output
+    assert "determinism checks" not in got.output
