@@ -1,10 +1,10 @@
 """Every query a fairness run asks of the model is counted and said, and the determinism
 checks stay within a tenth of ``--max-queries`` (or are skipped when asked).
 
-A ``--max-queries 1000`` run on two protected attributes asked the model 23,000 rows and
-said "1,000 queries": the confirmation re-checked 500 IDIs three times with every one of their
-ten protected variants (15,000 rows), beside the answer's samples (7,000) and the flip check
-(1,000), none of them counted anywhere.
+A ``--max-queries 1000`` run on Adult's sex and race asked the model 19,892 rows and said
+"in 1,000 queries ...; the answer sampled 2,000 inputs more": the confirmation re-checked 363
+IDIs three times with every one of their ten protected variants (10,890 rows) and the flip
+check asked 500 inputs twice, counted nowhere, and the answer's 2,000 inputs were 7,000 rows.
 """
 
 from __future__ import annotations
