@@ -130,3 +130,68 @@ def test_the_cli_flag_skips_the_checks_and_the_rerun_line_keeps_it(tmp_path: Pat
     assert rerun and "--no-determinism-check" in rerun[0], got.output
     assert "in all, the model was asked" in got.output
     assert "determinism checks" not in got.output
+
+
+_NOISY = """
+import time
+import numpy as np
+_rng = np.random.default_rng(0)
+def predict(x):
+    x = np.asarray(x, dtype=float)
+    time.sleep(0.05)
+    out = ((x[:, 0] > 30) & (x[:, 2] == 1)).astype(int)
+    noisy = x[:, 1] == 3
+    out[noisy] = _rng.integers(0, 2, int(noisy.sum()))
+    return out
+"""
+
+
+@pytest.mark.slow
+def test_a_resumed_run_reports_its_first_sessions_determinism_check(tmp_path: Path) -> None:
+    """A run killed after its flip check and resumed reported no determinism at all: a model
+    answering at random on some rows lost its 'not deterministic' warning."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from assay.core.store import RunStore
+
+    (tmp_path / "noisy.py").write_text(_NOISY)
+    data = tmp_path / "d.csv"
+    _frame().to_csv(data, index=False)
+    store = tmp_path / "runs.db"
+    args = ["fairness", f"{tmp_path / 'noisy.py'}:predict", "--data", str(data)]
+    args += ["--protected", "sex", "--max-queries", "20000", "--seed", "3", "--quiet"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "assay", *args, "--store", str(store)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    run_id = None
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            if not store.exists():
+                continue
+            s = RunStore(store)
+            runs = s.list_runs()
+            kept = runs and (runs[0].config.get("budget") or {}).get("determinism_flip")
+            if kept and runs[0].progress.get("queries"):
+                run_id = runs[0].id
+                s.close()
+                break
+            s.close()
+        assert run_id is not None and proc.poll() is None, "the run ended before it was killed"
+        os.kill(proc.pid, signal.SIGKILL)
+    finally:
+        proc.wait()
+    resumed = assay.resume_run(run_id, store=store)
+    det = resumed.summary["determinism"]
+    assert det["rows"] > 0 and det["deterministic"] is False, det
+    assert det["confirmation"]["sampled"] > 0
+    assert "not deterministic" in resumed.headline
+    asked = resumed.summary["model_queries"]
+    assert asked["checks"] >= 2 * det["rows"], asked

@@ -208,6 +208,8 @@ def check_fairness(
             the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
         )
         asked["checks"] += sent(the_setup)
+        # kept with the run: a resumed run reports it (and counts its queries) as this one would
+        the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
         if answer_options.enabled and the_setup.test.estimate and max_time is None:
             from assay.fairness.kept import KeptSamples
 

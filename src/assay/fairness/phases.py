@@ -148,6 +148,17 @@ def _flip_check(
         return not_checked("--max-time ran out before it")
 
 
+def resumed_flip_check(config: dict[str, Any]) -> dict[str, Any]:
+    """The flip check a resumed run reports: the one its first session made (kept in its
+    budget with the queries it asked), or why there is none."""
+    if config.get("determinism_check") is False:
+        return {**not_checked("skipped (--no-determinism-check)"), "off": True}
+    kept = (config.get("budget") or {}).get("determinism_flip")
+    if isinstance(kept, dict) and "flip_rate" in kept:
+        return dict(kept)
+    return not_checked("the run was stopped before its flip check was kept")
+
+
 def _combinations(setup: FairnessSetup) -> int:
     """The protected combinations every input is asked with (its variants)."""
     schema = setup.test.schema

@@ -22,10 +22,12 @@ from assay.fairness.phases import (
     _failed_on_error,
     _record_asked,
     _record_by_position,
+    _record_determinism,
     _record_wall_clock,
     _serving_recorded,
     answer_time,
     bound_answer,
+    resumed_flip_check,
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
@@ -116,6 +118,19 @@ def resume_fairness(
                 answer_time(budget.get("max_time")),
             )
             asked["answer"] += sent(the_setup)
+        flip = resumed_flip_check(record.config)
+        asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
+        _record_determinism(
+            the_store,
+            record.id,
+            the_setup,
+            flip,
+            record.seed,
+            budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+            answer_time(budget.get("max_time")),
+            budget.get("max_queries"),
+        )
+        asked["checks"] += sent(the_setup)
         _record_asked(the_store, record.id, asked)
         summary = dict(the_store.get_run(record.id).summary)
         summary["wall_seconds_before"] = before
