@@ -47,9 +47,9 @@ def _frame(n: int = 2000) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("budget", [1_000, 20_000])
+@pytest.mark.parametrize(("budget", "estimate"), [(1_000, False), (20_000, False), (20_000, True)])
 def test_every_query_asked_is_counted_and_the_checks_ask_at_most_a_tenth(
-    tmp_path: Path, budget: int
+    tmp_path: Path, budget: int, estimate: bool
 ) -> None:
     model = Counting()
     result = assay.check_fairness(
@@ -59,13 +59,17 @@ def test_every_query_asked_is_counted_and_the_checks_ask_at_most_a_tenth(
         max_queries=budget,
         seed=1,
         exact=False,
+        estimate=estimate,
         store=tmp_path / "runs.db",
     )
     asked = result.summary["model_queries"]
     assert result.summary["search"]["idis"] > 0, result.headline
     # what the model received is what the run says it asked, phase by phase
-    assert asked["total"] == model.rows == asked["search"] + asked["answer"] + asked["checks"]
-    assert asked["search"] <= budget
+    phases = asked["search"] + asked["estimate"] + asked["answer"] + asked["checks"]
+    assert asked["total"] == model.rows == phases
+    # the engine's phases are the headline's "in N queries", within the budget
+    assert asked["search"] + asked["estimate"] == result.progress["queries"] <= budget
+    assert (asked["estimate"] > 0) == estimate, asked
     assert 0 < asked["checks"] <= budget // 10, asked
     det = result.summary["determinism"]
     assert det["rows"] > 0 and det["confirmation"]["sampled"] > 0, det

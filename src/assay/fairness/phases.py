@@ -318,15 +318,20 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
     if not summary:
         return
     earlier = summary.get("model_queries") or {}
-    search = (summary.get("search") or {}).get("queries", record.progress.get("queries", 0))
-    counts = {"search": int(search or 0)}
+    # the engine's count (the headline's): the search's, and the estimate phase's after it
+    engine = int(record.progress.get("queries", 0) or 0)
+    search = int((summary.get("search") or {}).get("queries", engine) or 0)
+    counts = {"search": min(search, engine) if engine else search}
+    counts["estimate"] = max(engine - counts["search"], 0)
     for phase in ("answer", "checks"):
         counts[phase] = int(earlier.get(phase, 0) or 0) + int(asked.get(phase, 0))
     counts["total"] = sum(counts.values())
     summary["model_queries"] = counts
     headline = str(summary.get("headline") or "").split(_ASKED)[0]
-    if headline and counts["total"] > counts["search"]:
+    if headline and counts["total"] > counts["search"] + counts["estimate"]:
         parts = [f"{counts['search']:,} by the search"]
+        if counts["estimate"]:
+            parts.append(f"{counts['estimate']:,} by the estimate")
         if counts["answer"]:
             parts.append(f"{counts['answer']:,} by the answer (its samples' variants)")
         if counts["checks"]:
