@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 import assay
 from assay.cli.app import app, register
+from assay.fairness.result import FairnessResult
 
 
 class Counting:
@@ -33,6 +34,12 @@ class Counting:
         self.rows += len(x)
         biased = ((x[:, 0] > 30) & (x[:, 2] == 1)) | ((x[:, 0] > 40) & (x[:, 3] >= 3))
         return (biased | (x[:, 1] > 8)).astype(np.int64)
+
+
+def _run(model: Counting, **options: object) -> FairnessResult:
+    """The counting model on ``_frame()``'s rows, protected sex, 5,000 queries unless said."""
+    kwargs: dict = {"data": _frame(), "protected": "sex", "max_queries": 5_000, "seed": 1}
+    return assay.check_fairness(model, exact=False, **{**kwargs, **options})
 
 
 def _frame(n: int = 2000) -> pd.DataFrame:
@@ -79,16 +86,7 @@ def test_every_query_asked_is_counted_and_the_checks_ask_at_most_a_tenth(
 
 def test_no_determinism_check_asks_none_and_says_it_was_not_checked(tmp_path: Path) -> None:
     model = Counting()
-    result = assay.check_fairness(
-        model,
-        data=_frame(),
-        protected="sex",
-        max_queries=5_000,
-        seed=1,
-        exact=False,
-        determinism_check=False,
-        store=tmp_path / "runs.db",
-    )
+    result = _run(model, determinism_check=False, store=tmp_path / "runs.db")
     asked = result.summary["model_queries"]
     assert asked["checks"] == 0 and asked["total"] == model.rows
     det = result.summary["determinism"]
@@ -199,3 +197,54 @@ def test_a_resumed_run_reports_its_first_sessions_determinism_check(tmp_path: Pa
     assert "not deterministic" in resumed.headline
     asked = resumed.summary["model_queries"]
     assert asked["checks"] >= 2 * det["rows"], asked
+
+
+def test_a_served_model_is_told_before_the_run_what_it_may_ask_beside_the_search(
+    tmp_path: Path,
+) -> None:
+    """Each query to an endpoint is a request, perhaps billed: before anything is asked, the
+    run says what it may ask beside --max-queries, and the rows the server received are no
+    more than that and equal to the headline's count."""
+    import re
+
+    from serving_servers import FaultServer
+
+    received = [0]
+
+    def answer(x: np.ndarray) -> np.ndarray:
+        received[0] += len(x)
+        p = ((x[:, 8] > 0) & (x[:, 0] > 40)).astype(float)
+        return np.stack([p, 1 - p], axis=1)
+
+    register()
+    with FaultServer(answer) as server:
+        got = CliRunner().invoke(
+            app,
+            [
+                "fairness", server.url, "--dataset", "adult", "--protected", "sex",
+                "--max-queries", "2000", "--seed", "1", "--store", str(tmp_path / "r.db"),
+            ],
+        )  # fmt: skip
+    note = re.search(
+        r"note: --max-queries 2,000 bounds the search; beside it the run may ask the served "
+        r"model up to ([\d,]+) queries for the answer's samples and up to ([\d,]+) for the "
+        r"determinism checks",
+        got.output,
+    )
+    assert note, got.output
+    beside = sum(int(g.replace(",", "")) for g in note.groups())
+    said = re.search(r"in all, the model was asked ([\d,]+) queries", got.output)
+    assert said, got.output
+    total = int(said.group(1).replace(",", ""))
+    assert received[0] - 2 <= total <= received[0]  # (the loader's probe: at most 2 rows)
+    assert total <= 2000 + beside
+
+
+def test_a_smaller_answer_sample_asked_for_is_kept_under_a_query_budget(tmp_path: Path) -> None:
+    """answer_samples=200 under max_queries was raised to 500 per source: the way to ask a
+    billed endpoint less was ignored."""
+    model = Counting()
+    result = _run(model, answer_samples=200, store=tmp_path / "runs.db")
+    verdict = result.summary["verdict"][0]
+    assert verdict["uniform_sampled"] == verdict["data_sampled"] == 200, verdict
+    assert result.summary["model_queries"]["answer"] == 200 * 2 * 2

@@ -56,6 +56,26 @@ from assay.report.verdict_text import share_text as _share_text
 __all__ = ["register"]
 
 
+def _billed_note(setup: Any, max_queries: int | None, determinism_check: bool) -> str | None:
+    """Before a served model (each query a request, perhaps billed) is asked anything: what
+    the run may ask beside the search's ``--max-queries``."""
+    from assay.fairness.phases import asked_beyond_search
+    from assay.models.serving import served_model
+
+    if max_queries is None or served_model(setup.raw_model) is None:
+        return None
+    answer, checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
+    said = f"up to {answer:,} queries for the answer's samples"
+    if checks:
+        said += (
+            f" and up to {checks:,} for the determinism checks (--no-determinism-check skips them)"
+        )
+    return (
+        f"note: --max-queries {max_queries:,} bounds the search; beside it the run may ask "
+        f"the served model {said}; the headline counts every query asked"
+    )
+
+
 def _say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = None) -> None:
     """One line per protected attribute: share, level, favoured value, top region; with
     ``--exact``, why the exact analysis was not available where it was not."""
@@ -326,6 +346,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         for said in setup_notes(the_setup):
             out.note(f"note: {said[0].lower()}{said[1:]}")
+        beyond = _billed_note(the_setup, max_queries, determinism_check)
+        if beyond is not None:
+            out.note(beyond)
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

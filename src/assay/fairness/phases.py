@@ -31,7 +31,13 @@ from assay.errors import (
     UsageError,
 )
 from assay.execution import default_caller
-from assay.fairness.determinism import check_sizes, confirm_findings, flip_rate, not_checked
+from assay.fairness.determinism import (
+    REPEATS,
+    check_sizes,
+    confirm_findings,
+    flip_rate,
+    not_checked,
+)
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
@@ -348,13 +354,36 @@ def bound_answer(
     search's query budget, and its exact analysis at most ``ANSWER_SHARE`` of ``--max-time``
     (the sampled answer as much again).  Applied before the options are stored, so that a
     resumed run answers as the first one would have."""
-    schema = setup.test.schema
     if max_queries is not None:
-        k = sum(schema.feature(p).n_values or 1 for p in schema.protected)
-        per = max_queries // max(1, k * (2 if setup.test.data is not None else 1))
-        options.samples = max(500, min(options.samples, per))
+        options.samples = _answer_samples(setup, options.samples, max_queries)
     if max_time is not None:
         options.exact_time = min(options.exact_time, ANSWER_SHARE * max_time)
+
+
+def _answer_samples(setup: FairnessSetup, samples: int, max_queries: int) -> int:
+    """The answer's samples per source under a query budget: about the search's budget in
+    all, never fewer than 500 (an interval worth reading), never more than ``samples``."""
+    schema = setup.test.schema
+    k = sum(int(schema.feature(p).n_values or 1) for p in schema.protected)
+    per = max_queries // max(1, k * (2 if setup.test.data is not None else 1))
+    return min(samples, max(500, per))
+
+
+def asked_beyond_search(
+    setup: FairnessSetup, samples: int, max_queries: int, determinism_check: bool
+) -> tuple[int, int]:
+    """The most queries the answer's samples (``samples`` per source, bounded as
+    ``bound_answer`` bounds them) and the determinism checks may ask beside a search of
+    ``max_queries``: said before a served model is asked anything."""
+    schema = setup.test.schema
+    k = sum(int(schema.feature(p).n_values or 1) for p in schema.protected)
+    sources = 2 if setup.test.data is not None else 1
+    per = _answer_samples(setup, samples, max_queries)
+    checks = 0
+    if determinism_check:
+        flips, confirmed = check_sizes(max_queries, _combinations(setup))
+        checks = 2 * flips + REPEATS * _combinations(setup) * confirmed
+    return per * k * sources, checks
 
 
 def answer_time(max_time: float | None) -> float | None:
