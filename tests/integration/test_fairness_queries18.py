@@ -248,3 +248,13 @@ def test_a_smaller_answer_sample_asked_for_is_kept_under_a_query_budget(tmp_path
     verdict = result.summary["verdict"][0]
     assert verdict["uniform_sampled"] == verdict["data_sampled"] == 200, verdict
     assert result.summary["model_queries"]["answer"] == 200 * 2 * 2
+
+
+def test_units_say_their_budget_is_each_units_not_the_runs(tmp_path: Path) -> None:
+    """'in 4,000 queries ...; automatic: a small query budget (2,000 queries)': the note was
+    the first unit's own words."""
+    model = Counting()
+    result = _run(model, max_queries=4_000, units=2, store=tmp_path / "runs.db")
+    assert result.progress["queries"] == 4_000
+    assert "a small query budget (2,000 queries for each of its 2 units)" in result.headline
+    assert "(2,000 queries)" not in result.headline

@@ -11,6 +11,7 @@ apart from the protected attributes), exactly as the search itself tells classes
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -91,6 +92,13 @@ def merge_summaries(
         for name, c in (x.get("feature_changes") or {}).items():
             changes[name] = changes.get(name, 0) + int(c)
     search["feature_changes"] = changes
+    note = search.get("optimize_note")
+    if isinstance(note, str) and len(searches) > 1:  # the first unit's words: its own budget
+        search["optimize_note"] = re.sub(
+            r"a small query budget \(([\d,]+) queries\)",
+            rf"a small query budget (\1 queries for each of its {len(searches)} units)",
+            note,
+        )
     idis, generated, queries = search["idis"], search["generated"], search["queries"]
     search["success_rate"] = idis / generated if generated else 0.0
     search["idis_per_1000_queries"] = 1000 * idis / queries if queries else 0.0
