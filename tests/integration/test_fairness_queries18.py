@@ -82,6 +82,9 @@ def test_every_query_asked_is_counted_and_the_checks_ask_at_most_a_tenth(
     assert det["rows"] > 0 and det["confirmation"]["sampled"] > 0, det
     assert f"in all, the model was asked {model.rows:,} queries" in result.headline
     assert f"{asked['checks']:,} by the determinism checks" in result.headline
+    assert (
+        result.summary["metrics"]["queries asked of the model in all (every phase)"] == model.rows
+    )
 
 
 def test_no_determinism_check_asks_none_and_says_it_was_not_checked(tmp_path: Path) -> None:

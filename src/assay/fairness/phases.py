@@ -333,6 +333,9 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
         counts[phase] = int(earlier.get(phase, 0) or 0) + int(asked.get(phase, 0))
     counts["total"] = sum(counts.values())
     summary["model_queries"] = counts
+    metrics = dict(summary.get("metrics") or {})
+    metrics["queries asked of the model in all (every phase)"] = counts["total"]
+    summary["metrics"] = metrics
     headline = str(summary.get("headline") or "").split(_ASKED)[0]
     if headline and counts["total"] > counts["search"] + counts["estimate"]:
         parts = [f"{counts['search']:,} by the search"]
