@@ -79,9 +79,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if not records:
             out.say(f"no runs in {store}")
         for r in records:
+            # a run that tested nothing (or not everything) has not passed: the list says so
+            # as its reports do, not only `assay show`
+            failed = not_a_pass(r.summary) if r.status in ENDED else None
             out.say(
                 f"{r.id}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
-                f"seed {r.seed}  {_when(r.created)}"
+                f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
             )
         if any(_stale(the_store, r) for r in records):
             again = shlex.join(["assay", "resume", "RUN", "--store", anywhere(store)])
