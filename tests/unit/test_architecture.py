@@ -26,7 +26,7 @@ SHELL = ("assay.cli", "assay.report", "assay.api")
 SHELLS = {
     "fairness": ("api", "check", "loading", "phases", "resume", "warmup"),
     "text": ("api",),
-    "backdoor": ("api",),
+    "backdoor": ("api", "phases", "prepare", "resume"),
 }
 
 # package -> packages it must never import

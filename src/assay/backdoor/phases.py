@@ -1,0 +1,123 @@
+"""What a backdoor run does once set up, shared by ``check_backdoor`` and
+``resume_backdoor``: the scan (in process or as units), the filter's export, the result.
+
+Part of the technique's shell (see ``backdoor.api``): it may import ``models`` and
+``execution``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.backdoor.filter import TriggerFilter, save_filter
+from assay.backdoor.patches import Trigger
+from assay.backdoor.prepare import BackdoorSetup
+from assay.core.calls import InlineCaller
+from assay.core.outcome import EndedRunMixin
+from assay.core.run import RunOutcome, execute
+from assay.core.store import RunStore
+
+__all__ = ["BackdoorResult", "export_filter"]
+
+
+@dataclass(repr=False)  # EndedRunMixin's: one line
+class BackdoorResult(EndedRunMixin):
+    run_id: str
+    seed: int
+    status: str
+    n_findings: int
+    max_severity: float
+    summary: dict[str, Any]
+    progress: dict[str, Any]
+    store: Path
+    command: str
+    filter_path: Path | None = None
+    filter_overhead: float | None = None  # extra queries per input, on the scanned images
+    filter_overhead_clean: float | None = None  # the same on the clean images
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def triggers(self) -> list[Trigger]:
+        return [Trigger.from_json(t) for t in self.summary.get("triggers", [])]
+
+    def findings(self, limit: int | None = None) -> Any:
+        """What the run found, as a pandas DataFrame: an input scan's flagged images (index,
+        file name, prediction, target, trigger, flip rate, corrected label, queries), or a
+        model scan's classes with whether each is a suspected target; class names where the
+        model names its classes."""
+        from assay.backdoor.frames import findings_frame
+
+        with self._stored() as store:
+            caps = (store.get_run(self.run_id).model or {}).get("capabilities") or {}
+        return findings_frame(self.summary, caps.get("class_names"), limit)
+
+
+def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
+    from assay.models.serving import check_served, close_served, record_served
+
+    try:
+        if (execution or {}).get("units"):
+            from assay.execution.campaign import execute_campaign
+
+            assert execution is not None
+            outcome = execute_campaign(
+                setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+            )
+        else:  # each image's work depends on the answers just read, so calls stay inline
+            outcome = execute(setup.test, setup.model, caller=InlineCaller(), **kwargs)
+    finally:  # a served model's request counters go with the run, however it ended
+        record_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
+        close_served([setup.raw_model])
+    # a served model that stopped answering ended the run: exit 3, never a pass
+    check_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])
+    return outcome
+
+
+def export_filter(
+    path: str | os.PathLike[str], setup: BackdoorSetup, triggers: Sequence[Trigger]
+) -> tuple[Path, float | None, float | None]:
+    """Write the filter file (with the model's answers to its probe images); its overhead
+    (extra queries per input) on the scanned images and on the clean ones, counted without a
+    query: an input costs one more exactly when it carries a trigger's pixels."""
+    p = save_filter(path, setup.spec, triggers, model=setup.raw_model)
+    filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
+
+    def overhead(images: np.ndarray | None) -> float | None:
+        if images is None or not len(images):
+            return None
+        return float(np.mean(filt.carriers(np.asarray(images)) >= 0))
+
+    return p, overhead(setup.test.images), overhead(setup.test.clean)
+
+
+def _result(
+    store: RunStore,
+    outcome: RunOutcome,
+    seed: int,
+    command: str,
+    setup: BackdoorSetup,
+    filter_file: str | os.PathLike[str] | None,
+) -> BackdoorResult:
+    record = store.get_run(outcome.run_id)
+    result = BackdoorResult(
+        run_id=outcome.run_id,
+        seed=seed,
+        status=outcome.status,
+        n_findings=outcome.n_findings,
+        max_severity=outcome.max_severity,
+        summary=record.summary,
+        progress=outcome.progress,
+        store=store.path.absolute(),  # (a notebook may chdir later)
+        command=command,
+    )
+    if filter_file is not None:
+        result.filter_path, result.filter_overhead, result.filter_overhead_clean = export_filter(
+            filter_file, setup, result.triggers
+        )
+    return result

@@ -1,0 +1,236 @@
+"""A stored backdoor run taken up again: its set-up read back (``setup_from_record``), the
+run continued (``resume_backdoor``) or its findings replayed on the model as it is now
+(``replay_backdoor_run``, ``assay verify``).
+
+Part of the technique's shell (see ``backdoor.api``): it may import ``models``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from assay.backdoor.phases import BackdoorResult, _execute, _result
+from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
+from assay.backdoor.technique import HELD_OUT_RATE
+from assay.core.budget import BudgetedModel
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.redact import specs_given_again
+from assay.core.replay import ReplayResult
+from assay.core.runinfo import record_wall_clock
+from assay.core.store import DEFAULT_STORE, RunRecord, RunStore
+from assay.errors import UsageError
+
+__all__ = ["replay_backdoor_run", "resume_backdoor", "setup_from_record"]
+
+
+def setup_from_record(
+    record: RunRecord,
+    *,
+    model: Any = None,
+    allow_pickle: bool = False,
+    images: Any = None,
+    clean: Any = None,
+    replay: bool = False,
+    model_type: str | None = None,
+) -> BackdoorSetup:
+    """A stored backdoor run's setup; a pickle model only with ``allow_pickle`` (the stored
+    run's consent is never reused).  ``images``, ``clean``: those of a run made with them in
+    memory (never stored), given again; they must be the same.  ``replay``: the model and
+    clean images only (``assay verify``: the images are not read again, their findings are
+    stored); ``model_type``: the loader of a ``model`` given in the run's model's place."""
+    if record.technique != "backdoor":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    inv = dict(record.config.get("invocation", {}))
+    inv["allow_pickle"] = allow_pickle
+    if model_type is not None:
+        inv["model_type"] = model_type
+    stored = inv.pop("model", None)
+    # a URL's credentials were never stored: given again (--model URL) in its place
+    spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
+    if spec is None:
+        raise UsageError(
+            f"run {record.id} was made with an in-memory model; pass it again (model=...)",
+            argument="RUN_ID",
+        )
+    builtin = isinstance(spec, str) and spec.startswith("builtin:")
+    mode = record.config.get("mode")
+    given = {"images": images, "clean": clean}
+    for key, value in given.items():
+        if value is None:
+            continue
+        if inv.get(key) is not None or builtin or (key == "images" and mode != "inputs"):
+            raise UsageError(
+                f"run {record.id} read its {key} from {inv.get(key) or 'its own data'}: "
+                f"give {key}= only for a run made with them in memory",
+                argument=key,
+            )
+        inv[key] = value
+    for key in ("images", "clean"):
+        needed = key == "clean" or (mode == "inputs" and not replay)
+        if inv.get(key) is None and not builtin and needed:
+            raise UsageError(
+                f"run {record.id} was made with {key} in memory, which assay does not store; "
+                f"pass them again: assay.resume_run({record.id!r}, model=..., images=..., "
+                "clean=...) (the command line cannot resume this run)",
+                argument=key,
+            )
+    if inv.pop("model_scan", False) or (builtin and mode == "model") or replay:
+        inv["images"] = False
+        inv.pop("labels", None)  # the true labels of images not read again
+    setup = setup_backdoor(spec, replay=replay, **inv)
+    stored = record.config.get("arrays") or {}
+    now = _array_digests(setup)
+    for key in given:
+        if key in stored and now.get(key) != stored[key] and not (replay and key == "images"):
+            raise UsageError(
+                f"the {key} given are not those run {record.id} scanned (shape "
+                f"{tuple(stored[key].get('shape', ()))}, sha256 "
+                f"{str(stored[key].get('sha256'))[:12]}...); its stored state no longer fits "
+                "them: start a new run",
+                argument=key,
+            )
+    return setup
+
+
+def resume_backdoor(
+    run_id: str,
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    model: Any = None,
+    overlap: bool = True,
+    setup: BackdoorSetup | None = None,
+    allow_pickle: bool = False,
+    images: Any = None,
+    clean: Any = None,
+) -> BackdoorResult:
+    """Continue a stopped or killed backdoor run from its last checkpoint (a pickle model
+    only with ``allow_pickle``).  ``images``, ``clean``: a run made with them in memory
+    takes them again (assay does not store them; they must be the same)."""
+    del overlap  # calls are inline (each round depends on the previous answers)
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    record = the_store.get_run(run_id)
+    if record.status in ("completed", "budget_exhausted"):
+        raise UsageError(
+            f"run {record.id} already ended ({record.status}); nothing to resume",
+            argument="RUN_ID",
+        )
+    the_setup = setup or setup_from_record(
+        record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
+    )
+    budget = record.config.get("budget", {})
+    the_store.checkpoint(record.id, status="running")
+    outcome = _execute(
+        the_setup,
+        record.config.get("execution"),
+        store=the_store,
+        run_id=record.id,
+        seed=record.seed,
+        max_queries=budget.get("max_queries"),
+        max_time=budget.get("max_time"),
+        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+        resume=True,
+        on_progress=on_progress,
+    )
+    # the engine's time of every session (this session's loading is not counted)
+    record_wall_clock(
+        the_store,
+        outcome.run_id,
+        float(outcome.progress.get("elapsed") or 0),
+        counted="images scanned",
+        rate="images per second (wall clock)",
+    )
+    return _result(
+        the_store,
+        outcome,
+        record.seed,
+        record.command,
+        the_setup,
+        record.config.get("export_filter"),
+    )
+
+
+def replay_backdoor_run(
+    store: RunStore,
+    record: RunRecord,
+    *,
+    model: Any = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    clean: Any = None,
+) -> ReplayResult:
+    """``assay verify`` of a backdoor run: its stored triggers (and STRIP flags) asked of the
+    model as it is now (or of ``model``), pasted on the run's clean images (``clean``: those of
+    a run made with them in memory, given again).  A run whose clean images cannot be had
+    replays nothing: every finding skipped, with why (never counted as fixed)."""
+    from assay.backdoor.replay import replay_backdoor
+
+    inv = record.config.get("invocation", {})
+    stored = inv.get("model")
+    demo = isinstance(stored, str) and stored.startswith("builtin:")
+    asked = stored if model is None else model
+    the_setup: BackdoorSetup | None = None
+    no_clean = ""
+    if demo and not (isinstance(asked, str) and asked.startswith("builtin:")):
+        no_clean = (
+            f"the run scanned {stored}'s own digits, whose clean images go with the built-in "
+            "models only: scan your model with your clean images (--clean)"
+        )
+    elif clean is None and isinstance(inv.get("clean"), str) and not Path(inv["clean"]).exists():
+        no_clean = f"the run's clean images ({inv['clean']}) are gone"
+    elif inv.get("clean") is None and clean is None and not demo:
+        no_clean = (
+            "the run's clean images were given in memory and assay keeps only their digest; "
+            "replay it from Python with them: "
+            "assay.backdoor.api.replay_backdoor_run(store, record, clean=...)"
+        )
+    else:
+        the_setup = setup_from_record(
+            record,
+            model=model,
+            allow_pickle=allow_pickle,
+            clean=clean,
+            replay=True,
+            model_type=model_type,
+        )
+    config = record.config
+    strategy = str(config.get("strategy", "assay"))
+    threshold = config.get("threshold")
+    budget = config.get("budget") or {}
+    wrapped = None
+    if the_setup is not None:
+        wrapped = BudgetedModel(
+            the_setup.model, call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
+        )
+    try:
+        return replay_backdoor(
+            store.iter_batches(record.id),
+            wrapped,
+            None if the_setup is None else the_setup.test.clean,
+            seed=record.seed,
+            threshold=float(threshold) if threshold else (0.5 if strategy == "neo" else 0.9),
+            scan_threshold=HELD_OUT_RATE,
+            strip_fpr=float(config.get("strip_fpr", 0.01)),
+            strip_blends=int(config.get("strip_blends", 20)),
+            no_clean=no_clean,
+            classes_then=_classes_then(record),
+        )
+    finally:
+        if the_setup is not None:
+            from assay.models.serving import close_served
+
+            close_served([the_setup.raw_model])
+
+
+def _classes_then(record: RunRecord) -> tuple[int | None, tuple[str, ...] | None]:
+    """The number and names of the classes of the run's model, as stored with the run."""
+    caps = (record.model or {}).get("capabilities") or {}
+    n = caps.get("n_classes")
+    names = caps.get("class_names")
+    return (
+        int(n) if isinstance(n, int) else None,
+        tuple(str(c) for c in names) if isinstance(names, list) else None,
+    )
