@@ -123,9 +123,9 @@ def test_a_resumed_run_keeps_the_bound_and_finds_as_an_uninterrupted_one(
         return orig(*a, **k)
 
     monkeypatch.setattr(core_run, "execute", cut)
-    monkeypatch.setattr("assay.text.api.execute", cut)
+    monkeypatch.setattr("assay.text.phases.execute", cut)
     first = check_text(setup=setup, store=store, seed=3, max_queries=1500)
-    monkeypatch.setattr("assay.text.api.execute", orig)
+    monkeypatch.setattr("assay.text.phases.execute", orig)
     assert first.status not in ("completed", "budget_exhausted"), first.status
     store.checkpoint(first.run_id, status="interrupted")
     again = resume_text(first.run_id, store=store)
