@@ -260,7 +260,7 @@ class Engine:
 
     def space_skip(self) -> list[int]:
         """Per derivation of ``space``: itself, or a later place to look from when it is
-        known judged (built with the list; see ``strategies._unjudged``)."""
+        known judged (built with the list; see ``moves._unjudged``)."""
         if self._space_skip is None or len(self._space_skip) != len(self._space or ()):
             self._space_skip = list(range(len(self._space or ())))
         return self._space_skip
@@ -273,7 +273,7 @@ class Engine:
     def _entry(self, case: Case) -> tuple[Case, list[str], list[int], int]:
         """A case, its variants' sentences, their keys and the case's key (``case_key``),
         made once per case (remembered by identity across rounds, bounded: a walker's
-        drafts that come back are the same objects, ``strategies.drafted``)."""
+        drafts that come back are the same objects, ``moves.drafted``)."""
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
             return got
