@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli import leftover
-from assay.cli.checks import check_outputs, check_writable
+from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import anywhere, finish_run, resume_command
@@ -129,6 +129,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         html: Html = None,
         junit: Junit = None,
         store: StoreOpt = DEFAULT_STORE,
+        export: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write a text run's failing sentences here (.csv, .jsonl or .json), as "
+                "assay text --export does.",
+            ),
+        ] = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -136,16 +143,32 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.report import build_document, write_reports
 
         out = Output(quiet=quiet, as_json=as_json)
-        if not (json_path or html or junit or as_json):
+        if not (json_path or html or junit or as_json or export):
             raise UsageError(
-                "ask for at least one of --report, --html, --junit, --json", argument="--html"
+                "ask for at least one of --report, --html, --junit, --json, --export",
+                argument="--html",
             )
+        check_export(export)
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
+        outputs.append((export, "--export"))
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        if export is not None and record.technique != "text":
+            raise UsageError(
+                f"--export here writes a text run's failing sentences; run {record.id} is a "
+                f"{record.technique} run (a fairness run's IDIs are written in your columns, "
+                "which needs its data: assay fairness --export, or result.export in Python)",
+                argument="--export",
+            )
         check_outputs(outputs, [store, *_files_read(record)])
         for path, flag in outputs:
-            check_writable(path, flag)
+            (check_creatable if flag == "--export" else check_writable)(path, flag)
+        if export is not None:
+            from assay.text.api import export_findings
+
+            out.say(f"wrote {export_findings(the_store, record.id, export)}")
+            if not (json_path or html or junit or as_json):
+                return
         doc = build_document(the_store, record.id)
         written = write_reports(
             doc,

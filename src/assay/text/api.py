@@ -135,11 +135,14 @@ def check_text(
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_text", options, (check_text, setup_text))
-    the_setup = setup or setup_text(models, **options)
-    engine_time = time_after_loading(max_time, started)  # before the run exists
-    seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
+    # loading's sentences count within the budget: it never asks more than it allows
+    the_setup = setup or setup_text(models, max_queries=max_queries, **options)
+    loading = the_setup.loading_queries
+    _refuse_loading_beyond(max_queries, loading, execution.get("units"))
+    engine_time = time_after_loading(max_time, started)  # before the run exists
+    seed = fresh_seed() if seed is None else int(seed)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     run_id = new_run_id("text")
     shown = {
@@ -160,6 +163,9 @@ def check_text(
         "max_queries": max_queries,
         "max_time": max_time,
         "call_timeout": call_timeout,
+        # asked by this first session's loading, within max_queries: every session's search
+        # gets the same budget (a resumed session's loading is counted beside it)
+        "loading_queries": loading,
     }
     config["fingerprints"] = text_fingerprints(the_setup)
     config["execution"] = execution
@@ -182,6 +188,7 @@ def check_text(
         the_setup,
         execution,
         checks=bool(determinism_check),
+        loading=loading,
         store=the_store,
         run_id=run_id,
         seed=seed,
@@ -192,6 +199,20 @@ def check_text(
     )
     record_rates(the_store, outcome, time.monotonic() - started)
     return _result(the_store, outcome, seed, command)
+
+
+def _refuse_loading_beyond(max_queries: int | None, loading: int, units: int | None) -> None:
+    """Refused (exit 2, before the run exists) when the ``loading`` queries loading the
+    classifiers asked leave the search no query (one per unit) within ``max_queries``."""
+    needed = loading + (units or 1)
+    if max_queries is None or needed <= max_queries:
+        return
+    raise UsageError(
+        f"--max-queries {max_queries:,} leaves no query for the search: loading the "
+        f"classifiers asked {loading:,} sentences of the grammar (to learn what they answer), "
+        f"counted within --max-queries; give at least --max-queries {needed:,}",
+        argument="--max-queries",
+    )
 
 
 def _result(store: RunStore, outcome: RunOutcome, seed: int, command: str) -> TextResult:
@@ -233,6 +254,10 @@ def resume_text(
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
     budget = record.config.get("budget", {})
+    # this session's loading asked again, beyond the budget (the first session's counted
+    # within it): added up over the run's resumed sessions, and said in its summary
+    again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
+    the_store.set_budget(record.id, loading_again=again)
     the_store.checkpoint(record.id, status="running")
     outcome = run_session(
         the_setup,
@@ -240,6 +265,8 @@ def resume_text(
         checks=bool(record.config.get("determinism_check", True)),
         # a run stored before the checks counted within the budget resumes as it began
         counted="determinism_check" in record.config,
+        loading=int(budget.get("loading_queries") or 0),
+        resumed_loading=again,
         store=the_store,
         run_id=record.id,
         seed=record.seed,

@@ -18,6 +18,7 @@ from assay.text.panel import fold_label
 
 __all__ = [
     "BUILTIN_CLASSIFIERS",
+    "LOADING_PROBE",
     "builtin_classifier",
     "load_classifiers",
     "name_of",
@@ -186,14 +187,26 @@ def _no_named_outputs(spec: Any, name: str | None, model: Any = None) -> UsageEr
     )
 
 
+LOADING_PROBE = 2  # sentences asked of a classifier to learn what it answers
 _LABEL_PROBE = 64  # sentences asked of a classifier answering labels by name, undeclared
 
 
-def _labels_as_answered(loaded: list[Model], sampler: Sampler, *, alone: bool) -> list[Model]:
+def _labels_as_answered(
+    loaded: list[Model],
+    sampler: Sampler,
+    *,
+    alone: bool,
+    asked: list[int],
+    max_queries: int | None,
+    names: list[str],
+) -> list[Model]:
     """Each classifier that answers labels by name without declaring them (``"pos"``,
     ``{"label": "POSITIVE", ...}``) with its labels read off its answers to a few dozen
     sentences of the grammar, and (``alone`` False: no label map) the other classifiers'
-    labels after its own, so that labels are compared as the strings they are."""
+    labels after its own, so that labels are compared as the strings they are.  The sentences
+    asked of each are added to ``asked``; with ``max_queries``, refused (exit 2) before any
+    is asked when they would leave no query for the search."""
+    from assay.models import probed
     from assay.models.callable import NamedLabelsModel, probe_call
     from assay.models.checked import CheckedModel
 
@@ -207,14 +220,18 @@ def _labels_as_answered(loaded: list[Model], sampler: Sampler, *, alone: bool) -
     draws = Draws(__import__("numpy").random.default_rng(1))
     more = list(dict.fromkeys(tree_text(sampler.sentence_tree(draws)) for _ in range(_LABEL_PROBE)))
     own: list[tuple[str, ...]] = []
-    for m in loaded:
+    for k, m in enumerate(loaded):
         inner = open_of(m)
         if inner is None:
             own.append(tuple(m.capabilities.class_names or ()))
             continue
+        needed = asked[k] + len(more) + 1
+        _refuse_beyond(max_queries, needed, names[k], needed - 1, _LABELS_HINT)
         info = inner.info  # a function's, or an endpoint's answering labels by name
         what = f"the function {info['callable']}" if "callable" in info else info.get("url")
-        said = probe_call(inner.labels_answered, more, what=str(what))
+        with probed.counting() as tally:
+            said = probe_call(inner.labels_answered, more, what=str(what))
+        asked[k] += tally[0]
         own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
     for k, m in enumerate(loaded):
@@ -246,19 +263,28 @@ def load_classifiers(
     mode: str,
     top_k: int,
     alone: bool,
-) -> list[Model]:
+    max_queries: int | None = None,
+) -> tuple[list[Model], list[int]]:
     """The classifiers ``specs`` loaded (built-in ones by name, the others through the model
     adapters, which may ask them 2 sentences of the grammar, drawn by ``sampler``, to learn
     what they answer), each reading its output ``chosen[k]`` (None: its default), and
     checked: text classifiers saying which classes they have, not one classifier twice in a
     differential test (``oracle``), and answering a ranking for ``mode`` topk.  Labels
-    answered by name are read off the answers (``alone``: a label map aligns them)."""
-    from assay.models import load_model
+    answered by name are read off the answers (``alone``: a label map aligns them).
+
+    Also the sentences loading asked each classifier (``models.probed``): a text run counts
+    them within its query budget.  ``max_queries``: the run's budget; loading never asks a
+    classifier more (the first probe is cut to it) and is refused (exit 2) before asking
+    what would leave no query for the search."""
+    from assay.models import load_model, probed
     from assay.models.checked import CheckedModel
 
     draws = Draws(__import__("numpy").random.default_rng(0))
-    probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(2)]
+    probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(LOADING_PROBE)]
+    if max_queries is not None:  # a budget of 1 or 2: refused after, never exceeded
+        probe = probe[: max(1, min(LOADING_PROBE, max_queries))]
     loaded: list[Model] = []
+    asked = [0] * len(specs)
     for k, spec in enumerate(specs):
         if chosen[k] is not None and (not isinstance(spec, str) or spec.startswith("builtin:")):
             raise _of_classifier(_no_named_outputs(spec, chosen[k]), spec, k, len(specs))
@@ -267,18 +293,21 @@ def load_classifiers(
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
             continue
         try:
-            loaded.append(
-                load_model(
-                    spec,
-                    model_type=model_type,
-                    allow_pickle=allow_pickle,
-                    trust=tuple(trust),
-                    modality="text",
-                    probe=probe,
-                    serving=serving,
-                    output=chosen[k],
+            with probed.counting() as tally:
+                loaded.append(
+                    load_model(
+                        spec,
+                        model_type=model_type,
+                        allow_pickle=allow_pickle,
+                        trust=tuple(trust),
+                        modality="text",
+                        probe=probe,
+                        serving=serving,
+                        output=chosen[k],
+                    )
                 )
-            )
+            asked[k] = tally[0]
+            _refuse_beyond(max_queries, asked[k] + 1, name_of(spec, k), asked[k])
             if chosen[k] is not None and not _reads_named_outputs(loaded[-1]):
                 raise _no_named_outputs(spec, chosen[k], loaded[-1])
         except UsageError as exc:  # of several classifiers: say which one
@@ -323,4 +352,31 @@ def load_classifiers(
                 "their order alone. Use --mode top1, or classifiers answering probabilities",
                 argument="--mode",
             )
-    return _labels_as_answered(loaded, sampler, alone=alone)
+    names = [name_of(spec, k) for k, spec in enumerate(specs)]
+    out = _labels_as_answered(
+        loaded, sampler, alone=alone, asked=asked, max_queries=max_queries, names=names
+    )
+    return out, asked
+
+
+_LABELS_HINT = (
+    " (to read the labels it answers by name: declare them, `FUNCTION.classes_ = [...]` or "
+    "--classes for an endpoint, and it is asked 2)"
+)
+
+
+def _refuse_beyond(
+    max_queries: int | None, needed: int, name: str, loading: int, hint: str = ""
+) -> None:
+    """Refused (exit 2) when loading's ``loading`` sentences of classifier ``name`` and the
+    search's first query (``needed`` in all) do not fit in ``max_queries``: loading counts
+    within it."""
+    if max_queries is None or needed <= max_queries:
+        return
+    raise UsageError(
+        f"--max-queries {max_queries:,} leaves no query for the search: loading asks "
+        f"{name} {loading:,} sentence{'s' if loading != 1 else ''} of the grammar to learn "
+        f"what it answers{hint}, counted within --max-queries; give at least "
+        f"--max-queries {needed:,}",
+        argument="--max-queries",
+    )

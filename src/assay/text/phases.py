@@ -27,12 +27,17 @@ def run_session(
     *,
     checks: bool = True,
     counted: bool = True,
+    loading: int = 0,
+    resumed_loading: int = 0,
     **kwargs: Any,
 ) -> RunOutcome:
     """The search, and the determinism checks around it (``checks``, and not
-    ``$ASSAY_TEXT_RECHECK=0``), which count within the query budget: the search gets what
-    they leave (``text.recheck.plan``), the same in every session of a run (``counted``
-    False: a run stored before they counted, whose search has the whole budget)."""
+    ``$ASSAY_TEXT_RECHECK=0``), which count within the query budget with the ``loading``
+    queries the run's first session asked loading the classifiers: the search gets what they
+    leave (``text.recheck.plan``), the same in every session of a run (``counted`` False: a
+    run stored before they counted, whose search has the whole budget).  The queries asked,
+    by whom, in the summary (``model_queries``; ``resumed_loading``: those the run's resumed
+    sessions asked loading the classifiers again, beyond the budget)."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
@@ -42,11 +47,12 @@ def run_session(
     from assay.text.recheck import plan
 
     checking = checks and _checking()
+    budget = kwargs.get("max_queries")
     the_plan = plan(
-        kwargs.get("max_queries") if counted else None, units=(execution or {}).get("units")
+        budget if counted else None, units=(execution or {}).get("units"), loading=loading
     )
-    if checking and counted:
-        kwargs["max_queries"] = the_plan.search_budget()
+    if counted and budget is not None:
+        kwargs["max_queries"] = the_plan.search_budget(checking=checking)
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     try:
         if not (execution or {}).get("units"):
@@ -68,9 +74,38 @@ def run_session(
         thaw()
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
         close_served(setup.model.models)
+        _record_queries(kwargs["store"], kwargs["run_id"], budget, loading, resumed_loading)
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     fail_unavailable(kwargs["store"], kwargs["run_id"], why)
     return outcome
+
+
+def _record_queries(
+    store: RunStore, run_id: str, budget: int | None, loading: int, resumed: int
+) -> None:
+    """Every query the run asked, by whom (``summary["model_queries"]``): the search's, the
+    determinism checks', loading the classifiers' (within ``budget``, the run's
+    ``--max-queries``, when there is one) and resumed sessions' loading (beyond it)."""
+    with contextlib.suppress(Exception):  # the run's own outcome matters more
+        summary = dict(store.get_run(run_id).summary or {})
+        if not summary:
+            return
+        search = int((summary.get("metrics") or {}).get("queries") or 0)
+        checks = int((summary.get("determinism") or {}).get("queries") or 0)
+        asked: dict[str, Any] = {
+            "search": search,
+            "checks": checks,
+            "loading": loading,
+            "total": search + checks + loading + resumed,
+            "max_queries": budget,
+        }
+        if resumed:  # beyond the budget: a resumed session loads the classifiers again
+            asked["loading_resumed"] = resumed
+        summary["model_queries"] = asked
+        metrics = dict(summary.get("metrics") or {})
+        metrics["queries asked by loading the classifiers"] = loading
+        summary["metrics"] = metrics
+        store.checkpoint(run_id, summary=summary)
 
 
 def _checking() -> bool:

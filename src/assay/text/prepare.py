@@ -66,6 +66,7 @@ def setup_text(
     serving: Any = None,
     lanes: int | None = None,
     output: str | Sequence[str | None] | None = None,
+    max_queries: int | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -82,7 +83,13 @@ def setup_text(
     ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
     with several (default: an ONNX graph's probabilities, an endpoint's first): one name
     for one classifier, else one per classifier in order, ``None`` or ``"-"`` for a
-    classifier's default (the CLI's ``--output``, repeated)."""
+    classifier's default (the CLI's ``--output``, repeated).
+
+    ``max_queries``: the run's query budget, which counts loading's sentences (2 asked of a
+    classifier loaded from a file, a function or an endpoint to learn what it answers, and up
+    to 64 more of one answering labels by name undeclared): loading never asks more, and is
+    refused (exit 2) when it would leave no query for the search (``check_text`` passes its
+    own)."""
     from assay.models.http import ServingOptions
 
     serving_opts = (
@@ -102,7 +109,7 @@ def setup_text(
         grammar = parse_grammar(grammar, source="the grammar text")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     chosen = outputs_per_classifier(output, len(specs))
-    loaded = load_classifiers(
+    loaded, asked = load_classifiers(
         specs,
         Sampler(the_grammar, max_depth=max_depth),
         chosen=chosen,
@@ -114,6 +121,7 @@ def setup_text(
         mode=mode,
         top_k=top_k,
         alone=label_map is not None,
+        max_queries=max_queries,
     )
     the_names = (
         list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
@@ -176,7 +184,11 @@ def setup_text(
     if serving_opts is not None:
         invocation["serving"] = serving_opts.to_json()  # header variable names, never values
     return TextSetup(
-        test=test, model=Panel(loaded, the_names, layout), names=the_names, invocation=invocation
+        test=test,
+        model=Panel(loaded, the_names, layout),
+        names=the_names,
+        invocation=invocation,
+        loading=asked,
     )
 
 
