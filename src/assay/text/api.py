@@ -99,6 +99,11 @@ def check_text(
     ``options`` are those of ``setup_text`` (grammar, oracle, label_map, strategy, mode,
     top_k, threshold, max_depth, names, ...).  Without a budget the run stops after
     ``DEFAULT_MAX_QUERIES`` queries.  A query is one sentence sent to every classifier.
+    Every sentence sent counts within ``max_queries``: the search's, the determinism
+    checks', and loading's (2 asked of a classifier loaded from a file, a function or an
+    endpoint to learn what it answers; up to 64 more of one whose labels are read off its
+    answers), so that no classifier is asked more; a budget loading would spend whole is
+    refused before the run.  ``summary["model_queries"]`` says who asked what.
 
     ``units`` splits the search into that many independent searches (each with its own
     seed spawned from ``seed`` and its share of the query budget; ``text.units``);

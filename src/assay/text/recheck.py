@@ -199,7 +199,8 @@ def _section(
     if skipped is not None:
         parts.append(f"The stored minimal failing sentences could not be asked again: {skipped}.")
     where = (
-        f"within the query budget of {count(budget)} (loading the classifiers and the search had the rest)"
+        f"within the query budget of {count(budget)} (loading the classifiers and the search "
+        "had the rest)"
         if budget is not None
         else "with no query budget to count them in"
     )
