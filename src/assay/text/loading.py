@@ -307,11 +307,11 @@ def load_classifiers(
                     )
                 )
             asked[k] = tally[0]
-            _refuse_beyond(max_queries, asked[k] + 1, name_of(spec, k), asked[k])
             if chosen[k] is not None and not _reads_named_outputs(loaded[-1]):
                 raise _no_named_outputs(spec, chosen[k], loaded[-1])
         except UsageError as exc:  # of several classifiers: say which one
             raise _of_classifier(exc, spec, k, len(specs)) from None
+        _refuse_beyond(max_queries, asked[k] + 1, name_of(spec, k), asked[k])
     for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
         caps = m.capabilities
         if caps.modality != "text":
@@ -360,8 +360,8 @@ def load_classifiers(
 
 
 _LABELS_HINT = (
-    " (to read the labels it answers by name: declare them, `FUNCTION.classes_ = [...]` or "
-    "--classes for an endpoint, and it is asked 2)"
+    " (to read the labels it answers by name; declared beside a function, "
+    "`FUNCTION.classes_ = ['neg', 'pos']`, they are read without these)"
 )
 
 
