@@ -159,6 +159,44 @@ def test_the_command_line_says_every_query_asked(tmp_path: Path) -> None:
     assert total <= 150
 
 
+SPECS = [f"{FAKES}:lexicon", f"{FAKES}:negation_blind"]
+
+
+def _interrupted(store: RunStore, monkeypatch: pytest.MonkeyPatch, checkpoints: int) -> Any:
+    """A run of ``SPECS`` (seed 3, 1,500 queries) stopped after a few checkpoints, as a
+    kill leaves it: marked interrupted, resumable."""
+    import assay.core.run as core_run
+
+    monkeypatch.setenv("ASSAY_CHECKPOINT_SECONDS", "0")
+    orig = core_run.execute
+
+    def cut(*a: Any, **k: Any) -> Any:
+        k.setdefault("stop_after_checkpoints", checkpoints)
+        return orig(*a, **k)
+
+    monkeypatch.setattr("assay.text.phases.execute", cut)
+    first = check_text(SPECS, grammar="builtin:reviews", store=store, seed=3, max_queries=1500)
+    monkeypatch.setattr("assay.text.phases.execute", orig)
+    assert first.status not in ("completed", "budget_exhausted"), first.status
+    store.checkpoint(first.run_id, status="interrupted")
+    return first
+
+
+def _disk_full(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """CSV writes fail as on a full disk until the returned function is called."""
+    import errno
+
+    import pandas as pd
+
+    real = pd.DataFrame.to_csv
+
+    def full(self: Any, *a: Any, **k: Any) -> Any:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    return lambda: monkeypatch.setattr(pd.DataFrame, "to_csv", real)
+
+
 def _sha(result: Any) -> str:
     return hashlib.sha1(result.findings().to_csv().encode()).hexdigest()
 
@@ -166,24 +204,10 @@ def _sha(result: Any) -> str:
 def test_a_resumed_session_says_what_its_loading_asked_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    specs = [f"{FAKES}:lexicon", f"{FAKES}:negation_blind"]
-    whole = check_text(setup=setup_text(specs, grammar="builtin:reviews", max_queries=1500),
+    whole = check_text(setup=setup_text(SPECS, grammar="builtin:reviews", max_queries=1500),
                        store=tmp_path / "w.db", seed=3, max_queries=1500)  # fmt: skip
-    monkeypatch.setenv("ASSAY_CHECKPOINT_SECONDS", "0")
-    import assay.core.run as core_run
-
-    orig = core_run.execute
-
-    def cut(*a: Any, **k: Any) -> Any:
-        k.setdefault("stop_after_checkpoints", 3)
-        return orig(*a, **k)
-
-    monkeypatch.setattr("assay.text.phases.execute", cut)
     store = RunStore(tmp_path / "cut.db")
-    first = check_text(specs, grammar="builtin:reviews", store=store, seed=3, max_queries=1500)
-    monkeypatch.setattr("assay.text.phases.execute", orig)
-    assert first.status not in ("completed", "budget_exhausted"), first.status
-    store.checkpoint(first.run_id, status="interrupted")
+    first = _interrupted(store, monkeypatch, 3)
     again = resume_text(first.run_id, store=store)
     assert _sha(again) == _sha(whole)  # the same search budget in every session
     asked = again.summary["model_queries"]
@@ -237,16 +261,9 @@ def test_an_unwritable_folder_is_found_by_trying_it(
 def test_an_export_that_fails_after_the_run_loses_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import errno
-
     import pandas as pd
 
-    real = pd.DataFrame.to_csv
-
-    def full(self: Any, *a: Any, **k: Any) -> Any:
-        raise OSError(errno.ENOSPC, "No space left on device")
-
-    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    writable = _disk_full(monkeypatch)
     out = tmp_path / "fails.csv"
     got = _text(tmp_path, "--export", str(out), "--junit", str(tmp_path / "j.xml"))
     assert got.exit_code == 2, got.output
@@ -256,9 +273,32 @@ def test_an_export_that_fails_after_the_run_loses_nothing(
     line = got.output[got.output.index("write them with: ") :].split("\n")[0]
     again = line.removeprefix("write them with: ").split()
     assert again[:2] == ["assay", "report"] and again[-2:] == ["--export", str(out)], line
-    monkeypatch.setattr(pd.DataFrame, "to_csv", real)
+    writable()
     wrote = CliRunner().invoke(app, again[1:])
     assert wrote.exit_code == 0, wrote.output
     store = RunStore(tmp_path / "runs.db")
     run = store.list_runs()[0]
     assert len(pd.read_csv(out)) == run.n_findings > 0
+
+
+def test_a_resumed_runs_export_that_fails_loses_nothing_either(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pandas as pd
+
+    first = _interrupted(RunStore(tmp_path / "runs.db"), monkeypatch, 2)
+    writable = _disk_full(monkeypatch)
+    out = tmp_path / "new" / "folder" / "fails.csv"  # made by the export, as by assay text
+    got = CliRunner().invoke(
+        app, ["resume", first.run_id, "--store", str(tmp_path / "runs.db"), "--export", str(out)]
+    )
+    assert got.exit_code == 2, got.output
+    assert "disagreements found in" in got.output and "nothing found is lost" in got.output
+    line = got.output[got.output.index("write them with: ") :].split("\n")[0]
+    again = line.removeprefix("write them with: ").split()
+    writable()
+    wrote = CliRunner().invoke(app, again[1:])
+    assert wrote.exit_code == 0, wrote.output
+    ended = RunStore(tmp_path / "runs.db").get_run(first.run_id)
+    assert ended.status in ("completed", "budget_exhausted")
+    assert len(pd.read_csv(out)) == ended.n_findings > 0

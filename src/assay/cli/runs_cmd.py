@@ -15,7 +15,7 @@ from assay.cli import leftover
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
-from assay.cli.reporting import anywhere, finish_run, resume_command
+from assay.cli.reporting import anywhere, finish_run, not_exported, resume_command
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
@@ -256,8 +256,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"run {record.id} already ended ({record.status}); nothing to resume",
                 argument="RUN_ID",
             )
-        for path, flag in outputs:
-            check_writable(path, flag)
+        for path, flag in outputs:  # (an export's missing folders are made, as by the run)
+            (check_creatable if flag == "--export" else check_writable)(path, flag)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
         given: str | GivenAgain | None = None
         if model:
@@ -282,20 +282,26 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 call_timeout=call_timeout,
             )
         exports: dict[str, Any] = {}
+        unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
-            exports["export"] = _export_resumed(result, export)
-            out.say(f"wrote {exports['export']['path']}")
-        raise typer.Exit(
-            finish_run(
-                out,
-                store=the_store,
-                run_id=result.run_id,
-                html=html,
-                junit=junit,
-                report=json_path,
-                exports=exports,
-            )
+            try:
+                exports["export"] = _export_resumed(result, export)
+            except UsageError as exc:
+                unwritten = not_exported(exc, result, store, export, record.technique)
+            else:
+                out.say(f"wrote {exports['export']['path']}")
+        code = finish_run(
+            out,
+            store=the_store,
+            run_id=result.run_id,
+            html=html,
+            junit=junit,
+            report=json_path,
+            exports=exports,
         )
+        if unwritten is not None:  # exit 2: the file asked for is not there
+            raise unwritten
+        raise typer.Exit(code)
 
     @app.command("verify")
     @guarded

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +39,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, demo_exit, finish_run
+from assay.cli.reporting import announce, demo_exit, finish_run, not_exported
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
@@ -253,7 +252,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             try:
                 path = export_findings(RunStore(store), result.run_id, export)
             except UsageError as exc:
-                unwritten = _not_exported(exc, result, store, export)
+                unwritten = not_exported(exc, result, store, export, "text")
             else:
                 exported = {"export": {"path": str(path)}}
                 unended = result.status not in ("completed", "budget_exhausted")
@@ -279,23 +278,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if unwritten is not None:  # exit 2: the file asked for is not there
             raise unwritten
         raise typer.Exit(demo_exit(code) if demo else code)
-
-
-def _not_exported(exc: UsageError, result: Any, store: Path, export: Path) -> UsageError:
-    """The export that failed after the run (checked before it, the disk filled or the
-    folder changed since): the run and its findings are in the store, and the command
-    that writes them is named."""
-    from assay.cli.reporting import anywhere
-
-    again = shlex.join(
-        ["assay", "report", result.run_id, "--store", anywhere(store), "--export", anywhere(export)]
-    )
-    return UsageError(
-        f"{exc.bare_message}; nothing found is lost: run {result.run_id} ({result.status}, "
-        f"{result.n_findings:,} findings) is kept in the store; write them with: {again}",
-        argument="--export",
-        path=str(export),
-    )
 
 
 def _checks_line(summary: dict[str, Any]) -> str | None:
