@@ -220,7 +220,7 @@ def test_the_backdoor_api_says_a_constant_model_tested_nothing(tmp_path: Path) -
 def test_a_classifier_endpoint_is_never_named_by_its_query_string() -> None:
     """The name shown in headlines, report columns and the CSV export came from the URL's
     last segment, query included: ``predict?token=SECRET``, stored and printed in clear."""
-    from assay.text.api import _name_of
+    from assay.text.loading import name_of as _name_of
 
     for url in (
         "http://bob:PW@127.0.0.1:9/predict?token=SECRET&x=1",
@@ -994,7 +994,7 @@ def test_classifiers_given_as_objects_keep_their_names(tmp_path: Path) -> None:
         store=tmp_path / "runs.db",
     )
     assert "negation#1, negation#2, model3" in result.headline, result.headline
-    from assay.text.api import _name_of
+    from assay.text.loading import name_of as _name_of
 
     assert _name_of(Grumpy(), 0) == "Grumpy"
 
@@ -1075,7 +1075,7 @@ def test_times_found_is_not_made_up_beyond_the_ranked_sentences(tmp_path: Path) 
     (so the others 1 to 3 times)."""
     from assay.core.findings import FindingBatch
     from assay.core.store import RunStore
-    from assay.text.api import findings_frame
+    from assay.text.exports import findings_frame
 
     store = RunStore(tmp_path / "runs.db")
     store.create_run(
@@ -1097,7 +1097,7 @@ def test_times_found_is_not_made_up_beyond_the_ranked_sentences(tmp_path: Path) 
     store.checkpoint("text-1", findings=[batch], status="completed", summary=summary)
     frame = findings_frame(store, "text-1")
     assert frame["times_found"].tolist() == [5, 3, None]
-    from assay.text.api import export_findings
+    from assay.text.exports import export_findings
 
     lines = export_findings(store, "text-1", tmp_path / "f.jsonl").read_text().splitlines()
     assert [json.loads(line)["times_found"] for line in lines] == [5, 3, None]

@@ -25,7 +25,7 @@ SHELL = ("assay.cli", "assay.report", "assay.api")
 # the modules of each technique's shell: ``api.py`` and the jobs it is split into
 SHELLS = {
     "fairness": ("api", "check", "loading", "phases", "resume", "warmup"),
-    "text": ("api",),
+    "text": ("api", "loading", "phases", "prepare"),
     "backdoor": ("api", "phases", "prepare", "resume"),
 }
 

@@ -253,7 +253,7 @@ def forwarded_to(func: Callable[..., Any]) -> list[Callable[..., Any]]:
     # as each function's own ``check_keywords(...)`` call names them
     takers = {
         "check_fairness": "assay.fairness.loading._setup",
-        "check_text": "assay.text.api.setup_text",
+        "check_text": "assay.text.prepare.setup_text",
         "check_backdoor": "assay.backdoor.api.setup_backdoor",
     }
     name = getattr(func, "__name__", "")
@@ -837,7 +837,7 @@ def test_documented_names_and_files_exist() -> None:
 PROSE_RESULTS = {
     "README.md": "assay.fairness.result.FairnessResult",
     "docs/fairness.md": "assay.fairness.result.FairnessResult",
-    "docs/text.md": "assay.text.api.TextResult",
+    "docs/text.md": "assay.text.result.TextResult",
     "docs/backdoor.md": "assay.backdoor.api.BackdoorResult",
 }
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 from assay.cli.app import app, register
 from assay.core.store import RunStore
 from assay.text.api import check_text, resume_text, setup_text
+from assay.text.loading import LOADING_PROBE
 from assay.text.pipeline import WORKER_ENV
 from assay.text.recheck import PROBE, SAMPLE, plan
 
@@ -75,7 +76,10 @@ def test_the_checks_count_within_the_query_budget(
     assert det["probe"]["sentences"] == plan(budget).probe > 0
     assert det["probe"]["queries"] == 2 * det["probe"]["sentences"]
     assert det["probe"]["calls"] == 2 and det["calls"] == 2 + (1 if det.get("sampled") else 0)
-    limit = plan(budget).recheck_limit(r.progress["queries"])
+    # loading asked each classifier 2 sentences (a callable's probe), within the budget too
+    loading = r.summary["model_queries"]["loading"]
+    assert loading == LOADING_PROBE and len(sent) + loading <= budget
+    limit = plan(budget, loading=loading).recheck_limit(r.progress["queries"])
     assert r.n_findings > 0 and det["sampled"] == min(len(r.findings()), limit) > 0
     assert r.summary["metrics"]["queries asked by the determinism checks"] == det["queries"]
     section = next(s for s in r.summary["sections"] if s["title"] == "Determinism")
@@ -93,7 +97,7 @@ def test_turned_off_the_search_has_the_whole_budget_and_finds_as_without_checks(
     tmp_path: Path, sent: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     off = _run(tmp_path, "off", max_queries=1500, determinism_check=False)
-    assert len(sent) == off.progress["queries"] == 1500
+    assert len(sent) == off.progress["queries"] == 1500 - LOADING_PROBE  # loading's within
     assert off.summary["determinism"] == {
         "off": "turned off (--no-determinism-check)",
         "queries": 0,
@@ -123,9 +127,9 @@ def test_a_resumed_run_keeps_the_bound_and_finds_as_an_uninterrupted_one(
         return orig(*a, **k)
 
     monkeypatch.setattr(core_run, "execute", cut)
-    monkeypatch.setattr("assay.text.api.execute", cut)
+    monkeypatch.setattr("assay.text.phases.execute", cut)
     first = check_text(setup=setup, store=store, seed=3, max_queries=1500)
-    monkeypatch.setattr("assay.text.api.execute", orig)
+    monkeypatch.setattr("assay.text.phases.execute", orig)
     assert first.status not in ("completed", "budget_exhausted"), first.status
     store.checkpoint(first.run_id, status="interrupted")
     again = resume_text(first.run_id, store=store)
@@ -147,7 +151,7 @@ def test_the_command_line_turns_the_checks_off(tmp_path: Path, sent: list[str]) 
         ],
     )  # fmt: skip
     assert got.exit_code == 1, got.output
-    assert len(sent) == 400
+    assert len(sent) == 400 - LOADING_PROBE  # loading's 2 within the budget
     s = RunStore(store)
     record = s.get_run(s.list_runs()[0].id)
     assert record.summary["determinism"]["off"] == "turned off (--no-determinism-check)"
@@ -164,9 +168,9 @@ def test_the_command_line_says_what_the_checks_cost(tmp_path: Path, sent: list[s
         ],
     )  # fmt: skip
     assert got.exit_code == 1, got.output
-    p = plan(100)
-    said = f"determinism checks: {len(sent) - 90} queries in 3 calls (within --max-queries)"
-    assert len(sent) <= 100 and p.search_budget() == 90 and said in got.output, got.output
+    p = plan(100, loading=LOADING_PROBE)
+    said = f"determinism checks: {len(sent) - 88} queries in 3 calls (within --max-queries)"
+    assert len(sent) <= 98 and p.search_budget() == 88 and said in got.output, got.output
 
 
 def test_units_share_what_the_checks_leave(tmp_path: Path, sent: list[str]) -> None:

@@ -105,7 +105,8 @@ def test_the_walks_drafts_carry_the_lists_of_their_trees() -> None:
     productions and sentence are its tree's, and the statistics read from it equal those
     read from the tree."""
     from assay.text.engine import _stats_of
-    from assay.text.strategies import WalkStrategy, swap_word_at
+    from assay.text.moves import swap_word_at
+    from assay.text.walk import WalkStrategy
 
     engine = _walk_engine()
     walk = WalkStrategy(screen=3)

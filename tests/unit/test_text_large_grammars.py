@@ -19,8 +19,8 @@ from assay.core.checkpoint import Snapshot
 from assay.text.api import setup_text
 from assay.text.generate import Draws, Sampler
 from assay.text.grammar import Grammar, parse_grammar
+from assay.text.moves import _pick_cum, swap_word_at
 from assay.text.oracle import Case
-from assay.text.strategies import _pick_cum, swap_word_at
 
 WORDS = 50_000
 
@@ -96,7 +96,7 @@ def test_the_drawn_word_is_the_one_the_listed_draw_gives() -> None:
     runs of Ogma and of small categories find what they found).  Weighted (a category of
     more than ``MANY_WORDS``): never the word itself, and each other word in proportion to
     its weight."""
-    from assay.text.strategies import MANY_WORDS, _pick_cum_without
+    from assay.text.moves import MANY_WORDS, _pick_cum_without
 
     rng = np.random.default_rng(3)
     for n in (2, 3, 65, 300):

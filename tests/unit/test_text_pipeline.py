@@ -17,6 +17,7 @@ import pytest
 from assay.core.store import RunStore
 from assay.errors import ModelError, UsageError
 from assay.text.api import check_text, setup_text
+from assay.text.loading import LOADING_PROBE
 from assay.text.pipeline import WORKER_ENV, Turns, worker_mode
 from assay.text.recheck import plan
 
@@ -66,8 +67,10 @@ def test_same_findings_in_every_mode(
         got[mode] = (_rows(r), metrics, r.progress["queries"])
     assert got["process"][0], "the planted bug was not found"
     assert got["process"] == got["thread"] == got["inline"]
-    # the query budget, exactly, less the determinism checks' share (text.recheck.plan)
-    assert got["process"][2] == plan(1500).search_budget() == 1500 - 128
+    # the query budget, exactly, less the determinism checks' share (text.recheck.plan) and
+    # loading's 2 sentences (the callables' probe)
+    assert got["process"][2] == plan(1500, loading=LOADING_PROBE).search_budget()
+    assert got["process"][2] == 1500 - 128 - LOADING_PROBE
 
 
 def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -84,7 +87,8 @@ def test_lanes_never_send_a_sentence_twice(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the search's calls only
     monkeypatch.setattr(text_panel.Panel, "predict", spy)
     r = _run(tmp_path, "once", max_queries=2000, seed=3, opt={"lanes": 2})
-    assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
+    # (loading asked the callables 2 sentences, within the budget)
+    assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000 - LOADING_PROBE
 
 
 def _spied_runs(
@@ -112,7 +116,8 @@ def _spied_runs(
         sent.clear()
         calls[0] = 0
         r = _run(tmp_path, label, max_queries=2000, seed=3)
-        assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000
+        # (loading asked the callables 2 sentences, within the budget)
+        assert len(sent) == len(set(sent)) == r.progress["queries"] == 2000 - LOADING_PROBE
         metrics = {k: v for k, v in r.summary["metrics"].items() if k not in TIMED}
         got[label] = (_rows(r), metrics, calls[0])
     return got

@@ -11,15 +11,9 @@ import numpy as np
 from assay.text.flat import text as flat_text
 from assay.text.generate import Draws, Sampler, detok, tree_text, tree_words
 from assay.text.grammar import load_grammar
+from assay.text.moves import _case_from, _case_json
 from assay.text.oracle import Case
-from assay.text.strategies import (
-    WalkStrategy,
-    _case_from,
-    _case_json,
-    _conjugate_gradient,
-    _pack,
-    _unpack,
-)
+from assay.text.walk import WalkStrategy, _conjugate_gradient, _pack, _unpack
 
 
 class _Refocusing:
@@ -161,7 +155,7 @@ def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: 
 
 
 def test_the_skip_chain_finds_the_next_place_not_known_judged() -> None:
-    from assay.text.strategies import _next_open
+    from assay.text.moves import _next_open
 
     skip = list(range(8))
     for judged in (2, 3, 4, 7):
@@ -179,7 +173,7 @@ def test_the_failing_core_is_where_the_minimal_words_are() -> None:
     """``core_paths`` finds the nodes holding the words of the smallest known minimal error
     the case holds (punctuation joined to the word before it, as in the sentence)."""
     from assay.text.generate import subtree_at, tree_text
-    from assay.text.strategies import _leaves, core_paths
+    from assay.text.moves import _leaves, core_paths
 
     g = load_grammar("builtin:reviews")
     sampler, draws = Sampler(g), Draws(np.random.default_rng(5))
@@ -308,7 +302,7 @@ def test_a_walker_drafting_the_same_edit_again_gets_the_same_draft() -> None:
     """A walker that stays drafts mostly what it drafted before: the same edit of the same
     case gives the same object (its sentences known by identity), not a copy to render and
     hash again; a different case, its own."""
-    from assay.text.strategies import drafted, swap_word_at
+    from assay.text.moves import drafted, swap_word_at
 
     engine = _engine()
     case = Case(Sampler(engine.g).sentence_tree(Draws(np.random.default_rng(4))))
@@ -406,7 +400,7 @@ def test_keepable_subtrees_are_those_without_a_steered_production() -> None:
     """``_keepable`` (one reduceat over the tree's productions) keeps exactly the movable
     nodes whose subtree holds no production with a bias above 1, as a plain walk finds."""
     from assay.text.generate import subtree_at
-    from assay.text.strategies import _keepable, _movable
+    from assay.text.walk import _keepable, _movable
 
     g = load_grammar("builtin:reviews")
     sampler, draws = Sampler(g), Draws(np.random.default_rng(6))

@@ -89,15 +89,37 @@ def check_writable(path: Path | None, argument: str) -> None:
 
 def check_creatable(path: Path | None, argument: str) -> None:
     """Like ``check_writable``, for a file whose missing folders the writer creates (reports
-    of text and backdoor runs): the nearest existing folder must be one assay can write in."""
+    and exports of text and backdoor runs): the missing folders are made and the file tried
+    now, then removed again (asking the system whether a folder is writable is not enough:
+    root is told yes where an NFS server, a read-only mount or a policy says no)."""
     if path is None:
         return
     parent = path.parent if str(path.parent) else Path(".")
     if parent.is_dir():
         check_writable(path, argument)
         return
+    missing: list[Path] = []
     ancestor = parent
     while not ancestor.exists() and ancestor != ancestor.parent:
+        missing.append(ancestor)
         ancestor = ancestor.parent
-    if not ancestor.is_dir() or not os.access(ancestor, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write {path}: cannot create {parent}", argument=argument)
+    if not ancestor.is_dir():
+        raise UsageError(
+            f"cannot write {path}: {ancestor} is a file, not a folder", argument=argument
+        )
+    made: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            try:
+                folder.mkdir()
+            except OSError as exc:
+                raise UsageError(
+                    f"cannot write {path}: cannot create {folder}: {exc.strerror or exc}",
+                    argument=argument,
+                ) from None
+            made.append(folder)
+        check_writable(path, argument)
+    finally:
+        for folder in reversed(made):  # as they were: a run that stops leaves no folder
+            with contextlib.suppress(OSError):
+                folder.rmdir()

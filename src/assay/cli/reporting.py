@@ -20,6 +20,7 @@ from assay.core.outcome import (
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable
 from assay.core.store import ENDED, RunStore
+from assay.errors import UsageError
 from assay.report import build_document, write_reports
 
 __all__ = [
@@ -59,6 +60,29 @@ def anywhere(path: str | os.PathLike[str]) -> str:
     """``path`` as a printed command gives it, to work pasted in any directory (absolute;
     symbolic links kept as given)."""
     return Path(os.path.abspath(path)).as_posix()
+
+
+def not_exported(
+    exc: UsageError, result: Any, store: str | os.PathLike[str], export: Path, technique: str
+) -> UsageError:
+    """An ``--export`` that failed after the run (checked before it; the disk filled or the
+    folder changed since), said after the run's verdict: nothing found is lost, and the
+    command that writes the file from the store is named (a text run's failing sentences;
+    a fairness run's IDIs need its data, so its JSON report is named instead)."""
+    if technique == "fairness":
+        flag, target = "--report", Path(export).with_suffix(".report.json")
+        what = "its JSON report (the IDIs in codes)"
+    else:
+        flag, target, what = "--export", Path(export), "them"
+    again = shlex.join(
+        ["assay", "report", result.run_id, "--store", anywhere(store), flag, anywhere(target)]
+    )
+    return UsageError(
+        f"{exc.bare_message}; nothing found is lost: run {result.run_id} ({result.status}, "
+        f"{result.n_findings:,} findings) is kept in the store; write {what} with: {again}",
+        argument="--export",
+        path=str(export),
+    )
 
 
 def report_command(run_id: str, store: str | os.PathLike[str]) -> str:

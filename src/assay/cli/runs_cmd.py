@@ -12,10 +12,10 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli import leftover
-from assay.cli.checks import check_outputs, check_writable
+from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
-from assay.cli.reporting import anywhere, finish_run, resume_command
+from assay.cli.reporting import anywhere, finish_run, not_exported, resume_command
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
@@ -132,6 +132,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         html: Html = None,
         junit: Junit = None,
         store: StoreOpt = DEFAULT_STORE,
+        export: Annotated[
+            Path | None,
+            typer.Option(
+                help="Write a text run's failing sentences here (.csv, .jsonl or .json), as "
+                "assay text --export does.",
+            ),
+        ] = None,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
@@ -139,16 +146,32 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.report import build_document, write_reports
 
         out = Output(quiet=quiet, as_json=as_json)
-        if not (json_path or html or junit or as_json):
+        if not (json_path or html or junit or as_json or export):
             raise UsageError(
-                "ask for at least one of --report, --html, --junit, --json", argument="--html"
+                "ask for at least one of --report, --html, --junit, --json, --export",
+                argument="--html",
             )
+        check_export(export)
         outputs = [(json_path, "--report"), (html, "--html"), (junit, "--junit")]
+        outputs.append((export, "--export"))
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        if export is not None and record.technique != "text":
+            raise UsageError(
+                f"--export here writes a text run's failing sentences; run {record.id} is a "
+                f"{record.technique} run (a fairness run's IDIs are written in your columns, "
+                "which needs its data: assay fairness --export, or result.export in Python)",
+                argument="--export",
+            )
         check_outputs(outputs, [store, *_files_read(record)])
         for path, flag in outputs:
-            check_writable(path, flag)
+            (check_creatable if flag == "--export" else check_writable)(path, flag)
+        if export is not None:
+            from assay.text.api import export_findings
+
+            out.say(f"wrote {export_findings(the_store, record.id, export)}")
+            if not (json_path or html or junit or as_json):
+                return
         doc = build_document(the_store, record.id)
         written = write_reports(
             doc,
@@ -236,8 +259,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"run {record.id} already ended ({record.status}); nothing to resume",
                 argument="RUN_ID",
             )
-        for path, flag in outputs:
-            check_writable(path, flag)
+        for path, flag in outputs:  # (an export's missing folders are made, as by the run)
+            (check_creatable if flag == "--export" else check_writable)(path, flag)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
         given: str | GivenAgain | None = None
         if model:
@@ -262,20 +285,26 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 call_timeout=call_timeout,
             )
         exports: dict[str, Any] = {}
+        unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
-            exports["export"] = _export_resumed(result, export)
-            out.say(f"wrote {exports['export']['path']}")
-        raise typer.Exit(
-            finish_run(
-                out,
-                store=the_store,
-                run_id=result.run_id,
-                html=html,
-                junit=junit,
-                report=json_path,
-                exports=exports,
-            )
+            try:
+                exports["export"] = _export_resumed(result, export)
+            except UsageError as exc:
+                unwritten = not_exported(exc, result, store, export, record.technique)
+            else:
+                out.say(f"wrote {exports['export']['path']}")
+        code = finish_run(
+            out,
+            store=the_store,
+            run_id=result.run_id,
+            html=html,
+            junit=junit,
+            report=json_path,
+            exports=exports,
         )
+        if unwritten is not None:  # exit 2: the file asked for is not there
+            raise unwritten
+        raise typer.Exit(code)
 
     @app.command("verify")
     @guarded

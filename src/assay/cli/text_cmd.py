@@ -39,7 +39,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, demo_exit, finish_run
+from assay.cli.reporting import announce, demo_exit, finish_run, not_exported
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
@@ -150,7 +150,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Test text classifiers with sentences generated from a grammar."""
         from assay.execution.campaign import execution_config
-        from assay.text.api import check_export, check_text, export_findings, setup_text
+        from assay.text.api import (
+            DEFAULT_MAX_QUERIES,
+            check_export,
+            check_text,
+            export_findings,
+            setup_text,
+        )
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
         # every argument is checked before anything is loaded or a run is created: a bad
@@ -195,6 +201,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 allow_pickle=allow_pickle,
                 weighted=not uniform,
                 output=output or None,
+                # loading's sentences count within the budget (20,000 with none given)
+                max_queries=max_queries if max_queries or max_time else DEFAULT_MAX_QUERIES,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,
@@ -239,18 +247,24 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if said:
             out.note(said)
         exported = None
+        unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
-            path = export_findings(RunStore(store), result.run_id, export)
-            exported = {"export": {"path": str(path)}}
-            unended = result.status not in ("completed", "budget_exhausted")
-            out.say(
-                f"wrote {path}"
-                + (
-                    f" (so far: the run is {result.status}; its resume line writes the file again)"
-                    if unended
-                    else ""
+            try:
+                path = export_findings(RunStore(store), result.run_id, export)
+            except UsageError as exc:
+                unwritten = not_exported(exc, result, store, export, "text")
+            else:
+                exported = {"export": {"path": str(path)}}
+                unended = result.status not in ("completed", "budget_exhausted")
+                out.say(
+                    f"wrote {path}"
+                    + (
+                        f" (so far: the run is {result.status}; its resume line writes the "
+                        "file again)"
+                        if unended
+                        else ""
+                    )
                 )
-            )
         code = finish_run(
             out,
             store=RunStore(store),
@@ -261,18 +275,34 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             fail_on=fail_on,
             exports=exported,
         )
+        if unwritten is not None:  # exit 2: the file asked for is not there
+            raise unwritten
         raise typer.Exit(demo_exit(code) if demo else code)
 
 
 def _checks_line(summary: dict[str, Any]) -> str | None:
-    """What the determinism checks cost, and whether within the query budget."""
+    """What the determinism checks cost, and whether within the query budget; then every
+    query the run asked, by whom (the search, the checks, loading the classifiers)."""
     det = summary.get("determinism") or {}
-    if "queries" not in det or det.get("off"):
-        return None
-    where = "within --max-queries" if det.get("within_budget") else "no query budget"
-    return (
-        f"determinism checks: {det['queries']:,} queries in {det.get('calls', 0)} calls ({where})"
-    )
+    lines = []
+    if "queries" in det and not det.get("off"):
+        where = "within --max-queries" if det.get("within_budget") else "no query budget"
+        lines.append(
+            f"determinism checks: {det['queries']:,} queries in {det.get('calls', 0)} calls "
+            f"({where})"
+        )
+    asked = summary.get("model_queries") or {}
+    if asked:
+        again = asked.get("loading_resumed")
+        budget = asked.get("max_queries")
+        lines.append(
+            f"queries asked: {asked.get('total', 0):,} in all (search {asked.get('search', 0):,}, "
+            f"determinism checks {asked.get('checks', 0):,}, loading the classifiers "
+            f"{asked.get('loading', 0):,}"
+            + (f", loading again in resumed sessions {again:,}" if again else "")
+            + (f"; --max-queries {budget:,})" if budget is not None else "; no query budget)")
+        )
+    return "\n".join(lines) or None
 
 
 def _locale_note(model: Any) -> str | None:

@@ -17,6 +17,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
+from assay.models import probed
 from assay.models.checked import array_hint
 from assay.models.pipeline_answers import (
     covers,
@@ -454,6 +455,7 @@ def probe_call(
             argument="--max-time",
         )
     caller = WatchedCaller(call_timeout=timeout, time_left=left, answered=lambda: 0)
+    probed.asked(len(probe))
     try:
         return caller.submit(lambda: ask(probe)).result()
     except AssayError:

@@ -19,6 +19,7 @@ import numpy as np
 from assay.core.calls import usable_cores
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
+from assay.models import probed
 from assay.models.onnx_locale import is_locale_error, with_available_locale
 from assay.models.sklearn import index_of
 
@@ -288,6 +289,8 @@ class OnnxModel:
                 f"output {self.output.name!r} has no fixed width; give --n-classes",
                 argument="--n-classes",
             )
+        if probe is not None:
+            probed.asked(len(probe))
         try:
             answer = self._run(batch)
         except Exception as exc:

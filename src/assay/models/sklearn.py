@@ -9,6 +9,7 @@ import numpy as np
 
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
+from assay.models import probed
 
 __all__ = ["SklearnModel", "from_sklearn", "index_of"]
 
@@ -226,6 +227,7 @@ def _duck_classifier(
     """A predict_proba object without classes_: count classes from n_classes or a probe."""
     kind: OutputKind = outputs or "proba"
     if n_classes is None and kind == "proba" and probe is not None:
+        probed.asked(len(probe))
         answer = np.asarray(estimator.predict_proba(probe))
         n_classes = int(answer.shape[1]) if answer.ndim == 2 else None
     if n_classes is None and kind == "proba":

@@ -24,6 +24,7 @@ import numpy as np
 
 from assay.core.model import Capabilities, Modality, ModelInputs
 from assay.errors import ModelError, UsageError
+from assay.models import probed
 
 __all__ = ["TorchModel", "from_torch", "is_torch_module", "load_torch_file"]
 
@@ -106,11 +107,13 @@ class TorchModel:
 
     def _probe(self, probe: np.ndarray, modality: Modality) -> tuple[np.ndarray, int | None]:
         """The answer to the probe batch, and 1 when the module answers one input at a time."""
+        probed.asked(len(probe))
         try:
             return self._forward(probe), None
         except Exception as exc:
             first = exc
         if len(probe) > 1:
+            probed.asked(1)
             try:
                 out = self._forward(probe[:1])
             except Exception:

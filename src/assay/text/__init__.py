@@ -4,7 +4,8 @@ A context-free grammar describes a slice of the input space; a search walks thro
 (``walk``, ``random``, ``ogma``, ``exhaustive``); an oracle decides what is an error: two or
 more classifiers that disagree (differential), or one that breaks a relation the grammar
 declares (invariance, directional).  Errors are shrunk to minimal failing sentences.
-``assay.check_text`` (``assay.text.api``) is the entry point.
+``assay.check_text`` (``assay.text.api``, the shell's entry; its jobs in ``loading``,
+``prepare`` and ``phases``) is the entry point.
 """
 
 from assay.text.grammar import Grammar, load_grammar, parse_grammar

@@ -39,6 +39,7 @@ from assay.text.known import KnownErrors
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
+from assay.text.untested import untested_reason
 
 __all__ = ["Engine", "Evaluated", "Strategy", "TextModel", "untested_reason"]
 
@@ -260,7 +261,7 @@ class Engine:
 
     def space_skip(self) -> list[int]:
         """Per derivation of ``space``: itself, or a later place to look from when it is
-        known judged (built with the list; see ``strategies._unjudged``)."""
+        known judged (built with the list; see ``moves._unjudged``)."""
         if self._space_skip is None or len(self._space_skip) != len(self._space or ()):
             self._space_skip = list(range(len(self._space or ())))
         return self._space_skip
@@ -273,7 +274,7 @@ class Engine:
     def _entry(self, case: Case) -> tuple[Case, list[str], list[int], int]:
         """A case, its variants' sentences, their keys and the case's key (``case_key``),
         made once per case (remembered by identity across rounds, bounded: a walker's
-        drafts that come back are the same objects, ``strategies.drafted``)."""
+        drafts that come back are the same objects, ``moves.drafted``)."""
         got = self._texts.get(id(case))
         if got is not None and got[0] is case:
             return got
@@ -1081,66 +1082,6 @@ class Engine:
 def thaw() -> None:
     """Give the cyclic collector back what ``Engine.step`` froze (at the end of a run)."""
     gc.unfreeze()
-
-
-def untested_reason(e: Any) -> str | None:
-    """Why no sentence of a search (an ``Engine`` or the units' merged statistics) could have
-    failed: the classifiers gave one answer to every sentence, or every sentence was blank
-    (``None``: it tested something, or it found errors)."""
-    if e.errors or not e.cases:
-        return None
-    if not e.wordy:
-        return "every sentence the grammar derived was empty, so nothing was judged"
-    if e.varied and e.first_answer is not None:
-        return _constant_classifiers(e)
-    if e.varied or e.first_answer is None:
-        return None
-    asked = len(e.asked)
-    if asked == 1:
-        if getattr(getattr(e, "oracle", None), "kind", None) == "differential":
-            return None  # the classifiers were compared on it (and agreed): a test
-        return (
-            "one sentence only was asked (the grammar derives one, or the budget allowed "
-            "one), so no answer could differ"
-        )
-    shown = _answer_shown(e)
-    return (
-        f"the classifiers gave the same answer ({shown}) to every one of the {asked:,} "
-        "sentences they were asked, so no sentence could fail; check that each receives "
-        "sentences in the form it was trained on"
-    )
-
-
-def _answer_shown(e: Any) -> str:
-    """The one answer of every classifier, in their own labels."""
-    lay = getattr(getattr(e, "oracle", None), "layout", None)
-    if lay is None:
-        return ", ".join(f"{v:g}" for v in np.asarray(e.first_answer)[:6])
-    return str(lay.answer_text(e.first_answer))
-
-
-def _constant_classifiers(e: Any) -> str | None:
-    """Why an invariance test of several classifiers tested some of them not at all: each
-    gave one answer to every sentence (no swap can change a constant answer) while the
-    others' answers varied (``None``: every classifier's varied, or not watched)."""
-    oracle = getattr(e, "oracle", None)
-    still = getattr(e, "still", None)
-    if getattr(oracle, "kind", None) != "invariance" or not still or oracle is None:
-        return None
-    lay = oracle.layout
-    names = [
-        name
-        for k, name in enumerate(lay.names)
-        if all(still[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])])
-    ]
-    if not names:
-        return None
-    return (
-        f"{', '.join(names)} gave the same answer to every one of the {len(e.asked):,} "
-        "sentences asked, so no swap could change it: nothing was tested of "
-        f"{'it' if len(names) == 1 else 'them'}; check that each receives sentences in the "
-        "form it was trained on"
-    )
 
 
 def _key_set(stored: np.ndarray | None) -> set[int]:

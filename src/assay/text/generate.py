@@ -187,7 +187,7 @@ class Sampler:
     def steered(self, bias: np.ndarray) -> dict[Any, Any]:
         """Cumulative weights steered by ``bias``, per (symbol, depth left), made once per
         bias array (a search's round uses one or two; by identity, holding the array); a
-        walk's word swaps keep theirs in it too (``strategies._other_word``)."""
+        walk's word swaps keep theirs in it too (``moves._other_word``)."""
         for held, table in self._bias_memo:
             if held is bias:
                 return table

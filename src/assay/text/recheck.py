@@ -11,8 +11,9 @@ that the search's answers are its own):
 
 Under a query budget both count within it (``plan``): they take at most ``CHECK_SHARE`` of
 ``--max-queries`` (all of ``2 * PROBE + SAMPLE`` from 1,280 queries on, fewer sentences
-below), the search gets the rest, and the re-check also gets what the search left unused.
-A paid endpoint is asked at most ``--max-queries`` sentences in all.  Unlike fairness's
+below), the search gets the rest less what loading the classifiers asked (``text.loading``),
+and the re-check also gets what the search left unused.  A paid endpoint is asked at most
+``--max-queries`` sentences in all.  Unlike fairness's
 checks (outside its budget), they therefore change what a seeded search finds under a query
 budget; with the checks off (``--no-determinism-check``) the search has the whole budget.
 
@@ -54,40 +55,46 @@ CHECK_SHARE = 0.1  # of --max-queries at most, for both checks
 class CheckPlan:
     """What the checks may ask: ``probe`` sentences twice at the start, and ``reserve``
     queries kept from the search for the re-check (plus any the search leaves unused).
-    ``budget``: the run's ``--max-queries`` (None: no query budget, nothing kept)."""
+    ``budget``: the run's ``--max-queries`` (None: no query budget, nothing kept);
+    ``loading``: the queries loading the classifiers asked within it (``text.loading``)."""
 
     probe: int
     reserve: int
     budget: int | None
+    loading: int = 0
 
     @property
     def kept(self) -> int:
         """Queries taken from the search's budget."""
         return 0 if self.budget is None else 2 * self.probe + self.reserve
 
-    def search_budget(self) -> int | None:
-        return None if self.budget is None else self.budget - self.kept
+    def search_budget(self, *, checking: bool = True) -> int | None:
+        """What the search may ask: the budget less loading's queries and (``checking``)
+        the checks'."""
+        if self.budget is None:
+            return None
+        return self.budget - self.loading - (self.kept if checking else 0)
 
     def recheck_limit(self, search_queries: int) -> int:
         """Sentences the re-check may ask once the search asked ``search_queries``."""
         if self.budget is None:
             return SAMPLE
-        left = self.budget - self.kept - search_queries
+        left = self.budget - self.loading - self.kept - search_queries
         return max(min(SAMPLE, self.reserve + max(left, 0)), 0)
 
 
-def plan(max_queries: int | None, *, units: int | None = None) -> CheckPlan:
+def plan(max_queries: int | None, *, units: int | None = None, loading: int = 0) -> CheckPlan:
     """The checks' share of a query budget: ``CHECK_SHARE`` of it at most (never more than
     the full checks' ``2 * PROBE + SAMPLE``), half of it for the probe (its sentences asked
-    twice), the rest for the re-check; ``units`` searches keep at least one query each.
-    No query budget: the full checks, bounded by time only."""
+    twice), the rest for the re-check; ``units`` searches keep at least one query each, as
+    the search keeps one after ``loading`` (the queries loading the classifiers asked, within
+    the budget too).  No query budget: the full checks, bounded by time only."""
     if max_queries is None:
-        return CheckPlan(PROBE, SAMPLE, None)
+        return CheckPlan(PROBE, SAMPLE, None, loading)
     share = min(2 * PROBE + SAMPLE, int(CHECK_SHARE * max_queries))
-    if units:
-        share = max(min(share, max_queries - units), 0)
+    share = max(min(share, max_queries - loading - (units or 1)), 0)
     n_probe = min(PROBE, share // 4)
-    return CheckPlan(n_probe, min(SAMPLE, share - 2 * n_probe), max_queries)
+    return CheckPlan(n_probe, min(SAMPLE, share - 2 * n_probe), max_queries, loading)
 
 
 def _guarded(
@@ -192,7 +199,8 @@ def _section(
     if skipped is not None:
         parts.append(f"The stored minimal failing sentences could not be asked again: {skipped}.")
     where = (
-        f"within the query budget of {count(budget)} (the search had the rest)"
+        f"within the query budget of {count(budget)} (loading the classifiers and the search "
+        "had the rest)"
         if budget is not None
         else "with no query budget to count them in"
     )

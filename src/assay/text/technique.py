@@ -123,7 +123,7 @@ def _lane_strategy(test: TextTest, n_lanes: int) -> Any:
     a walk's walkers shared among the lanes (its other settings kept)."""
     made = make_strategy(test.strategy, test.grammar, test.max_depth, start=test.start)
     if n_lanes > 1 and test.strategy in ("walk", "explore", "harvest"):
-        from assay.text.strategies import WalkStrategy
+        from assay.text.walk import WalkStrategy
 
         settings = ("moves", "patience", "brevity", "screen", "explore", "harvest", "measure")
         kept = {k: getattr(made, k) for k in settings if hasattr(made, k)}

@@ -101,7 +101,7 @@ class _Merged:
     wordy: bool = False
 
     def untested(self) -> str | None:
-        from assay.text.engine import untested_reason
+        from assay.text.untested import untested_reason
 
         return untested_reason(self)
 

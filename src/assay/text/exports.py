@@ -1,0 +1,128 @@
+"""A text run's findings read from the store: as a pandas DataFrame (``findings_frame``) and
+written for labelling or retraining (``export_findings``: CSV, JSON lines, one JSON
+document)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+from assay.core.store import RunStore
+from assay.errors import UsageError
+
+__all__ = ["export_findings", "findings_frame"]
+
+
+def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> Any:
+    """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels
+    (a list, one per classifier, as in the JSON exports), and each classifier's
+    probabilities for the minimal sentence (the first ``limit``)."""
+    import numpy as np
+    import pandas as pd
+
+    from assay.core.labels import split_labels
+
+    rows: list[dict[str, Any]] = []
+    record = store.get_run(run_id)
+    for batch in store.iter_batches(record.id):
+        cols = batch.details.get("columns", [])
+        for i in range(len(batch)):
+            row: dict[str, Any] = {
+                "kind": batch.kind,
+                "minimal": str(batch.inputs[i][0]),
+                "sentence": str(batch.inputs[i][1]),
+                "variant": str(batch.columns["variant"][i]) if "variant" in batch.columns else "",
+                "severity": float(batch.severity[i]),
+                "margin": float(batch.columns["margin"][i]) if "margin" in batch.columns else None,
+                "labels": split_labels(str(batch.columns["labels"][i]))
+                if "labels" in batch.columns
+                else [],
+                "minimal_words": int(batch.columns["minimal_words"][i])
+                if "minimal_words" in batch.columns
+                else None,
+            }
+            for j, name in enumerate(cols):
+                row[name] = float(np.asarray(batch.outputs)[i, 0, j])
+            rows.append(row)
+            if limit is not None and len(rows) >= limit:
+                break
+        if limit is not None and len(rows) >= limit:
+            break
+    if not rows:  # the columns of a run that found something: code written for one works
+        layout = (record.config or {}).get("layout") or {}
+        scores = [
+            f"{n}: {lab}"
+            for n, labs in zip(layout.get("names", []), layout.get("labels", []), strict=False)
+            for lab in labs
+        ]
+        return pd.DataFrame(columns=[*_FINDING_COLUMNS, *scores])
+    frame = pd.DataFrame(rows)
+    # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
+    found = _times_found(record.summary or {}, frame)
+    frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
+    return frame
+
+
+# a findings frame's columns before the classifiers' scores ("NAME: LABEL")
+
+
+_FINDING_COLUMNS = (
+    "kind",
+    "times_found",
+    "minimal",
+    "sentence",
+    "variant",
+    "severity",
+    "margin",
+    "labels",
+    "minimal_words",
+)
+
+
+def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:
+    """How often each minimal sentence was reached, from the summary's ranked list (the
+    most found first, capped): one beyond the list is known only when the list's last count
+    is 1; else ``None`` (it read 1, a count nobody measured)."""
+    text = summary.get("text") or {}
+    ranked = text.get("minimal") or []
+    counts = {(r["sentence"], r.get("variant", "")): int(r["count"]) for r in ranked}
+    whole = len(ranked) >= int(text.get("distinct_minimal") or 0)
+    floor = min(counts.values(), default=1)
+    beyond = 1 if whole or floor <= 1 else None
+    return [
+        counts.get((m, v), beyond) for m, v in zip(frame["minimal"], frame["variant"], strict=True)
+    ]
+
+
+def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
+    """Write the failing sentences for labelling or retraining: CSV or JSON lines.  In JSON
+    (``.jsonl``, ``.json``, as in ``findings()``) ``labels`` is a list, one label per
+    classifier; in CSV one string, the labels joined by "; " (``core.labels``: a label
+    holding ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
+    from assay.core.labels import join_labels
+
+    frame = findings_frame(store, run_id)
+    p = Path(path)
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if p.suffix.lower() in (".jsonl", ".json"):
+            records = frame.to_dict(orient="records")
+            for rec in records:
+                rec["labels"] = list(rec.get("labels") or [])
+        if p.suffix.lower() == ".jsonl":
+            with p.open("w", encoding="utf-8") as fh:
+                for rec in records:
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
+            p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        elif p.suffix.lower() == ".csv":  # a cell holds one string: the labels joined
+            frame.assign(labels=[join_labels(x) for x in frame["labels"]]).to_csv(p, index=False)
+        else:
+            raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write: {exc.strerror or exc}", argument="--export", path=str(p)
+        ) from exc
+    return p

@@ -1,0 +1,382 @@
+"""The text shell's classifiers: built-in ones by name, the others through the model
+adapters (``models.load_model``), each checked to be a text classifier that says which
+classes it has; the same classifier given twice refused; labels answered by name read
+off the classifiers' answers.  Part of the text technique's shell: it may import
+``models`` and ``datasets``."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from assay.core.integrity import model_fingerprint
+from assay.core.model import Model
+from assay.errors import UsageError
+from assay.text.generate import Draws, Sampler, tree_text
+from assay.text.panel import fold_label
+
+__all__ = [
+    "BUILTIN_CLASSIFIERS",
+    "LOADING_PROBE",
+    "builtin_classifier",
+    "load_classifiers",
+    "name_of",
+    "outputs_per_classifier",
+]
+
+
+BUILTIN_CLASSIFIERS = {
+    "vader": "VADER sentiment (vaderSentiment; lexicon in the wheel)",
+    "textblob": "TextBlob pattern sentiment (lexicon in the wheel)",
+    "tfidf": "TF-IDF + logistic regression trained on the shipped tweets",
+    "tfidf-nonegation": "the same, but negation words are deleted before vectorising",
+}
+
+
+@functools.lru_cache(maxsize=8)
+def builtin_classifier(name: str) -> Model:
+    """A built-in classifier by name (trained at first use; never downloaded)."""
+    from assay.text.classifiers import TextBlobModel, VaderModel, train_tfidf
+
+    if name == "vader":
+        return VaderModel()
+    if name == "textblob":
+        return TextBlobModel()
+    if name in ("tfidf", "tfidf-nonegation"):
+        from assay.datasets.tweets import load_tweets
+
+        texts, labels = load_tweets()
+        return train_tfidf(texts, labels, negation=name == "tfidf")
+    raise UsageError(
+        f"no built-in classifier {name!r}; choose one of {', '.join(BUILTIN_CLASSIFIERS)}",
+        argument="MODEL",
+    )
+
+
+def name_of(spec: Any, i: int) -> str:
+    if isinstance(spec, str):
+        if spec.startswith("builtin:"):
+            return spec.split(":", 1)[1]
+        if "://" in spec:  # an endpoint: never its query, user or password (secrets)
+            from urllib.parse import urlsplit
+
+            parts = urlsplit(spec)
+            base = parts.path.rstrip("/").rsplit("/", 1)[-1] or (parts.hostname or "")
+            return base or f"model{i + 1}"
+        base = spec.rstrip("/").rsplit("/", 1)[-1]
+        return base or f"model{i + 1}"
+    # an object (the API): a function by its name, an estimator by its class ('model2'
+    # named nothing the user wrote)
+    name = getattr(spec, "__name__", None) or type(spec).__name__
+    if isinstance(name, str) and name.isidentifier() and name != "<lambda>":
+        return name
+    return f"model{i + 1}"
+
+
+def _of_classifier(exc: UsageError, spec: Any, k: int, n: int) -> UsageError:
+    """``exc`` naming the classifier it is about, when there are several."""
+    if n < 2:
+        return exc
+    return UsageError(
+        f"classifier {name_of(spec, k)}: {exc.bare_message}",
+        argument=exc.argument,
+        path=exc.path,
+        line=exc.line,
+        column=exc.column,
+    )
+
+
+def _identities(spec: Any, model: Model) -> set[tuple[Any, ...]]:
+    """What makes a classifier the one it is: its built-in name, its object, its file's
+    contents (a path, a symlink, a copy), a function's file and name, an endpoint."""
+    from assay.models.callable import CallableModel
+
+    out: set[tuple[Any, ...]] = set()
+    inner = getattr(model, "inner", model)
+    fn = inner.fn if isinstance(inner, CallableModel) else None
+    for obj in (fn, None if isinstance(spec, str) else spec):
+        if obj is not None:
+            out.add(("object", id(obj)))
+    if not isinstance(spec, str):
+        return out
+    if spec.startswith("builtin:") or "://" in spec:
+        out.add(("spec", spec.rstrip("/")))
+        return out
+    fingerprint = model_fingerprint(getattr(model, "spec_info", {}) or {}, spec)
+    if fingerprint is not None:
+        name = spec.rpartition(":")[2] if ".py:" in spec else ""
+        out.add(("file", fingerprint["sha256"], name))
+    return out
+
+
+def _refuse_the_same_twice(specs: list[Any], loaded: list[Model]) -> None:
+    """A differential test of one classifier against itself can find nothing: refused."""
+    seen: dict[tuple[Any, ...], int] = {}
+    for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
+        for key in _identities(spec, m):
+            j = seen.setdefault(key, k)
+            if j == k:
+                continue
+            how = {
+                "file": "files of identical contents",
+                "object": "the same object",
+                "spec": "the same name",
+            }[str(key[0])]
+            raise UsageError(
+                f"classifiers {j + 1} and {k + 1} ({name_of(specs[j], j)}, "
+                f"{name_of(spec, k)}) are the same classifier ({how}): a differential test "
+                "compares different classifiers, and one compared with itself can never "
+                "disagree. Give two different classifiers, or test one alone with --oracle "
+                "invariance or --oracle directional",
+                argument="MODEL",
+            )
+
+
+def outputs_per_classifier(output: str | Sequence[str | None] | None, n: int) -> list[str | None]:
+    """``output`` as one name (or None: the default) per classifier: one name for one
+    classifier, else one per classifier in order (``-``: its default output)."""
+    if output is None:
+        return [None] * n
+    given = [output] if isinstance(output, str) else list(output)
+    if len(given) != n:
+        raise UsageError(
+            f"{len(given)} --output value{'s' if len(given) != 1 else ''} for {n} "
+            f"classifier{'s' if n != 1 else ''}: give one per classifier, in order, with '-' "
+            "for a classifier whose default output is read (an ONNX graph's probabilities, an "
+            "endpoint's first output)",
+            argument="--output",
+        )
+    out: list[str | None] = []
+    for value in given:
+        if value is not None and not isinstance(value, str):
+            raise UsageError(
+                f"an output is named by a string, not {type(value).__name__}", argument="--output"
+            )
+        name = None if value is None or value.strip() in ("", "-") else value.strip()
+        out.append(name)
+    return out
+
+
+def _reads_named_outputs(model: Any) -> bool:
+    """Whether ``model`` (through its wrappers) reads one of several named outputs: an ONNX
+    graph, or an endpoint speaking the Open Inference Protocol."""
+    from assay.models.onnx import OnnxModel
+
+    seen = 0
+    while model is not None and seen < 6:
+        if isinstance(model, OnnxModel):
+            return True
+        codec = getattr(model, "codec", None)
+        if codec is not None:
+            return getattr(codec, "name", None) == "oip"
+        fn_owner = getattr(getattr(model, "fn", None), "__self__", None)  # an endpoint's method
+        model = getattr(model, "inner", None) or getattr(model, "model", None) or fn_owner
+        seen += 1
+    return False
+
+
+def _no_named_outputs(spec: Any, name: str | None, model: Any = None) -> UsageError:
+    kind = (getattr(model, "spec_info", None) or {}).get("type") if model is not None else None
+    what = kind or ("a built-in classifier" if isinstance(spec, str) else type(spec).__name__)
+    return UsageError(
+        f"--output {name} names an output of an ONNX graph or of an Open Inference Protocol "
+        f"endpoint (/v2/models/NAME); {name_of(spec, 0)} ({what}) has no named outputs to "
+        "choose from: give '-' for it",
+        argument="--output",
+    )
+
+
+LOADING_PROBE = 2  # sentences asked of a classifier to learn what it answers
+_LABEL_PROBE = 64  # sentences asked of a classifier answering labels by name, undeclared
+
+
+def _labels_as_answered(
+    loaded: list[Model],
+    sampler: Sampler,
+    *,
+    alone: bool,
+    asked: list[int],
+    max_queries: int | None,
+    names: list[str],
+) -> list[Model]:
+    """Each classifier that answers labels by name without declaring them (``"pos"``,
+    ``{"label": "POSITIVE", ...}``) with its labels read off its answers to a few dozen
+    sentences of the grammar, and (``alone`` False: no label map) the other classifiers'
+    labels after its own, so that labels are compared as the strings they are.  The sentences
+    asked of each are added to ``asked``; with ``max_queries``, refused (exit 2) before any
+    is asked when they would leave no query for the search."""
+    from assay.models import probed
+    from assay.models.callable import NamedLabelsModel, probe_call
+    from assay.models.checked import CheckedModel
+
+    def open_of(m: Model) -> NamedLabelsModel | None:
+        inner = getattr(m, "inner", None)
+        ok = isinstance(inner, NamedLabelsModel) and inner.from_answers
+        return inner if ok else None
+
+    if not any(open_of(m) for m in loaded):
+        return loaded
+    draws = Draws(__import__("numpy").random.default_rng(1))
+    more = list(dict.fromkeys(tree_text(sampler.sentence_tree(draws)) for _ in range(_LABEL_PROBE)))
+    own: list[tuple[str, ...]] = []
+    for k, m in enumerate(loaded):
+        inner = open_of(m)
+        if inner is None:
+            own.append(tuple(m.capabilities.class_names or ()))
+            continue
+        needed = asked[k] + len(more) + 1
+        _refuse_beyond(max_queries, needed, names[k], needed - 1, _LABELS_HINT)
+        info = inner.info  # a function's, or an endpoint's answering labels by name
+        what = f"the function {info['callable']}" if "callable" in info else info.get("url")
+        with probed.counting() as tally:
+            said = probe_call(inner.labels_answered, more, what=str(what))
+        asked[k] += tally[0]
+        own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
+    out: list[Model] = []
+    for k, m in enumerate(loaded):
+        inner = open_of(m)
+        if inner is None:
+            out.append(m)
+            continue
+        names = list(own[k])
+        if not alone:  # the others' labels it has not written (in any case) itself
+            for x in (x for labels in own for x in labels):
+                if fold_label(x) not in {fold_label(n) for n in names}:
+                    names.append(x)
+        wide = CheckedModel(inner.with_labels(tuple(names)), spec_info=getattr(m, "spec_info", {}))
+        wide.spec_info["capabilities"] = wide.capabilities.to_json()
+        out.append(wide)
+    return out
+
+
+def load_classifiers(
+    specs: list[Any],
+    sampler: Sampler,
+    *,
+    chosen: list[str | None],
+    model_type: str | None,
+    allow_pickle: bool,
+    trust: Sequence[str],
+    serving: Any,
+    oracle: str,
+    mode: str,
+    top_k: int,
+    alone: bool,
+    max_queries: int | None = None,
+) -> tuple[list[Model], list[int]]:
+    """The classifiers ``specs`` loaded (built-in ones by name, the others through the model
+    adapters, which may ask them 2 sentences of the grammar, drawn by ``sampler``, to learn
+    what they answer), each reading its output ``chosen[k]`` (None: its default), and
+    checked: text classifiers saying which classes they have, not one classifier twice in a
+    differential test (``oracle``), and answering a ranking for ``mode`` topk.  Labels
+    answered by name are read off the answers (``alone``: a label map aligns them).
+
+    Also the sentences loading asked each classifier (``models.probed``): a text run counts
+    them within its query budget.  ``max_queries``: the run's budget; loading never asks a
+    classifier more (the first probe is cut to it) and is refused (exit 2) before asking
+    what would leave no query for the search."""
+    from assay.models import load_model, probed
+    from assay.models.checked import CheckedModel
+
+    draws = Draws(__import__("numpy").random.default_rng(0))
+    probe = [tree_text(sampler.sentence_tree(draws)) for _ in range(LOADING_PROBE)]
+    if max_queries is not None:  # a budget of 1 or 2: refused after, never exceeded
+        probe = probe[: max(1, min(LOADING_PROBE, max_queries))]
+    loaded: list[Model] = []
+    asked = [0] * len(specs)
+    for k, spec in enumerate(specs):
+        if chosen[k] is not None and (not isinstance(spec, str) or spec.startswith("builtin:")):
+            raise _of_classifier(_no_named_outputs(spec, chosen[k]), spec, k, len(specs))
+        if isinstance(spec, str) and spec.startswith("builtin:"):
+            inner = builtin_classifier(spec.split(":", 1)[1])
+            loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
+            continue
+        try:
+            with probed.counting() as tally:
+                loaded.append(
+                    load_model(
+                        spec,
+                        model_type=model_type,
+                        allow_pickle=allow_pickle,
+                        trust=tuple(trust),
+                        modality="text",
+                        probe=probe,
+                        serving=serving,
+                        output=chosen[k],
+                    )
+                )
+            asked[k] = tally[0]
+            if chosen[k] is not None and not _reads_named_outputs(loaded[-1]):
+                raise _no_named_outputs(spec, chosen[k], loaded[-1])
+        except UsageError as exc:  # of several classifiers: say which one
+            raise _of_classifier(exc, spec, k, len(specs)) from None
+        _refuse_beyond(max_queries, asked[k] + 1, name_of(spec, k), asked[k])
+    for k, (spec, m) in enumerate(zip(specs, loaded, strict=True)):
+        caps = m.capabilities
+        if caps.modality != "text":
+            raise UsageError(
+                f"{name_of(spec, k)} is a {caps.modality} model; text "
+                "testing needs text classifiers",
+                argument="MODEL",
+            )
+        if not caps.class_names and caps.n_classes is None:
+            fix = (
+                "declare them beside the function, in order, as scikit-learn does: "
+                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
+                "per class)"
+                if caps.outputs == "labels"
+                else "answer probabilities, one column per class (for a score p of the "
+                "second class: `np.column_stack([1 - p, p])`), and declare the classes "
+                "beside the function: `FUNCTION.classes_ = ['neg', 'pos']`"
+            )
+            what = "class indices" if caps.outputs == "labels" else "one score per sentence"
+            raise UsageError(
+                f"classifier {name_of(spec, k)} answers {what} without saying which classes "
+                f"there are; {fix}",
+                argument="MODEL",
+            )
+    if oracle == "differential":
+        _refuse_the_same_twice(specs, loaded)
+        ranked_not = [
+            name_of(spec, k)
+            for k, (spec, m) in enumerate(zip(specs, loaded, strict=True))
+            if m.capabilities.outputs == "labels"
+        ]
+        if mode == "topk" and ranked_not:
+            verb = "answers" if len(ranked_not) == 1 else "answer"
+            raise UsageError(
+                f"--mode topk --top-k {top_k} compares each classifier's {top_k} most "
+                f"likely labels, but {', '.join(ranked_not)} {verb} one "
+                "label per sentence, not a ranking: its other labels would be ranked by "
+                "their order alone. Use --mode top1, or classifiers answering probabilities",
+                argument="--mode",
+            )
+    names = [name_of(spec, k) for k, spec in enumerate(specs)]
+    out = _labels_as_answered(
+        loaded, sampler, alone=alone, asked=asked, max_queries=max_queries, names=names
+    )
+    return out, asked
+
+
+_LABELS_HINT = (
+    " (to read the labels it answers by name; declared beside a function, "
+    "`FUNCTION.classes_ = ['neg', 'pos']`, they are read without these)"
+)
+
+
+def _refuse_beyond(
+    max_queries: int | None, needed: int, name: str, loading: int, hint: str = ""
+) -> None:
+    """Refused (exit 2) when loading's ``loading`` sentences of classifier ``name`` and the
+    search's first query (``needed`` in all) do not fit in ``max_queries``: loading counts
+    within it."""
+    if max_queries is None or needed <= max_queries:
+        return
+    raise UsageError(
+        f"--max-queries {max_queries:,} leaves no query for the search: loading asks "
+        f"{name} {loading:,} sentence{'s' if loading != 1 else ''} of the grammar to learn "
+        f"what it answers{hint}, counted within --max-queries; give at least "
+        f"--max-queries {needed:,}",
+        argument="--max-queries",
+    )

@@ -1,0 +1,305 @@
+"""What every session of a text run goes through, new or resumed: the determinism check at
+the start, the search (inline, in a worker or a thread, or as units on an executor), the
+re-check after it, the served classifiers' counters, and the rates per wall-clock second.
+Part of the text technique's shell: it may import ``models`` and ``execution``."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import time
+from typing import Any
+
+from assay.core.calls import InlineCaller
+from assay.core.run import RunOutcome, execute
+from assay.core.runinfo import record_wall_clock
+from assay.core.store import RunStore
+from assay.text.engine import thaw
+from assay.text.generate import Draws, Sampler, tree_text
+from assay.text.setup import TextSetup
+
+__all__ = ["record_rates", "run_session"]
+
+
+def run_session(
+    setup: TextSetup,
+    execution: dict[str, Any] | None,
+    *,
+    checks: bool = True,
+    counted: bool = True,
+    loading: int = 0,
+    resumed_loading: int = 0,
+    **kwargs: Any,
+) -> RunOutcome:
+    """The search, and the determinism checks around it (``checks``, and not
+    ``$ASSAY_TEXT_RECHECK=0``), which count within the query budget with the ``loading``
+    queries the run's first session asked loading the classifiers: the search gets what they
+    leave (``text.recheck.plan``), the same in every session of a run (``counted`` False: a
+    run stored before they counted, whose search has the whole budget).  The queries asked,
+    by whom, in the summary (``model_queries``; ``resumed_loading``: those the run's resumed
+    sessions asked loading the classifiers again, beyond the budget)."""
+    from assay.models.serving import (
+        close_served,
+        fail_unavailable,
+        record_served,
+        stopped_answering,
+    )
+    from assay.text.recheck import plan
+
+    checking = checks and _checking()
+    budget = kwargs.get("max_queries")
+    the_plan = plan(
+        budget if counted else None, units=(execution or {}).get("units"), loading=loading
+    )
+    if counted and budget is not None:
+        kwargs["max_queries"] = the_plan.search_budget(checking=checking)
+    probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
+    try:
+        if not (execution or {}).get("units"):
+            outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
+        else:
+            outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
+        thaw()  # what the search froze between its rounds is collected as usual again
+        # whether a served classifier stopped answering is judged on the run's own requests,
+        # before the re-check's (which must never make the ended run a model failure)
+        why = stopped_answering(setup.model.models)
+        if why is None and checking:
+            # a stopped session leaves the re-check to the one that ends the run
+            asked = int(outcome.progress.get("queries") or 0)
+            limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
+            _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
+        elif why is None:
+            _record_off(kwargs["store"], kwargs["run_id"], checks)
+    finally:  # served classifiers' request counters go with the run, however it ended
+        thaw()
+        record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
+        close_served(setup.model.models)
+        _record_queries(kwargs["store"], kwargs["run_id"], budget, loading, resumed_loading)
+    # a served classifier that stopped answering ended the run: exit 3, never a pass
+    fail_unavailable(kwargs["store"], kwargs["run_id"], why)
+    return outcome
+
+
+def _record_queries(
+    store: RunStore, run_id: str, budget: int | None, loading: int, resumed: int
+) -> None:
+    """Every query the run asked, by whom (``summary["model_queries"]``): the search's, the
+    determinism checks', loading the classifiers' (within ``budget``, the run's
+    ``--max-queries``, when there is one) and resumed sessions' loading (beyond it)."""
+    with contextlib.suppress(Exception):  # the run's own outcome matters more
+        summary = dict(store.get_run(run_id).summary or {})
+        if not summary:
+            return
+        search = int((summary.get("metrics") or {}).get("queries") or 0)
+        checks = int((summary.get("determinism") or {}).get("queries") or 0)
+        asked: dict[str, Any] = {
+            "search": search,
+            "checks": checks,
+            "loading": loading,
+            "total": search + checks + loading + resumed,
+            "max_queries": budget,
+        }
+        if resumed:  # beyond the budget: a resumed session loads the classifiers again
+            asked["loading_resumed"] = resumed
+        summary["model_queries"] = asked
+        metrics = dict(summary.get("metrics") or {})
+        metrics["queries asked by loading the classifiers"] = loading
+        summary["metrics"] = metrics
+        store.checkpoint(run_id, summary=summary)
+
+
+def _checking() -> bool:
+    """Whether the determinism checks may be made (``ASSAY_TEXT_RECHECK=0``: not, for tests
+    that count every sentence the search asks; users turn them off with
+    ``--no-determinism-check``, ``determinism_check=False``)."""
+    return os.environ.get("ASSAY_TEXT_RECHECK", "1") != "0"
+
+
+def _record_off(store: RunStore, run_id: str, checks: bool) -> None:
+    from assay.errors import AssayError
+    from assay.text.recheck import record_off
+
+    why = (
+        "turned off (--no-determinism-check)" if not checks else "turned off (ASSAY_TEXT_RECHECK=0)"
+    )
+    with contextlib.suppress(AssayError):
+        record_off(store, run_id, why)
+
+
+def _probe(
+    setup: TextSetup,
+    model: Any,
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    kwargs: dict[str, Any],
+) -> None:
+    """``the_plan.probe`` sentences of the grammar (drawn from the run's seed, apart from the
+    search's draws) asked twice of ``model`` (the classifiers where the search asks them: a
+    forked worker's crash stays there) before the search (``text.recheck.probe``), into
+    ``probed``: two calls within the query budget's share kept for them, of at most 5 s (and
+    a twentieth of the time left) under a time budget, whose time is the run's
+    (``kwargs["max_time"]`` less it).  Under a query budget only the run's first session
+    asks them (its queries were kept once), and its answer is kept with the run
+    (``config["budget"]["determinism_probe"]``) for the sessions that resume it; without
+    one, every session makes its own (a resumed run's classifiers may be others)."""
+    from assay.core.rng import generator
+    from assay.text.recheck import probe
+
+    if not checking:
+        return
+    if the_plan.budget is not None and kwargs.get("resume"):
+        stored = kwargs["store"].get_run(kwargs["run_id"]).config.get("budget") or {}
+        made = stored.get("determinism_probe")  # the first session's, kept with the run
+        probed["probe"] = (
+            dict(made)
+            if isinstance(made, dict)
+            else _not_probed(
+                "the run was resumed: its first session made it, within the query budget "
+                "(a resumed session asks no more)"
+            )
+        )
+        return
+    if the_plan.probe <= 0:
+        probed["probe"] = _not_probed(
+            f"the query budget ({the_plan.budget:,}) is too small to keep queries for it (at "
+            "least 40 are needed)"
+        )
+        return
+    started = time.monotonic()
+    test = setup.test
+    sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
+    draws = Draws(generator(int(kwargs["seed"]), 7))
+    sentences = [tree_text(sampler.sentence_tree(draws)) for _ in range(the_plan.probe)]
+    layout = setup.model.layout
+    left = kwargs.get("max_time")
+    probed["probe"] = probe(
+        model,
+        sentences,
+        list(layout.names),
+        [len(labels) for labels in layout.labels],
+        call_timeout=kwargs.get("call_timeout"),
+        max_time=None if left is None else max(min(5.0, 0.05 * left), 0.2),
+    )
+    if the_plan.budget is not None:  # a resumed session reports it, and asks no more
+        with contextlib.suppress(Exception):  # (the run's own outcome matters more)
+            kwargs["store"].set_budget(kwargs["run_id"], determinism_probe=probed["probe"])
+    if left is not None:
+        kwargs["max_time"] = max(left - (time.monotonic() - started), 0.1)
+
+
+def _not_probed(why: str) -> dict[str, Any]:
+    """The start's check, not made (``why``)."""
+    return {
+        "sentences": 0,
+        "changed": 0,
+        "classifiers": [],
+        "queries": 0,
+        "calls": 0,
+        "skipped": why,
+    }
+
+
+def _recheck(
+    setup: TextSetup,
+    probed: dict[str, Any] | None,
+    limit: int | None,
+    the_plan: Any,
+    **kwargs: Any,
+) -> None:
+    """At most ``limit`` (None: none, the start's probe alone is recorded) of the run's
+    minimal failing sentences asked again
+    (``text.recheck``): one call, of at most 5 s under a time budget, within the run's call
+    timeout; recorded in the summary with the start's probe (``probed``) and what both
+    cost.  A failure there is noted in the summary and leaves the run as it ended (a served
+    classifier's too: ``_execute`` judged whether it stopped answering before)."""
+    from assay.errors import AssayError
+    from assay.text.recheck import record_recheck
+
+    with contextlib.suppress(AssayError):
+        record_recheck(
+            kwargs["store"],
+            kwargs["run_id"],
+            None if limit is None else setup.model,
+            call_timeout=kwargs.get("call_timeout"),
+            max_time=None if kwargs.get("max_time") is None else 5.0,
+            probed=probed,
+            limit=limit or 0,
+            budget=the_plan.budget,
+        )
+
+
+def _execute_one(
+    setup: TextSetup, probed: dict[str, Any], checking: bool, the_plan: Any, **kwargs: Any
+) -> RunOutcome:
+    """One search, its classifiers answering in a worker process, a thread or inline
+    (``pipeline.worker_mode``: ``$ASSAY_TEXT_WORKER``); the same findings in every mode."""
+    from assay.execution import ThreadCaller
+    from assay.models.serving import served_model
+    from assay.text.pipeline import PanelWorker, worker_mode
+
+    served = any(served_model(m) is not None for m in setup.model.models)
+    mode, why = worker_mode(served=served)
+    model: Any = setup.model
+    worker: PanelWorker | None = None
+    caller: Any = InlineCaller()
+    if mode == "process":
+        worker = model = PanelWorker(setup.model)
+        caller = ThreadCaller(native_threads=0)  # the classifiers' native pools: the worker's
+    elif mode == "thread":
+        caller = ThreadCaller()
+    try:
+        _probe(setup, model, probed, checking, the_plan, kwargs)
+        return execute(setup.test, model, caller=caller, **kwargs)
+    finally:
+        if worker is not None:  # first: a call still out (hung) ends with the worker
+            worker.close()
+        caller.close()
+        _record_worker(kwargs["store"], kwargs["run_id"], mode, why)
+
+
+def _record_worker(store: RunStore, run_id: str, mode: str, why: str) -> None:
+    """Where the classifiers answered, in the run's summary (its report)."""
+    with contextlib.suppress(Exception):  # the run's own outcome matters more
+        record = store.get_run(run_id)
+        if record.summary:
+            summary = dict(record.summary)
+            summary["classifiers answered in"] = {"mode": mode, "why": why}
+            store.checkpoint(run_id, summary=summary)
+
+
+def _execute_units(
+    setup: TextSetup,
+    execution: dict[str, Any],
+    probed: dict[str, Any],
+    checking: bool,
+    the_plan: Any,
+    **kwargs: Any,
+) -> RunOutcome:
+    from assay.execution.campaign import execute_campaign
+
+    _probe(setup, setup.model, probed, checking, the_plan, kwargs)
+
+    outcome = execute_campaign(
+        setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
+    )
+    # the merged rate is per second of the units' own time: make it per wall-clock second
+    metrics = outcome.summary.get("metrics")
+    elapsed = float(outcome.progress.get("elapsed") or 0.0)
+    if isinstance(metrics, dict) and elapsed > 0 and not kwargs.get("resume"):
+        metrics["errors per second"] = round(
+            float(metrics.get("errors found (distinct failing sentences)") or 0) / elapsed, 6
+        )
+        kwargs["store"].checkpoint(outcome.run_id, summary=outcome.summary)
+    return outcome
+
+
+def record_rates(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
+    """Errors per wall-clock second from the run's start (loading included)."""
+    record_wall_clock(
+        store,
+        outcome.run_id,
+        seconds,
+        counted="errors found (distinct failing sentences)",
+        rate="errors per second",
+    )

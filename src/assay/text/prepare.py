@@ -1,0 +1,269 @@
+"""``setup_text``: the grammar and the classifiers loaded, the labels aligned, the test
+built; ``setup_from_record``: the same from a stored run (resume, verify); and the
+fingerprints a resume checks.  Part of the text technique's shell."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from assay.core.integrity import file_fingerprint, model_fingerprint
+from assay.core.paths import absolute_spec
+from assay.core.redact import specs_given_again
+from assay.errors import UsageError
+from assay.text.generate import Sampler
+from assay.text.grammar import Grammar, load_grammar, parse_grammar
+from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
+from assay.text.panel import Panel, build_layout, load_label_map
+from assay.text.pipeline import lanes_from
+from assay.text.setup import TextSetup
+from assay.text.strategies import DEFAULT_STRATEGY
+from assay.text.technique import TextTest
+
+__all__ = ["setup_from_record", "setup_text", "text_fingerprints"]
+
+
+def _grammar_text(given: str) -> bool:
+    """Whether ``grammar=`` is a grammar's text rather than a file's name: several lines, or
+    one rule (``'S -> "yes" | "no"'``) that names no file."""
+    if "\n" in given:
+        return True
+    return "->" in given and not given.startswith("builtin:") and not Path(given).exists()
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for n in names:
+        if names.count(n) > 1:
+            seen[n] = seen.get(n, 0) + 1
+            out.append(f"{n}#{seen[n]}")
+        else:
+            out.append(n)
+    return out
+
+
+def setup_text(
+    models: Any,
+    *,
+    grammar: Grammar | str | os.PathLike[str] | None = None,
+    oracle: str = "differential",
+    label_map: str | os.PathLike[str] | dict[int, dict[str, str]] | None = None,
+    strategy: str = DEFAULT_STRATEGY,
+    mode: str = "top1",
+    top_k: int = 2,
+    threshold: float = 0.5,
+    max_depth: int = 24,
+    names: Sequence[str] | None = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+    trust: Sequence[str] = (),
+    batch: int = 256,
+    shrink: bool = True,
+    weighted: bool = True,
+    serving: Any = None,
+    lanes: int | None = None,
+    output: str | Sequence[str | None] | None = None,
+    max_queries: int | None = None,
+) -> TextSetup:
+    """Load the classifiers and the grammar, align the labels, and check it all fits.
+
+    ``grammar``: a file, ``builtin:NAME``, a ``Grammar`` or a grammar's text (a string of
+    several lines).
+
+    ``serving``: how to talk to served classifiers (``assay.models.http.ServingOptions`` or
+    its JSON form): batch size, concurrency, timeout, retries, header variables.
+    ``lanes``: walks of many walkers split into that many lanes taking turns, so that the
+    classifiers answer one while the search works on the other (default 1, or
+    ``$ASSAY_TEXT_LANES``; ``text.pipeline``): more of the time inside the classifiers,
+    different (not worse by design, but measured worse on the tweets pair) findings.
+
+    ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
+    with several (default: an ONNX graph's probabilities, an endpoint's first): one name
+    for one classifier, else one per classifier in order, ``None`` or ``"-"`` for a
+    classifier's default (the CLI's ``--output``, repeated).
+
+    ``max_queries``: the run's query budget, which counts loading's sentences (2 asked of a
+    classifier loaded from a file, a function or an endpoint to learn what it answers, and up
+    to 64 more of one answering labels by name undeclared): loading never asks more, and is
+    refused (exit 2) when it would leave no query for the search (``check_text`` passes its
+    own)."""
+    from assay.models.http import ServingOptions
+
+    serving_opts = (
+        serving
+        if isinstance(serving, ServingOptions) or serving is None
+        else ServingOptions.from_json(serving)
+    )
+
+    specs = list(models) if isinstance(models, list | tuple) else [models]
+    if not specs or any(s is None for s in specs):
+        raise UsageError("give one or more classifiers (MODEL ...)", argument="MODEL")
+    if grammar is None:
+        raise UsageError(
+            "give a grammar: --grammar FILE (or builtin:reviews)", argument="--grammar"
+        )
+    if isinstance(grammar, str) and _grammar_text(grammar):  # a grammar's text (a notebook's)
+        grammar = parse_grammar(grammar, source="the grammar text")
+    the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
+    chosen = outputs_per_classifier(output, len(specs))
+    loaded, asked = load_classifiers(
+        specs,
+        Sampler(the_grammar, max_depth=max_depth),
+        chosen=chosen,
+        model_type=model_type,
+        allow_pickle=allow_pickle,
+        trust=trust,
+        serving=serving_opts,
+        oracle=oracle,
+        mode=mode,
+        top_k=top_k,
+        alone=label_map is not None,
+        max_queries=max_queries,
+    )
+    the_names = (
+        list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
+    )
+    if len(the_names) != len(loaded):
+        raise UsageError(f"{len(the_names)} names for {len(loaded)} classifiers", argument="names")
+    # a classifier's name heads its columns of the findings and its line in the label map:
+    # two of one name would merge their columns, a blank one would print as nothing
+    blank = [i for i, n in enumerate(the_names) if not str(n).strip()]
+    if blank:
+        raise UsageError(f"the name of classifier {blank[0] + 1} is blank", argument="names")
+    twice = sorted({str(n) for n in the_names if list(map(str, the_names)).count(str(n)) > 1})
+    if twice:
+        raise UsageError(
+            f"two classifiers are named {twice[0]!r}; each needs its own name", argument="names"
+        )
+    mapping: dict[int, dict[str, str]] | None
+    if label_map is None or isinstance(label_map, dict):
+        mapping = label_map
+    else:
+        mapping = load_label_map(label_map, loaded, the_names)
+    layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
+    test = TextTest(
+        grammar=the_grammar,
+        layout=layout,
+        oracle=oracle,
+        mode=mode,
+        top_k=top_k,
+        threshold=threshold,
+        strategy=strategy,
+        max_depth=max_depth,
+        batch=batch,
+        shrink=shrink,
+        weighted=weighted,
+        lanes=lanes_from(lanes),
+        source={"models": [s if isinstance(s, str) else None for s in specs]},
+    ).validate()
+    invocation: dict[str, Any] = {
+        # paths as absolute: a resume may run in another directory
+        "models": [absolute_spec(s) if isinstance(s, str) else None for s in specs],
+        "grammar": absolute_spec(grammar) if isinstance(grammar, str | os.PathLike) else None,
+        "oracle": oracle,
+        "label_map": mapping,
+        "strategy": strategy,
+        "mode": mode,
+        "top_k": top_k,
+        "threshold": threshold,
+        "max_depth": max_depth,
+        "names": the_names,
+        "model_type": model_type,
+        "allow_pickle": allow_pickle,
+        "trust": list(trust),
+        "batch": batch,
+        "shrink": shrink,
+        "weighted": weighted,
+        "lanes": test.lanes,
+    }
+    if any(o is not None for o in chosen):
+        invocation["output"] = chosen
+    if serving_opts is not None:
+        invocation["serving"] = serving_opts.to_json()  # header variable names, never values
+    return TextSetup(
+        test=test,
+        model=Panel(loaded, the_names, layout),
+        names=the_names,
+        invocation=invocation,
+        loading=asked,
+    )
+
+
+def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = False) -> TextSetup:
+    """Rebuild a stored text run's setup (grammar, oracle, classifiers) from its record;
+    ``model``: classifiers in place of the stored ones (URLs given again, as for resume, or
+    the classifiers themselves); ``allow_pickle``: this caller's consent (the stored run's is
+    never reused)."""
+    from assay.text.grammar import parse_grammar
+
+    if record.technique != "text":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    inv = dict(record.config.get("invocation", {}))
+    stored = inv.get("models")
+    # a URL's credentials were never stored: given again (--model URL) in its place
+    specs = specs_given_again(stored, model, run_id=record.id) if stored else model
+    if specs is None or any(s is None for s in specs):
+        raise UsageError(
+            f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
+            argument="RUN_ID",
+        )
+    # the grammar's text is stored once, in the test's config (runs stored before this kept a
+    # copy in the invocation too)
+    text = inv.pop("grammar_text", None) or record.config.get("grammar", {}).get("text")
+    if not isinstance(text, str):
+        raise UsageError(
+            f"run {record.id} has no grammar stored; it cannot resume", argument="RUN_ID"
+        )
+    grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
+    label_map = inv.get("label_map")
+    if isinstance(label_map, dict):
+        label_map = {int(k): v for k, v in label_map.items()}
+    return setup_text(
+        specs,
+        grammar=grammar,
+        oracle=inv["oracle"],
+        label_map=label_map,
+        strategy=inv["strategy"],
+        mode=inv["mode"],
+        top_k=inv["top_k"],
+        threshold=inv["threshold"],
+        max_depth=inv["max_depth"],
+        names=inv["names"],
+        model_type=inv.get("model_type"),
+        allow_pickle=allow_pickle,
+        trust=inv.get("trust", []),
+        batch=inv.get("batch", 256),
+        shrink=inv.get("shrink", True),
+        weighted=inv.get("weighted", True),
+        serving=inv.get("serving"),
+        lanes=inv.get("lanes", 1),
+        output=inv.get("output"),
+    )
+
+
+def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
+    """What a resume checks did not change (``core.integrity``): the grammar file's and each
+    classifier file's contents (.skops, .onnx, a callable's .py file).  Built-in grammars
+    are files of the package; built-in classifiers and endpoints have no file."""
+    from assay.text.builtin_grammars import builtin_grammar_path
+
+    prints: dict[str, Any] = {}
+    spec = setup.invocation.get("grammar")
+    if isinstance(spec, str):
+        path = (
+            builtin_grammar_path(spec.split(":", 1)[1])
+            if spec.startswith("builtin:")
+            else Path(spec)
+        )
+        if path.is_file():
+            prints["grammar"] = file_fingerprint(path)
+    specs = setup.invocation.get("models") or []
+    for k, (model, name) in enumerate(zip(setup.model.models, setup.names, strict=True)):
+        spec_k = specs[k] if k < len(specs) else None
+        got = model_fingerprint(getattr(model, "spec_info", {}) or {}, spec_k)
+        if got is not None:
+            prints[f"classifier {k + 1} ({name})"] = got
+    return prints

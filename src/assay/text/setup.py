@@ -1,0 +1,29 @@
+"""``TextSetup``: what a text run is built from (the test, the classifiers as one panel,
+their names, and the invocation stored with the run to rebuild it)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from assay.text.panel import Panel
+from assay.text.technique import TextTest
+
+__all__ = ["TextSetup"]
+
+
+@dataclass
+class TextSetup:
+    """``loading``: the sentences loading asked each classifier (to learn what it answers;
+    a run counts the most asked of one within its query budget)."""
+
+    test: TextTest
+    model: Panel
+    names: list[str]
+    invocation: dict[str, Any]
+    loading: list[int] = field(default_factory=list)
+
+    @property
+    def loading_queries(self) -> int:
+        """Queries loading asked: the most sentences asked of one classifier."""
+        return max(self.loading, default=0)
