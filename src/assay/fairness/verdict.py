@@ -261,6 +261,7 @@ def answer(
     queries = 0
     reused = 0
     cut: list[str] = []
+    warnings: list[str] = []
     for i, attribute in enumerate(schema.protected):
         if on_progress is not None:
             on_progress(attribute)
@@ -300,6 +301,11 @@ def answer(
             queries += real.queries
             reused += n_kept
         ex = (exact or {}).get(attribute)
+        if isinstance(ex, ExactResult):
+            withdrawn = _contradicted(ex, uniform, real)
+            if withdrawn is not None:
+                ex = withdrawn
+                warnings.append(f"{attribute}: {withdrawn}")
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
         directions.extend(_direction(schema, attribute, uniform, real, fav_index))
         if isinstance(ex, ExactResult):
@@ -319,6 +325,7 @@ def answer(
         "regions": regions_out,
         "exact": exact_out,
         "favourable": {"class": fav_name, "index": fav_index, "how": fav_how},
+        "warnings": warnings,
         "fail_on": str(fail_on) if fail_on is not None else None,
         "analysis": {
             "queries": queries,
@@ -333,6 +340,28 @@ def answer(
             "cut_by_time": cut,
         },
     }
+
+
+def _contradicted(ex: ExactResult, uniform: _Sample, real: _Sample | None) -> str | None:
+    """Why an exact figure of zero is withdrawn: the model itself answered a sampled input
+    (or data row) otherwise across the attribute's values, which the trees as read say no
+    input (no row) does; None when the samples do not contradict it."""
+    found = [
+        f"{int(s.disc.sum()):,} of the answer's {len(s.disc):,} {what}"
+        for s, bound, what in (
+            (uniform, ex.uniform, "uniform inputs"),
+            (real, ex.data, "data rows"),
+        )
+        if s is not None and bound is not None and bound[1] == 0.0 and s.disc.any()
+    ]
+    if not found:
+        return None
+    return (
+        f"the exact analysis found no discriminatory input, but the model changes outcome "
+        f"with the attribute alone on {' and '.join(found)}: the trees it read do not answer "
+        "as the model does there, so its exact figures (and any certificate) are withdrawn; "
+        "the sampled figures stand"
+    )
 
 
 def _stop_at(deadline: float | None, share: float) -> float | None:

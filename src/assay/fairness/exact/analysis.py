@@ -36,7 +36,6 @@ from assay.fairness.schema import Feature, Schema
 
 __all__ = ["ExactResult", "analyse", "describe_box"]
 
-_EPS = 1e-9
 _SAMPLED_HALF_WIDTH = 0.00025  # the statistical interval's target half-width (0.025 points)
 
 
@@ -186,6 +185,7 @@ def analyse(
     n_alpha = atoms[a].n
     n_trees = len(model.trees)
     base = model.margin_base
+    eps = model.tie
     full = [x.full for x in atoms]
     weight_cache: dict[tuple[int, int], float] = {}
 
@@ -241,9 +241,9 @@ def analyse(
                 tl, th = trees.lo[t], trees.hi[t]
                 lo += min(tl[n] for n in fronts[t])
                 hi += max(th[n] for n in fronts[t])
-            if lo > _EPS:
+            if lo > eps:
                 return 1
-            if hi < -_EPS:
+            if hi < -eps:
                 return 0
         if all_leaves:
             values = np.stack([model.trees[t].value[fronts[t][0]] for t in range(n_trees)])
