@@ -1,0 +1,63 @@
+"""hostile18a through the command line: a data scientist's scaled tree on a continuous
+feature whose bounds are not whole numbers was 'certified zero', exit 0, while it decides by
+sex at the top of the range; a clean model of the same form keeps its certificate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import skops.io
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.tree import DecisionTreeClassifier
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+
+register()
+runner = CliRunner()
+
+
+def _files(d: Path, biased: bool) -> tuple[Path, Path]:
+    rng = np.random.default_rng(0)
+    n = 3000
+    frame = pd.DataFrame(
+        {
+            "x": rng.uniform(0.6, 9.4, n).round(3),
+            "s": rng.integers(0, 2, n),
+            "b": rng.integers(0, 4, n),
+        }
+    )
+    frame.loc[0, "x"], frame.loc[1, "x"] = 0.6, 9.4  # the data's bounds: the domain's
+    y = (frame.x > 9.35) & ((frame.s == 1) if biased else (frame.b == 3))
+    pipe = make_pipeline(StandardScaler(), DecisionTreeClassifier(random_state=0))
+    pipe.fit(frame, y.astype(int))
+    model, csv = d / "scaled.skops", d / "people.csv"
+    skops.io.dump(pipe, model)
+    frame.to_csv(csv, index=False)
+    return model, csv
+
+
+@pytest.mark.parametrize("biased", [True, False])
+def test_a_scaled_tree_on_fractional_bounds_is_not_certified_when_it_discriminates(
+    tmp_path: Path, biased: bool
+) -> None:
+    model, csv = _files(tmp_path, biased)
+    report = tmp_path / "r.json"
+    args = ["fairness", str(model), "--data", str(csv), "--protected", "s", "--exact"]
+    args += ["--max-queries", "200", "--seed", "1", "--trust", str(model)]
+    args += ["--store", str(tmp_path / "runs.db"), "--report", str(report)]
+    result = runner.invoke(app, args)
+    (verdict,) = json.loads(report.read_text())["run"]["summary"]["verdict"]
+    if biased:  # x above the tree's cut near 9.36 (0.5 % of the space): main exit 0
+        assert result.exit_code == 1, result.output
+        assert not verdict["certificate"], result.output
+        assert verdict["basis"] == "exact" and 0.003 < verdict["share_uniform"] < 0.007
+        assert "certified zero" not in result.output
+    else:
+        assert result.exit_code == 0, result.output
+        assert verdict["certificate"] and "certified zero" in result.output
