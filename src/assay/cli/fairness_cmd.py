@@ -70,6 +70,8 @@ def _say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = No
     for v in summary.get("verdict") or []:
         text = _share_text(v)
         text += f"; {v['level']}"  # "certified zero" where a certificate was given
+        if v.get("certificate") and "as its bins are given" in str(v["certificate"]):
+            text += " at each bin's number only (not within a bin)"
         if v.get("undecided"):
             text += (
                 " (judged on the estimate: the interval holds values on both sides of the "

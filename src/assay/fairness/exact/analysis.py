@@ -394,7 +394,8 @@ def analyse(
     certificate = None
     if exact and disc_mass == 0.0:
         certificate = (
-            f"no input in this domain changes outcome with {attribute}: every box of the "
+            f"no input in this domain changes outcome with {attribute}"
+            f"{binned(schema.feature(attribute))}: every box of the "
             "domain was decided, and in none does any tree path depend on it in a way that "
             "changes the class"
         )
@@ -428,8 +429,7 @@ def analyse(
 def _assumptions(schema: Schema, model: TreeModel, attribute: str) -> list[str]:
     out = [
         "the domain: " + "; ".join(domain_text(f) for f in schema.features if f.name != attribute),
-        f"every value of {attribute} is tried: "
-        + ", ".join(schema.feature(attribute).label(v) for v in _codes(schema, attribute)),
+        values_tried(schema.feature(attribute)),
         "outcomes compared as the model's predicted class",
         f"the model as read: {model.source or 'tree ensemble'}",
     ]
@@ -498,7 +498,8 @@ def _analyse_flat(
     certificate = None
     if exact and disc == 0.0:
         certificate = (
-            f"no input in this domain changes outcome with {attribute}: every box of the "
+            f"no input in this domain changes outcome with {attribute}"
+            f"{binned(schema.feature(attribute))}: every box of the "
             "domain was decided, and in none does the ensemble's class change with it"
         )
     assumptions = _assumptions(schema, model, attribute)
@@ -587,9 +588,25 @@ def _data_bounds(
     return (share, share), None
 
 
-def _codes(schema: Schema, attribute: str) -> list[float]:
-    f = schema.feature(attribute)
-    return [float(v) for v in np.arange(f.encoded_low, f.encoded_high + 1)]
+def binned(f: Feature) -> str:
+    """What a certificate on an attribute tested by bins (``age:bins=30,50``: a category of
+    numbers, each labelled by its bin) is about; empty for any other attribute."""
+    if f.kind != "categorical" or f.value_labels is None:
+        return ""
+    cats = f.categories or ()
+    pairs = ", ".join(f"{f.label(float(c))} as {cats[c]}" for c in range(len(cats)))
+    return (
+        f" as its bins are given to the model ({pairs}): other values of {f.name}, and an "
+        "outcome that changes within a bin, were not looked at"
+    )
+
+
+def values_tried(f: Feature) -> str:
+    """The assumption on the attribute's values: each one (or each bin, as its number)."""
+    codes = np.arange(f.encoded_low, f.encoded_high + 1)
+    if binned(f):
+        return f"every bin of {f.name} is tried{binned(f)}"
+    return f"every value of {f.name} is tried: " + ", ".join(f.label(float(v)) for v in codes)
 
 
 def domain_text(f: Feature) -> str:
