@@ -87,3 +87,41 @@ def test_a_certificate_on_bins_says_it_is_about_each_bins_number(tmp_path: Path)
     (exact,) = json.loads(report.read_text())["run"]["summary"]["exact"]
     assert "18-29 as 23" in exact["certificate"] and "within a bin" in exact["certificate"]
     assert not any(a.startswith("every value of age") for a in exact["assumptions"])
+
+
+def test_a_region_too_small_for_the_sample_is_named_from_the_exact_boxes(
+    tmp_path: Path,
+) -> None:
+    """A tree favouring race C for 4 ages x 1 job x 3 hours (0.04 % of the space): main's line
+    read 'share 0.04 % ... (exact); found' with no favoured value and no place."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    n = 6000
+    frame = pd.DataFrame(
+        {
+            "age": rng.integers(18, 90, n),
+            "race": rng.choice(["A", "B", "C"], n),
+            "job": rng.choice(["Sales", "Tech", "Farm", "Exec"], n),
+            "hours": rng.integers(0, 100, n),
+        }
+    )
+    y = ((frame.age > 40) & (frame.hours > 30)).to_numpy().astype(int)
+    corner = ((frame.job == "Farm") & frame.age.between(30, 34) & (frame.hours < 20)).to_numpy()
+    y[corner] = (frame.race == "C").to_numpy()[corner]
+    encode = make_column_transformer(
+        (OneHotEncoder(drop="first"), ["race", "job"]), remainder="passthrough"
+    )
+    pipe = make_pipeline(encode, DecisionTreeClassifier(random_state=0)).fit(frame, y)
+    model, csv = tmp_path / "farm.skops", tmp_path / "farm.csv"
+    skops.io.dump(pipe, model)
+    frame.to_csv(csv, index=False)
+    args = ["fairness", str(model), "--data", str(csv), "--protected", "race", "--exact"]
+    args += ["--max-queries", "2000", "--seed", "1", "--trust", str(model)]
+    args += ["--store", str(tmp_path / "runs.db")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    line = next(s for s in result.output.splitlines() if s.startswith("race:"))
+    assert "the C variant gets '1' in 100.00 % of the exact boxes' witnesses" in line, line
+    assert "largest exact box: age 30-33 and job = Farm and hours <= 2" in line, line

@@ -308,6 +308,12 @@ def answer(
                 warnings.append(f"{attribute}: {withdrawn}")
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
         directions.extend(_direction(schema, attribute, uniform, real, fav_index))
+        if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any():
+            # the sample missed a region the exact analysis found: one witness per box, asked
+            # of the model, says who is favoured there
+            boxed = _sample(schema, model, attribute, _witnesses(schema, ex.boxes, rng), threshold)
+            queries += boxed.queries
+            directions.extend(_direction(schema, attribute, boxed, None, fav_index, "exact boxes"))
         if isinstance(ex, ExactResult):
             exact_out.append(ex.to_json())
         elif isinstance(ex, str):
@@ -483,13 +489,34 @@ def _clip(value: float | None, bounds: tuple[float, float]) -> float:
     return mid if value is None else min(max(value, bounds[0]), bounds[1])
 
 
+def _witnesses(schema: Schema, boxes: list[dict[str, Any]], rng: np.random.Generator) -> np.ndarray:
+    """One input inside each exact box (``conditions``: codes of a discrete feature,
+    ``[low, high]`` ranges otherwise; a feature the box leaves free is drawn uniformly)."""
+    rows = schema.sample_uniform(rng, len(boxes))
+    for row, box in zip(rows, boxes, strict=True):
+        for name, inside in (box.get("conditions") or {}).items():
+            j = schema.index(name)
+            first = inside[0]
+            if isinstance(first, list):  # a range: its middle (a whole number when discrete)
+                mid = (float(first[0]) + float(first[1])) / 2
+                row[j] = mid if schema.features[j].kind == "continuous" else np.floor(mid)
+            else:
+                row[j] = float(first)
+    return rows
+
+
 def _direction(
-    schema: Schema, attribute: str, uniform: _Sample, real: _Sample | None, fav: int
+    schema: Schema,
+    attribute: str,
+    uniform: _Sample,
+    real: _Sample | None,
+    fav: int,
+    first: str = "uniform",
 ) -> list[dict[str, Any]]:
     f = schema.feature(attribute)
     values = np.arange(f.encoded_low, f.encoded_high + 1)
     out = []
-    for name, s in (("uniform", uniform), ("data", real)):
+    for name, s in ((first, uniform), ("data", real)):
         if s is None:
             continue
         idi = s.classes[s.disc]

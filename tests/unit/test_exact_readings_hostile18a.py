@@ -363,3 +363,40 @@ def test_a_bounded_share_is_printed_with_its_own_interval() -> None:
     assert "exact bounds 0.24 % to 16.60 %" in text, text
     del row["exact_estimate_low"], row["exact_estimate_high"]  # no estimate: the sample's
     assert "95 % CI 4.46 % to 7.02 %, 1,250 sampled" in share_text(row)
+
+
+@pytest.mark.parametrize("favoured", [0, 2])
+def test_direction_comes_from_the_exact_boxes_when_the_sample_holds_no_idi(favoured: int) -> None:
+    """A tree favouring one race in a corner of 1 in 10,000 inputs: the answer's 300 draws
+    hold no IDI, so main named no favoured value although the exact analysis had the box."""
+    from sklearn.tree import DecisionTreeClassifier
+
+    schema = Schema(
+        (
+            Feature("a", "integer", 0, 99),
+            Feature("race", "integer", 0, 2, value_labels=("A", "B", "C")),
+            Feature("b", "integer", 0, 99),
+        ),
+        protected=("race",),
+    )
+    rng = np.random.default_rng(0)
+    x = schema.sample_uniform(rng, 20_000)
+    corner = np.repeat(np.array([[99.0, 0.0, 99.0]]), 60, axis=0)
+    corner[:, 1] = np.arange(60) % 3
+    x = np.concatenate([x, corner])
+    y = (x[:, 0] > 50).astype(int)
+    inside = (x[:, 0] == 99) & (x[:, 2] == 99)
+    y[inside] = (x[inside, 1] == favoured).astype(int)
+    model = load_model(DecisionTreeClassifier(random_state=0).fit(x, y))
+    exact = analyse(schema, _read(model, schema), "race")
+    assert exact.boxes and exact.certificate is None
+    asked = EncodedModel(schema, model)
+    got = answer(schema, asked, generator(0), samples=300, exact={"race": exact}, regions=False)
+    rows = [d for d in got["direction"] if d["distribution"] == "uniform"]
+    assert rows[0]["idis"] == 0  # the sample missed the corner
+    boxed = {
+        d["value"]: d["favoured_in"] for d in got["direction"] if d["distribution"] == "exact boxes"
+    }
+    names = ("A (0)", "B (1)", "C (2)")
+    assert boxed[names[favoured]] == 1.0
+    assert all(boxed[n] < 1.0 for i, n in enumerate(names) if i != favoured)
