@@ -339,7 +339,6 @@ def test_compiled_refinement_decides_close_margins_with_the_models_arithmetic(
     boxes reported hold only discriminatory inputs.  ``per_box``: halves decided depth first
     (from their parents' walks kept on a stack) under each box taken from the heap."""
     _needs_numba()
-    monkeypatch.setattr(ensemble, "_EPS", 1e9)
     monkeypatch.setattr(ensemble, "_PER_BOX", per_box)
     if kind == "boosting":
         model, trees = _boosted()
@@ -349,6 +348,7 @@ def test_compiled_refinement_decides_close_margins_with_the_models_arithmetic(
             RandomForestClassifier(n_estimators=8, max_depth=5, random_state=0).fit(x, y)
         )
         trees = _tree_model(model)
+    trees.__dict__["tie"] = 1e9  # the margin tolerance (``TreeModel.tie``, cached), raised
     flat = flatten(build_domain(SCHEMA, trees), trees, SCHEMA.index("s"))
     assert not isinstance(flat, str)
     got = refine(flat, deadline=float("inf"), compiled=True)

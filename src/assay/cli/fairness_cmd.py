@@ -90,20 +90,26 @@ def _say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = No
     for v in summary.get("verdict") or []:
         text = _share_text(v)
         text += f"; {v['level']}"  # "certified zero" where a certificate was given
+        if v.get("certificate") and "as its bins are given" in str(v["certificate"]):
+            text += " at each bin's number only (not within a bin)"
         if v.get("undecided"):
             text += (
                 " (judged on the estimate: the interval holds values on both sides of the "
                 "--fail-on threshold, so a larger sample could turn it)"
             )
-        fav = [
-            d
-            for d in summary.get("direction") or []
-            if d["attribute"] == v["attribute"] and d["distribution"] == "uniform"
-        ]
-        if fav and fav[0]["idis"]:
-            top = max(fav, key=lambda d: d["favoured_in"] or 0)
-            gets = f"gets {favourable!r}" if favourable else "is favoured"
-            text += f"; the {top['value']} variant {gets} in {percent(top['favoured_in'])} of IDIs"
+        for where, of in (("uniform", "IDIs"), ("exact boxes", "the exact boxes' witnesses")):
+            fav = [
+                d
+                for d in summary.get("direction") or []
+                if d["attribute"] == v["attribute"] and d["distribution"] == where
+            ]
+            if fav and fav[0]["idis"]:
+                top = max(fav, key=lambda d: d["favoured_in"] or 0)
+                gets = f"gets {favourable!r}" if favourable else "is favoured"
+                text += (
+                    f"; the {top['value']} variant {gets} in {percent(top['favoured_in'])} of {of}"
+                )
+                break
         regions = [
             r
             for r in summary.get("regions") or []
@@ -116,6 +122,17 @@ def _say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = No
                 text += (
                     f" ({percent(top_r['share_inside'])} discriminatory inside, "
                     f"{percent(top_r['weight_space'])} of the input space)"
+                )
+        else:  # no rule from the sample: the exact analysis' largest box, when it found one
+            boxes = [
+                e["boxes"][0]
+                for e in summary.get("exact") or []
+                if e.get("attribute") == v["attribute"] and e.get("boxes")
+            ]
+            if boxes and not v.get("certificate"):
+                text += (
+                    f"; largest exact box: {boxes[0]['rule']} (all of it discriminatory, "
+                    f"{percent(boxes[0]['share_of_space'])} of the input space)"
                 )
         out.say(text)
 

@@ -186,12 +186,15 @@ def compute_answer(
         deadline=deadline,
     )
     cut = (result.get("analysis") or {}).get("cut_by_time") or []
+    warnings = list(result.pop("warnings", None) or [])
     if cut:
-        result["warnings"] = [
+        warnings.append(
             "the answer's samples were cut by the time for the answer (the model's pace): "
             + "; ".join(cut)
             + ": their intervals are wider, and a run with more time samples more"
-        ]
+        )
+    if warnings:
+        result["warnings"] = warnings
     return result
 
 

@@ -261,6 +261,7 @@ def answer(
     queries = 0
     reused = 0
     cut: list[str] = []
+    warnings: list[str] = []
     for i, attribute in enumerate(schema.protected):
         if on_progress is not None:
             on_progress(attribute)
@@ -300,8 +301,19 @@ def answer(
             queries += real.queries
             reused += n_kept
         ex = (exact or {}).get(attribute)
+        if isinstance(ex, ExactResult):
+            withdrawn = _contradicted(ex, uniform, real)
+            if withdrawn is not None:
+                ex = withdrawn
+                warnings.append(f"{attribute}: {withdrawn}")
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
         directions.extend(_direction(schema, attribute, uniform, real, fav_index))
+        if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any():
+            # the sample missed a region the exact analysis found: one witness per box, asked
+            # of the model, says who is favoured there
+            boxed = _sample(schema, model, attribute, _witnesses(schema, ex.boxes, rng), threshold)
+            queries += boxed.queries
+            directions.extend(_direction(schema, attribute, boxed, None, fav_index, "exact boxes"))
         if isinstance(ex, ExactResult):
             exact_out.append(ex.to_json())
         elif isinstance(ex, str):
@@ -319,6 +331,7 @@ def answer(
         "regions": regions_out,
         "exact": exact_out,
         "favourable": {"class": fav_name, "index": fav_index, "how": fav_how},
+        "warnings": warnings,
         "fail_on": str(fail_on) if fail_on is not None else None,
         "analysis": {
             "queries": queries,
@@ -333,6 +346,28 @@ def answer(
             "cut_by_time": cut,
         },
     }
+
+
+def _contradicted(ex: ExactResult, uniform: _Sample, real: _Sample | None) -> str | None:
+    """Why an exact figure of zero is withdrawn: the model itself answered a sampled input
+    (or data row) otherwise across the attribute's values, which the trees as read say no
+    input (no row) does; None when the samples do not contradict it."""
+    found = [
+        f"{int(s.disc.sum()):,} of the answer's {len(s.disc):,} {what}"
+        for s, bound, what in (
+            (uniform, ex.uniform, "uniform inputs"),
+            (real, ex.data, "data rows"),
+        )
+        if s is not None and bound is not None and bound[1] == 0.0 and s.disc.any()
+    ]
+    if not found:
+        return None
+    return (
+        f"the exact analysis found no discriminatory input, but the model changes outcome "
+        f"with the attribute alone on {' and '.join(found)}: the trees it read do not answer "
+        "as the model does there, so its exact figures (and any certificate) are withdrawn; "
+        "the sampled figures stand"
+    )
 
 
 def _stop_at(deadline: float | None, share: float) -> float | None:
@@ -454,13 +489,34 @@ def _clip(value: float | None, bounds: tuple[float, float]) -> float:
     return mid if value is None else min(max(value, bounds[0]), bounds[1])
 
 
+def _witnesses(schema: Schema, boxes: list[dict[str, Any]], rng: np.random.Generator) -> np.ndarray:
+    """One input inside each exact box (``conditions``: codes of a discrete feature,
+    ``[low, high]`` ranges otherwise; a feature the box leaves free is drawn uniformly)."""
+    rows = schema.sample_uniform(rng, len(boxes))
+    for row, box in zip(rows, boxes, strict=True):
+        for name, inside in (box.get("conditions") or {}).items():
+            j = schema.index(name)
+            first = inside[0]
+            if isinstance(first, list):  # a range: its middle (a whole number when discrete)
+                mid = (float(first[0]) + float(first[1])) / 2
+                row[j] = mid if schema.features[j].kind == "continuous" else np.floor(mid)
+            else:
+                row[j] = float(first)
+    return rows
+
+
 def _direction(
-    schema: Schema, attribute: str, uniform: _Sample, real: _Sample | None, fav: int
+    schema: Schema,
+    attribute: str,
+    uniform: _Sample,
+    real: _Sample | None,
+    fav: int,
+    first: str = "uniform",
 ) -> list[dict[str, Any]]:
     f = schema.feature(attribute)
     values = np.arange(f.encoded_low, f.encoded_high + 1)
     out = []
-    for name, s in (("uniform", uniform), ("data", real)):
+    for name, s in ((first, uniform), ("data", real)):
         if s is None:
             continue
         idi = s.classes[s.disc]

@@ -60,6 +60,8 @@ class Ensemble:
     steps: tuple[str, ...] = ()  # preprocessing in front of the trees, by name
     # the model's raw input rows -> the columns the trees see (None: the rows themselves)
     transform: Callable[[Any], np.ndarray] | None = None
+    # the runtime sums the leaves in float32 (an ONNX graph with float thresholds)
+    float32: bool = False
 
 
 def read_trees(model: Any) -> Ensemble | str:
@@ -340,10 +342,17 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
     weights = np.asarray(attrs["class_weights"], dtype=np.float64)
     binary_single = n_labels == 2 and len(set(class_ids.tolist())) == 1
     k = 1 if binary_single else n_labels
+    base_vals = attrs.get("base_values")
+    if n_labels == 2 and base_vals and (len(base_vals) > 1 or set(class_ids.tolist()) != {0}):
+        # onnxruntime adds such base values to another class's score than the one it decides
+        # on (or to both, differently): no reading of them answers as it does everywhere
+        return (
+            f"binary ONNX trees with base_values {list(base_vals)} and class ids "
+            f"{sorted(set(class_ids.tolist()))} are not read: runtimes apply them differently"
+        )
     trees = _onnx_trees(attrs, k, class_ids if not binary_single else np.zeros_like(class_ids))
     if isinstance(trees, str):
         return trees
-    base_vals = attrs.get("base_values")
     base = np.zeros(k) if not base_vals else np.asarray(base_vals, dtype=np.float64)[-k:]
     cut = 0.0
     if binary_single:
@@ -360,6 +369,7 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
         scale=1.0,
         cut=cut,
         source=f"ONNX TreeEnsembleClassifier in {adapter.path.name}",
+        float32=True,
     )
 
 

@@ -17,12 +17,21 @@ def share_text(v: dict[str, Any]) -> str:
     figure = "not estimated" if share is None else percent(share)  # (0 reads 0.00 %)
     text = f"{v['attribute']}: share {figure} of the input space"
     if v["basis"] == "bounded":
-        sampled = (
-            f"95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
-            f"{int(v.get('uniform_sampled') or 0):,} sampled; "
-            if v.get("uniform_low") is not None and v.get("uniform_high") is not None
-            else ""
-        )  # (bounds of 0-100 % alone would hide the sample's interval)
+        if v.get("exact_estimate_low") is not None and v.get("exact_estimate_high") is not None:
+            # the share is the analysis' own estimate (the trees on samples of the boxes it
+            # left undecided): its interval, not the answer sample's, goes with it
+            sampled = (
+                f"95 % CI {percent(v['exact_estimate_low'])} to "
+                f"{percent(v['exact_estimate_high'])}, the trees on samples of what the "
+                "analysis left undecided; "
+            )
+        elif v.get("uniform_low") is not None and v.get("uniform_high") is not None:
+            sampled = (
+                f"95 % CI {percent(v.get('uniform_low'))} to {percent(v.get('uniform_high'))}, "
+                f"{int(v.get('uniform_sampled') or 0):,} sampled; "
+            )  # (bounds of 0-100 % alone would hide the sample's interval)
+        else:
+            sampled = ""
         low, high = v.get("exact_uniform_low"), v.get("exact_uniform_high")
         if low is not None and high is not None and low <= 0.0 and high >= 1.0:
             # bounds that decide nothing are no figure

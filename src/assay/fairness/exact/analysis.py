@@ -36,7 +36,6 @@ from assay.fairness.schema import Feature, Schema
 
 __all__ = ["ExactResult", "analyse", "describe_box"]
 
-_EPS = 1e-9
 _SAMPLED_HALF_WIDTH = 0.00025  # the statistical interval's target half-width (0.025 points)
 
 
@@ -186,6 +185,7 @@ def analyse(
     n_alpha = atoms[a].n
     n_trees = len(model.trees)
     base = model.margin_base
+    eps = model.tie
     full = [x.full for x in atoms]
     weight_cache: dict[tuple[int, int], float] = {}
 
@@ -241,9 +241,9 @@ def analyse(
                 tl, th = trees.lo[t], trees.hi[t]
                 lo += min(tl[n] for n in fronts[t])
                 hi += max(th[n] for n in fronts[t])
-            if lo > _EPS:
+            if lo > eps:
                 return 1
-            if hi < -_EPS:
+            if hi < -eps:
                 return 0
         if all_leaves:
             values = np.stack([model.trees[t].value[fronts[t][0]] for t in range(n_trees)])
@@ -394,7 +394,8 @@ def analyse(
     certificate = None
     if exact and disc_mass == 0.0:
         certificate = (
-            f"no input in this domain changes outcome with {attribute}: every box of the "
+            f"no input in this domain changes outcome with {attribute}"
+            f"{binned(schema.feature(attribute))}: every box of the "
             "domain was decided, and in none does any tree path depend on it in a way that "
             "changes the class"
         )
@@ -428,8 +429,7 @@ def analyse(
 def _assumptions(schema: Schema, model: TreeModel, attribute: str) -> list[str]:
     out = [
         "the domain: " + "; ".join(domain_text(f) for f in schema.features if f.name != attribute),
-        f"every value of {attribute} is tried: "
-        + ", ".join(schema.feature(attribute).label(v) for v in _codes(schema, attribute)),
+        values_tried(schema.feature(attribute)),
         "outcomes compared as the model's predicted class",
         f"the model as read: {model.source or 'tree ensemble'}",
     ]
@@ -498,7 +498,8 @@ def _analyse_flat(
     certificate = None
     if exact and disc == 0.0:
         certificate = (
-            f"no input in this domain changes outcome with {attribute}: every box of the "
+            f"no input in this domain changes outcome with {attribute}"
+            f"{binned(schema.feature(attribute))}: every box of the "
             "domain was decided, and in none does the ensemble's class change with it"
         )
     assumptions = _assumptions(schema, model, attribute)
@@ -587,9 +588,25 @@ def _data_bounds(
     return (share, share), None
 
 
-def _codes(schema: Schema, attribute: str) -> list[float]:
-    f = schema.feature(attribute)
-    return [float(v) for v in np.arange(f.encoded_low, f.encoded_high + 1)]
+def binned(f: Feature) -> str:
+    """What a certificate on an attribute tested by bins (``age:bins=30,50``: a category of
+    numbers, each labelled by its bin) is about; empty for any other attribute."""
+    if f.kind != "categorical" or f.value_labels is None:
+        return ""
+    cats = f.categories or ()
+    pairs = ", ".join(f"{f.label(float(c))} as {cats[c]}" for c in range(len(cats)))
+    return (
+        f" as its bins are given to the model ({pairs}): other values of {f.name}, and an "
+        "outcome that changes within a bin, were not looked at"
+    )
+
+
+def values_tried(f: Feature) -> str:
+    """The assumption on the attribute's values: each one (or each bin, as its number)."""
+    codes = np.arange(f.encoded_low, f.encoded_high + 1)
+    if binned(f):
+        return f"every bin of {f.name} is tried{binned(f)}"
+    return f"every value of {f.name} is tried: " + ", ".join(f.label(float(v)) for v in codes)
 
 
 def domain_text(f: Feature) -> str:

@@ -31,6 +31,7 @@ def compose(
     source: str = "",
     steps: tuple[str, ...] = (),
     transform: Callable[[Any], np.ndarray] | None = None,
+    float32: bool = False,
 ) -> TreeModel | str:
     """A ``TreeModel`` over ``schema``, or why the columns cannot be composed into boxes.
 
@@ -70,12 +71,13 @@ def compose(
         cut=cut,
         source=source,
         preprocessing=steps,
+        float32=float32,
     )
 
 
 def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
     """``compose`` with the fields of a model's trees as read (``assay.models.trees``'s
-    ``Ensemble``: trees, combine, base, scale, cut, source, steps, transform)."""
+    ``Ensemble``: trees, combine, base, scale, cut, source, steps, transform, float32)."""
     return compose(
         schema,
         arrays.trees,
@@ -86,6 +88,7 @@ def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
         source=arrays.source,
         steps=arrays.steps,
         transform=arrays.transform,
+        float32=getattr(arrays, "float32", False),
     )
 
 
@@ -111,11 +114,17 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
     ref = columns_of(base_row[None])[0]
     owner = np.full(len(ref), -1)
     probes: list[np.ndarray] = []
+    grids: list[np.ndarray] = []
     for j, f in enumerate(schema.features):
         if _ranged(f):
-            grid = np.round(np.linspace(f.encoded_low, f.encoded_high, 3))
+            # a continuous feature's own bounds (rounding them would measure the slope
+            # between other points than the ones it is divided by)
+            grid = np.linspace(f.encoded_low, f.encoded_high, 3)
+            if f.kind != "continuous":
+                grid = np.round(grid)
         else:
             grid = np.arange(f.encoded_low, f.encoded_high + 1)
+        grids.append(grid)
         rows = np.repeat(base_row[None], len(grid), axis=0)
         rows[:, j] = grid
         out = columns_of(rows)
@@ -138,8 +147,7 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
         f = schema.features[j]
         values = probes[j][:, c]
         if _ranged(f):
-            lo, hi = f.encoded_low, f.encoded_high
-            mid = float(np.round((lo + hi) / 2))
+            lo, mid, hi = (float(v) for v in grids[j])  # the points probed
             slope = (values[-1] - values[0]) / (hi - lo) if hi > lo else 0.0
             offset = values[0] - slope * lo
             if not np.isclose(values[1], slope * mid + offset):

@@ -115,14 +115,21 @@ def _discrete(
     of_value = np.asarray(of_value).reshape(-1).astype(np.int64)
     n_atoms = len(first)
     weight = np.bincount(of_value, minlength=n_atoms) / n_values
-    table: dict[tuple[int, float], int] = {}
-    for s, key in enumerate(splits):
-        bits = 0
-        for atom in range(n_atoms):
-            if signature[first[atom], s]:
-                bits |= 1 << atom
-        table[key] = bits
+    left = signature[first]  # (n_atoms, n_splits): each atom's side of each split
+    table = {key: _bitset(left[:, s]) for s, key in enumerate(splits)}
     return Atoms(weight, of_value, None, low), table
+
+
+def _bitset(inside: np.ndarray) -> int:
+    """The bit set (bit ``i`` for ``inside[i]``) as a Python integer, without a Python loop
+    over the atoms (a forest's thousands of splits over thousands of atoms took minutes)."""
+    packed = np.packbits(np.asarray(inside, dtype=bool), bitorder="little")
+    return int.from_bytes(packed.tobytes(), "little")
+
+
+def _prefix(m: int) -> int:
+    """Atoms ``0 .. m - 1``."""
+    return (1 << max(m, 0)) - 1
 
 
 def _continuous(
@@ -145,20 +152,19 @@ def _continuous(
     n_atoms = max(len(edges) - 1, 1)
     span = high - low
     weight = np.diff(edges) / span if span > 0 else np.ones(1)
+    # atom i is [lows[i], highs[i]]: a split goes left on a prefix (x0 above the atom) or a
+    # suffix (a decreasing column: x0 below it) of the atoms
+    lows = edges[:n_atoms]
+    highs = edges[np.minimum(np.arange(n_atoms) + 1, len(edges) - 1)]
+    every = _prefix(n_atoms)
     table: dict[tuple[int, float], int] = {}
     for key, x0, sign in where:
-        bits = 0
-        for atom in range(n_atoms):
-            lo, hi = edges[atom], edges[min(atom + 1, len(edges) - 1)]
-            if sign == 0:
-                go_left = model.columns[key[0]].offset <= key[1]
-            elif sign > 0:
-                go_left = hi <= x0
-            else:
-                go_left = lo >= x0
-            if go_left:
-                bits |= 1 << atom
-        table[key] = bits
+        if sign == 0:
+            table[key] = every if model.columns[key[0]].offset <= key[1] else 0
+        elif sign > 0:  # hi <= x0
+            table[key] = _prefix(int(np.searchsorted(highs, x0, side="right")))
+        else:  # lo >= x0
+            table[key] = every & ~_prefix(int(np.searchsorted(lows, x0, side="left")))
     return Atoms(weight, None, edges, low), table
 
 
@@ -182,18 +188,15 @@ def _wide_integer(
     cuts = np.array([*sorted(starts), high + 1])
     n_atoms = len(cuts) - 1
     weight = np.diff(cuts) / (high - low + 1)
+    # atom i is cuts[i] .. cuts[i + 1] - 1: left on a prefix or a suffix, as for ranges
+    lows, highs = cuts[:-1], cuts[1:] - 1
+    every = _prefix(n_atoms)
     table: dict[tuple[int, float], int] = {}
     for key, x0, sign in where:
-        bits = 0
-        for atom in range(n_atoms):
-            lo, hi = cuts[atom], cuts[atom + 1] - 1
-            if sign == 0:
-                go_left = model.columns[key[0]].offset <= key[1]
-            elif sign > 0:
-                go_left = hi <= np.floor(x0)
-            else:
-                go_left = lo >= np.ceil(x0)
-            if go_left:
-                bits |= 1 << atom
-        table[key] = bits
+        if sign == 0:
+            table[key] = every if model.columns[key[0]].offset <= key[1] else 0
+        elif sign > 0:  # hi <= floor(x0)
+            table[key] = _prefix(int(np.searchsorted(highs, np.floor(x0), side="right")))
+        else:  # lo >= ceil(x0)
+            table[key] = every & ~_prefix(int(np.searchsorted(lows, np.ceil(x0), side="left")))
     return Atoms(weight, None, cuts, low, integer=True), table

@@ -38,7 +38,6 @@ from assay.fairness.exact.trees import TreeModel
 
 __all__ = ["Flat", "Refined", "flatten", "refine"]
 
-_EPS = 1e-9
 _BATCH = 512  # boxes per vectorised step (memory: a few (batch, leaves) arrays)
 _CELLS = 64
 _NEAR = 0.05  # priority weight of the least decided boxes against the nearly decided (0.55)
@@ -346,8 +345,8 @@ def refine(
         node_reach = _reach(flat, lo, hi)
         reach = node_reach[:, flat.leaf_node]
         lows, highs, widths = _bounds(flat, reach)
-        sure1 = lows > _EPS
-        sure0 = highs < -_EPS
+        sure1 = lows > flat.model.tie
+        sure0 = highs < -flat.model.tie
         dep = (reach & flat.restricts).any(axis=1)
         disc = sure1.any(axis=1) & sure0.any(axis=1)
         clean = ~disc & (sure1.all(axis=1) | sure0.all(axis=1) | ~dep)
@@ -679,7 +678,7 @@ class _Heap:
                 flat.attribute,
                 len(flat.allow),
                 flat.base,
-                _EPS,
+                flat.model.tie,
                 self.call_steps if until_boxes <= 0 else min(self.call_steps, until_boxes),
                 self.max_boxes,
                 _PER_BOX,
@@ -884,7 +883,7 @@ def _cells_disc(flat: Flat, lo: np.ndarray, hi: np.ndarray | None = None) -> np.
     del hi
     margin, nodes = _cell_margins(flat, lo)
     classes = margin > 0
-    for i, alpha in zip(*np.nonzero(np.abs(margin) <= _EPS), strict=True):
+    for i, alpha in zip(*np.nonzero(np.abs(margin) <= flat.model.tie), strict=True):
         leaves = nodes[alpha][i]
         tree = np.searchsorted(flat.roots, leaves, side="right") - 1
         local = leaves - flat.roots[tree]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from assay.fairness.exact.analysis import ExactResult, domain_text
+from assay.fairness.exact.analysis import ExactResult, binned, domain_text, values_tried
 from assay.fairness.schema import Feature, Schema
 
 __all__ = ["MAX_ENUMERATED", "MAX_THROUGH_TREES", "enumerate_share"]
@@ -87,14 +87,14 @@ def enumerate_share(
     certificate = None
     if changed == 0:
         certificate = (
-            f"no input in this domain changes outcome with {attribute}: each of its {size:,} "
+            f"no input in this domain changes outcome with {attribute}"
+            f"{binned(schema.features[a])}: each of its {size:,} "
             f"inputs was {'classed' if trees else 'asked'} with every value of {attribute}, "
             "and none was answered otherwise"
         )
     assumptions = [
         "the domain: " + "; ".join(domain_text(f) for f in others),
-        f"every value of {attribute} is tried: "
-        + ", ".join(schema.features[a].label(float(v)) for v in _values(schema.features[a])),
+        values_tried(schema.features[a]),
         "outcomes compared as the model's predicted class",
         f"every input of the domain ({size * k:,} with every value) classed by the trees as "
         "read, in their arithmetic"

@@ -17,6 +17,7 @@ one-hot indicators, scaled values), or ``scale * x + offset`` for a continuous f
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -58,6 +59,10 @@ class TreeModel:
     cut: float = 0.0  # single-output models: class 1 when the score > cut
     source: str = ""  # what was read, for the certificate: "sklearn DecisionTreeClassifier"
     preprocessing: tuple[str, ...] = ()  # steps composed into the boxes, described
+    # the runtime adds the leaves in float32, tree by tree, then the base (onnxruntime on a
+    # graph with float thresholds): ``decide`` does the same, and margins closer to zero
+    # than float32 sums can tell apart (``tie``) are left to it
+    float32: bool = False
 
     @property
     def n_outputs(self) -> int:
@@ -66,6 +71,16 @@ class TreeModel:
     def decide(self, leaf_values: np.ndarray) -> np.ndarray:
         """Classes from the leaves' vectors, ``(n, n_trees, k)``, with the model's arithmetic."""
         n_trees = leaf_values.shape[1]
+        if self.float32 and self.combine == "sum":
+            acc = np.zeros((len(leaf_values), leaf_values.shape[2]), dtype=np.float32)
+            for t in range(n_trees):
+                acc += (self.scale * leaf_values[:, t, :]).astype(np.float32)
+            if self.base is not None:
+                acc += self.base.astype(np.float32)
+            if acc.shape[1] == 1:
+                return (acc[:, 0] > np.float32(self.cut)).astype(np.int64)
+            first: np.ndarray = np.argmax(acc, axis=1)
+            return first
         if self.combine == "mean":
             total = leaf_values[:, 0, :].copy()
             for t in range(1, n_trees):
@@ -94,6 +109,19 @@ class TreeModel:
             w = 1.0 / n if self.combine == "mean" else self.scale
             out.append(v[:, 0] * w)
         return out
+
+    @cached_property
+    def tie(self) -> float:
+        """Margins within this of zero are decided by ``decide`` (the model's arithmetic),
+        never by their sign: 1e-9 for sums in float64; for float32 sums, a bound on their
+        rounding (each of the ``n + 1`` additions rounds by at most half an ulp of the
+        largest partial sum, which is at most the sum of the largest leaves)"""
+        if not self.float32:
+            return 1e-9
+        largest = sum(float(np.abs(self.scale * t.value).max(initial=0.0)) for t in self.trees)
+        largest += 0.0 if self.base is None else float(np.abs(self.base).max(initial=0.0))
+        largest += abs(self.cut)
+        return 1e-9 + 2.0 * (len(self.trees) + 2) * 2.0**-24 * largest
 
     @property
     def margin_base(self) -> float:
