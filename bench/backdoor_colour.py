@@ -150,7 +150,7 @@ def checks(out: dict[str, Any]) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
+    ap.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3], help="trojaned models' seeds (none: clean models only)")
     ap.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     ap.add_argument("--sizes", type=int, nargs="+", default=[2, 3, 4])
     ap.add_argument("--inks", nargs="+", choices=["grey", "tint"], default=["grey", "tint"])
