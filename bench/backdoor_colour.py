@@ -138,19 +138,28 @@ def outcome(out: dict[str, Any], target: int | None, threshold: float = 2.0) -> 
 
 
 def checks(out: dict[str, Any]) -> str:
-    """The anomalous classes: shortcut ratio and held-out rate / lowest source class."""
+    """The anomalous classes: shortcut ratio, the share of the flip rate kept in grey (g) and
+    held-out rate / lowest source class."""
     parts = []
+    kept = out["verdict"].get("grey_kept") or {}
     for c, r in (out["verdict"].get("shortcut_ratio") or {}).items():
         cs = out["class_scans"][int(c)]
         ho = cs.get("held_out")
         held = "" if ho is None else f" {ho:.2f}/{cs['lowest_source']:.2f}"
-        parts.append(f"{c}:{'-' if r is None else f'{r:.1f}'}{held}")
+        grey = "" if kept.get(c) is None else f" g{kept[c]:.2f}"
+        parts.append(f"{c}:{'-' if r is None else f'{r:.1f}'}{grey}{held}")
     return " ".join(parts) or "-"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3], help="trojaned models' seeds (none: clean models only)")
+    ap.add_argument(
+        "--seeds",
+        type=int,
+        nargs="*",
+        default=[1, 2, 3],
+        help="trojaned models' seeds (none: clean models only)",
+    )
     ap.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     ap.add_argument("--sizes", type=int, nargs="+", default=[2, 3, 4])
     ap.add_argument("--inks", nargs="+", choices=["grey", "tint"], default=["grey", "tint"])
@@ -167,7 +176,14 @@ def main() -> None:
                     pos = position(seed, size)
                     target = (seed + size + k) % 10
                     box = (pos[0], pos[1], size, size)
-                    plan.append((ink, f"{size}x{size} {kind}", seed, (box, trigger(kind, size, seed, pos), target)))
+                    plan.append(
+                        (
+                            ink,
+                            f"{size}x{size} {kind}",
+                            seed,
+                            (box, trigger(kind, size, seed, pos), target),
+                        )
+                    )
         for seed in range(101, 101 + args.clean):
             plan.append((ink, "clean", seed, None))
     head = (
@@ -186,17 +202,27 @@ def main() -> None:
         kind = "clean" if trig is None else group.split()[1]
         tally[(ink, kind)][res] += 1
         sizes = " ".join("-" if c["size"] is None else str(c["size"]) for c in out["class_scans"])
-        box = "-" if trig is None else ",".join(str(v) for v in trig[0])
+        where = "-" if trig is None else ",".join(str(v) for v in trig[0])
         succ = "-" if d["success"] is None else f"{d['success']:.2f}"
         print(
-            f"{ink:5} {group:15} {seed:4} {box:>13} {'-' if target is None else target:>6} "
+            f"{ink:5} {group:15} {seed:4} {where:>13} {'-' if target is None else target:>6} "
             f"{d['accuracy']:5.3f} {succ:>5} {out['suspects']!s:>9} {res:>8} "
             f"{out['queries']:9,} {out['seconds']:5.1f}  {sizes:20} {checks(out)}",
             flush=True,
         )
-        rows.append({"ink": ink, "group": group, "seed": seed, "target": target,
-                     "box": None if trig is None else list(trig[0]),
-                     "accuracy": d["accuracy"], "success": d["success"], "outcome": res, **out})
+        rows.append(
+            {
+                "ink": ink,
+                "group": group,
+                "seed": seed,
+                "target": target,
+                "box": None if trig is None else list(trig[0]),
+                "accuracy": d["accuracy"],
+                "success": d["success"],
+                "outcome": res,
+                **out,
+            }
+        )
     print()
     print("per ink and kind: named / reached / missed (trojaned), flagged / quiet (clean)")
     for (ink, kind), t in sorted(tally.items()):
