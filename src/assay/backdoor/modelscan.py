@@ -350,11 +350,11 @@ def grey_kept(
     (each pixel's channels replaced by their mean: the same brightness, no colour); 1.0 when
     the patch sends none of ``pool`` there.  Two calls of ``len(pool)`` images.
 
-    A colour trigger works by its colour: in grey it sends almost nothing (planted solid and
-    two-colour triggers on 8x8 colour digits: 0.00-0.43 kept).  The patches that reach a
-    clean colour model's classes draw light and dark strokes, and work as well in grey
-    (0.65-1.0 kept, clean models and the classes of trojaned ones that are not the target;
-    bench/RESULTS.md, branch scan18)."""
+    A colour trigger works by its colour: in grey it sends almost nothing (on 8x8 colour
+    digits, 42 of the 69 patches found for a planted solid or two-colour trigger's target
+    kept 0.00-0.47; the others were light and dark parts of it, 0.53-1.0).  The patches that
+    reach a clean colour model's classes draw light and dark strokes, and work as well in grey
+    (0.90-1.0; the other classes of trojaned models 0.65-1.0; bench/RESULTS.md, branch scan18)."""
     grey = np.repeat(content.mean(axis=2, keepdims=True), content.shape[2], axis=2)
     probs = scores(np.concatenate([paste(pool, content, box), paste(pool, grey, box)]))
     hits = (np.argmax(probs, axis=1) == target).reshape(2, len(pool)).mean(axis=1)

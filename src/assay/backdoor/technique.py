@@ -71,8 +71,9 @@ HELD_OUT_LOWEST = 0.5
 # effective pixels as a colour trigger's: planted solid triggers were set aside at ratios
 # 0.6-2.7), and it passes the held-out check with a majority of every source class, as a
 # strong shortcut does.  Measured on 8x8 colour digits (bench/backdoor_colour.py, branch
-# scan18): planted solid and two-colour triggers 0.00-0.43 kept; every other anomalous class
-# (clean models', and trojaned models' other classes; grey or tinted ink) 0.65-1.0
+# scan18): 42 of the 69 patches found for planted solid and two-colour triggers' targets kept
+# 0.00-0.47 (the rest, light and dark parts of them, 0.53-1.0); every other anomalous class
+# (clean models' 0.90-1.0; trojaned models' other classes 0.65-1.0; grey or tinted ink)
 COLOUR_KEPT = 0.5
 # a colour model's suspect whose patch works as well in grey (a light and dark pattern) is
 # named only as a strong shortcut (STRONG_SHORTCUT): with the shortcut ratio alone, 7 of 20
