@@ -28,6 +28,7 @@ __all__ = [
     "ClassScan",
     "anomaly_index",
     "effective_pixels",
+    "grey_kept",
     "polish",
     "scan_class",
     "scan_sizes",
@@ -56,6 +57,8 @@ class ClassScan:
     polished: bool = False  # the patch was improved on the search's pool (``polish``)
     # the fewest of the patch's pixels keeping most of its flip rate (``effective_pixels``)
     pixels: int | None = None
+    # a colour model's patch in grey: the share of its flip rate kept (``grey_kept``)
+    grey_kept: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +75,7 @@ class ClassScan:
             "lowest_source": None if self.lowest_source is None else round(self.lowest_source, 4),
             "polished": self.polished,
             "pixels": self.pixels,
+            "grey_kept": None if self.grey_kept is None else round(self.grey_kept, 4),
         }
 
     @classmethod
@@ -91,6 +95,7 @@ class ClassScan:
             lowest_source=d.get("lowest_source"),
             polished=bool(d.get("polished", False)),
             pixels=None if d.get("pixels") is None else int(d["pixels"]),
+            grey_kept=None if d.get("grey_kept") is None else float(d["grey_kept"]),
         )
 
 
@@ -336,6 +341,24 @@ def effective_pixels(
         else:
             lo = mid + 1
     return lo, rate
+
+
+def grey_kept(
+    target: int, box: Box, content: np.ndarray, pool: np.ndarray, scores: Scorer
+) -> float:
+    """The share of a colour patch's flip rate on ``pool`` that the same patch in grey keeps
+    (each pixel's channels replaced by their mean: the same brightness, no colour); 1.0 when
+    the patch sends none of ``pool`` there.  Two calls of ``len(pool)`` images.
+
+    A colour trigger works by its colour: in grey it sends almost nothing (on 8x8 colour
+    digits, 42 of the 69 patches found for a planted solid or two-colour trigger's target
+    kept 0.00-0.47; the others were light and dark parts of it, 0.53-1.0).  The patches that
+    reach a clean colour model's classes draw light and dark strokes, and work as well in grey
+    (0.90-1.0; the other classes of trojaned models 0.65-1.0; bench/RESULTS.md, branch scan18)."""
+    grey = np.repeat(content.mean(axis=2, keepdims=True), content.shape[2], axis=2)
+    probs = scores(np.concatenate([paste(pool, content, box), paste(pool, grey, box)]))
+    hits = (np.argmax(probs, axis=1) == target).reshape(2, len(pool)).mean(axis=1)
+    return 1.0 if hits[0] == 0 else float(min(hits[1] / hits[0], 1.0))
 
 
 def shortcut_ratio(pixels: list[int | None], target: int) -> float | None:

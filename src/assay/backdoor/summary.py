@@ -411,16 +411,35 @@ def _cleared(
 ) -> list[str]:
     """Why each class the size anomaly pointed at was not suspected after all (the checks of
     ``technique._model_verdict``, in their order), one clause per class."""
-    from assay.backdoor.technique import HELD_OUT_RATE, SHORTCUT_RATIO
+    from assay.backdoor.technique import (
+        COLOUR_KEPT,
+        COLOUR_LUMINANCE_RATIO,
+        HELD_OUT_RATE,
+        SHORTCUT_RATIO,
+    )
 
     ratios = verdict.get("shortcut_ratio") or {}
+    kept = verdict.get("grey_kept") or {}  # a colour model's anomalous classes
     out = []
     for c, a in enumerate(index):
         s = scans[c] if c < len(scans) else None
         if s is None or s.size is None or a < search.test.anomaly_threshold:
             continue
         ratio = ratios.get(str(c))
-        if isinstance(ratio, int | float) and ratio < SHORTCUT_RATIO:
+        grey = kept.get(str(c))
+        luminance = isinstance(grey, int | float) and grey >= COLOUR_KEPT
+        if luminance and not (isinstance(ratio, int | float) and ratio >= COLOUR_LUMINANCE_RATIO):
+            compared = (
+                "no other class was reached to compare its pixels with"
+                if ratio is None
+                else f"shortcut ratio {ratio:.1f} < {COLOUR_LUMINANCE_RATIO:g}"
+            )
+            reason = (
+                f"its patch works as well in grey ({grey:.0%} of its flip rate kept: a light "
+                f"and dark stroke, as a clean colour model's classes have, not a colour "
+                f"trigger) and is not a strong shortcut ({compared})"
+            )
+        elif not kept and isinstance(ratio, int | float) and ratio < SHORTCUT_RATIO:
             reason = (
                 f"its patch needs about as many pixels as the other classes' (shortcut ratio "
                 f"{ratio:.1f} < {SHORTCUT_RATIO:g}), as a class's own shape does"

@@ -10,7 +10,7 @@ resumed run repeats exactly what an uninterrupted one does.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -22,6 +22,7 @@ from assay.backdoor.modelscan import (
     ClassScan,
     anomaly_index,
     effective_pixels,
+    grey_kept,
     polish,
     scan_class,
     scan_sizes,
@@ -64,6 +65,21 @@ SHORTCUT_RATIO = 3.0
 # trigger sent as few as 0.73 of one class of clean images); below it, HELD_OUT_RATE of each
 STRONG_SHORTCUT = 6.0
 HELD_OUT_LOWEST = 0.5
+# a colour model's suspect whose patch keeps less than this share of its flip rate in grey
+# (modelscan.grey_kept) works by its colour: the shortcut ratio is not asked of it (the other
+# classes a colour model's search reaches are reached by light and dark strokes with as few
+# effective pixels as a colour trigger's: planted solid triggers were set aside at ratios
+# 0.6-2.7), and it passes the held-out check with a majority of every source class, as a
+# strong shortcut does.  Measured on 8x8 colour digits (bench/backdoor_colour.py, branch
+# scan18): 42 of the 69 patches found for planted solid and two-colour triggers' targets kept
+# 0.00-0.47 (the rest, light and dark parts of them, 0.53-1.0); every other anomalous class
+# (clean models' 0.90-1.0; trojaned models' other classes 0.65-1.0; grey or tinted ink)
+COLOUR_KEPT = 0.5
+# a colour model's suspect whose patch works as well in grey (a light and dark pattern) is
+# named only as a strong shortcut (STRONG_SHORTCUT): with the shortcut ratio alone, 7 of 20
+# clean 8x8 colour models were flagged (a 2x2 or 3x3 stroke of class 1 or 4 sending 0.99-1.00
+# of held-out images, the ratio 4.8 or no other class reached to compare with)
+COLOUR_LUMINANCE_RATIO = STRONG_SHORTCUT
 
 
 # the fewest different clean images a scan verifies triggers on
@@ -624,15 +640,24 @@ class BackdoorSearch:
                 self._count_pixels(s)
             counts = [s.pixels for s in self.class_scans]
             ratios = {s.target: shortcut_ratio(counts, s.target) for s in anomalous}
+        colour = t.clean.shape[3] == 3
+        for s in anomalous if colour else ():
+            self._grey_kept(s)
         suspects = []
         for s in anomalous:
             # the class's patch must be a shortcut (far fewer effective pixels than the other
             # classes' patches); a weak one, or one with no other class to compare with, must
-            # pass the strict held-out check
+            # pass the strict held-out check.  A colour model's patch that works by its colour
+            # is a shortcut of its own kind; one that works as well in grey must be a strong one
             ratio = ratios[s.target]
-            if ratio is not None and ratio < SHORTCUT_RATIO:
+            by_colour = s.grey_kept is not None and s.grey_kept < COLOUR_KEPT
+            if colour and not by_colour and (ratio is None or ratio < COLOUR_LUMINANCE_RATIO):
                 continue
-            strict = ratio is None or ratio < STRONG_SHORTCUT
+            if not colour and ratio is not None and ratio < SHORTCUT_RATIO:
+                continue
+            # a strong shortcut, or a patch working by its colour (only planted triggers were
+            # either), passes with a majority of every source class held out
+            strict = not by_colour and (ratio is None or ratio < STRONG_SHORTCUT)
             if not self._natural_patch(s) and self._universal(s, strict=strict):
                 suspects.append(s)
         self.verdict = {
@@ -644,6 +669,11 @@ class BackdoorSearch:
             },
             "suspects": [s.target for s in suspects],
         }
+        if colour:
+            self.verdict["grey_kept"] = {
+                str(s.target): None if s.grey_kept is None else round(s.grey_kept, 3)
+                for s in anomalous
+            }
         if not suspects:
             return []
         assert self.clean_labels is not None
@@ -706,11 +736,24 @@ class BackdoorSearch:
         class a patch was found for; recorded on the scan."""
         if scan.size is None or (scan.pixels is not None and not recount):
             return
+        measured = self._on_pool(scan, effective_pixels)
+        if measured is not None:
+            scan.pixels = measured[0]
+
+    def _grey_kept(self, scan: ClassScan) -> None:
+        """The share of the class's flip rate its patch keeps in grey, on its pool
+        (``modelscan.grey_kept``); recorded on the scan."""
+        if scan.grey_kept is None:
+            scan.grey_kept = self._on_pool(scan, grey_kept)
+
+    def _on_pool(self, scan: ClassScan, measure: Callable[..., Any]) -> Any:
+        """``measure(target, box, content, pool, scores)`` of the class's patch on its search
+        pool, its queries counted on the scan; None when the pool is empty."""
         picked = self._pool(scan.target)
         if not len(picked):
-            return
+            return None
         q0 = self.model.queries
-        scan.pixels, _ = effective_pixels(
+        out = measure(
             scan.target,
             scan.box,
             scan.content,
@@ -718,6 +761,7 @@ class BackdoorSearch:
             lambda x: self._scores(self.model, x),
         )
         scan.queries += self.model.queries - q0
+        return out
 
     def _universal(self, scan: ClassScan, strict: bool = True) -> bool:
         """Does the class's patch send clean images the search did not see (those of other
