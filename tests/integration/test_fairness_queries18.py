@@ -261,3 +261,29 @@ def test_units_say_their_budget_is_each_units_not_the_runs(tmp_path: Path) -> No
     assert result.progress["queries"] == 4_000
     assert "a small query budget (2,000 queries for each of its 2 units)" in result.headline
     assert "(2,000 queries)" not in result.headline
+
+
+def test_a_served_models_connections_are_closed_when_the_run_ends(tmp_path: Path) -> None:
+    """Fairness left a served model's connections to the garbage collector (text and
+    backdoor closed theirs): an HttpModel caught in a reference cycle then dropped 'unclosed
+    socket' warnings into whatever ran next (a CI run failed on one)."""
+    from serving_servers import FaultServer
+
+    from assay.fairness.api import setup_fairness
+    from assay.models.serving import served_model
+
+    def answer(x: np.ndarray) -> np.ndarray:
+        p = ((x[:, 8] > 0) & (x[:, 0] > 40)).astype(float)
+        return np.stack([p, 1 - p], axis=1)
+
+    with FaultServer(answer) as server:
+        setup = setup_fairness(server.url, dataset="adult", protected="sex")
+        served = served_model(setup.raw_model)
+        assert served is not None
+        assay.check_fairness(setup=setup, max_queries=1_000, seed=1, store=tmp_path / "r.db")
+        assert served._local is None  # closed; a later call opens new connections
+        again = assay.check_fairness(
+            setup=setup, max_queries=1_000, seed=1, store=tmp_path / "r.db"
+        )
+        assert again.summary["search"]["queries"] == 1_000
+        assert served._local is None

@@ -42,7 +42,7 @@ from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
-from assay.models.serving import record_serving, stopped_answering
+from assay.models.serving import close_served, record_serving, stopped_answering
 
 # the part of --max-time kept for what follows the search and the estimate (the summary, the
 # final commit, the reports), so that --max-time bounds the whole run
@@ -54,12 +54,17 @@ FINISH_MIN = 1.0  # seconds kept for finishing a run bounded by time (see _engin
 @contextmanager
 def _serving_recorded(store: RunStore, run_id: str, setup: FairnessSetup) -> Iterator[None]:
     """A served model's request counters go with the run once every phase that asks it is
-    over (search, answer, determinism checks, retraining), whether the run ended well or not."""
+    over (search, answer, determinism checks, retraining), whether the run ended well or not;
+    then its connections are closed."""
     try:
         yield
     finally:
         with suppress(AssayError):
             record_serving(store, run_id, setup.raw_model)
+        # its connections closed at the end of the run (a later call opens new ones), as
+        # text and backdoor runs close theirs: left to the garbage collector they were
+        # 'unclosed socket' warnings in whatever ran next
+        close_served([setup.raw_model])
 
 
 @contextmanager
