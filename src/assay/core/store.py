@@ -12,31 +12,43 @@ witnesses kept up to the run's cap (``core.witnesses``), in the compact columnar
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import sqlite3
 import time
 import weakref
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assay.core.checkpoint import Snapshot
-from assay.core.columnar import (
-    decode_array,
-    decode_arrays,
-    encode_array,
-    encode_arrays,
-    is_columnar,
-)
+from assay.core.columnar import is_columnar
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
+from assay.core.run_record import RunRecord
 from assay.core.runlock import RunBusy, RunLock, abandoned, holder
 from assay.core.setstate import FRESH, Compactor, compact, give_back, is_set_part, load_parts
+from assay.core.store_blobs import (
+    array_bytes,
+    array_from,
+    decode_batch,
+    decode_witnesses,
+    encode_batch,
+    merge_alike,
+    priorities_of,
+    sorted_batch,
+)
+from assay.core.store_file import (
+    SCHEMA_VERSION,
+    Transaction,
+    identity,
+    open_read_only,
+    refuse_foreign,
+    schema_version,
+    why_not_writable,
+)
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
 from assay.errors import StoreError, UsageError
 
@@ -50,7 +62,6 @@ __all__ = [
 ]
 
 DEFAULT_STORE = Path(".assay") / "runs.db"
-SCHEMA_VERSION = 2  # 2: tallies and columnar witness blobs (1: every finding, np.savez)
 _COMPACT_SLACK = 4096  # dead provisional witnesses tolerated beyond twice the kept set
 
 _SCHEMA = """
@@ -114,81 +125,6 @@ def new_run_id(technique: str) -> str:
     return f"{technique}-{stamp}-{os.urandom(2).hex()}"
 
 
-def _array_bytes(a: np.ndarray) -> bytes:
-    """Resume state in the compact columnar encoding (lossless; e.g. float rows of small
-    whole numbers take a byte per value, flags a bit)."""
-    arr = np.asarray(a)
-    if arr.dtype == object:
-        raise TypeError("resume state must not hold object arrays")
-    return encode_array(arr)
-
-
-def _array_from(data: bytes) -> np.ndarray:
-    if is_columnar(data):
-        return decode_array(data)
-    out: np.ndarray = np.load(io.BytesIO(data), allow_pickle=False)  # stores before schema 2
-    return out
-
-
-# the longest text of a run's config a report or ``assay runs --json`` copies (characters)
-MAX_SHOWN_TEXT = 16_384
-
-
-def shown_config(value: Any) -> Any:
-    """``value`` with every string longer than ``MAX_SHOWN_TEXT`` replaced by a line naming
-    its size and digest (the store keeps it whole: a resumed run needs it)."""
-    if isinstance(value, str) and len(value) > MAX_SHOWN_TEXT:
-        import hashlib
-
-        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
-        return f"<{len(value):,} characters (sha256 {digest}...), kept in the run store>"
-    if isinstance(value, dict):
-        return {k: shown_config(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [shown_config(v) for v in value]
-    return value
-
-
-@dataclass(frozen=True)
-class RunRecord:
-    id: str
-    technique: str
-    status: str
-    seed: int
-    command: str
-    config: dict[str, Any]
-    model: dict[str, Any]
-    versions: dict[str, Any]
-    progress: dict[str, Any]
-    summary: dict[str, Any]
-    error: str | None
-    created: float
-    updated: float
-    n_findings: int
-    max_severity: float
-
-    def to_json(self) -> dict[str, Any]:
-        """The record as reports and ``assay runs --json`` show it (long texts of the config,
-        such as a large grammar, are named, not copied: ``shown_config``)."""
-        return {
-            "id": self.id,
-            "technique": self.technique,
-            "status": self.status,
-            "seed": self.seed,
-            "command": self.command,
-            "config": shown_config(self.config),
-            "model": self.model,
-            "versions": self.versions,
-            "progress": self.progress,
-            "summary": self.summary,
-            "error": self.error,
-            "created": self.created,
-            "updated": self.updated,
-            "n_findings": self.n_findings,
-            "max_severity": self.max_severity,
-        }
-
-
 class RunStore:
     """Runs, their findings and their resumable state, in one SQLite file."""
 
@@ -212,7 +148,7 @@ class RunStore:
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         if read_only:
-            self._db = _open_read_only(self.path)
+            self._db = open_read_only(self.path)
             _OPEN.add(self)
             return
         if self.path.is_dir():
@@ -227,7 +163,7 @@ class RunStore:
             self._db = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
             )
-            _refuse_foreign(self._db, self.path)  # before anything is written to it
+            refuse_foreign(self._db, self.path)  # before anything is written to it
             # a new file gives back the pages of deleted resume state (takes effect only
             # before the first table is made)
             self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
@@ -246,7 +182,7 @@ class RunStore:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: the run store has no schema version")
-            version = _schema_version(row[0], self.path)
+            version = schema_version(row[0], self.path)
             if version < SCHEMA_VERSION:
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
@@ -258,9 +194,9 @@ class RunStore:
                 )
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(
-                f"{self.path}: cannot open the run store: {exc}{_why_not_writable(self.path)}"
+                f"{self.path}: cannot open the run store: {exc}{why_not_writable(self.path)}"
             ) from exc
-        self._identity = _identity(self.path)
+        self._identity = identity(self.path)
         _OPEN.add(self)
 
     def close(self) -> None:
@@ -440,7 +376,7 @@ class RunStore:
         deleted file, and the run end in a store that no longer has it."""
         if self.read_only or self._identity is None:
             return
-        if _identity(self.path) != self._identity:
+        if identity(self.path) != self._identity:
             raise StoreError(
                 f"{self.path}: the run store file was deleted or replaced while the run went on "
                 "(what it held went with it); nothing more can be stored there"
@@ -569,7 +505,7 @@ class RunStore:
         compact: bool = True,
     ) -> None:
         rows: list[tuple[Any, ...]] = []
-        for b in _merge_alike(batches):
+        for b in merge_alike(batches):
             must = b.columns.get(MUST_KEEP)
             sel = tallies.select(b.kind, b.severity, must)
             t = tallies.kind(b.kind)
@@ -577,7 +513,7 @@ class RunStore:
                 if not mask.any():
                     continue
                 part = b if mask.all() else b.select(mask)
-                blob = _encode_batch(part, sel.indices[mask], provisional=provisional)
+                blob = encode_batch(part, sel.indices[mask], provisional=provisional)
                 rows.append((run_id, seq, b.kind, len(part), part.max_severity, blob))
                 if provisional:
                     t.provisional.append(seq)
@@ -597,7 +533,7 @@ class RunStore:
             f"SELECT data FROM findings WHERE run_id=? AND seq IN ({marks})",
             (run_id, *t.provisional),
         ).fetchall()
-        parts = [_decode_batch(bytes(r[0])) for r in rows]
+        parts = [decode_batch(bytes(r[0])) for r in rows]
         live = [(b, idx, tallies.live(kind, idx, b.severity)) for b, idx in parts]
         kept = [(b.select(m), idx[m]) for b, idx, m in live if m.any()]
         self._db.execute(
@@ -605,7 +541,7 @@ class RunStore:
         )
         t.provisional = []
         t.written_provisional = 0
-        merged = _sorted_batch(kept)
+        merged = sorted_batch(kept)
         if merged is None:
             return
         batch, idx = merged
@@ -614,7 +550,7 @@ class RunStore:
         ).fetchone()
         self._db.execute(
             "INSERT INTO findings VALUES (?,?,?,?,?,?)",
-            (run_id, seq, kind, len(batch), batch.max_severity, _encode_batch(batch, idx, True)),
+            (run_id, seq, kind, len(batch), batch.max_severity, encode_batch(batch, idx, True)),
         )
         t.provisional = [seq]
         t.written_provisional = len(batch)
@@ -642,7 +578,7 @@ class RunStore:
             for (data,) in self._db.execute("SELECT data FROM findings WHERE run_id=?", (run_id,)):
                 raw = bytes(data)
                 if is_columnar(raw):
-                    b, idx = _decode_batch(raw)
+                    b, idx = decode_batch(raw)
                     found.setdefault(b.kind, []).append(idx)
             for kind, parts in found.items():
                 t = tallies.kind(kind)
@@ -650,7 +586,7 @@ class RunStore:
                     continue
                 idx = np.unique(np.concatenate(parts))
                 idx = idx[idx >= t.first_end]
-                prio = _priorities(idx, tallies, kind)
+                prio = priorities_of(idx, tallies, kind)
                 t.reservoir = prio[t.in_sample(prio)] if tallies.sample else t.reservoir
         self._tallies[run_id] = tallies
         return tallies
@@ -739,7 +675,7 @@ class RunStore:
         for name, arr in snap.arrays.items():
             db.execute(
                 "INSERT OR REPLACE INTO state VALUES (?, ?, 0, 'array', ?)",
-                (run_id, name, _array_bytes(arr)),
+                (run_id, name, array_bytes(arr)),
             )
         chunks = [(name, "append", arr) for name, arr in snap.appends.items()]
         # a set's new keys, sorted: stored as the gaps between neighbours
@@ -751,7 +687,7 @@ class RunStore:
             ).fetchone()
             db.execute(
                 "INSERT INTO state VALUES (?, ?, ?, ?, ?)",
-                (run_id, name, seq, part, _array_bytes(arr)),
+                (run_id, name, seq, part, array_bytes(arr)),
             )
 
     def load_snapshot(self, run_id: str) -> Snapshot | None:
@@ -767,11 +703,11 @@ class RunStore:
             if part == "values":
                 snap.values = json.loads(bytes(data).decode("utf-8"))
             elif part == "array":
-                snap.arrays[name] = _array_from(data)
+                snap.arrays[name] = array_from(data)
             elif is_set_part(part):
                 sets.append((name, data))
             else:
-                parts.setdefault(name, []).append(_array_from(data))
+                parts.setdefault(name, []).append(array_from(data))
         snap.appends = {k: np.concatenate(v) for k, v in parts.items()}
         snap.sets = load_parts(sets)
         return snap
@@ -874,7 +810,7 @@ class RunStore:
                 yield b, np.arange(counter, counter + len(b), dtype=np.int64)
                 counter += len(b)
                 continue
-            b, idx, provisional = _decode_witnesses(raw)
+            b, idx, provisional = decode_witnesses(raw)
             if not provisional:
                 yield b, idx
             elif tallies is not None:
@@ -882,7 +818,7 @@ class RunStore:
                 if live.any():
                     later.setdefault(b.kind, []).append((b.select(live), idx[live]))
         for parts in later.values():
-            merged = _sorted_batch(parts)
+            merged = sorted_batch(parts)
             if merged is not None:
                 yield merged
 
@@ -907,45 +843,10 @@ class RunStore:
         return int(n)
 
     # -- plumbing ------------------------------------------------------------------------
-    def _tx(self) -> _Transaction:
+    def _tx(self) -> Transaction:
         if self.read_only:
             raise StoreError(f"{self.path}: the run store was opened read-only")
-        return _Transaction(self._db, self.path)
-
-
-def _identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of the store's file; None when it cannot be told."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return (-1, -1)
-    return (st.st_dev, st.st_ino) if st.st_ino else None
-
-
-def _why_not_writable(path: Path) -> str:
-    """A hint when the store or its folder cannot be written (a read-only file, folder or
-    file system: SQLite says only that it is 'unable to open database file')."""
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        if folder.is_dir() and not os.access(folder, os.W_OK):
-            return f" (its folder {folder} cannot be written: pass --store elsewhere)"
-        if path.is_file() and not os.access(path, os.W_OK):
-            return " (the file cannot be written: pass --store elsewhere)"
-    except OSError:
-        return ""
-    return ""
-
-
-def _schema_version(value: Any, path: Path) -> int:
-    """The store's schema version, from its ``meta`` row (a ``StoreError`` when it is not
-    a number: a store damaged, or written by something else)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise StoreError(
-            f"{path}: its schema version is {value!r}, not a number: the file was damaged "
-            "or written by something other than assay"
-        ) from None
+        return Transaction(self._db, self.path)
 
 
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
@@ -959,191 +860,3 @@ def close_open_stores() -> None:
     for store in list(_OPEN):
         with contextlib.suppress(sqlite3.Error, OSError):
             store.close()
-
-
-_OURS = {"meta", "runs", "findings", "state", "tallies"}
-
-
-def _refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
-    """A ``StoreError`` when ``path`` is a SQLite database of something else (tables, but
-    not assay's): it is left as it was, never given assay's tables nor switched to WAL."""
-    names = {
-        str(r[0])
-        for r in db.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
-        )
-    }
-    if names and "meta" not in names:
-        others = sorted(names - _OURS)
-        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
-        raise StoreError(
-            f"{path}: a SQLite database, but not an assay run store (its tables: {shown}); "
-            "it was left as it is: give another --store"
-        )
-
-
-def _open_read_only(path: Path) -> sqlite3.Connection:
-    """A read-only connection (works on a read-only file or filesystem)."""
-    try:
-        if not path.is_file():
-            raise StoreError(f"{path}: no run store here")
-    except OSError as exc:
-        raise StoreError(f"{path}: cannot read the run store: {exc.strerror or exc}") from exc
-    uri = path.resolve().as_uri()
-    last: Exception | None = None
-    # mode=ro reads a live store (concurrent writers); immutable=1 needs no -shm file, for a
-    # store on a read-only filesystem (where no one can be writing)
-    for query in ("mode=ro", "immutable=1"):
-        try:
-            db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=30.0, isolation_level=None)
-            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-            db.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
-        except sqlite3.Error as exc:
-            last = exc
-            if "no such table" in str(exc):
-                raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
-            continue
-        if row is not None and _schema_version(row[0], path) > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: store schema {row[0]} is newer than this assay understands "
-                f"({SCHEMA_VERSION}); upgrade assay"
-            )
-        return db
-    raise StoreError(f"{path}: cannot open the run store to read it: {last}")
-
-
-def _signature(b: FindingBatch) -> tuple[Any, ...]:
-    """Kind, dtypes and shapes (details are compared by ``_same_details``)."""
-    cols = tuple((k, v.dtype.str, v.shape[1:]) for k, v in b.columns.items())
-    return (
-        b.kind,
-        b.inputs.dtype.str,
-        b.inputs.shape[1:],
-        b.outputs.dtype.str,
-        b.outputs.shape[1:],
-        b.severity.dtype.str,
-        cols,
-    )
-
-
-def _same_details(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Whether two batches' details are the same data (plain comparison first: a search
-    gives every batch equal details; arrays in details fall back to their JSON form)."""
-    if a is b:
-        return True
-    try:
-        return bool(a == b)
-    except (ValueError, TypeError):  # numpy arrays inside: compare as JSON
-        dump = json.dumps
-        return dump(to_jsonable(a), sort_keys=True) == dump(to_jsonable(b), sort_keys=True)
-
-
-def _merge_alike(batches: Sequence[FindingBatch]) -> list[FindingBatch]:
-    """Consecutive batches of the same kind and shapes as one (fewer, larger blobs)."""
-    out: list[FindingBatch] = []
-    group: list[FindingBatch] = []
-    sig: tuple[Any, ...] = ()
-    for b in batches:
-        mine = _signature(b)
-        if group and (sig != mine or not _same_details(group[0].details, b.details)):
-            out.append(group[0] if len(group) == 1 else FindingBatch.concat(group))
-            group = []
-        if not group:
-            sig = mine
-        group.append(b)
-    if group:
-        out.append(group[0] if len(group) == 1 else FindingBatch.concat(group))
-    return out
-
-
-def _encode_batch(b: FindingBatch, indices: np.ndarray, provisional: bool) -> bytes:
-    arrays: dict[str, np.ndarray] = {
-        "inputs": b.inputs,
-        "outputs": b.outputs,
-        "severity": b.severity,
-        "index": np.asarray(indices, dtype=np.int64),
-    }
-    for name, col in b.columns.items():
-        arrays[f"col:{name}"] = col
-    header = {"kind": b.kind, "details": to_jsonable(b.details), "provisional": provisional}
-    return encode_arrays(arrays, header)
-
-
-def _decode_batch(raw: bytes) -> tuple[FindingBatch, np.ndarray]:
-    batch, idx, _ = _decode_witnesses(raw)
-    return batch, idx
-
-
-def _decode_witnesses(raw: bytes) -> tuple[FindingBatch, np.ndarray, bool]:
-    """A witness blob: the batch, each witness's number, and whether it is provisional."""
-    arrays, header = decode_arrays(raw)
-    columns = {k[4:]: v for k, v in arrays.items() if k.startswith("col:")}
-    batch = FindingBatch(
-        kind=header["kind"],
-        inputs=arrays["inputs"],
-        outputs=arrays["outputs"],
-        severity=arrays["severity"],
-        columns=columns,
-        details=header.get("details", {}),
-    )
-    return batch, arrays["index"], bool(header.get("provisional"))
-
-
-def _sorted_batch(
-    parts: Sequence[tuple[FindingBatch, np.ndarray]],
-) -> tuple[FindingBatch, np.ndarray] | None:
-    """Parts of one kind as one batch in the order found (by finding number)."""
-    parts = [p for p in parts if len(p[0])]
-    if not parts:
-        return None
-    batch = parts[0][0] if len(parts) == 1 else FindingBatch.concat([p[0] for p in parts])
-    idx = np.concatenate([p[1] for p in parts])
-    order = np.argsort(idx, kind="stable")
-    return batch.select(order), idx[order]
-
-
-def _priorities(idx: np.ndarray, tallies: Tallies, kind: str) -> np.ndarray:
-    from assay.core.witnesses import priorities
-
-    return priorities(idx, tallies.salt(kind))
-
-
-class _Transaction:
-    """BEGIN IMMEDIATE ... COMMIT; any SQLite failure (a full disk) becomes a StoreError
-    after the transaction is rolled back (SQLite may already have rolled it back)."""
-
-    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
-        self.db = db
-        self.path = path
-
-    def __enter__(self) -> None:
-        try:
-            self.db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise self._error(exc) from exc
-
-    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None:
-            try:
-                self.db.execute("COMMIT")
-                return
-            except sqlite3.Error as error:
-                self._rollback()
-                raise self._error(error) from error
-        self._rollback()
-        if isinstance(exc, sqlite3.Error):
-            raise self._error(exc) from exc
-
-    def _rollback(self) -> None:
-        if self.db.in_transaction:
-            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled it back
-                self.db.execute("ROLLBACK")
-
-    def _error(self, exc: sqlite3.Error) -> StoreError:
-        text = str(exc)
-        hint = ""
-        if "full" in text:
-            hint = "; free some space, then continue the run with assay resume RUN_ID"
-        elif "readonly" in text or "read-only" in text:
-            hint = "; the store cannot be written (read-only file or filesystem): pass --store"
-        return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")

@@ -50,7 +50,8 @@ from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunInterrupted, RunOutcome, Technique, ended_outcome
-from assay.core.store import RunStore, _merge_alike
+from assay.core.store import RunStore
+from assay.core.store_blobs import merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
 __all__ = [
@@ -292,7 +293,7 @@ def _run_unit(
             stop_reason = exc.reason
             break
     found.extend(b for b in search.flush() if len(b))
-    found = _merge_alike(found)  # a few large batches travel and commit faster than many
+    found = merge_alike(found)  # a few large batches travel and commit faster than many
     summary = search.summary()
     summary["stop_reason"] = stop_reason
     extra: dict[str, Any] = {}

@@ -1,0 +1,151 @@
+"""The run store's file: opening it read-only, refusing a database that is not a store,
+hints when it cannot be written, and the transaction every checkpoint is written in."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from assay.errors import StoreError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Transaction",
+    "identity",
+    "open_read_only",
+    "refuse_foreign",
+    "schema_version",
+    "why_not_writable",
+]
+
+SCHEMA_VERSION = 2  # 2: tallies and columnar witness blobs (1: every finding, np.savez)
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the store's file; None when it cannot be told."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_dev, st.st_ino) if st.st_ino else None
+
+
+def why_not_writable(path: Path) -> str:
+    """A hint when the store or its folder cannot be written (a read-only file, folder or
+    file system: SQLite says only that it is 'unable to open database file')."""
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        if folder.is_dir() and not os.access(folder, os.W_OK):
+            return f" (its folder {folder} cannot be written: pass --store elsewhere)"
+        if path.is_file() and not os.access(path, os.W_OK):
+            return " (the file cannot be written: pass --store elsewhere)"
+    except OSError:
+        return ""
+    return ""
+
+
+def schema_version(value: Any, path: Path) -> int:
+    """The store's schema version, from its ``meta`` row (a ``StoreError`` when it is not
+    a number: a store damaged, or written by something else)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise StoreError(
+            f"{path}: its schema version is {value!r}, not a number: the file was damaged "
+            "or written by something other than assay"
+        ) from None
+
+
+_OURS = {"meta", "runs", "findings", "state", "tallies"}
+
+
+def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
+    """A ``StoreError`` when ``path`` is a SQLite database of something else (tables, but
+    not assay's): it is left as it was, never given assay's tables nor switched to WAL."""
+    names = {
+        str(r[0])
+        for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+        )
+    }
+    if names and "meta" not in names:
+        others = sorted(names - _OURS)
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise StoreError(
+            f"{path}: a SQLite database, but not an assay run store (its tables: {shown}); "
+            "it was left as it is: give another --store"
+        )
+
+
+def open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection (works on a read-only file or filesystem)."""
+    try:
+        if not path.is_file():
+            raise StoreError(f"{path}: no run store here")
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read the run store: {exc.strerror or exc}") from exc
+    uri = path.resolve().as_uri()
+    last: Exception | None = None
+    # mode=ro reads a live store (concurrent writers); immutable=1 needs no -shm file, for a
+    # store on a read-only filesystem (where no one can be writing)
+    for query in ("mode=ro", "immutable=1"):
+        try:
+            db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=30.0, isolation_level=None)
+            row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            db.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
+        except sqlite3.Error as exc:
+            last = exc
+            if "no such table" in str(exc):
+                raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
+            continue
+        if row is not None and schema_version(row[0], path) > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: store schema {row[0]} is newer than this assay understands "
+                f"({SCHEMA_VERSION}); upgrade assay"
+            )
+        return db
+    raise StoreError(f"{path}: cannot open the run store to read it: {last}")
+
+
+class Transaction:
+    """BEGIN IMMEDIATE ... COMMIT; any SQLite failure (a full disk) becomes a StoreError
+    after the transaction is rolled back (SQLite may already have rolled it back)."""
+
+    def __init__(self, db: sqlite3.Connection, path: Path) -> None:
+        self.db = db
+        self.path = path
+
+    def __enter__(self) -> None:
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise self._error(exc) from exc
+
+    def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
+        if exc_type is None:
+            try:
+                self.db.execute("COMMIT")
+                return
+            except sqlite3.Error as error:
+                self._rollback()
+                raise self._error(error) from error
+        self._rollback()
+        if isinstance(exc, sqlite3.Error):
+            raise self._error(exc) from exc
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            with contextlib.suppress(sqlite3.Error):  # SQLite may have rolled it back
+                self.db.execute("ROLLBACK")
+
+    def _error(self, exc: sqlite3.Error) -> StoreError:
+        text = str(exc)
+        hint = ""
+        if "full" in text:
+            hint = "; free some space, then continue the run with assay resume RUN_ID"
+        elif "readonly" in text or "read-only" in text:
+            hint = "; the store cannot be written (read-only file or filesystem): pass --store"
+        return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")
