@@ -37,6 +37,8 @@ from assay.fairness.schema import ROW_CELLS, Schema, rows_within
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
 _FAVOURABLE_WORDS = ("yes", "true", "good", "approve", "accept", "grant", "hire", "pass", ">50k")
+_NEGATIONS = frozenset(("not", "no", "non", "false", "never", "n", "denied", "rejected", "bad"))
+_NEGATED_PREFIXES = ("un", "dis", "non", "not", "no")
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,14 @@ def parse_fail_on(text: str | float | None) -> float | FailRule:
             "run; use '>=' or a smaller share",
             argument="--fail-on",
         )
+    if m.group(2) == ">=" and value <= 0:
+        # every share is at least 0: a clean model (share 0.00 %) would fail as a biased one
+        raise UsageError(
+            f"{stripped!r} is true of every share (a share is at least 0), so every run would "
+            "fail, a model with no discriminatory input too; use '>' (e.g. 'share>0': fail on "
+            "any discriminatory input) or a larger share",
+            argument="--fail-on",
+        )
     return FailRule(m.group(1), m.group(2), value)
 
 
@@ -106,11 +116,29 @@ def favourable_class(
             argument="--favourable",
         )
     for i, name in enumerate(names):
-        low = name.strip().lower().replace(" ", "")
-        if any(w in low for w in _FAVOURABLE_WORDS):
+        if _reads_favourable(name):
             return i, name, f"inferred from the class name {name!r}; set it with --favourable"
     i = len(names) - 1
     return i, names[i], f"inferred: the last class ({names[i]!r}); set it with --favourable"
+
+
+def _reads_favourable(name: str) -> bool:
+    """Whether a class name says the favourable outcome: a favourable word (``approved``,
+    ``hired=yes``, ``>50K``), not negated (``not approved``, ``unapproved``, ``hired=no``,
+    ``is_hired=False``: the word alone would name the unfavourable class so, when it comes
+    first)."""
+    low = name.strip().lower()
+    if ">50k" in low.replace(" ", ""):
+        return True
+    words = [w for w in re.split(r"[^a-z]+", low) if w]
+    if any(w in _NEGATIONS for w in words):
+        return False
+    for w in words:
+        for stem in _FAVOURABLE_WORDS:
+            if stem in w:
+                before = w[: w.index(stem)]
+                return not before.endswith(_NEGATED_PREFIXES)
+    return False
 
 
 @dataclass
@@ -119,6 +147,7 @@ class _Sample:
     disc: np.ndarray
     classes: np.ndarray  # (n, K): the class for each value of the attribute
     queries: int
+    probs: np.ndarray | None = None  # (n, K, c): the probabilities, for a model answering them
 
 
 MIN_ANSWER_SAMPLE = 500
@@ -139,6 +168,7 @@ def _sample(
     draws, so the sample stays unbiased; only its interval widens)."""
     oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
     disc, classes = [], []
+    probs: list[np.ndarray | None] = []
     queries = 0
     # a model call of a very wide schema's rows (each asked with every value) within bounds
     batch = min(batch, max(1, (ROW_CELLS >> 2) // (len(schema) * oracle.K)))
@@ -161,11 +191,27 @@ def _sample(
         v = oracle.evaluate(rows[start : start + step], fresh=True)
         disc.append(v.discriminatory)
         classes.append(_classes(v, model))
+        probs.append(_probabilities(v))
         queries += classes[-1].size
         start += step
     if not len(rows):
         return _Sample(rows, np.zeros(0, dtype=bool), np.zeros((0, oracle.K), np.int64), 0)
-    return _Sample(rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries)
+    given = [p for p in probs if p is not None]
+    stacked = np.concatenate(given) if len(given) == len(probs) else None
+    return _Sample(
+        rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries, stacked
+    )
+
+
+def _probabilities(v: Verdicts) -> np.ndarray | None:
+    """``(n, K, c)`` class probabilities of the answers, or None for a model answering labels
+    (a one-column answer is the second class's probability)."""
+    out = np.asarray(v.outputs)
+    if out.ndim != 3 or out.dtype.kind != "f":
+        return None
+    if out.shape[2] == 1:
+        out = np.concatenate([1.0 - out, out], axis=2)
+    return out.astype(np.float64, copy=False)
 
 
 def _classes(v: Verdicts, model: Model) -> np.ndarray:
@@ -201,7 +247,9 @@ def _kept_or_drawn(
         return _sample(schema, model, attribute, draw(n), threshold, stop_at=stop_at), 0
     rows, outputs = kept[0][:n], kept[1][:n]
     v = per_attribute(schema, model, attribute, rows, outputs, threshold)
-    reused = _Sample(rows, v.discriminatory, _classes(v, model).astype(np.int64), 0)
+    reused = _Sample(
+        rows, v.discriminatory, _classes(v, model).astype(np.int64), 0, _probabilities(v)
+    )
     if len(rows) >= n:
         return reused, len(rows)
     fresh = _sample(schema, model, attribute, draw(n - len(rows)), threshold, stop_at=stop_at)
@@ -210,6 +258,9 @@ def _kept_or_drawn(
         np.concatenate([reused.disc, fresh.disc]),
         np.concatenate([reused.classes, fresh.classes]),
         fresh.queries,
+        None
+        if reused.probs is None or fresh.probs is None
+        else np.concatenate([reused.probs, fresh.probs]),
     )
     return both, len(rows)
 
@@ -521,18 +572,29 @@ def _direction(
             continue
         idi = s.classes[s.disc]
         n = len(idi)
+        # the favourable class's probability per variant: with --threshold, an IDI may be a
+        # gap in probability where every variant gets the same class, which the class
+        # alone cannot say who is favoured by
+        p_fav = None
+        if s.probs is not None and s.probs.shape[2] > fav:
+            p_fav = s.probs[s.disc][:, :, fav]
         for i, v in enumerate(values):
             got = int((idi[:, i] == fav).sum()) if n else 0
-            out.append(
-                {
-                    "attribute": attribute,
-                    "distribution": name,
-                    "value": f.label(v),
-                    "favoured_in": got / n if n else None,
-                    "idis": n,
-                    "favoured_count": got,
-                }
-            )
+            row: dict[str, Any] = {
+                "attribute": attribute,
+                "distribution": name,
+                "value": f.label(v),
+                "favoured_in": got / n if n else None,
+                "idis": n,
+                "favoured_count": got,
+            }
+            if p_fav is not None:
+                # mean P(favourable) over the IDIs, and in what share this value gets the
+                # highest P(favourable) of the variants (ties: each)
+                row["p_favourable"] = float(p_fav[:, i].mean()) if n else None
+                top = p_fav[:, i] >= p_fav.max(axis=1) - 1e-12
+                row["highest_p_in"] = float(top.mean()) if n else None
+            out.append(row)
     return out
 
 

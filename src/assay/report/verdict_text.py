@@ -7,7 +7,7 @@ from typing import Any
 
 from assay.core.display import percent
 
-__all__ = ["share_text"]
+__all__ = ["favoured_text", "share_text"]
 
 
 def share_text(v: dict[str, Any]) -> str:
@@ -60,3 +60,33 @@ def share_text(v: dict[str, Any]) -> str:
             text += " (exact)"
         return text
     return text + (" (exact)" if v["basis"] == "exact" else "")
+
+
+def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -> str:
+    """Who is favoured, from one attribute's direction rows of one sample: ``the Male variant
+    gets '>50K' in 96.93 % of IDIs``.  A model answering probabilities is judged by the
+    favourable class's probability where the class cannot tell (every variant gets the same
+    class: a --threshold gap, not a flip) or tells otherwise; a tie is said, never hidden."""
+    gets = f"gets {favourable!r}" if favourable else "is favoured"
+    top = max(rows, key=lambda d: d["favoured_in"] or 0)
+    share = top["favoured_in"] or 0
+    tied = [str(d["value"]) for d in rows if d is not top and (d["favoured_in"] or 0) == share]
+    as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
+    if tied:  # (a tie named by its first value alone would name that one the favoured)
+        as_class += f" (as does the {', '.join(tied)} variant)"
+    if rows and all(d.get("highest_p_in") is not None for d in rows):
+        by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
+        if tied or by_p is not top:
+            low = min(rows, key=lambda d: d.get("p_favourable") or 0)
+            what = f"P({favourable!r})" if favourable else "the favourable class's probability"
+            if len(tied) == len(rows) - 1:
+                as_class = f"every variant {gets} in {percent(share)} of them"
+            else:
+                as_class = as_class.replace(f" of {of}", " of them")
+            return (
+                f"the {by_p['value']} variant gets the highest {what} in "
+                f"{percent(by_p['highest_p_in'])} of {of} (on average "
+                f"{by_p.get('p_favourable') or 0:.3f}, against {low.get('p_favourable') or 0:.3f}"
+                f" for {low['value']}); as a class, {as_class}"
+            )
+    return as_class

@@ -1,0 +1,69 @@
+"""The answer a decision-maker reads from the command line: the favoured value of a model
+whose bias is a probability gap (--threshold), in the run's line and its HTML; the same
+per-attribute line from ``assay show``; a --fail-on rule every model fails, refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+
+register()
+runner = CliRunner()
+
+MODEL = """
+import numpy as np
+
+def predict(rows):
+    rows = np.asarray(rows)
+    p = 0.80 + 0.15 * (rows[:, 0] == "Male")  # every one 'yes'; a man more surely
+    return np.column_stack([1 - p, p])
+
+predict.classes_ = ["no", "yes"]
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[str, Path]:
+    (tmp_path / "gapmodel.py").write_text(MODEL)
+    csv = tmp_path / "people.csv"
+    csv.write_text(
+        "sex,x\n" + "".join(f"{s},{i % 17}\n" for i in range(200) for s in ("Male", "Female"))
+    )
+    return f"{tmp_path / 'gapmodel.py'}:predict", csv
+
+
+def test_the_favoured_value_of_a_probability_gap_is_named_and_shown(
+    files: tuple[str, Path], tmp_path: Path
+) -> None:
+    model, csv = files
+    store, html = tmp_path / "runs.db", tmp_path / "r.html"
+    args = ["fairness", model, "--data", str(csv), "--protected", "sex", "--threshold", "0.1"]
+    args += ["--max-queries", "2000", "--seed", "1", "--store", str(store), "--html", str(html)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
+    # was: "the Female variant gets 'yes' in 100.00 % of IDIs" (the first of a tie)
+    assert "the Male variant gets the highest P('yes') in 100.00 % of IDIs" in line, line
+    assert "Female variant gets" not in line
+    page = html.read_text()
+    assert "mean P(yes)" in page and "0.950" in page and "0.800" in page
+    run_id = next(x for x in result.output.splitlines() if x.startswith("run ")).split()[1]
+    shown = runner.invoke(app, ["show", run_id.rstrip(":,"), "--store", str(store)])
+    assert shown.exit_code == 0, shown.output
+    assert line in shown.output.splitlines(), shown.output  # the run's own line, again
+
+
+def test_a_rule_every_share_meets_is_refused_before_the_run(
+    files: tuple[str, Path], tmp_path: Path
+) -> None:
+    model, csv = files
+    store = tmp_path / "runs.db"
+    args = ["fairness", model, "--data", str(csv), "--protected", "sex"]
+    result = runner.invoke(app, [*args, "--fail-on", "share>=0%", "--store", str(store)])
+    assert result.exit_code == 2, result.output
+    assert "--fail-on" in result.output and "every" in result.output
+    assert not store.exists()  # no run was created

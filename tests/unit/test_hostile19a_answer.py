@@ -1,0 +1,146 @@
+"""The answer as a decision-maker reads it: a --fail-on rule that fails every model is
+refused; the favourable class is not read off a negated name; who is favoured is named from
+the favourable class's probability where the class cannot tell (a --threshold gap); the
+report's schema takes every direction row the answer writes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assay.core.rng import generator
+from assay.errors import UsageError
+from assay.fairness.schema import Feature, Schema
+from assay.fairness.verdict import answer, favourable_class, parse_fail_on
+from assay.models import load_model
+from assay.report import load_schema
+from assay.report.verdict_text import favoured_text
+
+SCHEMA = Schema(
+    (
+        Feature("sex", "integer", 0, 1, value_labels=("female", "male")),
+        Feature("hours", "integer", 1, 99),
+    ),
+    protected=("sex",),
+)
+
+
+@pytest.mark.parametrize("rule", ["share>=0", "share >= 0 %", "share_data>=0", "share>=1e-400"])
+def test_a_rule_every_share_meets_is_refused(rule: str) -> None:
+    """'share>=0' failed a model whose share was 0.00 % ('sex: share 0.00 % ...; fail',
+    exit 1): every share is at least 0."""
+    with pytest.raises(UsageError) as info:
+        parse_fail_on(rule)
+    assert info.value.argument == "--fail-on" and "every" in str(info.value)
+    assert not isinstance(parse_fail_on("share>0"), float)  # any discrimination: kept
+
+
+@pytest.mark.parametrize(
+    ("names", "favourable"),
+    [
+        (["N - not approved", "Y - approved"], "Y - approved"),
+        (["approved=no", "approved=yes"], "approved=yes"),
+        (["is_hired=False", "is_hired=True"], "is_hired=True"),
+        (["hired: no", "hired: yes"], "hired: yes"),
+        (["unacceptable risk", "acceptable risk"], "acceptable risk"),
+        (["<=50K", ">50K"], ">50K"),
+        ([" >50K.", " <=50K."], " >50K."),
+        (["no", "yes"], "yes"),
+        (["disapproved", "approved"], "approved"),
+    ],
+)
+def test_the_favourable_class_is_not_read_off_a_negated_name(
+    names: list[str], favourable: str
+) -> None:
+    """The first name holding a favourable word was taken: 'N - not approved' for a model
+    whose classes are 'N - not approved' and 'Y - approved', reversing every direction."""
+    _, name, how = favourable_class(names, len(names), None)
+    assert name == favourable and "inferred from the class name" in how
+
+
+def _probability_model(gap: float) -> Any:
+    """Everyone gets 'yes' (P 0.80 for a woman, 0.80 + gap for a man): with --threshold,
+    every input is discriminatory and no class differs."""
+
+    def predict(rows: np.ndarray) -> np.ndarray:
+        p = 0.80 + gap * (np.asarray(rows, dtype=np.float64)[:, 0] == 1)
+        return np.column_stack([1 - p, p])
+
+    return load_model(predict, outputs="proba", n_classes=2)
+
+
+def test_a_probability_gap_names_the_value_it_favours() -> None:
+    """'the female variant gets 'yes' in 100.00 % of IDIs' was said of a model that gives a
+    man P('yes') 0.95 and a woman 0.80: every variant got 'yes', the first was named."""
+    got = answer(
+        SCHEMA,
+        _probability_model(0.15),
+        generator(0),
+        samples=500,
+        threshold=0.1,
+        class_names=["no", "yes"],
+        regions=False,
+    )
+    rows = [d for d in got["direction"] if d["distribution"] == "uniform"]
+    by = {d["value"]: d for d in rows}
+    assert got["verdict"][0]["share_uniform"] == 1.0
+    assert by["female (0)"]["favoured_in"] == by["male (1)"]["favoured_in"] == 1.0  # the class ties
+    assert by["male (1)"]["p_favourable"] == pytest.approx(0.95)
+    assert by["female (0)"]["p_favourable"] == pytest.approx(0.80)
+    assert by["male (1)"]["highest_p_in"] == 1.0 and by["female (0)"]["highest_p_in"] == 0.0
+    text = favoured_text(rows, "yes", "IDIs")
+    assert text.startswith("the male (1) variant gets the highest P('yes') in 100.00 % of IDIs"), (
+        text
+    )
+    assert "every variant gets 'yes' in 100.00 % of them" in text
+    # the other way round: the woman favoured
+    flipped = [{**d, "p_favourable": 1.75 - d["p_favourable"]} for d in rows]
+    for d in flipped:
+        d["highest_p_in"] = 1.0 - d["highest_p_in"]
+    assert favoured_text(flipped, "yes", "IDIs").startswith(
+        "the female (0) variant gets the highest"
+    )
+
+
+def test_a_tie_in_class_is_said_for_a_model_answering_labels() -> None:
+    rows = [
+        {"value": "A", "favoured_in": 1.0, "idis": 10},
+        {"value": "B", "favoured_in": 1.0, "idis": 10},
+        {"value": "C", "favoured_in": 0.0, "idis": 10},
+    ]
+    text = favoured_text(rows, "yes", "IDIs")
+    assert text == "the A variant gets 'yes' in 100.00 % of IDIs (as does the B variant)"
+    clear = favoured_text([{**rows[0]}, {**rows[2]}], "yes", "IDIs")
+    assert clear == "the A variant gets 'yes' in 100.00 % of IDIs"
+
+
+def test_a_flip_keeps_the_class_line() -> None:
+    """A label flip on a probability model: the class says who is favoured, as before."""
+    got = answer(
+        SCHEMA,
+        _probability_model(-0.5),  # a man: P('yes') 0.30, 'no'
+        generator(0),
+        samples=500,
+        class_names=["no", "yes"],
+        regions=False,
+    )
+    rows = [d for d in got["direction"] if d["distribution"] == "uniform"]
+    assert (
+        favoured_text(rows, "yes", "IDIs")
+        == "the female (0) variant gets 'yes' in 100.00 % of IDIs"
+    )
+
+
+def test_every_direction_row_fits_the_report_schema() -> None:
+    """The answer writes 'exact boxes' direction rows (a region the sample missed) that the
+    report's schema refused ('distribution' was 'uniform' or 'data')."""
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = load_schema()
+    direction = {"$ref": "#/$defs/direction", "$defs": schema["$defs"]}
+    row = {"attribute": "sex", "value": "male", "favoured_in": 1.0, "idis": 3}
+    for where in ("uniform", "data", "exact boxes"):
+        jsonschema.validate({**row, "distribution": where, "p_favourable": 0.9}, direction)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({**row, "distribution": "elsewhere"}, direction)
