@@ -67,3 +67,29 @@ def test_a_rule_every_share_meets_is_refused_before_the_run(
     assert result.exit_code == 2, result.output
     assert "--fail-on" in result.output and "every" in result.output
     assert not store.exists()  # no run was created
+
+
+REGIONAL = """
+import numpy as np
+
+def predict(rows):
+    rows = np.asarray(rows, dtype=float)
+    # a woman is refused where x < 5: 5 % of the input space, every row of the data
+    return ((rows[:, 0] == 1) | (rows[:, 1] >= 5)).astype(int)
+"""
+
+
+def test_a_pass_on_the_input_space_says_the_data_rows_are_above_it(tmp_path: Path) -> None:
+    """'sex: share 5.00 % of the input space, 90.00 % of the data rows; pass (--fail-on
+    share>0.1)' was all a reader got: most people the model meets are above the threshold."""
+    (tmp_path / "regional.py").write_text(REGIONAL)
+    csv = tmp_path / "people.csv"
+    xs = [i % 5 for i in range(180)] + [5 + 5 * i for i in range(20)]  # x 0-99, most below 5
+    csv.write_text("sex,x\n" + "".join(f"{i % 2},{x}\n" for i, x in enumerate(xs)))
+    args = ["fairness", f"{tmp_path / 'regional.py'}:predict", "--data", str(csv)]
+    args += ["--protected", "sex", "--max-queries", "2000", "--fail-on", "share>0.1"]
+    result = runner.invoke(app, [*args, "--store", str(tmp_path / "runs.db")])
+    assert result.exit_code == 0, result.output  # the rule, as given, passes
+    line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
+    assert "pass (--fail-on share>0.1); NOTE: " in line and "of the data rows is above it" in line
+    assert "--fail-on 'share_data>0.1' judges the data rows" in line, line

@@ -144,3 +144,10 @@ def test_every_direction_row_fits_the_report_schema() -> None:
         jsonschema.validate({**row, "distribution": where, "p_favourable": 0.9}, direction)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({**row, "distribution": "elsewhere"}, direction)
+
+
+def test_no_variant_getting_the_favourable_class_is_said_so() -> None:
+    """Three classes, the outcome changing between the two others: 'the A variant gets 'high'
+    in 0.00 % of IDIs' named A as if it were the favoured one."""
+    rows = [{"value": v, "favoured_in": 0.0, "idis": 4} for v in ("A", "B")]
+    assert favoured_text(rows, "high", "IDIs") == "no variant gets 'high' in any of the IDIs"

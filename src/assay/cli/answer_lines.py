@@ -13,6 +13,25 @@ from assay.report.verdict_text import favoured_text, share_text
 __all__ = ["say_answer"]
 
 
+def _data_above(v: dict[str, Any], rule_text: str) -> str:
+    """A pass on the input space (``share``, uniform: unrealistic inputs too) while the share
+    over the data rows, the people the model will meet, is above the same threshold: said, so
+    that a gate on the wrong figure is not read as a pass for them."""
+    from assay.fairness.verdict import parse_fail_on  # (the command line loads it lazily)
+
+    rule = parse_fail_on(rule_text)
+    on_data = v.get("share_data")
+    if v.get("level") != "pass" or isinstance(rule, float) or rule.measure != "share":
+        return ""
+    if on_data is None or not rule.fails(float(on_data)):
+        return ""
+    other = f"share_data{rule.op}{rule.value:g}"
+    return (
+        f"; NOTE: {percent(on_data)} of the data rows is above it (the rule judges the input "
+        f"space; --fail-on '{other}' judges the data rows)"
+    )
+
+
 def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = None) -> None:
     """One line per protected attribute: share, level, favoured value, top region; with
     ``--exact``, why the exact analysis was not available where it was not."""
@@ -29,6 +48,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         text += f"; {v['level']}"  # "certified zero" where a certificate was given
         if v.get("level") in ("pass", "fail") and summary.get("fail_on"):
             text += f" (--fail-on {summary['fail_on']})"  # the rule it was judged by
+            text += _data_above(v, str(summary["fail_on"]))
         if v.get("certificate") and "as its bins are given" in str(v["certificate"]):
             text += " at each bin's number only (not within a bin)"
         if v.get("undecided"):

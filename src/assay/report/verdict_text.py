@@ -71,22 +71,23 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
     top = max(rows, key=lambda d: d["favoured_in"] or 0)
     share = top["favoured_in"] or 0
     tied = [str(d["value"]) for d in rows if d is not top and (d["favoured_in"] or 0) == share]
-    as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
-    if tied:  # (a tie named by its first value alone would name that one the favoured)
-        as_class += f" (as does the {', '.join(tied)} variant)"
+    if share == 0:  # (more than two classes: the outcome changes between the others)
+        the = of if of.startswith("the ") else f"the {of}"
+        as_class = f"no variant {gets} in any of {the}"
+    elif len(tied) == len(rows) - 1:
+        as_class = f"every variant {gets} in {percent(share)} of {of}"
+    else:  # (a tie named by its first value alone would name that one the favoured)
+        as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
+        as_class += f" (as does the {', '.join(tied)} variant)" if tied else ""
     if rows and all(d.get("highest_p_in") is not None for d in rows):
         by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
         if tied or by_p is not top:
             low = min(rows, key=lambda d: d.get("p_favourable") or 0)
             what = f"P({favourable!r})" if favourable else "the favourable class's probability"
-            if len(tied) == len(rows) - 1:
-                as_class = f"every variant {gets} in {percent(share)} of them"
-            else:
-                as_class = as_class.replace(f" of {of}", " of them")
             return (
                 f"the {by_p['value']} variant gets the highest {what} in "
                 f"{percent(by_p['highest_p_in'])} of {of} (on average "
                 f"{by_p.get('p_favourable') or 0:.3f}, against {low.get('p_favourable') or 0:.3f}"
-                f" for {low['value']}); as a class, {as_class}"
+                f" for {low['value']}); as a class, {as_class.replace(f' of {of}', ' of them')}"
             )
     return as_class
