@@ -151,3 +151,27 @@ def test_no_variant_getting_the_favourable_class_is_said_so() -> None:
     in 0.00 % of IDIs' named A as if it were the favoured one."""
     rows = [{"value": v, "favoured_in": 0.0, "idis": 4} for v in ("A", "B")]
     assert favoured_text(rows, "high", "IDIs") == "no variant gets 'high' in any of the IDIs"
+
+
+def test_a_region_witness_says_what_the_model_answers_for_each_value() -> None:
+    """A region's witnesses were inputs alone ('sex: male, hours: 12'): nothing said why each
+    is discriminatory.  Each now carries the class per value, checked here against the model."""
+
+    def predict(rows: np.ndarray) -> np.ndarray:
+        x = np.asarray(rows, dtype=np.float64)
+        return ((x[:, 1] >= 30) | (x[:, 0] == 1)).astype(np.int64)  # a woman refused below 30
+
+    model = load_model(predict, outputs="labels", n_classes=2)
+    got = answer(SCHEMA, model, generator(1), samples=3_000, class_names=["refused", "granted"])
+    (top, *_) = [r for r in got["regions"] if r["confirmed"]]
+    assert top["rule"] == "hours <= 29"
+    for w in top["witnesses"]:
+        hours = float(w["hours"])
+        said = {}
+        for part in w["outcome by sex"].split(", "):
+            value, cls = part.rsplit(": ", 1)
+            said[value] = cls
+        for code, value in enumerate(("female (0)", "male (1)")):
+            expected = ["refused", "granted"][int(predict(np.array([[code, hours]]))[0])]
+            assert said[value] == expected, w
+        assert said["female (0)"] != said["male (1)"]

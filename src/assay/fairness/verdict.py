@@ -105,7 +105,7 @@ def favourable_class(
     class_names: Sequence[str] | None, n_classes: int | None, given: str | None
 ) -> tuple[int, str, str]:
     """The favourable class index, its name, and how it was chosen (said in the report)."""
-    names = list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
+    names = _class_labels(class_names, n_classes)
     if given is not None:
         if given in names:
             return names.index(given), given, "named by the user (--favourable)"
@@ -371,7 +371,8 @@ def answer(
             exact_out.append({"attribute": attribute, "status": "unavailable", "reason": ex})
         if regions:
             t_r = time.monotonic()
-            regions_out.extend(_regions(schema, attribute, a, uniform, data, rng))
+            labels = _class_labels(class_names, model.capabilities.n_classes)
+            regions_out.extend(_regions(schema, attribute, a, uniform, data, rng, labels))
             for r in regions_out:
                 if r["attribute"] == attribute:
                     r["seconds"] = time.monotonic() - t_r
@@ -556,6 +557,10 @@ def _witnesses(schema: Schema, boxes: list[dict[str, Any]], rng: np.random.Gener
     return rows
 
 
+def _class_name(labels: Sequence[str], index: int) -> str:
+    return labels[index] if 0 <= index < len(labels) else str(index)
+
+
 def _direction(
     schema: Schema,
     attribute: str,
@@ -598,6 +603,10 @@ def _direction(
     return out
 
 
+def _class_labels(class_names: Sequence[str] | None, n_classes: int | None) -> list[str]:
+    return list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
+
+
 def _regions(
     schema: Schema,
     attribute: str,
@@ -605,6 +614,7 @@ def _regions(
     s: _Sample,
     data: np.ndarray | None,
     rng: np.random.Generator,
+    class_labels: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     n = len(s.rows)
     order = rng.permutation(n)
@@ -617,10 +627,17 @@ def _regions(
         checked = check_rule(schema, rule, s.rows[ho], s.disc[ho], data=data)
         inside = rule.contains(s.rows) & s.disc
         names = schema.names
-        witnesses = [
-            {names[j]: schema.features[j].label(x[j]) for j in range(len(schema))}
-            for x in s.rows[np.flatnonzero(inside)[:3]]
-        ]
+        f = schema.features[a]
+        values = np.arange(f.encoded_low, f.encoded_high + 1)
+        witnesses = []
+        for i in np.flatnonzero(inside)[:3]:
+            w = {names[j]: schema.features[j].label(s.rows[i, j]) for j in range(len(schema))}
+            # what the model answers for each value of the attribute: why it is a witness
+            w[f"outcome by {attribute}"] = ", ".join(
+                f"{f.label(v)}: {_class_name(class_labels, int(c))}"
+                for v, c in zip(values, s.classes[i], strict=True)
+            )
+            witnesses.append(w)
         out.append(
             {
                 "attribute": attribute,
