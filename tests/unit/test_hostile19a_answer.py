@@ -207,3 +207,35 @@ def test_a_costly_retraining_is_read_against_a_model_answering_everyone_alike() 
     )
     assert "50.90 %; the retrained model 56.44 %" in text
     assert report.to_json()["majority_accuracy"] == pytest.approx(0.509)
+
+
+def test_a_regions_values_select_the_users_own_rows() -> None:
+    """``conditions`` holds codes (``"sex": [0]``, ``"married": [1]``): a user filtering their
+    DataFrame by them selects nothing, or the wrong rows.  ``values`` is in their terms, and
+    selects exactly the rows the rule holds."""
+    import pandas as pd
+
+    from assay.fairness.regions import Rule, rule_values
+
+    schema = Schema(
+        (
+            Feature("sex", "categorical", categories=("Female", "Male")),
+            Feature("married", "categorical", categories=(False, True)),
+            Feature("hours", "continuous", 1, 99),
+            Feature("age", "integer", 18, 79),
+        ),
+        protected=("sex",),
+    )
+    rule = Rule({0: (0,), 1: (1,), 2: (1.0, 50.5), 3: (30.0, 39.0)})
+    values = rule_values(schema, rule)
+    assert values == {"sex": ["Female"], "married": [True], "hours": [1.0, 50.5], "age": [30, 39]}
+    rows = schema.sample_uniform(np.random.default_rng(0), 5_000)
+    frame = pd.DataFrame(schema.decode(rows), columns=schema.names)
+    mine = np.ones(len(frame), dtype=bool)
+    for name, allowed in values.items():
+        if schema.feature(name).kind == "categorical":
+            mine &= frame[name].isin(allowed).to_numpy()
+        else:
+            column = frame[name].astype(float)
+            mine &= ((column >= allowed[0]) & (column <= allowed[1])).to_numpy()
+    assert mine.any() and np.array_equal(mine, rule.contains(rows))

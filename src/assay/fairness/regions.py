@@ -21,7 +21,7 @@ from assay.core.display import number
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "rule_text"]
+__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "rule_text", "rule_values"]
 
 MAX_REGION_FEATURES = 2_000
 """Regions are learnt for schemas of at most this many features (each peeling step of the
@@ -245,6 +245,26 @@ def rule_text(schema: Schema, rule: Rule) -> str:
         else:
             parts.append(f"{f.name} {number(lo)} to {number(hi)}")
     return " and ".join(parts) if parts else "everywhere"
+
+
+def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
+    """The rule's conditions in the data's own values, to select the user's rows with:
+    categories as given (``"Female"``, ``True``; a named value or bin by its name), ranges of
+    numbers as ``[low, high]`` in the column's units (``conditions`` holds the codes)."""
+    out: dict[str, list[Any]] = {}
+    for j, cond in sorted(rule.conditions.items()):
+        f = schema.features[j]
+        if f.kind == "categorical":
+            names = f.value_labels
+            out[f.name] = [f.value(c) if names is None else names[int(c)] for c in cond]
+        elif f.kind == "integer" and f.value_labels is not None:
+            lo, hi = int(cond[0]), int(cond[1])
+            out[f.name] = [f.value_labels[v - int(f.low or 0)] for v in range(lo, hi + 1)]
+        elif f.kind == "integer":
+            out[f.name] = [int(cond[0]), int(cond[1])]
+        else:
+            out[f.name] = [float(cond[0]), float(cond[1])]
+    return out
 
 
 def check_rule(

@@ -31,7 +31,7 @@ from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
-from assay.fairness.regions import MAX_REGION_FEATURES, check_rule, learn_rules
+from assay.fairness.regions import MAX_REGION_FEATURES, check_rule, learn_rules, rule_values
 from assay.fairness.schema import ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
@@ -648,6 +648,7 @@ def _regions(
                 "conditions": {
                     schema.names[j]: list(c) for j, c in sorted(rule.conditions.items())
                 },
+                "values": rule_values(schema, rule),
                 "witnesses": witnesses,
             }
         )
