@@ -55,6 +55,14 @@ def test_the_favoured_value_of_a_probability_gap_is_named_and_shown(
     shown = runner.invoke(app, ["show", run_id.rstrip(":,"), "--store", str(store)])
     assert shown.exit_code == 0, shown.output
     assert line in shown.output.splitlines(), shown.output  # the run's own line, again
+    from assay.core.store import RunStore
+
+    with RunStore(store) as the_store:  # as if it had been killed at its end
+        the_store.checkpoint(run_id.rstrip(":,"), status="running")
+    resumed = runner.invoke(app, ["resume", run_id.rstrip(":,"), "--store", str(store)])
+    assert resumed.exit_code == 1, resumed.output
+    again = next(x for x in resumed.output.splitlines() if x.startswith("sex: share"))
+    assert "the Male variant gets the highest P('yes')" in again, resumed.output
 
 
 def test_a_rule_every_share_meets_is_refused_before_the_run(
