@@ -239,3 +239,48 @@ def test_a_regions_values_select_the_users_own_rows() -> None:
             column = frame[name].astype(float)
             mine &= ((column >= allowed[0]) & (column <= allowed[1])).to_numpy()
     assert mine.any() and np.array_equal(mine, rule.contains(rows))
+
+
+def test_a_class_that_decides_leads_and_a_disagreeing_probability_is_said() -> None:
+    rows = [
+        {"value": "< 40", "favoured_in": 0.1, "idis": 9, "p_favourable": 0.40, "highest_p_in": 0.1},
+        {
+            "value": "[40, 80)",
+            "favoured_in": 1.0,
+            "idis": 9,
+            "p_favourable": 0.55,
+            "highest_p_in": 0.3,
+        },
+        {
+            "value": ">= 80",
+            "favoured_in": 0.7,
+            "idis": 9,
+            "p_favourable": 0.61,
+            "highest_p_in": 0.6,
+        },
+    ]
+    assert favoured_text(rows, ">50K", "IDIs") == (
+        "the [40, 80) variant gets '>50K' in 100.00 % of IDIs (by probability, the >= 80 "
+        "variant: the highest P('>50K') in 60.00 % of them)"
+    )
+
+
+def test_a_bin_named_by_its_bounds_reads_as_a_condition() -> None:
+    """'most in: education_num >= 14 and hours = >= 80' (hours tested by bins)."""
+    from assay.fairness.regions import Rule, rule_text
+
+    hours = Feature(
+        "hours",
+        "categorical",
+        categories=(20.4, 59.7, 89.5),
+        value_labels=("< 40", "[40, 80)", ">= 80"),
+    )
+    schema = Schema((Feature("sex", "integer", 0, 1), hours), protected=("sex",))
+    assert rule_text(schema, Rule({1: (2,)})) == "hours >= 80"
+    assert rule_text(schema, Rule({1: (0,)})) == "hours < 40"
+    assert rule_text(schema, Rule({1: (1,)})) == "hours in [40, 80)"
+    assert rule_text(schema, Rule({1: (0, 1)})) == "hours in {< 40, [40, 80)}"
+    from assay.fairness.exact.analysis import condition_text  # the exact boxes' rules
+
+    assert condition_text(hours, [2]) == "hours >= 80"
+    assert condition_text(hours, [1]) == "hours in [40, 80)"

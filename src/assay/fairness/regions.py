@@ -21,7 +21,7 @@ from assay.core.display import number
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "rule_text", "rule_values"]
+__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "one_value", "rule_text", "rule_values"]
 
 MAX_REGION_FEATURES = 2_000
 """Regions are learnt for schemas of at most this many features (each peeling step of the
@@ -224,7 +224,7 @@ def rule_text(schema: Schema, rule: Rule) -> str:
         if f.kind == "categorical":
             labels = [f.label(c) for c in cond]
             parts.append(
-                f"{f.name} = {labels[0]}"
+                one_value(f.name, labels[0])
                 if len(labels) == 1
                 else f"{f.name} in {{{', '.join(labels)}}}"
             )
@@ -294,10 +294,20 @@ def check_rule(
     }
 
 
+def one_value(name: str, label: str) -> str:
+    """``sex = Female``; a bin named by its bounds reads as one: ``hours >= 80`` (not ``hours
+    = >= 80``), ``hours in [40, 80)``."""
+    if label.startswith(("<", ">")):
+        return f"{name} {label}"
+    if label.startswith("["):
+        return f"{name} in {label}"
+    return f"{name} = {label}"
+
+
 def labelled_range(f: Feature, lo: int, hi: int) -> str:
     """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``."""
     if lo == hi:
-        return f"{f.name} = {f.label(lo)}"
+        return one_value(f.name, f.label(lo))
     if lo <= f.encoded_low:
         return f"{f.name} up to {f.label(hi)}"
     if hi >= f.encoded_high:

@@ -79,15 +79,21 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
     else:  # (a tie named by its first value alone would name that one the favoured)
         as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
         as_class += f" (as does the {', '.join(tied)} variant)" if tied else ""
-    if rows and all(d.get("highest_p_in") is not None for d in rows):
-        by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
-        if tied or by_p is not top:
-            low = min(rows, key=lambda d: d.get("p_favourable") or 0)
-            what = f"P({favourable!r})" if favourable else "the favourable class's probability"
-            return (
-                f"the {by_p['value']} variant gets the highest {what} in "
-                f"{percent(by_p['highest_p_in'])} of {of} (on average "
-                f"{by_p.get('p_favourable') or 0:.3f}, against {low.get('p_favourable') or 0:.3f}"
-                f" for {low['value']}); as a class, {as_class.replace(f' of {of}', ' of them')}"
-            )
+    if not rows or any(d.get("highest_p_in") is None for d in rows):
+        return as_class
+    by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
+    what = f"P({favourable!r})" if favourable else "the favourable class's probability"
+    if tied:  # the class cannot tell who is favoured: the probability leads
+        low = min(rows, key=lambda d: d.get("p_favourable") or 0)
+        return (
+            f"the {by_p['value']} variant gets the highest {what} in "
+            f"{percent(by_p['highest_p_in'])} of {of} (on average "
+            f"{by_p.get('p_favourable') or 0:.3f}, against {low.get('p_favourable') or 0:.3f}"
+            f" for {low['value']}); as a class, {as_class.replace(f' of {of}', ' of them')}"
+        )
+    if by_p is not top:  # the class decides; the probability, telling otherwise, is said
+        return (
+            f"{as_class} (by probability, the {by_p['value']} variant: the highest {what} in "
+            f"{percent(by_p['highest_p_in'])} of them)"
+        )
     return as_class
