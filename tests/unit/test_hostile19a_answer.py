@@ -284,3 +284,52 @@ def test_a_bin_named_by_its_bounds_reads_as_a_condition() -> None:
 
     assert condition_text(hours, [2]) == "hours >= 80"
     assert condition_text(hours, [1]) == "hours in [40, 80)"
+
+
+def test_the_data_rows_favouring_the_other_value_is_said() -> None:
+    """The line named the input space's favoured value alone: a model favouring men over the
+    input space and women among the data rows (the people it meets) read as favouring men."""
+    from assay.cli.answer_lines import say_answer
+
+    class Out:
+        def __init__(self) -> None:
+            self.lines: list[str] = []
+
+        def say(self, text: str) -> None:
+            self.lines.append(text)
+
+    def row(where: str, value: str, share: float) -> dict[str, Any]:
+        return {
+            "attribute": "sex",
+            "distribution": where,
+            "value": value,
+            "favoured_in": share,
+            "idis": 10,
+        }
+
+    verdict = {"attribute": "sex", "basis": "sampled", "share_uniform": 0.1, "uniform_low": 0.08}
+    verdict.update(uniform_high=0.12, uniform_sampled=1000, level="found", fails=None)
+    direction = [row("uniform", "Female", 0.2), row("uniform", "Male", 0.8)]
+    summary = {"verdict": [verdict], "favourable": {"class": "yes"}}
+    out = Out()
+    say_answer(
+        out,
+        {
+            **summary,
+            "direction": [*direction, row("data", "Female", 0.3), row("data", "Male", 0.7)],
+        },
+    )  # type: ignore[arg-type]
+    assert "the Male variant gets 'yes' in 80.00 % of IDIs" in out.lines[0]
+    assert "over the data rows" not in out.lines[0]  # the same value: nothing more to say
+    out = Out()
+    say_answer(
+        out,
+        {
+            **summary,
+            "direction": [*direction, row("data", "Female", 0.9), row("data", "Male", 0.1)],
+        },
+    )  # type: ignore[arg-type]
+    assert out.lines[0].endswith(
+        "the Male variant gets 'yes' in 80.00 % of IDIs; over the data rows, the Female variant "
+        "gets 'yes' in 90.00 % of their IDIs"
+    ), out.lines[0]

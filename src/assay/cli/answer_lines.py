@@ -13,6 +13,27 @@ from assay.report.verdict_text import favoured_text, share_text
 __all__ = ["say_answer"]
 
 
+def _data_differs(
+    summary: dict[str, Any], attribute: str, shown: list[dict[str, Any]], favourable: str | None
+) -> str:
+    """The data rows' favoured value when it is not the input space's: the people the model
+    meets may be favoured the other way round, which the line would otherwise not say."""
+    rows = [
+        d
+        for d in summary.get("direction") or []
+        if d["attribute"] == attribute and d["distribution"] == "data" and d["idis"]
+    ]
+    if not rows:
+        return ""
+
+    def top(of: list[dict[str, Any]]) -> Any:
+        return max(of, key=lambda d: (d["favoured_in"] or 0, d.get("p_favourable") or 0))["value"]
+
+    if top(rows) == top(shown):
+        return ""
+    return f"; over the data rows, {favoured_text(rows, favourable, 'their IDIs')}"
+
+
 def _data_above(v: dict[str, Any], rule_text: str) -> str:
     """A pass on the input space (``share``, uniform: unrealistic inputs too) while the share
     over the data rows, the people the model will meet, is above the same threshold: said, so
@@ -64,6 +85,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
             ]
             if fav and fav[0]["idis"]:
                 text += f"; {favoured_text(fav, favourable, of)}"
+                text += _data_differs(summary, v["attribute"], fav, favourable)
                 break
         regions = [
             r
