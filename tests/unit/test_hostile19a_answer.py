@@ -18,6 +18,17 @@ from assay.models import load_model
 from assay.report import load_schema
 from assay.report.verdict_text import favoured_text
 
+
+class _Lines:
+    """What the command line says, line by line (``say_answer``'s ``out``)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+
 SCHEMA = Schema(
     (
         Feature("sex", "integer", 0, 1, value_labels=("female", "male")),
@@ -291,13 +302,6 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
     input space and women among the data rows (the people it meets) read as favouring men."""
     from assay.cli.answer_lines import say_answer
 
-    class Out:
-        def __init__(self) -> None:
-            self.lines: list[str] = []
-
-        def say(self, text: str) -> None:
-            self.lines.append(text)
-
     def row(where: str, value: str, share: float) -> dict[str, Any]:
         return {
             "attribute": "sex",
@@ -311,7 +315,7 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
     verdict.update(uniform_high=0.12, uniform_sampled=1000, level="found", fails=None)
     direction = [row("uniform", "Female", 0.2), row("uniform", "Male", 0.8)]
     summary = {"verdict": [verdict], "favourable": {"class": "yes"}}
-    out = Out()
+    out = _Lines()
     say_answer(
         out,
         {
@@ -321,7 +325,7 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
     )  # type: ignore[arg-type]
     assert "the Male variant gets 'yes' in 80.00 % of IDIs" in out.lines[0]
     assert "over the data rows" not in out.lines[0]  # the same value: nothing more to say
-    out = Out()
+    out = _Lines()
     say_answer(
         out,
         {
@@ -333,3 +337,19 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
         "the Male variant gets 'yes' in 80.00 % of IDIs; over the data rows, the Female variant "
         "gets 'yes' in 90.00 % of their IDIs"
     ), out.lines[0]
+
+
+def test_a_rule_stored_before_its_refusal_is_read_back_as_it_was() -> None:
+    """A run started with 'share>=0' before it was refused is resumed and shown by it (the
+    refusal raised on `assay show`'s and `assay resume`'s reading of the stored rule)."""
+    from assay.cli.answer_lines import say_answer
+
+    assert parse_fail_on("share>=0", stored=True) == parse_fail_on("share>=0.5").__class__(
+        "share", ">=", 0.0
+    )
+
+    verdict = {"attribute": "sex", "basis": "sampled", "share_uniform": 0.0, "share_data": 0.0}
+    verdict.update(uniform_low=0.0, uniform_high=0.01, uniform_sampled=500, level="fail")
+    out = _Lines()
+    say_answer(out, {"verdict": [verdict], "direction": [], "fail_on": "share>=0"})  # type: ignore[arg-type]
+    assert "fail (--fail-on share>=0)" in out.lines[0]

@@ -40,7 +40,7 @@ def _data_above(v: dict[str, Any], rule_text: str) -> str:
     that a gate on the wrong figure is not read as a pass for them."""
     from assay.fairness.verdict import parse_fail_on  # (the command line loads it lazily)
 
-    rule = parse_fail_on(rule_text)
+    rule = parse_fail_on(rule_text, stored=True)
     on_data = v.get("share_data")
     if v.get("level") != "pass" or isinstance(rule, float) or rule.measure != "share":
         return ""

@@ -61,8 +61,11 @@ class FailRule:
 _RULE = re.compile(r"^\s*(share|share_data)\s*(>=|>)\s*([0-9.eE+-]+)\s*(%?)\s*$")
 
 
-def parse_fail_on(text: str | float | None) -> float | FailRule:
-    """A severity number (``0.5``) or an expression on the share (``share>0.01``, ``share>1%``)."""
+def parse_fail_on(text: str | float | None, *, stored: bool = False) -> float | FailRule:
+    """A severity number (``0.5``) or an expression on the share (``share>0.01``, ``share>1%``).
+    ``stored``: a rule a run was started with, read back (resume, show): taken as it was,
+    without the refusals of a rule that could never fail or always would (a run stored
+    before a refusal existed is resumed and shown by its own rule)."""
     if text is None:
         return 0.0
     if isinstance(text, int | float):
@@ -84,6 +87,8 @@ def parse_fail_on(text: str | float | None) -> float | FailRule:
         raise UsageError(f"{m.group(3)!r} is not a number", argument="--fail-on") from None
     if not 0 <= value <= 1:
         raise UsageError(f"a share is between 0 and 1, not {value:g}", argument="--fail-on")
+    if stored:
+        return FailRule(m.group(1), m.group(2), value)
     if m.group(2) == ">" and value >= 1:
         raise UsageError(
             f"{stripped!r} can never be true (a share is at most 1), so nothing could fail the "
