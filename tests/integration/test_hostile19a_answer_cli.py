@@ -101,3 +101,32 @@ def test_a_pass_on_the_input_space_says_the_data_rows_are_above_it(tmp_path: Pat
     line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
     assert "pass (--fail-on share>0.1); NOTE: " in line and "of the data rows is above it" in line
     assert "--fail-on 'share_data>0.1' judges the data rows" in line, line
+
+
+RARE = """
+import numpy as np
+
+def predict(rows):
+    rows = np.asarray(rows, dtype=float)
+    return ((rows[:, 0] == 1) | (rows[:, 1] >= 2)).astype(int)  # a woman refused where x < 2
+"""
+
+
+def test_a_bias_among_the_data_rows_alone_fails_the_run(tmp_path: Path) -> None:
+    """The search over the input space (--start uniform) and the answer's uniform sample met
+    no IDI; half the data rows are discriminatory: 'none found', exit 0, headline 'no
+    discriminatory input found'."""
+    (tmp_path / "rare.py").write_text(RARE)
+    rows = [f"{i % 2},{(i % 100) / 50:.3f}" for i in range(100)]
+    rows += [f"{i % 2},{2 + i * 99.9:.3f}" for i in range(100)]
+    csv = tmp_path / "people.csv"
+    csv.write_text("sex,x\n" + "\n".join(rows) + "\n")
+    args = ["fairness", f"{tmp_path / 'rare.py'}:predict", "--data", str(csv), "--protected"]
+    args += ["sex", "--max-queries", "1000", "--start", "uniform", "--seed", "3"]
+    result = runner.invoke(app, [*args, "--store", str(tmp_path / "runs.db")])
+    assert result.exit_code == 1, result.output
+    line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
+    assert "0.00 % of the input space" in line and "; found; " in line, line
+    assert "of the data rows' IDIs" in line  # who is favoured, from the data rows
+    assert "but the answer found discriminatory inputs the search did not: sex" in result.output
+    assert "the answer found discrimination on sex: exit 1" in result.output

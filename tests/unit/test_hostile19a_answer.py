@@ -353,3 +353,32 @@ def test_a_rule_stored_before_its_refusal_is_read_back_as_it_was() -> None:
     out = _Lines()
     say_answer(out, {"verdict": [verdict], "direction": [], "fail_on": "share>=0"})  # type: ignore[arg-type]
     assert "fail (--fail-on share>=0)" in out.lines[0]
+
+
+def test_discrimination_among_the_data_rows_alone_is_found() -> None:
+    """'sex: share 0.00 % of the input space, 46.00 % of the data rows; none found', exit 0:
+    the level looked at the input space's sample alone, which a bias where the people are
+    (x < 2 of 0-1,000,000) escapes."""
+    schema = Schema(
+        (
+            Feature("sex", "integer", 0, 1, value_labels=("female", "male")),
+            Feature("x", "continuous", 0, 1_000_000),
+        ),
+        protected=("sex",),
+    )
+
+    def predict(rows: np.ndarray) -> np.ndarray:
+        x = np.asarray(rows, dtype=np.float64)
+        return ((x[:, 0] == 1) | (x[:, 1] >= 2)).astype(np.int64)
+
+    model = load_model(predict, outputs="labels", n_classes=2)
+    rng = np.random.default_rng(0)
+    data = np.column_stack([rng.integers(0, 2, 200), rng.uniform(0, 2, 200)])
+    got = answer(schema, model, generator(0), data=data, samples=500, regions=False)
+    (v,) = got["verdict"]
+    assert v["share_uniform"] == 0.0 and v["share_data"] == 1.0
+    assert v["level"] == "found"
+    clean = answer(
+        schema, model, generator(0), data=data + np.array([0.0, 5.0]), samples=500, regions=False
+    )
+    assert clean["verdict"][0]["level"] == "none found"  # the data rows where it is not

@@ -77,7 +77,11 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 " (judged on the estimate: the interval holds values on both sides of the "
                 "--fail-on threshold, so a larger sample could turn it)"
             )
-        for where, of in (("uniform", "IDIs"), ("exact boxes", "the exact boxes' witnesses")):
+        for where, of in (
+            ("uniform", "IDIs"),
+            ("exact boxes", "the exact boxes' witnesses"),
+            ("data", "the data rows' IDIs"),  # (the input space's sample met none)
+        ):
             fav = [
                 d
                 for d in summary.get("direction") or []
@@ -85,7 +89,8 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
             ]
             if fav and fav[0]["idis"]:
                 text += f"; {favoured_text(fav, favourable, of)}"
-                text += _data_differs(summary, v["attribute"], fav, favourable)
+                if where != "data":
+                    text += _data_differs(summary, v["attribute"], fav, favourable)
                 break
         regions = [
             r

@@ -471,7 +471,10 @@ def _verdict(
         certificate = ex.certificate
     measured = share_d if fail_on is not None and fail_on.measure == "share_data" else share_u
     if fail_on is None:
-        level = "found" if est_u["k"] or (share_u or 0) > 0 else "none found"
+        # found over the input space, or among the data rows alone (a bias where the people
+        # are, too small a part of the space for the uniform sample to meet)
+        on_data = est_d is not None and (est_d["k"] or (share_d or 0) > 0)
+        level = "found" if est_u["k"] or (share_u or 0) > 0 or on_data else "none found"
         fails = None
     else:
         fails = fail_on.fails(measured)
