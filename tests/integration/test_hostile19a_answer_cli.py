@@ -128,5 +128,6 @@ def test_a_bias_among_the_data_rows_alone_fails_the_run(tmp_path: Path) -> None:
     line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
     assert "0.00 % of the input space" in line and "; found; " in line, line
     assert "of the data rows' IDIs" in line  # who is favoured, from the data rows
+    assert "most in: x " in line and "held-out data rows" in line, line  # where, from them
     assert "but the answer found discriminatory inputs the search did not: sex" in result.output
     assert "the answer found discrimination on sex: exit 1" in result.output

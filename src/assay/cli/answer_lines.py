@@ -107,7 +107,8 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 text += (
                     f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
                     f"{percent(top_r.get('share_inside_low'))} to "
-                    f"{percent(top_r.get('share_inside_high'))} on {held:,} held-out inputs; "
+                    f"{percent(top_r.get('share_inside_high'))} on {held:,} held-out "
+                    f"{'data rows' if top_r.get('sample') == 'data' else 'inputs'}; "
                     f"{percent(top_r['weight_space'])} of the input space)"
                 )
         else:  # no rule from the sample: the exact analysis' largest box, when it found one

@@ -377,7 +377,13 @@ def answer(
         if regions:
             t_r = time.monotonic()
             labels = _class_labels(class_names, model.capabilities.n_classes)
-            regions_out.extend(_regions(schema, attribute, a, uniform, data, rng, labels))
+            # the uniform sample's IDIs, or the data rows' when the uniform sample met too few
+            # to learn from (a bias where the people are: a region in their terms is wanted)
+            where, learnt = "uniform", uniform
+            if int(uniform.disc.sum()) < 5 and real is not None and int(real.disc.sum()) >= 5:
+                where, learnt = "data", _distinct(real)
+            found = _regions(schema, attribute, a, learnt, data, rng, labels)
+            regions_out.extend({**r, "sample": where} for r in found)
             for r in regions_out:
                 if r["attribute"] == attribute:
                     r["seconds"] = time.monotonic() - t_r
@@ -609,6 +615,15 @@ def _direction(
                 row["highest_p_in"] = float(top.mean()) if n else None
             out.append(row)
     return out
+
+
+def _distinct(s: _Sample) -> _Sample:
+    """The sample's distinct rows (data rows are drawn with replacement: a row on both sides
+    of the learn / held-out split would check a rule on a row it was learnt from)."""
+    _, first = np.unique(s.rows, axis=0, return_index=True)
+    keep = np.sort(first)
+    probs = None if s.probs is None else s.probs[keep]
+    return _Sample(s.rows[keep], s.disc[keep], s.classes[keep], 0, probs)
 
 
 def _class_labels(class_names: Sequence[str] | None, n_classes: int | None) -> list[str]:
