@@ -62,13 +62,19 @@ class Rule:
         return float(v)
 
 
-def _bins(f: Feature, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bin index of each row and each bin's (low) edge; discrete small features bin per value."""
+def _bins(f: Feature, column: np.ndarray, quantiles: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Bin index of each row and each bin's (low) edge; discrete small features bin per value.
+    ``quantiles``: a wide feature's bins hold equal shares of the rows (data rows crowd where
+    the people are: equal widths of the whole range would put most of them in one bin)."""
     if f.kind != "continuous" and (f.n_values or 0) <= _MAX_BINS:
         return (column - f.encoded_low).astype(np.int64), np.arange(
             f.encoded_low, f.encoded_high + 2
         )
     edges = np.linspace(f.encoded_low, f.encoded_high, _MAX_BINS + 1)
+    if quantiles and len(column):
+        inner = np.quantile(column, np.linspace(0, 1, _MAX_BINS + 1)[1:-1])
+        inner = inner[(inner > f.encoded_low) & (inner < f.encoded_high)]
+        edges = np.unique(np.concatenate([[f.encoded_low], inner, [f.encoded_high]]))
     if f.kind == "integer":
         edges = np.unique(np.round(edges))
     idx = np.clip(np.searchsorted(edges, column, side="right") - 1, 0, len(edges) - 2)
@@ -84,12 +90,14 @@ def learn_rules(
     skip: int,
     max_rules: int = 3,
     min_positives: int = 5,
+    quantiles: bool = False,
 ) -> list[Rule]:
-    """Up to ``max_rules`` boxes covering the discriminatory rows, best first."""
+    """Up to ``max_rules`` boxes covering the discriminatory rows, best first (``quantiles``:
+    wide features binned at the rows' quantiles, for rows that are not uniform)."""
     binned = []
     edges = []
     for j, f in enumerate(schema.features):
-        b, e = _bins(f, rows[:, j])
+        b, e = _bins(f, rows[:, j], quantiles)
         binned.append(b)
         edges.append(e)
     left = disc.copy()

@@ -382,7 +382,9 @@ def answer(
             where, learnt = "uniform", uniform
             if int(uniform.disc.sum()) < 5 and real is not None and int(real.disc.sum()) >= 5:
                 where, learnt = "data", _distinct(real)
-            found = _regions(schema, attribute, a, learnt, data, rng, labels)
+            found = _regions(
+                schema, attribute, a, learnt, data, rng, labels, quantiles=where == "data"
+            )
             regions_out.extend({**r, "sample": where} for r in found)
             for r in regions_out:
                 if r["attribute"] == attribute:
@@ -638,12 +640,13 @@ def _regions(
     data: np.ndarray | None,
     rng: np.random.Generator,
     class_labels: Sequence[str] = (),
+    quantiles: bool = False,
 ) -> list[dict[str, Any]]:
     n = len(s.rows)
     order = rng.permutation(n)
     cut = (2 * n) // 3
     tr, ho = order[:cut], order[cut:]
-    rules = learn_rules(schema, s.rows[tr], s.disc[tr], skip=a)
+    rules = learn_rules(schema, s.rows[tr], s.disc[tr], skip=a, quantiles=quantiles)
     overall = float(s.disc.mean()) if n else 0.0
     out = []
     for rank, rule in enumerate(rules, 1):
