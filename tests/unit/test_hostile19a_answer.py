@@ -335,7 +335,7 @@ def test_the_data_rows_favouring_the_other_value_is_said() -> None:
     )  # type: ignore[arg-type]
     assert out.lines[0].endswith(
         "the Male variant gets 'yes' in 80.00 % of IDIs; over the data rows, the Female variant "
-        "gets 'yes' in 90.00 % of their IDIs"
+        "gets 'yes' in 90.00 % of their 10 IDIs"
     ), out.lines[0]
 
 

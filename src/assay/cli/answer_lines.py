@@ -31,7 +31,8 @@ def _data_differs(
 
     if top(rows) == top(shown):
         return ""
-    return f"; over the data rows, {favoured_text(rows, favourable, 'their IDIs')}"
+    n = int(rows[0]["idis"])  # (a handful of IDIs says less than thousands: the count goes with it)
+    return f"; over the data rows, {favoured_text(rows, favourable, f'their {n:,} IDIs')}"
 
 
 def _data_above(v: dict[str, Any], rule_text: str) -> str:
