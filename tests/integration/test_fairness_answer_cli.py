@@ -81,7 +81,10 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
     assert favoured["1"] == 1.0 and favoured["0"] == 0.0
     line = next(x for x in out.splitlines() if x.startswith("sex: share"))
     assert line.startswith("sex: share 20.00 % of the input space, "), line
-    assert "of the data rows (exact); pass; the 1 variant gets '1' in 100.00 % of IDIs" in line
+    assert (
+        "of the data rows (exact); pass (--fail-on share>0.5); the 1 variant gets '1' in "
+        "100.00 % of IDIs" in line
+    )
     assert "one answer" not in out
     html = (tmp_path / "r.html").read_text()
     assert html.index("Verdict per protected attribute") < html.index("Findings (evidence)")
@@ -212,7 +215,7 @@ def test_resume_and_report_judge_as_the_run_did(
 def test_a_bounded_share_prints_the_sample_interval_beside_the_exact_bounds() -> None:
     """Exact bounds of 0-100 % (a large forest, stopped early) hid the sample's interval:
     'share 1.20 % of the input space (bounded: 0.00 % to 100.00 %)'."""
-    from assay.cli.fairness_cmd import _share_text
+    from assay.report.verdict_text import share_text as _share_text
 
     v = {
         "attribute": "sex",

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assay.cli.fairness_cmd import _say_answer, _share_text
+from assay.cli.answer_lines import say_answer as _say_answer
+from assay.report.verdict_text import share_text as _share_text
 
 
 def _row(**kw: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.cli.answer_lines import say_answer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_outputs, check_writable
 from assay.cli.console import Output
@@ -45,13 +46,11 @@ from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.deadline import run_deadline
-from assay.core.display import percent
 from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.fairness.notes import setup_notes
-from assay.report.verdict_text import share_text as _share_text
 
 __all__ = ["register"]
 
@@ -74,67 +73,6 @@ def _billed_note(setup: Any, max_queries: int | None, determinism_check: bool) -
         f"note: --max-queries {max_queries:,} bounds the search; beside it the run may ask "
         f"the served model {said}; the headline counts every query asked"
     )
-
-
-def _say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = None) -> None:
-    """One line per protected attribute: share, level, favoured value, top region; with
-    ``--exact``, why the exact analysis was not available where it was not."""
-    favourable = (summary.get("favourable") or {}).get("class")
-    if exact:
-        for e in summary.get("exact") or []:
-            if e.get("status") == "unavailable":
-                out.say(
-                    f"{e['attribute']}: no exact analysis ({e.get('reason')}); "
-                    "the figures below are sampled"
-                )
-    for v in summary.get("verdict") or []:
-        text = _share_text(v)
-        text += f"; {v['level']}"  # "certified zero" where a certificate was given
-        if v.get("certificate") and "as its bins are given" in str(v["certificate"]):
-            text += " at each bin's number only (not within a bin)"
-        if v.get("undecided"):
-            text += (
-                " (judged on the estimate: the interval holds values on both sides of the "
-                "--fail-on threshold, so a larger sample could turn it)"
-            )
-        for where, of in (("uniform", "IDIs"), ("exact boxes", "the exact boxes' witnesses")):
-            fav = [
-                d
-                for d in summary.get("direction") or []
-                if d["attribute"] == v["attribute"] and d["distribution"] == where
-            ]
-            if fav and fav[0]["idis"]:
-                top = max(fav, key=lambda d: d["favoured_in"] or 0)
-                gets = f"gets {favourable!r}" if favourable else "is favoured"
-                text += (
-                    f"; the {top['value']} variant {gets} in {percent(top['favoured_in'])} of {of}"
-                )
-                break
-        regions = [
-            r
-            for r in summary.get("regions") or []
-            if r["attribute"] == v["attribute"] and r.get("confirmed")
-        ]
-        if regions:
-            top_r = regions[0]
-            text += f"; most in: {top_r['rule']}"
-            if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
-                text += (
-                    f" ({percent(top_r['share_inside'])} discriminatory inside, "
-                    f"{percent(top_r['weight_space'])} of the input space)"
-                )
-        else:  # no rule from the sample: the exact analysis' largest box, when it found one
-            boxes = [
-                e["boxes"][0]
-                for e in summary.get("exact") or []
-                if e.get("attribute") == v["attribute"] and e.get("boxes")
-            ]
-            if boxes and not v.get("certificate"):
-                text += (
-                    f"; largest exact box: {boxes[0]['rule']} (all of it discriminatory, "
-                    f"{percent(boxes[0]['share_of_space'])} of the input space)"
-                )
-        out.say(text)
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -394,7 +332,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
-        _say_answer(out, result.summary, exact=exact)
+        say_answer(out, result.summary, exact=exact)
         exports: dict[str, Any] = {}
         if export is not None:
             exports["export"], said = _exported(result, export)

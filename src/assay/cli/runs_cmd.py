@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli import leftover
+from assay.cli.answer_lines import say_answer
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
@@ -120,6 +121,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"{failed[0].upper()}: {failed[1]}")
         if r.summary.get("headline"):
             out.say(str(r.summary["headline"]))
+        if r.technique == "fairness":  # the answer per attribute, as the run said it
+            say_answer(out, r.summary)
         if r.error:
             out.say(f"error     {r.error}")
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
@@ -293,6 +296,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 unwritten = not_exported(exc, result, store, export, record.technique)
             else:
                 out.say(f"wrote {exports['export']['path']}")
+        if record.technique == "fairness":  # the answer per attribute, as the run says it
+            say_answer(out, the_store.get_run(result.run_id).summary)
         code = finish_run(
             out,
             store=the_store,

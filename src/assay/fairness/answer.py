@@ -223,10 +223,36 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
             f"rows per attribute (not {wanted:,}: rows of this many features would not fit "
             "in memory), so its intervals are wider"
         )
+    said = _found_by_answer_only(summary, store.get_run(run_id).n_findings)
+    if said and said not in str(summary.get("headline") or ""):
+        summary["headline"] = f"{summary.get('headline') or ''}; {said}"
     skipped = analysis.get("regions_skipped")
     if isinstance(skipped, str) and skipped not in str(summary.get("headline") or ""):
         summary["headline"] = f"{summary.get('headline') or ''}; {skipped}"
     store.checkpoint(run_id, summary=summary)
+
+
+def _found_by_answer_only(summary: dict[str, Any], n_findings: int) -> str | None:
+    """What the answer found where the search stored nothing ("no discriminatory input found
+    for sex ..." headed a run whose data rows were 55 % discriminatory): said in the
+    headline, which the reports and ``assay show`` lead with."""
+    from assay.core.display import percent
+
+    if n_findings:
+        return None
+    found = [
+        f"{v.get('attribute')} ({percent(v.get('share_uniform') or 0)} of the input space"
+        + (
+            f", {percent(v['share_data'])} of the data rows)"
+            if v.get("share_data") is not None
+            else ")"
+        )
+        for v in summary.get("verdict") or []
+        if isinstance(v, dict) and v.get("level") == "found"
+    ]
+    if not found:
+        return None
+    return f"but the answer found discriminatory inputs the search did not: {', '.join(found)}"
 
 
 def _contradicted_certificates(summary: dict[str, Any]) -> None:

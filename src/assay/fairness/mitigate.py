@@ -103,6 +103,10 @@ class MitigationReport:
     rounds: tuple[dict[str, Any], ...]
     policy: str
     estimator: Any = field(repr=False, compare=False)
+    majority: tuple[str, float] | None = None
+    """The held-out rows' most common label and its share: the accuracy of a model that
+    answers it to everyone (it treats everyone alike), the floor a fairer model's
+    accuracy is read against."""
 
     @property
     def improved(self) -> bool:
@@ -132,6 +136,7 @@ class MitigationReport:
             "added_rows": self.added_rows,
             "improved": self.improved,
             "control_improved": self.control_improved,
+            "majority_accuracy": None if self.majority is None else self.majority[1],
             "text": self._text(),
         }
 
@@ -209,7 +214,18 @@ class MitigationReport:
             f"held-out rows than the original, and {100 * beyond_control:.1f} points less "
             "than the refit-only control, fitted on the same rows as it (the original may "
             "have been fitted on the held-out rows too; rounds are kept for the share "
-            "alone): weigh that before using it."
+            "alone): weigh that before using it." + self._floor_text()
+        )
+
+    def _floor_text(self) -> str:
+        """How close the retrained model is to one answering everyone alike: a share of
+        discriminatory inputs near zero is no fairness gain when the model decides nothing."""
+        if self.majority is None:
+            return ""
+        label, floor = self.majority
+        return (
+            f" A model answering {label!r} to every held-out row (it treats everyone alike) "
+            f"scores {_pct(floor)}; the retrained model {_pct(self.after.accuracy)}."
         )
 
 
@@ -324,7 +340,17 @@ def mitigate(
         rounds=tuple(log),
         policy=policy,
         estimator=current,
+        majority=_most_common(y_holdout),
     )
+
+
+def _most_common(y: np.ndarray) -> tuple[str, float] | None:
+    """The most common label of ``y`` and its share (None without rows)."""
+    if not len(y):
+        return None
+    values, counts = np.unique(np.asarray(y), return_counts=True)
+    top = int(np.argmax(counts))
+    return str(values[top]), float(counts[top] / len(y))
 
 
 def label_variants(

@@ -21,7 +21,7 @@ from assay.core.display import number
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "rule_text"]
+__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "one_value", "rule_text", "rule_values"]
 
 MAX_REGION_FEATURES = 2_000
 """Regions are learnt for schemas of at most this many features (each peeling step of the
@@ -62,13 +62,19 @@ class Rule:
         return float(v)
 
 
-def _bins(f: Feature, column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Bin index of each row and each bin's (low) edge; discrete small features bin per value."""
+def _bins(f: Feature, column: np.ndarray, quantiles: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Bin index of each row and each bin's (low) edge; discrete small features bin per value.
+    ``quantiles``: a wide feature's bins hold equal shares of the rows (data rows crowd where
+    the people are: equal widths of the whole range would put most of them in one bin)."""
     if f.kind != "continuous" and (f.n_values or 0) <= _MAX_BINS:
         return (column - f.encoded_low).astype(np.int64), np.arange(
             f.encoded_low, f.encoded_high + 2
         )
     edges = np.linspace(f.encoded_low, f.encoded_high, _MAX_BINS + 1)
+    if quantiles and len(column):
+        inner = np.quantile(column, np.linspace(0, 1, _MAX_BINS + 1)[1:-1])
+        inner = inner[(inner > f.encoded_low) & (inner < f.encoded_high)]
+        edges = np.unique(np.concatenate([[f.encoded_low], inner, [f.encoded_high]]))
     if f.kind == "integer":
         edges = np.unique(np.round(edges))
     idx = np.clip(np.searchsorted(edges, column, side="right") - 1, 0, len(edges) - 2)
@@ -84,12 +90,14 @@ def learn_rules(
     skip: int,
     max_rules: int = 3,
     min_positives: int = 5,
+    quantiles: bool = False,
 ) -> list[Rule]:
-    """Up to ``max_rules`` boxes covering the discriminatory rows, best first."""
+    """Up to ``max_rules`` boxes covering the discriminatory rows, best first (``quantiles``:
+    wide features binned at the rows' quantiles, for rows that are not uniform)."""
     binned = []
     edges = []
     for j, f in enumerate(schema.features):
-        b, e = _bins(f, rows[:, j])
+        b, e = _bins(f, rows[:, j], quantiles)
         binned.append(b)
         edges.append(e)
     left = disc.copy()
@@ -224,7 +232,7 @@ def rule_text(schema: Schema, rule: Rule) -> str:
         if f.kind == "categorical":
             labels = [f.label(c) for c in cond]
             parts.append(
-                f"{f.name} = {labels[0]}"
+                one_value(f.name, labels[0])
                 if len(labels) == 1
                 else f"{f.name} in {{{', '.join(labels)}}}"
             )
@@ -245,6 +253,26 @@ def rule_text(schema: Schema, rule: Rule) -> str:
         else:
             parts.append(f"{f.name} {number(lo)} to {number(hi)}")
     return " and ".join(parts) if parts else "everywhere"
+
+
+def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
+    """The rule's conditions in the data's own values, to select the user's rows with:
+    categories as given (``"Female"``, ``True``; a named value or bin by its name), ranges of
+    numbers as ``[low, high]`` in the column's units (``conditions`` holds the codes)."""
+    out: dict[str, list[Any]] = {}
+    for j, cond in sorted(rule.conditions.items()):
+        f = schema.features[j]
+        if f.kind == "categorical":
+            names = f.value_labels
+            out[f.name] = [f.value(c) if names is None else names[int(c)] for c in cond]
+        elif f.kind == "integer" and f.value_labels is not None:
+            lo, hi = int(cond[0]), int(cond[1])
+            out[f.name] = [f.value_labels[v - int(f.low or 0)] for v in range(lo, hi + 1)]
+        elif f.kind == "integer":
+            out[f.name] = [int(cond[0]), int(cond[1])]
+        else:
+            out[f.name] = [float(cond[0]), float(cond[1])]
+    return out
 
 
 def check_rule(
@@ -274,10 +302,20 @@ def check_rule(
     }
 
 
+def one_value(name: str, label: str) -> str:
+    """``sex = Female``; a bin named by its bounds reads as one: ``hours >= 80`` (not ``hours
+    = >= 80``), ``hours in [40, 80)``."""
+    if label.startswith(("<", ">")):
+        return f"{name} {label}"
+    if label.startswith("["):
+        return f"{name} in {label}"
+    return f"{name} = {label}"
+
+
 def labelled_range(f: Feature, lo: int, hi: int) -> str:
     """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``."""
     if lo == hi:
-        return f"{f.name} = {f.label(lo)}"
+        return one_value(f.name, f.label(lo))
     if lo <= f.encoded_low:
         return f"{f.name} up to {f.label(hi)}"
     if hi >= f.encoded_high:

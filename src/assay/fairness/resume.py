@@ -95,7 +95,7 @@ def resume_fairness(
             from assay.fairness.answer import AnswerOptions
             from assay.fairness.verdict import FailRule, parse_fail_on
 
-            rule = parse_fail_on(stored.get("fail_on"))
+            rule = parse_fail_on(stored.get("fail_on"), stored=True)
             options = AnswerOptions(
                 exact=stored.get("exact"),
                 exact_time=float(stored.get("exact_time", 60.0)),

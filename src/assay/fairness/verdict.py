@@ -31,12 +31,14 @@ from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
-from assay.fairness.regions import MAX_REGION_FEATURES, check_rule, learn_rules
+from assay.fairness.regions import MAX_REGION_FEATURES, check_rule, learn_rules, rule_values
 from assay.fairness.schema import ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
 _FAVOURABLE_WORDS = ("yes", "true", "good", "approve", "accept", "grant", "hire", "pass", ">50k")
+_NEGATIONS = frozenset(("not", "no", "non", "false", "never", "n", "denied", "rejected", "bad"))
+_NEGATED_PREFIXES = ("un", "dis", "non", "not", "no")
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,11 @@ class FailRule:
 _RULE = re.compile(r"^\s*(share|share_data)\s*(>=|>)\s*([0-9.eE+-]+)\s*(%?)\s*$")
 
 
-def parse_fail_on(text: str | float | None) -> float | FailRule:
-    """A severity number (``0.5``) or an expression on the share (``share>0.01``, ``share>1%``)."""
+def parse_fail_on(text: str | float | None, *, stored: bool = False) -> float | FailRule:
+    """A severity number (``0.5``) or an expression on the share (``share>0.01``, ``share>1%``).
+    ``stored``: a rule a run was started with, read back (resume, show): taken as it was,
+    without the refusals of a rule that could never fail or always would (a run stored
+    before a refusal existed is resumed and shown by its own rule)."""
     if text is None:
         return 0.0
     if isinstance(text, int | float):
@@ -82,10 +87,20 @@ def parse_fail_on(text: str | float | None) -> float | FailRule:
         raise UsageError(f"{m.group(3)!r} is not a number", argument="--fail-on") from None
     if not 0 <= value <= 1:
         raise UsageError(f"a share is between 0 and 1, not {value:g}", argument="--fail-on")
+    if stored:
+        return FailRule(m.group(1), m.group(2), value)
     if m.group(2) == ">" and value >= 1:
         raise UsageError(
             f"{stripped!r} can never be true (a share is at most 1), so nothing could fail the "
             "run; use '>=' or a smaller share",
+            argument="--fail-on",
+        )
+    if m.group(2) == ">=" and value <= 0:
+        # every share is at least 0: a clean model (share 0.00 %) would fail as a biased one
+        raise UsageError(
+            f"{stripped!r} is true of every share (a share is at least 0), so every run would "
+            "fail, a model with no discriminatory input too; use '>' (e.g. 'share>0': fail on "
+            "any discriminatory input) or a larger share",
             argument="--fail-on",
         )
     return FailRule(m.group(1), m.group(2), value)
@@ -95,7 +110,7 @@ def favourable_class(
     class_names: Sequence[str] | None, n_classes: int | None, given: str | None
 ) -> tuple[int, str, str]:
     """The favourable class index, its name, and how it was chosen (said in the report)."""
-    names = list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
+    names = _class_labels(class_names, n_classes)
     if given is not None:
         if given in names:
             return names.index(given), given, "named by the user (--favourable)"
@@ -106,11 +121,29 @@ def favourable_class(
             argument="--favourable",
         )
     for i, name in enumerate(names):
-        low = name.strip().lower().replace(" ", "")
-        if any(w in low for w in _FAVOURABLE_WORDS):
+        if _reads_favourable(name):
             return i, name, f"inferred from the class name {name!r}; set it with --favourable"
     i = len(names) - 1
     return i, names[i], f"inferred: the last class ({names[i]!r}); set it with --favourable"
+
+
+def _reads_favourable(name: str) -> bool:
+    """Whether a class name says the favourable outcome: a favourable word (``approved``,
+    ``hired=yes``, ``>50K``), not negated (``not approved``, ``unapproved``, ``hired=no``,
+    ``is_hired=False``: the word alone would name the unfavourable class so, when it comes
+    first)."""
+    low = name.strip().lower()
+    if ">50k" in low.replace(" ", ""):
+        return True
+    words = [w for w in re.split(r"[^a-z]+", low) if w]
+    if any(w in _NEGATIONS for w in words):
+        return False
+    for w in words:
+        for stem in _FAVOURABLE_WORDS:
+            if stem in w:
+                before = w[: w.index(stem)]
+                return not before.endswith(_NEGATED_PREFIXES)
+    return False
 
 
 @dataclass
@@ -119,6 +152,7 @@ class _Sample:
     disc: np.ndarray
     classes: np.ndarray  # (n, K): the class for each value of the attribute
     queries: int
+    probs: np.ndarray | None = None  # (n, K, c): the probabilities, for a model answering them
 
 
 MIN_ANSWER_SAMPLE = 500
@@ -139,6 +173,7 @@ def _sample(
     draws, so the sample stays unbiased; only its interval widens)."""
     oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
     disc, classes = [], []
+    probs: list[np.ndarray | None] = []
     queries = 0
     # a model call of a very wide schema's rows (each asked with every value) within bounds
     batch = min(batch, max(1, (ROW_CELLS >> 2) // (len(schema) * oracle.K)))
@@ -161,11 +196,27 @@ def _sample(
         v = oracle.evaluate(rows[start : start + step], fresh=True)
         disc.append(v.discriminatory)
         classes.append(_classes(v, model))
+        probs.append(_probabilities(v))
         queries += classes[-1].size
         start += step
     if not len(rows):
         return _Sample(rows, np.zeros(0, dtype=bool), np.zeros((0, oracle.K), np.int64), 0)
-    return _Sample(rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries)
+    given = [p for p in probs if p is not None]
+    stacked = np.concatenate(given) if len(given) == len(probs) else None
+    return _Sample(
+        rows, np.concatenate(disc), np.concatenate(classes).astype(np.int64), queries, stacked
+    )
+
+
+def _probabilities(v: Verdicts) -> np.ndarray | None:
+    """``(n, K, c)`` class probabilities of the answers, or None for a model answering labels
+    (a one-column answer is the second class's probability)."""
+    out = np.asarray(v.outputs)
+    if out.ndim != 3 or out.dtype.kind != "f":
+        return None
+    if out.shape[2] == 1:
+        out = np.concatenate([1.0 - out, out], axis=2)
+    return out.astype(np.float64, copy=False)
 
 
 def _classes(v: Verdicts, model: Model) -> np.ndarray:
@@ -201,7 +252,9 @@ def _kept_or_drawn(
         return _sample(schema, model, attribute, draw(n), threshold, stop_at=stop_at), 0
     rows, outputs = kept[0][:n], kept[1][:n]
     v = per_attribute(schema, model, attribute, rows, outputs, threshold)
-    reused = _Sample(rows, v.discriminatory, _classes(v, model).astype(np.int64), 0)
+    reused = _Sample(
+        rows, v.discriminatory, _classes(v, model).astype(np.int64), 0, _probabilities(v)
+    )
     if len(rows) >= n:
         return reused, len(rows)
     fresh = _sample(schema, model, attribute, draw(n - len(rows)), threshold, stop_at=stop_at)
@@ -210,6 +263,9 @@ def _kept_or_drawn(
         np.concatenate([reused.disc, fresh.disc]),
         np.concatenate([reused.classes, fresh.classes]),
         fresh.queries,
+        None
+        if reused.probs is None or fresh.probs is None
+        else np.concatenate([reused.probs, fresh.probs]),
     )
     return both, len(rows)
 
@@ -320,7 +376,16 @@ def answer(
             exact_out.append({"attribute": attribute, "status": "unavailable", "reason": ex})
         if regions:
             t_r = time.monotonic()
-            regions_out.extend(_regions(schema, attribute, a, uniform, data, rng))
+            labels = _class_labels(class_names, model.capabilities.n_classes)
+            # the uniform sample's IDIs, or the data rows' when the uniform sample met too few
+            # to learn from (a bias where the people are: a region in their terms is wanted)
+            where, learnt = "uniform", uniform
+            if int(uniform.disc.sum()) < 5 and real is not None and int(real.disc.sum()) >= 5:
+                where, learnt = "data", _distinct(real)
+            found = _regions(
+                schema, attribute, a, learnt, data, rng, labels, quantiles=where == "data"
+            )
+            regions_out.extend({**r, "sample": where} for r in found)
             for r in regions_out:
                 if r["attribute"] == attribute:
                     r["seconds"] = time.monotonic() - t_r
@@ -414,7 +479,10 @@ def _verdict(
         certificate = ex.certificate
     measured = share_d if fail_on is not None and fail_on.measure == "share_data" else share_u
     if fail_on is None:
-        level = "found" if est_u["k"] or (share_u or 0) > 0 else "none found"
+        # found over the input space, or among the data rows alone (a bias where the people
+        # are, too small a part of the space for the uniform sample to meet)
+        on_data = est_d is not None and (est_d["k"] or (share_d or 0) > 0)
+        level = "found" if est_u["k"] or (share_u or 0) > 0 or on_data else "none found"
         fails = None
     else:
         fails = fail_on.fails(measured)
@@ -505,6 +573,10 @@ def _witnesses(schema: Schema, boxes: list[dict[str, Any]], rng: np.random.Gener
     return rows
 
 
+def _class_name(labels: Sequence[str], index: int) -> str:
+    return labels[index] if 0 <= index < len(labels) else str(index)
+
+
 def _direction(
     schema: Schema,
     attribute: str,
@@ -521,19 +593,43 @@ def _direction(
             continue
         idi = s.classes[s.disc]
         n = len(idi)
+        # the favourable class's probability per variant: with --threshold, an IDI may be a
+        # gap in probability where every variant gets the same class, which the class
+        # alone cannot say who is favoured by
+        p_fav = None
+        if s.probs is not None and s.probs.shape[2] > fav:
+            p_fav = s.probs[s.disc][:, :, fav]
         for i, v in enumerate(values):
             got = int((idi[:, i] == fav).sum()) if n else 0
-            out.append(
-                {
-                    "attribute": attribute,
-                    "distribution": name,
-                    "value": f.label(v),
-                    "favoured_in": got / n if n else None,
-                    "idis": n,
-                    "favoured_count": got,
-                }
-            )
+            row: dict[str, Any] = {
+                "attribute": attribute,
+                "distribution": name,
+                "value": f.label(v),
+                "favoured_in": got / n if n else None,
+                "idis": n,
+                "favoured_count": got,
+            }
+            if p_fav is not None:
+                # mean P(favourable) over the IDIs, and in what share this value gets the
+                # highest P(favourable) of the variants (ties: each)
+                row["p_favourable"] = float(p_fav[:, i].mean()) if n else None
+                top = p_fav[:, i] >= p_fav.max(axis=1) - 1e-12
+                row["highest_p_in"] = float(top.mean()) if n else None
+            out.append(row)
     return out
+
+
+def _distinct(s: _Sample) -> _Sample:
+    """The sample's distinct rows (data rows are drawn with replacement: a row on both sides
+    of the learn / held-out split would check a rule on a row it was learnt from)."""
+    _, first = np.unique(s.rows, axis=0, return_index=True)
+    keep = np.sort(first)
+    probs = None if s.probs is None else s.probs[keep]
+    return _Sample(s.rows[keep], s.disc[keep], s.classes[keep], 0, probs)
+
+
+def _class_labels(class_names: Sequence[str] | None, n_classes: int | None) -> list[str]:
+    return list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
 
 
 def _regions(
@@ -543,22 +639,31 @@ def _regions(
     s: _Sample,
     data: np.ndarray | None,
     rng: np.random.Generator,
+    class_labels: Sequence[str] = (),
+    quantiles: bool = False,
 ) -> list[dict[str, Any]]:
     n = len(s.rows)
     order = rng.permutation(n)
     cut = (2 * n) // 3
     tr, ho = order[:cut], order[cut:]
-    rules = learn_rules(schema, s.rows[tr], s.disc[tr], skip=a)
+    rules = learn_rules(schema, s.rows[tr], s.disc[tr], skip=a, quantiles=quantiles)
     overall = float(s.disc.mean()) if n else 0.0
     out = []
     for rank, rule in enumerate(rules, 1):
         checked = check_rule(schema, rule, s.rows[ho], s.disc[ho], data=data)
         inside = rule.contains(s.rows) & s.disc
         names = schema.names
-        witnesses = [
-            {names[j]: schema.features[j].label(x[j]) for j in range(len(schema))}
-            for x in s.rows[np.flatnonzero(inside)[:3]]
-        ]
+        f = schema.features[a]
+        values = np.arange(f.encoded_low, f.encoded_high + 1)
+        witnesses = []
+        for i in np.flatnonzero(inside)[:3]:
+            w = {names[j]: schema.features[j].label(s.rows[i, j]) for j in range(len(schema))}
+            # what the model answers for each value of the attribute: why it is a witness
+            w[f"outcome by {attribute}"] = ", ".join(
+                f"{f.label(v)}: {_class_name(class_labels, int(c))}"
+                for v, c in zip(values, s.classes[i], strict=True)
+            )
+            witnesses.append(w)
         out.append(
             {
                 "attribute": attribute,
@@ -569,6 +674,7 @@ def _regions(
                 "conditions": {
                     schema.names[j]: list(c) for j, c in sorted(rule.conditions.items())
                 },
+                "values": rule_values(schema, rule),
                 "witnesses": witnesses,
             }
         )

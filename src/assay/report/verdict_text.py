@@ -7,7 +7,7 @@ from typing import Any
 
 from assay.core.display import percent
 
-__all__ = ["share_text"]
+__all__ = ["favoured_text", "share_text"]
 
 
 def share_text(v: dict[str, Any]) -> str:
@@ -60,3 +60,40 @@ def share_text(v: dict[str, Any]) -> str:
             text += " (exact)"
         return text
     return text + (" (exact)" if v["basis"] == "exact" else "")
+
+
+def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -> str:
+    """Who is favoured, from one attribute's direction rows of one sample: ``the Male variant
+    gets '>50K' in 96.93 % of IDIs``.  A model answering probabilities is judged by the
+    favourable class's probability where the class cannot tell (every variant gets the same
+    class: a --threshold gap, not a flip) or tells otherwise; a tie is said, never hidden."""
+    gets = f"gets {favourable!r}" if favourable else "is favoured"
+    top = max(rows, key=lambda d: d["favoured_in"] or 0)
+    share = top["favoured_in"] or 0
+    tied = [str(d["value"]) for d in rows if d is not top and (d["favoured_in"] or 0) == share]
+    if share == 0:  # (more than two classes: the outcome changes between the others)
+        the = of if of.startswith("the ") else f"the {of}"
+        as_class = f"no variant {gets} in any of {the}"
+    elif len(tied) == len(rows) - 1:
+        as_class = f"every variant {gets} in {percent(share)} of {of}"
+    else:  # (a tie named by its first value alone would name that one the favoured)
+        as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
+        as_class += f" (as does the {', '.join(tied)} variant)" if tied else ""
+    if not rows or any(d.get("highest_p_in") is None for d in rows):
+        return as_class
+    by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
+    what = f"P({favourable!r})" if favourable else "the favourable class's probability"
+    if tied:  # the class cannot tell who is favoured: the probability leads
+        low = min(rows, key=lambda d: d.get("p_favourable") or 0)
+        return (
+            f"the {by_p['value']} variant gets the highest {what} in "
+            f"{percent(by_p['highest_p_in'])} of {of} (on average "
+            f"{by_p.get('p_favourable') or 0:.3f}, against {low.get('p_favourable') or 0:.3f}"
+            f" for {low['value']}); as a class, {as_class.replace(f' of {of}', ' of them')}"
+        )
+    if by_p is not top:  # the class decides; the probability, telling otherwise, is said
+        return (
+            f"{as_class} (by probability, the {by_p['value']} variant: the highest {what} in "
+            f"{percent(by_p['highest_p_in'])} of them)"
+        )
+    return as_class

@@ -1,0 +1,126 @@
+"""A fairness run's answer as the command line says it: one line per protected attribute
+(share, level, who is favoured, where), after a run (``assay fairness``), when a run is
+resumed to its end (``assay resume``) and when a stored run is shown (``assay show``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.cli.console import Output
+from assay.core.display import percent
+from assay.report.verdict_text import favoured_text, share_text
+
+__all__ = ["say_answer"]
+
+
+def _data_differs(
+    summary: dict[str, Any], attribute: str, shown: list[dict[str, Any]], favourable: str | None
+) -> str:
+    """The data rows' favoured value when it is not the input space's: the people the model
+    meets may be favoured the other way round, which the line would otherwise not say."""
+    rows = [
+        d
+        for d in summary.get("direction") or []
+        if d["attribute"] == attribute and d["distribution"] == "data" and d["idis"]
+    ]
+    if not rows:
+        return ""
+
+    def top(of: list[dict[str, Any]]) -> Any:
+        return max(of, key=lambda d: (d["favoured_in"] or 0, d.get("p_favourable") or 0))["value"]
+
+    if top(rows) == top(shown):
+        return ""
+    n = int(rows[0]["idis"])  # (a handful of IDIs says less than thousands: the count goes with it)
+    return f"; over the data rows, {favoured_text(rows, favourable, f'their {n:,} IDIs')}"
+
+
+def _data_above(v: dict[str, Any], rule_text: str) -> str:
+    """A pass on the input space (``share``, uniform: unrealistic inputs too) while the share
+    over the data rows, the people the model will meet, is above the same threshold: said, so
+    that a gate on the wrong figure is not read as a pass for them."""
+    from assay.fairness.verdict import parse_fail_on  # (the command line loads it lazily)
+
+    rule = parse_fail_on(rule_text, stored=True)
+    on_data = v.get("share_data")
+    if v.get("level") != "pass" or isinstance(rule, float) or rule.measure != "share":
+        return ""
+    if on_data is None or not rule.fails(float(on_data)):
+        return ""
+    other = f"share_data{rule.op}{rule.value:g}"
+    return (
+        f"; NOTE: {percent(on_data)} of the data rows is above it (the rule judges the input "
+        f"space; --fail-on '{other}' judges the data rows)"
+    )
+
+
+def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = None) -> None:
+    """One line per protected attribute: share, level, favoured value, top region; with
+    ``--exact``, why the exact analysis was not available where it was not."""
+    favourable = (summary.get("favourable") or {}).get("class")
+    if exact:
+        for e in summary.get("exact") or []:
+            if e.get("status") == "unavailable":
+                out.say(
+                    f"{e['attribute']}: no exact analysis ({e.get('reason')}); "
+                    "the figures below are sampled"
+                )
+    for v in summary.get("verdict") or []:
+        text = share_text(v)
+        text += f"; {v['level']}"  # "certified zero" where a certificate was given
+        if v.get("level") in ("pass", "fail") and summary.get("fail_on"):
+            text += f" (--fail-on {summary['fail_on']})"  # the rule it was judged by
+            text += _data_above(v, str(summary["fail_on"]))
+        if v.get("certificate") and "as its bins are given" in str(v["certificate"]):
+            text += " at each bin's number only (not within a bin)"
+        if v.get("undecided"):
+            text += (
+                " (judged on the estimate: the interval holds values on both sides of the "
+                "--fail-on threshold, so a larger sample could turn it)"
+            )
+        for where, of in (
+            ("uniform", "IDIs"),
+            ("exact boxes", "the exact boxes' witnesses"),
+            ("data", "the data rows' IDIs"),  # (the input space's sample met none)
+        ):
+            fav = [
+                d
+                for d in summary.get("direction") or []
+                if d["attribute"] == v["attribute"] and d["distribution"] == where
+            ]
+            if fav and fav[0]["idis"]:
+                text += f"; {favoured_text(fav, favourable, of)}"
+                if where != "data":
+                    text += _data_differs(summary, v["attribute"], fav, favourable)
+                break
+        regions = [
+            r
+            for r in summary.get("regions") or []
+            if r["attribute"] == v["attribute"] and r.get("confirmed")
+        ]
+        if regions:
+            top_r = regions[0]
+            text += f"; most in: {top_r['rule']}"
+            if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
+                # the share inside is measured on the held-out inputs the rule holds: its
+                # interval and their count go with it (a rule may hold a dozen)
+                held = int(top_r.get("held_out_rows_inside") or 0)
+                text += (
+                    f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
+                    f"{percent(top_r.get('share_inside_low'))} to "
+                    f"{percent(top_r.get('share_inside_high'))} on {held:,} held-out "
+                    f"{'data rows' if top_r.get('sample') == 'data' else 'inputs'}; "
+                    f"{percent(top_r['weight_space'])} of the input space)"
+                )
+        else:  # no rule from the sample: the exact analysis' largest box, when it found one
+            boxes = [
+                e["boxes"][0]
+                for e in summary.get("exact") or []
+                if e.get("attribute") == v["attribute"] and e.get("boxes")
+            ]
+            if boxes and not v.get("certificate"):
+                text += (
+                    f"; largest exact box: {boxes[0]['rule']} (all of it discriminatory, "
+                    f"{percent(boxes[0]['share_of_space'])} of the input space)"
+                )
+        out.say(text)
