@@ -9,6 +9,7 @@ clean set the model puts in one class makes every blend that class: nothing was 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -50,31 +51,26 @@ def _images(n: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).random((n, 8, 8))
 
 
-def test_the_headline_says_the_rate_a_small_clean_set_gives(tmp_path: Path) -> None:
-    r = assay.check_backdoor(
-        predict,
-        images=_images(30, 1),
-        clean=_images(10, 2),
+def _strip(tmp_path: Path, clean: np.ndarray, images: np.ndarray | None = None, **kw: Any) -> Any:
+    return assay.check_backdoor(
+        kw.pop("model", predict),
+        images=_images(30, 1) if images is None else images,
+        clean=clean,
         strategy="strip",
         fpr=0.05,
         n_classes=4,
         seed=0,
         store=tmp_path / "runs.db",
     )
+
+
+def test_the_headline_says_the_rate_a_small_clean_set_gives(tmp_path: Path) -> None:
+    r = _strip(tmp_path, _images(10, 2))
     assert "about 17% false positives, NOT the 5% asked" in r.headline, r.headline
     assert "give at least 38" in r.headline
     metrics = r.summary["metrics"]
     assert metrics["false-positive rate of the threshold"] == pytest.approx(1 / 6, abs=1e-4)
-    big = assay.check_backdoor(
-        predict,
-        images=_images(30, 1),
-        clean=_images(60, 2),
-        strategy="strip",
-        fpr=0.05,
-        n_classes=4,
-        seed=0,
-        store=tmp_path / "runs.db",
-    )
+    big = _strip(tmp_path, _images(60, 2))
     assert "set at 5% false positives on 30 clean images" in big.headline, big.headline
 
 
@@ -85,15 +81,6 @@ def test_clean_images_of_one_class_test_nothing(tmp_path: Path) -> None:
     labels = predict(pool).argmax(1)
     one, others = pool[labels == 0][:40], pool[labels != 0][:30]
     assert len(one) == 40
-    r = assay.check_backdoor(
-        lambda x: predict(x, sharp=2.0),
-        images=others,
-        clean=one,
-        strategy="strip",
-        fpr=0.05,
-        n_classes=4,
-        seed=0,
-        store=tmp_path / "runs.db",
-    )
+    r = _strip(tmp_path, one, others, model=lambda x: predict(x, sharp=2.0))
     assert not any(row.get("poisoned") for row in r.summary["rows"])
     assert r.untested and "every clean image in one class" in r.untested, r.headline
