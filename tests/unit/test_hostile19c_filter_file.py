@@ -226,3 +226,10 @@ def test_a_function_declaring_classes_and_outputs_proba_answers_probabilities() 
     m = load_model(predict, modality="image", outputs="proba")
     assert m.capabilities.outputs == "proba"
     assert np.asarray(m.predict(np.zeros((3, 64)))).shape == (3, 10)
+
+
+def test_an_empty_batch_gets_an_empty_answer(saved: Path) -> None:
+    """A server's empty batch raised numpy's "cannot reshape array of size 0"."""
+    filt = load_filter(saved, Strokes())
+    answers, flags = filt.predict_flagged(np.zeros((0, 64)))
+    assert answers.shape == (0, 10) and flags.shape == (0,)
