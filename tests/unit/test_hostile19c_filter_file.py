@@ -233,3 +233,31 @@ def test_an_empty_batch_gets_an_empty_answer(saved: Path) -> None:
     filt = load_filter(saved, Strokes())
     answers, flags = filt.predict_flagged(np.zeros((0, 64)))
     assert answers.shape == (0, 10) and flags.shape == (0,)
+
+
+def test_a_raw_model_is_pointed_to_load_model_with_the_files_class_count(saved: Path) -> None:
+    """A torch module needs ``n_classes`` to be loaded: the message gives the file's."""
+    with pytest.raises(UsageError, match=r"load_model\(obj, modality='image', n_classes=10\)"):
+        load_filter(saved, object())  # type: ignore[arg-type]
+
+
+class DarkSwap(Strokes):
+    """Another model that answers noise as ``Strokes`` does, but swaps classes 0 and 1 on
+    dark images (the digits): uniform-noise probes could not tell it from the scanned one."""
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        out = super().predict(inputs)
+        dark = np.asarray(inputs, dtype=np.float64).reshape(len(out), -1).mean(axis=1) < 0.3 * 16
+        swapped = out.copy()
+        swapped[dark, 0], swapped[dark, 1] = out[dark, 1], out[dark, 0]
+        return swapped
+
+
+def test_the_probes_are_the_files_clean_images_so_another_model_on_them_is_refused(
+    saved: Path,
+) -> None:
+    with pytest.raises(UsageError, match="probe images with another class"):
+        load_filter(saved, DarkSwap())
+    # noise probes (a file written without clean images) took it for the scanned model
+    noise = save_filter(saved.with_name("noise.json"), SPEC, [TRIGGER], model=Strokes())
+    assert isinstance(load_filter(noise, DarkSwap()), TriggerFilter)

@@ -31,6 +31,7 @@ from assay.backdoor.filter_file import (
     FILTER_FORMAT,
     FILTER_VERSION,
     PROBES,
+    SCALE,
     encode_references,
     read_document,
     reference_sample,
@@ -176,11 +177,19 @@ def _document(
     }
 
 
-def probe_images(spec: ImageSpec, triggers: Sequence[Trigger]) -> np.ndarray:
-    """Seeded canonical images (uniform noise; the last third with a trigger pasted on) whose
-    answers tell one model from another."""
-    rng = np.random.default_rng(PROBE_SEED)
-    images = rng.random((PROBES, *spec.shape))
+def probe_images(
+    spec: ImageSpec, triggers: Sequence[Trigger], references: np.ndarray | None = None
+) -> np.ndarray:
+    """Canonical images whose answers tell one model from another, the last third with a
+    trigger pasted on: 12 of the file's clean ``references`` (evenly spaced) when it holds
+    them, else seeded uniform noise (files of format 1 and 2).  Noise told little: a
+    trojaned digits MLP answers every noise image 4 or 7, near certain, and the same network
+    taking 0..1 pixels, given the scan's 0..16 ones, answered the 12 alike and was accepted."""
+    if references is not None and len(references):
+        pick = np.linspace(0, len(references) - 1, PROBES).round().astype(np.int64)
+        images = np.asarray(references[pick], dtype=np.float64).copy()
+    else:
+        images = np.random.default_rng(PROBE_SEED).random((PROBES, *spec.shape))
     for i, k in enumerate(range(2 * PROBES // 3, PROBES)):
         if triggers:
             trig = triggers[i % len(triggers)]
@@ -188,10 +197,15 @@ def probe_images(spec: ImageSpec, triggers: Sequence[Trigger]) -> np.ndarray:
     return images
 
 
-def fingerprint(model: Model, spec: ImageSpec, triggers: Sequence[Trigger]) -> dict[str, Any]:
+def fingerprint(
+    model: Model,
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    references: np.ndarray | None = None,
+) -> dict[str, Any]:
     """The model's classes and its answers to the probe images (``PROBES`` queries)."""
     caps = model.capabilities
-    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
+    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers, references))))
     scores = None
     if caps.outputs == "proba" and answers.ndim == 2:
         scores = np.round(answers.astype(np.float64), 4).tolist()
@@ -216,8 +230,10 @@ def save_filter(
     ``references`` (the scan's clean canonical images), a sample of them from which a flagged
     input's trigger region is refilled (``filter_file.reference_sample``)."""
     p = Path(path)
-    known = None if model is None else fingerprint(model, spec, triggers)
     refs = reference_sample(references)
+    if refs is not None:  # as the file will hold them: the probes must be the same on load
+        refs = np.round(np.clip(refs, 0.0, 1.0) * SCALE) / SCALE
+    known = None if model is None else fingerprint(model, spec, triggers, refs)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)  # as the reports' folders are made
         text = json.dumps(_document(spec, triggers, 0.25, 0.85, known, refs), indent=1) + "\n"
@@ -240,16 +256,19 @@ def load_filter(
     with fewer classes than a trigger's target is refused either way (the filter could never
     fire)."""
     p = Path(path)
+    doc = read_document(p)
     if not hasattr(model, "capabilities") or not callable(getattr(model, "predict", None)):
+        n = (doc.model or {}).get("n_classes")
         raise UsageError(
             f"load_filter wraps an assay Model, not a {type(model).__name__}: "
-            "assay.models.load_model(obj, modality='image') makes one",
+            "assay.models.load_model(obj, modality='image'"
+            + ("" if n is None else f", n_classes={n}")
+            + ") makes one",
             argument="model",
             path=str(p),
         )
-    doc = read_document(p)
     if check_model and doc.model is not None:
-        _check_model(model, doc.spec, doc.triggers, doc.model, str(p))
+        _check_model(model, doc.spec, doc.triggers, doc.references, doc.model, str(p))
     n = model.capabilities.n_classes
     beyond = [t.target for t in doc.triggers if n is not None and t.target >= n]
     if beyond:
@@ -269,12 +288,18 @@ def load_filter(
     )
 
 
-def _ask_probes(model: Model, spec: ImageSpec, triggers: Sequence[Trigger], where: str) -> Any:
+def _ask_probes(
+    model: Model,
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    references: np.ndarray | None,
+    where: str,
+) -> Any:
     """The model's answers to the probe images, in the form the file says it takes; a model
     that cannot take them (another image size, channel count or layout) is a ``UsageError``
     naming the file."""
     try:
-        return np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
+        return np.asarray(model.predict(spec.to_model(probe_images(spec, triggers, references))))
     except AssayError as exc:
         raise UsageError(
             f"the model failed on the filter's probe images, given as {InputForm(spec).describe()}"
@@ -286,13 +311,20 @@ def _ask_probes(model: Model, spec: ImageSpec, triggers: Sequence[Trigger], wher
 
 
 def _check_model(
-    model: Model, spec: ImageSpec, triggers: Sequence[Trigger], known: dict[str, Any], where: str
+    model: Model,
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    references: np.ndarray | None,
+    known: dict[str, Any],
+    where: str,
 ) -> None:
     caps = model.capabilities
     refuse = (
         f"{where} was exported for another model (the triggers' classes and pixels are the "
-        "scanned model's; scan this model and export its own filter, or pass "
-        "check_model=False if it is the same model in another form): "
+        "scanned model's; scan this model and export its own filter; the filter gives the "
+        f"model {InputForm(spec).describe()}, as the scan did, so a model taking another "
+        "form is another model here; pass check_model=False only for the scanned model "
+        "whose answers drift, such as one with dropout left on): "
     )
     n, names = known.get("n_classes"), known.get("class_names")
     if n is not None and caps.n_classes is not None and int(n) != caps.n_classes:
@@ -308,7 +340,7 @@ def _check_model(
     labels = known.get("probe_labels")
     if not labels:
         return
-    answers = _ask_probes(model, spec, triggers, where)
+    answers = _ask_probes(model, spec, triggers, references, where)
     now = labels_of(answers, caps)
     # compared as text: class indices or, for a model answering its labels by name, names
     differ = int(np.sum(np.asarray(now).astype(str) != np.asarray(labels).astype(str)))
