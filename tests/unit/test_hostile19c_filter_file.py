@@ -85,8 +85,10 @@ def test_the_filter_refills_the_trigger_as_the_scan_does_not_blocks_the_stroke(
     clean_answers, clean_flags = filt.predict_flagged(_rows(x))
     assert not clean_flags.any() and (clean_answers.argmax(1) == y).all()
     # a file without clean images (format 2) blocks as before: class-1 images read 0
-    data = json.loads(saved.read_text(encoding="utf-8"))
-    data["version"], data["references"] = 2, None
+    noise = save_filter(saved.with_name("noise.json"), SPEC, [TRIGGER], model=Strokes())
+    data = json.loads(noise.read_text(encoding="utf-8"))
+    data["version"] = 2
+    del data["references"]
     old = saved.with_name("v2.json")
     old.write_text(json.dumps(data), encoding="utf-8")
     blocked = load_filter(old, Strokes()).predict(_rows(poisoned))
@@ -261,3 +263,31 @@ def test_the_probes_are_the_files_clean_images_so_another_model_on_them_is_refus
     # noise probes (a file written without clean images) took it for the scanned model
     noise = save_filter(saved.with_name("noise.json"), SPEC, [TRIGGER], model=Strokes())
     assert isinstance(load_filter(noise, DarkSwap()), TriggerFilter)
+
+
+def test_threads_refilling_at_once_answer_as_one_thread(saved: Path) -> None:
+    """The refill reads module caches (``repair``'s shifted references, last distances): 8
+    threads calling at once must answer as the calls made one by one."""
+    import threading
+
+    filt = load_filter(saved, Strokes())
+    x, _ = _digits(60, 7)
+    poisoned = x.copy()
+    poisoned[:30, 5:7, 5:7, :] = CHECKER
+    rng = np.random.default_rng(0)
+    batches = [_rows(poisoned[rng.choice(60, int(rng.integers(1, 5)))]) for _ in range(160)]
+    want = [filt.predict_flagged(b) for b in batches]
+    wrong: list[int] = []
+
+    def serve(k: int) -> None:
+        for i in range(k, len(batches), 8):
+            answers, flags = filt.predict_flagged(batches[i])
+            if not (np.array_equal(answers, want[i][0]) and np.array_equal(flags, want[i][1])):
+                wrong.append(i)
+
+    threads = [threading.Thread(target=serve, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert wrong == []
