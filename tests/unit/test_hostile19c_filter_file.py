@@ -291,3 +291,11 @@ def test_threads_refilling_at_once_answer_as_one_thread(saved: Path) -> None:
     for t in threads:
         t.join()
     assert wrong == []
+
+
+def test_a_nan_input_is_refused_naming_which_input(saved: Path) -> None:
+    filt = load_filter(saved, Strokes())
+    x = _rows(_digits(4, 2)[0])
+    x[2, 9] = np.nan
+    with pytest.raises(UsageError, match=r"hold 1 value outside .*NaN.*the first in input 2"):
+        filt.predict(x)
