@@ -130,7 +130,7 @@ def test_a_filter_loaded_around_another_model_is_refused(saved: Path) -> None:
     [
         (lambda t, d: t[: len(t) // 2], "cannot read the filter"),
         (lambda t, d: "[1, 2]", "not an assay-backdoor-filter"),
-        (lambda t, d: json.dumps({**d, "version": 3}), "version 3"),
+        (lambda t, d: json.dumps({**d, "version": 4}), "version 4"),
         (
             lambda t, d: json.dumps({k: v for k, v in d.items() if k != "tolerance"}),
             "'tolerance' is missing",

@@ -1,13 +1,16 @@
 """The run-time filter: a Model that wraps a model and blocks known triggers.
 
 For each batch: inputs that carry a known trigger's pixels (a pixel comparison, no query) are
-asked twice, as they are and with the trigger blocked by their dominant colour; when the model
-answers the trigger's target for the input and something else once blocked, the filter answers
-the blocked prediction and flags the input.  Other inputs are asked once.  The overhead is the
+asked twice, as they are and with the trigger's region refilled from the nearest of the
+scan's clean images (as the scan's corrected label is; files of format version 1 and 2, which
+hold no clean images, block it with the image's dominant colour); when the model answers the
+trigger's target for the input and something else once refilled, the filter answers the
+refilled prediction and flags the input.  Other inputs are asked once.  The overhead is the
 share of inputs that carry a trigger's pixels: ``extra_queries / inputs`` per input.
 
-Exported as a JSON data file (image spec, triggers, and the scanned model's classes and
-answers to a few seeded probe images), never as code.  Loading it around a model asks that
+Exported as a JSON data file (image spec, triggers, a sample of the clean images, and the
+scanned model's classes and answers to a few seeded probe images), never as code; read back
+by ``filter_file``, which checks every entry.  Loading it around a model asks that
 model the probes: a model that answers them otherwise than the scanned one (another model,
 another class order) is refused, since the triggers' targets and pixels are the scanned
 model's.  Inputs must come in the form the scan gave the model (``filter_inputs``).
@@ -24,20 +27,29 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.filter_file import (
+    FILTER_FORMAT,
+    FILTER_VERSION,
+    PROBES,
+    SCALE,
+    encode_references,
+    read_document,
+    reference_sample,
+)
 from assay.backdoor.filter_inputs import InputForm
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.patches import Trigger, block, dominant_colour, paste, trigger_present
+from assay.backdoor.repair import mean_fill
+from assay.backdoor.strip import class_scores
 from assay.core.model import Capabilities, Model, ModelInputs, labels_of
-from assay.errors import UsageError
+from assay.errors import AssayError, UsageError
 
 __all__ = ["FILTER_FORMAT", "TriggerFilter", "load_filter", "save_filter"]
 
-FILTER_FORMAT = "assay-backdoor-filter"
-FILTER_VERSION = 2  # 2 adds "model": the scanned model's classes and probe answers
-PROBES = 12  # seeded probe images asked when a filter is exported and when it is loaded
 PROBE_SEED = 20261203
 MAX_LABELS_DIFFERENT = 1  # of the probes: a near tie may fall the other way in float32
 MAX_SCORE_GAP = 0.05  # mean absolute difference of the probes' probabilities
+FILLS = 5  # nearest reference contents averaged into a refill (the scan's ``fills``)
 
 
 class TriggerFilter:
@@ -55,8 +67,10 @@ class TriggerFilter:
         tolerance: float = 0.25,
         share: float = 0.85,
         source: str = "the filter",
+        references: np.ndarray | None = None,
     ) -> None:
         self.model = model
+        self.references = references
         self.spec = spec
         self.triggers = list(triggers)
         self.tolerance = tolerance
@@ -104,14 +118,7 @@ class TriggerFilter:
         n = len(canon)
         which = self.carriers(canon)
         suspects = np.flatnonzero(which >= 0)
-        fixed = [
-            block(
-                canon[i : i + 1],
-                self.triggers[which[i]].cover(*canon.shape[1:3]),
-                dominant_colour(canon[i]),
-            )[0]
-            for i in suspects
-        ]
+        fixed = [self._hidden(canon[i], self.triggers[which[i]]) for i in suspects]
         batch = raw
         if len(suspects):
             blocked = self.spec.to_model(np.stack(fixed))
@@ -133,8 +140,21 @@ class TriggerFilter:
             flags[suspects[swap]] = True
         return out, flags
 
+    def _hidden(self, image: np.ndarray, trigger: Trigger) -> np.ndarray:
+        """``image`` with the trigger's region refilled from the nearest reference images,
+        as the scan's corrected label is (``repair.mean_fill``), or, with no references (a
+        file of format version 1 or 2), blocked with the image's dominant colour."""
+        region = trigger.cover(*image.shape[:2])
+        if self.references is not None and len(self.references):
+            filled: np.ndarray = mean_fill(image, region, self.references, FILLS)[0]
+            return filled
+        blocked: np.ndarray = block(image[None], region, dominant_colour(image))[0]
+        return blocked
+
     def to_json(self) -> dict[str, Any]:
-        return _document(self.spec, self.triggers, self.tolerance, self.share, None)
+        return _document(
+            self.spec, self.triggers, self.tolerance, self.share, None, self.references
+        )
 
 
 def _document(
@@ -143,6 +163,7 @@ def _document(
     tolerance: float,
     share: float,
     model: dict[str, Any] | None,
+    references: np.ndarray | None = None,
 ) -> dict[str, Any]:
     return {
         "format": FILTER_FORMAT,
@@ -152,14 +173,23 @@ def _document(
         "share": share,
         "triggers": [t.to_json() for t in triggers],
         "model": model,
+        "references": encode_references(references),
     }
 
 
-def probe_images(spec: ImageSpec, triggers: Sequence[Trigger]) -> np.ndarray:
-    """Seeded canonical images (uniform noise; the last third with a trigger pasted on) whose
-    answers tell one model from another."""
-    rng = np.random.default_rng(PROBE_SEED)
-    images = rng.random((PROBES, *spec.shape))
+def probe_images(
+    spec: ImageSpec, triggers: Sequence[Trigger], references: np.ndarray | None = None
+) -> np.ndarray:
+    """Canonical images whose answers tell one model from another, the last third with a
+    trigger pasted on: 12 of the file's clean ``references`` (evenly spaced) when it holds
+    them, else seeded uniform noise (files of format 1 and 2).  Noise told little: a
+    trojaned digits MLP answers every noise image 4 or 7, near certain, and the same network
+    taking 0..1 pixels, given the scan's 0..16 ones, answered the 12 alike and was accepted."""
+    if references is not None and len(references):
+        pick = np.linspace(0, len(references) - 1, PROBES).round().astype(np.int64)
+        images = np.asarray(references[pick], dtype=np.float64).copy()
+    else:
+        images = np.random.default_rng(PROBE_SEED).random((PROBES, *spec.shape))
     for i, k in enumerate(range(2 * PROBES // 3, PROBES)):
         if triggers:
             trig = triggers[i % len(triggers)]
@@ -167,10 +197,15 @@ def probe_images(spec: ImageSpec, triggers: Sequence[Trigger]) -> np.ndarray:
     return images
 
 
-def fingerprint(model: Model, spec: ImageSpec, triggers: Sequence[Trigger]) -> dict[str, Any]:
+def fingerprint(
+    model: Model,
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    references: np.ndarray | None = None,
+) -> dict[str, Any]:
     """The model's classes and its answers to the probe images (``PROBES`` queries)."""
     caps = model.capabilities
-    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
+    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers, references))))
     scores = None
     if caps.outputs == "proba" and answers.ndim == 2:
         scores = np.round(answers.astype(np.float64), 4).tolist()
@@ -188,14 +223,20 @@ def save_filter(
     triggers: Sequence[Trigger],
     *,
     model: Model | None = None,
+    references: np.ndarray | None = None,
 ) -> Path:
     """Write the filter file; with ``model`` (the scanned one), its classes and answers to the
-    probe images, which ``load_filter`` checks the model it is given against."""
+    probe images, which ``load_filter`` checks the model it is given against; with
+    ``references`` (the scan's clean canonical images), a sample of them from which a flagged
+    input's trigger region is refilled (``filter_file.reference_sample``)."""
     p = Path(path)
-    known = None if model is None else fingerprint(model, spec, triggers)
+    refs = reference_sample(references)
+    if refs is not None:  # as the file will hold them: the probes must be the same on load
+        refs = np.round(np.clip(refs, 0.0, 1.0) * SCALE) / SCALE
+    known = None if model is None else fingerprint(model, spec, triggers, refs)
     try:
         p.parent.mkdir(parents=True, exist_ok=True)  # as the reports' folders are made
-        text = json.dumps(_document(spec, triggers, 0.25, 0.85, known), indent=1) + "\n"
+        text = json.dumps(_document(spec, triggers, 0.25, 0.85, known, refs), indent=1) + "\n"
         p.write_text(text, encoding="utf-8")
     except OSError as exc:
         raise UsageError(
@@ -207,81 +248,83 @@ def save_filter(
 def load_filter(
     path: str | os.PathLike[str], model: Model, *, check_model: bool = True
 ) -> TriggerFilter:
-    """A filter around ``model`` from an exported JSON file.
+    """A filter around ``model`` from an exported JSON file (``filter_file.read_document``
+    checks every entry).
 
     ``check_model``: ask ``model`` the file's probe images (12 queries) and refuse it when
-    it answers them otherwise than the scanned model did (or has other classes)."""
+    it answers them otherwise than the scanned model did (or has other classes).  A model
+    with fewer classes than a trigger's target is refused either way (the filter could never
+    fire)."""
     p = Path(path)
+    doc = read_document(p)
     if not hasattr(model, "capabilities") or not callable(getattr(model, "predict", None)):
+        n = (doc.model or {}).get("n_classes")
         raise UsageError(
             f"load_filter wraps an assay Model, not a {type(model).__name__}: "
-            "assay.models.load_model(obj, modality='image') makes one",
+            "assay.models.load_model(obj, modality='image'"
+            + ("" if n is None else f", n_classes={n}")
+            + ") makes one",
             argument="model",
             path=str(p),
         )
-    try:
-        data = json.loads(p.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or data.get("format") != FILTER_FORMAT:
-            raise ValueError(f"not an {FILTER_FORMAT} file")
-        version = data.get("version")
-        if not isinstance(version, int) or not 1 <= version <= FILTER_VERSION:
-            raise ValueError(
-                f"format version {version!r}: this assay reads versions 1 to "
-                f"{FILTER_VERSION} (a newer assay wrote it? upgrade assay)"
-            )
-        spec = ImageSpec.from_json(data["spec"])
-        triggers = [Trigger.from_json(t) for t in data["triggers"]]
-        tolerance, share = float(data["tolerance"]), float(data["share"])
-        _check_contents(spec, triggers, tolerance, share)
-        known = data.get("model")
-        if known is not None and not isinstance(known, dict):
-            raise ValueError("its 'model' entry is not an object")
-    except KeyError as exc:
+    if check_model and doc.model is not None:
+        _check_model(model, doc.spec, doc.triggers, doc.references, doc.model, str(p))
+    n = model.capabilities.n_classes
+    beyond = [t.target for t in doc.triggers if n is not None and t.target >= n]
+    if beyond:
         raise UsageError(
-            f"cannot read the filter: an entry {exc} is missing (a truncated or edited file?)",
-            argument="FILTER",
-            path=str(p),
+            f"{p} blocks triggers towards class {beyond[0]}, but the model has {n} classes: "
+            "it was exported for another model",
+            argument="model",
+        )
+    return TriggerFilter(
+        model,
+        doc.spec,
+        doc.triggers,
+        tolerance=doc.tolerance,
+        share=doc.share,
+        source=str(p),
+        references=doc.references,
+    )
+
+
+def _ask_probes(
+    model: Model,
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    references: np.ndarray | None,
+    where: str,
+) -> Any:
+    """The model's answers to the probe images, in the form the file says it takes; a model
+    that cannot take them (another image size, channel count or layout) is a ``UsageError``
+    naming the file."""
+    try:
+        return np.asarray(model.predict(spec.to_model(probe_images(spec, triggers, references))))
+    except AssayError as exc:
+        raise UsageError(
+            f"the model failed on the filter's probe images, given as {InputForm(spec).describe()}"
+            f" (as the scanned model took them): {exc}.  A model that takes other images than "
+            f"these is not the one {where} was exported for",
+            argument="model",
+            path=where,
         ) from None
-    except (OSError, ValueError, TypeError, IndexError, AttributeError) as exc:
-        raise UsageError(f"cannot read the filter: {exc}", argument="FILTER", path=str(p)) from None
-    if check_model and known is not None:
-        _check_model(model, spec, triggers, known, str(p))
-    return TriggerFilter(model, spec, triggers, tolerance=tolerance, share=share, source=str(p))
-
-
-def _check_contents(
-    spec: ImageSpec, triggers: Sequence[Trigger], tolerance: float, share: float
-) -> None:
-    """A ``ValueError`` for a filter whose triggers do not fit its images (a hand-edited or
-    truncated file)."""
-    if not (0 < tolerance <= 1 and 0 < share <= 1):
-        raise ValueError(f"tolerance {tolerance} and share {share} must be in (0, 1]")
-    for k, t in enumerate(triggers):
-        top, left, h, w = t.box
-        if h < 1 or w < 1 or top < 0 or left < 0 or top + h > spec.height or left + w > spec.width:
-            raise ValueError(
-                f"trigger {k}'s box {t.box} is not inside its {spec.height}x{spec.width} images"
-            )
-        if t.content.shape != (h, w, spec.channels):
-            raise ValueError(
-                f"trigger {k}'s pixels have shape {t.content.shape}, not {(h, w, spec.channels)}"
-            )
-        if t.target < 0:
-            raise ValueError(f"trigger {k}'s target {t.target} is not a class index")
-        if t.blocker is not None and (
-            t.blocker[0] < 0 or t.blocker[1] < 0 or t.blocker[2] < 1 or t.blocker[3] < 1
-        ):
-            raise ValueError(f"trigger {k}'s blocker {t.blocker} is not a box")
 
 
 def _check_model(
-    model: Model, spec: ImageSpec, triggers: Sequence[Trigger], known: dict[str, Any], where: str
+    model: Model,
+    spec: ImageSpec,
+    triggers: Sequence[Trigger],
+    references: np.ndarray | None,
+    known: dict[str, Any],
+    where: str,
 ) -> None:
     caps = model.capabilities
     refuse = (
         f"{where} was exported for another model (the triggers' classes and pixels are the "
-        "scanned model's; scan this model and export its own filter, or pass "
-        "check_model=False if it is the same model in another form): "
+        "scanned model's; scan this model and export its own filter; the filter gives the "
+        f"model {InputForm(spec).describe()}, as the scan did, so a model taking another "
+        "form is another model here; pass check_model=False only for the scanned model "
+        "whose answers drift, such as one with dropout left on): "
     )
     n, names = known.get("n_classes"), known.get("class_names")
     if n is not None and caps.n_classes is not None and int(n) != caps.n_classes:
@@ -297,7 +340,7 @@ def _check_model(
     labels = known.get("probe_labels")
     if not labels:
         return
-    answers = np.asarray(model.predict(spec.to_model(probe_images(spec, triggers))))
+    answers = _ask_probes(model, spec, triggers, references, where)
     now = labels_of(answers, caps)
     # compared as text: class indices or, for a model answering its labels by name, names
     differ = int(np.sum(np.asarray(now).astype(str) != np.asarray(labels).astype(str)))
@@ -309,7 +352,10 @@ def _check_model(
         )
     scores = known.get("probe_scores")
     if scores is not None and caps.outputs == "proba" and answers.shape == np.shape(scores):
-        gap = float(np.mean(np.abs(answers.astype(np.float64) - np.asarray(scores))))
+        # both read as probabilities: the same model answering logits in one form (a torch
+        # module) and probabilities in another (its ONNX export with a softmax) is the same
+        then = class_scores(np.asarray(scores), caps)
+        gap = float(np.mean(np.abs(class_scores(answers, caps) - then)))
         if gap > MAX_SCORE_GAP:
             raise UsageError(
                 refuse + f"its probabilities on the probe images differ by {gap:.3f} on "

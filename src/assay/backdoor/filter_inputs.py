@@ -65,10 +65,13 @@ class InputForm:
                     if len(shown)
                     else "NaN"
                 )
+                n_bad = int(bad.sum())
+                first = int(np.flatnonzero(bad.reshape(len(raw), -1).any(axis=1))[0])
                 raise self._refuse(
                     where,
-                    f"hold {count(int(bad.sum()))} values outside the range the scanned model "
-                    f"was given ({seen}, dtype {raw.dtype})" + self._range_hint(shown),
+                    f"hold {count(n_bad)} value{'' if n_bad == 1 else 's'} outside the range "
+                    f"the scanned model was given ({seen}, dtype {raw.dtype}; the first in "
+                    f"input {first})" + self._range_hint(shown),
                 )
             lo, hi = self.bounds
             top = float(np.max(values))

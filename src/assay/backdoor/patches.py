@@ -159,5 +159,7 @@ def trigger_present(
 
 def _alike(regions: np.ndarray, content: np.ndarray, tolerance: float, share: float) -> np.ndarray:
     close = np.all(np.abs(regions - content[None]) <= tolerance, axis=-1)
-    found: np.ndarray = close.reshape(len(regions), -1).mean(axis=1) >= share
+    # (the box's pixel count, not -1: an empty batch has no size to infer it from)
+    per = int(np.prod(close.shape[1:], dtype=np.int64))
+    found: np.ndarray = close.reshape(len(regions), per).mean(axis=1) >= share
     return found

@@ -85,7 +85,7 @@ def export_filter(
     """Write the filter file (with the model's answers to its probe images); its overhead
     (extra queries per input) on the scanned images and on the clean ones, counted without a
     query: an input costs one more exactly when it carries a trigger's pixels."""
-    p = save_filter(path, setup.spec, triggers, model=setup.raw_model)
+    p = save_filter(path, setup.spec, triggers, model=setup.raw_model, references=setup.test.clean)
     filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
 
     def overhead(images: np.ndarray | None) -> float | None:

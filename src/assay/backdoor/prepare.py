@@ -73,6 +73,12 @@ def _declared_shape(raw: Any) -> tuple[int, ...] | None:
 def _canonical(
     files: ImageFiles, kind: str, values: tuple[float, ...], argument: str = "--images"
 ) -> np.ndarray:
+    if files.values.dtype.kind == "c":  # astype(float64) drops the imaginary parts
+        raise UsageError(
+            f"pixel values are complex numbers ({files.values.dtype}); give real ones",
+            argument=argument,
+            path=files.path if files.path != "array" else None,
+        )
     x = files.values.astype(np.float64)
     bad = ~np.isfinite(x).reshape(len(x), -1).all(axis=1)
     if bad.any():  # NaN or infinite pixels: clipping would hide them, the model would not

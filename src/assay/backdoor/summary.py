@@ -4,6 +4,7 @@ model verdict (JSON data; the HTML gallery is drawn by ``assay.report.backdoor_h
 from __future__ import annotations
 
 import contextlib
+import math
 from hashlib import blake2b
 from typing import Any
 
@@ -166,13 +167,28 @@ def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
 
 
 def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
-    """Why a STRIP scan tested nothing: its threshold is 0 bits (the clean images' entropy
-    at --fpr), and an image is flagged when its entropy is below it: none can be."""
+    """Why a STRIP scan that flagged nothing tested nothing: the model puts every clean image
+    in one class (every blend is of that class), or its threshold is 0 bits (the clean
+    images' entropy at --fpr), and an image is flagged when its entropy is below it: none
+    can be."""
     t = search.test
     threshold = getattr(search, "threshold", None)
-    if t.strategy != "strip" or t.mode != "inputs" or threshold is None or threshold > 0:
+    if t.strategy != "strip" or t.mode != "inputs" or threshold is None:
         return None
     if not summary.get("tested") or any(r.get("poisoned") for r in search.rows):
+        return None
+    labels = getattr(search, "clean_labels", None)
+    if labels is not None and len(np.unique(labels)) == 1:
+        # every blend is a clean image of one class superimposed: the model answers that
+        # class for clean and poisoned images alike (on the digits, 7 of 369 poisoned images
+        # flagged), and the threshold set on them flags almost nothing
+        return (
+            "the model puts every clean image in one class (clean images per class the model "
+            f"gave them: {_clean_classes(search)}), and STRIP blends images with them: its "
+            "blends are that class for any image, triggered or not; give clean images of "
+            "several classes (--clean)"
+        )
+    if threshold > 0:
         return None
     zero = sum(1 for e in search.clean_entropy if e <= 0)
     return (
@@ -180,6 +196,23 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
         "it was set on keep one answer under every blend), and an image is flagged when its "
         "entropy is below the threshold, so no image could be flagged; raise --blends or "
         "--fpr, give more varied clean images (--clean), or use --strategy assay"
+    )
+
+
+def _strip_set(search: Any) -> str:
+    """At what false-positive rate STRIP's threshold was set: ``--fpr``, or, on too few
+    clean images for it, the lowest rate they can set (``strip.strip_rate``), said as such."""
+    from assay.backdoor.strip import strip_rate
+
+    fpr, n = search.test.strip_fpr, len(search.clean_entropy)
+    rate = strip_rate(n, fpr)
+    if rate <= fpr + 1e-12:
+        return f"set at {fpr:.0%} false positives on {n} clean images"
+    need = math.ceil(1 / fpr - 1 - 1e-9)
+    return (
+        f"set on {n} clean images: about {rate:.0%} false positives, NOT the {fpr:.0%} asked "
+        f"(the lowest rate {n} can set; --fpr {fpr:g} needs {need} calibration images, half "
+        f"of --clean: give at least {2 * need})"
     )
 
 
@@ -204,8 +237,8 @@ def _input_summary(search: Any) -> dict[str, Any]:
     if strategy == "strip":
         headline = (
             f"STRIP flagged {len(poisoned)} of {n} images (entropy below "
-            f"{search.threshold or 0:.3f} bits, set at {t.strip_fpr:.0%} false positives on "
-            f"{len(search.clean_entropy)} clean images); {q_all:.0f} queries per image"
+            f"{search.threshold or 0:.3f} bits, {_strip_set(search)}); {q_all:.0f} queries per "
+            "image"
         )
     else:
         trig = search.triggers
@@ -256,7 +289,12 @@ def _input_summary(search: Any) -> dict[str, Any]:
     if q_known is not None:
         metrics["queries per image with a known trigger (mean)"] = round(q_known, 2)
     if strategy == "strip":
+        from assay.backdoor.strip import strip_rate
+
         metrics["entropy threshold (bits)"] = search.threshold
+        metrics["false-positive rate of the threshold"] = round(
+            strip_rate(len(search.clean_entropy), t.strip_fpr), 4
+        )
     if undecided:
         metrics["undecided (per-image budget)"] = undecided
     if unverified:

@@ -396,11 +396,13 @@ def declared_model(
     answered: Any = None,
     declared_by: str = "classes_",
     who: str | None = None,
+    declared: OutputKind | None = None,
 ) -> NamedLabelsModel:
     """A function with declared classes: labels by name, indices, or probabilities (also
     as a pipeline's ``{label, score}`` lists naming every class).  ``answered``: its answer
-    to ``probe`` when already asked."""
-    outputs: OutputKind = "labels"
+    to ``probe`` when already asked.  ``declared``: what the caller said it answers
+    (``outputs=``), taken when there is no probe to read it from."""
+    outputs: OutputKind = declared or "labels"
     if probe is not None:
         raw = answered
         if raw is None:
@@ -542,6 +544,7 @@ def from_callable(
             probe=probe,
             call_timeout=call_timeout,
             declared_by=declared_by,
+            declared=outputs,
         )
     if capabilities is None and outputs is None and probe is not None:
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
