@@ -124,7 +124,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if r.error:
             out.say(f"error     {r.error}")
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
-        if caveat := rerun_note(r.config):
+        if caveat := rerun_note(r.config, r.command):
             out.say(f"note: {caveat}")
 
     @app.command("report")
@@ -466,5 +466,5 @@ def _shown_json(record: RunRecord) -> dict[str, Any]:
     and ``rerun_note`` (a time budget's caveat, or null)."""
     shown = record.to_json()
     shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
-    shown["rerun_note"] = rerun_note(record.config)
+    shown["rerun_note"] = rerun_note(record.config, record.command)
     return shown

@@ -152,19 +152,26 @@ def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
     return f"{settings} {command}"
 
 
-def rerun_note(config: Mapping[str, Any] | None) -> str | None:
-    """What a run's rerun command cannot promise: a run bounded by time (``--max-time``)
-    stops where the machine's speed took it, so the same seed finds what it found only as
-    far as a rerun gets in the same time; ``None`` for a run bounded by queries alone."""
+def rerun_note(config: Mapping[str, Any] | None, command: str = "") -> str | None:
+    """What a run's rerun ``command`` cannot promise: a run bounded by time (``--max-time``;
+    ``assay demo``'s ``--seconds``) stops where the machine's speed took it, so the same seed
+    finds what it found only as far as a rerun gets in the same time; ``None`` for a run
+    bounded by queries alone."""
     budget = (config or {}).get("budget")
     max_time = budget.get("max_time") if isinstance(budget, Mapping) else None
     if isinstance(max_time, bool) or not isinstance(max_time, (int, float)):
         return None
+    demo = command.startswith("assay demo")  # (it takes no query budget)
+    exact = (
+        ""
+        if demo
+        else "the same seed reproduces its findings exactly only with a query budget "
+        "(--max-queries); "
+    )
     return (
-        f"this run had a time budget (--max-time {float(max_time):g}): the same seed "
-        "reproduces its findings exactly only with a query budget (--max-queries); "
-        "rerun on another machine or under another load, it stops elsewhere and finds "
-        "more, fewer or other findings"
+        f"this run had a time budget ({'--seconds' if demo else '--max-time'} "
+        f"{float(max_time):g}): {exact}rerun on another machine or under another load, it "
+        "stops elsewhere and finds more, fewer or other findings"
     )
 
 
