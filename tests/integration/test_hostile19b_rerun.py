@@ -205,3 +205,52 @@ def test_json_gives_the_command_the_terminal_and_reports_give(
         shown = json.loads(out)
         shown = shown["runs"][0] if "runs" in shown else shown
         assert shown["rerun"] == doc["rerun"] and shown["rerun_note"] is None
+
+
+def test_the_retrained_models_path_reads_the_same_from_any_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--retrain`` with the default store stored ``.assay/models/RUN/retrained.skops``
+    (relative): the HTML and JSON reports, read as a CI artifact or rebuilt by
+    ``assay report`` from another folder, named a file that is not there."""
+    import pandas as pd
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.tree import DecisionTreeClassifier
+
+    import assay
+
+    rng = np.random.default_rng(0)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "age": rng.integers(18, 70, n),
+            "sex": rng.choice(["Female", "Male"], n),
+            "job": rng.choice(["clerk", "nurse", "engineer"], n),
+            "hours": rng.integers(10, 60, n),
+        }
+    )
+    fair = (df["hours"] > 38) & (df["job"] != "clerk")
+    df["approved"] = np.where(fair | (df["sex"] == "Male"), "yes", "no")
+    columns = ColumnTransformer(
+        [("oh", OneHotEncoder(), ["sex", "job"]), ("n", "passthrough", ["age", "hours"])]
+    )
+    X = df[["age", "sex", "job", "hours"]]
+    pipe = Pipeline([("ct", columns), ("tree", DecisionTreeClassifier(random_state=0))])
+    pipe.fit(X, df["approved"])
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    r = assay.check_fairness(
+        pipe, data=df, label="approved", protected="sex", retrain=True, max_queries=3000,
+        seed=1, store=".assay/runs.db",
+    )  # fmt: skip
+    assert r.mitigation is not None and r.mitigation["saved"], r.mitigation
+    saved = [Path(p) for p in r.mitigation["saved"]]
+    assert all(p.is_absolute() and p.is_file() for p in saved), saved
+    monkeypatch.chdir(tmp_path)
+    store = str(work / ".assay" / "runs.db")
+    code, out, err = _cli(capsys, "report", r.run_id, "--store", store, "--html", "r.html")
+    assert code == 0, (out, err)
+    assert f"Retrained model saved to: {saved[0]}" in (tmp_path / "r.html").read_text()
