@@ -254,3 +254,20 @@ def test_the_retrained_models_path_reads_the_same_from_any_folder(
     code, out, err = _cli(capsys, "report", r.run_id, "--store", store, "--html", "r.html")
     assert code == 0, (out, err)
     assert f"Retrained model saved to: {saved[0]}" in (tmp_path / "r.html").read_text()
+
+
+def test_an_ascii_stdout_gets_the_runs_own_exit_code(tmp_path: Path) -> None:
+    """With ``PYTHONIOENCODING=ascii`` (a CI runner's console), a run whose command holds a
+    non-ASCII path found its bugs, then printed its rerun line and crashed: exit 5 ("a bug
+    in assay") instead of 1, the last lines lost."""
+    store = tmp_path / "données" / "runs.db"
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "PYTHONPATH": str(SRC)}
+    run = subprocess.run(
+        [sys.executable, "-m", "assay", "fairness", "--dataset", "german", "--protected",
+         "sex", "--max-queries", "300", "--seed", "1", "--store", str(store), "--no-exact"],
+        capture_output=True, env=env, timeout=600,
+    )  # fmt: skip
+    out, err = run.stdout.decode("ascii"), run.stderr.decode("ascii")
+    assert run.returncode == 1, (out, err)
+    assert "internal error" not in err
+    assert "to rebuild the reports" in out and "donn\\xe9es" in out
