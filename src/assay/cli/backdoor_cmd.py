@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -287,7 +288,7 @@ def filter_export(result: Any) -> dict[str, Any]:
         return {}
     return {
         "filter": {
-            "path": str(result.filter_path),
+            "path": os.path.abspath(result.filter_path),  # (as the resume names it)
             "triggers": len(result.triggers),
             "overhead_scanned": result.filter_overhead,
             "overhead_clean": result.filter_overhead_clean,
