@@ -165,7 +165,7 @@ def test_a_time_budgets_rerun_says_it_will_not_reproduce_exactly(
         str(reports[1]), "--report", str(reports[2]),
     )  # fmt: skip
     assert code in (0, 1), (out, err)
-    said = "the same seed reproduces its findings exactly only with a query budget"
+    said = "the same seed reproduces its findings exactly only when a query budget"
     assert said in out
     doc = json.loads(reports[2].read_text())
     assert said in doc["rerun_note"] and "--max-time 3" in doc["rerun_note"]

@@ -165,8 +165,8 @@ def rerun_note(config: Mapping[str, Any] | None, command: str = "") -> str | Non
     exact = (
         ""
         if demo
-        else "the same seed reproduces its findings exactly only with a query budget "
-        "(--max-queries); "
+        else "the same seed reproduces its findings exactly only when a query budget "
+        "(--max-queries), not the time, ends the run; "
     )
     return (
         f"this run had a time budget ({'--seconds' if demo else '--max-time'} "
