@@ -271,3 +271,24 @@ def test_an_ascii_stdout_gets_the_runs_own_exit_code(tmp_path: Path) -> None:
     assert run.returncode == 1, (out, err)
     assert "internal error" not in err
     assert "to rebuild the reports" in out and "donn\\xe9es" in out
+
+
+def test_an_api_runs_call_gives_the_lanes_the_environment_gave_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A text run from Python under ``ASSAY_TEXT_LANES=2`` described itself without the
+    lanes: the call it printed, made again, found other sentences."""
+    import assay
+
+    store = tmp_path / "runs.db"
+    models = [f"{FAKES}:lexicon", f"{FAKES}:negation_blind"]
+    monkeypatch.setenv("ASSAY_TEXT_LANES", "2")
+    first = assay.check_text(
+        models, grammar="builtin:reviews", max_queries=600, seed=3, store=store
+    )
+    assert "lanes=2" in first.command, first.command
+    monkeypatch.delenv("ASSAY_TEXT_LANES")
+    again = assay.check_text(
+        models, grammar="builtin:reviews", max_queries=600, seed=3, store=store, lanes=2
+    )
+    assert _found(store, first.run_id) == _found(store, again.run_id)

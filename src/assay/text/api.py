@@ -160,6 +160,8 @@ def check_text(
         "determinism_check": None if determinism_check else False,
         "store": store,
     }
+    if options.get("lanes") is None and the_setup.test.lanes != 1:  # ($ASSAY_TEXT_LANES)
+        shown["lanes"] = the_setup.test.lanes  # (the command line's rerun sets the variable)
     command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
