@@ -123,8 +123,12 @@ quarters.classes_ = [0, 1, 2, 3]
 """
 
 
+@pytest.mark.parametrize("stored_as_given", [False, True])
 def test_a_resume_from_another_directory_writes_the_filter_where_the_run_was_asked(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    stored_as_given: bool,
 ) -> None:
     """``assay backdoor ... --export-filter f.json`` (a relative path) interrupted, then
     resumed with its printed line from another directory: the filter went to the other
@@ -143,6 +147,15 @@ def test_a_resume_from_another_directory_writes_the_filter_where_the_run_was_ask
     )  # fmt: skip
     assert code == 130, (out, err)
     (work / "filter é.json").unlink(missing_ok=True)
+    if stored_as_given:  # a run stored before the path was made absolute
+        import sqlite3
+
+        run = RunStore(work / ".assay" / "runs.db", read_only=True).list_runs()[0]
+        with sqlite3.connect(work / ".assay" / "runs.db") as db:
+            db.execute(
+                "UPDATE runs SET config=? WHERE id=?",
+                (json.dumps({**run.config, "export_filter": "filter é.json"}), run.id),
+            )
     hint = err.split("continue with: ", 1)[1].splitlines()[0]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
