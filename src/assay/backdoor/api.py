@@ -131,7 +131,8 @@ def check_backdoor(
         "max_time": max_time,
         "call_timeout": call_timeout,
     }
-    config["export_filter"] = None if export_filter is None else str(export_filter)
+    # absolute: a resume (from any directory) writes the filter where this run was asked to
+    config["export_filter"] = None if export_filter is None else os.path.abspath(export_filter)
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["fingerprints"] = _fingerprints(the_setup)

@@ -149,8 +149,18 @@ def resume_backdoor(
         record.seed,
         record.command,
         the_setup,
-        record.config.get("export_filter"),
+        _filter_path(record.config),
     )
+
+
+def _filter_path(config: dict[str, Any]) -> str | None:
+    """Where the run's ``--export-filter`` goes: stored absolute; a run stored before that
+    kept the path as given, which is its launch folder's (``config["cwd"]``), not this
+    session's."""
+    path, where = config.get("export_filter"), config.get("cwd")
+    if isinstance(path, str) and isinstance(where, str) and not os.path.isabs(path):
+        return os.path.join(where, path)
+    return path if isinstance(path, str) else None
 
 
 def replay_backdoor_run(

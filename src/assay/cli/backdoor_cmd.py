@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -273,20 +274,26 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=report,
             fail_on=fail_on,
-            exports=None
-            if result.filter_path is None
-            else {
-                "filter": {
-                    "path": str(result.filter_path),
-                    "triggers": len(result.triggers),
-                    "overhead_scanned": result.filter_overhead,
-                    "overhead_clean": result.filter_overhead_clean,
-                }
-            },
+            exports=filter_export(result),
         )
         if result.filter_path is not None:
             out.say(filter_line(result))
         raise typer.Exit(demo_exit(code) if demo else code)
+
+
+def filter_export(result: Any) -> dict[str, Any]:
+    """The run-time filter a backdoor run (or its resume) wrote, as ``--json``'s
+    ``exports`` names it; nothing when it wrote none."""
+    if getattr(result, "filter_path", None) is None:
+        return {}
+    return {
+        "filter": {
+            "path": os.path.abspath(result.filter_path),  # (as the resume names it)
+            "triggers": len(result.triggers),
+            "overhead_scanned": result.filter_overhead,
+            "overhead_clean": result.filter_overhead_clean,
+        }
+    }
 
 
 def filter_line(result: Any) -> str:

@@ -219,7 +219,13 @@ class _PipeSafe:
 
 def guard_stdout() -> None:
     """Make ``sys.stdout`` and ``sys.stderr`` safe against a reader that goes away or a
-    full disk (``_PipeSafe``)."""
+    full disk (``_PipeSafe``), and against an encoding that cannot write a path or a name
+    (``PYTHONIOENCODING=ascii``, a cp1252 console): such a character is written escaped
+    (``\\xe9``), never ending a run that found something with exit 5 after its search."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(Exception):  # (a stream that cannot be reconfigured)
+                stream.reconfigure(errors="backslashreplace")
     if sys.stdout is not None and not isinstance(sys.stdout, _PipeSafe):
         sys.stdout = _PipeSafe(sys.stdout)  # type: ignore[assignment]
     # stderr on a full disk (or closed): what assay says there is dropped; the run, its

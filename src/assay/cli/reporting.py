@@ -18,7 +18,7 @@ from assay.core.outcome import (
     stored_fail_on,
 )
 from assay.core.redact import is_redacted, redact_text
-from assay.core.runinfo import pasteable
+from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
 from assay.report import build_document, write_reports
@@ -260,6 +260,8 @@ def finish_run(
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)
     out.say(f"seed {record.seed}; to reproduce: {again}")
+    if caveat := rerun_note(record.config, record.command):
+        out.say(f"note: {caveat}")
     if record.status == "interrupted":
         line = "interrupted; continue with: " + resume_command(
             record.id,
@@ -297,7 +299,9 @@ def finish_run(
                 "run_id": record.id,
                 "status": record.status,
                 "seed": record.seed,
-                "command": record.command,
+                # as the reports' rerun: pinned, with its environment, pasteable anywhere
+                "command": pasteable(record.command, record.config, anywhere=True, summary=summary),
+                "command_note": rerun_note(record.config, record.command),
                 "findings": record.n_findings,
                 "at_or_above_threshold": bad,
                 "found_by_answer": found_by_answer,

@@ -13,6 +13,7 @@ import typer
 
 from assay.cli import leftover
 from assay.cli.answer_lines import say_answer
+from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
@@ -21,7 +22,7 @@ from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
 from assay.core.redact import GivenAgain, redact_text
-from assay.core.runinfo import pasteable
+from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.errors import StoreError, UsageError
 
@@ -75,7 +76,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         records = the_store.list_runs(limit)
         if as_json:
-            out.emit_json({"runs": [r.to_json() for r in records]})
+            out.emit_json({"runs": [_shown_json(r) for r in records]})
             return
         if not records:
             out.say(f"no runs in {store}")
@@ -102,7 +103,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         r = the_store.get_run(run_id)
         if as_json:
-            out.emit_json(r.to_json())
+            out.emit_json(_shown_json(r))
             return
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
@@ -126,6 +127,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if r.error:
             out.say(f"error     {r.error}")
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
+        if caveat := rerun_note(r.config, r.command):
+            out.say(f"note: {caveat}")
 
     @app.command("report")
     @guarded
@@ -298,6 +301,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 out.say(f"wrote {exports['export']['path']}")
         if record.technique == "fairness":  # the answer per attribute, as the run says it
             say_answer(out, the_store.get_run(result.run_id).summary)
+        exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
         code = finish_run(
             out,
             store=the_store,
@@ -307,6 +311,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             report=json_path,
             exports=exports,
         )
+        if exports.get("filter"):
+            out.say(filter_line(result))
         if unwritten is not None:  # exit 2: the file asked for is not there
             raise unwritten
         raise typer.Exit(code)
@@ -456,3 +462,14 @@ def _export_resumed(result: Any, path: Path) -> dict[str, Any]:
     """``--export`` of a resumed run, as its first command would have written it (a fairness
     run: its IDIs in the user's values; a text run: its failing sentences)."""
     return {"path": str(result.export(path))}
+
+
+def _shown_json(record: RunRecord) -> dict[str, Any]:
+    """A run as ``runs --json`` and ``show --json`` print it: the stored record, with its
+    ``rerun`` command as the reports give it (pinned, with the environment that changed
+    its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored)
+    and ``rerun_note`` (a time budget's caveat, or null)."""
+    shown = record.to_json()
+    shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
+    shown["rerun_note"] = rerun_note(record.config, record.command)
+    return shown

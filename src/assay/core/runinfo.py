@@ -19,6 +19,7 @@ __all__ = [
     "pasteable",
     "record_wall_clock",
     "rerun_command",
+    "rerun_note",
     "store_option",
     "versions",
 ]
@@ -126,8 +127,11 @@ def pasteable(
     after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
     ``summary``, a choice the run made from the model's measured speed is pinned."""
     command = _longer_deadline(_pinned(command, config, summary), config)
+    if not command.startswith("assay "):
+        return command
+    command = _with_environment(command, config)
     where = (config or {}).get("cwd")
-    if not isinstance(where, str) or not command.startswith("assay "):
+    if not isinstance(where, str):
         return command
     try:
         if not anywhere and Path(where).resolve() == Path.cwd().resolve():
@@ -135,6 +139,40 @@ def pasteable(
     except OSError:
         return command
     return f"cd {shlex.quote(where)} && {command}"
+
+
+def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
+    """The command after the environment variables that changed the run's findings
+    (``config["environment"]``, e.g. ``ASSAY_TEXT_LANES=2``): the same seed and budget give
+    the same findings only with them set again."""
+    env = (config or {}).get("environment")
+    if not isinstance(env, Mapping) or not env:
+        return command
+    settings = " ".join(f"{name}={shlex.quote(str(value))}" for name, value in sorted(env.items()))
+    return f"{settings} {command}"
+
+
+def rerun_note(config: Mapping[str, Any] | None, command: str = "") -> str | None:
+    """What a run's rerun ``command`` cannot promise: a run bounded by time (``--max-time``;
+    ``assay demo``'s ``--seconds``) stops where the machine's speed took it, so the same seed
+    finds what it found only as far as a rerun gets in the same time; ``None`` for a run
+    bounded by queries alone."""
+    budget = (config or {}).get("budget")
+    max_time = budget.get("max_time") if isinstance(budget, Mapping) else None
+    if isinstance(max_time, bool) or not isinstance(max_time, (int, float)):
+        return None
+    demo = command.startswith("assay demo")  # (it takes no query budget)
+    exact = (
+        ""
+        if demo
+        else "the same seed reproduces its findings exactly only when a query budget "
+        "(--max-queries), not the time, ends the run; "
+    )
+    return (
+        f"this run had a time budget ({'--seconds' if demo else '--max-time'} "
+        f"{float(max_time):g}): {exact}rerun on another machine or under another load, it "
+        "stops elsewhere and finds more, fewer or other findings"
+    )
 
 
 def _pinned(

@@ -187,6 +187,9 @@ def retrain_model(
         form=setup.form,
     )
     where = Path(out_dir) if out_dir is not None else store.path.parent / "models" / run_id
+    # absolute: the reports say where the model is wherever they are read (a CI artifact),
+    # and `assay report` run from another folder finds it
+    where = Path(os.path.abspath(where))
     # no round kept: the "retrained" model would be the original, unchanged; a file named
     # so would be deployed as a fix
     saved, unloadable = (

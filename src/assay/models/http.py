@@ -150,9 +150,14 @@ class ServingOptions:
         return self
 
     def to_json(self) -> dict[str, Any]:
+        """The options as a run stores them: a ``template`` file by its absolute path, so
+        that the run resumes (and is verified) from any directory."""
         data = asdict(self)
         data["header_env"] = list(self.header_env)
         data["columns"] = None if self.columns is None else list(self.columns)
+        with contextlib.suppress(OSError, ValueError):  # (a name no file system takes)
+            if self.template is not None and Path(self.template).is_file():
+                data["template"] = os.path.abspath(self.template)
         return data
 
     @classmethod

@@ -22,7 +22,7 @@ import numpy as np
 from assay._version import __version__
 from assay.core.findings import FindingBatch
 from assay.core.outcome import not_a_pass, status_note, stored_fail_on
-from assay.core.runinfo import pasteable
+from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
 from assay.report.html import render_html
@@ -92,6 +92,8 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         # both read wherever the report was copied to (a CI artifact): the run's folder and
         # the store by their absolute paths
         "rerun": pasteable(run["command"], run.get("config"), anywhere=True, summary=summary),
+        # a time budget's run: what the rerun cannot promise (None under a query budget)
+        "rerun_note": rerun_note(run.get("config"), str(run.get("command") or "")),
         "report_command": shlex.join(
             ["assay", "report", record.id, "--store", str(store.path.resolve())]
         ),

@@ -44,6 +44,7 @@ def render_html(doc: dict[str, Any]) -> str:
         "header": _header(run),
         "headline": doc.get("headline", ""),
         "command": command or "",
+        "rerun_note": doc.get("rerun_note") or "",
         "report_command": doc.get("report_command") or "",
         "error": run.get("error") or "",
         "metrics": [_metric(k, v) for k, v in _dict(summary.get("metrics")).items()],

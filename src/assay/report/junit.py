@@ -124,6 +124,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         ("status", run.get("status", "")),
         ("seed", run.get("seed", "")),
         ("command", doc.get("rerun") or run.get("command", "")),
+        *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),
         ("headline", doc.get("headline", "")),
         ("report_schema_version", doc.get("schema_version", "")),
     ):

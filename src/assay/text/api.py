@@ -47,7 +47,7 @@ from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_k
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame
 from assay.text.loading import BUILTIN_CLASSIFIERS, builtin_classifier
-from assay.text.phases import record_rates, run_session
+from assay.text.phases import record_rates, run_session, text_environment
 from assay.text.prepare import setup_from_record, setup_text, text_fingerprints
 from assay.text.result import TextResult
 from assay.text.setup import TextSetup
@@ -160,6 +160,8 @@ def check_text(
         "determinism_check": None if determinism_check else False,
         "store": store,
     }
+    if options.get("lanes") is None and the_setup.test.lanes != 1:  # ($ASSAY_TEXT_LANES)
+        shown["lanes"] = the_setup.test.lanes  # (the command line's rerun sets the variable)
     command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
@@ -177,6 +179,7 @@ def check_text(
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
     config["determinism_check"] = bool(determinism_check)
+    config["environment"] = text_environment(config, options, checks=bool(determinism_check))
     the_store.create_run(
         run_id=run_id,
         technique="text",

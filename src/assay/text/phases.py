@@ -18,7 +18,7 @@ from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
 
-__all__ = ["record_rates", "run_session"]
+__all__ = ["record_rates", "run_session", "text_environment"]
 
 
 def run_session(
@@ -106,6 +106,24 @@ def _record_queries(
         metrics["queries asked by loading the classifiers"] = loading
         summary["metrics"] = metrics
         store.checkpoint(run_id, summary=summary)
+
+
+def text_environment(
+    config: dict[str, Any], options: dict[str, Any], *, checks: bool
+) -> dict[str, str]:
+    """The environment variables that changed this run's findings, for its rerun command
+    (``core.runinfo.pasteable`` sets them before ``assay``): ``ASSAY_TEXT_LANES`` when the
+    lanes came from it (not asked: ``setup_text(lanes=...)``), ``ASSAY_TEXT_RECHECK=0`` when it
+    turned the determinism checks off (their queries come out of the search's budget)."""
+    from assay.text.pipeline import LANES_ENV
+
+    env: dict[str, str] = {}
+    lanes = config.get("lanes")
+    if options.get("lanes") is None and isinstance(lanes, int) and lanes != 1:
+        env[LANES_ENV] = str(lanes)
+    if checks and not _checking():
+        env["ASSAY_TEXT_RECHECK"] = "0"
+    return env
 
 
 def _checking() -> bool:
