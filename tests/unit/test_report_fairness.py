@@ -346,3 +346,19 @@ def test_an_idi_by_a_probability_gap_marks_the_probability_of_its_variant() -> N
     table = view["items"][0]["table"]
     assert table["rows"][1] == ["variant 1", "g5", "no", "0.400"]
     assert [1, 3] in table["marked"] and [1, 2] not in table["marked"]
+
+
+def test_a_found_level_that_fails_the_run_is_marked_as_failing() -> None:
+    """Under the default --fail-on 0 a level 'found' fails the run (exit 1): its badge is the
+    failing one, not the low-severity one; under a severity threshold above 0 it may pass."""
+
+    def page(config: dict[str, Any]) -> str:
+        row = {"attribute": "sex", "basis": "sampled", "share_uniform": 0.01, "level": "found"}
+        row |= {"uniform_low": 0.005, "uniform_high": 0.02, "share_data": None}
+        row |= {"data_low": None, "fails": None, "undecided": False}
+        summary = {"verdict": [row], "favourable": {"class": "yes", "how": "given"}}
+        doc = {"run": {"id": "r", "technique": "fairness", "summary": summary, "config": config}}
+        return render_html(doc)
+
+    assert '<span class="badge sev-high">found</span>' in page({})
+    assert '<span class="badge sev-low">found</span>' in page({"fail_on": 0.5})

@@ -21,6 +21,7 @@ import numpy as np
 from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
+from assay.core.outcome import answer_rule, stored_fail_on
 from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
@@ -56,9 +57,9 @@ def render_html(doc: dict[str, Any]) -> str:
             # example tables are shown once, as the findings' cases, when the summary has them
             if isinstance(s, dict) and not (cases and s.get("role") == "examples")
         ],
-        "fairness": _fairness(summary),
+        "fairness": _fairness(summary, _dict(run.get("config"))),
         "findings": _findings(doc, run, cases),
-        "findings_title": "Findings" if not _fairness(summary) else "Findings (evidence)",
+        "findings_title": "Findings" if not _fairness(summary, {}) else "Findings (evidence)",
         "about": _about(run),
         "generated_at": doc.get("generated_at", ""),
         "assay_version": doc.get("assay_version", ""),
@@ -167,8 +168,10 @@ def _section(section: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _fairness(summary: dict[str, Any]) -> dict[str, Any]:
-    """The fairness answer when the summary has one (filled in by the fairness template)."""
+def _fairness(summary: dict[str, Any], config: dict[str, Any]) -> dict[str, Any]:
+    """The fairness answer when the summary has one (filled in by the fairness template);
+    ``found_fails``: a level 'found' fails the run (the default ``--fail-on 0``: any
+    discriminatory input the answer met is a failure, as the exit code says)."""
     out = {
         key: summary[key]
         for key in ("verdict", "direction", "regions", "exact")
@@ -177,6 +180,7 @@ def _fairness(summary: dict[str, Any]) -> dict[str, Any]:
     if out:
         out["favourable"] = _dict(summary.get("favourable"))
         out["fail_on"] = summary.get("fail_on")
+        out["found_fails"] = answer_rule(config) is None and stored_fail_on(config) <= 0.0
     return out
 
 
