@@ -48,6 +48,13 @@ def _retrain(model: object, data: pd.DataFrame, **kw: object) -> assay.FairnessR
     )
 
 
+def _kept(pipe: Any, df: pd.DataFrame, tmp_path: Path, out: Path) -> assay.FairnessResult:
+    """No accuracy bound: these rounds make a near-constant model (refused by default,
+    left19a); what is tested with it is how a kept one is written."""
+    store = tmp_path / "runs.db"
+    return _retrain(pipe, df, label="approved", store=store, retrain_dir=out, max_accuracy_loss=100)
+
+
 def _tree(df: pd.DataFrame, encoded: list[str], passed: list[str], numeric: Any = None) -> Any:
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
@@ -99,16 +106,7 @@ def test_the_retrained_pipeline_keeps_the_users_form_and_loads_back(tmp_path: Pa
     df = _people(biased=True)
     pipe = _tree(df, ["sex", "job"], ["age", "hours"])
     out = tmp_path / "models"
-    # no accuracy bound: these rounds make a near-constant model (refused by default,
-    # left19a); what is tested here is how a kept one is written
-    r = _retrain(
-        pipe,
-        df,
-        label="approved",
-        store=tmp_path / "runs.db",
-        retrain_dir=out,
-        max_accuracy_loss=100,
-    )
+    r = _kept(pipe, df, tmp_path, out)
     assert r.mitigation is not None and r.mitigation["kept"] >= 1
     assert r.mitigation["unloadable"] is None
     path = out / "retrained.skops"
@@ -123,16 +121,7 @@ def test_a_retrained_model_that_cannot_be_loaded_back_is_said_loudly(tmp_path: P
     df = _people(biased=True)
     pipe = _tree(df, ["sex", "job"], ["age", "hours"], FunctionTransformer(lambda a: a * 1.0))
     out = tmp_path / "models"
-    # no accuracy bound: these rounds make a near-constant model (refused by default,
-    # left19a); what is tested here is how a kept one is written
-    r = _retrain(
-        pipe,
-        df,
-        label="approved",
-        store=tmp_path / "runs.db",
-        retrain_dir=out,
-        max_accuracy_loss=100,
-    )
+    r = _kept(pipe, df, tmp_path, out)
     assert r.mitigation is not None and r.mitigation["kept"] >= 1
     assert "lambda" in str(r.mitigation["unloadable"])
     assert "cannot be loaded back" in r.mitigation["text"]
