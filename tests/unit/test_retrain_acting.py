@@ -185,3 +185,28 @@ def test_an_interrupt_during_retraining_is_said() -> None:
     done = SimpleNamespace(config={"retrain": True}, summary={"mitigation": {"kept": 1}})
     assert _retraining_cut(done) == ""
     assert _retraining_cut(SimpleNamespace(config={}, summary={})) == ""
+
+
+def test_a_retraining_into_a_constant_model_is_not_kept(tmp_path: Path) -> None:
+    """left19a: on this pipeline biased for men the rounds cut the share (71 % to 26 %) by
+    making a model that answers 'yes' to everyone (69.17 % held out, the majority label's
+    own accuracy, 30.8 points below the control); it was kept and written as the retrained
+    model.  Now no round is kept, nothing is written, and the text says why."""
+    df = _people(biased=True)
+    pipe = _tree(df, ["sex", "job"], ["age", "hours"])
+    out = tmp_path / "models"
+    r = _retrain(pipe, df, label="approved", store=tmp_path / "runs.db", retrain_dir=out)
+    m = r.mitigation
+    assert m is not None and m["kept"] == 0 and m["max_accuracy_loss"] == 5
+    assert m["refused_for_accuracy"] >= 1
+    refused = [x for x in m["rounds"] if x["why"] == "accuracy"]
+    assert all(
+        x["accuracy_loss"] > 5 and x["estimate"]["share"] < m["before"]["estimate"]["share"]
+        for x in refused
+    )
+    assert m["saved"] == [] and not list(out.glob("retrained*"))
+    assert (
+        "No retrained model kept: every round that lowered the share cost more than 5 "
+        in (m["text"])
+    )
+    assert "No retrained model was written" in m["text"]
