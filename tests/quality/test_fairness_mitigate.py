@@ -80,6 +80,9 @@ def report(data: dict[str, Any]) -> Any:
         rounds=3,
         per_round=1000,
         rng=np.random.default_rng(1),
+        # the held-out labels follow sex below 30, so a fairer model pays ~12 points there:
+        # no accuracy bound, to test the mechanism (the bound: test_left19a_accuracy_bound)
+        max_accuracy_loss=None,
     )
 
 

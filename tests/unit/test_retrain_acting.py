@@ -48,6 +48,13 @@ def _retrain(model: object, data: pd.DataFrame, **kw: object) -> assay.FairnessR
     )
 
 
+def _kept(pipe: Any, df: pd.DataFrame, tmp_path: Path, out: Path) -> assay.FairnessResult:
+    """No accuracy bound: these rounds make a near-constant model (refused by default,
+    left19a); what is tested with it is how a kept one is written."""
+    store = tmp_path / "runs.db"
+    return _retrain(pipe, df, label="approved", store=store, retrain_dir=out, max_accuracy_loss=100)
+
+
 def _tree(df: pd.DataFrame, encoded: list[str], passed: list[str], numeric: Any = None) -> Any:
     from sklearn.compose import ColumnTransformer
     from sklearn.pipeline import Pipeline
@@ -99,7 +106,7 @@ def test_the_retrained_pipeline_keeps_the_users_form_and_loads_back(tmp_path: Pa
     df = _people(biased=True)
     pipe = _tree(df, ["sex", "job"], ["age", "hours"])
     out = tmp_path / "models"
-    r = _retrain(pipe, df, label="approved", store=tmp_path / "runs.db", retrain_dir=out)
+    r = _kept(pipe, df, tmp_path, out)
     assert r.mitigation is not None and r.mitigation["kept"] >= 1
     assert r.mitigation["unloadable"] is None
     path = out / "retrained.skops"
@@ -114,7 +121,7 @@ def test_a_retrained_model_that_cannot_be_loaded_back_is_said_loudly(tmp_path: P
     df = _people(biased=True)
     pipe = _tree(df, ["sex", "job"], ["age", "hours"], FunctionTransformer(lambda a: a * 1.0))
     out = tmp_path / "models"
-    r = _retrain(pipe, df, label="approved", store=tmp_path / "runs.db", retrain_dir=out)
+    r = _kept(pipe, df, tmp_path, out)
     assert r.mitigation is not None and r.mitigation["kept"] >= 1
     assert "lambda" in str(r.mitigation["unloadable"])
     assert "cannot be loaded back" in r.mitigation["text"]
@@ -178,3 +185,28 @@ def test_an_interrupt_during_retraining_is_said() -> None:
     done = SimpleNamespace(config={"retrain": True}, summary={"mitigation": {"kept": 1}})
     assert _retraining_cut(done) == ""
     assert _retraining_cut(SimpleNamespace(config={}, summary={})) == ""
+
+
+def test_a_retraining_into_a_constant_model_is_not_kept(tmp_path: Path) -> None:
+    """left19a: on this pipeline biased for men the rounds cut the share (71 % to 26 %) by
+    making a model that answers 'yes' to everyone (69.17 % held out, the majority label's
+    own accuracy, 30.8 points below the control); it was kept and written as the retrained
+    model.  Now no round is kept, nothing is written, and the text says why."""
+    df = _people(biased=True)
+    pipe = _tree(df, ["sex", "job"], ["age", "hours"])
+    out = tmp_path / "models"
+    r = _retrain(pipe, df, label="approved", store=tmp_path / "runs.db", retrain_dir=out)
+    m = r.mitigation
+    assert m is not None and m["kept"] == 0 and m["max_accuracy_loss"] == 5
+    assert m["refused_for_accuracy"] >= 1
+    refused = [x for x in m["rounds"] if x["why"] == "accuracy"]
+    assert all(
+        x["accuracy_loss"] > 5 and x["estimate"]["share"] < m["before"]["estimate"]["share"]
+        for x in refused
+    )
+    assert m["saved"] == [] and not list(out.glob("retrained*"))
+    assert (
+        "No retrained model kept: every round that lowered the share cost more than 5 "
+        in (m["text"])
+    )
+    assert "No retrained model was written" in m["text"]

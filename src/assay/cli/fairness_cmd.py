@@ -160,6 +160,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             bool,
             typer.Option("--retrain", help="Retrain with generated inputs (scikit-learn models)."),
         ] = False,
+        max_accuracy_loss: Annotated[
+            float | None,
+            typer.Option(
+                help="With --retrain: the most held-out accuracy (points, 0-100) a kept round "
+                "may lose against its refit-only control (default 5)."
+            ),
+        ] = None,
         model_type: Annotated[
             str | None,
             typer.Option(
@@ -260,6 +267,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         rule = parse_fail_on(fail_on)
         if isinstance(rule, float):
             check_fail_on(rule)
+        from assay.fairness.retrain import accuracy_bound
+
+        accuracy_bound(retrain, max_accuracy_loss)  # before anything is loaded
         if retrain:
             from assay.fairness.retrain import refuse_unrefittable
 
@@ -314,6 +324,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 seed=seed,
                 store=store,
                 retrain=retrain,
+                max_accuracy_loss=max_accuracy_loss,
                 overlap=overlap,
                 call_timeout=call_timeout,
                 executor=executor,

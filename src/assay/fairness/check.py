@@ -60,6 +60,7 @@ def check_fairness(
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     retrain: bool = False,
     retrain_dir: str | os.PathLike[str] | None = None,
+    max_accuracy_loss: float | None = None,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     argv: Sequence[str] | None = None,
     setup: FairnessSetup | None = None,
@@ -112,6 +113,11 @@ def check_fairness(
     the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
     marks attributes above it as failing (``result.verdict["fails"]``).
 
+    ``retrain``: retrain the model with the inputs found (``fairness.retrain``), writing the
+    retrained model to ``retrain_dir``; ``max_accuracy_loss``: the points of held-out accuracy
+    a kept round may lose against its refit-only control (default
+    ``mitigate.MAX_ACCURACY_LOSS``, 5; 100 keeps every round that lowers the share).
+
     The determinism checks (``fairness.determinism``) ask at most a tenth of ``max_queries``
     more; ``determinism_check=False`` skips them.  Every query the run asks, by phase, is in
     ``result.summary["model_queries"]``.
@@ -138,6 +144,9 @@ def check_fairness(
     )
     if setup is None:  # a misspelt option named in the caller's terms, not _setup()'s
         check_keywords("check_fairness", options, (check_fairness, _setup))
+    from assay.fairness.retrain import accuracy_bound as _bound
+
+    accuracy_bound = _bound(retrain, max_accuracy_loss)
     if retrain and setup is None:
         from assay.fairness.retrain import refuse_unrefittable
 
@@ -165,6 +174,7 @@ def check_fairness(
         **options,
         "fail_on": fail_on,
         "retrain": retrain or None,
+        "max_accuracy_loss": max_accuracy_loss,
         "exact": exact,
         "determinism_check": determinism_check,
         "units": units,
@@ -181,6 +191,8 @@ def check_fairness(
         "call_timeout": call_timeout,
     }
     config["retrain"] = retrain
+    if retrain:
+        config["max_accuracy_loss"] = accuracy_bound  # a resumed run retrains as this one
     config["determinism_check"] = determinism_check
     config["fingerprints"] = _fingerprints(the_setup)
     config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume
@@ -284,6 +296,7 @@ def check_fairness(
                 seed=seed,
                 out_dir=retrain_dir,
                 max_queries=max_queries,
+                max_accuracy_loss=accuracy_bound,
             )
     return _result(the_store, outcome, seed, command, mitigation, the_setup)
 

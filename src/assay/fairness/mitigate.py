@@ -43,10 +43,12 @@ from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Schema
 
 __all__ = [
+    "MAX_ACCURACY_LOSS",
     "POLICIES",
     "FittedModel",
     "Measurement",
     "MitigationReport",
+    "check_max_accuracy_loss",
     "label_variants",
     "mitigate",
     "save_model",
@@ -58,6 +60,11 @@ POLICIES: tuple[str, ...] = ("majority", "favourable", "nearest")
 Generate = Callable[[Model, int, np.random.Generator], np.ndarray]
 EstimateShare = Callable[[Model, np.random.Generator], Estimate]
 ACCURACY_WARNING = 0.02  # held-out accuracy lost by retraining that the text points out
+MAX_ACCURACY_LOSS = 5.0
+"""Default bound, in points of held-out accuracy, on what a kept round may cost against the
+refit-only control of the same round (the same rows without the added ones, the same
+``random_state``): the like-for-like cost of the added rows, which the original's accuracy
+overstates when it was fitted on the held-out rows too."""
 _CHUNK = 4_000_000  # entries of a distance matrix computed at once
 
 
@@ -107,6 +114,9 @@ class MitigationReport:
     """The held-out rows' most common label and its share: the accuracy of a model that
     answers it to everyone (it treats everyone alike), the floor a fairer model's
     accuracy is read against."""
+    max_accuracy_loss: float | None = None
+    """The bound (points of held-out accuracy against the round's control) a kept round
+    stayed within; None: no bound."""
 
     @property
     def improved(self) -> bool:
@@ -137,6 +147,8 @@ class MitigationReport:
             "improved": self.improved,
             "control_improved": self.control_improved,
             "majority_accuracy": None if self.majority is None else self.majority[1],
+            "max_accuracy_loss": self.max_accuracy_loss,
+            "refused_for_accuracy": len(self._refused()),
             "text": self._text(),
         }
 
@@ -200,6 +212,40 @@ class MitigationReport:
             f"Held-out accuracy {_pct(self.before.accuracy)} before, "
             f"{_pct(self.after.accuracy)} after, {_pct(self.control.accuracy)} for the control."
             + self._cost_text()
+            + self._bound_text()
+        )
+
+    def _refused(self) -> list[dict[str, Any]]:
+        """The rounds that lowered the share but cost more accuracy than the bound."""
+        return [r for r in self.rounds if r.get("why") == "accuracy"]
+
+    def _bound_text(self) -> str:
+        """What the accuracy bound refused: a round whose share fell and whose model lost
+        more than ``max_accuracy_loss`` points is not kept (a near-constant model is no fix)."""
+        refused = self._refused()
+        if not refused or self.max_accuracy_loss is None:
+            return ""
+        bound = f"{self.max_accuracy_loss:g} points"
+        best = min(refused, key=lambda r: (r["estimate"]["share"], r["accuracy_loss"]))
+        about = (
+            f"the best of them, round {best['round']}, brought the share to "
+            f"{_pct(best['estimate']['share'])} at a held-out accuracy of "
+            f"{_pct(best['accuracy'])}, {best['accuracy_loss']:.1f} points below its "
+            f"refit-only control ({_pct(best['control']['accuracy'])})"
+        )
+        if self.majority is not None:
+            about += f"; answering {self.majority[0]!r} to everyone scores {_pct(self.majority[1])}"
+        if not self.kept:
+            return (
+                f" No retrained model kept: every round that lowered the share cost more than "
+                f"{bound} of held-out accuracy (--max-accuracy-loss); {about}. Raise "
+                "--max-accuracy-loss to keep such a round."
+            )
+        rounds = ", ".join(str(r["round"]) for r in refused)
+        return (
+            f" Round{'s' if len(refused) > 1 else ''} {rounds} lowered the share further but "
+            f"cost more than {bound} of held-out accuracy (--max-accuracy-loss), so "
+            f"{'they were' if len(refused) > 1 else 'it was'} not kept; {about}."
         )
 
     def _cost_text(self) -> str:
@@ -245,6 +291,7 @@ def mitigate(
     favourable: Any = 1,
     rng: np.random.Generator,
     form: InputForm | None = None,
+    max_accuracy_loss: float | None = MAX_ACCURACY_LOSS,
 ) -> MitigationReport:
     """Retrain ``estimator`` with generated discriminatory inputs; see the module docstring.
 
@@ -254,6 +301,8 @@ def mitigate(
     ``estimate(model, rng)`` measures the share of discriminatory inputs.  ``y_*`` are the
     labels as the estimator was fitted on them (e.g. '<=50K'); ``form`` is the input form it
     was fitted on (default: ``InputForm.of(estimator)``): every fit and predict gets it.
+    ``max_accuracy_loss``: points of held-out accuracy a kept round may lose against the
+    refit-only control of the same round (None: no bound); a round beyond it is not kept.
     """
     from sklearn.base import clone
 
@@ -265,6 +314,7 @@ def mitigate(
     X_train, y_train = _check_xy(schema, X_train, y_train, "X_train")
     X_holdout, y_holdout = _check_xy(schema, X_holdout, y_holdout, "X_holdout")
     _check_options(rounds, per_round, policy)
+    bound = check_max_accuracy_loss(max_accuracy_loss)
     base = _fitted(estimator, model_input(X_train), y_train)
     if policy == "favourable" and favourable not in set(np.asarray(base.classes_).tolist()):
         raise UsageError(
@@ -300,7 +350,9 @@ def mitigate(
         found = found[:per_round]
         entry: dict[str, Any] = {"round": r + 1, "random_state": int(seeds[r])}
         if not len(found):
-            entry.update(added_inputs=0, added_rows=0, kept=False, note="no input found")
+            entry.update(
+                added_inputs=0, added_rows=0, kept=False, why="no input", note="no input found"
+            )
             log.append(entry)
             continue
         X_new, y_new = label_variants(
@@ -316,11 +368,21 @@ def mitigate(
         cand_X, cand_y = np.concatenate([X_acc, X_new]), np.concatenate([y_acc, y_new])
         cand = refit(int(seeds[r]), cand_X, cand_y)
         est = measure(cand, select_seed)
-        kept = est.share < share
-        if kept:
-            current, share, X_acc, y_acc = cand, est.share, cand_X, cand_y
         ctl = refit(int(seeds[r]), X_train, y_train)
         ctl_est = measure(ctl, select_seed)
+        cand_acc, ctl_acc = accuracy(cand), accuracy(ctl)
+        # points lost against the same refit without the added rows: their cost alone
+        loss = 100 * (ctl_acc - cand_acc)
+        why = (
+            "share"
+            if est.share >= share
+            else "accuracy"
+            if bound is not None and loss > bound
+            else "kept"
+        )
+        kept = why == "kept"
+        if kept:
+            current, share, X_acc, y_acc = cand, est.share, cand_X, cand_y
         ctl_kept = ctl_est.share < control_share
         if ctl_kept:
             control, control_share = ctl, ctl_est.share
@@ -328,9 +390,12 @@ def mitigate(
             added_inputs=len(found),
             added_rows=len(X_new),
             estimate=est.to_json(),
-            accuracy=accuracy(cand),
+            accuracy=cand_acc,
+            accuracy_loss=loss,
             kept=kept,
-            control={"estimate": ctl_est.to_json(), "accuracy": accuracy(ctl), "kept": ctl_kept},
+            why=why,
+            note=_WHY[why].format(bound=bound),
+            control={"estimate": ctl_est.to_json(), "accuracy": ctl_acc, "kept": ctl_kept},
         )
         log.append(entry)
     return MitigationReport(
@@ -341,7 +406,34 @@ def mitigate(
         policy=policy,
         estimator=current,
         majority=_most_common(y_holdout),
+        max_accuracy_loss=bound,
     )
+
+
+_WHY = {
+    "share": "not kept: the share did not fall",
+    "accuracy": "not kept: it cost more than {bound:g} points of held-out accuracy against "
+    "its refit-only control",
+    "kept": "kept: the share fell, within the accuracy bound",
+}
+
+
+def check_max_accuracy_loss(value: Any) -> float | None:
+    """``max_accuracy_loss`` as a number of points from 0 to 100 (None: no bound), or a
+    ``UsageError`` naming ``--max-accuracy-loss``."""
+    if value is None:
+        return None
+    try:
+        points = float(value)
+    except (TypeError, ValueError):
+        points = float("nan")
+    if isinstance(value, bool) or not 0 <= points <= 100:  # NaN fails both
+        raise UsageError(
+            f"must be a number of points of held-out accuracy from 0 to 100 (the most a kept "
+            f"retraining round may lose; 0 keeps only rounds that lose nothing), not {value!r}",
+            argument="--max-accuracy-loss",
+        )
+    return points
 
 
 def _most_common(y: np.ndarray) -> tuple[str, float] | None:

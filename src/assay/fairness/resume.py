@@ -138,6 +138,7 @@ def resume_fairness(
         _record_by_position(the_store, record.id, the_setup)
         _record_wall_clock(the_store, record.id, time.monotonic() - started)
         mitigation = None
+        from assay.fairness.mitigate import MAX_ACCURACY_LOSS
         from assay.fairness.retrain import retrain_model, retrains_after
 
         if record.config.get("retrain") and retrains_after(the_store, record.id):
@@ -147,5 +148,6 @@ def resume_fairness(
                 run_id=record.id,
                 seed=record.seed,
                 max_queries=budget.get("max_queries"),
+                max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
             )
     return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)

@@ -19,13 +19,24 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import Estimate, estimate_share
-from assay.fairness.mitigate import mitigate, save_model_checked
+from assay.fairness.mitigate import (
+    MAX_ACCURACY_LOSS,
+    check_max_accuracy_loss,
+    mitigate,
+    save_model_checked,
+)
 from assay.fairness.search import DEFAULT_STRATEGY, make_search
 
 if TYPE_CHECKING:
     from assay.fairness.setup import FairnessSetup
 
-__all__ = ["check_retrainable", "refuse_unrefittable", "retrain_model", "retrains_after"]
+__all__ = [
+    "accuracy_bound",
+    "check_retrainable",
+    "refuse_unrefittable",
+    "retrain_model",
+    "retrains_after",
+]
 
 GENERATE_QUERIES = 400_000
 ESTIMATE_QUERIES = 400_000
@@ -61,6 +72,20 @@ def refuse_unrefittable(model: object) -> None:
             "joblib or in memory)",
             argument="--retrain",
         )
+
+
+def accuracy_bound(retrain: bool, max_accuracy_loss: float | None) -> float | None:
+    """The bound ``--retrain``'s rounds keep to; refused without ``--retrain``."""
+    if max_accuracy_loss is None:
+        return MAX_ACCURACY_LOSS if retrain else None
+    bound = check_max_accuracy_loss(max_accuracy_loss)
+    if not retrain:
+        raise UsageError(
+            "bounds the accuracy --retrain's rounds may cost, and there is no --retrain: "
+            "give --retrain too, or leave it out",
+            argument="--max-accuracy-loss",
+        )
+    return bound
 
 
 def check_retrainable(setup: FairnessSetup) -> None:
@@ -128,11 +153,14 @@ def retrain_model(
     per_round: int = 2000,
     policy: str = "majority",
     max_queries: int | None = None,
+    max_accuracy_loss: float | None = MAX_ACCURACY_LOSS,
 ) -> dict[str, Any]:
     """Retrain the run's model; store the report in the run's summary; save the model.
 
     ``max_queries``: the run's query budget; each generation and each estimate spends at most
     that many (and at most ``GENERATE_QUERIES`` / ``ESTIMATE_QUERIES``).
+    ``max_accuracy_loss``: points of held-out accuracy a kept round may lose (see
+    ``mitigate``); when no round is kept, no model is written.
     """
     check_retrainable(setup)
     assert setup.estimator is not None and setup.train is not None and setup.holdout is not None
@@ -185,6 +213,7 @@ def retrain_model(
         policy=policy,
         rng=generator(seed, 1),
         form=setup.form,
+        max_accuracy_loss=max_accuracy_loss,
     )
     where = Path(out_dir) if out_dir is not None else store.path.parent / "models" / run_id
     # absolute: the reports say where the model is wherever they are read (a CI artifact),
@@ -199,9 +228,12 @@ def retrain_model(
     )
     section = report.section()
     if not report.kept:
-        section["text"] = (
-            f"{section.get('text', '')} No round lowered the share, so no retrained model was "
-            "written (the model is unchanged)."
+        refused = any(r.get("why") == "accuracy" for r in report.rounds)
+        section["text"] = f"{section.get('text', '')} " + (
+            "No retrained model was written (the model is unchanged)."
+            if refused
+            else "No round lowered the share, so no retrained model was written (the model "
+            "is unchanged)."
         )
     if unloadable:
         section["text"] = (
