@@ -85,3 +85,14 @@ def test_phased_holds_the_engines_last_line_until_the_run_ends() -> None:
     assert [p["phase"] for p in seen] == ["search", "search", "search", "checks", "done"]
     assert seen[-1] == {"phase": "done", "queries": 9, "final": True}
     Phased(None).finish()  # nothing to show: nothing shown, no error
+
+
+def test_a_resumed_runs_bar_counts_the_engines_seconds_as_its_lines_do() -> None:
+    """A resume has no start of its own (``started`` None): its lines say the engine's
+    seconds, so its bar's clock goes on from them rather than from its first frame."""
+    out, stream = _tty_output()
+    with out.progress(1000, None) as update:
+        update({"phase": "search", "queries": 500, "findings": 7, "elapsed": 40.0})
+        time.sleep(0.2)  # a refresh in between: the clock is the run's, still
+        update({"phase": "search", "queries": 600, "findings": 8, "elapsed": 41.0})
+    assert all(f.endswith(("0:00:40", "0:00:41")) for f in _frames(stream)), _frames(stream)

@@ -108,26 +108,28 @@ class Output:
 
             yield plain
             return
+        clock = _RunClock(started)
         columns = (
             TextColumn("[bold]{task.fields[phase]:<9}"),
             BarColumn(),
             TextColumn("{task.fields[queries]:>12,} queries"),
             TextColumn("{task.fields[findings]:>10,} findings"),
-            _RunClock(started),
+            clock,
         )
         total = float(total_queries or total_time or 1)
         with contextlib.ExitStack() as shown:
             bars: list[tuple[Progress, Any]] = []
 
             def update(p: dict[str, Any]) -> None:
-                if not bars:  # the bar starts with the run's first progress (a run refused
-                    # before it, such as a resume of a changed model, shows none)
+                first = not bars  # the bar starts with the run's first progress (a run
+                # refused before it, such as a resume of a changed model, shows none)
+                if first:
                     bar = Progress(*columns, console=self.err)
                     fields: dict[str, Any] = {"phase": "", "queries": 0, "findings": 0}
                     bars.append((bar, bar.add_task("run", total=total, clock=None, **fields)))
-                    shown.enter_context(bar)
                 bar, task = bars[0]
                 p = counted(p)
+                clock.seen(seconds(p))
                 done = p["queries"] if total_queries else seconds(p)
                 bar.update(
                     task,
@@ -138,6 +140,8 @@ class Output:
                     # the last frame's clock is the last plain line's: the run's seconds
                     clock=seconds(p) if p.get("final") else None,
                 )
+                if first:  # (its first frame is this progress, not an empty one)
+                    shown.enter_context(bar)
 
             yield update
 
@@ -150,12 +154,23 @@ class _RunClock(ProgressColumn):
     def __init__(self, started: float | None) -> None:
         super().__init__()
         self.started = started
+        self.anchor: tuple[float, float] | None = None  # (the run's seconds, when said)
+
+    def seen(self, seconds: float) -> None:
+        """The run's seconds as a progress line said them (with no ``started``, such as a
+        resumed run's engine time): the clock goes on from there."""
+        if self.started is None:
+            self.anchor = (seconds, time.monotonic())
 
     def render(self, task: Task) -> Text:
         clock = task.fields.get("clock")
         if clock is None:
-            live = task.elapsed if self.started is None else time.monotonic() - self.started
-            clock = live or 0.0
+            if self.started is not None:
+                clock = time.monotonic() - self.started
+            elif self.anchor is not None:
+                clock = self.anchor[0] + time.monotonic() - self.anchor[1]
+            else:
+                clock = task.elapsed or 0.0
         seconds = round(clock)  # (as the plain lines round it)
         return Text(
             f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}",
