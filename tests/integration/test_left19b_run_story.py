@@ -87,3 +87,32 @@ def test_a_refused_resume_does_not_say_it_is_resuming(files: Path) -> None:
     )
     assert f"resuming {result.run_id} from" in forced.output, forced.output
     assert forced.output.index("--force") < forced.output.index(f"resuming {result.run_id}")
+
+
+def _pos_if_good(batch: list[str]) -> list[str]:
+    return ["pos" if "good" in s or "not bad" in s else "neg" for s in batch]
+
+
+def _pos_if_only_good(batch: list[str]) -> list[str]:
+    return ["pos" if "good" in s else "neg" for s in batch]
+
+
+_pos_if_good.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+_pos_if_only_good.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def test_a_text_run_says_done_after_its_recheck(tmp_path: Path) -> None:
+    import assay
+
+    seen: list[dict[str, Any]] = []
+    assay.check_text(
+        [_pos_if_good, _pos_if_only_good],
+        grammar='S -> "the" N "is" A\nN -> "room" | "view"\nA -> "good" | "not bad"\n',
+        max_queries=200,
+        seed=2,
+        store=tmp_path / "s.db",
+        on_progress=seen.append,
+    )
+    phases = [str(p.get("phase")) for p in seen]
+    assert phases[-2:] == ["checks", "done"] and seen[-1].get("final"), phases
+    assert "done" not in phases[:-1]
