@@ -73,6 +73,7 @@ def resume_run(
     images: Any = None,
     clean: Any = None,
     call_timeout: float | None = None,
+    on_start: Callable[[Any], None] | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
 
@@ -82,7 +83,9 @@ def resume_run(
     ``data``: a fairness run's in-memory DataFrame, given again (assay does not store it);
     ``images``, ``clean``: a backdoor run's in-memory images, likewise.  ``call_timeout``:
     seconds one model call may take from now on (a run that failed on a slow model's calls
-    resumes with a longer one; kept for later resumes), else the run's own.
+    resumes with a longer one; kept for later resumes), else the run's own.  ``on_start``:
+    called with the run's record once it is checked (files unchanged, arguments fitting its
+    technique), before it continues; a refused run never calls it.
     """
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
@@ -110,6 +113,8 @@ def resume_run(
             if record.technique != "backdoor":
                 raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
             given[key] = value
+    if on_start is not None:
+        on_start(record)
     return resumer(
         run_id,
         store=the_store,

@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
+from rich.text import Text
 
 __all__ = ["Output", "guard_stdout", "silence_stdout"]
 
@@ -77,44 +78,104 @@ class Output:
                 return float(p.get("elapsed", 0.0))
             return time.monotonic() - started
 
+        counts: dict[str, Any] = {"queries": 0, "findings": 0, "elapsed": 0.0}
+
+        def counted(p: dict[str, Any]) -> dict[str, Any]:
+            # a phase line with no counts (the answer, the checks) keeps the last ones
+            counts.update({k: p[k] for k in counts if p.get(k) is not None})
+            return {**p, **counts}
+
         if self.quiet or not self.err.is_terminal:
-            last = [0.0]
+            last: list[Any] = [0.0, ""]  # when the last line was said, and its phase
 
             def plain(p: dict[str, Any]) -> None:
-                # a line every few seconds, and always the last one (it has the final counts)
+                # a line every few seconds, at each new phase, and always the last one (it
+                # has the final counts)
+                counted_here = "queries" in p  # (else a phase outside the search)
+                p = counted(p)
                 now = time.monotonic()
-                if not self.quiet and (p.get("final") or now - last[0] >= 5.0):
-                    last[0] = now
-                    phase = str(p.get("phase") or "")
+                phase = str(p.get("phase") or "")
+                # (a search that says 'done' before its last line: that line says it)
+                moved = phase != last[1] and phase != "done"
+                due = p.get("final") or moved or now - float(last[0]) >= 5.0
+                if not self.quiet and due:
+                    last[:] = [now, phase]
+                    said = f"{int(p['queries']):,} queries, {int(p['findings']):,} findings, "
                     self.note(
-                        f"  {phase + ': ' if phase else ''}{p.get('queries', 0):,} queries, "
-                        f"{p.get('findings', 0):,} findings, {seconds(p):.0f} s"
+                        f"  {phase + ': ' if phase else ''}{said if counted_here else ''}"
+                        f"{seconds(p):.0f} s"
                     )
 
             yield plain
             return
+        clock = _RunClock(started)
         columns = (
             TextColumn("[bold]{task.fields[phase]:<9}"),
             BarColumn(),
             TextColumn("{task.fields[queries]:>12,} queries"),
             TextColumn("{task.fields[findings]:>10,} findings"),
-            TimeElapsedColumn(),
+            clock,
         )
-        with Progress(*columns, console=self.err, transient=False) as bar:
-            total = float(total_queries or total_time or 1)
-            task = bar.add_task("run", total=total, phase="", queries=0, findings=0)
+        total = float(total_queries or total_time or 1)
+        with contextlib.ExitStack() as shown:
+            bars: list[tuple[Progress, Any]] = []
 
             def update(p: dict[str, Any]) -> None:
-                done = p.get("queries", 0) if total_queries else seconds(p)
+                first = not bars  # the bar starts with the run's first progress (a run
+                # refused before it, such as a resume of a changed model, shows none)
+                if first:
+                    bar = Progress(*columns, console=self.err)
+                    fields: dict[str, Any] = {"phase": "", "queries": 0, "findings": 0}
+                    bars.append((bar, bar.add_task("run", total=total, clock=None, **fields)))
+                bar, task = bars[0]
+                p = counted(p)
+                clock.seen(seconds(p))
+                done = p["queries"] if total_queries else seconds(p)
                 bar.update(
                     task,
                     completed=total if p.get("final") else min(float(done), total),
                     phase=str(p.get("phase", "")),
-                    queries=int(p.get("queries", 0)),
-                    findings=int(p.get("findings", 0)),
+                    queries=int(p["queries"]),
+                    findings=int(p["findings"]),
+                    # the last frame's clock is the last plain line's: the run's seconds
+                    clock=seconds(p) if p.get("final") else None,
                 )
+                if first:  # (its first frame is this progress, not an empty one)
+                    shown.enter_context(bar)
 
             yield update
+
+
+class _RunClock(ProgressColumn):
+    """The run's seconds, from its start (``started``, before loading, as the plain lines
+    and the run's wall-clock figure count them), not from the bar's first frame; it ticks
+    between updates and stops at the last frame's (``clock``)."""
+
+    def __init__(self, started: float | None) -> None:
+        super().__init__()
+        self.started = started
+        self.anchor: tuple[float, float] | None = None  # (the run's seconds, when said)
+
+    def seen(self, seconds: float) -> None:
+        """The run's seconds as a progress line said them (with no ``started``, such as a
+        resumed run's engine time): the clock goes on from there."""
+        if self.started is None:
+            self.anchor = (seconds, time.monotonic())
+
+    def render(self, task: Task) -> Text:
+        clock = task.fields.get("clock")
+        if clock is None:
+            if self.started is not None:
+                clock = time.monotonic() - self.started
+            elif self.anchor is not None:
+                clock = self.anchor[0] + time.monotonic() - self.anchor[1]
+            else:
+                clock = task.elapsed or 0.0
+        seconds = round(clock)  # (as the plain lines round it)
+        return Text(
+            f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}",
+            style="progress.elapsed",
+        )
 
 
 @contextmanager

@@ -276,7 +276,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     argument="--model",
                 )
             given = model[0] if len(model) == 1 else GivenAgain(model)
-        out.note(f"resuming {record.id} from {record.n_findings:,} stored findings")
         budget = record.config.get("budget", {})
         with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
             result = resume_run(
@@ -289,6 +288,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 on_note=out.note,
                 allow_pickle=allow_pickle,
                 call_timeout=call_timeout,
+                # said once the run is checked: a refused one (a changed model) is not
+                # announced as resuming first
+                on_start=lambda r: out.note(
+                    f"resuming {r.id} from {r.n_findings:,} stored findings"
+                ),
             )
         exports: dict[str, Any] = {}
         unwritten: UsageError | None = None  # the export failed: said after the verdict

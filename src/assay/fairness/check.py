@@ -16,6 +16,7 @@ from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
+from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
@@ -215,6 +216,7 @@ def check_fairness(
     if on_start is not None:
         on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
+        stages = Phased(on_progress)  # says each phase; 'done' once all of them have ended
         asked = {"checks": -sent(the_setup)}
         check = _flip_check(
             the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
@@ -236,6 +238,7 @@ def check_fairness(
         if answer_first:
             assert max_time is not None
             asked["answer"] = -sent(the_setup)
+            stages.phase("answer")
             answered = _compute_answer(
                 the_setup, answer_options, seed, call_timeout, answer_time(max_time)
             )
@@ -249,7 +252,7 @@ def check_fairness(
             seed=seed,
             max_queries=max_queries,
             max_time=_engine_time(max_time, started),
-            on_progress=on_progress,
+            on_progress=stages,
             call_timeout=call_timeout,
         )
         _check_still_served(the_setup)
@@ -261,15 +264,20 @@ def check_fairness(
                 # the answer did not fit its share of --max-time, but the search ended early
                 # (its space covered): the time it left is the answer's
                 asked["answer"] -= sent(the_setup)
+                stages.phase("answer")
                 answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
                 asked["answer"] += sent(the_setup)
             if status != "failed":
                 _add_answer(the_store, run_id, answered)
         else:
             asked["answer"] = -sent(the_setup)
+            if answer_options.enabled:
+                stages.phase("answer")
             _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
             asked["answer"] += sent(the_setup)
         asked["checks"] -= sent(the_setup)
+        if determinism_check:
+            stages.phase("checks")
         _record_determinism(
             the_store,
             run_id,
@@ -289,6 +297,7 @@ def check_fairness(
         from assay.fairness.retrain import retrain_model, retrains_after
 
         if retrain and retrains_after(the_store, run_id):
+            stages.phase("retrain")
             mitigation = retrain_model(
                 the_setup,
                 store=the_store,
@@ -298,6 +307,7 @@ def check_fairness(
                 max_queries=max_queries,
                 max_accuracy_loss=accuracy_bound,
             )
+        stages.finish()
     return _result(the_store, outcome, seed, command, mitigation, the_setup)
 
 

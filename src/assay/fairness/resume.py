@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.phased import Phased
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
 from assay.fairness.loading import setup_from_record
@@ -75,6 +76,7 @@ def resume_fairness(
         _failed_on_error(the_store, record.id),
         _serving_recorded(the_store, record.id, the_setup),
     ):
+        stages = Phased(on_progress)  # says each phase; 'done' once all of them have ended
         outcome = _execute(
             the_setup,
             overlap,
@@ -84,7 +86,7 @@ def resume_fairness(
             max_queries=budget.get("max_queries"),
             max_time=budget.get("max_time"),
             resume=True,
-            on_progress=on_progress,
+            on_progress=stages,
             execution=record.config.get("execution"),
             call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         )
@@ -108,6 +110,8 @@ def resume_fairness(
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
             asked["answer"] -= sent(the_setup)
+            if options.enabled:
+                stages.phase("answer")
             _answer(
                 the_setup,
                 options,
@@ -120,6 +124,8 @@ def resume_fairness(
             asked["answer"] += sent(the_setup)
         flip = resumed_flip_check(record.config)
         asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
+        if record.config.get("determinism_check", True):
+            stages.phase("checks")
         _record_determinism(
             the_store,
             record.id,
@@ -142,6 +148,7 @@ def resume_fairness(
         from assay.fairness.retrain import retrain_model, retrains_after
 
         if record.config.get("retrain") and retrains_after(the_store, record.id):
+            stages.phase("retrain")
             mitigation = retrain_model(
                 the_setup,
                 store=the_store,
@@ -150,4 +157,5 @@ def resume_fairness(
                 max_queries=budget.get("max_queries"),
                 max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
             )
+        stages.finish()
     return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)

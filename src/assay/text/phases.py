@@ -11,6 +11,7 @@ import time
 from typing import Any
 
 from assay.core.calls import InlineCaller
+from assay.core.phased import Phased
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
 from assay.core.store import RunStore
@@ -54,6 +55,9 @@ def run_session(
     if counted and budget is not None:
         kwargs["max_queries"] = the_plan.search_budget(checking=checking)
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
+    # the re-check after the search is shown as such: 'done' once it has ended
+    stages = Phased(kwargs.get("on_progress"))
+    kwargs["on_progress"] = stages
     try:
         if not (execution or {}).get("units"):
             outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
@@ -67,6 +71,7 @@ def run_session(
             # a stopped session leaves the re-check to the one that ends the run
             asked = int(outcome.progress.get("queries") or 0)
             limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
+            stages.phase("checks")
             _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
         elif why is None:
             _record_off(kwargs["store"], kwargs["run_id"], checks)
@@ -77,6 +82,7 @@ def run_session(
         _record_queries(kwargs["store"], kwargs["run_id"], budget, loading, resumed_loading)
     # a served classifier that stopped answering ended the run: exit 3, never a pass
     fail_unavailable(kwargs["store"], kwargs["run_id"], why)
+    stages.finish()
     return outcome
 
 
