@@ -271,3 +271,34 @@ def test_api_findings_frame_in_the_user_s_terms(files: Path, tmp_path: Path) -> 
     assert (frame["target"].astype(str) == "1").all()
     assert {"box", "flip_rate", "corrected", "queries"} <= set(frame.columns)
     assert len(r.findings(limit=2)) == 2
+
+
+def test_a_filter_can_be_written_without_the_clean_images(
+    files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The filter file carries clean images by default; --no-filter-images writes none (images
+    that must not leave their place): the filter still loads, blocks the trigger and says in
+    the rerun line that it was asked so; alone, the option is refused (nothing to hold)."""
+    from assay.backdoor.filter import load_filter
+    from assay.models import load_model
+
+    common = ["backdoor", str(files / "model.onnx"), "--images", str(files / "scan.npz")]
+    common += ["--clean", str(files / "clean.npy"), "--range", "0,16", "--seed", "0"]
+    common += ["--store", str(tmp_path / "runs.db")]
+    code, out = _cli(capsys, *common, "--no-filter-images")
+    assert code == 2 and "no filter file was asked for" in out and "--export-filter" in out, out
+    assert not (tmp_path / "runs.db").exists()
+    for name, extra in (("with.json", []), ("without.json", ["--no-filter-images"])):
+        code, out = _cli(capsys, *common, "--export-filter", str(tmp_path / name), *extra)
+        assert code == 1, out
+    assert json.loads((tmp_path / "with.json").read_text())["references"] is not None
+    doc = json.loads((tmp_path / "without.json").read_text())
+    assert doc["references"] is None and doc["triggers"]
+    filt = load_filter(tmp_path / "without.json", load_model(str(files / "model.onnx")))
+    scan = np.load(files / "scan.npz")["images"]  # as the model takes them: 64 values, 0..16
+    pois = np.load(files / "poisoned_mask.npy")
+    _, flags = filt.predict_flagged(scan.reshape(len(scan), -1).astype(np.float32))
+    assert flags[pois].mean() >= 0.9 and not flags[~pois].any()
+    with RunStore(tmp_path / "runs.db", read_only=True) as store:
+        last = store.list_runs()[0]
+    assert "--no-filter-images" in last.command and last.config["filter_images"] is False

@@ -36,6 +36,7 @@ from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, ver
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
+from assay.errors import UsageError
 
 __all__ = [
     "DEMO_MODELS",
@@ -60,6 +61,7 @@ def check_backdoor(
     seed: int | None = None,
     store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
     export_filter: str | os.PathLike[str] | None = None,
+    filter_images: bool = True,
     on_progress: Callable[[dict[str, Any]], None] | None = None,
     argv: Sequence[str] | None = None,
     setup: BackdoorSetup | None = None,
@@ -91,6 +93,10 @@ def check_backdoor(
 
     ``fail_on``: the severity from which a finding fails the run (the CLI's ``--fail-on``),
     kept with the run so that ``assay resume`` and ``assay report`` judge it the same way.
+    ``filter_images``: whether the ``export_filter`` file carries up to 200 of the clean
+    images (a flagged input's trigger region is refilled from them, as the scan's corrected
+    label is); ``False`` writes none (images that must not leave their place), and the filter
+    covers the region with the image's dominant colour instead.
     ``keep_findings``: the witnesses kept in the store, ``"all"`` or a number (default
     100,000, as ``check_fairness``'s); every finding is counted.
     """
@@ -100,6 +106,12 @@ def check_backdoor(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
+    if not filter_images and export_filter is None:
+        raise UsageError(
+            "leaving the clean images out says what the filter file holds, and no filter "
+            "file was asked for (give --export-filter FILE too)",
+            argument="--filter-images",
+        )
     keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
@@ -118,6 +130,7 @@ def check_backdoor(
         **options,
         "fail_on": fail_on or None,
         "export_filter": export_filter,
+        "filter_images": None if filter_images else False,
         "units": units,
         "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
         "store": store,
@@ -133,6 +146,7 @@ def check_backdoor(
     }
     # absolute: a resume (from any directory) writes the filter where this run was asked to
     config["export_filter"] = None if export_filter is None else os.path.abspath(export_filter)
+    config["filter_images"] = bool(filter_images)
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["fingerprints"] = _fingerprints(the_setup)
@@ -170,4 +184,6 @@ def check_backdoor(
         counted="images scanned",
         rate="images per second (wall clock)",
     )
-    return _result(the_store, outcome, seed, command, the_setup, export_filter)
+    return _result(
+        the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
+    )

@@ -80,12 +80,19 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
 
 
 def export_filter(
-    path: str | os.PathLike[str], setup: BackdoorSetup, triggers: Sequence[Trigger]
+    path: str | os.PathLike[str],
+    setup: BackdoorSetup,
+    triggers: Sequence[Trigger],
+    *,
+    images: bool = True,
 ) -> tuple[Path, float | None, float | None]:
     """Write the filter file (with the model's answers to its probe images); its overhead
     (extra queries per input) on the scanned images and on the clean ones, counted without a
-    query: an input costs one more exactly when it carries a trigger's pixels."""
-    p = save_filter(path, setup.spec, triggers, model=setup.raw_model, references=setup.test.clean)
+    query: an input costs one more exactly when it carries a trigger's pixels.  ``images``:
+    whether the file carries clean images to refill a trigger's region from (without them,
+    the region is covered with the image's dominant colour, and the probes are noise)."""
+    references = setup.test.clean if images else None
+    p = save_filter(path, setup.spec, triggers, model=setup.raw_model, references=references)
     filt = TriggerFilter(setup.raw_model, setup.spec, triggers)
 
     def overhead(images: np.ndarray | None) -> float | None:
@@ -103,6 +110,8 @@ def _result(
     command: str,
     setup: BackdoorSetup,
     filter_file: str | os.PathLike[str] | None,
+    *,
+    filter_images: bool = True,
 ) -> BackdoorResult:
     record = store.get_run(outcome.run_id)
     result = BackdoorResult(
@@ -118,6 +127,6 @@ def _result(
     )
     if filter_file is not None:
         result.filter_path, result.filter_overhead, result.filter_overhead_clean = export_filter(
-            filter_file, setup, result.triggers
+            filter_file, setup, result.triggers, images=filter_images
         )
     return result

@@ -150,6 +150,7 @@ def resume_backdoor(
         record.command,
         the_setup,
         _filter_path(record.config),
+        filter_images=record.config.get("filter_images", True) is not False,
     )
 
 

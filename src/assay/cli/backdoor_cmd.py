@@ -121,6 +121,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             Path | None,
             typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
         ] = None,
+        filter_images: Annotated[
+            bool,
+            typer.Option(
+                "--filter-images/--no-filter-images",
+                help="Whether the filter file carries up to 200 of the clean images (a "
+                "trigger's region is refilled from them); --no-filter-images writes none.",
+            ),
+        ] = True,
         model_scan: Annotated[
             bool,
             typer.Option("--model-scan", help="Scan the model from clean images only."),
@@ -194,6 +202,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     f"{flag} is for --strategy {owner}; this run's strategy is {strategy}",
                     argument=flag,
                 )
+        if not filter_images and export_filter is None:  # never silently ignored
+            raise UsageError(
+                "says what the --export-filter file holds, and no filter file was asked for "
+                "(give --export-filter FILE too)",
+                argument="--no-filter-images",
+            )
         outputs = [
             (html, "--html"),
             (junit, "--junit"),
@@ -253,6 +267,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 seed=seed,
                 store=store,
                 export_filter=export_filter,
+                filter_images=filter_images,
                 argv=command_argv(ctx),
                 executor=executor,
                 workers=workers,
