@@ -98,6 +98,8 @@ def test_every_phase_calls_a_column_transformer_pipeline_as_it_was_fitted(tmp_pa
         store=tmp_path / "runs.db",
         retrain=True,
         retrain_dir=tmp_path / "models",
+        # its labels follow sex: a fair round costs ~8 points of accuracy; kept, to be loaded
+        max_accuracy_loss=100,
     )
     assert SEEN == []
     assert result.status in ("completed", "budget_exhausted")
