@@ -80,13 +80,13 @@ class Overlap:
 
     def install(self) -> None:
         from assay.core.budget import BudgetedModel
-        from assay.text import engine, pipeline
+        from assay.text import dispatch, engine, pipeline
 
         me = self
         send_early = pipeline.PanelWorker.send_early
         predict = pipeline.PanelWorker.predict
         submit_new = BudgetedModel.submit_new
-        read = engine._Flight.read
+        read = dispatch.Flight.read
 
         def wait_event(t: float, j: int) -> None:
             if me.shrinking:
@@ -131,7 +131,7 @@ class Overlap:
             (pipeline.PanelWorker, "send_early", early),
             (pipeline.PanelWorker, "predict", pred),
             (BudgetedModel, "submit_new", submit),
-            (engine._Flight, "read", flight_read),
+            (dispatch.Flight, "read", flight_read),
             (engine.Engine, "_findings", shrinking),
         ):
             self._undo.append((owner, attr, getattr(owner, attr)))
@@ -222,7 +222,7 @@ def breakdown(
 ) -> None:
     """Where a walk run's wall time goes, per query (one seed, timers around the parts)."""
     from assay.core.budget import BudgetedModel
-    from assay.text import engine, oracle, shrink, strategies
+    from assay.text import dispatch, engine, oracle, shrink, strategies
 
     models = _models(pair)
     setup = setup_text(models, names=list(PAIRS[pair]), grammar=grammar)
@@ -236,7 +236,7 @@ def breakdown(
     timers.wrap(BudgetedModel, "predict", "calling the classifiers (dispatch, waiting)")
     timers.wrap(BudgetedModel, "predict_new", "calling the classifiers (dispatch, waiting)")
     timers.wrap(BudgetedModel, "submit_new", "calling the classifiers (dispatch, waiting)")
-    timers.wrap(engine._Flight, "read", "calling the classifiers (dispatch, waiting)")  # the wait
+    timers.wrap(dispatch.Flight, "read", "calling the classifiers (dispatch, waiting)")  # the wait
     turn = "waiting for the turn (the other lane runs)"
     timers.wrap(engine.Engine, "_give_turn", turn)
     t0, c0 = time.perf_counter(), time.process_time()

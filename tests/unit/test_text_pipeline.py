@@ -128,7 +128,7 @@ def test_sending_ahead_keeps_the_findings_and_sends_each_sentence_once(
 ) -> None:
     """A round's proposals go to the classifiers in parts as they are drafted: more calls,
     the same findings as one batch per round, and no sentence sent twice."""
-    from assay.text import engine as text_engine
+    from assay.text import dispatch as text_dispatch
     from assay.text import panel as text_panel
 
     # (the classifiers' cost per call unknown: the parts are a share of the round)
@@ -137,8 +137,8 @@ def test_sending_ahead_keeps_the_findings_and_sends_each_sentence_once(
         tmp_path,
         monkeypatch,
         {  # the default; never ahead (a part larger than the round)
-            "ahead": lambda: monkeypatch.setattr(text_engine, "AHEAD_SHARE", 0.25),
-            "never": lambda: monkeypatch.setattr(text_engine, "AHEAD_SHARE", 100.0),
+            "ahead": lambda: monkeypatch.setattr(text_dispatch, "AHEAD_SHARE", 0.25),
+            "never": lambda: monkeypatch.setattr(text_dispatch, "AHEAD_SHARE", 100.0),
         },
     )
     assert got["ahead"][0], "the planted bug was not found"

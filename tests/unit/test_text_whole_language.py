@@ -52,13 +52,13 @@ def test_part_of_the_language_is_not_a_proof(tmp_path: Path) -> None:
 def test_the_resume_state_keeps_keys_of_sentences_not_the_sentences() -> None:
     """8 bytes a sentence asked (a long run's store stays bounded by its count, not by its
     sentences' length); state stored as texts by older versions still restores."""
-    from assay.text.engine import _key_set, text_key
+    from assay.text.engine import key_set, text_key
 
     keys = np.array([text_key("the food is good"), text_key("x")], dtype=np.uint64)
     assert keys.itemsize == 8
-    assert _key_set(keys) == {text_key("the food is good"), text_key("x")}
+    assert key_set(keys) == {text_key("the food is good"), text_key("x")}
     old = np.array(["the food is good", "x"], dtype=str)
-    assert _key_set(old) == _key_set(keys)
+    assert key_set(old) == key_set(keys)
     assert text_key("the food is good") == text_key("the food is good")  # every process
     assert text_key("the food is good") != text_key("the food is bad")
 

@@ -10,9 +10,6 @@ ones, and returns findings: one per distinct minimal error (duplicates are count
 from __future__ import annotations
 
 import gc
-import hashlib
-import json
-import math
 import threading
 import time
 from collections.abc import Sequence
@@ -20,10 +17,11 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
 from assay.core.findings import FindingBatch
 from assay.core.labels import join_labels
 from assay.errors import BudgetExhausted
+from assay.text.dispatch import LANE, Dispatch, Flight
+from assay.text.engine_state import EngineState, key_set, text_key
 from assay.text.flat import text as flat_text
 from assay.text.generate import (
     Draws,
@@ -35,55 +33,27 @@ from assay.text.generate import (
     tree_productions,
     tree_text,
 )
-from assay.text.known import KnownErrors
+from assay.text.known import KnownErrors, signature
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
 from assay.text.untested import untested_reason
 
-__all__ = ["Engine", "Evaluated", "Strategy", "TextModel", "untested_reason"]
+__all__ = [
+    "Engine",
+    "Evaluated",
+    "Strategy",
+    "TextModel",
+    "key_set",
+    "signature",
+    "text_key",
+    "untested_reason",
+]
 
 _SEP = "\x1f"
-
-
-def text_key(text: str) -> int:
-    """A sentence's (or a case's texts') 64-bit key: the same in every process, so that the
-    resume state holds 8 bytes per sentence asked, not the sentence."""
-    return int.from_bytes(hashlib.blake2b(text.encode(), digest_size=8).digest(), "little")
-
-
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
-AHEAD = 32  # proposals sent ahead together (``Engine.send_ahead``), at least
-AHEAD_SHARE = 0.25  # ... and at least this share of the round's proposals
-# ... unless the classifiers' cost per call is known (``panel.CallCost``) and small: then
-# parts as small as keep that fixed cost under ``CALL_SHARE`` of a part's, at least AHEAD_MIN
-AHEAD_MIN = 8
-CALL_SHARE = 0.1
 _RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
-# what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
-_LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
-
-
-class _Flight:
-    """A batch of never-asked sentences sent to the classifiers, its answer not read yet."""
-
-    __slots__ = ("call", "keys", "value")
-
-    def __init__(self, call: Any, keys: np.ndarray) -> None:
-        self.call, self.keys = call, keys
-        self.value: np.ndarray | None = None
-
-    def read(self, model: Any, pending: dict[int, _Flight]) -> np.ndarray:
-        if self.value is None:
-            value = np.asarray(self.call.result())
-            model.remember(self.keys, value)
-            self.value = value
-            for k in self.keys.tolist():
-                if pending.get(k) is self:
-                    del pending[k]
-        out: np.ndarray = self.value
-        return out
 
 
 class TextModel(Protocol):
@@ -132,7 +102,7 @@ class Strategy(Protocol):
     def load(self, state: dict[str, Any]) -> None: ...
 
 
-class Engine:
+class Engine(Dispatch, EngineState):
     def __init__(
         self,
         oracle: Oracle,
@@ -229,14 +199,14 @@ class Engine:
         ]
         self._turns: Turns | None = None
         self._lane = 0
-        self._pending: dict[int, _Flight] = {}
+        self._pending: dict[int, Flight] = {}
         self._stop_next: str | None = None  # a lane ran out of budget: the next round stops
         # sending ahead (``send_ahead``): how many of this round's proposals were sent, and
         # per sentence sent and not yet judged, its batch and row
         self._ahead_at = 0
         self._ahead_off = False
         self._ahead_part: int | None = None  # proposals per part (made at a round's first)
-        self._sent: dict[int, tuple[_Flight, int]] = {}
+        self._sent: dict[int, tuple[Flight, int]] = {}
         self._fail_next: BaseException | None = None  # a lane failed: raised next round
 
     @property
@@ -447,180 +417,6 @@ class Engine:
         if work is not None:
             work()
 
-    def send_ahead(self, cases: list[Case], planned: int) -> None:
-        """Send now the sentences of the proposals drafted since the last call (``cases``:
-        this round's proposals so far, in order; ``planned``: how many the round will
-        have, about), when there are enough of them (``AHEAD``, and a share of the
-        round, ``AHEAD_SHARE``: each call costs the classifiers some time of its own): the
-        classifiers answer them while the strategy drafts the rest (``evaluate`` then reads
-        them).  The answers are the same as in one batch: the findings do not change.  Off
-        with lanes, and once a chunk would not fit in the query budget (``evaluate`` trims
-        as usual).  Where the classifiers' fixed cost per call is known to be small beside
-        their cost per sentence (``panel.CallCost``: VADER and TextBlob's is nil, two TF-IDF
-        pipelines' ~5 ms), the parts are smaller (``CALL_SHARE``, ``AHEAD_MIN``): the first
-        goes out sooner and the last leaves less to wait for, at no cost to the
-        classifiers."""
-        if self._ahead_off:
-            return
-        at_least = self._ahead_part
-        if at_least is None:
-            at_least = self._ahead_part = self._part_size(planned)
-        if len(cases) - self._ahead_at < at_least:
-            return
-        model: Any = self.model
-        if self._turns is not None or not hasattr(model, "submit_new"):
-            self._ahead_off = True
-            return
-        chunk = cases[self._ahead_at :]
-        self._ahead_at = len(cases)
-        asked = self.asked
-        texts: list[str] = []
-        new: list[int] = []
-        mine: set[int] = set()
-        for case in chunk:
-            _c, tx, keys, _k = self._entry(case)
-            for t, k in zip(tx, keys, strict=True):
-                if k not in asked and k not in mine:
-                    mine.add(k)
-                    texts.append(t)
-                    new.append(k)
-        if not texts:
-            return
-        left = model.remaining()
-        if left is not None and len(texts) > left:
-            self._ahead_off = True
-            return
-        arr = np.fromiter(new, dtype=np.uint64, count=len(new))
-        try:
-            call = model.submit_new(texts, arr)
-        except BudgetExhausted:  # the time budget: ``evaluate`` meets it as usual
-            self._ahead_off = True
-            return
-        flight = _Flight(call, arr)
-        for row, k in enumerate(new):
-            self._sent[k] = (flight, row)
-            asked.add(k)
-            self._asked_log.append(k)
-
-    def _part_size(self, planned: int) -> int:
-        """Proposals per part sent ahead in this round (``send_ahead``)."""
-        size = max(AHEAD, int(planned * AHEAD_SHARE))
-        cost = getattr(getattr(self.model, "model", None), "call_cost", None)
-        fitted = cost.fitted() if cost is not None else None
-        if fitted is not None:
-            fixed, each = fitted
-            size = min(size, max(AHEAD_MIN, math.ceil(fixed / (CALL_SHARE * each))))
-        return size
-
-    def _predict_sent(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
-        """``_predict`` when some of ``flat`` were sent ahead: the rest is sent (or read from
-        the cache), then every answer read, in the order of ``flat``."""
-        model: Any = self.model
-        sent = self._sent
-        rest = [i for i, k in enumerate(keys) if k not in sent]
-        rest_keys = [keys[i] for i in rest]
-        last: _Flight | None = None
-        if (
-            rest
-            and not any(k in self.asked for k in rest_keys)
-            and len(set(rest_keys)) == len(rest_keys)
-        ):
-            arr = np.fromiter(rest_keys, dtype=np.uint64, count=len(rest_keys))
-            last = _Flight(model.submit_new([flat[i] for i in rest], arr), arr)
-        if meanwhile is not None:
-            meanwhile()  # while the classifiers answer
-        rows: list[np.ndarray | None] = [None] * len(keys)
-        for i, k in enumerate(keys):
-            got = sent.get(k)
-            if got is not None:
-                rows[i] = got[0].read(model, self._pending)[got[1]]
-        if rest:
-            if last is not None:
-                answer = last.read(model, self._pending)
-            else:
-                answer = np.asarray(
-                    model.predict(
-                        [flat[i] for i in rest], keys=np.asarray(rest_keys, dtype=np.uint64)
-                    )
-                )
-            for j, i in enumerate(rest):
-                rows[i] = answer[j]
-        for k in keys:
-            sent.pop(k, None)
-        return np.asarray(rows)
-
-    def _predict(self, flat: list[str], keys: list[int], meanwhile: Any = None) -> np.ndarray:
-        """The panel's answers to ``flat`` (``keys``: their ``text_key``s).  Sentences never
-        asked and all different go to the model as such (nothing to look up in its cache);
-        others through its cache, keyed by the same keys."""
-        model: Any = self.model
-        asked = self.asked
-        if self._sent:
-            return self._predict_sent(flat, keys, meanwhile)
-        if self._turns is not None and hasattr(model, "submit_new"):
-            return self._predict_turns(flat, keys, meanwhile)
-        if hasattr(model, "predict_new"):
-            arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
-            if not any(k in asked for k in keys) and len(set(keys)) == len(keys):
-                if hasattr(model, "submit_new") and meanwhile is not None:
-                    call = model.submit_new(flat, arr)
-                    meanwhile()  # while the classifiers answer (elsewhere)
-                    return _Flight(call, arr).read(model, self._pending)
-                out: np.ndarray = model.predict_new(flat, arr)
-            else:
-                out = model.predict(flat, keys=arr)
-            return out
-        answer: np.ndarray = model.predict(flat)
-        return answer
-
-    def _predict_turns(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
-        """``_predict`` in a laned round: the sentences never asked are sent (counted and
-        marked asked now), the turn goes to the other lanes while the classifiers answer,
-        then the answer is read; sentences another lane sent are read from its call."""
-        model: Any = self.model
-        asked, pending = self.asked, self._pending
-        new: list[int] = []
-        mine: set[int] = set()
-        for i, k in enumerate(keys):
-            if k not in asked and k not in mine:
-                mine.add(k)
-                new.append(i)
-        flight = None
-        if new:
-            arr = np.fromiter((keys[i] for i in new), dtype=np.uint64, count=len(new))
-            flight = _Flight(model.submit_new([flat[i] for i in new], arr), arr)
-            for k in mine:
-                pending[k] = flight
-                asked.add(k)
-                self._asked_log.append(k)
-            if meanwhile is not None:
-                meanwhile()
-            self._give_turn()  # (nothing sent: nothing to wait for, the turn is kept)
-        if flight is not None:
-            flight.read(model, pending)
-            if len(new) == len(keys):
-                assert flight.value is not None
-                return flight.value
-        for k in keys:  # sent by another lane (or earlier), answer still out
-            other = pending.get(k)
-            if other is not None:
-                other.read(model, pending)
-        out: np.ndarray = model.predict(flat, keys=np.asarray(keys, dtype=np.uint64))
-        return out
-
-    def _give_turn(self) -> None:
-        """Let the other lanes run until this one has the turn again (its own state saved
-        and restored around it)."""
-        turns = self._turns
-        if turns is None:
-            return
-        me = self._lane
-        self._ctx[me] = {a: getattr(self, a) for a in _LANE}
-        turns.give(me)
-        turns.wait(me)
-        self.__dict__.update(self._ctx[me])
-        self._lane = me
-
     def _watch(self, flat: list[str], out: np.ndarray) -> None:
         if not self.wordy:
             self.wordy = any(t.strip() for t in flat)
@@ -701,7 +497,7 @@ class Engine:
             except BaseException as exc:  # handed to the search's thread
                 errors[i] = exc
             finally:
-                self._ctx[i] = {a: getattr(self, a) for a in _LANE}
+                self._ctx[i] = {a: getattr(self, a) for a in LANE}
                 turns.end(i)
 
         threads = [
@@ -909,20 +705,6 @@ class Engine:
         self.minimal[key]["count"] += 1
         self._counted.add(key)
 
-    def _minimal_appends(self, snap: Snapshot) -> None:
-        """The minimal records new since the last snapshot, and the counts changed since it,
-        as JSON lines appended to ``snap`` (a checkpoint writes what is new, not the set)."""
-        if self._minimal_new:
-            new = self._minimal_new
-            snap.appends["minimal"] = json_lines(
-                [{"key": k, "record": self.minimal[k]} for k in new]
-            )
-            self._counted.difference_update(new)  # their records carry their counts
-        if self._counted:
-            changed = {k: self.minimal[k]["count"] for k in sorted(self._counted)}
-            snap.appends["minimal_counts"] = json_lines([changed])
-        self._minimal_new, self._counted = [], set()
-
     def known_core(self, case: Case) -> str | None:
         """The key of the smallest known minimal error (failing in any way) whose words the
         sentences of ``case`` keep in order: the part of ``case`` that fails, as far as the
@@ -981,116 +763,10 @@ class Engine:
             },
         )
 
-    # -- checkpoints -------------------------------------------------------------------------
-    def snapshot(self) -> Snapshot:
-        snap = Snapshot(
-            values={
-                "cases": self.cases,
-                "errors": self.errors,
-                "search_errors": self.search_errors,
-                "proposed": self.proposed,
-                # one JSON text (copied for the store as one object: ``core.run._detached``)
-                "words_json": json.dumps(self.words, separators=(",", ":")),
-                "shrink_incomplete": self.shrink_incomplete,
-                "stop_reason": self.stop_reason,
-                "done": self._done,
-                "search_seconds": self.search_seconds,
-                "stalled": self.stalled,
-                "first_answer": self.first_answer,
-                "varied": self.varied,
-                "still": self.still,
-                "wordy": self.wordy,
-                "strategy": self.strategy.state(),
-                "lanes": [c["strategy"].state() for c in self._ctx[1:]],
-                "stop_next": self._stop_next,
-            }
-        )
-        # the productions used so far and their counts (a grammar of 50,000 productions
-        # whose every count was copied and written at each checkpoint took 0.4 s a time)
-        used = np.flatnonzero(self.prod_n)
-        snap.arrays["prod_used"] = used.astype(np.int64)
-        snap.arrays["prod_n"] = self.prod_n[used]
-        snap.arrays["prod_err"] = self.prod_err[used]
-        snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
-        snap.appends["keys"] = np.array(self._keys_log, dtype=np.uint64)
-        self._asked_log, self._keys_log = [], []
-        self._minimal_appends(snap)
-        return snap
-
-    def restore(self, snap: Snapshot) -> None:
-        v = snap.values
-        self.cases = int(v.get("cases", 0))
-        self.errors = int(v.get("errors", 0))
-        self.search_errors = int(v.get("search_errors", 0))
-        self.proposed = int(v.get("proposed", 0))
-        used = snap.arrays.get("prod_used")
-        if used is not None:
-            n_prod = self.g.n_productions
-            self.prod_n = np.zeros(n_prod, dtype=np.int64)
-            self.prod_err = np.zeros(n_prod, dtype=np.int64)
-            self.prod_n[used] = snap.arrays["prod_n"]
-            self.prod_err[used] = snap.arrays["prod_err"]
-        else:  # a state stored before: every count, in values
-            self.prod_n = np.asarray(v.get("prod_n", self.prod_n.tolist()), dtype=np.int64)
-            self.prod_err = np.asarray(v.get("prod_err", self.prod_err.tolist()), dtype=np.int64)
-        words = json.loads(v["words_json"]) if "words_json" in v else v.get("words", {})
-        self.words = {str(k): list(x) for k, x in dict(words).items()}
-        # the records as JSON lines in appends, then the counts changed since, in order; a
-        # state stored before them holds every record in values (as JSON text, or before
-        # that as records)
-        self.minimal = {}
-        if "minimal_json" in v:
-            counts = dict(v.get("minimal_counts", {}))
-            for key, text in dict(v["minimal_json"]).items():
-                rec = json.loads(text)
-                rec["count"] = int(counts.get(key, rec.get("count", 1)))
-                self.minimal[key] = rec
-        else:
-            self.minimal = dict(v.get("minimal", {}))
-        for line in from_json_lines(snap.appends.get("minimal")):
-            self.minimal[str(line["key"])] = dict(line["record"])
-        for changed in from_json_lines(snap.appends.get("minimal_counts")):
-            for key, n in changed.items():
-                self.minimal[key]["count"] = int(n)
-        self._minimal_new, self._counted = [], set()
-        self._known = KnownErrors()
-        for key, rec in self.minimal.items():
-            self._remember(key, str(rec.get("signature") or signature(rec["detail"])))
-        self.shrink_incomplete = int(v.get("shrink_incomplete", 0))
-        self.stop_reason = v.get("stop_reason")
-        self._done = bool(v.get("done", False))
-        self.search_seconds = float(v.get("search_seconds", 0.0))
-        self.stalled = bool(v.get("stalled", False))
-        first = v.get("first_answer")
-        self.first_answer = None if first is None else [float(x) for x in first]
-        # a state stored before the watch: taken as varied and worded (never judged untested)
-        self.varied = bool(v.get("varied", True))
-        still = v.get("still")
-        self.still = None if still is None else [bool(x) for x in still]
-        self.wordy = bool(v.get("wordy", True))
-        self.strategy.load(dict(v.get("strategy", {})))
-        for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
-            c["strategy"].load(dict(st))
-        self._stop_next = v.get("stop_next")
-        asked = snap.appends.get("asked")
-        keys = snap.appends.get("keys")
-        self.asked = _key_set(asked)
-        self.keys = _key_set(keys)
-        self._asked_log, self._keys_log = [], []
-
 
 def thaw() -> None:
     """Give the cyclic collector back what ``Engine.step`` froze (at the end of a run)."""
     gc.unfreeze()
-
-
-def _key_set(stored: np.ndarray | None) -> set[int]:
-    """Keys from the resume state (texts, as stored before keys were)."""
-    if stored is None:
-        return set()
-    if stored.dtype.kind in "USO":
-        return {text_key(str(t)) for t in stored.tolist()}
-    return {int(k) for k in stored.tolist()}
 
 
 def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
@@ -1109,11 +785,6 @@ def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[
                 used.update(terms[p])
     parts = [part for w in used for part in (w.split() if " " in w or not w else (w,))]
     return prods, parts
-
-
-def signature(detail: dict[str, Any]) -> str:
-    """How a case fails: each classifier's labels (and which classifiers failed)."""
-    return repr((detail.get("labels"), detail.get("failed")))
 
 
 def _label_text(detail: dict[str, Any]) -> list[str]:

@@ -14,9 +14,16 @@ all of them.)
 
 from __future__ import annotations
 
+from typing import Any
+
 from assay.text.shrink import _subsequence
 
-__all__ = ["KnownErrors"]
+__all__ = ["KnownErrors", "signature"]
+
+
+def signature(detail: dict[str, Any]) -> str:
+    """How a case fails: each classifier's labels (and which classifiers failed)."""
+    return repr((detail.get("labels"), detail.get("failed")))
 
 
 class KnownErrors:

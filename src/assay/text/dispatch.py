@@ -1,0 +1,243 @@
+"""How the text search's sentences reach the classifiers: in one call per round, in parts sent
+ahead while the strategy drafts the rest (``send_ahead``), or, in a laned search, sent while
+the other lanes take their turn (``pipeline.Turns``).  Each sentence is asked once: a part in
+flight (``Flight``) is read when its answers are needed, and its answers are remembered by
+the model's cache under the sentences' keys.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from assay.errors import BudgetExhausted
+
+if TYPE_CHECKING:
+    from assay.text.oracle import Case
+    from assay.text.pipeline import Turns
+
+__all__ = ["AHEAD", "AHEAD_MIN", "AHEAD_SHARE", "CALL_SHARE", "LANE", "Dispatch", "Flight"]
+
+AHEAD = 32  # proposals sent ahead together (``Dispatch.send_ahead``), at least
+AHEAD_SHARE = 0.25  # ... and at least this share of the round's proposals
+# ... unless the classifiers' cost per call is known (``panel.CallCost``) and small: then
+# parts as small as keep that fixed cost under ``CALL_SHARE`` of a part's, at least AHEAD_MIN
+AHEAD_MIN = 8
+CALL_SHARE = 0.1
+# what each lane of a laned search has of its own (``Engine`` swaps them when the turn passes)
+LANE = ("strategy", "draws", "_texts", "_memo", "new_minimal", "shrink_credit", "_short")
+
+
+class Flight:
+    """A batch of never-asked sentences sent to the classifiers, its answer not read yet."""
+
+    __slots__ = ("call", "keys", "value")
+
+    def __init__(self, call: Any, keys: np.ndarray) -> None:
+        self.call, self.keys = call, keys
+        self.value: np.ndarray | None = None
+
+    def read(self, model: Any, pending: dict[int, Flight]) -> np.ndarray:
+        if self.value is None:
+            value = np.asarray(self.call.result())
+            model.remember(self.keys, value)
+            self.value = value
+            for k in self.keys.tolist():
+                if pending.get(k) is self:
+                    del pending[k]
+        out: np.ndarray = self.value
+        return out
+
+
+class Dispatch:
+    """The engine's calls to the classifiers (a part of ``text.engine.Engine``)."""
+
+    model: Any
+    asked: set[int]
+    _asked_log: list[int]
+    _ctx: list[dict[str, Any]]
+    _lane: int
+    _turns: Turns | None
+    _pending: dict[int, Flight]
+    _sent: dict[int, tuple[Flight, int]]
+    _ahead_at: int
+    _ahead_off: bool
+    _ahead_part: int | None
+    _entry: Callable[[Case], tuple[Case, list[str], list[int], int]]
+
+    def send_ahead(self, cases: list[Case], planned: int) -> None:
+        """Send now the sentences of the proposals drafted since the last call (``cases``:
+        this round's proposals so far, in order; ``planned``: how many the round will
+        have, about), when there are enough of them (``AHEAD``, and a share of the
+        round, ``AHEAD_SHARE``: each call costs the classifiers some time of its own): the
+        classifiers answer them while the strategy drafts the rest (``evaluate`` then reads
+        them).  The answers are the same as in one batch: the findings do not change.  Off
+        with lanes, and once a chunk would not fit in the query budget (``evaluate`` trims
+        as usual).  Where the classifiers' fixed cost per call is known to be small beside
+        their cost per sentence (``panel.CallCost``: VADER and TextBlob's is nil, two TF-IDF
+        pipelines' ~5 ms), the parts are smaller (``CALL_SHARE``, ``AHEAD_MIN``): the first
+        goes out sooner and the last leaves less to wait for, at no cost to the
+        classifiers."""
+        if self._ahead_off:
+            return
+        at_least = self._ahead_part
+        if at_least is None:
+            at_least = self._ahead_part = self._part_size(planned)
+        if len(cases) - self._ahead_at < at_least:
+            return
+        model: Any = self.model
+        if self._turns is not None or not hasattr(model, "submit_new"):
+            self._ahead_off = True
+            return
+        chunk = cases[self._ahead_at :]
+        self._ahead_at = len(cases)
+        asked = self.asked
+        texts: list[str] = []
+        new: list[int] = []
+        mine: set[int] = set()
+        for case in chunk:
+            _c, tx, keys, _k = self._entry(case)
+            for t, k in zip(tx, keys, strict=True):
+                if k not in asked and k not in mine:
+                    mine.add(k)
+                    texts.append(t)
+                    new.append(k)
+        if not texts:
+            return
+        left = model.remaining()
+        if left is not None and len(texts) > left:
+            self._ahead_off = True
+            return
+        arr = np.fromiter(new, dtype=np.uint64, count=len(new))
+        try:
+            call = model.submit_new(texts, arr)
+        except BudgetExhausted:  # the time budget: ``evaluate`` meets it as usual
+            self._ahead_off = True
+            return
+        flight = Flight(call, arr)
+        for row, k in enumerate(new):
+            self._sent[k] = (flight, row)
+            asked.add(k)
+            self._asked_log.append(k)
+
+    def _part_size(self, planned: int) -> int:
+        """Proposals per part sent ahead in this round (``send_ahead``)."""
+        size = max(AHEAD, int(planned * AHEAD_SHARE))
+        cost = getattr(getattr(self.model, "model", None), "call_cost", None)
+        fitted = cost.fitted() if cost is not None else None
+        if fitted is not None:
+            fixed, each = fitted
+            size = min(size, max(AHEAD_MIN, math.ceil(fixed / (CALL_SHARE * each))))
+        return size
+
+    def _predict_sent(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
+        """``_predict`` when some of ``flat`` were sent ahead: the rest is sent (or read from
+        the cache), then every answer read, in the order of ``flat``."""
+        model: Any = self.model
+        sent = self._sent
+        rest = [i for i, k in enumerate(keys) if k not in sent]
+        rest_keys = [keys[i] for i in rest]
+        last: Flight | None = None
+        if (
+            rest
+            and not any(k in self.asked for k in rest_keys)
+            and len(set(rest_keys)) == len(rest_keys)
+        ):
+            arr = np.fromiter(rest_keys, dtype=np.uint64, count=len(rest_keys))
+            last = Flight(model.submit_new([flat[i] for i in rest], arr), arr)
+        if meanwhile is not None:
+            meanwhile()  # while the classifiers answer
+        rows: list[np.ndarray | None] = [None] * len(keys)
+        for i, k in enumerate(keys):
+            got = sent.get(k)
+            if got is not None:
+                rows[i] = got[0].read(model, self._pending)[got[1]]
+        if rest:
+            if last is not None:
+                answer = last.read(model, self._pending)
+            else:
+                answer = np.asarray(
+                    model.predict(
+                        [flat[i] for i in rest], keys=np.asarray(rest_keys, dtype=np.uint64)
+                    )
+                )
+            for j, i in enumerate(rest):
+                rows[i] = answer[j]
+        for k in keys:
+            sent.pop(k, None)
+        return np.asarray(rows)
+
+    def _predict(self, flat: list[str], keys: list[int], meanwhile: Any = None) -> np.ndarray:
+        """The panel's answers to ``flat`` (``keys``: their ``text_key``s).  Sentences never
+        asked and all different go to the model as such (nothing to look up in its cache);
+        others through its cache, keyed by the same keys."""
+        model: Any = self.model
+        asked = self.asked
+        if self._sent:
+            return self._predict_sent(flat, keys, meanwhile)
+        if self._turns is not None and hasattr(model, "submit_new"):
+            return self._predict_turns(flat, keys, meanwhile)
+        if hasattr(model, "predict_new"):
+            arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
+            if not any(k in asked for k in keys) and len(set(keys)) == len(keys):
+                if hasattr(model, "submit_new") and meanwhile is not None:
+                    call = model.submit_new(flat, arr)
+                    meanwhile()  # while the classifiers answer (elsewhere)
+                    return Flight(call, arr).read(model, self._pending)
+                out: np.ndarray = model.predict_new(flat, arr)
+            else:
+                out = model.predict(flat, keys=arr)
+            return out
+        answer: np.ndarray = model.predict(flat)
+        return answer
+
+    def _predict_turns(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
+        """``_predict`` in a laned round: the sentences never asked are sent (counted and
+        marked asked now), the turn goes to the other lanes while the classifiers answer,
+        then the answer is read; sentences another lane sent are read from its call."""
+        model: Any = self.model
+        asked, pending = self.asked, self._pending
+        new: list[int] = []
+        mine: set[int] = set()
+        for i, k in enumerate(keys):
+            if k not in asked and k not in mine:
+                mine.add(k)
+                new.append(i)
+        flight = None
+        if new:
+            arr = np.fromiter((keys[i] for i in new), dtype=np.uint64, count=len(new))
+            flight = Flight(model.submit_new([flat[i] for i in new], arr), arr)
+            for k in mine:
+                pending[k] = flight
+                asked.add(k)
+                self._asked_log.append(k)
+            if meanwhile is not None:
+                meanwhile()
+            self._give_turn()  # (nothing sent: nothing to wait for, the turn is kept)
+        if flight is not None:
+            flight.read(model, pending)
+            if len(new) == len(keys):
+                assert flight.value is not None
+                return flight.value
+        for k in keys:  # sent by another lane (or earlier), answer still out
+            other = pending.get(k)
+            if other is not None:
+                other.read(model, pending)
+        out: np.ndarray = model.predict(flat, keys=np.asarray(keys, dtype=np.uint64))
+        return out
+
+    def _give_turn(self) -> None:
+        """Let the other lanes run until this one has the turn again (its own state saved
+        and restored around it)."""
+        turns = self._turns
+        if turns is None:
+            return
+        me = self._lane
+        self._ctx[me] = {a: getattr(self, a) for a in LANE}
+        turns.give(me)
+        turns.wait(me)
+        self.__dict__.update(self._ctx[me])
+        self._lane = me
