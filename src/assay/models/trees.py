@@ -9,7 +9,8 @@ fairness shell turns it into the schema's terms (``fairness.exact.compose``).  S
   steps are column selections, one-hot/ordinal encoders and scalers (``transform`` applies
   them; the composition checks that each output column depends on one feature);
 - ONNX ``TreeEnsembleClassifier`` fed straight from the graph's input (XGBoost, LightGBM and
-  scikit-learn exports).
+  scikit-learn exports; equality splits, LightGBM's categorical ones, each read as a 0/1
+  column past the input's; a graph fed floats compares float32 values, ``inputs32``).
 
 A tree sends a row left at node ``i`` when ``x[feature[i]] <= threshold[i]``; leaves have
 feature -1.  See ``fairness.exact.trees`` for how ``combine``, ``base``, ``scale`` and ``cut``
@@ -93,10 +94,17 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
     if read is None and name in _BOOSTERS:
+        where = (
+            "; in a Pipeline, only the booster fitted on the preprocessed columns can be: "
+            "exact analysis reads ONNX trees fed straight from the graph's input"
+            if steps
+            else ""
+        )
         return (
             f"exact analysis does not read {name} objects (their trees, base score and "
             f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
             f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
+            f"{where}"
         )
     if read is None:
         return f"exact analysis reads tree models; the final estimator is {name}"
