@@ -186,3 +186,20 @@ def test_booster_in_memory_says_to_export_it(kind: str) -> None:
     assert isinstance(reason, str)
     assert "export the model to ONNX" in reason
     assert ("convert_xgboost" if kind == "xgb" else "convert_lightgbm") in reason
+
+
+def test_xgboost_categorical_splits_are_read_as_equalities(tmp_path: Path) -> None:
+    """XGBoost's own categorical splits (``enable_categorical``, a set of codes one way) are
+    exported as ``BRANCH_EQ`` nodes too (onnxmltools needs the columns named f0, f1, ...)."""
+    import pandas as pd
+
+    x, y = _training()
+    frame = pd.DataFrame(x, columns=[f"f{j}" for j in range(len(SCHEMA))])
+    for j in (1, 3):
+        frame[f"f{j}"] = pd.Categorical(x[:, j].astype(int), categories=range(4))
+    estimator = xgb.XGBClassifier(**XGB, enable_categorical=True, max_cat_to_onehot=1)
+    estimator.fit(frame, y)
+    onx = convert_xgboost(estimator, initial_types=[("X", FloatTensorType([None, len(SCHEMA)]))])
+    path = tmp_path / "categorical.onnx"
+    path.write_bytes(onx.SerializeToString())
+    assert _equals_enumeration(load_model(str(path))) == ("each equality split a 0/1 column",)
