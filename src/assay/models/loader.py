@@ -27,6 +27,7 @@ from assay.models.checked import CheckedModel
 from assay.models.classes import class_names, named_capabilities
 from assay.models.files import read_pickle, read_skops
 from assay.models.http import HttpModel, ServingOptions, redact
+from assay.models.native import booster_advice, native_advice
 from assay.models.pipeline_answers import pipeline_classes
 from assay.models.sklearn import from_sklearn
 
@@ -89,6 +90,9 @@ def _type_of(spec: str) -> str:
         raise UsageError(
             f"no such file, and not a callable spec or URL: {spec}; {_FORMS}", argument="MODEL"
         )
+    advice = native_advice(spec)
+    if advice is not None:
+        raise UsageError(advice, argument="MODEL")
     raise UsageError(f"cannot tell what kind of model {spec} is; {_FORMS}", argument="MODEL")
 
 
@@ -136,6 +140,9 @@ def _from_object(
     if model_type is None and callable(obj) and pipeline_classes(obj) is not None:
         # a Hugging Face pipeline (its predict() is its call): answers read as a callable's
         return _callable(obj, *fn_args), "callable"
+    advice = booster_advice(obj)
+    if advice is not None:
+        raise UsageError(advice, argument="MODEL")
     if hasattr(obj, "predict") or hasattr(obj, "predict_proba"):
         est = from_sklearn(
             obj, outputs=outputs, modality=modality, n_classes=n_classes, probe=probe

@@ -9,7 +9,8 @@ fairness shell turns it into the schema's terms (``fairness.exact.compose``).  S
   steps are column selections, one-hot/ordinal encoders and scalers (``transform`` applies
   them; the composition checks that each output column depends on one feature);
 - ONNX ``TreeEnsembleClassifier`` fed straight from the graph's input (XGBoost, LightGBM and
-  scikit-learn exports).
+  scikit-learn exports; equality splits, LightGBM's categorical ones, each read as a 0/1
+  column past the input's; a graph fed floats compares float32 values, ``inputs32``).
 
 A tree sends a row left at node ``i`` when ``x[feature[i]] <= threshold[i]``; leaves have
 feature -1.  See ``fairness.exact.trees`` for how ``combine``, ``base``, ``scale`` and ``cut``
@@ -62,6 +63,9 @@ class Ensemble:
     transform: Callable[[Any], np.ndarray] | None = None
     # the runtime sums the leaves in float32 (an ONNX graph with float thresholds)
     float32: bool = False
+    # the trees compare the inputs as float32 (an ONNX graph fed float tensors): a value is
+    # rounded to float32 before it meets a threshold
+    inputs32: bool = False
 
 
 def read_trees(model: Any) -> Ensemble | str:
@@ -89,6 +93,19 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
     if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
+    if read is None and name in _BOOSTERS:
+        where = (
+            "; in a Pipeline, only the booster fitted on the preprocessed columns can be: "
+            "exact analysis reads ONNX trees fed straight from the graph's input"
+            if steps
+            else ""
+        )
+        return (
+            f"exact analysis does not read {name} objects (their trees, base score and "
+            f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
+            f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
+            f"{where}"
+        )
     if read is None:
         return f"exact analysis reads tree models; the final estimator is {name}"
     trees = read(est)
@@ -268,6 +285,19 @@ def _bare(
     return Ensemble(trees=trees, combine=combine, base=base, scale=scale, cut=cut)
 
 
+# tree models of other libraries: read through their ONNX export
+_BOOSTERS = {
+    "XGBClassifier": "XGBoost",
+    "XGBRFClassifier": "XGBoost",
+    "Booster": "XGBoost or LightGBM",
+    "LGBMClassifier": "LightGBM",
+}
+_CONVERTERS = {
+    "XGBoost": "convert_xgboost",
+    "LightGBM": "convert_lightgbm",
+    "XGBoost or LightGBM": "convert_xgboost or convert_lightgbm",
+}
+
 _READERS: dict[str, Any] = {
     "DecisionTreeClassifier": _decision_tree,
     "ExtraTreeClassifier": _decision_tree,
@@ -313,18 +343,26 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
         kinds = sorted({n.op_type for n in graph.node})
         return f"exact analysis reads ONNX graphs with one TreeEnsembleClassifier; found {kinds}"
     node = ensembles[0]
-    source = {i.name for i in graph.input}
+    source = {i.name: i for i in graph.input}
     feeding = node.input[0]
     producers = {o: n for n in graph.node for o in n.output}
+    inputs32 = False  # the values reach the trees as float32
     while feeding not in source:
         prev = producers.get(feeding)
         if prev is None or prev.op_type not in ("Cast", "Identity"):
             what = prev.op_type if prev is not None else feeding
             return f"the ONNX trees are fed by {what}, which cannot be composed into boxes"
+        if prev.op_type == "Cast":
+            to = next(a.i for a in prev.attribute if a.name == "to")
+            inputs32 = inputs32 or to == onnx.TensorProto.FLOAT
         feeding = prev.input[0]
+    port = source[feeding].type.tensor_type
+    inputs32 = inputs32 or port.elem_type == onnx.TensorProto.FLOAT
+    dims = [d.dim_value if d.HasField("dim_value") else None for d in port.shape.dim]
+    width = dims[1] if len(dims) == 2 else None
     read = getattr(getattr(adapter, "output", None), "name", None)
     if read is not None:
-        made_by = _made_by(read, producers)
+        made_by = _made_by(read, producers, _ones(graph))
         if made_by is not node:
             what = made_by.op_type if made_by is not None else "the graph's input"
             return (
@@ -350,7 +388,10 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
             f"binary ONNX trees with base_values {list(base_vals)} and class ids "
             f"{sorted(set(class_ids.tolist()))} are not read: runtimes apply them differently"
         )
-    trees = _onnx_trees(attrs, k, class_ids if not binary_single else np.zeros_like(class_ids))
+    equal: list[tuple[int, float]] = []  # (column, value) of the equality splits
+    trees = _onnx_trees(
+        attrs, k, class_ids if not binary_single else np.zeros_like(class_ids), width, equal
+    )
     if isinstance(trees, str):
         return trees
     base = np.zeros(k) if not base_vals else np.asarray(base_vals, dtype=np.float64)[-k:]
@@ -369,22 +410,71 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
         scale=1.0,
         cut=cut,
         source=f"ONNX TreeEnsembleClassifier in {adapter.path.name}",
+        steps=("each equality split a 0/1 column",) if equal else (),
+        transform=_equalities(equal, inputs32) if equal else None,
         float32=True,
+        inputs32=inputs32,
     )
 
 
-def _made_by(name: str, producers: dict[str, Any]) -> Any:
+def _equalities(equal: list[tuple[int, float]], inputs32: bool) -> Callable[[Any], np.ndarray]:
+    """The graph's input columns, then one column per equality split (``BRANCH_EQ``, the
+    categorical splits of LightGBM exports): 0 where the value equals the split's (the row
+    goes the split's true way), 1 elsewhere."""
+
+    def transform(raw: Any) -> np.ndarray:
+        x = np.asarray(raw, dtype=np.float64)
+        seen = x.astype(np.float32) if inputs32 else x
+        sides = [seen[:, c] != v for c, v in equal]
+        return np.column_stack([x, *sides]).astype(np.float64)
+
+    return transform
+
+
+def _made_by(name: str, producers: dict[str, Any], ones: set[str]) -> Any:
     """The node that computes the value ``name``, looking through the nodes that only
-    pass values on (Identity, Cast, ZipMap); None for a graph input."""
+    pass values on (Identity, Cast, ZipMap, and a product with or quotient by constant ones,
+    ``ones``: onnxmltools' LightGBM export multiplies its probabilities by 1); None for a
+    graph input."""
     node = producers.get(name)
-    while node is not None and node.op_type in ("Identity", "Cast", "ZipMap"):
-        node = producers.get(node.input[0])
+    while node is not None:
+        by_one = node.op_type in ("Mul", "Div") and len(node.input) == 2
+        if node.op_type in ("Identity", "Cast", "ZipMap") or (by_one and node.input[1] in ones):
+            node = producers.get(node.input[0])
+        elif by_one and node.op_type == "Mul" and node.input[0] in ones:
+            node = producers.get(node.input[1])
+        else:
+            break
     return node
 
 
+def _ones(graph: Any) -> set[str]:
+    """The graph's constants (initializers, Constant nodes) whose every value is 1."""
+    from onnx import numpy_helper
+
+    tensors = [(t.name, t) for t in graph.initializer]
+    for n in graph.node:
+        if n.op_type == "Constant":
+            value = next((a.t for a in n.attribute if a.name == "value"), None)
+            if value is not None:
+                tensors.append((n.output[0], value))
+    out = set()
+    for name, tensor in tensors:
+        values = numpy_helper.to_array(tensor)
+        if values.size and values.dtype.kind in "fiu" and np.all(values == 1):
+            out.add(name)
+    return out
+
+
 def _onnx_trees(
-    attrs: dict[str, Any], k: int, class_ids: np.ndarray
+    attrs: dict[str, Any],
+    k: int,
+    class_ids: np.ndarray,
+    width: int | None,
+    equal: list[tuple[int, float]],
 ) -> tuple[TreeArrays, ...] | str:
+    """The trees; each equality split (``BRANCH_EQ``, ``BRANCH_NEQ``) becomes a test of its
+    own column past the input's ``width`` (0: equal), listed in ``equal``."""
     tree_ids = np.asarray(attrs["nodes_treeids"], dtype=np.int64)
     node_ids = np.asarray(attrs["nodes_nodeids"], dtype=np.int64)
     features = np.asarray(attrs["nodes_featureids"], dtype=np.int64)
@@ -396,6 +486,7 @@ def _onnx_trees(
     c_node = np.asarray(attrs["class_nodeids"], dtype=np.int64)
     c_weight = np.asarray(attrs["class_weights"], dtype=np.float32).astype(np.float64)
     out: list[TreeArrays] = []
+    columns: dict[tuple[int, float], int] = {}
     for t in np.unique(tree_ids):
         sel = np.flatnonzero(tree_ids == t)
         n = int(node_ids[sel].max()) + 1
@@ -417,6 +508,19 @@ def _onnx_trees(
                 threshold[nid], left[nid], right[nid] = below, false_ids[i], true_ids[i]
             elif mode == "BRANCH_GT":
                 threshold[nid], left[nid], right[nid] = thr, false_ids[i], true_ids[i]
+            elif mode in ("BRANCH_EQ", "BRANCH_NEQ"):
+                if width is None:
+                    return f"ONNX split mode {mode} is read only on an input of fixed width"
+                key = (int(features[i]), thr)
+                if key not in columns:
+                    columns[key] = width + len(equal)
+                    equal.append(key)
+                first, second = true_ids[i], false_ids[i]
+                if mode == "BRANCH_NEQ":
+                    first, second = second, first
+                threshold[nid], left[nid], right[nid] = 0.5, first, second
+                feature[nid] = columns[key]
+                continue
             else:
                 return f"ONNX split mode {mode} is not read"
             feature[nid] = features[i]

@@ -9,6 +9,7 @@ continuous feature's column must be affine in it.  Anything else is refused with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -32,11 +33,14 @@ def compose(
     steps: tuple[str, ...] = (),
     transform: Callable[[Any], np.ndarray] | None = None,
     float32: bool = False,
+    inputs32: bool = False,
 ) -> TreeModel | str:
     """A ``TreeModel`` over ``schema``, or why the columns cannot be composed into boxes.
 
     ``trees``: objects with ``feature``, ``threshold``, ``left``, ``right``, ``value`` arrays;
-    ``transform``: the model's raw rows (``schema.decode``) to the columns the trees see.
+    ``transform``: the model's raw rows (``schema.decode``) to the columns the trees see;
+    ``inputs32``: the trees compare float32 values (an ONNX graph fed floats), so a discrete
+    feature's values are rounded to float32 before they meet the thresholds.
     """
     plain = tuple(
         Tree(
@@ -56,6 +60,8 @@ def compose(
         columns = _probe(schema, transform)
     if isinstance(columns, str):
         return columns
+    if inputs32:
+        columns = tuple(_rounded32(c) for c in columns)
     used = max((int(t.feature.max()) for t in plain), default=-1)
     if used >= len(columns):
         return (
@@ -89,7 +95,17 @@ def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
         steps=arrays.steps,
         transform=arrays.transform,
         float32=getattr(arrays, "float32", False),
+        inputs32=getattr(arrays, "inputs32", False),
     )
+
+
+def _rounded32(column: Column) -> Column:
+    """A discrete feature's column as float32 inputs hold it (0.7 is 0.69999999 there, which a
+    threshold stored as float32(0.7) sends left; continuous features keep their affine form)."""
+    if column.table is None:
+        return column
+    table = np.asarray(column.table, dtype=np.float32).astype(np.float64)
+    return replace(column, table=table)
 
 
 def _identity(schema: Schema, j: int) -> Column:
