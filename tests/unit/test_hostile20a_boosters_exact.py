@@ -176,18 +176,6 @@ def test_a_category_value_is_compared_as_the_float32_the_graph_holds(tmp_path: P
     assert result.uniform[0] == pytest.approx(1 / 3, abs=1e-12)
 
 
-@pytest.mark.parametrize("kind", ["xgb", "lgbm"])
-def test_booster_in_memory_says_to_export_it(kind: str) -> None:
-    """XGBoost and LightGBM objects are tree models assay does not read in memory: the reason
-    names the way that does work (their ONNX export), not 'reads tree models'."""
-    x, y = _training()
-    estimator = xgb.XGBClassifier(**XGB) if kind == "xgb" else lgb.LGBMClassifier(**LGB)
-    reason = read_trees(load_model(estimator.fit(x, y)))
-    assert isinstance(reason, str)
-    assert "export the model to ONNX" in reason
-    assert ("convert_xgboost" if kind == "xgb" else "convert_lightgbm") in reason
-
-
 def test_xgboost_categorical_splits_are_read_as_equalities(tmp_path: Path) -> None:
     """XGBoost's own categorical splits (``enable_categorical``, a set of codes one way) are
     exported as ``BRANCH_EQ`` nodes too (onnxmltools needs the columns named f0, f1, ...)."""

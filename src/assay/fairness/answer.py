@@ -17,6 +17,7 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, analyse, compose_read
+from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.verdict import FailRule, answer
 
@@ -83,14 +84,7 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
     model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
     if not isinstance(model, str):
         # the arrays must answer as the model does: check on a few inputs before trusting them
-        rows = schema.sample_uniform(np.random.default_rng(0), 256)
-        mine = model.predict_encoded(rows)
-        theirs = _classes(setup)(rows)
-        if not np.array_equal(mine, theirs):
-            model = (
-                f"the trees read from the model disagree with its answers on "
-                f"{int((mine != theirs).sum())} of 256 inputs"
-            )
+        model = checked(schema, model, arrays, _classes(setup), setup.test.data)
     results: dict[str, ExactResult | str] = {}
     per = options.exact_time / max(1, len(schema.protected))
     for attribute in schema.protected:

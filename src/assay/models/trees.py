@@ -26,7 +26,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Ensemble", "TreeArrays", "read_trees"]
+__all__ = ["Ensemble", "TreeArrays", "read_graph", "read_trees"]
 
 _STEPS = {
     "ColumnTransformer",
@@ -66,6 +66,9 @@ class Ensemble:
     # the trees compare the inputs as float32 (an ONNX graph fed float tensors): a value is
     # rounded to float32 before it meets a threshold
     inputs32: bool = False
+    # read from a conversion of the model (an in-memory booster's ONNX graph), named: checked
+    # against the model on more inputs before it is trusted (``fairness.exact.checked``)
+    conversion: str = ""
 
 
 def read_trees(model: Any) -> Ensemble | str:
@@ -93,6 +96,10 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
     if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
+    if read is None and name in _BOOSTERS and not steps:
+        converted = _converted(est, adapter)
+        if converted is not None:
+            return converted
     if read is None and name in _BOOSTERS:
         where = (
             "; in a Pipeline, only the booster fitted on the preprocessed columns can be: "
@@ -142,6 +149,32 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
         steps=tuple(type(s).__name__ for s in steps) + trees.steps,
         transform=transform,
     )
+
+
+def _converted(est: Any, adapter: Any) -> Ensemble | str | None:
+    """A bare XGBoost/LightGBM classifier read from its ONNX conversion made in memory (to be
+    checked against the model: ``conversion`` says so), why not, or None without
+    onnxmltools.  A model fitted on a DataFrame sees its rows as the frame it is given
+    (``category`` columns as the codes it was trained with): ``transform`` does the same."""
+    from assay.models.booster_onnx import coded, convert
+
+    onx = convert(est)
+    if onx is None or isinstance(onx, str):
+        return onx
+    name = type(est).__name__
+    arrays = read_graph(onx.graph, onx.output, f"{name} read from {onx.note}")
+    if isinstance(arrays, str):
+        return f"{name} read from {onx.note}: {arrays}"
+    conversion = f"{onx.note} of the {name}"
+    if getattr(adapter, "feature_names", None) is None:
+        return dataclasses.replace(arrays, conversion=conversion)
+    inner = arrays.transform  # the graph's equality splits
+
+    def transform(raw: Any) -> np.ndarray:
+        x = coded(est, adapter._frame(raw))
+        return x if inner is None else np.asarray(inner(x), dtype=np.float64)
+
+    return dataclasses.replace(arrays, conversion=conversion, transform=transform)
 
 
 def _sk_tree(t: Any, *, normalise: bool, column: int | None = None, k: int = 0) -> TreeArrays:
@@ -338,6 +371,15 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
     except ImportError:
         return "reading ONNX trees needs the onnx package (pip install 'assay[onnx]')"
     graph = onnx.load(str(adapter.path)).graph
+    read = getattr(getattr(adapter, "output", None), "name", None)
+    return read_graph(graph, read, f"ONNX TreeEnsembleClassifier in {adapter.path.name}")
+
+
+def read_graph(graph: Any, read: str | None, label: str) -> Ensemble | str:
+    """The trees of an ONNX graph (``onnx.GraphProto``) whose output ``read`` (None: not
+    checked) the analysis compares, or why they cannot be read; ``label`` names them."""
+    import onnx
+
     ensembles = [n for n in graph.node if n.op_type == "TreeEnsembleClassifier"]
     if len(ensembles) != 1:
         kinds = sorted({n.op_type for n in graph.node})
@@ -360,7 +402,6 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
     inputs32 = inputs32 or port.elem_type == onnx.TensorProto.FLOAT
     dims = [d.dim_value if d.HasField("dim_value") else None for d in port.shape.dim]
     width = dims[1] if len(dims) == 2 else None
-    read = getattr(getattr(adapter, "output", None), "name", None)
     if read is not None:
         made_by = _made_by(read, producers, _ones(graph))
         if made_by is not node:
@@ -409,7 +450,7 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
         base=base,
         scale=1.0,
         cut=cut,
-        source=f"ONNX TreeEnsembleClassifier in {adapter.path.name}",
+        source=label,
         steps=("each equality split a 0/1 column",) if equal else (),
         transform=_equalities(equal, inputs32) if equal else None,
         float32=True,

@@ -101,6 +101,7 @@ def enumerate_share(
         if trees
         else f"every input of the domain asked of the model ({size * k:,} queries): the model "
         "is taken to answer as it did (the run checks that it answers a repeated input alike)",
+        *([f"the model as read: {source}"] if trees else []),
         *notes,
     ]
     return ExactResult(
