@@ -47,8 +47,9 @@ def convert(estimator: Any) -> Converted | str | None:
     except ImportError:
         return None
     width = getattr(estimator, "n_features_in_", None)
-    if not isinstance(width, int) or width < 1:
+    if not isinstance(width, int | np.integer) or width < 1:
         return f"the {name} does not say how many inputs it takes (n_features_in_)"
+    width = int(width)
     options: dict[str, Any] = {}
     if name == "LGBMClassifier":
         options["zipmap"] = False
