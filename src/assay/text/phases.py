@@ -191,6 +191,9 @@ def _probe(
         )
         return
     started = time.monotonic()
+    shown = kwargs.get("on_progress")
+    if isinstance(shown, Phased):  # named before the search, as the re-check after it is
+        shown.phase("checks")
     test = setup.test
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     draws = Draws(generator(int(kwargs["seed"]), 7))
