@@ -75,6 +75,10 @@ def test_the_last_line_after_a_retraining_counts_it_as_the_headline_does(tmp_pat
         and f"{testing:,.1f} s (wall clock;" in headline
     )
     assert summary["metrics"]["wall-clock seconds with the retraining after the run"] > 0
+    from assay.report import build_document, render_html
+
+    page = render_html(build_document(RunStore(tmp_path / "runs.db"), result.run_id))
+    assert "With the retraining after it" in page
     # the first line is the determinism check made before the search, named
     assert seen[0] == {"phase": "checks", "wall": seen[0]["wall"]}
     assert [p.get("phase") for p in seen].index("search") > 0
