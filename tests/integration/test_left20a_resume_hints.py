@@ -100,3 +100,16 @@ def test_a_resume_given_other_reports_is_hinted_with_them(
         "--html": str(tmp_path / "r.html"),
         "--report": str(tmp_path / "r.json"),
     }
+
+
+def test_a_line_given_the_runs_config_repeats_what_it_keeps(tmp_path: Path) -> None:
+    """(An `assay resume` given no reports, stopped by an error or a second interrupt: its
+    'continue with' line repeats the run's, as `show` does; one it was given replaces.)"""
+    from assay.cli.reporting import resume_command
+
+    config = {"reports": {"--junit": "/ci/j.xml", "--html": "/ci/r.html"}}
+    line = resume_command("r1", tmp_path / "s.db", "assay fairness x.py:f", {}, config)
+    assert _reports(line) == {"--junit": "/ci/j.xml", "--html": "/ci/r.html"}
+    given = resume_command("r1", tmp_path / "s.db", "assay fairness x.py:f",
+                           {"--junit": tmp_path / "new.xml"}, config)  # fmt: skip
+    assert _reports(given) == {"--junit": str(tmp_path / "new.xml"), "--html": "/ci/r.html"}

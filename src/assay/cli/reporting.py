@@ -98,16 +98,19 @@ def resume_command(
     store: str | os.PathLike[str],
     command: str,
     reports: Mapping[str, str | os.PathLike[str] | None] | None = None,
+    config: Mapping[str, Any] | None = None,
 ) -> str:
     """The command that continues a run, as it can be pasted (quoted): with the reports the
     run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
-    CI job resumed from it writes them too; with ``--model URL`` when the run's model URL held
+    CI job resumed from it writes them too (with ``config``, the run's, also those it keeps,
+    ``record_reports``); with ``--model URL`` when the run's model URL held
     credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
     run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
     pasted in any directory (the run keeps its model's and data's paths absolute)."""
-    asked = [
-        part for flag, path in (reports or {}).items() if path for part in (flag, anywhere(path))
-    ]
+    given = {k: v for k, v in (reports or {}).items() if v}
+    # (``config``: the run's, whose kept reports a command given none of them repeats)
+    every = {**stored_reports(config or {}), **given}
+    asked = [part for flag, path in every.items() for part in (flag, anywhere(path))]
     try:
         words = shlex.split(command)
     except ValueError:
@@ -215,7 +218,11 @@ def finish_interrupted(
     # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
     # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
     line = resume_command(
-        run_id, store.path, record.command, {"--html": html, "--junit": junit, "--report": report}
+        run_id,
+        store.path,
+        record.command,
+        {"--html": html, "--junit": junit, "--report": report},
+        record.config,
     )
     (out.error if out.quiet else out.note)(f"interrupted; continue with: {line}")
     return EXIT_INTERRUPTED
@@ -305,6 +312,7 @@ def finish_run(
             store.path,
             record.command,
             {"--html": html, "--junit": junit, "--report": report},
+            record.config,
         )
         # the run did not end (exit 130): said under --quiet too, as an error is
         (out.error if out.quiet else out.note)(line)

@@ -21,7 +21,6 @@ from assay.cli.reporting import (
     not_exported,
     record_reports,
     resume_command,
-    stored_reports,
 )
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
@@ -481,7 +480,7 @@ def _export_resumed(result: Any, path: Path) -> dict[str, Any]:
 def _resume_hint(record: RunRecord, store: Path) -> str:
     """The line that continues ``record``, with the reports its command (or its last resume)
     was asked to write, as the line printed at its start gives them."""
-    return resume_command(record.id, store, record.command, stored_reports(record.config))
+    return resume_command(record.id, store, record.command, config=record.config)
 
 
 def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
