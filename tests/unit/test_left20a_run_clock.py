@@ -102,6 +102,12 @@ def test_a_resumed_runs_lines_go_on_from_its_earlier_sessions() -> None:
     stages.finish()
     assert all(32.0 <= p["wall"] < 40.0 for p in seen), seen
     assert seen[-1]["final"] and seen[-1]["elapsed"] == 1.9  # (the engine's, kept as such)
+    # an engine that names no phase (text): its lines are the search's, after a phase named
+    unnamed: list[dict[str, Any]] = []
+    stages = Phased(unnamed.append)
+    stages.phase("checks")
+    stages({"queries": 5, "findings": 1, "elapsed": 1.0})
+    assert [p["phase"] for p in unnamed] == ["checks", "search"]
 
 
 DONE = {"phase": "done", "queries": 9, "findings": 1, "elapsed": 2.0, "wall": 63.4, "final": True}

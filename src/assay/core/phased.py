@@ -57,7 +57,9 @@ class Phased:
         elif p.get("phase") == "done":  # the search's end, not the run's: not 'done' yet
             self._show({**p, "phase": self.last_phase})
         else:
-            self.last_phase = str(p.get("phase") or self.last_phase)
+            if not p.get("phase"):  # (an engine that names no phase: its search's line,
+                p = {**p, "phase": "search"}  # after a phase named before it)
+            self.last_phase = str(p["phase"])
             self._show(p)
 
     def phase(self, name: str) -> None:
