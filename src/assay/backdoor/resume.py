@@ -19,7 +19,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
-from assay.core.runinfo import record_wall_clock
+from assay.core.runinfo import record_wall_clock, stored_serving
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore
 from assay.errors import UsageError
 
@@ -45,6 +45,8 @@ def setup_from_record(
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     inv["allow_pickle"] = allow_pickle
+    if inv.get("serving") is not None:  # (an old run's relative --template: its folder's)
+        inv["serving"] = stored_serving(record)
     if model_type is not None:
         inv["model_type"] = model_type
     stored = inv.pop("model", None)

@@ -124,3 +124,9 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                     f"{percent(boxes[0]['share_of_space'])} of the input space)"
                 )
         out.say(text)
+    from assay.fairness.verdict import BY_POSITION  # (the command line loads it lazily)
+
+    how = str((summary.get("favourable") or {}).get("how") or "")
+    if summary.get("verdict") and how.startswith(BY_POSITION):
+        # the lines name who gets the favourable class: which one that is was a guess
+        out.say(f"note: favourable outcome {how}")

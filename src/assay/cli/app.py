@@ -191,7 +191,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         return code
     out.note(f"run {run_id}: {record.status}, {record.n_findings:,} findings stored")
     if record.status not in ENDED:
-        line = resume_command(run_id, store_path, record.command, _reports(options))
+        line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         if "(--call-timeout)" in message:  # a slow model, not a broken one: give it longer
             budget = record.config.get("budget") or {}
             longer = 4 * float(budget.get("call_timeout") or 60.0)
@@ -237,7 +237,9 @@ def _stopped(run_id: str, options: dict[str, Any]) -> int:
                 f"interrupted; the run ended ({record.status}): its reports: {again} --html F"
             )
         else:
-            line = resume_command(run_id, options["store"], record.command, _reports(options))
+            line = resume_command(
+                run_id, options["store"], record.command, _reports(options), record.config
+            )
             out.error(f"interrupted; continue with: {line}")
         return EXIT_INTERRUPTED
 

@@ -71,9 +71,13 @@ class Output:
     ) -> Iterator[Any]:
         """A progress callback for ``execute``: a bar over queries (or time).  ``started``:
         the run's start (``time.monotonic()``), from which seconds are shown (the same clock
-        as the run's wall-clock figures); else the engine's own elapsed time."""
+        as the run's wall-clock figures); else the engine's own elapsed time.  A line that
+        carries the run's seconds (``wall``: ``core.phased.Phased`` given the run's start,
+        such as a resumed run's, whose earlier sessions count) is shown with them."""
 
         def seconds(p: dict[str, Any]) -> float:
+            if isinstance(p.get("wall"), int | float):
+                return float(p["wall"])
             if started is None:
                 return float(p.get("elapsed", 0.0))
             return time.monotonic() - started

@@ -453,7 +453,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         if demo_exit(code) != 0:  # interrupted, or nothing tested: never a pass
             raise typer.Exit(code)
-        out.say(f"demo finished in {time.monotonic() - t0:.0f} s; open {out_dir / 'fairness.html'}")
+        out.say(
+            f"demo finished in {time.monotonic() - t0:.0f} s (training the built-in tree, then "
+            f"the run); open {out_dir / 'fairness.html'}"
+        )
         out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import sqlite3
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from assay.core.outcome import (
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
-from assay.errors import UsageError
+from assay.errors import StoreError, UsageError
 from assay.report import build_document, write_reports
 
 __all__ = [
@@ -30,8 +31,10 @@ __all__ = [
     "exit_code",
     "finish_interrupted",
     "finish_run",
+    "record_reports",
     "report_command",
     "resume_command",
+    "stored_reports",
 ]
 
 EXIT_INTERRUPTED = 130
@@ -94,17 +97,20 @@ def resume_command(
     run_id: str,
     store: str | os.PathLike[str],
     command: str,
-    reports: Mapping[str, Path | None] | None = None,
+    reports: Mapping[str, str | os.PathLike[str] | None] | None = None,
+    config: Mapping[str, Any] | None = None,
 ) -> str:
     """The command that continues a run, as it can be pasted (quoted): with the reports the
     run was asked to write (``reports``: option -> path, e.g. ``{"--junit": ...}``), so that a
-    CI job resumed from it writes them too; with ``--model URL`` when the run's model URL held
+    CI job resumed from it writes them too (with ``config``, the run's, also those it keeps,
+    ``record_reports``); with ``--model URL`` when the run's model URL held
     credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
     run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
     pasted in any directory (the run keeps its model's and data's paths absolute)."""
-    asked = [
-        part for flag, path in (reports or {}).items() if path for part in (flag, anywhere(path))
-    ]
+    given = {k: v for k, v in (reports or {}).items() if v}
+    # (``config``: the run's, whose kept reports a command given none of them repeats)
+    every = {**stored_reports(config or {}), **given}
+    asked = [part for flag, path in every.items() for part in (flag, anywhere(path))]
     try:
         words = shlex.split(command)
     except ValueError:
@@ -126,10 +132,44 @@ def announce(
 
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
+        record_reports(store, run_id, reports)
         line = resume_command(run_id, store, command, reports)
         out.note(f"run {run_id}, seed {seed}; resume with: {line}")
 
     return on_start
+
+
+def record_reports(
+    store: str | os.PathLike[str] | RunStore, run_id: str, reports: Mapping[str, Path | None]
+) -> None:
+    """Keep with the run the reports its command was asked to write (``config["reports"]``,
+    option -> absolute path; a resume given others replaces those it names), so that the
+    resume hints of ``assay show`` and ``assay runs`` repeat them as the line printed at the
+    run's start does (a CI job resuming from them gets its JUnit file)."""
+    asked = {flag: anywhere(path) for flag, path in reports.items() if path}
+    if not asked:
+        return
+    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    try:
+        kept = stored_reports(the_store.get_run(run_id).config)
+        the_store.set_config(run_id, reports={**kept, **asked})
+    except (StoreError, sqlite3.Error, OSError):  # the run's own outcome matters more
+        pass
+    finally:
+        if the_store is not store:
+            the_store.close()
+
+
+def stored_reports(config: Mapping[str, Any]) -> dict[str, str]:
+    """The reports a run's command (or its last resume) was asked to write, as
+    ``record_reports`` kept them ({} for a run stored before they were kept)."""
+    kept = config.get("reports")
+    if not isinstance(kept, Mapping):
+        return {}
+    return {str(k): str(v) for k, v in kept.items() if k in _REPORTS and isinstance(v, str)}
+
+
+_REPORTS = ("--html", "--junit", "--report")
 
 
 def _retraining_cut(record: Any) -> str:
@@ -178,7 +218,11 @@ def finish_interrupted(
     # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
     # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
     line = resume_command(
-        run_id, store.path, record.command, {"--html": html, "--junit": junit, "--report": report}
+        run_id,
+        store.path,
+        record.command,
+        {"--html": html, "--junit": junit, "--report": report},
+        record.config,
     )
     (out.error if out.quiet else out.note)(f"interrupted; continue with: {line}")
     return EXIT_INTERRUPTED
@@ -268,6 +312,7 @@ def finish_run(
             store.path,
             record.command,
             {"--html": html, "--junit": junit, "--report": report},
+            record.config,
         )
         # the run did not end (exit 130): said under --quiet too, as an error is
         (out.error if out.quiet else out.note)(line)

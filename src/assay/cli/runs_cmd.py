@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +16,12 @@ from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
-from assay.cli.reporting import anywhere, finish_run, not_exported, resume_command
+from assay.cli.reporting import (
+    finish_run,
+    not_exported,
+    record_reports,
+    resume_command,
+)
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
@@ -76,7 +80,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         records = the_store.list_runs(limit)
         if as_json:
-            out.emit_json({"runs": [_shown_json(r) for r in records]})
+            out.emit_json({"runs": [_shown_json(r, store) for r in records]})
             return
         if not records:
             out.say(f"no runs in {store}")
@@ -88,12 +92,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"{r.id}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
                 f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
             )
-        if any(_stale(the_store, r) for r in records):
-            again = shlex.join(["assay", "resume", "RUN", "--store", anywhere(store)])
-            out.say(
-                f"'stalled': its process is gone (or no checkpoint for a minute); continue with "
-                f"{again}"
-            )
+        stalled = [r for r in records if _stale(the_store, r)]
+        if stalled:
+            out.say("'stalled': its process is gone (or no checkpoint for a minute); continue with")
+        for r in stalled:  # each with the reports its command was asked for
+            out.say(f"  {_resume_hint(r, store)}")
 
     @app.command("show")
     @guarded
@@ -103,7 +106,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         r = the_store.get_run(run_id)
         if as_json:
-            out.emit_json(_shown_json(r))
+            out.emit_json(_shown_json(r, store))
             return
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
@@ -112,8 +115,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if owner:
             out.say(f"          (run by {owner})")
         if _stale(the_store, r):
-            again = resume_command(r.id, store, r.command)
+            again = _resume_hint(r, store)
             out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
+        elif r.status == "interrupted":
+            out.say(f"          (resume: {_resume_hint(r, store)})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
@@ -268,6 +273,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for path, flag in outputs:  # (an export's missing folders are made, as by the run)
             (check_creatable if flag == "--export" else check_writable)(path, flag)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
+        # the reports this resume writes: the hints of show and runs repeat them from now on
+        record_reports(
+            the_store, record.id, {"--html": html, "--junit": junit, "--report": json_path}
+        )
         given: str | GivenAgain | None = None
         if model:
             if len(model) > 1 and record.technique != "text":
@@ -468,12 +477,20 @@ def _export_resumed(result: Any, path: Path) -> dict[str, Any]:
     return {"path": str(result.export(path))}
 
 
-def _shown_json(record: RunRecord) -> dict[str, Any]:
+def _resume_hint(record: RunRecord, store: Path) -> str:
+    """The line that continues ``record``, with the reports its command (or its last resume)
+    was asked to write, as the line printed at its start gives them."""
+    return resume_command(record.id, store, record.command, config=record.config)
+
+
+def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
     """A run as ``runs --json`` and ``show --json`` print it: the stored record, with its
     ``rerun`` command as the reports give it (pinned, with the environment that changed
-    its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored)
-    and ``rerun_note`` (a time budget's caveat, or null)."""
+    its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored),
+    ``rerun_note`` (a time budget's caveat, or null) and ``resume`` (the line that continues
+    a run that has not ended, with its reports; null for an ended one)."""
     shown = record.to_json()
+    shown["resume"] = None if record.status in ENDED else _resume_hint(record, store)
     shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
     shown["rerun_note"] = rerun_note(record.config, record.command)
     return shown

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.errors import UsageError
 
 __all__ = [
     "api_call",
@@ -21,6 +22,7 @@ __all__ = [
     "rerun_command",
     "rerun_note",
     "store_option",
+    "stored_serving",
     "versions",
 ]
 
@@ -113,6 +115,41 @@ def launch_dir(argv: Sequence[str] | None) -> str | None:
     """The directory a command-line run was started in (its rerun command's relative paths
     are that directory's; ``config["cwd"]``); ``None`` for a run made through the API."""
     return None if argv is None else os.getcwd()
+
+
+def stored_serving(record: Any) -> Any:
+    """A stored run's serving options (``invocation["serving"]``), their ``--template`` file
+    by a path that reads from here.  Runs store it absolute since the nineteenth session; one
+    stored before kept it as given, relative to the folder it was started in
+    (``config["cwd"]``), where it is looked for.  A template found nowhere is refused naming
+    the file, where it was looked for, and how to resume (the file put back there), rather
+    than failing as an unreadable --template of this session's folder."""
+    config = record.config or {}
+    serving = (config.get("invocation") or {}).get("serving")
+    if not isinstance(serving, Mapping):
+        return serving
+    template = serving.get("template")
+    if not isinstance(template, str) or os.path.isabs(template):
+        return serving
+    if any(c in template for c in '{}\n"') or len(template) > 255:
+        return serving  # not a file's name: the loader refuses it, never echoing it
+    where = config.get("cwd")
+    at = os.path.join(where, template) if isinstance(where, str) else os.path.abspath(template)
+    if os.path.isfile(at):
+        return {**serving, "template": at}
+    fix = (
+        f"put the template back at {at} (the run's folder, {where}, joined with it) and "
+        "resume again, from any folder"
+        if isinstance(where, str)
+        else "the run did not record the folder it was started in: resume it from the "
+        "folder that holds the template"
+    )
+    raise UsageError(
+        f"run {record.id} asks its served model through the template {template!r}, which "
+        "the run stored as given (a relative path: it was made before templates were "
+        f"stored by their full path), and there is no such file at {at}; {fix}",
+        argument="--template",
+    )
 
 
 def pasteable(

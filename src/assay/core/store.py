@@ -362,9 +362,14 @@ class RunStore:
     def set_budget(self, run_id: str, **changes: Any) -> None:
         """Change entries of a stored run's budget (``config["budget"]``: e.g. a resume given
         a longer ``call_timeout``); later resumes read the new values."""
+        budget = dict(self.get_run(run_id).config.get("budget") or {})
+        self.set_config(run_id, budget={**budget, **changes})
+
+    def set_config(self, run_id: str, **changes: Any) -> None:
+        """Change top-level entries of a stored run's config (``budget``; ``reports``: the
+        files the command was asked to write, which the resume hints repeat)."""
         self._check_still_there()
-        config = dict(self.get_run(run_id).config)
-        config["budget"] = {**dict(config.get("budget") or {}), **changes}
+        config = {**dict(self.get_run(run_id).config), **changes}
         with self._tx():
             self._db.execute(
                 "UPDATE runs SET config=? WHERE id=?", (json.dumps(config, default=str), run_id)

@@ -41,6 +41,7 @@ from assay.fairness.phases import (
     _serving_recorded,
     answer_time,
     bound_answer,
+    end_clock,
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
@@ -216,8 +217,11 @@ def check_fairness(
     if on_start is not None:
         on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
-        stages = Phased(on_progress)  # says each phase; 'done' once all of them have ended
+        # says each phase, with the run's seconds; 'done' once all of them have ended
+        stages = Phased(on_progress, started=started)
         asked = {"checks": -sent(the_setup)}
+        if determinism_check:
+            stages.phase("checks")
         check = _flip_check(
             the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
         )
@@ -307,7 +311,7 @@ def check_fairness(
                 max_queries=max_queries,
                 max_accuracy_loss=accuracy_bound,
             )
-        stages.finish()
+        stages.finish(end_clock(the_store, run_id, mitigation, started, 0.0))
     return _result(the_store, outcome, seed, command, mitigation, the_setup)
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
+from assay.core.runinfo import stored_serving
 from assay.core.store import RunRecord
 from assay.errors import AssayError, UsageError
 from assay.fairness.bins import apply_bins, bin_schema, parse_protected
@@ -509,6 +510,8 @@ def setup_from_record(
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     inv["allow_pickle"] = allow_pickle
+    if inv.get("serving") is not None:  # (an old run's relative --template: its folder's)
+        inv["serving"] = stored_serving(record)
     stored = inv.pop("model", None)
     if isinstance(stored, str) and is_redacted(stored):
         if model is None:

@@ -21,7 +21,15 @@ from assay.core.display import number
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_REGION_FEATURES", "Rule", "learn_rules", "one_value", "rule_text", "rule_values"]
+__all__ = [
+    "MAX_REGION_FEATURES",
+    "Rule",
+    "learn_rules",
+    "one_value",
+    "rule_text",
+    "rule_values",
+    "typed_value",
+]
 
 MAX_REGION_FEATURES = 2_000
 """Regions are learnt for schemas of at most this many features (each peeling step of the
@@ -263,16 +271,25 @@ def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
     for j, cond in sorted(rule.conditions.items()):
         f = schema.features[j]
         if f.kind == "categorical":
-            names = f.value_labels
-            out[f.name] = [f.value(c) if names is None else names[int(c)] for c in cond]
+            out[f.name] = [typed_value(f, c) for c in cond]
         elif f.kind == "integer" and f.value_labels is not None:
-            lo, hi = int(cond[0]), int(cond[1])
-            out[f.name] = [f.value_labels[v - int(f.low or 0)] for v in range(lo, hi + 1)]
+            out[f.name] = [typed_value(f, v) for v in range(int(cond[0]), int(cond[1]) + 1)]
         elif f.kind == "integer":
             out[f.name] = [int(cond[0]), int(cond[1])]
         else:
             out[f.name] = [float(cond[0]), float(cond[1])]
     return out
+
+
+def typed_value(f: Feature, code: float) -> Any:
+    """One encoded value as the data has it, typed for JSON (a region's ``values`` and
+    witnesses): a category as given (``"Female"``, ``true``, ``1``), a named value or bin by
+    its name, an int, or a float to the six significant digits the text shows."""
+    if f.kind == "categorical":
+        return f.value(code) if f.value_labels is None else f.value_labels[int(code)]
+    if f.kind == "integer":
+        return int(code) if f.value_labels is None else f.value_labels[int(code) - int(f.low or 0)]
+    return float(f.label(code))
 
 
 def check_rule(

@@ -28,6 +28,7 @@ from assay.fairness.phases import (
     _serving_recorded,
     answer_time,
     bound_answer,
+    end_clock,
     resumed_flip_check,
     sent,
 )
@@ -76,7 +77,9 @@ def resume_fairness(
         _failed_on_error(the_store, record.id),
         _serving_recorded(the_store, record.id, the_setup),
     ):
-        stages = Phased(on_progress)  # says each phase; 'done' once all of them have ended
+        # says each phase, with the run's seconds (its earlier sessions' included, as its
+        # summary counts them); 'done' once all of them have ended
+        stages = Phased(on_progress, started=started, before=before)
         outcome = _execute(
             the_setup,
             overlap,
@@ -157,5 +160,5 @@ def resume_fairness(
                 max_queries=budget.get("max_queries"),
                 max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
             )
-        stages.finish()
+        stages.finish(end_clock(the_store, record.id, mitigation, started, before))
     return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)

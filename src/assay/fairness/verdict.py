@@ -31,7 +31,13 @@ from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
-from assay.fairness.regions import MAX_REGION_FEATURES, check_rule, learn_rules, rule_values
+from assay.fairness.regions import (
+    MAX_REGION_FEATURES,
+    check_rule,
+    learn_rules,
+    rule_values,
+    typed_value,
+)
 from assay.fairness.schema import ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
@@ -124,7 +130,25 @@ def favourable_class(
         if _reads_favourable(name):
             return i, name, f"inferred from the class name {name!r}; set it with --favourable"
     i = len(names) - 1
-    return i, names[i], f"inferred: the last class ({names[i]!r}); set it with --favourable"
+    return i, names[i], by_position(names)
+
+
+BY_POSITION = "inferred: class "
+
+
+def by_position(names: Sequence[str]) -> str:
+    """How the last class was taken as the favourable one, none of the names saying which is
+    (classes ``0``/``1``: a label ``default`` or ``risk`` makes 1 the unfavourable one): the
+    class by name, and the option that names another."""
+    other = (
+        f"pass --favourable {names[0]}"
+        if len(names) == 2
+        else "name the favourable class with --favourable CLASS"
+    )
+    return (
+        f"{BY_POSITION}{names[-1]!r} (the last class: no class name says which outcome is "
+        f"favourable); if {names[-1]!r} is the unfavourable outcome (a default, a risk), {other}"
+    )
 
 
 def _reads_favourable(name: str) -> bool:
@@ -657,7 +681,10 @@ def _regions(
         values = np.arange(f.encoded_low, f.encoded_high + 1)
         witnesses = []
         for i in np.flatnonzero(inside)[:3]:
-            w = {names[j]: schema.features[j].label(s.rows[i, j]) for j in range(len(schema))}
+            # in the data's own values, typed (``43``, ``40.499``, ``false``, ``"Female"``)
+            w = {
+                names[j]: typed_value(schema.features[j], s.rows[i, j]) for j in range(len(schema))
+            }
             # what the model answers for each value of the attribute: why it is a witness
             w[f"outcome by {attribute}"] = ", ".join(
                 f"{f.label(v)}: {_class_name(class_labels, int(c))}"

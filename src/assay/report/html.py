@@ -132,6 +132,9 @@ def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
         rows.append(("Searching", format_number(search, "s"), ""))
     elif wall is not None:
         rows.append(("Elapsed", format_number(wall, "s"), ""))
+    if _is_number(summary.get("wall_seconds_with_retraining")):  # (after the run's figure)
+        total = summary["wall_seconds_with_retraining"]
+        rows.append(("With the retraining after it", format_number(total, "s"), ""))
     if _is_number(progress.get("model_seconds")):
         rows.append(("Time in the model", format_number(progress["model_seconds"], "s"), ""))
     if summary.get("stop_reason"):

@@ -47,7 +47,7 @@ from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_k
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame
 from assay.text.loading import BUILTIN_CLASSIFIERS, builtin_classifier
-from assay.text.phases import record_rates, run_session, text_environment
+from assay.text.phases import recheck_at_start, record_rates, run_session, text_environment
 from assay.text.prepare import setup_from_record, setup_text, text_fingerprints
 from assay.text.result import TextResult
 from assay.text.setup import TextSetup
@@ -275,6 +275,9 @@ def resume_text(
         counted="determinism_check" in record.config,
         loading=int(budget.get("loading_queries") or 0),
         resumed_loading=again,
+        # as the run began: a variable that turned its checks off (and so gave its search the
+        # whole budget) at its start, set or not now, decides its resume too
+        recheck_env=recheck_at_start(record.config),
         store=the_store,
         run_id=record.id,
         seed=record.seed,

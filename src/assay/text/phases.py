@@ -19,7 +19,7 @@ from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
 
-__all__ = ["record_rates", "run_session", "text_environment"]
+__all__ = ["recheck_at_start", "record_rates", "run_session", "text_environment"]
 
 
 def run_session(
@@ -30,6 +30,7 @@ def run_session(
     counted: bool = True,
     loading: int = 0,
     resumed_loading: int = 0,
+    recheck_env: bool | None = None,
     **kwargs: Any,
 ) -> RunOutcome:
     """The search, and the determinism checks around it (``checks``, and not
@@ -38,7 +39,10 @@ def run_session(
     leave (``text.recheck.plan``), the same in every session of a run (``counted`` False: a
     run stored before they counted, whose search has the whole budget).  The queries asked,
     by whom, in the summary (``model_queries``; ``resumed_loading``: those the run's resumed
-    sessions asked loading the classifiers again, beyond the budget)."""
+    sessions asked loading the classifiers again, beyond the budget).  ``recheck_env``:
+    whether ``$ASSAY_TEXT_RECHECK`` let the checks be made when the run began (a resumed
+    run's, from its config: it resumes as it began, whatever the variable is now); None: read
+    it now (a new run, or one stored before the run kept it)."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
@@ -47,7 +51,7 @@ def run_session(
     )
     from assay.text.recheck import plan
 
-    checking = checks and _checking()
+    checking = checks and (_checking() if recheck_env is None else recheck_env)
     budget = kwargs.get("max_queries")
     the_plan = plan(
         budget if counted else None, units=(execution or {}).get("units"), loading=loading
@@ -132,6 +136,16 @@ def text_environment(
     return env
 
 
+def recheck_at_start(config: dict[str, Any]) -> bool | None:
+    """Whether ``$ASSAY_TEXT_RECHECK`` let the run's determinism checks be made when it
+    began (``text_environment`` kept ``ASSAY_TEXT_RECHECK=0`` when it did not); None for a
+    run stored before its environment was kept."""
+    env = config.get("environment")
+    if not isinstance(env, dict):
+        return None
+    return env.get("ASSAY_TEXT_RECHECK") != "0"
+
+
 def _checking() -> bool:
     """Whether the determinism checks may be made (``ASSAY_TEXT_RECHECK=0``: not, for tests
     that count every sentence the search asks; users turn them off with
@@ -191,6 +205,9 @@ def _probe(
         )
         return
     started = time.monotonic()
+    shown = kwargs.get("on_progress")
+    if isinstance(shown, Phased):  # named before the search, as the re-check after it is
+        shown.phase("checks")
     test = setup.test
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     draws = Draws(generator(int(kwargs["seed"]), 7))

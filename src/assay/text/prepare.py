@@ -12,6 +12,7 @@ from typing import Any
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
+from assay.core.runinfo import stored_serving
 from assay.errors import UsageError
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
@@ -238,7 +239,8 @@ def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = Fa
         batch=inv.get("batch", 256),
         shrink=inv.get("shrink", True),
         weighted=inv.get("weighted", True),
-        serving=inv.get("serving"),
+        # (an old run's relative --template: its folder's)
+        serving=stored_serving(record) if inv.get("serving") is not None else None,
         lanes=inv.get("lanes", 1),
         output=inv.get("output"),
     )
