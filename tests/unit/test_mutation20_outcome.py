@@ -268,3 +268,23 @@ def test_a_demonstration_passes_on_its_findings_only() -> None:
     """A demonstration shows bugs: exit 1 becomes 0; nothing tested (2), a model failure
     (3) and an interrupt (130) keep their codes."""
     assert [demo_exit(c) for c in (0, 1, 2, 3, 130)] == [0, 0, 2, 3, 130]
+
+
+def test_a_command_refused_before_a_run_replaces_an_earlier_green_junit_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """CI publishes the --junit file whatever the exit code: a refused command must leave
+    one errored case there, never the passing suite an earlier run wrote."""
+    from assay.cli.app import main
+
+    junit = tmp_path / "junit.xml"
+    junit.write_text(
+        '<testsuites name="assay" tests="1" failures="0" errors="0">'
+        '<testsuite name="assay.fairness" tests="1" failures="0" errors="0">'
+        '<testcase classname="assay.fairness" name="no finding"/></testsuite></testsuites>'
+    )
+    args = ["fairness", "--dataset", "adult", "--protected", "sex", "--max-queries", "0"]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--store", str(tmp_path / "runs.db"), "--junit", str(junit)])
+    assert exc.value.code == 2, capsys.readouterr()
+    assert _counts(ET.parse(junit).getroot()) == (0, 1)
