@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from assay.core.outcome import answer_found, answer_rule, not_a_pass, status_note
+from assay.core.outcome import answer_fails, answer_found, answer_rule, not_a_pass, status_note
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, run_seconds, safe_text
 from assay.report.junit_cases import backdoor_case, fairness_case, text_case
@@ -34,8 +34,11 @@ def render_junit(doc: dict[str, Any]) -> str:
     examples = [f for f in findings.get("examples") or [] if isinstance(f, dict)]
     fail_on = findings.get("fail_on")
     fail_on = float(fail_on) if isinstance(fail_on, int | float) else 0.0
-    # a rule on the share decides, not each finding (as the exit code): no finding fails
+    # a rule on the share decides, not each finding (as the exit code): no finding fails;
+    # a run without a verdict (its answer left out) is judged by its findings, as it exits
     rule = answer_rule(_dict(run.get("config")))
+    if rule is not None and answer_fails(_dict(run.get("summary"))) is None:
+        rule = None
     for position, finding in enumerate(examples):
         cases.append(_finding_case(classname, finding, position, fail_on, run, rule))
     total = findings.get("total", len(examples))
@@ -69,7 +72,8 @@ def render_junit(doc: dict[str, Any]) -> str:
     failed = run.get("status") == "failed"
     summary = _dict(run.get("summary"))
     not_passed = not_a_pass(summary) if run.get("status") in ENDED else None
-    found = answer_found(summary) if total == 0 and rule is None else []
+    # the answer's finding fails the run at the default threshold only (as the exit code)
+    found = answer_found(summary) if total == 0 and rule is None and fail_on <= 0 else []
     if rule is not None:
         cases.extend(_rule_cases(classname, summary, rule))
     if found:
