@@ -79,6 +79,11 @@ def test_the_last_line_after_a_retraining_counts_it_as_the_headline_does(tmp_pat
 
     page = render_html(build_document(RunStore(tmp_path / "runs.db"), result.run_id))
     assert "With the retraining after it" in page
+    # the JUnit file's time is the whole step's, retraining included (lead, twentieth session)
+    from assay.report import render_junit
+
+    junit = render_junit(build_document(RunStore(tmp_path / "runs.db"), result.run_id))
+    assert f'time="{total:.3f}"' in junit
     # the first line is the determinism check made before the search, named
     assert seen[0] == {"phase": "checks", "wall": seen[0]["wall"]}
     assert [p.get("phase") for p in seen].index("search") > 0

@@ -112,7 +112,12 @@ def render_junit(doc: dict[str, Any]) -> str:
 
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
-    elapsed = run_seconds(run)  # the wall clock the headline states, not the search's alone
+    # the wall clock the headline states, not the search's alone; with a retraining after the
+    # run, the whole step's (a CI job's step took that long)
+    whole = _dict(run.get("summary")).get("wall_seconds_with_retraining")
+    elapsed = run_seconds(run)
+    if isinstance(whole, int | float) and not isinstance(whole, bool):
+        elapsed = float(whole)
     counts = {"tests": str(len(cases)), "failures": str(n_fail), "errors": str(n_err)}
     root = ET.Element("testsuites", {"name": "assay", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": classname, **counts, "skipped": "0"})
