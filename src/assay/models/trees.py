@@ -10,7 +10,8 @@ fairness shell turns it into the schema's terms (``fairness.exact.compose``).  S
   them; the composition checks that each output column depends on one feature);
 - ONNX ``TreeEnsembleClassifier`` fed straight from the graph's input (XGBoost, LightGBM and
   scikit-learn exports; equality splits, LightGBM's categorical ones, each read as a 0/1
-  column past the input's; a graph fed floats compares float32 values, ``inputs32``).
+  column past the input's; a graph fed floats compares float32 values, ``inputs32``, as
+  scikit-learn's trees and forests do).
 
 A tree sends a row left at node ``i`` when ``x[feature[i]] <= threshold[i]``; leaves have
 feature -1.  See ``fairness.exact.trees`` for how ``combine``, ``base``, ``scale`` and ``cut``
@@ -63,8 +64,8 @@ class Ensemble:
     transform: Callable[[Any], np.ndarray] | None = None
     # the runtime sums the leaves in float32 (an ONNX graph with float thresholds)
     float32: bool = False
-    # the trees compare the inputs as float32 (an ONNX graph fed float tensors): a value is
-    # rounded to float32 before it meets a threshold
+    # the trees compare the inputs as float32 (scikit-learn's trees and forests, an ONNX graph
+    # fed float tensors): a value is rounded to float32 before it meets a threshold
     inputs32: bool = False
     # read from a conversion of the model (an in-memory booster's ONNX graph), named: checked
     # against the model on more inputs before it is trusted (``fairness.exact.checked``)
@@ -148,6 +149,7 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
         source=f"scikit-learn {name}" + (" in a Pipeline" if steps else ""),
         steps=tuple(type(s).__name__ for s in steps) + trees.steps,
         transform=transform,
+        inputs32=name in _ROUNDS32,
     )
 
 
@@ -329,6 +331,16 @@ _CONVERTERS = {
     "XGBoost": "convert_xgboost",
     "LightGBM": "convert_lightgbm",
     "XGBoost or LightGBM": "convert_xgboost or convert_lightgbm",
+}
+
+# their predict casts the rows to float32 before comparing them with float64 thresholds
+# (HistGradientBoosting bins and compares float64)
+_ROUNDS32 = {
+    "DecisionTreeClassifier",
+    "ExtraTreeClassifier",
+    "RandomForestClassifier",
+    "ExtraTreesClassifier",
+    "GradientBoostingClassifier",
 }
 
 _READERS: dict[str, Any] = {
