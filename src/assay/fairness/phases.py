@@ -466,17 +466,25 @@ def _compute_answer(
     from assay.fairness.answer import compute_answer
 
     arrays: Any = None
+    started = time.monotonic()
     if options.exact is not False:
         from assay.models.trees import read_trees
 
-        arrays = read_trees(setup.raw_model)
+        # reading the trees (converting an in-memory booster to ONNX) is part of the exact
+        # analysis's time
+        arrays = read_trees(setup.raw_model, deadline=started + options.exact_time)
     try:
         # the samples end a little before the answer's time does (a last batch and the
         # regions still to come), so that a slow model gets wider intervals, not no answer
         deadline = None if time_left is None else time.monotonic() + 0.8 * time_left
         with _deadlined(setup.model, call_timeout, time_left) as model:
             return compute_answer(
-                replace(setup, model=model), options, arrays, seed=seed, deadline=deadline
+                replace(setup, model=model),
+                options,
+                arrays,
+                seed=seed,
+                deadline=deadline,
+                started=started,
             )
     except BudgetExhausted:
         return None

@@ -21,6 +21,7 @@ make a class.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -70,15 +71,19 @@ class Ensemble:
     # read from a conversion of the model (an in-memory booster's ONNX graph), named: checked
     # against the model on more inputs before it is trusted (``fairness.exact.checked``)
     conversion: str = ""
+    # seconds spent reading (an in-memory booster's conversion): part of the exact analysis's
+    # time (``fairness.answer``)
+    read_seconds: float = 0.0
 
 
-def read_trees(model: Any) -> Ensemble | str:
-    """The model's trees as plain arrays, or why they cannot be read."""
+def read_trees(model: Any, *, deadline: float | None = None) -> Ensemble | str:
+    """The model's trees as plain arrays, or why they cannot be read.  ``deadline``
+    (``time.monotonic()``): an in-memory booster's conversion to ONNX is given up then."""
     inner = model
     while hasattr(inner, "inner"):
         inner = inner.inner
     if hasattr(inner, "estimator"):
-        return _from_sklearn(inner)
+        return _from_sklearn(inner, deadline)
     if hasattr(inner, "session") and hasattr(inner, "path"):
         return _from_onnx(inner)
     return f"exact analysis reads scikit-learn and ONNX tree models; this is {type(inner).__name__}"
@@ -87,7 +92,7 @@ def read_trees(model: Any) -> Ensemble | str:
 # -- scikit-learn ---------------------------------------------------------------------------------
 
 
-def _from_sklearn(adapter: Any) -> Ensemble | str:
+def _from_sklearn(adapter: Any, deadline: float | None = None) -> Ensemble | str:
     est = adapter.estimator
     steps: list[Any] = []
     if type(est).__name__ == "Pipeline":
@@ -98,7 +103,7 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
     if read is None and name in _BOOSTERS and not steps:
-        converted = _converted(est, adapter)
+        converted = _converted(est, adapter, deadline)
         if converted is not None:
             return converted
     if read is None and name in _BOOSTERS:
@@ -153,14 +158,15 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
     )
 
 
-def _converted(est: Any, adapter: Any) -> Ensemble | str | None:
+def _converted(est: Any, adapter: Any, deadline: float | None) -> Ensemble | str | None:
     """A bare XGBoost/LightGBM classifier read from its ONNX conversion made in memory (to be
     checked against the model: ``conversion`` says so), why not, or None without
     onnxmltools.  A model fitted on a DataFrame sees its rows as the frame it is given
     (``category`` columns as the codes it was trained with): ``transform`` does the same."""
     from assay.models.booster_onnx import coded, convert
 
-    onx = convert(est)
+    t0 = time.monotonic()
+    onx = convert(est, deadline)
     if onx is None or isinstance(onx, str):
         return onx
     name = type(est).__name__
@@ -168,15 +174,16 @@ def _converted(est: Any, adapter: Any) -> Ensemble | str | None:
     if isinstance(arrays, str):
         return f"{name} read from {onx.note}: {arrays}"
     conversion = f"{onx.note} of the {name}"
+    arrays = dataclasses.replace(arrays, conversion=conversion, read_seconds=time.monotonic() - t0)
     if getattr(adapter, "feature_names", None) is None:
-        return dataclasses.replace(arrays, conversion=conversion)
+        return arrays
     inner = arrays.transform  # the graph's equality splits
 
     def transform(raw: Any) -> np.ndarray:
         x = coded(est, adapter._frame(raw))
         return x if inner is None else np.asarray(inner(x), dtype=np.float64)
 
-    return dataclasses.replace(arrays, conversion=conversion, transform=transform)
+    return dataclasses.replace(arrays, transform=transform)
 
 
 def _sk_tree(t: Any, *, normalise: bool, column: int | None = None, k: int = 0) -> TreeArrays:
