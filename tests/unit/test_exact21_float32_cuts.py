@@ -52,11 +52,22 @@ def _fitted(kind: str) -> Any:
 
 def _model_share(estimator: Any, schema: Schema, rows: np.ndarray) -> float:
     """Rows whose class the model changes with s alone (the model's own predict)."""
+    return _share(lambda r: estimator.predict(r.astype(np.float64)), schema, rows)
+
+
+def _loaded_share(model: Any, schema: Schema, rows: np.ndarray) -> float:
+    """The same for a loaded model (its classes as assay reads them)."""
+    return _share(
+        lambda r: labels_of(np.asarray(model.predict(r)), model.capabilities), schema, rows
+    )
+
+
+def _share(predict: Any, schema: Schema, rows: np.ndarray) -> float:
     got = []
     for s in (0, 1):
         r = rows.copy()
         r[:, 1] = s
-        got.append(estimator.predict(schema.decode(r).astype(np.float64)))
+        got.append(np.asarray(predict(schema.decode(r))))
     return float(np.mean(got[0] != got[1]))
 
 
@@ -163,14 +174,38 @@ def test_a_float_fed_onnx_graph_cuts_continuous_values_as_it_rounds_them(tmp_pat
     )
     above = 1.5 + 2.0**-25  # float32 holds 1.5 and 1.5 + 2**-23: this rounds to 1.5
     rows = np.array([[above, 0.0], [above, 1.0], [2.5, 0.0]])
-    got = []
-    for s in (0, 1):
-        r = rows.copy()
-        r[:, 1] = s
-        got.append(labels_of(np.asarray(model.predict(schema.decode(r))), model.capabilities))
-    truth = float(np.mean(got[0] != got[1]))
+    truth = _loaded_share(model, schema, rows)
     assert truth == pytest.approx(1 / 3)
     trees = compose_read(schema, read_trees(model))
     assert not isinstance(trees, str)
     result = analyse(schema, trees, "s", data=rows)
     assert result.data is not None and result.data[0] == pytest.approx(truth, abs=1e-12)
+
+
+def test_an_in_memory_lightgbm_is_cut_in_float64_as_lightgbm_compares() -> None:
+    """LightGBM compares float64 rows with float64 thresholds; its ONNX conversion holds and
+    compares float32 ones (128 apart near 1.7e9): read from the graph alone, 88 of 20,001
+    timestamps went the other way (exact 49.12 %, the model's 49.56 %)."""
+    import lightgbm as lgb
+
+    low = 1_700_000_000
+    schema = Schema(
+        (Feature("t", "integer", low, low + 20000), Feature("s", "integer", 0, 1)),
+        protected=("s",),
+    )
+    rng = np.random.default_rng(0)
+    t = rng.integers(low, low + 20001, 4000).astype(np.float64)
+    s = rng.integers(0, 2, 4000).astype(np.float64)
+    y = ((s == 1) & (t > low + 10050)).astype(int)
+    booster = lgb.LGBMClassifier(n_estimators=5, num_leaves=4, min_child_samples=5, verbose=-1)
+    model = load_model(booster.fit(np.column_stack([t, s]), y))
+    arrays = read_trees(model)
+    assert not isinstance(arrays, str)
+    assert not arrays.inputs32 and not arrays.float32
+    trees = compose_read(schema, arrays)
+    assert not isinstance(trees, str)
+    rows = np.column_stack([np.arange(low, low + 20001, dtype=np.float64), np.zeros(20001)])
+    truth = _loaded_share(model, schema, rows)
+    result = analyse(schema, trees, "s")
+    assert result.status == "exact"
+    assert result.uniform[0] == pytest.approx(truth, abs=1e-12)

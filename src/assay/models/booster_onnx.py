@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Converted", "coded", "convert"]
+__all__ = ["Converted", "coded", "convert", "lightgbm_splits"]
 
 # the classes onnxmltools converts, and its converter for each
 _CONVERTERS = {
@@ -98,6 +98,31 @@ def convert(estimator: Any, deadline: float | None = None) -> Converted | str | 
     outputs = [o.name for o in onx.graph.output]
     read = "probabilities" if "probabilities" in outputs else outputs[-1]
     return Converted(graph=onx.graph, output=read, note=note, seconds=seconds)
+
+
+def lightgbm_splits(
+    estimator: Any,
+) -> list[tuple[list[tuple[int, float]], list[float]]]:
+    """Per tree of an LGBMClassifier, its numeric splits ``x <= threshold`` (feature, float64
+    threshold) and its leaves' values as LightGBM holds them, each node before its left then
+    right subtree: the order of the graph its conversion makes.  LightGBM compares float64
+    rows with these thresholds and adds these values in float64, where the graph holds and
+    adds float32 ones."""
+    out = []
+    for tree in estimator.booster_.dump_model()["tree_info"]:
+        splits: list[tuple[int, float]] = []
+        leaves: list[float] = []
+        stack = [tree["tree_structure"]]
+        while stack:
+            node = stack.pop()
+            if "split_feature" not in node:
+                leaves.append(float(node["leaf_value"]))
+                continue
+            if node.get("decision_type") == "<=":
+                splits.append((int(node["split_feature"]), float(node["threshold"])))
+            stack.extend([node["right_child"], node["left_child"]])
+        out.append((splits, leaves))
+    return out
 
 
 def _unnamed(estimator: Any) -> Any:

@@ -163,7 +163,7 @@ def _converted(est: Any, adapter: Any, deadline: float | None) -> Ensemble | str
     checked against the model: ``conversion`` says so), why not, or None without
     onnxmltools.  A model fitted on a DataFrame sees its rows as the frame it is given
     (``category`` columns as the codes it was trained with): ``transform`` does the same."""
-    from assay.models.booster_onnx import coded, convert
+    from assay.models.booster_onnx import coded, convert, lightgbm_splits
 
     t0 = time.monotonic()
     onx = convert(est, deadline)
@@ -174,6 +174,8 @@ def _converted(est: Any, adapter: Any, deadline: float | None) -> Ensemble | str
     if isinstance(arrays, str):
         return f"{name} read from {onx.note}: {arrays}"
     conversion = f"{onx.note} of the {name}"
+    if name == "LGBMClassifier":
+        arrays = _in_float64(arrays, lightgbm_splits(est), int(est.n_features_in_))
     arrays = dataclasses.replace(arrays, conversion=conversion, read_seconds=time.monotonic() - t0)
     if getattr(adapter, "feature_names", None) is None:
         return arrays
@@ -184,6 +186,53 @@ def _converted(est: Any, adapter: Any, deadline: float | None) -> Ensemble | str
         return x if inner is None else np.asarray(inner(x), dtype=np.float64)
 
     return dataclasses.replace(arrays, transform=transform)
+
+
+def _in_float64(
+    arrays: Ensemble, own: list[tuple[list[tuple[int, float]], list[float]]], width: int
+) -> Ensemble:
+    """The trees of a LightGBM model's ONNX graph with LightGBM's own float64 thresholds and
+    leaf values (``own``: per tree, in the graph's order), compared and added in float64 as
+    LightGBM does; the graph's float32 reading when they do not pair up one to one (same
+    feature, same values in float32)."""
+    if len(own) != len(arrays.trees):
+        return arrays
+    trees = []
+    for tree, (splits, leaves) in zip(arrays.trees, own, strict=True):
+        order = _preorder(tree)
+        nodes = [n for n in order if 0 <= tree.feature[n] < width]
+        ends = [n for n in order if tree.feature[n] < 0]
+        if len(nodes) != len(splits) or len(ends) != len(leaves):
+            return arrays
+        threshold, value = tree.threshold.copy(), tree.value.copy()
+        for n, (f, t) in zip(nodes, splits, strict=True):
+            if tree.feature[n] != f or np.float32(t) != np.float32(tree.threshold[n]):
+                return arrays
+            threshold[n] = t
+        for n, v in zip(ends, leaves, strict=True):
+            held = np.flatnonzero(value[n])  # the class column the graph adds it to
+            if len(held) > 1 or (len(held) and np.float32(v) != np.float32(value[n, held[0]])):
+                return arrays
+            if len(held):
+                value[n, held[0]] = v
+        trees.append(dataclasses.replace(tree, threshold=threshold, value=value))
+    return dataclasses.replace(arrays, trees=tuple(trees), inputs32=False, float32=False)
+
+
+def _preorder(tree: TreeArrays) -> list[int]:
+    """The nodes, each before its left (true) then right subtree, once each."""
+    out: list[int] = []
+    seen: set[int] = set()
+    stack = [0]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        out.append(n)
+        if tree.feature[n] >= 0:
+            stack.extend([int(tree.right[n]), int(tree.left[n])])
+    return out
 
 
 def _sk_tree(t: Any, *, normalise: bool, column: int | None = None, k: int = 0) -> TreeArrays:
