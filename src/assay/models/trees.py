@@ -102,26 +102,30 @@ def _from_sklearn(adapter: Any, deadline: float | None = None) -> Ensemble | str
     if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
-    if read is None and name in _BOOSTERS and not steps:
-        converted = _converted(est, adapter, deadline)
-        if converted is not None:
-            return converted
     if read is None and name in _BOOSTERS:
-        where = (
-            "; in a Pipeline, only the booster fitted on the preprocessed columns can be: "
-            "exact analysis reads ONNX trees fed straight from the graph's input"
-            if steps
-            else ""
-        )
-        return (
-            f"exact analysis does not read {name} objects (their trees, base score and "
-            f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
-            f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
-            f"{where}"
-        )
-    if read is None:
+        # in a Pipeline, the booster sees the preprocessed columns, not the user's frame
+        converted = _converted(est, None if steps else adapter, deadline)
+        if converted is None:
+            return (
+                f"exact analysis does not read {name} objects (their trees, base score and "
+                f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
+                f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
+                + (
+                    "; in a Pipeline, install onnxmltools (pip install 'assay[boosters]'): "
+                    "the booster is then converted in memory and the preprocessing composed "
+                    "in front of its trees (an export of the whole Pipeline is not read: "
+                    "exact analysis reads ONNX trees fed straight from the graph's input)"
+                    if steps
+                    else ""
+                )
+            )
+        if isinstance(converted, str) or not steps:
+            return converted
+        trees: Ensemble | str = converted
+    elif read is None:
         return f"exact analysis reads tree models; the final estimator is {name}"
-    trees = read(est)
+    else:
+        trees = read(est)
     if isinstance(trees, str):
         return trees
     for step in steps:
@@ -145,24 +149,21 @@ def _from_sklearn(adapter: Any, deadline: float | None = None) -> Ensemble | str
                 return np.asarray(inner(x), dtype=np.float64)
             return np.asarray(x, dtype=np.float64)
 
-    return Ensemble(
-        trees=trees.trees,
-        combine=trees.combine,
-        base=trees.base,
-        scale=trees.scale,
-        cut=trees.cut,
-        source=f"scikit-learn {name}" + (" in a Pipeline" if steps else ""),
+    return dataclasses.replace(
+        trees,
+        source=(trees.source or f"scikit-learn {name}") + (" in a Pipeline" if steps else ""),
         steps=tuple(type(s).__name__ for s in steps) + trees.steps,
         transform=transform,
-        inputs32=name in _ROUNDS32,
+        inputs32=trees.inputs32 or name in _ROUNDS32,
     )
 
 
 def _converted(est: Any, adapter: Any, deadline: float | None) -> Ensemble | str | None:
-    """A bare XGBoost/LightGBM classifier read from its ONNX conversion made in memory (to be
+    """An XGBoost/LightGBM classifier read from its ONNX conversion made in memory (to be
     checked against the model: ``conversion`` says so), why not, or None without
-    onnxmltools.  A model fitted on a DataFrame sees its rows as the frame it is given
-    (``category`` columns as the codes it was trained with): ``transform`` does the same."""
+    onnxmltools.  A bare model (``adapter``; None: at the end of a Pipeline) fitted on a
+    DataFrame sees its rows as the frame it is given (``category`` columns as the codes it
+    was trained with): ``transform`` does the same."""
     from assay.models.booster_onnx import coded, convert, lightgbm_splits
 
     t0 = time.monotonic()
