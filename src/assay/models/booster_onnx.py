@@ -35,7 +35,6 @@ class Converted:
     graph: Any  # onnx.GraphProto
     output: str  # the output the trees' classes are read from
     note: str  # "its ONNX conversion (onnxmltools 1.16.0)"
-    seconds: float = 0.0  # how long converting took
 
 
 def convert(estimator: Any, deadline: float | None = None) -> Converted | str | None:
@@ -97,7 +96,7 @@ def convert(estimator: Any, deadline: float | None = None) -> Converted | str | 
     onx = done[0]
     outputs = [o.name for o in onx.graph.output]
     read = "probabilities" if "probabilities" in outputs else outputs[-1]
-    return Converted(graph=onx.graph, output=read, note=note, seconds=seconds)
+    return Converted(graph=onx.graph, output=read, note=note)
 
 
 def lightgbm_splits(
