@@ -102,14 +102,19 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
             top_r = regions[0]
             text += f"; most in: {top_r['rule']}"
             if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
-                # the share inside is measured on the held-out inputs the rule holds: its
-                # interval and their count go with it (a rule may hold a dozen)
+                # the share inside is measured on the held-out inputs the rule holds (a rule
+                # may hold a dozen) and on inputs drawn inside it: its interval and their
+                # count go with it
                 held = int(top_r.get("held_out_rows_inside") or 0)
+                drawn = int(top_r.get("drawn_inside") or 0)
+                what = "data rows" if top_r.get("sample") == "data" else "inputs"
+                on = f"{held:,} held-out {what}"
+                if drawn:
+                    on += f" and {drawn:,} {what} drawn inside it"
                 text += (
                     f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
                     f"{percent(top_r.get('share_inside_low'))} to "
-                    f"{percent(top_r.get('share_inside_high'))} on {held:,} held-out "
-                    f"{'data rows' if top_r.get('sample') == 'data' else 'inputs'}; "
+                    f"{percent(top_r.get('share_inside_high'))} on {on}; "
                     f"{percent(top_r['weight_space'])} of the input space)"
                 )
         else:  # no rule from the sample: the exact analysis' largest box, when it found one
