@@ -89,3 +89,18 @@ def test_every_command_refuses_a_repeated_value(root: Any, args: list[str], said
         refuse_repeated(root, args)
     assert said in str(exc.value)
     assert exc.value.ctx.command_path == f"assay {args[0]}"
+
+
+@pytest.mark.parametrize("value", ["", " , "])
+def test_an_empty_protected_list_is_refused_not_taken_for_the_default(
+    value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--protected "$ATTRS"`` with the variable unset tested the dataset's default (sex)."""
+    store = tmp_path / "runs.db"
+    code, out = _run(
+        ["fairness", "--dataset", "adult", "--protected", value, "--max-queries", "500",
+         "--store", str(store)],
+        capsys,
+    )  # fmt: skip
+    assert code == 2 and "names no attribute" in out, out
+    assert not store.exists()
