@@ -100,7 +100,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         ]
         if regions:
             top_r = regions[0]
-            text += f"; most in: {top_r['rule']}"
+            text += f"; most concentrated in: {top_r['rule']}"
             if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
                 # the share inside is measured on the held-out inputs the rule holds (a rule
                 # may hold a dozen) and on inputs drawn inside it: its interval and their
@@ -115,7 +115,8 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                     f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
                     f"{percent(top_r.get('share_inside_low'))} to "
                     f"{percent(top_r.get('share_inside_high'))} on {on}; "
-                    f"{percent(top_r['weight_space'])} of the input space)"
+                    f"{percent(top_r['weight_space'])} of the input space"
+                    f"{_held(top_r, v)})"
                 )
         else:  # no rule from the sample: the exact analysis' largest box, when it found one
             boxes = [
@@ -135,3 +136,18 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
     if summary.get("verdict") and how.startswith(BY_POSITION):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
+
+
+def _held(rule: dict[str, Any], verdict: dict[str, Any]) -> str:
+    """What share of the discriminatory inputs the rule holds, estimated from its share
+    inside, its weight and the overall share (of the input space, or of the data rows for a
+    rule of the data rows): a rule where discrimination is concentrated may hold few of
+    them, and "most concentrated in" must not read as "most are in"."""
+    data = rule.get("sample") == "data"
+    weight = rule.get("weight_data" if data else "weight_space")
+    overall = verdict.get("share_data" if data else "share_uniform")
+    inside = rule.get("share_inside")
+    if not all(isinstance(x, int | float) for x in (weight, overall, inside)) or not overall:
+        return ""
+    held = min(1.0, float(inside) * float(weight) / float(overall))  # type: ignore[arg-type]
+    return f"; about {percent(held)} of the {'data rows' if data else 'input space'}'s IDIs"
