@@ -102,3 +102,15 @@ def test_the_builtin_adult_codes_of_categories_are_nominal_and_read_as_sets() ->
     assert rule_text(schema, Rule({age: (3.0, 5.0)})) == "age 30-39 (3) to 50-59 (5)"
     # the flag survives the run's stored schema (a resumed run renders as the first did)
     assert Schema.from_json(schema.to_json()).feature("occupation").nominal
+
+
+def test_the_line_says_what_share_of_the_idis_the_rule_holds() -> None:
+    """A rule twelve times denser than elsewhere may hold 0.66 % of the IDIs: 'most in'
+    read as if most were there."""
+    from assay.cli.answer_lines import _held
+
+    rule = {"share_inside": 0.0309, "weight_space": 0.00056, "sample": "uniform"}
+    assert _held(rule, {"share_uniform": 0.0026}) == "; about 0.67 % of the IDIs"
+    data_rule = {"share_inside": 0.5, "weight_data": 0.1, "sample": "data"}
+    assert _held(data_rule, {"share_data": 0.1}) == "; about 50.00 % of the data rows' IDIs"
+    assert _held(rule, {"share_uniform": 0.0}) == ""  # (nothing to hold)
