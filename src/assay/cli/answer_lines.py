@@ -150,4 +150,5 @@ def _held(rule: dict[str, Any], verdict: dict[str, Any]) -> str:
     if not all(isinstance(x, int | float) for x in (weight, overall, inside)) or not overall:
         return ""
     held = min(1.0, float(inside) * float(weight) / float(overall))  # type: ignore[arg-type]
-    return f"; about {percent(held)} of the {'data rows' IDIs' if data else 'IDIs'}"
+    whose = "the data rows' IDIs" if data else "the IDIs"
+    return f"; about {percent(held)} of {whose}"
