@@ -107,10 +107,36 @@ def test_the_builtin_adult_codes_of_categories_are_nominal_and_read_as_sets() ->
 def test_the_line_says_what_share_of_the_idis_the_rule_holds() -> None:
     """A rule twelve times denser than elsewhere may hold 0.66 % of the IDIs: 'most in'
     read as if most were there."""
-    from assay.cli.answer_lines import _held
+    from assay.cli.answer_lines import _held, _held_text
 
     rule = {"share_inside": 0.0309, "weight_space": 0.00056, "sample": "uniform"}
-    assert _held(rule, {"share_uniform": 0.0026}) == "; about 0.67 % of the IDIs"
+    held = _held(rule, {"share_uniform": 0.0026})
+    assert _held_text(held, False) == "; about 0.67 % of the IDIs"
     data_rule = {"share_inside": 0.5, "weight_data": 0.1, "sample": "data"}
-    assert _held(data_rule, {"share_data": 0.1}) == "; about 50.00 % of the data rows' IDIs"
-    assert _held(rule, {"share_uniform": 0.0}) == ""  # (nothing to hold)
+    held = _held(data_rule, {"share_data": 0.1})
+    assert _held_text(held, True) == "; about 50.00 % of the data rows' IDIs"
+    assert _held(rule, {"share_uniform": 0.0}) is None  # (nothing to hold)
+
+
+def test_the_exact_box_is_shown_where_it_holds_more_of_the_idis_than_the_rule() -> None:
+    from assay.cli.answer_lines import _where
+
+    rule = {
+        "attribute": "sex", "confirmed": True, "rule": "age 30-39", "share_inside": 0.03,
+        "share_inside_low": 0.02, "share_inside_high": 0.04, "weight_space": 0.0006,
+        "held_out_rows_inside": 3, "drawn_inside": 1000, "sample": "uniform",
+    }  # fmt: skip
+    box = {"rule": "hours >= 80", "share_of_space": 0.0004}
+    exact = {"attribute": "sex", "status": "exact", "share_uniform": {"low": 0.002, "high": 0.002},
+             "boxes": [box]}  # fmt: skip
+    v = {"attribute": "sex", "share_uniform": 0.002}
+    both = _where({"regions": [rule], "exact": [exact]}, v)
+    assert both.startswith("; largest exact box: hours >= 80") and "20.00 % of the IDIs" in both
+    dense = {**rule, "share_inside": 0.9, "weight_space": 0.001}  # holds 45 % of them
+    assert _where({"regions": [dense], "exact": [exact]}, v).startswith(
+        "; most concentrated in: age 30-39"
+    )
+    assert "most concentrated in" in _where({"regions": [rule]}, v)
+    bounded = {**exact, "status": "bounded"}
+    assert "at least 20.00 %" in _where({"regions": [], "exact": [bounded]}, v)
+    assert _where({"regions": [], "exact": [exact]}, {**v, "certificate": "none"}) == ""
