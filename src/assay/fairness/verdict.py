@@ -420,7 +420,10 @@ def answer(
                 check=_Inside(
                     model,
                     threshold,
-                    inside_sample(samples) if deadline is None or t_r < deadline else 0,
+                    # none when the answer's time already cut its samples (a slow model)
+                    inside_sample(samples)
+                    if deadline is None or not (cut or t_r > deadline)
+                    else 0,
                     where,
                     stop_at=deadline,
                 ),
