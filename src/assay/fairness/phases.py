@@ -42,6 +42,7 @@ from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
 from assay.models.serving import close_served, record_serving, stopped_answering
 
 # the part of --max-time kept for what follows the search and the estimate (the summary, the
@@ -428,7 +429,8 @@ def asked_beyond_search(
     if determinism_check:
         flips, confirmed = check_sizes(max_queries, _combinations(setup))
         checks = 2 * flips + REPEATS * _combinations(setup) * confirmed
-    return per * k * sources, checks
+    # and the inputs drawn inside each rule learned, to measure its share
+    return per * k * sources + RULES_PER_ATTRIBUTE * inside_sample(per) * k, checks
 
 
 def answer_time(max_time: float | None) -> float | None:
