@@ -104,3 +104,24 @@ def test_an_empty_protected_list_is_refused_not_taken_for_the_default(
     )  # fmt: skip
     assert code == 2 and "names no attribute" in out, out
     assert not store.exists()
+
+
+@pytest.mark.parametrize("mistake", [["--protected", "race"], ["--bogus-option"]])
+def test_a_refused_command_line_leaves_no_earlier_report_behind(
+    mistake: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The parser's refusals (an unknown option, an option given twice) left yesterday's
+    r.json and r.html in place, where a command refused later removes them."""
+    report, html, other = tmp_path / "r.json", tmp_path / "r.html", tmp_path / "notes.json"
+    report.write_text('{\n  "assay_version": "0.1.0",\n  "verdict": "pass"\n}\n')
+    html.write_text("<!DOCTYPE html>\n<html><head><title>assay fairness report: x</title>")
+    other.write_text('{"mine": true}\n')
+    code, out = _run(
+        ["fairness", "--dataset", "adult", "--protected", "sex", *mistake, "--report",
+         str(report), f"--html={html}", "--store", str(tmp_path / "s.db")],
+        capsys,
+    )  # fmt: skip
+    assert code == 2, out
+    assert not report.exists() and not html.exists()
+    code, out = _run(["fairness", "--dataset", "adult", "--bogus", "--report", str(other)], capsys)
+    assert code == 2 and other.read_text() == '{"mine": true}\n'  # not assay's: left alone

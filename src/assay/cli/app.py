@@ -337,6 +337,7 @@ def main(argv: list[str] | None = None) -> None:
             leftover.error_junit(
                 leftover.junit_in_argv(args), command, "usage_error", redact_text(message())
             )
+            leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)
     _quick_end()
     sys.exit(code if isinstance(code, int) else 0)

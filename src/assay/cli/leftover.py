@@ -122,3 +122,35 @@ def junit_in_argv(args: list[str]) -> str | None:
             value: str = home_expanded(arg.split("=", 1)[1])
             return value
     return None
+
+
+def drop_stale_reports(args: list[str]) -> None:
+    """Remove the JSON and HTML reports a command line that the parser refused names, when
+    they are assay's own (an earlier run's, which a CI job would read as this one's): a
+    command refused later is checked before anything runs, where the same reports are
+    removed (``checks.check_writable``).  Any other file is left alone."""
+    for option, marker in (("--report", b'"assay_version"'), ("--html", b"<title>assay ")):
+        for value in _values(args, option):
+            path = Path(value)
+            try:
+                if path.is_symlink() or not path.is_file():
+                    continue
+                with path.open("rb") as f:
+                    head = f.read(4096)
+                if marker in head:
+                    path.unlink()
+            except OSError:
+                continue
+
+
+def _values(args: list[str], option: str) -> list[str]:
+    """Every value of ``option`` in a command line (``--x F`` or ``--x=F``)."""
+    out: list[str] = []
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == option and i + 1 < len(args):
+            out.append(args[i + 1])
+        elif arg.startswith(option + "="):
+            out.append(home_expanded(arg.split("=", 1)[1]))
+    return out
