@@ -1,0 +1,62 @@
+"""hostile21: a data scientist's messy data through ``check_fairness`` and ``check_text``:
+pandas extension dtypes, booleans stored three ways, categories with unused values,
+classifiers answering DataFrames or missing labels."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import OneHotEncoder
+from sklearn.tree import DecisionTreeClassifier
+
+import assay
+from assay.errors import UsageError
+
+
+def _men_over_40(male: Any, fit_as: Any) -> tuple[pd.DataFrame, Pipeline]:
+    rng = np.random.default_rng(0)
+    age = rng.integers(18, 80, 400)
+    y = np.where(np.asarray(male, dtype=bool) & (age > 40), "yes", "no")
+    train = pd.DataFrame({"age": age, "male": fit_as})
+    encode = ColumnTransformer(
+        [("o", OneHotEncoder(handle_unknown="ignore"), ["male"])], remainder="passthrough"
+    )
+    model = Pipeline([("c", encode), ("m", DecisionTreeClassifier(random_state=0))])
+    return pd.DataFrame({"age": age}), model.fit(train, y)
+
+
+@pytest.mark.parametrize(
+    ("fit_as", "data_as"),
+    [("boolean", "boolean"), ("int", "bool"), ("bool", "int")],
+)
+def test_booleans_the_encoder_reads_as_numbers_are_tested(
+    tmp_path: Path, fit_as: str, data_as: str
+) -> None:
+    """A nullable ``boolean`` column is fitted by the encoder as 0.0/1.0, and True == 1 to
+    it: the pipeline reads these data (its own predictions change with ``male``), but
+    assay refused them as values 'the model reads all alike, as unknown'."""
+    male = np.random.default_rng(1).integers(0, 2, 400).astype(bool)
+    forms = {"boolean": pd.array(male, dtype="boolean"), "bool": male, "int": male.astype(int)}
+    data, model = _men_over_40(male, forms[fit_as])
+    data["male"] = forms[data_as]
+    result = assay.check_fairness(
+        model, data=data, protected="male", max_queries=1_000, seed=0, store=tmp_path / "r.db"
+    )
+    assert result.n_findings > 0
+
+
+def test_text_against_booleans_is_refused_with_the_types_shown(tmp_path: Path) -> None:
+    """Fitted on booleans, given 'True'/'False' text: the encoder reads the text as unknown;
+    the refusal shows the two types apart (it read "as 'False', 'True' ... ('False',
+    'True')")."""
+    male = np.random.default_rng(1).integers(0, 2, 400).astype(bool)
+    data, model = _men_over_40(male, male)
+    data["male"] = np.where(male, "True", "False")
+    with pytest.raises(UsageError, match=r"fitted on male as False, True, .*\('False', 'True'\)"):
+        assay.check_fairness(model, data=data, protected="male", store=tmp_path / "r.db")
