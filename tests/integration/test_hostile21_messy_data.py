@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder
+from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
 
 import assay
@@ -60,3 +60,26 @@ def test_text_against_booleans_is_refused_with_the_types_shown(tmp_path: Path) -
     data["male"] = np.where(male, "True", "False")
     with pytest.raises(UsageError, match=r"fitted on male as False, True, .*\('False', 'True'\)"):
         assay.check_fairness(model, data=data, protected="male", store=tmp_path / "r.db")
+
+
+def test_a_category_column_keeps_its_categories_in_every_call(tmp_path: Path) -> None:
+    """A ``category`` column with an unused value and its own order (M, F, X), read by the
+    user's pipeline through its codes: every call and the findings were given
+    ``astype("category")``, whose categories are the batch's sorted (F, M): M read as F's
+    code, every witness's prediction the reverse of the model's on the user's rows."""
+    rng = np.random.default_rng(0)
+    sex = pd.Categorical(rng.choice(["M", "F"], 400), categories=["M", "F", "X"])
+    age = rng.integers(18, 80, 400)
+    data = pd.DataFrame({"age": age, "sex": sex})
+    y = np.where((np.asarray(sex) == "M") & (age > 40), "yes", "no")
+    codes = FunctionTransformer(lambda d: d.assign(sex=d["sex"].cat.codes))
+    model = Pipeline([("codes", codes), ("m", DecisionTreeClassifier(random_state=0))])
+    model.fit(data, y)
+    result = assay.check_fairness(
+        model, data=data, protected="sex", max_queries=1_000, seed=0, store=tmp_path / "r.db"
+    )
+    found = result.findings()
+    assert found["sex"].dtype == data["sex"].dtype  # categories M, F, X in that order
+    answered = model.predict(found[["age", "sex"]])
+    assert result.n_findings > 0
+    assert (answered == found["prediction"].astype(str).to_numpy()).all()
