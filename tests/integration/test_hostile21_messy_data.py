@@ -16,7 +16,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 from sklearn.tree import DecisionTreeClassifier
 
 import assay
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 
 
 def _men_over_40(male: Any, fit_as: Any) -> tuple[pd.DataFrame, Pipeline]:
@@ -83,3 +83,70 @@ def test_a_category_column_keeps_its_categories_in_every_call(tmp_path: Path) ->
     answered = model.predict(found[["age", "sex"]])
     assert result.n_findings > 0
     assert (answered == found["prediction"].astype(str).to_numpy()).all()
+
+
+_GRAMMAR = """S -> NP " " VP
+NP -> "the film" | "das Buch" | "映画"
+VP -> "was good" | "was bad" | "war gut"
+"""
+
+
+def _label(sentence: str) -> str:
+    return "pos" if ("good" in sentence or "gut" in sentence) else "neg"
+
+
+def _words(batch: list[str]) -> np.ndarray:
+    return np.array([_label(s) for s in batch])
+
+
+def test_a_text_classifier_answering_a_dataframe_of_probabilities(tmp_path: Path) -> None:
+    """``pd.DataFrame(clf.predict_proba(X), columns=clf.classes_)``: iterated for labels,
+    its column names were taken for the answers to the two probe sentences, and the run
+    failed as the model's fault (exit 3, "declares label outputs but returned shape")."""
+
+    def frame(batch: list[str]) -> pd.DataFrame:
+        p = [[0.2, 0.8] if _label(s) == "pos" or "映画" in s else [0.9, 0.1] for s in batch]
+        return pd.DataFrame(p, columns=["neg", "pos"])
+
+    result = assay.check_text(
+        [_words, frame], grammar=_GRAMMAR, max_queries=200, seed=1, store=tmp_path / "r.db"
+    )
+    found = result.findings()
+    assert len(found) and all(s.startswith("映画 ") for s in found["sentence"]), found
+    assert found["frame: pos"].tolist() == [0.8] * len(found)  # its probabilities kept
+
+
+def test_a_missing_label_is_said_to_be_missing(tmp_path: Path) -> None:
+    """None for a sentence it cannot read: "answered 'None' ..., a label it had not answered
+    before; declare ... classes_ = ['neg', 'pos', 'None']" (a missing answer as a label)."""
+
+    def gaps(batch: list[str]) -> list[str | None]:
+        return [None if "映画" in s else _label(s) for s in batch]
+
+    with pytest.raises(ModelError, match=r"answered no label \(None\) for input \d+ \('映画"):
+        assay.check_text(
+            [_words, gaps], grammar=_GRAMMAR, max_queries=200, seed=1, store=tmp_path / "r.db"
+        )
+
+
+def test_probability_columns_are_read_by_their_names(tmp_path: Path) -> None:
+    """A function declaring ``classes_ = ['no', 'yes']`` and answering a DataFrame whose
+    columns come as yes, no: read by position, every witness's prediction was the reverse
+    of the model's (and the favoured value with it)."""
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame({"age": rng.integers(18, 80, 300), "sex": rng.integers(0, 2, 300)})
+
+    def model(x: Any) -> pd.DataFrame:
+        x = np.asarray(x, dtype=float)
+        p = np.where((x[:, 1] == 1) & (x[:, 0] > 40), 0.9, 0.1)
+        return pd.DataFrame({"yes": p, "no": 1 - p})
+
+    model.classes_ = ["no", "yes"]  # type: ignore[attr-defined]
+    result = assay.check_fairness(
+        model, data=data, protected="sex", max_queries=1_000, seed=0, store=tmp_path / "r.db"
+    )
+    found = result.findings()
+    x = found[["age", "sex"]].to_numpy(dtype=float)
+    truth = np.where((x[:, 1] == 1) & (x[:, 0] > 40), "yes", "no")
+    assert result.n_findings > 0
+    assert (found["prediction"].astype(str).to_numpy() == truth).all()
