@@ -150,3 +150,30 @@ def test_probability_columns_are_read_by_their_names(tmp_path: Path) -> None:
     truth = np.where((x[:, 1] == 1) & (x[:, 0] > 40), "yes", "no")
     assert result.n_findings > 0
     assert (found["prediction"].astype(str).to_numpy() == truth).all()
+
+
+def test_an_empty_column_from_a_trailing_separator_is_named_with_its_way_out(
+    tmp_path: Path,
+) -> None:
+    """Every line ending in a comma (a spreadsheet's export): "column 'Unnamed: 3' holds no
+    values", with neither why nor what to do; the --drop it now gives is quoted for the shell,
+    and works."""
+    rng = np.random.default_rng(0)
+    lines = ["age,sex,hours,"] + [
+        f"{a},{s},{h}," for a, s, h in zip(rng.integers(18, 80, 200), rng.integers(0, 2, 200),
+                                          rng.integers(10, 60, 200), strict=True)
+    ]  # fmt: skip
+    path = tmp_path / "trail.csv"
+    path.write_text("\n".join(lines) + "\n")
+
+    def model(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return ((x[:, 1] == 1) & (x[:, 0] > 40)).astype(int)
+
+    with pytest.raises(UsageError, match=r"no name in the header .*--drop 'Unnamed: 3'"):
+        assay.check_fairness(model, data=path, protected="sex", store=tmp_path / "r.db")
+    result = assay.check_fairness(
+        model, data=path, drop=["Unnamed: 3"], protected="sex", max_queries=500, seed=0,
+        store=tmp_path / "r.db",
+    )  # fmt: skip
+    assert result.n_findings > 0
