@@ -177,3 +177,31 @@ def test_an_empty_column_from_a_trailing_separator_is_named_with_its_way_out(
         store=tmp_path / "r.db",
     )  # fmt: skip
     assert result.n_findings > 0
+
+
+def test_a_functions_findings_come_back_in_the_users_dtypes(tmp_path: Path) -> None:
+    """A function is fed arrays, and its findings were rebuilt from them: nullable ``Int64``
+    became int64, a ``category`` plain text, ``boolean`` bool, ``string[pyarrow]`` the
+    default string; concatenated with the user's frame, every such column became object."""
+    rng = np.random.default_rng(0)
+    data = pd.DataFrame(
+        {
+            "age": pd.array(rng.integers(18, 80, 300), dtype="Int64"),
+            "male": pd.array(rng.integers(0, 2, 300).astype(bool), dtype="boolean"),
+            "city": pd.Categorical(
+                rng.choice(["Zürich", "Genève"], 300), ["Zürich", "Genève", "Bern"]
+            ),
+            "team": pd.array(rng.choice(["a", "b"], 300), dtype="string[pyarrow]"),
+        }
+    )
+
+    def model(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=object)
+        return ((x[:, 1] == True) & (x[:, 0].astype(float) > 40)).astype(int)  # noqa: E712
+
+    result = assay.check_fairness(
+        model, data=data, protected="male", max_queries=500, seed=0, store=tmp_path / "r.db"
+    )
+    found = result.findings()
+    assert result.n_findings > 0
+    assert found[list(data.columns)].dtypes.to_dict() == data.dtypes.to_dict()

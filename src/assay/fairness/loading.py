@@ -282,6 +282,7 @@ def _setup(
     label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
     frame: Any = None
+    user_dtypes: dict[str, Any] = {}
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
@@ -295,6 +296,8 @@ def _setup(
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
         frame = _as_frame(data)
+        if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
+            user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
         if frame is None:
             frame = _read(
                 lambda p: read_table(p, encoding=encoding, text=text_columns),
@@ -486,6 +489,7 @@ def _setup(
         train=train,
         holdout=holdout,
         form=form,
+        user_dtypes=user_dtypes,
         by_position=by_position,
         set_aside=set_aside,
         read_as_text=text_columns,

@@ -27,6 +27,8 @@ class FairnessSetup:
     train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows, labels as fitted
     holdout: tuple[np.ndarray, np.ndarray] | None = None
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
+    # the dtype of each column of the user's own DataFrame (findings are given back in them)
+    user_dtypes: dict[str, Any] = field(default_factory=dict)
     # the columns, in the order fed to a model that names none of its own (None: by name)
     by_position: tuple[str, ...] | None = None
     # the data's columns left out because the model declares it does not take them
