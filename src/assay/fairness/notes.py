@@ -14,6 +14,7 @@ __all__ = [
     "read_as_text_note",
     "set_aside_note",
     "setup_notes",
+    "unheld_categories_note",
     "unknown_values_note",
 ]
 
@@ -139,6 +140,29 @@ def unknown_values_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def unheld_categories_note(setup: FairnessSetup) -> str | None:
+    """What to say of a protected ``category`` column whose dtype lists values no row holds
+    (a sample without its rare group): the search varies the values the data holds, so
+    those were never tested, and a model that treats only them otherwise passes."""
+    said = []
+    for name in setup.test.schema.protected:
+        categories = getattr(setup.user_dtypes.get(name), "categories", None)
+        if categories is None:
+            continue
+        held = {str(c) for c in setup.test.schema.feature(name).categories or ()}
+        missing = [str(c) for c in categories if str(c) not in held]
+        if missing:
+            shown = ", ".join(repr(v) for v in missing[:5]) + (", ..." if len(missing) > 5 else "")
+            said.append(f"{name}: {shown}")
+    if not said:
+        return None
+    return (
+        f"Categories of a protected attribute that no data row holds ({'; '.join(said)}): "
+        "they were not tested (the search varies the values the data holds); add rows that "
+        "hold them to test them"
+    )
+
+
 def setup_notes(setup: FairnessSetup) -> list[str]:
     """What a run says of how the data and the model were read (printed, and among the
     run's warnings)."""
@@ -148,6 +172,7 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         bins_note(setup),
         near_values_note(setup),
         unknown_values_note(setup),
+        unheld_categories_note(setup),
         by_position_note(setup),
         frame_note(setup),
         setup.labels_left_out,
