@@ -4,6 +4,7 @@ classifiers answering DataFrames or missing labels."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,18 @@ from sklearn.tree import DecisionTreeClassifier
 
 import assay
 from assay.errors import ModelError, UsageError
+
+
+def _people_file(
+    path: Path, header: str, row: Callable[[int, int, int], str], hours: tuple[int, int] = (10, 60)
+) -> Path:
+    """A data file of 200 rows: ``header``, then ``row(age, sex, hours)`` per line."""
+    rng = np.random.default_rng(0)
+    columns = zip(
+        rng.integers(18, 80, 200), rng.integers(0, 2, 200), rng.integers(*hours, 200), strict=True
+    )
+    path.write_text("\n".join([header, *(row(a, s, h) for a, s, h in columns)]) + "\n")
+    return path
 
 
 def _men_over_40(male: Any, fit_as: Any) -> tuple[pd.DataFrame, Pipeline]:
@@ -158,13 +171,7 @@ def test_an_empty_column_from_a_trailing_separator_is_named_with_its_way_out(
     """Every line ending in a comma (a spreadsheet's export): "column 'Unnamed: 3' holds no
     values", with neither why nor what to do; the --drop it now gives is quoted for the shell,
     and works."""
-    rng = np.random.default_rng(0)
-    lines = ["age,sex,hours,"] + [
-        f"{a},{s},{h}," for a, s, h in zip(rng.integers(18, 80, 200), rng.integers(0, 2, 200),
-                                          rng.integers(10, 60, 200), strict=True)
-    ]  # fmt: skip
-    path = tmp_path / "trail.csv"
-    path.write_text("\n".join(lines) + "\n")
+    path = _people_file(tmp_path / "trail.csv", "age,sex,hours,", lambda a, s, h: f"{a},{s},{h},")
 
     def model(x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=float)
@@ -226,3 +233,29 @@ def test_protected_categories_no_row_holds_are_said_untested(tmp_path: Path) -> 
         model, data=sample, protected="race", max_queries=500, seed=0, store=tmp_path / "r.db"
     )
     assert any("no data row holds (race: 'Other')" in w for w in result.warnings), result.warnings
+
+
+def test_a_semicolon_file_with_decimal_commas_is_read_as_numbers(tmp_path: Path) -> None:
+    """Excel's export where the comma is the decimal mark (';' between fields, '39,5'):
+    the column was read as text and the model failed on it (exit 3, "could not convert
+    string to float: '39,5'"), blamed on the model.  A column of codes with commas in them
+    ('1,2,3') stays text."""
+    path = _people_file(
+        tmp_path / "euro.csv",
+        "age;sex;hours;codes",
+        lambda a, s, h: f"{a};{s};{h // 2},{5 * (h % 2)};{h % 3},{h % 5},1",
+        hours=(20, 120),
+    )
+
+    def model(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=object)
+        return ((x[:, 1] == 1) & (x[:, 2].astype(float) > 30.2)).astype(int)
+
+    result = assay.check_fairness(
+        model, data=path, protected="sex", max_queries=500, seed=0, store=tmp_path / "r.db"
+    )
+    assert result.n_findings > 0
+    assert any("hours as numbers written with a decimal comma" in w for w in result.warnings)
+    found = result.findings()
+    assert found["hours"].dtype == np.float64 and found["codes"].dtype != np.float64
+    assert found["hours"].between(10, 60).all()  # 39,5 read as 39.5, never 395

@@ -37,6 +37,7 @@ from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.tables import DECIMAL_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
@@ -283,6 +284,7 @@ def _setup(
     encoded: np.ndarray | None = None
     frame: Any = None
     user_dtypes: dict[str, Any] = {}
+    decimal_comma: tuple[str, ...] = ()
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
@@ -304,6 +306,7 @@ def _setup(
                 _data_path(data),
                 "--data",
             )
+            decimal_comma = tuple(frame.attrs.get(DECIMAL_ATTR, ()))
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
         frame, bins = apply_bins(frame, bins, src)
@@ -490,6 +493,7 @@ def _setup(
         holdout=holdout,
         form=form,
         user_dtypes=user_dtypes,
+        decimal_comma=decimal_comma,
         by_position=by_position,
         set_aside=set_aside,
         read_as_text=text_columns,

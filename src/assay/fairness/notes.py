@@ -9,6 +9,7 @@ from assay.fairness.setup import FairnessSetup
 __all__ = [
     "bins_note",
     "by_position_note",
+    "decimal_comma_note",
     "frame_note",
     "near_values_note",
     "read_as_text_note",
@@ -125,6 +126,18 @@ def read_as_text_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def decimal_comma_note(setup: FairnessSetup) -> str | None:
+    """What to say of a ``;``-separated file's columns read as numbers written with a decimal
+    comma."""
+    if not setup.decimal_comma:
+        return None
+    return (
+        f"Read the data's column(s) {', '.join(setup.decimal_comma)} as numbers written with a "
+        "decimal comma ('39,5' as 39.5): the file is separated by ';', as a spreadsheet "
+        "writes it where the comma is the decimal mark"
+    )
+
+
 def unknown_values_note(setup: FairnessSetup) -> str | None:
     """What to say of protected values the model's encoder was not fitted on."""
     if not setup.unknown_to_model:
@@ -169,6 +182,7 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
     said = (
         set_aside_note(setup),
         read_as_text_note(setup),
+        decimal_comma_note(setup),
         bins_note(setup),
         near_values_note(setup),
         unknown_values_note(setup),

@@ -28,6 +28,7 @@ import pandas as pd
 from assay.errors import UsageError
 
 __all__ = [
+    "DECIMAL_ATTR",
     "DEFAULT_ENCODING",
     "LINE_ATTR",
     "SOURCE_ATTR",
@@ -40,6 +41,7 @@ PathLike = str | os.PathLike[str]
 
 # frame.attrs keys set by read_table, read by check_data
 SOURCE_ATTR = "assay.source"
+DECIMAL_ATTR = "assay.decimal_comma"  # columns read as numbers written with a decimal comma
 LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows have no lines
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -206,7 +208,36 @@ def _read_csv(
         raise UsageError("the file has a header but no data rows", path=name, line=header_line)
     if frame.shape[1] > 1 and bool(frame.iloc[:, -1].isna().any()):
         _check_short_rows(p, name, encoding, delimiter, frame.shape[1])
+    if delimiter == ";":  # a spreadsheet's export where the comma is the decimal mark
+        frame = _decimal_commas(frame, as_text)
     return frame, header_line + 1
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
+
+
+def _decimal_commas(frame: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
+    """Text columns of a ``;``-separated file whose every value is a number written with a
+    decimal comma ('39,5', '40'; one comma at least) read as those numbers, named in the
+    frame's ``attrs`` (``DECIMAL_ATTR``): read as text, each was a category of strings that
+    a model taking numbers failed on ('could not convert string to float: '39,5'')."""
+    read: list[str] = []
+    for col in frame.columns:
+        if str(col) in as_text or pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        values = frame[col].dropna()
+        if not len(values) or not all(isinstance(v, str) for v in values):
+            continue
+        text = values.astype(str)
+        if not text.str.contains(",", regex=False).any():
+            continue
+        if not text.str.fullmatch(_DECIMAL_COMMA).all():
+            continue
+        frame[col] = pd.to_numeric(frame[col].str.replace(",", ".", regex=False))
+        read.append(str(col))
+    if read:
+        frame.attrs[DECIMAL_ATTR] = tuple(read)
+    return frame
 
 
 def _read_csv_chunks(
