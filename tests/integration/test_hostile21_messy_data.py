@@ -214,11 +214,12 @@ def test_a_functions_findings_come_back_in_the_users_dtypes(tmp_path: Path) -> N
     assert found[list(data.columns)].dtypes.to_dict() == data.dtypes.to_dict()
 
 
-def test_protected_categories_no_row_holds_are_said_untested(tmp_path: Path) -> None:
-    """A sample without its rare group ('Other', still among the column's categories): the
-    model refuses only 'Other', the search never varied it, and the run said only "the model
-    gave the same answer to every input ... check that it receives its inputs in the form it
-    was fitted on", never which value went untested."""
+@pytest.mark.parametrize("given", ["frame", "parquet"])
+def test_protected_categories_no_row_holds_are_said_untested(tmp_path: Path, given: str) -> None:
+    """A sample without its rare group ('Other', still among the column's categories, in
+    memory or in a Parquet file): the model refuses only 'Other', the search never varied
+    it, and the run said only "the model gave the same answer to every input ... check that
+    it receives its inputs in the form it was fitted on", never which value went untested."""
     rng = np.random.default_rng(0)
     race = rng.choice(["A", "B", "Other"], 600, p=[0.45, 0.45, 0.1])
     age = rng.integers(18, 80, 600)
@@ -228,7 +229,11 @@ def test_protected_categories_no_row_holds_are_said_untested(tmp_path: Path) -> 
     )
     model = Pipeline([("c", encode), ("m", DecisionTreeClassifier(random_state=0))])
     model.fit(train, np.where((race == "Other") & (age > 30), "no", "yes"))
-    sample = train[train["race"] != "Other"]
+    sample: Any = train[train["race"] != "Other"]
+    if given == "parquet":
+        pytest.importorskip("pyarrow")
+        sample.to_parquet(tmp_path / "sample.parquet")
+        sample = tmp_path / "sample.parquet"
     result = assay.check_fairness(
         model, data=sample, protected="race", max_queries=500, seed=0, store=tmp_path / "r.db"
     )

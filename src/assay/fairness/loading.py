@@ -307,6 +307,10 @@ def _setup(
                 "--data",
             )
             decimal_comma = tuple(frame.attrs.get(DECIMAL_ATTR, ()))
+            # a file's own categories (Parquet keeps them): findings and notes read them
+            user_dtypes = {
+                str(c): t for c, t in frame.dtypes.items() if getattr(t, "name", "") == "category"
+            }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
         frame, bins = apply_bins(frame, bins, src)
