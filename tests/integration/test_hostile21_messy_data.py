@@ -264,3 +264,27 @@ def test_a_semicolon_file_with_decimal_commas_is_read_as_numbers(tmp_path: Path)
     found = result.findings()
     assert found["hours"].dtype == np.float64 and found["codes"].dtype != np.float64
     assert found["hours"].between(10, 60).all()  # 39,5 read as 39.5, never 395
+
+
+def test_a_workbook_under_a_csv_name_is_named_as_one(tmp_path: Path) -> None:
+    """An .xlsx saved as people.csv: "byte offset 11 (0xb7) is not valid utf-8 text: pass
+    the file's encoding with --encoding (e.g. --encoding latin-1)", an encoding that cannot
+    help; a Parquet file under a .csv name likewise."""
+    import zipfile
+
+    path = tmp_path / "people.csv"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(UsageError, match=r"ZIP archive \(an Excel .xlsx .*save it as CSV"):
+        assay.check_fairness(lambda x: x, data=path, protected="sex", store=tmp_path / "r.db")
+    path.write_bytes(b"PAR1" + bytes(range(128, 256)))
+    with pytest.raises(UsageError, match=r"is Parquet, not text: give it a name ending in"):
+        assay.check_fairness(lambda x: x, data=path, protected="sex", store=tmp_path / "r.db")
+
+
+def test_a_protected_name_apart_from_its_column_by_spaces_is_shown(tmp_path: Path) -> None:
+    """A header written 'age , sex , hours': the columns are 'age ', 'sex ' and 'hours', and
+    "--protected sex" read "is not a column; columns are: age , sex , hours"."""
+    path = _people_file(tmp_path / "p.csv", "age , sex , hours", lambda a, s, h: f"{a},{s},{h}")
+    with pytest.raises(UsageError, match=r"columns are: 'age ', 'sex ', hours; the column 'sex '"):
+        assay.check_fairness(lambda x: x, data=path, protected="sex", store=tmp_path / "r.db")

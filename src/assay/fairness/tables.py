@@ -147,6 +147,24 @@ def _read_head(p: Path, name: str, encoding: str, size: int = 65536) -> str:
         raise _decode_error(p, name, encoding) from None
 
 
+_SAVE_AS_CSV = "save it as CSV (or Parquet) and give that file"
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument workbook?)", _SAVE_AS_CSV),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (an Excel .xls workbook?)", _SAVE_AS_CSV),
+    (b"PAR1", "Parquet", "give it a name ending in .parquet"),
+    (b"\x89PNG", "a PNG image", "give the data file"),
+    (b"%PDF", "a PDF document", "give the data file"),
+)
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that begins with ``head`` is and what to do, when its first bytes say (a
+    workbook saved under a .csv name): its decoding error would only suggest an encoding."""
+    return next(
+        (f"{what}, not text: {do}" for magic, what, do in _MAGIC if head.startswith(magic)), None
+    )
+
+
 def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
     """A ``UsageError`` naming the line and byte offset of the first byte that does not decode."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -167,6 +185,12 @@ def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
                     shown = " ".join(f"0x{b:02x}" for b in bad)
                     where = "of the decompressed text " if p.name.lower().endswith(".gz") else ""
                     plain = encoding.replace("-sig", "")
+                    binary = _binary_kind(data) if offset == 0 else None
+                    if binary is not None:
+                        return UsageError(
+                            f"the file is {binary}",
+                            path=name,
+                        )
                     if at == 0 and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                         return UsageError(
                             f"the file begins with a UTF-16 byte-order mark, not {plain} text: "

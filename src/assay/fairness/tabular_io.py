@@ -103,9 +103,16 @@ def infer_schema(
                 if isinstance(frame.columns, pd.MultiIndex)
                 else ""
             )
+            near = [c for c in feature_cols if " ".join(c.split()).casefold() == p.casefold()]
+            if near:  # 'sex ' in a header written 'age , sex , hours': the space invisible
+                flat = (
+                    f"; the column {near[0]!r} differs from it only in spaces or case: rename "
+                    "it in the file's header (spaces around the commas: 'age , sex'?) or the "
+                    "frame (frame.columns = frame.columns.str.strip())"
+                )
+            shown = ", ".join(repr(c) if c != c.strip() else c for c in feature_cols)
             raise UsageError(
-                f"protected attribute {p!r} is not a column; columns are: "
-                f"{', '.join(feature_cols)}{flat}",
+                f"protected attribute {p!r} is not a column; columns are: {shown}{flat}",
                 argument="--protected",
             )
     source = str(frame.attrs.get(SOURCE_ATTR, "data"))
