@@ -260,7 +260,7 @@ def test_a_semicolon_file_with_decimal_commas_is_read_as_numbers(tmp_path: Path)
         model, data=path, protected="sex", max_queries=500, seed=0, store=tmp_path / "r.db"
     )
     assert result.n_findings > 0
-    assert any("hours as numbers written with a decimal comma" in w for w in result.warnings)
+    assert any("hours: written with a decimal comma" in w for w in result.warnings)
     found = result.findings()
     assert found["hours"].dtype == np.float64 and found["codes"].dtype != np.float64
     assert found["hours"].between(10, 60).all()  # 39,5 read as 39.5, never 395
@@ -288,3 +288,30 @@ def test_a_protected_name_apart_from_its_column_by_spaces_is_shown(tmp_path: Pat
     path = _people_file(tmp_path / "p.csv", "age , sex , hours", lambda a, s, h: f"{a},{s},{h}")
     with pytest.raises(UsageError, match=r"columns are: 'age ', 'sex ', hours; the column 'sex '"):
         assay.check_fairness(lambda x: x, data=path, protected="sex", store=tmp_path / "r.db")
+
+
+def test_json_lines_with_some_numbers_written_as_text(tmp_path: Path) -> None:
+    """``{"age": "21"}`` on a few lines, ``{"age": 30}`` on the rest: age became a category
+    of 62 values (30 and '21' two of them), without a word; the regions read "age in {39,
+    40, 41, ...}"."""
+    import json
+
+    rng = np.random.default_rng(0)
+    path = tmp_path / "people.jsonl"
+    lines = []
+    for i in range(300):
+        age = int(rng.integers(18, 80))
+        row = {"age": str(age) if i % 50 == 0 else age, "sex": i % 2, "zip": "02134"}
+        lines.append(json.dumps(row))
+    path.write_text("\n".join(lines) + "\n")
+
+    def model(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=object)
+        return ((x[:, 1] == 1) & (x[:, 0].astype(float) > 40)).astype(int)
+
+    result = assay.check_fairness(
+        model, data=path, protected="sex", max_queries=500, seed=0, store=tmp_path / "r.db"
+    )
+    assert any("age: numbers, 6 of them written as text" in w for w in result.warnings)
+    found = result.findings()
+    assert found["age"].dtype.kind in "iu" and found["zip"].tolist()[0] == "02134"

@@ -37,7 +37,7 @@ from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
-from assay.fairness.tables import DECIMAL_ATTR
+from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
@@ -284,7 +284,7 @@ def _setup(
     encoded: np.ndarray | None = None
     frame: Any = None
     user_dtypes: dict[str, Any] = {}
-    decimal_comma: tuple[str, ...] = ()
+    read_as_numbers: dict[str, str] = {}
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
@@ -306,7 +306,7 @@ def _setup(
                 _data_path(data),
                 "--data",
             )
-            decimal_comma = tuple(frame.attrs.get(DECIMAL_ATTR, ()))
+            read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
             # a file's own categories (Parquet keeps them): findings and notes read them
             user_dtypes = {
                 str(c): t for c, t in frame.dtypes.items() if getattr(t, "name", "") == "category"
@@ -497,7 +497,7 @@ def _setup(
         holdout=holdout,
         form=form,
         user_dtypes=user_dtypes,
-        decimal_comma=decimal_comma,
+        read_as_numbers=read_as_numbers,
         by_position=by_position,
         set_aside=set_aside,
         read_as_text=text_columns,

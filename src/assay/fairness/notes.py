@@ -9,9 +9,9 @@ from assay.fairness.setup import FairnessSetup
 __all__ = [
     "bins_note",
     "by_position_note",
-    "decimal_comma_note",
     "frame_note",
     "near_values_note",
+    "numbers_note",
     "read_as_text_note",
     "set_aside_note",
     "setup_notes",
@@ -126,16 +126,13 @@ def read_as_text_note(setup: FairnessSetup) -> str | None:
     )
 
 
-def decimal_comma_note(setup: FairnessSetup) -> str | None:
-    """What to say of a ``;``-separated file's columns read as numbers written with a decimal
-    comma."""
-    if not setup.decimal_comma:
+def numbers_note(setup: FairnessSetup) -> str | None:
+    """What to say of a data file's text columns read as numbers (a decimal comma in a
+    ``;``-separated file, numbers some of which JSON lines write as text)."""
+    if not setup.read_as_numbers:
         return None
-    return (
-        f"Read the data's column(s) {', '.join(setup.decimal_comma)} as numbers written with a "
-        "decimal comma ('39,5' as 39.5): the file is separated by ';', as a spreadsheet "
-        "writes it where the comma is the decimal mark"
-    )
+    said = "; ".join(f"{name}: {how}" for name, how in setup.read_as_numbers.items())
+    return f"Read these columns of the data as numbers ({said})"
 
 
 def unknown_values_note(setup: FairnessSetup) -> str | None:
@@ -182,7 +179,7 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
     said = (
         set_aside_note(setup),
         read_as_text_note(setup),
-        decimal_comma_note(setup),
+        numbers_note(setup),
         bins_note(setup),
         near_values_note(setup),
         unknown_values_note(setup),

@@ -35,8 +35,8 @@ class FairnessSetup:
     set_aside: tuple[str, ...] = ()
     # the data file's columns read as text, as the model was fitted on them ('02134')
     read_as_text: tuple[str, ...] = ()
-    # the data file's columns read as numbers written with a decimal comma ('39,5')
-    decimal_comma: tuple[str, ...] = ()
+    # the data file's text columns read as numbers, and how they were written ('39,5')
+    read_as_numbers: dict[str, str] = field(default_factory=dict)
     # per protected attribute: its values the model's encoder was not fitted on
     unknown_to_model: dict[str, list[str]] = field(default_factory=dict)
     # why a built-in dataset's true labels were left out (the model names its classes else)

@@ -28,9 +28,9 @@ import pandas as pd
 from assay.errors import UsageError
 
 __all__ = [
-    "DECIMAL_ATTR",
     "DEFAULT_ENCODING",
     "LINE_ATTR",
+    "NUMBERS_ATTR",
     "SOURCE_ATTR",
     "PathLike",
     "check_encoding",
@@ -41,7 +41,8 @@ PathLike = str | os.PathLike[str]
 
 # frame.attrs keys set by read_table, read by check_data
 SOURCE_ATTR = "assay.source"
-DECIMAL_ATTR = "assay.decimal_comma"  # columns read as numbers written with a decimal comma
+# {column: how} of the text columns read as numbers ("written with a decimal comma ...")
+NUMBERS_ATTR = "assay.read_as_numbers"
 LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows have no lines
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -90,6 +91,7 @@ def read_table(
         frame, first_line = _read_parquet(p, name), None
     elif kind == "jsonl":
         frame, first_line = _read_jsonl(p, name, encoding)
+        frame = _numbers_as_text(frame, set(text))
     else:
         frame, first_line = _read_csv(p, name, encoding, set(text))
     as_text = set(text)
@@ -243,7 +245,7 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
 def _decimal_commas(frame: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
     """Text columns of a ``;``-separated file whose every value is a number written with a
     decimal comma ('39,5', '40'; one comma at least) read as those numbers, named in the
-    frame's ``attrs`` (``DECIMAL_ATTR``): read as text, each was a category of strings that
+    frame's ``attrs`` (``NUMBERS_ATTR``): read as text, each was a category of strings that
     a model taking numbers failed on ('could not convert string to float: '39,5'')."""
     read: list[str] = []
     for col in frame.columns:
@@ -259,8 +261,35 @@ def _decimal_commas(frame: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
             continue
         frame[col] = pd.to_numeric(frame[col].str.replace(",", ".", regex=False))
         read.append(str(col))
-    if read:
-        frame.attrs[DECIMAL_ATTR] = tuple(read)
+    for col in read:
+        frame.attrs.setdefault(NUMBERS_ATTR, {})[col] = (
+            "written with a decimal comma ('39,5' as 39.5): the file is separated by ';', as "
+            "a spreadsheet writes it where the comma is the decimal mark"
+        )
+    return frame
+
+
+_NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+
+
+def _numbers_as_text(frame: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
+    """JSON lines' columns of numbers some of which are written as text (``"age": "21"``
+    beside ``"age": 30``) read as numbers, named in ``attrs`` (``NUMBERS_ATTR``): read as
+    they come, such a column became categories, 30 and '21' two of them."""
+    for col in frame.columns:
+        if str(col) in as_text or frame[col].dtype != object:
+            continue
+        values = frame[col].dropna().tolist()
+        texts = [v for v in values if isinstance(v, str)]
+        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not texts or not numbers or len(texts) + len(numbers) != len(values):
+            continue
+        if not all(_NUMBER_TEXT.match(t) for t in texts):
+            continue
+        frame[col] = pd.to_numeric(frame[col])
+        frame.attrs.setdefault(NUMBERS_ATTR, {})[str(col)] = (
+            f"numbers, {len(texts)} of them written as text (such as {texts[0]!r})"
+        )
     return frame
 
 
