@@ -315,3 +315,22 @@ def test_json_lines_with_some_numbers_written_as_text(tmp_path: Path) -> None:
     assert any("age: numbers, 6 of them written as text" in w for w in result.warnings)
     found = result.findings()
     assert found["age"].dtype.kind in "iu" and found["zip"].tolist()[0] == "02134"
+
+
+def test_text_labels_one_fitted_as_floats_align_with_whole_numbers(tmp_path: Path) -> None:
+    """Two pipelines, one fitted on labels 0/1 and one on 0.0/1.0 (a label column that held
+    a NaN once is float): "the classifiers name their labels differently: ... has 0, 1; ...
+    has 0.0, 1.0. Give --label-map" for what are the same two numbers."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    texts = ["good film", "bad film", "great movie", "awful movie", "loved it", "hated it"] * 4
+    whole = [1, 0, 1, 0, 1, 0] * 4
+    ints = Pipeline([("t", TfidfVectorizer()), ("m", LogisticRegression())]).fit(texts, whole)
+    floats = Pipeline([("t", TfidfVectorizer()), ("m", LogisticRegression())])
+    floats.fit(texts, [float(v) for v in whole])
+    result = assay.check_text(
+        [ints, floats], grammar=_GRAMMAR, max_queries=100, seed=1, store=tmp_path / "r.db"
+    )
+    notes = " ".join(x["text"] for x in result.summary["sections"] if x["title"] == "Notes")
+    assert "'0.0' as '0'" in notes and "'1.0' as '1'" in notes, notes
