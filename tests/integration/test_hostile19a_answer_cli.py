@@ -128,10 +128,10 @@ def test_a_bias_among_the_data_rows_alone_fails_the_run(tmp_path: Path) -> None:
     line = next(x for x in result.output.splitlines() if x.startswith("sex: share"))
     assert "0.00 % of the input space" in line and "; found; " in line, line
     assert "of the data rows' IDIs" in line  # who is favoured, from the data rows
-    assert "most in: x " in line and "held-out data rows" in line, line  # where, from them
+    assert "most concentrated in: x " in line and "held-out data rows" in line, line  # where
     # binned at the data rows' quantiles: the bias (x < 2) placed, not 'x 0.002 to 308.8' (a
     # 64th of the range 0-9,892, where equal widths put every biased row in one bin)
-    high = float(line.split("most in: x ")[1].split(" to ")[1].split(" ")[0])
+    high = float(line.split("most concentrated in: x ")[1].split(" to ")[1].split(" ")[0])
     assert high < 2.5, line
     assert "but the answer found discriminatory inputs the search did not: sex" in result.output
     assert "the answer found discrimination on sex: exit 1" in result.output

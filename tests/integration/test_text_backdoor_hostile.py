@@ -286,8 +286,10 @@ def _backdoor(
     function: str,
     *args: str,
     images: np.ndarray | None = None,
+    clean_file: Path | None = None,
 ) -> tuple[int, str, str]:
     clean, scan, models = _images(tmp_path, images)
+    clean = clean if clean_file is None else clean_file
     return _cli(
         capsys,
         "backdoor",
@@ -945,7 +947,7 @@ def test_true_labels_that_are_not_class_indices_are_refused(
     invalid literal for int())'; labels 0.3 or 2.7 were read as 0 and 2, silently."""
     clean, _, _ = _images(tmp_path)
     np.savez(tmp_path / "clean.npz", images=np.load(clean), labels=np.asarray(labels))
-    code, out, err = _backdoor(tmp_path, capsys, "quarters", "--clean", str(tmp_path / "clean.npz"))
+    code, out, err = _backdoor(tmp_path, capsys, "quarters", clean_file=tmp_path / "clean.npz")
     assert code == 2 and "clean.npz" in err and "'labels'" in err and said in err, (out, err)
 
 

@@ -108,7 +108,7 @@ def test_a_conversion_of_another_model_is_refused_with_the_count(
     they differ, and the figures come from asking the model itself."""
     other = booster_onnx.convert(_fitted(kind, flip=True))
     assert isinstance(other, booster_onnx.Converted)
-    monkeypatch.setattr(booster_onnx, "convert", lambda estimator: other)
+    monkeypatch.setattr(booster_onnx, "convert", lambda estimator, deadline=None: other)
     estimator = _fitted(kind)
     exact = _run(estimator, tmp_path)
     found = re.search(

@@ -3,6 +3,7 @@ the file or object is and the way that works (its ONNX export, or the classifier
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -78,9 +79,15 @@ def test_lightgbm_booster_object_is_asked_like_a_classifier() -> None:
     assert np.array_equal((answers > 0.5).astype(int), classifier.predict(x))
 
 
-def test_a_booster_in_a_pipeline_is_told_that_only_its_bare_export_is_read() -> None:
+def test_a_booster_in_a_pipeline_is_told_that_only_its_bare_export_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without onnxmltools (with it, exact21 reads the Pipeline: its booster converted in
+    memory, the preprocessing composed in front of the trees)."""
+    monkeypatch.setitem(sys.modules, "onnxmltools", None)  # the import fails
     x, y = _data()
     pipe = make_pipeline(StandardScaler(), xgb.XGBClassifier(n_estimators=3)).fit(x, y)
     reason = read_trees(load_model(pipe))
     assert isinstance(reason, str)
     assert "convert_xgboost" in reason and "fed straight from the graph's input" in reason
+    assert "install onnxmltools" in reason

@@ -174,6 +174,11 @@ def test_runs_of_older_stores_are_still_read(tmp_path: Path) -> None:
     assert store.count_findings("old") == 30
     assert np.array_equal(_kept_numbers(store, "old"), np.arange(30))
     assert store.count_at_or_above("old", 0.5) == int((_all_severities(batches) >= 0.5).sum())
+    # a threshold met exactly counts (--fail-on S fails at S, not only above it)
+    sev = np.sort(_all_severities(batches))
+    at = float(sev[len(sev) // 2])
+    assert at > 0 and store.count_at_or_above("old", at) == int((sev >= at).sum())
+    assert store.count_at_or_above("old", at) > int((sev > at).sum())
 
 
 @pytest.mark.parametrize(

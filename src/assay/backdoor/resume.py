@@ -8,6 +8,7 @@ Part of the technique's shell (see ``backdoor.api``): it may import ``models``.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
-from assay.core.runinfo import record_wall_clock, stored_serving
+from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore
 from assay.errors import UsageError
 
@@ -113,6 +114,7 @@ def resume_backdoor(
     only with ``allow_pickle``).  ``images``, ``clean``: a run made with them in memory
     takes them again (assay does not store them; they must be the same)."""
     del overlap  # calls are inline (each round depends on the previous answers)
+    started = time.monotonic()
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
@@ -120,6 +122,7 @@ def resume_backdoor(
             f"run {record.id} already ended ({record.status}); nothing to resume",
             argument="RUN_ID",
         )
+    before = earlier_wall_seconds(record)
     the_setup = setup or setup_from_record(
         record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
     )
@@ -137,11 +140,12 @@ def resume_backdoor(
         resume=True,
         on_progress=on_progress,
     )
-    # the engine's time of every session (this session's loading is not counted)
+    # per wall-clock second from the run's start: the earlier sessions' and this one's,
+    # its loading included (as a run that was never stopped counts its own)
     record_wall_clock(
         the_store,
         outcome.run_id,
-        float(outcome.progress.get("elapsed") or 0),
+        before + time.monotonic() - started,
         counted="images scanned",
         rate="images per second (wall clock)",
     )

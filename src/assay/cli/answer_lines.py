@@ -93,36 +93,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if where != "data":
                     text += _data_differs(summary, v["attribute"], fav, favourable)
                 break
-        regions = [
-            r
-            for r in summary.get("regions") or []
-            if r["attribute"] == v["attribute"] and r.get("confirmed")
-        ]
-        if regions:
-            top_r = regions[0]
-            text += f"; most in: {top_r['rule']}"
-            if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
-                # the share inside is measured on the held-out inputs the rule holds: its
-                # interval and their count go with it (a rule may hold a dozen)
-                held = int(top_r.get("held_out_rows_inside") or 0)
-                text += (
-                    f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
-                    f"{percent(top_r.get('share_inside_low'))} to "
-                    f"{percent(top_r.get('share_inside_high'))} on {held:,} held-out "
-                    f"{'data rows' if top_r.get('sample') == 'data' else 'inputs'}; "
-                    f"{percent(top_r['weight_space'])} of the input space)"
-                )
-        else:  # no rule from the sample: the exact analysis' largest box, when it found one
-            boxes = [
-                e["boxes"][0]
-                for e in summary.get("exact") or []
-                if e.get("attribute") == v["attribute"] and e.get("boxes")
-            ]
-            if boxes and not v.get("certificate"):
-                text += (
-                    f"; largest exact box: {boxes[0]['rule']} (all of it discriminatory, "
-                    f"{percent(boxes[0]['share_of_space'])} of the input space)"
-                )
+        text += _where(summary, v)
         out.say(text)
     from assay.fairness.verdict import BY_POSITION  # (the command line loads it lazily)
 
@@ -130,3 +101,76 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
     if summary.get("verdict") and how.startswith(BY_POSITION):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
+
+
+def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
+    """Where the attribute's discrimination is: the first confirmed rule learned from the
+    sample, or the exact analysis' largest box when it holds more of the IDIs (or no rule
+    was confirmed)."""
+    regions = [
+        r
+        for r in summary.get("regions") or []
+        if r["attribute"] == v["attribute"] and r.get("confirmed")
+    ]
+    boxes = [
+        (e, e["boxes"][0])
+        for e in summary.get("exact") or []
+        if e.get("attribute") == v["attribute"] and e.get("boxes")
+    ]
+    rule_text = rule_holds = None
+    if regions:
+        top_r = regions[0]
+        rule_text = f"; most concentrated in: {top_r['rule']}"
+        if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
+            # the share inside is measured on the held-out inputs the rule holds (a rule
+            # may hold a dozen) and on inputs drawn inside it: its interval and their
+            # count go with it
+            held = int(top_r.get("held_out_rows_inside") or 0)
+            drawn = int(top_r.get("drawn_inside") or 0)
+            what = "data rows" if top_r.get("sample") == "data" else "inputs"
+            on = f"{held:,} held-out {what}"
+            if drawn:
+                on += f" and {drawn:,} {what} drawn inside it"
+            rule_holds = _held(top_r, v)
+            rule_text += (
+                f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
+                f"{percent(top_r.get('share_inside_low'))} to "
+                f"{percent(top_r.get('share_inside_high'))} on {on}; "
+                f"{percent(top_r['weight_space'])} of the input space"
+                f"{_held_text(rule_holds, top_r.get('sample') == 'data')})"
+            )
+    if not boxes or v.get("certificate"):
+        return rule_text or ""
+    exact, box = boxes[0]
+    high = (exact.get("share_uniform") or {}).get("high")
+    box_holds = float(box["share_of_space"]) / float(high) if high else None
+    if rule_text is not None and (box_holds is None or (rule_holds or 0.0) >= box_holds):
+        return rule_text
+    # (the exact share's upper bound: the box holds at least that share of the IDIs)
+    at_least = "at least " if exact.get("status") != "exact" else ""
+    holds = "" if box_holds is None else f"; {at_least}{percent(min(1.0, box_holds))} of the IDIs"
+    return (
+        f"; largest exact box: {box['rule']} (all of it discriminatory, "
+        f"{percent(box['share_of_space'])} of the input space{holds})"
+    )
+
+
+def _held(rule: dict[str, Any], verdict: dict[str, Any]) -> float | None:
+    """What share of the discriminatory inputs the rule holds, estimated from its share
+    inside, its weight and the overall share (of the input space, or of the data rows for a
+    rule of the data rows): a rule where discrimination is concentrated may hold few of
+    them, and "most concentrated in" must not read as "most are in"."""
+    data = rule.get("sample") == "data"
+    weight = rule.get("weight_data" if data else "weight_space")
+    overall = verdict.get("share_data" if data else "share_uniform")
+    inside = rule.get("share_inside")
+    if not all(isinstance(x, int | float) for x in (weight, overall, inside)) or not overall:
+        return None
+    return min(1.0, float(inside) * float(weight) / float(overall))  # type: ignore[arg-type]
+
+
+def _held_text(held: float | None, data: bool) -> str:
+    if held is None:
+        return ""
+    whose = "the data rows' IDIs" if data else "the IDIs"
+    return f"; about {percent(held)} of {whose}"

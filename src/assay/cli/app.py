@@ -28,6 +28,7 @@ from assay.cli import leftover
 from assay.cli.argv import home_expanded
 from assay.cli.console import Output, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup
+from assay.cli.repeated import refuse_repeated
 from assay.core.redact import redact_text
 from assay.core.store import close_open_stores
 from assay.errors import AssayError, ModelError, StoreError, UsageError
@@ -313,6 +314,7 @@ def main(argv: list[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _as_interrupt)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
     try:
+        refuse_repeated(typer.main.get_command(app), args)
         code = app(args=args, prog_name="assay", standalone_mode=False)
     except typer.Abort:
         Output().error("interrupted")

@@ -50,6 +50,7 @@ from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.errors import UsageError
 from assay.fairness.notes import setup_notes
 
 __all__ = ["register"]
@@ -262,6 +263,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_outputs(outputs, [store, data, schema, model, template])
         for path, flag in outputs:
             check_writable(path, flag)
+        if protected is not None and not protected.replace(",", " ").strip():
+            # (an empty shell variable: the dataset's default would be tested instead of
+            # what the script meant)
+            raise UsageError(
+                f"--protected {protected!r} names no attribute; name the protected "
+                "attribute(s), comma-separated (leave the option out for a built-in "
+                "dataset's default)",
+                argument="--protected",
+            )
         out = Output(quiet=quiet, as_json=as_json)
         keep = parse_keep(keep_findings)  # checked before anything is loaded or created
         rule = parse_fail_on(fail_on)

@@ -16,6 +16,7 @@ from assay.errors import UsageError
 
 __all__ = [
     "api_call",
+    "earlier_wall_seconds",
     "launch_dir",
     "pasteable",
     "record_wall_clock",
@@ -293,3 +294,20 @@ def record_wall_clock(store: Any, run_id: str, seconds: float, *, counted: str, 
     # the rate were 91 (10 images in 0.1134 s)
     metrics["wall-clock seconds"] = float(f"{seconds:.4g}")
     store.checkpoint(run_id, summary=summary)
+
+
+def earlier_wall_seconds(record: Any) -> float:
+    """The wall-clock seconds a run's earlier sessions took, for the session that resumes
+    it (so that its rates stay per wall-clock second from the run's start): the figure its
+    last ended session recorded (``metrics["wall-clock seconds"]``, every session before it
+    counted), or the engine's own seconds kept by the last checkpoint when that is more
+    (a session killed after it: its loading is then not counted, nothing recorded it)."""
+    metrics = (record.summary or {}).get("metrics") or {}
+    recorded = metrics.get("wall-clock seconds") if isinstance(metrics, dict) else None
+    engine = (record.progress or {}).get("elapsed")
+    figures = [
+        float(x)
+        for x in (recorded, engine)
+        if isinstance(x, int | float) and not isinstance(x, bool) and x > 0
+    ]
+    return max(figures, default=0.0)

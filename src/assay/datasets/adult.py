@@ -139,6 +139,8 @@ def _load_encoded() -> Dataset:
             low=float(frame[name].min()),
             high=float(frame[name].max()),
             value_labels=_code_labels(name, int(frame[name].min()), int(frame[name].max())),
+            # a category's code: its order is adult.names', not the category's
+            nominal=ENCODED_COLUMNS[name][1] is None,
         )
         for name in frame.columns
     )

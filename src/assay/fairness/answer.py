@@ -6,6 +6,7 @@ then the sampled verdict, direction and regions (``fairness.verdict``), stored i
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ import numpy as np
 from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import UsageError
-from assay.fairness.exact import ExactResult, analyse, compose_read
+from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.verdict import FailRule, answer
@@ -67,13 +68,16 @@ class AnswerOptions:
         }
 
 
-def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str, ExactResult | str]:
+def exact_analysis(
+    setup: Any, options: AnswerOptions, arrays: Any, *, started: float | None = None
+) -> dict[str, ExactResult | str]:
     """Per protected attribute: the exact analysis, or why it is not available.
 
     ``arrays``: the model's trees as read (``assay.models.trees.Ensemble``) or why not.  A
     model whose trees cannot be read (any model: a network, an endpoint) is still answered
     exactly when the domain is small enough to ask every input of it
-    (``exact.enumerated``).
+    (``exact.enumerated``).  ``started``: when the exact analysis's time (``exact_time``)
+    began, before the trees were read (an in-memory booster's conversion counts).
     """
     schema = setup.test.schema
     if options.exact is False:
@@ -81,12 +85,14 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
     if setup.test.threshold is not None:
         reason = "exact analysis compares classes; a probability threshold is sampled"
         return dict.fromkeys(schema.protected, reason)
+    t_read = time.monotonic() if started is None else started
     model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
     if not isinstance(model, str):
         # the arrays must answer as the model does: check on a few inputs before trusting them
         model = checked(schema, model, arrays, _classes(setup), setup.test.data)
+    model, left = _time_left(model, arrays, options.exact_time, time.monotonic() - t_read)
     results: dict[str, ExactResult | str] = {}
-    per = options.exact_time / max(1, len(schema.protected))
+    per = left / max(1, len(schema.protected))
     for attribute in schema.protected:
         if isinstance(model, str):
             k = int(schema.feature(attribute).n_values or 1)
@@ -136,6 +142,22 @@ def exact_analysis(setup: Any, options: AnswerOptions, arrays: Any) -> dict[str,
     return results
 
 
+def _time_left(
+    model: TreeModel | str, arrays: Any, budget: float, spent: float
+) -> tuple[TreeModel | str, float]:
+    """The trees (or why not) and the seconds left of ``budget`` (--exact-time) once reading
+    them (an in-memory booster's conversion to ONNX) and checking them (``spent``) are
+    counted.  After a conversion the source says how long that took; when it took the time,
+    the trees are not analysed (the figures are the model's own within what is left)."""
+    left = max(budget - spent, 0.0)
+    if isinstance(model, str) or not getattr(arrays, "read_seconds", 0.0):
+        return model, left
+    said = f"converted and checked in {spent:.1f} s of the {budget:g} s for the exact analysis"
+    if left <= 0.05 * budget:
+        return f"{model.source}, {said}: no time was left to analyse its trees", left
+    return dataclasses.replace(model, source=f"{model.source}; {said}"), left
+
+
 def _classes(setup: Any) -> Callable[[np.ndarray], np.ndarray]:
     """The model's predicted class for encoded rows."""
     from assay.core.model import labels_of
@@ -158,13 +180,20 @@ def store_answer(
 
 
 def compute_answer(
-    setup: Any, options: AnswerOptions, arrays: Any, *, seed: int, deadline: float | None = None
+    setup: Any,
+    options: AnswerOptions,
+    arrays: Any,
+    *,
+    seed: int,
+    deadline: float | None = None,
+    started: float | None = None,
 ) -> dict[str, Any]:
     """The answer (exact figures, verdict, direction, regions), not stored: it does not
     depend on the search, so a run with a time budget computes it first (its cost is then
     measured, not guessed) and adds it to the summary once the search is over.
-    ``deadline``: its samples are cut to end by then (``verdict.answer``)."""
-    exact = exact_analysis(setup, options, arrays)
+    ``deadline``: its samples are cut to end by then (``verdict.answer``); ``started``: when
+    the exact analysis's time began (``exact_analysis``)."""
+    exact = exact_analysis(setup, options, arrays, started=started)
     result = answer(
         setup.test.schema,
         setup.model,

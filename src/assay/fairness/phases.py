@@ -42,6 +42,7 @@ from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
 from assay.models.serving import close_served, record_serving, stopped_answering
 
 # the part of --max-time kept for what follows the search and the estimate (the summary, the
@@ -428,7 +429,8 @@ def asked_beyond_search(
     if determinism_check:
         flips, confirmed = check_sizes(max_queries, _combinations(setup))
         checks = 2 * flips + REPEATS * _combinations(setup) * confirmed
-    return per * k * sources, checks
+    # and the inputs drawn inside each rule learned, to measure its share
+    return per * k * sources + RULES_PER_ATTRIBUTE * inside_sample(per) * k, checks
 
 
 def answer_time(max_time: float | None) -> float | None:
@@ -466,17 +468,25 @@ def _compute_answer(
     from assay.fairness.answer import compute_answer
 
     arrays: Any = None
+    started = time.monotonic()
     if options.exact is not False:
         from assay.models.trees import read_trees
 
-        arrays = read_trees(setup.raw_model)
+        # reading the trees (converting an in-memory booster to ONNX) is part of the exact
+        # analysis's time
+        arrays = read_trees(setup.raw_model, deadline=started + options.exact_time)
     try:
         # the samples end a little before the answer's time does (a last batch and the
         # regions still to come), so that a slow model gets wider intervals, not no answer
         deadline = None if time_left is None else time.monotonic() + 0.8 * time_left
         with _deadlined(setup.model, call_timeout, time_left) as model:
             return compute_answer(
-                replace(setup, model=model), options, arrays, seed=seed, deadline=deadline
+                replace(setup, model=model),
+                options,
+                arrays,
+                seed=seed,
+                deadline=deadline,
+                started=started,
             )
     except BudgetExhausted:
         return None

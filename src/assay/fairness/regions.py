@@ -24,10 +24,12 @@ from assay.fairness.schema import Feature, Schema
 __all__ = [
     "MAX_REGION_FEATURES",
     "Rule",
+    "as_set",
     "learn_rules",
     "one_value",
     "rule_text",
     "rule_values",
+    "set_text",
     "typed_value",
 ]
 
@@ -58,7 +60,7 @@ class Rule:
         v = 1.0
         for j, cond in self.conditions.items():
             f = schema.features[j]
-            if f.kind == "categorical":
+            if as_set(f):
                 v *= len(cond) / (f.n_values or 1)
             else:
                 lo, hi = float(cond[0]), float(cond[1])
@@ -68,6 +70,12 @@ class Rule:
                     span = f.encoded_high - f.encoded_low
                     v *= (hi - lo) / span if span > 0 else 1.0
         return float(v)
+
+
+def as_set(f: Feature) -> bool:
+    """Whether rules restrict ``f`` to a set of its values (categories, and the codes of a
+    nominal feature: their order means nothing) rather than to an interval."""
+    return f.kind == "categorical" or (f.nominal and (f.n_values or 0) <= _MAX_BINS)
 
 
 def _bins(f: Feature, column: np.ndarray, quantiles: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -153,7 +161,7 @@ def _grow(
             on = np.flatnonzero(keep[j])
             if len(on) <= 1:
                 continue
-            if f.kind == "categorical":
+            if as_set(f):
                 rate = tp_bins[on] / np.maximum(all_bins[on], 1)
                 drops = [on[np.argmin(rate)]]
                 options = [np.array(drops)]
@@ -190,8 +198,8 @@ def _grow(
             continue
         f = schema.features[j]
         on = np.flatnonzero(kept)
-        if f.kind == "categorical":
-            conditions[j] = tuple(int(c) for c in on)
+        if as_set(f):
+            conditions[j] = tuple(int(edges[j][c]) for c in on)
         else:
             e = edges[j]
             low = float(e[on[0]])
@@ -237,13 +245,8 @@ def rule_text(schema: Schema, rule: Rule) -> str:
     parts = []
     for j, cond in sorted(rule.conditions.items()):
         f = schema.features[j]
-        if f.kind == "categorical":
-            labels = [f.label(c) for c in cond]
-            parts.append(
-                one_value(f.name, labels[0])
-                if len(labels) == 1
-                else f"{f.name} in {{{', '.join(labels)}}}"
-            )
+        if as_set(f):
+            parts.append(set_text(f, [int(c) for c in cond]))
             continue
         lo, hi = float(cond[0]), float(cond[1])
         if f.kind == "integer" and f.value_labels is not None:
@@ -270,7 +273,7 @@ def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
     out: dict[str, list[Any]] = {}
     for j, cond in sorted(rule.conditions.items()):
         f = schema.features[j]
-        if f.kind == "categorical":
+        if as_set(f):
             out[f.name] = [typed_value(f, c) for c in cond]
         elif f.kind == "integer" and f.value_labels is not None:
             out[f.name] = [typed_value(f, v) for v in range(int(cond[0]), int(cond[1]) + 1)]
@@ -330,11 +333,29 @@ def one_value(name: str, label: str) -> str:
 
 
 def labelled_range(f: Feature, lo: int, hi: int) -> str:
-    """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``."""
+    """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``; a nominal one's
+    codes as the set they are: ``occupation in {Sales (3), Adm-clerical (4)}``, or, when
+    that leaves out fewer values than it names, ``native_country not in {...}``."""
     if lo == hi:
         return one_value(f.name, f.label(lo))
+    if f.nominal:
+        return set_text(f, list(range(lo, hi + 1)))
     if lo <= f.encoded_low:
         return f"{f.name} up to {f.label(hi)}"
     if hi >= f.encoded_high:
         return f"{f.name} from {f.label(lo)}"
     return f"{f.name} {f.label(lo)} to {f.label(hi)}"
+
+
+def set_text(f: Feature, codes: list[int]) -> str:
+    """A discrete feature restricted to ``codes``: ``occupation in {Sales, Adm-clerical}``;
+    for a nominal feature whose set leaves out fewer values than it names, the ones left
+    out: ``native_country not in {Cuba (5), Jamaica (6)}``."""
+    if len(codes) == 1:
+        return one_value(f.name, f.label(codes[0]))
+    if f.nominal:
+        chosen = set(codes)
+        outside = [c for c in range(int(f.encoded_low), int(f.encoded_high) + 1) if c not in chosen]
+        if outside and len(outside) < len(codes):
+            return f"{f.name} not in {{{', '.join(f.label(c) for c in outside)}}}"
+    return f"{f.name} in {{{', '.join(f.label(c) for c in codes)}}}"

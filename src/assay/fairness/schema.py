@@ -38,6 +38,11 @@ class Feature:
     - integer: whole numbers in [low, high];
     - continuous: real numbers in [low, high];
     - categorical: one of ``categories`` (strings or numbers, as the model takes them).
+
+    ``nominal``: an integer feature whose codes name categories in no meaningful order (the
+    literature's Adult encoding: occupation 0-13).  The search still steps between
+    neighbouring codes as that encoding is used; rules and boxes list its values as a set
+    (``occupation in {Sales, Adm-clerical}``), never as a range of codes.
     """
 
     name: str
@@ -46,6 +51,7 @@ class Feature:
     high: float | None = None
     categories: tuple[Any, ...] | None = None
     value_labels: tuple[str, ...] | None = None
+    nominal: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("integer", "categorical", "continuous"):
@@ -144,6 +150,8 @@ class Feature:
             d["low"], d["high"] = self.low, self.high
         if self.value_labels is not None:
             d["value_labels"] = list(self.value_labels)
+        if self.nominal:
+            d["nominal"] = True
         return d
 
     @classmethod
@@ -156,6 +164,7 @@ class Feature:
             high=d.get("high"),
             categories=tuple(cats) if cats is not None else None,
             value_labels=tuple(d["value_labels"]) if d.get("value_labels") else None,
+            nominal=d.get("nominal") is True,
         )
 
 

@@ -33,6 +33,8 @@ from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.regions import (
     MAX_REGION_FEATURES,
+    Rule,
+    as_set,
     check_rule,
     learn_rules,
     rule_values,
@@ -406,9 +408,27 @@ def answer(
             where, learnt = "uniform", uniform
             if int(uniform.disc.sum()) < 5 and real is not None and int(real.disc.sum()) >= 5:
                 where, learnt = "data", _distinct(real)
-            found = _regions(
-                schema, attribute, a, learnt, data, rng, labels, quantiles=where == "data"
+            found, asked = _regions(
+                schema,
+                attribute,
+                a,
+                learnt,
+                data,
+                rng,
+                labels,
+                quantiles=where == "data",
+                check=_Inside(
+                    model,
+                    threshold,
+                    # none when the answer's time already cut its samples (a slow model)
+                    inside_sample(samples)
+                    if deadline is None or not (cut or t_r > deadline)
+                    else 0,
+                    where,
+                    stop_at=deadline,
+                ),
             )
+            queries += asked
             regions_out.extend({**r, "sample": where} for r in found)
             for r in regions_out:
                 if r["attribute"] == attribute:
@@ -656,6 +676,60 @@ def _class_labels(class_names: Sequence[str] | None, n_classes: int | None) -> l
     return list(class_names) if class_names else [str(i) for i in range(n_classes or 2)]
 
 
+RULES_PER_ATTRIBUTE = 3
+"""Rules learned per protected attribute (``regions.learn_rules``' ``max_rules``)."""
+
+
+def inside_sample(samples: int) -> int:
+    """Inputs drawn inside each learned rule to measure its share (``samples`` per source:
+    a twentieth of them, at most 1,000; none below 50, where they would say little)."""
+    n = min(1_000, samples // 20)
+    return n if n >= 50 else 0
+
+
+@dataclass
+class _Inside:
+    """How a rule's share inside is measured beyond the held-out rows it holds: ``n`` fresh
+    inputs drawn inside it (uniformly, or data rows inside it for a rule learned from the
+    data), asked of ``model``."""
+
+    model: Model
+    threshold: float | None
+    n: int
+    where: str
+    stop_at: float | None = None  # (``_sample``'s: the answer's deadline)
+
+
+def _drawn_inside(
+    schema: Schema,
+    rule: Rule,
+    n: int,
+    rng: np.random.Generator,
+    data: np.ndarray | None,
+    where: str,
+) -> np.ndarray:
+    """``n`` inputs inside ``rule``: uniform over its box, or (``where`` "data") data rows
+    inside it, drawn with replacement (none when the data holds none)."""
+    if where == "data":
+        if data is None or not len(data):
+            return np.zeros((0, len(schema)))
+        pool = np.flatnonzero(rule.contains(data))
+        if not len(pool):
+            return np.zeros((0, len(schema)))
+        chosen: np.ndarray = data[pool[rng.integers(0, len(pool), size=n)]]
+        return chosen
+    rows = schema.sample_uniform(rng, n)
+    for j, cond in rule.conditions.items():
+        f = schema.features[j]
+        if as_set(f):
+            rows[:, j] = rng.choice(np.asarray(cond, dtype=np.float64), size=n)
+        elif f.kind == "continuous":
+            rows[:, j] = rng.uniform(float(cond[0]), float(cond[1]), size=n)
+        else:
+            rows[:, j] = rng.integers(int(cond[0]), int(cond[1]) + 1, size=n)
+    return rows
+
+
 def _regions(
     schema: Schema,
     attribute: str,
@@ -665,16 +739,42 @@ def _regions(
     rng: np.random.Generator,
     class_labels: Sequence[str] = (),
     quantiles: bool = False,
-) -> list[dict[str, Any]]:
+    check: _Inside | None = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The rules and the queries their checks asked.  Each rule's share inside is measured
+    on the held-out rows it holds and, with ``check``, on fresh inputs drawn inside it (a
+    rare region holds a handful of held-out rows; ``check``): both are unbiased draws from the rule
+    (uniform over it, or its data rows), counted together."""
     n = len(s.rows)
     order = rng.permutation(n)
     cut = (2 * n) // 3
     tr, ho = order[:cut], order[cut:]
-    rules = learn_rules(schema, s.rows[tr], s.disc[tr], skip=a, quantiles=quantiles)
+    rules = learn_rules(
+        schema, s.rows[tr], s.disc[tr], skip=a, quantiles=quantiles, max_rules=RULES_PER_ATTRIBUTE
+    )
     overall = float(s.disc.mean()) if n else 0.0
     out = []
+    asked = 0
+    # drawn apart from the answer's stream, whose later draws stay as they were
+    fresh_rng = rng.spawn(1)[0] if check is not None and check.n else None
     for rank, rule in enumerate(rules, 1):
         checked = check_rule(schema, rule, s.rows[ho], s.disc[ho], data=data)
+        if check is not None and fresh_rng is not None:
+            rows = _drawn_inside(schema, rule, check.n, fresh_rng, data, check.where)
+            got = _sample(
+                schema, check.model, attribute, rows, check.threshold, stop_at=check.stop_at
+            )
+            asked += got.queries
+            held = rule.contains(s.rows[ho])
+            k = int(got.disc.sum()) + int((held & s.disc[ho]).sum())
+            m = len(got.disc) + int(held.sum())
+            low, high = wilson_interval(k, m)
+            checked.update(
+                share_inside=k / m if m else None,
+                share_inside_low=low,
+                share_inside_high=high,
+                drawn_inside=len(got.disc),
+            )
         inside = rule.contains(s.rows) & s.disc
         names = schema.names
         f = schema.features[a]
@@ -708,4 +808,4 @@ def _regions(
     out.sort(key=lambda r: not r["confirmed"])  # stable: confirmed rules first
     for rank, r in enumerate(out, 1):
         r["rank"] = rank
-    return out
+    return out, asked

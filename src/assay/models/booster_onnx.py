@@ -4,19 +4,23 @@ exact fairness analysis reads their trees as it reads the libraries' exports.
 The conversion is made in memory (nothing written), fed a float tensor as wide as the model's
 inputs; what it gives is only trusted once its trees answer as the model does
 (``fairness.exact.checked``).  Without onnxmltools, ``convert`` says so (None) and the caller
-keeps its advice to export the model by hand.
+keeps its advice to export the model by hand.  The conversion is part of the exact analysis's
+time: given a deadline, it runs on a thread that is left behind (it ends on its own) once the
+deadline passes, and the reason says so.
 """
 
 from __future__ import annotations
 
 import copy
+import threading
+import time
 import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Converted", "coded", "convert"]
+__all__ = ["Converted", "coded", "convert", "lightgbm_splits"]
 
 # the classes onnxmltools converts, and its converter for each
 _CONVERTERS = {
@@ -33,9 +37,10 @@ class Converted:
     note: str  # "its ONNX conversion (onnxmltools 1.16.0)"
 
 
-def convert(estimator: Any) -> Converted | str | None:
-    """The estimator's ONNX graph, why it could not be converted, or None when onnxmltools is
-    not installed (or the estimator is not one it converts)."""
+def convert(estimator: Any, deadline: float | None = None) -> Converted | str | None:
+    """The estimator's ONNX graph, why it could not be converted (or not by ``deadline``, a
+    ``time.monotonic()`` value), or None when onnxmltools is not installed (or the estimator
+    is not one it converts)."""
     name = type(estimator).__name__
     if name not in _CONVERTERS:
         return None
@@ -56,17 +61,67 @@ def convert(estimator: Any) -> Converted | str | None:
     else:
         estimator = _unnamed(estimator)
     note = f"its ONNX conversion (onnxmltools {onnxmltools.__version__})"
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            onx = getattr(onnxmltools, _CONVERTERS[name])(
-                estimator, initial_types=[("X", FloatTensorType([None, width]))], **options
-            )
-    except Exception as exc:  # any converter failure is a reason, not a crash
-        return f"{note} failed: {type(exc).__name__}: {exc}"
+    converter = getattr(onnxmltools, _CONVERTERS[name])
+    done: list[Any] = []
+
+    def work() -> None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                done.append(
+                    converter(
+                        estimator,
+                        initial_types=[("X", FloatTensorType([None, width]))],
+                        **options,
+                    )
+                )
+        except Exception as exc:  # any converter failure is a reason, not a crash
+            done.append(exc)
+
+    t0 = time.monotonic()
+    if deadline is None:
+        work()
+    else:
+        thread = threading.Thread(target=work, name="assay-onnx-conversion", daemon=True)
+        thread.start()
+        thread.join(max(deadline - t0, 0.0))
+    seconds = time.monotonic() - t0
+    if not done:
+        return (
+            f"{note} did not finish in the {seconds:.1f} s left of the time for the exact "
+            "analysis (--exact-time gives it more)"
+        )
+    if isinstance(done[0], Exception):
+        return f"{note} failed: {type(done[0]).__name__}: {done[0]}"
+    onx = done[0]
     outputs = [o.name for o in onx.graph.output]
     read = "probabilities" if "probabilities" in outputs else outputs[-1]
     return Converted(graph=onx.graph, output=read, note=note)
+
+
+def lightgbm_splits(
+    estimator: Any,
+) -> list[tuple[list[tuple[int, float]], list[float]]]:
+    """Per tree of an LGBMClassifier, its numeric splits ``x <= threshold`` (feature, float64
+    threshold) and its leaves' values as LightGBM holds them, each node before its left then
+    right subtree: the order of the graph its conversion makes.  LightGBM compares float64
+    rows with these thresholds and adds these values in float64, where the graph holds and
+    adds float32 ones."""
+    out = []
+    for tree in estimator.booster_.dump_model()["tree_info"]:
+        splits: list[tuple[int, float]] = []
+        leaves: list[float] = []
+        stack = [tree["tree_structure"]]
+        while stack:
+            node = stack.pop()
+            if "split_feature" not in node:
+                leaves.append(float(node["leaf_value"]))
+                continue
+            if node.get("decision_type") == "<=":
+                splits.append((int(node["split_feature"]), float(node["threshold"])))
+            stack.extend([node["right_child"], node["left_child"]])
+        out.append((splits, leaves))
+    return out
 
 
 def _unnamed(estimator: Any) -> Any:

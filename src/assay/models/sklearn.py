@@ -118,6 +118,17 @@ class SklearnModel:
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         x = self._frame(inputs)
+        try:
+            return self._answer(x, inputs)
+        except ValueError as exc:
+            from assay.models.booster_dtypes import category_mismatch
+
+            hint = category_mismatch(self.estimator, x, exc)
+            if hint is None:
+                raise
+            raise ModelError(hint) from exc
+
+    def _answer(self, x: Any, inputs: ModelInputs) -> np.ndarray:
         if self.use_proba:
             return np.asarray(self.estimator.predict_proba(x))
         raw = np.asarray(self.estimator.predict(x))

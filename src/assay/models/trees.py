@@ -10,7 +10,8 @@ fairness shell turns it into the schema's terms (``fairness.exact.compose``).  S
   them; the composition checks that each output column depends on one feature);
 - ONNX ``TreeEnsembleClassifier`` fed straight from the graph's input (XGBoost, LightGBM and
   scikit-learn exports; equality splits, LightGBM's categorical ones, each read as a 0/1
-  column past the input's; a graph fed floats compares float32 values, ``inputs32``).
+  column past the input's; a graph fed floats compares float32 values, ``inputs32``, as
+  scikit-learn's trees and forests do).
 
 A tree sends a row left at node ``i`` when ``x[feature[i]] <= threshold[i]``; leaves have
 feature -1.  See ``fairness.exact.trees`` for how ``combine``, ``base``, ``scale`` and ``cut``
@@ -20,6 +21,7 @@ make a class.
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -63,21 +65,25 @@ class Ensemble:
     transform: Callable[[Any], np.ndarray] | None = None
     # the runtime sums the leaves in float32 (an ONNX graph with float thresholds)
     float32: bool = False
-    # the trees compare the inputs as float32 (an ONNX graph fed float tensors): a value is
-    # rounded to float32 before it meets a threshold
+    # the trees compare the inputs as float32 (scikit-learn's trees and forests, an ONNX graph
+    # fed float tensors): a value is rounded to float32 before it meets a threshold
     inputs32: bool = False
     # read from a conversion of the model (an in-memory booster's ONNX graph), named: checked
     # against the model on more inputs before it is trusted (``fairness.exact.checked``)
     conversion: str = ""
+    # seconds spent reading (an in-memory booster's conversion): part of the exact analysis's
+    # time (``fairness.answer``)
+    read_seconds: float = 0.0
 
 
-def read_trees(model: Any) -> Ensemble | str:
-    """The model's trees as plain arrays, or why they cannot be read."""
+def read_trees(model: Any, *, deadline: float | None = None) -> Ensemble | str:
+    """The model's trees as plain arrays, or why they cannot be read.  ``deadline``
+    (``time.monotonic()``): an in-memory booster's conversion to ONNX is given up then."""
     inner = model
     while hasattr(inner, "inner"):
         inner = inner.inner
     if hasattr(inner, "estimator"):
-        return _from_sklearn(inner)
+        return _from_sklearn(inner, deadline)
     if hasattr(inner, "session") and hasattr(inner, "path"):
         return _from_onnx(inner)
     return f"exact analysis reads scikit-learn and ONNX tree models; this is {type(inner).__name__}"
@@ -86,7 +92,7 @@ def read_trees(model: Any) -> Ensemble | str:
 # -- scikit-learn ---------------------------------------------------------------------------------
 
 
-def _from_sklearn(adapter: Any) -> Ensemble | str:
+def _from_sklearn(adapter: Any, deadline: float | None = None) -> Ensemble | str:
     est = adapter.estimator
     steps: list[Any] = []
     if type(est).__name__ == "Pipeline":
@@ -96,26 +102,30 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
     if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
-    if read is None and name in _BOOSTERS and not steps:
-        converted = _converted(est, adapter)
-        if converted is not None:
-            return converted
     if read is None and name in _BOOSTERS:
-        where = (
-            "; in a Pipeline, only the booster fitted on the preprocessed columns can be: "
-            "exact analysis reads ONNX trees fed straight from the graph's input"
-            if steps
-            else ""
-        )
-        return (
-            f"exact analysis does not read {name} objects (their trees, base score and "
-            f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
-            f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
-            f"{where}"
-        )
-    if read is None:
+        # in a Pipeline, the booster sees the preprocessed columns, not the user's frame
+        converted = _converted(est, None if steps else adapter, deadline)
+        if converted is None:
+            return (
+                f"exact analysis does not read {name} objects (their trees, base score and "
+                f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
+                f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
+                + (
+                    "; in a Pipeline, install onnxmltools (pip install 'assay[boosters]'): "
+                    "the booster is then converted in memory and the preprocessing composed "
+                    "in front of its trees (an export of the whole Pipeline is not read: "
+                    "exact analysis reads ONNX trees fed straight from the graph's input)"
+                    if steps
+                    else ""
+                )
+            )
+        if isinstance(converted, str) or not steps:
+            return converted
+        trees: Ensemble | str = converted
+    elif read is None:
         return f"exact analysis reads tree models; the final estimator is {name}"
-    trees = read(est)
+    else:
+        trees = read(est)
     if isinstance(trees, str):
         return trees
     for step in steps:
@@ -139,26 +149,25 @@ def _from_sklearn(adapter: Any) -> Ensemble | str:
                 return np.asarray(inner(x), dtype=np.float64)
             return np.asarray(x, dtype=np.float64)
 
-    return Ensemble(
-        trees=trees.trees,
-        combine=trees.combine,
-        base=trees.base,
-        scale=trees.scale,
-        cut=trees.cut,
-        source=f"scikit-learn {name}" + (" in a Pipeline" if steps else ""),
+    return dataclasses.replace(
+        trees,
+        source=(trees.source or f"scikit-learn {name}") + (" in a Pipeline" if steps else ""),
         steps=tuple(type(s).__name__ for s in steps) + trees.steps,
         transform=transform,
+        inputs32=trees.inputs32 or name in _ROUNDS32,
     )
 
 
-def _converted(est: Any, adapter: Any) -> Ensemble | str | None:
-    """A bare XGBoost/LightGBM classifier read from its ONNX conversion made in memory (to be
+def _converted(est: Any, adapter: Any, deadline: float | None) -> Ensemble | str | None:
+    """An XGBoost/LightGBM classifier read from its ONNX conversion made in memory (to be
     checked against the model: ``conversion`` says so), why not, or None without
-    onnxmltools.  A model fitted on a DataFrame sees its rows as the frame it is given
-    (``category`` columns as the codes it was trained with): ``transform`` does the same."""
-    from assay.models.booster_onnx import coded, convert
+    onnxmltools.  A bare model (``adapter``; None: at the end of a Pipeline) fitted on a
+    DataFrame sees its rows as the frame it is given (``category`` columns as the codes it
+    was trained with): ``transform`` does the same."""
+    from assay.models.booster_onnx import coded, convert, lightgbm_splits
 
-    onx = convert(est)
+    t0 = time.monotonic()
+    onx = convert(est, deadline)
     if onx is None or isinstance(onx, str):
         return onx
     name = type(est).__name__
@@ -166,15 +175,65 @@ def _converted(est: Any, adapter: Any) -> Ensemble | str | None:
     if isinstance(arrays, str):
         return f"{name} read from {onx.note}: {arrays}"
     conversion = f"{onx.note} of the {name}"
+    if name == "LGBMClassifier":
+        arrays = _in_float64(arrays, lightgbm_splits(est), int(est.n_features_in_))
+    arrays = dataclasses.replace(arrays, conversion=conversion, read_seconds=time.monotonic() - t0)
     if getattr(adapter, "feature_names", None) is None:
-        return dataclasses.replace(arrays, conversion=conversion)
+        return arrays
     inner = arrays.transform  # the graph's equality splits
 
     def transform(raw: Any) -> np.ndarray:
         x = coded(est, adapter._frame(raw))
         return x if inner is None else np.asarray(inner(x), dtype=np.float64)
 
-    return dataclasses.replace(arrays, conversion=conversion, transform=transform)
+    return dataclasses.replace(arrays, transform=transform)
+
+
+def _in_float64(
+    arrays: Ensemble, own: list[tuple[list[tuple[int, float]], list[float]]], width: int
+) -> Ensemble:
+    """The trees of a LightGBM model's ONNX graph with LightGBM's own float64 thresholds and
+    leaf values (``own``: per tree, in the graph's order), compared and added in float64 as
+    LightGBM does; the graph's float32 reading when they do not pair up one to one (same
+    feature, same values in float32)."""
+    if len(own) != len(arrays.trees):
+        return arrays
+    trees = []
+    for tree, (splits, leaves) in zip(arrays.trees, own, strict=True):
+        order = _preorder(tree)
+        nodes = [n for n in order if 0 <= tree.feature[n] < width]
+        ends = [n for n in order if tree.feature[n] < 0]
+        if len(nodes) != len(splits) or len(ends) != len(leaves):
+            return arrays
+        threshold, value = tree.threshold.copy(), tree.value.copy()
+        for n, (f, t) in zip(nodes, splits, strict=True):
+            if tree.feature[n] != f or np.float32(t) != np.float32(tree.threshold[n]):
+                return arrays
+            threshold[n] = t
+        for n, v in zip(ends, leaves, strict=True):
+            held = np.flatnonzero(value[n])  # the class column the graph adds it to
+            if len(held) > 1 or (len(held) and np.float32(v) != np.float32(value[n, held[0]])):
+                return arrays
+            if len(held):
+                value[n, held[0]] = v
+        trees.append(dataclasses.replace(tree, threshold=threshold, value=value))
+    return dataclasses.replace(arrays, trees=tuple(trees), inputs32=False, float32=False)
+
+
+def _preorder(tree: TreeArrays) -> list[int]:
+    """The nodes, each before its left (true) then right subtree, once each."""
+    out: list[int] = []
+    seen: set[int] = set()
+    stack = [0]
+    while stack:
+        n = stack.pop()
+        if n in seen:
+            continue
+        seen.add(n)
+        out.append(n)
+        if tree.feature[n] >= 0:
+            stack.extend([int(tree.right[n]), int(tree.left[n])])
+    return out
 
 
 def _sk_tree(t: Any, *, normalise: bool, column: int | None = None, k: int = 0) -> TreeArrays:
@@ -329,6 +388,16 @@ _CONVERTERS = {
     "XGBoost": "convert_xgboost",
     "LightGBM": "convert_lightgbm",
     "XGBoost or LightGBM": "convert_xgboost or convert_lightgbm",
+}
+
+# their predict casts the rows to float32 before comparing them with float64 thresholds
+# (HistGradientBoosting bins and compares float64)
+_ROUNDS32 = {
+    "DecisionTreeClassifier",
+    "ExtraTreeClassifier",
+    "RandomForestClassifier",
+    "ExtraTreesClassifier",
+    "GradientBoostingClassifier",
 }
 
 _READERS: dict[str, Any] = {

@@ -40,7 +40,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
-from assay.core.runinfo import launch_dir, rerun_command, versions
+from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -204,6 +204,7 @@ def check_text(
         max_time=engine_time,
         call_timeout=call_timeout,
         on_progress=on_progress,
+        started=started,
     )
     record_rates(the_store, outcome, time.monotonic() - started)
     return _result(the_store, outcome, seed, command)
@@ -250,6 +251,7 @@ def resume_text(
     """Continue a stopped or killed text run from its last checkpoint (a classifier that is
     a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     del overlap  # text runs call the classifiers inline
+    started = time.monotonic()
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
@@ -260,6 +262,7 @@ def resume_text(
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     # a changed grammar or classifier file would mix two searches' findings: refuse
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
+    before = earlier_wall_seconds(record)
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
     budget = record.config.get("budget", {})
     # this session's loading asked again, beyond the budget (the first session's counted
@@ -286,8 +289,10 @@ def resume_text(
         call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         resume=True,
         on_progress=on_progress,
+        started=started,
+        before=before,
     )
-    # the engine's time of every session (kept across a kill; this session's loading is
-    # not counted): the same figures as a run that was never stopped
-    record_rates(the_store, outcome, float(outcome.progress.get("elapsed") or 0))
+    # per wall-clock second from the run's start: the earlier sessions' and this one's,
+    # its loading included (as a run that was never stopped counts its own)
+    record_rates(the_store, outcome, before + time.monotonic() - started)
     return _result(the_store, outcome, record.seed, record.command)

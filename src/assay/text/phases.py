@@ -31,6 +31,8 @@ def run_session(
     loading: int = 0,
     resumed_loading: int = 0,
     recheck_env: bool | None = None,
+    started: float | None = None,
+    before: float = 0.0,
     **kwargs: Any,
 ) -> RunOutcome:
     """The search, and the determinism checks around it (``checks``, and not
@@ -42,7 +44,9 @@ def run_session(
     sessions asked loading the classifiers again, beyond the budget).  ``recheck_env``:
     whether ``$ASSAY_TEXT_RECHECK`` let the checks be made when the run began (a resumed
     run's, from its config: it resumes as it began, whatever the variable is now); None: read
-    it now (a new run, or one stored before the run kept it)."""
+    it now (a new run, or one stored before the run kept it).  ``started``: when this
+    session began (``time.monotonic()``), ``before``: the run's earlier sessions' wall-clock
+    seconds: the progress lines carry the run's wall clock (``core.phased``)."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
@@ -60,7 +64,7 @@ def run_session(
         kwargs["max_queries"] = the_plan.search_budget(checking=checking)
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     # the re-check after the search is shown as such: 'done' once it has ended
-    stages = Phased(kwargs.get("on_progress"))
+    stages = Phased(kwargs.get("on_progress"), started=started, before=before)
     kwargs["on_progress"] = stages
     try:
         if not (execution or {}).get("units"):

@@ -31,7 +31,7 @@ from assay.core.display import number
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
 from assay.fairness.exact.trees import TreeModel
-from assay.fairness.regions import labelled_range, one_value
+from assay.fairness.regions import labelled_range, set_text
 from assay.fairness.schema import Feature, Schema
 
 __all__ = ["ExactResult", "analyse", "describe_box"]
@@ -673,10 +673,7 @@ def condition_text(f: Feature, inside: list[Any]) -> str:
         runs = _runs(codes)
         if len(runs) == 1:
             return labelled_range(f, runs[0][0], runs[0][1])
-    labels = [f.label(c) for c in codes]
-    if len(labels) == 1:
-        return one_value(f.name, labels[0])
-    return f"{f.name} in {{{', '.join(labels)}}}"
+    return set_text(f, codes)
 
 
 def _runs(codes: list[int]) -> list[tuple[int, int]]:

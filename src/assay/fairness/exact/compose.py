@@ -9,7 +9,6 @@ continuous feature's column must be affine in it.  Anything else is refused with
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ from assay.fairness.exact.domain import WIDE
 from assay.fairness.exact.trees import Column, Tree, TreeModel
 from assay.fairness.schema import Schema
 
-__all__ = ["compose"]
+__all__ = ["compose", "compose_read", "passing32"]
 
 
 def compose(
@@ -39,13 +38,14 @@ def compose(
 
     ``trees``: objects with ``feature``, ``threshold``, ``left``, ``right``, ``value`` arrays;
     ``transform``: the model's raw rows (``schema.decode``) to the columns the trees see;
-    ``inputs32``: the trees compare float32 values (an ONNX graph fed floats), so a discrete
-    feature's values are rounded to float32 before they meet the thresholds.
+    ``inputs32``: the trees round each value to float32 before it meets a threshold
+    (scikit-learn's trees and forests, an ONNX graph fed floats): each threshold moves to the
+    largest float64 that rounding lets pass, so that the boxes are cut where the model cuts.
     """
     plain = tuple(
         Tree(
             feature=np.asarray(t.feature, dtype=np.int64),
-            threshold=np.asarray(t.threshold, dtype=np.float64),
+            threshold=passing32(t.threshold) if inputs32 else np.asarray(t.threshold, float),
             left=np.asarray(t.left, dtype=np.int64),
             right=np.asarray(t.right, dtype=np.int64),
             value=np.asarray(t.value, dtype=np.float64),
@@ -60,8 +60,6 @@ def compose(
         columns = _probe(schema, transform)
     if isinstance(columns, str):
         return columns
-    if inputs32:
-        columns = tuple(_rounded32(c) for c in columns)
     used = max((int(t.feature.max()) for t in plain), default=-1)
     if used >= len(columns):
         return (
@@ -83,7 +81,8 @@ def compose(
 
 def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
     """``compose`` with the fields of a model's trees as read (``assay.models.trees``'s
-    ``Ensemble``: trees, combine, base, scale, cut, source, steps, transform, float32)."""
+    ``Ensemble``: trees, combine, base, scale, cut, source, steps, transform, float32,
+    inputs32)."""
     return compose(
         schema,
         arrays.trees,
@@ -99,13 +98,20 @@ def compose_read(schema: Schema, arrays: Any) -> TreeModel | str:
     )
 
 
-def _rounded32(column: Column) -> Column:
-    """A discrete feature's column as float32 inputs hold it (0.7 is 0.69999999 there, which a
-    threshold stored as float32(0.7) sends left; continuous features keep their affine form)."""
-    if column.table is None:
-        return column
-    table = np.asarray(column.table, dtype=np.float32).astype(np.float64)
-    return replace(column, table=table)
+def passing32(threshold: Any) -> np.ndarray:
+    """For each threshold ``t``, the largest float64 ``y`` with ``float32(y) <= t``: a model
+    that rounds its input to float32 before ``<= t`` sends ``x`` left exactly when
+    ``x <= passing32(t)`` (0.7 is 0.69999999 in float32, which a threshold of float32(0.7)
+    sends left; a value halfway between two float32 numbers rounds to the even one)."""
+    t = np.asarray(threshold, dtype=np.float64)
+    with np.errstate(over="ignore", invalid="ignore"):
+        c = t.astype(np.float32)  # the nearest float32, then the largest one <= t
+        c = np.where(c.astype(np.float64) > t, np.nextafter(c, np.float32(-np.inf)), c)
+        up = np.nextafter(c, np.float32(np.inf))
+        # the halfway point rounds to c or to up (to even): the last value rounding to c
+        mid = (c.astype(np.float64) + up.astype(np.float64)) / 2
+        out = np.where(mid.astype(np.float32) == c, mid, np.nextafter(mid, -np.inf))
+    return np.where(np.isfinite(out) & np.isfinite(t), out, t)
 
 
 def _identity(schema: Schema, j: int) -> Column:
