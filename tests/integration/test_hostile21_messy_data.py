@@ -334,3 +334,23 @@ def test_text_labels_one_fitted_as_floats_align_with_whole_numbers(tmp_path: Pat
     )
     notes = " ".join(x["text"] for x in result.summary["sections"] if x["title"] == "Notes")
     assert "'0.0' as '0'" in notes and "'1.0' as '1'" in notes, notes
+
+
+def test_a_frames_numbers_some_written_as_text_are_said_to_be_categories(
+    tmp_path: Path,
+) -> None:
+    """A DataFrame's object column of ages, six of 300 written as text ('21'): read as 62
+    categories, never searched as a range, without a word (the user's frame is left as it
+    is; the note says how to convert it)."""
+    rng = np.random.default_rng(0)
+    ages = [int(a) if i % 50 else str(int(a)) for i, a in enumerate(rng.integers(18, 80, 300))]
+    data = pd.DataFrame({"age": pd.Series(ages, dtype=object), "sex": rng.integers(0, 2, 300)})
+
+    def model(x: Any) -> np.ndarray:
+        x = np.asarray(x, dtype=object)
+        return ((x[:, 1] == 1) & (x[:, 0].astype(float) > 40)).astype(int)
+
+    result = assay.check_fairness(
+        model, data=data, protected="sex", max_queries=500, seed=0, store=tmp_path / "r.db"
+    )
+    assert any("numbers written as text (age: " in w for w in result.warnings), result.warnings

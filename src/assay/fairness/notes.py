@@ -10,6 +10,7 @@ __all__ = [
     "bins_note",
     "by_position_note",
     "frame_note",
+    "mixed_numbers_note",
     "near_values_note",
     "numbers_note",
     "read_as_text_note",
@@ -173,6 +174,34 @@ def unheld_categories_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def mixed_numbers_note(setup: FairnessSetup) -> str | None:
+    """What to say of a category column holding numbers and numbers written as text (30
+    and '21' in a DataFrame's object column): read as categories, each its own, and never
+    searched as a range."""
+    said = []
+    for feature in setup.test.schema.features:
+        cats = feature.categories or ()
+        numbers = [c for c in cats if isinstance(c, int | float) and not isinstance(c, bool)]
+        texts = [c for c in cats if isinstance(c, str) and _a_number(c)]
+        if numbers and texts:
+            said.append(f"{feature.name}: {numbers[0]!r} beside {texts[0]!r}")
+    if not said:
+        return None
+    return (
+        f"Columns that hold numbers and numbers written as text ({'; '.join(said)}) were read "
+        "as categories, each value its own (never searched as a range); convert them "
+        "(frame[col] = pandas.to_numeric(frame[col])) to test them as numbers"
+    )
+
+
+def _a_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def setup_notes(setup: FairnessSetup) -> list[str]:
     """What a run says of how the data and the model were read (printed, and among the
     run's warnings)."""
@@ -184,6 +213,7 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         near_values_note(setup),
         unknown_values_note(setup),
         unheld_categories_note(setup),
+        mixed_numbers_note(setup),
         by_position_note(setup),
         frame_note(setup),
         setup.labels_left_out,
