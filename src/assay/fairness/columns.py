@@ -204,11 +204,12 @@ def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
         values = [str(v) for v in schema.feature(name).values()]
         unknown = [str(v) for v in schema.feature(name).values() if _same(v) not in known]
         if len(values) - len(unknown) < 2:
-            shown = ", ".join(repr(v) for v in sorted(map(str, cats[name]))[:6])
+            shown = ", ".join(_shown(v) for v in sorted(cats[name], key=str)[:6])
+            given = ", ".join(_shown(v) for v in schema.feature(name).values()[:6])
             raise UsageError(
                 f"the model was fitted on {name} as {shown}"
                 f"{', ...' if len(known) > 6 else ''}, and the data's values "
-                f"({', '.join(repr(v) for v in values[:6])}) are not among them (bar "
+                f"({given}) are not among them (bar "
                 f"{len(values) - len(unknown)}): it reads them all alike, as unknown, so no "
                 "input could change outcome with it; give the values as the model was "
                 "fitted on them (spelling, case, type)",
@@ -219,11 +220,15 @@ def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
     return out
 
 
+def _shown(value: Any) -> str:
+    """A category as written in Python, its type visible (True, not 'True'; 1.0, not '1')."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
 def _same(value: Any) -> Any:
-    """A category as the encoder compares it: numbers by value (1 and 1.0 alike), the rest
-    by their text."""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value))
-    if isinstance(value, int | float | np.integer | np.floating):
+    """A category as the encoder compares it: numbers by value (1 and 1.0 alike; True as 1,
+    as Python and scikit-learn's encoders compare them, and as a nullable ``boolean``
+    column is fitted: 0.0, 1.0), the rest by their text."""
+    if isinstance(value, bool | np.bool_ | int | float | np.integer | np.floating):
         return float(value)
     return str(value)

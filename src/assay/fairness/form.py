@@ -19,10 +19,13 @@ __all__ = ["InputForm"]
 @dataclass(frozen=True)
 class InputForm:
     """``columns``: the DataFrame columns the model was fitted on (None: a plain matrix);
-    ``dtypes``: the user's dtype of each column, as pandas names (None: inferred)."""
+    ``dtypes``: the user's dtype of each column, as pandas gives it (None: inferred): a
+    ``category`` column keeps its categories and their order (its codes are the user's,
+    and a frame of findings concatenates with the user's own), a ``string[pyarrow]`` its
+    storage."""
 
     columns: tuple[str, ...] | None = None
-    dtypes: tuple[str, ...] | None = None
+    dtypes: tuple[Any, ...] | None = None
 
     @classmethod
     def of(cls, estimator: Any, frame: Any = None) -> InputForm:
@@ -33,7 +36,7 @@ class InputForm:
         columns = tuple(str(c) for c in names)
         dtypes = None
         if frame is not None and hasattr(frame, "dtypes"):
-            given = {str(c): str(t) for c, t in frame.dtypes.items()}
+            given = {str(c): t for c, t in frame.dtypes.items()}
             if all(c in given for c in columns):
                 dtypes = tuple(given[c] for c in columns)
         return cls(columns=columns, dtypes=dtypes)
@@ -53,5 +56,5 @@ class InputForm:
     def to_json(self) -> dict[str, Any]:
         return {
             "columns": None if self.columns is None else list(self.columns),
-            "dtypes": None if self.dtypes is None else list(self.dtypes),
+            "dtypes": None if self.dtypes is None else [str(t) for t in self.dtypes],
         }

@@ -30,6 +30,7 @@ def findings_frame(
     class_names: tuple[str, ...] | None = None,
     limit: int | None = 1000,
     form: InputForm | None = None,
+    dtypes: dict[str, Any] | None = None,
 ) -> Any:
     """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module)."""
     import pandas as pd
@@ -60,7 +61,7 @@ def findings_frame(
         not isinstance(frame, pd.DataFrame)  # a model fed arrays (a function): no columns
     ):
         frame = pd.DataFrame(decoded, columns=schema.names).infer_objects()
-    frame = frame.reset_index(drop=True)
+    frame = _in_dtypes(frame.reset_index(drop=True), dtypes or {})
     frame.insert(0, "idi", np.repeat(np.arange(1, n + 1), k))
     frame.insert(1, "variant", np.tile(np.arange(k), n))
     frame.insert(2, "generated", (np.tile(np.arange(k), n) == np.repeat(gen, k)))
@@ -80,4 +81,21 @@ def findings_frame(
         for c in range(probs.shape[1]):
             label = names[c] if c < len(names) else str(c)
             frame[f"p({label})"] = probs[:, c]
+    return frame
+
+
+def _in_dtypes(frame: Any, dtypes: dict[str, Any]) -> Any:
+    """Each column in the dtype of the user's own DataFrame (nullable ``Int64``, a
+    ``category`` with its categories and order, ``boolean``, ``string``) where its values
+    fit it; a column they do not fit (a bin's median in an integer column) as decoded."""
+    for name in frame.columns:
+        dtype = dtypes.get(str(name))
+        if dtype is None or frame[name].dtype == dtype:
+            continue
+        try:
+            typed = frame[name].astype(dtype)
+        except (TypeError, ValueError):
+            continue
+        if typed.isna().sum() == frame[name].isna().sum():  # no value lost (a category)
+            frame[name] = typed
     return frame

@@ -37,6 +37,7 @@ from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
@@ -282,6 +283,8 @@ def _setup(
     label_names: tuple[str, ...] | None = None
     encoded: np.ndarray | None = None
     frame: Any = None
+    user_dtypes: dict[str, Any] = {}
+    read_as_numbers: dict[str, str] = {}
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
@@ -295,12 +298,19 @@ def _setup(
         source: dict[str, Any] = {"dataset": dataset, "rows": len(encoded)}
     elif data is not None:
         frame = _as_frame(data)
+        if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
+            user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
         if frame is None:
             frame = _read(
                 lambda p: read_table(p, encoding=encoding, text=text_columns),
                 _data_path(data),
                 "--data",
             )
+            read_as_numbers = dict(frame.attrs.get(NUMBERS_ATTR, {}))
+            # a file's own categories (Parquet keeps them): findings and notes read them
+            user_dtypes = {
+                str(c): t for c, t in frame.dtypes.items() if getattr(t, "name", "") == "category"
+            }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
         frame, bins = apply_bins(frame, bins, src)
@@ -486,6 +496,8 @@ def _setup(
         train=train,
         holdout=holdout,
         form=form,
+        user_dtypes=user_dtypes,
+        read_as_numbers=read_as_numbers,
         by_position=by_position,
         set_aside=set_aside,
         read_as_text=text_columns,

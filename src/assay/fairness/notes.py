@@ -10,10 +10,13 @@ __all__ = [
     "bins_note",
     "by_position_note",
     "frame_note",
+    "mixed_numbers_note",
     "near_values_note",
+    "numbers_note",
     "read_as_text_note",
     "set_aside_note",
     "setup_notes",
+    "unheld_categories_note",
     "unknown_values_note",
 ]
 
@@ -124,6 +127,15 @@ def read_as_text_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def numbers_note(setup: FairnessSetup) -> str | None:
+    """What to say of a data file's text columns read as numbers (a decimal comma in a
+    ``;``-separated file, numbers some of which JSON lines write as text)."""
+    if not setup.read_as_numbers:
+        return None
+    said = "; ".join(f"{name}: {how}" for name, how in setup.read_as_numbers.items())
+    return f"Read these columns of the data as numbers ({said})"
+
+
 def unknown_values_note(setup: FairnessSetup) -> str | None:
     """What to say of protected values the model's encoder was not fitted on."""
     if not setup.unknown_to_model:
@@ -139,15 +151,69 @@ def unknown_values_note(setup: FairnessSetup) -> str | None:
     )
 
 
+def unheld_categories_note(setup: FairnessSetup) -> str | None:
+    """What to say of a protected ``category`` column whose dtype lists values no row holds
+    (a sample without its rare group): the search varies the values the data holds, so
+    those were never tested, and a model that treats only them otherwise passes."""
+    said = []
+    for name in setup.test.schema.protected:
+        categories = getattr(setup.user_dtypes.get(name), "categories", None)
+        if categories is None:
+            continue
+        held = {str(c) for c in setup.test.schema.feature(name).categories or ()}
+        missing = [str(c) for c in categories if str(c) not in held]
+        if missing:
+            shown = ", ".join(repr(v) for v in missing[:5]) + (", ..." if len(missing) > 5 else "")
+            said.append(f"{name}: {shown}")
+    if not said:
+        return None
+    return (
+        f"Categories of a protected attribute that no data row holds ({'; '.join(said)}): "
+        "they were not tested (the search varies the values the data holds); add rows that "
+        "hold them to test them"
+    )
+
+
+def mixed_numbers_note(setup: FairnessSetup) -> str | None:
+    """What to say of a category column holding numbers and numbers written as text (30
+    and '21' in a DataFrame's object column): read as categories, each its own, and never
+    searched as a range."""
+    said = []
+    for feature in setup.test.schema.features:
+        cats = feature.categories or ()
+        numbers = [c for c in cats if isinstance(c, int | float) and not isinstance(c, bool)]
+        texts = [c for c in cats if isinstance(c, str) and _a_number(c)]
+        if numbers and texts:
+            said.append(f"{feature.name}: {numbers[0]!r} beside {texts[0]!r}")
+    if not said:
+        return None
+    return (
+        f"Columns that hold numbers and numbers written as text ({'; '.join(said)}) were read "
+        "as categories, each value its own (never searched as a range); convert them "
+        "(frame[col] = pandas.to_numeric(frame[col])) to test them as numbers"
+    )
+
+
+def _a_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
 def setup_notes(setup: FairnessSetup) -> list[str]:
     """What a run says of how the data and the model were read (printed, and among the
     run's warnings)."""
     said = (
         set_aside_note(setup),
         read_as_text_note(setup),
+        numbers_note(setup),
         bins_note(setup),
         near_values_note(setup),
         unknown_values_note(setup),
+        unheld_categories_note(setup),
+        mixed_numbers_note(setup),
         by_position_note(setup),
         frame_note(setup),
         setup.labels_left_out,

@@ -78,6 +78,7 @@ class FairnessResult(EndedRunMixin):
                 class_names=self.class_names,
                 limit=limit,
                 form=self.setup.form,
+                dtypes=self.setup.user_dtypes,
             )
 
     def export(self, path: str | os.PathLike[str]) -> Path:

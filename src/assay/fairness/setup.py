@@ -27,12 +27,16 @@ class FairnessSetup:
     train: tuple[np.ndarray, np.ndarray] | None = None  # encoded rows, labels as fitted
     holdout: tuple[np.ndarray, np.ndarray] | None = None
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
+    # the dtype of each column of the user's own DataFrame (findings are given back in them)
+    user_dtypes: dict[str, Any] = field(default_factory=dict)
     # the columns, in the order fed to a model that names none of its own (None: by name)
     by_position: tuple[str, ...] | None = None
     # the data's columns left out because the model declares it does not take them
     set_aside: tuple[str, ...] = ()
     # the data file's columns read as text, as the model was fitted on them ('02134')
     read_as_text: tuple[str, ...] = ()
+    # the data file's text columns read as numbers, and how they were written ('39,5')
+    read_as_numbers: dict[str, str] = field(default_factory=dict)
     # per protected attribute: its values the model's encoder was not fitted on
     unknown_to_model: dict[str, list[str]] = field(default_factory=dict)
     # why a built-in dataset's true labels were left out (the model names its classes else)

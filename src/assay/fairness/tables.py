@@ -30,6 +30,7 @@ from assay.errors import UsageError
 __all__ = [
     "DEFAULT_ENCODING",
     "LINE_ATTR",
+    "NUMBERS_ATTR",
     "SOURCE_ATTR",
     "PathLike",
     "check_encoding",
@@ -40,6 +41,8 @@ PathLike = str | os.PathLike[str]
 
 # frame.attrs keys set by read_table, read by check_data
 SOURCE_ATTR = "assay.source"
+# {column: how} of the text columns read as numbers ("written with a decimal comma ...")
+NUMBERS_ATTR = "assay.read_as_numbers"
 LINE_ATTR = "assay.first_line"  # file line of the first data row; None: rows have no lines
 
 _CSV_SUFFIXES = (".csv", ".tsv", ".txt", ".csv.gz", ".tsv.gz", ".txt.gz")
@@ -88,6 +91,7 @@ def read_table(
         frame, first_line = _read_parquet(p, name), None
     elif kind == "jsonl":
         frame, first_line = _read_jsonl(p, name, encoding)
+        frame = _numbers_as_text(frame, set(text))
     else:
         frame, first_line = _read_csv(p, name, encoding, set(text))
     as_text = set(text)
@@ -145,6 +149,24 @@ def _read_head(p: Path, name: str, encoding: str, size: int = 65536) -> str:
         raise _decode_error(p, name, encoding) from None
 
 
+_SAVE_AS_CSV = "save it as CSV (or Parquet) and give that file"
+_MAGIC = (
+    (b"PK\x03\x04", "a ZIP archive (an Excel .xlsx or OpenDocument workbook?)", _SAVE_AS_CSV),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (an Excel .xls workbook?)", _SAVE_AS_CSV),
+    (b"PAR1", "Parquet", "give it a name ending in .parquet"),
+    (b"\x89PNG", "a PNG image", "give the data file"),
+    (b"%PDF", "a PDF document", "give the data file"),
+)
+
+
+def _binary_kind(head: bytes) -> str | None:
+    """What a file that begins with ``head`` is and what to do, when its first bytes say (a
+    workbook saved under a .csv name): its decoding error would only suggest an encoding."""
+    return next(
+        (f"{what}, not text: {do}" for magic, what, do in _MAGIC if head.startswith(magic)), None
+    )
+
+
 def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
     """A ``UsageError`` naming the line and byte offset of the first byte that does not decode."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
@@ -165,6 +187,12 @@ def _decode_error(p: Path, name: str, encoding: str) -> UsageError:
                     shown = " ".join(f"0x{b:02x}" for b in bad)
                     where = "of the decompressed text " if p.name.lower().endswith(".gz") else ""
                     plain = encoding.replace("-sig", "")
+                    binary = _binary_kind(data) if offset == 0 else None
+                    if binary is not None:
+                        return UsageError(
+                            f"the file is {binary}",
+                            path=name,
+                        )
                     if at == 0 and data[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
                         return UsageError(
                             f"the file begins with a UTF-16 byte-order mark, not {plain} text: "
@@ -206,7 +234,63 @@ def _read_csv(
         raise UsageError("the file has a header but no data rows", path=name, line=header_line)
     if frame.shape[1] > 1 and bool(frame.iloc[:, -1].isna().any()):
         _check_short_rows(p, name, encoding, delimiter, frame.shape[1])
+    if delimiter == ";":  # a spreadsheet's export where the comma is the decimal mark
+        frame = _decimal_commas(frame, as_text)
     return frame, header_line + 1
+
+
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+(?:,\d+)?$")
+
+
+def _decimal_commas(frame: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
+    """Text columns of a ``;``-separated file whose every value is a number written with a
+    decimal comma ('39,5', '40'; one comma at least) read as those numbers, named in the
+    frame's ``attrs`` (``NUMBERS_ATTR``): read as text, each was a category of strings that
+    a model taking numbers failed on ('could not convert string to float: '39,5'')."""
+    read: list[str] = []
+    for col in frame.columns:
+        if str(col) in as_text or pd.api.types.is_numeric_dtype(frame[col]):
+            continue
+        values = frame[col].dropna()
+        if not len(values) or not all(isinstance(v, str) for v in values):
+            continue
+        text = values.astype(str)
+        if not text.str.contains(",", regex=False).any():
+            continue
+        if not text.str.fullmatch(_DECIMAL_COMMA).all():
+            continue
+        frame[col] = pd.to_numeric(frame[col].str.replace(",", ".", regex=False))
+        read.append(str(col))
+    for col in read:
+        frame.attrs.setdefault(NUMBERS_ATTR, {})[col] = (
+            "written with a decimal comma ('39,5' as 39.5): the file is separated by ';', as "
+            "a spreadsheet writes it where the comma is the decimal mark"
+        )
+    return frame
+
+
+_NUMBER_TEXT = re.compile(r"^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$")
+
+
+def _numbers_as_text(frame: pd.DataFrame, as_text: set[str]) -> pd.DataFrame:
+    """JSON lines' columns of numbers some of which are written as text (``"age": "21"``
+    beside ``"age": 30``) read as numbers, named in ``attrs`` (``NUMBERS_ATTR``): read as
+    they come, such a column became categories, 30 and '21' two of them."""
+    for col in frame.columns:
+        if str(col) in as_text or frame[col].dtype != object:
+            continue
+        values = frame[col].dropna().tolist()
+        texts = [v for v in values if isinstance(v, str)]
+        numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not texts or not numbers or len(texts) + len(numbers) != len(values):
+            continue
+        if not all(_NUMBER_TEXT.match(t) for t in texts):
+            continue
+        frame[col] = pd.to_numeric(frame[col])
+        frame.attrs.setdefault(NUMBERS_ATTR, {})[str(col)] = (
+            f"numbers, {len(texts)} of them written as text (such as {texts[0]!r})"
+        )
+    return frame
 
 
 def _read_csv_chunks(

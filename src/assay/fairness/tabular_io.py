@@ -14,6 +14,7 @@ Every user mistake raises ``UsageError`` naming the file, line and column where 
 from __future__ import annotations
 
 import math
+import shlex
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
@@ -102,9 +103,16 @@ def infer_schema(
                 if isinstance(frame.columns, pd.MultiIndex)
                 else ""
             )
+            near = [c for c in feature_cols if " ".join(c.split()).casefold() == p.casefold()]
+            if near:  # 'sex ' in a header written 'age , sex , hours': the space invisible
+                flat = (
+                    f"; the column {near[0]!r} differs from it only in spaces or case: rename "
+                    "it in the file's header (spaces around the commas: 'age , sex'?) or the "
+                    "frame (frame.columns = frame.columns.str.strip())"
+                )
+            shown = ", ".join(repr(c) if c != c.strip() else c for c in feature_cols)
             raise UsageError(
-                f"protected attribute {p!r} is not a column; columns are: "
-                f"{', '.join(feature_cols)}{flat}",
+                f"protected attribute {p!r} is not a column; columns are: {shown}{flat}",
                 argument="--protected",
             )
     source = str(frame.attrs.get(SOURCE_ATTR, "data"))
@@ -143,7 +151,14 @@ def _infer_feature(
 ) -> Feature:
     values = col.dropna()
     if len(values) == 0:
-        raise UsageError(f"{source}: column {name!r} holds no values")
+        unnamed = name.startswith("Unnamed: ")  # pandas' name for an empty header cell
+        why = (
+            " and no name in the header (a separator at the end of every line?)" if unnamed else ""
+        )
+        raise UsageError(
+            f"{source}: column {name!r} holds no values{why}: {_set_aside(name)}",
+            argument="--data",
+        )
     types = pd.api.types
     if (
         types.is_datetime64_any_dtype(col)
@@ -206,7 +221,10 @@ def _infer_feature(
 
 def _set_aside(name: str) -> str:
     """How to leave a column that is not an input of the model out of the test."""
-    return f"if the model does not take it, set it aside (--drop {name}; in Python drop=[{name!r}])"
+    return (
+        f"if the model does not take it, set it aside (--drop {shlex.quote(name)}; in Python "
+        f"drop=[{name!r}])"
+    )
 
 
 def _sorted_unique(values: pd.Series) -> list[Any]:

@@ -220,8 +220,10 @@ def _booleans(answer: Any, n: int) -> bool:
 def labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
     """The names a batch of ``n`` inputs answered by name (strings, or a pipeline's top
     ``{label, score}`` per input), sorted; None for any other answer."""
-    if isinstance(answer, str | bytes | dict) or (
-        isinstance(answer, np.ndarray) and answer.dtype.kind not in "UO"
+    if (
+        isinstance(answer, str | bytes | dict)
+        or (isinstance(answer, np.ndarray) and answer.dtype.kind not in "UO")
+        or hasattr(answer, "columns")  # a DataFrame: iterating it gives its column names
     ):
         return None
     if is_ranked(answer):  # a pipeline with top_k=1: a list of its best {label, score}
@@ -236,6 +238,54 @@ def labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
     if len(values) != n or not values or not all(_is_label(v) for v in values):
         return None
     return tuple(sorted({str(_label_of(v)) for v in values}))
+
+
+def column_names(answer: Any) -> tuple[str, ...] | None:
+    """The classes a DataFrame of probabilities names by its columns (None: not such a
+    frame, or columns numbered 0, 1, ... that name nothing)."""
+    columns = getattr(answer, "columns", None)
+    if columns is None or not hasattr(answer, "to_numpy"):
+        return None
+    names = tuple(str(c) for c in columns)
+    numbered = names == tuple(str(k) for k in range(len(names)))
+    if len(names) < 2 or numbered or len(set(names)) != len(names):
+        return None
+    return names if np.asarray(answer.to_numpy()).dtype.kind == "f" else None
+
+
+def by_column_names(raw: Any, index: dict[str, int]) -> Any:
+    """A DataFrame whose columns are the declared classes, as an array in their order
+    (its columns may come in another: read by position, every label would be swapped);
+    any other answer as it is."""
+    columns = getattr(raw, "columns", None)
+    if columns is None or not hasattr(raw, "to_numpy"):
+        return raw
+    named = {str(c): c for c in columns}
+    if len(named) != len(columns) or set(named) != set(index):
+        return raw
+    order = sorted(named, key=index.__getitem__)
+    return np.asarray(raw[[named[n] for n in order]].to_numpy())
+
+
+def _shown_input(inputs: ModelInputs, i: int) -> str:
+    """`` ('the sentence')`` for a text input, at most 80 characters; nothing otherwise."""
+    try:
+        one = inputs[i]
+    except (IndexError, TypeError, KeyError):
+        return ""
+    if not isinstance(one, str):
+        return ""
+    return f" ({one if len(one) <= 80 else one[:77] + '...'!r})"
+
+
+def _missing(v: Any) -> bool:
+    """Whether an answer is no answer: None, NaN, pandas' NA."""
+    if v is None:
+        return True
+    try:
+        return bool(v != v)  # NaN and pd.NA are not equal to themselves
+    except (TypeError, ValueError):  # pd.NA's comparison is NA, whose truth is ambiguous
+        return True
 
 
 def _label_of(v: Any) -> Any:
@@ -299,7 +349,7 @@ class NamedLabelsModel(CallableModel):
         self.from_answers = from_answers
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        raw = self.fn(inputs)
+        raw = by_column_names(self.fn(inputs), self._index)
         if is_ranked(raw):
             index = self._index
             if self.from_answers:  # its own way of writing a label it was widened with
@@ -317,6 +367,13 @@ class NamedLabelsModel(CallableModel):
         values = list(raw) if not isinstance(raw, np.ndarray) else raw.tolist()
         labels = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
+            if _missing(_label_of(v)):
+                raise ModelError(
+                    f"{self.who} answered no label ({_label_of(v)!r}) for input {i}"
+                    f"{_shown_input(inputs, i)}: a "
+                    "classifier must answer one of its labels for every input (a "
+                    "missing answer is no label to compare)"
+                )
             name = str(_label_of(v))
             at = self._index.get(name)
             if at is None and self.from_answers:
@@ -563,6 +620,8 @@ def from_callable(
                 argument="MODEL",
             )
         found = ranked_labels(answer)
+        if found is None and modality == "text":
+            found = column_names(answer)  # pd.DataFrame(proba, columns=clf.classes_)
         if found is not None:
             return declared_model(
                 fn,

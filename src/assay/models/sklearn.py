@@ -87,7 +87,7 @@ class SklearnModel:
             [str(c) for c in names] if names is not None else None
         )
         # the user's dtype per column (set by a technique that read the user's DataFrame)
-        self.dtypes: dict[str, str] | None = None
+        self.dtypes: dict[str, Any] | None = None
         n_in = getattr(estimator, "n_features_in_", None)
         self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
         self.info: dict[str, Any] = {

@@ -49,7 +49,12 @@ def share_text(v: dict[str, Any]) -> str:
     if v.get("share_data") is not None:
         text += f", {percent(v['share_data'])} of the data rows"
         if not data_exact and v.get("data_low") is not None:
-            text += f" (95 % CI {percent(v.get('data_low'))} to {percent(v.get('data_high'))})"
+            # how many rows were drawn, as the input space's sample says: the figure is a
+            # sample's, not a count over every row of the data
+            drawn = f", {int(v['data_sampled']):,} sampled" if v.get("data_sampled") else ""
+            text += (
+                f" (95 % CI {percent(v.get('data_low'))} to {percent(v.get('data_high'))}{drawn})"
+            )
         elif v["basis"] == "bounded" and data_exact:
             low, high = v.get("exact_data_low"), v.get("exact_data_high")
             if low == high:

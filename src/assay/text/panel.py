@@ -94,7 +94,8 @@ class Layout:
             return None
         pairs = "; ".join(f"{who}'s {own!r} as {common!r}" for who, own, common in self.folded)
         return (
-            f"labels that differ only in case or spaces were taken as the same: {pairs} "
+            "labels that differ only in case or spaces (or a whole number written as a float) "
+            f"were taken as the same: {pairs} "
             "(give --label-map to align them otherwise)"
         )
 
@@ -184,8 +185,15 @@ def build_layout(
 
 
 def fold_label(label: str) -> str:
-    """A label as compared when no label map aligns it: spaces and case ignored."""
-    return " ".join(label.split()).casefold()
+    """A label as compared when no label map aligns it: spaces and case ignored, and a whole
+    number written as a float ('1.0', from a label column that held a NaN once, as
+    scikit-learn keeps it) as that number ('1')."""
+    folded = " ".join(label.split()).casefold()
+    try:
+        number = float(folded)
+    except ValueError:
+        return folded
+    return str(int(number)) if number.is_integer() else folded
 
 
 def _fold_onto(own: tuple[str, ...], first: tuple[str, ...]) -> tuple[str, ...]:
