@@ -79,3 +79,24 @@ def test_a_file_the_user_named_is_exit_2_with_its_path(
     assert code == 2
     assert f"{missing}: No such file or directory" in said
     assert "internal error" not in said
+
+
+def test_a_bad_option_value_is_exit_2_naming_the_option(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from assay.cli.app import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["fairness", "model.pkl", "--max-queries", "many"])
+    said = capsys.readouterr().err
+    assert stopped.value.code == 2, said
+    assert "--max-queries" in said and "Traceback" not in said
+
+
+def test_a_usage_error_names_the_argument_and_the_place_in_the_file() -> None:
+    from assay.errors import UsageError
+
+    where = UsageError("not a number: 'x'", argument="--data", path="people.csv", line=3, column=7)
+    assert str(where) == "argument --data; people.csv:3:7: not a number: 'x'"
+    assert str(UsageError("bad", path="g.txt", line=2)) == "g.txt:2: bad"
+    assert str(UsageError("bad")) == "bad"

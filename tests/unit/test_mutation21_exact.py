@@ -14,6 +14,7 @@ ensemble refined by the vectorised or compiled branch and bound), that
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -207,3 +208,27 @@ def test_trees_that_disagree_with_the_model_on_any_input_are_not_trusted(flipped
 
     reason = checked(SCHEMA, trees, arrays, otherwise)
     assert isinstance(reason, str) and f"disagree with its answers on {flipped} " in reason
+
+
+@pytest.mark.parametrize("mode", ["BRANCH_LT", "BRANCH_GTE", "BRANCH_LEQ", "BRANCH_GT"])
+def test_onnx_splits_on_thresholds_the_inputs_meet_are_read_as_the_runtime_splits(
+    tmp_path: Path, mode: str
+) -> None:
+    """An ONNX graph's strict and loose splits (LightGBM and XGBoost exports write ``<``) at
+    thresholds that integer inputs meet exactly: the trees answer as onnxruntime does on every
+    input, and the exact share is the enumerated one."""
+    from test_exact_readings_hostile18a import GRID, SMALL, _onnx_forest, _read, _share  # isort: skip
+
+    stumps = [((0, 5.0), (0.0, 0.4)), ((1, 0.5), (0.0, 0.3)), ((2, 7.0), (0.3, 0.0))]
+    model = load_model(str(_onnx_forest(tmp_path / "m.onnx", stumps, mode=mode)))
+    trees = _read(model, SMALL)
+
+    def asked(rows: np.ndarray) -> np.ndarray:
+        return labels_of(model.predict(rows), model.capabilities)
+
+    assert np.array_equal(trees.predict_encoded(GRID), asked(GRID))
+    truth = _share(asked, SMALL, GRID, "s")
+    assert truth > 0.0
+    result = analyse(SMALL, trees, "s")
+    assert result.status == "exact" and result.certificate is None
+    assert result.uniform[0] == pytest.approx(truth, abs=1e-12)

@@ -146,3 +146,40 @@ def test_the_page_forbids_scripts_and_every_request() -> None:
     assert directives["img-src"] == ["data:"]  # the charts and triggers are inline
     assert directives["style-src"] == ["'unsafe-inline'"]
     assert "<script" not in html.lower() and "http://" not in html and "https://" not in html
+
+
+def test_the_text_sections_sentences_labels_and_classifier_names_are_escaped() -> None:
+    """Sentences come from a grammar, labels and names from the model: the minimal failing
+    sentences' table shows them all as text, the words shrinking removed included."""
+    minimal = {
+        "sentence": "<b id=p>good</b>",
+        "original": "<i id=t>so</i> <b id=p>good</b>",  # the first word was removed
+        "variant": "<s id=n>bad</s>",
+        "count": 2,
+        "margin": -0.5,
+        "outputs": [
+            {"label": "<em id=h>pos</em>", "probability": 0.9},
+            {"label": "x", "variant_label": "<u id=file>neg</u>", "probability": 0.8},
+        ],
+    }
+    text = {"oracle": "invariance", "classifiers": ["<i id=f>c1</i>"], "minimal": [minimal]}
+    run = {"id": "r", "technique": "text", "summary": {"text": text}}
+    html = render_html({"run": run})
+    _no_injected_element(html)
+    assert "<del>&lt;i</del> <del>id=t&gt;so&lt;/i&gt;</del>" in html
+    assert "&lt;s id=n&gt;bad&lt;/s&gt;" in html and "&rarr; &lt;u id=file&gt;neg" in html
+    assert "&lt;em id=h&gt;pos&lt;/em&gt;" in html and "&lt;i id=f&gt;c1&lt;/i&gt;" in html
+
+
+def test_a_backdoor_images_label_and_caption_stay_text_in_their_attributes() -> None:
+    """An image's label is its ``alt`` attribute too: a quote in it ends nothing."""
+    from assay.report.backdoor_html import render_gallery
+
+    label = '" onerror="alert(1)'
+    pixels = [[[0, 0, 0], [255, 255, 255]], [[255, 255, 255], [0, 0, 0]]]
+    gallery = [{"caption": "<b id=p>c</b>", "images": [{"label": label, "pixels": pixels}]}]
+    html = render_gallery(gallery)
+    _no_injected_element(html.replace("<img ", "<picture "))  # (the gallery's own images)
+    images = [a for t, a in _parsed(html).tags if t == "img"]
+    assert len(images) == 1 and images[0]["alt"] == label and "onerror" not in images[0]
+    assert "&lt;b id=p&gt;c&lt;/b&gt;" in html
