@@ -100,3 +100,13 @@ def test_a_usage_error_names_the_argument_and_the_place_in_the_file() -> None:
     assert str(where) == "argument --data; people.csv:3:7: not a number: 'x'"
     assert str(UsageError("bad", path="g.txt", line=2)) == "g.txt:2: bad"
     assert str(UsageError("bad")) == "bad"
+
+
+def test_a_cluster_that_failed_the_units_is_exit_2_not_a_bug(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from assay.errors import ClusterError
+
+    code, said = _run(ClusterError("no worker joined tcp://h:8786 within 30 s"), capsys)
+    assert code == 2, said
+    assert "no worker joined" in said and "internal error" not in said
