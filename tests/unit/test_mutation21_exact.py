@@ -232,3 +232,19 @@ def test_onnx_splits_on_thresholds_the_inputs_meet_are_read_as_the_runtime_split
     result = analyse(SMALL, trees, "s")
     assert result.status == "exact" and result.certificate is None
     assert result.uniform[0] == pytest.approx(truth, abs=1e-12)
+
+
+def test_without_numba_a_tolerance_stop_is_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without numba (the vectorised refinement) an analysis stopped by its tolerance has
+    undecided boxes left: bounds, not an exact share nor a certificate."""
+    from assay.fairness.exact import ensemble
+
+    monkeypatch.setattr(ensemble.kernel, "COMPILED", False)
+    monkeypatch.setattr(ensemble, "_CELLS", 0)  # (this small domain: no box enumerated)
+    x, y = _data()
+    boosted = load_model(
+        GradientBoostingClassifier(n_estimators=40, max_depth=3, random_state=0).fit(x, y)
+    )
+    result = analyse(SCHEMA, _trees(boosted), "s", tolerance=0.9)
+    assert result.status == "bounded" and result.certificate is None
+    _assert_true_answer(boosted, result, "s")
