@@ -248,3 +248,24 @@ def test_without_numba_a_tolerance_stop_is_bounds(monkeypatch: pytest.MonkeyPatc
     result = analyse(SCHEMA, _trees(boosted), "s", tolerance=0.9)
     assert result.status == "bounded" and result.certificate is None
     _assert_true_answer(boosted, result, "s")
+
+
+def test_an_onnx_score_exactly_at_its_cut_is_the_runtimes_class(tmp_path: Path) -> None:
+    """Three stumps of weight 0.25 (exact in float32) and a cut of 0.5: where two of them vote
+    the score is exactly the cut, class 0 in onnxruntime (``score > cut``); the trees answer
+    so, and the share of s (which decides only there) is the enumerated one."""
+    from test_exact_readings_hostile18a import GRID, SMALL, _onnx_forest, _read, _share  # isort: skip
+
+    stumps = [((0, 4.5), (0.0, 0.25)), ((1, 0.5), (0.0, 0.25)), ((2, 6.5), (0.0, 0.25))]
+    model = load_model(str(_onnx_forest(tmp_path / "m.onnx", stumps)))
+    trees = _read(model, SMALL)
+
+    def asked(rows: np.ndarray) -> np.ndarray:
+        return labels_of(model.predict(rows), model.capabilities)
+
+    at_cut = (GRID[:, 0] > 4.5).astype(int) + (GRID[:, 1] > 0.5) + (GRID[:, 2] > 6.5) == 2
+    assert at_cut.any() and not asked(GRID[at_cut]).any()  # the runtime: class 0 at the cut
+    assert np.array_equal(trees.predict_encoded(GRID), asked(GRID))
+    truth = _share(asked, SMALL, GRID, "s")
+    result = analyse(SMALL, trees, "s")
+    assert result.status == "exact" and result.uniform[0] == pytest.approx(truth, abs=1e-12)
