@@ -130,9 +130,10 @@ _ATTRS = [f"nodes_{k}" for k in (*_NODE_KEYS, "falsenodeids")] + [
 ]
 
 
-def _onnx_forest(path: Path, stumps: list[Any], **extra: Any) -> Path:
-    """A binary TreeEnsembleClassifier of stumps ``((feature, threshold), (w_left, w_right))``,
-    their weights on class id 0 (the layout skl2onnx writes), post_transform NONE."""
+def _onnx_forest(path: Path, stumps: list[Any], mode: str = "BRANCH_LEQ", **extra: Any) -> Path:
+    """A binary TreeEnsembleClassifier of stumps ``((feature, threshold), (w_left, w_right))``
+    (``w_left``: the weight where the split's test is true), their weights on class id 0 (the
+    layout skl2onnx writes), post_transform NONE."""
     onnx = pytest.importorskip("onnx")
     pytest.importorskip("onnxruntime")
     from onnx import TensorProto, helper
@@ -140,7 +141,7 @@ def _onnx_forest(path: Path, stumps: list[Any], **extra: Any) -> Path:
     attrs: dict[str, Any] = {k: [] for k in _ATTRS}
     for t, ((feature, threshold), (w_left, w_right)) in enumerate(stumps):
         for node in (
-            (t, 0, feature, threshold, "BRANCH_LEQ", 1, 2),
+            (t, 0, feature, threshold, mode, 1, 2),
             (t, 1, 0, 0.0, "LEAF", 0, 0),
             (t, 2, 0, 0.0, "LEAF", 0, 0),
         ):
