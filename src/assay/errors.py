@@ -48,7 +48,12 @@ class UsageError(AssayError):
                     loc += f":{column}"
             where.append(loc)
         self.bare_message = message
-        super().__init__(f"{'; '.join(where)}: {message}" if where else message)
+        said = message
+        if argument and argument[0] != "-" and not path and said.startswith(f"{argument}: "):
+            # (an API keyword naming an in-memory table as the table's own message does:
+            # "argument data: data: column ..." said once)
+            said = said[len(argument) + 2 :]
+        super().__init__(f"{'; '.join(where)}: {said}" if where else message)
 
 
 class ModelError(AssayError):

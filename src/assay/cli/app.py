@@ -31,7 +31,7 @@ from assay.cli.helpstyle import HelpGroup
 from assay.cli.repeated import refuse_repeated
 from assay.core.redact import redact_text
 from assay.core.store import close_open_stores
-from assay.errors import AssayError, ModelError, StoreError, UsageError
+from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
 
 app = typer.Typer(
     name="assay",
@@ -105,6 +105,9 @@ def guarded(fn: F) -> F:
         except (StoreError, sqlite3.Error) as exc:
             out.error(f"the run store failed: {redact_text(str(exc))}")
             raise fail(EXIT_STORE, "store_error", redact_text(str(exc))) from None
+        except ClusterError as exc:  # exit 2 as documented; a JSON or JUnit reader told it apart
+            out.error(redact_text(str(exc)))
+            raise fail(EXIT_USAGE, "cluster_error", redact_text(str(exc))) from None
         except AssayError as exc:
             out.error(redact_text(str(exc)))
             raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
@@ -328,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
         else:
             ctx = getattr(exc, "ctx", None)
             where = getattr(ctx, "command_path", None) or "assay"
-            Output().error(f"{message()} (see: {where} --help)")
+            Output().error(f"{_with_value(exc, args, message())} (see: {where} --help)")
             options = args[: args.index("--")] if "--" in args else args
             if "--json" in options:  # a JSON reader gets JSON, whatever went wrong
                 _json_error(status, "usage_error", redact_text(message()))
@@ -341,6 +344,31 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(status)
     _quick_end()
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _with_value(exc: Exception, args: list[str], message: str) -> str:
+    """A bad option value's message with the value as given ("Invalid value for
+    '--max-queries': 'many': ..."): the parser's own text does not repeat it, and in a long CI
+    command line (a variable expanded to something unexpected) it is what the reader needs."""
+    opts = getattr(getattr(exc, "param", None), "opts", None)
+    if not opts or type(exc).__name__ != "BadParameter":
+        return message
+    given: str | None = None
+    for i, arg in enumerate(args):
+        if arg == "--":
+            break
+        for opt in opts:
+            if arg == opt and i + 1 < len(args):
+                given = args[i + 1]
+            elif arg.startswith(opt + "="):
+                given = arg[len(opt) + 1 :]
+    if given is None:
+        return message
+    head = f"Invalid value for {opts[0]!r}: "
+    shown = redact_text(given if len(given) <= 80 else given[:77] + "...")
+    if message.startswith(head):
+        return f"{head}{shown!r}: {message[len(head) :]}"
+    return f"{message} (given: {shown!r})"
 
 
 def _quick_end() -> None:

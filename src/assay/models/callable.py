@@ -231,6 +231,7 @@ def labels_by_name(answer: Any, n: int) -> tuple[str, ...] | None:
         if len(rows) != n:
             return None
         return tuple(sorted({str(e["label"]) for row in rows for e in row}))
+    answer = _one_column(answer)
     try:
         values = answer.tolist() if isinstance(answer, np.ndarray) else list(answer)
     except TypeError:
@@ -359,6 +360,7 @@ class NamedLabelsModel(CallableModel):
             if self.capabilities.outputs == "proba":
                 return ranked_to_proba(raw, index)
             return ranked_to_labels(raw, index)
+        raw = _one_column(raw)
         out = np.asarray(raw)
         if out.dtype.kind == "f" and self.capabilities.outputs == "proba":
             return _one_class(out, len(self._index))
@@ -407,6 +409,7 @@ class NamedLabelsModel(CallableModel):
         raw = self.fn(inputs)
         if is_ranked(raw):
             return [str(e["label"]) for row in raw for e in row]
+        raw = _one_column(raw)
         values = raw.tolist() if isinstance(raw, np.ndarray) else list(raw)
         return [str(_label_of(v)) for v in values if _is_label(v)]
 
@@ -432,6 +435,18 @@ class NamedLabelsModel(CallableModel):
             widened.model = served
             widened.info = self.info
         return widened
+
+
+def _one_column(raw: Any) -> Any:
+    """Labels by name answered as one column (an ``(n, 1)`` array of strings, as a
+    ``DataFrame[["label"]].to_numpy()`` gives) as the ``(n,)`` labels they are."""
+    if isinstance(raw, np.ndarray):
+        one = raw.ndim == 2 and raw.shape[1] == 1 and raw.dtype.kind in "OUS"
+        return raw[:, 0] if one else raw
+    if isinstance(raw, list | tuple) and raw:
+        ones = all(isinstance(v, list | tuple) and len(v) == 1 and _is_label(v[0]) for v in raw)
+        return [v[0] for v in raw] if ones else raw
+    return raw
 
 
 def _one_class(out: np.ndarray, n: int) -> np.ndarray:
