@@ -89,3 +89,21 @@ def test_an_in_memory_tables_refusal_names_its_argument_once(tmp_path: Path) -> 
     said = str(refused.value)
     assert said.startswith("argument data: column 'when' holds dates"), said
     assert str(UsageError("data.csv: bad", argument="--data")) == "argument --data: data.csv: bad"
+
+
+def test_a_label_refusal_lists_what_a_classifier_answered_not_the_others_labels(
+    tmp_path: Path,
+) -> None:
+    def a(texts: list[str]) -> list[str]:
+        return ["pos" if "good" in t else "neg" for t in texts]
+
+    def b(texts: list[str]) -> Any:
+        return np.array([1 if "good" in t else 0 for t in texts])
+
+    b.classes_ = [0, 1]  # type: ignore[attr-defined]
+    with pytest.raises(UsageError) as refused:
+        assay.check_text(
+            [a, b], grammar="builtin:reviews", max_queries=100, seed=1, store=tmp_path / "s.db"
+        )
+    said = str(refused.value)
+    assert "a has neg, pos (the labels it answered, not declared); b has 0, 1." in said, said

@@ -246,6 +246,7 @@ def _labels_as_answered(
                     names.append(x)
         wide = CheckedModel(inner.with_labels(tuple(names)), spec_info=getattr(m, "spec_info", {}))
         wide.spec_info["capabilities"] = wide.capabilities.to_json()
+        wide.spec_info["own_labels"] = list(own[k])  # (what it answered: said in refusals)
         out.append(wide)
     return out
 

@@ -112,6 +112,15 @@ def _labels_of(model: Model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
 
 
+def _own(model: Model, labels: tuple[str, ...]) -> str:
+    """A classifier's labels as it gave them: one read off its answers is listed with what it
+    answered, not with the labels of the others it was widened with."""
+    answered = getattr(model, "spec_info", {}).get("own_labels")
+    if answered is None:
+        return ", ".join(labels)
+    return f"{', '.join(map(str, answered))} (the labels it answered, not declared)"
+
+
 def build_layout(
     models: Sequence[Model],
     names: Sequence[str],
@@ -161,8 +170,9 @@ def build_layout(
                     )
                     raise UsageError(
                         f"the classifiers name their labels differently: {names[0]} has "
-                        f"{', '.join(labels[0])}; {names[k]} has {', '.join(labels[k])}. "
-                        f"Give --label-map FILE mapping each one's labels to common ones{hint}",
+                        f"{_own(models[0], labels[0])}; {names[k]} has "
+                        f"{_own(models[k], labels[k])}. Give --label-map FILE mapping each "
+                        f"one's labels to common ones{hint}",
                         argument="--label-map",
                     )
     maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
