@@ -117,6 +117,7 @@ def enumerate_share(
         assumptions=assumptions,
         certificate=certificate,
         queries=0 if trees else (size + (n_rows if data_share is not None else 0)) * k,
+        every_box_note="the share was counted input by input, with no boxes to learn rules from",
     )
 
 
