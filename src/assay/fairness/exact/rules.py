@@ -322,7 +322,9 @@ def exact_rules(bs: BoxSet, schema: Schema, *, max_rules: int = 3) -> list[Exact
         if keep is None:
             break
         inside, volume, _ = rule_figures(bs, keep)
-        out.append(ExactRule(_as_rule(bs, schema, keep), inside / volume, inside / total, volume))
+        # (sums of products of weights: a full rule may come out as 1 + 2e-16)
+        share, recall = min(1.0, inside / volume), min(1.0, inside / total)
+        out.append(ExactRule(_as_rule(bs, schema, keep), share, recall, volume))
         masks = _minus(bs, masks, keep)
     # the rule holding the most IDIs first (a later rule, grown on what the first left, may
     # hold more of them: the first is the best the peeling found on the whole set)
