@@ -3,6 +3,7 @@ so) when it did not; the JSON, the HTML report and the command line say which.""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
@@ -12,11 +13,38 @@ from sklearn.tree import DecisionTreeClassifier
 from assay.core.rng import generator
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.exact import analyse, compose_read
+from assay.fairness.regions import Rule
+from assay.fairness.schema import Feature, Schema
 from assay.fairness.verdict import answer
 from assay.models import load_model
 from assay.models.trees import read_trees
 
-from test_regions22_exact_rules import PLANTED, _grid, planted_tree  # isort: skip
+
+def _grid(schema: Schema) -> np.ndarray:
+    axes = [np.arange(f.encoded_low, f.encoded_high + 1) for f in schema.features]
+    return np.array(list(itertools.product(*axes)), dtype=np.float64)
+
+
+PLANTED = Schema(
+    (
+        Feature("x0", "integer", 0, 14),
+        Feature("x1", "integer", 0, 14),
+        Feature("sex", "integer", 0, 1),
+        Feature("x2", "integer", 0, 14),
+        Feature("x3", "integer", 0, 14),
+    ),
+    protected=("sex",),
+)
+BOX = {0: (3.0, 4.0), 1: (10.0, 11.0), 3: (0.0, 1.0)}  # 8 of 3,375 cells: 0.24 % of the space
+
+
+def planted_tree() -> DecisionTreeClassifier:
+    """A tree fitted on every input of the domain: its class follows x3 > 7, except inside
+    ``BOX``, where it is the sex (so every IDI is in the box, and all of the box is IDIs)."""
+    grid = _grid(PLANTED)
+    inside = Rule(dict(BOX)).contains(grid)
+    y = np.where(inside, grid[:, 2], grid[:, 4] > 7).astype(int)
+    return DecisionTreeClassifier(random_state=0).fit(grid, y)
 
 
 def _answer(est: Any, *, time_budget: float = 60.0) -> dict[str, Any]:

@@ -7,7 +7,6 @@ planted in one small box (well under 1 % of the space) must come back as the top
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 import numpy as np
@@ -22,6 +21,8 @@ from assay.fairness.schema import Feature, Schema
 from assay.models import load_model
 from assay.models.trees import read_trees
 
+from test_regions22_answer import BOX, PLANTED, _grid, planted_tree  # isort: skip
+
 SCHEMA = Schema(
     (
         Feature("a", "integer", 0, 9),
@@ -32,11 +33,6 @@ SCHEMA = Schema(
     ),
     protected=("s",),
 )
-
-
-def _grid(schema: Schema) -> np.ndarray:
-    axes = [np.arange(f.encoded_low, f.encoded_high + 1) for f in schema.features]
-    return np.array(list(itertools.product(*axes)), dtype=np.float64)
 
 
 def _disc(schema: Schema, model: Any, rows: np.ndarray, attribute: str) -> np.ndarray:
@@ -120,28 +116,6 @@ def test_exact_rule_figures_equal_brute_force_enumeration(seed: int) -> None:
         assert volume == pytest.approx(inside.mean(), abs=1e-12)
         assert inside_mass == pytest.approx((inside & disc).mean(), abs=1e-12)
         assert total == pytest.approx(disc.mean(), abs=1e-12)
-
-
-PLANTED = Schema(
-    (
-        Feature("x0", "integer", 0, 14),
-        Feature("x1", "integer", 0, 14),
-        Feature("sex", "integer", 0, 1),
-        Feature("x2", "integer", 0, 14),
-        Feature("x3", "integer", 0, 14),
-    ),
-    protected=("sex",),
-)
-BOX = {0: (3.0, 4.0), 1: (10.0, 11.0), 3: (0.0, 1.0)}  # 8 of 3,375 cells: 0.24 % of the space
-
-
-def planted_tree() -> DecisionTreeClassifier:
-    """A tree fitted on every input of the domain: its class follows x3 > 7, except inside
-    ``BOX``, where it is the sex (so every IDI is in the box, and all of the box is IDIs)."""
-    grid = _grid(PLANTED)
-    inside = Rule(dict(BOX)).contains(grid)
-    y = np.where(inside, grid[:, 2], grid[:, 4] > 7).astype(int)
-    return DecisionTreeClassifier(random_state=0).fit(grid, y)
 
 
 def test_a_planted_small_region_is_the_top_rule_with_exact_figures() -> None:
