@@ -150,3 +150,40 @@ def test_the_benchmark_tree_s_exact_rules_take_seconds() -> None:
     assert rules and seconds < 10.0, seconds
     # the top rule holds more of the IDIs than the largest box (what the line showed before)
     assert rules[0].recall > result.boxes[0]["share_of_space"] / result.uniform[0]
+
+
+def test_an_enumerated_domain_gives_exact_rules_for_any_model() -> None:
+    """A forest asked as a black box on a small domain: every input enumerated, so every IDI
+    is known and the rules' figures are exact (each IDI a box of one input)."""
+    import time
+
+    from sklearn.ensemble import RandomForestClassifier
+
+    from assay.fairness.exact.enumerated import enumerate_share
+    from assay.fairness.exact.rules import row_set
+
+    rng = np.random.default_rng(3)
+    x = SCHEMA.sample_uniform(rng, 3000)
+    y = ((x[:, 0] + (x[:, 4] % 2) * x[:, 1] * 3 + rng.normal(0, 1, len(x))) > 7).astype(int)
+    forest = RandomForestClassifier(10, max_depth=5, random_state=0).fit(SCHEMA.decode(x), y)
+    model = load_model(forest)
+
+    def classes(rows: np.ndarray) -> np.ndarray:  # encoded rows, as the answer asks
+        got = model.predict(SCHEMA.decode(rows))
+        return np.asarray(labels_of(np.asarray(got), model.capabilities))
+
+    ex = enumerate_share(
+        SCHEMA, classes, "s", data=None, deadline=time.monotonic() + 120, source="forest"
+    )
+    assert not isinstance(ex, str), ex
+    assert ex.idi_rows is not None and len(ex.idi_rows) > 0
+    grid = _grid(SCHEMA)
+    disc = _disc(SCHEMA, model, grid, "s")
+    assert len(ex.idi_rows) * 3 == disc.sum()  # each input counted once, not per value of s
+    rules = exact_rules(row_set(SCHEMA, ex.idi_rows, skip=SCHEMA.index("s")), SCHEMA)
+    assert rules
+    for e in rules:
+        precision, recall, volume = _brute_figures(e.rule, grid, disc)
+        assert e.share_inside == pytest.approx(precision, abs=1e-12)
+        assert e.recall == pytest.approx(recall, abs=1e-12)
+        assert e.volume == pytest.approx(volume, abs=1e-12)

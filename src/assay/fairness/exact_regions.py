@@ -3,9 +3,10 @@
 When the exact analysis decided the model (an exact share, or a certificate of zero) and kept
 every discriminatory box, the regions are learned from those boxes (``exact.rules``): each
 rule's share of IDIs inside and share of all the IDIs it covers are exact over the domain's
-uniform distribution, and its weight in the data is counted over every data row.  Otherwise
-(bounds only, an ensemble's branch and bound, an enumerated share, no trees) the sampled rules
-stand, and the answer says why.
+uniform distribution, and its weight in the data is counted over every data row.  A small
+discrete domain enumerated input by input (any model) gives every IDI: each is a box of one
+input.  Otherwise (bounds only, an ensemble's branch and bound, no exact analysis) the sampled
+rules stand, and the answer says why.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from typing import Any
 import numpy as np
 
 from assay.fairness.exact import ExactResult
-from assay.fairness.exact.rules import MAX_CELLS, box_set, exact_rules
+from assay.fairness.exact.rules import MAX_CELLS, box_set, exact_rules, row_set
 from assay.fairness.regions import Rule, rule_text, rule_values
 from assay.fairness.schema import Schema
 
-__all__ = ["exact_regions", "figures_note"]
+__all__ = ["exact_regions", "figures_note", "why_sampled"]
 
 
 def why_sampled(ex: ExactResult | str | None) -> str | None:
@@ -32,6 +33,8 @@ def why_sampled(ex: ExactResult | str | None) -> str | None:
         return f"no exact analysis: {ex}"
     if ex.status != "exact":
         return "the exact analysis did not decide the model (bounds only)"
+    if ex.idi_rows is not None:
+        return None
     if ex.every_box is None or ex.atoms is None:
         return ex.every_box_note or "the exact analysis kept only its largest boxes"
     return None
@@ -50,13 +53,15 @@ def exact_regions(
     when too many boxes to hold), and the seconds it took."""
     t0 = time.monotonic()
     a = schema.index(attribute)
-    assert ex.every_box is not None and ex.atoms is not None
-    cells = sum(int(at.n if at.of_value is None else len(at.of_value)) for at in ex.atoms)
-    if len(ex.every_box) * cells > MAX_CELLS:
-        return None, f"{len(ex.every_box):,} boxes over {cells:,} cells: too many to hold", 0.0
-    found = exact_rules(
-        box_set(schema, ex.atoms, ex.every_box, skip=a), schema, max_rules=max_rules
-    )
+    if ex.idi_rows is not None:  # an enumerated domain: each IDI is a box of one input
+        boxes = row_set(schema, ex.idi_rows, skip=a)
+    else:
+        assert ex.every_box is not None and ex.atoms is not None
+        cells = sum(int(at.n if at.of_value is None else len(at.of_value)) for at in ex.atoms)
+        if len(ex.every_box) * cells > MAX_CELLS:
+            return None, f"{len(ex.every_box):,} boxes over {cells:,} cells: too many to hold", 0.0
+        boxes = box_set(schema, ex.atoms, ex.every_box, skip=a)
+    found = exact_rules(boxes, schema, max_rules=max_rules)
     overall = ex.uniform[0]
     out = []
     for rank, e in enumerate(found, 1):
@@ -84,7 +89,7 @@ def exact_regions(
                 "witnesses": witnesses(e.rule),
                 "sample": "exact",
                 "figures": "exact",
-                "boxes": len(ex.every_box),
+                "boxes": boxes.n_boxes,
             }
         )
     return out, None, time.monotonic() - t0

@@ -66,6 +66,8 @@ class ExactResult:
     every_box: list[list[int]] | None = field(default=None, repr=False)
     atoms: tuple[Any, ...] | None = field(default=None, repr=False)
     every_box_note: str | None = None
+    # an enumerated domain: every discriminatory input (encoded rows), for exact regions
+    idi_rows: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def width(self) -> float:

@@ -26,7 +26,15 @@ import numpy as np
 from assay.fairness.regions import Rule, as_set
 from assay.fairness.schema import Schema
 
-__all__ = ["MAX_CELLS", "BoxSet", "ExactRule", "box_set", "exact_rules", "rule_figures"]
+__all__ = [
+    "MAX_CELLS",
+    "BoxSet",
+    "ExactRule",
+    "box_set",
+    "exact_rules",
+    "row_set",
+    "rule_figures",
+]
 
 MAX_CELLS = 20_000_000
 """Boxes x cells held at most (the masks); more boxes and the rules are left to sampling."""
@@ -136,6 +144,25 @@ def box_set(schema: Schema, atoms: tuple[Any, ...], boxes: list[list[int]], *, s
         table = np.array(rows, dtype=np.float64).reshape(len(rows), n_cells)
         masks.append(Masks(ids, table if len(rows) else np.zeros((1, n_cells))))
     return BoxSet(skip, tuple(weights), tuple(masks), tuple(starts), tuple(ends))
+
+
+def row_set(schema: Schema, rows: np.ndarray, *, skip: int) -> BoxSet:
+    """Inputs of a discrete domain (encoded rows, each one cell per feature) as boxes."""
+    weights: list[np.ndarray] = []
+    masks: list[Masks] = []
+    codes: list[np.ndarray] = []
+    for j, f in enumerate(schema.features):
+        if j == skip:
+            weights.append(np.ones(1))
+            masks.append(Masks(np.zeros(len(rows), dtype=np.int64), np.ones((1, 1))))
+            codes.append(np.array([f.encoded_low]))
+            continue
+        n = int(f.n_values or 1)
+        weights.append(np.full(n, 1.0 / n))
+        ids = np.rint(rows[:, j] - f.encoded_low).astype(np.int64)
+        masks.append(Masks(ids, np.eye(n)))
+        codes.append(f.encoded_low + np.arange(n, dtype=np.float64))
+    return BoxSet(skip, tuple(weights), tuple(masks), tuple(codes), tuple(codes))
 
 
 def _factors(bs: BoxSet, masks: tuple[Masks, ...], keep: list[np.ndarray]) -> np.ndarray:
