@@ -9,11 +9,11 @@ IDI mass inside a rule is a sum over boxes of products of masked weights: exact,
 
 Rules are grown by peeling as ``fairness.regions`` does on samples (PRIM), with exact
 figures: from the whole space, the cells whose removal most raises the share of IDIs inside
-are removed (cells holding no IDI first: that costs no coverage), step by step; of the boxes on
-the way the one holding the most IDIs at a share inside of at least a floor (ten times the
-overall share, at most halfway to 1) is kept, its conditions that barely matter dropped.  The
-IDIs it covers are then taken out (each box minus the rule is a few disjoint boxes) and the
-next rule is grown on what is left.
+are removed (cells holding no IDI first: that costs no coverage), step by step; of the boxes
+on the way the one with the best F1 of its exact share inside and share of the IDIs covered
+is kept, polished one cell at a time (in or out, while its F1 rises) and its conditions that
+barely matter dropped.  The IDIs it covers are then taken out (each box minus the rule is a
+few disjoint boxes) and the next rule is grown on what is left.
 """
 
 from __future__ import annotations
@@ -242,12 +242,21 @@ def _candidates(
     return out
 
 
-def _grow(
-    bs: BoxSet, schema: Schema, masks: tuple[Masks, ...], floor: float
-) -> list[np.ndarray] | None:
-    """Peel the whole space down, keep the box on the way holding the most IDI mass at a
-    share inside of at least ``floor`` (else the best F1), then drop conditions that barely
-    matter."""
+def _score(mass: float, vol: float, total: float) -> float:
+    """How good a rule is: the F1 score of its exact share of IDIs inside (precision) and
+    share of the IDIs it covers (recall).  (A floor on the share inside, then the most IDIs
+    covered, was tried: ten times the overall share gave rules 2-6 % discriminatory inside
+    that hold a planted region and the stray boxes around it; half gave rules at exactly
+    50 % around the planted one.)"""
+    if mass <= 0 or vol <= 0:
+        return -1.0
+    precision, recall = mass / vol, mass / total
+    return 2 * precision * recall / (precision + recall)
+
+
+def _grow(bs: BoxSet, schema: Schema, masks: tuple[Masks, ...]) -> list[np.ndarray] | None:
+    """Peel the whole space down, keep the box on the way that scores best (``_score``),
+    polish it one cell at a time, then drop conditions that barely matter."""
     keep = [np.ones_like(w) for w in bs.weights]
     mass = total = _mass(bs, masks, keep)
     if total <= 0:
@@ -261,36 +270,72 @@ def _grow(
         mass, vol, j, new = max(options, key=lambda c: (c[0] / c[1], c[0]))
         keep[j] = new
         path.append((mass, vol, [k.copy() for k in keep]))
-    met = [p for p in path if p[0] / p[1] >= floor]
-    if met:
-        most = max(p[0] for p in met)
-        best = max((p for p in met if p[0] >= 0.99 * most), key=lambda p: p[0] / p[1])
-    else:
-        best = max(path, key=lambda p: 2 * p[0] / (p[1] + total))
+    best = max(path, key=lambda p: _score(p[0], p[1], total))
     if best[1] >= 1.0:
         return None
-    return _prune(bs, masks, [k.copy() for k in best[2]], floor)
+    kept = _polish(bs, schema, masks, [k.copy() for k in best[2]], total)
+    return _prune(bs, masks, kept, total)
+
+
+def _polish(
+    bs: BoxSet, schema: Schema, masks: tuple[Masks, ...], keep: list[np.ndarray], total: float
+) -> list[np.ndarray]:
+    """Move one cell in or out of the rule while that raises its score (an ordered feature
+    at the ends of its run, a set feature any cell): peeling takes slices, and may cut past
+    a region's edge or stop short of it."""
+    for _ in range(500):
+        fac = _factors(bs, masks, keep)
+        mass = float(np.prod(fac, axis=1).sum()) if len(fac) else 0.0
+        vol = _volume(bs, keep)
+        now = _score(mass, vol, total)
+        vols = np.array([(k * w).sum() for k, w in zip(keep, bs.weights, strict=True)])
+        best: tuple[float, int, int] | None = None
+        for j in range(len(keep)):
+            if j == bs.skip:
+                continue
+            others = np.prod(np.delete(fac, j, axis=1), axis=1)
+            cell_mass = masks[j].cells(others) * bs.weights[j]  # every cell, in or out
+            cell_vol = np.prod(np.delete(vols, j)) * bs.weights[j]
+            on = np.flatnonzero(keep[j])
+            if _ordered(schema, j):
+                moves = [c for c in (on[0] - 1, on[-1] + 1) if 0 <= c < len(keep[j])]
+                if len(on) > 1:
+                    moves += [on[0], on[-1]]
+            else:
+                moves = list(range(len(keep[j]))) if len(on) > 1 else []
+                moves += [] if len(on) > 1 else [c for c in range(len(keep[j])) if c != on[0]]
+            for c in moves:
+                sign = -1.0 if keep[j][c] else 1.0
+                got = _score(mass + sign * cell_mass[c], vol + sign * cell_vol[c], total)
+                if got > now + 1e-12 and (best is None or got > best[0]):
+                    best = (got, j, int(c))
+        if best is None:
+            return keep
+        _, j, c = best
+        keep[j] = keep[j].copy()
+        keep[j][c] = 1.0 - keep[j][c]
+    return keep
 
 
 def _prune(
-    bs: BoxSet, masks: tuple[Masks, ...], keep: list[np.ndarray], floor: float
+    bs: BoxSet, masks: tuple[Masks, ...], keep: list[np.ndarray], total: float
 ) -> list[np.ndarray]:
-    """Drop a condition while the share inside stays at least the floor and within 5 % of
-    the rule's (a rule stays readable; dropping only adds IDIs)."""
-    share = _mass(bs, masks, keep) / max(_volume(bs, keep), 1e-300)
+    """Drop a condition while the score stays within 5 % of the rule's (a rule stays
+    readable; dropping only adds IDIs)."""
+    score = _score(_mass(bs, masks, keep), _volume(bs, keep), total)
     while True:
         best: tuple[float, int] | None = None
         for j, k in enumerate(keep):
             if k.all():
                 continue
             trial = [*keep[:j], np.ones_like(k), *keep[j + 1 :]]
-            got = _mass(bs, masks, trial) / max(_volume(bs, trial), 1e-300)
-            if got >= max(floor, 0.95 * share) and (best is None or got > best[0]):
+            got = _score(_mass(bs, masks, trial), _volume(bs, trial), total)
+            if got >= score - 0.05 * abs(score) and (best is None or got > best[0]):
                 best = (got, j)
         if best is None or sum(not k.all() for k in keep) <= 1:
             return keep
         keep[best[1]] = np.ones_like(keep[best[1]])
-        share = best[0]
+        score = best[0]
 
 
 def _minus(bs: BoxSet, masks: tuple[Masks, ...], keep: list[np.ndarray]) -> tuple[Masks, ...]:
@@ -325,12 +370,6 @@ def _as_rule(bs: BoxSet, schema: Schema, keep: list[np.ndarray]) -> Rule:
     return Rule(conditions)
 
 
-def floor_of(share: float) -> float:
-    """The least share inside a rule must reach: ten times the overall share, at most
-    halfway from it to 1."""
-    return min(10.0 * share, (1.0 + share) / 2.0)
-
-
 def exact_rules(bs: BoxSet, schema: Schema, *, max_rules: int = 3) -> list[ExactRule]:
     """Up to ``max_rules`` rules, the one covering the most IDIs first, each with its exact
     share of IDIs inside and share of all the IDIs it covers (against every box, not only
@@ -339,13 +378,12 @@ def exact_rules(bs: BoxSet, schema: Schema, *, max_rules: int = 3) -> list[Exact
     total = _mass(bs, bs.masks, every)
     if total <= 0:
         return []
-    floor = floor_of(total)
     masks = bs.masks
     out: list[ExactRule] = []
     for _ in range(max_rules):
         if _mass(bs, masks, every) < 0.01 * total:
             break
-        keep = _grow(bs, schema, masks, floor)
+        keep = _grow(bs, schema, masks)
         if keep is None:
             break
         inside, volume, _ = rule_figures(bs, keep)
