@@ -48,10 +48,13 @@ def exact_regions(
     data: np.ndarray | None,
     witnesses: Callable[[Rule], list[dict[str, Any]]],
     max_rules: int = 3,
+    deadline: float | None = None,
 ) -> tuple[list[dict[str, Any]] | None, str | None, float]:
     """The rules learned from every discriminatory box, with exact figures (None and why
-    when too many boxes to hold), and the seconds it took."""
+    when too many boxes to hold, or ``deadline`` passed), and the seconds it took."""
     t0 = time.monotonic()
+    if deadline is not None and t0 > deadline:
+        return None, "the answer's time was spent before the exact rules were learned", 0.0
     a = schema.index(attribute)
     if ex.idi_rows is not None:  # an enumerated domain: each IDI is a box of one input
         boxes = row_set(schema, ex.idi_rows, skip=a)
@@ -61,7 +64,7 @@ def exact_regions(
         if len(ex.every_box) * cells > MAX_CELLS:
             return None, f"{len(ex.every_box):,} boxes over {cells:,} cells: too many to hold", 0.0
         boxes = box_set(schema, ex.atoms, ex.every_box, skip=a)
-    found = exact_rules(boxes, schema, max_rules=max_rules)
+    found = exact_rules(boxes, schema, max_rules=max_rules, deadline=deadline)
     overall = ex.uniform[0]
     out = []
     for rank, e in enumerate(found, 1):

@@ -422,6 +422,7 @@ def answer(
                     data=data,
                     witnesses=_witnesses_of(schema, attribute, uniform, labels),
                     max_rules=RULES_PER_ATTRIBUTE,
+                    deadline=deadline,
                 )
             if exact_found is not None:
                 regions_out.extend(exact_found)

@@ -18,6 +18,7 @@ few disjoint boxes) and the next rule is grown on what is left.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -370,10 +371,13 @@ def _as_rule(bs: BoxSet, schema: Schema, keep: list[np.ndarray]) -> Rule:
     return Rule(conditions)
 
 
-def exact_rules(bs: BoxSet, schema: Schema, *, max_rules: int = 3) -> list[ExactRule]:
-    """Up to ``max_rules`` rules, the one covering the most IDIs first, each with its exact
-    share of IDIs inside and share of all the IDIs it covers (against every box, not only
-    what earlier rules left)."""
+def exact_rules(
+    bs: BoxSet, schema: Schema, *, max_rules: int = 3, deadline: float | None = None
+) -> list[ExactRule]:
+    """Up to ``max_rules`` rules, best first (each the best F1 on the IDIs the earlier ones
+    left), each with its exact share of IDIs inside and share of all the IDIs it covers
+    (against every box, not only what earlier rules left).  No rule is started after
+    ``deadline`` (``time.monotonic()``)."""
     every = [np.ones_like(w) for w in bs.weights]
     total = _mass(bs, bs.masks, every)
     if total <= 0:
@@ -383,6 +387,8 @@ def exact_rules(bs: BoxSet, schema: Schema, *, max_rules: int = 3) -> list[Exact
     for _ in range(max_rules):
         if _mass(bs, masks, every) < 0.01 * total:
             break
+        if deadline is not None and out and time.monotonic() > deadline:
+            break
         keep = _grow(bs, schema, masks)
         if keep is None:
             break
@@ -391,6 +397,4 @@ def exact_rules(bs: BoxSet, schema: Schema, *, max_rules: int = 3) -> list[Exact
         share, recall = min(1.0, inside / volume), min(1.0, inside / total)
         out.append(ExactRule(_as_rule(bs, schema, keep), share, recall, volume))
         masks = _minus(bs, masks, keep)
-    # the rule holding the most IDIs first (a later rule, grown on what the first left, may
-    # hold more of them: the first is the best the peeling found on the whole set)
-    return sorted(out, key=lambda r: -r.recall)
+    return out
