@@ -374,9 +374,9 @@ def _as_rule(bs: BoxSet, schema: Schema, keep: list[np.ndarray]) -> Rule:
 def exact_rules(
     bs: BoxSet, schema: Schema, *, max_rules: int = 3, deadline: float | None = None
 ) -> list[ExactRule]:
-    """Up to ``max_rules`` rules, best first (each the best F1 on the IDIs the earlier ones
-    left), each with its exact share of IDIs inside and share of all the IDIs it covers
-    (against every box, not only what earlier rules left).  No rule is started after
+    """Up to ``max_rules`` rules (each grown on the IDIs the earlier ones left), best first by
+    their F1 against every IDI, each with its exact share of IDIs inside and share of all the
+    IDIs it covers (against every box, not only what earlier rules left).  No rule is started after
     ``deadline`` (``time.monotonic()``)."""
     every = [np.ones_like(w) for w in bs.weights]
     total = _mass(bs, bs.masks, every)
@@ -397,4 +397,6 @@ def exact_rules(
         share, recall = min(1.0, inside / volume), min(1.0, inside / total)
         out.append(ExactRule(_as_rule(bs, schema, keep), share, recall, volume))
         masks = _minus(bs, masks, keep)
-    return out
+    # best first: by the F1 against every IDI (a rule grown on what an earlier one left may
+    # score higher than it; the peeling is greedy)
+    return sorted(out, key=lambda r: -_score(r.recall * total, r.volume, total))
