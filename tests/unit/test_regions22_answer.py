@@ -47,7 +47,7 @@ def planted_tree() -> DecisionTreeClassifier:
     return DecisionTreeClassifier(random_state=0).fit(grid, y)
 
 
-def _answer(est: Any, *, time_budget: float = 60.0) -> dict[str, Any]:
+def _answer(est: Any, *, time_budget: float = 60.0, samples: int = 4_000) -> dict[str, Any]:
     model = load_model(est)
     arrays = read_trees(model)
     assert not isinstance(arrays, str), arrays
@@ -58,7 +58,7 @@ def _answer(est: Any, *, time_budget: float = 60.0) -> dict[str, Any]:
         PLANTED,
         EncodedModel(PLANTED, model),
         generator(0),
-        samples=4_000,
+        samples=samples,
         class_names=("no", "yes"),
         exact={"sex": ex},
     )
@@ -145,3 +145,13 @@ def test_the_html_report_says_which_figures_are_exact(tmp_path: Any) -> None:
     page = render_html(doc)
     assert "sex #1</b> (exact): x0 3-4 and x1 10-11 and x2 &lt;= 1" in page
     assert "Regions of sex: exact (learned from every discriminatory box" in page
+
+
+def test_an_exact_rule_the_sample_missed_gets_witnesses_from_its_boxes() -> None:
+    got = _answer(planted_tree(), samples=300)
+    assert got["verdict"][0]["uniform_low"] == 0.0  # the 300 uniform inputs met no IDI
+    (top,) = got["regions"]
+    assert top["figures"] == "exact" and top["witnesses"]
+    for w in top["witnesses"]:  # inputs of the planted box, asked of the model
+        assert 3 <= w["x0"] <= 4 and 10 <= w["x1"] <= 11 and w["x2"] <= 1
+        assert w["outcome by sex"] == "0: no, 1: yes"

@@ -46,12 +46,14 @@ def exact_regions(
     ex: ExactResult,
     *,
     data: np.ndarray | None,
-    witnesses: Callable[[Rule], list[dict[str, Any]]],
+    witnesses: Callable[[Rule, np.ndarray], list[dict[str, Any]]],
     max_rules: int = 3,
     deadline: float | None = None,
 ) -> tuple[list[dict[str, Any]] | None, str | None, float]:
     """The rules learned from every discriminatory box, with exact figures (None and why
-    when too many boxes to hold, or ``deadline`` passed), and the seconds it took."""
+    when too many boxes to hold, or ``deadline`` passed), and the seconds it took.
+    ``witnesses(rule, inputs)``: the rule's witnesses, given inputs inside it that the
+    analysis says are discriminatory (one in each of its largest boxes)."""
     t0 = time.monotonic()
     if deadline is not None and t0 > deadline:
         return None, "the answer's time was spent before the exact rules were learned", 0.0
@@ -89,7 +91,9 @@ def exact_regions(
                     schema.names[j]: list(c) for j, c in sorted(e.rule.conditions.items())
                 },
                 "values": rule_values(schema, e.rule),
-                "witnesses": witnesses(e.rule),
+                "witnesses": witnesses(
+                    e.rule, e.inside if e.inside is not None else np.zeros((0, len(schema)))
+                ),
                 "sample": "exact",
                 "figures": "exact",
                 "boxes": boxes.n_boxes,

@@ -415,15 +415,17 @@ def answer(
             why = why_sampled(ex)
             exact_found = None
             if why is None and isinstance(ex, ExactResult):
+                witnessed = _Witnessed(schema, model, attribute, uniform, labels, threshold)
                 exact_found, why, _ = exact_regions(
                     schema,
                     attribute,
                     ex,
                     data=data,
-                    witnesses=_witnesses_of(schema, attribute, uniform, labels),
+                    witnesses=witnessed,
                     max_rules=RULES_PER_ATTRIBUTE,
                     deadline=deadline,
                 )
+                queries += witnessed.asked
             if exact_found is not None:
                 regions_out.extend(exact_found)
             else:
@@ -755,15 +757,29 @@ def _drawn_inside(
     return rows
 
 
-def _witnesses_of(
-    schema: Schema, attribute: str, s: _Sample, class_labels: Sequence[str]
-) -> Callable[[Rule], list[dict[str, Any]]]:
-    """A rule's witnesses: the sample's discriminatory inputs inside it."""
+@dataclass
+class _Witnessed:
+    """An exact rule's witnesses: the sample's discriminatory inputs inside it, or, when it
+    holds none, inputs of its boxes asked of the model (``asked``: the queries that took)."""
 
-    def inside(rule: Rule) -> list[dict[str, Any]]:
-        return _witnesses_inside(schema, attribute, s, rule.contains(s.rows) & s.disc, class_labels)
+    schema: Schema
+    model: Model
+    attribute: str
+    s: _Sample
+    class_labels: Sequence[str]
+    threshold: float | None
+    asked: int = 0
 
-    return inside
+    def __call__(self, rule: Rule, boxed: np.ndarray) -> list[dict[str, Any]]:
+        s = self.s
+        got = _witnesses_inside(
+            self.schema, self.attribute, s, rule.contains(s.rows) & s.disc, self.class_labels
+        )
+        if got or not len(boxed):
+            return got
+        fresh = _sample(self.schema, self.model, self.attribute, boxed, self.threshold)
+        self.asked += fresh.queries
+        return _witnesses_inside(self.schema, self.attribute, fresh, fresh.disc, self.class_labels)
 
 
 def _witnesses_inside(

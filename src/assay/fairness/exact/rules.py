@@ -106,6 +106,9 @@ class ExactRule:
     share_inside: float  # IDI mass inside / the rule's volume
     recall: float  # IDI mass inside / all the IDI mass
     volume: float  # the rule's share of the input space
+    # encoded inputs inside the rule and inside discriminatory boxes (the largest there):
+    # IDIs by the analysis, to ask the model about as witnesses
+    inside: np.ndarray | None = None
 
 
 def box_set(schema: Schema, atoms: tuple[Any, ...], boxes: list[list[int]], *, skip: int) -> BoxSet:
@@ -360,6 +363,29 @@ def _minus(bs: BoxSet, masks: tuple[Masks, ...], keep: list[np.ndarray]) -> tupl
     return tuple(_joined(p) if p else m.take(m.ids[:0]) for p, m in zip(pieces, masks, strict=True))
 
 
+def _points(
+    bs: BoxSet, schema: Schema, masks: tuple[Masks, ...], keep: list[np.ndarray], n: int = 3
+) -> np.ndarray:
+    """Up to ``n`` encoded inputs, one in each of the boxes holding the most IDI mass inside
+    the rule: in each feature the middle cell of the box's cells inside the rule (a discrete
+    cell's value, a continuous atom's middle)."""
+    if not len(masks[0]):
+        return np.zeros((0, len(masks)))
+    inside = np.prod(_factors(bs, masks, keep), axis=1)
+    chosen = [int(k) for k in np.argsort(-inside, kind="stable")[:n] if inside[k] > 0]
+    rows = np.zeros((len(chosen), len(masks)))
+    for i, k in enumerate(chosen):
+        for j, m in enumerate(masks):
+            cells = np.flatnonzero(m.rows[m.ids[k]] * keep[j])
+            c = cells[len(cells) // 2]
+            middle = (bs.starts[j][c] + bs.ends[j][c]) / 2
+            continuous = schema.features[j].kind == "continuous"
+            rows[i, j] = (
+                bs.starts[j][0] if j == bs.skip else middle if continuous else np.floor(middle)
+            )
+    return rows
+
+
 def _as_rule(bs: BoxSet, schema: Schema, keep: list[np.ndarray]) -> Rule:
     conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
     for j, k in enumerate(keep):
@@ -397,7 +423,15 @@ def exact_rules(
         inside, volume, _ = rule_figures(bs, keep)
         # (sums of products of weights: a full rule may come out as 1 + 2e-16)
         share, recall = min(1.0, inside / volume), min(1.0, inside / total)
-        out.append(ExactRule(_as_rule(bs, schema, keep), share, recall, volume))
+        out.append(
+            ExactRule(
+                _as_rule(bs, schema, keep),
+                share,
+                recall,
+                volume,
+                _points(bs, schema, bs.masks, keep),
+            )
+        )
         masks = _minus(bs, masks, keep)
     # best first: by the F1 against every IDI (a rule grown on what an earlier one left may
     # score higher than it; the peeling is greedy)
