@@ -104,9 +104,9 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
 
 
 def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
-    """Where the attribute's discrimination is: the first confirmed rule learned from the
-    sample, or the exact analysis' largest box when it holds more of the IDIs (or no rule
-    was confirmed)."""
+    """Where the attribute's discrimination is: the first confirmed rule (exact, learned from
+    every box of the exact analysis, or sampled, and said which), or the exact analysis'
+    largest box when it holds more of the IDIs (or no rule was confirmed)."""
     regions = [
         r
         for r in summary.get("regions") or []
@@ -121,7 +121,15 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
     if regions:
         top_r = regions[0]
         rule_text = f"; most concentrated in: {top_r['rule']}"
-        if top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
+        if top_r.get("figures") == "exact":
+            # learned from every discriminatory box: its figures are exact, not estimated
+            rule_holds = top_r.get("recall")
+            rule_text += (
+                f" (exact: {percent(top_r['share_inside'])} discriminatory inside; "
+                f"{percent(top_r['weight_space'])} of the input space; "
+                f"{percent(rule_holds)} of the IDIs)"
+            )
+        elif top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
             # the share inside is measured on the held-out inputs the rule holds (a rule
             # may hold a dozen) and on inputs drawn inside it: its interval and their
             # count go with it
@@ -133,7 +141,7 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
                 on += f" and {drawn:,} {what} drawn inside it"
             rule_holds = _held(top_r, v)
             rule_text += (
-                f" ({percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
+                f" (sampled: {percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
                 f"{percent(top_r.get('share_inside_low'))} to "
                 f"{percent(top_r.get('share_inside_high'))} on {on}; "
                 f"{percent(top_r['weight_space'])} of the input space"

@@ -10,7 +10,8 @@ batched call per batch), and builds from it:
 - the **direction**: which value gets the favourable class, in what fraction of the
   discriminatory inputs;
 - the **regions**: readable rules learned on two thirds of the uniform sample, their precision
-  checked on the last third (``fairness.regions``).
+  checked on the last third (``fairness.regions``); exact rules from every discriminatory box
+  when the exact analysis decided the model (``fairness.exact_regions``).
 
 Everything is plain JSON data, stored in the run summary.
 """
@@ -29,6 +30,7 @@ from assay.core.model import Model, labels_of
 from assay.errors import UsageError
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
+from assay.fairness.exact_regions import exact_regions, figures_note, why_sampled
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.regions import (
@@ -408,31 +410,56 @@ def answer(
             where, learnt = "uniform", uniform
             if int(uniform.disc.sum()) < 5 and real is not None and int(real.disc.sum()) >= 5:
                 where, learnt = "data", _distinct(real)
-            found, asked = _regions(
-                schema,
-                attribute,
-                a,
-                learnt,
-                data,
-                rng,
-                labels,
-                quantiles=where == "data",
-                check=_Inside(
-                    model,
-                    threshold,
-                    # none when the answer's time already cut its samples (a slow model)
-                    inside_sample(samples)
-                    if deadline is None or not (cut or t_r > deadline)
-                    else 0,
-                    where,
-                    stop_at=deadline,
-                ),
-            )
-            queries += asked
-            regions_out.extend({**r, "sample": where} for r in found)
+            # exact rules from every discriminatory box when the exact analysis decided
+            # the model; else rules learned from the sample (and why, said)
+            why = why_sampled(ex)
+            exact_found = None
+            if why is None and isinstance(ex, ExactResult):
+                witnessed = _Witnessed(schema, model, attribute, uniform, labels, threshold)
+                exact_found, why, _ = exact_regions(
+                    schema,
+                    attribute,
+                    ex,
+                    data=data,
+                    witnesses=witnessed,
+                    max_rules=RULES_PER_ATTRIBUTE,
+                    deadline=deadline,
+                )
+                queries += witnessed.asked
+            if exact_found is not None:
+                regions_out.extend(exact_found)
+            else:
+                found, asked = _regions(
+                    schema,
+                    attribute,
+                    a,
+                    learnt,
+                    data,
+                    rng,
+                    labels,
+                    quantiles=where == "data",
+                    check=_Inside(
+                        model,
+                        threshold,
+                        # none when the answer's time already cut its samples (a slow model)
+                        inside_sample(samples)
+                        if deadline is None or not (cut or t_r > deadline)
+                        else 0,
+                        where,
+                        stop_at=deadline,
+                    ),
+                )
+                queries += asked
+                regions_out.extend({**r, "sample": where, "figures": "sampled"} for r in found)
             for r in regions_out:
                 if r["attribute"] == attribute:
                     r["seconds"] = time.monotonic() - t_r
+            if exact_out and exact_out[-1].get("attribute") == attribute:
+                exact_out[-1]["regions"] = figures_note(
+                    "sampled" if exact_found is None else "exact",
+                    why,
+                    time.monotonic() - t_r,
+                )
         del f
     return {
         "verdict": verdicts,
@@ -730,6 +757,55 @@ def _drawn_inside(
     return rows
 
 
+@dataclass
+class _Witnessed:
+    """An exact rule's witnesses: the sample's discriminatory inputs inside it, or, when it
+    holds none, inputs of its boxes asked of the model (``asked``: the queries that took)."""
+
+    schema: Schema
+    model: Model
+    attribute: str
+    s: _Sample
+    class_labels: Sequence[str]
+    threshold: float | None
+    asked: int = 0
+
+    def __call__(self, rule: Rule, boxed: np.ndarray) -> list[dict[str, Any]]:
+        s = self.s
+        got = _witnesses_inside(
+            self.schema, self.attribute, s, rule.contains(s.rows) & s.disc, self.class_labels
+        )
+        if got or not len(boxed):
+            return got
+        fresh = _sample(self.schema, self.model, self.attribute, boxed, self.threshold)
+        self.asked += fresh.queries
+        return _witnesses_inside(self.schema, self.attribute, fresh, fresh.disc, self.class_labels)
+
+
+def _witnesses_inside(
+    schema: Schema,
+    attribute: str,
+    s: _Sample,
+    inside: np.ndarray,
+    class_labels: Sequence[str],
+) -> list[dict[str, Any]]:
+    """Up to three of the sample's discriminatory inputs marked ``inside`` a rule."""
+    names = schema.names
+    f = schema.feature(attribute)
+    values = np.arange(f.encoded_low, f.encoded_high + 1)
+    witnesses = []
+    for i in np.flatnonzero(inside)[:3]:
+        # in the data's own values, typed (``43``, ``40.499``, ``false``, ``"Female"``)
+        w = {names[j]: typed_value(schema.features[j], s.rows[i, j]) for j in range(len(schema))}
+        # what the model answers for each value of the attribute: why it is a witness
+        w[f"outcome by {attribute}"] = ", ".join(
+            f"{f.label(v)}: {_class_name(class_labels, int(c))}"
+            for v, c in zip(values, s.classes[i], strict=True)
+        )
+        witnesses.append(w)
+    return witnesses
+
+
 def _regions(
     schema: Schema,
     attribute: str,
@@ -775,22 +851,9 @@ def _regions(
                 share_inside_high=high,
                 drawn_inside=len(got.disc),
             )
-        inside = rule.contains(s.rows) & s.disc
-        names = schema.names
-        f = schema.features[a]
-        values = np.arange(f.encoded_low, f.encoded_high + 1)
-        witnesses = []
-        for i in np.flatnonzero(inside)[:3]:
-            # in the data's own values, typed (``43``, ``40.499``, ``false``, ``"Female"``)
-            w = {
-                names[j]: typed_value(schema.features[j], s.rows[i, j]) for j in range(len(schema))
-            }
-            # what the model answers for each value of the attribute: why it is a witness
-            w[f"outcome by {attribute}"] = ", ".join(
-                f"{f.label(v)}: {_class_name(class_labels, int(c))}"
-                for v, c in zip(values, s.classes[i], strict=True)
-            )
-            witnesses.append(w)
+        witnesses = _witnesses_inside(
+            schema, attribute, s, rule.contains(s.rows) & s.disc, class_labels
+        )
         out.append(
             {
                 "attribute": attribute,

@@ -34,7 +34,10 @@ from assay.fairness.exact.trees import TreeModel
 from assay.fairness.regions import labelled_range, set_text
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["ExactResult", "analyse", "describe_box"]
+__all__ = ["MAX_KEPT_BOXES", "ExactResult", "analyse", "describe_box"]
+
+MAX_KEPT_BOXES = 500_000
+"""Discriminatory boxes kept for exact regions at most (a single tree's are a few thousand)."""
 
 _SAMPLED_HALF_WIDTH = 0.00025  # the statistical interval's target half-width (0.025 points)
 
@@ -58,6 +61,13 @@ class ExactResult:
     # (share, low, high, confidence, samples, undecided), always inside the bounds
     estimate: dict[str, float] | None = None
     queries: int = 0  # model queries the analysis asked (an enumeration; trees ask none)
+    # every discriminatory box (one bit set of atoms per feature) and the atoms, for exact
+    # regions (``exact.rules``); None when they were not all kept, with why
+    every_box: list[list[int]] | None = field(default=None, repr=False)
+    atoms: tuple[Any, ...] | None = field(default=None, repr=False)
+    every_box_note: str | None = None
+    # an enumerated domain: every discriminatory input (encoded rows), for exact regions
+    idi_rows: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def width(self) -> float:
@@ -146,6 +156,7 @@ def analyse(
     tolerance: float = 0.0,
     max_boxes: int = 50,
     max_queue: int = 200_000,
+    max_kept: int = MAX_KEPT_BOXES,
     seed: int = 0,
     give_up: float | None = None,
 ) -> ExactResult:
@@ -279,6 +290,7 @@ def analyse(
     pend_mass = 1.0
     pend_rows = n_rows
     found: list[tuple[float, int, list[int], int]] = []
+    every: list[list[int]] = []  # every discriminatory box, for exact regions (up to max_kept)
     n_boxes = 0
     steps = 0
     timed_out = False
@@ -311,6 +323,8 @@ def analyse(
             pend_mass -= mass
             pend_rows -= len(rows)
             n_boxes += 1
+            if n_boxes <= max_kept:
+                every.append(box)
             if len(found) < max_boxes:
                 heapq.heappush(found, (mass, counter, box, len(rows)))
             elif mass > found[0][0]:
@@ -411,6 +425,15 @@ def analyse(
         source=model.source,
         assumptions=assumptions,
         certificate=certificate,
+        every_box=every if exact and n_boxes <= max_kept else None,
+        atoms=atoms,
+        every_box_note=None
+        if exact and n_boxes <= max_kept
+        else (
+            f"{n_boxes:,} discriminatory boxes, more than the {max_kept:,} kept for exact regions"
+            if exact
+            else "the exact analysis did not decide every box (bounds only)"
+        ),
     )
     if stalled:
         result.assumptions.append(
@@ -540,6 +563,7 @@ def _analyse_flat(
         assumptions=assumptions,
         certificate=certificate,
         estimate=estimate,
+        every_box_note="the branch and bound of an ensemble keeps its largest boxes only",
     )
 
 

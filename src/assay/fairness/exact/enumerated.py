@@ -19,10 +19,13 @@ import numpy as np
 from assay.fairness.exact.analysis import ExactResult, binned, domain_text, values_tried
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_ENUMERATED", "MAX_THROUGH_TREES", "enumerate_share"]
+__all__ = ["MAX_ENUMERATED", "MAX_IDI_ROWS", "MAX_THROUGH_TREES", "enumerate_share"]
 
 MAX_ENUMERATED = 250_000
 """Most model queries (inputs times values of the attribute) an enumeration may take."""
+
+MAX_IDI_ROWS = 200_000
+"""Enumerated discriminatory inputs kept for exact regions at most."""
 
 MAX_THROUGH_TREES = 20_000_000
 """Most inputs times values an enumeration through a model's trees (no query) may class."""
@@ -65,12 +68,13 @@ def enumerate_share(
             f"{size * k:,} queries, more than {max_queries:,}"
         )
     pace = _Pace(queries, deadline)
-    changed = _changed_in_domain(schema, classes, a, pace)
-    if changed is None:
+    counted = _changed_in_domain(schema, classes, a, pace, MAX_IDI_ROWS)
+    if counted is None:
         return (
             f"enumerating the domain ({queries:,} queries) would not finish within the time "
             "for exact figures at the model's pace"
         )
+    changed, idi_rows = counted
     data_share: tuple[float, float] | None = None
     notes: list[str] = []
     if data is not None and n_rows:
@@ -117,6 +121,10 @@ def enumerate_share(
         assumptions=assumptions,
         certificate=certificate,
         queries=0 if trees else (size + (n_rows if data_share is not None else 0)) * k,
+        idi_rows=idi_rows,
+        every_box_note=None
+        if idi_rows is not None
+        else f"{changed:,} IDIs enumerated, more than the {MAX_IDI_ROWS:,} kept for exact regions",
     )
 
 
@@ -150,8 +158,12 @@ class _Pace:
         return list(itertools.pairwise(edges))
 
 
-def _changed_in_domain(schema: Schema, classes: Classes, a: int, pace: _Pace) -> int | None:
-    """Inputs of the whole domain whose class changes with feature ``a``; None if late."""
+def _changed_in_domain(
+    schema: Schema, classes: Classes, a: int, pace: _Pace, keep: int = 0
+) -> tuple[int, np.ndarray | None] | None:
+    """Inputs of the whole domain whose class changes with feature ``a``, and those inputs
+    (encoded rows; None when more than ``keep``); None if late."""
+    kept: list[np.ndarray] | None = []
     free = [j for j in range(len(schema.features)) if j != a]
     axes = [_values(schema.features[j]) for j in free]
     sizes = [len(v) for v in axes]
@@ -167,14 +179,20 @@ def _changed_in_domain(schema: Schema, classes: Classes, a: int, pace: _Pace) ->
         got = _changed(classes, rows, a, values, pace)
         if got is None:
             return None
-        changed += got
-    return changed
+        changed += int(got.sum())
+        if changed > keep:
+            kept = None
+        elif kept is not None and got.any():
+            kept.append(rows[got])
+    if kept is None:
+        return changed, None
+    return changed, np.concatenate(kept) if kept else np.zeros((0, len(schema.features)))
 
 
 def _changed(
     classes: Classes, rows: np.ndarray, a: int, values: np.ndarray, pace: _Pace
-) -> int | None:
-    """Rows whose class changes as feature ``a`` takes each of ``values``; None if late."""
+) -> np.ndarray | None:
+    """Which rows' class changes as feature ``a`` takes each of ``values``; None if late."""
     n, k = len(rows), len(values)
     if not pace.fits(n * k):
         return None
@@ -182,7 +200,8 @@ def _changed(
     asked[:, a] = np.tile(values, n)
     got = np.asarray(classes(asked)).reshape(n, k)
     pace.asked += n * k
-    return int(np.count_nonzero(got.min(axis=1) != got.max(axis=1)))
+    changed: np.ndarray = got.min(axis=1) != got.max(axis=1)
+    return changed
 
 
 def _changed_rows(
@@ -194,5 +213,5 @@ def _changed_rows(
         got = _changed(classes, data[start : start + _BLOCK].copy(), a, values, pace)
         if got is None:
             return None
-        changed += got
+        changed += int(got.sum())
     return changed
