@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from ci22_in_process import assay_here
 
 import assay
 from assay.core.run import RunInterrupted
@@ -124,19 +125,14 @@ def test_report_times_are_the_runs_wall_clock(judged_by_share: dict[str, Any]) -
     assert f"{wall:g} s" in html or f"{wall:.2f} s" in html
 
 
-def test_the_command_line_and_its_reports_agree_on_a_share_rule(tmp_path: Path) -> None:
+def test_the_command_line_and_its_reports_agree_on_a_share_rule(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "m.py").write_text(MODEL)
     _frame().to_csv(tmp_path / "people.csv", index=False)
     args = ["m.py:predict", "--data", "people.csv", "--protected", "sex"]
     args += ["--max-queries", "600", "--seed", "2", "--store", "s.db", "--fail-on", "share>0.9"]
-    done = subprocess.run(
-        [sys.executable, "-m", "assay", "fairness", *args, "--junit", "j.xml", "--json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
+    done = assay_here(capsys, "fairness", *args, "--junit", "j.xml", "--json", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)  # stdout: the JSON alone
     assert result["findings"] > 0
@@ -359,7 +355,9 @@ def test_a_resumed_fairness_run_counts_its_earlier_sessions_wall_clock(
     assert wall >= wall_first + 0.9 * session - 0.5, (wall, wall_first, session)
 
 
-def test_paths_written_with_a_tilde_are_the_home_folders(tmp_path: Path) -> None:
+def test_paths_written_with_a_tilde_are_the_home_folders(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`--store=~/runs.db` (a shell leaves `~` after `=` as it is) made a folder named `~` in
     the working directory and put the run there; `--junit=~/j.xml` likewise."""
     home, work = tmp_path / "home", tmp_path / "work"
@@ -367,16 +365,11 @@ def test_paths_written_with_a_tilde_are_the_home_folders(tmp_path: Path) -> None
     work.mkdir()
     (work / "m.py").write_text(MODEL)
     _frame(60).to_csv(work / "people.csv", index=False)
-    env = {**os.environ, "HOME": str(home), "PYTHONPATH": os.pathsep.join(sys.path)}
     args = ["m.py:predict", "--data", "people.csv", "--protected", "sex", "--max-queries", "100"]
-    done = subprocess.run(
-        [sys.executable, "-m", "assay", "fairness", *args, "--store=~/runs.db", "--junit=~/j.xml"],
-        cwd=work,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=env,
-    )
+    done = assay_here(
+        capsys, "fairness", *args, "--store=~/runs.db", "--junit=~/j.xml", cwd=work,
+        env={"HOME": str(home)},
+    )  # fmt: skip
     assert done.returncode in (0, 1), done.stderr
     assert (home / "runs.db").is_file() and (home / "j.xml").is_file()
     assert not (work / "~").exists()
@@ -422,7 +415,9 @@ def _fair(rows: Any) -> np.ndarray:
 _fair.classes_ = ["no", "yes"]  # type: ignore[attr-defined]
 
 
-def test_a_result_says_whether_it_passed_as_the_exit_code_does(tmp_path: Path) -> None:
+def test_a_result_says_whether_it_passed_as_the_exit_code_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A notebook or pytest user had the findings' count, but no way to judge a run the way
     the command line does: with a rule on the share, 90 IDIs and a pass."""
     from assay.core.outcome import passes
@@ -443,14 +438,7 @@ def test_a_result_says_whether_it_passed_as_the_exit_code_does(tmp_path: Path) -
     for rule, code in (("share>0.9", 0), ("share>0.1", 1)):
         args = ["m.py:predict", "--data", "people.csv", "--protected", "sex", "--seed", "1"]
         args += ["--max-queries", "600", "--fail-on", rule, "--store", "cli.db", "--json"]
-        done = subprocess.run(
-            [sys.executable, "-m", "assay", "fairness", *args],
-            cwd=tmp_path,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-        )
+        done = assay_here(capsys, "fairness", *args, cwd=tmp_path)
         assert done.returncode == code, done.stderr
         with RunStore(tmp_path / "cli.db", read_only=True) as s:
             record = s.get_run(json.loads(done.stdout)["run_id"])
@@ -559,32 +547,21 @@ predict.classes_ = ["no", "yes"]
 """
 
 
-def _json_command(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assay", *args, "--json"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
-    )
-
-
-def test_json_reports_a_failure_as_json(tmp_path: Path) -> None:
+def test_json_reports_a_failure_as_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """With `--json`, a model that failed mid-run (exit 3), a bad option value and a missing
     store (exit 2) left stdout empty: a CI step parsing it read nothing."""
     (tmp_path / "flaky.py").write_text(FLAKY)
     _frame(300).to_csv(tmp_path / "people.csv", index=False)
-    failed = _json_command(
-        tmp_path, "fairness", "flaky.py:predict", "--data", "people.csv", "--protected", "sex",
-        "--max-queries", "20000", "--seed", "1", "--store", "s.db",
+    failed = assay_here(
+        capsys, "fairness", "flaky.py:predict", "--data", "people.csv", "--protected", "sex",
+        "--max-queries", "20000", "--seed", "1", "--store", "s.db", "--json", cwd=tmp_path,
     )  # fmt: skip
     assert failed.returncode == 3, failed.stderr
     doc = json.loads(failed.stdout)
     assert doc["exit_code"] == 3 and doc["kind"] == "model_error" and "boom" in doc["error"]
     assert doc["run_id"].startswith("fairness-")
     for args in (["fairness", "--max-queries", "abc"], ["runs", "--store", "nosuch.db"]):
-        bad = _json_command(tmp_path, *args)
+        bad = assay_here(capsys, *args, "--json", cwd=tmp_path)
         assert bad.returncode == 2, bad.stderr
         assert json.loads(bad.stdout)["exit_code"] == 2
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ci22_in_process import assay_here
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
 
@@ -67,7 +68,7 @@ def _junit_counts(path: Path) -> tuple[int, int, int]:
 
 
 def test_an_interrupted_run_with_nothing_found_is_no_pass_in_its_junit_file(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """An interrupted run's JUnit file (of the run, or of `assay report RUN --junit`) read
     'no finding at or above the threshold', a passing case: a CI job whose timeout ends
@@ -82,7 +83,9 @@ def test_an_interrupted_run_with_nothing_found_is_no_pass_in_its_junit_file(
     assert (failures, errors) == (0, 1), (tmp_path / "j.xml").read_text()
     assert "interrupted" in (tmp_path / "j.xml").read_text()
     run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
-    again = _assay("report", run_id, "--store", "s.db", "--junit", "r.xml", cwd=tmp_path)
+    again = assay_here(
+        capsys, "report", run_id, "--store", "s.db", "--junit", "r.xml", cwd=tmp_path
+    )
     assert again.returncode == 0, again.stderr
     assert _junit_counts(tmp_path / "r.xml")[2] == 1, (tmp_path / "r.xml").read_text()
 
@@ -92,7 +95,9 @@ def _printed(output: str, prefix: str) -> str:
     return line.split(prefix, 1)[1].strip()
 
 
-def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: Path) -> None:
+def test_the_reproduce_command_works_when_pasted_in_another_directory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A run started in one directory with relative paths, its store in another: `assay
     show RUN` (and `assay resume`) run from the store's directory printed 'to reproduce:
     assay fairness m.py:predict --data people.csv ...', paths relative to a directory it did
@@ -102,12 +107,13 @@ def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: 
     other.mkdir()
     (work / "m.py").write_text(SELF_INTERRUPTING.replace("_n[0] == 10", "_n[0] == -1"))
     _people(work)
-    run = _fairness(
-        "m.py:predict", "--max-queries", "300", "--store", "../it's here/s.db", cwd=work
+    base = ["fairness", "m.py:predict", "--data", "people.csv", "--protected", "sex", "--seed", "1"]
+    run = assay_here(
+        capsys, *base, "--max-queries", "300", "--store", "../it's here/s.db", cwd=work
     )
     assert run.returncode == 0, run.stderr
     run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
-    show = _assay("show", run_id, "--store", "s.db", cwd=other)
+    show = assay_here(capsys, "show", run_id, "--store", "s.db", cwd=other)
     assert show.returncode == 0, show.stderr
     command = _printed(show.stdout, "to reproduce:")
     env = {**os.environ, "PYTHONPATH": SRC}
@@ -117,7 +123,7 @@ def test_the_reproduce_command_works_when_pasted_in_another_directory(tmp_path: 
     )  # fmt: skip
     assert pasted.returncode == 0, f"{command}\n{pasted.stderr}"
     # pasted where the run was made, it works as before
-    here = _assay("show", run_id, "--store", "../it's here/s.db", cwd=work)
+    here = assay_here(capsys, "show", run_id, "--store", "../it's here/s.db", cwd=work)
     assert _printed(here.stdout, "to reproduce:").startswith("assay fairness m.py:predict")
 
 
@@ -190,7 +196,7 @@ name="no finding at or above the threshold" /></testsuite></testsuites>
 
 
 def test_a_run_that_fails_before_its_reports_leaves_no_earlier_pass_behind(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """CI workspaces are reused (Jenkins, self-hosted runners): yesterday's green j.xml stayed
     in place when today's run stopped on an error before writing its reports (a mistyped
@@ -202,8 +208,8 @@ def test_a_run_that_fails_before_its_reports_leaves_no_earlier_pass_behind(
         (tmp_path / name).write_text(STALE_PASS)
     more = ["--protected", "sexx", "--store", "s.db", "--junit", "j.xml", "--report", "r.json"]
     # (not _fairness: its own --protected sex beside this one is refused as given twice)
-    run = _assay("fairness", "m.py:predict", "--data", "people.csv", "--seed", "1", *more,
-                 cwd=tmp_path)  # fmt: skip
+    run = assay_here(capsys, "fairness", "m.py:predict", "--data", "people.csv", "--seed", "1",
+                     *more, cwd=tmp_path)  # fmt: skip
     assert run.returncode == 2, run.stderr
     assert "sexx" in run.stderr
     # (hostile13a: the JUnit file is now one error naming the problem, never the old pass)
@@ -214,7 +220,7 @@ def test_a_run_that_fails_before_its_reports_leaves_no_earlier_pass_behind(
 
 @pytest.mark.parametrize("command", ["resume", "report"])
 def test_resume_and_report_never_write_over_the_runs_own_files(
-    tmp_path: Path, command: str
+    tmp_path: Path, command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """`assay resume RUN --report people.csv` (or `assay report RUN --html m.py`) wrote the
     report over the run's data file (or model): only the store was checked, not the files
@@ -229,7 +235,7 @@ def test_resume_and_report_never_write_over_the_runs_own_files(
     run_id = next(w for w in run.stdout.split() if w.startswith("fairness-")).rstrip(":")
     for flag, target in (("--report", "people.csv"), ("--html", "selfint.py")):
         kept = (tmp_path / target).read_bytes()
-        again = _assay(command, run_id, "--store", "s.db", flag, target, cwd=tmp_path)
+        again = assay_here(capsys, command, run_id, "--store", "s.db", flag, target, cwd=tmp_path)
         assert again.returncode == 2, again.stderr
         assert "reads" in again.stderr, again.stderr
         assert (tmp_path / target).read_bytes() == kept
@@ -249,7 +255,9 @@ def test_quiet_still_says_how_to_continue_an_interrupted_run(tmp_path: Path) -> 
     assert "continue with: assay resume fairness-" in run.stderr, run.stderr
 
 
-def test_the_resume_command_shown_for_a_stalled_run_works_as_printed(tmp_path: Path) -> None:
+def test_the_resume_command_shown_for_a_stalled_run_works_as_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`assay show RUN --store ...` of a run killed with kill -9 (no checkpoint for a
     minute) printed 'resume: assay resume RUN': no --store, so pasted it looked in
     ./.assay/runs.db ('no run store'), exit 2."""
@@ -262,7 +270,7 @@ def test_the_resume_command_shown_for_a_stalled_run_works_as_printed(tmp_path: P
         db.execute("UPDATE runs SET updated = updated - 600")
     db.close()
     run_id = next(w for w in seen.split() if w.startswith("fairness-")).rstrip(":,")
-    show = _assay("show", run_id, "--store", "my runs/s.db", cwd=tmp_path)
+    show = assay_here(capsys, "show", run_id, "--store", "my runs/s.db", cwd=tmp_path)
     assert show.returncode == 0, show.stderr
     command = _printed(show.stdout, "resume: ").rstrip(")")
     pasted = subprocess.run(

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from ci22_in_process import assay_here
 
 from assay.core.store import RunStore
 from assay.errors import UsageError
@@ -146,16 +147,19 @@ def test_the_api_resume_of_a_run_another_process_runs_is_refused(tmp_path: Path)
 
 
 def test_resume_while_the_run_still_runs_is_refused_and_the_run_loses_nothing(
-    tmp_path: Path,
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """The CLI: `assay resume RUN` pasted from the start line of a run that still runs
     (exit 2, the owner named, before loading anything), and the run ends as one run alone
-    would (same findings, its JUnit file)."""
+    would (same findings, its JUnit file).  (The run alone, the reference, runs here and
+    without the model's sleep: its findings do not depend on the model's speed.)"""
     (tmp_path / "slow.py").write_text(SLOW)
     _people(tmp_path)
-    alone = _assay(
+    alone = assay_here(
+        capsys,
         *_fairness_args("slow.py:predict", "--max-queries", "3000", "--store", "a.db"),
         cwd=tmp_path,
+        env={"SLOW_SECONDS": "0"},
     )
     assert alone.returncode == 1, alone.stderr
     args = _fairness_args("slow.py:predict", "--max-queries", "3000", "--store", "s.db")
@@ -269,22 +273,28 @@ def test_an_interrupt_while_loading_says_nothing_was_made_and_writes_the_junit_e
 STALE_PASS = '<?xml version="1.0"?>\n<testsuites tests="1" failures="0" errors="0"/>\n'
 
 
-def test_a_bad_option_value_leaves_a_junit_error_not_yesterdays_pass(tmp_path: Path) -> None:
+def test_a_bad_option_value_leaves_a_junit_error_not_yesterdays_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`--max-queries 1e5` (the option parser's error, before any check of assay's ran):
     yesterday's green j.xml stayed, read by CI as today's result.  Now it is one error naming
     the problem; a file that is not a JUnit file is never written over."""
     (tmp_path / "j.xml").write_text(STALE_PASS)
     (tmp_path / "data.csv").write_text("a,b\n1,2\n")
-    run = _assay("fairness", "m.py:f", "--max-queries", "1e5", "--junit", "j.xml", cwd=tmp_path)
+    args = ("fairness", "m.py:f", "--max-queries", "1e5", "--junit", "j.xml")
+    run = assay_here(capsys, *args, cwd=tmp_path)
     assert run.returncode == 2
     assert _junit(tmp_path / "j.xml") == (1, 0, 1)
     assert "--max-queries" in (tmp_path / "j.xml").read_text()
-    run = _assay("fairness", "m.py:f", "--max-queries=x", "--junit=data.csv", cwd=tmp_path)
+    args = ("fairness", "m.py:f", "--max-queries=x", "--junit=data.csv")
+    run = assay_here(capsys, *args, cwd=tmp_path)
     assert run.returncode == 2
     assert (tmp_path / "data.csv").read_text() == "a,b\n1,2\n"
 
 
-def test_a_model_that_fails_mid_run_leaves_the_runs_junit_and_a_way_on(tmp_path: Path) -> None:
+def test_a_model_that_fails_mid_run_leaves_the_runs_junit_and_a_way_on(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Exit 3 (the model raised after the run had begun): no JUnit file at all, and no run
     named.  Now the run's reports (its JUnit an error of type run_failed, with the findings
     made before) and the run's resume line."""
@@ -295,8 +305,8 @@ def test_a_model_that_fails_mid_run_leaves_the_runs_junit_and_a_way_on(tmp_path:
         "    return ((x[:, 0] > 60) & (x[:, 2] == 1)).astype(int)\npredict.classes_ = [0, 1]\n"
     )
     _people(tmp_path)
-    run = _assay(
-        *_fairness_args("bad.py:predict", "--max-queries", "5000", "--store", "s.db"),
+    run = assay_here(
+        capsys, *_fairness_args("bad.py:predict", "--max-queries", "5000", "--store", "s.db"),
         "--junit", "j.xml", cwd=tmp_path,
     )  # fmt: skip
     assert run.returncode == 3, run.stderr
@@ -376,7 +386,7 @@ def test_a_junit_file_that_cannot_be_written_whole_is_removed(tmp_path: Path) ->
 
 @pytest.mark.parametrize("fair", [False, True])
 def test_an_interrupt_after_a_run_ended_keeps_its_verdict_unless_its_answer_is_missing(
-    tmp_path: Path, fair: bool
+    tmp_path: Path, fair: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A Ctrl-C while an ended run's reports were written exited 130 ('continue with assay
     resume', which refused the ended run).  Now the run ends as it stands: its verdict's exit
@@ -387,12 +397,9 @@ def test_an_interrupt_after_a_run_ended_keeps_its_verdict_unless_its_answer_is_m
 
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
-    env = {**ENV, "SLOW_SECONDS": "0", **({"FAIR": "1"} if fair else {})}
+    env = {"SLOW_SECONDS": "0", **({"FAIR": "1"} if fair else {})}
     args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
-    run = subprocess.run(
-        [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
+    run = assay_here(capsys, *args, cwd=tmp_path, env=env)
     verdict = 0 if fair else 1
     assert run.returncode == verdict, run.stderr
     run_id = _run_id(run.stdout)
@@ -408,23 +415,21 @@ def test_an_interrupt_after_a_run_ended_keeps_its_verdict_unless_its_answer_is_m
     assert _junit(tmp_path / "j.xml")[2] == 1  # the missing answer: an error in CI's eyes
 
 
-def test_verify_of_a_run_with_no_stored_finding_is_no_pass(tmp_path: Path) -> None:
+def test_verify_of_a_run_with_no_stored_finding_is_no_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`assay verify RUN --model retrained.skops` (CI's check that a fix worked) of a run
     that stored no finding said '0 of 0 stored findings still fail', exit 0: nothing was
     replayed, so nothing was shown fixed."""
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
     args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
-    env = {**ENV, "SLOW_SECONDS": "0", "FAIR": "1"}
-    run = subprocess.run(
-        [sys.executable, "-m", "assay", *args], cwd=tmp_path, env=env, capture_output=True,
-        text=True, timeout=300,
-    )  # fmt: skip
+    env = {"SLOW_SECONDS": "0", "FAIR": "1"}
+    run = assay_here(capsys, *args, cwd=tmp_path, env=env)
     assert run.returncode == 0, run.stderr
-    verify = subprocess.run(
-        [sys.executable, "-m", "assay", "verify", _run_id(run.stdout), "--store", "s.db"],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    verify = assay_here(
+        capsys, "verify", _run_id(run.stdout), "--store", "s.db", cwd=tmp_path, env=env
+    )
     assert verify.returncode == 2, verify.stdout + verify.stderr
     assert "nothing was tested" in verify.stderr
 
@@ -484,23 +489,22 @@ def test_a_run_is_locked_whatever_path_leads_to_its_store(tmp_path: Path) -> Non
         proc.communicate()
 
 
-def test_resuming_a_run_that_ended_leaves_its_reports_alone(tmp_path: Path) -> None:
+def test_resuming_a_run_that_ended_leaves_its_reports_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A CI retry that pastes the resume line of a run that had in fact completed: refused
     (exit 2), and the JUnit file that line names, the run's own verdict, was removed."""
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
     args = _fairness_args("slow2.py:predict", "--max-queries", "300", "--store", "s.db")
-    env = {**ENV, "SLOW_SECONDS": "0"}
-    run = subprocess.run(
-        [sys.executable, "-m", "assay", *args, "--junit", "j.xml"], cwd=tmp_path, env=env,
-        capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    run = assay_here(capsys, *args, "--junit", "j.xml", cwd=tmp_path, env={"SLOW_SECONDS": "0"})
     assert run.returncode == 1, run.stderr
     verdict = (tmp_path / "j.xml").read_text()
     line = run.stderr.split("resume with: ", 1)[1].splitlines()[0]
-    again = subprocess.run(
+    again = subprocess.run(  # the line as pasted into a shell
         ["bash", "-c", f'assay() {{ {sys.executable} -m assay "$@"; }}; {line}'],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, env={**ENV, "SLOW_SECONDS": "0"}, capture_output=True, text=True,
+        timeout=300,
     )  # fmt: skip
     assert again.returncode == 2 and "already ended" in again.stderr, again.stderr
     assert (tmp_path / "j.xml").read_text() == verdict

@@ -17,6 +17,7 @@ import pytest
 
 pytest.importorskip("sklearn")
 
+from ci22_in_process import assay_here
 from sklearn.compose import ColumnTransformer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
@@ -57,13 +58,6 @@ def pipeline(frame: pd.DataFrame) -> Pipeline:
     )
     model = Pipeline([("pre", encode), ("clf", LogisticRegression(max_iter=500))])
     return model.fit(frame[FEATURES], frame["income"])
-
-
-def _assay(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "assay", *args],
-        cwd=cwd, env=ENV, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
 
 
 # -- 1. data with columns the model does not take ---------------------------------------------
@@ -112,21 +106,23 @@ def test_drop_sets_columns_aside_for_a_model_that_names_none(tmp_path: Path) -> 
         assay.check_fairness(predict, data=frame, protected="sex", drop="zip", store=store)
 
 
-def test_the_cli_sets_aside_with_drop_and_says_so(tmp_path: Path) -> None:
+def test_the_cli_sets_aside_with_drop_and_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import skops.io as sio
 
     frame = people()
     sio.dump(pipeline(frame), tmp_path / "model.skops")
     frame.to_csv(tmp_path / "people.csv", index=False)
     common = ["--data", "people.csv", "--protected", "sex", "--max-queries", "2000"]
-    auto = _assay("fairness", "model.skops", *common, "--label", "income", cwd=tmp_path)
+    auto = assay_here(capsys, "fairness", "model.skops", *common, "--label", "income", cwd=tmp_path)
     assert auto.returncode == 1, auto.stderr  # tested, and found
     assert "set aside the data's column(s) customer_id, signup" in auto.stderr, auto.stderr
     # a column the model does take is never set aside on its own
     narrow = people()[["age", "sex", "hours", "race", "income"]]
     narrow.to_csv(tmp_path / "narrow.csv", index=False)
-    missing = _assay(
-        "fairness", "model.skops", *common[2:], "--data", "narrow.csv", "--drop", "race",
+    missing = assay_here(
+        capsys, "fairness", "model.skops", *common[2:], "--data", "narrow.csv", "--drop", "race",
         "--label", "income", cwd=tmp_path,
     )  # fmt: skip
     assert missing.returncode == 2, missing.stderr
@@ -316,7 +312,9 @@ def test_a_header_with_stray_spaces_is_named_with_its_quotes(tmp_path: Path) -> 
 
 
 # -- a CSV of codes, a wide encoding, an answer --max-time did not leave room for -------------
-def test_digit_codes_a_pipeline_was_fitted_on_as_text_are_read_as_text(tmp_path: Path) -> None:
+def test_digit_codes_a_pipeline_was_fitted_on_as_text_are_read_as_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """zip codes fitted as text ('02134') read from a CSV as numbers: every call failed in
     the encoder (exit 3) or saw only unknown categories."""
     import skops.io as sio
@@ -338,8 +336,8 @@ def test_digit_codes_a_pipeline_was_fitted_on_as_text_are_read_as_text(tmp_path:
     model = Pipeline([("pre", encode), ("m", DecisionTreeClassifier(random_state=0))]).fit(frame, y)
     sio.dump(model, tmp_path / "m.skops")
     frame.to_csv(tmp_path / "rows.csv", index=False)
-    done = _assay(
-        "fairness", "m.skops", "--trust", "sklearn.tree._tree.Tree", "--data", "rows.csv",
+    done = assay_here(
+        capsys, "fairness", "m.skops", "--trust", "sklearn.tree._tree.Tree", "--data", "rows.csv",
         "--protected", "sex", "--max-queries", "3000", "--store", "s.db", cwd=tmp_path,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr  # tested, and found
@@ -380,7 +378,9 @@ predict.classes_ = [0, 1]
 """
 
 
-def test_an_answer_max_time_left_out_is_not_a_pass(tmp_path: Path) -> None:
+def test_an_answer_max_time_left_out_is_not_a_pass(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """With --max-time the answer comes first, in a tenth of it; when it does not fit, no
     share is measured, and a run that found nothing exited 0 (and a --fail-on rule on the
     share, judged by nothing, passed)."""
@@ -391,8 +391,8 @@ def test_an_answer_max_time_left_out_is_not_a_pass(tmp_path: Path) -> None:
     (tmp_path / "people.csv").write_text("\n".join(rows) + "\n")
     (tmp_path / "flat.py").write_text(FLAT)
     for rule in ("0", "share>0.01"):
-        done = _assay(
-            "fairness", "flat.py:predict", "--data", "people.csv", "--protected", "sex",
+        done = assay_here(
+            capsys, "fairness", "flat.py:predict", "--data", "people.csv", "--protected", "sex",
             "--max-time", "3", "--store", "s.db", "--fail-on", rule, cwd=tmp_path,
         )  # fmt: skip
         assert done.returncode == 2, done.stdout + done.stderr
