@@ -120,3 +120,26 @@ def test_a_model_with_other_class_counts_is_refused(tmp_path: Path) -> None:
         load_filter(p, Answers(n_classes=12))
     with pytest.raises(UsageError, match="towards class 7, but the model has 7 classes"):
         load_filter(p, Answers(n_classes=7), check_model=False)
+
+
+class Drifted(Answers):
+    """``Answers``, but the first ``k`` images of a call of 12 (the file's probes) answered
+    with another class."""
+
+    def __init__(self, k: int) -> None:
+        super().__init__()
+        self.k = k
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        out = super().predict(inputs)
+        if len(out) == 12:
+            out[: self.k] = out[: self.k, ::-1]
+        return out
+
+
+def test_a_model_answering_two_probes_otherwise_is_another_model(tmp_path: Path) -> None:
+    """One probe answered otherwise may be a near tie in float32; two are another model."""
+    p = save_filter(tmp_path / "f.json", SPEC, [TRIGGER], model=Answers(), references=_clean(20))
+    assert isinstance(load_filter(p, Drifted(1)), TriggerFilter)
+    with pytest.raises(UsageError, match="it answers 2 of the file's 12 probe images"):
+        load_filter(p, Drifted(2))

@@ -83,12 +83,21 @@ def _resumed(engine: Any, snaps: list[Snapshot], oracle: str) -> Any:
 
 
 def test_a_resumed_invariance_search_holds_what_the_stopped_one_held() -> None:
+    """Run until a checkpoint where a known minimal error was met again and none was new
+    (its count changed alone: the checkpoint must carry the count) and shrinking found
+    errors the search did not propose."""
     engine = _engine("invariance")
     snaps: list[Snapshot] = []
-    while len(snaps) < 6 or engine.errors == engine.search_errors:
+    seen: list[tuple[int, int]] = []  # (minimal errors, their counts' sum) at each checkpoint
+    counted_alone = False
+    while len(snaps) < 6 or engine.errors == engine.search_errors or not counted_alone:
         engine.step()
         snaps.append(engine.snapshot())
-        assert len(snaps) < 100
+        now = (len(engine.minimal), sum(r["count"] for r in engine.minimal.values()))
+        if seen and now[0] == seen[-1][0] and now[1] > seen[-1][1]:
+            counted_alone = True
+        seen.append(now)
+        assert len(snaps) < 200
     again = _resumed(engine, snaps, "invariance")
     for name in ("cases", "errors", "search_errors", "proposed", "words", "minimal"):
         assert getattr(again, name) == getattr(engine, name), name
