@@ -77,6 +77,11 @@ CACHE_BYTES = 64 * 1024 * 1024
 # the last image's squared distances to every shifted reference, per pixel, and their sums:
 # the boxes of one image (a dozen windows, then their parts) differ only in what they leave out
 _LAST: list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = []
+# for references too large to keep shifted: the last image's summed distances (a table per
+# reference and move, ``_move_sums``), kept while below SUMS_BYTES (300 64x64 references:
+# 91 MB; 200 224x224 ones 729 MB, each box then compares its window of every reference)
+_LAST_SUMS: list[tuple[np.ndarray, np.ndarray, int, np.ndarray]] = []
+SUMS_BYTES = 256 * 1024 * 1024
 
 
 def _moves(shift: int) -> list[tuple[int, int]]:
@@ -134,17 +139,75 @@ def nearest_contents(
         nearest = np.argsort(total - inside, kind="stable")[: max(1, k)]
         out: np.ndarray = refs[nearest, t : t + h, left : left + w, :]
         return out
-    outside = np.ones(image.shape[:2], dtype=bool)
-    outside[t : t + h, left : left + w] = False
-    dists, contents = [], []
-    for dy, dx in _moves(shift):
-        moved = _shifted(references, dy, dx)
-        diff = (moved - image[None])[:, outside, :]
-        dists.append((diff**2).reshape(len(moved), -1).sum(axis=1))
-        contents.append(moved[:, t : t + h, left : left + w, :])
-    nearest = np.argsort(np.concatenate(dists), kind="stable")[: max(1, k)]
-    big: np.ndarray = np.concatenate(contents)[nearest]
+    # too large to keep shifted (64x64x3 references: 300 of them are 265 MB): the distances
+    # per pixel, move by move, once per image, summed into a table from which each box's part
+    # is four reads a reference; per box only the k nearest windows are moved (each box
+    # shifting and comparing every pixel of every reference took 1.4 s a box, a 2,000-image
+    # scan hours).  When even that table would be too large, each box compares its window.
+    moves = _moves(shift)
+    n = len(references)
+    sums = _move_sums(image, references, shift)
+    if sums is not None:
+        outside = sums[:, -1, -1] - (
+            sums[:, t + h, left + w]
+            - sums[:, t, left + w]
+            - sums[:, t + h, left]
+            + sums[:, t, left]
+        )
+        nearest = np.argsort(outside, kind="stable")[: max(1, k)]
+        picked = [
+            _window(references[i % n : i % n + 1], box, *moves[i // n]) for i in nearest.tolist()
+        ]
+        return np.concatenate(picked)
+    contents = np.concatenate([_window(references, box, dy, dx) for dy, dx in moves])
+    patch = image[None, t : t + h, left : left + w]
+    inside = ((contents - patch) ** 2).sum(axis=3).reshape(len(contents), -1).sum(axis=1)
+    totals = np.concatenate(
+        [
+            ((_shifted(references, dy, dx) - image[None]) ** 2).sum(axis=(1, 2, 3))
+            for dy, dx in moves
+        ]
+    )
+    nearest = np.argsort(totals - inside, kind="stable")[: max(1, k)]
+    big: np.ndarray = contents[nearest]
     return big
+
+
+def _move_sums(image: np.ndarray, references: np.ndarray, shift: int) -> np.ndarray | None:
+    """Summed-area tables ((moves * n, H + 1, W + 1), float64) of the squared distances of
+    ``image`` to each reference moved by each of ``_moves(shift)`` (as ``_shifted_all``
+    stacks them), remembered for the last image; None beyond ``SUMS_BYTES``."""
+    n, height, width, _ = references.shape
+    moves = _moves(shift)
+    if len(moves) * n * (height + 1) * (width + 1) * 8 > SUMS_BYTES:
+        return None
+    if _LAST_SUMS:
+        last_image, last_refs, last_shift, sums = _LAST_SUMS[0]
+        if last_refs is references and last_shift == shift and np.array_equal(last_image, image):
+            return sums
+    shape = (len(moves) * n, height + 1, width + 1)
+    # the last image's table is written over (fresh memory is slow to come by: 91 MB took
+    # a second on the project's machine, 30 times the distances themselves)
+    sums = _LAST_SUMS[0][3] if _LAST_SUMS and _LAST_SUMS[0][3].shape == shape else np.zeros(shape)
+    _LAST_SUMS.clear()
+    for m, (dy, dx) in enumerate(moves):
+        per_pixel = ((_shifted(references, dy, dx) - image[None]) ** 2).sum(axis=3)
+        block = sums[m * n : (m + 1) * n, 1:, 1:]
+        np.cumsum(per_pixel, axis=1, out=block)
+        np.cumsum(block, axis=2, out=block)
+    _LAST_SUMS[:] = [(image.copy(), references, shift, sums)]
+    return sums
+
+
+def _window(references: np.ndarray, box: Box, dy: int, dx: int) -> np.ndarray:
+    """``box`` of ``references`` moved by (dy, dx) (``_shifted``'s edges), without moving
+    the rest of them."""
+    t, left, h, w = box
+    _, height, width, _ = references.shape
+    rows = np.clip(np.arange(t, t + h) - dy, 0, height - 1)
+    cols = np.clip(np.arange(left, left + w) - dx, 0, width - 1)
+    out: np.ndarray = references[:, rows][:, :, cols]
+    return out
 
 
 def nearest_fills(image: np.ndarray, box: Box, references: np.ndarray, k: int = 5) -> np.ndarray:

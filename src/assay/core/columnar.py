@@ -35,7 +35,11 @@ import numpy as np
 __all__ = ["MAGIC", "decode_array", "decode_arrays", "encode_array", "encode_arrays", "is_columnar"]
 
 MAGIC = b"AYC1"
-_MAX_POSITIONS = 64  # beyond this many positions per row (images), encode as one column
+_MAX_POSITIONS = 64  # up to this many positions per row, always one column per position
+# beyond it, one column per position only for a batch of at least as many rows as positions
+# (a wide table's findings: 300 columns x 2 variants), up to _MAX_COLUMNS; else one column
+# (images: thousands of pixels a row, each column header costing more than it saves)
+_MAX_COLUMNS = 4096
 _DICT_MAX = 256
 _SAMPLE = 1024
 _SORTED_MIN = 64  # values: below this, a sorted column is stored as any other
@@ -91,11 +95,20 @@ def _encode_array(a: np.ndarray) -> tuple[list[dict[str, Any]], list[bytes | Non
     positions = int(np.prod(a.shape[1:], dtype=np.int64)) if a.ndim > 1 else 1
     if a.ndim == 0 or n == 0 or a.dtype.kind not in "biuf":
         return [{"how": "raw"}], [np.ascontiguousarray(a).tobytes()]
-    if positions > _MAX_POSITIONS:
+    if not _by_position(n, positions):
         return _encode_columns(a.reshape(-1, 1), a.dtype, first=None)
     flat = a.reshape(n, positions)
     block = int(np.prod(a.shape[2:], dtype=np.int64)) if a.ndim > 2 else positions
     return _encode_columns(flat, a.dtype, first=block if a.ndim > 2 else None)
+
+
+def _by_position(n: int, positions: int) -> bool:
+    """Whether a batch of ``n`` rows of ``positions`` values each is stored one column per
+    position.  Stored as one column, a wide table's IDIs (40 features x 2 variants) kept
+    every value as a float64, 640 bytes an IDI, the variants' shared features twice."""
+    if positions <= _MAX_POSITIONS:
+        return True
+    return positions <= _MAX_COLUMNS and n >= positions
 
 
 def _encode_columns(

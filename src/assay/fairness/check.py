@@ -40,6 +40,7 @@ from assay.fairness.phases import (
     _record_wall_clock,
     _serving_recorded,
     answer_time,
+    answers_after_search,
     bound_answer,
     end_clock,
     sent,
@@ -275,7 +276,7 @@ def check_fairness(
                 _add_answer(the_store, run_id, answered)
         else:
             asked["answer"] = -sent(the_setup)
-            if answer_options.enabled:
+            if answers_after_search(answer_options, the_store, run_id):
                 stages.phase("answer")
             _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
             asked["answer"] += sent(the_setup)

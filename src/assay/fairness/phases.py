@@ -438,6 +438,11 @@ def answer_time(max_time: float | None) -> float | None:
     return None if max_time is None else 2 * ANSWER_SHARE * max_time
 
 
+def answers_after_search(options: Any, store: RunStore, run_id: str) -> bool:
+    """Whether the answer is computed once the search has ended (see ``_answer``)."""
+    return bool(options.enabled) and store.get_run(run_id).status not in ("failed", "interrupted")
+
+
 def _answer(
     setup: FairnessSetup,
     options: Any,
@@ -449,8 +454,11 @@ def _answer(
 ) -> dict[str, Any] | None:
     """The verdict, direction, regions and exact figures, added to the stored summary.  Its
     model calls have deadlines (``call_timeout``; ``time_left`` of the run in all): when the
-    time is spent, the answer is left out and the summary says why."""
-    if not options.enabled or store.get_run(run_id).status == "failed":
+    time is spent, the answer is left out and the summary says why.  A run interrupted in
+    its search (Ctrl-C, SIGTERM) is not kept waiting for it: its answer (20,000 samples and
+    their variants, an exact analysis) took seconds to minutes after the signal, where a
+    CI job's timeout allows a few; ``assay resume RUN`` computes it."""
+    if not answers_after_search(options, store, run_id):
         return None
     return _add_answer(
         store, run_id, _compute_answer(setup, options, seed, call_timeout, time_left)

@@ -27,6 +27,7 @@ from assay.fairness.phases import (
     _record_wall_clock,
     _serving_recorded,
     answer_time,
+    answers_after_search,
     bound_answer,
     end_clock,
     resumed_flip_check,
@@ -113,7 +114,7 @@ def resume_fairness(
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
             asked["answer"] -= sent(the_setup)
-            if options.enabled:
+            if answers_after_search(options, the_store, record.id):
                 stages.phase("answer")
             _answer(
                 the_setup,
