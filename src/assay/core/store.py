@@ -39,6 +39,8 @@ from assay.core.store_blobs import (
     merge_alike,
     priorities_of,
     sorted_batch,
+    values_bytes,
+    values_from,
 )
 from assay.core.store_file import (
     SCHEMA_VERSION,
@@ -675,7 +677,7 @@ class RunStore:
         db = self._db
         db.execute(
             "INSERT OR REPLACE INTO state VALUES (?, 'values', 0, 'values', ?)",
-            (run_id, json.dumps(to_jsonable(snap.values)).encode("utf-8")),
+            (run_id, values_bytes(snap.values)),
         )
         for name, arr in snap.arrays.items():
             db.execute(
@@ -706,7 +708,7 @@ class RunStore:
         sets: list[tuple[str, bytes]] = []
         for name, _seq, part, data in rows:
             if part == "values":
-                snap.values = json.loads(bytes(data).decode("utf-8"))
+                snap.values = values_from(data)
             elif part == "array":
                 snap.arrays[name] = array_from(data)
             elif is_set_part(part):
