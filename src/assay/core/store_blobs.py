@@ -158,6 +158,8 @@ def sorted_batch(
         return None
     batch = parts[0][0] if len(parts) == 1 else FindingBatch.concat([p[0] for p in parts])
     idx = np.concatenate([p[1] for p in parts])
+    if bool((idx[1:] >= idx[:-1]).all()):  # in order already (blobs are written in order)
+        return batch, idx
     order = np.argsort(idx, kind="stable")
     return batch.select(order), idx[order]
 
