@@ -100,6 +100,8 @@ def test_missing_drop_sets_the_rows_aside_and_says_so_everywhere(
     store = RunStore(tmp_path / "runs.db")
     record = store.get_run(store.list_runs()[0].id)
     assert record.config["invocation"]["missing"] == "drop"
+    shown = assay_here(capsys, "show", record.id, "--store", str(tmp_path / "runs.db"))
+    assert said.lower() in shown.stdout.lower(), shown  # 'assay show' said none of the notes
     again = setup_from_record(record)
     assert again.incomplete is not None and again.incomplete.rows == 37
     assert again.test.context_rows is None or len(again.test.context_rows) <= 363
