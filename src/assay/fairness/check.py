@@ -88,7 +88,8 @@ def check_fairness(
     """Search ``model`` for individual discrimination; store and return what was found.
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected (a number
-    by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take),
+    by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take), missing
+    (``"drop"``: set aside the data's rows with an empty value, counted and said),
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
     encoding, optimize: "auto", "queries" or "time", what the default search spends
     sparingly).
