@@ -66,7 +66,9 @@ def test_rows_to_clip_are_clipped_as_before_in_chunks(monkeypatch: pytest.Monkey
     assert not np.shares_memory(got, data) and np.array_equal(data, before)
     assert list(got[53]) == [17.0, 1.0, 1.0]
     edge = np.array([[90.0, -0.0, 1.0]])
-    assert np.array_equal(schema.clip(edge).view(np.uint64), _old_clip(schema, edge).view(np.uint64))
+    assert np.array_equal(
+        schema.clip(edge).view(np.uint64), _old_clip(schema, edge).view(np.uint64)
+    )
 
 
 @pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="torch not installed")
