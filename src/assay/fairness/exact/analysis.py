@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.display import number
+from assay.core.display import span
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
 from assay.fairness.exact.trees import TreeModel
@@ -636,7 +636,8 @@ def values_tried(f: Feature) -> str:
 def domain_text(f: Feature) -> str:
     if f.kind == "categorical":
         return f"{f.name} in {f.n_values} categories"
-    return f"{f.name} {f.kind} from {number(f.low or 0.0)} to {number(f.high or 0.0)}"
+    low, high = span(f.low or 0.0, f.high or 0.0)
+    return f"{f.name} {f.kind} from {low} to {high}"
 
 
 def box_conditions(
@@ -674,7 +675,7 @@ def condition_text(f: Feature, inside: list[Any]) -> str:
     """One feature's condition in the user's values."""
     if f.kind == "continuous":
         spans = _merge([(lo, hi) for lo, hi in inside])
-        return f"{f.name} " + " or ".join(f"{number(lo)} to {number(hi)}" for lo, hi in spans)
+        return f"{f.name} " + " or ".join("{} to {}".format(*span(lo, hi)) for lo, hi in spans)
     if inside and isinstance(inside[0], list):  # a wide integer feature: ranges
         spans = _merge([(lo, hi + 1) for lo, hi in inside])
         shown = ", ".join(f"{int(lo)}-{int(hi) - 1}" for lo, hi in spans)
