@@ -277,6 +277,11 @@ def analyse(
     if data is not None and len(data):
         rows_atoms = np.stack([atoms[j].atom_of(data[:, j]) for j in range(len(atoms))], axis=1)
         n_rows = len(data)
+    # the data rows are a finite set: enumerate them first (exact even when the space is
+    # only bounded), within half the budget: a refinement that runs out of time would leave
+    # them none
+    data_bounds, data_note = _data_bounds(schema, model, a, data, t0 + 0.5 * time_budget)
+    t_refine = time.monotonic()
     root_box = list(full)
     fronts0 = [
         [descend(t, (0,), root_box, alpha) for t in range(n_trees)] for alpha in range(n_alpha)
@@ -302,7 +307,8 @@ def analyse(
             if spent > time_budget or len(queue) > max_queue:
                 timed_out = True
                 break
-            if give_up is not None and spent > give_up * time_budget and pend_mass >= 1.0:
+            refined = time.monotonic() - t_refine
+            if give_up is not None and refined > give_up * time_budget and pend_mass >= 1.0:
                 stalled = timed_out = True
                 break
             if tolerance > 0 and pend_mass <= tolerance:
@@ -390,8 +396,6 @@ def analyse(
     pend_rows = pend_rows if queue else 0
     exact = not queue
     uniform = (min(1.0, disc_mass), min(1.0, disc_mass + pend_mass))
-    # the data rows are a finite set: enumerate them (exact even when the space is bounded)
-    data_bounds, data_note = _data_bounds(schema, model, a, data, t0 + time_budget)
     boxes = [
         {
             "rule": describe_box(schema, atoms, b, skip=a),
