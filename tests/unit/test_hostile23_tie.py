@@ -34,3 +34,29 @@ def test_a_tie_by_class_broken_by_probability_compares_two_variants() -> None:
     text = favoured_text([_row("female", 0.5, 0.4), _row("male", 0.5, 0.6)], "approved", "IDIs")
     assert "against 0.400 for female" in text
     assert text.startswith("the male variant gets the highest P('approved')")
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def say(self, text: str) -> None:
+        self.lines.append(text)
+
+
+def test_beside_an_exact_share_who_is_favoured_is_said_to_be_sampled() -> None:
+    """ "share 1.78 % of the input space (exact); found; the female variant gets 'approved' in
+    64.10 % of IDIs": the direction read as exact too, though it was counted over the answer's
+    sample (28 IDIs of a smaller run split 14/14)."""
+    from assay.cli.answer_lines import say_answer
+
+    verdict = {"attribute": "gender", "basis": "exact", "share_uniform": 0.0178}
+    verdict.update(exact_uniform_low=0.0178, exact_uniform_high=0.0178, level="found")
+    summary = {
+        "verdict": [verdict],
+        "favourable": {"class": "approved"},
+        "direction": [_row("female", 0.641, 0.641), _row("male", 0.359, 0.359)],
+    }
+    out = _Lines()
+    say_answer(out, summary)  # type: ignore[arg-type]
+    assert "the female variant gets 'approved' in 64.10 % of 28 sampled IDIs" in out.lines[0]

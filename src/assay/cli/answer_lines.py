@@ -89,6 +89,10 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if d["attribute"] == v["attribute"] and d["distribution"] == where
             ]
             if fav and fav[0]["idis"]:
+                if where == "uniform" and v.get("basis") != "sampled":
+                    # beside an exact share, who is favoured is still of the sample's IDIs:
+                    # said, with their number
+                    of = f"{int(fav[0]['idis']):,} sampled IDIs"
                 text += f"; {favoured_text(fav, favourable, of)}"
                 if where != "data":
                     text += _data_differs(summary, v["attribute"], fav, favourable)
