@@ -60,3 +60,21 @@ def test_beside_an_exact_share_who_is_favoured_is_said_to_be_sampled() -> None:
     out = _Lines()
     say_answer(out, summary)  # type: ignore[arg-type]
     assert "the female variant gets 'approved' in 64.10 % of 28 sampled IDIs" in out.lines[0]
+
+
+def test_a_sampled_rule_beside_an_exact_share_says_why_it_is_sampled() -> None:
+    """ "share 4.79 % of the input space (exact) ... most concentrated in: age 31-38 and
+    islands = 1 (sampled: ...)": why the rule was not exact too (an ONNX forest's branch and
+    bound) was in the JSON and the HTML only."""
+    from assay.cli.answer_lines import _where
+
+    verdict = {"attribute": "gender", "basis": "exact", "share_uniform": 0.0479}
+    rule = {"attribute": "gender", "rule": "age 31-38", "confirmed": True, "figures": "sampled"}
+    rule.update(share_inside=0.68, share_inside_low=0.63, share_inside_high=0.73)
+    rule.update(weight_space=0.0645, held_out_rows_inside=115, sample="uniform")
+    why = "the branch and bound of an ensemble keeps its largest boxes only"
+    exact = {"attribute": "gender", "status": "exact", "regions": {"why_sampled": why}}
+    text = _where({"regions": [rule], "exact": [exact]}, verdict)
+    assert text.endswith(f"; not learned from the exact boxes: {why})"), text
+    exact["status"] = "bounded"  # (bounds only: the share says so already)
+    assert "not learned" not in _where({"regions": [rule], "exact": [exact]}, verdict)

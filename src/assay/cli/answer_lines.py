@@ -149,7 +149,8 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
                 f"{percent(top_r.get('share_inside_low'))} to "
                 f"{percent(top_r.get('share_inside_high'))} on {on}; "
                 f"{percent(top_r['weight_space'])} of the input space"
-                f"{_held_text(rule_holds, top_r.get('sample') == 'data')})"
+                f"{_held_text(rule_holds, top_r.get('sample') == 'data')}"
+                f"{_why_sampled(summary, v)})"
             )
     if not boxes or v.get("certificate"):
         return rule_text or ""
@@ -165,6 +166,16 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
         f"; largest exact box: {box['rule']} (all of it discriminatory, "
         f"{percent(box['share_of_space'])} of the input space{holds})"
     )
+
+
+def _why_sampled(summary: dict[str, Any], v: dict[str, Any]) -> str:
+    """Beside an exact share, why the rule is sampled all the same (an ensemble's branch and
+    bound, too many boxes, the answer's time): the line says "(exact)" of the share."""
+    for e in summary.get("exact") or []:
+        if e.get("attribute") == v["attribute"] and e.get("status") == "exact":
+            why = (e.get("regions") or {}).get("why_sampled")
+            return f"; not learned from the exact boxes: {why}" if why else ""
+    return ""
 
 
 def _held(rule: dict[str, Any], verdict: dict[str, Any]) -> float | None:
