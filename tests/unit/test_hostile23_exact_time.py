@@ -42,3 +42,16 @@ def test_the_automatic_default_still_gives_up_early(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert _seen_give_up(tmp_path, monkeypatch) == [answer_module.AUTO_GIVE_UP]
+
+
+def test_an_exact_time_with_the_analysis_off_is_a_usage_error(tmp_path: Path) -> None:
+    """``--no-exact --exact-time 5`` ran, the time silently unused."""
+    from assay.errors import UsageError
+
+    frame = pd.DataFrame({"x": [1, 2, 3, 4], "sex": [0, 1, 0, 1]})
+    model = DecisionTreeClassifier(random_state=0).fit(frame.to_numpy(), [0, 1, 0, 1])
+    with pytest.raises(UsageError, match="--no-exact turns the analysis off"):
+        assay.check_fairness(
+            model, data=frame, protected="sex", exact=False, exact_time=5.0, store=tmp_path / "r.db"
+        )
+    assert not (tmp_path / "r.db").exists() or not assay.RunStore(tmp_path / "r.db").list_runs()

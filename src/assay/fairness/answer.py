@@ -50,6 +50,12 @@ class AnswerOptions:
     ) -> None:
         if not 0 < exact_time < math.inf:  # NaN too
             raise UsageError(f"must be > 0 seconds, not {exact_time:g}", argument="--exact-time")
+        if exact is False and time_given:
+            raise UsageError(
+                "is the exact analysis' time, but --no-exact turns the analysis off: give "
+                "one of them",
+                argument="--exact-time",
+            )
         if samples < 100:
             raise UsageError(f"must be at least 100, not {samples}", argument="--answer-samples")
         self.exact = exact
