@@ -78,3 +78,16 @@ def test_a_sampled_rule_beside_an_exact_share_says_why_it_is_sampled() -> None:
     assert text.endswith(f"; not learned from the exact boxes: {why})"), text
     exact["status"] = "bounded"  # (bounds only: the share says so already)
     assert "not learned" not in _where({"regions": [rule], "exact": [exact]}, verdict)
+
+
+def test_one_sampled_idi_is_one_idi() -> None:
+    """'in 100.00 % of 1 sampled IDIs' (Adult, race, 20,000 queries)."""
+    from assay.cli.answer_lines import say_answer
+
+    verdict = {"attribute": "gender", "basis": "exact", "share_uniform": 0.0024, "level": "found"}
+    one = [{**_row("female", 1.0, 1.0), "idis": 1}, {**_row("male", 0.0, 0.0), "idis": 1}]
+    out = _Lines()
+    say_answer(out, {"verdict": [verdict], "favourable": {"class": "yes"}, "direction": one})  # type: ignore[arg-type]
+    assert "in 100.00 % of 1 sampled IDI;" in out.lines[0] or out.lines[0].endswith(
+        "of 1 sampled IDI"
+    ), out.lines[0]

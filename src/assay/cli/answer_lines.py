@@ -32,7 +32,8 @@ def _data_differs(
     if top(rows) == top(shown):
         return ""
     n = int(rows[0]["idis"])  # (a handful of IDIs says less than thousands: the count goes with it)
-    return f"; over the data rows, {favoured_text(rows, favourable, f'their {n:,} IDIs')}"
+    their = f"their {n:,} IDI{'' if n == 1 else 's'}"
+    return f"; over the data rows, {favoured_text(rows, favourable, their)}"
 
 
 def _data_above(v: dict[str, Any], rule_text: str) -> str:
@@ -92,7 +93,8 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if where == "uniform" and v.get("basis") != "sampled":
                     # beside an exact share, who is favoured is still of the sample's IDIs:
                     # said, with their number
-                    of = f"{int(fav[0]['idis']):,} sampled IDIs"
+                    n = int(fav[0]["idis"])
+                    of = f"{n:,} sampled IDI{'' if n == 1 else 's'}"
                 text += f"; {favoured_text(fav, favourable, of)}"
                 if where != "data":
                     text += _data_differs(summary, v["attribute"], fav, favourable)
