@@ -221,7 +221,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float | None,
             typer.Option(
                 help="Seconds for the exact analysis, then bounds (default 60 with --exact, "
-                "10 when automatic)."
+                "10 when automatic, where trees too large to refine give up after 2 s; given, "
+                "it is spent)."
             ),
         ] = None,
         favourable: Annotated[
