@@ -44,3 +44,20 @@ def test_a_keyword_is_taken_off_only_a_message_that_names_it() -> None:
     assert said == "argument data: database is locked"
     said = str(UsageError("datapoints: 3", argument="data"))
     assert said == "argument data: datapoints: 3"
+
+
+def test_only_a_bad_values_message_repeats_the_value() -> None:
+    """Click's other error carrying a parameter (a missing one, ``MissingParameter``, a
+    subclass of ``BadParameter``) is not about a value given: nothing is added to it, even
+    when the option's name stands in the command line (there, a value of another option)."""
+    import click
+
+    from assay.cli.app import _with_value
+
+    option = click.Option(["--seed"])
+    missing = click.MissingParameter(param=option)
+    message = "Missing option '--seed'."
+    assert _with_value(missing, ["--data", "--seed", "x"], message) == message
+    bad = click.BadParameter("not an integer", param=option)
+    said = _with_value(bad, ["--seed", "x"], "Invalid value for '--seed': not an integer")
+    assert said == "Invalid value for '--seed': 'x': not an integer"

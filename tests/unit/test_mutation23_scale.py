@@ -148,3 +148,18 @@ def test_small_images_are_still_held_to_the_examples_asked_for(tmp_path: Path) -
     assert "shown_capped" not in found
     few = document.build_document(store, "bd-1", max_examples=7)["findings"]  # type: ignore[arg-type]
     assert few["shown"] == 7
+
+
+def test_the_sums_are_kept_up_to_their_bytes_bound_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``SUMS_BYTES`` bounds the table's float64 bytes: (moves x references) tables of
+    (H + 1) x (W + 1); one byte beyond, each box compares its window instead."""
+    rng = np.random.default_rng(2)
+    refs, image = rng.random((6, 10, 12, 3)), rng.random((10, 12, 3))
+    table = len(repair._moves(1)) * 6 * 11 * 13 * 8
+    monkeypatch.setattr(repair, "SUMS_BYTES", table)
+    repair._LAST_SUMS.clear()
+    sums = repair._move_sums(image, refs, 1)
+    assert sums is not None and sums.nbytes == table
+    monkeypatch.setattr(repair, "SUMS_BYTES", table - 1)
+    repair._LAST_SUMS.clear()
+    assert repair._move_sums(image, refs, 1) is None
