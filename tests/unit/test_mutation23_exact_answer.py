@@ -188,3 +188,27 @@ def test_an_exact_rules_witnesses_are_three_when_the_sample_holds_three() -> Non
     assert len(top["witnesses"]) == 3
     for w in top["witnesses"]:
         assert 3 <= w["x0"] <= 4 and 10 <= w["x1"] <= 11 and w["x2"] <= 1
+
+
+def test_an_exact_rules_inputs_are_witnesses_only_where_the_model_discriminates() -> None:
+    """The inputs of a rule's boxes are asked of the model: only those whose answer changes
+    with the attribute are witnesses (an analysis misreading the model must not show an
+    input the model treats alike), and a sample's own witnesses come first, unasked."""
+    from assay.fairness.verdict import _sample, _Witnessed
+
+    model = EncodedModel(PLANTED, load_model(planted_tree()))
+    grid = _grid(PLANTED)
+    outside = grid[~Rule(dict(BOX)).contains(grid)][:50]  # no IDI there
+    inside = grid[Rule(dict(BOX)).contains(grid)][:4]
+    empty = _sample(PLANTED, model, "sex", outside, None)
+    assert not empty.disc.any()
+    witnessed = _Witnessed(PLANTED, model, "sex", empty, ("no", "yes"), None)
+    assert witnessed(Rule(dict(BOX)), outside[:5]) == []  # asked, none discriminatory
+    assert witnessed.asked > 0
+    asked = witnessed.asked
+    got = witnessed(Rule(dict(BOX)), inside)
+    assert len(got) == 3 and witnessed.asked > asked
+    # a sample holding witnesses inside the rule gives them without asking
+    full = _sample(PLANTED, model, "sex", inside, None)
+    again = _Witnessed(PLANTED, model, "sex", full, ("no", "yes"), None)
+    assert len(again(Rule(dict(BOX)), outside[:5])) == 3 and again.asked == 0

@@ -61,3 +61,15 @@ def test_only_a_bad_values_message_repeats_the_value() -> None:
     bad = click.BadParameter("not an integer", param=option)
     said = _with_value(bad, ["--seed", "x"], "Invalid value for '--seed': not an integer")
     assert said == "Invalid value for '--seed': 'x': not an integer"
+
+
+def test_a_bad_value_of_an_option_with_two_names_is_still_repeated() -> None:
+    """Click names an option of two names as "'--out' / '-o'": the message does not start
+    as the one-name form does, and the value given is added at its end instead."""
+    import click
+
+    from assay.cli.app import _with_value
+
+    bad = click.BadParameter("not a file", param=click.Option(["--out", "-o"]))
+    message = "Invalid value for '--out' / '-o': not a file"
+    assert _with_value(bad, ["-o", "nowhere/x"], message) == f"{message} (given: 'nowhere/x')"
