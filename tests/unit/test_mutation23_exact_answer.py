@@ -212,3 +212,59 @@ def test_an_exact_rules_inputs_are_witnesses_only_where_the_model_discriminates(
     full = _sample(PLANTED, model, "sex", inside, None)
     again = _Witnessed(PLANTED, model, "sex", full, ("no", "yes"), None)
     assert len(again(Rule(dict(BOX)), outside[:5])) == 3 and again.asked == 0
+
+
+def test_the_line_of_an_exact_rule_gives_its_three_figures_and_yields_to_a_larger_box() -> None:
+    """An exact rule's line: its share inside, its share of the input space and its share
+    of the IDIs (its recall), each its own; the exact analysis' largest box is named instead
+    only when it holds more of the IDIs than the rule does."""
+    from assay.cli.answer_lines import _where
+
+    rule = {
+        "attribute": "sex", "confirmed": True, "rule": "x0 3-4", "share_inside": 0.5,
+        "weight_space": 0.02, "recall": 0.8, "figures": "exact", "sample": "exact",
+    }  # fmt: skip
+    v = {"attribute": "sex", "share_uniform": 0.0125}
+
+    def exact(box_share: float) -> dict[str, Any]:
+        return {
+            "attribute": "sex", "status": "exact", "share_uniform": {"high": 0.0125},
+            "boxes": [{"rule": "x1 <= 2", "share_of_space": box_share}],
+        }  # fmt: skip
+
+    line = _where({"regions": [rule], "exact": [exact(0.005)]}, v)  # the box: 40 % of IDIs
+    assert line == (
+        "; most concentrated in: x0 3-4 (exact: 50.00 % discriminatory inside; "
+        "2.00 % of the input space; 80.00 % of the IDIs)"
+    )
+    line = _where({"regions": [rule], "exact": [exact(0.011)]}, v)  # the box: 88 %
+    assert line.startswith("; largest exact box: x1 <= 2"), line
+
+
+def _enumerated(est: Any) -> Any:
+    model = load_model(est)
+
+    def classes(rows: np.ndarray) -> np.ndarray:
+        return np.asarray(labels_of(np.asarray(model.predict(rows)), model.capabilities))
+
+    return enumerate_share(
+        PLANTED, classes, "sex", data=None, deadline=time.monotonic() + 120, source="tree"
+    )
+
+
+def test_enumerated_idis_are_kept_up_to_their_bound_and_said_beyond_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The planted box's 120 inputs are every IDI: with room for 120 they are all kept
+    (exact regions); with room for 119 none are, and the result says why."""
+    import assay.fairness.exact.enumerated as enumerated
+
+    monkeypatch.setattr(enumerated, "MAX_IDI_ROWS", 120)
+    ex = _enumerated(planted_tree())
+    assert ex.idi_rows is not None and len(ex.idi_rows) == 120
+    assert Rule(dict(BOX)).contains(ex.idi_rows).all() and ex.every_box_note is None
+    monkeypatch.setattr(enumerated, "MAX_IDI_ROWS", 119)
+    ex = _enumerated(planted_tree())
+    assert ex.idi_rows is None
+    assert ex.every_box_note == "120 IDIs enumerated, more than the 119 kept for exact regions"
+    assert why_sampled(ex) == ex.every_box_note
