@@ -77,7 +77,8 @@ def bins_note(setup: FairnessSetup) -> str | None:
         f = schema.feature(name)
         if f.kind == "categorical" and f.value_labels is not None:
             pairs = ", ".join(
-                f"{lab} as {c}" for lab, c in zip(f.value_labels, f.categories or (), strict=True)
+                f"{lab} as {_given(c)}"
+                for lab, c in zip(f.value_labels, f.categories or (), strict=True)
             )
             said.append(f"{name} by bins ({pairs})")
     if not said:
@@ -88,6 +89,14 @@ def bins_note(setup: FairnessSetup) -> str | None:
         "and the group metrics are of such rows); an outcome that changes within a bin is not "
         "looked for"
     )
+
+
+def _given(value: object) -> str:
+    """A bin's median as the model is given it, without float noise (25008.355, not
+    25008.355000000003: a median of two values in binary)."""
+    if isinstance(value, float):
+        return f"{value:.12g}"
+    return str(value)
 
 
 def near_values_note(setup: FairnessSetup) -> str | None:
