@@ -360,9 +360,22 @@ def set_text(f: Feature, codes: list[int]) -> str:
     out: ``native_country not in {Cuba (5), Jamaica (6)}``."""
     if len(codes) == 1:
         return one_value(f.name, f.label(codes[0]))
-    if f.nominal:
+    if f.nominal or (f.kind == "categorical" and len(codes) > _LISTED):
         chosen = set(codes)
         outside = [c for c in range(int(f.encoded_low), int(f.encoded_high) + 1) if c not in chosen]
         if outside and len(outside) < len(codes):
-            return f"{f.name} not in {{{', '.join(f.label(c) for c in outside)}}}"
-    return f"{f.name} in {{{', '.join(f.label(c) for c in codes)}}}"
+            return f"{f.name} not in {_listed(f, outside)}"
+    return f"{f.name} in {_listed(f, codes)}"
+
+
+_LISTED = 12  # values a rule names of one feature; beyond, the first and how many in all
+
+
+def _listed(f: Feature, codes: list[int]) -> str:
+    """``{Sales, Adm-clerical}``; a long set (a rule over 120 zip codes was a line of 1,100
+    characters) names its first values and how many it holds: the report's ``values`` list
+    every one."""
+    if len(codes) <= _LISTED:
+        return "{" + ", ".join(f.label(c) for c in codes) + "}"
+    shown = ", ".join(f.label(c) for c in codes[: _LISTED - 2])
+    return f"{{{shown}, ... ({len(codes):,} values in all)}}"
