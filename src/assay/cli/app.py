@@ -18,7 +18,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -272,6 +272,8 @@ def main_options(
     """Test machine-learning models for the bugs accuracy hides."""
 
 
+@cache  # once per process: each call added every command again (typer keeps a list), and
+# each ``main()`` (a notebook's, a test suite's) then built them all: slower with every call
 def register() -> None:
     from assay.cli import fairness_cmd, prune_cmd, runs_cmd, text_cmd
 
