@@ -83,7 +83,10 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
     assert line.startswith("sex: share 20.00 % of the input space, "), line
     assert (
         "of the data rows (exact); pass (--fail-on share>0.5); the 1 variant gets '1' in "
-        "100.00 % of IDIs" in line
+        "100.00 % of " in line
+    )
+    assert (  # (beside an exact share, who is favoured is of the sample's IDIs: hostile23)
+        " sampled IDIs; " in line
     )
     assert "one answer" not in out
     html = (tmp_path / "r.html").read_text()

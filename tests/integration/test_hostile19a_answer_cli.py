@@ -131,7 +131,9 @@ def test_a_bias_among_the_data_rows_alone_fails_the_run(tmp_path: Path) -> None:
     assert "most concentrated in: x " in line and "held-out data rows" in line, line  # where
     # binned at the data rows' quantiles: the bias (x < 2) placed, not 'x 0.002 to 308.8' (a
     # 64th of the range 0-9,892, where equal widths put every biased row in one bin)
-    high = float(line.split("most concentrated in: x ")[1].split(" to ")[1].split(" ")[0])
+    # (a range from the domain's low end reads "x <= 1.93": hostile23)
+    bound = line.split("most concentrated in: x ")[1].split(" (")[0]
+    high = float(bound.split(" ")[-1])
     assert high < 2.5, line
     assert "but the answer found discriminatory inputs the search did not: sex" in result.output
     assert "the answer found discrimination on sex: exit 1" in result.output

@@ -687,7 +687,9 @@ def test_a_model_hanging_on_its_first_call_gives_up_when_max_time_is_spent(
         code, _, err = _backdoor(tmp_path, capsys, "hangs", "--max-time", "2")
     assert code == 2 and "nothing was tested" in err, err
     assert "--max-time" in err and "Traceback" not in err
-    assert time.monotonic() - began < 20, err
+    # well under the 60 s --call-timeout it used to wait for (a loaded CI machine takes up
+    # to ~20 s to start the command and load the model)
+    assert time.monotonic() - began < 45, err
 
 
 def test_a_top_k_that_holds_every_label_is_refused(

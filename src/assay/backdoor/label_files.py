@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assay.core.textfile import read_text_file
 from assay.errors import UsageError
 
 __all__ = ["LabelFile", "class_of", "read_label_file"]
@@ -63,10 +64,10 @@ def read_label_file(path: str | os.PathLike[str], names: list[str]) -> LabelFile
     """The labels of the images ``names`` (as assay names them) from the file at ``path``."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8-sig")
+        text = read_text_file(p, what="the labels file", argument="--labels")
     except FileNotFoundError:
         raise UsageError("no such file", argument="--labels", path=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise UsageError(
             f"cannot read the labels file ({type(exc).__name__}: {exc}); give a UTF-8 text "
             "file, one label per line or name,label lines",

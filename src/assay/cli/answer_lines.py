@@ -32,7 +32,8 @@ def _data_differs(
     if top(rows) == top(shown):
         return ""
     n = int(rows[0]["idis"])  # (a handful of IDIs says less than thousands: the count goes with it)
-    return f"; over the data rows, {favoured_text(rows, favourable, f'their {n:,} IDIs')}"
+    their = f"their {n:,} IDI{'' if n == 1 else 's'}"
+    return f"; over the data rows, {favoured_text(rows, favourable, their)}"
 
 
 def _data_above(v: dict[str, Any], rule_text: str) -> str:
@@ -89,6 +90,11 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if d["attribute"] == v["attribute"] and d["distribution"] == where
             ]
             if fav and fav[0]["idis"]:
+                if where == "uniform" and v.get("basis") != "sampled":
+                    # beside an exact share, who is favoured is still of the sample's IDIs:
+                    # said, with their number
+                    n = int(fav[0]["idis"])
+                    of = f"{n:,} sampled IDI{'' if n == 1 else 's'}"
                 text += f"; {favoured_text(fav, favourable, of)}"
                 if where != "data":
                     text += _data_differs(summary, v["attribute"], fav, favourable)
@@ -145,7 +151,8 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
                 f"{percent(top_r.get('share_inside_low'))} to "
                 f"{percent(top_r.get('share_inside_high'))} on {on}; "
                 f"{percent(top_r['weight_space'])} of the input space"
-                f"{_held_text(rule_holds, top_r.get('sample') == 'data')})"
+                f"{_held_text(rule_holds, top_r.get('sample') == 'data')}"
+                f"{_why_sampled(summary, v)})"
             )
     if not boxes or v.get("certificate"):
         return rule_text or ""
@@ -161,6 +168,16 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
         f"; largest exact box: {box['rule']} (all of it discriminatory, "
         f"{percent(box['share_of_space'])} of the input space{holds})"
     )
+
+
+def _why_sampled(summary: dict[str, Any], v: dict[str, Any]) -> str:
+    """Beside an exact share, why the rule is sampled all the same (an ensemble's branch and
+    bound, too many boxes, the answer's time): the line says "(exact)" of the share."""
+    for e in summary.get("exact") or []:
+        if e.get("attribute") == v["attribute"] and e.get("status") == "exact":
+            why = (e.get("regions") or {}).get("why_sampled")
+            return f"; not learned from the exact boxes: {why}" if why else ""
+    return ""
 
 
 def _held(rule: dict[str, Any], verdict: dict[str, Any]) -> float | None:

@@ -27,12 +27,13 @@ from assay._version import __version__
 from assay.cli import leftover
 from assay.cli.argv import home_expanded
 from assay.cli.console import Output, guard_stdout, silence_stdout
-from assay.cli.helpstyle import HelpGroup
+from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
 from assay.core.redact import redact_text
 from assay.core.store import close_open_stores
 from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
 
+use_options_panel()  # every name of an option shown whole, in one column (cli.helpstyle)
 app = typer.Typer(
     name="assay",
     help="Test machine-learning models for the bugs accuracy hides.",

@@ -121,6 +121,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "comma-separated: set aside."
             ),
         ] = None,
+        missing: Annotated[
+            str,
+            typer.Option(
+                help="Rows of --data with an empty value: refuse (the error names the "
+                "first) or drop (set aside, counted and said; no input with an empty value "
+                "is tested)."
+            ),
+        ] = "refuse",
         strategy: Annotated[
             str,
             typer.Option(
@@ -213,7 +221,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             float | None,
             typer.Option(
                 help="Seconds for the exact analysis, then bounds (default 60 with --exact, "
-                "10 when automatic)."
+                "10 when automatic, where trees too large to refine give up after 2 s; given, "
+                "it is spent)."
             ),
         ] = None,
         favourable: Annotated[
@@ -318,6 +327,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
                 encoding=encoding,
                 drop=drop,
+                missing=missing,
             )
         for said in setup_notes(the_setup):
             out.note(f"note: {said[0].lower()}{said[1:]}")

@@ -129,6 +129,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(str(r.summary["headline"]))
         if r.technique == "fairness":  # the answer per attribute, as the run said it
             say_answer(out, r.summary)
+        for said in _warnings(r.summary):  # how the run read its inputs, as it said then
+            out.say(f"note: {said[0].lower()}{said[1:]}")
         if r.error:
             out.say(f"error     {r.error}")
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
@@ -481,6 +483,13 @@ def _resume_hint(record: RunRecord, store: Path) -> str:
     """The line that continues ``record``, with the reports its command (or its last resume)
     was asked to write, as the line printed at its start gives them."""
     return resume_command(record.id, store, record.command, config=record.config)
+
+
+def _warnings(summary: dict[str, Any]) -> list[str]:
+    """The run's warnings (the notes it printed on how it read the model and data, and its
+    answer's caveats), each once."""
+    said = [str(w) for w in summary.get("warnings") or [] if str(w).strip()]
+    return list(dict.fromkeys(said))
 
 
 def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:

@@ -17,7 +17,14 @@ in the smallest form that gives back exactly the same values:
 - ``dict``: at most 256 distinct floats (e.g. a decision tree's leaf probabilities) as one
   byte per row and a table;
 - ``f32``: floats that float32 holds exactly;
+- ``text``: strings (numpy ``U``) as their UTF-8 lengths and bytes, deflated (zlib): a
+  200-word sentence takes its UTF-8 bytes or fewer, not four bytes a character padded to
+  the longest sentence of the batch;
 - ``raw``: anything else, as stored.
+
+A column of bytes (``uint8``/``int8``, e.g. resume state's JSON lines) whose buffer holds at
+least ``_DEFLATE_MIN`` bytes is deflated when that makes it at least an eighth smaller
+(``"z": 1`` in its spec).
 
 Arrays come back with their original dtype and shape.  A blob is ``MAGIC``, a 4-byte header
 length, a JSON header and the column buffers.
@@ -28,6 +35,7 @@ from __future__ import annotations
 import itertools
 import json
 import struct
+import zlib
 from typing import Any
 
 import numpy as np
@@ -43,6 +51,8 @@ _MAX_COLUMNS = 4096
 _DICT_MAX = 256
 _SAMPLE = 1024
 _SORTED_MIN = 64  # values: below this, a sorted column is stored as any other
+_DEFLATE_MIN = 256  # bytes: a byte column's buffer below this is never deflated
+_LEVEL = 6  # zlib's default: text witnesses and JSON lines are small, written once
 
 
 def is_columnar(data: bytes) -> bool:
@@ -93,6 +103,8 @@ def decode_array(data: bytes) -> np.ndarray:
 def _encode_array(a: np.ndarray) -> tuple[list[dict[str, Any]], list[bytes | None]]:
     n = a.shape[0] if a.ndim else 1
     positions = int(np.prod(a.shape[1:], dtype=np.int64)) if a.ndim > 1 else 1
+    if a.dtype.kind == "U" and a.size:
+        return [{"how": "text"}], [_encode_text(a)]
     if a.ndim == 0 or n == 0 or a.dtype.kind not in "biuf":
         return [{"how": "raw"}], [np.ascontiguousarray(a).tobytes()]
     if not _by_position(n, positions):
@@ -127,9 +139,40 @@ def _encode_columns(
                 bufs.append(None)
                 continue
         spec, buf = _encode_column(col, dtype)
+        if buf is not None and dtype.itemsize == 1 and len(buf) >= _DEFLATE_MIN:
+            spec, buf = _deflated(spec, buf)
         specs.append(spec)
         bufs.append(buf)
     return specs, bufs
+
+
+def _deflated(spec: dict[str, Any], buf: bytes) -> tuple[dict[str, Any], bytes]:
+    """``buf`` deflated when that saves at least an eighth of it."""
+    packed = zlib.compress(buf, _LEVEL)
+    if len(packed) <= len(buf) - len(buf) // 8:
+        return {**spec, "z": 1}, packed
+    return spec, buf
+
+
+def _encode_text(a: np.ndarray) -> bytes:
+    """Strings as their UTF-8 byte lengths (``<u4``) then their bytes, deflated (lone
+    surrogates, which numpy strings may hold, pass through)."""
+    encoded = [s.encode("utf-8", "surrogatepass") for s in a.reshape(-1).tolist()]
+    lengths = np.array([len(e) for e in encoded], dtype="<u4")
+    return zlib.compress(lengths.tobytes() + b"".join(encoded), _LEVEL)
+
+
+def _decode_text(raw: bytes, dtype: np.dtype[Any], shape: tuple[int, ...]) -> np.ndarray:
+    data = zlib.decompress(raw)
+    count = int(np.prod(shape, dtype=np.int64))
+    lengths = np.frombuffer(data, dtype="<u4", count=count)
+    ends = np.cumsum(lengths, dtype=np.int64) + 4 * count
+    starts = ends - lengths
+    texts = [
+        data[s:e].decode("utf-8", "surrogatepass")
+        for s, e in zip(starts.tolist(), ends.tolist(), strict=True)
+    ]
+    return np.array(texts, dtype=dtype).reshape(shape)
 
 
 def _encode_column(col: np.ndarray, dtype: np.dtype[Any]) -> tuple[dict[str, Any], bytes | None]:
@@ -276,6 +319,8 @@ def _decode_array(spec: dict[str, Any], body: memoryview) -> np.ndarray:
     dtype = np.dtype(spec["dtype"])
     shape = tuple(spec["shape"])
     columns = spec["columns"]
+    if columns[0]["how"] == "text":
+        return _decode_text(bytes(_buf(columns[0], body)), dtype, shape)
     if dtype.kind not in "biuf":
         out = np.frombuffer(_buf(columns[0], body), dtype=dtype).copy()
         return out.reshape(shape)
@@ -333,4 +378,6 @@ def _shift(off: np.ndarray, low: int, dtype: np.dtype[Any]) -> np.ndarray:
 
 def _buf(col: dict[str, Any], body: memoryview) -> memoryview:
     start, size = col["at"]
+    if col.get("z"):
+        return memoryview(zlib.decompress(body[start : start + size]))
     return body[start : start + size]

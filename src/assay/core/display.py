@@ -6,7 +6,7 @@
 - probabilities: three decimals (``0.870``);
 - other numbers: thousands separators from 1,000 up (no decimals), else up to one decimal
   from 100, two from 1 and three below (``127.8``, ``99.95``, ``0.197``); never exponent
-  notation.
+  notation (but the bound of a range below 1e-12: ``span``).
 
 JSON reports keep the numbers themselves; these are only their display.
 """
@@ -15,7 +15,15 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["PERCENT_DECIMALS", "count", "number", "percent", "percent_points", "probability"]
+__all__ = [
+    "PERCENT_DECIMALS",
+    "count",
+    "number",
+    "percent",
+    "percent_points",
+    "probability",
+    "span",
+]
 
 PERCENT_DECIMALS = 2
 
@@ -65,4 +73,33 @@ def number(value: float | int | bool) -> str:
         return f"{'-' if v < 0 else ''}< 0.001"
     decimals = 1 if abs(v) >= 100 else 2 if abs(v) >= 1 else 3
     text = f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def span(low: float, high: float) -> tuple[str, str]:
+    """The two ends of a range of numbers, each as ``number`` writes it unless that hides
+    it: a bound is never ``< 0.001`` (a feature in small units, a domain starting at
+    0.0000073: as many decimals as show it) and two different bounds never read the same
+    (``1,000`` to ``1,000``: as many decimals as tell them apart, at most 12).  A bound
+    below 1e-12 keeps its exponent: this is the one place one is written."""
+    a, b = _bound(low), _bound(high)
+    decimals = 3
+    while a == b and low != high and decimals <= 12:
+        a, b = _fixed(low, decimals), _fixed(high, decimals)
+        decimals += 1
+    return a, b
+
+
+def _bound(value: float) -> str:
+    text = number(value)
+    decimals = 3
+    while "<" in text and decimals <= 12:
+        text = _fixed(value, decimals)
+        text = text if float(text.replace(",", "")) != 0 else "<"
+        decimals += 1
+    return f"{value:.3g}" if "<" in text else text  # (below 1e-12: its exponent)
+
+
+def _fixed(value: float, decimals: int) -> str:
+    text = f"{float(value):,.{decimals}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text

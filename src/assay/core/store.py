@@ -39,6 +39,8 @@ from assay.core.store_blobs import (
     merge_alike,
     priorities_of,
     sorted_batch,
+    values_bytes,
+    values_from,
 )
 from assay.core.store_file import (
     SCHEMA_VERSION,
@@ -534,13 +536,19 @@ class RunStore:
         if not t.provisional:
             return
         marks = ",".join("?" * len(t.provisional))
-        rows = self._db.execute(
+        # one blob at a time, only its live witnesses kept (100,000 witnesses of 40 features
+        # were decoded whole, twice the kept set, before any was dropped)
+        kept: list[tuple[FindingBatch, np.ndarray]] = []
+        for (data,) in self._db.execute(
             f"SELECT data FROM findings WHERE run_id=? AND seq IN ({marks})",
             (run_id, *t.provisional),
-        ).fetchall()
-        parts = [decode_batch(bytes(r[0])) for r in rows]
-        live = [(b, idx, tallies.live(kind, idx, b.severity)) for b, idx in parts]
-        kept = [(b.select(m), idx[m]) for b, idx, m in live if m.any()]
+        ):
+            b, idx = decode_batch(bytes(data))
+            m = tallies.live(kind, idx, b.severity)
+            if m.all():
+                kept.append((b, idx))
+            elif m.any():
+                kept.append((b.select(m), idx[m]))
         self._db.execute(
             f"DELETE FROM findings WHERE run_id=? AND seq IN ({marks})", (run_id, *t.provisional)
         )
@@ -675,7 +683,7 @@ class RunStore:
         db = self._db
         db.execute(
             "INSERT OR REPLACE INTO state VALUES (?, 'values', 0, 'values', ?)",
-            (run_id, json.dumps(to_jsonable(snap.values)).encode("utf-8")),
+            (run_id, values_bytes(snap.values)),
         )
         for name, arr in snap.arrays.items():
             db.execute(
@@ -706,7 +714,7 @@ class RunStore:
         sets: list[tuple[str, bytes]] = []
         for name, _seq, part, data in rows:
             if part == "values":
-                snap.values = json.loads(bytes(data).decode("utf-8"))
+                snap.values = values_from(data)
             elif part == "array":
                 snap.arrays[name] = array_from(data)
             elif is_set_part(part):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -30,7 +31,14 @@ __all__ = [
     "merge_alike",
     "priorities_of",
     "sorted_batch",
+    "values_bytes",
+    "values_from",
 ]
+
+# resume state's values (JSON) from this size on are deflated: a text search's strategy
+# (its pool of 256 cases of 200-word sentences) was 2.6 MB rewritten at every checkpoint;
+# level 1 makes it 0.5 MB in 30 ms
+_DEFLATE_VALUES = 1 << 16
 
 
 def array_bytes(a: np.ndarray) -> bytes:
@@ -40,6 +48,21 @@ def array_bytes(a: np.ndarray) -> bytes:
     if arr.dtype == object:
         raise TypeError("resume state must not hold object arrays")
     return encode_array(arr)
+
+
+def values_bytes(values: dict[str, Any]) -> bytes:
+    """Resume state's values as JSON text, deflated when large (a JSON text starts with
+    ``{``, a zlib stream never does)."""
+    text = json.dumps(to_jsonable(values)).encode("utf-8")
+    return zlib.compress(text, 1) if len(text) >= _DEFLATE_VALUES else text
+
+
+def values_from(data: bytes) -> dict[str, Any]:
+    raw = bytes(data)
+    if raw[:1] != b"{":
+        raw = zlib.decompress(raw)
+    out: dict[str, Any] = json.loads(raw.decode("utf-8"))
+    return out
 
 
 def array_from(data: bytes) -> np.ndarray:
@@ -135,6 +158,8 @@ def sorted_batch(
         return None
     batch = parts[0][0] if len(parts) == 1 else FindingBatch.concat([p[0] for p in parts])
     idx = np.concatenate([p[1] for p in parts])
+    if bool((idx[1:] >= idx[:-1]).all()):  # in order already (blobs are written in order)
+        return batch, idx
     order = np.argsort(idx, kind="stable")
     return batch.select(order), idx[order]
 

@@ -21,7 +21,9 @@ __all__ = [
     "why_not_writable",
 ]
 
-SCHEMA_VERSION = 2  # 2: tallies and columnar witness blobs (1: every finding, np.savez)
+# 3: strings and bytes deflated in blobs, large resume values deflated (an assay of schema 2
+# would misread them); 2: tallies and columnar witness blobs (1: every finding, np.savez)
+SCHEMA_VERSION = 3
 
 
 def identity(path: Path) -> tuple[int, int] | None:

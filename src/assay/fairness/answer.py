@@ -26,12 +26,15 @@ __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "s
 
 _ANSWER_STREAM = 0xA5
 AUTO_GIVE_UP = 0.2
-"""An automatic exact analysis (not asked for) that has decided no part of the domain after
-this share of its time gives up (bounds 0-100 %, said so) instead of spending the rest."""
+"""An automatic exact analysis (not asked for, and no --exact-time given) that has decided no
+part of the domain after this share of its time gives up (bounds 0-100 %, said so) instead of
+spending the rest."""
 
 
 class AnswerOptions:
-    """What the user asked of the answer: ``exact`` True (asked), False (off) or None (auto)."""
+    """What the user asked of the answer: ``exact`` True (asked), False (off) or None (auto);
+    ``time_given``: ``exact_time`` was the user's (--exact-time), so an automatic analysis
+    spends it rather than giving up early (``AUTO_GIVE_UP``)."""
 
     def __init__(
         self,
@@ -43,9 +46,16 @@ class AnswerOptions:
         fail_on: FailRule | None = None,
         samples: int = 20_000,
         enabled: bool = True,
+        time_given: bool = False,
     ) -> None:
         if not 0 < exact_time < math.inf:  # NaN too
             raise UsageError(f"must be > 0 seconds, not {exact_time:g}", argument="--exact-time")
+        if exact is False and time_given:
+            raise UsageError(
+                "is the exact analysis' time, but --no-exact turns the analysis off: give "
+                "one of them",
+                argument="--exact-time",
+            )
         if samples < 100:
             raise UsageError(f"must be at least 100, not {samples}", argument="--answer-samples")
         self.exact = exact
@@ -55,6 +65,7 @@ class AnswerOptions:
         self.fail_on = fail_on
         self.samples = samples
         self.enabled = enabled
+        self.time_given = time_given
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +76,7 @@ class AnswerOptions:
             "fail_on": str(self.fail_on) if self.fail_on is not None else None,
             "samples": self.samples,
             "enabled": self.enabled,
+            "time_given": self.time_given,
         }
 
 
@@ -135,8 +147,9 @@ def exact_analysis(
                 data=setup.test.data,
                 time_budget=max(per - (time.monotonic() - t0), 0.1 * per),
                 tolerance=options.exact_tolerance,
-                # not asked for (automatic): trees too large to refine give up early
-                give_up=None if options.exact else AUTO_GIVE_UP,
+                # not asked for (automatic, no --exact-time): trees too large to refine
+                # give up early
+                give_up=None if options.exact or options.time_given else AUTO_GIVE_UP,
             )
         results[attribute] = analysed
     return results

@@ -88,7 +88,8 @@ def check_fairness(
     """Search ``model`` for individual discrimination; store and return what was found.
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected (a number
-    by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take),
+    by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take), missing
+    (``"drop"``: set aside the data's rows with an empty value, counted and said),
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
     encoding, optimize: "auto", "queries" or "time", what the default search spends
     sparingly).
@@ -112,7 +113,9 @@ def check_fairness(
     stored in the summary (``answer=False`` skips it).  ``exact``: read the model's trees and
     compute the share exactly (None: when the model is a tree model the reader knows; True:
     also say why not; False: never), within ``exact_time`` seconds in all (default 60 s
-    with ``exact=True``, 10 s when automatic), after which bounds are reported.  ``favourable``:
+    with ``exact=True``, 10 s when automatic: an automatic analysis that decided nothing
+    after a fifth of its default time gives up, one given ``exact_time`` spends it), after
+    which bounds are reported.  ``favourable``:
     the favourable class (default: inferred, and said so).  ``fail_on``: ``"share>0.01"``
     marks attributes above it as failing (``result.verdict["fails"]``).
 
@@ -144,6 +147,7 @@ def check_fairness(
         fail_on=rule if isinstance(rule, FailRule) else None,
         samples=answer_samples,
         enabled=answer,
+        time_given=exact_time is not None,
     )
     if setup is None:  # a misspelt option named in the caller's terms, not _setup()'s
         check_keywords("check_fairness", options, (check_fairness, _setup))

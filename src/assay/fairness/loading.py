@@ -34,6 +34,7 @@ from assay.fairness.columns import (
 )
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
+from assay.fairness.incomplete import Incomplete, check_missing, set_aside_incomplete
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
@@ -137,7 +138,8 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
         if missing.size:
             raise UsageError(
                 f"the true label of row {missing[0] + 1} is missing ({missing.size:,} of "
-                f"{len(values):,} rows have none); drop those rows or give them their label",
+                f"{len(values):,} rows have none); set them aside with --missing drop, or give "
+                "them their label",
                 argument="--label",
             )
         for i, v in enumerate(values):
@@ -209,14 +211,17 @@ def _setup(
     encoding: str = "utf-8",
     drop: str | Sequence[str] | None = None,
     text_columns: tuple[str, ...] = (),
+    missing: str = "refuse",
 ) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together.
 
     ``drop``: columns of the data that are not inputs of the model (an id, a timestamp),
-    set aside before anything else.  Without it, columns the model itself declares it does
-    not take (a scikit-learn model's ``feature_names_in_``, an ONNX graph's one input per
-    column) are set aside when the schema is inferred from the data, and said so
-    (``FairnessSetup.set_aside``); a model that names none of its columns keeps every one.
+    set aside before anything else.  ``missing``: rows of the data with an empty value are
+    refused ("refuse", the default: the error names the first) or set aside ("drop", counted
+    and said: ``FairnessSetup.incomplete``).  Without ``drop``, columns the model itself
+    declares it does not take (a scikit-learn model's ``feature_names_in_``, an ONNX graph's
+    one input per column) are set aside when the schema is inferred from the data, and said
+    so (``FairnessSetup.set_aside``); a model that names none of its columns keeps every one.
 
     ``call_timeout``: seconds the model may take to answer the probe call made while loading.
     ``serving``: how to talk to a served model (``assay.models.http.ServingOptions``).
@@ -231,6 +236,12 @@ def _setup(
     from assay.models.classes import declared_count_or_names
 
     check_encoding(encoding)  # before anything is loaded
+    check_missing(missing)
+    if missing != "refuse" and data is None:
+        raise UsageError(
+            "--missing is about the rows of --data; there is none (give --data FILE)",
+            argument="--missing",
+        )
     n_classes, class_names = declared_count_or_names(classes)
 
     invocation: dict[str, Any] = {
@@ -254,6 +265,7 @@ def _setup(
         "classes": list(class_names) if class_names is not None else n_classes,
         "encoding": encoding,
         "drop": list(column_names(drop, "--drop")),
+        "missing": missing,
     }
     serving_opts = (
         serving
@@ -286,6 +298,7 @@ def _setup(
     user_dtypes: dict[str, Any] = {}
     read_as_numbers: dict[str, str] = {}
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
+    incomplete: Incomplete | None = None  # rows with an empty value set aside (--missing drop)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -313,6 +326,8 @@ def _setup(
             }
         src = str(data) if isinstance(data, str | os.PathLike) else "data"
         frame = dropped(frame, column_names(drop, "--drop"), names, src)
+        if missing == "drop":
+            frame, incomplete = set_aside_incomplete(frame, src)
         frame, bins = apply_bins(frame, bins, src)
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
@@ -503,6 +518,7 @@ def _setup(
         read_as_text=text_columns,
         unknown_to_model=unknown,
         labels_left_out=labels_left_out,
+        incomplete=incomplete,
     )
 
 

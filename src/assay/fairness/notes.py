@@ -217,5 +217,6 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         by_position_note(setup),
         frame_note(setup),
         setup.labels_left_out,
+        None if setup.incomplete is None else setup.incomplete.note(),
     )
     return [n for n in said if n is not None]

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.display import number
+from assay.core.display import span
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import Feature, Schema
 
@@ -262,7 +262,14 @@ def rule_text(schema: Schema, rule: Rule) -> str:
             else:
                 parts.append(f"{f.name} {int(lo)}-{int(hi)}")
         else:
-            parts.append(f"{f.name} {number(lo)} to {number(hi)}")
+            # (an end of the domain is said as such: "x <= 0.539", not "x 0.0000073 to 0.539")
+            low, high = span(lo, hi)
+            if lo <= f.encoded_low and hi < f.encoded_high:
+                parts.append(f"{f.name} <= {high}")
+            elif hi >= f.encoded_high and lo > f.encoded_low:
+                parts.append(f"{f.name} >= {low}")
+            else:
+                parts.append(f"{f.name} {low} to {high}")
     return " and ".join(parts) if parts else "everywhere"
 
 

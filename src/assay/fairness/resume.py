@@ -110,6 +110,7 @@ def resume_fairness(
                 fail_on=rule if isinstance(rule, FailRule) else None,
                 samples=int(stored.get("samples", 20_000)),
                 enabled=bool(stored.get("enabled", True)),
+                time_given=bool(stored.get("time_given", False)),
             )
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))

@@ -16,6 +16,8 @@ import numpy as np
 
 from assay.errors import UsageError
 
+_CLIP_ROWS_BYTES = 1 << 23  # rows clipped at a time by ``Schema.clip`` (8 MB of them)
+
 __all__ = ["ROW_CELLS", "Feature", "FeatureKind", "Schema", "rows_within"]
 
 FeatureKind = Literal["integer", "categorical", "continuous"]
@@ -274,10 +276,25 @@ class Schema:
         return out
 
     def clip(self, encoded: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.clip(encoded, self.lows, self.highs)
-        disc = self.discrete
-        out[:, disc] = np.round(out[:, disc])
-        return out
+        """Rows within the features' bounds, discrete features rounded.  Rows that already
+        are come back as they are (float64: the same array, not a copy; callers only read
+        it); else a copy, made in chunks of rows.  A 1,000,000 x 40 data file's rows took
+        a copy and two half-copies (1 GB at once): the search's peak memory."""
+        rows = np.asarray(encoded, dtype=np.float64)
+        lows, highs, disc = self._bounds
+        out: np.ndarray | None = None
+        step = max(1, _CLIP_ROWS_BYTES // max(1, 8 * rows.shape[1])) if rows.ndim == 2 else 1
+        for start in range(0, len(rows), step):
+            part = np.ascontiguousarray(rows[start : start + step])
+            fixed = np.clip(part, lows, highs)
+            fixed[:, disc] = np.round(fixed[:, disc])
+            fixed = np.ascontiguousarray(fixed)
+            if out is None and np.array_equal(fixed.view(np.uint64), part.view(np.uint64)):
+                continue  # bit for bit the same (a -0.0 stays -0.0)
+            if out is None:
+                out = rows.copy()
+            out[start : start + step] = fixed
+        return rows if out is None else out
 
     @property
     def model_dtype(self) -> np.dtype[Any]:

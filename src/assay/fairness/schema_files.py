@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from assay.core.textfile import read_text_file
 from assay.errors import UsageError
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.tables import PathLike
@@ -39,8 +40,8 @@ def load_schema(path: PathLike) -> Schema:
     if p.is_dir():
         raise UsageError("is a directory, not a schema file", path=name)
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_text_file(p, what="the schema file")
+    except OSError as exc:
         raise UsageError(f"cannot read the schema file: {exc}", path=name) from None
     if not text.strip():
         raise UsageError("the schema file is empty", path=name)

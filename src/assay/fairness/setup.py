@@ -10,6 +10,7 @@ import numpy as np
 
 from assay.core.model import Model
 from assay.fairness.form import InputForm
+from assay.fairness.incomplete import Incomplete
 from assay.fairness.technique import FairnessTest
 
 __all__ = ["FairnessSetup"]
@@ -41,3 +42,5 @@ class FairnessSetup:
     unknown_to_model: dict[str, list[str]] = field(default_factory=dict)
     # why a built-in dataset's true labels were left out (the model names its classes else)
     labels_left_out: str | None = None
+    # the data's rows with an empty value, set aside (--missing drop)
+    incomplete: Incomplete | None = None

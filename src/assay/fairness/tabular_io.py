@@ -23,6 +23,7 @@ import pandas as pd
 
 from assay.errors import UsageError
 from assay.fairness.column_blocks import encode_numbers, numeric_features, plain_numeric
+from assay.fairness.incomplete import ROWS_ATTR
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.schema_files import load_schema
 from assay.fairness.tables import LINE_ATTR, SOURCE_ATTR, read_table
@@ -315,21 +316,30 @@ class _Where:
 
     def __init__(self, frame: pd.DataFrame, source: str | None) -> None:
         self.source = source or str(frame.attrs.get(SOURCE_ATTR, "data"))
-        self.index = None if SOURCE_ATTR in frame.attrs else frame.index
-        first = frame.attrs.get(LINE_ATTR, 2 if self.index is None else None)
+        in_file = SOURCE_ATTR in frame.attrs
+        self.index = None if in_file else frame.index
+        # rows were set aside (--missing drop): each kept row's position in the data as given
+        self.positions = frame.attrs.get(ROWS_ATTR)
+        first = frame.attrs.get(LINE_ATTR, 2 if in_file else None)
         self.first_line: int | None = None if first is None else int(first)
 
     def error(self, row: int, column: str, message: str) -> UsageError:
-        line = None if self.first_line is None else self.first_line + row
+        place = row if self.positions is None else int(self.positions[row])
+        line = None if self.first_line is None else self.first_line + place
         label = "" if self.index is None else f" (index {_plain(self.index[row])!r})"
-        at = f"row {row + 1}{label}, column {column!r}"
+        at = f"row {place + 1}{label}, column {column!r}"
         return UsageError(f"{at}: {message}", path=self.source, line=line)
 
     def missing(self, col: pd.Series) -> str:
         """What to say of an empty value in ``col``: how many there are, and what to do."""
         n = int(col.isna().sum())
         many = f" ({n:,} rows are)" if n > 1 else ""
-        fix = "" if self.index is None else "; drop or fill missing values first (frame.dropna())"
+        fix = (
+            "; set the rows with an empty value aside with --missing drop, or fill them"
+            if self.index is None
+            else '; set such rows aside with missing="drop", or drop or fill them first '
+            "(frame.dropna())"
+        )
         return f"the value is empty{many}{fix}"
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.errors import UsageError
+from assay.models.skops_import import import_skops_io
 
 __all__ = ["SKOPS_TRUSTED", "read_pickle", "read_skops"]
 
@@ -56,7 +57,7 @@ def read_skops(path: str | Path, *, trust: Iterable[str] = ()) -> Any:
     """The object saved in a skops file, refusing types outside the allow-list and ``trust``."""
     p = _existing(path)
     try:
-        import skops.io as sio
+        sio = import_skops_io()
     except ImportError as exc:  # pragma: no cover - skops is a core dependency
         raise UsageError("reading .skops files needs the skops package", argument="MODEL") from exc
     try:

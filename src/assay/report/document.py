@@ -26,6 +26,7 @@ from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.errors import UsageError
 from assay.report.html import render_html
+from assay.report.json_text import dumps_document
 from assay.report.junit import render_junit
 
 __all__ = [
@@ -244,11 +245,6 @@ def _write_whole(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
-
-
-def dumps_document(doc: dict[str, Any]) -> str:
-    """The document as JSON text (indented, sorted keys, ASCII-safe, trailing newline)."""
-    return json.dumps(doc, indent=2, sort_keys=True, allow_nan=False) + "\n"
 
 
 def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:

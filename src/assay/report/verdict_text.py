@@ -89,7 +89,17 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
     by_p = max(rows, key=lambda d: (d["highest_p_in"], d.get("p_favourable") or 0))
     what = f"P({favourable!r})" if favourable else "the favourable class's probability"
     if tied:  # the class cannot tell who is favoured: the probability leads
-        low = min(rows, key=lambda d: d.get("p_favourable") or 0)
+        others = [d for d in rows if d is not by_p]
+        low = min(others, key=lambda d: d.get("p_favourable") or 0)
+        if all(
+            (d["highest_p_in"], d.get("p_favourable") or 0)
+            == (by_p["highest_p_in"], by_p.get("p_favourable") or 0)
+            for d in others
+        ):  # (a tie by probability too: no variant is named as favoured)
+            return (
+                f"{as_class}; by probability no variant leads either ({what} on average "
+                f"{by_p.get('p_favourable') or 0:.3f} for each)"
+            )
         return (
             f"the {by_p['value']} variant gets the highest {what} in "
             f"{percent(by_p['highest_p_in'])} of {of} (on average "

@@ -21,13 +21,13 @@ unreachable symbols (warning), infinite languages (warning).
 
 from __future__ import annotations
 
-import codecs
 import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from assay.core.textfile import read_text_file
 from assay.errors import UsageError
 
 __all__ = [
@@ -609,14 +609,6 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
 
 
-def _decoded(raw: bytes) -> str:
-    """A grammar file's text: UTF-8, or UTF-16 when it begins with that byte-order mark (as
-    editors on Windows save); a UTF-8 byte-order mark is not part of the text."""
-    if raw[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        return raw.decode("utf-16")
-    return raw.decode("utf-8-sig")
-
-
 def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     """Read and check a grammar file (or a built-in grammar: ``builtin:reviews``)."""
     spec = os.fspath(path) if isinstance(path, os.PathLike) else path
@@ -629,10 +621,10 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     else:
         raise UsageError("a grammar is a file path or builtin:NAME", argument="--grammar")
     try:
-        text = _decoded(p.read_bytes())
+        text = read_text_file(p, what="the grammar file", argument="--grammar")
     except FileNotFoundError:
         raise UsageError(f"no such grammar file: {p}", argument="--grammar", path=str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
         raise UsageError(
             f"cannot read the grammar: {reason}", argument="--grammar", path=str(p)

@@ -12,12 +12,12 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assay.core.model import Capabilities, Model, ModelInputs
+from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
 
 __all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
@@ -229,12 +229,12 @@ def load_label_map(
     or name); ``#`` comments.  An unknown classifier or label is a ``UsageError`` at its line."""
     where = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")  # (Notepad's byte-order mark)
+        text = read_text_file(path, what="the label map", argument="--label-map")
     except FileNotFoundError:
         raise UsageError(
             f"no such label map: {where}", argument="--label-map", path=where
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise UsageError(
             f"cannot read the label map: {exc}", argument="--label-map", path=where
         ) from None

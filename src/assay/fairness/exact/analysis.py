@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.display import number
+from assay.core.display import span
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
 from assay.fairness.exact.trees import TreeModel
@@ -277,6 +277,11 @@ def analyse(
     if data is not None and len(data):
         rows_atoms = np.stack([atoms[j].atom_of(data[:, j]) for j in range(len(atoms))], axis=1)
         n_rows = len(data)
+    # the data rows are a finite set: enumerate them first (exact even when the space is
+    # only bounded), within half the budget: a refinement that runs out of time would leave
+    # them none
+    data_bounds, data_note = _data_bounds(schema, model, a, data, t0 + 0.5 * time_budget)
+    t_refine = time.monotonic()
     root_box = list(full)
     fronts0 = [
         [descend(t, (0,), root_box, alpha) for t in range(n_trees)] for alpha in range(n_alpha)
@@ -302,7 +307,8 @@ def analyse(
             if spent > time_budget or len(queue) > max_queue:
                 timed_out = True
                 break
-            if give_up is not None and spent > give_up * time_budget and pend_mass >= 1.0:
+            refined = time.monotonic() - t_refine
+            if give_up is not None and refined > give_up * time_budget and pend_mass >= 1.0:
                 stalled = timed_out = True
                 break
             if tolerance > 0 and pend_mass <= tolerance:
@@ -390,8 +396,6 @@ def analyse(
     pend_rows = pend_rows if queue else 0
     exact = not queue
     uniform = (min(1.0, disc_mass), min(1.0, disc_mass + pend_mass))
-    # the data rows are a finite set: enumerate them (exact even when the space is bounded)
-    data_bounds, data_note = _data_bounds(schema, model, a, data, t0 + time_budget)
     boxes = [
         {
             "rule": describe_box(schema, atoms, b, skip=a),
@@ -636,7 +640,8 @@ def values_tried(f: Feature) -> str:
 def domain_text(f: Feature) -> str:
     if f.kind == "categorical":
         return f"{f.name} in {f.n_values} categories"
-    return f"{f.name} {f.kind} from {number(f.low or 0.0)} to {number(f.high or 0.0)}"
+    low, high = span(f.low or 0.0, f.high or 0.0)
+    return f"{f.name} {f.kind} from {low} to {high}"
 
 
 def box_conditions(
@@ -674,7 +679,7 @@ def condition_text(f: Feature, inside: list[Any]) -> str:
     """One feature's condition in the user's values."""
     if f.kind == "continuous":
         spans = _merge([(lo, hi) for lo, hi in inside])
-        return f"{f.name} " + " or ".join(f"{number(lo)} to {number(hi)}" for lo, hi in spans)
+        return f"{f.name} " + " or ".join("{} to {}".format(*span(lo, hi)) for lo, hi in spans)
     if inside and isinstance(inside[0], list):  # a wide integer feature: ranges
         spans = _merge([(lo, hi + 1) for lo, hi in inside])
         shown = ", ".join(f"{int(lo)}-{int(hi) - 1}" for lo, hi in spans)

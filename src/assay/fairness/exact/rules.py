@@ -194,6 +194,13 @@ def rule_figures(bs: BoxSet, keep: list[np.ndarray]) -> tuple[float, float, floa
     return _mass(bs, bs.masks, keep), _volume(bs, keep), _mass(bs, bs.masks, every)
 
 
+def _share(x: float) -> float:
+    """A share as exact as its figures: sums of products of weights round, so a rule all
+    discriminatory inside (or holding every IDI) may come out as 1 + 2e-16 or 1 - 2e-16
+    (an enumerated domain's inputs, each a box: 0.9999999999999998); both are 1."""
+    return 1.0 if abs(x - 1.0) <= 1e-12 else min(1.0, x)
+
+
 def _ordered(schema: Schema, j: int) -> bool:
     return not as_set(schema.features[j])
 
@@ -421,8 +428,7 @@ def exact_rules(
         if keep is None:
             break
         inside, volume, _ = rule_figures(bs, keep)
-        # (sums of products of weights: a full rule may come out as 1 + 2e-16)
-        share, recall = min(1.0, inside / volume), min(1.0, inside / total)
+        share, recall = _share(inside / volume), _share(inside / total)
         out.append(
             ExactRule(
                 _as_rule(bs, schema, keep),

@@ -432,6 +432,11 @@ class BaseSearch:
         if self.ledger.admitted >= self.max_classes:
             return "memory"
         if self.space is not None and self.ledger.admitted >= self.space:
+            if self.per_class < self.K:  # (ranked variants: not every value was compared)
+                return (
+                    f"space covered, each input compared with {self.per_class - 1} of the "
+                    f"{self.K - 1} other protected values"
+                )
             return "space covered"
         if self._finished:
             return "no new inputs"

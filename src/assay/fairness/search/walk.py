@@ -54,7 +54,9 @@ Variants (``variants``): with K > 2 protected combinations, each input is querie
 combination and the ``variants - 1`` others (default 1) most likely to flip its label, learnt
 online per own value from every variant queried (untried variants count as promising; ties go
 to the farthest values), so an input costs ``variants`` queries rather than K; a finding holds
-the variants queried.  ``variants="all"`` queries every combination.
+the variants queried.  ``variants="all"`` queries every combination, as "auto" does when the
+space is small and discrete and the budget pays for every input with every combination (else
+"space covered" would mean each input was compared with one other value only).
 
 Parameters were tuned on Adult (decision tree and MLP, protected sex) and checked on the planted
 bugs of ``tests/quality/test_fairness_search.py``; the query mode's (one setting for all data)
@@ -84,6 +86,7 @@ __all__ = ["OPTIMIZE", "WalkSearch"]
 _FIRST_ROUND = 64
 _QUERY_BATCH = 64
 _FIRST_QUERY_ROUND = 16  # query mode: fewer global samples before the first answers
+_ALL_VARIANTS_QUERIES = 1_000_000  # no query budget: every variant when the space takes fewer
 OPTIMIZE = ("auto", "queries", "time")
 _STATE_ARRAYS = (
     "pos",
@@ -286,6 +289,12 @@ class WalkSearch(WalkMoves, BaseSearch):
         if variants == "all":
             return self.K
         if variants == "auto":
+            # a small discrete space the budget pays for with every variant: all of them, so
+            # that covering the space compares each input with every protected value
+            left = self.model.remaining()
+            room = _ALL_VARIANTS_QUERIES if left is None else left
+            if self.space is not None and self.space * self.K <= room:
+                return self.K
             return min(self.K, 2)
         if isinstance(variants, str) or not isinstance(variants, (int, np.integer)):
             raise UsageError(
