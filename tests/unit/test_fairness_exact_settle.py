@@ -7,6 +7,7 @@ refined at once (one per thread)."""
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
@@ -46,6 +47,7 @@ GRID = np.array(
 KINDS = ["pairs", "boosting", "forest"]
 
 
+@functools.cache  # one fit per kind and process (each test only reads it)
 def _model(kind: str) -> Any:
     rng = np.random.default_rng(1)
     x = SCHEMA.sample_uniform(rng, 4000)
@@ -140,22 +142,57 @@ def test_a_settled_box_has_the_enumerated_mass(kind: str) -> None:
     assert not ok
 
 
-_SCRIPT = """
-import json, sys
-import tests.unit.test_fairness_exact_settle as t
-from assay.fairness.exact import ensemble
-from assay.fairness.exact.ensemble import refine
-kind, pieces = sys.argv[1], int(sys.argv[2])
-model = t._model(kind)
-flat = t._flat(model)
-ensemble._SETTLE_PIECES = pieces
-ensemble._CALL_STEPS = 5
-out = []
-for steps in (1, 4, 20, 10**6):
-    r = refine(flat, deadline=float("inf"), max_steps=steps, compiled=True)
-    out.append([r.disc_mass, r.disc_mass + float(r.pend_mass.sum()), r.settled])
-print(json.dumps(out))
-"""
+def _settle_stages(kind: str, pieces: int) -> list[list[float]]:
+    """The refinement's bounds after 1, 4, 20 and all its steps, boxes of at most ``pieces``
+    settled at once (the module's settings put back after)."""
+    from assay.fairness.exact.ensemble import refine
+
+    flat = _flat(_model(kind))
+    saved = ensemble._SETTLE_PIECES, ensemble._CALL_STEPS
+    ensemble._SETTLE_PIECES, ensemble._CALL_STEPS = pieces, 5
+    try:
+        out = []
+        for steps in (1, 4, 20, 10**6):
+            r = refine(flat, deadline=float("inf"), max_steps=steps, compiled=True)
+            out.append([r.disc_mass, r.disc_mass + float(r.pend_mass.sum()), r.settled])
+        return out
+    finally:
+        ensemble._SETTLE_PIECES, ensemble._CALL_STEPS = saved
+
+
+def _jit_on_here() -> bool:
+    """Whether this process runs numba's JIT (then a run with it on needs no new process)."""
+    from numba import config
+
+    return not config.DISABLE_JIT
+
+
+def _stages_in(jit: str, call: str, *args: str) -> Any:
+    """``call(*args)`` (a function of this module) with numba's JIT on or off: here when this
+    process has it as asked, else in a new process (``NUMBA_DISABLE_JIT`` is read at import)."""
+    if jit == "on" and _jit_on_here():
+        return globals()[call](*[int(a) if a.isdigit() else a for a in args])
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **os.environ,
+        "NUMBA_DISABLE_JIT": "1" if jit == "off" else "0",
+        "PYTHONPATH": str(root / "src"),
+    }
+    script = (
+        "import json, sys\nimport tests.unit.test_fairness_exact_settle as t\n"
+        "args = [int(a) if a.isdigit() else a for a in sys.argv[2:]]\n"
+        "print(json.dumps(getattr(t, sys.argv[1])(*args)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, call, *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize("jit", ["on", "off"])
@@ -166,22 +203,7 @@ def test_refinement_that_settles_boxes_equals_enumeration(kind: str, jit: str) -
     if not kernel.COMPILED:
         pytest.skip("numba is not installed (the optional extra assay[exact])")
     truth = float(_disc_rows(_model(kind)).mean())
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "NUMBA_DISABLE_JIT": "1" if jit == "off" else "0",
-        "PYTHONPATH": str(root / "src"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _SCRIPT, kind, "64"],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=True,
-    )
-    stages = json.loads(done.stdout.strip().splitlines()[-1])
+    stages = _stages_in(jit, "_settle_stages", kind, "64")
     for low, high, _ in stages:
         assert low - 1e-12 <= truth <= high + 1e-12, (low, truth, high)
     assert stages[-1][0] == pytest.approx(truth, abs=1e-12)
@@ -191,30 +213,38 @@ def test_refinement_that_settles_boxes_equals_enumeration(kind: str, jit: str) -
 
 
 # several heaps at once (``ensemble._refine_best_first`` with ``threads`` > 1)
-_THREADS_SCRIPT = """
-import json, sys, time
-import tests.unit.test_fairness_exact_settle as t
-from assay.fairness.exact import ensemble
-from assay.fairness.exact.ensemble import refine
-kind = sys.argv[1]
-flat = t._flat(t._model(kind))
-ensemble._ROUND_SECONDS = 0.002  # many rounds, so that the heaps are dealt anew
-ensemble._SPREAD = 2
-ensemble._SETTLE_PIECES = 8  # fewer boxes settled at once: more left to deal
-ensemble._REDEAL = 0.9
-dealt = []
-real = ensemble._deal
-def spy(heaps, n, cap):
-    dealt.append(n)
-    return real(heaps, n, cap)
-ensemble._deal = spy
-refine(flat, deadline=float("inf"), max_steps=1, compiled=True)  # compile first
-out = []
-for seconds in (0.01, 0.05, 1e6):
-    r = refine(flat, deadline=time.monotonic() + seconds, compiled=True, threads=2)
-    out.append([r.disc_mass, r.disc_mass + float(r.pend_mass.sum()), r.decided])
-print(json.dumps({"stages": out, "dealt": len(dealt)}))
-"""
+def _heap_stages(kind: str) -> dict[str, Any]:
+    """The bounds after 0.01 s, 0.05 s and to the end on two heaps (threads), dealt anew
+    often, and how many times they were dealt (the module's settings put back after)."""
+    import time
+
+    from assay.fairness.exact.ensemble import refine
+
+    flat = _flat(_model(kind))
+    names = ("_ROUND_SECONDS", "_SPREAD", "_SETTLE_PIECES", "_REDEAL", "_deal")
+    saved = {n: getattr(ensemble, n) for n in names}
+    dealt = []
+    real = ensemble._deal
+
+    def spy(heaps: Any, n: int, cap: int) -> Any:
+        dealt.append(n)
+        return real(heaps, n, cap)
+
+    ensemble._ROUND_SECONDS = 0.002  # many rounds, so that the heaps are dealt anew
+    ensemble._SPREAD = 2
+    ensemble._SETTLE_PIECES = 8  # fewer boxes settled at once: more left to deal
+    ensemble._REDEAL = 0.9
+    ensemble._deal = spy  # type: ignore[assignment]
+    try:
+        refine(flat, deadline=float("inf"), max_steps=1, compiled=True)  # compile first
+        out = []
+        for seconds in (0.01, 0.05, 1e6):
+            r = refine(flat, deadline=time.monotonic() + seconds, compiled=True, threads=2)
+            out.append([r.disc_mass, r.disc_mass + float(r.pend_mass.sum()), r.decided])
+        return {"stages": out, "dealt": len(dealt)}
+    finally:
+        for n, v in saved.items():
+            setattr(ensemble, n, v)
 
 
 @pytest.mark.parametrize("jit", ["on", "off"])
@@ -223,22 +253,7 @@ def test_refinement_on_two_heaps_equals_enumeration(kind: str, jit: str) -> None
     if not kernel.COMPILED:
         pytest.skip("numba is not installed (the optional extra assay[exact])")
     truth = float(_disc_rows(_model(kind)).mean())
-    root = Path(__file__).resolve().parents[2]
-    env = {
-        **os.environ,
-        "NUMBA_DISABLE_JIT": "1" if jit == "off" else "0",
-        "PYTHONPATH": str(root / "src"),
-    }
-    done = subprocess.run(
-        [sys.executable, "-c", _THREADS_SCRIPT, kind],
-        cwd=root,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=True,
-    )
-    got = json.loads(done.stdout.strip().splitlines()[-1])
+    got = _stages_in(jit, "_heap_stages", kind)
     for low, high, _ in got["stages"]:
         assert low - 1e-12 <= truth <= high + 1e-12, (low, truth, high)
     low, high, decided = got["stages"][-1]

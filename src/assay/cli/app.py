@@ -18,7 +18,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
-from functools import wraps
+from functools import cache, wraps
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -273,6 +273,8 @@ def main_options(
     """Test machine-learning models for the bugs accuracy hides."""
 
 
+@cache  # once per process: each call added every command again (typer keeps a list), and
+# each ``main()`` (a notebook's, a test suite's) then built them all: slower with every call
 def register() -> None:
     from assay.cli import fairness_cmd, prune_cmd, runs_cmd, text_cmd
 
@@ -343,7 +345,7 @@ def main(argv: list[str] | None = None) -> None:
             )
             leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)
-    _quick_end()
+    _quick_end(exiting=argv is None)
     sys.exit(code if isinstance(code, int) else 0)
 
 
@@ -372,15 +374,18 @@ def _with_value(exc: Exception, args: list[str], message: str) -> str:
     return f"{message} (given: {shown!r})"
 
 
-def _quick_end() -> None:
+def _quick_end(*, exiting: bool = True) -> None:
     """Skip the interpreter's final garbage collection: with a large run's objects alive
     it took 0.6-1.6 s after the last line was printed (a CI job waited for it, and a SIGTERM
     in that time turned the run's exit code into 143).  Everything the command owns is
     closed by now; what Python frees at exit is memory the process gives back anyway
     (``weakref.finalize`` and ``atexit`` hooks still run); the run stores still open are
-    closed here, so that none leaves its write-ahead log beside its file."""
+    closed here, so that none leaves its write-ahead log beside its file.  ``main(ARGS)``
+    called inside another program (a notebook, a test suite) is not its process's end: what
+    it left is collected as usual there (frozen, each call's leftovers were never freed)."""
     close_open_stores()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()
-    gc.freeze()
+    if exiting:
+        gc.freeze()
