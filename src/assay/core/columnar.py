@@ -105,7 +105,7 @@ def _encode_array(a: np.ndarray) -> tuple[list[dict[str, Any]], list[bytes | Non
     positions = int(np.prod(a.shape[1:], dtype=np.int64)) if a.ndim > 1 else 1
     if a.dtype.kind == "U" and a.size:
         return [{"how": "text"}], [_encode_text(a)]
-    if a.ndim == 0 or n == 0 or a.dtype.kind not in "biuf":
+    if a.ndim == 0 or a.size == 0 or a.dtype.kind not in "biuf":  # (n, 0): no column to keep
         return [{"how": "raw"}], [np.ascontiguousarray(a).tobytes()]
     if not _by_position(n, positions):
         return _encode_columns(a.reshape(-1, 1), a.dtype, first=None)
@@ -319,6 +319,8 @@ def _decode_array(spec: dict[str, Any], body: memoryview) -> np.ndarray:
     dtype = np.dtype(spec["dtype"])
     shape = tuple(spec["shape"])
     columns = spec["columns"]
+    if not columns:  # an empty array of rows of no value, as written before it was kept raw
+        return np.empty(shape, dtype=dtype)
     if columns[0]["how"] == "text":
         return _decode_text(bytes(_buf(columns[0], body)), dtype, shape)
     if dtype.kind not in "biuf":
