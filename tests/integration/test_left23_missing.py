@@ -203,3 +203,17 @@ def test_every_row_empty_somewhere_is_refused_naming_the_columns() -> None:
         )
     assert "every row" in str(exc.value) and "age: 1" in str(exc.value), str(exc.value)
     assert "note" not in str(exc.value)  # a column with no value is the schema's to name
+
+
+def test_rows_set_aside_that_held_a_protected_value_are_named_in_the_refusal() -> None:
+    """Every row of one sex had an empty hours: the refusal ("takes a single value") did not
+    say that --missing drop had set them aside."""
+    frame = _data(empty=0)
+    frame.loc[frame["sex"] == "M", "hours"] = np.nan
+    with pytest.raises(UsageError) as exc:
+        setup_fairness(
+            lambda x: np.zeros(len(x), dtype=int), data=frame, protected="sex", missing="drop"
+        )
+    said = str(exc.value)
+    assert "takes a single value" in said and "--missing drop set aside" in said, said
+    assert "--drop the column that empties them: hours" in said, said

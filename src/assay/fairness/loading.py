@@ -369,7 +369,17 @@ def _setup(
             f"name the protected attribute(s); columns are: {', '.join(the_schema.names)}",
             argument="--protected",
         )
-    check_protected(the_schema)
+    try:
+        check_protected(the_schema)
+    except UsageError as exc:
+        if incomplete is None:
+            raise
+        raise UsageError(  # the rows set aside may have held the other values
+            f"{exc.bare_message} (--missing drop set aside {incomplete.rows:,} of the "
+            f"{incomplete.of:,} rows, those with an empty value: fill them, or --drop the "
+            f"column that empties them: {incomplete.by_column[0][0]})",
+            argument=exc.argument,
+        ) from None
 
     by_position: tuple[str, ...] | None = None  # columns fed in order to a model naming none
     set_aside: tuple[str, ...] = ()  # data columns the model declares it does not take
