@@ -19,7 +19,7 @@ import numpy as np
 
 from assay.core.display import span
 from assay.fairness.estimate import wilson_interval
-from assay.fairness.schema import Feature, Schema
+from assay.fairness.schema import MISSING_LABEL, Feature, Schema
 
 __all__ = [
     "MAX_REGION_FEATURES",
@@ -249,28 +249,37 @@ def rule_text(schema: Schema, rule: Rule) -> str:
             parts.append(set_text(f, [int(c) for c in cond]))
             continue
         lo, hi = float(cond[0]), float(cond[1])
-        if f.kind == "integer" and f.value_labels is not None:
-            parts.append(labelled_range(f, int(lo), int(hi)))
-        elif f.kind == "integer":
-            at_low, at_high = lo <= f.encoded_low, hi >= f.encoded_high
-            if lo == hi:
-                parts.append(f"{f.name} = {int(lo)}")
-            elif at_low:
-                parts.append(f"{f.name} <= {int(hi)}")
-            elif at_high:
-                parts.append(f"{f.name} >= {int(lo)}")
+        if f.missing and hi > f.known_high:  # the range reaches the missing value
+            if lo > f.known_high:
+                parts.append(f"{f.name} is missing")
             else:
-                parts.append(f"{f.name} {int(lo)}-{int(hi)}")
-        else:
-            # (an end of the domain is said as such: "x <= 0.539", not "x 0.0000073 to 0.539")
-            low, high = span(lo, hi)
-            if lo <= f.encoded_low and hi < f.encoded_high:
-                parts.append(f"{f.name} <= {high}")
-            elif hi >= f.encoded_high and lo > f.encoded_low:
-                parts.append(f"{f.name} >= {low}")
-            else:
-                parts.append(f"{f.name} {low} to {high}")
+                known = _range_text(f, lo, f.known_high)
+                parts.append(f"({known} or {f.name} is missing)")
+            continue
+        parts.append(_range_text(f, lo, hi))
     return " and ".join(parts) if parts else "everywhere"
+
+
+def _range_text(f: Feature, lo: float, hi: float) -> str:
+    """An ordered feature's known values from ``lo`` to ``hi`` (encoded)."""
+    top = f.known_high
+    if f.kind == "integer" and f.value_labels is not None:
+        return labelled_range(f, int(lo), int(hi))
+    if f.kind == "integer":
+        if lo == hi:
+            return f"{f.name} = {int(lo)}"
+        if lo <= f.encoded_low:
+            return f"{f.name} <= {int(hi)}"
+        if hi >= top:
+            return f"{f.name} >= {int(lo)}"
+        return f"{f.name} {int(lo)}-{int(hi)}"
+    # (an end of the domain is said as such: "x <= 0.539", not "x 0.0000073 to 0.539")
+    low, high = span(lo, hi)
+    if lo <= f.encoded_low and hi < top:
+        return f"{f.name} <= {high}"
+    if hi >= top and lo > f.encoded_low:
+        return f"{f.name} >= {low}"
+    return f"{f.name} {low} to {high}"
 
 
 def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
@@ -282,19 +291,31 @@ def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
         f = schema.features[j]
         if as_set(f):
             out[f.name] = [typed_value(f, c) for c in cond]
-        elif f.kind == "integer" and f.value_labels is not None:
-            out[f.name] = [typed_value(f, v) for v in range(int(cond[0]), int(cond[1]) + 1)]
+            continue
+        lo, hi = float(cond[0]), float(cond[1])
+        empty = f.missing and hi > f.known_high  # the range reaches the missing value
+        hi = min(hi, f.known_high)
+        if lo > hi:
+            out[f.name] = [None]  # missing only
+            continue
+        if f.kind == "integer" and f.value_labels is not None:
+            out[f.name] = [typed_value(f, v) for v in range(int(lo), int(hi) + 1)]
         elif f.kind == "integer":
-            out[f.name] = [int(cond[0]), int(cond[1])]
+            out[f.name] = [int(lo), int(hi)]
         else:
-            out[f.name] = [float(cond[0]), float(cond[1])]
+            out[f.name] = [float(lo), float(hi)]
+        if empty:
+            out[f.name].append(None)  # (and missing)
     return out
 
 
 def typed_value(f: Feature, code: float) -> Any:
     """One encoded value as the data has it, typed for JSON (a region's ``values`` and
     witnesses): a category as given (``"Female"``, ``true``, ``1``), a named value or bin by
-    its name, an int, or a float to the six significant digits the text shows."""
+    its name, an int, or a float to the six significant digits the text shows; ``None``
+    for the missing value."""
+    if f.is_missing(code):
+        return None
     if f.kind == "categorical":
         return f.value(code) if f.value_labels is None else f.value_labels[int(code)]
     if f.kind == "integer":
@@ -331,7 +352,9 @@ def check_rule(
 
 def one_value(name: str, label: str) -> str:
     """``sex = Female``; a bin named by its bounds reads as one: ``hours >= 80`` (not ``hours
-    = >= 80``), ``hours in [40, 80)``."""
+    = >= 80``), ``hours in [40, 80)``; the missing value: ``income is missing``."""
+    if label == MISSING_LABEL:
+        return f"{name} is missing"
     if label.startswith(("<", ">")):
         return f"{name} {label}"
     if label.startswith("["):
@@ -349,7 +372,7 @@ def labelled_range(f: Feature, lo: int, hi: int) -> str:
         return set_text(f, list(range(lo, hi + 1)))
     if lo <= f.encoded_low:
         return f"{f.name} up to {f.label(hi)}"
-    if hi >= f.encoded_high:
+    if hi >= f.known_high:
         return f"{f.name} from {f.label(lo)}"
     return f"{f.name} {f.label(lo)} to {f.label(hi)}"
 

@@ -42,7 +42,7 @@ from assay.fairness.regions import (
     rule_values,
     typed_value,
 )
-from assay.fairness.schema import ROW_CELLS, Schema, rows_within
+from assay.fairness.schema import MISSING_DRAW, ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
@@ -391,6 +391,8 @@ def answer(
                 ex = withdrawn
                 warnings.append(f"{attribute}: {withdrawn}")
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
+        if schema.may_be_missing:  # the input space's draw gives them "missing" too
+            verdicts[-1]["may_be_missing"] = [f.name for f in schema.features if f.missing]
         directions.extend(_direction(schema, attribute, uniform, real, fav_index))
         if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any():
             # the sample missed a region the exact analysis found: one witness per box, asked
@@ -478,7 +480,7 @@ def answer(
             "reused_from_estimate": reused,
             "note": "an unbiased sample per attribute (uniform over the input space, and real "
             "rows when given): the estimate phase's inputs first, when it ran (no new "
-            "queries), then fresh draws",
+            "queries), then fresh draws" + (f"; {MISSING_DRAW}" if schema.may_be_missing else ""),
             "cut_by_time": cut,
         },
     }
