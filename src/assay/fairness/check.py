@@ -89,7 +89,9 @@ def check_fairness(
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected (a number
     by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take), missing
-    (``"drop"``: set aside the data's rows with an empty value, counted and said),
+    (``"drop"``: set aside the data's rows with an empty value, counted and said;
+    ``"value"``: test them, each column with an empty cell taking "missing" as one more value,
+    given to the model as NaN),
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
     encoding, optimize: "auto", "queries" or "time", what the default search spends
     sparingly).
