@@ -101,6 +101,40 @@ def test_a_pipeline_planted_on_a_missing_income_is_found_only_when_it_is_tested(
     assert aside.n_findings == 0, aside.headline  # no applicant without income was tested
 
 
+def test_retraining_refits_on_the_missing_values_and_lowers_the_share(tmp_path: Path) -> None:
+    """``--retrain``: the refit gets the training rows and the IDIs with their empty cells
+    (NaN, which the pipeline's imputer reads), and the share found on them falls."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.tree import DecisionTreeClassifier
+
+    data = _people()
+    model = make_pipeline(
+        make_column_transformer(
+            (OneHotEncoder(), ["sex"]),
+            (SimpleImputer(add_indicator=True), ["income"]),
+            remainder="passthrough",
+        ),
+        DecisionTreeClassifier(random_state=0),
+    ).fit(data, _labels(data))
+    result = _check(
+        model,
+        data.assign(y=_labels(data)),
+        tmp_path,
+        label="y",
+        missing="value",
+        retrain=True,
+        retrain_dir=tmp_path / "models",
+    )
+    mitigation = result.summary["mitigation"]
+    before = mitigation["before"]["estimate"]
+    rounds = [r["estimate"]["share"] for r in mitigation["rounds"]]
+    assert min(rounds) < before["share"] / 2, (before["share"], rounds)
+    assert {e["input"]["income"] for e in before["examples"]} == {"(missing)"}
+
+
 def test_the_model_gets_nan_in_a_float_column_never_a_code(tmp_path: Path) -> None:
     data = _people()
     clean = _Recorder(planted=False)
@@ -147,19 +181,21 @@ def test_an_empty_protected_value_is_one_more_protected_value(tmp_path: Path) ->
     n = 200
     sex = np.array(["F"] * n, dtype=object)
     sex[rng.random(n) < 0.3] = None  # "F" or empty: two values once empty is one
-    data = pd.DataFrame({"age": rng.integers(20, 60, n), "sex": sex})
+    data = pd.DataFrame({"age": rng.integers(20, 60, n), "sex": sex, "y": rng.integers(0, 2, n)})
 
     def model(rows: Any) -> np.ndarray:
         frame = pd.DataFrame(np.asarray(rows, dtype=object), columns=["age", "sex"])
         return frame["sex"].isna().astype(int).to_numpy()  # no sex given: rejected
 
-    result = _check(model, data, tmp_path, missing="value")
+    result = _check(model, data, tmp_path, missing="value", label="y")
     assert result.n_findings > 0, result.headline
     idis = result.findings(limit=None)
     assert set(idis["sex"].fillna("(empty)")) == {"F", "(empty)"}
+    assert set(result.group_metrics().by_group.index) == {"F", "(missing)"}
+    assert set(result.direction["value"]) == {"F", "(missing)"}
     assert any("one more protected value" in w for w in result.warnings), result.warnings
     with pytest.raises(UsageError, match="single value"):  # dropped, one value is left
-        _check(model, data, tmp_path, missing="drop")
+        _check(model, data, tmp_path, missing="drop", label="y")
 
 
 def test_a_tree_whose_missing_branch_discriminates_gets_no_exact_certificate(
