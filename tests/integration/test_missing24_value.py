@@ -202,7 +202,8 @@ def test_a_tree_whose_missing_branch_discriminates_gets_no_exact_certificate(
     tmp_path: Path,
 ) -> None:
     """scikit-learn trees send a missing value down their own branch; the exact analysis
-    does not follow it, so for such a run it says so instead of reading the trees."""
+    follows it (missing24b): an exact share above zero, no certificate, the rule says
+    "income is missing"."""
     from sklearn.tree import DecisionTreeClassifier
 
     rng = np.random.default_rng(3)
@@ -216,8 +217,11 @@ def test_a_tree_whose_missing_branch_discriminates_gets_no_exact_certificate(
     assert result.n_findings > 0, result.headline
     exact = result.exact.iloc[0]
     said = " ".join(str(v) for v in exact.to_dict().values())
-    assert "missing value" in said and "not read" in said, said
-    assert result.verdict.iloc[0]["basis"] == "sampled"
+    assert exact["status"] == "exact", said
+    assert exact["share_uniform_low"] > 0 and not exact.get("certificate"), said
+    assert exact["share_uniform_low"] == pytest.approx(0.1)  # income's missing tenth
+    rules = " ".join(str(r) for r in result.regions["rule"])
+    assert "income is missing" in rules, rules
 
 
 def test_the_command_line_reports_a_missing_value_never_nan(

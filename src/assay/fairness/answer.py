@@ -80,10 +80,10 @@ class AnswerOptions:
         }
 
 
-MISSING_TREES = (
-    "the run tests missing values (--missing value), and the exact analysis does not follow "
-    "a tree's branches for a missing value (nor an imputer's fill before it): its figures "
-    "could be wrong where a value is missing, so the trees are not read"
+MISSING_CONVERTED = (
+    "the run tests missing values (--missing value), and the trees were read from a "
+    "conversion of the model (another program's rewriting of it), whose handling of a "
+    "missing value is not known to be the model's: the trees are not read"
 )
 
 
@@ -105,8 +105,8 @@ def exact_analysis(
         reason = "exact analysis compares classes; a probability threshold is sampled"
         return dict.fromkeys(schema.protected, reason)
     t_read = time.monotonic() if started is None else started
-    if schema.may_be_missing and not isinstance(arrays, str):
-        arrays = MISSING_TREES
+    if schema.may_be_missing and getattr(arrays, "conversion", ""):
+        arrays = MISSING_CONVERTED
     model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
     if not isinstance(model, str):
         # the arrays must answer as the model does: check on a few inputs before trusting them

@@ -50,6 +50,8 @@ class TreeArrays:
     left: np.ndarray
     right: np.ndarray
     value: np.ndarray  # (n_nodes, k)
+    # where the model sends a missing value (NaN) at each node, True: left (None: not known)
+    missing_left: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -248,12 +250,16 @@ def _sk_tree(t: Any, *, normalise: bool, column: int | None = None, k: int = 0) 
     feature = np.asarray(t.feature, dtype=np.int64).copy()
     left = np.asarray(t.children_left, dtype=np.int64)
     feature[left < 0] = -1
+    # scikit-learn >= 1.3 sends NaN where each node says, also where training saw none (there:
+    # to the child that had more samples); older versions refuse NaN at predict time
+    going = getattr(t, "missing_go_to_left", None)
     return TreeArrays(
         feature=feature,
         threshold=np.asarray(t.threshold, dtype=np.float64),
         left=left,
         right=np.asarray(t.children_right, dtype=np.int64),
         value=value,
+        missing_left=None if going is None else np.asarray(going, dtype=bool),
     )
 
 
@@ -327,6 +333,7 @@ def _hist_gradient_boosting(est: Any) -> Ensemble | str:
                     left=np.asarray(nodes["left"], dtype=np.int64),
                     right=np.asarray(nodes["right"], dtype=np.int64),
                     value=value,
+                    missing_left=np.asarray(nodes["missing_go_to_left"], dtype=bool),
                 )
             )
     ensemble = _bare(tuple(trees), "sum", base=base, cut=0.0)
@@ -535,7 +542,8 @@ def _equalities(equal: list[tuple[int, float]], inputs32: bool) -> Callable[[Any
     def transform(raw: Any) -> np.ndarray:
         x = np.asarray(raw, dtype=np.float64)
         seen = x.astype(np.float32) if inputs32 else x
-        sides = [seen[:, c] != v for c, v in equal]
+        # a missing value stays NaN: the split's node says where it goes
+        sides = [np.where(np.isnan(seen[:, c]), np.nan, seen[:, c] != v) for c, v in equal]
         return np.column_stack([x, *sides]).astype(np.float64)
 
     return transform
@@ -595,6 +603,10 @@ def _onnx_trees(
     c_tree = np.asarray(attrs["class_treeids"], dtype=np.int64)
     c_node = np.asarray(attrs["class_nodeids"], dtype=np.int64)
     c_weight = np.asarray(attrs["class_weights"], dtype=np.float32).astype(np.float64)
+    # a NaN goes the true way where this is 1, else the way its comparison (false) sends it
+    tracks = np.zeros(len(modes), dtype=bool)
+    if attrs.get("nodes_missing_value_tracks_true"):
+        tracks = np.asarray(attrs["nodes_missing_value_tracks_true"], dtype=np.int64) != 0
     out: list[TreeArrays] = []
     columns: dict[tuple[int, float], int] = {}
     for t in np.unique(tree_ids):
@@ -604,10 +616,15 @@ def _onnx_trees(
         threshold = np.zeros(n)
         left = np.full(n, -1, dtype=np.int64)
         right = np.full(n, -1, dtype=np.int64)
+        missing_left = np.zeros(n, dtype=bool)
         for i in sel:
             nid, mode = int(node_ids[i]), modes[i]
             if mode == "LEAF":
                 continue
+            # left is the true way for LEQ, LT and EQ; NaN != v is true, so NEQ sends it true
+            true_left = mode in ("BRANCH_LEQ", "BRANCH_LT", "BRANCH_EQ")
+            nan_true = bool(tracks[i]) or mode == "BRANCH_NEQ"
+            missing_left[nid] = nan_true == true_left
             thr = float(values[i])
             below = float(np.nextafter(np.float32(thr), np.float32(-np.inf)))
             if mode == "BRANCH_LEQ":
@@ -637,5 +654,5 @@ def _onnx_trees(
         value = np.zeros((n, k))
         mine = np.flatnonzero(c_tree == t)
         np.add.at(value, (c_node[mine], class_ids[mine]), c_weight[mine])
-        out.append(TreeArrays(feature, threshold, left, right, value))
+        out.append(TreeArrays(feature, threshold, left, right, value, missing_left))
     return tuple(out)

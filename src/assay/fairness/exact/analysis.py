@@ -678,10 +678,13 @@ def describe_box(schema: Schema, atoms: tuple[Any, ...], box: list[int], *, skip
 def condition_text(f: Feature, inside: list[Any]) -> str:
     """One feature's condition in the user's values (the missing value, when inside, said
     as such: ``(income >= 50 or income is missing)``)."""
-    if f.missing and f.kind != "continuous" and inside:
+    if f.missing and inside:
         top = f.encoded_high  # the missing value's code
-        if isinstance(inside[0], list):
-            rest: list[Any] = [[lo, min(hi, top - 1)] for lo, hi in inside if lo < top]
+        if f.kind == "continuous":  # the missing atom: from the known high to the top
+            rest: list[Any] = [[lo, hi] for lo, hi in inside if hi <= f.known_high]
+            empty = len(rest) < len(inside)
+        elif isinstance(inside[0], list):
+            rest = [[lo, min(hi, top - 1)] for lo, hi in inside if lo < top]
             empty = any(hi >= top for _, hi in inside)
         else:
             rest = [c for c in inside if float(c) != top]

@@ -49,6 +49,7 @@ def compose(
             left=np.asarray(t.left, dtype=np.int64),
             right=np.asarray(t.right, dtype=np.int64),
             value=np.asarray(t.value, dtype=np.float64),
+            missing_left=_missing_left(t),
         )
         for t in trees
     )
@@ -66,6 +67,9 @@ def compose(
             f"the trees split on column {used} but the model's input has {len(columns)} "
             "columns after preprocessing"
         )
+    unknown = _nan_unknown(plain, columns)
+    if unknown is not None:
+        return unknown
     return TreeModel(
         trees=plain,
         columns=columns,
@@ -114,17 +118,41 @@ def passing32(threshold: Any) -> np.ndarray:
     return np.where(np.isfinite(out) & np.isfinite(t), out, t)
 
 
+def _missing_left(tree: Any) -> np.ndarray | None:
+    going = getattr(tree, "missing_left", None)
+    return None if going is None else np.asarray(going, dtype=bool)
+
+
+def _nan_unknown(trees: tuple[Tree, ...], columns: tuple[Column, ...]) -> str | None:
+    """Why the trees cannot be read when a missing value reaches a split of theirs whose
+    way for it is not known (None: every such split says where it goes)."""
+    nan_columns = {c for c, col in enumerate(columns) if col.may_be_nan()}
+    for tree in trees:
+        if tree.missing_left is None and nan_columns & set(
+            tree.feature[tree.feature >= 0].tolist()
+        ):
+            return (
+                "a missing value reaches the trees as NaN, and the trees as read do not say "
+                "where NaN goes at their splits"
+            )
+    return None
+
+
 def _identity(schema: Schema, j: int) -> Column:
+    """The feature itself as the model's column (a missing value: NaN)."""
     f = schema.features[j]
     if f.kind == "continuous" or (f.kind == "integer" and (f.n_values or 0) > WIDE):
-        return Column(j)
+        return Column(j, missing_above=f.known_high if f.missing else None)
     if f.kind == "categorical":
         try:
             table = np.asarray(f.categories, dtype=np.float64)
         except (TypeError, ValueError):
-            table = np.arange(f.n_values or 1, dtype=np.float64)
-        return Column(j, table, low=0.0)
-    return Column(j, np.arange(f.encoded_low, f.encoded_high + 1), low=f.encoded_low)
+            table = np.arange(len(f.categories or ()), dtype=np.float64)
+    else:
+        table = np.arange(f.encoded_low, f.known_high + 1, dtype=np.float64)
+    if f.missing:
+        table = np.append(table, np.nan)
+    return Column(j, table, low=f.encoded_low)
 
 
 def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Column, ...] | str:
@@ -132,6 +160,10 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
 
     def columns_of(encoded: np.ndarray) -> np.ndarray:
         return np.asarray(transform(schema.decode(encoded)), dtype=np.float64)
+
+    def moved(out: np.ndarray) -> np.ndarray:  # NaN (a missing value) equals NaN here
+        same = (out == ref) | (np.isnan(out) & np.isnan(ref))
+        return np.flatnonzero(np.any(~same, axis=0))
 
     ref = columns_of(base_row[None])[0]
     owner = np.full(len(ref), -1)
@@ -141,9 +173,11 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
         if _ranged(f):
             # a continuous feature's own bounds (rounding them would measure the slope
             # between other points than the ones it is divided by)
-            grid = np.linspace(f.encoded_low, f.encoded_high, 3)
+            grid = np.linspace(f.encoded_low, f.known_high, 3)
             if f.kind != "continuous":
                 grid = np.round(grid)
+            if f.missing:  # what the column is when the feature is missing, probed last
+                grid = np.append(grid, f.encoded_high)
         else:
             grid = np.arange(f.encoded_low, f.encoded_high + 1)
         grids.append(grid)
@@ -151,10 +185,10 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
         rows[:, j] = grid
         out = columns_of(rows)
         probes.append(out)
-        moved = np.flatnonzero(np.any(out != ref, axis=0))
-        if np.any(owner[moved] >= 0):
+        changed = moved(out)
+        if np.any(owner[changed] >= 0):
             return "a column in front of the trees depends on two features"
-        owner[moved] = j
+        owner[changed] = j
     columns: list[Column] = []
     for c in range(len(ref)):
         j = int(owner[c])
@@ -169,12 +203,21 @@ def _probe(schema: Schema, transform: Callable[[Any], np.ndarray]) -> tuple[Colu
         f = schema.features[j]
         values = probes[j][:, c]
         if _ranged(f):
-            lo, mid, hi = (float(v) for v in grids[j])  # the points probed
-            slope = (values[-1] - values[0]) / (hi - lo) if hi > lo else 0.0
+            lo, mid, hi = (float(v) for v in grids[j][:3])  # the points probed
+            slope = (values[2] - values[0]) / (hi - lo) if hi > lo else 0.0
             offset = values[0] - slope * lo
             if not np.isclose(values[1], slope * mid + offset):
                 return f"the column derived from {f.name} is not an affine function of it"
-            columns.append(Column(j, None, scale=float(slope), offset=float(offset)))
+            columns.append(
+                Column(
+                    j,
+                    None,
+                    scale=float(slope),
+                    offset=float(offset),
+                    missing_above=f.known_high if f.missing else None,
+                    at_missing=float(values[3]) if f.missing else float("nan"),
+                )
+            )
         else:
             columns.append(Column(j, values.copy(), low=f.encoded_low))
     return tuple(columns)

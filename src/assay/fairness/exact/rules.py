@@ -144,7 +144,12 @@ def box_set(schema: Schema, atoms: tuple[Any, ...], boxes: list[list[int]], *, s
         else:
             cuts = np.asarray(at.cuts, dtype=np.float64)
             weights.append(np.asarray(at.weight, dtype=np.float64))
-            starts.append(cuts[:-1])
+            first = cuts[:-1].copy()
+            if at.missing_above is not None and not at.integer:
+                # the missing atom starts past the known high (a rule on it alone says
+                # "x is missing", never a range ending at the known high)
+                first[-1] = np.nextafter(at.missing_above, np.inf)
+            starts.append(first)
             ends.append(cuts[1:] - (1.0 if at.integer else 0.0))
         n_cells = len(weights[-1])
         table = np.array(rows, dtype=np.float64).reshape(len(rows), n_cells)

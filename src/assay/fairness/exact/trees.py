@@ -32,6 +32,9 @@ class Tree:
     left: np.ndarray  # (n_nodes,) int64
     right: np.ndarray  # (n_nodes,) int64
     value: np.ndarray  # (n_nodes, k) float64: the leaf's output vector
+    # where a missing value (NaN) goes at each node: True left (None: not known, so the
+    # trees are read only where no NaN reaches them: ``compose``)
+    missing_left: np.ndarray | None = None
 
     @property
     def n_outputs(self) -> int:
@@ -47,6 +50,16 @@ class Column:
     low: float = 0.0
     scale: float = 1.0  # continuous features: scale * x + offset
     offset: float = 0.0
+    # a ranged feature that may be missing: encoded values above this mean missing, and the
+    # column is then ``at_missing`` (NaN, or what an imputer in front fills in)
+    missing_above: float | None = None
+    at_missing: float = float("nan")
+
+    def may_be_nan(self) -> bool:
+        """Whether the column is NaN for some encoded value (a missing one)."""
+        if self.table is not None:
+            return bool(np.isnan(self.table).any())
+        return self.missing_above is not None and bool(np.isnan(self.at_missing))
 
 
 @dataclass(frozen=True)
@@ -145,6 +158,8 @@ class TreeModel:
                 x[:, c] = col.table[np.rint(v - col.low).astype(np.int64)]
             else:
                 x[:, c] = col.scale * v + col.offset
+                if col.missing_above is not None:
+                    x[v > col.missing_above, c] = col.at_missing
         return x
 
     @staticmethod
@@ -154,7 +169,10 @@ class TreeModel:
         while active.any():
             idx = np.flatnonzero(active)
             nd = node[idx]
-            go_left = x[idx, tree.feature[nd]] <= tree.threshold[nd]
+            seen = x[idx, tree.feature[nd]]
+            go_left = seen <= tree.threshold[nd]
+            if tree.missing_left is not None:
+                go_left = np.where(np.isnan(seen), tree.missing_left[nd], go_left)
             node[idx] = np.where(go_left, tree.left[nd], tree.right[nd])
             active = tree.feature[node] >= 0
         out: np.ndarray = tree.value[node]
