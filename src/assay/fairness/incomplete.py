@@ -158,8 +158,8 @@ class Empty:
             f'Tested empty values (--missing value): {len(shown)} column(s) take "missing" '
             f"as one more value (empty cells in the data by column: {', '.join(shown[:6])}"
             f"{', ...' if len(shown) > 6 else ''}); the model is given it as an empty cell, "
-            f"as pandas reads one{also}; {MISSING_DRAW}; the exact analysis does not "
-            "read trees here (their branches for a missing value are not followed)"
+            f"as pandas reads one{also}; {MISSING_DRAW}; the exact analysis follows "
+            "the trees' own branch for a missing value (or an imputer's fill in front)"
         )
 
     def to_json(self) -> dict[str, Any]:
