@@ -105,6 +105,8 @@ class Estimate:
     precision: float | None = None
     stopped: str = "precision"
     examples: tuple[dict[str, Any], ...] = field(default=(), compare=False)
+    # the columns whose draw gives "missing" as one more value (--missing value; uniform)
+    missing: tuple[str, ...] = ()
 
     @classmethod
     def of(
@@ -118,6 +120,7 @@ class Estimate:
         precision: float | None = None,
         stopped: str = "precision",
         examples: Sequence[dict[str, Any]] = (),
+        missing: Sequence[str] = (),
     ) -> Estimate:
         low, high = wilson_interval(k, n, confidence)
         return cls(
@@ -132,6 +135,7 @@ class Estimate:
             precision=precision,
             stopped=stopped,
             examples=tuple(examples),
+            missing=tuple(missing),
         )
 
     @property
@@ -153,7 +157,7 @@ class Estimate:
             "stopped": self.stopped,
             "examples": to_jsonable(list(self.examples)),
             "text": self.describe(),
-        }
+        } | ({"missing": list(self.missing)} if self.missing else {})
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> Estimate:
@@ -169,6 +173,7 @@ class Estimate:
             precision=d.get("precision"),
             stopped=str(d.get("stopped", "precision")),
             examples=tuple(d.get("examples", ())),
+            missing=tuple(str(m) for m in d.get("missing", ())),
         )
 
     def interval_text(self) -> str:
@@ -177,6 +182,8 @@ class Estimate:
 
     def describe(self) -> str:
         where = _WHERE.get(self.distribution, self.distribution)
+        if self.missing and self.distribution == "uniform":  # as the answer's share line says
+            where += f", with {', '.join(self.missing)} missing as one more value"
         level = f"{100 * self.confidence:g} %"
         text = (
             f"estimated share of discriminatory inputs ({where}): {_pct(self.share)} "
@@ -233,6 +240,7 @@ class EstimateSearch:
         self.first_batch, self.max_batch = first, most
         self.max_samples = int(max_samples)
         self.data = self._check(data)
+        self._missing = tuple(f.name for f in schema.features if f.missing)
         self.oracle = Oracle(schema, model, threshold=threshold)
         self.K = self.oracle.K
         m = len(self.distributions)
@@ -356,6 +364,7 @@ class EstimateSearch:
                         precision=self.precision,
                         stopped=self._stopped(k, n),
                         examples=self._examples(j),
+                        missing=self._missing if name == "uniform" else (),
                     )
                 )
         return out
