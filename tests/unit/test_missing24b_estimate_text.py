@@ -53,3 +53,12 @@ def test_the_data_estimate_and_a_run_without_missing_values_say_nothing_of_it() 
     )
     est = estimate_share(plain, _Missing(), np.random.default_rng(0), precision=0.05)
     assert "missing" not in est.describe() and "missing" not in est.to_json()
+
+
+def test_the_retraining_comparison_says_it_too() -> None:
+    """``--retrain``'s before/after text names the distribution in its own words
+    (``Estimate.where``): the missing values' draw is said there too."""
+    est = Estimate.of("uniform", 3, 100, missing=("income",))
+    assert est.where({"uniform": "uniform over the schema's input space"}).endswith(
+        "with income missing as one more value"
+    )

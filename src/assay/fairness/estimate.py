@@ -180,10 +180,16 @@ class Estimate:
         """The share and its interval, e.g. '3.1 % (2.9–3.3 %)'."""
         return f"{_pct(self.share)} ({_pct(self.low)[:-2]}–{_pct(self.high)})"
 
-    def describe(self) -> str:
-        where = _WHERE.get(self.distribution, self.distribution)
+    def where(self, names: dict[str, str] | None = None) -> str:
+        """What was sampled (``names``: other words for the distributions), with the
+        columns whose missing value the uniform draw gives as one more value."""
+        where = (names or _WHERE).get(self.distribution, self.distribution)
         if self.missing and self.distribution == "uniform":  # as the answer's share line says
             where += f", with {', '.join(self.missing)} missing as one more value"
+        return where
+
+    def describe(self) -> str:
+        where = self.where()
         level = f"{100 * self.confidence:g} %"
         text = (
             f"estimated share of discriminatory inputs ({where}): {_pct(self.share)} "

@@ -207,7 +207,7 @@ class MitigationReport:
             f"{self.added_rows:,} rows added). Measured afresh for this comparison (one new "
             "sample for before, after and control, so the before figure differs a little from "
             "the run's own estimate), the share of discriminatory inputs "
-            f"({where.get(b.distribution, b.distribution)}) {change} {b.interval_text()} "
+            f"({b.where(where)}) {change} {b.interval_text()} "
             f"to {a.interval_text()}; the refit-only control {control} {c.interval_text()}. "
             f"Held-out accuracy {_pct(self.before.accuracy)} before, "
             f"{_pct(self.after.accuracy)} after, {_pct(self.control.accuracy)} for the control."
