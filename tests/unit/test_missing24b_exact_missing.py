@@ -104,6 +104,10 @@ MODELS = {
     "forest": lambda: RandomForestClassifier(n_estimators=10, random_state=0),
     "extra-trees": lambda: ExtraTreesClassifier(n_estimators=10, random_state=0),
     "hist-gradient-boosting": lambda: HistGradientBoostingClassifier(max_iter=20),
+    # native categorical splits: a missing code goes where the booster sends missing values
+    "hist-gradient-boosting-categorical": lambda: HistGradientBoostingClassifier(
+        max_iter=20, categorical_features=[0, 2]
+    ),
     # GradientBoosting refuses NaN: in front of it, an imputer's fill is composed
     "imputed-gradient-boosting": lambda: make_pipeline(
         SimpleImputer(strategy="median"), GradientBoostingClassifier(n_estimators=20)
