@@ -107,6 +107,8 @@ def enumerate_share(
                 f"the {n_rows:,} data rows are inputs of the domain: their share is read from "
                 "its answers (no query of their own)"
             )
+    # the rows asked of the model (rows read from the domain's answers asked nothing)
+    rows_asked = n_rows if data_share is not None and looked_up is None else 0
     share = changed / size if size else 0.0
     certificate = None
     if changed == 0:
@@ -140,7 +142,7 @@ def enumerate_share(
         source=source,
         assumptions=assumptions,
         certificate=certificate,
-        queries=0 if trees else (size + (n_rows if data_share is not None else 0)) * k,
+        queries=0 if trees else (size + rows_asked) * k,
         idi_rows=idi_rows,
         every_box_note=None
         if idi_rows is not None
