@@ -1,5 +1,5 @@
 """``assay show`` says the notes a run printed (mutation24): each note of a fairness run once,
-as the run wrote it, and a text run's warnings too."""
+as the run wrote it, and a text run's warnings too (its grammar's were not said)."""
 
 from __future__ import annotations
 
@@ -74,7 +74,8 @@ def test_show_says_each_note_of_a_fairness_run_once_as_the_run_wrote_it(
 
 def test_show_says_a_text_runs_warnings(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "models.py").write_text(_TEXT_MODELS)
-    (tmp_path / "g.txt").write_text('S -> "the food is" A\nA -> " good" | " bad" | " fine"\n')
+    grammar = 'S -> "the food is" A\nA -> " good" | " bad" | " fine"\nX -> "never"\n'
+    (tmp_path / "g.txt").write_text(grammar)
     store = tmp_path / "runs.db"
     models = [f"{tmp_path / 'models.py'}:{name}" for name in ("steady", "moody")]
     ran = assay_here(
@@ -87,3 +88,7 @@ def test_show_says_a_text_runs_warnings(tmp_path: Path, capsys: pytest.CaptureFi
     assert "not deterministic" in ran.stdout + ran.stderr, ran
     shown = assay_here(capsys, "show", _run_id(capsys, store), "--store", str(store))
     assert any("not deterministic" in n for n in _notes(shown.stdout + shown.stderr)), shown
+    # the grammar's warning, printed by the run, was not said by show
+    assert "symbol 'X' is unreachable from 'S'" in ran.stderr, ran
+    unreachable = [n for n in _notes(shown.stdout + shown.stderr) if "'X' is unreachable" in n]
+    assert len(unreachable) == 1, shown

@@ -487,8 +487,11 @@ def _resume_hint(record: RunRecord, store: Path) -> str:
 
 def _warnings(summary: dict[str, Any]) -> list[str]:
     """The run's warnings (the notes it printed on how it read the model and data, and its
-    answer's caveats), each once."""
-    said = [str(w) for w in summary.get("warnings") or [] if str(w).strip()]
+    answer's caveats; a text run's grammar warnings, kept with its search), each once."""
+    text = summary.get("text")
+    grammar = text.get("warnings") if isinstance(text, dict) else None
+    every = [*(summary.get("warnings") or []), *(grammar or [])]
+    said = [str(w) for w in every if str(w).strip()]
     return list(dict.fromkeys(said))
 
 
