@@ -69,3 +69,16 @@ def test_why_a_rule_is_sampled_is_said_of_its_own_attribute_only() -> None:
     ]
     text = _where({"regions": [rule], "exact": exact}, verdict)
     assert "age 31-38" in text and "not learned" not in text, text
+
+
+def test_the_variant_leading_by_probability_is_compared_with_another() -> None:
+    """Tied by class; female gets the highest probability in 60 % of the IDIs but the lower
+    one on average: the line compares it with male's average, not with its own."""
+    from assay.report.verdict_text import favoured_text
+
+    rows = [_row("female", 0.5), _row("male", 0.5)]
+    rows[0].update(highest_p_in=0.6, p_favourable=0.40)
+    rows[1].update(highest_p_in=0.4, p_favourable=0.55)
+    text = favoured_text(rows, "approved", "IDIs")
+    assert text.startswith("the female variant gets the highest P('approved') in 60.00 %"), text
+    assert "(on average 0.400, against 0.550 for male)" in text, text

@@ -24,3 +24,8 @@ def test_a_set_of_thirteen_names_its_first_ten_and_how_many() -> None:
 
 def test_a_bound_below_a_trillionth_keeps_its_exponent() -> None:
     assert span(0.0, 1e-13) == ("0", "1e-13")
+
+
+def test_a_small_bound_is_written_with_the_decimals_that_show_it() -> None:
+    """Not "0 to 0.0004": 0.00002 is no zero."""
+    assert span(0.00002, 0.0004) == ("0.00002", "0.0004")

@@ -74,3 +74,17 @@ def test_a_column_of_bytes_that_does_not_deflate_is_kept_as_it_is() -> None:
     assert len(blob) < len(noise) + 200  # deflated, random bytes would grow
     text = np.frombuffer(b'{"key": "1"}\n' * 400, dtype=np.uint8)
     assert len(encode_array(text)) < len(text) // 4
+
+
+def test_rows_of_no_value_stored_with_no_column_are_read_back() -> None:
+    """A store of schema 3 written before (n, 0) arrays were kept raw holds them with no
+    column (a text finding's empty top-k set): read back, not an IndexError."""
+    import json
+    import struct
+
+    from assay.core.columnar import MAGIC
+
+    head = {"arrays": {"a": {"dtype": "<f8", "shape": [5, 0], "columns": []}}}
+    text = json.dumps(head).encode()
+    back = decode_array(MAGIC + struct.pack("<I", len(text)) + text)
+    assert back.shape == (5, 0) and back.dtype == np.float64
