@@ -45,3 +45,16 @@ def test_option_names_are_whole_on_a_narrow_terminal(
     text = _help("backdoor", capsys, monkeypatch, columns=40)
     for name in ("--max-queries-per-image", "--no-filter-images", "--export-filter"):
         assert name in text, (name, text)
+
+
+@pytest.mark.parametrize("command", ["show", "fairness"])
+def test_the_help_option_reads_long_name_first_whatever_order_click_gives(
+    command: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click makes the help option's names from a set: "-h, --help" in one process and
+    "--help, -h" in the next (Python's hash seed); here it gives the short name first."""
+    from typer._click.core import Command
+
+    monkeypatch.setattr(Command, "get_help_option_names", lambda self, ctx: ["-h", "--help"])
+    text = _help(command, capsys, monkeypatch)
+    assert "│ --help, -h " in text and "-h, --help" not in text, text
