@@ -459,6 +459,7 @@ def answer(
                     "sampled" if exact_found is None else "exact",
                     why,
                     time.monotonic() - t_r,
+                    exact_found,
                 )
         del f
     return {
