@@ -80,6 +80,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 "--fail-on threshold, so a larger sample could turn it)"
             )
         for where, of in (
+            ("exact", "IDIs"),  # every IDI of a domain enumerated input by input
             ("uniform", "IDIs"),
             ("exact boxes", "the exact boxes' witnesses"),
             ("data", "the data rows' IDIs"),  # (the input space's sample met none)
@@ -90,7 +91,10 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if d["attribute"] == v["attribute"] and d["distribution"] == where
             ]
             if fav and fav[0]["idis"]:
-                if where == "uniform" and v.get("basis") != "sampled":
+                if where == "exact":
+                    n = int(fav[0]["idis"])
+                    of = f"the domain's {n:,} IDI{'' if n == 1 else 's'} (exact: every one counted)"
+                elif where == "uniform" and v.get("basis") != "sampled":
                     # beside an exact share, who is favoured is still of the sample's IDIs:
                     # said, with their number
                     n = int(fav[0]["idis"])
