@@ -107,3 +107,15 @@ def test_an_option_the_run_would_ignore_or_refuse_late_is_refused_before_it(
     assert code == 2, out + err
     assert said in err
     assert not store.exists()  # no run made, nothing searched first
+
+
+def test_the_api_refuses_a_schema_file_beside_a_dataset_too(tmp_path: Path) -> None:
+    import assay
+    from assay.errors import UsageError
+
+    with pytest.raises(UsageError, match="brings its own schema"):
+        assay.check_fairness(
+            dataset="german", schema=tmp_path / "s.yaml", protected="sex", max_queries=300,
+            store=tmp_path / "r.db",
+        )  # fmt: skip
+    assert not (tmp_path / "r.db").exists()
