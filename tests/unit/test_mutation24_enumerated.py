@@ -54,9 +54,12 @@ def test_the_queries_said_are_those_asked_when_the_rows_are_read_from_the_domain
 
 
 def test_the_queries_said_count_the_rows_when_they_were_asked() -> None:
+    """Rows off the domain's grid (a = 2.5) are asked of their own, and counted."""
     model = _Counting()
-    got = _share(_data(100), 10_000, model)
-    assert model.asked == got.queries == (32 + 100) * 2
+    data = _data(100)
+    data[:, 0] += 0.5
+    got = _share(data, 10_000, model)
+    assert model.asked == got.queries == (32 + 100) * 2 and got.data is not None
 
 
 def test_a_domain_that_takes_exactly_the_bound_is_counted() -> None:

@@ -121,6 +121,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"          (resume: {_resume_hint(r, store)})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
+        from assay.report.document import bytes_bound
+
+        if bound := bytes_bound(the_store.witness_counts(r.id), the_store.keep_policy(r.id)):
+            out.say(f"          (note: {bound})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
         failed = not_a_pass(r.summary) if r.status in ENDED else None
         if failed:  # said first, as the reports say it: such a run has not passed
