@@ -284,6 +284,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "dataset's default)",
                 argument="--protected",
             )
+        from assay.fairness.loading import refuse_beside_dataset
+
+        refuse_beside_dataset(dataset, schema=schema, label=label, drop=drop)
         out = Output(quiet=quiet, as_json=as_json)
         keep = parse_keep(keep_findings)  # checked before anything is loaded or created
         rule = parse_fail_on(fail_on)

@@ -20,9 +20,16 @@ from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
-from assay.fairness.verdict import FailRule, answer
+from assay.fairness.verdict import FailRule, answer, favourable_class
 
-__all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
+__all__ = [
+    "AnswerOptions",
+    "add_answer",
+    "check_favourable",
+    "compute_answer",
+    "exact_analysis",
+    "store_answer",
+]
 
 _ANSWER_STREAM = 0xA5
 AUTO_GIVE_UP = 0.2
@@ -331,6 +338,15 @@ def _contradicted_certificates(summary: dict[str, Any]) -> None:
             "figures are not to be trusted"
         )
         summary["warnings"] = warnings
+
+
+def check_favourable(setup: Any, options: AnswerOptions) -> None:
+    """Refuse a ``--favourable`` that is not one of the model's classes once the model is
+    loaded, before a run is created (the answer reads it only after the search)."""
+    if options.enabled and options.favourable is not None:
+        favourable_class(
+            _class_names(setup), setup.model.capabilities.n_classes, options.favourable
+        )
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:

@@ -48,7 +48,36 @@ from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
-__all__ = ["frame_digest", "setup_fairness", "setup_from_record"]
+__all__ = ["frame_digest", "refuse_beside_dataset", "setup_fairness", "setup_from_record"]
+
+
+def refuse_beside_dataset(
+    dataset: str | None, *, schema: Any = None, label: Any = None, drop: Any = None
+) -> None:
+    """Refuse the options about the user's own rows beside a built-in ``dataset``, which
+    brings its own schema, labels and columns: the run would go on without them, and its
+    rerun command repeat them as if they had counted (``--dataset german --schema x.yaml``
+    tested german's schema)."""
+    if dataset is None:
+        return
+    if isinstance(schema, str | os.PathLike):
+        raise UsageError(
+            f"the built-in dataset {dataset!r} brings its own schema: leave --schema out, or "
+            "give your own rows with --data (a schema file describes those)",
+            argument="--schema",
+        )
+    if isinstance(label, str) and label.strip():
+        raise UsageError(
+            f"the built-in dataset {dataset!r} brings its own labels (its group metrics read "
+            "them): leave --label out (it names a column of your own rows, --data)",
+            argument="--label",
+        )
+    if column_names(drop, "--drop"):
+        raise UsageError(
+            f"the built-in dataset {dataset!r} is tested as it is encoded, every column: "
+            "leave --drop out, or give your own rows with --data (it sets their columns aside)",
+            argument="--drop",
+        )
 
 
 def _protected_specs(protected: str | Sequence[str] | None) -> list[str]:

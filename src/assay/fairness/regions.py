@@ -12,7 +12,7 @@ on held-out rows it was not learned from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -81,7 +81,16 @@ def as_set(f: Feature) -> bool:
 def _bins(f: Feature, column: np.ndarray, quantiles: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Bin index of each row and each bin's (low) edge; discrete small features bin per value.
     ``quantiles``: a wide feature's bins hold equal shares of the rows (data rows crowd where
-    the people are: equal widths of the whole range would put most of them in one bin)."""
+    the people are: equal widths of the whole range would put most of them in one bin).
+    An ordered feature that may be missing bins its known values so, and the missing value
+    alone in a last bin of its own (never in one bin with the top known values)."""
+    if f.missing and not as_set(f):
+        gone = f.missing_mask(column)
+        known_idx, known_edges = _bins(replace(f, missing=False), column[~gone], quantiles)
+        idx = np.full(len(column), len(known_edges) - 1, dtype=np.int64)
+        idx[~gone] = known_idx
+        end = float(f.encoded_high) + (1.0 if f.kind == "integer" else 0.0)
+        return idx, np.append(known_edges, end)
     if f.kind != "continuous" and (f.n_values or 0) <= _MAX_BINS:
         return (column - f.encoded_low).astype(np.int64), np.arange(
             f.encoded_low, f.encoded_high + 2
@@ -191,7 +200,7 @@ def _grow(
             best_f1, best_keep = f1, [k.copy() for k in keep]
     if best_keep is None:
         return None
-    best_keep = _prune(binned, pos, best_keep, n_pos)
+    best_keep = _prune(binned, pos, _either_side(schema, binned, pos, best_keep, n_pos), n_pos)
     conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
     for j, kept in enumerate(best_keep):
         if kept.all():
@@ -203,9 +212,43 @@ def _grow(
         else:
             e = edges[j]
             low = float(e[on[0]])
+            if f.kind == "continuous" and f.missing and on[0] == len(e) - 2:
+                low = float(np.nextafter(f.known_high, np.inf))  # the missing value alone
             high = float(e[on[-1] + 1]) - (1.0 if f.kind == "integer" else 0.0)
             conditions[j] = (low, high)
     return Rule(conditions)
+
+
+def _f1(binned: list[np.ndarray], pos: np.ndarray, keep: list[np.ndarray], n_pos: int) -> float:
+    inside = np.ones(len(pos), dtype=bool)
+    for j, k in enumerate(keep):
+        if not k.all():
+            inside &= k[binned[j]]
+    return 2 * int((inside & pos).sum()) / (int(inside.sum()) + n_pos)
+
+
+def _either_side(
+    schema: Schema, binned: list[np.ndarray], pos: np.ndarray, keep: list[np.ndarray], n_pos: int
+) -> list[np.ndarray]:
+    """A peeled box whose range of an ordered feature reaches its missing value (the last
+    bin), tried with the missing value alone and with the known values alone: peeling keeps
+    the top known values beside the missing one ("income = 99 or income is missing" for a
+    bias confined to the missing income), each variant kept when its F1 is better."""
+    keep = [k.copy() for k in keep]
+    score = _f1(binned, pos, keep, n_pos)
+    for j, f in enumerate(schema.features):
+        k = keep[j]
+        if not (f.missing and not as_set(f) and k[-1] and k[:-1].any()):
+            continue
+        alone = np.zeros_like(k)
+        alone[-1] = True
+        known = k.copy()
+        known[-1] = False
+        for trial in (alone, known):
+            got = _f1(binned, pos, [*keep[:j], trial, *keep[j + 1 :]], n_pos)
+            if got > score:
+                score, keep[j] = got, trial
+    return keep
 
 
 def _prune(
@@ -214,11 +257,7 @@ def _prune(
     """Drop conditions that barely matter (F1 within 5 %), so a rule stays readable."""
 
     def f1(kept: list[np.ndarray]) -> float:
-        inside = np.ones(len(pos), dtype=bool)
-        for j, k in enumerate(kept):
-            if not k.all():
-                inside &= k[binned[j]]
-        return 2 * int((inside & pos).sum()) / (int(inside.sum()) + n_pos)
+        return _f1(binned, pos, kept, n_pos)
 
     keep = [k.copy() for k in keep]
     score = f1(keep)

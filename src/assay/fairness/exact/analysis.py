@@ -68,6 +68,8 @@ class ExactResult:
     every_box_note: str | None = None
     # an enumerated domain: every discriminatory input (encoded rows), for exact regions
     idi_rows: np.ndarray | None = field(default=None, repr=False)
+    # and each one's class with every value of the attribute (one column per value)
+    idi_classes: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def width(self) -> float:
