@@ -190,11 +190,25 @@ def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
     return f"{settings} {command}"
 
 
-def rerun_note(config: Mapping[str, Any] | None, command: str = "") -> str | None:
+def rerun_note(
+    config: Mapping[str, Any] | None,
+    command: str = "",
+    *,
+    summary: Mapping[str, Any] | None = None,
+) -> str | None:
     """What a run's rerun ``command`` cannot promise: a run bounded by time (``--max-time``;
     ``assay demo``'s ``--seconds``) stops where the machine's speed took it, so the same seed
-    finds what it found only as far as a rerun gets in the same time; ``None`` for a run
-    bounded by queries alone."""
+    finds what it found only as far as a rerun gets in the same time; and, from the run's
+    ``summary``, a model that answered the same input differently or a fairness answer whose
+    exact analysis its time cut (``rerun_caveats``).  ``None`` when there is nothing to say:
+    a run bounded by queries alone, of a deterministic model."""
+    from assay.core.rerun_caveats import summary_caveats
+
+    notes = [n for n in (_time_budget_note(config, command), *summary_caveats(summary)) if n]
+    return "; ".join(notes) if notes else None
+
+
+def _time_budget_note(config: Mapping[str, Any] | None, command: str) -> str | None:
     budget = (config or {}).get("budget")
     max_time = budget.get("max_time") if isinstance(budget, Mapping) else None
     if isinstance(max_time, bool) or not isinstance(max_time, (int, float)):

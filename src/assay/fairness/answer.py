@@ -20,6 +20,7 @@ from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
+from assay.fairness.exact.timecut import NO_TIME_LEFT, cut_by_time
 from assay.fairness.verdict import FailRule, answer
 
 __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
@@ -167,7 +168,7 @@ def _time_left(
         return model, left
     said = f"converted and checked in {spent:.1f} s of the {budget:g} s for the exact analysis"
     if left <= 0.05 * budget:
-        return f"{model.source}, {said}: no time was left to analyse its trees", left
+        return f"{model.source}, {said}: {NO_TIME_LEFT} to analyse its trees", left
     return dataclasses.replace(model, source=f"{model.source}; {said}"), left
 
 
@@ -207,6 +208,7 @@ def compute_answer(
     ``deadline``: its samples are cut to end by then (``verdict.answer``); ``started``: when
     the exact analysis's time began (``exact_analysis``)."""
     exact = exact_analysis(setup, options, arrays, started=started)
+    timed = cut_by_time(exact)
     result = answer(
         setup.test.schema,
         setup.model,
@@ -221,6 +223,8 @@ def compute_answer(
         kept=getattr(setup.test, "kept", None),
         deadline=deadline,
     )
+    if timed:  # (a rerun's exact figures may differ: said beside its command)
+        result["analysis"] = {**(result.get("analysis") or {}), "exact_cut_by_time": timed}
     cut = (result.get("analysis") or {}).get("cut_by_time") or []
     warnings = list(result.pop("warnings", None) or [])
     if cut:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assay.fairness.exact.analysis import ExactResult, binned, domain_text, values_tried
+from assay.fairness.exact.timecut import NOT_IN_TIME
 from assay.fairness.schema import Feature, Schema
 
 __all__ = ["MAX_ENUMERATED", "MAX_IDI_ROWS", "MAX_THROUGH_TREES", "enumerate_share"]
@@ -77,7 +78,7 @@ def enumerate_share(
     counted = _changed_in_domain(schema, classes, a, pace, MAX_IDI_ROWS)
     if counted is None:
         return (
-            f"enumerating the domain ({queries:,} queries) would not finish within the time "
+            f"enumerating the domain ({queries:,} queries) {NOT_IN_TIME} "
             "for exact figures at the model's pace"
         )
     changed, idi_rows = counted
@@ -140,6 +141,7 @@ def enumerate_share(
         source=source,
         assumptions=assumptions,
         certificate=certificate,
+        cut_by_time=data is not None and n_rows > 0 and data_share is None,
         queries=0 if trees else (size + (n_rows if data_share is not None else 0)) * k,
         idi_rows=idi_rows,
         every_box_note=None
