@@ -60,7 +60,8 @@ def test_an_exact_analysis_cut_by_its_time_is_said_beside_the_command(
     cut = assay.check_fairness(forest, exact=True, exact_time=1e-9, **common)  # type: ignore[arg-type]
     shown = _shown(capsys, cut.run_id, store)
     note = shown["rerun_note"]
-    assert isinstance(note, str) and _TIME in note and "sex" in note and "--no-exact" in note
+    assert isinstance(note, str) and _TIME in note and "sex" in note
+    assert "exact=False" in note  # (an API run: said in its own terms)
     assert shown["summary"]["analysis"]["exact_cut_by_time"] == ["sex"]  # type: ignore[index]
     # the JSON report says it too
     report = tmp_path / "r.json"
@@ -110,3 +111,12 @@ def test_a_text_classifier_that_answers_twice_differently_gets_a_caveat(
     )
     note = _shown(capsys, run.run_id, store)["rerun_note"]
     assert isinstance(note, str) and _NOISE in note
+
+
+def test_the_command_lines_caveat_names_its_options() -> None:
+    from assay.core.runinfo import rerun_note
+
+    summary = {"analysis": {"exact_cut_by_time": ["sex", "race"]}}
+    said = rerun_note({}, "assay fairness m.skops --exact", summary=summary)
+    assert said and "of sex, race" in said and "--no-exact" in said and "--exact-time" in said
+    assert rerun_note({}, "assay fairness m.skops", summary={"analysis": {}}) is None

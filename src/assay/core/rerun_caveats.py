@@ -18,9 +18,9 @@ from typing import Any
 __all__ = ["summary_caveats"]
 
 
-def summary_caveats(summary: Mapping[str, Any] | None) -> list[str]:
+def summary_caveats(summary: Mapping[str, Any] | None, *, api: bool = False) -> list[str]:
     """The caveats a run's ``summary`` calls for (none for a deterministic model whose
-    answer no clock cut)."""
+    answer no clock cut); ``api``: options named as the Python API's arguments."""
     out: list[str] = []
     if _not_deterministic(summary or {}):
         out.append(
@@ -35,8 +35,9 @@ def summary_caveats(summary: Mapping[str, Any] | None) -> list[str]:
             "deciding every input: its bounds and the share estimated inside them are as far "
             "as this machine got in that time, so a rerun (another machine or load) reports "
             "others (the findings themselves do not depend on it); for figures the seed "
-            "reproduces, rerun with --no-exact (sampled), or with a --exact-time long enough "
-            "for the analysis to finish"
+            f"reproduces, rerun with {'exact=False' if api else '--no-exact'} (sampled), or "
+            f"with {'an exact_time' if api else 'an --exact-time'} long enough for the analysis "
+            "to finish"
         )
     return out
 

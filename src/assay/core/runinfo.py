@@ -204,7 +204,9 @@ def rerun_note(
     a run bounded by queries alone, of a deterministic model."""
     from assay.core.rerun_caveats import summary_caveats
 
-    notes = [n for n in (_time_budget_note(config, command), *summary_caveats(summary)) if n]
+    api = command.startswith("assay.")  # (a Python call: its arguments' names)
+    timed = _time_budget_note(config, command)
+    notes = [*([timed] if timed else []), *summary_caveats(summary, api=api)]
     return "; ".join(notes) if notes else None
 
 
@@ -214,16 +216,19 @@ def _time_budget_note(config: Mapping[str, Any] | None, command: str) -> str | N
     if isinstance(max_time, bool) or not isinstance(max_time, (int, float)):
         return None
     demo = command.startswith("assay demo")  # (it takes no query budget)
+    api = command.startswith("assay.")
+    queries = "max_queries" if api else "--max-queries"
     exact = (
         ""
         if demo
         else "the same seed reproduces its findings exactly only when a query budget "
-        "(--max-queries), not the time, ends the run; "
+        f"({queries}), not the time, ends the run; "
     )
+    given = f"max_time={float(max_time):g}" if api else f"--max-time {float(max_time):g}"
     return (
-        f"this run had a time budget ({'--seconds' if demo else '--max-time'} "
-        f"{float(max_time):g}): {exact}rerun on another machine or under another load, it "
-        "stops elsewhere and finds more, fewer or other findings"
+        f"this run had a time budget ({f'--seconds {float(max_time):g}' if demo else given}): "
+        f"{exact}rerun on another machine or under another load, it stops elsewhere and "
+        "finds more, fewer or other findings"
     )
 
 
