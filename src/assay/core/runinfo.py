@@ -205,12 +205,14 @@ def rerun_note(
     from assay.core.rerun_caveats import summary_caveats
 
     api = command.startswith("assay.")  # (a Python call: its arguments' names)
-    timed = _time_budget_note(config, command)
+    timed = _time_budget_note(config, command, summary)
     notes = [*([timed] if timed else []), *summary_caveats(summary, api=api)]
     return "; ".join(notes) if notes else None
 
 
-def _time_budget_note(config: Mapping[str, Any] | None, command: str) -> str | None:
+def _time_budget_note(
+    config: Mapping[str, Any] | None, command: str, summary: Mapping[str, Any] | None = None
+) -> str | None:
     budget = (config or {}).get("budget")
     max_time = budget.get("max_time") if isinstance(budget, Mapping) else None
     if isinstance(max_time, bool) or not isinstance(max_time, (int, float)):
@@ -225,10 +227,22 @@ def _time_budget_note(config: Mapping[str, Any] | None, command: str) -> str | N
         f"({queries}), not the time, ends the run; "
     )
     given = f"max_time={float(max_time):g}" if api else f"--max-time {float(max_time):g}"
-    return (
+    said = (
         f"this run had a time budget ({f'--seconds {float(max_time):g}' if demo else given}): "
         f"{exact}rerun on another machine or under another load, it stops elsewhere and "
         "finds more, fewer or other findings"
+    )
+    metrics = (summary or {}).get("metrics")
+    asked = metrics.get("queries") if isinstance(metrics, Mapping) else None
+    if demo or isinstance(asked, bool) or not isinstance(asked, int) or asked <= 0:
+        return said
+    # the count reached does not reproduce these findings (a query budget is planned
+    # otherwise: another share for each phase), but it gives a run of their size that does
+    instead = f"max_queries={asked}" if api else f"--max-queries {asked}"
+    return (
+        f"{said}; this run's search asked {asked:,} queries: {instead} in place of the time "
+        "budget gives a run of about its size whose findings the seed reproduces (not "
+        "these: a query budget shares itself among the phases otherwise)"
     )
 
 
