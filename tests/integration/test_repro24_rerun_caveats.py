@@ -120,3 +120,13 @@ def test_the_command_lines_caveat_names_its_options() -> None:
     said = rerun_note({}, "assay fairness m.skops --exact", summary=summary)
     assert said and "of sex, race" in said and "--no-exact" in said and "--exact-time" in said
     assert rerun_note({}, "assay fairness m.skops", summary={"analysis": {}}) is None
+
+
+def test_the_demos_caveat_names_no_option_the_demo_lacks() -> None:
+    from assay.core.runinfo import rerun_note
+
+    summary = {"analysis": {"exact_cut_by_time": ["sex"]}}
+    said = rerun_note(
+        {"budget": {"max_time": 5.0}}, "assay demo --seed 0 --seconds 5", summary=summary
+    )
+    assert said and "a longer --seconds" in said and "rerun with --no-exact" not in said

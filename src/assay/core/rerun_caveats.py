@@ -13,14 +13,27 @@ that, and its reports say so beside the command (``runinfo.rerun_note``):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
-__all__ = ["summary_caveats"]
+__all__ = ["Terms", "summary_caveats"]
 
 
-def summary_caveats(summary: Mapping[str, Any] | None, *, api: bool = False) -> list[str]:
+Terms = Literal["cli", "api", "demo"]
+
+_EXACT_FIX: dict[str, str] = {
+    "cli": "for figures the seed reproduces, rerun with --no-exact (sampled), or with an "
+    "--exact-time long enough for the analysis to finish",
+    "api": "for figures the seed reproduces, call it with exact=False (sampled), or with an "
+    "exact_time long enough for the analysis to finish",
+    "demo": "a longer --seconds gives the analysis more time (assay fairness takes --no-exact "
+    "for sampled figures the seed reproduces)",
+}
+
+
+def summary_caveats(summary: Mapping[str, Any] | None, *, terms: Terms = "cli") -> list[str]:
     """The caveats a run's ``summary`` calls for (none for a deterministic model whose
-    answer no clock cut); ``api``: options named as the Python API's arguments."""
+    answer no clock cut); ``terms``: what to name, the command line's options, the Python
+    API's arguments, or ``assay demo``'s (it takes no exact-analysis option)."""
     out: list[str] = []
     if _not_deterministic(summary or {}):
         out.append(
@@ -34,10 +47,7 @@ def summary_caveats(summary: Mapping[str, Any] | None, *, api: bool = False) -> 
             f"the exact analysis of {', '.join(cut)} stopped at its time limit before "
             "deciding every input: its bounds and the share estimated inside them are as far "
             "as this machine got in that time, so a rerun (another machine or load) reports "
-            "others (the findings themselves do not depend on it); for figures the seed "
-            f"reproduces, rerun with {'exact=False' if api else '--no-exact'} (sampled), or "
-            f"with {'an exact_time' if api else 'an --exact-time'} long enough for the analysis "
-            "to finish"
+            f"others (the findings themselves do not depend on it); {_EXACT_FIX[terms]}"
         )
     return out
 

@@ -202,11 +202,18 @@ def rerun_note(
     ``summary``, a model that answered the same input differently or a fairness answer whose
     exact analysis its time cut (``rerun_caveats``).  ``None`` when there is nothing to say:
     a run bounded by queries alone, of a deterministic model."""
-    from assay.core.rerun_caveats import summary_caveats
+    from assay.core.rerun_caveats import Terms, summary_caveats
 
-    api = command.startswith("assay.")  # (a Python call: its arguments' names)
+    # (a Python call names its arguments; `assay demo` takes no exact-analysis option)
+    terms: Terms = (
+        "api"
+        if command.startswith("assay.")
+        else "demo"
+        if command.startswith("assay demo")
+        else "cli"
+    )
     timed = _time_budget_note(config, command, summary)
-    notes = [*([timed] if timed else []), *summary_caveats(summary, api=api)]
+    notes = [*([timed] if timed else []), *summary_caveats(summary, terms=terms)]
     return "; ".join(notes) if notes else None
 
 
