@@ -26,6 +26,11 @@ from assay.fairness.verdict import FailRule, answer
 __all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
 
 _ANSWER_STREAM = 0xA5
+UNSTEADY = (
+    "the model answered a repeated input otherwise (the determinism check), so every input "
+    "of the domain asked once would be one draw of its answers, not exact figures"
+)
+
 AUTO_GIVE_UP = 0.2
 """An automatic exact analysis (not asked for, and no --exact-time given) that has decided no
 part of the domain after this share of its time gives up (bounds 0-100 %, said so) instead of
@@ -67,6 +72,9 @@ class AnswerOptions:
         self.samples = samples
         self.enabled = enabled
         self.time_given = time_given
+        # False once the run's flip check saw the model answer a repeated input otherwise:
+        # its answers, each asked once, are then not enumerated as exact figures
+        self.model_steady = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -107,6 +115,10 @@ def exact_analysis(
     results: dict[str, ExactResult | str] = {}
     per = left / max(1, len(schema.protected))
     for attribute in schema.protected:
+        if isinstance(model, str) and not options.model_steady:
+            if options.exact or not isinstance(arrays, str):
+                results[attribute] = f"{model}; {UNSTEADY}: sampling instead"
+            continue
         if isinstance(model, str):
             k = int(schema.feature(attribute).n_values or 1)
             counted = enumerate_share(

@@ -112,6 +112,10 @@ def resume_fairness(
                 enabled=bool(stored.get("enabled", True)),
                 time_given=bool(stored.get("time_given", False)),
             )
+            flipped = (record.config.get("budget") or {}).get("determinism_flip")
+            options.model_steady = not (
+                isinstance(flipped, dict) and flipped.get("deterministic") is False
+            )
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
             asked["answer"] -= sent(the_setup)
