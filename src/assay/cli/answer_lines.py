@@ -80,6 +80,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 "--fail-on threshold, so a larger sample could turn it)"
             )
         for where, of in (
+            ("exact", "IDIs"),  # every IDI of a domain enumerated input by input
             ("uniform", "IDIs"),
             ("exact boxes", "the exact boxes' witnesses"),
             ("data", "the data rows' IDIs"),  # (the input space's sample met none)
@@ -90,7 +91,10 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 if d["attribute"] == v["attribute"] and d["distribution"] == where
             ]
             if fav and fav[0]["idis"]:
-                if where == "uniform" and v.get("basis") != "sampled":
+                if where == "exact":
+                    n = int(fav[0]["idis"])
+                    of = f"the domain's {n:,} IDI{'' if n == 1 else 's'} (exact: every one counted)"
+                elif where == "uniform" and v.get("basis") != "sampled":
                     # beside an exact share, who is favoured is still of the sample's IDIs:
                     # said, with their number
                     n = int(fav[0]["idis"])
@@ -133,7 +137,7 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
             rule_text += (
                 f" (exact: {percent(top_r['share_inside'])} discriminatory inside; "
                 f"{percent(top_r['weight_space'])} of the input space; "
-                f"{percent(rule_holds)} of the IDIs)"
+                f"{percent(rule_holds)} of the IDIs{_cut_short(top_r, summary)})"
             )
         elif top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
             # the share inside is measured on the held-out inputs the rule holds (a rule
@@ -164,10 +168,26 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
     # (the exact share's upper bound: the box holds at least that share of the IDIs)
     at_least = "at least " if exact.get("status") != "exact" else ""
     holds = "" if box_holds is None else f"; {at_least}{percent(min(1.0, box_holds))} of the IDIs"
+    # (exact rules cut by time, shown or not: the box is no rule's, and the rules are short)
+    cut = _cut_short(regions[0], summary) if regions else ""
     return (
         f"; largest exact box: {box['rule']} (all of it discriminatory, "
-        f"{percent(box['share_of_space'])} of the input space{holds})"
+        f"{percent(box['share_of_space'])} of the input space{holds}{cut})"
     )
+
+
+def _cut_short(rule: dict[str, Any], summary: dict[str, Any]) -> str:
+    """Beside exact rules whose search the answer's deadline stopped: the best found before
+    it, not the whole search's (and the share of the IDIs they leave out)."""
+    if not rule.get("cut_by_time"):
+        return ""
+    found = sum(1 for r in summary.get("regions") or [] if r["attribute"] == rule["attribute"])
+    left = rule.get("idis_left")
+    out = (
+        f"; the rule search was cut by time after {found:,} "
+        f"{'rule' if found == 1 else 'rules'}: the best found so far"
+    )
+    return out + (f", {percent(left)} of the IDIs in none of them" if left else "")
 
 
 def _why_sampled(summary: dict[str, Any], v: dict[str, Any]) -> str:

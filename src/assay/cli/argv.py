@@ -32,11 +32,27 @@ def _text(value: Any) -> str:
     return str(value) if not isinstance(value, Path) else value.as_posix()
 
 
+def _argument(value: Any) -> str:
+    """An argument as the printed command gives it: a file whose name starts with ``-``
+    (given after ``--``) as ``./-name``, the same file, which the parser cannot take for an
+    option when the command is pasted."""
+    text = _text(value)
+    return f"./{text}" if text.startswith("-") and len(text) > 1 else text
+
+
+def _empty(value: Any) -> bool:
+    """Whether an option's value is empty text (``--trust ''``, ``--drop ' '``: a script's
+    empty variable), which the run took for the option not given."""
+    return isinstance(value, str) and not value.strip()
+
+
 def command_argv(ctx: typer.Context) -> list[str]:
     """``[command, args...]`` with every parameter that differs from its default.
 
     Output options (reports, --quiet, --json) are left out: they do not change what is found.
-    ``--store`` is kept, as in the resume line.
+    ``--store`` is kept, as in the resume line.  An option with no default given empty text
+    (``--trust ''``, a script's empty variable: the run took it for not given) is left out:
+    the command holds what changed the run, and pasted it runs the same.
     """
     args: list[str] = [ctx.info_name or ""]
     for param in ctx.command.params:
@@ -44,11 +60,15 @@ def command_argv(ctx: typer.Context) -> list[str]:
         value = ctx.params.get(name)
         if param.param_type_name == "argument":
             if isinstance(value, list | tuple):  # a variadic argument (several models)
-                args += [_text(v) for v in value]
+                args += [_argument(v) for v in value]
             elif value is not None:
-                args.append(_text(value))
+                args.append(_argument(value))
             continue
+        if isinstance(value, list | tuple) and not param.default:  # (--trust '' --trust T)
+            value = [v for v in value if not _empty(v)]
         if name in _NOT_REPEATED or value is None or value == param.default:
+            continue
+        if not param.default and _empty(value):  # left out as the run left it out
             continue
         flag = max(param.opts, key=len)
         if getattr(param, "is_flag", False):

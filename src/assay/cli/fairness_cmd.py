@@ -125,8 +125,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str,
             typer.Option(
                 help="Rows of --data with an empty value: refuse (the error names the "
-                "first) or drop (set aside, counted and said; no input with an empty value "
-                "is tested)."
+                "first), drop (set aside, counted and said; no input with an empty value "
+                "is tested) or value (tested: each column with an empty cell takes "
+                "'missing' as one more value, searched like the others and given to the "
+                "model as an empty cell, NaN; a protected attribute's is one more "
+                "protected value; no exact analysis)."
             ),
         ] = "refuse",
         strategy: Annotated[
@@ -281,6 +284,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "dataset's default)",
                 argument="--protected",
             )
+        from assay.fairness.loading import refuse_beside_dataset
+
+        refuse_beside_dataset(dataset, schema=schema, label=label, drop=drop)
         out = Output(quiet=quiet, as_json=as_json)
         keep = parse_keep(keep_findings)  # checked before anything is loaded or created
         rule = parse_fail_on(fail_on)

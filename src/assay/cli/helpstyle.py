@@ -52,6 +52,16 @@ def _flag_without_type(param: Any) -> None:
         param.metavar = ""
 
 
+def _help_option(option: Any) -> None:
+    """The help option as every other flag: no type, its long name first (``--help, -h``, as
+    ``--quiet, -q``; click builds its names from a set, so the order changed from one
+    process to the next with Python's hash seed)."""
+    if option is None:
+        return
+    _flag_without_type(option)
+    option.opts = sorted(option.opts, key=lambda name: not name.startswith("--"))
+
+
 def tidy(command: Any) -> None:
     """Reflow ``command``'s help texts, give its flags no type and its arguments capitals."""
     command.help = reflow(command.help)
@@ -75,13 +85,13 @@ class HelpGroup(TyperGroup):
 
     def get_help_option(self, ctx: Any) -> Any:
         option = super().get_help_option(ctx)
-        _flag_without_type(option)
+        _help_option(option)
         return option
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         command = super().get_command(ctx, cmd_name)
         if command is not None:  # its --help, made (and kept) when first asked for
-            _flag_without_type(command.get_help_option(ctx))
+            _help_option(command.get_help_option(ctx))
         return command
 
 

@@ -288,6 +288,8 @@ def finish_run(
     what, why_untested = failed if failed else ("", None)
     out.say(f"run {record.id}: {record.status}")
     out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
+    if bound := (doc.get("findings") or {}).get("bounded_by_bytes"):
+        out.say(f"note: {bound}")  # witnesses not kept for their size: said, not silent
     if record.status == "completed" and summary.get("stop_reason"):
         out.say(f"the search ended before its budget: {summary['stop_reason']}")
     mit = summary.get("mitigation")

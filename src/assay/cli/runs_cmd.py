@@ -121,6 +121,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"          (resume: {_resume_hint(r, store)})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
+        from assay.report.document import bytes_bound
+
+        if bound := bytes_bound(the_store.witness_counts(r.id), the_store.keep_policy(r.id)):
+            out.say(f"          (note: {bound})")
         out.say(f"queries   {r.progress.get('queries', 0):,}")
         failed = not_a_pass(r.summary) if r.status in ENDED else None
         if failed:  # said first, as the reports say it: such a run has not passed
@@ -487,8 +491,11 @@ def _resume_hint(record: RunRecord, store: Path) -> str:
 
 def _warnings(summary: dict[str, Any]) -> list[str]:
     """The run's warnings (the notes it printed on how it read the model and data, and its
-    answer's caveats), each once."""
-    said = [str(w) for w in summary.get("warnings") or [] if str(w).strip()]
+    answer's caveats; a text run's grammar warnings, kept with its search), each once."""
+    text = summary.get("text")
+    grammar = text.get("warnings") if isinstance(text, dict) else None
+    every = [*(summary.get("warnings") or []), *(grammar or [])]
+    said = [str(w) for w in every if str(w).strip()]
     return list(dict.fromkeys(said))
 
 

@@ -51,7 +51,7 @@ from assay.core.store_file import (
     schema_version,
     why_not_writable,
 )
-from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, TOP, Tallies
+from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, Tallies
 from assay.errors import StoreError, UsageError
 
 __all__ = [
@@ -120,6 +120,16 @@ STATUSES = (
 ENDED = ("completed", "budget_exhausted")
 # freed pages: overwritten only where that costs no I/O (the vacuums remove the rest)
 SECURE_DELETE = "FAST"
+
+
+def _bytes_each(batch: FindingBatch) -> float:
+    """The bytes one finding of ``batch`` takes in the store, measured on its first 64 (the
+    witness cap in bytes: ``Tallies.bound_bytes``)."""
+    n = min(len(batch), 64)
+    if not n:
+        return 0.0
+    part = batch if n == len(batch) else batch.select(np.arange(len(batch)) < n)
+    return len(encode_batch(part, np.arange(n, dtype=np.int64), provisional=False)) / n
 
 
 def new_run_id(technique: str) -> str:
@@ -514,6 +524,9 @@ class RunStore:
         rows: list[tuple[Any, ...]] = []
         for b in merge_alike(batches):
             must = b.columns.get(MUST_KEEP)
+            first = tallies.kind(b.kind)
+            if tallies.keep is not None and not first.count and first.bytes_each is None:
+                tallies.bound_bytes(b.kind, _bytes_each(b))  # before its first are counted
             sel = tallies.select(b.kind, b.severity, must)
             t = tallies.kind(b.kind)
             for mask, provisional in ((sel.permanent, False), (sel.provisional, True)):
@@ -527,7 +540,8 @@ class RunStore:
                 seq += 1
         self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
         for kind, t in tallies.kinds.items():
-            if compact and t.written_provisional > 2 * (tallies.sample + TOP) + _COMPACT_SLACK:
+            room = 2 * (tallies.sample_of(kind) + t.top_n) + _COMPACT_SLACK
+            if compact and t.written_provisional > room:
                 self._compact(run_id, tallies, kind)
 
     def _compact(self, run_id: str, tallies: Tallies, kind: str) -> None:
@@ -600,7 +614,7 @@ class RunStore:
                 idx = np.unique(np.concatenate(parts))
                 idx = idx[idx >= t.first_end]
                 prio = priorities_of(idx, tallies, kind)
-                t.reservoir = prio[t.in_sample(prio)] if tallies.sample else t.reservoir
+                t.reservoir = prio[t.in_sample(prio)] if tallies.sample_of(kind) else t.reservoir
         self._tallies[run_id] = tallies
         return tallies
 
@@ -650,17 +664,26 @@ class RunStore:
                 "UPDATE tallies SET data=? WHERE run_id=?", (json.dumps(back["tallies"]), run_id)
             )
 
-    def witness_counts(self, run_id: str) -> dict[str, dict[str, int]]:
-        """Per kind: ``found`` (every finding) and ``kept`` (witnesses in the store)."""
+    def witness_counts(self, run_id: str) -> dict[str, dict[str, Any]]:
+        """Per kind: ``found`` (every finding) and ``kept`` (witnesses in the store); for a
+        kind whose findings are too large for the run's cap in bytes, ``keep`` (its own cap)
+        and ``bytes_each`` (their measured size)."""
         tallies = self._read_tallies(run_id)
         if tallies is None:
-            out: dict[str, dict[str, int]] = {}
+            out: dict[str, dict[str, Any]] = {}
             for kind, n in self._db.execute(
                 "SELECT kind, SUM(n) FROM findings WHERE run_id=? GROUP BY kind", (run_id,)
             ):
                 out[kind] = {"found": int(n), "kept": int(n)}
             return out
-        return {k: {"found": t.count, "kept": tallies.kept(k)} for k, t in tallies.kinds.items()}
+        return {
+            k: {
+                "found": t.count,
+                "kept": tallies.kept(k),
+                **({} if t.keep is None else {"keep": t.keep, "bytes_each": t.bytes_each or 0}),
+            }
+            for k, t in tallies.kinds.items()
+        }
 
     def keep_policy(self, run_id: str) -> int | None:
         """The run's witness cap per kind (None: every witness is kept)."""

@@ -12,6 +12,11 @@ of witnesses is kept when a cap ``keep`` is given (per kind of finding):
 - the ``TOP`` most severe findings (ties: the earliest), which is what a report shows;
 - every finding a technique marks in its ``must_keep`` column.
 
+The cap is in bytes too: a kind whose findings are large (a text run's 200-word sentences,
+a backdoor run's large images) keeps as many as ``KEEP_BYTES`` holds, measured on its first
+findings (``Tallies.bound_bytes``: the kind's own ``keep``, its most severe ``top_n``), so
+that the store cannot grow without bound; every finding is still counted.
+
 Sample and top witnesses are written when they enter the set (``provisional``); one pushed out
 later stays in the store until a compaction, and readers skip it (``live``).
 """
@@ -30,6 +35,7 @@ from assay.core.keys import mix64
 
 __all__ = [
     "DEFAULT_KEEP",
+    "KEEP_BYTES",
     "MUST_KEEP",
     "TOP",
     "KindTally",
@@ -43,6 +49,9 @@ __all__ = [
 DEFAULT_KEEP = 100_000
 MUST_KEEP = "must_keep"  # a bool column of a FindingBatch: keep these whatever the cap
 TOP = 64  # the most severe findings kept per kind (a report shows 50)
+KEEP_BYTES = 256 * 1024 * 1024
+"""The most bytes a capped run's witnesses of one kind take in the store (about: measured on
+the kind's first findings); ``--keep-findings all`` keeps every one whatever its size."""
 _GRID = 1000  # severity histogram: bins of 1/1000 on [0, 1]
 _EDGES = np.arange(_GRID + 1) / _GRID
 _MAX_DISTINCT = 32
@@ -117,6 +126,11 @@ class KindTally:
     provisional: list[int] = field(default_factory=list)  # seqs of blobs with provisional rows
     written_provisional: int = 0
     reservoir: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    # the bytes bound (``Tallies.bound_bytes``): the kind's own cap and most severe kept when
+    # its findings are too large for the run's cap (None: the run's), and their measured size
+    keep: int | None = None
+    top_n: int = TOP
+    bytes_each: float | None = None
 
     # -- counts ----------------------------------------------------------------------------
     def count_batch(self, severity: np.ndarray) -> None:
@@ -161,8 +175,9 @@ class KindTally:
 
     # -- the kept set ----------------------------------------------------------------------
     def top_cut(self) -> tuple[float, int] | None:
-        """(severity, index) of the last of the ``TOP`` most severe, once there are TOP."""
-        return self.top[-1] if len(self.top) >= TOP else None
+        """(severity, index) of the last of the ``top_n`` most severe, once there are as
+        many."""
+        return self.top[-1] if len(self.top) >= self.top_n else None
 
     def in_top(self, severity: np.ndarray, indices: np.ndarray) -> np.ndarray:
         cut = self.top_cut()
@@ -189,6 +204,9 @@ class KindTally:
             "top": [list(t) for t in self.top],
             "provisional": self.provisional,
             "written_provisional": self.written_provisional,
+            "keep": self.keep,
+            "top_n": self.top_n,
+            "bytes_each": self.bytes_each,
         }
 
     @classmethod
@@ -205,6 +223,9 @@ class KindTally:
             top=[(float(s), int(i)) for s, i in d.get("top", [])],
             provisional=[int(s) for s in d.get("provisional", [])],
             written_provisional=int(d.get("written_provisional", 0)),
+            keep=None if d.get("keep") is None else int(d["keep"]),
+            top_n=int(d.get("top_n", TOP)),
+            bytes_each=None if d.get("bytes_each") is None else float(d["bytes_each"]),
         )
 
 
@@ -232,13 +253,33 @@ class Tallies:
         # committed without one (a failing run): ``RunStore.truncate_findings`` goes back to it
         self.rollback: dict[str, Any] | None = None
 
-    @property
-    def first(self) -> int:
-        return 0 if self.keep is None else (self.keep + 1) // 2
+    def keep_of(self, kind: str) -> int | None:
+        """The cap of ``kind``: the run's, or less when its findings are large."""
+        own = self.kind(kind).keep
+        return self.keep if self.keep is None or own is None else min(own, self.keep)
 
-    @property
-    def sample(self) -> int:
-        return 0 if self.keep is None else self.keep // 2
+    def first_of(self, kind: str) -> int:
+        keep = self.keep_of(kind)
+        return 0 if keep is None else (keep + 1) // 2
+
+    def sample_of(self, kind: str) -> int:
+        keep = self.keep_of(kind)
+        return 0 if keep is None else keep // 2
+
+    def bound_bytes(self, kind: str, each: float) -> None:
+        """Before the first findings of ``kind`` are counted, with ``each``, the bytes one
+        of them takes in the store: when the run's cap (and the ``TOP`` most severe) would
+        take more than ``KEEP_BYTES``, the kind keeps as many as fit (at least 2, and its
+        most severe a third of them, at least 1).  Never for ``--keep-findings all``."""
+        t = self.kind(kind)
+        if self.keep is None or t.count or t.bytes_each is not None:
+            return
+        t.bytes_each = float(each)
+        room = int(KEEP_BYTES // max(float(each), 1.0))
+        if room >= self.keep + TOP:
+            return
+        t.top_n = min(TOP, max(1, room // 3))
+        t.keep = min(self.keep, max(2, room - t.top_n))
 
     def salt(self, kind: str) -> np.uint64:
         return _salt(self.seed, kind)
@@ -258,8 +299,9 @@ class Tallies:
         n = len(severity)
         indices = np.arange(self.count, self.count + n, dtype=np.int64)
         own = np.arange(t.count, t.count + n, dtype=np.int64)  # numbers among this kind's
-        if t.first_end is None and t.count + n > self.first:
-            t.first_end = self.count + max(self.first - t.count, 0)
+        first, sample = self.first_of(kind), self.sample_of(kind)
+        if t.first_end is None and t.count + n > first:
+            t.first_end = self.count + max(first - t.count, 0)
         self.count += n
         sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
         t.count_batch(sev)
@@ -267,17 +309,17 @@ class Tallies:
             everything = np.ones(n, dtype=bool)
             t.permanent += n
             return Selection(indices, everything, np.zeros(n, dtype=bool))
-        permanent = own < self.first
+        permanent = own < first
         if must_keep is not None:
             permanent |= np.asarray(must_keep, dtype=bool)
         # the reservoir: the lowest priorities among findings past the first ones
-        cand = np.flatnonzero(own >= self.first)
+        cand = np.flatnonzero(own >= first)
         sampled = np.zeros(n, dtype=bool)
-        if len(cand) and self.sample > 0:
+        if len(cand) and sample > 0:
             prio = priorities(indices[cand], self.salt(kind))
             pool = np.concatenate([t.reservoir, prio[t.in_sample(prio)]])
-            if len(pool) > self.sample:
-                t.tau = int(np.partition(pool, self.sample - 1)[self.sample - 1])
+            if len(pool) > sample:
+                t.tau = int(np.partition(pool, sample - 1)[sample - 1])
                 pool = pool[pool <= np.uint64(t.tau)]
             t.reservoir = pool
             sampled[cand] = t.in_sample(prio)
@@ -285,12 +327,12 @@ class Tallies:
         entering = t.in_top(sev, indices)
         if entering.any():
             pick = np.flatnonzero(entering)
-            if len(pick) > TOP:  # only the TOP best of the batch can enter
-                pick = pick[np.lexsort((indices[pick], -sev[pick]))[:TOP]]
+            if len(pick) > t.top_n:  # only the top_n best of the batch can enter
+                pick = pick[np.lexsort((indices[pick], -sev[pick]))[: t.top_n]]
             new = zip(sev[pick].tolist(), indices[pick].tolist(), strict=True)
             merged = t.top + list(new)
             merged.sort(key=lambda e: (-e[0], e[1]))
-            t.top = merged[:TOP]
+            t.top = merged[: t.top_n]
             entering &= t.in_top(sev, indices)
         provisional = (sampled | entering) & ~permanent
         t.permanent += int(permanent.sum())
@@ -303,7 +345,7 @@ class Tallies:
         t = self.kind(kind)
         sev = np.nan_to_num(np.asarray(severity, dtype=np.float64), nan=0.0)
         keep = t.in_top(sev, indices)
-        if self.sample > 0:
+        if self.sample_of(kind) > 0:
             keep |= t.in_sample(priorities(indices, self.salt(kind)))
         return keep
 
@@ -319,7 +361,7 @@ class Tallies:
             idx = np.asarray(top, dtype=np.int64)
             extra = int((~t.in_sample(priorities(idx, self.salt(kind)))).sum())
         # a top or sampled witness that the technique also marked must-keep is counted twice
-        sampled = min(self.sample, max(t.count - self.first, 0))
+        sampled = min(self.sample_of(kind), max(t.count - self.first_of(kind), 0))
         return min(t.count, t.permanent + sampled + extra)
 
     def to_json(self) -> dict[str, Any]:

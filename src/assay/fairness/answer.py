@@ -21,9 +21,16 @@ from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
 from assay.fairness.exact.timecut import NO_TIME_LEFT, cut_by_time
-from assay.fairness.verdict import FailRule, answer
+from assay.fairness.verdict import FailRule, answer, favourable_class
 
-__all__ = ["AnswerOptions", "add_answer", "compute_answer", "exact_analysis", "store_answer"]
+__all__ = [
+    "AnswerOptions",
+    "add_answer",
+    "check_favourable",
+    "compute_answer",
+    "exact_analysis",
+    "store_answer",
+]
 
 _ANSWER_STREAM = 0xA5
 UNSTEADY = (
@@ -89,6 +96,13 @@ class AnswerOptions:
         }
 
 
+MISSING_TREES = (
+    "the run tests missing values (--missing value), and the exact analysis does not follow "
+    "a tree's branches for a missing value (nor an imputer's fill before it): its figures "
+    "could be wrong where a value is missing, so the trees are not read"
+)
+
+
 def exact_analysis(
     setup: Any, options: AnswerOptions, arrays: Any, *, started: float | None = None
 ) -> dict[str, ExactResult | str]:
@@ -107,6 +121,8 @@ def exact_analysis(
         reason = "exact analysis compares classes; a probability threshold is sampled"
         return dict.fromkeys(schema.protected, reason)
     t_read = time.monotonic() if started is None else started
+    if schema.may_be_missing and not isinstance(arrays, str):
+        arrays = MISSING_TREES
     model = arrays if isinstance(arrays, str) else compose_read(schema, arrays)
     if not isinstance(model, str):
         # the arrays must answer as the model does: check on a few inputs before trusting them
@@ -338,6 +354,15 @@ def _contradicted_certificates(summary: dict[str, Any]) -> None:
             "figures are not to be trusted"
         )
         summary["warnings"] = warnings
+
+
+def check_favourable(setup: Any, options: AnswerOptions) -> None:
+    """Refuse a ``--favourable`` that is not one of the model's classes once the model is
+    loaded, before a run is created (the answer reads it only after the search)."""
+    if options.enabled and options.favourable is not None:
+        favourable_class(
+            _class_names(setup), setup.model.capabilities.n_classes, options.favourable
+        )
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:

@@ -149,7 +149,8 @@ def apply_bins(frame: Any, bins: dict[str, Bins], src: str) -> tuple[Any, dict[s
             row = int(np.flatnonzero(np.isnan(values))[0])
             raise UsageError(
                 f"{src}: row {row + 1}, column {name!r}: the value is empty; set the rows with an "
-                "empty value aside with --missing drop, or fill them",
+                "empty value aside with --missing drop, or fill them (--missing value puts no "
+                "empty cell in a bin)",
                 argument="--data",
             )
         which = np.searchsorted(np.asarray(b.edges), values, side="right")

@@ -23,7 +23,7 @@ from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
-from assay.fairness.loading import _setup, frame_digest, setup_fairness
+from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
     _answer,
@@ -89,7 +89,9 @@ def check_fairness(
 
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected (a number
     by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take), missing
-    (``"drop"``: set aside the data's rows with an empty value, counted and said),
+    (``"drop"``: set aside the data's rows with an empty value, counted and said;
+    ``"value"``: test them, each column with an empty cell taking "missing" as one more value,
+    given to the model as NaN),
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
     encoding, optimize: "auto", "queries" or "time", what the default search spends
     sparingly).
@@ -128,7 +130,7 @@ def check_fairness(
     more; ``determinism_check=False`` skips them.  Every query the run asks, by phase, is in
     ``result.summary["model_queries"]``.
     """
-    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.answer import AnswerOptions, check_favourable
     from assay.fairness.verdict import FailRule, parse_fail_on
 
     # the run's start: loading the model and the data is part of the run (--max-time bounds
@@ -151,6 +153,12 @@ def check_fairness(
     )
     if setup is None:  # a misspelt option named in the caller's terms, not _setup()'s
         check_keywords("check_fairness", options, (check_fairness, _setup))
+        refuse_beside_dataset(
+            options.get("dataset"),
+            schema=options.get("schema"),
+            label=options.get("label"),
+            drop=options.get("drop"),
+        )
     from assay.fairness.retrain import accuracy_bound as _bound
 
     accuracy_bound = _bound(retrain, max_accuracy_loss)
@@ -159,6 +167,7 @@ def check_fairness(
 
         refuse_unrefittable(model)  # before a served model is asked anything
     the_setup = setup or setup_fairness(model, call_timeout=call_timeout, **options)
+    check_favourable(the_setup, answer_options)  # the answer reads it after the search
     if isinstance(rule, FailRule) and rule.measure == "share_data" and the_setup.test.data is None:
         raise UsageError(
             f"{rule} is a rule on the share over the data rows, and there are none (a schema "

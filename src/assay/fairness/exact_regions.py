@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from assay.fairness.exact import ExactResult
-from assay.fairness.exact.rules import MAX_CELLS, box_set, exact_rules, row_set
+from assay.fairness.exact.rules import MAX_CELLS, FoundRules, box_set, exact_rules, row_set
 from assay.fairness.regions import Rule, rule_text, rule_values
 from assay.fairness.schema import Schema
 
@@ -51,7 +51,9 @@ def exact_regions(
     deadline: float | None = None,
 ) -> tuple[list[dict[str, Any]] | None, str | None, float]:
     """The rules learned from every discriminatory box, with exact figures (None and why
-    when too many boxes to hold, or ``deadline`` passed), and the seconds it took.
+    when too many boxes to hold, or ``deadline`` passed), and the seconds it took.  A search
+    that ``deadline`` stopped before its last rule gives the rules found before it, each
+    saying so (``cut_by_time``, ``idis_left``: the share of the IDIs in none of them).
     ``witnesses(rule, inputs)``: the rule's witnesses, given inputs inside it that the
     analysis says are discriminatory (one in each of its largest boxes)."""
     t0 = time.monotonic()
@@ -67,6 +69,9 @@ def exact_regions(
             return None, f"{len(ex.every_box):,} boxes over {cells:,} cells: too many to hold", 0.0
         boxes = box_set(schema, ex.atoms, ex.every_box, skip=a)
     found = exact_rules(boxes, schema, max_rules=max_rules, deadline=deadline)
+    # cut by the deadline: the best rules found before it, never read as the whole search's
+    cut = isinstance(found, FoundRules) and found.cut_by_time
+    left = found.idis_left if isinstance(found, FoundRules) and cut else None
     overall = ex.uniform[0]
     out = []
     for rank, e in enumerate(found, 1):
@@ -97,11 +102,27 @@ def exact_regions(
                 "sample": "exact",
                 "figures": "exact",
                 "boxes": boxes.n_boxes,
+                "cut_by_time": cut,
+                "idis_left": left,
             }
         )
     return out, None, time.monotonic() - t0
 
 
-def figures_note(figures: str, why: str | None, seconds: float | None) -> dict[str, Any]:
-    """What the exact analysis' entry says of the attribute's regions."""
-    return {"figures": figures, "why_sampled": why, "seconds": seconds}
+def figures_note(
+    figures: str,
+    why: str | None,
+    seconds: float | None,
+    rules: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """What the exact analysis' entry says of the attribute's regions: with its exact
+    ``rules``, whether their search was cut by the answer's deadline and the share of the
+    IDIs the rules found before it leave out."""
+    cut = next((r for r in rules or () if r.get("cut_by_time")), None)
+    return {
+        "figures": figures,
+        "why_sampled": why,
+        "seconds": seconds,
+        "cut_by_time": cut is not None,
+        "idis_left": None if cut is None else cut.get("idis_left"),
+    }

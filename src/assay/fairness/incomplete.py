@@ -1,9 +1,10 @@
 """Rows of the data with an empty value (``--missing``): refused by default (the error names
-the first, with its file line), or set aside with ``--missing drop``, counted per column and
-said, so that the run is about the complete rows and says so.
-
-The search never gives the model an empty value either way: a model that reads missing
-values (a HistGradientBoosting, a pipeline with an imputer) is not tested on them.
+the first, with its file line); set aside with ``--missing drop``, counted per column and
+said, so that the run is about the complete rows and says so; or tested with ``--missing
+value``: each column with an empty cell gets "missing" as one more value of its domain
+(``Feature.missing``), which the search draws and varies like any other and the model is
+given as an empty cell (NaN), so that a model that reads missing values (a
+HistGradientBoosting, a pipeline with an imputer) is tested on them too.
 """
 
 from __future__ import annotations
@@ -15,10 +16,19 @@ import numpy as np
 import pandas as pd
 
 from assay.errors import UsageError
+from assay.fairness.schema import MISSING_DRAW, Schema
 
-__all__ = ["MISSING_MODES", "ROWS_ATTR", "Incomplete", "check_missing", "set_aside_incomplete"]
+__all__ = [
+    "MISSING_MODES",
+    "ROWS_ATTR",
+    "Empty",
+    "Incomplete",
+    "check_missing",
+    "empty_cells",
+    "set_aside_incomplete",
+]
 
-MISSING_MODES = ("refuse", "drop")
+MISSING_MODES = ("refuse", "drop", "value")
 
 # the frame's attrs key holding, after rows were set aside, each kept row's position in the
 # data as given: messages name its row (and a file's line)
@@ -98,3 +108,78 @@ def set_aside_incomplete(frame: pd.DataFrame, src: str) -> tuple[pd.DataFrame, I
     kept.attrs.update(frame.attrs)
     kept.attrs[ROWS_ATTR] = places[~rows]
     return kept, Incomplete(rows=int(rows.sum()), of=len(frame), by_column=by_column)
+
+
+@dataclass(frozen=True)
+class Empty:
+    """What ``--missing value`` found: per column with an empty cell (one with no value at
+    all is left to the schema's own message), its empty rows; ``frame`` is the data with
+    each empty cell filled by a value of its own column, so that it is checked and encoded
+    as before, and ``place`` then gives those cells the missing value."""
+
+    frame: pd.DataFrame
+    rows: dict[str, np.ndarray]
+
+    def marked(self, schema: Schema) -> Schema:
+        """``schema`` with each column that has an empty cell able to be missing."""
+        from dataclasses import replace
+
+        if not self.rows:
+            return schema
+        features = tuple(
+            replace(f, missing=True) if f.name in self.rows else f for f in schema.features
+        )
+        return replace(schema, features=features)
+
+    def place(self, schema: Schema, encoded: np.ndarray) -> np.ndarray:
+        """``encoded`` (the filled frame's rows) with each empty cell the missing value."""
+        if not self.rows:
+            return encoded
+        out = encoded
+        for name, rows in self.rows.items():
+            if name in schema.names:
+                feature = schema.feature(name)
+                out[rows, schema.index(name)] = feature.encoded_high
+        return out
+
+    def note(self, schema: Schema) -> str | None:
+        """What the run says of the columns that may be missing (None: none is)."""
+        shown = [f"{n}: {len(r):,}" for n, r in self.rows.items() if n in schema.names and len(r)]
+        if not shown:
+            return None
+        protected = [n for n in schema.protected if n in self.rows]
+        also = (
+            f"; a missing {', '.join(protected)} is one more protected value, tested against "
+            "the others"
+            if protected
+            else ""
+        )
+        return (
+            f'Tested empty values (--missing value): {len(shown)} column(s) take "missing" '
+            f"as one more value (empty cells in the data by column: {', '.join(shown[:6])}"
+            f"{', ...' if len(shown) > 6 else ''}); the model is given it as an empty cell, "
+            f"as pandas reads one{also}; {MISSING_DRAW}; the exact analysis does not "
+            "read trees here (their branches for a missing value are not followed)"
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {"by_column": {n: len(r) for n, r in self.rows.items()}}
+
+
+def empty_cells(frame: pd.DataFrame, skip: tuple[str, ...]) -> Empty:
+    """The data's empty cells by column (``skip``: the label column, not an input), and the
+    frame with each filled by the first value of its own column (see ``Empty``)."""
+    empty = frame.isna()
+    rows: dict[str, np.ndarray] = {}
+    filled = frame
+    for col in frame.columns:
+        name = str(col)
+        at = empty[col].to_numpy()
+        if name in skip or not at.any() or at.all():
+            continue
+        if filled is frame:
+            filled = frame.copy()
+            filled.attrs.update(frame.attrs)
+        rows[name] = np.flatnonzero(at)
+        filled[col] = frame[col].fillna(frame[col].dropna().iloc[0])
+    return Empty(frame=filled, rows=rows)

@@ -34,7 +34,13 @@ from assay.fairness.columns import (
 )
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
-from assay.fairness.incomplete import Incomplete, check_missing, set_aside_incomplete
+from assay.fairness.incomplete import (
+    Empty,
+    Incomplete,
+    check_missing,
+    empty_cells,
+    set_aside_incomplete,
+)
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
 from assay.fairness.setup import FairnessSetup
@@ -42,7 +48,36 @@ from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
-__all__ = ["frame_digest", "setup_fairness", "setup_from_record"]
+__all__ = ["frame_digest", "refuse_beside_dataset", "setup_fairness", "setup_from_record"]
+
+
+def refuse_beside_dataset(
+    dataset: str | None, *, schema: Any = None, label: Any = None, drop: Any = None
+) -> None:
+    """Refuse the options about the user's own rows beside a built-in ``dataset``, which
+    brings its own schema, labels and columns: the run would go on without them, and its
+    rerun command repeat them as if they had counted (``--dataset german --schema x.yaml``
+    tested german's schema)."""
+    if dataset is None:
+        return
+    if isinstance(schema, str | os.PathLike):
+        raise UsageError(
+            f"the built-in dataset {dataset!r} brings its own schema: leave --schema out, or "
+            "give your own rows with --data (a schema file describes those)",
+            argument="--schema",
+        )
+    if isinstance(label, str) and label.strip():
+        raise UsageError(
+            f"the built-in dataset {dataset!r} brings its own labels (its group metrics read "
+            "them): leave --label out (it names a column of your own rows, --data)",
+            argument="--label",
+        )
+    if column_names(drop, "--drop"):
+        raise UsageError(
+            f"the built-in dataset {dataset!r} is tested as it is encoded, every column: "
+            "leave --drop out, or give your own rows with --data (it sets their columns aside)",
+            argument="--drop",
+        )
 
 
 def _protected_specs(protected: str | Sequence[str] | None) -> list[str]:
@@ -217,8 +252,10 @@ def _setup(
 
     ``drop``: columns of the data that are not inputs of the model (an id, a timestamp),
     set aside before anything else.  ``missing``: rows of the data with an empty value are
-    refused ("refuse", the default: the error names the first) or set aside ("drop", counted
-    and said: ``FairnessSetup.incomplete``).  Without ``drop``, columns the model itself
+    refused ("refuse", the default: the error names the first), set aside ("drop", counted
+    and said: ``FairnessSetup.incomplete``), or tested ("value": each column with an empty
+    cell takes "missing" as one more value, given to the model as NaN:
+    ``FairnessSetup.empty``).  Without ``drop``, columns the model itself
     declares it does not take (a scikit-learn model's ``feature_names_in_``, an ONNX graph's
     one input per column) are set aside when the schema is inferred from the data, and said
     so (``FairnessSetup.set_aside``); a model that names none of its columns keeps every one.
@@ -299,6 +336,7 @@ def _setup(
     read_as_numbers: dict[str, str] = {}
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     incomplete: Incomplete | None = None  # rows with an empty value set aside (--missing drop)
+    empty: Empty | None = None  # the empty cells tested as a value (--missing value)
     if dataset is not None and data is not None:
         raise UsageError("give --data or --dataset, not both", argument="--dataset")
     if dataset is not None:
@@ -329,6 +367,9 @@ def _setup(
         if missing == "drop":
             frame, incomplete = set_aside_incomplete(frame, src)
         frame, bins = apply_bins(frame, bins, src)
+        if missing == "value":  # (a binned column's empty cell was refused by its bins)
+            empty = empty_cells(frame, () if label is None else (str(label),))
+            frame = empty.frame
         if label is not None:
             by_name = {str(c): c for c in frame.columns}
             label = str(label)  # an integer column name goes by its text, like the others
@@ -351,7 +392,11 @@ def _setup(
             )
             the_schema = bin_schema(the_schema, bins).with_protected(names)
         ignored = [*([label] if label else []), *unusable]  # not features of the model
+        if empty is not None:
+            the_schema = empty.marked(the_schema)
         encoded = check_data(the_schema, frame, source=src, ignore=ignored, dtype=None)
+        if empty is not None:
+            encoded = empty.place(the_schema, encoded)
         source = {"data": src, "rows": len(encoded)}
     elif drop is not None and column_names(drop, "--drop"):
         raise UsageError("there is no data to drop columns from: give --data", argument="--drop")
@@ -529,6 +574,7 @@ def _setup(
         unknown_to_model=unknown,
         labels_left_out=labels_left_out,
         incomplete=incomplete,
+        empty=empty,
     )
 
 

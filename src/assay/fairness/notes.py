@@ -227,5 +227,6 @@ def setup_notes(setup: FairnessSetup) -> list[str]:
         frame_note(setup),
         setup.labels_left_out,
         None if setup.incomplete is None else setup.incomplete.note(),
+        None if setup.empty is None else setup.empty.note(setup.test.schema),
     )
     return [n for n in said if n is not None]

@@ -385,12 +385,26 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
         if counts["estimate"]:
             parts.append(f"{counts['estimate']:,} by the estimate")
         if counts["answer"]:
-            parts.append(f"{counts['answer']:,} by the answer (its samples' variants)")
+            parts.append(f"{counts['answer']:,} by the answer ({_answer_parts(summary, counts)})")
         if counts["checks"]:
             parts.append(f"{counts['checks']:,} by the determinism checks")
         headline = f"{headline}{_ASKED}{counts['total']:,} queries: {', '.join(parts)}"
     summary["headline"] = headline
     store.checkpoint(run_id, summary=summary)
+
+
+def _answer_parts(summary: dict[str, Any], counts: dict[str, int]) -> str:
+    """What the answer's queries were: its samples' variants, and the enumeration of a small
+    domain (every input asked with every value: ``exact[].queries``) when there was one."""
+    every = summary.get("exact") or []
+    enumerated = sum(int(e.get("queries") or 0) for e in every if isinstance(e, dict))
+    enumerated = min(enumerated, counts["answer"])
+    if not enumerated:
+        return "its samples' variants"
+    return (
+        f"{enumerated:,} enumerating the domain, {counts['answer'] - enumerated:,} its "
+        "samples' variants"
+    )
 
 
 def bound_answer(

@@ -12,14 +12,14 @@ on held-out rows it was not learned from.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from assay.core.display import span
 from assay.fairness.estimate import wilson_interval
-from assay.fairness.schema import Feature, Schema
+from assay.fairness.schema import MISSING_LABEL, Feature, Schema
 
 __all__ = [
     "MAX_REGION_FEATURES",
@@ -81,7 +81,16 @@ def as_set(f: Feature) -> bool:
 def _bins(f: Feature, column: np.ndarray, quantiles: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Bin index of each row and each bin's (low) edge; discrete small features bin per value.
     ``quantiles``: a wide feature's bins hold equal shares of the rows (data rows crowd where
-    the people are: equal widths of the whole range would put most of them in one bin)."""
+    the people are: equal widths of the whole range would put most of them in one bin).
+    An ordered feature that may be missing bins its known values so, and the missing value
+    alone in a last bin of its own (never in one bin with the top known values)."""
+    if f.missing and not as_set(f):
+        gone = f.missing_mask(column)
+        known_idx, known_edges = _bins(replace(f, missing=False), column[~gone], quantiles)
+        idx = np.full(len(column), len(known_edges) - 1, dtype=np.int64)
+        idx[~gone] = known_idx
+        end = float(f.encoded_high) + (1.0 if f.kind == "integer" else 0.0)
+        return idx, np.append(known_edges, end)
     if f.kind != "continuous" and (f.n_values or 0) <= _MAX_BINS:
         return (column - f.encoded_low).astype(np.int64), np.arange(
             f.encoded_low, f.encoded_high + 2
@@ -191,7 +200,7 @@ def _grow(
             best_f1, best_keep = f1, [k.copy() for k in keep]
     if best_keep is None:
         return None
-    best_keep = _prune(binned, pos, best_keep, n_pos)
+    best_keep = _prune(binned, pos, _either_side(schema, binned, pos, best_keep, n_pos), n_pos)
     conditions: dict[int, tuple[float, float] | tuple[int, ...]] = {}
     for j, kept in enumerate(best_keep):
         if kept.all():
@@ -203,9 +212,43 @@ def _grow(
         else:
             e = edges[j]
             low = float(e[on[0]])
+            if f.kind == "continuous" and f.missing and on[0] == len(e) - 2:
+                low = float(np.nextafter(f.known_high, np.inf))  # the missing value alone
             high = float(e[on[-1] + 1]) - (1.0 if f.kind == "integer" else 0.0)
             conditions[j] = (low, high)
     return Rule(conditions)
+
+
+def _f1(binned: list[np.ndarray], pos: np.ndarray, keep: list[np.ndarray], n_pos: int) -> float:
+    inside = np.ones(len(pos), dtype=bool)
+    for j, k in enumerate(keep):
+        if not k.all():
+            inside &= k[binned[j]]
+    return 2 * int((inside & pos).sum()) / (int(inside.sum()) + n_pos)
+
+
+def _either_side(
+    schema: Schema, binned: list[np.ndarray], pos: np.ndarray, keep: list[np.ndarray], n_pos: int
+) -> list[np.ndarray]:
+    """A peeled box whose range of an ordered feature reaches its missing value (the last
+    bin), tried with the missing value alone and with the known values alone: peeling keeps
+    the top known values beside the missing one ("income = 99 or income is missing" for a
+    bias confined to the missing income), each variant kept when its F1 is better."""
+    keep = [k.copy() for k in keep]
+    score = _f1(binned, pos, keep, n_pos)
+    for j, f in enumerate(schema.features):
+        k = keep[j]
+        if not (f.missing and not as_set(f) and k[-1] and k[:-1].any()):
+            continue
+        alone = np.zeros_like(k)
+        alone[-1] = True
+        known = k.copy()
+        known[-1] = False
+        for trial in (alone, known):
+            got = _f1(binned, pos, [*keep[:j], trial, *keep[j + 1 :]], n_pos)
+            if got > score:
+                score, keep[j] = got, trial
+    return keep
 
 
 def _prune(
@@ -214,11 +257,7 @@ def _prune(
     """Drop conditions that barely matter (F1 within 5 %), so a rule stays readable."""
 
     def f1(kept: list[np.ndarray]) -> float:
-        inside = np.ones(len(pos), dtype=bool)
-        for j, k in enumerate(kept):
-            if not k.all():
-                inside &= k[binned[j]]
-        return 2 * int((inside & pos).sum()) / (int(inside.sum()) + n_pos)
+        return _f1(binned, pos, kept, n_pos)
 
     keep = [k.copy() for k in keep]
     score = f1(keep)
@@ -249,28 +288,37 @@ def rule_text(schema: Schema, rule: Rule) -> str:
             parts.append(set_text(f, [int(c) for c in cond]))
             continue
         lo, hi = float(cond[0]), float(cond[1])
-        if f.kind == "integer" and f.value_labels is not None:
-            parts.append(labelled_range(f, int(lo), int(hi)))
-        elif f.kind == "integer":
-            at_low, at_high = lo <= f.encoded_low, hi >= f.encoded_high
-            if lo == hi:
-                parts.append(f"{f.name} = {int(lo)}")
-            elif at_low:
-                parts.append(f"{f.name} <= {int(hi)}")
-            elif at_high:
-                parts.append(f"{f.name} >= {int(lo)}")
+        if f.missing and hi > f.known_high:  # the range reaches the missing value
+            if lo > f.known_high:
+                parts.append(f"{f.name} is missing")
             else:
-                parts.append(f"{f.name} {int(lo)}-{int(hi)}")
-        else:
-            # (an end of the domain is said as such: "x <= 0.539", not "x 0.0000073 to 0.539")
-            low, high = span(lo, hi)
-            if lo <= f.encoded_low and hi < f.encoded_high:
-                parts.append(f"{f.name} <= {high}")
-            elif hi >= f.encoded_high and lo > f.encoded_low:
-                parts.append(f"{f.name} >= {low}")
-            else:
-                parts.append(f"{f.name} {low} to {high}")
+                known = _range_text(f, lo, f.known_high)
+                parts.append(f"({known} or {f.name} is missing)")
+            continue
+        parts.append(_range_text(f, lo, hi))
     return " and ".join(parts) if parts else "everywhere"
+
+
+def _range_text(f: Feature, lo: float, hi: float) -> str:
+    """An ordered feature's known values from ``lo`` to ``hi`` (encoded)."""
+    top = f.known_high
+    if f.kind == "integer" and f.value_labels is not None:
+        return labelled_range(f, int(lo), int(hi))
+    if f.kind == "integer":
+        if lo == hi:
+            return f"{f.name} = {int(lo)}"
+        if lo <= f.encoded_low:
+            return f"{f.name} <= {int(hi)}"
+        if hi >= top:
+            return f"{f.name} >= {int(lo)}"
+        return f"{f.name} {int(lo)}-{int(hi)}"
+    # (an end of the domain is said as such: "x <= 0.539", not "x 0.0000073 to 0.539")
+    low, high = span(lo, hi)
+    if lo <= f.encoded_low and hi < top:
+        return f"{f.name} <= {high}"
+    if hi >= top and lo > f.encoded_low:
+        return f"{f.name} >= {low}"
+    return f"{f.name} {low} to {high}"
 
 
 def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
@@ -282,19 +330,31 @@ def rule_values(schema: Schema, rule: Rule) -> dict[str, list[Any]]:
         f = schema.features[j]
         if as_set(f):
             out[f.name] = [typed_value(f, c) for c in cond]
-        elif f.kind == "integer" and f.value_labels is not None:
-            out[f.name] = [typed_value(f, v) for v in range(int(cond[0]), int(cond[1]) + 1)]
+            continue
+        lo, hi = float(cond[0]), float(cond[1])
+        empty = f.missing and hi > f.known_high  # the range reaches the missing value
+        hi = min(hi, f.known_high)
+        if lo > hi:
+            out[f.name] = [None]  # missing only
+            continue
+        if f.kind == "integer" and f.value_labels is not None:
+            out[f.name] = [typed_value(f, v) for v in range(int(lo), int(hi) + 1)]
         elif f.kind == "integer":
-            out[f.name] = [int(cond[0]), int(cond[1])]
+            out[f.name] = [int(lo), int(hi)]
         else:
-            out[f.name] = [float(cond[0]), float(cond[1])]
+            out[f.name] = [float(lo), float(hi)]
+        if empty:
+            out[f.name].append(None)  # (and missing)
     return out
 
 
 def typed_value(f: Feature, code: float) -> Any:
     """One encoded value as the data has it, typed for JSON (a region's ``values`` and
     witnesses): a category as given (``"Female"``, ``true``, ``1``), a named value or bin by
-    its name, an int, or a float to the six significant digits the text shows."""
+    its name, an int, or a float to the six significant digits the text shows; ``None``
+    for the missing value."""
+    if f.is_missing(code):
+        return None
     if f.kind == "categorical":
         return f.value(code) if f.value_labels is None else f.value_labels[int(code)]
     if f.kind == "integer":
@@ -331,7 +391,9 @@ def check_rule(
 
 def one_value(name: str, label: str) -> str:
     """``sex = Female``; a bin named by its bounds reads as one: ``hours >= 80`` (not ``hours
-    = >= 80``), ``hours in [40, 80)``."""
+    = >= 80``), ``hours in [40, 80)``; the missing value: ``income is missing``."""
+    if label == MISSING_LABEL:
+        return f"{name} is missing"
     if label.startswith(("<", ">")):
         return f"{name} {label}"
     if label.startswith("["):
@@ -349,7 +411,7 @@ def labelled_range(f: Feature, lo: int, hi: int) -> str:
         return set_text(f, list(range(lo, hi + 1)))
     if lo <= f.encoded_low:
         return f"{f.name} up to {f.label(hi)}"
-    if hi >= f.encoded_high:
+    if hi >= f.known_high:
         return f"{f.name} from {f.label(lo)}"
     return f"{f.name} {f.label(lo)} to {f.label(hi)}"
 

@@ -18,7 +18,31 @@ from assay.errors import UsageError
 
 _CLIP_ROWS_BYTES = 1 << 23  # rows clipped at a time by ``Schema.clip`` (8 MB of them)
 
-__all__ = ["ROW_CELLS", "Feature", "FeatureKind", "Schema", "rows_within"]
+__all__ = [
+    "MISSING_DRAW",
+    "MISSING_LABEL",
+    "ROW_CELLS",
+    "Feature",
+    "FeatureKind",
+    "Schema",
+    "rows_within",
+]
+
+MISSING_LABEL = "(missing)"
+"""How rules, reports and messages show a missing value (``--missing value``)."""
+
+MISSING_DRAW = (
+    "a column that may be missing (--missing value) takes it as one more of its values in "
+    "the uniform draw (a category or whole number among the others; a column of fractional "
+    "numbers one draw in ten)"
+)
+"""How the input space's uniform draw gives the missing value (``sample_uniform``)."""
+
+
+def _is_empty(value: Any) -> bool:
+    """``None`` or a float NaN: a missing value in the data's own form."""
+    return value is None or (isinstance(value, float | np.floating) and bool(np.isnan(value)))
+
 
 FeatureKind = Literal["integer", "categorical", "continuous"]
 
@@ -45,6 +69,13 @@ class Feature:
     literature's Adult encoding: occupation 0-13).  The search still steps between
     neighbouring codes as that encoding is used; rules and boxes list its values as a set
     (``occupation in {Sales, Adm-clerical}``), never as a range of codes.
+
+    ``missing``: the column may be empty (``--missing value``): its domain has one more
+    value, "missing", encoded at its top (``missing_code``: one past the last category or
+    the high bound of an integer; a continuous feature's encoded range reaches a ninth of
+    its span above ``high``, every value there meaning missing, so that a uniform draw
+    gives it one time in ten).  The model is given it as an empty cell (NaN, or ``None``
+    where a text column takes it: ``decode``), never as a number.
     """
 
     name: str
@@ -54,6 +85,7 @@ class Feature:
     categories: tuple[Any, ...] | None = None
     value_labels: tuple[str, ...] | None = None
     nominal: bool = False
+    missing: bool = False
 
     def __post_init__(self) -> None:
         if self.kind not in ("integer", "categorical", "continuous"):
@@ -78,7 +110,8 @@ class Feature:
             ):
                 raise UsageError(f"integer feature {self.name!r} has non-integer bounds")
         if self.value_labels is not None and (
-            self.kind == "continuous" or len(self.value_labels) != (self.n_values or 0)
+            self.kind == "continuous"
+            or len(self.value_labels) != (self.n_values or 0) - int(self.missing)
         ):
             raise UsageError(
                 f"feature {self.name!r}: value labels need an integer or categorical feature "
@@ -90,10 +123,37 @@ class Feature:
         return 0.0 if self.kind == "categorical" else float(self.low)  # type: ignore[arg-type]
 
     @property
-    def encoded_high(self) -> float:
+    def known_high(self) -> float:
+        """The encoded top of the feature's values, the missing value left out."""
         if self.kind == "categorical":
             return float(len(self.categories or ()) - 1)
         return float(self.high)  # type: ignore[arg-type]
+
+    @property
+    def encoded_high(self) -> float:
+        """The encoded top of the feature's domain: ``missing_code`` when it may be missing."""
+        top = self.known_high
+        if not self.missing:
+            return top
+        if self.kind != "continuous":
+            return top + 1.0
+        span = top - float(self.low)  # type: ignore[arg-type]
+        return top + (span / 9.0 if span > 0 else 1.0)
+
+    @property
+    def missing_code(self) -> float | None:
+        """The encoded missing value (None: the feature is never missing)."""
+        return self.encoded_high if self.missing else None
+
+    def is_missing(self, code: float) -> bool:
+        """Whether one encoded value means "missing"."""
+        return self.missing and float(code) > self.known_high
+
+    def missing_mask(self, codes: np.ndarray) -> np.ndarray:
+        """Which of ``codes`` (this feature's encoded values) mean "missing"."""
+        if not self.missing:
+            return np.zeros(np.shape(codes), dtype=bool)
+        return np.asarray(codes, dtype=np.float64) > self.known_high
 
     @property
     def n_values(self) -> int | None:
@@ -103,15 +163,18 @@ class Feature:
         return int(self.encoded_high - self.encoded_low) + 1
 
     def values(self) -> list[Any]:
-        """Every value of a discrete feature, as the model takes it."""
+        """Every value of a discrete feature, as the model takes it (the missing value
+        left out)."""
         if self.kind == "categorical":
             return list(self.categories or ())
         if self.kind == "integer":
-            return list(range(int(self.encoded_low), int(self.encoded_high) + 1))
+            return list(range(int(self.encoded_low), int(self.known_high) + 1))
         raise UsageError(f"continuous feature {self.name!r} has no finite list of values")
 
     def label(self, code: float) -> str:
         """A readable form of one encoded value."""
+        if self.is_missing(code):
+            return MISSING_LABEL
         if self.kind == "categorical":
             if self.value_labels is not None:  # e.g. bins of a number: "25-39"
                 return self.value_labels[int(code)]
@@ -126,7 +189,9 @@ class Feature:
 
     def value(self, code: float) -> Any:
         """One encoded value in the data's own form: the category as given (a string, a
-        number), an int, or a float."""
+        number), an int, or a float; ``None`` for the missing value."""
+        if self.is_missing(code):
+            return None
         if self.kind == "categorical":
             v = (self.categories or ())[int(code)]
             return v.item() if isinstance(v, np.generic) else v
@@ -136,6 +201,8 @@ class Feature:
 
     def display(self, value: Any) -> str:
         """``label`` of a value in the data's own form (``value``'s inverse for the eye)."""
+        if _is_empty(value):
+            return MISSING_LABEL
         if self.kind != "categorical":
             return self.label(float(value))
         if self.value_labels is not None and value in (self.categories or ()):
@@ -154,6 +221,8 @@ class Feature:
             d["value_labels"] = list(self.value_labels)
         if self.nominal:
             d["nominal"] = True
+        if self.missing:
+            d["missing"] = True
         return d
 
     @classmethod
@@ -167,6 +236,7 @@ class Feature:
             categories=tuple(cats) if cats is not None else None,
             value_labels=tuple(d["value_labels"]) if d.get("value_labels") else None,
             nominal=d.get("nominal") is True,
+            missing=d.get("missing") is True,
         )
 
 
@@ -273,7 +343,29 @@ class Schema:
         else:
             out[:, whole] = np.floor(out[:, whole])
         np.minimum(out, highs, out=out)
+        self._snap_missing(out)
         return out
+
+    @cached_property
+    def _missing_continuous(self) -> tuple[tuple[int, float, float], ...]:
+        """(position, known high, missing code) of each continuous feature that may be
+        missing: its values above the known high all mean missing, and are given the code."""
+        return tuple(
+            (j, f.known_high, f.encoded_high)
+            for j, f in enumerate(self.features)
+            if f.missing and f.kind == "continuous"
+        )
+
+    @cached_property
+    def may_be_missing(self) -> bool:
+        """Whether any feature may be missing (``--missing value``)."""
+        return any(f.missing for f in self.features)
+
+    def _snap_missing(self, rows: np.ndarray) -> None:
+        """Each continuous value meaning missing set to its feature's one code, in place."""
+        for j, top, code in self._missing_continuous:
+            col = rows[:, j]
+            col[col > top] = code
 
     def clip(self, encoded: np.ndarray) -> np.ndarray:
         """Rows within the features' bounds, discrete features rounded.  Rows that already
@@ -288,6 +380,7 @@ class Schema:
             part = np.ascontiguousarray(rows[start : start + step])
             fixed = np.clip(part, lows, highs)
             fixed[:, disc] = np.round(fixed[:, disc])
+            self._snap_missing(fixed)
             fixed = np.ascontiguousarray(fixed)
             if out is None and np.array_equal(fixed.view(np.uint64), part.view(np.uint64)):
                 continue  # bit for bit the same (a -0.0 stays -0.0)
@@ -305,28 +398,35 @@ class Schema:
         return np.dtype(np.float64)
 
     def decode(self, encoded: np.ndarray) -> np.ndarray:
-        """Encoded rows as the model takes them (category codes become category values)."""
+        """Encoded rows as the model takes them (category codes become category values; a
+        missing value becomes NaN, as pandas reads an empty cell, in a number or text column
+        alike)."""
         enc = np.asarray(encoded, dtype=np.float64)
         if self.model_dtype != np.dtype(object):
-            if not any(f.kind == "categorical" for f in self.features):
+            if not any(f.kind == "categorical" or f.missing for f in self.features):
                 return enc  # nothing to map: the encoded rows are what the model takes
             out = enc.copy()
             for j, f in enumerate(self.features):
                 if f.kind == "categorical":
-                    table = np.asarray(f.categories, dtype=np.float64)
+                    table = np.append(np.asarray(f.categories, dtype=np.float64), np.nan)
                     out[:, j] = table[enc[:, j].astype(np.int64)]
+                elif f.missing:
+                    out[f.missing_mask(enc[:, j]), j] = np.nan
             return out
         out_o = np.empty(enc.shape, dtype=object)
         for j, f in enumerate(self.features):
             col = enc[:, j]
             if f.kind == "categorical":
-                table_o = np.empty(len(f.categories or ()), dtype=object)
-                table_o[:] = list(f.categories or ())
+                table_o = np.empty(len(f.categories or ()) + 1, dtype=object)
+                table_o[:] = [*(f.categories or ()), np.nan]
                 out_o[:, j] = table_o[col.astype(np.int64)]
-            elif f.kind == "integer":
+                continue
+            if f.kind == "integer":
                 out_o[:, j] = col.astype(np.int64)
             else:
                 out_o[:, j] = col
+            if f.missing:
+                out_o[f.missing_mask(col), j] = np.nan
         return out_o
 
     def encode(self, values: Any, *, source: str = "data") -> np.ndarray:
@@ -357,6 +457,8 @@ class Schema:
                 lookup.update({str(c): i for i, c in enumerate(f.categories or ())})
                 for i, v in enumerate(col):
                     code = lookup.get(v, lookup.get(str(v)))
+                    if code is None and f.missing and _is_empty(v):
+                        code = int(f.encoded_high)
                     if code is None:
                         raise UsageError(
                             f"{source} row {i + 1}, column {f.name!r}: value {v!r} is not one of "
@@ -372,6 +474,8 @@ class Schema:
                         f"{source} row {bad + 1}, column {f.name!r}: value {col[bad]!r} is not a "
                         f"number, but {f.name!r} is {f.kind}"
                     ) from None
+                if f.missing:
+                    num[np.isnan(num)] = f.encoded_high
                 out[:, j] = num
         return out
 

@@ -9,6 +9,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,16 @@ __all__ = ["load_schema"]
 _KINDS = ("integer", "categorical", "continuous")
 _NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)")
 _TOP_KEYS = ("features", "protected", "description")
-_FEATURE_KEYS = ("name", "type", "kind", "low", "high", "categories", "description")
+_FEATURE_KEYS = (
+    "name",
+    "type",
+    "kind",
+    "low",
+    "high",
+    "categories",
+    "missing",
+    "description",
+)
 
 
 def load_schema(path: PathLike) -> Schema:
@@ -169,8 +179,17 @@ class _SchemaReader:
                 f"feature {name!r}: unknown type {kind!r}; expected one of {', '.join(_KINDS)}",
             )
         if kind == "categorical":
-            return self.categorical(name, node, entry), name_node
-        return self.bounded(name, kind, node, entry), name_node
+            feat = self.categorical(name, node, entry)
+        else:
+            feat = self.bounded(name, kind, node, entry)
+        if "missing" in entry:  # the column may be empty: "missing" is one more value
+            may = self.value(entry["missing"][1])
+            if not isinstance(may, bool):
+                raise self.error(
+                    entry["missing"][1], f"feature {name!r}: missing {may!r} is not true or false"
+                )
+            feat = replace(feat, missing=may)
+        return feat, name_node
 
     def categorical(self, name: str, node: yaml.Node, entry: dict[str, Any]) -> Feature:
         for key in ("low", "high"):

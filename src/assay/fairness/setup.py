@@ -10,7 +10,7 @@ import numpy as np
 
 from assay.core.model import Model
 from assay.fairness.form import InputForm
-from assay.fairness.incomplete import Incomplete
+from assay.fairness.incomplete import Empty, Incomplete
 from assay.fairness.technique import FairnessTest
 
 __all__ = ["FairnessSetup"]
@@ -44,3 +44,5 @@ class FairnessSetup:
     labels_left_out: str | None = None
     # the data's rows with an empty value, set aside (--missing drop)
     incomplete: Incomplete | None = None
+    # the data's empty cells, tested as one more value of their columns (--missing value)
+    empty: Empty | None = None

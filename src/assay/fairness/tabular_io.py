@@ -335,10 +335,13 @@ class _Where:
         n = int(col.isna().sum())
         many = f" ({n:,} rows are)" if n > 1 else ""
         fix = (
-            "; set the rows with an empty value aside with --missing drop, or fill them"
+            "; set the rows with an empty value aside with --missing drop, test the empty "
+            "value as one more value with --missing value (a model that reads missing "
+            "values), or fill them"
             if self.index is None
-            else '; set such rows aside with missing="drop", or drop or fill them first '
-            "(frame.dropna())"
+            else '; set such rows aside with missing="drop", test the empty value as one '
+            'more value with missing="value" (a model that reads missing values), or drop '
+            "or fill them first (frame.dropna())"
         )
         return f"the value is empty{many}{fix}"
 

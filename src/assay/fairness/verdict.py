@@ -30,6 +30,7 @@ from assay.core.model import Model, labels_of
 from assay.errors import UsageError
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
+from assay.fairness.exact_direction import answer_samples, enumerated_direction
 from assay.fairness.exact_regions import exact_regions, figures_note, why_sampled
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
@@ -42,7 +43,7 @@ from assay.fairness.regions import (
     rule_values,
     typed_value,
 )
-from assay.fairness.schema import ROW_CELLS, Schema, rows_within
+from assay.fairness.schema import MISSING_DRAW, ROW_CELLS, Schema, rows_within
 
 __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 
@@ -345,6 +346,7 @@ def answer(
     queries = 0
     reused = 0
     cut: list[str] = []
+    checks: list[str] = []  # samples cut to a check beside an enumeration
     warnings: list[str] = []
     for i, attribute in enumerate(schema.protected):
         if on_progress is not None:
@@ -352,18 +354,31 @@ def answer(
         f = schema.feature(attribute)
         a = schema.index(attribute)
         left = len(schema.protected) - i
+        ex = (exact or {}).get(attribute)
+        # a domain enumerated input by input: who is favoured is counted over every IDI, and
+        # the samples beside a model asked every input are a check, not an estimate
+        counted = enumerated_direction(schema, attribute, ex, fav_index, data)
+        n_uniform, n_data = answer_samples(
+            ex, samples, 0 if data is None else len(data), counted is not None and counted[1]
+        )
+        if n_uniform < samples:
+            checks.append(
+                f"{attribute}: {n_uniform:,} uniform inputs"
+                + (f" and {n_data:,} data rows" if data is not None and len(data) else "")
+                + " asked again, a check beside the domain's enumeration (every input asked)"
+            )
         uniform, n_kept = _kept_or_drawn(
             schema,
             model,
             attribute,
-            samples,
+            n_uniform,
             lambda n: schema.sample_uniform(rng, n),
             threshold,
-            None if kept is None else kept.take("uniform", samples),
+            None if kept is None else kept.take("uniform", n_uniform),
             stop_at=_stop_at(deadline, 0.35 / left),
         )
-        if len(uniform.disc) < samples:
-            cut.append(f"{attribute}: {len(uniform.disc):,} uniform inputs of {samples:,}")
+        if len(uniform.disc) < n_uniform:
+            cut.append(f"{attribute}: {len(uniform.disc):,} uniform inputs of {n_uniform:,}")
         queries += uniform.queries
         reused += n_kept
         real = None
@@ -372,26 +387,30 @@ def answer(
                 schema,
                 model,
                 attribute,
-                min(samples, len(data)),
+                n_data,
                 _data_draw(data, rng),
                 threshold,
-                None if kept is None else kept.take("data", min(samples, len(data))),
+                None if kept is None else kept.take("data", n_data),
                 stop_at=_stop_at(deadline, 0.5 / left),
             )
-            if len(real.disc) < min(samples, len(data)):
-                cut.append(
-                    f"{attribute}: {len(real.disc):,} data rows of {min(samples, len(data)):,}"
-                )
+            if len(real.disc) < n_data:
+                cut.append(f"{attribute}: {len(real.disc):,} data rows of {n_data:,}")
             queries += real.queries
             reused += n_kept
-        ex = (exact or {}).get(attribute)
         if isinstance(ex, ExactResult):
             withdrawn = _contradicted(ex, uniform, real)
             if withdrawn is not None:
                 ex = withdrawn
                 warnings.append(f"{attribute}: {withdrawn}")
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
-        directions.extend(_direction(schema, attribute, uniform, real, fav_index))
+        if schema.may_be_missing:  # the input space's draw gives them "missing" too
+            verdicts[-1]["may_be_missing"] = [f.name for f in schema.features if f.missing]
+        if counted is not None and ex is (exact or {}).get(attribute):  # (not withdrawn)
+            sampled = _direction(schema, attribute, uniform, real, fav_index)
+            directions.extend(counted[0])
+            directions.extend(d for d in sampled if d["distribution"] == "data" and not counted[1])
+        else:
+            directions.extend(_direction(schema, attribute, uniform, real, fav_index))
         if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any():
             # the sample missed a region the exact analysis found: one witness per box, asked
             # of the model, says who is favoured there
@@ -459,6 +478,7 @@ def answer(
                     "sampled" if exact_found is None else "exact",
                     why,
                     time.monotonic() - t_r,
+                    exact_found,
                 )
         del f
     return {
@@ -478,8 +498,9 @@ def answer(
             "reused_from_estimate": reused,
             "note": "an unbiased sample per attribute (uniform over the input space, and real "
             "rows when given): the estimate phase's inputs first, when it ran (no new "
-            "queries), then fresh draws",
+            "queries), then fresh draws" + (f"; {MISSING_DRAW}" if schema.may_be_missing else ""),
             "cut_by_time": cut,
+            "enumeration_checks": checks,
         },
     }
 

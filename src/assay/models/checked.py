@@ -10,7 +10,7 @@ from assay.core.calls import shielded
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
 from assay.errors import AssayError, ModelError
 
-__all__ = ["CheckedModel", "array_hint", "empty_answer"]
+__all__ = ["CheckedModel", "array_hint", "empty_answer", "missing_hint"]
 
 _MESSAGE_LIMIT = 300
 
@@ -33,6 +33,30 @@ def array_hint(exc: BaseException, inputs: ModelInputs) -> str:
         "; the model is called with a 2-D numpy array (one row per input, the columns in the "
         "data's order), not a pandas DataFrame: index its columns by position, or take the "
         "array as a frame: `lambda X: f(pd.DataFrame(X, columns=[...]))`"
+    )
+
+
+def missing_hint(inputs: ModelInputs) -> str:
+    """What to add to a model's failure on a batch holding missing values (NaN or None: a
+    fairness run's ``--missing value`` gives them): a model that does not read them fails
+    on every such batch, however often the run is resumed."""
+    try:
+        import pandas as pd
+
+        if isinstance(inputs, pd.DataFrame):
+            held = bool(inputs.isna().to_numpy().any())
+        elif isinstance(inputs, np.ndarray) and inputs.dtype.kind in "fcO":
+            held = bool(pd.isna(inputs).any())
+        else:
+            return ""
+    except (TypeError, ValueError):  # (a batch pandas cannot look into)
+        return ""
+    if not held:
+        return ""
+    return (
+        "; the batch held missing values (NaN: a fairness run's --missing value tests empty "
+        "cells): a model that does not read them is tested with --missing drop, or behind an "
+        "imputer"
     )
 
 
@@ -70,6 +94,7 @@ class CheckedModel:
             raise ModelError(
                 f"the model raised {type(exc).__name__}: {_short(str(exc))} on a batch of "
                 f"{n} inputs; first input: {describe_input(inputs, 0)}{array_hint(exc, inputs)}"
+                f"{missing_hint(inputs)}"
             ) from exc
         out = check_outputs(raw, inputs, self.capabilities)
         if self.capabilities.outputs == "proba" and out.ndim == 2 and out.shape[1] >= 2:

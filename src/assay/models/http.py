@@ -62,6 +62,29 @@ def _jsonable(value: Any) -> Any:
     raise TypeError(f"cannot send a {type(value).__name__} as JSON")
 
 
+def _json_body(payload: Any) -> bytes:
+    """``payload`` as JSON; a NaN (a missing value, ``--missing value``) as ``null``, the
+    JSON form of an empty cell (``NaN`` is no JSON, and most servers refuse it)."""
+    try:
+        text = json.dumps(payload, default=_jsonable, allow_nan=False)
+    except ValueError:
+        text = json.dumps(_nulls(payload), default=_jsonable)  # (an infinity as before)
+    return text.encode("utf-8")
+
+
+def _nulls(value: Any) -> Any:
+    """``value`` with every float NaN (in lists and mappings) replaced by ``None``."""
+    if isinstance(value, float | np.floating):
+        return None if value != value else value
+    if isinstance(value, np.ndarray):
+        return _nulls(value.tolist())
+    if isinstance(value, list | tuple):
+        return [_nulls(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _nulls(v) for k, v in value.items()}
+    return value
+
+
 def redact(url: str) -> str:
     """The URL without a password, a token in its path, or a query string (which may hold an
     API key): ``core.redact.redact_url``, the query masked whole."""
@@ -458,7 +481,7 @@ class HttpModel:
         return np.concatenate(parts, axis=0)
 
     def _batch(self, inputs: ModelInputs, tick: Callable[[], None] | None = None) -> np.ndarray:
-        body = json.dumps(self.codec.encode(inputs), default=_jsonable).encode("utf-8")
+        body = _json_body(self.codec.encode(inputs))
         while True:
             try:
                 raw, payload = self._attempts(body)

@@ -232,7 +232,8 @@ class OipCodec:
             data = values.ravel().tolist()
         else:
             datatype = "BYTES"
-            data = [str(v) for v in values.ravel().tolist()]
+            # (a missing value, NaN, is sent as null: never the text "nan")
+            data = [None if v is None or v != v else str(v) for v in values.ravel().tolist()]
         return {"name": name, "shape": list(values.shape), "datatype": datatype, "data": data}
 
     def encode(self, batch: ModelInputs) -> Any:
@@ -242,8 +243,10 @@ class OipCodec:
         if arr.dtype == object:  # mixed columns: numbers stay numbers where they all are
             try:
                 arr = arr.astype(np.float64)
-            except (TypeError, ValueError):
-                arr = arr.astype(str)
+            except (TypeError, ValueError):  # text; a missing value (NaN) stays one
+                empty = np.asarray([v is None or v != v for v in arr.ravel().tolist()])
+                arr = arr.astype(str).astype(object)
+                arr[empty.reshape(arr.shape)] = None
         tensors: list[dict[str, Any]]
         if len(self.inputs) > 1 and len(self.inputs) == arr.shape[1]:
             tensors = [

@@ -65,6 +65,7 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     findings["by_kind"] = {k: c["found"] for k, c in sorted(counts.items())}
     findings["kept"] = sum(c["kept"] for c in counts.values())
     findings["keep_findings"] = store.keep_policy(record.id)
+    findings["bounded_by_bytes"] = bytes_bound(counts, findings["keep_findings"])
     if record.n_findings:
         findings["max_severity"] = record.max_severity
     # the run's --fail-on: findings below it do not fail the run (nor its JUnit cases)
@@ -280,6 +281,32 @@ def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:
     if not isinstance(doc["run"], dict) or not isinstance(doc["findings"], dict):
         raise UsageError("not an assay report: 'run' and 'findings' must be objects", path=where)
     return doc
+
+
+def bytes_bound(counts: dict[str, dict[str, Any]], keep: int | None) -> str | None:
+    """What the store did not keep for the witnesses' bytes (``KEEP_BYTES``): per kind whose
+    findings were too large for the run's cap, how large, and how many it keeps instead;
+    None when the cap in findings decided alone."""
+    from assay.core.witnesses import KEEP_BYTES
+
+    said = [
+        f"{kind} findings take about {_size(float(c['bytes_each']))} each in the store: it "
+        f"keeps {int(c['kept']):,} of the {int(c['found']):,} found as witnesses (at most "
+        f"{int(c['keep']):,} and the most severe), not {keep or 0:,} (--keep-findings), so "
+        f"that they take at most about {_size(float(KEEP_BYTES))}"
+        for kind, c in sorted(counts.items())
+        if c.get("keep") is not None and int(c["kept"]) < int(c["found"])  # (none dropped yet)
+    ]
+    if not said:
+        return None
+    return "; ".join(said) + "; every finding is counted (--keep-findings all keeps every one)"
+
+
+def _size(n: float) -> str:
+    for unit, scale in (("GB", 1024**3), ("MB", 1024**2), ("KB", 1024)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}" if n < 10 * scale else f"{n / scale:,.0f} {unit}"
+    return f"{n:.0f} bytes"
 
 
 def load_schema() -> dict[str, Any]:

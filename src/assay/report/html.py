@@ -205,6 +205,7 @@ def _findings(doc: dict[str, Any], run: dict[str, Any], cases: dict[str, Any]) -
         "examples": [] if cases else [_example(f) for f in examples],
         "cases": cases,
         "kept": findings.get("kept") if _is_number(findings.get("kept")) else None,
+        "bounded_by_bytes": findings.get("bounded_by_bytes") or None,
     }
 
 

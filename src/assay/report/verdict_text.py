@@ -16,6 +16,8 @@ def share_text(v: dict[str, Any]) -> str:
     share = v.get("share_uniform")
     figure = "not estimated" if share is None else percent(share)  # (0 reads 0.00 %)
     text = f"{v['attribute']}: share {figure} of the input space"
+    if v.get("may_be_missing"):  # (--missing value: "missing" is drawn as one more value)
+        text += f" (with {', '.join(v['may_be_missing'])} missing as one more value)"
     if v["basis"] == "bounded":
         if v.get("exact_estimate_low") is not None and v.get("exact_estimate_high") is not None:
             # the share is the analysis' own estimate (the trees on samples of the boxes it

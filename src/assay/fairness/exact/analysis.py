@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import heapq
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -71,6 +71,8 @@ class ExactResult:
     cut_by_time: bool = False
     # an enumerated domain: every discriminatory input (encoded rows), for exact regions
     idi_rows: np.ndarray | None = field(default=None, repr=False)
+    # and each one's class with every value of the attribute (one column per value)
+    idi_classes: np.ndarray | None = field(default=None, repr=False)
 
     @property
     def width(self) -> float:
@@ -682,7 +684,20 @@ def describe_box(schema: Schema, atoms: tuple[Any, ...], box: list[int], *, skip
 
 
 def condition_text(f: Feature, inside: list[Any]) -> str:
-    """One feature's condition in the user's values."""
+    """One feature's condition in the user's values (the missing value, when inside, said
+    as such: ``(income >= 50 or income is missing)``)."""
+    if f.missing and f.kind != "continuous" and inside:
+        top = f.encoded_high  # the missing value's code
+        if isinstance(inside[0], list):
+            rest: list[Any] = [[lo, min(hi, top - 1)] for lo, hi in inside if lo < top]
+            empty = any(hi >= top for _, hi in inside)
+        else:
+            rest = [c for c in inside if float(c) != top]
+            empty = len(rest) < len(inside)
+        if empty:
+            if not rest:
+                return f"{f.name} is missing"
+            return f"({condition_text(replace(f, missing=False), rest)} or {f.name} is missing)"
     if f.kind == "continuous":
         spans = _merge([(lo, hi) for lo, hi in inside])
         return f"{f.name} " + " or ".join("{} to {}".format(*span(lo, hi)) for lo, hi in spans)

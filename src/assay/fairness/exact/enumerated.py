@@ -20,7 +20,13 @@ from assay.fairness.exact.analysis import ExactResult, binned, domain_text, valu
 from assay.fairness.exact.timecut import NOT_IN_TIME
 from assay.fairness.schema import Feature, Schema
 
-__all__ = ["MAX_ENUMERATED", "MAX_IDI_ROWS", "MAX_THROUGH_TREES", "enumerate_share"]
+__all__ = [
+    "MAX_ENUMERATED",
+    "MAX_IDI_ROWS",
+    "MAX_THROUGH_TREES",
+    "enumerate_share",
+    "idi_of_rows",
+]
 
 MAX_ENUMERATED = 250_000
 """Most model queries (inputs times values of the attribute) an enumeration may take."""
@@ -62,52 +68,52 @@ def enumerate_share(
     k = int(schema.features[a].n_values or 1)
     size = math.prod(int(f.n_values or 1) for f in others)
     n_rows = 0 if data is None else len(data)
-    queries = (size + n_rows) * k
     notes: list[str] = []
-    looked_up: np.ndarray | None = None  # data rows read from the domain's answers instead
-    if queries > max_queries and size * k <= max_queries:
-        # a small domain beside many data rows (a 32-input domain was sampled for want of
-        # 2,000 rows' queries): the domain is asked, and each row is one of its inputs
-        looked_up, data, n_rows, queries = np.asarray(data, dtype=np.float64), None, 0, size * k
-    if queries > max_queries:
+    if size * k > max_queries:
         return (
             f"the domain has {size:,} inputs besides {attribute}: enumerating it would take "
             f"{size * k:,} queries, more than {max_queries:,}"
         )
-    pace = _Pace(queries, deadline)
+    pace = _Pace(size * k, deadline)
     counted = _changed_in_domain(schema, classes, a, pace, MAX_IDI_ROWS)
     if counted is None:
         return (
-            f"enumerating the domain ({queries:,} queries) {NOT_IN_TIME} "
+            f"enumerating the domain ({size * k:,} queries) {NOT_IN_TIME} "
             "for exact figures at the model's pace"
         )
-    changed, idi_rows = counted
+    changed, idi_rows, idi_classes = counted
     data_share: tuple[float, float] | None = None
+    asked_rows = 0  # data rows asked of their own (not inputs of the domain)
+    late = False  # their enumeration given up at the deadline
     if data is not None and n_rows:
         rows = np.asarray(data, dtype=np.float64)
-        in_data = _changed_rows(classes, rows, a, _values(schema.features[a]), pace)
-        if in_data is None:
-            notes.append(
-                f"the {n_rows:,} data rows were not enumerated in time: the sampled figure "
-                "stands for them"
-            )
-        else:
-            data_share = (in_data / n_rows, in_data / n_rows)
-    if looked_up is not None:
-        in_domain = _rows_among(schema, a, looked_up, idi_rows)
-        if in_domain is None:
-            notes.append(
-                f"the {len(looked_up):,} data rows were not enumerated (with them, "
-                f"{(size + len(looked_up)) * k:,} queries, more than {max_queries:,}): the "
-                "sampled figure stands for them"
-            )
-        else:
-            n_rows = len(looked_up)
+        # each row an input of the domain (2,000 rows beside a 32-input domain): its
+        # answer is the domain's, read rather than asked again
+        in_domain = _rows_among(schema, a, rows, idi_rows)
+        if in_domain is not None:
             data_share = (in_domain / n_rows, in_domain / n_rows)
             notes.append(
                 f"the {n_rows:,} data rows are inputs of the domain: their share is read from "
                 "its answers (no query of their own)"
             )
+        elif (size + n_rows) * k > max_queries:
+            notes.append(
+                f"the {n_rows:,} data rows were not enumerated (with them, "
+                f"{(size + n_rows) * k:,} queries, more than {max_queries:,}): the "
+                "sampled figure stands for them"
+            )
+        else:
+            pace.total += n_rows * k
+            in_data = _changed_rows(classes, rows, a, _values(schema.features[a]), pace)
+            late = in_data is None  # (the clock, not the domain, decided it)
+            if in_data is None:
+                notes.append(
+                    f"the {n_rows:,} data rows were not enumerated in time: the sampled "
+                    "figure stands for them"
+                )
+            else:
+                data_share = (in_data / n_rows, in_data / n_rows)
+                asked_rows = n_rows
     share = changed / size if size else 0.0
     certificate = None
     if changed == 0:
@@ -141,9 +147,11 @@ def enumerate_share(
         source=source,
         assumptions=assumptions,
         certificate=certificate,
-        cut_by_time=data is not None and n_rows > 0 and data_share is None,
-        queries=0 if trees else (size + (n_rows if data_share is not None else 0)) * k,
+        cut_by_time=late,
+        # (data rows read from the domain's answers asked nothing of their own)
+        queries=0 if trees else (size + asked_rows) * k,
         idi_rows=idi_rows,
+        idi_classes=idi_classes,
         every_box_note=None
         if idi_rows is not None
         else f"{changed:,} IDIs enumerated, more than the {MAX_IDI_ROWS:,} kept for exact regions",
@@ -186,12 +194,22 @@ def _rows_among(
     """How many of ``rows`` are, but for feature ``a``, among the domain's inputs whose class
     changes with it (``idi_rows``, every one of them); None when they are not all kept or a
     row is not an input of the enumerated domain."""
+    at = idi_of_rows(schema, a, rows, idi_rows)
+    return None if at is None else int((at >= 0).sum())
+
+
+def idi_of_rows(
+    schema: Schema, a: int, rows: np.ndarray, idi_rows: np.ndarray | None
+) -> np.ndarray | None:
+    """Per row of ``rows``: its place among the domain's IDIs (``idi_rows``, every one of
+    them), but for feature ``a``, or -1 when it is none of them; None when they are not all
+    kept or a row is not an input of the enumerated domain."""
     if idi_rows is None:
         return None
     free = [j for j in range(len(schema.features)) if j != a]
     axes = [_values(schema.features[j]) for j in free]
     if not free:
-        return len(rows) if len(idi_rows) else 0
+        return np.full(len(rows), 0 if len(idi_rows) else -1, dtype=np.int64)
 
     def flat(encoded: np.ndarray) -> np.ndarray | None:
         places = []
@@ -205,15 +223,21 @@ def _rows_among(
     mine, idis = flat(rows), flat(idi_rows)
     if mine is None or idis is None:
         return None
-    return int(np.isin(mine, idis).sum())
+    order = np.argsort(idis, kind="stable")
+    at = np.clip(np.searchsorted(idis, mine, sorter=order), 0, max(len(idis) - 1, 0))
+    found = order[at] if len(idis) else np.zeros(len(mine), dtype=np.int64)
+    hit = (idis[found] == mine) if len(idis) else np.zeros(len(mine), dtype=bool)
+    return np.where(hit, found, -1).astype(np.int64)
 
 
 def _changed_in_domain(
     schema: Schema, classes: Classes, a: int, pace: _Pace, keep: int = 0
-) -> tuple[int, np.ndarray | None] | None:
-    """Inputs of the whole domain whose class changes with feature ``a``, and those inputs
-    (encoded rows; None when more than ``keep``); None if late."""
+) -> tuple[int, np.ndarray | None, np.ndarray | None] | None:
+    """Inputs of the whole domain whose class changes with feature ``a``, those inputs
+    (encoded rows; None when more than ``keep``) and their class with each value of ``a``
+    (one column per value, in order: who is favoured, counted exactly); None if late."""
     kept: list[np.ndarray] | None = []
+    kept_classes: list[np.ndarray] = []
     free = [j for j in range(len(schema.features)) if j != a]
     axes = [_values(schema.features[j]) for j in free]
     sizes = [len(v) for v in axes]
@@ -226,30 +250,44 @@ def _changed_in_domain(
         if free:
             for j, axis, idx in zip(free, axes, np.unravel_index(flat, sizes), strict=True):
                 rows[:, j] = axis[idx]
-        got = _changed(classes, rows, a, values, pace)
-        if got is None:
+        answered = _answers(classes, rows, a, values, pace)
+        if answered is None:
             return None
+        got = answered.min(axis=1) != answered.max(axis=1)
         changed += int(got.sum())
         if changed > keep:
             kept = None
         elif kept is not None and got.any():
             kept.append(rows[got])
+            kept_classes.append(answered[got])
     if kept is None:
-        return changed, None
-    return changed, np.concatenate(kept) if kept else np.zeros((0, len(schema.features)))
+        return changed, None, None
+    if not kept:
+        return changed, np.zeros((0, len(schema.features))), np.zeros((0, len(values)), np.int64)
+    return changed, np.concatenate(kept), np.concatenate(kept_classes).astype(np.int64)
+
+
+def _answers(
+    classes: Classes, rows: np.ndarray, a: int, values: np.ndarray, pace: _Pace
+) -> np.ndarray | None:
+    """``(n, k)``: each row's class as feature ``a`` takes each of ``values``; None if late."""
+    n, k = len(rows), len(values)
+    if not pace.fits(n * k):
+        return None
+    asked = np.repeat(rows, k, axis=0)
+    asked[:, a] = np.tile(values, n)
+    got: np.ndarray = np.asarray(classes(asked)).reshape(n, k)
+    pace.asked += n * k
+    return got
 
 
 def _changed(
     classes: Classes, rows: np.ndarray, a: int, values: np.ndarray, pace: _Pace
 ) -> np.ndarray | None:
     """Which rows' class changes as feature ``a`` takes each of ``values``; None if late."""
-    n, k = len(rows), len(values)
-    if not pace.fits(n * k):
+    got = _answers(classes, rows, a, values, pace)
+    if got is None:
         return None
-    asked = np.repeat(rows, k, axis=0)
-    asked[:, a] = np.tile(values, n)
-    got = np.asarray(classes(asked)).reshape(n, k)
-    pace.asked += n * k
     changed: np.ndarray = got.min(axis=1) != got.max(axis=1)
     return changed
 

@@ -31,6 +31,7 @@ __all__ = [
     "MAX_CELLS",
     "BoxSet",
     "ExactRule",
+    "FoundRules",
     "box_set",
     "exact_rules",
     "row_set",
@@ -109,6 +110,20 @@ class ExactRule:
     # encoded inputs inside the rule and inside discriminatory boxes (the largest there):
     # IDIs by the analysis, to ask the model about as witnesses
     inside: np.ndarray | None = None
+
+
+class FoundRules(list[ExactRule]):
+    """The rules a search found, best first, and whether its deadline cut it:
+    ``cut_by_time`` (a rule more would have been grown: the IDIs left to cover were 1 % of
+    them or more and fewer than ``max_rules`` rules were found) and ``idis_left``, the share
+    of every IDI that none of the rules grown covers (0 when nothing was left)."""
+
+    def __init__(
+        self, rules: list[ExactRule], *, cut_by_time: bool = False, idis_left: float = 0.0
+    ) -> None:
+        super().__init__(rules)
+        self.cut_by_time = cut_by_time
+        self.idis_left = idis_left
 
 
 def box_set(schema: Schema, atoms: tuple[Any, ...], boxes: list[list[int]], *, skip: int) -> BoxSet:
@@ -408,21 +423,24 @@ def _as_rule(bs: BoxSet, schema: Schema, keep: list[np.ndarray]) -> Rule:
 
 def exact_rules(
     bs: BoxSet, schema: Schema, *, max_rules: int = 3, deadline: float | None = None
-) -> list[ExactRule]:
+) -> FoundRules:
     """Up to ``max_rules`` rules (each grown on the IDIs the earlier ones left), best first by
     their F1 against every IDI, each with its exact share of IDIs inside and share of all the
     IDIs it covers (against every box, not only what earlier rules left).  No rule is started after
-    ``deadline`` (``time.monotonic()``)."""
+    ``deadline`` (``time.monotonic()``): the rules are then the best found before it, and
+    say so (``FoundRules.cut_by_time``, with the share of the IDIs they leave out)."""
     every = [np.ones_like(w) for w in bs.weights]
     total = _mass(bs, bs.masks, every)
     if total <= 0:
-        return []
+        return FoundRules([])
     masks = bs.masks
     out: list[ExactRule] = []
+    cut = False
     for _ in range(max_rules):
         if _mass(bs, masks, every) < 0.01 * total:
             break
         if deadline is not None and out and time.monotonic() > deadline:
+            cut = True
             break
         keep = _grow(bs, schema, masks)
         if keep is None:
@@ -441,4 +459,6 @@ def exact_rules(
         masks = _minus(bs, masks, keep)
     # best first: by the F1 against every IDI (a rule grown on what an earlier one left may
     # score higher than it; the peeling is greedy)
-    return sorted(out, key=lambda r: -_score(r.recall * total, r.volume, total))
+    best = sorted(out, key=lambda r: -_score(r.recall * total, r.volume, total))
+    left = _share(_mass(bs, masks, every) / total) if out else 1.0
+    return FoundRules(best, cut_by_time=cut, idis_left=left)
