@@ -60,3 +60,24 @@ def test_a_model_that_answers_twice_differently_is_sampled(tmp_path: Path) -> No
     assert verdict["basis"] == "sampled" and not verdict["certificate"]
     runs = assay.RunStore(tmp_path / "runs.db", read_only=True).list_runs(1)
     assert "one draw of its answers" in str(runs[0].summary)
+
+
+def test_an_enumeration_says_whether_the_run_checked_the_model(tmp_path: Path) -> None:
+    """With the determinism check off, an enumerated answer said "(the run checks that it
+    answers a repeated input alike)": it had not."""
+
+    def said(**kw: object) -> str:
+        result = assay.check_fairness(
+            _steady,
+            data=_frame(),
+            protected="sex",
+            max_queries=400,
+            seed=1,
+            store=tmp_path / "runs.db",
+            **kw,  # type: ignore[arg-type]
+        )
+        return " ".join(result.summary["exact"][0]["assumptions"])
+
+    assert "the run checks that it answers a repeated input alike" in said()
+    off = said(determinism_check=False)
+    assert "not checked" in off and "the run checks" not in off

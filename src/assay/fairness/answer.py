@@ -79,9 +79,10 @@ class AnswerOptions:
         self.samples = samples
         self.enabled = enabled
         self.time_given = time_given
-        # False once the run's flip check saw the model answer a repeated input otherwise:
-        # its answers, each asked once, are then not enumerated as exact figures
-        self.model_steady = True
+        # the run's flip check: False once it saw the model answer a repeated input
+        # otherwise (its answers, each asked once, are then not enumerated as exact
+        # figures), None when it was not made (said beside an enumeration's figures)
+        self.model_steady: bool | None = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -131,7 +132,7 @@ def exact_analysis(
     results: dict[str, ExactResult | str] = {}
     per = left / max(1, len(schema.protected))
     for attribute in schema.protected:
-        if isinstance(model, str) and not options.model_steady:
+        if isinstance(model, str) and options.model_steady is False:
             if options.exact or not isinstance(arrays, str):
                 results[attribute] = f"{model}; {UNSTEADY}: sampling instead"
             continue
@@ -147,6 +148,7 @@ def exact_analysis(
                 # asked for: up to MAX_ENUMERATED queries; automatic: no more than the
                 # sampled answer asks for the attribute (a served model's queries cost)
                 max_queries=MAX_ENUMERATED if options.exact else options.samples * k,
+                checked=options.model_steady is not None,
             )
             if not isinstance(counted, str):
                 results[attribute] = counted

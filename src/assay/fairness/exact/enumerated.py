@@ -53,12 +53,14 @@ def enumerate_share(
     source: str,
     max_queries: int = MAX_ENUMERATED,
     trees: bool = False,
+    checked: bool = True,
 ) -> ExactResult | str:
     """The exact share of inputs (and of data rows) whose class changes with ``attribute``
     alone, every input of the domain asked; or why it is not done (a continuous feature, a
     domain too large, or not finished by ``deadline``: the sampled figures stand).
     ``trees``: ``classes`` are a model's trees as read (checked against the model), not the
-    model: no query is asked of it."""
+    model: no query is asked of it.  ``checked``: whether the run checked that the model
+    answers a repeated input alike (its flip check was made)."""
     t0 = time.monotonic()
     a = schema.index(attribute)
     others = [f for j, f in enumerate(schema.features) if j != a]
@@ -131,7 +133,12 @@ def enumerate_share(
         "read, in their arithmetic"
         if trees
         else f"every input of the domain asked of the model ({size * k:,} queries): the model "
-        "is taken to answer as it did (the run checks that it answers a repeated input alike)",
+        "is taken to answer as it did ("
+        + (
+            "the run checks that it answers a repeated input alike)"
+            if checked
+            else "not checked: the run's determinism check was not made)"
+        ),
         *([f"the model as read: {source}"] if trees else []),
         *notes,
     ]
