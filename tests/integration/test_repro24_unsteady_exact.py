@@ -10,6 +10,7 @@ drawn as no change, it would have been certified zero).  Its answer is now sampl
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,8 +30,8 @@ def _steady(rows: np.ndarray) -> np.ndarray:
     return ((x[:, 0] + x[:, 1] + 3 * x[:, 2]) > 6).astype(np.int64)
 
 
-def _basis(tmp_path: Path, model: object, **kw: object) -> dict[str, object]:
-    result = assay.check_fairness(
+def _run(tmp_path: Path, model: object, **kw: object) -> Any:
+    return assay.check_fairness(
         model,
         data=_frame(),
         protected="sex",
@@ -39,7 +40,10 @@ def _basis(tmp_path: Path, model: object, **kw: object) -> dict[str, object]:
         store=tmp_path / "runs.db",
         **kw,  # type: ignore[arg-type]
     )
-    verdict: dict[str, object] = result.summary["verdict"][0]
+
+
+def _basis(tmp_path: Path, model: object, **kw: object) -> dict[str, object]:
+    verdict: dict[str, object] = _run(tmp_path, model, **kw).summary["verdict"][0]
     return verdict
 
 
@@ -67,16 +71,7 @@ def test_an_enumeration_says_whether_the_run_checked_the_model(tmp_path: Path) -
     answers a repeated input alike)": it had not."""
 
     def said(**kw: object) -> str:
-        result = assay.check_fairness(
-            _steady,
-            data=_frame(),
-            protected="sex",
-            max_queries=400,
-            seed=1,
-            store=tmp_path / "runs.db",
-            **kw,  # type: ignore[arg-type]
-        )
-        return " ".join(result.summary["exact"][0]["assumptions"])
+        return " ".join(_run(tmp_path, _steady, **kw).summary["exact"][0]["assumptions"])
 
     assert "the run checks that it answers a repeated input alike" in said()
     off = said(determinism_check=False)
