@@ -306,7 +306,7 @@ def finish_run(
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=summary)
     out.say(f"seed {record.seed}; to reproduce: {again}")
-    if caveat := rerun_note(record.config, record.command):
+    if caveat := rerun_note(record.config, record.command, summary=record.summary):
         out.say(f"note: {caveat}")
     if record.status == "interrupted":
         line = "interrupted; continue with: " + resume_command(
@@ -348,7 +348,7 @@ def finish_run(
                 "seed": record.seed,
                 # as the reports' rerun: pinned, with its environment, pasteable anywhere
                 "command": pasteable(record.command, record.config, anywhere=True, summary=summary),
-                "command_note": rerun_note(record.config, record.command),
+                "command_note": rerun_note(record.config, record.command, summary=record.summary),
                 "findings": record.n_findings,
                 "at_or_above_threshold": bad,
                 "found_by_answer": found_by_answer,

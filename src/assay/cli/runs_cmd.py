@@ -138,7 +138,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if r.error:
             out.say(f"error     {r.error}")
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
-        if caveat := rerun_note(r.config, r.command):
+        if caveat := rerun_note(r.config, r.command, summary=r.summary):
             out.say(f"note: {caveat}")
 
     @app.command("report")
@@ -508,5 +508,5 @@ def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
     shown = record.to_json()
     shown["resume"] = None if record.status in ENDED else _resume_hint(record, store)
     shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
-    shown["rerun_note"] = rerun_note(record.config, record.command)
+    shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
     return shown

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import numbers
 import time
 from collections.abc import Callable
 
@@ -69,8 +70,12 @@ def check_budget(
         raise UsageError(
             f"must be a positive number of seconds, not {call_timeout}", argument="--call-timeout"
         )
+    # a NumPy integer is a seed too (``for seed in np.arange(5)`` in a notebook); a bool,
+    # a float or a string is not (``seed=1.0`` may be a typo for something else)
     if seed is not None and (
-        isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED
+        isinstance(seed, bool | np.bool_)
+        or not isinstance(seed, numbers.Integral)
+        or not 0 <= int(seed) <= MAX_SEED
     ):
         raise UsageError(
             f"must be a whole number from 0 to {MAX_SEED}, not {seed!r}", argument="--seed"

@@ -189,6 +189,26 @@ class EndedRunMixin:
             bad = store.count_at_or_above(record.id, stored_fail_on(record.config))
             return passes(record.status, record.summary, record.config, bad)
 
+    @property
+    def rerun_note(self) -> str | None:
+        """What calling the run again with its seed (``command``) cannot promise, as the
+        reports say it beside the command: a time budget, a model that answered the same
+        input differently, a fairness answer whose exact analysis its time cut; None when
+        the same call gives the same findings."""
+        from assay.core.runinfo import rerun_note
+
+        command = str(getattr(self, "command", "") or "")
+        return rerun_note(self._config(), command, summary=self.summary)
+
+    def _config(self) -> dict[str, Any]:
+        from assay.errors import AssayError
+
+        try:
+            with self._stored() as store:
+                return dict(store.get_run(self.run_id).config or {})
+        except AssayError:  # (a run deleted since): what the summary says is still said
+            return {}
+
     def _stored(self) -> Any:
         """The run store, read-only, holding this result's run: a run deleted since (``assay
         delete``, ``prune``) or a store file gone is a ``UsageError`` saying so (a deleted
@@ -252,6 +272,8 @@ class EndedRunMixin:
         ]
         if seed is not None and command:
             parts.append(f"<p>seed {escape(str(seed))}; rerun: <code>{escape(command)}</code></p>")
+            if note := self.rerun_note:
+                parts.append(f"<p>note: {escape(note)}</p>")
         findings = getattr(self, "findings", None)
         if callable(findings):
             try:

@@ -190,26 +190,66 @@ def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
     return f"{settings} {command}"
 
 
-def rerun_note(config: Mapping[str, Any] | None, command: str = "") -> str | None:
+def rerun_note(
+    config: Mapping[str, Any] | None,
+    command: str = "",
+    *,
+    summary: Mapping[str, Any] | None = None,
+) -> str | None:
     """What a run's rerun ``command`` cannot promise: a run bounded by time (``--max-time``;
     ``assay demo``'s ``--seconds``) stops where the machine's speed took it, so the same seed
-    finds what it found only as far as a rerun gets in the same time; ``None`` for a run
-    bounded by queries alone."""
+    finds what it found only as far as a rerun gets in the same time; and, from the run's
+    ``summary``, a model that answered the same input differently or a fairness answer whose
+    exact analysis its time cut (``rerun_caveats``).  ``None`` when there is nothing to say:
+    a run bounded by queries alone, of a deterministic model."""
+    from assay.core.rerun_caveats import Terms, summary_caveats
+
+    # (a Python call names its arguments; `assay demo` takes no exact-analysis option)
+    terms: Terms = (
+        "api"
+        if command.startswith("assay.")
+        else "demo"
+        if command.startswith("assay demo")
+        else "cli"
+    )
+    timed = _time_budget_note(config, command, summary)
+    notes = [*([timed] if timed else []), *summary_caveats(summary, terms=terms)]
+    return "; ".join(notes) if notes else None
+
+
+def _time_budget_note(
+    config: Mapping[str, Any] | None, command: str, summary: Mapping[str, Any] | None = None
+) -> str | None:
     budget = (config or {}).get("budget")
     max_time = budget.get("max_time") if isinstance(budget, Mapping) else None
     if isinstance(max_time, bool) or not isinstance(max_time, (int, float)):
         return None
     demo = command.startswith("assay demo")  # (it takes no query budget)
+    api = command.startswith("assay.")
+    queries = "max_queries" if api else "--max-queries"
     exact = (
         ""
         if demo
         else "the same seed reproduces its findings exactly only when a query budget "
-        "(--max-queries), not the time, ends the run; "
+        f"({queries}), not the time, ends the run; "
     )
+    given = f"max_time={float(max_time):g}" if api else f"--max-time {float(max_time):g}"
+    said = (
+        f"this run had a time budget ({f'--seconds {float(max_time):g}' if demo else given}): "
+        f"{exact}rerun on another machine or under another load, it stops elsewhere and "
+        "finds more, fewer or other findings"
+    )
+    metrics = (summary or {}).get("metrics")
+    asked = metrics.get("queries") if isinstance(metrics, Mapping) else None
+    if demo or isinstance(asked, bool) or not isinstance(asked, int) or asked <= 0:
+        return said
+    # the count reached does not reproduce these findings (a query budget is planned
+    # otherwise: another share for each phase), but it gives a run of their size that does
+    instead = f"max_queries={asked}" if api else f"--max-queries {asked}"
     return (
-        f"this run had a time budget ({'--seconds' if demo else '--max-time'} "
-        f"{float(max_time):g}): {exact}rerun on another machine or under another load, it "
-        "stops elsewhere and finds more, fewer or other findings"
+        f"{said}; this run's search asked {asked:,} queries: {instead} in place of the time "
+        "budget gives a run of about its size whose findings the seed reproduces (not "
+        "these: a query budget shares itself among the phases otherwise)"
     )
 
 

@@ -20,6 +20,7 @@ from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
+from assay.fairness.exact.timecut import NO_TIME_LEFT, cut_by_time
 from assay.fairness.verdict import FailRule, answer, favourable_class
 
 __all__ = [
@@ -32,6 +33,11 @@ __all__ = [
 ]
 
 _ANSWER_STREAM = 0xA5
+UNSTEADY = (
+    "the model answered a repeated input otherwise (the determinism check), so every input "
+    "of the domain asked once would be one draw of its answers, not exact figures"
+)
+
 AUTO_GIVE_UP = 0.2
 """An automatic exact analysis (not asked for, and no --exact-time given) that has decided no
 part of the domain after this share of its time gives up (bounds 0-100 %, said so) instead of
@@ -73,6 +79,10 @@ class AnswerOptions:
         self.samples = samples
         self.enabled = enabled
         self.time_given = time_given
+        # the run's flip check: False once it saw the model answer a repeated input
+        # otherwise (its answers, each asked once, are then not enumerated as exact
+        # figures), None when it was not made (said beside an enumeration's figures)
+        self.model_steady: bool | None = True
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -122,6 +132,10 @@ def exact_analysis(
     results: dict[str, ExactResult | str] = {}
     per = left / max(1, len(schema.protected))
     for attribute in schema.protected:
+        if isinstance(model, str) and options.model_steady is False:
+            if options.exact or not isinstance(arrays, str):
+                results[attribute] = f"{model}; {UNSTEADY}: sampling instead"
+            continue
         if isinstance(model, str):
             k = int(schema.feature(attribute).n_values or 1)
             counted = enumerate_share(
@@ -134,6 +148,7 @@ def exact_analysis(
                 # asked for: up to MAX_ENUMERATED queries; automatic: no more than the
                 # sampled answer asks for the attribute (a served model's queries cost)
                 max_queries=MAX_ENUMERATED if options.exact else options.samples * k,
+                checked=options.model_steady is not None,
             )
             if not isinstance(counted, str):
                 results[attribute] = counted
@@ -183,7 +198,7 @@ def _time_left(
         return model, left
     said = f"converted and checked in {spent:.1f} s of the {budget:g} s for the exact analysis"
     if left <= 0.05 * budget:
-        return f"{model.source}, {said}: no time was left to analyse its trees", left
+        return f"{model.source}, {said}: {NO_TIME_LEFT} to analyse its trees", left
     return dataclasses.replace(model, source=f"{model.source}; {said}"), left
 
 
@@ -223,6 +238,7 @@ def compute_answer(
     ``deadline``: its samples are cut to end by then (``verdict.answer``); ``started``: when
     the exact analysis's time began (``exact_analysis``)."""
     exact = exact_analysis(setup, options, arrays, started=started)
+    timed = cut_by_time(exact)
     result = answer(
         setup.test.schema,
         setup.model,
@@ -237,6 +253,8 @@ def compute_answer(
         kept=getattr(setup.test, "kept", None),
         deadline=deadline,
     )
+    if timed:  # (a rerun's exact figures may differ: said beside its command)
+        result["analysis"] = {**(result.get("analysis") or {}), "exact_cut_by_time": timed}
     cut = (result.get("analysis") or {}).get("cut_by_time") or []
     warnings = list(result.pop("warnings", None) or [])
     if cut:

@@ -240,6 +240,8 @@ def check_fairness(
             the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
         )
         asked["checks"] += sent(the_setup)
+        steady = check.get("deterministic")
+        answer_options.model_steady = steady if isinstance(steady, bool) else None
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
         the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
         if answer_options.enabled and the_setup.test.estimate and max_time is None:

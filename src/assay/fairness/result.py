@@ -140,6 +140,8 @@ class FairnessResult(EndedRunMixin):
         parts = [f"<p><b>{escape(self.run_id)}</b> ({escape(self.status)})</p>"]
         parts.append(f"<p>{escape(self.headline)}</p>")
         parts.append(f"<p>seed {self.seed}; rerun: <code>{escape(self.command)}</code></p>")
+        if note := self.rerun_note:
+            parts.append(f"<p>note: {escape(note)}</p>")
         est = self._estimates_text()
         if est:
             items = "".join(f"<li>{escape(e)}</li>" for e in est)

@@ -112,6 +112,9 @@ def resume_fairness(
                 enabled=bool(stored.get("enabled", True)),
                 time_given=bool(stored.get("time_given", False)),
             )
+            flipped = (record.config.get("budget") or {}).get("determinism_flip")
+            steady = flipped.get("deterministic") if isinstance(flipped, dict) else True
+            options.model_steady = steady if isinstance(steady, bool) else None
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
             asked["answer"] -= sent(the_setup)

@@ -95,7 +95,9 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         # the store by their absolute paths
         "rerun": pasteable(run["command"], run.get("config"), anywhere=True, summary=summary),
         # a time budget's run: what the rerun cannot promise (None under a query budget)
-        "rerun_note": rerun_note(run.get("config"), str(run.get("command") or "")),
+        "rerun_note": rerun_note(
+            run.get("config"), str(run.get("command") or ""), summary=run.get("summary")
+        ),
         "report_command": shlex.join(
             ["assay", "report", record.id, "--store", str(store.path.resolve())]
         ),

@@ -66,6 +66,9 @@ class ExactResult:
     every_box: list[list[int]] | None = field(default=None, repr=False)
     atoms: tuple[Any, ...] | None = field(default=None, repr=False)
     every_box_note: str | None = None
+    # a clock decided the figures (the time budget, or a deadline for the data rows): a
+    # rerun on another machine or under another load reports others (``rerun_caveats``)
+    cut_by_time: bool = False
     # an enumerated domain: every discriminatory input (encoded rows), for exact regions
     idi_rows: np.ndarray | None = field(default=None, repr=False)
     # and each one's class with every value of the attribute (one column per value)
@@ -91,6 +94,7 @@ class ExactResult:
             "certificate": self.certificate,
             "estimate": self.estimate,
             "queries": self.queries,
+            "cut_by_time": self.cut_by_time,
         }
 
 
@@ -431,6 +435,7 @@ def analyse(
         source=model.source,
         assumptions=assumptions,
         certificate=certificate,
+        cut_by_time=timed_out or data_note is not None,
         every_box=every if exact and n_boxes <= max_kept else None,
         atoms=atoms,
         every_box_note=None
@@ -569,6 +574,7 @@ def _analyse_flat(
         assumptions=assumptions,
         certificate=certificate,
         estimate=estimate,
+        cut_by_time=bool(refined.timed_out) or data_note is not None,
         every_box_note="the branch and bound of an ensemble keeps its largest boxes only",
     )
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 import numpy as np
 
 from assay.fairness.exact.analysis import ExactResult, binned, domain_text, values_tried
+from assay.fairness.exact.timecut import NOT_IN_TIME
 from assay.fairness.schema import Feature, Schema
 
 __all__ = [
@@ -52,12 +53,14 @@ def enumerate_share(
     source: str,
     max_queries: int = MAX_ENUMERATED,
     trees: bool = False,
+    checked: bool = True,
 ) -> ExactResult | str:
     """The exact share of inputs (and of data rows) whose class changes with ``attribute``
     alone, every input of the domain asked; or why it is not done (a continuous feature, a
     domain too large, or not finished by ``deadline``: the sampled figures stand).
     ``trees``: ``classes`` are a model's trees as read (checked against the model), not the
-    model: no query is asked of it."""
+    model: no query is asked of it.  ``checked``: whether the run checked that the model
+    answers a repeated input alike (its flip check was made)."""
     t0 = time.monotonic()
     a = schema.index(attribute)
     others = [f for j, f in enumerate(schema.features) if j != a]
@@ -77,12 +80,13 @@ def enumerate_share(
     counted = _changed_in_domain(schema, classes, a, pace, MAX_IDI_ROWS)
     if counted is None:
         return (
-            f"enumerating the domain ({size * k:,} queries) would not finish within the time "
+            f"enumerating the domain ({size * k:,} queries) {NOT_IN_TIME} "
             "for exact figures at the model's pace"
         )
     changed, idi_rows, idi_classes = counted
     data_share: tuple[float, float] | None = None
     asked_rows = 0  # data rows asked of their own (not inputs of the domain)
+    late = False  # their enumeration given up at the deadline
     if data is not None and n_rows:
         rows = np.asarray(data, dtype=np.float64)
         # each row an input of the domain (2,000 rows beside a 32-input domain): its
@@ -103,6 +107,7 @@ def enumerate_share(
         else:
             pace.total += n_rows * k
             in_data = _changed_rows(classes, rows, a, _values(schema.features[a]), pace)
+            late = in_data is None  # (the clock, not the domain, decided it)
             if in_data is None:
                 notes.append(
                     f"the {n_rows:,} data rows were not enumerated in time: the sampled "
@@ -128,7 +133,12 @@ def enumerate_share(
         "read, in their arithmetic"
         if trees
         else f"every input of the domain asked of the model ({size * k:,} queries): the model "
-        "is taken to answer as it did (the run checks that it answers a repeated input alike)",
+        "is taken to answer as it did ("
+        + (
+            "the run checks that it answers a repeated input alike)"
+            if checked
+            else "not checked: the run's determinism check was not made)"
+        ),
         *([f"the model as read: {source}"] if trees else []),
         *notes,
     ]
@@ -144,6 +154,7 @@ def enumerate_share(
         source=source,
         assumptions=assumptions,
         certificate=certificate,
+        cut_by_time=late,
         # (data rows read from the domain's answers asked nothing of their own)
         queries=0 if trees else (size + asked_rows) * k,
         idi_rows=idi_rows,
