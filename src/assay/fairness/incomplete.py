@@ -26,6 +26,7 @@ __all__ = [
     "check_missing",
     "empty_cells",
     "set_aside_incomplete",
+    "steady_dtypes",
 ]
 
 MISSING_MODES = ("refuse", "drop", "value")
@@ -183,3 +184,17 @@ def empty_cells(frame: pd.DataFrame, skip: tuple[str, ...]) -> Empty:
         rows[name] = np.flatnonzero(at)
         filled[col] = frame[col].fillna(frame[col].dropna().iloc[0])
     return Empty(frame=filled, rows=rows)
+
+
+def steady_dtypes(schema: Schema) -> dict[str, Any]:
+    """Per column that may be missing, the one dtype a model given DataFrames whose dtypes
+    are inferred (a function written for one, an estimator fitted on one read from a file)
+    gets it in, whatever a batch holds: text stays text when every value of a batch is
+    missing, whole numbers are ``float64`` (as pandas read them beside an empty cell)."""
+    from assay.models.inferred_frame import steady_dtype
+
+    return {
+        f.name: steady_dtype(list(f.categories or ()) if f.kind == "categorical" else [0.0])
+        for f in schema.features
+        if f.missing
+    }

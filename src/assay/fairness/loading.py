@@ -40,6 +40,7 @@ from assay.fairness.incomplete import (
     check_missing,
     empty_cells,
     set_aside_incomplete,
+    steady_dtypes,
 )
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY
@@ -501,6 +502,7 @@ def _setup(
     unknown = unknown_protected(estimator, the_schema) if estimator is not None else {}
     form = InputForm.of(estimator, frame) if estimator is not None else InputForm()
     inner_model = _innermost(raw_model)
+    _steady_missing(inner_model, the_schema)
     if form.dtypes is not None and hasattr(inner_model, "dtypes"):
         # every call gets the user's dtypes, as the model was fitted on
         inner_model.dtypes = dict(zip(form.columns or (), form.dtypes, strict=True))
@@ -763,3 +765,14 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
     return hint + _near_names([str(n) for n in fitted], names)
+
+
+def _steady_missing(inner_model: Any, schema: Schema) -> None:
+    """Give a model handed DataFrames of inferred dtypes one dtype per column that may be
+    missing (``incomplete.steady_dtypes``), whatever a batch holds."""
+    steady = steady_dtypes(schema)
+    if not steady:
+        return
+    for holder in (inner_model, getattr(inner_model, "fn", None)):
+        if holder is not None and hasattr(holder, "steady_dtypes"):
+            holder.steady_dtypes = steady

@@ -101,16 +101,16 @@ class FramedFunction:
     def __init__(self, fn: Callable[[Any], Any], columns: tuple[str, ...]) -> None:
         self.fn = fn
         self.frame_columns = columns
+        # one dtype per column that may be missing, whatever a batch holds (inferred_frame)
+        self.steady_dtypes: dict[str, Any] = {}
         # a function from the user's file goes by value to Dask workers (CallableModel)
         self.__module__ = str(getattr(fn, "__module__", "") or __name__)
         self.__qualname__ = _qualname(fn).rpartition(":")[2].rpartition(".")[2]
 
     def __call__(self, rows: Any) -> Any:
-        import pandas as pd
+        from assay.models.inferred_frame import inferred_frame
 
-        arr = np.asarray(rows)
-        frame = pd.DataFrame(arr, columns=list(self.frame_columns))
-        return self.fn(frame.infer_objects() if arr.dtype == object else frame)
+        return self.fn(inferred_frame(rows, self.frame_columns, self.steady_dtypes))
 
 
 def _shown_columns(columns: tuple[str, ...]) -> str:

@@ -88,6 +88,8 @@ class SklearnModel:
         )
         # the user's dtype per column (set by a technique that read the user's DataFrame)
         self.dtypes: dict[str, Any] | None = None
+        # else one dtype per column that may be missing, whatever a batch holds
+        self.steady_dtypes: dict[str, Any] = {}
         n_in = getattr(estimator, "n_features_in_", None)
         self.n_features: int | None = int(n_in) if isinstance(n_in, int | np.integer) else None
         self.info: dict[str, Any] = {
@@ -109,12 +111,13 @@ class SklearnModel:
                 )
         if self.feature_names is None or arr.ndim != 2:
             return arr
-        import pandas as pd
-
-        frame = pd.DataFrame(arr, columns=self.feature_names)
         if self.dtypes is not None:
-            return frame.astype(self.dtypes)
-        return frame.infer_objects() if arr.dtype == object else frame
+            import pandas as pd
+
+            return pd.DataFrame(arr, columns=self.feature_names).astype(self.dtypes)
+        from assay.models.inferred_frame import inferred_frame
+
+        return inferred_frame(arr, self.feature_names, self.steady_dtypes)
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         x = self._frame(inputs)
