@@ -491,13 +491,7 @@ def _compute_answer(
 
     arrays: Any = None
     started = time.monotonic()
-    if options.exact is not False and setup.test.schema.may_be_missing:
-        from assay.fairness.answer import MISSING_TREES
-
-        # the trees would not be used (a missing value's branches are not followed): not
-        # read either (a large booster's conversion to ONNX takes seconds, and warns)
-        arrays = MISSING_TREES
-    elif options.exact is not False:
+    if options.exact is not False:
         from assay.models.trees import read_trees
 
         # reading the trees (converting an in-memory booster to ONNX) is part of the exact
