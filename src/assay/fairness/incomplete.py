@@ -191,7 +191,7 @@ def steady_dtypes(schema: Schema) -> dict[str, Any]:
     are inferred (a function written for one, an estimator fitted on one read from a file)
     gets it in, whatever a batch holds: text stays text when every value of a batch is
     missing, whole numbers are ``float64`` (as pandas read them beside an empty cell)."""
-    from assay.models.inferred_frame import steady_dtype
+    from assay.core.steady import steady_dtype
 
     return {
         f.name: steady_dtype(list(f.categories or ()) if f.kind == "categorical" else [0.0])

@@ -14,15 +14,9 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.steady import steady_dtype
+
 __all__ = ["inferred_frame", "steady_dtype"]
-
-
-def steady_dtype(values: Sequence[Any]) -> Any:
-    """The dtype pandas infers for a column of ``values`` beside a missing value (text:
-    pandas' text dtype; numbers: ``float64``), which every batch of the column is given."""
-    import pandas as pd
-
-    return pd.Series([*values, np.nan], dtype=object).infer_objects().dtype
 
 
 def inferred_frame(
