@@ -646,10 +646,15 @@ def values_tried(f: Feature) -> str:
 
 
 def domain_text(f: Feature) -> str:
+    """One feature's domain as the assumptions state it, the missing value said when the
+    feature takes it (``--missing value``)."""
     if f.kind == "categorical":
-        return f"{f.name} in {f.n_values} categories"
-    low, high = span(f.low or 0.0, f.high or 0.0)
-    return f"{f.name} {f.kind} from {low} to {high}"
+        n = len(f.categories or ())
+        text = f"{f.name} in {n} {'category' if n == 1 else 'categories'}"
+    else:
+        low, high = span(f.low or 0.0, f.high or 0.0)
+        text = f"{f.name} {f.kind} from {low} to {high}"
+    return f"{text} or missing" if f.missing else text
 
 
 def box_conditions(
