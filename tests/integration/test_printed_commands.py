@@ -34,6 +34,8 @@ def test_the_commands_the_demo_prints_work_as_printed(
         args += ["--store", "elsewhere/runs.db"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
+    # the answer leads, as in assay fairness: share, level, direction and region per attribute
+    assert re.search(r"^sex: share [\d.]+ % of the input space", first.output, re.M), first.output
     commands = printed_commands(first.output)
     kinds = {shlex.split(c)[1] for c in commands}
     assert {"demo", "report", "runs"} <= kinds, first.output

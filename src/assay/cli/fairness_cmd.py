@@ -468,6 +468,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 argv=argv,
                 on_progress=progress,
             )
+        say_answer(out, result.summary)  # the answer leads, as in assay fairness
         code = finish_run(
             out,
             store=the_store,
