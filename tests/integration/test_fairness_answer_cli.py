@@ -85,8 +85,8 @@ def test_exact_share_and_fail_on_expression(biased: tuple[Path, Path], tmp_path:
         "of the data rows (exact); pass (--fail-on share>0.5); the 1 variant gets '1' in "
         "100.00 % of " in line
     )
-    assert (  # (beside an exact share, who is favoured is of the sample's IDIs: hostile23)
-        " sampled IDIs; " in line
+    assert (  # (a tree read exactly: who is favoured is counted over its every box, lead25)
+        " of the discriminatory input space (exact: every box counted)" in line
     )
     assert "one answer" not in out
     html = (tmp_path / "r.html").read_text()

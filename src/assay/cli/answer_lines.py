@@ -33,6 +33,8 @@ def _data_differs(
         return ""
     n = int(rows[0]["idis"])  # (a handful of IDIs says less than thousands: the count goes with it)
     their = f"their {n:,} IDI{'' if n == 1 else 's'}"
+    if rows[0].get("exact"):  # every data row counted, not a sample of them
+        their += " (every row counted)"
     return f"; over the data rows, {favoured_text(rows, favourable, their)}"
 
 
@@ -81,6 +83,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
             )
         for where, of in (
             ("exact", "IDIs"),  # every IDI of a domain enumerated input by input
+            ("exact space", "the discriminatory input space (exact: every box counted)"),
             ("uniform", "IDIs"),
             ("exact boxes", "the exact boxes' witnesses"),
             ("data", "the data rows' IDIs"),  # (the input space's sample met none)
@@ -90,7 +93,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 for d in summary.get("direction") or []
                 if d["attribute"] == v["attribute"] and d["distribution"] == where
             ]
-            if fav and fav[0]["idis"]:
+            if fav and (fav[0]["idis"] or where == "exact space"):
                 if where == "exact":
                     n = int(fav[0]["idis"])
                     of = f"the domain's {n:,} IDI{'' if n == 1 else 's'} (exact: every one counted)"

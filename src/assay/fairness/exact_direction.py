@@ -1,4 +1,5 @@
-"""Who is favoured on a small domain enumerated input by input, counted over every IDI.
+"""Who is favoured, counted exactly: over every IDI of a small domain enumerated input by
+input, or over the discriminatory boxes of trees read box by box.
 
 An enumeration (``exact.enumerated``) asks every input of the domain with every value of the
 attribute and keeps each IDI's classes: who gets the favourable class is then counted over
@@ -18,7 +19,7 @@ from assay.fairness.exact import ExactResult
 from assay.fairness.exact.enumerated import idi_of_rows
 from assay.fairness.schema import Schema
 
-__all__ = ["ENUMERATED_CHECK", "answer_samples", "enumerated_direction"]
+__all__ = ["ENUMERATED_CHECK", "answer_samples", "boxes_direction", "enumerated_direction"]
 
 ENUMERATED_CHECK = 100
 """Inputs (and data rows) the answer still samples beside an enumeration that asked the model
@@ -88,3 +89,53 @@ def _rows(
             }
         )
     return out
+
+
+def boxes_direction(
+    schema: Schema, attribute: str, ex: Any, fav: int
+) -> tuple[list[dict[str, Any]], bool] | None:
+    """Who is favoured over the whole discriminatory input space of trees read box by box
+    (``distribution`` ``exact space``: each value's share of the discriminatory volume in
+    which it gets the favourable class, under the uniform distribution), and over the data
+    rows inside those boxes (``data``, ``exact``; then True beside the rows).  None when the
+    analysis is not exact or not box by box (an ensemble's branch and bound), or an
+    ensemble's box left a value's class undecided: the sample says it then."""
+    if not isinstance(ex, ExactResult) or ex.status != "exact" or not ex.class_mass:
+        return None
+    if ex.atoms is None:
+        return None
+    f = schema.feature(attribute)
+    values = np.arange(f.encoded_low, f.encoded_high + 1)
+    alphas = ex.atoms[schema.index(attribute)].atom_of(values.astype(np.float64))
+    first = int(alphas[0])
+    per = [mr for (al, _), mr in ex.class_mass.items() if al == first]
+    mass = sum(m for m, _ in per)  # every atom's classes cover the same boxes
+    rows = sum(r for _, r in per)
+    if mass <= 0.0:
+        return None
+    space: list[dict[str, Any]] = []
+    data: list[dict[str, Any]] = []
+    for v, al in zip(values, alphas, strict=True):
+        fav_mass, fav_rows = ex.class_mass.get((int(al), fav), (0.0, 0))
+        common = {"attribute": attribute, "value": f.label(v)}
+        space.append(
+            {
+                **common,
+                "distribution": "exact space",
+                "favoured_in": min(1.0, fav_mass / mass),
+                "idis": None,  # a share of a volume (continuous features have no count)
+                "share_of_space": fav_mass,
+            }
+        )
+        if ex.data is not None and rows:
+            data.append(
+                {
+                    **common,
+                    "distribution": "data",
+                    "favoured_in": fav_rows / rows,
+                    "idis": rows,
+                    "favoured_count": fav_rows,
+                    "exact": True,
+                }
+            )
+    return space + data, bool(data)

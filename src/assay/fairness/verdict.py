@@ -30,7 +30,11 @@ from assay.core.model import Model, labels_of
 from assay.errors import UsageError
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
-from assay.fairness.exact_direction import answer_samples, enumerated_direction
+from assay.fairness.exact_direction import (
+    answer_samples,
+    boxes_direction,
+    enumerated_direction,
+)
 from assay.fairness.exact_regions import exact_regions, figures_note, why_sampled
 from assay.fairness.kept import KeptSamples, per_attribute
 from assay.fairness.oracle import Oracle, Verdicts
@@ -358,6 +362,8 @@ def answer(
         # a domain enumerated input by input: who is favoured is counted over every IDI, and
         # the samples beside a model asked every input are a check, not an estimate
         counted = enumerated_direction(schema, attribute, ex, fav_index, data)
+        if counted is None:  # trees read box by box: who is favoured over their every box
+            counted = boxes_direction(schema, attribute, ex, fav_index)
         n_uniform, n_data = answer_samples(
             ex, samples, 0 if data is None else len(data), counted is not None and counted[1]
         )
@@ -408,10 +414,17 @@ def answer(
         if counted is not None and ex is (exact or {}).get(attribute):  # (not withdrawn)
             sampled = _direction(schema, attribute, uniform, real, fav_index)
             directions.extend(counted[0])
-            directions.extend(d for d in sampled if d["distribution"] == "data" and not counted[1])
+            # beside a tree's boxes counted, the sample's rows stay (its probabilities too)
+            boxes = bool(counted[0]) and counted[0][0]["distribution"] == "exact space"
+            directions.extend(
+                d
+                for d in sampled
+                if (d["distribution"] == "data" and not counted[1])
+                or (boxes and d["distribution"] == "uniform")
+            )
         else:
             directions.extend(_direction(schema, attribute, uniform, real, fav_index))
-        if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any():
+        if isinstance(ex, ExactResult) and ex.boxes and not uniform.disc.any() and not counted:
             # the sample missed a region the exact analysis found: one witness per box, asked
             # of the model, says who is favoured there
             boxed = _sample(schema, model, attribute, _witnesses(schema, ex.boxes, rng), threshold)

@@ -73,6 +73,10 @@ class ExactResult:
     idi_rows: np.ndarray | None = field(default=None, repr=False)
     # and each one's class with every value of the attribute (one column per value)
     idi_classes: np.ndarray | None = field(default=None, repr=False)
+    # trees read box by box: per (atom of the attribute, class), the mass of the input space
+    # and the data rows of the discriminatory boxes in which that atom gets that class, for
+    # who is favoured counted exactly (``exact_direction``); None when not every one was
+    class_mass: dict[tuple[int, int], tuple[float, int]] | None = field(default=None, repr=False)
 
     @property
     def width(self) -> float:
@@ -302,6 +306,43 @@ def analyse(
     pend_rows = n_rows
     found: list[tuple[float, int, list[int], int]] = []
     every: list[list[int]] = []  # every discriminatory box, for exact regions (up to max_kept)
+    class_mass: dict[tuple[int, int], tuple[float, int]] | None = {}
+
+    def counted(alpha: int, cls: int, m: float, r: int) -> None:
+        assert class_mass is not None
+        was = class_mass.get((alpha, cls), (0.0, 0))
+        class_mass[(alpha, cls)] = (was[0] + m, was[1] + r)
+
+    def spread(node: int, box: list[int], mass: float, rows: np.ndarray, alpha: int) -> None:
+        """A single tree: the box's mass and rows that reach each class with ``alpha``."""
+        feat, lset, lft, rgt = trees.feature[0], trees.leftset[0], trees.left[0], trees.right[0]
+        stack = [(node, box, mass, rows)]
+        while stack:
+            n, b, m, r = stack.pop()
+            j = feat[n]
+            if j < 0:
+                counted(alpha, trees.classes[0][n].bit_length() - 1, m, len(r))
+            elif j == a:
+                stack.append((lft[n] if (lset[n] >> alpha) & 1 else rgt[n], b, m, r))
+            else:
+                whole = frac(j, b[j])
+                lut = atoms[j].values(lset[n]) if rows_atoms is not None and len(r) else None
+                for part, child, left in (
+                    (b[j] & lset[n], lft[n], True),
+                    (b[j] & ~lset[n] & full[j], rgt[n], False),
+                ):
+                    if not part:
+                        continue
+                    sub = list(b)
+                    sub[j] = part
+                    side = r[:0]
+                    if lut is not None and rows_atoms is not None:
+                        goes = lut[rows_atoms[r, j]]
+                        side = r[goes if left else ~goes]
+                    stack.append(
+                        (child, sub, m * (frac(j, part) / whole if whole > 0 else 0.0), side)
+                    )
+
     n_boxes = 0
     steps = 0
     timed_out = False
@@ -335,6 +376,15 @@ def analyse(
             pend_mass -= mass
             pend_rows -= len(rows)
             n_boxes += 1
+            for alpha, c in enumerate(classes):
+                if class_mass is None:
+                    break
+                if c is not None:
+                    counted(alpha, c, mass, len(rows))
+                elif trees.single and len(fronts[alpha][0]) == 1:
+                    spread(fronts[alpha][0][0], box, mass, rows, alpha)
+                else:  # an ensemble's undecided atom: who is favoured is left to the sample
+                    class_mass = None
             if n_boxes <= max_kept:
                 every.append(box)
             if len(found) < max_boxes:
@@ -438,6 +488,7 @@ def analyse(
         cut_by_time=timed_out or data_note is not None,
         every_box=every if exact and n_boxes <= max_kept else None,
         atoms=atoms,
+        class_mass=class_mass if exact else None,
         every_box_note=None
         if exact and n_boxes <= max_kept
         else (
