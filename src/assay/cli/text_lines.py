@@ -1,0 +1,60 @@
+"""A text run's first failing sentences as the command line says them: after a run
+(``assay text``), when a run is resumed to its end and when a stored run is shown, the few
+minimal failing sentences ranked first, each with what every classifier answered, so that
+the terminal shows the bug itself and not only its count."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from assay.cli.console import Output
+
+__all__ = ["SHOWN", "say_failing"]
+
+SHOWN = 3
+"""Minimal failing sentences the command line prints (the reports hold the ranked list)."""
+
+_LONGEST = 160  # characters of one sentence on the line (a longer one is cut, said with "...")
+
+
+def _quoted(sentence: str) -> str:
+    """A sentence in double quotes, its control characters escaped, cut when long."""
+    text = sentence if len(sentence) <= _LONGEST else sentence[: _LONGEST - 3] + "..."
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _answers(outputs: list[dict[str, Any]]) -> str:
+    said = []
+    for o in outputs:
+        one = f"{o['classifier']}: {o['label']} ({float(o['probability']):.2f})"
+        if "variant_label" in o:  # a metamorphic check: the sentence, then its variant
+            one += f" -> {o['variant_label']} ({float(o['variant_probability']):.2f})"
+        said.append(one)
+    return "; ".join(said)
+
+
+def say_failing(out: Output, summary: dict[str, Any], shown: int = SHOWN) -> None:
+    """The run's first ``shown`` minimal failing sentences (ranked by how many failing
+    sentences shrink to each, then by severity), or nothing when none was found."""
+    text = summary.get("text") or {}
+    ranked = [r for r in text.get("minimal") or [] if isinstance(r, dict)]
+    if not ranked:
+        return
+    total = int(text.get("distinct_minimal") or len(ranked))
+    first = ranked[:shown]
+    out.say(
+        f"first {len(first)} of {total:,} minimal failing sentence{'s' if total != 1 else ''}"
+        " (ranked; all in the reports):"
+        if total > len(first)
+        else f"minimal failing sentence{'s' if total != 1 else ''}:"
+    )
+    for r in first:
+        line = f"  {_quoted(str(r.get('sentence', '')))}"
+        if r.get("variant"):
+            line += f" vs {_quoted(str(r['variant']))}"
+        line += f"  [{_answers(r.get('outputs') or [])}]"
+        count = int(r.get("count") or 1)
+        if count > 1:
+            line += f" ({count:,} failing sentences shrink to it)"
+        out.say(line)
