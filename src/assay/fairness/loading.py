@@ -34,6 +34,7 @@ from assay.fairness.columns import (
 )
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.form import InputForm
+from assay.fairness.frame_dtypes import frame_dtypes, merged_steady
 from assay.fairness.incomplete import (
     Empty,
     Incomplete,
@@ -476,6 +477,7 @@ def _setup(
             n_classes=n_classes,
             classes=class_names,
             columns=tuple(the_schema.names),
+            dtypes=frame_dtypes(the_schema, user_dtypes),
             probe=the_schema.decode(probe_rows),
             call_timeout=call_timeout,
             serving=serving_opts,
@@ -775,4 +777,4 @@ def _steady_missing(inner_model: Any, schema: Schema) -> None:
         return
     for holder in (inner_model, getattr(inner_model, "fn", None)):
         if holder is not None and hasattr(holder, "steady_dtypes"):
-            holder.steady_dtypes = steady
+            holder.steady_dtypes = merged_steady(holder.steady_dtypes, steady)

@@ -7,7 +7,7 @@ import hashlib
 import importlib
 import importlib.util
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,11 +98,18 @@ class FramedFunction:
     """A function written for a pandas DataFrame (``df["age"]``), given each batch of rows as
     a DataFrame with the data's column names (``columns``, in the rows' order)."""
 
-    def __init__(self, fn: Callable[[Any], Any], columns: tuple[str, ...]) -> None:
+    def __init__(
+        self,
+        fn: Callable[[Any], Any],
+        columns: tuple[str, ...],
+        dtypes: Mapping[str, Any] | None = None,
+    ) -> None:
         self.fn = fn
         self.frame_columns = columns
-        # one dtype per column that may be missing, whatever a batch holds (inferred_frame)
-        self.steady_dtypes: dict[str, Any] = {}
+        # the user's own dtypes (a DataFrame's category, Int64, float32 columns: a model
+        # fitted on categories wants them back), and one dtype per column that may be
+        # missing, whatever a batch holds (inferred_frame)
+        self.steady_dtypes: dict[str, Any] = dict(dtypes or {})
         # a function from the user's file goes by value to Dask workers (CallableModel)
         self.__module__ = str(getattr(fn, "__module__", "") or __name__)
         self.__qualname__ = _qualname(fn).rpartition(":")[2].rpartition(".")[2]
@@ -124,6 +131,7 @@ def _probe_or_frame(
     columns: tuple[str, ...] | None,
     *,
     timeout: float | None,
+    dtypes: Mapping[str, Any] | None = None,
 ) -> tuple[Callable[[Any], Any], Any]:
     """The function and its answer to ``probe`` (rows of a table, a numpy array).  A function
     that fails on the array and answers the same rows as a DataFrame with the data's
@@ -135,7 +143,7 @@ def _probe_or_frame(
     except ModelError as exc:
         if not columns or not isinstance(probe, np.ndarray) or probe.ndim != 2:
             raise
-        framed = FramedFunction(fn, columns)
+        framed = FramedFunction(fn, columns, dtypes)
         try:
             return framed, probe_call(framed, probe, what=what, timeout=timeout)
         except ModelError:
@@ -585,6 +593,7 @@ def from_callable(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     classes: tuple[str, ...] | None = None,
     columns: tuple[str, ...] | None = None,
+    dtypes: Mapping[str, Any] | None = None,
 ) -> CallableModel:
     """Wrap a batched function as a Model.
 
@@ -593,7 +602,8 @@ def from_callable(
     ``classes``: the names of its classes, in order (``--classes``), as ``fn.classes_``.
     ``columns``: the names of a table's columns, in the rows' order: a function that fails
     on its probe rows as an array and answers them as a DataFrame with these columns is
-    given DataFrames (``FramedFunction``).
+    given DataFrames (``FramedFunction``), their columns in ``dtypes`` where it names one
+    (the user's DataFrame's own).
     """
     if not callable(fn):
         raise UsageError(f"{fn!r} is not callable", argument="MODEL")
@@ -622,7 +632,11 @@ def from_callable(
         # one probe call: a pipeline's lists of {label, score} name the classes themselves
         try:
             fn, answer = _probe_or_frame(
-                fn, probe, columns if modality == "tabular" else None, timeout=call_timeout
+                fn,
+                probe,
+                columns if modality == "tabular" else None,
+                timeout=call_timeout,
+                dtypes=dtypes,
             )
         except ModelError as exc:  # ('list' object has no attribute 'lower')
             if modality == "text" and "'list'" in str(exc):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,9 +122,10 @@ def _from_object(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     classes: tuple[str, ...] | None = None,
     columns: tuple[str, ...] | None = None,
+    dtypes: Mapping[str, Any] | None = None,
 ) -> tuple[Any, str]:
     """An adapter for an in-memory object, and the name of its kind."""
-    fn_args = (modality, n_classes, outputs, probe, call_timeout, classes, columns)
+    fn_args = (modality, n_classes, outputs, probe, call_timeout, classes, columns, dtypes)
     if isinstance(obj, CheckedModel):
         return obj.inner, str(obj.spec_info.get("type", "model"))
     if model_type == "callable":
@@ -184,6 +185,7 @@ def _callable(
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     classes: tuple[str, ...] | None = None,
     columns: tuple[str, ...] | None = None,
+    dtypes: Mapping[str, Any] | None = None,
 ) -> Any:
     return from_callable(
         fn,
@@ -194,6 +196,7 @@ def _callable(
         call_timeout=call_timeout,
         classes=classes,
         columns=columns,
+        dtypes=dtypes,
     )
 
 
@@ -212,6 +215,7 @@ def load_model(
     serving: ServingOptions | None = None,
     classes: Sequence[str] | None = None,
     columns: Sequence[str] | None = None,
+    dtypes: Mapping[str, Any] | None = None,
 ) -> CheckedModel:
     """Turn ``spec`` into a Model whose every answer is checked (see ``CheckedModel``).
 
@@ -226,7 +230,8 @@ def load_model(
     model's classes in order (``--classes no,yes``): an endpoint or ONNX graph answering
     labels by name is read by them; a model naming its own classes must name the same.
     ``columns``: a table's column names in the probe rows' order (a function written for a
-    DataFrame that fails on the rows as an array is given DataFrames of them).
+    DataFrame that fails on the rows as an array is given DataFrames of them, each column in
+    its ``dtypes`` entry where it has one: the user's DataFrame's own dtypes).
     """
     if model_type is not None and model_type not in MODEL_TYPES:
         raise UsageError(
@@ -272,6 +277,7 @@ def load_model(
             serving=serving,
             classes=names,
             columns=None if columns is None else tuple(columns),
+            dtypes=dtypes,
         )
         if kind in ("skops", "onnx", "pickle", "joblib", "torch"):
             info["file"] = _file_info(spec)
@@ -291,6 +297,7 @@ def load_model(
             call_timeout=call_timeout,
             classes=names,
             columns=None if columns is None else tuple(columns),
+            dtypes=dtypes,
         )
         info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"
     if names is not None:
@@ -333,6 +340,7 @@ def _from_string(
     serving: ServingOptions | None = None,
     classes: tuple[str, ...] | None = None,
     columns: tuple[str, ...] | None = None,
+    dtypes: Mapping[str, Any] | None = None,
 ) -> tuple[Any, str]:
     common: dict[str, Any] = {
         "model_type": None,
@@ -343,6 +351,7 @@ def _from_string(
         "call_timeout": call_timeout,
         "classes": classes,
         "columns": columns,
+        "dtypes": dtypes,
     }
     if kind in _SERVED:
         opts = serving or ServingOptions()
