@@ -108,6 +108,9 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                 break
         text += _where(summary, v)
         out.say(text)
+        example = _example(summary, v["attribute"])
+        if example:
+            out.say(example)
     from assay.fairness.verdict import BY_POSITION  # (the command line loads it lazily)
 
     how = str((summary.get("favourable") or {}).get("how") or "")
@@ -222,3 +225,30 @@ def _held_text(held: float | None, data: bool) -> str:
         return ""
     whose = "the data rows' IDIs" if data else "the IDIs"
     return f"; about {percent(held)} of {whose}"
+
+
+_EXAMPLE_CHARS = 400  # one witness on its line; a wide table's is cut, the reports hold it
+
+
+def _example(summary: dict[str, Any], attribute: str) -> str | None:
+    """One witness of the attribute's first confirmed region, in the data's own values,
+    with what the model answers for each value of the attribute: a case to paste into a bug
+    report (``  e.g. age 37, job Sales, ...: Female: <=50K, Male: >50K``)."""
+    outcome = f"outcome by {attribute}"
+    for r in summary.get("regions") or []:
+        if r.get("attribute") != attribute or not r.get("confirmed"):
+            continue
+        for w in r.get("witnesses") or []:
+            if not isinstance(w, dict) or outcome not in w:
+                continue
+            values = ", ".join(
+                f"{k} {'missing' if v is None else v}"
+                for k, v in w.items()
+                if k not in (attribute, outcome)
+            )
+            line = f"  e.g. {values}: {w[outcome]}"
+            if len(line) <= _EXAMPLE_CHARS:
+                return line
+            keep = max(0, _EXAMPLE_CHARS - len(f"  e.g.  ...: {w[outcome]}"))
+            return f"  e.g. {values[:keep].rstrip(', ')} ...: {w[outcome]}"
+    return None
