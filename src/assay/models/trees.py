@@ -78,14 +78,25 @@ class Ensemble:
     read_seconds: float = 0.0
 
 
-def read_trees(model: Any, *, deadline: float | None = None) -> Ensemble | str:
+NOT_CONVERTED = (
+    "the run tests missing values (--missing value), and an in-memory {name}'s trees are read "
+    "only through a conversion (another program's rewriting of it), whose handling of a "
+    "missing value is not known to be the model's: the trees are not read"
+)
+
+
+def read_trees(
+    model: Any, *, deadline: float | None = None, convert: bool = True
+) -> Ensemble | str:
     """The model's trees as plain arrays, or why they cannot be read.  ``deadline``
-    (``time.monotonic()``): an in-memory booster's conversion to ONNX is given up then."""
+    (``time.monotonic()``): an in-memory booster's conversion to ONNX is given up then.
+    ``convert``: False when the trees of a conversion would not be used (a run testing
+    missing values): an in-memory booster is then not converted, ``NOT_CONVERTED`` says why."""
     inner = model
     while hasattr(inner, "inner"):
         inner = inner.inner
     if hasattr(inner, "estimator"):
-        return _from_sklearn(inner, deadline)
+        return _from_sklearn(inner, deadline, convert)
     if hasattr(inner, "session") and hasattr(inner, "path"):
         return _from_onnx(inner)
     return f"exact analysis reads scikit-learn and ONNX tree models; this is {type(inner).__name__}"
@@ -94,7 +105,9 @@ def read_trees(model: Any, *, deadline: float | None = None) -> Ensemble | str:
 # -- scikit-learn ---------------------------------------------------------------------------------
 
 
-def _from_sklearn(adapter: Any, deadline: float | None = None) -> Ensemble | str:
+def _from_sklearn(
+    adapter: Any, deadline: float | None = None, convert: bool = True
+) -> Ensemble | str:
     est = adapter.estimator
     steps: list[Any] = []
     if type(est).__name__ == "Pipeline":
@@ -104,6 +117,8 @@ def _from_sklearn(adapter: Any, deadline: float | None = None) -> Ensemble | str
     if getattr(adapter, "use_proba", True) is False and not hasattr(est, "classes_"):
         return "exact analysis needs a classifier"
     read = _READERS.get(name)
+    if read is None and name in _BOOSTERS and not convert:
+        return NOT_CONVERTED.format(name=name)
     if read is None and name in _BOOSTERS:
         # in a Pipeline, the booster sees the preprocessed columns, not the user's frame
         converted = _converted(est, None if steps else adapter, deadline)
