@@ -29,6 +29,7 @@ from assay.backdoor.prepare import (
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
@@ -100,9 +101,9 @@ def check_backdoor(
     ``keep_findings``: the witnesses kept in the store, ``"all"`` or a number (default
     100,000, as ``check_fairness``'s); every finding is counted.
     """
+    started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
 
-    started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)

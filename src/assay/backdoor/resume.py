@@ -18,6 +18,7 @@ from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
 from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
@@ -114,7 +115,7 @@ def resume_backdoor(
     only with ``allow_pickle``).  ``images``, ``clean``: a run made with them in memory
     takes them again (assay does not store them; they must be the same)."""
     del overlap  # calls are inline (each round depends on the previous answers)
-    started = time.monotonic()
+    started = call_started()  # the call's (core.clock)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):

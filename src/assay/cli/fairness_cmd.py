@@ -45,6 +45,7 @@ from assay.cli.options import (
 from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.deadline import run_deadline
 from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -300,7 +301,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
 
             refuse_unrefittable(model)  # before a served model is asked anything
         out.note("assay fairness: loading the model and data ...")
-        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
+        started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):
             the_setup = setup_fairness(
                 model,
@@ -460,6 +461,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             result = check_fairness(
                 None,
                 setup=setup,
+                started=time.monotonic(),  # (not the process's: the training is not the run)
                 max_time=seconds,
                 seed=seed,
                 store=the_store,

@@ -14,6 +14,7 @@ from typing import Any
 
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.phased import Phased
@@ -130,13 +131,13 @@ def check_fairness(
     more; ``determinism_check=False`` skips them.  Every query the run asks, by phase, is in
     ``result.summary["model_queries"]``.
     """
+    # the run's start: the call's (``core.clock``), loading the model and the data included
+    # (--max-time bounds it too, and every rate is per second from here); a caller that
+    # loaded ``setup`` itself gives the ``time.monotonic()`` at which it began (``started``)
+    started = call_started() if started is None else float(started)
     from assay.fairness.answer import AnswerOptions, check_favourable
     from assay.fairness.verdict import FailRule, parse_fail_on
 
-    # the run's start: loading the model and the data is part of the run (--max-time bounds
-    # it too, and every rate is per second from here); a caller that loaded ``setup`` itself
-    # gives the ``time.monotonic()`` at which it began loading (``started``)
-    started = time.monotonic() if started is None else float(started)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_units_budget(units, max_queries)  # every unit gets a query

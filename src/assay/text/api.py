@@ -34,6 +34,7 @@ from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import check_keywords, in_callers_terms
@@ -129,9 +130,9 @@ def check_text(
     the rest).  ``False`` (the CLI's ``--no-determinism-check``): neither, and the search has
     the whole budget.
     """
+    started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
 
-    started = time.monotonic() if started is None else float(started)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
@@ -251,7 +252,7 @@ def resume_text(
     """Continue a stopped or killed text run from its last checkpoint (a classifier that is
     a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     del overlap  # text runs call the classifiers inline
-    started = time.monotonic()
+    started = call_started()  # the call's (core.clock)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
