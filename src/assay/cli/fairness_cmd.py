@@ -53,6 +53,7 @@ from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.notes import setup_notes
+from assay.fairness.time_spent import squeezed
 
 __all__ = ["register"]
 
@@ -371,6 +372,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
             )
         say_answer(out, result.summary, exact=exact)
+        for said in squeezed(result.summary):  # how --max-time went, when the search got little
+            out.note(f"note: {said}")
         exports: dict[str, Any] = {}
         if export is not None:
             exports["export"], said = _exported(result, export)

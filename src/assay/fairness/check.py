@@ -48,6 +48,7 @@ from assay.fairness.phases import (
 )
 from assay.fairness.result import FairnessResult, _result
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.time_spent import TimeSpent
 
 __all__ = ["DEFAULT_MAX_QUERIES", "check_fairness"]
 
@@ -234,6 +235,8 @@ def check_fairness(
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
         # says each phase, with the run's seconds; 'done' once all of them have ended
         stages = Phased(on_progress, started=started)
+        spent = TimeSpent(started)
+        spent.mark("loading")
         asked = {"checks": -sent(the_setup)}
         if determinism_check:
             stages.phase("checks")
@@ -241,6 +244,7 @@ def check_fairness(
             the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
         )
         asked["checks"] += sent(the_setup)
+        spent.mark("checks")
         steady = check.get("deterministic")
         answer_options.model_steady = steady if isinstance(steady, bool) else None
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
@@ -260,10 +264,12 @@ def check_fairness(
             assert max_time is not None
             asked["answer"] = -sent(the_setup)
             stages.phase("answer")
+            left = max_time - (time.monotonic() - started)
             answered = _compute_answer(
-                the_setup, answer_options, seed, call_timeout, answer_time(max_time)
+                the_setup, answer_options, seed, call_timeout, answer_time(max_time, left)
             )
             asked["answer"] += sent(the_setup)
+            spent.mark("answer")
         outcome = _execute(
             the_setup,
             overlap,
@@ -277,6 +283,7 @@ def check_fairness(
             call_timeout=call_timeout,
         )
         _check_still_served(the_setup)
+        spent.mark("search")
         if answer_first:
             assert max_time is not None
             left = max_time - (time.monotonic() - started)
@@ -288,6 +295,7 @@ def check_fairness(
                 stages.phase("answer")
                 answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
                 asked["answer"] += sent(the_setup)
+                spent.mark("answer")
             if status != "failed":
                 _add_answer(the_store, run_id, answered)
         else:
@@ -296,6 +304,7 @@ def check_fairness(
                 stages.phase("answer")
             _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
             asked["answer"] += sent(the_setup)
+            spent.mark("answer")
         asked["checks"] -= sent(the_setup)
         if determinism_check:
             stages.phase("checks")
@@ -310,7 +319,9 @@ def check_fairness(
             max_queries,
         )
         asked["checks"] += sent(the_setup)
+        spent.mark("checks")
         _record_asked(the_store, run_id, asked)
+        spent.record(the_store, run_id, max_time)
         _record_constant(the_store, run_id, the_setup)
         _record_by_position(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)

@@ -49,6 +49,7 @@ from assay.models.serving import close_served, record_serving, stopped_answering
 # final commit, the reports), so that --max-time bounds the whole run
 ANSWER_SHARE = 0.05  # of --max-time: the exact analysis's share (the sampled answer as much)
 FINISH_SHARE = 0.03
+ANSWER_OF_LEFT = 0.25  # of the time a run bounded by time has left when its answer starts
 FINISH_MIN = 1.0  # seconds kept for finishing a run bounded by time (see _engine_time)
 
 
@@ -447,9 +448,15 @@ def asked_beyond_search(
     return per * k * sources + RULES_PER_ATTRIBUTE * inside_sample(per) * k, checks
 
 
-def answer_time(max_time: float | None) -> float | None:
-    """The seconds the answer may take in a run bounded by ``max_time`` (None: unbounded)."""
-    return None if max_time is None else 2 * ANSWER_SHARE * max_time
+def answer_time(max_time: float | None, left: float | None = None) -> float | None:
+    """The seconds the answer may take in a run bounded by ``max_time`` (None: unbounded):
+    its share of ``max_time``, and at most ``ANSWER_OF_LEFT`` of the time ``left`` when it
+    starts (loading on a busy machine may have taken most of it: the search keeps its
+    share)."""
+    if max_time is None:
+        return None
+    share = 2 * ANSWER_SHARE * max_time
+    return share if left is None else max(min(share, ANSWER_OF_LEFT * left), 0.0)
 
 
 def answers_after_search(options: Any, store: RunStore, run_id: str) -> bool:
