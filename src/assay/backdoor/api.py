@@ -36,8 +36,19 @@ from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
+
+# setup_backdoor's whole numbers
+BACKDOOR_WHOLES = (
+    "max_trigger",
+    "blocker",
+    "n_verify",
+    "blends",
+    "max_queries_per_image",
+    "n_classes",
+)
 
 __all__ = [
     "DEMO_MODELS",
@@ -104,6 +115,14 @@ def check_backdoor(
     started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
 
+    # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
+    max_queries, workers, units = (
+        whole(max_queries, "max_queries"),
+        whole(workers, "workers"),
+        whole(units, "units"),
+    )
+    keep_findings = whole(keep_findings, "keep_findings", text=True)
+    options = wholes(options, BACKDOOR_WHOLES, loose=("classes",))
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)

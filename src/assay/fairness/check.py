@@ -22,6 +22,7 @@ from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
@@ -139,6 +140,14 @@ def check_fairness(
     from assay.fairness.answer import AnswerOptions, check_favourable
     from assay.fairness.verdict import FailRule, parse_fail_on
 
+    # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
+    max_queries, workers, units, answer_samples = (
+        whole(max_queries, "max_queries"),
+        whole(workers, "workers"),
+        whole(units, "units"),
+        whole(answer_samples, "answer_samples"),
+    )
+    keep_findings = whole(keep_findings, "keep_findings", text=True)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_units_budget(units, max_queries)  # every unit gets a query

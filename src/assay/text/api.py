@@ -44,6 +44,7 @@ from assay.core.run import RunOutcome
 from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame
@@ -70,6 +71,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_QUERIES = 20_000
+TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes")  # setup_text's whole numbers
 
 
 @in_callers_terms(setup_text)
@@ -133,6 +135,14 @@ def check_text(
     started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
 
+    # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
+    max_queries, workers, units = (
+        whole(max_queries, "max_queries"),
+        whole(workers, "workers"),
+        whole(units, "units"),
+    )
+    keep_findings = whole(keep_findings, "keep_findings", text=True)
+    options = wholes(options, TEXT_WHOLES)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
