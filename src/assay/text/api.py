@@ -182,7 +182,7 @@ def check_text(
         "max_time": max_time,
         "call_timeout": call_timeout,
         # asked by this first session's loading, within max_queries: every session's search
-        # gets the same budget (a resumed session's loading is counted beside it)
+        # gets the same budget (a resumed session's loading comes out of the re-check's)
         "loading_queries": loading,
     }
     config["fingerprints"] = text_fingerprints(the_setup)
@@ -276,8 +276,9 @@ def resume_text(
     before = earlier_wall_seconds(record)
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
     budget = record.config.get("budget", {})
-    # this session's loading asked again, beyond the budget (the first session's counted
-    # within it): added up over the run's resumed sessions, and said in its summary
+    # this session's loading asked again, within the budget as the first session's (taken
+    # from the re-check's reserve: text.recheck.CheckPlan): added up over the run's resumed
+    # sessions, and said in its summary
     again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
     the_store.set_budget(record.id, loading_again=again)
     the_store.checkpoint(record.id, status="running")
