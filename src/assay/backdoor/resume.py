@@ -15,6 +15,7 @@ from typing import Any
 
 from assay.backdoor.phases import BackdoorResult, _execute, _result
 from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
+from assay.backdoor.steadiness import record_steadiness, scan_budget
 from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -135,12 +136,14 @@ def resume_backdoor(
         store=the_store,
         run_id=record.id,
         seed=record.seed,
-        max_queries=budget.get("max_queries"),
+        max_queries=scan_budget(budget.get("max_queries"), budget.get("determinism_probe")),
         max_time=budget.get("max_time"),
         call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         resume=True,
         on_progress=on_progress,
     )
+    if isinstance(budget.get("determinism_probe"), dict):  # the first session's, as made
+        record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
     # per wall-clock second from the run's start: the earlier sessions' and this one's,
     # its loading included (as a run that was never stopped counts its own)
     record_wall_clock(

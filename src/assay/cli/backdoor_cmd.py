@@ -117,6 +117,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         max_time: MaxTime = None,
         seed: Seed = None,
         call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
+        determinism_check: Annotated[
+            bool,
+            typer.Option(
+                "--determinism-check/--no-determinism-check",
+                help="Ask a few clean images twice before the scan, within --max-queries "
+                "(at most a tenth of it).",
+            ),
+        ] = True,
         export_filter: Annotated[
             Path | None,
             typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
@@ -167,6 +175,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Find backdoor triggers in an image classifier from its predictions alone."""
         from assay.backdoor.api import check_backdoor, setup_backdoor
+        from assay.backdoor.steadiness import check_line
         from assay.execution.campaign import execution_config
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
@@ -277,10 +286,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 started=started,
                 fail_on=fail_on,
                 keep_findings=keep_option(keep),
+                determinism_check=determinism_check,
                 on_start=announce(
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
+        said = check_line(result.summary or {})
+        if said:
+            out.note(said)
         code = finish_run(
             out,
             store=RunStore(store),
