@@ -149,6 +149,8 @@ def _flip_check(
     if not enabled:
         return {**not_checked("skipped (--no-determinism-check)"), "off": True}
     left = None if max_time is None else max_time - (time.monotonic() - started)
+    if left is not None and left <= 0:  # loading took it all: nothing asked past it
+        return not_checked("--max-time ran out before it")
     n, _ = check_sizes(max_queries, _combinations(setup))
     try:
         with _deadlined(
@@ -192,8 +194,8 @@ def _record_determinism(
     when the flip check was skipped); record the flip rate and the confirmation rate (and a
     warning on a non-deterministic model) in the run's summary."""
     _, n = check_sizes(max_queries, _combinations(setup))
-    if check.get("off"):
-        n = 0
+    if check.get("off") or (time_left is not None and time_left <= 0):
+        n = 0  # (--max-time spent: nothing asked past it)
     try:
         with _deadlined(setup.model, call_timeout, time_left) as model:
             confirmation = confirm_findings(
@@ -493,9 +495,12 @@ def _compute_answer(
     call_timeout: float | None,
     time_left: float | None,
 ) -> dict[str, Any] | None:
-    """The answer (not stored), or None when its deadline ran out."""
+    """The answer (not stored), or None when its deadline ran out (or had, ``time_left``
+    <= 0: nothing is asked past it)."""
     from assay.fairness.answer import compute_answer
 
+    if time_left is not None and time_left <= 0:
+        return None
     arrays: Any = None
     started = time.monotonic()
     if options.exact is not False:
