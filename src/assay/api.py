@@ -20,6 +20,7 @@ from typing import Any
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.core import retention
 from assay.core.budget import check_budget
+from assay.core.clock import clocked
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore
@@ -59,6 +60,7 @@ RESUMERS: dict[str, Callable[..., Any]] = {
 }
 
 
+@clocked
 def resume_run(
     run_id: str,
     *,

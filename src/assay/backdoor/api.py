@@ -27,16 +27,29 @@ from assay.backdoor.prepare import (
     setup_backdoor,
 )
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
+from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
+
+# setup_backdoor's whole numbers
+BACKDOOR_WHOLES = (
+    "max_trigger",
+    "blocker",
+    "n_verify",
+    "blends",
+    "max_queries_per_image",
+    "n_classes",
+)
 
 __all__ = [
     "DEMO_MODELS",
@@ -73,6 +86,7 @@ def check_backdoor(
     started: float | None = None,
     fail_on: float = 0.0,
     keep_findings: int | str | None = DEFAULT_KEEP,
+    determinism_check: bool = True,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -99,10 +113,21 @@ def check_backdoor(
     covers the region with the image's dominant colour instead.
     ``keep_findings``: the witnesses kept in the store, ``"all"`` or a number (default
     100,000, as ``check_fairness``'s); every finding is counted.
+    ``determinism_check``: ask a few clean images twice before the scan
+    (``backdoor.steadiness``), within ``max_queries`` (a tenth of it at most); ``False`` (the
+    CLI's ``--no-determinism-check``): not made, and the scan has the whole budget.
     """
+    started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
 
-    started = time.monotonic() if started is None else float(started)
+    # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
+    max_queries, workers, units = (
+        whole(max_queries, "max_queries"),
+        whole(workers, "workers"),
+        whole(units, "units"),
+    )
+    keep_findings = whole(keep_findings, "keep_findings", text=True)
+    options = wholes(options, BACKDOOR_WHOLES, loose=("classes",))
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
@@ -133,6 +158,7 @@ def check_backdoor(
         "filter_images": None if filter_images else False,
         "units": units,
         "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
+        "determinism_check": None if determinism_check else False,
         "store": store,
     }
     command = pinned_keep(rerun_command(argv, seed, ("check_backdoor", model, shown)), argv, keep)
@@ -164,17 +190,30 @@ def check_backdoor(
     )
     if on_start is not None:
         on_start(run_id, seed, command)
+    t_check = time.monotonic()
+    check = check_steadiness(
+        the_setup.model,
+        the_setup.test.clean if the_setup.test.clean is not None else the_setup.test.images,
+        enabled=determinism_check,
+        max_queries=max_queries,
+        call_timeout=call_timeout,
+        max_time=None if engine_time is None else 0.1 * engine_time,
+    )
+    the_store.set_budget(run_id, determinism_probe=check)  # a resume reports it, asks no more
+    if engine_time is not None:
+        engine_time = max(engine_time - (time.monotonic() - t_check), 1e-3)
     outcome = _execute(
         the_setup,
         execution,
         store=the_store,
         run_id=run_id,
         seed=seed,
-        max_queries=max_queries,
+        max_queries=scan_budget(max_queries, check),
         max_time=engine_time,
         call_timeout=call_timeout,
         on_progress=on_progress,
     )
+    record_steadiness(the_store, outcome.run_id, check)
     # images per wall-clock second of the whole run (loading included), beside the mean
     # seconds each image's own scan took
     record_wall_clock(

@@ -15,9 +15,11 @@ from typing import Any
 
 from assay.backdoor.phases import BackdoorResult, _execute, _result
 from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
+from assay.backdoor.steadiness import record_steadiness, scan_budget
 from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
@@ -114,7 +116,7 @@ def resume_backdoor(
     only with ``allow_pickle``).  ``images``, ``clean``: a run made with them in memory
     takes them again (assay does not store them; they must be the same)."""
     del overlap  # calls are inline (each round depends on the previous answers)
-    started = time.monotonic()
+    started = call_started()  # the call's (core.clock)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
@@ -134,12 +136,14 @@ def resume_backdoor(
         store=the_store,
         run_id=record.id,
         seed=record.seed,
-        max_queries=budget.get("max_queries"),
+        max_queries=scan_budget(budget.get("max_queries"), budget.get("determinism_probe")),
         max_time=budget.get("max_time"),
         call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         resume=True,
         on_progress=on_progress,
     )
+    if isinstance(budget.get("determinism_probe"), dict):  # the first session's, as made
+        record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
     # per wall-clock second from the run's start: the earlier sessions' and this one's,
     # its loading included (as a run that was never stopped counts its own)
     record_wall_clock(

@@ -29,6 +29,7 @@ from assay.cli.argv import home_expanded
 from assay.cli.console import Output, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
+from assay.core.clock import entered, process_started
 from assay.core.redact import redact_text
 from assay.core.store import close_open_stores
 from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
@@ -313,6 +314,28 @@ def demo_alias(
 def main(argv: list[str] | None = None) -> None:
     """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
+    with entered(_command_start(argv)):  # a run's clock: from the process's start
+        _main(argv)
+
+
+def _command_start(argv: list[str] | None) -> float:
+    """When the user began waiting for this command: the process's start when the process
+    is the ``assay`` command (``assay ...``, ``python -m assay ...``: the interpreter's start
+    and the imports count towards --max-time and the rates), else (``main(ARGS)`` inside
+    another program) now."""
+    now = time.monotonic()
+    if argv is not None:
+        return now
+    main_module = sys.modules.get("__main__")
+    spec = getattr(main_module, "__spec__", None)
+    script = os.path.basename(sys.argv[0]) if sys.argv else ""
+    if getattr(spec, "name", None) != "assay.__main__" and script not in ("assay", "assay.exe"):
+        return now
+    started = process_started()
+    return now if started is None else min(started, now)
+
+
+def _main(argv: list[str] | None) -> None:
     register()
     args = sys.argv[1:] if argv is None else argv
     # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's

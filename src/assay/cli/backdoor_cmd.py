@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -44,6 +43,7 @@ from assay.cli.options import (
 from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
@@ -117,6 +117,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         max_time: MaxTime = None,
         seed: Seed = None,
         call_timeout: CallTimeout = DEFAULT_CALL_TIMEOUT,
+        determinism_check: Annotated[
+            bool,
+            typer.Option(
+                "--determinism-check/--no-determinism-check",
+                help="Ask a few clean images twice before the scan, within --max-queries "
+                "(at most a tenth of it).",
+            ),
+        ] = True,
         export_filter: Annotated[
             Path | None,
             typer.Option(help="Write the run-time filter (JSON data) for the triggers found."),
@@ -167,6 +175,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     ) -> None:
         """Find backdoor triggers in an image classifier from its predictions alone."""
         from assay.backdoor.api import check_backdoor, setup_backdoor
+        from assay.backdoor.steadiness import check_line
         from assay.execution.campaign import execution_config
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
@@ -227,7 +236,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "answers 7 for any digit with a 3x3 checkerboard in the corner)"
             )
         out.note("assay backdoor: loading the model and images ...")
-        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
+        started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):
             the_setup = setup_backdoor(
                 model,
@@ -277,10 +286,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 started=started,
                 fail_on=fail_on,
                 keep_findings=keep_option(keep),
+                determinism_check=determinism_check,
                 on_start=announce(
                     out, store, {"--html": html, "--junit": junit, "--report": report}
                 ),
             )
+        said = check_line(result.summary or {})
+        if said:
+            out.note(said)
         code = finish_run(
             out,
             store=RunStore(store),

@@ -45,6 +45,7 @@ from assay.cli.options import (
 from assay.cli.reporting import announce, demo_exit, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.deadline import run_deadline
 from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
@@ -52,6 +53,7 @@ from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.notes import setup_notes
+from assay.fairness.time_spent import squeezed
 
 __all__ = ["register"]
 
@@ -300,7 +302,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
 
             refuse_unrefittable(model)  # before a served model is asked anything
         out.note("assay fairness: loading the model and data ...")
-        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
+        started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):
             the_setup = setup_fairness(
                 model,
@@ -370,6 +372,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
             )
         say_answer(out, result.summary, exact=exact)
+        for said in squeezed(result.summary):  # how --max-time went, when the search got little
+            out.note(f"note: {said}")
         exports: dict[str, Any] = {}
         if export is not None:
             exports["export"], said = _exported(result, export)
@@ -460,6 +464,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             result = check_fairness(
                 None,
                 setup=setup,
+                started=time.monotonic(),  # (not the process's: the training is not the run)
                 max_time=seconds,
                 seed=seed,
                 store=the_store,

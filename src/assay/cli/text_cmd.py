@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,6 +42,7 @@ from assay.cli.reporting import announce, demo_exit, finish_run, not_exported
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
@@ -186,7 +186,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "give a grammar: --grammar FILE or builtin:reviews", argument="--grammar"
             )
         out.note("assay text: loading the classifiers and the grammar ...")
-        started = time.monotonic()  # loading is part of the run: --max-time bounds it too
+        started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):
             the_setup = setup_text(
                 specs,

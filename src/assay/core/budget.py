@@ -56,7 +56,9 @@ def check_budget(
     """Raise ``UsageError`` for a budget, deadline or seed that cannot mean what it says
     (zero or negative, NaN, infinite, a seed outside 0 .. 2**63 - 1)."""
     if max_queries is not None:
-        if isinstance(max_queries, bool) or not isinstance(max_queries, int):
+        if isinstance(max_queries, bool | np.bool_) or not isinstance(
+            max_queries, numbers.Integral
+        ):
             raise UsageError(
                 f"must be a whole number, not {max_queries!r}", argument="--max-queries"
             )

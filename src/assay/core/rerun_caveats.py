@@ -5,7 +5,8 @@ model answers them alike and no clock decided anything.  Two things a run record
 that, and its reports say so beside the command (``runinfo.rerun_note``):
 
 - the model answered the same input differently (the determinism checks: fairness's flip
-  check and re-check of stored IDIs, text's probe and re-check of minimal sentences);
+  check and re-check of stored IDIs, text's probe and re-check of minimal sentences, the
+  backdoor scan's probe of clean images asked twice);
 - the fairness answer's exact analysis was cut by its time (``--exact-time``, 10 s when not
   asked for): its bounds, and the share inside them, are as far as this machine got.
 """
@@ -63,7 +64,7 @@ def _not_deterministic(summary: Mapping[str, Any]) -> bool:
         confirmation.get("confirmed")
     ):
         return True
-    probe = checks.get("probe")  # text: sentences asked twice at the start
+    probe = checks.get("probe")  # text, backdoor: sentences, images asked twice at the start
     if isinstance(probe, Mapping) and _count(probe.get("changed")):
         return True
     return bool(_count(checks.get("changed"))) and "sampled" in checks  # text: the re-check

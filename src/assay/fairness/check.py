@@ -14,6 +14,7 @@ from typing import Any
 
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.phased import Phased
@@ -21,6 +22,7 @@ from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
@@ -47,6 +49,7 @@ from assay.fairness.phases import (
 )
 from assay.fairness.result import FairnessResult, _result
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.time_spent import TimeSpent
 
 __all__ = ["DEFAULT_MAX_QUERIES", "check_fairness"]
 
@@ -130,13 +133,21 @@ def check_fairness(
     more; ``determinism_check=False`` skips them.  Every query the run asks, by phase, is in
     ``result.summary["model_queries"]``.
     """
+    # the run's start: the call's (``core.clock``), loading the model and the data included
+    # (--max-time bounds it too, and every rate is per second from here); a caller that
+    # loaded ``setup`` itself gives the ``time.monotonic()`` at which it began (``started``)
+    started = call_started() if started is None else float(started)
     from assay.fairness.answer import AnswerOptions, check_favourable
     from assay.fairness.verdict import FailRule, parse_fail_on
 
-    # the run's start: loading the model and the data is part of the run (--max-time bounds
-    # it too, and every rate is per second from here); a caller that loaded ``setup`` itself
-    # gives the ``time.monotonic()`` at which it began loading (``started``)
-    started = time.monotonic() if started is None else float(started)
+    # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
+    max_queries, workers, units, answer_samples = (
+        whole(max_queries, "max_queries"),
+        whole(workers, "workers"),
+        whole(units, "units"),
+        whole(answer_samples, "answer_samples"),
+    )
+    keep_findings = whole(keep_findings, "keep_findings", text=True)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_units_budget(units, max_queries)  # every unit gets a query
@@ -233,6 +244,8 @@ def check_fairness(
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
         # says each phase, with the run's seconds; 'done' once all of them have ended
         stages = Phased(on_progress, started=started)
+        spent = TimeSpent(started)
+        spent.mark("loading")
         asked = {"checks": -sent(the_setup)}
         if determinism_check:
             stages.phase("checks")
@@ -240,6 +253,7 @@ def check_fairness(
             the_setup, seed, call_timeout, max_time, started, max_queries, determinism_check
         )
         asked["checks"] += sent(the_setup)
+        spent.mark("checks")
         steady = check.get("deterministic")
         answer_options.model_steady = steady if isinstance(steady, bool) else None
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
@@ -259,10 +273,12 @@ def check_fairness(
             assert max_time is not None
             asked["answer"] = -sent(the_setup)
             stages.phase("answer")
+            left = max_time - (time.monotonic() - started)
             answered = _compute_answer(
-                the_setup, answer_options, seed, call_timeout, answer_time(max_time)
+                the_setup, answer_options, seed, call_timeout, answer_time(max_time, left)
             )
             asked["answer"] += sent(the_setup)
+            spent.mark("answer")
         outcome = _execute(
             the_setup,
             overlap,
@@ -276,6 +292,7 @@ def check_fairness(
             call_timeout=call_timeout,
         )
         _check_still_served(the_setup)
+        spent.mark("search")
         if answer_first:
             assert max_time is not None
             left = max_time - (time.monotonic() - started)
@@ -287,6 +304,7 @@ def check_fairness(
                 stages.phase("answer")
                 answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
                 asked["answer"] += sent(the_setup)
+                spent.mark("answer")
             if status != "failed":
                 _add_answer(the_store, run_id, answered)
         else:
@@ -295,6 +313,7 @@ def check_fairness(
                 stages.phase("answer")
             _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
             asked["answer"] += sent(the_setup)
+            spent.mark("answer")
         asked["checks"] -= sent(the_setup)
         if determinism_check:
             stages.phase("checks")
@@ -309,7 +328,9 @@ def check_fairness(
             max_queries,
         )
         asked["checks"] += sent(the_setup)
+        spent.mark("checks")
         _record_asked(the_store, run_id, asked)
+        spent.record(the_store, run_id, max_time)
         _record_constant(the_store, run_id, the_setup)
         _record_by_position(the_store, run_id, the_setup)
         _record_wall_clock(the_store, run_id, time.monotonic() - started)

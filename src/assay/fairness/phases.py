@@ -49,6 +49,7 @@ from assay.models.serving import close_served, record_serving, stopped_answering
 # final commit, the reports), so that --max-time bounds the whole run
 ANSWER_SHARE = 0.05  # of --max-time: the exact analysis's share (the sampled answer as much)
 FINISH_SHARE = 0.03
+ANSWER_OF_LEFT = 0.25  # of the time a run bounded by time has left when its answer starts
 FINISH_MIN = 1.0  # seconds kept for finishing a run bounded by time (see _engine_time)
 
 
@@ -148,6 +149,8 @@ def _flip_check(
     if not enabled:
         return {**not_checked("skipped (--no-determinism-check)"), "off": True}
     left = None if max_time is None else max_time - (time.monotonic() - started)
+    if left is not None and left <= 0:  # loading took it all: nothing asked past it
+        return not_checked("--max-time ran out before it")
     n, _ = check_sizes(max_queries, _combinations(setup))
     try:
         with _deadlined(
@@ -191,8 +194,8 @@ def _record_determinism(
     when the flip check was skipped); record the flip rate and the confirmation rate (and a
     warning on a non-deterministic model) in the run's summary."""
     _, n = check_sizes(max_queries, _combinations(setup))
-    if check.get("off"):
-        n = 0
+    if check.get("off") or (time_left is not None and time_left <= 0):
+        n = 0  # (--max-time spent: nothing asked past it)
     try:
         with _deadlined(setup.model, call_timeout, time_left) as model:
             confirmation = confirm_findings(
@@ -447,9 +450,15 @@ def asked_beyond_search(
     return per * k * sources + RULES_PER_ATTRIBUTE * inside_sample(per) * k, checks
 
 
-def answer_time(max_time: float | None) -> float | None:
-    """The seconds the answer may take in a run bounded by ``max_time`` (None: unbounded)."""
-    return None if max_time is None else 2 * ANSWER_SHARE * max_time
+def answer_time(max_time: float | None, left: float | None = None) -> float | None:
+    """The seconds the answer may take in a run bounded by ``max_time`` (None: unbounded):
+    its share of ``max_time``, and at most ``ANSWER_OF_LEFT`` of the time ``left`` when it
+    starts (loading on a busy machine may have taken most of it: the search keeps its
+    share)."""
+    if max_time is None:
+        return None
+    share = 2 * ANSWER_SHARE * max_time
+    return share if left is None else max(min(share, ANSWER_OF_LEFT * left), 0.0)
 
 
 def answers_after_search(options: Any, store: RunStore, run_id: str) -> bool:
@@ -486,9 +495,12 @@ def _compute_answer(
     call_timeout: float | None,
     time_left: float | None,
 ) -> dict[str, Any] | None:
-    """The answer (not stored), or None when its deadline ran out."""
+    """The answer (not stored), or None when its deadline ran out (or had, ``time_left``
+    <= 0: nothing is asked past it)."""
     from assay.fairness.answer import compute_answer
 
+    if time_left is not None and time_left <= 0:
+        return None
     arrays: Any = None
     started = time.monotonic()
     if options.exact is not False:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.phased import Phased
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.errors import UsageError
@@ -61,7 +62,7 @@ def resume_fairness(
         )
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    started = time.monotonic()
+    started = call_started()  # the call's (core.clock)
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     budget = record.config.get("budget", {})

@@ -34,6 +34,7 @@ from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import check_keywords, in_callers_terms
@@ -43,6 +44,7 @@ from assay.core.run import RunOutcome
 from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
 from assay.core.units import check_units_budget
+from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame
@@ -69,6 +71,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_QUERIES = 20_000
+TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes")  # setup_text's whole numbers
 
 
 @in_callers_terms(setup_text)
@@ -129,9 +132,17 @@ def check_text(
     the rest).  ``False`` (the CLI's ``--no-determinism-check``): neither, and the search has
     the whole budget.
     """
+    started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
 
-    started = time.monotonic() if started is None else float(started)
+    # a NumPy integer is a whole number (kept as a plain int); a bool, a float, a string not
+    max_queries, workers, units = (
+        whole(max_queries, "max_queries"),
+        whole(workers, "workers"),
+        whole(units, "units"),
+    )
+    keep_findings = whole(keep_findings, "keep_findings", text=True)
+    options = wholes(options, TEXT_WHOLES)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     fail_on = check_fail_on(fail_on)
@@ -171,7 +182,7 @@ def check_text(
         "max_time": max_time,
         "call_timeout": call_timeout,
         # asked by this first session's loading, within max_queries: every session's search
-        # gets the same budget (a resumed session's loading is counted beside it)
+        # gets the same budget (a resumed session's loading comes out of the re-check's)
         "loading_queries": loading,
     }
     config["fingerprints"] = text_fingerprints(the_setup)
@@ -251,7 +262,7 @@ def resume_text(
     """Continue a stopped or killed text run from its last checkpoint (a classifier that is
     a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     del overlap  # text runs call the classifiers inline
-    started = time.monotonic()
+    started = call_started()  # the call's (core.clock)
     the_store = store if isinstance(store, RunStore) else RunStore(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
@@ -265,8 +276,9 @@ def resume_text(
     before = earlier_wall_seconds(record)
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
     budget = record.config.get("budget", {})
-    # this session's loading asked again, beyond the budget (the first session's counted
-    # within it): added up over the run's resumed sessions, and said in its summary
+    # this session's loading asked again, within the budget as the first session's (taken
+    # from the re-check's reserve: text.recheck.CheckPlan): added up over the run's resumed
+    # sessions, and said in its summary
     again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
     the_store.set_budget(record.id, loading_again=again)
     the_store.checkpoint(record.id, status="running")

@@ -41,12 +41,13 @@ def run_session(
     leave (``text.recheck.plan``), the same in every session of a run (``counted`` False: a
     run stored before they counted, whose search has the whole budget).  The queries asked,
     by whom, in the summary (``model_queries``; ``resumed_loading``: those the run's resumed
-    sessions asked loading the classifiers again, beyond the budget).  ``recheck_env``:
-    whether ``$ASSAY_TEXT_RECHECK`` let the checks be made when the run began (a resumed
-    run's, from its config: it resumes as it began, whatever the variable is now); None: read
-    it now (a new run, or one stored before the run kept it).  ``started``: when this
-    session began (``time.monotonic()``), ``before``: the run's earlier sessions' wall-clock
-    seconds: the progress lines carry the run's wall clock (``core.phased``)."""
+    sessions asked loading the classifiers again, within the budget too: ``CheckPlan``).
+    ``recheck_env``: whether ``$ASSAY_TEXT_RECHECK`` let the checks be made when the run
+    began (a resumed run's, from its config: it resumes as it began, whatever the variable
+    is now); None: read it now (a new run, or one stored before the run kept it).
+    ``started``: when this session began (``time.monotonic()``), ``before``: the run's
+    earlier sessions' wall-clock seconds: the progress lines carry the run's wall clock
+    (``core.phased``)."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
@@ -58,7 +59,10 @@ def run_session(
     checking = checks and (_checking() if recheck_env is None else recheck_env)
     budget = kwargs.get("max_queries")
     the_plan = plan(
-        budget if counted else None, units=(execution or {}).get("units"), loading=loading
+        budget if counted else None,
+        units=(execution or {}).get("units"),
+        loading=loading,
+        resumed=resumed_loading,
     )
     if counted and budget is not None:
         kwargs["max_queries"] = the_plan.search_budget(checking=checking)
@@ -99,7 +103,7 @@ def _record_queries(
 ) -> None:
     """Every query the run asked, by whom (``summary["model_queries"]``): the search's, the
     determinism checks', loading the classifiers' (within ``budget``, the run's
-    ``--max-queries``, when there is one) and resumed sessions' loading (beyond it)."""
+    ``--max-queries``, when there is one) and resumed sessions' loading (within it too)."""
     with contextlib.suppress(Exception):  # the run's own outcome matters more
         summary = dict(store.get_run(run_id).summary or {})
         if not summary:
@@ -113,7 +117,7 @@ def _record_queries(
             "total": search + checks + loading + resumed,
             "max_queries": budget,
         }
-        if resumed:  # beyond the budget: a resumed session loads the classifiers again
+        if resumed:  # (within the budget: a resumed session loads the classifiers again)
             asked["loading_resumed"] = resumed
         summary["model_queries"] = asked
         metrics = dict(summary.get("metrics") or {})

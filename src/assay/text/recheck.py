@@ -56,12 +56,16 @@ class CheckPlan:
     """What the checks may ask: ``probe`` sentences twice at the start, and ``reserve``
     queries kept from the search for the re-check (plus any the search leaves unused).
     ``budget``: the run's ``--max-queries`` (None: no query budget, nothing kept);
-    ``loading``: the queries loading the classifiers asked within it (``text.loading``)."""
+    ``loading``: the queries loading the classifiers asked within it (``text.loading``);
+    ``resumed``: those its resumed sessions asked loading them again, within it too: taken
+    from the re-check's reserve (the search's budget stays the first session's, for the
+    same findings), from the search only beyond that reserve."""
 
     probe: int
     reserve: int
     budget: int | None
     loading: int = 0
+    resumed: int = 0
 
     @property
     def kept(self) -> int:
@@ -73,28 +77,33 @@ class CheckPlan:
         the checks'."""
         if self.budget is None:
             return None
-        return self.budget - self.loading - (self.kept if checking else 0)
+        beyond = max(self.resumed - (self.reserve if checking else 0), 0)
+        return self.budget - self.loading - (self.kept if checking else 0) - beyond
 
     def recheck_limit(self, search_queries: int) -> int:
         """Sentences the re-check may ask once the search asked ``search_queries``."""
         if self.budget is None:
             return SAMPLE
         left = self.budget - self.loading - self.kept - search_queries
-        return max(min(SAMPLE, self.reserve + max(left, 0)), 0)
+        return max(min(SAMPLE, self.reserve + max(left, 0) - self.resumed), 0)
 
 
-def plan(max_queries: int | None, *, units: int | None = None, loading: int = 0) -> CheckPlan:
+def plan(
+    max_queries: int | None, *, units: int | None = None, loading: int = 0, resumed: int = 0
+) -> CheckPlan:
     """The checks' share of a query budget: ``CHECK_SHARE`` of it at most (never more than
     the full checks' ``2 * PROBE + SAMPLE``), half of it for the probe (its sentences asked
     twice), the rest for the re-check; ``units`` searches keep at least one query each, as
     the search keeps one after ``loading`` (the queries loading the classifiers asked, within
-    the budget too).  No query budget: the full checks, bounded by time only."""
+    the budget too; ``resumed``: loading again in resumed sessions, see ``CheckPlan``).  No
+    query budget: the full checks, bounded by time only."""
     if max_queries is None:
-        return CheckPlan(PROBE, SAMPLE, None, loading)
+        return CheckPlan(PROBE, SAMPLE, None, loading, resumed)
     share = min(2 * PROBE + SAMPLE, int(CHECK_SHARE * max_queries))
     share = max(min(share, max_queries - loading - (units or 1)), 0)
     n_probe = min(PROBE, share // 4)
-    return CheckPlan(n_probe, min(SAMPLE, share - 2 * n_probe), max_queries, loading)
+    reserve = min(SAMPLE, share - 2 * n_probe)
+    return CheckPlan(n_probe, reserve, max_queries, loading, resumed)
 
 
 def _guarded(

@@ -1,0 +1,166 @@
+"""The backdoor scan's determinism check: a few clean images asked twice before the scan.
+
+A model that answers the same image differently (dropout left on, a served model behind a
+random load balancer) makes a scan's findings change from run to run with the same seed:
+the check says so (``summary["determinism"]``, the report's Determinism section, and the
+rerun caveat read from it: ``core.rerun_caveats``).  It asks ``2 * n`` queries, within
+``--max-queries`` (at most a tenth of it; the scan gets the rest), and never through the
+scan's cache; ``--no-determinism-check`` skips it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from assay.core.budget import BudgetedModel
+from assay.core.display import count
+from assay.core.model import Model
+from assay.core.store import RunStore
+from assay.errors import AssayError
+
+__all__ = [
+    "PROBE",
+    "check_line",
+    "check_steadiness",
+    "record_steadiness",
+    "scan_budget",
+    "steadiness",
+]
+
+PROBE = 8  # clean images asked twice
+SHARE = 0.1  # of --max-queries at most
+
+
+def probe_size(n_images: int, max_queries: int | None) -> int:
+    """The images the check asks twice: ``PROBE`` (or as many clean images as there are),
+    within a tenth of ``max_queries``."""
+    n = min(PROBE, n_images)
+    if max_queries is not None:
+        n = min(n, int(SHARE * max_queries) // 2)
+    return max(n, 0)
+
+
+def check_steadiness(
+    model: Model,
+    images: np.ndarray,
+    *,
+    enabled: bool,
+    max_queries: int | None,
+    call_timeout: float | None,
+    max_time: float | None,
+) -> dict[str, Any]:
+    """The run's check (``enabled``: not ``--no-determinism-check``), on the first of
+    ``images`` that a tenth of ``max_queries`` allows; ``within_budget`` when there is one."""
+    if not enabled:
+        return {"off": "skipped (--no-determinism-check)"}
+    n = probe_size(len(images), max_queries)
+    if n <= 0:
+        return {
+            "off": f"the query budget ({count(max_queries or 0)}) is too small to keep "
+            "queries for it"
+        }
+    check = steadiness(model, images[:n], call_timeout=call_timeout, max_time=max_time)
+    check["within_budget"] = max_queries is not None
+    return check
+
+
+def scan_budget(max_queries: int | None, check: dict[str, Any] | None) -> int | None:
+    """The scan's query budget: ``max_queries`` less what the check asked (None: none)."""
+    if max_queries is None:
+        return None
+    return max(max_queries - int((check or {}).get("queries") or 0), 1)
+
+
+def steadiness(
+    model: Model,
+    images: np.ndarray,
+    *,
+    call_timeout: float | None,
+    max_time: float | None,
+) -> dict[str, Any]:
+    """Ask ``images`` twice (two calls, no cache): how many were answered otherwise, and
+    what it cost; a check that could not be made says why (``skipped``)."""
+    if not len(images):
+        return {"images": 0, "changed": 0, "queries": 0, "calls": 0}
+    guarded = BudgetedModel(
+        model,
+        call_timeout=call_timeout,
+        max_time=None if max_time is None else max(max_time, 0.5),
+        max_queries=2 * len(images),
+        cache_size=0,
+    )
+    guarded.answered = 1  # (asked before, loading: a late call ends the check, not the run)
+    try:
+        first = np.asarray(guarded.predict(images))
+        second = np.asarray(guarded.predict(images))
+    except AssayError as exc:
+        why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return {"skipped": why[:300], "queries": guarded.queries, "calls": 0}
+    finally:
+        guarded.close()
+    a, b = first.reshape(len(images), -1), second.reshape(len(images), -1)
+    same = np.all(np.isclose(a, b, rtol=1e-6, atol=1e-9), axis=1)
+    return {
+        "images": len(images),
+        "changed": int(np.sum(~same)),
+        "queries": 2 * len(images),
+        "calls": 2,
+    }
+
+
+def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> None:
+    """Put the check (or why it was not made: ``check["off"]``) in the run's summary: its
+    ``determinism`` (the probe's answer, as text runs keep theirs), a Determinism section
+    and the queries it asked among the metrics."""
+    summary = dict(store.get_run(run_id).summary or {})
+    if not summary:
+        return
+    if check.get("off"):
+        summary["determinism"] = {"off": check["off"], "queries": 0, "calls": 0}
+        text = f"The determinism check was not made: {check['off']}."
+    elif check.get("skipped"):
+        summary["determinism"] = {"probe": dict(check), "queries": check.get("queries", 0)}
+        text = f"The determinism check could not be made: {check['skipped']}."
+    else:
+        summary["determinism"] = {
+            "probe": dict(check),
+            "queries": check["queries"],
+            "calls": check["calls"],
+            "within_budget": bool(check.get("within_budget")),
+        }
+        text = (
+            f"{count(check['images'])} clean images were asked twice before the scan: "
+            f"{count(check['changed'])} were answered otherwise"
+            + (
+                " (the model is not deterministic: the same seed may find other triggers)."
+                if check["changed"]
+                else "."
+            )
+            + f" It asked {count(check['queries'])} queries in {check['calls']} calls."
+        )
+    metrics = dict(summary.get("metrics") or {})
+    metrics["queries asked by the determinism check"] = int(check.get("queries") or 0)
+    summary["metrics"] = metrics
+    sections = [s for s in summary.get("sections") or [] if s.get("title") != "Determinism"]
+    summary["sections"] = [*sections, {"title": "Determinism", "text": text}]
+    store.checkpoint(run_id, summary=summary)
+
+
+def check_line(summary: dict[str, Any]) -> str | None:
+    """The terminal's line on the check (None: no check kept)."""
+    det = summary.get("determinism")
+    if not isinstance(det, dict):
+        return None
+    if det.get("off"):
+        return f"determinism check: not made, {det['off']}"
+    probe = det.get("probe") or {}
+    if probe.get("skipped"):
+        return f"determinism check: could not be made: {probe['skipped']}"
+    where = "within --max-queries" if det.get("within_budget") else "no query budget"
+    return (
+        f"determinism check: {count(probe.get('images', 0))} clean images asked twice, "
+        f"{count(probe.get('changed', 0))} answered otherwise ({count(det.get('queries', 0))} "
+        f"queries in {det.get('calls', 0)} calls, {where})"
+    )

@@ -1,0 +1,79 @@
+"""How a fairness run's time went, phase by phase: loading, the determinism checks, the
+answer, the search.
+
+A run bounded by ``--max-time`` on a busy machine may spend most of it loading: the run
+says where the time went (``summary["seconds_by_phase"]``, and a warning when the search
+got little of it), and a search that asked nothing is not a pass (``incomplete_reason``:
+only the answer tested the model).
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from assay.core.store import RunStore
+
+__all__ = ["SEARCH_SHARE", "TimeSpent", "squeezed"]
+
+SEARCH_SHARE = 0.25  # of --max-time: a search given less is said to have been squeezed
+SQUEEZED = "--max-time "  # how the warning saying so begins
+_SAID = {
+    "loading": "loading",
+    "checks": "the determinism checks",
+    "answer": "the answer",
+    "search": "the search",
+}
+
+
+class TimeSpent:
+    """The seconds of each phase since the run's start (``started``, ``time.monotonic()``):
+    ``mark(phase)`` ends the phase that ran since the last mark."""
+
+    def __init__(self, started: float) -> None:
+        self.last = started
+        self.seconds: dict[str, float] = {}
+
+    def mark(self, phase: str) -> None:
+        now = time.monotonic()
+        self.seconds[phase] = self.seconds.get(phase, 0.0) + max(now - self.last, 0.0)
+        self.last = now
+
+    def record(self, store: RunStore, run_id: str, max_time: float | None) -> None:
+        """Put the seconds in the run's summary; with a time budget, say when the search
+        got less than its share, and that a search which asked nothing is not a pass."""
+        record = store.get_run(run_id)
+        summary = dict(record.summary or {})
+        if not summary:
+            return
+        summary["seconds_by_phase"] = {k: round(v, 3) for k, v in self.seconds.items()}
+        search = self.seconds.get("search", 0.0)
+        ended = record.status == "completed"  # (on its own: its space covered, ...)
+        if max_time is None or ended or search >= SEARCH_SHARE * max_time:
+            store.checkpoint(run_id, summary=summary)
+            return
+        others = [
+            f"{_SAID[k]} {v:.1f} s" for k, v in self.seconds.items() if k != "search" and v > 0
+        ]
+        went = f"{', '.join(others)}" if others else "nothing else"
+        warnings = list(summary.get("warnings", []))
+        warnings.append(
+            f"{SQUEEZED}{max_time:g} left the search {search:.1f} s ({went}; a busy machine, "
+            "a slow model or a large file take the time): it searched less than it could; "
+            "give the run more time"
+        )
+        summary["warnings"] = warnings
+        asked = summary.get("model_queries") or {}
+        searched = int(asked.get("search") or 0) + int(asked.get("estimate") or 0)
+        if not searched and not summary.get("incomplete_reason"):
+            summary["incomplete_reason"] = (
+                f"the search asked no query: --max-time {max_time:g} ran out before it "
+                f"({went}); only the answer tested the model: give the run more time"
+            )
+        store.checkpoint(run_id, summary=summary)
+
+
+def squeezed(summary: dict[str, Any]) -> list[str]:
+    """The warnings that say a search got less than its share of --max-time (and where the
+    time went)."""
+    return [str(w) for w in summary.get("warnings") or [] if str(w).startswith(SQUEEZED)]
