@@ -103,7 +103,9 @@ def test_rates_are_per_wall_clock_second_and_max_time_bounds_the_run(tmp_path: P
     total = time.monotonic() - t0
     assert total <= 3.0 * 1.1  # the benchmark checks the 2 % target on a quiet machine
     wall = result.summary["wall_seconds"]
-    assert 0.9 * total <= wall <= total
+    # (the store is closed after the run's seconds are recorded: 10-30 ms on a loaded
+    # machine, a tenth of a short run: that tail is allowed, the imports are not)
+    assert total - max(0.1, 0.1 * total) <= wall <= total
     metrics = result.summary["metrics"]
     rate = metrics["IDIs per second (wall clock from the run's start)"]
     assert rate == pytest.approx(result.n_findings / wall, abs=1)
