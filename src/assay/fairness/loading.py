@@ -166,19 +166,19 @@ def _dataset_labels(
 
 def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) -> np.ndarray:
     """True labels as class indices of the model (by class name when the model has names)."""
+    import pandas as pd
+
+    missing = np.flatnonzero(pd.isna(values))
+    if missing.size:  # (cast to int64, NaN was a made-up class: -9223372036854775808)
+        raise UsageError(
+            f"the true label of row {missing[0] + 1} is missing ({missing.size:,} of "
+            f"{len(values):,} rows have none); set them aside with --missing drop, or give "
+            "them their label",
+            argument="--label",
+        )
     if class_names:
         lookup = {name: i for i, name in enumerate(class_names)}
         out = np.empty(len(values), dtype=np.int64)
-        import pandas as pd
-
-        missing = np.flatnonzero(pd.isna(values))
-        if missing.size:
-            raise UsageError(
-                f"the true label of row {missing[0] + 1} is missing ({missing.size:,} of "
-                f"{len(values):,} rows have none); set them aside with --missing drop, or give "
-                "them their label",
-                argument="--label",
-            )
         for i, v in enumerate(values):
             key = str(v.item() if isinstance(v, np.generic) else v)
             if key not in lookup and key.endswith(".0") and key[:-2] in lookup:

@@ -74,7 +74,8 @@ class Feature:
     value, "missing", encoded at its top (``missing_code``: one past the last category or
     the high bound of an integer; a continuous feature's encoded range reaches a ninth of
     its span above ``high``, every value there meaning missing, so that a uniform draw
-    gives it one time in ten).  The model is given it as an empty cell (NaN, or ``None``
+    gives it one time in ten; a feature of one value, 1 above it, the draw giving the value
+    nine times in ten).  The model is given it as an empty cell (NaN, or ``None``
     where a text column takes it: ``decode``), never as a number.
     """
 
@@ -343,6 +344,10 @@ class Schema:
         else:
             out[:, whole] = np.floor(out[:, whole])
         np.minimum(out, highs, out=out)
+        for j, top, code in self._missing_continuous:
+            if top <= lows[j]:  # one known value, a point no draw lands on: 9 draws in 10
+                col = out[:, j]
+                col[col <= top + 0.9 * (code - top)] = top
         self._snap_missing(out)
         return out
 

@@ -136,7 +136,12 @@ def _with_missing(
     high = float(known.cuts[-1]) - (1.0 if known.integer else 0.0)
     span_known = high - known.low + (1.0 if known.integer else 0.0)
     span_all = top - known.low + (1.0 if known.integer else 0.0)
-    weight = np.append(known.weight * (span_known / span_all), (span_all - span_known) / span_all)
+    if span_known <= 0:  # one known value: the uniform draw gives it 9 times in 10
+        weight = np.append(known.weight * 0.9, 0.1)  # (``Schema.sample_uniform``)
+    else:
+        weight = np.append(
+            known.weight * (span_known / span_all), (span_all - span_known) / span_all
+        )
     cuts = np.append(known.cuts, top + (1.0 if known.integer else 0.0))
     n = known.n
     out = {}
