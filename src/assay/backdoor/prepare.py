@@ -104,6 +104,16 @@ def _canonical(
     elif kind != "norm" and 0.0 < hi < 0.08:
         problem = "all under 8 % of the range"
         fix = "give the range the images are in (--range, e.g. --range 0,1) or scale them to it"
+    elif (
+        kind == "norm" and x.size and float(x.min()) >= 0.0 and max(values[: len(values) // 2]) > 0
+    ):
+        # normalised pixels are negative wherever a pixel is darker than its channel's mean;
+        # none is: 0..1 (or 0..255) images, which would be read as a narrow band of grey
+        problem = "none below 0: not normalised images (those are negative below the mean),"
+        fix = (
+            "arrays are read as the model's inputs: normalise them first, or save them as "
+            "PNG files (read as 0..255 and normalised by assay)"
+        )
     if problem is not None:
         raise UsageError(
             f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, {problem} "

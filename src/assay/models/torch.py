@@ -16,6 +16,7 @@ from __future__ import annotations
 import builtins
 import contextlib
 import re
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,8 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.torch_files import pickled_torch_note
+from assay.models.torch_forms import class_scores, evaluating, exported_input
 
 __all__ = ["TorchModel", "from_torch", "is_torch_module", "load_torch_file"]
 
@@ -72,12 +75,19 @@ class TorchModel:
         self.module = module
         self.info = dict(info or {})
         self._torch = _torch()
-        eval_fn = getattr(module, "eval", None)
-        if callable(eval_fn):
-            with contextlib.suppress(NotImplementedError, RuntimeError):  # exported programs
-                eval_fn()
-        self._dtype = _input_dtype(module)
-        self.info["input_dtype"] = str(self._dtype.__name__)
+        self._lock = threading.Lock()  # the module is put in eval mode for each call
+        self._dtype, self._torch_dtype = _input_dtype(module)
+        self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
+        self._batch, item = exported_input(module)
+        self.input_shape: tuple[int, ...] | None = item
+        if self._batch is not None:
+            self.info["fixed_batch"] = (
+                f"{self._batch}: the torch.export program was exported for batches of "
+                f"{self._batch}; assay asks it {self._batch} inputs at a time (padded)"
+            )
+        if item is not None and probe is not None and np.asarray(probe).shape[1:] != item:
+            probe = np.zeros((1, *item))  # the program's own input form: the images are
+            # fitted to it by the caller, which reads ``input_shape``
         max_batch: int | None = None
         if n_classes is None:
             if probe is None:
@@ -110,6 +120,8 @@ class TorchModel:
         probed.asked(len(probe))
         try:
             return self._forward(probe), None
+        except ModelError:
+            raise  # the answer's form (a dict without logits ...): no layout hint helps
         except Exception as exc:
             first = exc
         if len(probe) > 1:
@@ -136,15 +148,26 @@ class TorchModel:
         ) from first
 
     def _forward(self, inputs: np.ndarray) -> np.ndarray:
+        if self._batch is None or len(inputs) == self._batch:
+            return self._call(inputs)
+        size = self._batch
+        parts = []
+        for start in range(0, len(inputs), size):
+            chunk = inputs[start : start + size]
+            short = size - len(chunk)
+            if short:  # the last chunk, padded with copies of its last input
+                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], short, axis=0)])
+            parts.append(self._call(chunk)[: size - short])
+        return np.concatenate(parts) if parts else self._call(inputs)
+
+    def _call(self, inputs: np.ndarray) -> np.ndarray:
         torch = self._torch
         x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=self._dtype))
-        with torch.no_grad():
+        if x.dtype != self._torch_dtype:
+            x = x.to(self._torch_dtype)  # bfloat16: numpy has none
+        with self._lock, torch.no_grad(), evaluating(self.module):
             out = self.module(x)
-        if isinstance(out, tuple | list):
-            out = out[0]
-        if not hasattr(out, "detach"):
-            raise ModelError(f"the torch model returned a {type(out).__name__}, not a tensor")
-        arr: np.ndarray = out.detach().cpu().float().numpy().astype(np.float64)
+        arr: np.ndarray = class_scores(out).detach().cpu().float().numpy().astype(np.float64)
         if arr.ndim > 2 and max(arr.shape[1:]) == int(np.prod(arr.shape[1:])):
             arr = arr.reshape(len(arr), -1)  # a head without its flatten: (n, C, 1, 1)
         return arr
@@ -167,8 +190,10 @@ class TorchModel:
         return probs
 
 
-def _input_dtype(module: Any) -> Any:
-    """The numpy type of the module's floating parameters (float32 when it has none)."""
+def _input_dtype(module: Any) -> tuple[Any, Any]:
+    """The numpy and torch types of the module's floating parameters (float32 when it has
+    none; bfloat16, which numpy lacks, is cast from float32 by torch)."""
+    torch = _torch()
     params = getattr(module, "parameters", None)
     if callable(params):
         with contextlib.suppress(Exception):
@@ -176,9 +201,9 @@ def _input_dtype(module: Any) -> Any:
                 if p.is_floating_point():
                     name = str(p.dtype).removeprefix("torch.")
                     if name in ("float64", "float16"):
-                        return getattr(np, name)
-                    return np.float32  # float32, and bfloat16 (numpy has none): cast inside
-    return np.float32
+                        return getattr(np, name), p.dtype
+                    return np.float32, p.dtype
+    return np.float32, torch.float32
 
 
 def _split_error(exc: BaseException) -> tuple[str, str]:
@@ -225,6 +250,17 @@ def load_torch_file(path: str) -> Any:
             warnings.simplefilter("ignore", DeprecationWarning)
             return torch.jit.load(str(p), map_location="cpu")
     except Exception as exc:
+        held = pickled_torch_note(path)
+        if held is not None:  # torch.save's pickle: never loaded (it runs the file's code)
+            raise UsageError(
+                f"not a TorchScript or torch.export file: it holds {held}; assay "
+                "never unpickles a torch file (--allow-pickle does not apply to it); save "
+                "the network with torch.jit.script(model).save('model.pt') or "
+                "torch.export.save(torch.export.export(model, (example_batch,)), "
+                "'model.pt2'), or pass the module itself to assay.check_backdoor in Python",
+                argument="MODEL",
+                path=path,
+            ) from None
         raise UsageError(
             f"not a TorchScript or torch.export file ({type(exc).__name__}: "
             f"{str(exc).splitlines()[0] if str(exc) else ''}); save the model with "
