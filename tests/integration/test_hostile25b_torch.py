@@ -227,3 +227,26 @@ def test_torch_save_files_are_refused_for_what_they_hold_and_never_unpickled(
     with pytest.raises(UsageError, match="weights only"):
         load_model(str(weights), modality="image", probe=_images(2))
     assert not marker.exists()
+
+
+class Probabilities(torch.nn.Module):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = _random_net()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.softmax(self.net(x) * 8.0, dim=1)
+
+
+@pytest.mark.parametrize("dtype", ["float16", "bfloat16"])
+def test_half_precision_probabilities_are_not_read_as_logits(dtype: str) -> None:
+    """Their rows sum to one within their rounding only (2e-3 in bfloat16): read as logits,
+    a softmax flattened 0.90 confidences to 0.21 (STRIP's threshold 3.24 bits, not 0.54)."""
+    module = Probabilities().eval().to(getattr(torch, dtype))
+    x = _images(64, seed=3)
+    model = load_model(module, modality="image", probe=x[:2])
+    with torch.no_grad():
+        want = module(torch.from_numpy(x).to(getattr(torch, dtype))).float().numpy()
+    got = model.predict(x)
+    np.testing.assert_allclose(got, want, atol=1e-2)
+    np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=1e-9)
