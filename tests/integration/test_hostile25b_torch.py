@@ -250,3 +250,32 @@ def test_half_precision_probabilities_are_not_read_as_logits(dtype: str) -> None
     got = model.predict(x)
     np.testing.assert_allclose(got, want, atol=1e-2)
     np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=1e-9)
+
+
+class ChannelsLast(torch.nn.Module):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = _random_net()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x.permute(0, 3, 1, 2))
+
+
+def test_an_input_shape_written_channels_last_is_read_so_for_a_torch_model(
+    tmp_path: Path,
+) -> None:
+    """--input-shape 32,32,3 (the docs' NHWC form) for a module taking channels last: the
+    torch default NCHW read it as 32 channels of 32x3 ("images are 32x32x3 but the model
+    takes 32x3x32")."""
+    images = _images(6, seed=4).transpose(0, 2, 3, 1)
+    clean = _images(20, seed=5).transpose(0, 2, 3, 1)
+    result = check_backdoor(
+        ChannelsLast().eval(),
+        images=images,
+        clean=clean,
+        input_shape="32,32,3",
+        seed=0,
+        max_queries=300,
+        store=tmp_path / "r.db",
+    )
+    assert result.run_id

@@ -309,7 +309,7 @@ def setup_backdoor(
         guess = spec_for(
             (shape[0], shape[1], shape[2]),
             declared,
-            layout=layout or ("nchw" if torchish else None),
+            layout=layout or ("nchw" if torchish and not _channels_last(declared) else None),
             range_text=value_range,
             dtype="float32",
             where="--input-shape" if declared else "--images",
@@ -485,6 +485,17 @@ def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray
         f"true label {unknown!r} is neither a class index (0, 1, ...) nor one of the model's "
         f"class names ({known})",
         argument="labels",
+    )
+
+
+def _channels_last(declared: tuple[int, ...] | None) -> bool:
+    """An --input-shape written H,W,C (32,32,3): the user said channels last, which a torch
+    model's NCHW default must not turn into 32 channels of 32x3 images."""
+    return (
+        declared is not None
+        and len(declared) == 3
+        and declared[2] in (1, 3, 4)
+        and declared[0] not in (1, 3, 4)
     )
 
 
