@@ -27,7 +27,7 @@ from assay.core.model import Capabilities, Modality, ModelInputs
 from assay.errors import ModelError, UsageError
 from assay.models import probed
 from assay.models.torch_files import pickled_torch_note
-from assay.models.torch_forms import class_scores, evaluating, exported_input
+from assay.models.torch_forms import class_scores, evaluating, exported_input, training
 
 __all__ = ["TorchModel", "from_torch", "is_torch_module", "load_torch_file"]
 
@@ -75,7 +75,8 @@ class TorchModel:
         self.module = module
         self.info = dict(info or {})
         self._torch = _torch()
-        self._lock = threading.Lock()  # the module is put in eval mode for each call
+        self._lock = threading.Lock()  # a module in train mode is put in eval mode per call
+        self._switched = False
         self._sum_slack = 0.0  # how far from one the answer's type lets probabilities sum
         self._dtype, self._torch_dtype = _input_dtype(module)
         self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
@@ -166,8 +167,14 @@ class TorchModel:
         x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=self._dtype))
         if x.dtype != self._torch_dtype:
             x = x.to(self._torch_dtype)  # bfloat16: numpy has none
-        with self._lock, torch.no_grad(), evaluating(self.module):
-            out = self.module(x)
+        if not self._switched:  # once a call found it training, calls take turns for good
+            self._switched = training(self.module)
+        if self._switched:  # put in eval mode and back: other threads' calls wait
+            with self._lock, torch.no_grad(), evaluating(self.module):
+                out = self.module(x)
+        else:  # in eval mode already: threads call it at once, as before
+            with torch.no_grad():
+                out = self.module(x)
         scores = class_scores(out)
         self._sum_slack = _sum_slack(torch, scores.dtype)
         arr: np.ndarray = scores.detach().cpu().float().numpy().astype(np.float64)

@@ -18,7 +18,7 @@ from typing import Any
 
 from assay.errors import ModelError
 
-__all__ = ["class_scores", "evaluating", "exported_input"]
+__all__ = ["class_scores", "evaluating", "exported_input", "training"]
 
 
 def _shape_of(part: Any) -> str:
@@ -58,6 +58,17 @@ def class_scores(out: Any) -> Any:
             "returns them (batch, n_classes)"
         )
     raise ModelError(f"the torch model returned a {type(out).__name__}, not a tensor")
+
+
+def training(module: Any) -> bool:
+    """Whether the module or any submodule is in train mode (exported programs: never said)."""
+    modules = getattr(module, "modules", None)
+    if not callable(modules):
+        return False
+    try:
+        return any(bool(getattr(m, "training", False)) for m in modules())
+    except Exception:
+        return False
 
 
 @contextlib.contextmanager
