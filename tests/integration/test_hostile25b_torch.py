@@ -279,3 +279,21 @@ def test_an_input_shape_written_channels_last_is_read_so_for_a_torch_model(
         store=tmp_path / "r.db",
     )
     assert result.run_id
+
+
+def test_torch_files_are_read_by_what_they_hold_not_their_suffix(tmp_path: Path) -> None:
+    """A torch.export archive saved as model.pt was read as TorchScript: "... your checkpoint
+    file is corrupted"."""
+    net = _random_net()
+    exported = tmp_path / "exported.pt"
+    _export(net, exported, batch=2)
+    scripted = tmp_path / "scripted.pt2"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        torch.jit.script(net).save(str(scripted))
+    x = _images(3, seed=6)
+    with torch.no_grad():
+        want = _softmax(net(torch.from_numpy(x)).numpy().astype(np.float64))
+    for path in (exported, scripted):
+        model = load_model(str(path), modality="image", probe=x[:2])
+        np.testing.assert_allclose(model.predict(x), want, atol=1e-5)

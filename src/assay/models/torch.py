@@ -26,7 +26,7 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs
 from assay.errors import ModelError, UsageError
 from assay.models import probed
-from assay.models.torch_files import pickled_torch_note
+from assay.models.torch_files import is_export_archive, pickled_torch_note
 from assay.models.torch_forms import class_scores, evaluating, exported_input, training
 
 __all__ = ["TorchModel", "from_torch", "is_torch_module", "load_torch_file"]
@@ -267,7 +267,7 @@ def load_torch_file(path: str) -> Any:
     if not p.is_file():
         raise UsageError("no such file", argument="MODEL", path=path)
     try:
-        if p.suffix.lower() == ".pt2":
+        if is_export_archive(path):  # by what the file holds: a .pt2 saved as model.pt too
             return torch.export.load(str(p)).module()
         with warnings.catch_warnings():  # TorchScript is deprecated in torch 2.13, still read
             warnings.simplefilter("ignore", DeprecationWarning)

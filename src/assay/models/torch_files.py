@@ -12,7 +12,7 @@ import pickletools
 import zipfile
 from pathlib import Path
 
-__all__ = ["pickled_torch_note"]
+__all__ = ["is_export_archive", "pickled_torch_note"]
 
 _WEIGHTS_ONLY = ("collections", "torch._utils", "builtins", "__builtin__")
 _PICKLE_PROTOCOL = 0x80
@@ -52,6 +52,19 @@ def _kind(imports: list[str]) -> str:
     own = [c for c in classes if not c.startswith("torch.")]
     shown = ", ".join((own or classes)[:3])
     return f"a whole pickled model (torch.save(model); it imports {shown})"
+
+
+def is_export_archive(path: str) -> bool:
+    """Whether the file is a torch.export archive (``torch.export.save``), whatever its name."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return False
+        with zipfile.ZipFile(path) as archive:
+            return any(
+                n.endswith("/archive_format") or n == "archive_format" for n in archive.namelist()
+            )
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def pickled_torch_note(path: str) -> str | None:
