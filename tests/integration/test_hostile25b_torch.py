@@ -297,3 +297,28 @@ def test_torch_files_are_read_by_what_they_hold_not_their_suffix(tmp_path: Path)
     for path in (exported, scripted):
         model = load_model(str(path), modality="image", probe=x[:2])
         np.testing.assert_allclose(model.predict(x), want, atol=1e-5)
+
+
+class Labels(torch.nn.Module):  # type: ignore[misc]
+    def __init__(self) -> None:
+        super().__init__()
+        self.net = _random_net()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x).argmax(1)
+
+
+def test_a_module_answering_its_labels_is_read_as_labels() -> None:
+    """An argmax inside the module: refused as "one number per input ... a logit or a
+    probability", and with n_classes=10 every call failed ("returned 1 columns of
+    probabilities but declares 10 classes")."""
+    module = Labels().eval()
+    x = _images(5, seed=7)
+    bare = load_model(module, modality="image", probe=x[:2])
+    assert bare.capabilities.outputs == "labels"
+    assert bare.capabilities.n_classes is None  # the backdoor scan then asks for --classes
+    model = load_model(module, modality="image", probe=x[:2], n_classes=10)
+    assert model.capabilities.outputs == "labels"
+    with torch.no_grad():
+        want = module(torch.from_numpy(x)).numpy()
+    np.testing.assert_array_equal(model.predict(x), want)

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.model import Capabilities, Modality, ModelInputs
+from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
 from assay.models.torch_files import is_export_archive, pickled_torch_note
@@ -77,6 +77,7 @@ class TorchModel:
         self._torch = _torch()
         self._lock = threading.Lock()  # a module in train mode is put in eval mode per call
         self._switched = False
+        self._labels = False  # it answers whole-number labels (read from its first answer)
         self._sum_slack = 0.0  # how far from one the answer's type lets probabilities sum
         self._dtype, self._torch_dtype = _input_dtype(module)
         self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
@@ -91,30 +92,20 @@ class TorchModel:
             probe = np.zeros((1, *item))  # the program's own input form: the images are
             # fitted to it by the caller, which reads ``input_shape``
         max_batch: int | None = None
-        if n_classes is None:
-            if probe is None:
-                raise UsageError(
-                    "cannot tell how many classes the torch model has: give n_classes or a probe",
-                    argument="MODEL",
-                )
+        outputs: OutputKind = "proba"
+        if n_classes is None and probe is None:
+            raise UsageError(
+                "cannot tell how many classes the torch model has: give n_classes or a probe",
+                argument="MODEL",
+            )
+        if probe is not None:
             out, max_batch = self._probe(np.asarray(probe), modality)
-            if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
-                raise UsageError(
-                    f"the torch model answers one number per input (shape {tuple(out.shape)}): "
-                    "a logit or a probability, which cannot be told apart; make it answer one "
-                    "score per class, e.g. for a logit z: torch.cat([torch.zeros_like(z), z], "
-                    "dim=1) (its softmax is [1 - sigmoid(z), sigmoid(z)])",
-                    argument="MODEL",
-                )
-            if out.ndim != 2:
-                raise UsageError(
-                    f"the torch model's outputs have shape {tuple(out.shape)} for a batch of "
-                    f"{len(out)}: not class scores (expected (batch, n_classes))",
-                    argument="MODEL",
-                )
-            n_classes = int(out.shape[1])
+            if self._labels:  # whole numbers, one per input: its classes (argmax inside)
+                outputs = "labels"  # how many: n_classes, else the caller asks for them
+            else:
+                n_classes = n_classes or _score_width(out)
         self.capabilities = Capabilities(
-            modality=modality, n_classes=n_classes, outputs="proba", max_batch=max_batch
+            modality=modality, n_classes=n_classes, outputs=outputs, max_batch=max_batch
         )
 
     def _probe(self, probe: np.ndarray, modality: Modality) -> tuple[np.ndarray, int | None]:
@@ -177,6 +168,7 @@ class TorchModel:
                 out = self.module(x)
         scores = class_scores(out)
         self._sum_slack = _sum_slack(torch, scores.dtype)
+        self._labels = scores.ndim == 1 and not scores.is_floating_point()
         arr: np.ndarray = scores.detach().cpu().float().numpy().astype(np.float64)
         if arr.ndim > 2 and max(arr.shape[1:]) == int(np.prod(arr.shape[1:])):
             arr = arr.reshape(len(arr), -1)  # a head without its flatten: (n, C, 1, 1)
@@ -189,6 +181,9 @@ class TorchModel:
             raise
         except Exception as exc:  # a TorchScript traceback: its last line says what failed
             raise _one_line(exc) from exc
+        if self._labels:
+            labels: np.ndarray = out.astype(np.int64)
+            return labels
         if out.ndim != 2:
             return out
         # half-precision probabilities sum to one only within their rounding (2e-3 seen
@@ -220,6 +215,25 @@ def _input_dtype(module: Any) -> tuple[Any, Any]:
                         return getattr(np, name), p.dtype
                     return np.float32, p.dtype
     return np.float32, torch.float32
+
+
+def _score_width(out: np.ndarray) -> int:
+    """The number of classes of a probe's class scores; other answers refused."""
+    if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
+        raise UsageError(
+            f"the torch model answers one number per input (shape {tuple(out.shape)}): "
+            "a logit or a probability, which cannot be told apart; make it answer one "
+            "score per class, e.g. for a logit z: torch.cat([torch.zeros_like(z), z], "
+            "dim=1) (its softmax is [1 - sigmoid(z), sigmoid(z)])",
+            argument="MODEL",
+        )
+    if out.ndim != 2:
+        raise UsageError(
+            f"the torch model's outputs have shape {tuple(out.shape)} for a batch of "
+            f"{len(out)}: not class scores (expected (batch, n_classes))",
+            argument="MODEL",
+        )
+    return int(out.shape[1])
 
 
 def _sum_slack(torch: Any, dtype: Any) -> float:
