@@ -78,6 +78,11 @@ CONSENSUS = True
 SCREEN_MISSES = 1
 
 
+# clean images of a trigger's class whose box, pasted, must flip as the trigger does for it to
+# be the class's own feature (``_natural``); with fewer, a class's own piece can pass as a trigger
+NATURAL_SOURCES = 2
+
+
 def pick_verification(
     verify_labels: np.ndarray, label: int, n: int, rng: np.random.Generator
 ) -> np.ndarray:
@@ -655,7 +660,7 @@ def _natural(
     chosen: np.ndarray,
     n_sources: int = 5,
     margin: float = 0.5,
-    need: int = 2,
+    need: int = NATURAL_SOURCES,
     *,
     image: np.ndarray | None = None,
 ) -> bool:

@@ -104,6 +104,16 @@ def _canonical(
     elif kind != "norm" and 0.0 < hi < 0.08:
         problem = "all under 8 % of the range"
         fix = "give the range the images are in (--range, e.g. --range 0,1) or scale them to it"
+    elif (
+        kind == "norm" and x.size and float(x.min()) >= 0.0 and max(values[: len(values) // 2]) > 0
+    ):
+        # normalised pixels are negative wherever a pixel is darker than its channel's mean;
+        # none is: 0..1 (or 0..255) images, which would be read as a narrow band of grey
+        problem = "none below 0: not normalised images (those are negative below the mean),"
+        fix = (
+            "arrays are read as the model's inputs: normalise them first, or save them as "
+            "PNG files (read as 0..255 and normalised by assay)"
+        )
     if problem is not None:
         raise UsageError(
             f"pixel values run from {float(x.min()):.4g} to {float(x.max()):.4g}, {problem} "
@@ -299,7 +309,7 @@ def setup_backdoor(
         guess = spec_for(
             (shape[0], shape[1], shape[2]),
             declared,
-            layout=layout or ("nchw" if torchish else None),
+            layout=layout or ("nchw" if torchish and not _channels_last(declared) else None),
             range_text=value_range,
             dtype="float32",
             where="--input-shape" if declared else "--images",
@@ -475,6 +485,17 @@ def _label_indices(labels: Any, class_names: Sequence[str] | None) -> np.ndarray
         f"true label {unknown!r} is neither a class index (0, 1, ...) nor one of the model's "
         f"class names ({known})",
         argument="labels",
+    )
+
+
+def _channels_last(declared: tuple[int, ...] | None) -> bool:
+    """An --input-shape written H,W,C (32,32,3): the user said channels last, which a torch
+    model's NCHW default must not turn into 32 channels of 32x3 images."""
+    return (
+        declared is not None
+        and len(declared) == 3
+        and declared[2] in (1, 3, 4)
+        and declared[0] not in (1, 3, 4)
     )
 
 

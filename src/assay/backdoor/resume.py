@@ -57,7 +57,10 @@ def setup_from_record(
     spec = model if stored is None else specs_given_again([stored], model, run_id=record.id)[0]
     if spec is None:
         raise UsageError(
-            f"run {record.id} was made with an in-memory model; pass it again (model=...)",
+            f"run {record.id} was made with an in-memory model, which assay does not store; "
+            f"pass it again in Python: assay.resume_run({record.id!r}, model=..."
+            + "".join(f", {key}=..." for key in _in_memory(record, inv))
+            + ") (the command line cannot resume this run)",
             argument="RUN_ID",
         )
     builtin = isinstance(spec, str) and spec.startswith("builtin:")
@@ -162,6 +165,12 @@ def resume_backdoor(
         _filter_path(record.config),
         filter_images=record.config.get("filter_images", True) is not False,
     )
+
+
+def _in_memory(record: RunRecord, inv: dict[str, Any]) -> list[str]:
+    """The run's images given in memory (never stored): a resume is given them again."""
+    keys = ["images"] if record.config.get("mode") == "inputs" else []
+    return [key for key in (*keys, "clean") if inv.get(key) is None]
 
 
 def _filter_path(config: dict[str, Any]) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
 
 __all__ = ["summarise", "to_pixels"]
@@ -264,6 +265,19 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    unchecked = _unchecked_targets(search) if strategy == "assay" else []
+    if unchecked:
+        many = len(unchecked) > 1
+        headline += (
+            f"; trigger{'s' if many else ''} "
+            + ", ".join(str(k) for k, _, _ in unchecked)
+            + f" NOT checked against {'their' if many else 'its'} class's own features: the "
+            "model puts fewer than "
+            f"{NATURAL_SOURCES} clean images in class "
+            + ", ".join(f"{name(c)} ({n})" for c, n in sorted({(c, n) for _, c, n in unchecked}))
+            + " (a large piece of that class's own images passes as a trigger; give clean "
+            "images of every class)"
+        )
     scored = [r for r in poisoned if "true_label" in r and r.get("corrected") is not None]
     right = sum(int(r["corrected"]) == int(r["true_label"]) for r in scored)
     if scored and strategy != "strip":  # the true labels given score the corrected labels
@@ -297,6 +311,10 @@ def _input_summary(search: Any) -> dict[str, Any]:
         )
     if undecided:
         metrics["undecided (per-image budget)"] = undecided
+    if unchecked:
+        metrics["triggers not checked against their class (too few clean images in it)"] = len(
+            unchecked
+        )
     if unverified:
         metrics["not verified (too few clean images of another class)"] = unverified
     if scored and strategy != "strip":
@@ -360,6 +378,23 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def _unchecked_targets(search: Any) -> list[tuple[int, int, int]]:
+    """(index, target, clean images in it) of each confirmed trigger whose target class holds
+    fewer clean images than the check that tells a trigger from the class's own features
+    takes its box from (``inputscan._natural``'s two sources): a 16x16 centre of an '8' on
+    32x32 digits passed as a trigger when the clean images were '3's (one answered '8')."""
+    labels = getattr(search, "clean_labels", None)
+    if labels is None:
+        return []
+    values, counts = np.unique(np.asarray(labels), return_counts=True)
+    held = {int(v): int(n) for v, n in zip(values, counts, strict=True)}
+    return [
+        (k, int(tr.target), held.get(int(tr.target), 0))
+        for k, tr in enumerate(getattr(search, "triggers", []) or [])
+        if held.get(int(tr.target), 0) < NATURAL_SOURCES
+    ]
 
 
 def _kept_rows(rows: list[dict[str, Any]], flagged: list[dict[str, Any]]) -> dict[str, Any]:

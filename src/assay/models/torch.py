@@ -16,15 +16,18 @@ from __future__ import annotations
 import builtins
 import contextlib
 import re
+import threading
 import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from assay.core.model import Capabilities, Modality, ModelInputs
+from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.torch_files import is_export_archive, pickled_torch_note
+from assay.models.torch_forms import class_scores, evaluating, exported_input, training
 
 __all__ = ["TorchModel", "from_torch", "is_torch_module", "load_torch_file"]
 
@@ -72,37 +75,37 @@ class TorchModel:
         self.module = module
         self.info = dict(info or {})
         self._torch = _torch()
-        eval_fn = getattr(module, "eval", None)
-        if callable(eval_fn):
-            with contextlib.suppress(NotImplementedError, RuntimeError):  # exported programs
-                eval_fn()
-        self._dtype = _input_dtype(module)
-        self.info["input_dtype"] = str(self._dtype.__name__)
+        self._lock = threading.Lock()  # a module in train mode is put in eval mode per call
+        self._switched = False
+        self._labels = False  # it answers whole-number labels (read from its first answer)
+        self._sum_slack = 0.0  # how far from one the answer's type lets probabilities sum
+        self._dtype, self._torch_dtype = _input_dtype(module)
+        self.info["input_dtype"] = str(self._torch_dtype).removeprefix("torch.")
+        self._batch, item = exported_input(module)
+        self.input_shape: tuple[int, ...] | None = item
+        if self._batch is not None:
+            self.info["fixed_batch"] = (
+                f"{self._batch}: the torch.export program was exported for batches of "
+                f"{self._batch}; assay asks it {self._batch} inputs at a time (padded)"
+            )
+        if item is not None and probe is not None and np.asarray(probe).shape[1:] != item:
+            probe = np.zeros((1, *item))  # the program's own input form: the images are
+            # fitted to it by the caller, which reads ``input_shape``
         max_batch: int | None = None
-        if n_classes is None:
-            if probe is None:
-                raise UsageError(
-                    "cannot tell how many classes the torch model has: give n_classes or a probe",
-                    argument="MODEL",
-                )
+        outputs: OutputKind = "proba"
+        if n_classes is None and probe is None:
+            raise UsageError(
+                "cannot tell how many classes the torch model has: give n_classes or a probe",
+                argument="MODEL",
+            )
+        if probe is not None:
             out, max_batch = self._probe(np.asarray(probe), modality)
-            if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
-                raise UsageError(
-                    f"the torch model answers one number per input (shape {tuple(out.shape)}): "
-                    "a logit or a probability, which cannot be told apart; make it answer one "
-                    "score per class, e.g. for a logit z: torch.cat([torch.zeros_like(z), z], "
-                    "dim=1) (its softmax is [1 - sigmoid(z), sigmoid(z)])",
-                    argument="MODEL",
-                )
-            if out.ndim != 2:
-                raise UsageError(
-                    f"the torch model's outputs have shape {tuple(out.shape)} for a batch of "
-                    f"{len(out)}: not class scores (expected (batch, n_classes))",
-                    argument="MODEL",
-                )
-            n_classes = int(out.shape[1])
+            if self._labels:  # whole numbers, one per input: its classes (argmax inside)
+                outputs = "labels"  # how many: n_classes, else the caller asks for them
+            else:
+                n_classes = n_classes or _score_width(out)
         self.capabilities = Capabilities(
-            modality=modality, n_classes=n_classes, outputs="proba", max_batch=max_batch
+            modality=modality, n_classes=n_classes, outputs=outputs, max_batch=max_batch
         )
 
     def _probe(self, probe: np.ndarray, modality: Modality) -> tuple[np.ndarray, int | None]:
@@ -110,6 +113,8 @@ class TorchModel:
         probed.asked(len(probe))
         try:
             return self._forward(probe), None
+        except ModelError:
+            raise  # the answer's form (a dict without logits ...): no layout hint helps
         except Exception as exc:
             first = exc
         if len(probe) > 1:
@@ -136,15 +141,35 @@ class TorchModel:
         ) from first
 
     def _forward(self, inputs: np.ndarray) -> np.ndarray:
+        if self._batch is None or len(inputs) == self._batch:
+            return self._call(inputs)
+        size = self._batch
+        parts = []
+        for start in range(0, len(inputs), size):
+            chunk = inputs[start : start + size]
+            short = size - len(chunk)
+            if short:  # the last chunk, padded with copies of its last input
+                chunk = np.concatenate([chunk, np.repeat(chunk[-1:], short, axis=0)])
+            parts.append(self._call(chunk)[: size - short])
+        return np.concatenate(parts) if parts else self._call(inputs)
+
+    def _call(self, inputs: np.ndarray) -> np.ndarray:
         torch = self._torch
         x = torch.from_numpy(np.ascontiguousarray(inputs, dtype=self._dtype))
-        with torch.no_grad():
-            out = self.module(x)
-        if isinstance(out, tuple | list):
-            out = out[0]
-        if not hasattr(out, "detach"):
-            raise ModelError(f"the torch model returned a {type(out).__name__}, not a tensor")
-        arr: np.ndarray = out.detach().cpu().float().numpy().astype(np.float64)
+        if x.dtype != self._torch_dtype:
+            x = x.to(self._torch_dtype)  # bfloat16: numpy has none
+        if not self._switched:  # once a call found it training, calls take turns for good
+            self._switched = training(self.module)
+        if self._switched:  # put in eval mode and back: other threads' calls wait
+            with self._lock, torch.no_grad(), evaluating(self.module):
+                out = self.module(x)
+        else:  # in eval mode already: threads call it at once, as before
+            with torch.no_grad():
+                out = self.module(x)
+        scores = class_scores(out)
+        self._sum_slack = _sum_slack(torch, scores.dtype)
+        self._labels = scores.ndim == 1 and not scores.is_floating_point()
+        arr: np.ndarray = scores.detach().cpu().float().numpy().astype(np.float64)
         if arr.ndim > 2 and max(arr.shape[1:]) == int(np.prod(arr.shape[1:])):
             arr = arr.reshape(len(arr), -1)  # a head without its flatten: (n, C, 1, 1)
         return arr
@@ -156,10 +181,19 @@ class TorchModel:
             raise
         except Exception as exc:  # a TorchScript traceback: its last line says what failed
             raise _one_line(exc) from exc
+        if self._labels:
+            labels: np.ndarray = out.astype(np.int64)
+            return labels
         if out.ndim != 2:
             return out
-        rows_ok = np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, atol=1e-4)
+        # half-precision probabilities sum to one only within their rounding (2e-3 seen
+        # in bfloat16): read as logits, a softmax flattened 0.90 confidences to 0.21
+        slack = max(1e-4, self._sum_slack)
+        rows_ok = np.all(out >= 0) and np.allclose(out.sum(axis=1), 1.0, rtol=0.0, atol=slack)
         if rows_ok:
+            if slack > 1e-4:
+                normed: np.ndarray = out / out.sum(axis=1, keepdims=True)
+                return normed
             return out
         z = out - out.max(axis=1, keepdims=True)
         e = np.exp(z)
@@ -167,8 +201,10 @@ class TorchModel:
         return probs
 
 
-def _input_dtype(module: Any) -> Any:
-    """The numpy type of the module's floating parameters (float32 when it has none)."""
+def _input_dtype(module: Any) -> tuple[Any, Any]:
+    """The numpy and torch types of the module's floating parameters (float32 when it has
+    none; bfloat16, which numpy lacks, is cast from float32 by torch)."""
+    torch = _torch()
     params = getattr(module, "parameters", None)
     if callable(params):
         with contextlib.suppress(Exception):
@@ -176,9 +212,35 @@ def _input_dtype(module: Any) -> Any:
                 if p.is_floating_point():
                     name = str(p.dtype).removeprefix("torch.")
                     if name in ("float64", "float16"):
-                        return getattr(np, name)
-                    return np.float32  # float32, and bfloat16 (numpy has none): cast inside
-    return np.float32
+                        return getattr(np, name), p.dtype
+                    return np.float32, p.dtype
+    return np.float32, torch.float32
+
+
+def _score_width(out: np.ndarray) -> int:
+    """The number of classes of a probe's class scores; other answers refused."""
+    if out.ndim == 1 or (out.ndim == 2 and out.shape[1] == 1):
+        raise UsageError(
+            f"the torch model answers one number per input (shape {tuple(out.shape)}): "
+            "a logit or a probability, which cannot be told apart; make it answer one "
+            "score per class, e.g. for a logit z: torch.cat([torch.zeros_like(z), z], "
+            "dim=1) (its softmax is [1 - sigmoid(z), sigmoid(z)])",
+            argument="MODEL",
+        )
+    if out.ndim != 2:
+        raise UsageError(
+            f"the torch model's outputs have shape {tuple(out.shape)} for a batch of "
+            f"{len(out)}: not class scores (expected (batch, n_classes))",
+            argument="MODEL",
+        )
+    return int(out.shape[1])
+
+
+def _sum_slack(torch: Any, dtype: Any) -> float:
+    """Four rounding steps of the answer's floating type (0 for float32 and wider)."""
+    if dtype in (torch.float16, torch.bfloat16):
+        return 4.0 * float(torch.finfo(dtype).eps)
+    return 0.0
 
 
 def _split_error(exc: BaseException) -> tuple[str, str]:
@@ -219,12 +281,23 @@ def load_torch_file(path: str) -> Any:
     if not p.is_file():
         raise UsageError("no such file", argument="MODEL", path=path)
     try:
-        if p.suffix.lower() == ".pt2":
+        if is_export_archive(path):  # by what the file holds: a .pt2 saved as model.pt too
             return torch.export.load(str(p)).module()
         with warnings.catch_warnings():  # TorchScript is deprecated in torch 2.13, still read
             warnings.simplefilter("ignore", DeprecationWarning)
             return torch.jit.load(str(p), map_location="cpu")
     except Exception as exc:
+        held = pickled_torch_note(path)
+        if held is not None:  # torch.save's pickle: never loaded (it runs the file's code)
+            raise UsageError(
+                f"not a TorchScript or torch.export file: it holds {held}; assay "
+                "never unpickles a torch file (--allow-pickle does not apply to it); save "
+                "the network with torch.jit.script(model).save('model.pt') or "
+                "torch.export.save(torch.export.export(model, (example_batch,)), "
+                "'model.pt2'), or pass the module itself to assay.check_backdoor in Python",
+                argument="MODEL",
+                path=path,
+            ) from None
         raise UsageError(
             f"not a TorchScript or torch.export file ({type(exc).__name__}: "
             f"{str(exc).splitlines()[0] if str(exc) else ''}); save the model with "
