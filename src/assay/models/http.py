@@ -2,8 +2,10 @@
 
 ``HttpModel`` is the transport: it splits a batch into requests of at most ``max_batch``
 inputs, sends up to ``concurrency`` of them at once, retries connection errors, timeouts,
-unreadable bodies, 429 (honouring ``Retry-After``) and 5xx answers with exponential backoff
-and jitter, optionally keeps under a rate limit, and counts everything (``stats``).  What the
+unreadable bodies, 429 and 5xx answers (honouring a 429's or 503's ``Retry-After``) with
+exponential backoff and jitter, optionally keeps under a rate limit, and counts everything
+(``stats``); how an answer is read (bounded in time and bytes) and what its status asks is
+``assay.models.http_answer``'s.  What the
 requests and answers look like is the protocol's job (``assay.models.protocols``): Open
 Inference Protocol v2, MLflow's scoring server, KServe v1, assay's generic JSON endpoint, or
 a template for an in-house service.
