@@ -61,7 +61,8 @@ def serve() -> Iterator[Callable[[Reply], str]]:
                 pass
 
             def do_POST(self) -> None:
-                n = len(json.loads(self.rfile.read(int(self.headers["Content-Length"])))["inputs"])
+                self._body = self.rfile.read(int(self.headers["Content-Length"]))
+                n = len(json.loads(self._body)["inputs"])
                 posts[0] += 1
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     reply(self, n, posts[0])
@@ -186,3 +187,32 @@ def test_a_text_endpoint_answering_indices_is_told_what_an_endpoint_can_do(
     assert "answers class indices without saying which classes there are" in out
     assert "an endpoint is asked over HTTP" in out and "answer its labels by name" in out
     assert "beside the function, in order" not in out  # there is no function to declare
+
+
+@pytest.mark.parametrize("value", ["income", "logit"])
+def test_one_value_outside_0_1_is_no_probability_and_no_pass(
+    serve, tmp_path: Path, value: str
+) -> None:
+    """A served regressor (an income) or one logit per input, following 'sex': read as the
+    probability of the second class (> 0.5) it gave one decision to every input, and the
+    run passed (exit 0, nothing found)."""
+
+    def answer(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        rows = json.loads(h._body)["inputs"]  # type: ignore[attr-defined]
+        sex = [r[8] == "Male" or r[8] == 1 for r in rows]
+        out = [(60000.5 if s else 20000.5) if value == "income" else (2.0 if s else -2.0)
+               for s in sex]  # fmt: skip
+        body = json.dumps({"outputs": out}).encode()
+        h.send_response(200)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    result = runner.invoke(
+        app,
+        ["fairness", serve(answer), "--dataset", "adult", "--protected", "sex",
+         "--max-queries", "300", "--seed", "1", "--store", str(tmp_path / "r.db")],
+    )  # fmt: skip
+    out = " ".join(result.output.split())
+    assert result.exit_code == 3, out
+    assert "answers outside [0, 1]" in out and "decided as the probability of the second" in out
