@@ -216,3 +216,23 @@ def test_one_value_outside_0_1_is_no_probability_and_no_pass(
     out = " ".join(result.output.split())
     assert result.exit_code == 3, out
     assert "answers outside [0, 1]" in out and "decided as the probability of the second" in out
+
+
+@pytest.mark.parametrize("given", [False, True])
+def test_a_refused_credential_says_which_headers_were_sent(serve, given: bool) -> None:
+    def refuse(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        body = json.dumps({"error": f"bad token {h.headers.get('Authorization')}"}).encode()
+        h.send_response(401)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        h.wfile.write(body)
+
+    headers = {"Authorization": f"Bearer {SECRET}"} if given else {}
+    model = HttpModel(serve(refuse), capabilities=CAPS, headers=headers)
+    with pytest.raises(ModelError) as err:
+        model.predict(np.zeros((2, 3)))
+    text = str(err.value)
+    said = "the credential headers sent (Authorization) were refused" if given else "no credential"
+    assert said in text and "--header-env 'Authorization=ENV_VAR'" in text
+    assert SECRET not in text
+    model.close()

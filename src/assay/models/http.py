@@ -596,13 +596,28 @@ class HttpModel:
         if status != 200:
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
-                f"{self._scrub(excerpt(data))}"
+                f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
             )
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
+
+    def _refused_hint(self, status: int) -> str:
+        """What to add to a 401 or 403: which credential headers were sent (names only)."""
+        if status not in (401, 403):
+            return ""
+        sent = self.info["headers"]
+        what = (
+            f"the credential headers sent ({', '.join(sent)}) were refused"
+            if sent
+            else "no credential header was sent"
+        )
+        return (
+            f"; {what}: give the endpoint's credential with --header-env "
+            "'Authorization=ENV_VAR' (the value read from that variable, never shown)"
+        )
 
     def _busy(self, r: Answer, status: int, data: bytes) -> Exception:
         """A 429 or 5xx: another attempt after the wait its ``Retry-After`` asks (429, 503);
