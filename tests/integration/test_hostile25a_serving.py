@@ -67,6 +67,9 @@ def serve() -> Iterator[Callable[[Reply], str]]:
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     reply(self, n, posts[0])
 
+            def do_GET(self) -> None:  # readiness and metadata: asked with no inputs
+                reply(self, 0, 0)
+
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
         httpd.daemon_threads = True
         threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -235,4 +238,23 @@ def test_a_refused_credential_says_which_headers_were_sent(serve, given: bool) -
     said = "the credential headers sent (Authorization) were refused" if given else "no credential"
     assert said in text and "--header-env 'Authorization=ENV_VAR'" in text
     assert SECRET not in text
+    model.close()
+
+
+def test_a_readiness_check_redirected_to_a_login_says_so(serve) -> None:
+    """An OIP server behind a login: /v2/health/ready redirected to the login page was
+    "the server is not ready: /v2/health/ready answered 302"."""
+
+    def login(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        h.send_response(302)
+        h.send_header("Location", f"https://sso.example.com/login?state={SECRET}")
+        h.send_header("Content-Length", "0")
+        h.end_headers()
+
+    model = HttpModel(serve(login).replace("/predict", "/v2/models/m"), capabilities=CAPS)
+    with pytest.raises(ModelError) as err:
+        model.connect()
+    text = str(err.value)
+    assert "/v2/health/ready answered status 302, a redirect to https://sso.example.com" in text
+    assert "not ready" not in text and SECRET not in text and "--header-env" in text
     model.close()

@@ -424,6 +424,7 @@ class HttpModel:
                             f"the server at {self.shown} cannot be reached: "
                             f"{self._scrub(str(exc)) or type(exc).__name__}"
                         ) from None
+                    self._refuse_redirect(Answer(r.status_code, r.headers, b""), url, path)
                     try:
                         return r.status_code, r.json()
                     except ValueError:
@@ -585,14 +586,7 @@ class HttpModel:
             self.stats.status_counts[key] = self.stats.status_counts.get(key, 0) + 1
         if status == 429 or status >= 500:
             raise self._busy(r, status, data)
-        target = redirect_target(r, self.url)
-        if target is not None:
-            where = f"to {redact(target)}" if target else "without saying where (no Location)"
-            raise ModelError(
-                f"the endpoint {self.shown} answered status {status}, a redirect {where}: "
-                "assay does not follow redirects (a credential header would go along to the "
-                "other address); give the address the model is served at as MODEL"
-            )
+        self._refuse_redirect(r, self.url, "")
         if status != 200:
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
@@ -603,6 +597,22 @@ class HttpModel:
         except ValueError:  # a cut or garbled body: worth another attempt
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
+
+    def _refuse_redirect(self, r: Answer, url: str, asked: str) -> None:
+        """A redirect (of the POST, or of ``asked``, a GET of readiness or metadata) is not
+        followed: a ``ModelError`` saying where it points (a login page in front of the
+        model is the usual one), its secrets masked."""
+        target = redirect_target(r, url)
+        if target is None:
+            return
+        where = f"to {redact(target)}" if target else "without saying where (no Location)"
+        who = asked or f"the endpoint {self.shown}"  # (a GET's is prefixed by ``connect``)
+        raise ModelError(
+            f"{who} answered status {r.status}, a redirect {where}: "
+            "assay does not follow redirects (a credential header would go along to the "
+            "other address); give the address the model is served at as MODEL, and a login "
+            "in front of it a credential with --header-env"
+        )
 
     def _refused_hint(self, status: int) -> str:
         """What to add to a 401 or 403: which credential headers were sent (names only)."""
