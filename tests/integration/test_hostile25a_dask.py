@@ -89,3 +89,27 @@ def test_a_scheduler_address_of_another_service_is_a_usage_error(
     assert "8786" in err and "internal error" not in err
     assert took < 60
     assert not (tmp_path / "r.db").exists()  # refused before a run was made
+
+
+def test_a_rate_limit_is_shared_among_the_workers_copies() -> None:
+    """Each worker thread holds its own copy of a served model, and each copy its own
+    limiter: ``--rate-limit 5`` on 2 workers sent up to 12 requests in a second."""
+    import cloudpickle
+
+    from assay.core.model import Capabilities
+    from assay.execution.dask import _rate_shared
+    from assay.models.checked import CheckedModel
+    from assay.models.http import HttpModel
+
+    caps = Capabilities(modality="tabular", n_classes=2, outputs="proba")
+    served = HttpModel("http://127.0.0.1:9/predict", capabilities=caps, rate_limit=5.0)
+    model = CheckedModel(served)
+    blob = _rate_shared(model, 2)
+    assert blob is not None
+    sent = cloudpickle.loads(blob)
+    assert sent.inner.rate_limit == 2.5  # each of the 2 copies: half
+    assert served.rate_limit == 5.0  # the client's own is left as it was
+    assert _rate_shared(model, 1) is None
+    assert (
+        _rate_shared(CheckedModel(HttpModel("http://127.0.0.1:9/p", capabilities=caps)), 4) is None
+    )
