@@ -161,10 +161,21 @@ def scrub(text: str, secrets: list[str]) -> str:
 
 
 def redact_text(text: str) -> str:
-    """``text`` with every URL in it redacted (see ``redact_url``)."""
+    """``text`` with every URL in it redacted (see ``redact_url``).  Punctuation ending a
+    URL (``the endpoint URL?***: ...``, ``(at URL).``) is the sentence's, not the URL's: read
+    as part of its query it was re-encoded (``?%2A%2A%2A%3A=``)."""
     if "://" not in text:
         return text
-    return _URL.sub(lambda m: redact_url(m.group(0)), text)
+
+    def one(m: re.Match[str]) -> str:
+        url = m.group(0)
+        kept = url.rstrip(_SENTENCE_END)
+        return redact_url(kept) + url[len(kept) :]
+
+    return _URL.sub(one, text)
+
+
+_SENTENCE_END = ".,;:!)]}"
 
 
 def redact_json(value: Any) -> Any:

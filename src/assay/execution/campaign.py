@@ -49,9 +49,10 @@ def execution_config(
             )
         units = units or DEFAULT_DASK_UNITS
         if scheduler is not None:
-            from assay.execution.dask import check_scheduler_address
+            from assay.execution.dask import check_scheduler_address, probe_scheduler
 
             scheduler = check_scheduler_address(scheduler)
+            probe_scheduler(scheduler)  # before a run exists: none is left ``failed``
     return {"executor": executor, "workers": workers, "scheduler": scheduler, "units": units}
 
 

@@ -34,6 +34,7 @@ import logging
 import os
 import pickle
 import socket
+import struct
 import threading
 import time
 import warnings
@@ -45,7 +46,7 @@ from assay.core.run import Technique
 from assay.core.units import Unit, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
 
-__all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address"]
+__all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address", "probe_scheduler"]
 
 # A unit whose worker was lost is run again elsewhere by the scheduler (up to its
 # ``distributed.scheduler.allowed-failures``, 3 by default); a unit that raised is not:
@@ -99,9 +100,10 @@ def check_scheduler_address(address: str) -> str:
     return address.strip()
 
 
-def _probe(address: str) -> None:
+def probe_scheduler(address: str) -> None:
     """Fail at once (``UsageError``) when a TCP scheduler's port refuses connections or its
-    host is unknown, rather than after the client's 20 s of retries."""
+    host is unknown, rather than after the client's 20 s of retries; and when what listens
+    there is not a Dask scheduler (``_is_scheduler``)."""
     scheme, sep, rest = address.partition("://")
     if not sep:
         scheme, rest = "tcp", address
@@ -109,8 +111,8 @@ def _probe(address: str) -> None:
         return
     host, _, port = rest.rpartition(":")
     try:
-        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_WAIT):
-            return
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_WAIT) as s:
+            wrong = _not_a_scheduler(s)
     except (OSError, ValueError) as exc:
         reason = "no answer" if isinstance(exc, TimeoutError) else str(exc)
         if isinstance(exc, OSError) and exc.strerror:
@@ -120,6 +122,39 @@ def _probe(address: str) -> None:
             "(dask scheduler), and is the address right?",
             argument="--scheduler",
         ) from None
+    if wrong:
+        raise UsageError(
+            f"{address} is not a Dask scheduler: {wrong} (a scheduler listens on port 8786 by "
+            "default; 8787 is its dashboard, a web page): give the address `dask scheduler` "
+            "prints on its line 'Scheduler at:'",
+            argument="--scheduler",
+        )
+
+
+_HANDSHAKE_MAX = 1 << 24  # bytes: a scheduler's first message is a few hundred
+
+
+def _not_a_scheduler(sock: socket.socket) -> str:
+    """What shows that the peer of ``sock`` is not a Dask scheduler ("" when it may be).
+
+    A scheduler speaks first: on a connection it writes its handshake, a message framed by
+    its length (8 bytes).  A web server waits for a request and says nothing; a proxy or
+    another service answers bytes that are no such length.  The client's own handshake read
+    trusts that length (3 EiB asked of numpy: an internal error) and has no deadline (a web
+    server's port: the run waited for ever)."""
+    head = b""
+    try:
+        while len(head) < 8:
+            got = sock.recv(8 - len(head))
+            if not got:
+                return "it closed the connection without a word"
+            head += got
+    except TimeoutError:
+        return f"it accepted the connection but said nothing within {CONNECT_WAIT:g} s"
+    sizes = (struct.unpack("<Q", head)[0], struct.unpack(">Q", head)[0])
+    if all(n == 0 or n > _HANDSHAKE_MAX for n in sizes):
+        return f"it began its answer with {head!r}, not a Dask message"
+    return ""
 
 
 def _import_distributed() -> Any:
@@ -147,6 +182,35 @@ def _pickled(obj: Any, what: str) -> bytes:
             "--executor dask)",
             argument="--executor",
         ) from None
+
+
+def _model_copies(client: Any) -> int:
+    """How many copies of the model the cluster runs at once: one per worker thread."""
+    workers = client.scheduler_info().get("workers", {})
+    return max(sum(int(w.get("nthreads", 1) or 1) for w in workers.values()), 1)
+
+
+def _rate_shared(model: Any, copies: int) -> bytes | None:
+    """``model`` pickled with each rate limit inside it (a served model's ``--rate-limit``,
+    found through the wrappers' ``inner``/``model``) divided among its ``copies``; None when
+    it has none.  Each copy keeps its own limiter, so ``--rate-limit 5`` on 2 workers sent
+    up to 10 requests a second (12 in a second measured) to a server allowing 5."""
+    limited = []
+    node, seen = model, 0
+    while node is not None and seen < 16:
+        if isinstance(getattr(node, "rate_limit", None), int | float):
+            limited.append((node, node.rate_limit))
+        node = getattr(node, "inner", None) or getattr(node, "model", None)
+        seen += 1
+    if not limited or copies <= 1:
+        return None
+    try:
+        for node, rate in limited:
+            node.rate_limit = rate / copies
+        return _pickled(model, "the model")
+    finally:
+        for node, rate in limited:
+            node.rate_limit = rate
 
 
 def _loaded(blob: bytes) -> Any:
@@ -236,7 +300,7 @@ class DaskUnits:
             return self.client
         distributed = _import_distributed()
         if self.scheduler is not None:
-            _probe(self.scheduler)
+            probe_scheduler(self.scheduler)
             try:
                 self.client = distributed.Client(self.scheduler, timeout="20s")
             except (OSError, TimeoutError, ValueError) as exc:
@@ -286,6 +350,9 @@ class DaskUnits:
         blobs = [_pickled(technique, "the technique"), _pickled(model, "the model")]
         distributed = _import_distributed()
         client = self.start()
+        shared = _rate_shared(model, _model_copies(client))
+        if shared is not None:
+            blobs[1] = shared
         deadline = self._deadline(units)
         tag = f"{units[0].seed}-{id(units)}"
         with warnings.catch_warnings():  # (a large model: Dask's note on large graphs)

@@ -20,7 +20,7 @@ from assay.core.calls import Call
 from assay.core.findings import FindingBatch
 from assay.core.keys import row_keys
 from assay.core.model import Capabilities, Model, labels_of
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 from assay.fairness.schema import Schema
 
 __all__ = ["KIND", "Gathered", "Oracle", "PendingVerdicts", "Verdicts"]
@@ -232,6 +232,8 @@ class Oracle:
         raw = np.asarray(raw)
         if caps.outputs == "proba":
             outputs = raw.reshape(n, m, -1)
+            if outputs.shape[2] == 1 and self.threshold is None:
+                _one_probability(outputs)
             low, high = _spread(outputs)
             gap = _row_max(high - low)
             if outputs.shape[2] == 2 and not np.isnan(gap).any():
@@ -425,3 +427,22 @@ def _smallest_dtype(schema: Schema) -> np.dtype[Any]:
         if info.min <= lo and hi <= info.max:
             return np.dtype(t)
     return np.dtype(np.float64)
+
+
+def _one_probability(outputs: np.ndarray) -> None:
+    """One value per input is decided as the probability of the second class (``> 0.5``).
+    A value outside [0, 1] is none (a regressor's, an income; a logit): so read, every
+    input got one decision while the values followed the protected attribute, and the run
+    passed (exit 0, "none found").  With ``--threshold`` their gaps are compared too, and
+    any gap above it is found."""
+    if outputs.size == 0 or (outputs.min() >= 0.0 and outputs.max() <= 1.0):
+        return
+    flat = outputs.reshape(-1)
+    bad = (flat < 0.0) | (flat > 1.0)
+    raise ModelError(
+        f"the model answered {flat[int(np.argmax(bad))]:g} ({int(bad.sum()):,} of "
+        f"{flat.size:,} answers outside [0, 1]): one value per input is decided as the "
+        "probability of the second class (above 0.5), and this is none (a regressor's value, "
+        "or a logit): answer class labels, or one probability per class (for a logit z, "
+        "np.column_stack([1 - p, p]) with p = 1 / (1 + np.exp(-z)))"
+    )

@@ -2,8 +2,10 @@
 
 ``HttpModel`` is the transport: it splits a batch into requests of at most ``max_batch``
 inputs, sends up to ``concurrency`` of them at once, retries connection errors, timeouts,
-unreadable bodies, 429 (honouring ``Retry-After``) and 5xx answers with exponential backoff
-and jitter, optionally keeps under a rate limit, and counts everything (``stats``).  What the
+unreadable bodies, 429 and 5xx answers (honouring a 429's or 503's ``Retry-After``) with
+exponential backoff and jitter, optionally keeps under a rate limit, and counts everything
+(``stats``); how an answer is read (bounded in time and bytes) and what its status asks is
+``assay.models.http_answer``'s.  What the
 requests and answers look like is the protocol's job (``assay.models.protocols``): Open
 Inference Protocol v2, MLflow's scoring server, KServe v1, assay's generic JSON endpoint, or
 a template for an in-house service.
@@ -34,7 +36,6 @@ from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
@@ -46,12 +47,21 @@ from assay.core.calls import call_progress
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
+from assay.models.http_answer import (
+    MAX_RETRY_AFTER,
+    Answer,
+    AnswerTooLarge,
+    AnswerTooSlow,
+    answer_limit,
+    asked_wait,
+    read_answer,
+    redirect_target,
+)
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-_MAX_RETRY_AFTER = 60.0
 
 
 def _jsonable(value: Any) -> Any:
@@ -281,20 +291,6 @@ class _Retry(Exception):
         self.wait = wait
 
 
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return min(max(float(value), 0.0), _MAX_RETRY_AFTER)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value).timestamp()
-    except (TypeError, ValueError, IndexError):
-        return None
-    return min(max(when - time.time(), 0.0), _MAX_RETRY_AFTER)
-
-
 class HttpModel:
     """A Model answered by an inference server (see the module docstring)."""
 
@@ -428,6 +424,7 @@ class HttpModel:
                             f"the server at {self.shown} cannot be reached: "
                             f"{self._scrub(str(exc)) or type(exc).__name__}"
                         ) from None
+                    self._refuse_redirect(Answer(r.status_code, r.headers, b""), url, path)
                     try:
                         return r.status_code, r.json()
                     except ValueError:
@@ -484,7 +481,7 @@ class HttpModel:
         body = _json_body(self.codec.encode(inputs))
         while True:
             try:
-                raw, payload = self._attempts(body)
+                raw, payload = self._attempts(body, len(inputs))
             except _Retry as exc:
                 self._failed(str(exc))
                 continue
@@ -528,7 +525,7 @@ class HttpModel:
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
 
-    def _attempts(self, body: bytes) -> tuple[bytes, Any]:
+    def _attempts(self, body: bytes, n: int) -> tuple[bytes, Any]:
         """One request with its retries: the body of its 200 answer and its JSON, or
         ``_Retry``."""
         last = _Retry("no attempt")
@@ -538,7 +535,7 @@ class HttpModel:
                     self.stats.retried += 1
                 time.sleep(self._delay(attempt, last.wait))
             try:
-                return self._once(body)
+                return self._once(body, n)
             except _Retry as exc:
                 last = exc
         raise last
@@ -549,39 +546,104 @@ class HttpModel:
         base = self.backoff * 2 ** (attempt - 1)
         return float(base * (0.5 + self._conn().jitter.random()))  # full jitter around the base
 
-    def _once(self, body: bytes) -> tuple[bytes, Any]:
+    def _once(self, body: bytes, n: int) -> tuple[bytes, Any]:
         local = self._conn()
         local.throttle()
         t0 = time.perf_counter()
         with local.lock:
             self.stats.requests += 1
         try:
-            r = local.client.post(self.url, content=body, headers=self.headers)
-            data = r.content
+            r = read_answer(
+                local.client,
+                self.url,
+                body=body,
+                headers=self.headers,
+                timeout=self.timeout,
+                limit=answer_limit(n),
+            )
         except httpx.TimeoutException as exc:
             raise _Retry(f"no answer within {self.timeout:g} s ({type(exc).__name__})") from None
+        except AnswerTooSlow as exc:
+            raise _Retry(
+                f"no whole answer within {self.timeout:g} s (--timeout): status {exc.status}, "
+                f"{exc.received:,} bytes arrived, the rest still coming"
+            ) from None
+        except AnswerTooLarge as exc:
+            raise ModelError(
+                f"the endpoint {self.shown} answered more than {exc.limit / 2**20:,.0f} MB "
+                f"(status {exc.status}) to {n:,} inputs, far more than an answer to them "
+                f"takes; it was not read further. Body starts: {self._scrub(excerpt(exc.head))}"
+            ) from None
         except httpx.HTTPError as exc:
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise _Retry(f"connection failed: {detail}") from None
+        data = r.content
         latency = time.perf_counter() - t0
+        status = r.status
         with local.lock:
             self.stats.latencies.append(latency)
-            key = str(r.status_code)
+            key = str(status)
             self.stats.status_counts[key] = self.stats.status_counts.get(key, 0) + 1
-        status = r.status_code
         if status == 429 or status >= 500:
-            wait = _retry_after(r.headers.get("Retry-After")) if status == 429 else None
-            raise _Retry(f"status {status}; body starts: {self._scrub(excerpt(data))}", wait=wait)
+            raise self._busy(r, status, data)
+        self._refuse_redirect(r, self.url, "")
         if status != 200:
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
-                f"{self._scrub(excerpt(data))}"
+                f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
             )
         try:  # parsed once, here: the answer is read from this
             payload = json.loads(data)
         except ValueError:  # a cut or garbled body: worth another attempt
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
+
+    def _refuse_redirect(self, r: Answer, url: str, asked: str) -> None:
+        """A redirect (of the POST, or of ``asked``, a GET of readiness or metadata) is not
+        followed: a ``ModelError`` saying where it points (a login page in front of the
+        model is the usual one), its secrets masked."""
+        target = redirect_target(r, url)
+        if target is None:
+            return
+        where = f"to {redact(target)}" if target else "without saying where (no Location)"
+        who = asked or f"the endpoint {self.shown}"  # (a GET's is prefixed by ``connect``)
+        raise ModelError(
+            f"{who} answered status {r.status}, a redirect {where}: "
+            "assay does not follow redirects (a credential header would go along to the "
+            "other address); give the address the model is served at as MODEL, and a login "
+            "in front of it a credential with --header-env"
+        )
+
+    def _refused_hint(self, status: int) -> str:
+        """What to add to a 401 or 403: which credential headers were sent (names only)."""
+        if status not in (401, 403):
+            return ""
+        sent = self.info["headers"]
+        what = (
+            f"the credential headers sent ({', '.join(sent)}) were refused"
+            if sent
+            else "no credential header was sent"
+        )
+        return (
+            f"; {what}: give the endpoint's credential with --header-env "
+            "'Authorization=ENV_VAR' (the value read from that variable, never shown)"
+        )
+
+    def _busy(self, r: Answer, status: int, data: bytes) -> Exception:
+        """A 429 or 5xx: another attempt after the wait its ``Retry-After`` asks (429, 503);
+        a wait longer than assay gives (``MAX_RETRY_AFTER``) stops the run at once as
+        ``ModelUnavailable`` (resumable): the server is not taking requests now, and
+        waiting a minute per attempt only ended in a call timeout calling the model hung."""
+        wait = asked_wait(r)
+        said = f"status {status}; body starts: {self._scrub(excerpt(data))}"
+        if wait is not None and wait > MAX_RETRY_AFTER:
+            return ModelUnavailable(
+                f"the endpoint {self.shown} is not taking requests now: it answered {said}, "
+                f"asking to retry after {wait:,.0f} s (Retry-After), longer than assay waits "
+                f"({MAX_RETRY_AFTER:g} s); run again later (a stopped run: assay resume RUN_ID), "
+                "or ask less of it (--rate-limit, --concurrency 1)"
+            )
+        return _Retry(said, wait=wait)
 
     def _scrub(self, text: str) -> str:
         return scrub(text, self._secrets)

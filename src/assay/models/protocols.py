@@ -482,7 +482,8 @@ def make_codec(
 
 
 def excerpt(data: bytes | str, limit: int = 200) -> str:
-    """The start of a response body, for error messages."""
+    """The start of a response body, for error messages (a huge body is not read whole)."""
+    data = data[: limit * 8]
     text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
     text = " ".join(text.split())
     return json.dumps(text[:limit] + ("..." if len(text) > limit else ""))

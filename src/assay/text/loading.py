@@ -54,6 +54,16 @@ def builtin_classifier(name: str) -> Model:
     )
 
 
+# an endpoint answering class indices or one score: there is no function to declare its
+# classes beside, and text has no --classes
+_ENDPOINT_CLASSES = (
+    "an endpoint is asked over HTTP, so it has no function to declare them beside: make it "
+    'answer its labels by name ("neg", "pos": read as they are), or call it from a Python '
+    "function that declares them (`classify.classes_ = ['neg', 'pos']`; docs/serving.md) "
+    "and test that function"
+)
+
+
 def name_of(spec: Any, i: int) -> str:
     if isinstance(spec, str):
         if spec.startswith("builtin:"):
@@ -323,13 +333,17 @@ def load_classifiers(
             )
         if not caps.class_names and caps.n_classes is None:
             fix = (
-                "declare them beside the function, in order, as scikit-learn does: "
-                "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
-                "per class)"
-                if caps.outputs == "labels"
-                else "answer probabilities, one column per class (for a score p of the "
-                "second class: `np.column_stack([1 - p, p])`), and declare the classes "
-                "beside the function: `FUNCTION.classes_ = ['neg', 'pos']`"
+                _ENDPOINT_CLASSES
+                if caps.remote
+                else (
+                    "declare them beside the function, in order, as scikit-learn does: "
+                    "`FUNCTION.classes_ = ['neg', 'pos']`, or answer probabilities (one column "
+                    "per class)"
+                    if caps.outputs == "labels"
+                    else "answer probabilities, one column per class (for a score p of the "
+                    "second class: `np.column_stack([1 - p, p])`), and declare the classes "
+                    "beside the function: `FUNCTION.classes_ = ['neg', 'pos']`"
+                )
             )
             what = "class indices" if caps.outputs == "labels" else "one score per sentence"
             raise UsageError(
