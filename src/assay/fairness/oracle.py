@@ -439,10 +439,18 @@ def _one_probability(outputs: np.ndarray) -> None:
         return
     flat = outputs.reshape(-1)
     bad = (flat < 0.0) | (flat > 1.0)
+    whole = bool(np.all(np.isfinite(flat)) and np.all(flat == np.round(flat)))
     raise ModelError(
         f"the model answered {flat[int(np.argmax(bad))]:g} ({int(bad.sum()):,} of "
         f"{flat.size:,} answers outside [0, 1]): one value per input is decided as the "
         "probability of the second class (above 0.5), and this is none (a regressor's value, "
-        "or a logit): answer class labels, or one probability per class (for a logit z, "
-        "np.column_stack([1 - p, p]) with p = 1 / (1 + np.exp(-z)))"
+        "or a logit): "
+        + (
+            # whole numbers as floats: class labels the model answered in a float array
+            "if these are class labels, answer them as integers (np.asarray(labels)"
+            ".astype(int)), not floats; else answer one probability per class"
+            if whole
+            else "answer class labels, or one probability per class (for a logit z, "
+            "np.column_stack([1 - p, p]) with p = 1 / (1 + np.exp(-z)))"
+        )
     )
