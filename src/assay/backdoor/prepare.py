@@ -32,7 +32,7 @@ from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.paths import absolute_spec
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 
 __all__ = ["DEMO_MODELS", "BackdoorSetup", "setup_backdoor"]
 
@@ -315,17 +315,20 @@ def setup_backdoor(
             where="--input-shape" if declared else "--images",
         )
         clean_x = _canonical(clean_files, kind, values, "--clean")
-        raw = load_model(
-            model,
-            model_type=model_type,
-            allow_pickle=allow_pickle,
-            output=output,
-            modality="image",
-            n_classes=n_classes,
-            classes=class_names,
-            probe=guess.to_model(clean_x[:2]),
-            serving=serving_opts,
-        )
+        try:
+            raw = load_model(
+                model,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                output=output,
+                modality="image",
+                n_classes=n_classes,
+                classes=class_names,
+                probe=guess.to_model(clean_x[:2]),
+                serving=serving_opts,
+            )
+        except ModelError as exc:
+            raise _shape_refused(exc, input_shape, layout) from exc
         if declared is None:
             found = _declared_shape(raw)
             if found is not None:
@@ -537,3 +540,21 @@ def _fingerprints(setup: BackdoorSetup) -> dict[str, Any]:
         if isinstance(path, str) and (Path(path).is_file() or Path(path).is_dir()):
             prints[key] = path_fingerprint(path)
     return prints
+
+
+def _shape_refused(exc: ModelError, input_shape: str | None, layout: str | None) -> Exception:
+    """A model that failed on its first images when the user said how it takes them
+    (``--input-shape``, ``--layout``): most likely that form is not the model's, a usage error
+    naming the option (exit 2) with the model's own words; otherwise the model's error."""
+    if "on its first call" not in str(exc) or not (input_shape or layout):
+        return exc
+    given = " ".join(
+        f"{name} {value}"
+        for name, value in (("--input-shape", input_shape), ("--layout", layout))
+        if value
+    )
+    return UsageError(
+        f"{exc} (with {given}: is that how the model takes images? a channels-first model "
+        "takes C,H,W, a channels-last one H,W,C)",
+        argument="--input-shape" if input_shape else "--layout",
+    )
