@@ -1,0 +1,86 @@
+"""Reports as CI systems and people read them (hostile26b): JUnit case names that CI can
+follow from one run to the next, and the HTML's time by phase."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+
+from assay.core.findings import FindingBatch
+from assay.core.store import RunStore
+from assay.report import build_document, load_schema, render_html
+from assay.report.junit import render_junit
+
+
+def _text_run(tmp_path: Path, name: str, sentences: list[str], **summary: object) -> dict:
+    """A text run's document whose findings are ``sentences`` in the order found."""
+    store = RunStore(tmp_path / f"{name}.db")
+    run_id = f"text-20260101-000000-{name}"
+    store.create_run(
+        run_id=run_id,
+        technique="text",
+        seed=1,
+        command="assay text a.py:f b.py:g --seed 1",
+        config={},
+        model={},
+        versions={},
+    )
+    batch = FindingBatch(
+        kind="text-differential",
+        inputs=np.array([[s] for s in sentences]),
+        outputs=np.array([["neg", "pos"]] * len(sentences)),
+        severity=np.ones(len(sentences)),
+        details={"labels": "neg, pos", "classifiers": ["a.py:f", "b.py:g"]},
+    )
+    store.checkpoint(
+        run_id,
+        findings=[batch],
+        progress={"queries": 100, "elapsed": 1.0},
+        status="completed",
+        summary={"stop_reason": None, **summary},
+    )
+    doc = build_document(store, run_id, max_examples=3)
+    jsonschema.validate(doc, load_schema())
+    return doc
+
+
+def _cases(doc: dict) -> dict[str, ET.Element]:
+    root = ET.fromstring(render_junit(doc))
+    cases = root.iter("testcase")
+    named = {c.get("name", ""): c for c in cases}
+    assert len(named) == int(root.get("tests", "0"))  # no two cases share a name
+    return named
+
+
+def test_a_sentence_is_the_same_junit_case_in_the_next_run(tmp_path: Path) -> None:
+    """The model fixed one sentence and fails on one more: CI must see the sentence that
+    still fails as the same case (its position among the findings moved), and the case
+    counting the findings not shown under one name (its count changed)."""
+    first = _cases(_text_run(tmp_path, "a", ["the food is bad.", "ok", "x", "y", "z"]))
+    second = _cases(
+        _text_run(tmp_path, "b", ["new one.", "the food is bad.", "ok", "x", "y", "z", "w"])
+    )
+    still = [n for n in first if "the food is bad." in n]
+    assert len(still) == 1 and still[0] in second
+    assert "more findings" in first and "more findings" in second
+    more = second["more findings"].find("failure")
+    assert more is not None and "4 more findings" in (more.get("message") or "")
+
+
+def test_a_sentence_found_twice_is_two_cases(tmp_path: Path) -> None:
+    """Two findings on one sentence (or two long sentences alike in their first 100
+    characters) stay two cases: CI would merge or drop one."""
+    long = "word " * 30
+    named = _cases(_text_run(tmp_path, "c", ["same.", "same.", long + "a", long + "b"]))
+    assert sum(1 for n in named if n.startswith("text-differential")) == 3
+
+
+def test_the_html_gives_the_time_of_each_phase(tmp_path: Path) -> None:
+    """seconds_by_phase is in the JSON: a fairness run that spent 7.8 s of its 9.7 s loading
+    says so on the page too."""
+    phases = {"answer": 1.803, "checks": 0.031, "loading": 7.79, "search": 0.125}
+    page = render_html(_text_run(tmp_path, "d", ["s."], seconds_by_phase=phases))
+    assert "loading 7.79 s, checks 0.031 s, search 0.125 s, answer 1.8 s" in page
