@@ -84,3 +84,35 @@ def test_the_html_gives_the_time_of_each_phase(tmp_path: Path) -> None:
     phases = {"answer": 1.803, "checks": 0.031, "loading": 7.79, "search": 0.125}
     page = render_html(_text_run(tmp_path, "d", ["s."], seconds_by_phase=phases))
     assert "loading 7.79 s, checks 0.031 s, search 0.125 s, answer 1.8 s" in page
+
+
+def _backdoor_doc(images: list[int]) -> dict:
+    """A backdoor scan's document whose triggers were found on ``images``, in that order."""
+    found = [
+        {
+            "kind": "backdoor-trigger",
+            "index": i,
+            "severity": 1.0,
+            "inputs": [[0.0]],
+            "details": {"image": k, "name": f"img_{k}.png", "box": [5, 5, 3, 3], "target": 7},
+        }
+        for i, k in enumerate(images)
+    ]
+    found.append(
+        {"kind": "backdoor-target", "index": len(images), "severity": 1.0, "inputs": [[0.0]]}
+        | {"details": {"target": 1, "box": [0, 0, 2, 2], "flip_rate": 1.0}}
+    )
+    model = {"capabilities": {"class_names": ["cat", "dog"]}}
+    return {
+        "run": {"technique": "backdoor", "id": "b", "status": "completed", "model": model},
+        "findings": {"examples": found, "total": len(found)},
+    }
+
+
+def test_an_image_is_the_same_junit_case_in_the_next_scan() -> None:
+    """A retrained model still carries the trigger on image 7, now found after image 3's:
+    its case keeps its name (it was 'backdoor-trigger[0]', then '[1]': another case for CI)."""
+    first, second = _cases(_backdoor_doc([7])), _cases(_backdoor_doc([3, 7]))
+    assert "backdoor-trigger image 7 (img_7.png)" in first
+    assert "backdoor-trigger image 7 (img_7.png)" in second
+    assert "backdoor-target class dog" in first and "backdoor-target class dog" in second

@@ -16,7 +16,7 @@ from typing import Any
 from assay.core.outcome import answer_fails, answer_found, answer_rule, not_a_pass, status_note
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, run_seconds, safe_text
-from assay.report.junit_cases import backdoor_case, fairness_case, text_case
+from assay.report.junit_cases import backdoor_case, backdoor_key, fairness_case, text_case
 from assay.report.verdict_text import share_text
 
 __all__ = ["render_junit"]
@@ -188,9 +188,10 @@ def _finding_case(
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
     sentence = text_case(finding)
-    # a sentence names its case (the same sentence is the same case in the next run, whatever
-    # its position among the findings); other findings by their position
-    case = _case(classname, f"{kind} {sentence[0]}" if sentence else f"{kind}[{index}]")
+    # a sentence or an image names its case (the same sentence or image is the same case in
+    # the next run, whatever its position among the findings); other findings by position
+    key = sentence[0] if sentence else backdoor_key(finding, run)
+    case = _case(classname, f"{kind} {key}" if key else f"{kind}[{index}]")
     case.set("index", str(index))
     # an image's own name ('cat_017.png') tells CI more than its pixels, a sentence's answers
     # more than its output columns, and a row in the user's own values more than its codes
