@@ -3,6 +3,7 @@ follow from one run to the next, and the HTML's time by phase."""
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -116,3 +117,23 @@ def test_an_image_is_the_same_junit_case_in_the_next_scan() -> None:
     assert "backdoor-trigger image 7 (img_7.png)" in first
     assert "backdoor-trigger image 7 (img_7.png)" in second
     assert "backdoor-target class dog" in first and "backdoor-target class dog" in second
+
+
+def test_large_inputs_do_not_make_a_junit_file_of_megabytes() -> None:
+    """Twenty 224x224x3 images (or sentences of 300,000 characters) made a JUnit file of
+    about 23 MB (each failure's body the finding's whole JSON; fifty, 57 MB): each body is
+    now at most 20,000 characters, valid JSON still, saying where the whole finding is."""
+    rng = np.random.default_rng(0)
+    image = rng.random((224, 224, 3)).round(3).tolist()
+    doc = _backdoor_doc(list(range(20)))
+    for finding in doc["findings"]["examples"]:
+        finding["inputs"] = [image]
+    doc["findings"]["examples"][0]["inputs"] = ["<b>" + "a ]]> \x01 " * 40_000]
+    text = render_junit(doc)
+    assert len(text) < 2_000_000
+    for failure in ET.fromstring(text).iter("failure"):
+        body = json.loads(failure.text or "")
+        assert "JSON report" in body["cut"]
+        assert body["inputs"] == "array 1x224x224x3 (150,528 values, 0 to 1)" or (
+            len(body["inputs"][0]) == 2_000
+        )

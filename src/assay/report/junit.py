@@ -15,7 +15,8 @@ from typing import Any
 
 from assay.core.outcome import answer_fails, answer_found, answer_rule, not_a_pass, status_note
 from assay.core.store import ENDED
-from assay.report._text import compact, finding_json, run_seconds, safe_text
+from assay.report._text import compact, run_seconds, safe_text
+from assay.report.junit_body import bounded_json
 from assay.report.junit_cases import backdoor_case, backdoor_key, fairness_case, text_case
 from assay.report.verdict_text import share_text
 
@@ -206,7 +207,7 @@ def _finding_case(
         else f"on inputs {compact(finding.get('inputs'), 160)}"
     )
     message = f"severity {sev}: {kind} {on}"
-    body = finding_json(finding)
+    body = bounded_json(finding)
     if rule is not None:
         text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
         _child(case, "system-out", text=safe_text(text))
