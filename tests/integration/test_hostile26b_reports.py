@@ -151,3 +151,10 @@ def test_an_exact_space_direction_row_says_its_share_is_of_volume(tmp_path: Path
     page = render_html(_text_run(tmp_path, "e", ["s."], direction=direction, favourable=favourable))
     assert page.count("every box, by volume") == 2
     assert "the share is of the boxes' volume" in page
+
+
+def test_a_sentence_with_line_breaks_names_its_case_on_one_line(tmp_path: Path) -> None:
+    """A sentence holding a line break and a tab (a user's own text) gave a case name over
+    two lines: CI lists, links and compares cases by that name."""
+    named = _cases(_text_run(tmp_path, "f", ["first line\nsecond\tline \x01 ]]>"]))
+    assert 'text-differential "first line second line \\x01 ]]>"' in named

@@ -233,7 +233,9 @@ def _unique_names(cases: list[ET.Element]) -> None:
 
 
 def _case(classname: str, name: str) -> ET.Element:
-    return ET.Element("testcase", classname=classname, name=safe_text(name), time="0")
+    # one line: a sentence's line breaks and tabs would split the name CI lists
+    one_line = " ".join(safe_text(name).splitlines()).replace("\t", " ")
+    return ET.Element("testcase", classname=classname, name=one_line, time="0")
 
 
 def _child(parent: ET.Element, tag: str, *, text: str, **attrs: str) -> None:
