@@ -137,9 +137,25 @@ def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
         rows.append(("With the retraining after it", format_number(total, "s"), ""))
     if _is_number(progress.get("model_seconds")):
         rows.append(("Time in the model", format_number(progress["model_seconds"], "s"), ""))
+    phases = _phases(summary.get("seconds_by_phase"))
+    if phases:
+        rows.append(("Time by phase", phases, ""))
     if summary.get("stop_reason"):
         rows.append(("Stopped by", summary["stop_reason"], ""))
     return rows
+
+
+_PHASES = ("loading", "checks", "search", "answer")  # the order a fairness run goes through
+
+
+def _phases(seconds: Any) -> str:
+    """``loading 7.79 s, checks 0.031 s, search 0.125 s, answer 1.803 s`` from the summary's
+    ``seconds_by_phase`` (a phase the run did not record is left out); empty without it."""
+    seconds = _dict(seconds)
+    order = [p for p in _PHASES if p in seconds] + sorted(set(seconds) - set(_PHASES))
+    return ", ".join(
+        f"{safe_text(p)} {format_number(seconds[p], 's')}" for p in order if _is_number(seconds[p])
+    )
 
 
 def _metric(name: str, value: Any) -> list[Any]:

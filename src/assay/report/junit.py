@@ -15,8 +15,9 @@ from typing import Any
 
 from assay.core.outcome import answer_fails, answer_found, answer_rule, not_a_pass, status_note
 from assay.core.store import ENDED
-from assay.report._text import compact, finding_json, run_seconds, safe_text
-from assay.report.junit_cases import backdoor_case, fairness_case, text_case
+from assay.report._text import compact, run_seconds, safe_text
+from assay.report.junit_body import bounded_json
+from assay.report.junit_cases import backdoor_case, backdoor_key, fairness_case, text_case
 from assay.report.verdict_text import share_text
 
 __all__ = ["render_junit"]
@@ -41,6 +42,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         rule = None
     for position, finding in enumerate(examples):
         cases.append(_finding_case(classname, finding, position, fail_on, run, rule))
+    _unique_names(cases)
     total = findings.get("total", len(examples))
     total = total if isinstance(total, int) else len(examples)
     if total > len(examples):
@@ -52,7 +54,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         if rule is not None:
             failing_more = 0
         if failing_more:
-            case = _case(classname, f"{failing_more} more findings")
+            # named without the count, which changes from run to run: CI follows one case
+            case = _case(classname, "more findings")
             _child(
                 case,
                 "failure",
@@ -66,7 +69,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         if more > failing_more:
             below = more - failing_more
             why = f"judged by --fail-on '{rule}'" if rule else f"below --fail-on {fail_on:g}"
-            case = _case(classname, f"{below} more findings {why}")
+            case = _case(classname, f"more findings {why}")
             _child(case, "system-out", text=f"{below:,} findings {why}")
             cases.append(case)
     failed = run.get("status") == "failed"
@@ -186,7 +189,11 @@ def _finding_case(
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
     sentence = text_case(finding)
-    case = _case(classname, f"{kind}[{index}]" + (f" {sentence[0]}" if sentence else ""))
+    # a sentence or an image names its case (the same sentence or image is the same case in
+    # the next run, whatever its position among the findings); other findings by position
+    key = sentence[0] if sentence else backdoor_key(finding, run)
+    case = _case(classname, f"{kind} {key}" if key else f"{kind}[{index}]")
+    case.set("index", str(index))
     # an image's own name ('cat_017.png') tells CI more than its pixels, a sentence's answers
     # more than its output columns, and a row in the user's own values more than its codes
     rows = (fairness_case(finding, run) or backdoor_case(finding, run)) if not sentence else None
@@ -200,7 +207,7 @@ def _finding_case(
         else f"on inputs {compact(finding.get('inputs'), 160)}"
     )
     message = f"severity {sev}: {kind} {on}"
-    body = finding_json(finding)
+    body = bounded_json(finding)
     if rule is not None:
         text = f"{message} (the run is judged by --fail-on '{rule}')\n{body}"
         _child(case, "system-out", text=safe_text(text))
@@ -213,8 +220,22 @@ def _finding_case(
     return case
 
 
+def _unique_names(cases: list[ET.Element]) -> None:
+    """Cases sharing a name (one sentence found twice, as two kinds of finding do not) take
+    their finding's position after it, so that CI counts each; the helper attribute goes."""
+    seen: dict[str, int] = {}
+    for case in cases:
+        seen[case.get("name", "")] = seen.get(case.get("name", ""), 0) + 1
+    for case in cases:
+        index = case.attrib.pop("index", None)
+        if seen[case.get("name", "")] > 1 and index is not None:
+            case.set("name", f"{case.get('name')} [{index}]")
+
+
 def _case(classname: str, name: str) -> ET.Element:
-    return ET.Element("testcase", classname=classname, name=safe_text(name), time="0")
+    # one line: a sentence's line breaks and tabs would split the name CI lists
+    one_line = " ".join(safe_text(name).splitlines()).replace("\t", " ")
+    return ET.Element("testcase", classname=classname, name=one_line, time="0")
 
 
 def _child(parent: ET.Element, tag: str, *, text: str, **attrs: str) -> None:

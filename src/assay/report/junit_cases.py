@@ -8,7 +8,7 @@ from typing import Any
 from assay.core.labels import split_labels
 from assay.report._text import compact, format_number
 
-__all__ = ["backdoor_case", "fairness_case", "text_case"]
+__all__ = ["backdoor_case", "backdoor_key", "fairness_case", "text_case"]
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -153,4 +153,23 @@ def backdoor_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
             )
     except (KeyError, TypeError, ValueError):
         return None
+    return None
+
+
+def backdoor_key(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
+    """What a backdoor finding is about, the same from one scan to the next: ``image 4
+    (cat_017.png)`` (the image's position in the images given, and its name), or ``class
+    seven`` for the model scan; None for other findings."""
+    kind = str(finding.get("kind", ""))
+    d = _as_dict(finding.get("details"))
+    if kind in ("backdoor-trigger", "strip-flag") and isinstance(d.get("image"), int):
+        name = d.get("name")
+        return f"image {d['image']}" + (f" ({name})" if isinstance(name, str) else "")
+    if kind == "backdoor-target" and isinstance(d.get("target"), int):
+        names = _as_dict(_as_dict(_as_dict(run).get("model")).get("capabilities"))
+        labels = names.get("class_names")
+        target = d["target"]
+        if isinstance(labels, list) and 0 <= target < len(labels):
+            return f"class {labels[target]}"
+        return f"class {target}"
     return None
