@@ -19,6 +19,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
+from assay.text.lines import file_lines
 
 __all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
 
@@ -240,7 +241,7 @@ def load_label_map(
         ) from None
     labels = [_labels_of(m) for m in models]
     out: dict[int, dict[str, str]] = {}
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(file_lines(text), start=1):
         if not raw.strip() or raw.strip().startswith("#"):
             continue
         m = _MAP_LINE.match(raw)

@@ -1,0 +1,69 @@
+"""Grammars and label maps as NLTK and an editor read them: a line ends at a new line only,
+so a terminal or a label holding a form feed, U+0085 or a Unicode line separator (scraped
+text often does) loads as NLTK loads it, and an error is located at the line an editor
+shows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+from assay.errors import UsageError
+from assay.text.generate import enumerate_trees, tree_text
+from assay.text.grammar import parse_grammar
+
+register()
+runner = CliRunner()
+
+ODD = ["x\u2028y", "a\x85b", "c\x0cd", "e\u2029f", "g\x1ch"]
+
+
+def test_terminals_holding_other_line_breaks_load_as_nltk_loads_them() -> None:
+    alts = " | ".join(f'"{t}"' for t in ODD)
+    grammar = parse_grammar(f'S -> "the" N\r\nN -> {alts}\r\n', source="g.cfg")
+    sentences = {tree_text(t) for t in enumerate_trees(grammar)}
+    assert sentences == {f"the {t}" for t in ODD}
+
+
+def test_an_error_after_such_a_line_names_the_line_an_editor_shows() -> None:
+    text = 'S -> "the" N\nN -> "x\u2028y" | "a\x0cb"\nM -> "unbalanced\n'
+    with pytest.raises(UsageError) as err:
+        parse_grammar(text, source="g.cfg")
+    assert "g.cfg:3:6:" in str(err.value), str(err.value)
+
+
+def test_a_label_map_label_holding_a_line_separator_is_read_whole(tmp_path: Path) -> None:
+    (tmp_path / "clf.py").write_text(
+        "def a(batch):\n"
+        "    return ['pos' if 'good' in s else 'neg' for s in batch]\n"
+        "a.classes_ = ['neg', 'pos']\n"
+        "def b(batch):\n"
+        "    return ['P\\u2028OS' if 'great' in s else 'N\\u2028EG' for s in batch]\n"
+        "b.classes_ = ['N\\u2028EG', 'P\\u2028OS']\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "map.txt").write_text(
+        '2 "N\u2028EG" -> neg\n2 "P\u2028OS" -> pos\n', encoding="utf-8"
+    )
+    (tmp_path / "g.cfg").write_text(
+        'S -> "the food was" A\nA -> "good" | "great" | "bad"\n', encoding="utf-8"
+    )
+    args = ["text", f"{tmp_path}/clf.py:a", f"{tmp_path}/clf.py:b", "--grammar"]
+    result = runner.invoke(
+        app,
+        [
+            *args,
+            str(tmp_path / "g.cfg"),
+            "--label-map",
+            str(tmp_path / "map.txt"),
+            "--max-queries",
+            "200",
+            "--store",
+            str(tmp_path / "runs.db"),
+        ],
+    )
+    assert result.exit_code == 1, result.output  # "good" and "great" are told apart
+    assert "2 distinct minimal failing sentences" in result.output, result.output

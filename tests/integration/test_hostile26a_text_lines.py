@@ -1,0 +1,96 @@
+"""The first failing sentences ``assay text`` prints are safe on a terminal whatever the
+grammar and the classifiers hold: a label answered with an ANSI colour and a new line, a
+terminal with a C1 control (U+009B starts an escape sequence on its own), DEL, a
+right-to-left override or a line separator is written escaped, never acted on; letters of
+any script and emoji are kept as they are."""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+
+register()
+runner = CliRunner()
+
+CLASSIFIERS = """
+def plain(batch):
+    return ["pos" if "good" in s else "neg" for s in batch]
+
+
+def coloured(batch):
+    return ["\\x1b[31mPOS\\x1b[0m\\nFAKE LINE" if "good" in s else "neg" for s in batch]
+"""
+
+NOUNS = ["food", "c1\x9b31m", "del\x7f", "a\u202eevil", "x\u2028y", "שלום", "😀👍🏽"]
+
+
+def _acted_on(line: str) -> list[str]:
+    """The characters of ``line`` a terminal would act on rather than show."""
+    return [
+        c
+        for c in line
+        if unicodedata.category(c) in ("Cc", "Zl", "Zp")
+        or (unicodedata.category(c) == "Cf" and c not in "\u200c\u200d")
+    ]
+
+
+def test_hostile_labels_and_terminals_are_escaped_on_the_terminal(tmp_path: Path) -> None:
+    (tmp_path / "clf.py").write_text(CLASSIFIERS, encoding="utf-8")
+    nouns = " | ".join(json.dumps(n, ensure_ascii=False) for n in NOUNS)
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text(
+        f'S -> "the" N "was" A\nN -> {nouns}\nA -> "good" | "bad"\n', encoding="utf-8"
+    )
+    store = str(tmp_path / "runs.db")
+    args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:coloured"]
+    result = runner.invoke(
+        app, [*args, "--grammar", str(grammar), "--max-queries", "300", "--store", store]
+    )
+    assert result.exit_code == 1, result.output
+    head = result.output.split("first 3 of", 1)[1].split("\nrun text-", 1)[0]
+    lines = head.splitlines()[1:]
+    assert len(lines) == 3, head  # no label printed a line of its own
+    for line in lines:
+        assert not _acted_on(line), ascii(line)
+        assert '"\\u001b[31mPOS\\u001b[0m\\nFAKE LINE"' in line, line
+    run_id = re.search(r"run (text-\S+): ", result.output)
+    assert run_id is not None
+    shown = runner.invoke(app, ["show", run_id.group(1), "--store", store])
+    assert shown.exit_code == 0, shown.output
+    said = shown.output.split("ranked; all in the reports):\n", 1)[1].splitlines()[:3]
+    assert said == lines
+
+
+def test_every_hostile_terminal_is_escaped_and_scripts_are_kept(tmp_path: Path) -> None:
+    (tmp_path / "clf.py").write_text(CLASSIFIERS, encoding="utf-8")
+    for noun in NOUNS:
+        grammar = tmp_path / "g.cfg"
+        grammar.write_text(
+            f'S -> "the" N "was" A\nN -> {json.dumps(noun, ensure_ascii=False)}\n'
+            'A -> "good" | "bad"\n',
+            encoding="utf-8",
+        )
+        args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:coloured"]
+        result = runner.invoke(
+            app,
+            [
+                *args,
+                "--grammar",
+                str(grammar),
+                "--max-queries",
+                "300",
+                "--store",
+                str(tmp_path / "runs.db"),
+            ],
+        )
+        assert result.exit_code == 1, result.output
+        line = result.output.split("minimal failing sentence:\n", 1)[1].splitlines()[0]
+        assert not _acted_on(line), ascii(line)
+        sentence = json.loads(line.split("  [", 1)[0].strip())  # reads back as written
+        assert sentence == f"the {noun} was good"
