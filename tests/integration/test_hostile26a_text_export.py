@@ -17,14 +17,10 @@ from assay.core.labels import split_labels
 register()
 runner = CliRunner()
 
-CLASSIFIERS = """
-def plain(batch):
-    return ["pos" if "good" in s else "neg" for s in batch]
-
-
-def windows(batch):
-    return ["pos\\r" if "great" in s else "neg\\r" for s in batch]
-"""
+CLASSIFIERS = (  # the second answers its labels as read from a Windows file, unstripped
+    "def plain(batch):\n    return ['pos' if 'good' in s else 'neg' for s in batch]\n"
+    "def windows(batch):\n    return ['pos\\r' if 'great' in s else 'neg\\r' for s in batch]\n"
+)
 
 
 def test_a_label_with_a_carriage_return_reads_back_from_the_csv_export(tmp_path: Path) -> None:
