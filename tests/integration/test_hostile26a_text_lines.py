@@ -94,3 +94,23 @@ def test_every_hostile_terminal_is_escaped_and_scripts_are_kept(tmp_path: Path) 
         assert not _acted_on(line), ascii(line)
         sentence = json.loads(line.split("  [", 1)[0].strip())  # reads back as written
         assert sentence == f"the {noun} was good"
+
+
+def test_a_refusal_naming_the_labels_escapes_a_label_that_sets_the_terminal_title(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "clf.py").write_text(
+        CLASSIFIERS + "\nplain.classes_ = ['neg', 'pos']\n\ndef title(batch):\n"
+        '    return ["\\x1b]0;pwned\\x07POS" if "good" in s else "neg" for s in batch]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "g.cfg").write_text('S -> "the food was" A\nA -> "good" | "bad"\n', "utf-8")
+    args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:title", "--grammar"]
+    result = runner.invoke(
+        app,
+        [*args, str(tmp_path / "g.cfg"), "--max-queries", "200", "--store", str(tmp_path / "r.db")],
+    )
+    assert result.exit_code == 2, result.output
+    assert "name their labels differently" in result.output, result.output
+    assert "'\\x1b]0;pwned\\x07POS'" in result.output, result.output
+    assert not _acted_on(result.output.replace("\n", "")), ascii(result.output)

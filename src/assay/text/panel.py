@@ -113,13 +113,20 @@ def _labels_of(model: Model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
 
 
+def _said(labels: Sequence[object]) -> str:
+    """Labels for a message on the terminal: as written, except one holding a character the
+    terminal would act on (an ANSI sequence that sets its title or colour, a new line),
+    written as Python writes it, escaped."""
+    return ", ".join(str(x) if str(x).isprintable() else repr(str(x)) for x in labels)
+
+
 def _own(model: Model, labels: tuple[str, ...]) -> str:
     """A classifier's labels as it gave them: one read off its answers is listed with what it
     answered, not with the labels of the others it was widened with."""
     answered = getattr(model, "spec_info", {}).get("own_labels")
     if answered is None:
-        return ", ".join(labels)
-    return f"{', '.join(map(str, answered))} (the labels it answered, not declared)"
+        return _said(labels)
+    return f"{_said(answered)} (the labels it answered, not declared)"
 
 
 def build_layout(
@@ -181,7 +188,7 @@ def build_layout(
         if label_map:
             raise UsageError(
                 f"after the label map the classifiers share {len(common)} label(s) "
-                f"({', '.join(common) or 'none'}); differential testing needs at least two",
+                f"({_said(common) or 'none'}); differential testing needs at least two",
                 argument="--label-map",
             )
         raise UsageError(
