@@ -114,3 +114,59 @@ def test_a_refusal_naming_the_labels_escapes_a_label_that_sets_the_terminal_titl
     assert "name their labels differently" in result.output, result.output
     assert "'\\x1b]0;pwned\\x07POS'" in result.output, result.output
     assert not _acted_on(result.output.replace("\n", "")), ascii(result.output)
+
+
+FIVE_AND_THREE = """
+def five(batch):
+    return [["very_neg", "neg", "neutral", "pos", "very_pos"][len(s) % 5] for s in batch]
+
+
+five.classes_ = ["very_neg", "neg", "neutral", "pos", "very_pos"]
+
+
+def three(batch):
+    return [["N", "Z", "P"][len(s) % 3] for s in batch]
+
+
+three.classes_ = ["N", "Z", "P"]
+"""
+
+FIVE_TO_THREE = {"very_neg": "negative", "neg": "negative", "neutral": "neutral"}
+FIVE_TO_THREE |= {"pos": "positive", "very_pos": "positive"}
+THREE = {"N": "negative", "Z": "neutral", "P": "positive"}
+
+
+def test_labels_mapped_to_common_ones_are_printed_with_the_label_compared(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "clf.py").write_text(FIVE_AND_THREE, encoding="utf-8")
+    (tmp_path / "map.txt").write_text(
+        "".join(f"1 {a} -> {b}\n" for a, b in FIVE_TO_THREE.items())
+        + "".join(f"2 {a} -> {b}\n" for a, b in THREE.items()),
+        encoding="utf-8",
+    )
+    args = ["text", f"{tmp_path}/clf.py:five", f"{tmp_path}/clf.py:three"]
+    result = runner.invoke(
+        app,
+        [
+            *args,
+            "--grammar",
+            "builtin:reviews",
+            "--label-map",
+            str(tmp_path / "map.txt"),
+            "--max-queries",
+            "300",
+            "--seed",
+            "3",
+            "--store",
+            str(tmp_path / "r.db"),
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    said = re.findall(
+        r"clf\.py:five: (\w+) = (\w+) \([\d.]+\); clf\.py:three: (\w) = (\w+) \(", result.output
+    )
+    assert len(said) == 3, result.output
+    for own5, common5, own3, common3 in said:
+        assert FIVE_TO_THREE[own5] == common5 and THREE[own3] == common3
+        assert common5 != common3  # the disagreement is readable on the line itself

@@ -53,12 +53,21 @@ def _name(value: object) -> str:
     return _escaped(text) if any(_unsafe(c) for c in text) else text
 
 
+def _label(o: dict[str, Any], which: str = "") -> str:
+    """A classifier's label and its probability, with the common label it was compared as
+    when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``."""
+    own = _name(o[f"{which}label"])
+    common = o.get(f"{which}common_label")
+    as_compared = f" = {_name(common)}" if common is not None else ""
+    return f"{own}{as_compared} ({float(o[f'{which}probability']):.2f})"
+
+
 def _answers(outputs: list[dict[str, Any]]) -> str:
     said = []
     for o in outputs:
-        one = f"{_name(o['classifier'])}: {_name(o['label'])} ({float(o['probability']):.2f})"
+        one = f"{_name(o['classifier'])}: {_label(o)}"
         if "variant_label" in o:  # a metamorphic check: the sentence, then its variant
-            one += f" -> {_name(o['variant_label'])} ({float(o['variant_probability']):.2f})"
+            one += f" -> {_label(o, 'variant_')}"
         said.append(one)
     return "; ".join(said)
 

@@ -170,6 +170,9 @@ def build_summary(
                 j = int(np.argmax(block))
                 entry[f"{which}label"] = lay.labels[k][j]
                 entry[f"{which}probability"] = round(float(block[j]), 4)
+                common = lay.maps[k][j]  # the label it was compared as, when another
+                if common >= 0 and lay.common[common] != lay.labels[k][j]:
+                    entry[f"{which}common_label"] = lay.common[common]
             per.append(entry)
         ranked.append(
             {
