@@ -170,3 +170,22 @@ def test_labels_mapped_to_common_ones_are_printed_with_the_label_compared(
     for own5, common5, own3, common3 in said:
         assert FIVE_TO_THREE[own5] == common5 and THREE[own3] == common3
         assert common5 != common3  # the disagreement is readable on the line itself
+
+
+def test_a_label_of_a_whole_paragraph_is_cut_on_the_line(tmp_path: Path) -> None:
+    long = "The sentiment of this review is clearly positive because " * 40
+    (tmp_path / "clf.py").write_text(
+        CLASSIFIERS + f"\n\ndef chatty(batch):\n    return [{long!r} if 'good' in s else 'neg' "
+        "for s in batch]\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "g.cfg").write_text('S -> "the food was" A\nA -> "good" | "bad"\n', "utf-8")
+    args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:chatty", "--grammar"]
+    result = runner.invoke(
+        app,
+        [*args, str(tmp_path / "g.cfg"), "--max-queries", "200", "--store", str(tmp_path / "r.db")],
+    )
+    assert result.exit_code == 1, result.output
+    line = result.output.split("minimal failing sentence:\n", 1)[1].splitlines()[0]
+    assert "clf.py:chatty: The sentiment of this review" in line, line
+    assert len(line) < 200, line

@@ -17,6 +17,7 @@ SHOWN = 3
 """Minimal failing sentences the command line prints (the reports hold the ranked list)."""
 
 _LONGEST = 160  # characters of one sentence on the line (a longer one is cut, said with "...")
+_LABEL = 60  # characters of one label (an LLM's whole answer taken as a label is cut too)
 
 
 _JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiners: parts of emoji and scripts
@@ -39,26 +40,30 @@ def _escaped(text: str) -> str:
     return "".join(json.dumps(c)[1:-1] if _unsafe(c) else c for c in quoted)
 
 
+def _cut(text: str, longest: int) -> str:
+    return text if len(text) <= longest else text[: longest - 3] + "..."
+
+
 def _quoted(sentence: str) -> str:
     """A sentence in double quotes, its control characters escaped, cut when long."""
-    text = sentence if len(sentence) <= _LONGEST else sentence[: _LONGEST - 3] + "..."
-    return _escaped(text)
+    return _escaped(_cut(sentence, _LONGEST))
 
 
-def _name(value: object) -> str:
+def _name(value: object, longest: int | None = None) -> str:
     """A classifier's name or label as written, quoted and escaped only when it holds a
     character a terminal would act on (a label answered with an ANSI colour or a new line
-    would otherwise colour the terminal or print a line of its own)."""
-    text = str(value)
+    would otherwise colour the terminal or print a line of its own); cut after ``longest``
+    characters when given."""
+    text = str(value) if longest is None else _cut(str(value), longest)
     return _escaped(text) if any(_unsafe(c) for c in text) else text
 
 
 def _label(o: dict[str, Any], which: str = "") -> str:
     """A classifier's label and its probability, with the common label it was compared as
     when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``."""
-    own = _name(o[f"{which}label"])
+    own = _name(o[f"{which}label"], _LABEL)
     common = o.get(f"{which}common_label")
-    as_compared = f" = {_name(common)}" if common is not None else ""
+    as_compared = f" = {_name(common, _LABEL)}" if common is not None else ""
     return f"{own}{as_compared} ({float(o[f'{which}probability']):.2f})"
 
 
