@@ -10,6 +10,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -96,19 +97,25 @@ def test_every_hostile_terminal_is_escaped_and_scripts_are_kept(tmp_path: Path) 
         assert sentence == f"the {noun} was good"
 
 
+def _against_plain(tmp_path: Path, source: str, other: str) -> Any:
+    """``assay text`` of ``plain`` against the function ``other`` defined by ``source``."""
+    (tmp_path / "clf.py").write_text(CLASSIFIERS + "\n" + source, encoding="utf-8")
+    (tmp_path / "g.cfg").write_text('S -> "the food was" A\nA -> "good" | "bad"\n', "utf-8")
+    args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:{other}", "--grammar"]
+    return runner.invoke(
+        app,
+        [*args, str(tmp_path / "g.cfg"), "--max-queries", "200", "--store", str(tmp_path / "r.db")],
+    )
+
+
 def test_a_refusal_naming_the_labels_escapes_a_label_that_sets_the_terminal_title(
     tmp_path: Path,
 ) -> None:
-    (tmp_path / "clf.py").write_text(
-        CLASSIFIERS + "\nplain.classes_ = ['neg', 'pos']\n\ndef title(batch):\n"
+    result = _against_plain(
+        tmp_path,
+        "plain.classes_ = ['neg', 'pos']\n\ndef title(batch):\n"
         '    return ["\\x1b]0;pwned\\x07POS" if "good" in s else "neg" for s in batch]\n',
-        encoding="utf-8",
-    )
-    (tmp_path / "g.cfg").write_text('S -> "the food was" A\nA -> "good" | "bad"\n', "utf-8")
-    args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:title", "--grammar"]
-    result = runner.invoke(
-        app,
-        [*args, str(tmp_path / "g.cfg"), "--max-queries", "200", "--store", str(tmp_path / "r.db")],
+        "title",
     )
     assert result.exit_code == 2, result.output
     assert "name their labels differently" in result.output, result.output
@@ -174,16 +181,10 @@ def test_labels_mapped_to_common_ones_are_printed_with_the_label_compared(
 
 def test_a_label_of_a_whole_paragraph_is_cut_on_the_line(tmp_path: Path) -> None:
     long = "The sentiment of this review is clearly positive because " * 40
-    (tmp_path / "clf.py").write_text(
-        CLASSIFIERS + f"\n\ndef chatty(batch):\n    return [{long!r} if 'good' in s else 'neg' "
-        "for s in batch]\n",
-        encoding="utf-8",
-    )
-    (tmp_path / "g.cfg").write_text('S -> "the food was" A\nA -> "good" | "bad"\n', "utf-8")
-    args = ["text", f"{tmp_path}/clf.py:plain", f"{tmp_path}/clf.py:chatty", "--grammar"]
-    result = runner.invoke(
-        app,
-        [*args, str(tmp_path / "g.cfg"), "--max-queries", "200", "--store", str(tmp_path / "r.db")],
+    result = _against_plain(
+        tmp_path,
+        f"def chatty(batch):\n    return [{long!r} if 'good' in s else 'neg' for s in batch]\n",
+        "chatty",
     )
     assert result.exit_code == 1, result.output
     line = result.output.split("minimal failing sentence:\n", 1)[1].splitlines()[0]
