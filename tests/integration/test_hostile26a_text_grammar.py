@@ -6,6 +6,7 @@ shows."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -67,3 +68,48 @@ def test_a_label_map_label_holding_a_line_separator_is_read_whole(tmp_path: Path
     )
     assert result.exit_code == 1, result.output  # "good" and "great" are told apart
     assert "2 distinct minimal failing sentences" in result.output, result.output
+
+
+def _chain(n: int) -> str:
+    """A grammar whose every sentence is a chain of ``n`` rules deep."""
+    rules = [f'Y{i} -> Y{i + 1} | "w{i}" Y{i + 1}' for i in range(n)]
+    return "\n".join(["S -> Y0", 'A -> "good" | "bad" | "great"', *rules, f'Y{n} -> "deep" A'])
+
+
+def _deep_run(tmp_path: Path, n: int, depth: int) -> Any:
+    (tmp_path / "clf.py").write_text(
+        "def a(batch):\n    return ['pos' if 'good' in s else 'neg' for s in batch]\n"
+        "def b(batch):\n    return ['pos' if 'great' in s else 'neg' for s in batch]\n"
+        "a.classes_ = b.classes_ = ['neg', 'pos']\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "g.cfg").write_text(_chain(n) + "\n", encoding="utf-8")
+    args = ["text", f"{tmp_path}/clf.py:a", f"{tmp_path}/clf.py:b", "--grammar"]
+    return runner.invoke(
+        app,
+        [
+            *args,
+            str(tmp_path / "g.cfg"),
+            "--max-depth",
+            str(depth),
+            "--max-queries",
+            "300",
+            "--store",
+            str(tmp_path / "r.db"),
+        ],
+    )
+
+
+def test_a_depth_beyond_what_recursion_can_walk_is_refused_not_an_internal_error(
+    tmp_path: Path,
+) -> None:
+    result = _deep_run(tmp_path, 3000, 3100)
+    assert result.exit_code == 2, result.output
+    assert "at most 300" in result.output and "needs a depth of at least 3003" in result.output
+    assert "a bug in assay" not in result.output
+
+
+def test_a_grammar_as_deep_as_allowed_runs(tmp_path: Path) -> None:
+    result = _deep_run(tmp_path, 290, 300)
+    assert result.exit_code == 1, result.output
+    assert "minimal failing sentence" in result.output
