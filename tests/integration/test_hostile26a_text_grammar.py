@@ -76,28 +76,32 @@ def _chain(n: int) -> str:
     return "\n".join(["S -> Y0", 'A -> "good" | "bad" | "great"', *rules, f'Y{n} -> "deep" A'])
 
 
-def _deep_run(tmp_path: Path, n: int, depth: int) -> Any:
+def _run_ab(tmp_path: Path, grammar: str, *extra: str) -> Any:
+    """``assay text`` of two declared classifiers, told apart by "good" and "great"."""
     (tmp_path / "clf.py").write_text(
         "def a(batch):\n    return ['pos' if 'good' in s else 'neg' for s in batch]\n"
         "def b(batch):\n    return ['pos' if 'great' in s else 'neg' for s in batch]\n"
         "a.classes_ = b.classes_ = ['neg', 'pos']\n",
         encoding="utf-8",
     )
-    (tmp_path / "g.cfg").write_text(_chain(n) + "\n", encoding="utf-8")
+    (tmp_path / "g.cfg").write_text(grammar + "\n", encoding="utf-8")
     args = ["text", f"{tmp_path}/clf.py:a", f"{tmp_path}/clf.py:b", "--grammar"]
     return runner.invoke(
         app,
         [
             *args,
             str(tmp_path / "g.cfg"),
-            "--max-depth",
-            str(depth),
             "--max-queries",
             "300",
             "--store",
             str(tmp_path / "r.db"),
+            *extra,
         ],
     )
+
+
+def _deep_run(tmp_path: Path, n: int, depth: int) -> Any:
+    return _run_ab(tmp_path, _chain(n), "--max-depth", str(depth))
 
 
 def test_a_depth_beyond_what_recursion_can_walk_is_refused_not_an_internal_error(
@@ -113,3 +117,14 @@ def test_a_grammar_as_deep_as_allowed_runs(tmp_path: Path) -> None:
     result = _deep_run(tmp_path, 290, 300)
     assert result.exit_code == 1, result.output
     assert "minimal failing sentence" in result.output
+
+
+def test_a_part_of_the_grammar_beyond_max_depth_is_said_not_silently_left_out(
+    tmp_path: Path,
+) -> None:
+    grammar = 'S -> "the food was" A | "it was" Y0\n' + _chain(40).split("\n", 1)[1]
+    result = _run_ab(tmp_path, grammar, "--report", str(tmp_path / "r.json"))
+    assert result.exit_code == 1, result.output  # "the food was good" is found
+    said = 'can never be generated within --max-depth 24 (the first, S -> "it was" Y0, needs 43)'
+    assert said in result.output, result.output
+    assert said.replace('"', '\\"') in (tmp_path / "r.json").read_text("utf-8")  # in its notes
