@@ -47,6 +47,7 @@ from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
+from assay.text.depth import beyond_depth
 
 __all__ = ["register"]
 
@@ -217,6 +218,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         for w in the_setup.test.grammar.warnings:
             out.note(f"warning: {w}")
+        left_out = beyond_depth(the_setup.test.grammar, the_setup.test.max_depth)
+        if left_out:  # a part of the grammar no sentence of the run can reach
+            out.note(f"warning: {left_out}")
         for name, member in zip(the_setup.model.names, the_setup.model.models, strict=False):
             said = _locale_note(member)
             if said:  # a text graph loaded with another locale than it names

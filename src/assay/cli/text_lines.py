@@ -6,6 +6,7 @@ the terminal shows the bug itself and not only its count."""
 from __future__ import annotations
 
 import json
+import unicodedata
 from typing import Any
 
 from assay.cli.console import Output
@@ -16,20 +17,62 @@ SHOWN = 3
 """Minimal failing sentences the command line prints (the reports hold the ranked list)."""
 
 _LONGEST = 160  # characters of one sentence on the line (a longer one is cut, said with "...")
+_LABEL = 60  # characters of one label (an LLM's whole answer taken as a label is cut too)
+
+
+_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiners: parts of emoji and scripts
+
+
+def _unsafe(char: str) -> bool:
+    """A character a terminal acts on rather than shows: C0 and C1 controls (ESC starts an
+    ANSI sequence, U+009B is one on its own), DEL, line and paragraph separators, and format
+    characters such as the bidirectional overrides that reorder the rest of the line and the
+    invisible tag characters that can hide text."""
+    kind = unicodedata.category(char)
+    return kind in ("Cc", "Zl", "Zp") or (kind == "Cf" and char not in _JOINERS)
+
+
+def _escaped(text: str) -> str:
+    """``text`` in double quotes, every character a terminal would act on written as
+    ``\\uXXXX`` (JSON's escapes, so the line can be read back): letters of any script,
+    right-to-left ones and emoji included, are kept as they are."""
+    quoted = json.dumps(text, ensure_ascii=False)  # escapes quotes, backslashes and C0
+    return "".join(json.dumps(c)[1:-1] if _unsafe(c) else c for c in quoted)
+
+
+def _cut(text: str, longest: int) -> str:
+    return text if len(text) <= longest else text[: longest - 3] + "..."
 
 
 def _quoted(sentence: str) -> str:
     """A sentence in double quotes, its control characters escaped, cut when long."""
-    text = sentence if len(sentence) <= _LONGEST else sentence[: _LONGEST - 3] + "..."
-    return json.dumps(text, ensure_ascii=False)
+    return _escaped(_cut(sentence, _LONGEST))
+
+
+def _name(value: object, longest: int | None = None) -> str:
+    """A classifier's name or label as written, quoted and escaped only when it holds a
+    character a terminal would act on (a label answered with an ANSI colour or a new line
+    would otherwise colour the terminal or print a line of its own); cut after ``longest``
+    characters when given."""
+    text = str(value) if longest is None else _cut(str(value), longest)
+    return _escaped(text) if any(_unsafe(c) for c in text) else text
+
+
+def _label(o: dict[str, Any], which: str = "") -> str:
+    """A classifier's label and its probability, with the common label it was compared as
+    when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``."""
+    own = _name(o[f"{which}label"], _LABEL)
+    common = o.get(f"{which}common_label")
+    as_compared = f" = {_name(common, _LABEL)}" if common is not None else ""
+    return f"{own}{as_compared} ({float(o[f'{which}probability']):.2f})"
 
 
 def _answers(outputs: list[dict[str, Any]]) -> str:
     said = []
     for o in outputs:
-        one = f"{o['classifier']}: {o['label']} ({float(o['probability']):.2f})"
+        one = f"{_name(o['classifier'])}: {_label(o)}"
         if "variant_label" in o:  # a metamorphic check: the sentence, then its variant
-            one += f" -> {o['variant_label']} ({float(o['variant_probability']):.2f})"
+            one += f" -> {_label(o, 'variant_')}"
         said.append(one)
     return "; ".join(said)
 

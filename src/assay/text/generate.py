@@ -41,6 +41,7 @@ __all__ = [
 Tree = tuple[int, tuple[Any, ...]]
 _PUNCT = re.compile(r" ([,.!?;:])")
 DEFAULT_MAX_DEPTH = 24
+DEEPEST = 300  # --max-depth at most: a derivation of 600 levels exceeded Python's recursion
 _MANY = 64  # alternatives: a symbol of more has its steered weights summed in numpy
 
 
@@ -86,6 +87,14 @@ class Sampler:
         self, grammar: Grammar, *, max_depth: int = DEFAULT_MAX_DEPTH, weighted: bool = True
     ) -> None:
         need = grammar.height[grammar.start]
+        if max_depth > DEEPEST or need > DEEPEST:
+            raise UsageError(
+                f"at most {DEEPEST} (assay walks derivation trees by recursion, which goes no "
+                f"deeper); the grammar "
+                f"needs a depth of at least {need} to finish a sentence"
+                + (": shorten its longest chain of rules" if need > DEEPEST else ""),
+                argument="--max-depth",
+            )
         if max_depth < need:
             raise UsageError(
                 f"the grammar needs a depth of at least {need} to finish a sentence; "

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from assay.core.textfile import read_text_file
 from assay.errors import UsageError
+from assay.text.lines import file_lines
 
 __all__ = [
     "Directional",
@@ -316,7 +317,7 @@ def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
     inv_lines: list[tuple[int, str]] = []
     dir_lines: list[tuple[int, str]] = []
     notes: list[str] = []
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(file_lines(text), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
             continue

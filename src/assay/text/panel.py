@@ -19,6 +19,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
+from assay.text.lines import file_lines
 
 __all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
 
@@ -112,13 +113,20 @@ def _labels_of(model: Model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
 
 
+def _said(labels: Sequence[object]) -> str:
+    """Labels for a message on the terminal: as written, except one holding a character the
+    terminal would act on (an ANSI sequence that sets its title or colour, a new line),
+    written as Python writes it, escaped."""
+    return ", ".join(str(x) if str(x).isprintable() else repr(str(x)) for x in labels)
+
+
 def _own(model: Model, labels: tuple[str, ...]) -> str:
     """A classifier's labels as it gave them: one read off its answers is listed with what it
     answered, not with the labels of the others it was widened with."""
     answered = getattr(model, "spec_info", {}).get("own_labels")
     if answered is None:
-        return ", ".join(labels)
-    return f"{', '.join(map(str, answered))} (the labels it answered, not declared)"
+        return _said(labels)
+    return f"{_said(answered)} (the labels it answered, not declared)"
 
 
 def build_layout(
@@ -180,7 +188,7 @@ def build_layout(
         if label_map:
             raise UsageError(
                 f"after the label map the classifiers share {len(common)} label(s) "
-                f"({', '.join(common) or 'none'}); differential testing needs at least two",
+                f"({_said(common) or 'none'}); differential testing needs at least two",
                 argument="--label-map",
             )
         raise UsageError(
@@ -240,7 +248,7 @@ def load_label_map(
         ) from None
     labels = [_labels_of(m) for m in models]
     out: dict[int, dict[str, str]] = {}
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(file_lines(text), start=1):
         if not raw.strip() or raw.strip().startswith("#"):
             continue
         m = _MAP_LINE.match(raw)

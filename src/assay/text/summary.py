@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assay.text.depth import beyond_depth
 from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_derivation
 from assay.text.grammar import Grammar
 from assay.text.oracle import Oracle
@@ -170,6 +171,9 @@ def build_summary(
                 j = int(np.argmax(block))
                 entry[f"{which}label"] = lay.labels[k][j]
                 entry[f"{which}probability"] = round(float(block[j]), 4)
+                common = lay.maps[k][j]  # the label it was compared as, when another
+                if common >= 0 and lay.common[common] != lay.labels[k][j]:
+                    entry[f"{which}common_label"] = lay.common[common]
             per.append(entry)
         ranked.append(
             {
@@ -212,6 +216,9 @@ def build_summary(
         )
     unmapped = lay.unmapped()
     notes = list(engine.g.warnings)
+    left_out = beyond_depth(engine.g, int(config.get("max_depth") or DEFAULT_MAX_DEPTH))
+    if left_out:
+        notes.append(left_out)
     if lay.folded_note():
         notes.append(str(lay.folded_note()))
     if unmapped:
