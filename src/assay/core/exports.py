@@ -3,13 +3,14 @@ CSV, JSON lines or one JSON document, chosen by the file's suffix, checked befor
 
 from __future__ import annotations
 
+import csv
 import os
 from pathlib import Path
 from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["EXPORT_SUFFIXES", "check_export", "write_table"]
+__all__ = ["EXPORT_SUFFIXES", "check_export", "csv_quoting", "write_table"]
 
 EXPORT_SUFFIXES = (".csv", ".jsonl", ".json")
 
@@ -27,6 +28,21 @@ def check_export(path: str | os.PathLike[str] | None, argument: str = "--export"
         )
 
 
+def csv_quoting(frame: Any) -> int:
+    """Every cell quoted when a cell or a column name holds a carriage return (a category or
+    a label ``"neg\r"``), else only those that need it.  Python's CSV writer (3.11) leaves a
+    lone carriage return unquoted when lines end with ``\n``, and every reader takes it for
+    the end of a row: the file read back had a row too many, cut mid-cell."""
+    import pandas as pd
+
+    texts = [str(c) for c in frame.columns]
+    for column in frame.columns:
+        values = frame[column]
+        if not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values)):
+            texts.extend(str(v) for v in values)
+    return csv.QUOTE_ALL if any("\r" in t for t in texts) else csv.QUOTE_MINIMAL
+
+
 def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--export") -> Path:
     """Write a pandas DataFrame: ``.csv`` (no index), ``.jsonl`` (a record per line) or
     ``.json`` (a list of records); text as UTF-8, unescaped; missing values empty / null."""
@@ -36,7 +52,7 @@ def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--exp
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".csv":
-            frame.to_csv(p, index=False, encoding="utf-8")
+            frame.to_csv(p, index=False, encoding="utf-8", quoting=csv_quoting(frame))
         elif suffix == ".jsonl":
             text = frame.to_json(orient="records", lines=True, force_ascii=False)
             p.write_text(text + ("\n" if text and not text.endswith("\n") else ""), "utf-8")

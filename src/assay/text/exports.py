@@ -4,12 +4,12 @@ document)."""
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+from assay.core.exports import csv_quoting
 from assay.core.store import RunStore
 from assay.errors import UsageError
 
@@ -97,18 +97,6 @@ def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:
     ]
 
 
-def _csv_quoting(frame: Any) -> int:
-    """Every cell quoted when a cell or a column name holds a carriage return (a label
-    answered as ``"neg\\r"``), else only those that need it.  Python's CSV writer (3.11)
-    leaves a lone carriage return unquoted when lines end with ``\\n``, and every reader
-    takes it for the end of a row: the file read back had a row too many, cut mid-cell."""
-    texts = [str(c) for c in frame.columns]
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            texts.extend(str(v) for v in frame[column])
-    return csv.QUOTE_ALL if any("\r" in t for t in texts) else csv.QUOTE_MINIMAL
-
-
 def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> Path:
     """Write the failing sentences for labelling or retraining: CSV or JSON lines.  In JSON
     (``.jsonl``, ``.json``, as in ``findings()``) ``labels`` is a list, one label per
@@ -132,7 +120,7 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
             p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
         elif p.suffix.lower() == ".csv":  # a cell holds one string: the labels joined
             cells = frame.assign(labels=[join_labels(x) for x in frame["labels"]])
-            cells.to_csv(p, index=False, quoting=_csv_quoting(cells))
+            cells.to_csv(p, index=False, quoting=csv_quoting(cells))
         else:
             raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
     except OSError as exc:
