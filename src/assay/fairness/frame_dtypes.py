@@ -41,7 +41,8 @@ def _holds(f: Feature, dtype: Any) -> bool:
         if f.kind == "integer":
             values = [int(v) for v in values if v is not None]
     try:
-        cast = pd.Series(values, dtype=object).astype(dtype)
+        with np.errstate(over="ignore", invalid="ignore"):  # (said below: a value changed)
+            cast = pd.Series(values, dtype=object).astype(dtype)
     except (TypeError, ValueError, OverflowError):
         return False
     if cast.isna().any():
