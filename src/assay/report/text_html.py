@@ -34,13 +34,20 @@ def _removed(small: str, big: str) -> str:
     return " ".join(out)
 
 
+def _label(o: dict[str, Any], which: str = "") -> str:
+    """A classifier's label, with the common label it was compared as when a label map (or a
+    difference of case) gave it another (``Z = neutral``), and its probability."""
+    text = _e(o.get(f"{which}label", ""))
+    common = o.get(f"{which}common_label")
+    if common is not None:
+        text += f" = {_e(common)}"
+    return f'{text} <span class="muted">{_num(o.get(f"{which}probability"))}</span>'
+
+
 def _output(o: dict[str, Any]) -> str:
-    text = f'{_e(o.get("label", ""))} <span class="muted">{_num(o.get("probability"))}</span>'
+    text = _label(o)
     if "variant_label" in o:
-        text += (
-            f" &rarr; {_e(o['variant_label'])} "
-            f'<span class="muted">{_num(o.get("variant_probability"))}</span>'
-        )
+        text += f" &rarr; {_label(o, 'variant_')}"
     return text
 
 
