@@ -48,7 +48,10 @@ class TimeSpent:
             return
         summary["seconds_by_phase"] = {k: round(v, 3) for k, v in self.seconds.items()}
         search = self.seconds.get("search", 0.0)
-        ended = record.status == "completed"  # (on its own: its space covered, ...)
+        # (on its own: its space covered, ...; a search that asked nothing covered nothing,
+        # whatever status a deadline already passed left it in)
+        searched = int((summary.get("model_queries") or {}).get("search") or 0)
+        ended = record.status == "completed" and searched > 0
         if max_time is None or ended or search >= SEARCH_SHARE * max_time:
             store.checkpoint(run_id, summary=summary)
             return
