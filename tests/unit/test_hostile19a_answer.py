@@ -68,7 +68,7 @@ def test_the_favourable_class_is_not_read_off_a_negated_name(
     """The first name holding a favourable word was taken: 'N - not approved' for a model
     whose classes are 'N - not approved' and 'Y - approved', reversing every direction."""
     _, name, how = favourable_class(names, len(names), None)
-    assert name == favourable and "inferred from the class name" in how
+    assert name == favourable and "inferred from the" in how and "class name" in how
 
 
 def _probability_model(gap: float) -> Any:

@@ -111,10 +111,10 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         example = _example(summary, v["attribute"])
         if example:
             out.say(example)
-    from assay.fairness.verdict import BY_POSITION  # (the command line loads it lazily)
+    from assay.fairness.verdict import BARE_NAME, BY_POSITION  # (loaded lazily)
 
     how = str((summary.get("favourable") or {}).get("how") or "")
-    if summary.get("verdict") and how.startswith(BY_POSITION):
+    if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME)):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
 
