@@ -22,6 +22,7 @@ from assay.cli.reporting import (
     record_reports,
     resume_command,
 )
+from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
@@ -136,6 +137,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
             say_failing(out, r.summary)
+            say_where(out, r.summary)
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
             out.say(f"note: {said[0].lower()}{said[1:]}")
         if r.error:
@@ -324,7 +326,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if record.technique == "fairness":  # the answer per attribute, as the run says it
             say_answer(out, the_store.get_run(result.run_id).summary)
         elif record.technique == "text":  # its first minimal failing sentences
-            say_failing(out, the_store.get_run(result.run_id).summary)
+            ended = the_store.get_run(result.run_id).summary
+            say_failing(out, ended)
+            say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
         code = finish_run(
             out,
