@@ -86,12 +86,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             return
         if not records:
             out.say(f"no runs in {store}")
+        wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
         for r in records:
             # a run that tested nothing (or not everything) has not passed: the list says so
             # as its reports do, not only `assay show`
             failed = not_a_pass(r.summary) if r.status in ENDED else None
             out.say(
-                f"{r.id}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
+                f"{r.id:<{wide}}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
                 f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
             )
         stalled = [r for r in records if _stale(the_store, r)]
