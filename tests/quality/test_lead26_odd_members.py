@@ -5,7 +5,6 @@ each minimal failure, which members got another label than most of the class."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,6 @@ import numpy as np
 import pytest
 
 from assay.cli.text_hints import say_where
-from assay.core.model import Capabilities
 from assay.core.store import RunStore
 from assay.text.api import check_text
 from assay.text.oracle import odd_rows
@@ -23,31 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
 import text_fakes
 
 
-class _Fake:
-    def __init__(self, fn: Any) -> None:
-        self.fn = fn
-        self.capabilities = Capabilities(
-            modality="text", n_classes=2, outputs="proba", class_names=("negative", "positive")
-        )
-
-    def predict(self, texts: Sequence[str], /) -> np.ndarray:
-        return np.asarray(self.fn(list(texts)))
-
-
-def _against(*names: str) -> Any:
-    def predict(texts: list[str]) -> np.ndarray:
-        out = text_fakes.lexicon(texts)
-        for i, t in enumerate(texts):
-            if any(n in t.split() for n in names):
-                out[i] = out[i][::-1]
-        return out
-
-    return predict
-
-
 def _run(tmp_path: Path, fn: Any, strategy: str = "walk") -> Any:
     return check_text(
-        [_Fake(fn)],
+        [text_fakes.Classifier(fn)],
         grammar="builtin:names",
         oracle="invariance",
         strategy=strategy,
@@ -67,7 +43,7 @@ class _Lines:
 
 @pytest.mark.parametrize("strategy", ["walk", "random"])
 def test_the_name_treated_differently_is_named_first(tmp_path: Path, strategy: str) -> None:
-    r = _run(tmp_path, _against("Olga"), strategy)
+    r = _run(tmp_path, text_fakes.against("Olga"), strategy)
     odd = r.summary["text"]["odd_members"]
     assert r.n_findings > 0 and odd
     assert odd[0]["member"] == "Olga"
@@ -84,7 +60,7 @@ def test_the_name_treated_differently_is_named_first(tmp_path: Path, strategy: s
 
 
 def test_two_names_treated_differently_are_both_named(tmp_path: Path) -> None:
-    r = _run(tmp_path, _against("Olga", "Kenji"))
+    r = _run(tmp_path, text_fakes.against("Olga", "Kenji"))
     top = {o["member"] for o in r.summary["text"]["odd_members"][:2]}
     assert top == {"Olga", "Kenji"}
 
