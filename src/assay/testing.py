@@ -40,6 +40,7 @@ def assert_passed(result: Any) -> None:
     ``check_backdoor`` or ``resume_run`` returned) passed: its run ended, tested all it was
     given and found nothing at or above its ``fail_on``.  Otherwise raise ``AssertionError``
     saying why, with the run's findings as the command line prints them."""
+    __tracebackhide__ = True  # pytest shows the test's line, not this function's
     for needed in ("passed", "run_id", "summary", "status"):
         if not hasattr(result, needed):
             raise UsageError(
