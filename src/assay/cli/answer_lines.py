@@ -247,17 +247,23 @@ def _example(summary: dict[str, Any], attribute: str) -> str | None:
         for w in r.get("witnesses") or []:
             if not isinstance(w, dict) or outcome not in w:
                 continue
-            values = ", ".join(
-                f"{k} {'missing' if v is None else v}"
-                for k, v in w.items()
-                if k not in (attribute, outcome)
-            )
-            line = f"  e.g. {values}: {w[outcome]}"
-            if len(line) <= _EXAMPLE_CHARS:
-                return line
-            keep = max(0, _EXAMPLE_CHARS - len(f"  e.g.  ...: {w[outcome]}"))
-            return f"  e.g. {values[:keep].rstrip(', ')} ...: {w[outcome]}"
+            return _example_line(_values(w, {attribute, outcome}), str(w[outcome]))
     return None
+
+
+def _values(row: dict[str, Any], left_out: set[str]) -> str:
+    return ", ".join(
+        f"{k} {'missing' if v is None else v}" for k, v in row.items() if k not in left_out
+    )
+
+
+def _example_line(values: str, answers: str) -> str:
+    """``  e.g. VALUES: ANSWERS``, the values cut (the answers kept) past the line's length."""
+    line = f"  e.g. {values}: {answers}"
+    if len(line) <= _EXAMPLE_CHARS:
+        return line
+    keep = max(0, _EXAMPLE_CHARS - len(f"  e.g.  ...: {answers}"))
+    return f"  e.g. {values[:keep].rstrip(', ')} ...: {answers}"
 
 
 def first_idi(summary: dict[str, Any]) -> str | None:
@@ -270,11 +276,7 @@ def first_idi(summary: dict[str, Any]) -> str | None:
             continue
         variants = [x for x in e.get("variants") or [] if isinstance(x, dict)]
         protected = set().union(*(set(x.get("protected") or {}) for x in variants))
-        values = ", ".join(
-            f"{k} {'missing' if v is None else v}"
-            for k, v in e["input"].items()
-            if k not in protected
-        )
+        values = _values(e["input"], protected)
         if e.get("from_real_row"):
             values += " (a real row)"
         answers = "; ".join(
@@ -282,9 +284,5 @@ def first_idi(summary: dict[str, Any]) -> str | None:
             + f": {x.get('prediction')}"
             for x in variants
         )
-        line = f"  e.g. {values}: {answers}"
-        if len(line) <= _EXAMPLE_CHARS:
-            return line
-        keep = max(0, _EXAMPLE_CHARS - len(f"  e.g.  ...: {answers}"))
-        return f"  e.g. {values[:keep].rstrip(', ')} ...: {answers}"
+        return _example_line(values, answers)
     return None
