@@ -113,8 +113,11 @@ def _brute(model: Any, schema: Schema, attribute: str, fav: int) -> tuple[float,
     [
         lambda: HistGradientBoostingClassifier(max_iter=40, random_state=0),
         lambda: RandomForestClassifier(n_estimators=10, max_depth=6, random_state=0),
+        # two fully grown trees: pure leaves whose votes tie (margin 0, the model's first
+        # class), some of them in the copies made for the missing side
+        lambda: RandomForestClassifier(n_estimators=2, random_state=3),
     ],
-    ids=["hist-boosting", "forest"],
+    ids=["hist-boosting", "forest", "tied-votes"],
 )
 def test_missing_going_low_is_refined_by_the_branch_and_bound_as_enumeration_says(
     estimator: Any,

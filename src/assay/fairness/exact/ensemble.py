@@ -158,6 +158,7 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
         ]
         while stack:
             node, here, depth, lo, hi = stack.pop()
+            origin[here] = node  # (a node skipped here hands its place to its child)
             j = int(feats[node])
             if j < 0:
                 go_value[here] = float(margins[t][node])
