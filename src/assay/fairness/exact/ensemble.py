@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -83,6 +84,33 @@ class Flat:
     orders: tuple[np.ndarray, ...]
 
 
+class _Nodes:
+    """``flatten``'s nodes as lists: feature, cut, low and high child, value, and the node of
+    its tree each stands for."""
+
+    def __init__(self) -> None:
+        self.col: list[int] = []
+        self.cut: list[int] = []
+        self.low: list[int] = []
+        self.high: list[int] = []
+        self.value: list[float] = []
+        self.origin: list[int] = []
+
+    def add(self, owns: Iterable[int]) -> int:
+        """New nodes standing for the tree's nodes ``owns`` (each a leaf looping on itself until
+        set); the first one's id."""
+        first = len(self.col)
+        for own in owns:
+            i = len(self.col)
+            self.col.append(0)
+            self.cut.append(0)
+            self.low.append(i)
+            self.high.append(i)
+            self.value.append(0.0)
+            self.origin.append(own)
+        return first
+
+
 def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
     """The arrays of the refinement, or why this model does not fit it."""
     margins = model.margins()
@@ -116,38 +144,21 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
     # for following single cells down the trees: node -> feature, cut, children, value, and
     # the tree's own node it stands for (a node past a tree's own: a copy made by a cut at
     # a missing atom, ``order``)
-    go_col: list[int] = []
-    go_cut: list[int] = []
-    go_low: list[int] = []
-    go_high: list[int] = []
-    go_value: list[float] = []
-    origin: list[int] = []
+    nodes = _Nodes()
     cap = 4 * sum(len(tree.feature) for tree in model.trees) + 4096
 
     def node_of(own: int, fresh: bool) -> int:
         """A node for the tree's node ``own``: its own slot, or a new one past them."""
         if not fresh:
             return offset + own
-        go_col.append(0)
-        go_cut.append(0)
-        go_low.append(len(go_low))
-        go_high.append(len(go_high))
-        go_value.append(0.0)
-        origin.append(own)
-        return len(go_col) - 1
+        return nodes.add([own])
 
     offset = 0
     for t, tree in enumerate(model.trees):
         feats = domain.node_feature[t]
         lefts = domain.node_left[t]
-        offset = len(go_col)
         size = len(tree.feature)
-        go_col.extend([0] * size)
-        go_cut.extend([0] * size)
-        go_low.extend(range(offset, offset + size))  # leaves loop on themselves
-        go_high.extend(range(offset, offset + size))
-        go_value.extend([0.0] * size)
-        origin.extend(range(size))
+        offset = nodes.add(range(size))
         used = [False] * size
         tree_start.append(len(leaf_node))
         roots.append(offset)
@@ -158,10 +169,10 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
         ]
         while stack:
             node, here, depth, lo, hi = stack.pop()
-            origin[here] = node  # (a node skipped here hands its place to its child)
+            nodes.origin[here] = node  # (a node skipped here hands its place to its child)
             j = int(feats[node])
             if j < 0:
-                go_value[here] = float(margins[t][node])
+                nodes.value[here] = float(margins[t][node])
                 if all(lo[i] < hi[i] for i in range(n_feat)):
                     leaf_node.append(here)
                     leaf_value.append(float(margins[t][node]))
@@ -193,12 +204,12 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
             high_child = node_of(high_own, high_own == node or used[high_own])
             if low_own != node:
                 used[low_own] = used[high_own] = True
-            if len(go_col) > cap:
+            if len(nodes.col) > cap:
                 return "a missing atom's cuts copy too much of the trees"
-            go_col[here] = j
-            go_cut[here] = cut
-            go_low[here] = low_child
-            go_high[here] = high_child
+            nodes.col[here] = j
+            nodes.cut[here] = cut
+            nodes.low[here] = low_child
+            nodes.high[here] = high_child
             lo_hi = list(hi)
             lo_hi[j] = min(hi[j], cut)
             hi_lo = list(lo)
@@ -224,13 +235,7 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
             # high side pushed first so that leaves come out in depth-first order
             stack.append((high_own, high_child, depth + 1, hi_lo, list(hi)))
             stack.append((low_own, low_child, depth + 1, list(lo), lo_hi))
-    offset = len(go_col)  # the padding node: no box reaches it
-    go_col.append(0)
-    go_cut.append(0)
-    go_low.append(offset)
-    go_high.append(offset)
-    go_value.append(0.0)
-    origin.append(0)
+    offset = nodes.add([0])  # the padding node: no box reaches it
     depth_arr = np.array(depths, dtype=np.int64)
     par, chi = np.array(parents, dtype=np.int64), np.array(children, dtype=np.int64)
     side_arr, cut_arr = np.array(sides, dtype=np.int64), np.array(cuts)
@@ -281,11 +286,11 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
         levels=tuple(levels),
         n_nodes=offset + 1,
         go=(
-            np.array(go_col, dtype=np.int64),
-            np.array(go_cut, dtype=np.int64),
-            np.array(go_low, dtype=np.int64),
-            np.array(go_high, dtype=np.int64),
-            np.array(go_value),
+            np.array(nodes.col, dtype=np.int64),
+            np.array(nodes.cut, dtype=np.int64),
+            np.array(nodes.low, dtype=np.int64),
+            np.array(nodes.high, dtype=np.int64),
+            np.array(nodes.value),
         ),
         depth=int(depth_arr.max(initial=0)),
         roots=np.array(roots, dtype=np.int64),
@@ -307,7 +312,7 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
             np.concatenate([[0.0], np.cumsum(x.weight[o])])
             for x, o in zip(atoms, orders, strict=True)
         ),
-        origin=np.array(origin, dtype=np.int64),
+        origin=np.array(nodes.origin, dtype=np.int64),
         orders=orders,
     )
 
