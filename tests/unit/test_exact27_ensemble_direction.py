@@ -166,3 +166,30 @@ def test_without_direction_an_ensemble_of_a_many_valued_attribute_counts_none() 
     cut = analyse(SCHEMA, trees, "s", direction=True, time_budget=1e-6)
     assert cut.status == "bounded" and cut.class_mass is None
     assert any("direction figures are the answer's sample's" in a for a in cut.assumptions)
+
+
+def test_a_second_run_that_does_not_finish_leaves_the_direction_to_the_sample(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A three-valued attribute: the share is exact from the first run; when the run asking
+    who is favoured does not decide every box, nothing is counted and the assumptions say
+    the sample's figure stands (never a partial count called exact)."""
+    x, model = _model("boosting", 2, Path("."))
+    trees = compose_read(SCHEMA, read_trees(model))
+    assert not isinstance(trees, str)
+    real = analysis_module._analyse
+
+    def second_cut(*args: Any, **kwargs: Any) -> Any:
+        if kwargs["direction"] is True:
+            kwargs["time_budget"] = 1e-9
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(analysis_module, "_analyse", second_cut)
+    got = analyse(SCHEMA, trees, "s", data=x[:200], direction=True)
+    assert got.status == "exact" and got.class_mass is None
+    assert analysis_module.NOT_COUNTED_AGAIN in got.assumptions
+    assert boxes_direction(SCHEMA, "s", got, 1) is None
+    # a two-valued attribute is counted in its one run
+    two = analyse(SCHEMA, trees, "g", data=x[:200], direction=True)
+    assert two.class_mass is not None
+    assert not any("second run" in a for a in two.assumptions)
