@@ -5,6 +5,7 @@ case; a run without findings is one passing case; a failed or unfinished run (in
 running) adds an errored case.  A fairness run judged by a rule on the share (``--fail-on
 'share>0.01'``) is judged so here too, as its exit code is: one case per protected attribute,
 failed when its share is above the rule; its findings are passing cases that show them.
+A demonstration's file reports the demonstration (``junit_demo``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,19 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from assay.core.outcome import answer_fails, answer_found, answer_rule, not_a_pass, status_note
+from assay.core.outcome import (
+    answer_fails,
+    answer_found,
+    answer_rule,
+    is_demonstration,
+    not_a_pass,
+    status_note,
+)
 from assay.core.store import ENDED
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
 from assay.report.junit_cases import backdoor_case, backdoor_key, fairness_case, text_case
+from assay.report.junit_demo import as_demonstration
 from assay.report.verdict_text import share_text
 
 __all__ = ["render_junit"]
@@ -113,6 +122,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         _child(case, "system-out", text=safe_text(doc.get("headline", "")))
         cases.append(case)
 
+    if is_demonstration(str(run.get("command") or "")):  # judged as its exit code is
+        cases = as_demonstration(cases, classname)
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
     # the wall clock the headline states, not the search's alone; with a retraining after the
