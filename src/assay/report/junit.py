@@ -25,7 +25,13 @@ from assay.core.outcome import (
 from assay.core.store import ENDED
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
-from assay.report.junit_cases import backdoor_case, backdoor_key, fairness_case, text_case
+from assay.report.junit_cases import (
+    backdoor_case,
+    backdoor_key,
+    fairness_case,
+    fairness_key,
+    text_case,
+)
 from assay.report.junit_demo import as_demonstration
 from assay.report.verdict_text import share_text
 
@@ -200,9 +206,9 @@ def _finding_case(
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
     sentence = text_case(finding)
-    # a sentence or an image names its case (the same sentence or image is the same case in
+    # a sentence, an image or an IDI's values name its case (the same one is the same case in
     # the next run, whatever its position among the findings); other findings by position
-    key = sentence[0] if sentence else backdoor_key(finding, run)
+    key = sentence[0] if sentence else backdoor_key(finding, run) or fairness_key(finding, run)
     case = _case(classname, f"{kind} {key}" if key else f"{kind}[{index}]")
     case.set("index", str(index))
     # an image's own name ('cat_017.png') tells CI more than its pixels, a sentence's answers
