@@ -35,6 +35,13 @@ class Layout:
     maps: tuple[tuple[int, ...], ...]  # per classifier: common index of each own label, or -1
     # labels aligned because they differ only in case or spaces: (classifier, own, common)
     folded: tuple[tuple[str, str, str], ...] = ()
+    # per classifier: whether it answers scores (False: labels, one-hot here: a number shown
+    # beside such a label would be a confidence it never gave); () when not known
+    scored: tuple[bool, ...] = ()
+
+    def answers_scores(self, k: int) -> bool:
+        """Whether classifier ``k`` answered scores of its own (not labels alone)."""
+        return not self.scored or self.scored[k]
 
     @property
     def width(self) -> int:
@@ -199,7 +206,10 @@ def build_layout(
             f"`FUNCTION.classes_ = [{', '.join(map(repr, common))}, ...]`",
             argument="MODEL",
         )
-    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded))
+    scored = tuple(m.capabilities.outputs != "labels" for m in models)
+    return Layout(
+        tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded), scored
+    )
 
 
 def fold_label(label: str) -> str:
