@@ -17,11 +17,11 @@ from assay.core.store import RunStore
 register()
 runner = CliRunner()
 
-CLASSIFIERS = '''
+CLASSIFIERS = """
 def top_label(texts):
     return [{"label": "negative" if "bad" in t else "positive", "score": 0.9} for t in texts]
 top_label.classes_ = ["negative", "neutral", "positive"]
-'''
+"""
 
 
 def test_a_label_answered_alone_is_shown_without_a_confidence(tmp_path: Path) -> None:
@@ -42,6 +42,6 @@ def test_a_label_answered_alone_is_shown_without_a_confidence(tmp_path: Path) ->
         assert "(1.00)" not in line.split("clf.py:top_label:")[1], line
     (run,) = RunStore(store).list_runs()
     outputs = [o for r in run.summary["text"]["minimal"] for o in r["outputs"]]
-    assert all(("probability" in o) is (o["classifier"] == "vader") for o in outputs), (
-        json.dumps(outputs[:4])
+    assert all(("probability" in o) is (o["classifier"] == "vader") for o in outputs), json.dumps(
+        outputs[:4]
     )
