@@ -22,6 +22,7 @@ from assay.cli.reporting import (
     record_reports,
     resume_command,
 )
+from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
@@ -86,12 +87,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             return
         if not records:
             out.say(f"no runs in {store}")
+        wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
         for r in records:
             # a run that tested nothing (or not everything) has not passed: the list says so
             # as its reports do, not only `assay show`
             failed = not_a_pass(r.summary) if r.status in ENDED else None
             out.say(
-                f"{r.id}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
+                f"{r.id:<{wide}}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
                 f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
             )
         stalled = [r for r in records if _stale(the_store, r)]
@@ -137,6 +139,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
             say_failing(out, r.summary)
+            say_where(out, r.summary)
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
             out.say(f"note: {said[0].lower()}{said[1:]}")
         if r.error:
@@ -337,7 +340,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if record.technique == "fairness":  # the answer per attribute, as the run says it
             say_answer(out, the_store.get_run(result.run_id).summary)
         elif record.technique == "text":  # its first minimal failing sentences
-            say_failing(out, the_store.get_run(result.run_id).summary)
+            ended = the_store.get_run(result.run_id).summary
+            say_failing(out, ended)
+            say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
         code = finish_run(
             out,

@@ -11,7 +11,7 @@ from typing import Any
 
 from assay.cli.console import Output
 
-__all__ = ["SHOWN", "say_failing"]
+__all__ = ["SHOWN", "name_text", "say_failing"]
 
 SHOWN = 3
 """Minimal failing sentences the command line prints (the reports hold the ranked list)."""
@@ -47,6 +47,11 @@ def _cut(text: str, longest: int) -> str:
 def _quoted(sentence: str) -> str:
     """A sentence in double quotes, its control characters escaped, cut when long."""
     return _escaped(_cut(sentence, _LONGEST))
+
+
+def name_text(value: object) -> str:
+    """A word or member in single quotes, escaped and cut as a label is."""
+    return f"'{_name(value, _LABEL)}'"
 
 
 def _name(value: object, longest: int | None = None) -> str:
