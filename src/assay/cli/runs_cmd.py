@@ -24,6 +24,7 @@ from assay.cli.reporting import (
 )
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
+from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
@@ -162,10 +163,20 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "assay text --export does.",
             ),
         ] = None,
+        exit_zero: Annotated[
+            bool,
+            typer.Option(
+                "--exit-zero",
+                help="Exit 0 once the files are written, whatever the run's verdict (by "
+                "default the exit code is the run's, as its own command's).",
+            ),
+        ] = False,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
-        """Render a run's reports from the store (at any time, even mid-run)."""
+        """Render a run's reports from the store (at any time, even mid-run).  Exits with the
+        run's verdict as it stands (0 only for a run that ended, tested, with nothing at or
+        above its --fail-on), so that a CI step gating on it agrees with its JUnit file."""
         from assay.report import build_document, write_reports
 
         out = Output(quiet=quiet, as_json=as_json)
@@ -193,20 +204,22 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             from assay.text.api import export_findings
 
             out.say(f"wrote {export_findings(the_store, record.id, export)}")
-            if not (json_path or html or junit or as_json):
-                return
-        doc = build_document(the_store, record.id)
-        written = write_reports(
-            doc,
-            json_path=json_path,
-            html_path=html,
-            junit_path=junit,
-            arguments={"json": "--report"},
-        )
-        for p in written:
-            out.say(f"wrote {p}")
-        if as_json:
-            out.emit_json(doc)
+        if json_path or html or junit or as_json:
+            doc = build_document(the_store, record.id)
+            written = write_reports(
+                doc,
+                json_path=json_path,
+                html_path=html,
+                junit_path=junit,
+                arguments={"json": "--report"},
+            )
+            for p in written:
+                out.say(f"wrote {p}")
+            if as_json:
+                out.emit_json(doc)
+        verdict = run_verdict(the_store, record.id)
+        out.say(verdict_line(verdict, the_store.get_run(record.id).status))
+        raise typer.Exit(0 if exit_zero else verdict.code)
 
     @app.command("resume")
     @guarded

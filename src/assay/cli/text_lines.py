@@ -65,11 +65,15 @@ def _name(value: object, longest: int | None = None) -> str:
 
 def _label(o: dict[str, Any], which: str = "") -> str:
     """A classifier's label and its probability, with the common label it was compared as
-    when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``."""
+    when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``; a
+    classifier that answered a label alone (a function answering names, a pipeline's top
+    label) has no number: its label was compared as certain, not scored so."""
     own = _name(o[f"{which}label"], _LABEL)
     common = o.get(f"{which}common_label")
     as_compared = f" = {_name(common, _LABEL)}" if common is not None else ""
-    return f"{own}{as_compared} ({float(o[f'{which}probability']):.2f})"
+    p = o.get(f"{which}probability")
+    score = f" ({float(p):.2f})" if isinstance(p, int | float) else ""
+    return f"{own}{as_compared}{score}"
 
 
 def _answers(outputs: list[dict[str, Any]]) -> str:

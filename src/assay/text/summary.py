@@ -183,7 +183,8 @@ def build_summary(
                 block = outs[at][lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
                 j = int(np.argmax(block))
                 entry[f"{which}label"] = lay.labels[k][j]
-                entry[f"{which}probability"] = round(float(block[j]), 4)
+                if lay.answers_scores(k):  # a label answered alone: no number of its own
+                    entry[f"{which}probability"] = round(float(block[j]), 4)
                 common = lay.maps[k][j]  # the label it was compared as, when another
                 if common >= 0 and lay.common[common] != lay.labels[k][j]:
                     entry[f"{which}common_label"] = lay.common[common]
