@@ -111,6 +111,8 @@ def test_a_failing_runs_report_command_is_no_pass(tmp_path: Path) -> None:
     assert "2 findings at or above --fail-on 0 (exit 1)" in out
     code, out, _ = _report(path, tmp_path / "k.xml", "--exit-zero")
     assert code == 0, out
+    # the line does not say the exit code this command did not give
+    assert "(exit 1 without --exit-zero)" in out and "(exit 1)" not in out
 
 
 @pytest.mark.parametrize(

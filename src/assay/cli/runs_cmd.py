@@ -218,7 +218,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if as_json:
                 out.emit_json(doc)
         verdict = run_verdict(the_store, record.id)
-        out.say(verdict_line(verdict, the_store.get_run(record.id).status))
+        line = verdict_line(verdict, the_store.get_run(record.id).status)
+        if exit_zero and verdict.code:  # (the code the verdict gives is not this command's)
+            line = line.replace(
+                f"(exit {verdict.code})", f"(exit {verdict.code} without --exit-zero)"
+            )
+        out.say(line)
         raise typer.Exit(0 if exit_zero else verdict.code)
 
     @app.command("resume")
