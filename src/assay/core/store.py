@@ -194,15 +194,9 @@ class RunStore:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: the run store has no schema version")
-            version = schema_version(row[0], self.path)
-            if version < SCHEMA_VERSION:
+            if schema_version(row[0], self.path) < SCHEMA_VERSION:
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
-                )
-            elif version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.path}: store schema {row[0]} is newer than this assay "
-                    f"understands ({SCHEMA_VERSION}); upgrade assay"
                 )
         except (sqlite3.Error, OSError) as exc:
             raise StoreError(

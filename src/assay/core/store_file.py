@@ -51,14 +51,21 @@ def why_not_writable(path: Path) -> str:
 
 def schema_version(value: Any, path: Path) -> int:
     """The store's schema version, from its ``meta`` row (a ``StoreError`` when it is not
-    a number: a store damaged, or written by something else)."""
+    a number: a store damaged, or written by something else; or when it is newer than this
+    assay understands)."""
     try:
-        return int(value)
+        version = int(value)
     except (TypeError, ValueError):
         raise StoreError(
             f"{path}: its schema version is {value!r}, not a number: the file was damaged "
             "or written by something other than assay"
         ) from None
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: store schema {value} is newer than this assay understands "
+            f"({SCHEMA_VERSION}); it was left as it is: upgrade assay, or give another --store"
+        )
+    return version
 
 
 _OURS = {"meta", "runs", "findings", "state", "tallies"}
@@ -66,7 +73,8 @@ _OURS = {"meta", "runs", "findings", "state", "tallies"}
 
 def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
     """A ``StoreError`` when ``path`` is a SQLite database of something else (tables, but
-    not assay's): it is left as it was, never given assay's tables nor switched to WAL."""
+    not assay's), or a store of a newer assay (or of a schema version that is not a number):
+    it is left as it was, never given assay's tables nor switched to WAL."""
     names = {
         str(r[0])
         for r in db.execute(
@@ -80,6 +88,12 @@ def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
             f"{path}: a SQLite database, but not an assay run store (its tables: {shown}); "
             "it was left as it is: give another --store"
         )
+    if "meta" in names:  # a store of a newer assay is read before anything is written to it:
+        # its tables (renamed or dropped by that schema) were made again, and its journal
+        # switched to WAL, before the refusal
+        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is not None:
+            schema_version(row[0], path)
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -103,11 +117,8 @@ def open_read_only(path: Path) -> sqlite3.Connection:
             if "no such table" in str(exc):
                 raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
             continue
-        if row is not None and schema_version(row[0], path) > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: store schema {row[0]} is newer than this assay understands "
-                f"({SCHEMA_VERSION}); upgrade assay"
-            )
+        if row is not None:
+            schema_version(row[0], path)  # (refused when newer than this assay)
         return db
     raise StoreError(f"{path}: cannot open the run store to read it: {last}")
 
