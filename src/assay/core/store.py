@@ -29,7 +29,15 @@ from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
 from assay.core.runlock import RunBusy, RunLock, abandoned, holder
-from assay.core.setstate import FRESH, Compactor, compact, give_back, is_set_part, load_parts
+from assay.core.setstate import (
+    FRESH,
+    Compactor,
+    checkpoint_wal,
+    compact,
+    give_back,
+    is_set_part,
+    load_parts,
+)
 from assay.core.store_blobs import (
     array_bytes,
     array_from,
@@ -408,7 +416,7 @@ class RunStore:
                 (run_id, *ENDED),
             )
         give_back(self._db, checkpoint="TRUNCATE")  # (never past its size before)
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        checkpoint_wal(self._db, "TRUNCATE")
 
     def delete_runs(self, run_ids: Sequence[str]) -> None:
         """Delete whole runs (their record, findings, tallies and resume state) in one
@@ -437,7 +445,7 @@ class RunStore:
                 self._db.execute("VACUUM")
             else:
                 give_back(self._db, checkpoint="TRUNCATE")
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            checkpoint_wal(self._db, "TRUNCATE")
         except sqlite3.Error as exc:
             raise StoreError(
                 f"{self.path}: the runs were deleted, but their space was not given back: {exc}"
