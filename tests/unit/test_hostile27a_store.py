@@ -126,3 +126,51 @@ def test_emptying_the_wal_never_holds_off_another_run_sharing_the_store(
         assert store.count_findings("other") == 10
         ids = {r.id for r in store.list_runs(limit=-1)}
         assert ids == ({"other"} if how == "delete" else {"old", "ending", "other"})
+
+
+def _numbers(store: RunStore, run_id: str) -> list[int]:
+    return sorted(int(i) for _, idx in store.iter_witnesses(run_id) for i in idx)
+
+
+def test_a_run_of_a_schema_1_store_resumed_here_keeps_a_capped_set_of_witnesses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before tallies (schema 1) a run kept every finding (np.savez blobs), and resumed by
+    this assay it went on so: a fairness run killed at 2.6 million IDIs grew the store to
+    1.97 GB in its resumed search.  Now its first write adopts it: the witnesses kept are
+    those a run of this assay with the same seed keeps of the same findings, and every
+    finding is still counted."""
+    from assay.core import store_legacy
+
+    monkeypatch.setattr(store_legacy, "DEFAULT_KEEP", 100)
+    before = [_findings(300, s) for s in range(6)]
+    after = [_findings(300, s) for s in range(6, 8)]
+    with RunStore(tmp_path / "old.db", compaction="off") as store:
+        store.create_run(
+            run_id="old", technique="toy", seed=5, command="x", config={}, model={},
+            versions={},
+        )  # fmt: skip
+        store._db.execute("DELETE FROM tallies")  # as a schema-1 store holds it
+        store._tallies.clear()
+        store._db.executemany(
+            "INSERT INTO findings VALUES (?,?,?,?,?,?)",
+            [("old", i, b.kind, len(b), b.max_severity, b.to_bytes()) for i, b in
+             enumerate(before)],
+        )  # fmt: skip
+        assert len(_numbers(store, "old")) == 1800  # every finding, as schema 1 kept them
+        # resumed: its next checkpoints
+        for b in after:
+            store.checkpoint("old", findings=[b], snapshot=Snapshot(values={"at": 1}))
+        kept, total = _numbers(store, "old"), store.count_findings("old")
+        high = store.count_at_or_above("old", 0.5)
+    with RunStore(tmp_path / "new.db", compaction="off") as store:
+        store.create_run(
+            run_id="new", technique="toy", seed=5, command="x", config={}, model={},
+            versions={}, keep_findings=100,
+        )  # fmt: skip
+        for b in before + after:
+            store.checkpoint("new", findings=[b], snapshot=Snapshot(values={"at": 1}))
+        assert kept == _numbers(store, "new")
+        assert total == store.count_findings("new") == 2400
+        assert high == store.count_at_or_above("new", 0.5) > 0
+    assert len(kept) <= 100 + 64  # the cap, and the most severe

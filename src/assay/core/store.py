@@ -59,6 +59,7 @@ from assay.core.store_file import (
     schema_version,
     why_not_writable,
 )
+from assay.core.store_legacy import adopt
 from assay.core.witnesses import DEFAULT_KEEP, MUST_KEEP, Tallies
 from assay.errors import StoreError, UsageError
 
@@ -469,17 +470,11 @@ class RunStore:
             (seq,) = self._db.execute(
                 "SELECT COALESCE(MAX(seq) + 1, 0) FROM findings WHERE run_id=?", (run_id,)
             ).fetchone()
-            if tallies is None:  # a run made by assay < 0.x: every finding, np.savez
-                rows = []
-                for b in batches:
-                    rows.append((run_id, seq, b.kind, len(b), b.max_severity, b.to_bytes()))
-                    seq += 1
-                self._db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?)", rows)
-            else:
-                if not durable and tallies.rollback is None:
-                    state = tallies.to_json()
-                    state.pop("rollback", None)
-                    tallies.rollback = {"tallies": state, "seq": seq}
+            if not durable and tallies is not None and tallies.rollback is None:
+                state = tallies.to_json()
+                state.pop("rollback", None)
+                tallies.rollback = {"tallies": state, "seq": seq}
+            if tallies is not None:
                 self._write_findings(run_id, tallies, batches, seq, compact=durable)
         if tallies is not None:
             if durable and tallies.rollback is not None:
@@ -595,14 +590,21 @@ class RunStore:
             raise
         return None if row is None else Tallies.from_json(json.loads(row[0]))
 
-    def _writer_tallies(self, run_id: str) -> Tallies | None:
-        """The run's tallies for writing: cached, or loaded with their samples rebuilt."""
+    def _writer_tallies(self, run_id: str) -> Tallies:
+        """The run's tallies for writing: cached, or loaded with their samples rebuilt (a
+        run of a schema-1 store, which kept every finding: adopted, ``core.store_legacy``)."""
         if run_id in self._tallies:
             return self._tallies[run_id]
         tallies = self._read_tallies(run_id)
         if tallies is None:
-            return None
-        if tallies.keep is not None:
+            tallies = adopt(
+                self._db, run_id, lambda t, b, seq: self._write_findings(run_id, t, [b], seq)
+            )
+            self._db.execute(
+                "INSERT OR REPLACE INTO tallies VALUES (?, ?)",
+                (run_id, json.dumps(tallies.to_json())),
+            )
+        elif tallies.keep is not None:
             found: dict[str, list[np.ndarray]] = {}
             for (data,) in self._db.execute("SELECT data FROM findings WHERE run_id=?", (run_id,)):
                 raw = bytes(data)
