@@ -53,6 +53,7 @@ from assay.core.store_blobs import (
 from assay.core.store_file import (
     SCHEMA_VERSION,
     Transaction,
+    damage_hint,
     identity,
     open_read_only,
     refuse_foreign,
@@ -208,9 +209,8 @@ class RunStore:
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
                 )
         except (sqlite3.Error, OSError) as exc:
-            raise StoreError(
-                f"{self.path}: cannot open the run store: {exc}{why_not_writable(self.path)}"
-            ) from exc
+            hint = damage_hint(self.path, str(exc)) or why_not_writable(self.path)
+            raise StoreError(f"{self.path}: cannot open the run store: {exc}{hint}") from exc
         self._identity = identity(self.path)
         _OPEN.add(self)
 

@@ -14,6 +14,7 @@ from assay.errors import StoreError
 __all__ = [
     "SCHEMA_VERSION",
     "Transaction",
+    "damage_hint",
     "identity",
     "open_read_only",
     "refuse_foreign",
@@ -33,6 +34,21 @@ def identity(path: Path) -> tuple[int, int] | None:
     except OSError:
         return (-1, -1)
     return (st.st_dev, st.st_ino) if st.st_ino else None
+
+
+_DAMAGED = ("malformed", "not a database", "file is encrypted")
+
+
+def damage_hint(path: Path | str, text: str) -> str:
+    """What to do about a store SQLite finds damaged (``text``, its error): a CI cache
+    restored cut short, a file overwritten; empty for any other error."""
+    if not any(d in text.lower() for d in _DAMAGED):
+        return ""
+    return (
+        f"; the file is damaged (cut short, or overwritten), and assay neither reads nor writes "
+        f"it: move it aside (mv '{path}' '{path}.damaged') and the next run makes a new store "
+        "there, or give another --store"
+    )
 
 
 def why_not_writable(path: Path) -> str:
@@ -120,7 +136,9 @@ def open_read_only(path: Path) -> sqlite3.Connection:
         if row is not None:
             schema_version(row[0], path)  # (refused when newer than this assay)
         return db
-    raise StoreError(f"{path}: cannot open the run store to read it: {last}")
+    raise StoreError(
+        f"{path}: cannot open the run store to read it: {last}{damage_hint(path, str(last))}"
+    )
 
 
 class Transaction:
@@ -161,4 +179,6 @@ class Transaction:
             hint = "; free some space, then continue the run with assay resume RUN_ID"
         elif "readonly" in text or "read-only" in text:
             hint = "; the store cannot be written (read-only file or filesystem): pass --store"
+        else:
+            hint = damage_hint(self.path, text)
         return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")
