@@ -174,3 +174,37 @@ def test_a_run_of_a_schema_1_store_resumed_here_keeps_a_capped_set_of_witnesses(
         assert total == store.count_findings("new") == 2400
         assert high == store.count_at_or_above("new", 0.5) > 0
     assert len(kept) <= 100 + 64  # the cap, and the most severe
+
+
+def test_choosing_runs_to_prune_reads_no_run_whole(tmp_path: Path) -> None:
+    """A store CI keeps for months holds thousands of runs, each with its config (a text
+    run's grammar, a schema) and summary: ``assay prune`` parsed every one of them to pick
+    by age and rank (0.6 MB of memory a run: 400 MB for 600 runs, 2.7 s)."""
+    import tracemalloc
+
+    from assay.core import retention
+
+    path = tmp_path / "runs.db"
+    big = "x" * 2_000_000
+    with RunStore(path, compaction="off") as store:
+        for k in range(20):
+            store.create_run(
+                run_id=f"toy-{k:02d}", technique="toy", seed=k, command="x",
+                config={"grammar": big}, model={}, versions={},
+            )  # fmt: skip
+            store.checkpoint(f"toy-{k:02d}", findings=[_findings(10, k)], status="completed")
+            store._db.execute("UPDATE runs SET created=? WHERE id=?", (k, f"toy-{k:02d}"))
+        tracemalloc.start()
+        try:
+            chosen = retention.select(store, retention.Policy(keep_last=5))
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+        assert [r.id for r in chosen.runs] == [f"toy-{k:02d}" for k in range(14, -1, -1)]
+        assert chosen.findings == 150 and chosen.kept == 5
+        assert peak < 4_000_000, peak  # (every config read: 40 MB of text, parsed)
+        done = retention.delete(store, chosen)
+        assert [r.id for r in store.list_runs(limit=-1)] == [
+            f"toy-{k:02d}" for k in range(19, 14, -1)
+        ]
+        assert done.bytes_after < done.bytes_before

@@ -120,7 +120,7 @@ class Policy:
 class Deletion:
     """What a deletion did (or, dry, would do)."""
 
-    runs: list[RunRecord]
+    runs: list[RunRecord]  # (prune: brief records, see ``RunStore.list_runs``)
     kept: int  # runs left in the store
     bytes_before: int
     bytes_after: int
@@ -177,7 +177,7 @@ def select(store: RunStore, policy: Policy, *, now: float | None = None) -> Dele
     """The runs ``policy`` selects (a dry deletion: nothing deleted yet), newest first; runs
     it would select that still run are listed in ``skipped`` with why."""
     now = time.time() if now is None else now
-    records = store.list_runs(limit=-1)  # newest first
+    records = store.list_runs(limit=-1, brief=True)  # newest first
     chosen: list[RunRecord] = []
     skipped: list[tuple[RunRecord, str]] = []
     for rank, r in enumerate(records):
@@ -226,7 +226,7 @@ def named(
             )
         records[r.id] = r
     size = _size(store.path)
-    total = len(store.list_runs(limit=-1))
+    total = len(store.list_runs(limit=-1, brief=True))
     return Deletion(list(records.values()), total - len(records), size, size, True)
 
 

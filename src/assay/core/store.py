@@ -119,6 +119,10 @@ CREATE TABLE IF NOT EXISTS tallies (
 CREATE INDEX IF NOT EXISTS runs_by_created ON runs(created);
 """
 
+# a run's columns of JSON, read whole or left empty (``RunStore.get_run``)
+_WHOLE = "config, model, versions, progress, summary"
+_BRIEF = "'{}', '{}', '{}', '{}', '{}'"
+
 STATUSES = (
     "running",
     "completed",
@@ -752,10 +756,12 @@ class RunStore:
         snap.sets = load_parts(sets)
         return snap
 
-    def get_run(self, run_id: str) -> RunRecord:
+    def get_run(self, run_id: str, *, brief: bool = False) -> RunRecord:
+        """The run (a unique prefix of its id will do); ``brief``: without its config,
+        model, versions, progress and summary (empty: ``list_runs``)."""
         row = self._db.execute(
-            "SELECT id, technique, status, seed, command, config, model, versions, progress,"
-            " summary, error, created, updated FROM runs WHERE id=?",
+            f"SELECT id, technique, status, seed, command, {_BRIEF if brief else _WHOLE},"
+            " error, created, updated FROM runs WHERE id=?",
             (run_id,),
         ).fetchone()
         if row is None:
@@ -811,14 +817,18 @@ class RunStore:
             argument="RUN_ID",
         )
 
-    def list_runs(self, limit: int = 50) -> list[RunRecord]:
+    def list_runs(self, limit: int = 50, *, brief: bool = False) -> list[RunRecord]:
+        """The newest ``limit`` runs (-1: all), newest first.  ``brief``: without their
+        config, model, versions, progress and summary (see ``get_run``): what choosing
+        among every run of a store kept for months needs (``core.retention``), where
+        reading each run's whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
         ids = [
             r[0]
             for r in self._db.execute(
                 "SELECT id FROM runs ORDER BY created DESC LIMIT ?", (limit,)
             ).fetchall()
         ]
-        return [self.get_run(i) for i in ids]
+        return [self.get_run(i, brief=brief) for i in ids]
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
         """The kept witnesses: those kept for good in the order found, then, per kind, the
