@@ -179,6 +179,12 @@ class Transaction:
             hint = "; free some space, then continue the run with assay resume RUN_ID"
         elif "readonly" in text or "read-only" in text:
             hint = "; the store cannot be written (read-only file or filesystem): pass --store"
+        elif "disk i/o error" in text.lower():  # (SQLite says no more of why)
+            hint = (
+                "; the file system refused the write: a limit on file sizes (ulimit -f), a "
+                "network file system gone, a failing disk; once fixed, continue the run with "
+                "assay resume RUN_ID"
+            )
         else:
             hint = damage_hint(self.path, text)
         return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")
