@@ -208,3 +208,37 @@ def test_choosing_runs_to_prune_reads_no_run_whole(tmp_path: Path) -> None:
             f"toy-{k:02d}" for k in range(19, 14, -1)
         ]
         assert done.bytes_after < done.bytes_before
+
+
+def test_a_live_store_locked_past_the_wait_is_not_read_without_its_wal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read-only command falls back to reading the file as immutable (for a read-only file
+    system, where no one writes); after a lock on a live store it read the file without its
+    WAL: the runs there committed missing, without a word."""
+    from assay.core import store_file
+
+    path = tmp_path / "runs.db"
+    RunStore(path).close()  # (its tables in the file itself)
+    writer = RunStore(path, compaction="off")
+    writer.create_run(
+        run_id="live", technique="toy", seed=1, command="x", config={}, model={}, versions={}
+    )
+    writer.checkpoint("live", findings=[_findings(10, 1)], progress={"queries": 10})
+    stale = sqlite3.connect(f"{path.resolve().as_uri()}?immutable=1", uri=True)
+    assert stale.execute("SELECT COUNT(*) FROM runs").fetchone() == (0,)  # (in the WAL only)
+    stale.close()
+    real = sqlite3.connect
+
+    def locked(database: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if "mode=ro" in str(database):
+            raise sqlite3.OperationalError("database is locked")
+        return real(database, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store_file.sqlite3, "connect", locked)
+    with pytest.raises(StoreError, match=r"database is locked .*try again"):
+        RunStore(path, read_only=True)
+    monkeypatch.undo()
+    with RunStore(path, read_only=True) as reader:
+        assert reader.count_findings("live") == 10
+    writer.close()

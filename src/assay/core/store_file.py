@@ -132,6 +132,12 @@ def open_read_only(path: Path) -> sqlite3.Connection:
             last = exc
             if "no such table" in str(exc):
                 raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
+            if "locked" in str(exc) or "busy" in str(exc):  # a live store, writers at work:
+                # read without its WAL (immutable) it would lack their latest runs, silently
+                raise StoreError(
+                    f"{path}: cannot read the run store: {exc} (its writers held it for 30 s); "
+                    "try again"
+                ) from exc
             continue
         if row is not None:
             schema_version(row[0], path)  # (refused when newer than this assay)
