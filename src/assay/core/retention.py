@@ -126,6 +126,7 @@ class Deletion:
     bytes_after: int
     dry_run: bool = False
     skipped: list[tuple[RunRecord, str]] = field(default_factory=list)  # and why
+    note: str | None = None  # (e.g. the space not given back now, and why)
 
     @property
     def findings(self) -> int:
@@ -148,7 +149,7 @@ class Deletion:
             text += f"; skipped (running, or stalled): {', '.join(r.id for r, _ in self.skipped)}"
         if not self.dry_run:
             text += f"; store {self.bytes_before / 1e6:,.1f} MB -> {self.bytes_after / 1e6:,.1f} MB"
-        return text + ">"
+        return text + (f"; {self.note}" if self.note else "") + ">"
 
 
 def status_of(store: RunStore, record: RunRecord, now: float) -> str:
@@ -232,8 +233,7 @@ def named(
 
 def delete(store: RunStore, chosen: Deletion) -> Deletion:
     """Delete the runs of a dry deletion; the deletion done, with the store's size after."""
-    if chosen.runs:
-        store.delete_runs([r.id for r in chosen.runs])
+    note = store.delete_runs([r.id for r in chosen.runs]) if chosen.runs else None
     return Deletion(
         chosen.runs,
         chosen.kept,
@@ -241,6 +241,7 @@ def delete(store: RunStore, chosen: Deletion) -> Deletion:
         _size(store.path),
         False,
         chosen.skipped,
+        note,
     )
 
 

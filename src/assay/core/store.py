@@ -28,7 +28,7 @@ from assay.core.columnar import is_columnar
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
-from assay.core.runlock import RunBusy, RunLock, abandoned, holder
+from assay.core.runlock import RunBusy, RunLock, abandoned, held_runs, holder
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -423,20 +423,27 @@ class RunStore:
         give_back(self._db, checkpoint="TRUNCATE")  # (never past its size before)
         checkpoint_wal(self._db, "TRUNCATE")
 
-    def delete_runs(self, run_ids: Sequence[str]) -> None:
+    def delete_runs(self, run_ids: Sequence[str]) -> str | None:
         """Delete whole runs (their record, findings, tallies and resume state) in one
         transaction, then give their pages back to the file system (``give_back``; a store
         made before incremental vacuum is vacuumed whole), so that nothing of them stays in
         the file.  Each run is claimed first (``claim``): a run another process runs is
-        refused (``UsageError`` naming it) before anything is deleted."""
+        refused (``UsageError`` naming it) before anything is deleted.  Returns a note when
+        the space was not given back: a store made before incremental vacuum while another
+        run writes it (its whole vacuum would hold that run's checkpoints off past their
+        30 s: "database is locked"); the deleted rows are zeroed in the file then."""
         ids = list(dict.fromkeys(run_ids))
         mine = [i for i in ids if i not in self._locks]
+        (mode,) = self._db.execute("PRAGMA auto_vacuum").fetchone()
+        whole = int(mode) == 0  # a store from before incremental vacuum
         try:
             for run_id in ids:
                 self.claim(run_id)
             for run_id in ids:
                 self._stop_compaction(run_id, abandon=True)
             marks = ", ".join("?" * len(ids))
+            if whole:  # (in case it cannot be vacuumed now: nothing of them left readable)
+                self._db.execute("PRAGMA secure_delete=ON")
             with self._tx():
                 for table in ("findings", "state", "tallies", "runs"):
                     col = "id" if table == "runs" else "run_id"
@@ -444,9 +451,16 @@ class RunStore:
         finally:
             for run_id in mine:
                 self._release(run_id)
+            self._db.execute(f"PRAGMA secure_delete={SECURE_DELETE}")
+        running = [r for r in held_runs(self.path) if r not in self._locks]
         try:
-            (mode,) = self._db.execute("PRAGMA auto_vacuum").fetchone()
-            if int(mode) == 0:  # a store from before incremental vacuum: rewrite it whole
+            if whole and running:
+                return (
+                    f"the space was not given back: this store was made before incremental "
+                    f"vacuum and must be rewritten whole, which would hold off run "
+                    f"{running[0]} (running now); prune again when no run is running"
+                )
+            if whole:  # rewritten whole, and incremental from then on
                 self._db.execute("VACUUM")
             else:
                 give_back(self._db, checkpoint="TRUNCATE")
@@ -455,6 +469,7 @@ class RunStore:
             raise StoreError(
                 f"{self.path}: the runs were deleted, but their space was not given back: {exc}"
             ) from exc
+        return None
 
     def _checkpoint(
         self,
