@@ -31,7 +31,8 @@ from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
 from assay.core.clock import entered, process_started
 from assay.core.redact import redact_text
-from assay.core.store import close_open_stores
+from assay.core.store import DEFAULT_STORE, close_open_stores
+from assay.core.store_file import damage_hint
 from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
 
 use_options_panel()  # every name of an option shown whole, in one column (cli.helpstyle)
@@ -105,8 +106,12 @@ def guarded(fn: F) -> F:
                 out.note("Findings made before the failure stay in the store.")
             raise fail(EXIT_MODEL, "model_error", redact_text(str(exc))) from None
         except (StoreError, sqlite3.Error) as exc:
-            out.error(f"the run store failed: {redact_text(str(exc))}")
-            raise fail(EXIT_STORE, "store_error", redact_text(str(exc))) from None
+            text = redact_text(str(exc))
+            if isinstance(exc, sqlite3.Error):  # (read past opening: which file, what to do)
+                where = kwargs.get("store") or DEFAULT_STORE
+                text = f"{where}: {text}{damage_hint(where, text)}"
+            out.error(f"the run store failed: {text}")
+            raise fail(EXIT_STORE, "store_error", text) from None
         except ClusterError as exc:  # exit 2 as documented; a JSON or JUnit reader told it apart
             out.error(redact_text(str(exc)))
             raise fail(EXIT_USAGE, "cluster_error", redact_text(str(exc))) from None

@@ -66,6 +66,7 @@ def _tell(
                 "skipped": [{"id": r.id, "why": why} for r, why in done.skipped],
                 "bytes_before": done.bytes_before,
                 "bytes_after": done.bytes_after,
+                "note": done.note,
             }
         )
         return
@@ -85,6 +86,8 @@ def _tell(
             f"deleted {runs}; {done.kept:,} kept; the store is {_mb(done.bytes_after)}, "
             f"was {_mb(done.bytes_before)}"
         )
+        if done.note:
+            out.note(f"note: {done.note}")
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:

@@ -120,12 +120,13 @@ class Policy:
 class Deletion:
     """What a deletion did (or, dry, would do)."""
 
-    runs: list[RunRecord]
+    runs: list[RunRecord]  # (prune: brief records, see ``RunStore.list_runs``)
     kept: int  # runs left in the store
     bytes_before: int
     bytes_after: int
     dry_run: bool = False
     skipped: list[tuple[RunRecord, str]] = field(default_factory=list)  # and why
+    note: str | None = None  # (e.g. the space not given back now, and why)
 
     @property
     def findings(self) -> int:
@@ -148,7 +149,7 @@ class Deletion:
             text += f"; skipped (running, or stalled): {', '.join(r.id for r, _ in self.skipped)}"
         if not self.dry_run:
             text += f"; store {self.bytes_before / 1e6:,.1f} MB -> {self.bytes_after / 1e6:,.1f} MB"
-        return text + ">"
+        return text + (f"; {self.note}" if self.note else "") + ">"
 
 
 def status_of(store: RunStore, record: RunRecord, now: float) -> str:
@@ -177,7 +178,7 @@ def select(store: RunStore, policy: Policy, *, now: float | None = None) -> Dele
     """The runs ``policy`` selects (a dry deletion: nothing deleted yet), newest first; runs
     it would select that still run are listed in ``skipped`` with why."""
     now = time.time() if now is None else now
-    records = store.list_runs(limit=-1)  # newest first
+    records = store.list_runs(limit=-1, brief=True)  # newest first
     chosen: list[RunRecord] = []
     skipped: list[tuple[RunRecord, str]] = []
     for rank, r in enumerate(records):
@@ -226,14 +227,13 @@ def named(
             )
         records[r.id] = r
     size = _size(store.path)
-    total = len(store.list_runs(limit=-1))
+    total = len(store.list_runs(limit=-1, brief=True))
     return Deletion(list(records.values()), total - len(records), size, size, True)
 
 
 def delete(store: RunStore, chosen: Deletion) -> Deletion:
     """Delete the runs of a dry deletion; the deletion done, with the store's size after."""
-    if chosen.runs:
-        store.delete_runs([r.id for r in chosen.runs])
+    note = store.delete_runs([r.id for r in chosen.runs]) if chosen.runs else None
     return Deletion(
         chosen.runs,
         chosen.kept,
@@ -241,6 +241,7 @@ def delete(store: RunStore, chosen: Deletion) -> Deletion:
         _size(store.path),
         False,
         chosen.skipped,
+        note,
     )
 
 

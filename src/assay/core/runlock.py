@@ -26,7 +26,7 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RunBusy", "RunLock", "abandoned", "holder", "lock_path"]
+__all__ = ["RunBusy", "RunLock", "abandoned", "held_runs", "holder", "lock_path"]
 
 _HELD: weakref.WeakSet[RunLock] = weakref.WeakSet()
 
@@ -169,6 +169,15 @@ def holder(store: str | os.PathLike[str], run_id: str) -> str | None:
     run is not running anywhere, whatever its stored status says), or it cannot be told."""
     held = _probe(store, run_id)
     return held if isinstance(held, str) else None
+
+
+def held_runs(store: str | os.PathLike[str]) -> list[str]:
+    """The runs of the store whose lock a process holds now (this one's included)."""
+    try:
+        names = sorted(p.stem for p in lock_path(store, "-").parent.glob("*.lock"))
+    except OSError:
+        return []
+    return [n for n in names if isinstance(_probe(store, n), str)]
 
 
 def abandoned(store: str | os.PathLike[str], run_id: str) -> bool:

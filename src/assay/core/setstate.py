@@ -48,6 +48,7 @@ __all__ = [
     "FRESH",
     "Compactor",
     "Job",
+    "checkpoint_wal",
     "compact",
     "decode_set",
     "encode_set",
@@ -238,7 +239,8 @@ def give_back(db: sqlite3.Connection, *, checkpoint: str = "PASSIVE") -> None:
     through the WAL whole, and the store (file and WAL) grew by what was deleted before
     shrinking (a 380 MB resume state took a 10-minute run's store to 705 MB).
     ``checkpoint``: PASSIVE never waits (a checkpointed WAL is written again from its
-    start); TRUNCATE, for a run's end, waits for readers and empties the file."""
+    start); TRUNCATE, for a run's end, empties the file when no one reads it
+    (``checkpoint_wal``)."""
     before = None
     while True:
         (free,) = db.execute("PRAGMA freelist_count").fetchone()
@@ -247,7 +249,30 @@ def give_back(db: sqlite3.Connection, *, checkpoint: str = "PASSIVE") -> None:
         before = free
         # executescript runs the pragma to completion (execute would free one page)
         db.executescript(f"PRAGMA incremental_vacuum({VACUUM_STEP});")
-        db.execute(f"PRAGMA wal_checkpoint({checkpoint})").fetchall()
+        checkpoint_wal(db, checkpoint)
+
+
+TRUNCATE_WAIT_MS = 250
+"""How long a TRUNCATE checkpoint waits for the other connections' readers and writer."""
+
+
+def checkpoint_wal(db: sqlite3.Connection, mode: str = "PASSIVE") -> None:
+    """Copy the WAL into the store (``mode`` PASSIVE: what no reader needs, never waiting;
+    TRUNCATE: all of it, then empty the file).  TRUNCATE waits at most ``TRUNCATE_WAIT_MS``
+    for other connections, then does what PASSIVE does: while it waits SQLite holds off
+    every other writer, and on a store that CI jobs share (a run reading, another
+    checkpointing) the wait took the connection's whole busy timeout, 30 s, so that another
+    run's checkpoint, which waits as long, failed with "database is locked" (exit 4, the run
+    stalled) while ``assay prune`` gave back the space of the runs it deleted."""
+    if mode != "TRUNCATE":
+        db.execute(f"PRAGMA wal_checkpoint({mode})").fetchall()
+        return
+    (patience,) = db.execute("PRAGMA busy_timeout").fetchone()
+    db.execute(f"PRAGMA busy_timeout={TRUNCATE_WAIT_MS}")
+    try:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+    finally:
+        db.execute(f"PRAGMA busy_timeout={int(patience)}")
 
 
 class Compactor:

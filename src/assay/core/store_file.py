@@ -14,6 +14,7 @@ from assay.errors import StoreError
 __all__ = [
     "SCHEMA_VERSION",
     "Transaction",
+    "damage_hint",
     "identity",
     "open_read_only",
     "refuse_foreign",
@@ -35,6 +36,21 @@ def identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino) if st.st_ino else None
 
 
+_DAMAGED = ("malformed", "not a database", "file is encrypted")
+
+
+def damage_hint(path: Path | str, text: str) -> str:
+    """What to do about a store SQLite finds damaged (``text``, its error): a CI cache
+    restored cut short, a file overwritten; empty for any other error."""
+    if not any(d in text.lower() for d in _DAMAGED):
+        return ""
+    return (
+        f"; the file is damaged (cut short, or overwritten), and assay neither reads nor writes "
+        f"it: move it aside (mv '{path}' '{path}.damaged') and the next run makes a new store "
+        "there, or give another --store"
+    )
+
+
 def why_not_writable(path: Path) -> str:
     """A hint when the store or its folder cannot be written (a read-only file, folder or
     file system: SQLite says only that it is 'unable to open database file')."""
@@ -51,14 +67,21 @@ def why_not_writable(path: Path) -> str:
 
 def schema_version(value: Any, path: Path) -> int:
     """The store's schema version, from its ``meta`` row (a ``StoreError`` when it is not
-    a number: a store damaged, or written by something else)."""
+    a number: a store damaged, or written by something else; or when it is newer than this
+    assay understands)."""
     try:
-        return int(value)
+        version = int(value)
     except (TypeError, ValueError):
         raise StoreError(
             f"{path}: its schema version is {value!r}, not a number: the file was damaged "
             "or written by something other than assay"
         ) from None
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: store schema {value} is newer than this assay understands "
+            f"({SCHEMA_VERSION}); it was left as it is: upgrade assay, or give another --store"
+        )
+    return version
 
 
 _OURS = {"meta", "runs", "findings", "state", "tallies"}
@@ -66,7 +89,8 @@ _OURS = {"meta", "runs", "findings", "state", "tallies"}
 
 def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
     """A ``StoreError`` when ``path`` is a SQLite database of something else (tables, but
-    not assay's): it is left as it was, never given assay's tables nor switched to WAL."""
+    not assay's), or a store of a newer assay (or of a schema version that is not a number):
+    it is left as it was, never given assay's tables nor switched to WAL."""
     names = {
         str(r[0])
         for r in db.execute(
@@ -80,6 +104,12 @@ def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
             f"{path}: a SQLite database, but not an assay run store (its tables: {shown}); "
             "it was left as it is: give another --store"
         )
+    if "meta" in names:  # a store of a newer assay is read before anything is written to it:
+        # its tables (renamed or dropped by that schema) were made again, and its journal
+        # switched to WAL, before the refusal
+        row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is not None:
+            schema_version(row[0], path)
 
 
 def open_read_only(path: Path) -> sqlite3.Connection:
@@ -102,14 +132,19 @@ def open_read_only(path: Path) -> sqlite3.Connection:
             last = exc
             if "no such table" in str(exc):
                 raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
+            if "locked" in str(exc) or "busy" in str(exc):  # a live store, writers at work:
+                # read without its WAL (immutable) it would lack their latest runs, silently
+                raise StoreError(
+                    f"{path}: cannot read the run store: {exc} (its writers held it for 30 s); "
+                    "try again"
+                ) from exc
             continue
-        if row is not None and schema_version(row[0], path) > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: store schema {row[0]} is newer than this assay understands "
-                f"({SCHEMA_VERSION}); upgrade assay"
-            )
+        if row is not None:
+            schema_version(row[0], path)  # (refused when newer than this assay)
         return db
-    raise StoreError(f"{path}: cannot open the run store to read it: {last}")
+    raise StoreError(
+        f"{path}: cannot open the run store to read it: {last}{damage_hint(path, str(last))}"
+    )
 
 
 class Transaction:
@@ -150,4 +185,12 @@ class Transaction:
             hint = "; free some space, then continue the run with assay resume RUN_ID"
         elif "readonly" in text or "read-only" in text:
             hint = "; the store cannot be written (read-only file or filesystem): pass --store"
+        elif "disk i/o error" in text.lower():  # (SQLite says no more of why)
+            hint = (
+                "; the file system refused the write: a limit on file sizes (ulimit -f), a "
+                "network file system gone, a failing disk; once fixed, continue the run with "
+                "assay resume RUN_ID"
+            )
+        else:
+            hint = damage_hint(self.path, text)
         return StoreError(f"{self.path}: writing the run store failed: {text}{hint}")

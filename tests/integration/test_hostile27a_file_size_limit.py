@@ -1,0 +1,53 @@
+"""hostile27a: a CI job whose file size limit (ulimit -f) the store reaches: SQLite says
+only "disk I/O error"; the error says what it may be and how to go on (exit 4), and the run
+resumes to the findings of a run never stopped."""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+
+
+def _assay(*args: str, limit: int | None = None) -> subprocess.CompletedProcess[str]:
+    def limited() -> None:
+        if limit is not None:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {**os.environ, "PYTHONPATH": str(SRC), "ASSAY_CHECKPOINT_SECONDS": "0.2"}
+    return subprocess.run(
+        [sys.executable, "-m", "assay", *args], capture_output=True, text=True, env=env,
+        preexec_fn=limited, timeout=300,
+    )  # fmt: skip
+
+
+@pytest.mark.skipif(not hasattr(resource, "RLIMIT_FSIZE"), reason="POSIX file size limits")
+def test_a_file_size_limit_is_named_and_the_run_resumes(tmp_path: Path) -> None:
+    store = tmp_path / "runs.db"
+    run = ["fairness", "--dataset", "adult", "--protected", "sex", "--max-queries", "400000"]
+    run += ["--seed", "4", "--keep-findings", "all", "--optimize", "time", "-q"]
+    cut = _assay(*run, "--store", str(store), limit=1_500_000)
+    assert cut.returncode == 4, cut.stderr
+    said = " ".join(cut.stderr.split())
+    assert "disk I/O error" in said and "ulimit -f" in said and "assay resume" in said, said
+    resumed = _assay("resume", _only_run(store), "--store", str(store), "-q")
+    clean = _assay(*run, "--store", str(tmp_path / "clean.db"))
+    assert (resumed.returncode, clean.returncode) == (1, 1), resumed.stderr[-800:]
+    assert _found(store) == _found(tmp_path / "clean.db") > 0
+
+
+def _only_run(store: Path) -> str:
+    (made,) = json.loads(_assay("runs", "--store", str(store), "--json").stdout)["runs"]
+    return str(made["id"])
+
+
+def _found(store: Path) -> int:
+    doc = json.loads(_assay("report", _only_run(store), "--store", str(store), "--json").stdout)
+    return int(doc["findings"]["total"])
