@@ -50,15 +50,26 @@ class RunInterrupted(KeyboardInterrupt):
     ran out): left at its last checkpoint, status ``interrupted``; names the run so that the
     command line can finish it as a stopped run (its reports, its resume line)."""
 
-    def __init__(self, run_id: str, store: str | None = None) -> None:
+    def __init__(
+        self, run_id: str, store: str | None = None, *, ended: str | None = None, why: str = ""
+    ) -> None:
         # what a notebook shows under the traceback: the run, that nothing found is lost,
-        # and how to go on
+        # and how to go on.  ``ended``: the status of a run interrupted after its search had
+        # ended (nothing to resume: it keeps that status); ``why``: what it then lacks
         where = f", store={store!r}" if store else ""
-        super().__init__(
-            f"run {run_id} was interrupted; its findings so far are stored; continue it with "
-            f"assay.resume_run({run_id!r}{where})"
-        )
+        if ended is None:
+            said = (
+                f"run {run_id} was interrupted; its findings so far are stored; continue it "
+                f"with assay.resume_run({run_id!r}{where})"
+            )
+        else:
+            said = f"run {run_id} was interrupted after it had ended ({ended}); " + (
+                why or "its findings and verdict are stored"
+            )
+        super().__init__(said)
         self.run_id = run_id
+        self.ended = ended
+        self.why = why
 
 
 class Search(Protocol):

@@ -19,6 +19,7 @@ from typing import Any
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
+from assay.core.interrupted import left_interrupted
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
@@ -75,7 +76,15 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
     error or a model failure is never 'completed'), then goes on up to the caller."""
     try:
         yield
-    except (UsageError, KeyboardInterrupt, BudgetExhausted, StoreError):
+    except KeyboardInterrupt as exc:
+        # (outside the search's checkpoints: its checks, its answer, its retraining) left as
+        # the command line leaves it, and raised on naming the run
+        try:
+            stopped = left_interrupted(store, run_id)
+        except Exception:  # the store failed too: the interrupt as it came
+            raise exc from None
+        raise stopped from None
+    except (UsageError, BudgetExhausted, StoreError):
         raise  # (a store that failed stays at its last checkpoint, resumable)
     except BaseException as exc:
         message = str(exc) or type(exc).__name__

@@ -1,0 +1,115 @@
+"""hostile27b (twenty-sixth session): a fairness run interrupted through the API outside its
+search's checkpoints (a Ctrl-C or a notebook's "interrupt kernel" while its determinism
+checks or its answer ran).  It raised a bare ``KeyboardInterrupt`` naming nothing, and left
+the run ``running`` in the store for good (``assay runs`` showed it running, ``prune`` never
+deleted it); interrupted in the answer after its search, the run stayed ``completed`` without
+its answer, a run that ``assay report`` could read as a pass.  The command line already left
+both as they should be (``cli.reporting.finish_interrupted``); the API now does the same.
+
+The interrupt is raised from the progress callback at the phase named: the main thread gets
+the ``KeyboardInterrupt`` exactly where a Ctrl-C's default handler would raise it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import assay
+from assay.core.outcome import not_a_pass
+from assay.core.run import RunInterrupted
+
+
+def _frame(n: int = 300) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "age": rng.integers(18, 80, n),
+            "sex": rng.choice(["F", "M"], n),
+            "hours": rng.integers(1, 80, n),
+        }
+    )
+
+
+def _by_sex(rows: Any) -> np.ndarray:
+    """Discriminates: men over 50 are favoured."""
+    x = pd.DataFrame(rows, columns=["age", "sex", "hours"])
+    men = x["sex"].to_numpy() == "M"
+    return ((x["hours"].to_numpy(float) > 40) | (men & (x["age"].to_numpy(float) > 50))).astype(int)
+
+
+def _fair(rows: Any) -> np.ndarray:
+    """Reads no protected attribute: nothing to find."""
+    x = pd.DataFrame(rows, columns=["age", "sex", "hours"])
+    return (x["hours"].to_numpy(float) > 40).astype(int)
+
+
+class _InterruptAt:
+    """A progress callback that raises ``KeyboardInterrupt`` when the phase ``name`` starts
+    (``after_search``: only once the search has shown progress)."""
+
+    def __init__(self, name: str, *, after_search: bool = False) -> None:
+        self.name = name
+        self.after_search = after_search
+        self.searched = False
+
+    def __call__(self, p: dict[str, Any]) -> None:
+        if p.get("phase") == "search":
+            self.searched = True
+        if p.get("phase") == self.name and (self.searched or not self.after_search):
+            raise KeyboardInterrupt
+
+
+def test_interrupted_in_its_checks_before_the_search_the_run_is_resumable(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "runs.db"
+    frame = _frame()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        assay.check_fairness(
+            _by_sex,
+            data=frame,
+            protected=["sex"],
+            max_queries=3_000,
+            seed=1,
+            store=store,
+            on_progress=_InterruptAt("checks"),
+        )
+    assert isinstance(caught.value, RunInterrupted)  # names the run, as the search's does
+    run_id = caught.value.run_id
+    assert "assay.resume_run(" in str(caught.value) and run_id in str(caught.value)
+    with assay.RunStore(store, read_only=True) as s:
+        assert s.get_run(run_id).status == "interrupted"  # not 'running' for good
+    resumed = assay.resume_run(run_id, store=store, model=_by_sex, data=frame)
+    assert resumed.status in ("completed", "budget_exhausted")
+    assert resumed.n_findings > 0
+
+
+def test_interrupted_in_its_answer_after_the_search_the_run_is_never_a_pass(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "runs.db"
+    with pytest.raises(KeyboardInterrupt) as caught:
+        assay.check_fairness(
+            _fair,
+            data=_frame(),
+            protected=["sex"],
+            max_queries=3_000,
+            seed=1,
+            store=store,
+            on_progress=_InterruptAt("answer", after_search=True),
+        )
+    assert isinstance(caught.value, RunInterrupted)
+    assert caught.value.ended == "completed"
+    assert "resume_run" not in str(caught.value)  # an ended run is not resumed
+    assert "answer" in str(caught.value)
+    with assay.RunStore(store, read_only=True) as s:
+        record = s.get_run(caught.value.run_id)
+    assert record.status == "completed" and record.n_findings == 0
+    assert "verdict" not in record.summary
+    # nothing found, and the answer never computed: not everything was tested, never a pass
+    assert not_a_pass(record.summary) is not None
