@@ -12,6 +12,9 @@ the ``KeyboardInterrupt`` exactly where a Ctrl-C's default handler would raise i
 
 from __future__ import annotations
 
+import os
+import signal
+import time
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +116,71 @@ def test_interrupted_in_its_answer_after_the_search_the_run_is_never_a_pass(
     assert "verdict" not in record.summary
     # nothing found, and the answer never computed: not everything was tested, never a pass
     assert not_a_pass(record.summary) is not None
+
+
+def _negation_blind(batch: list[str]) -> list[str]:
+    return ["pos" if "good" in s or "great" in s else "neg" for s in batch]
+
+
+def _negation_aware(batch: list[str]) -> list[str]:
+    return ["pos" if ("good" in s or "great" in s) and "not" not in s else "neg" for s in batch]
+
+
+def test_a_text_run_interrupted_in_its_checks_before_the_search_is_resumable(
+    tmp_path: Path,
+) -> None:
+    store = tmp_path / "runs.db"
+    models = [_negation_blind, _negation_aware]
+    with pytest.raises(KeyboardInterrupt) as caught:
+        assay.check_text(
+            models,
+            grammar="builtin:reviews",
+            max_queries=2_000,
+            seed=1,
+            store=store,
+            on_progress=_InterruptAt("checks"),
+        )
+    assert isinstance(caught.value, RunInterrupted)
+    run_id = caught.value.run_id
+    with assay.RunStore(store, read_only=True) as s:
+        assert s.get_run(run_id).status == "interrupted"
+    resumed = assay.resume_run(run_id, store=store, model=models)
+    assert resumed.status in ("completed", "budget_exhausted") and resumed.n_findings > 0
+
+
+def test_a_backdoor_scan_interrupted_by_a_ctrl_c_in_its_checks_is_resumable(
+    tmp_path: Path,
+) -> None:
+    """The real thing: SIGINT to the process (as a terminal's Ctrl-C and a notebook's
+    "interrupt kernel" send it) while the determinism check before the scan waits for the
+    model, whose calls run off the main thread."""
+    armed: list[bool] = []
+
+    def brightness(x: np.ndarray) -> np.ndarray:
+        if armed and armed.pop():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.5)  # still answering when the main thread gets the interrupt
+        return (np.asarray(x).reshape(len(x), -1).mean(axis=1) > 0.5).astype(int)
+
+    brightness.classes_ = [0, 1]  # type: ignore[attr-defined]
+    rng = np.random.default_rng(3)
+    images, clean = rng.random((4, 8, 8)), rng.random((12, 8, 8))
+    store = tmp_path / "runs.db"
+    with pytest.raises(KeyboardInterrupt) as caught:
+        assay.check_backdoor(
+            brightness,
+            images=images,
+            clean=clean,
+            input_shape="8,8",
+            max_queries=2_000,
+            seed=1,
+            store=store,
+            on_start=lambda *_: armed.append(True),  # the run exists: its next call is the check
+        )
+    assert isinstance(caught.value, RunInterrupted)
+    with assay.RunStore(store, read_only=True) as s:
+        assert s.get_run(caught.value.run_id).status == "interrupted"
+    resumed = assay.resume_run(
+        caught.value.run_id, store=store, model=brightness, images=images, clean=clean
+    )
+    assert resumed.status in ("completed", "budget_exhausted")

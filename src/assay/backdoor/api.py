@@ -31,6 +31,7 @@ from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_
 from assay.core.budget import check_budget, time_after_loading
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.interrupted import interrupts_left
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
@@ -188,41 +189,42 @@ def check_backdoor(
         versions=versions(),
         keep_findings=keep,
     )
-    if on_start is not None:
-        on_start(run_id, seed, command)
-    t_check = time.monotonic()
-    check = check_steadiness(
-        the_setup.model,
-        the_setup.test.clean if the_setup.test.clean is not None else the_setup.test.images,
-        enabled=determinism_check,
-        max_queries=max_queries,
-        call_timeout=call_timeout,
-        max_time=None if engine_time is None else 0.1 * engine_time,
-    )
-    the_store.set_budget(run_id, determinism_probe=check)  # a resume reports it, asks no more
-    if engine_time is not None:
-        engine_time = max(engine_time - (time.monotonic() - t_check), 1e-3)
-    outcome = _execute(
-        the_setup,
-        execution,
-        store=the_store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=scan_budget(max_queries, check),
-        max_time=engine_time,
-        call_timeout=call_timeout,
-        on_progress=on_progress,
-    )
-    record_steadiness(the_store, outcome.run_id, check)
-    # images per wall-clock second of the whole run (loading included), beside the mean
-    # seconds each image's own scan took
-    record_wall_clock(
-        the_store,
-        outcome.run_id,
-        time.monotonic() - started,
-        counted="images scanned",
-        rate="images per second (wall clock)",
-    )
-    return _result(
-        the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
-    )
+    with interrupts_left(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+        if on_start is not None:
+            on_start(run_id, seed, command)
+        t_check = time.monotonic()
+        check = check_steadiness(
+            the_setup.model,
+            the_setup.test.clean if the_setup.test.clean is not None else the_setup.test.images,
+            enabled=determinism_check,
+            max_queries=max_queries,
+            call_timeout=call_timeout,
+            max_time=None if engine_time is None else 0.1 * engine_time,
+        )
+        the_store.set_budget(run_id, determinism_probe=check)  # a resume reports it, asks no more
+        if engine_time is not None:
+            engine_time = max(engine_time - (time.monotonic() - t_check), 1e-3)
+        outcome = _execute(
+            the_setup,
+            execution,
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=scan_budget(max_queries, check),
+            max_time=engine_time,
+            call_timeout=call_timeout,
+            on_progress=on_progress,
+        )
+        record_steadiness(the_store, outcome.run_id, check)
+        # images per wall-clock second of the whole run (loading included), beside the mean
+        # seconds each image's own scan took
+        record_wall_clock(
+            the_store,
+            outcome.run_id,
+            time.monotonic() - started,
+            counted="images scanned",
+            rate="images per second (wall clock)",
+        )
+        return _result(
+            the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
+        )

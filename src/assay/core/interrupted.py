@@ -14,13 +14,14 @@ embeds assay stops as it would on any Ctrl-C.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from assay.core.run import RunInterrupted
 from assay.core.store import ENDED, RunStore
 
-__all__ = ["left_interrupted", "missing_answer"]
+__all__ = ["interrupts_left", "left_interrupted", "missing_answer", "raised_for"]
 
 
 def missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
@@ -54,3 +55,22 @@ def left_interrupted(store: RunStore, run_id: str) -> RunInterrupted:
             store.checkpoint(run_id, summary={**record.summary, "incomplete_reason": missing})
         return RunInterrupted(run_id, where, ended=record.status, why=missing)
     return RunInterrupted(run_id, where)
+
+
+def raised_for(exc: KeyboardInterrupt, store: RunStore, run_id: str) -> KeyboardInterrupt:
+    """What to raise in place of the interrupt ``exc`` of the run ``run_id``, once it is left
+    as above (``exc`` itself when the store cannot be written either)."""
+    try:
+        return left_interrupted(store, run_id)
+    except Exception:  # the store failed too: the interrupt as it came
+        return exc
+
+
+@contextmanager
+def interrupts_left(store: RunStore, run_id: str) -> Iterator[None]:
+    """Around the API's work on a run that exists: an interrupt inside leaves the run as
+    above and goes on as ``RunInterrupted``."""
+    try:
+        yield
+    except KeyboardInterrupt as exc:
+        raise raised_for(exc, store, run_id) from None

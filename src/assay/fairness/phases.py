@@ -19,7 +19,7 @@ from typing import Any
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
-from assay.core.interrupted import left_interrupted
+from assay.core.interrupted import raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
@@ -79,11 +79,7 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
     except KeyboardInterrupt as exc:
         # (outside the search's checkpoints: its checks, its answer, its retraining) left as
         # the command line leaves it, and raised on naming the run
-        try:
-            stopped = left_interrupted(store, run_id)
-        except Exception:  # the store failed too: the interrupt as it came
-            raise exc from None
-        raise stopped from None
+        raise raised_for(exc, store, run_id) from None
     except (UsageError, BudgetExhausted, StoreError):
         raise  # (a store that failed stays at its last checkpoint, resumable)
     except BaseException as exc:

@@ -37,6 +37,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import check_fingerprints
+from assay.core.interrupted import interrupts_left
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
@@ -201,24 +202,25 @@ def check_text(
         versions=versions(),
         keep_findings=keep,
     )
-    if on_start is not None:
-        on_start(run_id, seed, command)
-    outcome = run_session(
-        the_setup,
-        execution,
-        checks=bool(determinism_check),
-        loading=loading,
-        store=the_store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=max_queries,
-        max_time=engine_time,
-        call_timeout=call_timeout,
-        on_progress=on_progress,
-        started=started,
-    )
-    record_rates(the_store, outcome, time.monotonic() - started)
-    return _result(the_store, outcome, seed, command)
+    with interrupts_left(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+        if on_start is not None:
+            on_start(run_id, seed, command)
+        outcome = run_session(
+            the_setup,
+            execution,
+            checks=bool(determinism_check),
+            loading=loading,
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=max_queries,
+            max_time=engine_time,
+            call_timeout=call_timeout,
+            on_progress=on_progress,
+            started=started,
+        )
+        record_rates(the_store, outcome, time.monotonic() - started)
+        return _result(the_store, outcome, seed, command)
 
 
 def _refuse_loading_beyond(max_queries: int | None, loading: int, units: int | None) -> None:
@@ -281,30 +283,31 @@ def resume_text(
     # sessions, and said in its summary
     again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
     the_store.set_budget(record.id, loading_again=again)
-    the_store.checkpoint(record.id, status="running")
-    outcome = run_session(
-        the_setup,
-        record.config.get("execution"),
-        checks=bool(record.config.get("determinism_check", True)),
-        # a run stored before the checks counted within the budget resumes as it began
-        counted="determinism_check" in record.config,
-        loading=int(budget.get("loading_queries") or 0),
-        resumed_loading=again,
-        # as the run began: a variable that turned its checks off (and so gave its search the
-        # whole budget) at its start, set or not now, decides its resume too
-        recheck_env=recheck_at_start(record.config),
-        store=the_store,
-        run_id=record.id,
-        seed=record.seed,
-        max_queries=budget.get("max_queries"),
-        max_time=budget.get("max_time"),
-        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
-        resume=True,
-        on_progress=on_progress,
-        started=started,
-        before=before,
-    )
-    # per wall-clock second from the run's start: the earlier sessions' and this one's,
-    # its loading included (as a run that was never stopped counts its own)
-    record_rates(the_store, outcome, before + time.monotonic() - started)
-    return _result(the_store, outcome, record.seed, record.command)
+    with interrupts_left(the_store, record.id):
+        the_store.checkpoint(record.id, status="running")
+        outcome = run_session(
+            the_setup,
+            record.config.get("execution"),
+            checks=bool(record.config.get("determinism_check", True)),
+            # a run stored before the checks counted within the budget resumes as it began
+            counted="determinism_check" in record.config,
+            loading=int(budget.get("loading_queries") or 0),
+            resumed_loading=again,
+            # as the run began: a variable that turned its checks off (and so gave its search the
+            # whole budget) at its start, set or not now, decides its resume too
+            recheck_env=recheck_at_start(record.config),
+            store=the_store,
+            run_id=record.id,
+            seed=record.seed,
+            max_queries=budget.get("max_queries"),
+            max_time=budget.get("max_time"),
+            call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+            resume=True,
+            on_progress=on_progress,
+            started=started,
+            before=before,
+        )
+        # per wall-clock second from the run's start: the earlier sessions' and this one's,
+        # its loading included (as a run that was never stopped counts its own)
+        record_rates(the_store, outcome, before + time.monotonic() - started)
+        return _result(the_store, outcome, record.seed, record.command)
