@@ -23,7 +23,7 @@ from assay.core.budget import check_budget
 from assay.core.clock import clocked
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
-from assay.core.store import DEFAULT_STORE, ENDED, RunStore
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.errors import UsageError
 from assay.fairness.api import (
     FairnessResult,
@@ -91,7 +91,7 @@ def resume_run(
     """
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
     the_store.claim(the_store.get_run(run_id).id)

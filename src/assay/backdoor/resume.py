@@ -24,7 +24,7 @@ from assay.core.interrupted import interrupts_left
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
-from assay.core.store import DEFAULT_STORE, RunRecord, RunStore
+from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, run_store
 from assay.errors import UsageError
 
 __all__ = ["replay_backdoor_run", "resume_backdoor", "setup_from_record"]
@@ -121,7 +121,7 @@ def resume_backdoor(
     takes them again (assay does not store them; they must be the same)."""
     del overlap  # calls are inline (each round depends on the previous answers)
     started = call_started()  # the call's (core.clock)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(

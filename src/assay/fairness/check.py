@@ -20,7 +20,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -193,7 +193,7 @@ def check_fairness(
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     run_id = new_run_id("fairness")
     shown = {
         "max_queries": max_queries,

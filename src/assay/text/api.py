@@ -43,7 +43,7 @@ from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
 from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -160,7 +160,7 @@ def check_text(
     _refuse_loading_beyond(max_queries, loading, execution.get("units"))
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     run_id = new_run_id("text")
     shown = {
         "max_queries": max_queries,
@@ -265,7 +265,7 @@ def resume_text(
     a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     del overlap  # text runs call the classifiers inline
     started = call_started()  # the call's (core.clock)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
