@@ -23,21 +23,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hostile27b_models import by_sex, negation_aware, negation_blind, people
 
 import assay
 
 
-def _negation_blind(batch: list[str]) -> list[str]:
-    return ["pos" if "good" in s or "great" in s else "neg" for s in batch]
-
-
-def _negation_aware(batch: list[str]) -> list[str]:
-    return ["pos" if ("good" in s or "great" in s) and "not" not in s else "neg" for s in batch]
-
-
 def _text_run(store: str) -> tuple[str, int, dict[str, Any], list[str]]:
     result = assay.check_text(
-        [_negation_blind, _negation_aware],
+        [negation_blind, negation_aware],
         grammar="builtin:reviews",
         max_queries=2_000,
         seed=1,
@@ -57,34 +50,17 @@ def test_a_text_run_in_a_pool_worker_answers_on_a_thread(tmp_path: Path) -> None
     assert (n, found) == (here[1], here[3]) and n > 0
 
 
-def _frame(n: int = 2_000) -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    return pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "sex": rng.choice(["F", "M"], n),
-            "hours": rng.integers(1, 80, n),
-        }
-    )
-
-
-def _by_sex(rows: Any) -> np.ndarray:
-    x = pd.DataFrame(rows, columns=["age", "sex", "hours"])
-    men = x["sex"].to_numpy() == "M"
-    return ((x["hours"].to_numpy(float) > 40) | (men & (x["age"].to_numpy(float) > 50))).astype(int)
-
-
 def _runs(store: Any, frame: pd.DataFrame) -> list[Callable[[], Any]]:
     """Two fairness and two text runs into ``store`` (a path, or one RunStore for all)."""
 
     def fairness(seed: int) -> Any:
         return assay.check_fairness(
-            _by_sex, data=frame, protected=["sex"], max_queries=60_000, seed=seed, store=store
+            by_sex, data=frame, protected=["sex"], max_queries=60_000, seed=seed, store=store
         )
 
     def text(seed: int) -> Any:
         return assay.check_text(
-            [_negation_blind, _negation_aware],
+            [negation_blind, negation_aware],
             grammar="builtin:reviews",
             max_queries=8_000,
             seed=seed,
@@ -102,7 +78,7 @@ def test_runs_in_threads_share_one_run_store(
     ("cannot start a transaction within a transaction": runs failed and were left running,
     one created run rolled back with another's transaction, gone from the store)."""
     monkeypatch.setenv("ASSAY_CHECKPOINT_SECONDS", "0.01")  # many checkpoints to collide
-    frame = _frame()
+    frame = people(2_000)
     alone = [run() for run in _runs(tmp_path / "alone.db", frame)]
     shared = assay.RunStore(tmp_path / "shared.db")
     try:
@@ -123,7 +99,7 @@ def test_two_threads_never_resume_one_run_at_once(tmp_path: Path) -> None:
     both were let through and ran the same search twice into one store (1,506 and 1,160
     findings where an uninterrupted run finds 1,160).  The second is refused, naming the
     thread that runs it; the run then ends with the findings of an uninterrupted run."""
-    store, frame = tmp_path / "runs.db", _frame()
+    store, frame = tmp_path / "runs.db", people(2_000)
 
     def stop_early(p: dict[str, Any]) -> None:
         if int(p.get("queries") or 0) > 3_000:
@@ -131,7 +107,7 @@ def test_two_threads_never_resume_one_run_at_once(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt) as caught:
         assay.check_fairness(
-            _by_sex,
+            by_sex,
             data=frame,
             protected=["sex"],
             max_queries=60_000,
@@ -146,20 +122,20 @@ def test_two_threads_never_resume_one_run_at_once(tmp_path: Path) -> None:
     def held(rows: Any) -> np.ndarray:
         asked.set()
         go_on.wait(30)
-        return _by_sex(rows)
+        return by_sex(rows)
 
     with ThreadPoolExecutor(1) as pool:
         first = pool.submit(assay.resume_run, run_id, store=store, model=held, data=frame)
         assert asked.wait(30)  # the first resume is under way (its model asked)
         try:
             with pytest.raises(assay.UsageError, match="ThreadPoolExecutor") as refused:
-                assay.resume_run(run_id, store=store, model=_by_sex, data=frame)
+                assay.resume_run(run_id, store=store, model=by_sex, data=frame)
             assert run_id in str(refused.value)
         finally:
             go_on.set()
         resumed = first.result(timeout=120)
     whole = assay.check_fairness(
-        _by_sex, data=frame, protected=["sex"], max_queries=60_000, seed=1, store=store
+        by_sex, data=frame, protected=["sex"], max_queries=60_000, seed=1, store=store
     )
     assert resumed.status == whole.status
     assert resumed.n_findings == whole.n_findings > 0

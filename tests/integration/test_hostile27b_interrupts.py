@@ -19,36 +19,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pytest
+from hostile27b_models import by_sex, fair, negation_aware, negation_blind, people
 
 import assay
 from assay.core.outcome import not_a_pass
 from assay.core.run import RunInterrupted
-
-
-def _frame(n: int = 300) -> pd.DataFrame:
-    rng = np.random.default_rng(0)
-    return pd.DataFrame(
-        {
-            "age": rng.integers(18, 80, n),
-            "sex": rng.choice(["F", "M"], n),
-            "hours": rng.integers(1, 80, n),
-        }
-    )
-
-
-def _by_sex(rows: Any) -> np.ndarray:
-    """Discriminates: men over 50 are favoured."""
-    x = pd.DataFrame(rows, columns=["age", "sex", "hours"])
-    men = x["sex"].to_numpy() == "M"
-    return ((x["hours"].to_numpy(float) > 40) | (men & (x["age"].to_numpy(float) > 50))).astype(int)
-
-
-def _fair(rows: Any) -> np.ndarray:
-    """Reads no protected attribute: nothing to find."""
-    x = pd.DataFrame(rows, columns=["age", "sex", "hours"])
-    return (x["hours"].to_numpy(float) > 40).astype(int)
 
 
 class _InterruptAt:
@@ -71,10 +47,10 @@ def test_interrupted_in_its_checks_before_the_search_the_run_is_resumable(
     tmp_path: Path,
 ) -> None:
     store = tmp_path / "runs.db"
-    frame = _frame()
+    frame = people()
     with pytest.raises(KeyboardInterrupt) as caught:
         assay.check_fairness(
-            _by_sex,
+            by_sex,
             data=frame,
             protected=["sex"],
             max_queries=3_000,
@@ -87,7 +63,7 @@ def test_interrupted_in_its_checks_before_the_search_the_run_is_resumable(
     assert "assay.resume_run(" in str(caught.value) and run_id in str(caught.value)
     with assay.RunStore(store, read_only=True) as s:
         assert s.get_run(run_id).status == "interrupted"  # not 'running' for good
-    resumed = assay.resume_run(run_id, store=store, model=_by_sex, data=frame)
+    resumed = assay.resume_run(run_id, store=store, model=by_sex, data=frame)
     assert resumed.status in ("completed", "budget_exhausted")
     assert resumed.n_findings > 0
 
@@ -98,8 +74,8 @@ def test_interrupted_in_its_answer_after_the_search_the_run_is_never_a_pass(
     store = tmp_path / "runs.db"
     with pytest.raises(KeyboardInterrupt) as caught:
         assay.check_fairness(
-            _fair,
-            data=_frame(),
+            fair,
+            data=people(),
             protected=["sex"],
             max_queries=3_000,
             seed=1,
@@ -118,19 +94,11 @@ def test_interrupted_in_its_answer_after_the_search_the_run_is_never_a_pass(
     assert not_a_pass(record.summary) is not None
 
 
-def _negation_blind(batch: list[str]) -> list[str]:
-    return ["pos" if "good" in s or "great" in s else "neg" for s in batch]
-
-
-def _negation_aware(batch: list[str]) -> list[str]:
-    return ["pos" if ("good" in s or "great" in s) and "not" not in s else "neg" for s in batch]
-
-
 def test_a_text_run_interrupted_in_its_checks_before_the_search_is_resumable(
     tmp_path: Path,
 ) -> None:
     store = tmp_path / "runs.db"
-    models = [_negation_blind, _negation_aware]
+    models = [negation_blind, negation_aware]
     with pytest.raises(KeyboardInterrupt) as caught:
         assay.check_text(
             models,
