@@ -29,6 +29,7 @@ from assay.backdoor.prepare import (
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.core.budget import check_budget, time_after_loading
+from assay.core.callbacks import check_callbacks
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.interrupted import interrupts_left
@@ -131,6 +132,7 @@ def check_backdoor(
     options = wholes(options, BACKDOOR_WHOLES, loose=("classes",))
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_callbacks(on_progress=on_progress, on_start=on_start)
     fail_on = check_fail_on(fail_on)
     if not filter_images and export_filter is None:
         raise UsageError(

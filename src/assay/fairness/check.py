@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.budget import check_budget
+from assay.core.callbacks import check_callbacks
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.integrity import file_fingerprint, model_fingerprint
@@ -150,6 +151,7 @@ def check_fairness(
     keep_findings = whole(keep_findings, "keep_findings", text=True)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_callbacks(on_progress=on_progress, on_start=on_start)
     check_units_budget(units, max_queries)  # every unit gets a query
     keep = parse_keep(keep_findings)
     rule = parse_fail_on(fail_on)

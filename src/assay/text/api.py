@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
+from assay.core.callbacks import check_callbacks
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
@@ -146,6 +147,7 @@ def check_text(
     options = wholes(options, TEXT_WHOLES)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_callbacks(on_progress=on_progress, on_start=on_start)
     fail_on = check_fail_on(fail_on)
     keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
