@@ -57,13 +57,16 @@ def left_interrupted(store: RunStore, run_id: str) -> RunInterrupted:
     return RunInterrupted(run_id, where)
 
 
-def raised_for(exc: KeyboardInterrupt, store: RunStore, run_id: str) -> KeyboardInterrupt:
+def raised_for(exc: BaseException, store: RunStore, run_id: str) -> BaseException:
     """What to raise in place of the interrupt ``exc`` of the run ``run_id``, once it is left
-    as above (``exc`` itself when the store cannot be written either)."""
+    as above: ``RunInterrupted``; a ``SystemExit`` as it is (the embedding program's own
+    signal handler ended it: ``core.run`` passes it the signal once the run has stopped);
+    ``exc`` itself when the store cannot be written either."""
     try:
-        return left_interrupted(store, run_id)
+        stopped = left_interrupted(store, run_id)
     except Exception:  # the store failed too: the interrupt as it came
         return exc
+    return stopped if isinstance(exc, KeyboardInterrupt) else exc
 
 
 @contextmanager
@@ -72,5 +75,5 @@ def interrupts_left(store: RunStore, run_id: str) -> Iterator[None]:
     above and goes on as ``RunInterrupted``."""
     try:
         yield
-    except KeyboardInterrupt as exc:
+    except (KeyboardInterrupt, SystemExit) as exc:
         raise raised_for(exc, store, run_id) from None

@@ -76,9 +76,10 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
     error or a model failure is never 'completed'), then goes on up to the caller."""
     try:
         yield
-    except KeyboardInterrupt as exc:
-        # (outside the search's checkpoints: its checks, its answer, its retraining) left as
-        # the command line leaves it, and raised on naming the run
+    except (KeyboardInterrupt, SystemExit) as exc:
+        # (outside the search's checkpoints: its checks, its answer, its retraining; or the
+        # program's own signal handler, passed the signal that stopped the run) left as the
+        # command line leaves it, and raised on naming the run
         raise raised_for(exc, store, run_id) from None
     except (UsageError, BudgetExhausted, StoreError):
         raise  # (a store that failed stays at its last checkpoint, resumable)
