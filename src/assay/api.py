@@ -20,7 +20,7 @@ from typing import Any
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.core import retention
 from assay.core.budget import check_budget
-from assay.core.callbacks import check_callbacks
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import clocked
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
@@ -93,6 +93,7 @@ def resume_run(
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
+    on_progress = theirs("on_progress", on_progress)
     # a mistyped path is no store (opened, it was made empty, its folders with it)
     the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
     # this process's alone from here (another running it: refused), then read as it is

@@ -12,10 +12,34 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from hostile27b_models import by_sex, negation_aware, negation_blind, people
 
 import assay
+
+
+def _brightness(x: Any) -> np.ndarray:
+    return (np.asarray(x).reshape(len(x), -1).mean(axis=1) > 0.5).astype(int)
+
+
+def _check(technique: str, given: dict[str, Any]) -> Any:
+    """A small run of ``technique`` with the keywords ``given``."""
+    if technique == "fairness":
+        return assay.check_fairness(by_sex, data=people(), protected=["sex"], **given)
+    if technique == "text":
+        return assay.check_text(
+            [negation_blind, negation_aware], grammar="builtin:reviews", **given
+        )
+    rng = np.random.default_rng(0)
+    return assay.check_backdoor(
+        _brightness,
+        images=rng.random((4, 8, 8)),
+        clean=rng.random((12, 8, 8)),
+        input_shape="8,8",
+        classes=2,
+        **given,
+    )
 
 
 def test_resume_run_from_a_store_that_is_not_there_creates_nothing(tmp_path: Path) -> None:
@@ -34,22 +58,7 @@ def test_a_callback_that_is_not_a_function_is_refused_before_the_run(
     store = tmp_path / "runs.db"
     given: dict[str, Any] = {callback: "print", "store": store, "max_queries": 2_000, "seed": 1}
     with pytest.raises(assay.UsageError, match="must be a function") as caught:
-        if technique == "fairness":
-            assay.check_fairness(by_sex, data=people(), protected=["sex"], **given)
-        elif technique == "text":
-            assay.check_text([negation_blind, negation_aware], grammar="builtin:reviews", **given)
-        else:
-            import numpy as np
-
-            rng = np.random.default_rng(0)
-            assay.check_backdoor(
-                lambda x: np.zeros(len(x), dtype=int),
-                images=rng.random((4, 8, 8)),
-                clean=rng.random((12, 8, 8)),
-                input_shape="8,8",
-                classes=2,
-                **given,
-            )
+        _check(technique, given)
     assert caught.value.argument == callback
     assert not store.exists() or not assay.RunStore(store, read_only=True).list_runs()
 
@@ -60,3 +69,26 @@ def test_resume_run_refuses_an_on_note_that_is_not_a_function(tmp_path: Path) ->
     with pytest.raises(assay.UsageError, match="must be a function") as caught:
         assay.resume_run("fairness-20261204-000000-abcd", store=store, on_note=[])
     assert caught.value.argument == "on_note"
+
+
+def _my_bug(*args: Any) -> None:
+    raise ValueError("my own bug")
+
+
+@pytest.mark.parametrize("technique", ["fairness", "text", "backdoor"])
+@pytest.mark.parametrize("callback", ["on_progress", "on_start"])
+def test_a_callback_that_raises_ends_the_run_as_the_callers_error(
+    tmp_path: Path, technique: str, callback: str
+) -> None:
+    """The caller's exception goes on as it is; the run is never left 'running' (an
+    ``on_start`` that raised left it so for good) nor recorded as assay's internal error."""
+    store = tmp_path / "runs.db"
+    given: dict[str, Any] = {callback: _my_bug, "store": store, "max_queries": 2_000, "seed": 1}
+    with pytest.raises(ValueError, match="my own bug"):
+        _check(technique, given)
+    with assay.RunStore(store, read_only=True) as s:
+        (record,) = s.list_runs()
+        error = s.get_run(record.id).error or ""
+    assert record.status == "failed", record.status
+    assert f"function given as {callback} raised ValueError" in error, error
+    assert "internal error" not in error

@@ -29,10 +29,10 @@ from assay.backdoor.prepare import (
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.core.budget import check_budget, time_after_loading
-from assay.core.callbacks import check_callbacks
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
-from assay.core.interrupted import interrupts_left
+from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
@@ -133,6 +133,8 @@ def check_backdoor(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)
+    if argv is None and setup is None:  # (called from Python: the caller's own functions)
+        on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)
     if not filter_images and export_filter is None:
         raise UsageError(
@@ -191,7 +193,7 @@ def check_backdoor(
         versions=versions(),
         keep_findings=keep,
     )
-    with interrupts_left(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+    with guarded_run(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
         if on_start is not None:
             on_start(run_id, seed, command)
         t_check = time.monotonic()

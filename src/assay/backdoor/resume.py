@@ -20,7 +20,7 @@ from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
-from assay.core.interrupted import interrupts_left
+from assay.core.interrupted import guarded_run
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
@@ -133,7 +133,7 @@ def resume_backdoor(
         record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
     )
     budget = record.config.get("budget", {})
-    with interrupts_left(the_store, record.id):
+    with guarded_run(the_store, record.id):
         the_store.checkpoint(record.id, status="running")
         outcome = _execute(
             the_setup,

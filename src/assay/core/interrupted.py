@@ -14,14 +14,17 @@ embeds assay stops as it would on any Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from assay.core.callbacks import callers_error
 from assay.core.run import RunInterrupted
 from assay.core.store import ENDED, RunStore
+from assay.errors import AssayError, ModelUnavailable
 
-__all__ = ["interrupts_left", "left_interrupted", "missing_answer", "raised_for"]
+__all__ = ["guarded_run", "left_interrupted", "missing_answer", "raised_for"]
 
 
 def missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
@@ -70,10 +73,20 @@ def raised_for(exc: BaseException, store: RunStore, run_id: str) -> BaseExceptio
 
 
 @contextmanager
-def interrupts_left(store: RunStore, run_id: str) -> Iterator[None]:
+def guarded_run(store: RunStore, run_id: str) -> Iterator[None]:
     """Around the API's work on a run that exists: an interrupt inside leaves the run as
-    above and goes on as ``RunInterrupted``."""
+    above and goes on as ``RunInterrupted``; any other exception that finds the run still
+    marked running (raised outside its search, which records its own: by the caller's
+    ``on_start``, say) marks it failed, saying what failed, and goes on as it is."""
     try:
         yield
     except (KeyboardInterrupt, SystemExit) as exc:
         raise raised_for(exc, store, run_id) from None
+    except Exception as exc:
+        with contextlib.suppress(Exception):  # (the store failed: the error as it came)
+            if store.get_run(run_id).status == "running":
+                said = str(exc) if isinstance(exc, AssayError) else None
+                said = said or callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}"
+                failed = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
+                store.checkpoint(run_id, status=failed, error=said)
+        raise

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, Caller, StopRequest
 from assay.core.checkpoint import Snapshot, merge
 from assay.core.findings import FindingBatch
@@ -425,7 +426,9 @@ def execute(
             committer.wait()
             with contextlib.suppress(StoreError):
                 store.checkpoint(
-                    run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+                    run_id,
+                    status="failed",
+                    error=callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}",
                 )
             raise
         if status == "completed" and stop_reason is None:  # ended before its budget: why

@@ -17,6 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from assay.core.budget import BudgetedModel
+from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
 from assay.core.interrupted import raised_for
@@ -86,7 +87,7 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
     except BaseException as exc:
         message = str(exc) or type(exc).__name__
         if not isinstance(exc, AssayError):
-            message = f"internal error ({type(exc).__name__}): {message}"
+            message = callers_error(exc) or f"internal error ({type(exc).__name__}): {message}"
         # a served model that stopped answering can be resumed once it is back
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more

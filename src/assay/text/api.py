@@ -33,12 +33,12 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
-from assay.core.callbacks import check_callbacks
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import check_fingerprints
-from assay.core.interrupted import interrupts_left
+from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
@@ -148,6 +148,8 @@ def check_text(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)
+    if argv is None and setup is None:  # (called from Python: the caller's own functions)
+        on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)
     keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
@@ -204,7 +206,7 @@ def check_text(
         versions=versions(),
         keep_findings=keep,
     )
-    with interrupts_left(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+    with guarded_run(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
         if on_start is not None:
             on_start(run_id, seed, command)
         outcome = run_session(
@@ -285,7 +287,7 @@ def resume_text(
     # sessions, and said in its summary
     again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
     the_store.set_budget(record.id, loading_again=again)
-    with interrupts_left(the_store, record.id):
+    with guarded_run(the_store, record.id):
         the_store.checkpoint(record.id, status="running")
         outcome = run_session(
             the_setup,
