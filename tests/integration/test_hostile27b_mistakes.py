@@ -92,3 +92,12 @@ def test_a_callback_that_raises_ends_the_run_as_the_callers_error(
     assert record.status == "failed", record.status
     assert f"function given as {callback} raised ValueError" in error, error
     assert "internal error" not in error
+
+
+def test_check_text_names_its_classifiers_by_their_keyword(tmp_path: Path) -> None:
+    """One classifier for a differential test was refused naming "argument MODEL" (the
+    command line's name) where the keyword is ``models``."""
+    with pytest.raises(assay.UsageError, match="two or more classifiers") as caught:
+        assay.check_text(negation_blind, grammar="builtin:reviews", store=tmp_path / "r.db")
+    assert caught.value.argument == "models"
+    assert "--oracle" not in str(caught.value)  # the keyword, as Python gives it

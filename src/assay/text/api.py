@@ -76,7 +76,7 @@ DEFAULT_MAX_QUERIES = 20_000
 TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes")  # setup_text's whole numbers
 
 
-@in_callers_terms(setup_text)
+@in_callers_terms(setup_text, renamed={"model": "models"})
 def check_text(
     models: Any = None,
     *,
