@@ -22,6 +22,7 @@ __all__ = [
     "StoreError",
     "UsageError",
     "__version__",
+    "assert_passed",
     "build_exact_kernel",
     "check_backdoor",
     "check_fairness",
@@ -33,6 +34,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "assert_passed": "assay.testing",
     "build_exact_kernel": "assay.fairness.api",
     "check_backdoor": "assay.api",
     "check_fairness": "assay.api",

@@ -35,7 +35,8 @@ FAULTS = ("500", "429", "slow", "drop", "garbage")
 
 class FaultServer:
     """Serves ``predict`` over ``protocol`` ("json" or "oip"); ``faults`` maps a request
-    number (1-based, POSTs only) to a fault name.  ``token``: the Authorization header it
+    number (1-based, POSTs only) to a fault name (a 429 asks ``retry_after`` seconds of
+    wait).  ``token``: the Authorization header it
     requires; ``url_token``: the ``token=`` query parameter it requires (401 without)."""
 
     def __init__(
@@ -45,6 +46,7 @@ class FaultServer:
         protocol: str = "json",
         faults: dict[int, str] | None = None,
         slow_seconds: float = 1.5,
+        retry_after: str = "0",
         token: str | None = None,
         url_token: str | None = None,
         port: int = 0,
@@ -53,6 +55,7 @@ class FaultServer:
         self.protocol = protocol
         self.faults = dict(faults or {})
         self.slow_seconds = slow_seconds
+        self.retry_after = retry_after  # a 429's Retry-After
         self.token = token
         self.url_token = url_token
         self.posts = 0
@@ -120,7 +123,7 @@ class FaultServer:
                     self._send(500, b'{"error": "injected"}')
                     return
                 if fault == "429":
-                    self._send(429, b'{"error": "slow down"}', {"Retry-After": "0"})
+                    self._send(429, b'{"error": "slow down"}', {"Retry-After": outer.retry_after})
                     return
                 if fault == "drop":  # also when the server is down
                     self.close_connection = True

@@ -97,7 +97,7 @@ def test_fairness_finds_bias_writes_reports_and_exits_1(
     code, out = _invoke(
         "report", run_id, "--store", str(store), "--html", str(tmp_path / "again.html")
     )
-    assert code == 0 and (tmp_path / "again.html").exists()
+    assert code == 1 and (tmp_path / "again.html").exists()  # the run's verdict (left26)
 
 
 def test_fair_model_exits_0(tmp_path: Path) -> None:

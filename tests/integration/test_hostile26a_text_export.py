@@ -56,7 +56,7 @@ def test_a_label_with_a_carriage_return_reads_back_from_the_csv_export(tmp_path:
             str(tmp_path / "f.jsonl"),
         ],
     )
-    assert again.exit_code == 0, again.output
+    assert again.exit_code == 1, again.output  # the run's verdict (left26)
     records = [json.loads(line) for line in (tmp_path / "f.jsonl").read_text("utf-8").splitlines()]
     assert records and all("clf.py:windows: neg\r" in r for r in records)
     with (tmp_path / "f.csv").open(newline="", encoding="utf-8") as fh:

@@ -48,3 +48,27 @@ def test_the_runs_list_marks_a_run_that_tested_nothing(tmp_path: Path) -> None:
     lines = {line.split()[0]: line for line in got.output.splitlines() if line.strip()}
     assert lines[ids[True]].endswith("NOTHING WAS TESTED"), got.output
     assert "TESTED" not in lines[ids[False]], got.output
+
+
+def test_the_list_lines_up_runs_of_every_technique(tmp_path: Path) -> None:
+    """A text run's id is shorter than a fairness run's: its status, findings and seed were
+    printed two columns left of the others'."""
+    from assay.core.store import RunStore
+
+    store = RunStore(tmp_path / "runs.db")
+    for run_id in ("fairness-20261204-175223-961b", "text-20261204-174836-80d4"):
+        store.create_run(
+            run_id=run_id,
+            technique=run_id.split("-")[0],
+            seed=1,
+            command="x",
+            config={},
+            model={},
+            versions={},
+        )
+    store.close()
+    got = CliRunner().invoke(app, ["runs", "--store", str(tmp_path / "runs.db")])
+    lines = [line for line in got.output.splitlines() if line.startswith(("fairness-", "text-"))]
+    assert len(lines) == 2
+    assert len({line.index(" findings") for line in lines}) == 1, lines
+    assert len({line.index("seed ") for line in lines}) == 1, lines

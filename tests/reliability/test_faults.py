@@ -287,7 +287,8 @@ def test_reading_commands_work_on_a_read_only_store(workdir: Path) -> None:
                 text=True,
                 timeout=300,
             )
-            assert done.returncode == 0, (args, done.stderr)
+            # (assay report exits with the run's verdict: 1, its findings; left26)
+            assert done.returncode == (1 if args[0] == "report" else 0), (args, done.stderr)
         assert run.id in report.read_text()
         # writing is refused with the store's exit code, not a traceback
         written = subprocess.run(

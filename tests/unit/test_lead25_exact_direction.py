@@ -44,16 +44,18 @@ def _fitted(estimator: Any, n_classes: int) -> Any:
     return x, load_model(estimator)
 
 
-def _brute(model: Any, attribute: str, rows: np.ndarray, fav: int) -> tuple[list[float], int]:
+def _brute(
+    model: Any, attribute: str, rows: np.ndarray, fav: int, schema: Schema = SCHEMA
+) -> tuple[list[float], int]:
     """Per value of ``attribute``: the share of the IDIs among ``rows`` in which it gets
     ``fav``, by asking the model; and the number of IDIs."""
-    j = SCHEMA.index(attribute)
-    f = SCHEMA.features[j]
+    j = schema.index(attribute)
+    f = schema.features[j]
     classes = []
     for v in range(int(f.encoded_low), int(f.encoded_high) + 1):
         g = rows.copy()
         g[:, j] = v
-        classes.append(labels_of(np.asarray(model.predict(SCHEMA.decode(g))), model.capabilities))
+        classes.append(labels_of(np.asarray(model.predict(schema.decode(g))), model.capabilities))
     stacked = np.stack(classes, axis=1)
     idi = stacked.min(axis=1) != stacked.max(axis=1)
     return [float(np.mean(stacked[idi, i] == fav)) for i in range(stacked.shape[1])], int(idi.sum())

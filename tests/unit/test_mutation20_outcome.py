@@ -265,9 +265,10 @@ def test_an_interrupt_after_the_search_leaves_no_pass_without_the_answer(tmp_pat
 
 
 def test_a_demonstration_passes_on_its_findings_only() -> None:
-    """A demonstration shows bugs: exit 1 becomes 0; nothing tested (2), a model failure
-    (3) and an interrupt (130) keep their codes."""
-    assert [demo_exit(c) for c in (0, 1, 2, 3, 130)] == [0, 0, 2, 3, 130]
+    """A demonstration shows bugs: exit 1 becomes 0, and finding none is its failure (0
+    becomes 1, left26); nothing tested (2), a model failure (3) and an interrupt (130) keep
+    their codes."""
+    assert [demo_exit(c) for c in (0, 1, 2, 3, 130)] == [1, 0, 2, 3, 130]
 
 
 def test_a_command_refused_before_a_run_replaces_an_earlier_green_junit_file(

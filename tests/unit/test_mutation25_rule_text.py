@@ -1,7 +1,7 @@
 """mutation25: rules over a feature that may be missing, at the edges the twenty-fourth
 session's tests left: the top known value with the missing one ("age = 29 or age is
 missing", not "age is missing"), a range ending at the known high said with ">=" (not "to"
-the high), and labelled bins up to their top known bin ("from 25-39", not "to 40+")."""
+the high), and labelled bins up to their top known bin ("25-39 or higher", not "to 40+")."""
 
 from __future__ import annotations
 
@@ -32,9 +32,9 @@ def test_a_range_to_the_known_high_says_at_least() -> None:
 def test_labelled_bins_to_the_top_known_bin_say_from() -> None:
     age = Feature("age", "integer", 0, 2, value_labels=("<25", "25-39", "40+"), missing=True)
     s = Schema((age, _SEX), protected=("sex",))
-    assert rule_text(s, Rule({0: (1.0, 2.0)})) == "age from 25-39 (1)"
-    assert rule_text(s, Rule({0: (1.0, 3.0)})) == "(age from 25-39 (1) or age is missing)"
-    assert rule_text(s, Rule({0: (0.0, 1.0)})) == "age up to 25-39 (1)"
+    assert rule_text(s, Rule({0: (1.0, 2.0)})) == "age 25-39 (1) or higher"
+    assert rule_text(s, Rule({0: (1.0, 3.0)})) == "(age 25-39 (1) or higher or age is missing)"
+    assert rule_text(s, Rule({0: (0.0, 1.0)})) == "age 25-39 (1) or lower"
 
 
 @pytest.mark.parametrize(("kind", "high"), [("integer", 1000), ("continuous", 1.0)])

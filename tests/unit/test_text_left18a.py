@@ -275,7 +275,7 @@ def test_an_export_that_fails_after_the_run_loses_nothing(
     assert again[:2] == ["assay", "report"] and again[-2:] == ["--export", str(out)], line
     writable()
     wrote = CliRunner().invoke(app, again[1:])
-    assert wrote.exit_code == 0, wrote.output
+    assert wrote.exit_code == 1, wrote.output  # the run's verdict (left26)
     store = RunStore(tmp_path / "runs.db")
     run = store.list_runs()[0]
     assert len(pd.read_csv(out)) == run.n_findings > 0
@@ -298,7 +298,7 @@ def test_a_resumed_runs_export_that_fails_loses_nothing_either(
     again = line.removeprefix("write them with: ").split()
     writable()
     wrote = CliRunner().invoke(app, again[1:])
-    assert wrote.exit_code == 0, wrote.output
+    assert wrote.exit_code == 1, wrote.output  # the run's verdict (left26)
     ended = RunStore(tmp_path / "runs.db").get_run(first.run_id)
     assert ended.status in ("completed", "budget_exhausted")
     assert len(pd.read_csv(out)) == ended.n_findings > 0

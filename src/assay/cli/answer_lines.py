@@ -68,6 +68,7 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                     f"{e['attribute']}: no exact analysis ({e.get('reason')}); "
                     "the figures below are sampled"
                 )
+    shown = False
     for v in summary.get("verdict") or []:
         text = share_text(v)
         text += f"; {v['level']}"  # "certified zero" where a certificate was given
@@ -111,10 +112,15 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
         example = _example(summary, v["attribute"])
         if example:
             out.say(example)
-    from assay.fairness.verdict import BY_POSITION  # (the command line loads it lazily)
+            shown = True
+    if summary.get("verdict") and not shown:  # no region's witness: the run's first IDI
+        first = first_idi(summary)
+        if first:
+            out.say(first)
+    from assay.fairness.verdict import BARE_NAME, BY_POSITION  # (loaded lazily)
 
     how = str((summary.get("favourable") or {}).get("how") or "")
-    if summary.get("verdict") and how.startswith(BY_POSITION):
+    if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME)):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
 
@@ -241,14 +247,42 @@ def _example(summary: dict[str, Any], attribute: str) -> str | None:
         for w in r.get("witnesses") or []:
             if not isinstance(w, dict) or outcome not in w:
                 continue
-            values = ", ".join(
-                f"{k} {'missing' if v is None else v}"
-                for k, v in w.items()
-                if k not in (attribute, outcome)
-            )
-            line = f"  e.g. {values}: {w[outcome]}"
-            if len(line) <= _EXAMPLE_CHARS:
-                return line
-            keep = max(0, _EXAMPLE_CHARS - len(f"  e.g.  ...: {w[outcome]}"))
-            return f"  e.g. {values[:keep].rstrip(', ')} ...: {w[outcome]}"
+            return _example_line(_values(w, {attribute, outcome}), str(w[outcome]))
+    return None
+
+
+def _values(row: dict[str, Any], left_out: set[str]) -> str:
+    return ", ".join(
+        f"{k} {'missing' if v is None else v}" for k, v in row.items() if k not in left_out
+    )
+
+
+def _example_line(values: str, answers: str) -> str:
+    """``  e.g. VALUES: ANSWERS``, the values cut (the answers kept) past the line's length."""
+    line = f"  e.g. {values}: {answers}"
+    if len(line) <= _EXAMPLE_CHARS:
+        return line
+    keep = max(0, _EXAMPLE_CHARS - len(f"  e.g.  ...: {answers}"))
+    return f"  e.g. {values[:keep].rstrip(', ')} ...: {answers}"
+
+
+def first_idi(summary: dict[str, Any]) -> str | None:
+    """The run's first example IDI in the data's own values, with the model's answer for the
+    input and for each variant that changed it (``  e.g. age 39, priors_count 5 (a real
+    row): race African-American, sex Male: no; race Other, sex Female: yes``): a case to
+    paste into a bug report where no region had a witness of its own."""
+    for e in summary.get("examples") or []:
+        if not isinstance(e, dict) or not isinstance(e.get("input"), dict):
+            continue
+        variants = [x for x in e.get("variants") or [] if isinstance(x, dict)]
+        protected = set().union(*(set(x.get("protected") or {}) for x in variants))
+        values = _values(e["input"], protected)
+        if e.get("from_real_row"):
+            values += " (a real row)"
+        answers = "; ".join(
+            ", ".join(f"{k} {val}" for k, val in (x.get("protected") or {}).items())
+            + f": {x.get('prediction')}"
+            for x in variants
+        )
+        return _example_line(values, answers)
     return None

@@ -11,14 +11,16 @@ from typing import Any
 
 from assay.cli import leftover
 from assay.cli.console import Output
-from assay.core.interrupted import left_interrupted
-from assay.core.outcome import (
-    answer_fails,
-    answer_found,
-    answer_rule,
-    not_a_pass,
-    stored_fail_on,
+from assay.cli.verdict import (
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_UNTESTED,
+    demo_exit,
+    demo_line,
+    exit_code,
+    run_verdict,
 )
+from assay.core.interrupted import left_interrupted
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
@@ -27,8 +29,11 @@ from assay.report import build_document, write_reports
 
 __all__ = [
     "EXIT_INTERRUPTED",
+    "EXIT_MODEL",
+    "EXIT_UNTESTED",
     "announce",
     "demo_exit",
+    "demo_line",
     "exit_code",
     "finish_interrupted",
     "finish_run",
@@ -37,27 +42,6 @@ __all__ = [
     "resume_command",
     "stored_reports",
 ]
-
-EXIT_INTERRUPTED = 130
-EXIT_MODEL = 3  # the model failed (a run left failed or without its served model)
-EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
-
-
-def exit_code(n_at_or_above: int, status: str = "completed") -> int:
-    if status == "interrupted":
-        return EXIT_INTERRUPTED  # stopped by Ctrl-C: not a verdict; resumable
-    if n_at_or_above:
-        return 1
-    if status in ("failed", "model_unavailable"):
-        return EXIT_MODEL  # (a run that did not end, with nothing found, is never a pass)
-    if status not in ENDED:
-        return EXIT_INTERRUPTED
-    return 0
-
-
-def count_at_or_above(store: RunStore, run_id: str, fail_on: float) -> int:
-    """Every finding at or above ``fail_on`` (counted exactly, kept as a witness or not)."""
-    return store.count_at_or_above(run_id, fail_on)
 
 
 def anywhere(path: str | os.PathLike[str]) -> str:
@@ -225,12 +209,6 @@ def finish_interrupted(
     return EXIT_INTERRUPTED
 
 
-def demo_exit(code: int) -> int:
-    """A demonstration's exit code: finding bugs is what it shows (exit 0 instead of 1);
-    nothing tested, a failure or an interrupt keep their own codes (never a pass)."""
-    return 0 if code == 1 else code
-
-
 def finish_run(
     out: Output,
     *,
@@ -248,23 +226,15 @@ def finish_run(
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
     was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
-    if fail_on is None:
-        fail_on = stored_fail_on(record.config)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}
     )
-    bad = count_at_or_above(store, run_id, fail_on)
+    verdict = run_verdict(store, run_id, fail_on)
+    fail_on, bad, found_by_answer = verdict.fail_on, verdict.bad, verdict.found_by_answer
+    rule, failing = verdict.rule, verdict.failing
     summary: dict[str, Any] = record.summary
-    # the answer found the bug where the search stored no finding: a failure all the same
-    found_by_answer = answer_found(summary) if fail_on <= 0.0 and not bad else []
-    # a rule on the share (--fail-on 'share>0.01'): the verdict decides, where there is one
-    rule = answer_rule(record.config)
-    failing = answer_fails(summary) if rule is not None else None
-    failed = not_a_pass(summary) if record.status in ENDED else None
-    if failed and failed[0] != "nothing was tested" and (bad or found_by_answer or failing):
-        failed = None  # part was not tested, but what was fails the run: exit 1 says more
-    what, why_untested = failed if failed else ("", None)
+    what, why_untested = verdict.untested if verdict.untested else ("", None)
     out.say(f"run {record.id}: {record.status}")
     out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
     if bound := (doc.get("findings") or {}).get("bounded_by_bytes"):
@@ -313,12 +283,8 @@ def finish_run(
             f"no attribute's share is above --fail-on {rule}: the run passes; its "
             f"{record.n_findings:,} findings are stored"
         )
-    if why_untested:
-        code = EXIT_UNTESTED
-    elif failing is not None:
-        code = exit_code(len(failing), record.status)
-    else:
-        code = exit_code(bad + len(found_by_answer), record.status)
+    if verdict.demo and verdict.code in (0, 1):  # judged on showing its bugs, as its JUnit is
+        out.say(demo_line(verdict.code))
     if out.as_json:
         out.emit_json(
             {
@@ -341,4 +307,4 @@ def finish_run(
                 "exports": exports or {},
             }
         )
-    return code
+    return verdict.code

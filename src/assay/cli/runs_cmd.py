@@ -22,7 +22,9 @@ from assay.cli.reporting import (
     record_reports,
     resume_command,
 )
+from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
+from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import not_a_pass
@@ -85,12 +87,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             return
         if not records:
             out.say(f"no runs in {store}")
+        wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
         for r in records:
             # a run that tested nothing (or not everything) has not passed: the list says so
             # as its reports do, not only `assay show`
             failed = not_a_pass(r.summary) if r.status in ENDED else None
             out.say(
-                f"{r.id}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
+                f"{r.id:<{wide}}  {_status(the_store, r):<16} {r.n_findings:>10,} findings  "
                 f"seed {r.seed}  {_when(r.created)}" + (f"  {failed[0].upper()}" if failed else "")
             )
         stalled = [r for r in records if _stale(the_store, r)]
@@ -136,6 +139,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
             say_failing(out, r.summary)
+            say_where(out, r.summary)
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
             out.say(f"note: {said[0].lower()}{said[1:]}")
         if r.error:
@@ -159,10 +163,20 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 "assay text --export does.",
             ),
         ] = None,
+        exit_zero: Annotated[
+            bool,
+            typer.Option(
+                "--exit-zero",
+                help="Exit 0 once the files are written, whatever the run's verdict (by "
+                "default the exit code is the run's, as its own command's).",
+            ),
+        ] = False,
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
-        """Render a run's reports from the store (at any time, even mid-run)."""
+        """Render a run's reports from the store (at any time, even mid-run).  Exits with the
+        run's verdict as it stands (0 only for a run that ended, tested, with nothing at or
+        above its --fail-on), so that a CI step gating on it agrees with its JUnit file."""
         from assay.report import build_document, write_reports
 
         out = Output(quiet=quiet, as_json=as_json)
@@ -190,20 +204,27 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             from assay.text.api import export_findings
 
             out.say(f"wrote {export_findings(the_store, record.id, export)}")
-            if not (json_path or html or junit or as_json):
-                return
-        doc = build_document(the_store, record.id)
-        written = write_reports(
-            doc,
-            json_path=json_path,
-            html_path=html,
-            junit_path=junit,
-            arguments={"json": "--report"},
-        )
-        for p in written:
-            out.say(f"wrote {p}")
-        if as_json:
-            out.emit_json(doc)
+        if json_path or html or junit or as_json:
+            doc = build_document(the_store, record.id)
+            written = write_reports(
+                doc,
+                json_path=json_path,
+                html_path=html,
+                junit_path=junit,
+                arguments={"json": "--report"},
+            )
+            for p in written:
+                out.say(f"wrote {p}")
+            if as_json:
+                out.emit_json(doc)
+        verdict = run_verdict(the_store, record.id)
+        line = verdict_line(verdict, the_store.get_run(record.id).status)
+        if exit_zero and verdict.code:  # (the code the verdict gives is not this command's)
+            line = line.replace(
+                f"(exit {verdict.code})", f"(exit {verdict.code} without --exit-zero)"
+            )
+        out.say(line)
+        raise typer.Exit(0 if exit_zero else verdict.code)
 
     @app.command("resume")
     @guarded
@@ -324,7 +345,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if record.technique == "fairness":  # the answer per attribute, as the run says it
             say_answer(out, the_store.get_run(result.run_id).summary)
         elif record.technique == "text":  # its first minimal failing sentences
-            say_failing(out, the_store.get_run(result.run_id).summary)
+            ended = the_store.get_run(result.run_id).summary
+            say_failing(out, ended)
+            say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
         code = finish_run(
             out,

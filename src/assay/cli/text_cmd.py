@@ -38,7 +38,8 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, demo_exit, finish_run, not_exported
+from assay.cli.reporting import announce, finish_run, not_exported
+from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -252,6 +253,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if said:
             out.note(said)
         say_failing(out, result.summary or {})  # the bug itself, not only its count
+        say_where(out, result.summary or {})
         exported = None
         unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
@@ -283,7 +285,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         if unwritten is not None:  # exit 2: the file asked for is not there
             raise unwritten
-        raise typer.Exit(demo_exit(code) if demo else code)
+        raise typer.Exit(code)  # (a demonstration is judged as one: cli.verdict)
 
 
 def _checks_line(summary: dict[str, Any]) -> str | None:

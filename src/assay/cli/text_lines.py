@@ -11,7 +11,7 @@ from typing import Any
 
 from assay.cli.console import Output
 
-__all__ = ["SHOWN", "say_failing"]
+__all__ = ["SHOWN", "name_text", "say_failing"]
 
 SHOWN = 3
 """Minimal failing sentences the command line prints (the reports hold the ranked list)."""
@@ -49,6 +49,11 @@ def _quoted(sentence: str) -> str:
     return _escaped(_cut(sentence, _LONGEST))
 
 
+def name_text(value: object) -> str:
+    """A word or member in single quotes, escaped and cut as a label is."""
+    return f"'{_name(value, _LABEL)}'"
+
+
 def _name(value: object, longest: int | None = None) -> str:
     """A classifier's name or label as written, quoted and escaped only when it holds a
     character a terminal would act on (a label answered with an ANSI colour or a new line
@@ -60,11 +65,15 @@ def _name(value: object, longest: int | None = None) -> str:
 
 def _label(o: dict[str, Any], which: str = "") -> str:
     """A classifier's label and its probability, with the common label it was compared as
-    when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``."""
+    when a label map (or a difference of case) gave it another: ``Z = neutral (0.91)``; a
+    classifier that answered a label alone (a function answering names, a pipeline's top
+    label) has no number: its label was compared as certain, not scored so."""
     own = _name(o[f"{which}label"], _LABEL)
     common = o.get(f"{which}common_label")
     as_compared = f" = {_name(common, _LABEL)}" if common is not None else ""
-    return f"{own}{as_compared} ({float(o[f'{which}probability']):.2f})"
+    p = o.get(f"{which}probability")
+    score = f" ({float(p):.2f})" if isinstance(p, int | float) else ""
+    return f"{own}{as_compared}{score}"
 
 
 def _answers(outputs: list[dict[str, Any]]) -> str:

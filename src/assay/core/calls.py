@@ -35,6 +35,7 @@ __all__ = [
     "ModelCall",
     "StopRequest",
     "WatchedCaller",
+    "call_deadline",
     "call_progress",
     "guard_process_exit",
     "shielded",
@@ -243,12 +244,14 @@ class _Worker:
 
 
 class _Started:
-    """When a call began to run (None while it waits in the queue), or last made progress."""
+    """When a call began to run (None while it waits in the queue), or last made progress;
+    and the seconds it may go without progress (``timeout``, None: no deadline)."""
 
-    __slots__ = ("at",)
+    __slots__ = ("at", "timeout")
 
-    def __init__(self) -> None:
+    def __init__(self, timeout: float | None = None) -> None:
         self.at: float | None = None
+        self.timeout = timeout
 
 
 _running = threading.local()  # the _Started of the watched call running on this thread
@@ -271,6 +274,28 @@ def call_progress() -> Callable[[], None]:
 
 def _no_progress() -> None:
     pass
+
+
+def call_deadline() -> Callable[[], tuple[float, float] | None]:
+    """A function giving, for the watched call running on this thread (if any), the seconds
+    it has left before it is taken to be hung and its ``call_timeout``: (left, timeout); None
+    when it has no deadline.  A served model asks it before waiting as its server asked
+    (``Retry-After``): a wait the call cannot outlive is said as such at once, not as a
+    model that "may be hung" once the deadline passes.  Callable from any thread."""
+    started = getattr(_running, "started", None)
+    if started is None or started.timeout is None:
+        return _no_deadline
+    timeout = float(started.timeout)
+
+    def left() -> tuple[float, float] | None:
+        at = started.at
+        return None if at is None else (at + timeout - time.monotonic(), timeout)
+
+    return left
+
+
+def _no_deadline() -> tuple[float, float] | None:
+    return None
 
 
 class WatchedCaller:
@@ -303,7 +328,7 @@ class WatchedCaller:
         self._worker: _Worker | None = None
 
     def submit(self, call: ModelCall, /) -> Call:
-        started = _Started()
+        started = _Started(self.call_timeout)
 
         def timed() -> np.ndarray:
             started.at = time.monotonic()

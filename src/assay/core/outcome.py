@@ -25,6 +25,7 @@ __all__ = [
     "EndedRunMixin",
     "answer_found",
     "check_fail_on",
+    "is_demonstration",
     "not_a_pass",
     "passes",
     "status_note",
@@ -110,6 +111,24 @@ def check_fail_on(value: float) -> float:
             argument="--fail-on",
         )
     return float(value)
+
+
+def is_demonstration(command: str) -> bool:
+    """Whether a run's stored ``command`` is a demonstration's (``assay demo ...``, ``assay
+    text --demo``, ``assay backdoor --demo``): judged on whether it found the bugs it plants
+    (its exit code and JUnit file pass when it did), not as a model under test."""
+    import shlex
+
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        words = command.split()
+    if len(words) < 2 or words[0] != "assay":
+        return False
+    if words[1] == "demo":
+        return True
+    options = words[2 : words.index("--")] if "--" in words else words[2:]
+    return "--demo" in options
 
 
 def stored_fail_on(config: Mapping[str, Any] | None) -> float:

@@ -181,6 +181,7 @@ def exact_analysis(
                 # not asked for (automatic, no --exact-time): trees too large to refine
                 # give up early
                 give_up=None if options.exact or options.time_given else AUTO_GIVE_UP,
+                direction=True,  # who is favoured, counted over the boxes decided
             )
         results[attribute] = analysed
     return results

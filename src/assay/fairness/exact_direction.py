@@ -1,5 +1,6 @@
 """Who is favoured, counted exactly: over every IDI of a small domain enumerated input by
-input, or over the discriminatory boxes of trees read box by box.
+input, or over the discriminatory boxes of trees (read box by box, or an ensemble's branch and
+bound).
 
 An enumeration (``exact.enumerated``) asks every input of the domain with every value of the
 attribute and keeps each IDI's classes: who gets the favourable class is then counted over
@@ -97,9 +98,11 @@ def boxes_direction(
     """Who is favoured over the whole discriminatory input space of trees read box by box
     (``distribution`` ``exact space``: each value's share of the discriminatory volume in
     which it gets the favourable class, under the uniform distribution), and over the data
-    rows inside those boxes (``data``, ``exact``; then True beside the rows).  None when the
-    analysis is not exact or not box by box (an ensemble's branch and bound), or an
-    ensemble's box left a value's class undecided: the sample says it then."""
+    rows inside those boxes (``data``, ``exact``; then True beside the rows).  An ensemble's
+    branch and bound counts the same when asked (``analyse(direction=True)``: every value's
+    class decided in each discriminatory box).  None when the analysis is not exact, or did
+    not count who is favoured (it did not decide every value's class within its time): the
+    sample says it then."""
     if not isinstance(ex, ExactResult) or ex.status != "exact" or not ex.class_mass:
         return None
     if ex.atoms is None:

@@ -402,17 +402,19 @@ def one_value(name: str, label: str) -> str:
 
 
 def labelled_range(f: Feature, lo: int, hi: int) -> str:
-    """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``; a nominal one's
-    codes as the set they are: ``occupation in {Sales (3), Adm-clerical (4)}``, or, when
-    that leaves out fewer values than it names, ``native_country not in {...}``."""
+    """An ordered feature with value labels: ``age 30-39 (3) to 50-59 (5)``, open ranges
+    ``age 30-39 (3) or higher`` and ``capital_gain 6000-6999 (6) or lower`` (a binned value
+    after "from" or "up to" read as its own bounds); a nominal one's codes as the set they
+    are: ``occupation in {Sales (3), Adm-clerical (4)}``, or, when that leaves out fewer
+    values than it names, ``native_country not in {...}``."""
     if lo == hi:
         return one_value(f.name, f.label(lo))
     if f.nominal:
         return set_text(f, list(range(lo, hi + 1)))
     if lo <= f.encoded_low:
-        return f"{f.name} up to {f.label(hi)}"
+        return f"{f.name} {f.label(hi)} or lower"
     if hi >= f.known_high:
-        return f"{f.name} from {f.label(lo)}"
+        return f"{f.name} {f.label(lo)} or higher"
     return f"{f.name} {f.label(lo)} to {f.label(hi)}"
 
 

@@ -54,6 +54,7 @@ __all__ = ["FailRule", "answer", "favourable_class", "parse_fail_on"]
 _FAVOURABLE_WORDS = ("yes", "true", "good", "approve", "accept", "grant", "hire", "pass", ">50k")
 _NEGATIONS = frozenset(("not", "no", "non", "false", "never", "n", "denied", "rejected", "bad"))
 _NEGATED_PREFIXES = ("un", "dis", "non", "not", "no")
+_AFFIRMATIVES = frozenset(("yes", "y", "true", "t", "positive", "pos"))
 
 
 @dataclass(frozen=True)
@@ -137,12 +138,37 @@ def favourable_class(
         )
     for i, name in enumerate(names):
         if _reads_favourable(name):
+            if _bare_affirmative(name):
+                return i, name, _bare(names, i)
             return i, name, f"inferred from the class name {name!r}; set it with --favourable"
     i = len(names) - 1
     return i, names[i], by_position(names)
 
 
 BY_POSITION = "inferred: class "
+BARE_NAME = "inferred from the bare class name "
+"""The prefixes of the ways of choosing the favourable class that are guesses the terminal
+says, with the option that names another."""
+
+
+def _bare_affirmative(name: str) -> bool:
+    """``yes``, ``True``, ``Y``: a class name that says an event happened, not whether that is
+    good (a recidivism, a default, a disease are ``yes`` too); ``hired=yes`` says it."""
+    words = [w for w in re.split(r"[^a-z]+", name.strip().lower()) if w]
+    return bool(words) and all(w in _AFFIRMATIVES for w in words)
+
+
+def _bare(names: Sequence[str], i: int) -> str:
+    others = [n for j, n in enumerate(names) if j != i]
+    other = (
+        f"pass --favourable {others[0]}"
+        if len(others) == 1
+        else "name the favourable class with --favourable CLASS"
+    )
+    return (
+        f"{BARE_NAME}{names[i]!r} (it says an event happened, not that it is favourable); "
+        f"if {names[i]!r} is the unfavourable outcome (a reoffence, a default, a risk), {other}"
+    )
 
 
 def by_position(names: Sequence[str]) -> str:

@@ -43,7 +43,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 import httpx
 import numpy as np
 
-from assay.core.calls import call_progress
+from assay.core.calls import call_deadline, call_progress
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
@@ -54,6 +54,7 @@ from assay.models.http_answer import (
     AnswerTooSlow,
     answer_limit,
     asked_wait,
+    beyond_deadline,
     read_answer,
     redirect_target,
 )
@@ -465,11 +466,12 @@ class HttpModel:
         chunks = [inputs[i : i + step] for i in range(0, n, step)]
         t0 = time.perf_counter()
         tick = call_progress()  # each answered request: the call is not hung
+        deadline = call_deadline()  # (a Retry-After the call cannot outlive: said at once)
         try:
             if len(chunks) > 1 and self.concurrency > 1:
-                parts = list(local.pool().map(lambda c: self._batch(c, tick), chunks))
+                parts = list(local.pool().map(lambda c: self._batch(c, tick, deadline), chunks))
             else:
-                parts = [self._batch(c, tick) for c in chunks]
+                parts = [self._batch(c, tick, deadline) for c in chunks]
         finally:
             with local.lock:
                 self.stats.busy += time.perf_counter() - t0
@@ -477,11 +479,16 @@ class HttpModel:
             return parts[0]
         return np.concatenate(parts, axis=0)
 
-    def _batch(self, inputs: ModelInputs, tick: Callable[[], None] | None = None) -> np.ndarray:
+    def _batch(
+        self,
+        inputs: ModelInputs,
+        tick: Callable[[], None] | None = None,
+        deadline: Callable[[], tuple[float, float] | None] | None = None,
+    ) -> np.ndarray:
         body = _json_body(self.codec.encode(inputs))
         while True:
             try:
-                raw, payload = self._attempts(body, len(inputs))
+                raw, payload = self._attempts(body, len(inputs), deadline)
             except _Retry as exc:
                 self._failed(str(exc))
                 continue
@@ -525,12 +532,20 @@ class HttpModel:
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
 
-    def _attempts(self, body: bytes, n: int) -> tuple[bytes, Any]:
+    def _attempts(
+        self,
+        body: bytes,
+        n: int,
+        deadline: Callable[[], tuple[float, float] | None] | None = None,
+    ) -> tuple[bytes, Any]:
         """One request with its retries: the body of its 200 answer and its JSON, or
-        ``_Retry``."""
+        ``_Retry``; a wait the server asked for that the call's deadline (``deadline``:
+        ``core.calls.call_deadline``) cannot outlive stops it at once (``beyond_deadline``)."""
         last = _Retry("no attempt")
         for attempt in range(self.retries + 1):
             if attempt:
+                if last.wait is not None and deadline is not None:
+                    beyond_deadline(self.shown, str(last), last.wait, deadline())
                 with self._conn().lock:
                     self.stats.retried += 1
                 time.sleep(self._delay(attempt, last.wait))

@@ -13,11 +13,13 @@
 ``redirect_error`` and ``asked_wait`` read the status: assay does not follow redirects (a
 header credential would go along to the other address), and says where the endpoint points;
 a 429 or 503 whose ``Retry-After`` asks longer than assay waits is the server saying it is
-not taking requests now, not a hang.
+not taking requests now, not a hang; so is one asking longer than the call has left before
+``--call-timeout`` (``beyond_deadline``).
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,6 +35,7 @@ __all__ = [
     "AnswerTooSlow",
     "answer_limit",
     "asked_wait",
+    "beyond_deadline",
     "read_answer",
     "redirect_target",
 ]
@@ -127,3 +130,23 @@ def asked_wait(response: Answer) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     return max(when - time.time(), 0.0)
+
+
+def beyond_deadline(shown: str, said: str, wait: float, got: tuple[float, float] | None) -> None:
+    """A ``ModelUnavailable`` (exit 3, resumable) when the endpoint ``shown`` asked to be
+    retried after ``wait`` seconds (``said``: its answer) and the call has less than that
+    left before ``--call-timeout`` (``got``: (seconds left, the timeout), None: no
+    deadline): waiting would end as a model that "may be hung", which it is not."""
+    from assay.errors import ModelUnavailable
+
+    if got is None or wait < got[0]:
+        return
+    left, timeout = got
+    longer = math.ceil(max(2 * wait, wait + 10))
+    raise ModelUnavailable(
+        f"the endpoint {shown} is not taking requests now: it answered {said}, asking to "
+        f"retry after {wait:,.0f} s (Retry-After), longer than the call has left within "
+        f"--call-timeout ({timeout:g} s; {max(left, 0.0):.0f} s left); give a --call-timeout "
+        f"longer than that wait (--call-timeout {longer}; a stopped run: assay resume RUN_ID "
+        f"--call-timeout {longer}), or run again later"
+    )

@@ -5,6 +5,7 @@ case; a run without findings is one passing case; a failed or unfinished run (in
 running) adds an errored case.  A fairness run judged by a rule on the share (``--fail-on
 'share>0.01'``) is judged so here too, as its exit code is: one case per protected attribute,
 failed when its share is above the rule; its findings are passing cases that show them.
+A demonstration's file reports the demonstration (``junit_demo``).
 """
 
 from __future__ import annotations
@@ -13,11 +14,25 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from typing import Any
 
-from assay.core.outcome import answer_fails, answer_found, answer_rule, not_a_pass, status_note
+from assay.core.outcome import (
+    answer_fails,
+    answer_found,
+    answer_rule,
+    is_demonstration,
+    not_a_pass,
+    status_note,
+)
 from assay.core.store import ENDED
 from assay.report._text import compact, run_seconds, safe_text
 from assay.report.junit_body import bounded_json
-from assay.report.junit_cases import backdoor_case, backdoor_key, fairness_case, text_case
+from assay.report.junit_cases import (
+    backdoor_case,
+    backdoor_key,
+    fairness_case,
+    fairness_key,
+    text_case,
+)
+from assay.report.junit_demo import as_demonstration
 from assay.report.verdict_text import share_text
 
 __all__ = ["render_junit"]
@@ -113,6 +128,8 @@ def render_junit(doc: dict[str, Any]) -> str:
         _child(case, "system-out", text=safe_text(doc.get("headline", "")))
         cases.append(case)
 
+    if is_demonstration(str(run.get("command") or "")):  # judged as its exit code is
+        cases = as_demonstration(cases, classname)
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
     # the wall clock the headline states, not the search's alone; with a retraining after the
@@ -189,9 +206,9 @@ def _finding_case(
     details = finding.get("details")
     name = details.get("name") if isinstance(details, dict) else None
     sentence = text_case(finding)
-    # a sentence or an image names its case (the same sentence or image is the same case in
+    # a sentence, an image or an IDI's values name its case (the same one is the same case in
     # the next run, whatever its position among the findings); other findings by position
-    key = sentence[0] if sentence else backdoor_key(finding, run)
+    key = sentence[0] if sentence else backdoor_key(finding, run) or fairness_key(finding, run)
     case = _case(classname, f"{kind} {key}" if key else f"{kind}[{index}]")
     case.set("index", str(index))
     # an image's own name ('cat_017.png') tells CI more than its pixels, a sentence's answers

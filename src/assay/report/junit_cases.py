@@ -3,12 +3,14 @@ user's own terms: a sentence and what each classifier answered; a row in its own
 
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from assay.core.labels import split_labels
 from assay.report._text import compact, format_number
 
-__all__ = ["backdoor_case", "backdoor_key", "fairness_case", "text_case"]
+__all__ = ["backdoor_case", "backdoor_key", "fairness_case", "fairness_key", "text_case"]
 
 
 def _as_dict(value: Any) -> dict[str, Any]:
@@ -43,11 +45,11 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
     return quoted, f"{labels} on {quoted}" if labels else f"on {quoted}"
 
 
-def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
-    """An individual discriminatory instance in the data's own values and the model's own
-    class names: ``age=42.5, income=59,052.1, city=C: sex=F -> deny, sex=M -> approve``
-    (the features its variants share, then each variant's protected values and answer);
-    None when the finding is not such a pair or the run's schema does not cover it."""
+def _in_own_values(
+    finding: dict[str, Any], run: dict[str, Any] | None
+) -> tuple[list[Any], list[list[str]]] | None:
+    """A fairness finding's features and its rows in the data's own values; None when it is
+    not such a pair or the run's schema does not cover it."""
     if not str(finding.get("kind", "")).startswith("fairness."):
         return None
     config = _as_dict(_as_dict(run).get("config"))
@@ -57,27 +59,62 @@ def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
         return None
     if not all(isinstance(r, list) and len(r) == len(features) for r in rows):
         return None
-    caps = _as_dict(_as_dict(_as_dict(run).get("model")).get("capabilities"))
-    names = caps.get("class_names")
     try:
-        shown = [[_value(f, v) for f, v in zip(features, r, strict=True)] for r in rows]
+        return features, [[_value(f, v) for f, v in zip(features, r, strict=True)] for r in rows]
     except (IndexError, TypeError, ValueError):
         return None
+
+
+def _named(features: list[Any], k: int, row: list[str]) -> str:
+    return f"{_as_dict(features[k]).get('name', k)}={row[k]}"
+
+
+def fairness_key(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
+    """What an IDI is, the same from one run to the next wherever it is among the findings:
+    what its variants differ in, then what they share (cut), then a hash of its whole rows in
+    the data's own values, in no order: ``sex=F / sex=M; age=42.5, city=C [3fa9c1d2]``; None
+    for other findings (an IDI the schema does not cover: the hash of its inputs alone)."""
+    if not str(finding.get("kind", "")).startswith("fairness."):
+        return None
+    own = _in_own_values(finding, run)
+    if own is None:
+        whole = json.dumps(sorted(json.dumps(r) for r in finding.get("inputs") or []))
+        return f"[{hashlib.sha256(whole.encode()).hexdigest()[:8]}]"
+    features, shown = own
+    same = [k for k in range(len(features)) if len({row[k] for row in shown}) == 1]
+
+    differ = [k for k in range(len(features)) if k not in same]
+    variants = sorted(", ".join(_named(features, k, row) for k in differ) for row in shown)
+    common = ", ".join(_named(features, k, shown[0]) for k in same)
+    digest = hashlib.sha256(json.dumps(sorted(shown)).encode()).hexdigest()[:8]
+    line = " / ".join(variants) + (f"; {common}" if common else "")
+    return f"{compact(line, 120)} [{digest}]"
+
+
+def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
+    """An individual discriminatory instance in the data's own values and the model's own
+    class names: ``age=42.5, income=59,052.1, city=C: sex=F -> deny, sex=M -> approve``
+    (the features its variants share, then each variant's protected values and answer);
+    None when the finding is not such a pair or the run's schema does not cover it."""
+    own = _in_own_values(finding, run)
+    if own is None:
+        return None
+    features, shown = own
+    rows = finding.get("inputs") or []
+    caps = _as_dict(_as_dict(_as_dict(run).get("model")).get("capabilities"))
+    names = caps.get("class_names")
     same = [k for k in range(len(features)) if len({row[k] for row in shown}) == 1]
     differ = [k for k in range(len(features)) if k not in same]
-
-    def named(k: int, row: list[str]) -> str:
-        return f"{_as_dict(features[k]).get('name', k)}={row[k]}"
 
     outputs = finding.get("outputs")
     outs = outputs if isinstance(outputs, list) and len(outputs) == len(rows) else []
     variants = []
     for i, row in enumerate(shown):
-        said = ", ".join(named(k, row) for k in differ)
+        said = ", ".join(_named(features, k, row) for k in differ)
         if outs:
             said += f" -> {_answer(outs[i], names)}"
         variants.append(said)
-    common = ", ".join(named(k, shown[0]) for k in same)
+    common = ", ".join(_named(features, k, shown[0]) for k in same)
     line = f"{common}: {', '.join(variants)}" if common else ", ".join(variants)
     return compact(line, 400)
 

@@ -280,7 +280,7 @@ def resume_text(
     # a changed grammar or classifier file would mix two searches' findings: refuse
     check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
     before = earlier_wall_seconds(record)
-    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle)
+    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, resumed=True)
     budget = record.config.get("budget", {})
     # this session's loading asked again, within the budget as the first session's (taken
     # from the re-check's reserve: text.recheck.CheckPlan): added up over the run's resumed

@@ -209,13 +209,18 @@ def _labels_as_answered(
     asked: list[int],
     max_queries: int | None,
     names: list[str],
+    answered: Sequence[Sequence[str] | None] | None = None,
 ) -> list[Model]:
     """Each classifier that answers labels by name without declaring them (``"pos"``,
     ``{"label": "POSITIVE", ...}``) with its labels read off its answers to a few dozen
     sentences of the grammar, and (``alone`` False: no label map) the other classifiers'
     labels after its own, so that labels are compared as the strings they are.  The sentences
     asked of each are added to ``asked``; with ``max_queries``, refused (exit 2) before any
-    is asked when they would leave no query for the search."""
+    is asked when they would leave no query for the search.  ``answered``: per classifier,
+    the labels a resumed run's first session read so (its layout's), taken as they are
+    without asking again: a resumed session asking 64 sentences more took them from the
+    determinism re-check's reserve and beyond it from the search, whose findings then were
+    not the uninterrupted run's."""
     from assay.models import probed
     from assay.models.callable import NamedLabelsModel, probe_call
     from assay.models.checked import CheckedModel
@@ -234,6 +239,10 @@ def _labels_as_answered(
         inner = open_of(m)
         if inner is None:
             own.append(tuple(m.capabilities.class_names or ()))
+            continue
+        known = answered[k] if answered is not None and k < len(answered) else None
+        if known:  # (the first session's, in its order: nothing asked again)
+            own.append(tuple(str(x) for x in known))
             continue
         needed = asked[k] + len(more) + 1
         _refuse_beyond(max_queries, needed, names[k], needed - 1, _LABELS_HINT)
@@ -275,6 +284,7 @@ def load_classifiers(
     top_k: int,
     alone: bool,
     max_queries: int | None = None,
+    answered: Sequence[Sequence[str] | None] | None = None,
 ) -> tuple[list[Model], list[int]]:
     """The classifiers ``specs`` loaded (built-in ones by name, the others through the model
     adapters, which may ask them 2 sentences of the grammar, drawn by ``sampler``, to learn
@@ -286,7 +296,8 @@ def load_classifiers(
     Also the sentences loading asked each classifier (``models.probed``): a text run counts
     them within its query budget.  ``max_queries``: the run's budget; loading never asks a
     classifier more (the first probe is cut to it) and is refused (exit 2) before asking
-    what would leave no query for the search."""
+    what would leave no query for the search.  ``answered``: a resumed run's labels read off
+    the answers in its first session (``_labels_as_answered``)."""
     from assay.models import load_model, probed
     from assay.models.checked import CheckedModel
 
@@ -369,7 +380,13 @@ def load_classifiers(
             )
     names = [name_of(spec, k) for k, spec in enumerate(specs)]
     out = _labels_as_answered(
-        loaded, sampler, alone=alone, asked=asked, max_queries=max_queries, names=names
+        loaded,
+        sampler,
+        alone=alone,
+        asked=asked,
+        max_queries=max_queries,
+        names=names,
+        answered=answered,
     )
     return out, asked
 

@@ -35,7 +35,7 @@ from assay.text.generate import (
 from assay.text.grammar import Directional, Grammar, Invariant, reachable_symbols
 from assay.text.panel import Layout
 
-__all__ = ["MEMBERS", "MODES", "ORACLES", "Case", "Oracle", "Verdict"]
+__all__ = ["MEMBERS", "MODES", "ORACLES", "Case", "Oracle", "Verdict", "odd_rows"]
 
 ORACLES = ("differential", "invariance", "directional")
 # an invariance class of more members: each case swaps in this many of them, drawn by its
@@ -140,6 +140,7 @@ class Oracle:
             for a in members:
                 self._focus.setdefault(alts[a], []).append(r)
         self.relations = rels
+        self._member_texts: dict[int, str] = {}
         reach = reachable_symbols(grammar)
         if rels and not any(r.symbol in reach for r in rels):
             # every relation is about a symbol no sentence uses: no case could ever be made
@@ -203,18 +204,35 @@ class Oracle:
             return [case.tree]
         assert case.focus is not None
         rel = self.relations[case.relation]
-        node = subtree_at(case.tree, case.focus)
         alts = self.g.alternatives[rel.symbol]
         if isinstance(rel, Invariant):
-            others = [alts[a] for a in rel.alternatives if alts[a] != node[0]]
-            if len(others) > MEMBERS:  # a class of thousands of names: some per sentence
-                others = _some(others, case)
+            others = self._members(case)[1:]
             return [
                 case.tree,
                 *(replace_at(case.tree, case.focus, self.sampler.shortest_with(p)) for p in others),
             ]
         new = self.sampler.shortest_with(alts[rel.target])
         return [case.tree, replace_at(case.tree, case.focus, new)]
+
+    def _members(self, case: Case) -> list[int]:
+        """The productions of an invariance case's variants, in their order: the case's own
+        member first, then the others swapped in."""
+        assert case.focus is not None
+        rel = self.relations[case.relation]
+        assert isinstance(rel, Invariant)
+        alts = self.g.alternatives[rel.symbol]
+        own = subtree_at(case.tree, case.focus)[0]
+        others = [alts[a] for a in rel.alternatives if alts[a] != own]
+        if len(others) > MEMBERS:  # a class of thousands of names: some per sentence
+            others = _some(others, case)
+        return [own, *others]
+
+    def member_text(self, production: int) -> str:
+        """A member of an invariance class as words (``Maria``): its shortest derivation."""
+        got = self._member_texts.get(production)
+        if got is None:
+            got = self._member_texts[production] = tree_text(self.sampler.shortest_with(production))
+        return got
 
     # -- verdicts ---------------------------------------------------------------------------
     def judge(self, outputs: list[np.ndarray], cases: list[Case]) -> Verdict:
@@ -224,6 +242,9 @@ class Oracle:
         errors, margins, details = [], [], []
         for out, case in zip(outputs, cases, strict=True):
             e, m, d = self._metamorphic(out, case.relation)
+            if e and self.kind == "invariance":
+                members = self._members(case)
+                d["odd"] = [self.member_text(members[i]) for i in odd_rows(self.layout, out)]
             errors.append(e)
             margins.append(m)
             details.append(d)
@@ -343,6 +364,20 @@ class Oracle:
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+
+
+def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
+    """The variants of an invariance case answered unlike the rest of its class: those whose
+    label, for some classifier, is not the label a strict majority of the variants got (none
+    for a classifier with no such majority: two variants that differ say nothing of which
+    one is odd)."""
+    odd: set[int] = set()
+    for k in range(len(layout.names)):
+        top = np.argmax(layout.block(out, k), axis=1)
+        counts = np.bincount(top)
+        if 2 * int(counts.max()) > len(top):
+            odd.update(np.flatnonzero(top != int(counts.argmax())).tolist())
+    return sorted(odd)
 
 
 def _some(members: list[int], case: Case) -> list[int]:

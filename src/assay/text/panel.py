@@ -9,7 +9,6 @@ counterpart are reported, never guessed.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.textfile import read_text_file
 from assay.errors import AssayError, ModelError, UsageError
+from assay.text.label_map_line import MapLineError, read_map_line
 from assay.text.lines import file_lines
 
 __all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
@@ -35,6 +35,13 @@ class Layout:
     maps: tuple[tuple[int, ...], ...]  # per classifier: common index of each own label, or -1
     # labels aligned because they differ only in case or spaces: (classifier, own, common)
     folded: tuple[tuple[str, str, str], ...] = ()
+    # per classifier: whether it answers scores (False: labels, one-hot here: a number shown
+    # beside such a label would be a confidence it never gave); () when not known
+    scored: tuple[bool, ...] = ()
+
+    def answers_scores(self, k: int) -> bool:
+        """Whether classifier ``k`` answered scores of its own (not labels alone)."""
+        return not self.scored or self.scored[k]
 
     @property
     def width(self) -> int:
@@ -199,7 +206,10 @@ def build_layout(
             f"`FUNCTION.classes_ = [{', '.join(map(repr, common))}, ...]`",
             argument="MODEL",
         )
-    return Layout(tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded))
+    scored = tuple(m.capabilities.outputs != "labels" for m in models)
+    return Layout(
+        tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded), scored
+    )
 
 
 def fold_label(label: str) -> str:
@@ -227,14 +237,13 @@ def _fold_onto(own: tuple[str, ...], first: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out) if len(set(out)) == len(out) else own
 
 
-_MAP_LINE = re.compile(r"^\s*(\S+)\s+(\S+|\"[^\"]*\")\s*->\s*(\S+|\"[^\"]*\")\s*(#.*)?$")
-
-
 def load_label_map(
     path: str | os.PathLike[str], models: Sequence[Model], names: Sequence[str]
 ) -> dict[int, dict[str, str]]:
     """Read a label map: lines ``CLASSIFIER LABEL -> COMMON`` (classifier by position 1, 2, ...
-    or name); ``#`` comments.  An unknown classifier or label is a ``UsageError`` at its line."""
+    or name; a label in double quotes holding spaces, ``\"`` and ``\\`` escaped in it:
+    ``text.label_map_line``); ``#`` comments.  An unknown classifier or label is a
+    ``UsageError`` at its line."""
     where = str(path)
     try:
         text = read_text_file(path, what="the label map", argument="--label-map")
@@ -251,10 +260,11 @@ def load_label_map(
     for n, raw in enumerate(file_lines(text), start=1):
         if not raw.strip() or raw.strip().startswith("#"):
             continue
-        m = _MAP_LINE.match(raw)
-        if not m:
-            raise _map_error("expected 'CLASSIFIER LABEL -> COMMON_LABEL'", where, n, 1)
-        who, own, common = (x.strip('"') for x in m.group(1, 2, 3))
+        try:
+            fields = read_map_line(raw)
+        except MapLineError as exc:
+            raise _map_error(str(exc), where, n, exc.column) from None
+        who, own, common = fields.who, fields.own, fields.common
         if who.isdigit() and 1 <= int(who) <= len(models):
             k = int(who) - 1
         elif who in names:
@@ -265,7 +275,7 @@ def load_label_map(
                 f"({', '.join(names)})",
                 where,
                 n,
-                m.start(1) + 1,
+                fields.who_at,
             )
         if own not in labels[k]:
             near = [x for x in labels[k] if fold_label(x) == fold_label(own)]
@@ -281,7 +291,7 @@ def load_label_map(
                 f"{', '.join(labels[k])}",
                 where,
                 n,
-                m.start(2) + 1,
+                fields.own_at,
             )
         before = out.setdefault(k, {}).get(own)
         if before is not None and before != common:
@@ -290,7 +300,7 @@ def load_label_map(
                 f"to {common!r} here",
                 where,
                 n,
-                m.start(2) + 1,
+                fields.own_at,
             )
         out[k][own] = common
     return out

@@ -68,6 +68,7 @@ def setup_text(
     lanes: int | None = None,
     output: str | Sequence[str | None] | None = None,
     max_queries: int | None = None,
+    answered_labels: Sequence[Sequence[str] | None] | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -90,7 +91,8 @@ def setup_text(
     classifier loaded from a file, a function or an endpoint to learn what it answers, and up
     to 64 more of one answering labels by name undeclared): loading never asks more, and is
     refused (exit 2) when it would leave no query for the search (``check_text`` passes its
-    own)."""
+    own).  ``answered_labels``: a resumed run's (``setup_from_record``): per classifier, the
+    labels its first session read off the answers, not asked for again."""
     from assay.models.http import ServingOptions
 
     serving_opts = (
@@ -123,6 +125,7 @@ def setup_text(
         top_k=top_k,
         alone=label_map is not None,
         max_queries=max_queries,
+        answered=answered_labels,
     )
     the_names = (
         list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
@@ -193,11 +196,15 @@ def setup_text(
     )
 
 
-def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = False) -> TextSetup:
+def setup_from_record(
+    record: Any, *, model: Any = None, allow_pickle: bool = False, resumed: bool = False
+) -> TextSetup:
     """Rebuild a stored text run's setup (grammar, oracle, classifiers) from its record;
     ``model``: classifiers in place of the stored ones (URLs given again, as for resume, or
     the classifiers themselves); ``allow_pickle``: this caller's consent (the stored run's is
-    never reused)."""
+    never reused).  ``resumed``: to continue the run, with its classifiers: the labels its
+    first session read off their answers are the stored layout's, not asked for again (a
+    resumed session's loading counts within the run's query budget)."""
     from assay.text.grammar import parse_grammar
 
     if record.technique != "text":
@@ -243,7 +250,16 @@ def setup_from_record(record: Any, *, model: Any = None, allow_pickle: bool = Fa
         serving=stored_serving(record) if inv.get("serving") is not None else None,
         lanes=inv.get("lanes", 1),
         output=inv.get("output"),
+        answered_labels=_stored_labels(record) if resumed else None,
     )
+
+
+def _stored_labels(record: Any) -> list[list[str]] | None:
+    """Each classifier's labels as the run's layout kept them (None: not kept)."""
+    labels = (record.config.get("layout") or {}).get("labels")
+    if not isinstance(labels, list) or not all(isinstance(x, list) for x in labels):
+        return None
+    return [[str(v) for v in x] for x in labels]
 
 
 def text_fingerprints(setup: TextSetup) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_de
 from assay.text.grammar import Grammar
 from assay.text.oracle import Oracle
 
-__all__ = ["build_summary", "lift_table"]
+__all__ = ["build_summary", "lift_table", "odd_members"]
 
 _MAX_MINIMAL = 200
 
@@ -76,6 +76,19 @@ def lift_table(engine: EngineView, *, limit: int = 15, min_count: int = 5) -> di
                 words.append({"word": w, "cases": n, "errors": e, "lift": round((e / n) / base, 3)})
     words.sort(key=lambda r: (-r["lift"], -r["errors"], r["word"]))
     return {"productions": prods[:limit], "words": words[:limit], "base_rate": base}
+
+
+def odd_members(minimal: list[dict[str, Any]], *, limit: int = 10) -> list[dict[str, Any]]:
+    """The members of invariance classes answered unlike the rest of their class, counted
+    over the distinct minimal failures (each failure's ``odd`` members), most often first:
+    the name a classifier treats differently, where the lift of every name of a class is
+    the same (each case asks them all)."""
+    counts: dict[str, int] = {}
+    for r in minimal:
+        for m in set((r.get("detail") or {}).get("odd") or ()):
+            counts[str(m)] = counts.get(str(m), 0) + 1
+    ranked = sorted(counts.items(), key=lambda mn: (-mn[1], mn[0]))[:limit]
+    return [{"member": m, "failures": n, "of": len(minimal)} for m, n in ranked]
 
 
 def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
@@ -170,7 +183,8 @@ def build_summary(
                 block = outs[at][lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])]
                 j = int(np.argmax(block))
                 entry[f"{which}label"] = lay.labels[k][j]
-                entry[f"{which}probability"] = round(float(block[j]), 4)
+                if lay.answers_scores(k):  # a label answered alone: no number of its own
+                    entry[f"{which}probability"] = round(float(block[j]), 4)
                 common = lay.maps[k][j]  # the label it was compared as, when another
                 if common >= 0 and lay.common[common] != lay.labels[k][j]:
                     entry[f"{which}common_label"] = lay.common[common]
@@ -187,6 +201,19 @@ def build_summary(
             }
         )
     sections: list[dict[str, Any]] = []
+    odd = odd_members(minimal) if kind == "invariance" else []
+    if odd:
+        sections.append(
+            {
+                "title": "Members answered unlike the rest of their class",
+                "text": "In how many of the distinct minimal failures each member of an "
+                "invariance class got another label than most of its class's members.",
+                "table": {
+                    "columns": ["member", "minimal failures", "of"],
+                    "rows": [[r["member"], r["failures"], r["of"]] for r in odd],
+                },
+            }
+        )
     if lifts["productions"]:
         sections.append(
             {
@@ -247,6 +274,7 @@ def build_summary(
             "distinct_minimal": n_min,
             "minimal": ranked,
             "lift": lifts,
+            "odd_members": odd,
             "coverage": coverage,
             "grammar": config.get("grammar"),
             "warnings": list(engine.g.warnings),

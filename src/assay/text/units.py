@@ -56,6 +56,16 @@ def finding_keys(batch: FindingBatch) -> np.ndarray:
 _RECORD = ("sentence", "variant", "original", "count", "margin", "words", "outputs")
 
 
+def _record(rec: dict[str, Any]) -> dict[str, Any]:
+    """A minimal failure as a unit hands it on: its ``_RECORD`` fields and, for an
+    invariance failure, its odd members (``summary.odd_members``), not its whole detail."""
+    out = {k: rec[k] for k in _RECORD}
+    odd = (rec.get("detail") or {}).get("odd")
+    if odd:
+        out["detail"] = {"odd": list(odd)}
+    return out
+
+
 def unit_stats(engine: Engine) -> dict[str, Any]:
     """What ``merge_summaries`` needs of one unit's search (JSON data)."""
     return {
@@ -71,7 +81,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "prod_n": engine.prod_n[engine.prod_n > 0].tolist(),
         "prod_err": engine.prod_err[engine.prod_n > 0].tolist(),
         "words": engine.words,
-        "minimal": [{k: rec[k] for k in _RECORD} for rec in engine.minimal.values()],
+        "minimal": [_record(rec) for rec in engine.minimal.values()],
         "first_answer": engine.first_answer,
         "varied": engine.varied,
         "wordy": engine.wordy,

@@ -30,6 +30,8 @@ import numpy as np
 from assay.core.display import span
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
+from assay.fairness.exact.ensemble_direction import class_mass as ensemble_class_mass
+from assay.fairness.exact.ensemble_direction import rows_classes
 from assay.fairness.exact.trees import TreeModel
 from assay.fairness.regions import labelled_range, set_text
 from assay.fairness.schema import Feature, Schema
@@ -169,6 +171,7 @@ def analyse(
     max_kept: int = MAX_KEPT_BOXES,
     seed: int = 0,
     give_up: float | None = None,
+    direction: bool = False,
 ) -> ExactResult:
     """The share of inputs whose class changes with ``attribute`` alone, exactly or bounded.
 
@@ -181,10 +184,81 @@ def analyse(
     ``give_up``: the share of the time budget after which the box-by-box refinement (trees it
     cannot vectorise) stops if it has decided nothing yet (the analysis was not asked for:
     trees that large would spend the whole budget for bounds of 0-100 %).
+    ``direction``: an ensemble's analysis also counts who is favoured over the boxes it
+    decides (``class_mass``; a single tree's always does).  With an attribute of two atoms
+    that costs nothing more; with more, a box is only decided once every atom's class is, so
+    the analysis runs first as without, and again asking who is favoured in the time left
+    (when that second run does not finish, the first's figures stand, and who is favoured is
+    said to be the sample's).
     """
+    t0 = time.monotonic()
+    kwargs: dict[str, Any] = dict(
+        data=data,
+        tolerance=tolerance,
+        max_boxes=max_boxes,
+        max_queue=max_queue,
+        max_kept=max_kept,
+        seed=seed,
+        give_up=give_up,
+    )
+    first = _analyse(
+        schema, model, attribute, time_budget=time_budget, direction=None if direction else False,
+        **kwargs,
+    )  # fmt: skip
+    if not direction or len(model.trees) == 1 or first.class_mass is not None:
+        return first
+    if first.status != "exact":
+        first.assumptions.append(NOT_COUNTED_BOUNDED)
+        return first
+    left = time_budget - (time.monotonic() - t0)
+    again = None
+    if left > 0.05 * time_budget:
+        again = _analyse(schema, model, attribute, time_budget=left, direction=True, **kwargs)
+    if again is not None and again.status == "exact" and again.class_mass is not None:
+        first.class_mass, first.atoms = again.class_mass, again.atoms
+        first.seconds = time.monotonic() - t0
+        first.assumptions.append(
+            f"who is favoured counted over every discriminatory box in a second run of "
+            f"{again.seconds:.1f} s that decided every value's class in each of them"
+        )
+    else:
+        first.assumptions.append(NOT_COUNTED_AGAIN)
+    return first
+
+
+NOT_COUNTED_BOUNDED = (
+    "who is favoured is not counted over the boxes (the analysis did not decide every box): "
+    "the direction figures are the answer's sample's"
+)
+NOT_COUNTED_AGAIN = (
+    "who is favoured is not counted over the boxes (deciding every value's class in each "
+    "discriminatory box did not finish within the time left): the direction figures are the "
+    "answer's sample's"
+)
+
+
+def _analyse(
+    schema: Schema,
+    model: TreeModel,
+    attribute: str,
+    *,
+    data: np.ndarray | None,
+    time_budget: float,
+    tolerance: float,
+    max_boxes: int,
+    max_queue: int,
+    max_kept: int,
+    seed: int,
+    give_up: float | None,
+    direction: bool | None,
+) -> ExactResult:
+    """``analyse`` once; ``direction``: count who is favoured over an ensemble's boxes (None:
+    when that costs nothing more, an attribute of two atoms)."""
     t0 = time.monotonic()
     domain = build_domain(schema, model)
     a = schema.index(attribute)
+    if direction is None:
+        direction = domain.atoms[a].n <= 2
     if len(model.trees) > 1:
         flat = flatten(domain, model, a)
         if not isinstance(flat, str):
@@ -200,6 +274,7 @@ def analyse(
                 tolerance=tolerance,
                 max_boxes=max_boxes,
                 seed=seed,
+                direction=direction,
             )
     trees = _Trees(model, domain)
     atoms = domain.atoms
@@ -370,7 +445,8 @@ def analyse(
             continue
         classes = [decided(f) for f in fronts]
         known = {c for c in classes if c is not None}
-        if len(known) > 1:
+        # asked who is favoured, an ensemble's box is discriminatory once every class is known
+        if len(known) > 1 and (trees.single or not direction or None not in classes):
             disc_mass += mass
             disc_rows += len(rows)
             pend_mass -= mass
@@ -383,7 +459,7 @@ def analyse(
                     counted(alpha, c, mass, len(rows))
                 elif trees.single and len(fronts[alpha][0]) == 1:
                     spread(fronts[alpha][0][0], box, mass, rows, alpha)
-                else:  # an ensemble's undecided atom: who is favoured is left to the sample
+                else:  # an ensemble's undecided atom (not asked who is favoured)
                     class_mass = None
             if n_boxes <= max_kept:
                 every.append(box)
@@ -536,9 +612,11 @@ def _analyse_flat(
     tolerance: float,
     max_boxes: int,
     seed: int,
+    direction: bool = False,
 ) -> ExactResult:
     """Ensembles: the vectorised branch and bound (``ensemble.refine``), then, when the
-    budget ends first, a statistical interval from samples of the undecided boxes."""
+    budget ends first, a statistical interval from samples of the undecided boxes.
+    ``direction``: who is favoured counted too (``ExactResult.class_mass``) when exact."""
     a = flat.attribute
     n_rows = 0 if data is None else len(data)
     # the data rows are a finite set: enumerate them (exact even when the space is bounded),
@@ -547,7 +625,9 @@ def _analyse_flat(
     # 95 % of what is left refines; the rest (and what refining leaves) samples the undecided
     # (sampling reaches its target in about a second: the refinement narrows the certain bounds)
     refine_end = t0 + 0.05 * (time.monotonic() - t0) + 0.95 * time_budget
-    refined = refine(flat, deadline=refine_end, tolerance=tolerance, max_boxes=max_boxes)
+    refined = refine(
+        flat, deadline=refine_end, tolerance=tolerance, max_boxes=max_boxes, direction=direction
+    )
     undecided = float(refined.pend_mass.sum()) if len(refined.pend_mass) else 0.0
     exact = len(refined.pend_mass) == 0
     estimate = None
@@ -560,9 +640,16 @@ def _analyse_flat(
             deadline=t0 + time_budget,
         )
     boxes: list[dict[str, Any]] = []
-    rows_atoms = atoms_of_rows(domain.atoms, data) if data is not None and n_rows else None
+    rows_atoms = None
+    if data is not None and n_rows:  # each row's atoms in the boxes' order (``flat.orders``)
+        rows_atoms = atoms_of_rows(domain.atoms, data)
+        for j, order in enumerate(flat.orders):
+            rows_atoms[:, j] = np.argsort(order)[rows_atoms[:, j]]
     for lo, hi, m in zip(refined.found_lo, refined.found_hi, refined.found_mass, strict=True):
-        bits = [((1 << int(h)) - 1) & ~((1 << int(lw)) - 1) for lw, h in zip(lo, hi, strict=True)]
+        bits = [
+            _box_bits(int(lw), int(h), order)
+            for lw, h, order in zip(lo, hi, flat.orders, strict=True)
+        ]
         bits[a] = domain.atoms[a].full
         inside = 0
         if rows_atoms is not None:
@@ -612,6 +699,15 @@ def _analyse_flat(
             f" Wilson interval from {int(estimate['samples']):,} uniform inputs of the "
             f"undecided boxes ({100 * undecided:.3g} % of the space), classed by the trees"
         )
+    counted = None
+    if exact and refined.ones is not None:
+        rows = None
+        if data is not None and n_rows and data_bounds is not None:
+            rows = rows_classes(schema, model, a, data, t0 + time_budget)
+        f = schema.features[a]
+        ones = np.empty_like(refined.ones)
+        ones[flat.orders[a]] = refined.ones  # per atom as the domain numbers them
+        counted = ensemble_class_mass(domain.atoms[a], f.encoded_low, ones, disc, rows)
     return ExactResult(
         attribute=attribute,
         status="exact" if exact else "bounded",
@@ -627,7 +723,20 @@ def _analyse_flat(
         estimate=estimate,
         cut_by_time=bool(refined.timed_out) or data_note is not None,
         every_box_note="the branch and bound of an ensemble keeps its largest boxes only",
+        atoms=domain.atoms if counted is not None else None,
+        class_mass=counted,
     )
+
+
+def _box_bits(lo: int, hi: int, order: np.ndarray) -> int:
+    """The atoms ``lo .. hi - 1`` of a box of the branch and bound as a bit set over the
+    domain's atoms (``order``: the domain's atom at each place)."""
+    if (lo == 0 and hi == len(order)) or np.array_equal(order, np.arange(len(order))):
+        return ((1 << hi) - 1) & ~((1 << lo) - 1)
+    out = 0
+    for atom in order[lo:hi].tolist():
+        out |= 1 << atom
+    return out
 
 
 # cells (rows x model columns) of one block of the data enumerated through the trees: a

@@ -66,6 +66,8 @@ class Domain:
     # per tree: node -> (encoded feature, bit set of atoms going left); leaves: feature -1
     node_feature: tuple[np.ndarray, ...]
     node_left: tuple[list[int], ...]
+    # per feature: the atom of its missing value (a feature that may be missing), else None
+    missing_atom: tuple[int | None, ...] | None = None
 
 
 def build_domain(schema: Schema, model: TreeModel) -> Domain:
@@ -103,7 +105,11 @@ def build_domain(schema: Schema, model: TreeModel) -> Domain:
             left[node] = left_sets[j][key]
         features.append(feat)
         lefts.append(left)
-    return Domain(tuple(atoms), tuple(features), tuple(lefts))
+    missing = tuple(
+        None if not f.missing else int(atoms[j].atom_of(np.array([f.encoded_high]))[0])
+        for j, f in enumerate(schema.features)
+    )
+    return Domain(tuple(atoms), tuple(features), tuple(lefts), missing)
 
 
 Split = tuple[int, float, bool]

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ import numpy as np
 
 from assay.fairness.exact import kernel, settle
 from assay.fairness.exact.domain import Atoms, Domain
+from assay.fairness.exact.order import atom_orders, first_change, permuted, split_in
 from assay.fairness.exact.trees import TreeModel
 
 __all__ = ["Flat", "Refined", "flatten", "refine"]
@@ -75,6 +77,38 @@ class Flat:
     n_splits: int
     base: float
     cumweight: tuple[np.ndarray, ...]  # per feature: (n_atoms + 1,) cumulative weights
+    # per node: the node of its tree it stands for (past a tree's own nodes: copies, made by
+    # cuts at a missing atom); per feature: the atoms in the order of the boxes here (their
+    # indices in the domain: a missing atom moved to the bottom, ``order``)
+    origin: np.ndarray
+    orders: tuple[np.ndarray, ...]
+
+
+class _Nodes:
+    """``flatten``'s nodes as lists: feature, cut, low and high child, value, and the node of
+    its tree each stands for."""
+
+    def __init__(self) -> None:
+        self.col: list[int] = []
+        self.cut: list[int] = []
+        self.low: list[int] = []
+        self.high: list[int] = []
+        self.value: list[float] = []
+        self.origin: list[int] = []
+
+    def add(self, owns: Iterable[int]) -> int:
+        """New nodes standing for the tree's nodes ``owns`` (each a leaf looping on itself until
+        set); the first one's id."""
+        first = len(self.col)
+        for own in owns:
+            i = len(self.col)
+            self.col.append(0)
+            self.cut.append(0)
+            self.low.append(i)
+            self.high.append(i)
+            self.value.append(0.0)
+            self.origin.append(own)
+        return first
 
 
 def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
@@ -103,49 +137,86 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
     s_feat: list[int] = []
     s_cut: list[int] = []
     s_depth: list[int] = []
-    total = sum(len(tree.feature) for tree in model.trees) + 1
-    # for following single cells down the trees: node -> feature, cut, children, value
-    go_col = np.zeros(total, dtype=np.int64)
-    go_cut = np.zeros(total, dtype=np.int64)
-    go_low = np.arange(total, dtype=np.int64)  # leaves (and the padding node) loop on themselves
-    go_high = np.arange(total, dtype=np.int64)
-    go_value = np.zeros(total)
+    orders = atom_orders(domain)
+    if isinstance(orders, str):
+        return orders
+    moved = [not np.array_equal(o, np.arange(len(o))) for o in orders]
+    # for following single cells down the trees: node -> feature, cut, children, value, and
+    # the tree's own node it stands for (a node past a tree's own: a copy made by a cut at
+    # a missing atom, ``order``)
+    nodes = _Nodes()
+    cap = 4 * sum(len(tree.feature) for tree in model.trees) + 4096
+
+    def node_of(own: int, fresh: bool) -> int:
+        """A node for the tree's node ``own``: its own slot, or a new one past them."""
+        if not fresh:
+            return offset + own
+        return nodes.add([own])
+
     offset = 0
     for t, tree in enumerate(model.trees):
         feats = domain.node_feature[t]
         lefts = domain.node_left[t]
+        size = len(tree.feature)
+        offset = nodes.add(range(size))
+        used = [False] * size
         tree_start.append(len(leaf_node))
         roots.append(offset)
-        stack: list[tuple[int, int, list[int], list[int]]] = [
-            (0, 0, [0] * n_feat, [int(n) for n in n_atoms])
+        used[0] = True
+        # (tree node, its node here, depth, box of the path)
+        stack: list[tuple[int, int, int, list[int], list[int]]] = [
+            (0, offset, 0, [0] * n_feat, [int(n) for n in n_atoms])
         ]
         while stack:
-            node, depth, lo, hi = stack.pop()
+            node, here, depth, lo, hi = stack.pop()
+            nodes.origin[here] = node  # (a node skipped here hands its place to its child)
             j = int(feats[node])
             if j < 0:
-                go_value[offset + node] = float(margins[t][node])
+                nodes.value[here] = float(margins[t][node])
                 if all(lo[i] < hi[i] for i in range(n_feat)):
-                    leaf_node.append(offset + node)
+                    leaf_node.append(here)
                     leaf_value.append(float(margins[t][node]))
                     leaf_lo.append(lo)
                     leaf_hi.append(hi)
                 continue
-            cut, left_low = _interval(lefts[node], int(n_atoms[j]))
-            if cut is None:
-                return "a split sends a set of atoms that is not an interval one way"
-            low_child = int(tree.left[node] if left_low else tree.right[node])
-            high_child = int(tree.right[node] if left_low else tree.left[node])
-            go_col[offset + node] = j
-            go_cut[offset + node] = cut
-            go_low[offset + node] = offset + low_child
-            go_high[offset + node] = offset + high_child
+            bits = permuted(lefts[node], orders[j]) if moved[j] else lefts[node]
+            whole = split_in(bits, 0, int(n_atoms[j]))
+            if whole is not None:
+                cut, left_low = whole
+                low_own = int(tree.left[node] if left_low else tree.right[node])
+                high_own = int(tree.right[node] if left_low else tree.left[node])
+            else:  # a missing atom's feature: the split inside the path's box
+                inside = split_in(bits, lo[j], hi[j])
+                if inside is not None and inside[0] in (lo[j], hi[j]):
+                    # one side is empty here: this node is its other child
+                    goes_left = inside[1] == (inside[0] == hi[j])
+                    child = int(tree.left[node] if goes_left else tree.right[node])
+                    stack.append((child, here, depth, lo, hi))
+                    continue
+                if inside is not None:
+                    cut, left_low = inside
+                    low_own = int(tree.left[node] if left_low else tree.right[node])
+                    high_own = int(tree.right[node] if left_low else tree.left[node])
+                else:  # cut at the missing atom first: both halves come back to this node
+                    cut = first_change(bits, lo[j], hi[j])
+                    low_own = high_own = node
+            low_child = node_of(low_own, low_own == node or used[low_own])
+            high_child = node_of(high_own, high_own == node or used[high_own])
+            if low_own != node:
+                used[low_own] = used[high_own] = True
+            if len(nodes.col) > cap:
+                return "a missing atom's cuts copy too much of the trees"
+            nodes.col[here] = j
+            nodes.cut[here] = cut
+            nodes.low[here] = low_child
+            nodes.high[here] = high_child
             lo_hi = list(hi)
             lo_hi[j] = min(hi[j], cut)
             hi_lo = list(lo)
             hi_lo[j] = max(lo[j], cut)
             for child, side in ((low_child, j), (high_child, n_feat + j)):
-                parents.append(offset + node)
-                children.append(offset + child)
+                parents.append(here)
+                children.append(child)
                 depths.append(depth + 1)
                 if j == attribute:
                     sides.append(0)
@@ -154,17 +225,17 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
                     sides.append(side)
                     cuts.append(float(cut) if side < n_feat else -float(cut))
             if j != attribute:
-                s_node.append(offset + node)
-                s_left.append(offset + low_child)
-                s_right.append(offset + high_child)
+                s_node.append(here)
+                s_left.append(low_child)
+                s_right.append(high_child)
                 s_tree.append(t)
                 s_feat.append(j)
                 s_cut.append(cut)
                 s_depth.append(depth)
-            # right pushed first so that leaves come out in depth-first order
-            stack.append((high_child, depth + 1, hi_lo, list(hi)))
-            stack.append((low_child, depth + 1, list(lo), lo_hi))
-        offset += len(tree.feature)
+            # high side pushed first so that leaves come out in depth-first order
+            stack.append((high_own, high_child, depth + 1, hi_lo, list(hi)))
+            stack.append((low_own, low_child, depth + 1, list(lo), lo_hi))
+    offset = nodes.add([0])  # the padding node: no box reaches it
     depth_arr = np.array(depths, dtype=np.int64)
     par, chi = np.array(parents, dtype=np.int64), np.array(children, dtype=np.int64)
     side_arr, cut_arr = np.array(sides, dtype=np.int64), np.array(cuts)
@@ -214,7 +285,13 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
         attribute=attribute,
         levels=tuple(levels),
         n_nodes=offset + 1,
-        go=(go_col, go_cut, go_low, go_high, go_value),
+        go=(
+            np.array(nodes.col, dtype=np.int64),
+            np.array(nodes.cut, dtype=np.int64),
+            np.array(nodes.low, dtype=np.int64),
+            np.array(nodes.high, dtype=np.int64),
+            np.array(nodes.value),
+        ),
         depth=int(depth_arr.max(initial=0)),
         roots=np.array(roots, dtype=np.int64),
         width=width,
@@ -231,18 +308,13 @@ def flatten(domain: Domain, model: TreeModel, attribute: int) -> Flat | str:
         split_cut=padded(s_cut, 0),
         n_splits=n_per,
         base=model.margin_base,
-        cumweight=tuple(np.concatenate([[0.0], np.cumsum(x.weight)]) for x in atoms),
+        cumweight=tuple(
+            np.concatenate([[0.0], np.cumsum(x.weight[o])])
+            for x, o in zip(atoms, orders, strict=True)
+        ),
+        origin=np.array(nodes.origin, dtype=np.int64),
+        orders=orders,
     )
-
-
-def _interval(bits: int, n: int) -> tuple[int | None, bool]:
-    """``(cut, True)`` when the set is atoms ``< cut``, ``(cut, False)`` when it is ``>= cut``."""
-    if bits & (bits + 1) == 0:
-        return bits.bit_length(), True
-    low = (bits & -bits).bit_length() - 1
-    if bits >> low == (1 << (n - low)) - 1:
-        return low, False
-    return None, True
 
 
 @dataclass
@@ -266,6 +338,9 @@ class Refined:
     unbuilt: bool = False  # numba is there but the kernel is not built: the vectorised loop ran
     settled: int = 0  # undecided boxes whose discriminatory mass was counted at once (``settle``)
     settle_tries: tuple[int, ...] = ()  # ``settle``'s tries: all, past its cheap test, its cuts
+    # asked for who is favoured (``direction``): per alpha, the discriminatory mass settled in
+    # which alpha gets class 1 (the rest of ``disc_mass`` gets class 0); else None
+    ones: np.ndarray | None = None
 
 
 def refine(
@@ -279,6 +354,7 @@ def refine(
     compiled: bool | None = None,
     wide: bool = False,
     threads: int | None = None,
+    direction: bool = False,
 ) -> Refined:
     """Settle boxes until none are left, the undecided mass is at most ``tolerance``, the
     deadline (``time.monotonic()``) passes or the pool holds ``max_pool`` boxes.
@@ -287,7 +363,10 @@ def refine(
     ``kernel.best_first`` (default: when numba is installed and the kernel is built, or the
     time left can take its building, ``_BUILD_ROOM`` seconds); False: the vectorised loop
     here.  ``wide``: the compiled kernel's boxes in int32 even where int16 would hold them.
-    ``threads``: heaps refined at once by the compiled kernel (see ``_refine_best_first``)."""
+    ``threads``: heaps refined at once by the compiled kernel (see ``_refine_best_first``).
+    ``direction``: a box counts as discriminatory only once every alpha's class is decided
+    in it (boxes of an attribute of two atoms always are; with more, some are cut further),
+    and ``Refined.ones`` says per alpha how much of the discriminatory mass gets class 1."""
     unbuilt = False
     if compiled is None:
         compiled = kernel.COMPILED and (
@@ -304,8 +383,10 @@ def refine(
             max_steps=max_steps,
             wide=wide,
             threads=threads,
+            direction=direction,
         )
     n_feat = flat.n_features
+    ones = np.zeros(len(flat.allow))
     pool = _Pool(n_feat)
     root_lo = np.zeros((1, n_feat), dtype=np.int64)
     root_hi = flat.n_atoms[None, :].copy()
@@ -333,8 +414,9 @@ def refine(
         cells = np.prod(np.where(np.arange(n_feat) == flat.attribute, 1, hi - lo), axis=1)
         small = cells <= _CELLS
         if small.any():
-            d_mass, d_lo, d_hi, d_w, n = _enumerate(flat, lo[small], hi[small])
+            d_mass, d_lo, d_hi, d_w, n, d_ones = _enumerate(flat, lo[small], hi[small])
             disc_mass += d_mass
+            ones += d_ones
             n_boxes += n
             cells_done += int(cells[small].sum())
             if len(d_w):
@@ -350,8 +432,11 @@ def refine(
         dep = (reach & flat.restricts).any(axis=1)
         disc = sure1.any(axis=1) & sure0.any(axis=1)
         clean = ~disc & (sure1.all(axis=1) | sure0.all(axis=1) | ~dep)
+        if direction:  # discriminatory once every alpha's class is decided
+            disc &= (sure1 | sure0).all(axis=1)
         if disc.any():
             disc_mass += float(mass[disc].sum())
+            ones += mass[disc] @ sure1[disc]
             n_boxes += int(disc.sum())
             found.append((lo[disc], hi[disc], mass[disc]))
         open_ = ~(disc | clean)
@@ -389,8 +474,10 @@ def refine(
         if stuck.any():
             # every tree reaches one leaf per alpha but the margin is too close to zero for
             # the bounds: all the box's cells behave as its first one
-            one = _cells_disc(flat, lo[stuck], _one_cell(flat, lo[stuck]))
+            cls = _cells_classes(flat, lo[stuck])
+            one = cls.any(axis=1) & ~cls.all(axis=1)
             disc_mass += float(mass[stuck][one].sum())
+            ones += mass[stuck][one] @ cls[one]
             n_boxes += int(one.sum())
             found.append((lo[stuck][one], hi[stuck][one], mass[stuck][one]))
             keep = ~stuck
@@ -430,6 +517,7 @@ def refine(
         enumerated_cells=cells_done,
         timed_out=timed_out,
         unbuilt=unbuilt,
+        ones=ones if direction else None,
     )
 
 
@@ -492,6 +580,7 @@ def _refine_best_first(
     max_steps: int | None,
     wide: bool = False,
     threads: int | None = None,
+    direction: bool = False,
 ) -> Refined:
     """``refine`` with ``kernel.best_first``: the largest undecided box first, one at a time
     (``max_steps``: calls of the kernel, each deciding up to ``_CALL_STEPS`` boxes).
@@ -511,7 +600,7 @@ def _refine_best_first(
     root = np.zeros((1, 2, flat.n_features), dtype=dtype)
     root[0, 1] = flat.n_atoms
     mass = _mass(flat, root[:, 0].astype(np.int64), root[:, 1].astype(np.int64))
-    heaps = [_Heap(flat, k, root, mass, max_boxes, max_pool, max_steps is not None)]
+    heaps = [_Heap(flat, k, root, mass, max_boxes, max_pool, max_steps is not None, direction)]
     # one heap until it holds a few boxes per thread, then one heap per thread
     spread = _SPREAD * threads if threads > 1 else 0
     heaps[0].run(deadline, tolerance, max_steps, until_boxes=spread)
@@ -560,6 +649,7 @@ def _refine_best_first(
         build_seconds=heaps[0].build_seconds,
         settled=sum(h.settled for h in heaps),
         settle_tries=tuple(int(sum(int(w[i]) for w in work)) for i in range(len(work[0]))),
+        ones=sum((h.ones for h in heaps), np.zeros(len(flat.allow))) if direction else None,
     )
 
 
@@ -587,7 +677,16 @@ def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
     box, mass = box[order], mass[order]
     out = []
     for i in range(n):
-        h = _Heap(heaps[0].flat, heaps[0].k, box[i::n], mass[i::n], heaps[0].max_boxes, max_pool)
+        first = heaps[0]
+        h = _Heap(
+            first.flat,
+            first.k,
+            box[i::n],
+            mass[i::n],
+            first.max_boxes,
+            max_pool,
+            direction=first.direction,
+        )
         h.build_seconds = heaps[0].build_seconds if i == 0 else 0.0
         out.append(h)
     for i, h in enumerate(heaps):
@@ -598,6 +697,7 @@ def _deal(heaps: list[_Heap], n: int, max_pool: int) -> list[_Heap]:
         target.decided += h.decided
         target.settled += h.settled
         target.found.extend(h.found)
+        target.ones += h.ones
         target.work[16][:] += h.work[16]
     return out
 
@@ -616,6 +716,7 @@ class _Heap:
         max_boxes: int,
         max_pool: int,
         counted: bool = False,
+        direction: bool = False,
     ) -> None:
         self.flat, self.k, self.max_boxes, self.max_pool = flat, k, max_boxes, max_pool
         self.cap = max(1 << 14, 1 << int(np.ceil(np.log2(len(mass) + k.depth + 3))))
@@ -629,6 +730,8 @@ class _Heap:
         )
         self.call_steps = _CALL_STEPS if counted else 2_000
         self.disc_mass = 0.0
+        self.direction = direction
+        self.ones = np.zeros(len(flat.allow))  # (``refine``'s ``direction``)
         self.found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.n_boxes = self.steps = self.decided = self.settled = 0
         self.build_seconds = 0.0
@@ -686,6 +789,8 @@ class _Heap:
                 self.work,
                 _SETTLE_PIECES,
                 _SETTLE_PAIRS,
+                self.direction,
+                self.ones,
             )
             self.decided += int(n_steps)
             self.settled += int(n_set)
@@ -705,10 +810,12 @@ class _Heap:
                 self.found.append((d_box[:, 0].astype(np.int64), d_box[:, 1].astype(np.int64), d_m))
             if len(ties):
                 t_lo, t_hi = ties[:, 0].astype(np.int64), ties[:, 1].astype(np.int64)
-                one = _cells_disc(flat, t_lo)
+                cls = _cells_classes(flat, t_lo)
+                one = cls.any(axis=1) & ~cls.all(axis=1)
                 if one.any():
                     t_mass = _mass(flat, t_lo[one], t_hi[one])
                     self.disc_mass += float(t_mass.sum())
+                    self.ones += t_mass @ cls[one]
                     self.n_boxes += int(one.sum())
                     self.found.append((t_lo[one], t_hi[one], t_mass))
             if sum(len(f[2]) for f in self.found) > 4 * self.max_boxes:
@@ -774,12 +881,6 @@ class _Pool:
     def boxes(self) -> tuple[np.ndarray, np.ndarray]:
         used = self.mass >= 0
         return self.lo[used].astype(np.int64), self.hi[used].astype(np.int64)
-
-
-def _one_cell(flat: Flat, lo: np.ndarray) -> np.ndarray:
-    hi = lo + 1
-    hi[:, flat.attribute] = flat.n_atoms[flat.attribute]
-    return hi
 
 
 def _mass(flat: Flat, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -853,8 +954,9 @@ def _bounds(flat: Flat, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.n
 
 def _enumerate(
     flat: Flat, lo: np.ndarray, hi: np.ndarray
-) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, int]:
-    """Every cell of the boxes: the discriminatory mass, and the discriminatory cells."""
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray, int, np.ndarray]:
+    """Every cell of the boxes: the discriminatory mass, the discriminatory cells, and per
+    alpha the discriminatory mass in which it gets class 1."""
     n_feat = flat.n_features
     size = np.where(np.arange(n_feat) == flat.attribute, 1, hi - lo)
     counts = np.prod(size, axis=1)
@@ -869,27 +971,35 @@ def _enumerate(
     c_hi = c_lo + 1
     c_hi[:, flat.attribute] = flat.n_atoms[flat.attribute]
     mass = _mass(flat, c_lo, c_hi)
-    disc = np.zeros(len(owner), dtype=bool)
+    cls = np.zeros((len(owner), len(flat.allow)), dtype=bool)
     for start in range(0, len(owner), _BATCH * 4):
         sl = slice(start, start + _BATCH * 4)
-        disc[sl] = _cells_disc(flat, c_lo[sl], c_hi[sl])
-    return float(mass[disc].sum()), c_lo[disc], c_hi[disc], mass[disc], int(disc.sum())
+        cls[sl] = _cells_classes(flat, c_lo[sl])
+    disc = cls.any(axis=1) & ~cls.all(axis=1)
+    ones = mass[disc] @ cls[disc]
+    return float(mass[disc].sum()), c_lo[disc], c_hi[disc], mass[disc], int(disc.sum()), ones
 
 
-def _cells_disc(flat: Flat, lo: np.ndarray, hi: np.ndarray | None = None) -> np.ndarray:
-    """Whether each cell (atom indices ``lo``; ``hi`` unused) is discriminatory: each tree is
-    followed down for every atom of the attribute, the class taken from the margin, or from the
+def _cells_disc(flat: Flat, lo: np.ndarray) -> np.ndarray:
+    """Whether each cell (atom indices ``lo``) is discriminatory (``_cells_classes``)."""
+    classes = _cells_classes(flat, lo)
+    out: np.ndarray = np.asarray(classes.any(axis=1) & ~classes.all(axis=1))
+    return out
+
+
+def _cells_classes(flat: Flat, lo: np.ndarray) -> np.ndarray:
+    """``(n, n_alpha)``: whether each cell (atom indices ``lo``) gets class 1 with each atom
+    of the attribute: each tree is followed down, the class taken from the margin, or from the
     model's own arithmetic when the margin is too close to zero to trust the order of sums."""
-    del hi
     margin, nodes = _cell_margins(flat, lo)
     classes = margin > 0
     for i, alpha in zip(*np.nonzero(np.abs(margin) <= flat.model.tie), strict=True):
         leaves = nodes[alpha][i]
         tree = np.searchsorted(flat.roots, leaves, side="right") - 1
-        local = leaves - flat.roots[tree]
+        local = flat.origin[leaves]
         values = np.stack([flat.model.trees[t].value[n] for t, n in zip(tree, local, strict=True)])
         classes[i, alpha] = bool(flat.model.decide(values[None])[0] == 1)
-    out: np.ndarray = np.asarray(classes.any(axis=1) & ~classes.all(axis=1))
+    out: np.ndarray = np.asarray(classes)
     return out
 
 

@@ -115,9 +115,12 @@ def _outcome(
     lows: np.ndarray,
     highs: np.ndarray,
     score: np.ndarray,
+    direction: bool,
 ) -> tuple[int, int, int]:
     """``(outcome, feature, cut)`` of a box from its trees' walks: the margin bounds per alpha
-    summed in tree order, the tests of ``ensemble.refine``, and when undecided its cut."""
+    summed in tree order, the tests of ``ensemble.refine``, and when undecided its cut.
+    ``direction``: a box is discriminatory only when every alpha's class is decided (who is
+    favoured counted per alpha); else it is cut on."""
     tmn, tmx, width, s_feat, s_cut, _, tdep = st
     n_trees = len(uses_attr)
     for a in range(n_alpha):
@@ -139,6 +142,7 @@ def _outcome(
     all1 = True
     any0 = False
     all0 = True
+    every = True
     for a in range(n_alpha):
         s1 = lows[a] > eps
         s0 = highs[a] < -eps
@@ -146,7 +150,8 @@ def _outcome(
         all1 = all1 and s1
         any0 = any0 or s0
         all0 = all0 and s0
-    if any1 and any0:
+        every = every and (s1 or s0)
+    if any1 and any0 and (every or not direction):
         return DISC, -1, 0
     if all1 or all0 or not dep:
         return CLEAN, -1, 0
@@ -233,6 +238,21 @@ def _keep(
 
 
 @_jit  # type: ignore[misc]
+def _ones(ones: np.ndarray, lows: np.ndarray, eps: float, m: float) -> None:
+    """A discriminatory box of mass ``m``: to each alpha surely getting class 1 (``lows``,
+    its margin's least per alpha), its mass."""
+    for a in range(len(ones)):
+        if lows[a] > eps:
+            ones[a] += m
+
+
+@_jit  # type: ignore[misc]
+def _add(ones: np.ndarray, settled: np.ndarray) -> None:
+    for a in range(len(ones)):
+        ones[a] += settled[a]
+
+
+@_jit  # type: ignore[misc]
 def _save(
     st: tuple[np.ndarray, ...],
     k_tmn: np.ndarray,
@@ -290,6 +310,8 @@ def best_first(
     work: tuple[np.ndarray, ...],
     max_pieces: int,
     max_pairs: int,
+    direction: bool,
+    ones: np.ndarray,
 ) -> tuple[int, float, int, int, np.ndarray, np.ndarray, np.ndarray, int]:
     """Settle the boxes of a max-heap on mass (``h_box``: ``(cap, 2, F)`` lo and hi;
     ``h_m``: masses; the first ``n_heap`` rows used), the largest first, in place.  A box
@@ -300,6 +322,10 @@ def best_first(
     An undecided box whose straddling trees split it into few enough pieces (``max_pieces`` a
     side, ``max_pairs``: see ``settle``; 0: never) is settled at once by ``settle``, its
     discriminatory mass counted exactly, instead of being cut.
+
+    ``direction``: a box counts as discriminatory only once every alpha's class is decided
+    in it, and ``ones`` (per alpha) gains the discriminatory mass in which alpha gets class 1
+    (a box settled adds ``settle``'s own count; the tie boxes are the caller's).
 
     Returns ``(n_heap, disc_mass, n_disc, steps, disc (k, 2, F), disc masses, ties (k, 2, F),
     settled)`` with the ``keep`` largest discriminatory boxes, the *tie* boxes, where every
@@ -356,7 +382,9 @@ def best_first(
             _sift_down(h_box, h_m, n_heap)
         for t in range(n_trees):
             _walk(t, box[0, 0], box[0, 1], attr, n_alpha, model, queue, parent)
-        outcome, f_cut, c = _outcome(n_alpha, base, eps, uses_attr, parent, lows, highs, score)
+        outcome, f_cut, c = _outcome(
+            n_alpha, base, eps, uses_attr, parent, lows, highs, score, direction
+        )
         steps += 1
         sp = 0
         n_cut += outcome == CUT
@@ -381,6 +409,8 @@ def best_first(
                 disc_mass += d_exact
                 n_settled += 1
                 outcome = SETTLED
+                if direction:
+                    _add(ones, work[17])
         if outcome == CUT:
             _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
             k_box[0] = box[0]
@@ -391,6 +421,8 @@ def best_first(
             disc_mass += m
             n_disc += 1
             n_d = _keep(d_box, d_m, n_d, keep, box[0], m)
+            if direction:
+                _ones(ones, lows, eps, m)
         elif outcome == TIE:
             ties[n_tie] = box[0]
             n_tie += 1
@@ -423,7 +455,7 @@ def best_first(
                         n_back += 1
                         _walk(t, box[1, 0], box[1, 1], attr, n_alpha, model, queue, parent)
                 outcome, f2, c2 = _outcome(
-                    n_alpha, base, eps, uses_attr, parent, lows, highs, score
+                    n_alpha, base, eps, uses_attr, parent, lows, highs, score, direction
                 )
                 steps += 1
                 evals += 1
@@ -450,10 +482,14 @@ def best_first(
                         disc_mass += d_exact
                         n_settled += 1
                         outcome = SETTLED
+                        if direction:
+                            _add(ones, work[17])
                 if outcome == DISC:
                     disc_mass += m
                     n_disc += 1
                     n_d = _keep(d_box, d_m, n_d, keep, box[1], m)
+                    if direction:
+                        _ones(ones, lows, eps, m)
                 elif outcome == TIE:
                     ties[n_tie] = box[1]
                     n_tie += 1

@@ -60,6 +60,7 @@ def workspace(n_feat: int, n_trees: int, n_alpha: int, max_pieces: int) -> tuple
         np.empty(n_trees, dtype=np.int64),  # 15 straddling trees grouped
         np.zeros(6, dtype=np.int64),  # 16 tries: all, past the cheap test, past the cuts,
         # done; lately: tries and done (halved every 2^16 tries)
+        np.zeros(n_alpha),  # 17 the last box settled: per alpha, its mass getting class 1
     )
 
 
@@ -277,11 +278,29 @@ def settle(
 ) -> tuple[bool, float]:
     """``(True, discriminatory mass)`` of the box ``[lo, hi)`` (its trees' walks: ``tmn``, the
     least leaf per tree and alpha, and ``fmask``, the features of the splits each straddles),
+    with, per alpha, the part of that mass in which alpha gets class 1 in ``work[17]``;
     or ``(False, 0.0)`` when it would take more than ``max_pieces`` pieces a side (or, for a
     many-valued attribute, ``max_pairs`` pairs), or a margin is too close to zero."""
-    seg, n_seg, root, tgrp, x, vals, wts, a_v, a_w, b_v, b_w, fen, k_a, first, size, tl, tries = (
-        work
-    )
+    (
+        seg,
+        n_seg,
+        root,
+        tgrp,
+        x,
+        vals,
+        wts,
+        a_v,
+        a_w,
+        b_v,
+        b_w,
+        fen,
+        k_a,
+        first,
+        size,
+        tl,
+        tries,
+        ones,
+    ) = work
     tries[0] += 1
     tries[4] += 1
     if tries[4] >= 1 << 16:
@@ -434,10 +453,13 @@ def settle(
         by = b_v[:nb, 1].copy()
         aw = a_w[:na]
         bw = b_w[:nb]
-        # alpha 0 gives 1 and alpha 1 gives 0, then the other way round (negated)
-        disc = _quadrant(up0, dn1, aw, bx, by, bw, fen)
-        disc += _quadrant(-dn0, -up1, aw, -bx, -by, bw, fen)
+        # alpha 0 gives 1 and alpha 1 gives 0, then the other way round (negated): each
+        # is the discriminatory mass in which that alpha gets class 1
+        ones[0] = _quadrant(up0, dn1, aw, bx, by, bw, fen)
+        ones[1] = _quadrant(-dn0, -up1, aw, -bx, -by, bw, fen)
+        disc = ones[0] + ones[1]
     else:
+        ones[:] = 0.0
         for i in range(na):
             for j in range(nb):
                 any1 = False
@@ -451,7 +473,13 @@ def settle(
                     else:
                         return False, 0.0
                 if any1 and any0:
-                    disc += a_w[i] * b_w[j]
+                    w = a_w[i] * b_w[j]
+                    disc += w
+                    for a in range(n_alpha):
+                        if a_v[i, a] + b_v[j, a] > eps - k_a[a]:
+                            ones[a] += w
+    for a in range(n_alpha):
+        ones[a] *= outside
     tries[3] += 1
     tries[5] += 1
     return True, outside * disc

@@ -1,0 +1,103 @@
+"""One line of a label map, ``CLASSIFIER LABEL -> COMMON  # comment``, read into its three
+fields and the column each starts at.  A label holding spaces is written in double quotes;
+inside them a backslash escapes a double quote or a backslash (``"say \\"hi\\""``), as in a
+grammar's terminals, and any other backslash is an error at its column (a label map has
+nothing to guess: a label must be written exactly)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["MapLine", "MapLineError", "read_map_line"]
+
+
+class MapLineError(ValueError):
+    """A line that is not ``CLASSIFIER LABEL -> COMMON``: what is wrong, at ``column``."""
+
+    def __init__(self, message: str, column: int) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+@dataclass(frozen=True, slots=True)
+class MapLine:
+    """The fields of a line, each with its 1-based column."""
+
+    who: str
+    who_at: int
+    own: str
+    own_at: int
+    common: str
+    common_at: int
+
+
+_EXPECTED = "expected 'CLASSIFIER LABEL -> COMMON_LABEL'"
+
+
+def read_map_line(line: str) -> MapLine:
+    """The fields of ``line`` (neither blank nor a comment), or ``MapLineError``."""
+    i = _skip(line, 0)
+    who_at = i
+    while i < len(line) and not line[i].isspace():
+        i += 1
+    who = line[who_at:i]
+    if not who or i == len(line):
+        raise MapLineError(_EXPECTED, 1)
+    own_at = _skip(line, i)
+    own, i = _field(line, own_at, stop_at_arrow=True)
+    empty = i == own_at  # (a quoted empty label is a label)
+    i = _skip(line, i)
+    if empty or not line.startswith("->", i):
+        raise MapLineError(_EXPECTED, 1)
+    common_at = _skip(line, i + 2)
+    common, i = _field(line, common_at, stop_at_arrow=False)
+    empty = i == common_at
+    i = _skip(line, i)
+    if empty or (i < len(line) and line[i] != "#"):
+        raise MapLineError(_EXPECTED, 1)
+    return MapLine(who, who_at + 1, own, own_at + 1, common, common_at + 1)
+
+
+def _skip(line: str, i: int) -> int:
+    while i < len(line) and line[i].isspace():
+        i += 1
+    return i
+
+
+def _field(line: str, i: int, *, stop_at_arrow: bool) -> tuple[str, int]:
+    """The label starting at ``i`` (quoted, or up to a space; the own label also up to
+    ``->``) and where it ends."""
+    if i < len(line) and line[i] == '"':
+        return _quoted(line, i)
+    start = i
+    while i < len(line) and not line[i].isspace():
+        if stop_at_arrow and line.startswith("->", i):
+            break
+        i += 1
+    return line[start:i], i
+
+
+def _quoted(line: str, start: int) -> tuple[str, int]:
+    out: list[str] = []
+    i = start + 1
+    while i < len(line):
+        c = line[i]
+        if c == "\\":
+            after = line[i + 1 : i + 2]
+            if after not in ('"', "\\"):
+                shown = repr(after) if after else "the end of the line"
+                raise MapLineError(
+                    f"'\\{after}' is not an escape: in a quoted label a backslash escapes only a "
+                    f'double quote (\\") or a backslash (\\\\); found before {shown}',
+                    i + 1,
+                )
+            out.append(after)
+            i += 2
+            continue
+        if c == '"':
+            return "".join(out), i + 1
+        out.append(c)
+        i += 1
+    raise MapLineError(
+        'unbalanced quote: the label starting here never ends (expected ")', start + 1
+    )
