@@ -20,10 +20,11 @@ from typing import Any
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.core import retention
 from assay.core.budget import check_budget
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import clocked
 from assay.core.integrity import check_fingerprints
 from assay.core.runinfo import rerun_command, versions
-from assay.core.store import DEFAULT_STORE, ENDED, RunStore
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.errors import UsageError
 from assay.fairness.api import (
     FairnessResult,
@@ -91,7 +92,10 @@ def resume_run(
     """
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
+    on_progress = theirs("on_progress", on_progress)
+    # a mistyped path is no store (opened, it was made empty, its folders with it)
+    the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
     the_store.claim(the_store.get_run(run_id).id)
@@ -128,15 +132,20 @@ def resume_run(
     )
 
 
-def _existing_store(store: RunStore | str | os.PathLike[str]) -> RunStore:
-    """The store to delete from: one that exists (a mistyped path must not read as a store
-    with nothing to delete, nor be created empty)."""
-    if isinstance(store, RunStore):
-        return store
+def _existing_path(store: str | os.PathLike[str]) -> Path:
+    """The path of a store that exists (a mistyped path must not read as a store without
+    the runs asked for, nor be created empty)."""
     path = Path(store).expanduser()
     if not path.is_file():
-        raise UsageError(f"no run store at {path}", argument="store")
-    return RunStore(path, compaction="off")
+        raise UsageError(f"no run store at {path.absolute()}", argument="store")
+    return path
+
+
+def _existing_store(store: RunStore | str | os.PathLike[str]) -> RunStore:
+    """The store to delete from: one that exists."""
+    if isinstance(store, RunStore):
+        return store
+    return RunStore(_existing_path(store), compaction="off")
 
 
 def delete_runs(

@@ -29,13 +29,15 @@ from assay.backdoor.prepare import (
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.core.budget import check_budget, time_after_loading
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -130,6 +132,9 @@ def check_backdoor(
     options = wholes(options, BACKDOOR_WHOLES, loose=("classes",))
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_callbacks(on_progress=on_progress, on_start=on_start)
+    if argv is None and setup is None:  # (called from Python: the caller's own functions)
+        on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)
     if not filter_images and export_filter is None:
         raise UsageError(
@@ -147,7 +152,7 @@ def check_backdoor(
         the_setup.test.check_units(int(execution["units"]))
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     run_id = new_run_id("backdoor")
     shown = {
         "max_queries": max_queries,
@@ -188,41 +193,42 @@ def check_backdoor(
         versions=versions(),
         keep_findings=keep,
     )
-    if on_start is not None:
-        on_start(run_id, seed, command)
-    t_check = time.monotonic()
-    check = check_steadiness(
-        the_setup.model,
-        the_setup.test.clean if the_setup.test.clean is not None else the_setup.test.images,
-        enabled=determinism_check,
-        max_queries=max_queries,
-        call_timeout=call_timeout,
-        max_time=None if engine_time is None else 0.1 * engine_time,
-    )
-    the_store.set_budget(run_id, determinism_probe=check)  # a resume reports it, asks no more
-    if engine_time is not None:
-        engine_time = max(engine_time - (time.monotonic() - t_check), 1e-3)
-    outcome = _execute(
-        the_setup,
-        execution,
-        store=the_store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=scan_budget(max_queries, check),
-        max_time=engine_time,
-        call_timeout=call_timeout,
-        on_progress=on_progress,
-    )
-    record_steadiness(the_store, outcome.run_id, check)
-    # images per wall-clock second of the whole run (loading included), beside the mean
-    # seconds each image's own scan took
-    record_wall_clock(
-        the_store,
-        outcome.run_id,
-        time.monotonic() - started,
-        counted="images scanned",
-        rate="images per second (wall clock)",
-    )
-    return _result(
-        the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
-    )
+    with guarded_run(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+        if on_start is not None:
+            on_start(run_id, seed, command)
+        t_check = time.monotonic()
+        check = check_steadiness(
+            the_setup.model,
+            the_setup.test.clean if the_setup.test.clean is not None else the_setup.test.images,
+            enabled=determinism_check,
+            max_queries=max_queries,
+            call_timeout=call_timeout,
+            max_time=None if engine_time is None else 0.1 * engine_time,
+        )
+        the_store.set_budget(run_id, determinism_probe=check)  # a resume reports it, asks no more
+        if engine_time is not None:
+            engine_time = max(engine_time - (time.monotonic() - t_check), 1e-3)
+        outcome = _execute(
+            the_setup,
+            execution,
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=scan_budget(max_queries, check),
+            max_time=engine_time,
+            call_timeout=call_timeout,
+            on_progress=on_progress,
+        )
+        record_steadiness(the_store, outcome.run_id, check)
+        # images per wall-clock second of the whole run (loading included), beside the mean
+        # seconds each image's own scan took
+        record_wall_clock(
+            the_store,
+            outcome.run_id,
+            time.monotonic() - started,
+            counted="images scanned",
+            rate="images per second (wall clock)",
+        )
+        return _result(
+            the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
+        )

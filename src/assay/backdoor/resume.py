@@ -20,10 +20,11 @@ from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.interrupted import guarded_run
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
-from assay.core.store import DEFAULT_STORE, RunRecord, RunStore
+from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, run_store
 from assay.errors import UsageError
 
 __all__ = ["replay_backdoor_run", "resume_backdoor", "setup_from_record"]
@@ -120,7 +121,7 @@ def resume_backdoor(
     takes them again (assay does not store them; they must be the same)."""
     del overlap  # calls are inline (each round depends on the previous answers)
     started = call_started()  # the call's (core.clock)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
@@ -132,39 +133,40 @@ def resume_backdoor(
         record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
     )
     budget = record.config.get("budget", {})
-    the_store.checkpoint(record.id, status="running")
-    outcome = _execute(
-        the_setup,
-        record.config.get("execution"),
-        store=the_store,
-        run_id=record.id,
-        seed=record.seed,
-        max_queries=scan_budget(budget.get("max_queries"), budget.get("determinism_probe")),
-        max_time=budget.get("max_time"),
-        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
-        resume=True,
-        on_progress=on_progress,
-    )
-    if isinstance(budget.get("determinism_probe"), dict):  # the first session's, as made
-        record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
-    # per wall-clock second from the run's start: the earlier sessions' and this one's,
-    # its loading included (as a run that was never stopped counts its own)
-    record_wall_clock(
-        the_store,
-        outcome.run_id,
-        before + time.monotonic() - started,
-        counted="images scanned",
-        rate="images per second (wall clock)",
-    )
-    return _result(
-        the_store,
-        outcome,
-        record.seed,
-        record.command,
-        the_setup,
-        _filter_path(record.config),
-        filter_images=record.config.get("filter_images", True) is not False,
-    )
+    with guarded_run(the_store, record.id):
+        the_store.checkpoint(record.id, status="running")
+        outcome = _execute(
+            the_setup,
+            record.config.get("execution"),
+            store=the_store,
+            run_id=record.id,
+            seed=record.seed,
+            max_queries=scan_budget(budget.get("max_queries"), budget.get("determinism_probe")),
+            max_time=budget.get("max_time"),
+            call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+            resume=True,
+            on_progress=on_progress,
+        )
+        if isinstance(budget.get("determinism_probe"), dict):  # the first session's, as made
+            record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
+        # per wall-clock second from the run's start: the earlier sessions' and this one's,
+        # its loading included (as a run that was never stopped counts its own)
+        record_wall_clock(
+            the_store,
+            outcome.run_id,
+            before + time.monotonic() - started,
+            counted="images scanned",
+            rate="images per second (wall clock)",
+        )
+        return _result(
+            the_store,
+            outcome,
+            record.seed,
+            record.command,
+            the_setup,
+            _filter_path(record.config),
+            filter_images=record.config.get("filter_images", True) is not False,
+        )
 
 
 def _in_memory(record: RunRecord, inv: dict[str, Any]) -> list[str]:

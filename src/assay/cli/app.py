@@ -30,6 +30,7 @@ from assay.cli.console import Output, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
 from assay.core.clock import entered, process_started
+from assay.core.handlers import own_handler
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
 from assay.core.store_file import damage_hint
@@ -167,6 +168,7 @@ def _json_error(code: int, kind: str, message: str) -> None:
         Output(quiet=True, as_json=True).emit_json(document)
 
 
+@own_handler  # (a run stopped by it does not raise it again: the command finishes the run)
 def _as_interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 

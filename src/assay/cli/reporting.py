@@ -20,6 +20,7 @@ from assay.cli.verdict import (
     exit_code,
     run_verdict,
 )
+from assay.core.interrupted import left_interrupted
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
@@ -185,15 +186,11 @@ def finish_interrupted(
     everything was tested: exit 1 when something was found, else 2, never a pass)."""
     store = RunStore(store_path)
     record = store.get_run(run_id)
-    if record.status == "running":  # (this process's run: it made or resumed it)
-        store.checkpoint(run_id, status="interrupted")
-    elif record.status in ENDED:
-        missing = _missing_answer(record.technique, record.config, record.summary)
-        if missing:
-            store.checkpoint(run_id, summary={**record.summary, "incomplete_reason": missing})
+    stopped = left_interrupted(store, run_id)  # (the API's way: ``core.interrupted``)
+    if record.status in ENDED:
         out.note(
             f"interrupted after the run had ended ({record.status}): "
-            + ("its answer is missing" if missing else "its verdict stands")
+            + ("its answer is missing" if stopped.why else "its verdict stands")
             + _retraining_cut(record)
         )
     code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
@@ -210,24 +207,6 @@ def finish_interrupted(
     )
     (out.error if out.quiet else out.note)(f"interrupted; continue with: {line}")
     return EXIT_INTERRUPTED
-
-
-def _missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
-    """Why an ended fairness run lacks its answer (it was interrupted while computing it);
-    '' when it has it, was not to have it, or left it out for a reason of its own."""
-    if technique != "fairness" or "verdict" in summary:
-        return ""
-    answer = config.get("answer")
-    if not isinstance(answer, Mapping) or not answer.get("enabled", True):
-        return ""
-    warnings = summary.get("warnings") or []
-    if any("answer" in str(w) and "left out" in str(w) for w in warnings):
-        return ""
-    return (
-        "the run was interrupted after its search ended, before its answer (the share of "
-        "discriminatory inputs per protected attribute, and its verdict) was computed; the "
-        "search's findings are complete; run the command again for the answer"
-    )
 
 
 def finish_run(

@@ -49,11 +49,16 @@ def check_keywords(
         )
 
 
-def in_callers_terms(*takers: Callable[..., Any]) -> Callable[[F], F]:
+def in_callers_terms(
+    *takers: Callable[..., Any], renamed: Mapping[str, str] | None = None
+) -> Callable[[F], F]:
     """Decorate an API function: a ``UsageError`` about a command-line option (``--max-queries``,
     ``MODEL``) that the function (or one of ``takers``, those its options are passed to) takes
     as a keyword is raised naming the keyword (``max_queries``, ``model``), when the function
-    was called from Python (the command line passes ``argv`` or a ``setup``: its own terms)."""
+    was called from Python (the command line passes ``argv`` or a ``setup``: its own terms).
+    ``renamed``: an option whose keyword is named otherwise (``check_text``'s classifiers,
+    ``MODEL`` on the command line: ``{"model": "models"}``)."""
+    other_names = dict(renamed or {})
 
     def decorate(fn: F) -> F:
         accepted: set[str] = _names(fn)
@@ -69,6 +74,7 @@ def in_callers_terms(*takers: Callable[..., Any]) -> Callable[[F], F]:
                     raise
                 given = exc.argument or ""
                 name = given.lstrip("-").replace("-", "_").lower()
+                name = other_names.get(name, name)
                 if name == given or name not in accepted:
                     raise
                 raise UsageError(

@@ -15,9 +15,11 @@ from typing import Any, Protocol
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, Caller, StopRequest
 from assay.core.checkpoint import Snapshot, merge
 from assay.core.findings import FindingBatch
+from assay.core.handlers import is_own
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.store import ENDED, RunStore
@@ -50,15 +52,26 @@ class RunInterrupted(KeyboardInterrupt):
     ran out): left at its last checkpoint, status ``interrupted``; names the run so that the
     command line can finish it as a stopped run (its reports, its resume line)."""
 
-    def __init__(self, run_id: str, store: str | None = None) -> None:
+    def __init__(
+        self, run_id: str, store: str | None = None, *, ended: str | None = None, why: str = ""
+    ) -> None:
         # what a notebook shows under the traceback: the run, that nothing found is lost,
-        # and how to go on
+        # and how to go on.  ``ended``: the status of a run interrupted after its search had
+        # ended (nothing to resume: it keeps that status); ``why``: what it then lacks
         where = f", store={store!r}" if store else ""
-        super().__init__(
-            f"run {run_id} was interrupted; its findings so far are stored; continue it with "
-            f"assay.resume_run({run_id!r}{where})"
-        )
+        if ended is None:
+            said = (
+                f"run {run_id} was interrupted; its findings so far are stored; continue it "
+                f"with assay.resume_run({run_id!r}{where})"
+            )
+        else:
+            said = f"run {run_id} was interrupted after it had ended ({ended}); " + (
+                why or "its findings and verdict are stored"
+            )
+        super().__init__(said)
         self.run_id = run_id
+        self.ended = ended
+        self.why = why
 
 
 class Search(Protocol):
@@ -413,7 +426,9 @@ def execute(
             committer.wait()
             with contextlib.suppress(StoreError):
                 store.checkpoint(
-                    run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+                    run_id,
+                    status="failed",
+                    error=callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}",
                 )
             raise
         if status == "completed" and stop_reason is None:  # ended before its budget: why
@@ -433,9 +448,11 @@ def execute(
         except StoreError:
             store.give_up(run_id)  # (a full disk) shown stalled at once; resumable
             raise
-        return ended_outcome(
+        outcome = ended_outcome(
             store, run_id, status, summary, final_progress, stop_reason, on_progress
         )
+        stop_flag.pass_on()  # the program's own handler of the signal that stopped the run
+        return outcome
     finally:
         budgeted.close()  # its thread that watches calls, if it made one
 
@@ -482,11 +499,17 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 class _StopFlag:
     """Turns the first Ctrl-C (or SIGTERM) into a request to stop at the next safe point (a
-    second one interrupts at once).  Only active in the main thread."""
+    second one interrupts at once).  Only active in the main thread.
+
+    A program that embeds assay and handles the signal itself (a worker's SIGTERM handler
+    that shuts it down, a server's own Ctrl-C) gets it once the run has stopped and left its
+    last checkpoint (``pass_on``): the run does not swallow it.  Python's own Ctrl-C handler
+    is not passed it (the API returns the run, status ``interrupted``, as documented)."""
 
     def __init__(self, stop: StopRequest) -> None:
         self.stop = stop
         self._previous: dict[int, Any] = {}
+        self._received: dict[int, Any] = {}  # signal -> the handler it was taken from
 
     @property
     def raised(self) -> bool:
@@ -495,7 +518,20 @@ class _StopFlag:
     def _handle(self, signum: int, frame: object) -> None:
         if self.stop.is_set():
             raise KeyboardInterrupt
+        self._received.setdefault(signum, self._previous.get(signum))
         self.stop.set()
+
+    def pass_on(self) -> None:
+        """Raise again, for the program's own handler, each signal that stopped the run."""
+        received, self._received = self._received, {}
+        for sig, handler in received.items():
+            if (
+                callable(handler)
+                and handler is not signal.default_int_handler
+                and not is_own(handler)  # (the command line's: ``core.handlers``)
+                and signal.getsignal(sig) is handler  # (put back: it is the one called)
+            ):
+                signal.raise_signal(sig)
 
     def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():

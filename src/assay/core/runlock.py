@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+import threading
 import time
 import weakref
 from pathlib import Path
@@ -29,6 +30,10 @@ except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
 __all__ = ["RunBusy", "RunLock", "abandoned", "held_runs", "holder", "lock_path"]
 
 _HELD: weakref.WeakSet[RunLock] = weakref.WeakSet()
+# lock file -> the thread of this process running that run now (``RunLock.activate``): the
+# lock is the process's, so two threads of one process (two requests of a web app resuming
+# one run) are told apart here
+_RUNNING: dict[Path, threading.Thread] = {}
 
 
 class RunBusy(Exception):
@@ -92,7 +97,12 @@ class RunLock:
                 raw = _read(fd)
                 os.close(fd)
                 if raw.split()[:1] == [str(os.getpid())]:
-                    return  # this process owns the run already
+                    runner = _RUNNING.get(self.path)
+                    if runner not in (None, threading.current_thread()) and runner.is_alive():
+                        raise RunBusy(
+                            self.run_id, f"thread {runner.name!r} of this process ({os.getpid()})"
+                        ) from None
+                    return  # this process owns the run already (a store it left it in)
                 busy += 1
                 if busy < 3:  # (``holder`` looks for a moment: try again shortly)
                     time.sleep(0.05)
@@ -118,6 +128,16 @@ class RunLock:
             _HELD.add(self)
             return
 
+    def activate(self) -> None:
+        """This thread runs the run now (until ``deactivate`` or ``release``): another
+        thread of the process that claims it is refused (``acquire``)."""
+        _RUNNING[self.path] = threading.current_thread()
+
+    def deactivate(self) -> None:
+        """The run stopped (interrupted, failed): a thread may take it up again."""
+        if _RUNNING.get(self.path) is threading.current_thread():
+            del _RUNNING[self.path]
+
     def release(self, *, keep_file: bool = False) -> None:
         """Let go of the lock.  ``keep_file``: leave the lock file, held by nobody, as a
         process killed outright does (a run given up on without being stopped: its store
@@ -127,6 +147,7 @@ class RunLock:
         if self._closer is not None:
             self._closer.detach()
         if fd is not None:
+            _RUNNING.pop(self.path, None)
             if keep_file:
                 _close(fd)
             else:

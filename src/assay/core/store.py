@@ -15,6 +15,7 @@ import contextlib
 import json
 import os
 import sqlite3
+import threading
 import time
 import weakref
 from collections.abc import Iterator, Sequence
@@ -71,6 +72,7 @@ __all__ = [
     "RunStore",
     "close_open_stores",
     "new_run_id",
+    "run_store",
 ]
 
 DEFAULT_STORE = Path(".assay") / "runs.db"
@@ -173,6 +175,7 @@ class RunStore:
         self._tallies: dict[str, Tallies] = {}
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
+        self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
         if read_only:
             self._db = open_read_only(self.path)
             _OPEN.add(self)
@@ -241,16 +244,18 @@ class RunStore:
         """Own the run (create it or resume it) until it ends, the store is closed or the
         process ends; ``UsageError`` when another process owns it."""
         if run_id in self._locks:
+            self._locks[run_id].activate()
             return
         lock = RunLock(self.path, run_id)
         try:
             lock.acquire()
         except RunBusy as exc:
             raise UsageError(
-                f"run {run_id} is being run by {exc.owner}; one process at a time: wait "
+                f"run {run_id} is being run by {exc.owner}; one at a time: wait "
                 f"for it to end, or stop it (Ctrl-C) and resume then",
                 argument="RUN_ID",
             ) from None
+        lock.activate()
         self._locks[run_id] = lock
 
     def owner(self, run_id: str) -> str | None:
@@ -366,6 +371,8 @@ class RunStore:
             self.claim(run_id)
         elif status is not None:  # the run stops here (for now): no merge may outlive it
             self._stop_compaction(run_id, abandon=status in ENDED)
+            if run_id in self._locks:
+                self._locks[run_id].deactivate()
         try:
             with self._tx():
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
@@ -925,3 +932,17 @@ def close_open_stores() -> None:
     for store in list(_OPEN):
         with contextlib.suppress(sqlite3.Error, OSError):
             store.close()
+
+
+def run_store(store: RunStore | str | os.PathLike[str]) -> RunStore:
+    """The store a run writes through: ``store`` opened, when it is a path; a ``RunStore``
+    given, itself in the thread that opened it, else one of the run's own on the same file.
+    A web app or a notebook that keeps one ``RunStore`` and runs checks on several threads at
+    once interleaved the runs' transactions on its one SQLite connection ("cannot start a
+    transaction within a transaction"; a run created, then rolled back with another's): each
+    thread's runs get their own connection, as runs given the path always did."""
+    if not isinstance(store, RunStore):
+        return RunStore(store)
+    if store.read_only or store.thread is threading.current_thread():
+        return store
+    return RunStore(store.path, compaction=store.compaction)

@@ -42,6 +42,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.callbacks import callers_error
 from assay.core.calls import StopRequest
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
@@ -491,7 +492,9 @@ def execute_units(
     except Exception as exc:  # a bug: never a run left 'running' by a process that ended
         with suppress(AssayError):
             store.checkpoint(
-                run_id, status="failed", error=f"internal error: {type(exc).__name__}: {exc}"
+                run_id,
+                status="failed",
+                error=callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}",
             )
         raise
     ordered = [done[str(i)] for i in range(n_units)]

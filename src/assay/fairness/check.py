@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.budget import check_budget
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.integrity import file_fingerprint, model_fingerprint
@@ -20,7 +21,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -150,6 +151,9 @@ def check_fairness(
     keep_findings = whole(keep_findings, "keep_findings", text=True)
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_callbacks(on_progress=on_progress, on_start=on_start)
+    if argv is None and setup is None:  # (called from Python: the caller's own functions)
+        on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     check_units_budget(units, max_queries)  # every unit gets a query
     keep = parse_keep(keep_findings)
     rule = parse_fail_on(fail_on)
@@ -193,7 +197,7 @@ def check_fairness(
     seed = fresh_seed() if seed is None else int(seed)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     run_id = new_run_id("fairness")
     shown = {
         "max_queries": max_queries,
@@ -239,9 +243,9 @@ def check_fairness(
         versions=versions(),
         keep_findings=keep,
     )
-    if on_start is not None:
-        on_start(run_id, seed, command)
     with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
+        if on_start is not None:  # (a caller's function: what it raises fails the run)
+            on_start(run_id, seed, command)
         # says each phase, with the run's seconds; 'done' once all of them have ended
         stages = Phased(on_progress, started=started)
         spent = TimeSpent(started)

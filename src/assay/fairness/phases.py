@@ -17,8 +17,10 @@ from dataclasses import replace
 from typing import Any
 
 from assay.core.budget import BudgetedModel
+from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
+from assay.core.interrupted import raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
@@ -75,12 +77,17 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
     error or a model failure is never 'completed'), then goes on up to the caller."""
     try:
         yield
-    except (UsageError, KeyboardInterrupt, BudgetExhausted, StoreError):
+    except (KeyboardInterrupt, SystemExit) as exc:
+        # (outside the search's checkpoints: its checks, its answer, its retraining; or the
+        # program's own signal handler, passed the signal that stopped the run) left as the
+        # command line leaves it, and raised on naming the run
+        raise raised_for(exc, store, run_id) from None
+    except (UsageError, BudgetExhausted, StoreError):
         raise  # (a store that failed stays at its last checkpoint, resumable)
     except BaseException as exc:
         message = str(exc) or type(exc).__name__
         if not isinstance(exc, AssayError):
-            message = f"internal error ({type(exc).__name__}): {message}"
+            message = callers_error(exc) or f"internal error ({type(exc).__name__}): {message}"
         # a served model that stopped answering can be resumed once it is back
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more

@@ -14,7 +14,7 @@ from typing import Any
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.phased import Phased
-from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.store import DEFAULT_STORE, RunStore, run_store
 from assay.errors import UsageError
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
@@ -53,7 +53,7 @@ def resume_fairness(
     ``allow_pickle``: a model that is a pickle is loaded only with it (never by the stored
     run's consent).  ``data``: the DataFrame of a run made with one in memory (not stored;
     it must be the same)."""
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(

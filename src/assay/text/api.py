@@ -33,16 +33,18 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
+from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import check_fingerprints
+from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
 from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id
+from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -74,7 +76,7 @@ DEFAULT_MAX_QUERIES = 20_000
 TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes")  # setup_text's whole numbers
 
 
-@in_callers_terms(setup_text)
+@in_callers_terms(setup_text, renamed={"model": "models"})
 def check_text(
     models: Any = None,
     *,
@@ -145,6 +147,9 @@ def check_text(
     options = wholes(options, TEXT_WHOLES)
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
+    check_callbacks(on_progress=on_progress, on_start=on_start)
+    if argv is None and setup is None:  # (called from Python: the caller's own functions)
+        on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)
     keep = parse_keep(keep_findings)
     execution = execution_config(executor, workers, scheduler, units)
@@ -159,7 +164,7 @@ def check_text(
     _refuse_loading_beyond(max_queries, loading, execution.get("units"))
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     run_id = new_run_id("text")
     shown = {
         "max_queries": max_queries,
@@ -201,24 +206,25 @@ def check_text(
         versions=versions(),
         keep_findings=keep,
     )
-    if on_start is not None:
-        on_start(run_id, seed, command)
-    outcome = run_session(
-        the_setup,
-        execution,
-        checks=bool(determinism_check),
-        loading=loading,
-        store=the_store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=max_queries,
-        max_time=engine_time,
-        call_timeout=call_timeout,
-        on_progress=on_progress,
-        started=started,
-    )
-    record_rates(the_store, outcome, time.monotonic() - started)
-    return _result(the_store, outcome, seed, command)
+    with guarded_run(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+        if on_start is not None:
+            on_start(run_id, seed, command)
+        outcome = run_session(
+            the_setup,
+            execution,
+            checks=bool(determinism_check),
+            loading=loading,
+            store=the_store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=max_queries,
+            max_time=engine_time,
+            call_timeout=call_timeout,
+            on_progress=on_progress,
+            started=started,
+        )
+        record_rates(the_store, outcome, time.monotonic() - started)
+        return _result(the_store, outcome, seed, command)
 
 
 def _refuse_loading_beyond(max_queries: int | None, loading: int, units: int | None) -> None:
@@ -263,7 +269,7 @@ def resume_text(
     a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     del overlap  # text runs call the classifiers inline
     started = call_started()  # the call's (core.clock)
-    the_store = store if isinstance(store, RunStore) else RunStore(store)
+    the_store = run_store(store)
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
@@ -281,30 +287,31 @@ def resume_text(
     # sessions, and said in its summary
     again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
     the_store.set_budget(record.id, loading_again=again)
-    the_store.checkpoint(record.id, status="running")
-    outcome = run_session(
-        the_setup,
-        record.config.get("execution"),
-        checks=bool(record.config.get("determinism_check", True)),
-        # a run stored before the checks counted within the budget resumes as it began
-        counted="determinism_check" in record.config,
-        loading=int(budget.get("loading_queries") or 0),
-        resumed_loading=again,
-        # as the run began: a variable that turned its checks off (and so gave its search the
-        # whole budget) at its start, set or not now, decides its resume too
-        recheck_env=recheck_at_start(record.config),
-        store=the_store,
-        run_id=record.id,
-        seed=record.seed,
-        max_queries=budget.get("max_queries"),
-        max_time=budget.get("max_time"),
-        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
-        resume=True,
-        on_progress=on_progress,
-        started=started,
-        before=before,
-    )
-    # per wall-clock second from the run's start: the earlier sessions' and this one's,
-    # its loading included (as a run that was never stopped counts its own)
-    record_rates(the_store, outcome, before + time.monotonic() - started)
-    return _result(the_store, outcome, record.seed, record.command)
+    with guarded_run(the_store, record.id):
+        the_store.checkpoint(record.id, status="running")
+        outcome = run_session(
+            the_setup,
+            record.config.get("execution"),
+            checks=bool(record.config.get("determinism_check", True)),
+            # a run stored before the checks counted within the budget resumes as it began
+            counted="determinism_check" in record.config,
+            loading=int(budget.get("loading_queries") or 0),
+            resumed_loading=again,
+            # as the run began: a variable that turned its checks off (and so gave its search the
+            # whole budget) at its start, set or not now, decides its resume too
+            recheck_env=recheck_at_start(record.config),
+            store=the_store,
+            run_id=record.id,
+            seed=record.seed,
+            max_queries=budget.get("max_queries"),
+            max_time=budget.get("max_time"),
+            call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+            resume=True,
+            on_progress=on_progress,
+            started=started,
+            before=before,
+        )
+        # per wall-clock second from the run's start: the earlier sessions' and this one's,
+        # its loading included (as a run that was never stopped counts its own)
+        record_rates(the_store, outcome, before + time.monotonic() - started)
+        return _result(the_store, outcome, record.seed, record.command)

@@ -94,6 +94,9 @@ def _fork_unsafe() -> str | None:
         return "this system cannot fork"
     if sys.platform == "darwin":
         return "forking is unsafe on macOS (system libraries)"
+    if multiprocessing.current_process().daemon:
+        # (a multiprocessing.Pool's worker: multiprocessing refuses it a child process)
+        return "this process is a daemonic one (a multiprocessing pool's worker)"
     # libraries with native thread pools of their own (OpenMP, ONNX Runtime's, CUDA
     # contexts) that a forked child inherits half-made: it can hang or fail there
     loaded = [m for m in _NATIVE_POOLS if m in sys.modules]
