@@ -42,8 +42,15 @@ class Entry:
         return inspect.signature(self.__wrapped__)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        from assay.core.run import pending_interrupt
+
+        pending_interrupt()  # (one owed to a call made otherwise is not this call's)
         with entered(time.monotonic()):  # before the import: loading is part of the call
-            return self.__wrapped__(*args, **kwargs)
+            result = self.__wrapped__(*args, **kwargs)
+        owed = pending_interrupt()
+        if owed is not None:  # a Ctrl-C stopped the run: stored, then raised as Python would
+            raise owed
+        return result
 
     def __repr__(self) -> str:
         return f"<function assay.{self.__name__}{self.__signature__}>"

@@ -159,20 +159,25 @@ def test_an_interrupted_run_is_not_retrained_until_it_is_resumed(tmp_path: Path)
     df = _people(biased=True)
     model = _Interrupting(_tree(df, ["sex", "job"], ["age", "hours"]))
     out = tmp_path / "models"
-    r = assay.check_fairness(
-        model,
-        data=df,
-        label="approved",
-        protected="sex",
-        retrain=True,
-        max_queries=200_000,
-        seed=1,
-        store=tmp_path / "runs.db",
-        retrain_dir=out,
-        overlap=False,
-    )
-    assert r.status == "interrupted"
-    assert r.mitigation is None and not list(out.glob("retrained*"))
+    from assay.core.run import RunInterrupted
+
+    with pytest.raises(RunInterrupted) as stopped:  # (Ctrl-C raises, as Python does)
+        assay.check_fairness(
+            model,
+            data=df,
+            label="approved",
+            protected="sex",
+            retrain=True,
+            max_queries=200_000,
+            seed=1,
+            store=tmp_path / "runs.db",
+            retrain_dir=out,
+            overlap=False,
+        )
+    with RunStore(tmp_path / "runs.db", read_only=True) as store:
+        run = store.get_run(stopped.value.run_id)
+    assert run.status == "interrupted" and stopped.value.ended is None
+    assert "mitigation" not in run.summary and not list(out.glob("retrained*"))
 
 
 def test_an_interrupt_during_retraining_is_said() -> None:

@@ -47,6 +47,17 @@ FIRST_COMMIT = 0.5  # seconds before the first checkpoint
 MAX_PENDING = 250_000  # findings held between checkpoints at most (memory), besides the time
 
 
+_PENDING = threading.local()
+
+
+def pending_interrupt() -> RunInterrupted | None:
+    """The Ctrl-C a run of this thread took from Python's own handler and stopped at its
+    checkpoint for, owed to the API's caller (taken: asked again, None)."""
+    owed: RunInterrupted | None = getattr(_PENDING, "interrupt", None)
+    _PENDING.interrupt = None
+    return owed
+
+
 class RunInterrupted(KeyboardInterrupt):
     """A run stopped while its model was still answering (a Ctrl-C or SIGTERM whose grace
     ran out): left at its last checkpoint, status ``interrupted``; names the run so that the
@@ -451,7 +462,12 @@ def execute(
         outcome = ended_outcome(
             store, run_id, status, summary, final_progress, stop_reason, on_progress
         )
-        stop_flag.pass_on()  # the program's own handler of the signal that stopped the run
+        if stop_flag.pass_on():  # (else: the program's own handler of the signal was called)
+            _PENDING.interrupt = RunInterrupted(
+                run_id,
+                str(store.path.resolve()),
+                ended=None if status == "interrupted" else status,
+            )
         return outcome
     finally:
         budgeted.close()  # its thread that watches calls, if it made one
@@ -504,7 +520,9 @@ class _StopFlag:
     A program that embeds assay and handles the signal itself (a worker's SIGTERM handler
     that shuts it down, a server's own Ctrl-C) gets it once the run has stopped and left its
     last checkpoint (``pass_on``): the run does not swallow it.  Python's own Ctrl-C handler
-    is not passed it (the API returns the run, status ``interrupted``, as documented)."""
+    (a script's, a notebook's) is not called: ``pass_on`` says the Ctrl-C was taken from it,
+    and the API function the user called raises ``RunInterrupted`` once its run is stored
+    (``pending_interrupt``), so that a loop over models stops as Python stops on Ctrl-C."""
 
     def __init__(self, stop: StopRequest) -> None:
         self.stop = stop
@@ -521,17 +539,22 @@ class _StopFlag:
         self._received.setdefault(signum, self._previous.get(signum))
         self.stop.set()
 
-    def pass_on(self) -> None:
-        """Raise again, for the program's own handler, each signal that stopped the run."""
+    def pass_on(self) -> bool:
+        """Raise again, for the program's own handler, each signal that stopped the run;
+        True when a Ctrl-C was taken from Python's own handler (the ``KeyboardInterrupt`` it
+        would have raised is owed to the caller: ``pending_interrupt``)."""
         received, self._received = self._received, {}
+        owed = False
         for sig, handler in received.items():
-            if (
+            if handler is signal.default_int_handler:
+                owed = True
+            elif (
                 callable(handler)
-                and handler is not signal.default_int_handler
                 and not is_own(handler)  # (the command line's: ``core.handlers``)
                 and signal.getsignal(sig) is handler  # (put back: it is the one called)
             ):
                 signal.raise_signal(sig)
+        return owed
 
     def __enter__(self) -> _StopFlag:
         if threading.current_thread() is threading.main_thread():
