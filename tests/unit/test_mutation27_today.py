@@ -16,7 +16,7 @@ from assay.cli.text_hints import say_where
 from assay.cli.verdict import Verdict, verdict_line
 from assay.core.calls import WatchedCaller, call_deadline
 from assay.errors import UsageError
-from assay.fairness.verdict import favourable_class
+from assay.fairness.verdict import BARE_NAME, favourable_class
 from assay.report.junit_demo import as_demonstration
 from assay.testing import assert_passed, failure_message
 from assay.text.label_map_line import MapLineError, read_map_line
@@ -39,6 +39,12 @@ def test_a_bare_yes_among_three_classes_asks_for_the_class_by_name() -> None:
     _, name, how = favourable_class(["no", "maybe", "yes"], 3, None)
     assert name == "yes"
     assert "--favourable CLASS" in how and "--favourable no" not in how
+
+
+@pytest.mark.parametrize(("names", "other"), [(["F", "T: true"], "F"), (["N", "Y (yes)"], "N")])
+def test_a_bare_yes_written_with_its_letter_is_still_bare(names: list[str], other: str) -> None:
+    _, _, how = favourable_class(names, 2, None)
+    assert how.startswith(BARE_NAME) and f"--favourable {other}" in how
 
 
 # -- first_idi: a line of exactly the width is whole; answers wider than it drop the values --

@@ -1,0 +1,24 @@
+"""mutation27: a classifier that answers one name unlike the rest names that name alone.  The
+variants of an invariance case and the members they are read back as must be in the same
+order (the case's own member first): a shift names, beside the odd name, whichever member
+stood where it was asked (the lead's quality test allows other names in fewer failures)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+import text_fakes
+
+from test_lead26_odd_members import _run  # isort: skip
+
+
+@pytest.mark.parametrize("strategy", ["walk", "random"])
+def test_only_the_name_treated_differently_is_named(tmp_path: Path, strategy: str) -> None:
+    r = _run(tmp_path, text_fakes.against("Olga"), strategy)
+    n = r.summary["text"]["distinct_minimal"]
+    assert r.n_findings > 0 and n > 0
+    assert r.summary["text"]["odd_members"] == [{"member": "Olga", "failures": n, "of": n}]
