@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 import xml.etree.ElementTree as ET
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,13 +16,14 @@ from assay.cli.answer_lines import _EXAMPLE_CHARS, first_idi
 from assay.cli.text_hints import say_where
 from assay.cli.verdict import Verdict, verdict_line
 from assay.core.calls import WatchedCaller, call_deadline
+from assay.core.model import Capabilities
 from assay.errors import UsageError
 from assay.fairness.verdict import BARE_NAME, favourable_class
 from assay.report.junit_demo import as_demonstration
 from assay.testing import assert_passed, failure_message
 from assay.text.label_map_line import MapLineError, read_map_line
 from assay.text.oracle import odd_rows
-from assay.text.panel import Layout
+from assay.text.panel import Layout, load_label_map
 from assay.text.prepare import _stored_labels
 from assay.text.summary import odd_members
 
@@ -208,3 +210,17 @@ def test_stored_labels_need_a_list_for_every_classifier() -> None:
         ["NEG", "POS"],
     ]
     assert _stored_labels(record([["neg", "pos"], None])) is None
+
+
+# -- load_label_map: an unknown label is said at its own column ----------------------------
+def test_an_unknown_label_is_refused_at_its_column(tmp_path: Path) -> None:
+    class Named:
+        capabilities = Capabilities(
+            modality="text", n_classes=2, outputs="proba", class_names=("neg", "pos")
+        )
+
+    path = tmp_path / "map.txt"
+    path.write_text('m1   "not a label" -> positive\n', encoding="utf-8")
+    with pytest.raises(UsageError, match="has no label 'not a label'") as info:
+        load_label_map(path, [Named()], ["m1"])
+    assert (info.value.line, info.value.column) == (1, 6)
