@@ -39,12 +39,14 @@ def _run(specs: list[str], store: RunStore, **kwargs: Any) -> Any:
     )
 
 
-def test_a_resumed_run_does_not_read_its_labels_off_the_answers_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def whole_and_resumed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, labels: str = LABELS
+) -> tuple[Any, Any]:
+    """The run of ``labels``' two classifiers uninterrupted, and the same run cut after three
+    checkpoints and resumed."""
     import assay.core.run as core_run
 
-    (tmp_path / "lab.py").write_text(LABELS)
+    (tmp_path / "lab.py").write_text(labels)
     specs = [f"{tmp_path / 'lab.py'}:good", f"{tmp_path / 'lab.py'}:blind"]
     whole = _run(specs, RunStore(tmp_path / "w.db"))
     monkeypatch.setenv("ASSAY_CHECKPOINT_SECONDS", "0")
@@ -59,7 +61,13 @@ def test_a_resumed_run_does_not_read_its_labels_off_the_answers_again(
     monkeypatch.setattr("assay.text.phases.execute", orig)
     assert first.status not in ("completed", "budget_exhausted"), first.status
     store.checkpoint(first.run_id, status="interrupted")
-    again = resume_text(first.run_id, store=store)
+    return whole, resume_text(first.run_id, store=store)
+
+
+def test_a_resumed_run_does_not_read_its_labels_off_the_answers_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole, again = whole_and_resumed(tmp_path, monkeypatch)
     asked, was = again.summary["model_queries"], whole.summary["model_queries"]
     assert was["loading"] == 66  # 2, and 64 to read the labels
     assert asked["loading_resumed"] == 2, asked  # (66 before)
