@@ -87,7 +87,7 @@ def favoured_text(rows: list[dict[str, Any]], favourable: str | None, of: str) -
         as_class = f"the {top['value']} variant {gets} in {percent(share)} of {of}"
         as_class += f" (as does the {', '.join(tied)} variant)" if tied else ""
         low = min(rows, key=lambda d: d["favoured_in"] or 0)
-        if len(rows) > 2 and len(tied) + 2 <= len(rows):  # (of three values and more, the
+        if len(rows) > 2:  # (of three values and more, the
             # least favoured one is not the others' complement: said, as it is the one hurt)
             as_class += f", the {low['value']} variant in {percent(low['favoured_in'] or 0)}"
     if not rows or any(d.get("highest_p_in") is None for d in rows):
