@@ -23,6 +23,7 @@ from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import clocked
 from assay.core.integrity import check_fingerprints
+from assay.core.keywords import in_callers_terms
 from assay.core.runinfo import rerun_command, versions
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.errors import UsageError
@@ -61,6 +62,7 @@ RESUMERS: dict[str, Callable[..., Any]] = {
 }
 
 
+@in_callers_terms()  # (a refusal names run_id, model, ..., not the command's RUN_ID, --model)
 @clocked
 def resume_run(
     run_id: str,

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_creatable, check_fail_on, check_outputs
+from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
@@ -235,6 +235,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"assay backdoor demo: {model} (an MLP trained on 8x8 digits; the trojaned one "
                 "answers 7 for any digit with a 3x3 checkerboard in the corner)"
             )
+        check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay backdoor: loading the model and images ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):

@@ -9,7 +9,7 @@ from pathlib import Path
 from assay.core.outcome import check_fail_on
 from assay.errors import UsageError
 
-__all__ = ["check_creatable", "check_fail_on", "check_outputs", "check_writable"]
+__all__ = ["check_creatable", "check_fail_on", "check_outputs", "check_store", "check_writable"]
 
 
 def _file_of(spec: object) -> str | None:
@@ -123,3 +123,15 @@ def check_creatable(path: Path | None, argument: str) -> None:
         for folder in reversed(made):  # as they were: a run that stops leaves no folder
             with contextlib.suppress(OSError):
                 folder.rmdir()
+
+
+def check_store(store: str | os.PathLike[str]) -> None:
+    """Open the run store a run will write, and close it again, before the model and data
+    are loaded: a store of a newer assay, a damaged file or a folder is refused at once, with
+    the run's own message (``StoreError``), instead of after a long load.  A store not there
+    yet is left to the run to create (a run refused later leaves no empty store behind)."""
+    path = Path(store).expanduser()
+    if path.is_dir() or path.exists():
+        from assay.core.store import RunStore
+
+        RunStore(path).close()

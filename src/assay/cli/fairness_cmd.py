@@ -12,7 +12,7 @@ import typer
 
 from assay.cli.answer_lines import say_answer
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_fail_on, check_outputs, check_writable
+from assay.cli.checks import check_fail_on, check_outputs, check_store, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
@@ -301,6 +301,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             from assay.fairness.retrain import refuse_unrefittable
 
             refuse_unrefittable(model)  # before a served model is asked anything
+        check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay fairness: loading the model and data ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):

@@ -277,6 +277,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Continue a run that was stopped or killed, from its last checkpoint."""
         from assay.api import resume_run
         from assay.core.budget import check_budget
+        from assay.core.keywords import on_the_command_line
 
         check_budget(call_timeout=call_timeout)  # before the run is touched
         check_export(export)
@@ -316,7 +317,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 )
             given = model[0] if len(model) == 1 else GivenAgain(model)
         budget = record.config.get("budget", {})
-        with out.progress(budget.get("max_queries"), budget.get("max_time")) as progress:
+        with (
+            out.progress(budget.get("max_queries"), budget.get("max_time")) as progress,
+            on_the_command_line(),  # (its refusals in the command's terms: RUN_ID, --model)
+        ):
             result = resume_run(
                 record.id,
                 store=the_store,

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
-from assay.cli.checks import check_creatable, check_fail_on, check_outputs
+from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
 from assay.cli.options import (
     AllowPickle,
@@ -187,6 +187,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             raise UsageError(
                 "give a grammar: --grammar FILE or builtin:reviews", argument="--grammar"
             )
+        check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay text: loading the classifiers and the grammar ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
         with run_deadline(None if max_time is None else started + max_time):

@@ -10,18 +10,34 @@ an error about an argument named it as the command line spells it (``argument --
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import difflib
 import functools
 import inspect
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
-from assay.errors import UsageError
+from assay.errors import StoreError, UsageError
 
-__all__ = ["check_keywords", "in_callers_terms"]
+__all__ = ["check_keywords", "in_callers_terms", "on_the_command_line"]
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# set while a command calls an API function that takes no ``argv`` (``assay resume``
+# calling ``resume_run``): its errors stay in the command line's terms
+_COMMAND_LINE: contextvars.ContextVar[bool] = contextvars.ContextVar("command_line", default=False)
+
+
+@contextlib.contextmanager
+def on_the_command_line() -> Iterator[None]:
+    """Within it, ``in_callers_terms`` leaves errors as the command line names them."""
+    token = _COMMAND_LINE.set(True)
+    try:
+        yield
+    finally:
+        _COMMAND_LINE.reset(token)
 
 
 def _names(fn: Callable[..., Any]) -> set[str]:
@@ -53,9 +69,11 @@ def in_callers_terms(
     *takers: Callable[..., Any], renamed: Mapping[str, str] | None = None
 ) -> Callable[[F], F]:
     """Decorate an API function: a ``UsageError`` about a command-line option (``--max-queries``,
-    ``MODEL``) that the function (or one of ``takers``, those its options are passed to) takes
-    as a keyword is raised naming the keyword (``max_queries``, ``model``), when the function
-    was called from Python (the command line passes ``argv`` or a ``setup``: its own terms).
+    ``MODEL``, ``RUN_ID``) that the function (or one of ``takers``, those its options are
+    passed to) takes as a keyword is raised naming the keyword (``max_queries``, ``model``,
+    ``run_id``), and a ``StoreError``'s advice names ``store=``, not ``--store``, when the
+    function was called from Python (the command line passes ``argv`` or a ``setup``, or
+    calls it ``on_the_command_line``: its own terms).
     ``renamed``: an option whose keyword is named otherwise (``check_text``'s classifiers,
     ``MODEL`` on the command line: ``{"model": "models"}``)."""
     other_names = dict(renamed or {})
@@ -69,8 +87,15 @@ def in_callers_terms(
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             try:
                 return fn(*args, **kwargs)
+            except StoreError as exc:
+                if _command_line(kwargs) or type(exc) is not StoreError or "store" not in accepted:
+                    raise
+                said = str(exc)
+                if "--store" not in said:
+                    raise
+                raise StoreError(_store_in_keywords(said)) from None
             except UsageError as exc:
-                if kwargs.get("argv") is not None or kwargs.get("setup") is not None:
+                if _command_line(kwargs):
                     raise
                 given = exc.argument or ""
                 name = given.lstrip("-").replace("-", "_").lower()
@@ -88,6 +113,22 @@ def in_callers_terms(
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _command_line(kwargs: Mapping[str, Any]) -> bool:
+    """Whether the command line made the call (in its own terms, its errors too)."""
+    return _COMMAND_LINE.get() or kwargs.get("argv") is not None or kwargs.get("setup") is not None
+
+
+def _store_in_keywords(message: str) -> str:
+    """A store's advice (``give another --store``, ``pass --store elsewhere``) in the API's
+    keyword; the default store (a path the caller never wrote) named in full."""
+    from assay.core.store import DEFAULT_STORE
+
+    if message.startswith(f"{DEFAULT_STORE}:"):
+        message = f"{DEFAULT_STORE.absolute()}{message[len(str(DEFAULT_STORE)) :]}"
+    message = message.replace("give another --store", "give store= another path")
+    return re.sub(r"--store\b ?", "store=", message)
 
 
 _FLAG = re.compile(r"--([a-z][a-z-]*)")

@@ -829,12 +829,12 @@ class RunStore:
         ]
         if not rows:
             raise UsageError(
-                f"no run {run_id!r} in {self.path}"
+                f"no run {run_id!r} in {self.path.absolute()}"
                 + (f"; latest runs: {', '.join(known)}" if known else " (the store is empty)"),
                 argument="RUN_ID",
             )
         raise UsageError(
-            f"{run_id!r} matches {len(rows)} runs in {self.path}: "
+            f"{run_id!r} matches {len(rows)} runs in {self.path.absolute()}: "
             + ", ".join(r[0] for r in rows[:5]),
             argument="RUN_ID",
         )

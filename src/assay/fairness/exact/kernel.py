@@ -35,6 +35,10 @@ from assay.fairness.exact.settle import settle, worth
 
 # outcomes of one box
 CLEAN, DISC, TIE, CUT, SETTLED = 0, 1, 2, 3, 4
+# boxes settled per call whose heaviest wholly discriminatory part is kept among the boxes
+# found (the mass is counted all the same): an ensemble settled at its root box kept none,
+# and its answer said a share with no box, region or witness to show for it
+_SHOWN = 16
 
 
 @_jit  # type: ignore[misc]
@@ -321,7 +325,8 @@ def best_first(
 
     An undecided box whose straddling trees split it into few enough pieces (``max_pieces`` a
     side, ``max_pairs``: see ``settle``; 0: never) is settled at once by ``settle``, its
-    discriminatory mass counted exactly, instead of being cut.
+    discriminatory mass counted exactly, instead of being cut; the heaviest wholly
+    discriminatory part of the first ``_SHOWN`` of them with some is kept as a box found.
 
     ``direction``: a box counts as discriminatory only once every alpha's class is decided
     in it, and ``ones`` (per alpha) gains the discriminatory mass in which alpha gets class 1
@@ -345,6 +350,7 @@ def best_first(
     n_disc = 0
     steps = 0
     n_settled = 0
+    n_shown = 0  # boxes settled that gave a discriminatory part to keep (``_SHOWN`` a call)
     n_cut = 0
     box = np.empty((3, 2, n_feat), dtype=np.int64)  # the box taken, then each half
     queue = np.empty(tree_size + 2, dtype=np.int64)
@@ -404,6 +410,7 @@ def best_first(
                 work,
                 max_pieces,
                 max_pairs,
+                n_shown < _SHOWN,
             )
             if ok:
                 disc_mass += d_exact
@@ -411,6 +418,10 @@ def best_first(
                 outcome = SETTLED
                 if direction:
                     _add(ones, work[17])
+                if work[19][0] > 0.0:  # a box to show from the mass counted
+                    n_shown += 1
+                    n_disc += 1
+                    n_d = _keep(d_box, d_m, n_d, keep, work[18], work[19][0])
         if outcome == CUT:
             _save(parent, k_tmn, k_tmx, k_tree, k_mask, 0)
             k_box[0] = box[0]
@@ -477,6 +488,7 @@ def best_first(
                         work,
                         max_pieces,
                         max_pairs,
+                        n_shown < _SHOWN,
                     )
                     if ok:
                         disc_mass += d_exact
@@ -484,6 +496,10 @@ def best_first(
                         outcome = SETTLED
                         if direction:
                             _add(ones, work[17])
+                        if work[19][0] > 0.0:
+                            n_shown += 1
+                            n_disc += 1
+                            n_d = _keep(d_box, d_m, n_d, keep, work[18], work[19][0])
                 if outcome == DISC:
                     disc_mass += m
                     n_disc += 1

@@ -61,6 +61,8 @@ def workspace(n_feat: int, n_trees: int, n_alpha: int, max_pieces: int) -> tuple
         np.zeros(6, dtype=np.int64),  # 16 tries: all, past the cheap test, past the cuts,
         # done; lately: tries and done (halved every 2^16 tries)
         np.zeros(n_alpha),  # 17 the last box settled: per alpha, its mass getting class 1
+        np.zeros((2, n_feat), dtype=np.int64),  # 18 its heaviest discriminatory part (lo, hi)
+        np.zeros(1),  # 19 that part's mass (0: none asked, or none)
     )
 
 
@@ -275,12 +277,17 @@ def settle(
     work: tuple[np.ndarray, ...],
     max_pieces: int,
     max_pairs: int,
+    want: bool = False,
 ) -> tuple[bool, float]:
     """``(True, discriminatory mass)`` of the box ``[lo, hi)`` (its trees' walks: ``tmn``, the
     least leaf per tree and alpha, and ``fmask``, the features of the splits each straddles),
     with, per alpha, the part of that mass in which alpha gets class 1 in ``work[17]``;
     or ``(False, 0.0)`` when it would take more than ``max_pieces`` pieces a side (or, for a
-    many-valued attribute, ``max_pairs`` pairs), or a margin is too close to zero."""
+    many-valued attribute, ``max_pairs`` pairs), or a margin is too close to zero.
+
+    ``want``: the heaviest part of the box (one piece of each side: every tree constant in
+    it) that is wholly discriminatory too, in ``work[18]`` with its mass in ``work[19]`` (0
+    when there is none): a box to show, where settling leaves no box of its own."""
     (
         seg,
         n_seg,
@@ -300,7 +307,10 @@ def settle(
         tl,
         tries,
         ones,
+        part,
+        part_mass,
     ) = work
+    part_mass[0] = 0.0
     tries[0] += 1
     tries[4] += 1
     if tries[4] >= 1 << 16:
@@ -462,17 +472,10 @@ def settle(
         ones[:] = 0.0
         for i in range(na):
             for j in range(nb):
-                any1 = False
-                any0 = False
-                for a in range(n_alpha):
-                    s = a_v[i, a] + b_v[j, a]
-                    if s > eps - k_a[a]:
-                        any1 = True
-                    elif s < -eps - k_a[a]:
-                        any0 = True
-                    else:
-                        return False, 0.0
-                if any1 and any0:
+                split = _split(i, j, n_alpha, eps, k_a, a_v, b_v)
+                if split < 0:
+                    return False, 0.0
+                if split:
                     w = a_w[i] * b_w[j]
                     disc += w
                     for a in range(n_alpha):
@@ -480,6 +483,90 @@ def settle(
                             ones[a] += w
     for a in range(n_alpha):
         ones[a] *= outside
+    if want and disc > 0.0:
+        w, i_a, i_b = _heaviest(n_alpha, eps, k_a, a_v, a_w, na, b_v, b_w, nb)
+        if w > 0.0:
+            part[0, :] = lo
+            part[1, :] = hi
+            _bounds(i_a, a_g, n_ag, lo, hi, first, size, seg, n_seg, root, part)
+            _bounds(i_b, b_g, n_bg, lo, hi, first, size, seg, n_seg, root, part)
+            part_mass[0] = w * outside
     tries[3] += 1
     tries[5] += 1
     return True, outside * disc
+
+
+@jit  # type: ignore[misc]
+def _split(
+    i: int, j: int, n_alpha: int, eps: float, k_a: np.ndarray, a_v: np.ndarray, b_v: np.ndarray
+) -> int:
+    """Whether two alphas surely get different classes in the pair of ``A`` piece ``i`` and
+    ``B`` piece ``j``: 1 yes, 0 no, -1 a margin within ``eps`` of zero (undecided)."""
+    any1 = False
+    any0 = False
+    for a in range(n_alpha):
+        s = a_v[i, a] + b_v[j, a]
+        if s > eps - k_a[a]:
+            any1 = True
+        elif s < -eps - k_a[a]:
+            any0 = True
+        else:
+            return -1
+    return 1 if any1 and any0 else 0
+
+
+@jit  # type: ignore[misc]
+def _heaviest(
+    n_alpha: int,
+    eps: float,
+    k_a: np.ndarray,
+    a_v: np.ndarray,
+    a_w: np.ndarray,
+    na: int,
+    b_v: np.ndarray,
+    b_w: np.ndarray,
+    nb: int,
+) -> tuple[float, int, int]:
+    """The heaviest pair of an ``A`` and a ``B`` piece in which two alphas surely get
+    different classes: its weight and the two pieces (weight 0.0: no such pair).  Every
+    pair's margins are beyond ``eps`` here (else the box was not settled)."""
+    best = 0.0
+    at_a = 0
+    at_b = 0
+    for i in range(na):
+        for j in range(nb):
+            w = a_w[i] * b_w[j]
+            if w > best and _split(i, j, n_alpha, eps, k_a, a_v, b_v) > 0:
+                best = w
+                at_a = i
+                at_b = j
+    return best, at_a, at_b
+
+
+@jit  # type: ignore[misc]
+def _bounds(
+    p: int,
+    groups: np.ndarray,
+    n_groups: int,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    first: np.ndarray,
+    size: np.ndarray,
+    seg: np.ndarray,
+    n_seg: np.ndarray,
+    root: np.ndarray,
+    box: np.ndarray,
+) -> None:
+    """The segments of the side's piece ``p`` (one piece per group, as ``_side`` combines
+    them; each group's piece as ``settle`` lists them) into ``box``'s rows."""
+    rest = p
+    for i in range(n_groups):
+        g = groups[i]
+        d = rest % size[g]
+        rest //= size[g]
+        for f in range(len(lo)):
+            if n_seg[f] > 0 and root[f] == g:
+                k = d % (n_seg[f] + 1)
+                d //= n_seg[f] + 1
+                box[0, f] = lo[f] if k == 0 else seg[f, k - 1]
+                box[1, f] = hi[f] if k == n_seg[f] else seg[f, k]
