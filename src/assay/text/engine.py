@@ -474,6 +474,7 @@ class Engine(Dispatch, EngineState):
             return self._step_lanes()
         finally:
             if paused:
+                _FROZEN.setdefault("host", gc.get_freeze_count())  # (before the run's first)
                 gc.freeze()
                 gc.enable()
 
@@ -764,9 +765,17 @@ class Engine(Dispatch, EngineState):
         )
 
 
+_FROZEN: dict[str, int] = {}  # objects the program had frozen itself before a run froze any
+
+
 def thaw() -> None:
-    """Give the cyclic collector back what ``Engine.step`` froze (at the end of a run)."""
-    gc.unfreeze()
+    """Give the cyclic collector back what ``Engine.step`` froze (at the end of a run).  A
+    program that had frozen objects itself (``gc.freeze()`` before forking workers, as
+    servers do) keeps them frozen: unfreezing would give it back its own too, so the run's
+    stay frozen with them (freed when unreferenced, as any object; only their cycles wait)."""
+    host = _FROZEN.pop("host", None)
+    if host == 0:  # (None: no round froze anything since the last thaw)
+        gc.unfreeze()
 
 
 def _stats_of(case: Case, terms: list[tuple[str, ...]]) -> tuple[set[int], list[str]]:
