@@ -105,7 +105,7 @@ def test_resume_refuses_a_changed_model_unless_forced_and_a_changed_data_file(
 
     with (tmp_path / "models.py").open("a") as f:
         f.write("\n# retrained\n")
-    with pytest.raises(UsageError, match=r"model file .* changed .* --force"):
+    with pytest.raises(UsageError, match=r"model file .* changed .* pass force=True to"):
         resume_run(result.run_id, store=store)
     notes: list[str] = []
     resume_run(result.run_id, store=store, force=True, on_note=notes.append, overlap=False)

@@ -143,6 +143,11 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
 
     def keyword(m: re.Match[str]) -> str:
         name = m.group(1).replace("-", "_")
-        return name if name in accepted else m.group(0)
+        if name not in accepted:
+            return m.group(0)
+        after = m.string[m.end() :]
+        # a switch given alone ("pass --force to continue"): its Python form is name=True
+        alone = not after or after.startswith((" to ", " again", ",", ";", ".", ")"))
+        return f"{name}=True" if alone and m.string[: m.start()].endswith("pass ") else name
 
     return _FLAG.sub(keyword, message)
