@@ -474,7 +474,9 @@ class Engine(Dispatch, EngineState):
             return self._step_lanes()
         finally:
             if paused:
-                _FROZEN.setdefault("host", gc.get_freeze_count())  # (before the run's first)
+                if "host" not in _FROZEN:  # (before the run's first freeze; counting walks
+                    # every frozen object: once a run, not a round)
+                    _FROZEN["host"] = gc.get_freeze_count()
                 gc.freeze()
                 gc.enable()
 
