@@ -42,7 +42,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run
+from assay.cli.reporting import announce, finish_run, formula_note
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -377,8 +377,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.note(f"note: {said}")
         exports: dict[str, Any] = {}
         if export is not None:
-            exports["export"], said = _exported(result, export)
+            exports["export"], said, guarded = _exported(result, export)
             out.say(said)
+            if note := formula_note(export, guarded):
+                out.note(note)
         saved = (result.mitigation or {}).get("saved") or []
         if saved:  # --json's reader finds the retrained model without parsing the text
             exports["retrained"] = [str(Path(p).resolve()) for p in saved]
@@ -493,10 +495,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
 
 
-def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str]:
+def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str, int]:
     """Write the run's stored IDIs; say how many of those found the file holds (a witness
-    cap keeps fewer than are counted: never a silent shortfall)."""
-    from assay.core.exports import write_table
+    cap keeps fewer than are counted: never a silent shortfall), and how many of the CSV's
+    cells were kept from running as spreadsheet formulas."""
+    from assay.core.exports import guard_formulas, write_table
 
     frame = result.findings(limit=None)
     written = write_table(frame, path)
@@ -512,4 +515,5 @@ def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str]:
         said = f"wrote {written}: no IDI was found, so it holds the column names only"
     if result.status not in ("completed", "budget_exhausted"):
         said += f" (so far: the run is {result.status}; its resume line writes the file again)"
-    return {"path": str(written), "idis": held, "rows": len(frame)}, said
+    guarded = guard_formulas(frame)[1] if written.suffix.lower() == ".csv" else 0
+    return {"path": str(written), "idis": held, "rows": len(frame)}, said, guarded

@@ -37,6 +37,7 @@ __all__ = [
     "exit_code",
     "finish_interrupted",
     "finish_run",
+    "formula_note",
     "record_reports",
     "report_command",
     "resume_command",
@@ -48,6 +49,19 @@ def anywhere(path: str | os.PathLike[str]) -> str:
     """``path`` as a printed command gives it, to work pasted in any directory (absolute;
     symbolic links kept as given)."""
     return Path(os.path.abspath(path)).as_posix()
+
+
+def formula_note(path: str | os.PathLike[str], guarded: int) -> str | None:
+    """What an export's CSV changed so that a spreadsheet opening it runs nothing: ``None``
+    when no cell needed it."""
+    if not guarded:
+        return None
+    cells = "cell" if guarded == 1 else "cells"
+    return (
+        f"note: {guarded:,} {cells} of {path} start with ' so that a spreadsheet shows them "
+        "as text instead of running them as formulas (they began with =, +, -, @, a tab or "
+        "a carriage return); a .jsonl or .json export keeps every value as it is"
+    )
 
 
 def not_exported(

@@ -18,6 +18,7 @@ from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import (
     finish_run,
+    formula_note,
     not_exported,
     record_reports,
     resume_command,
@@ -201,9 +202,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for path, flag in outputs:
             (check_creatable if flag == "--export" else check_writable)(path, flag)
         if export is not None:
-            from assay.text.api import export_findings
+            from assay.text.api import write_findings
 
-            out.say(f"wrote {export_findings(the_store, record.id, export)}")
+            path, guarded = write_findings(the_store, record.id, export)
+            out.say(f"wrote {path}")
+            if note := formula_note(path, guarded):
+                out.note(note)
         if json_path or html or junit or as_json:
             doc = build_document(the_store, record.id)
             written = write_reports(
@@ -341,11 +345,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
             try:
-                exports["export"] = _export_resumed(result, export)
+                exports["export"] = _export_resumed(result, export, the_store, record.technique)
             except UsageError as exc:
                 unwritten = not_exported(exc, result, store, export, record.technique)
             else:
                 out.say(f"wrote {exports['export']['path']}")
+                if note := formula_note(export, exports["export"].pop("guarded")):
+                    out.note(note)
         if record.technique == "fairness":  # the answer per attribute, as the run says it
             say_answer(out, the_store.get_run(result.run_id).summary)
         elif record.technique == "text":  # its first minimal failing sentences
@@ -509,10 +515,22 @@ def _files_read(record: RunRecord) -> list[str]:
     return [str(p["path"]) for p in prints.values() if isinstance(p, dict) and p.get("path")]
 
 
-def _export_resumed(result: Any, path: Path) -> dict[str, Any]:
+def _export_resumed(result: Any, path: Path, store: RunStore, technique: str) -> dict[str, Any]:
     """``--export`` of a resumed run, as its first command would have written it (a fairness
-    run: its IDIs in the user's values; a text run: its failing sentences)."""
-    return {"path": str(result.export(path))}
+    run: its IDIs in the user's values; a text run: its failing sentences), with how many
+    of the CSV's cells were kept from running as spreadsheet formulas (``guarded``)."""
+    if technique == "text":
+        from assay.text.api import write_findings
+
+        written, guarded = write_findings(store, result.run_id, path)
+        return {"path": str(written), "guarded": guarded}
+    from assay.core.exports import guard_formulas
+
+    written = Path(result.export(path))
+    guarded = 0
+    if written.suffix.lower() == ".csv":
+        guarded = guard_formulas(result.findings(limit=None))[1]
+    return {"path": str(written), "guarded": guarded}
 
 
 def _resume_hint(record: RunRecord, store: Path) -> str:

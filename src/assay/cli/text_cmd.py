@@ -38,7 +38,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run, not_exported
+from assay.cli.reporting import announce, finish_run, formula_note, not_exported
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
@@ -157,8 +157,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             DEFAULT_MAX_QUERIES,
             check_export,
             check_text,
-            export_findings,
             setup_text,
+            write_findings,
         )
 
         execution_config(executor, workers, scheduler, units)  # before anything is loaded
@@ -259,7 +259,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
             try:
-                path = export_findings(RunStore(store), result.run_id, export)
+                path, guarded = write_findings(RunStore(store), result.run_id, export)
             except UsageError as exc:
                 unwritten = not_exported(exc, result, store, export, "text")
             else:
@@ -274,6 +274,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                         else ""
                     )
                 )
+                if said := formula_note(path, guarded):
+                    out.note(said)
         code = finish_run(
             out,
             store=RunStore(store),

@@ -5,14 +5,27 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["EXPORT_SUFFIXES", "check_export", "csv_quoting", "write_table"]
+__all__ = [
+    "EXPORT_SUFFIXES",
+    "check_export",
+    "csv_quoting",
+    "formula_safe",
+    "guard_formulas",
+    "write_table",
+]
 
 EXPORT_SUFFIXES = (".csv", ".jsonl", ".json")
+
+# What a spreadsheet (Excel, LibreOffice, Google Sheets) takes for the start of a formula
+# in a CSV cell (OWASP's list, and the full-width forms some locales' spreadsheets accept)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def check_export(path: str | os.PathLike[str] | None, argument: str = "--export") -> None:
@@ -43,6 +56,50 @@ def csv_quoting(frame: Any) -> int:
     return csv.QUOTE_ALL if any("\r" in t for t in texts) else csv.QUOTE_MINIMAL
 
 
+def formula_safe(text: str) -> str:
+    """``text`` as a spreadsheet shows it as text: a leading ``'`` when it starts with what
+    starts a formula (``=HYPERLINK(...)``, ``+cmd|...``, ``@SUM(1)``, ``-1+1``, a tab); a
+    plain number (``-1.5``, ``+3``, ``-2e-3``) stays as it is, a number."""
+    if text.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def _guard_cell(value: Any) -> Any:
+    return formula_safe(value) if isinstance(value, str) else value
+
+
+def guard_formulas(frame: Any) -> tuple[Any, int]:
+    """``frame`` with every text cell and column name a spreadsheet would run as a formula
+    written ``formula_safe``, and how many were (a CSV export names the user's values, the
+    model's labels and the grammar's sentences: anyone who wrote the data can write
+    ``=HYPERLINK("http://...")`` into a category).  Numeric columns are left as they are;
+    ``frame`` itself is not changed."""
+    import pandas as pd
+
+    changed = 0
+    columns: dict[int, Any] = {}
+    for at in range(frame.shape[1]):
+        values = frame.iloc[:, at]
+        if pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+            continue
+        values = values.astype(object)
+        guarded = values.map(_guard_cell)
+        moved = int((guarded.ne(values) & values.notna()).sum())
+        if moved:
+            columns[at] = guarded
+            changed += moved
+    names = [formula_safe(c) if isinstance(c, str) else c for c in frame.columns]
+    changed += sum(a != b for a, b in zip(names, frame.columns, strict=True))
+    if not changed:
+        return frame, 0
+    out = frame.copy()
+    for at, guarded in columns.items():
+        out.isetitem(at, guarded)
+    out.columns = names
+    return out, changed
+
+
 def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--export") -> Path:
     """Write a pandas DataFrame: ``.csv`` (no index), ``.jsonl`` (a record per line) or
     ``.json`` (a list of records); text as UTF-8, unescaped; missing values empty / null."""
@@ -51,8 +108,9 @@ def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--exp
     suffix = p.suffix.lower()
     try:
         p.parent.mkdir(parents=True, exist_ok=True)
-        if suffix == ".csv":
-            frame.to_csv(p, index=False, encoding="utf-8", quoting=csv_quoting(frame))
+        if suffix == ".csv":  # opened in a spreadsheet: no cell runs as a formula
+            cells = guard_formulas(frame)[0]
+            cells.to_csv(p, index=False, encoding="utf-8", quoting=csv_quoting(cells))
         elif suffix == ".jsonl":
             text = frame.to_json(orient="records", lines=True, force_ascii=False)
             p.write_text(text + ("\n" if text and not text.endswith("\n") else ""), "utf-8")

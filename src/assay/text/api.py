@@ -49,7 +49,7 @@ from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
-from assay.text.exports import export_findings, findings_frame
+from assay.text.exports import export_findings, findings_frame, write_findings
 from assay.text.loading import BUILTIN_CLASSIFIERS, builtin_classifier
 from assay.text.phases import recheck_at_start, record_rates, run_session, text_environment
 from assay.text.prepare import setup_from_record, setup_text, text_fingerprints
@@ -70,6 +70,7 @@ __all__ = [
     "setup_from_record",
     "setup_text",
     "text_fingerprints",
+    "write_findings",
 ]
 
 DEFAULT_MAX_QUERIES = 20_000

@@ -9,11 +9,11 @@ import os
 from pathlib import Path
 from typing import Any
 
-from assay.core.exports import csv_quoting
+from assay.core.exports import csv_quoting, guard_formulas
 from assay.core.store import RunStore
 from assay.errors import UsageError
 
-__all__ = ["export_findings", "findings_frame"]
+__all__ = ["export_findings", "findings_frame", "write_findings"]
 
 
 def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> Any:
@@ -102,8 +102,16 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
     (``.jsonl``, ``.json``, as in ``findings()``) ``labels`` is a list, one label per
     classifier; in CSV one string, the labels joined by "; " (``core.labels``: a label
     holding ";" or a quote is written quoted, so that ``split_labels`` reads them back)."""
+    return write_findings(store, run_id, path)[0]
+
+
+def write_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -> tuple[Path, int]:
+    """``export_findings``, and how many of the CSV's cells start with a ``'`` that keeps a
+    spreadsheet from running them as formulas (``core.exports.guard_formulas``: a sentence
+    or label starting with ``=``, ``+``, ``-``, ``@``; JSON keeps every value as it is)."""
     from assay.core.labels import join_labels
 
+    guarded = 0
     frame = findings_frame(store, run_id)
     p = Path(path)
     try:
@@ -119,7 +127,8 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
         elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
             p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
         elif p.suffix.lower() == ".csv":  # a cell holds one string: the labels joined
-            cells = frame.assign(labels=[join_labels(x) for x in frame["labels"]])
+            joined = frame.assign(labels=[join_labels(x) for x in frame["labels"]])
+            cells, guarded = guard_formulas(joined)
             cells.to_csv(p, index=False, quoting=csv_quoting(cells))
         else:
             raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
@@ -127,4 +136,4 @@ def export_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) 
         raise UsageError(
             f"cannot write: {exc.strerror or exc}", argument="--export", path=str(p)
         ) from exc
-    return p
+    return p, guarded
