@@ -366,19 +366,38 @@ def _images_key(keys: list[str], p: Path, argument: str) -> str:
     )
 
 
-def _check_header(fh: Any, p: Path, argument: str) -> None:
-    """The array's shape from its header, before it is read: one that would not fit in memory
-    as the scan holds it is refused (a large file read whole ended in an out-of-memory kill)."""
+def _header_shape(fh: Any) -> tuple[int, ...]:
+    """The shape an .npy stream's header declares (its data is not read)."""
     from numpy.lib import format as npformat
 
     version = npformat.read_magic(fh)
     read = npformat.read_array_header_1_0 if version == (1, 0) else npformat.read_array_header_2_0
-    shape = read(fh)[0]
-    if len(shape) in (3, 4) and shape[0]:
-        channels = min(shape[3], 3) if len(shape) == 4 else 1
-        size = (int(shape[1]), int(shape[2]))
-        values = int(shape[0]) * size[0] * size[1] * int(channels)
-        check_room(int(shape[0]), size, values, argument, str(p))
+    return tuple(int(v) for v in read(fh)[0])
+
+
+def _check_header(fh: Any, p: Path, argument: str) -> int:
+    """The number of images an array's header declares, before its data is read: a shape
+    that holds no images, or that would not fit in memory as the scan holds it, is refused
+    (a large file read whole ended in an out-of-memory kill; a few MB of .npz can inflate to
+    any size, so the file's own size says nothing)."""
+    shape = _header_shape(fh)
+    # the same checks as the array read, on a view of the shape that holds no memory
+    image_array(np.broadcast_to(np.zeros((), np.uint8), shape), argument, str(p))
+    channels = min(shape[3], 3) if len(shape) == 4 else 1
+    size = (shape[1], shape[2])
+    check_room(shape[0], size, shape[0] * size[0] * size[1] * channels, argument, str(p))
+    return shape[0]
+
+
+def _check_labels(z: Any, key: str, n: int, p: Path, argument: str) -> None:
+    """An .npz's labels array holds one label per image, by its header, before it is read
+    (a labels array of a few MB inflating to 3 GB was read whole, then copied as int64)."""
+    with z.zip.open(f"{key}.npy") as member:
+        count = int(np.prod(_header_shape(member), dtype=np.int64))
+    if count != n:
+        raise UsageError(
+            f"{count:,} labels ('{key}') for {n:,} images", argument=argument, path=str(p)
+        )
 
 
 def _read_array(p: Path, argument: str) -> ImageFiles:
@@ -390,7 +409,10 @@ def _read_array(p: Path, argument: str) -> ImageFiles:
                     keys = list(z.files)
                     key = _images_key(keys, p, argument)
                     with z.zip.open(f"{key}.npy") as member:
-                        _check_header(member, p, argument)
+                        n = _check_header(member, p, argument)
+                    for k in ("labels", "y"):
+                        if k in keys:
+                            _check_labels(z, k, n, p, argument)
                     values = z[key]
                     for k in ("labels", "y"):
                         if k in keys:
