@@ -34,6 +34,7 @@ from assay.core.handlers import own_handler
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
 from assay.core.store_file import damage_hint
+from assay.core.terminal import terminal_text
 from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
 
 use_options_panel()  # every name of an option shown whole, in one column (cli.helpstyle)
@@ -66,7 +67,7 @@ def _crash_log(exc: BaseException) -> str:
             f.write(text)
         return path
     except OSError:  # nowhere to write: the tail of the traceback goes to stderr
-        sys.stderr.write(text[-2000:])
+        sys.stderr.write(terminal_text(text[-2000:]))
         return "stderr (above)"
 
 

@@ -15,6 +15,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
+from assay.core.terminal import terminal_text
+
 __all__ = ["Output", "guard_stdout", "silence_stdout"]
 
 
@@ -46,15 +48,17 @@ class Output:
         if self.quiet:
             return
         with _reader_may_go():
-            (self.err if self.as_json else self.out).print(message, markup=False)
+            (self.err if self.as_json else self.out).print(terminal_text(message), markup=False)
 
     def note(self, message: str) -> None:
         """Progress chatter: always stderr."""
         if not self.quiet:
-            self.err.print(message, markup=False)
+            self.err.print(terminal_text(message), markup=False)
 
     def error(self, message: str) -> None:
-        self.err.print(f"assay: error: {message}", markup=False, style="bold red")
+        # (every line: a column name, a label or a file's line quoted in a message may hold
+        # an escape sequence that would set the terminal's title or clear it)
+        self.err.print(f"assay: error: {terminal_text(message)}", markup=False, style="bold red")
 
     def emit_json(self, data: dict[str, Any]) -> None:
         stream = self._json_stream or sys.stdout

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -49,6 +48,7 @@ from assay.core.clock import call_started
 from assay.core.deadline import run_deadline
 from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
+from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
@@ -492,7 +492,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             f"demo finished in {time.monotonic() - t0:.0f} s (training the built-in tree, then "
             f"the run); open {out_dir / 'fairness.html'}"
         )
-        out.say("see every run: " + shlex.join(["assay", "runs", *store_option(store)]))
+        out.say("see every run: " + shell_join(["assay", "runs", *store_option(store)]))
 
 
 def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str, int]:

@@ -24,6 +24,7 @@ from assay.core.interrupted import left_interrupted
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
+from assay.core.terminal import shell_join
 from assay.errors import StoreError, UsageError
 from assay.report import build_document, write_reports
 
@@ -76,7 +77,7 @@ def not_exported(
         what = "its JSON report (the IDIs in codes)"
     else:
         flag, target, what = "--export", Path(export), "them"
-    again = shlex.join(
+    again = shell_join(
         ["assay", "report", result.run_id, "--store", anywhere(store), flag, anywhere(target)]
     )
     return UsageError(
@@ -89,7 +90,7 @@ def not_exported(
 
 def report_command(run_id: str, store: str | os.PathLike[str]) -> str:
     """The command that rebuilds a run's reports, pasteable in any directory."""
-    return shlex.join(["assay", "report", run_id, "--store", anywhere(store)])
+    return shell_join(["assay", "report", run_id, "--store", anywhere(store)])
 
 
 def resume_command(
@@ -117,7 +118,7 @@ def resume_command(
     for flag in ("--export",):  # what the run was asked to write to act on: written again
         if flag in words[:-1] and flag not in asked:
             asked += [flag, anywhere(Path(words[words.index(flag) + 1]))]
-    line = shlex.join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
+    line = shell_join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
     if is_redacted(redact_text(command)):
         line += " --model URL"
     return f"{line} --allow-pickle" if "--allow-pickle" in words else line

@@ -6,10 +6,10 @@ the terminal shows the bug itself and not only its count."""
 from __future__ import annotations
 
 import json
-import unicodedata
 from typing import Any
 
 from assay.cli.console import Output
+from assay.core.terminal import unsafe as _unsafe
 
 __all__ = ["SHOWN", "name_text", "say_failing"]
 
@@ -18,18 +18,6 @@ SHOWN = 3
 
 _LONGEST = 160  # characters of one sentence on the line (a longer one is cut, said with "...")
 _LABEL = 60  # characters of one label (an LLM's whole answer taken as a label is cut too)
-
-
-_JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiners: parts of emoji and scripts
-
-
-def _unsafe(char: str) -> bool:
-    """A character a terminal acts on rather than shows: C0 and C1 controls (ESC starts an
-    ANSI sequence, U+009B is one on its own), DEL, line and paragraph separators, and format
-    characters such as the bidirectional overrides that reorder the rest of the line and the
-    invisible tag characters that can hide text."""
-    kind = unicodedata.category(char)
-    return kind in ("Cc", "Zl", "Zp") or (kind == "Cf" and char not in _JOINERS)
 
 
 def _escaped(text: str) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.core.terminal import shell_join, shell_word, shown_command
 from assay.errors import UsageError
 
 __all__ = [
@@ -167,7 +168,7 @@ def pasteable(
     command = _longer_deadline(_pinned(command, config, summary), config)
     if not command.startswith("assay "):
         return command
-    command = _with_environment(command, config)
+    command = _with_environment(shown_command(command), config)
     where = (config or {}).get("cwd")
     if not isinstance(where, str):
         return command
@@ -176,7 +177,7 @@ def pasteable(
             return command
     except OSError:
         return command
-    return f"cd {shlex.quote(where)} && {command}"
+    return f"{shell_join(['cd', where])} && {command}"
 
 
 def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
@@ -186,7 +187,7 @@ def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
     env = (config or {}).get("environment")
     if not isinstance(env, Mapping) or not env:
         return command
-    settings = " ".join(f"{name}={shlex.quote(str(value))}" for name, value in sorted(env.items()))
+    settings = " ".join(f"{name}={shell_word(str(value))}" for name, value in sorted(env.items()))
     return f"{settings} {command}"
 
 

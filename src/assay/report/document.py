@@ -10,7 +10,6 @@ import contextlib
 import json
 import math
 import os
-import shlex
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -24,6 +23,7 @@ from assay.core.findings import FindingBatch
 from assay.core.outcome import not_a_pass, status_note, stored_fail_on
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
+from assay.core.terminal import shell_join
 from assay.errors import UsageError
 from assay.report.html import render_html
 from assay.report.json_text import dumps_document
@@ -98,7 +98,7 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         "rerun_note": rerun_note(
             run.get("config"), str(run.get("command") or ""), summary=run.get("summary")
         ),
-        "report_command": shlex.join(
+        "report_command": shell_join(
             ["assay", "report", record.id, "--store", str(store.path.resolve())]
         ),
     }
