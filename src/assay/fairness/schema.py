@@ -19,6 +19,7 @@ from assay.errors import UsageError
 _CLIP_ROWS_BYTES = 1 << 23  # rows clipped at a time by ``Schema.clip`` (8 MB of them)
 
 __all__ = [
+    "LONGEST_CATEGORY",
     "MISSING_DRAW",
     "MISSING_LABEL",
     "ROW_CELLS",
@@ -26,7 +27,20 @@ __all__ = [
     "FeatureKind",
     "Schema",
     "rows_within",
+    "too_long",
 ]
+
+LONGEST_CATEGORY = 4096
+"""Characters of the longest text category a data set or schema may hold.  Every row a run
+builds holds its categories, and a DataFrame handed to a model stores each row's text apart:
+one 10 MB value (a missing closing quote in a CSV swallows the rest of the file into one
+cell) took 5.7 GB, a 100 MB one the machine's 22 GB and the out-of-memory killer."""
+
+
+def too_long(categories: Any) -> str | None:
+    """The first text category longer than ``LONGEST_CATEGORY``, or None."""
+    return next((c for c in categories if isinstance(c, str) and len(c) > LONGEST_CATEGORY), None)
+
 
 MISSING_LABEL = "(missing)"
 """How rules, reports and messages show a missing value (``--missing value``)."""

@@ -17,7 +17,7 @@ import yaml
 
 from assay.core.textfile import read_text_file
 from assay.errors import UsageError
-from assay.fairness.schema import Feature, Schema
+from assay.fairness.schema import LONGEST_CATEGORY, Feature, Schema, too_long
 from assay.fairness.tables import PathLike
 
 __all__ = ["load_schema"]
@@ -210,6 +210,12 @@ class _SchemaReader:
             value = self.value(item)
             if value is None:
                 raise self.error(item, f"feature {name!r}: a category cannot be empty (null)")
+            if too_long([value]) is not None:
+                raise self.error(
+                    item,
+                    f"feature {name!r}: a category of {len(value):,} characters; a category "
+                    f"is at most {LONGEST_CATEGORY:,}",
+                )
             if value in cats:
                 raise self.error(item, f"feature {name!r}: category {value!r} appears twice")
             cats.append(value)

@@ -14,17 +14,17 @@ Every user mistake raises ``UsageError`` naming the file, line and column where 
 from __future__ import annotations
 
 import math
-import shlex
 from collections.abc import Hashable, Iterable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from assay.core.terminal import shell_word
 from assay.errors import UsageError
 from assay.fairness.column_blocks import encode_numbers, numeric_features, plain_numeric
 from assay.fairness.incomplete import ROWS_ATTR
-from assay.fairness.schema import Feature, Schema
+from assay.fairness.schema import LONGEST_CATEGORY, Feature, Schema, too_long
 from assay.fairness.schema_files import load_schema
 from assay.fairness.tables import LINE_ATTR, SOURCE_ATTR, read_table
 
@@ -191,6 +191,15 @@ def _infer_feature(
                 f"(more than max_categories={max_categories}): an identifier or free text? "
                 f"{_set_aside(name)}; or raise max_categories if it really is a category"
             )
+        long = too_long(cats)
+        if long is not None:
+            raise UsageError(
+                f"{source}: column {name!r} holds a value of {len(long):,} characters "
+                f"({_short(long)}); a category is at most {LONGEST_CATEGORY:,} (a longer one "
+                "is free text, or a CSV cell whose closing quote is missing swallowed the "
+                f"lines after it): {_set_aside(name)}, or fix the file",
+                argument="--data",
+            )
         odd = next((c for c in cats if not isinstance(c, str | int | float | bool)), None)
         if odd is not None:  # a category is stored and reported as JSON
             raise UsageError(
@@ -223,7 +232,7 @@ def _infer_feature(
 def _set_aside(name: str) -> str:
     """How to leave a column that is not an input of the model out of the test."""
     return (
-        f"if the model does not take it, set it aside (--drop {shlex.quote(name)}; in Python "
+        f"if the model does not take it, set it aside (--drop {shell_word(name)}; in Python "
         f"drop=[{name!r}])"
     )
 
