@@ -212,6 +212,9 @@ def infer_capabilities(
     )
 
 
+_SHOWN_LABEL = 200  # characters of an unknown label an error quotes
+
+
 def _is_label(v: Any) -> bool:
     return isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("label"), str))
 
@@ -369,12 +372,17 @@ class NamedLabelsModel(CallableModel):
                 return ranked_to_proba(raw, index)
             return ranked_to_labels(raw, index)
         raw = _one_column(raw)
-        out = np.asarray(raw)
-        if out.dtype.kind == "f" and self.capabilities.outputs == "proba":
-            return _one_class(out, len(self._index))
-        if out.dtype.kind in "iub" or out.dtype.kind == "f":
-            return out  # indices or probabilities: checked downstream like any answer
-        values = list(raw) if not isinstance(raw, np.ndarray) else raw.tolist()
+        if isinstance(raw, list | tuple) and raw and all(_is_label(v) for v in raw):
+            # labels by name, read as they are: an array of them has one fixed width, the
+            # longest's (a 20 MB label made every row of a batch 80 MB)
+            values = list(raw)
+        else:
+            out = np.asarray(raw)
+            if out.dtype.kind == "f" and self.capabilities.outputs == "proba":
+                return _one_class(out, len(self._index))
+            if out.dtype.kind in "iub" or out.dtype.kind == "f":
+                return out  # indices or probabilities: checked downstream like any answer
+            values = list(raw) if not isinstance(raw, np.ndarray) else raw.tolist()
         labels = np.empty(len(values), dtype=np.int64)
         for i, v in enumerate(values):
             if _missing(_label_of(v)):
@@ -399,6 +407,12 @@ class NamedLabelsModel(CallableModel):
         return self._folded.get(" ".join(name.split()).casefold())
 
     def _unknown(self, name: str, i: int) -> str:
+        if len(name) > _SHOWN_LABEL:  # an answer of megabytes is not repeated whole
+            return (
+                f"{self.who} answered a label of {len(name):,} characters for input {i} "
+                f"({name[:_SHOWN_LABEL]!r}...), which is not one of its labels: is it "
+                "answering text rather than a label?"
+            )
         known = list(self._index)
         if not self.from_answers:
             return (

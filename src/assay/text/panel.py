@@ -21,7 +21,15 @@ from assay.errors import AssayError, ModelError, UsageError
 from assay.text.label_map_line import MapLineError, read_map_line
 from assay.text.lines import file_lines
 
-__all__ = ["CallCost", "Layout", "Panel", "build_layout", "fold_label", "load_label_map"]
+__all__ = [
+    "LONGEST_LABEL",
+    "CallCost",
+    "Layout",
+    "Panel",
+    "build_layout",
+    "fold_label",
+    "load_label_map",
+]
 
 
 @dataclass(frozen=True)
@@ -120,6 +128,23 @@ def _labels_of(model: Model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
 
 
+LONGEST_LABEL = 1000
+"""Characters of the longest label a classifier may have: every finding holds its labels
+(a function answering a 20 MB string as a label took 22 GB in 1,600 queries, then the
+out-of-memory killer)."""
+
+
+def _check_lengths(name: str, labels: Sequence[str]) -> None:
+    long = next((x for x in labels if len(x) > LONGEST_LABEL), None)
+    if long is not None:
+        raise UsageError(
+            f"{name} has a label of {len(long):,} characters ({long[:60]!r}...); a label is "
+            f"at most {LONGEST_LABEL:,}: is it answering text rather than a label? Give it "
+            "a function that answers the label alone",
+            argument="MODEL",
+        )
+
+
 def _said(labels: Sequence[object]) -> str:
     """Labels for a message on the terminal: as written, except one holding a character the
     terminal would act on (an ANSI sequence that sets its title or colour, a new line),
@@ -145,6 +170,8 @@ def build_layout(
 ) -> Layout:
     """Align the classifiers' labels by name or by ``label_map``; refuse what cannot align."""
     labels = [_labels_of(m) for m in models]
+    for name, lab in zip(names, labels, strict=False):
+        _check_lengths(name, lab)
     offsets, acc = [], 0
     for lab in labels:
         offsets.append(acc)
