@@ -120,3 +120,29 @@ def test_a_text_export_runs_no_sentence_or_label_as_a_formula(tmp_path: Path) ->
     rows = [json.loads(x) for x in (tmp_path / "again.jsonl").read_text("utf-8").splitlines()]
     assert {r["minimal"] for r in rows} >= {"@SUM(1) film", "-1+1 film"}  # JSON: as they are
     assert all(r["labels"][0] == "=cmd|' /C calc'!A0" for r in rows)
+
+
+def test_a_resumed_runs_export_is_guarded_and_counted(tmp_path: Path) -> None:
+    """``assay resume RUN --export FILE.csv`` writes the file as the first command did."""
+    import assay
+    from assay.cli.runs_cmd import _export_resumed
+    from assay.core.store import RunStore
+
+    frame = pd.DataFrame(
+        {"age": [20, 30, 40, 50] * 25, "sex": ["=1+1", "@x"] * 50, "job": ["-1+1", "-2"] * 50}
+    )
+    result = assay.check_fairness(
+        lambda X: (X["sex"] == "=1+1").to_numpy().astype(int),
+        data=frame,
+        protected=["sex"],
+        max_queries=300,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    written = _export_resumed(
+        result, tmp_path / "r.csv", RunStore(tmp_path / "runs.db"), "fairness"
+    )
+    assert written["guarded"] > 0
+    assert _live_formulas(tmp_path / "r.csv") == []
+    back = pd.read_csv(tmp_path / "r.csv")
+    assert set(back["job"].astype(str)) <= {"'-1+1", "-2"}  # -2 is a number: kept
