@@ -88,3 +88,14 @@ def test_every_line_of_the_command_line_is_escaped(monkeypatch: pytest.MonkeyPat
     assert "\x1b" not in written and "\x07" not in written and "\u202e" not in written
     assert "\x9b" not in written and "\x00" not in written and "\r" not in written
     assert "say \\x1b]0;pwned\\x07sex" in written
+
+
+def test_a_message_of_megabytes_is_cut_in_its_middle() -> None:
+    from assay.core.terminal import LONGEST_LINE
+
+    message = "label values ('0', '" + "Y" * 10_000_000 + "') are names: the end"
+    shown = terminal_text(message)
+    assert len(shown) < LONGEST_LINE + 100
+    assert shown.startswith("label values ('0', 'YYY") and shown.endswith("are names: the end")
+    assert "characters cut" in shown
+    assert terminal_text("x" * LONGEST_LINE) == "x" * LONGEST_LINE

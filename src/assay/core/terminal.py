@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 
 __all__ = [
+    "LONGEST_LINE",
     "escape_char",
     "shell_join",
     "shell_word",
@@ -44,9 +45,19 @@ def escape_char(char: str) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
+LONGEST_LINE = 20_000
+"""Characters of the longest message printed whole: a longer one (a data file's 10 MB cell
+quoted in an error printed 10 MB) keeps its start and its end."""
+
+
 def terminal_text(text: str) -> str:
     """``text`` with every character a terminal would act on (new lines and tabs aside)
-    written as its escape; text without one is returned as it is."""
+    written as its escape, and its middle cut when it is longer than ``LONGEST_LINE``; text
+    without either is returned as it is."""
+    if len(text) > LONGEST_LINE:
+        half = LONGEST_LINE // 2
+        cut = len(text) - 2 * half
+        text = f"{text[:half]} [... {cut:,} characters cut ...] {text[-half:]}"
     if text.isprintable():  # the common case, in C
         return text
     return "".join(escape_char(c) if c not in _LAYOUT and unsafe(c) else c for c in text)
