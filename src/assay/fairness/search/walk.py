@@ -115,6 +115,7 @@ _QUERY_MIN_GLOBAL = 0.002
 _CROSS_BINS = 128  # query mode: value bins per feature for the step success table
 _WALKER_CELLS = 1 << 22  # walkers x features in one walker array (32 MB of float64)
 _CONDITIONAL_K = 512  # up to this many combinations, flip rates are learnt per own value
+_DISTANCE_K = 1024  # up to this many combinations, their distances are one (K, K) matrix (8 MB)
 
 
 @dataclass
@@ -304,13 +305,30 @@ class WalkSearch(WalkMoves, BaseSearch):
             raise UsageError(f"must be at least 2, not {variants}", argument="variants")
         return min(int(variants), self.K)
 
-    def _combo_distance(self) -> np.ndarray:
+    def _combo_distance(self) -> np.ndarray | None:
         """(K, K) distance between protected combinations (sum of |code differences| over
-        each attribute's range): ties between equally promising variants go to the farthest."""
+        each attribute's range): ties between equally promising variants go to the farthest.
+        None for more than ``_DISTANCE_K`` combinations: each row is computed when ranked
+        (``_distance_from``; a protected attribute of 200,000 values asked for a 298 GiB
+        matrix, and one of 20,000 for 3 GiB and its temporaries)."""
+        if self.K > _DISTANCE_K:
+            return None
         c = self.oracle.combinations
-        span = np.maximum(self.schema.highs - self.schema.lows, 1.0)[self.oracle.protected]
-        out: np.ndarray = (np.abs(c[:, None, :] - c[None, :, :]) / span).sum(axis=2)
+        out: np.ndarray = (np.abs(c[:, None, :] - c[None, :, :]) / self._span()).sum(axis=2)
         return out
+
+    def _span(self) -> np.ndarray:
+        span: np.ndarray = np.maximum(self.schema.highs - self.schema.lows, 1.0)
+        return span[self.oracle.protected]
+
+    def _distance_from(self, g: int) -> np.ndarray:
+        """Row ``g`` of ``_combo_distance``: the distance of combination ``g`` to each."""
+        if self._distance is not None:
+            whole: np.ndarray = self._distance[g]
+            return whole
+        c = self.oracle.combinations
+        row: np.ndarray = (np.abs(c - c[g]) / self._span()).sum(axis=1)
+        return row
 
     def _decide(self) -> None:
         """Automatic mode: measure what the model's calls cost and settle on a mode (once;
@@ -504,7 +522,6 @@ class WalkSearch(WalkMoves, BaseSearch):
         (hits + 2 r_k) / (tries + 2), with r_k = (hits to k + 1) / (tries of k + 2) over all
         own values, so untried variants count as promising), ties to the farthest values.
         Returned in increasing combination order, shape (n, variants)."""
-        assert self._distance is not None
         own = self.oracle.generated_index(rows)
         hit, tried = self.var_hit, self.var_try
         r = (hit.sum(axis=0) + 1.0) / (tried.sum(axis=0) + 2.0)
@@ -512,7 +529,7 @@ class WalkSearch(WalkMoves, BaseSearch):
         groups = np.unique(own)
         top = np.zeros((self.K, self.variants), dtype=np.int64)
         for g in groups.tolist():
-            s = score[g if len(score) > 1 else 0] + 1e-6 * self._distance[g]
+            s = score[g if len(score) > 1 else 0] + 1e-6 * self._distance_from(g)
             s[g] = np.inf  # the row's own value is always queried
             best = np.argsort(-s, kind="stable")[: self.variants]
             top[g] = np.sort(best)
