@@ -64,7 +64,9 @@ def train_builtin(kind: str, X: Any, y: Any, seed: int = 0, categorical: Sequenc
             remainder="passthrough",
         )
         est = make_pipeline(encode, est)
-    with warnings.catch_warnings():
+    from assay.core.native import one_native_thread
+
+    with warnings.catch_warnings(), one_native_thread():
         warnings.simplefilter("ignore")
         est.fit(X, y)
     return est
