@@ -55,6 +55,19 @@ __all__ = ["register"]
 DEMO_MODELS = ["builtin:vader", "builtin:textblob"]
 
 
+def _check_demo_packages() -> None:
+    """The demonstration's classifiers come from the ``[text]`` extra: said as the demo's
+    need, not as a MODEL argument the user never gave."""
+    import importlib.util
+
+    missing = [n for n in ("vaderSentiment", "textblob") if importlib.util.find_spec(n) is None]
+    if missing:
+        raise UsageError(
+            f"the text demonstration (VADER vs TextBlob) needs {' and '.join(missing)}: "
+            "pip install 'assay[text]'"
+        )
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("text")
     @guarded
@@ -177,6 +190,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:
+            if not specs:
+                _check_demo_packages()
             specs = specs or list(DEMO_MODELS)
             grammar = grammar or "builtin:reviews"
             if max_queries is None and max_time is None:
