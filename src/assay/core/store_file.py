@@ -46,8 +46,9 @@ def damage_hint(path: Path | str, text: str) -> str:
         return ""
     return (
         f"; the file is damaged (cut short, or overwritten), and assay neither reads nor writes "
-        f"it: move it aside (mv '{path}' '{path}.damaged') and the next run makes a new store "
-        "there, or give another --store"
+        f"it: copy the runs that still read into a new store (assay salvage '{path}' "
+        f"'{path}.saved'), then move it aside (mv '{path}' '{path}.damaged'); the next run "
+        "makes a new store there, or give another --store"
     )
 
 
