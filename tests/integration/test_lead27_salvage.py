@@ -142,3 +142,29 @@ def test_an_interrupted_run_salvaged_whole_resumes_to_an_uninterrupted_runs_find
     whole = _check(_CtrlCOnCall(at=10**9), tmp_path / "whole.db")
     assert resumed.status == whole.status == "completed"
     assert resumed.n_findings == whole.n_findings > 0
+
+
+def test_a_schema_1_store_without_tallies_comes_through_whole(tmp_path: Path) -> None:
+    source, target = tmp_path / "old.db", tmp_path / "saved.db"
+    rng = np.random.default_rng(1)
+    batches = [
+        FindingBatch("idi", rng.random((300, 2, 4)), rng.integers(0, 2, (300, 2)), rng.random(300))
+        for _ in range(3)
+    ]
+    with RunStore(source, compaction="off") as store:
+        store.create_run(
+            run_id="old", technique="toy", seed=5, command="x", config={}, model={}, versions={}
+        )
+        db = store._db
+        db.execute("DROP TABLE tallies")  # as a schema-1 store is made
+        db.execute("UPDATE meta SET value='1' WHERE key='schema'")
+        db.executemany(
+            "INSERT INTO findings VALUES (?,?,?,?,?,?)",
+            [
+                ("old", i, b.kind, len(b), b.max_severity, b.to_bytes())
+                for i, b in enumerate(batches)
+            ],
+        )
+    done = salvage(source, target)
+    assert done.complete and done.schema == 1
+    assert [(r.outcome, r.findings, r.kept) for r in done.runs] == [("whole", 900, 900)]

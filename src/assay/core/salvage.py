@@ -133,6 +133,11 @@ def _read_run(src: sqlite3.Connection, run_id: str) -> tuple[Any, ...]:
     return tuple(row)
 
 
+def _absent(exc: Exception) -> bool:
+    """A table the store's schema did not have yet, not a damaged one."""
+    return "no such table" in str(exc)
+
+
 def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> SavedRun:
     """Copy one run's rows that read; the run's outcome (``dst`` in a transaction)."""
     try:
@@ -159,7 +164,8 @@ def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> 
             json.loads(tallies[0])
     except (sqlite3.Error, ValueError) as exc:
         tallies = None
-        lost.append(f"its tallies ({exc})")
+        if not _absent(exc):  # (a schema-1 store has no tallies: its runs kept every finding)
+            lost.append(f"its tallies ({exc})")
     state: list[Any] = []
     state_lost = ""
     try:
@@ -167,7 +173,7 @@ def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> 
             "SELECT name, seq, part, data FROM state WHERE run_id=?", (run_id,)
         ).fetchall()
     except sqlite3.Error as exc:
-        state_lost = f"its resume state ({exc})"
+        state_lost = "" if _absent(exc) else f"its resume state ({exc})"
     status = str(record[2])
     record_out = list(record)
     gone = [*lost, state_lost] if state_lost else lost
