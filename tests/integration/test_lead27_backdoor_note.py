@@ -24,3 +24,11 @@ def test_the_corrected_label_is_described_as_the_strategy_makes_it(
     images = next(s for s in result.summary["sections"] if s["title"] == "Images")
     assert said in images["note"]
     assert not not_said or not_said not in images["note"]
+
+
+def test_the_reconstructed_triggers_come_before_the_table_of_every_image(tmp_path: Path) -> None:
+    result = assay.check_backdoor(
+        "builtin:trojan", max_queries=3_000, seed=1, store=tmp_path / "r.db"
+    )
+    titles = [s["title"] for s in result.summary["sections"]]
+    assert titles.index("Reconstructed triggers") < titles.index("Images"), titles

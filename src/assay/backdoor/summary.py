@@ -358,8 +358,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         }
     ]
     gallery = _gallery(search)
-    if gallery:
-        sections.append(
+    if gallery:  # the answer, drawn: before the table of every image
+        sections.insert(
+            0,
             {
                 "title": "Reconstructed triggers",
                 "gallery": gallery,
