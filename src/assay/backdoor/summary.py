@@ -366,7 +366,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 "gallery": gallery,
                 "note": "each trigger beside the image it was found in and a clean image it "
                 "was pasted on",
-            }
+            },
         )
     return {
         "headline": headline,
