@@ -38,7 +38,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run, not_exported
+from assay.cli.reporting import announce, export_command, finish_run, not_exported
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
@@ -268,7 +268,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         said = _checks_line(result.summary or {})
         if said:
             out.note(said)
-        say_failing(out, result.summary or {})  # the bug itself, not only its count
+        # the bug itself, not only its count
+        say_failing(out, result.summary or {}, every=export_command(result.run_id, store))
         say_where(out, result.summary or {})
         exported = None
         unwritten: UsageError | None = None  # the export failed: said after the verdict
