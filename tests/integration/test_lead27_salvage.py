@@ -16,6 +16,7 @@ from assay.cli.app import main
 from assay.core.findings import FindingBatch
 from assay.core.salvage import salvage
 from assay.core.store import RunStore
+from assay.errors import UsageError
 
 N = 20_000
 
@@ -168,3 +169,13 @@ def test_a_schema_1_store_without_tallies_comes_through_whole(tmp_path: Path) ->
     done = salvage(source, target)
     assert done.complete and done.schema == 1
     assert [(r.outcome, r.findings, r.kept) for r in done.runs] == [("whole", 900, 900)]
+
+
+def test_a_store_a_run_is_writing_is_not_copied(tmp_path: Path) -> None:
+    source, target = tmp_path / "runs.db", tmp_path / "saved.db"
+    _store(source)
+    with RunStore(source) as store:
+        store.claim("toy-1")  # a process runs it now: the file may change under the copy
+        with pytest.raises(UsageError, match="run toy-1 is running now"):
+            salvage(source, target)
+    assert not target.exists()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from assay.core.runlock import held_runs, holder
 from assay.core.store import ENDED, RunStore
 from assay.core.store_file import SCHEMA_VERSION, schema_version
 from assay.errors import StoreError, UsageError
@@ -231,6 +232,13 @@ def salvage(
     with contextlib.suppress(OSError):
         if target.resolve() == source.resolve():
             raise UsageError("give the new store another path than the damaged one")
+    running = held_runs(source)
+    if running:  # a copy of a file being written could tear: the runs would read as lost
+        raise UsageError(
+            f"{source} is being written: run {running[0]} is running now "
+            f"({holder(source, running[0]) or 'another process'}); stop it or let it end, "
+            "then salvage the store"
+        )
     with tempfile.TemporaryDirectory(prefix="assay-salvage-") as folder:
         try:
             copy = _copy_aside(source, Path(folder))
