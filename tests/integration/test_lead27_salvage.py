@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -179,3 +180,17 @@ def test_a_store_a_run_is_writing_is_not_copied(tmp_path: Path) -> None:
         with pytest.raises(UsageError, match="run toy-1 is running now"):
             salvage(source, target)
     assert not target.exists()
+
+
+def test_a_database_of_something_else_is_not_salvaged(tmp_path: Path) -> None:
+    import sqlite3
+
+    from assay.errors import StoreError
+
+    source = tmp_path / "people.db"
+    with contextlib.closing(sqlite3.connect(source)) as db:
+        db.execute("CREATE TABLE people (name TEXT)")
+        db.commit()
+    with pytest.raises(StoreError, match="not an assay run store"):
+        salvage(source, tmp_path / "saved.db")
+    assert not (tmp_path / "saved.db").exists()

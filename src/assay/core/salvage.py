@@ -259,10 +259,17 @@ def _salvage(
 ) -> Salvage:
     schema = _schema(src, source)
     ids = _run_ids(src)
-    if not ids and not list(_rows(src, "SELECT name FROM sqlite_master")):
+    tables = {str(name) for (name,) in _rows(src, "SELECT name FROM sqlite_master")}
+    if not ids and not tables:
         raise StoreError(
             f"{source}: nothing in the file reads as a run store (no table, no run): there is "
             "nothing to salvage"
+        )
+    if not ids and tables and not tables & {"meta", "runs", "findings"}:
+        shown = ", ".join(sorted(tables)[:5])
+        raise StoreError(
+            f"{source}: a SQLite database, but not an assay run store (its tables: {shown}): "
+            "there is nothing to salvage"
         )
     done = Salvage(source, target, schema)
     RunStore(target, compaction="off").close()  # a new store: its schema, WAL, pragmas
