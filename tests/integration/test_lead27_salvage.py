@@ -7,6 +7,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shlex
 import sys
 from pathlib import Path
 
@@ -94,7 +95,7 @@ def test_overwritten_pages_lose_one_run_and_the_others_are_saved(
                 assert store.get_run(run_id).n_findings == N
     damaged = next(r for r in doc["runs"] if r["outcome"] == "partial")
     code, _, err = _cli(capsys, "report", damaged["id"], "--json", "--store", str(source))
-    assert code == 4 and f"assay salvage '{source}'" in err  # the damaged store says what to do
+    assert code == 4 and f"assay salvage {shlex.quote(str(source))} " in err  # what to do
     assert "finding batch 0" in damaged["lost"] and damaged["witnesses_kept"] == 0
     with RunStore(target, read_only=True) as store:
         assert "salvaged from a damaged store" in str(store.get_run(damaged["id"]).error)
