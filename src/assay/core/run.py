@@ -170,8 +170,9 @@ class _Committer:
     def _write(self, run_id: str, kwargs: dict[str, Any]) -> None:
         try:
             began = time.monotonic()
-            self.store.checkpoint(run_id, **kwargs)
-            self.state_bytes = self.store.state_bytes(run_id)
+            with self.store.lend():  # (the run's thread waits for it before it writes)
+                self.store.checkpoint(run_id, **kwargs)
+                self.state_bytes = self.store.state_bytes(run_id)
             self.seconds = time.monotonic() - began
         except BaseException as exc:  # raised again in the run's thread
             self._error = exc

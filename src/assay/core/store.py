@@ -56,6 +56,7 @@ from assay.core.store_file import (
     Transaction,
     damage_hint,
     identity,
+    open_another,
     open_read_only,
     refuse_foreign,
     schema_version,
@@ -176,8 +177,11 @@ class RunStore:
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
+        self._theirs = threading.local()  # other threads' connections (``_db``)
+        self._others: list[sqlite3.Connection] = []
+        self._others_lock = threading.Lock()
         if read_only:
-            self._db = open_read_only(self.path)
+            self._conn = open_read_only(self.path)
             _OPEN.add(self)
             return
         if self.path.is_dir():
@@ -189,7 +193,7 @@ class RunStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # a run's periodic checkpoints are written on a background thread, one at a time
             # (``core.run``): the connection is used by one thread at a time, not always the same
-            self._db = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
             )
             refuse_foreign(self._db, self.path)  # before anything is written to it
@@ -227,17 +231,57 @@ class RunStore:
         for lock in self._locks.values():
             lock.release()
         self._locks.clear()
-        self._db.close()
+        with self._others_lock:
+            others, self._others = self._others, []
+        for db in others:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self._conn.close()
 
     def __del__(self) -> None:
         # a store dropped without ``close`` (a notebook's, or a command's read-only one):
         # its connection sits in a reference cycle of its own (sqlite3's statement cache),
         # so without this it stayed open until a garbage collection, its write-ahead log
         # beside the file
-        db = getattr(self, "_db", None)
-        if db is not None:
-            with contextlib.suppress(Exception):
-                db.close()
+        for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    db.close()
+
+    # -- which connection: the opening thread's, or one of each other thread's own ------------
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection this thread's statements go through: the store's own in the thread
+        that opened it (and in its run's checkpoint thread, which ``lend`` lets in); in any
+        other thread (the caller's own: ``list_runs``, ``delete_runs`` while a run of this
+        store checkpoints) one of that thread's own to the same file, opened on its first
+        use and closed with the store.  One SQLite connection serves one transaction at a
+        time: shared, a thread's statement landed inside another thread's transaction (a
+        run's checkpoint failed, "SQL statements in progress", the run left running)."""
+        if threading.current_thread() is self.thread or getattr(_LENT, "store", None) is self:
+            return self._conn
+        db: sqlite3.Connection | None = getattr(self._theirs, "db", None)
+        if db is None:
+            db = self._theirs.db = self._connect_another()
+        return db
+
+    def _connect_another(self) -> sqlite3.Connection:
+        db = open_read_only(self.path) if self.read_only else open_another(self.path)
+        db.execute(f"PRAGMA secure_delete={SECURE_DELETE}")
+        with self._others_lock:
+            self._others.append(db)
+        return db
+
+    @contextlib.contextmanager
+    def lend(self) -> Iterator[None]:
+        """Within the block this thread uses the store's own connection: a run's checkpoint
+        thread, writing for the run's thread while that thread leaves the store alone."""
+        before = getattr(_LENT, "store", None)
+        _LENT.store = self
+        try:
+            yield
+        finally:
+            _LENT.store = before
 
     # -- who runs a run: one process at a time (``core.runlock``) ------------------------------
     def claim(self, run_id: str) -> None:
@@ -922,6 +966,7 @@ class RunStore:
 
 
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
+_LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
 
 
 def close_open_stores() -> None:

@@ -16,6 +16,7 @@ __all__ = [
     "Transaction",
     "damage_hint",
     "identity",
+    "open_another",
     "open_read_only",
     "refuse_foreign",
     "schema_version",
@@ -112,6 +113,17 @@ def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
             schema_version(row[0], path)
 
 
+def open_another(path: Path) -> sqlite3.Connection:
+    """One more connection to a store already open (made, upgraded) in this process, for a
+    thread of its own (``RunStore._db``)."""
+    try:
+        return sqlite3.connect(
+            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the run store: {exc}") from exc
+
+
 def open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection (works on a read-only file or filesystem)."""
     try:
@@ -125,7 +137,13 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     # store on a read-only filesystem (where no one can be writing)
     for query in ("mode=ro", "immutable=1"):
         try:
-            db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=30.0, isolation_level=None)
+            db = sqlite3.connect(
+                f"{uri}?{query}",
+                uri=True,
+                timeout=30.0,
+                isolation_level=None,
+                check_same_thread=False,  # (closed by the store, from whichever thread)
+            )
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             db.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
         except sqlite3.Error as exc:
