@@ -134,8 +134,17 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     uri = path.resolve().as_uri()
     last: Exception | None = None
     # mode=ro reads a live store (concurrent writers); immutable=1 needs no -shm file, for a
-    # store on a read-only filesystem (where no one can be writing)
-    for query in ("mode=ro", "immutable=1"):
+    # store on a read-only filesystem (where no one can be writing).  A mode=ro connection
+    # to a store in WAL mode makes its -wal and -shm files and, being read-only, never
+    # removes them: a store in a CI cache or a shared folder gained two files at each
+    # `assay runs`.  Where nobody has them open now (neither is there) and the folder is
+    # writable, a connection that may write but is told not to (query_only) reads it
+    # instead: the last connection to close removes both, as a writer's does.
+    queries = ["mode=ro", "immutable=1"]
+    if _nothing_beside(path):
+        queries.insert(0, "mode=rw")
+    for query in queries:
+        db: sqlite3.Connection | None = None
         try:
             db = sqlite3.connect(
                 f"{uri}?{query}",
@@ -144,10 +153,14 @@ def open_read_only(path: Path) -> sqlite3.Connection:
                 isolation_level=None,
                 check_same_thread=False,  # (closed by the store, from whichever thread)
             )
+            if query == "mode=rw":
+                db.execute("PRAGMA query_only=ON")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             db.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
         except sqlite3.Error as exc:
             last = exc
+            if db is not None:
+                db.close()
             if "no such table" in str(exc):
                 raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
             if "locked" in str(exc) or "busy" in str(exc):  # a live store, writers at work:
@@ -158,11 +171,25 @@ def open_read_only(path: Path) -> sqlite3.Connection:
                 ) from exc
             continue
         if row is not None:
-            schema_version(row[0], path)  # (refused when newer than this assay)
+            try:
+                schema_version(row[0], path)  # (refused when newer than this assay)
+            except StoreError:
+                db.close()
+                raise
         return db
     raise StoreError(
         f"{path}: cannot open the run store to read it: {last}{damage_hint(path, str(last))}"
     )
+
+
+def _nothing_beside(path: Path) -> bool:
+    """Whether the store has no -wal or -shm file beside it (no connection has it open, and
+    none left a WAL to replay) and its folder and file may be written."""
+    try:
+        beside = any(Path(f"{path}{end}").exists() for end in ("-wal", "-shm", "-journal"))
+        return not beside and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    except OSError:
+        return False
 
 
 class Transaction:
