@@ -105,3 +105,15 @@ def test_quiet_leaves_no_filter_behind() -> None:
     with quiet(r"torch\b", DeprecationWarning):
         assert len(warnings.filters) == len(before) + 1
     assert warnings.filters == before
+
+
+def test_a_model_whose_fit_copies_the_filters_to_its_workers_trains() -> None:
+    """scikit-learn's ``Parallel`` (a ColumnTransformer's) gives its workers the filters of
+    the thread that called it, reading each one's module as a compiled pattern's: ours has
+    a pattern's shape (a plain object failed: "module must be a string")."""
+    rng = np.random.default_rng(1)
+    rows = np.empty((80, 2), dtype=object)
+    rows[:, 0], rows[:, 1] = rng.choice(["a", "b"], 80), rng.random(80)
+    labels = (rows[:, 1].astype(float) > 0.5).astype(int)
+    model = train_builtin("logistic", rows, labels, categorical=[0])
+    assert model.predict(rows).shape == (80,)

@@ -32,22 +32,34 @@ _LOCK = threading.Lock()
 
 
 class _ThisThread:
-    """A filter's module pattern: ``pattern`` on the thread that made it, while it is live."""
+    """A filter's module pattern: ``pattern`` on the thread that made it, while it is live.
+
+    Shaped as a compiled pattern (``pattern``, ``flags``, ``match``) for code that copies
+    the process's filters (scikit-learn's ``Parallel`` gives its workers the caller's): the
+    copy gets the pattern while it is live on this thread, one matching nothing after."""
+
+    flags = 0
 
     def __init__(self, pattern: str) -> None:
-        self.pattern = re.compile(pattern)
+        self._regex = re.compile(pattern)
         self.thread = threading.get_ident()
         self.live = True
 
+    def _here(self) -> bool:
+        return self.live and threading.get_ident() == self.thread
+
+    @property
+    def pattern(self) -> str:
+        return self._regex.pattern if self._here() else _NEVER
+
     def match(self, module: str) -> bool:
-        return (
-            self.live
-            and threading.get_ident() == self.thread
-            and self.pattern.match(module) is not None
-        )
+        return self._here() and self._regex.match(module) is not None
 
     def __repr__(self) -> str:  # (as ``warnings.filters`` shows it)
-        return f"<assay.quiet {self.pattern.pattern!r} on thread {self.thread}>"
+        return f"<assay.quiet {self._regex.pattern!r} on thread {self.thread}>"
+
+
+_NEVER = "(?!)"  # a pattern that matches nothing
 
 
 @contextmanager
