@@ -126,6 +126,18 @@ CREATE INDEX IF NOT EXISTS runs_by_created ON runs(created);
 _WHOLE = "config, model, versions, progress, summary"
 _BRIEF = "'{}', '{}', '{}', '{}', '{}'"
 
+
+def _picked(keys: Sequence[str]) -> str:
+    """SQL giving a JSON array of the summary's values at ``keys`` (null where missing)."""
+    for key in keys:
+        if not key.replace("_", "").isalnum():
+            raise ValueError(f"not a summary key: {key!r}")
+    paths = [f"'$.{k}'" for k in keys]
+    if len(paths) == 1:  # (json_extract of one path gives the value, of two an array)
+        paths.append("'$.__none__'")
+    return f"json_extract(summary, {', '.join(paths)})"
+
+
 STATUSES = (
     "running",
     "completed",
@@ -822,16 +834,25 @@ class RunStore:
         snap.sets = load_parts(sets)
         return snap
 
-    def get_run(self, run_id: str, *, brief: bool = False) -> RunRecord:
+    def get_run(
+        self, run_id: str, *, brief: bool = False, summary_keys: Sequence[str] = ()
+    ) -> RunRecord:
         """The run (a unique prefix of its id will do); ``brief``: without its config,
-        model, versions, progress and summary (empty: ``list_runs``)."""
+        model, versions, progress and summary (empty: ``list_runs``), but for the summary's
+        ``summary_keys`` (read by SQLite, the rest of the summary never parsed here)."""
+        columns = _WHOLE
+        if brief:
+            columns = _BRIEF if not summary_keys else _BRIEF[:-4] + _picked(summary_keys)
         row = self._db.execute(
-            f"SELECT id, technique, status, seed, command, {_BRIEF if brief else _WHOLE},"
+            f"SELECT id, technique, status, seed, command, {columns},"
             " error, created, updated FROM runs WHERE id=?",
             (run_id,),
         ).fetchone()
         if row is None:
             row = self._match_prefix(run_id)
+        summary = json.loads(row[9])
+        if isinstance(summary, list):  # (the keys picked, in their order)
+            summary = {k: v for k, v in zip(summary_keys, summary, strict=False) if v is not None}
         tallies = self._read_tallies(row[0])
         if tallies is None:
             counts = self._db.execute(
@@ -852,7 +873,7 @@ class RunStore:
             model=json.loads(row[6]),
             versions=json.loads(row[7]),
             progress=json.loads(row[8]),
-            summary=json.loads(row[9]),
+            summary=summary,
             error=row[10],
             created=row[11],
             updated=row[12],
@@ -883,18 +904,21 @@ class RunStore:
             argument="RUN_ID",
         )
 
-    def list_runs(self, limit: int = 50, *, brief: bool = False) -> list[RunRecord]:
+    def list_runs(
+        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+    ) -> list[RunRecord]:
         """The newest ``limit`` runs (-1: all), newest first.  ``brief``: without their
-        config, model, versions, progress and summary (see ``get_run``): what choosing
-        among every run of a store kept for months needs (``core.retention``), where
-        reading each run's whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
+        config, model, versions, progress and summary but its ``summary_keys`` (see
+        ``get_run``): what choosing among every run of a store kept for months needs
+        (``core.retention``), and what ``assay runs`` prints, where reading each run's
+        whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
         ids = [
             r[0]
             for r in self._db.execute(
                 "SELECT id FROM runs ORDER BY created DESC LIMIT ?", (limit,)
             ).fetchall()
         ]
-        return [self.get_run(i, brief=brief) for i in ids]
+        return [self.get_run(i, brief=brief, summary_keys=summary_keys) for i in ids]
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
         """The kept witnesses: those kept for good in the order found, then, per kind, the
