@@ -59,6 +59,7 @@ from assay.core.store_file import (
     open_another,
     open_read_only,
     refuse_foreign,
+    say_upgraded,
     schema_version,
     why_not_writable,
 )
@@ -227,10 +228,12 @@ class RunStore:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: the run store has no schema version")
-            if schema_version(row[0], self.path) < SCHEMA_VERSION:
+            older = schema_version(row[0], self.path)
+            if older < SCHEMA_VERSION:
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
                 )
+                say_upgraded(self.path, older)
         except (sqlite3.Error, OSError) as exc:
             hint = damage_hint(self.path, str(exc)) or why_not_writable(self.path)
             raise StoreError(f"{self.path}: cannot open the run store: {exc}{hint}") from exc

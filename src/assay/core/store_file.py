@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = [
     "open_another",
     "open_read_only",
     "refuse_foreign",
+    "say_upgraded",
     "schema_version",
     "why_not_writable",
 ]
@@ -83,6 +85,28 @@ def schema_version(value: Any, path: Path) -> int:
             f"({SCHEMA_VERSION}); it was left as it is: upgrade assay, or give another --store"
         )
     return version
+
+
+_SAID: set[str] = set()  # the stores whose upgrade this process said
+
+
+def say_upgraded(path: Path, older: int) -> None:
+    """Say on stderr, once a store, that this assay moved the store at ``path`` from schema
+    ``older`` to its own: an assay of the older schema (another CI pipeline sharing the
+    store, a colleague's older install) refuses it from now on, and the team is told why
+    here rather than by that refusal.  (Any writer moves it, even ``assay prune`` with
+    nothing to delete; read-only commands never do.)"""
+    key = str(path.resolve())
+    if key in _SAID:
+        return
+    _SAID.add(key)
+    with contextlib.suppress(Exception):  # (a replaced stderr that cannot be written)
+        sys.stderr.write(
+            f"assay: note: the run store {path} was made by an older assay (schema {older}); "
+            f"it is now schema {SCHEMA_VERSION}, and an assay of schema {older} refuses it "
+            'from now on ("store schema ... is newer than this assay understands"): '
+            "upgrade assay wherever this store is shared\n"
+        )
 
 
 _OURS = {"meta", "runs", "findings", "state", "tallies"}
