@@ -151,3 +151,30 @@ def test_a_stop_that_is_not_an_event_is_refused_before_the_run(tmp_path: Path) -
         )
     assert "threading.Event" in str(caught.value)
     assert not store.exists()  # no run made
+
+
+def test_a_campaign_in_units_stops_between_units_and_resumes(tmp_path: Path) -> None:
+    """``units=``: the stop is read as each unit is committed; the units that ended are kept
+    and a resume runs the others, to the findings of a campaign never stopped."""
+    store = tmp_path / "runs.db"
+    common: dict[str, Any] = {"data": people(), "protected": ["sex"], "seed": 1, "units": 3}
+    whole = assay.check_fairness(by_sex, max_queries=3_000, store=tmp_path / "clean.db", **common)
+    stop = threading.Event()
+
+    def after_the_first_unit(p: dict[str, Any]) -> None:
+        if (p.get("units_done") or 0) >= 1:
+            stop.set()
+
+    result = assay.check_fairness(
+        by_sex,
+        max_queries=3_000,
+        store=store,
+        stop=stop,
+        on_progress=after_the_first_unit,
+        **common,
+    )
+    assert result.status == "interrupted"
+    assert result.summary["units"]["count"] == 3 and len(result.summary["units"]["queries"]) == 1
+    assert 0 < result.n_findings < whole.n_findings
+    resumed = assay.resume_run(result.run_id, store=store, model=by_sex, data=people())
+    assert resumed.status == whole.status and resumed.n_findings == whole.n_findings
