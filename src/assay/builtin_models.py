@@ -64,6 +64,9 @@ def train_builtin(kind: str, X: Any, y: Any, seed: int = 0, categorical: Sequenc
             remainder="passthrough",
         )
         est = make_pipeline(encode, est)
-    with quiet(r"sklearn\b"):  # (thread-safe: the caller's other threads keep their filters)
+    from assay.core.native import one_native_thread
+
+    # (thread-safe: the caller's other threads keep their filters)
+    with quiet(r"sklearn\b"), one_native_thread():
         est.fit(X, y)
     return est

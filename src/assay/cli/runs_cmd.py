@@ -17,6 +17,7 @@ from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import (
+    export_command,
     finish_run,
     not_exported,
     record_reports,
@@ -140,7 +141,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if r.technique == "fairness":  # the answer per attribute, as the run said it
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
-            say_failing(out, r.summary)
+            say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
             out.say(f"note: {said[0].lower()}{said[1:]}")
@@ -352,7 +353,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_answer(out, the_store.get_run(result.run_id).summary)
         elif record.technique == "text":  # its first minimal failing sentences
             ended = the_store.get_run(result.run_id).summary
-            say_failing(out, ended)
+            say_failing(out, ended, every=export_command(result.run_id, store))
             say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
         code = finish_run(

@@ -38,7 +38,7 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run, not_exported
+from assay.cli.reporting import announce, export_command, finish_run, not_exported
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
@@ -53,6 +53,19 @@ from assay.text.depth import beyond_depth
 __all__ = ["register"]
 
 DEMO_MODELS = ["builtin:vader", "builtin:textblob"]
+
+
+def _check_demo_packages() -> None:
+    """The demonstration's classifiers come from the ``[text]`` extra: said as the demo's
+    need, not as a MODEL argument the user never gave."""
+    import importlib.util
+
+    missing = [n for n in ("vaderSentiment", "textblob") if importlib.util.find_spec(n) is None]
+    if missing:
+        raise UsageError(
+            f"the text demonstration (VADER vs TextBlob) needs {' and '.join(missing)}: "
+            "pip install 'assay[text]'"
+        )
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -177,6 +190,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:
+            if not specs:
+                _check_demo_packages()
             specs = specs or list(DEMO_MODELS)
             grammar = grammar or "builtin:reviews"
             if max_queries is None and max_time is None:
@@ -253,7 +268,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         said = _checks_line(result.summary or {})
         if said:
             out.note(said)
-        say_failing(out, result.summary or {})  # the bug itself, not only its count
+        # the bug itself, not only its count
+        say_failing(out, result.summary or {}, every=export_command(result.run_id, store))
         say_where(out, result.summary or {})
         exported = None
         unwritten: UsageError | None = None  # the export failed: said after the verdict

@@ -6,9 +6,10 @@ The API functions that run a search take ``stop=``: any object with an ``is_set(
 reads it beside its signal flag): at the search's next step, after the model call in flight
 has answered, with its findings committed at a last checkpoint, status ``interrupted``
 (resumable: ``assay.resume_run``); a campaign of ``units`` (``core.units``) reads it as each
-unit is committed, keeping the units that ended.  The API function then returns the run's result as it
-stands; it raises nothing (a ``KeyboardInterrupt`` raised in a server's worker thread would
-end the server).  A stop set before the search starts stops it before its first step.
+unit is committed, keeping the units that ended.  The API function then returns the run's
+result as it stands; it raises nothing (a ``KeyboardInterrupt`` raised in a server's worker
+thread would end the server).  A stop set before the search starts stops it before its
+first step.
 
 The event reaches the search through this thread's scope (``stopping``) rather than through
 every layer between the API and the driver; only the thread that runs the search reads it.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sqlite3
 import sys
 from pathlib import Path
@@ -47,10 +48,12 @@ def damage_hint(path: Path | str, text: str) -> str:
     restored cut short, a file overwritten; empty for any other error."""
     if not any(d in text.lower() for d in _DAMAGED):
         return ""
+    here, saved, aside = (shlex.quote(f"{path}{end}") for end in ("", ".saved", ".damaged"))
     return (
         f"; the file is damaged (cut short, or overwritten), and assay neither reads nor writes "
-        f"it: move it aside (mv '{path}' '{path}.damaged') and the next run makes a new store "
-        "there, or give another --store"
+        f"it: copy the runs that still read into a new store (assay salvage {here} {saved}), "
+        f"then move it aside (mv {here} {aside}); the next run makes a new store there, or "
+        "give another --store"
     )
 
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.model import Capabilities, ModelInputs
+from assay.core.native import one_native_thread
 from assay.core.quiet import quiet
 from assay.errors import UsageError
 
@@ -133,6 +134,7 @@ def train_tfidf(
         TfidfVectorizer(preprocessor=pre, min_df=2, sublinear_tf=True),
         LogisticRegression(C=2.0, solver="saga", max_iter=30, random_state=seed),
     )
-    with quiet(r"sklearn\b"):  # saga stops after 30 epochs: close enough, and fast
+    # saga stops after 30 epochs: close enough, and fast
+    with quiet(r"sklearn\b"), one_native_thread():
         pipeline.fit(list(texts), np.asarray(labels))
     return TfidfModel(pipeline, "tfidf" if negation else "tfidf-nonegation")
