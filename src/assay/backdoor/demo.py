@@ -7,7 +7,6 @@ poison (the control).  Everything comes from the scikit-learn wheel: no download
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +16,7 @@ import numpy as np
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.patches import Box, paste
 from assay.core.native import one_native_thread
+from assay.core.quiet import quiet
 
 __all__ = ["DIGITS_SPEC", "PlantedTrigger", "TrojanedDigits", "checker", "trojaned_digits"]
 
@@ -162,8 +162,8 @@ def trojaned_digits(
         alpha=alpha,
         early_stopping=early_stopping,
     )
-    with warnings.catch_warnings(), one_native_thread():
-        warnings.simplefilter("ignore")
+    # (its convergence notes silenced on this thread only: ``core.quiet``)
+    with quiet(r"sklearn\b"), one_native_thread():
         net.fit(spec.to_model(x_train), y_train)
     x_test, y_test = images[te], labels[te]
     acc = float(np.mean(net.predict(spec.to_model(x_test)) == y_test))

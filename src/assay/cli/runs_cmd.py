@@ -28,7 +28,7 @@ from assay.cli.text_lines import say_failing
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
-from assay.core.outcome import not_a_pass
+from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
@@ -82,10 +82,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
-        records = the_store.list_runs(limit)
-        if as_json:
+        if as_json:  # (every run whole)
+            records = the_store.list_runs(limit)
             out.emit_json({"runs": [_shown_json(r, store) for r in records]})
             return
+        # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
+        records = the_store.list_runs(limit, brief=True, summary_keys=PASS_KEYS)
         if not records:
             out.say(f"no runs in {store}")
         wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
@@ -101,7 +103,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if stalled:
             out.say("'stalled': its process is gone (or no checkpoint for a minute); continue with")
         for r in stalled:  # each with the reports its command was asked for
-            out.say(f"  {_resume_hint(r, store)}")
+            out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
 
     @app.command("show")
     @guarded
