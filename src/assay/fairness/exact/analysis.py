@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.display import span
+from assay.core.display import span, tidy_share
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
 from assay.fairness.exact.ensemble_direction import class_mass as ensemble_class_mass
@@ -531,7 +531,7 @@ def _analyse(
     boxes = [
         {
             "rule": describe_box(schema, atoms, b, skip=a),
-            "share_of_space": m,
+            "share_of_space": tidy_share(m),
             "data_rows": r,
             "conditions": box_conditions(schema, atoms, b, skip=a),
         }
