@@ -65,8 +65,10 @@ def _args(tmp_path: Path, technique: str) -> list[str]:
     return ["backdoor", f"{model}:f", *images, "--input-shape", "8,8", "--classes", "2", *store]
 
 
-def _start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
-    env = {**os.environ, "PYTHONPATH": SRC}
+def _start(args: list[str], cwd: Path, **variables: str) -> subprocess.Popen[str]:
+    """``python -m assay ARGS`` in ``cwd`` (this checkout's assay; ``variables`` beside the
+    environment), its output piped."""
+    env = {**os.environ, "PYTHONPATH": SRC, **variables}
     return subprocess.Popen(
         [sys.executable, "-m", "assay", *args],
         cwd=cwd,
