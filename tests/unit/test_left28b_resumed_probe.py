@@ -139,3 +139,19 @@ def test_the_kept_answers_are_data_not_shown_on_the_page(tmp_path: Path) -> None
     assert len(doc["run"]["config"]["loading_answers"]) == 2  # (one list per classifier)
     write_reports(doc, html_path=tmp_path / "r.html")
     assert "loading_answers" not in (tmp_path / "r.html").read_text()
+
+
+def test_a_failed_probe_keeps_its_place_and_a_huge_answer_is_not_kept() -> None:
+    """An adapter trying a second form after a failed call (a function written for
+    DataFrames) replays in the same order: the failed call asked again, the next answered."""
+    from assay.models.probe_answers import MAX_KEPT_CHARS, not_kept
+
+    with recording() as stored:
+        not_kept(["a"])
+        kept(["a"], ["pos"])
+        kept(["b"], ["x" * MAX_KEPT_CHARS])
+    assert [entry[1] is None for entry in stored] == [True, False, True]
+    with replaying(stored):
+        assert replayed(["a"]) is NOT_KEPT  # (asked again: it fails again, as the first time)
+        assert replayed(["a"]) == ["pos"]
+        assert replayed(["b"]) is NOT_KEPT

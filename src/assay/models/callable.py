@@ -542,7 +542,11 @@ def probe_call(
     caller = WatchedCaller(call_timeout=timeout, time_left=left, answered=lambda: 0)
     probed.asked(len(probe))
     try:
-        answer = caller.submit(lambda: ask(probe)).result()
+        try:
+            answer = caller.submit(lambda: ask(probe)).result()
+        except BaseException:
+            probe_answers.not_kept(probe)  # (its place in the order: asked again on resume)
+            raise
     except AssayError:
         raise
     except Exception as exc:

@@ -24,7 +24,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["NOT_KEPT", "kept", "recording", "replayed", "replaying"]
+__all__ = ["NOT_KEPT", "kept", "not_kept", "recording", "replayed", "replaying"]
+
+MAX_KEPT_CHARS = 262_144  # an answer longer than this as JSON is asked again, not stored
 
 
 class _NotKept:
@@ -82,10 +84,19 @@ def kept(probe: Any, answer: Any) -> None:
         return
     try:
         tagged = _encode(answer)
-        json.dumps(tagged)
+        if len(json.dumps(tagged)) > MAX_KEPT_CHARS:
+            tagged = None
     except (TypeError, ValueError):
         tagged = None
     recorded.append([_digest(probe), tagged])
+
+
+def not_kept(probe: Any) -> None:
+    """A probe call that failed (an adapter may try another form next): its place kept, so
+    that a replay asks it again and answers the next from the next kept answer."""
+    recorded = _RECORDED.get()
+    if recorded is not None:
+        recorded.append([_digest(probe), None])
 
 
 def _digest(probe: Any) -> str | None:
