@@ -315,6 +315,9 @@ def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[lis
     return ["input", "output"], [[c, o] for c, o in zip(cells, shown, strict=True)], set()
 
 
+_NOT_SHOWN = {"loading_answers"}  # (a text run's classifiers' answers to loading's probe)
+
+
 def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     parts = []
     for title, key in (
@@ -323,7 +326,7 @@ def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
         ("Progress", "progress"),
         ("Versions", "versions"),
     ):
-        data = _dict(run.get(key))
+        data = {k: v for k, v in _dict(run.get(key)).items() if k not in _NOT_SHOWN}
         if data:
             parts.append((title, [[k, v] for k, v in data.items()]))
     return parts

@@ -198,6 +198,8 @@ def check_text(
         "loading_queries": loading,
     }
     config["fingerprints"] = text_fingerprints(the_setup)
+    # loading's probe answered (a resumed session reads them here, asking nothing again)
+    config["loading_answers"] = the_setup.probe_answers
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
