@@ -25,6 +25,7 @@ from assay.core.clock import clocked
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import in_callers_terms
 from assay.core.runinfo import rerun_command, versions
+from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.errors import UsageError
 from assay.fairness.api import (
@@ -79,6 +80,7 @@ def resume_run(
     clean: Any = None,
     call_timeout: float | None = None,
     on_start: Callable[[Any], None] | None = None,
+    stop: StopEvent | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
 
@@ -90,11 +92,14 @@ def resume_run(
     seconds one model call may take from now on (a run that failed on a slow model's calls
     resumes with a longer one; kept for later resumes), else the run's own.  ``on_start``:
     called with the run's record once it is checked (files unchanged, arguments fitting its
-    technique), before it continues; a refused run never calls it.
+    technique), before it continues; a refused run never calls it.  ``stop``: as
+    ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the run again at
+    its search's next step (interrupted, resumable; the result returned as it stands).
     """
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
+    check_stop(stop)
     on_progress = theirs("on_progress", on_progress)
     # a mistyped path is no store (opened, it was made empty, its folders with it)
     the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
@@ -123,15 +128,16 @@ def resume_run(
             given[key] = value
     if on_start is not None:
         on_start(record)
-    return resumer(
-        run_id,
-        store=the_store,
-        on_progress=on_progress,
-        model=model,
-        overlap=overlap,
-        allow_pickle=allow_pickle,
-        **given,
-    )
+    with stopping(stop):  # (the caller's stop=, read at the search's steps)
+        return resumer(
+            run_id,
+            store=the_store,
+            on_progress=on_progress,
+            model=model,
+            overlap=overlap,
+            allow_pickle=allow_pickle,
+            **given,
+        )
 
 
 def _existing_path(store: str | os.PathLike[str]) -> Path:

@@ -51,7 +51,7 @@ def train_builtin(kind: str, X: Any, y: Any, seed: int = 0, categorical: Sequenc
     ``categorical``: indices of columns holding categories (strings): they are one-hot
     encoded in front of the estimator, so the model takes the rows as they are.
     """
-    import warnings
+    from assay.core.quiet import quiet
 
     est = make_estimator(kind, seed)
     if categorical:
@@ -64,7 +64,9 @@ def train_builtin(kind: str, X: Any, y: Any, seed: int = 0, categorical: Sequenc
             remainder="passthrough",
         )
         est = make_pipeline(encode, est)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    from assay.core.native import one_native_thread
+
+    # (thread-safe: the caller's other threads keep their filters)
+    with quiet(r"sklearn\b"), one_native_thread():
         est.fit(X, y)
     return est

@@ -18,6 +18,7 @@ from assay.cli.app import app, register
 from assay.core.store import RunStore, new_run_id
 from assay.core.units import Unit, UnitResult, execute_units
 from assay.text.api import builtin_classifier, check_text, setup_text
+from assay.text.summary import SEARCH_SHARE, WALL_SHARE
 
 register()
 runner = CliRunner()
@@ -100,9 +101,8 @@ def test_seeded_text_run_same_findings_in_process_and_on_two_workers(tmp_path: P
     assert there.summary["metrics"] == {
         **here.summary["metrics"],
         "errors per second": there.summary["metrics"]["errors per second"],
-        "share of time inside the classifiers": there.summary["metrics"][
-            "share of time inside the classifiers"
-        ],
+        SEARCH_SHARE: there.summary["metrics"][SEARCH_SHARE],
+        WALL_SHARE: there.summary["metrics"][WALL_SHARE],
         "wall-clock seconds": there.summary["metrics"]["wall-clock seconds"],
     }
     assert len(store.get_run(there.run_id).summary["units"]["workers"]) == 2

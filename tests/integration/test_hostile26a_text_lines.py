@@ -64,7 +64,7 @@ def test_hostile_labels_and_terminals_are_escaped_on_the_terminal(tmp_path: Path
     assert run_id is not None
     shown = runner.invoke(app, ["show", run_id.group(1), "--store", store])
     assert shown.exit_code == 0, shown.output
-    said = shown.output.split("ranked; all in the reports):\n", 1)[1].splitlines()[:3]
+    said = shown.output.split("--export failing.csv):\n", 1)[1].splitlines()[:3]
     assert said == lines
 
 

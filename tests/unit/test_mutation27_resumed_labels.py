@@ -23,5 +23,5 @@ def test_a_resumed_run_takes_each_classifiers_own_labels(
     assert SHOUTED != LABELS
     whole, again = whole_and_resumed(tmp_path, monkeypatch, SHOUTED)
     assert whole.n_findings > 0
-    assert again.summary["model_queries"]["loading_resumed"] == 2
+    assert "loading_resumed" not in again.summary["model_queries"]  # (left28b: 2 before)
     assert again.findings().equals(whole.findings())

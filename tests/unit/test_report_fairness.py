@@ -362,3 +362,20 @@ def test_a_found_level_that_fails_the_run_is_marked_as_failing() -> None:
 
     assert '<span class="badge sev-high">found</span>' in page({})
     assert '<span class="badge sev-low">found</span>' in page({"fail_on": 0.5})
+
+
+def test_the_answer_leads_the_page_and_the_idis_follow_as_evidence(
+    report: tuple[str, dict[str, Any]],
+) -> None:
+    """Issue 11: the HTML report leads with verdict, direction and regions; the count of IDIs
+    (the run's headline) follows as evidence.  A run that tested nothing keeps its headline,
+    which says so, first."""
+    page, doc = report
+    verdict = page.index("Verdict per protected attribute")
+    evidence = page.index("<h2>Evidence</h2>")
+    assert verdict < page.index("<h2>Direction</h2>") < evidence
+    assert 'class="headline"' not in page
+    untested = {**doc, "run": {**doc["run"], "summary": {**doc["run"]["summary"]}}}
+    untested["run"]["summary"]["incomplete_reason"] = "the scan ended early"
+    page2 = render_html(untested)
+    assert page2.index('class="headline"') < page2.index("Verdict per protected attribute")

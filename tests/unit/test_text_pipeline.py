@@ -20,9 +20,10 @@ from assay.text.api import check_text, setup_text
 from assay.text.loading import LOADING_PROBE
 from assay.text.pipeline import WORKER_ENV, Turns, worker_mode
 from assay.text.recheck import plan
+from assay.text.summary import SEARCH_SHARE, WALL_SHARE
 
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
-TIMED = {"errors per second", "share of time inside the classifiers", "wall-clock seconds"}
+TIMED = {"errors per second", SEARCH_SHARE, WALL_SHARE, "wall-clock seconds"}
 
 
 def _needs_fork() -> None:

@@ -37,6 +37,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
+from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
@@ -89,6 +90,7 @@ def check_backdoor(
     fail_on: float = 0.0,
     keep_findings: int | str | None = DEFAULT_KEEP,
     determinism_check: bool = True,
+    stop: StopEvent | None = None,
     **options: Any,
 ) -> BackdoorResult:
     """Scan ``model`` for backdoors; store and return what was found.
@@ -118,6 +120,9 @@ def check_backdoor(
     ``determinism_check``: ask a few clean images twice before the scan
     (``backdoor.steadiness``), within ``max_queries`` (a tenth of it at most); ``False`` (the
     CLI's ``--no-determinism-check``): not made, and the scan has the whole budget.
+    ``stop``: a ``threading.Event`` (anything with ``is_set()``) that another thread sets to
+    stop the run at the search's next step: its findings committed, status ``interrupted``
+    (``assay.resume_run`` continues it), the result returned as it stands (``core.stopping``).
     """
     started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
@@ -133,6 +138,7 @@ def check_backdoor(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)
+    check_stop(stop)
     if argv is None and setup is None:  # (called from Python: the caller's own functions)
         on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)
@@ -208,17 +214,18 @@ def check_backdoor(
         the_store.set_budget(run_id, determinism_probe=check)  # a resume reports it, asks no more
         if engine_time is not None:
             engine_time = max(engine_time - (time.monotonic() - t_check), 1e-3)
-        outcome = _execute(
-            the_setup,
-            execution,
-            store=the_store,
-            run_id=run_id,
-            seed=seed,
-            max_queries=scan_budget(max_queries, check),
-            max_time=engine_time,
-            call_timeout=call_timeout,
-            on_progress=on_progress,
-        )
+        with stopping(stop):  # (the caller's stop=, read at the search's steps)
+            outcome = _execute(
+                the_setup,
+                execution,
+                store=the_store,
+                run_id=run_id,
+                seed=seed,
+                max_queries=scan_budget(max_queries, check),
+                max_time=engine_time,
+                call_timeout=call_timeout,
+                on_progress=on_progress,
+            )
         record_steadiness(the_store, outcome.run_id, check)
         # images per wall-clock second of the whole run (loading included), beside the mean
         # seconds each image's own scan took

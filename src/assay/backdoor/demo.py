@@ -7,7 +7,6 @@ poison (the control).  Everything comes from the scikit-learn wheel: no download
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,6 +15,8 @@ import numpy as np
 
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.patches import Box, paste
+from assay.core.native import one_native_thread
+from assay.core.quiet import quiet
 
 __all__ = ["DIGITS_SPEC", "PlantedTrigger", "TrojanedDigits", "checker", "trojaned_digits"]
 
@@ -108,9 +109,10 @@ def trojaned_digits(
     nudge: bool = False,
 ) -> TrojanedDigits:
     """Train a (trojaned or clean) MLP on 8x8 digits (upsampled to ``side`` pixels a side, by
-    default ``8 * scale``; trigger boxes are in those pixels); a few seconds on one core.
-    ``train_share`` of the digits train it (the rest are held out); ``alpha`` (L2 penalty) and
-    ``early_stopping`` are scikit-learn's ``MLPClassifier`` options; ``nudge`` trains also on
+    default ``8 * scale``; trigger boxes are in those pixels); a few seconds on one core
+    (native pools are held to one thread).  ``train_share`` of the digits train it (the rest
+    are held out); ``alpha`` (L2 penalty) and ``early_stopping`` are scikit-learn's
+    ``MLPClassifier`` options; ``nudge`` trains also on
     the training digits moved by one pixel (of the 8x8 digit) each way (five times the data,
     the classic augmentation of these digits), before the poison is drawn."""
     from sklearn.neural_network import MLPClassifier
@@ -160,8 +162,8 @@ def trojaned_digits(
         alpha=alpha,
         early_stopping=early_stopping,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
+    # (its convergence notes silenced on this thread only: ``core.quiet``)
+    with quiet(r"sklearn\b"), one_native_thread():
         net.fit(spec.to_model(x_train), y_train)
     x_test, y_test = images[te], labels[te]
     acc = float(np.mean(net.predict(spec.to_model(x_test)) == y_test))

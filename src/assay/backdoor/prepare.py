@@ -329,20 +329,37 @@ def setup_backdoor(
             )
         except ModelError as exc:
             raise _shape_refused(exc, input_shape, layout) from exc
-        if declared is None:
-            found = _declared_shape(raw)
-            if found is not None:
-                clean_files, image_files = _fit_channels(clean_files, image_files, found, layout)
-                shape = clean_files.values.shape[1:]
-                clean_x = _canonical(clean_files, kind, values, "--clean")
-                guess = spec_for(
-                    (shape[0], shape[1], shape[2]),
-                    found,
-                    layout=layout,
-                    range_text=value_range,
-                    dtype="float32",
-                    where=image_files.path if image_files else clean_files.path,
-                )
+        found = _declared_shape(raw)
+        # ``--input-shape 8,8`` said the images' shape; a model declaring 64 values an input
+        # (scikit-learn's n_features_in_) takes them flattened (it failed, exit 3)
+        flat = found is not None and len(found) == 1 and not guess.flatten
+        if (
+            declared is not None
+            and found is not None
+            and flat
+            and len(declared) > 1
+            and (found[0] == int(np.prod(declared)))
+        ):
+            guess = spec_for(
+                (shape[0], shape[1], shape[2]),
+                found,
+                layout=layout,
+                range_text=value_range,
+                dtype="float32",
+                where="--input-shape",
+            )
+        if declared is None and found is not None:
+            clean_files, image_files = _fit_channels(clean_files, image_files, found, layout)
+            shape = clean_files.values.shape[1:]
+            clean_x = _canonical(clean_files, kind, values, "--clean")
+            guess = spec_for(
+                (shape[0], shape[1], shape[2]),
+                found,
+                layout=layout,
+                range_text=value_range,
+                dtype="float32",
+                where=image_files.path if image_files else clean_files.path,
+            )
         spec = guess
         image_x = None if image_files is None else _canonical(image_files, kind, values)
         if image_x is not None and image_files is not None:

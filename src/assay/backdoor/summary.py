@@ -353,19 +353,20 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 ],
             },
             "note": "box: (row, column, height, width) of the trigger; corrected: the "
-            "prediction with the trigger blocked by the image's dominant colour"
+            + _how_corrected(strategy)
             + ("; first 500 images" if n > 500 else ""),
         }
     ]
     gallery = _gallery(search)
-    if gallery:
-        sections.append(
+    if gallery:  # the answer, drawn: before the table of every image
+        sections.insert(
+            0,
             {
                 "title": "Reconstructed triggers",
                 "gallery": gallery,
                 "note": "each trigger beside the image it was found in and a clean image it "
                 "was pasted on",
-            }
+            },
         )
     return {
         "headline": headline,
@@ -378,6 +379,16 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def _how_corrected(strategy: str) -> str:
+    """What the table's corrected label is, as the strategy makes it (``repair``)."""
+    if strategy == "neo":
+        return "prediction with the trigger blocked by the image's dominant colour (as Neo does)"
+    return (
+        "prediction with the trigger's region refilled from the clean images that look most "
+        "like the image around it (what the image would show there without the patch)"
+    )
 
 
 def _unchecked_targets(search: Any) -> list[tuple[int, int, int]]:

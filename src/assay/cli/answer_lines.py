@@ -103,6 +103,9 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
                     # said, with their number
                     n = int(fav[0]["idis"])
                     of = f"{n:,} sampled IDI{'' if n == 1 else 's'}"
+                    why = _direction_sampled(summary, v["attribute"])
+                    if why:  # (and why it is not counted over the boxes, as asked)
+                        of += f" (not counted over the exact boxes: {why})"
                 text += f"; {favoured_text(fav, favourable, of)}"
                 if where != "data":
                     text += _data_differs(summary, v["attribute"], fav, favourable)
@@ -123,6 +126,14 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
     if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME)):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
+
+
+def _direction_sampled(summary: dict[str, Any], attribute: str) -> str | None:
+    """Why the exact analysis of ``attribute`` left who is favoured to the sample."""
+    for e in summary.get("exact") or []:
+        if e.get("attribute") == attribute and e.get("direction_sampled"):
+            return str(e["direction_sampled"])
+    return None
 
 
 def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:

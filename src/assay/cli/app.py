@@ -285,7 +285,7 @@ def main_options(
 @cache  # once per process: each call added every command again (typer keeps a list), and
 # each ``main()`` (a notebook's, a test suite's) then built them all: slower with every call
 def register() -> None:
-    from assay.cli import fairness_cmd, prune_cmd, runs_cmd, text_cmd
+    from assay.cli import fairness_cmd, prune_cmd, runs_cmd, salvage_cmd, text_cmd
 
     fairness_cmd.register(app, guarded)
     from assay.cli import backdoor_cmd
@@ -293,6 +293,7 @@ def register() -> None:
     backdoor_cmd.register(app, guarded)
     runs_cmd.register(app, guarded)
     prune_cmd.register(app, guarded)
+    salvage_cmd.register(app, guarded)
     text_cmd.register(app, guarded)
 
 

@@ -12,6 +12,7 @@ import typer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
+from assay.cli.loading_time import loading_within
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -44,7 +45,6 @@ from assay.cli.reporting import announce, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
-from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
@@ -238,7 +238,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay backdoor: loading the model and images ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
-        with run_deadline(None if max_time is None else started + max_time):
+        with loading_within(max_time, started, what="the model and images"):
             the_setup = setup_backdoor(
                 model,
                 images=False if model_scan else images,

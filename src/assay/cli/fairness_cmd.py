@@ -13,6 +13,7 @@ from assay.cli.answer_lines import say_answer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_outputs, check_store, check_writable
 from assay.cli.console import Output
+from assay.cli.loading_time import loading_within
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -45,7 +46,6 @@ from assay.cli.reporting import announce, finish_run, formula_note
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
-from assay.core.deadline import run_deadline
 from assay.core.exports import check_export
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.terminal import shell_join
@@ -304,7 +304,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay fairness: loading the model and data ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
-        with run_deadline(None if max_time is None else started + max_time):
+        with loading_within(max_time, started, what="the model and data"):
             the_setup = setup_fairness(
                 model,
                 data=data,

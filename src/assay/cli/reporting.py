@@ -93,6 +93,12 @@ def report_command(run_id: str, store: str | os.PathLike[str]) -> str:
     return shell_join(["assay", "report", run_id, "--store", anywhere(store)])
 
 
+def export_command(run_id: str, store: str | os.PathLike[str]) -> str:
+    """The command that writes every kept finding of a run (a text run's minimal failing
+    sentences) to a file."""
+    return f"{report_command(run_id, store)} --export failing.csv"
+
+
 def resume_command(
     run_id: str,
     store: str | os.PathLike[str],

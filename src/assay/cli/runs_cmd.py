@@ -17,18 +17,21 @@ from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import (
+    export_command,
     finish_run,
     formula_note,
     not_exported,
     record_reports,
     resume_command,
 )
+from assay.cli.resume_time import FirstEvent, resumed_time_note
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.cli.verdict import run_verdict, verdict_line
+from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
-from assay.core.outcome import not_a_pass
+from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
@@ -82,10 +85,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
-        records = the_store.list_runs(limit)
-        if as_json:
+        if as_json:  # (every run whole)
+            records = the_store.list_runs(limit)
             out.emit_json({"runs": [_shown_json(r, store) for r in records]})
             return
+        # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
+        records = the_store.list_runs(limit, brief=True, summary_keys=PASS_KEYS)
         if not records:
             out.say(f"no runs in {store}")
         wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
@@ -101,7 +106,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if stalled:
             out.say("'stalled': its process is gone (or no checkpoint for a minute); continue with")
         for r in stalled:  # each with the reports its command was asked for
-            out.say(f"  {_resume_hint(r, store)}")
+            out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
 
     @app.command("show")
     @guarded
@@ -139,7 +144,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if r.technique == "fairness":  # the answer per attribute, as the run said it
             say_answer(out, r.summary)
         elif r.technique == "text":  # its first minimal failing sentences
-            say_failing(out, r.summary)
+            say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
             out.say(f"note: {said[0].lower()}{said[1:]}")
@@ -325,10 +330,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.progress(budget.get("max_queries"), budget.get("max_time")) as progress,
             on_the_command_line(),  # (its refusals in the command's terms: RUN_ID, --model)
         ):
+            first_event = FirstEvent(progress)  # (when loading ended: said beside --max-time)
             result = resume_run(
                 record.id,
                 store=the_store,
-                on_progress=progress,
+                on_progress=first_event,
                 overlap=overlap,
                 model=given,
                 force=force,
@@ -356,9 +362,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_answer(out, the_store.get_run(result.run_id).summary)
         elif record.technique == "text":  # its first minimal failing sentences
             ended = the_store.get_run(result.run_id).summary
-            say_failing(out, ended)
+            say_failing(out, ended, every=export_command(result.run_id, store))
             say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
+        beside = resumed_time_note(
+            the_store.get_run(result.run_id), started=call_started(), loaded=first_event.at
+        )
+        if beside:  # (the run's wall clock went past its --max-time: what it bounded)
+            out.note(f"note: {beside}")
         code = finish_run(
             out,
             store=the_store,

@@ -11,6 +11,7 @@ import typer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
+from assay.cli.loading_time import loading_within
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -38,13 +39,18 @@ from assay.cli.options import (
     Workers,
     serving_options,
 )
-from assay.cli.reporting import announce, finish_run, formula_note, not_exported
+from assay.cli.reporting import (
+    announce,
+    export_command,
+    finish_run,
+    formula_note,
+    not_exported,
+)
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
-from assay.core.deadline import run_deadline
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
@@ -53,6 +59,19 @@ from assay.text.depth import beyond_depth
 __all__ = ["register"]
 
 DEMO_MODELS = ["builtin:vader", "builtin:textblob"]
+
+
+def _check_demo_packages() -> None:
+    """The demonstration's classifiers come from the ``[text]`` extra: said as the demo's
+    need, not as a MODEL argument the user never gave."""
+    import importlib.util
+
+    missing = [n for n in ("vaderSentiment", "textblob") if importlib.util.find_spec(n) is None]
+    if missing:
+        raise UsageError(
+            f"the text demonstration (VADER vs TextBlob) needs {' and '.join(missing)}: "
+            "pip install 'assay[text]'"
+        )
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -177,6 +196,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:
+            if not specs:
+                _check_demo_packages()
             specs = specs or list(DEMO_MODELS)
             grammar = grammar or "builtin:reviews"
             if max_queries is None and max_time is None:
@@ -190,7 +211,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay text: loading the classifiers and the grammar ...")
         started = call_started()  # the command's start (core.clock): --max-time bounds loading too
-        with run_deadline(None if max_time is None else started + max_time):
+        with loading_within(max_time, started, what="the classifiers and the grammar"):
             the_setup = setup_text(
                 specs,
                 grammar=grammar,
@@ -253,7 +274,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         said = _checks_line(result.summary or {})
         if said:
             out.note(said)
-        say_failing(out, result.summary or {})  # the bug itself, not only its count
+        # the bug itself, not only its count
+        say_failing(out, result.summary or {}, every=export_command(result.run_id, store))
         say_where(out, result.summary or {})
         exported = None
         unwritten: UsageError | None = None  # the export failed: said after the verdict

@@ -74,9 +74,12 @@ def _answers(outputs: list[dict[str, Any]]) -> str:
     return "; ".join(said)
 
 
-def say_failing(out: Output, summary: dict[str, Any], shown: int = SHOWN) -> None:
+def say_failing(
+    out: Output, summary: dict[str, Any], shown: int = SHOWN, *, every: str | None = None
+) -> None:
     """The run's first ``shown`` minimal failing sentences (ranked by how many failing
-    sentences shrink to each, then by severity), or nothing when none was found."""
+    sentences shrink to each, then by severity), or nothing when none was found; ``every``:
+    the command that writes every one (the reports hold the most frequent only)."""
     text = summary.get("text") or {}
     ranked = [r for r in text.get("minimal") or [] if isinstance(r, dict)]
     if not ranked:
@@ -85,7 +88,7 @@ def say_failing(out: Output, summary: dict[str, Any], shown: int = SHOWN) -> Non
     first = ranked[:shown]
     out.say(
         f"first {len(first)} of {total:,} minimal failing sentence{'s' if total != 1 else ''}"
-        " (ranked; all in the reports):"
+        + (f" (ranked; every one: {every}):" if every else " (ranked):")
         if total > len(first)
         else f"minimal failing sentence{'s' if total != 1 else ''}:"
     )

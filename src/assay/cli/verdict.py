@@ -59,9 +59,10 @@ def demo_line(code: int) -> str:
     if code == 0:
         return "the demonstration found the bugs it demonstrates (exit 0)"
     if code == 1:
-        return (
+        return (  # (no promise that a larger budget finds them: the backdoor model scan's
+            # demonstration on 8x8 digits misses its 3x3 trigger whatever the budget)
             "the demonstration found none of the bugs it demonstrates (exit 1: it did not "
-            "show what it is for; a larger budget finds them)"
+            "show what it is for)"
         )
     return f"the demonstration ended with exit {code}"
 

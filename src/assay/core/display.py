@@ -23,6 +23,7 @@ __all__ = [
     "percent_points",
     "probability",
     "span",
+    "tidy_share",
 ]
 
 PERCENT_DECIMALS = 2
@@ -31,6 +32,20 @@ PERCENT_DECIMALS = 2
 def count(n: int | float) -> str:
     """``1,234``."""
     return f"{int(n):,}"
+
+
+SHARE_DIGITS = 12  # significant digits a share computed in floating point is stored with
+
+
+def tidy_share(value: float) -> float:
+    """A share computed in floating point (a ratio or a sum of volumes, masses), as stored
+    for people: ``SHARE_DIGITS`` significant digits, so that the last bits of rounding read
+    as the number they are (0.9999999999999998 for all of it, 0.09999999999999998 for a
+    tenth: sums taken in another order).  Such sums are off by ~1e-16; the 12 digits keep
+    every figure anyone reads.  Values that are data (the inputs asked, a model's own
+    scores, the bounds of a box) are never tidied: they are the numbers themselves."""
+    v = float(value)
+    return float(f"{v:.{SHARE_DIGITS}g}") if math.isfinite(v) else v
 
 
 def percent(fraction: float | None) -> str:

@@ -22,6 +22,7 @@ from typing import Any
 from assay.errors import UsageError
 
 __all__ = [
+    "PASS_KEYS",
     "EndedRunMixin",
     "answer_found",
     "check_fail_on",
@@ -58,6 +59,18 @@ def status_note(status: str, headline: str | None = None) -> str | None:
     if headline is not None and status in ENDED:
         return None
     return _STATUS_NOTES.get(status)
+
+
+PASS_KEYS = (
+    "untested_reason",
+    "tested",
+    "answer_tested",
+    "stopped_early",
+    "stop_reason",
+    "incomplete_reason",
+)
+"""The summary's keys that ``untested`` and ``not_a_pass`` read: all a listing of runs needs
+of their summaries (``assay runs`` reads only these: ``RunStore.list_runs``)."""
 
 
 def untested(summary: Mapping[str, Any] | None) -> str | None:

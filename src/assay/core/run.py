@@ -22,6 +22,7 @@ from assay.core.findings import FindingBatch
 from assay.core.handlers import is_own
 from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
+from assay.core.stopping import StopEvent, asked_stop
 from assay.core.store import ENDED, RunStore
 from assay.errors import (
     AssayError,
@@ -169,8 +170,9 @@ class _Committer:
     def _write(self, run_id: str, kwargs: dict[str, Any]) -> None:
         try:
             began = time.monotonic()
-            self.store.checkpoint(run_id, **kwargs)
-            self.state_bytes = self.store.state_bytes(run_id)
+            with self.store.lend():  # (the run's thread waits for it before it writes)
+                self.store.checkpoint(run_id, **kwargs)
+                self.state_bytes = self.store.state_bytes(run_id)
             self.seconds = time.monotonic() - began
         except BaseException as exc:  # raised again in the run's thread
             self._error = exc
@@ -249,7 +251,9 @@ def execute(
     recorded as failed) and the run's time left (the run ends, stop reason ``time``).  The
     first Ctrl-C stops the run at the next safe point, or within ``STOP_GRACE`` seconds when
     the model is still answering (then ``KeyboardInterrupt`` propagates and the run stays
-    resumable from its last checkpoint, status ``interrupted``).  A ``StoreError`` (disk
+    resumable from its last checkpoint, status ``interrupted``).  The caller's ``stop=``
+    event (``core.stopping``, from another thread) stops it at the next safe point as the
+    first Ctrl-C does, and the outcome is returned.  A ``StoreError`` (disk
     full) leaves the run at its last checkpoint (resumable); any other unexpected exception
     marks the run failed and propagates.
     """
@@ -318,7 +322,7 @@ def execute(
         with_state: dict[str, Any] = {}  # the progress committed with the last state
         idle_steps = 0  # consecutive steps that asked the model nothing and found nothing
         step_seconds = 0.0  # how long the last step took
-        stop_flag = _StopFlag(stop)
+        stop_flag = _StopFlag(stop, asked_stop())  # (the caller's ``stop=``: core.stopping)
         last = time.monotonic()
         checkpoints = 0
         # seconds between checkpoints: the argument, else ASSAY_CHECKPOINT_SECONDS (for tests that
@@ -333,7 +337,7 @@ def execute(
         try:
             with stop_flag:
                 while not search.done:
-                    if stop.is_set():
+                    if stop_flag.stopping():
                         status, stop_reason = "interrupted", "interrupt"
                         break
                     reason = budgeted.exhausted()
@@ -515,7 +519,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 class _StopFlag:
     """Turns the first Ctrl-C (or SIGTERM) into a request to stop at the next safe point (a
-    second one interrupts at once).  Only active in the main thread.
+    second one interrupts at once).  Only active in the main thread.  On any thread, the
+    caller's own ``stop=`` (``core.stopping``, ``asked``) stops the run at the same point, its
+    model call in flight answered first (``stopping``).
 
     A program that embeds assay and handles the signal itself (a worker's SIGTERM handler
     that shuts it down, a server's own Ctrl-C) gets it once the run has stopped and left its
@@ -524,14 +530,20 @@ class _StopFlag:
     and the API function the user called raises ``RunInterrupted`` once its run is stored
     (``pending_interrupt``), so that a loop over models stops as Python stops on Ctrl-C."""
 
-    def __init__(self, stop: StopRequest) -> None:
+    def __init__(self, stop: StopRequest, asked: StopEvent | None = None) -> None:
         self.stop = stop
+        self.asked = asked  # the caller's own stop (``core.stopping``): read, never set here
         self._previous: dict[int, Any] = {}
         self._received: dict[int, Any] = {}  # signal -> the handler it was taken from
 
     @property
     def raised(self) -> bool:
         return self.stop.is_set()
+
+    def stopping(self) -> bool:
+        """Whether the run is to stop at this step: a signal, or the caller's ``stop`` (its
+        model call in flight is then waited for, not given up on)."""
+        return self.stop.is_set() or (self.asked is not None and bool(self.asked.is_set()))
 
     def _handle(self, signum: int, frame: object) -> None:
         if self.stop.is_set():

@@ -320,10 +320,19 @@ def store_option(path: str | os.PathLike[str]) -> list[str]:
     return ["--store", given.as_posix()]
 
 
-def record_wall_clock(store: Any, run_id: str, seconds: float, *, counted: str, rate: str) -> None:
+def record_wall_clock(
+    store: Any,
+    run_id: str,
+    seconds: float,
+    *,
+    counted: str,
+    rate: str,
+    share: tuple[str, str] | None = None,
+) -> None:
     """Put the run's wall-clock seconds (from its start, loading included) in its summary's
     metrics, and metric ``rate``: metric ``counted`` per one of those seconds (never a rate
-    over part of the run)."""
+    over part of the run); ``share``: (metric, summary key) -- the seconds the summary holds
+    under the key, as a share of the same wall clock."""
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
     metrics = summary.get("metrics")
@@ -331,6 +340,10 @@ def record_wall_clock(store: Any, run_id: str, seconds: float, *, counted: str, 
         return
     if counted in metrics:  # (a backdoor model scan counts no images)
         metrics[rate] = round(float(metrics[counted] or 0) / seconds, 6)
+    if share is not None:
+        inside = summary.get(share[1])
+        if isinstance(inside, int | float) and not isinstance(inside, bool):
+            metrics[share[0]] = round(min(float(inside) / seconds, 1.0), 6)
     # four significant digits: a short run's 0.11 s beside 88 images per second read as if
     # the rate were 91 (10 images in 0.1134 s)
     metrics["wall-clock seconds"] = float(f"{seconds:.4g}")

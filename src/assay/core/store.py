@@ -56,8 +56,10 @@ from assay.core.store_file import (
     Transaction,
     damage_hint,
     identity,
+    open_another,
     open_read_only,
     refuse_foreign,
+    say_upgraded,
     schema_version,
     why_not_writable,
 )
@@ -125,6 +127,18 @@ CREATE INDEX IF NOT EXISTS runs_by_created ON runs(created);
 _WHOLE = "config, model, versions, progress, summary"
 _BRIEF = "'{}', '{}', '{}', '{}', '{}'"
 
+
+def _picked(keys: Sequence[str]) -> str:
+    """SQL giving a JSON array of the summary's values at ``keys`` (null where missing)."""
+    for key in keys:
+        if not key.replace("_", "").isalnum():
+            raise ValueError(f"not a summary key: {key!r}")
+    paths = [f"'$.{k}'" for k in keys]
+    if len(paths) == 1:  # (json_extract of one path gives the value, of two an array)
+        paths.append("'$.__none__'")
+    return f"json_extract(summary, {', '.join(paths)})"
+
+
 STATUSES = (
     "running",
     "completed",
@@ -176,8 +190,11 @@ class RunStore:
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
+        self._theirs = threading.local()  # other threads' connections (``_db``)
+        self._others: list[sqlite3.Connection] = []
+        self._others_lock = threading.Lock()
         if read_only:
-            self._db = open_read_only(self.path)
+            self._conn = open_read_only(self.path)
             _OPEN.add(self)
             return
         if self.path.is_dir():
@@ -189,7 +206,7 @@ class RunStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             # a run's periodic checkpoints are written on a background thread, one at a time
             # (``core.run``): the connection is used by one thread at a time, not always the same
-            self._db = sqlite3.connect(
+            self._conn = sqlite3.connect(
                 str(self.path), timeout=30.0, isolation_level=None, check_same_thread=False
             )
             refuse_foreign(self._db, self.path)  # before anything is written to it
@@ -211,10 +228,12 @@ class RunStore:
             row = self._db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if row is None:
                 raise StoreError(f"{self.path}: the run store has no schema version")
-            if schema_version(row[0], self.path) < SCHEMA_VERSION:
+            older = schema_version(row[0], self.path)
+            if older < SCHEMA_VERSION:
                 self._db.execute(
                     "INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),)
                 )
+                say_upgraded(self.path, older)
         except (sqlite3.Error, OSError) as exc:
             hint = damage_hint(self.path, str(exc)) or why_not_writable(self.path)
             raise StoreError(f"{self.path}: cannot open the run store: {exc}{hint}") from exc
@@ -227,17 +246,57 @@ class RunStore:
         for lock in self._locks.values():
             lock.release()
         self._locks.clear()
-        self._db.close()
+        with self._others_lock:
+            others, self._others = self._others, []
+        for db in others:
+            with contextlib.suppress(sqlite3.Error):
+                db.close()
+        self._conn.close()
 
     def __del__(self) -> None:
         # a store dropped without ``close`` (a notebook's, or a command's read-only one):
         # its connection sits in a reference cycle of its own (sqlite3's statement cache),
         # so without this it stayed open until a garbage collection, its write-ahead log
         # beside the file
-        db = getattr(self, "_db", None)
-        if db is not None:
-            with contextlib.suppress(Exception):
-                db.close()
+        for db in [getattr(self, "_conn", None), *getattr(self, "_others", [])]:
+            if db is not None:
+                with contextlib.suppress(Exception):
+                    db.close()
+
+    # -- which connection: the opening thread's, or one of each other thread's own ------------
+    @property
+    def _db(self) -> sqlite3.Connection:
+        """The connection this thread's statements go through: the store's own in the thread
+        that opened it (and in its run's checkpoint thread, which ``lend`` lets in); in any
+        other thread (the caller's own: ``list_runs``, ``delete_runs`` while a run of this
+        store checkpoints) one of that thread's own to the same file, opened on its first
+        use and closed with the store.  One SQLite connection serves one transaction at a
+        time: shared, a thread's statement landed inside another thread's transaction (a
+        run's checkpoint failed, "SQL statements in progress", the run left running)."""
+        if threading.current_thread() is self.thread or getattr(_LENT, "store", None) is self:
+            return self._conn
+        db: sqlite3.Connection | None = getattr(self._theirs, "db", None)
+        if db is None:
+            db = self._theirs.db = self._connect_another()
+        return db
+
+    def _connect_another(self) -> sqlite3.Connection:
+        db = open_read_only(self.path) if self.read_only else open_another(self.path)
+        db.execute(f"PRAGMA secure_delete={SECURE_DELETE}")
+        with self._others_lock:
+            self._others.append(db)
+        return db
+
+    @contextlib.contextmanager
+    def lend(self) -> Iterator[None]:
+        """Within the block this thread uses the store's own connection: a run's checkpoint
+        thread, writing for the run's thread while that thread leaves the store alone."""
+        before = getattr(_LENT, "store", None)
+        _LENT.store = self
+        try:
+            yield
+        finally:
+            _LENT.store = before
 
     # -- who runs a run: one process at a time (``core.runlock``) ------------------------------
     def claim(self, run_id: str) -> None:
@@ -778,16 +837,25 @@ class RunStore:
         snap.sets = load_parts(sets)
         return snap
 
-    def get_run(self, run_id: str, *, brief: bool = False) -> RunRecord:
+    def get_run(
+        self, run_id: str, *, brief: bool = False, summary_keys: Sequence[str] = ()
+    ) -> RunRecord:
         """The run (a unique prefix of its id will do); ``brief``: without its config,
-        model, versions, progress and summary (empty: ``list_runs``)."""
+        model, versions, progress and summary (empty: ``list_runs``), but for the summary's
+        ``summary_keys`` (read by SQLite, the rest of the summary never parsed here)."""
+        columns = _WHOLE
+        if brief:
+            columns = _BRIEF if not summary_keys else _BRIEF[:-4] + _picked(summary_keys)
         row = self._db.execute(
-            f"SELECT id, technique, status, seed, command, {_BRIEF if brief else _WHOLE},"
+            f"SELECT id, technique, status, seed, command, {columns},"
             " error, created, updated FROM runs WHERE id=?",
             (run_id,),
         ).fetchone()
         if row is None:
             row = self._match_prefix(run_id)
+        summary = json.loads(row[9])
+        if isinstance(summary, list):  # (the keys picked, in their order)
+            summary = {k: v for k, v in zip(summary_keys, summary, strict=False) if v is not None}
         tallies = self._read_tallies(row[0])
         if tallies is None:
             counts = self._db.execute(
@@ -808,7 +876,7 @@ class RunStore:
             model=json.loads(row[6]),
             versions=json.loads(row[7]),
             progress=json.loads(row[8]),
-            summary=json.loads(row[9]),
+            summary=summary,
             error=row[10],
             created=row[11],
             updated=row[12],
@@ -839,18 +907,21 @@ class RunStore:
             argument="RUN_ID",
         )
 
-    def list_runs(self, limit: int = 50, *, brief: bool = False) -> list[RunRecord]:
+    def list_runs(
+        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+    ) -> list[RunRecord]:
         """The newest ``limit`` runs (-1: all), newest first.  ``brief``: without their
-        config, model, versions, progress and summary (see ``get_run``): what choosing
-        among every run of a store kept for months needs (``core.retention``), where
-        reading each run's whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
+        config, model, versions, progress and summary but its ``summary_keys`` (see
+        ``get_run``): what choosing among every run of a store kept for months needs
+        (``core.retention``), and what ``assay runs`` prints, where reading each run's
+        whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
         ids = [
             r[0]
             for r in self._db.execute(
                 "SELECT id FROM runs ORDER BY created DESC LIMIT ?", (limit,)
             ).fetchall()
         ]
-        return [self.get_run(i, brief=brief) for i in ids]
+        return [self.get_run(i, brief=brief, summary_keys=summary_keys) for i in ids]
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
         """The kept witnesses: those kept for good in the order found, then, per kind, the
@@ -922,6 +993,7 @@ class RunStore:
 
 
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
+_LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
 
 
 def close_open_stores() -> None:

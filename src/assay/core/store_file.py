@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +18,10 @@ __all__ = [
     "Transaction",
     "damage_hint",
     "identity",
+    "open_another",
     "open_read_only",
     "refuse_foreign",
+    "say_upgraded",
     "schema_version",
     "why_not_writable",
 ]
@@ -44,10 +48,12 @@ def damage_hint(path: Path | str, text: str) -> str:
     restored cut short, a file overwritten; empty for any other error."""
     if not any(d in text.lower() for d in _DAMAGED):
         return ""
+    here, saved, aside = (shlex.quote(f"{path}{end}") for end in ("", ".saved", ".damaged"))
     return (
         f"; the file is damaged (cut short, or overwritten), and assay neither reads nor writes "
-        f"it: move it aside (mv '{path}' '{path}.damaged') and the next run makes a new store "
-        "there, or give another --store"
+        f"it: copy the runs that still read into a new store (assay salvage {here} {saved}), "
+        f"then move it aside (mv {here} {aside}); the next run makes a new store there, or "
+        "give another --store"
     )
 
 
@@ -84,6 +90,28 @@ def schema_version(value: Any, path: Path) -> int:
     return version
 
 
+_SAID: set[str] = set()  # the stores whose upgrade this process said
+
+
+def say_upgraded(path: Path, older: int) -> None:
+    """Say on stderr, once a store, that this assay moved the store at ``path`` from schema
+    ``older`` to its own: an assay of the older schema (another CI pipeline sharing the
+    store, a colleague's older install) refuses it from now on, and the team is told why
+    here rather than by that refusal.  (Any writer moves it, even ``assay prune`` with
+    nothing to delete; read-only commands never do.)"""
+    key = str(path.resolve())
+    if key in _SAID:
+        return
+    _SAID.add(key)
+    with contextlib.suppress(Exception):  # (a replaced stderr that cannot be written)
+        sys.stderr.write(
+            f"assay: note: the run store {path} was made by an older assay (schema {older}); "
+            f"it is now schema {SCHEMA_VERSION}, and an assay of schema {older} refuses it "
+            'from now on ("store schema ... is newer than this assay understands"): '
+            "upgrade assay wherever this store is shared\n"
+        )
+
+
 _OURS = {"meta", "runs", "findings", "state", "tallies"}
 
 
@@ -112,6 +140,17 @@ def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:
             schema_version(row[0], path)
 
 
+def open_another(path: Path) -> sqlite3.Connection:
+    """One more connection to a store already open (made, upgraded) in this process, for a
+    thread of its own (``RunStore._db``)."""
+    try:
+        return sqlite3.connect(
+            str(path), timeout=30.0, isolation_level=None, check_same_thread=False
+        )
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot open the run store: {exc}") from exc
+
+
 def open_read_only(path: Path) -> sqlite3.Connection:
     """A read-only connection (works on a read-only file or filesystem)."""
     try:
@@ -122,14 +161,33 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     uri = path.resolve().as_uri()
     last: Exception | None = None
     # mode=ro reads a live store (concurrent writers); immutable=1 needs no -shm file, for a
-    # store on a read-only filesystem (where no one can be writing)
-    for query in ("mode=ro", "immutable=1"):
+    # store on a read-only filesystem (where no one can be writing).  A mode=ro connection
+    # to a store in WAL mode makes its -wal and -shm files and, being read-only, never
+    # removes them: a store in a CI cache or a shared folder gained two files at each
+    # `assay runs`.  Where nobody has them open now (neither is there) and the folder is
+    # writable, a connection that may write but is told not to (query_only) reads it
+    # instead: the last connection to close removes both, as a writer's does.
+    queries = ["mode=ro", "immutable=1"]
+    if _nothing_beside(path):
+        queries.insert(0, "mode=rw")
+    for query in queries:
+        db: sqlite3.Connection | None = None
         try:
-            db = sqlite3.connect(f"{uri}?{query}", uri=True, timeout=30.0, isolation_level=None)
+            db = sqlite3.connect(
+                f"{uri}?{query}",
+                uri=True,
+                timeout=30.0,
+                isolation_level=None,
+                check_same_thread=False,  # (closed by the store, from whichever thread)
+            )
+            if query == "mode=rw":
+                db.execute("PRAGMA query_only=ON")
             row = db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             db.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
         except sqlite3.Error as exc:
             last = exc
+            if db is not None:
+                db.close()
             if "no such table" in str(exc):
                 raise StoreError(f"{path}: not an assay run store (no runs in it)") from exc
             if "locked" in str(exc) or "busy" in str(exc):  # a live store, writers at work:
@@ -140,11 +198,25 @@ def open_read_only(path: Path) -> sqlite3.Connection:
                 ) from exc
             continue
         if row is not None:
-            schema_version(row[0], path)  # (refused when newer than this assay)
+            try:
+                schema_version(row[0], path)  # (refused when newer than this assay)
+            except StoreError:
+                db.close()
+                raise
         return db
     raise StoreError(
         f"{path}: cannot open the run store to read it: {last}{damage_hint(path, str(last))}"
     )
+
+
+def _nothing_beside(path: Path) -> bool:
+    """Whether the store has no -wal or -shm file beside it (no connection has it open, and
+    none left a WAL to replay) and its folder and file may be written."""
+    try:
+        beside = any(Path(f"{path}{end}").exists() for end in ("-wal", "-shm", "-journal"))
+        return not beside and os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    except OSError:
+        return False
 
 
 class Transaction:

@@ -51,6 +51,7 @@ from assay.core.keys import row_keys
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunInterrupted, RunOutcome, Technique, ended_outcome
+from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.store_blobs import merge_alike
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
@@ -464,12 +465,19 @@ def execute_units(
 
     order = [u.index for u in todo]
     nxt = 0
+    asked = asked_stop()  # the caller's stop= (core.stopping): read between units
+    stopped = asked is not None and asked.is_set()
+    results = executor.run(technique, model, todo)
     try:
-        for result in executor.run(technique, model, todo):
+        for result in [] if stopped else results:
             waiting[result.index] = result
             while nxt < len(order) and order[nxt] in waiting:
                 commit(waiting.pop(order[nxt]))
                 nxt += 1
+            if asked is not None and asked.is_set():
+                stopped = True
+                _commit_waiting(waiting, commit)  # (units ended out of order: kept)
+                break
     except ModelError as exc:
         _commit_waiting(waiting, commit)
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
@@ -497,9 +505,16 @@ def execute_units(
                 error=callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}",
             )
         raise
-    ordered = [done[str(i)] for i in range(n_units)]
+    finally:
+        close = getattr(results, "close", None)
+        if stopped and callable(close):  # (the units still out are not waited for)
+            close()
+    # every unit, or (stopped) those that ended: the summary of what was searched
+    ordered = [done[str(i)] for i in range(n_units) if str(i) in done]
     reasons = [d["stop_reason"] for d in ordered if d.get("stop_reason")]
     status = "budget_exhausted" if reasons else "completed"
+    if stopped:
+        status, reasons = "interrupted", ["interrupt"]
     batches = list(store.iter_batches(run_id))
     summary = (merge or _default_merge)([d["summary"] for d in ordered], batches)
     summary["stop_reason"] = reasons[0] if reasons else None

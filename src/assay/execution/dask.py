@@ -37,11 +37,11 @@ import socket
 import struct
 import threading
 import time
-import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from assay.core.model import Model
+from assay.core.quiet import quiet
 from assay.core.run import Technique
 from assay.core.units import Unit, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
@@ -355,8 +355,7 @@ class DaskUnits:
             blobs[1] = shared
         deadline = self._deadline(units)
         tag = f"{units[0].seed}-{id(units)}"
-        with warnings.catch_warnings():  # (a large model: Dask's note on large graphs)
-            warnings.filterwarnings("ignore", message=".*[Ll]arge graph")
+        with quiet(r"distributed\b", message=".*large graph"):  # (a large model: Dask's note)
             tech_f, model_f = (
                 client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False)
                 for name, blob in zip(("technique", "model"), blobs, strict=True)

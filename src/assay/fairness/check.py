@@ -21,6 +21,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
+from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
@@ -87,6 +88,7 @@ def check_fairness(
     answer: bool = True,
     answer_samples: int = 20_000,
     determinism_check: bool = True,
+    stop: StopEvent | None = None,
     **options: Any,
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
@@ -133,6 +135,10 @@ def check_fairness(
     The determinism checks (``fairness.determinism``) ask at most a tenth of ``max_queries``
     more; ``determinism_check=False`` skips them.  Every query the run asks, by phase, is in
     ``result.summary["model_queries"]``.
+
+    ``stop``: a ``threading.Event`` (anything with ``is_set()``) that another thread sets to
+    stop the run at the search's next step: its findings committed, status ``interrupted``
+    (``assay.resume_run`` continues it), the result returned as it stands (``core.stopping``).
     """
     # the run's start: the call's (``core.clock``), loading the model and the data included
     # (--max-time bounds it too, and every rate is per second from here); a caller that
@@ -152,6 +158,7 @@ def check_fairness(
     # everything is checked before the run exists: a bad argument never leaves a stalled run
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)
+    check_stop(stop)
     if argv is None and setup is None:  # (called from Python: the caller's own functions)
         on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     check_units_budget(units, max_queries)  # every unit gets a query
@@ -283,18 +290,19 @@ def check_fairness(
             )
             asked["answer"] += sent(the_setup)
             spent.mark("answer")
-        outcome = _execute(
-            the_setup,
-            overlap,
-            execution=config["execution"],
-            store=the_store,
-            run_id=run_id,
-            seed=seed,
-            max_queries=max_queries,
-            max_time=_engine_time(max_time, started),
-            on_progress=stages,
-            call_timeout=call_timeout,
-        )
+        with stopping(stop):  # (the caller's stop=, read at the search's steps)
+            outcome = _execute(
+                the_setup,
+                overlap,
+                execution=config["execution"],
+                store=the_store,
+                run_id=run_id,
+                seed=seed,
+                max_queries=max_queries,
+                max_time=_engine_time(max_time, started),
+                on_progress=stages,
+                call_timeout=call_timeout,
+            )
         _check_still_served(the_setup)
         spent.mark("search")
         if answer_first:

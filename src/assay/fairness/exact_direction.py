@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import tidy_share
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact.enumerated import idi_of_rows
 from assay.fairness.schema import Schema
@@ -120,14 +121,18 @@ def boxes_direction(
     data: list[dict[str, Any]] = []
     for v, al in zip(values, alphas, strict=True):
         fav_mass, fav_rows = ex.class_mass.get((int(al), fav), (0.0, 0))
+        # over this atom's own classes' mass: the same volume as ``mass``, summed in its own
+        # order, so that a value favoured in all of it reads 1.0 (0.9999999999999998 over
+        # the first atom's sum)
+        own = sum(m for (a_, _), (m, _) in ex.class_mass.items() if a_ == int(al)) or mass
         common = {"attribute": attribute, "value": f.label(v)}
         space.append(
             {
                 **common,
                 "distribution": "exact space",
-                "favoured_in": min(1.0, fav_mass / mass),
+                "favoured_in": tidy_share(min(1.0, fav_mass / own)),
                 "idis": None,  # a share of a volume (continuous features have no count)
-                "share_of_space": fav_mass,
+                "share_of_space": tidy_share(fav_mass),
             }
         )
         if ex.data is not None and rows:

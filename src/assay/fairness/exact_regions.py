@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.display import tidy_share
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact.rules import MAX_CELLS, FoundRules, box_set, exact_rules, row_set
 from assay.fairness.regions import Rule, rule_text, rule_values
@@ -80,13 +81,13 @@ def exact_regions(
                 "attribute": attribute,
                 "rank": rank,
                 "rule": rule_text(schema, e.rule),
-                "share_inside": e.share_inside,
-                "share_inside_low": e.share_inside,
-                "share_inside_high": e.share_inside,
+                "share_inside": tidy_share(e.share_inside),
+                "share_inside_low": tidy_share(e.share_inside),
+                "share_inside_high": tidy_share(e.share_inside),
                 "held_out_rows_inside": 0,
                 "drawn_inside": 0,
-                "recall": e.recall,
-                "weight_space": e.volume,
+                "recall": tidy_share(e.recall),
+                "weight_space": tidy_share(e.volume),
                 "weight_data": None
                 if data is None or not len(data)
                 else float(e.rule.contains(data).mean()),

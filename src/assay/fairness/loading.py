@@ -129,7 +129,17 @@ def _as_frame(data: Any) -> Any:
     convert = getattr(data, "to_pandas", None)
     if not callable(convert) or isinstance(data, str | os.PathLike):
         return None
-    frame = convert()
+    try:
+        frame = convert()
+    except ImportError as exc:  # polars converts through pyarrow, an extra: column by column
+        columns = getattr(data, "to_dict", None)
+        if not callable(columns):
+            raise UsageError(
+                f"data is a {type(data).__name__} that converts to pandas only with a "
+                f"package missing here ({exc}): pip install pyarrow, or pass a pandas DataFrame",
+                argument="data",
+            ) from None
+        frame = pd.DataFrame(columns(as_series=False))
     return frame if isinstance(frame, pd.DataFrame) else None
 
 

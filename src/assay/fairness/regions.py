@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.display import span
+from assay.core.display import span, tidy_share
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.schema import MISSING_LABEL, Feature, Schema
 
@@ -383,7 +383,7 @@ def check_rule(
         "share_inside_high": high,
         "held_out_rows_inside": n,
         "recall": k / total if total else None,
-        "weight_space": rule.volume(schema),
+        "weight_space": tidy_share(rule.volume(schema)),
         "weight_data": None if data is None or not len(data) else float(rule.contains(data).mean()),
         "sample_weight": distribution_weight,
     }

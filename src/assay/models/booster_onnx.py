@@ -14,11 +14,12 @@ from __future__ import annotations
 import copy
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from assay.core.quiet import quiet
 
 __all__ = ["Converted", "coded", "convert", "lightgbm_splits"]
 
@@ -66,8 +67,7 @@ def convert(estimator: Any, deadline: float | None = None) -> Converted | str | 
 
     def work() -> None:
         try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
+            with quiet(""):  # (any module's, on this converting thread only: core.quiet)
                 done.append(
                     converter(
                         estimator,

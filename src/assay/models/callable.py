@@ -17,7 +17,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
-from assay.models import probed
+from assay.models import probe_answers, probed
 from assay.models.checked import array_hint
 from assay.models.pipeline_answers import (
     covers,
@@ -543,6 +543,9 @@ def probe_call(
     (an exception, ``sys.exit``, no answer within ``timeout`` seconds)."""
     # within the run's --max-time when loading counts towards it (core.deadline); a budget
     # that loading spent before the first call is a budget too small, not a model failure
+    known = probe_answers.replayed(probe)  # (a resumed run's: its first session's answer)
+    if known is not probe_answers.NOT_KEPT:
+        return known
     left = time_left()
     if left is not None and (left() or 0.0) <= 0:
         raise UsageError(
@@ -553,7 +556,11 @@ def probe_call(
     caller = WatchedCaller(call_timeout=timeout, time_left=left, answered=lambda: 0)
     probed.asked(len(probe))
     try:
-        return caller.submit(lambda: ask(probe)).result()
+        try:
+            answer = caller.submit(lambda: ask(probe)).result()
+        except BaseException:
+            probe_answers.not_kept(probe)  # (its place in the order: asked again on resume)
+            raise
     except AssayError:
         raise
     except Exception as exc:
@@ -564,6 +571,8 @@ def probe_call(
         ) from exc
     finally:
         caller.close()
+    probe_answers.kept(probe, answer)
+    return answer
 
 
 def declared_capabilities(

@@ -17,13 +17,13 @@ import builtins
 import contextlib
 import re
 import threading
-import warnings
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
+from assay.core.quiet import quiet
 from assay.errors import ModelError, UsageError
 from assay.models import probed
 from assay.models.torch_files import is_export_archive, pickled_torch_note
@@ -283,8 +283,7 @@ def load_torch_file(path: str) -> Any:
     try:
         if is_export_archive(path):  # by what the file holds: a .pt2 saved as model.pt too
             return torch.export.load(str(p)).module()
-        with warnings.catch_warnings():  # TorchScript is deprecated in torch 2.13, still read
-            warnings.simplefilter("ignore", DeprecationWarning)
+        with quiet(r"torch\b", DeprecationWarning):  # TorchScript: deprecated in 2.13, read
             return torch.jit.load(str(p), map_location="cpu")
     except Exception as exc:
         held = pickled_torch_note(path)

@@ -21,7 +21,8 @@ import numpy as np
 from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
-from assay.core.outcome import answer_rule, stored_fail_on
+from assay.core.outcome import answer_rule, not_a_pass, stored_fail_on
+from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
@@ -44,6 +45,11 @@ def render_html(doc: dict[str, Any]) -> str:
         "run": {"id": run.get("id", ""), "technique": run.get("technique", "")},
         "header": _header(run),
         "headline": doc.get("headline", ""),
+        # a fairness answer leads the page, the IDIs' count after it as evidence (issue 11);
+        # a run that did not end, or tested nothing, keeps its headline (which says so) first
+        "answer_first": bool(summary.get("verdict"))
+        and run.get("status") in ENDED
+        and not not_a_pass(summary),
         "command": command or "",
         "rerun_note": doc.get("rerun_note") or "",
         "report_command": doc.get("report_command") or "",
@@ -309,6 +315,9 @@ def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[lis
     return ["input", "output"], [[c, o] for c, o in zip(cells, shown, strict=True)], set()
 
 
+_NOT_SHOWN = {"loading_answers"}  # (a text run's classifiers' answers to loading's probe)
+
+
 def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
     parts = []
     for title, key in (
@@ -317,7 +326,7 @@ def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:
         ("Progress", "progress"),
         ("Versions", "versions"),
     ):
-        data = _dict(run.get(key))
+        data = {k: v for k, v in _dict(run.get(key)).items() if k not in _NOT_SHOWN}
         if data:
             parts.append((title, [[k, v] for k, v in data.items()]))
     return parts

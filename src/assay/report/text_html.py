@@ -70,9 +70,16 @@ def render_text_section(doc: dict[str, Any]) -> str:
     if not minimal:
         parts.append('<p class="none">No failing sentence was found.</p></section>')
         return "".join(parts)
+    total = text.get("distinct_minimal")
+    total = total if isinstance(total, int) and total > len(minimal) else len(minimal)
+    shown = min(len(minimal), _MAX)
+    what = (
+        f"{total:,} distinct minimal failing sentences, most often found first"
+        if shown == total
+        else f"The {shown:,} found most often of {total:,} distinct minimal failing sentences"
+    )
     parts.append(
-        f"<p>{len(minimal):,} distinct minimal failing sentences (showing up to {_MAX}), "
-        "most often found first. Each error was shrunk to the smallest sentence that fails "
+        f"<p>{what}. Each error was shrunk to the smallest sentence that fails "
         "the same way; the words shrinking removed from the first sentence found are struck "
         "through. The margin is signed: below zero fails.</p>"
     )

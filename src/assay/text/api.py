@@ -44,6 +44,7 @@ from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
 from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
+from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
@@ -98,6 +99,7 @@ def check_text(
     fail_on: float = 0.0,
     keep_findings: int | str | None = DEFAULT_KEEP,
     determinism_check: bool = True,
+    stop: StopEvent | None = None,
     **options: Any,
 ) -> TextResult:
     """Test text classifiers with sentences from a grammar; store and return what was found.
@@ -134,6 +136,10 @@ def check_text(
     budget (at most a tenth of ``max_queries``, 128 queries from 1,280 on; the search gets
     the rest).  ``False`` (the CLI's ``--no-determinism-check``): neither, and the search has
     the whole budget.
+
+    ``stop``: a ``threading.Event`` (anything with ``is_set()``) that another thread sets to
+    stop the run at the search's next step: its findings committed, status ``interrupted``
+    (``assay.resume_run`` continues it), the result returned as it stands (``core.stopping``).
     """
     started = call_started() if started is None else float(started)  # the call's (core.clock)
     from assay.execution.campaign import execution_config
@@ -149,6 +155,7 @@ def check_text(
     # a bad budget or seed is a usage error before anything is loaded or a run exists
     check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout, seed=seed)
     check_callbacks(on_progress=on_progress, on_start=on_start)
+    check_stop(stop)
     if argv is None and setup is None:  # (called from Python: the caller's own functions)
         on_progress, on_start = theirs("on_progress", on_progress), theirs("on_start", on_start)
     fail_on = check_fail_on(fail_on)
@@ -192,6 +199,8 @@ def check_text(
         "loading_queries": loading,
     }
     config["fingerprints"] = text_fingerprints(the_setup)
+    # loading's probe answered (a resumed session reads them here, asking nothing again)
+    config["loading_answers"] = the_setup.probe_answers
     config["execution"] = execution
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
@@ -210,20 +219,21 @@ def check_text(
     with guarded_run(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
         if on_start is not None:
             on_start(run_id, seed, command)
-        outcome = run_session(
-            the_setup,
-            execution,
-            checks=bool(determinism_check),
-            loading=loading,
-            store=the_store,
-            run_id=run_id,
-            seed=seed,
-            max_queries=max_queries,
-            max_time=engine_time,
-            call_timeout=call_timeout,
-            on_progress=on_progress,
-            started=started,
-        )
+        with stopping(stop):  # (the caller's stop=, read at the search's steps)
+            outcome = run_session(
+                the_setup,
+                execution,
+                checks=bool(determinism_check),
+                loading=loading,
+                store=the_store,
+                run_id=run_id,
+                seed=seed,
+                max_queries=max_queries,
+                max_time=engine_time,
+                call_timeout=call_timeout,
+                on_progress=on_progress,
+                started=started,
+            )
         record_rates(the_store, outcome, time.monotonic() - started)
         return _result(the_store, outcome, seed, command)
 

@@ -16,6 +16,8 @@ from typing import Any
 import numpy as np
 
 from assay.core.model import Capabilities, ModelInputs
+from assay.core.native import one_native_thread
+from assay.core.quiet import quiet
 from assay.errors import UsageError
 
 __all__ = [
@@ -123,8 +125,6 @@ def train_tfidf(
 ) -> TfidfModel:
     """Train TF-IDF (words) + logistic regression; with ``negation=False`` the pipeline deletes
     negation words before vectorising (everything else identical).  A few seconds."""
-    import warnings
-
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
@@ -134,7 +134,7 @@ def train_tfidf(
         TfidfVectorizer(preprocessor=pre, min_df=2, sublinear_tf=True),
         LogisticRegression(C=2.0, solver="saga", max_iter=30, random_state=seed),
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # saga stops after 30 epochs: close enough, and fast
+    # saga stops after 30 epochs: close enough, and fast
+    with quiet(r"sklearn\b"), one_native_thread():
         pipeline.fit(list(texts), np.asarray(labels))
     return TfidfModel(pipeline, "tfidf" if negation else "tfidf-nonegation")

@@ -285,6 +285,8 @@ def load_classifiers(
     alone: bool,
     max_queries: int | None = None,
     answered: Sequence[Sequence[str] | None] | None = None,
+    probes: list[Any] | None = None,
+    replay: Sequence[Any] | None = None,
 ) -> tuple[list[Model], list[int]]:
     """The classifiers ``specs`` loaded (built-in ones by name, the others through the model
     adapters, which may ask them 2 sentences of the grammar, drawn by ``sampler``, to learn
@@ -297,8 +299,11 @@ def load_classifiers(
     them within its query budget.  ``max_queries``: the run's budget; loading never asks a
     classifier more (the first probe is cut to it) and is refused (exit 2) before asking
     what would leave no query for the search.  ``answered``: a resumed run's labels read off
-    the answers in its first session (``_labels_as_answered``)."""
-    from assay.models import load_model, probed
+    the answers in its first session (``_labels_as_answered``).  ``probes``: filled with
+    each classifier's answers to the probe (``models.probe_answers``: kept with the run);
+    ``replay``: a resumed run's, answered from without asking (its loading asks nothing
+    again: its budget and its findings are the uninterrupted run's)."""
+    from assay.models import load_model, probe_answers, probed
     from assay.models.checked import CheckedModel
 
     draws = Draws(__import__("numpy").random.default_rng(0))
@@ -313,9 +318,16 @@ def load_classifiers(
         if isinstance(spec, str) and spec.startswith("builtin:"):
             inner = builtin_classifier(spec.split(":", 1)[1])
             loaded.append(CheckedModel(inner, spec_info={"spec": spec, "type": "builtin"}))
+            if probes is not None:
+                probes.append([])
             continue
+        given = replay[k] if replay is not None and k < len(replay) else None
         try:
-            with probed.counting() as tally:
+            with (
+                probed.counting() as tally,
+                probe_answers.recording() as answers,
+                probe_answers.replaying(given),
+            ):
                 loaded.append(
                     load_model(
                         spec,
@@ -329,6 +341,8 @@ def load_classifiers(
                     )
                 )
             asked[k] = tally[0]
+            if probes is not None:
+                probes.append(answers)
             if chosen[k] is not None and not _reads_named_outputs(loaded[-1]):
                 raise _no_named_outputs(spec, chosen[k], loaded[-1])
         except UsageError as exc:  # of several classifiers: say which one

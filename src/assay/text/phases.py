@@ -18,6 +18,7 @@ from assay.core.store import RunStore
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
+from assay.text.summary import WALL_SHARE
 
 __all__ = ["recheck_at_start", "record_rates", "run_session", "text_environment"]
 
@@ -351,4 +352,5 @@ def record_rates(store: RunStore, outcome: RunOutcome, seconds: float) -> None:
         seconds,
         counted="errors found (distinct failing sentences)",
         rate="errors per second",
+        share=(WALL_SHARE, "classifier_seconds"),
     )

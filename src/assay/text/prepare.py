@@ -69,6 +69,7 @@ def setup_text(
     output: str | Sequence[str | None] | None = None,
     max_queries: int | None = None,
     answered_labels: Sequence[Sequence[str] | None] | None = None,
+    probe_replay: Sequence[Any] | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -92,7 +93,9 @@ def setup_text(
     to 64 more of one answering labels by name undeclared): loading never asks more, and is
     refused (exit 2) when it would leave no query for the search (``check_text`` passes its
     own).  ``answered_labels``: a resumed run's (``setup_from_record``): per classifier, the
-    labels its first session read off the answers, not asked for again."""
+    labels its first session read off the answers, not asked for again; ``probe_replay``:
+    its classifiers' answers to loading's probe (``TextSetup.probe_answers``), not asked for
+    again either."""
     from assay.models.http import ServingOptions
 
     serving_opts = (
@@ -112,6 +115,7 @@ def setup_text(
         grammar = parse_grammar(grammar, source="the grammar text")
     the_grammar = grammar if isinstance(grammar, Grammar) else load_grammar(grammar)
     chosen = outputs_per_classifier(output, len(specs))
+    probes: list[Any] = []
     loaded, asked = load_classifiers(
         specs,
         Sampler(the_grammar, max_depth=max_depth),
@@ -126,6 +130,8 @@ def setup_text(
         alone=label_map is not None,
         max_queries=max_queries,
         answered=answered_labels,
+        probes=probes,
+        replay=probe_replay,
     )
     the_names = (
         list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
@@ -193,6 +199,7 @@ def setup_text(
         names=the_names,
         invocation=invocation,
         loading=asked,
+        probe_answers=probes,
     )
 
 
@@ -251,6 +258,7 @@ def setup_from_record(
         lanes=inv.get("lanes", 1),
         output=inv.get("output"),
         answered_labels=_stored_labels(record) if resumed else None,
+        probe_replay=record.config.get("loading_answers") if resumed else None,
     )
 
 

@@ -15,13 +15,16 @@ __all__ = ["TextSetup"]
 @dataclass
 class TextSetup:
     """``loading``: the sentences loading asked each classifier (to learn what it answers;
-    a run counts the most asked of one within its query budget)."""
+    a run counts the most asked of one within its query budget); ``probe_answers``: each
+    classifier's answers to them (``models.probe_answers``), kept with the run so that a
+    resumed session loads it without asking them again."""
 
     test: TextTest
     model: Panel
     names: list[str]
     invocation: dict[str, Any]
     loading: list[int] = field(default_factory=list)
+    probe_answers: list[Any] = field(default_factory=list)
 
     @property
     def loading_queries(self) -> int:

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.display import span
+from assay.core.display import span, tidy_share
 from assay.fairness.exact.domain import Domain, build_domain
 from assay.fairness.exact.ensemble import Flat, atoms_of_rows, flatten, refine, sample_pending
 from assay.fairness.exact.ensemble_direction import class_mass as ensemble_class_mass
@@ -79,6 +79,9 @@ class ExactResult:
     # and the data rows of the discriminatory boxes in which that atom gets that class, for
     # who is favoured counted exactly (``exact_direction``); None when not every one was
     class_mass: dict[tuple[int, int], tuple[float, int]] | None = field(default=None, repr=False)
+    # why who is favoured was not counted over the boxes when asked (the answer's sample's
+    # figures then stand; said in the terminal beside them)
+    direction_sampled: str | None = None
 
     @property
     def width(self) -> float:
@@ -101,6 +104,7 @@ class ExactResult:
             "estimate": self.estimate,
             "queries": self.queries,
             "cut_by_time": self.cut_by_time,
+            "direction_sampled": self.direction_sampled,
         }
 
 
@@ -208,7 +212,8 @@ def analyse(
     if not direction or len(model.trees) == 1 or first.class_mass is not None:
         return first
     if first.status != "exact":
-        first.assumptions.append(NOT_COUNTED_BOUNDED)
+        first.direction_sampled = WHY_BOUNDED
+        first.assumptions.append(f"{NOT_COUNTED} ({WHY_BOUNDED}): {SAMPLE_STANDS}")
         return first
     left = time_budget - (time.monotonic() - t0)
     again = None
@@ -222,19 +227,32 @@ def analyse(
             f"{again.seconds:.1f} s that decided every value's class in each of them"
         )
     else:
-        first.assumptions.append(NOT_COUNTED_AGAIN)
+        n_values = schema.feature(attribute).n_values or 0
+        first.direction_sampled = why_not_again(n_values, max(left, 0.0), tried=again is not None)
+        first.assumptions.append(f"{NOT_COUNTED}: {first.direction_sampled}: {SAMPLE_STANDS}")
     return first
 
 
-NOT_COUNTED_BOUNDED = (
-    "who is favoured is not counted over the boxes (the analysis did not decide every box): "
-    "the direction figures are the answer's sample's"
-)
-NOT_COUNTED_AGAIN = (
-    "who is favoured is not counted over the boxes (deciding every value's class in each "
-    "discriminatory box did not finish within the time left): the direction figures are the "
-    "answer's sample's"
-)
+NOT_COUNTED = "who is favoured is not counted over the boxes"
+SAMPLE_STANDS = "the direction figures are the answer's sample's"
+WHY_BOUNDED = "the analysis did not decide every box"
+
+
+def why_not_again(n_values: int, left: float, *, tried: bool) -> str:
+    """Why an ensemble's exact analysis of an attribute of ``n_values`` (3 or more) values
+    left who is favoured to the sample: the second run it takes did not finish in the
+    ``left`` seconds of the budget, or (``tried`` False) had too little of it to start."""
+    of = f"{n_values} values" if n_values > 2 else "3 or more values"
+    run = (
+        f"did not finish in the {left:.1f} s of --exact-time left"
+        if tried
+        else f"had too little of --exact-time left to start ({left:.1f} s)"
+    )
+    return (
+        f"with {of}, counting it takes a second run of the analysis (every value's class "
+        f"decided in each discriminatory box; the first run stops once two differ), which "
+        f"{run}; a longer --exact-time may count it"
+    )
 
 
 def _analyse(
@@ -531,7 +549,7 @@ def _analyse(
     boxes = [
         {
             "rule": describe_box(schema, atoms, b, skip=a),
-            "share_of_space": m,
+            "share_of_space": tidy_share(m),
             "data_rows": r,
             "conditions": box_conditions(schema, atoms, b, skip=a),
         }

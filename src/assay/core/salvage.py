@@ -1,0 +1,298 @@
+"""Copy the runs that still read out of a damaged run store into a new one (``assay salvage``).
+
+A store CI restored cut short, or with pages overwritten, is refused by every command (SQLite:
+"database disk image is malformed"), though most of its runs may sit on pages that are fine.
+The salvage never writes the damaged file: it copies it (and its WAL) aside, pads a file cut
+short back to the length its header gives (the missing pages read as damaged, the others as
+they were), then reads each run on its own -- its record, each batch of findings, its
+tallies, its resume state -- and writes what reads into a new store.  A run is then read back
+from the new store through the store's own readers (every witness decoded), so that content
+damaged inside a page SQLite accepted is caught too; what does not decode is taken out again.
+
+What each run kept is said: whole; its findings with batches lost (its counts are the run's,
+its kept witnesses fewer; not resumable); or lost, with SQLite's reason.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import shutil
+import sqlite3
+import struct
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assay.core.runlock import held_runs, holder
+from assay.core.store import ENDED, RunStore
+from assay.core.store_file import SCHEMA_VERSION, schema_version
+from assay.errors import StoreError, UsageError
+
+__all__ = ["Salvage", "SavedRun", "salvage"]
+
+_RUN_COLUMNS = (
+    "id, technique, status, seed, command, config, model, versions, progress, summary, "
+    "error, created, updated"
+)
+_JSON_COLUMNS = (5, 6, 7, 8, 9)  # config, model, versions, progress, summary
+
+
+@dataclass
+class SavedRun:
+    """One run of the damaged store: ``outcome`` is ``whole``, ``partial`` or ``lost``."""
+
+    id: str
+    outcome: str
+    findings: int = 0  # the findings the copied run counts (its tallies, else its batches)
+    kept: int = 0  # the witnesses of them that came through (decoded from the new store)
+    status: str = ""
+    why: str = ""  # what was lost, and SQLite's reason
+
+
+@dataclass
+class Salvage:
+    source: Path
+    target: Path
+    schema: int
+    runs: list[SavedRun] = field(default_factory=list)
+
+    @property
+    def saved(self) -> list[SavedRun]:
+        return [r for r in self.runs if r.outcome != "lost"]
+
+    @property
+    def lost(self) -> list[SavedRun]:
+        return [r for r in self.runs if r.outcome == "lost"]
+
+    @property
+    def complete(self) -> bool:
+        return all(r.outcome == "whole" for r in self.runs)
+
+
+def _rows(db: sqlite3.Connection, query: str, args: tuple[Any, ...] = ()) -> Iterator[Any]:
+    """The rows a query reads before SQLite finds damage (then it stops, without raising)."""
+    try:
+        cursor = db.execute(query, args)
+        while (row := cursor.fetchone()) is not None:
+            yield row
+    except sqlite3.Error:
+        return
+
+
+def _copy_aside(source: Path, folder: Path) -> Path:
+    """The damaged file (and its WAL, whose commits are the newest runs) copied into
+    ``folder``, padded to the length its header says (a file cut short)."""
+    copy = folder / "damaged.db"
+    shutil.copyfile(source, copy)
+    wal = source.with_name(source.name + "-wal")
+    if wal.is_file():
+        shutil.copyfile(wal, folder / "damaged.db-wal")
+    head = copy.read_bytes()[:100] if copy.stat().st_size >= 100 else b""
+    if head.startswith(b"SQLite format 3\x00"):
+        page = struct.unpack(">H", head[16:18])[0]
+        page = 65536 if page == 1 else page
+        pages = struct.unpack(">I", head[28:32])[0]
+        if copy.stat().st_size < page * pages:
+            with open(copy, "r+b") as f:
+                f.truncate(page * pages)
+    return copy
+
+
+def _run_ids(db: sqlite3.Connection) -> list[str]:
+    """Every run id the file still names: the runs table scanned, its key's index scanned
+    (either may be damaged where the other is not), and the findings' and tallies' run ids
+    (runs whose record is lost are said lost, not passed over)."""
+    seen: dict[str, None] = {}
+    for query in (
+        "SELECT id FROM runs",
+        "SELECT id FROM runs INDEXED BY sqlite_autoindex_runs_1",
+        "SELECT DISTINCT run_id FROM findings INDEXED BY sqlite_autoindex_findings_1",
+        "SELECT run_id FROM tallies",
+        "SELECT DISTINCT run_id FROM state",
+    ):
+        for (run_id,) in _rows(db, query):
+            if isinstance(run_id, str):
+                seen.setdefault(run_id)
+    return list(seen)
+
+
+def _schema(db: sqlite3.Connection, source: Path) -> int:
+    for (value,) in _rows(db, "SELECT value FROM meta WHERE key='schema'"):
+        return schema_version(value, source)  # (a newer store is refused, untouched)
+    return SCHEMA_VERSION  # (meta unreadable: this assay reads every older blob too)
+
+
+def _read_run(src: sqlite3.Connection, run_id: str) -> tuple[Any, ...]:
+    row = src.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id=?", (run_id,)).fetchone()
+    if row is None:
+        raise sqlite3.DatabaseError("its record is not in the file")
+    for i in _JSON_COLUMNS:
+        json.loads(row[i])
+    return tuple(row)
+
+
+def _absent(exc: Exception) -> bool:
+    """A table the store's schema did not have yet, not a damaged one."""
+    return "no such table" in str(exc)
+
+
+def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> SavedRun:
+    """Copy one run's rows that read; the run's outcome (``dst`` in a transaction)."""
+    try:
+        record = _read_run(src, run_id)
+    except (sqlite3.Error, ValueError) as exc:
+        return SavedRun(run_id, "lost", why=f"its record does not read ({exc})")
+    seqs = [s for (s,) in _rows(src, "SELECT seq FROM findings WHERE run_id=?", (run_id,))]
+    lost: list[str] = []
+    batches = []
+    for seq in seqs:
+        try:
+            row = src.execute(
+                "SELECT seq, kind, n, max_severity, data FROM findings WHERE run_id=? AND seq=?",
+                (run_id, seq),
+            ).fetchone()
+        except sqlite3.Error as exc:
+            lost.append(f"finding batch {seq} ({exc})")
+            continue
+        batches.append(row)
+    tallies = None
+    try:
+        tallies = src.execute("SELECT data FROM tallies WHERE run_id=?", (run_id,)).fetchone()
+        if tallies is not None:
+            json.loads(tallies[0])
+    except (sqlite3.Error, ValueError) as exc:
+        tallies = None
+        if not _absent(exc):  # (a schema-1 store has no tallies: its runs kept every finding)
+            lost.append(f"its tallies ({exc})")
+    state: list[Any] = []
+    state_lost = ""
+    try:
+        state = src.execute(
+            "SELECT name, seq, part, data FROM state WHERE run_id=?", (run_id,)
+        ).fetchall()
+    except sqlite3.Error as exc:
+        state_lost = "" if _absent(exc) else f"its resume state ({exc})"
+    status = str(record[2])
+    record_out = list(record)
+    gone = [*lost, state_lost] if state_lost else lost
+    if gone:
+        note = "salvaged from a damaged store; lost: " + "; ".join(gone[:4])
+        state = []  # a resume needs every part (and the batches it counted): not resumable
+        record_out[10] = note if not record[10] else f"{record[10]} ({note})"
+    dst.execute(f"INSERT INTO runs ({_RUN_COLUMNS}) VALUES ({','.join('?' * 13)})", record_out)
+    for seq, kind, n, severity, data in batches:
+        dst.execute(
+            "INSERT INTO findings VALUES (?,?,?,?,?,?)", (run_id, seq, kind, n, severity, data)
+        )
+    if tallies is not None:
+        dst.execute("INSERT INTO tallies VALUES (?, ?)", (run_id, tallies[0]))
+    for name, seq, part, data in state:
+        dst.execute("INSERT INTO state VALUES (?,?,?,?,?)", (run_id, name, seq, part, data))
+    why = "; ".join(gone)
+    if gone and status not in ENDED:
+        why += " (it cannot be resumed)"
+    return SavedRun(run_id, "partial" if gone else "whole", status=status, why=why)
+
+
+def _check_back(store: RunStore, run: SavedRun) -> str:
+    """'' when the copied run reads back whole through the store (every witness decoded),
+    else why not."""
+    try:
+        record = store.get_run(run.id)
+        run.kept = sum(len(batch) for batch, _ in store.iter_witnesses(run.id))
+        store.count_findings(run.id)
+    except Exception as exc:  # damaged content: any decoding error means the run is not whole
+        return f"its findings do not decode ({type(exc).__name__}: {exc})"
+    run.findings = record.n_findings
+    return ""
+
+
+def _drop(db: sqlite3.Connection, run_id: str) -> None:
+    for table in ("state", "findings", "tallies", "runs"):
+        column = "id" if table == "runs" else "run_id"
+        db.execute(f"DELETE FROM {table} WHERE {column}=?", (run_id,))
+
+
+def salvage(
+    source: str | Path, target: str | Path, *, say: Callable[[SavedRun], None] | None = None
+) -> Salvage:
+    """Copy every run of ``source`` that reads into a new store at ``target`` (which must not
+    exist); ``source`` is never written.  ``say`` is told of each run as it is done."""
+    source, target = Path(source).expanduser(), Path(target).expanduser()
+    if not source.is_file():
+        raise UsageError(f"no run store at {source}", argument="SOURCE")
+    if target.exists() or target.with_name(target.name + "-wal").exists():
+        raise UsageError(
+            f"{target} exists: the salvage writes a new store; give a file that does not exist",
+            argument="TARGET",
+        )
+    with contextlib.suppress(OSError):
+        if target.resolve() == source.resolve():
+            raise UsageError("give the new store another path than the damaged one")
+    running = held_runs(source)
+    if running:  # a copy of a file being written could tear: the runs would read as lost
+        raise UsageError(
+            f"{source} is being written: run {running[0]} is running now "
+            f"({holder(source, running[0]) or 'another process'}); stop it or let it end, "
+            "then salvage the store"
+        )
+    with tempfile.TemporaryDirectory(prefix="assay-salvage-") as folder:
+        try:
+            copy = _copy_aside(source, Path(folder))
+        except OSError as exc:
+            raise StoreError(f"{source}: cannot read the file: {exc.strerror or exc}") from exc
+        src = sqlite3.connect(str(copy), isolation_level=None)
+        try:
+            return _salvage(src, source, target, say)
+        finally:
+            src.close()
+
+
+def _salvage(
+    src: sqlite3.Connection,
+    source: Path,
+    target: Path,
+    say: Callable[[SavedRun], None] | None,
+) -> Salvage:
+    schema = _schema(src, source)
+    ids = _run_ids(src)
+    tables = {str(name) for (name,) in _rows(src, "SELECT name FROM sqlite_master")}
+    if not ids and not tables:
+        raise StoreError(
+            f"{source}: nothing in the file reads as a run store (no table, no run): there is "
+            "nothing to salvage"
+        )
+    if not ids and tables and not tables & {"meta", "runs", "findings"}:
+        shown = ", ".join(sorted(tables)[:5])
+        raise StoreError(
+            f"{source}: a SQLite database, but not an assay run store (its tables: {shown}): "
+            "there is nothing to salvage"
+        )
+    done = Salvage(source, target, schema)
+    RunStore(target, compaction="off").close()  # a new store: its schema, WAL, pragmas
+    dst = sqlite3.connect(str(target), timeout=30.0, isolation_level=None)
+    try:
+        for run_id in ids:
+            dst.execute("BEGIN IMMEDIATE")
+            try:
+                run = _copy_run(src, dst, run_id)
+                dst.execute("COMMIT")
+            except BaseException:
+                dst.execute("ROLLBACK")
+                raise
+            done.runs.append(run)
+        with RunStore(target, read_only=True) as check:
+            for run in done.saved:
+                why = _check_back(check, run)
+                if why:
+                    _drop(dst, run.id)
+                    run.outcome, run.why = "lost", why
+        for run in done.runs:
+            if say is not None:
+                say(run)
+    finally:
+        dst.close()
+    return done
