@@ -2,7 +2,7 @@
 endpoint's): the labels of a batch were made a NumPy array, whose strings all take the
 longest one's width (one 20 MB label in a batch of 68: 5.3 GiB), and a label learned at
 loading was repeated in every finding (22 GB in 1,600 queries, then the out-of-memory
-killer).  A label is read as it is, and one longer than 1,000 characters is refused,
+killer).  A label is read as it is, and one longer than 10,000 characters is refused,
 named by its length, never printed whole."""
 
 from __future__ import annotations

@@ -49,12 +49,30 @@ def damage_hint(path: Path | str, text: str) -> str:
     if not any(d in text.lower() for d in _DAMAGED):
         return ""
     here, saved, aside = (shlex.quote(f"{path}{end}") for end in ("", ".saved", ".damaged"))
+    if not _sqlite_header(path):  # a CSV, a model, a report given as --store: no store at all
+        return (
+            "; it is not an SQLite database, and assay neither reads nor writes it: a data "
+            "file, a model or a report given as --store? Give the run store's file, or a new "
+            f"file name; if it was a store, it is damaged (overwritten): move it aside (mv "
+            f"{here} {aside}) and the next run makes a new store there"
+        )
     return (
         f"; the file is damaged (cut short, or overwritten), and assay neither reads nor writes "
         f"it: copy the runs that still read into a new store (assay salvage {here} {saved}), "
         f"then move it aside (mv {here} {aside}); the next run makes a new store there, or "
         "give another --store"
     )
+
+
+def _sqlite_header(path: Path | str) -> bool:
+    """Whether the file begins as every SQLite database does (an empty or unreadable one
+    counts as one: it may be a store cut short)."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return True
+    return not head or head == b"SQLite format 3\x00"[: len(head)]
 
 
 def why_not_writable(path: Path) -> str:

@@ -128,7 +128,7 @@ def _labels_of(model: Model) -> tuple[str, ...]:
     return tuple(str(i) for i in range(caps.n_classes if caps.n_classes > 1 else 2))
 
 
-LONGEST_LABEL = 1000
+LONGEST_LABEL = 10_000
 """Characters of the longest label a classifier may have: every finding holds its labels
 (a function answering a 20 MB string as a label took 22 GB in 1,600 queries, then the
 out-of-memory killer)."""
