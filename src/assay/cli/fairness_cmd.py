@@ -145,7 +145,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             str,
             typer.Option(
                 help="What the default search spends sparingly: auto (measure the model: "
-                "queries when it is slow or remote), queries, or time."
+                "queries when it is slow or remote), queries, time, or time-then-queries (a "
+                "first round for speed, then queries: what auto chose for a slow model, as "
+                "rerun commands name it)."
             ),
         ] = "auto",
         threshold: Annotated[

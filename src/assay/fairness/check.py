@@ -99,8 +99,8 @@ def check_fairness(
     ``"value"``: test them, each column with an empty cell taking "missing" as one more value,
     given to the model as NaN),
     strategy, threshold, start, estimate, precision, model_type, allow_pickle, trust, output,
-    encoding, optimize: "auto", "queries" or "time", what the default search spends
-    sparingly).
+    encoding, optimize: "auto", "queries", "time" or "time-then-queries", what the default
+    search spends sparingly).
     Without a budget the run stops after ``DEFAULT_MAX_QUERIES`` queries.  ``overlap``: call
     the model on a background thread while the search prepares its next round (on machines
     with two cores or more); the findings are the same either way.  ``call_timeout``: seconds

@@ -23,6 +23,7 @@ from assay.fairness.group import group_metrics
 from assay.fairness.kept import KeptSamples
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
+from assay.fairness.search.walk import OPTIMIZE
 from assay.fairness.summary import ExamplePool, build_summary
 
 __all__ = ["FairnessSearch", "FairnessTest", "check_protected"]
@@ -86,9 +87,10 @@ class FairnessTest:
                 f"unknown strategy {self.strategy!r}; choose one of {', '.join(STRATEGIES)}",
                 argument="--strategy",
             )
-        if self.optimize not in ("auto", "queries", "time"):
+        if self.optimize not in OPTIMIZE:
             raise UsageError(
-                f"must be auto, queries or time, not {self.optimize!r}", argument="--optimize"
+                f"must be {', '.join(OPTIMIZE[:-1])} or {OPTIMIZE[-1]}, not {self.optimize!r}",
+                argument="--optimize",
             )
         if self.threshold is not None and not 0 < self.threshold < 1:
             raise UsageError(

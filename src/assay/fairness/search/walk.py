@@ -87,7 +87,11 @@ _FIRST_ROUND = 64
 _QUERY_BATCH = 64
 _FIRST_QUERY_ROUND = 16  # query mode: fewer global samples before the first answers
 _ALL_VARIANTS_QUERIES = 1_000_000  # no query budget: every variant when the space takes fewer
-OPTIMIZE = ("auto", "queries", "time")
+OPTIMIZE = ("auto", "queries", "time", "time-then-queries")
+# what ``auto`` did for a slow model under a query budget: its first round for speed, then
+# query-efficient; a rerun command names it (``core.runinfo._pinned``), so that the same
+# seed gives the same findings without timing the model again
+SWITCHED = "time-then-queries"
 _STATE_ARRAYS = (
     "pos",
     "origin",
@@ -255,7 +259,10 @@ class WalkSearch(WalkMoves, BaseSearch):
         # "auto": queries for a small query budget or a served model (decided now), else
         # decided after the first round (a query budget) or as the rounds grow (time alone)
         early = small or remote
-        self.mode = "queries" if early else ("time" if optimize == "auto" else optimize)
+        self.mode = (
+            "queries" if early else ("time" if optimize in ("auto", SWITCHED) else optimize)
+        )
+        self.switched = False  # went from "time" to "queries" after measuring (or as pinned)
         self.small_budget = int(small_budget)
         self.why = (
             # (the budget this search has: with --units, each unit's share of the run's)
@@ -336,6 +343,12 @@ class WalkSearch(WalkMoves, BaseSearch):
         round's); under a time budget alone, "time" for queries that are cheap in batches,
         "queries" for a model whose queries stay slow however they are batched."""
         led = self.ledger
+        if self.optimize == SWITCHED and self.mode == "time":  # as auto switched, untimed
+            if led.queries - self._mark[0] > 0:
+                self._mark = (led.queries, led.model_seconds)
+                self.why = "as --optimize time-then-queries says (auto's choice for a slow model)"
+                self._to_queries_mode()
+            return
         if self.optimize != "auto" or self.mode == "queries" or self.latency is not None:
             return
         queries, seconds = led.queries - self._mark[0], led.model_seconds - self._mark[1]
@@ -365,6 +378,7 @@ class WalkSearch(WalkMoves, BaseSearch):
 
     def _to_queries_mode(self) -> None:
         self.mode = "queries"
+        self.switched = True
         self.batch_size = min(self.batch_size, _QUERY_BATCH)
         self.patience = max(self.patience, 2)
         self.min_global = min(self.min_global, _QUERY_MIN_GLOBAL)
@@ -406,6 +420,8 @@ class WalkSearch(WalkMoves, BaseSearch):
     def summary(self) -> dict[str, Any]:
         out = super().summary()
         out["optimize"] = self.mode
+        if self.switched:  # after its first round: a rerun pins that, not "queries"
+            out["optimize_switched"] = True
         out["variants_per_input"] = self.variants
         if self.optimize == "auto":
             out["optimize_note"] = (
