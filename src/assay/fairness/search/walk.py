@@ -259,9 +259,7 @@ class WalkSearch(WalkMoves, BaseSearch):
         # "auto": queries for a small query budget or a served model (decided now), else
         # decided after the first round (a query budget) or as the rounds grow (time alone)
         early = small or remote
-        self.mode = (
-            "queries" if early else ("time" if optimize in ("auto", SWITCHED) else optimize)
-        )
+        self.mode = "queries" if early else ("time" if optimize in ("auto", SWITCHED) else optimize)
         self.switched = False  # went from "time" to "queries" after measuring (or as pinned)
         self.small_budget = int(small_budget)
         self.why = (
