@@ -54,7 +54,7 @@ def test_hostile_labels_and_terminals_are_escaped_on_the_terminal(tmp_path: Path
         app, [*args, "--grammar", str(grammar), "--max-queries", "300", "--store", store]
     )
     assert result.exit_code == 1, result.output
-    head = result.output.split("first 3 of", 1)[1].split("\nrun text-", 1)[0]
+    head = result.output.split("first 3 of", 1)[1].split("\nevery one of them", 1)[0]
     lines = head.splitlines()[1:]
     assert len(lines) == 3, head  # no label printed a line of its own
     for line in lines:
@@ -64,7 +64,7 @@ def test_hostile_labels_and_terminals_are_escaped_on_the_terminal(tmp_path: Path
     assert run_id is not None
     shown = runner.invoke(app, ["show", run_id.group(1), "--store", store])
     assert shown.exit_code == 0, shown.output
-    said = shown.output.split("--export failing.csv):\n", 1)[1].splitlines()[:3]
+    said = shown.output.split("(ranked):\n", 1)[1].splitlines()[:3]
     assert said == lines
 
 

@@ -49,7 +49,8 @@ def test_the_first_failing_sentences_name_the_command_that_writes_every_one(
     assert result.exit_code == 0, result.output
     said = " ".join(result.output.split())
     assert "all in the reports" not in said
-    command = said.split("(ranked; every one: ", 1)[1].split("):", 1)[0]
+    line = next(x for x in result.output.splitlines() if x.startswith("every one of them"))
+    command = line.split(": ", 1)[1]
     words = shlex.split(command)
     assert words[:2] == ["assay", "report"] and words[-2:] == ["--export", "failing.csv"]
     out = tmp_path / "failing.csv"

@@ -88,7 +88,7 @@ def say_failing(
     first = ranked[:shown]
     out.say(
         f"first {len(first)} of {total:,} minimal failing sentence{'s' if total != 1 else ''}"
-        + (f" (ranked; every one: {every}):" if every else " (ranked):")
+        + " (ranked):"
         if total > len(first)
         else f"minimal failing sentence{'s' if total != 1 else ''}:"
     )
@@ -101,3 +101,5 @@ def say_failing(
         if count > 1:
             line += f" ({count:,} failing sentences shrink to it)"
         out.say(line)
+    if every and total > len(first):  # (a line of its own: pasted whole, it runs)
+        out.say(f"every one of them to a file: {every}")
