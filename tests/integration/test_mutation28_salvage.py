@@ -93,11 +93,15 @@ def test_runs_named_only_by_the_key_index_are_said_lost(
     with open(source, "r+b") as f:
         f.seek((root - 1) * size)
         f.write(b"\xff" * size)
-    code, out, _ = _cli(capsys, "salvage", str(source), str(target), "--json")
+    code, out, _ = _cli(capsys, "salvage", str(source), str(tmp_path / "first.db"))
+    assert code == 4 and "saved 0 of 3 runs" in out
+    assert "see them" not in out  # (nothing to see)
+    code, out, err = _cli(capsys, "salvage", str(source), str(target), "--json")
     doc = json.loads(out)
     assert code == 4 and doc["complete"] is False
     assert sorted(r["id"] for r in doc["runs"]) == ["toy-0", "toy-1", "toy-2"]
     assert {r["outcome"] for r in doc["runs"]} == {"lost"}
+    assert "lost   toy-" not in err  # (--json: the document only)
 
 
 def test_a_record_whose_json_does_not_read_is_lost_as_a_record(tmp_path: Path) -> None:
