@@ -331,15 +331,10 @@ def setup_backdoor(
             raise _shape_refused(exc, input_shape, layout) from exc
         found = _declared_shape(raw)
         # ``--input-shape 8,8`` said the images' shape; a model declaring 64 values an input
-        # (scikit-learn's n_features_in_) takes them flattened (it failed, exit 3)
+        # (scikit-learn's n_features_in_) takes them flattened (it failed, exit 3), and one
+        # declaring another count is told so before the run (it failed on the first batch)
         flat = found is not None and len(found) == 1 and not guess.flatten
-        if (
-            declared is not None
-            and found is not None
-            and flat
-            and len(declared) > 1
-            and (found[0] == int(np.prod(declared)))
-        ):
+        if declared is not None and found is not None and flat and len(declared) > 1:
             guess = spec_for(
                 (shape[0], shape[1], shape[2]),
                 found,

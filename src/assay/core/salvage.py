@@ -104,10 +104,11 @@ def _copy_aside(source: Path, folder: Path) -> Path:
 def _run_ids(db: sqlite3.Connection) -> list[str]:
     """Every run id the file still names: the runs table scanned, its key's index scanned
     (either may be damaged where the other is not), and the findings' and tallies' run ids
-    (runs whose record is lost are said lost, not passed over)."""
+    (runs whose record is lost are said lost, not passed over).  (A plain ``SELECT id FROM
+    runs`` reads the key's index, which covers ``id``: the table is scanned NOT INDEXED.)"""
     seen: dict[str, None] = {}
     for query in (
-        "SELECT id FROM runs",
+        "SELECT id FROM runs NOT INDEXED",
         "SELECT id FROM runs INDEXED BY sqlite_autoindex_runs_1",
         "SELECT DISTINCT run_id FROM findings INDEXED BY sqlite_autoindex_findings_1",
         "SELECT run_id FROM tallies",
@@ -126,7 +127,16 @@ def _schema(db: sqlite3.Connection, source: Path) -> int:
 
 
 def _read_run(src: sqlite3.Connection, run_id: str) -> tuple[Any, ...]:
-    row = src.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id=?", (run_id,)).fetchone()
+    """The run's record: found by its key's index, else (the index damaged) by a scan of
+    the table."""
+    try:
+        row = src.execute(f"SELECT {_RUN_COLUMNS} FROM runs WHERE id=?", (run_id,)).fetchone()
+    except sqlite3.DatabaseError:
+        row = None
+    if row is None:
+        row = src.execute(
+            f"SELECT {_RUN_COLUMNS} FROM runs NOT INDEXED WHERE id=?", (run_id,)
+        ).fetchone()
     if row is None:
         raise sqlite3.DatabaseError("its record is not in the file")
     for i in _JSON_COLUMNS:
