@@ -25,9 +25,9 @@ keen.classes_ = blunt.classes_ = ["neg", "pos"]
 
 
 def _every(output: str, run_id: str) -> str:
-    said = " ".join(output.split())
-    assert "(ranked; every one: assay report " in said, output
-    command = said.split("(ranked; every one: ", 1)[1].split("):", 1)[0]
+    lines = [x for x in output.splitlines() if x.startswith("every one of them to a file: ")]
+    assert len(lines) == 1, output
+    command = lines[0].split(": ", 1)[1]
     assert command.startswith(f"assay report {run_id} --store ")
     assert command.endswith(" --export failing.csv")
     return command
