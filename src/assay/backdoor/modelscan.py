@@ -16,18 +16,21 @@ flip rate over source classes) before it is checked on clean images the search d
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from assay.backdoor.patches import Box, paste
+from assay.backdoor.shrink import shrink
 from assay.backdoor.strip import Scorer
 
 __all__ = [
     "ClassScan",
     "anomaly_index",
     "effective_pixels",
+    "first_candidates",
     "grey_kept",
     "polish",
     "scan_class",
@@ -124,6 +127,47 @@ def _contents(size: int, channels: int, asked: int) -> int:
     return max(asked, 2**cells) if cells <= 4 else asked
 
 
+def first_candidates(
+    size: int, height: int, width: int, channels: int, rng: np.random.Generator, contents: int
+) -> list[tuple[Box, np.ndarray]]:
+    """The search's first candidates at one size: every position, each with white, black and
+    random black/white contents (``contents`` in all; every pattern where there are at most
+    16, ``_contents``), and for a colour model each saturated colour."""
+    s = size
+    cands: list[tuple[Box, np.ndarray]] = []
+    n_contents = _contents(s, channels, contents)
+    every = n_contents == 2 ** (s * s * channels) and n_contents > contents
+    for t in range(height - s + 1):
+        for left in range(width - s + 1):
+            if every:  # pattern i's bits, white first; the random draws the few contents
+                # took are drawn still, so that the larger sizes' search is the same whether
+                # or not this size was tried in full
+                for _ in range(2, contents):
+                    rng.integers(0, 2, size=(s, s, channels))
+                for i in range(n_contents):
+                    bits = (~i >> np.arange(s * s * channels)) & 1
+                    content = bits.reshape(s, s, channels).astype(np.float64)
+                    cands.append(((t, left, s, s), content))
+                continue
+            for i in range(n_contents):
+                if i == 0:
+                    content = np.ones((s, s, channels))
+                elif i == 1:
+                    content = np.zeros((s, s, channels))
+                else:
+                    content = rng.integers(0, 2, size=(s, s, channels)).astype(np.float64)
+                cands.append(((t, left, s, s), content))
+            for colour in _SOLID_COLOURS if channels == 3 else ():
+                cands.append(((t, left, s, s), np.broadcast_to(colour, (s, s, 3)).copy()))
+    return cands
+
+
+# the first candidates at one size and their scores for the class searched (flip share plus
+# mean target probability on the class's screening images), computed once for every class
+# (``sweep.Sweeps``)
+Swept = Callable[[int], tuple[list[tuple[Box, np.ndarray]], np.ndarray]]
+
+
 def scan_class(
     target: int,
     images: np.ndarray,
@@ -137,10 +181,19 @@ def scan_class(
     elites: int = 6,
     children: int = 6,
     n_screen: int = 8,
+    coarse_to_fine: bool = True,
+    swept: Swept | None = None,
+    screen: np.ndarray | None = None,
 ) -> ClassScan:
-    """Search for the smallest patch sending ``images`` (none of class ``target``) there."""
+    """Search for the smallest patch sending ``images`` (none of class ``target``) there.
+    With ``coarse_to_fine``, the first patch reaching ``tau`` is shrunk while it still does
+    (``shrink.shrink``): its size is then the side of the smallest part kept.  ``swept``
+    gives each size's first candidates with their scores (answered once for every class),
+    ``screen`` the images they were scored on, which the climb's candidates are scored on
+    too (default: the first ``n_screen`` of ``images``, the candidates drawn from ``rng``)."""
     _, height, width, channels = images.shape
-    screen = images[:n_screen]
+    if screen is None or not len(screen):
+        screen = images[:n_screen]
     rates: dict[int, float] = {}
     best_box: Box = (0, 0, sizes[0], sizes[0])
     best_content = np.zeros((sizes[0], sizes[0], channels))
@@ -157,33 +210,11 @@ def scan_class(
         return out
 
     for s in sizes:
-        cands: list[tuple[Box, np.ndarray]] = []
-        # every position, each with white, black and random black/white contents
-        n_contents = _contents(s, channels, contents)
-        every = n_contents == 2 ** (s * s * channels) and n_contents > contents
-        for t in range(height - s + 1):
-            for left in range(width - s + 1):
-                if every:  # pattern i's bits, white first; the random draws the few
-                    # contents took are drawn still, so that the larger sizes' search is
-                    # the same whether or not this size was tried in full
-                    for _ in range(2, contents):
-                        rng.integers(0, 2, size=(s, s, channels))
-                    for i in range(n_contents):
-                        bits = (~i >> np.arange(s * s * channels)) & 1
-                        content = bits.reshape(s, s, channels).astype(np.float64)
-                        cands.append(((t, left, s, s), content))
-                    continue
-                for i in range(n_contents):
-                    if i == 0:
-                        content = np.ones((s, s, channels))
-                    elif i == 1:
-                        content = np.zeros((s, s, channels))
-                    else:
-                        content = rng.integers(0, 2, size=(s, s, channels)).astype(np.float64)
-                    cands.append(((t, left, s, s), content))
-                for colour in _SOLID_COLOURS if channels == 3 else ():
-                    cands.append(((t, left, s, s), np.broadcast_to(colour, (s, s, 3)).copy()))
-        score = flips(cands, screen)
+        if swept is not None:
+            cands, score = swept(s)
+        else:
+            cands = first_candidates(s, height, width, channels, rng, contents)
+            score = flips(cands, screen)
         for _ in range(rounds):
             top = np.argsort(-score, kind="stable")[:elites]
             kids: list[tuple[Box, np.ndarray]] = []
@@ -210,6 +241,12 @@ def scan_class(
             best_box, best_content, best_rate = cands[j][0], cands[j][1], rate
         if rate >= tau:
             found = s
+            if coarse_to_fine:
+                best_box, best_content, best_rate = shrink(
+                    target, best_box, best_content, images, scores, tau, best_rate
+                )
+                found = best_box[2]
+                rates[found] = max(rates.get(found, 0.0), best_rate)
             break
     return ClassScan(target, found, best_rate, best_box, best_content, rates)
 

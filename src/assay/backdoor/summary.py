@@ -621,9 +621,10 @@ def _model_summary(search: Any) -> dict[str, Any]:
                 ],
                 "rows": rows,
             },
-            "note": f"smallest patch: the smallest size (of {verdict.get('sizes')}) whose best "
-            f"patch sent at least {t.scan_tau:.0%} of clean images to the class (empty: none "
-            f"found); anomaly index: robust z-score (median, MAD) of that size over classes",
+            "note": f"smallest patch: the side of the smallest patch sending at least "
+            f"{t.scan_tau:.0%} of clean images to the class (searched at the sizes "
+            f"{verdict.get('sizes')}, the first found then cut while it still did; empty: none "
+            f"found); anomaly index: robust z-score (median, MAD) of that side over classes",
         }
     ]
     gallery = []

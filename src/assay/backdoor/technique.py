@@ -22,6 +22,7 @@ from assay.backdoor.modelscan import (
     ClassScan,
     anomaly_index,
     effective_pixels,
+    first_candidates,
     grey_kept,
     polish,
     scan_class,
@@ -29,9 +30,10 @@ from assay.backdoor.modelscan import (
     shortcut_ratio,
     universality,
 )
-from assay.backdoor.patches import Trigger, block, dominant_colour, paste
+from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
+from assay.backdoor.sweep import class_score, shared_screen, sweep_scores
 from assay.backdoor.verdicts import ImageVerdict
 from assay.core.budget import BudgetedModel, PhaseBudget
 from assay.core.checkpoint import Snapshot, from_json_lines, json_lines
@@ -47,6 +49,7 @@ STRATEGIES = ("assay", "neo", "strip")
 STRIP_CHUNK = 16
 MAX_MATCHERS = 8  # boxes and pixel patterns kept per known trigger to match images with
 SCAN_POOL = 40  # clean images of other classes a class's patch search sees
+CONTENTS = 4  # contents per position of a patch search's first candidates (modelscan)
 # a suspect's patch on clean images the search did not see: near-all of them, and near-all
 # of every source class, must go to the class (a trigger is universal: one content at one
 # place sends every class; the best of many candidates on a few images is biased upwards on
@@ -318,6 +321,11 @@ class BackdoorSearch:
         # matches later images through its better boxes)
         self.matchers: list[tuple[int, Trigger]] = []
         self.class_scans: list[ClassScan] = []
+        # the first candidates' scores per patch size, for every class (``sweep``), and the
+        # candidates themselves and the shared screen (drawn again from the seed on a resume)
+        self.sweeps: dict[int, np.ndarray] = {}
+        self._candidates: dict[int, list[tuple[Box, np.ndarray]]] = {}
+        self._shared: np.ndarray | None = None
         self.image_labels: np.ndarray | None = None
         self.clean_labels: np.ndarray | None = None
         self.threshold: float | None = None
@@ -603,6 +611,8 @@ class BackdoorSearch:
         q0 = self.model.queries
         if len(pool):
             h, w = t.clean.shape[1:3]
+            shared = self._screen()
+            mine = shared[self.clean_labels[shared] != c]
             scan = scan_class(
                 c,
                 pool,
@@ -610,12 +620,44 @@ class BackdoorSearch:
                 rng,
                 scan_sizes(h, w, t.max_trigger),
                 tau=t.scan_tau,
+                swept=(lambda size: self._swept(size, c)) if len(mine) else None,
+                screen=t.clean[mine],
             )
         else:
             scan = ClassScan(c, None, 0.0, (0, 0, 1, 1), np.zeros((1, 1, t.clean.shape[3])), {})
         scan.queries = self.model.queries - q0
         self.class_scans.append(scan)
         self.position += 1
+
+    def _screen(self) -> np.ndarray:
+        """The clean images every class's first candidates are scored on (``sweep``)."""
+        assert self.clean_labels is not None
+        if self._shared is None:
+            self._shared = shared_screen(self.clean_labels, generator(self.base_seed, 5))
+        return self._shared
+
+    def _swept(self, size: int, target: int) -> tuple[list[tuple[Box, np.ndarray]], np.ndarray]:
+        """The first candidates of a size and their scores for ``target``: the sweep is made
+        once for every class (``sweep.sweep_scores``), the first time a class needs it, and
+        its scores are kept in the scan's state (a resumed scan reads them)."""
+        assert self.clean_labels is not None
+        if size not in self._candidates:
+            shared = self._screen()
+            rng = generator(self.base_seed, 5, size)
+            if size in self.sweeps:
+                h, w, channels = self.test.clean.shape[1:]
+                self._candidates[size] = first_candidates(size, h, w, channels, rng, CONTENTS)
+            else:
+                self._candidates[size], self.sweeps[size] = sweep_scores(
+                    size,
+                    self.test.clean[shared],
+                    self.clean_labels[shared],
+                    lambda x: self._scores(self.model, x),
+                    rng,
+                    self.caps.n_classes or 0,
+                    CONTENTS,
+                )
+        return self._candidates[size], class_score(self.sweeps[size], target)
 
     def _model_verdict(self) -> list[FindingBatch]:
         t = self.test
@@ -736,6 +778,7 @@ class BackdoorSearch:
         class a patch was found for; recorded on the scan."""
         if scan.size is None or (scan.pixels is not None and not recount):
             return
+
         measured = self._on_pool(scan, effective_pixels)
         if measured is not None:
             scan.pixels = measured[0]
@@ -837,6 +880,8 @@ class BackdoorSearch:
             arrays["clean_labels"] = self.clean_labels
         if self.image_labels is not None:
             arrays["image_labels"] = self.image_labels
+        for size, table in self.sweeps.items():
+            arrays[f"sweep_{size}"] = table
         snap = Snapshot(values=values, arrays=arrays)
         if len(self.rows) > self._rows_logged:  # one row per image: only the new ones
             snap.appends["rows"] = json_lines(self.rows[self._rows_logged :])
@@ -865,3 +910,9 @@ class BackdoorSearch:
         self.answered = None if answered is None else [int(c) for c in answered]
         self.clean_labels = snapshot.arrays.get("clean_labels")
         self.image_labels = snapshot.arrays.get("image_labels")
+        self.sweeps = {
+            int(k.removeprefix("sweep_")): np.asarray(a, dtype=np.float32)
+            for k, a in snapshot.arrays.items()
+            if k.startswith("sweep_")
+        }
+        self._candidates, self._shared = {}, None
