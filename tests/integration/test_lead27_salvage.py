@@ -195,3 +195,37 @@ def test_a_database_of_something_else_is_not_salvaged(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="not an assay run store"):
         salvage(source, tmp_path / "saved.db")
     assert not (tmp_path / "saved.db").exists()
+
+
+def test_a_damaged_findings_index_loses_no_batch(tmp_path: Path) -> None:
+    """The batches were listed and read through the findings' key index only: with its page
+    overwritten every run came through "whole" with none of its witnesses (exit 0)."""
+    import sqlite3
+
+    source, target = tmp_path / "runs.db", tmp_path / "saved.db"
+    values = _store(source)
+    with contextlib.closing(sqlite3.connect(source)) as db:
+        (root,) = db.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name='sqlite_autoindex_findings_1'"
+        ).fetchone()
+    with open(source, "r+b") as f:
+        f.seek((root - 1) * 4096)
+        f.write(os.urandom(4096))
+    done = salvage(source, target)
+    assert [(r.outcome, r.kept) for r in done.runs] == [("whole", N)] * 3
+    for run_id, inputs in values.items():
+        assert np.array_equal(_witnesses(target, run_id), inputs)
+
+
+def test_a_run_whose_batches_are_all_missing_is_not_called_whole(tmp_path: Path) -> None:
+    import sqlite3
+
+    source, target = tmp_path / "runs.db", tmp_path / "saved.db"
+    _store(source)
+    with contextlib.closing(sqlite3.connect(source)) as db:
+        db.execute("DELETE FROM findings WHERE run_id='toy-1'")  # as a lost table page leaves it
+        db.commit()
+    done = salvage(source, target)
+    outcomes = {r.id: (r.outcome, r.findings, r.kept) for r in done.runs}
+    assert outcomes["toy-1"] == ("partial", N, 0) and not done.complete
+    assert outcomes["toy-0"] == outcomes["toy-2"] == ("whole", N, N)

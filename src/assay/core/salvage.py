@@ -155,17 +155,27 @@ def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> 
         record = _read_run(src, run_id)
     except (sqlite3.Error, ValueError) as exc:
         return SavedRun(run_id, "lost", why=f"its record does not read ({exc})")
-    seqs = [s for (s,) in _rows(src, "SELECT seq FROM findings WHERE run_id=?", (run_id,))]
+    # the batches the key's index lists and those a scan of the table finds (either may be
+    # damaged where the other is not), each read through the index, else by the scan
+    listed = "SELECT seq FROM findings {} WHERE run_id=?"
+    seqs = sorted(
+        {s for how in ("", "NOT INDEXED") for (s,) in _rows(src, listed.format(how), (run_id,))}
+    )
     lost: list[str] = []
     batches = []
+    one = "SELECT seq, kind, n, max_severity, data FROM findings {} WHERE run_id=? AND seq=?"
     for seq in seqs:
-        try:
-            row = src.execute(
-                "SELECT seq, kind, n, max_severity, data FROM findings WHERE run_id=? AND seq=?",
-                (run_id, seq),
-            ).fetchone()
-        except sqlite3.Error as exc:
-            lost.append(f"finding batch {seq} ({exc})")
+        row, why = None, ""
+        for how in ("", "NOT INDEXED"):
+            try:
+                row = src.execute(one.format(how), (run_id, seq)).fetchone()
+            except sqlite3.Error as exc:
+                why = why or str(exc)
+                continue
+            if row is not None:
+                break
+        if row is None:
+            lost.append(f"finding batch {seq} ({why or 'not found'})")
             continue
         batches.append(row)
     tallies = None
@@ -218,6 +228,13 @@ def _check_back(store: RunStore, run: SavedRun) -> str:
         return f"its findings do not decode ({type(exc).__name__}: {exc})"
     run.findings = record.n_findings
     return ""
+
+
+def _none_found(store: RunStore, run: SavedRun) -> bool:
+    """A run read back whole that counts findings and holds none of their witnesses, though
+    it kept some (``--keep-findings 0`` keeps none): its batches were not in the file."""
+    kept_none = run.outcome == "whole" and run.findings > 0 and run.kept == 0
+    return kept_none and store.keep_policy(run.id) != 0
 
 
 def _drop(db: sqlite3.Connection, run_id: str) -> None:
@@ -300,6 +317,9 @@ def _salvage(
                 if why:
                     _drop(dst, run.id)
                     run.outcome, run.why = "lost", why
+                elif _none_found(check, run):  # counted findings, not one witness found
+                    run.outcome = "partial"
+                    run.why = "none of its findings' batches was found in the file"
         for run in done.runs:
             if say is not None:
                 say(run)
