@@ -35,8 +35,8 @@ def _bad_store(tmp_path: Path, how: str) -> tuple[Path, str]:
         db.close()
         return path, "store schema 4 is newer than this assay"
     if how == "damaged":
-        path.write_bytes(os.urandom(40_000))
-        return path, "the file is damaged"
+        path.write_bytes(os.urandom(40_000))  # (not SQLite at all: hostile28 names both)
+        return path, "if it was a store, it is damaged"
     path.mkdir()
     return path, "is a folder, not a run store file"
 

@@ -186,7 +186,8 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
     exact, box = boxes[0]
     high = (exact.get("share_uniform") or {}).get("high")
     box_holds = float(box["share_of_space"]) / float(high) if high else None
-    if rule_text is not None and (box_holds is None or (rule_holds or 0.0) >= box_holds):
+    # (a tie goes to the rule: the shares are sums of volumes, one rounded, one not)
+    if rule_text is not None and (box_holds is None or (rule_holds or 0.0) >= box_holds - 1e-9):
         return rule_text
     # (the exact share's upper bound: the box holds at least that share of the IDIs)
     at_least = "at least " if exact.get("status") != "exact" else ""
