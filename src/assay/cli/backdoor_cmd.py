@@ -307,7 +307,20 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         if result.filter_path is not None:
             out.say(filter_line(result))
+        if demo and scan_only and code == 1:
+            out.say(MODEL_SCAN_DEMO_LIMIT)
         raise typer.Exit(code)  # (a demonstration is judged as one: cli.verdict)
+
+
+# said when the model scan's demonstration names nothing (what it shows is a measured limit,
+# bench/RESULTS.md, docs/backdoor.md: not a budget nor a bug the user can act on)
+MODEL_SCAN_DEMO_LIMIT = (
+    "note: on 8x8 digits the model scan seldom names a 3x3 trigger: clean 8x8 models reach "
+    "some classes through natural patches of that size too, so the trigger's patch is not "
+    "anomalously small (a measured limit: docs/backdoor.md, 'Model scan on 8x8 digits'); "
+    "the input scan of the same model finds it (assay demo backdoor), and the model scan names "
+    "such triggers on larger images"
+)
 
 
 def filter_export(result: Any) -> dict[str, Any]:
