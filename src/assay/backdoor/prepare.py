@@ -167,14 +167,25 @@ def _demo(model: str, seed: int = 0) -> tuple[Any, ImageSpec, np.ndarray, np.nda
     """The demo's model, spec, images to scan (half poisoned), their labels, clean images."""
     from assay.backdoor.demo import PlantedTrigger, checker, trojaned_digits
 
-    trig = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=7)
+    trig = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=DEMO_TARGET)
     d = trojaned_digits(seed=seed, triggers=[trig], clean=model == "builtin:clean")
     x, y = d.clean_images, d.clean_labels
     clean = x[:200]
     scan_x, scan_y = x[200:260].copy(), y[200:260]
-    pois = (np.arange(len(scan_x)) % 2 == 0) & (scan_y != trig.target)
+    pois = demo_planted(scan_y)
     scan_x[pois] = trig.apply(scan_x[pois])
     return d.model, d.spec, scan_x, scan_y, clean
+
+
+DEMO_TARGET = 7  # the built-in trojaned model's target class
+
+
+def demo_planted(labels: Any) -> np.ndarray:
+    """Which of the built-in demonstration's images carry its trigger: every other image,
+    unless its digit is the target's already."""
+    y = np.asarray(labels)
+    planted: np.ndarray = (np.arange(len(y)) % 2 == 0) & (y != DEMO_TARGET)
+    return planted
 
 
 def setup_backdoor(

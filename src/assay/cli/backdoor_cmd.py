@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.argv import command_argv
+from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
 from assay.cli.loading_time import loading_within
@@ -304,6 +305,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             report=report,
             fail_on=fail_on,
             exports=filter_export(result),
+            beside=[t]
+            if demo and (t := demo_truth_line(result.summary or {}, model or ""))
+            else [],
         )
         if result.filter_path is not None:
             out.say(filter_line(result))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -240,8 +240,10 @@ def finish_run(
     report: Path | None = None,
     fail_on: float | None = None,
     exports: dict[str, Any] | None = None,
+    beside: Sequence[str] = (),
 ) -> int:
     """Print the run's outcome, write the reports asked for; return the exit code.
+    ``beside``: lines the command adds under the headline (what a demonstration planted).
     ``exports``: files the command wrote to act on (a filter, an export), put in ``--json``'s
     result, whose stdout carries nothing else.
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
@@ -258,6 +260,8 @@ def finish_run(
     what, why_untested = verdict.untested if verdict.untested else ("", None)
     out.say(f"run {record.id}: {record.status}")
     out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
+    for line in beside:
+        out.say(line)
     if bound := (doc.get("findings") or {}).get("bounded_by_bytes"):
         out.say(f"note: {bound}")  # witnesses not kept for their size: said, not silent
     if record.status == "completed" and summary.get("stop_reason"):

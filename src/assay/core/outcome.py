@@ -129,7 +129,9 @@ def check_fail_on(value: float) -> float:
 def is_demonstration(command: str) -> bool:
     """Whether a run's stored ``command`` is a demonstration's (``assay demo ...``, ``assay
     text --demo``, ``assay backdoor --demo``): judged on whether it found the bugs it plants
-    (its exit code and JUnit file pass when it did), not as a model under test."""
+    (its exit code and JUnit file pass when it did), not as a model under test.  The
+    backdoor demonstration's clean control (``builtin:clean``) is judged as a model is: it
+    passes when nothing is found in it."""
     import shlex
 
     try:
@@ -137,6 +139,8 @@ def is_demonstration(command: str) -> bool:
     except ValueError:
         words = command.split()
     if len(words) < 2 or words[0] != "assay":
+        return False
+    if "builtin:clean" in words:  # the clean control: judged as a model is (nothing: a pass)
         return False
     if words[1] == "demo":
         return True
