@@ -1,8 +1,9 @@
 """hostile27b (twenty-sixth session): assay in a Jupyter kernel, as a notebook runs it: a
 Ctrl-C ("interrupt kernel": SIGINT to the kernel) while a fairness run's determinism checks
 wait for the model, then the run resumed in the same kernel, and a text run made twice.
-Skipped where ``nbclient`` and ``ipykernel`` are not installed (not in the dev extra): the
-root causes have kernel-free tests (``test_hostile27b_interrupts.py``)."""
+Skipped where ``nbclient`` and ``ipykernel`` are not installed (they are in the dev extra, so
+``make test`` and CI run it); the root causes have kernel-free tests too
+(``test_hostile27b_interrupts.py``)."""
 
 from __future__ import annotations
 
