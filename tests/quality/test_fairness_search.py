@@ -224,15 +224,18 @@ def test_walkers_started_from_data_report_origin_and_changes() -> None:
 class Technique:
     name = "fairness-test"
 
-    def __init__(self, strategy: str, schema: Schema = SCHEMA) -> None:
+    def __init__(self, strategy: str, schema: Schema = SCHEMA, **options: Any) -> None:
         self.strategy = strategy
         self.schema = schema
+        self.options = options
 
     def config(self) -> dict[str, Any]:
         return {"strategy": self.strategy}
 
     def search(self, model: BudgetedModel, rng: np.random.Generator) -> Search:
-        return make_search(self.strategy, schema=self.schema, model=model, rng=rng, batch_size=512)
+        return make_search(
+            self.strategy, schema=self.schema, model=model, rng=rng, batch_size=512, **self.options
+        )
 
 
 def old_age(c: dict[str, np.ndarray]) -> np.ndarray:
@@ -247,11 +250,18 @@ def stored(store: RunStore, run_id: str) -> np.ndarray:
     return np.concatenate([b.inputs[:, 0] for b in store.iter_batches(run_id)])
 
 
-@pytest.mark.parametrize("strategy", ["walk", "aequitas-semi", "walk-age", "walk-capped"])
+@pytest.mark.parametrize(
+    "strategy", ["walk", "aequitas-semi", "walk-age", "walk-capped", "walk-switched"]
+)
 def test_resume_after_interruption_gives_identical_findings(
     tmp_path: Any, strategy: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """``walk-switched``: the search ``--optimize auto`` runs on a slow model (its first
+    round for speed, then query-efficient: its walkers and pool cut down); restored, the
+    switch once cut the pool's counters after the snapshot had set them (42,188 IDIs
+    against 43,846 uninterrupted on COMPAS, seed 5)."""
     store = RunStore(tmp_path / "runs.sqlite")
+    options = {"optimize": "time-then-queries"} if strategy == "walk-switched" else {}
     # walk-age: a 9-valued attribute, where walk queries the variants it learnt flip most
     schema, rule = (AGE_SCHEMA, old_age) if strategy == "walk-age" else (SCHEMA, narrow)
     # walk-capped: the resume state reaches its cap at the first checkpoint; the later ones
@@ -259,7 +269,7 @@ def test_resume_after_interruption_gives_identical_findings(
     capped = strategy == "walk-capped"
     if capped:
         monkeypatch.setenv("ASSAY_MAX_STATE_MB", "0.0001")
-    strategy = strategy.removesuffix("-age").removesuffix("-capped")
+    strategy = strategy.removesuffix("-age").removesuffix("-capped").removesuffix("-switched")
     model = EncodedModel(schema, Rule(rule))
     ids = []
     for _ in range(2):
@@ -270,7 +280,7 @@ def test_resume_after_interruption_gives_identical_findings(
         ids.append(run_id)
     budget = 30_000 if strategy == "walk" else 6_000
     full = execute(
-        Technique(strategy, schema),
+        Technique(strategy, schema, **options),
         model,
         store=store,
         run_id=ids[0],
@@ -279,14 +289,14 @@ def test_resume_after_interruption_gives_identical_findings(
         commit_interval=0,
     )
     first = execute(
-        Technique(strategy, schema),
+        Technique(strategy, schema, **options),
         model,
         store=store,
         run_id=ids[1],
         seed=5,
         max_queries=budget,
         commit_interval=0,
-        stop_after_checkpoints=6 if capped else 3,
+        stop_after_checkpoints=6 if capped else 12 if options else 3,
     )
     assert first.status == "interrupted"
     if capped:
@@ -296,7 +306,7 @@ def test_resume_after_interruption_gives_identical_findings(
         assert store.state_bytes(ids[1]) == at["state_bytes"] > 0
         assert 0 < at["queries"] < progress["queries"]
     second = execute(
-        Technique(strategy, schema),
+        Technique(strategy, schema, **options),
         model,
         store=store,
         run_id=ids[1],

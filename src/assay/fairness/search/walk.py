@@ -844,6 +844,10 @@ class WalkSearch(WalkMoves, BaseSearch):
 
     def _set_state(self, snap: Snapshot) -> None:
         v = snap.values
+        if v.get("mode") == "queries" and self.mode != "queries":
+            # first: switching may shrink the fresh walkers and pool (and reset the pool's
+            # counters), all of which the snapshot's own values then replace
+            self._to_queries_mode()
         self.pool_n = int(v.get("pool_n", 0))
         self.pool_next = int(v.get("pool_next", 0))
         self.rate_walk = float(v.get("rate_walk", 0.5))
@@ -852,8 +856,6 @@ class WalkSearch(WalkMoves, BaseSearch):
         lat = v.get("latency")
         self.latency = None if lat is None else {k: float(x) for k, x in dict(lat).items()}
         self.why = str(v.get("why", self.why))
-        if v.get("mode") == "queries" and self.mode != "queries":
-            self._to_queries_mode()
         self.box_lo = np.tile(self._lows, (len(self.pos), 1))
         self.box_hi = np.tile(self._highs, (len(self.pos), 1))
         for name in (*_STATE_ARRAYS, *_BOX):
