@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
+from assay.cli.user_words import on_one_line
 from assay.core.terminal import terminal_text
 
 __all__ = ["Output", "guard_stdout", "silence_stdout"]
@@ -48,17 +49,17 @@ class Output:
         if self.quiet:
             return
         with _reader_may_go():
-            (self.err if self.as_json else self.out).print(terminal_text(message), markup=False)
+            (self.err if self.as_json else self.out).print(_shown(message), markup=False)
 
     def note(self, message: str) -> None:
         """Progress chatter: always stderr."""
         if not self.quiet:
-            self.err.print(terminal_text(message), markup=False)
+            self.err.print(_shown(message), markup=False)
 
     def error(self, message: str) -> None:
         # (every line: a column name, a label or a file's line quoted in a message may hold
         # an escape sequence that would set the terminal's title or clear it)
-        self.err.print(f"assay: error: {terminal_text(message)}", markup=False, style="bold red")
+        self.err.print(f"assay: error: {_shown(message)}", markup=False, style="bold red")
 
     def emit_json(self, data: dict[str, Any]) -> None:
         stream = self._json_stream or sys.stdout
@@ -152,6 +153,12 @@ class Output:
                     shown.enter_context(bar)
 
             yield update
+
+
+def _shown(message: str) -> str:
+    """A message as printed: the user's words that hold a line break on one line
+    (``cli.user_words``), every character a terminal would act on escaped."""
+    return terminal_text(on_one_line(message))
 
 
 class _RunClock(ProgressColumn):

@@ -43,6 +43,7 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import announce, finish_run, formula_note
+from assay.cli.user_words import keep_on_one_line, schema_words
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -340,6 +341,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 drop=drop,
                 missing=missing,
             )
+        keep_on_one_line(schema_words(the_setup.test.schema.to_json()))
         for said in setup_notes(the_setup):
             out.note(f"note: {said[0].lower()}{said[1:]}")
         beyond = _billed_note(the_setup, max_queries, determinism_check)

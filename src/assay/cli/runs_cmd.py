@@ -27,6 +27,7 @@ from assay.cli.reporting import (
 from assay.cli.resume_time import FirstEvent, resumed_time_note
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
+from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.clock import call_started
 from assay.core.exports import check_export
@@ -118,6 +119,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if as_json:
             out.emit_json(_shown_json(r, store))
             return
+        keep_run_words(r.config)
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
         out.say(f"status    {_status(the_store, r)}")
@@ -196,6 +198,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         outputs.append((export, "--export"))
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        keep_run_words(record.config)
         if export is not None and record.technique != "text":
             raise UsageError(
                 f"--export here writes a text run's failing sentences; run {record.id} is a "
@@ -295,6 +298,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        keep_run_words(record.config)
         if export is not None and record.technique not in ("fairness", "text"):
             raise UsageError(
                 f"--export writes a fairness or text run's findings; run {record.id} is a "
@@ -413,6 +417,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        keep_run_words(record.config)
         result = _replay(the_store, record, model, model_type, allow_pickle)
         prints = record.config.get("fingerprints")
         against = redact_text(model) if model else "the run's model"
