@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
@@ -19,6 +21,8 @@ from assay.cli.user_words import on_one_line
 from assay.core.terminal import terminal_text
 
 __all__ = ["Output", "guard_stdout", "silence_stdout"]
+
+_SPOOLED = 1 << 20  # characters of a JSON list kept in memory (4 bytes each) before a file
 
 
 class _Console(Console):
@@ -69,6 +73,30 @@ class Output:
                 stream.flush()
         except OSError as exc:  # (a full disk under `> out.json`): the user's file, not a bug
             raise OSError(exc.errno, exc.strerror or str(exc), "stdout (the JSON result)") from None
+
+    def emit_json_list(self, key: str, items: Iterable[dict[str, Any]]) -> None:
+        """``emit_json({key: list(items)})``, the same bytes, holding one item at a time:
+        each is written as it comes to a spool (memory, then a temporary file past a few
+        MB), copied to stdout once every item was made (an error on the way leaves stdout
+        to the error's own JSON document, never half a list)."""
+        with tempfile.SpooledTemporaryFile(_SPOOLED, mode="w+", encoding="utf-8") as spool:
+            spool.write(f"{{\n  {json.dumps(key)}: [")
+            first = True
+            for item in items:
+                text = json.dumps(item, indent=2, sort_keys=True, default=str)
+                # (every line indented by two levels; a dumped line is never empty)
+                spool.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+                first = False
+            spool.write("]\n}\n" if first else "\n  ]\n}\n")
+            spool.seek(0)
+            stream = self._json_stream or sys.stdout
+            try:
+                with _reader_may_go():
+                    shutil.copyfileobj(spool, stream)
+                    stream.flush()
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise OSError(exc.errno, reason, "stdout (the JSON result)") from None
 
     @contextmanager
     def progress(

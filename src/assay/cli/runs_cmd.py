@@ -86,9 +86,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
-        if as_json:  # (every run whole)
-            records = the_store.list_runs(limit)
-            out.emit_json({"runs": [_shown_json(r, store) for r in records]})
+        if as_json:  # every run whole, read and written one at a time
+            out.emit_json_list("runs", (_shown_json(r, store) for r in the_store.iter_runs(limit)))
             return
         # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
         records = the_store.list_runs(limit, brief=True, summary_keys=PASS_KEYS)
