@@ -13,7 +13,6 @@ from assay.cli.answer_lines import say_answer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_outputs, check_store, check_writable
 from assay.cli.console import Output
-from assay.cli.loading_time import loading_within
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -48,6 +47,7 @@ from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
+from assay.core.loading_time import loading_within
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget

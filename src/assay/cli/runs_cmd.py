@@ -24,12 +24,10 @@ from assay.cli.reporting import (
     record_reports,
     resume_command,
 )
-from assay.cli.resume_time import FirstEvent, resumed_time_note
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
-from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
@@ -333,15 +331,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.progress(budget.get("max_queries"), budget.get("max_time")) as progress,
             on_the_command_line(),  # (its refusals in the command's terms: RUN_ID, --model)
         ):
-            first_event = FirstEvent(progress)  # (when loading ended: said beside --max-time)
             result = resume_run(
                 record.id,
                 store=the_store,
-                on_progress=first_event,
+                on_progress=progress,
                 overlap=overlap,
                 model=given,
                 force=force,
-                on_note=out.note,
+                # (a model let through by --force; the run's wall clock past its --max-time)
+                on_note=lambda said: out.note(f"note: {said}"),
                 allow_pickle=allow_pickle,
                 call_timeout=call_timeout,
                 # said once the run is checked: a refused one (a changed model) is not
@@ -368,11 +366,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_failing(out, ended, every=export_command(result.run_id, store))
             say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
-        beside = resumed_time_note(
-            the_store.get_run(result.run_id), started=call_started(), loaded=first_event.at
-        )
-        if beside:  # (the run's wall clock went past its --max-time: what it bounded)
-            out.note(f"note: {beside}")
         code = finish_run(
             out,
             store=the_store,

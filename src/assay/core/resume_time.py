@@ -3,7 +3,7 @@
 A run's ``--max-time`` counts the engine's time (the search and its checks) over all its
 sessions; a resumed session loads the model and data again before its engine starts, and
 that loading (like the first session's phases around the search) is beside the budget.  A
-first session's loading is inside it (``cli.loading_time``); a resume's is not, so the
+first session's loading is inside it (``core.loading_time``); a resume's is not, so the
 resumed command says so, with this session's loading time, when the run's wall clock ended
 past its budget.
 """
