@@ -24,18 +24,18 @@ MOST_WORDS = 10_000
 names holding line breaks than this has the rest printed with them (escaped controls
 aside, as ``core.terminal.terminal_text`` writes every line)."""
 
-_BREAKS = ("\n", "\t")  # the layout characters terminal_text keeps (every other is escaped)
 _KEPT: dict[str, str] = {}  # a word -> as printed
 _ORDER: list[str] = []  # the words, longest first (a name holding another is replaced whole)
 
 
 def keep_on_one_line(words: Iterable[object]) -> None:
-    """From now on, print each of ``words`` that holds a new line or a tab escaped."""
+    """From now on, print each of ``words`` that holds a new line or a tab escaped (the
+    layout characters ``terminal_text`` keeps; it escapes every other control)."""
     added = False
     for word in words:
         if len(_KEPT) >= MOST_WORDS:
             break
-        if isinstance(word, str) and word not in _KEPT and any(b in word for b in _BREAKS):
+        if isinstance(word, str) and ("\n" in word or "\t" in word) and word not in _KEPT:
             _KEPT[word] = one_line(word)
             added = True
     if added:
