@@ -63,3 +63,19 @@ def test_lines_within_the_bound_read_as_before(tmp_path: Path) -> None:
     lines = b"\n".join([b"z" * 1000] * 300)
     frame = read_table(_file(tmp_path / "multi.csv", b'"' + lines + b'"'))
     assert frame["job"].iloc[2] == lines.decode()
+
+
+def test_a_json_lines_file_is_bounded_alike(tmp_path: Path) -> None:
+    path = tmp_path / "rows.jsonl"
+    good = b'{"age": 30, "sex": "F", "y": 1}\n'
+    path.write_bytes(good * 3 + b'{"age": 31, "sex": "' + b"x" * (6 << 20) + b'", "y": 0}\n')
+    tracemalloc.start()
+    try:
+        with pytest.raises(UsageError, match="a line longer than 100,000 bytes") as err:
+            read_table(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert err.value.line == 4 and peak < 4 << 20, peak
+    path.write_bytes(good * 3)
+    assert read_table(path).shape == (3, 3)

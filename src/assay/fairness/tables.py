@@ -498,9 +498,13 @@ def _check_header(text: str, delimiter: str, name: str) -> int:
 
 
 def _text_lines(p: Path, name: str, encoding: str) -> Iterator[str]:
-    """The file's lines, decoded strictly (a bad byte: a located ``UsageError``)."""
+    """The file's lines, decoded strictly (a bad byte: a located ``UsageError``), each at
+    most ``MAX_LINE_BYTES`` (a JSON-lines file's 500 MB line: refused at the bound)."""
     try:
-        with _open_binary(p) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+        with (
+            io.BufferedReader(LineBound(_open_binary(p), name), _BLOCK) as raw,
+            io.TextIOWrapper(raw, encoding=encoding, newline="") as fh,
+        ):
             yield from fh
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
