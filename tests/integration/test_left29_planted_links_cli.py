@@ -4,6 +4,7 @@ the command is refused before a run (the check then removed a report link's targ
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +64,34 @@ def test_a_refused_command_removes_no_link_target(tmp_path: Path) -> None:
     result = runner.invoke(app, ["fairness", f"{tmp_path}/nosuch.py:predict", *args])
     assert result.exit_code == 2, result.output
     _victims_kept(tmp_path)
+
+
+def test_report_to_dev_stdout_under_a_redirect_is_written_through(tmp_path: Path) -> None:
+    """``assay report RUN --report /dev/stdout > out.json``: /dev/stdout is a link to the
+    process's stdout, a regular file here.  It is written through, never replaced nor
+    removed (before: the check removed out.json, the file the link led to, and the report
+    went to a file no longer there)."""
+    import os
+    import subprocess
+    import sys
+
+    import assay
+
+    args = _folder(tmp_path)[:12]  # (the run alone, no report paths)
+    result = runner.invoke(app, ["fairness", f"{tmp_path}/m.py:predict", *args])
+    assert result.exit_code == 1, result.output
+    run_id = result.output.split("run ", 1)[1].split(",", 1)[0]
+    out = tmp_path / "out.json"
+    src = str(Path(assay.__file__).resolve().parents[1])
+    with out.open("w") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-m", "assay", "report", run_id, "--store",
+             str(tmp_path / "runs.db"), "--report", "/dev/stdout"],
+            stdout=stdout, stderr=subprocess.PIPE, text=True, timeout=120,
+            env={**os.environ, "PYTHONPATH": src},
+        )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    assert out.exists(), proc.stderr
+    doc, _ = json.JSONDecoder().raw_decode(out.read_text())  # the report whole, first
+    assert doc["assay_version"] and doc["run"]["id"] == run_id
+    assert os.path.islink("/dev/stdout") or not os.path.exists("/dev/stdout")

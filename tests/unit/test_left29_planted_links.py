@@ -119,3 +119,18 @@ def test_a_retrained_model_replaces_links_at_its_files(tmp_path: Path) -> None:
     for link, victim in planted:
         assert not link.is_symlink() and link.stat().st_size > 0
         assert victim.read_text() == PRECIOUS
+
+
+def test_a_link_to_a_device_is_replaced_a_system_name_written_through(tmp_path: Path) -> None:
+    link = tmp_path / "report.html"
+    link.symlink_to(os.devnull)  # (planted: report.html -> /dev/sda alike)
+    write_whole(link, "<html>")
+    assert not link.is_symlink() and link.read_text() == "<html>"
+    assert Path(os.devnull).exists() and not Path(os.devnull).is_file()
+    read, write = os.pipe()
+    try:
+        write_whole(f"/dev/fd/{write}", "through the descriptor")  # (its own, not reopened)
+        assert os.read(read, 100) == b"through the descriptor"
+    finally:
+        os.close(read)
+        os.close(write)

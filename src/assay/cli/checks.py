@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from assay.core.outcome import check_fail_on
-from assay.core.outfile import fresh_beside
+from assay.core.outfile import fresh_beside, written_through
 from assay.errors import UsageError
 
 __all__ = ["check_creatable", "check_fail_on", "check_outputs", "check_store", "check_writable"]
@@ -65,10 +65,11 @@ def check_writable(path: Path | None, argument: str) -> None:
         return
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give a file name", argument=argument)
-    if path.exists() and not path.is_file():
-        # a device or a pipe (``--report /dev/stdout``): written through, never removed (as
-        # root, removing /dev/stdout took it from every program), never opened here (a pipe
-        # with no reader yet would block)
+    if written_through(path):
+        # a device or a pipe (``--report /dev/stdout``, even when stdout is a file): written
+        # through, never removed (as root, removing /dev/stdout took it from every program;
+        # removing the file it led to lost the report), never opened here (a pipe with no
+        # reader yet would block)
         if not os.access(path, os.W_OK):
             raise UsageError(f"cannot write {path}: permission denied", argument=argument)
         return

@@ -6,15 +6,21 @@ planted at its name first) and renamed over the path once whole: a full disk lea
 file, never a cut one; a symbolic link at the path (``report.html -> ~/.bashrc``, committed
 to a repository that a CI job runs ``assay ... --html report.html`` in) is replaced by the
 report, its target left as it was; a hard link is broken, its other names keep the old
-bytes.  A device or a pipe (``--report /dev/stdout``, ``/dev/null``, or a link to one) is
-written through, as it is: it is not a file to replace.
+bytes.  The system's names (``--report /dev/stdout``, ``/dev/null``, ``/proc/self/fd/1``:
+a path under ``/dev`` or ``/proc`` as given) and a pipe or a device node at the path itself
+(``mkfifo out.pipe``) are written through, as they are: they are not files to replace
+(``/dev/stdout`` is a link to the process's open stdout, a regular file under ``> out.json``:
+replacing it took ``/dev/stdout`` from every program, as root).  A link elsewhere to a
+device (``report.html -> /dev/sda``) is replaced like any link, never followed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,9 +32,35 @@ _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0)
 
 
+_SYSTEM = ("/dev/", "/proc/")  # the system's names: a process's own streams, devices
+
+
 def written_through(path: Path) -> bool:
-    """Whether ``path`` is (or links to) a device or a pipe: written as it is."""
+    """Whether ``path`` is written as it is: a name of the system's (under ``/dev`` or
+    ``/proc`` as given), or a pipe or a device node that is no link."""
+    if os.path.abspath(path).startswith(_SYSTEM):
+        return True
+    if path.is_symlink():
+        return False  # (a link elsewhere: replaced, whatever it points to)
     return path.exists() and not path.is_file() and not path.is_dir()
+
+
+_OWN = re.compile(r"^/(?:dev/fd|proc/self/fd|proc/(\d+)/fd)/(\d+)$")
+_STREAMS = {"/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _own_stream(path: Path) -> int | None:
+    """The descriptor of this process that ``path`` names (``/dev/stdout``, ``/dev/fd/3``,
+    ``/proc/self/fd/1``), or None: written through it, not reopened (a reopened
+    ``/dev/stdout`` under ``> out.json`` starts at the file's beginning, and the command's
+    own lines then overwrote the report)."""
+    where = os.path.abspath(path)
+    if where in _STREAMS:
+        return _STREAMS[where]
+    match = _OWN.match(where)
+    if match is None or (match.group(1) is not None and int(match.group(1)) != os.getpid()):
+        return None
+    return int(match.group(2))
 
 
 def fresh_beside(path: Path) -> tuple[Path, int]:
@@ -60,6 +92,14 @@ def new_file(
     binary = "b" in mode
     encoding, newline = (None, None) if binary else (encoding, newline)
     if written_through(target):
+        own = _own_stream(target)
+        if own is not None:  # (at the stream's own offset: after what it already holds)
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(Exception):
+                    stream.flush()
+            with os.fdopen(os.dup(own), mode, encoding=encoding, newline=newline) as through:
+                yield through
+            return
         with open(target, mode, encoding=encoding, newline=newline) as through:
             yield through
         return
