@@ -23,7 +23,7 @@ from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
 from assay.core.integrity import check_fingerprints
-from assay.core.keywords import in_callers_terms
+from assay.core.keywords import from_the_command_line, in_callers_terms
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
@@ -144,7 +144,12 @@ def resume_run(
             allow_pickle=allow_pickle,
             **given,
         )
-    beside = resumed_time_note(the_store.get_run(record.id), started=started, loaded=first_event.at)
+    beside = resumed_time_note(
+        the_store.get_run(record.id),
+        started=started,
+        loaded=first_event.at,
+        python=not from_the_command_line(),  # (max_time=20 to a Python caller)
+    )
     if beside and on_note is not None:
         on_note(beside)
     return result

@@ -34,7 +34,7 @@ def test_resume_run_tells_on_note_what_max_time_bounded(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     notes = json.loads(proc.stdout.strip().splitlines()[-1])
-    said = [n for n in notes if n.startswith("--max-time 8 bounds the run's search")]
+    said = [n for n in notes if n.startswith("max_time=8 bounds the run's search")]
     assert said, notes
     loading = float(said[0].split(" s of it loading again")[0].rsplit(", ", 1)[1])
     assert loading >= 4.0, said  # (the model file sleeps 4 s as it is imported)
