@@ -5,7 +5,9 @@ and dates until the store holds ``--runs`` runs, then times ``assay runs --limit
 fresh process (wall seconds, peak RSS), and the listing's reading of the runs against the
 baseline measured in the same run: reading every listed run whole (config, model, versions,
 progress, summary), as ``assay runs`` did before it read only what it prints (seconds, peak
-memory traced).
+memory traced).  Then ``assay runs --json --limit LIMIT`` (every run whole) the same way, and
+its writing of the JSON (one run read and written at a time, through a spool) against the
+baseline: every run read, then one document dumped (seconds, peak memory traced).
 
     python bench/runs_listing.py                 # 3,000 runs, --limit 1000
     python bench/runs_listing.py --runs 600 --limit 600
@@ -118,6 +120,34 @@ def _read(path: Path, limit: int, brief: bool) -> tuple[float, float]:
     return seconds, peak / 1024 / 1024
 
 
+def _json(path: Path, limit: int, streamed: bool) -> tuple[float, float]:
+    """Seconds and peak traced memory (MB) of writing ``runs --json``'s document of the
+    ``limit`` newest runs to the null device: streamed, or every run read then dumped."""
+    import contextlib
+    import io
+    import json
+    import tracemalloc
+
+    from assay.cli.console import Output
+    from assay.cli.runs_cmd import _shown_json
+    from assay.core.store import RunStore
+
+    out = Output()
+    with RunStore(path, read_only=True) as store, open(os.devnull, "w") as null:
+        tracemalloc.start()
+        began = time.monotonic()
+        with contextlib.redirect_stdout(null):
+            if streamed:
+                out.emit_json_list("runs", (_shown_json(r, path) for r in store.iter_runs(limit)))
+            else:
+                doc = {"runs": [_shown_json(r, path) for r in store.list_runs(limit)]}
+                io.StringIO().write(json.dumps(doc, indent=2, sort_keys=True, default=str))
+        seconds = time.monotonic() - began
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return seconds, peak / 1024 / 1024
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3_000)
@@ -137,6 +167,17 @@ def main() -> None:
         )
         print(f"reading them whole (the baseline):     {whole[0]:.2f} s, {whole[1]:.1f} MB")
         print(f"ratio: {whole[0] / brief[0]:.1f}x the time, {whole[1] / brief[1]:.1f}x the memory")
+        json_args = ["runs", "--json", "--store", str(path), "--limit", str(args.limit)]
+        wall, peak, lines = _timed(json_args)
+        shown = f"{wall:.2f} s, {peak:.1f} MB peak RSS, {lines:,} lines"
+        print(f"assay runs --json --limit {args.limit}: {shown}")
+        streamed, dumped = _json(path, args.limit, True), _json(path, args.limit, False)
+        print(f"writing it one run at a time: {streamed[0]:.2f} s, {streamed[1]:.1f} MB")
+        print(f"every run read, then dumped (the baseline): {dumped[0]:.2f} s, {dumped[1]:.1f} MB")
+        print(
+            f"ratio: {dumped[0] / streamed[0]:.1f}x the time, "
+            f"{dumped[1] / streamed[1]:.1f}x the memory"
+        )
 
 
 if __name__ == "__main__":

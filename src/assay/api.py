@@ -21,9 +21,10 @@ from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
-from assay.core.clock import clocked
+from assay.core.clock import call_started, clocked
 from assay.core.integrity import check_fingerprints
-from assay.core.keywords import in_callers_terms
+from assay.core.keywords import from_the_command_line, in_callers_terms
+from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
@@ -95,7 +96,11 @@ def resume_run(
     technique), before it continues; a refused run never calls it.  ``stop``: as
     ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the run again at
     its search's next step (interrupted, resumable; the result returned as it stands).
+    ``on_note`` is also told, when the run's wall clock ended past its ``max_time`` (which
+    bounds the search and its checks over the run's sessions), what it bounded and how long
+    this session's loading took (``core.resume_time``), as ``assay resume`` says it.
     """
+    started = call_started()  # (this session's start: its loading is beside the budget)
     if call_timeout is not None:  # a bad value is a usage error before the run is touched
         check_budget(call_timeout=call_timeout)
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
@@ -128,16 +133,26 @@ def resume_run(
             given[key] = value
     if on_start is not None:
         on_start(record)
+    first_event = FirstEvent(on_progress)  # (when loading ended: the engine's first event)
     with stopping(stop):  # (the caller's stop=, read at the search's steps)
-        return resumer(
+        result = resumer(
             run_id,
             store=the_store,
-            on_progress=on_progress,
+            on_progress=first_event,
             model=model,
             overlap=overlap,
             allow_pickle=allow_pickle,
             **given,
         )
+    beside = resumed_time_note(
+        the_store.get_run(record.id),
+        started=started,
+        loaded=first_event.at,
+        python=not from_the_command_line(),  # (max_time=20 to a Python caller)
+    )
+    if beside and on_note is not None:
+        on_note(beside)
+    return result
 
 
 def _existing_path(store: str | os.PathLike[str]) -> Path:

@@ -366,7 +366,9 @@ def test_a_store_deleted_mid_run_is_a_store_failure_not_a_missing_run(tmp_path: 
     assert 'type="store_error"' in (tmp_path / "j.xml").read_text()
 
 
-def test_a_junit_file_that_cannot_be_written_whole_is_removed(tmp_path: Path) -> None:
+def test_a_junit_file_that_cannot_be_written_whole_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A full disk cut the JUnit file short (0 bytes): CI read an empty report.  When the
     error's own JUnit file cannot be written either, what is left is removed; a file that
     is not a report is never touched."""
@@ -374,8 +376,11 @@ def test_a_junit_file_that_cannot_be_written_whole_is_removed(tmp_path: Path) ->
 
     empty = tmp_path / "j.xml"
     empty.write_text("")
-    blocked = tmp_path / f".j.xml.{os.getpid()}.tmp"
-    blocked.mkdir()  # the temporary file cannot be made: as on a full disk
+
+    def full_disk(path: object, data: object) -> None:  # the new file cannot be made
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(leftover, "write_whole", full_disk)
     assert not leftover.error_junit(empty, "fairness", "store_error", "disk full")
     assert not empty.exists()
     other = tmp_path / "data.csv"

@@ -124,7 +124,7 @@ def test_ctrl_c_while_loading_ends_in_one_line_and_stores_nothing(
 
 def test_loading_within_the_budget_leaves_the_alarm_as_it_was(tmp_path: Path) -> None:
     """A run whose loading fits goes on (the alarm disarmed, no stray interrupt later)."""
-    from assay.cli.loading_time import loading_within
+    from assay.core.loading_time import loading_within
 
     with loading_within(5.0, time.monotonic(), what="x"):
         pass
@@ -135,7 +135,7 @@ def test_loading_within_the_budget_leaves_the_alarm_as_it_was(tmp_path: Path) ->
 def test_a_programs_own_alarm_is_left_alone() -> None:
     """In a program with its own SIGALRM handler (pytest-timeout's), loading is not stopped
     by an alarm of assay's: the handler and its timer are the program's."""
-    from assay.cli.loading_time import loading_within
+    from assay.core.loading_time import loading_within
 
     fired: list[int] = []
     previous = signal.signal(signal.SIGALRM, lambda signum, frame: fired.append(signum))
@@ -148,7 +148,7 @@ def test_a_programs_own_alarm_is_left_alone() -> None:
 
 
 def test_loading_past_the_budget_in_process_is_a_usage_error() -> None:
-    from assay.cli.loading_time import loading_within
+    from assay.core.loading_time import loading_within
     from assay.errors import UsageError
 
     began = time.monotonic()

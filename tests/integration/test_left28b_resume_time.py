@@ -29,7 +29,9 @@ def _assay(*args: str, cwd: Path, slow: float) -> subprocess.Popen[str]:
     return _start(list(args), cwd, SLOW=str(slow))
 
 
-def test_a_resumed_run_past_its_max_time_says_what_the_budget_bounded(tmp_path: Path) -> None:
+def interrupted_run(tmp_path: Path) -> str:
+    """A fairness run of ``--max-time 8`` in ``tmp_path/r.db``, stopped by a Ctrl-C a second
+    into its search; its id."""
     rng = np.random.default_rng(0)
     n = 2000
     rows = zip(
@@ -58,6 +60,11 @@ def test_a_resumed_run_past_its_max_time_says_what_the_budget_bounded(tmp_path: 
     finally:
         first.kill()
     assert first.returncode == 130
+    return run_id
+
+
+def test_a_resumed_run_past_its_max_time_says_what_the_budget_bounded(tmp_path: Path) -> None:
+    run_id = interrupted_run(tmp_path)
     again = _assay("resume", run_id, "--store", "r.db", cwd=tmp_path, slow=4)
     _, err = again.communicate(timeout=300)
     assert again.returncode in (0, 1), err

@@ -1,13 +1,16 @@
 """A hostile user's report paths: a link to a report file, a named pipe (what
-``--report /dev/stdout`` is); a report cut short by a full disk.  The link and the pipe are
-written through and left as they were (removing ``/dev/stdout`` as root took it from every
-program on the machine); a report is written whole or not at all."""
+``--report /dev/stdout`` is); a report cut short by a full disk.  The pipe is written
+through and left as it was (removing ``/dev/stdout`` as root took it from every program on
+the machine); a link is replaced by the report, its target left as it was (left29: a link
+planted at the path would have the report written into any file); a report is written
+whole or not at all."""
 
 from __future__ import annotations
 
 import os
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -32,7 +35,9 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return store, record.id
 
 
-def test_a_link_to_a_report_stays_a_link(run: tuple[Path, str], tmp_path: Path) -> None:
+def test_a_link_to_a_report_is_replaced_its_target_kept(
+    run: tuple[Path, str], tmp_path: Path
+) -> None:
     store, run_id = run
     target = tmp_path / "reports" / "latest-real.json"
     target.parent.mkdir()
@@ -41,8 +46,8 @@ def test_a_link_to_a_report_stays_a_link(run: tuple[Path, str], tmp_path: Path) 
     link.symlink_to(target)
     res = runner.invoke(app, ["report", run_id, "--store", str(store), "--report", str(link)])
     assert res.exit_code == 1, res.output  # the run's verdict (left26)
-    assert link.is_symlink() and link.resolve() == target.resolve()
-    assert '"run"' in target.read_text()  # the report went through the link
+    assert not link.is_symlink() and '"run"' in link.read_text()  # the report, in its place
+    assert target.read_text() == "an earlier run's report\n"  # never written through the link
 
 
 def test_a_named_pipe_is_written_through_and_left_a_pipe(
@@ -75,13 +80,23 @@ def test_a_report_cut_short_by_the_disk_is_not_left_behind(
     with RunStore(store, read_only=True) as s:
         doc = build_document(s, run_id)
     html = tmp_path / "r.html"
-    real_write = Path.write_text
+    real_fdopen = os.fdopen
 
-    def full_disk(self: Path, text: str, *args: object, **kwargs: object) -> int:
-        real_write(self, text[: len(text) // 3], encoding="utf-8")  # what fit, then ENOSPC
-        raise OSError(28, "No space left on device")
+    class FullDisk:  # the file assay writes: what fits, then ENOSPC
+        def __init__(self, inner: Any) -> None:
+            self.inner = inner
 
-    monkeypatch.setattr(Path, "write_text", full_disk)
+        def __enter__(self) -> FullDisk:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.inner.close()
+
+        def write(self, text: str) -> int:
+            self.inner.write(text[: len(text) // 3])
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
     with pytest.raises(Exception, match="No space left"):
         write_reports(doc, html_path=html)
     assert not html.exists()  # nothing cut short for CI to publish

@@ -42,6 +42,7 @@ from assay.backdoor.patches import Trigger, block, dominant_colour, paste, trigg
 from assay.backdoor.repair import mean_fill
 from assay.backdoor.strip import class_scores
 from assay.core.model import Capabilities, Model, ModelInputs, labels_of
+from assay.core.outfile import write_whole
 from assay.errors import AssayError, UsageError
 
 __all__ = ["FILTER_FORMAT", "TriggerFilter", "load_filter", "save_filter"]
@@ -237,7 +238,7 @@ def save_filter(
     try:
         p.parent.mkdir(parents=True, exist_ok=True)  # as the reports' folders are made
         text = json.dumps(_document(spec, triggers, 0.25, 0.85, known, refs), indent=1) + "\n"
-        p.write_text(text, encoding="utf-8")
+        write_whole(p, text)  # (a link at the path replaced, never followed)
     except OSError as exc:
         raise UsageError(
             f"cannot write the filter: {exc}", argument="--export-filter", path=str(p)

@@ -13,7 +13,6 @@ from assay.cli.argv import command_argv
 from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
-from assay.cli.loading_time import loading_within
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -46,6 +45,7 @@ from assay.cli.reporting import announce, finish_run
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.loading_time import loading_within
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError

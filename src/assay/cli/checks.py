@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 from assay.core.outcome import check_fail_on
+from assay.core.outfile import fresh_beside, written_through
 from assay.errors import UsageError
 
 __all__ = ["check_creatable", "check_fail_on", "check_outputs", "check_store", "check_writable"]
@@ -64,19 +65,32 @@ def check_writable(path: Path | None, argument: str) -> None:
         return
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give a file name", argument=argument)
-    if path.exists() and not path.is_file():
-        # a device or a pipe (``--report /dev/stdout``): written through, never removed (as
-        # root, removing /dev/stdout took it from every program), never opened here (a pipe
-        # with no reader yet would block)
+    if written_through(path):
+        # a device or a pipe (``--report /dev/stdout``, even when stdout is a file): written
+        # through, never removed (as root, removing /dev/stdout took it from every program;
+        # removing the file it led to lost the report), never opened here (a pipe with no
+        # reader yet would block)
         if not os.access(path, os.W_OK):
             raise UsageError(f"cannot write {path}: permission denied", argument=argument)
         return
-    if path.is_symlink():  # a link to a report: the link stays, its file is the report
-        path = Path(os.path.realpath(path))
-    existed = path.exists()
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise UsageError(f"cannot write {path}: no directory {parent}", argument=argument)
+    if path.is_symlink():  # replaced by the file when it is written (core.outfile), never
+        # followed: its target (a planted `report.html -> ~/.bashrc`) is neither tried nor
+        # removed; the folder must take a new file
+        try:
+            probe, fd = fresh_beside(path)
+            os.close(fd)
+            probe.unlink()
+        except OSError as exc:
+            reason = exc.strerror or exc
+            raise UsageError(f"cannot write {path}: {reason}", argument=argument) from None
+        if argument in REPORTS:  # (the link, an earlier report's: removed, as a report is)
+            with contextlib.suppress(OSError):
+                os.remove(path)
+        return
+    existed = path.exists()
     try:
         with path.open("a"):
             pass

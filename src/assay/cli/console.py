@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
@@ -15,9 +17,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
+from assay.cli.user_words import on_one_line
 from assay.core.terminal import terminal_text
 
 __all__ = ["Output", "guard_stdout", "silence_stdout"]
+
+_SPOOLED = 1 << 20  # characters of a JSON list kept in memory (4 bytes each) before a file
 
 
 class _Console(Console):
@@ -48,17 +53,17 @@ class Output:
         if self.quiet:
             return
         with _reader_may_go():
-            (self.err if self.as_json else self.out).print(terminal_text(message), markup=False)
+            (self.err if self.as_json else self.out).print(_shown(message), markup=False)
 
     def note(self, message: str) -> None:
         """Progress chatter: always stderr."""
         if not self.quiet:
-            self.err.print(terminal_text(message), markup=False)
+            self.err.print(_shown(message), markup=False)
 
     def error(self, message: str) -> None:
         # (every line: a column name, a label or a file's line quoted in a message may hold
         # an escape sequence that would set the terminal's title or clear it)
-        self.err.print(f"assay: error: {terminal_text(message)}", markup=False, style="bold red")
+        self.err.print(f"assay: error: {_shown(message)}", markup=False, style="bold red")
 
     def emit_json(self, data: dict[str, Any]) -> None:
         stream = self._json_stream or sys.stdout
@@ -68,6 +73,30 @@ class Output:
                 stream.flush()
         except OSError as exc:  # (a full disk under `> out.json`): the user's file, not a bug
             raise OSError(exc.errno, exc.strerror or str(exc), "stdout (the JSON result)") from None
+
+    def emit_json_list(self, key: str, items: Iterable[dict[str, Any]]) -> None:
+        """``emit_json({key: list(items)})``, the same bytes, holding one item at a time:
+        each is written as it comes to a spool (memory, then a temporary file past a few
+        MB), copied to stdout once every item was made (an error on the way leaves stdout
+        to the error's own JSON document, never half a list)."""
+        with tempfile.SpooledTemporaryFile(_SPOOLED, mode="w+", encoding="utf-8") as spool:
+            spool.write(f"{{\n  {json.dumps(key)}: [")
+            first = True
+            for item in items:
+                text = json.dumps(item, indent=2, sort_keys=True, default=str)
+                # (every line indented by two levels; a dumped line is never empty)
+                spool.write(("\n    " if first else ",\n    ") + text.replace("\n", "\n    "))
+                first = False
+            spool.write("]\n}\n" if first else "\n  ]\n}\n")
+            spool.seek(0)
+            stream = self._json_stream or sys.stdout
+            try:
+                with _reader_may_go():
+                    shutil.copyfileobj(spool, stream)
+                    stream.flush()
+            except OSError as exc:
+                reason = exc.strerror or str(exc)
+                raise OSError(exc.errno, reason, "stdout (the JSON result)") from None
 
     @contextmanager
     def progress(
@@ -152,6 +181,12 @@ class Output:
                     shown.enter_context(bar)
 
             yield update
+
+
+def _shown(message: str) -> str:
+    """A message as printed: the user's words that hold a line break on one line
+    (``cli.user_words``), every character a terminal would act on escaped."""
+    return terminal_text(on_one_line(message))
 
 
 class _RunClock(ProgressColumn):

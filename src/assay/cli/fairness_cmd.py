@@ -13,7 +13,6 @@ from assay.cli.answer_lines import say_answer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_fail_on, check_outputs, check_store, check_writable
 from assay.cli.console import Output
-from assay.cli.loading_time import loading_within
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -43,10 +42,12 @@ from assay.cli.options import (
     serving_options,
 )
 from assay.cli.reporting import announce, finish_run, formula_note
+from assay.cli.user_words import keep_on_one_line, schema_words
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
+from assay.core.loading_time import loading_within
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget
@@ -340,6 +341,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 drop=drop,
                 missing=missing,
             )
+        keep_on_one_line(schema_words(the_setup.test.schema.to_json()))
         for said in setup_notes(the_setup):
             out.note(f"note: {said[0].lower()}{said[1:]}")
         beyond = _billed_note(the_setup, max_queries, determinism_check)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.cli.argv import home_expanded
+from assay.core.outfile import write_whole
 from assay.errors import UsageError
 
 __all__ = ["ReportsLeftAlone", "current", "error_junit", "forget", "junit_in_argv", "started"]
@@ -86,8 +87,6 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     from assay.report._text import safe_text
 
     path = Path(path)
-    if path.is_symlink():  # a link to the report: the link stays, its file is replaced
-        path = Path(os.path.realpath(path))
     if not _replaceable(path):
         return False
     counts = {"tests": "1", "failures": "0", "errors": "1"}
@@ -99,13 +98,9 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     error.text = text
     ET.indent(root)
     body = '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        tmp.write_text(body + "\n", encoding="utf-8")
-        os.replace(tmp, path)
+        write_whole(path, body + "\n")  # (a link at the path is replaced, never followed)
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
         _drop_broken(path)
         return False
     return True

@@ -11,6 +11,7 @@ from typing import Any
 
 from assay.cli import leftover
 from assay.cli.console import Output
+from assay.cli.user_words import keep_on_one_line, keep_run_words
 from assay.cli.verdict import (
     EXIT_INTERRUPTED,
     EXIT_MODEL,
@@ -249,10 +250,12 @@ def finish_run(
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
     was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
+    keep_run_words(record.config)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}
     )
+    keep_on_one_line(str(p) for p in written)
     verdict = run_verdict(store, run_id, fail_on)
     fail_on, bad, found_by_answer = verdict.fail_on, verdict.bad, verdict.found_by_answer
     rule, failing = verdict.rule, verdict.failing

@@ -24,11 +24,10 @@ from assay.cli.reporting import (
     record_reports,
     resume_command,
 )
-from assay.cli.resume_time import FirstEvent, resumed_time_note
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
+from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
-from assay.core.clock import call_started
 from assay.core.exports import check_export
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
@@ -85,9 +84,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """List the runs in the store, newest first."""
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
-        if as_json:  # (every run whole)
-            records = the_store.list_runs(limit)
-            out.emit_json({"runs": [_shown_json(r, store) for r in records]})
+        if as_json:  # every run whole, read and written one at a time
+            out.emit_json_list("runs", (_shown_json(r, store) for r in the_store.iter_runs(limit)))
             return
         # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
         records = the_store.list_runs(limit, brief=True, summary_keys=PASS_KEYS)
@@ -118,6 +116,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if as_json:
             out.emit_json(_shown_json(r, store))
             return
+        keep_run_words(r.config)
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
         out.say(f"status    {_status(the_store, r)}")
@@ -196,6 +195,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         outputs.append((export, "--export"))
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        keep_run_words(record.config)
         if export is not None and record.technique != "text":
             raise UsageError(
                 f"--export here writes a text run's failing sentences; run {record.id} is a "
@@ -295,6 +295,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
+        keep_run_words(record.config)
         if export is not None and record.technique not in ("fairness", "text"):
             raise UsageError(
                 f"--export writes a fairness or text run's findings; run {record.id} is a "
@@ -330,15 +331,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.progress(budget.get("max_queries"), budget.get("max_time")) as progress,
             on_the_command_line(),  # (its refusals in the command's terms: RUN_ID, --model)
         ):
-            first_event = FirstEvent(progress)  # (when loading ended: said beside --max-time)
             result = resume_run(
                 record.id,
                 store=the_store,
-                on_progress=first_event,
+                on_progress=progress,
                 overlap=overlap,
                 model=given,
                 force=force,
-                on_note=out.note,
+                # (a model let through by --force; the run's wall clock past its --max-time)
+                on_note=lambda said: out.note(f"note: {said}"),
                 allow_pickle=allow_pickle,
                 call_timeout=call_timeout,
                 # said once the run is checked: a refused one (a changed model) is not
@@ -365,11 +366,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_failing(out, ended, every=export_command(result.run_id, store))
             say_where(out, ended)
         exports.update(filter_export(result))  # a backdoor run's --export-filter, written again
-        beside = resumed_time_note(
-            the_store.get_run(result.run_id), started=call_started(), loaded=first_event.at
-        )
-        if beside:  # (the run's wall clock went past its --max-time: what it bounded)
-            out.note(f"note: {beside}")
         code = finish_run(
             out,
             store=the_store,
@@ -413,6 +409,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
+        keep_run_words(record.config)
         result = _replay(the_store, record, model, model_type, allow_pickle)
         prints = record.config.get("fingerprints")
         against = redact_text(model) if model else "the run's model"

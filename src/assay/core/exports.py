@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from assay.core.outfile import new_file, write_whole
 from assay.errors import UsageError
 
 __all__ = [
@@ -110,13 +111,14 @@ def write_table(frame: Any, path: str | os.PathLike[str], argument: str = "--exp
         p.parent.mkdir(parents=True, exist_ok=True)
         if suffix == ".csv":  # opened in a spreadsheet: no cell runs as a formula
             cells = guard_formulas(frame)[0]
-            cells.to_csv(p, index=False, encoding="utf-8", quoting=csv_quoting(cells))
+            with new_file(p, newline="") as fh:  # (a link at the path replaced, not followed)
+                cells.to_csv(fh, index=False, quoting=csv_quoting(cells))
         elif suffix == ".jsonl":
             text = frame.to_json(orient="records", lines=True, force_ascii=False)
-            p.write_text(text + ("\n" if text and not text.endswith("\n") else ""), "utf-8")
+            write_whole(p, text + ("\n" if text and not text.endswith("\n") else ""))
         else:
             text = frame.to_json(orient="records", force_ascii=False, indent=1)
-            p.write_text(text + "\n", "utf-8")
+            write_whole(p, text + "\n")
     except OSError as exc:
         raise UsageError(
             f"cannot write: {exc.strerror or exc}", argument=argument, path=str(p)

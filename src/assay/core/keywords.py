@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from assay.errors import StoreError, UsageError
 
-__all__ = ["check_keywords", "in_callers_terms", "on_the_command_line"]
+__all__ = ["check_keywords", "from_the_command_line", "in_callers_terms", "on_the_command_line"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -38,6 +38,11 @@ def on_the_command_line() -> Iterator[None]:
         yield
     finally:
         _COMMAND_LINE.reset(token)
+
+
+def from_the_command_line() -> bool:
+    """Whether a command calls the API function now running (``on_the_command_line``)."""
+    return _COMMAND_LINE.get()
 
 
 def _names(fn: Callable[..., Any]) -> set[str]:

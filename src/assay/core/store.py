@@ -915,13 +915,21 @@ class RunStore:
         ``get_run``): what choosing among every run of a store kept for months needs
         (``core.retention``), and what ``assay runs`` prints, where reading each run's
         whole JSON took 0.6 MB of memory a run (400 MB for 600)."""
+        return list(self.iter_runs(limit, brief=brief, summary_keys=summary_keys))
+
+    def iter_runs(
+        self, limit: int = 50, *, brief: bool = False, summary_keys: Sequence[str] = ()
+    ) -> Iterator[RunRecord]:
+        """``list_runs``, one run read at a time (``assay runs --json`` holds one run
+        parsed, not all of them)."""
         ids = [
             r[0]
             for r in self._db.execute(
                 "SELECT id FROM runs ORDER BY created DESC LIMIT ?", (limit,)
             ).fetchall()
         ]
-        return [self.get_run(i, brief=brief, summary_keys=summary_keys) for i in ids]
+        for i in ids:
+            yield self.get_run(i, brief=brief, summary_keys=summary_keys)
 
     def iter_batches(self, run_id: str) -> Iterator[FindingBatch]:
         """The kept witnesses: those kept for good in the order found, then, per kind, the

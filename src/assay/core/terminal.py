@@ -17,6 +17,7 @@ from collections.abc import Sequence
 __all__ = [
     "LONGEST_LINE",
     "escape_char",
+    "one_line",
     "shell_join",
     "shell_word",
     "shown_command",
@@ -61,6 +62,13 @@ def terminal_text(text: str) -> str:
     if text.isprintable():  # the common case, in C
         return text
     return "".join(escape_char(c) if c not in _LAYOUT and unsafe(c) else c for c in text)
+
+
+def one_line(word: str) -> str:
+    """``word`` with every character a terminal acts on written as its escape, new lines
+    and tabs included: a user's name (a column named ``job\\nFAKE``) printed inside one of
+    assay's lines, which a line break of its own would split into a line assay never said."""
+    return "".join(escape_char(c) if unsafe(c) else c for c in word)
 
 
 def shell_word(word: str) -> str:

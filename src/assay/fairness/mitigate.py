@@ -36,6 +36,7 @@ import numpy as np
 
 from assay.core.display import percent
 from assay.core.model import Capabilities, Model, ModelInputs
+from assay.core.outfile import new_file, write_whole
 from assay.errors import AssayError, ModelError, UsageError
 from assay.fairness.estimate import Estimate
 from assay.fairness.form import InputForm
@@ -624,7 +625,8 @@ def save_model_checked(
     stem = Path(path_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     skops_path = stem.with_name(stem.name + ".skops")
-    skops.io.dump(estimator, skops_path)
+    with new_file(skops_path, "wb") as fh:  # (a link at the path replaced, never followed)
+        skops.io.dump(estimator, fh)
     unloadable = _loads_back(skops_path, estimator)
     written = [skops_path]
     onnx_path = stem.with_name(stem.name + ".onnx")
@@ -632,7 +634,8 @@ def save_model_checked(
     if skipped is None:
         written.append(onnx_path)
     manifest = stem.with_name(stem.name + ".model.json")
-    manifest.write_text(
+    write_whole(
+        manifest,
         json.dumps(
             {
                 "skops": skops_path.name,
@@ -644,7 +647,6 @@ def save_model_checked(
             },
             indent=2,
         ),
-        encoding="utf-8",
     )
     written.append(manifest)
     return written, unloadable
@@ -685,5 +687,5 @@ def _save_onnx(estimator: Any, path: Path, schema: Schema) -> str | None:
         )
     except Exception as exc:  # skl2onnx raises many types for unsupported models
         return f"skl2onnx could not convert {type(estimator).__name__}: {exc}"
-    path.write_bytes(onx.SerializeToString())
+    write_whole(path, onx.SerializeToString())
     return None

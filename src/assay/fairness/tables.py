@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from assay.errors import UsageError
+from assay.fairness.long_lines import MAX_LINE_BYTES, LineBound
 
 __all__ = [
     "DEFAULT_ENCODING",
@@ -56,7 +57,7 @@ _NARROW: tuple[type[np.signedinteger[Any]], ...] = (np.int8, np.int16, np.int32,
 _BLOCK = 1 << 20
 # the longest header line read (characters): about a million columns; a longer first line is
 # not a header (a file without line breaks, a binary file) and is refused, never read whole
-MAX_HEADER_BYTES = 16 << 20
+MAX_HEADER_BYTES = MAX_LINE_BYTES
 # words pandas reads as missing values by default: in a column of numbers they stay missing;
 # in a column of text they are the user's categories ('None': no disability, 'NA': North
 # America), kept as written
@@ -301,24 +302,25 @@ def _read_csv_chunks(
     parts: list[pd.DataFrame] = []
     order: list[str] = []
     try:
-        reader = pd.read_csv(
-            p,
-            sep=delimiter,
-            skipinitialspace=True,
-            encoding=encoding,
-            encoding_errors="strict",
-            compression="gzip" if p.name.lower().endswith(".gz") else None,
-            chunksize=_CHUNK_ROWS,
-            dtype={c: str for c in as_text} or None,
-            keep_default_na=False,  # only an empty cell is missing; see _NA_WORDS
-            na_values=[""],
-        )
-        with reader:
-            for chunk in reader:
-                if not order:
-                    order = [str(c) for c in chunk.columns]
-                chunk.columns = order
-                parts.append(_compact_chunk(chunk, as_text))
+        # (its lines bounded as pandas reads them: a 500 MB line is refused at 16 MB)
+        with io.BufferedReader(LineBound(_open_binary(p), name), _BLOCK) as bounded:
+            reader = pd.read_csv(
+                bounded,
+                sep=delimiter,
+                skipinitialspace=True,
+                encoding=encoding,
+                encoding_errors="strict",
+                chunksize=_CHUNK_ROWS,
+                dtype={c: str for c in as_text} or None,
+                keep_default_na=False,  # only an empty cell is missing; see _NA_WORDS
+                na_values=[""],
+            )
+            with reader:
+                for chunk in reader:
+                    if not order:
+                        order = [str(c) for c in chunk.columns]
+                    chunk.columns = order
+                    parts.append(_compact_chunk(chunk, as_text))
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
     except pd.errors.ParserError as exc:
@@ -496,9 +498,13 @@ def _check_header(text: str, delimiter: str, name: str) -> int:
 
 
 def _text_lines(p: Path, name: str, encoding: str) -> Iterator[str]:
-    """The file's lines, decoded strictly (a bad byte: a located ``UsageError``)."""
+    """The file's lines, decoded strictly (a bad byte: a located ``UsageError``), each at
+    most ``MAX_LINE_BYTES`` (a JSON-lines file's 500 MB line: refused at the bound)."""
     try:
-        with _open_binary(p) as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh:
+        with (
+            io.BufferedReader(LineBound(_open_binary(p), name), _BLOCK) as raw,
+            io.TextIOWrapper(raw, encoding=encoding, newline="") as fh,
+        ):
             yield from fh
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None

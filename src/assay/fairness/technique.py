@@ -26,9 +26,15 @@ from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
 from assay.fairness.search.walk import OPTIMIZE
 from assay.fairness.summary import ExamplePool, build_summary
 
-__all__ = ["FairnessSearch", "FairnessTest", "check_protected"]
+__all__ = ["MOST_COMBINATIONS", "FairnessSearch", "FairnessTest", "check_protected"]
 
 PHASES = ("context", "search", "estimate")
+MOST_COMBINATIONS = 10_000
+"""Most combinations of protected values a run tests.  Every input is asked with each (its
+variants): the answer's samples alone asked 60,800,000 queries for 200,000 values of one
+column (2.5 minutes, 4.2 GB; 304 queries a value, whatever --max-queries).  An attribute
+with more values is most likely an identifier (as ``tabular_io``'s ``max_categories``
+refuses one as a feature), or a number to test by bins."""
 _CHUNK = 50_000  # labelled rows per model call
 
 
@@ -51,6 +57,31 @@ def check_protected(schema: Schema) -> None:
                 f"tested; give data or a schema with at least two values of {name!r}",
                 argument="--protected",
             )
+    _check_combinations(schema)
+
+
+def _check_combinations(schema: Schema) -> None:
+    """Raise ``UsageError`` when the protected values make more than ``MOST_COMBINATIONS``
+    combinations (before any query: the answer alone would ask ~300 queries for each)."""
+    counts = [(name, schema.feature(name).n_values) for name in schema.protected]
+    if any(n is None for _, n in counts):
+        return  # (continuous: refused by the schema)
+    total = int(np.prod([float(n or 1) for _, n in counts]))
+    if total <= MOST_COMBINATIONS:
+        return
+    if len(counts) == 1:
+        what = f"protected attribute {counts[0][0]!r} takes {total:,} values"
+    else:
+        product = " x ".join(f"{n:,} ({name!r})" for name, n in counts)
+        what = f"the protected attributes take {product} = {total:,} combinations of values"
+    raise UsageError(
+        f"{what}: more than {MOST_COMBINATIONS:,}, the most a run tests (every input the "
+        f"run and its answer ask is asked with each: {total:,} queries an input); an "
+        "identifier? Name a column of fewer values (regions "
+        "rather than cities), test a number by bins (--protected NAME:bins=25,40,60; in "
+        "Python protected='NAME:bins=25,40,60'), or fewer attributes at once",
+        argument="--protected",
+    )
 
 
 @dataclass

@@ -6,7 +6,6 @@ again later without the store.  See ``docs/report-format.md``.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 import os
@@ -21,6 +20,7 @@ import numpy as np
 from assay._version import __version__
 from assay.core.findings import FindingBatch
 from assay.core.outcome import not_a_pass, status_note, stored_fail_on
+from assay.core.outfile import write_whole
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
@@ -223,7 +223,7 @@ def write_reports(
         text = render()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_whole(path, text)
+            write_whole(path, text)  # (a full disk never leaves a cut report for CI)
         except OSError as exc:
             reason = exc.strerror or str(exc)
             raise UsageError(
@@ -231,23 +231,6 @@ def write_reports(
             ) from exc
         written.append(path)
     return written
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write ``path`` whole or not at all (a full disk never leaves an empty or cut-short
-    report for CI to publish): a file beside it, then renamed over it.  A link, a device or
-    a pipe (``--report /dev/stdout``) is written through, as it is."""
-    if path.is_symlink() or (path.exists() and not path.is_file()):
-        path.write_text(text, encoding="utf-8")
-        return
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def load_document(path: str | os.PathLike[str]) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.exports import csv_quoting, guard_formulas
+from assay.core.outfile import new_file, write_whole
 from assay.core.store import RunStore
 from assay.errors import UsageError
 
@@ -120,16 +121,17 @@ def write_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -
             records = frame.to_dict(orient="records")
             for rec in records:
                 rec["labels"] = list(rec.get("labels") or [])
-        if p.suffix.lower() == ".jsonl":
-            with p.open("w", encoding="utf-8") as fh:
+        if p.suffix.lower() == ".jsonl":  # (each written whole, over a link at the path)
+            with new_file(p) as fh:
                 for rec in records:
                     fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
         elif p.suffix.lower() == ".json":  # one JSON document (json.load reads it)
-            p.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", "utf-8")
+            write_whole(p, json.dumps(records, ensure_ascii=False, indent=1) + "\n")
         elif p.suffix.lower() == ".csv":  # a cell holds one string: the labels joined
             joined = frame.assign(labels=[join_labels(x) for x in frame["labels"]])
             cells, guarded = guard_formulas(joined)
-            cells.to_csv(p, index=False, quoting=csv_quoting(cells))
+            with new_file(p, newline="") as fh:
+                cells.to_csv(fh, index=False, quoting=csv_quoting(cells))
         else:
             raise UsageError("export to a .csv or .jsonl file", argument="--export", path=str(p))
     except OSError as exc:

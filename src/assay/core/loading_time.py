@@ -1,15 +1,17 @@
-"""``--max-time`` over a command's loading.
+"""``--max-time`` (``max_time=``) over a command's or an API call's loading.
 
 Loading (reading a data file, importing or training the model, opening an ONNX or torch
 file, a served model's readiness check, the first probe call) happens before the run
 exists, on the run's clock (``core.clock``).  Its calls of the model read the run's deadline
 (``core.deadline``); the rest did not: a 230 MB CSV took 9.4 s of ``--max-time 3`` and only
-then was refused.  On the command line an alarm (``SIGALRM``) stops loading at the deadline
-wherever it is: a usage error (exit 2), no run made, nothing stored, the seconds it ran said.
-Where the alarm is someone else's (a program running the command in-process with its own
-``SIGALRM`` handler or timer, a thread other than the main one, a system without it) loading
-runs as before: its model calls still give up at the deadline, and the techniques refuse a
-run that loading left too little time.
+then was refused.  An alarm (``SIGALRM``) stops loading at the deadline wherever it is: a
+usage error (exit 2 on the command line), no run made, nothing stored, the seconds it ran
+said.  The API functions (``check_fairness(model="m.py:f", data="big.csv", max_time=3)``)
+load under it too when they load (not given a ``setup``): before, such a call returned after
+8.7 s a stored run that had tested nothing.  Where the alarm is someone else's (a program
+with its own ``SIGALRM`` handler or timer, a thread other than the main one, a system
+without it) loading runs as before: its model calls still give up at the deadline, and the
+techniques refuse a run that loading left too little time.
 """
 
 from __future__ import annotations
@@ -49,9 +51,10 @@ def _overran(what: str, max_time: float, started: float) -> UsageError:
     spent = time.monotonic() - started
     return UsageError(
         f"nothing was tested: loading took all of the time budget: {what} were still "
-        f"loading when --max-time {max_time:g} ran out (stopped after {spent:.1f} s, the "
-        "command's start included); no run was made, nothing was stored; raise --max-time "
-        "to cover loading and the search"
+        f"loading when --max-time {max_time:g} ran out (stopped after {spent:.1f} s, counted "
+        "from the command's or call's start); no run was made, nothing was stored; raise "
+        "--max-time to cover loading and the search",
+        argument="--max-time",  # (max_time= to a Python caller: core.keywords)
     )
 
 

@@ -3,7 +3,7 @@
 A run's ``--max-time`` counts the engine's time (the search and its checks) over all its
 sessions; a resumed session loads the model and data again before its engine starts, and
 that loading (like the first session's phases around the search) is beside the budget.  A
-first session's loading is inside it (``cli.loading_time``); a resume's is not, so the
+first session's loading is inside it (``core.loading_time``); a resume's is not, so the
 resumed command says so, with this session's loading time, when the run's wall clock ended
 past its budget.
 """
@@ -33,10 +33,13 @@ class FirstEvent:
         return None if self.inner is None else self.inner(event)
 
 
-def resumed_time_note(record: RunRecord, *, started: float, loaded: float | None) -> str | None:
+def resumed_time_note(
+    record: RunRecord, *, started: float, loaded: float | None, python: bool = False
+) -> str | None:
     """The note for a resumed ``record`` whose wall clock went past its ``--max-time``; this
     session began at ``started`` and its loading ended at ``loaded`` (``time.monotonic()``;
-    None: not known)."""
+    None: not known).  ``python``: the budget named as a Python caller gave it
+    (``max_time=20``)."""
     max_time = (record.config.get("budget") or {}).get("max_time")
     metrics = (record.summary or {}).get("metrics")
     wall = metrics.get("wall-clock seconds") if isinstance(metrics, dict) else None
@@ -49,7 +52,8 @@ def resumed_time_note(record: RunRecord, *, started: float, loaded: float | None
     session = time.monotonic() - started
     loading = "" if loaded is None else f", {loaded - started:.1f} s of it loading again"
     return (
-        f"--max-time {max_time:g} bounds the run's search and checks over its sessions"
+        f"{f'max_time={max_time:g}' if python else f'--max-time {max_time:g}'} bounds the "
+        "run's search and checks over its sessions"
         f"{searched}; each resumed session's loading and the phases around the search are "
         f"beside it: the run took {float(wall):.1f} s of wall clock in all, this session "
         f"{session:.1f} s{loading}"
