@@ -6,6 +6,7 @@ says what was lost."""
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -65,3 +66,20 @@ def test_the_partly_line_says_what_was_lost(
     line = next(x for x in out.splitlines() if x.strip().startswith("partly cut"))
     assert f"{N:,} findings, 0 of their witnesses kept" in line
     assert line.endswith("lost: none of its findings' batches was found in the file"), line
+
+
+def test_the_json_says_null_for_a_status_or_loss_it_does_not_have(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--json: a whole run's "lost" is null (not ""), a lost run's "status" is null."""
+    source, target = tmp_path / "runs.db", tmp_path / "saved.db"
+    _store(source, {"kept": None, "gone": None})
+    with contextlib.closing(sqlite3.connect(source, isolation_level=None)) as db:
+        db.execute("UPDATE runs SET config='{cut' WHERE id='gone'")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["salvage", str(source), str(target), "--json"])
+    assert exit_info.value.code == 4
+    runs = {r["id"]: r for r in json.loads(capsys.readouterr().out)["runs"]}
+    assert runs["kept"]["outcome"] == "whole" and runs["kept"]["lost"] is None
+    assert runs["gone"]["outcome"] == "lost" and runs["gone"]["status"] is None
+    assert runs["gone"]["lost"].startswith("its record does not read")

@@ -17,16 +17,17 @@ from assay.errors import UsageError
 
 
 @pytest.mark.parametrize(
-    ("labels", "said"),
-    [(np.array([0, 1, 0]), "3 labels ('labels') for 4 images"),
-     (np.zeros((4, 2), np.int64), "8 labels ('labels') for 4 images")],
-    ids=["fewer", "two-a-row"],
+    ("key", "labels", "said"),
+    [("labels", np.array([0, 1, 0]), "3 labels ('labels') for 4 images"),
+     ("labels", np.zeros((4, 2), np.int64), "8 labels ('labels') for 4 images"),
+     ("y", np.zeros(5, np.int64), "5 labels ('y') for 4 images")],
+    ids=["fewer", "two-a-row", "y"],
 )  # fmt: skip
 def test_labels_not_one_per_image_are_refused(
-    tmp_path: Path, labels: np.ndarray, said: str
+    tmp_path: Path, key: str, labels: np.ndarray, said: str
 ) -> None:
     path = tmp_path / "x.npz"
-    np.savez(path, images=np.zeros((4, 8, 8), np.uint8), labels=labels)
+    np.savez(path, images=np.zeros((4, 8, 8), np.uint8), **{key: labels})
     with pytest.raises(UsageError, match=said.replace("(", r"\(").replace(")", r"\)")):
         read_images(path, argument="--images")
 

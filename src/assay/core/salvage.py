@@ -230,11 +230,11 @@ def _check_back(store: RunStore, run: SavedRun) -> str:
     return ""
 
 
-def _none_found(store: RunStore, run: SavedRun) -> bool:
-    """A run read back whole that counts findings and holds none of their witnesses, though
-    it kept some (``--keep-findings 0`` keeps none): its batches were not in the file."""
-    kept_none = run.outcome == "whole" and run.findings > 0 and run.kept == 0
-    return kept_none and store.keep_policy(run.id) != 0
+def _none_found(run: SavedRun) -> bool:
+    """A run read back whole that counts findings and holds none of their witnesses: its
+    batches were not in the file (whatever its ``--keep-findings``, a run keeps its most
+    severe witnesses, up to ``core.witnesses.TOP`` a kind and at least one: a cap of 0 too)."""
+    return run.outcome == "whole" and run.findings > 0 and run.kept == 0
 
 
 def _drop(db: sqlite3.Connection, run_id: str) -> None:
@@ -317,7 +317,7 @@ def _salvage(
                 if why:
                     _drop(dst, run.id)
                     run.outcome, run.why = "lost", why
-                elif _none_found(check, run):  # counted findings, not one witness found
+                elif _none_found(run):  # counted findings, not one witness found
                     run.outcome = "partial"
                     run.why = "none of its findings' batches was found in the file"
         for run in done.runs:
