@@ -27,7 +27,8 @@ def test_labels_not_one_per_image_are_refused(
     tmp_path: Path, key: str, labels: np.ndarray, said: str
 ) -> None:
     path = tmp_path / "x.npz"
-    np.savez(path, images=np.zeros((4, 8, 8), np.uint8), **{key: labels})
+    arrays = {"images": np.zeros((4, 8, 8), np.uint8), key: labels}
+    np.savez(path, **arrays)  # type: ignore[arg-type]
     with pytest.raises(UsageError, match=said.replace("(", r"\(").replace(")", r"\)")):
         read_images(path, argument="--images")
 

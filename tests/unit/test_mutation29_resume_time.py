@@ -48,7 +48,12 @@ def test_the_note_names_the_engines_seconds_and_this_sessions_loading() -> None:
 
 def test_first_event_keeps_the_first_events_time_and_passes_every_event_on() -> None:
     seen: list[dict[str, Any]] = []
-    first = FirstEvent(lambda event: seen.append(event) or "ok")
+
+    def progress(event: dict[str, Any]) -> str:
+        seen.append(event)
+        return "ok"
+
+    first = FirstEvent(progress)
     assert first.at is None
     before = time.monotonic()
     assert first({"n": 1}) == "ok"
