@@ -121,9 +121,17 @@ def test_the_climb_is_scored_on_the_sweeps_screen_never_on_the_class_and_restore
     seen: list[tuple[int, np.ndarray | None]] = []
     original = scan_class
 
+    own: list[int] = []
+
     def spy(target: int, *args: object, **kwargs: object) -> object:
         screen = kwargs.get("screen")
         seen.append((target, None if screen is None else np.asarray(screen)))
+        swept = kwargs.get("swept")
+        if callable(swept):  # the first candidates' scores the class climbs from: its own
+            for size in list(search.sweeps) or [2]:
+                _, score = swept(size)
+                np.testing.assert_array_equal(score, class_score(search.sweeps[size], target))
+                own.append(target)
         return original(target, *args, **kwargs)  # type: ignore[arg-type]
 
     search = technique.BackdoorSearch(
@@ -137,6 +145,7 @@ def test_the_climb_is_scored_on_the_sweeps_screen_never_on_the_class_and_restore
     finally:
         mp.undo()
     assert seen and search._shared is not None and search.clean_labels is not None
+    assert any(t != 0 for t in own), own  # (a class other than the first: not class 0's)
     shared = search._shared
     # (a class with images in the screen: the mutant giving it the whole screen differs)
     assert any((search.clean_labels[shared] == t).any() for t, _ in seen)
@@ -211,3 +220,23 @@ def test_a_scan_records_the_rate_of_the_size_it_ends_at_and_takes_an_empty_scree
     empty = images[:0]
     again = scan_class(3, images, scores, np.random.default_rng(0), [6], screen=empty)
     assert again.to_json() == scan.to_json()
+
+
+def test_the_patch_is_shrunk_on_the_classs_images_not_on_the_screen() -> None:
+    """The screen (easy images: a 2x2 trigger at (2, 2) sends them) and the class's images
+    (half of them also need pixel (4, 4)): the part kept must reach tau on the class's
+    images, so the 6x6 patch (any 6x6 patch of an 8x8 image covers rows and columns 2-5) is
+    cut to the 3x3 at (2, 2), not to the 2x2 the screen alone allows."""
+
+    def fired(x: np.ndarray) -> np.ndarray:
+        two = np.all(x[:, 2:4, 2:4, 0] == 1.0, axis=(1, 2))
+        hard = x[:, 0, 0, 0] == 1.0
+        out: np.ndarray = two & (~hard | (x[:, 4, 4, 0] == 1.0))
+        return out
+
+    scores = _toy(fired, 3)
+    images = np.full((12, 8, 8, 1), 0.4)
+    images[6:, 0, 0, 0] = 1.0  # the hard half
+    scan = scan_class(3, images, scores, np.random.default_rng(0), [6], screen=images[:6])
+    assert scan.size == 3 and scan.box == (2, 2, 3, 3), scan
+    assert scan.flip_rate == 1.0
