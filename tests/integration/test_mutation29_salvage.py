@@ -83,3 +83,57 @@ def test_the_json_says_null_for_a_status_or_loss_it_does_not_have(
     assert runs["kept"]["outcome"] == "whole" and runs["kept"]["lost"] is None
     assert runs["gone"]["outcome"] == "lost" and runs["gone"]["status"] is None
     assert runs["gone"]["lost"].startswith("its record does not read")
+
+
+def test_a_run_that_lost_some_of_its_batches_is_partly_saved(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One of a run's two batches of findings gone (as a lost table page leaves it: neither
+    the table nor its key's index lists it): the run was 'whole', exit 0, with half of its
+    witnesses missing (adddd7a caught only a run that lost every batch).  Now it is partly
+    saved, its record says what was lost, and an interrupted one loses its resume state."""
+    from test_mutation28_salvage import _state_rows
+
+    source, target = tmp_path / "runs.db", tmp_path / "saved.db"
+    rng = np.random.default_rng(0)
+    with RunStore(source, compaction="off") as store:
+        for run_id, status in (
+            ("ended", "completed"),
+            ("cut", "interrupted"),
+            ("kept", "completed"),
+        ):
+            store.create_run(
+                run_id=run_id, technique="toy", seed=0, command="x", config={}, model={},
+                versions={},
+            )  # fmt: skip
+            for k in range(2):
+                batch = FindingBatch(
+                    "idi", rng.random((N, 2, 4)), rng.integers(0, 2, (N, 2)), rng.random(N)
+                )
+                store.checkpoint(run_id, findings=[batch], status="running" if k == 0 else status)
+    with contextlib.closing(sqlite3.connect(source, isolation_level=None)) as db:
+        _state_rows(db, "cut")
+        for run_id in ("ended", "cut"):
+            db.execute(
+                "DELETE FROM findings WHERE run_id=? AND seq=(SELECT MAX(seq) FROM findings "
+                "WHERE run_id=?)",
+                (run_id, run_id),
+            )
+    with pytest.raises(SystemExit) as exit_info:
+        main(["salvage", str(source), str(target)])
+    assert exit_info.value.code == 4
+    out = capsys.readouterr().out
+    lost = f"lost: {N:,} of the {2 * N:,} witnesses it kept were not found in the file"
+    assert (
+        f"partly ended (completed, {2 * N:,} findings, {N:,} of their witnesses kept); {lost}"
+        in out
+    )
+    cut = next(x for x in out.splitlines() if x.strip().startswith("partly cut"))
+    assert lost in cut and cut.endswith("(it cannot be resumed)"), cut
+    assert f"saved  kept (completed, {2 * N:,} findings)" in out
+    with RunStore(target, read_only=True) as saved:
+        assert str(saved.get_run("ended").error).startswith(
+            f"salvaged from a damaged store; {lost}"
+        )
+    with contextlib.closing(sqlite3.connect(target)) as db:
+        assert db.execute("SELECT COUNT(*) FROM state WHERE run_id='cut'").fetchone() == (0,)
