@@ -41,9 +41,7 @@ def _line(summary: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> str:
     return next(s for s in capsys.readouterr().out.splitlines() if s.startswith("group:"))
 
 
-def test_a_direction_left_to_the_sample_says_why(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _no_time_for_a_second_run(monkeypatch: pytest.MonkeyPatch) -> None:
     real = analysis_module._analyse
 
     def second_cut(*args: Any, **kwargs: Any) -> Any:  # (the second run finds no time)
@@ -52,6 +50,12 @@ def test_a_direction_left_to_the_sample_says_why(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(analysis_module, "_analyse", second_cut)
+
+
+def test_a_direction_left_to_the_sample_says_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _no_time_for_a_second_run(monkeypatch)
     summary = _forest_summary(tmp_path)
     (exact,) = summary["exact"]
     assert exact["status"] == "exact", exact

@@ -230,11 +230,38 @@ def _check_back(store: RunStore, run: SavedRun) -> str:
     return ""
 
 
-def _none_found(store: RunStore, run: SavedRun) -> bool:
-    """A run read back whole that counts findings and holds none of their witnesses, though
-    it kept some (``--keep-findings 0`` keeps none): its batches were not in the file."""
-    kept_none = run.outcome == "whole" and run.findings > 0 and run.kept == 0
-    return kept_none and store.keep_policy(run.id) != 0
+def _witnesses_missing(store: RunStore, run: SavedRun) -> str:
+    """'' unless a run read back whole holds fewer witnesses than its tallies say it kept:
+    batches of its findings were not in the file (a lost table page takes its rows with it,
+    and neither the table nor its key's index lists them).  Whatever its ``--keep-findings``,
+    a run with findings keeps some (its most severe, ``core.witnesses.TOP`` a kind)."""
+    if run.outcome != "whole" or run.findings <= 0:
+        return ""
+    if run.kept == 0:
+        return "none of its findings' batches was found in the file"
+    kept = sum(int(w.get("kept", 0)) for w in store.witness_counts(run.id).values())
+    if run.kept < kept:
+        return (
+            f"{kept - run.kept:,} of the {kept:,} witnesses it kept were not found in the file "
+            "(batches of its findings)"
+        )
+    return ""
+
+
+def _lost_later(dst: sqlite3.Connection, run: SavedRun, what: str) -> None:
+    """A copied run found partial once read back: said so in its record, as ``_copy_run``
+    says a part it could not read, and (not ended) its resume state taken out: a resume
+    needs the batches it counted."""
+    run.outcome, run.why = "partial", what
+    note = f"salvaged from a damaged store; lost: {what}"
+    dst.execute(
+        "UPDATE runs SET error = CASE WHEN error IS NULL OR error = '' THEN ? "
+        "ELSE error || ' (' || ? || ')' END WHERE id = ?",
+        (note, note, run.id),
+    )
+    if run.status not in ENDED:
+        dst.execute("DELETE FROM state WHERE run_id=?", (run.id,))
+        run.why += " (it cannot be resumed)"
 
 
 def _drop(db: sqlite3.Connection, run_id: str) -> None:
@@ -317,9 +344,8 @@ def _salvage(
                 if why:
                     _drop(dst, run.id)
                     run.outcome, run.why = "lost", why
-                elif _none_found(check, run):  # counted findings, not one witness found
-                    run.outcome = "partial"
-                    run.why = "none of its findings' batches was found in the file"
+                elif missing := _witnesses_missing(check, run):  # (its counts are whole)
+                    _lost_later(dst, run, missing)
         for run in done.runs:
             if say is not None:
                 say(run)
