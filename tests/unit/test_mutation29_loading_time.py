@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from assay.cli.loading_time import loading_within
+from assay.core.loading_time import loading_within
 from assay.errors import UsageError
 
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from assay.cli.resume_time import FirstEvent, resumed_time_note
+from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.run_record import RunRecord
 
 
