@@ -20,6 +20,8 @@ def test_the_pinned_switch_is_the_search_auto_ran() -> None:
     same = ("idis", "queries", "idis_per_1000_queries")
     assert {k: auto.summary()[k] for k in same} == {k: pinned.summary()[k] for k in same}
     assert pinned.summary()["optimize_switched"]
+    # and the headline says why it spent its queries sparingly (as auto's does)
+    assert "time-then-queries" in pinned.summary()["optimize_note"]
     assert queries.summary()["idis"] != auto.summary()["idis"]  # (what the command pinned)
     assert not np.isnan(float(auto.summary()["idis_per_1000_queries"]))
 

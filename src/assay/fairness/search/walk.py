@@ -435,6 +435,12 @@ class WalkSearch(WalkMoves, BaseSearch):
                     else ""
                 )
             )
+        elif self.optimize == SWITCHED and self.mode == "queries":
+            out["optimize_note"] = (
+                "as --optimize time-then-queries says: its first round for speed, then the "
+                "queries spent sparingly (query-efficient mode; what automatic mode does for a "
+                "slow model)"
+            )
         return out
 
     def capacity(self) -> int:
