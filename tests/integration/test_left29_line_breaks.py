@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from assay.cli import user_words
 from assay.cli.app import app, register
 from assay.cli.user_words import keep_on_one_line, on_one_line
+from assay.core import kept_words
 
 register()
 runner = CliRunner()
@@ -81,8 +81,8 @@ def test_no_name_of_the_data_starts_a_line_of_its_own(
     assert SEX in doc["headline"]
     run_id = result.output.split("run ", 1)[1].split(",", 1)[0]
     # `assay show` in a process of its own: the words are the stored run's
-    monkeypatch.setattr(user_words, "_KEPT", {})
-    monkeypatch.setattr(user_words, "_ORDER", [])
+    monkeypatch.setattr(kept_words, "_KEPT", {})
+    monkeypatch.setattr(kept_words, "_ORDER", [])
     shown = runner.invoke(app, ["show", run_id, "--store", str(tmp_path / "runs.db")])
     assert shown.exit_code == 0, shown.output
     assert _fake_lines(shown.output) == []

@@ -14,6 +14,7 @@ import numpy as np
 
 from assay.backdoor.label_files import class_of
 from assay.backdoor.pixels import check_room, check_sizes, pixels, read_file
+from assay.core.kept_words import keep_on_one_line
 from assay.errors import UsageError
 
 __all__ = [
@@ -108,12 +109,16 @@ def _image_file(f: Path) -> bool:
 
 
 def _listing(p: Path, argument: str) -> list[Path]:
+    """The folder's entries, sorted; a name holding a line break is printed on one line
+    wherever it appears after (``core.kept_words``: an error naming the file, above all)."""
     try:
-        return sorted(p.iterdir())
+        entries = sorted(p.iterdir())
     except OSError as exc:
         raise UsageError(
             f"cannot list the folder ({exc.strerror or exc})", argument=argument, path=str(p)
         ) from None
+    keep_on_one_line(e.name for e in entries)
+    return entries
 
 
 def _images_under(top: Path, argument: str) -> list[Path]:

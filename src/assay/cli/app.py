@@ -29,6 +29,7 @@ from assay.cli.argv import home_expanded
 from assay.cli.console import Output, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
+from assay.cli.user_words import keep_on_one_line
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
 from assay.core.redact import redact_text
@@ -347,6 +348,7 @@ def _command_start(argv: list[str] | None) -> float:
 def _main(argv: list[str] | None) -> None:
     register()
     args = sys.argv[1:] if argv is None else argv
+    keep_on_one_line(args)  # a model, a spec, a path holding a line break: one line each
     # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
     # search too (loading, the answer), where a run stops at its checkpoint or not at all
     signal.signal(signal.SIGTERM, _as_interrupt)

@@ -250,7 +250,7 @@ def finish_run(
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
     was started with, so that a resumed run exits as it would have)."""
     record = store.get_run(run_id)
-    keep_run_words(record.config)
+    keep_run_words(record)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}

@@ -116,7 +116,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if as_json:
             out.emit_json(_shown_json(r, store))
             return
-        keep_run_words(r.config)
+        keep_run_words(r)
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
         out.say(f"status    {_status(the_store, r)}")
@@ -195,7 +195,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         outputs.append((export, "--export"))
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
-        keep_run_words(record.config)
+        keep_run_words(record)
         if export is not None and record.technique != "text":
             raise UsageError(
                 f"--export here writes a text run's failing sentences; run {record.id} is a "
@@ -295,7 +295,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store)
         record = the_store.get_run(run_id)
-        keep_run_words(record.config)
+        keep_run_words(record)
         if export is not None and record.technique not in ("fairness", "text"):
             raise UsageError(
                 f"--export writes a fairness or text run's findings; run {record.id} is a "
@@ -409,7 +409,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
-        keep_run_words(record.config)
+        keep_run_words(record)
         result = _replay(the_store, record, model, model_type, allow_pickle)
         prints = record.config.get("fingerprints")
         against = redact_text(model) if model else "the run's model"

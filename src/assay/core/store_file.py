@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shlex
 import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
+from assay.core.terminal import shell_word
 from assay.errors import StoreError
 
 __all__ = [
@@ -48,7 +48,7 @@ def damage_hint(path: Path | str, text: str) -> str:
     restored cut short, a file overwritten; empty for any other error."""
     if not any(d in text.lower() for d in _DAMAGED):
         return ""
-    here, saved, aside = (shlex.quote(f"{path}{end}") for end in ("", ".saved", ".damaged"))
+    here, saved, aside = (shell_word(f"{path}{end}") for end in ("", ".saved", ".damaged"))
     if not _sqlite_header(path):  # a CSV, a model, a report given as --store: no store at all
         return (
             "; it is not an SQLite database, and assay neither reads nor writes it: a data "
