@@ -214,7 +214,8 @@ def rerun_note(
         else "cli"
     )
     timed = _time_budget_note(config, command, summary)
-    notes = [*([timed] if timed else []), *summary_caveats(summary, terms=terms)]
+    late = None if terms == "demo" else _late_switch_note(config, summary, terms == "api")
+    notes = [*(n for n in (timed, late) if n), *summary_caveats(summary, terms=terms)]
     return "; ".join(notes) if notes else None
 
 
@@ -268,6 +269,8 @@ def _pinned(
     if mode not in ("queries", "time"):
         return command
     if mode == "queries" and isinstance(search, Mapping) and search.get("optimize_switched"):
+        if _late_switch(summary):  # no mode switches where it did: auto, said by the note
+            return command
         # switched after timing its first round: "queries" would be query-efficient from the
         # start, another search (146,940 IDIs against this run's 147,988 on German credit)
         mode = "time-then-queries"
@@ -280,6 +283,34 @@ def _pinned(
     if any(w == "--optimize" or w.startswith("--optimize=") for w in words):
         return command
     return f"{command} --optimize {mode}"
+
+
+def _late_switch(summary: Mapping[str, Any] | None) -> int | None:
+    """The round after which a fairness walk's ``--optimize auto`` turned query-efficient,
+    when it was not the first (under a time budget alone, auto times rounds until their cost
+    is clear): ``time-then-queries`` switches after the first round, another search (2,589
+    IDIs in 6,042 queries against 2,851 in 6,010), so the rerun command keeps auto."""
+    search = (summary or {}).get("search")
+    rounds = search.get("optimize_switched_round") if isinstance(search, Mapping) else None
+    if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds <= 1:
+        return None
+    return rounds
+
+
+def _late_switch_note(
+    config: Mapping[str, Any] | None, summary: Mapping[str, Any] | None, api: bool
+) -> str | None:
+    rounds = _late_switch(summary)
+    if rounds is None or (config or {}).get("optimize") != "auto":
+        return None
+    auto = "optimize='auto'" if api else "--optimize auto"
+    pinned = "optimize='time-then-queries'" if api else "--optimize time-then-queries"
+    return (
+        f"its {auto} timed the model's first {rounds} rounds before it turned "
+        f"query-efficient; the rerun keeps {auto} and times the model again, so it turns "
+        f"where its own timing says ({pinned} would turn after the first round: another "
+        "search)"
+    )
 
 
 def _longer_deadline(command: str, config: Mapping[str, Any] | None) -> str:

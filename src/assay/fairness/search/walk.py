@@ -279,6 +279,7 @@ class WalkSearch(WalkMoves, BaseSearch):
         self.measure_queries = int(measure_queries)
         self.latency: dict[str, float] | None = None
         self._mark = (0, 0.0)  # ledger queries and model seconds when last measured
+        self.measured = 0  # rounds "auto" timed (its switch after the first: a rerun pins it)
         self.variants = self._variants(variants)
         if self.variants < self.K:  # room in the ledger for the classes the budget pays for
             self.per_class = self.variants
@@ -353,6 +354,7 @@ class WalkSearch(WalkMoves, BaseSearch):
         if queries <= 0:
             return
         self._mark = (led.queries, led.model_seconds)
+        self.measured += 1
         per_query = seconds / queries
         if self._query_budget:  # queries bound the run: a slow call settles it at once
             self.latency = {"seconds_per_call": seconds, "seconds_per_query": per_query}
@@ -420,6 +422,10 @@ class WalkSearch(WalkMoves, BaseSearch):
         out["optimize"] = self.mode
         if self.switched:  # after its first round: a rerun pins that, not "queries"
             out["optimize_switched"] = True
+            if self.optimize == "auto" and self.measured:  # (none: as pinned)
+                # the round it switched after: under a time budget alone, auto may time
+                # several before it settles, which no pinned mode repeats
+                out["optimize_switched_round"] = self.measured
         out["variants_per_input"] = self.variants
         if self.optimize == "auto":
             out["optimize_note"] = (
@@ -839,6 +845,7 @@ class WalkSearch(WalkMoves, BaseSearch):
                 "mode": self.mode,
                 "latency": self.latency,
                 "why": self.why,
+                "measured": self.measured,
             },
             # the arrays themselves: the run copies a snapshot it keeps (core.run._detached);
             # copying them here too cost two copies of the walkers per checkpoint
@@ -862,6 +869,7 @@ class WalkSearch(WalkMoves, BaseSearch):
         lat = v.get("latency")
         self.latency = None if lat is None else {k: float(x) for k, x in dict(lat).items()}
         self.why = str(v.get("why", self.why))
+        self.measured = int(v.get("measured", 0))
         self.box_lo = np.tile(self._lows, (len(self.pos), 1))
         self.box_hi = np.tile(self._highs, (len(self.pos), 1))
         for name in (*_STATE_ARRAYS, *_BOX):
