@@ -698,8 +698,10 @@ class BackdoorSearch:
             if not colour and ratio is not None and ratio < SHORTCUT_RATIO:
                 continue
             # a strong shortcut, or a patch working by its colour (only planted triggers were
-            # either), passes with a majority of every source class held out
-            strict = not by_colour and (ratio is None or ratio < STRONG_SHORTCUT)
+            # either), passes with a majority of every source class held out; so does a grey
+            # model's class that is the only one any patch reaches (``_alone``)
+            strong = ratio is not None and ratio >= STRONG_SHORTCUT
+            strict = not by_colour and not strong and not (not colour and self._alone(s))
             if not self._natural_patch(s) and self._universal(s, strict=strict):
                 suspects.append(s)
         self.verdict = {
@@ -741,6 +743,16 @@ class BackdoorSearch:
                 details={"strategy": "model-scan", "anomaly_threshold": t.anomaly_threshold},
             )
         ]
+
+    def _alone(self, scan: ClassScan) -> bool:
+        """Is the class the only one a patch up to the largest size reaches?  Then its
+        shortcut ratio has nothing to compare with, and the other classes are not reached by
+        as many pixels as the search can paste: a shortcut at least as strong as any ratio
+        says.  Measured on the digits CNNs (bench/RESULTS.md, branch bd29): every trojaned
+        CNN's target was the only class reached, or nearly (a 16x16 patch for one other),
+        every clean CNN reached none; the planted trigger itself sent held-out digits 2 at
+        0.70-0.85 (their stroke runs into its corner), below the strict check's 0.9."""
+        return all(s.size is None for s in self.class_scans if s.target != scan.target)
 
     def _polish(self, scan: ClassScan) -> bool:
         """The anomalous class's patch improved on the search's pool (``modelscan.polish``)
