@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.modelscan import ClassScan
+from assay.backdoor.summary import _cleared
 from assay.backdoor.technique import BackdoorSearch, BackdoorTest
 from assay.core.budget import BudgetedModel
 from assay.core.model import Capabilities
@@ -31,6 +32,9 @@ class Grey:
         return out
 
 
+_said: list[str] = []  # why the last verdict set its anomalous classes aside (summary._cleared)
+
+
 def _search(channels: int = 1) -> BackdoorSearch:
     rng = np.random.default_rng(0)
     classes = np.repeat([0, 1, 2], [20, 40, 40])
@@ -43,10 +47,13 @@ def _search(channels: int = 1) -> BackdoorSearch:
     return search
 
 
-def _verdict(sizes: list[int | None], channels: int = 1) -> tuple[dict[str, Any], list[bool]]:
+def _verdict(
+    sizes: list[int | None], channels: int = 1, lowest: float | None = None
+) -> tuple[dict[str, Any], list[bool]]:
     """The verdict with class 0's patch anomalously small and the other classes' sizes as
     given (None: no patch found); effective pixels 2 for class 0, none counted for the others;
-    every patch neither natural nor refused held out (the strictness asked, recorded)."""
+    every patch neither natural nor refused held out (the strictness asked, recorded): passed,
+    or with ``lowest`` refused (95 % of 60 held-out images, ``lowest`` of a source class)."""
     search = _search(channels)
     search.class_scans = [
         ClassScan(c, size, 1.0, (0, 0, 1, 1), np.ones((1, 1, channels)), {})
@@ -60,11 +67,18 @@ def _verdict(sizes: list[int | None], channels: int = 1) -> tuple[dict[str, Any]
         "_count_pixels": lambda scan, recount=False: None,
         "_natural_patch": lambda scan: False,
         "_grey_kept": lambda scan: None,
-        "_universal": lambda scan, strict=True: asked.append(strict) is None,
+        "_universal": lambda scan, strict=True: asked.append(strict) is None and lowest is None,
     }
     for name, stub in stubs.items():
         setattr(search, name, stub)
+    if lowest is not None:
+        scan = search.class_scans[0]
+        scan.held_out, scan.held_out_n, scan.lowest_source = 0.95, 60, lowest
     search._model_verdict()
+    _said.clear()
+    _said.extend(
+        _cleared(search, search.class_scans, search.verdict["anomaly_index"], search.verdict)
+    )
     assert search.verdict is not None
     return search.verdict, asked
 
@@ -86,3 +100,18 @@ def test_a_colour_model_s_lone_class_keeps_the_colour_rule() -> None:
     measured here) and has no ratio is set aside, as the colour rule says, alone or not."""
     verdict, asked = _verdict([1, None, None], channels=3)
     assert verdict["suspects"] == [] and asked == []
+
+
+def test_a_class_set_aside_by_the_held_out_check_is_told_the_bound_it_missed() -> None:
+    """Held out leniently (alone), a class missing a majority of a source class is told so,
+    not "90 % of each" (the strict bound it was not asked); held out strictly, 90 % of each."""
+    verdict, asked = _verdict([1, None, None], lowest=0.3)
+    assert verdict["suspects"] == [] and asked == [False]
+    assert verdict["held_out_lowest"] == {"0": 0.5}
+    assert (
+        "the least of their source classes 30% (a trigger sends 90% of them and 50% of each, "
+        "as a strong shortcut)" in _said[0]
+    )
+    verdict, asked = _verdict([1, 4, 4], lowest=0.8)
+    assert verdict["suspects"] == [] and asked == [True]
+    assert "(a trigger sends 90% of each)" in _said[0]

@@ -686,6 +686,7 @@ class BackdoorSearch:
         for s in anomalous if colour else ():
             self._grey_kept(s)
         suspects = []
+        bounds: dict[str, float] = {}
         for s in anomalous:
             # the class's patch must be a shortcut (far fewer effective pixels than the other
             # classes' patches); a weak one, or one with no other class to compare with, must
@@ -702,7 +703,10 @@ class BackdoorSearch:
             # model's class that is the only one any patch reaches (``_alone``)
             strong = ratio is not None and ratio >= STRONG_SHORTCUT
             strict = not by_colour and not strong and not (not colour and self._alone(s))
-            if not self._natural_patch(s) and self._universal(s, strict=strict):
+            if self._natural_patch(s):
+                continue
+            bounds[str(s.target)] = HELD_OUT_RATE if strict else HELD_OUT_LOWEST
+            if self._universal(s, strict=strict):
                 suspects.append(s)
         self.verdict = {
             "sizes": sizes,
@@ -712,6 +716,8 @@ class BackdoorSearch:
                 str(c): None if r is None else round(r, 3) for c, r in ratios.items()
             },
             "suspects": [s.target for s in suspects],
+            # per class held out: the least share of each source class it had to send
+            "held_out_lowest": bounds,
         }
         if colour:
             self.verdict["grey_kept"] = {
