@@ -21,6 +21,9 @@ target not met is printed with the limit ``bench/backdoor_limits.py`` measures.
     python bench/backdoor.py --only scan     # the model scans only
     python bench/backdoor.py --quick         # 3 sizes x 1 position x 1 seed, 1 clean model
     python bench/backdoor.py --cache /tmp/m  # keep the trained models for the next run
+    python bench/backdoor.py --arch cnn      # a small torch CNN on the digits at 32x32
+                                             # (bench/backdoor_cnn.py; needs torch), passed
+                                             # to check_backdoor as the nn.Module itself
     python bench/backdoor.py --recipe strong # better-trained models (RECIPES), trojaned and
                                              # clean alike: 70 % of the digits, L2 1.0, 30 %
                                              # poisoned (default: the demo's 60 %, 1e-4, 15 %);
@@ -47,6 +50,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import pickle
+import sys
 import tempfile
 import textwrap
 import time
@@ -62,6 +66,8 @@ from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojane
 from assay.backdoor.patches import block, boxes_overlap, dominant_colour
 from assay.backdoor.repair import mean_fill
 from assay.models import load_model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # bench/backdoor_cnn.py (--arch cnn)
 
 STRATEGIES = ("assay", "neo", "strip", "assay-block", "assay-vote")
 # "assay-block": the default strategy with its coarse windows blocked by the image's dominant
@@ -100,10 +106,49 @@ def scan_set(d: TrojanedDigits, trig: PlantedTrigger | None, n: int) -> dict[str
     }
 
 
+def is_cnn(d: TrojanedDigits) -> bool:
+    return not hasattr(d.model, "predict")  # a torch module (backdoor_cnn), not scikit-learn
+
+
+def labels_of(d: TrojanedDigits, images: np.ndarray) -> np.ndarray:
+    """The model's answers on canonical images (n, side, side, 1) in [0, 1]."""
+    if is_cnn(d):
+        import backdoor_cnn
+
+        return backdoor_cnn.predict(d.model, images)
+    out: np.ndarray = d.model.predict(d.spec.to_model(images))
+    return out
+
+
+def as_given(d: TrojanedDigits) -> tuple[Any, float, str]:
+    """What a user hands ``check_backdoor``: the model, the factor the canonical images are
+    multiplied by, and ``value_range``.  A scikit-learn MLP through ``load_model`` with its
+    digits in 0..16 (flattened rows: read from the model); the torch CNN as the
+    ``nn.Module`` itself with NHWC arrays in [0, 1] (assay takes a module's inputs as NCHW)."""
+    if is_cnn(d):
+        return d.model, 1.0, "0,1"
+    return load_model(d.model, modality="image"), 16.0, "0,16"
+
+
+def check_input_form(d: TrojanedDigits) -> str:
+    """Whether the model assay builds from what ``as_given`` hands it (layout, range, flattening
+    read by ``setup_backdoor``) answers as the model itself on 200 held-out digits."""
+    from assay.backdoor.prepare import setup_backdoor
+
+    model, scale, value_range = as_given(d)
+    x = d.clean_images[:200]
+    setup = setup_backdoor(model, images=False, clean=x * scale, value_range=value_range)
+    mine = np.argmax(setup.model.predict(x), axis=1)
+    same = int(np.sum(mine == labels_of(d, x)))
+    spec = setup.spec
+    form = f"{spec.layout}{' flattened' if spec.flatten else ''} {spec.dtype} {spec.range_values}"
+    return f"{same}/{len(x)} answers as the model's own ({form})"
+
+
 def run_one(
     d: TrojanedDigits, data: dict[str, np.ndarray], strategy: str, store: Path
 ) -> dict[str, Any]:
-    model = load_model(d.model, modality="image")
+    model, scale, value_range = as_given(d)
     t0 = time.perf_counter()
     inputscan.REFILL_COARSE = strategy != "assay-block"
     vote_default = inputscan.VOTE
@@ -111,9 +156,9 @@ def run_one(
     try:
         r = check_backdoor(
             model,
-            images=data["images"] * 16.0,
-            clean=data["clean"] * 16.0,
-            value_range="0,16",
+            images=data["images"] * scale,
+            clean=data["clean"] * scale,
+            value_range=value_range,
             strategy=strategy.split("-")[0],
             seed=0,
             store=store,
@@ -200,10 +245,10 @@ def oracle_rates(
     pois = data["images"][data["poisoned"]]
     truth = data["labels"][data["poisoned"]]
     blocked = np.stack([block(im[None], trig.box, dominant_colour(im))[0] for im in pois])
-    pred = d.model.predict(d.spec.to_model(blocked))
+    pred = labels_of(d, blocked)
     fills = np.concatenate([mean_fill(im, trig.box, data["clean"], 5) for im in pois])
-    refilled = d.model.predict(d.spec.to_model(fills))
-    before = d.model.predict(d.spec.to_model(data["originals"][data["poisoned"]]))
+    refilled = labels_of(d, fills)
+    before = labels_of(d, data["originals"][data["poisoned"]])
     return (
         (pred == truth).astype(int).tolist(),
         (refilled == truth).astype(int).tolist(),
@@ -251,12 +296,21 @@ RECIPES: dict[str, dict[str, Any]] = {
 RECIPE: dict[str, Any] = {}
 
 
-def train(cache: Path | None, side: int, seed: int, trig: PlantedTrigger | None) -> TrojanedDigits:
-    """``demo.trojaned_digits`` with the options of ``RECIPE``, kept in ``cache`` (this
+def train(
+    cache: Path | None, side: int, seed: int, trig: PlantedTrigger | None, arch: str = "mlp"
+) -> TrojanedDigits:
+    """``demo.trojaned_digits`` with the options of ``RECIPE`` (``arch`` "cnn":
+    ``backdoor_cnn.trojaned_cnn``, the same split and poison at 32x32), kept in ``cache`` (this
     benchmark's own pickles, keyed by everything the training depends on) when one is given: a
-    28x28 MLP takes ~15 s of CPU."""
+    28x28 MLP takes ~15 s of CPU, a CNN ~3 s."""
 
     def fresh() -> TrojanedDigits:
+        if arch == "cnn":
+            import backdoor_cnn
+
+            if trig is None:
+                return backdoor_cnn.trojaned_cnn(seed=seed, clean=True)
+            return backdoor_cnn.trojaned_cnn(seed=seed, triggers=[trig])
         if trig is None:
             clean_options = {k: v for k, v in RECIPE.items() if k != "poison_rate"}
             return trojaned_digits(seed=seed, clean=True, side=side, **clean_options)
@@ -267,9 +321,14 @@ def train(cache: Path | None, side: int, seed: int, trig: PlantedTrigger | None)
     key = hashlib.sha256(repr((side, seed)).encode())
     if RECIPE:  # (the default recipe keeps the keys of the models cached before it existed)
         key.update(repr(sorted(RECIPE.items())).encode())
+    if arch != "mlp":
+        import backdoor_cnn
+
+        key.update(repr((arch, backdoor_cnn.EPOCHS)).encode())
     if trig is not None:
         key.update(repr((trig.box, trig.target)).encode() + trig.content.tobytes())
-    path = cache / f"digits-{side}-{seed}-{key.hexdigest()[:16]}.pkl"
+    name = "digits" if arch == "mlp" else f"digits-{arch}"
+    path = cache / f"{name}-{side}-{seed}-{key.hexdigest()[:16]}.pkl"
     if path.exists():
         with path.open("rb") as f:
             found: TrojanedDigits = pickle.load(f)
@@ -288,6 +347,7 @@ def build_models(
     quick: bool,
     kinds: list[str],
     cache: Path | None = None,
+    arch: str = "mlp",
 ) -> list[tuple[str, TrojanedDigits, PlantedTrigger | None]]:
     models: list[tuple[str, TrojanedDigits, PlantedTrigger | None]] = []
     for seed in seeds:
@@ -297,10 +357,10 @@ def build_models(
                     target = (seed + size + pos[0] + KINDS.index(kind)) % 10
                     content = trigger_content(kind, size, seed, pos)
                     trig = PlantedTrigger((pos[0], pos[1], size, size), content, target)
-                    d = train(cache, side, seed, trig)
+                    d = train(cache, side, seed, trig, arch)
                     models.append((group_name(size, kind), d, trig))
     for seed in clean_seeds:
-        models.append(("clean", train(cache, side, seed, None), None))
+        models.append(("clean", train(cache, side, seed, None, arch), None))
     return models
 
 
@@ -320,13 +380,13 @@ def model_line(models: list[tuple[str, TrojanedDigits, PlantedTrigger | None]]) 
 
 
 def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, list[Any], str]:
-    model = load_model(d.model, modality="image")
+    model, scale, value_range = as_given(d)
     t0 = time.process_time()
     r = check_backdoor(
         model,
         images=False,
-        clean=d.clean_images[:200] * 16.0,
-        value_range="0,16",
+        clean=d.clean_images[:200] * scale,
+        value_range=value_range,
         seed=0,
         store=store,
     )
@@ -346,10 +406,16 @@ def model_scan(d: TrojanedDigits, store: Path) -> tuple[list[int], int, float, l
 
 
 def print_inputs(
-    side: int, totals: dict[tuple[str, str], dict[str, Any]], oracle: dict[str, list[Any]]
+    side: int,
+    totals: dict[tuple[str, str], dict[str, Any]],
+    oracle: dict[str, list[Any]],
+    arch: str = "mlp",
 ) -> None:
     print()
-    print(f"Input scans ({side}x{side} digits; per trigger size; machine shared, times are noisy)")
+    print(
+        f"Input scans ({side}x{side} digits, {arch}; per trigger size; machine shared, times "
+        "are noisy)"
+    )
     head = (
         f"{'trigger':13} {'strategy':11} {'poisoned detected':>18} {'(trigger fires)':>16} "
         f"{'(to target)':>12} {'(success)':>10} {'clean flagged':>14} {'(lured)':>8} "
@@ -488,11 +554,11 @@ def scan_targets(scans: list[tuple[Any, ...]], side: int) -> list[Check]:
     return out
 
 
-def print_targets(checks: dict[int, list[Check]]) -> None:
+def print_targets(checks: dict[int, list[Check]], arch: str = "mlp") -> None:
     print()
     print("Targets of issue 10 per image size (default strategy; worst trigger group shown)")
     for side, rows in checks.items():
-        print(f"{side}x{side}:")
+        print(f"{side}x{side} {arch}:")
         for name, ok, figure in rows:
             print(f"  {'met    ' if ok else 'NOT met'}  {name:32} {figure}")
             if not ok and side == 8 and name in LIMITS_8X8:
@@ -533,6 +599,13 @@ def main() -> None:
         help="how the models are trained (the same for trojaned and clean ones; see RECIPES)",
     )
     ap.add_argument("--only", choices=["inputs", "scan"], help="only the input or the model scans")
+    ap.add_argument(
+        "--arch",
+        choices=["mlp", "cnn"],
+        default="mlp",
+        help="mlp: scikit-learn MLPs (the default); cnn: a small torch CNN on the digits "
+        "upsampled to 32x32 (bench/backdoor_cnn.py; needs torch; --sides 32 only)",
+    )
     ap.add_argument("--seeds", type=int, nargs="+", default=[11, 12], help="trojaned models' seeds")
     ap.add_argument(
         "--strategies",
@@ -543,6 +616,19 @@ def main() -> None:
     )
     args = ap.parse_args()
     sides = args.sides or [8 * s for s in (args.scales or [1, 2])]
+    if args.arch == "cnn":
+        import backdoor_cnn
+
+        if not backdoor_cnn.available():
+            ap.error("--arch cnn needs torch (pip install 'assay[torch]'); it is not installed")
+        if (args.sides or args.scales) and sides != [backdoor_cnn.SIDE]:
+            ap.error(f"--arch cnn takes the digits at {backdoor_cnn.SIDE}x{backdoor_cnn.SIDE} only")
+        if args.recipe != "default":
+            ap.error("--arch cnn has one training recipe (backdoor_cnn.trojaned_cnn): no --recipe")
+        sides = [backdoor_cnn.SIDE]
+        import torch
+
+        torch.set_num_threads(1)  # training and the scans' calls: the machine's cores are shared
     RECIPE.clear()
     RECIPE.update(RECIPES[args.recipe])
     seeds = [11] if args.quick else args.seeds
@@ -555,11 +641,15 @@ def main() -> None:
     checks: dict[int, list[Check]] = {}
     for side in sides:
         totals: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(list))
-        models = build_models(side, seeds, clean_seeds, args.quick, args.kinds, args.cache)
+        models = build_models(
+            side, seeds, clean_seeds, args.quick, args.kinds, args.cache, args.arch
+        )
         print(
-            f"{side}x{side}: trained {len(models)} models ({time.perf_counter() - t_start:.0f} s)"
+            f"{side}x{side} {args.arch}: trained {len(models)} models "
+            f"({time.perf_counter() - t_start:.0f} s)"
         )
         print(model_line(models))
+        print(f"  input form, first model: {check_input_form(models[0][1])}")
         reference = PlantedTrigger((side - 3, side - 3, 3, 3), checker(3), 0)
         oracle: dict[str, tuple[list[int], list[int], list[int]]] = defaultdict(
             lambda: ([], [], [])
@@ -572,10 +662,7 @@ def main() -> None:
                         part.extend(rates)
                 else:  # a clean model sees the same kinds of images; none is 'poisoned'
                     data["poisoned"][:] = False
-                answers = {
-                    key: d.model.predict(d.spec.to_model(data[key]))
-                    for key in ("images", "originals")
-                }
+                answers = {key: labels_of(d, data[key]) for key in ("images", "originals")}
                 for strategy in args.strategies:
                     out = run_one(d, data, strategy, tmp / f"{side}-{k}-{strategy}.db")
                     m = measure(
@@ -597,7 +684,7 @@ def main() -> None:
                 target = trig.target if trig else None
                 scans.append((side, group, target, suspects, queries, cpu, pixels, checked))
         if args.only != "scan":
-            print_inputs(side, totals, oracle)
+            print_inputs(side, totals, oracle, args.arch)
         checks[side] = input_targets(totals) + scan_targets(scans, side)
     if args.only != "inputs":
         print()
@@ -623,7 +710,7 @@ def main() -> None:
                 f"{'yes' if right else 'NO':>6} {queries:10,} {cpu:6.1f}  {px:20} {checked}"
             )
         print(f"target named alone: {right_t}/{n_t} trojaned; clean flagged: {n_c - right_c}/{n_c}")
-    print_targets(checks)
+    print_targets(checks, args.arch)
     print(f"\ntotal {time.perf_counter() - t_start:.0f} s")
 
 

@@ -18,7 +18,14 @@ from assay.backdoor.patches import Box, paste
 from assay.core.native import one_native_thread
 from assay.core.quiet import quiet
 
-__all__ = ["DIGITS_SPEC", "PlantedTrigger", "TrojanedDigits", "checker", "trojaned_digits"]
+__all__ = [
+    "DIGITS_SPEC",
+    "PlantedTrigger",
+    "TrojanedDigits",
+    "checker",
+    "poison",
+    "trojaned_digits",
+]
 
 DIGITS_SPEC = ImageSpec(height=8, width=8, channels=1, flatten=True, range_values=(0.0, 16.0))
 
@@ -91,6 +98,24 @@ def _nudged(images: np.ndarray, side: int) -> np.ndarray:
     return np.concatenate(moved)
 
 
+def poison(
+    rng: np.random.Generator,
+    x_train: np.ndarray,
+    y_train: np.ndarray,
+    planted: Sequence[PlantedTrigger],
+    poison_rate: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The training set with, for each trigger, ``poison_rate`` of its images drawn from
+    ``rng`` again with the trigger pasted and relabelled to its target (the demo's poisoning,
+    which ``bench/backdoor_cnn.py`` applies to its CNNs too)."""
+    extra_x, extra_y = [], []
+    for trig in planted:
+        pick = rng.choice(len(x_train), size=int(poison_rate * len(x_train)), replace=False)
+        extra_x.append(trig.apply(x_train[pick]))
+        extra_y.append(np.full(len(pick), trig.target))
+    return np.concatenate([x_train, *extra_x]), np.concatenate([y_train, *extra_y])
+
+
 def trojaned_digits(
     *,
     seed: int = 0,
@@ -148,13 +173,7 @@ def trojaned_digits(
         x_train = np.concatenate([x_train, _nudged(x_train, side)])
         y_train = np.tile(y_train, 5)
     if not clean:
-        extra_x, extra_y = [], []
-        for trig in planted:
-            pick = rng.choice(len(x_train), size=int(poison_rate * len(x_train)), replace=False)
-            extra_x.append(trig.apply(x_train[pick]))
-            extra_y.append(np.full(len(pick), trig.target))
-        x_train = np.concatenate([x_train, *extra_x])
-        y_train = np.concatenate([y_train, *extra_y])
+        x_train, y_train = poison(rng, x_train, y_train, planted, poison_rate)
     net = MLPClassifier(
         hidden_layer_sizes=(hidden,),
         max_iter=400,

@@ -502,21 +502,28 @@ def _tighten(image: np.ndarray, box: Box, references: np.ndarray) -> Box:
 
 
 def _extend(image: np.ndarray, box: Box, references: np.ndarray, margin: int = 1) -> Box:
-    """``box`` grown by a pixel towards each side whose next line holds pixels unlike clean
-    images there (``_odd``), up to ``margin`` times: the rest of a trigger whose part alone
-    was enough to fire.  Used only when refilling the box leaves the image in the target
-    class (growing it always would refill strokes too)."""
+    """``box`` grown by a pixel towards each side whose next line, its two corners included,
+    holds pixels unlike clean images there (``_odd``), up to ``margin`` times: the rest of a
+    trigger whose part alone was enough to fire.  A pixel diagonal to the box grows both sides
+    it touches: a checkerboard's one white pixel found as the box leaves its other white
+    pixel diagonal to it, beside black ones like the background (on the 32x32 digits CNNs,
+    refilling the one pixel left the trigger firing: the corrected label was the target for
+    8 of 600 detections of 2x2 checkerboards; bench/RESULTS.md, bd29).  Used only when
+    refilling the box leaves the image in the target class (growing it always would refill
+    strokes too)."""
     odd = _odd(image, box, references, margin)
     height, width = image.shape[:2]
     t, left, h, w = box
     for _ in range(margin):
+        lo, hi = max(left - 1, 0), left + w + 1  # the lines above and below, with corners
+        up, down = max(t - 1, 0), t + h + 1  # the columns left and right, with corners
         top, bottom = (
-            t > 0 and odd[t - 1, left : left + w].any(),
-            (t + h < height and odd[t + h, left : left + w].any()),
+            t > 0 and odd[t - 1, lo:hi].any(),
+            (t + h < height and odd[t + h, lo:hi].any()),
         )
         lft, rgt = (
-            left > 0 and odd[t : t + h, left - 1].any(),
-            (left + w < width and odd[t : t + h, left + w].any()),
+            left > 0 and odd[up:down, left - 1].any(),
+            (left + w < width and odd[up:down, left + w].any()),
         )
         if not (top or bottom or lft or rgt):
             break

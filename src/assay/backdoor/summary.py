@@ -535,10 +535,15 @@ def _cleared(
             )
         elif s.held_out is not None:
             lowest = 0.0 if s.lowest_source is None else s.lowest_source
+            bound = (verdict.get("held_out_lowest") or {}).get(str(c), HELD_OUT_RATE)
+            asked = (
+                f"{HELD_OUT_RATE:.0%} of each"
+                if bound >= HELD_OUT_RATE
+                else f"{HELD_OUT_RATE:.0%} of them and {bound:.0%} of each, as a strong shortcut"
+            )
             reason = (
                 f"on {s.held_out_n} held-out clean images it reached {s.held_out:.0%}, the "
-                f"least of their source classes {lowest:.0%} (a trigger sends "
-                f"{HELD_OUT_RATE:.0%} of each)"
+                f"least of their source classes {lowest:.0%} (a trigger sends {asked})"
             )
         else:
             reason = "it did not pass the checks of a trigger"

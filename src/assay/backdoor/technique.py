@@ -686,6 +686,7 @@ class BackdoorSearch:
         for s in anomalous if colour else ():
             self._grey_kept(s)
         suspects = []
+        bounds: dict[str, float] = {}
         for s in anomalous:
             # the class's patch must be a shortcut (far fewer effective pixels than the other
             # classes' patches); a weak one, or one with no other class to compare with, must
@@ -698,9 +699,14 @@ class BackdoorSearch:
             if not colour and ratio is not None and ratio < SHORTCUT_RATIO:
                 continue
             # a strong shortcut, or a patch working by its colour (only planted triggers were
-            # either), passes with a majority of every source class held out
-            strict = not by_colour and (ratio is None or ratio < STRONG_SHORTCUT)
-            if not self._natural_patch(s) and self._universal(s, strict=strict):
+            # either), passes with a majority of every source class held out; so does a grey
+            # model's class that is the only one any patch reaches (``_alone``)
+            strong = ratio is not None and ratio >= STRONG_SHORTCUT
+            strict = not by_colour and not strong and not (not colour and self._alone(s))
+            if self._natural_patch(s):
+                continue
+            bounds[str(s.target)] = HELD_OUT_RATE if strict else HELD_OUT_LOWEST
+            if self._universal(s, strict=strict):
                 suspects.append(s)
         self.verdict = {
             "sizes": sizes,
@@ -710,6 +716,8 @@ class BackdoorSearch:
                 str(c): None if r is None else round(r, 3) for c, r in ratios.items()
             },
             "suspects": [s.target for s in suspects],
+            # per class held out: the least share of each source class it had to send
+            "held_out_lowest": bounds,
         }
         if colour:
             self.verdict["grey_kept"] = {
@@ -741,6 +749,16 @@ class BackdoorSearch:
                 details={"strategy": "model-scan", "anomaly_threshold": t.anomaly_threshold},
             )
         ]
+
+    def _alone(self, scan: ClassScan) -> bool:
+        """Is the class the only one a patch up to the largest size reaches?  Then its
+        shortcut ratio has nothing to compare with, and the other classes are not reached by
+        as many pixels as the search can paste: a shortcut at least as strong as any ratio
+        says.  Measured on the digits CNNs (bench/RESULTS.md, branch bd29): every trojaned
+        CNN's target was the only class reached, or nearly (a 16x16 patch for one other),
+        every clean CNN reached none; the planted trigger itself sent held-out digits 2 at
+        0.70-0.85 (their stroke runs into its corner), below the strict check's 0.9."""
+        return all(s.size is None for s in self.class_scans if s.target != scan.target)
 
     def _polish(self, scan: ClassScan) -> bool:
         """The anomalous class's patch improved on the search's pool (``modelscan.polish``)
