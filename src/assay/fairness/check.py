@@ -43,6 +43,7 @@ from assay.fairness.phases import (
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
+    answer_pending,
     answer_time,
     answers_after_search,
     bound_answer,
@@ -314,6 +315,7 @@ def check_fairness(
                 # (its space covered): the time it left is the answer's
                 asked["answer"] -= sent(the_setup)
                 stages.phase("answer")
+                answer_pending(the_store, run_id)
                 answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
                 asked["answer"] += sent(the_setup)
                 spent.mark("answer")

@@ -1,0 +1,116 @@
+"""kill -9 while a fairness run computes its answer (after its search ended, so the run is
+stored as ended): the run must not read as a pass.
+
+It once did: the search's end had stored the run as completed, the answer (the share per
+protected attribute, its verdict) was never added, and nothing said so; a run whose search
+found nothing then read "tested, nothing found" (exit 0) in ``assay report``, though no share
+was measured.  A Ctrl-C at the same point already said so (``core.interrupted``)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import assay
+from assay.cli.app import main
+from assay.core.interrupted import ANSWER_MISSING
+from assay.core.outcome import not_a_pass
+from assay.core.store import RunStore
+
+pytestmark = pytest.mark.slow
+
+MODEL = '''
+import numpy as np
+
+
+def fair(x):
+    """Never looks at sex: the search finds nothing."""
+    x = np.asarray(x, dtype=float)
+    return (x[:, 0] > 50).astype(int)
+'''
+
+# the answer's computation kills its own process (SIGKILL: no handler, no cleanup)
+KILLED_IN_ANSWER = """
+import os, signal, sys
+import assay.fairness.answer as answer
+answer.compute_answer = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+from assay.cli.app import main
+main(sys.argv[1:])
+"""
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Path:
+    (tmp_path / "fair_model.py").write_text(MODEL)
+    rng = np.random.default_rng(0)
+    rows = np.column_stack([rng.integers(0, 100, (200, 2)), rng.integers(0, 2, 200)])
+    rows[:2, :2] = [[0, 0], [99, 99]]
+    (tmp_path / "people.csv").write_text(
+        "x,z,sex\n" + "\n".join(",".join(map(str, r)) for r in rows) + "\n"
+    )
+    return tmp_path
+
+
+def _args(store: Path) -> list[str]:
+    return [
+        "fairness",
+        "fair_model.py:fair",
+        "--data",
+        "people.csv",
+        "--protected",
+        "sex",
+        "--max-queries",
+        "3000",
+        "--seed",
+        "1",
+        "--store",
+        str(store),
+        "--quiet",
+    ]
+
+
+def _report_exit(store: Path, run_id: str, junit: Path) -> int:
+    with pytest.raises(SystemExit) as ended:
+        main(["report", run_id, "--store", str(store), "--junit", str(junit)])
+    return int(ended.value.code or 0)
+
+
+def test_kill_during_the_answer_leaves_a_run_that_is_not_a_pass(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(files)
+    store = files / "killed.db"
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_IN_ANSWER, *_args(store)],
+        # the assay under test, wherever the test runs from
+        env={**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -9, done.stderr
+    with RunStore(store, read_only=True) as s:
+        (run,) = s.list_runs()
+        record = s.get_run(run.id)
+    assert record.status == "completed"  # the search had ended
+    assert record.n_findings == 0
+    assert "verdict" not in record.summary  # no answer was added
+    assert record.summary.get("incomplete_reason") == ANSWER_MISSING
+    assert not_a_pass(record.summary) == ("not everything was tested", ANSWER_MISSING)
+    assert _report_exit(store, run.id, files / "killed.xml") == 2
+    # the same run not killed: its answer takes the mark away, and it passes
+    clean = files / "clean.db"
+    with pytest.raises(SystemExit) as ended:
+        main(_args(clean))
+    assert ended.value.code == 0
+    with RunStore(clean, read_only=True) as s:
+        (run,) = s.list_runs()
+        record = s.get_run(run.id)
+    assert "verdict" in record.summary
+    assert "incomplete_reason" not in record.summary
+    assert _report_exit(clean, run.id, files / "clean.xml") == 0
