@@ -34,13 +34,20 @@ def fair(x):
     return (x[:, 0] > 50).astype(int)
 '''
 
-# the answer's computation kills its own process (SIGKILL: no handler, no cleanup)
-KILLED_IN_ANSWER = """
+# the run kills its own process (SIGKILL: no handler, no cleanup) at a point after its search
+# ended: computing its answer, or at once (the first step after the search's last checkpoint,
+# which stored the run as ended)
+KILLED = """
 import os, signal, sys
 import assay.fairness.answer as answer
-answer.compute_answer = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+import assay.fairness.check as check
+kill = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)
+if sys.argv[1] == "answer":
+    answer.compute_answer = kill
+else:
+    check._check_still_served = kill
 from assay.cli.app import main
-main(sys.argv[1:])
+main(sys.argv[2:])
 """
 
 
@@ -80,13 +87,14 @@ def _report_exit(store: Path, run_id: str, junit: Path) -> int:
     return int(ended.value.code or 0)
 
 
-def test_kill_during_the_answer_leaves_a_run_that_is_not_a_pass(
-    files: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("where", ["answer", "search ended"])
+def test_kill_after_the_search_leaves_a_run_that_is_not_a_pass(
+    files: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     monkeypatch.chdir(files)
     store = files / "killed.db"
     done = subprocess.run(
-        [sys.executable, "-c", KILLED_IN_ANSWER, *_args(store)],
+        [sys.executable, "-c", KILLED, where, *_args(store)],
         # the assay under test, wherever the test runs from
         env={**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])},
         capture_output=True,
@@ -114,3 +122,34 @@ def test_kill_during_the_answer_leaves_a_run_that_is_not_a_pass(
     assert "verdict" in record.summary
     assert "incomplete_reason" not in record.summary
     assert _report_exit(clean, run.id, files / "clean.xml") == 0
+
+
+def test_a_stopped_run_does_not_say_its_answer_is_missing_and_resumes_clean(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search's last summary says the answer is missing only where the answer follows:
+    a run stopped in its search (resumable) gets its answer from the resume."""
+    import threading
+
+    from assay import check_fairness, resume_run
+
+    monkeypatch.chdir(files)
+    store = files / "stopped.db"
+    stop = threading.Event()
+    stop.set()
+    first = check_fairness(
+        "fair_model.py:fair",
+        data="people.csv",
+        protected="sex",
+        max_queries=3000,
+        seed=1,
+        store=store,
+        stop=stop,
+    )
+    assert first.status == "interrupted"
+    with RunStore(store, read_only=True) as s:
+        assert "incomplete_reason" not in s.get_run(first.run_id).summary
+    ended = resume_run(first.run_id, store=store)
+    assert ended.status == "completed"
+    assert "verdict" in ended.summary
+    assert "incomplete_reason" not in ended.summary

@@ -43,11 +43,12 @@ from assay.fairness.phases import (
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
-    answer_pending,
+    answer_follows,
     answer_time,
     answers_after_search,
     bound_answer,
     end_clock,
+    no_answer_follows,
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
@@ -291,6 +292,7 @@ def check_fairness(
             )
             asked["answer"] += sent(the_setup)
             spent.mark("answer")
+        answer_follows(the_setup, answer_options)
         with stopping(stop):  # (the caller's stop=, read at the search's steps)
             outcome = _execute(
                 the_setup,
@@ -304,6 +306,7 @@ def check_fairness(
                 on_progress=stages,
                 call_timeout=call_timeout,
             )
+        no_answer_follows(the_store, run_id, answer_options, answered_first=answer_first)
         _check_still_served(the_setup)
         spent.mark("search")
         if answer_first:
@@ -315,7 +318,6 @@ def check_fairness(
                 # (its space covered): the time it left is the answer's
                 asked["answer"] -= sent(the_setup)
                 stages.phase("answer")
-                answer_pending(the_store, run_id)
                 answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
                 asked["answer"] += sent(the_setup)
                 spent.mark("answer")

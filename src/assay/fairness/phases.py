@@ -20,7 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
-from assay.core.interrupted import missing_answer, raised_for
+from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
@@ -490,22 +490,36 @@ def _answer(
     CI job's timeout allows a few; ``assay resume RUN`` computes it."""
     if not answers_after_search(options, store, run_id):
         return None
-    answer_pending(store, run_id)
     return _add_answer(
         store, run_id, _compute_answer(setup, options, seed, call_timeout, time_left)
     )
 
 
-def answer_pending(store: RunStore, run_id: str) -> None:
-    """Say in the stored summary that the ended run lacks its answer, before computing it: a
-    run killed meanwhile (kill -9, no handler runs) then says so, as an interrupted one does
-    (``core.interrupted``), where its summary once read as a finished run's (with nothing
-    found: a pass, exit 0, though nothing measured the share).  ``add_answer`` takes it
-    away."""
+def answer_follows(setup: FairnessSetup, options: Any) -> None:
+    """Before the search: whether its last summary (stored with its ended status) is to say
+    that the run's answer is missing, until the answer is added (``add_answer``).  A run
+    killed (kill -9, no handler runs) while computing its answer then says so, as an
+    interrupted one does (``core.interrupted``), where it once read as a finished run's
+    (with nothing found: a pass, exit 0, though no share was measured)."""
+    setup.test.answer_follows = bool(options.enabled)
+
+
+def no_answer_follows(
+    store: RunStore, run_id: str, options: Any, *, answered_first: bool = False
+) -> None:
+    """After the search: a run that stopped (interrupted, failed) gets no answer now (but
+    the one computed before its search, ``answered_first``, unless it failed); its summary
+    does not say one is missing (a resume computes it)."""
     record = store.get_run(run_id)
-    missing = missing_answer(record.technique, record.config, record.summary)
-    if missing and not record.summary.get("incomplete_reason"):
-        store.checkpoint(run_id, summary={**record.summary, "incomplete_reason": missing})
+    if answers_after_search(options, store, run_id) or (
+        answered_first and record.status != "failed"
+    ):
+        return
+    summary = record.summary
+    if summary.get("incomplete_reason") == ANSWER_MISSING:
+        store.checkpoint(
+            run_id, summary={k: v for k, v in summary.items() if k != "incomplete_reason"}
+        )
 
 
 def _compute_answer(

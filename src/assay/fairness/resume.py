@@ -31,6 +31,7 @@ from assay.fairness.phases import (
     answers_after_search,
     bound_answer,
     end_clock,
+    no_answer_follows,
     resumed_flip_check,
     sent,
 )
@@ -82,6 +83,11 @@ def resume_fairness(
         # says each phase, with the run's seconds (its earlier sessions' included, as its
         # summary counts them); 'done' once all of them have ended
         stages = Phased(on_progress, started=started, before=before)
+        stored = record.config.get("answer")
+        # (as ``answer_follows``: the search's last summary says the answer is missing)
+        the_setup.test.answer_follows = isinstance(stored, dict) and bool(
+            stored.get("enabled", True)
+        )
         outcome = _execute(
             the_setup,
             overlap,
@@ -96,7 +102,6 @@ def resume_fairness(
             call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         )
         _check_still_served(the_setup)
-        stored = record.config.get("answer")
         asked = {"answer": 0}
         if isinstance(stored, dict):
             from assay.fairness.answer import AnswerOptions
@@ -119,6 +124,7 @@ def resume_fairness(
             # bounded as the first run's was (runs stored before this was so were not)
             bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
             asked["answer"] -= sent(the_setup)
+            no_answer_follows(the_store, record.id, options)
             if answers_after_search(options, the_store, record.id):
                 stages.phase("answer")
             _answer(
