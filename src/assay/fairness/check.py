@@ -48,6 +48,7 @@ from assay.fairness.phases import (
     answers_after_search,
     bound_answer,
     end_clock,
+    keep_estimate_samples,
     no_answer_follows,
     sent,
 )
@@ -271,12 +272,7 @@ def check_fairness(
         answer_options.model_steady = steady if isinstance(steady, bool) else None
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
         the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
-        if answer_options.enabled and the_setup.test.estimate and max_time is None:
-            from assay.fairness.kept import KeptSamples
-
-            # the answer reuses the estimate's first inputs rather than paying for them again
-            # (when it runs after the search: with --max-time it comes first and draws its own)
-            the_setup.test.kept = KeptSamples(answer_options.samples)
+        keep_estimate_samples(the_setup, answer_options, max_time)
         # with a time budget the answer (which does not depend on the search) comes first:
         # the search then gets the time it really left, not a guessed reserve; its deadline
         # is the share of --max-time it may take

@@ -504,6 +504,17 @@ def answer_follows(setup: FairnessSetup, options: Any) -> None:
     setup.test.answer_follows = bool(options.enabled)
 
 
+def keep_estimate_samples(setup: FairnessSetup, options: Any, max_time: float | None) -> None:
+    """Before the search: the answer reuses the estimate's first inputs rather than paying
+    for them again (when it runs after the search: with --max-time it comes first and draws
+    its own).  A resumed run keeps them too (its estimate's inputs drawn after the resume),
+    where its answer once drew them all afresh: other figures than the run not resumed."""
+    if options.enabled and setup.test.estimate and max_time is None:
+        from assay.fairness.kept import KeptSamples
+
+        setup.test.kept = KeptSamples(options.samples)
+
+
 def no_answer_follows(
     store: RunStore, run_id: str, options: Any, *, answered_first: bool = False
 ) -> None:
