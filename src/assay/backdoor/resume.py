@@ -15,7 +15,7 @@ from typing import Any
 
 from assay.backdoor.phases import BackdoorResult, _execute, _result
 from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
-from assay.backdoor.steadiness import record_steadiness, scan_budget
+from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -135,6 +135,7 @@ def resume_backdoor(
     budget = record.config.get("budget", {})
     with guarded_run(the_store, record.id):
         the_store.checkpoint(record.id, status="running")
+        budget = _checked_as_first(the_store, record, the_setup, budget)
         outcome = _execute(
             the_setup,
             record.config.get("execution"),
@@ -266,3 +267,27 @@ def _classes_then(record: RunRecord) -> tuple[int | None, tuple[str, ...] | None
         int(n) if isinstance(n, int) else None,
         tuple(str(c) for c in names) if isinstance(names, list) else None,
     )
+
+
+def _checked_as_first(
+    store: RunStore, record: RunRecord, setup: BackdoorSetup, budget: dict[str, Any]
+) -> dict[str, Any]:
+    """The run's budget with its determinism check: the first session's, or, when that
+    session was killed before it kept one (its first moments), the check it was making,
+    made now and kept.  A resume once scanned without it: with the check's queries on top
+    of the scan's budget (20,000 where the run not killed had 19,984) and no determinism
+    section in its report."""
+    if isinstance(budget.get("determinism_probe"), dict):
+        return budget
+    max_time = budget.get("max_time")
+    test = setup.test
+    check = check_steadiness(
+        setup.model,
+        test.clean if test.clean is not None else test.images,
+        enabled=record.config.get("determinism_check") is not False,
+        max_queries=budget.get("max_queries"),
+        call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
+        max_time=None if max_time is None else 0.1 * max_time,
+    )
+    store.set_budget(record.id, determinism_probe=check)
+    return {**budget, "determinism_probe": check}

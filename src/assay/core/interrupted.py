@@ -24,7 +24,17 @@ from assay.core.run import RunInterrupted
 from assay.core.store import ENDED, RunStore
 from assay.errors import AssayError, ModelUnavailable
 
-__all__ = ["guarded_run", "left_interrupted", "missing_answer", "raised_for"]
+__all__ = ["ANSWER_MISSING", "guarded_run", "left_interrupted", "missing_answer", "raised_for"]
+
+ANSWER_MISSING = (
+    "the run was interrupted after its search ended, before its answer (the share of "
+    "discriminatory inputs per protected attribute, and its verdict) was computed; the "
+    "search's findings are complete; run the command again for the answer"
+)
+"""Why an ended fairness run lacks its answer: said by an interrupt (``left_interrupted``),
+and written before the answer is computed (``fairness.phases``), so that a run killed
+(kill -9) while computing it says so too, never read as a pass; adding the answer takes
+it away."""
 
 
 def missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:
@@ -38,11 +48,7 @@ def missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[s
     warnings = summary.get("warnings") or []
     if any("answer" in str(w) and "left out" in str(w) for w in warnings):
         return ""
-    return (
-        "the run was interrupted after its search ended, before its answer (the share of "
-        "discriminatory inputs per protected attribute, and its verdict) was computed; the "
-        "search's findings are complete; run the command again for the answer"
-    )
+    return ANSWER_MISSING
 
 
 def left_interrupted(store: RunStore, run_id: str) -> RunInterrupted:

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.interrupted import ANSWER_MISSING
 from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.errors import UsageError
@@ -272,6 +273,8 @@ def compute_answer(
 def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     """Add a computed answer to the stored run's summary."""
     summary = dict(store.get_run(run_id).summary or {})
+    if summary.get("incomplete_reason") == ANSWER_MISSING:  # (``phases.answer_follows``)
+        del summary["incomplete_reason"]
     summary.update({k: v for k, v in result.items() if k != "warnings"})
     if result.get("warnings"):
         summary["warnings"] = [*(summary.get("warnings") or []), *result["warnings"]]

@@ -44,10 +44,13 @@ from assay.fairness.phases import (
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
+    answer_follows,
     answer_time,
     answers_after_search,
     bound_answer,
     end_clock,
+    keep_estimate_samples,
+    no_answer_follows,
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
@@ -274,12 +277,7 @@ def check_fairness(
         answer_options.model_steady = steady if isinstance(steady, bool) else None
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
         the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
-        if answer_options.enabled and the_setup.test.estimate and max_time is None:
-            from assay.fairness.kept import KeptSamples
-
-            # the answer reuses the estimate's first inputs rather than paying for them again
-            # (when it runs after the search: with --max-time it comes first and draws its own)
-            the_setup.test.kept = KeptSamples(answer_options.samples)
+        keep_estimate_samples(the_setup, answer_options, max_time)
         # with a time budget the answer (which does not depend on the search) comes first:
         # the search then gets the time it really left, not a guessed reserve; its deadline
         # is the share of --max-time it may take
@@ -295,6 +293,7 @@ def check_fairness(
             )
             asked["answer"] += sent(the_setup)
             spent.mark("answer")
+        answer_follows(the_setup, answer_options)
         with stopping(stop):  # (the caller's stop=, read at the search's steps)
             outcome = _execute(
                 the_setup,
@@ -308,6 +307,7 @@ def check_fairness(
                 on_progress=stages,
                 call_timeout=call_timeout,
             )
+        no_answer_follows(the_store, run_id, answer_options, answered_first=answer_first)
         _check_still_served(the_setup)
         spent.mark("search")
         if answer_first:

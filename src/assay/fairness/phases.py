@@ -20,7 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
-from assay.core.interrupted import raised_for
+from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
@@ -493,6 +493,44 @@ def _answer(
     return _add_answer(
         store, run_id, _compute_answer(setup, options, seed, call_timeout, time_left)
     )
+
+
+def answer_follows(setup: FairnessSetup, options: Any) -> None:
+    """Before the search: whether its last summary (stored with its ended status) is to say
+    that the run's answer is missing, until the answer is added (``add_answer``).  A run
+    killed (kill -9, no handler runs) while computing its answer then says so, as an
+    interrupted one does (``core.interrupted``), where it once read as a finished run's
+    (with nothing found: a pass, exit 0, though no share was measured)."""
+    setup.test.answer_follows = bool(options.enabled)
+
+
+def keep_estimate_samples(setup: FairnessSetup, options: Any, max_time: float | None) -> None:
+    """Before the search: the answer reuses the estimate's first inputs rather than paying
+    for them again (when it runs after the search: with --max-time it comes first and draws
+    its own).  A resumed run keeps them too (its estimate's inputs drawn after the resume),
+    where its answer once drew them all afresh: other figures than the run not resumed."""
+    if options.enabled and setup.test.estimate and max_time is None:
+        from assay.fairness.kept import KeptSamples
+
+        setup.test.kept = KeptSamples(options.samples)
+
+
+def no_answer_follows(
+    store: RunStore, run_id: str, options: Any, *, answered_first: bool = False
+) -> None:
+    """After the search: a run that stopped (interrupted, failed) gets no answer now (but
+    the one computed before its search, ``answered_first``, unless it failed); its summary
+    does not say one is missing (a resume computes it)."""
+    record = store.get_run(run_id)
+    if answers_after_search(options, store, run_id) or (
+        answered_first and record.status != "failed"
+    ):
+        return
+    summary = record.summary
+    if summary.get("incomplete_reason") == ANSWER_MISSING:
+        store.checkpoint(
+            run_id, summary={k: v for k, v in summary.items() if k != "incomplete_reason"}
+        )
 
 
 def _compute_answer(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -27,14 +27,22 @@ from assay.fairness.phases import (
     _record_determinism,
     _record_wall_clock,
     _serving_recorded,
+    answer_follows,
     answer_time,
     answers_after_search,
     bound_answer,
     end_clock,
+    keep_estimate_samples,
+    no_answer_follows,
     resumed_flip_check,
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
+
+if TYPE_CHECKING:
+    from assay.core.run_record import RunRecord
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.setup import FairnessSetup
 
 __all__ = ["resume_fairness"]
 
@@ -82,6 +90,10 @@ def resume_fairness(
         # says each phase, with the run's seconds (its earlier sessions' included, as its
         # summary counts them); 'done' once all of them have ended
         stages = Phased(on_progress, started=started, before=before)
+        options = _stored_answer(record, the_setup)
+        if options is not None:  # as the first session did (``check_fairness``)
+            answer_follows(the_setup, options)
+            keep_estimate_samples(the_setup, options, budget.get("max_time"))
         outcome = _execute(
             the_setup,
             overlap,
@@ -96,29 +108,10 @@ def resume_fairness(
             call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         )
         _check_still_served(the_setup)
-        stored = record.config.get("answer")
         asked = {"answer": 0}
-        if isinstance(stored, dict):
-            from assay.fairness.answer import AnswerOptions
-            from assay.fairness.verdict import FailRule, parse_fail_on
-
-            rule = parse_fail_on(stored.get("fail_on"), stored=True)
-            options = AnswerOptions(
-                exact=stored.get("exact"),
-                exact_time=float(stored.get("exact_time", 60.0)),
-                exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
-                favourable=stored.get("favourable"),
-                fail_on=rule if isinstance(rule, FailRule) else None,
-                samples=int(stored.get("samples", 20_000)),
-                enabled=bool(stored.get("enabled", True)),
-                time_given=bool(stored.get("time_given", False)),
-            )
-            flipped = (record.config.get("budget") or {}).get("determinism_flip")
-            steady = flipped.get("deterministic") if isinstance(flipped, dict) else True
-            options.model_steady = steady if isinstance(steady, bool) else None
-            # bounded as the first run's was (runs stored before this was so were not)
-            bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
+        if options is not None:
             asked["answer"] -= sent(the_setup)
+            no_answer_follows(the_store, record.id, options)
             if answers_after_search(options, the_store, record.id):
                 stages.phase("answer")
             _answer(
@@ -168,3 +161,31 @@ def resume_fairness(
             )
         stages.finish(end_clock(the_store, record.id, mitigation, started, before))
     return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)
+
+
+def _stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions | None:
+    """The run's answer options as its first session stored them (None: none stored)."""
+    stored = record.config.get("answer")
+    if not isinstance(stored, dict):
+        return None
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.verdict import FailRule, parse_fail_on
+
+    budget = record.config.get("budget", {})
+    rule = parse_fail_on(stored.get("fail_on"), stored=True)
+    options = AnswerOptions(
+        exact=stored.get("exact"),
+        exact_time=float(stored.get("exact_time", 60.0)),
+        exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
+        favourable=stored.get("favourable"),
+        fail_on=rule if isinstance(rule, FailRule) else None,
+        samples=int(stored.get("samples", 20_000)),
+        enabled=bool(stored.get("enabled", True)),
+        time_given=bool(stored.get("time_given", False)),
+    )
+    flipped = (record.config.get("budget") or {}).get("determinism_flip")
+    steady = flipped.get("deterministic") if isinstance(flipped, dict) else True
+    options.model_steady = steady if isinstance(steady, bool) else None
+    # bounded as the first run's was (runs stored before this was so were not)
+    bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
+    return options

@@ -517,7 +517,14 @@ def build_summary(
             }
         )
     readable = readable_examples(examples, schema, class_names)
+    if test.answer_follows:  # taken away when the answer is added (``answer.add_answer``)
+        from assay.core.interrupted import ANSWER_MISSING
+
+        pending = {"incomplete_reason": ANSWER_MISSING}
+    else:
+        pending = {}
     return {
+        **pending,
         "headline": headline,
         "examples": readable,
         "cases": cases_view(readable, schema, class_names),

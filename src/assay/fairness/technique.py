@@ -109,6 +109,10 @@ class FairnessTest:
     name: str = "fairness"
     # where the estimate phase leaves its first inputs for the answer (not configuration)
     kept: KeptSamples | None = field(default=None, compare=False, repr=False)
+    # the answer is computed once the search has ended (not configuration): the search's last
+    # summary, stored with its ended status, says the answer is missing until it is added
+    # (``fairness.phases.answer_follows``)
+    answer_follows: bool = field(default=False, compare=False, repr=False)
 
     def validate(self) -> FairnessTest:
         """Check the configuration; raise ``UsageError`` naming the argument at fault."""

@@ -188,8 +188,9 @@ def _probe(
     a twentieth of the time left) under a time budget, whose time is the run's
     (``kwargs["max_time"]`` less it).  Under a query budget only the run's first session
     asks them (its queries were kept once), and its answer is kept with the run
-    (``config["budget"]["determinism_probe"]``) for the sessions that resume it; without
-    one, every session makes its own (a resumed run's classifiers may be others)."""
+    (``config["budget"]["determinism_probe"]``) for the sessions that resume it (a session
+    resuming a run killed before it kept one makes it); without a query budget, every
+    session makes its own (a resumed run's classifiers may be others)."""
     from assay.core.rng import generator
     from assay.text.recheck import probe
 
@@ -198,15 +199,12 @@ def _probe(
     if the_plan.budget is not None and kwargs.get("resume"):
         stored = kwargs["store"].get_run(kwargs["run_id"]).config.get("budget") or {}
         made = stored.get("determinism_probe")  # the first session's, kept with the run
-        probed["probe"] = (
-            dict(made)
-            if isinstance(made, dict)
-            else _not_probed(
-                "the run was resumed: its first session made it, within the query budget "
-                "(a resumed session asks no more)"
-            )
-        )
-        return
+        if isinstance(made, dict):
+            probed["probe"] = dict(made)
+            return
+        # none kept: the first session was killed while making it (its first moments, before
+        # any checkpoint), so this one makes it as that one was, and keeps it; it once said
+        # "its first session made it" and counted none of its queries
     if the_plan.probe <= 0:
         probed["probe"] = _not_probed(
             f"the query budget ({the_plan.budget:,}) is too small to keep queries for it (at "
