@@ -13,8 +13,8 @@ import threading
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
+from resume29b_files import write_people
 
 from assay import check_fairness, resume_run
 from assay.core.store import RunStore
@@ -35,12 +35,7 @@ def biased(x):
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "biased_model.py").write_text(BIASED)
-    rng = np.random.default_rng(0)
-    rows = np.column_stack([rng.integers(0, 100, (200, 2)), rng.integers(0, 2, 200)])
-    rows[:2, :2] = [[0, 0], [99, 99]]
-    (tmp_path / "people.csv").write_text(
-        "x,z,sex\n" + "\n".join(",".join(map(str, r)) for r in rows) + "\n"
-    )
+    write_people(tmp_path)
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

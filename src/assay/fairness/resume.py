@@ -31,6 +31,7 @@ from assay.fairness.phases import (
     answer_time,
     answers_after_search,
     bound_answer,
+    checks_follow,
     end_clock,
     keep_estimate_samples,
     no_answer_follows,
@@ -94,6 +95,7 @@ def resume_fairness(
         if options is not None:  # as the first session did (``check_fairness``)
             answer_follows(the_setup, options)
             keep_estimate_samples(the_setup, options, budget.get("max_time"))
+        checks_follow(the_setup)
         outcome = _execute(
             the_setup,
             overlap,
