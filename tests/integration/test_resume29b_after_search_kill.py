@@ -14,8 +14,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
+import skops.io
 from resume29b_files import KILLED, write_people
+from sklearn.tree import DecisionTreeClassifier
 
 import assay
 from assay.cli.app import main
@@ -40,12 +44,21 @@ FAIRNESS += ["--max-queries", "3000", "--seed", "1"]
 BACKDOOR = ["backdoor", "builtin:trojan", "--max-queries", "20000", "--seed", "1"]
 TEXT = ["text", "builtin:tfidf", "builtin:tfidf-nonegation", "--grammar", "builtin:reviews"]
 TEXT += ["--max-queries", "2000", "--seed", "2"]
+RETRAIN = ["fairness", "m.skops", "--data", "d.csv", "--label", "y", "--protected", "sex"]
+RETRAIN += ["--retrain", "--max-queries", "2000", "--seed", "1"]
 
 
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     (tmp_path / "fair_model.py").write_text(MODEL)
     write_people(tmp_path)
+    # a tree that favours sex == 1, refittable (--retrain) on its labelled rows
+    rng = np.random.default_rng(0)
+    x, sex = rng.integers(0, 100, 600), rng.integers(0, 2, 600)
+    y = np.where(sex == 1, x >= 50, x >= 90).astype(int)
+    pd.DataFrame({"x": x, "sex": sex, "y": y}).to_csv(tmp_path / "d.csv", index=False)
+    tree = DecisionTreeClassifier(random_state=0).fit(np.column_stack([x, sex]), y)
+    skops.io.dump(tree, tmp_path / "m.skops")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -62,11 +75,13 @@ def _report_exit(store: Path, run_id: str) -> int:
     return int(ended.value.code or 0)
 
 
+DETERMINISM = ["determinism"]
 CASES = {
-    "fairness": (FAIRNESS, "assay.fairness.phases:confirm_findings"),
-    "text": (TEXT, "assay.text.recheck:recheck"),
-    "text units": ([*TEXT, "--units", "2"], "assay.text.recheck:recheck"),
-    "backdoor": (BACKDOOR, "assay.backdoor.api:record_steadiness"),
+    "fairness": (FAIRNESS, "assay.fairness.phases:confirm_findings", DETERMINISM),
+    "fairness retrain": (RETRAIN, "assay.fairness.retrain:retrain_model", ["retrain"]),
+    "text": (TEXT, "assay.text.recheck:recheck", DETERMINISM),
+    "text units": ([*TEXT, "--units", "2"], "assay.text.recheck:recheck", DETERMINISM),
+    "backdoor": (BACKDOOR, "assay.backdoor.api:record_steadiness", DETERMINISM),
 }
 
 
@@ -74,7 +89,7 @@ CASES = {
 def test_a_run_killed_before_its_determinism_section_says_it_is_missing(
     files: Path, case: str
 ) -> None:
-    args, where = CASES[case]
+    args, where, missing = CASES[case]
     killed, clean = files / "killed.db", files / "clean.db"
     done = subprocess.run(
         [sys.executable, "-c", KILLED, where, *args, "--quiet", "--store", str(killed)],
@@ -87,10 +102,10 @@ def test_a_run_killed_before_its_determinism_section_says_it_is_missing(
     assert done.returncode == -9, done.stderr
     record, n_found = _run(killed)
     assert record.status in ("completed", "budget_exhausted")  # the search had ended
-    assert "determinism" not in record.summary
-    assert record.summary[KEY] == ["determinism"]
-    assert record.summary["incomplete_reason"] == reason(["determinism"])
-    assert not_a_pass(record.summary) == ("not everything was tested", reason(["determinism"]))
+    assert ("determinism" in record.summary) == (missing != DETERMINISM)
+    assert record.summary[KEY] == missing
+    assert record.summary["incomplete_reason"] == reason(missing)
+    assert not_a_pass(record.summary) == ("not everything was tested", reason(missing))
     if case == "fairness":  # its answer was added: the section alone is missing
         assert "verdict" in record.summary and n_found == 0
         assert _report_exit(killed, record.id) == 2
@@ -100,6 +115,7 @@ def test_a_run_killed_before_its_determinism_section_says_it_is_missing(
     expected, n_expected = _run(clean)
     assert n_found == n_expected
     assert "determinism" in expected.summary
+    assert ("mitigation" in expected.summary) == (case == "fairness retrain")
     assert KEY not in expected.summary and "incomplete_reason" not in expected.summary
     if case == "fairness":
         assert _report_exit(clean, expected.id) == 0

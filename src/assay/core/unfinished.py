@@ -24,14 +24,15 @@ KEY = "unfinished"
 _PARTS = {
     "determinism": "its determinism section (answers asked again to see whether the model "
     "answers the same)",
+    "retrain": "its retraining (--retrain: the mitigated model and its report)",
 }
 
 
 def reason(parts: Sequence[str]) -> str:
     """Why a run with ``parts`` still to come after its search is incomplete."""
-    what = "; ".join(_PARTS.get(p, p) for p in parts)
+    what = " and ".join(_PARTS.get(p, p) for p in parts)
     return (
-        f"the run was stopped after its search ended, before {what} was added; the search's "
+        f"the run was stopped after its search ended, before it added {what}; the search's "
         "findings are complete, but the run did not finish: run the command again"
     )
 

@@ -295,7 +295,7 @@ def check_fairness(
             asked["answer"] += sent(the_setup)
             spent.mark("answer")
         answer_follows(the_setup, answer_options)
-        checks_follow(the_setup)
+        checks_follow(the_setup, retrain)
         with stopping(stop):  # (the caller's stop=, read at the search's steps)
             outcome = _execute(
                 the_setup,

@@ -505,11 +505,12 @@ def answer_follows(setup: FairnessSetup, options: Any) -> None:
     setup.test.answer_follows = bool(options.enabled)
 
 
-def checks_follow(setup: FairnessSetup) -> None:
+def checks_follow(setup: FairnessSetup, retrain: bool) -> None:
     """Before the search: its last summary (stored with its ended status) is to say that the
-    determinism section (``_record_determinism``, after the answer) is missing until it is
-    added (``core.unfinished``): a run killed before then is never read as finished."""
-    setup.test.after_search = ("determinism",)
+    determinism section (``_record_determinism``, after the answer) and the retraining
+    (``retrain``: ``--retrain``) are missing until they are added (``core.unfinished``): a
+    run killed before then is never read as finished."""
+    setup.test.after_search = ("determinism", "retrain") if retrain else ("determinism",)
 
 
 def keep_estimate_samples(setup: FairnessSetup, options: Any, max_time: float | None) -> None:

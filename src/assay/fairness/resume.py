@@ -95,7 +95,7 @@ def resume_fairness(
         if options is not None:  # as the first session did (``check_fairness``)
             answer_follows(the_setup, options)
             keep_estimate_samples(the_setup, options, budget.get("max_time"))
-        checks_follow(the_setup)
+        checks_follow(the_setup, bool(record.config.get("retrain")))
         outcome = _execute(
             the_setup,
             overlap,
