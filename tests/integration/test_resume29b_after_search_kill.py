@@ -87,7 +87,7 @@ CASES = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_a_run_killed_before_its_determinism_section_says_it_is_missing(
-    files: Path, case: str
+    files: Path, case: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args, where, missing = CASES[case]
     killed, clean = files / "killed.db", files / "clean.db"
@@ -109,6 +109,12 @@ def test_a_run_killed_before_its_determinism_section_says_it_is_missing(
     if case == "fairness":  # its answer was added: the section alone is missing
         assert "verdict" in record.summary and n_found == 0
         assert _report_exit(killed, record.id) == 2
+    # its resume refuses it (its search is over) saying what is missing
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        main(["resume", record.id, "--store", str(killed), "--quiet"])
+    assert refused.value.code != 0
+    assert reason(missing) in " ".join(capsys.readouterr().err.split())
     # the same run not killed: the section takes the mark away
     with pytest.raises(SystemExit):
         main([*args, "--quiet", "--store", str(clean)])

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["KEY", "finished", "marked", "reason", "restated"]
+__all__ = ["KEY", "finished", "marked", "nothing_to_resume", "reason", "restated"]
 
 KEY = "unfinished"
 
@@ -66,3 +66,15 @@ def restated(summary: dict[str, Any]) -> dict[str, Any]:
     if parts and not summary.get("incomplete_reason"):
         return {**summary, "incomplete_reason": reason(parts)}
     return summary
+
+
+def nothing_to_resume(run_id: str, status: str, summary: Mapping[str, Any]) -> str:
+    """Why ``assay resume`` refuses an ended run: its search is over; one stopped before what
+    follows it was added (its answer, its determinism section) says so, and how to get it."""
+    from assay.core.interrupted import ANSWER_MISSING
+
+    said = f"run {run_id} already ended ({status}); nothing to resume"
+    why = summary.get("incomplete_reason")
+    if isinstance(why, str) and (summary.get(KEY) or why == ANSWER_MISSING):
+        said += f" (but {why})"
+    return said

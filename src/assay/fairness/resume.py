@@ -15,6 +15,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.phased import Phased
 from assay.core.store import DEFAULT_STORE, RunStore, run_store
+from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
@@ -66,8 +67,7 @@ def resume_fairness(
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
-            f"run {record.id} already ended ({record.status}); nothing to resume",
-            argument="RUN_ID",
+            nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
         )
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
