@@ -61,6 +61,9 @@ class BackdoorResult(EndedRunMixin):
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
     from assay.models.serving import check_served, close_served, record_served
 
+    # the search's last summary says the determinism section (``record_steadiness``, after the
+    # scan) is missing until it is added (``core.unfinished``): never read as finished before
+    setup.test.after_search = ("determinism",)
     try:
         if (execution or {}).get("units"):
             from assay.execution.campaign import execute_campaign

@@ -25,6 +25,7 @@ from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
 from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
 from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, run_store
+from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
 
 __all__ = ["replay_backdoor_run", "resume_backdoor", "setup_from_record"]
@@ -125,8 +126,7 @@ def resume_backdoor(
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
-            f"run {record.id} already ended ({record.status}); nothing to resume",
-            argument="RUN_ID",
+            nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
         )
     before = earlier_wall_seconds(record)
     the_setup = setup or setup_from_record(

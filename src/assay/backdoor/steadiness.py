@@ -18,6 +18,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.display import count
 from assay.core.model import Model
 from assay.core.store import RunStore
+from assay.core.unfinished import finished
 from assay.errors import AssayError
 
 __all__ = [
@@ -114,7 +115,7 @@ def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> No
     """Put the check (or why it was not made: ``check["off"]``) in the run's summary: its
     ``determinism`` (the probe's answer, as text runs keep theirs), a Determinism section
     and the queries it asked among the metrics."""
-    summary = dict(store.get_run(run_id).summary or {})
+    summary = finished(store.get_run(run_id).summary or {}, "determinism")
     if not summary:
         return
     if check.get("off"):

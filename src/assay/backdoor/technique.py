@@ -118,6 +118,9 @@ class BackdoorTest:
     # seed every unit shares (so an image's scan does not depend on the split)
     chunk: tuple[int, int] | None = None
     unit_seed: int | None = None
+    # what the run adds once its search has ended (not configuration): missing until added
+    # (``core.unfinished``)
+    after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def mode(self) -> str:

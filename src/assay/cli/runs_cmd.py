@@ -34,6 +34,7 @@ from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
+from assay.core.unfinished import nothing_to_resume
 from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
@@ -308,8 +309,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             record = the_store.get_run(record.id)  # (as it is now that it is this process's)
         if record.status in ENDED:  # its reports are left as they are: they are its verdict's
             raise leftover.ReportsLeftAlone(
-                f"run {record.id} already ended ({record.status}); nothing to resume",
-                argument="RUN_ID",
+                nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
             )
         for path, flag in outputs:  # (an export's missing folders are made, as by the run)
             (check_creatable if flag == "--export" else check_writable)(path, flag)

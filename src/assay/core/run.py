@@ -24,6 +24,7 @@ from assay.core.model import Model
 from assay.core.rng import generator, generator_state, set_generator_state
 from assay.core.stopping import StopEvent, asked_stop
 from assay.core.store import ENDED, RunStore
+from assay.core.unfinished import marked
 from assay.errors import (
     AssayError,
     BudgetExhausted,
@@ -449,6 +450,8 @@ def execute(
         if status == "completed" and stop_reason is None:  # ended before its budget: why
             stop_reason = getattr(search, "stop_reason", None)
         summary = _summary(search, stop_reason)
+        if status in ENDED:  # what follows the search is missing until it is added
+            summary = marked(summary, getattr(technique, "after_search", ()))
         final_progress = _with(progress(), resumable_at)
         committed = n_found + sum(len(b) for b in pending)
         try:

@@ -54,6 +54,7 @@ from assay.core.run import RunInterrupted, RunOutcome, Technique, ended_outcome
 from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.store_blobs import merge_alike
+from assay.core.unfinished import marked
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
 __all__ = [
@@ -529,6 +530,8 @@ def execute_units(
     }
     if any(d.get("requests") for d in ordered):
         summary["units"]["requests"] = [d.get("requests") for d in ordered]
+    if status != "interrupted":  # what follows the search is missing until it is added
+        summary = marked(summary, getattr(technique, "after_search", ()))
     final = progress()
     store.checkpoint(run_id, progress=final, status=status, summary=summary)
     stop_reason = summary["stop_reason"]

@@ -17,6 +17,7 @@ import numpy as np
 from assay.core.interrupted import ANSWER_MISSING
 from assay.core.rng import generator
 from assay.core.store import RunStore
+from assay.core.unfinished import restated
 from assay.errors import UsageError
 from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
@@ -275,6 +276,7 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     summary = dict(store.get_run(run_id).summary or {})
     if summary.get("incomplete_reason") == ANSWER_MISSING:  # (``phases.answer_follows``)
         del summary["incomplete_reason"]
+        summary = restated(summary)  # what still follows the answer says so
     summary.update({k: v for k, v in result.items() if k != "warnings"})
     if result.get("warnings"):
         summary["warnings"] = [*(summary.get("warnings") or []), *result["warnings"]]

@@ -48,6 +48,7 @@ from assay.fairness.phases import (
     answer_time,
     answers_after_search,
     bound_answer,
+    checks_follow,
     end_clock,
     keep_estimate_samples,
     no_answer_follows,
@@ -294,6 +295,7 @@ def check_fairness(
             asked["answer"] += sent(the_setup)
             spent.mark("answer")
         answer_follows(the_setup, answer_options)
+        checks_follow(the_setup, retrain)
         with stopping(stop):  # (the caller's stop=, read at the search's steps)
             outcome = _execute(
                 the_setup,

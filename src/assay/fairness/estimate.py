@@ -389,6 +389,9 @@ class EstimateSearch:
             outputs = self._ex_outputs[j]
             if outputs is not None:
                 snap.arrays[f"example_outputs_{j}"] = outputs.copy()
+            if self.keep is not None:  # the answer's inputs (only those kept since the last)
+                for part, chunk in self.keep.appends(self.distributions[j]).items():
+                    snap.appends[f"kept_{part}_{j}"] = chunk
         return snap
 
     def restore(self, snapshot: Snapshot) -> None:
@@ -405,6 +408,12 @@ class EstimateSearch:
             )
             outputs = snapshot.arrays.get(f"example_outputs_{j}")
             self._ex_outputs[j] = None if outputs is None else np.asarray(outputs)
+            if self.keep is not None:
+                self.keep.restore(
+                    self.distributions[j],
+                    snapshot.appends.get(f"kept_rows_{j}"),
+                    snapshot.appends.get(f"kept_outputs_{j}"),
+                )
 
     # -- internals -----------------------------------------------------------------------
     def _next_size(self, i: int) -> int:

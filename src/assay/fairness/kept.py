@@ -8,8 +8,9 @@ protected attributes at the input's own values), the verdicts as a one-attribute
 them.  The first ``cap`` draws of an i.i.d. sequence are i.i.d. whoever draws them, so the answer
 may top up the kept ones with fresh draws of its own and its intervals stay valid.
 
-Kept in memory only: a resumed run keeps what it draws after the resume, and the answer draws
-the rest.
+Kept with the run's checkpoints too (``appends``: each writes only the rows kept since the one
+before), so that a run resumed after its estimate began answers from the same inputs as the run
+not resumed (it once kept only what it drew after the resume: another answer).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ class KeptSamples:
         self.cap = int(cap)
         self._rows: dict[str, list[np.ndarray]] = {}
         self._outputs: dict[str, list[np.ndarray]] = {}
-        self._threshold: dict[str, float | None] = {}
+        self._logged: dict[str, int] = {}  # rows already in a checkpoint, per distribution
 
     def count(self, distribution: str) -> int:
         return sum(len(r) for r in self._rows.get(distribution, []))
@@ -55,6 +56,33 @@ class KeptSamples:
         all_rows = np.concatenate(rows)[:n]
         all_out = np.concatenate(outputs)[:n]
         return all_rows, all_out
+
+    def appends(self, distribution: str) -> dict[str, np.ndarray]:
+        """The rows and outputs kept since the previous call (``Snapshot.appends``: ``rows``,
+        ``outputs``); none when nothing new was kept or the outputs are not plain arrays."""
+        n, logged = self.count(distribution), self._logged.get(distribution, 0)
+        if n <= logged:
+            return {}
+        taken = self.take(distribution, n)
+        assert taken is not None
+        rows, outputs = taken
+        if outputs.dtype == object:
+            return {}  # (the answer then draws them afresh: as before they were kept)
+        self._logged[distribution] = n
+        return {"rows": rows[logged:], "outputs": outputs[logged:]}
+
+    def restore(
+        self, distribution: str, rows: np.ndarray | None, outputs: np.ndarray | None
+    ) -> None:
+        """Keep what a checkpoint kept (all its chunks, concatenated) in place of anything."""
+        self._rows.pop(distribution, None)
+        self._outputs.pop(distribution, None)
+        self._logged[distribution] = 0
+        if rows is None or outputs is None or not len(rows) or len(rows) != len(outputs):
+            return
+        self._rows[distribution] = [np.asarray(rows, dtype=np.float64)[: self.cap]]
+        self._outputs[distribution] = [np.asarray(outputs)[: self.cap]]
+        self._logged[distribution] = self.count(distribution)
 
 
 def per_attribute(

@@ -25,6 +25,7 @@ from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
 from assay.core.store import RunStore
+from assay.core.unfinished import finished, restated
 from assay.errors import (
     AssayError,
     BudgetExhausted,
@@ -216,7 +217,7 @@ def _record_determinism(
     except BudgetExhausted:  # --max-time is spent: say so rather than overrun it
         confirmation = {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": 0}
     record = store.get_run(run_id)
-    summary = dict(record.summary)
+    summary = finished(record.summary, "determinism")
     if not summary:
         return
     summary["determinism"] = {**check, "confirmation": confirmation}
@@ -504,6 +505,14 @@ def answer_follows(setup: FairnessSetup, options: Any) -> None:
     setup.test.answer_follows = bool(options.enabled)
 
 
+def checks_follow(setup: FairnessSetup, retrain: bool) -> None:
+    """Before the search: its last summary (stored with its ended status) is to say that the
+    determinism section (``_record_determinism``, after the answer) and the retraining
+    (``retrain``: ``--retrain``) are missing until they are added (``core.unfinished``): a
+    run killed before then is never read as finished."""
+    setup.test.after_search = ("determinism", "retrain") if retrain else ("determinism",)
+
+
 def keep_estimate_samples(setup: FairnessSetup, options: Any, max_time: float | None) -> None:
     """Before the search: the answer reuses the estimate's first inputs rather than paying
     for them again (when it runs after the search: with --max-time it comes first and draws
@@ -529,7 +538,8 @@ def no_answer_follows(
     summary = record.summary
     if summary.get("incomplete_reason") == ANSWER_MISSING:
         store.checkpoint(
-            run_id, summary={k: v for k, v in summary.items() if k != "incomplete_reason"}
+            run_id,
+            summary=restated({k: v for k, v in summary.items() if k != "incomplete_reason"}),
         )
 
 

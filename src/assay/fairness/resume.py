@@ -15,6 +15,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.phased import Phased
 from assay.core.store import DEFAULT_STORE, RunStore, run_store
+from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
@@ -31,6 +32,7 @@ from assay.fairness.phases import (
     answer_time,
     answers_after_search,
     bound_answer,
+    checks_follow,
     end_clock,
     keep_estimate_samples,
     no_answer_follows,
@@ -65,8 +67,7 @@ def resume_fairness(
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
-            f"run {record.id} already ended ({record.status}); nothing to resume",
-            argument="RUN_ID",
+            nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
         )
     if record.technique != "fairness":
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
@@ -94,6 +95,7 @@ def resume_fairness(
         if options is not None:  # as the first session did (``check_fairness``)
             answer_follows(the_setup, options)
             keep_estimate_samples(the_setup, options, budget.get("max_time"))
+        checks_follow(the_setup, bool(record.config.get("retrain")))
         outcome = _execute(
             the_setup,
             overlap,

@@ -17,6 +17,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.store import RunStore
+from assay.core.unfinished import finished
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import Estimate, estimate_share
 from assay.fairness.mitigate import (
@@ -247,7 +248,7 @@ def retrain_model(
     result["unloadable"] = unloadable
     result["text"] = section.get("text", "")
     record = store.get_run(run_id)
-    summary = dict(record.summary)
+    summary = finished(record.summary, "retrain")
     summary["mitigation"] = result
     sections = list(summary.get("sections", []))
     section = dict(section)

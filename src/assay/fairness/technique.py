@@ -113,6 +113,9 @@ class FairnessTest:
     # summary, stored with its ended status, says the answer is missing until it is added
     # (``fairness.phases.answer_follows``)
     answer_follows: bool = field(default=False, compare=False, repr=False)
+    # what the run adds once its search has ended (not configuration): missing until added
+    # (``core.unfinished``)
+    after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def validate(self) -> FairnessTest:
         """Check the configuration; raise ``UsageError`` naming the argument at fault."""

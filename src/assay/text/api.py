@@ -47,6 +47,7 @@ from assay.core.run import RunOutcome
 from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
+from assay.core.unfinished import nothing_to_resume
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -289,7 +290,7 @@ def resume_text(
     record = the_store.get_run(run_id)
     if record.status in ("completed", "budget_exhausted"):
         raise UsageError(
-            f"run {record.id} already ended ({record.status}); nothing to resume", argument="RUN_ID"
+            nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
         )
     if record.technique != "text":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")

@@ -33,6 +33,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.display import count, percent
 from assay.core.model import Model
 from assay.core.store import RunStore
+from assay.core.unfinished import finished
 
 __all__ = [
     "CHECK_SHARE",
@@ -223,7 +224,7 @@ def _section(
 def record_off(store: RunStore, run_id: str, why: str) -> None:
     """The run's summary says the checks were not made, and why (``why``: how they were
     turned off): a run that asked nothing twice never reads as checked."""
-    summary = dict(store.get_run(run_id).summary or {})
+    summary = finished(store.get_run(run_id).summary or {}, "determinism")
     if not summary:
         return
     summary["determinism"] = {"off": why, "queries": 0, "calls": 0}
@@ -312,8 +313,12 @@ def record_recheck(
         if limit <= 0 and store.count_findings(run_id):
             skipped = f"the query budget ({count(budget or 0)}) left no query for it"
     record = store.get_run(run_id)
-    summary = dict(record.summary or {})
-    if not summary or (check is None and probed is None and skipped is None):
+    summary = finished(record.summary or {}, "determinism")
+    if not summary:
+        return
+    if check is None and probed is None and skipped is None:
+        if summary != record.summary:  # nothing to add: no longer missing either
+            store.checkpoint(run_id, summary=summary)
         return
     found = dict(check or {})
     if skipped is not None:

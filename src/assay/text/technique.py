@@ -46,6 +46,9 @@ class TextTest:
     name: str = "text"
     in_unit: bool = False  # one unit of a campaign (``core.units``): report raw statistics
     lanes: int = 1  # lanes taking turns (``pipeline``; strategies in ``LANED`` only)
+    # what the run adds once its search has ended (not configuration): missing until added
+    # (``core.unfinished``)
+    after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     def validate(self) -> TextTest:
         if self.strategy not in STRATEGIES:

@@ -1,0 +1,80 @@
+"""What a run still had to do when its search ended: said in the search's last summary, so that
+a run killed there (kill -9: no handler runs) never reads as a finished one.
+
+The search's last checkpoint stores the run as ended (``core.run``, ``core.units``); what
+follows it (each technique's determinism section: a fairness run's confirmation of its stored
+IDIs, a text run's re-check of its minimal failing sentences, a backdoor scan's determinism
+check put in its summary) was once simply missing after such a kill, nothing saying so, and
+the run (with nothing found) read as a pass.  The technique names those parts before the
+search (``after_search``); the last summary lists them (``unfinished``) and says why the run is
+incomplete (``incomplete_reason``: never a pass, ``core.outcome.not_a_pass``); each part takes
+itself away when it is added (``finished``).  A fairness run's answer says so on its own
+(``core.interrupted.ANSWER_MISSING``, which stands first while the answer is missing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+__all__ = ["KEY", "finished", "marked", "nothing_to_resume", "reason", "restated"]
+
+KEY = "unfinished"
+
+_PARTS = {
+    "determinism": "its determinism section (answers asked again to see whether the model "
+    "answers the same)",
+    "retrain": "its retraining (--retrain: the mitigated model and its report)",
+}
+
+
+def reason(parts: Sequence[str]) -> str:
+    """Why a run with ``parts`` still to come after its search is incomplete."""
+    what = " and ".join(_PARTS.get(p, p) for p in parts)
+    return (
+        f"the run was stopped after its search ended, before it added {what}; the search's "
+        "findings are complete, but the run did not finish: run the command again"
+    )
+
+
+def marked(summary: dict[str, Any], parts: Sequence[str]) -> dict[str, Any]:
+    """The search's last ``summary`` (stored with its ended status) saying that ``parts``
+    follow (none: as it is).  A reason it already gives (a missing answer) stands first."""
+    if not parts:
+        return summary
+    out = {**summary, KEY: list(parts)}
+    if not out.get("incomplete_reason"):
+        out["incomplete_reason"] = reason(parts)
+    return out
+
+
+def finished(summary: Mapping[str, Any], part: str) -> dict[str, Any]:
+    """``summary`` with ``part`` added: no longer said to be missing."""
+    out = dict(summary)
+    left = [p for p in out.get(KEY) or [] if p != part]
+    ours = out.get("incomplete_reason") == reason(out.get(KEY) or [])
+    out.pop(KEY, None)
+    if ours:
+        out.pop("incomplete_reason", None)
+    return restated({**out, KEY: left} if left else out)
+
+
+def restated(summary: dict[str, Any]) -> dict[str, Any]:
+    """``summary`` whose other reason (a missing answer) was just taken away: the parts
+    still to come say why it is incomplete."""
+    parts = summary.get(KEY) or []
+    if parts and not summary.get("incomplete_reason"):
+        return {**summary, "incomplete_reason": reason(parts)}
+    return summary
+
+
+def nothing_to_resume(run_id: str, status: str, summary: Mapping[str, Any]) -> str:
+    """Why ``assay resume`` refuses an ended run: its search is over; one stopped before what
+    follows it was added (its answer, its determinism section) says so, and how to get it."""
+    from assay.core.interrupted import ANSWER_MISSING
+
+    said = f"run {run_id} already ended ({status}); nothing to resume"
+    why = summary.get("incomplete_reason")
+    if isinstance(why, str) and (summary.get(KEY) or why == ANSWER_MISSING):
+        said += f" (but {why})"
+    return said
