@@ -22,6 +22,7 @@ from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
+from assay.core.finishing import finishable
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
 from assay.core.resume_time import FirstEvent, resumed_time_note
@@ -115,9 +116,14 @@ def resume_run(
     resumer = RESUMERS.get(record.technique)
     if resumer is None:
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    if call_timeout is not None and record.status not in ENDED:
+    if call_timeout is not None and (record.status not in ENDED or finishable(record)):
         the_store.set_budget(record.id, call_timeout=float(call_timeout))
-    notes = check_fingerprints(record.config.get("fingerprints"), run_id=record.id, force=force)
+    notes = check_fingerprints(
+        record.config.get("fingerprints"),
+        run_id=record.id,
+        force=force,
+        finishing=finishable(record),
+    )
     for note in notes:
         if on_note is not None:
             on_note(note)

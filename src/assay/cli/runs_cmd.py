@@ -29,6 +29,7 @@ from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
+from assay.core.finishing import finishable, missing_parts
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
@@ -53,6 +54,20 @@ def _open(store: Path, *, read_only: bool = False) -> RunStore:
             f"no run store at {store} (run a test first, or pass --store)", argument="--store"
         )
     return RunStore(store, read_only=read_only)
+
+
+def _starting(r: RunRecord) -> str:
+    """What ``assay resume`` says as it starts: resuming the search, or finishing a run whose
+    search had ended (``core.finishing``)."""
+    parts = missing_parts(r)
+    if not parts:
+        return f"resuming {r.id} from {r.n_findings:,} stored findings"
+    named = {"answer": "its answer", "determinism": "its determinism section"}
+    said = " and ".join(named.get(p, f"its {p}") for p in parts)
+    return (
+        f"finishing {r.id}: its search had ended ({r.n_findings:,} findings, not searched "
+        f"again); adding {said}"
+    )
 
 
 def _when(ts: float) -> str:
@@ -304,10 +319,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 argument="--export",
             )
         check_outputs(outputs, [store, *(model or []), *_files_read(record)])
-        if record.status not in ENDED:
+        if record.status not in ENDED or finishable(record):
             the_store.claim(record.id)  # one process at a time, told before the model loads
             record = the_store.get_run(record.id)  # (as it is now that it is this process's)
-        if record.status in ENDED:  # its reports are left as they are: they are its verdict's
+        # an ended run's reports are left as they are (they are its verdict's), but for one
+        # stopped after its search ended, before what follows it: finished (core.finishing)
+        if record.status in ENDED and not finishable(record):
             raise leftover.ReportsLeftAlone(
                 nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
             )
@@ -344,9 +361,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 call_timeout=call_timeout,
                 # said once the run is checked: a refused one (a changed model) is not
                 # announced as resuming first
-                on_start=lambda r: out.note(
-                    f"resuming {r.id} from {r.n_findings:,} stored findings"
-                ),
+                on_start=lambda r: out.note(_starting(r)),
             )
         exports: dict[str, Any] = {}
         unwritten: UsageError | None = None  # the export failed: said after the verdict

@@ -34,6 +34,7 @@ def run_session(
     recheck_env: bool | None = None,
     started: float | None = None,
     before: float = 0.0,
+    ended: RunOutcome | None = None,
     **kwargs: Any,
 ) -> RunOutcome:
     """The search, and the determinism checks around it (``checks``, and not
@@ -48,7 +49,8 @@ def run_session(
     is now); None: read it now (a new run, or one stored before the run kept it).
     ``started``: when this session began (``time.monotonic()``), ``before``: the run's
     earlier sessions' wall-clock seconds: the progress lines carry the run's wall clock
-    (``core.phased``)."""
+    (``core.phased``).  ``ended``: the outcome of the run's search, ended in an earlier
+    session (``text.finish``): no search, the checks after it only."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
@@ -75,7 +77,10 @@ def run_session(
     stages = Phased(kwargs.get("on_progress"), started=started, before=before)
     kwargs["on_progress"] = stages
     try:
-        if not (execution or {}).get("units"):
+        if ended is not None:  # (its probe as the search's session made it, or made again)
+            _probe(setup, setup.model, probed, checking, the_plan, kwargs)
+            outcome = ended
+        elif not (execution or {}).get("units"):
             outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
         else:
             outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
