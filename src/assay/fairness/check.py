@@ -22,8 +22,8 @@ from assay.core.loading_time import loading_within
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
-from assay.core.stopping import StopEvent, check_stop, stopping
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
+from assay.core.stopping import StopEvent, check_stop, heard_after_search, stopping
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -312,61 +312,65 @@ def check_fairness(
         no_answer_follows(the_store, run_id, answer_options, answered_first=answer_first)
         _check_still_served(the_setup)
         spent.mark("search")
-        if answer_first:
-            assert max_time is not None
-            left = max_time - (time.monotonic() - started)
-            status = the_store.get_run(run_id).status
-            if answered is None and status == "completed" and left > 1.0:
-                # the answer did not fit its share of --max-time, but the search ended early
-                # (its space covered): the time it left is the answer's
-                asked["answer"] -= sent(the_setup)
-                stages.phase("answer")
-                answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
+        mitigation = None
+        # the caller's stop= is heard in the phases after a search that ended too: what they
+        # had not added stays marked missing (core.unfinished), and the run's resume adds it
+        ended = the_store.get_run(run_id).status in ENDED
+        with stopping(stop), heard_after_search(ended):
+            if answer_first:
+                assert max_time is not None
+                left = max_time - (time.monotonic() - started)
+                status = the_store.get_run(run_id).status
+                if answered is None and status == "completed" and left > 1.0:
+                    # the answer did not fit its share of --max-time, but the search ended early
+                    # (its space covered): the time it left is the answer's
+                    asked["answer"] -= sent(the_setup)
+                    stages.phase("answer")
+                    answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
+                    asked["answer"] += sent(the_setup)
+                    spent.mark("answer")
+                if status != "failed":
+                    _add_answer(the_store, run_id, answered)
+            else:
+                asked["answer"] = -sent(the_setup)
+                if answers_after_search(answer_options, the_store, run_id):
+                    stages.phase("answer")
+                _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
                 asked["answer"] += sent(the_setup)
                 spent.mark("answer")
-            if status != "failed":
-                _add_answer(the_store, run_id, answered)
-        else:
-            asked["answer"] = -sent(the_setup)
-            if answers_after_search(answer_options, the_store, run_id):
-                stages.phase("answer")
-            _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
-            asked["answer"] += sent(the_setup)
-            spent.mark("answer")
-        asked["checks"] -= sent(the_setup)
-        if determinism_check:
-            stages.phase("checks")
-        _record_determinism(
-            the_store,
-            run_id,
-            the_setup,
-            check,
-            seed,
-            call_timeout,
-            None if max_time is None else max_time - (time.monotonic() - started),
-            max_queries,
-        )
-        asked["checks"] += sent(the_setup)
-        spent.mark("checks")
-        _record_asked(the_store, run_id, asked)
-        spent.record(the_store, run_id, max_time)
-        _record_constant(the_store, run_id, the_setup)
-        _record_by_position(the_store, run_id, the_setup)
-        _record_wall_clock(the_store, run_id, time.monotonic() - started)
-        mitigation = None
-        from assay.fairness.retrain import retrain_model, retrains_after
-
-        if retrain and retrains_after(the_store, run_id):
-            stages.phase("retrain")
-            mitigation = retrain_model(
+            asked["checks"] -= sent(the_setup)
+            if determinism_check:
+                stages.phase("checks")
+            _record_determinism(
+                the_store,
+                run_id,
                 the_setup,
-                store=the_store,
-                run_id=run_id,
-                seed=seed,
-                out_dir=retrain_dir,
-                max_queries=max_queries,
-                max_accuracy_loss=accuracy_bound,
+                check,
+                seed,
+                call_timeout,
+                None if max_time is None else max_time - (time.monotonic() - started),
+                max_queries,
             )
+            asked["checks"] += sent(the_setup)
+            spent.mark("checks")
+            _record_asked(the_store, run_id, asked)
+            spent.record(the_store, run_id, max_time)
+            _record_constant(the_store, run_id, the_setup)
+            _record_by_position(the_store, run_id, the_setup)
+            _record_wall_clock(the_store, run_id, time.monotonic() - started)
+            from assay.fairness.retrain import retrain_model, retrains_after
+
+            if retrain and retrains_after(the_store, run_id):
+                stages.phase("retrain")
+                mitigation = retrain_model(
+                    the_setup,
+                    store=the_store,
+                    run_id=run_id,
+                    seed=seed,
+                    out_dir=retrain_dir,
+                    max_queries=max_queries,
+                    max_accuracy_loss=accuracy_bound,
+                )
         stages.finish(end_clock(the_store, run_id, mitigation, started, 0.0))
     return _result(the_store, outcome, seed, command, mitigation, the_setup)
 

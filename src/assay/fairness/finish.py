@@ -17,7 +17,8 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.finishing import missing_parts, release, stored_outcome
 from assay.core.phased import Phased
-from assay.core.store import RunStore
+from assay.core.stopping import heard_after_search
+from assay.core.store import ENDED, RunStore
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
     _answer,
@@ -99,68 +100,73 @@ def after_search(
 ) -> dict[str, Any] | None:
     """The answer, the determinism section, the records after it and the retraining, after
     the run's search (``parts``: only these of ``answer``, ``determinism``, ``retrain``; None:
-    every one, a resumed search's); the retraining's report (None: none made)."""
-    run_id, seed = record.id, record.seed
-    budget = record.config.get("budget", {})
-    call_timeout = budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
-    asked = {"answer": 0 if parts is None or "answer" in parts else _answered(record)}
-    if options is not None and (parts is None or "answer" in parts):
-        asked["answer"] -= sent(the_setup)
-        no_answer_follows(store, run_id, options)
-        if answers_after_search(options, store, run_id):
-            stages.phase("answer")
-        _answer(
-            the_setup,
-            options,
-            store,
-            run_id,
-            seed,
-            call_timeout,
-            answer_time(budget.get("max_time")),
-        )
-        asked["answer"] += sent(the_setup)
-    flip = resumed_flip_check(record.config)
-    asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
-    if parts is not None and "determinism" not in parts:
-        asked["checks"] = 0  # (made and counted before the run was stopped)
-    elif record.config.get("determinism_check", True):
-        stages.phase("checks")
-    if parts is None or "determinism" in parts:
-        _record_determinism(
-            store,
-            run_id,
-            the_setup,
-            flip,
-            seed,
-            call_timeout,
-            answer_time(budget.get("max_time")),
-            budget.get("max_queries"),
-        )
-        asked["checks"] += sent(the_setup)
-    _record_asked(store, run_id, asked)
-    summary = dict(store.get_run(run_id).summary)
-    summary["wall_seconds_before"] = before
-    store.checkpoint(run_id, summary=summary)
-    if parts is not None:  # (a model that answered one thing to all the answer asked)
-        _record_constant(store, run_id, the_setup)
-    _record_by_position(store, run_id, the_setup)
-    _record_wall_clock(store, run_id, time.monotonic() - started)
-    from assay.fairness.mitigate import MAX_ACCURACY_LOSS
-    from assay.fairness.retrain import retrain_model, retrains_after
+    every one, a resumed search's); the retraining's report (None: none made).  The caller's
+    ``stop=`` (``core.stopping``) is heard there once the search ended: what was not added
+    stays marked missing, for the run's resume to add."""
+    with heard_after_search(store.get_run(record.id).status in ENDED):
+        run_id, seed = record.id, record.seed
+        budget = record.config.get("budget", {})
+        call_timeout = budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
+        asked = {"answer": 0 if parts is None or "answer" in parts else _answered(record)}
+        if options is not None and (parts is None or "answer" in parts):
+            asked["answer"] -= sent(the_setup)
+            no_answer_follows(store, run_id, options)
+            if answers_after_search(options, store, run_id):
+                stages.phase("answer")
+            _answer(
+                the_setup,
+                options,
+                store,
+                run_id,
+                seed,
+                call_timeout,
+                answer_time(budget.get("max_time")),
+            )
+            asked["answer"] += sent(the_setup)
+        flip = resumed_flip_check(record.config)
+        asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
+        if parts is not None and "determinism" not in parts:
+            asked["checks"] = 0  # (made and counted before the run was stopped)
+        elif record.config.get("determinism_check", True):
+            stages.phase("checks")
+        if parts is None or "determinism" in parts:
+            _record_determinism(
+                store,
+                run_id,
+                the_setup,
+                flip,
+                seed,
+                call_timeout,
+                answer_time(budget.get("max_time")),
+                budget.get("max_queries"),
+            )
+            asked["checks"] += sent(the_setup)
+        _record_asked(store, run_id, asked)
+        summary = dict(store.get_run(run_id).summary)
+        summary["wall_seconds_before"] = before
+        store.checkpoint(run_id, summary=summary)
+        if parts is not None:  # (a model that answered one thing to all the answer asked)
+            _record_constant(store, run_id, the_setup)
+        _record_by_position(store, run_id, the_setup)
+        _record_wall_clock(store, run_id, time.monotonic() - started)
+        from assay.fairness.mitigate import MAX_ACCURACY_LOSS
+        from assay.fairness.retrain import retrain_model, retrains_after
 
-    if not record.config.get("retrain") or not retrains_after(store, run_id):
-        return None
-    if parts is not None and "retrain" not in parts:
-        return None
-    stages.phase("retrain")
-    return retrain_model(
-        the_setup,
-        store=store,
-        run_id=run_id,
-        seed=seed,
-        max_queries=budget.get("max_queries"),
-        max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
-    )
+        if not record.config.get("retrain") or not retrains_after(store, run_id):
+            return None
+        if parts is not None and "retrain" not in parts:
+            return None
+        stages.phase("retrain")
+        return retrain_model(
+            the_setup,
+            store=store,
+            run_id=run_id,
+            seed=seed,
+            max_queries=budget.get("max_queries"),
+            max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
+        )
+
+    return None
 
 
 def _answered(record: RunRecord) -> int:

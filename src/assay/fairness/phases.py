@@ -24,6 +24,7 @@ from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
+from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished, restated
 from assay.errors import (
@@ -123,7 +124,7 @@ def _execute(
 
 @contextmanager
 def _deadlined(
-    model: Model, call_timeout: float | None, time_left: float | None
+    model: Model, call_timeout: float | None, time_left: float | None, *, heed: bool = False
 ) -> Iterator[Model]:
     """``model`` with a deadline on every call (``call_timeout``, and ``time_left`` of the run
     in all): checks made outside the search's budget can never hang the run either.  The
@@ -133,6 +134,8 @@ def _deadlined(
         call_timeout=call_timeout,
         max_time=None if time_left is None else max(time_left, 0.5),
         cache_size=0,
+        # (after the search: the caller's stop= is heard, ``core.stopping``)
+        heed=asked_stop() if heed else None,
     )
     # the model has answered this run before (its probe): a call still out when the time
     # runs out ends the check (BudgetExhausted), it does not make the model a failure
@@ -205,7 +208,7 @@ def _record_determinism(
     if check.get("off") or (time_left is not None and time_left <= 0):
         n = 0  # (--max-time spent: nothing asked past it)
     try:
-        with _deadlined(setup.model, call_timeout, time_left) as model:
+        with _deadlined(setup.model, call_timeout, time_left, heed=True) as model:
             confirmation = confirm_findings(
                 store.iter_batches(run_id),
                 setup.test.schema,
@@ -573,7 +576,7 @@ def _compute_answer(
         # the samples end a little before the answer's time does (a last batch and the
         # regions still to come), so that a slow model gets wider intervals, not no answer
         deadline = None if time_left is None else time.monotonic() + 0.8 * time_left
-        with _deadlined(setup.model, call_timeout, time_left) as model:
+        with _deadlined(setup.model, call_timeout, time_left, heed=True) as model:
             return compute_answer(
                 replace(setup, model=model),
                 options,

@@ -14,7 +14,8 @@ from assay.core.calls import InlineCaller
 from assay.core.phased import Phased
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
-from assay.core.store import RunStore
+from assay.core.stopping import heard_after_search
+from assay.core.store import ENDED, RunStore
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
@@ -93,7 +94,9 @@ def run_session(
             asked = int(outcome.progress.get("queries") or 0)
             limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
             stages.phase("checks")
-            _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
+            # the caller's stop= heard there: the section left missing (core.stopping)
+            with heard_after_search(outcome.status in ENDED):
+                _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
         elif why is None:
             _record_off(kwargs["store"], kwargs["run_id"], checks)
     finally:  # served classifiers' request counters go with the run, however it ended
