@@ -15,6 +15,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from resume29b_files import write_people, write_tree
 
@@ -159,3 +160,35 @@ def test_no_model_call_is_made_once_the_stop_is_set(files: Path) -> None:
         assay.check_fairness(**FAIRNESS, store=store, on_progress=at, stop=at.stop)
         assert at.calls_then is not None and at.calls_then > 0
         assert len(_calls(files)) == at.calls_then, phase
+
+
+def test_a_model_that_fails_while_finishing_leaves_the_run_to_finish(files: Path) -> None:
+    """A model failure while the run is finished (a served model gone) raises, and leaves
+    the run as it was: ended, still lacking what it lacked (marked failed, its resume would
+    have searched again: its search state is dropped); finished once the model answers."""
+    from assay.errors import ModelError
+
+    def biased(x: Any) -> Any:
+        x = np.asarray(x, dtype=float)
+        return (x[:, 0] + 30 * x[:, 2] > 60).astype(int)
+
+    def failing(x: Any) -> Any:
+        if len(x) > 50:  # (loading it asks a few rows; the answer, hundreds)
+            raise RuntimeError("the endpoint went away")
+        return biased(x)
+
+    options = {**FAIRNESS, "model": biased}
+    at = StopAt("answer", files)
+    stopped = assay.check_fairness(**options, store=files / "s.db", on_progress=at, stop=at.stop)
+    with pytest.raises(ModelError):
+        assay.resume_run(stopped.run_id, store=files / "s.db", model=failing)
+    with RunStore(files / "s.db", read_only=True) as s:
+        record = s.get_run(stopped.run_id)
+    assert record.status == "completed" and missing_parts(record) == ["answer", "determinism"]
+    finished = assay.resume_run(stopped.run_id, store=files / "s.db", model=biased)
+    assert "verdict" in finished.summary and not finishable(finished_record(files, finished))
+
+
+def finished_record(files: Path, result: Any) -> Any:
+    with RunStore(files / "s.db", read_only=True) as s:
+        return s.get_run(result.run_id)

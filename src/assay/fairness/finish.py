@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.finishing import missing_parts, release, stored_outcome
+from assay.core.interrupted import guarded_run
 from assay.core.phased import Phased
 from assay.core.stopping import heard_after_search
 from assay.core.store import ENDED, RunStore
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
     _answer,
-    _failed_on_error,
     _record_asked,
     _record_by_position,
     _record_constant,
@@ -74,7 +74,9 @@ def finish_fairness(
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     before = earlier_seconds(record)
     parts = missing_parts(record)
-    with _failed_on_error(store, record.id), _serving_recorded(store, record.id, the_setup):
+    # an error here (a served model gone) leaves the run as it was, ended and still to be
+    # finished: marked failed, its resume would search again (its state is dropped)
+    with guarded_run(store, record.id), _serving_recorded(store, record.id, the_setup):
         stages = Phased(on_progress, started=started, before=before)
         stages({**record.progress, "phase": "done", "final": True})  # (the search's end)
         options = stored_answer(record, the_setup)
