@@ -127,8 +127,10 @@ def test_resume_finishes_a_run_killed_after_its_search(
     else:
         assert record.summary[KEY] == missing
     progress = dict(record.progress)
-    # finished, its reports written
     capsys.readouterr()
+    exit_of(["show", record.id, "--store", str(killed)])  # (its hint: how to finish it)
+    assert f"finish it, no new search: assay resume {record.id}" in capsys.readouterr().out
+    # finished, its reports written
     code = exit_of(["resume", record.id, "--store", str(killed), "--junit", "k.xml"])
     said = capsys.readouterr()
     assert f"finishing {record.id}" in said.err, said.err

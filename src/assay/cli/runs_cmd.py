@@ -144,6 +144,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
         elif r.status == "interrupted":
             out.say(f"          (resume: {_resume_hint(r, store)})")
+        elif finishable(r):  # stopped after its search ended: its resume adds what it lacks
+            out.say(f"          (finish it, no new search: {_resume_hint(r, store)})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         from assay.report.document import bytes_bound
