@@ -79,6 +79,7 @@ def run_session(
     kwargs["on_progress"] = stages
     try:
         if ended is not None:  # (its probe as the search's session made it, or made again)
+            stages({**ended.progress, "phase": "done", "final": True})  # (the search's end)
             _probe(setup, setup.model, probed, checking, the_plan, kwargs)
             outcome = ended
         elif not (execution or {}).get("units"):
