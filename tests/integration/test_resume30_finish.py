@@ -60,6 +60,12 @@ CASES = {
     "fairness answer, nothing found": (FAIR, "assay.fairness.answer:compute_answer", ["answer"]),
     "fairness checks": (FAIRNESS, "assay.fairness.phases:confirm_findings", ["determinism"]),
     "fairness retrain": (RETRAIN, "assay.fairness.retrain:retrain_model", ["retrain"]),
+    # (a tree: its answer also asks the model to check the trees read from it)
+    "fairness tree checks": (
+        RETRAIN,
+        "assay.fairness.phases:confirm_findings",
+        ["determinism", "retrain"],
+    ),
     "text": (TEXT, "assay.text.recheck:recheck", ["determinism"]),
     "text units": ([*TEXT, "--units", "2"], "assay.text.recheck:recheck", ["determinism"]),
     "backdoor": (BACKDOOR, "assay.backdoor.api:record_steadiness", ["determinism"]),

@@ -172,13 +172,16 @@ def after_search(
 
 
 def _answered(record: RunRecord) -> int:
-    """The queries the stored answer of a run stopped after it asked (its sampled figures'
-    and regions', ``analysis.queries``, and any enumeration's, ``exact[].queries``), when the
-    run stopped before they were counted (``_record_asked``, after the determinism
-    section); 0 once counted."""
+    """The queries the stored answer of a run stopped after it asked (``analysis.asked``;
+    a run stored before it was kept: its sampled figures' and regions', ``analysis.queries``,
+    and any enumeration's, ``exact[].queries``), when the run stopped before they were
+    counted (``_record_asked``, after the determinism section); 0 once counted."""
     summary = record.summary
     if "model_queries" in summary or "verdict" not in summary:
         return 0
+    asked = (summary.get("analysis") or {}).get("asked")
+    if isinstance(asked, int):  # (as the answer counted them: its check of trees too)
+        return asked
     sampled = int((summary.get("analysis") or {}).get("queries") or 0)
     every = summary.get("exact") or []
     return sampled + sum(int(e.get("queries") or 0) for e in every if isinstance(e, dict))

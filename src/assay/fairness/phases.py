@@ -576,8 +576,9 @@ def _compute_answer(
         # the samples end a little before the answer's time does (a last batch and the
         # regions still to come), so that a slow model gets wider intervals, not no answer
         deadline = None if time_left is None else time.monotonic() + 0.8 * time_left
+        before = sent(setup)
         with _deadlined(setup.model, call_timeout, time_left, heed=True) as model:
-            return compute_answer(
+            result = compute_answer(
                 replace(setup, model=model),
                 options,
                 arrays,
@@ -587,6 +588,10 @@ def _compute_answer(
             )
     except BudgetExhausted:
         return None
+    # every query it asked, kept with it: a run stopped before they were counted with the
+    # other phases' (``_record_asked``) is finished with them (``fairness.finish``)
+    asked = sent(setup) - before
+    return {**result, "analysis": {**(result.get("analysis") or {}), "asked": asked}}
 
 
 def _add_answer(
