@@ -85,6 +85,10 @@ def resume_run(
     stop: StopEvent | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
+    A run stopped after its search ended (killed, interrupted or stopped while a fairness run
+    computed its answer, confirmed its findings or retrained, a text run re-checked its
+    failing sentences, a backdoor scan added its determinism section) is finished: only what
+    it lacks is made, its search not run again (``core.finishing``).
 
     The files the run depends on (model, data, schema) must not have changed since it was
     created (``UsageError`` otherwise); ``force`` lets a changed model through.  A model that
