@@ -301,7 +301,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
-        """Continue a run that was stopped or killed, from its last checkpoint."""
+        """Continue a run that was stopped or killed, from its last checkpoint (one stopped
+        after its search ended is finished: what it lacks is added, no new search)."""
         from assay.api import resume_run
         from assay.core.budget import check_budget
         from assay.core.keywords import on_the_command_line
