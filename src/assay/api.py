@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
+from assay.backdoor.finish import needs_model
 from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
@@ -120,13 +121,16 @@ def resume_run(
     resumer = RESUMERS.get(record.technique)
     if resumer is None:
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    if call_timeout is not None and (record.status not in ENDED or finishable(record)):
+    finishing = finishable(record)
+    if call_timeout is not None and (record.status not in ENDED or finishing):
         the_store.set_budget(record.id, call_timeout=float(call_timeout))
+    # (a backdoor scan finished from what it kept reads none of its files)
+    read = not finishing or record.technique != "backdoor" or needs_model(record)
     notes = check_fingerprints(
-        record.config.get("fingerprints"),
+        record.config.get("fingerprints") if read else None,
         run_id=record.id,
         force=force,
-        finishing=finishable(record),
+        finishing=finishing,
     )
     for note in notes:
         if on_note is not None:

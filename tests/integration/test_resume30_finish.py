@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 import skops.io
@@ -198,3 +199,44 @@ def test_a_run_whose_model_changed_is_refused_saying_what_to_do(
     assert "is gone since run" in said and "put the original file back" in said, said
     after, _ = the_run(killed)
     assert after.summary[KEY] == ["retrain"] and finishable(after)
+
+
+STEADY = '''
+import numpy as np
+
+
+def steady(x):
+    return (np.asarray(x).reshape(len(x), -1).mean(axis=1) > 0.5).astype(np.int64)
+'''
+
+
+def test_a_scan_finished_from_what_it_kept_needs_none_of_its_files(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A backdoor scan killed before its determinism section is finished from the check it
+    kept: its model and images may be gone since (nothing of them is read); one that
+    writes a filter (--export-filter) needs its model, and says so."""
+    (files / "steady.py").write_text(STEADY)
+    rng = np.random.default_rng(0)
+    np.save(files / "images.npy", rng.random((4, 8, 8)))
+    np.save(files / "clean.npy", rng.random((40, 8, 8)))
+    args = ["backdoor", "steady.py:steady", "--images", "images.npy", "--clean", "clean.npy"]
+    args += ["--input-shape", "8,8", "--classes", "2", "--seed", "1"]
+    killed, filtered = files / "killed.db", files / "filtered.db"
+    for store, extra in ((killed, []), (filtered, ["--export-filter", "f.json"])):
+        done = killed_at("assay.backdoor.api:record_steadiness", [*args, *extra], store)
+        assert done.returncode == -9, done.stderr
+    record, _ = the_run(killed)
+    expected = exit_of([*args, "--quiet", "--store", str(files / "clean.db")])
+    for name in ("steady.py", "images.npy", "clean.npy"):
+        (files / name).unlink()
+    assert exit_of(["resume", record.id, "--store", str(killed), "--quiet"]) == expected
+    finished, _ = the_run(killed)
+    clean, _ = the_run(files / "clean.db")
+    assert finished.summary["determinism"] == clean.summary["determinism"]
+    assert not finishable(finished)
+    capsys.readouterr()
+    record, _ = the_run(filtered)
+    assert exit_of(["resume", record.id, "--store", str(filtered), "--quiet"]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert "is gone since run" in said and "put the original file back" in said, said

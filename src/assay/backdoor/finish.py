@@ -25,7 +25,16 @@ from assay.core.run_record import RunRecord
 from assay.core.runinfo import earlier_wall_seconds
 from assay.core.store import RunStore
 
-__all__ = ["finish_backdoor"]
+__all__ = ["finish_backdoor", "needs_model"]
+
+
+def needs_model(record: RunRecord) -> bool:
+    """Whether finishing the ended scan ``record`` asks its model (or its images): to write
+    its ``--export-filter``, or to make the determinism check it never kept; else its files
+    may have changed or gone since (nothing of them is read)."""
+    budget = record.config.get("budget") or {}
+    kept = isinstance(budget.get("determinism_probe"), dict)
+    return _filter_path(record.config) is not None or not kept
 
 
 def finish_backdoor(
@@ -44,7 +53,7 @@ def finish_backdoor(
     budget = dict(record.config.get("budget") or {})
     filter_path = _filter_path(record.config)
     setup: BackdoorSetup | None = None
-    if filter_path is not None or not isinstance(budget.get("determinism_probe"), dict):
+    if needs_model(record):
         setup = setup_from_record(
             record, model=model, allow_pickle=allow_pickle, images=images, clean=clean
         )
