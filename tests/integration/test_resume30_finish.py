@@ -201,13 +201,13 @@ def test_a_run_whose_model_changed_is_refused_saying_what_to_do(
     assert after.summary[KEY] == ["retrain"] and finishable(after)
 
 
-STEADY = '''
+STEADY = """
 import numpy as np
 
 
 def steady(x):
     return (np.asarray(x).reshape(len(x), -1).mean(axis=1) > 0.5).astype(np.int64)
-'''
+"""
 
 
 def test_a_scan_finished_from_what_it_kept_needs_none_of_its_files(
