@@ -111,6 +111,23 @@ def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
     return full if len(engine.asked) >= full else None
 
 
+def _partly_compared(oracle: Any) -> str | None:
+    """Said when a top-1 differential run compared only some of the sentences it judged:
+    on the others a classifier's top label had no counterpart (a label map leaving VADER's
+    ``neutral`` out), so they could not fail, and "no disagreement" is about the rest only."""
+    judged, compared = int(getattr(oracle, "judged", 0)), int(getattr(oracle, "compared", 0))
+    if not compared or compared >= judged:
+        return None  # (none compared: ``never_compared``, nothing was tested)
+    unmapped = "; ".join(
+        f"{name}: {', '.join(labels)}" for name, labels in oracle.layout.unmapped().items()
+    )
+    return (
+        f"only {compared:,} of the {judged:,} sentences judged could be compared (on the "
+        f"others a classifier's label had no counterpart: {unmapped}), so no disagreement "
+        "could be seen on those"
+    )
+
+
 def build_summary(
     engine: EngineView,
     *,
@@ -139,18 +156,20 @@ def build_summary(
         "directional": "directional failures",
     }[kind]
     whole = _whole_language(engine, config)
+    part = _partly_compared(engine.oracle)
+    tested = "tested" if untested is None and part is None else "asked"  # (not all compared)
     headline = (
         f"{engine.errors:,} {what} found in {queries:,} queries "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
         f"{', '.join(lay.names)}; strategy {strategy}"
-        + (f"; every one of the grammar's {whole:,} sentences was tested" if whole else "")
+        + (f"; every one of the grammar's {whole:,} sentences was {tested}" if whole else "")
         if engine.errors
         else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
         f"(strategy {strategy}); "
         + (
             (
                 f"every one of the grammar's {whole:,} sentences was tested"
-                if untested is None
+                if tested == "tested"
                 else f"the grammar's {whole:,} sentences were asked"
             )
             if whole
@@ -162,6 +181,8 @@ def build_summary(
             )
         )
     )
+    if part:
+        headline += f"; {part}"
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
         "distinct minimal failing sentences": n_min,
@@ -172,6 +193,7 @@ def build_summary(
         "cases proposed by the search (the rest: shrinking)": engine.proposed,
         "errors among proposed cases": engine.search_errors,
         "queries": queries,
+        **({"sentences judged that could be compared": engine.oracle.compared} if part else {}),
         "production coverage": round(coverage, 4),
         SEARCH_SHARE: _rate(model_seconds, elapsed),
     }
