@@ -161,13 +161,29 @@ class Oracle:
         were compared, or it found errors)."""
         if errors or not self.judged or self.compared:
             return None
-        unmapped = "; ".join(
-            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
-        )
         return (
             f"none of the {self.judged:,} sentences judged could be compared: for each, a "
-            f"classifier answered a label the others do not have ({unmapped}), so no "
-            "disagreement could be seen; map its labels to common ones with --label-map"
+            f"classifier answered a label the others do not have ({self.unmapped_said()}), so "
+            "no disagreement could be seen; map its labels to common ones with --label-map"
+        )
+
+    def partly_compared(self) -> str | None:
+        """Said when a top-1 differential run compared only some of the sentences it judged:
+        on the others a classifier's top label had no counterpart (a label map leaving
+        VADER's ``neutral`` out), so they could not fail, and "no disagreement" is about the
+        rest only (None: every one compared, or none: ``never_compared``)."""
+        if not self.compared or self.compared >= self.judged:
+            return None
+        return (
+            f"only {self.compared:,} of the {self.judged:,} sentences judged could be compared "
+            f"(on the others a classifier's label had no counterpart: {self.unmapped_said()}), "
+            "so no disagreement could be seen on those"
+        )
+
+    def unmapped_said(self) -> str:
+        """The labels without a counterpart, per classifier, as the messages say them."""
+        return "; ".join(
+            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
         )
 
     @property

@@ -111,23 +111,6 @@ def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
     return full if len(engine.asked) >= full else None
 
 
-def _partly_compared(oracle: Any) -> str | None:
-    """Said when a top-1 differential run compared only some of the sentences it judged:
-    on the others a classifier's top label had no counterpart (a label map leaving VADER's
-    ``neutral`` out), so they could not fail, and "no disagreement" is about the rest only."""
-    judged, compared = int(getattr(oracle, "judged", 0)), int(getattr(oracle, "compared", 0))
-    if not compared or compared >= judged:
-        return None  # (none compared: ``never_compared``, nothing was tested)
-    unmapped = "; ".join(
-        f"{name}: {', '.join(labels)}" for name, labels in oracle.layout.unmapped().items()
-    )
-    return (
-        f"only {compared:,} of the {judged:,} sentences judged could be compared (on the "
-        f"others a classifier's label had no counterpart: {unmapped}), so no disagreement "
-        "could be seen on those"
-    )
-
-
 def build_summary(
     engine: EngineView,
     *,
@@ -156,7 +139,7 @@ def build_summary(
         "directional": "directional failures",
     }[kind]
     whole = _whole_language(engine, config)
-    part = _partly_compared(engine.oracle)
+    part = engine.oracle.partly_compared()
     tested = "tested" if untested is None and part is None else "asked"  # (not all compared)
     headline = (
         f"{engine.errors:,} {what} found in {queries:,} queries "
