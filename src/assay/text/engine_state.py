@@ -17,6 +17,7 @@ from assay.text.known import KnownErrors, signature
 
 if TYPE_CHECKING:
     from assay.text.grammar import Grammar
+    from assay.text.oracle import Oracle
 
 __all__ = ["EngineState", "key_set", "text_key"]
 
@@ -26,7 +27,7 @@ class EngineState:
 
     g: Grammar
     strategy: Any
-    oracle: Any
+    oracle: Oracle
     cases: int
     errors: int
     search_errors: int
