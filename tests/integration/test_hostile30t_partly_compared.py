@@ -86,3 +86,14 @@ def test_the_counts_survive_a_stop_and_resume(tmp_path: Path) -> None:
     resumed = resume_run(first.run_id, store=store, model=[three, two])
     said = whole.summary["metrics"]["sentences judged that could be compared"]
     assert resumed.summary["metrics"]["sentences judged that could be compared"] == said
+
+
+def test_a_sentence_judged_again_while_shrinking_is_counted_once(tmp_path: Path) -> None:
+    swapped = {0: {"neg": "pos", "pos": "neg"}, 1: {"neg": "neg", "pos": "pos"}}
+    r = check_text(
+        [three, two], grammar=GRAMMAR, label_map=swapped, max_queries=300, seed=1,
+        store=RunStore(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert r.n_findings == 1, r.headline  # ("tennis": pos as neg, against pos)
+    assert r.headline.startswith("1 disagreement found in"), r.headline
+    assert "of the 7 sentences judged" in r.headline, r.headline  # (it was "of the 8")

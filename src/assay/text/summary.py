@@ -142,7 +142,8 @@ def build_summary(
     part = engine.oracle.partly_compared()
     tested = "tested" if untested is None and part is None else "asked"  # (not all compared)
     headline = (
-        f"{engine.errors:,} {what} found in {queries:,} queries "
+        f"{engine.errors:,} {what if engine.errors != 1 else what[:-1]} found in "
+        f"{queries:,} queries "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
         f"{', '.join(lay.names)}; strategy {strategy}"
         + (f"; every one of the grammar's {whole:,} sentences was {tested}" if whole else "")
