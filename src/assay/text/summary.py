@@ -290,7 +290,9 @@ def build_summary(
             "lift": lifts,
             "odd_members": odd,
             "coverage": coverage,
-            "grammar": config.get("grammar"),
+            # the grammar's figures, not its text: the config keeps that once (a 13 MB
+            # grammar's text here too doubled the store's row and filled the JSON report)
+            "grammar": {k: v for k, v in (config.get("grammar") or {}).items() if k != "text"},
             "warnings": list(engine.g.warnings),
         },
     }
