@@ -91,4 +91,6 @@ def test_the_command_line_says_the_timeout_it_was_given(tmp_path: Path) -> None:
     )
     assert result.exit_code == 3, result.output
     assert "within 2 s" in result.output, result.output
+    # no run was made: nothing "made before" is kept (the line said both)
+    assert "No run was made" in result.output and "are kept" not in result.output
     assert time.monotonic() - started < 20
