@@ -310,6 +310,12 @@ def finish_run(
             f"no attribute's share is above --fail-on {rule}: the run passes; its "
             f"{record.n_findings:,} findings are stored"
         )
+    elif failing is None and not why_untested and record.n_findings and not bad and fail_on:
+        # findings, and a pass: every one below --fail-on (else "N found", exit 0, unsaid)
+        out.say(
+            f"none of the {record.n_findings:,} findings is at or above --fail-on {fail_on:g} "
+            f"(the most severe: {record.max_severity:.3g}): the run passes; they are stored"
+        )
     if verdict.demo and verdict.code in (0, 1):  # judged on showing its bugs, as its JUnit is
         out.say(demo_line(verdict.code))
     if out.as_json:

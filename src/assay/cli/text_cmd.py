@@ -228,6 +228,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 output=output or None,
                 # loading's sentences count within the budget (20,000 with none given)
                 max_queries=max_queries if max_queries or max_time else DEFAULT_MAX_QUERIES,
+                call_timeout=call_timeout,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,

@@ -172,7 +172,9 @@ def check_text(
     # loading's sentences count within the budget: it never asks more than it allows
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
         with loading_within(max_time, started, what="the classifiers"):
-            the_setup = setup_text(models, max_queries=max_queries, **options)
+            the_setup = setup_text(
+                models, max_queries=max_queries, call_timeout=call_timeout, **options
+            )
     else:
         the_setup = setup
     loading = the_setup.loading_queries

@@ -161,6 +161,28 @@ def _own(model: Model, labels: tuple[str, ...]) -> str:
     return f"{_said(answered)} (the labels it answered, not declared)"
 
 
+def _refuse_disjoint_answers(models: Sequence[Model], names: Sequence[str]) -> None:
+    """Refused (exit 2): two classifiers whose labels were read off their answers (undeclared)
+    and that answered two labels or more each, none of them in common (``"sport"``,
+    ``"money"`` against ``"1"``, ``"0"``): every sentence would be a disagreement, found
+    because they name their labels differently, not because they differ."""
+    answered = [getattr(m, "spec_info", {}).get("own_labels") for m in models]
+    for k in range(1, len(models)):
+        first, other = answered[0], answered[k]
+        if first is None or other is None or min(len(first), len(other)) < 2:
+            continue
+        if {fold_label(x) for x in first} & {fold_label(x) for x in other}:
+            continue
+        raise UsageError(
+            f"the classifiers name their labels differently: {names[0]} has "
+            f"{_own(models[0], ())}; {names[k]} has {_own(models[k], ())}, none in common, so "
+            "every sentence would be a disagreement. Give --label-map FILE mapping each one's "
+            "labels to common ones (docs/text.md, Labels and label maps), or declare them "
+            "beside each function in the same names: `FUNCTION.classes_ = ['neg', 'pos']`",
+            argument="--label-map",
+        )
+
+
 def build_layout(
     models: Sequence[Model],
     names: Sequence[str],
@@ -217,6 +239,8 @@ def build_layout(
                         f"one's labels to common ones{hint}",
                         argument="--label-map",
                     )
+        if differential:  # read off the answers: widened with each other's, never disjoint
+            _refuse_disjoint_answers(models, names)
     maps = tuple(tuple(common.index(x) if x in common else -1 for x in ml) for ml in mapped)
     if differential and len(models) > 1 and len(common) < 2:
         if label_map:

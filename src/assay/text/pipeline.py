@@ -176,6 +176,7 @@ class PanelWorker:
         self._send_lock = threading.Lock()
         self._early: collections.deque[Any] = collections.deque()
         self.pid = self._proc.pid
+        self._ended = False  # closed, its process object too
         self.busy: list[float] = []  # per call answered: the classifiers' CPU seconds in it
 
     def send_early(self, inputs: Any) -> None:
@@ -238,7 +239,7 @@ class PanelWorker:
 
     def close(self) -> None:
         """End the worker (at once if it is still busy: a hung classifier is killed)."""
-        if self._proc.pid is None:
+        if self._ended or self._proc.pid is None:
             return
         if self._proc.is_alive() and self._lock.acquire(timeout=0.05):
             try:
@@ -252,6 +253,9 @@ class PanelWorker:
             self._proc.kill()
             self._proc.join(timeout=5.0)
         self._conn.close()
+        if not self._proc.is_alive():  # its sentinel pipe too: a notebook's loop of runs
+            self._proc.close()  # kept two descriptors per run open until "Too many open files"
+            self._ended = True
 
 
 class Turns:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
@@ -70,6 +71,7 @@ def setup_text(
     max_queries: int | None = None,
     answered_labels: Sequence[Sequence[str] | None] | None = None,
     probe_replay: Sequence[Any] | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -95,7 +97,8 @@ def setup_text(
     own).  ``answered_labels``: a resumed run's (``setup_from_record``): per classifier, the
     labels its first session read off the answers, not asked for again; ``probe_replay``:
     its classifiers' answers to loading's probe (``TextSetup.probe_answers``), not asked for
-    again either."""
+    again either.  ``call_timeout``: seconds each of loading's calls may take (the run's
+    ``--call-timeout``)."""
     from assay.models.http import ServingOptions
 
     serving_opts = (
@@ -132,6 +135,7 @@ def setup_text(
         answered=answered_labels,
         probes=probes,
         replay=probe_replay,
+        call_timeout=call_timeout,
     )
     the_names = (
         list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
@@ -259,6 +263,8 @@ def setup_from_record(
         output=inv.get("output"),
         answered_labels=_stored_labels(record) if resumed else None,
         probe_replay=record.config.get("loading_answers") if resumed else None,
+        # the run's deadline per call (a resume's --call-timeout is stored before this)
+        call_timeout=(record.config.get("budget") or {}).get("call_timeout", DEFAULT_CALL_TIMEOUT),
     )
 
 
