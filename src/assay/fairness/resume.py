@@ -184,6 +184,7 @@ def _stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions
         samples=int(stored.get("samples", 20_000)),
         enabled=bool(stored.get("enabled", True)),
         time_given=bool(stored.get("time_given", False)),
+        bounded=stored.get("bounded") if isinstance(stored.get("bounded"), str) else None,
     )
     flipped = (record.config.get("budget") or {}).get("determinism_flip")
     steady = flipped.get("deterministic") if isinstance(flipped, dict) else True
