@@ -58,6 +58,24 @@ def test_the_note_is_kept_for_a_resume() -> None:
 def test_a_run_of_a_thousand_values_asks_the_answer_within_its_bound(tmp_path) -> None:
     import assay
 
+    df, predict = _thousand_values()
+    r = assay.check_fairness(
+        predict,
+        data=df,
+        label="y",
+        protected="job",
+        max_queries=5_000,
+        seed=1,
+        store=str(tmp_path / "s.db"),
+    )
+    asked = r.summary["model_queries"]["answer"]
+    # before left30: 500 rows of two sources with 1,000 values each (1,000,000 and more)
+    assert asked <= 1.2 * LEAST_QUERIES, asked
+    assert r.summary["analysis"]["samples"] == 10
+    assert "its samples are bounded by --max-queries 5,000" in r.summary["headline"]
+
+
+def _thousand_values() -> tuple[pd.DataFrame, object]:
     k = 1_000
     rng = np.random.default_rng(0)
     n = 2 * k
@@ -73,17 +91,25 @@ def test_a_run_of_a_thousand_values_asks_the_answer_within_its_bound(tmp_path) -
     def predict(x: pd.DataFrame) -> np.ndarray:
         return ((x["age"] > 40) | (x["job"].astype(str) == "job1")).to_numpy().astype(int)
 
-    r = assay.check_fairness(
-        predict,
-        data=df,
-        label="y",
-        protected="job",
-        max_queries=5_000,
-        seed=1,
-        store=str(tmp_path / "s.db"),
-    )
-    asked = r.summary["model_queries"]["answer"]
-    # before left30: 500 rows of two sources with 1,000 values each (1,000,000 and more)
-    assert asked <= 1.2 * LEAST_QUERIES, asked
-    assert r.summary["analysis"]["samples"] == 10
-    assert "its samples are bounded by --max-queries 5,000" in r.summary["headline"]
+    return df, predict
+
+
+def test_a_resumed_run_answers_with_its_cut_rows_and_note(tmp_path) -> None:
+    """Its stored samples (10) are fewer than --answer-samples' least (100): the resume
+    answers with them (it refused them: "must be at least 100, not 10") and keeps the note."""
+    import threading
+
+    import assay
+
+    df, predict = _thousand_values()
+    stop = threading.Event()
+    stop.set()  # (stopped at the search's first step: its answer is the resume's)
+    store = str(tmp_path / "s.db")
+    first = assay.check_fairness(
+        predict, data=df, label="y", protected="job", max_queries=5_000, seed=1,
+        store=store, stop=stop,
+    )  # fmt: skip
+    assert first.status == "interrupted"
+    resumed = assay.resume_run(first.run_id, store=store, model=predict, data=df)
+    assert resumed.summary["analysis"]["samples"] == 10
+    assert "its samples are bounded by --max-queries 5,000" in resumed.summary["headline"]
