@@ -73,6 +73,14 @@ def test_a_models_class_names_print_on_one_line(tmp_path: Path) -> None:
     shown = _assay("show", run_id, "--store", "s.db", cwd=tmp_path)
     _no_planted_line(shown.stdout + shown.stderr)
     assert "hired\\x0aFAKE LINE: hired" in shown.stdout + shown.stderr
+    # before any run: a --favourable that is no class, refused with the model's classes
+    refused = _assay(
+        "fairness", "m.joblib", "--allow-pickle", "--data", "d.csv", "--label", "y",
+        "--protected", "sex", "--favourable", "nope", "--store", "s.db", cwd=tmp_path,
+    )  # fmt: skip
+    assert refused.returncode == 2, refused.stderr
+    _no_planted_line(refused.stdout + refused.stderr)
+    assert "hired\\x0aFAKE LINE: hired" in refused.stderr
 
 
 def _record(model: dict[str, object]) -> RunRecord:

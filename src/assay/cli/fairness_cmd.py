@@ -354,7 +354,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 missing=missing,
             )
         keep_on_one_line(schema_words(the_setup.test.schema.to_json()))
-        keep_on_one_line(the_setup.test.label_names or ())  # (a 0/1 model's class names)
+        # the class names the model gave (before the run: a --favourable error lists them)
         keep_on_one_line(the_setup.model.capabilities.class_names or ())
         for said in setup_notes(the_setup):
             out.note(f"note: {said[0].lower()}{said[1:]}")
