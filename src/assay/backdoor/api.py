@@ -34,7 +34,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
-from assay.core.loading_time import loading_within
+from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
@@ -155,8 +155,12 @@ def check_backdoor(
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_backdoor", options, (check_backdoor, setup_backdoor))
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
-        with loading_within(max_time, started, what="the model and images"):
-            the_setup = setup_backdoor(model, **options)
+        the_setup = load_within(
+            max_time,
+            started,
+            what="the model and images",
+            load=lambda: setup_backdoor(model, **options),
+        )
     else:
         the_setup = setup
     if execution.get("units"):

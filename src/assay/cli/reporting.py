@@ -141,10 +141,23 @@ def announce(
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
         record_reports(store, run_id, reports)
+        _keep_model_words(store, run_id)
         line = resume_command(run_id, store, command, reports)
         out.note(f"run {run_id}, seed {seed}; resume with: {line}")
 
     return on_start
+
+
+def _keep_model_words(store: str | os.PathLike[str], run_id: str) -> None:
+    """From a run's start: the class names its model gave (and its command line's words)
+    print on one line in every line after (``user_words.model_words``)."""
+    the_store = RunStore(store)
+    try:
+        keep_run_words(the_store.get_run(run_id))
+    except (StoreError, sqlite3.Error, OSError):  # the run's own outcome matters more
+        pass
+    finally:
+        the_store.close()
 
 
 def record_reports(

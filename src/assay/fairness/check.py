@@ -18,7 +18,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
-from assay.core.loading_time import loading_within
+from assay.core.loading_time import load_within
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
@@ -194,8 +194,12 @@ def check_fairness(
 
         refuse_unrefittable(model)  # before a served model is asked anything
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
-        with loading_within(max_time, started, what="the model and data"):
-            the_setup = setup_fairness(model, call_timeout=call_timeout, **options)
+        the_setup = load_within(
+            max_time,
+            started,
+            what="the model and data",
+            load=lambda: setup_fairness(model, call_timeout=call_timeout, **options),
+        )
     else:
         the_setup = setup
     check_favourable(the_setup, answer_options)  # the answer reads it after the search

@@ -197,16 +197,19 @@ def stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions 
 
     budget = record.config.get("budget", {})
     rule = parse_fail_on(stored.get("fail_on"), stored=True)
+    samples = int(stored.get("samples", 20_000))
     options = AnswerOptions(
         exact=stored.get("exact"),
         exact_time=float(stored.get("exact_time", 60.0)),
         exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
         favourable=stored.get("favourable"),
         fail_on=rule if isinstance(rule, FailRule) else None,
-        samples=int(stored.get("samples", 20_000)),
+        samples=max(100, samples),  # (the user's least: --answer-samples)
         enabled=bool(stored.get("enabled", True)),
         time_given=bool(stored.get("time_given", False)),
+        bounded=stored.get("bounded") if isinstance(stored.get("bounded"), str) else None,
     )
+    options.samples = samples  # (cut below 100 by the run's query budget: answer_cost)
     flipped = (record.config.get("budget") or {}).get("determinism_flip")
     steady = flipped.get("deterministic") if isinstance(flipped, dict) else True
     options.model_steady = steady if isinstance(steady, bool) else None

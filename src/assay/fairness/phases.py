@@ -35,6 +35,7 @@ from assay.errors import (
     UsageError,
 )
 from assay.execution import default_caller
+from assay.fairness.answer_cost import answer_rows
 from assay.fairness.determinism import (
     REPEATS,
     check_sizes,
@@ -429,18 +430,20 @@ def bound_answer(
     (the sampled answer as much again).  Applied before the options are stored, so that a
     resumed run answers as the first one would have."""
     if max_queries is not None:
-        options.samples = _answer_samples(setup, options.samples, max_queries)
+        options.samples, note = answer_rows(
+            setup.test.schema, setup.test.data is not None, options.samples, max_queries
+        )
+        # (a resumed run's stored samples are already cut: its stored note stands)
+        options.bounded = note or getattr(options, "bounded", None)
     if max_time is not None:
         options.exact_time = min(options.exact_time, ANSWER_SHARE * max_time)
 
 
 def _answer_samples(setup: FairnessSetup, samples: int, max_queries: int) -> int:
-    """The answer's samples per source under a query budget: about the search's budget in
-    all, never fewer than 500 (an interval worth reading), never more than ``samples``."""
-    schema = setup.test.schema
-    k = sum(int(schema.feature(p).n_values or 1) for p in schema.protected)
-    per = max_queries // max(1, k * (2 if setup.test.data is not None else 1))
-    return min(samples, max(500, per))
+    """The answer's samples per source under a query budget (``answer_cost.answer_rows``):
+    about the search's budget in all, never fewer than 500 (an interval worth reading) while
+    those cost at most ``max(max_queries, 20,000)``, never more than ``samples``."""
+    return answer_rows(setup.test.schema, setup.test.data is not None, samples, max_queries)[0]
 
 
 def asked_beyond_search(

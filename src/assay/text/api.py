@@ -40,7 +40,7 @@ from assay.core.exports import check_export
 from assay.core.finishing import finishable
 from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
-from assay.core.loading_time import loading_within
+from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
@@ -171,10 +171,14 @@ def check_text(
         max_queries = DEFAULT_MAX_QUERIES
     # loading's sentences count within the budget: it never asks more than it allows
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
-        with loading_within(max_time, started, what="the classifiers"):
-            the_setup = setup_text(
+        the_setup = load_within(
+            max_time,
+            started,
+            what="the classifiers",
+            load=lambda: setup_text(
                 models, max_queries=max_queries, call_timeout=call_timeout, **options
-            )
+            ),
+        )
     else:
         the_setup = setup
     loading = the_setup.loading_queries
