@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType, SimpleNamespace
 from typing import Any
 
+import numpy as np
 import pytest
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "text.py"
@@ -95,3 +96,37 @@ def test_the_bench_says_which_search_code_it_measured() -> None:
         assert said.startswith("compiled modules")
     else:
         assert said.startswith("pure Python")
+
+
+def test_the_cpu_bench_memo_asks_each_sentence_once_and_answers_the_same_rows() -> None:
+    """bench/text_cpu.py times the search alone: its classifiers answer from a memo."""
+    sys.path.insert(0, str(BENCH.parent))
+    try:
+        spec = importlib.util.spec_from_file_location(
+            "bench_text_cpu", BENCH.parent / "text_cpu.py"
+        )
+        assert spec is not None and spec.loader is not None
+        cpu = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(cpu)
+    finally:
+        sys.path.remove(str(BENCH.parent))
+    asked: list[list[str]] = []
+
+    class Inner:
+        def __init__(self) -> None:
+            self.capabilities: dict[str, Any] = {}
+            self.info: dict[str, Any] = {}
+
+        def predict(self, inputs: list[str]) -> Any:
+            asked.append(list(inputs))
+            return np.array([[len(s), 1.0] for s in inputs])
+
+    memo = cpu.Memo(Inner())
+    first = memo.predict(["a", "bb", "a"])
+    again = memo.predict(["bb", "ccc", "a"])
+    assert asked == [["a", "bb"], ["ccc"]]
+    assert first.tolist() == [[1, 1], [2, 1], [1, 1]]
+    assert again.tolist() == [[2, 1], [3, 1], [1, 1]]
+    name = "<method 'execute' of 'sqlite3.Connection' objects>"
+    assert cpu._c_name(name) == "sqlite3.Connection.execute"
+    assert cpu._c_name("<built-in method builtins.len>") == "builtins.len"
