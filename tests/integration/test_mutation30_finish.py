@@ -1,0 +1,167 @@
+"""Mutation review of resume30's finishing and of ``stop=`` heard after a search
+(bench/RESULTS.md, mutation30): behaviour the tests written with that code let a careless
+edit break unnoticed.
+
+- ``stop=`` given to ``assay.resume_run`` is heard by the finishing itself: what it had not
+  added stays to finish.
+- A stop set while a search runs is the search's: the determinism section after it is made
+  as before (the phases after the search hear the stop only when the search ended).
+- The retraining's generation and its estimates each hear the stop: nothing more is asked
+  of the model once it is set, wherever in the retraining it comes.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from resume29b_files import write_people, write_tree
+
+import assay
+from assay.core.finishing import finishable, missing_parts
+from assay.core.store import RunStore
+
+pytestmark = pytest.mark.slow
+
+MODELS = '''
+import numpy as np
+
+
+def biased(x):
+    """Favours sex == 1 for x in 31-59."""
+    x = np.asarray(x, dtype=float)
+    return (x[:, 0] + 30 * x[:, 2] > 60).astype(int)
+'''
+
+FAIRNESS: dict[str, Any] = {
+    "model": "m.py:biased",
+    "data": "people.csv",
+    "protected": "sex",
+    "max_queries": 3000,
+    "seed": 1,
+}
+
+
+@pytest.fixture
+def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "m.py").write_text(MODELS)
+    write_people(tmp_path)
+    write_tree(tmp_path)  # (--retrain's model and data)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+class StopAt:
+    """``on_progress`` setting ``stop`` when ``phase`` starts (after the search, unless
+    ``phase`` is the search's)."""
+
+    def __init__(self, phase: str) -> None:
+        self.phase = phase
+        self.stop = threading.Event()
+        self.searched = phase == "search"
+
+    def __call__(self, p: dict[str, Any]) -> None:
+        if p.get("phase") == "search":
+            self.searched = True
+        if p.get("phase") == self.phase and self.searched:
+            self.stop.set()
+
+
+def test_a_stop_given_to_the_finishing_is_heard_there(files: Path) -> None:
+    first = StopAt("answer")
+    stopped = assay.check_fairness(
+        **FAIRNESS, store=files / "s.db", on_progress=first, stop=first.stop
+    )
+    again = StopAt("answer")
+    again.searched = True  # (a finishing's first line is the search's last: 'done')
+    assay.resume_run(stopped.run_id, store=files / "s.db", on_progress=again, stop=again.stop)
+    assert again.stop.is_set()
+    with RunStore(files / "s.db", read_only=True) as s:
+        record = s.get_run(stopped.run_id)
+    # the answer it was stopped in is still to add, and a later resume adds it
+    assert missing_parts(record) == ["answer", "determinism"]
+    assert "verdict" not in record.summary
+    finished = assay.resume_run(stopped.run_id, store=files / "s.db")
+    assert "verdict" in finished.summary and "determinism" in finished.summary
+
+
+def test_a_stop_during_the_search_leaves_the_checks_after_it_made(files: Path) -> None:
+    at = StopAt("search")
+    result = assay.check_fairness(
+        **{**FAIRNESS, "max_queries": 30_000}, store=files / "s.db", on_progress=at, stop=at.stop
+    )
+    assert at.stop.is_set() and result.status == "interrupted"
+    # the search heard it; what follows it, quick, is made as before
+    assert "rows" in result.summary["determinism"]
+    assert "model_queries" in result.summary
+
+
+def _watched(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
+    """The budgeted models the retraining's estimates and generations ask (in order)."""
+    from assay.fairness import retrain
+
+    estimates: list[Any] = []
+    generations: list[Any] = []
+    estimate_share, make_search = retrain.estimate_share, retrain.make_search
+
+    def estimate(schema: Any, model: Any, *args: Any, **kwargs: Any) -> Any:
+        estimates.append(model)
+        return estimate_share(schema, model, *args, **kwargs)
+
+    def search(*args: Any, **kwargs: Any) -> Any:
+        generations.append(kwargs["model"])
+        return make_search(*args, **kwargs)
+
+    monkeypatch.setattr(retrain, "estimate_share", estimate)
+    monkeypatch.setattr(retrain, "make_search", search)
+    return estimates, generations
+
+
+RETRAIN: dict[str, Any] = {
+    "model": "m.skops",
+    "data": "d.csv",
+    "label": "y",
+    "protected": "sex",
+    "retrain": True,
+    "max_queries": 2000,
+    "seed": 1,
+}
+
+
+def test_the_retrainings_estimate_hears_the_stop(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set as the retraining starts: its first estimate asks nothing."""
+    estimates, generations = _watched(monkeypatch)
+    at = StopAt("retrain")
+    result = assay.check_fairness(**RETRAIN, store=files / "s.db", on_progress=at, stop=at.stop)
+    assert at.stop.is_set() and estimates
+    assert [m.queries for m in estimates + generations] == [0] * len(estimates + generations)
+    assert "mitigation" not in result.summary
+
+
+def test_the_retrainings_generation_hears_the_stop(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Set once its first estimate has ended: its generation asks nothing."""
+    from assay.fairness import retrain
+
+    estimates, generations = _watched(monkeypatch)
+    stop = threading.Event()
+    watched = retrain.estimate_share
+
+    def then_stop(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return watched(*args, **kwargs)
+        finally:
+            stop.set()
+
+    monkeypatch.setattr(retrain, "estimate_share", then_stop)
+    result = assay.check_fairness(**RETRAIN, store=files / "s.db", stop=stop)
+    assert len(estimates) == 1 and estimates[0].queries > 0 and generations
+    assert [m.queries for m in generations] == [0] * len(generations)
+    assert "mitigation" not in result.summary
+    with RunStore(files / "s.db", read_only=True) as s:
+        assert finishable(s.get_run(result.run_id))
