@@ -165,3 +165,30 @@ def test_the_retrainings_generation_hears_the_stop(
     assert "mitigation" not in result.summary
     with RunStore(files / "s.db", read_only=True) as s:
         assert finishable(s.get_run(result.run_id))
+
+
+def test_a_finished_run_is_no_longer_held(files: Path) -> None:
+    """Finished through the API, the run is let go (``core.finishing.release``): another
+    process may report on it or resume it (a notebook's store stays open)."""
+    at = StopAt("checks")
+    stopped = assay.check_fairness(**FAIRNESS, store=files / "s.db", on_progress=at, stop=at.stop)
+    assert finishable_now(files, stopped.run_id)
+    with RunStore(files / "s.db") as kept:  # (a notebook's, open all along)
+        assay.resume_run(stopped.run_id, store=kept)
+        assert kept.owner(stopped.run_id) is None
+    assert not finishable_now(files, stopped.run_id)
+
+
+def finishable_now(files: Path, run_id: str) -> bool:
+    with RunStore(files / "s.db", read_only=True) as s:
+        return finishable(s.get_run(run_id))
+
+
+def test_a_finishings_call_timeout_is_kept_with_the_run(files: Path) -> None:
+    """``call_timeout=`` given to the resume that finishes a run bounds its calls and is kept
+    (as for a run resumed mid-search), not dropped because the run's status is an ended one."""
+    at = StopAt("checks")
+    stopped = assay.check_fairness(**FAIRNESS, store=files / "s.db", on_progress=at, stop=at.stop)
+    assay.resume_run(stopped.run_id, store=files / "s.db", call_timeout=7.5)
+    with RunStore(files / "s.db", read_only=True) as s:
+        assert s.get_run(stopped.run_id).config["budget"]["call_timeout"] == 7.5
