@@ -192,3 +192,16 @@ def test_a_finishings_call_timeout_is_kept_with_the_run(files: Path) -> None:
     assay.resume_run(stopped.run_id, store=files / "s.db", call_timeout=7.5)
     with RunStore(files / "s.db", read_only=True) as s:
         assert s.get_run(stopped.run_id).config["budget"]["call_timeout"] == 7.5
+
+
+def test_a_finished_runs_wall_clock_counts_its_earlier_sessions(files: Path) -> None:
+    """Rates per wall-clock second of the whole run: the session that finishes it adds the
+    seconds the run had taken before (here made 1,000, as a long first session's)."""
+    at = StopAt("checks")
+    stopped = assay.check_fairness(**FAIRNESS, store=files / "s.db", on_progress=at, stop=at.stop)
+    with RunStore(files / "s.db") as s:
+        record = s.get_run(stopped.run_id)
+        summary = {k: v for k, v in record.summary.items() if k != "wall_seconds"}
+        s.checkpoint(record.id, summary=summary, progress={**record.progress, "elapsed": 1000.0})
+    finished = assay.resume_run(stopped.run_id, store=files / "s.db")
+    assert 1000.0 <= finished.summary["wall_seconds"] < 1000.0 + 300.0

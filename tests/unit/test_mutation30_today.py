@@ -6,6 +6,9 @@ its tests let a careless edit break unnoticed.
 - Loading on a thread other than the main one: a budget spent before loading refuses at once,
   without starting the loading; the loading runs in the caller's context (its context
   variables), not an empty one.
+- An ended fairness run without a verdict that nothing marks as stopped before its answer (a
+  run stored before the marks, or one that left its answer out for a reason of its own) is
+  not finished: only the marks (``core.unfinished``, ``ANSWER_MISSING``) say what is missing.
 - A text run that compared none of the sentences it judged is not said to have compared
   "only 0" of them (``never_compared`` says that it tested nothing).
 """
@@ -20,7 +23,9 @@ from typing import Any
 
 import pytest
 
+from assay.core.finishing import missing_parts
 from assay.core.loading_time import load_within
+from assay.core.run_record import RunRecord
 from assay.errors import UsageError
 from assay.fairness.answer_cost import answer_rows
 from assay.text.oracle import Oracle
@@ -96,3 +101,24 @@ def test_none_compared_is_not_said_to_be_partly_compared() -> None:
     assert Oracle.partly_compared(oracle(0, 8)) is None  # (never_compared's case)
     assert Oracle.partly_compared(oracle(8, 8)) is None
     assert "only 3 of the 8 sentences judged" in str(Oracle.partly_compared(oracle(3, 8)))
+
+
+def test_an_unmarked_run_without_a_verdict_is_not_finished() -> None:
+    record = RunRecord(
+        id="run-1",
+        technique="fairness",
+        status="completed",
+        seed=1,
+        command="assay fairness m.py:f",
+        config={"answer": {"enabled": True}},
+        model={},
+        versions={},
+        progress={"queries": 3000},
+        summary={"search": {"idis": 5}},
+        error=None,
+        created=0.0,
+        updated=0.0,
+        n_findings=5,
+        max_severity=1.0,
+    )
+    assert missing_parts(record) == []
