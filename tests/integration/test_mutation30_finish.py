@@ -12,6 +12,9 @@ edit break unnoticed.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -205,3 +208,34 @@ def test_a_finished_runs_wall_clock_counts_its_earlier_sessions(files: Path) -> 
         s.checkpoint(record.id, summary=summary, progress={**record.progress, "elapsed": 1000.0})
     finished = assay.resume_run(stopped.run_id, store=files / "s.db")
     assert 1000.0 <= finished.summary["wall_seconds"] < 1000.0 + 300.0
+
+
+INTERRUPTED = """
+import importlib, sys
+module, name = sys.argv[1].rsplit(":", 1)
+def interrupted(*args, **kwargs):
+    raise KeyboardInterrupt
+setattr(importlib.import_module(module), name, interrupted)
+from assay.cli.app import main
+main(sys.argv[2:])
+"""
+
+
+def test_an_interrupt_after_the_search_says_how_to_finish_the_run(files: Path) -> None:
+    """Ctrl-C in the answer of a command whose search ended: the command says the line that
+    finishes the run (no new search), and that line does."""
+    args = ["fairness", "m.py:biased", "--data", "people.csv", "--protected", "sex"]
+    args += ["--max-queries", "3000", "--seed", "1", "--store", "s.db"]
+    done = subprocess.run(
+        [sys.executable, "-c", INTERRUPTED, "assay.fairness.answer:compute_answer", *args],
+        env={**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode != 0
+    said = " ".join(done.stderr.split())
+    assert "finish it (no new search) with: assay resume fairness-" in said, done.stderr
+    with RunStore(files / "s.db", read_only=True) as s:
+        (run,) = s.list_runs()
+        assert finishable(s.get_run(run.id))
