@@ -19,6 +19,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from resume29b_files import write_people, write_tree
 
@@ -182,8 +183,8 @@ def test_a_finished_run_is_no_longer_held(files: Path) -> None:
     assert not finishable_now(files, stopped.run_id)
 
 
-def finishable_now(files: Path, run_id: str) -> bool:
-    with RunStore(files / "s.db", read_only=True) as s:
+def finishable_now(files: Path, run_id: str, name: str = "s.db") -> bool:
+    with RunStore(files / name, read_only=True) as s:
         return finishable(s.get_run(run_id))
 
 
@@ -239,3 +240,54 @@ def test_an_interrupt_after_the_search_says_how_to_finish_the_run(files: Path) -
     with RunStore(files / "s.db", read_only=True) as s:
         (run,) = s.list_runs()
         assert finishable(s.get_run(run.id))
+
+
+STEADY = """
+import numpy as np
+
+
+def steady(x):
+    return (np.asarray(x).reshape(len(x), -1).mean(axis=1) > 0.5).astype(np.int64)
+"""
+
+
+def test_a_scan_that_never_kept_its_check_is_finished_with_its_model(files: Path) -> None:
+    """A backdoor scan killed before its determinism section, stored without the check its
+    first session made (a run stored before it was kept): finishing loads the model and
+    makes the check; its rates per wall-clock second are written as the run not killed's."""
+    from resume29b_files import KILLED
+
+    (files / "steady.py").write_text(STEADY)
+    rng = np.random.default_rng(0)
+    np.save(files / "images.npy", rng.random((4, 8, 8)))
+    np.save(files / "clean.npy", rng.random((40, 8, 8)))
+    args = ["backdoor", "steady.py:steady", "--images", "images.npy", "--clean", "clean.npy"]
+    args += ["--input-shape", "8,8", "--classes", "2", "--seed", "1", "--quiet"]
+    store = ["--store", "k.db"]
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED, "assay.backdoor.api:record_steadiness", *args, *store],
+        env={**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -9, done.stderr
+    with RunStore(files / "k.db") as s:
+        (run,) = s.list_runs()
+        budget = dict(s.get_run(run.id).config["budget"])
+        assert isinstance(budget.pop("determinism_probe"), dict)
+        s.set_config(run.id, budget=budget)
+        assert finishable(s.get_run(run.id))
+    finished = assay.resume_run(run.id, store=files / "k.db")
+    clean = assay.check_backdoor(
+        model="steady.py:steady",
+        images="images.npy",
+        clean="clean.npy",
+        input_shape="8,8",
+        classes=2,
+        seed=1,
+        store=files / "c.db",
+    )
+    assert finished.summary["determinism"] == clean.summary["determinism"]
+    assert set(finished.summary["metrics"]) == set(clean.summary["metrics"])
+    assert not finishable_now(files, run.id, "k.db")
