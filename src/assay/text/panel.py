@@ -28,6 +28,7 @@ __all__ = [
     "Panel",
     "build_layout",
     "fold_label",
+    "labels_of",
     "load_label_map",
 ]
 
@@ -116,7 +117,7 @@ class Layout:
         )
 
 
-def _labels_of(model: Model) -> tuple[str, ...]:
+def labels_of(model: Model) -> tuple[str, ...]:
     caps = model.capabilities
     if caps.class_names:
         return tuple(str(c) for c in caps.class_names)
@@ -191,7 +192,7 @@ def build_layout(
     differential: bool = True,
 ) -> Layout:
     """Align the classifiers' labels by name or by ``label_map``; refuse what cannot align."""
-    labels = [_labels_of(m) for m in models]
+    labels = [labels_of(m) for m in models]
     for name, lab in zip(names, labels, strict=False):
         _check_lengths(name, lab)
     offsets, acc = [], 0
@@ -306,7 +307,7 @@ def load_label_map(
         raise UsageError(
             f"cannot read the label map: {exc}", argument="--label-map", path=where
         ) from None
-    labels = [_labels_of(m) for m in models]
+    labels = [labels_of(m) for m in models]
     out: dict[int, dict[str, str]] = {}
     for n, raw in enumerate(file_lines(text), start=1):
         if not raw.strip() or raw.strip().startswith("#"):
