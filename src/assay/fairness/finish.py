@@ -168,6 +168,7 @@ def after_search(
             store=store,
             run_id=run_id,
             seed=seed,
+            out_dir=record.config.get("retrain_dir"),
             max_queries=budget.get("max_queries"),
             max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
         )
