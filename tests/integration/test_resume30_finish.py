@@ -154,6 +154,8 @@ def test_resume_finishes_a_run_killed_after_its_search(
     capsys.readouterr()
     exit_of(["show", record.id, "--store", str(killed)])  # (its hint: how to finish it)
     assert f"finish it, no new search: assay resume {record.id}" in capsys.readouterr().out
+    exit_of(["runs", "--store", str(killed)])  # (the list's too)
+    assert f"finish it (no new search) with\n  assay resume {record.id}" in capsys.readouterr().out
     # finished, its reports written
     code = exit_of(["resume", record.id, "--store", str(killed), "--junit", "k.xml"])
     said = capsys.readouterr()
