@@ -244,6 +244,8 @@ def check_fairness(
     config["retrain"] = retrain
     if retrain:
         config["max_accuracy_loss"] = accuracy_bound  # a resumed run retrains as this one
+    if retrain and retrain_dir is not None:  # (and writes its model where this one would)
+        config["retrain_dir"] = os.path.abspath(retrain_dir)
     config["determinism_check"] = determinism_check
     config["fingerprints"] = _fingerprints(the_setup)
     config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume

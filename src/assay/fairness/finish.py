@@ -147,8 +147,12 @@ def after_search(
         summary = dict(store.get_run(run_id).summary)
         summary["wall_seconds_before"] = before
         store.checkpoint(run_id, summary=summary)
-        if parts is not None:  # (a model that answered one thing to all the answer asked)
+        if parts is not None and "answer" in parts:  # (one answer to all it was asked)
             _record_constant(store, run_id, the_setup)
+        elif parts is not None:  # as the session that answered saw it
+            seen = (record.summary.get("analysis") or {}).get("constant_answer")
+            if isinstance(seen, list):
+                _record_constant(store, run_id, the_setup, seen=seen)
         _record_by_position(store, run_id, the_setup)
         _record_wall_clock(store, run_id, time.monotonic() - started)
         from assay.fairness.mitigate import MAX_ACCURACY_LOSS
@@ -164,6 +168,7 @@ def after_search(
             store=store,
             run_id=run_id,
             seed=seed,
+            out_dir=record.config.get("retrain_dir"),
             max_queries=budget.get("max_queries"),
             max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
         )
