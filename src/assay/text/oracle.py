@@ -101,7 +101,11 @@ class Oracle:
                 argument="--grammar",
             )
         if not 0 < threshold < 1:
-            raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
+            raise UsageError(
+                f"must be above 0 and below 1 (a total-variation distance; 1 only two certain, "
+                f"opposite answers reach), not {threshold}",
+                argument="--threshold",
+            )
         if k < 1:
             raise UsageError(f"must be at least 1, not {k}", argument="--top-k")
         n_common = len(layout.common)

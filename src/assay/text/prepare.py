@@ -229,7 +229,9 @@ def setup_from_record(
     specs = specs_given_again(stored, model, run_id=record.id) if stored else model
     if specs is None or any(s is None for s in specs):
         raise UsageError(
-            f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
+            f"run {record.id} was made with in-memory classifiers; pass them again from "
+            f"Python (model=[...]: assay.resume_run({record.id!r}, model=[...])); the command "
+            "line has no way to give objects",
             argument="RUN_ID",
         )
     # the grammar's text is stored once, in the test's config (runs stored before this kept a
