@@ -1,7 +1,8 @@
 """Three lines a new user met that said less than they should: ``--threshold 1`` refused
 "must be between 0 and 1, not 1.0"; "determinism checks: 31 queries in 1 calls"; and the
 refusal to resume or verify a run of in-memory classifiers on the command line asked for
-``model=[...]``, a Python keyword, as if the command took it."""
+``model=[...]``, a Python keyword, as if the command took it, and its resume lines (after
+the refusal, in ``assay show``) gave ``assay resume RUN``, which can never load them."""
 
 from __future__ import annotations
 
@@ -61,3 +62,9 @@ def test_resuming_in_memory_classifiers_on_the_command_line_says_how(tmp_path: P
     got = CliRunner().invoke(app, ["resume", r.run_id, "--store", str(tmp_path / "runs.db")])
     assert got.exit_code == 2, got.output
     assert "assay.resume_run(" in got.output and "command line has no way" in got.output
+    # the resume lines (after the refusal, and of assay show) say the same, never a command
+    # that can never work
+    assert f"assay resume {r.run_id}" not in got.output, got.output
+    shown = CliRunner().invoke(app, ["show", r.run_id, "--store", str(tmp_path / "runs.db")])
+    assert f"assay.resume_run({r.run_id!r}" in shown.output, shown.output
+    assert f"assay resume {r.run_id}" not in shown.output, shown.output
