@@ -33,6 +33,7 @@ from assay.fairness.phases import (
     answers_after_search,
     bound_answer,
     end_clock,
+    keep_estimate_samples,
     no_answer_follows,
     resumed_flip_check,
     sent,
@@ -80,6 +81,8 @@ def finish_fairness(
         stages = Phased(on_progress, started=started, before=before)
         stages({**record.progress, "phase": "done", "final": True})  # (the search's end)
         options = stored_answer(record, the_setup)
+        if options is not None and "answer" in parts:
+            _kept_for_answer(the_setup, options, store, record)
         mitigation = after_search(
             the_setup, record, store, options, stages, started, before, parts=parts
         )
@@ -174,6 +177,24 @@ def after_search(
         )
 
     return None
+
+
+def _kept_for_answer(
+    the_setup: FairnessSetup, options: AnswerOptions, store: RunStore, record: RunRecord
+) -> None:
+    """The estimate's first inputs, as its search kept them for the answer (kept past the
+    search's end while the answer is missing: ``core.answer_missing.KEPT_FOR_ANSWER``), so
+    that the answer is the one the run not stopped gives; none kept (a run stored before
+    they outlived its search): the answer draws its own."""
+    keep_estimate_samples(the_setup, options, (record.config.get("budget") or {}).get("max_time"))
+    snapshot = store.load_snapshot(record.id)
+    kept = the_setup.test.kept
+    if kept is None or snapshot is None:
+        return
+    from assay.fairness.kept import restore_kept
+
+    distributions = the_setup.test.estimate_distributions
+    restore_kept(kept, distributions, snapshot.unprefixed("search.estimate."))
 
 
 def _answered(record: RunRecord) -> int:
