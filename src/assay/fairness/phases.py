@@ -246,11 +246,14 @@ def _record_determinism(
     store.checkpoint(run_id, summary=summary)
 
 
-def _check_still_served(setup: FairnessSetup) -> None:
+def _check_still_served(setup: FairnessSetup, store: RunStore, run_id: str) -> None:
     """A served model that stopped answering ended the run, not its budget: a model failure
-    (exit 3), never a pass (``models.serving.stopped_answering``)."""
+    (exit 3), never a pass (``models.serving.stopped_answering``); its search is not whole,
+    so the run is marked so here (never left to finish: ``_failed_on_error``)."""
     why = stopped_answering([setup.raw_model])
     if why is not None:
+        with suppress(Exception):  # (the store failing too: the model's failure matters more)
+            store.checkpoint(run_id, status="model_unavailable", error=why)
         raise ModelUnavailable(why)
 
 
