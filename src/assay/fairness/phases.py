@@ -20,6 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
+from assay.core.finishing import left_to_finish
 from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
@@ -94,7 +95,7 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         # a served model that stopped answering can be resumed once it is back
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more
-            store.checkpoint(run_id, status=status, error=message)
+            left_to_finish(store, run_id, status, message)
         raise
 
 
@@ -245,11 +246,14 @@ def _record_determinism(
     store.checkpoint(run_id, summary=summary)
 
 
-def _check_still_served(setup: FairnessSetup) -> None:
+def _check_still_served(setup: FairnessSetup, store: RunStore, run_id: str) -> None:
     """A served model that stopped answering ended the run, not its budget: a model failure
-    (exit 3), never a pass (``models.serving.stopped_answering``)."""
+    (exit 3), never a pass (``models.serving.stopped_answering``); its search is not whole,
+    so the run is marked so here (never left to finish: ``_failed_on_error``)."""
     why = stopped_answering([setup.raw_model])
     if why is not None:
+        with suppress(Exception):  # (the store failing too: the model's failure matters more)
+            store.checkpoint(run_id, status="model_unavailable", error=why)
         raise ModelUnavailable(why)
 
 
