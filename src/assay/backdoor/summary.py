@@ -81,15 +81,25 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
             f"the model scan stopped after {scanned}{of} classes ({_why_ended(search)}), and "
             f"a class not scanned may be a trigger's target; {rerun}"
         )
+    from assay.backdoor.left_untested import left_untested
+    from assay.backdoor.technique import MIN_CLEAN
+
+    rows = getattr(search, "rows", []) or []
+    left = left_untested(
+        rows,
+        max_queries_per_image=search.test.max_queries_per_image,
+        min_clean=MIN_CLEAN,
+        clean_classes=_clean_classes(search),
+    )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return None
+        return left
     given = _images_given(search.test)
-    flagged = sum(bool(r.get("poisoned")) for r in getattr(search, "rows", []) or [])
+    flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
         f"{missed:,} of {given:,} images were not reached ({_why_ended(search)}): of the "
         f"{given - missed:,} scanned, {flagged:,} carry a confirmed trigger, and an image "
-        f"never scanned may too; {rerun}"
+        f"never scanned may too; {rerun}" + (f"; also, {left}" if left else "")
     )
 
 
