@@ -384,6 +384,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "sections": sections,
         **_kept_rows(rows, poisoned),
         "triggers": [tr.to_json() for tr in search.triggers],
+        # every box and pixel pattern each trigger was confirmed as (the scan matches later
+        # images against them all; the exported filter does too: ``phases.export_filter``)
+        "matchers": [[k, tr.to_json()] for k, tr in getattr(search, "matchers", []) or []],
         "mode": "inputs",
         # images decided (an image the budget left undecided was not tested): 0 means
         # nothing was tested, never a pass

@@ -1,0 +1,61 @@
+"""The exported filter matches inputs against every form its triggers were confirmed as.
+
+The scan keeps every box and pixel pattern a trigger was confirmed as and matches later
+images against them all; the filter was exported with each trigger's first form only.  On a
+trojaned digits MLP (3x3 checker at (5, 5) -> 7) the first form was a 4x4 box at (4, 4),
+holding a row and a column of the source digit's strokes: the scan said "30 of 60 images
+carry a confirmed trigger" while its filter flagged 3 of those 60 (overhead 0.050) and 13.9 %
+of held-out poisoned digits, answering the true class for 13.3 % (hostile30b).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.backdoor.api import check_backdoor
+from assay.backdoor.demo import TrojanedDigits, trojaned_digits
+from assay.backdoor.filter import load_filter
+from assay.models import load_model
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def trojan() -> TrojanedDigits:
+    return trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
+
+
+@pytest.mark.parametrize("units", [None, 3])
+def test_the_filter_flags_the_poisoned_inputs_the_scan_flagged(
+    trojan: TrojanedDigits, tmp_path: Path, units: int | None
+) -> None:
+    x, y = trojan.clean_images, trojan.clean_labels
+    scan = x[:60].copy()
+    poisoned = np.arange(60) % 2 == 0
+    scan[poisoned] = trojan.poisoned(scan[poisoned])
+    path = tmp_path / "filter.json"
+    r = check_backdoor(
+        trojan.model,
+        images=scan * 16.0,
+        clean=x[100:300] * 16.0,
+        value_range="0,16",
+        seed=0,
+        store=tmp_path / "runs.db",
+        export_filter=path,
+        units=units,
+    )
+    assert r.n_findings >= poisoned.sum() - 2, r.headline
+    # the filter costs one query more exactly on the inputs carrying a trigger's pixels
+    assert r.filter_overhead is not None and r.filter_overhead >= 0.9 * r.n_findings / 60
+    assert len(r.trigger_forms) >= len(r.triggers) >= 1
+    filt = load_filter(path, load_model(trojan.model, modality="image"))
+    held_x, held_y = x[300:][y[300:] != 7], y[300:][y[300:] != 7]
+    stamped = trojan.poisoned(held_x)
+    answers, flags = filt.predict_flagged(trojan.spec.to_model(stamped))
+    assert flags.mean() >= 0.95, flags.mean()
+    assert (np.asarray(answers).argmax(axis=1) == held_y).mean() >= 0.85
+    _, clean_flags = filt.predict_flagged(trojan.spec.to_model(x[300:]))
+    assert clean_flags.mean() <= 0.01
