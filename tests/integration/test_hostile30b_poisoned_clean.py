@@ -1,12 +1,11 @@
-"""Clean images drawn from a poisoned data set: the trigger is still found.
+"""Clean images that are also among the images scanned: a scan that flags nothing has not
+passed.
 
 A trigger is told from its class's own features by pasting the box taken from clean images
-of its class (``inputscan._natural``); those clean images chosen first are the ones whose box
-looks most like the candidate's, and when some clean images carry the trigger (the clean set
-is a sample of the same poisoned data, or the scanned folder given as ``--clean`` too),
-they are the trigger itself: every candidate was taken for the class's own feature and the
-run passed, "0 of 60 images carry a confirmed trigger" with 30 poisoned, exit 0
-(hostile30b).  Clean images that carry the candidate's pixels are no sources now.
+of its class (``inputscan._natural``), and STRIP sets its threshold on clean images.  Given
+the scanned images as the clean ones too (one folder for both), the poisoned ones carry the
+trigger into the clean set: "0 of 60 images carry a confirmed trigger" with 30 poisoned,
+exit 0 (STRIP: "entropy below 0.000 bits", 0 of 60) (hostile30b).
 """
 
 from __future__ import annotations
@@ -27,15 +26,15 @@ def trojan() -> TrojanedDigits:
     return trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
 
 
-def _sets(d: TrojanedDigits) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    x = d.clean_images
-    scan = x[:60].copy()
+def _scan(d: TrojanedDigits) -> np.ndarray:
+    scan = d.clean_images[:60].copy()
     scan[::2] = d.poisoned(scan[::2])
-    clean = np.concatenate([x[100:300], d.poisoned(x[300:330])])
-    return scan, clean, x[100:300]
+    return scan
 
 
-def _run(model: object, tmp: Path, images: np.ndarray, clean: np.ndarray) -> BackdoorResult:
+def _run(
+    model: object, tmp: Path, images: np.ndarray, clean: np.ndarray, strategy: str = "assay"
+) -> BackdoorResult:
     return check_backdoor(
         model,
         images=images * 16.0,
@@ -43,30 +42,42 @@ def _run(model: object, tmp: Path, images: np.ndarray, clean: np.ndarray) -> Bac
         value_range="0,16",
         seed=0,
         store=tmp / "runs.db",
+        strategy=strategy,
     )
 
 
-def test_clean_images_that_hold_poisoned_ones_still_find_the_trigger(
+@pytest.mark.parametrize("strategy", ["assay", "strip"])
+def test_the_scanned_images_given_as_the_clean_ones_are_no_pass(
+    trojan: TrojanedDigits, tmp_path: Path, strategy: str
+) -> None:
+    scan = _scan(trojan)
+    r = _run(trojan.model, tmp_path, scan, scan, strategy)
+    if r.n_findings:  # found all the same: a finding is no pass either
+        return
+    assert r.not_a_pass is not None, r.headline
+    what, why = r.not_a_pass
+    assert what == "not everything was tested"
+    assert "60 of the 60 clean images are also among the images scanned" in why
+
+
+def test_clean_images_holding_copies_of_scanned_ones_are_no_pass(
     trojan: TrojanedDigits, tmp_path: Path
 ) -> None:
-    scan, clean, _ = _sets(trojan)
+    scan = _scan(trojan)
+    clean = np.concatenate([trojan.clean_images[100:300], scan[::2]])
     r = _run(trojan.model, tmp_path, scan, clean)
-    assert r.n_findings >= 27, r.headline
-    assert any(t.target == 7 for t in r.triggers)
+    if r.n_findings:
+        return
+    assert r.not_a_pass is not None, r.headline
+    assert "30 of the 230 clean images" in r.not_a_pass[1]
 
 
-def test_the_scanned_images_given_as_the_clean_ones_still_find_the_trigger(
+def test_separate_clean_images_find_the_trigger_and_a_clean_model_passes(
     trojan: TrojanedDigits, tmp_path: Path
 ) -> None:
-    scan, _, _ = _sets(trojan)
-    r = _run(trojan.model, tmp_path, scan, scan)
-    assert r.n_findings >= 25, r.headline
-
-
-def test_a_clean_model_with_those_clean_images_finds_nothing(tmp_path: Path) -> None:
+    scan = _scan(trojan)
+    r = _run(trojan.model, tmp_path, scan, trojan.clean_images[100:300])
+    assert r.n_findings >= 28, r.headline
     clean_model = trojaned_digits(seed=1, clean=True)
-    trojan = trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
-    scan, clean, _ = _sets(trojan)
-    r = _run(clean_model.model, tmp_path, scan, clean)
-    assert r.n_findings == 0, r.headline
-    assert r.not_a_pass is None, r.headline
+    r = _run(clean_model.model, tmp_path, scan, trojan.clean_images[100:300])
+    assert r.n_findings == 0 and r.not_a_pass is None, r.headline

@@ -46,15 +46,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from assay.backdoor.consensus import trigger_mask
-from assay.backdoor.patches import (
-    Box,
-    Trigger,
-    block,
-    dominant_colour,
-    grid_boxes,
-    paste,
-    trigger_present,
-)
+from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
 from assay.backdoor.repair import combined_label, gaussian_fill, mean_fill, vote, voting_fills
 from assay.backdoor.verdicts import ImageVerdict, Labeler, Scorer
 
@@ -89,13 +81,6 @@ SCREEN_MISSES = 1
 # clean images of a trigger's class whose box, pasted, must flip as the trigger does for it to
 # be the class's own feature (``_natural``); with fewer, a class's own piece can pass as a trigger
 NATURAL_SOURCES = 2
-# clean images of the class that carry the candidate's own pixels are not sources (``_natural``):
-# they are in the class because of them, as the poisoned images are, and say nothing of the
-# class's features.  Clean images drawn from a poisoned data set carry the trigger: with 30
-# poisoned digits among 230 clean ones (or the scanned folder given as --clean too), every
-# candidate was taken for the class's own feature and the run passed, "0 of 60 images carry
-# a confirmed trigger" with 30 poisoned (hostile30b)
-SKIP_CARRIERS = True
 
 
 def pick_verification(
@@ -353,6 +338,8 @@ def assay_scan(
                 continue
             if rate < 0:  # the class's own feature: windows around it would find it again
                 naturals.append(box)
+                # (said: clean images that carry a trigger make it look so: ``overlap``)
+                verdict.extra = {**(verdict.extra or {}), "natural": True}
                 break
             best = (box, corrected, cover, rate)
             if cover == box:  # the smallest box of this window whose blocking neutralises it
@@ -708,8 +695,6 @@ def _natural(
     costs ``need`` sources' queries, a trigger all but ``need - 1`` of them)."""
     pool = verify[verify_labels == label]
     t, left, h, w = box
-    if image is not None and len(pool) and SKIP_CARRIERS:
-        pool = pool[~carries(pool, image, box)]
     if image is not None and len(pool):
         pool = _interleave(
             _nearest_first(pool, image, box),
@@ -727,13 +712,6 @@ def _natural(
             if agree >= need:
                 return True
     return False
-
-
-def carries(pool: np.ndarray, image: np.ndarray, box: Box) -> np.ndarray:
-    """Which images of ``pool`` carry ``image``'s pixels at ``box`` as an image carries a
-    known trigger (``patches.trigger_present``: 85 % of them within 0.25)."""
-    t, left, h, w = box
-    return trigger_present(pool, Trigger(box, image[t : t + h, left : left + w], 0, 0.0, -1))
 
 
 def _nearest_first(

@@ -93,13 +93,36 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return left
+        return left or _shared(search, rows)
     given = _images_given(search.test)
     flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
         f"{missed:,} of {given:,} images were not reached ({_why_ended(search)}): of the "
         f"{given - missed:,} scanned, {flagged:,} carry a confirmed trigger, and an image "
         f"never scanned may too; {rerun}" + (f"; also, {left}" if left else "")
+    )
+
+
+def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:
+    """Why a scan that flagged nothing, from clean images that are also among the images
+    scanned, has not passed (``overlap``)."""
+    from assay.backdoor.overlap import shared_clean
+
+    if any(r.get("poisoned") for r in rows):
+        return None
+    # the default scan: when its natural-feature check took a candidate for its class's own
+    # feature (STRIP's threshold and Neo's verification images are the clean ones throughout)
+    if search.test.strategy == "assay" and not any(r.get("natural") for r in rows):
+        return None
+    shared = shared_clean(search)
+    if not shared:
+        return None
+    return (
+        f"{shared:,} of the {len(search.test.clean):,} clean images are also among the images "
+        "scanned (the same images given to --images and --clean?): a clean image that "
+        "carries a trigger makes it look like its class's own feature (and, for STRIP, sets "
+        "the threshold under it), so a trigger in them could not be confirmed; give clean "
+        "images that are not among those scanned"
     )
 
 
