@@ -87,7 +87,7 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     rows = getattr(search, "rows", []) or []
     left = left_untested(
         rows,
-        max_queries_per_image=search.test.max_queries_per_image,
+        max_queries_per_image=getattr(search.test, "max_queries_per_image", None),
         min_clean=MIN_CLEAN,
         clean_classes=_clean_classes(search),
     )
@@ -112,7 +112,8 @@ def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:
         return None
     # the default scan: when its natural-feature check took a candidate for its class's own
     # feature (STRIP's threshold and Neo's verification images are the clean ones throughout)
-    if search.test.strategy == "assay" and not any(r.get("natural") for r in rows):
+    strategy = getattr(search.test, "strategy", "assay")
+    if strategy == "assay" and not any(r.get("natural") for r in rows):
         return None
     shared = shared_clean(search)
     if not shared:
