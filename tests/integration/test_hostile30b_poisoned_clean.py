@@ -81,3 +81,31 @@ def test_separate_clean_images_find_the_trigger_and_a_clean_model_passes(
     clean_model = trojaned_digits(seed=1, clean=True)
     r = _run(clean_model.model, tmp_path, scan, trojan.clean_images[100:300])
     assert r.n_findings == 0 and r.not_a_pass is None, r.headline
+
+
+def test_clean_images_drawn_from_poisoned_data_are_no_pass(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    """Not the scanned images: 10 other poisoned digits among 200 clean ones.  The scan still
+    takes the trigger for class 7's own feature (a known limit), but the same pixels at the
+    same box in many images say it is pasted: not a pass."""
+    scan = _scan(trojan)
+    x = trojan.clean_images
+    clean = np.concatenate([x[100:300], trojan.poisoned(x[300:310])])
+    r = _run(trojan.model, tmp_path, scan, clean)
+    if r.n_findings:
+        return
+    assert r.not_a_pass is not None, r.headline
+    assert "hold the same pixels in the 3x3 at (row 5, col 5) box" in r.not_a_pass[1]
+
+
+@pytest.mark.parametrize("seed", [11, 12])
+def test_clean_models_with_few_clean_images_are_not_said_to_carry_a_pasted_pattern(
+    tmp_path: Path, seed: int
+) -> None:
+    """The centres of '9's drawn alike are taken for the class's own feature in a few images
+    (at most 6 of 300 with the same pixels): no pasted pattern."""
+    clean_model = trojaned_digits(seed=seed, clean=True)
+    x = clean_model.clean_images
+    r = _run(clean_model.model, tmp_path, x[30:330], x[:30])
+    assert r.not_a_pass is None, r.headline

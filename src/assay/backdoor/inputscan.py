@@ -339,7 +339,7 @@ def assay_scan(
             if rate < 0:  # the class's own feature: windows around it would find it again
                 naturals.append(box)
                 # (said: clean images that carry a trigger make it look so: ``overlap``)
-                verdict.extra = {**(verdict.extra or {}), "natural": True}
+                verdict.extra = {**(verdict.extra or {}), "natural": list(box)}
                 break
             best = (box, corrected, cover, rate)
             if cover == box:  # the smallest box of this window whose blocking neutralises it

@@ -93,7 +93,7 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return left or _shared(search, rows)
+        return left or _shared(search, rows) or _pasted(search, rows)
     given = _images_given(search.test)
     flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
@@ -124,6 +124,31 @@ def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:
         "carries a trigger makes it look like its class's own feature (and, for STRIP, sets "
         "the threshold under it), so a trigger in them could not be confirmed; give clean "
         "images that are not among those scanned"
+    )
+
+
+def _pasted(search: Any, rows: list[dict[str, Any]]) -> str | None:
+    """Why a default scan that flagged nothing has not passed when its natural-feature check
+    took the same pixels at the same box for a class's own feature in many images
+    (``overlap.pasted_feature``)."""
+    from assay.backdoor.overlap import pasted_feature
+
+    images = getattr(search.test, "images", None)
+    if images is None or any(r.get("poisoned") for r in rows):
+        return None
+    found = pasted_feature(rows, images)
+    if found is None:
+        return None
+    box, count = found
+    classes = sorted({r["prediction"] for r in rows if r.get("natural") == list(box)})
+    name = _namer(search)
+    return (
+        f"{count:,} of the {len(rows):,} images scanned hold the same pixels in the "
+        f"{_box_text(box)} box, and each time the scan took them for the own feature of class "
+        f"{', '.join(str(name(c)) for c in classes)} (clean images of that class carry them): a "
+        "class's feature is drawn differently in each image, a trigger is pasted the same on "
+        "all; clean images drawn from a poisoned data set make a trigger look so: check that "
+        "the clean images (--clean) are clean"
     )
 
 
