@@ -56,6 +56,9 @@ def test_the_scanned_images_given_as_the_clean_ones_are_no_pass(
         return
     assert r.not_a_pass is not None, r.headline
     what, why = r.not_a_pass
+    if strategy == "strip" and what == "nothing was tested":  # its threshold says it first
+        assert "act as poisoned images do under STRIP" in why
+        return
     assert what == "not everything was tested"
     assert "60 of the 60 clean images are also among the images scanned" in why
 
@@ -108,4 +111,23 @@ def test_clean_models_with_few_clean_images_are_not_said_to_carry_a_pasted_patte
     clean_model = trojaned_digits(seed=seed, clean=True)
     x = clean_model.clean_images
     r = _run(clean_model.model, tmp_path, x[30:330], x[:30])
+    assert r.not_a_pass is None, r.headline
+
+
+def test_strip_set_on_clean_images_holding_poisoned_ones_is_no_pass(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    """30 poisoned digits among 230 clean ones: STRIP's threshold was 7.9e-07 bits (the
+    clean images' median 0.496), "STRIP flagged 0 of 60 images" with 30 poisoned, exit 0."""
+    scan = _scan(trojan)
+    x = trojan.clean_images
+    clean = np.concatenate([x[100:300], trojan.poisoned(x[300:330])])
+    r = _run(trojan.model, tmp_path, scan, clean, "strip")
+    if r.n_findings:
+        return
+    assert r.not_a_pass is not None, r.headline
+    assert "act as poisoned images do under STRIP" in r.not_a_pass[1]
+    clean_model = trojaned_digits(seed=13, clean=True)
+    x = clean_model.clean_images
+    r = _run(clean_model.model, tmp_path, x[200:500], x[:200], "strip")
     assert r.not_a_pass is None, r.headline

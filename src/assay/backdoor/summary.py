@@ -226,6 +226,12 @@ def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
     )
 
 
+# a STRIP threshold below this share of the clean images' median entropy is set by clean images
+# that act as poisoned ones (30 poisoned digits among 230 clean: 7.9e-07 bits against a median
+# of 0.496, 0 of 60 images flagged with 30 poisoned, exit 0; on clean images 0.19 bits)
+STRIP_TINY = 0.01
+
+
 def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
     """Why a STRIP scan that flagged nothing tested nothing: the model puts every clean image
     in one class (every blend is of that class), or its threshold is 0 bits (the clean
@@ -248,8 +254,19 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
             "blends are that class for any image, triggered or not; give clean images of "
             "several classes (--clean)"
         )
-    if threshold > 0:
+    entropy = np.asarray(search.clean_entropy, dtype=np.float64)
+    usual = float(np.median(entropy)) if len(entropy) else 0.0
+    if threshold > 0 and threshold >= STRIP_TINY * usual:
         return None
+    if threshold > 0:  # set by clean images that act as poisoned ones do under STRIP
+        return (
+            f"STRIP's threshold ({threshold:.2g} bits) was set by clean images that keep one "
+            "answer under nearly every blend, unlike most of the clean images (median "
+            f"{usual:.3f} bits): they act as poisoned images do under STRIP, and an image is "
+            "flagged below them, so almost none can be; check that the clean images (--clean) "
+            "are clean (a sample of poisoned data holds poisoned images), or use --strategy "
+            "assay"
+        )
     zero = sum(1 for e in search.clean_entropy if e <= 0)
     return (
         f"STRIP's threshold is 0 bits ({zero} of the {len(search.clean_entropy)} clean images "
