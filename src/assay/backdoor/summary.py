@@ -550,13 +550,20 @@ def _gallery(search: Any) -> list[dict[str, Any]]:
         )
         clean = t.clean[others[0]] if len(others) else t.clean[0]
         b = tr.box
+        names = getattr(t, "image_names", None)
+        # the image by the user's own name (its file) where it has one, as the table does
+        own = (
+            f"image {tr.source} ({names[tr.source]})"
+            if names is not None and 0 <= tr.source < len(names)
+            else f"image {tr.source}"
+        )
         items.append(
             {
                 "caption": f"trigger {k}: {_box_text(b)} -> class {_namer(search)(tr.target)} "
-                f"(flip rate {tr.flip_rate:.0%}; image {tr.source})",
+                f"(flip rate {tr.flip_rate:.0%}; {own})",
                 "box": list(b),
                 "images": [
-                    {"label": f"image {tr.source}", "pixels": to_pixels(src), "box": list(b)},
+                    {"label": own, "pixels": to_pixels(src), "box": list(b)},
                     {"label": "trigger", "pixels": to_pixels(tr.content)},
                     {
                         "label": "pasted on a clean image",
