@@ -59,3 +59,24 @@ def test_the_filter_flags_the_poisoned_inputs_the_scan_flagged(
     assert (np.asarray(answers).argmax(axis=1) == held_y).mean() >= 0.85
     _, clean_flags = filt.predict_flagged(trojan.spec.to_model(x[300:]))
     assert clean_flags.mean() <= 0.01
+
+
+def test_the_headline_gives_the_box_most_images_show(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    """The headline gave the box the trigger was first confirmed as, "4x4 at (row 4, col 4)"
+    (a row and a column of a stroke beside the 3x3 checker), while 28 of its 30 images held
+    it at 3x3 (row 5, col 5)."""
+    x = trojan.clean_images
+    scan = x[:60].copy()
+    scan[::2] = trojan.poisoned(scan[::2])
+    r = check_backdoor(
+        trojan.model,
+        images=scan * 16.0,
+        clean=x[100:300] * 16.0,
+        value_range="0,16",
+        seed=0,
+        store=tmp_path / "runs.db",
+    )
+    assert r.triggers[0].box != (5, 5, 3, 3)  # the case: first confirmed as another box
+    assert "trigger 0: 3x3 at (row 5, col 5) in " in r.headline, r.headline

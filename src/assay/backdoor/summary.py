@@ -320,7 +320,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
     else:
         trig = search.triggers
         parts = [
-            f"trigger {k}: {_box_text(tr.box)} -> class {name(tr.target)}, "
+            f"trigger {k}: {_usual_box(rows, k, tr.box)} -> class {name(tr.target)}, "
             f"flip rate {tr.flip_rate:.0%}"
             for k, tr in enumerate(trig)
         ]
@@ -458,6 +458,23 @@ def _input_summary(search: Any) -> dict[str, Any]:
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def _usual_box(rows: list[dict[str, Any]], k: int, first: Any) -> str:
+    """Trigger ``k``'s box as most of its images show it, and the box it was first confirmed
+    as when that differs (a box over the trigger and a stroke beside it, 4x4 at (row 4, col
+    4), read as the trigger's place while 28 of its 30 images held it at 3x3 (row 5, col
+    5))."""
+    boxes = [tuple(r["box"]) for r in rows if r.get("trigger_id") == k and r.get("box")]
+    if not boxes:
+        return _box_text(first)
+    usual = max(sorted(set(boxes)), key=lambda b: (boxes.count(b), b == tuple(first)))
+    if usual == tuple(first):
+        return _box_text(first)
+    return (
+        f"{_box_text(usual)} in {boxes.count(usual)} of its {len(boxes)} images (first "
+        f"confirmed as {_box_text(first)})"
+    )
 
 
 def _how_corrected(strategy: str) -> str:
