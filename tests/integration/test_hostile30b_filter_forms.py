@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assay.backdoor.api import check_backdoor
+from assay.backdoor.api import BackdoorResult, check_backdoor
 from assay.backdoor.demo import TrojanedDigits, trojaned_digits
 from assay.backdoor.filter import load_filter
 from assay.models import load_model
@@ -28,26 +28,30 @@ def trojan() -> TrojanedDigits:
     return trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
 
 
-@pytest.mark.parametrize("units", [None, 3])
-def test_the_filter_flags_the_poisoned_inputs_the_scan_flagged(
-    trojan: TrojanedDigits, tmp_path: Path, units: int | None
-) -> None:
-    x, y = trojan.clean_images, trojan.clean_labels
+def _scan(trojan: TrojanedDigits, tmp_path: Path, **options: object) -> BackdoorResult:
+    """60 digits, every other one poisoned; 200 clean digits."""
+    x = trojan.clean_images
     scan = x[:60].copy()
-    poisoned = np.arange(60) % 2 == 0
-    scan[poisoned] = trojan.poisoned(scan[poisoned])
-    path = tmp_path / "filter.json"
-    r = check_backdoor(
+    scan[::2] = trojan.poisoned(scan[::2])
+    return check_backdoor(
         trojan.model,
         images=scan * 16.0,
         clean=x[100:300] * 16.0,
         value_range="0,16",
         seed=0,
         store=tmp_path / "runs.db",
-        export_filter=path,
-        units=units,
+        **options,  # type: ignore[arg-type]
     )
-    assert r.n_findings >= poisoned.sum() - 2, r.headline
+
+
+@pytest.mark.parametrize("units", [None, 3])
+def test_the_filter_flags_the_poisoned_inputs_the_scan_flagged(
+    trojan: TrojanedDigits, tmp_path: Path, units: int | None
+) -> None:
+    x, y = trojan.clean_images, trojan.clean_labels
+    path = tmp_path / "filter.json"
+    r = _scan(trojan, tmp_path, export_filter=path, units=units)
+    assert r.n_findings >= 28, r.headline
     # the filter costs one query more exactly on the inputs carrying a trigger's pixels
     assert r.filter_overhead is not None and r.filter_overhead >= 0.9 * r.n_findings / 60
     assert len(r.trigger_forms) >= len(r.triggers) >= 1
@@ -67,16 +71,6 @@ def test_the_headline_gives_the_box_most_images_show(
     """The headline gave the box the trigger was first confirmed as, "4x4 at (row 4, col 4)"
     (a row and a column of a stroke beside the 3x3 checker), while 28 of its 30 images held
     it at 3x3 (row 5, col 5)."""
-    x = trojan.clean_images
-    scan = x[:60].copy()
-    scan[::2] = trojan.poisoned(scan[::2])
-    r = check_backdoor(
-        trojan.model,
-        images=scan * 16.0,
-        clean=x[100:300] * 16.0,
-        value_range="0,16",
-        seed=0,
-        store=tmp_path / "runs.db",
-    )
+    r = _scan(trojan, tmp_path)
     assert r.triggers[0].box != (5, 5, 3, 3)  # the case: first confirmed as another box
     assert "trigger 0: 3x3 at (row 5, col 5) in " in r.headline, r.headline
