@@ -125,3 +125,15 @@ def test_a_run_whose_every_image_was_tested_still_passes_or_finds(
     clean_only = _scan_set(trojan)[30:]
     r = _run(trojan, tmp_path, images=clean_only, clean=x[200:500])
     assert r.n_findings == 0 and r.not_a_pass is None, r.headline
+
+
+def test_a_bound_on_the_trigger_size_is_said_in_the_headline(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    """`--max-trigger 1` on a 3x3 trigger: "0 of 60 images carry a confirmed trigger", the
+    bound the user put on what was looked for not said."""
+    x = trojan.clean_images
+    r = _run(trojan, tmp_path, images=_scan_set(trojan), clean=x[200:500], max_trigger=1)
+    assert "triggers looked for up to 1x1 pixels (--max-trigger 1)" in r.headline, r.headline
+    r = _run(trojan, tmp_path, images=_scan_set(trojan)[:4], clean=x[200:500])
+    assert "--max-trigger" not in r.headline

@@ -341,6 +341,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    bound = getattr(t, "max_trigger", None)
+    if bound and strategy == "assay":  # the user's bound on what was looked for, said with it
+        headline += f"; triggers looked for up to {bound}x{bound} pixels (--max-trigger {bound})"
     unchecked = _unchecked_targets(search) if strategy == "assay" else []
     if unchecked:
         many = len(unchecked) > 1
