@@ -44,6 +44,7 @@ PAIRS = {
     "c": ("tfidf", "tfidf-nonegation"),
 }
 COSTLY_MS = {"c": 1.0}  # extra milliseconds per sentence, per classifier
+FASTER = (1.5, 2.0, 3.0, 5.0)  # the replay with the search's CPU this many times smaller
 
 
 class Costly:
@@ -142,10 +143,39 @@ class Overlap:
             setattr(owner, attr, orig)
         self._undo = []
 
-    def replay(self, cpu_total: float) -> tuple[float, float] | None:
-        """(seconds the run would take on two idle cores, the classifiers' share of them)."""
+    def replay(self, cpu_total: float, faster: float = 1.0) -> tuple[float, float] | None:
+        """(seconds the run would take on two idle cores, the classifiers' share of them).
+        ``faster``: the search process's CPU that many times smaller (every stretch between
+        two sends or waits, and the set-up, store and summary around them), the batches and
+        the classifiers' CPU per batch as measured: what a faster search would get."""
         if self.worker is None or not self.events:
             return None
+        if faster != 1.0:
+            saved = self.waited, self.waited_shrinking
+            try:
+                return self._replay(cpu_total, faster)
+            finally:
+                self.waited, self.waited_shrinking = saved
+        return self._replay(cpu_total, faster)
+
+    def needed(self, cpu_total: float, share: float = 0.8) -> float | None:
+        """How many times smaller the search process's CPU must be for the replay to reach
+        ``share`` (None: not within 1,000x; 1.0: already there)."""
+        got = self.replay(cpu_total)
+        if got is None or got[1] >= share:
+            return None if got is None else 1.0
+        lo, hi = 1.0, 1000.0
+        if (self.replay(cpu_total, hi) or (0.0, 0.0))[1] < share:
+            return None
+        for _ in range(40):
+            mid = (lo * hi) ** 0.5
+            if (self.replay(cpu_total, mid) or (0.0, 0.0))[1] >= share:
+                hi = mid
+            else:
+                lo = mid
+        return hi
+
+    def _replay(self, cpu_total: float, faster: float) -> tuple[float, float]:
         busy = self.worker.busy
         end: dict[int, float] = {}
         main = free = 0.0
@@ -153,7 +183,7 @@ class Overlap:
         start_cpu = last
         waited = shrinking = 0.0
         for at, (kind, t, j) in enumerate(self.events):
-            main += t - last
+            main += (t - last) / faster
             last = t
             if j >= len(busy):
                 continue
@@ -167,7 +197,7 @@ class Overlap:
                     shrinking += idle
                 main = max(main, end[j])
         self.waited, self.waited_shrinking = waited, shrinking
-        main += max(0.0, cpu_total - (last - start_cpu))
+        main += max(0.0, cpu_total - (last - start_cpu)) / faster
         wall = max(main, free)
         return wall, sum(busy[: self.sent]) / max(wall, 1e-9)
 
@@ -270,6 +300,11 @@ def breakdown(
         f"{setup.model.calls:,} classifier calls, classifiers {ran}; wall {wall:.2f} s, "
         f"search process CPU {cpu:.2f} s):"
     )
+    if not search_code().startswith("pure"):
+        print(
+            "    (compiled modules call each other directly, past these timers: their parts "
+            "are charged to the nearest timed caller, 'rest of the round' mostly)"
+        )
     print(f"    {'part':<48}{'us/query':>10}{'share':>8}{'CPU us/q':>10}")
     for k, (w, c) in sorted(parts.items(), key=lambda kv: -kv[1][0]):
         cpu_text = f"{1e6 * c / n:>10.0f}" if c else f"{'':>10}"
@@ -368,6 +403,10 @@ def run_pair(
             # the replay takes the search for one core's work: not so when it used more CPU
             # than wall time (native thread pools), then it is left out
             replay = overlap.replay(cpu) if cpu <= 1.05 * wall else None
+            faster = (
+                {k: (overlap.replay(cpu, k) or (0.0, 0.0))[1] for k in FASTER} if replay else None
+            )
+            needed = overlap.needed(cpu) if replay else None
             # honest share: time inside the classifiers' own predict calls over the wall
             # time of the whole run (setup, store, shrinking, checkpoints, summary included);
             # and the same in CPU time (the classifiers' thread over the whole process), which
@@ -395,6 +434,10 @@ def run_pair(
                     # share with no wait at all (the classifiers' CPU over the search's)
                     "idle_waited": overlap.waited if replay else None,
                     "idle_waited_shrinking": overlap.waited_shrinking if replay else None,
+                    # the replay with the search process's CPU k times smaller, and the k
+                    # that 80 % would take (the same batches, the classifiers as measured)
+                    "faster": faster,
+                    "needed": needed,
                     "no_wait_share": (
                         replay[1] * replay[0] / max(replay[0] - overlap.waited, 1e-9)
                         if replay
@@ -495,6 +538,17 @@ def print_pair(
             f"the share would be {mean(min(1.0, x['no_wait_share']) for x in done):.0%} (the "
             "classifiers' CPU over the search's own)"
         )
+        shares = " ".join(f"{k:g}x {mean(x['faster'][k] for x in done):.0%}" for k in FASTER)
+        needed = [x["needed"] for x in done]
+        need = (
+            "more than 1,000x"
+            if any(n is None for n in needed)
+            else f"{max(needed):.1f}x (per seed " + " ".join(f"{n:.1f}x" for n in needed) + ")"
+        )
+        print(
+            f"  walk, replayed with the search process's CPU k times smaller (same batches, "
+            f"the classifiers' CPU as measured): {shares}; 80 % would take {need}"
+        )
 
 
 def generation(n: int) -> None:
@@ -522,6 +576,27 @@ def generation(n: int) -> None:
         f"{tree_rate:,.0f} sentences/s ({rate / tree_rate:.1f}x); coverage "
         f"{bulk.coverage:.0%}"
     )
+
+
+def search_code() -> str:
+    """Which code the search ran: pure Python, or the modules found compiled (extension
+    modules in place of ``assay/text/*.py`` or ``assay/core/*.py``, e.g. built by mypyc)."""
+    import importlib.util
+    import pkgutil
+
+    import assay.core
+    import assay.text
+
+    built = []
+    for package in (assay.text, assay.core):
+        for info in pkgutil.iter_modules(package.__path__):
+            spec = importlib.util.find_spec(f"{package.__name__}.{info.name}")
+            origin = (spec.origin or "") if spec else ""
+            if origin.endswith((".so", ".pyd")):
+                built.append(f"{package.__name__.split('.')[-1]}/{info.name}")
+    if not built:
+        return "pure Python (no compiled module of assay.text or assay.core)"
+    return f"compiled modules ({len(built)}): " + ", ".join(sorted(built))
 
 
 def main() -> None:
@@ -553,6 +628,7 @@ def main() -> None:
         f"built-in classifiers ready in {time.perf_counter() - t0:.1f} s "
         "(TF-IDF models trained at first use)"
     )
+    print(f"search code measured: {search_code()}")
     with tempfile.TemporaryDirectory() as tmp:
         for pair in args.pairs:
             rows = run_pair(pair, args.queries, args.seeds, Path(tmp) / "runs.db", args.grammar)

@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any
 
 from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
+from assay.backdoor.finish import needs_model
 from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
+from assay.core.finishing import finishable
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
 from assay.core.resume_time import FirstEvent, resumed_time_note
@@ -84,6 +86,10 @@ def resume_run(
     stop: StopEvent | None = None,
 ) -> Any:
     """Continue a stopped or killed run from its last checkpoint, whatever its technique.
+    A run stopped after its search ended (killed, interrupted or stopped while a fairness run
+    computed its answer, confirmed its findings or retrained, a text run re-checked its
+    failing sentences, a backdoor scan added its determinism section) is finished: only what
+    it lacks is made, its search not run again (``core.finishing``).
 
     The files the run depends on (model, data, schema) must not have changed since it was
     created (``UsageError`` otherwise); ``force`` lets a changed model through.  A model that
@@ -115,9 +121,17 @@ def resume_run(
     resumer = RESUMERS.get(record.technique)
     if resumer is None:
         raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    if call_timeout is not None and record.status not in ENDED:
+    finishing = finishable(record)
+    if call_timeout is not None and (record.status not in ENDED or finishing):
         the_store.set_budget(record.id, call_timeout=float(call_timeout))
-    notes = check_fingerprints(record.config.get("fingerprints"), run_id=record.id, force=force)
+    # (a backdoor scan finished from what it kept reads none of its files)
+    read = not finishing or record.technique != "backdoor" or needs_model(record)
+    notes = check_fingerprints(
+        record.config.get("fingerprints") if read else None,
+        run_id=record.id,
+        force=force,
+        finishing=finishing,
+    )
     for note in notes:
         if on_note is not None:
             on_note(note)

@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
+import skops.io
+from sklearn.tree import DecisionTreeClassifier
 
 # the named function (module:name, argv[1]) kills its own process (SIGKILL: no handler runs)
 KILLED = """
@@ -25,3 +28,14 @@ def write_people(folder: Path) -> None:
     (folder / "people.csv").write_text(
         "x,z,sex\n" + "\n".join(",".join(map(str, r)) for r in rows) + "\n"
     )
+
+
+def write_tree(folder: Path) -> None:
+    """``folder/d.csv`` (x in 0-99, sex, the label y) and ``folder/m.skops``: a tree that
+    favours sex == 1, refittable (--retrain) on its labelled rows."""
+    rng = np.random.default_rng(0)
+    x, sex = rng.integers(0, 100, 600), rng.integers(0, 2, 600)
+    y = np.where(sex == 1, x >= 50, x >= 90).astype(int)
+    pd.DataFrame({"x": x, "sex": sex, "y": y}).to_csv(folder / "d.csv", index=False)
+    tree = DecisionTreeClassifier(random_state=0).fit(np.column_stack([x, sex]), y)
+    skops.io.dump(tree, folder / "m.skops")

@@ -215,7 +215,8 @@ def test_an_interrupt_while_the_answer_is_computed_after_the_search_is_no_pass(
     """SIGTERM after the search had ended, while the fairness answer was computed: exit
     130 and 'continue with assay resume', but the run was 'completed' and `assay resume`
     refused it ('already ended'); no JUnit file.  Now the run ends as it stands: its
-    reports, NOT EVERYTHING WAS TESTED (the answer is missing), exit 2 with nothing found."""
+    reports, NOT EVERYTHING WAS TESTED (the answer is missing), exit 2 with nothing found;
+    the line it prints finishes it (resume30: the answer computed, no new search)."""
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
     args = _fairness_args("slow2.py:predict", "--max-queries", "100", "--store", "s.db")
@@ -224,9 +225,18 @@ def test_an_interrupt_while_the_answer_is_computed_after_the_search_is_no_pass(
     )  # (the answer's phase is said as it starts; 'done' only once it has ended)
     assert code == 2, err
     assert "NOT EVERYTHING WAS TESTED" in out and "answer" in out, out
-    assert "assay resume" not in err.split("answer:", 1)[1], err  # nothing to resume
+    # its resume computes the answer, searching nothing again (tests/integration/test_resume30_*)
+    assert "finish it (no new search) with: assay resume" in err.split("answer:", 1)[1], err
     _, failures, errors = _junit(tmp_path / "j.xml")
     assert (failures, errors) == (0, 1)
+    line = err.split("finish it (no new search) with: ", 1)[1].splitlines()[0]
+    again = subprocess.run(  # the line as pasted into a shell: the answer, then a pass
+        ["bash", "-c", f'assay() {{ {sys.executable} -m assay "$@"; }}; {line}'],
+        cwd=tmp_path, env={**ENV, "FAIR": "1", "SLOW_SECONDS": "0"}, capture_output=True,
+        text=True, timeout=300,
+    )  # fmt: skip
+    assert again.returncode == 0, again.stderr
+    assert _junit(tmp_path / "j.xml")[1:] == (0, 0)
 
 
 def test_an_interrupt_before_the_search_leaves_a_resumable_run_and_a_working_line(

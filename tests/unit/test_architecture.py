@@ -24,9 +24,9 @@ TECHNIQUE = (
 SHELL = ("assay.cli", "assay.report", "assay.api")
 # the modules of each technique's shell: ``api.py`` and the jobs it is split into
 SHELLS = {
-    "fairness": ("api", "check", "loading", "phases", "resume", "warmup"),
-    "text": ("api", "loading", "phases", "prepare"),
-    "backdoor": ("api", "phases", "prepare", "resume"),
+    "fairness": ("api", "check", "finish", "loading", "phases", "resume", "warmup"),
+    "text": ("api", "finish", "loading", "phases", "prepare"),
+    "backdoor": ("api", "finish", "phases", "prepare", "resume"),
 }
 
 # package -> packages it must never import

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from assay.backdoor.phases import BackdoorResult, _execute, _result, export_filter
+from assay.backdoor.phases import BackdoorResult, _execute, _result, export_filter, record_rates
 from assay.backdoor.prepare import (
     DEMO_MODELS,
     BackdoorSetup,
@@ -34,10 +34,10 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
-from assay.core.loading_time import loading_within
+from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
-from assay.core.runinfo import launch_dir, record_wall_clock, rerun_command, versions
+from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
@@ -155,8 +155,12 @@ def check_backdoor(
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_backdoor", options, (check_backdoor, setup_backdoor))
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
-        with loading_within(max_time, started, what="the model and images"):
-            the_setup = setup_backdoor(model, **options)
+        the_setup = load_within(
+            max_time,
+            started,
+            what="the model and images",
+            load=lambda: setup_backdoor(model, **options),
+        )
     else:
         the_setup = setup
     if execution.get("units"):
@@ -234,13 +238,7 @@ def check_backdoor(
         record_steadiness(the_store, outcome.run_id, check)
         # images per wall-clock second of the whole run (loading included), beside the mean
         # seconds each image's own scan took
-        record_wall_clock(
-            the_store,
-            outcome.run_id,
-            time.monotonic() - started,
-            counted="images scanned",
-            rate="images per second (wall clock)",
-        )
+        record_rates(the_store, outcome.run_id, time.monotonic() - started)
         return _result(
             the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
         )

@@ -21,9 +21,10 @@ from assay.backdoor.prepare import BackdoorSetup
 from assay.core.calls import InlineCaller
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome, execute
+from assay.core.runinfo import record_wall_clock
 from assay.core.store import RunStore
 
-__all__ = ["BackdoorResult", "export_filter"]
+__all__ = ["BackdoorResult", "export_filter", "record_rates"]
 
 
 @dataclass(repr=False)  # EndedRunMixin's: one line
@@ -123,7 +124,7 @@ def _result(
     outcome: RunOutcome,
     seed: int,
     command: str,
-    setup: BackdoorSetup,
+    setup: BackdoorSetup | None,
     filter_file: str | os.PathLike[str] | None,
     *,
     filter_images: bool = True,
@@ -141,7 +142,16 @@ def _result(
         command=command,
     )
     if filter_file is not None:
+        assert setup is not None  # (loaded for its filter: ``backdoor.finish``)
         result.filter_path, result.filter_overhead, result.filter_overhead_clean = export_filter(
             filter_file, setup, result.trigger_forms, images=filter_images
         )
     return result
+
+
+def record_rates(store: RunStore, run_id: str, seconds: float) -> None:
+    """Images per wall-clock second of the whole run (``seconds``: from its start, loading
+    and earlier sessions included), beside the mean seconds each image's own scan took."""
+    record_wall_clock(
+        store, run_id, seconds, counted="images scanned", rate="images per second (wall clock)"
+    )

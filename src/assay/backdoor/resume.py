@@ -13,18 +13,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from assay.backdoor.phases import BackdoorResult, _execute, _result
+from assay.backdoor.phases import BackdoorResult, _execute, _result, record_rates
 from assay.backdoor.prepare import BackdoorSetup, _array_digests, setup_backdoor
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.backdoor.technique import HELD_OUT_RATE
 from assay.core.budget import BudgetedModel
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.finishing import finishable
 from assay.core.interrupted import guarded_run
 from assay.core.redact import specs_given_again
 from assay.core.replay import ReplayResult
-from assay.core.runinfo import earlier_wall_seconds, record_wall_clock, stored_serving
-from assay.core.store import DEFAULT_STORE, RunRecord, RunStore, run_store
+from assay.core.runinfo import earlier_wall_seconds, stored_serving
+from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
 
@@ -124,7 +125,19 @@ def resume_backdoor(
     started = call_started()  # the call's (core.clock)
     the_store = run_store(store)
     record = the_store.get_run(run_id)
-    if record.status in ("completed", "budget_exhausted"):
+    if finishable(record):  # its scan ended: only what follows it is added
+        from assay.backdoor.finish import finish_backdoor
+
+        return finish_backdoor(
+            record,
+            the_store,
+            on_progress=on_progress,
+            model=model,
+            allow_pickle=allow_pickle,
+            images=images,
+            clean=clean,
+        )
+    if record.status in ENDED:
         raise UsageError(
             nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
         )
@@ -152,13 +165,7 @@ def resume_backdoor(
             record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
         # per wall-clock second from the run's start: the earlier sessions' and this one's,
         # its loading included (as a run that was never stopped counts its own)
-        record_wall_clock(
-            the_store,
-            outcome.run_id,
-            before + time.monotonic() - started,
-            counted="images scanned",
-            rate="images per second (wall clock)",
-        )
+        record_rates(the_store, outcome.run_id, before + time.monotonic() - started)
         return _result(
             the_store,
             outcome,

@@ -79,6 +79,18 @@ def _billed_note(setup: Any, max_queries: int | None, determinism_check: bool) -
     )
 
 
+def _bounded_note(setup: Any, max_queries: int | None, max_time: float | None) -> str | None:
+    """Before the run: that the answer's samples are cut by their query bound (many protected
+    values, ``fairness.answer_cost``), with the budget that gives them back."""
+    from assay.fairness.answer_cost import answer_rows
+    from assay.fairness.check import DEFAULT_MAX_QUERIES
+
+    if max_queries is None and max_time is not None:
+        return None  # (bounded by the time: the answer's samples are cut by its pace)
+    budget = DEFAULT_MAX_QUERIES if max_queries is None else max_queries
+    return answer_rows(setup.test.schema, setup.test.data is not None, 20_000, budget)[1]
+
+
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     @app.command("fairness")
     @guarded
@@ -342,8 +354,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 missing=missing,
             )
         keep_on_one_line(schema_words(the_setup.test.schema.to_json()))
+        # the class names the model gave (before the run: a --favourable error lists them)
+        keep_on_one_line(the_setup.model.capabilities.class_names or ())
         for said in setup_notes(the_setup):
             out.note(f"note: {said[0].lower()}{said[1:]}")
+        bounded = _bounded_note(the_setup, max_queries, max_time)
+        if bounded is not None:  # (many protected values: said before anything is asked)
+            out.note(f"note: {bounded}")
         beyond = _billed_note(the_setup, max_queries, determinism_check)
         if beyond is not None:
             out.note(beyond)

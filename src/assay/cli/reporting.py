@@ -21,6 +21,7 @@ from assay.cli.verdict import (
     exit_code,
     run_verdict,
 )
+from assay.core.finishing import finishable
 from assay.core.interrupted import left_interrupted
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable, rerun_note
@@ -113,7 +114,11 @@ def resume_command(
     ``record_reports``); with ``--model URL`` when the run's model URL held
     credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
     run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
-    pasted in any directory (the run keeps its model's and data's paths absolute)."""
+    pasted in any directory (the run keeps its model's and data's paths absolute).  A text
+    run of classifiers given as Python objects is continued from Python: that call."""
+    objects = ((config or {}).get("invocation") or {}).get("models") or []
+    if any(m is None for m in objects):  # (no command line can give objects again)
+        return f"assay.resume_run({run_id!r}, store={str(anywhere(store))!r}, model=[...])"
     given = {k: v for k, v in (reports or {}).items() if v}
     # (``config``: the run's, whose kept reports a command given none of them repeats)
     every = {**stored_reports(config or {}), **given}
@@ -140,10 +145,23 @@ def announce(
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
         record_reports(store, run_id, reports)
+        _keep_model_words(store, run_id)
         line = resume_command(run_id, store, command, reports)
         out.note(f"run {run_id}, seed {seed}; resume with: {line}")
 
     return on_start
+
+
+def _keep_model_words(store: str | os.PathLike[str], run_id: str) -> None:
+    """From a run's start: the class names its model gave (and its command line's words)
+    print on one line in every line after (``user_words.model_words``)."""
+    the_store = RunStore(store)
+    try:
+        keep_run_words(the_store.get_run(run_id))
+    except (StoreError, sqlite3.Error, OSError):  # the run's own outcome matters more
+        pass
+    finally:
+        the_store.close()
 
 
 def record_reports(
@@ -184,10 +202,7 @@ def _retraining_cut(record: Any) -> str:
     the run cannot be resumed to finish it."""
     if not (record.config or {}).get("retrain") or (record.summary or {}).get("mitigation"):
         return ""
-    return (
-        "; --retrain was cut short: no retrained model was written (an ended run is not "
-        "resumed: run the command again to retrain)"
-    )
+    return "; --retrain was cut short: no retrained model was written"
 
 
 def finish_interrupted(
@@ -208,6 +223,11 @@ def finish_interrupted(
     everything was tested: exit 1 when something was found, else 2, never a pass)."""
     store = RunStore(store_path)
     record = store.get_run(run_id)
+
+    def again() -> str:
+        reports = {"--html": html, "--junit": junit, "--report": report}
+        return resume_command(run_id, store.path, record.command, reports, record.config)
+
     stopped = left_interrupted(store, run_id)  # (the API's way: ``core.interrupted``)
     if record.status in ENDED:
         out.note(
@@ -216,18 +236,14 @@ def finish_interrupted(
             + _retraining_cut(record)
         )
     code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
+    if record.status in ENDED and finishable(store.get_run(run_id)):
+        # what its search left to do is made by its resume (``core.finishing``)
+        (out.error if out.quiet else out.note)(f"finish it (no new search) with: {again()}")
     if record.status in ("running", "interrupted") or record.status in ENDED:
         return code
     # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
     # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
-    line = resume_command(
-        run_id,
-        store.path,
-        record.command,
-        {"--html": html, "--junit": junit, "--report": report},
-        record.config,
-    )
-    (out.error if out.quiet else out.note)(f"interrupted; continue with: {line}")
+    (out.error if out.quiet else out.note)(f"interrupted; continue with: {again()}")
     return EXIT_INTERRUPTED
 
 
@@ -310,6 +326,12 @@ def finish_run(
         out.say(
             f"no attribute's share is above --fail-on {rule}: the run passes; its "
             f"{record.n_findings:,} findings are stored"
+        )
+    elif failing is None and not why_untested and record.n_findings and not bad and fail_on:
+        # findings, and a pass: every one below --fail-on (else "N found", exit 0, unsaid)
+        out.say(
+            f"none of the {record.n_findings:,} findings is at or above --fail-on {fail_on:g} "
+            f"(the most severe: {record.max_severity:.3g}): the run passes; they are stored"
         )
     if verdict.demo and verdict.code in (0, 1):  # judged on showing its bugs, as its JUnit is
         out.say(demo_line(verdict.code))

@@ -29,12 +29,13 @@ from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
+from assay.core.finishing import finishable, missing_parts
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
-from assay.core.unfinished import nothing_to_resume
+from assay.core.unfinished import KEY, nothing_to_resume
 from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
@@ -53,6 +54,20 @@ def _open(store: Path, *, read_only: bool = False) -> RunStore:
             f"no run store at {store} (run a test first, or pass --store)", argument="--store"
         )
     return RunStore(store, read_only=read_only)
+
+
+def _starting(r: RunRecord) -> str:
+    """What ``assay resume`` says as it starts: resuming the search, or finishing a run whose
+    search had ended (``core.finishing``)."""
+    parts = missing_parts(r)
+    if not parts:
+        return f"resuming {r.id} from {r.n_findings:,} stored findings"
+    named = {"answer": "its answer", "determinism": "its determinism section"}
+    said = " and ".join(named.get(p, f"its {p}") for p in parts)
+    return (
+        f"finishing {r.id}: its search had ended ({r.n_findings:,} findings, not searched "
+        f"again); adding {said}"
+    )
 
 
 def _when(ts: float) -> str:
@@ -89,7 +104,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.emit_json_list("runs", (_shown_json(r, store) for r in the_store.iter_runs(limit)))
             return
         # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
-        records = the_store.list_runs(limit, brief=True, summary_keys=PASS_KEYS)
+        records = the_store.list_runs(limit, brief=True, summary_keys=(*PASS_KEYS, KEY))
         if not records:
             out.say(f"no runs in {store}")
         wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
@@ -105,6 +120,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if stalled:
             out.say("'stalled': its process is gone (or no checkpoint for a minute); continue with")
         for r in stalled:  # each with the reports its command was asked for
+            out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
+        unfinished = [r for r in records if finishable(r)]
+        if unfinished:  # stopped after their search: their resume adds what they lack
+            out.say("stopped after its search ended; finish it (no new search) with")
+        for r in unfinished:
             out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
 
     @app.command("show")
@@ -129,6 +149,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"          (no checkpoint since {_when(r.updated)}; resume: {again})")
         elif r.status == "interrupted":
             out.say(f"          (resume: {_resume_hint(r, store)})")
+        elif finishable(r):  # stopped after its search ended: its resume adds what it lacks
+            out.say(f"          (finish it, no new search: {_resume_hint(r, store)})")
         out.say(f"started   {_when(r.created)}")
         out.say(f"findings  {r.n_findings:,} (max severity {r.max_severity:.3f})")
         from assay.report.document import bytes_bound
@@ -284,7 +306,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         quiet: Quiet = False,
         as_json: AsJson = False,
     ) -> None:
-        """Continue a run that was stopped or killed, from its last checkpoint."""
+        """Continue a run that was stopped or killed, from its last checkpoint (one stopped
+        after its search ended is finished: what it lacks is added, no new search)."""
         from assay.api import resume_run
         from assay.core.budget import check_budget
         from assay.core.keywords import on_the_command_line
@@ -304,10 +327,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 argument="--export",
             )
         check_outputs(outputs, [store, *(model or []), *_files_read(record)])
-        if record.status not in ENDED:
+        if record.status not in ENDED or finishable(record):
             the_store.claim(record.id)  # one process at a time, told before the model loads
             record = the_store.get_run(record.id)  # (as it is now that it is this process's)
-        if record.status in ENDED:  # its reports are left as they are: they are its verdict's
+        # an ended run's reports are left as they are (they are its verdict's), but for one
+        # stopped after its search ended, before what follows it: finished (core.finishing)
+        if record.status in ENDED and not finishable(record):
             raise leftover.ReportsLeftAlone(
                 nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
             )
@@ -344,9 +369,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 call_timeout=call_timeout,
                 # said once the run is checked: a refused one (a changed model) is not
                 # announced as resuming first
-                on_start=lambda r: out.note(
-                    f"resuming {r.id} from {r.n_findings:,} stored findings"
-                ),
+                on_start=lambda r: out.note(_starting(r)),
             )
         exports: dict[str, Any] = {}
         unwritten: UsageError | None = None  # the export failed: said after the verdict

@@ -14,6 +14,7 @@ from assay.core.checkpoint import Snapshot
 from assay.core.hashset import KeyIndex
 from assay.core.keys import input_keys
 from assay.core.model import Capabilities, Model, ModelInputs
+from assay.core.stopping import StopEvent, StopHeard
 from assay.errors import BudgetExhausted, UsageError
 
 __all__ = ["BudgetedModel", "check_budget", "time_after_loading"]
@@ -124,6 +125,7 @@ class BudgetedModel:
         caller: Caller | None = None,
         call_timeout: float | None = None,
         stop: StopRequest | None = None,
+        heed: StopEvent | None = None,
     ) -> None:
         check_budget(max_queries=max_queries, max_time=max_time, call_timeout=call_timeout)
         if cache_size < 0:
@@ -132,6 +134,9 @@ class BudgetedModel:
         self.capabilities: Capabilities = model.capabilities
         self.max_queries = max_queries
         self.max_time = max_time
+        # the caller's stop= (``core.stopping``), heard before each call by the phases after
+        # a search (its answer, checks, retraining): ``StopHeard``
+        self.heed = heed
         self.cache_size = cache_size
         self._clock = clock
         self._caller: Caller = InlineCaller() if caller is None else caller
@@ -184,8 +189,7 @@ class BudgetedModel:
         """The model's answers, from the cache where it has them.  ``keys``: the inputs'
         ``input_keys``, when the caller has them already (not computed again)."""
         n = len(inputs)
-        if self.max_time is not None and self.elapsed >= self.max_time:
-            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._may_ask()
         if not self.cache_size:
             keys = None
         elif keys is None:
@@ -228,8 +232,7 @@ class BudgetedModel:
         and are all different, with their ``input_keys``: counted, budgeted and remembered
         in the cache like ``predict``'s, without looking them up first."""
         n = len(inputs)
-        if self.max_time is not None and self.elapsed >= self.max_time:
-            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._may_ask()
         self._charge(n)
         self.requests += n
         fresh = self._ask(inputs)
@@ -242,8 +245,7 @@ class BudgetedModel:
         with ``result()``, then hand it to ``remember`` with the same ``keys`` so that the
         cache holds it).  Counted and budgeted when submitted."""
         del keys  # remembered by the caller once read (the cache is not thread-safe)
-        if self.max_time is not None and self.elapsed >= self.max_time:
-            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._may_ask()
         self._charge(len(inputs))
         self.requests += len(inputs)
         # a model that answers elsewhere (a worker process) takes the batch now, from this
@@ -276,13 +278,19 @@ class BudgetedModel:
         (with a background caller, work that needs only the answer leaves the submitting
         thread); an exception it raises is what ``result()`` raises.  Not timed as the
         model's (``model_seconds``)."""
-        if self.max_time is not None and self.elapsed >= self.max_time:
-            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
+        self._may_ask()
         self._charge(len(inputs))
         self.requests += len(inputs)
         if then is None:
             return self._caller.submit(lambda: self._call(inputs))
         return self._caller.submit(lambda: _then(self._call(inputs), then))
+
+    def _may_ask(self) -> None:
+        """Before a call: the caller's stop (``heed``) not set, the time budget not spent."""
+        if self.heed is not None and self.heed.is_set():
+            raise StopHeard()
+        if self.max_time is not None and self.elapsed >= self.max_time:
+            raise BudgetExhausted(f"time budget of {self.max_time:g} s spent", reason="time")
 
     def _charge(self, n: int) -> None:
         if self.max_queries is not None and self.queries + n > self.max_queries:

@@ -405,7 +405,7 @@ class _WatchedCall:
                     c._abandon()
                     raise CallTimeout(
                         f"the model did not answer within {c.call_timeout:g} s "
-                        "(--call-timeout); it may be hung. Findings made before are kept."
+                        "(--call-timeout); it may be hung"  # (what was found: said by the caller)
                     )
                 waits.append(limit - now)
             run_left = c.time_left() if c.time_left is not None else None

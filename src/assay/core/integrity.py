@@ -122,9 +122,14 @@ def _now(stored: dict[str, Any]) -> str | None:
 
 
 def check_fingerprints(
-    fingerprints: dict[str, Any] | None, *, run_id: str, force: bool = False
+    fingerprints: dict[str, Any] | None,
+    *,
+    run_id: str,
+    force: bool = False,
+    finishing: bool = False,
 ) -> list[str]:
-    """Raise ``UsageError`` when a file the run depends on changed since it was created.
+    """Raise ``UsageError`` when a file the run depends on changed since it was created
+    (``finishing``: a run whose search ended, to be finished: ``core.finishing``).
 
     Returns notes for what ``force`` let through (a changed model).
     """
@@ -146,6 +151,14 @@ def check_fingerprints(
         if what == "model" and force and now is not None:
             notes.append(f"{detail}; continuing with the new model (--force)")
             continue
+        if finishing:
+            raise UsageError(
+                f"{detail}; its search ended, and what it still lacks must be asked of the "
+                f"{what} it searched: put the original file back and resume again, or run the "
+                "command again (a new run)"
+                + (", or pass --force to finish it with the new model" if what == "model" else ""),
+                argument="RUN_ID",
+            )
         if what == "model":
             raise UsageError(
                 f"{detail}; resuming would mix the findings of two models. Start a new run, "

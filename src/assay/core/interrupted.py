@@ -29,7 +29,8 @@ __all__ = ["ANSWER_MISSING", "guarded_run", "left_interrupted", "missing_answer"
 ANSWER_MISSING = (
     "the run was interrupted after its search ended, before its answer (the share of "
     "discriminatory inputs per protected attribute, and its verdict) was computed; the "
-    "search's findings are complete; run the command again for the answer"
+    "search's findings are complete; assay resume RUN computes the answer (the search is "
+    "not made again)"
 )
 """Why an ended fairness run lacks its answer: said by an interrupt (``left_interrupted``),
 and written before the answer is computed (``fairness.phases``), so that a run killed

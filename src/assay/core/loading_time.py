@@ -9,24 +9,36 @@ usage error (exit 2 on the command line), no run made, nothing stored, the secon
 said.  The API functions (``check_fairness(model="m.py:f", data="big.csv", max_time=3)``)
 load under it too when they load (not given a ``setup``): before, such a call returned after
 8.7 s a stored run that had tested nothing.  Where the alarm is someone else's (a program
-with its own ``SIGALRM`` handler or timer, a thread other than the main one, a system
-without it) loading runs as before: its model calls still give up at the deadline, and the
-techniques refuse a run that loading left too little time.
+with its own ``SIGALRM`` handler or timer, a system without it) loading runs as before: its
+model calls still give up at the deadline, and the techniques refuse a run that loading
+left too little time.
+
+An API call on a thread other than the main one (a web server's worker) has no alarm to use
+(``signal`` works on the main thread only): ``load_within`` runs its loading on a daemon
+thread of its own and waits for it until the deadline, then raises the same usage error.
+A thread cannot be stopped, so that loading goes on in the background to its end (an
+import, a file read), its result dropped; nothing of it is stored, as no run exists yet.
+The main thread under someone else's alarm still loads in place (a model's import may set
+a signal handler, which only the main thread can: moved to a thread, it would fail).
 """
 
 from __future__ import annotations
 
+import contextvars
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import FrameType
+from typing import TypeVar
 
 from assay.core.deadline import run_deadline
 from assay.errors import UsageError
 
-__all__ = ["loading_within"]
+__all__ = ["load_within", "loading_within"]
+
+T = TypeVar("T")
 
 
 class _Overran(KeyboardInterrupt):
@@ -47,13 +59,22 @@ def _alarm_is_ours() -> bool:
     return signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
-def _overran(what: str, max_time: float, started: float) -> UsageError:
+def _overran(
+    what: str, max_time: float, started: float, *, left_running: bool = False
+) -> UsageError:
     spent = time.monotonic() - started
+    how = "given up after" if left_running else "stopped after"
+    behind = (
+        "; it goes on in the background until it ends (a thread cannot be stopped), its "
+        "result dropped"
+        if left_running
+        else ""
+    )
     return UsageError(
         f"nothing was tested: loading took all of the time budget: {what} were still "
-        f"loading when --max-time {max_time:g} ran out (stopped after {spent:.1f} s, counted "
-        "from the command's or call's start); no run was made, nothing was stored; raise "
-        "--max-time to cover loading and the search",
+        f"loading when --max-time {max_time:g} ran out ({how} {spent:.1f} s, counted "
+        f"from the command's or call's start{behind}); no run was made, nothing was stored; "
+        "raise --max-time to cover loading and the search",
         argument="--max-time",  # (max_time= to a Python caller: core.keywords)
     )
 
@@ -82,3 +103,36 @@ def loading_within(max_time: float | None, started: float, *, what: str) -> Iter
             raise _overran(what, max_time, started) from None
         finally:
             signal.signal(signal.SIGALRM, previous)
+
+
+def load_within(max_time: float | None, started: float, *, what: str, load: Callable[[], T]) -> T:
+    """``load()`` within ``started + max_time`` (see the module): under the alarm on the main
+    thread (``loading_within``), on a daemon thread waited for until the deadline on any
+    other thread; without a budget, as it is."""
+    if max_time is None or threading.current_thread() is threading.main_thread():
+        with loading_within(max_time, started, what=what):
+            return load()
+    deadline = started + max_time
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise _overran(what, max_time, started)
+    done: dict[str, object] = {}
+
+    def bounded() -> None:
+        try:
+            with run_deadline(deadline):  # (its model calls give up then too)
+                done["value"] = load()
+        except BaseException as exc:  # (handed to the caller's thread)
+            done["error"] = exc
+
+    context = contextvars.copy_context()  # (the caller's context: its settings, its clock)
+    loader = threading.Thread(
+        target=context.run, args=(bounded,), name="assay-loading", daemon=True
+    )
+    loader.start()
+    loader.join(max(left, 0.0))
+    if loader.is_alive():
+        raise _overran(what, max_time, started, left_running=True)
+    if "error" in done:
+        raise done["error"]  # type: ignore[misc]
+    return done["value"]  # type: ignore[return-value]

@@ -305,11 +305,15 @@ def _late_switch_note(
         return None
     auto = "optimize='auto'" if api else "--optimize auto"
     pinned = "optimize='time-then-queries'" if api else "--optimize time-then-queries"
+    queries = "max_queries" if api else "--max-queries"
     return (
         f"its {auto} timed the model's first {rounds} rounds before it turned "
         f"query-efficient; the rerun keeps {auto} and times the model again, so it turns "
         f"where its own timing says ({pinned} would turn after the first round: another "
-        "search)"
+        f"search); a run given {queries} in place of the time budget settles its mode on "
+        f"its first round (under a query budget {auto} decides at once: query-efficient "
+        f"from the second round, or never), not after the {rounds} this run timed, so its "
+        "search may part from this one's after the first round"
     )
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sqlite3
 import struct
@@ -278,11 +279,7 @@ def salvage(
     source, target = Path(source).expanduser(), Path(target).expanduser()
     if not source.is_file():
         raise UsageError(f"no run store at {source}", argument="SOURCE")
-    if target.exists() or target.with_name(target.name + "-wal").exists():
-        raise UsageError(
-            f"{target} exists: the salvage writes a new store; give a file that does not exist",
-            argument="TARGET",
-        )
+    _refuse_existing(target)
     with contextlib.suppress(OSError):
         if target.resolve() == source.resolve():
             raise UsageError("give the new store another path than the damaged one")
@@ -303,6 +300,43 @@ def salvage(
             return _salvage(src, source, target, say)
         finally:
             src.close()
+
+
+_BESIDE = ("-wal", "-shm", "-journal")  # the files SQLite keeps beside a store
+
+
+def _refuse_existing(target: Path) -> None:
+    """Refuse a ``target`` that exists, or a link at it or at a file SQLite keeps beside it
+    (even one to nothing: SQLite would make the store at the link's target, a file the user
+    never named; ``core.outfile``'s rule for every other file assay writes)."""
+    for path in (target, *(target.with_name(target.name + end) for end in _BESIDE)):
+        if path.is_symlink():
+            raise UsageError(
+                f"{path} is a link (to {os.readlink(path)!r}): the salvage writes a new store, "
+                "never through a link; give a path that does not exist",
+                argument="TARGET",
+            )
+    if target.exists() or target.with_name(target.name + "-wal").exists():
+        raise UsageError(
+            f"{target} exists: the salvage writes a new store; give a file that does not exist",
+            argument="TARGET",
+        )
+
+
+def _made_new(target: Path) -> None:
+    """Make the new store's file, empty, by this process alone (``O_EXCL``, ``O_NOFOLLOW``):
+    a link planted at ``target`` after ``_refuse_existing`` is refused, not followed."""
+    try:
+        os.close(os.open(target, _NEW, 0o666))
+    except FileExistsError:
+        raise UsageError(
+            f"{target} appeared while the salvage read the damaged store (a file or a link): "
+            "the salvage writes a new store; give a path that does not exist",
+            argument="TARGET",
+        ) from None
+
+
+_NEW = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 
 
 def _salvage(
@@ -326,6 +360,7 @@ def _salvage(
             "there is nothing to salvage"
         )
     done = Salvage(source, target, schema)
+    _made_new(target)
     RunStore(target, compaction="off").close()  # a new store: its schema, WAL, pragmas
     dst = sqlite3.connect(str(target), timeout=30.0, isolation_level=None)
     try:

@@ -11,6 +11,13 @@ result as it stands; it raises nothing (a ``KeyboardInterrupt`` raised in a serv
 thread would end the server).  A stop set before the search starts stops it before its
 first step.
 
+The phases after a search that ended (a fairness run's answer, determinism checks and
+retraining; a text run's re-check) hear it too (``heard_after_search``): their model calls
+(``BudgetedModel(heed=asked_stop())``) raise ``StopHeard`` once it is set, which ends the
+phase and those after it quietly.  The run keeps its ended status and its findings; what it
+lacks stays marked (``core.unfinished``: never a pass), and ``assay.resume_run`` finishes it
+(``core.finishing``).
+
 The event reaches the search through this thread's scope (``stopping``) rather than through
 every layer between the API and the driver; only the thread that runs the search reads it.
 """
@@ -24,7 +31,14 @@ from typing import Protocol
 
 from assay.errors import UsageError
 
-__all__ = ["StopEvent", "asked_stop", "check_stop", "stopping"]
+__all__ = [
+    "StopEvent",
+    "StopHeard",
+    "asked_stop",
+    "check_stop",
+    "heard_after_search",
+    "stopping",
+]
 
 
 class StopEvent(Protocol):
@@ -62,3 +76,22 @@ def asked_stop() -> StopEvent | None:
     """The stop the caller gave for this thread's run (``stopping``), if any."""
     event: StopEvent | None = getattr(_SCOPE, "event", None)
     return event
+
+
+class StopHeard(Exception):
+    """The caller's stop was set while a phase after the search asked the model."""
+
+
+@contextmanager
+def heard_after_search(ended: bool) -> Iterator[None]:
+    """Around the phases after a search: ``StopHeard`` ends the block quietly.  Only a search
+    that ``ended`` lets them hear the stop (one that was stopped heard it already: what
+    follows it, quick, is made as before)."""
+    outer = getattr(_SCOPE, "event", None)
+    _SCOPE.event = outer if ended else None
+    try:
+        yield
+    except StopHeard:
+        pass
+    finally:
+        _SCOPE.event = outer

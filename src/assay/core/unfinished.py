@@ -33,7 +33,8 @@ def reason(parts: Sequence[str]) -> str:
     what = " and ".join(_PARTS.get(p, p) for p in parts)
     return (
         f"the run was stopped after its search ended, before it added {what}; the search's "
-        "findings are complete, but the run did not finish: run the command again"
+        "findings are complete, but the run did not finish: assay resume RUN finishes it "
+        "(the search is not made again)"
     )
 
 
@@ -69,12 +70,8 @@ def restated(summary: dict[str, Any]) -> dict[str, Any]:
 
 
 def nothing_to_resume(run_id: str, status: str, summary: Mapping[str, Any]) -> str:
-    """Why ``assay resume`` refuses an ended run: its search is over; one stopped before what
-    follows it was added (its answer, its determinism section) says so, and how to get it."""
-    from assay.core.interrupted import ANSWER_MISSING
-
-    said = f"run {run_id} already ended ({status}); nothing to resume"
-    why = summary.get("incomplete_reason")
-    if isinstance(why, str) and (summary.get(KEY) or why == ANSWER_MISSING):
-        said += f" (but {why})"
-    return said
+    """Why ``assay resume`` refuses an ended run: its search is over, and nothing follows it
+    that is missing (one stopped before its answer or determinism section is finished
+    instead: ``core.finishing``)."""
+    del summary  # (what was missing once: now finished, never refused)
+    return f"run {run_id} already ended ({status}); nothing to resume"

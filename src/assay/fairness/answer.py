@@ -62,6 +62,7 @@ class AnswerOptions:
         samples: int = 20_000,
         enabled: bool = True,
         time_given: bool = False,
+        bounded: str | None = None,
     ) -> None:
         if not 0 < exact_time < math.inf:  # NaN too
             raise UsageError(f"must be > 0 seconds, not {exact_time:g}", argument="--exact-time")
@@ -81,6 +82,9 @@ class AnswerOptions:
         self.samples = samples
         self.enabled = enabled
         self.time_given = time_given
+        # why the samples are fewer than 500 a source (``answer_cost``: many protected
+        # values under a small query budget), said beside the answer
+        self.bounded = bounded
         # the run's flip check: False once it saw the model answer a repeated input
         # otherwise (its answers, each asked once, are then not enumerated as exact
         # figures), None when it was not made (said beside an enumeration's figures)
@@ -96,6 +100,7 @@ class AnswerOptions:
             "samples": self.samples,
             "enabled": self.enabled,
             "time_given": self.time_given,
+            "bounded": self.bounded,
         }
 
 
@@ -256,6 +261,8 @@ def compute_answer(
         kept=getattr(setup.test, "kept", None),
         deadline=deadline,
     )
+    if options.bounded:  # (many protected values under a small query budget)
+        result["analysis"] = {**(result.get("analysis") or {}), "samples_bound": options.bounded}
     if timed:  # (a rerun's exact figures may differ: said beside its command)
         result["analysis"] = {**(result.get("analysis") or {}), "exact_cut_by_time": timed}
     cut = (result.get("analysis") or {}).get("cut_by_time") or []
@@ -299,6 +306,9 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
             f"rows per attribute (not {wanted:,}: rows of this many features would not fit "
             "in memory), so its intervals are wider"
         )
+    bound = analysis.get("samples_bound")
+    if isinstance(bound, str) and bound not in str(summary.get("headline") or ""):
+        summary["headline"] = f"{summary.get('headline') or ''}; {bound}"
     said = _found_by_answer_only(summary, store.get_run(run_id).n_findings)
     if said and said not in str(summary.get("headline") or ""):
         summary["headline"] = f"{summary.get('headline') or ''}; {said}"

@@ -18,12 +18,12 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
-from assay.core.loading_time import loading_within
+from assay.core.loading_time import load_within
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
 from assay.core.runinfo import launch_dir, rerun_command, versions
-from assay.core.stopping import StopEvent, check_stop, stopping
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
+from assay.core.stopping import StopEvent, check_stop, heard_after_search, stopping
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
@@ -194,8 +194,12 @@ def check_fairness(
 
         refuse_unrefittable(model)  # before a served model is asked anything
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
-        with loading_within(max_time, started, what="the model and data"):
-            the_setup = setup_fairness(model, call_timeout=call_timeout, **options)
+        the_setup = load_within(
+            max_time,
+            started,
+            what="the model and data",
+            load=lambda: setup_fairness(model, call_timeout=call_timeout, **options),
+        )
     else:
         the_setup = setup
     check_favourable(the_setup, answer_options)  # the answer reads it after the search
@@ -240,6 +244,8 @@ def check_fairness(
     config["retrain"] = retrain
     if retrain:
         config["max_accuracy_loss"] = accuracy_bound  # a resumed run retrains as this one
+    if retrain and retrain_dir is not None:  # (and writes its model where this one would)
+        config["retrain_dir"] = os.path.abspath(retrain_dir)
     config["determinism_check"] = determinism_check
     config["fingerprints"] = _fingerprints(the_setup)
     config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume
@@ -312,61 +318,65 @@ def check_fairness(
         no_answer_follows(the_store, run_id, answer_options, answered_first=answer_first)
         _check_still_served(the_setup)
         spent.mark("search")
-        if answer_first:
-            assert max_time is not None
-            left = max_time - (time.monotonic() - started)
-            status = the_store.get_run(run_id).status
-            if answered is None and status == "completed" and left > 1.0:
-                # the answer did not fit its share of --max-time, but the search ended early
-                # (its space covered): the time it left is the answer's
-                asked["answer"] -= sent(the_setup)
-                stages.phase("answer")
-                answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
+        mitigation = None
+        # the caller's stop= is heard in the phases after a search that ended too: what they
+        # had not added stays marked missing (core.unfinished), and the run's resume adds it
+        ended = the_store.get_run(run_id).status in ENDED
+        with stopping(stop), heard_after_search(ended):
+            if answer_first:
+                assert max_time is not None
+                left = max_time - (time.monotonic() - started)
+                status = the_store.get_run(run_id).status
+                if answered is None and status == "completed" and left > 1.0:
+                    # the answer did not fit its share of --max-time, but the search ended early
+                    # (its space covered): the time it left is the answer's
+                    asked["answer"] -= sent(the_setup)
+                    stages.phase("answer")
+                    answered = _compute_answer(the_setup, answer_options, seed, call_timeout, left)
+                    asked["answer"] += sent(the_setup)
+                    spent.mark("answer")
+                if status != "failed":
+                    _add_answer(the_store, run_id, answered)
+            else:
+                asked["answer"] = -sent(the_setup)
+                if answers_after_search(answer_options, the_store, run_id):
+                    stages.phase("answer")
+                _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
                 asked["answer"] += sent(the_setup)
                 spent.mark("answer")
-            if status != "failed":
-                _add_answer(the_store, run_id, answered)
-        else:
-            asked["answer"] = -sent(the_setup)
-            if answers_after_search(answer_options, the_store, run_id):
-                stages.phase("answer")
-            _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
-            asked["answer"] += sent(the_setup)
-            spent.mark("answer")
-        asked["checks"] -= sent(the_setup)
-        if determinism_check:
-            stages.phase("checks")
-        _record_determinism(
-            the_store,
-            run_id,
-            the_setup,
-            check,
-            seed,
-            call_timeout,
-            None if max_time is None else max_time - (time.monotonic() - started),
-            max_queries,
-        )
-        asked["checks"] += sent(the_setup)
-        spent.mark("checks")
-        _record_asked(the_store, run_id, asked)
-        spent.record(the_store, run_id, max_time)
-        _record_constant(the_store, run_id, the_setup)
-        _record_by_position(the_store, run_id, the_setup)
-        _record_wall_clock(the_store, run_id, time.monotonic() - started)
-        mitigation = None
-        from assay.fairness.retrain import retrain_model, retrains_after
-
-        if retrain and retrains_after(the_store, run_id):
-            stages.phase("retrain")
-            mitigation = retrain_model(
+            asked["checks"] -= sent(the_setup)
+            if determinism_check:
+                stages.phase("checks")
+            _record_determinism(
+                the_store,
+                run_id,
                 the_setup,
-                store=the_store,
-                run_id=run_id,
-                seed=seed,
-                out_dir=retrain_dir,
-                max_queries=max_queries,
-                max_accuracy_loss=accuracy_bound,
+                check,
+                seed,
+                call_timeout,
+                None if max_time is None else max_time - (time.monotonic() - started),
+                max_queries,
             )
+            asked["checks"] += sent(the_setup)
+            spent.mark("checks")
+            _record_asked(the_store, run_id, asked)
+            spent.record(the_store, run_id, max_time)
+            _record_constant(the_store, run_id, the_setup)
+            _record_by_position(the_store, run_id, the_setup)
+            _record_wall_clock(the_store, run_id, time.monotonic() - started)
+            from assay.fairness.retrain import retrain_model, retrains_after
+
+            if retrain and retrains_after(the_store, run_id):
+                stages.phase("retrain")
+                mitigation = retrain_model(
+                    the_setup,
+                    store=the_store,
+                    run_id=run_id,
+                    seed=seed,
+                    out_dir=retrain_dir,
+                    max_queries=max_queries,
+                    max_accuracy_loss=accuracy_bound,
+                )
         stages.finish(end_clock(the_store, run_id, mitigation, started, 0.0))
     return _result(the_store, outcome, seed, command, mitigation, the_setup)
 

@@ -38,12 +38,20 @@ _TOLERANCE = 1e-6
 _SHARE = 20  # each check asks at most 1/_SHARE of a query budget
 
 
+UNBUDGETED_CONFIRMATION = SAMPLE * REPEATS * 20
+"""The most queries the confirmation asks when no query budget bounds the run (a time budget
+alone): ``SAMPLE`` IDIs with up to 20 protected combinations, fewer IDIs (at least one)
+with more (10,000 combinations asked 5,000,000 queries, 17 s past ``--max-time 20``)."""
+
+
 def check_sizes(max_queries: int | None, combinations: int) -> tuple[int, int]:
     """The inputs the flip check asks twice and the IDIs the confirmation re-checks
     ``REPEATS`` times (each with its ``combinations`` protected variants): ``SAMPLE`` each,
-    or fewer so that each asks at most a twentieth of ``max_queries`` (0: not made)."""
+    or fewer so that each asks at most a twentieth of ``max_queries`` (0: not made), or,
+    without a query budget, the confirmation at most ``UNBUDGETED_CONFIRMATION``."""
     if max_queries is None:
-        return SAMPLE, SAMPLE
+        per = REPEATS * max(1, combinations)
+        return SAMPLE, min(SAMPLE, max(1, UNBUDGETED_CONFIRMATION // per))
     flips = min(SAMPLE, max_queries // (2 * _SHARE))
     confirmed = min(SAMPLE, max_queries // (_SHARE * REPEATS * max(1, combinations)))
     return flips, confirmed

@@ -28,9 +28,38 @@ import numpy as np
 from assay.core.display import percent
 from assay.errors import UsageError
 
-__all__ = ["GroupReport", "GroupStats", "group_metrics", "metric_frame", "report_from_frame"]
+__all__ = [
+    "MOST_GROUPS",
+    "GroupReport",
+    "GroupStats",
+    "group_metrics",
+    "metric_frame",
+    "report_from_frame",
+    "too_many_groups",
+]
 
 SMALL_GROUP = 30
+
+MOST_GROUPS = 1_000
+"""Groups (combinations of protected values in the labelled rows) the group metrics are
+computed for at most: fairlearn's ``MetricFrame`` takes milliseconds a group (10,000 took
+70 s of a run under ``--max-time 20``, before the search began), and a table of more is
+not read.  Beyond, the metrics are skipped and the run says why (``too_many_groups``)."""
+
+
+def too_many_groups(data: np.ndarray, columns: Sequence[int], names: Sequence[str]) -> str | None:
+    """Why the group metrics of encoded rows ``data`` are skipped (their ``columns``, named
+    ``names``, make more than ``MOST_GROUPS`` groups), or None."""
+    if not len(data) or not len(columns):
+        return None
+    n = len(np.unique(np.asarray(data)[:, list(columns)], axis=0))
+    if n <= MOST_GROUPS:
+        return None
+    return (
+        f"{n:,} groups of {', '.join(names)} among the labelled rows: group metrics are "
+        f"computed for at most {MOST_GROUPS:,} (fairlearn's MetricFrame takes milliseconds a "
+        "group: 10,000 took 70 s); the answer per attribute does not depend on them"
+    )
 
 
 @dataclass(frozen=True)

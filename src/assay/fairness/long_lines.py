@@ -22,8 +22,13 @@ class LineBound(io.RawIOBase):
     """``inner``'s bytes as they are, raising ``UsageError`` (the file, the line, the
     bound) once a line grows past ``limit`` bytes without ending."""
 
-    def __init__(self, inner: IO[bytes], name: str, limit: int | None = None) -> None:
+    def __init__(
+        self, inner: IO[bytes], name: str, limit: int | None = None, *, what: str = ""
+    ) -> None:
+        """``what``: the file's kind and why such a line is refused, when it is not a data
+        file's ("a schema file": the error then says so)."""
         super().__init__()
+        self.what = what
         self.inner = inner
         self.name_shown = name
         self.limit = MAX_LINE_BYTES if limit is None else limit
@@ -46,10 +51,13 @@ class LineBound(io.RawIOBase):
                 self.lines += data.count(b"\n")
                 self.open_line = n - data.rfind(b"\n") - 1
         if self.open_line > self.limit:
+            why = self.what or (
+                "a data file): not a row of a table (a file without line breaks, or a cell "
+                "whose closing quote is missing swallowed the lines after it"
+            )
             raise UsageError(
-                f"a line longer than {self.limit:,} bytes (the bound on one line of a data "
-                "file): not a row of a table (a file without line breaks, or a cell whose "
-                "closing quote is missing swallowed the lines after it); fix the file",
+                f"a line longer than {self.limit:,} bytes (the bound on one line of {why}); "
+                "fix the file",
                 path=self.name_shown,
                 line=self.lines + 1,
             )

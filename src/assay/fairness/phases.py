@@ -24,6 +24,7 @@ from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
+from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished, restated
 from assay.errors import (
@@ -34,6 +35,7 @@ from assay.errors import (
     UsageError,
 )
 from assay.execution import default_caller
+from assay.fairness.answer_cost import answer_rows
 from assay.fairness.determinism import (
     REPEATS,
     check_sizes,
@@ -123,7 +125,7 @@ def _execute(
 
 @contextmanager
 def _deadlined(
-    model: Model, call_timeout: float | None, time_left: float | None
+    model: Model, call_timeout: float | None, time_left: float | None, *, heed: bool = False
 ) -> Iterator[Model]:
     """``model`` with a deadline on every call (``call_timeout``, and ``time_left`` of the run
     in all): checks made outside the search's budget can never hang the run either.  The
@@ -133,6 +135,8 @@ def _deadlined(
         call_timeout=call_timeout,
         max_time=None if time_left is None else max(time_left, 0.5),
         cache_size=0,
+        # (after the search: the caller's stop= is heard, ``core.stopping``)
+        heed=asked_stop() if heed else None,
     )
     # the model has answered this run before (its probe): a call still out when the time
     # runs out ends the check (BudgetExhausted), it does not make the model a failure
@@ -205,7 +209,7 @@ def _record_determinism(
     if check.get("off") or (time_left is not None and time_left <= 0):
         n = 0  # (--max-time spent: nothing asked past it)
     try:
-        with _deadlined(setup.model, call_timeout, time_left) as model:
+        with _deadlined(setup.model, call_timeout, time_left, heed=True) as model:
             confirmation = confirm_findings(
                 store.iter_batches(run_id),
                 setup.test.schema,
@@ -249,19 +253,22 @@ def _check_still_served(setup: FairnessSetup) -> None:
         raise ModelUnavailable(why)
 
 
-def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
+def _record_constant(
+    store: RunStore, run_id: str, setup: FairnessSetup, *, seen: list[float] | None = None
+) -> None:
     """A model that gave one answer to every input asked can never be found discriminatory:
-    the run then tested nothing (never a pass), and says why (``untested_reason``)."""
-    watched = setup.model
-    if not isinstance(watched, EncodedModel) or watched.varied or not watched.answered:
+    the run then tested nothing (never a pass), and says why (``untested_reason``).
+    ``seen``: the one answer an earlier session's search and answer saw (``_constant``;
+    a finished run's: ``fairness.finish``), else what ``setup``'s model answered."""
+    first = seen if seen is not None else _constant(setup)
+    if first is None:
         return
     record = store.get_run(run_id)
     summary = dict(record.summary)
     # a run its budget ended is judged the same: it would otherwise exit 0 (a false pass)
     if not summary or record.status not in ("completed", "budget_exhausted") or record.n_findings:
         return
-    first = watched.first_answer
-    shown = "?" if first is None else ", ".join(f"{v:g}" for v in first.tolist()[:4])
+    shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
     reason = (
         f"the model gave the same answer ({shown}) to every input it was asked, "
         "so no input could be found discriminatory; check that it receives its inputs in the "
@@ -270,6 +277,16 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
     summary["untested_reason"] = reason
     summary["warnings"] = [*summary.get("warnings", []), f"Nothing was tested: {reason}."]
     store.checkpoint(run_id, summary=summary)
+
+
+def _constant(setup: FairnessSetup) -> list[float] | None:
+    """The one answer ``setup``'s model gave every input it was asked ([] when unknown);
+    None when its answers varied, or it was asked nothing."""
+    watched = setup.model
+    if not isinstance(watched, EncodedModel) or watched.varied or not watched.answered:
+        return None
+    first = watched.first_answer
+    return [] if first is None else [float(v) for v in first.tolist()[:4]]
 
 
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
@@ -426,18 +443,20 @@ def bound_answer(
     (the sampled answer as much again).  Applied before the options are stored, so that a
     resumed run answers as the first one would have."""
     if max_queries is not None:
-        options.samples = _answer_samples(setup, options.samples, max_queries)
+        options.samples, note = answer_rows(
+            setup.test.schema, setup.test.data is not None, options.samples, max_queries
+        )
+        # (a resumed run's stored samples are already cut: its stored note stands)
+        options.bounded = note or getattr(options, "bounded", None)
     if max_time is not None:
         options.exact_time = min(options.exact_time, ANSWER_SHARE * max_time)
 
 
 def _answer_samples(setup: FairnessSetup, samples: int, max_queries: int) -> int:
-    """The answer's samples per source under a query budget: about the search's budget in
-    all, never fewer than 500 (an interval worth reading), never more than ``samples``."""
-    schema = setup.test.schema
-    k = sum(int(schema.feature(p).n_values or 1) for p in schema.protected)
-    per = max_queries // max(1, k * (2 if setup.test.data is not None else 1))
-    return min(samples, max(500, per))
+    """The answer's samples per source under a query budget (``answer_cost.answer_rows``):
+    about the search's budget in all, never fewer than 500 (an interval worth reading) while
+    those cost at most ``max(max_queries, 20,000)``, never more than ``samples``."""
+    return answer_rows(setup.test.schema, setup.test.data is not None, samples, max_queries)[0]
 
 
 def asked_beyond_search(
@@ -573,8 +592,9 @@ def _compute_answer(
         # the samples end a little before the answer's time does (a last batch and the
         # regions still to come), so that a slow model gets wider intervals, not no answer
         deadline = None if time_left is None else time.monotonic() + 0.8 * time_left
-        with _deadlined(setup.model, call_timeout, time_left) as model:
-            return compute_answer(
+        before = sent(setup)
+        with _deadlined(setup.model, call_timeout, time_left, heed=True) as model:
+            result = compute_answer(
                 replace(setup, model=model),
                 options,
                 arrays,
@@ -584,6 +604,13 @@ def _compute_answer(
             )
     except BudgetExhausted:
         return None
+    # every query it asked, kept with it: a run stopped before they were counted with the
+    # other phases' (``_record_asked``) is finished with them (``fairness.finish``)
+    analysis = {**(result.get("analysis") or {}), "asked": sent(setup) - before}
+    constant = _constant(setup)  # (the search's and its answers: kept for a finish)
+    if constant is not None:
+        analysis["constant_answer"] = constant
+    return {**result, "analysis": analysis}
 
 
 def _add_answer(

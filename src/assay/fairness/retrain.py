@@ -16,6 +16,7 @@ import numpy as np
 from assay.core.budget import BudgetedModel
 from assay.core.model import Model
 from assay.core.rng import generator
+from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished
 from assay.errors import BudgetExhausted, UsageError
@@ -171,7 +172,7 @@ def retrain_model(
     est_cap = ESTIMATE_QUERIES if max_queries is None else min(ESTIMATE_QUERIES, max_queries)
 
     def generate(model: Model, n: int, rng: np.random.Generator) -> np.ndarray:
-        budgeted = BudgetedModel(model, max_queries=gen_cap)
+        budgeted = BudgetedModel(model, max_queries=gen_cap, heed=asked_stop())
         search = make_search(DEFAULT_STRATEGY, schema=schema, model=budgeted, rng=rng, data=data)
         rows: list[np.ndarray] = []
         found = 0
@@ -191,7 +192,7 @@ def retrain_model(
         # over the data when there is some: the inputs the model will really see
         return estimate_share(
             schema,
-            BudgetedModel(model, max_queries=est_cap),
+            BudgetedModel(model, max_queries=est_cap, heed=asked_stop()),
             rng,
             distribution="data" if data is not None else "uniform",
             data=data,

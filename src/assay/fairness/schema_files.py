@@ -5,6 +5,7 @@ Errors name the file, line and column of the offending entry.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
@@ -15,8 +16,9 @@ from typing import Any
 
 import yaml
 
-from assay.core.textfile import read_text_file
+from assay.core.textfile import decode_text
 from assay.errors import UsageError
+from assay.fairness.long_lines import LineBound
 from assay.fairness.schema import LONGEST_CATEGORY, Feature, Schema, too_long
 from assay.fairness.tables import PathLike
 
@@ -50,13 +52,28 @@ def load_schema(path: PathLike) -> Schema:
     if p.is_dir():
         raise UsageError("is a directory, not a schema file", path=name)
     try:
-        text = read_text_file(p, what="the schema file")
+        text = decode_text(_bounded_bytes(p, name), what="the schema file", path=name)
     except OSError as exc:
         raise UsageError(f"cannot read the schema file: {exc}", path=name) from None
     if not text.strip():
         raise UsageError("the schema file is empty", path=name)
     node = _compose(text, name, is_json=p.suffix.lower() == ".json")
     return _SchemaReader(name, is_json=p.suffix.lower() == ".json").read(node)
+
+
+def _bounded_bytes(path: Path, name: str) -> bytes:
+    """The schema file's bytes, each line bounded as a data file's are (``LineBound``): a
+    file of one huge line (not a schema: a data file given as one, a file without line
+    breaks) is refused at the bound, not read whole and handed to the YAML parser."""
+    with path.open("rb") as f:
+        bounded = LineBound(
+            f,
+            name,
+            what="a schema file): a schema's lines are short (a file without line breaks, or "
+            "not a schema file",
+        )
+        with io.BufferedReader(bounded, buffer_size=1 << 20) as reader:
+            return reader.read()
 
 
 def _compose(text: str, name: str, *, is_json: bool) -> yaml.Node:

@@ -19,7 +19,7 @@ from assay.core.model import labels_of
 from assay.core.run import Search
 from assay.errors import BudgetExhausted, UsageError
 from assay.fairness.estimate import EstimateSearch
-from assay.fairness.group import group_metrics
+from assay.fairness.group import group_metrics, too_many_groups
 from assay.fairness.kept import KeptSamples
 from assay.fairness.schema import Schema
 from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
@@ -319,6 +319,12 @@ class FairnessSearch:
                 f"queries (group metrics need one query per labelled row: {len(data):,}; "
                 "raise --max-queries to at least twice that)"
             )
+            return
+        schema = self.test.schema
+        many = too_many_groups(data, schema.protected_indices, schema.protected)
+        if many is not None:  # (before asking the model: its queries would be spent for none)
+            self.context = None
+            self.stopped_early["context"] = many
             return
         pred = (
             np.concatenate(

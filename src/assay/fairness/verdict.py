@@ -28,6 +28,7 @@ import numpy as np
 
 from assay.core.model import Model, labels_of
 from assay.errors import UsageError
+from assay.fairness.answer_cost import LEAST_QUERIES
 from assay.fairness.estimate import wilson_interval
 from assay.fairness.exact import ExactResult
 from assay.fairness.exact_direction import (
@@ -228,20 +229,24 @@ def _sample(
     stop_at: float | None = None,
 ) -> _Sample:
     """The verdicts of ``rows`` (i.i.d. draws).  ``stop_at``: a time after which no new
-    batch is asked once ``MIN_ANSWER_SAMPLE`` rows are in (the rows asked are a prefix of the
-    draws, so the sample stays unbiased; only its interval widens)."""
+    batch is asked once ``MIN_ANSWER_SAMPLE`` rows are in, fewer for an attribute of many
+    values (the rows asked are a prefix of the draws, so the sample stays unbiased; only its
+    interval widens)."""
     oracle = Oracle(schema.with_protected([attribute]), model, threshold=threshold)
     disc, classes = [], []
     probs: list[np.ndarray | None] = []
     queries = 0
     # a model call of a very wide schema's rows (each asked with every value) within bounds
     batch = min(batch, max(1, (ROW_CELLS >> 2) // (len(schema) * oracle.K)))
-    step = batch if stop_at is None else min(batch, MIN_ANSWER_SAMPLE)
+    # the rows kept however short the time: fewer for an attribute of many values, so that
+    # they ask at most ``answer_cost.LEAST_QUERIES`` of the two sources (10,000 values: 1)
+    least = min(MIN_ANSWER_SAMPLE, max(1, LEAST_QUERIES // (2 * oracle.K)))
+    step = batch if stop_at is None else min(batch, least)
     start, t0 = 0, time.monotonic()
     while start < len(rows):
         if stop_at is not None and start:
             now = time.monotonic()
-            if start >= MIN_ANSWER_SAMPLE and now > stop_at:
+            if start >= least and now > stop_at:
                 rows = rows[:start]
                 break
             # the first batch measured the pace: whole batches when the rest fits, else
@@ -251,7 +256,7 @@ def _sample(
                 step = batch
             else:
                 room = max(stop_at - now, 0.0)
-                step = min(batch, max(MIN_ANSWER_SAMPLE // 4, int(0.25 * room / pace)))
+                step = min(batch, max(least // 4, 1, int(0.25 * room / pace)))
         v = oracle.evaluate(rows[start : start + step], fresh=True)
         disc.append(v.discriminatory)
         classes.append(_classes(v, model))

@@ -140,6 +140,13 @@ def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None
     return headers
 
 
+_NOT_ONE_LABEL = ValueError(
+    "labels by name, but not one per input (a list of them per input, [['pos'], ...]): a "
+    'text classifier\'s endpoint answers one label per input ("outputs": ["pos", "neg"]) '
+    "or a row of probabilities per input (docs/serving.md)"
+)
+
+
 @dataclass(frozen=True)
 class ServingOptions:
     """How to talk to a served model (all JSON data, so a run can store and rebuild it).
@@ -495,8 +502,10 @@ class HttpModel:
             try:
                 out = self.codec.decode(payload, len(inputs))
             except LabelsByName as names:
-                if not self.labels_by_name or names.values.ndim != 1:
+                if not self.labels_by_name:
                     raise self._wrong_form(names, raw) from None
+                if names.values.ndim != 1:  # (text has no --classes: say what it reads)
+                    raise self._wrong_form(_NOT_ONE_LABEL, raw) from None
                 out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)
             except (KeyError, TypeError, ValueError, IndexError) as exc:
                 # JSON of the wrong form: the protocol is not what the server speaks

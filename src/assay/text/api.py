@@ -37,24 +37,25 @@ from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
 from assay.core.exports import check_export
-from assay.core.integrity import check_fingerprints
+from assay.core.finishing import finishable
 from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
-from assay.core.loading_time import loading_within
+from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
-from assay.core.runinfo import earlier_wall_seconds, launch_dir, rerun_command, versions
+from assay.core.runinfo import launch_dir, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
-from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame, write_findings
+from assay.text.finish import resumed_session
 from assay.text.loading import BUILTIN_CLASSIFIERS, builtin_classifier
-from assay.text.phases import recheck_at_start, record_rates, run_session, text_environment
+from assay.text.phases import record_rates, run_session, text_environment
 from assay.text.prepare import setup_from_record, setup_text, text_fingerprints
 from assay.text.result import TextResult
 from assay.text.setup import TextSetup
@@ -170,8 +171,14 @@ def check_text(
         max_queries = DEFAULT_MAX_QUERIES
     # loading's sentences count within the budget: it never asks more than it allows
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
-        with loading_within(max_time, started, what="the classifiers"):
-            the_setup = setup_text(models, max_queries=max_queries, **options)
+        the_setup = load_within(
+            max_time,
+            started,
+            what="the classifiers",
+            load=lambda: setup_text(
+                models, max_queries=max_queries, call_timeout=call_timeout, **options
+            ),
+        )
     else:
         the_setup = setup
     loading = the_setup.loading_queries
@@ -285,50 +292,21 @@ def resume_text(
     """Continue a stopped or killed text run from its last checkpoint (a classifier that is
     a pickle only with ``allow_pickle``: the stored run's consent is never reused)."""
     del overlap  # text runs call the classifiers inline
-    started = call_started()  # the call's (core.clock)
     the_store = run_store(store)
     record = the_store.get_run(run_id)
-    if record.status in ("completed", "budget_exhausted"):
+    if record.technique != "text":
+        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
+    finish = finishable(record)  # its search ended: only the checks after it are made
+    if record.status in ENDED and not finish:
         raise UsageError(
             nothing_to_resume(record.id, record.status, record.summary), argument="RUN_ID"
         )
-    if record.technique != "text":
-        raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
-    # a changed grammar or classifier file would mix two searches' findings: refuse
-    check_fingerprints(record.config.get("fingerprints"), run_id=record.id)
-    before = earlier_wall_seconds(record)
-    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, resumed=True)
-    budget = record.config.get("budget", {})
-    # this session's loading asked again, within the budget as the first session's (taken
-    # from the re-check's reserve: text.recheck.CheckPlan): added up over the run's resumed
-    # sessions, and said in its summary
-    again = int(budget.get("loading_again") or 0) + the_setup.loading_queries
-    the_store.set_budget(record.id, loading_again=again)
-    with guarded_run(the_store, record.id):
-        the_store.checkpoint(record.id, status="running")
-        outcome = run_session(
-            the_setup,
-            record.config.get("execution"),
-            checks=bool(record.config.get("determinism_check", True)),
-            # a run stored before the checks counted within the budget resumes as it began
-            counted="determinism_check" in record.config,
-            loading=int(budget.get("loading_queries") or 0),
-            resumed_loading=again,
-            # as the run began: a variable that turned its checks off (and so gave its search the
-            # whole budget) at its start, set or not now, decides its resume too
-            recheck_env=recheck_at_start(record.config),
-            store=the_store,
-            run_id=record.id,
-            seed=record.seed,
-            max_queries=budget.get("max_queries"),
-            max_time=budget.get("max_time"),
-            call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
-            resume=True,
-            on_progress=on_progress,
-            started=started,
-            before=before,
-        )
-        # per wall-clock second from the run's start: the earlier sessions' and this one's,
-        # its loading included (as a run that was never stopped counts its own)
-        record_rates(the_store, outcome, before + time.monotonic() - started)
-        return _result(the_store, outcome, record.seed, record.command)
+    outcome = resumed_session(
+        record,
+        the_store,
+        on_progress=on_progress,
+        model=model,
+        allow_pickle=allow_pickle,
+        finish=finish,
+    )
+    return _result(the_store, outcome, record.seed, record.command)

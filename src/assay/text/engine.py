@@ -379,7 +379,12 @@ class Engine(Dispatch, EngineState):
         for tx in texts:
             outputs.append(out[i : i + len(tx)])
             i += len(tx)
-        verdict = self.oracle.judge(outputs, cases)
+        first: list[bool] = []  # each case counted once in the oracle's figures
+        seen_now: set[int] = set()
+        for e in entries:
+            first.append(e[3] not in self.keys and e[3] not in seen_now)
+            seen_now.add(e[3])
+        verdict = self.oracle.judge(outputs, cases, first)
         got = Evaluated(cases, verdict, outputs)
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []

@@ -17,6 +17,7 @@ from assay.text.known import KnownErrors, signature
 
 if TYPE_CHECKING:
     from assay.text.grammar import Grammar
+    from assay.text.oracle import Oracle
 
 __all__ = ["EngineState", "key_set", "text_key"]
 
@@ -26,6 +27,7 @@ class EngineState:
 
     g: Grammar
     strategy: Any
+    oracle: Oracle
     cases: int
     errors: int
     search_errors: int
@@ -75,6 +77,9 @@ class EngineState:
                 "strategy": self.strategy.state(),
                 "lanes": [c["strategy"].state() for c in self._ctx[1:]],
                 "stop_next": self._stop_next,
+                # top-1 sentences judged, and those compared (every label a counterpart)
+                "judged": self.oracle.judged,
+                "compared": self.oracle.compared,
             }
         )
         # the productions used so far and their counts (a grammar of 50,000 productions
@@ -144,6 +149,8 @@ class EngineState:
         for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
             c["strategy"].load(dict(st))
         self._stop_next = v.get("stop_next")
+        self.oracle.judged = int(v.get("judged", 0))
+        self.oracle.compared = int(v.get("compared", 0))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")
         self.asked = key_set(asked)

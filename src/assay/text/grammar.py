@@ -564,6 +564,8 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     left.i = lex.i
     src_alts = left.alternatives()
     lex.i += arrow + 2
+    after = lex.text[lex.i :]  # where the target alternative starts (named by an error)
+    target_at = lex.i + len(after) - len(after.lstrip())
     right_items: list[tuple[str, str, int]] = []
     words: list[tuple[str, int]] = []
     while not lex.at_end():
@@ -607,6 +609,12 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             )
     source_alt = _match_alt(g, s, src_alts[0], lex)
     target_alt = _match_alt(g, s, _Alt(right_items, 1.0, n), lex)
+    if source_alt == target_alt:  # no edit: the prediction can never move, every case fails
+        raise lex.error(
+            f"the edit replaces {g.names[s]}'s alternative by itself, so the prediction could "
+            "never move and every case would fail; name two different alternatives",
+            target_at,
+        )
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
 
 

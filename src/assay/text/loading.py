@@ -10,6 +10,7 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import model_fingerprint
 from assay.core.model import Model
 from assay.errors import UsageError
@@ -210,6 +211,7 @@ def _labels_as_answered(
     max_queries: int | None,
     names: list[str],
     answered: Sequence[Sequence[str] | None] | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> list[Model]:
     """Each classifier that answers labels by name without declaring them (``"pos"``,
     ``{"label": "POSITIVE", ...}``) with its labels read off its answers to a few dozen
@@ -249,7 +251,7 @@ def _labels_as_answered(
         info = inner.info  # a function's, or an endpoint's answering labels by name
         what = f"the function {info['callable']}" if "callable" in info else info.get("url")
         with probed.counting() as tally:
-            said = probe_call(inner.labels_answered, more, what=str(what))
+            said = probe_call(inner.labels_answered, more, what=str(what), timeout=call_timeout)
         asked[k] += tally[0]
         own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
@@ -287,6 +289,7 @@ def load_classifiers(
     answered: Sequence[Sequence[str] | None] | None = None,
     probes: list[Any] | None = None,
     replay: Sequence[Any] | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> tuple[list[Model], list[int]]:
     """The classifiers ``specs`` loaded (built-in ones by name, the others through the model
     adapters, which may ask them 2 sentences of the grammar, drawn by ``sampler``, to learn
@@ -302,7 +305,9 @@ def load_classifiers(
     the answers in its first session (``_labels_as_answered``).  ``probes``: filled with
     each classifier's answers to the probe (``models.probe_answers``: kept with the run);
     ``replay``: a resumed run's, answered from without asking (its loading asks nothing
-    again: its budget and its findings are the uninterrupted run's)."""
+    again: its budget and its findings are the uninterrupted run's).  ``call_timeout``: the
+    run's deadline per call, loading's calls included (a classifier that hangs on its first
+    batch is stopped after it, not after the default 60 s)."""
     from assay.models import load_model, probe_answers, probed
     from assay.models.checked import CheckedModel
 
@@ -338,6 +343,7 @@ def load_classifiers(
                         probe=probe,
                         serving=serving,
                         output=chosen[k],
+                        call_timeout=call_timeout,
                     )
                 )
             asked[k] = tally[0]
@@ -401,6 +407,7 @@ def load_classifiers(
         max_queries=max_queries,
         names=names,
         answered=answered,
+        call_timeout=call_timeout,
     )
     return out, asked
 

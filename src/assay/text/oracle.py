@@ -101,7 +101,11 @@ class Oracle:
                 argument="--grammar",
             )
         if not 0 < threshold < 1:
-            raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
+            raise UsageError(
+                f"must be above 0 and below 1 (a total-variation distance; 1 only two certain, "
+                f"opposite answers reach), not {threshold}",
+                argument="--threshold",
+            )
         if k < 1:
             raise UsageError(f"must be at least 1, not {k}", argument="--top-k")
         n_common = len(layout.common)
@@ -161,13 +165,29 @@ class Oracle:
         were compared, or it found errors)."""
         if errors or not self.judged or self.compared:
             return None
-        unmapped = "; ".join(
-            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
-        )
         return (
             f"none of the {self.judged:,} sentences judged could be compared: for each, a "
-            f"classifier answered a label the others do not have ({unmapped}), so no "
-            "disagreement could be seen; map its labels to common ones with --label-map"
+            f"classifier answered a label the others do not have ({self.unmapped_said()}), so "
+            "no disagreement could be seen; map its labels to common ones with --label-map"
+        )
+
+    def partly_compared(self) -> str | None:
+        """Said when a top-1 differential run compared only some of the sentences it judged:
+        on the others a classifier's top label had no counterpart (a label map leaving
+        VADER's ``neutral`` out), so they could not fail, and "no disagreement" is about the
+        rest only (None: every one compared, or none: ``never_compared``)."""
+        if not self.compared or self.compared >= self.judged:
+            return None
+        return (
+            f"only {self.compared:,} of the {self.judged:,} sentences judged could be compared "
+            f"(on the others a classifier's label had no counterpart: {self.unmapped_said()}), "
+            "so no disagreement could be seen on those"
+        )
+
+    def unmapped_said(self) -> str:
+        """The labels without a counterpart, per classifier, as the messages say them."""
+        return "; ".join(
+            f"{name}: {', '.join(labels)}" for name, labels in self.layout.unmapped().items()
         )
 
     @property
@@ -235,10 +255,14 @@ class Oracle:
         return got
 
     # -- verdicts ---------------------------------------------------------------------------
-    def judge(self, outputs: list[np.ndarray], cases: list[Case]) -> Verdict:
-        """``outputs[i]``: the panel's answers to case i's variants (one row per variant)."""
+    def judge(
+        self, outputs: list[np.ndarray], cases: list[Case], fresh: list[bool] | None = None
+    ) -> Verdict:
+        """``outputs[i]``: the panel's answers to case i's variants (one row per variant);
+        ``fresh``: which cases are judged for the first time (counted in ``judged`` and
+        ``compared``; None: every one)."""
         if self.kind == "differential":
-            return self._differential(np.vstack([o[:1] for o in outputs]))
+            return self._differential(np.vstack([o[:1] for o in outputs]), fresh)
         errors, margins, details = [], [], []
         for out, case in zip(outputs, cases, strict=True):
             e, m, d = self._metamorphic(out, case.relation)
@@ -257,7 +281,7 @@ class Oracle:
         metamorphic relation (``relation``: the directional expectation's index)?"""
         return self._metamorphic(out, relation)[0]
 
-    def _differential(self, out: np.ndarray) -> Verdict:
+    def _differential(self, out: np.ndarray, fresh: list[bool] | None = None) -> Verdict:
         lay = self.layout
         n, K = len(out), len(lay.names)
         if self.mode == "distance":
@@ -272,9 +296,10 @@ class Oracle:
             axis=1,
         )
         comparable = (tops >= 0).all(axis=1)
-        if self.mode == "top1":
-            self.judged += n
-            self.compared += int(comparable.sum())
+        if self.mode == "top1":  # (a case judged again, a shrinking candidate: once)
+            counted = np.ones(n, dtype=bool) if fresh is None else np.asarray(fresh, dtype=bool)
+            self.judged += int(counted.sum())
+            self.compared += int((comparable & counted).sum())
             error = comparable & (tops != tops[:, :1]).any(axis=1)
             margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
         elif self.mode == "topk":

@@ -14,7 +14,8 @@ from assay.core.calls import InlineCaller
 from assay.core.phased import Phased
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
-from assay.core.store import RunStore
+from assay.core.stopping import heard_after_search
+from assay.core.store import ENDED, RunStore
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
@@ -34,6 +35,7 @@ def run_session(
     recheck_env: bool | None = None,
     started: float | None = None,
     before: float = 0.0,
+    ended: RunOutcome | None = None,
     **kwargs: Any,
 ) -> RunOutcome:
     """The search, and the determinism checks around it (``checks``, and not
@@ -48,7 +50,8 @@ def run_session(
     is now); None: read it now (a new run, or one stored before the run kept it).
     ``started``: when this session began (``time.monotonic()``), ``before``: the run's
     earlier sessions' wall-clock seconds: the progress lines carry the run's wall clock
-    (``core.phased``)."""
+    (``core.phased``).  ``ended``: the outcome of the run's search, ended in an earlier
+    session (``text.finish``): no search, the checks after it only."""
     from assay.models.serving import (
         close_served,
         fail_unavailable,
@@ -75,7 +78,11 @@ def run_session(
     stages = Phased(kwargs.get("on_progress"), started=started, before=before)
     kwargs["on_progress"] = stages
     try:
-        if not (execution or {}).get("units"):
+        if ended is not None:  # (its probe as the search's session made it, or made again)
+            stages({**ended.progress, "phase": "done", "final": True})  # (the search's end)
+            _probe(setup, setup.model, probed, checking, the_plan, kwargs)
+            outcome = ended
+        elif not (execution or {}).get("units"):
             outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
         else:
             outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
@@ -88,7 +95,9 @@ def run_session(
             asked = int(outcome.progress.get("queries") or 0)
             limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
             stages.phase("checks")
-            _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
+            # the caller's stop= heard there: the section left missing (core.stopping)
+            with heard_after_search(outcome.status in ENDED):
+                _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
         elif why is None:
             _record_off(kwargs["store"], kwargs["run_id"], checks)
     finally:  # served classifiers' request counters go with the run, however it ended

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.paths import absolute_spec
 from assay.core.redact import specs_given_again
@@ -16,6 +17,7 @@ from assay.core.runinfo import stored_serving
 from assay.errors import UsageError
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
+from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
@@ -70,6 +72,7 @@ def setup_text(
     max_queries: int | None = None,
     answered_labels: Sequence[Sequence[str] | None] | None = None,
     probe_replay: Sequence[Any] | None = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -95,7 +98,8 @@ def setup_text(
     own).  ``answered_labels``: a resumed run's (``setup_from_record``): per classifier, the
     labels its first session read off the answers, not asked for again; ``probe_replay``:
     its classifiers' answers to loading's probe (``TextSetup.probe_answers``), not asked for
-    again either."""
+    again either.  ``call_timeout``: seconds each of loading's calls may take (the run's
+    ``--call-timeout``)."""
     from assay.models.http import ServingOptions
 
     serving_opts = (
@@ -132,6 +136,7 @@ def setup_text(
         answered=answered_labels,
         probes=probes,
         replay=probe_replay,
+        call_timeout=call_timeout,
     )
     the_names = (
         list(names) if names is not None else _unique([name_of(s, i) for i, s in enumerate(specs)])
@@ -149,8 +154,10 @@ def setup_text(
             f"two classifiers are named {twice[0]!r}; each needs its own name", argument="names"
         )
     mapping: dict[int, dict[str, str]] | None
-    if label_map is None or isinstance(label_map, dict):
-        mapping = label_map
+    if label_map is None:
+        mapping = None
+    elif isinstance(label_map, dict):  # (the API's; a resumed run's, as it was kept)
+        mapping = checked_label_map(label_map, loaded, the_names)
     else:
         mapping = load_label_map(label_map, loaded, the_names)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
@@ -222,7 +229,9 @@ def setup_from_record(
     specs = specs_given_again(stored, model, run_id=record.id) if stored else model
     if specs is None or any(s is None for s in specs):
         raise UsageError(
-            f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
+            f"run {record.id} was made with in-memory classifiers; pass them again from "
+            f"Python (model=[...]: assay.resume_run({record.id!r}, model=[...])); the command "
+            "line has no way to give objects",
             argument="RUN_ID",
         )
     # the grammar's text is stored once, in the test's config (runs stored before this kept a
@@ -234,8 +243,8 @@ def setup_from_record(
         )
     grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
     label_map = inv.get("label_map")
-    if isinstance(label_map, dict):
-        label_map = {int(k): v for k, v in label_map.items()}
+    if isinstance(label_map, dict):  # (checked when the run began: taken as it is)
+        label_map = KeptLabelMap({int(k): v for k, v in label_map.items()})
     return setup_text(
         specs,
         grammar=grammar,
@@ -259,6 +268,8 @@ def setup_from_record(
         output=inv.get("output"),
         answered_labels=_stored_labels(record) if resumed else None,
         probe_replay=record.config.get("loading_answers") if resumed else None,
+        # the run's deadline per call (a resume's --call-timeout is stored before this)
+        call_timeout=(record.config.get("budget") or {}).get("call_timeout", DEFAULT_CALL_TIMEOUT),
     )
 
 

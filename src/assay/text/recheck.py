@@ -32,6 +32,7 @@ import numpy as np
 from assay.core.budget import BudgetedModel
 from assay.core.display import count, percent
 from assay.core.model import Model
+from assay.core.stopping import StopEvent, asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished
 
@@ -112,6 +113,7 @@ def _guarded(
     call_timeout: float | None,
     max_time: float | None,
     max_queries: int | None = None,
+    heed: StopEvent | None = None,
 ) -> BudgetedModel:
     """``model`` with a deadline on each call (``call_timeout``) and on all (``max_time``),
     no cache, and at most ``max_queries`` sentences; a call still out when the time is up
@@ -122,6 +124,7 @@ def _guarded(
         max_time=max_time,
         max_queries=max_queries,
         cache_size=0,
+        heed=heed,
     )
     guarded.answered = 1
     return guarded
@@ -268,7 +271,8 @@ def recheck(
     sentences, before = _stored(store, run_id, limit)
     if before is None:
         return None
-    guarded = _guarded(model, call_timeout, max_time, max_queries=len(sentences))
+    # (after the search: the caller's stop= is heard, ``core.stopping``)
+    guarded = _guarded(model, call_timeout, max_time, max_queries=len(sentences), heed=asked_stop())
     try:
         again = np.asarray(guarded.predict(sentences), dtype=np.float64)
     finally:

@@ -111,6 +111,14 @@ def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
     return full if len(engine.asked) >= full else None
 
 
+def _every(whole: int) -> str:
+    return (
+        "the grammar's one sentence"
+        if whole == 1
+        else f"every one of the grammar's {whole:,} sentences"
+    )
+
+
 def build_summary(
     engine: EngineView,
     *,
@@ -139,18 +147,22 @@ def build_summary(
         "directional": "directional failures",
     }[kind]
     whole = _whole_language(engine, config)
+    part = engine.oracle.partly_compared()
+    tested = "tested" if untested is None and part is None else "asked"  # (not all compared)
+    asked = "query" if queries == 1 else "queries"
     headline = (
-        f"{engine.errors:,} {what} found in {queries:,} queries "
+        f"{engine.errors:,} {what if engine.errors != 1 else what[:-1]} found in "
+        f"{queries:,} {asked} "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
         f"{', '.join(lay.names)}; strategy {strategy}"
-        + (f"; every one of the grammar's {whole:,} sentences was tested" if whole else "")
+        + (f"; {_every(whole)} was {tested}" if whole else "")
         if engine.errors
-        else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
+        else f"no {what[:-1]} found in {queries:,} {asked} of {', '.join(lay.names)} "
         f"(strategy {strategy}); "
         + (
             (
-                f"every one of the grammar's {whole:,} sentences was tested"
-                if untested is None
+                f"{_every(whole)} was tested"
+                if tested == "tested"
                 else f"the grammar's {whole:,} sentences were asked"
             )
             if whole
@@ -162,6 +174,8 @@ def build_summary(
             )
         )
     )
+    if part:
+        headline += f"; {part}"
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
         "distinct minimal failing sentences": n_min,
@@ -172,6 +186,7 @@ def build_summary(
         "cases proposed by the search (the rest: shrinking)": engine.proposed,
         "errors among proposed cases": engine.search_errors,
         "queries": queries,
+        **({"sentences judged that could be compared": engine.oracle.compared} if part else {}),
         "production coverage": round(coverage, 4),
         SEARCH_SHARE: _rate(model_seconds, elapsed),
     }
@@ -284,7 +299,9 @@ def build_summary(
             "lift": lifts,
             "odd_members": odd,
             "coverage": coverage,
-            "grammar": config.get("grammar"),
+            # the grammar's figures, not its text: the config keeps that once (a 13 MB
+            # grammar's text here too doubled the store's row and filled the JSON report)
+            "grammar": {k: v for k, v in (config.get("grammar") or {}).items() if k != "text"},
             "warnings": list(engine.g.warnings),
         },
     }

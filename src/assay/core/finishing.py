@@ -1,0 +1,64 @@
+"""A run whose search ended but that was stopped before what follows it was added (killed -9
+in its answer, its determinism section or its retraining; an interrupt or the caller's
+``stop=`` there), finished by ``assay resume`` / ``assay.resume_run`` rather than searched
+again.
+
+Such a run is marked (``core.unfinished``: the parts still to come; a fairness run's missing
+answer, ``core.interrupted.ANSWER_MISSING``).  Its search state may be dropped already (an
+ended run keeps none), so each technique redoes only the missing parts from what is stored
+(``fairness.finish``, ``text.finish``, ``backdoor.finish``); the run keeps its ended status
+all along (a kill while finishing leaves it as marked, to be finished again), and is
+released at the end (``release``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from assay.core.interrupted import ANSWER_MISSING, missing_answer
+from assay.core.run import RunOutcome
+from assay.core.run_record import RunRecord
+from assay.core.store import ENDED, RunStore
+from assay.core.unfinished import KEY
+
+__all__ = ["finishable", "missing_parts", "release", "stored_outcome"]
+
+
+def missing_parts(record: RunRecord) -> list[str]:
+    """What the ended run ``record`` still lacks: ``"answer"`` (a fairness run's), then the
+    parts its search's last summary listed (``"determinism"``, ``"retrain"``)."""
+    if record.status not in ENDED:
+        return []
+    summary: Mapping[str, Any] = record.summary or {}
+    parts = [str(p) for p in summary.get(KEY) or []]
+    answer = summary.get("incomplete_reason") == ANSWER_MISSING or bool(
+        parts and missing_answer(record.technique, record.config, summary)
+    )
+    return (["answer"] if answer else []) + parts
+
+
+def finishable(record: RunRecord) -> bool:
+    """Whether ``record`` is an ended run that ``assay resume`` finishes (see above)."""
+    return bool(missing_parts(record))
+
+
+def stored_outcome(record: RunRecord) -> RunOutcome:
+    """The search's outcome as the store keeps it (the run's search ended in an earlier
+    session)."""
+    reason = (record.summary or {}).get("stop_reason")
+    return RunOutcome(
+        run_id=record.id,
+        status=record.status,
+        n_findings=record.n_findings,
+        max_severity=record.max_severity,
+        summary=dict(record.summary or {}),
+        progress=dict(record.progress or {}),
+        stop_reason=reason if isinstance(reason, str) else None,
+    )
+
+
+def release(store: RunStore, run_id: str, status: str) -> None:
+    """The finished run left as ended (``status``, as its search ended it) and no longer this
+    process's (``RunStore.claim``)."""
+    store.checkpoint(run_id, status=status)

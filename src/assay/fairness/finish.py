@@ -1,0 +1,223 @@
+"""What follows a fairness run's search (its answer, its determinism section, the records
+after it, its retraining), for a resumed run (``resume_fairness``, after its search) and for
+a run whose search had ended when it was stopped (``finish_fairness``: killed -9 or stopped
+in its answer, its checks or its retraining; ``core.finishing``), which does only the parts
+it lacks, its search state perhaps dropped already.
+
+Part of the technique's shell (see ``fairness.api``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.clock import call_started
+from assay.core.finishing import missing_parts, release, stored_outcome
+from assay.core.interrupted import guarded_run
+from assay.core.phased import Phased
+from assay.core.stopping import heard_after_search
+from assay.core.store import ENDED, RunStore
+from assay.fairness.loading import setup_from_record
+from assay.fairness.phases import (
+    _answer,
+    _record_asked,
+    _record_by_position,
+    _record_constant,
+    _record_determinism,
+    _record_wall_clock,
+    _serving_recorded,
+    answer_time,
+    answers_after_search,
+    bound_answer,
+    end_clock,
+    no_answer_follows,
+    resumed_flip_check,
+    sent,
+)
+from assay.fairness.result import FairnessResult, _result
+
+if TYPE_CHECKING:
+    from assay.core.run_record import RunRecord
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.setup import FairnessSetup
+
+__all__ = ["after_search", "earlier_seconds", "finish_fairness", "stored_answer"]
+
+
+def earlier_seconds(record: RunRecord) -> float:
+    """The run's earlier sessions' wall clock (loading and answer included), as the first
+    session counted its own; the engine's time only where none was recorded (a killed
+    session)."""
+    earlier = record.summary.get("wall_seconds")
+    if isinstance(earlier, int | float) and not isinstance(earlier, bool):
+        return float(earlier)
+    return float(record.progress.get("elapsed", 0.0) or 0.0)
+
+
+def finish_fairness(
+    record: RunRecord,
+    *,
+    store: RunStore,
+    on_progress: Callable[[dict[str, Any]], None] | None = None,
+    model: Any = None,
+    allow_pickle: bool = False,
+    data: Any = None,
+) -> FairnessResult:
+    """Finish the ended run ``record``: the model (and data) loaded as its config says,
+    then only what it lacks (``core.finishing.missing_parts``), as its first session would
+    have made them; its status stays the one its search ended with."""
+    started = call_started()
+    given = {} if data is None else {"data": data}
+    the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
+    before = earlier_seconds(record)
+    parts = missing_parts(record)
+    # an error here (a served model gone) leaves the run as it was, ended and still to be
+    # finished: marked failed, its resume would search again (its state is dropped)
+    with guarded_run(store, record.id), _serving_recorded(store, record.id, the_setup):
+        stages = Phased(on_progress, started=started, before=before)
+        stages({**record.progress, "phase": "done", "final": True})  # (the search's end)
+        options = stored_answer(record, the_setup)
+        mitigation = after_search(
+            the_setup, record, store, options, stages, started, before, parts=parts
+        )
+        stages.finish(end_clock(store, record.id, mitigation, started, before))
+        release(store, record.id, record.status)
+    outcome = stored_outcome(store.get_run(record.id))
+    return _result(store, outcome, record.seed, record.command, mitigation, the_setup)
+
+
+def after_search(
+    the_setup: FairnessSetup,
+    record: RunRecord,
+    store: RunStore,
+    options: AnswerOptions | None,
+    stages: Phased,
+    started: float,
+    before: float,
+    *,
+    parts: list[str] | None = None,
+) -> dict[str, Any] | None:
+    """The answer, the determinism section, the records after it and the retraining, after
+    the run's search (``parts``: only these of ``answer``, ``determinism``, ``retrain``; None:
+    every one, a resumed search's); the retraining's report (None: none made).  The caller's
+    ``stop=`` (``core.stopping``) is heard there once the search ended: what was not added
+    stays marked missing, for the run's resume to add."""
+    with heard_after_search(store.get_run(record.id).status in ENDED):
+        run_id, seed = record.id, record.seed
+        budget = record.config.get("budget", {})
+        call_timeout = budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
+        asked = {"answer": 0 if parts is None or "answer" in parts else _answered(record)}
+        if options is not None and (parts is None or "answer" in parts):
+            asked["answer"] -= sent(the_setup)
+            no_answer_follows(store, run_id, options)
+            if answers_after_search(options, store, run_id):
+                stages.phase("answer")
+            _answer(
+                the_setup,
+                options,
+                store,
+                run_id,
+                seed,
+                call_timeout,
+                answer_time(budget.get("max_time")),
+            )
+            asked["answer"] += sent(the_setup)
+        flip = resumed_flip_check(record.config)
+        asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
+        if parts is not None and "determinism" not in parts:
+            asked["checks"] = 0  # (made and counted before the run was stopped)
+        elif record.config.get("determinism_check", True):
+            stages.phase("checks")
+        if parts is None or "determinism" in parts:
+            _record_determinism(
+                store,
+                run_id,
+                the_setup,
+                flip,
+                seed,
+                call_timeout,
+                answer_time(budget.get("max_time")),
+                budget.get("max_queries"),
+            )
+            asked["checks"] += sent(the_setup)
+        _record_asked(store, run_id, asked)
+        summary = dict(store.get_run(run_id).summary)
+        summary["wall_seconds_before"] = before
+        store.checkpoint(run_id, summary=summary)
+        if parts is not None and "answer" in parts:  # (one answer to all it was asked)
+            _record_constant(store, run_id, the_setup)
+        elif parts is not None:  # as the session that answered saw it
+            seen = (record.summary.get("analysis") or {}).get("constant_answer")
+            if isinstance(seen, list):
+                _record_constant(store, run_id, the_setup, seen=seen)
+        _record_by_position(store, run_id, the_setup)
+        _record_wall_clock(store, run_id, time.monotonic() - started)
+        from assay.fairness.mitigate import MAX_ACCURACY_LOSS
+        from assay.fairness.retrain import retrain_model, retrains_after
+
+        if not record.config.get("retrain") or not retrains_after(store, run_id):
+            return None
+        if parts is not None and "retrain" not in parts:
+            return None
+        stages.phase("retrain")
+        return retrain_model(
+            the_setup,
+            store=store,
+            run_id=run_id,
+            seed=seed,
+            out_dir=record.config.get("retrain_dir"),
+            max_queries=budget.get("max_queries"),
+            max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
+        )
+
+    return None
+
+
+def _answered(record: RunRecord) -> int:
+    """The queries the stored answer of a run stopped after it asked (``analysis.asked``;
+    a run stored before it was kept: its sampled figures' and regions', ``analysis.queries``,
+    and any enumeration's, ``exact[].queries``), when the run stopped before they were
+    counted (``_record_asked``, after the determinism section); 0 once counted."""
+    summary = record.summary
+    if "model_queries" in summary or "verdict" not in summary:
+        return 0
+    asked = (summary.get("analysis") or {}).get("asked")
+    if isinstance(asked, int):  # (as the answer counted them: its check of trees too)
+        return asked
+    sampled = int((summary.get("analysis") or {}).get("queries") or 0)
+    every = summary.get("exact") or []
+    return sampled + sum(int(e.get("queries") or 0) for e in every if isinstance(e, dict))
+
+
+def stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions | None:
+    """The run's answer options as its first session stored them (None: none stored)."""
+    stored = record.config.get("answer")
+    if not isinstance(stored, dict):
+        return None
+    from assay.fairness.answer import AnswerOptions
+    from assay.fairness.verdict import FailRule, parse_fail_on
+
+    budget = record.config.get("budget", {})
+    rule = parse_fail_on(stored.get("fail_on"), stored=True)
+    samples = int(stored.get("samples", 20_000))
+    options = AnswerOptions(
+        exact=stored.get("exact"),
+        exact_time=float(stored.get("exact_time", 60.0)),
+        exact_tolerance=float(stored.get("exact_tolerance", 0.0)),
+        favourable=stored.get("favourable"),
+        fail_on=rule if isinstance(rule, FailRule) else None,
+        samples=max(100, samples),  # (the user's least: --answer-samples)
+        enabled=bool(stored.get("enabled", True)),
+        time_given=bool(stored.get("time_given", False)),
+        bounded=stored.get("bounded") if isinstance(stored.get("bounded"), str) else None,
+    )
+    options.samples = samples  # (cut below 100 by the run's query budget: answer_cost)
+    flipped = (record.config.get("budget") or {}).get("determinism_flip")
+    steady = flipped.get("deterministic") if isinstance(flipped, dict) else True
+    options.model_steady = steady if isinstance(steady, bool) else None
+    # bounded as the first run's was (runs stored before this was so were not)
+    bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
+    return options
