@@ -67,3 +67,30 @@ def test_the_reports_printed_report_lines_rebuild_a_report(tmp_path: Path) -> No
         again = _shell(line, elsewhere)
         assert again.returncode == 1, (line, again.stderr)  # the run's verdict: findings
         assert list(elsewhere.iterdir()), line  # it wrote the report it names
+
+
+def test_the_printed_rebuild_line_names_the_reports_the_run_wrote(tmp_path: Path) -> None:
+    """It said `--html report.html` whatever the command wrote (`--html r.html --junit
+    j.xml`): pasted, it rebuilt neither."""
+    import numpy as np
+    from skops.io import dump
+
+    t = trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
+    x = t.clean_images
+    dump(t.model, tmp_path / "model.skops")
+    np.save(tmp_path / "scan.npy", t.poisoned(x[:10])[..., 0] * 16.0)
+    np.save(tmp_path / "clean.npy", x[100:250, :, :, 0] * 16.0)
+    done = _shell(
+        "assay backdoor model.skops --images scan.npy --clean clean.npy --range 0,16 --seed 0 "
+        "--store runs.db --html r.html --junit j.xml",
+        tmp_path,
+    )
+    assert done.returncode == 1, done.stderr
+    (line,) = [s for s in done.stdout.splitlines() if s.startswith("to rebuild the reports: ")]
+    for name in ("r.html", "j.xml"):
+        (tmp_path / name).unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    again = _shell(line.removeprefix("to rebuild the reports: "), elsewhere)
+    assert again.returncode == 1, again.stderr
+    assert (tmp_path / "r.html").is_file() and (tmp_path / "j.xml").is_file(), line
