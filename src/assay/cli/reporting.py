@@ -311,7 +311,14 @@ def finish_run(
         )
         # the run did not end (exit 130): said under --quiet too, as an error is
         (out.error if out.quiet else out.note)(line)
-    out.say(f"to rebuild the reports: {report_command(record.id, store.path)} --html report.html")
+    # the reports this command wrote, where it wrote them (a page only when it wrote none)
+    asked = [
+        f"{opt} {shlex.quote(os.path.abspath(path))}"
+        for opt, path in (("--html", html), ("--junit", junit), ("--report", report))
+        if path
+    ]
+    rebuild = " ".join(asked) or "--html report.html"
+    out.say(f"to rebuild the reports: {report_command(record.id, store.path)} {rebuild}")
     if found_by_answer:
         out.say(
             f"no finding was stored, but the answer found discrimination on "
