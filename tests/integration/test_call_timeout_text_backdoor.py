@@ -90,8 +90,10 @@ def test_a_run_failed_by_slow_calls_resumes_with_a_longer_timeout(tmp_path: Path
     runner = CliRunner()
     (tmp_path / "g.txt").write_text(GRAMMAR)
     (tmp_path / "clf.py").write_text(
-        "import time\nimport numpy as np\n\n"
-        "def slow(texts):\n    time.sleep(0.6)\n"
+        "import time\nimport numpy as np\nCALLS = [0]\n\n"
+        # (loading's probe, its first call, answered at once: --call-timeout bounds loading
+        # too, and the run must exist to be resumed)
+        "def slow(texts):\n    CALLS[0] += 1\n    time.sleep(0.6 if CALLS[0] > 1 else 0)\n"
         "    return np.array([[0.2, 0.8] if 'good' in t else [0.7, 0.3] for t in texts])\n\n"
         "slow.classes_ = ['neg', 'pos']\n\n"
         "def quick(texts):\n"

@@ -96,4 +96,10 @@ def test_a_sentence_judged_again_while_shrinking_is_counted_once(tmp_path: Path)
     )  # fmt: skip
     assert r.n_findings == 1, r.headline  # ("tennis": pos as neg, against pos)
     assert r.headline.startswith("1 disagreement found in"), r.headline
+    one = check_text(
+        [three, two], grammar='S -> "the tennis match"\n', label_map=swapped, max_queries=300,
+        seed=1, store=RunStore(tmp_path / "runs.db"),
+    )  # fmt: skip
+    assert " found in 1 query " in one.headline, one.headline
+    assert "the grammar's one sentence was tested" in one.headline, one.headline
     assert "of the 7 sentences judged" in r.headline, r.headline  # (it was "of the 8")

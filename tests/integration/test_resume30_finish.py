@@ -43,12 +43,18 @@ def fair(x):
     """Never looks at sex: the search finds nothing."""
     x = np.asarray(x, dtype=float)
     return (x[:, 0] > 50).astype(int)
+
+
+def constant(x):
+    """One answer to all: nothing can be found, and nothing was tested."""
+    return np.ones(len(x), dtype=int)
 '''
 
 FAIRNESS = ["fairness", "m.py:biased", "--data", "people.csv", "--protected", "sex"]
 FAIRNESS += ["--max-queries", "3000", "--seed", "1"]
 FAIR = ["fairness", "m.py:fair", "--data", "people.csv", "--protected", "sex"]
 FAIR += ["--max-queries", "3000", "--seed", "1"]
+CONSTANT = [a.replace("m.py:fair", "m.py:constant") for a in FAIR]
 RETRAIN = ["fairness", "m.skops", "--data", "d.csv", "--label", "y", "--protected", "sex"]
 RETRAIN += ["--retrain", "--max-queries", "2000", "--seed", "1"]
 TEXT = ["text", "builtin:tfidf", "builtin:tfidf-nonegation", "--grammar", "builtin:reviews"]
@@ -60,6 +66,17 @@ CASES = {
     "fairness answer": (FAIRNESS, "assay.fairness.answer:compute_answer", ["answer"]),
     "fairness answer, nothing found": (FAIR, "assay.fairness.answer:compute_answer", ["answer"]),
     "fairness checks": (FAIRNESS, "assay.fairness.phases:confirm_findings", ["determinism"]),
+    # (NOTHING WAS TESTED, as the run not killed says: exit 2, never a pass)
+    "fairness checks, a constant model": (
+        CONSTANT,
+        "assay.fairness.phases:confirm_findings",
+        ["determinism"],
+    ),
+    "fairness answer, a constant model": (
+        CONSTANT,
+        "assay.fairness.answer:compute_answer",
+        ["answer"],
+    ),
     "fairness retrain": (RETRAIN, "assay.fairness.retrain:retrain_model", ["retrain"]),
     # (a tree: its answer also asks the model to check the trees read from it)
     "fairness tree checks": (
@@ -137,6 +154,8 @@ def test_resume_finishes_a_run_killed_after_its_search(
     capsys.readouterr()
     exit_of(["show", record.id, "--store", str(killed)])  # (its hint: how to finish it)
     assert f"finish it, no new search: assay resume {record.id}" in capsys.readouterr().out
+    exit_of(["runs", "--store", str(killed)])  # (the list's too)
+    assert f"finish it (no new search) with\n  assay resume {record.id}" in capsys.readouterr().out
     # finished, its reports written
     code = exit_of(["resume", record.id, "--store", str(killed), "--junit", "k.xml"])
     said = capsys.readouterr()
@@ -152,6 +171,7 @@ def test_resume_finishes_a_run_killed_after_its_search(
     expected, n_expected = the_run(clean)
     assert code == expected_code
     assert n_found == n_expected
+    assert finished.summary.get("untested_reason") == expected.summary.get("untested_reason")
     for key in ("verdict", "determinism", "regions", "exact", "mitigation"):
         assert _figures(finished.summary.get(key)) == _figures(expected.summary.get(key)), key
     if record.technique == "fairness":  # every query asked, counted as the run counts them

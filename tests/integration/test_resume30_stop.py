@@ -52,6 +52,7 @@ RETRAIN: dict[str, Any] = {
     "label": "y",
     "protected": "sex",
     "retrain": True,
+    "retrain_dir": "out",
     "max_queries": 2000,
     "seed": 1,
 }
@@ -138,6 +139,8 @@ def test_a_stop_after_the_search_is_heard_and_the_run_finished_by_its_resume(
     if phase == "retrain":
         ours, theirs = finished.summary["mitigation"], clean.summary["mitigation"]
         assert ours["rounds"] == theirs["rounds"] and ours["kept"] == theirs["kept"]
+        # written where the call asked (retrain_dir), not beside the store
+        assert ours["saved"] and all(Path(p).parent == files / "out" for p in ours["saved"])
     assert finished.passed == clean.passed
 
 

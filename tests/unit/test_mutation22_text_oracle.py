@@ -81,5 +81,5 @@ def test_the_variant_named_is_the_first_failing_classifiers() -> None:
 
 
 def test_a_distance_threshold_of_one_is_refused() -> None:
-    with pytest.raises(UsageError, match="between 0 and 1"):
+    with pytest.raises(UsageError, match="above 0 and below 1"):
         _oracle("differential", n=2, mode="distance", threshold=1.0)

@@ -338,6 +338,8 @@ def assay_scan(
                 continue
             if rate < 0:  # the class's own feature: windows around it would find it again
                 naturals.append(box)
+                # (said: clean images that carry a trigger make it look so: ``overlap``)
+                verdict.extra = {**(verdict.extra or {}), "natural": list(box)}
                 break
             best = (box, corrected, cover, rate)
             if cover == box:  # the smallest box of this window whose blocking neutralises it

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -159,6 +159,12 @@ def _as_files(value: Any, argument: str) -> ImageFiles | None:
     pil = pil_images(value, argument)
     if pil is not None:
         return pil
+    if isinstance(value, Iterator):  # (np.asarray makes one object of it: "shape ()")
+        raise UsageError(
+            f"got {type(value).__name__} (an iterator), which can be read only once; give a "
+            "list of the images (list(...)), an array, or a folder",
+            argument=argument,
+        )
     arr = image_array(np.asarray(value), argument)
     return ImageFiles(arr, arr.dtype == np.uint8, [f"{i}" for i in range(len(arr))], None, "array")
 

@@ -81,15 +81,74 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
             f"the model scan stopped after {scanned}{of} classes ({_why_ended(search)}), and "
             f"a class not scanned may be a trigger's target; {rerun}"
         )
+    from assay.backdoor.left_untested import left_untested
+    from assay.backdoor.technique import MIN_CLEAN
+
+    rows = getattr(search, "rows", []) or []
+    left = left_untested(
+        rows,
+        max_queries_per_image=getattr(search.test, "max_queries_per_image", None),
+        min_clean=MIN_CLEAN,
+        clean_classes=_clean_classes(search),
+    )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return None
+        return left or _shared(search, rows) or _pasted(search, rows)
     given = _images_given(search.test)
-    flagged = sum(bool(r.get("poisoned")) for r in getattr(search, "rows", []) or [])
+    flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
         f"{missed:,} of {given:,} images were not reached ({_why_ended(search)}): of the "
         f"{given - missed:,} scanned, {flagged:,} carry a confirmed trigger, and an image "
-        f"never scanned may too; {rerun}"
+        f"never scanned may too; {rerun}" + (f"; also, {left}" if left else "")
+    )
+
+
+def _shared(search: Any, rows: list[dict[str, Any]]) -> str | None:
+    """Why a scan that flagged nothing, from clean images that are also among the images
+    scanned, has not passed (``overlap``)."""
+    from assay.backdoor.overlap import shared_clean
+
+    if any(r.get("poisoned") for r in rows):
+        return None
+    # the default scan: when its natural-feature check took a candidate for its class's own
+    # feature (STRIP's threshold and Neo's verification images are the clean ones throughout)
+    strategy = getattr(search.test, "strategy", "assay")
+    if strategy == "assay" and not any(r.get("natural") for r in rows):
+        return None
+    shared = shared_clean(search)
+    if not shared:
+        return None
+    return (
+        f"{shared:,} of the {len(search.test.clean):,} clean images are also among the images "
+        "scanned (the same images given to --images and --clean?): a clean image that "
+        "carries a trigger makes it look like its class's own feature (and, for STRIP, sets "
+        "the threshold under it), so a trigger in them could not be confirmed; give clean "
+        "images that are not among those scanned"
+    )
+
+
+def _pasted(search: Any, rows: list[dict[str, Any]]) -> str | None:
+    """Why a default scan that flagged nothing has not passed when its natural-feature check
+    took the same pixels at the same box for a class's own feature in many images
+    (``overlap.pasted_feature``)."""
+    from assay.backdoor.overlap import pasted_feature
+
+    images = getattr(search.test, "images", None)
+    if images is None or any(r.get("poisoned") for r in rows):
+        return None
+    found = pasted_feature(rows, images)
+    if found is None:
+        return None
+    box, count = found
+    classes = sorted({r["prediction"] for r in rows if r.get("natural") == list(box)})
+    name = _namer(search)
+    return (
+        f"{count:,} of the {len(rows):,} images scanned hold the same pixels in the "
+        f"{_box_text(box)} box, and each time the scan took them for the own feature of class "
+        f"{', '.join(str(name(c)) for c in classes)} (clean images of that class carry them): a "
+        "class's feature is drawn differently in each image, a trigger is pasted the same on "
+        "all; clean images drawn from a poisoned data set make a trigger look so: check that "
+        "the clean images (--clean) are clean"
     )
 
 
@@ -167,6 +226,12 @@ def _unverifiable(search: Any, summary: dict[str, Any]) -> str | None:
     )
 
 
+# a STRIP threshold below this share of the clean images' median entropy is set by clean images
+# that act as poisoned ones (30 poisoned digits among 230 clean: 7.9e-07 bits against a median
+# of 0.496, 0 of 60 images flagged with 30 poisoned, exit 0; on clean images 0.19 bits)
+STRIP_TINY = 0.01
+
+
 def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
     """Why a STRIP scan that flagged nothing tested nothing: the model puts every clean image
     in one class (every blend is of that class), or its threshold is 0 bits (the clean
@@ -189,8 +254,19 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
             "blends are that class for any image, triggered or not; give clean images of "
             "several classes (--clean)"
         )
-    if threshold > 0:
+    entropy = np.asarray(search.clean_entropy, dtype=np.float64)
+    usual = float(np.median(entropy)) if len(entropy) else 0.0
+    if threshold > 0 and threshold >= STRIP_TINY * usual:
         return None
+    if threshold > 0:  # set by clean images that act as poisoned ones do under STRIP
+        return (
+            f"STRIP's threshold ({threshold:.2g} bits) was set by clean images that keep one "
+            "answer under nearly every blend, unlike most of the clean images (median "
+            f"{usual:.3f} bits): they act as poisoned images do under STRIP, and an image is "
+            "flagged below them, so almost none can be; check that the clean images (--clean) "
+            "are clean (a sample of poisoned data holds poisoned images), or use --strategy "
+            "assay"
+        )
     zero = sum(1 for e in search.clean_entropy if e <= 0)
     return (
         f"STRIP's threshold is 0 bits ({zero} of the {len(search.clean_entropy)} clean images "
@@ -244,7 +320,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
     else:
         trig = search.triggers
         parts = [
-            f"trigger {k}: {_box_text(tr.box)} -> class {name(tr.target)}, "
+            f"trigger {k}: {_usual_box(rows, k, tr.box)} -> class {name(tr.target)}, "
             f"flip rate {tr.flip_rate:.0%}"
             for k, tr in enumerate(trig)
         ]
@@ -265,6 +341,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    bound = getattr(t, "max_trigger", None)
+    if bound and strategy == "assay":  # the user's bound on what was looked for, said with it
+        headline += f"; triggers looked for up to {bound}x{bound} pixels (--max-trigger {bound})"
     unchecked = _unchecked_targets(search) if strategy == "assay" else []
     if unchecked:
         many = len(unchecked) > 1
@@ -374,11 +453,31 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "sections": sections,
         **_kept_rows(rows, poisoned),
         "triggers": [tr.to_json() for tr in search.triggers],
+        # every box and pixel pattern each trigger was confirmed as (the scan matches later
+        # images against them all; the exported filter does too: ``phases.export_filter``)
+        "matchers": [[k, tr.to_json()] for k, tr in getattr(search, "matchers", []) or []],
         "mode": "inputs",
         # images decided (an image the budget left undecided was not tested): 0 means
         # nothing was tested, never a pass
         "tested": n - undecided - unverified,
     }
+
+
+def _usual_box(rows: list[dict[str, Any]], k: int, first: Any) -> str:
+    """Trigger ``k``'s box as most of its images show it, and the box it was first confirmed
+    as when that differs (a box over the trigger and a stroke beside it, 4x4 at (row 4, col
+    4), read as the trigger's place while 28 of its 30 images held it at 3x3 (row 5, col
+    5))."""
+    boxes = [tuple(r["box"]) for r in rows if r.get("trigger_id") == k and r.get("box")]
+    if not boxes:
+        return _box_text(first)
+    usual = max(sorted(set(boxes)), key=lambda b: (boxes.count(b), b == tuple(first)))
+    if usual == tuple(first):
+        return _box_text(first)
+    return (
+        f"{_box_text(usual)} in {boxes.count(usual)} of its {len(boxes)} images (first "
+        f"confirmed as {_box_text(first)})"
+    )
 
 
 def _how_corrected(strategy: str) -> str:
@@ -471,13 +570,20 @@ def _gallery(search: Any) -> list[dict[str, Any]]:
         )
         clean = t.clean[others[0]] if len(others) else t.clean[0]
         b = tr.box
+        names = getattr(t, "image_names", None)
+        # the image by the user's own name (its file) where it has one, as the table does
+        own = (
+            f"image {tr.source} ({names[tr.source]})"
+            if names is not None and 0 <= tr.source < len(names)
+            else f"image {tr.source}"
+        )
         items.append(
             {
                 "caption": f"trigger {k}: {_box_text(b)} -> class {_namer(search)(tr.target)} "
-                f"(flip rate {tr.flip_rate:.0%}; image {tr.source})",
+                f"(flip rate {tr.flip_rate:.0%}; {own})",
                 "box": list(b),
                 "images": [
-                    {"label": f"image {tr.source}", "pixels": to_pixels(src), "box": list(b)},
+                    {"label": own, "pixels": to_pixels(src), "box": list(b)},
                     {"label": "trigger", "pixels": to_pixels(tr.content)},
                     {
                         "label": "pasted on a clean image",

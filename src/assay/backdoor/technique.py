@@ -272,7 +272,7 @@ def _verdict_from_json(d: dict[str, Any]) -> ImageVerdict:
         queries=int(d.get("queries", 0)),
         seconds=float(d.get("seconds", 0.0)),
         trigger_id=d.get("trigger_id"),
-        extra={k: d[k] for k in ("entropy", "true_label") if k in d},
+        extra={k: d[k] for k in ("entropy", "true_label", "natural") if k in d},
     )
 
 
@@ -530,7 +530,7 @@ class BackdoorSearch:
             v = ImageVerdict(index=i, label=label, status="budget")
         v.queries = self.model.queries - q0
         v.seconds = time.perf_counter() - t0
-        v.extra = self._truth(i)
+        v.extra = {**(v.extra or {}), **self._truth(i)}
         if v.known and v.trigger_id is not None:  # an index into the matchers
             v.trigger_id = self.matchers[v.trigger_id][0]
         elif v.poisoned and v.trigger is not None and v.trigger_id is None:

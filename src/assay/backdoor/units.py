@@ -62,6 +62,7 @@ class _Merged:
     test: BackdoorTest
     rows: list[dict[str, Any]] = field(default_factory=list)
     triggers: list[Trigger] = field(default_factory=list)
+    matchers: list[tuple[int, Trigger]] = field(default_factory=list)
     threshold: float | None = None
     clean_entropy: list[float] = field(default_factory=list)
     clean_labels: np.ndarray | None = None
@@ -90,6 +91,8 @@ def merge_summaries(
                 merged.triggers.append(trig)
                 same = len(merged.triggers) - 1
             renumber[k] = same
+        for k, data in s.get("matchers") or [[k, t] for k, t in enumerate(s.get("triggers") or [])]:
+            _add_form(merged.matchers, renumber[int(k)], Trigger.from_json(data))
         for row in state.get("rows", s.get("rows")) or []:
             row = dict(row)
             if row.get("trigger_id") is not None:
@@ -105,3 +108,16 @@ def merge_summaries(
     if stopped:
         summary["stopped_early"] = stopped
     return summary
+
+
+def _add_form(matchers: list[tuple[int, Trigger]], k: int, trig: Trigger) -> None:
+    """Keep a unit's form of run-wide trigger ``k`` (a box or pixel pattern it was confirmed
+    as) unless another unit's is the same, up to ``MAX_MATCHERS`` per trigger (as one
+    search keeps them: ``BackdoorSearch._register``)."""
+    from assay.backdoor.technique import MAX_MATCHERS
+
+    mine = [m for j, m in matchers if j == k]
+    if len(mine) < MAX_MATCHERS and all(
+        m.box != trig.box or not m.matches(trig.content) for m in mine
+    ):
+        matchers.append((k, trig))

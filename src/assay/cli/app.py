@@ -185,6 +185,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
         return code
     from assay.cli.reporting import resume_command
+    from assay.core.finishing import finishable
     from assay.core.store import ENDED, RunStore
     from assay.report import build_document, write_reports
 
@@ -205,7 +206,10 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
         return code
     out.note(f"run {run_id}: {record.status}, {record.n_findings:,} findings stored")
-    if record.status not in ENDED:
+    if record.status in ENDED and finishable(record):  # (failed after its search ended)
+        line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
+        out.note(f"once the problem is fixed, finish it (no new search) with: {line}")
+    elif record.status not in ENDED:
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         if "(--call-timeout)" in message:  # a slow model, not a broken one: give it longer
             budget = record.config.get("budget") or {}

@@ -360,8 +360,11 @@ def filter_line(result: Any) -> str:
         )
         if value is not None
     ]
+    forms = len(getattr(result, "trigger_forms", None) or result.triggers)
+    shown = f" ({forms} boxes or pixel patterns they were confirmed as)" if forms > n else ""
     return (
-        f"filter written to {result.filter_path}: {n} trigger(s); overhead in extra queries "
+        f"filter written to {result.filter_path}: {n} trigger(s){shown}; overhead in extra "
+        "queries "
         f"per input: {', '.join(costs) or 'not measured'}; load it around this model only: "
         "assay.backdoor.filter.load_filter(path, model)"
     )

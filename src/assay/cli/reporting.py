@@ -114,7 +114,11 @@ def resume_command(
     ``record_reports``); with ``--model URL`` when the run's model URL held
     credentials (never stored: they must be given again), and with ``--allow-pickle`` when the
     run was allowed to load a pickle (asked again).  Its paths are absolute: the line works
-    pasted in any directory (the run keeps its model's and data's paths absolute)."""
+    pasted in any directory (the run keeps its model's and data's paths absolute).  A text
+    run of classifiers given as Python objects is continued from Python: that call."""
+    objects = ((config or {}).get("invocation") or {}).get("models") or []
+    if any(m is None for m in objects):  # (no command line can give objects again)
+        return f"assay.resume_run({run_id!r}, store={str(anywhere(store))!r}, model=[...])"
     given = {k: v for k, v in (reports or {}).items() if v}
     # (``config``: the run's, whose kept reports a command given none of them repeats)
     every = {**stored_reports(config or {}), **given}
@@ -307,7 +311,14 @@ def finish_run(
         )
         # the run did not end (exit 130): said under --quiet too, as an error is
         (out.error if out.quiet else out.note)(line)
-    out.say(f"to rebuild the reports: {report_command(record.id, store.path)} --html report.html")
+    # the reports this command wrote, where it wrote them (a page only when it wrote none)
+    asked = [
+        f"{opt} {shlex.quote(os.path.abspath(path))}"
+        for opt, path in (("--html", html), ("--junit", junit), ("--report", report))
+        if path
+    ]
+    rebuild = " ".join(asked) or "--html report.html"
+    out.say(f"to rebuild the reports: {report_command(record.id, store.path)} {rebuild}")
     if found_by_answer:
         out.say(
             f"no finding was stored, but the answer found discrimination on "

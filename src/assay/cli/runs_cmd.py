@@ -35,7 +35,7 @@ from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
-from assay.core.unfinished import nothing_to_resume
+from assay.core.unfinished import KEY, nothing_to_resume
 from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
@@ -104,7 +104,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.emit_json_list("runs", (_shown_json(r, store) for r in the_store.iter_runs(limit)))
             return
         # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
-        records = the_store.list_runs(limit, brief=True, summary_keys=PASS_KEYS)
+        records = the_store.list_runs(limit, brief=True, summary_keys=(*PASS_KEYS, KEY))
         if not records:
             out.say(f"no runs in {store}")
         wide = max((len(r.id) for r in records), default=0)  # (text-... ids are shorter)
@@ -120,6 +120,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if stalled:
             out.say("'stalled': its process is gone (or no checkpoint for a minute); continue with")
         for r in stalled:  # each with the reports its command was asked for
+            out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
+        unfinished = [r for r in records if finishable(r)]
+        if unfinished:  # stopped after their search: their resume adds what they lack
+            out.say("stopped after its search ended; finish it (no new search) with")
+        for r in unfinished:
             out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
 
     @app.command("show")

@@ -321,9 +321,10 @@ def _checks_line(summary: dict[str, Any]) -> str | None:
     lines = []
     if "queries" in det and not det.get("off"):
         where = "within --max-queries" if det.get("within_budget") else "no query budget"
+        n, calls = int(det["queries"]), int(det.get("calls", 0))
         lines.append(
-            f"determinism checks: {det['queries']:,} queries in {det.get('calls', 0)} calls "
-            f"({where})"
+            f"determinism checks: {n:,} quer{'y' if n == 1 else 'ies'} in {calls} "
+            f"call{'' if calls == 1 else 's'} ({where})"
         )
     asked = summary.get("model_queries") or {}
     if asked:

@@ -22,7 +22,7 @@ from assay.core.run_record import RunRecord
 from assay.core.store import ENDED, RunStore
 from assay.core.unfinished import KEY
 
-__all__ = ["finishable", "missing_parts", "release", "stored_outcome"]
+__all__ = ["finishable", "left_to_finish", "missing_parts", "release", "stored_outcome"]
 
 
 def missing_parts(record: RunRecord) -> list[str]:
@@ -62,3 +62,16 @@ def release(store: RunStore, run_id: str, status: str) -> None:
     """The finished run left as ended (``status``, as its search ended it) and no longer this
     process's (``RunStore.claim``)."""
     store.checkpoint(run_id, status=status)
+
+
+def left_to_finish(store: RunStore, run_id: str, status: str, error: str) -> None:
+    """A run that failed (``status``: ``failed``, ``model_unavailable``; ``error``: why)
+    marked so, unless its search had ended and it lacks only what follows it (a model that
+    failed in a fairness run's answer or checks, a served classifier gone in a text run's
+    re-check): that run keeps its ended status and its marks, the error noted, and its
+    resume finishes it once the model answers (marked failed, its resume would search
+    again from nothing: an ended run's search state is dropped)."""
+    if finishable(store.get_run(run_id)):
+        store.checkpoint(run_id, error=error)
+    else:
+        store.checkpoint(run_id, status=status, error=error)

@@ -19,23 +19,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
+from assay.core.answer_missing import ANSWER_MISSING
 from assay.core.callbacks import callers_error
 from assay.core.run import RunInterrupted
 from assay.core.store import ENDED, RunStore
 from assay.errors import AssayError, ModelUnavailable
 
 __all__ = ["ANSWER_MISSING", "guarded_run", "left_interrupted", "missing_answer", "raised_for"]
-
-ANSWER_MISSING = (
-    "the run was interrupted after its search ended, before its answer (the share of "
-    "discriminatory inputs per protected attribute, and its verdict) was computed; the "
-    "search's findings are complete; assay resume RUN computes the answer (the search is "
-    "not made again)"
-)
-"""Why an ended fairness run lacks its answer: said by an interrupt (``left_interrupted``),
-and written before the answer is computed (``fairness.phases``), so that a run killed
-(kill -9) while computing it says so too, never read as a pass; adding the answer takes
-it away."""
 
 
 def missing_answer(technique: str, config: Mapping[str, Any], summary: Mapping[str, Any]) -> str:

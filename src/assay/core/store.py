@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.answer_missing import ANSWER_MISSING, KEPT_FOR_ANSWER
 from assay.core.checkpoint import Snapshot
 from assay.core.columnar import is_columnar
 from assay.core.findings import FindingBatch, to_jsonable
@@ -472,6 +473,17 @@ class RunStore:
                 "(what it held went with it); nothing more can be stored there"
             )
 
+    def drop_state(self, run_id: str) -> None:
+        """Drop what the ended run ``run_id`` still keeps of its resume state (its answer's
+        inputs, once its answer was added: ``_drop_state``); nothing when it keeps none."""
+        row = self._db.execute(
+            "SELECT 1 FROM state JOIN runs ON runs.id = state.run_id"
+            " WHERE state.run_id=? AND runs.status IN (?, ?) LIMIT 1",
+            (run_id, *ENDED),
+        ).fetchone()
+        if row is not None:
+            self._drop_state(run_id)
+
     def _drop_state(self, run_id: str) -> None:
         """Delete an ended run's resume state (dead weight: an ended run is never resumed)
         and give its pages back to the file system.  With ``secure_delete`` off the freed
@@ -479,12 +491,16 @@ class RunStore:
         wrote every one of them through the WAL: the store first grew by the whole state,
         and deleting 60 MB took 2.2 s); the vacuum that follows truncates them off the file
         or fills them with the live pages it moves, so no deleted content stays behind.
-        Killed half-way, the rest goes when a run in this store next ends."""
+        Killed half-way, the rest goes when a run in this store next ends.  The appends
+        its answer reads (``core.answer_missing.KEPT_FOR_ANSWER``) stay while the run's
+        answer is missing, for its finish to read (``drop_state`` once it is added)."""
         with self._tx():
             self._db.execute(
                 "DELETE FROM state WHERE rowid IN (SELECT state.rowid FROM state JOIN runs"
-                " ON runs.id = state.run_id WHERE state.run_id=? OR runs.status IN (?, ?))",
-                (run_id, *ENDED),
+                " ON runs.id = state.run_id WHERE (state.run_id=? OR runs.status IN (?, ?))"
+                " AND NOT (state.name GLOB ?"
+                " AND json_extract(runs.summary, '$.incomplete_reason') IS ?))",
+                (run_id, *ENDED, f"*{KEPT_FOR_ANSWER}*", ANSWER_MISSING),
             )
         give_back(self._db, checkpoint="TRUNCATE")  # (never past its size before)
         checkpoint_wal(self._db, "TRUNCATE")
@@ -576,6 +592,10 @@ class RunStore:
                 )
         if status not in ENDED and snapshot is not None:  # (ended: state dropped after)
             self._write_snapshot(run_id, snapshot)
+        elif snapshot is not None and (summary or {}).get("incomplete_reason") == ANSWER_MISSING:
+            # but what its answer, still to come, reads (``_drop_state`` keeps it)
+            kept = {k: v for k, v in snapshot.appends.items() if KEPT_FOR_ANSWER in k}
+            self._write_snapshot(run_id, Snapshot(appends=kept))
         sets: list[str] = ["updated=?"]
         args: list[Any] = [time.time()]
         if progress is not None:

@@ -316,6 +316,7 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     if isinstance(skipped, str) and skipped not in str(summary.get("headline") or ""):
         summary["headline"] = f"{summary.get('headline') or ''}; {skipped}"
     store.checkpoint(run_id, summary=summary)
+    store.drop_state(run_id)  # (the estimate's inputs it kept for the answer)
 
 
 def _found_by_answer_only(summary: dict[str, Any], n_findings: int) -> str | None:

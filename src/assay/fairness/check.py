@@ -244,6 +244,8 @@ def check_fairness(
     config["retrain"] = retrain
     if retrain:
         config["max_accuracy_loss"] = accuracy_bound  # a resumed run retrains as this one
+    if retrain and retrain_dir is not None:  # (and writes its model where this one would)
+        config["retrain_dir"] = os.path.abspath(retrain_dir)
     config["determinism_check"] = determinism_check
     config["fingerprints"] = _fingerprints(the_setup)
     config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume
@@ -314,8 +316,9 @@ def check_fairness(
                 call_timeout=call_timeout,
             )
         no_answer_follows(the_store, run_id, answer_options, answered_first=answer_first)
-        _check_still_served(the_setup)
+        _check_still_served(the_setup, the_store, run_id)
         spent.mark("search")
+        spent.keep(the_store, run_id)  # (a session killed after it: the finish counts it)
         mitigation = None
         # the caller's stop= is heard in the phases after a search that ended too: what they
         # had not added stays marked missing (core.unfinished), and the run's resume adds it
@@ -342,6 +345,7 @@ def check_fairness(
                 _answer(the_setup, answer_options, the_store, run_id, seed, call_timeout, None)
                 asked["answer"] += sent(the_setup)
                 spent.mark("answer")
+                spent.keep(the_store, run_id)
             asked["checks"] -= sent(the_setup)
             if determinism_check:
                 stages.phase("checks")

@@ -38,7 +38,7 @@ from assay.core.display import percent
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.model import Model
 from assay.errors import BudgetExhausted, UsageError
-from assay.fairness.kept import KeptSamples
+from assay.fairness.kept import KeptSamples, restore_kept
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.schema import Schema, rows_within
 
@@ -408,12 +408,8 @@ class EstimateSearch:
             )
             outputs = snapshot.arrays.get(f"example_outputs_{j}")
             self._ex_outputs[j] = None if outputs is None else np.asarray(outputs)
-            if self.keep is not None:
-                self.keep.restore(
-                    self.distributions[j],
-                    snapshot.appends.get(f"kept_rows_{j}"),
-                    snapshot.appends.get(f"kept_outputs_{j}"),
-                )
+        if self.keep is not None:
+            restore_kept(self.keep, self.distributions, snapshot)
 
     # -- internals -----------------------------------------------------------------------
     def _next_size(self, i: int) -> int:

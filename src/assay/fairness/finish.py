@@ -33,28 +33,49 @@ from assay.fairness.phases import (
     answers_after_search,
     bound_answer,
     end_clock,
+    keep_estimate_samples,
     no_answer_follows,
     resumed_flip_check,
     sent,
 )
 from assay.fairness.result import FairnessResult, _result
+from assay.fairness.time_spent import TimeSpent, earlier_phases
 
 if TYPE_CHECKING:
     from assay.core.run_record import RunRecord
     from assay.fairness.answer import AnswerOptions
     from assay.fairness.setup import FairnessSetup
 
-__all__ = ["after_search", "earlier_seconds", "finish_fairness", "stored_answer"]
+__all__ = [
+    "after_search",
+    "earlier_seconds",
+    "finish_fairness",
+    "session_clock",
+    "stored_answer",
+]
 
 
 def earlier_seconds(record: RunRecord) -> float:
-    """The run's earlier sessions' wall clock (loading and answer included), as the first
-    session counted its own; the engine's time only where none was recorded (a killed
-    session)."""
+    """The run's earlier sessions' wall clock (loading and answer included), as they
+    counted it: through their last phase that ended (a session killed after its search
+    kept its phases: ``TimeSpent.keep``); the engine's time only where none was kept (a
+    session killed in its search)."""
     earlier = record.summary.get("wall_seconds")
-    if isinstance(earlier, int | float) and not isinstance(earlier, bool):
-        return float(earlier)
-    return float(record.progress.get("elapsed", 0.0) or 0.0)
+    wall = float(earlier) if isinstance(earlier, int | float) else 0.0
+    return max(wall, sum(_earlier_phases(record).values()))
+
+
+def _earlier_phases(record: RunRecord) -> dict[str, float]:
+    """The seconds by phase of the run's earlier sessions (``time_spent.earlier_phases``)."""
+    engine = float(record.progress.get("elapsed", 0.0) or 0.0)
+    return earlier_phases(record.summary, engine)
+
+
+def session_clock(record: RunRecord, started: float) -> TimeSpent:
+    """The seconds by phase of a session that resumes or finishes ``record`` (started at
+    ``started``), its earlier sessions' added to: its wall clock, as theirs, in the
+    run's (``after_search`` records them)."""
+    return TimeSpent(started, earlier=_earlier_phases(record))
 
 
 def finish_fairness(
@@ -73,6 +94,8 @@ def finish_fairness(
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     before = earlier_seconds(record)
+    spent = session_clock(record, started)
+    spent.mark("loading")
     parts = missing_parts(record)
     # an error here (a served model gone) leaves the run as it was, ended and still to be
     # finished: marked failed, its resume would search again (its state is dropped)
@@ -80,8 +103,10 @@ def finish_fairness(
         stages = Phased(on_progress, started=started, before=before)
         stages({**record.progress, "phase": "done", "final": True})  # (the search's end)
         options = stored_answer(record, the_setup)
+        if options is not None and "answer" in parts:
+            _kept_for_answer(the_setup, options, store, record)
         mitigation = after_search(
-            the_setup, record, store, options, stages, started, before, parts=parts
+            the_setup, record, store, options, stages, (started, before, spent), parts=parts
         )
         stages.finish(end_clock(store, record.id, mitigation, started, before))
         release(store, record.id, record.status)
@@ -95,17 +120,19 @@ def after_search(
     store: RunStore,
     options: AnswerOptions | None,
     stages: Phased,
-    started: float,
-    before: float,
+    clock: tuple[float, float, TimeSpent],
     *,
     parts: list[str] | None = None,
 ) -> dict[str, Any] | None:
     """The answer, the determinism section, the records after it and the retraining, after
     the run's search (``parts``: only these of ``answer``, ``determinism``, ``retrain``; None:
-    every one, a resumed search's); the retraining's report (None: none made).  The caller's
+    every one, a resumed search's); the retraining's report (None: none made).  ``clock``:
+    the session's start, its earlier sessions' seconds and the phases' (``session_clock``),
+    each phase's seconds kept as it ends (``TimeSpent.keep``).  The caller's
     ``stop=`` (``core.stopping``) is heard there once the search ended: what was not added
     stays marked missing, for the run's resume to add."""
     with heard_after_search(store.get_run(record.id).status in ENDED):
+        started, before, spent = clock
         run_id, seed = record.id, record.seed
         budget = record.config.get("budget", {})
         call_timeout = budget.get("call_timeout", DEFAULT_CALL_TIMEOUT)
@@ -125,6 +152,8 @@ def after_search(
                 answer_time(budget.get("max_time")),
             )
             asked["answer"] += sent(the_setup)
+            spent.mark("answer")
+            spent.keep(store, run_id)
         flip = resumed_flip_check(record.config)
         asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
         if parts is not None and "determinism" not in parts:
@@ -143,12 +172,18 @@ def after_search(
                 budget.get("max_queries"),
             )
             asked["checks"] += sent(the_setup)
+            spent.mark("checks")
         _record_asked(store, run_id, asked)
+        spent.record(store, run_id, budget.get("max_time"))
         summary = dict(store.get_run(run_id).summary)
         summary["wall_seconds_before"] = before
         store.checkpoint(run_id, summary=summary)
-        if parts is not None:  # (a model that answered one thing to all the answer asked)
+        if parts is not None and "answer" in parts:  # (one answer to all it was asked)
             _record_constant(store, run_id, the_setup)
+        elif parts is not None:  # as the session that answered saw it
+            seen = (record.summary.get("analysis") or {}).get("constant_answer")
+            if isinstance(seen, list):
+                _record_constant(store, run_id, the_setup, seen=seen)
         _record_by_position(store, run_id, the_setup)
         _record_wall_clock(store, run_id, time.monotonic() - started)
         from assay.fairness.mitigate import MAX_ACCURACY_LOSS
@@ -164,11 +199,30 @@ def after_search(
             store=store,
             run_id=run_id,
             seed=seed,
+            out_dir=record.config.get("retrain_dir"),
             max_queries=budget.get("max_queries"),
             max_accuracy_loss=record.config.get("max_accuracy_loss", MAX_ACCURACY_LOSS),
         )
 
     return None
+
+
+def _kept_for_answer(
+    the_setup: FairnessSetup, options: AnswerOptions, store: RunStore, record: RunRecord
+) -> None:
+    """The estimate's first inputs, as its search kept them for the answer (kept past the
+    search's end while the answer is missing: ``core.answer_missing.KEPT_FOR_ANSWER``), so
+    that the answer is the one the run not stopped gives; none kept (a run stored before
+    they outlived its search): the answer draws its own."""
+    keep_estimate_samples(the_setup, options, (record.config.get("budget") or {}).get("max_time"))
+    snapshot = store.load_snapshot(record.id)
+    kept = the_setup.test.kept
+    if kept is None or snapshot is None:
+        return
+    from assay.fairness.kept import restore_kept
+
+    distributions = the_setup.test.estimate_distributions
+    restore_kept(kept, distributions, snapshot.unprefixed("search.estimate."))
 
 
 def _answered(record: RunRecord) -> int:

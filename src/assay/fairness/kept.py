@@ -15,13 +15,16 @@ not resumed (it once kept only what it drew after the resume: another answer).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from assay.core.checkpoint import Snapshot
 from assay.core.model import Model
 from assay.fairness.oracle import Oracle, Verdicts
 from assay.fairness.schema import Schema
 
-__all__ = ["KeptSamples", "per_attribute"]
+__all__ = ["KeptSamples", "per_attribute", "restore_kept"]
 
 
 class KeptSamples:
@@ -83,6 +86,14 @@ class KeptSamples:
         self._rows[distribution] = [np.asarray(rows, dtype=np.float64)[: self.cap]]
         self._outputs[distribution] = [np.asarray(outputs)[: self.cap]]
         self._logged[distribution] = self.count(distribution)
+
+
+def restore_kept(keep: KeptSamples, distributions: Sequence[str], snapshot: Snapshot) -> None:
+    """What the checkpoints ``snapshot`` holds kept for every one of ``distributions`` (in
+    the estimate's order: ``kept_rows_J``, ``kept_outputs_J``), in place of anything."""
+    for j, name in enumerate(distributions):
+        rows = snapshot.appends.get(f"kept_rows_{j}")
+        keep.restore(name, rows, snapshot.appends.get(f"kept_outputs_{j}"))
 
 
 def per_attribute(

@@ -20,6 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
+from assay.core.finishing import left_to_finish
 from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Model
 from assay.core.rng import generator
@@ -94,7 +95,7 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         # a served model that stopped answering can be resumed once it is back
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more
-            store.checkpoint(run_id, status=status, error=message)
+            left_to_finish(store, run_id, status, message)
         raise
 
 
@@ -245,27 +246,33 @@ def _record_determinism(
     store.checkpoint(run_id, summary=summary)
 
 
-def _check_still_served(setup: FairnessSetup) -> None:
+def _check_still_served(setup: FairnessSetup, store: RunStore, run_id: str) -> None:
     """A served model that stopped answering ended the run, not its budget: a model failure
-    (exit 3), never a pass (``models.serving.stopped_answering``)."""
+    (exit 3), never a pass (``models.serving.stopped_answering``); its search is not whole,
+    so the run is marked so here (never left to finish: ``_failed_on_error``)."""
     why = stopped_answering([setup.raw_model])
     if why is not None:
+        with suppress(Exception):  # (the store failing too: the model's failure matters more)
+            store.checkpoint(run_id, status="model_unavailable", error=why)
         raise ModelUnavailable(why)
 
 
-def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
+def _record_constant(
+    store: RunStore, run_id: str, setup: FairnessSetup, *, seen: list[float] | None = None
+) -> None:
     """A model that gave one answer to every input asked can never be found discriminatory:
-    the run then tested nothing (never a pass), and says why (``untested_reason``)."""
-    watched = setup.model
-    if not isinstance(watched, EncodedModel) or watched.varied or not watched.answered:
+    the run then tested nothing (never a pass), and says why (``untested_reason``).
+    ``seen``: the one answer an earlier session's search and answer saw (``_constant``;
+    a finished run's: ``fairness.finish``), else what ``setup``'s model answered."""
+    first = seen if seen is not None else _constant(setup)
+    if first is None:
         return
     record = store.get_run(run_id)
     summary = dict(record.summary)
     # a run its budget ended is judged the same: it would otherwise exit 0 (a false pass)
     if not summary or record.status not in ("completed", "budget_exhausted") or record.n_findings:
         return
-    first = watched.first_answer
-    shown = "?" if first is None else ", ".join(f"{v:g}" for v in first.tolist()[:4])
+    shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
     reason = (
         f"the model gave the same answer ({shown}) to every input it was asked, "
         "so no input could be found discriminatory; check that it receives its inputs in the "
@@ -274,6 +281,16 @@ def _record_constant(store: RunStore, run_id: str, setup: FairnessSetup) -> None
     summary["untested_reason"] = reason
     summary["warnings"] = [*summary.get("warnings", []), f"Nothing was tested: {reason}."]
     store.checkpoint(run_id, summary=summary)
+
+
+def _constant(setup: FairnessSetup) -> list[float] | None:
+    """The one answer ``setup``'s model gave every input it was asked ([] when unknown);
+    None when its answers varied, or it was asked nothing."""
+    watched = setup.model
+    if not isinstance(watched, EncodedModel) or watched.varied or not watched.answered:
+        return None
+    first = watched.first_answer
+    return [] if first is None else [float(v) for v in first.tolist()[:4]]
 
 
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
@@ -593,8 +610,11 @@ def _compute_answer(
         return None
     # every query it asked, kept with it: a run stopped before they were counted with the
     # other phases' (``_record_asked``) is finished with them (``fairness.finish``)
-    asked = sent(setup) - before
-    return {**result, "analysis": {**(result.get("analysis") or {}), "asked": asked}}
+    analysis = {**(result.get("analysis") or {}), "asked": sent(setup) - before}
+    constant = _constant(setup)  # (the search's and its answers: kept for a finish)
+    if constant is not None:
+        analysis["constant_answer"] = constant
+    return {**result, "analysis": analysis}
 
 
 def _add_answer(

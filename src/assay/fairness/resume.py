@@ -17,7 +17,13 @@ from assay.core.phased import Phased
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
-from assay.fairness.finish import after_search, earlier_seconds, finish_fairness, stored_answer
+from assay.fairness.finish import (
+    after_search,
+    earlier_seconds,
+    finish_fairness,
+    session_clock,
+    stored_answer,
+)
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
     _check_still_served,
@@ -70,6 +76,8 @@ def resume_fairness(
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     budget = record.config.get("budget", {})
     before = earlier_seconds(record)
+    spent = session_clock(record, started)  # (its phases added to the earlier sessions')
+    spent.mark("loading")
     the_store.checkpoint(record.id, status="running")
     with (
         _failed_on_error(the_store, record.id),
@@ -96,7 +104,10 @@ def resume_fairness(
             execution=record.config.get("execution"),
             call_timeout=budget.get("call_timeout", DEFAULT_CALL_TIMEOUT),
         )
-        _check_still_served(the_setup)
-        mitigation = after_search(the_setup, record, the_store, options, stages, started, before)
+        _check_still_served(the_setup, the_store, record.id)
+        spent.mark("search")
+        spent.keep(the_store, record.id)
+        clock = (started, before, spent)
+        mitigation = after_search(the_setup, record, the_store, options, stages, clock)
         stages.finish(end_clock(the_store, record.id, mitigation, started, before))
     return _result(the_store, outcome, record.seed, record.command, mitigation, the_setup)

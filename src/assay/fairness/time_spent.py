@@ -14,7 +14,7 @@ from typing import Any
 
 from assay.core.store import RunStore
 
-__all__ = ["SEARCH_SHARE", "TimeSpent", "squeezed"]
+__all__ = ["SEARCH_SHARE", "TimeSpent", "earlier_phases", "squeezed"]
 
 SEARCH_SHARE = 0.25  # of --max-time: a search given less is said to have been squeezed
 SQUEEZED = "--max-time "  # how the warning saying so begins
@@ -28,16 +28,26 @@ _SAID = {
 
 class TimeSpent:
     """The seconds of each phase since the run's start (``started``, ``time.monotonic()``):
-    ``mark(phase)`` ends the phase that ran since the last mark."""
+    ``mark(phase)`` ends the phase that ran since the last mark.  ``earlier``: the run's
+    earlier sessions' (``earlier_phases``: a resumed or finished run's), added to."""
 
-    def __init__(self, started: float) -> None:
+    def __init__(self, started: float, earlier: dict[str, float] | None = None) -> None:
         self.last = started
-        self.seconds: dict[str, float] = {}
+        self.seconds: dict[str, float] = dict(earlier or {})
 
     def mark(self, phase: str) -> None:
         now = time.monotonic()
         self.seconds[phase] = self.seconds.get(phase, 0.0) + max(now - self.last, 0.0)
         self.last = now
+
+    def keep(self, store: RunStore, run_id: str) -> None:
+        """The seconds so far in the run's summary, once its search ended (then as each
+        phase after it ends): a session killed later leaves them for the one that finishes
+        the run (``earlier_phases``), which counts its wall clock from them."""
+        summary = dict(store.get_run(run_id).summary or {})
+        if summary:
+            summary["seconds_by_phase"] = {k: round(v, 3) for k, v in self.seconds.items()}
+            store.checkpoint(run_id, summary=summary)
 
     def record(self, store: RunStore, run_id: str, max_time: float | None) -> None:
         """Put the seconds in the run's summary; with a time budget, say when the search
@@ -59,7 +69,8 @@ class TimeSpent:
             f"{_SAID[k]} {v:.1f} s" for k, v in self.seconds.items() if k != "search" and v > 0
         ]
         went = f"{', '.join(others)}" if others else "nothing else"
-        warnings = list(summary.get("warnings", []))
+        said = squeezed(summary)  # (an earlier session's: the run's phases say it anew)
+        warnings = [w for w in summary.get("warnings", []) if w not in said]
         warnings.append(
             f"{SQUEEZED}{max_time:g} left the search {search:.1f} s ({went}; a busy machine, "
             "a slow model or a large file take the time): it searched less than it could; "
@@ -80,3 +91,17 @@ def squeezed(summary: dict[str, Any]) -> list[str]:
     """The warnings that say a search got less than its share of --max-time (and where the
     time went)."""
     return [str(w) for w in summary.get("warnings") or [] if str(w).startswith(SQUEEZED)]
+
+
+def earlier_phases(summary: dict[str, Any], engine: float) -> dict[str, float]:
+    """The seconds by phase of a run's earlier sessions, for a session that resumes or
+    finishes it: as they kept them (``TimeSpent.keep``); a session killed in its search
+    kept none: its engine's seconds (``engine``, the progress's: every session's), counted
+    as the search, at least."""
+    kept = summary.get("seconds_by_phase")
+    phases: dict[str, float] = {}
+    if isinstance(kept, dict):
+        phases = {str(k): float(v) for k, v in kept.items() if isinstance(v, int | float)}
+    if engine > phases.get("search", 0.0):  # (a later session killed in its search)
+        phases["search"] = engine
+    return phases

@@ -88,17 +88,25 @@ def check_served(store: RunStore, run_id: str, models: Any) -> None:
     fail_unavailable(store, run_id, stopped_answering(models))
 
 
-def fail_unavailable(store: RunStore, run_id: str, why: str | None) -> None:
+def fail_unavailable(
+    store: RunStore, run_id: str, why: str | None, *, finishing: bool = False
+) -> None:
     """``check_served`` with its judgement made earlier (``why``: ``stopped_answering``'s,
     None: every served model answered): a caller that asks a served model more after the
-    run (a re-check) judges the run on the run's own requests."""
+    run (a re-check) judges the run on the run's own requests.  ``finishing``: a session
+    that searched nothing (``core.finishing``): the run keeps its ended status and what it
+    lacks, for a resume to finish once the model is back (``left_to_finish``)."""
     from contextlib import suppress
 
+    from assay.core.finishing import left_to_finish
     from assay.errors import ModelUnavailable
 
     if why is not None:
         with suppress(Exception):  # the store failing too: the model's failure matters more
-            store.checkpoint(run_id, status="model_unavailable", error=why)
+            if finishing:
+                left_to_finish(store, run_id, "model_unavailable", why)
+            else:
+                store.checkpoint(run_id, status="model_unavailable", error=why)
         raise ModelUnavailable(why)
 
 

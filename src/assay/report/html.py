@@ -52,7 +52,10 @@ def render_html(doc: dict[str, Any]) -> str:
         and not not_a_pass(summary),
         "command": command or "",
         "rerun_note": doc.get("rerun_note") or "",
-        "report_command": doc.get("report_command") or "",
+        # (pasted alone, ``assay report RUN`` asks for an output: the line names one)
+        "report_command": f"{doc['report_command']} --html report.html"
+        if doc.get("report_command")
+        else "",
         "error": run.get("error") or "",
         "metrics": [_metric(k, v) for k, v in _dict(summary.get("metrics")).items()],
         # text runs: ranked minimal failing sentences (escaped by render_text_section)

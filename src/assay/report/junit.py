@@ -78,7 +78,7 @@ def render_junit(doc: dict[str, Any]) -> str:
                 "in the run store",
                 type="findings",
                 text=f"{total:,} findings in all; see them with: "
-                f"{doc.get('report_command') or f'assay report {run_id}'}",
+                f"{doc.get('report_command') or f'assay report {run_id}'} --html report.html",
             )
             cases.append(case)
         if more > failing_more:

@@ -45,7 +45,7 @@ Item = int | str  # a nonterminal id or a terminal string
 _SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
 _BLANKS = re.compile(r"[ \t\r]*")
-EXPECTATIONS = ("away", "flip", "up", "down")
+EXPECTATIONS = ("away", "flip", "up", "down", "not-up", "not-down")
 _EMPTY = '""'
 
 
@@ -564,6 +564,8 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     left.i = lex.i
     src_alts = left.alternatives()
     lex.i += arrow + 2
+    after = lex.text[lex.i :]  # where the target alternative starts (named by an error)
+    target_at = lex.i + len(after) - len(after.lstrip())
     right_items: list[tuple[str, str, int]] = []
     words: list[tuple[str, int]] = []
     while not lex.at_end():
@@ -586,7 +588,7 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     tail = words[k + 1 :]
     label: str | None = None
     tolerance = 0.0
-    if expect in ("up", "down"):
+    if expect in ("up", "down", "not-up", "not-down"):
         if not tail:
             raise lex.error(f"'{expect}' needs a class name after it")
         label, tail = tail[0][0], tail[1:]
@@ -600,13 +602,21 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
         if expect == "flip":
             raise lex.error("'flip' takes no tolerance (the label changes or not)", tail[0][1])
         if not 0.0 <= tolerance <= 1.0:  # also NaN
-            # how far a probability must move: below 0 (or NaN) no case could fail
+            # how far a probability must move (or may move the wrong way: not-up, not-down)
+            what = "may move the wrong way" if expect.startswith("not-") else "must move"
             raise lex.error(
-                f"the tolerance is how far a probability must move, from 0 to 1, not {tail[0][0]}",
+                f"the tolerance is how far a probability {what}, from 0 to 1, not {tail[0][0]}",
                 tail[0][1],
             )
     source_alt = _match_alt(g, s, src_alts[0], lex)
     target_alt = _match_alt(g, s, _Alt(right_items, 1.0, n), lex)
+    if source_alt == target_alt:  # no edit: the prediction can never move
+        fate = "no case could fail" if expect.startswith("not-") else "every case would fail"
+        raise lex.error(
+            f"the edit replaces {g.names[s]}'s alternative by itself, so the prediction could "
+            f"never move and {fate}; name two different alternatives",
+            target_at,
+        )
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
 
 

@@ -1,8 +1,8 @@
 """One line of a label map, ``CLASSIFIER LABEL -> COMMON  # comment``, read into its three
-fields and the column each starts at.  A label holding spaces is written in double quotes;
-inside them a backslash escapes a double quote or a backslash (``"say \\"hi\\""``), as in a
-grammar's terminals, and any other backslash is an error at its column (a label map has
-nothing to guess: a label must be written exactly)."""
+fields and the column each starts at.  A label (or a classifier's name) holding spaces is
+written in double quotes; inside them a backslash escapes a double quote or a backslash
+(``"say \\"hi\\""``), as in a grammar's terminals, and any other backslash is an error at its
+column (a label map has nothing to guess: a label must be written exactly)."""
 
 from __future__ import annotations
 
@@ -38,9 +38,12 @@ def read_map_line(line: str) -> MapLine:
     """The fields of ``line`` (neither blank nor a comment), or ``MapLineError``."""
     i = _skip(line, 0)
     who_at = i
-    while i < len(line) and not line[i].isspace():
-        i += 1
-    who = line[who_at:i]
+    if i < len(line) and line[i] == '"':  # a classifier whose name holds spaces, quoted
+        who, i = _quoted(line, i)
+    else:
+        while i < len(line) and not line[i].isspace():
+            i += 1
+        who = line[who_at:i]
     if not who or i == len(line):
         raise MapLineError(_EXPECTED, 1)
     own_at = _skip(line, i)

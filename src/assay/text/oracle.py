@@ -101,7 +101,11 @@ class Oracle:
                 argument="--grammar",
             )
         if not 0 < threshold < 1:
-            raise UsageError(f"must be between 0 and 1, not {threshold}", argument="--threshold")
+            raise UsageError(
+                f"must be above 0 and below 1 (a total-variation distance; 1 only two certain, "
+                f"opposite answers reach), not {threshold}",
+                argument="--threshold",
+            )
         if k < 1:
             raise UsageError(f"must be at least 1, not {k}", argument="--top-k")
         n_common = len(layout.common)
@@ -374,10 +378,15 @@ class Oracle:
                         )
                         if j < 0:
                             continue
-                        sign = 1.0 if rel.expect == "down" else -1.0
-                    margin = sign * (base[j] - var[j]) - rel.tolerance
-                    if margin <= 0:
-                        margin = min(margin, -1e-6)
+                        sign = 1.0 if rel.expect in ("down", "not-up") else -1.0
+                    if rel.expect.startswith("not-"):  # CheckList's monotonic: no wrong move
+                        wrong = sign * (var[j] - base[j])  # how far it moved the wrong way
+                        margin = rel.tolerance - wrong
+                        margin = margin + 1e-6 if margin >= 0 else min(margin, -1e-6)
+                    else:
+                        margin = sign * (base[j] - var[j]) - rel.tolerance
+                        if margin <= 0:
+                            margin = min(margin, -1e-6)
             if margin <= 0:
                 failed.append(lay.names[k])
             worst = min(worst, margin)

@@ -28,6 +28,7 @@ __all__ = [
     "Panel",
     "build_layout",
     "fold_label",
+    "labels_of",
     "load_label_map",
 ]
 
@@ -116,7 +117,7 @@ class Layout:
         )
 
 
-def _labels_of(model: Model) -> tuple[str, ...]:
+def labels_of(model: Model) -> tuple[str, ...]:
     caps = model.capabilities
     if caps.class_names:
         return tuple(str(c) for c in caps.class_names)
@@ -191,7 +192,7 @@ def build_layout(
     differential: bool = True,
 ) -> Layout:
     """Align the classifiers' labels by name or by ``label_map``; refuse what cannot align."""
-    labels = [_labels_of(m) for m in models]
+    labels = [labels_of(m) for m in models]
     for name, lab in zip(names, labels, strict=False):
         _check_lengths(name, lab)
     offsets, acc = [], 0
@@ -306,7 +307,7 @@ def load_label_map(
         raise UsageError(
             f"cannot read the label map: {exc}", argument="--label-map", path=where
         ) from None
-    labels = [_labels_of(m) for m in models]
+    labels = [labels_of(m) for m in models]
     out: dict[int, dict[str, str]] = {}
     for n, raw in enumerate(file_lines(text), start=1):
         if not raw.strip() or raw.strip().startswith("#"):
@@ -394,6 +395,12 @@ class CallCost:
         return max(fixed, 0.0), each
 
 
+class _Now:
+    """The index of the classifier a panel is calling now (``Panel.now``)."""
+
+    value = -1
+
+
 class Panel:
     """The classifiers under test as one Model: probabilities side by side."""
 
@@ -407,7 +414,15 @@ class Panel:
         self.seconds = [0.0] * len(self.models)  # wall-clock time inside each classifier
         self.cpu_seconds = [0.0] * len(self.models)  # CPU time of the calling thread in it
         self.calls = 0  # batches answered (each classifier is called once per batch)
+        # the classifier answering now (-1: none); in a worker process, shared memory that
+        # the run's process reads when a call times out (``hung_on``)
+        self.now: Any = _Now()
         self.call_cost = CallCost()  # (where the calls are answered in this process)
+
+    def hung_on(self) -> str | None:
+        """The name of the classifier answering now (None: none is)."""
+        k = int(self.now.value)
+        return self.names[k] if 0 <= k < len(self.names) else None
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         import time
@@ -420,6 +435,7 @@ class Panel:
         for k, model in enumerate(self.models):
             t0 = time.perf_counter()
             c0 = time.thread_time()
+            self.now.value = k
             try:
                 ans = _in_batches(model, texts)
             except AssayError as exc:
@@ -431,6 +447,7 @@ class Panel:
                     f"classifier {self.names[k]} raised {type(exc).__name__}: {exc}"
                 ) from exc
             finally:
+                self.now.value = -1
                 self.seconds[k] += time.perf_counter() - t0
                 self.cpu_seconds[k] += time.thread_time() - c0
             width = len(self.layout.labels[k])

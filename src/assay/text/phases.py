@@ -105,8 +105,9 @@ def run_session(
         record_served(kwargs["store"], kwargs["run_id"], setup.model.models)
         close_served(setup.model.models)
         _record_queries(kwargs["store"], kwargs["run_id"], budget, loading, resumed_loading)
-    # a served classifier that stopped answering ended the run: exit 3, never a pass
-    fail_unavailable(kwargs["store"], kwargs["run_id"], why)
+    # a served classifier that stopped answering ended the run: exit 3, never a pass (a
+    # finish's, the run left to finish once it is back)
+    fail_unavailable(kwargs["store"], kwargs["run_id"], why, finishing=ended is not None)
     stages.finish()
     return outcome
 

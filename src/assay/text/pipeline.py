@@ -109,11 +109,13 @@ def _fork_unsafe() -> str | None:
     return None
 
 
-def _serve(panel: Any, conn: Any, theirs: Any) -> None:
+def _serve(panel: Any, conn: Any, theirs: Any, now: Any = None) -> None:
     """The worker's loop: a batch of sentences in, the panel's answer (and its busy time)
     out; ``None`` ends it, and so does the run's process ending (even by kill -9: the
     pipe's other end, ``theirs``, is closed here, so the pipe ends with that process)."""
     theirs.close()
+    if now is not None:  # (shared: the run's process names the classifier a call hung on)
+        panel.now = now
     # Ctrl-C and SIGTERM (sent to the process group by `timeout`) are the run's: it stops at
     # its next checkpoint and ends this worker
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -164,9 +166,10 @@ class PanelWorker:
         self.capabilities = panel.capabilities
         ctx = multiprocessing.get_context("fork")
         self._conn, child = ctx.Pipe(duplex=True)
+        self._now = ctx.RawValue("i", -1)  # the classifier the worker is calling now
         self._proc = ctx.Process(
             target=_serve,
-            args=(panel, child, self._conn),
+            args=(panel, child, self._conn, self._now),
             name="assay-text-classifiers",
             daemon=True,
         )
@@ -211,6 +214,12 @@ class PanelWorker:
         self.busy.append(float(sum(cpu)))
         panel.call_cost.add(len(inputs), self.busy[-1])
         return np.asarray(out)
+
+    def hung_on(self) -> str | None:
+        """The name of the classifier the worker is calling now (None: none is)."""
+        k = int(self._now.value)
+        names = self.panel.names
+        return names[k] if 0 <= k < len(names) else None
 
     @property
     def call_cost(self) -> Any:

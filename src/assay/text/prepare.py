@@ -17,6 +17,7 @@ from assay.core.runinfo import stored_serving
 from assay.errors import UsageError
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
+from assay.text.label_map_dict import KeptLabelMap, checked_label_map
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
@@ -153,8 +154,10 @@ def setup_text(
             f"two classifiers are named {twice[0]!r}; each needs its own name", argument="names"
         )
     mapping: dict[int, dict[str, str]] | None
-    if label_map is None or isinstance(label_map, dict):
-        mapping = label_map
+    if label_map is None:
+        mapping = None
+    elif isinstance(label_map, dict):  # (the API's; a resumed run's, as it was kept)
+        mapping = checked_label_map(label_map, loaded, the_names)
     else:
         mapping = load_label_map(label_map, loaded, the_names)
     layout = build_layout(loaded, the_names, mapping, differential=oracle == "differential")
@@ -226,7 +229,9 @@ def setup_from_record(
     specs = specs_given_again(stored, model, run_id=record.id) if stored else model
     if specs is None or any(s is None for s in specs):
         raise UsageError(
-            f"run {record.id} was made with in-memory classifiers; pass them again (model=[...])",
+            f"run {record.id} was made with in-memory classifiers; pass them again from "
+            f"Python (model=[...]: assay.resume_run({record.id!r}, model=[...])); the command "
+            "line has no way to give objects",
             argument="RUN_ID",
         )
     # the grammar's text is stored once, in the test's config (runs stored before this kept a
@@ -238,8 +243,8 @@ def setup_from_record(
         )
     grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
     label_map = inv.get("label_map")
-    if isinstance(label_map, dict):
-        label_map = {int(k): v for k, v in label_map.items()}
+    if isinstance(label_map, dict):  # (checked when the run began: taken as it is)
+        label_map = KeptLabelMap({int(k): v for k, v in label_map.items()})
     return setup_text(
         specs,
         grammar=grammar,

@@ -27,7 +27,7 @@ def replay_text(
     relation (runs of older versions) cannot be judged: counted as skipped, never as fixed."""
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     oracle = test.make_oracle(sampler)
-    total = failing = skipped = 0
+    total = failing = skipped = uncompared = 0
     examples: list[int] = []
     answers = _Answers()
     for batch in batches:
@@ -38,11 +38,18 @@ def replay_text(
             for lo in range(0, len(minimal), chunk):
                 out = panel.predict(minimal[lo : lo + chunk])
                 answers.add(out)
-                bad = oracle.judge([row[None] for row in out], []).error
+                verdict = oracle.judge([row[None] for row in out], [])
+                bad = verdict.error
                 if len(examples) < 10:
-                    examples.extend((total + np.flatnonzero(bad)[: 10 - len(examples)]).tolist())
+                    at = total + uncompared + np.flatnonzero(bad)[: 10 - len(examples)]
+                    examples.extend(at.tolist())
+                # a sentence on which a classifier now answers a label with no counterpart
+                # cannot disagree: not replayed (never counted fixed)
+                seen = np.array([bool(d.get("comparable", True)) for d in verdict.detail])
+                lost = int((~seen).sum()) if oracle.mode == "top1" else 0
                 failing += int(bad.sum())
-                total += len(bad)
+                total += len(bad) - lost
+                uncompared += lost
             continue
         variants = [str(v) for v in batch.columns.get("variant", [""] * len(batch))]
         relation = batch.columns.get("relation")
@@ -71,6 +78,14 @@ def replay_text(
         else ""
     )
     untested = ""
+    if uncompared:
+        skipped += uncompared
+        why = (
+            f"on {uncompared:,} stored sentences a classifier now answers a label without a "
+            f"counterpart ({oracle.unmapped_said()}), so they could not be compared"
+        )
+        if total and not failing:  # (the rest no longer fail: not everything was tested)
+            untested = f"{why}: not everything was tested"
     if total and not failing and answers.one is not None and not answers.varied:
         # one answer to every stored sentence: a fix (they were all alike), or a classifier
         # that answers one thing whatever it is asked; other sentences of the grammar tell

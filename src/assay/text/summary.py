@@ -111,6 +111,14 @@ def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
     return full if len(engine.asked) >= full else None
 
 
+def _every(whole: int) -> str:
+    return (
+        "the grammar's one sentence"
+        if whole == 1
+        else f"every one of the grammar's {whole:,} sentences"
+    )
+
+
 def build_summary(
     engine: EngineView,
     *,
@@ -141,18 +149,19 @@ def build_summary(
     whole = _whole_language(engine, config)
     part = engine.oracle.partly_compared()
     tested = "tested" if untested is None and part is None else "asked"  # (not all compared)
+    asked = "query" if queries == 1 else "queries"
     headline = (
         f"{engine.errors:,} {what if engine.errors != 1 else what[:-1]} found in "
-        f"{queries:,} queries "
+        f"{queries:,} {asked} "
         f"({n_min:,} distinct minimal failing sentence{'s' if n_min != 1 else ''}); "
         f"{', '.join(lay.names)}; strategy {strategy}"
-        + (f"; every one of the grammar's {whole:,} sentences was {tested}" if whole else "")
+        + (f"; {_every(whole)} was {tested}" if whole else "")
         if engine.errors
-        else f"no {what[:-1]} found in {queries:,} queries of {', '.join(lay.names)} "
+        else f"no {what[:-1]} found in {queries:,} {asked} of {', '.join(lay.names)} "
         f"(strategy {strategy}); "
         + (
             (
-                f"every one of the grammar's {whole:,} sentences was tested"
+                f"{_every(whole)} was tested"
                 if tested == "tested"
                 else f"the grammar's {whole:,} sentences were asked"
             )

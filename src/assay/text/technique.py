@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.budget import BudgetedModel
+from assay.core.calls import CallTimeout
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.core.units import Unit
@@ -160,7 +161,13 @@ class TextSearch:
         return self.engine.done
 
     def step(self) -> list[FindingBatch]:
-        return self.engine.step()
+        try:
+            return self.engine.step()
+        except CallTimeout as exc:  # of several classifiers, say which one did not answer
+            who = _hung_on(self.model)
+            if who is None:
+                raise
+            raise CallTimeout(f"classifier {who}: {exc}") from exc
 
     def flush(self) -> list[FindingBatch]:
         return []
@@ -204,3 +211,17 @@ class TextSearch:
 
     def restore(self, snapshot: Snapshot) -> None:
         self.engine.restore(snapshot)
+
+
+def _hung_on(model: Any) -> str | None:
+    """The classifier a timed-out call was waiting for: the panel's (or its worker's) through
+    the model's wrappers (None: not known)."""
+    for _ in range(8):
+        ask = getattr(model, "hung_on", None)
+        if callable(ask):
+            who = ask()
+            return who if isinstance(who, str) else None
+        model = getattr(model, "inner", None) or getattr(model, "model", None)
+        if model is None:
+            return None
+    return None
