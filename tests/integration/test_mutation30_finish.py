@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 import pytest
 from resume29b_files import write_people, write_tree
+from test_resume30_stop import FAIRNESS, MODEL, RETRAIN
 
 import assay
 from assay.core.finishing import finishable, missing_parts
@@ -29,28 +30,10 @@ from assay.core.store import RunStore
 
 pytestmark = pytest.mark.slow
 
-MODELS = '''
-import numpy as np
-
-
-def biased(x):
-    """Favours sex == 1 for x in 31-59."""
-    x = np.asarray(x, dtype=float)
-    return (x[:, 0] + 30 * x[:, 2] > 60).astype(int)
-'''
-
-FAIRNESS: dict[str, Any] = {
-    "model": "m.py:biased",
-    "data": "people.csv",
-    "protected": "sex",
-    "max_queries": 3000,
-    "seed": 1,
-}
-
 
 @pytest.fixture
 def files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    (tmp_path / "m.py").write_text(MODELS)
+    (tmp_path / "m.py").write_text(MODEL)
     write_people(tmp_path)
     write_tree(tmp_path)  # (--retrain's model and data)
     monkeypatch.chdir(tmp_path)
@@ -121,17 +104,6 @@ def _watched(monkeypatch: pytest.MonkeyPatch) -> tuple[list[Any], list[Any]]:
     monkeypatch.setattr(retrain, "estimate_share", estimate)
     monkeypatch.setattr(retrain, "make_search", search)
     return estimates, generations
-
-
-RETRAIN: dict[str, Any] = {
-    "model": "m.skops",
-    "data": "d.csv",
-    "label": "y",
-    "protected": "sex",
-    "retrain": True,
-    "max_queries": 2000,
-    "seed": 1,
-}
 
 
 def test_the_retrainings_estimate_hears_the_stop(

@@ -22,10 +22,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from test_resume30_finishing import _record
 
 from assay.core.finishing import missing_parts
 from assay.core.loading_time import load_within
-from assay.core.run_record import RunRecord
 from assay.errors import UsageError
 from assay.fairness.answer_cost import answer_rows
 from assay.text.oracle import Oracle
@@ -104,21 +104,4 @@ def test_none_compared_is_not_said_to_be_partly_compared() -> None:
 
 
 def test_an_unmarked_run_without_a_verdict_is_not_finished() -> None:
-    record = RunRecord(
-        id="run-1",
-        technique="fairness",
-        status="completed",
-        seed=1,
-        command="assay fairness m.py:f",
-        config={"answer": {"enabled": True}},
-        model={},
-        versions={},
-        progress={"queries": 3000},
-        summary={"search": {"idis": 5}},
-        error=None,
-        created=0.0,
-        updated=0.0,
-        n_findings=5,
-        max_severity=1.0,
-    )
-    assert missing_parts(record) == []
+    assert missing_parts(_record("completed", {"search": {"idis": 5}})) == []
