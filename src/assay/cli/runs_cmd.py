@@ -126,6 +126,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say("stopped after its search ended; finish it (no new search) with")
         for r in unfinished:
             out.say(f"  {_resume_hint(the_store.get_run(r.id), store)}")
+            if r.error:  # it failed there (a model, a bug): its resume finishes it once fixed
+                out.say(f"    (it failed after its search: {_first_line(r.error)})")
 
     @app.command("show")
     @guarded
@@ -591,3 +593,9 @@ def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
     shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
     shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
     return shown
+
+
+def _first_line(text: str, most: int = 160) -> str:
+    """An error's first line, cut to ``most`` characters (the list keeps a line a run)."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= most else line[: most - 3] + "..."
