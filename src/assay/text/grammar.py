@@ -171,8 +171,12 @@ class Grammar:
                 parts.append((rhs or '""') + weight)
             out.append(f"{self.names[s]} -> {' | '.join(parts)}")
         for inv in self.invariants:
+            name = self.names[inv.symbol]
+            if inv.alternatives == tuple(range(len(self.alternatives[inv.symbol]))):
+                out.append(f"%invariant {name}")  # every alternative: not written out again
+                continue
             members = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
-            out.append(f"%invariant {self.names[inv.symbol]}: {members}")
+            out.append(f"%invariant {name}: {members}")
         for d in self.directionals:
             tail = f" {d.label}" if d.label else ""
             out.append(

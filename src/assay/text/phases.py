@@ -20,6 +20,7 @@ from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
 from assay.text.summary import WALL_SHARE
+from assay.text.unused import unused_note
 
 __all__ = ["recheck_at_start", "record_rates", "run_session", "text_environment"]
 
@@ -119,7 +120,8 @@ def _record_queries(
     determinism checks', loading the classifiers' (within ``budget``, the run's
     ``--max-queries``, when there is one) and resumed sessions' loading (within it too)."""
     with contextlib.suppress(Exception):  # the run's own outcome matters more
-        summary = dict(store.get_run(run_id).summary or {})
+        record = store.get_run(run_id)
+        summary = dict(record.summary or {})
         if not summary:
             return
         search = int((summary.get("metrics") or {}).get("queries") or 0)
@@ -134,6 +136,9 @@ def _record_queries(
         if resumed:  # (within the budget: a resumed session loads the classifiers again)
             asked["loading_resumed"] = resumed
         summary["model_queries"] = asked
+        summary = unused_note(
+            summary, record.status, record.n_findings, budget, int(asked["total"])
+        )
         metrics = dict(summary.get("metrics") or {})
         metrics["queries asked by loading the classifiers"] = loading
         summary["metrics"] = metrics

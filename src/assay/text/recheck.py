@@ -35,6 +35,7 @@ from assay.core.model import Model
 from assay.core.stopping import StopEvent, asked_stop
 from assay.core.store import RunStore
 from assay.core.unfinished import finished
+from assay.text.hung import named
 
 __all__ = [
     "CHECK_SHARE",
@@ -163,7 +164,8 @@ def probe(
         second = np.asarray(guarded.predict(sentences), dtype=np.float64)
     except (AssayError, ValueError, TypeError) as exc:
         cost = {"queries": guarded.queries, "calls": calls}
-        return {"sentences": 0, "changed": 0, "classifiers": [], "skipped": _why(exc), **cost}
+        why = _why(named(exc, model))
+        return {"sentences": 0, "changed": 0, "classifiers": [], "skipped": why, **cost}
     finally:
         guarded.close()
     first, second = first.reshape(len(sentences), -1), second.reshape(len(sentences), -1)
@@ -313,7 +315,7 @@ def record_recheck(
                 store, run_id, model, call_timeout=call_timeout, max_time=max_time, limit=limit
             )
         except (AssayError, ValueError, TypeError) as exc:
-            skipped = _why(exc)
+            skipped = _why(named(exc, model))
         if limit <= 0 and store.count_findings(run_id):
             skipped = f"the query budget ({count(budget or 0)}) left no query for it"
     record = store.get_run(run_id)

@@ -17,6 +17,7 @@ from assay.errors import UsageError
 from assay.text.engine import Engine
 from assay.text.generate import DEFAULT_MAX_DEPTH, Sampler, Tree
 from assay.text.grammar import Grammar
+from assay.text.hung import named
 from assay.text.oracle import Oracle
 from assay.text.panel import Layout
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
@@ -164,10 +165,10 @@ class TextSearch:
         try:
             return self.engine.step()
         except CallTimeout as exc:  # of several classifiers, say which one did not answer
-            who = _hung_on(self.model)
-            if who is None:
+            said = named(exc, self.model)
+            if said is exc:
                 raise
-            raise CallTimeout(f"classifier {who}: {exc}") from exc
+            raise said from exc
 
     def flush(self) -> list[FindingBatch]:
         return []
@@ -211,17 +212,3 @@ class TextSearch:
 
     def restore(self, snapshot: Snapshot) -> None:
         self.engine.restore(snapshot)
-
-
-def _hung_on(model: Any) -> str | None:
-    """The classifier a timed-out call was waiting for: the panel's (or its worker's) through
-    the model's wrappers (None: not known)."""
-    for _ in range(8):
-        ask = getattr(model, "hung_on", None)
-        if callable(ask):
-            who = ask()
-            return who if isinstance(who, str) else None
-        model = getattr(model, "inner", None) or getattr(model, "model", None)
-        if model is None:
-            return None
-    return None
