@@ -316,6 +316,20 @@ def setup_backdoor(
             clean_files, image_files = _same_channels(clean_files, image_files)
         kind, values = parse_range(value_range) if value_range else ("linear", (0.0, 1.0))
         torchish = _is_torch_spec(model, model_type)
+
+        def load(probe: Any) -> Any:
+            return load_model(
+                model,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                output=output,
+                modality="image",
+                n_classes=n_classes,
+                classes=class_names,
+                probe=probe,
+                serving=serving_opts,
+            )
+
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
 
             def takes(files: ImageFiles) -> bool:
@@ -323,18 +337,7 @@ def setup_backdoor(
                 lay = layout or ("nchw" if torchish and not _channels_last(declared) else None)
                 try:
                     form = spec_for((h, w, c), declared, layout=lay, range_text=value_range)
-                    probe = form.to_model(_canonical(files, kind, values)[:2])
-                    raw = load_model(
-                        model,
-                        model_type=model_type,
-                        allow_pickle=allow_pickle,
-                        output=output,
-                        modality="image",
-                        n_classes=n_classes,
-                        classes=class_names,
-                        probe=probe,
-                        serving=serving_opts,
-                    )
+                    raw = load(form.to_model(_canonical(files, kind, values)[:2]))
                     found = _declared_shape(raw)
                     if found is not None:
                         form = spec_for((h, w, c), found, layout=layout, range_text=value_range)
@@ -355,17 +358,7 @@ def setup_backdoor(
         )
         clean_x = _canonical(clean_files, kind, values, "--clean")
         try:
-            raw = load_model(
-                model,
-                model_type=model_type,
-                allow_pickle=allow_pickle,
-                output=output,
-                modality="image",
-                n_classes=n_classes,
-                classes=class_names,
-                probe=guess.to_model(clean_x[:2]),
-                serving=serving_opts,
-            )
+            raw = load(guess.to_model(clean_x[:2]))
         except ModelError as exc:
             raise _shape_refused(exc, input_shape, layout) from exc
         found = _declared_shape(raw)
