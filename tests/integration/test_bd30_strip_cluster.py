@@ -58,3 +58,22 @@ def test_one_low_clean_image_is_no_cluster() -> None:
     assert low_cluster([0.01, *spread], 0.01) == 0  # one alone: happens on clean models
     assert low_cluster([0.001, 0.004, *spread], 0.001) == 2
     assert low_cluster([0.001, 0.004, *spread], 0.2) == 0  # the threshold above them
+
+
+def test_a_cluster_holding_the_threshold_with_nothing_flagged_is_no_pass() -> None:
+    from types import SimpleNamespace
+
+    from assay.backdoor.summary import _strip_cannot_flag
+
+    entropy = [0.01, 0.02, *np.linspace(0.4, 0.7, 99)]  # threshold 0.02: 4 % of the median
+    search = SimpleNamespace(
+        test=SimpleNamespace(strategy="strip", mode="inputs"),
+        threshold=0.02,
+        rows=[{"poisoned": False}],
+        clean_labels=np.arange(101) % 10,
+        clean_entropy=entropy,
+    )
+    why = _strip_cannot_flag(search, {"tested": 1})
+    assert why is not None and "keep one answer under nearly every blend" in why, why
+    search.clean_entropy = [0.02, *np.linspace(0.4, 0.7, 100)]  # one alone: no cluster
+    assert _strip_cannot_flag(search, {"tested": 1}) is None
