@@ -82,9 +82,9 @@ def low_cluster(clean_entropy: Sequence[float] | np.ndarray, threshold: float) -
     poisoned image scanned is then flagged only below them (3 to 10 poisoned digits among 200
     clean: the two lowest at 0.2-1.6 % of the median on 4 of 6 runs, 1 to 7 of 30 poisoned
     flagged; on the other 2 the lowest were at 4-7 %, not told from clean).  One such clean
-    image alone happens on clean calibrations (the lowest at 3-6 % of the median on 2 of 28
+    image alone happens on clean calibrations (the lowest at 3-6 % of the median on 2 of 31
     runs: 8x8 and 16x16 digits, 40-200 clean images), two never did (the second lowest was
-    at 15 % or more)."""
+    at 14.8 % or more)."""
     e = np.sort(np.asarray(clean_entropy, dtype=np.float64))
     if len(e) < 2:
         return 0
