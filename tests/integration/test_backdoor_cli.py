@@ -128,7 +128,7 @@ def test_png_folders(files: Path, tmp_path: Path, capsys: pytest.CaptureFixture[
         ("big", "big", "images are 10x10x1 (100 values) but the model takes 64"),
         ("empty", "clean_pngs", "empty: the folder holds no PNG or JPEG files"),
         ("bad", "clean_pngs", "000.png: not a readable image"),
-        ("pngs", "big", "images are 8x8x1 but clean images are 10x10x1"),
+        ("pngs", "big", "clean images are 10x10x1 but the model takes 8x8x1 images"),
     ],
 )
 def test_bad_images_exit_2_naming_the_problem(

@@ -28,6 +28,7 @@ from assay.backdoor.image_files import (
 )
 from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
 from assay.backdoor.label_files import read_label_file
+from assay.backdoor.sizes import size_mismatch
 from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
@@ -313,16 +314,40 @@ def setup_backdoor(
             clean_files, image_files = _fit_channels(clean_files, image_files, declared, layout)
         if image_files is not None:
             clean_files, image_files = _same_channels(clean_files, image_files)
-        if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
-            raise UsageError(
-                f"images are {'x'.join(map(str, image_files.values.shape[1:]))} but clean images "
-                f"are {'x'.join(map(str, clean_files.values.shape[1:]))}",
-                argument="--images",
-                path=image_files.path,
-            )
-        shape = clean_files.values.shape[1:]
         kind, values = parse_range(value_range) if value_range else ("linear", (0.0, 1.0))
         torchish = _is_torch_spec(model, model_type)
+
+        def load(probe: Any) -> Any:
+            return load_model(
+                model,
+                model_type=model_type,
+                allow_pickle=allow_pickle,
+                output=output,
+                modality="image",
+                n_classes=n_classes,
+                classes=class_names,
+                probe=probe,
+                serving=serving_opts,
+            )
+
+        if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
+
+            def takes(files: ImageFiles) -> bool:
+                h, w, c = files.values.shape[1:]
+                lay = layout or ("nchw" if torchish and not _channels_last(declared) else None)
+                try:
+                    form = spec_for((h, w, c), declared, layout=lay, range_text=value_range)
+                    raw = load(form.to_model(_canonical(files, kind, values)[:2]))
+                    found = _declared_shape(raw)
+                    if found is not None:
+                        form = spec_for((h, w, c), found, layout=layout, range_text=value_range)
+                    raw.predict(form.to_model(_canonical(files, kind, values)[:2]))
+                except Exception:  # any failure: the model does not take them
+                    return False
+                return True
+
+            raise size_mismatch(image_files, clean_files, takes)
+        shape = clean_files.values.shape[1:]
         guess = spec_for(
             (shape[0], shape[1], shape[2]),
             declared,
@@ -333,17 +358,7 @@ def setup_backdoor(
         )
         clean_x = _canonical(clean_files, kind, values, "--clean")
         try:
-            raw = load_model(
-                model,
-                model_type=model_type,
-                allow_pickle=allow_pickle,
-                output=output,
-                modality="image",
-                n_classes=n_classes,
-                classes=class_names,
-                probe=guess.to_model(clean_x[:2]),
-                serving=serving_opts,
-            )
+            raw = load(guess.to_model(clean_x[:2]))
         except ModelError as exc:
             raise _shape_refused(exc, input_shape, layout) from exc
         found = _declared_shape(raw)

@@ -13,13 +13,23 @@ and 5 clean images at ``--fpr 0.05`` flagged 16 % of 419 held-out clean digits.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
 from assay.core.model import Capabilities
 
-__all__ = ["Scorer", "blend_entropy", "class_scores", "strip_rank", "strip_rate", "strip_threshold"]
+__all__ = [
+    "Scorer",
+    "blend_entropy",
+    "class_scores",
+    "low_cluster",
+    "strip_rank",
+    "strip_rate",
+    "strip_threshold",
+]
+
+STRIP_LOW = 0.05  # of the clean images' median entropy: "one answer under nearly every blend"
 
 Scorer = Callable[[np.ndarray], np.ndarray]
 """Canonical images -> (n, k) class probabilities (one-hot rows for label-only models)."""
@@ -61,6 +71,26 @@ def strip_rate(n: int, fpr: float) -> float:
     """The false-positive rate of the threshold set on ``n`` clean images at ``fpr``: at most
     ``fpr``, or ``1 / (n + 1)`` when ``n`` is too small for ``fpr``."""
     return strip_rank(n, fpr) / (n + 1) if n else 1.0
+
+
+def low_cluster(clean_entropy: Sequence[float] | np.ndarray, threshold: float) -> int:
+    """How many clean images STRIP was calibrated on keep one answer under nearly every blend
+    (entropy under ``STRIP_LOW`` of their median), as a poisoned image does, when two or more
+    do and the threshold is among them; else 0.
+
+    Poisoned images among the clean ones make such a cluster and set the threshold in it: a
+    poisoned image scanned is then flagged only below them (3 to 10 poisoned digits among 200
+    clean: the two lowest at 0.2-1.6 % of the median on 4 of 6 runs, 1 to 7 of 30 poisoned
+    flagged; on the other 2 the lowest were at 4-7 %, not told from clean).  One such clean
+    image alone happens on clean calibrations (the lowest at 3-6 % of the median on 2 of 31
+    runs: 8x8 and 16x16 digits, 40-200 clean images), two never did (the second lowest was
+    at 14.8 % or more)."""
+    e = np.sort(np.asarray(clean_entropy, dtype=np.float64))
+    if len(e) < 2:
+        return 0
+    low = STRIP_LOW * float(np.median(e))
+    count = int(np.sum(e < low))
+    return count if count >= 2 and threshold < low else 0
 
 
 def strip_threshold(clean_entropy: np.ndarray, fpr: float) -> float:

@@ -12,6 +12,7 @@ import numpy as np
 
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
+from assay.backdoor.strip import low_cluster
 
 __all__ = ["summarise", "to_pixels"]
 
@@ -256,7 +257,7 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
         )
     entropy = np.asarray(search.clean_entropy, dtype=np.float64)
     usual = float(np.median(entropy)) if len(entropy) else 0.0
-    if threshold > 0 and threshold >= STRIP_TINY * usual:
+    if threshold > 0 and threshold >= STRIP_TINY * usual and not low_cluster(entropy, threshold):
         return None
     if threshold > 0:  # set by clean images that act as poisoned ones do under STRIP
         return (
@@ -273,6 +274,22 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
         "it was set on keep one answer under every blend), and an image is flagged when its "
         "entropy is below the threshold, so no image could be flagged; raise --blends or "
         "--fpr, give more varied clean images (--clean), or use --strategy assay"
+    )
+
+
+def _strip_cluster(search: Any) -> str:
+    """A caveat when clean images STRIP was calibrated on keep one answer under nearly every
+    blend, as poisoned ones do, and set its threshold among them (``strip.low_cluster``)."""
+    entropy = getattr(search, "clean_entropy", None) or []
+    count = low_cluster(entropy, float(search.threshold or 0.0))
+    if not count:
+        return ""
+    return (
+        f"; caveat: {count} of the {len(entropy)} clean images it was calibrated on keep one "
+        "answer under nearly every blend (entropy under 5 % of their median, "
+        f"{float(np.median(entropy)):.3f} bits), as poisoned images do, and set the threshold "
+        "among them: if the clean images (--clean) hold poisoned ones, poisoned images scanned "
+        "go unflagged; check that they are clean"
     )
 
 
@@ -316,7 +333,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
             f"STRIP flagged {len(poisoned)} of {n} images (entropy below "
             f"{search.threshold or 0:.3f} bits, {_strip_set(search)}); {q_all:.0f} queries per "
             "image"
-        )
+        ) + (_strip_cluster(search) if poisoned else "")
     else:
         trig = search.triggers
         parts = [

@@ -19,6 +19,7 @@ from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.checked import array_hint
+from assay.models.classes import classes_advice
 from assay.models.pipeline_answers import (
     covers,
     is_ranked,
@@ -199,10 +200,11 @@ def infer_capabilities(
         seen = sorted({str(_label_of(v)) for v in out.tolist()})
         raise UsageError(
             f"the model answers labels by name ({', '.join(map(repr, seen[:5]))}): declare "
-            "every label it can answer, in order, as scikit-learn does: `FUNCTION.classes_ = "
-            f"{seen!r}` (with all its labels) beside the function; or answer class indices or "
+            f"every label it can answer, in order: {classes_advice(seen, n_classes)} "
+            "(classes= from Python), or beside the function, as scikit-learn does, "
+            f"`FUNCTION.classes_ = {seen!r}` (with all its labels); or answer class indices or "
             "probabilities",
-            argument="MODEL",
+            argument="--classes" if n_classes is not None else "MODEL",
         )
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "

@@ -15,9 +15,36 @@ from typing import Any
 from assay.core.model import Capabilities
 from assay.errors import UsageError
 
-__all__ = ["class_names", "declared_count_or_names", "named_capabilities", "parse_classes"]
+__all__ = [
+    "class_names",
+    "classes_advice",
+    "declared_count_or_names",
+    "named_capabilities",
+    "parse_classes",
+]
 
 _HOW = "give a number of classes (--classes 10) or their names in order (--classes no,yes)"
+
+
+def classes_advice(seen: list[str], n_classes: int | None = None) -> str:
+    """A ``--classes`` to paste for a model answering labels by name, of which a probe saw
+    ``seen``: every label in order.  Labels that are class numbers written as text ('0',
+    '9') are listed from 0 up to the count given (``--classes 10``), else to 9 or the highest
+    seen; a list of the labels seen alone stops the run at the first label the probe missed."""
+    numbers = [int(s) for s in seen if s.isdigit() and str(int(s)) == s]
+    if seen and len(numbers) == len(seen):
+        top = max(numbers) + 1  # unless told, ten (digits): a probe sees only a few labels
+        count = n_classes if n_classes is not None and n_classes >= top else max(top, 10)
+        listing = ",".join(str(i) for i in range(count))
+        if count == n_classes:
+            return f"--classes {listing} (its {count} labels by name, in order)"
+        return f"--classes {listing} if its labels are 0 to {count - 1} (every one, in order)"
+    if n_classes is not None and len(seen) == n_classes:
+        return f"--classes {','.join(seen)} if that is the model's order (class 0 first)"
+    return (
+        f"e.g. --classes {','.join(seen[:4])},... naming every label it can answer, in the "
+        f"model's order (class 0 first), not only the {len(seen)} its first answers held"
+    )
 
 
 def parse_classes(text: str, *, argument: str = "--classes") -> int | tuple[str, ...]:

@@ -377,6 +377,7 @@ class HttpModel:
         # a text classifier may answer its labels by name ("pos"): returned as they are, for
         # ``NamedLabelsModel`` to read (``loader._http``); any other model's is a ModelError
         self.labels_by_name = capabilities.modality == "text"
+        self.declared_count: int | None = None  # --classes N, for the advice on labels by name
         self._outcomes: deque[bool] = deque(maxlen=error_window)
         self._server: dict[str, Any] | None = None
         self._local: _Local | None = None
@@ -503,7 +504,7 @@ class HttpModel:
                 out = self.codec.decode(payload, len(inputs))
             except LabelsByName as names:
                 if not self.labels_by_name:
-                    raise self._wrong_form(names, raw) from None
+                    raise self._wrong_form(names.counted(self.declared_count), raw) from None
                 if names.values.ndim != 1:  # (text has no --classes: say what it reads)
                     raise self._wrong_form(_NOT_ONE_LABEL, raw) from None
                 out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)

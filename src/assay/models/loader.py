@@ -436,6 +436,7 @@ def _http(
     provisional = _served(
         url, Capabilities(modality=modality, n_classes=None, outputs="proba"), opts
     )
+    provisional.declared_count = n_classes
     provisional.connect()
     caps, names = _endpoint_answers(
         provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)

@@ -29,6 +29,7 @@ import numpy as np
 
 from assay.core.model import ModelInputs
 from assay.errors import ModelError, UsageError
+from assay.models.classes import classes_advice
 
 __all__ = [
     "PROTOCOLS",
@@ -80,14 +81,21 @@ class LabelsByName(ValueError):
     labels, read by name (``HttpModel``); for any other model a ``ValueError`` saying how to
     test it."""
 
-    def __init__(self, values: np.ndarray, names: list[str], what: str) -> None:
+    def __init__(
+        self, values: np.ndarray, names: list[str], what: str, n_classes: int | None = None
+    ) -> None:
         super().__init__(
             f"{what} holds labels by name ({', '.join(map(repr, names[:5]))}), not "
-            "numbers: declare every label it can answer, in the model's order (class 0 "
-            f"first), e.g. --classes {','.join(names[:4])}{',...' if len(names) != 2 else ''} "
-            f"(classes=[{names[0]!r}, ...]; docs/serving.md)"
+            f"numbers: declare every label it can answer: {classes_advice(names, n_classes)} "
+            f"(classes=[{names[0]!r}, ...] from Python; docs/serving.md)"
         )
         self.values = values
+        self.names = names
+        self.what = what
+
+    def counted(self, n_classes: int | None) -> LabelsByName:
+        """The same, its advice for a model declared to have ``n_classes`` (``--classes N``)."""
+        return LabelsByName(self.values, self.names, self.what, n_classes)
 
 
 def _array(values: Any, n: int, what: str) -> np.ndarray:
