@@ -39,5 +39,12 @@ def test_a_tiny_exact_share_of_a_settled_ensemble_names_its_box(tmp_path: Path) 
     assert exact["status"] == "exact"
     assert exact["share_uniform"]["low"] == exact["share_uniform"]["high"] > 0
     assert summary["search"]["idis"] == 0  # (the answer's samples met none either)
+    if "every input of the domain" in str(exact.get("source")):
+        # enumerated through the trees (when that ended within its time): every IDI is an
+        # input, no box; the exact region names them (it crashed there: np.eye over the
+        # million values of a, CI run 88; tests/unit/test_lead29_row_set_wide.py)
+        assert summary["regions"][0]["conditions"] == {"a": [500_000.0, 500_002.0]}
+        assert summary["regions"][0]["figures"] == "exact"
+        return
     assert exact["n_boxes"] >= 1, kernel.ready()
     assert exact["boxes"][0]["conditions"] == {"a": [[500_000.0, 500_002.0]]}

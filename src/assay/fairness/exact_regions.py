@@ -62,7 +62,10 @@ def exact_regions(
         return None, "the answer's time was spent before the exact rules were learned", 0.0
     a = schema.index(attribute)
     if ex.idi_rows is not None:  # an enumerated domain: each IDI is a box of one input
-        boxes = row_set(schema, ex.idi_rows, skip=a)
+        rowed = row_set(schema, ex.idi_rows, skip=a)
+        if rowed is None:
+            return None, f"{len(ex.idi_rows):,} inputs over too many values to hold", 0.0
+        boxes = rowed
     else:
         assert ex.every_box is not None and ex.atoms is not None
         cells = sum(int(at.n if at.of_value is None else len(at.of_value)) for at in ex.atoms)

@@ -172,11 +172,15 @@ def box_set(schema: Schema, atoms: tuple[Any, ...], boxes: list[list[int]], *, s
     return BoxSet(skip, tuple(weights), tuple(masks), tuple(starts), tuple(ends))
 
 
-def row_set(schema: Schema, rows: np.ndarray, *, skip: int) -> BoxSet:
-    """Inputs of a discrete domain (encoded rows, each one cell per feature) as boxes."""
+def row_set(schema: Schema, rows: np.ndarray, *, skip: int) -> BoxSet | None:
+    """Inputs of a discrete domain (encoded rows, each one cell per feature) as boxes; None
+    when their masks would hold more than ``MAX_CELLS`` values (each feature's masks are
+    the values the rows take, over every value of the feature: a feature of a million
+    values held as a square table asked for terabytes)."""
     weights: list[np.ndarray] = []
     masks: list[Masks] = []
     codes: list[np.ndarray] = []
+    held = 0
     for j, f in enumerate(schema.features):
         if j == skip:
             weights.append(np.ones(1))
@@ -184,9 +188,15 @@ def row_set(schema: Schema, rows: np.ndarray, *, skip: int) -> BoxSet:
             codes.append(np.array([f.encoded_low]))
             continue
         n = int(f.n_values or 1)
+        cells = np.rint(rows[:, j] - f.encoded_low).astype(np.int64)
+        taken, ids = np.unique(cells, return_inverse=True)
+        held += len(taken) * n
+        if held > MAX_CELLS:
+            return None
+        table = np.zeros((len(taken), n))
+        table[np.arange(len(taken)), taken] = 1.0  # (the rows of the identity they take)
         weights.append(np.full(n, 1.0 / n))
-        ids = np.rint(rows[:, j] - f.encoded_low).astype(np.int64)
-        masks.append(Masks(ids, np.eye(n)))
+        masks.append(Masks(np.asarray(ids, dtype=np.int64).reshape(-1), table))
         codes.append(f.encoded_low + np.arange(n, dtype=np.float64))
     return BoxSet(skip, tuple(weights), tuple(masks), tuple(codes), tuple(codes))
 
