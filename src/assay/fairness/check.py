@@ -284,7 +284,7 @@ def check_fairness(
         answer_options.model_steady = steady if isinstance(steady, bool) else None
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
         the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
-        keep_estimate_samples(the_setup, answer_options, max_time)
+        keep_estimate_samples(the_setup, answer_options, max_time, config["execution"])
         # with a time budget the answer (which does not depend on the search) comes first:
         # the search then gets the time it really left, not a guessed reserve; its deadline
         # is the share of --max-time it may take

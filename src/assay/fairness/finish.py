@@ -214,7 +214,10 @@ def _kept_for_answer(
     search's end while the answer is missing: ``core.answer_missing.KEPT_FOR_ANSWER``), so
     that the answer is the one the run not stopped gives; none kept (a run stored before
     they outlived its search): the answer draws its own."""
-    keep_estimate_samples(the_setup, options, (record.config.get("budget") or {}).get("max_time"))
+    budget = record.config.get("budget") or {}
+    keep_estimate_samples(
+        the_setup, options, budget.get("max_time"), record.config.get("execution")
+    )
     snapshot = store.load_snapshot(record.id)
     kept = the_setup.test.kept
     if kept is None or snapshot is None:

@@ -89,7 +89,9 @@ def resume_fairness(
         options = stored_answer(record, the_setup)
         if options is not None:  # as the first session did (``check_fairness``)
             answer_follows(the_setup, options)
-            keep_estimate_samples(the_setup, options, budget.get("max_time"))
+            keep_estimate_samples(
+                the_setup, options, budget.get("max_time"), record.config.get("execution")
+            )
         checks_follow(the_setup, bool(record.config.get("retrain")))
         outcome = _execute(
             the_setup,
