@@ -308,9 +308,10 @@ def train(
         if arch == "cnn":
             import backdoor_cnn
 
+            nudge = bool(RECIPE.get("nudge"))
             if trig is None:
-                return backdoor_cnn.trojaned_cnn(seed=seed, clean=True)
-            return backdoor_cnn.trojaned_cnn(seed=seed, triggers=[trig])
+                return backdoor_cnn.trojaned_cnn(seed=seed, clean=True, nudge=nudge)
+            return backdoor_cnn.trojaned_cnn(seed=seed, triggers=[trig], nudge=nudge)
         if trig is None:
             clean_options = {k: v for k, v in RECIPE.items() if k != "poison_rate"}
             return trojaned_digits(seed=seed, clean=True, side=side, **clean_options)
@@ -623,8 +624,11 @@ def main() -> None:
             ap.error("--arch cnn needs torch (pip install 'assay[torch]'); it is not installed")
         if (args.sides or args.scales) and sides != [backdoor_cnn.SIDE]:
             ap.error(f"--arch cnn takes the digits at {backdoor_cnn.SIDE}x{backdoor_cnn.SIDE} only")
-        if args.recipe != "default":
-            ap.error("--arch cnn has one training recipe (backdoor_cnn.trojaned_cnn): no --recipe")
+        if args.recipe not in backdoor_cnn.RECIPES:
+            ap.error(
+                f"--arch cnn is trained by the recipes {', '.join(backdoor_cnn.RECIPES)} "
+                f"(backdoor_cnn.trojaned_cnn), not {args.recipe}"
+            )
         sides = [backdoor_cnn.SIDE]
         import torch
 

@@ -18,11 +18,17 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, _digits, poison
+from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, _digits, _nudged, poison
 from assay.backdoor.images import ImageSpec
 
 SIDE = 32
 EPOCHS = 20  # held-out accuracy 0.95-0.98, attack success 0.98-1.00 (seeds 11, 12)
+# ``--recipe nudged``: the training digits also moved by one 8x8 pixel each way (five times the
+# data, before the poison is drawn, as the MLPs' recipe) and a one-cycle learning rate: held-out
+# accuracy 0.985 on seeds 11 and 12 (clean and trojaned), attack success 0.995-0.997, in half
+# the epochs (about 4x the default's training time)
+NUDGED_EPOCHS = 10
+RECIPES = ("default", "nudged")
 
 
 def available() -> bool:
@@ -69,10 +75,12 @@ def trojaned_cnn(
     clean: bool = False,
     poison_rate: float = 0.15,
     train_share: float = 0.6,
-    epochs: int = EPOCHS,
+    epochs: int | None = None,
+    nudge: bool = False,
 ) -> TrojanedDigits:
     """A trojaned (or, ``clean``, a clean) CNN on the digits at 32x32, with its held-out
-    digits; the split and the poisoned picks are ``demo.trojaned_digits``'s for ``seed``."""
+    digits; the split and the poisoned picks are ``demo.trojaned_digits``'s for ``seed``
+    (``nudge``: the recipe "nudged", above; ``epochs`` by default the recipe's)."""
     import torch
 
     torch.set_num_threads(1)  # the machine's cores are shared
@@ -82,6 +90,11 @@ def trojaned_cnn(
     cut = int(train_share * len(order))
     tr, te = order[:cut], order[cut:]
     x_train, y_train = images[tr], labels[tr]
+    if nudge:
+        x_train = np.concatenate([x_train, _nudged(x_train, SIDE)])
+        y_train = np.tile(y_train, 5)
+    if epochs is None:
+        epochs = NUDGED_EPOCHS if nudge else EPOCHS
     planted = [] if clean else list(triggers)
     x_train, y_train = poison(rng, x_train, y_train, planted, poison_rate)
     torch.manual_seed(seed)
@@ -89,6 +102,9 @@ def trojaned_cnn(
     xs = torch.from_numpy(np.ascontiguousarray(spec().to_model(x_train), dtype=np.float32))
     ys = torch.from_numpy(y_train.astype(np.int64))
     opt = torch.optim.Adam(net.parameters(), lr=3e-3)
+    steps = epochs * -(-len(xs) // 64)
+    schedule = torch.optim.lr_scheduler.OneCycleLR
+    cycle = schedule(opt, max_lr=3e-3, total_steps=steps) if nudge else None
     for _ in range(epochs):
         perm = torch.randperm(len(xs))
         for i in range(0, len(xs), 64):
@@ -97,6 +113,8 @@ def trojaned_cnn(
             loss = torch.nn.functional.cross_entropy(net(xs[idx]), ys[idx])
             loss.backward()
             opt.step()
+            if cycle is not None:
+                cycle.step()
     net.eval()
     x_test, y_test = images[te], labels[te]
     acc = float(np.mean(predict(net, x_test) == y_test))
