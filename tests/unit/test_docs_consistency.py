@@ -437,20 +437,33 @@ def section_of(text: str, heading: str) -> str:
     return text.split(heading, 1)[1].split("\n## ", 1)[0]
 
 
+def _undocumented(where: str, properties: dict[str, Any], documented: list[str]) -> list[str]:
+    """The schema's keys of one level that report-format.md does not name (the other way)."""
+    return [
+        f"schema.json: {where} key {key!r} is not in report-format.md"
+        for key in properties
+        if key not in documented
+    ]
+
+
 def check_report_keys(text: str, schema: dict[str, Any]) -> list[str]:
     """report-format.md's keys against the report's JSON Schema (assay/report/schema.json)."""
     problems = []
     defs = schema["$defs"]
     top = section_of(text, "## The JSON document")
     document_part = top.split("### findings", 1)[0]
-    for key in table_keys(document_part):
+    documented = table_keys(document_part)
+    for key in documented:
         if key not in schema["properties"]:
             problems.append(f"report-format.md: top-level key {key!r} is not in schema.json")
+    problems += _undocumented("top-level", schema["properties"], documented)
     run_row = re.search(r"^\| `run` .*$", document_part, flags=re.MULTILINE)
     assert run_row, "report-format.md has no `run` row"
-    for key in re.findall(r"`([a-z_]+)`", run_row.group(0))[1:]:
+    run_keys = re.findall(r"`([a-z_]+)`", run_row.group(0))[1:]
+    for key in run_keys:
         if key not in defs["run"]["properties"]:
             problems.append(f"report-format.md: run key {key!r} is not in schema.json")
+    problems += _undocumented("run", defs["run"]["properties"], run_keys)
     statuses = re.search(r"`run.status` is one of (.*?)\.\n", top, flags=re.DOTALL)
     assert statuses, "report-format.md does not list run.status's values"
     listed = set(re.findall(r"`([a-z_]+)`", statuses.group(1)))
@@ -458,9 +471,11 @@ def check_report_keys(text: str, schema: dict[str, Any]) -> list[str]:
     if listed != enum:
         problems.append(f"report-format.md: run.status {sorted(listed)}, schema {sorted(enum)}")
     findings_part = top.split("### findings", 1)[1]
-    for key in table_keys(findings_part.split("```", 1)[0]):
+    finding_keys = table_keys(findings_part.split("```", 1)[0])
+    for key in finding_keys:
         if key not in defs["findings"]["properties"]:
             problems.append(f"report-format.md: findings key {key!r} is not in schema.json")
+    problems += _undocumented("findings", defs["findings"]["properties"], finding_keys)
     answer = section_of(text, "## The fairness answer")
     for row in re.finditer(r"^\| `([a-z]+)`\s*\| (.*) \|$", answer, flags=re.MULTILINE):
         name, meaning = row.group(1), row.group(2)
@@ -770,6 +785,12 @@ def test_the_report_key_check_catches_a_stale_key() -> None:
     stale = text.replace("| `rerun`  ", "| `rerun_line`", 1)
     assert "`rerun_line`" in stale
     assert any("'rerun_line'" in p for p in check_report_keys(stale, schema))
+    undocumented = json.loads(json.dumps(schema))
+    undocumented["$defs"]["run"]["properties"]["queued_at"] = {"type": "string"}
+    undocumented["$defs"]["findings"]["properties"]["weight"] = {"type": "number"}
+    found = check_report_keys(text, undocumented)
+    assert any("run key 'queued_at' is not in report-format.md" in p for p in found)
+    assert any("findings key 'weight' is not in report-format.md" in p for p in found)
     statuses = text.replace("`model_unavailable`", "`cancelled`", 1)
     assert statuses != text
     assert any("run.status" in p for p in check_report_keys(statuses, schema))
