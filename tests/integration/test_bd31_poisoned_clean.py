@@ -16,9 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from bd31_setups import poisoned_sets, scanned
 
-import assay
-from assay.backdoor.demo import trojaned_digits
 from assay.backdoor.inputscan import copies
 from assay.backdoor.phases import BackdoorResult
 
@@ -26,21 +25,9 @@ pytestmark = pytest.mark.slow
 
 
 def _scan(seed: int, n_clean_poisoned: int, clean_model: bool, tmp_path: Path) -> BackdoorResult:
-    t = trojaned_digits(seed=seed, size=3, position=(5, 5), target=7)
-    model = trojaned_digits(seed=seed, clean=True).model if clean_model else t.model
-    x = t.clean_images
-    scan = x[:200].copy()
-    scan[[0, 66, 132]] = t.poisoned(scan[[0, 66, 132]])  # 3 poisoned of 200 scanned
-    clean = np.concatenate([x[300:500], t.poisoned(x[500 : 500 + n_clean_poisoned])])
-    return assay.check_backdoor(
-        model,
-        images=scan * 16.0,
-        clean=clean * 16.0,
-        value_range="0,16",
-        seed=0,
-        store=str(tmp_path / "runs.db"),
-        determinism_check=False,
-    )
+    # 3 poisoned of 200 scanned
+    sets = poisoned_sets(seed, 200, [0, 66, 132], n_clean_poisoned, clean_model)
+    return scanned(sets, tmp_path / "runs.db")
 
 
 # seed 2: the scan finds the trigger a row up (3x3 at (4, 5)): the box holds a line of the

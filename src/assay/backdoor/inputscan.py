@@ -82,15 +82,17 @@ SCREEN_MISSES = 1
 # be the class's own feature (``_natural``); with fewer, a class's own piece can pass as a trigger
 NATURAL_SOURCES = 2
 # clean images of the class that hold the candidate's own pixels in its box (``copies``) are
-# no sources for the natural-feature check: a class's feature is drawn differently in each
-# image, a trigger is pasted the same on all, and such a clean image is in the class because of
-# those pixels, as a poisoned image is.  Two clean images carrying the trigger (a clean set
-# drawn from poisoned data) made it the class's own feature in every scanned image, and the run
-# passed with 3 poisoned images of 200 scanned (bd31; hostile30b's Left 1).  On clean digit
-# models no source that agreed with a candidate was a copy (at most 9 of 16 pixels within
-# 0.05, most of them background; the fp runs kept their figures and queries); skipping the
-# sources that hold its pixels within 0.25 at 85 % of them, as a known trigger is matched,
-# flagged 18 of 1,800 clean digits against 2 (the centres of '9's drawn alike; hostile30b)
+# no sources for the natural-feature check when one of them at least leaves the class with the
+# box refilled (``_pasted_in``; where all stay, the class is drawn the same there): a class's
+# feature is drawn differently in each image, a trigger is pasted the same on all, and such a
+# clean image is in the class because of those pixels, as a poisoned image is.  Two clean
+# images carrying the trigger (a clean set drawn from poisoned data) made it the class's own
+# feature in every scanned image, and the run passed with 3 poisoned images of 200 scanned
+# (bd31; hostile30b's Left 1).  On clean digit models no source that agreed with a candidate
+# was a copy (at most 9 of 16 pixels within 0.05, most of them background; the fp runs kept
+# their figures and queries); skipping the sources that hold its pixels within 0.25 at 85 %
+# of them, as a known trigger is matched, flagged 18 of 1,800 clean digits against 2 (the
+# centres of '9's drawn alike; hostile30b)
 SKIP_COPIES = True
 COPY_TOLERANCE = 0.05
 COPY_SHARE = 0.75
@@ -709,7 +711,9 @@ def _natural(
     pool = verify[verify_labels == label]
     t, left, h, w = box
     if image is not None and len(pool) and SKIP_COPIES:
-        pool = pool[~copies(pool, image, box)]
+        copy = copies(pool, image, box)
+        if copy.any() and _pasted_in(pool[copy], box, label, labels, verify, image):
+            pool = pool[~copy]
     if image is not None and len(pool):
         pool = _interleave(
             _nearest_first(pool, image, box),
@@ -748,6 +752,27 @@ def copies(pool: np.ndarray, image: np.ndarray, box: Box) -> np.ndarray:
         return np.zeros(len(pool), dtype=bool)
     found: np.ndarray = (same.mean(axis=1) >= COPY_SHARE) & (same[:, marked].mean(axis=1) >= 0.5)
     return found
+
+
+def _pasted_in(
+    held: np.ndarray,
+    box: Box,
+    label: int,
+    labels: Labeler,
+    verify: np.ndarray,
+    image: np.ndarray,
+    most: int = 5,
+) -> bool:
+    """Do clean images of class ``label`` that hold ``image``'s pixels in ``box`` (``copies``)
+    leave the class when that box is refilled from the clean images that do not (up to
+    ``most`` of them, one call)?  Then the pixels were pasted on images of other classes and
+    put them in it, as a trigger does; where every copy stays (a class drawn the same in that
+    place: a bar in the same column, a clipped white), they are the class's own."""
+    others = verify[~copies(verify, image, box)]
+    if not len(others):
+        return False
+    fills = np.concatenate([mean_fill(img, box, others) for img in held[:most]])
+    return bool((labels(fills) != label).any())
 
 
 def _nearest_first(
