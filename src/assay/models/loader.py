@@ -483,10 +483,12 @@ def _http(
     )
     provisional.declared_count = n_classes
     provisional.connect()
-    caps, names = _endpoint_answers(
-        provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)
-    )
-    provisional.close()
+    try:  # (closed on a refusal too: labels '0'..'9' with --classes 10 are loaded again)
+        caps, names = _endpoint_answers(
+            provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)
+        )
+    finally:
+        provisional.close()
     model = _served(url, caps, opts)
     model.stats = provisional.stats  # the probe was a request to the server too
     model.connect()
