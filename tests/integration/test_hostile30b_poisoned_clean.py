@@ -89,9 +89,9 @@ def test_separate_clean_images_find_the_trigger_and_a_clean_model_passes(
 def test_clean_images_drawn_from_poisoned_data_are_no_pass(
     trojan: TrojanedDigits, tmp_path: Path
 ) -> None:
-    """Not the scanned images: 10 other poisoned digits among 200 clean ones.  The scan still
-    takes the trigger for class 7's own feature (a known limit), but the same pixels at the
-    same box in many images say it is pasted: not a pass."""
+    """Not the scanned images: 10 other poisoned digits among 200 clean ones.  The scan took
+    the trigger for class 7's own feature (it finds it since bd31: test_bd31_poisoned_clean),
+    and the same pixels at the same box in many images said it is pasted: not a pass."""
     scan = _scan(trojan)
     x = trojan.clean_images
     clean = np.concatenate([x[100:300], trojan.poisoned(x[300:310])])

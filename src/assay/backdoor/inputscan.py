@@ -81,6 +81,21 @@ SCREEN_MISSES = 1
 # clean images of a trigger's class whose box, pasted, must flip as the trigger does for it to
 # be the class's own feature (``_natural``); with fewer, a class's own piece can pass as a trigger
 NATURAL_SOURCES = 2
+# clean images of the class that hold the candidate's own pixels in its box (``copies``) are
+# no sources for the natural-feature check when one of them at least leaves the class with the
+# box refilled (``_pasted_in``; where all stay, the class is drawn the same there): a class's
+# feature is drawn differently in each image, a trigger is pasted the same on all, and such a
+# clean image is in the class because of those pixels, as a poisoned image is.  Two clean
+# images carrying the trigger (a clean set drawn from poisoned data) made it the class's own
+# feature in every scanned image, and the run passed with 3 poisoned images of 200 scanned
+# (bd31; hostile30b's Left 1).  On clean digit models no source that agreed with a candidate
+# was a copy (at most 9 of 16 pixels within 0.05, most of them background; the fp runs kept
+# their figures and queries); skipping the sources that hold its pixels within 0.25 at 85 %
+# of them, as a known trigger is matched, flagged 18 of 1,800 clean digits against 2 (the
+# centres of '9's drawn alike; hostile30b)
+SKIP_COPIES = True
+COPY_TOLERANCE = 0.05
+COPY_SHARE = 0.75
 
 
 def pick_verification(
@@ -695,6 +710,10 @@ def _natural(
     costs ``need`` sources' queries, a trigger all but ``need - 1`` of them)."""
     pool = verify[verify_labels == label]
     t, left, h, w = box
+    if image is not None and len(pool) and SKIP_COPIES:
+        copy = copies(pool, image, box)
+        if copy.any() and _pasted_in(pool[copy], box, label, labels, verify, image):
+            pool = pool[~copy]
     if image is not None and len(pool):
         pool = _interleave(
             _nearest_first(pool, image, box),
@@ -712,6 +731,48 @@ def _natural(
             if agree >= need:
                 return True
     return False
+
+
+def copies(pool: np.ndarray, image: np.ndarray, box: Box) -> np.ndarray:
+    """Which images of ``pool`` hold ``image``'s pixels in ``box``: within ``COPY_TOLERANCE``
+    (canonical images: the value range is 0 to 1) at ``COPY_SHARE`` of the box's pixels, and
+    at half of those unlike the image's background (``dominant_colour``: a box of background
+    alone is nobody's copy).  Not all of them: a box found a pixel off the trigger holds a
+    line of the scanned image's own strokes beside two of the trigger's (on the digits, the
+    poisoned clean sources held 7 or 8 of such a 3x3 box's 9 pixels; the sources of clean
+    models' natural boxes at most 9 of 16, most of them background)."""
+    t, left, h, w = box
+    region = image[t : t + h, left : left + w, :]
+    same = np.all(
+        np.abs(pool[:, t : t + h, left : left + w, :] - region[None]) <= COPY_TOLERANCE, axis=-1
+    )
+    same = same.reshape(len(pool), -1)
+    marked = np.any(np.abs(region - dominant_colour(image)) > COPY_TOLERANCE, axis=-1).reshape(-1)
+    if not marked.any():
+        return np.zeros(len(pool), dtype=bool)
+    found: np.ndarray = (same.mean(axis=1) >= COPY_SHARE) & (same[:, marked].mean(axis=1) >= 0.5)
+    return found
+
+
+def _pasted_in(
+    held: np.ndarray,
+    box: Box,
+    label: int,
+    labels: Labeler,
+    verify: np.ndarray,
+    image: np.ndarray,
+    most: int = 5,
+) -> bool:
+    """Do clean images of class ``label`` that hold ``image``'s pixels in ``box`` (``copies``)
+    leave the class when that box is refilled from the clean images that do not (up to
+    ``most`` of them, one call)?  Then the pixels were pasted on images of other classes and
+    put them in it, as a trigger does; where every copy stays (a class drawn the same in that
+    place: a bar in the same column, a clipped white), they are the class's own."""
+    others = verify[~copies(verify, image, box)]
+    if not len(others):
+        return False
+    fills = np.concatenate([mean_fill(img, box, others) for img in held[:most]])
+    return bool((labels(fills) != label).any())
 
 
 def _nearest_first(

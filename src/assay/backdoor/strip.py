@@ -24,6 +24,7 @@ __all__ = [
     "blend_entropy",
     "class_scores",
     "low_cluster",
+    "low_unflagged",
     "strip_rank",
     "strip_rate",
     "strip_threshold",
@@ -91,6 +92,56 @@ def low_cluster(clean_entropy: Sequence[float] | np.ndarray, threshold: float) -
     low = STRIP_LOW * float(np.median(e))
     count = int(np.sum(e < low))
     return count if count >= 2 and threshold < low else 0
+
+
+# of the clean images' median entropy: a scanned image under it "keeps nearly one answer"
+STRIP_WIDE = 0.2
+STRIP_ODDS = 0.01  # how unlikely, for clean images, that many such images left unflagged
+
+
+def low_unflagged(
+    clean_entropy: Sequence[float] | np.ndarray,
+    threshold: float,
+    scanned_entropy: Sequence[float] | np.ndarray,
+) -> int:
+    """How many scanned images STRIP left unflagged though their entropy is under
+    ``STRIP_WIDE`` of the clean images' median, when clean images would hardly leave so many
+    (three or more, and fewer than ``STRIP_ODDS`` odds that so many of them fall under that
+    line when the clean images it was calibrated on put (c + 1) / (n + 1) of them there); else 0.
+
+    Poisoned images among the clean ones whose entropies spread (0.8 %, 5.9 %, 12.6 % of the
+    median) set the threshold under the lowest of them, and most poisoned images scanned sit
+    between it and the clean images: on 9 trojaned digit models given 3 to 10 poisoned among
+    200 clean images, STRIP flagged 1 to 12 of 30 poisoned and 9 to 23 such images were left
+    (``low_cluster`` caught 5 of the 9, this all 9); on 25 clean calibrations (clean and
+    trojaned models, 8x8 and 16x16, 40 to 200 clean images) it never fired (bench/RESULTS.md,
+    bd31)."""
+    e = np.asarray(clean_entropy, dtype=np.float64)
+    scanned = np.asarray(scanned_entropy, dtype=np.float64)
+    if not len(e) or not len(scanned):
+        return 0
+    line = STRIP_WIDE * float(np.median(e))
+    if threshold >= line:
+        return 0
+    left = int(np.sum((scanned >= threshold) & (scanned < line)))
+    share = (int(np.sum(e < line)) + 1) / (len(e) + 1)
+    if left < 3 or _tail(left, len(scanned), share) >= STRIP_ODDS:
+        return 0
+    return left
+
+
+def _tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X binomial (n, p), summed in logs (n may be thousands of images)."""
+    if p >= 1.0:
+        return 1.0
+    lp, lq, top = math.log(p), math.log1p(-p), math.lgamma(n + 1)
+    return min(
+        1.0,
+        sum(
+            math.exp(top - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq)
+            for i in range(k, n + 1)
+        ),
+    )
 
 
 def strip_threshold(clean_entropy: np.ndarray, fpr: float) -> float:

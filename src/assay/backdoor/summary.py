@@ -12,7 +12,7 @@ import numpy as np
 
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
-from assay.backdoor.strip import low_cluster
+from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
 
 __all__ = ["summarise", "to_pixels"]
 
@@ -257,6 +257,9 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
         )
     entropy = np.asarray(search.clean_entropy, dtype=np.float64)
     usual = float(np.median(entropy)) if len(entropy) else 0.0
+    left = low_unflagged(entropy, threshold, _scanned_entropy(search))
+    if left and threshold > 0 and threshold >= STRIP_TINY * usual:
+        return _strip_left(search, left)
     if threshold > 0 and threshold >= STRIP_TINY * usual and not low_cluster(entropy, threshold):
         return None
     if threshold > 0:  # set by clean images that act as poisoned ones do under STRIP
@@ -277,13 +280,35 @@ def _strip_cannot_flag(search: Any, summary: dict[str, Any]) -> str | None:
     )
 
 
+def _scanned_entropy(search: Any) -> list[float]:
+    return [float(r["entropy"]) for r in search.rows if r.get("entropy") is not None]
+
+
+def _strip_left(search: Any, left: int) -> str:
+    """What ``strip.low_unflagged`` found, said."""
+    entropy = getattr(search, "clean_entropy", None) or []
+    usual = float(np.median(entropy))
+    under = sum(1 for e in entropy if e < STRIP_WIDE * usual)
+    return (
+        f"{left} of the {len(_scanned_entropy(search))} images scanned keep nearly one answer "
+        f"under its blends (entropy under {STRIP_WIDE:.0%} of the clean images' median, "
+        f"{usual:.3f} bits, as {under} of the {len(entropy)} clean images it was calibrated "
+        f"on do) and are not flagged: its threshold ({float(search.threshold or 0):.2g} bits) "
+        "sits under them, set by the lowest clean images; if the clean images (--clean) hold "
+        "poisoned ones (a sample of poisoned data does), poisoned images scanned go unflagged "
+        "so: check that they are clean, or use --strategy assay"
+    )
+
+
 def _strip_cluster(search: Any) -> str:
     """A caveat when clean images STRIP was calibrated on keep one answer under nearly every
-    blend, as poisoned ones do, and set its threshold among them (``strip.low_cluster``)."""
+    blend, as poisoned ones do, and set its threshold among them (``strip.low_cluster``), or
+    when many scanned images it did not flag do too (``strip.low_unflagged``)."""
     entropy = getattr(search, "clean_entropy", None) or []
     count = low_cluster(entropy, float(search.threshold or 0.0))
     if not count:
-        return ""
+        left = low_unflagged(entropy, float(search.threshold or 0.0), _scanned_entropy(search))
+        return f"; caveat: {_strip_left(search, left)}" if left else ""
     return (
         f"; caveat: {count} of the {len(entropy)} clean images it was calibrated on keep one "
         "answer under nearly every blend (entropy under 5 % of their median, "

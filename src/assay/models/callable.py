@@ -19,7 +19,7 @@ from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.checked import array_hint
-from assay.models.classes import classes_advice
+from assay.models.classes import classes_advice, numbered
 from assay.models.pipeline_answers import (
     covers,
     is_ranked,
@@ -198,7 +198,7 @@ def infer_capabilities(
         )
     if out.ndim == 1 and len(out) and all(_is_label(v) for v in out.tolist()):
         seen = sorted({str(_label_of(v)) for v in out.tolist()})
-        raise UsageError(
+        refusal = UsageError(
             f"the model answers labels by name ({', '.join(map(repr, seen[:5]))}): declare "
             f"every label it can answer, in order: {classes_advice(seen, n_classes)} "
             "(classes= from Python), or beside the function, as scikit-learn does, "
@@ -206,6 +206,7 @@ def infer_capabilities(
             "probabilities",
             argument="--classes" if n_classes is not None else "MODEL",
         )
+        raise numbered(refusal, seen, n_classes)
     raise UsageError(
         f"cannot tell what the model answers from an answer of shape {out.shape} and type "
         f"{out.dtype}; it must answer a batch with one class index per input (labels) or one "

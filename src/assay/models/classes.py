@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import numbers
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TypeVar
 
 from assay.core.model import Capabilities
 from assay.errors import UsageError
@@ -20,6 +21,8 @@ __all__ = [
     "classes_advice",
     "declared_count_or_names",
     "named_capabilities",
+    "numbered",
+    "numbered_classes",
     "parse_classes",
 ]
 
@@ -45,6 +48,31 @@ def classes_advice(seen: list[str], n_classes: int | None = None) -> str:
         f"e.g. --classes {','.join(seen[:4])},... naming every label it can answer, in the "
         f"model's order (class 0 first), not only the {len(seen)} its first answers held"
     )
+
+
+def numbered_classes(seen: Sequence[str], n_classes: int | None) -> tuple[str, ...] | None:
+    """The names '0', '1', ..., 'N-1' when a count of classes was declared (``--classes N``)
+    and every label a model answered by name is a class number written as text below it:
+    such a model ('0'..'9' for ten digits) is read by those names (class i is 'i'), as with
+    ``--classes 0,1,...,9``; None otherwise (names that are not numbers need declaring)."""
+    if n_classes is None or not seen:
+        return None
+    for label in seen:
+        if not (label.isascii() and label.isdigit() and str(int(label)) == label):
+            return None
+        if int(label) >= n_classes:
+            return None
+    return tuple(str(i) for i in range(n_classes))
+
+
+_E = TypeVar("_E", bound=BaseException)
+
+
+def numbered(exc: _E, seen: Sequence[str], n_classes: int | None) -> _E:
+    """``exc`` (the refusal of labels by name) marked with the names ``numbered_classes``
+    gives, read by ``loader.load_model`` to load the model again by them."""
+    exc.numbered_classes = numbered_classes(seen, n_classes)  # type: ignore[attr-defined]
+    return exc
 
 
 def parse_classes(text: str, *, argument: str = "--classes") -> int | tuple[str, ...]:

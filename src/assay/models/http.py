@@ -47,6 +47,7 @@ from assay.core.calls import call_deadline, call_progress
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.redact import header_secrets, hidden_values, redact_url, scrub
 from assay.errors import ModelError, ModelUnavailable, UsageError
+from assay.models.classes import numbered
 from assay.models.http_answer import (
     MAX_RETRY_AFTER,
     Answer,
@@ -504,7 +505,8 @@ class HttpModel:
                 out = self.codec.decode(payload, len(inputs))
             except LabelsByName as names:
                 if not self.labels_by_name:
-                    raise self._wrong_form(names.counted(self.declared_count), raw) from None
+                    refusal = self._wrong_form(names.counted(self.declared_count), raw)
+                    raise numbered(refusal, names.names, self.declared_count) from None
                 if names.values.ndim != 1:  # (text has no --classes: say what it reads)
                     raise self._wrong_form(_NOT_ONE_LABEL, raw) from None
                 out = names.values  # "pos"/"neg": read by name (NamedLabelsModel)

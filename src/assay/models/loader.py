@@ -10,7 +10,7 @@ from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
-from assay.errors import UsageError
+from assay.errors import ModelError, UsageError
 from assay.models.callable import (
     DECLARED_BY,
     NamedLabelsModel,
@@ -255,6 +255,56 @@ def load_model(
         return spec
     if isinstance(spec, os.PathLike):
         spec = os.fspath(spec)
+    given: dict[str, Any] = {
+        "model_type": model_type,
+        "allow_pickle": allow_pickle,
+        "trust": trust,
+        "output": output,
+        "mod": mod,
+        "n_classes": n_classes,
+        "kind_of_output": kind_of_output,
+        "probe": probe,
+        "call_timeout": call_timeout,
+        "serving": serving,
+        "columns": columns,
+        "dtypes": dtypes,
+    }
+    try:
+        inner, kind, info = _inner_model(spec, names, **given)
+    except (UsageError, ModelError) as exc:
+        # labels by name that are class numbers ('0'..'9') with a count declared (--classes
+        # 10): read by the names '0'..'9', as --classes 0,1,...,9 reads them (hostile30b)
+        numbered = getattr(exc, "numbered_classes", None)
+        if names is not None or numbered is None:
+            raise
+        names = numbered
+        inner, kind, info = _inner_model(spec, names, **given)
+    if names is not None:
+        _name_classes(inner, names, kind)
+    info["type"] = kind
+    model = CheckedModel(inner)
+    model.spec_info = describe(model, extra=info)
+    return model
+
+
+def _inner_model(
+    spec: Any,
+    names: tuple[str, ...] | None,
+    *,
+    model_type: str | None,
+    allow_pickle: bool,
+    trust: Iterable[str],
+    output: str | None,
+    mod: Modality,
+    n_classes: int | None,
+    kind_of_output: OutputKind | None,
+    probe: ModelInputs | None,
+    call_timeout: float | None,
+    serving: ServingOptions | None,
+    columns: Sequence[str] | None,
+    dtypes: Mapping[str, Any] | None,
+) -> tuple[Any, str, dict[str, Any]]:
+    """The adapter ``load_model`` wraps, its kind, and what to store of it."""
     info: dict[str, Any] = {}
     if isinstance(spec, str):
         kind = model_type or _type_of(spec)
@@ -300,12 +350,7 @@ def load_model(
             dtypes=dtypes,
         )
         info["spec"] = f"<{type(spec).__module__}.{type(spec).__qualname__}>"
-    if names is not None:
-        _name_classes(inner, names, kind)
-    info["type"] = kind
-    model = CheckedModel(inner)
-    model.spec_info = describe(model, extra=info)
-    return model
+    return inner, kind, info
 
 
 def _name_classes(inner: Any, names: tuple[str, ...], kind: str) -> None:
@@ -438,10 +483,12 @@ def _http(
     )
     provisional.declared_count = n_classes
     provisional.connect()
-    caps, names = _endpoint_answers(
-        provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)
-    )
-    provisional.close()
+    try:  # (closed on a refusal too: labels '0'..'9' with --classes 10 are loaded again)
+        caps, names = _endpoint_answers(
+            provisional, modality, n_classes, outputs, probe, call_timeout, redact(url)
+        )
+    finally:
+        provisional.close()
     model = _served(url, caps, opts)
     model.stats = provisional.stats  # the probe was a request to the server too
     model.connect()
