@@ -1,0 +1,80 @@
+"""mutation31: fairness lines merged late in the thirtieth session whose mutants the tests
+written with them let live (bench/RESULTS.md, mutation31's table).
+
+- An ``--estimate`` run stopped in its estimate and resumed answers as the run not stopped:
+  the estimate's inputs kept for the answer before the stop are restored with its state
+  (``EstimateSearch.restore`` through ``kept.restore_kept``; mutant RB10: the answer drew
+  3,240 more queries and another share).
+- A run of units stopped in its search and resumed answers as the run not stopped: its
+  resume keeps no estimate inputs either (``keep_estimate_samples(..., execution)``;
+  mutant LK4: 1,442 fewer answer queries, another share).
+- A served model found to have stopped answering once the search ended leaves the run
+  ``model_unavailable``, never ended and left to finish as if its search were whole
+  (``phases._check_still_served``; mutant RB18)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_resume30_finish import _figures, files
+
+import assay
+import assay.fairness.phases as fairness_phases
+from assay.core.finishing import finishable
+from assay.core.store import RunStore
+from assay.errors import ModelUnavailable
+
+pytestmark = pytest.mark.slow
+
+__all__ = ["files"]  # (the fixture, shared)
+
+OPTIONS: dict[str, Any] = dict(
+    model="m.py:biased", data="people.csv", protected="sex", max_queries=20_000, seed=4,
+    estimate=True,
+)  # fmt: skip
+
+
+def _in_the_estimate(p: dict[str, Any]) -> bool:
+    return p.get("phase") == "estimate" and (p.get("estimate") or {}).get("sampled", 0) > 10_000
+
+
+def _in_the_search(p: dict[str, Any]) -> bool:
+    return p.get("phase") == "search" and int(p.get("queries") or 0) > 3_000
+
+
+@pytest.mark.parametrize(
+    ("units", "where"), [(None, _in_the_estimate), (2, _in_the_search)], ids=["one", "units"]
+)
+def test_a_resumed_estimate_run_answers_as_the_run_not_stopped(
+    files: Path, units: int | None, where: Any
+) -> None:
+    given = {**OPTIONS, **({"units": units} if units else {})}
+    whole = assay.check_fairness(**given, store=files / "whole.db")
+    stop = threading.Event()
+
+    def at(p: dict[str, Any]) -> None:
+        if where(p):
+            stop.set()
+
+    first = assay.check_fairness(**given, store=files / "s.db", stop=stop, on_progress=at)
+    assert first.status == "interrupted", first.status
+    resumed = assay.resume_run(first.run_id, store=files / "s.db")
+    for key in ("verdict", "direction", "model_queries", "answer_tested"):
+        assert _figures(resumed.summary.get(key)) == _figures(whole.summary.get(key)), key
+
+
+def test_a_model_found_gone_after_the_search_is_no_run_to_finish(
+    files: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """(The judgement on the search's requests planted: a served model's error window.)"""
+    gone = "the model's endpoint stopped answering (10 of its last 10 requests failed)"
+    monkeypatch.setattr(fairness_phases, "stopped_answering", lambda models: gone)
+    store = files / "runs.db"
+    with pytest.raises(ModelUnavailable, match="stopped answering"):
+        assay.check_fairness(**{**OPTIONS, "estimate": False}, store=store)
+    with RunStore(store, read_only=True) as s:
+        (record,) = s.list_runs()
+    assert record.status == "model_unavailable" and not finishable(record), record.status

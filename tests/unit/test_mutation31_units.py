@@ -1,0 +1,166 @@
+"""mutation31: the lines of the code merged late in the thirtieth session whose mutants the
+tests written with it let live (bench/RESULTS.md, mutation31's table): the exact rules'
+bound on what an enumerated domain's masks hold (``rules.row_set``, ``MAX_CELLS``), the
+monotonic directional form's self-edit message, the classifier a timed-out call waited for
+(none when none is answering; never named twice), the headline's note on queries a text run
+left unasked, and the resume line of a text run of classifiers partly given as objects."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+import assay.fairness.exact.rules as rules_module
+from assay.cli.reporting import resume_command
+from assay.core.calls import CallTimeout
+from assay.core.model import Capabilities
+from assay.errors import UsageError
+from assay.fairness.exact.rules import row_set
+from assay.fairness.exact_regions import exact_regions
+from assay.fairness.schema import Feature, Schema
+from assay.text.grammar import parse_grammar
+from assay.text.hung import named
+from assay.text.panel import Panel, build_layout
+from assay.text.unused import unused_note
+
+WIDE = Schema(
+    (Feature("a", "integer", 0, 999_999), Feature("s", "integer", 0, 1)), protected=("s",)
+)
+IDIS = np.array([[500_000.0, 0.0], [500_001.0, 0.0], [500_002.0, 0.0]])
+
+
+def test_masks_holding_exactly_max_cells_values_are_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three values taken of a million: 3,000,000 cells, held at that bound, not one more
+    (mutant LR1: ``>=``)."""
+    monkeypatch.setattr(rules_module, "MAX_CELLS", 3_000_000)
+    assert row_set(WIDE, IDIS, skip=1) is not None
+    monkeypatch.setattr(rules_module, "MAX_CELLS", 2_999_999)
+    assert row_set(WIDE, IDIS, skip=1) is None
+
+
+def test_the_bound_counts_every_features_masks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two features of a thousand values, three taken of each: 6,000 cells in all, over a
+    bound of 5,000 though each holds 3,000 (mutant LR2: the last feature's alone)."""
+    two = Schema(
+        (
+            Feature("a", "integer", 0, 999),
+            Feature("s", "integer", 0, 1),
+            Feature("b", "integer", 0, 999),
+        ),
+        protected=("s",),
+    )
+    idis = np.array([[1.0, 0.0, 7.0], [2.0, 0.0, 8.0], [3.0, 0.0, 9.0]])
+    monkeypatch.setattr(rules_module, "MAX_CELLS", 5_000)
+    assert row_set(two, idis, skip=1) is None
+    monkeypatch.setattr(rules_module, "MAX_CELLS", 6_000)
+    assert row_set(two, idis, skip=1) is not None
+
+
+def test_an_enumerated_domain_beyond_the_bound_says_why_it_has_no_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The exact regions of IDIs whose masks would exceed the bound are left out, saying why,
+    never a crash (mutant LR5: the refusal skipped, ``None`` taken for the boxes)."""
+    monkeypatch.setattr(rules_module, "MAX_CELLS", 1_000)
+    ex: Any = SimpleNamespace(idi_rows=IDIS, status="exact", uniform=(0.5, 0.5))
+    rules, why, _ = exact_regions(WIDE, "s", ex, data=None, witnesses=lambda r, x: [])
+    assert rules is None and why == "3 inputs over too many values to hold", why
+
+
+BASE = 'S -> "the food was" N A\nN -> "" | "not"\nA -> "good" | "bad"\n'
+
+
+@pytest.mark.parametrize("expect", ["not-up pos", "not-down pos"])
+def test_a_monotonic_self_edit_says_no_case_could_fail(expect: str) -> None:
+    """A monotonic edit into itself never moves the class: no case could fail (the strict
+    form's words, 'every case would fail', are wrong there: mutant LD4)."""
+    with pytest.raises(UsageError, match="no case could fail") as caught:
+        parse_grammar(BASE + f'%directional N: "" -> "" {expect}\n', source="g.cfg")
+    assert "every case would fail" not in str(caught.value)
+
+
+class Labels:
+    """A text classifier of two labels answering half and half."""
+
+    def __init__(self) -> None:
+        self.capabilities = Capabilities(
+            modality="text", n_classes=2, outputs="proba", class_names=("neg", "pos")
+        )
+
+    def predict(self, texts: Sequence[str], /) -> np.ndarray:
+        return np.full((len(texts), 2), 0.5)
+
+
+def test_a_panel_answering_nothing_names_no_classifier() -> None:
+    """Before any call and after one, no classifier is being called: a timeout then is no
+    classifier's (mutants TX3: index -1 read as the last one; TX5: the last called kept)."""
+    models = [Labels(), Labels()]
+    layout = build_layout(models, ["first", "second"])
+    panel = Panel(models, ["first", "second"], layout)
+    assert panel.hung_on() is None
+    panel.predict(["the food was good"])
+    assert panel.hung_on() is None
+
+
+class Hung:
+    """A model that says which classifier it is calling."""
+
+    def __init__(self, who: str | None) -> None:
+        self.who = who
+
+    def hung_on(self) -> str | None:
+        return self.who
+
+
+def test_a_timeout_already_naming_its_classifier_is_not_named_again() -> None:
+    """A timeout raised naming its classifier (the checks', inside a step) is kept as it is:
+    never 'classifier b: classifier a: ...' (mutant TX7)."""
+    said = CallTimeout("classifier a: did not answer within 2 s")
+    assert named(said, Hung("b")) is said
+    plain = CallTimeout("did not answer within 2 s")
+    assert str(named(plain, Hung("b"))) == "classifier b: did not answer within 2 s"
+    assert named(plain, Hung(None)) is plain
+
+
+HEADLINE = {"headline": "no disagreement found in 1,200 queries"}
+
+
+def test_a_run_that_ended_before_its_budget_says_nothing_unasked() -> None:
+    """The note is for a search that spent its share (budget_exhausted): a run that completed
+    (its grammar asked whole) under its budget left nothing kept for it (mutant TX26)."""
+    out = unused_note(dict(HEADLINE), "completed", 0, 1_500, 1_200)
+    assert out["headline"] == HEADLINE["headline"] and "unused_note" not in out
+
+
+def test_a_run_that_asked_its_whole_budget_says_nothing_unasked() -> None:
+    """Every query of the budget asked: no '0 of --max-queries ... went unasked' (TX27)."""
+    out = unused_note(dict(HEADLINE), "budget_exhausted", 0, 1_500, 1_500)
+    assert out["headline"] == HEADLINE["headline"] and "unused_note" not in out
+    fewer = unused_note(dict(HEADLINE), "budget_exhausted", 0, 1_500, 1_499)
+    assert "; 1 of --max-queries 1,500 went unasked" in fewer["headline"]
+
+
+def test_one_finding_is_not_said_to_be_none() -> None:
+    """One finding to re-check, which needed fewer queries than kept: not 'there were none'
+    (mutant TX29)."""
+    out = unused_note(dict(HEADLINE), "budget_exhausted", 1, 1_500, 1_400)
+    assert "which needed fewer" in out["headline"], out
+    assert "there were none" not in out["headline"], out
+
+
+def test_a_run_of_classifiers_partly_given_as_objects_is_resumed_from_python() -> None:
+    """One classifier a file, one an object: no command line can give the object again, so
+    the resume line is the Python call (mutant TX23: only when every one is an object)."""
+    config = {"invocation": {"models": ["builtin:tfidf", None]}}
+    line = resume_command("text-1", "/tmp/runs.db", "assay text ...", config=config)
+    assert line.startswith("assay.resume_run('text-1'"), line
+    files = {"invocation": {"models": ["builtin:tfidf", "builtin:tfidf-nonegation"]}}
+    assert "assay resume text-1" in resume_command(
+        "text-1", "/tmp/runs.db", "assay text ...", config=files
+    )
