@@ -21,7 +21,9 @@ from assay.core.model import Capabilities
 from assay.errors import UsageError
 from assay.fairness.exact.rules import row_set
 from assay.fairness.exact_regions import exact_regions
+from assay.fairness.finish import earlier_seconds
 from assay.fairness.schema import Feature, Schema
+from assay.fairness.time_spent import earlier_phases
 from assay.text.grammar import parse_grammar
 from assay.text.hung import named
 from assay.text.panel import Panel, build_layout
@@ -164,3 +166,22 @@ def test_a_run_of_classifiers_partly_given_as_objects_is_resumed_from_python() -
     assert "assay resume text-1" in resume_command(
         "text-1", "/tmp/runs.db", "assay text ...", config=files
     )
+
+
+def test_a_session_killed_in_its_search_counts_its_engine_seconds() -> None:
+    """A session killed in its search kept no phases: its engine's seconds (the progress's,
+    every session's) are the search's (mutant RB21: lost, the wall clock short by them);
+    a later session killed in its search counts the engine's, never both (RB22)."""
+    assert earlier_phases({}, 12.5) == {"search": 12.5}
+    kept = {"seconds_by_phase": {"loading": 1.0, "search": 2.0}}
+    assert earlier_phases(kept, 5.0) == {"loading": 1.0, "search": 5.0}
+    assert earlier_phases(kept, 1.5) == {"loading": 1.0, "search": 2.0}
+
+
+def test_an_earlier_wall_clock_beyond_its_phases_is_kept() -> None:
+    """A run whose earlier session recorded its wall clock but no phases (stored before they
+    were kept) counts that wall clock, not its engine's seconds alone (mutant RB24)."""
+    record: Any = SimpleNamespace(summary={"wall_seconds": 100.0}, progress={"elapsed": 10.0})
+    assert earlier_seconds(record) == 100.0
+    record.summary = {"wall_seconds": 5.0, "seconds_by_phase": {"loading": 2.0, "search": 9.0}}
+    assert earlier_seconds(record) == 12.0  # (the engine's 10 s over the search's 9 kept)
