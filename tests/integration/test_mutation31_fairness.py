@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from resume29b_files import KILLED, write_people
 from test_resume30_finish import _figures, files
+from test_resume30b_clock import ARGS, LOADING, SLOW, assay_run, summary_of
 
 import assay
 import assay.fairness.phases as fairness_phases
@@ -78,3 +80,24 @@ def test_a_model_found_gone_after_the_search_is_no_run_to_finish(
     with RunStore(store, read_only=True) as s:
         (record,) = s.list_runs()
     assert record.status == "model_unavailable" and not finishable(record), record.status
+
+
+def test_the_finishing_sessions_loading_is_its_own_phase(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed in its answer, finished: the finishing session's loading (its import of a slow
+    model) is added to the loading phase, not to its answer's (mutant RB25)."""
+    (tmp_path / "m.py").write_text(SLOW)
+    write_people(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    done = assay_run(KILLED, "assay.fairness.answer:compute_answer", *ARGS)
+    assert done.returncode == -9, done.stderr
+    run_id, killed = summary_of(tmp_path / "s.db")
+    script = "from assay.cli.app import main; import sys; main(sys.argv[1:])"
+    resumed = assay_run(script, "resume", run_id, "--store", "s.db", "--quiet")
+    assert resumed.returncode == 1, resumed.stderr
+    _, finished = summary_of(tmp_path / "s.db")
+    first, phases = killed["seconds_by_phase"], finished["seconds_by_phase"]
+    assert phases["loading"] >= first["loading"] + LOADING, (first, phases)
+    # (and its determinism checks, after the answer: mutants RB27, RB28)
+    assert phases["checks"] > first["checks"], (first, phases)

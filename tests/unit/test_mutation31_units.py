@@ -24,6 +24,7 @@ from assay.fairness.exact_regions import exact_regions
 from assay.fairness.finish import earlier_seconds
 from assay.fairness.schema import Feature, Schema
 from assay.fairness.time_spent import earlier_phases
+from assay.models.classes import classes_advice
 from assay.text.grammar import parse_grammar
 from assay.text.hung import named
 from assay.text.panel import Panel, build_layout
@@ -185,3 +186,14 @@ def test_an_earlier_wall_clock_beyond_its_phases_is_kept() -> None:
     assert earlier_seconds(record) == 100.0
     record.summary = {"wall_seconds": 5.0, "seconds_by_phase": {"loading": 2.0, "search": 9.0}}
     assert earlier_seconds(record) == 12.0  # (the engine's 10 s over the search's 9 kept)
+
+
+def test_the_classes_advice_lists_every_label_it_can_know() -> None:
+    """``--classes N`` given: labels by number are listed up to it (mutant BD34: to 9 or the
+    highest seen); unknown count: up to the highest seen (BD35: one short); names as many
+    as declared are given in order (BD36: 'e.g. ..., not only the ones seen')."""
+    twelve = ",".join(str(i) for i in range(12))
+    assert classes_advice(["0", "3"], 12).startswith(f"--classes {twelve} (its 12 labels")
+    assert classes_advice(["0", "11"]).startswith(f"--classes {twelve} if its labels are 0 to 11")
+    assert classes_advice(["no", "yes"], 2).startswith("--classes no,yes if that is the model")
+    assert "not only the 2 its first answers held" in classes_advice(["no", "yes"])
