@@ -101,3 +101,18 @@ def test_the_finishing_sessions_loading_is_its_own_phase(
     assert phases["loading"] >= first["loading"] + LOADING, (first, phases)
     # (and its determinism checks, after the answer: mutants RB27, RB28)
     assert phases["checks"] > first["checks"], (first, phases)
+
+
+def test_a_session_killed_in_its_checks_keeps_its_answers_seconds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The answer's seconds are kept as it ends: a session killed in the checks after it
+    leaves them for the finish (mutant RB30: kept only as the search ended)."""
+    (tmp_path / "m.py").write_text(SLOW)
+    write_people(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    done = assay_run(KILLED, "assay.fairness.phases:confirm_findings", *ARGS)
+    assert done.returncode == -9, done.stderr
+    _, killed = summary_of(tmp_path / "s.db")
+    phases = killed["seconds_by_phase"]
+    assert phases.get("answer", 0) > 0 and phases["search"] > 0, phases
