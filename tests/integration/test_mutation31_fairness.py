@@ -116,3 +116,32 @@ def test_a_session_killed_in_its_checks_keeps_its_answers_seconds(
     _, killed = summary_of(tmp_path / "s.db")
     phases = killed["seconds_by_phase"]
     assert phases.get("answer", 0) > 0 and phases["search"] > 0, phases
+
+
+def test_a_resumed_session_killed_after_its_search_keeps_its_phases(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stopped in its search, resumed in a session killed in its answer: that session's
+    loading and search are kept as its search ends, for the finish to count (mutant RB31:
+    the first session's phases only)."""
+    (tmp_path / "m.py").write_text(SLOW)
+    write_people(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    stop = threading.Event()
+
+    def at(p: dict[str, Any]) -> None:
+        if p.get("phase") == "search" and int(p.get("queries") or 0) > 0:
+            stop.set()
+
+    options: dict[str, Any] = {"model": "m.py:biased", "data": "people.csv", "seed": 1}
+    options.update(protected="sex", max_queries=3000, store=tmp_path / "s.db")
+    first = assay.check_fairness(**options, on_progress=at, stop=stop)
+    assert first.status == "interrupted"
+    before = first.summary["seconds_by_phase"]
+    where = "assay.fairness.answer:compute_answer"
+    done = assay_run(KILLED, where, "resume", first.run_id, "--store", "s.db", "--quiet")
+    assert done.returncode == -9, done.stderr
+    _, killed = summary_of(tmp_path / "s.db")
+    phases = killed["seconds_by_phase"]
+    assert phases["loading"] >= before["loading"] + LOADING, (before, phases)
+    assert phases["search"] > before["search"], (before, phases)

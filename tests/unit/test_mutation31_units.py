@@ -197,3 +197,10 @@ def test_the_classes_advice_lists_every_label_it_can_know() -> None:
     assert classes_advice(["0", "11"]).startswith(f"--classes {twelve} if its labels are 0 to 11")
     assert classes_advice(["no", "yes"], 2).startswith("--classes no,yes if that is the model")
     assert "not only the 2 its first answers held" in classes_advice(["no", "yes"])
+
+
+def test_labels_that_only_look_like_numbers_are_not_listed_as_numbers() -> None:
+    """'01' and '02' are names, not class numbers: '--classes 0,...,9' would name none of
+    them (mutant BD42: any digits read as a number)."""
+    advice = classes_advice(["01", "02"])
+    assert advice.startswith("e.g. --classes 01,02,... naming every label"), advice
