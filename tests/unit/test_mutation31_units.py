@@ -23,7 +23,7 @@ from assay.fairness.exact.rules import row_set
 from assay.fairness.exact_regions import exact_regions
 from assay.fairness.finish import earlier_seconds
 from assay.fairness.schema import Feature, Schema
-from assay.fairness.time_spent import earlier_phases
+from assay.fairness.time_spent import TimeSpent, earlier_phases
 from assay.models.classes import classes_advice
 from assay.text.grammar import parse_grammar
 from assay.text.hung import named
@@ -204,3 +204,28 @@ def test_labels_that_only_look_like_numbers_are_not_listed_as_numbers() -> None:
     them (mutant BD42: any digits read as a number)."""
     advice = classes_advice(["01", "02"])
     assert advice.startswith("e.g. --classes 01,02,... naming every label"), advice
+
+
+class OneRun:
+    """A store of one run, as ``TimeSpent.record`` reads and writes it."""
+
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self.summary = summary
+
+    def get_run(self, run_id: str) -> Any:
+        return SimpleNamespace(summary=self.summary, status="budget_exhausted")
+
+    def checkpoint(self, run_id: str, *, summary: dict[str, Any]) -> None:
+        self.summary = summary
+
+
+def test_a_squeezed_search_is_said_once_over_sessions() -> None:
+    """An earlier session's 'the search got less than its share' is replaced by the run's,
+    said anew from every session's phases, never repeated (mutant RB33)."""
+    earlier = "--max-time 10 left the search 0.2 s (loading 4.0 s; ...): give the run more time"
+    store = OneRun({"warnings": ["another warning", earlier], "model_queries": {"search": 5}})
+    spent = TimeSpent(0.0, earlier={"loading": 8.0, "search": 0.5})
+    spent.record(store, "r", 10.0)  # type: ignore[arg-type]
+    warnings = store.summary["warnings"]
+    assert warnings[0] == "another warning" and len(warnings) == 2, warnings
+    assert warnings[1].startswith("--max-time 10 left the search 0.5 s (loading 8.0 s;")
