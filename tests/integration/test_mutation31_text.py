@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_hostile30t_verify_uncompared import BEFORE, _made_then_verified
+from test_hostile30t_verify_uncompared import BEFORE, GRAMMAR, _made_then_verified
 from test_lead29_directional_monotonic import Clf, _run
 
 from assay.core.store import RunStore
@@ -73,3 +73,46 @@ def test_the_replay_keeps_the_store_order_past_an_uncompared_sentence(tmp_path: 
         result = replay_text(store.iter_batches(record.id), setup.test, setup.model, chunk=1)
     assert (result.total, result.still_failing, result.skipped) == (1, 1, 1), result
     assert result.examples == [1], result
+
+
+THREE = (
+    "def three(batch):\n"
+    "    return ['positive' if 'tennis' in s else 'neutral' if 'golf' in s else 'negative'"
+    " for s in batch]\n"
+    "three.classes_ = ['negative', 'neutral', 'positive']\n"
+    "def other(batch):\n"
+    "    return ['neg' if 'tennis' in s else 'neutral' if 'golf' in s else 'neg' for s in batch]\n"
+    "other.classes_ = ['neg', 'neutral', 'pos']\n"
+)
+
+
+def test_verify_takes_the_runs_label_map_as_it_was_checked(tmp_path: Path) -> None:
+    """The run's label map named three's 'positive'; retrained, three answers 'negative'
+    and 'neutral' only: verify replays with the map the run kept (the labels left still
+    compare), never refusing it as a new map naming a label three lacks (mutants TX20,
+    TX21: 'argument label_map: classifier m.py:three has no label 'positive'', exit 2)."""
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app
+
+    runner = CliRunner()
+    (tmp_path / "m.py").write_text(THREE, encoding="utf-8")
+    (tmp_path / "g.cfg").write_text(GRAMMAR, encoding="utf-8")
+    (tmp_path / "map.txt").write_text("1 negative -> neg\n1 positive -> pos\n", encoding="utf-8")
+    store = str(tmp_path / "runs.db")
+    made = runner.invoke(
+        app,
+        [
+            "text", f"{tmp_path}/m.py:three", f"{tmp_path}/m.py:other",
+            "--grammar", str(tmp_path / "g.cfg"), "--label-map", str(tmp_path / "map.txt"),
+            "--max-queries", "200", "--store", store, "--seed", "1",
+        ],
+    )  # fmt: skip
+    assert made.exit_code == 1 and "1 disagreement" in made.output, made.output
+    run = made.output.split("run ", 1)[1].split(",", 1)[0]
+    after = THREE.replace("'positive' if 'tennis' in s else", "'negative' if 'tennis' in s else")
+    after = after.replace("['negative', 'neutral', 'positive']", "['negative', 'neutral']")
+    (tmp_path / "m.py").write_text(after, encoding="utf-8")
+    got = runner.invoke(app, ["verify", run, "--store", store])
+    assert got.exit_code == 0, got.output
+    assert "0 of 1 stored findings still fail" in got.output, got.output

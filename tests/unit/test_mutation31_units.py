@@ -229,3 +229,16 @@ def test_a_squeezed_search_is_said_once_over_sessions() -> None:
     warnings = store.summary["warnings"]
     assert warnings[0] == "another warning" and len(warnings) == 2, warnings
     assert warnings[1].startswith("--max-time 10 left the search 0.5 s (loading 8.0 s;")
+
+
+def test_assay_runs_says_an_errors_first_line_cut_to_its_width() -> None:
+    """``assay runs`` keeps a line a run: a failed-after-search run's error is said by its
+    first line (mutant RN3: the whole text), cut at 160 characters (RN2: not cut)."""
+    from assay.cli.runs_cmd import _first_line
+
+    assert (
+        _first_line("model error: it raised\nTraceback ...\n  File x") == "model error: it raised"
+    )
+    long = "x" * 200
+    assert _first_line(long) == "x" * 157 + "..." and len(_first_line(long)) == 160
+    assert _first_line("x" * 160) == "x" * 160 and _first_line("  \n") == ""
