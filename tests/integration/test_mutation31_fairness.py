@@ -82,17 +82,28 @@ def test_a_model_found_gone_after_the_search_is_no_run_to_finish(
     assert record.status == "model_unavailable" and not finishable(record), record.status
 
 
+def _slow_model_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``m.py`` (a model whose import takes ``LOADING`` seconds) and ``people.csv`` in the
+    working directory."""
+    (tmp_path / "m.py").write_text(SLOW)
+    write_people(tmp_path)
+    monkeypatch.chdir(tmp_path)
+
+
+def _killed_in(where: str, *args: str) -> tuple[str, dict[str, Any]]:
+    """The command line ``args`` run with ``where`` a kill -9; the run's id and summary."""
+    done = assay_run(KILLED, where, *args)
+    assert done.returncode == -9, done.stderr
+    return summary_of(Path("s.db"))
+
+
 def test_the_finishing_sessions_loading_is_its_own_phase(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Killed in its answer, finished: the finishing session's loading (its import of a slow
     model) is added to the loading phase, not to its answer's (mutant RB25)."""
-    (tmp_path / "m.py").write_text(SLOW)
-    write_people(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    done = assay_run(KILLED, "assay.fairness.answer:compute_answer", *ARGS)
-    assert done.returncode == -9, done.stderr
-    run_id, killed = summary_of(tmp_path / "s.db")
+    _slow_model_here(tmp_path, monkeypatch)
+    run_id, killed = _killed_in("assay.fairness.answer:compute_answer", *ARGS)
     script = "from assay.cli.app import main; import sys; main(sys.argv[1:])"
     resumed = assay_run(script, "resume", run_id, "--store", "s.db", "--quiet")
     assert resumed.returncode == 1, resumed.stderr
@@ -108,12 +119,8 @@ def test_a_session_killed_in_its_checks_keeps_its_answers_seconds(
 ) -> None:
     """The answer's seconds are kept as it ends: a session killed in the checks after it
     leaves them for the finish (mutant RB30: kept only as the search ended)."""
-    (tmp_path / "m.py").write_text(SLOW)
-    write_people(tmp_path)
-    monkeypatch.chdir(tmp_path)
-    done = assay_run(KILLED, "assay.fairness.phases:confirm_findings", *ARGS)
-    assert done.returncode == -9, done.stderr
-    _, killed = summary_of(tmp_path / "s.db")
+    _slow_model_here(tmp_path, monkeypatch)
+    _, killed = _killed_in("assay.fairness.phases:confirm_findings", *ARGS)
     phases = killed["seconds_by_phase"]
     assert phases.get("answer", 0) > 0 and phases["search"] > 0, phases
 
@@ -124,9 +131,7 @@ def test_a_resumed_session_killed_after_its_search_keeps_its_phases(
     """Stopped in its search, resumed in a session killed in its answer: that session's
     loading and search are kept as its search ends, for the finish to count (mutant RB31:
     the first session's phases only)."""
-    (tmp_path / "m.py").write_text(SLOW)
-    write_people(tmp_path)
-    monkeypatch.chdir(tmp_path)
+    _slow_model_here(tmp_path, monkeypatch)
     stop = threading.Event()
 
     def at(p: dict[str, Any]) -> None:
@@ -139,9 +144,7 @@ def test_a_resumed_session_killed_after_its_search_keeps_its_phases(
     assert first.status == "interrupted"
     before = first.summary["seconds_by_phase"]
     where = "assay.fairness.answer:compute_answer"
-    done = assay_run(KILLED, where, "resume", first.run_id, "--store", "s.db", "--quiet")
-    assert done.returncode == -9, done.stderr
-    _, killed = summary_of(tmp_path / "s.db")
+    _, killed = _killed_in(where, "resume", first.run_id, "--store", "s.db", "--quiet")
     phases = killed["seconds_by_phase"]
     assert phases["loading"] >= before["loading"] + LOADING, (before, phases)
     assert phases["search"] > before["search"], (before, phases)
