@@ -1,7 +1,8 @@
-"""mutation31: a model answering labels by name, run with ``--classes N`` over the labels it
-was seen to answer, is advised every one of its N labels (the endpoint through its declared
-count: mutants BD38, BD39 dropped it), the refusal naming ``--classes`` for a function
-(mutant BD37: named MODEL)."""
+"""mutation31: a model answering class numbers as text, run with a ``--classes N`` below a
+number it answered, is refused with the advice to list every label from 0 (the refusal naming
+``--classes`` for a function: mutant BD37 named MODEL).  (A count above every number answered
+is read by that count since bd31: ``test_bd31_numbered_labels.py``, which also keeps the
+endpoint's declared count, mutants BD38 and BD39.)"""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 __all__ = ["url"]  # (the fixture, shared)
 
-TWELVE = ",".join(str(i) for i in range(12))
+TEN = ",".join(str(i) for i in range(10))
 
 
 @pytest.mark.parametrize("model", ["function", "endpoint"])
@@ -29,10 +30,10 @@ def test_the_advice_follows_the_declared_count(
     np.save(tmp_path / "scan.npy", d.clean_images[:6] * 16.0)
     here = Path(__file__).resolve().with_name("test_bd30_label_advice.py")
     target = url if model == "endpoint" else f"{here}:by_name"
-    args = ["backdoor", target, "--images", str(tmp_path / "scan.npy"), "--classes", "12"]
+    args = ["backdoor", target, "--images", str(tmp_path / "scan.npy"), "--classes", "5"]
     args += ["--clean", str(tmp_path / "clean.npy"), "--range", "0,16", "--seed", "0"]
     code, said = _run([*args, "--store", str(tmp_path / "runs.db")], capsys)
     assert code in (2, 3), said
-    assert f"--classes {TWELVE} (its 12 labels by name, in order)" in said, said
+    assert f"--classes {TEN} if its labels are 0 to 9 (every one, in order)" in said, said
     if model == "function":
         assert "argument --classes" in said, said
