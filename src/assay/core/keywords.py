@@ -87,9 +87,12 @@ def in_callers_terms(
         accepted: set[str] = _names(fn)
         for taker in takers:
             accepted |= _names(taker)
+        by_position = _positional(fn)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > len(by_position):
+                raise TypeError(_too_many(fn.__name__, by_position, len(args)))
             try:
                 return fn(*args, **kwargs)
             except StoreError as exc:
@@ -118,6 +121,23 @@ def in_callers_terms(
         return wrapper  # type: ignore[return-value]
 
     return decorate
+
+
+def _positional(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names of the parameters ``fn`` takes by position, in order."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return tuple(p.name for p in inspect.signature(fn).parameters.values() if p.kind in kinds)
+
+
+def _too_many(function: str, by_position: tuple[str, ...], given: int) -> str:
+    """Python's own "takes from 0 to 2 positional arguments but 3 were given", with what
+    the extra ones must be given as: ``function`` takes its other arguments by name."""
+    takes = " and ".join(by_position) or "nothing"
+    example = ", ".join([*by_position, "NAME=VALUE", "..."])
+    return (
+        f"{function}() takes {takes} by position, but {given} arguments were given by "
+        f"position; give the others by name: {function}({example})"
+    )
 
 
 def _command_line(kwargs: Mapping[str, Any]) -> bool:

@@ -1,0 +1,182 @@
+"""The fairness API as a data scientist meets it in a notebook (fair31's hostile review):
+the data given by position, a result's repr and Jupyter view leading with the answer,
+``findings(limit=...)`` and a clean run's findings frame, ``group_metrics()`` bounded as the
+run's group metrics are, ``export``'s errors in the caller's terms, and a model file whose
+import a load given up at ``max_time`` left running on another thread."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+import assay
+from assay.errors import UsageError
+from assay.fairness import group
+
+
+def _people(n: int = 300, seed: int = 0) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
+        {
+            "age": rng.integers(18, 70, n),
+            "sex": rng.choice(["Female", "Male"], n),
+            "hours": rng.integers(10, 60, n),
+            "job": rng.choice(["clerk", "nurse", "dev"], n),
+        },
+        index=pd.RangeIndex(1000, 1000 + n),  # (a slice of a larger frame)
+    )
+    y = np.where(df["hours"] + (df["sex"] == "Male") * 15 > 45, "approved", "denied")
+    return df, y
+
+
+def _pipe(df: pd.DataFrame, y: Any) -> Pipeline:
+    encode = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), ["sex", "job"]), remainder="passthrough"
+    )
+    return make_pipeline(encode, LogisticRegression(max_iter=2000)).fit(df, y)
+
+
+@pytest.fixture(scope="module")
+def biased(tmp_path_factory: pytest.TempPathFactory) -> tuple[Any, pd.DataFrame, Path]:
+    df, y = _people()
+    return _pipe(df, y), df.assign(outcome=y), tmp_path_factory.mktemp("fair31") / "runs.db"
+
+
+def test_data_given_by_position_is_taken_as_data(biased: Any) -> None:
+    model, df, store = biased
+    result = assay.check_fairness(
+        model, df, protected="sex", label="outcome", max_queries=1500, store=store, seed=1
+    )
+    assert result.status == "completed" and result.n_findings > 0
+    assert "data=<DataFrame" in result.command  # the rerun names it as the keyword it is
+
+
+def test_a_third_argument_by_position_names_what_to_give_by_name(biased: Any) -> None:
+    model, df, store = biased
+    with pytest.raises(TypeError, match=r"takes model and data by position.*give the others"):
+        assay.check_fairness(model, df, "sex", max_queries=1500, store=store)
+
+
+def test_repr_and_jupyter_view_lead_with_the_answer(biased: Any) -> None:
+    model, df, store = biased
+    result = assay.check_fairness(
+        model, data=df, protected="sex", label="outcome", max_queries=1500, store=store, seed=1
+    )
+    row = result.summary["verdict"][0]
+    assert row["share_uniform"] > 0.05  # (the planted bias: the answer found it)
+    shown = f"{100 * row['share_uniform']:.2f} % of the input space"
+    assert f"answer: sex: {shown}" in repr(result)
+    assert f"{100 * row['share_data']:.2f} % of the data rows" in repr(result)
+    html = result._repr_html_()
+    assert "The answer per protected attribute" in html and shown in html
+
+
+def test_findings_limit_zero_and_bad_limits(biased: Any) -> None:
+    model, df, store = biased
+    result = assay.check_fairness(model, data=df, protected="sex", max_queries=1500, store=store)
+    some = result.findings(limit=3)
+    none = result.findings(limit=0)
+    assert len(none) == 0 and list(none.columns) == list(some.columns)
+    with pytest.raises(UsageError, match="argument limit"):
+        result.findings(limit=-1)
+    with pytest.raises(UsageError, match="argument limit"):
+        result.findings(limit="10")
+
+
+def test_a_clean_runs_findings_have_the_probability_columns(tmp_path: Path) -> None:
+    df, y = _people()
+    blind = make_pipeline(
+        make_column_transformer(("drop", ["sex", "job"]), remainder="passthrough"),
+        LogisticRegression(max_iter=2000),
+    ).fit(df, y)  # (never reads sex: nothing to find)
+    result = assay.check_fairness(
+        blind, data=df, protected="sex", max_queries=600, store=tmp_path / "r.db", seed=1
+    )
+    assert result.n_findings == 0
+    frame = result.findings()
+    assert len(frame) == 0
+    assert {"p(approved)", "p(denied)"} <= set(frame.columns)
+
+
+def test_group_metrics_are_bounded_as_the_runs_are(
+    biased: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model, df, store = biased
+    result = assay.check_fairness(
+        model, data=df, protected="job", label="outcome", max_queries=1500, store=store
+    )
+    assert result.group_metrics().by_group.shape[0] == 3
+    with pytest.raises(UsageError, match=r"argument max_groups: 3 groups of job.* at most 2"):
+        result.group_metrics(max_groups=2)
+    monkeypatch.setattr(group, "MOST_GROUPS", 2)  # the default bound is the run's own
+    with pytest.raises(UsageError, match="3 groups of job"):
+        result.group_metrics()
+    assert result.group_metrics(max_groups=3).by_group.shape[0] == 3
+    with pytest.raises(UsageError, match="argument max_groups"):
+        result.group_metrics(max_groups=0)
+
+
+def test_export_errors_name_the_argument_as_the_caller_wrote_it(
+    biased: Any, tmp_path: Path
+) -> None:
+    model, df, store = biased
+    result = assay.check_fairness(model, data=df, protected="sex", max_queries=600, store=store)
+    with pytest.raises(UsageError, match="argument path;") as caught:
+        result.export(tmp_path / "idis.xlsx")
+    assert "--export" not in str(caught.value)
+
+
+_SLOW_FILE = """
+import pathlib, time
+_gate = pathlib.Path(__file__).with_name("go")
+_t = time.monotonic()
+while not _gate.exists() and time.monotonic() - _t < 30:
+    time.sleep(0.01)
+import numpy as np
+def f(X):
+    return (np.asarray(X, dtype=float)[:, 0] > 0.5).astype(int)
+"""
+
+
+def test_a_file_a_given_up_load_still_imports_is_waited_for(tmp_path: Path) -> None:
+    # a load given up at max_time on a thread (a web server's worker, a pipeline's pool)
+    # goes on importing the model's file in the background; the next call loading that file
+    # took the half-run module: "slow.py has no 'f'; it defines: (nothing callable)"
+    (tmp_path / "slow.py").write_text(_SLOW_FILE)
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"a": rng.random(200), "sex": rng.integers(0, 2, 200)})
+    kwargs: dict[str, Any] = {
+        "model": f"{tmp_path / 'slow.py'}:f",
+        "data": df,
+        "protected": "sex",
+        "store": tmp_path / "r.db",
+    }
+    errors: list[BaseException] = []
+
+    def given_up() -> None:
+        try:
+            assay.check_fairness(max_time=0.5, **kwargs)
+        except BaseException as exc:
+            errors.append(exc)
+
+    worker = threading.Thread(target=given_up)
+    worker.start()
+    worker.join()
+    assert len(errors) == 1 and "given up after" in str(errors[0])
+    opened = threading.Timer(0.5, (tmp_path / "go").touch)
+    opened.start()
+    started = time.monotonic()
+    result = assay.check_fairness(max_queries=300, **kwargs)
+    opened.join()
+    assert result.status == "completed"
+    assert time.monotonic() - started >= 0.3  # (it waited for the import to end)
