@@ -74,9 +74,10 @@ def test_repr_and_jupyter_view_lead_with_the_answer(biased: Any) -> None:
     )
     row = result.summary["verdict"][0]
     assert row["share_uniform"] > 0.05  # (the planted bias: the answer found it)
-    shown = f"{100 * row['share_uniform']:.2f} % of the input space"
-    assert f"answer: sex: {shown}" in repr(result)
-    assert f"{100 * row['share_data']:.2f} % of the data rows" in repr(result)
+    inputs, rows = (f"{100 * row[k]:.2f} %" for k in ("share_uniform", "share_data"))
+    assert f"answer: sex {inputs} of inputs, {rows} of rows (found)" in repr(result)
+    assert len(repr(result)) < 200
+    shown = f"{inputs} of the input space"
     html = result._repr_html_()
     assert "The answer per protected attribute" in html and shown in html
 
@@ -180,3 +181,13 @@ def test_a_file_a_given_up_load_still_imports_is_waited_for(tmp_path: Path) -> N
     opened.join()
     assert result.status == "completed"
     assert time.monotonic() - started >= 0.3  # (it waited for the import to end)
+
+
+@pytest.mark.parametrize("given", ["array", "series", "list"])
+def test_the_labels_themselves_as_label_are_refused_with_the_fix(biased: Any, given: str) -> None:
+    model, df, _store = biased
+    y = df["outcome"].to_numpy()
+    label = {"array": y, "series": pd.Series(y), "list": list(y)}[given]
+    with pytest.raises(UsageError, match=r"argument label: .* of 300 values.*df\.assign") as caught:
+        assay.check_fairness(model, df.drop(columns="outcome"), protected="sex", label=label)
+    assert "approved" not in str(caught.value)  # (not the labels' repr as a column's name)

@@ -135,8 +135,10 @@ class FairnessResult(EndedRunMixin):
         return [_verdict_line(v) for v in self.summary.get("verdict") or []]
 
     def __repr__(self) -> str:
-        est = "; ".join(self._estimates_text())
-        answer = "; ".join(self._answer_text())
+        # one line: the answer's shares alone (their intervals are in _repr_html_ and
+        # .verdict), else the estimate's
+        answer = ", ".join(_short_verdict(v) for v in self.summary.get("verdict") or [])
+        est = "" if answer else "; ".join(self._estimates_text())
         return (
             f"<FairnessResult {self.run_id} ({self.status}): {self.n_findings:,} IDIs"
             + (f"; answer: {answer}" if answer else "")
@@ -284,6 +286,15 @@ def _verdict_line(v: dict[str, Any]) -> str:
         else:
             text += interval(v.get("data_low"), v.get("data_high"), "95 % CI")
     return f"{text}; {v.get('level')}"
+
+
+def _short_verdict(v: dict[str, Any]) -> str:
+    """``sex 25.68 % of inputs, 25.50 % of rows (found)``: a verdict row's shares alone."""
+    share, rows = v.get("share_uniform"), v.get("share_data")
+    text = f"{v.get('attribute')} " + ("not estimated" if share is None else percent(share))
+    text += " of inputs" if share is not None else ""
+    text += "" if rows is None else f", {percent(rows)} of rows"
+    return f"{text} ({v.get('level')})"
 
 
 def _frame(rows: Any) -> Any:
