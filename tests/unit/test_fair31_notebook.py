@@ -80,6 +80,8 @@ def test_repr_and_jupyter_view_lead_with_the_answer(biased: Any) -> None:
     shown = f"{inputs} of the input space"
     html = result._repr_html_()
     assert "The answer per protected attribute" in html and shown in html
+    # the tables a notebook turns to hold it too (their estimates are estimate=True's alone)
+    assert result.tables()["verdict"]["share_uniform"].tolist() == [row["share_uniform"]]
 
 
 def test_findings_limit_zero_and_bad_limits(biased: Any) -> None:
@@ -191,3 +193,13 @@ def test_the_labels_themselves_as_label_are_refused_with_the_fix(biased: Any, gi
     with pytest.raises(UsageError, match=r"argument label: .* of 300 values.*df\.assign") as caught:
         assay.check_fairness(model, df.drop(columns="outcome"), protected="sex", label=label)
     assert "approved" not in str(caught.value)  # (not the labels' repr as a column's name)
+
+
+def test_a_protected_name_off_by_case_is_answered_with_the_column_meant(biased: Any) -> None:
+    model, df, _store = biased
+    with pytest.raises(UsageError, match=r"did you mean 'sex'\?") as caught:
+        assay.check_fairness(model, data=df, protected=["sex", "Sex"], max_queries=300)
+    assert "rename" not in str(caught.value)  # (the frame's column is right; the name is not)
+    spaced = df.rename(columns={"sex": "sex "})  # (a header written 'age , sex , hours')
+    with pytest.raises(UsageError, match=r"only in spaces or case: rename"):
+        assay.check_fairness(model, data=spaced, protected="sex", max_queries=300)

@@ -95,8 +95,9 @@ class FairnessResult(EndedRunMixin):
 
     def tables(self) -> dict[str, Any]:
         """The summary's tables as pandas objects holding numbers (shares as fractions, not
-        display strings): ``metrics`` (a Series), ``estimates`` and, with labelled data,
-        ``groups`` (DataFrames)."""
+        display strings): ``metrics`` (a Series), ``estimates`` (``estimate=True``'s),
+        ``verdict`` (the answer per protected attribute) and, with labelled data, ``groups``
+        (DataFrames)."""
         import pandas as pd
 
         out: dict[str, Any] = {"metrics": pd.Series(self.summary.get("metrics", {}), dtype=object)}
@@ -108,6 +109,7 @@ class FairnessResult(EndedRunMixin):
         group = self.summary.get("group")
         if group:
             out["groups"] = pd.DataFrame(group["groups"]).drop(columns=["values"])
+        out["verdict"] = self.verdict  # (the answer: the estimates hold --estimate's alone)
         return out
 
     @property
