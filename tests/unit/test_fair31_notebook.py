@@ -203,3 +203,23 @@ def test_a_protected_name_off_by_case_is_answered_with_the_column_meant(biased: 
     spaced = df.rename(columns={"sex": "sex "})  # (a header written 'age , sex , hours')
     with pytest.raises(UsageError, match=r"only in spaces or case: rename"):
         assay.check_fairness(model, data=spaced, protected="sex", max_queries=300)
+
+
+def test_a_store_under_a_file_says_which_file_is_in_the_way(biased: Any, tmp_path: Path) -> None:
+    model, df, _store = biased
+    (tmp_path / "people.csv").write_text("a,b\n")
+    with pytest.raises(assay.StoreError) as caught:
+        assay.check_fairness(
+            model, data=df, protected="sex", max_queries=300, store=tmp_path / "people.csv/r.db"
+        )
+    said = str(caught.value)
+    assert f"{tmp_path / 'people.csv'} is a file, not a folder: give store= another path" in said
+
+
+def test_a_stores_advice_to_a_python_caller_names_store_whole() -> None:
+    from assay.core.keywords import _store_in_keywords
+
+    said = _store_in_keywords(
+        "r.db: cannot open (the file cannot be written: pass --store elsewhere)"
+    )
+    assert said.endswith("(the file cannot be written: give store= another path)")

@@ -153,6 +153,7 @@ def _store_in_keywords(message: str) -> str:
     if message.startswith(f"{DEFAULT_STORE}:"):
         message = f"{DEFAULT_STORE.absolute()}{message[len(str(DEFAULT_STORE)) :]}"
     message = message.replace("give another --store", "give store= another path")
+    message = message.replace("pass --store elsewhere", "give store= another path")
     return re.sub(r"--store\b ?", "store=", message)
 
 
