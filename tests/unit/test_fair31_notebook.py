@@ -223,3 +223,18 @@ def test_a_stores_advice_to_a_python_caller_names_store_whole() -> None:
         "r.db: cannot open (the file cannot be written: pass --store elsewhere)"
     )
     assert said.endswith("(the file cannot be written: give store= another path)")
+
+
+def test_the_group_metrics_queries_are_not_said_to_be_the_estimates(biased: Any) -> None:
+    # a run with --label and no --estimate said "590 by the estimate" (its group metrics'
+    # one query a labelled row, counted as the engine's queries beyond the search's)
+    model, df, store = biased
+    result = assay.check_fairness(
+        model, data=df, protected="sex", label="outcome", max_queries=1500, store=store
+    )
+    asked = result.summary["model_queries"]
+    assert asked["estimate"] == 0 and "by the estimate" not in result.headline
+    assert 0 < asked["group"] <= len(df)  # (rows asked before are answered from the cache)
+    assert f"{asked['group']:,} by the group metrics" in result.headline
+    assert asked["search"] + asked["group"] <= 1500  # (within --max-queries)
+    assert asked["total"] == sum(v for k, v in asked.items() if k != "total")

@@ -246,7 +246,10 @@ class FairnessSearch:
     def step(self) -> list[FindingBatch]:
         name = PHASES[self.phase]
         if name == "context":
+            asked = self.model.queries
             self._context()
+            if self.context is not None:  # (its queries, said apart from the search's)
+                self.context["queries"] = self.model.queries - asked
             self.phase += 1
             return []
         if name == "search":
