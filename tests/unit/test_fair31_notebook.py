@@ -238,3 +238,25 @@ def test_the_group_metrics_queries_are_not_said_to_be_the_estimates(biased: Any)
     assert f"{asked['group']:,} by the group metrics" in result.headline
     assert asked["search"] + asked["group"] <= 1500  # (within --max-queries)
     assert asked["total"] == sum(v for k, v in asked.items() if k != "total")
+
+
+class _ProbaOnly:
+    """A wrapper with predict_proba alone (an MLflow-style model): no classes_, no names."""
+
+    def __init__(self, inner: Any, names: Any = None) -> None:
+        self.inner = inner
+        if names is not None:
+            self.feature_names_in_ = names
+
+    def predict_proba(self, rows: Any) -> Any:
+        return self.inner.predict_proba(rows)
+
+
+def test_a_predict_proba_wrapper_that_fails_its_probe_is_a_model_error(biased: Any) -> None:
+    model, df, store = biased
+    df = df.drop(columns="outcome")  # (a model naming no column keeps every column)
+    with pytest.raises(assay.ModelError, match=r"predict_proba raised ValueError.*feature_names"):
+        assay.check_fairness(_ProbaOnly(model), data=df, protected="sex", store=store)
+    named = _ProbaOnly(model, model.feature_names_in_)  # (the fix the error gives)
+    result = assay.check_fairness(named, data=df, protected="sex", max_queries=600, store=store)
+    assert result.n_findings > 0
