@@ -260,3 +260,23 @@ def test_a_predict_proba_wrapper_that_fails_its_probe_is_a_model_error(biased: A
     named = _ProbaOnly(model, model.feature_names_in_)  # (the fix the error gives)
     result = assay.check_fairness(named, data=df, protected="sex", max_queries=600, store=store)
     assert result.n_findings > 0
+
+
+class _Labels:
+    """A wrapper with predict and classes_ (answers by name) that names no column."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.classes_ = inner.classes_
+
+    def predict(self, rows: Any) -> Any:
+        return self.inner.predict(rows)
+
+
+def test_a_wrapper_given_an_array_it_cannot_read_is_told_how_to_ask_for_a_frame(
+    biased: Any,
+) -> None:
+    model, df, store = biased
+    df = df.drop(columns="outcome")
+    with pytest.raises(assay.ModelError, match=r"2-D numpy array.*by its feature_names_in_"):
+        assay.check_fairness(_Labels(model), data=df, protected="sex", store=store)

@@ -10,6 +10,7 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.checked import FRAME_ADVICE
 
 __all__ = ["SklearnModel", "from_sklearn", "index_of"]
 
@@ -252,9 +253,7 @@ def _duck_classifier(
             raise ModelError(
                 f"the {type(estimator).__name__}'s predict_proba raised "
                 f"{type(exc).__name__}: {exc} on its first call (a probe batch of "
-                f"{len(probe)} inputs, given as {given}); a model that needs a pandas "
-                "DataFrame says so by its feature_names_in_ (the columns it takes, in order), "
-                "as a fitted scikit-learn estimator does"
+                f"{len(probe)} inputs, given as {given}); {FRAME_ADVICE}"
             ) from exc
         n_classes = int(answer.shape[1]) if answer.ndim == 2 else None
     if n_classes is None and kind == "proba":
