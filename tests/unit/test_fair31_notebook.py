@@ -280,3 +280,28 @@ def test_a_wrapper_given_an_array_it_cannot_read_is_told_how_to_ask_for_a_frame(
     df = df.drop(columns="outcome")
     with pytest.raises(assay.ModelError, match=r"2-D numpy array.*by its feature_names_in_"):
         assay.check_fairness(_Labels(model), data=df, protected="sex", store=store)
+
+
+@pytest.mark.parametrize("declared", ["classes_", "classes="])
+def test_a_function_declaring_its_classes_is_given_a_frame_when_it_needs_one(
+    biased: Any, declared: str
+) -> None:
+    # `assay fairness model.py:predict --classes approved,denied` on a function calling a
+    # ColumnTransformer pipeline failed on its array, where the same function without
+    # --classes was given a DataFrame
+    model, df, store = biased
+    df = df.drop(columns="outcome")
+
+    def predict(rows: Any) -> Any:
+        return model.predict(rows)  # (needs the columns by name)
+
+    given: dict[str, Any] = {}
+    if declared == "classes_":
+        predict.classes_ = list(model.classes_)  # type: ignore[attr-defined]
+    else:
+        given["classes"] = list(model.classes_)
+    result = assay.check_fairness(
+        predict, data=df, protected="sex", max_queries=600, store=store, **given
+    )
+    assert result.n_findings > 0
+    assert set(result.findings()["prediction"]) == {"approved", "denied"}

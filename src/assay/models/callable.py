@@ -645,12 +645,17 @@ def from_callable(
             )
         names, declared_by = classes, DECLARED_BY
     if capabilities is None and names is not None:
+        answered = None
+        if probe is not None and modality == "tabular":  # (written for a DataFrame: given
+            # one, as a function that declares no classes is; --classes took that away)
+            fn, answered = _probe_or_frame(fn, probe, columns, timeout=call_timeout, dtypes=dtypes)
         return declared_model(
             fn,
             names,
             modality=modality,
             probe=probe,
             call_timeout=call_timeout,
+            answered=answered,
             declared_by=declared_by,
             declared=outputs,
         )
