@@ -305,3 +305,22 @@ def test_a_function_declaring_its_classes_is_given_a_frame_when_it_needs_one(
     )
     assert result.n_findings > 0
     assert set(result.findings()["prediction"]) == {"approved", "denied"}
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        ("assay.check_fairness(<Pipeline>, max_time=0.01, seed=1)", "time budget (max_time)"),
+        ("assay fairness m.skops --max-time 0.01 --seed 1", "time budget (--max-time)"),
+    ],
+)
+def test_nothing_tested_is_said_in_the_terms_of_who_made_the_run(
+    tmp_path: Path, command: str, said: str
+) -> None:
+    from assay.fairness.result import FairnessResult
+
+    summary = {"headline": "no discriminatory input found", "tested": 0, "stop_reason": "time"}
+    # (run id, seed, status, findings, severity, summary, progress, store, command)
+    result = FairnessResult("f-1", 1, "budget_exhausted", 0, 0.0, summary, {}, tmp_path, command)
+    assert result.untested == f"the {said} ran out before the first test; raise it"
+    assert said in result.headline
