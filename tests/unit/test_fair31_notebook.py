@@ -324,3 +324,13 @@ def test_nothing_tested_is_said_in_the_terms_of_who_made_the_run(
     result = FairnessResult("f-1", 1, "budget_exhausted", 0, 0.0, summary, {}, tmp_path, command)
     assert result.untested == f"the {said} ran out before the first test; raise it"
     assert said in result.headline
+
+
+def test_a_run_of_units_asks_the_labelled_rows_once(biased: Any) -> None:
+    model, df, store = biased
+    kwargs: dict[str, Any] = {"protected": "sex", "label": "outcome", "store": store, "seed": 2}
+    one = assay.check_fairness(model, data=df, max_queries=1500, **kwargs)
+    split = assay.check_fairness(model, data=df, max_queries=4500, units=3, **kwargs)
+    # every unit asked them (3 x 299) and the report showed the first unit's
+    assert split.summary["model_queries"]["group"] == one.summary["model_queries"]["group"]
+    assert split.summary["group"] == one.summary["group"]
