@@ -87,9 +87,12 @@ def in_callers_terms(
         accepted: set[str] = _names(fn)
         for taker in takers:
             accepted |= _names(taker)
+        by_position = _positional(fn)
 
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if len(args) > len(by_position):
+                raise TypeError(_too_many(fn.__name__, by_position, len(args)))
             try:
                 return fn(*args, **kwargs)
             except StoreError as exc:
@@ -120,6 +123,23 @@ def in_callers_terms(
     return decorate
 
 
+def _positional(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names of the parameters ``fn`` takes by position, in order."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return tuple(p.name for p in inspect.signature(fn).parameters.values() if p.kind in kinds)
+
+
+def _too_many(function: str, by_position: tuple[str, ...], given: int) -> str:
+    """Python's own "takes from 0 to 2 positional arguments but 3 were given", with what
+    the extra ones must be given as: ``function`` takes its other arguments by name."""
+    takes = " and ".join(by_position) or "nothing"
+    example = ", ".join([*by_position, "NAME=VALUE", "..."])
+    return (
+        f"{function}() takes {takes} by position, but {given} arguments were given by "
+        f"position; give the others by name: {function}({example})"
+    )
+
+
 def _command_line(kwargs: Mapping[str, Any]) -> bool:
     """Whether the command line made the call (in its own terms, its errors too)."""
     return _COMMAND_LINE.get() or kwargs.get("argv") is not None or kwargs.get("setup") is not None
@@ -133,6 +153,7 @@ def _store_in_keywords(message: str) -> str:
     if message.startswith(f"{DEFAULT_STORE}:"):
         message = f"{DEFAULT_STORE.absolute()}{message[len(str(DEFAULT_STORE)) :]}"
     message = message.replace("give another --store", "give store= another path")
+    message = message.replace("pass --store elsewhere", "give store= another path")
     return re.sub(r"--store\b ?", "store=", message)
 
 

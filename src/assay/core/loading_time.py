@@ -18,6 +18,9 @@ An API call on a thread other than the main one (a web server's worker) has no a
 thread of its own and waits for it until the deadline, then raises the same usage error.
 A thread cannot be stopped, so that loading goes on in the background to its end (an
 import, a file read), its result dropped; nothing of it is stored, as no run exists yet.
+A later call loading the same model file waits for that import to end (``models.callable``:
+before, it took the half-run module and said the file defined nothing), within its own
+``max_time`` when it has one; the process can exit meanwhile (the thread is a daemon).
 The main thread under someone else's alarm still loads in place (a model's import may set
 a signal handler, which only the main thread can: moved to a thread, it would fail).
 """

@@ -277,7 +277,7 @@ class EndedRunMixin:
         """Why the run tested nothing (it has not passed), or ``None``."""
         from assay.core.store import ENDED
 
-        return untested(self.summary) if self.status in ENDED else None
+        return self._callers(untested(self.summary)) if self.status in ENDED else None
 
     @property
     def not_a_pass(self) -> tuple[str, str] | None:
@@ -285,7 +285,18 @@ class EndedRunMixin:
         or not everything it was given (``not_a_pass``)."""
         from assay.core.store import ENDED
 
-        return not_a_pass(self.summary) if self.status in ENDED else None
+        failed = not_a_pass(self.summary) if self.status in ENDED else None
+        return None if failed is None else (failed[0], self._callers(failed[1]) or failed[1])
+
+    def _callers(self, why: str | None) -> str | None:
+        """``why`` in the terms of the caller who made the run: a run made from Python (its
+        command ``assay.check_fairness(...)``) reads "the time budget (max_time) ran out",
+        not the command line's ``--max-time``."""
+        if why is None or not str(getattr(self, "command", "")).startswith("assay."):
+            return why
+        from assay.core.keywords import _prose_in_keywords
+
+        return _prose_in_keywords(why, {"max_queries", "max_time"})
 
     @property
     def headline(self) -> str:

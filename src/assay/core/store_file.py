@@ -80,6 +80,10 @@ def why_not_writable(path: Path) -> str:
     file system: SQLite says only that it is 'unable to open database file')."""
     folder = path.parent if str(path.parent) else Path(".")
     try:
+        # a file where a folder must be (SQLite's or mkdir's own words: 'File exists')
+        blocking = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+        if blocking is not None:
+            return f" ({blocking} is a file, not a folder: pass --store elsewhere)"
         if folder.is_dir() and not os.access(folder, os.W_OK):
             return f" (its folder {folder} cannot be written: pass --store elsewhere)"
         if path.is_file() and not os.access(path, os.W_OK):

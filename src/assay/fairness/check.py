@@ -66,6 +66,7 @@ DEFAULT_MAX_QUERIES = 200_000
 @in_callers_terms(_setup)
 def check_fairness(
     model: Any = None,
+    data: Any = None,
     *,
     max_queries: int | None = None,
     max_time: float | None = None,
@@ -98,6 +99,9 @@ def check_fairness(
 ) -> FairnessResult:
     """Search ``model`` for individual discrimination; store and return what was found.
 
+    ``data``: example rows (a DataFrame, a path to a CSV/Parquet/JSON-lines file, an array),
+    the one argument besides the model that may be given by position
+    (``check_fairness(model, df, protected="sex")``); every other is given by name.
     ``options`` are those of ``setup_fairness`` (data, dataset, schema, protected (a number
     by bins: ``"age:bins=25,40,60"``), label, drop (columns the model does not take), missing
     (``"drop"``: set aside the data's rows with an empty value, counted and said;
@@ -149,6 +153,8 @@ def check_fairness(
     # (--max-time bounds it too, and every rate is per second from here); a caller that
     # loaded ``setup`` itself gives the ``time.monotonic()`` at which it began (``started``)
     started = call_started() if started is None else float(started)
+    if data is not None:  # (by position or by name: one of setup_fairness's options)
+        options = {"data": data, **options}
     from assay.fairness.answer import AnswerOptions, check_favourable
     from assay.fairness.verdict import FailRule, parse_fail_on
 

@@ -31,8 +31,11 @@ def findings_frame(
     limit: int | None = 1000,
     form: InputForm | None = None,
     dtypes: dict[str, Any] | None = None,
+    proba: bool = False,
 ) -> Any:
-    """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module)."""
+    """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module).
+    ``proba``: the model answers probabilities of ``class_names``: a frame of no IDI has
+    their ``p(CLASS)`` columns too (code written on a run's IDIs runs on a clean run's)."""
     import pandas as pd
 
     inputs: list[np.ndarray] = []
@@ -40,6 +43,8 @@ def findings_frame(
     generated: list[np.ndarray] = []
     taken = 0
     for batch in batches:
+        if limit is not None and taken >= limit:  # (limit=0: no IDI, columns alone)
+            break
         if batch.kind != "fairness.idi" or not len(batch):
             continue
         n = len(batch) if limit is None else min(len(batch), limit - taken)
@@ -48,11 +53,10 @@ def findings_frame(
         gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64))
         generated.append(np.asarray(gen[:n], dtype=np.int64))
         taken += n
-        if limit is not None and taken >= limit:
-            break
     columns = ["idi", "variant", "generated", *schema.names, "prediction"]
     if not inputs:
-        return pd.DataFrame(columns=columns)
+        chances = [f"p({c})" for c in class_names or ()] if proba else []
+        return pd.DataFrame(columns=[*columns, *chances])
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
     decoded = schema.decode(ins.reshape(n * k, d))

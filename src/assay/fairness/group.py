@@ -47,17 +47,19 @@ computed for at most: fairlearn's ``MetricFrame`` takes milliseconds a group (10
 not read.  Beyond, the metrics are skipped and the run says why (``too_many_groups``)."""
 
 
-def too_many_groups(data: np.ndarray, columns: Sequence[int], names: Sequence[str]) -> str | None:
+def too_many_groups(
+    data: np.ndarray, columns: Sequence[int], names: Sequence[str], *, most: int = MOST_GROUPS
+) -> str | None:
     """Why the group metrics of encoded rows ``data`` are skipped (their ``columns``, named
-    ``names``, make more than ``MOST_GROUPS`` groups), or None."""
+    ``names``, make more than ``most`` groups), or None."""
     if not len(data) or not len(columns):
         return None
     n = len(np.unique(np.asarray(data)[:, list(columns)], axis=0))
-    if n <= MOST_GROUPS:
+    if n <= most:
         return None
     return (
         f"{n:,} groups of {', '.join(names)} among the labelled rows: group metrics are "
-        f"computed for at most {MOST_GROUPS:,} (fairlearn's MetricFrame takes milliseconds a "
+        f"computed for at most {most:,} (fairlearn's MetricFrame takes milliseconds a "
         "group: 10,000 took 70 s); the answer per attribute does not depend on them"
     )
 

@@ -149,6 +149,25 @@ def _innermost(model: Any) -> Any:
     return model
 
 
+def _check_label(label: Any) -> None:
+    """``label`` names a column of the data: the true labels themselves (scikit-learn's
+    ``y``, an array or Series) were refused quoting their whole repr as a column's name."""
+    if label is None or (isinstance(label, str | int | np.integer) and not isinstance(label, bool)):
+        return
+    if not hasattr(label, "__len__"):
+        raise UsageError(
+            f"label names a column of the data (its true labels), not {label!r}",
+            argument="--label",
+        )
+    what = f"a {type(label).__name__} of {len(label):,} values"
+    raise UsageError(
+        f"label names the data's column of true labels, not the labels themselves ({what}); "
+        "add them to the data as a column and name it: data=df.assign(outcome=y), "
+        "label='outcome'",
+        argument="--label",
+    )
+
+
 def _dataset_labels(
     target: np.ndarray,
     label_names: tuple[str, ...],
@@ -286,6 +305,7 @@ def _setup(
 
     check_encoding(encoding)  # before anything is loaded
     check_missing(missing)
+    _check_label(label)
     if missing != "refuse" and data is None:
         raise UsageError(
             "--missing is about the rows of --data; there is none (give --data FILE)",

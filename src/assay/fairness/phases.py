@@ -403,7 +403,11 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
     engine = int(record.progress.get("queries", 0) or 0)
     search = int((summary.get("search") or {}).get("queries", engine) or 0)
     counts = {"search": min(search, engine) if engine else search}
-    counts["estimate"] = max(engine - counts["search"], 0)
+    # the group metrics' queries (--label) are the engine's too: before, they were said to
+    # be the estimate's ("590 by the estimate" of a run that made none)
+    group = min(int(summary.get("group_queries") or 0), max(engine - counts["search"], 0))
+    counts["estimate"] = max(engine - counts["search"] - group, 0)
+    counts["group"] = group
     for phase in ("answer", "checks"):
         counts[phase] = int(earlier.get(phase, 0) or 0) + int(asked.get(phase, 0))
     counts["total"] = sum(counts.values())
@@ -412,8 +416,10 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
     metrics["queries asked of the model in all (every phase)"] = counts["total"]
     summary["metrics"] = metrics
     headline = str(summary.get("headline") or "").split(_ASKED)[0]
-    if headline and counts["total"] > counts["search"] + counts["estimate"]:
+    if headline and counts["total"] > counts["search"] + counts["estimate"] + counts["group"]:
         parts = [f"{counts['search']:,} by the search"]
+        if counts["group"]:
+            parts.append(f"{counts['group']:,} by the group metrics (one a labelled row)")
         if counts["estimate"]:
             parts.append(f"{counts['estimate']:,} by the estimate")
         if counts["answer"]:

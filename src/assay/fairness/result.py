@@ -14,6 +14,7 @@ from assay.core.display import percent
 from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome
 from assay.core.store import RunStore
+from assay.core.wholes import whole
 from assay.errors import UsageError
 from assay.fairness.setup import FairnessSetup
 
@@ -69,6 +70,9 @@ class FairnessResult(EndedRunMixin):
         variant queried), with the model's prediction (and probabilities)."""
         from assay.fairness.frames import findings_frame
 
+        limit = whole(limit, "limit")
+        if limit is not None and limit < 0:
+            raise UsageError(f"must be None (all) or 0 or more, not {limit}", argument="limit")
         if self.setup is None:
             raise UsageError("this result has no setup; rebuild it with assay.check_fairness")
         with self._stored() as store:
@@ -79,6 +83,7 @@ class FairnessResult(EndedRunMixin):
                 limit=limit,
                 form=self.setup.form,
                 dtypes=self.setup.user_dtypes,
+                proba=self.setup.raw_model.capabilities.outputs == "proba",
             )
 
     def export(self, path: str | os.PathLike[str]) -> Path:
@@ -86,12 +91,13 @@ class FairnessResult(EndedRunMixin):
         per input) to ``path``: ``.csv``, ``.jsonl`` or ``.json`` (a list of rows)."""
         from assay.core.exports import write_table
 
-        return write_table(self.findings(limit=None), path)
+        return write_table(self.findings(limit=None), path, argument="path")
 
     def tables(self) -> dict[str, Any]:
         """The summary's tables as pandas objects holding numbers (shares as fractions, not
-        display strings): ``metrics`` (a Series), ``estimates`` and, with labelled data,
-        ``groups`` (DataFrames)."""
+        display strings): ``metrics`` (a Series), ``estimates`` (``estimate=True``'s),
+        ``verdict`` (the answer per protected attribute) and, with labelled data, ``groups``
+        (DataFrames)."""
         import pandas as pd
 
         out: dict[str, Any] = {"metrics": pd.Series(self.summary.get("metrics", {}), dtype=object)}
@@ -103,6 +109,7 @@ class FairnessResult(EndedRunMixin):
         group = self.summary.get("group")
         if group:
             out["groups"] = pd.DataFrame(group["groups"]).drop(columns=["values"])
+        out["verdict"] = self.verdict  # (the answer: the estimates hold --estimate's alone)
         return out
 
     @property
@@ -123,10 +130,20 @@ class FairnessResult(EndedRunMixin):
             for e in self.summary.get("estimates", [])
         ]
 
+    def _answer_text(self) -> list[str]:
+        """The answer per protected attribute (``verdict``) in one line each, as the
+        command line leads with it: ``sex: 25.68 % of the input space (95 % CI ...), 25.50 %
+        of the data rows (...); found``."""
+        return [_verdict_line(v) for v in self.summary.get("verdict") or []]
+
     def __repr__(self) -> str:
-        est = "; ".join(self._estimates_text())
+        # one line: the answer's shares alone (their intervals are in _repr_html_ and
+        # .verdict), else the estimate's
+        answer = ", ".join(_short_verdict(v) for v in self.summary.get("verdict") or [])
+        est = "" if answer else "; ".join(self._estimates_text())
         return (
             f"<FairnessResult {self.run_id} ({self.status}): {self.n_findings:,} IDIs"
+            + (f"; answer: {answer}" if answer else "")
             + (f"; estimated share {est}" if est else "")
             + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
             + ("; NOTHING WAS TESTED" if self.untested else "")
@@ -142,6 +159,9 @@ class FairnessResult(EndedRunMixin):
         parts.append(f"<p>seed {self.seed}; rerun: <code>{escape(self.command)}</code></p>")
         if note := self.rerun_note:
             parts.append(f"<p>note: {escape(note)}</p>")
+        if answer := self._answer_text():
+            items = "".join(f"<li>{escape(a)}</li>" for a in answer)
+            parts.append(f"<p>The answer per protected attribute:</p><ul>{items}</ul>")
         est = self._estimates_text()
         if est:
             items = "".join(f"<li>{escape(e)}</li>" for e in est)
@@ -170,21 +190,38 @@ class FairnessResult(EndedRunMixin):
         )
         return "\n".join(parts)
 
-    def group_metrics(self) -> Any:
+    def group_metrics(self, *, max_groups: int | None = None) -> Any:
         """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the
         figures of the report's group section), or None without labelled data.  Asks the
-        model once more for those rows (outside the run's budget)."""
+        model once more for those rows (outside the run's budget).  Labelled rows holding
+        more than ``max_groups`` groups (combinations of protected values; default
+        ``group.MOST_GROUPS``, the bound a run computes them under) are refused before the
+        model is asked (``UsageError``, saying how many): fairlearn takes milliseconds a
+        group (4,909 took 27 s); give a larger ``max_groups`` to wait for them."""
         from assay.core.model import labels_of
-        from assay.fairness.group import metric_frame
+        from assay.fairness.group import MOST_GROUPS, metric_frame, too_many_groups
 
+        bound = MOST_GROUPS if max_groups is None else whole(max_groups, "max_groups")
+        if bound is None or bound < 1:
+            raise UsageError(
+                f"max_groups must be a whole number of at least 1, not {max_groups!r}",
+                argument="max_groups",
+            )
         setup = self.setup
         if setup is None or setup.test.labels is None or setup.test.data is None:
             return None
         data, labels = setup.test.data, setup.test.labels
         if setup.test.context_rows is not None:
             data, labels = data[setup.test.context_rows], labels[setup.test.context_rows]
-        pred = labels_of(setup.model.predict(data), setup.model.capabilities)
         schema = setup.test.schema
+        columns = list(schema.protected_indices)
+        why = too_many_groups(data, columns, [schema.names[j] for j in columns], most=bound)
+        if why is not None:
+            raise UsageError(
+                f"{why}; give max_groups= above their number to compute them anyway",
+                argument="max_groups",
+            )
+        pred = labels_of(setup.model.predict(data), setup.model.capabilities)
         groups = {
             schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
             for j in schema.protected_indices
@@ -223,6 +260,43 @@ class FairnessResult(EndedRunMixin):
                     row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
             rows.append(row)
         return _frame(rows)
+
+
+def _verdict_line(v: dict[str, Any]) -> str:
+    """One verdict row (``fairness.verdict``) as a line: its shares with their intervals
+    (sampled), exact, or the exact analysis' bounds, and its level."""
+
+    def interval(low: Any, high: Any, what: str) -> str:
+        if low is None or high is None:
+            return ""
+        return f" ({what} {percent(low)} to {percent(high)})"
+
+    share = v.get("share_uniform")
+    basis = v.get("basis")
+    text = f"{v.get('attribute')}: "
+    text += "not estimated" if share is None else f"{percent(share)} of the input space"
+    if share is not None and basis == "exact":
+        text += " (exact)"
+    elif share is not None and basis == "bounded":
+        text += interval(v.get("exact_uniform_low"), v.get("exact_uniform_high"), "exact bounds")
+    elif share is not None:
+        text += interval(v.get("uniform_low"), v.get("uniform_high"), "95 % CI")
+    if v.get("share_data") is not None:
+        text += f", {percent(v['share_data'])} of the data rows"
+        if v.get("exact_data_low") is not None and basis != "sampled":
+            text += interval(v.get("exact_data_low"), v.get("exact_data_high"), "exact bounds")
+        else:
+            text += interval(v.get("data_low"), v.get("data_high"), "95 % CI")
+    return f"{text}; {v.get('level')}"
+
+
+def _short_verdict(v: dict[str, Any]) -> str:
+    """``sex 25.68 % of inputs, 25.50 % of rows (found)``: a verdict row's shares alone."""
+    share, rows = v.get("share_uniform"), v.get("share_data")
+    text = f"{v.get('attribute')} " + ("not estimated" if share is None else percent(share))
+    text += " of inputs" if share is not None else ""
+    text += "" if rows is None else f", {percent(rows)} of rows"
+    return f"{text} ({v.get('level')})"
 
 
 def _frame(rows: Any) -> Any:

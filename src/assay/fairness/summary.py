@@ -533,6 +533,8 @@ def build_summary(
         "search": search,
         "estimates": est_list,
         "group": None if context is None else context.get("group"),
+        # the group metrics' queries (one a labelled row), before the search, in its budget
+        "group_queries": 0 if context is None else int(context.get("queries") or 0),
         "stopped_early": stopped_early,
         # inputs judged (search and estimate): 0 means nothing was tested (never a pass)
         "tested": generated + sum(int(e.get("sampled") or 0) for e in est_list),

@@ -105,7 +105,9 @@ def infer_schema(
                 else ""
             )
             near = [c for c in feature_cols if " ".join(c.split()).casefold() == p.casefold()]
-            if near:  # 'sex ' in a header written 'age , sex , hours': the space invisible
+            if near and near[0] == " ".join(near[0].split()):  # the name given is off
+                flat = f"; did you mean {near[0]!r}? (names are matched exactly, case too)"
+            elif near:  # 'sex ' in a header written 'age , sex , hours': the space invisible
                 flat = (
                     f"; the column {near[0]!r} differs from it only in spaces or case: rename "
                     "it in the file's header (spaces around the commas: 'age , sex'?) or the "

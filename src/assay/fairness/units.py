@@ -125,6 +125,8 @@ def merge_summaries(
         ),
         None,
     )
+    if context is not None:  # (every unit asked its labelled rows: their queries, summed)
+        context["queries"] = sum(int(s.get("group_queries") or 0) for s in summaries)
     total_queries = sum(int((s.get("metrics") or {}).get("queries") or 0) for s in summaries)
     estimates = _pool_estimates(summaries)
     return build_summary(

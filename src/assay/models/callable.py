@@ -7,6 +7,7 @@ import hashlib
 import importlib
 import importlib.util
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -645,12 +646,17 @@ def from_callable(
             )
         names, declared_by = classes, DECLARED_BY
     if capabilities is None and names is not None:
+        answered = None
+        if probe is not None and modality == "tabular":  # (written for a DataFrame: given
+            # one, as a function that declares no classes is; --classes took that away)
+            fn, answered = _probe_or_frame(fn, probe, columns, timeout=call_timeout, dtypes=dtypes)
         return declared_model(
             fn,
             names,
             modality=modality,
             probe=probe,
             call_timeout=call_timeout,
+            answered=answered,
             declared_by=declared_by,
             declared=outputs,
         )
@@ -771,8 +777,30 @@ def _import_file(target: str) -> Any:
     # ``assay verify`` after a fix) is imported again, never answered by its old code
     digest = hashlib.sha1(str(resolved).encode() + resolved.read_bytes()).hexdigest()[:12]
     module_name = f"{_USER_MODULE}{resolved.stem}_{digest}"
-    if module_name in sys.modules:
-        return sys.modules[module_name]
+    with _import_lock(module_name):  # (one import of a file at a time: see _import_lock)
+        if module_name in sys.modules:
+            return sys.modules[module_name]
+        return _exec_file(target, resolved, module_name)
+
+
+_IMPORTS_GUARD = threading.Lock()
+_IMPORTING: dict[str, threading.Lock] = {}
+
+
+def _import_lock(module_name: str) -> threading.Lock:
+    """The lock held while ``module_name`` (a user's file) is imported.  The module is in
+    ``sys.modules`` from the start of its import: a load given up at ``max_time`` on another
+    thread (``core.loading_time``: it goes on in the background) left it there half run, and
+    the next call loading the same file took it as it was: "slow.py has no 'f'; it defines:
+    (nothing callable)".  A second import of the file now waits for the first to end (a
+    Ctrl-C or the alarm of ``--max-time`` still interrupts the wait)."""
+    with _IMPORTS_GUARD:
+        return _IMPORTING.setdefault(module_name, threading.Lock())
+
+
+def _exec_file(target: str, resolved: Path, module_name: str) -> Any:
+    """Import the file at ``resolved`` as ``module_name`` (``_import_file``, holding its
+    lock); a file that fails to import leaves no module behind."""
     spec = importlib.util.spec_from_file_location(module_name, resolved)
     if spec is None or spec.loader is None:
         raise UsageError(f"cannot import {target} as Python", argument="MODEL", path=target)

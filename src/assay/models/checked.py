@@ -22,12 +22,25 @@ def empty_answer(capabilities: Capabilities) -> np.ndarray:
     return np.zeros((0, capabilities.n_classes or 1), dtype=np.float64)
 
 
+FRAME_ADVICE = (
+    "an object that needs a pandas DataFrame says so by its feature_names_in_ (the columns it "
+    "takes, in order), as a fitted scikit-learn estimator does, and is then given one"
+)
+
+
 def array_hint(exc: BaseException, inputs: ModelInputs) -> str:
     """What to add to a model's failure that reads as indexing the batch by column name (a
     function written for a pandas DataFrame given a numpy array of rows)."""
     text = str(exc)
+    if not isinstance(inputs, np.ndarray) or inputs.ndim != 2:
+        return ""
+    if "only supported for dataframes" in text:  # a ColumnTransformer inside an object
+        return (  # (that names no column: a wrapper around a pipeline)
+            "; the model is called with a 2-D numpy array (one row per input, the columns in "
+            f"the data's order): {FRAME_ADVICE}"
+        )
     by_name = isinstance(exc, IndexError) and "only integers, slices" in text
-    if not by_name or not isinstance(inputs, np.ndarray) or inputs.ndim != 2:
+    if not by_name:
         return ""
     return (
         "; the model is called with a 2-D numpy array (one row per input, the columns in the "

@@ -10,6 +10,7 @@ import numpy as np
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
+from assay.models.checked import FRAME_ADVICE
 
 __all__ = ["SklearnModel", "from_sklearn", "index_of"]
 
@@ -242,7 +243,18 @@ def _duck_classifier(
     kind: OutputKind = outputs or "proba"
     if n_classes is None and kind == "proba" and probe is not None:
         probed.asked(len(probe))
-        answer = np.asarray(estimator.predict_proba(probe))
+        # in the form every later call takes (a DataFrame of its feature_names_in_)
+        framed = SklearnModel(estimator, Capabilities(modality, None, "proba"), None)._frame
+        try:
+            answer = np.asarray(estimator.predict_proba(framed(probe)))
+        except Exception as exc:  # (the user's model: a ModelError, never a bare traceback)
+            shape = getattr(probe, "shape", None)
+            given = f"a numpy array of shape {shape}" if shape is not None else "a batch"
+            raise ModelError(
+                f"the {type(estimator).__name__}'s predict_proba raised "
+                f"{type(exc).__name__}: {exc} on its first call (a probe batch of "
+                f"{len(probe)} inputs, given as {given}); {FRAME_ADVICE}"
+            ) from exc
         n_classes = int(answer.shape[1]) if answer.ndim == 2 else None
     if n_classes is None and kind == "proba":
         raise UsageError(
