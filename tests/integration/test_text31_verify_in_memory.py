@@ -37,9 +37,7 @@ sound.classes_ = blind.classes_ = mended.classes_ = ["neg", "pos"]  # type: igno
 
 def test_a_run_of_in_memory_classifiers_is_verified_from_python(tmp_path: Path) -> None:
     store = tmp_path / "runs.db"
-    result = assay.check_text(
-        [sound, blind], grammar=GRAMMAR, max_queries=200, seed=1, store=store
-    )
+    result = assay.check_text([sound, blind], grammar=GRAMMAR, max_queries=200, seed=1, store=store)
     assert result.n_findings >= 1
     still = assay.verify_run(result.run_id, store=store, model=[sound, blind])
     assert still.total >= 1 and still.still_failing == still.total and not still.skipped
