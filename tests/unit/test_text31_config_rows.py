@@ -117,3 +117,32 @@ def test_a_salvaged_run_keeps_its_config(tmp_path: Path) -> None:
         "budget": {"max_queries": 5},
         "reports": {"--junit": "/tmp/j.xml"},
     }
+
+
+def _written() -> int | None:
+    """Bytes this process has had written to storage (Linux), else None."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as f:
+            lines = dict(line.split(": ") for line in f.read().splitlines() if ": " in line)
+    except OSError:
+        return None
+    return int(lines["write_bytes"])
+
+
+def test_reading_a_large_config_writes_nothing(tmp_path: Path) -> None:
+    """Its rows were read sorted by rowid, values and all: SQLite's sorter wrote the 15 MB
+    grammar to a temporary file at every ``get_run`` (seven a run: 105 MB written)."""
+    big = "y" * 8_000_000
+    with RunStore(tmp_path / "runs.db") as store:
+        store.create_run(
+            run_id="r1", technique="text", seed=1, command="c",
+            config={"a": 1, "grammar": {"text": big}, "budget": {}}, model={}, versions={},
+        )  # fmt: skip
+        before = _written()
+        if before is None:
+            return  # (no /proc/self/io here)
+        for _ in range(3):
+            assert store.get_run("r1").config["grammar"]["text"] == big
+        store.set_budget("r1", determinism_probe={"queries": 2})
+        after = _written()
+    assert after is not None and after - before < len(big) // 10, after - before
