@@ -21,6 +21,7 @@ unreachable symbols (warning), infinite languages (warning).
 
 from __future__ import annotations
 
+import io
 import os
 import re
 from array import array
@@ -165,15 +166,20 @@ class Grammar:
         """The grammar in assay's format (round-trips through ``parse_grammar``)."""
         out = [f"%start {self.names[self.start]}"]
         for s, alts in enumerate(self.alternatives):
-            parts = []
-            for p in alts:
+            # written piece by piece (a list of a rule's 900,000 alternatives was 68 MB)
+            rule = io.StringIO()
+            rule.write(f"{self.names[s]} -> ")
+            for k, p in enumerate(alts):
+                if k:
+                    rule.write(" | ")
                 rhs = " ".join(
                     self.names[it] if isinstance(it, int) else _quote(it)
                     for it in self.productions[p][1]
                 )
-                weight = f" [{self.weights[p]:g}]" if self.weights[p] != 1.0 else ""
-                parts.append((rhs or '""') + weight)
-            out.append(f"{self.names[s]} -> {' | '.join(parts)}")
+                rule.write(rhs or '""')
+                if self.weights[p] != 1.0:
+                    rule.write(f" [{self.weights[p]:g}]")
+            out.append(rule.getvalue())
         for inv in self.invariants:
             name = self.names[inv.symbol]
             if _whole(inv.alternatives, len(self.alternatives[inv.symbol])):
