@@ -31,6 +31,7 @@ __all__ = [
     "load_model",
     "prune_runs",
     "resume_run",
+    "verify_run",
 ]
 
 _LAZY = {
@@ -43,6 +44,7 @@ _LAZY = {
     "delete_runs": "assay.api",
     "prune_runs": "assay.api",
     "load_model": "assay.models",
+    "verify_run": "assay.api",
 }
 
 

@@ -26,6 +26,7 @@ from assay.core.clock import call_started, clocked
 from assay.core.finishing import finishable
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
+from assay.core.replay import ReplayResult
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
@@ -55,6 +56,7 @@ __all__ = [
     "resume_run",
     "setup_fairness",
     "setup_from_record",
+    "verify_run",
     "versions",
 ]
 
@@ -234,3 +236,89 @@ def prune_runs(
     the_store = _existing_store(store)
     chosen = retention.select(the_store, policy)
     return chosen if dry_run else retention.delete(the_store, chosen)
+
+
+def verify_run(
+    run_id: str,
+    *,
+    store: RunStore | str | os.PathLike[str] = DEFAULT_STORE,
+    model: Any = None,
+    model_type: str | None = None,
+    allow_pickle: bool = False,
+) -> ReplayResult:
+    """Replay a run's stored findings against its model as it is now, or ``model``
+    (``assay verify`` from Python): which still fail?  ``model``: the run's models given
+    again, or others: a text run of in-memory classifiers (``check_text([a, b], ...)``),
+    which the command line has no way to give, is verified with ``model=[a, b]`` (in the
+    run's order); a path or URL as on the command line.  The answer's ``still_failing``,
+    ``fixed``, ``skipped`` (not replayed: never counted fixed) and ``untested`` (why no
+    finding could have failed) say what was tested: a ``total`` of 0 tested nothing.  A
+    store that does not exist is a ``UsageError``."""
+    the_store = (
+        store if isinstance(store, RunStore) else RunStore(_existing_path(store), read_only=True)
+    )
+    try:
+        record = the_store.get_run(run_id)
+        return replay_run(the_store, record, model, model_type, allow_pickle, how="api")
+    finally:
+        if the_store is not store:
+            the_store.close()
+
+
+def replay_run(
+    the_store: RunStore,
+    record: Any,
+    model: Any,
+    model_type: str | None,
+    pickle: bool,
+    *,
+    how: str = "cli",
+) -> ReplayResult:
+    """The run's stored findings replayed against its model (``assay verify``,
+    ``verify_run``), per technique; ``how``: who asks (``cli``: a run of in-memory models
+    is refused naming ``verify_run``)."""
+    if record.technique == "text":
+        from assay.text.api import setup_from_record as text_setup
+        from assay.text.replay import replay_text
+
+        if model is None and how == "cli":
+            _refuse_in_memory(record, the_store)
+        the_text = text_setup(record, model=model, allow_pickle=pickle)
+        return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
+    if record.technique == "backdoor":
+        from assay.backdoor.api import replay_backdoor_run
+
+        return replay_backdoor_run(
+            the_store, record, model=model, model_type=model_type, allow_pickle=pickle
+        )
+    if record.technique != "fairness":
+        raise UsageError(
+            f"assay verify replays fairness, text and backdoor runs; run {record.id} is a "
+            f"{record.technique} run: run it again (the run's command: {record.command})",
+            argument="RUN_ID",
+        )
+    from assay.fairness.replay import replay
+
+    loader = {"model_type": model_type} if model else {}
+    the_setup = setup_from_record(record, model=model, allow_pickle=pickle, **loader)
+    return replay(
+        the_store.iter_batches(record.id),
+        the_setup.test.schema,
+        the_setup.model,
+        threshold=the_setup.test.threshold,
+    )
+
+
+def _refuse_in_memory(record: Any, the_store: RunStore) -> None:
+    """A text run of in-memory classifiers cannot be verified from the command line (it
+    cannot give objects): said, naming what can (``verify_run``)."""
+    stored = (record.config.get("invocation") or {}).get("models")
+    if isinstance(stored, list) and stored and all(s is not None for s in stored):
+        return
+    where = "" if the_store.path == DEFAULT_STORE else f", store={str(the_store.path)!r}"
+    raise UsageError(
+        f"run {record.id} was made with in-memory classifiers, which the command line has no "
+        f"way to give; verify it from Python, passing them again in the run's order: "
+        f"assay.verify_run({record.id!r}{where}, model=[...])",
+        argument="RUN_ID",
+    )

@@ -30,10 +30,10 @@ def _bad_store(tmp_path: Path, how: str) -> tuple[Path, str]:
     if how == "newer":
         RunStore(path).close()
         db = sqlite3.connect(path)
-        db.execute("UPDATE meta SET value='4' WHERE key='schema'")
+        db.execute("UPDATE meta SET value='5' WHERE key='schema'")
         db.commit()
         db.close()
-        return path, "store schema 4 is newer than this assay"
+        return path, "store schema 5 is newer than this assay"
     if how == "damaged":
         path.write_bytes(os.urandom(40_000))  # (not SQLite at all: hostile28 names both)
         return path, "if it was a store, it is damaged"

@@ -49,9 +49,8 @@ def _release() -> Any:
 
 @pytest.mark.parametrize(
     ("mode", "when"),
-    # (a worker process stuck in the probe's call is still stuck when the search asks it:
-    # the run fails there, named by the search, and keeps no determinism section)
-    [("thread", "before"), ("process", "after"), ("thread", "after")],
+    # (a worker process stuck in the probe's call is replaced for the search: text31)
+    [("thread", "before"), ("process", "before"), ("process", "after"), ("thread", "after")],
 )
 def test_a_classifier_hung_in_the_checks_is_named(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str, when: str

@@ -33,11 +33,11 @@ def _tables(path: Path) -> set[str]:
 
 
 def _newer_store(path: Path) -> None:
-    """A store as a newer assay (schema 4) might leave it: a table dropped, one renamed, a
+    """A store as a newer assay (schema 5) might leave it: a table dropped, one renamed, a
     rollback journal."""
     RunStore(path).close()
     db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value='4' WHERE key='schema'")
+    db.execute("UPDATE meta SET value='5' WHERE key='schema'")
     db.execute("DROP TABLE state")
     db.execute("ALTER TABLE tallies RENAME TO counts")
     db.commit()
@@ -52,11 +52,12 @@ def test_a_store_of_a_newer_assay_is_refused_and_left_as_it_was(
     path = tmp_path / "runs.db"
     _newer_store(path)
     before, tables = _digest(path), _tables(path)
-    with pytest.raises(StoreError, match=r"store schema 4 is newer than this assay") as err:
+    with pytest.raises(StoreError, match=r"store schema 5 is newer than this assay") as err:
         RunStore(path, read_only=read_only)
     assert "left as it is" in str(err.value)
     assert _digest(path) == before  # not switched to WAL
-    assert _tables(path) == tables == {"meta", "runs", "findings", "counts"}  # none made again
+    # none made again
+    assert _tables(path) == tables == {"meta", "runs", "findings", "counts", "configs"}
     assert not Path(f"{path}-wal").exists()
 
 

@@ -53,13 +53,13 @@ def test_a_newer_default_store_is_named_in_full_with_the_api_keyword(
     monkeypatch.chdir(tmp_path)
     path = _store(Path(".assay") / "runs.db")
     db = sqlite3.connect(path)
-    db.execute("UPDATE meta SET value='4' WHERE key='schema'")
+    db.execute("UPDATE meta SET value='5' WHERE key='schema'")
     db.commit()
     db.close()
     with pytest.raises(StoreError) as err:
         assay.resume_run("toy-1")
     said = str(err.value)
-    assert said.startswith(f"{tmp_path / '.assay' / 'runs.db'}: store schema 4 is newer")
+    assert said.startswith(f"{tmp_path / '.assay' / 'runs.db'}: store schema 5 is newer")
     assert "--store" not in said and "store=" in said
 
 

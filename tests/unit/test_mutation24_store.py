@@ -39,12 +39,12 @@ def _schema(path: Path, value: str | None = None) -> str:
         db.close()
 
 
-def test_a_new_store_is_of_schema_3(tmp_path: Path) -> None:
+def test_a_new_store_is_of_this_schema(tmp_path: Path) -> None:
     _store_with_a_run(tmp_path / "runs.db")
-    assert _schema(tmp_path / "runs.db") == "3"
+    assert _schema(tmp_path / "runs.db") == "4"  # (3, then 4 from text31: configs' rows)
 
 
-def test_a_store_of_schema_2_is_read_and_marked_3_once_written_to(tmp_path: Path) -> None:
+def test_a_store_of_schema_2_is_read_and_marked_newer_once_written_to(tmp_path: Path) -> None:
     path = tmp_path / "runs.db"
     _store_with_a_run(path)
     _schema(path, "2")
@@ -53,16 +53,16 @@ def test_a_store_of_schema_2_is_read_and_marked_3_once_written_to(tmp_path: Path
     assert _schema(path) == "2"  # reading changes nothing
     with RunStore(path) as store:
         assert [r.id for r in store.list_runs()] == ["r-1"]
-    assert _schema(path) == "3"
+    assert _schema(path) == "4"
 
 
 @pytest.mark.parametrize("read_only", [False, True])
 def test_a_store_of_a_newer_schema_is_refused(tmp_path: Path, read_only: bool) -> None:
     path = tmp_path / "runs.db"
     _store_with_a_run(path)
-    _schema(path, "4")
+    _schema(path, "5")
     with pytest.raises(
-        StoreError, match=r"store schema 4 is newer than this assay understands \(3\)"
+        StoreError, match=r"store schema 5 is newer than this assay understands \(4\)"
     ):
         RunStore(path, read_only=read_only)
 

@@ -132,7 +132,7 @@ def test_the_steered_weights_of_a_large_symbol_are_the_plain_sums() -> None:
     bias = np.random.default_rng(5).random(g.n_productions) * 9.9 + 0.1
     prods = sampler.choices(g.start, sampler.max_depth)[0]
     plain = list(itertools.accumulate(g.weights[q] * float(bias[q]) for q in prods))
-    assert sampler._steered_cum(prods, bias) == plain
+    assert np.asarray(sampler._steered_cum(prods, bias)).tolist() == plain
     # and the unsteered draw, by bisection, is the scan it replaced
     draws, again = Draws(np.random.default_rng(6)), Draws(np.random.default_rng(6))
     cum = sampler.choices(g.start, sampler.max_depth)[1]

@@ -435,7 +435,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         the_store = _open(store, read_only=True)
         record = the_store.get_run(run_id)
         keep_run_words(record)
-        result = _replay(the_store, record, model, model_type, allow_pickle)
+        from assay.api import replay_run
+
+        result = replay_run(the_store, record, model, model_type, allow_pickle)
         prints = record.config.get("fingerprints")
         against = redact_text(model) if model else "the run's model"
         change = None if model else model_changed(prints)
@@ -502,41 +504,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.error(f"{untested} (exit 2; this is not a pass)")
             raise typer.Exit(2)
         raise typer.Exit(1 if result.still_failing else 0)
-
-
-def _replay(
-    the_store: Any, record: RunRecord, model: str | None, model_type: str | None, pickle: bool
-) -> Any:
-    """The run's stored findings replayed against its model (``verify``), per technique."""
-    loader = {"model_type": model_type} if model else {}
-    if record.technique == "text":
-        from assay.text.api import setup_from_record as text_setup
-        from assay.text.replay import replay_text
-
-        the_text = text_setup(record, model=model, allow_pickle=pickle)
-        return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
-    if record.technique == "backdoor":
-        from assay.backdoor.api import replay_backdoor_run
-
-        return replay_backdoor_run(
-            the_store, record, model=model, model_type=model_type, allow_pickle=pickle
-        )
-    if record.technique != "fairness":
-        raise UsageError(
-            f"assay verify replays fairness, text and backdoor runs; run {record.id} is a "
-            f"{record.technique} run: run it again (the run's command: {record.command})",
-            argument="RUN_ID",
-        )
-    from assay.api import setup_from_record
-    from assay.fairness.replay import replay
-
-    the_setup = setup_from_record(record, model=model, allow_pickle=pickle, **loader)
-    return replay(
-        the_store.iter_batches(record.id),
-        the_setup.test.schema,
-        the_setup.model,
-        threshold=the_setup.test.threshold,
-    )
 
 
 def _files_read(record: RunRecord) -> list[str]:

@@ -188,6 +188,17 @@ def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> 
         tallies = None
         if not _absent(exc):  # (a schema-1 store has no tallies: its runs kept every finding)
             lost.append(f"its tallies ({exc})")
+    config: list[Any] = []
+    try:  # (a run's config entries, in the order written: schema 4 on)
+        config = src.execute(
+            "SELECT key, value FROM configs WHERE run_id=? ORDER BY rowid", (run_id,)
+        ).fetchall()
+        for _, value in config:
+            json.loads(value)
+    except (sqlite3.Error, ValueError) as exc:
+        config = []
+        if not _absent(exc):
+            lost.append(f"its config ({exc})")
     state: list[Any] = []
     state_lost = ""
     try:
@@ -210,6 +221,8 @@ def _copy_run(src: sqlite3.Connection, dst: sqlite3.Connection, run_id: str) -> 
         )
     if tallies is not None:
         dst.execute("INSERT INTO tallies VALUES (?, ?)", (run_id, tallies[0]))
+    for key, value in config:
+        dst.execute("INSERT INTO configs VALUES (?,?,?)", (run_id, key, value))
     for name, seq, part, data in state:
         dst.execute("INSERT INTO state VALUES (?,?,?,?,?)", (run_id, name, seq, part, data))
     why = "; ".join(gone)
@@ -266,7 +279,7 @@ def _lost_later(dst: sqlite3.Connection, run: SavedRun, what: str) -> None:
 
 
 def _drop(db: sqlite3.Connection, run_id: str) -> None:
-    for table in ("state", "findings", "tallies", "runs"):
+    for table in ("state", "findings", "tallies", "configs", "runs"):
         column = "id" if table == "runs" else "run_id"
         db.execute(f"DELETE FROM {table} WHERE {column}=?", (run_id,))
 

@@ -119,6 +119,14 @@ CREATE TABLE IF NOT EXISTS tallies (
     run_id TEXT PRIMARY KEY REFERENCES runs(id),
     data TEXT NOT NULL
 );
+-- a run's config, one row per top-level entry (its order kept by rowid); ``runs.config``
+-- holds the config of runs stored before (schema 3 and older), read beneath these rows
+CREATE TABLE IF NOT EXISTS configs (
+    run_id TEXT NOT NULL REFERENCES runs(id),
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (run_id, key)
+);
 -- the newest runs without a scan: ``created`` follows the large columns, so a scan in its
 -- order reads every run's summary (``assay runs`` on a store of thousands of runs)
 CREATE INDEX IF NOT EXISTS runs_by_created ON runs(created);
@@ -398,7 +406,7 @@ class RunStore:
                     "running",
                     int(seed),
                     command,
-                    json.dumps(to_jsonable(config)),
+                    "{}",  # (its entries in ``configs``: see ``_write_config``)
                     json.dumps(to_jsonable(model)),
                     json.dumps(to_jsonable(versions)),
                     now,
@@ -408,6 +416,7 @@ class RunStore:
             self._db.execute(
                 "INSERT INTO tallies VALUES (?, ?)", (run_id, json.dumps(tallies.to_json()))
             )
+            self._write_config(run_id, to_jsonable(config))
         self._tallies[run_id] = tallies
 
     def checkpoint(
@@ -448,18 +457,63 @@ class RunStore:
     def set_budget(self, run_id: str, **changes: Any) -> None:
         """Change entries of a stored run's budget (``config["budget"]``: e.g. a resume given
         a longer ``call_timeout``); later resumes read the new values."""
-        budget = dict(self.get_run(run_id).config.get("budget") or {})
-        self.set_config(run_id, budget={**budget, **changes})
+        record = self.get_run(run_id, brief=True)  # (a unique prefix will do)
+        rows = list(self._config_rows(record.id, "budget"))
+        if rows:
+            budget = json.loads(rows[0][1]) or {}
+        else:  # (a run stored before its config had rows of its own, or none kept)
+            budget = self.get_run(record.id).config.get("budget") or {}
+        self.set_config(record.id, budget={**dict(budget), **changes})
 
     def set_config(self, run_id: str, **changes: Any) -> None:
         """Change top-level entries of a stored run's config (``budget``; ``reports``: the
-        files the command was asked to write, which the resume hints repeat)."""
+        files the command was asked to write, which the resume hints repeat); only their
+        rows are written (a 13 MB grammar elsewhere in the config stays where it is)."""
         self._check_still_there()
-        config = {**dict(self.get_run(run_id).config), **changes}
+        run_id = self.get_run(run_id, brief=True).id  # (a unique prefix will do)
         with self._tx():
-            self._db.execute(
-                "UPDATE runs SET config=? WHERE id=?", (json.dumps(config, default=str), run_id)
-            )
+            self._write_config(run_id, changes)
+
+    def _write_config(self, run_id: str, entries: dict[str, Any]) -> None:
+        """Store ``entries`` of the run's config, each in a row of its own (``configs``): a
+        checkpoint rewrites the run's row (progress, summary), and a config held in it was
+        rewritten with it each time (a grammar of 13 MB: 15 MB written a checkpoint, and
+        as many left in the file's free pages)."""
+        self._db.executemany(
+            "INSERT INTO configs VALUES (?, ?, ?)"
+            " ON CONFLICT (run_id, key) DO UPDATE SET value=excluded.value",
+            [(run_id, str(k), json.dumps(v, default=str)) for k, v in entries.items()],
+        )
+
+    def _read_config(self, run_id: str, stored: str) -> dict[str, Any]:
+        """The run's config: ``stored`` (its ``runs.config``: a run stored before its
+        entries had rows of their own), then its rows, in the order first written."""
+        config = dict(json.loads(stored))
+        for key, value in self._config_rows(run_id):
+            config[key] = json.loads(value)
+        return config
+
+    def _config_rows(self, run_id: str, key: str | None = None) -> Iterator[tuple[str, str]]:
+        """The run's config rows (``key``'s alone), in the order first written: their keys
+        sorted (the key's index), then each value read by its rowid (an ``ORDER BY`` of the
+        values themselves wrote a 15 MB grammar to a temporary file at every read)."""
+        args: tuple[str, ...]
+        if key is None:
+            where, args = "run_id=?", (run_id,)
+        else:
+            where, args = "run_id=? AND key=?", (run_id, key)
+        try:
+            keys = self._db.execute(
+                f"SELECT rowid, key FROM configs WHERE {where} ORDER BY rowid", args
+            ).fetchall()
+        except sqlite3.OperationalError as exc:  # (a store of schema 3 or older, read only)
+            if "no such table" in str(exc):
+                return
+            raise
+        for rowid, name in keys:
+            row = self._db.execute("SELECT value FROM configs WHERE rowid=?", (rowid,)).fetchone()
+            if row is not None:
+                yield name, row[0]
 
     def _check_still_there(self) -> None:
         """Raise ``StoreError`` when the store's file was deleted or replaced since it was
@@ -527,7 +581,7 @@ class RunStore:
             if whole:  # (in case it cannot be vacuumed now: nothing of them left readable)
                 self._db.execute("PRAGMA secure_delete=ON")
             with self._tx():
-                for table in ("findings", "state", "tallies", "runs"):
+                for table in ("findings", "state", "tallies", "configs", "runs"):
                     col = "id" if table == "runs" else "run_id"
                     self._db.execute(f"DELETE FROM {table} WHERE {col} IN ({marks})", ids)
         finally:
@@ -892,7 +946,7 @@ class RunStore:
             status=row[2],
             seed=row[3],
             command=row[4],
-            config=json.loads(row[5]),
+            config={} if brief else self._read_config(row[0], row[5]),
             model=json.loads(row[6]),
             versions=json.loads(row[7]),
             progress=json.loads(row[8]),

@@ -26,9 +26,11 @@ __all__ = [
     "why_not_writable",
 ]
 
-# 3: strings and bytes deflated in blobs, large resume values deflated (an assay of schema 2
-# would misread them); 2: tallies and columnar witness blobs (1: every finding, np.savez)
-SCHEMA_VERSION = 3
+# 4: a run's config in rows of its own (``configs``: an assay of schema 3 would read new runs
+# without it); 3: strings and bytes deflated in blobs, large resume values deflated (an
+# assay of schema 2 would misread them); 2: tallies and columnar witness blobs (1: every
+# finding, np.savez)
+SCHEMA_VERSION = 4
 
 
 def identity(path: Path) -> tuple[int, int] | None:
@@ -134,7 +136,7 @@ def say_upgraded(path: Path, older: int) -> None:
         )
 
 
-_OURS = {"meta", "runs", "findings", "state", "tallies"}
+_OURS = {"meta", "runs", "findings", "state", "tallies", "configs"}
 
 
 def refuse_foreign(db: sqlite3.Connection, path: Path) -> None:

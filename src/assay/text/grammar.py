@@ -21,9 +21,11 @@ unreachable symbols (warning), infinite languages (warning).
 
 from __future__ import annotations
 
+import io
 import os
 import re
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +56,7 @@ class Invariant:
     """Alternatives of ``symbol`` (indices) that must give the same prediction."""
 
     symbol: int
-    alternatives: tuple[int, ...]
+    alternatives: Sequence[int]  # (a range for a whole rule: no int held per alternative)
     line: int
 
 
@@ -82,7 +84,7 @@ class Grammar:
     names: list[str]
     productions: list[tuple[int, tuple[Item, ...]]]
     weights: list[float]
-    alternatives: list[list[int]]
+    alternatives: list[Sequence[int]]  # (a range where a symbol's productions follow on)
     start: int
     source: str = "<grammar>"
     invariants: list[Invariant] = field(default_factory=list)
@@ -131,8 +133,11 @@ class Grammar:
         # a word choice of a symbol with at least two of them: a word a swap may replace
         # per symbol, its word choices in order; per production, its place among them (-1:
         # not a word choice): a swap draws the new word by its place, without a scan
-        self.word_choices = [[q for q in alts if self.lexical[q]] for alts in self.alternatives]
-        self.word_place = [-1] * len(self.productions)
+        self.word_choices: list[Sequence[int]] = [
+            _choices(alts, self.lexical) for alts in self.alternatives
+        ]
+        # (an array: a list held an int object per production, 24 MB for 900,000 nouns)
+        self.word_place = array("q", [-1]) * len(self.productions)
         for choices in self.word_choices:
             for k, q in enumerate(choices):
                 self.word_place[q] = k
@@ -161,18 +166,23 @@ class Grammar:
         """The grammar in assay's format (round-trips through ``parse_grammar``)."""
         out = [f"%start {self.names[self.start]}"]
         for s, alts in enumerate(self.alternatives):
-            parts = []
-            for p in alts:
+            # written piece by piece (a list of a rule's 900,000 alternatives was 68 MB)
+            rule = io.StringIO()
+            rule.write(f"{self.names[s]} -> ")
+            for k, p in enumerate(alts):
+                if k:
+                    rule.write(" | ")
                 rhs = " ".join(
                     self.names[it] if isinstance(it, int) else _quote(it)
                     for it in self.productions[p][1]
                 )
-                weight = f" [{self.weights[p]:g}]" if self.weights[p] != 1.0 else ""
-                parts.append((rhs or '""') + weight)
-            out.append(f"{self.names[s]} -> {' | '.join(parts)}")
+                rule.write(rhs or '""')
+                if self.weights[p] != 1.0:
+                    rule.write(f" [{self.weights[p]:g}]")
+            out.append(rule.getvalue())
         for inv in self.invariants:
             name = self.names[inv.symbol]
-            if inv.alternatives == tuple(range(len(self.alternatives[inv.symbol]))):
+            if _whole(inv.alternatives, len(self.alternatives[inv.symbol])):
                 out.append(f"%invariant {name}")  # every alternative: not written out again
                 continue
             members = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
@@ -191,6 +201,21 @@ class Grammar:
         return text or '""'
 
 
+def _choices(alts: Sequence[int], lexical: list[bool]) -> Sequence[int]:
+    """The word choices among ``alts``: ``alts`` itself when every one is a word (a range
+    stays a range), else those that are."""
+    if all(lexical[q] for q in alts):
+        return alts
+    return [q for q in alts if lexical[q]]
+
+
+def _whole(alternatives: Sequence[int], n: int) -> bool:
+    """Whether an invariance class is every alternative of its symbol's ``n``, in order."""
+    if isinstance(alternatives, range):
+        return alternatives == range(n)
+    return len(alternatives) == n and all(a == k for k, a in enumerate(alternatives))
+
+
 def _quote(word: str) -> str:
     return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -203,14 +228,6 @@ class _Alt:
     items: list[tuple[str, str, int]]  # (kind "sym"/"term", text, column)
     weight: float
     line: int
-
-
-@dataclass
-class _Rule:
-    lhs: str
-    line: int
-    column: int
-    alts: list[_Alt]
 
 
 class _Lexer:
@@ -297,30 +314,60 @@ class _Lexer:
         return value
 
     def alternatives(self) -> list[_Alt]:
-        alts = [_Alt([], 1.0, self.line)]
+        return list(self.each_alternative())
+
+    def each_alternative(self) -> Iterator[_Alt]:
+        """The alternatives of the rest of the line, one at a time (a rule of 900,000 nouns
+        on one line is never held as 900,000 ``_Alt`` at once)."""
+        alt = _Alt([], 1.0, self.line)
         while not self.at_end():
             c = self.peek()
             if c == "|":
                 self.i += 1
-                alts.append(_Alt([], 1.0, self.line))
+                yield alt
+                alt = _Alt([], 1.0, self.line)
             elif c in "\"'":
                 text, col = self.string()
-                alts[-1].items.append(("term", text, col))
+                alt.items.append(("term", text, col))
             elif c == "[":
-                alts[-1].weight = self.number()
+                alt.weight = self.number()
             else:
                 name, col = self.symbol()
-                alts[-1].items.append(("sym", name, col))
-        return alts
+                alt.items.append(("sym", name, col))
+        yield alt
+
+
+@dataclass
+class _Heads:
+    """What a first reading of a grammar's lines finds: each rule's line (number, text, and
+    where its alternatives start: continuation lines too, as ``lhs`` None), the symbols
+    defined (in the order first defined), ``%start`` and the directives' lines."""
+
+    rules: list[tuple[int, str, int, str | None]] = field(default_factory=list)
+    first_line: dict[str, tuple[int, int]] = field(default_factory=dict)
+    start: tuple[str, int, int] | None = None
+    inv_lines: list[tuple[int, str]] = field(default_factory=list)
+    dir_lines: list[tuple[int, str]] = field(default_factory=list)
 
 
 def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
-    """Parse and check a grammar; ``UsageError`` names file, line, column and what was expected."""
-    rules: list[_Rule] = []
-    start: tuple[str, int, int] | None = None
-    inv_lines: list[tuple[int, str]] = []
-    dir_lines: list[tuple[int, str]] = []
+    """Parse and check a grammar; ``UsageError`` names file, line, column and what was expected.
+
+    Two readings: the first finds the rules' left-hand sides (a symbol may be used before
+    the line defining it), the second compiles each line's alternatives as it reads them,
+    so the grammar is held once, as productions (a 13 MB grammar held every alternative
+    as parsed items too, at once: 610 MB, then 307 MB kept)."""
     notes: list[str] = []
+    heads = _read_heads(text, source, notes)
+    if not heads.rules:
+        raise UsageError("the grammar has no rules (expected lines like: S -> 'a' B)", path=source)
+    grammar = _compile(heads, source, notes)
+    grammar.warnings[:0] = notes
+    return grammar
+
+
+def _read_heads(text: str, source: str, notes: list[str]) -> _Heads:
+    heads = _Heads()
     for n, raw in enumerate(file_lines(text), start=1):
         stripped = raw.strip()
         if not stripped or stripped.startswith("#"):
@@ -332,60 +379,48 @@ def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
             word, _ = lex.symbol()
             if word == "start":
                 name, col = lex.symbol()
-                start = (name, n, col)
+                heads.start = (name, n, col)
             elif word == "invariant":
-                inv_lines.append((n, raw))
+                heads.inv_lines.append((n, raw))
             elif word == "directional":
-                dir_lines.append((n, raw))
+                heads.dir_lines.append((n, raw))
             else:
                 raise lex.error(
                     f"unknown directive %{word}; expected %start, %invariant or %directional", 0
                 )
             continue
         if stripped.startswith("|"):
-            if not rules:
+            if not heads.rules:
                 raise lex.error("a continuation line ('|') needs a rule above it")
             lex.skip()
-            lex.i += 1
-            more = lex.alternatives()
-            rules[-1].alts.extend(more)
+            heads.rules.append((n, raw, lex.i + 1, None))
             continue
         lhs, col = lex.symbol()
         lex.skip()
         if not lex.text.startswith("->", lex.i):
             raise lex.error(f"expected '->' after {lhs!r}")
-        lex.i += 2
-        rules.append(_Rule(lhs, n, col, lex.alternatives()))
-    if not rules:
-        raise UsageError("the grammar has no rules (expected lines like: S -> 'a' B)", path=source)
-    grammar = _compile(rules, start, inv_lines, dir_lines, source)
-    grammar.warnings[:0] = notes
-    return grammar
+        heads.rules.append((n, raw, lex.i + 2, lhs))
+        heads.first_line.setdefault(lhs, (n, col))
+    return heads
 
 
-def _compile(
-    rules: list[_Rule],
-    start: tuple[str, int, int] | None,
-    inv_lines: list[tuple[int, str]],
-    dir_lines: list[tuple[int, str]],
-    source: str,
-) -> Grammar:
-    names: list[str] = []
-    ids: dict[str, int] = {}
-    first_line: dict[str, tuple[int, int]] = {}
-    for r in rules:
-        if r.lhs not in ids:
-            ids[r.lhs] = len(names)
-            names.append(r.lhs)
-            first_line[r.lhs] = (r.line, r.column)
+def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
+    names = list(heads.first_line)
+    ids = {name: k for k, name in enumerate(names)}
+    first_line = heads.first_line
     productions: list[tuple[int, tuple[Item, ...]]] = []
     weights: list[float] = []
     lines: list[int] = []
-    alternatives: list[list[int]] = [[] for _ in names]
+    # each symbol's productions: a range while they follow on (no int held per production)
+    alternatives: list[Sequence[int]] = [range(0) for _ in names]
     seen: list[set[tuple[Item, ...]]] = [set() for _ in names]  # each symbol's alternatives
-    for r in rules:
-        s = ids[r.lhs]
-        for alt in r.alts:
+    s = -1
+    for n, raw, at, lhs in heads.rules:
+        if lhs is not None:
+            s = ids[lhs]
+        lex = _Lexer(raw, n, source, notes)
+        lex.i = at
+        for alt in lex.each_alternative():
             items: list[Item] = []
             for kind, value, col in alt.items:
                 if kind == "term":
@@ -406,10 +441,12 @@ def _compile(
             if key in seen[s]:
                 continue  # a repeated alternative adds nothing
             seen[s].add(key)
-            alternatives[s].append(len(productions))
+            _add(alternatives, s, len(productions))
             productions.append((s, key))
             weights.append(alt.weight)
             lines.append(alt.line)
+    del seen
+    start = heads.start
     start_id = 0
     if start is not None:
         if start[0] not in ids:
@@ -457,11 +494,27 @@ def _compile(
             f"{source}: the language is infinite (a symbol derives itself); generation is "
             "depth-bounded and exhaustive enumeration is unavailable"
         )
-    for n, raw in inv_lines:
+    for n, raw in heads.inv_lines:
         g.invariants.append(_invariant(g, raw, n, source))
-    for n, raw in dir_lines:
+    for n, raw in heads.dir_lines:
         g.directionals.append(_directional(g, raw, n, source))
     return g
+
+
+def _add(alternatives: list[Sequence[int]], s: int, p: int) -> None:
+    """Production ``p`` added to symbol ``s``'s: a range grown while they follow on, a list
+    from the first that does not."""
+    alts = alternatives[s]
+    if isinstance(alts, range):
+        if not alts:
+            alternatives[s] = range(p, p + 1)
+        elif alts.stop == p:
+            alternatives[s] = range(alts.start, p + 1)
+        else:
+            alternatives[s] = [*alts, p]
+    else:
+        assert isinstance(alts, list)
+        alts.append(p)
 
 
 def reachable_symbols(g: Grammar) -> set[int]:
@@ -541,8 +594,9 @@ def _match_alt(g: Grammar, s: int, alt: _Alt, lex: _Lexer) -> int:
 
 def _invariant(g: Grammar, raw: str, n: int, source: str) -> Invariant:
     lex, s = _directive_head(g, raw, n, source)
+    alts: Sequence[int]
     if lex.at_end():
-        alts = tuple(range(len(g.alternatives[s])))
+        alts = range(len(g.alternatives[s]))  # (every one: no int held per alternative)
     else:
         if lex.peek() != ":":
             raise lex.error("expected ':' and alternatives, or the end of the line")

@@ -316,6 +316,12 @@ def _execute_one(
         caller = ThreadCaller()
     try:
         _probe(setup, model, probed, checking, the_plan, kwargs)
+        if worker is not None and worker.stuck():
+            # a classifier hung in the probe's call, given up on (the probe says which): the
+            # worker is still inside that call, so the search's first call would wait behind
+            # it and the run fail there, its probe unsaid; the search gets a worker of its own
+            worker.close()
+            worker = model = PanelWorker(setup.model)
         return execute(setup.test, model, caller=caller, **kwargs)
     finally:
         if worker is not None:  # first: a call still out (hung) ends with the worker

@@ -215,6 +215,10 @@ class PanelWorker:
         panel.call_cost.add(len(inputs), self.busy[-1])
         return np.asarray(out)
 
+    def stuck(self) -> bool:
+        """Whether a call is still out (its caller gave up on it: a hung classifier)."""
+        return self._lock.locked()
+
     def hung_on(self) -> str | None:
         """The name of the classifier the worker is calling now (None: none is)."""
         k = int(self._now.value)

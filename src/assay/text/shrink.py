@@ -152,9 +152,13 @@ class Shrinker:
             if isinstance(it, str)
         )
         # per production: its size as ``measure`` gives it when it is a word choice (all
-        # terminals), else None
+        # terminals), else None; equal sizes one tuple (900,000 nouns: one (1, 1), not 900,000)
+        same: dict[tuple[int, int], tuple[int, int]] = {}
         self._lexical: list[tuple[int, int] | None] = [
-            (sum(len(it.split()) if " " in it else 1 for it in items if isinstance(it, str)), 1)
+            _once(
+                same,
+                sum(len(it.split()) if " " in it else 1 for it in items if isinstance(it, str)),
+            )
             if oracle.g.lexical[p]
             else None
             for p, (_s, items) in enumerate(oracle.g.productions)
@@ -204,7 +208,7 @@ class Shrinker:
                 out.extend((q, tuple(combo)) for combo in itertools.product(*options))
         return out
 
-    def _viable(self, s: int, kids: dict[int, list[Any]], sub: Any) -> list[int]:
+    def _viable(self, s: int, kids: dict[int, list[Any]], sub: Any) -> Sequence[int]:
         """The alternatives of ``s`` a replacement of ``sub`` can take, in the grammar's
         order: all of them for a symbol of few; for one of many (a vocabulary of 100,000
         words made shrinking scan every alternative for every subtree: a run took minutes),
@@ -398,3 +402,9 @@ class Shrinker:
         else:
             complete = not any(pending.values())
         return current, complete
+
+
+def _once(same: dict[tuple[int, int], tuple[int, int]], words: int) -> tuple[int, int]:
+    """The size ``(words, 1)``, one tuple for every production of that many words."""
+    size = (words, 1)
+    return same.setdefault(size, size)

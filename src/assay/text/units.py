@@ -180,7 +180,7 @@ def merge_summaries(
         queries=queries,
         elapsed=elapsed,
         model_seconds=model_seconds,
-        config=test.config(),
+        config=test.config(text=False),
         exhausted=stopped.get("search") == "space",
         untested=why,
     )
