@@ -62,6 +62,10 @@ class ClassScan:
     pixels: int | None = None
     # a colour model's patch in grey: the share of its flip rate kept (``grey_kept``)
     grey_kept: float | None = None
+    # the patch as the search found it before ``shrink`` cut it (None: not cut): the held-out
+    # check asks it too when the smallest part falls short (``widened``: it passed so)
+    whole: tuple[Box, np.ndarray] | None = None
+    widened: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -79,6 +83,9 @@ class ClassScan:
             "polished": self.polished,
             "pixels": self.pixels,
             "grey_kept": None if self.grey_kept is None else round(self.grey_kept, 4),
+            "whole_box": None if self.whole is None else list(self.whole[0]),
+            "whole_content": None if self.whole is None else self.whole[1].tolist(),
+            "widened": self.widened,
         }
 
     @classmethod
@@ -99,7 +106,16 @@ class ClassScan:
             polished=bool(d.get("polished", False)),
             pixels=None if d.get("pixels") is None else int(d["pixels"]),
             grey_kept=None if d.get("grey_kept") is None else float(d["grey_kept"]),
+            whole=_whole(d),
+            widened=bool(d.get("widened", False)),
         )
+
+
+def _whole(d: dict[str, Any]) -> tuple[Box, np.ndarray] | None:
+    if d.get("whole_box") is None:
+        return None
+    b = [int(v) for v in d["whole_box"]]
+    return (b[0], b[1], b[2], b[3]), np.asarray(d["whole_content"], dtype=np.float64)
 
 
 def scan_sizes(height: int, width: int, max_size: int | None = None) -> list[int]:
@@ -242,11 +258,16 @@ def scan_class(
         if rate >= tau:
             found = s
             if coarse_to_fine:
+                whole = (best_box, best_content)
                 best_box, best_content, best_rate = shrink(
                     target, best_box, best_content, images, scores, tau, best_rate
                 )
                 found = best_box[2]
                 rates[found] = max(rates.get(found, 0.0), best_rate)
+                if best_box != whole[0]:
+                    scan = ClassScan(target, found, best_rate, best_box, best_content, rates)
+                    scan.whole = whole
+                    return scan
             break
     return ClassScan(target, found, best_rate, best_box, best_content, rates)
 
