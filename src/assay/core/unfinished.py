@@ -25,6 +25,7 @@ _PARTS = {
     "determinism": "its determinism section (answers asked again to see whether the model "
     "answers the same)",
     "retrain": "its retraining (--retrain: the mitigated model and its report)",
+    "filter": "its filter file (--export-filter)",
 }
 
 

@@ -71,11 +71,15 @@ def _earlier_phases(record: RunRecord) -> dict[str, float]:
     return earlier_phases(record.summary, engine)
 
 
-def session_clock(record: RunRecord, started: float) -> TimeSpent:
+def session_clock(record: RunRecord, started: float, store: RunStore) -> TimeSpent:
     """The seconds by phase of a session that resumes or finishes ``record`` (started at
     ``started``), its earlier sessions' added to: its wall clock, as theirs, in the
-    run's (``after_search`` records them)."""
-    return TimeSpent(started, earlier=_earlier_phases(record))
+    run's (``after_search`` records them).  The session is counted with the run now
+    (``config["sessions"]``; a run's first is 1), so that one killed later is counted
+    too: the run's summary says how many sessions its phases took."""
+    sessions = int(record.config.get("sessions") or 1) + 1
+    store.set_config(record.id, sessions=sessions)
+    return TimeSpent(started, earlier=_earlier_phases(record), sessions=sessions)
 
 
 def finish_fairness(
@@ -94,7 +98,7 @@ def finish_fairness(
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     before = earlier_seconds(record)
-    spent = session_clock(record, started)
+    spent = session_clock(record, started, store)
     spent.mark("loading")
     parts = missing_parts(record)
     # an error here (a served model gone) leaves the run as it was, ended and still to be

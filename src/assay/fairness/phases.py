@@ -48,6 +48,7 @@ from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.time_spent import retraining_phase
 from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
 from assay.models.serving import close_served, record_serving, stopped_answering
 
@@ -366,6 +367,7 @@ def record_retraining_clock(store: RunStore, run_id: str, seconds: float) -> Non
     if not summary or not isinstance(wall, int | float):
         return
     summary["wall_seconds_with_retraining"] = seconds
+    summary = retraining_phase(summary, seconds)  # (its seconds among the run's phases)
     metrics = dict(summary.get("metrics") or {})
     metrics["wall-clock seconds with the retraining after the run"] = round(seconds, 2)
     summary["metrics"] = metrics
