@@ -11,6 +11,12 @@ left (finish31):
 - a scan killed while writing its ``--export-filter`` file: it once read as a finished run
   (no file, ``assay resume`` refused it: "nothing to resume"); the file is now a part still
   to come (``core.unfinished``), and its resume writes it;
+- a fairness run killed after its determinism section, before its closing records (the
+  queries by phase, the judgement of a model that gave one answer to all, the notes on how
+  its data was read, its wall clock): it once read as finished, and a constant model's run
+  as "tested, nothing found" (exit 0, where the run not killed says NOTHING WAS TESTED,
+  exit 2: a false pass); those records are now a part still to come, and its resume adds
+  them as the run not killed has them;
 - ``seconds_by_phase`` says the retraining's seconds, and ``sessions`` how many sessions the
   run took (a session killed while finishing counted too).
 """
@@ -21,7 +27,17 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_resume30_finish import RETRAIN, STEADY, _figures, exit_of, files, killed_at, the_run
+from test_resume30_finish import (
+    CONSTANT,
+    FAIRNESS,
+    RETRAIN,
+    STEADY,
+    _figures,
+    exit_of,
+    files,
+    killed_at,
+    the_run,
+)
 
 from assay.core.finishing import finishable, missing_parts
 
@@ -62,7 +78,7 @@ def test_an_unsteady_model_killed_in_its_answer_is_finished_sampled(files: Path)
     done = killed_at("assay.fairness.answer:compute_answer", args, killed)
     assert done.returncode == -9, done.stderr
     record, _ = the_run(killed)
-    assert missing_parts(record) == ["answer", "determinism"]
+    assert missing_parts(record) == ["answer", "determinism", "records"]
     assert record.config["budget"]["determinism_flip"]["deterministic"] is False
     code = exit_of(["resume", record.id, "--store", str(killed), "--quiet"])
     assert code == exit_of([*args, "--quiet", "--store", str(clean)]) == 1
@@ -134,7 +150,7 @@ def test_the_phases_say_the_retraining_and_the_sessions_they_took(files: Path) -
     again = killed_at("assay.fairness.phases:confirm_findings", ["resume", record.id], killed)
     assert again.returncode == -9, again.stderr
     halfway, _ = the_run(killed)
-    assert missing_parts(halfway) == ["determinism", "retrain"]
+    assert missing_parts(halfway) == ["determinism", "records", "retrain"]
     assert halfway.summary["sessions"] == 2  # (kept as the answer ended)
     assert exit_of(["resume", record.id, "--store", str(killed), "--quiet"]) == 1
     finished, _ = the_run(killed)
@@ -150,3 +166,28 @@ def test_the_phases_say_the_retraining_and_the_sessions_they_took(files: Path) -
         )
         assert phases["retrain"] > 0
     assert _figures(finished.summary["mitigation"]) == _figures(expected.summary["mitigation"])
+
+
+@pytest.mark.parametrize("args", [CONSTANT, FAIRNESS], ids=["constant", "biased"])
+def test_a_run_killed_before_its_closing_records_is_no_pass_and_is_finished(
+    files: Path, args: list[str]
+) -> None:
+    killed, clean = files / "killed.db", files / "clean.db"
+    done = killed_at("assay.fairness.phases:_record_asked", args, killed)
+    assert done.returncode == -9, done.stderr
+    record, _ = the_run(killed)
+    assert missing_parts(record) == ["records"] and "determinism" in record.summary
+    report = ["report", record.id, "--store", str(killed), "--junit", "r.xml"]
+    # nothing found: not everything was tested (exit 2), never a pass; found: a failure
+    expected_code = 2 if args == CONSTANT else 1
+    assert exit_of(report) == expected_code
+    code = exit_of(["resume", record.id, "--store", str(killed), "--quiet"])
+    assert code == exit_of([*args, "--quiet", "--store", str(clean)]) == expected_code
+    assert exit_of(report) == code
+    finished, _ = the_run(killed)
+    expected, _ = the_run(clean)
+    assert not finishable(finished)
+    for key in ("model_queries", "untested_reason", "warnings", "determinism", "verdict"):
+        assert _figures(finished.summary.get(key)) == _figures(expected.summary.get(key)), key
+    titles = [s["title"] for s in finished.summary["sections"]]
+    assert titles == [s["title"] for s in expected.summary["sections"]]

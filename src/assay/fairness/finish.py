@@ -159,9 +159,12 @@ def after_search(
             spent.mark("answer")
             spent.keep(store, run_id)
         flip = resumed_flip_check(record.config)
-        asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
+        flipped = int(flip.pop("queries", 0))
+        asked["checks"] = flipped - sent(the_setup)
         if parts is not None and "determinism" not in parts:
-            asked["checks"] = 0  # (made and counted before the run was stopped)
+            # made before the run was stopped, and counted unless it stopped before its
+            # closing records (``phases.checks_follow``)
+            asked["checks"] = _checked(record, flipped) if "records" in parts else 0
         elif record.config.get("determinism_check", True):
             stages.phase("checks")
         if parts is None or "determinism" in parts:
@@ -246,6 +249,15 @@ def _answered(record: RunRecord) -> int:
     sampled = int((summary.get("analysis") or {}).get("queries") or 0)
     every = summary.get("exact") or []
     return sampled + sum(int(e.get("queries") or 0) for e in every if isinstance(e, dict))
+
+
+def _checked(record: RunRecord, flipped: int) -> int:
+    """The queries the determinism checks of a run stopped after its section asked: its flip
+    check's (``flipped``) and its confirmation's, as the section kept them."""
+    section = record.summary.get("determinism") or {}
+    confirmed = section.get("confirmation") if isinstance(section, dict) else None
+    asked = confirmed.get("queries") if isinstance(confirmed, dict) else None
+    return flipped + (asked if isinstance(asked, int) else 0)
 
 
 def stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions | None:
