@@ -17,6 +17,9 @@ left (finish31):
   as "tested, nothing found" (exit 0, where the run not killed says NOTHING WAS TESTED,
   exit 2: a false pass); those records are now a part still to come, and its resume adds
   them as the run not killed has them;
+- a text run killed after its re-check, before its queries by phase were recorded: it read
+  as finished without ``model_queries``; they are now a part still to come (``records``),
+  and its resume records them, asking nothing again;
 - ``seconds_by_phase`` says the retraining's seconds, and ``sessions`` how many sessions the
   run took (a session killed while finishing counted too).
 """
@@ -191,3 +194,47 @@ def test_a_run_killed_before_its_closing_records_is_no_pass_and_is_finished(
         assert _figures(finished.summary.get(key)) == _figures(expected.summary.get(key)), key
     titles = [s["title"] for s in finished.summary["sections"]]
     assert titles == [s["title"] for s in expected.summary["sections"]]
+
+
+COUNTED = """
+import numpy as np
+
+
+def _asked(batch):
+    with open("calls.log", "a") as log:  # (every sentence asked, in the caller's folder)
+        log.write(f"{len(batch)}\\n")
+
+
+def plain(batch):
+    _asked(batch)
+    p = np.array([0.8 if "good" in s else 0.2 for s in batch])
+    return np.column_stack([1 - p, p])
+
+
+def negated(batch):
+    _asked(batch)
+    p = np.array([0.2 if "not" in s else (0.8 if "good" in s else 0.2) for s in batch])
+    return np.column_stack([1 - p, p])
+"""
+
+
+def test_a_text_run_killed_before_its_queries_are_recorded_is_finished(files: Path) -> None:
+    """Its resume records them and asks the classifiers nothing (its re-check was made: not
+    again, where the same figures would have hidden 100 sentences asked again)."""
+    (files / "counted.py").write_text(COUNTED)
+    args = ["text", "counted.py:plain", "counted.py:negated", "--grammar", "builtin:reviews"]
+    args += ["--max-queries", "2000", "--seed", "2"]
+    killed, clean = files / "killed.db", files / "clean.db"
+    done = killed_at("assay.text.phases:_record_queries", args, killed)
+    assert done.returncode == -9, done.stderr
+    record, _ = the_run(killed)
+    assert missing_parts(record) == ["records"] and "model_queries" not in record.summary
+    (files / "calls.log").unlink()
+    code = exit_of(["resume", record.id, "--store", str(killed), "--quiet"])
+    assert not (files / "calls.log").exists()  # (nothing asked)
+    assert code == exit_of([*args, "--quiet", "--store", str(clean)]) == 1
+    finished, _ = the_run(killed)
+    expected, _ = the_run(clean)
+    assert not finishable(finished)
+    assert finished.summary["model_queries"] == expected.summary["model_queries"]
+    assert finished.summary["determinism"] == record.summary["determinism"]

@@ -70,8 +70,12 @@ CASES = {
     # (and its closing records after the section: the queries by phase, ...; finish31)
     "fairness": (FAIRNESS, "assay.fairness.phases:confirm_findings", [*DETERMINISM, "records"]),
     "fairness retrain": (RETRAIN, "assay.fairness.retrain:retrain_model", ["retrain"]),
-    "text": (TEXT, "assay.text.recheck:recheck", DETERMINISM),
-    "text units": ([*TEXT, "--units", "2"], "assay.text.recheck:recheck", DETERMINISM),
+    "text": (TEXT, "assay.text.recheck:recheck", [*DETERMINISM, "records"]),
+    "text units": (
+        [*TEXT, "--units", "2"],
+        "assay.text.recheck:recheck",
+        [*DETERMINISM, "records"],
+    ),
     "backdoor": (BACKDOOR, "assay.backdoor.api:record_steadiness", DETERMINISM),
 }
 

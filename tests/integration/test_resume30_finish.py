@@ -88,8 +88,12 @@ CASES = {
         "assay.fairness.phases:confirm_findings",
         ["determinism", "records", "retrain"],
     ),
-    "text": (TEXT, "assay.text.recheck:recheck", ["determinism"]),
-    "text units": ([*TEXT, "--units", "2"], "assay.text.recheck:recheck", ["determinism"]),
+    "text": (TEXT, "assay.text.recheck:recheck", ["determinism", "records"]),
+    "text units": (
+        [*TEXT, "--units", "2"],
+        "assay.text.recheck:recheck",
+        ["determinism", "records"],
+    ),
     "backdoor": (BACKDOOR, "assay.backdoor.api:record_steadiness", ["determinism"]),
 }
 

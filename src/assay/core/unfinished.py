@@ -26,8 +26,9 @@ _PARTS = {
     "answers the same)",
     "retrain": "its retraining (--retrain: the mitigated model and its report)",
     "filter": "its filter file (--export-filter)",
-    "records": "its closing records (the queries asked by phase, the judgement of a model "
-    "that gave one answer to every input, the notes on how its data was read, its wall clock)",
+    "records": "its closing records (the queries asked by phase; a fairness run's also the "
+    "judgement of a model that gave one answer to every input, the notes on how its data was "
+    "read, its wall clock)",
 }
 
 
