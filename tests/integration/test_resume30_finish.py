@@ -65,12 +65,16 @@ BACKDOOR = ["backdoor", "builtin:trojan", "--max-queries", "20000", "--seed", "1
 CASES = {
     "fairness answer": (FAIRNESS, "assay.fairness.answer:compute_answer", ["answer"]),
     "fairness answer, nothing found": (FAIR, "assay.fairness.answer:compute_answer", ["answer"]),
-    "fairness checks": (FAIRNESS, "assay.fairness.phases:confirm_findings", ["determinism"]),
+    "fairness checks": (
+        FAIRNESS,
+        "assay.fairness.phases:confirm_findings",
+        ["determinism", "records"],
+    ),
     # (NOTHING WAS TESTED, as the run not killed says: exit 2, never a pass)
     "fairness checks, a constant model": (
         CONSTANT,
         "assay.fairness.phases:confirm_findings",
-        ["determinism"],
+        ["determinism", "records"],
     ),
     "fairness answer, a constant model": (
         CONSTANT,
@@ -82,10 +86,14 @@ CASES = {
     "fairness tree checks": (
         RETRAIN,
         "assay.fairness.phases:confirm_findings",
-        ["determinism", "retrain"],
+        ["determinism", "records", "retrain"],
     ),
-    "text": (TEXT, "assay.text.recheck:recheck", ["determinism"]),
-    "text units": ([*TEXT, "--units", "2"], "assay.text.recheck:recheck", ["determinism"]),
+    "text": (TEXT, "assay.text.recheck:recheck", ["determinism", "records"]),
+    "text units": (
+        [*TEXT, "--units", "2"],
+        "assay.text.recheck:recheck",
+        ["determinism", "records"],
+    ),
     "backdoor": (BACKDOOR, "assay.backdoor.api:record_steadiness", ["determinism"]),
 }
 

@@ -104,8 +104,8 @@ def _calls(files: Path) -> list[int]:
 
 # (options, the phase stopped, what the stopped run lacks, what the finished run has)
 CASES = {
-    "fairness answer": (FAIRNESS, "answer", ["answer", "determinism"], "verdict"),
-    "fairness checks": (FAIRNESS, "checks", ["determinism"], "determinism"),
+    "fairness answer": (FAIRNESS, "answer", ["answer", "determinism", "records"], "verdict"),
+    "fairness checks": (FAIRNESS, "checks", ["determinism", "records"], "determinism"),
     "fairness retrain": (RETRAIN, "retrain", ["retrain"], "mitigation"),
     "text re-check": (TEXT, "checks", ["determinism"], "determinism"),
 }
@@ -187,7 +187,11 @@ def test_a_model_that_fails_while_finishing_leaves_the_run_to_finish(files: Path
         assay.resume_run(stopped.run_id, store=files / "s.db", model=failing)
     with RunStore(files / "s.db", read_only=True) as s:
         record = s.get_run(stopped.run_id)
-    assert record.status == "completed" and missing_parts(record) == ["answer", "determinism"]
+    assert record.status == "completed" and missing_parts(record) == [
+        "answer",
+        "determinism",
+        "records",
+    ]
     finished = assay.resume_run(stopped.run_id, store=files / "s.db", model=biased)
     assert "verdict" in finished.summary and not finishable(finished_record(files, finished))
 

@@ -76,7 +76,10 @@ def test_a_fairness_model_that_fails_in_the_answer_leaves_the_run_to_finish(
         (run,) = s.list_runs()
         record = s.get_run(run.id)
     assert record.status in ENDED, record.status  # (it was 'failed')
-    assert missing_parts(record) == ["answer", "determinism"] and "went away" in record.error
+    assert (
+        missing_parts(record) == ["answer", "determinism", "records"]
+        and "went away" in record.error
+    )
     progress = dict(record.progress)
     finished = assay.resume_run(record.id, store=tmp_path / "s.db", model=biased)
     clean = assay.check_fairness(model=biased, store=tmp_path / "c.db", **options)
@@ -163,7 +166,7 @@ def test_the_command_line_says_how_to_finish_a_run_that_failed_after_its_search(
     record, _ = the_run(tmp_path / "s.db")
     said = " ".join(failed.stderr.split())
     assert f"finish it (no new search) with: assay resume {record.id}" in said, said
-    assert record.status in ENDED and missing_parts(record) == ["answer", "determinism"]
+    assert record.status in ENDED and missing_parts(record) == ["answer", "determinism", "records"]
     code = exit_of(["resume", record.id, "--store", "s.db", "--quiet"])
     assert code == exit_of([*FAIRNESS, "--quiet", "--store", "c.db"]) == 1
     finished, _ = the_run(tmp_path / "s.db")

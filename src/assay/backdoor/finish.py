@@ -1,5 +1,6 @@
 """A backdoor run whose scan had ended when it was stopped (killed -9 before its
-determinism section was added: ``core.finishing``), finished by ``assay resume``: the check
+determinism section was added, or before its ``--export-filter`` file was written:
+``core.finishing``), finished by ``assay resume``: the check
 its first session made before the scan is kept with the run
 (``config["budget"]["determinism_probe"]``), so the section is written from it with no
 model (loaded only when the run must write its ``--export-filter``, or never kept the
@@ -62,7 +63,7 @@ def finish_backdoor(
             budget = _checked_as_first(store, record, setup, budget)
         if on_progress is not None:  # (the scan's last line: nothing more is scanned)
             on_progress({**record.progress, "phase": "done", "final": True})
-        record_steadiness(store, record.id, budget["determinism_probe"])
+        record_steadiness(store, record.id, budget["determinism_probe"])  # (again: alike)
         record_rates(store, record.id, before + time.monotonic() - started)
         release(store, record.id, record.status)
         return _result(

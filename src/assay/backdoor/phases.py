@@ -23,6 +23,7 @@ from assay.core.outcome import EndedRunMixin
 from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
 from assay.core.store import RunStore
+from assay.core.unfinished import KEY, finished
 
 __all__ = ["BackdoorResult", "export_filter", "record_rates"]
 
@@ -75,8 +76,11 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
     from assay.models.serving import check_served, close_served, record_served
 
     # the search's last summary says the determinism section (``record_steadiness``, after the
-    # scan) is missing until it is added (``core.unfinished``): never read as finished before
-    setup.test.after_search = ("determinism",)
+    # scan) is missing until it is added (``core.unfinished``): never read as finished before;
+    # so is the --export-filter file, until it is written (``_result``): a scan killed while
+    # writing it once read as a finished run, no filter written, and its resume refused it
+    exported = kwargs["store"].get_run(kwargs["run_id"]).config.get("export_filter")
+    setup.test.after_search = ("determinism", "filter") if exported else ("determinism",)
     try:
         if (execution or {}).get("units"):
             from assay.execution.campaign import execute_campaign
@@ -146,6 +150,9 @@ def _result(
         result.filter_path, result.filter_overhead, result.filter_overhead_clean = export_filter(
             filter_file, setup, result.trigger_forms, images=filter_images
         )
+        if "filter" in (record.summary.get(KEY) or []):  # written: no longer missing
+            store.checkpoint(outcome.run_id, summary=finished(record.summary, "filter"))
+            result.summary = store.get_run(outcome.run_id).summary
     return result
 
 

@@ -25,6 +25,10 @@ _PARTS = {
     "determinism": "its determinism section (answers asked again to see whether the model "
     "answers the same)",
     "retrain": "its retraining (--retrain: the mitigated model and its report)",
+    "filter": "its filter file (--export-filter)",
+    "records": "its closing records (the queries asked by phase; a fairness run's also the "
+    "judgement of a model that gave one answer to every input, the notes on how its data was "
+    "read, its wall clock)",
 }
 
 

@@ -71,11 +71,15 @@ def _earlier_phases(record: RunRecord) -> dict[str, float]:
     return earlier_phases(record.summary, engine)
 
 
-def session_clock(record: RunRecord, started: float) -> TimeSpent:
+def session_clock(record: RunRecord, started: float, store: RunStore) -> TimeSpent:
     """The seconds by phase of a session that resumes or finishes ``record`` (started at
     ``started``), its earlier sessions' added to: its wall clock, as theirs, in the
-    run's (``after_search`` records them)."""
-    return TimeSpent(started, earlier=_earlier_phases(record))
+    run's (``after_search`` records them).  The session is counted with the run now
+    (``config["sessions"]``; a run's first is 1), so that one killed later is counted
+    too: the run's summary says how many sessions its phases took."""
+    sessions = int(record.config.get("sessions") or 1) + 1
+    store.set_config(record.id, sessions=sessions)
+    return TimeSpent(started, earlier=_earlier_phases(record), sessions=sessions)
 
 
 def finish_fairness(
@@ -94,7 +98,7 @@ def finish_fairness(
     given = {} if data is None else {"data": data}
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     before = earlier_seconds(record)
-    spent = session_clock(record, started)
+    spent = session_clock(record, started, store)
     spent.mark("loading")
     parts = missing_parts(record)
     # an error here (a served model gone) leaves the run as it was, ended and still to be
@@ -155,9 +159,12 @@ def after_search(
             spent.mark("answer")
             spent.keep(store, run_id)
         flip = resumed_flip_check(record.config)
-        asked["checks"] = int(flip.pop("queries", 0)) - sent(the_setup)
+        flipped = int(flip.pop("queries", 0))
+        asked["checks"] = flipped - sent(the_setup)
         if parts is not None and "determinism" not in parts:
-            asked["checks"] = 0  # (made and counted before the run was stopped)
+            # made before the run was stopped, and counted unless it stopped before its
+            # closing records (``phases.checks_follow``)
+            asked["checks"] = _checked(record, flipped) if "records" in parts else 0
         elif record.config.get("determinism_check", True):
             stages.phase("checks")
         if parts is None or "determinism" in parts:
@@ -242,6 +249,15 @@ def _answered(record: RunRecord) -> int:
     sampled = int((summary.get("analysis") or {}).get("queries") or 0)
     every = summary.get("exact") or []
     return sampled + sum(int(e.get("queries") or 0) for e in every if isinstance(e, dict))
+
+
+def _checked(record: RunRecord, flipped: int) -> int:
+    """The queries the determinism checks of a run stopped after its section asked: its flip
+    check's (``flipped``) and its confirmation's, as the section kept them."""
+    section = record.summary.get("determinism") or {}
+    confirmed = section.get("confirmation") if isinstance(section, dict) else None
+    asked = confirmed.get("queries") if isinstance(confirmed, dict) else None
+    return flipped + (asked if isinstance(asked, int) else 0)
 
 
 def stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions | None:

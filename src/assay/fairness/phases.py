@@ -48,6 +48,7 @@ from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes
 from assay.fairness.setup import FairnessSetup
+from assay.fairness.time_spent import retraining_phase
 from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
 from assay.models.serving import close_served, record_serving, stopped_answering
 
@@ -209,6 +210,7 @@ def _record_determinism(
     _, n = check_sizes(max_queries, _combinations(setup))
     if check.get("off") or (time_left is not None and time_left <= 0):
         n = 0  # (--max-time spent: nothing asked past it)
+    before = sent(setup)
     try:
         with _deadlined(setup.model, call_timeout, time_left, heed=True) as model:
             confirmation = confirm_findings(
@@ -225,6 +227,9 @@ def _record_determinism(
     summary = finished(record.summary, "determinism")
     if not summary:
         return
+    # its queries kept with it: a run stopped before they were counted (``_record_asked``)
+    # is finished with them (``fairness.finish``)
+    confirmation = {**confirmation, "queries": sent(setup) - before}
     summary["determinism"] = {**check, "confirmation": confirmation}
     section = determinism_section(check, confirmation)
     summary["sections"] = [*summary.get("sections", []), section]
@@ -313,9 +318,11 @@ READ_TITLE = "How the data and the model were read"
 
 def _record_wall_clock(store: RunStore, run_id: str, seconds: float) -> None:
     """Rates per wall-clock second from the run's start (a resumed run adds its earlier
-    sessions); the search phase's own rate stays, labelled as such."""
+    sessions); the search phase's own rate stays, labelled as such.  The run's last record
+    after its determinism section: its closing records are no longer missing
+    (``checks_follow``)."""
     record = store.get_run(run_id)
-    summary = dict(record.summary)
+    summary = finished(record.summary, "records") if record.summary else {}
     if not summary:
         return
     wall = float(summary.get("wall_seconds_before", 0.0)) + seconds
@@ -366,6 +373,7 @@ def record_retraining_clock(store: RunStore, run_id: str, seconds: float) -> Non
     if not summary or not isinstance(wall, int | float):
         return
     summary["wall_seconds_with_retraining"] = seconds
+    summary = retraining_phase(summary, seconds)  # (its seconds among the run's phases)
     metrics = dict(summary.get("metrics") or {})
     metrics["wall-clock seconds with the retraining after the run"] = round(seconds, 2)
     summary["metrics"] = metrics
@@ -537,9 +545,14 @@ def answer_follows(setup: FairnessSetup, options: Any) -> None:
 def checks_follow(setup: FairnessSetup, retrain: bool) -> None:
     """Before the search: its last summary (stored with its ended status) is to say that the
     determinism section (``_record_determinism``, after the answer) and the retraining
-    (``retrain``: ``--retrain``) are missing until they are added (``core.unfinished``): a
-    run killed before then is never read as finished."""
-    setup.test.after_search = ("determinism", "retrain") if retrain else ("determinism",)
+    (``retrain``: ``--retrain``) are missing until they are added (``core.unfinished``), and
+    the records after the section: a run killed before then is never read as finished."""
+    # its closing records too (``records``: the queries by phase, the judgement of a model
+    # that gave one answer to all, the notes on how the data was read, the wall clock, taken
+    # away by ``_record_wall_clock``, the last): a constant model killed between its
+    # determinism section and them read "tested, nothing found" (exit 0, a false pass)
+    closing = ("determinism", "records")
+    setup.test.after_search = (*closing, "retrain") if retrain else closing
 
 
 def keep_estimate_samples(

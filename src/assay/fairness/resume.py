@@ -76,7 +76,7 @@ def resume_fairness(
     the_setup = setup_from_record(record, model=model, allow_pickle=allow_pickle, **given)
     budget = record.config.get("budget", {})
     before = earlier_seconds(record)
-    spent = session_clock(record, started)  # (its phases added to the earlier sessions')
+    spent = session_clock(record, started, the_store)  # (added to the earlier sessions')
     spent.mark("loading")
     the_store.checkpoint(record.id, status="running")
     with (

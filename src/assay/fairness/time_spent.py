@@ -4,7 +4,10 @@ answer, the search.
 A run bounded by ``--max-time`` on a busy machine may spend most of it loading: the run
 says where the time went (``summary["seconds_by_phase"]``, and a warning when the search
 got little of it), and a search that asked nothing is not a pass (``incomplete_reason``:
-only the answer tested the model).
+only the answer tested the model).  A run stopped and resumed (or finished) adds each
+session's phases to its earlier ones' and says how many sessions it took
+(``summary["sessions"]``); a ``--retrain`` adds its retraining's seconds (``retrain``:
+outside the run's wall clock, which ends with its testing).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from assay.core.store import RunStore
 
-__all__ = ["SEARCH_SHARE", "TimeSpent", "earlier_phases", "squeezed"]
+__all__ = ["SEARCH_SHARE", "TimeSpent", "earlier_phases", "retraining_phase", "squeezed"]
 
 SEARCH_SHARE = 0.25  # of --max-time: a search given less is said to have been squeezed
 SQUEEZED = "--max-time "  # how the warning saying so begins
@@ -23,17 +26,22 @@ _SAID = {
     "checks": "the determinism checks",
     "answer": "the answer",
     "search": "the search",
+    "retrain": "the retraining",
 }
 
 
 class TimeSpent:
     """The seconds of each phase since the run's start (``started``, ``time.monotonic()``):
     ``mark(phase)`` ends the phase that ran since the last mark.  ``earlier``: the run's
-    earlier sessions' (``earlier_phases``: a resumed or finished run's), added to."""
+    earlier sessions' (``earlier_phases``: a resumed or finished run's), added to;
+    ``sessions``: how many the run has taken, this one included (1: never stopped)."""
 
-    def __init__(self, started: float, earlier: dict[str, float] | None = None) -> None:
+    def __init__(
+        self, started: float, earlier: dict[str, float] | None = None, sessions: int = 1
+    ) -> None:
         self.last = started
         self.seconds: dict[str, float] = dict(earlier or {})
+        self.sessions = sessions
 
     def mark(self, phase: str) -> None:
         now = time.monotonic()
@@ -46,8 +54,12 @@ class TimeSpent:
         the run (``earlier_phases``), which counts its wall clock from them."""
         summary = dict(store.get_run(run_id).summary or {})
         if summary:
-            summary["seconds_by_phase"] = {k: round(v, 3) for k, v in self.seconds.items()}
-            store.checkpoint(run_id, summary=summary)
+            store.checkpoint(run_id, summary=self._said(summary))
+
+    def _said(self, summary: dict[str, Any]) -> dict[str, Any]:
+        """``summary`` with the seconds so far and the sessions that took them."""
+        seconds = {k: round(v, 3) for k, v in self.seconds.items()}
+        return {**summary, "seconds_by_phase": seconds, "sessions": self.sessions}
 
     def record(self, store: RunStore, run_id: str, max_time: float | None) -> None:
         """Put the seconds in the run's summary; with a time budget, say when the search
@@ -56,7 +68,7 @@ class TimeSpent:
         summary = dict(record.summary or {})
         if not summary:
             return
-        summary["seconds_by_phase"] = {k: round(v, 3) for k, v in self.seconds.items()}
+        summary = self._said(summary)
         search = self.seconds.get("search", 0.0)
         # (on its own: its space covered, ...; a search that asked nothing covered nothing,
         # whatever status a deadline already passed left it in)
@@ -85,6 +97,17 @@ class TimeSpent:
                 f"({went}); only the answer tested the model: give the run more time"
             )
         store.checkpoint(run_id, summary=summary)
+
+
+def retraining_phase(summary: dict[str, Any], seconds: float) -> dict[str, Any]:
+    """``summary`` whose phases (``seconds_by_phase``, when it has them) add the retraining:
+    ``seconds`` (the run's wall clock through its retraining's end) past the run's testing
+    (``wall_seconds``, counted just before the retraining began)."""
+    phases, wall = summary.get("seconds_by_phase"), summary.get("wall_seconds")
+    if not isinstance(phases, dict) or not isinstance(wall, int | float):
+        return summary
+    retrain = round(max(seconds - float(wall), 0.0), 3)
+    return {**summary, "seconds_by_phase": {**phases, "retrain": retrain}}
 
 
 def squeezed(summary: dict[str, Any]) -> list[str]:

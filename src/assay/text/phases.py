@@ -16,6 +16,7 @@ from assay.core.run import RunOutcome, execute
 from assay.core.runinfo import record_wall_clock
 from assay.core.stopping import heard_after_search
 from assay.core.store import ENDED, RunStore
+from assay.core.unfinished import KEY, finished
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.setup import TextSetup
@@ -73,15 +74,20 @@ def run_session(
         kwargs["max_queries"] = the_plan.search_budget(checking=checking)
     probed: dict[str, Any] = {}  # the determinism probe's answer (``_probe``)
     # the search's last summary says the determinism section is missing until it is added
-    # (``core.unfinished``: a run killed in its re-check is never read as finished)
-    setup.test.after_search = ("determinism",)
+    # (``core.unfinished``: a run killed in its re-check is never read as finished), and the
+    # queries by phase after it (``records``: ``_record_queries``), which a run killed between
+    # them once lacked, read as finished all the same
+    setup.test.after_search = ("determinism", "records")
+    # (a finish of a run whose section was added: its records alone, nothing asked again)
+    section = ended is None or "determinism" in (ended.summary.get(KEY) or [])
     # the re-check after the search is shown as such: 'done' once it has ended
     stages = Phased(kwargs.get("on_progress"), started=started, before=before)
     kwargs["on_progress"] = stages
     try:
         if ended is not None:  # (its probe as the search's session made it, or made again)
             stages({**ended.progress, "phase": "done", "final": True})  # (the search's end)
-            _probe(setup, setup.model, probed, checking, the_plan, kwargs)
+            if section:
+                _probe(setup, setup.model, probed, checking, the_plan, kwargs)
             outcome = ended
         elif not (execution or {}).get("units"):
             outcome = _execute_one(setup, probed, checking, the_plan, **kwargs)
@@ -91,7 +97,7 @@ def run_session(
         # whether a served classifier stopped answering is judged on the run's own requests,
         # before the re-check's (which must never make the ended run a model failure)
         why = stopped_answering(setup.model.models)
-        if why is None and checking:
+        if why is None and checking and section:
             # a stopped session leaves the re-check to the one that ends the run
             asked = int(outcome.progress.get("queries") or 0)
             limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
@@ -99,7 +105,7 @@ def run_session(
             # the caller's stop= heard there: the section left missing (core.stopping)
             with heard_after_search(outcome.status in ENDED):
                 _recheck(setup, probed.get("probe"), limit, the_plan, **kwargs)
-        elif why is None:
+        elif why is None and section:
             _record_off(kwargs["store"], kwargs["run_id"], checks)
     finally:  # served classifiers' request counters go with the run, however it ended
         thaw()
@@ -136,6 +142,7 @@ def _record_queries(
         if resumed:  # (within the budget: a resumed session loads the classifiers again)
             asked["loading_resumed"] = resumed
         summary["model_queries"] = asked
+        summary = finished(summary, "records")  # (the run's last record after its search)
         summary = unused_note(
             summary, record.status, record.n_findings, budget, int(asked["total"])
         )
