@@ -87,8 +87,8 @@ class WalkStrategy:
     progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
     walker in the error region harvests (keeps its failing core) or explores, whichever mode
     has been worth more per query lately (``_best_mode``); an exploring walker's moves that
-    leave its failing core alone are measured as harvesting ones.  An exploring walker's new
-    material is drawn shorter the more errors are common and shrinking costs
+    leave its failing core alone are measured as harvesting ones.  While exploring is worth
+    more, its new material is drawn shorter the more errors are common and shrinking costs
     (``_explore_brevity``).  With ``screen`` > 1 (the
     default ``walk``: 3), a ridge regression of the failing score on production counts (the
     surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
@@ -398,7 +398,9 @@ class WalkStrategy:
                     cand, path = self._restructure(
                         engine,
                         case,
-                        explore_bias if self.errs[w] and not self.mode[w] else fresh_bias,
+                        explore_bias
+                        if self.errs[w] and not self.mode[w] and best_mode == 0
+                        else fresh_bias,
                         keep=self.errs[w],
                         keep_bias=fresh_bias,  # (which subtrees may change: as before)
                         avoid=avoid,
@@ -536,9 +538,9 @@ class WalkStrategy:
         return self._ratio
 
     def _explore_brevity(self) -> float:
-        """How strongly an exploring walker's new material (the subtrees it re-derives, and
-        the fresh sentences walkers restart from while exploring is worth more) favours
-        short derivations: ``brevity * (1 + shorter * c * p / (1 - p))``.
+        """While exploring is worth more (``_best_mode``), how strongly its new material
+        (the subtrees exploring walkers re-derive, the fresh sentences walkers restart
+        from) favours short derivations: ``brevity * (1 + shorter * c * p / (1 - p))``.
 
         Exploring is worth its new minimal errors, and each costs its shrinking: a short
         failing sentence needs few shrinking queries and is often minimal already, a long
