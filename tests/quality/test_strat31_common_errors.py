@@ -47,38 +47,3 @@ def test_where_errors_are_rare_the_default_still_harvests(tmp_path: Path) -> Non
     walk = _mean(tmp_path, "negation_blind", "walk", key)
     explore = _mean(tmp_path, "negation_blind", "explore", key)
     assert walk > 1.2 * explore, (walk, explore)
-
-
-def test_stopping_at_every_checkpoint_where_errors_are_common_changes_nothing(
-    tmp_path: Path,
-) -> None:
-    """Where the default draws its exploring material shorter (what shrinking cost is in
-    its state), a run resumed from each checkpoint in turn finds what an uninterrupted run
-    finds."""
-    from assay.core.run import execute
-    from assay.text.api import setup_text
-
-    setup = setup_text([f"{FAKES}:lexicon", f"{FAKES}:flipped_words"], grammar="builtin:reviews")
-    results = []
-    for stop in (None, 1):
-        store = RunStore(tmp_path / f"{stop}.db")
-        store.create_run(run_id="r", technique="text", seed=3, command="", config={},
-                         model={}, versions={})  # fmt: skip
-        resume = False
-        for _ in range(200):
-            out = execute(setup.test, setup.model, store=store, run_id="r", seed=3,
-                          max_queries=700, resume=resume, commit_interval=0.0,
-                          stop_after_checkpoints=stop)  # fmt: skip
-            resume = True
-            if out.status != "interrupted":
-                break
-        found = sorted(
-            (str(b.inputs[i][0]), str(b.inputs[i][1]))
-            for b in store.iter_batches("r")
-            for i in range(len(b))
-        )
-        results.append((found, store.get_run("r").summary["metrics"]))
-    (a, ma), (b, mb) = results
-    assert a, "the planted pair gave no finding"
-    assert a == b
-    assert ma["distinct minimal failing sentences"] == mb["distinct minimal failing sentences"]
