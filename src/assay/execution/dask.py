@@ -101,18 +101,23 @@ def check_scheduler_address(address: str) -> str:
 
 
 def probe_scheduler(address: str) -> None:
-    """Fail at once (``UsageError``) when a TCP scheduler's port refuses connections or its
-    host is unknown, rather than after the client's 20 s of retries; and when what listens
-    there is not a Dask scheduler (``_is_scheduler``)."""
+    """Fail at once (``UsageError``) when a scheduler's port (TCP, TLS, websockets) refuses
+    connections or its host is unknown, rather than after the client's 20 s of retries (and
+    a run left ``failed``); when what listens on a TCP address is not a Dask scheduler
+    (``_not_a_scheduler``); and when a TLS address has no TLS settings (``_tls_configured``)."""
     scheme, sep, rest = address.partition("://")
     if not sep:
         scheme, rest = "tcp", address
-    if scheme != "tcp":
+    if scheme not in ("tcp", "tls", "ws", "wss"):
         return
+    if scheme in ("tls", "wss"):
+        _tls_configured(address)
     host, _, port = rest.rpartition(":")
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_WAIT) as s:
-            wrong = _not_a_scheduler(s)
+            # (only TCP's first message is a scheduler's handshake: TLS and websockets
+            # wait for the client to speak)
+            wrong = _not_a_scheduler(s) if scheme == "tcp" else ""
     except (OSError, ValueError) as exc:
         reason = "no answer" if isinstance(exc, TimeoutError) else str(exc)
         if isinstance(exc, OSError) and exc.strerror:
@@ -127,6 +132,28 @@ def probe_scheduler(address: str) -> None:
             f"{address} is not a Dask scheduler: {wrong} (a scheduler listens on port 8786 by "
             "default; 8787 is its dashboard, a web page): give the address `dask scheduler` "
             "prints on its line 'Scheduler at:'",
+            argument="--scheduler",
+        )
+
+
+def _tls_configured(address: str) -> None:
+    """A ``UsageError`` when Dask has no TLS settings for a client: its client then fails
+    with a TypeError ("TLS expects a `ssl_context` argument"), an internal error of assay
+    that left a run ``failed``."""
+    distributed = _import_distributed()
+    try:
+        context = distributed.Security().get_connection_args("client").get("ssl_context")
+    except Exception as exc:  # (a certificate file named in the settings that cannot be read)
+        raise UsageError(
+            f"Dask's TLS settings for {address} cannot be used: {type(exc).__name__}: {exc}",
+            argument="--scheduler",
+        ) from None
+    if context is None:
+        raise UsageError(
+            f"{address} is a TLS address, and Dask has no TLS settings for its client: set "
+            "distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and .key (in "
+            "~/.config/dask/distributed.yaml, or as DASK_DISTRIBUTED__COMM__TLS__CA_FILE and "
+            "the like), as the scheduler's own; or give its tcp:// address",
             argument="--scheduler",
         )
 

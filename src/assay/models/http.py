@@ -58,6 +58,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
+from assay.models.http_tls import tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
@@ -426,18 +427,12 @@ class HttpModel:
 
                 def get(path: str) -> tuple[int, Any]:
                     url = urlunsplit(urlsplit(self.url)._replace(path=path, query=""))
+                    r = self._get(local, url, path)
+                    self._refuse_redirect(r, url, path)
                     try:
-                        r = local.client.get(url, headers=self.headers)
-                    except httpx.HTTPError as exc:
-                        raise ModelError(
-                            f"the server at {self.shown} cannot be reached: "
-                            f"{self._scrub(str(exc)) or type(exc).__name__}"
-                        ) from None
-                    self._refuse_redirect(Answer(r.status_code, r.headers, b""), url, path)
-                    try:
-                        return r.status_code, r.json()
+                        return r.status, json.loads(r.content)
                     except ValueError:
-                        return r.status_code, None
+                        return r.status, None
 
                 try:
                     self._server = self.codec.prepare(get)
@@ -445,6 +440,40 @@ class HttpModel:
                     raise ModelError(f"the endpoint {self.shown}: {exc}") from None
                 self.info["server"] = self._server
         return self._server
+
+    def _get(self, local: _Local, url: str, path: str) -> Answer:
+        """A readiness or metadata GET of ``path``, bounded as a batch's answer is (in time by
+        ``--timeout``, in bytes by ``answer_limit(0)``): read with a per-read timeout and
+        whole, a check answered a byte a second held the run before it began for ever, and
+        one answered 1.5 GB of whitespace took 5.6 GB of memory."""
+        try:
+            return read_answer(
+                local.client,
+                url,
+                body=None,
+                headers=self.headers,
+                timeout=self.timeout,
+                limit=answer_limit(0),
+            )
+        except (httpx.TimeoutException, AnswerTooSlow) as exc:
+            came = (
+                f" (status {exc.status}, {exc.received:,} bytes arrived, the rest still coming)"
+                if isinstance(exc, AnswerTooSlow)
+                else ""
+            )
+            why = f"did not answer {path} within {self.timeout:g} s (--timeout){came}"
+        except AnswerTooLarge as exc:
+            why = (
+                f"answered {path} with more than {exc.limit / 2**20:,.0f} MB (status "
+                f"{exc.status}); it was not read further. Body starts: "
+                f"{self._scrub(excerpt(exc.head))}"
+            )
+        except httpx.HTTPError as exc:
+            refused = tls_refusal(exc, self.shown)
+            if refused is not None:
+                raise ModelError(refused) from None
+            why = f"cannot be reached: {self._scrub(str(exc)) or type(exc).__name__}"
+        raise ModelError(f"the server at {self.shown} {why}")
 
     def close(self) -> None:
         if self._local is not None:
@@ -600,6 +629,9 @@ class HttpModel:
                 f"takes; it was not read further. Body starts: {self._scrub(excerpt(exc.head))}"
             ) from None
         except httpx.HTTPError as exc:
+            refused = tls_refusal(exc, self.shown)
+            if refused is not None:  # (the next attempt would meet the same certificate)
+                raise ModelError(refused) from None
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise _Retry(f"connection failed: {detail}") from None
         data = r.content
@@ -691,6 +723,7 @@ class _Local:
                 max_connections=model.concurrency, max_keepalive_connections=model.concurrency
             ),
             trust_env=not model._loopback,  # no proxy for loopback
+            verify=tls_verify(),  # (SSL_CERT_FILE read for loopback too)
         )
         self.jitter = random.Random()  # timing only: never touches a finding
         self._pool: ThreadPoolExecutor | None = None

@@ -75,7 +75,8 @@ class AnswerTooSlow(Exception):
 
 
 def answer_limit(n: int) -> int:
-    """The most bytes an answer to ``n`` inputs may take."""
+    """The most bytes an answer to ``n`` inputs may take (a readiness or metadata check's:
+    ``answer_limit(0)``)."""
     return _BASE_LIMIT + max(n, 1) * _PER_INPUT_LIMIT
 
 
@@ -83,16 +84,17 @@ def read_answer(
     client: httpx.Client,
     url: str,
     *,
-    body: bytes,
+    body: bytes | None,
     headers: Mapping[str, str],
     timeout: float,
     limit: int,
 ) -> Answer:
-    """POST ``body`` and read the answer within ``timeout`` seconds in all and ``limit``
-    bytes (``AnswerTooSlow``, ``AnswerTooLarge``; httpx's
-    own errors as they come)."""
+    """POST ``body`` (None: a GET, the readiness and metadata checks) and read the answer
+    within ``timeout`` seconds in all and ``limit`` bytes (``AnswerTooSlow``,
+    ``AnswerTooLarge``; httpx's own errors as they come)."""
     deadline = time.monotonic() + timeout
-    with client.stream("POST", url, content=body, headers=headers) as response:
+    method = "GET" if body is None else "POST"
+    with client.stream(method, url, content=body, headers=headers) as response:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():

@@ -1,0 +1,48 @@
+"""serve31: ``--scheduler`` of a TLS or websocket address, checked before a run exists.
+
+A ``tls://`` address without Dask's TLS settings for the client was "internal error (a bug
+in assay): TypeError: TLS expects a `ssl_context` argument" (exit 5, a run left
+``failed``); a ``ws://`` address nothing listens on took the client's 20 s of retries and
+left a run ``failed`` too (only ``tcp://`` was probed).
+"""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from test_hostile25a_dask import _assay
+
+pytest.importorskip("distributed")
+
+
+def _closed_port() -> int:
+    with socket.create_server(("127.0.0.1", 0)) as s:
+        return int(s.getsockname()[1])
+
+
+def test_a_tls_scheduler_without_tls_settings_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in (
+        "DASK_DISTRIBUTED__COMM__TLS__CA_FILE",
+        "DASK_DISTRIBUTED__COMM__TLS__CLIENT__CERT",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DASK_CONFIG", str(tmp_path / "no-dask-config"))
+    with socket.create_server(("127.0.0.1", 0)) as listening:  # (something is there)
+        code, err, _ = _assay(tmp_path, f"tls://127.0.0.1:{listening.getsockname()[1]}")
+    assert code == 2, err
+    assert "is a TLS address, and Dask has no TLS settings for its client" in err
+    assert "internal error" not in err
+    assert not (tmp_path / "r.db").exists()  # refused before a run was made
+
+
+def test_a_websocket_scheduler_refusing_is_said_at_once(tmp_path: Path) -> None:
+    address = f"ws://127.0.0.1:{_closed_port()}"
+    code, err, took = _assay(tmp_path, address)
+    assert code == 2, err
+    assert f"cannot reach the Dask scheduler at {address}: Connection refused" in err
+    assert took < 15  # the client's own retries: 20 s and more
+    assert not (tmp_path / "r.db").exists()

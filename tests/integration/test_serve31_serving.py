@@ -1,0 +1,159 @@
+"""serve31: served models' checks before the run, and TLS.
+
+The readiness and metadata GETs (OIP, MLflow, KServe v1) are bounded as a batch's answer is:
+one trickling in a byte at a time held the run before it began for ever, and one of 1.5 GB
+was read whole (5.6 GB of memory).  A certificate assay does not trust is said once, with
+how to trust it (``SSL_CERT_FILE``), not retried four times and called "unavailable"; and
+``SSL_CERT_FILE`` is honoured for a loopback address too.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import ssl
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_hostile25a_serving import CAPS, _json_answer, serve  # noqa: F401  (the fixture)
+
+from assay.errors import ModelError, UsageError
+from assay.models.http import HttpModel
+
+
+def _trickle(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+    h.send_response(200)
+    h.send_header("Content-Length", "1000000")
+    h.end_headers()
+    for _ in range(60):
+        h.wfile.write(b" ")
+        h.wfile.flush()
+        time.sleep(0.25)
+
+
+def _huge(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+    h.send_response(200)
+    h.send_header("Content-Type", "application/json")
+    h.send_header("Content-Length", str(40 * 2**20))
+    h.end_headers()
+    block = b" " * 2**20
+    for _ in range(40):
+        h.wfile.write(block)
+
+
+def test_a_readiness_check_trickling_in_is_bounded_by_the_timeout(serve) -> None:  # noqa: F811
+    url = serve(_trickle).replace("/predict", "/v2/models/m")
+    model = HttpModel(url, capabilities=CAPS, timeout=1.0, retries=0)
+    t0 = time.monotonic()
+    with pytest.raises(ModelError, match=r"did not answer /v2/health/ready within 1 s"):
+        model.connect()
+    assert time.monotonic() - t0 < 5  # each byte came within the read timeout: 15 s
+    model.close()
+
+
+def test_a_huge_readiness_answer_is_refused_at_its_cap(serve) -> None:  # noqa: F811
+    url = serve(_huge).replace("/predict", "/invocations")
+    model = HttpModel(url, capabilities=CAPS, retries=0)
+    with pytest.raises(ModelError, match=r"answered /ping with more than 16 MB \(status 200\)"):
+        model.connect()
+    model.close()
+
+
+def test_a_readiness_check_that_says_nothing_names_the_timeout(serve) -> None:  # noqa: F811
+    def silent(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        time.sleep(3)
+
+    url = serve(silent).replace("/predict", "/v1/models/m:predict")
+    model = HttpModel(url, capabilities=CAPS, timeout=0.5, retries=0)
+    with pytest.raises(ModelError, match=r"did not answer /v1/models/m within 0.5 s \(--timeout\)"):
+        model.connect()
+    model.close()
+
+
+# -- TLS ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A self-signed certificate for 127.0.0.1 (openssl's command line)."""
+    if shutil.which("openssl") is None:
+        pytest.skip("no openssl to make a certificate")
+    d = tmp_path_factory.mktemp("tls")
+    crt, key = d / "c.crt", d / "c.key"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key),
+         "-out", str(crt), "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1"],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    return crt, key
+
+
+@pytest.fixture
+def tls_server(certificate: tuple[Path, Path]) -> Iterator[tuple[str, list[int]]]:
+    """A JSON endpoint over TLS with the self-signed certificate: its URL and its POSTs."""
+    posts = [0]
+
+    class H(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *a: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            n = len(json.loads(self.rfile.read(int(self.headers["Content-Length"])))["inputs"])
+            posts[0] += 1
+            _json_answer(self, n)
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), H)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(*map(str, certificate))
+    httpd.socket = ctx.wrap_socket(httpd.socket, server_side=True)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"https://127.0.0.1:{httpd.server_address[1]}/predict", posts
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_a_certificate_not_trusted_is_said_once_with_how_to_trust_it(
+    tls_server: tuple[str, list[int]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+    url, _ = tls_server
+    model = HttpModel(url, capabilities=CAPS, retries=3, backoff=0.2)
+    with pytest.raises(ModelError) as err:
+        model.predict(np.zeros((2, 3)))
+    text = str(err.value)
+    assert "self-signed certificate" in text and "SSL_CERT_FILE=PATH" in text, text
+    assert "unavailable" not in text
+    assert model.stats.requests == 1 and model.stats.retried == 0  # (4 attempts, backoff)
+    model.close()
+
+
+def test_ssl_cert_file_is_trusted_for_a_loopback_address(
+    tls_server: tuple[str, list[int]],
+    certificate: tuple[Path, Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+    url, posts = tls_server
+    model = HttpModel(url, capabilities=CAPS, retries=0)
+    assert model.predict(np.zeros((2, 3))).shape == (2, 2) and posts[0] == 1
+    model.close()
+
+
+def test_an_ssl_cert_file_that_cannot_be_read_is_named(
+    tls_server: tuple[str, list[int]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "missing.pem"))
+    model = HttpModel(tls_server[0], capabilities=CAPS, retries=0)
+    with pytest.raises(UsageError, match=r"SSL_CERT_FILE=.*missing.pem names no certificates"):
+        model.predict(np.zeros((2, 3)))
