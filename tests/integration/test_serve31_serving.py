@@ -157,3 +157,58 @@ def test_an_ssl_cert_file_that_cannot_be_read_is_named(
     model = HttpModel(tls_server[0], capabilities=CAPS, retries=0)
     with pytest.raises(UsageError, match=r"SSL_CERT_FILE=.*missing.pem names no certificates"):
         model.predict(np.zeros((2, 3)))
+
+
+# -- rates -------------------------------------------------------------------------------
+
+
+def test_requests_per_second_of_copies_at_once_is_per_wall_clock_second(serve) -> None:  # noqa: F811
+    """Two copies of a served model asking at once (two Dask workers: each unit's counts
+    come back and are added to the client's model): 10 answers of 0.2 s in about 1 s were
+    "5 requests per second", answers over the copies' busy seconds summed (2 s)."""
+
+    def slow(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        time.sleep(0.2)
+        _json_answer(h, n)
+
+    url = serve(slow)
+    client, worker = (HttpModel(url, capabilities=CAPS, retries=0) for _ in range(2))
+    mark = worker.counts_mark()
+
+    def ask(model: HttpModel) -> None:
+        for _ in range(5):
+            model.predict(np.zeros((2, 3)))
+
+    t0 = time.monotonic()
+    other = threading.Thread(target=ask, args=(worker,))
+    other.start()
+    ask(client)
+    other.join()
+    took = time.monotonic() - t0
+    client.add_counts(json.loads(json.dumps(worker.counts_since(mark))))  # (as from a worker)
+    stats = client.stats.to_json()
+    assert stats["answered"] == 10 and stats["busy_seconds"] >= 1.9
+    assert stats["wall_seconds"] <= took + 0.05
+    assert stats["requests_per_second"] >= 10 / (took + 0.05), stats
+    client.close()
+    worker.close()
+
+
+def test_a_resumed_run_s_rate_counts_every_session(tmp_path: Path, serve) -> None:  # noqa: F811
+    from assay.core.store import RunStore
+    from assay.models.serving import record_serving
+
+    model = HttpModel(serve(lambda h, n, k: _json_answer(h, n)), capabilities=CAPS)
+    model.predict(np.zeros((2, 3)))
+    store = RunStore(tmp_path / "r.db")
+    run_id = "fairness-1"
+    store.create_run(
+        run_id=run_id, technique="fairness", seed=1, command="assay fairness", config={},
+        model={}, versions={},
+    )  # fmt: skip
+    before = {"answered": 90, "requests": 90, "retried": 0, "failed": 0, "wall_seconds": 9.0}
+    store.checkpoint(run_id, summary={"serving": before})
+    stats = record_serving(store, run_id, model)
+    assert stats is not None and stats["answered"] == 91
+    assert stats["wall_seconds"] >= 9.0 and stats["requests_per_second"] <= 91 / 9.0
+    model.close()

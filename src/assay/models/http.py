@@ -222,10 +222,27 @@ class ServingStats:
     failed: int = 0  # requests that still failed after their retries
     errors: list[dict[str, Any]] = field(default_factory=list)  # the last failures
     latencies: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
-    busy: float = 0.0  # wall seconds inside predict
+    busy: float = 0.0  # wall seconds inside predict (summed over a cluster's copies)
     status_counts: dict[str, int] = field(default_factory=dict)
+    # the wall clock (time.time()) of the first call and of the last answer, over every
+    # copy of the model (a Dask worker's come back with its units): its requests per second
+    # are per wall-clock second of that span, not per second of one copy's busy time
+    first: float | None = None
+    last: float | None = None
+
+    def called(self, start: float, end: float) -> None:
+        """A call from ``start`` to ``end`` (wall clock)."""
+        self.first = start if self.first is None else min(self.first, start)
+        self.last = end if self.last is None else max(self.last, end)
+
+    def span(self) -> float:
+        """Wall-clock seconds from the first call to the last answer (0: none)."""
+        if self.first is None or self.last is None:
+            return 0.0
+        return max(self.last - self.first, 0.0)
 
     def to_json(self) -> dict[str, Any]:
+        span = self.span()
         lat = np.asarray(self.latencies, dtype=np.float64) * 1000
         pct = (
             {f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 90, 99)}
@@ -240,7 +257,8 @@ class ServingStats:
             "retried": self.retried,
             "failed": self.failed,
             "latency_ms": pct,
-            "requests_per_second": round(self.answered / self.busy, 3) if self.busy else None,
+            "requests_per_second": round(self.answered / span, 3) if span > 0 else None,
+            "wall_seconds": round(span, 3),
             "busy_seconds": round(self.busy, 3),
             "statuses": dict(self.status_counts),
             "errors": list(self.errors),
@@ -256,6 +274,7 @@ class ServingStats:
             "failed": self.failed,
             "busy": self.busy,
             "statuses": dict(self.status_counts),
+            "at": time.time(),
         }
 
     def since(self, mark: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,6 +292,8 @@ class ServingStats:
             "retried": self.retried - int(mark["retried"]),
             "failed": failed,
             "busy_seconds": self.busy - float(mark["busy"]),
+            # (the span's start: the mark's time, as the copy's first call may be older)
+            "span": [mark["at"], self.last] if timed > 0 and self.last is not None else None,
             "statuses": statuses,
             "latencies": list(self.latencies)[-timed:] if timed > 0 else [],
             "errors": self.errors[-failed:] if failed > 0 else [],
@@ -285,6 +306,9 @@ class ServingStats:
         self.retried += int(counts.get("retried") or 0)
         self.failed += int(counts.get("failed") or 0)
         self.busy += float(counts.get("busy_seconds") or 0.0)
+        span = counts.get("span")
+        if span:
+            self.called(float(span[0]), float(span[1]))
         for k, v in (counts.get("statuses") or {}).items():
             self.status_counts[k] = self.status_counts.get(k, 0) + int(v)
         self.latencies.extend(float(x) for x in counts.get("latencies") or ())
@@ -502,6 +526,7 @@ class HttpModel:
         step = self.capabilities.max_batch or n or 1
         chunks = [inputs[i : i + step] for i in range(0, n, step)]
         t0 = time.perf_counter()
+        started = time.time()
         tick = call_progress()  # each answered request: the call is not hung
         deadline = call_deadline()  # (a Retry-After the call cannot outlive: said at once)
         try:
@@ -512,6 +537,7 @@ class HttpModel:
         finally:
             with local.lock:
                 self.stats.busy += time.perf_counter() - t0
+                self.stats.called(started, time.time())
         if len(parts) == 1:
             return parts[0]
         return np.concatenate(parts, axis=0)

@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 _ADDED = ("requests", "answered", "retried", "failed")
+_SECONDS = ("wall_seconds", "busy_seconds")
 _TITLE = "Serving"
 
 
@@ -119,7 +120,10 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
         ["retries", stats["retried"]],
         ["requests failed after their retries", stats["failed"]],
         ["latency p50 / p90 / p99 (ms)", " / ".join(str(lat.get(k, "-")) for k in _PCT)],
-        ["requests answered per second", stats.get("requests_per_second") or "-"],
+        [
+            "requests answered per wall-clock second (first request to last answer)",
+            stats.get("requests_per_second") or "-",
+        ],
     ]
     section: dict[str, Any] = {
         "title": _TITLE,
@@ -149,6 +153,10 @@ def record_serving(store: RunStore, run_id: str, model: Any) -> dict[str, Any] |
     before = summary.get("serving") or {}
     for key in _ADDED:
         stats[key] = int(stats[key]) + int(before.get(key, 0) or 0)
+    for key in _SECONDS:  # (a session before this one, resumed: its seconds too)
+        stats[key] = round(float(stats[key]) + float(before.get(key, 0) or 0), 3)
+    wall = stats["wall_seconds"]
+    stats["requests_per_second"] = round(stats["answered"] / wall, 3) if wall > 0 else None
     summary["serving"] = stats
     sections = [s for s in summary.get("sections") or [] if s.get("title") != _TITLE]
     sections.append(_section(stats))
