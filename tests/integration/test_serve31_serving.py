@@ -212,3 +212,18 @@ def test_a_resumed_run_s_rate_counts_every_session(tmp_path: Path, serve) -> Non
     assert stats is not None and stats["answered"] == 91
     assert stats["wall_seconds"] >= 9.0 and stats["requests_per_second"] <= 91 / 9.0
     model.close()
+
+
+@pytest.mark.parametrize("asked", ["nan", "inf", "-5", "1e400"])
+def test_a_retry_after_of_no_number_of_seconds_is_the_usual_backoff(serve, asked: str) -> None:  # noqa: F811
+    """``Retry-After: nan`` was read by ``float``: the wait was NaN, and ``time.sleep(nan)``
+    failed the run as "the model raised ValueError"; "inf" stopped it as a server asking
+    for "inf s".  RFC 9110 allows digits only (or a date)."""
+
+    def busy_once(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
+        _json_answer(h, n, 429 if k == 1 else 200, **{"Retry-After": asked})
+
+    model = HttpModel(serve(busy_once), capabilities=CAPS, retries=2, backoff=0.0)
+    assert model.predict(np.zeros((2, 3))).shape == (2, 2)
+    assert model.stats.retried == 1
+    model.close()
