@@ -227,3 +227,43 @@ def test_a_retry_after_of_no_number_of_seconds_is_the_usual_backoff(serve, asked
     assert model.predict(np.zeros((2, 3))).shape == (2, 2)
     assert model.stats.retried == 1
     model.close()
+
+
+# -- credentials -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [
+        ("Bearer SEKRETNEWLINE77\n", "holds a line break at character 23 at its end"),
+        ("Bearer SEKRETNEWLINE77\r\nX-Evil: 1", "holds a line break at character 23"),
+        ("Bearer SEKRETNEWLINE77\u00e9", "holds a character that is not ASCII at character 23"),
+    ],
+)
+def test_a_credential_that_cannot_be_a_header_is_refused_without_showing_it(
+    serve,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    value: str,
+    said: str,
+) -> None:
+    """A token read from a file keeps its last new line: httpx refused it as "Illegal header
+    value b'Bearer ...\\n'", printed whole (the scrubbing looked for the value, not its
+    repr), after four attempts, as the endpoint being unavailable."""
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app
+
+    monkeypatch.setenv("SERVE31_TOKEN", value)
+    url = serve(lambda h, n, k: _json_answer(h, n))
+    result = CliRunner().invoke(
+        app,
+        ["fairness", url, "--dataset", "adult", "--protected", "sex", "--max-queries", "200",
+         "--store", str(tmp_path / "r.db"), "--header-env", "Authorization=SERVE31_TOKEN"],
+    )  # fmt: skip
+    out = result.output
+    assert result.exit_code == 2, out
+    assert "SERVE31_TOKEN (for header Authorization)" in out and said in out, out
+    assert "SEKRETNEWLINE77" not in out
+    with pytest.raises(UsageError, match="header X-Token holds a line break"):
+        HttpModel(url, capabilities=CAPS, headers={"X-Token": "abc\ndef"})

@@ -30,6 +30,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -61,7 +62,14 @@ from assay.models.http_answer import (
 from assay.models.http_tls import tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
-__all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
+__all__ = [
+    "HttpModel",
+    "ServingOptions",
+    "ServingStats",
+    "header_problem",
+    "header_values",
+    "redact",
+]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 
@@ -137,8 +145,39 @@ def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None
                 f"the environment variable {var} (for header {name}) is not set",
                 argument="--header-env",
             )
+        wrong = header_problem(name, env[var])
+        if wrong:
+            raise UsageError(
+                f"the environment variable {var} (for header {name}) {wrong}; its value is not "
+                "shown (it may be a credential)",
+                argument="--header-env",
+            )
         headers[name] = env[var]
     return headers
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header's name (RFC 9110)
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why ``name: value`` cannot be sent as a header, in words that never show the value
+    (None: it can).  httpx refused a value holding a line break by printing it ("Illegal
+    header value b'Bearer ...\\n'", where the scrubbing of secrets did not find it: a token
+    read from a file with its last new line leaked to the terminal), after four attempts."""
+    if not _TOKEN.fullmatch(name):
+        return f"names a header {name!r} that is not a header name (letters, digits, -)"
+    for i, ch in enumerate(value):
+        if ch in "\r\n":
+            where = "at its end (a file's last new line?)" if not value[i:].strip() else ""
+            return f"holds a line break at character {i + 1} {where}".rstrip()
+        if ch == "\0" or (ord(ch) < 32 and ch != "\t") or ord(ch) == 127:
+            return f"holds a control character (U+{ord(ch):04X}) at character {i + 1}"
+        if ord(ch) > 127:
+            return (
+                f"holds a character that is not ASCII at character {i + 1}: a header value "
+                "is sent as ASCII"
+            )
+    return None
 
 
 _NOT_ONE_LABEL = ValueError(
@@ -373,6 +412,10 @@ class HttpModel:
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             self.headers["Authorization"] = auth
+        for name, value in (headers or {}).items():  # (from Python: the CLI's are checked)
+            wrong = header_problem(name, value)
+            if wrong:
+                raise UsageError(f"the value given for header {name} {wrong}", argument="headers")
         self.headers.update(headers or {})
         # what a message must never carry: header values (and their credentials without the
         # scheme, Basic's password decoded), and what the shown URL masks (a server's error
