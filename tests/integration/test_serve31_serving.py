@@ -267,3 +267,23 @@ def test_a_credential_that_cannot_be_a_header_is_refused_without_showing_it(
     assert "SEKRETNEWLINE77" not in out
     with pytest.raises(UsageError, match="header X-Token holds a line break"):
         HttpModel(url, capabilities=CAPS, headers={"X-Token": "abc\ndef"})
+
+
+def test_a_rate_limit_the_call_cannot_wait_for_is_said_at_once(serve) -> None:  # noqa: F811
+    """``--rate-limit 0.01`` (a request per 100 s) under the 60 s ``--call-timeout``: the run
+    failed after a minute as "the model did not answer within 60 s; it may be hung", the
+    wait being assay's own."""
+    from assay.core.calls import WatchedCaller
+
+    model = HttpModel(serve(lambda h, n, k: _json_answer(h, n)), capabilities=CAPS, rate_limit=0.1)
+    caller = WatchedCaller(call_timeout=3)
+    try:
+        t0 = time.monotonic()
+        caller.submit(lambda: model.predict(np.zeros((2, 3)))).result()  # (its slot: now)
+        with pytest.raises(UsageError, match=r"spaces requests 10.0 s apart") as err:
+            caller.submit(lambda: model.predict(np.zeros((2, 3)))).result()
+        assert "--call-timeout above 20 s" in str(err.value) and "may be hung" not in str(err.value)
+        assert time.monotonic() - t0 < 2.5
+    finally:
+        caller.close()
+        model.close()

@@ -28,6 +28,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import math
 import os
 import random
 import re
@@ -72,6 +73,8 @@ __all__ = [
 ]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# ``core.calls.call_deadline``'s: (seconds the call has left, its --call-timeout), or None
+_Deadline = Callable[[], tuple[float, float] | None] | None
 
 
 def _jsonable(value: Any) -> Any:
@@ -640,12 +643,7 @@ class HttpModel:
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
 
-    def _attempts(
-        self,
-        body: bytes,
-        n: int,
-        deadline: Callable[[], tuple[float, float] | None] | None = None,
-    ) -> tuple[bytes, Any]:
+    def _attempts(self, body: bytes, n: int, deadline: _Deadline = None) -> tuple[bytes, Any]:
         """One request with its retries: the body of its 200 answer and its JSON, or
         ``_Retry``; a wait the server asked for that the call's deadline (``deadline``:
         ``core.calls.call_deadline``) cannot outlive stops it at once (``beyond_deadline``)."""
@@ -658,7 +656,7 @@ class HttpModel:
                     self.stats.retried += 1
                 time.sleep(self._delay(attempt, last.wait))
             try:
-                return self._once(body, n)
+                return self._once(body, n, deadline)
             except _Retry as exc:
                 last = exc
         raise last
@@ -669,9 +667,9 @@ class HttpModel:
         base = self.backoff * 2 ** (attempt - 1)
         return float(base * (0.5 + self._conn().jitter.random()))  # full jitter around the base
 
-    def _once(self, body: bytes, n: int) -> tuple[bytes, Any]:
+    def _once(self, body: bytes, n: int, deadline: _Deadline = None) -> tuple[bytes, Any]:
         local = self._conn()
-        local.throttle()
+        local.throttle(deadline)
         t0 = time.perf_counter()
         with local.lock:
             self.stats.requests += 1
@@ -797,6 +795,7 @@ class _Local:
         self.jitter = random.Random()  # timing only: never touches a finding
         self._pool: ThreadPoolExecutor | None = None
         self._concurrency = model.concurrency
+        self._rate = model.rate_limit or 0.0
         self._interval = 1.0 / model.rate_limit if model.rate_limit else 0.0
         self._next = 0.0
 
@@ -806,12 +805,26 @@ class _Local:
                 self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="assay-http")
             return self._pool
 
-    def throttle(self) -> None:
+    def throttle(self, deadline: _Deadline = None) -> None:
+        """Wait for this request's slot under ``--rate-limit``; a wait the call cannot
+        outlive (``deadline``: ``core.calls.call_deadline``) is said at once (a limit of one
+        request per 100 s under the 60 s --call-timeout failed the run as a model that
+        "may be hung", the wait being assay's own)."""
         if not self._interval:
             return
         with self.lock:
             now = time.monotonic()
             slot = max(now, self._next)
+            got = deadline() if deadline is not None and slot > now else None
+            if got is not None and slot - now >= got[0]:
+                raise UsageError(
+                    f"a rate of {self._rate:g} requests a second (--rate-limit; on Dask, each "
+                    f"worker's share of it) spaces requests {self._interval:,.1f} s apart, "
+                    f"and the model call has {max(got[0], 0.0):,.1f} s left before "
+                    f"--call-timeout ({got[1]:g} s) takes it to be hung: give a higher "
+                    f"--rate-limit, or a --call-timeout above {math.ceil(2 * self._interval)} s",
+                    argument="--rate-limit",
+                )
             self._next = slot + self._interval
         if slot > now:
             time.sleep(slot - now)
