@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -162,29 +163,41 @@ def test_an_ssl_cert_file_that_cannot_be_read_is_named(
 # -- rates -------------------------------------------------------------------------------
 
 
-def test_requests_per_second_of_copies_at_once_is_per_wall_clock_second(serve) -> None:  # noqa: F811
-    """Two copies of a served model asking at once (two Dask workers: each unit's counts
-    come back and are added to the client's model): 10 answers of 0.2 s in about 1 s were
-    "5 requests per second", answers over the copies' busy seconds summed (2 s)."""
+def _two_models(serve: Any) -> tuple[HttpModel, HttpModel]:  # noqa: F811
+    """Two models of one endpoint answering each request in 0.2 s."""
 
     def slow(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
         time.sleep(0.2)
         _json_answer(h, n)
 
     url = serve(slow)
-    client, worker = (HttpModel(url, capabilities=CAPS, retries=0) for _ in range(2))
-    mark = worker.counts_mark()
+    return HttpModel(url, capabilities=CAPS, retries=0), HttpModel(
+        url, capabilities=CAPS, retries=0
+    )
 
-    def ask(model: HttpModel) -> None:
-        for _ in range(5):
-            model.predict(np.zeros((2, 3)))
 
+def _asked_side_by_side(*models: HttpModel) -> float:
+    """Each model asked 5 times, the models at once; the seconds it took."""
     t0 = time.monotonic()
-    other = threading.Thread(target=ask, args=(worker,))
-    other.start()
-    ask(client)
-    other.join()
-    took = time.monotonic() - t0
+    threads = [
+        threading.Thread(target=lambda m=m: [m.predict(np.zeros((2, 3))) for _ in range(5)])
+        for m in models
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return time.monotonic() - t0
+
+
+def test_requests_per_second_of_copies_at_once_is_per_wall_clock_second(serve) -> None:  # noqa: F811
+    """Two copies of a served model asking at once (two Dask workers: each unit's counts
+    come back and are added to the client's model): 10 answers of 0.2 s in about 1 s were
+    "5 requests per second", answers over the copies' busy seconds summed (2 s)."""
+
+    client, worker = _two_models(serve)
+    mark = worker.counts_mark()
+    took = _asked_side_by_side(client, worker)
     client.add_counts(json.loads(json.dumps(worker.counts_since(mark))))  # (as from a worker)
     stats = client.stats.to_json()
     assert stats["answered"] == 10 and stats["busy_seconds"] >= 1.9
@@ -194,18 +207,45 @@ def test_requests_per_second_of_copies_at_once_is_per_wall_clock_second(serve) -
     worker.close()
 
 
-def test_a_resumed_run_s_rate_counts_every_session(tmp_path: Path, serve) -> None:  # noqa: F811
+def _store_with_a_run(tmp_path: Path) -> tuple[Any, str]:
     from assay.core.store import RunStore
+
+    store = RunStore(tmp_path / "r.db")
+    store.create_run(
+        run_id="fairness-1", technique="fairness", seed=1, command="assay fairness", config={},
+        model={}, versions={},
+    )  # fmt: skip
+    return store, "fairness-1"
+
+
+def test_two_served_classifiers_asked_side_by_side_count_their_seconds_once(
+    serve,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """A text panel of two served classifiers: each one's counters were recorded in turn,
+    the second adding to the first's, so their seconds would add up too (two asked side by
+    side for 1 s: 2 s, half their rate)."""
+    from assay.models.serving import record_served
+
+    first, second = _two_models(serve)
+    took = _asked_side_by_side(first, second)
+    store, run_id = _store_with_a_run(tmp_path)
+    record_served(store, run_id, [first, "not served", second])
+    stats = store.get_run(run_id).summary["serving"]
+    assert stats["answered"] == 10 and stats["requests"] == 10
+    assert stats["wall_seconds"] <= took + 0.05
+    assert stats["requests_per_second"] >= 10 / (took + 0.05), stats
+    assert stats["endpoint"] == first.shown  # (one endpoint, named once)
+    first.close()
+    second.close()
+
+
+def test_a_resumed_run_s_rate_counts_every_session(tmp_path: Path, serve) -> None:  # noqa: F811
     from assay.models.serving import record_serving
 
     model = HttpModel(serve(lambda h, n, k: _json_answer(h, n)), capabilities=CAPS)
     model.predict(np.zeros((2, 3)))
-    store = RunStore(tmp_path / "r.db")
-    run_id = "fairness-1"
-    store.create_run(
-        run_id=run_id, technique="fairness", seed=1, command="assay fairness", config={},
-        model={}, versions={},
-    )  # fmt: skip
+    store, run_id = _store_with_a_run(tmp_path)
     before = {"answered": 90, "requests": 90, "retried": 0, "failed": 0, "wall_seconds": 9.0}
     store.checkpoint(run_id, summary={"serving": before})
     stats = record_serving(store, run_id, model)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.core.store import RunStore
-from assay.models.http import HttpModel
+from assay.models.http import HttpModel, ServingStats
 
 __all__ = [
     "check_served",
@@ -39,16 +39,19 @@ def served_model(model: Any) -> HttpModel | None:
 
 
 def record_served(store: RunStore, run_id: str, models: Any) -> None:
-    """``record_serving`` for every served model among ``models`` (a text panel's
-    classifiers, a backdoor run's model); their counts add up.  Never raises an AssayError:
-    the counters must not turn an ended run into a failed one."""
+    """``record_serving`` for the served models among ``models`` (a text panel's
+    classifiers, a backdoor run's model), as one: their counts add up, and their seconds
+    are the wall clock from the first one's first request to the last one's last answer
+    (two classifiers asked side by side over a 40 s run took 40 s, not 80).  Never raises
+    an AssayError: the counters must not turn an ended run into a failed one."""
     from contextlib import suppress
 
     from assay.errors import AssayError
 
-    for model in models:
+    served = [m for m in (served_model(x) for x in models) if m is not None]
+    if served:
         with suppress(AssayError):
-            record_serving(store, run_id, model)
+            _record(store, run_id, served)
 
 
 def close_served(models: Any) -> None:
@@ -143,11 +146,25 @@ _PCT = ("p50", "p90", "p99")
 def record_serving(store: RunStore, run_id: str, model: Any) -> dict[str, Any] | None:
     """Store the served model's counters with the run; returns them (None: not served)."""
     served = served_model(model)
-    if served is None:
-        return None
-    stats = served.stats.to_json()
-    stats["endpoint"] = served.shown
-    stats["protocol"] = served.codec.name
+    return None if served is None else _record(store, run_id, [served])
+
+
+def _merged(models: list[HttpModel]) -> dict[str, Any]:
+    """The counters of ``models`` as one model's (``ServingStats.to_json``)."""
+    if len(models) == 1:
+        return models[0].stats.to_json()
+    whole = ServingStats()
+    for m in models:
+        own = m.stats
+        start = {"requests": 0, "answered": 0, "retried": 0, "failed": 0, "busy": 0.0}
+        whole.add(own.since({**start, "statuses": {}, "at": own.first}))
+    return whole.to_json()
+
+
+def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, Any]:
+    stats = _merged(models)
+    stats["endpoint"] = ", ".join(dict.fromkeys(m.shown for m in models))
+    stats["protocol"] = ", ".join(dict.fromkeys(m.codec.name for m in models))
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
     before = summary.get("serving") or {}
