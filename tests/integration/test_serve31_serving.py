@@ -327,3 +327,14 @@ def test_a_rate_limit_the_call_cannot_wait_for_is_said_at_once(serve) -> None:  
     finally:
         caller.close()
         model.close()
+
+
+def test_https_to_a_plain_http_port_is_said_once(serve) -> None:  # noqa: F811
+    """``https://`` to a port serving plain HTTP: "WRONG_VERSION_NUMBER" was retried as a
+    connection error, four attempts, then "unavailable"."""
+    url = serve(lambda h, n, k: _json_answer(h, n)).replace("http://", "https://")
+    model = HttpModel(url, capabilities=CAPS, retries=3, backoff=0.2)
+    with pytest.raises(ModelError, match=r"does not answer TLS .*give its address as http://"):
+        model.predict(np.zeros((2, 3)))
+    assert model.stats.retried == 0
+    model.close()

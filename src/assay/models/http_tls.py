@@ -50,7 +50,8 @@ def tls_verify() -> ssl.SSLContext | bool:
 
 def tls_refusal(exc: BaseException, shown: str) -> str | None:
     """What to say when ``exc`` (an httpx error reaching ``shown``) is the server's
-    certificate refused; None for any other error."""
+    certificate refused, or a server that does not speak TLS on an https:// address (the
+    next attempt would meet the same); None for any other error."""
     cause: BaseException | None = exc
     seen = 0
     while cause is not None and seen < 8:
@@ -63,9 +64,19 @@ def tls_refusal(exc: BaseException, shown: str) -> str | None:
                 "is self-signed), give that authority's certificate (a PEM file) as "
                 f"SSL_CERT_FILE=PATH ({trusted}); assay does not turn verification off"
             )
+        if isinstance(cause, ssl.SSLError) and cause.reason in _NOT_TLS:
+            return (
+                f"the endpoint {shown} does not answer TLS ({cause.reason}): the port serves "
+                "plain HTTP, it seems; give its address as http://, or the port that serves "
+                "https://"
+            )
         cause = cause.__cause__ or cause.__context__
         seen += 1
     return None
+
+
+# OpenSSL's reasons when the peer's first bytes are no TLS record (a plain HTTP answer)
+_NOT_TLS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL")
 
 
 def _trusted() -> str:
