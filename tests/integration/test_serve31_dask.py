@@ -46,3 +46,29 @@ def test_a_websocket_scheduler_refusing_is_said_at_once(tmp_path: Path) -> None:
     assert f"cannot reach the Dask scheduler at {address}: Connection refused" in err
     assert took < 15  # the client's own retries: 20 s and more
     assert not (tmp_path / "r.db").exists()
+
+
+def test_a_script_calling_assay_at_import_is_told_why_its_cluster_did_not_start(
+    tmp_path: Path,
+) -> None:
+    """A Python script calling ``check_fairness(executor="dask", workers=1)`` at import,
+    without ``if __name__ == "__main__":``: each worker process imports it again, and the
+    caller got a bare "RuntimeError: Nanny failed to start"."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "unguarded.py"
+    script.write_text(
+        "from assay import check_fairness\n"
+        "check_fairness(dataset='german', protected='sex', max_queries=200, seed=1,\n"
+        f"               executor='dask', workers=1, store={str(tmp_path / 'r.db')!r})\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=240
+    )
+    last = done.stderr.strip().splitlines()[-1]
+    assert done.returncode != 0
+    assert last.startswith("assay.errors.UsageError: argument workers: a local Dask"), last
+    assert str(script) in last and 'if __name__ == "__main__":' in last

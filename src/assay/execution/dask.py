@@ -349,15 +349,20 @@ class DaskUnits:
             import dask
 
             with dask.config.set(QUIET_CLUSTER):  # workers inherit it when they start
-                self.cluster = distributed.LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",  # a free port: never one another cluster holds
-                    # (what goes wrong on a worker, assay says itself: no tracebacks of
-                    # workers lost or their streams cut)
-                    silence_logs=logging.CRITICAL,
-                )
+                try:
+                    self.cluster = distributed.LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",  # a free port: never one another cluster holds
+                        # (what goes wrong on a worker, assay says itself: no tracebacks of
+                        # workers lost or their streams cut)
+                        silence_logs=logging.CRITICAL,
+                    )
+                except Exception as exc:  # (distributed's RuntimeError, an OSError...)
+                    raise UsageError(
+                        _not_started(exc, self.workers), argument="--workers"
+                    ) from None
                 self.client = distributed.Client(self.cluster)
         return self.client
 
@@ -446,6 +451,34 @@ class DaskUnits:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _not_started(exc: BaseException, workers: int | None) -> str:
+    """Why a local cluster of ``workers`` processes did not start, and what to do.  The
+    usual cause: a Python script calling assay at import, without ``if __name__ ==
+    "__main__":`` (each worker process imports the script again, and Python refuses to start
+    a process from there); it was a bare "RuntimeError: Nanny failed to start"."""
+    what = f"{type(exc).__name__}: {str(exc).strip()}"
+    said = f"a local Dask cluster of {workers} worker process(es) could not start ({what})"
+    script = _main_script()
+    if script is not None:  # (the child's "bootstrapping phase" error is the child's own)
+        said += (
+            f"; each worker process imports the script {script} again: if it calls assay as "
+            'it is imported, call assay under `if __name__ == "__main__":` there'
+        )
+    return f"{said}; or give fewer --workers, or leave out --executor dask to run in this process"
+
+
+def _main_script() -> str | None:
+    """The Python script this process runs as ``__main__`` (None: ``python -m``, the
+    ``assay`` command, an interactive session or a notebook)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return None
+    path = getattr(main, "__file__", None)
+    return str(path) if isinstance(path, str) and path.endswith(".py") else None
 
 
 def late_grace(total: float) -> float:
