@@ -12,6 +12,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from dask_kill import KillOne
 from test_hostile25a_dask import _assay
 
 pytest.importorskip("distributed")
@@ -72,3 +73,55 @@ def test_a_script_calling_assay_at_import_is_told_why_its_cluster_did_not_start(
     assert done.returncode != 0
     assert last.startswith("assay.errors.UsageError: argument workers: a local Dask"), last
     assert str(script) in last and 'if __name__ == "__main__":' in last
+
+
+def test_requests_of_a_unit_lost_with_its_worker_are_said_to_be_missing(tmp_path: Path) -> None:
+    """A served model's request counts come back with each unit's result: a unit whose
+    worker was killed mid-unit sent requests that no count holds (the server saw 1,904, the
+    report said 1,797, and nothing said so).  The attempt is now counted and noted."""
+    import time
+    from typing import Any
+
+    from serving_servers import FaultServer
+    from sklearn.tree import DecisionTreeClassifier
+
+    from assay.api import setup_fairness
+    from assay.core.store import RunStore, new_run_id
+    from assay.core.units import execute_units
+    from assay.datasets import load_dataset
+    from assay.models.http import ServingOptions
+    from assay.models.serving import record_serving, served_model
+
+    ds = load_dataset("adult")
+    model = DecisionTreeClassifier(random_state=0).fit(ds.X, ds.target)
+
+    def slow(x: Any) -> Any:
+        time.sleep(0.02)
+        return model.predict_proba(x)
+
+    store = RunStore(tmp_path / "runs.db")
+    opts = ServingOptions(batch_size=20, retries=0)
+    with FaultServer(slow) as server:
+        setup = setup_fairness(server.url, dataset="adult", protected="sex", serving=opts)
+        run_id = new_run_id("fairness")
+        store.create_run(
+            run_id=run_id, technique="fairness", seed=3, command="", config={}, model={},
+            versions={},
+        )  # fmt: skip
+        runner = KillOne(workers=2, pause=0.5)  # (its unit under way: requests sent)
+        try:
+            execute_units(
+                setup.test, setup.model, store=store, run_id=run_id, seed=3, n_units=4,
+                executor=runner, max_queries=6000, merge=setup.test.merge_summaries,
+            )  # fmt: skip
+        finally:
+            runner.close()
+        posts = server.posts
+    assert runner.killed, "no worker was busy when the first unit finished"
+    stats = record_serving(store, run_id, setup.model)
+    assert stats is not None and served_model(setup.model) is not None
+    assert stats["requests"] < posts  # (what the dead worker sent: in no count)
+    assert stats["unit_attempts_lost"] >= 1
+    sections = store.get_run(run_id).summary["sections"]
+    note = next(s for s in sections if s["title"] == "Serving")["note"]
+    assert "started on a Dask worker that died" in note

@@ -267,10 +267,29 @@ def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: s
         worker = None
     if worker is not None and getattr(worker.state, "nthreads", 1) > 1:
         model = _thread_model(model, model_key)
-    wanted = None if worker is None else _wanted(worker, _this_task())
+    key = _this_task()
+    if worker is not None:  # (kept by the scheduler if this worker dies: ``_lost_attempts``)
+        worker.log_event(STARTS, {"key": str(key)})
+    wanted = None if worker is None else _wanted(worker, key)
     result = run_unit(technique, model, unit, wanted=wanted)
     result.worker = str(worker.address) if worker is not None else "local"
     return result
+
+
+STARTS = "assay-unit-starts"
+"""The topic of the event each unit's attempt logs as it starts on a worker."""
+
+
+def _lost_attempts(client: Any, keys: set[str], ended: int) -> int:
+    """How many attempts at the units ``keys`` started and never came back (their worker
+    died, or the campaign stopped first): the requests they sent are not in the run's
+    counts, which come back with a unit's result.  0 when the scheduler cannot say."""
+    try:
+        events = client.get_events(STARTS)
+    except Exception:  # (a scheduler gone: the counts stay as they are)
+        return 0
+    started = sum(1 for _, msg in events if isinstance(msg, dict) and msg.get("key") in keys)
+    return max(started - ended, 0)
 
 
 def _this_task() -> Any:
@@ -407,6 +426,7 @@ class DaskUnits:
             }
         counter = request_counter(model)
         pending = set(futures)
+        ended = 0
         try:
             ready = distributed.as_completed(list(futures))
             watch = _Watch(client, deadline)
@@ -423,10 +443,14 @@ class DaskUnits:
                     counts = result.extra.get("requests")
                     if counter is not None and counts:
                         counter.add_counts(counts)  # the workers' requests, in the report
+                    ended += 1
                     yield result
         finally:
             for f in (*futures, tech_f, model_f):
                 f.cancel()
+            lost = _lost_attempts(client, {str(f.key) for f in futures}, ended)
+            if counter is not None and lost:
+                counter.add_counts({"lost_attempts": lost})
 
     def _deadline(self, units: Sequence[Unit]) -> float | None:
         """When the units must all have ended (a time budget: each unit's share of it, as

@@ -271,6 +271,9 @@ class ServingStats:
     # are per wall-clock second of that span, not per second of one copy's busy time
     first: float | None = None
     last: float | None = None
+    # attempts at units that started on a Dask worker and never came back (it died): their
+    # requests were sent but are in none of these counts
+    lost_attempts: int = 0
 
     def called(self, start: float, end: float) -> None:
         """A call from ``start`` to ``end`` (wall clock)."""
@@ -304,6 +307,7 @@ class ServingStats:
             "busy_seconds": round(self.busy, 3),
             "statuses": dict(self.status_counts),
             "errors": list(self.errors),
+            "unit_attempts_lost": self.lost_attempts,
         }
 
     # -- the counts of one unit of a campaign (core.units), made in another process ------
@@ -348,6 +352,7 @@ class ServingStats:
         self.retried += int(counts.get("retried") or 0)
         self.failed += int(counts.get("failed") or 0)
         self.busy += float(counts.get("busy_seconds") or 0.0)
+        self.lost_attempts += int(counts.get("lost_attempts") or 0)
         span = counts.get("span")
         if span:
             self.called(float(span[0]), float(span[1]))

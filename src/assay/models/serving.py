@@ -22,7 +22,7 @@ __all__ = [
     "stopped_answering",
 ]
 
-_ADDED = ("requests", "answered", "retried", "failed")
+_ADDED = ("requests", "answered", "retried", "failed", "unit_attempts_lost")
 _SECONDS = ("wall_seconds", "busy_seconds")
 _TITLE = "Serving"
 
@@ -134,9 +134,19 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
         "went unanswered.",
         "table": {"columns": ["", "value"], "rows": rows},
     }
+    notes = []
+    lost = int(stats.get("unit_attempts_lost") or 0)
+    if lost:
+        notes.append(
+            f"{lost} attempt(s) at units started on a Dask worker that died before it "
+            "ended: the requests they sent are not in these counts (the units ran again, "
+            "and theirs are)"
+        )
     errors = stats.get("errors") or []
     if errors:
-        section["note"] = "last failure: " + str(errors[-1].get("error", ""))[:300]
+        notes.append("last failure: " + str(errors[-1].get("error", ""))[:300])
+    if notes:
+        section["note"] = "; ".join(notes)
     return section
 
 
@@ -158,6 +168,7 @@ def _merged(models: list[HttpModel]) -> dict[str, Any]:
         own = m.stats
         start = {"requests": 0, "answered": 0, "retried": 0, "failed": 0, "busy": 0.0}
         whole.add(own.since({**start, "statuses": {}, "at": own.first}))
+        whole.lost_attempts += own.lost_attempts
     return whole.to_json()
 
 
