@@ -124,4 +124,4 @@ def test_requests_of_a_unit_lost_with_its_worker_are_said_to_be_missing(tmp_path
     assert stats["unit_attempts_lost"] >= 1
     sections = store.get_run(run_id).summary["sections"]
     note = next(s for s in sections if s["title"] == "Serving")["note"]
-    assert "started on a Dask worker that died" in note
+    assert "started on a Dask worker and never came back (the worker died" in note

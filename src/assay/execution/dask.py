@@ -37,6 +37,7 @@ import socket
 import struct
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -405,7 +406,9 @@ class DaskUnits:
         if shared is not None:
             blobs[1] = shared
         deadline = self._deadline(units)
-        tag = f"{units[0].seed}-{id(units)}"
+        # (unique to this campaign: a scheduler that outlives runs keeps their events, and
+        # the same command run twice may hand its list of units the same ``id``)
+        tag = f"{units[0].seed}-{uuid.uuid4().hex[:16]}"
         with quiet(r"distributed\b", message=".*large graph"):  # (a large model: Dask's note)
             tech_f, model_f = (
                 client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False)

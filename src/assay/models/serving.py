@@ -138,9 +138,9 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
     lost = int(stats.get("unit_attempts_lost") or 0)
     if lost:
         notes.append(
-            f"{lost} attempt(s) at units started on a Dask worker that died before it "
-            "ended: the requests they sent are not in these counts (the units ran again, "
-            "and theirs are)"
+            f"{lost} attempt(s) at units started on a Dask worker and never came back "
+            "(the worker died, or the run stopped before they ended): the requests they "
+            "sent are not in these counts (a unit run again counts its own)"
         )
     errors = stats.get("errors") or []
     if errors:
