@@ -18,12 +18,14 @@ import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pytest
 from test_hostile25a_serving import CAPS, _json_answer, serve  # noqa: F401  (the fixture)
 
+from assay.core.model import Capabilities
 from assay.errors import ModelError, UsageError
 from assay.models.http import HttpModel
 
@@ -338,3 +340,20 @@ def test_https_to_a_plain_http_port_is_said_once(serve) -> None:  # noqa: F811
         model.predict(np.zeros((2, 3)))
     assert model.stats.retried == 0
     model.close()
+
+
+def test_a_text_panel_s_lost_unit_attempts_are_said_once(tmp_path: Path) -> None:
+    """The attempts lost with a Dask worker reached a text panel's counters as a count
+    without ``per_model`` (``core.units._SeveralCounters``), and so reached none."""
+    from assay.core.units import request_counter
+    from assay.models.serving import record_served
+
+    caps = Capabilities(modality="text", n_classes=2, outputs="proba")
+    models = [HttpModel(f"http://127.0.0.1:9/m{i}", capabilities=caps) for i in (1, 2)]
+    counter = request_counter(SimpleNamespace(models=[*models, "local"]))
+    assert counter is not None
+    counter.add_counts({"lost_attempts": 2})
+    store, run_id = _store_with_a_run(tmp_path)
+    record_served(store, run_id, models)
+    stats = store.get_run(run_id).summary["serving"]
+    assert stats["unit_attempts_lost"] == 2  # (not 4: the same attempts asked both)

@@ -168,7 +168,8 @@ def _merged(models: list[HttpModel]) -> dict[str, Any]:
         own = m.stats
         start = {"requests": 0, "answered": 0, "retried": 0, "failed": 0, "busy": 0.0}
         whole.add(own.since({**start, "statuses": {}, "at": own.first}))
-        whole.lost_attempts += own.lost_attempts
+        # (one unit attempt lost asked every model of the panel: counted once)
+        whole.lost_attempts = max(whole.lost_attempts, own.lost_attempts)
     return whole.to_json()
 
 
