@@ -4,19 +4,17 @@ is killed mid-run; bad executor arguments exit 2 before anything is loaded."""
 
 from __future__ import annotations
 
-import os
-import signal
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
+from dask_kill import KillOne
 from typer.testing import CliRunner
 
 from assay.backdoor.api import BackdoorSetup, check_backdoor, setup_backdoor
 from assay.cli.app import app, register
 from assay.core.store import RunStore, new_run_id
-from assay.core.units import Unit, UnitResult, execute_units
+from assay.core.units import execute_units
 from assay.text.api import builtin_classifier, check_text, setup_text
 from assay.text.summary import SEARCH_SHARE, WALL_SHARE
 
@@ -138,21 +136,6 @@ def test_seeded_backdoor_run_same_findings_in_process_and_on_two_workers(
 def test_a_worker_killed_mid_backdoor_scan_costs_only_its_units(
     trojan: BackdoorSetup, tmp_path: Path
 ) -> None:
-    from assay.execution.dask import DaskUnits
-
-    class KillOne(DaskUnits):
-        killed: ClassVar[list[int]] = []
-
-        def run(self, technique: Any, model: Any, units: Sequence[Unit]) -> Iterator[UnitResult]:
-            for result in super().run(technique, model, units):
-                if not self.killed:
-                    busy = [w for w, tasks in self.client.processing().items() if tasks]
-                    pids = self.client.run(os.getpid, workers=busy[:1])
-                    for pid in pids.values():
-                        os.kill(pid, signal.SIGKILL)
-                        self.killed.append(pid)
-                yield result
-
     store = RunStore(tmp_path / "runs.db")
     here = check_backdoor(setup=trojan, seed=4, store=store, units=6)
     run_id = new_run_id("backdoor")

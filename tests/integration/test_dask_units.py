@@ -4,19 +4,18 @@ even when a worker is killed mid-run."""
 from __future__ import annotations
 
 import os
-import signal
 import sys
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 import numpy as np
 import pytest
+from dask_kill import KillOne
 from sklearn.tree import DecisionTreeClassifier
 
 from assay.api import check_fairness, setup_fairness
 from assay.core.store import RunStore, new_run_id
-from assay.core.units import Unit, UnitResult, execute_units, plan_units
+from assay.core.units import execute_units, plan_units
 from assay.datasets import load_dataset
 
 pytest.importorskip("distributed")
@@ -79,21 +78,6 @@ def test_same_findings_in_process_and_on_two_dask_workers(tree, tmp_path: Path) 
 
 
 def test_a_worker_killed_mid_run_costs_only_its_units(tree, tmp_path: Path) -> None:
-    from assay.execution.dask import DaskUnits
-
-    class KillOne(DaskUnits):
-        killed: ClassVar[list[int]] = []
-
-        def run(self, technique: Any, model: Any, units: Sequence[Unit]) -> Iterator[UnitResult]:
-            for result in super().run(technique, model, units):
-                if not self.killed:
-                    busy = [w for w, tasks in self.client.processing().items() if tasks]
-                    pids = self.client.run(os.getpid, workers=busy[:1])
-                    for pid in pids.values():
-                        os.kill(pid, signal.SIGKILL)
-                        self.killed.append(pid)
-                yield result
-
     store = RunStore(tmp_path / "runs.db")
     here = _run(tree, store)
     setup = setup_fairness(tree, dataset="adult", protected="sex")

@@ -143,6 +143,10 @@ class _SeveralCounters:
         for c, p in zip(self.counters, counts.get("per_model") or [], strict=False):
             if c is not None and p:
                 c.add_counts(p)
+        if counts.get("lost_attempts"):  # (a unit lost with its worker: every model's)
+            for c in self.counters:
+                if c is not None:
+                    c.add_counts({"lost_attempts": counts["lost_attempts"]})
 
 
 def request_counter(model: Any) -> RequestCounter | None:

@@ -37,6 +37,7 @@ import socket
 import struct
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -101,18 +102,23 @@ def check_scheduler_address(address: str) -> str:
 
 
 def probe_scheduler(address: str) -> None:
-    """Fail at once (``UsageError``) when a TCP scheduler's port refuses connections or its
-    host is unknown, rather than after the client's 20 s of retries; and when what listens
-    there is not a Dask scheduler (``_is_scheduler``)."""
+    """Fail at once (``UsageError``) when a scheduler's port (TCP, TLS, websockets) refuses
+    connections or its host is unknown, rather than after the client's 20 s of retries (and
+    a run left ``failed``); when what listens on a TCP address is not a Dask scheduler
+    (``_not_a_scheduler``); and when a TLS address has no TLS settings (``_tls_configured``)."""
     scheme, sep, rest = address.partition("://")
     if not sep:
         scheme, rest = "tcp", address
-    if scheme != "tcp":
+    if scheme not in ("tcp", "tls", "ws", "wss"):
         return
+    if scheme in ("tls", "wss"):
+        _tls_configured(address)
     host, _, port = rest.rpartition(":")
     try:
         with socket.create_connection((host.strip("[]"), int(port)), timeout=CONNECT_WAIT) as s:
-            wrong = _not_a_scheduler(s)
+            # (only TCP's first message is a scheduler's handshake: TLS and websockets
+            # wait for the client to speak)
+            wrong = _not_a_scheduler(s) if scheme == "tcp" else ""
     except (OSError, ValueError) as exc:
         reason = "no answer" if isinstance(exc, TimeoutError) else str(exc)
         if isinstance(exc, OSError) and exc.strerror:
@@ -127,6 +133,28 @@ def probe_scheduler(address: str) -> None:
             f"{address} is not a Dask scheduler: {wrong} (a scheduler listens on port 8786 by "
             "default; 8787 is its dashboard, a web page): give the address `dask scheduler` "
             "prints on its line 'Scheduler at:'",
+            argument="--scheduler",
+        )
+
+
+def _tls_configured(address: str) -> None:
+    """A ``UsageError`` when Dask has no TLS settings for a client: its client then fails
+    with a TypeError ("TLS expects a `ssl_context` argument"), an internal error of assay
+    that left a run ``failed``."""
+    distributed = _import_distributed()
+    try:
+        context = distributed.Security().get_connection_args("client").get("ssl_context")
+    except Exception as exc:  # (a certificate file named in the settings that cannot be read)
+        raise UsageError(
+            f"Dask's TLS settings for {address} cannot be used: {type(exc).__name__}: {exc}",
+            argument="--scheduler",
+        ) from None
+    if context is None:
+        raise UsageError(
+            f"{address} is a TLS address, and Dask has no TLS settings for its client: set "
+            "distributed.comm.tls.ca-file, distributed.comm.tls.client.cert and .key (in "
+            "~/.config/dask/distributed.yaml, or as DASK_DISTRIBUTED__COMM__TLS__CA_FILE and "
+            "the like), as the scheduler's own; or give its tcp:// address",
             argument="--scheduler",
         )
 
@@ -240,10 +268,29 @@ def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: s
         worker = None
     if worker is not None and getattr(worker.state, "nthreads", 1) > 1:
         model = _thread_model(model, model_key)
-    wanted = None if worker is None else _wanted(worker, _this_task())
+    key = _this_task()
+    if worker is not None:  # (kept by the scheduler if this worker dies: ``_lost_attempts``)
+        worker.log_event(STARTS, {"key": str(key)})
+    wanted = None if worker is None else _wanted(worker, key)
     result = run_unit(technique, model, unit, wanted=wanted)
     result.worker = str(worker.address) if worker is not None else "local"
     return result
+
+
+STARTS = "assay-unit-starts"
+"""The topic of the event each unit's attempt logs as it starts on a worker."""
+
+
+def _lost_attempts(client: Any, keys: set[str], ended: int) -> int:
+    """How many attempts at the units ``keys`` started and never came back (their worker
+    died, or the campaign stopped first): the requests they sent are not in the run's
+    counts, which come back with a unit's result.  0 when the scheduler cannot say."""
+    try:
+        events = client.get_events(STARTS)
+    except Exception:  # (a scheduler gone: the counts stay as they are)
+        return 0
+    started = sum(1 for _, msg in events if isinstance(msg, dict) and msg.get("key") in keys)
+    return max(started - ended, 0)
 
 
 def _this_task() -> Any:
@@ -322,15 +369,20 @@ class DaskUnits:
             import dask
 
             with dask.config.set(QUIET_CLUSTER):  # workers inherit it when they start
-                self.cluster = distributed.LocalCluster(
-                    n_workers=self.workers,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=":0",  # a free port: never one another cluster holds
-                    # (what goes wrong on a worker, assay says itself: no tracebacks of
-                    # workers lost or their streams cut)
-                    silence_logs=logging.CRITICAL,
-                )
+                try:
+                    self.cluster = distributed.LocalCluster(
+                        n_workers=self.workers,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=":0",  # a free port: never one another cluster holds
+                        # (what goes wrong on a worker, assay says itself: no tracebacks of
+                        # workers lost or their streams cut)
+                        silence_logs=logging.CRITICAL,
+                    )
+                except Exception as exc:  # (distributed's RuntimeError, an OSError...)
+                    raise UsageError(
+                        _not_started(exc, self.workers), argument="--workers"
+                    ) from None
                 self.client = distributed.Client(self.cluster)
         return self.client
 
@@ -354,7 +406,9 @@ class DaskUnits:
         if shared is not None:
             blobs[1] = shared
         deadline = self._deadline(units)
-        tag = f"{units[0].seed}-{id(units)}"
+        # (unique to this campaign: a scheduler that outlives runs keeps their events, and
+        # the same command run twice may hand its list of units the same ``id``)
+        tag = f"{units[0].seed}-{uuid.uuid4().hex[:16]}"
         with quiet(r"distributed\b", message=".*large graph"):  # (a large model: Dask's note)
             tech_f, model_f = (
                 client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False)
@@ -375,6 +429,7 @@ class DaskUnits:
             }
         counter = request_counter(model)
         pending = set(futures)
+        ended = 0
         try:
             ready = distributed.as_completed(list(futures))
             watch = _Watch(client, deadline)
@@ -391,10 +446,14 @@ class DaskUnits:
                     counts = result.extra.get("requests")
                     if counter is not None and counts:
                         counter.add_counts(counts)  # the workers' requests, in the report
+                    ended += 1
                     yield result
         finally:
             for f in (*futures, tech_f, model_f):
                 f.cancel()
+            lost = _lost_attempts(client, {str(f.key) for f in futures}, ended)
+            if counter is not None and lost:
+                counter.add_counts({"lost_attempts": lost})
 
     def _deadline(self, units: Sequence[Unit]) -> float | None:
         """When the units must all have ended (a time budget: each unit's share of it, as
@@ -419,6 +478,34 @@ class DaskUnits:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _not_started(exc: BaseException, workers: int | None) -> str:
+    """Why a local cluster of ``workers`` processes did not start, and what to do.  The
+    usual cause: a Python script calling assay at import, without ``if __name__ ==
+    "__main__":`` (each worker process imports the script again, and Python refuses to start
+    a process from there); it was a bare "RuntimeError: Nanny failed to start"."""
+    what = f"{type(exc).__name__}: {str(exc).strip()}"
+    said = f"a local Dask cluster of {workers} worker process(es) could not start ({what})"
+    script = _main_script()
+    if script is not None:  # (the child's "bootstrapping phase" error is the child's own)
+        said += (
+            f"; each worker process imports the script {script} again: if it calls assay as "
+            'it is imported, call assay under `if __name__ == "__main__":` there'
+        )
+    return f"{said}; or give fewer --workers, or leave out --executor dask to run in this process"
+
+
+def _main_script() -> str | None:
+    """The Python script this process runs as ``__main__`` (None: ``python -m``, the
+    ``assay`` command, an interactive session or a notebook)."""
+    import sys
+
+    main = sys.modules.get("__main__")
+    if main is None or getattr(main, "__spec__", None) is not None:
+        return None
+    path = getattr(main, "__file__", None)
+    return str(path) if isinstance(path, str) and path.endswith(".py") else None
 
 
 def late_grace(total: float) -> float:

@@ -28,8 +28,10 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import math
 import os
 import random
+import re
 import threading
 import time
 from collections import deque
@@ -59,11 +61,21 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
+from assay.models.http_tls import tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
-__all__ = ["HttpModel", "ServingOptions", "ServingStats", "header_values", "redact"]
+__all__ = [
+    "HttpModel",
+    "ServingOptions",
+    "ServingStats",
+    "header_problem",
+    "header_values",
+    "redact",
+]
 
 _LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+# ``core.calls.call_deadline``'s: (seconds the call has left, its --call-timeout), or None
+_Deadline = Callable[[], tuple[float, float] | None] | None
 
 
 def _jsonable(value: Any) -> Any:
@@ -137,8 +149,39 @@ def header_values(specs: Sequence[str], environ: Mapping[str, str] | None = None
                 f"the environment variable {var} (for header {name}) is not set",
                 argument="--header-env",
             )
+        wrong = header_problem(name, env[var])
+        if wrong:
+            raise UsageError(
+                f"the environment variable {var} (for header {name}) {wrong}; its value is not "
+                "shown (it may be a credential)",
+                argument="--header-env",
+            )
         headers[name] = env[var]
     return headers
+
+
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # a header's name (RFC 9110)
+
+
+def header_problem(name: str, value: str) -> str | None:
+    """Why ``name: value`` cannot be sent as a header, in words that never show the value
+    (None: it can).  httpx refused a value holding a line break by printing it ("Illegal
+    header value b'Bearer ...\\n'", where the scrubbing of secrets did not find it: a token
+    read from a file with its last new line leaked to the terminal), after four attempts."""
+    if not _TOKEN.fullmatch(name):
+        return f"names a header {name!r} that is not a header name (letters, digits, -)"
+    for i, ch in enumerate(value):
+        if ch in "\r\n":
+            where = "at its end (a file's last new line?)" if not value[i:].strip() else ""
+            return f"holds a line break at character {i + 1} {where}".rstrip()
+        if ch == "\0" or (ord(ch) < 32 and ch != "\t") or ord(ch) == 127:
+            return f"holds a control character (U+{ord(ch):04X}) at character {i + 1}"
+        if ord(ch) > 127:
+            return (
+                f"holds a character that is not ASCII at character {i + 1}: a header value "
+                "is sent as ASCII"
+            )
+    return None
 
 
 _NOT_ONE_LABEL = ValueError(
@@ -222,10 +265,30 @@ class ServingStats:
     failed: int = 0  # requests that still failed after their retries
     errors: list[dict[str, Any]] = field(default_factory=list)  # the last failures
     latencies: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
-    busy: float = 0.0  # wall seconds inside predict
+    busy: float = 0.0  # wall seconds inside predict (summed over a cluster's copies)
     status_counts: dict[str, int] = field(default_factory=dict)
+    # the wall clock (time.time()) of the first call and of the last answer, over every
+    # copy of the model (a Dask worker's come back with its units): its requests per second
+    # are per wall-clock second of that span, not per second of one copy's busy time
+    first: float | None = None
+    last: float | None = None
+    # attempts at units that started on a Dask worker and never came back (it died): their
+    # requests were sent but are in none of these counts
+    lost_attempts: int = 0
+
+    def called(self, start: float, end: float) -> None:
+        """A call from ``start`` to ``end`` (wall clock)."""
+        self.first = start if self.first is None else min(self.first, start)
+        self.last = end if self.last is None else max(self.last, end)
+
+    def span(self) -> float:
+        """Wall-clock seconds from the first call to the last answer (0: none)."""
+        if self.first is None or self.last is None:
+            return 0.0
+        return max(self.last - self.first, 0.0)
 
     def to_json(self) -> dict[str, Any]:
+        span = self.span()
         lat = np.asarray(self.latencies, dtype=np.float64) * 1000
         pct = (
             {f"p{q}": round(float(np.percentile(lat, q)), 3) for q in (50, 90, 99)}
@@ -240,10 +303,12 @@ class ServingStats:
             "retried": self.retried,
             "failed": self.failed,
             "latency_ms": pct,
-            "requests_per_second": round(self.answered / self.busy, 3) if self.busy else None,
+            "requests_per_second": round(self.answered / span, 3) if span > 0 else None,
+            "wall_seconds": round(span, 3),
             "busy_seconds": round(self.busy, 3),
             "statuses": dict(self.status_counts),
             "errors": list(self.errors),
+            "unit_attempts_lost": self.lost_attempts,
         }
 
     # -- the counts of one unit of a campaign (core.units), made in another process ------
@@ -256,6 +321,7 @@ class ServingStats:
             "failed": self.failed,
             "busy": self.busy,
             "statuses": dict(self.status_counts),
+            "at": time.time(),
         }
 
     def since(self, mark: Mapping[str, Any]) -> dict[str, Any]:
@@ -273,6 +339,8 @@ class ServingStats:
             "retried": self.retried - int(mark["retried"]),
             "failed": failed,
             "busy_seconds": self.busy - float(mark["busy"]),
+            # (the span's start: the mark's time, as the copy's first call may be older)
+            "span": [mark["at"], self.last] if timed > 0 and self.last is not None else None,
             "statuses": statuses,
             "latencies": list(self.latencies)[-timed:] if timed > 0 else [],
             "errors": self.errors[-failed:] if failed > 0 else [],
@@ -285,6 +353,10 @@ class ServingStats:
         self.retried += int(counts.get("retried") or 0)
         self.failed += int(counts.get("failed") or 0)
         self.busy += float(counts.get("busy_seconds") or 0.0)
+        self.lost_attempts += int(counts.get("lost_attempts") or 0)
+        span = counts.get("span")
+        if span:
+            self.called(float(span[0]), float(span[1]))
         for k, v in (counts.get("statuses") or {}).items():
             self.status_counts[k] = self.status_counts.get(k, 0) + int(v)
         self.latencies.extend(float(x) for x in counts.get("latencies") or ())
@@ -349,6 +421,10 @@ class HttpModel:
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if auth:
             self.headers["Authorization"] = auth
+        for name, value in (headers or {}).items():  # (from Python: the CLI's are checked)
+            wrong = header_problem(name, value)
+            if wrong:
+                raise UsageError(f"the value given for header {name} {wrong}", argument="headers")
         self.headers.update(headers or {})
         # what a message must never carry: header values (and their credentials without the
         # scheme, Basic's password decoded), and what the shown URL masks (a server's error
@@ -427,18 +503,12 @@ class HttpModel:
 
                 def get(path: str) -> tuple[int, Any]:
                     url = urlunsplit(urlsplit(self.url)._replace(path=path, query=""))
+                    r = self._get(local, url, path)
+                    self._refuse_redirect(r, url, path)
                     try:
-                        r = local.client.get(url, headers=self.headers)
-                    except httpx.HTTPError as exc:
-                        raise ModelError(
-                            f"the server at {self.shown} cannot be reached: "
-                            f"{self._scrub(str(exc)) or type(exc).__name__}"
-                        ) from None
-                    self._refuse_redirect(Answer(r.status_code, r.headers, b""), url, path)
-                    try:
-                        return r.status_code, r.json()
+                        return r.status, json.loads(r.content)
                     except ValueError:
-                        return r.status_code, None
+                        return r.status, None
 
                 try:
                     self._server = self.codec.prepare(get)
@@ -446,6 +516,40 @@ class HttpModel:
                     raise ModelError(f"the endpoint {self.shown}: {exc}") from None
                 self.info["server"] = self._server
         return self._server
+
+    def _get(self, local: _Local, url: str, path: str) -> Answer:
+        """A readiness or metadata GET of ``path``, bounded as a batch's answer is (in time by
+        ``--timeout``, in bytes by ``answer_limit(0)``): read with a per-read timeout and
+        whole, a check answered a byte a second held the run before it began for ever, and
+        one answered 1.5 GB of whitespace took 5.6 GB of memory."""
+        try:
+            return read_answer(
+                local.client,
+                url,
+                body=None,
+                headers=self.headers,
+                timeout=self.timeout,
+                limit=answer_limit(0),
+            )
+        except (httpx.TimeoutException, AnswerTooSlow) as exc:
+            came = (
+                f" (status {exc.status}, {exc.received:,} bytes arrived, the rest still coming)"
+                if isinstance(exc, AnswerTooSlow)
+                else ""
+            )
+            why = f"did not answer {path} within {self.timeout:g} s (--timeout){came}"
+        except AnswerTooLarge as exc:
+            why = (
+                f"answered {path} with more than {exc.limit / 2**20:,.0f} MB (status "
+                f"{exc.status}); it was not read further. Body starts: "
+                f"{self._scrub(excerpt(exc.head))}"
+            )
+        except httpx.HTTPError as exc:
+            refused = tls_refusal(exc, self.shown)
+            if refused is not None:
+                raise ModelError(refused) from None
+            why = f"cannot be reached: {self._scrub(str(exc)) or type(exc).__name__}"
+        raise ModelError(f"the server at {self.shown} {why}")
 
     def close(self) -> None:
         if self._local is not None:
@@ -474,6 +578,7 @@ class HttpModel:
         step = self.capabilities.max_batch or n or 1
         chunks = [inputs[i : i + step] for i in range(0, n, step)]
         t0 = time.perf_counter()
+        started = time.time()
         tick = call_progress()  # each answered request: the call is not hung
         deadline = call_deadline()  # (a Retry-After the call cannot outlive: said at once)
         try:
@@ -484,6 +589,7 @@ class HttpModel:
         finally:
             with local.lock:
                 self.stats.busy += time.perf_counter() - t0
+                self.stats.called(started, time.time())
         if len(parts) == 1:
             return parts[0]
         return np.concatenate(parts, axis=0)
@@ -544,12 +650,7 @@ class HttpModel:
                 f"{self.max_error_rate:.0%}); last: {error}"
             )
 
-    def _attempts(
-        self,
-        body: bytes,
-        n: int,
-        deadline: Callable[[], tuple[float, float] | None] | None = None,
-    ) -> tuple[bytes, Any]:
+    def _attempts(self, body: bytes, n: int, deadline: _Deadline = None) -> tuple[bytes, Any]:
         """One request with its retries: the body of its 200 answer and its JSON, or
         ``_Retry``; a wait the server asked for that the call's deadline (``deadline``:
         ``core.calls.call_deadline``) cannot outlive stops it at once (``beyond_deadline``)."""
@@ -562,7 +663,7 @@ class HttpModel:
                     self.stats.retried += 1
                 time.sleep(self._delay(attempt, last.wait))
             try:
-                return self._once(body, n)
+                return self._once(body, n, deadline)
             except _Retry as exc:
                 last = exc
         raise last
@@ -573,9 +674,9 @@ class HttpModel:
         base = self.backoff * 2 ** (attempt - 1)
         return float(base * (0.5 + self._conn().jitter.random()))  # full jitter around the base
 
-    def _once(self, body: bytes, n: int) -> tuple[bytes, Any]:
+    def _once(self, body: bytes, n: int, deadline: _Deadline = None) -> tuple[bytes, Any]:
         local = self._conn()
-        local.throttle()
+        local.throttle(deadline)
         t0 = time.perf_counter()
         with local.lock:
             self.stats.requests += 1
@@ -602,6 +703,9 @@ class HttpModel:
                 f"takes; it was not read further. Body starts: {self._scrub(excerpt(exc.head))}"
             ) from None
         except httpx.HTTPError as exc:
+            refused = tls_refusal(exc, self.shown)
+            if refused is not None:  # (the next attempt would meet the same certificate)
+                raise ModelError(refused) from None
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise _Retry(f"connection failed: {detail}") from None
         data = r.content
@@ -693,10 +797,12 @@ class _Local:
                 max_connections=model.concurrency, max_keepalive_connections=model.concurrency
             ),
             trust_env=not model._loopback,  # no proxy for loopback
+            verify=tls_verify(),  # (SSL_CERT_FILE read for loopback too)
         )
         self.jitter = random.Random()  # timing only: never touches a finding
         self._pool: ThreadPoolExecutor | None = None
         self._concurrency = model.concurrency
+        self._rate = model.rate_limit or 0.0
         self._interval = 1.0 / model.rate_limit if model.rate_limit else 0.0
         self._next = 0.0
 
@@ -706,12 +812,26 @@ class _Local:
                 self._pool = ThreadPoolExecutor(self._concurrency, thread_name_prefix="assay-http")
             return self._pool
 
-    def throttle(self) -> None:
+    def throttle(self, deadline: _Deadline = None) -> None:
+        """Wait for this request's slot under ``--rate-limit``; a wait the call cannot
+        outlive (``deadline``: ``core.calls.call_deadline``) is said at once (a limit of one
+        request per 100 s under the 60 s --call-timeout failed the run as a model that
+        "may be hung", the wait being assay's own)."""
         if not self._interval:
             return
         with self.lock:
             now = time.monotonic()
             slot = max(now, self._next)
+            got = deadline() if deadline is not None and slot > now else None
+            if got is not None and slot - now >= got[0]:
+                raise UsageError(
+                    f"a rate of {self._rate:g} requests a second (--rate-limit; on Dask, each "
+                    f"worker's share of it) spaces requests {self._interval:,.1f} s apart, "
+                    f"and the model call has {max(got[0], 0.0):,.1f} s left before "
+                    f"--call-timeout ({got[1]:g} s) takes it to be hung: give a higher "
+                    f"--rate-limit, or a --call-timeout above {math.ceil(2 * self._interval)} s",
+                    argument="--rate-limit",
+                )
             self._next = slot + self._interval
         if slot > now:
             time.sleep(slot - now)

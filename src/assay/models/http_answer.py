@@ -20,6 +20,7 @@ not taking requests now, not a hang; so is one asking longer than the call has l
 from __future__ import annotations
 
 import math
+import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ MAX_RETRY_AFTER = 60.0  # the longest Retry-After honoured (seconds)
 _BASE_LIMIT = 16 * 1024 * 1024  # bytes of an answer beyond what its inputs need
 _PER_INPUT_LIMIT = 64 * 1024  # bytes an answer may take per input (a long explanation)
 _REDIRECTS = (301, 302, 303, 307, 308)
+# a Retry-After of seconds (a fraction too; a negative one: at once)
+_SECONDS = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,8 @@ class AnswerTooSlow(Exception):
 
 
 def answer_limit(n: int) -> int:
-    """The most bytes an answer to ``n`` inputs may take."""
+    """The most bytes an answer to ``n`` inputs may take (a readiness or metadata check's:
+    ``answer_limit(0)``)."""
     return _BASE_LIMIT + max(n, 1) * _PER_INPUT_LIMIT
 
 
@@ -83,16 +87,17 @@ def read_answer(
     client: httpx.Client,
     url: str,
     *,
-    body: bytes,
+    body: bytes | None,
     headers: Mapping[str, str],
     timeout: float,
     limit: int,
 ) -> Answer:
-    """POST ``body`` and read the answer within ``timeout`` seconds in all and ``limit``
-    bytes (``AnswerTooSlow``, ``AnswerTooLarge``; httpx's
-    own errors as they come)."""
+    """POST ``body`` (None: a GET, the readiness and metadata checks) and read the answer
+    within ``timeout`` seconds in all and ``limit`` bytes (``AnswerTooSlow``,
+    ``AnswerTooLarge``; httpx's own errors as they come)."""
     deadline = time.monotonic() + timeout
-    with client.stream("POST", url, content=body, headers=headers) as response:
+    method = "GET" if body is None else "POST"
+    with client.stream(method, url, content=body, headers=headers) as response:
         chunks: list[bytes] = []
         size = 0
         for chunk in response.iter_bytes():
@@ -115,16 +120,15 @@ def redirect_target(response: Answer, url: str) -> str | None:
 
 
 def asked_wait(response: Answer) -> float | None:
-    """The seconds a 429's or 503's ``Retry-After`` asks for (a number or a date), or None."""
+    """The seconds a 429's or 503's ``Retry-After`` asks for (a number or a date), or None
+    (none, or one of neither form: the usual backoff)."""
     if response.status not in (429, 503):
         return None
-    value = response.headers.get("Retry-After")
+    value = (response.headers.get("Retry-After") or "").strip()
     if not value:
         return None
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    if _SECONDS.fullmatch(value):  # (RFC 9110: digits; ``float`` took "nan" and "inf"
+        return max(float(value), 0.0)  # too: a NaN wait failed the run as the model's error)
     try:
         when = parsedate_to_datetime(value).timestamp()
     except (TypeError, ValueError, IndexError):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from assay.core.store import RunStore
-from assay.models.http import HttpModel
+from assay.models.http import HttpModel, ServingStats
 
 __all__ = [
     "check_served",
@@ -22,7 +22,8 @@ __all__ = [
     "stopped_answering",
 ]
 
-_ADDED = ("requests", "answered", "retried", "failed")
+_ADDED = ("requests", "answered", "retried", "failed", "unit_attempts_lost")
+_SECONDS = ("wall_seconds", "busy_seconds")
 _TITLE = "Serving"
 
 
@@ -38,16 +39,19 @@ def served_model(model: Any) -> HttpModel | None:
 
 
 def record_served(store: RunStore, run_id: str, models: Any) -> None:
-    """``record_serving`` for every served model among ``models`` (a text panel's
-    classifiers, a backdoor run's model); their counts add up.  Never raises an AssayError:
-    the counters must not turn an ended run into a failed one."""
+    """``record_serving`` for the served models among ``models`` (a text panel's
+    classifiers, a backdoor run's model), as one: their counts add up, and their seconds
+    are the wall clock from the first one's first request to the last one's last answer
+    (two classifiers asked side by side over a 40 s run took 40 s, not 80).  Never raises
+    an AssayError: the counters must not turn an ended run into a failed one."""
     from contextlib import suppress
 
     from assay.errors import AssayError
 
-    for model in models:
+    served = [m for m in (served_model(x) for x in models) if m is not None]
+    if served:
         with suppress(AssayError):
-            record_serving(store, run_id, model)
+            _record(store, run_id, served)
 
 
 def close_served(models: Any) -> None:
@@ -119,7 +123,10 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
         ["retries", stats["retried"]],
         ["requests failed after their retries", stats["failed"]],
         ["latency p50 / p90 / p99 (ms)", " / ".join(str(lat.get(k, "-")) for k in _PCT)],
-        ["requests answered per second", stats.get("requests_per_second") or "-"],
+        [
+            "requests answered per wall-clock second (first request to last answer)",
+            stats.get("requests_per_second") or "-",
+        ],
     ]
     section: dict[str, Any] = {
         "title": _TITLE,
@@ -127,9 +134,19 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
         "went unanswered.",
         "table": {"columns": ["", "value"], "rows": rows},
     }
+    notes = []
+    lost = int(stats.get("unit_attempts_lost") or 0)
+    if lost:
+        notes.append(
+            f"{lost} attempt(s) at units started on a Dask worker and never came back "
+            "(the worker died, or the run stopped before they ended): the requests they "
+            "sent are not in these counts (a unit run again counts its own)"
+        )
     errors = stats.get("errors") or []
     if errors:
-        section["note"] = "last failure: " + str(errors[-1].get("error", ""))[:300]
+        notes.append("last failure: " + str(errors[-1].get("error", ""))[:300])
+    if notes:
+        section["note"] = "; ".join(notes)
     return section
 
 
@@ -139,16 +156,36 @@ _PCT = ("p50", "p90", "p99")
 def record_serving(store: RunStore, run_id: str, model: Any) -> dict[str, Any] | None:
     """Store the served model's counters with the run; returns them (None: not served)."""
     served = served_model(model)
-    if served is None:
-        return None
-    stats = served.stats.to_json()
-    stats["endpoint"] = served.shown
-    stats["protocol"] = served.codec.name
+    return None if served is None else _record(store, run_id, [served])
+
+
+def _merged(models: list[HttpModel]) -> dict[str, Any]:
+    """The counters of ``models`` as one model's (``ServingStats.to_json``)."""
+    if len(models) == 1:
+        return models[0].stats.to_json()
+    whole = ServingStats()
+    for m in models:
+        own = m.stats
+        start = {"requests": 0, "answered": 0, "retried": 0, "failed": 0, "busy": 0.0}
+        whole.add(own.since({**start, "statuses": {}, "at": own.first}))
+        # (one unit attempt lost asked every model of the panel: counted once)
+        whole.lost_attempts = max(whole.lost_attempts, own.lost_attempts)
+    return whole.to_json()
+
+
+def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, Any]:
+    stats = _merged(models)
+    stats["endpoint"] = ", ".join(dict.fromkeys(m.shown for m in models))
+    stats["protocol"] = ", ".join(dict.fromkeys(m.codec.name for m in models))
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
     before = summary.get("serving") or {}
     for key in _ADDED:
         stats[key] = int(stats[key]) + int(before.get(key, 0) or 0)
+    for key in _SECONDS:  # (a session before this one, resumed: its seconds too)
+        stats[key] = round(float(stats[key]) + float(before.get(key, 0) or 0), 3)
+    wall = stats["wall_seconds"]
+    stats["requests_per_second"] = round(stats["answered"] / wall, 3) if wall > 0 else None
     summary["serving"] = stats
     sections = [s for s in summary.get("sections") or [] if s.get("title") != _TITLE]
     sections.append(_section(stats))

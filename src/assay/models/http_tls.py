@@ -1,0 +1,87 @@
+"""TLS of a served model: which certificates are trusted, and what a refused one means.
+
+A server whose certificate is not trusted (self-signed, signed by a company's own
+authority, expired, made out to another name) will not be trusted on the next attempt
+either: ``tls_refusal`` says so once, with the certificate's own reason and how to trust it,
+instead of four attempts with backoff and a run stopped as "unavailable" (resumable, as if
+the server would come back).
+
+``SSL_CERT_FILE`` / ``SSL_CERT_DIR`` name the authorities to trust, as for httpx and
+OpenSSL.  httpx reads them only from a client that reads the environment, and assay's
+client for a loopback address does not (no proxy for loopback): a model served on
+``https://localhost`` (a port forwarded to a cluster) could not be trusted at all.
+``tls_verify`` reads them for every client (a path that cannot be read is said, naming the
+variable).  Verification is never turned off.
+"""
+
+from __future__ import annotations
+
+import os
+import ssl
+
+__all__ = ["tls_refusal", "tls_verify"]
+
+
+def tls_verify() -> ssl.SSLContext | bool:
+    """httpx's ``verify`` for a client: a context trusting the authorities that
+    ``SSL_CERT_FILE`` or ``SSL_CERT_DIR`` name, or True (httpx's default: certifi's).  A
+    variable naming what cannot be read is a ``UsageError`` naming it (it was an internal
+    error, or for loopback ignored)."""
+    from assay.errors import UsageError
+
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        where = os.environ.get(name)
+        if not where:
+            continue
+        try:
+            if name == "SSL_CERT_FILE":
+                return ssl.create_default_context(cafile=where)
+            return ssl.create_default_context(capath=where)
+        except (OSError, ssl.SSLError) as exc:
+            why = getattr(exc, "strerror", None) or str(exc)
+            raise UsageError(
+                f"the environment variable {name}={where} names no certificates assay can "
+                f"read ({why}): give a PEM file of the authorities to trust (SSL_CERT_FILE) "
+                "or a directory of them (SSL_CERT_DIR), or unset it",
+                argument="MODEL",
+            ) from None
+    return True
+
+
+def tls_refusal(exc: BaseException, shown: str) -> str | None:
+    """What to say when ``exc`` (an httpx error reaching ``shown``) is the server's
+    certificate refused, or a server that does not speak TLS on an https:// address (the
+    next attempt would meet the same); None for any other error."""
+    cause: BaseException | None = exc
+    seen = 0
+    while cause is not None and seen < 8:
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            reason = cause.verify_message or cause.reason or str(cause)
+            trusted = _trusted()
+            return (
+                f"the endpoint {shown} has a TLS certificate assay does not trust ({reason}); "
+                "retrying would not change that. If it is signed by your own authority (or "
+                "is self-signed), give that authority's certificate (a PEM file) as "
+                f"SSL_CERT_FILE=PATH ({trusted}); assay does not turn verification off"
+            )
+        if isinstance(cause, ssl.SSLError) and cause.reason in _NOT_TLS:
+            return (
+                f"the endpoint {shown} does not answer TLS ({cause.reason}): the port serves "
+                "plain HTTP, it seems; give its address as http://, or the port that serves "
+                "https://"
+            )
+        cause = cause.__cause__ or cause.__context__
+        seen += 1
+    return None
+
+
+# OpenSSL's reasons when the peer's first bytes are no TLS record (a plain HTTP answer)
+_NOT_TLS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL")
+
+
+def _trusted() -> str:
+    """Which authorities were trusted, for the message."""
+    for name in ("SSL_CERT_FILE", "SSL_CERT_DIR"):
+        if os.environ.get(name):
+            return f"trusted now: {name}={os.environ[name]}"
+    return "trusted now: the public authorities (certifi)"
