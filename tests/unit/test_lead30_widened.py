@@ -29,7 +29,7 @@ class TwoPixels:
         return out
 
 
-def _search(whole: bool, natural: bool = False) -> BackdoorSearch:
+def _search(whole: bool, natural: bool = False, alone: bool = True) -> BackdoorSearch:
     rng = np.random.default_rng(0)
     classes = np.repeat([0, 1, 2], [40, 40, 20])
     clean = rng.uniform(0.1, 0.6, (len(classes), 4, 4, 1))
@@ -43,8 +43,9 @@ def _search(whole: bool, natural: bool = False) -> BackdoorSearch:
     part = ClassScan(2, 1, 1.0, (0, 0, 1, 1), np.ones((1, 1, 1)), {1: 1.0})
     if whole:
         part.whole = ((0, 0, 2, 2), np.ones((2, 2, 1)))
+    other = None if alone else 4  # reached by no patch (class 2 alone: held out leniently)
     search.class_scans = [
-        ClassScan(c, None, 0.0, (0, 0, 1, 1), np.zeros((1, 1, 1)), {}) for c in (0, 1)
+        ClassScan(c, other, 0.0, (0, 0, 1, 1), np.zeros((1, 1, 1)), {}) for c in (0, 1)
     ]
     search.class_scans.append(part)
     for scan in search.class_scans:
@@ -77,6 +78,15 @@ def test_a_whole_patch_that_is_the_class_s_own_feature_is_not_suspected() -> Non
     scan = search.class_scans[2]
     # the part's own figures are kept, not the whole patch's
     assert not scan.widened and scan.box == (0, 0, 1, 1) and scan.held_out == 0.0
+
+
+def test_a_class_held_out_strictly_is_not_widened() -> None:
+    """Other classes reached, no pixels counted (no ratio): class 2 is held out strictly, and
+    a stroke's whole patch passing where its piece fails is no evidence of a trigger."""
+    search = _search(whole=True, alone=False)
+    search._model_verdict()
+    assert search.verdict is not None and search.verdict["held_out_lowest"] == {"2": 0.9}
+    assert search.verdict["suspects"] == [] and not search.class_scans[2].widened
 
 
 def test_the_whole_patch_is_kept_through_the_scan_s_json() -> None:

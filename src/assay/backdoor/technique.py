@@ -709,7 +709,7 @@ class BackdoorSearch:
             if self._natural_patch(s):
                 continue
             bounds[str(s.target)] = HELD_OUT_RATE if strict else HELD_OUT_LOWEST
-            if self._universal(s, strict=strict) or self._widened(s, strict):
+            if self._universal(s, strict=strict) or (not strict and self._widened(s)):
                 suspects.append(s)
         self.verdict = {
             "sizes": sizes,
@@ -846,20 +846,24 @@ class BackdoorSearch:
         scan.held_out, scan.held_out_n, scan.lowest_source = rate, len(fresh), lowest
         return rate >= HELD_OUT_RATE and lowest >= (HELD_OUT_RATE if strict else HELD_OUT_LOWEST)
 
-    def _widened(self, scan: ClassScan, strict: bool) -> bool:
+    def _widened(self, scan: ClassScan) -> bool:
         """Does the patch as the search found it, before ``shrink`` cut it to its smallest
-        part, pass the held-out check where the part fell short?  The part reaches the flip
-        rate on the search's few images; on others it can miss a class the whole patch sends
+        part, pass the (lenient) held-out check where the part fell short?  Asked of a class
+        held out leniently only (a strong shortcut, a lone class, a colour patch): its part
+        already needs far fewer pixels than any other class's patch, so it is a piece of a
+        trigger, which the part reaches on the search's few images and can miss on others
         (a 3x3 corner of a 4x4 checkerboard on a 32x32 CNN: 87 % of held-out digits and half
         of one class; the whole 4x4 window 99 % and 93 %: bench/RESULTS.md, lead thirtieth).
-        Then the class is suspected with the whole patch (its score stays the part's size);
+        Not of a class held out strictly: a drawn stroke cut to a piece loses its effect, and
+        the whole stroke passes (a clean 28x28 MLP's '1', shortcut ratio 3.3, was flagged so).
+        The class is then suspected with the whole patch (its score stays the part's size);
         not when the whole patch is the class's own feature (``_natural_patch``)."""
         if scan.whole is None:
             return False
         part = (scan.box, scan.content, scan.held_out, scan.held_out_n, scan.lowest_source)
         natural = scan.natural
         scan.box, scan.content = scan.whole
-        if not self._natural_patch(scan) and self._universal(scan, strict=strict):
+        if not self._natural_patch(scan) and self._universal(scan, strict=False):
             scan.widened = True
             return True
         scan.box, scan.content, scan.held_out, scan.held_out_n, scan.lowest_source = part
