@@ -155,21 +155,14 @@ def test_same_seed_same_findings(tmp_path: Path) -> None:
     assert a["minimal"].tolist() == b["minimal"].tolist()
 
 
-@pytest.mark.parametrize(
-    ("strategy", "other"),
-    [
-        *((s, "negation_blind") for s in ("walk", "explore", "harvest", "ogma", "random")),
-        # errors common: the default draws its exploring material shorter (strat31)
-        ("walk", "flipped_words"),
-    ],
-)
+@pytest.mark.parametrize("strategy", ["walk", "explore", "harvest", "ogma", "random"])
 def test_stopping_at_every_checkpoint_and_resuming_changes_nothing(
-    tmp_path: Path, strategy: str, other: str
+    tmp_path: Path, strategy: str
 ) -> None:
     """Resume from each checkpoint in turn: the findings equal an uninterrupted run's."""
     from assay.core.run import execute
 
-    models = [Fake(text_fakes.lexicon), Fake(getattr(text_fakes, other))]
+    models = [Fake(text_fakes.lexicon), Fake(text_fakes.negation_blind)]
     setup = setup_text(models, grammar="builtin:reviews", strategy=strategy)
 
     def found(store: RunStore, run_id: str) -> list[tuple[str, str]]:
