@@ -76,6 +76,8 @@ def _old_run(tmp_path: Path, url: str, monkeypatch: pytest.MonkeyPatch) -> tuple
             "UPDATE runs SET config=?, status='interrupted' WHERE id=?",
             (json.dumps(config), result.run_id),
         )
+        # (stored before the store's schema 4: the whole config in the run's row, no rows)
+        db.execute("DELETE FROM configs WHERE run_id=?", (result.run_id,))
     db.close()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
