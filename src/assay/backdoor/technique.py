@@ -31,6 +31,7 @@ from assay.backdoor.modelscan import (
     universality,
 )
 from assay.backdoor.patches import Box, Trigger, block, dominant_colour, paste
+from assay.backdoor.recheck import recheck, replaced
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.backdoor.summary import summarise
 from assay.backdoor.sweep import class_score, shared_screen, sweep_scores
@@ -334,6 +335,8 @@ class BackdoorSearch:
         self.threshold: float | None = None
         self.clean_entropy: list[float] = []
         self.verdict: dict[str, Any] | None = None
+        # the rows of images matched again after the scan (``recheck``), replacing theirs
+        self.rechecked: list[dict[str, Any]] = []
         # the classes the model answered (top-1), up to two: a model that gave one class to
         # every image can show no trigger, so a run on it tested nothing (``summary``)
         self.answered: list[int] | None = []
@@ -394,7 +397,11 @@ class BackdoorSearch:
             assert t.images is not None
             found = self._strip_chunk() if t.strategy == "strip" else self._one_image()
             if self.position >= self.stop:
-                self.phase = "done"
+                self.phase = "recheck" if t.strategy == "assay" and self.matchers else "done"
+            return found
+        if self.phase == "recheck":
+            found = self._recheck()
+            self.phase = "done"
             return found
         if self.phase == "classes":
             self._one_class()
@@ -540,6 +547,28 @@ class BackdoorSearch:
         if not v.poisoned or v.box is None or v.trigger is None:
             return []
         return [self._finding(v, image)]
+
+    def _recheck(self) -> list[FindingBatch]:
+        """The images scanned before a trigger was confirmed, matched against it (``recheck``);
+        a match replaces the image's row and is a finding."""
+        t = self.test
+        assert t.images is not None
+        hits = recheck(
+            self.rows,
+            self.matchers,
+            t.images,
+            t.clean,
+            lambda x: self._labels(self.model, x),
+            None if self.caps.outputs == "labels" else (lambda x: self._scores(self.model, x)),
+            t.top,
+            lambda: self.model.queries,
+        )
+        found = []
+        for n, v in hits:
+            self.rows[n] = {**v.row(), **self._truth(v.index)}
+            self.rechecked.append(self.rows[n])
+            found.append(self._finding(v, t.images[v.index]))
+        return found
 
     def _image_budget_binds(self, m: Any) -> bool:
         """Was the image's own budget (``--max-queries-per-image``) tighter than the run's
@@ -919,6 +948,7 @@ class BackdoorSearch:
             "clean_entropy": self.clean_entropy,
             "verdict": self.verdict,
             "answered": self.answered,
+            "rechecked": self.rechecked,
         }
         arrays = {}
         if self.clean_labels is not None:
@@ -940,6 +970,8 @@ class BackdoorSearch:
         self.position = int(v["position"])
         # rows as JSON lines in appends; a state stored before them holds them in values
         self.rows = list(v.get("rows", [])) + from_json_lines(snapshot.appends.get("rows"))
+        self.rechecked = list(v.get("rechecked", []))
+        self.rows = replaced(self.rows, self.rechecked)
         self._rows_logged = len(self.rows)
         self.triggers = [Trigger.from_json(d) for d in v.get("triggers", [])]
         self.matchers = [
