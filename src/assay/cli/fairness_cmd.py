@@ -53,7 +53,7 @@ from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
-from assay.fairness.notes import setup_notes
+from assay.fairness.notes import setup_notes, setup_warnings
 from assay.fairness.time_spent import squeezed
 
 __all__ = ["register"]
@@ -356,8 +356,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         keep_on_one_line(schema_words(the_setup.test.schema.to_json()))
         # the class names the model gave (before the run: a --favourable error lists them)
         keep_on_one_line(the_setup.model.capabilities.class_names or ())
+        warns = setup_warnings(the_setup)  # (those that make the figures less trustworthy)
         for said in setup_notes(the_setup):
-            out.note(f"note: {said[0].lower()}{said[1:]}")
+            kind = "warning" if said in warns else "note"
+            out.note(f"{kind}: {said[0].lower()}{said[1:]}")
         bounded = _bounded_note(the_setup, max_queries, max_time)
         if bounded is not None:  # (many protected values: said before anything is asked)
             out.note(f"note: {bounded}")

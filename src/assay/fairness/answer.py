@@ -377,19 +377,19 @@ def _contradicted_certificates(summary: dict[str, Any]) -> None:
 
 def check_favourable(setup: Any, options: AnswerOptions) -> None:
     """Refuse a ``--favourable`` that is not one of the model's classes once the model is
-    loaded, before a run is created (the answer reads it only after the search)."""
-    if options.enabled and options.favourable is not None:
+    loaded, before a run is created (the answer reads it only after the search), and give
+    it to the group metrics (``--label``), whose rates are of the favourable class: a
+    resumed run calls this with its stored options, and measures them as the first did.
+    Checked with the answer off too: the group metrics read it."""
+    if options.favourable is not None:
         favourable_class(
             _class_names(setup), setup.model.capabilities.n_classes, options.favourable
         )
+    setup.test.favourable = options.favourable
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:
     """The model's class names, or the data's label names for a model with 0/1 classes."""
-    names: tuple[str, ...] | None = setup.model.capabilities.class_names
-    given = setup.test.label_names
-    if given and (names is None or all(n.isdigit() for n in names)):
-        n = setup.model.capabilities.n_classes
-        if n is None or n == len(given):
-            return tuple(given)
-    return names
+    from assay.fairness.technique import class_names_of
+
+    return class_names_of(setup.test, setup.model.capabilities)
