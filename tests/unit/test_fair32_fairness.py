@@ -11,6 +11,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from sklearn.compose import make_column_transformer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
 
 import assay
 from assay.core.budget import BudgetedModel
@@ -216,3 +220,27 @@ def test_a_run_of_units_keeps_its_accuracy_on_the_labelled_rows(
     accuracy = result.summary["metrics"]["accuracy on the labelled rows (%)"]
     expected = 100 * float(np.mean(model.predict(df.drop(columns="outcome")) == df["outcome"]))
     assert accuracy == pytest.approx(expected, abs=0.01)
+
+
+def test_a_model_that_never_reads_the_attribute_is_said_so(biased: Any, tmp_path: Path) -> None:
+    """A pipeline whose ColumnTransformer drops ``sex`` passed as "none found" as a model
+    that reads sex and is fair to it: its probabilities never move with sex, which the
+    answer now says (a note, not a warning); the biased pipeline, which reads sex, not."""
+    model, df, _ = biased
+    frame = df.drop(columns="outcome")
+    encode = make_column_transformer(
+        (OneHotEncoder(handle_unknown="ignore"), ["job"]),
+        ("passthrough", ["age", "hours"]),
+        remainder="drop",
+    )
+    blind = make_pipeline(encode, LogisticRegression(max_iter=2000)).fit(frame, df["outcome"])
+    result = _check(blind, frame, tmp_path / "r.db", max_queries=1500)
+    assert result.n_findings == 0 and result.warnings == []
+    (row,) = result.summary["verdict"]
+    assert row["level"] == "none found"
+    assert row["unmoved"].startswith("sex: the model's probabilities did not change with sex")
+    assert "may not read sex at all" in row["unmoved"]
+    assert row["unmoved"] in result.notes
+    reads = _check(model, frame, tmp_path / "r.db", max_queries=1500)
+    assert "unmoved" not in reads.summary["verdict"][0]
+    assert not any("did not change with sex" in n for n in reads.notes)

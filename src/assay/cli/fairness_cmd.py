@@ -54,29 +54,10 @@ from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.notes import setup_notes, setup_warnings
+from assay.fairness.phases import billed_note
 from assay.fairness.time_spent import squeezed
 
 __all__ = ["register"]
-
-
-def _billed_note(setup: Any, max_queries: int | None, determinism_check: bool) -> str | None:
-    """Before a served model (each query a request, perhaps billed) is asked anything: what
-    the run may ask beside the search's ``--max-queries``."""
-    from assay.fairness.phases import asked_beyond_search
-    from assay.models.serving import served_model
-
-    if max_queries is None or served_model(setup.raw_model) is None:
-        return None
-    answer, checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
-    said = f"up to {answer:,} queries for the answer's samples"
-    if checks:
-        said += (
-            f" and up to {checks:,} for the determinism checks (--no-determinism-check skips them)"
-        )
-    return (
-        f"note: --max-queries {max_queries:,} bounds the search; beside it the run may ask "
-        f"the served model {said}; the headline counts every query asked"
-    )
 
 
 def _bounded_note(setup: Any, max_queries: int | None, max_time: float | None) -> str | None:
@@ -363,9 +344,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         bounded = _bounded_note(the_setup, max_queries, max_time)
         if bounded is not None:  # (many protected values: said before anything is asked)
             out.note(f"note: {bounded}")
-        beyond = _billed_note(the_setup, max_queries, determinism_check)
+        beyond = billed_note(the_setup, max_queries, determinism_check)
         if beyond is not None:
-            out.note(beyond)
+            out.note(f"note: {beyond}")
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

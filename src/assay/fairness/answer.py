@@ -284,9 +284,11 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     if summary.get("incomplete_reason") == ANSWER_MISSING:  # (``phases.answer_follows``)
         del summary["incomplete_reason"]
         summary = restated(summary)  # what still follows the answer says so
-    summary.update({k: v for k, v in result.items() if k != "warnings"})
-    if result.get("warnings"):
-        summary["warnings"] = [*(summary.get("warnings") or []), *result["warnings"]]
+    summary.update({k: v for k, v in result.items() if k not in ("warnings", "notes")})
+    for kind in ("warnings", "notes"):  # (notes: what is no warning, ``verdict._unmoved``)
+        fresh = [w for w in result.get(kind) or [] if w not in (summary.get(kind) or [])]
+        if fresh:
+            summary[kind] = [*(summary.get(kind) or []), *fresh]
     _contradicted_certificates(summary)
     # what the answer judged: its samples, and the models it analysed exactly
     summary["answer_tested"] = sum(

@@ -302,22 +302,60 @@ def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> N
     """``setup_notes`` with the run: those that make its figures less trustworthy among its
     warnings (``result.warnings``), the others among its notes (``result.notes``; they say
     how the data was read as asked, and were counted as warnings), and all of them as a
-    section of the reports ("How the data and the model were read")."""
+    section of the reports ("How the data and the model were read").  The notes the command
+    line prints before the run on its budget (``budget_notes``) are among its notes too: a
+    Python caller had none of them."""
     notes = setup_notes(setup)
     warns = setup_warnings(setup)
-    summary = dict(store.get_run(run_id).summary or {})
+    record = store.get_run(run_id)
+    summary = dict(record.summary or {})
     fresh = [n for n in warns if n not in summary.get("warnings", [])]
-    told = [n for n in notes if n not in warns and n not in summary.get("notes", [])]
+    said = [*notes, *budget_notes(setup, record.config)]
+    told = [n for n in said if n not in warns and n not in summary.get("notes", [])]
     if not summary or not (fresh or told):
         return
     if fresh:
         summary["warnings"] = [*summary.get("warnings", []), *fresh]
     if told:
         summary["notes"] = [*summary.get("notes", []), *told]
-    sections = [s for s in summary.get("sections", []) if s.get("title") != READ_TITLE]
-    summary["sections"] = [{"title": READ_TITLE, "text": " ".join(f"{n}." for n in notes)}]
-    summary["sections"] += sections
+    if notes:
+        sections = [s for s in summary.get("sections", []) if s.get("title") != READ_TITLE]
+        summary["sections"] = [{"title": READ_TITLE, "text": " ".join(f"{n}." for n in notes)}]
+        summary["sections"] += sections
     store.checkpoint(run_id, summary=summary)
+
+
+def budget_notes(setup: FairnessSetup, config: dict[str, Any]) -> list[str]:
+    """What the command line says before a run of ``config`` on its budget: the answer's
+    samples cut by their query bound (``answer_cost``), and what a served model may be asked
+    beside ``--max-queries`` (``billed_note``)."""
+    answer = config.get("answer") or {}
+    bounded = answer.get("bounded") if answer.get("enabled", True) else None
+    max_queries = (config.get("budget") or {}).get("max_queries")
+    checks = bool(config.get("determinism_check", True))
+    billed = None if not isinstance(max_queries, int) else billed_note(setup, max_queries, checks)
+    return [n for n in (bounded, billed) if isinstance(n, str) and n]
+
+
+def billed_note(
+    setup: FairnessSetup, max_queries: int | None, determinism_check: bool
+) -> str | None:
+    """Before a served model (each query a request, perhaps billed) is asked anything: what
+    the run may ask beside the search's ``--max-queries``."""
+    from assay.models.serving import served_model
+
+    if max_queries is None or served_model(setup.raw_model) is None:
+        return None
+    answer, checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
+    said = f"up to {answer:,} queries for the answer's samples"
+    if checks:
+        said += (
+            f" and up to {checks:,} for the determinism checks (--no-determinism-check skips them)"
+        )
+    return (
+        f"--max-queries {max_queries:,} bounds the search; beside it the run may ask "
+        f"the served model {said}; the headline counts every query asked"
+    )
 
 
 READ_TITLE = "How the data and the model were read"
