@@ -244,3 +244,37 @@ def test_a_model_that_never_reads_the_attribute_is_said_so(biased: Any, tmp_path
     reads = _check(model, frame, tmp_path / "r.db", max_queries=1500)
     assert "unmoved" not in reads.summary["verdict"][0]
     assert not any("did not change with sex" in n for n in reads.notes)
+
+
+class _DeniesEveryone:
+    """A model whose probabilities follow ``inner``'s but never reach 0.5 for 'approved':
+    it denies everyone (a degenerate model on imbalanced data)."""
+
+    classes_ = np.array(["approved", "denied"])
+
+    def __init__(self, inner: Any, columns: list[str]) -> None:
+        self.inner = inner
+        self.feature_names_in_ = np.array(columns)
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        p = 0.4 * self.inner.predict_proba(x)[:, 0]
+        return np.stack([p, 1 - p], axis=1)
+
+    def predict(self, x: Any) -> np.ndarray:
+        return self.classes_[self.predict_proba(x).argmax(axis=1)]
+
+
+def test_a_model_giving_one_class_to_everyone_has_not_passed(biased: Any, tmp_path: Path) -> None:
+    """Its probabilities vary (so it was no constant model), but no input can change class
+    with sex: "none found" exited 0.  Now it is NOTHING WAS TESTED, with the advice to
+    compare probabilities; with a threshold it is tested (and found)."""
+    model, df, _ = biased
+    frame = df.drop(columns="outcome")
+    denies = _DeniesEveryone(model, list(frame.columns))
+    result = _check(denies, frame, tmp_path / "r.db", max_queries=1500)
+    assert result.n_findings == 0 and not result.passed
+    assert result.untested is not None
+    assert "gave one class ('denied') to every input it was asked" in result.untested
+    assert "threshold=0.05" in result.untested
+    by_p = _check(denies, frame, tmp_path / "r.db", max_queries=1500, threshold=0.05)
+    assert by_p.untested is None and by_p.n_findings > 0

@@ -263,29 +263,63 @@ def _check_still_served(setup: FairnessSetup, store: RunStore, run_id: str) -> N
 
 
 def _record_constant(
-    store: RunStore, run_id: str, setup: FairnessSetup, *, seen: list[float] | None = None
+    store: RunStore,
+    run_id: str,
+    setup: FairnessSetup,
+    *,
+    seen: list[float] | None = None,
+    seen_class: int | None = None,
 ) -> None:
     """A model that gave one answer to every input asked can never be found discriminatory:
-    the run then tested nothing (never a pass), and says why (``untested_reason``).
-    ``seen``: the one answer an earlier session's search and answer saw (``_constant``;
-    a finished run's: ``fairness.finish``), else what ``setup``'s model answered."""
+    the run then tested nothing (never a pass), and says why (``untested_reason``).  So is
+    one that gave one class to every input, its probabilities varying, in a run comparing
+    classes (no ``--threshold``): no input can change class with a protected value (a model
+    that approves no one passed, exit 0).  ``seen`` and ``seen_class``: what an earlier
+    session's search and answer saw (``_constant``, ``_one_class``; a finished run's:
+    ``fairness.finish``), else what ``setup``'s model answered."""
     first = seen if seen is not None else _constant(setup)
-    if first is None:
+    one = seen_class if seen_class is not None else _one_class(setup)
+    if first is None and one is None:
         return
     record = store.get_run(run_id)
     summary = dict(record.summary)
     # a run its budget ended is judged the same: it would otherwise exit 0 (a false pass)
     if not summary or record.status not in ("completed", "budget_exhausted") or record.n_findings:
         return
-    shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
-    reason = (
-        f"the model gave the same answer ({shown}) to every input it was asked, "
-        "so no input could be found discriminatory; check that it receives its inputs in the "
-        "form it was fitted on"
-    )
+    if first is not None:
+        shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
+        reason = (
+            f"the model gave the same answer ({shown}) to every input it was asked, "
+            "so no input could be found discriminatory; check that it receives its inputs in "
+            "the form it was fitted on"
+        )
+    else:
+        assert one is not None
+        from assay.fairness.technique import class_names_of
+
+        names = class_names_of(setup.test, setup.model.capabilities)
+        name = repr(names[one]) if names and 0 <= one < len(names) else f"class {one}"
+        reason = (
+            f"the model gave one class ({name}) to every input it was asked (its "
+            "probabilities varied), so no input could change class with "
+            f"{', '.join(setup.test.schema.protected)}: none could be found discriminatory; "
+            "compare its probabilities with --threshold 0.05 (in Python threshold=0.05) to "
+            "test it"
+        )
     summary["untested_reason"] = reason
     summary["warnings"] = [*summary.get("warnings", []), f"Nothing was tested: {reason}."]
     store.checkpoint(run_id, summary=summary)
+
+
+def _one_class(setup: FairnessSetup) -> int | None:
+    """The one class ``setup``'s model gave every input it was asked, its answers varying,
+    in a run comparing classes (no threshold); None otherwise."""
+    watched = setup.model
+    if not isinstance(watched, EncodedModel) or setup.test.threshold is not None:
+        return None
+    if not watched.varied or watched.classes_varied or not watched.answered:
+        return None
+    return watched.first_class
 
 
 def _constant(setup: FairnessSetup) -> list[float] | None:
@@ -700,6 +734,8 @@ def _compute_answer(
     constant = _constant(setup)  # (the search's and its answers: kept for a finish)
     if constant is not None:
         analysis["constant_answer"] = constant
+    if (one := _one_class(setup)) is not None:
+        analysis["constant_class"] = one
     return {**result, "analysis": analysis}
 
 
