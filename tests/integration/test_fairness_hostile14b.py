@@ -72,7 +72,7 @@ def test_columns_a_declaring_model_does_not_take_are_set_aside_and_said(tmp_path
         seed=0,
         store=tmp_path / "runs.db",
     )
-    said = " ".join(result.warnings)
+    said = " ".join(result.notes)
     assert "customer_id" in said and "signup" in said, said
     assert result.n_findings > 0  # the model was tested (it discriminates on sex)
 
@@ -255,7 +255,7 @@ def test_age_by_bins_end_to_end_in_the_users_terms(tmp_path: Path) -> None:
         float(np.median(frame["age"][(frame["age"] >= lo) & (frame["age"] < hi)]))
         for lo, hi in ((0, 25), (25, 40), (40, 60), (60, 999))
     }
-    assert any("by bins (< 25 as" in w for w in result.warnings), result.warnings
+    assert any("by bins (< 25 as" in w for w in result.notes), result.notes
     # a resume reads the bins again from the stored invocation
     from assay.core.store import RunStore
 

@@ -38,10 +38,10 @@ def test_a_function_written_for_a_dataframe_is_given_dataframes(tmp_path: Path) 
     plain = check_fairness(by_position, seed=1, store=store, **args)
     assert framed.n_findings > 0
     assert framed.n_findings == plain.n_findings  # the same model, read by name
-    said = " ".join(framed.warnings)
+    said = " ".join(framed.notes)
     assert "is given DataFrames" in said and "age, workclass" in said, said
     assert "names none of its columns" not in said  # it reads them by name
-    assert "DataFrames" not in " ".join(plain.warnings)
+    assert "DataFrames" not in " ".join(plain.notes)
 
 
 def test_a_function_failing_on_both_forms_says_what_it_was_given(tmp_path: Path) -> None:

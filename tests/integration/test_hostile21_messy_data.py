@@ -260,7 +260,7 @@ def test_a_semicolon_file_with_decimal_commas_is_read_as_numbers(tmp_path: Path)
         model, data=path, protected="sex", max_queries=500, seed=0, store=tmp_path / "r.db"
     )
     assert result.n_findings > 0
-    assert any("hours: written with a decimal comma" in w for w in result.warnings)
+    assert any("hours: written with a decimal comma" in w for w in result.notes)
     found = result.findings()
     assert found["hours"].dtype == np.float64 and found["codes"].dtype != np.float64
     assert found["hours"].between(10, 60).all()  # 39,5 read as 39.5, never 395
@@ -312,7 +312,7 @@ def test_json_lines_with_some_numbers_written_as_text(tmp_path: Path) -> None:
     result = assay.check_fairness(
         model, data=path, protected="sex", max_queries=500, seed=0, store=tmp_path / "r.db"
     )
-    assert any("age: numbers, 6 of them written as text" in w for w in result.warnings)
+    assert any("age: numbers, 6 of them written as text" in w for w in result.notes)
     found = result.findings()
     assert found["age"].dtype.kind in "iu" and found["zip"].tolist()[0] == "02134"
 

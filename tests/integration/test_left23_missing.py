@@ -94,8 +94,8 @@ def test_missing_drop_sets_the_rows_aside_and_says_so_everywhere(
     assert "hours: 37" in done.stderr
     assert "--missing drop" in done.stdout  # the command to reproduce keeps it
     document = json.loads((tmp_path / "r.json").read_text())
-    warnings = document["run"]["summary"]["warnings"]
-    assert any(said in w for w in warnings), warnings
+    notes = document["run"]["summary"]["notes"]
+    assert any(said in w for w in notes), notes
     # the run's stored configuration rebuilds the same setup (resume, verify, report)
     store = RunStore(tmp_path / "runs.db")
     record = store.get_run(store.list_runs()[0].id)
@@ -177,7 +177,7 @@ def test_the_api_drops_a_dataframes_incomplete_rows_and_never_asks_an_empty_valu
         store=tmp_path / "a.db",
     )
     assert result.n_findings > 0  # _biased asserts no empty value reached it
-    assert any("Set aside 37 of the data's 400 rows" in w for w in result.warnings)
+    assert any("Set aside 37 of the data's 400 rows" in w for w in result.notes)
 
 
 @pytest.mark.parametrize(

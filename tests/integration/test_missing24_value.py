@@ -92,7 +92,7 @@ def test_a_pipeline_planted_on_a_missing_income_is_found_only_when_it_is_tested(
     idis = found.findings(limit=None)
     assert idis["income"].isna().all(), idis  # each witness is an applicant with no income
     assert set(idis["sex"]) == {"F", "M"}
-    assert any("Tested empty values" in w for w in found.warnings), found.warnings
+    assert any("Tested empty values" in w for w in found.notes), found.notes
     verdict = found.verdict.iloc[0]
     assert verdict["may_be_missing"] == ["income"]
     lines = found.export(tmp_path / "idis.jsonl").read_text().splitlines()
@@ -193,7 +193,7 @@ def test_an_empty_protected_value_is_one_more_protected_value(tmp_path: Path) ->
     assert set(idis["sex"].fillna("(empty)")) == {"F", "(empty)"}
     assert set(result.group_metrics().by_group.index) == {"F", "(missing)"}
     assert set(result.direction["value"]) == {"F", "(missing)"}
-    assert any("one more protected value" in w for w in result.warnings), result.warnings
+    assert any("one more protected value" in w for w in result.notes), result.notes
     with pytest.raises(UsageError, match="single value"):  # dropped, one value is left
         _check(model, data, tmp_path, missing="drop", label="y")
 

@@ -126,6 +126,9 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
     if summary.get("verdict") and how.startswith((BY_POSITION, BARE_NAME)):
         # the lines name who gets the favourable class: which one that is was a guess
         out.say(f"note: favourable outcome {how}")
+    for v in summary.get("verdict") or []:  # (the model never moved with the attribute)
+        if isinstance(v, dict) and isinstance(v.get("unmoved"), str):
+            out.say(f"note: {v['unmoved']}")
 
 
 def _direction_sampled(summary: dict[str, Any], attribute: str) -> str | None:

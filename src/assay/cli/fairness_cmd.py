@@ -53,30 +53,11 @@ from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
-from assay.fairness.notes import setup_notes
+from assay.fairness.notes import setup_notes, setup_warnings
+from assay.fairness.phases import billed_note
 from assay.fairness.time_spent import squeezed
 
 __all__ = ["register"]
-
-
-def _billed_note(setup: Any, max_queries: int | None, determinism_check: bool) -> str | None:
-    """Before a served model (each query a request, perhaps billed) is asked anything: what
-    the run may ask beside the search's ``--max-queries``."""
-    from assay.fairness.phases import asked_beyond_search
-    from assay.models.serving import served_model
-
-    if max_queries is None or served_model(setup.raw_model) is None:
-        return None
-    answer, checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
-    said = f"up to {answer:,} queries for the answer's samples"
-    if checks:
-        said += (
-            f" and up to {checks:,} for the determinism checks (--no-determinism-check skips them)"
-        )
-    return (
-        f"note: --max-queries {max_queries:,} bounds the search; beside it the run may ask "
-        f"the served model {said}; the headline counts every query asked"
-    )
 
 
 def _bounded_note(setup: Any, max_queries: int | None, max_time: float | None) -> str | None:
@@ -356,14 +337,16 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         keep_on_one_line(schema_words(the_setup.test.schema.to_json()))
         # the class names the model gave (before the run: a --favourable error lists them)
         keep_on_one_line(the_setup.model.capabilities.class_names or ())
+        warns = setup_warnings(the_setup)  # (those that make the figures less trustworthy)
         for said in setup_notes(the_setup):
-            out.note(f"note: {said[0].lower()}{said[1:]}")
+            kind = "warning" if said in warns else "note"
+            out.note(f"{kind}: {said[0].lower()}{said[1:]}")
         bounded = _bounded_note(the_setup, max_queries, max_time)
         if bounded is not None:  # (many protected values: said before anything is asked)
             out.note(f"note: {bounded}")
-        beyond = _billed_note(the_setup, max_queries, determinism_check)
+        beyond = billed_note(the_setup, max_queries, determinism_check)
         if beyond is not None:
-            out.note(beyond)
+            out.note(f"note: {beyond}")
         budget_q = max_queries if (max_queries or max_time) else 200_000
         with out.progress(budget_q, max_time, started) as progress:
             result = check_fairness(

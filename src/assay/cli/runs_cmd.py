@@ -170,8 +170,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         elif r.technique == "text":  # its first minimal failing sentences
             say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
+        warned = (r.summary.get("warnings") or []) if r.technique == "fairness" else []
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
-            out.say(f"note: {said[0].lower()}{said[1:]}")
+            kind = "warning" if said in warned else "note"  # (a fairness run's, as it did)
+            out.say(f"{kind}: {said[0].lower()}{said[1:]}")
         if r.error:
             out.say(f"error     {r.error}")
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
@@ -540,11 +542,11 @@ def _resume_hint(record: RunRecord, store: Path) -> str:
 
 
 def _warnings(summary: dict[str, Any]) -> list[str]:
-    """The run's warnings (the notes it printed on how it read the model and data, and its
-    answer's caveats; a text run's grammar warnings, kept with its search), each once."""
+    """The run's warnings and notes (what it printed on how it read the model and data, and
+    its answer's caveats; a text run's grammar warnings, kept with its search), each once."""
     text = summary.get("text")
     grammar = text.get("warnings") if isinstance(text, dict) else None
-    every = [*(summary.get("warnings") or []), *(grammar or [])]
+    every = [*(summary.get("warnings") or []), *(summary.get("notes") or []), *(grammar or [])]
     said = [str(w) for w in every if str(w).strip()]
     return list(dict.fromkeys(said))
 

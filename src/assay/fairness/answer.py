@@ -284,9 +284,11 @@ def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     if summary.get("incomplete_reason") == ANSWER_MISSING:  # (``phases.answer_follows``)
         del summary["incomplete_reason"]
         summary = restated(summary)  # what still follows the answer says so
-    summary.update({k: v for k, v in result.items() if k != "warnings"})
-    if result.get("warnings"):
-        summary["warnings"] = [*(summary.get("warnings") or []), *result["warnings"]]
+    summary.update({k: v for k, v in result.items() if k not in ("warnings", "notes")})
+    for kind in ("warnings", "notes"):  # (notes: what is no warning, ``verdict._unmoved``)
+        fresh = [w for w in result.get(kind) or [] if w not in (summary.get(kind) or [])]
+        if fresh:
+            summary[kind] = [*(summary.get(kind) or []), *fresh]
     _contradicted_certificates(summary)
     # what the answer judged: its samples, and the models it analysed exactly
     summary["answer_tested"] = sum(
@@ -377,19 +379,19 @@ def _contradicted_certificates(summary: dict[str, Any]) -> None:
 
 def check_favourable(setup: Any, options: AnswerOptions) -> None:
     """Refuse a ``--favourable`` that is not one of the model's classes once the model is
-    loaded, before a run is created (the answer reads it only after the search)."""
-    if options.enabled and options.favourable is not None:
+    loaded, before a run is created (the answer reads it only after the search), and give
+    it to the group metrics (``--label``), whose rates are of the favourable class: a
+    resumed run calls this with its stored options, and measures them as the first did.
+    Checked with the answer off too: the group metrics read it."""
+    if options.favourable is not None:
         favourable_class(
             _class_names(setup), setup.model.capabilities.n_classes, options.favourable
         )
+    setup.test.favourable = options.favourable
 
 
 def _class_names(setup: Any) -> tuple[str, ...] | None:
     """The model's class names, or the data's label names for a model with 0/1 classes."""
-    names: tuple[str, ...] | None = setup.model.capabilities.class_names
-    given = setup.test.label_names
-    if given and (names is None or all(n.isdigit() for n in names)):
-        n = setup.model.capabilities.n_classes
-        if n is None or n == len(given):
-            return tuple(given)
-    return names
+    from assay.fairness.technique import class_names_of
+
+    return class_names_of(setup.test, setup.model.capabilities)

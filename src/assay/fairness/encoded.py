@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assay.core.model import Capabilities, Model, ModelInputs
+from assay.core.model import Capabilities, Model, ModelInputs, labels_of
 from assay.fairness.schema import Schema
 
 __all__ = ["EncodedModel"]
@@ -17,8 +17,11 @@ class EncodedModel:
     It also watches whether the model's answers ever varied (``varied``; ``answered``
     inputs so far): a model that gives one answer to every input can never be found
     discriminatory, so a run on it has tested nothing (once an answer differs from the
-    first, the watch costs nothing more).  ``sent``: every row it has passed on, so that a
-    run can say how many queries each of its phases asked (``phases.asked``).
+    first, the watch costs nothing more), and whether the class it gives ever varied
+    (``classes_varied``, ``first_class``): a model whose probabilities vary but whose class
+    never does can never change class with a protected value either.  ``sent``: every row
+    it has passed on, so that a run can say how many queries each of its phases asked
+    (``phases.asked``).
     """
 
     def __init__(self, schema: Schema, model: Model) -> None:
@@ -27,6 +30,8 @@ class EncodedModel:
         self.capabilities: Capabilities = model.capabilities
         self.first_answer: np.ndarray | None = None
         self.varied = False
+        self.first_class: int | None = None
+        self.classes_varied = False
         self.answered = 0
         self.sent = 0
 
@@ -36,7 +41,19 @@ class EncodedModel:
         out = np.asarray(self.model.predict(self.schema.decode(rows)))
         if not self.varied and len(out):
             self._watch(out)
+        if not self.classes_varied and len(out):
+            self._watch_class(out)
         return out
+
+    def _watch_class(self, out: np.ndarray) -> None:
+        classes = np.asarray(labels_of(out, self.capabilities)).reshape(-1)
+        if self.first_class is None:
+            try:
+                self.first_class = int(classes[0])
+            except (TypeError, ValueError):  # (not class indices: never taken for one class)
+                self.classes_varied = True
+                return
+        self.classes_varied = bool((classes != self.first_class).any())
 
     def _watch(self, out: np.ndarray) -> None:
         flat = out.reshape(len(out), -1)

@@ -188,9 +188,16 @@ def after_search(
         if parts is not None and "answer" in parts:  # (one answer to all it was asked)
             _record_constant(store, run_id, the_setup)
         elif parts is not None:  # as the session that answered saw it
-            seen = (record.summary.get("analysis") or {}).get("constant_answer")
-            if isinstance(seen, list):
-                _record_constant(store, run_id, the_setup, seen=seen)
+            analysis = record.summary.get("analysis") or {}
+            seen, one = analysis.get("constant_answer"), analysis.get("constant_class")
+            if isinstance(seen, list) or isinstance(one, int):
+                _record_constant(
+                    store,
+                    run_id,
+                    the_setup,
+                    seen=seen if isinstance(seen, list) else None,
+                    seen_class=one if isinstance(one, int) else None,
+                )
         _record_by_position(store, run_id, the_setup)
         _record_wall_clock(store, run_id, time.monotonic() - started)
         from assay.fairness.mitigate import MAX_ACCURACY_LOSS

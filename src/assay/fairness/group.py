@@ -101,6 +101,9 @@ class GroupReport:
     demographic_parity_difference: float
     true_positive_rate_difference: float | None
     false_positive_rate_difference: float | None
+    # how ``positive`` was chosen, when it is a run's favourable class ("named by the user
+    # (--favourable)", "inferred from the class name 'approved'; ..."); "" when given
+    how: str = ""
 
     @property
     def equalized_odds_difference(self) -> float | None:
@@ -121,6 +124,7 @@ class GroupReport:
         return {
             "attributes": list(self.attributes),
             "positive": _plain(self.positive),
+            **({"favourable": _plain(self.positive), "how": self.how} if self.how else {}),
             "rows": self.rows,
             "groups": [g.to_json() for g in self.groups],
             "demographic_parity_difference": self.demographic_parity_difference,
@@ -161,9 +165,14 @@ class GroupReport:
         by = " × ".join(self.attributes)
         lo = min(self.groups, key=lambda g: g.selection_rate)
         hi = max(self.groups, key=lambda g: g.selection_rate)
+        which = (
+            f"the rates are of the favourable class {_plain(self.positive)!r} ({self.how})"
+            if self.how
+            else f"positive label {_plain(self.positive)!r}"
+        )
         parts = [
             f"Measured on {self.rows:,} labelled rows in {len(self.groups)} groups by {by} "
-            f"(positive label {_plain(self.positive)!r}).",
+            f"({which}).",
             f"Selection rates range from {_pct(lo.selection_rate)} ({lo.name}) to "
             f"{_pct(hi.selection_rate)} ({hi.name}): demographic-parity difference "
             f"{self.demographic_parity_difference:.3f}.",

@@ -1,6 +1,7 @@
 """What a fairness run says of how it read the data and the model: columns set aside, a
 protected attribute tested by bins, values that differ only in spaces, columns fed by
-position.  Printed by the command line and kept among the run's warnings."""
+position.  Printed by the command line and kept with the run: those that make its figures
+less trustworthy among its warnings, the others among its notes (``setup_warnings``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ __all__ = [
     "read_as_text_note",
     "set_aside_note",
     "setup_notes",
+    "setup_warnings",
     "unheld_categories_note",
     "unknown_values_note",
 ]
@@ -212,21 +214,34 @@ def _a_number(text: str) -> bool:
 
 
 def setup_notes(setup: FairnessSetup) -> list[str]:
-    """What a run says of how the data and the model were read (printed, and among the
-    run's warnings)."""
-    said = (
-        set_aside_note(setup),
-        read_as_text_note(setup),
-        numbers_note(setup),
-        bins_note(setup),
-        near_values_note(setup),
-        unknown_values_note(setup),
-        unheld_categories_note(setup),
-        mixed_numbers_note(setup),
-        by_position_note(setup),
-        frame_note(setup),
-        setup.labels_left_out,
-        None if setup.incomplete is None else setup.incomplete.note(),
-        None if setup.empty is None else setup.empty.note(setup.test.schema),
-    )
-    return [n for n in said if n is not None]
+    """What a run says of how the data and the model were read: printed before the run,
+    and kept with it (``setup_warnings`` among its warnings, the rest among its notes)."""
+    return [n for n, _ in _said(setup) if n is not None]
+
+
+def setup_warnings(setup: FairnessSetup) -> list[str]:
+    """Those of ``setup_notes`` that make the figures less trustworthy (columns fed in an
+    order nothing confirms, values the model reads as unknown or as two, categories never
+    tested, numbers read as categories): the run's warnings.  The others say how the data
+    was read as asked (columns set aside, bins, a DataFrame given): notes, not warnings (a
+    correctly read run's repr said "1 warning(s)", and Jupyter showed the note in red)."""
+    return [n for n, warns in _said(setup) if n is not None and warns]
+
+
+def _said(setup: FairnessSetup) -> list[tuple[str | None, bool]]:
+    """Each note on how the data and the model were read, and whether it is a warning."""
+    return [
+        (set_aside_note(setup), False),
+        (read_as_text_note(setup), False),
+        (numbers_note(setup), False),
+        (bins_note(setup), False),
+        (near_values_note(setup), True),
+        (unknown_values_note(setup), True),
+        (unheld_categories_note(setup), True),
+        (mixed_numbers_note(setup), True),
+        (by_position_note(setup), True),
+        (frame_note(setup), False),
+        (setup.labels_left_out, False),
+        (None if setup.incomplete is None else setup.incomplete.note(), False),
+        (None if setup.empty is None else setup.empty.note(setup.test.schema), False),
+    ]

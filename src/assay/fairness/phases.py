@@ -46,7 +46,7 @@ from assay.fairness.determinism import (
 )
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
-from assay.fairness.notes import setup_notes
+from assay.fairness.notes import setup_notes, setup_warnings
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.time_spent import retraining_phase
 from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
@@ -263,29 +263,63 @@ def _check_still_served(setup: FairnessSetup, store: RunStore, run_id: str) -> N
 
 
 def _record_constant(
-    store: RunStore, run_id: str, setup: FairnessSetup, *, seen: list[float] | None = None
+    store: RunStore,
+    run_id: str,
+    setup: FairnessSetup,
+    *,
+    seen: list[float] | None = None,
+    seen_class: int | None = None,
 ) -> None:
     """A model that gave one answer to every input asked can never be found discriminatory:
-    the run then tested nothing (never a pass), and says why (``untested_reason``).
-    ``seen``: the one answer an earlier session's search and answer saw (``_constant``;
-    a finished run's: ``fairness.finish``), else what ``setup``'s model answered."""
+    the run then tested nothing (never a pass), and says why (``untested_reason``).  So is
+    one that gave one class to every input, its probabilities varying, in a run comparing
+    classes (no ``--threshold``): no input can change class with a protected value (a model
+    that approves no one passed, exit 0).  ``seen`` and ``seen_class``: what an earlier
+    session's search and answer saw (``_constant``, ``_one_class``; a finished run's:
+    ``fairness.finish``), else what ``setup``'s model answered."""
     first = seen if seen is not None else _constant(setup)
-    if first is None:
+    one = seen_class if seen_class is not None else _one_class(setup)
+    if first is None and one is None:
         return
     record = store.get_run(run_id)
     summary = dict(record.summary)
     # a run its budget ended is judged the same: it would otherwise exit 0 (a false pass)
     if not summary or record.status not in ("completed", "budget_exhausted") or record.n_findings:
         return
-    shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
-    reason = (
-        f"the model gave the same answer ({shown}) to every input it was asked, "
-        "so no input could be found discriminatory; check that it receives its inputs in the "
-        "form it was fitted on"
-    )
+    if first is not None:
+        shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
+        reason = (
+            f"the model gave the same answer ({shown}) to every input it was asked, "
+            "so no input could be found discriminatory; check that it receives its inputs in "
+            "the form it was fitted on"
+        )
+    else:
+        assert one is not None
+        from assay.fairness.technique import class_names_of
+
+        names = class_names_of(setup.test, setup.model.capabilities)
+        name = repr(names[one]) if names and 0 <= one < len(names) else f"class {one}"
+        reason = (
+            f"the model gave one class ({name}) to every input it was asked (its "
+            "probabilities varied), so no input could change class with "
+            f"{', '.join(setup.test.schema.protected)}: none could be found discriminatory; "
+            "compare its probabilities with --threshold 0.05 (in Python threshold=0.05) to "
+            "test it"
+        )
     summary["untested_reason"] = reason
     summary["warnings"] = [*summary.get("warnings", []), f"Nothing was tested: {reason}."]
     store.checkpoint(run_id, summary=summary)
+
+
+def _one_class(setup: FairnessSetup) -> int | None:
+    """The one class ``setup``'s model gave every input it was asked, its answers varying,
+    in a run comparing classes (no threshold); None otherwise."""
+    watched = setup.model
+    if not isinstance(watched, EncodedModel) or setup.test.threshold is not None:
+        return None
+    if not watched.varied or watched.classes_varied or not watched.answered:
+        return None
+    return watched.first_class
 
 
 def _constant(setup: FairnessSetup) -> list[float] | None:
@@ -299,18 +333,63 @@ def _constant(setup: FairnessSetup) -> list[float] | None:
 
 
 def _record_by_position(store: RunStore, run_id: str, setup: FairnessSetup) -> None:
-    """``setup_notes`` among the run's warnings (``result.warnings``, the JSON report) and
-    as a section of the reports ("How the data and the model were read")."""
+    """``setup_notes`` with the run: those that make its figures less trustworthy among its
+    warnings (``result.warnings``), the others among its notes (``result.notes``; they say
+    how the data was read as asked, and were counted as warnings), and all of them as a
+    section of the reports ("How the data and the model were read").  The notes the command
+    line prints before the run on its budget (``budget_notes``) are among its notes too: a
+    Python caller had none of them."""
     notes = setup_notes(setup)
-    summary = dict(store.get_run(run_id).summary or {})
-    fresh = [n for n in notes if n not in summary.get("warnings", [])]
-    if not summary or not fresh:
+    warns = setup_warnings(setup)
+    record = store.get_run(run_id)
+    summary = dict(record.summary or {})
+    fresh = [n for n in warns if n not in summary.get("warnings", [])]
+    said = [*notes, *budget_notes(setup, record.config)]
+    told = [n for n in said if n not in warns and n not in summary.get("notes", [])]
+    if not summary or not (fresh or told):
         return
-    summary["warnings"] = [*summary.get("warnings", []), *fresh]
-    sections = [s for s in summary.get("sections", []) if s.get("title") != READ_TITLE]
-    summary["sections"] = [{"title": READ_TITLE, "text": " ".join(f"{n}." for n in notes)}]
-    summary["sections"] += sections
+    if fresh:
+        summary["warnings"] = [*summary.get("warnings", []), *fresh]
+    if told:
+        summary["notes"] = [*summary.get("notes", []), *told]
+    if notes:
+        sections = [s for s in summary.get("sections", []) if s.get("title") != READ_TITLE]
+        summary["sections"] = [{"title": READ_TITLE, "text": " ".join(f"{n}." for n in notes)}]
+        summary["sections"] += sections
     store.checkpoint(run_id, summary=summary)
+
+
+def budget_notes(setup: FairnessSetup, config: dict[str, Any]) -> list[str]:
+    """What the command line says before a run of ``config`` on its budget: the answer's
+    samples cut by their query bound (``answer_cost``), and what a served model may be asked
+    beside ``--max-queries`` (``billed_note``)."""
+    answer = config.get("answer") or {}
+    bounded = answer.get("bounded") if answer.get("enabled", True) else None
+    max_queries = (config.get("budget") or {}).get("max_queries")
+    checks = bool(config.get("determinism_check", True))
+    billed = None if not isinstance(max_queries, int) else billed_note(setup, max_queries, checks)
+    return [n for n in (bounded, billed) if isinstance(n, str) and n]
+
+
+def billed_note(
+    setup: FairnessSetup, max_queries: int | None, determinism_check: bool
+) -> str | None:
+    """Before a served model (each query a request, perhaps billed) is asked anything: what
+    the run may ask beside the search's ``--max-queries``."""
+    from assay.models.serving import served_model
+
+    if max_queries is None or served_model(setup.raw_model) is None:
+        return None
+    answer, checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
+    said = f"up to {answer:,} queries for the answer's samples"
+    if checks:
+        said += (
+            f" and up to {checks:,} for the determinism checks (--no-determinism-check skips them)"
+        )
+    return (
+        f"--max-queries {max_queries:,} bounds the search; beside it the run may ask "
+        f"the served model {said}; the headline counts every query asked"
+    )
 
 
 READ_TITLE = "How the data and the model were read"
@@ -427,7 +506,8 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
     if headline and counts["total"] > counts["search"] + counts["estimate"] + counts["group"]:
         parts = [f"{counts['search']:,} by the search"]
         if counts["group"]:
-            parts.append(f"{counts['group']:,} by the group metrics (one a labelled row)")
+            rows = _group_rows(summary, counts)
+            parts.append(f"{counts['group']:,} by the group metrics ({rows})")
         if counts["estimate"]:
             parts.append(f"{counts['estimate']:,} by the estimate")
         if counts["answer"]:
@@ -437,6 +517,19 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
         headline = f"{headline}{_ASKED}{counts['total']:,} queries: {', '.join(parts)}"
     summary["headline"] = headline
     store.checkpoint(run_id, summary=summary)
+
+
+def _group_rows(summary: dict[str, Any], counts: dict[str, int]) -> str:
+    """What the group metrics' queries were: one a labelled row, said with the rows when
+    they differ (a row asked before, or repeated, is answered from the cache: 1,884 queries
+    for 2,000 rows read "one a labelled row"), or that the budget cut them (no figures)."""
+    rows = (summary.get("group") or {}).get("rows")
+    cut = str((summary.get("stopped_early") or {}).get("context") or "")
+    if summary.get("group") is None and "ran out" in cut:
+        return "labelled rows asked before the budget cut them: no group metrics"
+    if isinstance(rows, int) and rows != counts["group"]:
+        return f"for {rows:,} labelled rows: a row asked before, or repeated, is asked once"
+    return "one a labelled row"
 
 
 def _answer_parts(summary: dict[str, Any], counts: dict[str, int]) -> str:
@@ -641,6 +734,8 @@ def _compute_answer(
     constant = _constant(setup)  # (the search's and its answers: kept for a finish)
     if constant is not None:
         analysis["constant_answer"] = constant
+    if (one := _one_class(setup)) is not None:
+        analysis["constant_class"] = one
     return {**result, "analysis": analysis}
 
 

@@ -146,6 +146,7 @@ class FairnessResult(EndedRunMixin):
             + (f"; answer: {answer}" if answer else "")
             + (f"; estimated share {est}" if est else "")
             + (f"; {len(self.warnings)} warning(s)" if self.warnings else "")
+            + (f"; {len(self.notes)} note(s)" if self.notes else "")
             + ("; NOTHING WAS TESTED" if self.untested else "")
             + ">"
         )
@@ -168,6 +169,8 @@ class FairnessResult(EndedRunMixin):
             parts.append(f"<p>Estimated share of discriminatory inputs:</p><ul>{items}</ul>")
         for w in self.warnings:
             parts.append(f"<p style='color:#a00'>{escape(w)}</p>")
+        for n in self.notes:  # (how the data was read, as asked: not in a warning's red)
+            parts.append(f"<p>note: {escape(n)}</p>")
         cases = [c for c in (self.summary.get("cases") or {}).get("items", []) if c][:3]
         parts.extend(_case_html(c) for c in cases)
         tables: list[dict[str, Any]] = []
@@ -197,9 +200,15 @@ class FairnessResult(EndedRunMixin):
         more than ``max_groups`` groups (combinations of protected values; default
         ``group.MOST_GROUPS``, the bound a run computes them under) are refused before the
         model is asked (``UsageError``, saying how many): fairlearn takes milliseconds a
-        group (4,909 took 27 s); give a larger ``max_groups`` to wait for them."""
+        group (4,909 took 27 s); give a larger ``max_groups`` to wait for them.
+
+        Its rates (selection, true and false positive) are those of the run's favourable
+        class (``favourable=``, else inferred as the answer infers it), named by the
+        frame's ``favourable`` attribute and how it was chosen by ``favourable_how``: with
+        classes ``['approved', 'denied']`` the selection rate is the rate of 'approved'."""
         from assay.core.model import labels_of
         from assay.fairness.group import MOST_GROUPS, metric_frame, too_many_groups
+        from assay.fairness.technique import favourable_of
 
         bound = MOST_GROUPS if max_groups is None else whole(max_groups, "max_groups")
         if bound is None or bound < 1:
@@ -226,12 +235,30 @@ class FairnessResult(EndedRunMixin):
             schema.names[j]: [schema.features[j].label(v) for v in data[:, j]]
             for j in schema.protected_indices
         }
-        return metric_frame(np.asarray(labels), pred, groups)
+        index, name, how = favourable_of(setup.test, setup.model.capabilities)
+        frame = metric_frame(np.asarray(labels), pred, groups, positive=index)
+        frame.favourable, frame.favourable_how = name, how
+        return frame
+
+    @property
+    def headline(self) -> str:
+        """The run's headline (``EndedRunMixin.headline``), its budget's options in the
+        terms of who made the run: a run made from Python reads "bounded by max_queries
+        3,000", not the command line's ``--max-queries``."""
+        return self._callers(super().headline) or ""
 
     @property
     def warnings(self) -> list[str]:
-        """What makes the figures less trustworthy (e.g. a model that is not deterministic)."""
-        return [str(w) for w in self.summary.get("warnings", [])]
+        """What makes the figures less trustworthy (e.g. a model that is not deterministic,
+        columns fed to a model in an order nothing confirms)."""
+        return [self._callers(str(w)) or "" for w in self.summary.get("warnings", [])]
+
+    @property
+    def notes(self) -> list[str]:
+        """What the run says of how it read the data and the model as it was asked (columns
+        set aside, a protected number tested by bins, a function given DataFrames): said,
+        and not counted among the ``warnings``."""
+        return [self._callers(str(n)) or "" for n in self.summary.get("notes", [])]
 
     @property
     def verdict(self) -> Any:

@@ -17,6 +17,7 @@ from assay.core.phased import Phased
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.errors import UsageError
+from assay.fairness.answer import check_favourable
 from assay.fairness.finish import (
     after_search,
     earlier_seconds,
@@ -88,6 +89,7 @@ def resume_fairness(
         stages = Phased(on_progress, started=started, before=before)
         options = stored_answer(record, the_setup)
         if options is not None:  # as the first session did (``check_fairness``)
+            check_favourable(the_setup, options)  # (the group metrics' favourable class)
             answer_follows(the_setup, options)
             keep_estimate_samples(
                 the_setup, options, budget.get("max_time"), record.config.get("execution")

@@ -382,7 +382,10 @@ def build_summary(
     stopped_early: dict[str, str],
     queries: int,
     class_names: tuple[str, ...] | None = None,
+    group_queries: int | None = None,
 ) -> dict[str, Any]:
+    """The run's summary.  ``group_queries``: the group metrics' queries, those of a phase
+    cut by the budget (no ``context``) too; None: ``context``'s own count."""
     schema = test.schema
     protected = ", ".join(schema.protected)
     idis = int(search.get("idis", 0))
@@ -534,7 +537,13 @@ def build_summary(
         "estimates": est_list,
         "group": None if context is None else context.get("group"),
         # the group metrics' queries (one a labelled row), before the search, in its budget
-        "group_queries": 0 if context is None else int(context.get("queries") or 0),
+        "group_queries": (
+            int(group_queries)
+            if group_queries is not None
+            else 0
+            if context is None
+            else int(context.get("queries") or 0)
+        ),
         "stopped_early": stopped_early,
         # inputs judged (search and estimate): 0 means nothing was tested (never a pass)
         "tested": generated + sum(int(e.get("sampled") or 0) for e in est_list),

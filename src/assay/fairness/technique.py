@@ -26,7 +26,14 @@ from assay.fairness.search import DEFAULT_STRATEGY, STRATEGIES, make_search
 from assay.fairness.search.walk import OPTIMIZE
 from assay.fairness.summary import ExamplePool, build_summary
 
-__all__ = ["MOST_COMBINATIONS", "FairnessSearch", "FairnessTest", "check_protected"]
+__all__ = [
+    "MOST_COMBINATIONS",
+    "FairnessSearch",
+    "FairnessTest",
+    "check_protected",
+    "class_names_of",
+    "favourable_of",
+]
 
 PHASES = ("context", "search", "estimate")
 MOST_COMBINATIONS = 10_000
@@ -106,6 +113,9 @@ class FairnessTest:
     precision: float = 0.005
     estimate_share: float = 0.3
     source: dict[str, Any] = field(default_factory=dict)
+    # the favourable class the user named (``--favourable``; None: inferred as the answer
+    # infers it): the group metrics' rates are of it (``_context``)
+    favourable: str | None = None
     name: str = "fairness"
     # where the estimate phase leaves its first inputs for the answer (not configuration)
     kept: KeptSamples | None = field(default=None, compare=False, repr=False)
@@ -205,6 +215,28 @@ class FairnessTest:
         return finding_keys(self.schema, batch)
 
 
+def class_names_of(test: FairnessTest, capabilities: Any) -> tuple[str, ...] | None:
+    """The model's class names, or the data's label names where the model has only
+    indices (a model trained on 0/1 labels)."""
+    names: tuple[str, ...] | None = capabilities.class_names
+    given = test.label_names
+    if given and (names is None or all(n.isdigit() for n in names)):
+        n = capabilities.n_classes
+        if n is None or n == len(given):
+            return tuple(given)
+    return names
+
+
+def favourable_of(test: FairnessTest, capabilities: Any) -> tuple[int, str, str]:
+    """The favourable class's index, its name and how it was chosen, as the answer chooses
+    it (``verdict.favourable_class``: the user's ``--favourable``, else inferred): the
+    group metrics' rates are of it, not of class index 1."""
+    from assay.fairness.verdict import favourable_class
+
+    names = class_names_of(test, capabilities)
+    return favourable_class(names, capabilities.n_classes, test.favourable)
+
+
 class FairnessSearch:
     """Runs the phases in turn; each phase gets its share of the budget."""
 
@@ -215,6 +247,7 @@ class FairnessSearch:
         self.phase = 0 if test.labels is not None and test.data is not None else 1
         self.context: dict[str, Any] | None = None
         self.context_pred: np.ndarray | None = None
+        self.context_queries = 0  # the group metrics' queries, computed or cut
         self.examples = ExamplePool(test.schema)
         self.stopped_early: dict[str, str] = {}
         search_budget = self._phase_budget(1 - test.estimate_share if test.estimate else 1.0)
@@ -255,9 +288,21 @@ class FairnessSearch:
         name = PHASES[self.phase]
         if name == "context":
             asked = self.model.queries
-            self._context()
+            try:
+                self._context()
+            except BudgetExhausted as exc:
+                # cut by the budget while its rows were asked: no figures (those of the rows
+                # answered before the cut would pass for every row's), said so; its queries
+                # are still the group metrics' (they were said to be the estimate's)
+                self.context = None
+                self.context_pred = None
+                self.stopped_early["context"] = (
+                    f"group metrics not computed: the {exc.reason} budget ran out while the "
+                    "model was asked the labelled rows"
+                )
+            self.context_queries = self.model.queries - asked
             if self.context is not None:  # (its queries, said apart from the search's)
-                self.context["queries"] = self.model.queries - asked
+                self.context["queries"] = self.context_queries
             self.phase += 1
             return []
         if name == "search":
@@ -348,11 +393,19 @@ class FairnessSearch:
             else np.zeros(0, dtype=np.int64)
         )
         self.context_pred = pred
-        # fairlearn's MetricFrame, as the API gives it back (``FairnessResult.group_metrics``)
-        report = group_metrics(np.asarray(labels), pred, self.context_groups(data))
-        names = self._class_names()
-        if names and len(names) > 1 and report.positive == 1:
-            report = replace(report, positive=names[1])  # the user's label, not its code
+        # fairlearn's MetricFrame, as the API gives it back (``FairnessResult.group_metrics``),
+        # its rates those of the favourable class (as the answer names it), not of class 1
+        index, name, how = self.favourable_class()
+        if not ((np.asarray(labels) == index).any() or (pred == index).any()):
+            # every group's rate of it would be 0 (a gap of 0: no measurement of fairness)
+            self.context = None
+            self.stopped_early["context"] = (
+                f"group metrics not computed: the favourable class {name!r} ({how}) is "
+                "neither a true label nor an answer of the model on any labelled row"
+            )
+            return
+        report = group_metrics(np.asarray(labels), pred, self.context_groups(data), positive=index)
+        report = replace(report, positive=name, how=how)  # the user's label, not its code
         accuracy = float(np.mean(pred == np.asarray(labels)))
         section = report.section()
         note = "Over every labelled row (the figures of fairlearn's MetricFrame)."
@@ -371,16 +424,12 @@ class FairnessSearch:
             out[schema.names[j]] = names[rows.reshape(-1)].tolist()
         return out
 
+    def favourable_class(self) -> tuple[int, str, str]:
+        """The favourable class's index, its name and how it was chosen (``favourable_of``)."""
+        return favourable_of(self.test, self.model.capabilities)
+
     def _class_names(self) -> tuple[str, ...] | None:
-        """The model's class names, or the data's label names where the model has only
-        indices (a model trained on 0/1 labels)."""
-        names = self.model.capabilities.class_names
-        given = self.test.label_names
-        if given and (names is None or all(n.isdigit() for n in names)):
-            n = self.model.capabilities.n_classes
-            if n is None or n == len(given):
-                return given
-        return names
+        return class_names_of(self.test, self.model.capabilities)
 
     @property
     def stop_reason(self) -> str | None:
@@ -409,6 +458,7 @@ class FairnessSearch:
             search=search,
             estimates=estimates,
             context=self.context,
+            group_queries=self.context_queries,
             examples=self.examples,
             stopped_early=self.stopped_early,
             queries=self.model.queries,
@@ -419,6 +469,7 @@ class FairnessSearch:
         snap = self.idi_search.snapshot().prefixed("search.")
         snap.values["phase"] = self.phase
         snap.values["context"] = self.context
+        snap.values["context_queries"] = self.context_queries
         snap.values["stopped_early"] = self.stopped_early
         snap.arrays.update(self.examples.arrays())
         if self.estimator is not None:
@@ -431,6 +482,10 @@ class FairnessSearch:
     def restore(self, snapshot: Snapshot) -> None:
         self.phase = int(snapshot.values.get("phase", self.phase))
         self.context = snapshot.values.get("context")
+        queries = snapshot.values.get("context_queries")
+        if queries is None:  # (a snapshot from before it was kept)
+            queries = (self.context or {}).get("queries")
+        self.context_queries = int(queries or 0)
         self.stopped_early = dict(snapshot.values.get("stopped_early", {}))
         self.examples.restore(snapshot.arrays)
         self.idi_search.restore(snapshot.unprefixed("search."))

@@ -116,7 +116,7 @@ def merge_summaries(
             {
                 "group": s["group"],
                 "section": sec,
-                "accuracy": s["metrics"].get("accuracy on the labelled rows"),
+                "accuracy": _fraction(s["metrics"].get("accuracy on the labelled rows (%)")),
             }
             for s in summaries
             if s.get("group")
@@ -125,8 +125,11 @@ def merge_summaries(
         ),
         None,
     )
-    if context is not None:  # (every unit asked its labelled rows: their queries, summed)
-        context["queries"] = sum(int(s.get("group_queries") or 0) for s in summaries)
+    # (the first unit alone asks the labelled rows; its queries, computed or cut by the
+    # budget: summed over every unit, as a run stored before ``for_unit`` had each ask them)
+    group_queries = sum(int(s.get("group_queries") or 0) for s in summaries)
+    if context is not None:
+        context["queries"] = group_queries
     total_queries = sum(int((s.get("metrics") or {}).get("queries") or 0) for s in summaries)
     estimates = _pool_estimates(summaries)
     return build_summary(
@@ -134,8 +137,15 @@ def merge_summaries(
         search=search,
         estimates={"estimates": estimates} if estimates else None,
         context=context,
+        group_queries=group_queries,
         examples=examples,
         stopped_early=stopped,
         queries=total_queries,
         class_names=test.label_names,
     )
+
+
+def _fraction(percent: Any) -> float | None:
+    """A unit's accuracy metric (in %, as ``build_summary`` stores it) as the fraction
+    ``build_summary`` takes (a run of units reported no accuracy: it read another key)."""
+    return None if not isinstance(percent, int | float) else float(percent) / 100

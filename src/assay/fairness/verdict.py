@@ -383,6 +383,7 @@ def answer(
     cut: list[str] = []
     checks: list[str] = []  # samples cut to a check beside an enumeration
     warnings: list[str] = []
+    notes: list[str] = []  # (what the answer says that is no warning: ``_unmoved``)
     for i, attribute in enumerate(schema.protected):
         if on_progress is not None:
             on_progress(attribute)
@@ -440,6 +441,9 @@ def answer(
                 ex = withdrawn
                 warnings.append(f"{attribute}: {withdrawn}")
         verdicts.append(_verdict(attribute, uniform, real, ex, fail_on))
+        if (unmoved := _unmoved(attribute, uniform, real)) is not None:
+            verdicts[-1]["unmoved"] = unmoved  # (said under the answer's lines)
+            notes.append(unmoved)
         if schema.may_be_missing:  # the input space's draw gives them "missing" too
             verdicts[-1]["may_be_missing"] = [f.name for f in schema.features if f.missing]
         if counted is not None and ex is (exact or {}).get(attribute):  # (not withdrawn)
@@ -532,6 +536,7 @@ def answer(
         "exact": exact_out,
         "favourable": {"class": fav_name, "index": fav_index, "how": fav_how},
         "warnings": warnings,
+        "notes": notes,
         "fail_on": str(fail_on) if fail_on is not None else None,
         "analysis": {
             "queries": queries,
@@ -547,6 +552,27 @@ def answer(
             "enumeration_checks": checks,
         },
     }
+
+
+def _unmoved(attribute: str, uniform: _Sample, real: _Sample | None) -> str | None:
+    """What to say when the model's probabilities did not change at all with ``attribute``
+    on any row the answer asked with each of its values (a pipeline that drops the column
+    passed as "none found" as a model that reads it and is fair to it); None when they did,
+    or the model answers labels alone (whose sameness says no more than "none found")."""
+    samples = [s for s in (uniform, real) if s is not None and len(s.disc)]
+    if not samples or any(s.probs is None for s in samples):
+        return None
+    spread = max(float(np.ptp(s.probs, axis=1).max()) for s in samples if s.probs is not None)
+    if spread > 1e-12:
+        return None
+    n = sum(len(s.disc) for s in samples)
+    return (
+        f"{attribute}: the model's probabilities did not change with {attribute} on any of "
+        f"the {n:,} inputs the answer asked with each of its values: the model may not read "
+        f"{attribute} at all (a pipeline that drops the column?); no input differing only in "
+        f"it is treated otherwise, but the model can still treat people differently through "
+        f"columns related to {attribute}"
+    )
 
 
 def _contradicted(ex: ExactResult, uniform: _Sample, real: _Sample | None) -> str | None:
