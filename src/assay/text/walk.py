@@ -87,7 +87,9 @@ class WalkStrategy:
     progress it restarts from a new sentence drawn with lift-steered weights.  Each round, a
     walker in the error region harvests (keeps its failing core) or explores, whichever mode
     has been worth more per query lately (``_best_mode``); an exploring walker's moves that
-    leave its failing core alone are measured as harvesting ones.  With ``screen`` > 1 (the
+    leave its failing core alone are measured as harvesting ones.  While exploring is worth
+    more, its new material is drawn shorter the more errors are common and shrinking costs
+    (``_explore_brevity``).  With ``screen`` > 1 (the
     default ``walk``: 3), a ridge regression of the failing score on production counts (the
     surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
     times the neighbours it sends and sends those rated likeliest to fail.
@@ -110,7 +112,12 @@ class WalkStrategy:
         explore: float = 0.1,
         harvest: bool | None = None,
         measure: bool = True,
+        shorter: float = 4.0,
     ) -> None:
+        # the default walk's exploring: new material drawn shorter where errors are common
+        # and shrinking costs (``_explore_brevity``); 0 turns it off (``harvest`` and
+        # ``explore``, kept for comparison, never use it)
+        self.shorter = shorter if harvest is None else 0.0
         # an exploring walker's moves that leave its failing core alone are measured as
         # harvesting moves (``_best_mode``): both modes are measured on every walker
         self.measure = measure
@@ -133,8 +140,13 @@ class WalkStrategy:
         self.worth = np.zeros((2, 3))
         self.fresh = [0, 0]  # fresh draws proposed, errors among them (the base rate)
         self.pmodes: list[int] = []  # per proposal: its walker's mode (-1: not in the region)
+        # queries spent shrinking failing proposals, and how many were shrunk (each round
+        # counts 0.9 of the one before): what a new minimal error costs beyond its finding
+        self.shrinking = [0.0, 0.0]
+        self.shortened = False  # whether exploring's new material has been drawn shorter
         self.brevity = brevity
         self._short: np.ndarray | None = None
+        self._ratio: np.ndarray | None = None  # see ``_shortness``
         self.n_walkers = walkers
         self.moves = moves
         self.patience = patience
@@ -231,6 +243,7 @@ class WalkStrategy:
         avoid: set[tuple[int, ...]] | None = None,
         above: set[tuple[int, ...]] | None = None,
         memo: dict[Any, Any] | None = None,
+        keep_bias: np.ndarray | None = None,
     ) -> tuple[Case | None, tuple[int, ...] | None]:
         """Re-derive one subtree (steered by ``bias``); with ``keep``, only subtrees holding
         no production more associated with errors than the average; never one holding a
@@ -241,7 +254,8 @@ class WalkStrategy:
         if spots is None:
             if keep:
                 # (``bias`` is the same for a whole round, as the memo is)
-                spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, bias))
+                kb = bias if keep_bias is None else keep_bias
+                spots = engine.memo("keepable", case, lambda c: _keepable(engine, c, kb))
             else:
                 spots = engine.lasting("movable", case, lambda c: _movable(engine, c))[0]
             if avoid:
@@ -277,6 +291,20 @@ class WalkStrategy:
             fresh_bias = bias * self._short
         else:
             fresh_bias = bias
+        # the new material of exploring (``_explore_brevity``; ``fresh_bias`` when equal)
+        explore_bias = fresh_bias
+        forced: set[int] = set()  # walkers restarting now, from a fresh draw
+        extra = self._explore_brevity() - self.brevity if self.shorter else 0.0
+        if extra:
+            explore_bias = fresh_bias * self._shortness(engine) ** extra
+            if not self.shortened:
+                # the first round drawing shorter: the walkers still outside the error
+                # region walk from sentences drawn before it was measured (as long as
+                # usual) and restart now, from fresh draws
+                self.shortened = True
+                forced = {
+                    w for w, c in enumerate(self.walkers) if c is not None and not self.errs[w]
+                }
         out: list[Case] = []
         keys: set[int] = set()
         self.owners = []
@@ -292,7 +320,7 @@ class WalkStrategy:
                 break
             case = self.walkers[w]
             patience = self.patience if self.errs[w] or not self.pool else 1
-            if case is None or self.stuck[w] >= patience:
+            if case is None or self.stuck[w] >= patience or w in forced:
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
                     None,
                     -np.inf,
@@ -300,7 +328,7 @@ class WalkStrategy:
                     0,
                 )
                 self.critical[w] = set()
-                if self.pool and engine.draws.next() < 0.9:
+                if self.pool and w not in forced and engine.draws.next() < 0.9:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
                     # themselves), or a failing case when there is none.  When harvesting
@@ -316,7 +344,13 @@ class WalkStrategy:
                     start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
                     continue
-                got = fresh_random(engine, 1, fresh_bias)
+                restart_bias = fresh_bias
+                if self.shorter:
+                    if best_mode is None:
+                        best_mode = self._best_mode()
+                    if best_mode == 0:  # exploring is worth more: restart where it pays
+                        restart_bias = explore_bias
+                got = fresh_random(engine, 1, restart_bias)
                 if not got:
                     continue
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
@@ -374,8 +408,11 @@ class WalkStrategy:
                     cand, path = self._restructure(
                         engine,
                         case,
-                        fresh_bias,
+                        explore_bias
+                        if self.errs[w] and not self.mode[w] and best_mode == 0
+                        else fresh_bias,
                         keep=self.errs[w],
+                        keep_bias=fresh_bias,  # (which subtrees may change: as before)
                         avoid=avoid,
                         above=above,
                         memo=drafting,
@@ -487,10 +524,54 @@ class WalkStrategy:
     def shrunk(self, engine: Engine, credit: dict[int, list[float]]) -> None:
         """What shrinking this round's failing proposals cost and gave (``Engine``): charged
         to the mode of the walker that proposed each."""
+        self.shrinking = [0.9 * self.shrinking[0], 0.9 * self.shrinking[1]]
         for i, (queries, errors, new) in credit.items():
+            self.shrinking[0] += queries
+            self.shrinking[1] += 1.0
             m = self.pmodes[i] if i < len(self.pmodes) else -1
             if m >= 0:
                 self.worth[m] += (queries, errors, new)
+
+    def _base_rate(self) -> float:
+        """``p``: the error rate of the walk's fresh draws (smoothed)."""
+        return (self.fresh[1] + 1.0) / (self.fresh[0] + 2.0)
+
+    def _shortness(self, engine: Engine) -> np.ndarray:
+        """Per production, (1 + the fewest words its symbol derives) / (1 + the fewest it
+        derives): 1 for a symbol's shortest alternatives, below 1 for longer ones (raised
+        to a large power it stays above 0 for the shortest, whatever the grammar)."""
+        if self._ratio is None:
+            g = engine.g
+            words = np.asarray(g.prod_words, dtype=np.float64)
+            least = np.asarray([g.min_words[lhs] for lhs, _ in g.productions], dtype=np.float64)
+            self._ratio = (1.0 + least) / (1.0 + words)
+        return self._ratio
+
+    def _explore_brevity(self) -> float:
+        """While exploring is worth more (``_best_mode``), how strongly its new material
+        (the subtrees exploring walkers re-derive, the fresh sentences walkers restart
+        from) favours short derivations: ``brevity * (1 + shorter * c * p / (1 - p))``.
+
+        Exploring is worth its new minimal errors, and each costs its shrinking: a short
+        failing sentence needs few shrinking queries and is often minimal already, a long
+        one is shrunk at length, often to a known minimal error.  Shortness costs variety
+        and failing sentences (where errors are rare a longer sentence has more ways to
+        hold one).  So the exponent grows with ``p / (1 - p)`` (``p`` the base rate: how
+        much a new minimal error weighs against a failing sentence in ``_best_mode``) and
+        with ``c``, the queries shrinking has cost per failing proposal lately (at most 1):
+        where errors are common and shrinking costs, mostly the shortest alternatives,
+        steered by lift.  The walk draws as before (``brevity``) until both are measured
+        (a round's worth of fresh draws, and some shrinking: a small budget spends its
+        first rounds as it always did), and wherever the exponent would less than double:
+        where errors are rare, or failing sentences are minimal as found (shrinking costs
+        nothing).  The round it first draws shorter, the walkers outside the error region
+        restart (``propose``)."""
+        if self.fresh[0] < self.n_walkers or self.shrinking[1] <= 0.0:
+            return self.brevity  # not measured yet (a round's fresh draws, some shrinking)
+        p = min(self._base_rate(), 0.95)
+        cost = min(1.0, self.shrinking[0] / self.shrinking[1])
+        e = self.brevity * (1.0 + self.shorter * cost * p / (1.0 - p))
+        return e if e >= 2.0 * self.brevity else self.brevity
 
     def _best_mode(self) -> int:
         """Harvest (1) or explore (0): the mode worth more per query so far (each walker in
@@ -500,7 +581,7 @@ class WalkStrategy:
         error ``p``, ``p`` the error rate of fresh random draws.  Where errors are rare,
         every failing sentence is news; where they are common, only a new way of failing
         is.  Each mode's rate is smoothed toward the pooled one (10 queries' worth)."""
-        p = (self.fresh[1] + 1.0) / (self.fresh[0] + 2.0)
+        p = self._base_rate()
         q, e, new = self.worth[:, 0], self.worth[:, 1], self.worth[:, 2]
         value = (1.0 - p) * e + p * new
         pooled = float(value.sum()) / max(float(q.sum()), 1.0)
@@ -535,6 +616,8 @@ class WalkStrategy:
             "critical": [sorted(list(p) for p in c) for c in self.critical],
             "mode": self.mode,
             "worth": self.worth.tolist(),
+            "shrinking": self.shrinking,
+            "shortened": self.shortened,
             "fresh": self.fresh,
             "done": self._done,
         }
@@ -553,6 +636,11 @@ class WalkStrategy:
                 self.mode = [int(x) for x in state["mode"]]
                 self.worth = np.asarray(state["worth"], dtype=np.float64).reshape(2, 3)
                 self.fresh = [int(x) for x in state["fresh"]]
+            if "shrinking" in state:
+                self.shrinking = [float(x) for x in state["shrinking"]]
+            # (a checkpoint from before either was kept: its walkers are not restarted
+            # mid-run; the exponent is measured again from the next shrinking on)
+            self.shortened = bool(state.get("shortened", "shrinking" not in state))
             sur = state.get("surrogate")
             if sur is not None:
                 self.target = _unpack(sur["target"])
