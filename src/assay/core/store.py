@@ -19,8 +19,10 @@ import threading
 import time
 import weakref
 from collections.abc import Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -30,7 +32,15 @@ from assay.core.columnar import is_columnar
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
-from assay.core.runlock import RunBusy, RunLock, abandoned, held_runs, holder
+from assay.core.runlock import (
+    QUIET_SECONDS,
+    RunBusy,
+    RunLock,
+    abandoned,
+    foreign,
+    held_runs,
+    holder,
+)
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -253,7 +263,7 @@ class RunStore:
         _OPEN.discard(self)
         self._stop_compaction()
         for lock in self._locks.values():
-            lock.release()
+            lock.let_go()  # (a run left 'running' reads as stalled at once)
         self._locks.clear()
         with self._others_lock:
             others, self._others = self._others, []
@@ -314,7 +324,8 @@ class RunStore:
         if run_id in self._locks:
             self._locks[run_id].activate()
             return
-        lock = RunLock(self.path, run_id)
+        self._not_another_hosts(run_id)
+        lock = RunLock(self.path, run_id, partial(_running_in, str(self.path), run_id))
         try:
             lock.acquire()
         except RunBusy as exc:
@@ -325,6 +336,30 @@ class RunStore:
             ) from None
         lock.activate()
         self._locks[run_id] = lock
+
+    def _not_another_hosts(self, run_id: str) -> None:
+        """Refuse a run whose lock file names another host's process while the run is
+        still checkpointing (within ``QUIET_SECONDS`` of its last): a store shared by two
+        hosts may sit on a file system whose locks each host keeps to itself, and then
+        that process may be alive whatever the lock says here (taking it, two processes
+        would run one run into one store).  Past that quiet time it is taken as stalled."""
+        owner = foreign(self.path, run_id)
+        if owner is None:
+            return
+        try:
+            record = self.get_run(run_id, brief=True)
+        except UsageError:
+            return  # (no such run yet: a new run's id)
+        quiet = time.time() - record.updated
+        if record.status == "running" and quiet < QUIET_SECONDS:
+            raise UsageError(
+                f"run {run_id} is being run by {owner}, another host (its last checkpoint "
+                f"{quiet:.0f} s ago); its lock cannot be checked from here, so it is taken "
+                f"to be running until {QUIET_SECONDS:.0f} s pass without a checkpoint: wait "
+                "for it to end, or if that process is gone, resume a minute after its "
+                "last checkpoint",
+                argument="RUN_ID",
+            )
 
     def owner(self, run_id: str) -> str | None:
         """The process running the run now (``process N on host H since ...``), if any."""
@@ -1076,6 +1111,17 @@ class RunStore:
 
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
+
+
+def _running_in(path: str, run_id: str) -> bool:
+    """Whether the store at ``path`` says the run is running (read afresh, read-only: a
+    lock's question as it is let go, holding no store)."""
+    db = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=2)
+    try:
+        row = db.execute("SELECT status FROM runs WHERE id=?", (run_id,)).fetchone()
+    finally:
+        db.close()
+    return row is not None and row[0] == "running"
 
 
 def close_open_stores() -> None:
