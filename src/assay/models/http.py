@@ -61,7 +61,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
-from assay.models.http_tls import tls_refusal, tls_verify
+from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = [
@@ -458,6 +458,7 @@ class HttpModel:
         self._outcomes: deque[bool] = deque(maxlen=error_window)
         self._server: dict[str, Any] | None = None
         self._local: _Local | None = None
+        self._tls_tried = False  # (whether the port was tried for TLS: ``_not_plain_to_tls``)
         self.info: dict[str, Any] = {
             "url": self.shown,
             "protocol": self.codec.name,
@@ -548,6 +549,7 @@ class HttpModel:
             refused = tls_refusal(exc, self.shown)
             if refused is not None:
                 raise ModelError(refused) from None
+            self._not_plain_to_tls(exc)
             why = f"cannot be reached: {self._scrub(str(exc)) or type(exc).__name__}"
         raise ModelError(f"the server at {self.shown} {why}")
 
@@ -706,6 +708,7 @@ class HttpModel:
             refused = tls_refusal(exc, self.shown)
             if refused is not None:  # (the next attempt would meet the same certificate)
                 raise ModelError(refused) from None
+            self._not_plain_to_tls(exc)
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise _Retry(f"connection failed: {detail}") from None
         data = r.content
@@ -719,6 +722,8 @@ class HttpModel:
             raise self._busy(r, status, data)
         self._refuse_redirect(r, self.url, "")
         if status != 200:
+            if status == 400 and any(said in data[:2048] for said in HTTPS_ANSWERS):
+                self._not_plain_to_tls(None)
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
@@ -728,6 +733,16 @@ class HttpModel:
         except ValueError:  # a cut or garbled body: worth another attempt
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
+
+    def _not_plain_to_tls(self, exc: Exception | None) -> None:
+        """A ``UsageError`` at once (exit 2) when this http:// address's port speaks TLS
+        (``http_tls.plain_to_tls``; the port is tried once per model)."""
+        if getattr(self, "_tls_tried", False) and exc is not None:
+            return
+        self._tls_tried = True
+        said = plain_to_tls(exc, self.url, self.shown, self.timeout)
+        if said is not None:
+            raise UsageError(said, argument="MODEL")
 
     def _refuse_redirect(self, r: Answer, url: str, asked: str) -> None:
         """A redirect (of the POST, or of ``asked``, a GET of readiness or metadata) is not
