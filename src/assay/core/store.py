@@ -18,7 +18,7 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -207,6 +207,8 @@ class RunStore:
         self._compactors: dict[str, Compactor] = {}
         self._tallies: dict[str, Tallies] = {}
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
+        # config entries written with each checkpoint of a run (``ride``)
+        self._riders: dict[str, dict[str, Callable[[], Any]]] = {}
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
         self._theirs = threading.local()  # other threads' connections (``_db``)
@@ -480,6 +482,7 @@ class RunStore:
         try:
             with self._tx():
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
+                self._write_riders(run_id)
         except BaseException:
             self._tallies.pop(run_id, None)  # reloaded from the store next time
             raise
@@ -488,6 +491,25 @@ class RunStore:
             self._release(run_id)  # (an ended run is never resumed: nothing to guard)
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
+
+    def ride(self, run_id: str, key: str, value: Callable[[], Any] | None) -> None:
+        """From now on ``value()`` is written as the run's config entry ``key`` with each of
+        its checkpoints, in their transaction (None: no longer): what this process counts
+        as it goes (a served model's requests) is in the store to the last checkpoint
+        when the process is killed."""
+        riders = self._riders.setdefault(run_id, {})
+        if value is None:
+            riders.pop(key, None)
+        else:
+            riders[key] = value
+
+    def _write_riders(self, run_id: str) -> None:
+        entries: dict[str, Any] = {}
+        for key, value in self._riders.get(run_id, {}).items():
+            with contextlib.suppress(Exception):  # (a count must never fail a checkpoint)
+                entries[key] = to_jsonable(value())
+        if entries:
+            self._write_config(run_id, entries)
 
     def set_budget(self, run_id: str, **changes: Any) -> None:
         """Change entries of a stored run's budget (``config["budget"]``: e.g. a resume given
