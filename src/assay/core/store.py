@@ -530,6 +530,7 @@ class RunStore:
         run_id = self.get_run(run_id, brief=True).id  # (a unique prefix will do)
         with self._tx():
             self._write_config(run_id, changes)
+            self._write_riders(run_id)  # (what a process counts: kept at each write)
 
     def _write_config(self, run_id: str, entries: dict[str, Any]) -> None:
         """Store ``entries`` of the run's config, each in a row of its own (``configs``): a
