@@ -76,6 +76,10 @@ def test_a_finish_that_failed_says_why_in_the_store(files: Path) -> None:
     assert after.error and "server is down" in after.error, after.error
     shown = exit_of(["show", record.id, "--store", str(killed)])
     assert shown == 0
+    # finished once the model answers: the failed try's error, stale, is taken away
+    assay.resume_run(record.id, store=killed)
+    done, _ = the_run(killed)
+    assert not finishable(done) and done.error is None, done.error
 
 
 @pytest.mark.parametrize(

@@ -68,10 +68,23 @@ def stored_outcome(record: RunRecord) -> RunOutcome:
     )
 
 
+_TRIED = "finish_failed"  # config: the run's error says why a try to finish it failed
+
+
 def release(store: RunStore, run_id: str, status: str) -> None:
     """The finished run left as ended (``status``, as its search ended it) and no longer this
-    process's (``RunStore.claim``)."""
+    process's (``RunStore.claim``); the error of an earlier try to finish it (``_noted``),
+    stale now, taken away."""
+    if store.get_run(run_id).config.get(_TRIED):
+        store.set_config(run_id, **{_TRIED: False})
+        store.clear_error(run_id)
     store.checkpoint(run_id, status=status)
+
+
+def _noted(store: RunStore, run_id: str, error: str) -> None:
+    """The run, ended and still to finish, says why a try to finish it failed."""
+    store.set_config(run_id, **{_TRIED: True})
+    store.checkpoint(run_id, error=error)
 
 
 def count_session(store: RunStore, record: RunRecord) -> int:
@@ -108,7 +121,7 @@ def finishing_noted(store: RunStore, run_id: str) -> Iterator[None]:
         said = said or f"internal error ({type(exc).__name__}): {exc}"
         with suppress(Exception):  # (the store failed too: the error as it came)
             if finishable(store.get_run(run_id)):
-                store.checkpoint(run_id, error=said)
+                _noted(store, run_id, said)
         raise
 
 
@@ -120,6 +133,6 @@ def left_to_finish(store: RunStore, run_id: str, status: str, error: str) -> Non
     resume finishes it once the model answers (marked failed, its resume would search
     again from nothing: an ended run's search state is dropped)."""
     if finishable(store.get_run(run_id)):
-        store.checkpoint(run_id, error=error)
+        _noted(store, run_id, error)
     else:
         store.checkpoint(run_id, status=status, error=error)

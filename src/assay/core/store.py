@@ -511,6 +511,12 @@ class RunStore:
         if entries:
             self._write_config(run_id, entries)
 
+    def clear_error(self, run_id: str) -> None:
+        """The run's error taken away (a run finished after a failed try: stale)."""
+        self._check_still_there()
+        with self._tx():
+            self._db.execute("UPDATE runs SET error=NULL WHERE id=?", (run_id,))
+
     def set_budget(self, run_id: str, **changes: Any) -> None:
         """Change entries of a stored run's budget (``config["budget"]``: e.g. a resume given
         a longer ``call_timeout``); later resumes read the new values."""

@@ -226,7 +226,7 @@ def follow_served(store: RunStore, run_id: str, models: Any) -> None:
     def pending() -> dict[str, Any]:
         return {
             "session": followed.token,
-            "counts": _plus(_counts(_merged(served)), followed.carried),
+            "counts": _plus(_so_far(served), followed.carried),
             "killed": followed.killed,
         }
 
@@ -242,8 +242,24 @@ def _left_pending(config: dict[str, Any]) -> tuple[dict[str, Any], int]:
     return dict(entry.get("counts") or {}), int(entry.get("killed") or 0) + 1
 
 
-def _counts(stats: dict[str, Any]) -> dict[str, Any]:
-    return {k: stats.get(k, 0) for k in (*_ADDED, *_SECONDS)}
+def _so_far(models: list[HttpModel]) -> dict[str, Any]:
+    """The counts and seconds of ``models`` now, as one model's (``_merged``'s figures
+    without the latencies: read at every checkpoint, under each model's lock)."""
+    out: dict[str, Any] = dict.fromkeys(_ADDED, 0)
+    busy, first, last = 0.0, None, None
+    for m in models:
+        with m._lock():
+            st = m.stats
+            for key in ("requests", "answered", "retried", "failed", "unanswered"):
+                out[key] += int(getattr(st, key))
+            out["unit_attempts_lost"] = max(out["unit_attempts_lost"], st.lost_attempts)
+            busy += st.busy
+            if st.first is not None:
+                first = st.first if first is None else min(first, st.first)
+            if st.last is not None:
+                last = st.last if last is None else max(last, st.last)
+    span = max(last - first, 0.0) if first is not None and last is not None else 0.0
+    return {**out, "busy_seconds": round(busy, 3), "wall_seconds": round(span, 3)}
 
 
 def _plus(stats: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
