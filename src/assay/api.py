@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
-from assay.core.finishing import finishable
+from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
 from assay.core.replay import ReplayResult
@@ -150,7 +151,10 @@ def resume_run(
     if on_start is not None:
         on_start(record)
     first_event = FirstEvent(on_progress)  # (when loading ended: the engine's first event)
-    with stopping(stop):  # (the caller's stop=, read at the search's steps)
+    # (a fairness run counts its sessions with its phases' seconds: ``session_clock``)
+    sessions = count_session(the_store, record) if record.technique != "fairness" else None
+    noted = finishing_noted(the_store, record.id) if finishing else nullcontext()
+    with stopping(stop), noted:  # (the caller's stop=, read at the search's steps)
         result = resumer(
             run_id,
             store=the_store,
@@ -160,6 +164,8 @@ def resume_run(
             allow_pickle=allow_pickle,
             **given,
         )
+    if sessions is not None:
+        say_sessions(the_store, record.id, sessions)
     beside = resumed_time_note(
         the_store.get_run(record.id),
         started=started,

@@ -73,7 +73,7 @@ class BackdoorResult(EndedRunMixin):
 
 
 def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: Any) -> RunOutcome:
-    from assay.models.serving import check_served, close_served, record_served
+    from assay.models.serving import check_served, close_served, follow_served, record_served
 
     # the search's last summary says the determinism section (``record_steadiness``, after the
     # scan) is missing until it is added (``core.unfinished``): never read as finished before;
@@ -81,6 +81,7 @@ def _execute(setup: BackdoorSetup, execution: dict[str, Any] | None, **kwargs: A
     # writing it once read as a finished run, no filter written, and its resume refused it
     exported = kwargs["store"].get_run(kwargs["run_id"]).config.get("export_filter")
     setup.test.after_search = ("determinism", "filter") if exported else ("determinism",)
+    follow_served(kwargs["store"], kwargs["run_id"], [setup.raw_model])  # (a kill: counted)
     try:
         if (execution or {}).get("units"):
             from assay.execution.campaign import execute_campaign

@@ -205,7 +205,9 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     except Exception:  # (a store that failed may not be read either): the error alone
         leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
         return code
-    out.note(f"run {run_id}: {record.status}, {record.n_findings:,} findings stored")
+    # (a run the store still says is running is no one's once this process ends: stalled)
+    status = "stalled" if record.status == "running" else record.status
+    out.note(f"run {run_id}: {status}, {record.n_findings:,} findings stored")
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         out.note(f"once the problem is fixed, finish it (no new search) with: {line}")

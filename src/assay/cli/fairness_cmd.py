@@ -53,6 +53,7 @@ from assay.core.terminal import shell_join
 from assay.core.units import check_units_budget
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
+from assay.fairness.finish import export_follows, export_written
 from assay.fairness.notes import setup_notes, setup_warnings
 from assay.fairness.phases import billed_note
 from assay.fairness.time_spent import squeezed
@@ -381,7 +382,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.note(f"note: {said}")
         exports: dict[str, Any] = {}
         if export is not None:
-            exports["export"], said, guarded = _exported(result, export)
+            # a part still to come until written (``core.unfinished``): a kill while it is
+            # written leaves the run finishable, and its resume writes the file
+            with RunStore(store) as writing:
+                export_follows(writing, result.run_id, export)
+                exports["export"], said, guarded = _exported(result, export)
+                export_written(writing, result.run_id)
             out.say(said)
             if note := formula_note(export, guarded):
                 out.note(note)

@@ -34,6 +34,7 @@ from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
+from assay.core.runlock import QUIET_SECONDS
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.core.unfinished import KEY, nothing_to_resume
 from assay.errors import StoreError, UsageError
@@ -82,7 +83,7 @@ def _stale(store: RunStore, r: RunRecord) -> bool:
         return False
     if store.abandoned(r.id):
         return True
-    return time.time() - r.updated > 60 and not store.owner(r.id)
+    return time.time() - r.updated > QUIET_SECONDS and not store.owner(r.id)
 
 
 def _status(store: RunStore, r: RunRecord) -> str:

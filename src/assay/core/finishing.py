@@ -13,7 +13,8 @@ released at the end (``release``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from assay.core.interrupted import ANSWER_MISSING, missing_answer
@@ -22,7 +23,16 @@ from assay.core.run_record import RunRecord
 from assay.core.store import ENDED, RunStore
 from assay.core.unfinished import KEY
 
-__all__ = ["finishable", "left_to_finish", "missing_parts", "release", "stored_outcome"]
+__all__ = [
+    "count_session",
+    "finishable",
+    "finishing_noted",
+    "left_to_finish",
+    "missing_parts",
+    "release",
+    "say_sessions",
+    "stored_outcome",
+]
 
 
 def missing_parts(record: RunRecord) -> list[str]:
@@ -58,10 +68,61 @@ def stored_outcome(record: RunRecord) -> RunOutcome:
     )
 
 
+_TRIED = "finish_failed"  # config: the run's error says why a try to finish it failed
+
+
 def release(store: RunStore, run_id: str, status: str) -> None:
     """The finished run left as ended (``status``, as its search ended it) and no longer this
-    process's (``RunStore.claim``)."""
+    process's (``RunStore.claim``); the error of an earlier try to finish it (``_noted``),
+    stale now, taken away."""
+    if store.get_run(run_id).config.get(_TRIED):
+        store.set_config(run_id, **{_TRIED: False})
+        store.clear_error(run_id)
     store.checkpoint(run_id, status=status)
+
+
+def _noted(store: RunStore, run_id: str, error: str) -> None:
+    """The run, ended and still to finish, says why a try to finish it failed."""
+    store.set_config(run_id, **{_TRIED: True})
+    store.checkpoint(run_id, error=error)
+
+
+def count_session(store: RunStore, record: RunRecord) -> int:
+    """A text or backdoor run's session that resumes or finishes it, counted with the run
+    as it starts (``config["sessions"]``; a run's first is 1), so that one killed later is
+    counted too (a fairness run's: ``fairness.finish.session_clock``, with its phases)."""
+    sessions = int(record.config.get("sessions") or 1) + 1
+    store.set_config(record.id, sessions=sessions)
+    return sessions
+
+
+def say_sessions(store: RunStore, run_id: str, sessions: int) -> None:
+    """The run's summary says how many sessions it took (``summary["sessions"]``)."""
+    summary = dict(store.get_run(run_id).summary or {})
+    if summary:
+        store.checkpoint(run_id, summary={**summary, "sessions": sessions})
+
+
+@contextmanager
+def finishing_noted(store: RunStore, run_id: str) -> Iterator[None]:
+    """Around a session that finishes the run: an error that stops it (the model failing
+    to load or to answer, a ``--call-timeout``, a bug) is kept as the run's ``error``, the
+    run left ended and still to finish (``assay show`` and ``assay runs`` say why its last
+    try failed; it once said nothing).  A usage error or an interrupt is not the run's."""
+    from assay.core.run import RunInterrupted
+    from assay.errors import AssayError, UsageError
+
+    try:
+        yield
+    except (UsageError, RunInterrupted):
+        raise
+    except Exception as exc:
+        said = str(exc) if isinstance(exc, AssayError) else ""
+        said = said or f"internal error ({type(exc).__name__}): {exc}"
+        with suppress(Exception):  # (the store failed too: the error as it came)
+            if finishable(store.get_run(run_id)):
+                _noted(store, run_id, said)
+        raise
 
 
 def left_to_finish(store: RunStore, run_id: str, status: str, error: str) -> None:
@@ -72,6 +133,6 @@ def left_to_finish(store: RunStore, run_id: str, status: str, error: str) -> Non
     resume finishes it once the model answers (marked failed, its resume would search
     again from nothing: an ended run's search state is dropped)."""
     if finishable(store.get_run(run_id)):
-        store.checkpoint(run_id, error=error)
+        _noted(store, run_id, error)
     else:
         store.checkpoint(run_id, status=status, error=error)

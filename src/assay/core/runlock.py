@@ -20,6 +20,7 @@ import socket
 import threading
 import time
 import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 try:
@@ -27,7 +28,20 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
     fcntl = None  # type: ignore[assignment]
 
-__all__ = ["RunBusy", "RunLock", "abandoned", "held_runs", "holder", "lock_path"]
+__all__ = [
+    "QUIET_SECONDS",
+    "RunBusy",
+    "RunLock",
+    "abandoned",
+    "foreign",
+    "held_runs",
+    "holder",
+    "lock_path",
+]
+
+# a running run commits every 2 s: one with no checkpoint for this long, that no process
+# is seen to hold, is taken to be stalled (its process gone, on whatever host)
+QUIET_SECONDS = 60.0
 
 _HELD: weakref.WeakSet[RunLock] = weakref.WeakSet()
 # lock file -> the thread of this process running that run now (``RunLock.activate``): the
@@ -69,11 +83,20 @@ class RunLock:
     """The lock of one run, held from ``acquire`` to ``release``, the lock object's end
     (garbage: a store dropped by an API session) or the process's end."""
 
-    def __init__(self, store: str | os.PathLike[str], run_id: str) -> None:
+    def __init__(
+        self,
+        store: str | os.PathLike[str],
+        run_id: str,
+        still_running: Callable[[], bool] | None = None,
+    ) -> None:
         self.path = lock_path(store, run_id)
         self.run_id = run_id
+        # whether the store says the run is running (``let_go``); it must not hold the store
+        self.still_running = still_running
         self._fd: int | None = None
-        self._closer: weakref.finalize[[int, Path], RunLock] | None = None
+        self._closer: weakref.finalize[[int, Path, Callable[[], bool] | None], RunLock] | None = (
+            None
+        )
 
     @property
     def held(self) -> bool:
@@ -124,7 +147,7 @@ class RunLock:
             self._fd = fd
             # dropped without ``release`` (a store garbage-collected, the process's end):
             # let go all the same (a process killed outright leaves the file: ``abandoned``)
-            self._closer = weakref.finalize(self, _let_go, fd, self.path)
+            self._closer = weakref.finalize(self, _dropped, fd, self.path, self.still_running)
             _HELD.add(self)
             return
 
@@ -153,6 +176,14 @@ class RunLock:
             else:
                 _let_go(fd, self.path)
 
+    def let_go(self) -> None:
+        """Release the lock as this process stops holding the run, whatever state it left
+        it in: a run the store still says is running (a resume refused after its claim: a
+        URL to give again, a model file changed) is no one's now, so its file is left held
+        by nobody (``release(keep_file=True)``), as a kill leaves it, and it reads as
+        stalled, resumable, at once (the file removed, it read as running for a minute)."""
+        self.release(keep_file=_asks(self.still_running))
+
     def _drop_in_child(self) -> None:
         """In a forked child: close the inherited descriptor (the parent keeps the lock)."""
         fd, self._fd = self._fd, None
@@ -171,6 +202,24 @@ def _let_go(fd: int, path: Path) -> None:
     _close(fd)
     with contextlib.suppress(OSError):
         path.parent.rmdir()  # (only when it is empty: the store's last lock)
+
+
+def _dropped(fd: int, path: Path, still_running: Callable[[], bool] | None) -> None:
+    """A lock dropped unreleased (``RunLock.let_go``, from the garbage collector)."""
+    if _asks(still_running):
+        _RUNNING.pop(path, None)
+        _close(fd)
+    else:
+        _let_go(fd, path)
+
+
+def _asks(still_running: Callable[[], bool] | None) -> bool:
+    if still_running is None:
+        return False
+    try:
+        return bool(still_running())
+    except Exception:  # (a store that cannot be read: as before, the file goes)
+        return False
 
 
 def _close(fd: int) -> None:
@@ -207,8 +256,31 @@ def abandoned(store: str | os.PathLike[str], run_id: str) -> bool:
     return _probe(store, run_id) is False
 
 
+def foreign(store: str | os.PathLike[str], run_id: str) -> str | None:
+    """The owner named by the run's lock file when it names another host than this one
+    (``process N on host H since ...``), held or not as far as this host can tell; else None.
+    Where two hosts share a store, a file system may keep each host's locks to itself: that
+    process may be alive whatever ``flock`` says here."""
+    if fcntl is None:
+        return None
+    try:
+        fd = os.open(lock_path(store, run_id), os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return None
+    try:
+        raw = _read(fd)
+    finally:
+        _close(fd)
+    parts = raw.split()
+    if len(parts) >= 2 and parts[1] != (socket.gethostname() or "?"):
+        return _owner_text(raw)
+    return None
+
+
 def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
-    """The holder's text; False: a lock file nobody holds; None: no lock file, or no telling."""
+    """The holder's text; False: a lock file nobody holds, left by a process of this host;
+    None: no lock file, or no telling (a file another host's process left: its lock may
+    not be seen from here, ``foreign``)."""
     if fcntl is None:
         return None
     path = lock_path(store, run_id)
@@ -219,11 +291,16 @@ def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
     try:
         fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
     except BlockingIOError:
-        return _owner_text(_read(fd))
+        text = _owner_text(_read(fd))
+        _close(fd)
+        return text
     except OSError:
+        _close(fd)
         return None
-    finally:
-        _close(fd)  # (also lets go of the shared lock, if taken)
+    parts = _read(fd).split()
+    _close(fd)  # (also lets go of the shared lock)
+    if len(parts) >= 2 and parts[1] != (socket.gethostname() or "?"):
+        return None  # another host's: not known to be dead (``foreign``)
     return False
 
 

@@ -18,9 +18,11 @@ import sqlite3
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 
@@ -30,7 +32,15 @@ from assay.core.columnar import is_columnar
 from assay.core.findings import FindingBatch, to_jsonable
 from assay.core.redact import redact_json, redact_text
 from assay.core.run_record import RunRecord
-from assay.core.runlock import RunBusy, RunLock, abandoned, held_runs, holder
+from assay.core.runlock import (
+    QUIET_SECONDS,
+    RunBusy,
+    RunLock,
+    abandoned,
+    foreign,
+    held_runs,
+    holder,
+)
 from assay.core.setstate import (
     FRESH,
     Compactor,
@@ -197,6 +207,8 @@ class RunStore:
         self._compactors: dict[str, Compactor] = {}
         self._tallies: dict[str, Tallies] = {}
         self._locks: dict[str, RunLock] = {}  # the runs this store object runs (``claim``)
+        # config entries written with each checkpoint of a run (``ride``)
+        self._riders: dict[str, dict[str, Callable[[], Any]]] = {}
         self._identity: tuple[int, int] | None = None  # the file opened (``_check_still_there``)
         self.thread = threading.current_thread()  # the thread whose runs it serves (``run_store``)
         self._theirs = threading.local()  # other threads' connections (``_db``)
@@ -253,7 +265,7 @@ class RunStore:
         _OPEN.discard(self)
         self._stop_compaction()
         for lock in self._locks.values():
-            lock.release()
+            lock.let_go()  # (a run left 'running' reads as stalled at once)
         self._locks.clear()
         with self._others_lock:
             others, self._others = self._others, []
@@ -314,7 +326,8 @@ class RunStore:
         if run_id in self._locks:
             self._locks[run_id].activate()
             return
-        lock = RunLock(self.path, run_id)
+        self._not_another_hosts(run_id)
+        lock = RunLock(self.path, run_id, partial(_running_in, str(self.path), run_id))
         try:
             lock.acquire()
         except RunBusy as exc:
@@ -325,6 +338,30 @@ class RunStore:
             ) from None
         lock.activate()
         self._locks[run_id] = lock
+
+    def _not_another_hosts(self, run_id: str) -> None:
+        """Refuse a run whose lock file names another host's process while the run is
+        still checkpointing (within ``QUIET_SECONDS`` of its last): a store shared by two
+        hosts may sit on a file system whose locks each host keeps to itself, and then
+        that process may be alive whatever the lock says here (taking it, two processes
+        would run one run into one store).  Past that quiet time it is taken as stalled."""
+        owner = foreign(self.path, run_id)
+        if owner is None:
+            return
+        try:
+            record = self.get_run(run_id, brief=True)
+        except UsageError:
+            return  # (no such run yet: a new run's id)
+        quiet = time.time() - record.updated
+        if record.status == "running" and quiet < QUIET_SECONDS:
+            raise UsageError(
+                f"run {run_id} is being run by {owner}, another host (its last checkpoint "
+                f"{quiet:.0f} s ago); its lock cannot be checked from here, so it is taken "
+                f"to be running until {QUIET_SECONDS:.0f} s pass without a checkpoint: wait "
+                "for it to end, or if that process is gone, resume a minute after its "
+                "last checkpoint",
+                argument="RUN_ID",
+            )
 
     def owner(self, run_id: str) -> str | None:
         """The process running the run now (``process N on host H since ...``), if any."""
@@ -445,6 +482,7 @@ class RunStore:
         try:
             with self._tx():
                 self._checkpoint(run_id, findings, snapshot, progress, status, summary, error)
+                self._write_riders(run_id)
         except BaseException:
             self._tallies.pop(run_id, None)  # reloaded from the store next time
             raise
@@ -453,6 +491,31 @@ class RunStore:
             self._release(run_id)  # (an ended run is never resumed: nothing to guard)
         elif status is None and snapshot is not None and snapshot.sets:
             self._compact_sets(run_id)
+
+    def ride(self, run_id: str, key: str, value: Callable[[], Any] | None) -> None:
+        """From now on ``value()`` is written as the run's config entry ``key`` with each of
+        its checkpoints, in their transaction (None: no longer): what this process counts
+        as it goes (a served model's requests) is in the store to the last checkpoint
+        when the process is killed."""
+        riders = self._riders.setdefault(run_id, {})
+        if value is None:
+            riders.pop(key, None)
+        else:
+            riders[key] = value
+
+    def _write_riders(self, run_id: str) -> None:
+        entries: dict[str, Any] = {}
+        for key, value in self._riders.get(run_id, {}).items():
+            with contextlib.suppress(Exception):  # (a count must never fail a checkpoint)
+                entries[key] = to_jsonable(value())
+        if entries:
+            self._write_config(run_id, entries)
+
+    def clear_error(self, run_id: str) -> None:
+        """The run's error taken away (a run finished after a failed try: stale)."""
+        self._check_still_there()
+        with self._tx():
+            self._db.execute("UPDATE runs SET error=NULL WHERE id=?", (run_id,))
 
     def set_budget(self, run_id: str, **changes: Any) -> None:
         """Change entries of a stored run's budget (``config["budget"]``: e.g. a resume given
@@ -473,6 +536,7 @@ class RunStore:
         run_id = self.get_run(run_id, brief=True).id  # (a unique prefix will do)
         with self._tx():
             self._write_config(run_id, changes)
+            self._write_riders(run_id)  # (what a process counts: kept at each write)
 
     def _write_config(self, run_id: str, entries: dict[str, Any]) -> None:
         """Store ``entries`` of the run's config, each in a row of its own (``configs``): a
@@ -1076,6 +1140,17 @@ class RunStore:
 
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
+
+
+def _running_in(path: str, run_id: str) -> bool:
+    """Whether the store at ``path`` says the run is running (read afresh, read-only: a
+    lock's question as it is let go, holding no store)."""
+    db = sqlite3.connect(f"file:{quote(path)}?mode=ro", uri=True, timeout=2)
+    try:
+        row = db.execute("SELECT status FROM runs WHERE id=?", (run_id,)).fetchone()
+    finally:
+        db.close()
+    return row is not None and row[0] == "running"
 
 
 def close_open_stores() -> None:

@@ -26,6 +26,7 @@ _PARTS = {
     "answers the same)",
     "retrain": "its retraining (--retrain: the mitigated model and its report)",
     "filter": "its filter file (--export-filter)",
+    "export": "its --export file (the IDIs found, in the user's columns)",
     "records": "its closing records (the queries asked by phase; a fairness run's also the "
     "judgement of a model that gave one answer to every input, the notes on how its data was "
     "read, its wall clock)",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
@@ -101,6 +102,7 @@ def finish_fairness(
     spent = session_clock(record, started, store)
     spent.mark("loading")
     parts = missing_parts(record)
+    searched = [p for p in parts if p != "export"]  # (the export: once the result is made)
     # an error here (a served model gone) leaves the run as it was, ended and still to be
     # finished: marked failed, its resume would search again (its state is dropped)
     with guarded_run(store, record.id), _serving_recorded(store, record.id, the_setup):
@@ -109,13 +111,53 @@ def finish_fairness(
         options = stored_answer(record, the_setup)
         if options is not None and "answer" in parts:
             _kept_for_answer(the_setup, options, store, record)
-        mitigation = after_search(
-            the_setup, record, store, options, stages, (started, before, spent), parts=parts
-        )
+        mitigation = None
+        if searched:
+            mitigation = after_search(
+                the_setup, record, store, options, stages, (started, before, spent), parts=parts
+            )
         stages.finish(end_clock(store, record.id, mitigation, started, before))
+        outcome = stored_outcome(store.get_run(record.id))
+        result = _result(store, outcome, record.seed, record.command, mitigation, the_setup)
+        if "export" in parts:  # (the file a kill cut short: written again, whole)
+            _export_again(store, record, result)
         release(store, record.id, record.status)
-    outcome = stored_outcome(store.get_run(record.id))
-    return _result(store, outcome, record.seed, record.command, mitigation, the_setup)
+    return _result(
+        store, stored_outcome(store.get_run(record.id)), record.seed, record.command,
+        mitigation, the_setup,
+    )  # fmt: skip
+
+
+_EXPORT = "export_file"  # the config entry: where --export writes the IDIs
+
+
+def export_follows(store: RunStore, run_id: str, path: Path) -> None:
+    """Before a fairness run's ``--export`` file is written: the file is a part still to
+    come (``core.unfinished``), where to write it kept with the run."""
+    from assay.core.unfinished import KEY, marked
+
+    store.set_config(run_id, **{_EXPORT: str(Path(path).resolve())})
+    summary = dict(store.get_run(run_id).summary or {})
+    parts = [p for p in summary.get(KEY) or [] if p != "export"]
+    store.checkpoint(run_id, summary=marked(summary, [*parts, "export"]))
+
+
+def export_written(store: RunStore, run_id: str) -> None:
+    """The ``--export`` file is written: no longer a part to come."""
+    from assay.core.unfinished import finished
+
+    summary = dict(store.get_run(run_id).summary or {})
+    store.checkpoint(run_id, summary=finished(summary, "export"))
+
+
+def _export_again(store: RunStore, record: RunRecord, result: FairnessResult) -> None:
+    """The ``--export`` file of a run killed while it was written, written whole."""
+    from assay.core.exports import write_table
+
+    path = record.config.get(_EXPORT)
+    if isinstance(path, str):
+        write_table(result.findings(limit=None), path)
+    export_written(store, record.id)
 
 
 def after_search(

@@ -50,7 +50,12 @@ from assay.fairness.notes import setup_notes, setup_warnings
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.time_spent import retraining_phase
 from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
-from assay.models.serving import close_served, record_serving, stopped_answering
+from assay.models.serving import (
+    close_served,
+    follow_served,
+    record_serving,
+    stopped_answering,
+)
 
 # the part of --max-time kept for what follows the search and the estimate (the summary, the
 # final commit, the reports), so that --max-time bounds the whole run
@@ -64,7 +69,10 @@ FINISH_MIN = 1.0  # seconds kept for finishing a run bounded by time (see _engin
 def _serving_recorded(store: RunStore, run_id: str, setup: FairnessSetup) -> Iterator[None]:
     """A served model's request counters go with the run once every phase that asks it is
     over (search, answer, determinism checks, retraining), whether the run ended well or not;
-    then its connections are closed."""
+    then its connections are closed.  Until then each checkpoint keeps them so far (a
+    session killed: counted to its last checkpoint, ``follow_served``)."""
+    with suppress(AssayError):
+        follow_served(store, run_id, [setup.raw_model])
     try:
         yield
     finally:

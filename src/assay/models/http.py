@@ -61,7 +61,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
-from assay.models.http_tls import tls_refusal, tls_verify
+from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
 __all__ = [
@@ -263,6 +263,9 @@ class ServingStats:
     answered: int = 0  # requests that got a usable answer
     retried: int = 0  # retries sent
     failed: int = 0  # requests that still failed after their retries
+    # requests sent that no answer came back to (timed out, the connection cut, the answer
+    # cut short): each retried, or counted failed with its request
+    unanswered: int = 0
     errors: list[dict[str, Any]] = field(default_factory=list)  # the last failures
     latencies: deque[float] = field(default_factory=lambda: deque(maxlen=100_000))
     busy: float = 0.0  # wall seconds inside predict (summed over a cluster's copies)
@@ -302,6 +305,7 @@ class ServingStats:
             "answered": self.answered,
             "retried": self.retried,
             "failed": self.failed,
+            "unanswered": self.unanswered,
             "latency_ms": pct,
             "requests_per_second": round(self.answered / span, 3) if span > 0 else None,
             "wall_seconds": round(span, 3),
@@ -319,6 +323,7 @@ class ServingStats:
             "answered": self.answered,
             "retried": self.retried,
             "failed": self.failed,
+            "unanswered": self.unanswered,
             "busy": self.busy,
             "statuses": dict(self.status_counts),
             "at": time.time(),
@@ -338,6 +343,7 @@ class ServingStats:
             "answered": self.answered - int(mark["answered"]),
             "retried": self.retried - int(mark["retried"]),
             "failed": failed,
+            "unanswered": self.unanswered - int(mark.get("unanswered") or 0),
             "busy_seconds": self.busy - float(mark["busy"]),
             # (the span's start: the mark's time, as the copy's first call may be older)
             "span": [mark["at"], self.last] if timed > 0 and self.last is not None else None,
@@ -352,6 +358,7 @@ class ServingStats:
         self.answered += int(counts.get("answered") or 0)
         self.retried += int(counts.get("retried") or 0)
         self.failed += int(counts.get("failed") or 0)
+        self.unanswered += int(counts.get("unanswered") or 0)
         self.busy += float(counts.get("busy_seconds") or 0.0)
         self.lost_attempts += int(counts.get("lost_attempts") or 0)
         span = counts.get("span")
@@ -458,6 +465,8 @@ class HttpModel:
         self._outcomes: deque[bool] = deque(maxlen=error_window)
         self._server: dict[str, Any] | None = None
         self._local: _Local | None = None
+        self.followed: Any = None  # (a run's session following its counts: ``serving``)
+        self._tls_tried = False  # (whether the port was tried for TLS: ``_not_plain_to_tls``)
         self.info: dict[str, Any] = {
             "url": self.shown,
             "protocol": self.codec.name,
@@ -548,6 +557,7 @@ class HttpModel:
             refused = tls_refusal(exc, self.shown)
             if refused is not None:
                 raise ModelError(refused) from None
+            self._not_plain_to_tls(exc)
             why = f"cannot be reached: {self._scrub(str(exc)) or type(exc).__name__}"
         raise ModelError(f"the server at {self.shown} {why}")
 
@@ -690,8 +700,10 @@ class HttpModel:
                 limit=answer_limit(n),
             )
         except httpx.TimeoutException as exc:
+            self._no_answer()
             raise _Retry(f"no answer within {self.timeout:g} s ({type(exc).__name__})") from None
         except AnswerTooSlow as exc:
+            self._no_answer()
             raise _Retry(
                 f"no whole answer within {self.timeout:g} s (--timeout): status {exc.status}, "
                 f"{exc.received:,} bytes arrived, the rest still coming"
@@ -706,6 +718,8 @@ class HttpModel:
             refused = tls_refusal(exc, self.shown)
             if refused is not None:  # (the next attempt would meet the same certificate)
                 raise ModelError(refused) from None
+            self._not_plain_to_tls(exc)
+            self._no_answer()
             detail = self._scrub(str(exc)) or type(exc).__name__
             raise _Retry(f"connection failed: {detail}") from None
         data = r.content
@@ -719,6 +733,8 @@ class HttpModel:
             raise self._busy(r, status, data)
         self._refuse_redirect(r, self.url, "")
         if status != 200:
+            if status == 400 and any(said in data[:2048] for said in HTTPS_ANSWERS):
+                self._not_plain_to_tls(None)
             raise ModelError(
                 f"the endpoint {self.shown} answered status {status}; body starts: "
                 f"{self._scrub(excerpt(data))}{self._refused_hint(status)}"
@@ -728,6 +744,20 @@ class HttpModel:
         except ValueError:  # a cut or garbled body: worth another attempt
             raise _Retry(f"unreadable JSON; body starts: {self._scrub(excerpt(data))}") from None
         return data, payload
+
+    def _no_answer(self) -> None:
+        with self._conn().lock:
+            self.stats.unanswered += 1
+
+    def _not_plain_to_tls(self, exc: Exception | None) -> None:
+        """A ``UsageError`` at once (exit 2) when this http:// address's port speaks TLS
+        (``http_tls.plain_to_tls``; the port is tried once per model)."""
+        if getattr(self, "_tls_tried", False) and exc is not None:
+            return
+        self._tls_tried = True
+        said = plain_to_tls(exc, self.url, self.shown, self.timeout)
+        if said is not None:
+            raise UsageError(said, argument="MODEL")
 
     def _refuse_redirect(self, r: Answer, url: str, asked: str) -> None:
         """A redirect (of the POST, or of ``asked``, a GET of readiness or metadata) is not

@@ -17,9 +17,11 @@ variable).  Verification is never turned off.
 from __future__ import annotations
 
 import os
+import socket
 import ssl
+from urllib.parse import urlsplit, urlunsplit
 
-__all__ = ["tls_refusal", "tls_verify"]
+__all__ = ["plain_to_tls", "tls_refusal", "tls_verify"]
 
 
 def tls_verify() -> ssl.SSLContext | bool:
@@ -77,6 +79,58 @@ def tls_refusal(exc: BaseException, shown: str) -> str | None:
 
 # OpenSSL's reasons when the peer's first bytes are no TLS record (a plain HTTP answer)
 _NOT_TLS = ("WRONG_VERSION_NUMBER", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "UNKNOWN_PROTOCOL")
+
+
+def plain_to_tls(exc: BaseException | None, url: str, shown: str, timeout: float) -> str | None:
+    """What to say when an http:// address's port speaks TLS (``exc``: the failure of a
+    request to it, None for an answer that says so), or None.  A TLS server read a plain
+    request as a broken handshake: it reset the connection (``exc``), or answered a 400
+    saying "HTTPS" (nginx, Go): retried as a flaky server four times, then "unavailable".
+    A reset is told from a server's crash by one TLS handshake with the port (no request
+    sent, nothing of the user's; the certificate is not looked at: only whether the port
+    answers TLS at all)."""
+    parts = urlsplit(url)
+    if parts.scheme != "http" or not parts.hostname:
+        return None
+    if exc is not None and not _reset(exc):
+        return None
+    port = parts.port or 80
+    if exc is not None and not _handshakes(parts.hostname, port, timeout):
+        return None
+    secure = urlunsplit(urlsplit(shown)._replace(scheme="https"))
+    return (
+        f"{shown}: the port {parts.hostname}:{port} speaks TLS, not plain HTTP; give the "
+        f"model's address as https:// ({secure})"
+    )
+
+
+def _reset(exc: BaseException) -> bool:
+    """Whether ``exc`` (an httpx error) is the connection closed or cut by the server, or an
+    answer that is no HTTP (a TLS alert's bytes): not a refused or timed-out connection."""
+    import httpx
+
+    return isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError)
+
+
+def _handshakes(host: str, port: int, timeout: float) -> bool:
+    """Whether ``host:port`` completes a TLS handshake (or refuses it with a TLS alert)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE  # (only "does it speak TLS": nothing is sent)
+    try:
+        with (
+            socket.create_connection((host, port), timeout=min(timeout, 5.0)) as raw,
+            context.wrap_socket(raw, server_hostname=host),
+        ):
+            return True
+    except ssl.SSLError as err:
+        return "ALERT" in str(err.reason or "")  # (a TLS server refusing us: TLS all the same)
+    except OSError:
+        return False
+
+
+# what nginx and Go's servers answer (status 400) to a plain request on their TLS port
+HTTPS_ANSWERS = (b"plain HTTP request was sent to HTTPS port", b"HTTP request to an HTTPS server")
 
 
 def _trusted() -> str:

@@ -1,12 +1,22 @@
 """A served model's request counters in the run's summary (and so in every report).
 
-``record_serving`` adds ``summary["serving"]`` (requests, retries, failures, latency
-percentiles, requests per second, the last errors) and a "Serving" section in the generic
-report vocabulary.  A resumed run adds its counts to those stored before.
+``record_serving`` adds ``summary["serving"]`` (requests, retries, failures, requests
+that no answer came to, latency percentiles, requests per second, the last errors) and a
+"Serving" section in the generic report vocabulary.  A resumed run adds its counts to those
+stored before.
+
+The counts are recorded as a session ends; a session killed (``kill -9``) never got there,
+and its requests were in no figure (a run killed after 58 requests and resumed said 912 of
+the server's 970).  ``follow_served`` has each checkpoint of the session write its counts
+so far with it (``RunStore.ride``: ``config["serving_session"]``); the session that records
+next adds those of the sessions killed before it (``sessions_killed``: their requests
+after their last checkpoint, a few seconds' at most, are still missing).
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field
 from typing import Any
 
 from assay.core.store import RunStore
@@ -16,13 +26,15 @@ __all__ = [
     "check_served",
     "close_served",
     "fail_unavailable",
+    "follow_served",
     "record_served",
     "record_serving",
     "served_model",
     "stopped_answering",
 ]
 
-_ADDED = ("requests", "answered", "retried", "failed", "unit_attempts_lost")
+_ADDED = ("requests", "answered", "retried", "failed", "unanswered", "unit_attempts_lost")
+_PENDING = "serving_session"  # the config entry of a session's counts so far
 _SECONDS = ("wall_seconds", "busy_seconds")
 _TITLE = "Serving"
 
@@ -122,6 +134,11 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
         ["requests sent (retries included)", stats["requests"]],
         ["retries", stats["retried"]],
         ["requests failed after their retries", stats["failed"]],
+        [
+            "requests that got no answer (timed out, connection refused or cut; each retried "
+            "or failed)",
+            stats.get("unanswered", 0),
+        ],
         ["latency p50 / p90 / p99 (ms)", " / ".join(str(lat.get(k, "-")) for k in _PCT)],
         [
             "requests answered per wall-clock second (first request to last answer)",
@@ -135,13 +152,10 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
         "table": {"columns": ["", "value"], "rows": rows},
     }
     notes = []
-    lost = int(stats.get("unit_attempts_lost") or 0)
-    if lost:
-        notes.append(
-            f"{lost} attempt(s) at units started on a Dask worker and never came back "
-            "(the worker died, or the run stopped before they ended): the requests they "
-            "sent are not in these counts (a unit run again counts its own)"
-        )
+    for key, said in _MISSING:
+        count = int(stats.get(key) or 0)
+        if count:
+            notes.append(said.format(count))
     errors = stats.get("errors") or []
     if errors:
         notes.append("last failure: " + str(errors[-1].get("error", ""))[:300])
@@ -151,6 +165,20 @@ def _section(stats: dict[str, Any]) -> dict[str, Any]:
 
 
 _PCT = ("p50", "p90", "p99")
+# the notes on requests sent that the counts miss (summary key, what the note says)
+_MISSING = (
+    (
+        "unit_attempts_lost",
+        "{} attempt(s) at units started on a Dask worker and never came back (the worker "
+        "died, or the run stopped before they ended): the requests they sent are not in "
+        "these counts (a unit run again counts its own)",
+    ),
+    (
+        "sessions_killed",
+        "{} session(s) of the run were killed before they recorded these counts: theirs "
+        "are counted to their last checkpoint (the requests of their last seconds are not)",
+    ),
+)
 
 
 def record_serving(store: RunStore, run_id: str, model: Any) -> dict[str, Any] | None:
@@ -173,6 +201,77 @@ def _merged(models: list[HttpModel]) -> dict[str, Any]:
     return whole.to_json()
 
 
+@dataclass
+class _Followed:
+    """A session's served models followed (``follow_served``): what the sessions killed
+    before it left (``carried``: their counts; ``killed``: how many)."""
+
+    token: str
+    carried: dict[str, Any] = field(default_factory=dict)
+    killed: int = 0
+
+
+def follow_served(store: RunStore, run_id: str, models: Any) -> None:
+    """From now on each checkpoint of the run writes the counts of the served models among
+    ``models`` so far (with those of earlier sessions killed before recording theirs), so
+    that a kill loses at most the requests since the last checkpoint."""
+    served = [m for m in (served_model(x) for x in models) if m is not None]
+    if not served:
+        return
+    carried, killed = _left_pending(store.get_run(run_id).config)
+    followed = _Followed(uuid.uuid4().hex, carried, killed)
+    for m in served:
+        m.followed = followed
+
+    def pending() -> dict[str, Any]:
+        return {
+            "session": followed.token,
+            "counts": _plus(_so_far(served), followed.carried),
+            "killed": followed.killed,
+        }
+
+    store.ride(run_id, _PENDING, pending)
+
+
+def _left_pending(config: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The counts a session killed before recording them left (and how many sessions
+    that is, itself included)."""
+    entry = config.get(_PENDING)
+    if not isinstance(entry, dict):
+        return {}, 0
+    return dict(entry.get("counts") or {}), int(entry.get("killed") or 0) + 1
+
+
+def _so_far(models: list[HttpModel]) -> dict[str, Any]:
+    """The counts and seconds of ``models`` now, as one model's (``_merged``'s figures
+    without the latencies: read at every checkpoint, under each model's lock)."""
+    out: dict[str, Any] = dict.fromkeys(_ADDED, 0)
+    busy, first, last = 0.0, None, None
+    for m in models:
+        with m._lock():
+            st = m.stats
+            for key in ("requests", "answered", "retried", "failed", "unanswered"):
+                out[key] += int(getattr(st, key))
+            out["unit_attempts_lost"] = max(out["unit_attempts_lost"], st.lost_attempts)
+            busy += st.busy
+            if st.first is not None:
+                first = st.first if first is None else min(first, st.first)
+            if st.last is not None:
+                last = st.last if last is None else max(last, st.last)
+    span = max(last - first, 0.0) if first is not None and last is not None else 0.0
+    return {**out, "busy_seconds": round(busy, 3), "wall_seconds": round(span, 3)}
+
+
+def _plus(stats: dict[str, Any], more: dict[str, Any]) -> dict[str, Any]:
+    """``stats`` with the counts and seconds of ``more`` added."""
+    out = dict(stats)
+    for key in _ADDED:
+        out[key] = int(out.get(key, 0) or 0) + int(more.get(key, 0) or 0)
+    for key in _SECONDS:
+        out[key] = round(float(out.get(key, 0) or 0) + float(more.get(key, 0) or 0), 3)
+    return out
+
+
 def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, Any]:
     stats = _merged(models)
     stats["endpoint"] = ", ".join(dict.fromkeys(m.shown for m in models))
@@ -180,10 +279,14 @@ def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, 
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
     before = summary.get("serving") or {}
-    for key in _ADDED:
-        stats[key] = int(stats[key]) + int(before.get(key, 0) or 0)
-    for key in _SECONDS:  # (a session before this one, resumed: its seconds too)
-        stats[key] = round(float(stats[key]) + float(before.get(key, 0) or 0), 3)
+    followed = getattr(models[0], "followed", None)
+    if isinstance(followed, _Followed):
+        carried, killed = followed.carried, followed.killed
+        followed.carried, followed.killed = {}, 0  # (recorded now: never twice)
+    else:  # (a session not followed: what a killed one left, all the same)
+        carried, killed = _left_pending(record.config)
+    stats = _plus(_plus(stats, before), carried)
+    stats["sessions_killed"] = int(before.get("sessions_killed") or 0) + killed
     wall = stats["wall_seconds"]
     stats["requests_per_second"] = round(stats["answered"] / wall, 3) if wall > 0 else None
     summary["serving"] = stats
@@ -194,5 +297,9 @@ def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, 
     metrics["requests retried"] = stats["retried"]
     metrics["requests failed"] = stats["failed"]
     summary["metrics"] = metrics
+    # the counts recorded and the pending ones cleared in one transaction (a kill between
+    # the two would count a session twice); then no longer written
+    store.ride(run_id, _PENDING, lambda: None)
     store.checkpoint(run_id, summary=summary)
+    store.ride(run_id, _PENDING, None)
     return stats

@@ -57,6 +57,7 @@ def run_session(
     from assay.models.serving import (
         close_served,
         fail_unavailable,
+        follow_served,
         record_served,
         stopped_answering,
     )
@@ -83,6 +84,7 @@ def run_session(
     # the re-check after the search is shown as such: 'done' once it has ended
     stages = Phased(kwargs.get("on_progress"), started=started, before=before)
     kwargs["on_progress"] = stages
+    follow_served(kwargs["store"], kwargs["run_id"], setup.model.models)  # (a kill: counted)
     try:
         if ended is not None:  # (its probe as the search's session made it, or made again)
             stages({**ended.progress, "phase": "done", "final": True})  # (the search's end)
