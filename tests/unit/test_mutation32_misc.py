@@ -2,7 +2,9 @@
 (bench/RESULTS.md, mutation32's table): the Dask unit attempts lost with their workers are
 this campaign's alone (a scheduler outliving runs keeps other runs' start events); a
 fairness units run asks its group metrics in its first unit (index 0), the one every run of
-units has; labels by name read as class numbers need some label seen."""
+units has; labels by name read as class numbers need some label seen; ``label=`` given what
+is no column name (``True``, ``1.5``) is refused naming the argument, never a bare
+TypeError."""
 
 from __future__ import annotations
 
@@ -10,8 +12,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
+import pytest
 
+from assay.errors import UsageError
 from assay.execution.dask import STARTS, _lost_attempts
+from assay.fairness.loading import _check_label
 from assay.fairness.technique import FairnessTest
 from assay.models.classes import numbered_classes
 
@@ -52,3 +57,13 @@ def test_no_label_seen_is_no_numbered_class() -> None:
     """Mutant N7: an answer of no label read as the names '0'..'N-1'."""
     assert numbered_classes([], 10) is None
     assert numbered_classes(["3"], 10) == tuple(str(i) for i in range(10))
+
+
+@pytest.mark.parametrize("label", [True, 1.5, object()])
+def test_a_label_that_is_no_column_name_is_refused_by_name(label: object) -> None:
+    """Mutants LB1 (``True`` taken as a column's position 1), LB2 (a value without a length
+    asked for one: a bare TypeError)."""
+    with pytest.raises(UsageError, match="names a column of the data"):
+        _check_label(label)
+    for fine in ("outcome", 3, np.int64(2), None):
+        _check_label(fine)
