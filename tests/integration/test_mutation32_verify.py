@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 import assay
 from assay.cli.app import app, register
+from assay.core.store import RunStore
 from assay.errors import UsageError
 
 register()
@@ -36,7 +37,9 @@ def blind(batch: Sequence[str]) -> list[str]:  # wrong on tea
 blind.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
 
 
-def test_a_run_partly_in_memory_is_verified_from_python_alone(tmp_path: Path) -> None:
+def test_a_run_partly_in_memory_is_verified_from_python_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     (tmp_path / "clf.py").write_text(SOUND)
     store = tmp_path / "runs.db"
     models = [f"{tmp_path / 'clf.py'}:sound", blind]
@@ -51,5 +54,14 @@ def test_a_run_partly_in_memory_is_verified_from_python_alone(tmp_path: Path) ->
     message = " ".join(str(info.value).split())
     assert f"assay.verify_run('{result.run_id}', store='{store}', model=[...])" in message
     assert "resume_run" not in message and "command line" not in message, message
+    closed: list[Path] = []
+    close = RunStore.close
+
+    def counted(self: RunStore) -> None:
+        closed.append(self.path)
+        close(self)
+
+    monkeypatch.setattr(RunStore, "close", counted)
     again = assay.verify_run(result.run_id, store=store, model=models)
     assert again.total >= 1 and again.still_failing == again.total
+    assert closed == [store]  # (the store it opened, closed: mutant VR4)

@@ -67,3 +67,13 @@ def test_a_label_that_is_no_column_name_is_refused_by_name(label: object) -> Non
         _check_label(label)
     for fine in ("outcome", 3, np.int64(2), None):
         _check_label(fine)
+
+
+def test_max_groups_below_one_is_refused_before_anything_else() -> None:
+    """Mutant FA2 (``bound < 0``): ``max_groups=0`` on a result without labelled rows
+    answered None, where it is refused as the argument it is."""
+    from assay.fairness.result import FairnessResult
+
+    for bad in (0, -3):
+        with pytest.raises(UsageError, match="max_groups must be a whole number of at least 1"):
+            FairnessResult.group_metrics(SimpleNamespace(setup=None), max_groups=bad)  # type: ignore[arg-type]
