@@ -281,14 +281,14 @@ def replay_run(
     how: str = "cli",
 ) -> ReplayResult:
     """The run's stored findings replayed against its model (``assay verify``,
-    ``verify_run``), per technique; ``how``: who asks (``cli``: a run of in-memory models
-    is refused naming ``verify_run``)."""
+    ``verify_run``), per technique; ``how``: who asks (a run of in-memory models given
+    none is refused naming ``verify_run``, in the caller's terms)."""
     if record.technique == "text":
         from assay.text.api import setup_from_record as text_setup
         from assay.text.replay import replay_text
 
-        if model is None and how == "cli":
-            _refuse_in_memory(record, the_store)
+        if model is None:
+            _refuse_in_memory(record, the_store, how)
         the_text = text_setup(record, model=model, allow_pickle=pickle)
         return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
     if record.technique == "backdoor":
@@ -315,13 +315,21 @@ def replay_run(
     )
 
 
-def _refuse_in_memory(record: Any, the_store: RunStore) -> None:
+def _refuse_in_memory(record: Any, the_store: RunStore, how: str) -> None:
     """A text run of in-memory classifiers cannot be verified from the command line (it
-    cannot give objects): said, naming what can (``verify_run``)."""
+    cannot give objects): said, naming what can (``verify_run``); from Python without them
+    (``verify_run`` given no ``model``), said in its terms (it once named
+    ``assay.resume_run``, which resumes a run and verifies nothing: mutation32)."""
     stored = (record.config.get("invocation") or {}).get("models")
     if isinstance(stored, list) and stored and all(s is not None for s in stored):
         return
     where = "" if the_store.path == DEFAULT_STORE else f", store={str(the_store.path)!r}"
+    if how == "api":
+        raise UsageError(
+            f"run {record.id} was made with in-memory classifiers: give them again, in the "
+            f"run's order: assay.verify_run({record.id!r}{where}, model=[...])",
+            argument="model",
+        )
     raise UsageError(
         f"run {record.id} was made with in-memory classifiers, which the command line has no "
         f"way to give; verify it from Python, passing them again in the run's order: "
