@@ -173,6 +173,7 @@ class Engine(Dispatch, EngineState):
         self._space_size: int | None = None
         self._space_skip: list[int] | None = None
         self.stalled = False  # a random draw stalled (``fresh_random``): stays so
+        self._uniform: Sampler | None = None  # (``uniform_sampler``)
         # did the classifiers' answers ever differ between sentences, and was any sentence
         # not blank?  If neither, no sentence could fail: the run tested nothing
         self.first_answer: list[float] | None = None
@@ -219,6 +220,16 @@ class Engine(Dispatch, EngineState):
         if self._space_size is None:
             self._space_size = count_derivations(self.g, self.sampler.max_depth, cap=limit + 1)
         return self._space_size if self._space_size <= limit else None
+
+    @property
+    def uniform_sampler(self) -> Sampler:
+        """The grammar's derivations drawn uniformly (its weights set aside; made once):
+        where weighted draws keep repeating in a grammar too large to list."""
+        if not self.sampler.weighted:
+            return self.sampler
+        if self._uniform is None:
+            self._uniform = Sampler(self.g, max_depth=self.sampler.max_depth, weighted=False)
+        return self._uniform
 
     def space(self, limit: int) -> list[Tree] | None:
         """Every derivation of the grammar in a fixed order (built once per run), or None
