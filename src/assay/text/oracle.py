@@ -378,10 +378,11 @@ class Oracle:
             top = np.argmax(block, axis=1)
             labels.append([own[t] for t in top])
             c = int(top[0])
+            said = lay.compared(k, top)  # (labels a label map makes one: the same answer)
             if self.kind == "invariance":
-                changed = bool((top != c).any())
+                changed = bool((said != said[0]).any())
                 if changed and not failed:
-                    culprit = int(np.argmax(top != c))
+                    culprit = int(np.argmax(said != said[0]))
                 moved = float(np.max(np.abs(block[:, c] - block[0, c])))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
@@ -389,8 +390,9 @@ class Oracle:
                 assert isinstance(rel, Directional)
                 base, var = block[0], block[1]
                 if rel.expect == "flip":
-                    margin = (base[c] - var[c]) if int(top[1]) != c else -(var[c] - 0.5) - 1e-6
-                    margin = margin if int(top[1]) != c else min(margin, -1e-6)
+                    flipped = bool(said[1] != said[0])
+                    margin = (base[c] - var[c]) if flipped else -(var[c] - 0.5) - 1e-6
+                    margin = margin if flipped else min(margin, -1e-6)
                 else:
                     if rel.expect == "away":
                         j, sign = c, 1.0
@@ -431,10 +433,10 @@ def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
     one is odd)."""
     odd: set[int] = set()
     for k in range(len(layout.names)):
-        top = np.argmax(layout.block(out, k), axis=1)
-        counts = np.bincount(top)
-        if 2 * int(counts.max()) > len(top):
-            odd.update(np.flatnonzero(top != int(counts.argmax())).tolist())
+        said = layout.compared(k, np.argmax(layout.block(out, k), axis=1))
+        counts = np.bincount(said)
+        if 2 * int(counts.max()) > len(said):
+            odd.update(np.flatnonzero(said != int(counts.argmax())).tolist())
     return sorted(odd)
 
 
