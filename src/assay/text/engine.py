@@ -179,6 +179,8 @@ class Engine(Dispatch, EngineState):
         self.first_answer: list[float] | None = None
         self.varied = False
         self.wordy = False
+        # did a metamorphic case's variant ever differ from its sentence? (``_judge_apart``)
+        self.apart = not oracle.metamorphic
         # the answer columns that never changed (None: not watched, a state stored before):
         # a classifier whose every column is still the same tested nothing of invariance
         self.still: list[bool] | None = None
@@ -396,6 +398,8 @@ class Engine(Dispatch, EngineState):
             first.append(e[3] not in self.keys and e[3] not in seen_now)
             seen_now.add(e[3])
         verdict = self.oracle.judge(outputs, cases, first)
+        if self.oracle.metamorphic:
+            self._judge_apart(entries, verdict)
         got = Evaluated(cases, verdict, outputs)
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
@@ -432,6 +436,18 @@ class Engine(Dispatch, EngineState):
         work, self._later = self._later, None
         if work is not None:
             work()
+
+    def _judge_apart(self, entries: list[Any], verdict: Any) -> None:
+        """A metamorphic case whose variants are all its sentence itself (a class whose
+        members derive the same words, ``N -> X | Y``, ``X -> "tea"``, ``Y -> "tea"``; an
+        edit into an empty symbol) could not fail: it is no error, and a run of no other
+        case tested nothing (``apart``, ``untested``)."""
+        for i, e in enumerate(entries):
+            if len(set(e[2])) > 1:
+                self.apart = True
+            elif verdict.error[i]:
+                verdict.error[i] = False
+                verdict.margin[i] = max(float(verdict.margin[i]), 1e-6)
 
     def _watch(self, flat: list[str], out: np.ndarray) -> None:
         if not self.wordy:
