@@ -6,10 +6,12 @@ four times: the record, the document, the verdict and the status; ``assay text``
 the reports asked, the model's words, the outcome, the wall clock, the result, ...), each
 read parsing the whole JSON again (five times as long as fetching it, and another copy of
 the text each time).  Here an entry of at least ``LARGE`` characters is parsed once and
-kept beside the text it was parsed from: a later read whose text is the same (compared
-whole: the store's file may have been written by anyone since) gets the kept value.  Each
-such read gets a deep copy (a caller may change what it was given; the grammar's text, a
-string, is shared, not copied).
+kept with the length and hash of the text it was parsed from (not the text: 15 MB more held
+for the process's life): a later read whose text has the same length and hash (the store's
+file may have been written by anyone since; Python's string hash is keyed per process, 64
+bits: two texts of one entry colliding is not a concern) gets the kept value.  Each such
+read gets a deep copy (a caller may change what it was given; the grammar's text, a string,
+is shared, not copied).
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from typing import Any
 __all__ = ["LARGE", "parsed_entry"]
 
 LARGE = 1 << 16  # characters: smaller entries are parsed each time (a few microseconds)
-KEPT = 2  # entries kept (each its text and its value: ``assay runs --json`` reads every run)
+KEPT = 2  # entries kept (``assay runs --json`` reads every run: a few are kept, not all)
 
-_kept: OrderedDict[tuple[str, str], tuple[str, Any]] = OrderedDict()
+_kept: OrderedDict[tuple[str, str], tuple[tuple[int, int], Any]] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -34,14 +36,15 @@ def parsed_entry(run_id: str, key: str, text: str) -> Any:
     its ``runs.config``): parsed again only when small or not the text last parsed for it."""
     if len(text) < LARGE:
         return json.loads(text)
+    mark = (len(text), hash(text))
     with _lock:
         kept = _kept.get((run_id, key))
-        if kept is not None and kept[0] == text:
+        if kept is not None and kept[0] == mark:
             _kept.move_to_end((run_id, key))
             return copy.deepcopy(kept[1])
     value = json.loads(text)
     with _lock:
-        _kept[(run_id, key)] = (text, value)
+        _kept[(run_id, key)] = (mark, value)
         _kept.move_to_end((run_id, key))
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
