@@ -6,13 +6,16 @@ are one prediction.
   directional ``flip`` passed on labels the map had made one.  Now refused (exit 2).
 - A map making two of three labels one (``1 neutral -> pos``): a swap from ``pos`` to
   ``neutral`` was an invariance failure ("neutral = pos") and a ``flip`` from ``pos`` to
-  ``neutral`` a flip; both are now judged on the labels as mapped."""
+  ``neutral`` a flip; both are now judged on the labels as mapped.  ``away`` (and ``up``,
+  ``down``) read the probability of the classifier's own top label alone, not of the labels
+  the map makes one with it: the mass moved from ``pos`` to ``neutral`` "fell"."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import assay
@@ -70,3 +73,21 @@ def test_a_flip_between_labels_mapped_as_one_is_no_flip(tmp_path: Path) -> None:
         mood, store=tmp_path / "b.db", label_map={0: {"neutral": "pos"}}, **kw
     )
     assert mapped.n_findings >= 1, mapped.headline  # pos -> neutral = pos is none
+
+
+def leaning(batch: Sequence[str]) -> np.ndarray:  # neg, neutral, pos: bad moves pos to neutral
+    return np.array([[0.1, 0.3, 0.6] if "good" in s else [0.1, 0.7, 0.2] for s in batch])
+
+
+leaning.classes_ = ["neg", "neutral", "pos"]  # type: ignore[attr-defined]
+AWAY = NAMES.replace("flip", "away")
+
+
+def test_away_reads_the_probability_of_the_labels_mapped_as_one(tmp_path: Path) -> None:
+    kw = {"grammar": AWAY, "oracle": "directional", "max_queries": 300, "seed": 1}
+    plain = assay.check_text(leaning, store=tmp_path / "a.db", **kw)
+    assert plain.n_findings == 0, plain.headline  # pos: 0.6 -> 0.2, away
+    mapped = assay.check_text(
+        leaning, store=tmp_path / "b.db", label_map={0: {"neutral": "pos"}}, **kw
+    )
+    assert mapped.n_findings >= 1, mapped.headline  # pos (with neutral): 0.9 -> 0.9

@@ -17,6 +17,7 @@ A *case* is a derivation tree and, for metamorphic oracles, the node the relatio
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -395,26 +396,25 @@ class Oracle:
                     margin = margin if flipped else min(margin, -1e-6)
                 else:
                     if rel.expect == "away":
-                        j, sign = c, 1.0
+                        cols, sign = _as_one(lay.maps[k], c), 1.0
                     else:
                         lab = rel.label or ""
-                        j = next(
-                            (
-                                i
-                                for i, x in enumerate(own)
-                                if lay.maps[k][i] >= 0 and lay.common[lay.maps[k][i]] == lab
-                            ),
-                            -1,
-                        )
-                        if j < 0:
+                        cols = [
+                            i
+                            for i in range(len(own))
+                            if lay.maps[k][i] >= 0 and lay.common[lay.maps[k][i]] == lab
+                        ]
+                        if not cols:
                             continue
                         sign = 1.0 if rel.expect in ("down", "not-up") else -1.0
+                    # (the probability of a label a map makes of several: theirs added)
+                    was, now = float(base[cols].sum()), float(var[cols].sum())
                     if rel.expect.startswith("not-"):  # CheckList's monotonic: no wrong move
-                        wrong = sign * (var[j] - base[j])  # how far it moved the wrong way
+                        wrong = sign * (now - was)  # how far it moved the wrong way
                         margin = rel.tolerance - wrong
                         margin = margin + 1e-6 if margin >= 0 else min(margin, -1e-6)
                     else:
-                        margin = sign * (base[j] - var[j]) - rel.tolerance
+                        margin = sign * (was - now) - rel.tolerance
                         if margin <= 0:
                             margin = min(margin, -1e-6)
             if margin <= 0:
@@ -424,6 +424,14 @@ class Oracle:
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+
+
+def _as_one(maps: Sequence[int], c: int) -> list[int]:
+    """The own labels compared as label ``c`` (those a label map makes one with it; ``c``
+    alone when it has no counterpart)."""
+    if maps[c] < 0:
+        return [c]
+    return [i for i, m in enumerate(maps) if m == maps[c]]
 
 
 def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
