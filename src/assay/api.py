@@ -32,6 +32,7 @@ from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
+from assay.core.terminal import shell_join
 from assay.errors import UsageError
 from assay.fairness.api import (
     FairnessResult,
@@ -251,12 +252,15 @@ def verify_run(
     model: Any = None,
     model_type: str | None = None,
     allow_pickle: bool = False,
+    label_map: str | os.PathLike[str] | dict[Any, dict[str, str]] | None = None,
 ) -> ReplayResult:
     """Replay a run's stored findings against its model as it is now, or ``model``
     (``assay verify`` from Python): which still fail?  ``model``: the run's models given
     again, or others: a text run of in-memory classifiers (``check_text([a, b], ...)``),
     which the command line has no way to give, is verified with ``model=[a, b]`` (in the
-    run's order); a path or URL as on the command line.  The answer's ``still_failing``,
+    run's order); a path or URL as on the command line.  ``label_map`` (text runs): a map
+    of the classifiers' labels as they answer now, in place of the run's (a retrained
+    classifier that names its labels otherwise).  The answer's ``still_failing``,
     ``fixed``, ``skipped`` (not replayed: never counted fixed) and ``untested`` (why no
     finding could have failed) say what was tested: a ``total`` of 0 tested nothing.  A
     store that does not exist is a ``UsageError``."""
@@ -265,7 +269,9 @@ def verify_run(
     )
     try:
         record = the_store.get_run(run_id)
-        return replay_run(the_store, record, model, model_type, allow_pickle, how="api")
+        return replay_run(
+            the_store, record, model, model_type, allow_pickle, how="api", label_map=label_map
+        )
     finally:
         if the_store is not store:
             the_store.close()
@@ -279,18 +285,32 @@ def replay_run(
     pickle: bool,
     *,
     how: str = "cli",
+    label_map: Any = None,
 ) -> ReplayResult:
     """The run's stored findings replayed against its model (``assay verify``,
     ``verify_run``), per technique; ``how``: who asks (a run of in-memory models given
-    none is refused naming ``verify_run``, in the caller's terms)."""
+    none is refused naming ``verify_run``, in the caller's terms); ``label_map``: a text
+    run's classifiers' labels as they answer now mapped (in place of the run's map)."""
     if record.technique == "text":
         from assay.text.api import setup_from_record as text_setup
         from assay.text.replay import replay_text
 
         if model is None:
             _refuse_in_memory(record, the_store, how)
-        the_text = text_setup(record, model=model, allow_pickle=pickle)
+        the_text = text_setup(
+            record,
+            model=model,
+            allow_pickle=pickle,
+            label_map=label_map,
+            verify_lines=_verify_lines(record.id, the_store, model, how),
+        )
         return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
+    if label_map is not None:
+        raise UsageError(
+            f"a label map aligns a text run's classifiers; run {record.id} is a "
+            f"{record.technique} run",
+            argument="--label-map" if how == "cli" else "label_map",
+        )
     if record.technique == "backdoor":
         from assay.backdoor.api import replay_backdoor_run
 
@@ -312,6 +332,22 @@ def replay_run(
         the_setup.test.schema,
         the_setup.model,
         threshold=the_setup.test.threshold,
+    )
+
+
+def _verify_lines(run_id: str, the_store: RunStore, model: Any, how: str) -> tuple[str, str]:
+    """How to verify the run (as it can be pasted: the command, ``how == "cli"``, or the
+    call) with another classifier for each of the run's, and through a map of their labels
+    as they answer now."""
+    where = [] if the_store.path == DEFAULT_STORE else ["--store", str(the_store.path.absolute())]
+    if how != "cli":
+        call = f"assay.verify_run({run_id!r}" + (f", store={where[1]!r}" if where else "")
+        return f"{call}, model=[...])", f"{call}, model=..., label_map={{...}})"
+    given = [model] if isinstance(model, str) else list(model or [])
+    models = [w for spec in given for w in ("--model", str(spec))]
+    return (
+        shell_join(["assay", "verify", run_id, *where]),
+        shell_join(["assay", "verify", run_id, *where, *models, "--label-map", "FILE"]),
     )
 
 

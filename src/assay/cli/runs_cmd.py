@@ -414,9 +414,23 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
     def verify(
         run_id: RunId,
         model: Annotated[
-            str | None, typer.Option("--model", help="Replay against this model instead.")
+            list[str] | None,
+            typer.Option(
+                "--model",
+                help="Replay against this model instead; for a text run of several "
+                "classifiers, once for each, in the run's order (or once per URL of the run "
+                "that held credentials).",
+            ),
         ] = None,
         model_type: Annotated[str | None, typer.Option(help="Loader for --model.")] = None,
+        label_map: Annotated[
+            Path | None,
+            typer.Option(
+                "--label-map",
+                help="A text run: map the classifiers' labels as they answer now (a retrained "
+                "one naming them otherwise) instead of through the run's label map.",
+            ),
+        ] = None,
         allow_pickle: Annotated[
             bool,
             typer.Option(
@@ -440,9 +454,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         keep_run_words(record)
         from assay.api import replay_run
 
-        result = replay_run(the_store, record, model, model_type, allow_pickle)
+        if model and len(model) > 1 and record.technique != "text":
+            raise UsageError(
+                f"a {record.technique} run has one model; give --model once", argument="--model"
+            )
+        given = None if not model else model[0] if len(model) == 1 else GivenAgain(model)
+        result = replay_run(the_store, record, given, model_type, allow_pickle, label_map=label_map)
         prints = record.config.get("fingerprints")
-        against = redact_text(model) if model else "the run's model"
+        against = ", ".join(map(redact_text, model)) if model else "the run's model"
         change = None if model else model_changed(prints)
         if change:  # the file at the run's path is another model now: say whose answers these are
             against = f"the model file at the run's path, which {change} since the run started"

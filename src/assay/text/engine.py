@@ -173,11 +173,14 @@ class Engine(Dispatch, EngineState):
         self._space_size: int | None = None
         self._space_skip: list[int] | None = None
         self.stalled = False  # a random draw stalled (``fresh_random``): stays so
+        self._uniform: Sampler | None = None  # (``uniform_sampler``)
         # did the classifiers' answers ever differ between sentences, and was any sentence
         # not blank?  If neither, no sentence could fail: the run tested nothing
         self.first_answer: list[float] | None = None
         self.varied = False
         self.wordy = False
+        # did a metamorphic case's variant ever differ from its sentence? (``_judge_apart``)
+        self.apart = not oracle.metamorphic
         # the answer columns that never changed (None: not watched, a state stored before):
         # a classifier whose every column is still the same tested nothing of invariance
         self.still: list[bool] | None = None
@@ -219,6 +222,16 @@ class Engine(Dispatch, EngineState):
         if self._space_size is None:
             self._space_size = count_derivations(self.g, self.sampler.max_depth, cap=limit + 1)
         return self._space_size if self._space_size <= limit else None
+
+    @property
+    def uniform_sampler(self) -> Sampler:
+        """The grammar's derivations drawn uniformly (its weights set aside; made once):
+        where weighted draws keep repeating in a grammar too large to list."""
+        if not self.sampler.weighted:
+            return self.sampler
+        if self._uniform is None:
+            self._uniform = Sampler(self.g, max_depth=self.sampler.max_depth, weighted=False)
+        return self._uniform
 
     def space(self, limit: int) -> list[Tree] | None:
         """Every derivation of the grammar in a fixed order (built once per run), or None
@@ -385,6 +398,8 @@ class Engine(Dispatch, EngineState):
             first.append(e[3] not in self.keys and e[3] not in seen_now)
             seen_now.add(e[3])
         verdict = self.oracle.judge(outputs, cases, first)
+        if self.oracle.metamorphic:
+            self._judge_apart(entries, verdict)
         got = Evaluated(cases, verdict, outputs)
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
@@ -421,6 +436,18 @@ class Engine(Dispatch, EngineState):
         work, self._later = self._later, None
         if work is not None:
             work()
+
+    def _judge_apart(self, entries: list[Any], verdict: Any) -> None:
+        """A metamorphic case whose variants are all its sentence itself (a class whose
+        members derive the same words, ``N -> X | Y``, ``X -> "tea"``, ``Y -> "tea"``; an
+        edit into an empty symbol) could not fail: it is no error, and a run of no other
+        case tested nothing (``apart``, ``untested``)."""
+        for i, e in enumerate(entries):
+            if len(set(e[2])) > 1:
+                self.apart = True
+            elif verdict.error[i]:
+                verdict.error[i] = False
+                verdict.margin[i] = max(float(verdict.margin[i]), 1e-6)
 
     def _watch(self, flat: list[str], out: np.ndarray) -> None:
         if not self.wordy:

@@ -45,6 +45,7 @@ class EngineState:
     varied: bool
     still: list[bool] | None
     wordy: bool
+    apart: bool
     asked: set[int]
     keys: set[int]
     _asked_log: list[int]
@@ -74,6 +75,7 @@ class EngineState:
                 "varied": self.varied,
                 "still": self.still,
                 "wordy": self.wordy,
+                "apart": self.apart,
                 "strategy": self.strategy.state(),
                 "lanes": [c["strategy"].state() for c in self._ctx[1:]],
                 "stop_next": self._stop_next,
@@ -145,6 +147,7 @@ class EngineState:
         still = v.get("still")
         self.still = None if still is None else [bool(x) for x in still]
         self.wordy = bool(v.get("wordy", True))
+        self.apart = bool(v.get("apart", True))
         self.strategy.load(dict(v.get("strategy", {})))
         for c, st in zip(self._ctx[1:], v.get("lanes", []), strict=False):
             c["strategy"].load(dict(st))

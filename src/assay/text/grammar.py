@@ -22,6 +22,7 @@ unreachable symbols (warning), infinite languages (warning).
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 from array import array
@@ -311,6 +312,12 @@ class _Lexer:
         value = float(m.group(0))
         if value <= 0:
             raise self.error(f"weights must be positive, not {value:g}", col)
+        if not math.isfinite(value):  # (1e400: read as infinity, every draw was broken)
+            raise self.error(
+                f"the weight {m.group(0)} is beyond the largest number (about 1.8e308); "
+                "weights are relative: scale them down",
+                col,
+            )
         return value
 
     def alternatives(self) -> list[_Alt]:
@@ -404,6 +411,27 @@ def _read_heads(text: str, source: str, notes: list[str]) -> _Heads:
     return heads
 
 
+def _refuse_overflowing(
+    alternatives: Sequence[Sequence[int]],
+    weights: Sequence[float],
+    names: Sequence[str],
+    first_line: dict[str, tuple[int, int]],
+    source: str,
+) -> None:
+    """Refuse the first symbol whose weights add up beyond the largest number: its draws
+    would divide by infinity (two weights of 1e308)."""
+    for s, prods in enumerate(alternatives):
+        if not math.isfinite(sum(weights[p] for p in prods)):
+            line, col = first_line[names[s]]
+            raise UsageError(
+                f"the weights of {names[s]!r} add up beyond the largest number (about "
+                "1.8e308); weights are relative: scale them down",
+                path=source,
+                line=line,
+                column=col + 1,
+            )
+
+
 def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
     names = list(heads.first_line)
     ids = {name: k for k, name in enumerate(names)}
@@ -446,6 +474,8 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             weights.append(alt.weight)
             lines.append(alt.line)
     del seen
+    if not math.isfinite(sum(weights)):  # (a symbol's draws need its weights' sum)
+        _refuse_overflowing(alternatives, weights, names, first_line, source)
     start = heads.start
     start_id = 0
     if start is not None:

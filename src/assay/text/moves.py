@@ -14,6 +14,7 @@ import numpy as np
 from assay.text.engine import _SEP, Engine
 from assay.text.flat import Flat, flatten, replaced, words_of
 from assay.text.generate import (
+    Sampler,
     Tree,
     replace_at,
     tree_from_json,
@@ -68,14 +69,35 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
     few sentences), the rest come from the derivations not judged yet, drawn uniformly
     (grammars of at most ``_ENUMERABLE`` derivations): a small space is reported covered
     only when it is, never because random draws kept repeating."""
-    out: list[Case] = []
     keys: set[int] = set()
-    misses = 0
     # once draws stalled (the space is small and mostly judged, or the steering keeps
     # drawing the same few sentences), a few repeats per wanted case are enough
     patience = _PATIENCE // 25 if engine.stalled else _PATIENCE
+    out = _drawn(engine, engine.sampler, n, bias, keys, patience)
+    if len(out) < n:
+        engine.stalled = True
+        out.extend(_unjudged(engine, n - len(out), keys))
+    if len(out) < n and engine.space_size(_ENUMERABLE) is None:
+        # too many derivations to list: the grammar's weights (``"tea" [1e300]``) kept
+        # drawing the same few sentences, which is no covered space; drawn uniformly
+        out.extend(_drawn(engine, engine.uniform_sampler, n - len(out), None, keys, patience))
+    return out
+
+
+def _drawn(
+    engine: Engine,
+    sampler: Sampler,
+    n: int,
+    bias: np.ndarray | None,
+    keys: set[int],
+    patience: int,
+) -> list[Case]:
+    """Up to ``n`` cases of ``sampler``'s derivations never judged (nor in ``keys``, which
+    gains theirs), trying ``patience`` draws per 8 wanted before giving up."""
+    out: list[Case] = []
+    misses = 0
     while len(out) < n and misses < patience * max(1, n // 8):
-        tree = engine.sampler.sentence_tree(engine.draws, bias)
+        tree = sampler.sentence_tree(engine.draws, bias)
         case = engine.oracle.case(tree, engine.draws)
         if case is None:
             misses += 1
@@ -86,9 +108,6 @@ def fresh_random(engine: Engine, n: int, bias: np.ndarray | None = None) -> list
             continue
         keys.add(key)
         out.append(case)
-    if len(out) < n:
-        engine.stalled = True
-        out.extend(_unjudged(engine, n - len(out), keys))
     return out
 
 

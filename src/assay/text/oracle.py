@@ -17,6 +17,7 @@ A *case* is a derivation tree and, for metamorphic oracles, the node the relatio
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -378,10 +379,11 @@ class Oracle:
             top = np.argmax(block, axis=1)
             labels.append([own[t] for t in top])
             c = int(top[0])
+            said = lay.compared(k, top)  # (labels a label map makes one: the same answer)
             if self.kind == "invariance":
-                changed = bool((top != c).any())
+                changed = bool((said != said[0]).any())
                 if changed and not failed:
-                    culprit = int(np.argmax(top != c))
+                    culprit = int(np.argmax(said != said[0]))
                 moved = float(np.max(np.abs(block[:, c] - block[0, c])))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
@@ -389,30 +391,30 @@ class Oracle:
                 assert isinstance(rel, Directional)
                 base, var = block[0], block[1]
                 if rel.expect == "flip":
-                    margin = (base[c] - var[c]) if int(top[1]) != c else -(var[c] - 0.5) - 1e-6
-                    margin = margin if int(top[1]) != c else min(margin, -1e-6)
+                    flipped = bool(said[1] != said[0])
+                    margin = (base[c] - var[c]) if flipped else -(var[c] - 0.5) - 1e-6
+                    margin = margin if flipped else min(margin, -1e-6)
                 else:
                     if rel.expect == "away":
-                        j, sign = c, 1.0
+                        cols, sign = _as_one(lay.maps[k], c), 1.0
                     else:
                         lab = rel.label or ""
-                        j = next(
-                            (
-                                i
-                                for i, x in enumerate(own)
-                                if lay.maps[k][i] >= 0 and lay.common[lay.maps[k][i]] == lab
-                            ),
-                            -1,
-                        )
-                        if j < 0:
+                        cols = [
+                            i
+                            for i in range(len(own))
+                            if lay.maps[k][i] >= 0 and lay.common[lay.maps[k][i]] == lab
+                        ]
+                        if not cols:
                             continue
                         sign = 1.0 if rel.expect in ("down", "not-up") else -1.0
+                    # (the probability of a label a map makes of several: theirs added)
+                    was, now = float(base[cols].sum()), float(var[cols].sum())
                     if rel.expect.startswith("not-"):  # CheckList's monotonic: no wrong move
-                        wrong = sign * (var[j] - base[j])  # how far it moved the wrong way
+                        wrong = sign * (now - was)  # how far it moved the wrong way
                         margin = rel.tolerance - wrong
                         margin = margin + 1e-6 if margin >= 0 else min(margin, -1e-6)
                     else:
-                        margin = sign * (base[j] - var[j]) - rel.tolerance
+                        margin = sign * (was - now) - rel.tolerance
                         if margin <= 0:
                             margin = min(margin, -1e-6)
             if margin <= 0:
@@ -424,6 +426,14 @@ class Oracle:
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
 
 
+def _as_one(maps: Sequence[int], c: int) -> list[int]:
+    """The own labels compared as label ``c`` (those a label map makes one with it; ``c``
+    alone when it has no counterpart)."""
+    if maps[c] < 0:
+        return [c]
+    return [i for i, m in enumerate(maps) if m == maps[c]]
+
+
 def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
     """The variants of an invariance case answered unlike the rest of its class: those whose
     label, for some classifier, is not the label a strict majority of the variants got (none
@@ -431,10 +441,10 @@ def odd_rows(layout: Layout, out: np.ndarray) -> list[int]:
     one is odd)."""
     odd: set[int] = set()
     for k in range(len(layout.names)):
-        top = np.argmax(layout.block(out, k), axis=1)
-        counts = np.bincount(top)
-        if 2 * int(counts.max()) > len(top):
-            odd.update(np.flatnonzero(top != int(counts.argmax())).tolist())
+        said = layout.compared(k, np.argmax(layout.block(out, k), axis=1))
+        counts = np.bincount(said)
+        if 2 * int(counts.max()) > len(said):
+            odd.update(np.flatnonzero(said != int(counts.argmax())).tolist())
     return sorted(odd)
 
 

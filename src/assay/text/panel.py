@@ -60,6 +60,13 @@ class Layout:
         a = self.offsets[k]
         return outputs[:, a : a + len(self.labels[k])]
 
+    def compared(self, k: int, top: np.ndarray) -> np.ndarray:
+        """Classifier ``k``'s labels ``top`` (indices of its own) as a metamorphic oracle
+        compares them: two labels a label map makes one (``1 neutral -> pos``, ``1 pos ->
+        pos``) are the same prediction; a label without a counterpart is itself."""
+        mapped = np.asarray(self.maps[k], dtype=np.int64)[np.asarray(top, dtype=np.int64)]
+        return np.where(mapped >= 0, mapped, len(self.common) + np.asarray(top))
+
     def aligned(self, outputs: np.ndarray, k: int) -> np.ndarray:
         """Classifier ``k``'s probabilities over the common labels (unmapped mass dropped)."""
         block = self.block(outputs, k)
@@ -258,10 +265,28 @@ def build_layout(
             f"`FUNCTION.classes_ = [{', '.join(map(repr, common))}, ...]`",
             argument="MODEL",
         )
+    if label_map and not differential:
+        _refuse_one_prediction(labels, maps, names)
     scored = tuple(m.capabilities.outputs != "labels" for m in models)
     return Layout(
         tuple(names), tuple(labels), tuple(offsets), tuple(common), maps, tuple(folded), scored
     )
+
+
+def _refuse_one_prediction(
+    labels: Sequence[tuple[str, ...]], maps: Sequence[tuple[int, ...]], names: Sequence[str]
+) -> None:
+    """A metamorphic test (invariance, directional) whose label map makes every label of a
+    classifier one (``1 neg -> x``, ``1 pos -> x``): its prediction could never change, so
+    nothing of it could fail; refused (exit 2) rather than run as a pass."""
+    for k, (own, m) in enumerate(zip(labels, maps, strict=True)):
+        if len(own) > 1 and len(set(m)) == 1 and m[0] >= 0:
+            raise UsageError(
+                f"after the label map every label of {names[k]} ({_said(own)}) is one, so "
+                "its prediction could never change and no edit or swap could fail; a "
+                "metamorphic test needs at least two labels that stay apart",
+                argument="--label-map",
+            )
 
 
 def fold_label(label: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.paths import absolute_spec
-from assay.core.redact import specs_given_again
+from assay.core.redact import redact_text, specs_given_again
 from assay.core.runinfo import stored_serving
 from assay.errors import UsageError
 from assay.text.generate import Sampler
@@ -24,6 +24,7 @@ from assay.text.pipeline import lanes_from
 from assay.text.setup import TextSetup
 from assay.text.strategies import DEFAULT_STRATEGY
 from assay.text.technique import TextTest
+from assay.text.verify_terms import labels_refused, verified_specs
 
 __all__ = ["setup_from_record", "setup_text", "text_fingerprints"]
 
@@ -211,20 +212,35 @@ def setup_text(
 
 
 def setup_from_record(
-    record: Any, *, model: Any = None, allow_pickle: bool = False, resumed: bool = False
+    record: Any,
+    *,
+    model: Any = None,
+    allow_pickle: bool = False,
+    resumed: bool = False,
+    label_map: str | os.PathLike[str] | dict[Any, dict[str, str]] | None = None,
+    verify_lines: tuple[str, str] | None = None,
 ) -> TextSetup:
     """Rebuild a stored text run's setup (grammar, oracle, classifiers) from its record;
     ``model``: classifiers in place of the stored ones (URLs given again, as for resume, or
-    the classifiers themselves); ``allow_pickle``: this caller's consent (the stored run's is
-    never reused).  ``resumed``: to continue the run, with its classifiers: the labels its
-    first session read off their answers are the stored layout's, not asked for again (a
-    resumed session's loading counts within the run's query budget)."""
+    the classifiers themselves; to verify, one spec per classifier too); ``allow_pickle``:
+    this caller's consent (the stored run's is never reused).  ``resumed``: to continue the
+    run, with its classifiers: the labels its first session read off their answers are the
+    stored layout's, not asked for again (a resumed session's loading counts within the
+    run's query budget).  ``label_map``: to verify, a map of the classifiers' labels as they
+    answer now in place of the run's; ``verify_lines``: the command (or call) that verifies
+    the run, and the one that does so with such a map, said when what is given is refused."""
     from assay.text.grammar import parse_grammar
 
     if record.technique != "text":
         raise UsageError(f"run {record.id} is a {record.technique} run", argument="RUN_ID")
     inv = dict(record.config.get("invocation", {}))
     stored = inv.get("models")
+    lines = verify_lines or (
+        f"assay verify {record.id}",
+        f"assay verify {record.id} --label-map FILE",
+    )
+    if stored and not resumed:  # (to verify: others in place of the run's, one for each)
+        model = verified_specs(stored, model, run_id=record.id, again=lines[0])
     # a URL's credentials were never stored: given again (--model URL) in its place
     specs = specs_given_again(stored, model, run_id=record.id) if stored else model
     if specs is None or any(s is None for s in specs):
@@ -242,35 +258,57 @@ def setup_from_record(
             f"run {record.id} has no grammar stored; it cannot resume", argument="RUN_ID"
         )
     grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
-    label_map = inv.get("label_map")
-    if isinstance(label_map, dict):  # (checked when the run began: taken as it is)
-        label_map = KeptLabelMap({int(k): v for k, v in label_map.items()})
-    return setup_text(
-        specs,
-        grammar=grammar,
-        oracle=inv["oracle"],
-        label_map=label_map,
-        strategy=inv["strategy"],
-        mode=inv["mode"],
-        top_k=inv["top_k"],
-        threshold=inv["threshold"],
-        max_depth=inv["max_depth"],
-        names=inv["names"],
-        model_type=inv.get("model_type"),
-        allow_pickle=allow_pickle,
-        trust=inv.get("trust", []),
-        batch=inv.get("batch", 256),
-        shrink=inv.get("shrink", True),
-        weighted=inv.get("weighted", True),
-        # (an old run's relative --template: its folder's)
-        serving=stored_serving(record) if inv.get("serving") is not None else None,
-        lanes=inv.get("lanes", 1),
-        output=inv.get("output"),
-        answered_labels=_stored_labels(record) if resumed else None,
-        probe_replay=record.config.get("loading_answers") if resumed else None,
-        # the run's deadline per call (a resume's --call-timeout is stored before this)
-        call_timeout=(record.config.get("budget") or {}).get("call_timeout", DEFAULT_CALL_TIMEOUT),
-    )
+    kept = inv.get("label_map")
+    if isinstance(kept, dict):  # (checked when the run began: taken as it is)
+        kept = KeptLabelMap({int(k): v for k, v in kept.items()})
+    try:
+        return setup_text(
+            specs,
+            grammar=grammar,
+            oracle=inv["oracle"],
+            label_map=kept if label_map is None else label_map,
+            strategy=inv["strategy"],
+            mode=inv["mode"],
+            top_k=inv["top_k"],
+            threshold=inv["threshold"],
+            max_depth=inv["max_depth"],
+            names=inv["names"],
+            model_type=inv.get("model_type"),
+            allow_pickle=allow_pickle,
+            trust=inv.get("trust", []),
+            batch=inv.get("batch", 256),
+            shrink=inv.get("shrink", True),
+            weighted=inv.get("weighted", True),
+            # (an old run's relative --template: its folder's)
+            serving=stored_serving(record) if inv.get("serving") is not None else None,
+            lanes=inv.get("lanes", 1),
+            output=inv.get("output"),
+            answered_labels=_stored_labels(record) if resumed else None,
+            probe_replay=record.config.get("loading_answers") if resumed else None,
+            # the run's deadline per call (a resume's --call-timeout is stored before this)
+            call_timeout=(record.config.get("budget") or {}).get(
+                "call_timeout", DEFAULT_CALL_TIMEOUT
+            ),
+        )
+    except UsageError as exc:
+        if exc.argument == "MODEL" and model is not None and not resumed:
+            raise UsageError(exc.bare_message, argument="--model") from exc  # (verify's)
+        if exc.argument != "--label-map" or label_map is not None:
+            raise  # (a map given now is refused as given: at its line and column)
+        raise labels_refused(
+            exc,
+            run_id=record.id,
+            resumed=resumed,
+            kept_map=kept is not None,
+            verify_line=lines[1],
+            in_place=[
+                (str(name), redact_text(spec))
+                for name, was, spec in zip(
+                    inv.get("names") or [], stored or [], specs or [], strict=False
+                )
+                if isinstance(spec, str) and absolute_spec(spec) != was
+            ],
+        ) from exc
 
 
 def _stored_labels(record: Any) -> list[list[str]] | None:

@@ -163,6 +163,8 @@ def build_summary(
             (
                 f"{_every(whole)} was tested"
                 if tested == "tested"
+                else "the grammar's one sentence was asked"
+                if whole == 1
                 else f"the grammar's {whole:,} sentences were asked"
             )
             if whole

@@ -85,6 +85,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "first_answer": engine.first_answer,
         "varied": engine.varied,
         "wordy": engine.wordy,
+        "apart": engine.apart,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
     }
@@ -109,6 +110,7 @@ class _Merged:
     first_answer: list[float] | None = None
     varied: bool = False
     wordy: bool = False
+    apart: bool = False
 
     def untested(self) -> str | None:
         from assay.text.untested import untested_reason
@@ -137,6 +139,7 @@ def merge_summaries(
         # one answer for all units' sentences: no unit varied and all gave the same one
         first = stats.get("first_answer")
         merged.wordy = merged.wordy or bool(stats.get("wordy", True))
+        merged.apart = merged.apart or bool(stats.get("apart", True))
         merged.varied = (
             merged.varied
             or bool(stats.get("varied", True))

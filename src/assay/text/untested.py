@@ -19,6 +19,11 @@ def untested_reason(e: Any) -> str | None:
         return None
     if not e.wordy:
         return "every sentence the grammar derived was empty, so nothing was judged"
+    if not getattr(e, "apart", True):
+        return (
+            "every variant asked was its sentence itself (the members of the class, or the "
+            "two sides of the edit, derive the same words), so no prediction could change"
+        )
     if e.varied and e.first_answer is not None:
         return _constant_classifiers(e)
     if e.varied or e.first_answer is None:
