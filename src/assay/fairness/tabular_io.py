@@ -76,6 +76,13 @@ def infer_schema(
     or free text, most likely).
     """
     columns = column_names(frame)
+    if len(frame) == 0:  # (each column "holds no values" would blame the column)
+        raise UsageError(
+            f"{frame.attrs.get(SOURCE_ATTR, 'data')} has no rows (its columns: "
+            f"{', '.join(columns)}): the input space is inferred from example rows; give "
+            "some, or a schema",
+            argument="--data",
+        )
     if target is not None and target not in columns:
         raise UsageError(
             f"target column {target!r} is not a column; columns are: {', '.join(columns)}",
