@@ -1,0 +1,45 @@
+"""The README's start: after ``make demo``, "the other techniques have demonstrations of
+their own: ``.venv/bin/assay demo text`` and ``.venv/bin/assay demo backdoor``".  ``make
+demo`` installed ``assay[onnx]`` only, and ``.venv/bin/assay demo text`` then ended "the text
+demonstration (VADER vs TextBlob) needs vaderSentiment and textblob: pip install
+'assay[text]'" (exit 2): a command the README prints, failing as printed.  The demo's
+install names the extras of every demonstration the README sends its reader to."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# what each demonstration imports beyond assay's own dependencies
+NEEDS = {"text": {"vaderSentiment", "textblob"}, "backdoor": set()}
+
+
+def _demo_extras() -> set[str]:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^\$\(VENV\)/\.demo:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe, "no .demo target in the Makefile"
+    installs = re.findall(r'pip install [^\n]*-e "\.\[([^\]]*)\]"', recipe.group(1))
+    assert installs, recipe.group(1)
+    return {extra.strip() for extra in installs[0].split(",")}
+
+
+def _installed_by(extras: set[str]) -> set[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    optional = project["optional-dependencies"]
+    named = set()
+    for extra in extras:
+        for requirement in optional[extra]:
+            named.add(re.split(r"[<>=\[ ;]", requirement, maxsplit=1)[0])
+    return named
+
+
+def test_make_demo_installs_what_the_demos_the_readme_names_need() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"\.venv/bin/assay demo (\w+)", readme))
+    assert named == {"text", "backdoor"}, named  # the README's list, as this test knows it
+    installed = _installed_by(_demo_extras())
+    for demo in named:
+        missing = NEEDS[demo] - installed
+        assert not missing, f"`.venv/bin/assay demo {demo}` needs {missing} after `make demo`"
