@@ -38,7 +38,10 @@ def _classes_of(estimator: Any) -> np.ndarray | None:
         classes = estimator.classes_
     except AttributeError:
         return None
-    if isinstance(classes, list) or np.asarray(classes).ndim != 1:
+    # a multi-output classifier's ``classes_`` is a list of arrays, one per output; a list of
+    # labels (``classes_ = ["no", "yes"]`` on an object of one's own, as on a function) is one
+    several = isinstance(classes, list) and any(np.ndim(c) > 0 for c in classes)
+    if several or np.asarray(classes).ndim != 1:
         raise UsageError(
             f"the {type(estimator).__name__} predicts several outputs at once "
             "(multi-output classifier); assay tests models with one output",
