@@ -35,7 +35,8 @@ def _people() -> pd.DataFrame:
 class Client:
     """A scoring client of one's own: labels by name, its classes a plain list."""
 
-    classes_ = ["no", "yes"]
+    def __init__(self) -> None:
+        self.classes_ = ["no", "yes"]
 
     def predict(self, rows: object) -> np.ndarray:
         frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=COLUMNS)
