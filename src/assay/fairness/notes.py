@@ -4,6 +4,7 @@ position.  Printed by the command line and kept among the run's warnings."""
 
 from __future__ import annotations
 
+from assay.core.terminal import shell_word
 from assay.fairness.setup import FairnessSetup
 
 __all__ = [
@@ -58,7 +59,8 @@ def set_aside_note(setup: FairnessSetup) -> str | None:
     label = (
         ""
         if setup.test.labels is not None
-        else f" (the true label? give --label {setup.set_aside[-1]} for the group metrics)"
+        else f" (the true label? give --label {shell_word(setup.set_aside[-1])} for the group "
+        "metrics)"
         if len(setup.set_aside) == 1
         else " (if one is the true label, give --label COLUMN for the group metrics)"
     )

@@ -149,7 +149,7 @@ def infer_schema(
             raise UsageError(
                 f"protected attribute {p!r} holds fractional numbers: an alternative value "
                 f"of each would be another number, never all of them; test it by bins, e.g. "
-                f"at its quartiles: --protected {p}:bins={edges} (in Python "
+                f"at its quartiles: --protected {shell_word(f'{p}:bins={edges}')} (in Python "
                 f"protected='{p}:bins={edges}'), or round it to whole numbers",
                 argument="--protected",
             )
@@ -290,7 +290,8 @@ def check_data(
     if extra:
         raise UsageError(
             f"has column(s) {', '.join(extra)} that the schema does not list; set them aside "
-            f"(--drop {','.join(extra)}) or name the label column (--label) (schema columns: "
+            f"(--drop {shell_word(','.join(extra))}) or name the label column (--label) "
+            "(schema columns: "
             f"{', '.join(names)})",
             path=where.source,
         )
