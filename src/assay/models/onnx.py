@@ -217,6 +217,14 @@ class OnnxModel:
         self.max_batch = self.inputs[0].fixed_batch if len(self.inputs) == 1 else None
         self._map_keys: list[Any] | None = None
         self.n_features = _width(self.inputs)
+        if modality == "text" and len(self.inputs) > 1:  # (refused before a run is made)
+            raise UsageError(
+                f"the ONNX model takes {len(self.inputs)} inputs, one per column "
+                f"({', '.join(p.name for p in self.inputs[:8])}): a model of a table, not of "
+                "text; a text classifier takes one sentence per input",
+                argument="MODEL",
+                path=str(self.path),
+            )
         self.capabilities = self._capabilities(modality, n_classes, outputs, probe)
         self.info: dict[str, Any] = {
             "inputs": [p.describe() for p in self.inputs],
