@@ -390,7 +390,7 @@ def setup_backdoor(
                 layout=layout,
                 range_text=value_range,
                 dtype="float32",
-                where=image_files.path if image_files else clean_files.path,
+                where="--images" if image_files else "--clean",  # (an argument: not a path)
             )
         spec = guess
         image_x = None if image_files is None else _canonical(image_files, kind, values)
