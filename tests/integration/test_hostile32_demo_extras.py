@@ -7,9 +7,20 @@ install names the extras of every demonstration the README sends its reader to."
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import shlex
+import sys
 import tomllib
 from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+
+register()
 
 ROOT = Path(__file__).resolve().parents[2]
 # what each demonstration imports beyond assay's own dependencies
@@ -43,3 +54,24 @@ def test_make_demo_installs_what_the_demos_the_readme_names_need() -> None:
     for demo in named:
         missing = NEEDS[demo] - installed
         assert not missing, f"`.venv/bin/assay demo {demo}` needs {missing} after `make demo`"
+
+
+def test_the_missing_extra_is_installed_by_the_interpreter_running_assay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message said "pip install 'assay[text]'": after ``make demo`` the README runs
+    ``.venv/bin/assay`` without activating the venv, and a bare ``pip`` is another Python's
+    (here pyenv's: it installed the extra where this assay never looks, or a package named
+    ``assay`` from the registry).  It names the interpreter that runs assay."""
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any, **kwargs: Any) -> Any:
+        return None if name == "textblob" else real(name, *args, **kwargs)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    result = CliRunner().invoke(app, ["demo", "text", "--store", str(tmp_path / "runs.db")])
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, said
+    line = re.search(r"needs textblob: (.*-m pip install 'assay\[text\]')", said)
+    assert line, said
+    assert shlex.split(line.group(1)) == [sys.executable, "-m", "pip", "install", "assay[text]"]

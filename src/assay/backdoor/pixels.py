@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.extras import pip_install
 from assay.errors import UsageError
 
 __all__ = ["check_room", "check_sizes", "pixels", "read_file"]
@@ -107,7 +108,7 @@ def _pillow(argument: str) -> tuple[Any, Any]:
         from PIL import Image, UnidentifiedImageError
     except ImportError:
         raise UsageError(
-            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
+            "reading PNG/JPEG needs Pillow: " + pip_install("'assay[image]'"), argument=argument
         ) from None
     return Image, UnidentifiedImageError
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.extras import pip_install
 from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import stored_serving
@@ -137,7 +138,8 @@ def _as_frame(data: Any) -> Any:
         if not callable(columns):
             raise UsageError(
                 f"data is a {type(data).__name__} that converts to pandas only with a "
-                f"package missing here ({exc}): pip install pyarrow, or pass a pandas DataFrame",
+                f"package missing here ({exc}): {pip_install('pyarrow')}, or pass a pandas "
+                "DataFrame",
                 argument="data",
             ) from None
         frame = pd.DataFrame(columns(as_series=False))

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import usable_cores
+from assay.core.extras import pip_install
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
@@ -82,7 +83,7 @@ def _session(path: Path) -> tuple[Any, str | None]:
         import onnxruntime as ort
     except ImportError as exc:
         raise UsageError(
-            "ONNX models need onnxruntime: pip install 'assay[onnx]'", argument="MODEL"
+            "ONNX models need onnxruntime: " + pip_install("'assay[onnx]'"), argument="MODEL"
         ) from exc
     options = ort.SessionOptions()
     options.log_severity_level = 4  # its failures are raised (and said) as errors
