@@ -575,9 +575,25 @@ def probe_call(
         ) from exc
     finally:
         caller.close()
+    _refuse_short(answer, probe, what)
     _refuse_non_finite(answer, probe, what)
     probe_answers.kept(probe, answer)
     return answer
+
+
+def _refuse_short(answer: Any, probe: ModelInputs, what: str) -> None:
+    """A probe answered with a list of another length than its batch (one answer too few:
+    the run's first batch failed so, after a run was made).  One value (a function of one
+    sentence, a dict) is left to the checks that name what to write instead."""
+    if isinstance(answer, str | bytes | dict) or not hasattr(answer, "__len__"):
+        return
+    if np.ndim(answer) == 0 or len(answer) == len(probe):
+        return
+    raise ModelError(
+        f"{what} returned {len(answer)} answer{'' if len(answer) == 1 else 's'} for "
+        f"{len(probe)} inputs on its first call (a probe batch); it must return one answer "
+        "per input"
+    )
 
 
 def _refuse_non_finite(answer: Any, probe: ModelInputs, what: str) -> None:
