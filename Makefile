@@ -25,7 +25,9 @@ $(VENV)/.kernel: $(wildcard src/assay/fairness/exact/*.py) | $(VENV)/.dev
 	touch $@
 
 demo: $(VENV)/.demo
-	$(BIN)/assay demo
+	@$(BIN)/assay demo; code=$$?; \
+	echo "(the commands above start with 'assay': put it on your PATH with . $(VENV)/bin/activate)"; \
+	exit $$code
 
 lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/ruff check src tests bench

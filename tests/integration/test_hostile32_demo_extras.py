@@ -75,3 +75,17 @@ def test_the_missing_extra_is_installed_by_the_interpreter_running_assay(
     line = re.search(r"needs textblob: (.*-m pip install 'assay\[text\]')", said)
     assert line, said
     assert shlex.split(line.group(1)) == [sys.executable, "-m", "pip", "install", "assay[text]"]
+
+
+def test_the_printed_assay_commands_work_after_make_demo() -> None:
+    """``make demo`` ends with lines to paste ("to reproduce: assay demo --seed 0 ...", "see
+    every run: assay runs"), and the README's next commands are ``.venv/bin/assay ...``: the
+    venv is not activated, and ``assay`` pasted was "command not found".  The README and
+    ``make demo`` say how to put it on the PATH."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme[readme.index("## Start here") : readme.index("## The command line")]
+    assert ". .venv/bin/activate" in start, start
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile, re.MULTILINE)
+    assert recipe and "bin/activate" in recipe.group(1), makefile
+    assert "exit $$code" in recipe.group(1), recipe.group(1)  # the demo's exit code kept
