@@ -383,6 +383,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    if strategy == "neo" and not poisoned:  # (docs/backdoor.md: "missed silently")
+        side = int(getattr(t, "blocker", 2) or 2)
+        headline += (
+            f"; Neo as published slides a {side}x{side} blocker: a trigger larger than it "
+            "survives partial occlusion and is missed silently (the default strategy looks for "
+            "those)"
+        )
     bound = getattr(t, "max_trigger", None)
     if bound and strategy == "assay":  # the user's bound on what was looked for, said with it
         headline += f"; triggers looked for up to {bound}x{bound} pixels (--max-trigger {bound})"
