@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[onnx]"
+	$(BIN)/pip install --quiet -e ".[onnx,text]"
 	touch $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
@@ -25,7 +25,9 @@ $(VENV)/.kernel: $(wildcard src/assay/fairness/exact/*.py) | $(VENV)/.dev
 	touch $@
 
 demo: $(VENV)/.demo
-	$(BIN)/assay demo
+	@$(BIN)/assay demo; code=$$?; \
+	echo "(the commands above start with 'assay': put it on your PATH with . $(VENV)/bin/activate)"; \
+	exit $$code
 
 lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/ruff check src tests bench

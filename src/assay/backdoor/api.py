@@ -159,7 +159,7 @@ def check_backdoor(
             max_time,
             started,
             what="the model and images",
-            load=lambda: setup_backdoor(model, **options),
+            load=lambda: setup_backdoor(model, call_timeout=call_timeout, **options),
         )
     else:
         the_setup = setup

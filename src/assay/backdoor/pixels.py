@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.extras import pip_install
 from assay.errors import UsageError
 
 __all__ = ["check_room", "check_sizes", "pixels", "read_file"]
@@ -99,15 +100,23 @@ def _gray_to_uint8(raw: np.ndarray, p: Path | str, argument: str) -> np.ndarray:
 LOW_16BIT = 0.08
 
 
-def read_file(p: Path, argument: str) -> np.ndarray:
-    """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
-    (H, W, 3)."""
+def _pillow(argument: str) -> tuple[Any, Any]:
+    """Pillow's ``Image`` module and its ``UnidentifiedImageError``; without Pillow, a usage
+    error saying how to install it (a folder of PNGs read without it was an internal error,
+    exit 5, from the size check before any image is decoded)."""
     try:
         from PIL import Image, UnidentifiedImageError
     except ImportError:
         raise UsageError(
-            "reading PNG/JPEG needs Pillow: pip install 'assay[image]'", argument=argument
+            "reading PNG/JPEG needs Pillow: " + pip_install("'assay[image]'"), argument=argument
         ) from None
+    return Image, UnidentifiedImageError
+
+
+def read_file(p: Path, argument: str) -> np.ndarray:
+    """One image file's pixels (H, W, 1) for grey images (a palette of greys included), else
+    (H, W, 3)."""
+    Image, UnidentifiedImageError = _pillow(argument)
     try:
         with Image.open(p) as im:
             _one_frame(im, p, argument)
@@ -173,7 +182,7 @@ def check_sizes(files: list[Path], names: list[str], argument: str) -> None:
     """Every file's size from its header, before any is decoded: one of another size is
     refused naming it, and a set that would not fit in memory as the scan holds it is
     refused (a folder of large photos read whole ended in an out-of-memory kill)."""
-    from PIL import Image, UnidentifiedImageError
+    Image, UnidentifiedImageError = _pillow(argument)
 
     sizes = []
     for f in files:

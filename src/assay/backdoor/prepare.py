@@ -30,6 +30,7 @@ from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shap
 from assay.backdoor.label_files import read_label_file
 from assay.backdoor.sizes import size_mismatch
 from assay.backdoor.technique import BackdoorTest, check_comparable
+from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.paths import absolute_spec
@@ -219,6 +220,7 @@ def setup_backdoor(
     serving: Any = None,
     replay: bool = False,
     classes: Any = None,
+    call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
 ) -> BackdoorSetup:
     """Load the model and images and check that they fit together.
 
@@ -227,7 +229,9 @@ def setup_backdoor(
     no scan runs, so a model the model scan could not judge is not refused).  ``classes``:
     the model's class names in order (``["cat", "dog"]``, or ``"cat,dog"`` as ``--classes``)
     for an endpoint or ONNX graph answering labels by name; or their number, as
-    ``n_classes``."""
+    ``n_classes``.  ``call_timeout``: seconds each of loading's probe calls may take (the
+    run's ``--call-timeout``: a model that hangs on its first images is stopped after it,
+    not after the default 60 s)."""
     from assay.models import load_model
     from assay.models.classes import declared_count_or_names
     from assay.models.http import ServingOptions
@@ -328,6 +332,7 @@ def setup_backdoor(
                 classes=class_names,
                 probe=probe,
                 serving=serving_opts,
+                call_timeout=call_timeout,
             )
 
         if image_files is not None and image_files.values.shape[1:] != clean_files.values.shape[1:]:
@@ -385,7 +390,7 @@ def setup_backdoor(
                 layout=layout,
                 range_text=value_range,
                 dtype="float32",
-                where=image_files.path if image_files else clean_files.path,
+                where="--images" if image_files else "--clean",  # (an argument: not a path)
             )
         spec = guess
         image_x = None if image_files is None else _canonical(image_files, kind, values)

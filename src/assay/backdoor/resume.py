@@ -91,7 +91,9 @@ def setup_from_record(
     if inv.pop("model_scan", False) or (builtin and mode == "model") or replay:
         inv["images"] = False
         inv.pop("labels", None)  # the true labels of images not read again
-    setup = setup_backdoor(spec, replay=replay, **inv)
+    # loading's probe calls have the run's deadline (``assay resume RUN --call-timeout``'s)
+    deadline = (record.config.get("budget") or {}).get("call_timeout", DEFAULT_CALL_TIMEOUT)
+    setup = setup_backdoor(spec, replay=replay, call_timeout=deadline, **inv)
     stored = record.config.get("arrays") or {}
     now = _array_digests(setup)
     for key in given:

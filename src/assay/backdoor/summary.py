@@ -383,6 +383,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    if strategy == "neo" and not poisoned:  # (docs/backdoor.md: "missed silently")
+        side = int(getattr(t, "blocker", 2) or 2)
+        headline += (
+            f"; Neo as published slides a {side}x{side} blocker: a trigger larger than it "
+            "survives partial occlusion and is missed silently (the default strategy looks for "
+            "those)"
+        )
     bound = getattr(t, "max_trigger", None)
     if bound and strategy == "assay":  # the user's bound on what was looked for, said with it
         headline += f"; triggers looked for up to {bound}x{bound} pixels (--max-trigger {bound})"
@@ -417,7 +424,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "images scanned": n,
         "images flagged": len(poisoned),
         "queries per image (mean)": round(q_all, 2),
-        "seconds per image (mean)": round(s_all, 5),
+        # each image's own scan: loading and the rest of the run left out, so labelled (its
+        # wall-clock figure, "images per second (wall clock)", is the run's whole time)
+        "seconds per image of its own scan only (mean)": round(s_all, 5),
     }
     if clean_rows:
         metrics["queries per unflagged image (mean)"] = round(q_clean, 2)

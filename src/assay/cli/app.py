@@ -19,6 +19,7 @@ import time
 import traceback
 from collections.abc import Callable
 from functools import cache, wraps
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -218,7 +219,28 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
             longer = 4 * float(budget.get("call_timeout") or 60.0)
             line += f" --call-timeout {longer:g}"
         out.note(f"once the problem is fixed, continue with: {line}")
+        if kind == "model_error" and (changed := _model_files(record.config)):
+            # the fix most often made (the model's code or file) is refused there as another
+            # model, and the line above then failed as printed
+            out.note(
+                f"if the fix changes {' or '.join(changed)}, the resume refuses it as another "
+                f"model: add --force to keep this run's {record.n_findings:,} findings with "
+                "the fixed one, or start a new run"
+            )
     return code
+
+
+def _model_files(config: dict[str, Any]) -> list[str]:
+    """The files of a run's model (or text classifiers) whose change a resume refuses
+    without ``--force`` (their fingerprints, kept with the run)."""
+    prints = config.get("fingerprints") or {}
+    return [
+        str(Path(str(value["path"])).name)
+        for key, value in prints.items()
+        if (key == "model" or str(key).startswith("classifier"))
+        and isinstance(value, dict)
+        and value.get("path")
+    ]
 
 
 def _reports(options: dict[str, Any]) -> dict[str, Any]:

@@ -258,6 +258,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 output=output,
                 classes=classes,
                 labels=labels,
+                call_timeout=call_timeout,
                 serving=serving_options(
                     batch_size=batch_size,
                     concurrency=concurrency,

@@ -11,6 +11,7 @@ import typer
 from assay.cli.console import Output
 from assay.cli.options import AsJson, Quiet
 from assay.core.salvage import Salvage, SavedRun, salvage
+from assay.core.terminal import shell_word
 
 __all__ = ["register"]
 
@@ -78,6 +79,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"into {target}; {source} was left as it was"
             )
             if done.saved:
-                out.say(f"see them: assay runs --store {target}")
+                out.say(f"see them: assay runs --store {shell_word(str(target))}")
         if not done.complete:
             raise typer.Exit(EXIT_SOME_LOST)

@@ -50,6 +50,7 @@ from assay.cli.text_lines import say_failing
 from assay.core.budget import check_budget
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.extras import pip_install
 from assay.core.loading_time import loading_within
 from assay.core.store import DEFAULT_STORE, RunStore
 from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
@@ -70,7 +71,7 @@ def _check_demo_packages() -> None:
     if missing:
         raise UsageError(
             f"the text demonstration (VADER vs TextBlob) needs {' and '.join(missing)}: "
-            "pip install 'assay[text]'"
+            + pip_install("'assay[text]'")
         )
 
 

@@ -41,6 +41,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from assay.core.extras import pip_install
 from assay.core.model import Model
 from assay.core.quiet import quiet
 from assay.core.run import Technique
@@ -190,7 +191,7 @@ def _import_distributed() -> Any:
         import distributed
     except ImportError:
         raise UsageError(
-            "--executor dask needs the [dask] extra: pip install 'assay[dask]'",
+            "--executor dask needs the [dask] extra: " + pip_install("'assay[dask]'"),
             argument="--executor",
         ) from None
     return distributed

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.terminal import shell_word
 from assay.errors import UsageError
 from assay.fairness.schema import Feature, Schema
 
@@ -141,7 +142,7 @@ def apply_bins(frame: Any, bins: dict[str, Bins], src: str) -> tuple[Any, dict[s
         if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             raise UsageError(
                 f"{name!r} is not a column of numbers in {src}: bins are for numbers; "
-                f"give it as a category (--protected {name})",
+                f"give it as a category (--protected {shell_word(name)})",
                 argument="--protected",
             )
         values = col.to_numpy(dtype=np.float64)

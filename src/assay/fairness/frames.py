@@ -56,7 +56,7 @@ def findings_frame(
     columns = ["idi", "variant", "generated", *schema.names, "prediction"]
     if not inputs:
         chances = [f"p({c})" for c in class_names or ()] if proba else []
-        return pd.DataFrame(columns=[*columns, *chances])
+        return _empty(schema, columns, chances, dtypes or {})
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
     decoded = schema.decode(ins.reshape(n * k, d))
@@ -86,6 +86,24 @@ def findings_frame(
             label = names[c] if c < len(names) else str(c)
             frame[f"p({label})"] = probs[:, c]
     return frame
+
+
+def _empty(schema: Schema, columns: list[str], chances: list[str], dtypes: dict[str, Any]) -> Any:
+    """A frame of no IDI in the dtypes a frame of IDIs has: ``idi`` and ``variant`` whole
+    numbers, ``generated`` booleans, each column in the user's own dtype (else its kind's),
+    the probabilities floats (every column was ``object``: a clean run's frame, concatenated
+    with a run's IDIs, turned their ``Int64``, ``category`` and ``bool`` columns to objects)."""
+    import pandas as pd
+
+    kinds = {"integer": "int64", "continuous": "float64"}
+    typed: dict[str, Any] = {"idi": "int64", "variant": "int64", "generated": bool}
+    for feature in schema.features:
+        typed[feature.name] = kinds.get(feature.kind, object)
+    typed.update({name: "float64" for name in chances})
+    frame = pd.DataFrame({name: pd.Series(dtype=typed.get(name, object)) for name in columns})
+    for name in chances:
+        frame[name] = pd.Series(dtype="float64")
+    return _in_dtypes(frame, dtypes)
 
 
 def _in_dtypes(frame: Any, dtypes: dict[str, Any]) -> Any:

@@ -16,10 +16,12 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.extras import pip_install
 from assay.core.paths import absolute_spec
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import stored_serving
 from assay.core.store import RunRecord
+from assay.core.terminal import shell_word
 from assay.errors import AssayError, UsageError
 from assay.fairness.bins import apply_bins, bin_schema, parse_protected
 from assay.fairness.columns import (
@@ -136,7 +138,8 @@ def _as_frame(data: Any) -> Any:
         if not callable(columns):
             raise UsageError(
                 f"data is a {type(data).__name__} that converts to pandas only with a "
-                f"package missing here ({exc}): pip install pyarrow, or pass a pandas DataFrame",
+                f"package missing here ({exc}): {pip_install('pyarrow')}, or pass a pandas "
+                "DataFrame",
                 argument="data",
             ) from None
         frame = pd.DataFrame(columns(as_series=False))
@@ -350,7 +353,8 @@ def _setup(
             f"bins of {name!r} need --data: each bin is given to the model as the median of "
             "the data's values inside it"
             + (
-                f"; a built-in dataset is tested as it is encoded: give --protected {name} "
+                "; a built-in dataset is tested as it is encoded: give --protected "
+                f"{shell_word(name)} "
                 "(every value of it), or your own rows with --data and your model"
                 if dataset is not None
                 else ""
@@ -789,11 +793,13 @@ def _width_hint(schema: Schema, estimator: Any, *, from_data: bool, labelled: bo
     elif extra:
         hint += f"; not among the model's features: {', '.join(extra)}"
         if from_data and len(extra) == 1 and not labelled:
-            hint += f" (the true label? give --label {extra[0]})"
+            hint += f" (the true label? give --label {shell_word(extra[0])})"
         folded = {str(n).strip().casefold() for n in fitted}
         others = [n for n in extra if n.strip().casefold() not in folded]  # not misspelt
         if from_data and others:
-            hint += f"; set aside what the model does not take: --drop {','.join(others)}"
+            hint += (
+                f"; set aside what the model does not take: --drop {shell_word(','.join(others))}"
+            )
     if missing:
         hint += f"; the model's features missing here: {', '.join(missing)}"
     return hint + _near_names([str(n) for n in fitted], names)

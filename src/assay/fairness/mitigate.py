@@ -35,6 +35,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assay.core.display import percent
+from assay.core.extras import pip_install
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.core.outfile import new_file, write_whole
 from assay.errors import AssayError, ModelError, UsageError
@@ -674,7 +675,7 @@ def _save_onnx(estimator: Any, path: Path, schema: Schema) -> str | None:
         from skl2onnx import convert_sklearn
         from skl2onnx.common.data_types import FloatTensorType
     except ImportError:
-        return "skl2onnx is not installed (pip install 'assay[onnx]')"
+        return "skl2onnx is not installed (" + pip_install("'assay[onnx]'") + ")"
     from sklearn.base import is_classifier
 
     final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator

@@ -5,6 +5,7 @@ less trustworthy among its warnings, the others among its notes (``setup_warning
 
 from __future__ import annotations
 
+from assay.core.terminal import shell_word
 from assay.fairness.setup import FairnessSetup
 
 __all__ = [
@@ -60,7 +61,8 @@ def set_aside_note(setup: FairnessSetup) -> str | None:
     label = (
         ""
         if setup.test.labels is not None
-        else f" (the true label? give --label {setup.set_aside[-1]} for the group metrics)"
+        else f" (the true label? give --label {shell_word(setup.set_aside[-1])} for the group "
+        "metrics)"
         if len(setup.set_aside) == 1
         else " (if one is the true label, give --label COLUMN for the group metrics)"
     )

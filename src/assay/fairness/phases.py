@@ -22,7 +22,7 @@ from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
 from assay.core.finishing import left_to_finish
 from assay.core.interrupted import ANSWER_MISSING, raised_for
-from assay.core.model import Model
+from assay.core.model import Capabilities, Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
 from assay.core.stopping import asked_stop
@@ -295,7 +295,7 @@ def _record_constant(
     if not summary or record.status not in ("completed", "budget_exhausted") or record.n_findings:
         return
     if first is not None:
-        shown = ", ".join(f"{v:g}" for v in first[:4]) or "?"
+        shown = _shown_answer(first, setup.model.capabilities)
         reason = (
             f"the model gave the same answer ({shown}) to every input it was asked, "
             "so no input could be found discriminatory; check that it receives its inputs in "
@@ -328,6 +328,26 @@ def _one_class(setup: FairnessSetup) -> int | None:
     if not watched.varied or watched.classes_varied or not watched.answered:
         return None
     return watched.first_class
+
+
+def _shown_answer(first: list[float], caps: Capabilities) -> str:
+    """The one answer a model gave, as the user reads its classes: ``'no'`` for a model
+    answering class ``0`` of ``["no", "yes"]`` (it said ``0``, the index assay keeps, to a
+    model whose labels are words), ``'denied', probabilities 0.000, 1.000`` for one
+    answering probabilities; the numbers alone for a model that names no classes."""
+    numbers = ", ".join(f"{v:g}" for v in first[:4]) or "?"
+    names = caps.class_names
+    if not names or not first:
+        return numbers
+    if caps.outputs == "labels" and len(first) == 1:
+        index = first[0]
+        whole = float(index).is_integer() and 0 <= index < len(names)
+        return repr(names[int(index)]) if whole else numbers
+    if caps.outputs == "proba" and len(first) == len(names):  # every class's probability
+        likeliest = names[max(range(len(first)), key=first.__getitem__)]
+        each = ", ".join(f"{v:.3f}" for v in first)
+        return f"{likeliest!r}, probabilities {each}"
+    return numbers
 
 
 def _constant(setup: FairnessSetup) -> list[float] | None:

@@ -25,6 +25,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
+from assay.core.extras import pip_install
 from assay.errors import UsageError
 from assay.fairness.long_lines import MAX_LINE_BYTES, LineBound
 
@@ -566,7 +567,7 @@ def _read_parquet(p: Path, name: str) -> pd.DataFrame:
         import pyarrow.parquet  # noqa: F401
     except ImportError:
         raise UsageError(
-            "reading Parquet needs pyarrow: pip install 'assay[parquet]'", path=name
+            "reading Parquet needs pyarrow: " + pip_install("'assay[parquet]'"), path=name
         ) from None
     try:
         frame = pd.read_parquet(p)

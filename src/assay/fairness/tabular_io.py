@@ -76,6 +76,13 @@ def infer_schema(
     or free text, most likely).
     """
     columns = column_names(frame)
+    if len(frame) == 0:  # (each column "holds no values" would blame the column)
+        raise UsageError(
+            f"{frame.attrs.get(SOURCE_ATTR, 'data')} has no rows (its columns: "
+            f"{', '.join(columns)}): the input space is inferred from example rows; give "
+            "some, or a schema",
+            argument="--data",
+        )
     if target is not None and target not in columns:
         raise UsageError(
             f"target column {target!r} is not a column; columns are: {', '.join(columns)}",
@@ -142,7 +149,7 @@ def infer_schema(
             raise UsageError(
                 f"protected attribute {p!r} holds fractional numbers: an alternative value "
                 f"of each would be another number, never all of them; test it by bins, e.g. "
-                f"at its quartiles: --protected {p}:bins={edges} (in Python "
+                f"at its quartiles: --protected {shell_word(f'{p}:bins={edges}')} (in Python "
                 f"protected='{p}:bins={edges}'), or round it to whole numbers",
                 argument="--protected",
             )
@@ -283,7 +290,8 @@ def check_data(
     if extra:
         raise UsageError(
             f"has column(s) {', '.join(extra)} that the schema does not list; set them aside "
-            f"(--drop {','.join(extra)}) or name the label column (--label) (schema columns: "
+            f"(--drop {shell_word(','.join(extra))}) or name the label column (--label) "
+            "(schema columns: "
             f"{', '.join(names)})",
             path=where.source,
         )

@@ -95,7 +95,7 @@ def merge_summaries(
     note = search.get("optimize_note")
     if isinstance(note, str) and len(searches) > 1:  # the first unit's words: its own budget
         search["optimize_note"] = re.sub(
-            r"a small query budget \(([\d,]+) queries\)",
+            r"a small query budget \(([\d,]+) quer(?:y|ies)\)",
             rf"a small query budget (\1 queries for each of its {len(searches)} units)",
             note,
         )

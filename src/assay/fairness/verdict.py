@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.model import Model, labels_of
+from assay.core.terminal import shell_word
 from assay.errors import UsageError
 from assay.fairness.answer_cost import LEAST_QUERIES
 from assay.fairness.estimate import wilson_interval
@@ -162,7 +163,7 @@ def _bare_affirmative(name: str) -> bool:
 def _bare(names: Sequence[str], i: int) -> str:
     others = [n for j, n in enumerate(names) if j != i]
     other = (
-        f"pass --favourable {others[0]}"
+        f"pass --favourable {shell_word(others[0])}"
         if len(others) == 1
         else "name the favourable class with --favourable CLASS"
     )
@@ -177,7 +178,7 @@ def by_position(names: Sequence[str]) -> str:
     (classes ``0``/``1``: a label ``default`` or ``risk`` makes 1 the unfavourable one): the
     class by name, and the option that names another."""
     other = (
-        f"pass --favourable {names[0]}"
+        f"pass --favourable {shell_word(names[0])}"
         if len(names) == 2
         else "name the favourable class with --favourable CLASS"
     )

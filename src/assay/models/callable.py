@@ -16,7 +16,7 @@ import numpy as np
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
-from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
+from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.checked import array_hint
@@ -575,8 +575,46 @@ def probe_call(
         ) from exc
     finally:
         caller.close()
+    _refuse_short(answer, probe, what)
+    _refuse_non_finite(answer, probe, what)
     probe_answers.kept(probe, answer)
     return answer
+
+
+def _refuse_short(answer: Any, probe: ModelInputs, what: str) -> None:
+    """A probe answered with a list of another length than its batch (one answer too few:
+    the run's first batch failed so, after a run was made).  One value (a function of one
+    sentence, a dict) is left to the checks that name what to write instead."""
+    if isinstance(answer, str | bytes | dict) or not hasattr(answer, "__len__"):
+        return
+    if np.ndim(answer) == 0 or len(answer) == len(probe):
+        return
+    raise ModelError(
+        f"{what} returned {len(answer)} answer{'' if len(answer) == 1 else 's'} for "
+        f"{len(probe)} inputs on its first call (a probe batch); it must return one answer "
+        "per input"
+    )
+
+
+def _refuse_non_finite(answer: Any, probe: ModelInputs, what: str) -> None:
+    """A probe answered with NaN or infinity: the model failed before a run is made (it
+    passed the probe, a run was made, and its first batch failed the same way: exit 3, a
+    failed run of no finding).  Answers that are not numbers are left to the checks that
+    read them (labels by name)."""
+    try:
+        values = np.asarray(answer)
+    except Exception:  # (ragged, or not an array at all: the checks that read it say so)
+        return
+    if values.dtype.kind != "f" or values.ndim == 0 or not values.size:
+        return
+    if np.isfinite(values).all():
+        return
+    rows = values.reshape(len(values), -1)
+    i = int(np.argmax(~np.isfinite(rows).all(axis=1)))
+    raise ModelError(
+        f"{what} returned a non-finite value ({rows[i].tolist()}) for input {i} on its first "
+        f"call (a probe batch of {len(probe)} inputs): {describe_input(probe, i)}"
+    )
 
 
 def declared_capabilities(

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from assay.core.model import Capabilities
+from assay.core.terminal import shell_word
 from assay.errors import UsageError
 
 __all__ = [
@@ -43,9 +44,12 @@ def classes_advice(seen: list[str], n_classes: int | None = None) -> str:
             return f"--classes {listing} (its {count} labels by name, in order)"
         return f"--classes {listing} if its labels are 0 to {count - 1} (every one, in order)"
     if n_classes is not None and len(seen) == n_classes:
-        return f"--classes {','.join(seen)} if that is the model's order (class 0 first)"
+        return (
+            f"--classes {shell_word(','.join(seen))} if that is the model's order (class 0 first)"
+        )
     return (
-        f"e.g. --classes {','.join(seen[:4])},... naming every label it can answer, in the "
+        f"e.g. --classes {shell_word(','.join(seen[:4]))},... naming every label it can answer, "
+        "in the "
         f"model's order (class 0 first), not only the {len(seen)} its first answers held"
     )
 

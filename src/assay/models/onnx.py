@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.calls import usable_cores
+from assay.core.extras import pip_install
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models import probed
@@ -82,7 +83,7 @@ def _session(path: Path) -> tuple[Any, str | None]:
         import onnxruntime as ort
     except ImportError as exc:
         raise UsageError(
-            "ONNX models need onnxruntime: pip install 'assay[onnx]'", argument="MODEL"
+            "ONNX models need onnxruntime: " + pip_install("'assay[onnx]'"), argument="MODEL"
         ) from exc
     options = ort.SessionOptions()
     options.log_severity_level = 4  # its failures are raised (and said) as errors
@@ -217,6 +218,14 @@ class OnnxModel:
         self.max_batch = self.inputs[0].fixed_batch if len(self.inputs) == 1 else None
         self._map_keys: list[Any] | None = None
         self.n_features = _width(self.inputs)
+        if modality == "text" and len(self.inputs) > 1:  # (refused before a run is made)
+            raise UsageError(
+                f"the ONNX model takes {len(self.inputs)} inputs, one per column "
+                f"({', '.join(p.name for p in self.inputs[:8])}): a model of a table, not of "
+                "text; a text classifier takes one sentence per input",
+                argument="MODEL",
+                path=str(self.path),
+            )
         self.capabilities = self._capabilities(modality, n_classes, outputs, probe)
         self.info: dict[str, Any] = {
             "inputs": [p.describe() for p in self.inputs],

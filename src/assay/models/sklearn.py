@@ -38,13 +38,34 @@ def _classes_of(estimator: Any) -> np.ndarray | None:
         classes = estimator.classes_
     except AttributeError:
         return None
-    if isinstance(classes, list) or np.asarray(classes).ndim != 1:
+    # a multi-output classifier's ``classes_`` is a list of arrays, one per output; a list of
+    # labels (``classes_ = ["no", "yes"]`` on an object of one's own, as on a function) is one
+    several = isinstance(classes, list) and any(np.ndim(c) > 0 for c in classes)
+    if several or np.asarray(classes).ndim != 1:
         raise UsageError(
             f"the {type(estimator).__name__} predicts several outputs at once "
             "(multi-output classifier); assay tests models with one output",
             argument="MODEL",
         )
     return np.asarray(classes)
+
+
+def _takes_one_sentence(estimator: Any) -> None:
+    """A text classifier takes one sentence per input: an estimator fitted on a table of
+    several columns (``n_features_in_`` 2 or more) is a tabular model, refused before a run
+    is made (it was made, and its first batch failed: "Expected 2D array, got 1D array",
+    exit 3, with a resume line no resume could help)."""
+    width = getattr(estimator, "n_features_in_", None)
+    if not isinstance(width, int | np.integer) or width < 2:
+        return
+    names = getattr(estimator, "feature_names_in_", None)
+    listed = f" ({', '.join(str(c) for c in list(names)[:8])})" if names is not None else ""
+    raise UsageError(
+        f"the {type(estimator).__name__} takes {int(width)} columns per input{listed}: a model "
+        "of a table, not of text; a text classifier takes one sentence per input (a Pipeline "
+        "that starts from the text: a TfidfVectorizer, ...)",
+        argument="MODEL",
+    )
 
 
 def _is_regressor(estimator: Any) -> bool:
@@ -197,6 +218,8 @@ def from_sklearn(
             argument="MODEL",
         )
     _check_fitted(estimator)
+    if modality == "text":
+        _takes_one_sentence(estimator)
     classes = _classes_of(estimator)
     has_proba = hasattr(estimator, "predict_proba")
     name = type(estimator).__name__

@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.extras import pip_install
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.core.quiet import quiet
 from assay.errors import ModelError, UsageError
@@ -39,7 +40,7 @@ def _torch() -> Any:
         import torch
     except ImportError:
         raise UsageError(
-            "PyTorch models need torch: pip install 'assay[torch]'", argument="MODEL"
+            "PyTorch models need torch: " + pip_install("'assay[torch]'"), argument="MODEL"
         ) from None
     return torch
 

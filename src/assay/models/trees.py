@@ -28,6 +28,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from assay.core.extras import pip_install
+
 __all__ = ["Ensemble", "TreeArrays", "read_graph", "read_trees"]
 
 _STEPS = {
@@ -128,7 +130,9 @@ def _from_sklearn(
                 f"categorical splits are {_BOOSTERS[name]}'s own); export the model to ONNX "
                 f"(onnxmltools.{_CONVERTERS[_BOOSTERS[name]]}) and give assay the .onnx file"
                 + (
-                    "; in a Pipeline, install onnxmltools (pip install 'assay[boosters]'): "
+                    "; in a Pipeline, install onnxmltools ("
+                    + pip_install("'assay[boosters]'")
+                    + "): "
                     "the booster is then converted in memory and the preprocessing composed "
                     "in front of its trees (an export of the whole Pipeline is not read: "
                     "exact analysis reads ONNX trees fed straight from the graph's input)"
@@ -460,7 +464,7 @@ def _from_onnx(adapter: Any) -> Ensemble | str:
     try:
         import onnx
     except ImportError:
-        return "reading ONNX trees needs the onnx package (pip install 'assay[onnx]')"
+        return "reading ONNX trees needs the onnx package (" + pip_install("'assay[onnx]'") + ")"
     graph = onnx.load(str(adapter.path)).graph
     read = getattr(getattr(adapter, "output", None), "name", None)
     return read_graph(graph, read, f"ONNX TreeEnsembleClassifier in {adapter.path.name}")

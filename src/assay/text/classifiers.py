@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.extras import pip_install
 from assay.core.model import Capabilities, ModelInputs
 from assay.core.native import one_native_thread
 from assay.core.quiet import quiet
@@ -76,7 +77,7 @@ class VaderModel(_Lexicon):
             from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
         except ImportError:
             raise UsageError(
-                "builtin:vader needs the vaderSentiment package: pip install 'assay[text]'",
+                "builtin:vader needs the vaderSentiment package: " + pip_install("'assay[text]'"),
                 argument="MODEL",
             ) from None
         self._analyser = SentimentIntensityAnalyzer()
@@ -95,7 +96,7 @@ class TextBlobModel(_Lexicon):
             from textblob.en.sentiments import PatternAnalyzer
         except ImportError:
             raise UsageError(
-                "builtin:textblob needs the textblob package: pip install 'assay[text]'",
+                "builtin:textblob needs the textblob package: " + pip_install("'assay[text]'"),
                 argument="MODEL",
             ) from None
         self._analyser = PatternAnalyzer()

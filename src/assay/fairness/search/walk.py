@@ -264,7 +264,7 @@ class WalkSearch(WalkMoves, BaseSearch):
         self.small_budget = int(small_budget)
         self.why = (
             # (the budget this search has: with --units, each unit's share of the run's)
-            f"a small query budget ({left:,} queries)"
+            f"a small query budget ({left:,} {'query' if left == 1 else 'queries'})"
             if small and left is not None
             else "a small query budget"
             if small
