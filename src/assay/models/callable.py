@@ -542,9 +542,12 @@ def probe_call(
     *,
     what: str,
     timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    per_input: bool = True,
 ) -> Any:
     """``ask(probe)`` with a deadline, off the main thread; its failures are ``ModelError``s
-    (an exception, ``sys.exit``, no answer within ``timeout`` seconds)."""
+    (an exception, ``sys.exit``, no answer within ``timeout`` seconds).  ``per_input``: the
+    answer holds one value per input (checked: its length, finite values); False for an
+    ``ask`` that answers something else (the labels a function said, by name)."""
     # within the run's --max-time when loading counts towards it (core.deadline); a budget
     # that loading spent before the first call is a budget too small, not a model failure
     known = probe_answers.replayed(probe)  # (a resumed run's: its first session's answer)
@@ -575,8 +578,9 @@ def probe_call(
         ) from exc
     finally:
         caller.close()
-    _refuse_short(answer, probe, what)
-    _refuse_non_finite(answer, probe, what)
+    if per_input:
+        _refuse_short(answer, probe, what)
+        _refuse_non_finite(answer, probe, what)
     probe_answers.kept(probe, answer)
     return answer
 

@@ -251,7 +251,13 @@ def _labels_as_answered(
         info = inner.info  # a function's, or an endpoint's answering labels by name
         what = f"the function {info['callable']}" if "callable" in info else info.get("url")
         with probed.counting() as tally:
-            said = probe_call(inner.labels_answered, more, what=str(what), timeout=call_timeout)
+            said = probe_call(
+                inner.labels_answered,
+                more,
+                what=str(what),
+                timeout=call_timeout,
+                per_input=False,  # the labels said, by name (a missing one left out)
+            )
         asked[k] += tally[0]
         own.append(tuple(sorted(set(said) | set(inner.capabilities.class_names or ()))))
     out: list[Model] = []
