@@ -70,7 +70,7 @@ def test_loading_that_took_all_the_time_leaves_nothing_asked_and_no_pass(
     assert not_a_pass(summary) is not None, summary.get("headline")
     spent = summary["seconds_by_phase"]
     assert spent["loading"] >= 2.2 and spent["search"] < 0.2, spent
-    said = [w for w in result.warnings if w.startswith("--max-time 2 left the search")]
+    said = [w for w in result.warnings if w.startswith("max_time 2 left the search")]
     assert said and "loading 2." in said[0], result.warnings
 
 

@@ -16,7 +16,7 @@ from assay.backdoor.verdicts import ImageVerdict
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "report-format.md"
 # every key a row may carry beside the fixed ones: ``_verdict_from_json`` keeps them on resume
-EXTRA = {"entropy": 0.5, "true_label": 3, "natural": [5, 5, 3, 3]}
+EXTRA = {"entropy": 0.5, "true_label": 3, "natural": [5, 5, 3, 3], "rechecked": True}
 
 
 def _documented() -> set[str]:
