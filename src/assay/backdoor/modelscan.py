@@ -6,7 +6,8 @@ content, each channel 0 or 1) that sends most clean images of other classes to t
 every position with a few contents (white, black, random; for a colour model also each
 saturated colour, solid), then rounds of hill climbing (flip a pixel's channel, move by
 one), per patch size from
-small to large, stopping at the first size that reaches the flip rate ``tau``.  A class that a
+small to large, stopping at the first size that reaches the flip rate ``tau``; each larger
+size's climb also starts from the best patch so far grown into it (``grow``).  A class that a
 patch much smaller than the others' reaches is an outlier of the robust z-score over classes
 (median and MAD); such a class is a suspected backdoor target.  Its patch is then improved on
 the search's whole pool (``polish``: single-pixel flips and one-pixel moves, ranked by the lowest
