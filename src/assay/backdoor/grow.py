@@ -7,11 +7,15 @@ classes (a 4x4 white square in the corner of a 32x32 CNN's input sent 35 of 40 i
 digits '2' running into its corner half the time; bench/RESULTS.md, bd32).  The same square
 with a dark margin masking those strokes sent them all, but a larger size's first candidates
 are random contents per position, which hold a given 4x4 square with a uniform margin
-around it almost never.  So each larger size's climb also starts from the best patch found so
-far, placed in a box of the new size at its own place (the small box at the larger box's
-corners, edge middles and centre, as the image's border allows), the margin filled with
-black or with white.  The search stays what it was for any trigger (any content, colour,
-position); these are a few more starting points, kept only when they score.
+around it almost never.  So each larger size also tries the best patch found so far (when
+it sends at least half of the images), placed in a box of the new size at its own place (the
+small box at the larger box's corners, edge middles and centre, as the image's border
+allows), the margin filled with black or with white: the one of these the screen ranks first
+is asked on the search's images, and kept when it sends more of them than the climb's best.
+The climb itself is left as it was (as its starting points, the grown patches took the
+places of its own best candidates: a clean 16x16 MLP's class it had reached at size 6 was
+not reached there), so the search stays what it was for any trigger (content, colour,
+position), with one more contender per size.
 """
 
 from __future__ import annotations
