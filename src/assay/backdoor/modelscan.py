@@ -6,7 +6,8 @@ content, each channel 0 or 1) that sends most clean images of other classes to t
 every position with a few contents (white, black, random; for a colour model also each
 saturated colour, solid), then rounds of hill climbing (flip a pixel's channel, move by
 one), per patch size from
-small to large, stopping at the first size that reaches the flip rate ``tau``.  A class that a
+small to large, stopping at the first size that reaches the flip rate ``tau``; each larger
+size also tries the best patch so far grown into it (``grow``).  A class that a
 patch much smaller than the others' reaches is an outlier of the robust z-score over classes
 (median and MAD); such a class is a suspected backdoor target.  Its patch is then improved on
 the search's whole pool (``polish``: single-pixel flips and one-pixel moves, ranked by the lowest
@@ -22,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.grow import grown
 from assay.backdoor.patches import Box, paste
 from assay.backdoor.shrink import shrink
 from assay.backdoor.strip import Scorer
@@ -126,6 +128,12 @@ def scan_sizes(height: int, width: int, max_size: int | None = None) -> list[int
     return sorted({max(1, round(top * k / 4)) for k in range(1, 5)})
 
 
+# the best patch of the sizes tried so far is tried grown into a larger size (``grow``) when it
+# sends at least this share of the search's images: a trigger weakened on some source classes
+# by the strokes beside it still sends most; a patch sending a minority is no shortcut yet,
+# and growing it would only paste large uniform margins
+GROW_FROM = 0.5
+
 # a colour model's patches are also tried in each saturated colour (white and black are
 # tried for every model): a trigger of one colour is rarely among random per-channel bits
 # (a red 2x2 patch is one pattern of 4,096), and a search of single-bit flips reaches it from
@@ -215,6 +223,9 @@ def scan_class(
     best_content = np.zeros((sizes[0], sizes[0], channels))
     best_rate = -1.0
     found: int | None = None
+    # the patch with the highest flip rate on ``images`` so far, grown into each larger size
+    # (``grow.grown``): a trigger found at its size and weakened by the strokes beside it
+    seed: tuple[Box, np.ndarray, float] | None = None
 
     def flips(cands: list[tuple[Box, np.ndarray]], pool: np.ndarray) -> np.ndarray:
         """Share of ``pool`` sent to the target plus its mean target probability (which gives
@@ -224,6 +235,10 @@ def scan_class(
         hit = (np.argmax(probs, axis=2) == target).mean(axis=1)
         out: np.ndarray = hit + probs[:, :, target].mean(axis=1)
         return out
+
+    def on_images(box: Box, content: np.ndarray) -> float:
+        """The share of ``images`` one patch sends to the target."""
+        return float((np.argmax(scores(paste(images, content, box)), axis=1) == target).mean())
 
     for s in sizes:
         if swept is not None:
@@ -249,12 +264,22 @@ def scan_class(
             kid_score = flips(kids, screen)
             cands = [cands[int(j)] for j in top] + kids
             score = np.concatenate([score[top], kid_score])
-        j = int(np.argmax(score))
-        batch = paste(images, cands[j][1], cands[j][0])
-        rate = float((np.argmax(scores(batch), axis=1) == target).mean())
+        box, content = cands[int(np.argmax(score))]
+        rate = on_images(box, content)
+        if seed is not None and seed[2] >= GROW_FROM:
+            # one more contender: the best patch so far grown into this size (the climb's
+            # own search is left as it was); kept when it sends more of ``images``
+            more = grown(seed[0], seed[1], s, height, width)
+            if more:
+                box2, content2 = more[int(np.argmax(flips(more, screen)))]
+                rate2 = on_images(box2, content2)
+                if rate2 > rate:
+                    box, content, rate = box2, content2, rate2
         rates[s] = rate
+        if seed is None or rate > seed[2]:
+            seed = (box, content, rate)
         if rate > best_rate or found is None:
-            best_box, best_content, best_rate = cands[j][0], cands[j][1], rate
+            best_box, best_content, best_rate = box, content, rate
         if rate >= tau:
             found = s
             if coarse_to_fine:
