@@ -355,11 +355,16 @@ def finish_run(
                 "at_or_above_threshold": bad,
                 "found_by_answer": found_by_answer,
                 "untested": why_untested,
+                # the headline as the terminal and the reports say it (NOTHING WAS TESTED
+                # first), in the summary too: a consumer reading only it was misled
+                "headline": doc.get("headline"),
                 "fail_on": fail_on,
                 # a rule on the share judges the run, not each finding: which attributes fail
                 "fail_on_rule": rule,
                 "failing_attributes": failing,
-                "summary": summary,
+                "summary": {**summary, "headline": doc.get("headline")}
+                if summary.get("headline")
+                else summary,
                 "reports": [str(p) for p in written],
                 "exports": exports or {},
             }
