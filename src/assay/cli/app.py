@@ -352,8 +352,27 @@ def demo_alias(
 def main(argv: list[str] | None = None) -> None:
     """The ``assay`` command.  Mistakes in the command line itself (a bad option value, an
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
+    if argv is None:
+        _crash_report()
     with entered(_command_start(argv)):  # a run's clock: from the process's start
         _main(argv)
+
+
+def _crash_report() -> None:
+    """A model that crashes the interpreter (a segfault in a native library called in
+    assay's process, e.g. on loading's probe) ended the command with exit 139 and not a word
+    (hostile32): as the ``assay`` command, Python's fault handler says what happened and
+    where ("Fatal Python error: Segmentation fault", the stack down to the model's own
+    line); the run is left stalled, resumable.  Not from ``main(ARGS)`` inside another
+    program, whose process is its own."""
+    import contextlib
+    import faulthandler
+
+    if not faulthandler.is_enabled():
+        # the crashing thread's stack only (the model's call); stderr closed or not a real
+        # file: nothing to write to
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            faulthandler.enable(all_threads=False)
 
 
 def _command_start(argv: list[str] | None) -> float:
