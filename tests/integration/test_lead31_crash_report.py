@@ -25,8 +25,10 @@ def test_a_segfault_in_the_model_is_named_with_its_line(tmp_path: Path) -> None:
     (tmp_path / "d.csv").write_text("age,sex\n30,M\n50,F\n40,M\n25,F\n", encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if k != "PYTHONFAULTHANDLER"}
     done = subprocess.run(
-        [sys.executable, "-m", "assay", "fairness", "crashing.py:crash", "--data", "d.csv"]
-        + ["--protected", "sex", "--max-queries", "100", "--store", str(tmp_path / "r.db")],
+        [
+            *(sys.executable, "-m", "assay", "fairness", "crashing.py:crash", "--data", "d.csv"),
+            *("--protected", "sex", "--max-queries", "100", "--store", str(tmp_path / "r.db")),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

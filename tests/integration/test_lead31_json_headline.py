@@ -15,17 +15,17 @@ from pathlib import Path
 
 def test_an_untested_runs_json_headline_says_so(tmp_path: Path) -> None:
     (tmp_path / "m.py").write_text(
-        "import numpy as np\n"
-        "def const(rows):\n"
-        "    return np.zeros(len(rows), dtype=int)\n",
+        "import numpy as np\ndef const(rows):\n    return np.zeros(len(rows), dtype=int)\n",
         encoding="utf-8",
     )
     rows = ["age,sex,hours", "30,M,40", "50,F,20", "40,M,45", "25,F,50", "60,M,30", "35,F,38"]
     (tmp_path / "d.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "assay", "fairness", "m.py:const", "--data", "d.csv"]
-        + ["--protected", "sex", "--max-queries", "200", "--seed", "1", "--json"]
-        + ["--store", str(tmp_path / "r.db")],
+        [
+            *(sys.executable, "-m", "assay", "fairness", "m.py:const", "--data", "d.csv"),
+            *("--protected", "sex", "--max-queries", "200", "--seed", "1", "--json"),
+            *("--store", str(tmp_path / "r.db")),
+        ],
         cwd=tmp_path,
         capture_output=True,
         text=True,

@@ -66,6 +66,27 @@ def lock_path(store: str | os.PathLike[str], run_id: str) -> Path:
     return real.with_name(real.name + "-locks") / f"{run_id}.lock"
 
 
+def _boot() -> str:
+    """This kernel's boot id (Linux), or '' where there is none: two machines that share a
+    host name (containers built from one image on two hosts) are still told apart, as a lock
+    file one of them left says which kernel's locks it was held under."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as f:
+            return f.read().strip()[:36]
+    except OSError:
+        return ""
+
+
+def _other_machine(parts: list[str]) -> bool:
+    """A lock file's fields (pid, host, since[, boot]) name another machine than this one:
+    another host name, or this host name under another kernel's boot."""
+    if len(parts) < 2:
+        return False
+    if parts[1] != (socket.gethostname() or "?"):
+        return True
+    return len(parts) >= 4 and bool(_boot()) and parts[3] != _boot()
+
+
 def _owner_text(raw: str) -> str:
     """``process 1234 on host h since 2026-12-02 19:25:24 UTC`` from a lock file's line."""
     parts = raw.split()
@@ -141,7 +162,7 @@ class RunLock:
             if not same:  # released and removed between our open and our lock
                 os.close(fd)
                 continue
-            line = f"{os.getpid()} {socket.gethostname() or '?'} {time.time():.0f}\n"
+            line = f"{os.getpid()} {socket.gethostname() or '?'} {time.time():.0f} {_boot()}\n"
             os.ftruncate(fd, 0)
             os.pwrite(fd, line.encode(), 0)
             self._fd = fd
@@ -271,8 +292,7 @@ def foreign(store: str | os.PathLike[str], run_id: str) -> str | None:
         raw = _read(fd)
     finally:
         _close(fd)
-    parts = raw.split()
-    if len(parts) >= 2 and parts[1] != (socket.gethostname() or "?"):
+    if _other_machine(raw.split()):
         return _owner_text(raw)
     return None
 
@@ -299,8 +319,8 @@ def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
         return None
     parts = _read(fd).split()
     _close(fd)  # (also lets go of the shared lock)
-    if len(parts) >= 2 and parts[1] != (socket.gethostname() or "?"):
-        return None  # another host's: not known to be dead (``foreign``)
+    if _other_machine(parts):
+        return None  # another machine's: not known to be dead (``foreign``)
     return False
 
 
