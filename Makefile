@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.demo: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[onnx,text]"
+	$(BIN)/pip install --quiet -e ".[onnx,text,image]"
 	touch $@
 
 $(VENV)/.dev: pyproject.toml | $(BIN)/python
