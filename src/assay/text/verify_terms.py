@@ -25,6 +25,15 @@ def verified_specs(stored: Sequence[Any], given: Any, *, run_id: str, again: str
     if all(redact_text(u) != u and redact_text(u) in stored for u in urls):
         return GivenAgain(urls)  # (each the stored spec it is, credentials given again)
     if len(urls) == len(stored):
+        twice = sorted({str(u) for u in urls if urls.count(u) > 1})
+        if twice:  # (the differential's own refusal advises --oracle, which verify has not)
+            raise UsageError(
+                f"{', '.join(twice)} was given for more than one of run {run_id}'s "
+                f"classifiers: one compared with itself can never disagree; give a different "
+                f"one for each, in the run's order ({again}{' --model SPEC' * len(stored)}), "
+                "or none to verify the run's own",
+                argument="--model",
+            )
         return urls
     shown = ", ".join(map(str, stored))
     example = again if again.startswith("assay.") else f"{again}{' --model SPEC' * len(stored)}"
