@@ -37,3 +37,16 @@ def test_an_untested_runs_json_headline_says_so(tmp_path: Path) -> None:
     assert doc["headline"].startswith("NOTHING WAS TESTED: "), doc["headline"]
     assert doc["summary"]["headline"] == doc["headline"]
     assert "no discriminatory input found for sex" in doc["headline"]
+    # ``assay show --json`` and ``assay runs --json`` print the stored record: its headline
+    # beside it as the terminal says it (the summary's own is as the run stored it)
+    for args in (["show", doc["run_id"]], ["runs"]):
+        listed = subprocess.run(
+            [sys.executable, "-m", "assay", *args, "--store", str(tmp_path / "r.db"), "--json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert listed.returncode == 0, listed.stderr
+        shown = json.loads(listed.stdout)
+        record = shown if args[0] == "show" else shown["runs"][0]
+        assert record["headline"] == doc["headline"], record["headline"]

@@ -576,8 +576,15 @@ def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
     ``rerun`` command as the reports give it (pinned, with the environment that changed
     its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored),
     ``rerun_note`` (a time budget's caveat, or null) and ``resume`` (the line that continues
-    a run that has not ended, with its reports; null for an ended one)."""
+    a run that has not ended, with its reports; null for an ended one); ``headline`` as the
+    terminal and the reports say it, NOTHING WAS TESTED (or NOT EVERYTHING WAS TESTED) first
+    for a run that has not passed so (the summary's own headline is as the run stored it)."""
     shown = record.to_json()
+    failed = not_a_pass(record.summary) if record.status in ENDED else None
+    said = str(record.summary.get("headline") or "") or None
+    if failed:
+        said = f"{failed[0].upper()}: {failed[1]}. {said or ''}".strip()
+    shown["headline"] = said
     shown["resume"] = None if record.status in ENDED else _resume_hint(record, store)
     shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
     shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
