@@ -41,16 +41,21 @@ def test_where_random_errs_often_the_default_finds_twice_the_minimal_errors(
         assert walk >= 2.0 * _total(models, other, 3000, MINIMAL, store), other
 
 
-def _unshortened(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The default walk as it was before it drew shorter (``shorter=0``)."""
+def _walk_as(monkeypatch: pytest.MonkeyPatch, **settings: Any) -> None:
+    """The default walk with other ``settings`` (``WalkStrategy``'s)."""
     made = technique.make_strategy
 
     def make(name: str, *args: Any, **kwargs: Any) -> Any:
         if name == "walk":
-            return WalkStrategy(screen=3, shorter=0.0)
+            return WalkStrategy(screen=3, **settings)
         return made(name, *args, **kwargs)
 
     monkeypatch.setattr(technique, "make_strategy", make)
+
+
+def _unshortened(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The default walk as it was before it drew shorter (``shorter=0``)."""
+    _walk_as(monkeypatch, shorter=0.0)
 
 
 @pytest.mark.parametrize(

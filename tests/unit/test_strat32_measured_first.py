@@ -16,9 +16,10 @@ from assay.text.walk import WalkStrategy
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
 
 
-def _engine(shorter: float, other: str, monkeypatch: pytest.MonkeyPatch) -> Any:
+def _engine(shorter: float, other: str, monkeypatch: pytest.MonkeyPatch, **settings: Any) -> Any:
     """A search engine over the planted pair ``lexicon`` against ``other`` whose walk draws
-    shorter exploring material (``shorter``: 0 never), not yet stepped."""
+    shorter exploring material (``shorter``: 0 never; ``settings``: the walk's others), not
+    yet stepped."""
     from assay.core.budget import BudgetedModel
     from assay.text import technique
     from assay.text.api import setup_text
@@ -28,7 +29,7 @@ def _engine(shorter: float, other: str, monkeypatch: pytest.MonkeyPatch) -> Any:
 
     def make(*args: Any, **kwargs: Any) -> Any:
         made(*args, **kwargs)
-        return WalkStrategy(screen=3, shorter=shorter)
+        return WalkStrategy(screen=3, shorter=shorter, **settings)
 
     with monkeypatch.context() as m:
         m.setattr(technique, "make_strategy", make)

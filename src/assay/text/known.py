@@ -9,16 +9,24 @@ and a case looks only in the files of its own words: an error whose words the ca
 filed under one of them.  Only those are checked, smallest first.  (A 64-bit mask of each
 error's words, words numbered mod 64, did this before: on a grammar of thousands of distinct
 words the masks collided, and a case checked some 90 errors word by word, after a pass over
-all of them.)
+all of them.)  A case of a few words (at most ``_PAIRED`` distinct ones) looks in a finer
+index: every error of two to ``_PAIRED`` words is filed under a pair of its words too (its
+two words fewest known errors held when it was added), and such a case looks under each
+pair of its words: common words ("the", "was") hold thousands of errors, a pair of them far
+fewer.  A case of more words would look under too many pairs: it uses the files of single
+words (an error of more words can be held only by such a case).
 """
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Any
 
 from assay.text.shrink import _subsequence
 
 __all__ = ["KnownErrors", "signature"]
+
+_PAIRED = 12  # a case of at most this many distinct words looks in the files of pairs
 
 
 def signature(detail: dict[str, Any]) -> str:
@@ -32,6 +40,8 @@ class KnownErrors:
         self._held: dict[str, int] = {}  # word -> how many known errors hold it
         self._filed: dict[str, list[int]] = {}  # word -> the errors filed under it
         self._wordless: list[int] = []  # errors of no word at all (empty sentences)
+        self._single: list[int] = []  # errors of one distinct word
+        self._paired: dict[tuple[str, str], list[int]] = {}  # pair -> errors filed under it
         # per error, in the order found: (its words, each sentence's, its key, its rank:
         # (words in all, its signature's order), its number of sentences)
         self._entries: list[tuple[frozenset[str], list[list[str]], str, tuple[int, int], int]] = []
@@ -49,6 +59,11 @@ class KnownErrors:
             self._filed.setdefault(rarest, []).append(n)
             for w in bag:
                 self._held[w] = self._held.get(w, 0) + 1
+            if len(bag) == 1:
+                self._single.append(n)
+            elif len(bag) <= _PAIRED:  # (a case holding more words looks by single words)
+                two = sorted(bag, key=lambda w: (self._held[w], w))[:2]
+                self._paired.setdefault((min(two), max(two)), []).append(n)
         else:
             self._wordless.append(n)
         rank = (sum(len(w) for w in words), self._order.setdefault(sig, len(self._order)))
@@ -73,8 +88,17 @@ class KnownErrors:
         return None
 
     def _candidates(self, have: set[str]) -> list[int]:
-        """The errors filed under the words of ``have`` (and those of no word)."""
+        """The errors filed under the words of ``have`` (and those of no word); for a few
+        words, those filed under its pairs of words (and those of one word)."""
         out = list(self._wordless)
+        if len(have) <= _PAIRED:
+            out.extend(self._single)
+            paired = self._paired
+            for p in combinations(sorted(have), 2):
+                filed = paired.get(p)
+                if filed:
+                    out.extend(filed)
+            return out
         for w in have:
             filed = self._filed.get(w)
             if filed:

@@ -89,7 +89,9 @@ class WalkStrategy:
     has been worth more per query lately (``_best_mode``); an exploring walker's moves that
     leave its failing core alone are measured as harvesting ones.  While exploring is worth
     more, its new material is drawn shorter the more errors are common and shrinking costs
-    (``_explore_brevity``).  With ``screen`` > 1 (the
+    (``_explore_brevity``), and an exploring walker sends only drafts that hold no known
+    minimal error (``novel``): a draft that holds one fails as it does, almost surely, and
+    shrinks to it (a duplicate, known before it is asked).  With ``screen`` > 1 (the
     default ``walk``: 3), a ridge regression of the failing score on production counts (the
     surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
     times the neighbours it sends and sends those rated likeliest to fail.
@@ -113,7 +115,13 @@ class WalkStrategy:
         harvest: bool | None = None,
         measure: bool = True,
         shorter: float = 4.0,
+        novel: bool = True,
     ) -> None:
+        # the default walk's exploring, while its new material is drawn shorter: a walker
+        # sends only drafts that hold no known minimal error (one that does fails as that
+        # error does, almost surely: a duplicate, known before it is asked); False turns
+        # it off (``harvest`` and ``explore``, kept for comparison, never use it)
+        self.novel = novel and harvest is None
         # the default walk's exploring: new material drawn shorter where errors are common
         # and shrinking costs (``_explore_brevity``); 0 turns it off (``harvest`` and
         # ``explore``, kept for comparison, never use it)
@@ -398,6 +406,9 @@ class WalkStrategy:
                 avoid = (avoid or set()) | core
             above = None
             drafting: dict[Any, Any] = {}  # what this walker's drafts share this round
+            # exploring where errors are common (its material drawn shorter): only drafts
+            # holding no known minimal error (``novel``)
+            novel = self.novel and bool(extra) and self.errs[w] and not self.mode[w]
             for _attempt in range(want * 4):
                 if len(mine) >= want:
                     break
@@ -431,6 +442,8 @@ class WalkStrategy:
                     continue
                 key = engine.case_key(cand)
                 if key in keys or key in engine.keys:
+                    continue
+                if novel and engine.known_core(cand) is not None:
                     continue
                 keys.add(key)
                 mine.append((cand, kind, path))
