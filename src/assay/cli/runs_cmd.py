@@ -137,7 +137,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Summarise one run."""
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
-        r = the_store.get_run(run_id)
+        # (the grammar's text left in the store unless the JSON prints the whole config)
+        r = the_store.get_run(run_id, lean=not as_json)
         if as_json:
             out.emit_json(_shown_json(r, store))
             return
