@@ -201,12 +201,17 @@ class FairnessTest:
         return replace(self, labels=None)
 
     def merge_summaries(
-        self, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+        self,
+        summaries: list[dict[str, Any]],
+        batches: list[FindingBatch],
+        capabilities: Any = None,
     ) -> dict[str, Any]:
-        """One summary from the summaries of a campaign's units (``core.units``)."""
+        """One summary from the summaries of a campaign's units (``core.units``); the
+        classes named as the model's ``capabilities`` name them (``class_names_of``)."""
         from assay.fairness.units import merge_summaries
 
-        return merge_summaries(self, summaries, batches)
+        names = False if capabilities is None else class_names_of(self, capabilities)
+        return merge_summaries(self, summaries, batches, class_names=names)
 
     def finding_keys(self, batch: FindingBatch) -> np.ndarray:
         """Equal keys for findings of the same class (``core.units`` keeps one of them)."""
