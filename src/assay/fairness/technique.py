@@ -410,7 +410,8 @@ class FairnessSearch:
             )
             return
         report = group_metrics(np.asarray(labels), pred, self.context_groups(data), positive=index)
-        report = replace(report, positive=name, how=how)  # the user's label, not its code
+        # the user's label, not its code; each group's values as the data holds them
+        report = replace(report, positive=name, how=how, groups=self._typed(report, data))
         accuracy = float(np.mean(pred == np.asarray(labels)))
         section = report.section()
         note = "Over every labelled row (the figures of fairlearn's MetricFrame)."
@@ -428,6 +429,28 @@ class FairnessSearch:
             names = np.array([schema.features[j].label(v) for v in codes], dtype=object)
             out[schema.names[j]] = names[rows.reshape(-1)].tolist()
         return out
+
+    def _typed(self, report: Any, data: np.ndarray) -> tuple[Any, ...]:
+        """``report``'s groups, each one's ``values`` as the data holds them, typed for
+        JSON (``regions.typed_value``: ``0``, ``true``, ``"Female"``): they were the labels'
+        strings (``"0"``, ``"1"`` for an integer column)."""
+        from assay.fairness.regions import typed_value
+
+        schema = self.test.schema
+        typed: dict[str, dict[str, Any]] = {}
+        for j in schema.protected_indices:
+            f = schema.features[j]
+            typed[schema.names[j]] = {f.label(v): typed_value(f, v) for v in np.unique(data[:, j])}
+        return tuple(
+            replace(
+                g,
+                values=tuple(
+                    typed.get(a, {}).get(v, v)
+                    for a, v in zip(report.attributes, g.values, strict=True)
+                ),
+            )
+            for g in report.groups
+        )
 
     def favourable_class(self) -> tuple[int, str, str]:
         """The favourable class's index, its name and how it was chosen (``favourable_of``)."""
