@@ -377,8 +377,9 @@ class FairnessSearch:
         if left is not None and len(data) > left // 2:
             self.context = None
             self.stopped_early["context"] = (
-                f"queries (group metrics need one query per labelled row: {len(data):,}; "
-                "raise --max-queries to at least twice that)"
+                f"group metrics not computed: they need one query per labelled row "
+                f"({len(data):,} rows) and the query budget left could not hold them; raise "
+                "--max-queries to at least twice that"
             )
             return
         schema = self.test.schema
