@@ -210,7 +210,9 @@ class FairnessTest:
         classes named as the model's ``capabilities`` name them (``class_names_of``)."""
         from assay.fairness.units import merge_summaries
 
-        names = False if capabilities is None else class_names_of(self, capabilities)
+        if capabilities is None:  # (a caller that knows no model: the data's label names)
+            return merge_summaries(self, summaries, batches)
+        names = class_names_of(self, capabilities)
         return merge_summaries(self, summaries, batches, class_names=names)
 
     def finding_keys(self, batch: FindingBatch) -> np.ndarray:
