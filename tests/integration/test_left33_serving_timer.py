@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 from test_hostile25a_serving import serve  # noqa: F401  (the fixture)
-from test_serve32_serving import ENV, _scored
+from test_serve32_serving import ENV, _scored, resumed_serving
 
 from assay.core.store import RunStore
 
@@ -83,14 +83,7 @@ def test_requests_of_the_determinism_check_survive_a_kill_there(
     assert pending is not None, "the killed session's counts were never written"
     assert pending["counts"]["requests"] == killed_at, pending
     released.set()
-    done = subprocess.run(
-        [sys.executable, "-m", "assay", "resume", record.id, "--store", "s.db", "--quiet"],
-        cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode in (0, 1), done.stderr
-    store = RunStore(tmp_path / "s.db", read_only=True)
-    serving = store.get_run(record.id).summary["serving"]
-    store.close()
+    serving = resumed_serving(tmp_path, record.id)
     assert serving["sessions_killed"] == 1
     # every request the server saw (the killed session's own included)
     assert serving["requests"] == len(posts), (serving, len(posts))
