@@ -264,10 +264,10 @@ def _keep_writing(store: RunStore, run_id: str, followed: _Followed, pending: An
         with followed.lock:
             if followed.ended.is_set():
                 return
-            now = pending()
-            if now["counts"] == last:
-                continue
             try:
+                now = pending()
+                if now["counts"] == last:
+                    continue
                 store.set_config(run_id, **{_PENDING: now})
             except Exception:  # (the store closed or gone: the checkpoints carry on alone)
                 return
