@@ -34,8 +34,10 @@ def test_a_command_names_the_interpreter_where_assay_is_not_on_the_path(
     assert program() == python
     said = as_invoked("seed 0; to reproduce: assay demo --seed 0; see every run: assay runs")
     assert said == f"seed 0; to reproduce: {python} demo --seed 0; see every run: {python} runs"
-    # (a progress line's prefix, a strategy's name, the program's name in prose: no command)
-    for kept in ("assay text: loading the classifiers", "--strategy assay", "assay: error: x"):
+    # (a progress line's prefix, a strategy's name, the program's name in prose, a failing
+    # sentence in quotes: no command)
+    kept_lines = ("assay text: loading the classifiers", "--strategy assay", "assay: error: x")
+    for kept in (*kept_lines, '  "assay report is good"  [a: pos; b: neg]'):
         assert as_invoked(kept) == kept
     # on the PATH: the lines as they were
     script = tmp_path / "assay"

@@ -36,9 +36,11 @@ COMMANDS = (
     "text",
     "verify",
 )
+# (not after a quote: a failing sentence printed in quotes, "assay report is good", is the
+# user's words, never rewritten)
 _COMMAND = re.compile(
-    r"(?<![\w./\\-])assay(?= (?:" + "|".join(COMMANDS) + r")(?![\w:-]))"
-    r"|(?<![\w./\\-])assay(?= --(?:help|version)\b)"
+    r"(?<![\w./\\\-\"'])assay(?= (?:" + "|".join(COMMANDS) + r")(?![\w:-]))"
+    r"|(?<![\w./\\\-\"'])assay(?= --(?:help|version)\b)"
 )
 
 
