@@ -26,7 +26,7 @@ $(VENV)/.kernel: $(wildcard src/assay/fairness/exact/*.py) | $(VENV)/.dev
 
 demo: $(VENV)/.demo
 	@$(BIN)/assay demo; code=$$?; \
-	echo "(the commands above start with 'assay': put it on your PATH with . $(VENV)/bin/activate)"; \
+	echo "(to type plain 'assay': put it on your PATH with . $(VENV)/bin/activate)"; \
 	exit $$code
 
 lint: $(VENV)/.dev $(VENV)/.kernel

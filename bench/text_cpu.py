@@ -7,6 +7,15 @@ timed is the search, not the classifiers or the machine's other work waiting for
     python bench/text_cpu.py --pair a --seeds 1 2 3 --digest   # sha1 of every finding row
     python bench/text_cpu.py --pair a --seeds 1 --reps 5       # CPU us per query, by part
     python bench/text_cpu.py --pair a --seeds 1 --profile 30   # cProfile: modules, functions
+    python bench/text_cpu.py --pair a --seeds 1 --worker process   # the run's own way
+
+With ``--worker process`` the classifiers answer in their forked worker process, as in a
+run (the memo is the worker's, refilled each run): the search process's CPU is then timed
+with what it spends sending the sentences and reading the answers ("worker traffic": the
+pipe, the call thread) and the parts outside the search's loop ("store": create, checkpoints
+and their snapshots, reads, close; "worker start/end": forking and ending it), each on
+whichever thread of the process it ran (the call thread's and the checkpoint thread's
+share is said apart).
 
 Run it on two builds of the same commit (pure, and a compiled copy from bench/text_mypyc.py
 with ``PYTHONPATH``): the digests must be equal seed for seed.  The parts: the search's
@@ -40,6 +49,17 @@ PARTS = (  # (part, module, class, methods): time in them, less the parts timed 
     ("classifier calls", "assay.core.budget", "BudgetedModel", ("predict", "predict_new")),
     ("classifier calls", "assay.core.budget", "BudgetedModel", ("submit_new",)),
     ("classifier calls", "assay.text.dispatch", "Flight", ("read",)),
+)
+WORKER_PARTS = (  # with --worker process, also
+    ("worker traffic", "assay.text.pipeline", "PanelWorker", ("send_early", "predict")),
+    (
+        "store",
+        "assay.core.store",
+        "RunStore",
+        ("__init__", "create_run", "checkpoint", "get_run", "set_config", "close"),
+    ),
+    ("store", "assay.text.technique", "TextSearch", ("snapshot",)),
+    ("worker start/end", "assay.text.pipeline", "PanelWorker", ("__init__", "close")),
 )
 
 
@@ -76,18 +96,23 @@ def runner(pair: str, queries: int, tmp: Path) -> Callable[[int], Any]:
     return run
 
 
-def parts(run: Callable[[int], Any], seed: int, reps: int) -> None:
-    """CPU per query by part, the run with the least CPU of ``reps``."""
+def parts(run: Callable[[int], Any], seed: int, reps: int, worker: str = "inline") -> None:
+    """CPU per query by part, the run with the least CPU of ``reps`` (``worker``: where the
+    classifiers answer; ``process`` also times the worker traffic and the store)."""
     import importlib
+    import threading
 
     spent: dict[str, float] = {}
-    open_calls: list[float] = []
+    stacks = threading.local()  # per thread: the CPU of the timed calls open within
     undo: list[tuple[Any, str, Any]] = []
 
     def wrap(owner: Any, attr: str, label: str) -> None:
         orig = getattr(owner, attr)
 
         def timed(*args: Any, **kwargs: Any) -> Any:
+            open_calls: list[float] | None = getattr(stacks, "open", None)
+            if open_calls is None:
+                open_calls = stacks.open = []
             c0 = time.thread_time()
             open_calls.append(0.0)
             try:
@@ -95,14 +120,17 @@ def parts(run: Callable[[int], Any], seed: int, reps: int) -> None:
             finally:
                 inner = open_calls.pop()
                 took = time.thread_time() - c0
-                spent[label] = spent.get(label, 0.0) + took - inner
+                key = label
+                if threading.current_thread() is not threading.main_thread():
+                    key = f"{label} (other threads)"
+                spent[key] = spent.get(key, 0.0) + took - inner
                 if open_calls:
                     open_calls[-1] += took
 
         setattr(owner, attr, timed)
         undo.append((owner, attr, orig))
 
-    for label, module, cls, attrs in PARTS:
+    for label, module, cls, attrs in PARTS + (WORKER_PARTS if worker == "process" else ()):
         owner = getattr(importlib.import_module(module), cls)
         for attr in attrs:
             wrap(owner, attr, label)
@@ -122,8 +150,13 @@ def parts(run: Callable[[int], Any], seed: int, reps: int) -> None:
     assert best is not None
     best["rest"] = best["total"] - sum(v for k, v in best.items() if k != "total")
     print(f"  seed {seed}, {n:,} queries, the run with the least CPU of {reps}:")
-    for label in ("search loop", "oracle", "classifier calls", "rest", "total"):
-        print(f"    {label:<20}{1e6 * best.get(label, 0.0) / n:>8.0f} us/query")
+    labels = ["search loop", "oracle", "classifier calls"]
+    if worker == "process":
+        labels += list(dict.fromkeys(label for label, *_ in WORKER_PARTS))
+    labels += [f"{label} (other threads)" for label in labels]
+    for label in [*labels, "rest", "total"]:
+        if label in best or "(" not in label:
+            print(f"    {label:<36}{1e6 * best.get(label, 0.0) / n:>8.1f} us/query")
 
 
 def profile(run: Callable[[int], Any], seed: int, top: int) -> None:
@@ -168,9 +201,19 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=5, help="runs per seed for the CPU figures")
     ap.add_argument("--digest", action="store_true", help="only the findings' digests")
     ap.add_argument("--profile", type=int, metavar="TOP", help="cProfile one run per seed")
+    ap.add_argument(
+        "--worker",
+        choices=("inline", "process"),
+        default="inline",
+        help="where the classifiers answer (process: their worker, as in a run; the CPU "
+        "figures then include the traffic to it)",
+    )
     args = ap.parse_args()
-    os.environ["ASSAY_TEXT_WORKER"] = "inline"
-    print(f"search code measured: {search_code()}; load {os.getloadavg()[0]:.2f}")
+    os.environ["ASSAY_TEXT_WORKER"] = args.worker
+    print(
+        f"search code measured: {search_code()}; classifiers {args.worker}; "
+        f"load {os.getloadavg()[0]:.2f}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         run = runner(args.pair, args.queries, Path(tmp))
         for seed in args.seeds:
@@ -189,7 +232,7 @@ def main() -> None:
             if args.profile:
                 profile(run, seed, args.profile)
             else:
-                parts(run, seed, args.reps)
+                parts(run, seed, args.reps, args.worker)
     print(f"load {os.getloadavg()[0]:.2f} at the end")
 
 

@@ -9,7 +9,18 @@ handler is put back here, and children started from this process inherit the def
 
 from __future__ import annotations
 
+import os
 import signal
+import sys
 
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+# The tests stand for a user whose ``assay`` is on the PATH (an activated virtualenv: the
+# commands assay prints then say ``assay``, as the tests read them); ``make test`` runs the
+# virtualenv's pytest without activating it.  The tests of the other case
+# (``core.program``) set their own PATH.
+_BIN = os.path.dirname(sys.executable)
+_PATH = os.environ.get("PATH", "")
+if os.path.isfile(os.path.join(_BIN, "assay")) and _BIN not in _PATH.split(os.pathsep):
+    os.environ["PATH"] = os.pathsep.join([_BIN, _PATH]) if _PATH else _BIN

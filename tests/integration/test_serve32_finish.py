@@ -17,10 +17,8 @@ from pathlib import Path
 
 import pytest
 from test_resume30_finish import (
-    BACKDOOR,
     FAIR,
     FAIRNESS,
-    TEXT,
     exit_of,
     files,
     killed_at,
@@ -82,20 +80,4 @@ def test_a_finish_that_failed_says_why_in_the_store(files: Path) -> None:
     assert not finishable(done) and done.error is None, done.error
 
 
-@pytest.mark.parametrize(
-    ("args", "where"),
-    [(TEXT, "assay.text.recheck:recheck"), (BACKDOOR, "assay.backdoor.api:record_steadiness")],
-    ids=["text", "backdoor"],
-)
-def test_a_text_or_backdoor_run_finished_says_its_sessions(
-    files: Path, args: list[str], where: str
-) -> None:
-    killed = files / "killed.db"
-    done = killed_at(where, args, killed)
-    assert done.returncode == -9, done.stderr
-    record, _ = the_run(killed)
-    assert finishable(record)
-    assert exit_of(["resume", record.id, "--store", str(killed), "--quiet"]) in (0, 1)
-    finished, _ = the_run(killed)
-    assert not finishable(finished)
-    assert finished.summary.get("sessions") == 2, finished.summary.get("sessions")
+# (a text or backdoor run finished says its sessions: test_left33_sessions_clock.py)

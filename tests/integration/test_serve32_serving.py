@@ -16,6 +16,7 @@ import sys
 import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -132,6 +133,19 @@ def _scored(h: BaseHTTPRequestHandler, n: int, k: int) -> None:
     h.wfile.write(body)
 
 
+def resumed_serving(folder: Path, run_id: str) -> dict[str, Any]:
+    """``assay resume`` of the run in ``folder/s.db``, then its ``summary.serving``."""
+    done = subprocess.run(
+        [sys.executable, "-m", "assay", "resume", run_id, "--store", "s.db", "--quiet"],
+        cwd=folder, env=ENV, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode in (0, 1), done.stderr
+    store = RunStore(folder / "s.db", read_only=True)
+    serving: dict[str, Any] = store.get_run(run_id).summary["serving"]
+    store.close()
+    return serving
+
+
 def test_a_killed_session_s_requests_are_counted_after_its_resume(
     serve,  # noqa: F811
     tmp_path: Path,
@@ -160,14 +174,7 @@ def test_a_killed_session_s_requests_are_counted_after_its_resume(
     store = RunStore(tmp_path / "s.db", read_only=True)
     (record,) = store.list_runs(5)
     store.close()
-    done = subprocess.run(
-        [sys.executable, "-m", "assay", "resume", record.id, "--store", "s.db", "--quiet"],
-        cwd=tmp_path, env=ENV, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
-    assert done.returncode in (0, 1), done.stderr
-    store = RunStore(tmp_path / "s.db", read_only=True)
-    serving = store.get_run(record.id).summary["serving"]
-    store.close()
+    serving = resumed_serving(tmp_path, record.id)
     assert len(posts) > killed_at  # (the resume asked too)
     # every request the server saw, but those of the killed session's last seconds
     assert len(posts) - 100 <= serving["requests"] <= len(posts), (serving, len(posts))

@@ -235,6 +235,9 @@ def check_backdoor(
                 call_timeout=call_timeout,
                 on_progress=on_progress,
             )
+        # the wall clock through the scan kept (a kill in the checks after it: its finish
+        # counts from there, loading included), then through the run's end
+        record_rates(the_store, outcome.run_id, time.monotonic() - started)
         record_steadiness(the_store, outcome.run_id, check)
         # images per wall-clock second of the whole run (loading included), beside the mean
         # seconds each image's own scan took

@@ -163,6 +163,9 @@ def resume_backdoor(
             resume=True,
             on_progress=on_progress,
         )
+        # the wall clock through the scan kept (a kill in the checks after it: its finish
+        # counts from there), then through the session's end
+        record_rates(the_store, outcome.run_id, before + time.monotonic() - started)
         if isinstance(budget.get("determinism_probe"), dict):  # the first session's, as made
             record_steadiness(the_store, outcome.run_id, budget["determinism_probe"])
         # per wall-clock second from the run's start: the earlier sessions' and this one's,

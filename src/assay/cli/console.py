@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
 from assay.cli.user_words import on_one_line
+from assay.core.program import as_invoked
 from assay.core.terminal import terminal_text
 
 __all__ = ["Output", "guard_stdout", "silence_stdout"]
@@ -185,8 +186,9 @@ class Output:
 
 def _shown(message: str) -> str:
     """A message as printed: the user's words that hold a line break on one line
-    (``cli.user_words``), every character a terminal would act on escaped."""
-    return terminal_text(on_one_line(message))
+    (``cli.user_words``), every character a terminal would act on escaped, and the commands
+    it holds as the user can paste them here (``core.program``: ``assay`` not on the PATH)."""
+    return as_invoked(terminal_text(on_one_line(message)))
 
 
 class _RunClock(ProgressColumn):

@@ -15,6 +15,7 @@ from assay.cli.answer_lines import say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
+from assay.cli.export_pending import export_before_resume
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import (
     export_command,
@@ -136,7 +137,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         """Summarise one run."""
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
-        r = the_store.get_run(run_id)
+        # (the grammar's text left in the store unless the JSON prints the whole config)
+        r = the_store.get_run(run_id, lean=not as_json)
         if as_json:
             out.emit_json(_shown_json(r, store))
             return
@@ -343,6 +345,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         for path, flag in outputs:  # (an export's missing folders are made, as by the run)
             (check_creatable if flag == "--export" else check_writable)(path, flag)
+        # (a fairness run's --export a kill cut short: checked, or replaced by --export)
+        finish_exports = export_before_resume(the_store, record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
         # the reports this resume writes: the hints of show and runs repeat them from now on
         record_reports(
@@ -380,7 +384,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         unwritten: UsageError | None = None  # the export failed: said after the verdict
         if export is not None:
             try:
-                exports["export"] = _export_resumed(result, export, the_store, record.technique)
+                exports["export"] = _export_resumed(
+                    result, export, the_store, record.technique, written=finish_exports
+                )
             except UsageError as exc:
                 unwritten = not_exported(exc, result, store, export, record.technique)
             else:
@@ -537,22 +543,25 @@ def _files_read(record: RunRecord) -> list[str]:
     return [str(p["path"]) for p in prints.values() if isinstance(p, dict) and p.get("path")]
 
 
-def _export_resumed(result: Any, path: Path, store: RunStore, technique: str) -> dict[str, Any]:
+def _export_resumed(
+    result: Any, path: Path, store: RunStore, technique: str, *, written: bool = False
+) -> dict[str, Any]:
     """``--export`` of a resumed run, as its first command would have written it (a fairness
     run: its IDIs in the user's values; a text run: its failing sentences), with how many
-    of the CSV's cells were kept from running as spreadsheet formulas (``guarded``)."""
+    of the CSV's cells were kept from running as spreadsheet formulas (``guarded``).
+    ``written``: the run's finish wrote it there already (``export_before_resume``)."""
     if technique == "text":
         from assay.text.api import write_findings
 
-        written, guarded = write_findings(store, result.run_id, path)
-        return {"path": str(written), "guarded": guarded}
+        text_file, guarded = write_findings(store, result.run_id, path)
+        return {"path": str(text_file), "guarded": guarded}
     from assay.core.exports import guard_formulas
 
-    written = Path(result.export(path))
+    where = path if written else Path(result.export(path))
     guarded = 0
-    if written.suffix.lower() == ".csv":
+    if where.suffix.lower() == ".csv":
         guarded = guard_formulas(result.findings(limit=None))[1]
-    return {"path": str(written), "guarded": guarded}
+    return {"path": str(where), "guarded": guarded}
 
 
 def _resume_hint(record: RunRecord, store: Path) -> str:

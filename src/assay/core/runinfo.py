@@ -371,12 +371,15 @@ def record_wall_clock(
     """Put the run's wall-clock seconds (from its start, loading included) in its summary's
     metrics, and metric ``rate``: metric ``counted`` per one of those seconds (never a rate
     over part of the run); ``share``: (metric, summary key) -- the seconds the summary holds
-    under the key, as a share of the same wall clock."""
+    under the key, as a share of the same wall clock.  The summary says how many sessions
+    the run took so far (``sessions``: ``config["sessions"]``, counted as each resume or
+    finish starts; 1: never stopped), so every run has the key."""
     record = store.get_run(run_id)
     summary = dict(record.summary or {})
     metrics = summary.get("metrics")
     if not isinstance(metrics, dict) or seconds <= 0:
         return
+    summary["sessions"] = int(record.config.get("sessions") or 1)
     if counted in metrics:  # (a backdoor model scan counts no images)
         metrics[rate] = round(float(metrics[counted] or 0) / seconds, 6)
     if share is not None:

@@ -550,20 +550,23 @@ class RunStore:
             [(run_id, str(k), json.dumps(v, default=str)) for k, v in entries.items()],
         )
 
-    def _read_config(self, run_id: str, stored: str) -> dict[str, Any]:
+    def _read_config(self, run_id: str, stored: str, *, lean: bool = False) -> dict[str, Any]:
         """The run's config: ``stored`` (its ``runs.config``: a run stored before its
         entries had rows of their own), then its rows, in the order first written; a large
         entry (a grammar's text) parsed once while it reads back the same
         (``core.config_cache``: a command read its run's 15 MB grammar 4 to 11 times)."""
         config = dict(parsed_entry(run_id, "", stored))
-        for key, value in self._config_rows(run_id):
+        for key, value in self._config_rows(run_id, lean=lean):
             config[key] = parsed_entry(run_id, key, value)
         return config
 
-    def _config_rows(self, run_id: str, key: str | None = None) -> Iterator[tuple[str, str]]:
+    def _config_rows(
+        self, run_id: str, key: str | None = None, *, lean: bool = False
+    ) -> Iterator[tuple[str, str]]:
         """The run's config rows (``key``'s alone), in the order first written: their keys
         sorted (the key's index), then each value read by its rowid (an ``ORDER BY`` of the
-        values themselves wrote a 15 MB grammar to a temporary file at every read)."""
+        values themselves wrote a 15 MB grammar to a temporary file at every read);
+        ``lean``: without the parts ``LEAN`` names."""
         args: tuple[str, ...]
         if key is None:
             where, args = "run_id=?", (run_id,)
@@ -578,7 +581,14 @@ class RunStore:
                 return
             raise
         for rowid, name in keys:
-            row = self._db.execute("SELECT value FROM configs WHERE rowid=?", (rowid,)).fetchone()
+            if lean and name in LEAN:
+                row = self._db.execute(
+                    "SELECT json_remove(value, ?) FROM configs WHERE rowid=?", (LEAN[name], rowid)
+                ).fetchone()
+            else:
+                row = self._db.execute(
+                    "SELECT value FROM configs WHERE rowid=?", (rowid,)
+                ).fetchone()
             if row is not None:
                 yield name, row[0]
 
@@ -979,11 +989,19 @@ class RunStore:
         return snap
 
     def get_run(
-        self, run_id: str, *, brief: bool = False, summary_keys: Sequence[str] = ()
+        self,
+        run_id: str,
+        *,
+        brief: bool = False,
+        summary_keys: Sequence[str] = (),
+        lean: bool = False,
     ) -> RunRecord:
         """The run (a unique prefix of its id will do); ``brief``: without its config,
         model, versions, progress and summary (empty: ``list_runs``), but for the summary's
-        ``summary_keys`` (read by SQLite, the rest of the summary never parsed here)."""
+        ``summary_keys`` (read by SQLite, the rest of the summary never parsed here).
+        ``lean``: its config without the bulk only a resume or a verify reads (``LEAN``,
+        left out by SQLite: ``assay show`` parsed a text run's 15 MB grammar to say ten
+        lines)."""
         columns = _WHOLE
         if brief:
             columns = _BRIEF if not summary_keys else _BRIEF[:-4] + _picked(summary_keys)
@@ -1013,7 +1031,7 @@ class RunStore:
             status=row[2],
             seed=row[3],
             command=row[4],
-            config={} if brief else self._read_config(row[0], row[5]),
+            config={} if brief else self._read_config(row[0], row[5], lean=lean),
             model=json.loads(row[6]),
             versions=json.loads(row[7]),
             progress=json.loads(row[8]),
@@ -1141,6 +1159,9 @@ class RunStore:
         return Transaction(self._db, self.path)
 
 
+# config entries' parts that only a resume or a verify reads (a text run's grammar text:
+# 15 MB for a grammar of 900,000 nouns), left out of a ``lean`` read: entry -> JSON path
+LEAN = {"grammar": "$.text"}
 _OPEN: weakref.WeakSet[RunStore] = weakref.WeakSet()  # stores not closed yet
 _LENT = threading.local()  # the store whose own connection this thread uses (``lend``)
 

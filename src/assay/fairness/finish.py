@@ -50,6 +50,9 @@ if TYPE_CHECKING:
 __all__ = [
     "after_search",
     "earlier_seconds",
+    "export_follows",
+    "export_pending",
+    "export_written",
     "finish_fairness",
     "session_clock",
     "stored_answer",
@@ -140,6 +143,15 @@ def export_follows(store: RunStore, run_id: str, path: Path) -> None:
     summary = dict(store.get_run(run_id).summary or {})
     parts = [p for p in summary.get(KEY) or [] if p != "export"]
     store.checkpoint(run_id, summary=marked(summary, [*parts, "export"]))
+
+
+def export_pending(record: RunRecord) -> Path | None:
+    """Where the run's ``--export`` file goes while a kill has left it unwritten (a part
+    still to come, which a finish writes); None otherwise."""
+    path = record.config.get(_EXPORT)
+    if "export" in missing_parts(record) and isinstance(path, str):
+        return Path(path)
+    return None
 
 
 def export_written(store: RunStore, run_id: str) -> None:

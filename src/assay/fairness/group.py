@@ -69,7 +69,7 @@ class GroupStats:
     """The rates of one group (None where the rate is undefined: no rows to divide by)."""
 
     name: str
-    values: tuple[str, ...]
+    values: tuple[Any, ...]  # the group's value of each attribute (a run's: as the data has it)
     count: int
     positives: int
     selection_rate: float

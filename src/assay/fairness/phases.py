@@ -795,6 +795,9 @@ def _add_answer(
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
 
-    return execute_campaign(
-        setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
-    )
+    caps = setup.model.capabilities
+
+    def merge(summaries: list[dict[str, Any]], batches: list[Any]) -> dict[str, Any]:
+        return setup.test.merge_summaries(summaries, batches, caps)  # (its classes named)
+
+    return execute_campaign(setup.test, setup.model, execution, merge=merge, **kwargs)

@@ -114,14 +114,14 @@ class FairnessResult(EndedRunMixin):
 
     @property
     def class_names(self) -> tuple[str, ...] | None:
+        from assay.fairness.technique import class_names_of
+
         setup = self.setup
         if setup is None:
             return None
-        names = setup.raw_model.capabilities.class_names
-        given = setup.test.label_names
-        if given and (names is None or all(n.isdigit() for n in names)):
-            return tuple(given)
-        return names
+        # (the run's own reading: the data's label names only where they are as many as
+        # the model's classes; a 3-class model on adult's two labels had them, its third 2)
+        return class_names_of(setup.test, setup.raw_model.capabilities)
 
     def _estimates_text(self) -> list[str]:
         return [

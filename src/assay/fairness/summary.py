@@ -138,6 +138,25 @@ def _label(out: np.ndarray) -> int:
     return int(o[0]) if o.size == 1 else int(np.argmax(o))
 
 
+_PHASES = {"search": "the search", "estimate": "the estimate", "context": "the group metrics"}
+_BUDGETS = {"queries": "query", "time": "time", "memory": "memory"}
+_NOT_COMPUTED = "group metrics not computed: "
+
+
+def _budget_said(stopped: tuple[str, str]) -> str:
+    """How a phase stopped (``stopped_early``'s entry), as the Budget section says it: "the
+    search stopped at its query budget", "the group metrics were not computed: ..." (it
+    said "context phase ended before its budget: group metrics not computed: the time
+    budget ran out ...")."""
+    phase, why = stopped
+    name = _PHASES.get(phase, f"the {phase} phase")
+    if why in _BUDGETS:
+        return f"{name} stopped at its {_BUDGETS[why]} budget"
+    if phase == "context":
+        return f"{name} were not computed: {why.removeprefix(_NOT_COMPUTED)}"
+    return f"{name} ended before its budget: {why}"
+
+
 def _outcome(out: np.ndarray, class_names: tuple[str, ...] | None) -> str:
     """A readable model answer: the class (its probability is a row of its own)."""
     return _class_name(_label(out), class_names)
@@ -509,15 +528,7 @@ def build_summary(
         metrics["accuracy on the labelled rows (%)"] = _percent(context.get("accuracy"))
     if stopped_early:
         sections.append(
-            {
-                "title": "Budget",
-                "note": "; ".join(
-                    f"{k} phase ended by its {v} budget"
-                    if v in ("queries", "time", "memory")
-                    else f"{k} phase ended before its budget: {v}"
-                    for k, v in stopped_early.items()
-                ),
-            }
+            {"title": "Budget", "note": "; ".join(map(_budget_said, stopped_early.items()))}
         )
     readable = readable_examples(examples, schema, class_names)
     if test.answer_follows:  # taken away when the answer is added (``answer.add_answer``)

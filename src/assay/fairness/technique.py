@@ -201,12 +201,19 @@ class FairnessTest:
         return replace(self, labels=None)
 
     def merge_summaries(
-        self, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+        self,
+        summaries: list[dict[str, Any]],
+        batches: list[FindingBatch],
+        capabilities: Any = None,
     ) -> dict[str, Any]:
-        """One summary from the summaries of a campaign's units (``core.units``)."""
+        """One summary from the summaries of a campaign's units (``core.units``); the
+        classes named as the model's ``capabilities`` name them (``class_names_of``)."""
         from assay.fairness.units import merge_summaries
 
-        return merge_summaries(self, summaries, batches)
+        if capabilities is None:  # (a caller that knows no model: the data's label names)
+            return merge_summaries(self, summaries, batches)
+        names = class_names_of(self, capabilities)
+        return merge_summaries(self, summaries, batches, class_names=names)
 
     def finding_keys(self, batch: FindingBatch) -> np.ndarray:
         """Equal keys for findings of the same class (``core.units`` keeps one of them)."""
@@ -372,8 +379,9 @@ class FairnessSearch:
         if left is not None and len(data) > left // 2:
             self.context = None
             self.stopped_early["context"] = (
-                f"queries (group metrics need one query per labelled row: {len(data):,}; "
-                "raise --max-queries to at least twice that)"
+                f"group metrics not computed: they need one query per labelled row "
+                f"({len(data):,} rows) and the query budget left could not hold them; raise "
+                "--max-queries to at least twice that"
             )
             return
         schema = self.test.schema
@@ -405,7 +413,8 @@ class FairnessSearch:
             )
             return
         report = group_metrics(np.asarray(labels), pred, self.context_groups(data), positive=index)
-        report = replace(report, positive=name, how=how)  # the user's label, not its code
+        # the user's label, not its code; each group's values as the data holds them
+        report = replace(report, positive=name, how=how, groups=self._typed(report, data))
         accuracy = float(np.mean(pred == np.asarray(labels)))
         section = report.section()
         note = "Over every labelled row (the figures of fairlearn's MetricFrame)."
@@ -423,6 +432,28 @@ class FairnessSearch:
             names = np.array([schema.features[j].label(v) for v in codes], dtype=object)
             out[schema.names[j]] = names[rows.reshape(-1)].tolist()
         return out
+
+    def _typed(self, report: Any, data: np.ndarray) -> tuple[Any, ...]:
+        """``report``'s groups, each one's ``values`` as the data holds them, typed for
+        JSON (``regions.typed_value``: ``0``, ``true``, ``"Female"``): they were the labels'
+        strings (``"0"``, ``"1"`` for an integer column)."""
+        from assay.fairness.regions import typed_value
+
+        schema = self.test.schema
+        typed: dict[str, dict[str, Any]] = {}
+        for j in schema.protected_indices:
+            f = schema.features[j]
+            typed[schema.names[j]] = {f.label(v): typed_value(f, v) for v in np.unique(data[:, j])}
+        return tuple(
+            replace(
+                g,
+                values=tuple(
+                    typed.get(a, {}).get(v, v)
+                    for a, v in zip(report.attributes, g.values, strict=True)
+                ),
+            )
+            for g in report.groups
+        )
 
     def favourable_class(self) -> tuple[int, str, str]:
         """The favourable class's index, its name and how it was chosen (``favourable_of``)."""

@@ -12,7 +12,7 @@ apart from the protected attributes), exactly as the search itself tells classes
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -78,9 +78,14 @@ def _pool_estimates(summaries: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def merge_summaries(
-    test: FairnessTest, summaries: list[dict[str, Any]], batches: list[FindingBatch]
+    test: FairnessTest,
+    summaries: list[dict[str, Any]],
+    batches: list[FindingBatch],
+    class_names: tuple[str, ...] | Literal[False] | None = False,
 ) -> dict[str, Any]:
-    """The run's summary from its units' summaries (in unit order) and all its findings."""
+    """The run's summary from its units' summaries (in unit order) and all its findings.
+    ``class_names``: the model's, as the run reads them (``technique.class_names_of``);
+    False: the data's label names (a caller that knows no model)."""
     searches = [s.get("search") or {} for s in summaries]
     search: dict[str, Any] = dict(searches[0]) if searches else {}
     for key in _ADDED:
@@ -141,7 +146,7 @@ def merge_summaries(
         examples=examples,
         stopped_early=stopped,
         queries=total_queries,
-        class_names=test.label_names,
+        class_names=test.label_names if class_names is False else class_names,
     )
 
 

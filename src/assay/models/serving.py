@@ -10,11 +10,16 @@ and its requests were in no figure (a run killed after 58 requests and resumed s
 the server's 970).  ``follow_served`` has each checkpoint of the session write its counts
 so far with it (``RunStore.ride``: ``config["serving_session"]``); the session that records
 next adds those of the sessions killed before it (``sessions_killed``: their requests
-after their last checkpoint, a few seconds' at most, are still missing).
+after their last write, a few seconds' at most, are still missing).  Between checkpoints
+(the phases that write none: the determinism check before the search, the answer's
+sampling, the checks after it) a timer thread writes the counts every ``EVERY`` seconds
+while they change: a session killed there lost every request since its last checkpoint,
+all of them when it had none yet.
 """
 
 from __future__ import annotations
 
+import threading
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +39,7 @@ __all__ = [
 ]
 
 _ADDED = ("requests", "answered", "retried", "failed", "unanswered", "unit_attempts_lost")
+EVERY = 2.0  # seconds between the timer's writes of a session's counts (``_keep_writing``)
 _PENDING = "serving_session"  # the config entry of a session's counts so far
 _SECONDS = ("wall_seconds", "busy_seconds")
 _TITLE = "Serving"
@@ -73,6 +79,8 @@ def close_served(models: Any) -> None:
     for model in models:
         served = served_model(model)
         if served is not None:
+            if isinstance(served.followed, _Followed):
+                served.followed.end()  # (its timer stopped: the session is over)
             served.close()
 
 
@@ -209,6 +217,13 @@ class _Followed:
     token: str
     carried: dict[str, Any] = field(default_factory=dict)
     killed: int = 0
+    ended: threading.Event = field(default_factory=threading.Event)
+    lock: threading.Lock = field(default_factory=threading.Lock)  # (a timer's write)
+
+    def end(self) -> None:
+        """No timer write from now on (one under way finishes first)."""
+        with self.lock:
+            self.ended.set()
 
 
 def follow_served(store: RunStore, run_id: str, models: Any) -> None:
@@ -231,6 +246,32 @@ def follow_served(store: RunStore, run_id: str, models: Any) -> None:
         }
 
     store.ride(run_id, _PENDING, pending)
+    timer = threading.Thread(
+        target=_keep_writing,
+        args=(store, run_id, followed, pending),
+        name="assay-serving-counts",
+        daemon=True,
+    )
+    timer.start()
+
+
+def _keep_writing(store: RunStore, run_id: str, followed: _Followed, pending: Any) -> None:
+    """Every ``EVERY`` seconds until the session ends, the session's counts written with
+    the run when they changed (through this thread's own connection to the store), so a
+    phase without checkpoints loses no more than a kill during the search does."""
+    last = None
+    while not followed.ended.wait(EVERY):
+        with followed.lock:
+            if followed.ended.is_set():
+                return
+            try:
+                now = pending()
+                if now["counts"] == last:
+                    continue
+                store.set_config(run_id, **{_PENDING: now})
+            except Exception:  # (the store closed or gone: the checkpoints carry on alone)
+                return
+            last = now["counts"]
 
 
 def _left_pending(config: dict[str, Any]) -> tuple[dict[str, Any], int]:
@@ -281,6 +322,7 @@ def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, 
     before = summary.get("serving") or {}
     followed = getattr(models[0], "followed", None)
     if isinstance(followed, _Followed):
+        followed.end()  # (the timer's writes over before the counts are recorded)
         carried, killed = followed.carried, followed.killed
         followed.carried, followed.killed = {}, 0  # (recorded now: never twice)
     else:  # (a session not followed: what a killed one left, all the same)

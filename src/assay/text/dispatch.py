@@ -188,11 +188,51 @@ class Dispatch:
                     meanwhile()  # while the classifiers answer (elsewhere)
                     return Flight(call, arr).read(model, self._pending)
                 out: np.ndarray = model.predict_new(flat, arr)
+            elif meanwhile is not None and hasattr(model, "submit_new"):
+                out = self._predict_partial(flat, keys, arr, meanwhile)
             else:
                 out = model.predict(flat, keys=arr)
             return out
         answer: np.ndarray = model.predict(flat)
         return answer
+
+    def _predict_partial(
+        self, flat: list[str], keys: list[int], arr: np.ndarray, meanwhile: Any
+    ) -> np.ndarray:
+        """``_predict`` of sentences some of which were asked before (a shrinking round's
+        candidates, mostly) or repeated, with work to do while the classifiers answer
+        (``meanwhile``: the round's statistics, the strategy's ``observe`` put off to this
+        wait): the never-asked ones are sent at once (each once), ``meanwhile`` runs, then
+        their answers are read and the others' looked up (``model.predict``, from its
+        cache).  The same sentences asked, counted and answered as by one ``predict`` of
+        them all, which ran ``meanwhile`` only after its answer: the findings do not change."""
+        model: Any = self.model
+        asked = self.asked
+        row: dict[int, int] = {}  # key -> its row in the answer of the sentences sent now
+        sent: list[int] = []
+        for i, k in enumerate(keys):
+            if k not in asked and k not in row:
+                row[k] = len(sent)
+                sent.append(i)
+        if not sent:
+            out: np.ndarray = model.predict(flat, keys=arr)
+            return out
+        new_keys = arr[sent]
+        flight = Flight(model.submit_new([flat[i] for i in sent], new_keys), new_keys)
+        meanwhile()  # while the classifiers answer
+        fresh = flight.read(model, self._pending)
+        old = [i for i, k in enumerate(keys) if k not in row]
+        # a new sentence repeated in the batch: answered once, asked for each time (as
+        # ``predict`` counts its requests)
+        model.requests += len(keys) - len(sent) - len(old)
+        if not old:
+            return fresh[[row[k] for k in keys]]
+        before = np.asarray(model.predict([flat[i] for i in old], keys=arr[old]))
+        out = np.empty((len(keys), *fresh.shape[1:]), dtype=np.result_type(fresh, before))
+        out[old] = before
+        new_at = [i for i, k in enumerate(keys) if k in row]
+        out[new_at] = fresh[[row[keys[i]] for i in new_at]]
+        return out
 
     def _predict_turns(self, flat: list[str], keys: list[int], meanwhile: Any) -> np.ndarray:
         """``_predict`` in a laned round: the sentences never asked are sent (counted and

@@ -728,4 +728,12 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
         raise UsageError(
             f"cannot read the grammar: {reason}", argument="--grammar", path=str(p)
         ) from None
-    return parse_grammar(text, source=str(spec))
+    try:
+        return parse_grammar(text, source=str(spec))
+    except UsageError as exc:
+        if exc.argument is not None or type(exc) is not UsageError:
+            raise
+        # (named as the file's encoding is: ``argument --grammar; FILE:LINE:COL: ...``)
+        raise UsageError(
+            exc.bare_message, argument="--grammar", path=exc.path, line=exc.line, column=exc.column
+        ) from None

@@ -7,16 +7,17 @@ from __future__ import annotations
 import bisect
 import itertools
 import json
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from assay.text.engine import _SEP, Engine
-from assay.text.flat import Flat, flatten, replaced, words_of
+from assay.text.flat import Flat, flatten, replaced, subtree_draft, words_of
 from assay.text.generate import (
     Sampler,
     Tree,
     replace_at,
+    subtree_at,
     tree_from_json,
 )
 from assay.text.oracle import Case
@@ -27,8 +28,10 @@ __all__ = [
     "flat_of",
     "fresh_random",
     "lexical_spots",
+    "subtree_case",
     "swap_word",
     "swap_word_at",
+    "unweighted_tree",
 ]
 
 _PATIENCE = 200  # fresh draws tried per wanted case before the space is taken as covered
@@ -301,6 +304,43 @@ def _pick_cum_without(cum: np.ndarray, at: int, u: float) -> int:
         return min(int(np.searchsorted(cum[:at], x, side="right")), at - 1)
     k = int(np.searchsorted(cum, x + own, side="right"))
     return min(max(k, at + 1), last)
+
+
+def subtree_case(
+    engine: Engine,
+    case: Case,
+    memo: dict[Any, Any] | None,
+    path: tuple[int, ...],
+    at: int,
+    new: Tree,
+) -> Case | None:
+    """``case`` with the subtree at ``path`` (its words from the ``at``-th) re-derived as
+    ``new`` (made once per ``memo``); None when ``new`` is that subtree already, or when
+    the oracle compares one sentence per case and this one was judged (the walk skips
+    those)."""
+    made = _drafts_of(engine, case, memo)
+    edit = (path, new)
+    cand = made.get(edit, _UNMADE)
+    if cand is _UNMADE:
+        if new == subtree_at(case.tree, path):
+            return None
+        sub = subtree_draft(new)
+        draft = replaced(flat_of(engine, case), at, sub.prods, sub.words)
+        cand = made[edit] = engine.drafted_case(case, path, new, draft)
+    return cast("Case | None", cand)
+
+
+def unweighted_tree(engine: Engine, symbol: int, depth: int) -> Tree | None:
+    """A derivation of ``symbol`` (at ``depth``) drawn with the grammar's weights and the
+    steering set aside, for a re-derivation whose weighted draw was judged already, once
+    weighted draws have stalled in a weighted grammar (``fresh_random``); None otherwise.
+    Under lopsided weights (``"tea" [1e300]`` beside 3,000 nouns of weight 1) the walk's
+    re-derivations drew the favoured word each time, judged long ago, and its walkers
+    stood still: 1,500 distinct nouns asked in 3,000 queries (2,000 without the weight)."""
+    if not (engine.stalled and engine.sampler.weighted):
+        return None
+    uniform = engine.uniform_sampler
+    return uniform.tree(symbol, uniform.max_depth - depth, engine.draws, None)
 
 
 def drafted(engine: Engine, case: Case) -> dict[Any, Case | None]:

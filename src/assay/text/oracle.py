@@ -380,11 +380,14 @@ class Oracle:
             labels.append([own[t] for t in top])
             c = int(top[0])
             said = lay.compared(k, top)  # (labels a label map makes one: the same answer)
+            # the probability of the first's label: of every label a map makes one with it
+            # (a merging map: the mass moved between labels made one has not moved)
+            mass = block[:, _as_one(lay.maps[k], c)].sum(axis=1)
             if self.kind == "invariance":
                 changed = bool((said != said[0]).any())
                 if changed and not failed:
                     culprit = int(np.argmax(said != said[0]))
-                moved = float(np.max(np.abs(block[:, c] - block[0, c])))
+                moved = float(np.max(np.abs(mass - mass[0])))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
                 rel = self.relations[relation]
@@ -392,7 +395,7 @@ class Oracle:
                 base, var = block[0], block[1]
                 if rel.expect == "flip":
                     flipped = bool(said[1] != said[0])
-                    margin = (base[c] - var[c]) if flipped else -(var[c] - 0.5) - 1e-6
+                    margin = (mass[0] - mass[1]) if flipped else -(mass[1] - 0.5) - 1e-6
                     margin = margin if flipped else min(margin, -1e-6)
                 else:
                     if rel.expect == "away":

@@ -96,6 +96,11 @@ def run_session(
         else:
             outcome = _execute_units(setup, execution or {}, probed, checking, the_plan, **kwargs)
         thaw()  # what the search froze between its rounds is collected as usual again
+        if ended is None and started is not None:
+            # the session's wall clock through its search (loading included) kept with the
+            # run: a session killed in the checks after it left the engine's seconds alone,
+            # and its finish's wall clock lacked its loading
+            record_rates(kwargs["store"], outcome, before + time.monotonic() - started)
         # whether a served classifier stopped answering is judged on the run's own requests,
         # before the re-check's (which must never make the ended run a model failure)
         why = stopped_answering(setup.model.models)

@@ -10,20 +10,18 @@ from typing import Any
 import numpy as np
 
 from assay.text.engine import Engine, Evaluated
-from assay.text.flat import replaced, subtree_draft
 from assay.text.generate import (
-    subtree_at,
     tree_productions,
 )
 from assay.text.moves import (
-    _UNMADE,
     _case_from,
     _case_json,
-    _drafts_of,
     core_paths,
     flat_of,
     fresh_random,
+    subtree_case,
     swap_word_at,
+    unweighted_tree,
 )
 from assay.text.oracle import Case
 
@@ -278,17 +276,10 @@ class WalkStrategy:
         path, p, depth, at = spots[engine.draws.below(len(spots))]
         s = g.productions[p][0]
         new = engine.sampler.tree(s, engine.sampler.max_depth - depth, engine.draws, bias)
-        made = _drafts_of(engine, case, memo)
-        edit = (path, new)
-        cand = made.get(edit, _UNMADE)
-        if cand is _UNMADE:
-            if new == subtree_at(case.tree, path):
-                return None, None
-            sub = subtree_draft(new)
-            draft = replaced(flat_of(engine, case), at, sub.prods, sub.words)
-            # (a draft judged already is None: the walk skips those)
-            cand = made[edit] = engine.drafted_case(case, path, new, draft)
-        return cand, path
+        cand = subtree_case(engine, case, memo, path, at, new)
+        if cand is None and (again := unweighted_tree(engine, s, depth)) is not None:
+            cand = subtree_case(engine, case, memo, path, at, again)  # (weights set aside)
+        return (None, None) if cand is None else (cand, path)
 
     def propose(self, engine: Engine, n: int) -> list[Case]:
         bias = self._steer(engine)
