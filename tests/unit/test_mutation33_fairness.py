@@ -1,0 +1,66 @@
+"""The one-class rule of a fairness run (``phases._one_class``) holds only where it should
+(bench/RESULTS.md, mutation33's table: mutants FC1, FC3 and FC5 survived the tests merged
+with the rule): a run comparing probabilities is judged by them, and a model whose classes
+vary is never said to give one class."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import assay
+
+from test_fair31_notebook import _people, _pipe  # isort: skip
+from test_fair32_fairness import _DeniesEveryone  # isort: skip
+
+
+@pytest.fixture(scope="module")
+def frame() -> tuple[Any, pd.DataFrame]:
+    df, y = _people()
+    return _pipe(df, y), df
+
+
+def _check(model: Any, df: pd.DataFrame, store: Path, **options: Any) -> Any:
+    return assay.check_fairness(
+        model, df, protected="sex", max_queries=1500, store=store, seed=1, **options
+    )
+
+
+def test_one_class_compared_by_probabilities_is_tested(frame: Any, tmp_path: Path) -> None:
+    """With --threshold the run compares probabilities: a model giving one class, whose
+    probabilities move less than the threshold with sex, was tested and passed."""
+    model, df = frame
+    denies = _DeniesEveryone(model, list(df.columns))
+    r = _check(denies, df, tmp_path / "r.db", threshold=0.5)
+    assert r.n_findings == 0
+    assert r.untested is None, r.untested
+    assert r.passed
+
+
+class _ByHours:
+    """Approves by hours alone, whatever the sex: its classes vary, no input is unfair."""
+
+    classes_ = np.array(["approved", "denied"])
+
+    def __init__(self, columns: list[str]) -> None:
+        self.feature_names_in_ = np.array(columns)
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        hours = np.asarray(pd.DataFrame(x)["hours"], dtype=np.float64)
+        p = 1.0 / (1.0 + np.exp(-(hours - 38.0)))
+        return np.stack([p, 1 - p], axis=1)
+
+    def predict(self, x: Any) -> np.ndarray:
+        return self.classes_[self.predict_proba(x).argmax(axis=1)]
+
+
+def test_a_fair_model_whose_classes_vary_passes(frame: Any, tmp_path: Path) -> None:
+    _, df = frame
+    r = _check(_ByHours(list(df.columns)), df, tmp_path / "r.db")
+    assert r.n_findings == 0
+    assert r.untested is None, r.untested
+    assert r.passed
