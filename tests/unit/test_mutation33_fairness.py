@@ -13,6 +13,8 @@ import pandas as pd
 import pytest
 
 import assay
+from assay.core.store import RunStore
+from assay.errors import UsageError
 
 from test_fair31_notebook import _people, _pipe  # isort: skip
 from test_fair32_fairness import _DeniesEveryone  # isort: skip
@@ -64,3 +66,20 @@ def test_a_fair_model_whose_classes_vary_passes(frame: Any, tmp_path: Path) -> N
     assert r.n_findings == 0
     assert r.untested is None, r.untested
     assert r.passed
+
+
+def test_a_favourable_class_not_the_models_is_refused_before_a_run_with_the_answer_off(
+    frame: Any, tmp_path: Path
+) -> None:
+    """Refused as the model is loaded (mutant FV6: refused only by the group metrics, once
+    the run was made: a failed run left in the store)."""
+    model, df = frame
+    store = tmp_path / "r.db"
+    with pytest.raises(UsageError, match="'granted' is not one of the model's classes"):
+        _check(
+            model, df.assign(outcome=_people()[1]), store, label="outcome",
+            favourable="granted", answer=False,
+        )  # fmt: skip
+    if store.exists():
+        with RunStore(store, read_only=True) as s:
+            assert not s.list_runs()
