@@ -1,6 +1,6 @@
 """The probe that tells an http:// address's TLS port from a flaky plain server
 (``models/http_tls.plain_to_tls``), piece by piece (bench/RESULTS.md, mutation33's table:
-mutants TL1, TL2, TL4, TL6, TL7 and TL10 survived ``test_serve32_serving.py``)."""
+mutants TL1, TL2, TL4, TL6, TL7, TL10 and UN2 survived ``test_serve32_serving.py``)."""
 
 from __future__ import annotations
 
@@ -108,4 +108,6 @@ def test_a_plain_server_cutting_connections_is_probed_once(
         model.predict(np.zeros((2, 3)))
     assert model.stats.retried == 3
     assert len(probed) == 1
+    # each request cut is one that got no answer (mutant UN2: only timeouts were counted)
+    assert model.stats.unanswered == model.stats.requests == 4
     model.close()

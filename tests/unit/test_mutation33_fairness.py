@@ -83,3 +83,24 @@ def test_a_favourable_class_not_the_models_is_refused_before_a_run_with_the_answ
     if store.exists():
         with RunStore(store, read_only=True) as s:
             assert not s.list_runs()
+
+
+class _SlightlyBySex(_ByHours):
+    """``_ByHours`` whose probability of 'approved' is 0.02 higher for men: it reads sex."""
+
+    def predict_proba(self, x: Any) -> np.ndarray:
+        p = super().predict_proba(x)[:, 0] * 0.96
+        p = p + 0.02 * (np.asarray(pd.DataFrame(x)["sex"]) == "Male")
+        return np.stack([p, 1 - p], axis=1)
+
+
+def test_probabilities_that_move_a_little_with_the_attribute_are_no_unmoved_model(
+    frame: Any, tmp_path: Path
+) -> None:
+    """The answer's note "did not change with sex" is for probabilities that never move at
+    all (mutant UM1: moved less than 0.5, and a model reading sex was said not to)."""
+    _, df = frame
+    r = _check(_SlightlyBySex(list(df.columns)), df, tmp_path / "r.db")
+    (row,) = r.summary["verdict"]
+    assert "unmoved" not in row
+    assert not any("did not change with sex" in n for n in r.notes)
