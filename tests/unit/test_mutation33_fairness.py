@@ -104,3 +104,15 @@ def test_probabilities_that_move_a_little_with_the_attribute_are_no_unmoved_mode
     (row,) = r.summary["verdict"]
     assert "unmoved" not in row
     assert not any("did not change with sex" in n for n in r.notes)
+
+
+def test_a_run_without_the_answer_says_nothing_of_its_samples(frame: Any, tmp_path: Path) -> None:
+    """A 52-valued protected ``age`` under ``max_queries=3000`` with the answer off: no
+    answer, no note of its samples bounded (mutant BN1: said among the run's notes)."""
+    model, df = frame
+    r = assay.check_fairness(
+        model, df, protected="age", max_queries=3000, store=tmp_path / "r.db", seed=1,
+        answer=False,
+    )  # fmt: skip
+    assert not any("its samples are bounded" in n for n in r.notes), r.notes
+    assert "its samples are bounded" not in r.headline
