@@ -1,7 +1,7 @@
 """A run whose model failed after its search says why until a later session finishes it,
 then no longer (bench/RESULTS.md, mutation33's table: mutant FN2, the error of a run's own
-session kept without the flag that lets a finish take it away, survived
-``test_serve32_finish.py``, whose failure was a finish's)."""
+session kept without the flag that lets a finish take it away, and FN3, a usage error
+noted as the run's, survived ``test_serve32_finish.py``, whose failure was a finish's)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 import assay
 from assay.core.finishing import finishable
 from assay.core.store import RunStore
-from assay.errors import ModelError
+from assay.errors import ModelError, UsageError
 from assay.fairness import answer
 
 DOWN = {"now": False}
@@ -51,6 +51,12 @@ def test_the_error_of_a_session_that_failed_after_its_search_goes_once_finished(
     assert finishable(record) and "server is down" in str(record.error)
     monkeypatch.setattr(answer, "compute_answer", computed)
     DOWN["now"] = False
+    # a try refused as used (the frame not given again) is the caller's, not the run's:
+    # the run's error stays why it failed (mutant FN3: the refusal noted in its place)
+    with pytest.raises(UsageError, match="in-memory DataFrame"):
+        assay.resume_run(record.id, store=store, model=by_age)
+    with RunStore(store, read_only=True) as s:
+        assert "server is down" in str(s.get_run(record.id).error)
     assay.resume_run(record.id, store=store, model=by_age, data=people)
     with RunStore(store, read_only=True) as s:
         done = s.get_run(record.id)
