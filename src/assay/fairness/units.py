@@ -99,9 +99,14 @@ def merge_summaries(
     search["feature_changes"] = changes
     note = search.get("optimize_note")
     if isinstance(note, str) and len(searches) > 1:  # the first unit's words: its own budget
+        n = len(searches)
         search["optimize_note"] = re.sub(
             r"a small query budget \(([\d,]+) quer(?:y|ies)\)",
-            rf"a small query budget (\1 queries for each of its {len(searches)} units)",
+            # ("1 query for each", as the unit said it: "1 queries" once)
+            lambda m: (
+                f"a small query budget ({m[1]} quer{'y' if m[1] == '1' else 'ies'} "
+                f"for each of its {n} units)"
+            ),
             note,
         )
     idis, generated, queries = search["idis"], search["generated"], search["queries"]
