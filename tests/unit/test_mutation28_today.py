@@ -115,7 +115,7 @@ class _Store:
         self.summary = summary
 
     def get_run(self, run_id: str) -> Any:
-        return type("R", (), {"summary": self.summary})()
+        return type("R", (), {"summary": self.summary, "config": {}})()
 
     def checkpoint(self, run_id: str, *, summary: dict[str, Any]) -> None:
         self.summary = summary
