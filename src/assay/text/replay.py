@@ -11,6 +11,8 @@ import numpy as np
 from assay.core.findings import FindingBatch
 from assay.core.replay import ReplayResult
 from assay.text.generate import Draws, Sampler, tree_text
+from assay.text.label_watch import LabelWatch
+from assay.text.panel import Layout
 from assay.text.technique import TextTest
 
 __all__ = ["replay_text"]
@@ -29,7 +31,11 @@ def replay_text(
     oracle = test.make_oracle(sampler)
     total = failing = skipped = uncompared = 0
     examples: list[int] = []
-    answers = _Answers()
+    # (a swap, and a top-1 comparison, are judged by the labels alone)
+    by_label = oracle.kind == "invariance" or (
+        oracle.kind == "differential" and oracle.mode == "top1"
+    )
+    answers = _Answers(panel.layout, by_label=by_label)
     for batch in batches:
         if not batch.kind.startswith("text-") or not len(batch):
             continue
@@ -86,7 +92,7 @@ def replay_text(
         )
         if total and not failing:  # (the rest no longer fail: not everything was tested)
             untested = f"{why}: not everything was tested"
-    if total and not failing and answers.one is not None and not answers.varied:
+    if total and not failing and answers.one is not None and not answers.moved():
         # one answer to every stored sentence: a fix (they were all alike), or a classifier
         # that answers one thing whatever it is asked; other sentences of the grammar tell
         draws = Draws(np.random.default_rng(0))
@@ -99,6 +105,12 @@ def replay_text(
             "grammar), so no stored finding could still fail: a classifier that never "
             "changes its answer passes every check"
         )
+    elif total and not failing and answers.one_label():
+        untested = (
+            f"the classifiers gave one label each ({answers.one_label()}) to every one of "
+            f"the {answers.n:,} sentences asked, their scores varying, so no stored finding "
+            "could still fail: a classifier that never changes its label passes every check"
+        )
     return ReplayResult(
         total, failing, examples, skipped=skipped, why_skipped=why, untested=untested
     )
@@ -108,10 +120,24 @@ class _Answers:
     """Whether the classifiers' answers varied over a replay (one answer to every sentence
     shows nothing fixed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, layout: Layout, *, by_label: bool) -> None:
         self.one: np.ndarray | None = None
         self.varied = False
         self.n = 0
+        self.layout = layout
+        self.labels = LabelWatch() if by_label else None
+
+    def moved(self) -> bool:
+        """Whether the answers varied, and (judged by labels) some classifier's label."""
+        return self.varied and not self.one_label()
+
+    def one_label(self) -> str:
+        """Every classifier's one label, when none moved (``''``: some did, or not judged
+        by labels)."""
+        w = self.labels
+        if w is None or w.still is None or not all(w.still):
+            return ""
+        return "; ".join(f"{w.label(self.layout, k)!r}" for k in range(len(w.still)))
 
     def add(self, out: np.ndarray) -> None:
         out = np.asarray(out, dtype=np.float64)
@@ -120,6 +146,8 @@ class _Answers:
         self.n += len(out)
         if self.one is None:
             self.one = out[0].copy()
+        if self.labels is not None:
+            self.labels.see(self.layout, out)
         self.varied = self.varied or not np.allclose(out, self.one[None], atol=1e-9)
 
     def shown(self, panel: Any) -> str:
