@@ -135,3 +135,7 @@ def test_a_backdoor_fix_that_answers_one_class_fixes_nothing(
     out = capsys.readouterr()
     assert exc.value.code == 2, out.out + out.err
     assert "the model gave the same class (3)" in out.err
+    # stdout alone (a CI step that keeps it) says so too, not only "N no longer do"
+    assert out.out.rstrip().endswith(
+        "no longer do; NOTHING WAS TESTED: this is not a pass (exit 2)"
+    )
