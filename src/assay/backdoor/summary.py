@@ -53,6 +53,9 @@ _CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
+    names = getattr(getattr(search, "caps", None), "class_names", None)
+    if names:  # (rows, triggers and findings hold class indices: these are their names)
+        summary["class_names"] = [str(n) for n in names]
     why = (
         _one_class(search, summary)
         or _strip_cannot_flag(search, summary)
