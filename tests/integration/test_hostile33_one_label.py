@@ -84,6 +84,39 @@ def test_a_differential_run_of_two_classifiers_of_one_label_tested_nothing(tmp_p
     assert "could never disagree" in r.headline
 
 
+def _ranks_a(texts: Sequence[str]) -> np.ndarray:
+    """positive > neutral > negative for every sentence, the gaps moving with its length."""
+    e = np.asarray([len(t) % 7 / 100.0 for t in texts])
+    return np.stack([0.5 + e, np.full(len(e), 0.3), 0.2 - e], axis=1)
+
+
+def _ranks_b(texts: Sequence[str]) -> np.ndarray:
+    e = np.asarray([len(t) % 5 / 100.0 for t in texts])
+    return np.stack([0.45 + e, np.full(len(e), 0.35), 0.2 - e], axis=1)
+
+
+for _f in (_ranks_a, _ranks_b):
+    _f.classes_ = ["positive", "neutral", "negative"]  # type: ignore[attr-defined]
+
+
+def test_a_top_k_run_of_classifiers_whose_top_sets_never_move_tested_nothing(
+    tmp_path: Path,
+) -> None:
+    """--mode topk compares each classifier's two most likely labels: two classifiers that
+    always rank positive, neutral first could never disagree."""
+    r = assay.check_text(
+        [_ranks_a, _ranks_b],
+        grammar="builtin:reviews",
+        mode="topk",
+        max_queries=400,
+        seed=1,
+        store=tmp_path / "runs.db",
+    )
+    assert not r.passed
+    assert r.headline.startswith("NOTHING WAS TESTED"), r.headline
+    assert "the same top-2 labels each" in r.headline
+
+
 def test_classifiers_whose_labels_move_and_agree_still_pass(tmp_path: Path) -> None:
     """The guard: two classifiers whose labels move with the sentence and always agree
     were tested, and pass."""

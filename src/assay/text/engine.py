@@ -34,7 +34,7 @@ from assay.text.generate import (
     tree_text,
 )
 from assay.text.known import KnownErrors, signature
-from assay.text.label_watch import LabelWatch
+from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
@@ -186,7 +186,7 @@ class Engine(Dispatch, EngineState):
         # a classifier whose every column is still the same tested nothing of invariance
         self.still: list[bool] | None = None
         # the classifiers whose label never moved, their scores varying (``label_watch``)
-        self.label_watch = LabelWatch()
+        self.label_watch = watch_of(oracle) or LabelWatch()
         # lanes (``lanes``: strategies beside ``strategy``): each round of the search is one
         # round of every lane, the lanes taking turns (``pipeline.Turns``) whenever one has
         # sent a batch to the classifiers, so that the classifiers answer one lane while

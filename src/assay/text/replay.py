@@ -11,7 +11,7 @@ import numpy as np
 from assay.core.findings import FindingBatch
 from assay.core.replay import ReplayResult
 from assay.text.generate import Draws, Sampler, tree_text
-from assay.text.label_watch import LabelWatch
+from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.panel import Layout
 from assay.text.technique import TextTest
 
@@ -32,10 +32,7 @@ def replay_text(
     total = failing = skipped = uncompared = 0
     examples: list[int] = []
     # (a swap, and a top-1 comparison, are judged by the labels alone)
-    by_label = oracle.kind == "invariance" or (
-        oracle.kind == "differential" and oracle.mode == "top1"
-    )
-    answers = _Answers(panel.layout, by_label=by_label)
+    answers = _Answers(panel.layout, watch_of(oracle))
     for batch in batches:
         if not batch.kind.startswith("text-") or not len(batch):
             continue
@@ -107,7 +104,7 @@ def replay_text(
         )
     elif total and not failing and answers.one_label():
         untested = (
-            f"the classifiers gave one label each ({answers.one_label()}) to every one of "
+            f"the classifiers gave {answers.each()} ({answers.one_label()}) to every one of "
             f"the {answers.n:,} sentences asked, their scores varying, so no stored finding "
             "could still fail: a classifier that never changes its label passes every check"
         )
@@ -120,12 +117,12 @@ class _Answers:
     """Whether the classifiers' answers varied over a replay (one answer to every sentence
     shows nothing fixed)."""
 
-    def __init__(self, layout: Layout, *, by_label: bool) -> None:
+    def __init__(self, layout: Layout, labels: LabelWatch | None) -> None:
         self.one: np.ndarray | None = None
         self.varied = False
         self.n = 0
         self.layout = layout
-        self.labels = LabelWatch() if by_label else None
+        self.labels = labels  # (None: judged by scores)
 
     def moved(self) -> bool:
         """Whether the answers varied, and (judged by labels) some classifier's label."""
@@ -137,7 +134,13 @@ class _Answers:
         w = self.labels
         if w is None or w.still is None or not all(w.still):
             return ""
-        return "; ".join(f"{w.label(self.layout, k)!r}" for k in range(len(w.still)))
+        said = [w.label(self.layout, k) for k in range(len(w.still))]
+        return "; ".join(said if w.top_k is not None else map(repr, said))
+
+    def each(self) -> str:
+        """What each classifier kept giving: one label, or one top-k set."""
+        k = None if self.labels is None else self.labels.top_k
+        return "one label each" if k is None else f"the same top-{k} labels each"
 
     def add(self, out: np.ndarray) -> None:
         out = np.asarray(out, dtype=np.float64)

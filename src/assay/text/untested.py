@@ -67,11 +67,16 @@ def _constant_classifiers(e: Any) -> str | None:
     watch: LabelWatch = getattr(e, "label_watch", None) or LabelWatch()
     one = watch.still if watch.still is not None and len(watch.still) == len(lay.names) else None
     if oracle.kind == "differential":
-        if getattr(oracle, "mode", None) != "top1" or not one or not all(one):
+        if getattr(oracle, "mode", None) not in ("top1", "topk") or not one or not all(one):
             return None
-        said = "; ".join(f"{name}: {watch.label(lay, k)!r}" for k, name in enumerate(lay.names))
+        topk = watch.top_k is not None
+        said = "; ".join(
+            f"{name}: {watch.label(lay, k) if topk else repr(watch.label(lay, k))}"
+            for k, name in enumerate(lay.names)
+        )
+        each = f"the same top-{watch.top_k} labels each" if topk else "one label each"
         return (
-            f"the classifiers gave one label each to every one of the {len(e.asked):,} "
+            f"the classifiers gave {each} to every one of the {len(e.asked):,} "
             f"sentences asked ({said}), their scores varying, so they could never disagree; "
             "check that each receives sentences in the form it was trained on"
         )
