@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -52,36 +53,28 @@ for _f in (_positive, _also_positive, _reads, _reads_too, _by_length):
     _f.classes_ = ["positive", "negative"]  # type: ignore[attr-defined]
 
 
+def _untested(tmp_path: Path, classifiers: list[Any], **options: Any) -> str:
+    """The headline of a run of ``classifiers`` that tested nothing (asserted)."""
+    options = {"grammar": "builtin:reviews", "max_queries": 400, "seed": 1, **options}
+    r = assay.check_text(classifiers, store=tmp_path / "runs.db", **options)
+    assert not r.passed
+    assert r.headline.startswith("NOTHING WAS TESTED"), r.headline
+    return str(r.headline)
+
+
 @pytest.mark.parametrize("units", [None, 2])
 def test_an_invariance_run_of_a_classifier_of_one_label_tested_nothing(
     tmp_path: Path, units: int | None
 ) -> None:
     more = {} if units is None else {"units": units}
-    r = assay.check_text(
-        [_positive],
-        grammar="builtin:names",
-        oracle="invariance",
-        max_queries=600,
-        seed=1,
-        store=tmp_path / "runs.db",
-        **more,
+    said = _untested(
+        tmp_path, [_positive], grammar="builtin:names", oracle="invariance", max_queries=600, **more
     )
-    assert not r.passed
-    assert r.headline.startswith("NOTHING WAS TESTED"), r.headline
-    assert "gave one label to every one of the" in r.headline and "'positive'" in r.headline
+    assert "gave one label to every one of the" in said and "'positive'" in said
 
 
 def test_a_differential_run_of_two_classifiers_of_one_label_tested_nothing(tmp_path: Path) -> None:
-    r = assay.check_text(
-        [_positive, _also_positive],
-        grammar="builtin:reviews",
-        max_queries=400,
-        seed=1,
-        store=tmp_path / "runs.db",
-    )
-    assert not r.passed
-    assert r.headline.startswith("NOTHING WAS TESTED"), r.headline
-    assert "could never disagree" in r.headline
+    assert "could never disagree" in _untested(tmp_path, [_positive, _also_positive])
 
 
 def _ranks_a(texts: Sequence[str]) -> np.ndarray:
@@ -104,17 +97,8 @@ def test_a_top_k_run_of_classifiers_whose_top_sets_never_move_tested_nothing(
 ) -> None:
     """--mode topk compares each classifier's two most likely labels: two classifiers that
     always rank positive, neutral first could never disagree."""
-    r = assay.check_text(
-        [_ranks_a, _ranks_b],
-        grammar="builtin:reviews",
-        mode="topk",
-        max_queries=400,
-        seed=1,
-        store=tmp_path / "runs.db",
-    )
-    assert not r.passed
-    assert r.headline.startswith("NOTHING WAS TESTED"), r.headline
-    assert "the same top-2 labels each" in r.headline
+    said = _untested(tmp_path, [_ranks_a, _ranks_b], mode="topk")
+    assert "the same top-2 labels each" in said
 
 
 def test_classifiers_whose_labels_move_and_agree_still_pass(tmp_path: Path) -> None:
