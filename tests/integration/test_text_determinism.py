@@ -84,13 +84,16 @@ def test_a_random_classifier_is_named_in_the_headline(tnd: Path, tmp_path: Path)
 
 def test_a_random_classifier_that_never_disagrees_is_still_named(tnd: Path, tmp_path: Path) -> None:
     """On main it passed with no word of doubt: the re-check asks findings only, and there
-    were none."""
+    were none.  Both answer 'pos' to every sentence (one's probability jittering), so the
+    pair could never disagree: nothing was tested (hostile33; it passed, exit 0), and the
+    doubt is still said."""
     store = tmp_path / "q.db"
     code, out = _run(
         "text", f"{tnd}:always_pos_jitter", f"{tnd}:always_pos", "--grammar", "builtin:reviews",
         "--max-queries", "1300", "--seed", "1", "--store", str(store),
     )  # fmt: skip
-    assert code == 0, out
+    assert code == 2, out
+    assert "could never disagree" in out
     assert "always_pos_jitter is not deterministic" in out
     assert _summary(store)["determinism"]["probe"]["classifiers"] == ["tnd.py:always_pos_jitter"]
 

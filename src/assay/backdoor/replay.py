@@ -20,7 +20,7 @@ from assay.backdoor.patches import paste
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
-from assay.core.replay import ReplayResult
+from assay.core.replay import OneClass, ReplayResult
 
 __all__ = ["replay_backdoor"]
 
@@ -46,9 +46,20 @@ class _Replayer:
         self._clean_labels: np.ndarray | None = None
         self._rates: dict[tuple[Any, ...], float | None] = {}
         self._strip: dict[tuple[int, float], float] = {}
+        self.classes = OneClass()  # (a model giving one class to every image fixes nothing)
 
     def labels(self, x: np.ndarray) -> np.ndarray:
-        return np.asarray(labels_of(self.model.predict(x), self.caps), dtype=np.int64)
+        got = np.asarray(labels_of(self.model.predict(x), self.caps), dtype=np.int64)
+        self.classes.see(got)
+        return got
+
+    def untested(self) -> str:
+        """Why the images asked showed nothing fixed (``''``: their classes moved)."""
+        c, names = self.classes.one, self.caps.class_names
+        shown = names[c] if c is not None and names and 0 <= c < len(names) else str(c)
+        return self.classes.untested(
+            shown, "images asked (the run's clean images, and the triggers pasted on them)"
+        )
 
     def clean_labels(self) -> np.ndarray:
         if self._clean_labels is None:
@@ -153,7 +164,15 @@ def replay_backdoor(
         if len(skipped) < 2
         else "; ".join(f"{n:,} as {reason}" for reason, n in skipped.items())
     )
-    return ReplayResult(total, holding, examples, skipped=sum(skipped.values()), why_skipped=why)
+    untested = replayer.untested() if replayer is not None and total and not holding else ""
+    return ReplayResult(
+        total,
+        holding,
+        examples,
+        skipped=sum(skipped.values()),
+        why_skipped=why,
+        untested=untested,
+    )
 
 
 def _judge(

@@ -53,6 +53,9 @@ _CLASS_COLUMNS = ("prediction", "true_label", "target", "corrected")
 def summarise(search: Any) -> dict[str, Any]:
     t = search.test
     summary = _model_summary(search) if t.mode == "model" else _input_summary(search)
+    names = getattr(getattr(search, "caps", None), "class_names", None)
+    if names:  # (rows, triggers and findings hold class indices: these are their names)
+        summary["class_names"] = [str(n) for n in names]
     why = (
         _one_class(search, summary)
         or _strip_cannot_flag(search, summary)
@@ -383,6 +386,13 @@ def _input_summary(search: Any) -> dict[str, Any]:
                 else ""
             )
         )
+    # the per-image figures are of the images' own scans: the run asks more beside them (the
+    # clean images' and the images' classes, the determinism check, the recheck), said so
+    own = sum(int(r["queries"]) for r in rows)
+    asked = getattr(getattr(search, "model", None), "queries", None)
+    in_all = asked if isinstance(asked, int) and rows and asked > own else None
+    if in_all is not None:
+        headline += f"; {in_all:,} queries in all, {own:,} of them by the images' own scans"
     if strategy == "neo" and not poisoned:  # (docs/backdoor.md: "missed silently")
         side = int(getattr(t, "blocker", 2) or 2)
         headline += (
@@ -424,6 +434,7 @@ def _input_summary(search: Any) -> dict[str, Any]:
         "images scanned": n,
         "images flagged": len(poisoned),
         "queries per image (mean)": round(q_all, 2),
+        **({"queries in all (the images' own scans and the rest)": in_all} if in_all else {}),
         # each image's own scan: loading and the rest of the run left out, so labelled (its
         # wall-clock figure, "images per second (wall clock)", is the run's whole time)
         "seconds per image of its own scan only (mean)": round(s_all, 5),

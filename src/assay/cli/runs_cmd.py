@@ -503,6 +503,14 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "untested": untested,
                 }
             )
+        # (the line goes to stdout, the reason to stderr: a CI step keeping stdout alone
+        # would read "N no longer do" as a fix)
+        partly = bool(untested) and str(untested).endswith("not everything was tested")
+        verdict = (
+            f"; {'NOT EVERYTHING' if partly else 'NOTHING'} WAS TESTED: this is not a pass (exit 2)"
+            if untested
+            else ""
+        )
         if record.technique == "backdoor":
             changed = files_changed(prints, "clean")
             how = (
@@ -514,12 +522,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
             out.say(
                 f"{result.still_failing:,} of {result.total:,} stored findings still hold "
-                f"against {against}{how}; {result.fixed:,} no longer do"
+                f"against {against}{how}; {result.fixed:,} no longer do{verdict}"
             )
         else:
             out.say(
                 f"{result.still_failing:,} of {result.total:,} stored findings still fail "
-                f"against {against}; {result.fixed:,} no longer do"
+                f"against {against}; {result.fixed:,} no longer do{verdict}"
             )
         if result.skipped:
             out.note(f"{result.skipped:,} stored findings were not replayed: {result.why_skipped}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["ReplayResult"]
+import numpy as np
+
+__all__ = ["OneClass", "ReplayResult"]
 
 
 @dataclass(frozen=True)
@@ -19,3 +21,37 @@ class ReplayResult:
     @property
     def fixed(self) -> int:
         return self.total - self.still_failing
+
+
+class OneClass:
+    """Whether a replay's model gave one class to everything it was asked (``one``: that
+    class, else None).  A model that answers one class to everything turns no stored finding
+    (IDI, trigger) into a failure, and shows nothing fixed (``untested``)."""
+
+    def __init__(self) -> None:
+        self.one: int | None = None
+        self.asked = 0
+        self._moved = False
+
+    def see(self, labels: np.ndarray) -> None:
+        labels = np.asarray(labels).reshape(-1)
+        if not len(labels) or self._moved:
+            self.asked += len(labels)
+            return
+        self.asked += len(labels)
+        first = labels[0] if self.one is None else self.one
+        if (labels != first).any():
+            self._moved, self.one = True, None
+        else:
+            self.one = int(first)
+
+    def untested(self, shown: str, what: str) -> str:
+        """Why nothing was shown fixed (``''``: the classes moved, or nothing was asked);
+        ``shown``: the class in the user's words, ``what``: what was asked."""
+        if self.one is None or self._moved:
+            return ""
+        return (
+            f"the model gave the same class ({shown}) to every one of the {self.asked:,} "
+            f"{what}, so no stored finding could still fail: a model that answers one class "
+            "to everything passes every check"
+        )

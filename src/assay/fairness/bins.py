@@ -197,7 +197,9 @@ def _label(lo: float | None, hi: float | None, values: np.ndarray, whole: bool) 
     if whole:
         low = int(values.min()) if lo is None else math.ceil(lo)
         high = int(values.max()) if hi is None else math.ceil(hi) - 1
-        return str(low) if low == high else f"{low}-{high}"
+        if low <= high:
+            return str(low) if low == high else f"{low}-{high}"
+        # (a bin beyond the data's values: its edges alone, never "100-69")
     if lo is None:
         return f"< {_fmt(hi)}"
     if hi is None:

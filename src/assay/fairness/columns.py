@@ -206,13 +206,15 @@ def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
         if len(values) - len(unknown) < 2:
             shown = ", ".join(_shown(v) for v in sorted(cats[name], key=str)[:6])
             given = ", ".join(_shown(v) for v in schema.feature(name).values()[:6])
+            k = len(values) - len(unknown)
             raise UsageError(
                 f"the model was fitted on {name} as {shown}"
-                f"{', ...' if len(known) > 6 else ''}, and the data's values "
-                f"({given}) are not among them (bar "
-                f"{len(values) - len(unknown)}): it reads them all alike, as unknown, so no "
-                "input could change outcome with it; give the values as the model was "
-                "fitted on them (spelling, case, type)",
+                f"{', ...' if len(known) > 6 else ''}, and "
+                f"{'none' if k == 0 else 'only one'} of the data's values ({given}) "
+                f"{'is' if k else 'are'} among them: it reads "
+                f"{'them' if k == 0 else 'the others'} all alike, as unknown, so no input "
+                "could change outcome between two values it knows; give the values as the "
+                "model was fitted on them (spelling, case, type)",
                 argument="--protected",
             )
         if unknown:

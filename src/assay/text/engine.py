@@ -34,6 +34,7 @@ from assay.text.generate import (
     tree_text,
 )
 from assay.text.known import KnownErrors, signature
+from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
@@ -184,6 +185,8 @@ class Engine(Dispatch, EngineState):
         # the answer columns that never changed (None: not watched, a state stored before):
         # a classifier whose every column is still the same tested nothing of invariance
         self.still: list[bool] | None = None
+        # the classifiers whose label never moved, their scores varying (``label_watch``)
+        self.label_watch = watch_of(oracle) or LabelWatch()
         # lanes (``lanes``: strategies beside ``strategy``): each round of the search is one
         # round of every lane, the lanes taking turns (``pipeline.Turns``) whenever one has
         # sent a batch to the classifiers, so that the classifiers answer one lane while
@@ -452,7 +455,10 @@ class Engine(Dispatch, EngineState):
     def _watch(self, flat: list[str], out: np.ndarray) -> None:
         if not self.wordy:
             self.wordy = any(t.strip() for t in flat)
-        if not len(out) or (self.varied and (self.still is None or not any(self.still))):
+        if not len(out):
+            return
+        self.label_watch.see(self.oracle.layout, out)
+        if self.varied and (self.still is None or not any(self.still)):
             return
         rows = np.asarray(out, dtype=np.float64).reshape(len(out), -1)
         if self.first_answer is None or len(self.first_answer) != rows.shape[1]:

@@ -17,6 +17,7 @@ from assay.text.known import KnownErrors, signature
 
 if TYPE_CHECKING:
     from assay.text.grammar import Grammar
+    from assay.text.label_watch import LabelWatch
     from assay.text.oracle import Oracle
 
 __all__ = ["EngineState", "key_set", "text_key"]
@@ -44,6 +45,7 @@ class EngineState:
     first_answer: list[float] | None
     varied: bool
     still: list[bool] | None
+    label_watch: LabelWatch
     wordy: bool
     apart: bool
     asked: set[int]
@@ -74,6 +76,7 @@ class EngineState:
                 "first_answer": self.first_answer,
                 "varied": self.varied,
                 "still": self.still,
+                "label_watch": self.label_watch.state(),
                 "wordy": self.wordy,
                 "apart": self.apart,
                 "strategy": self.strategy.state(),
@@ -146,6 +149,7 @@ class EngineState:
         self.varied = bool(v.get("varied", True))
         still = v.get("still")
         self.still = None if still is None else [bool(x) for x in still]
+        self.label_watch.load(v.get("label_watch"))
         self.wordy = bool(v.get("wordy", True))
         self.apart = bool(v.get("apart", True))
         self.strategy.load(dict(v.get("strategy", {})))

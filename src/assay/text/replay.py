@@ -11,6 +11,8 @@ import numpy as np
 from assay.core.findings import FindingBatch
 from assay.core.replay import ReplayResult
 from assay.text.generate import Draws, Sampler, tree_text
+from assay.text.label_watch import LabelWatch, watch_of
+from assay.text.panel import Layout
 from assay.text.technique import TextTest
 
 __all__ = ["replay_text"]
@@ -29,7 +31,8 @@ def replay_text(
     oracle = test.make_oracle(sampler)
     total = failing = skipped = uncompared = 0
     examples: list[int] = []
-    answers = _Answers()
+    # (a swap, and a top-1 comparison, are judged by the labels alone)
+    answers = _Answers(panel.layout, watch_of(oracle))
     for batch in batches:
         if not batch.kind.startswith("text-") or not len(batch):
             continue
@@ -86,7 +89,7 @@ def replay_text(
         )
         if total and not failing:  # (the rest no longer fail: not everything was tested)
             untested = f"{why}: not everything was tested"
-    if total and not failing and answers.one is not None and not answers.varied:
+    if total and not failing and answers.one is not None and not answers.moved():
         # one answer to every stored sentence: a fix (they were all alike), or a classifier
         # that answers one thing whatever it is asked; other sentences of the grammar tell
         draws = Draws(np.random.default_rng(0))
@@ -99,6 +102,12 @@ def replay_text(
             "grammar), so no stored finding could still fail: a classifier that never "
             "changes its answer passes every check"
         )
+    elif total and not failing and answers.one_label():
+        untested = (
+            f"the classifiers gave {answers.each()} ({answers.one_label()}) to every one of "
+            f"the {answers.n:,} sentences asked, their scores varying, so no stored finding "
+            "could still fail: a classifier that never changes its label passes every check"
+        )
     return ReplayResult(
         total, failing, examples, skipped=skipped, why_skipped=why, untested=untested
     )
@@ -108,10 +117,30 @@ class _Answers:
     """Whether the classifiers' answers varied over a replay (one answer to every sentence
     shows nothing fixed)."""
 
-    def __init__(self) -> None:
+    def __init__(self, layout: Layout, labels: LabelWatch | None) -> None:
         self.one: np.ndarray | None = None
         self.varied = False
         self.n = 0
+        self.layout = layout
+        self.labels = labels  # (None: judged by scores)
+
+    def moved(self) -> bool:
+        """Whether the answers varied, and (judged by labels) some classifier's label."""
+        return self.varied and not self.one_label()
+
+    def one_label(self) -> str:
+        """Every classifier's one label, when none moved (``''``: some did, or not judged
+        by labels)."""
+        w = self.labels
+        if w is None or w.still is None or not all(w.still):
+            return ""
+        said = [w.label(self.layout, k) for k in range(len(w.still))]
+        return "; ".join(said if w.top_k is not None else map(repr, said))
+
+    def each(self) -> str:
+        """What each classifier kept giving: one label, or one top-k set."""
+        k = None if self.labels is None else self.labels.top_k
+        return "one label each" if k is None else f"the same top-{k} labels each"
 
     def add(self, out: np.ndarray) -> None:
         out = np.asarray(out, dtype=np.float64)
@@ -120,6 +149,8 @@ class _Answers:
         self.n += len(out)
         if self.one is None:
             self.one = out[0].copy()
+        if self.labels is not None:
+            self.labels.see(self.layout, out)
         self.varied = self.varied or not np.allclose(out, self.one[None], atol=1e-9)
 
     def shown(self, panel: Any) -> str:

@@ -24,6 +24,7 @@ import numpy as np
 from assay.core.findings import FindingBatch
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar
+from assay.text.label_watch import LabelWatch
 from assay.text.oracle import Oracle
 from assay.text.summary import build_summary
 
@@ -84,6 +85,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "minimal": [_record(rec) for rec in engine.minimal.values()],
         "first_answer": engine.first_answer,
         "varied": engine.varied,
+        "label_watch": engine.label_watch.state(),
         "wordy": engine.wordy,
         "apart": engine.apart,
         "judged": engine.oracle.judged,
@@ -109,6 +111,7 @@ class _Merged:
     minimal: dict[str, dict[str, Any]] = field(default_factory=dict)
     first_answer: list[float] | None = None
     varied: bool = False
+    label_watch: LabelWatch = field(default_factory=LabelWatch)
     wordy: bool = False
     apart: bool = False
 
@@ -149,6 +152,7 @@ def merge_summaries(
                 and list(first) != merged.first_answer
             )
         )
+        merged.label_watch.merge(stats.get("label_watch"))
         if merged.first_answer is None and first is not None:
             merged.first_answer = [float(x) for x in first]
         asked += int(stats.get("asked") or 0)

@@ -8,6 +8,8 @@ from typing import Any
 
 import numpy as np
 
+from assay.text.label_watch import LabelWatch
+
 __all__ = ["untested_reason"]
 
 
@@ -54,18 +56,48 @@ def _answer_shown(e: Any) -> str:
 
 def _constant_classifiers(e: Any) -> str | None:
     """Why an invariance test of several classifiers tested some of them not at all: each
-    gave one answer to every sentence (no swap can change a constant answer) while the
-    others' answers varied (``None``: every classifier's varied, or not watched)."""
+    gave one answer to every sentence (no swap can change a constant answer), or one label
+    (its scores varying: a swap is judged by the label), while the others' answers varied;
+    or why a differential test in top-1 mode could not fail: every classifier gave one
+    label to every sentence (``None``: every classifier's varied, or not watched)."""
     oracle = getattr(e, "oracle", None)
-    still = getattr(e, "still", None)
-    if getattr(oracle, "kind", None) != "invariance" or not still or oracle is None:
+    if oracle is None:
         return None
     lay = oracle.layout
+    watch: LabelWatch = getattr(e, "label_watch", None) or LabelWatch()
+    one = watch.still if watch.still is not None and len(watch.still) == len(lay.names) else None
+    if oracle.kind == "differential":
+        if getattr(oracle, "mode", None) not in ("top1", "topk") or not one or not all(one):
+            return None
+        topk = watch.top_k is not None
+        said = "; ".join(
+            f"{name}: {watch.label(lay, k) if topk else repr(watch.label(lay, k))}"
+            for k, name in enumerate(lay.names)
+        )
+        each = f"the same top-{watch.top_k} labels each" if topk else "one label each"
+        return (
+            f"the classifiers gave {each} to every one of the {len(e.asked):,} "
+            f"sentences asked ({said}), their scores varying, so they could never disagree; "
+            "check that each receives sentences in the form it was trained on"
+        )
+    if oracle.kind != "invariance":
+        return None
+    still = getattr(e, "still", None) or []  # (units merged: not watched)
     names = [
         name
         for k, name in enumerate(lay.names)
-        if all(still[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])])
+        if still and all(still[lay.offsets[k] : lay.offsets[k] + len(lay.labels[k])])
     ]
+    labelled = [k for k in range(len(lay.names)) if one is not None and one[k]]
+    if len(labelled) > len(names):
+        said = ", ".join(f"{lay.names[k]} ({watch.label(lay, k)!r})" for k in labelled)
+        them = "it" if len(labelled) == 1 else "them"
+        return (
+            f"{said} gave one label to every one of the {len(e.asked):,} sentences asked, "
+            f"{'its' if len(labelled) == 1 else 'their'} scores varying, so no swap could "
+            f"change it: nothing was tested of {them}; check that each receives sentences "
+            "in the form it was trained on"
+        )
     if not names:
         return None
     return (
