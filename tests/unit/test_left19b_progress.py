@@ -61,6 +61,7 @@ def test_a_phase_without_counts_keeps_the_last_counts_and_is_named(
     assert lines == [
         "answer: 0 s",
         "search: 500 queries, 7 findings, 1 s",
+        "search: 900 queries, 9 findings, 2 s",  # its end, said before the next phase
         "checks: 2 s",
         "done: 900 queries, 9 findings, 2 s",
     ]

@@ -125,10 +125,21 @@ class Output:
 
         if self.quiet or not self.err.is_terminal:
             last: list[Any] = [0.0, ""]  # when the last line was said, and its phase
+            # the last line with counts not said (its phase's label, the line): said before
+            # the next phase's, so that a phase's counts as it ended are read, not only the
+            # counts it started from (a search's first line "0 findings", its 42 unsaid)
+            unsaid: list[tuple[str, dict[str, Any]]] = []
+
+            def say(label: str, p: dict[str, Any], counted_here: bool) -> None:
+                said = f"{int(p['queries']):,} queries, {int(p['findings']):,} findings, "
+                self.note(
+                    f"  {label + ': ' if label else ''}{said if counted_here else ''}"
+                    f"{seconds(p):.0f} s"
+                )
 
             def plain(p: dict[str, Any]) -> None:
-                # a line every few seconds, at each new phase, and always the last one (it
-                # has the final counts)
+                # a line every few seconds, at each new phase (the last one's end said before
+                # it), and always the last one (it has the final counts)
                 counted_here = "queries" in p  # (else a phase outside the search)
                 p = counted(p)
                 now = time.monotonic()
@@ -136,13 +147,17 @@ class Output:
                 # (a search that says 'done' before its last line: that line says it)
                 moved = phase != last[1] and phase != "done"
                 due = p.get("final") or moved or now - float(last[0]) >= 5.0
-                if not self.quiet and due:
-                    last[:] = [now, phase]
-                    said = f"{int(p['queries']):,} queries, {int(p['findings']):,} findings, "
-                    self.note(
-                        f"  {phase + ': ' if phase else ''}{said if counted_here else ''}"
-                        f"{seconds(p):.0f} s"
-                    )
+                if self.quiet:
+                    return
+                if not due:
+                    if counted_here:  # (a search's own 'done' is its phase's end)
+                        unsaid[:] = [(phase if phase != "done" else str(last[1]), p)]
+                    return
+                if moved and unsaid and unsaid[0][1] is not p:
+                    say(*unsaid[0], True)
+                unsaid.clear()
+                last[:] = [now, phase]
+                say(phase, p, counted_here)
 
             yield plain
             return

@@ -531,13 +531,18 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
     metrics["queries asked of the model in all (every phase)"] = counts["total"]
     summary["metrics"] = metrics
     headline = str(summary.get("headline") or "").split(_ASKED)[0]
-    if headline and counts["total"] > counts["search"] + counts["estimate"] + counts["group"]:
+    if headline and counts["total"] > counts["search"]:
         parts = [f"{counts['search']:,} by the search"]
         if counts["group"]:
             rows = _group_rows(summary, counts)
             parts.append(f"{counts['group']:,} by the group metrics ({rows})")
         if counts["estimate"]:
             parts.append(f"{counts['estimate']:,} by the estimate")
+        engine_count = counts["search"] + counts["group"] + counts["estimate"]
+        if len(parts) > 1 and f" in {engine_count:,} queries" in headline:
+            # the headline's "found ... in N queries" is the engine's count: these three
+            # (its search's alone read "900 by the search" beside "found in 1,800 queries")
+            parts = [f"the {engine_count:,} above ({', '.join(parts)})"]
         if counts["answer"]:
             parts.append(f"{counts['answer']:,} by the answer ({_answer_parts(summary, counts)})")
         if counts["checks"]:
