@@ -253,10 +253,14 @@ _local = threading.local()
 
 def _thread_model(model: Model, key: str) -> Model:
     """This thread's own copy of the model (made once per thread and model)."""
+    import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+
     copies: dict[str, Model] = _local.__dict__.setdefault("models", {})
     if key not in copies:
         copies.clear()  # a new run's model replaces the last one
-        copies[key] = pickle.loads(pickle.dumps(model))
+        # (cloudpickle, as the model came: a function defined in a script or a lambda,
+        # which the client pickled by value, is no module attribute plain pickle can name)
+        copies[key] = pickle.loads(cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
     return copies[key]
 
 
