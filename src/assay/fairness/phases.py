@@ -794,7 +794,11 @@ def _add_answer(
 
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
+    from assay.fairness.units import search_per_wall_clock
 
-    return execute_campaign(
+    outcome = execute_campaign(
         setup.test, setup.model, execution, merge=setup.test.merge_summaries, **kwargs
     )
+    if search_per_wall_clock(outcome.summary):  # (the rate of units side by side)
+        kwargs["store"].checkpoint(outcome.run_id, summary=outcome.summary)
+    return outcome
