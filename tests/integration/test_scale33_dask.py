@@ -37,3 +37,53 @@ def test_a_lambda_model_runs_on_workers_of_several_threads(tmp_path: Path) -> No
         )
     assert result.status in ("completed", "budget_exhausted")
     assert len(result.summary["units"]["queries"]) == 2  # both units ran, on the threads
+
+
+def test_a_fairness_campaign_on_dask_reports_its_search_rate_per_wall_clock_second(
+    tmp_path: Path,
+) -> None:
+    """The search phase's IDIs per second were per second of the units' own seconds summed
+    (two workers at once: half the rate); now per second of the units' span."""
+    from assay import check_fairness
+
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+    ) as cluster:
+        result = check_fairness(
+            dataset="adult",
+            protected="sex",
+            max_queries=4000,
+            seed=2,
+            units=2,
+            executor="dask",
+            scheduler=cluster.scheduler_address,
+            store=tmp_path / "r.db",
+            answer=False,
+        )
+    summary = result.summary
+    search, units = summary["search"], summary["units"]
+    assert search["seconds"] == units["search_wall_seconds"] > 0
+    assert search["unit_seconds"] > 0  # the units' own seconds, summed, kept beside it
+    rate = summary["metrics"]["IDIs per second of the search phase only"]
+    assert rate == round(search["idis"] / search["seconds"])
+
+
+def test_a_classifier_that_cannot_be_sent_to_the_workers_is_named(tmp_path: Path) -> None:
+    """A text panel's classifier holding a lock: "the model cannot be sent", not which."""
+    import threading
+
+    from assay.errors import UsageError
+
+    lock = threading.Lock()
+    held = lambda texts: ["positive" if lock else "negative" for _ in texts]  # noqa: E731
+    with pytest.raises(UsageError, match=r"the model \(the classifier 'model2'\) cannot be sent"):
+        check_text(
+            ["builtin:tfidf", held],
+            grammar="builtin:reviews",
+            max_queries=300,
+            seed=1,
+            units=2,
+            executor="dask",
+            workers=1,
+            store=tmp_path / "r.db",
+        )

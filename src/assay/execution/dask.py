@@ -204,13 +204,35 @@ def _pickled(obj: Any, what: str) -> bytes:
     try:
         return bytes(cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception as exc:  # (pickling raises TypeError, PicklingError, AttributeError...)
+        part = _unpicklable_part(obj)
         raise UsageError(
-            f"{what} cannot be sent to the Dask workers: pickling it failed "
+            f"{what}{part} cannot be sent to the Dask workers: pickling it failed "
             f"({type(exc).__name__}: {exc}); make it picklable (no open locks, files, "
             "connections or generators in it), or run in this process (leave out "
             "--executor dask)",
             argument="--executor",
         ) from None
+
+
+def _unpicklable_part(model: Any) -> str:
+    """Which classifier of a text panel (``models`` beside their ``names``, inside the
+    wrappers' ``inner``/``model``) does not pickle, as " (the classifier 'NAME')"; "" when
+    it is none of them or the model is no panel."""
+    import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+
+    node, seen = model, 0
+    while node is not None and seen < 16 and getattr(node, "models", None) is None:
+        node = getattr(node, "inner", None) or getattr(node, "model", None)
+        seen += 1
+    models, names = getattr(node, "models", None), getattr(node, "names", None)
+    if not isinstance(models, list | tuple) or not isinstance(names, list | tuple):
+        return ""
+    for name, part in zip(names, models, strict=False):
+        try:
+            cloudpickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return f" (the classifier {name!r})"
+    return ""
 
 
 def _model_copies(client: Any) -> int:
