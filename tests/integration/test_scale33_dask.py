@@ -87,3 +87,56 @@ def test_a_classifier_that_cannot_be_sent_to_the_workers_is_named(tmp_path: Path
             workers=1,
             store=tmp_path / "r.db",
         )
+
+
+_NO_ASSAY = """
+import sys
+
+class _Block:
+    def find_spec(self, name, path=None, target=None):
+        if name == "assay" or name.startswith("assay."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return None
+
+sys.meta_path.insert(0, _Block())
+for name in [m for m in sys.modules if m == "assay" or m.startswith("assay.")]:
+    del sys.modules[name]
+"""
+
+
+def test_workers_that_cannot_import_assay_are_named_before_any_unit(tmp_path: Path) -> None:
+    """Such a worker died reading its first unit: "the Dask cluster has had no worker for
+    30 s" after 30 s, and the user's cluster one worker short."""
+    from assay import check_fairness
+    from assay.errors import UsageError
+
+    preload = tmp_path / "no_assay.py"
+    preload.write_text(_NO_ASSAY)
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None, preload=[str(preload)]
+    ) as cluster:
+        with pytest.raises(UsageError, match=r"cannot import assay: tcp://.*ModuleNotFound"):
+            check_fairness(
+                dataset="adult", protected="sex", max_queries=400, seed=1, units=2,
+                executor="dask", scheduler=cluster.scheduler_address, store=tmp_path / "r.db",
+            )  # fmt: skip
+        with distributed.Client(cluster) as client:
+            assert len(client.scheduler_info()["workers"]) == 1  # the worker lives on
+
+
+def test_workers_running_another_assay_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assay
+    from assay import check_fairness
+    from assay.errors import UsageError
+
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        monkeypatch.setattr(assay, "__version__", "9.9.9")  # (here only: workers import it)
+        with pytest.raises(UsageError, match=r"run another assay than this one \(assay 9\.9\.9"):
+            check_fairness(
+                dataset="adult", protected="sex", max_queries=400, seed=1, units=2,
+                executor="dask", scheduler=cluster.scheduler_address, store=tmp_path / "r.db",
+            )  # fmt: skip

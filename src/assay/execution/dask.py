@@ -47,6 +47,7 @@ from assay.core.quiet import quiet
 from assay.core.run import Technique
 from assay.core.units import Unit, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
+from assay.execution.worker_check import check_workers
 
 __all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address", "probe_scheduler"]
 
@@ -392,6 +393,11 @@ class DaskUnits:
                     f"{self.scheduler}), or use --workers N for a cluster on this machine",
                     argument="--scheduler",
                 ) from None
+            try:
+                check_workers(self.client, self.scheduler)
+            except UsageError:
+                self.close()
+                raise
         else:
             import dask
 
