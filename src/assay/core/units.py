@@ -98,6 +98,7 @@ class UnitResult:
     worker: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     cpu_seconds: float = 0.0  # CPU time of the process that ran the unit, while it ran
+    started: float = 0.0  # wall clock (``time.time()``) where the unit ran, as it began
 
 
 @runtime_checkable
@@ -244,7 +245,7 @@ def run_unit(
     result is still waited for; when it says no (a cluster's client was killed, or cancelled
     the campaign) the unit stops at its next step, or ``STOP_GRACE`` into a call still out,
     with ``UnitAbandoned``, rather than asking the model for hours for nobody."""
-    t0, cpu0 = time.monotonic(), time.process_time()
+    t0, cpu0, wall0 = time.monotonic(), time.process_time(), time.time()
     counter = request_counter(model)
     mark = counter.counts_mark() if counter is not None else None
     stop = StopRequest() if wanted is not None else None
@@ -261,7 +262,9 @@ def run_unit(
         stop=stop,
     )
     try:
-        return _run_unit(technique, budgeted, unit, counter, mark, t0, cpu0, stop)
+        result = _run_unit(technique, budgeted, unit, counter, mark, t0, cpu0, stop)
+        result.started = wall0
+        return result
     except KeyboardInterrupt:  # a call given up on by ``stop`` (never a Ctrl-C: not here)
         if stop is None or not stop.is_set():
             raise
@@ -416,12 +419,15 @@ def execute_units(
     done: dict[str, dict[str, Any]] = {}
     committed_keys = None
     before = 0.0  # seconds of the run's earlier sessions, up to their last commit
+    stored_span = None  # (their searching's, ``_SearchSpan``)
     if resume:
         snap = store.load_snapshot(run_id)
         if snap is not None:
             done = dict(snap.values.get("units_done", {}))
             committed_keys = snap.appends.get(_KEYS)
             before = float(snap.values.get("elapsed") or 0.0)
+            stored_span = snap.values.get("search_seconds")
+    span = _SearchSpan(done, stored_span)
     todo = [u for u in units if str(u.index) not in done]
     unique = _Unique(technique, committed_keys)
     queries = sum(int(d.get("queries", 0)) for d in done.values())
@@ -445,6 +451,7 @@ def execute_units(
         queries += result.queries
         summary = dict(result.summary)
         summary["duplicate_findings"] = dropped
+        span.add(result)
         done[str(result.index)] = {
             "summary": summary,
             "queries": result.queries,
@@ -460,7 +467,12 @@ def execute_units(
             run_id,
             findings=kept,
             snapshot=Snapshot(
-                values={"units_done": done, "n_units": n_units, "elapsed": now["elapsed"]},
+                values={
+                    "units_done": done,
+                    "n_units": n_units,
+                    "elapsed": now["elapsed"],
+                    "search_seconds": span.seconds(),
+                },
                 appends={_KEYS: np.sort(fresh)},  # sorted: stored as gaps (core.columnar)
             ),
             progress=now,
@@ -472,6 +484,7 @@ def execute_units(
     nxt = 0
     asked = asked_stop()  # the caller's stop= (core.stopping): read between units
     stopped = asked is not None and asked.is_set()
+    span.begin()
     results = executor.run(technique, model, todo)
     try:
         for result in [] if stopped else results:
@@ -530,6 +543,8 @@ def execute_units(
         "cpu_seconds": [d.get("cpu_seconds") for d in ordered],
         "duplicate_findings": sum(int(d.get("duplicates") or 0) for d in ordered),
         "workers": sorted({d["worker"] for d in ordered if d.get("worker")}),
+        # the wall clock of the units' searching, first start to last end (per session)
+        "search_wall_seconds": round(span.seconds(), 6),
         "ran_on": [d.get("worker") or "" for d in ordered],
     }
     if any(d.get("requests") for d in ordered):
@@ -543,6 +558,46 @@ def execute_units(
 
 
 _KEYS = "unit_finding_keys"  # resume state: the keys of every finding committed
+
+
+class _SearchSpan:
+    """The wall-clock seconds of a campaign's searching: in each session, from its first
+    unit's start to its last unit's end (units running side by side count their seconds
+    once), added over sessions.  Each unit's start is read on its worker's clock: a span
+    longer than the session itself (clocks apart) is cut to the session's, and one shorter
+    than the longest unit is that unit's.  A unit that does not say when it started (0)
+    makes the session's span the sum of its units' seconds, as one after the other."""
+
+    def __init__(self, done: Mapping[str, Mapping[str, Any]], stored: Any) -> None:
+        # (a run stored before the span was kept: its units' seconds, summed)
+        self.before = (
+            float(stored)
+            if isinstance(stored, int | float)
+            else sum(float(d.get("seconds") or 0.0) for d in done.values())
+        )
+        self.first = float("inf")
+        self.last = float("-inf")
+        self.longest = self.summed = 0.0
+        self.unknown = False
+        self.t0 = time.monotonic()
+
+    def begin(self) -> None:
+        self.t0 = time.monotonic()
+
+    def add(self, result: UnitResult) -> None:
+        self.longest = max(self.longest, result.seconds)
+        self.summed += result.seconds
+        self.unknown = self.unknown or result.started <= 0
+        self.first = min(self.first, result.started)
+        self.last = max(self.last, result.started + result.seconds)
+
+    def seconds(self) -> float:
+        if not self.summed and self.first > self.last:  # nothing ended in this session
+            return self.before
+        if self.unknown:
+            return self.before + self.summed
+        session = min(self.last - self.first, time.monotonic() - self.t0)
+        return self.before + max(session, self.longest)
 
 
 def _commit_waiting(waiting: dict[int, UnitResult], commit: Callable[[UnitResult], None]) -> None:

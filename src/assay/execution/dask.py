@@ -47,6 +47,7 @@ from assay.core.quiet import quiet
 from assay.core.run import Technique
 from assay.core.units import Unit, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
+from assay.execution.worker_check import check_workers
 
 __all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address", "probe_scheduler"]
 
@@ -204,13 +205,35 @@ def _pickled(obj: Any, what: str) -> bytes:
     try:
         return bytes(cloudpickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception as exc:  # (pickling raises TypeError, PicklingError, AttributeError...)
+        part = _unpicklable_part(obj)
         raise UsageError(
-            f"{what} cannot be sent to the Dask workers: pickling it failed "
+            f"{what}{part} cannot be sent to the Dask workers: pickling it failed "
             f"({type(exc).__name__}: {exc}); make it picklable (no open locks, files, "
             "connections or generators in it), or run in this process (leave out "
             "--executor dask)",
             argument="--executor",
         ) from None
+
+
+def _unpicklable_part(model: Any) -> str:
+    """Which classifier of a text panel (``models`` beside their ``names``, inside the
+    wrappers' ``inner``/``model``) does not pickle, as " (the classifier 'NAME')"; "" when
+    it is none of them or the model is no panel."""
+    import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+
+    node, seen = model, 0
+    while node is not None and seen < 16 and getattr(node, "models", None) is None:
+        node = getattr(node, "inner", None) or getattr(node, "model", None)
+        seen += 1
+    models, names = getattr(node, "models", None), getattr(node, "names", None)
+    if not isinstance(models, list | tuple) or not isinstance(names, list | tuple):
+        return ""
+    for name, part in zip(names, models, strict=False):
+        try:
+            cloudpickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:
+            return f" (the classifier {name!r})"
+    return ""
 
 
 def _model_copies(client: Any) -> int:
@@ -253,10 +276,14 @@ _local = threading.local()
 
 def _thread_model(model: Model, key: str) -> Model:
     """This thread's own copy of the model (made once per thread and model)."""
+    import cloudpickle  # type: ignore[import-untyped,unused-ignore]
+
     copies: dict[str, Model] = _local.__dict__.setdefault("models", {})
     if key not in copies:
         copies.clear()  # a new run's model replaces the last one
-        copies[key] = pickle.loads(pickle.dumps(model))
+        # (cloudpickle, as the model came: a function defined in a script or a lambda,
+        # which the client pickled by value, is no module attribute plain pickle can name)
+        copies[key] = pickle.loads(cloudpickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
     return copies[key]
 
 
@@ -366,6 +393,11 @@ class DaskUnits:
                     f"{self.scheduler}), or use --workers N for a cluster on this machine",
                     argument="--scheduler",
                 ) from None
+            try:
+                check_workers(self.client, self.scheduler)
+            except UsageError:
+                self.close()
+                raise
         else:
             import dask
 

@@ -799,10 +799,14 @@ def _add_answer(
 
 def _execute_units(setup: FairnessSetup, execution: dict[str, Any], **kwargs: Any) -> RunOutcome:
     from assay.execution.campaign import execute_campaign
+    from assay.fairness.units import search_per_wall_clock
 
     caps = setup.model.capabilities
 
     def merge(summaries: list[dict[str, Any]], batches: list[Any]) -> dict[str, Any]:
         return setup.test.merge_summaries(summaries, batches, caps)  # (its classes named)
 
-    return execute_campaign(setup.test, setup.model, execution, merge=merge, **kwargs)
+    outcome = execute_campaign(setup.test, setup.model, execution, merge=merge, **kwargs)
+    if search_per_wall_clock(outcome.summary):  # (the rate of units side by side)
+        kwargs["store"].checkpoint(outcome.run_id, summary=outcome.summary)
+    return outcome

@@ -26,7 +26,7 @@ from assay.fairness.summary import ExamplePool, build_summary
 if TYPE_CHECKING:
     from assay.fairness.technique import FairnessTest
 
-__all__ = ["finding_keys", "merge_summaries"]
+__all__ = ["finding_keys", "merge_summaries", "search_per_wall_clock"]
 
 _ADDED = ("idis", "generated", "queries", "model_seconds", "seconds")
 
@@ -159,3 +159,21 @@ def _fraction(percent: Any) -> float | None:
     """A unit's accuracy metric (in %, as ``build_summary`` stores it) as the fraction
     ``build_summary`` takes (a run of units reported no accuracy: it read another key)."""
     return None if not isinstance(percent, int | float) else float(percent) / 100
+
+
+def search_per_wall_clock(summary: dict[str, Any]) -> bool:
+    """Make a campaign's search seconds and IDIs per second those of the wall clock (the
+    units' searching, first start to last end: ``core.units``), not of the units' own
+    seconds summed (two units side by side on two workers read as half the rate they
+    found); the sum stays as ``unit_seconds``.  False when the summary has no such span."""
+    search, units = summary.get("search"), summary.get("units")
+    wall = units.get("search_wall_seconds") if isinstance(units, dict) else None
+    if not isinstance(search, dict) or not isinstance(wall, int | float) or wall <= 0:
+        return False
+    search["unit_seconds"] = search.get("seconds")
+    search["seconds"] = float(wall)
+    search["idis_per_second"] = int(search.get("idis") or 0) / float(wall)
+    metrics = summary.get("metrics")
+    if isinstance(metrics, dict) and "IDIs per second" in metrics:
+        metrics["IDIs per second"] = round(search["idis_per_second"])
+    return True
