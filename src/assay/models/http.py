@@ -575,6 +575,7 @@ class HttpModel:
         state["_local"] = None  # clients, pools and locks are made again where it lands
         state["stats"] = ServingStats()
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
+        state["followed"] = None  # (the parent session's timer and lock: a copy is not it)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
