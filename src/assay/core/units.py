@@ -451,6 +451,9 @@ def execute_units(
         queries += result.queries
         summary = dict(result.summary)
         summary["duplicate_findings"] = dropped
+        # (when it began, on its worker's wall clock: a campaign's "first" figures are
+        # then counted from the campaign's first start, not each unit's own: 0 unknown)
+        summary["unit_started"] = result.started
         span.add(result)
         done[str(result.index)] = {
             "summary": summary,
