@@ -27,7 +27,7 @@ from assay.core.clock import call_started, clocked
 from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
-from assay.core.replay import ReplayResult
+from assay.core.replay import ReplayResult, judged
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
@@ -262,8 +262,10 @@ def verify_run(
     of the classifiers' labels as they answer now, in place of the run's (a retrained
     classifier that names its labels otherwise).  The answer's ``still_failing``,
     ``fixed``, ``skipped`` (not replayed: never counted fixed) and ``untested`` (why no
-    finding could have failed) say what was tested: a ``total`` of 0 tested nothing.  A
-    store that does not exist is a ``UsageError``."""
+    finding could have failed, or not everything was: a ``total`` of 0 tested nothing)
+    say what was tested; ``passed`` is ``assay verify``'s exit 0 (something replayed,
+    nothing untested, nothing still failing).  A store that does not exist is a
+    ``UsageError``."""
     the_store = (
         store if isinstance(store, RunStore) else RunStore(_existing_path(store), read_only=True)
     )
@@ -288,9 +290,28 @@ def replay_run(
     label_map: Any = None,
 ) -> ReplayResult:
     """The run's stored findings replayed against its model (``assay verify``,
-    ``verify_run``), per technique; ``how``: who asks (a run of in-memory models given
-    none is refused naming ``verify_run``, in the caller's terms); ``label_map``: a text
-    run's classifiers' labels as they answer now mapped (in place of the run's map)."""
+    ``verify_run``), per technique, with why it is not a pass when it is not one
+    (``core.replay.judged``: ``untested``, ``passed``); ``how``: who asks (a run of
+    in-memory models given none is refused naming ``verify_run``, in the caller's terms);
+    ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
+    the run's map)."""
+    return judged(
+        _replayed(the_store, record, model, model_type, pickle, how=how, label_map=label_map),
+        record.id,
+        record.technique,
+    )
+
+
+def _replayed(
+    the_store: RunStore,
+    record: Any,
+    model: Any,
+    model_type: str | None,
+    pickle: bool,
+    *,
+    how: str,
+    label_map: Any,
+) -> ReplayResult:
     if record.technique == "text":
         from assay.text.api import setup_from_record as text_setup
         from assay.text.replay import replay_text

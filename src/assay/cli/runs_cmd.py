@@ -476,21 +476,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             against = "the run's classifiers" + (
                 f" ({'; '.join(changed)} since the run started)" if changed else ""
             )
-        # no stored finding: nothing was replayed, so nothing was shown fixed (never exit 0)
-        untested = (
-            (result.untested or None)
-            if result.total
-            else f"none of run {record.id}'s stored findings could be replayed "
-            f"({result.why_skipped}): nothing was tested"
-            if result.skipped
-            else f"run {record.id} has no stored finding to replay: nothing was tested"
-        )
-        if record.technique == "backdoor" and result.skipped and not result.still_failing:
-            # a trigger not asked may still hold: the findings replayed passing is not a pass
-            untested = untested or (
-                f"{result.skipped:,} of run {record.id}'s stored findings could not be "
-                f"replayed ({result.why_skipped}): not everything was tested"
-            )
+        # no stored finding replayed, or a backdoor run's not all: never exit 0 (``judged``)
+        untested = result.untested or None
         if as_json:
             out.emit_json(
                 {

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["OneClass", "ReplayResult"]
+__all__ = ["OneClass", "ReplayResult", "judged"]
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,34 @@ class ReplayResult:
     @property
     def fixed(self) -> int:
         return self.total - self.still_failing
+
+    @property
+    def passed(self) -> bool:
+        """What ``assay verify``'s exit 0 means: something was replayed, nothing was left
+        untested (``untested``, as ``judged`` fills it), and no stored finding still fails.
+        (``still_failing == 0`` alone also reads a replay that tested nothing as a fix.)"""
+        return self.total > 0 and self.still_failing == 0 and not self.untested
+
+
+def judged(result: ReplayResult, run_id: str, technique: str) -> ReplayResult:
+    """``result`` with ``untested`` saying why it is not a pass though nothing still fails,
+    for the command line and Python alike: no stored finding replayed (none kept, or none
+    could be), or (a backdoor run) findings not replayed beside those that no longer hold,
+    since a trigger not asked may still hold."""
+    untested = (
+        result.untested
+        if result.total
+        else f"none of run {run_id}'s stored findings could be replayed "
+        f"({result.why_skipped}): nothing was tested"
+        if result.skipped
+        else f"run {run_id} has no stored finding to replay: nothing was tested"
+    )
+    if technique == "backdoor" and result.skipped and not result.still_failing and not untested:
+        untested = (
+            f"{result.skipped:,} of run {run_id}'s stored findings could not be "
+            f"replayed ({result.why_skipped}): not everything was tested"
+        )
+    return replace(result, untested=untested)
 
 
 class OneClass:
