@@ -11,6 +11,7 @@ from typing import Any, cast
 
 import pandas as pd
 import pytest
+from test_mutation33b_recorded_once import _store
 
 from assay.errors import UsageError
 from assay.fairness.bins import apply_bins, parse_protected
@@ -72,17 +73,11 @@ def test_salvage_s_runs_line_quotes_a_spaced_store(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from assay.cli.app import app, register
-    from assay.core.store import RunStore
 
     register()
-    store = RunStore(tmp_path / "old.db")
-    store.create_run(
-        run_id="fairness-q", technique="fairness", seed=1, command="x", config={}, model={},
-        versions={},
-    )  # fmt: skip
-    store.close()
+    _store(tmp_path).close()  # (a store of one run)
     target = tmp_path / "my runs.db"
-    result = CliRunner().invoke(app, ["salvage", str(tmp_path / "old.db"), str(target)])
+    result = CliRunner().invoke(app, ["salvage", str(tmp_path / "s.db"), str(target)])
     said = " ".join(result.output.split())
     assert _after("--store", said) == ["--store", str(target)], said
 
