@@ -16,7 +16,9 @@ import numpy as np
 import pytest
 from ci22_in_process import assay_here
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+import assay
+
+SRC = str(Path(assay.__file__).parents[1])
 
 # a fairness model that discriminates on nothing and sends its own process a Ctrl-C on its
 # tenth call: the run is interrupted with nothing found

@@ -16,10 +16,11 @@ import numpy as np
 import pytest
 from ci22_in_process import assay_here
 
+import assay
 from assay.core.store import RunStore
 from assay.errors import UsageError
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+SRC = str(Path(assay.__file__).parents[1])
 ENV = {**os.environ, "PYTHONPATH": SRC}
 
 # a fairness model of about 0.2 s a call that discriminates on sex for the over-60s

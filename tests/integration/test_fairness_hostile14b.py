@@ -26,7 +26,7 @@ from sklearn.preprocessing import OneHotEncoder, StandardScaler
 import assay
 from assay.errors import ModelError, UsageError
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+SRC = str(Path(assay.__file__).parents[1])
 ENV = {**os.environ, "PYTHONPATH": SRC}
 FEATURES = ["age", "sex", "race", "hours"]
 

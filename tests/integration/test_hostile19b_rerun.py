@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import assay
 from assay.cli.app import main
 from assay.core.store import RunStore
 
 pytestmark = pytest.mark.slow
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+SRC = Path(assay.__file__).parents[1]
 FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
 
 

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import pytest
 
+import assay
+
 pytest.importorskip("distributed")
 
 Talk = Callable[[socket.socket], None]
@@ -61,7 +63,7 @@ def _http_error(conn: socket.socket) -> None:  # a service that speaks first, no
 
 
 def _assay(tmp_path: Path, scheduler: str) -> tuple[int, str, float]:
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])}
     t0 = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-m", "assay", "fairness", "--dataset", "adult", "--protected", "sex",

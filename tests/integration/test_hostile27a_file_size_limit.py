@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+import assay
+
+SRC = Path(assay.__file__).parents[1]
 
 
 def _assay(*args: str, limit: int | None = None) -> subprocess.CompletedProcess[str]:

@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import assay
 from assay.cli.user_words import keep_run_words
 from assay.core import kept_words
 from assay.core.run_record import RunRecord
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+SRC = str(Path(assay.__file__).parents[1])
 HIRED = "hired\nFAKE LINE: hired"
 REJECTED = "rejected\tTAB"
 

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import numpy as np
 
+import assay
+
 from test_scale22_interrupt_answer import SELF_INTERRUPTING  # isort: skip
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+SRC = str(Path(assay.__file__).parents[1])
 
 
 def _assay(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:

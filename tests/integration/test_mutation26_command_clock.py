@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+import assay
+
+SRC = str(Path(assay.__file__).parents[1])
 SLEEP = 3.0
 
 

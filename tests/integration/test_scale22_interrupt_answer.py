@@ -12,7 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+import assay
+
+SRC = str(Path(assay.__file__).parents[1])
 
 # discriminates on sex for every input; sends its own process a Ctrl-C on its 20th call
 # (in the search), then writes down the size of every batch it is asked afterwards

@@ -15,6 +15,8 @@ import pytest
 from dask_kill import KillOne
 from test_hostile25a_dask import _assay
 
+import assay
+
 pytest.importorskip("distributed")
 
 
@@ -65,7 +67,7 @@ def test_a_script_calling_assay_at_import_is_told_why_its_cluster_did_not_start(
         "check_fairness(dataset='german', protected='sex', max_queries=200, seed=1,\n"
         f"               executor='dask', workers=1, store={str(tmp_path / 'r.db')!r})\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[2] / "src")}
+    env = {**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])}
     done = subprocess.run(
         [sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=240
     )

@@ -23,12 +23,13 @@ import pytest
 from test_hostile25a_serving import CAPS, _json_answer, serve  # noqa: F401  (the fixture)
 from test_serve31_serving import certificate, tls_server  # noqa: F401  (the fixtures)
 
+import assay
 from assay.core.store import RunStore
 from assay.errors import ModelUnavailable, UsageError
 from assay.models.http import HttpModel
 from assay.models.serving import record_serving
 
-ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+ENV = {**os.environ, "PYTHONPATH": str(Path(assay.__file__).parents[1])}
 
 
 def test_http_to_a_tls_port_is_a_usage_error_naming_https(

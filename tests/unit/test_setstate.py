@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+import assay
 from assay.core.checkpoint import Snapshot
 from assay.core.columnar import encode_array
 from assay.core.setstate import (
@@ -28,7 +29,7 @@ from assay.core.setstate import (
 )
 from assay.core.store import RunStore
 
-SRC = str(Path(__file__).resolve().parents[2] / "src")
+SRC = str(Path(assay.__file__).parents[1])
 
 
 _CENTRES = np.random.default_rng(0).integers(0, 2**52, 64, dtype=np.uint64)

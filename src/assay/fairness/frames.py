@@ -109,10 +109,17 @@ def _empty(schema: Schema, columns: list[str], chances: list[str], dtypes: dict[
 def _in_dtypes(frame: Any, dtypes: dict[str, Any]) -> Any:
     """Each column in the dtype of the user's own DataFrame (nullable ``Int64``, a
     ``category`` with its categories and order, ``boolean``, ``string``) where its values
-    fit it; a column they do not fit (a bin's median in an integer column) as decoded."""
+    fit it; a column they do not fit (a bin's median in an integer column, a value of the
+    schema's range outside the column's categories) as decoded."""
+    import pandas as pd
+
     for name in frame.columns:
         dtype = dtypes.get(str(name))
         if dtype is None or frame[name].dtype == dtype:
+            continue
+        if isinstance(dtype, pd.CategoricalDtype) and not (
+            frame[name].dropna().isin(dtype.categories).all()
+        ):  # (cast, they were lost with a pandas warning: a future pandas raises)
             continue
         try:
             typed = frame[name].astype(dtype)

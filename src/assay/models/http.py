@@ -466,6 +466,9 @@ class HttpModel:
         self._server: dict[str, Any] | None = None
         self._local: _Local | None = None
         self.followed: Any = None  # (a run's session following its counts: ``serving``)
+        # the counts already recorded with a run (``serving._record``'s mark): a model used
+        # by a later run in the same process counts only what it sent since
+        self.recorded: dict[str, Any] | None = None
         self._tls_tried = False  # (whether the port was tried for TLS: ``_not_plain_to_tls``)
         self.info: dict[str, Any] = {
             "url": self.shown,
@@ -574,6 +577,10 @@ class HttpModel:
         state = dict(self.__dict__)
         state["_local"] = None  # clients, pools and locks are made again where it lands
         state["stats"] = ServingStats()
+        state["recorded"] = None
+        # (the session following the counts is this process's: its timer's lock and event
+        # cannot be pickled, and a worker's counts come back through ``since``)
+        state["followed"] = None
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
         state["followed"] = None  # (the parent session's timer and lock: a copy is not it)
         return state

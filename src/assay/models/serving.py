@@ -195,13 +195,27 @@ def record_serving(store: RunStore, run_id: str, model: Any) -> dict[str, Any] |
     return None if served is None else _record(store, run_id, [served])
 
 
+def _unrecorded(model: HttpModel) -> ServingStats:
+    """The counters of ``model`` not yet recorded with a run (all of them, for a model no
+    run has recorded): a model object used by two runs in one process (the API's, or a
+    run stopped and resumed with the same model) once counted the first run's requests in
+    the second's too, and twice in a resumed run's."""
+    own, mark = model.stats, model.recorded
+    if mark is None:
+        return own
+    out = ServingStats()
+    out.add(own.since({**mark, "at": own.first}))  # (``first``: reset when recorded)
+    out.lost_attempts = own.lost_attempts - int(mark.get("lost_attempts") or 0)
+    return out
+
+
 def _merged(models: list[HttpModel]) -> dict[str, Any]:
     """The counters of ``models`` as one model's (``ServingStats.to_json``)."""
     if len(models) == 1:
-        return models[0].stats.to_json()
+        return _unrecorded(models[0]).to_json()
     whole = ServingStats()
     for m in models:
-        own = m.stats
+        own = _unrecorded(m)
         start = {"requests": 0, "answered": 0, "retried": 0, "failed": 0, "busy": 0.0}
         whole.add(own.since({**start, "statuses": {}, "at": own.first}))
         # (one unit attempt lost asked every model of the panel: counted once)
@@ -290,7 +304,7 @@ def _so_far(models: list[HttpModel]) -> dict[str, Any]:
     busy, first, last = 0.0, None, None
     for m in models:
         with m._lock():
-            st = m.stats
+            st = _unrecorded(m)
             for key in ("requests", "answered", "retried", "failed", "unanswered"):
                 out[key] += int(getattr(st, key))
             out["unit_attempts_lost"] = max(out["unit_attempts_lost"], st.lost_attempts)
@@ -344,4 +358,8 @@ def _record(store: RunStore, run_id: str, models: list[HttpModel]) -> dict[str, 
     store.ride(run_id, _PENDING, lambda: None)
     store.checkpoint(run_id, summary=summary)
     store.ride(run_id, _PENDING, None)
+    for m in models:  # (what a later run of the same model object counts starts here)
+        with m._lock():
+            m.recorded = {**m.stats.mark(), "lost_attempts": m.stats.lost_attempts}
+            m.stats.first = None
     return stats
