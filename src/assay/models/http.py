@@ -582,7 +582,6 @@ class HttpModel:
         # cannot be pickled, and a worker's counts come back through ``since``)
         state["followed"] = None
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
-        state["followed"] = None  # (the parent session's timer and lock: a copy is not it)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
