@@ -204,15 +204,21 @@ def unknown_protected(estimator: Any, schema: Schema) -> dict[str, list[str]]:
         values = [str(v) for v in schema.feature(name).values()]
         unknown = [str(v) for v in schema.feature(name).values() if _same(v) not in known]
         if len(values) - len(unknown) < 2:
+            feature = schema.feature(name)
             shown = ", ".join(_shown(v) for v in sorted(cats[name], key=str)[:6])
-            given = ", ".join(_shown(v) for v in schema.feature(name).values()[:6])
+            # (a column that may be missing, --missing value: its missing value is one of
+            # the values tested, and one the encoder reads as unknown)
+            missing = ["the missing value"] if feature.missing else []
+            given = ", ".join([*(_shown(v) for v in feature.values()[:6]), *missing])
             k = len(values) - len(unknown)
+            others = [*(_shown(v) for v in feature.values() if _same(v) not in known), *missing]
+            them = "them" if k == 0 else f"the others ({', '.join(others[:6])})"
             raise UsageError(
                 f"the model was fitted on {name} as {shown}"
                 f"{', ...' if len(known) > 6 else ''}, and "
                 f"{'none' if k == 0 else 'only one'} of the data's values ({given}) "
-                f"{'is' if k else 'are'} among them: it reads "
-                f"{'them' if k == 0 else 'the others'} all alike, as unknown, so no input "
+                f"{'is' if k else 'are'} among them: it reads {them} all alike, as unknown, "
+                "so no input "
                 "could change outcome between two values it knows; give the values as the "
                 "model was fitted on them (spelling, case, type)",
                 argument="--protected",
