@@ -462,9 +462,10 @@ def outshone(
     """The ``weak`` suspects (passed as weak shortcuts: their own shortcut ratio under a
     strong one's) that need at least ``ratio`` times the effective pixels of another of the
     ``suspects``: {class: that suspect}.  The shortcut ratio compares a class with the
-    classes a patch was found for, which the search's larger sizes change (bd32: a clean
-    28x28 MLP's '1' stroke moved from 0.3 to 3.1 when two more classes were reached at 14x14,
-    and was suspected beside the planted 4x4 trigger's target, 19 pixels against 6); a class
+    classes a patch was found for, which the search's larger sizes change (on a trojaned 28x28
+    digits MLP the natural '1' stroke moved from 0.3 to 3.1 when two more classes were reached
+    at 14x14, and was suspected beside the planted 4x4 trigger's target, 19 pixels against 6;
+    bench/RESULTS.md, bd32 and bd33); a class
     needing ``ratio`` times the pixels of a suspect in the same model fails that comparison
     against the suspect itself."""
     counted = [c for c in suspects if pixels[c] is not None]
