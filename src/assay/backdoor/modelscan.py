@@ -34,6 +34,7 @@ __all__ = [
     "effective_pixels",
     "first_candidates",
     "grey_kept",
+    "outshone",
     "polish",
     "scan_class",
     "scan_sizes",
@@ -453,3 +454,27 @@ def shortcut_ratio(pixels: list[int | None], target: int) -> float | None:
     if mine is None or not others:
         return None
     return float(np.median(others)) / max(mine, 1)
+
+
+def outshone(
+    pixels: list[int | None], weak: list[int], suspects: list[int], ratio: float
+) -> dict[int, int]:
+    """The ``weak`` suspects (passed as weak shortcuts: their own shortcut ratio under a
+    strong one's) that need at least ``ratio`` times the effective pixels of another of the
+    ``suspects``: {class: that suspect}.  The shortcut ratio compares a class with the
+    classes a patch was found for, which the search's larger sizes change (on a trojaned 28x28
+    digits MLP the natural '1' stroke moved from 0.3 to 3.1 when two more classes were reached
+    at 14x14, and was suspected beside the planted 4x4 trigger's target, 19 pixels against 6;
+    bench/RESULTS.md, bd32 and bd33); a class
+    needing ``ratio`` times the pixels of a suspect in the same model fails that comparison
+    against the suspect itself."""
+    counted = [c for c in suspects if pixels[c] is not None]
+    if len(counted) < 2:
+        return {}
+    fewest = min(counted, key=lambda c: (pixels[c] or 0, c))
+    least = max(pixels[fewest] or 0, 1)
+    return {
+        c: fewest
+        for c in counted
+        if c != fewest and c in weak and (pixels[c] or 0) >= ratio * least
+    }

@@ -749,6 +749,12 @@ def _model_summary(search: Any) -> dict[str, Any]:
                     else ")"
                 )
             )
+        for c, by in (verdict.get("outshone") or {}).items():
+            parts.append(
+                f"class {_namer(search)(int(c))} also passed as a weak shortcut but needs "
+                f"{scans[int(c)].pixels} effective pixels against class "
+                f"{_namer(search)(int(by))}'s {scans[int(by)].pixels}: set aside beside it"
+            )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
     elif scans and search.phase == "done":
         top = max(index) if index else 0.0

@@ -24,6 +24,7 @@ from assay.backdoor.modelscan import (
     effective_pixels,
     first_candidates,
     grey_kept,
+    outshone,
     polish,
     scan_class,
     scan_sizes,
@@ -740,6 +741,21 @@ class BackdoorSearch:
             bounds[str(s.target)] = HELD_OUT_RATE if strict else HELD_OUT_LOWEST
             if self._universal(s, strict=strict) or (not strict and self._widened(s)):
                 suspects.append(s)
+        # a weak shortcut suspected beside a class needing a third or less of its pixels is
+        # not a shortcut beside that one (``modelscan.outshone``); a strong one stays (two
+        # planted triggers)
+        weak = [
+            s.target
+            for s in suspects
+            if not colour and (r := ratios[s.target]) is not None and r < STRONG_SHORTCUT
+        ]
+        beside = outshone(
+            [s.pixels for s in self.class_scans],
+            weak,
+            [s.target for s in suspects],
+            SHORTCUT_RATIO,
+        )
+        suspects = [s for s in suspects if s.target not in beside]
         self.verdict = {
             "sizes": sizes,
             "scores": scores.tolist(),
@@ -750,6 +766,8 @@ class BackdoorSearch:
             "suspects": [s.target for s in suspects],
             # per class held out: the least share of each source class it had to send
             "held_out_lowest": bounds,
+            # a weak suspect set aside beside a suspect needing a third or less of its pixels
+            "outshone": {str(c): t for c, t in beside.items()},
         }
         if colour:
             self.verdict["grey_kept"] = {
