@@ -34,6 +34,7 @@ from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.terminal import shell_join
 from assay.errors import UsageError
+from assay.fairness import loading as fairness_loading
 from assay.fairness.api import (
     FairnessResult,
     FairnessSetup,
@@ -253,6 +254,7 @@ def verify_run(
     model_type: str | None = None,
     allow_pickle: bool = False,
     label_map: str | os.PathLike[str] | dict[Any, dict[str, str]] | None = None,
+    data: Any = None,
 ) -> ReplayResult:
     """Replay a run's stored findings against its model as it is now, or ``model``
     (``assay verify`` from Python): which still fail?  ``model``: the run's models given
@@ -260,7 +262,8 @@ def verify_run(
     which the command line has no way to give, is verified with ``model=[a, b]`` (in the
     run's order); a path or URL as on the command line.  ``label_map`` (text runs): a map
     of the classifiers' labels as they answer now, in place of the run's (a retrained
-    classifier that names its labels otherwise).  The answer's ``still_failing``,
+    classifier that names its labels otherwise).  ``data``: a fairness run's in-memory
+    DataFrame, given again (assay does not store it).  The answer's ``still_failing``,
     ``fixed``, ``skipped`` (not replayed: never counted fixed) and ``untested`` (why no
     finding could have failed, or not everything was: a ``total`` of 0 tested nothing)
     say what was tested; ``passed`` is ``assay verify``'s exit 0 (something replayed,
@@ -272,7 +275,14 @@ def verify_run(
     try:
         record = the_store.get_run(run_id)
         return replay_run(
-            the_store, record, model, model_type, allow_pickle, how="api", label_map=label_map
+            the_store,
+            record,
+            model,
+            model_type,
+            allow_pickle,
+            how="api",
+            label_map=label_map,
+            data=data,
         )
     finally:
         if the_store is not store:
@@ -288,6 +298,7 @@ def replay_run(
     *,
     how: str = "cli",
     label_map: Any = None,
+    data: Any = None,
 ) -> ReplayResult:
     """The run's stored findings replayed against its model (``assay verify``,
     ``verify_run``), per technique, with why it is not a pass when it is not one
@@ -296,7 +307,9 @@ def replay_run(
     ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
     the run's map)."""
     return judged(
-        _replayed(the_store, record, model, model_type, pickle, how=how, label_map=label_map),
+        _replayed(
+            the_store, record, model, model_type, pickle, how=how, label_map=label_map, data=data
+        ),
         record.id,
         record.technique,
     )
@@ -311,6 +324,7 @@ def _replayed(
     *,
     how: str,
     label_map: Any,
+    data: Any,
 ) -> ReplayResult:
     if record.technique == "text":
         from assay.text.api import setup_from_record as text_setup
@@ -346,7 +360,16 @@ def _replayed(
         )
     from assay.fairness.replay import replay
 
-    loader = {"model_type": model_type} if model else {}
+    loader: dict[str, Any] = {"model_type": model_type} if model else {}
+    if data is not None:  # (a run of an in-memory DataFrame: given again, as to resume_run)
+        loader["data"] = data
+    elif rows := fairness_loading.in_memory_data(record):
+        raise UsageError(
+            f"run {record.id} searched an in-memory DataFrame ({rows}), which assay does not "
+            f"store; pass it again: assay.verify_run({record.id!r}, model=..., data=frame)"
+            + ("" if how == "api" else " (the command line cannot verify this run)"),
+            argument="data" if how == "api" else "RUN_ID",
+        )
     the_setup = setup_from_record(record, model=model, allow_pickle=pickle, **loader)
     return replay(
         the_store.iter_batches(record.id),

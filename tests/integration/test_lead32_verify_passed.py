@@ -10,8 +10,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import assay
+from assay.errors import UsageError
 
 
 def _biased(x: Any) -> np.ndarray:
@@ -60,3 +62,25 @@ def test_a_run_with_no_stored_finding_has_not_passed_and_says_why(
     got = assay.verify_run(run.run_id, store=store, model=_fair)
     assert got.total == 0 and not got.passed
     assert got.untested == f"run {run.run_id} has no stored finding to replay: nothing was tested"
+
+
+def test_a_run_of_an_in_memory_dataframe_is_verified_given_the_frame_again(
+    tmp_path: Path,
+) -> None:
+    """A notebook's run of a DataFrame could not be verified at all: verify_run had no
+    ``data`` and its refusal pointed to ``resume_run``."""
+    store = tmp_path / "runs.db"
+    frame = pd.read_csv(_data(tmp_path))
+    run = assay.check_fairness(
+        _biased, frame, protected="sex", store=store, seed=1, max_queries=2000
+    )
+    assert run.n_findings > 0
+    with pytest.raises(UsageError) as refused:
+        assay.verify_run(run.run_id, store=store, model=_fair)
+    said = str(refused.value)
+    assert f"assay.verify_run({run.run_id!r}, model=..., data=frame)" in said, said
+    assert "resume_run" not in said and "argument data" in said
+    fixed = assay.verify_run(run.run_id, store=store, model=_fair, data=frame)
+    assert fixed.total > 0 and fixed.passed
+    still = assay.verify_run(run.run_id, store=store, model=_biased, data=frame)
+    assert still.still_failing == still.total > 0 and not still.passed

@@ -52,7 +52,13 @@ from assay.fairness.tables import NUMBERS_ATTR
 from assay.fairness.technique import FairnessTest, check_protected
 from assay.models.http import ServingOptions
 
-__all__ = ["frame_digest", "refuse_beside_dataset", "setup_fairness", "setup_from_record"]
+__all__ = [
+    "frame_digest",
+    "in_memory_data",
+    "refuse_beside_dataset",
+    "setup_fairness",
+    "setup_from_record",
+]
 
 
 def refuse_beside_dataset(
@@ -653,7 +659,7 @@ def setup_from_record(
             argument="RUN_ID",
         )
     inv.update(overrides)
-    in_memory = _in_memory_data(record)
+    in_memory = in_memory_data(record)
     if in_memory and inv.get("data") is None:
         raise UsageError(
             f"run {record.id} searched an in-memory DataFrame ({in_memory}), which assay does "
@@ -685,7 +691,7 @@ def frame_digest(setup: FairnessSetup) -> dict[str, Any] | None:
     return {"rows": len(data), "sha256": digest.hexdigest()}
 
 
-def _in_memory_data(record: RunRecord) -> str | None:
+def in_memory_data(record: RunRecord) -> str | None:
     """``'300 rows'`` when the run searched a DataFrame given in memory, else None."""
     inv = record.config.get("invocation", {})
     source = record.config.get("source") or {}
