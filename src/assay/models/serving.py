@@ -251,6 +251,8 @@ def follow_served(store: RunStore, run_id: str, models: Any) -> None:
     followed = _Followed(uuid.uuid4().hex, carried, killed)
     for m in served:
         m.followed = followed
+        with m._lock():  # the error window is this session's: an object reused after a
+            m._outcomes.clear()  # run whose endpoint failed does not fail this one with it
 
     def pending() -> dict[str, Any]:
         return {
