@@ -57,3 +57,30 @@ def test_labels_that_move_after_the_answers_varied_are_seen_to_move(tmp_path: Pa
         [a, b], grammar="builtin:reviews", max_queries=600, seed=1, store=tmp_path / "runs.db"
     )
     assert r.passed, r.headline
+
+
+def _short_positive(texts: Sequence[str]) -> np.ndarray:
+    """A fix: 'positive' below 45 characters (every stored failing sentence of ``_by_length``
+    on the names grammar), 'negative' from there: its label moves on longer sentences."""
+    p = np.asarray([(0.8 if len(t) < 45 else 0.3) + len(t) % 7 / 100.0 for t in texts])
+    return np.stack([p, 1.0 - p], axis=1)
+
+
+_short_positive.classes_ = ["positive", "negative"]  # type: ignore[attr-defined]
+
+
+def test_a_fix_of_one_label_on_the_stored_sentences_is_tried_on_others(tmp_path: Path) -> None:
+    """Its one label on the stored sentences is a fix's (they were all alike) or a
+    classifier's that never changes it: other sentences of the grammar tell (mutant TR1,
+    none drawn once the scores varied, said it untested)."""
+    from test_hostile33_one_label import _by_length
+
+    store = tmp_path / "runs.db"
+    run = assay.check_text(
+        [_by_length], grammar="builtin:names", oracle="invariance", max_queries=400, seed=1,
+        store=store,
+    )  # fmt: skip
+    assert not run.passed
+    fixed = assay.verify_run(run.run_id, store=store, model=[_short_positive])
+    assert fixed.total and not fixed.still_failing and not fixed.untested, fixed
+    assert fixed.passed
