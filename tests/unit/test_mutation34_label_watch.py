@@ -8,6 +8,7 @@ classifier's."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from assay.text.label_watch import LabelWatch
 from assay.text.panel import Layout
@@ -100,3 +101,54 @@ def test_a_constant_classifier_beside_a_varying_one_is_said_constant_not_of_one_
     )
     why = untested_reason(search)
     assert why is not None and why.startswith("a gave the same answer to every one of the 3"), why
+
+
+def test_a_differential_run_of_one_still_classifier_beside_a_moving_one_could_disagree() -> None:
+    """Two classifiers in --mode top1, one label each for 'a' while 'b''s moves: they could
+    disagree, so it tested something (mutant TU1 said they could never disagree)."""
+    from types import SimpleNamespace
+
+    from assay.text.untested import untested_reason
+
+    watch = LabelWatch()
+    watch.first, watch.still = [0, 1], [True, False]
+    search = SimpleNamespace(
+        errors=0,
+        cases=5,
+        wordy=True,
+        apart=True,
+        varied=True,
+        first_answer=np.array([0.9, 0.1, 0.8, 0.2]),
+        asked=["s1", "s2", "s3"],
+        oracle=SimpleNamespace(kind="differential", mode="top1", layout=TWO),
+        still=[False, False, False, False],
+        label_watch=watch,
+    )
+    assert untested_reason(search) is None
+    watch.still = [True, True]
+    assert "could never disagree" in (untested_reason(search) or "")
+
+
+def test_one_class_a_batch_but_another_in_the_next_has_moved() -> None:
+    """(mutant OC3: each batch compared with its own first class)"""
+    from assay.core.replay import OneClass
+
+    classes = OneClass()
+    classes.see(np.array([1, 1, 1]))
+    assert classes.one == 1 and classes.untested("1", "inputs asked")
+    classes.see(np.array([0, 0]))
+    assert classes.one is None and classes.untested("0", "inputs asked") == ""
+
+
+def test_the_engines_label_watch_is_saved_and_restored(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A resumed text run watches on from what its earlier sessions saw (mutants ES1, ES2:
+    not saved, not restored, and a label that moved then could be judged still)."""
+    from test_strat33_novel_drafts import _engine
+
+    engine = _engine(True, "flipped_words", monkeypatch)
+    engine.step()
+    seen = engine.label_watch.state()
+    assert seen["first"] is not None
+    again = _engine(True, "flipped_words", monkeypatch)
+    again.restore(engine.snapshot())
+    assert again.label_watch.state() == seen
