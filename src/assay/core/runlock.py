@@ -9,7 +9,10 @@ dies (``kill -9`` included), so a lock never outlives its owner and there is not
 clean up.  The file names its owner (pid, host, since when) for the message; it is removed
 when the lock is released.  A forked child (the text classifiers' worker) does not inherit
 the lock.  Where the file system cannot lock (some network or FUSE file systems), the run
-goes ahead unlocked, as before.
+goes ahead unlocked, as before.  The lock file is never opened through a symbolic link
+(a link planted at ``<store>-locks/<run id>.lock``, ``-> ~/.bashrc``, had its target
+truncated and overwritten with the owner's line): a link there is removed and a file of
+assay's own made in its place; readers take a link for no lock file.
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
     fcntl = None  # type: ignore[assignment]
+
+# never through a link at the lock's path (``O_NOFOLLOW``); a reader never waits on a pipe
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+_READ = os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW
 
 __all__ = [
     "QUIET_SECONDS",
@@ -132,8 +139,12 @@ class RunLock:
         for _ in range(20):  # (the file may be removed under us by its owner: try again)
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
             except OSError:
+                if self.path.is_symlink():  # planted: the link goes, its target stays
+                    with contextlib.suppress(OSError):
+                        os.remove(self.path)
+                        continue
                 return  # cannot make a lock here (read-only folder): unlocked, as before
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -156,7 +167,7 @@ class RunLock:
                 os.close(fd)
                 return  # the file system cannot lock: unlocked, as before
             try:
-                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+                same = os.fstat(fd).st_ino == os.lstat(self.path).st_ino
             except OSError:
                 same = False
             if not same:  # released and removed between our open and our lock
@@ -218,7 +229,7 @@ def _let_go(fd: int, path: Path) -> None:
     """Remove the lock file (while still holding it: a newcomer that opened it retries),
     then let go of it; no empty folder is left."""
     with contextlib.suppress(OSError):
-        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+        if os.fstat(fd).st_ino == os.lstat(path).st_ino:
             os.remove(path)
     _close(fd)
     with contextlib.suppress(OSError):
@@ -285,7 +296,7 @@ def foreign(store: str | os.PathLike[str], run_id: str) -> str | None:
     if fcntl is None:
         return None
     try:
-        fd = os.open(lock_path(store, run_id), os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(lock_path(store, run_id), _READ)
     except OSError:
         return None
     try:
@@ -305,7 +316,7 @@ def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
         return None
     path = lock_path(store, run_id)
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, _READ)
     except OSError:
         return None
     try:
