@@ -20,7 +20,7 @@ URL = f"http://alice:{SECRET}@127.0.0.1:9/g.cfg?api_key=APIKEYsecret42"
 
 
 def test_a_folded_url_is_masked_as_a_url_is() -> None:
-    said = redact_text(f"no such grammar file: {str(Path(URL))}.")
+    said = redact_text(f"no such grammar file: {Path(URL)!s}.")
     assert said == "no such grammar file: http:/alice:***@127.0.0.1:9/g.cfg?api_key=***."
     assert redact_text("s3:/TOKENUSER@bucket/m.onnx") == "s3:/***@bucket/m.onnx"
 

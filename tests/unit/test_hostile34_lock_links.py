@@ -62,10 +62,7 @@ def test_a_link_to_a_pipe_does_not_make_the_listing_wait(tmp_path: Path) -> None
     path = lock_path(store, "fairness-x")
     path.parent.mkdir()
     path.symlink_to(pipe)
-    code = (
-        "import sys; from assay.core.runlock import held_runs; "
-        f"print(held_runs({str(store)!r}))"
-    )
+    code = f"import sys; from assay.core.runlock import held_runs; print(held_runs({str(store)!r}))"
     try:
         done = subprocess.run(
             [sys.executable, "-c", code],

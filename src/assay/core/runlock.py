@@ -26,6 +26,8 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
+from assay.core.paths import run_file_name
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
@@ -70,7 +72,7 @@ def lock_path(store: str | os.PathLike[str], run_id: str) -> Path:
     """The run's lock file (beside the store's real file: two paths to one store, through
     a symbolic link or another directory, share their locks)."""
     real = Path(os.path.realpath(store))
-    return real.with_name(real.name + "-locks") / f"{run_id}.lock"
+    return real.with_name(real.name + "-locks") / f"{run_file_name(run_id)}.lock"
 
 
 def _boot() -> str:
