@@ -325,6 +325,8 @@ def _read_csv_chunks(
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
     except pd.errors.ParserError as exc:
+        if "out of memory" in str(exc):  # (the parser's own MemoryError, not a bad row)
+            raise MemoryError(str(exc)) from None
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         detail = str(exc).strip().split("error: ")[-1]
