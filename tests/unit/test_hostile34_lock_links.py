@@ -76,3 +76,23 @@ def test_a_link_to_a_pipe_does_not_make_the_listing_wait(tmp_path: Path) -> None
         pytest.fail("held_runs waited on the named pipe a planted link points to")
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_link_at_the_folder_of_locks_is_replaced_its_target_kept(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    (repo / ".assay").mkdir(parents=True)
+    store = repo / ".assay" / "runs.db"
+    store.write_bytes(b"")
+    kept = repo / "poetry.lock"
+    kept.write_text("locked dependencies\n")
+    folder = lock_path(store, "poetry").parent
+    folder.symlink_to("..")  # runs.db-locks -> .. : poetry.lock would be the repository's
+    assert holder(store, "poetry") is None
+    lock = RunLock(store, "poetry")
+    lock.acquire()
+    try:
+        assert lock.held and not folder.is_symlink() and folder.is_dir()
+        assert kept.read_text() == "locked dependencies\n"
+    finally:
+        lock.release()
+    assert kept.read_text() == "locked dependencies\n"

@@ -12,7 +12,8 @@ the lock.  Where the file system cannot lock (some network or FUSE file systems)
 goes ahead unlocked, as before.  The lock file is never opened through a symbolic link
 (a link planted at ``<store>-locks/<run id>.lock``, ``-> ~/.bashrc``, had its target
 truncated and overwritten with the owner's line): a link there is removed and a file of
-assay's own made in its place; readers take a link for no lock file.
+assay's own made in its place, and so is a link at the folder of locks; readers take a
+link for no lock file.
 """
 
 from __future__ import annotations
@@ -140,7 +141,7 @@ class RunLock:
         busy = 0
         for _ in range(20):  # (the file may be removed under us by its owner: try again)
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+                _own_folder(self.path.parent)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
             except OSError:
                 if self.path.is_symlink():  # planted: the link goes, its target stays
@@ -227,6 +228,16 @@ class RunLock:
             _close(fd)
 
 
+def _own_folder(folder: Path) -> None:
+    """Make the store's folder of locks, a folder of assay's: a symbolic link planted at its
+    name (``runs.db-locks -> ..``, beside a committed store) is removed, never followed (with
+    a run id ``poetry`` it made the lock file the repository's ``poetry.lock``, truncated
+    and deleted)."""
+    if folder.is_symlink():
+        os.remove(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def _let_go(fd: int, path: Path) -> None:
     """Remove the lock file (while still holding it: a newcomer that opened it retries),
     then let go of it; no empty folder is left."""
@@ -278,7 +289,8 @@ def holder(store: str | os.PathLike[str], run_id: str) -> str | None:
 def held_runs(store: str | os.PathLike[str]) -> list[str]:
     """The runs of the store whose lock a process holds now (this one's included)."""
     try:
-        names = sorted(p.stem for p in lock_path(store, "-").parent.glob("*.lock"))
+        folder = lock_path(store, "-").parent
+        names = [] if folder.is_symlink() else sorted(p.stem for p in folder.glob("*.lock"))
     except OSError:
         return []
     return [n for n in names if isinstance(_probe(store, n), str)]
@@ -298,7 +310,10 @@ def foreign(store: str | os.PathLike[str], run_id: str) -> str | None:
     if fcntl is None:
         return None
     try:
-        fd = os.open(lock_path(store, run_id), _READ)
+        path = lock_path(store, run_id)
+        if path.parent.is_symlink():
+            return None
+        fd = os.open(path, _READ)
     except OSError:
         return None
     try:
@@ -317,6 +332,8 @@ def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
     if fcntl is None:
         return None
     path = lock_path(store, run_id)
+    if path.parent.is_symlink():  # (planted: not assay's folder of locks)
+        return None
     try:
         fd = os.open(path, _READ)
     except OSError:
