@@ -142,7 +142,9 @@ def test_the_page_forbids_scripts_and_every_request() -> None:
     assert len(policies) == 1, policies
     directives = {d.split()[0]: d.split()[1:] for d in policies[0].split(";") if d.strip()}
     assert directives["default-src"] == ["'none'"]  # no script, frame, font, fetch, ...
-    assert set(directives) <= {"default-src", "style-src", "img-src"}
+    assert set(directives) <= {"default-src", "style-src", "img-src", "form-action", "base-uri"}
+    # (default-src does not cover these two: an injected form or base would be followed)
+    assert directives["form-action"] == directives["base-uri"] == ["'none'"]
     assert directives["img-src"] == ["data:"]  # the charts and triggers are inline
     assert directives["style-src"] == ["'unsafe-inline'"]
     assert "<script" not in html.lower() and "http://" not in html and "https://" not in html

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from assay.core.outcome import check_fail_on
-from assay.core.outfile import fresh_beside, written_through
+from assay.core.outfile import fresh_beside, remove_earlier, written_through
 from assay.errors import UsageError
 
 __all__ = ["check_creatable", "check_fail_on", "check_outputs", "check_store", "check_writable"]
@@ -98,7 +98,7 @@ def check_writable(path: Path | None, argument: str) -> None:
         raise UsageError(f"cannot write {path}: {exc.strerror or exc}", argument=argument) from None
     if not existed or argument in REPORTS:
         with contextlib.suppress(OSError):
-            os.remove(path)
+            remove_earlier(path)  # (its permission bits kept for the new report)
 
 
 def check_creatable(path: Path | None, argument: str) -> None:

@@ -11,7 +11,10 @@ a path under ``/dev`` or ``/proc`` as given) and a pipe or a device node at the 
 (``mkfifo out.pipe``) are written through, as they are: they are not files to replace
 (``/dev/stdout`` is a link to the process's open stdout, a regular file under ``> out.json``:
 replacing it took ``/dev/stdout`` from every program, as root).  A link elsewhere to a
-device (``report.html -> /dev/sda``) is replaced like any link, never followed.
+device (``report.html -> /dev/sda``) is replaced like any link, never followed.  A file
+replaced keeps its permission bits (a report the user made private, ``chmod 600``, was
+rewritten readable by all, the umask's ``644``), and so does an earlier run's report removed
+before the run (``remove_earlier``) when this process writes its path again.
 """
 
 from __future__ import annotations
@@ -20,13 +23,14 @@ import contextlib
 import os
 import re
 import secrets
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-__all__ = ["fresh_beside", "new_file", "write_whole", "written_through"]
+__all__ = ["fresh_beside", "new_file", "remove_earlier", "write_whole", "written_through"]
 
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0)
@@ -77,6 +81,36 @@ def fresh_beside(path: Path) -> tuple[Path, int]:
     raise FileExistsError(f"no new file name could be made beside {path}")
 
 
+# the permission bits of earlier outputs removed by this process, by absolute path
+_EARLIER_MODES: dict[str, int] = {}
+
+
+def _file_mode(path: Path) -> int | None:
+    """The permission bits of the regular file at ``path`` (not through a link), or None."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    return stat.S_IMODE(st.st_mode) & 0o777 if stat.S_ISREG(st.st_mode) else None
+
+
+def remove_earlier(path: Path) -> None:
+    """Remove an earlier output at ``path`` (``OSError`` is the caller's), remembering its
+    permission bits for the file this process writes there next."""
+    mode = _file_mode(path)
+    os.remove(path)
+    if mode is not None:
+        _EARLIER_MODES[os.path.abspath(path)] = mode
+
+
+def _kept_mode(path: Path) -> int | None:
+    """The permission bits the new file at ``path`` takes: the file's it replaces, or the
+    earlier output's removed there; None: the umask's."""
+    earlier = _EARLIER_MODES.pop(os.path.abspath(path), None)
+    mode = _file_mode(path)
+    return earlier if mode is None else mode
+
+
 @contextmanager
 def new_file(
     path: str | os.PathLike[str],
@@ -105,6 +139,9 @@ def new_file(
         return
     tmp, fd = fresh_beside(target)
     try:
+        kept = _kept_mode(target)
+        if kept is not None:
+            os.fchmod(fd, kept)
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as fh:
             fd = -1  # (the file object closes it from now on)
             yield fh

@@ -7,10 +7,25 @@ against the directory ``assay resume`` runs in, which need not be the first one.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
-__all__ = ["absolute_spec"]
+__all__ = ["absolute_spec", "run_file_name"]
+
+_PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}")
+
+
+def run_file_name(run_id: str) -> str:
+    """A file name for what belongs to ``run_id`` beside the store (its lock, its retrained
+    model's folder): the id itself when it is a plain name (assay's own ids are), else one
+    made from its hash.  A store's ids are data from its file: one written ``../../poetry``
+    in a store committed to a repository made ``assay resume`` truncate and delete the
+    repository's ``poetry.lock``."""
+    if _PLAIN.fullmatch(run_id) and ".." not in run_id:
+        return run_id
+    return "run-" + hashlib.sha256(run_id.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 def absolute_spec(spec: str | os.PathLike[str] | None) -> str | None:

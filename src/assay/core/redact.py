@@ -160,11 +160,17 @@ def scrub(text: str, secrets: list[str]) -> str:
     return text
 
 
+# a network URL given where a file was expected, as a path prints it: ``Path`` folds its
+# ``//`` into one (``http:/alice:PASSWORD@host/data.csv``: "no such file" quoted it whole)
+_FOLDED_URL = re.compile(r"(?<![A-Za-z0-9+.\-])(?:https?|ftps?|wss?|s3|gs|hdfs):/(?!/)[^\s'\"<>`]+")
+
+
 def redact_text(text: str) -> str:
-    """``text`` with every URL in it redacted (see ``redact_url``).  Punctuation ending a
-    URL (``the endpoint URL?***: ...``, ``(at URL).``) is the sentence's, not the URL's: read
-    as part of its query it was re-encoded (``?%2A%2A%2A%3A=``)."""
-    if "://" not in text:
+    """``text`` with every URL in it redacted (see ``redact_url``), also a network URL whose
+    ``//`` a file path folded into one.  Punctuation ending a URL (``the endpoint URL?***:
+    ...``, ``(at URL).``) is the sentence's, not the URL's: read as part of its query it was
+    re-encoded (``?%2A%2A%2A%3A=``)."""
+    if ":/" not in text:
         return text
 
     def one(m: re.Match[str]) -> str:
@@ -172,7 +178,14 @@ def redact_text(text: str) -> str:
         kept = url.rstrip(_SENTENCE_END)
         return redact_url(kept) + url[len(kept) :]
 
-    return _URL.sub(one, text)
+    def folded(m: re.Match[str]) -> str:
+        url = m.group(0)
+        kept = url.rstrip(_SENTENCE_END)
+        scheme, _, rest = kept.partition(":/")
+        shown = redact_url(f"{scheme}://{rest}")
+        return shown.replace("://", ":/", 1) + url[len(kept) :]
+
+    return _FOLDED_URL.sub(folded, _URL.sub(one, text))
 
 
 _SENTENCE_END = ".,;:!)]}"

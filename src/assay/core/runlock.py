@@ -9,7 +9,11 @@ dies (``kill -9`` included), so a lock never outlives its owner and there is not
 clean up.  The file names its owner (pid, host, since when) for the message; it is removed
 when the lock is released.  A forked child (the text classifiers' worker) does not inherit
 the lock.  Where the file system cannot lock (some network or FUSE file systems), the run
-goes ahead unlocked, as before.
+goes ahead unlocked, as before.  The lock file is never opened through a symbolic link
+(a link planted at ``<store>-locks/<run id>.lock``, ``-> ~/.bashrc``, had its target
+truncated and overwritten with the owner's line): a link there is removed and a file of
+assay's own made in its place, and so is a link at the folder of locks; readers take a
+link for no lock file.
 """
 
 from __future__ import annotations
@@ -23,10 +27,16 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
+from assay.core.paths import run_file_name
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: runs go unlocked
     fcntl = None  # type: ignore[assignment]
+
+# never through a link at the lock's path (``O_NOFOLLOW``); a reader never waits on a pipe
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+_READ = os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW
 
 __all__ = [
     "QUIET_SECONDS",
@@ -63,7 +73,7 @@ def lock_path(store: str | os.PathLike[str], run_id: str) -> Path:
     """The run's lock file (beside the store's real file: two paths to one store, through
     a symbolic link or another directory, share their locks)."""
     real = Path(os.path.realpath(store))
-    return real.with_name(real.name + "-locks") / f"{run_id}.lock"
+    return real.with_name(real.name + "-locks") / f"{run_file_name(run_id)}.lock"
 
 
 def _boot() -> str:
@@ -131,9 +141,13 @@ class RunLock:
         busy = 0
         for _ in range(20):  # (the file may be removed under us by its owner: try again)
             try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+                _own_folder(self.path.parent)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
             except OSError:
+                if self.path.is_symlink():  # planted: the link goes, its target stays
+                    with contextlib.suppress(OSError):
+                        os.remove(self.path)
+                        continue
                 return  # cannot make a lock here (read-only folder): unlocked, as before
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -156,7 +170,7 @@ class RunLock:
                 os.close(fd)
                 return  # the file system cannot lock: unlocked, as before
             try:
-                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+                same = os.fstat(fd).st_ino == os.lstat(self.path).st_ino
             except OSError:
                 same = False
             if not same:  # released and removed between our open and our lock
@@ -214,11 +228,21 @@ class RunLock:
             _close(fd)
 
 
+def _own_folder(folder: Path) -> None:
+    """Make the store's folder of locks, a folder of assay's: a symbolic link planted at its
+    name (``runs.db-locks -> ..``, beside a committed store) is removed, never followed (with
+    a run id ``poetry`` it made the lock file the repository's ``poetry.lock``, truncated
+    and deleted)."""
+    if folder.is_symlink():
+        os.remove(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+
+
 def _let_go(fd: int, path: Path) -> None:
     """Remove the lock file (while still holding it: a newcomer that opened it retries),
     then let go of it; no empty folder is left."""
     with contextlib.suppress(OSError):
-        if os.fstat(fd).st_ino == os.stat(path).st_ino:
+        if os.fstat(fd).st_ino == os.lstat(path).st_ino:
             os.remove(path)
     _close(fd)
     with contextlib.suppress(OSError):
@@ -265,7 +289,8 @@ def holder(store: str | os.PathLike[str], run_id: str) -> str | None:
 def held_runs(store: str | os.PathLike[str]) -> list[str]:
     """The runs of the store whose lock a process holds now (this one's included)."""
     try:
-        names = sorted(p.stem for p in lock_path(store, "-").parent.glob("*.lock"))
+        folder = lock_path(store, "-").parent
+        names = [] if folder.is_symlink() else sorted(p.stem for p in folder.glob("*.lock"))
     except OSError:
         return []
     return [n for n in names if isinstance(_probe(store, n), str)]
@@ -285,7 +310,10 @@ def foreign(store: str | os.PathLike[str], run_id: str) -> str | None:
     if fcntl is None:
         return None
     try:
-        fd = os.open(lock_path(store, run_id), os.O_RDONLY | os.O_CLOEXEC)
+        path = lock_path(store, run_id)
+        if path.parent.is_symlink():
+            return None
+        fd = os.open(path, _READ)
     except OSError:
         return None
     try:
@@ -304,8 +332,10 @@ def _probe(store: str | os.PathLike[str], run_id: str) -> str | bool | None:
     if fcntl is None:
         return None
     path = lock_path(store, run_id)
+    if path.parent.is_symlink():  # (planted: not assay's folder of locks)
+        return None
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+        fd = os.open(path, _READ)
     except OSError:
         return None
     try:

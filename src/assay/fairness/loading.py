@@ -113,6 +113,22 @@ def _read(reader: Callable[[Any], Any], path: Any, argument: str) -> Any:
         ) from exc
 
 
+def _too_big(path: Any, exc: MemoryError) -> str:
+    """Why a data file that does not fit in memory was not loaded (the file's size, not a
+    bug of assay's)."""
+    try:
+        size = f"{os.path.getsize(path):,} bytes"
+    except (OSError, TypeError):
+        size = "its size unknown"
+    packed = str(path).lower().endswith((".gz", ".parquet", ".pq"))
+    return (
+        f"loading the data ran out of this machine's memory ({size}"
+        + (", compressed: it inflates to far more" if packed else "")
+        + f"; {' '.join(str(exc).split())[:200] or 'MemoryError'}); give a sample of its "
+        "rows"
+    )
+
+
 def _data_path(data: Any) -> str | os.PathLike[str]:
     """``data`` when it names a file; anything else but a DataFrame is refused by its type
     (an array's values are never printed: it has no column names to test by)."""
@@ -257,9 +273,15 @@ def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
     how); a data file is read again with the columns the model was fitted on as text
     (``model_text_columns``) read as text, said in a note."""
     try:
-        return _setup(model, **options)
-    except _ReadAsText as again:
-        return _setup(model, text_columns=again.columns, **options)
+        try:
+            return _setup(model, **options)
+        except _ReadAsText as again:
+            return _setup(model, text_columns=again.columns, **options)
+    except MemoryError as exc:  # (a 10 MB .csv.gz of 200,000,000 rows: exit 5, "a bug")
+        data = options.get("data")
+        if not isinstance(data, str | os.PathLike):
+            raise
+        raise UsageError(_too_big(data, exc), argument="--data", path=str(data)) from None
 
 
 def _setup(

@@ -15,6 +15,7 @@ import numpy as np
 
 from assay.core.budget import BudgetedModel
 from assay.core.model import Model
+from assay.core.paths import run_file_name
 from assay.core.rng import generator
 from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
@@ -217,7 +218,11 @@ def retrain_model(
         form=setup.form,
         max_accuracy_loss=max_accuracy_loss,
     )
-    where = Path(out_dir) if out_dir is not None else store.path.parent / "models" / run_id
+    where = (
+        Path(out_dir)
+        if out_dir is not None
+        else store.path.parent / "models" / run_file_name(run_id)
+    )
     # absolute: the reports say where the model is wherever they are read (a CI artifact),
     # and `assay report` run from another folder finds it
     where = Path(os.path.abspath(where))

@@ -59,6 +59,9 @@ _BLOCK = 1 << 20
 # the longest header line read (characters): about a million columns; a longer first line is
 # not a header (a file without line breaks, a binary file) and is refused, never read whole
 MAX_HEADER_BYTES = MAX_LINE_BYTES
+# the most columns a data file may have: a 16 MB header holds up to 8,000,000 short names,
+# and 1,200,000 of them took 241 s and 3.8 GB to load before the model's first call
+MAX_COLUMNS = 1_000_000
 # words pandas reads as missing values by default: in a column of numbers they stay missing;
 # in a column of text they are the user's categories ('None': no disability, 'NA': North
 # America), kept as written
@@ -325,6 +328,8 @@ def _read_csv_chunks(
     except UnicodeDecodeError:
         raise _decode_error(p, name, encoding) from None
     except pd.errors.ParserError as exc:
+        if "out of memory" in str(exc):  # (the parser's own MemoryError, not a bad row)
+            raise MemoryError(str(exc)) from None
         match = re.search(r"line (\d+)", str(exc))
         line = int(match.group(1)) if match else None
         detail = str(exc).strip().split("error: ")[-1]
@@ -488,6 +493,13 @@ def _check_header(text: str, delimiter: str, name: str) -> int:
     lines = text.splitlines() or [""]
     number = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header = next(csv.reader([lines[number]], delimiter=delimiter, skipinitialspace=True))
+    if len(header) > MAX_COLUMNS:
+        raise UsageError(
+            f"the header names {len(header):,} columns: at most {MAX_COLUMNS:,} are read (give "
+            "the columns the model uses)",
+            path=name,
+            line=number + 1,
+        )
     seen: set[str] = set()
     for col in header:
         if col.strip() in seen:

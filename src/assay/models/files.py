@@ -9,7 +9,7 @@ from typing import Any
 from assay.errors import UsageError
 from assay.models.skops_import import import_skops_io
 
-__all__ = ["SKOPS_TRUSTED", "read_pickle", "read_skops"]
+__all__ = ["SKOPS_TRUSTED", "read_pickle", "read_skops", "runs_code"]
 
 # Types skops 0.16 does not trust by default but that plain scikit-learn models need.
 # Found by saving decision trees, random forests, extra trees, AdaBoost, gradient boosting,
@@ -37,6 +37,32 @@ SKOPS_TRUSTED: frozenset[str] = frozenset(
         "sklearn.utils._bunch.Bunch",
     }
 )
+
+# Functions that run commands or code, or reach files, the network or the interpreter: a
+# model file never needs one (skops lists them as untrusted; the refusal printed
+# ``--trust posix.system`` ready to paste).  Modules by prefix, builtins by name.
+_CODE_MODULES = (
+    "os", "posix", "nt", "subprocess", "shutil", "socket", "sys", "importlib", "pickle",
+    "_pickle", "marshal", "runpy", "pty", "ctypes", "code", "codeop", "webbrowser", "urllib",
+    "http", "ftplib", "smtplib", "telnetlib", "multiprocessing", "signal", "io", "pathlib",
+    "tempfile", "asyncio", "threading", "platform", "glob", "zipimport", "pdb", "joblib",
+    "dill", "cloudpickle", "requests",
+)  # fmt: skip
+_CODE_BUILTINS = frozenset(
+    f"builtins.{name}"
+    for name in (
+        "eval", "exec", "compile", "open", "__import__", "getattr", "setattr", "delattr",
+        "globals", "locals", "vars", "input", "breakpoint", "exit", "quit", "help",
+    )
+) | {"operator.attrgetter", "operator.methodcaller", "_operator.attrgetter",
+     "_operator.methodcaller", "functools.reduce", "_functools.reduce"}  # fmt: skip
+
+
+def runs_code(type_name: str) -> bool:
+    """Whether a type skops names (``posix.system``) runs commands or code: never trusted."""
+    module = type_name.split(".", 1)[0]
+    return module in _CODE_MODULES or type_name in _CODE_BUILTINS
+
 
 _PICKLE_ADVICE = (
     "loading a pickle or joblib file runs arbitrary code stored in the file, so assay refuses "
@@ -68,6 +94,16 @@ def read_skops(path: str | Path, *, trust: Iterable[str] = ()) -> Any:
             argument="MODEL",
             path=str(path),
         ) from exc
+    gadgets = sorted(t for t in untrusted if runs_code(t))
+    if gadgets:  # never loaded, whatever --trust says (the advice printed them to paste)
+        raise UsageError(
+            f"the file holds functions that run commands or code when the model is used: "
+            f"{', '.join(gadgets)}.  No model needs them (a FunctionTransformer of os.system "
+            "is how a model file attacks whoever loads it): assay does not load this file, "
+            "whatever --trust says; rebuild the model from its code",
+            argument="MODEL",
+            path=str(path),
+        )
     allowed = SKOPS_TRUSTED | {t.strip() for t in trust}
     refused = sorted(t for t in untrusted if t not in allowed)
     if refused:

@@ -48,6 +48,9 @@ Item = int | str  # a nonterminal id or a terminal string
 _SYMBOL = re.compile(r"[A-Za-z_$][A-Za-z0-9_\-$/.<>']*")
 _NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?")
 _BLANKS = re.compile(r"[ \t\r]*")
+# the longest terminal read (a paragraph fits; a 50 MB terminal, a quote closed megabytes
+# later, took 5.5 GB and ended exit 5: each sentence deriving it is held many times over)
+LONGEST_TERMINAL = 100_000
 EXPECTATIONS = ("away", "flip", "up", "down", "not-up", "not-down")
 _EMPTY = '""'
 
@@ -271,7 +274,7 @@ class _Lexer:
         end = self.text.find(quote, j)
         if end >= 0 and self.text.find("\\", j, end) < 0:  # no escape: the text as it is
             self.i = end + 1
-            return self.text[j:end], col
+            return self._bounded(self.text[j:end], col), col
         out = []
         while j < len(self.text):
             c = self.text[j]
@@ -289,11 +292,21 @@ class _Lexer:
                 )
             if c == quote:
                 self.i = j + 1
-                return "".join(out), col
+                return self._bounded("".join(out), col), col
             out.append(c)
             j += 1
         raise self.error(
             f"unbalanced quote: the string starting here never ends (expected {quote})", col
+        )
+
+    def _bounded(self, word: str, col: int) -> str:
+        if len(word) <= LONGEST_TERMINAL:
+            return word
+        raise self.error(
+            f"a terminal of {len(word):,} characters ({word[:40]!r}...): a terminal is at "
+            f"most {LONGEST_TERMINAL:,} (a word, a phrase, a paragraph); a quote closed far "
+            "later than meant?",
+            col,
         )
 
     def number(self) -> float:

@@ -10,7 +10,7 @@ from typing import Any
 
 from assay.core.model import Model
 from assay.errors import UsageError
-from assay.text.panel import labels_of
+from assay.text.panel import common_too_long, labels_of
 
 __all__ = ["KeptLabelMap", "checked_label_map"]
 
@@ -56,4 +56,7 @@ def checked_label_map(
                     argument="label_map",
                 )
         out[k] = {str(a): str(b) for a, b in pairs.items()}
+        too_long = next(filter(None, map(common_too_long, out[k].values())), None)
+        if too_long is not None:
+            raise UsageError(f"maps a label of {names[k]} to {too_long}", argument="label_map")
     return out

@@ -27,6 +27,7 @@ __all__ = [
     "Layout",
     "Panel",
     "build_layout",
+    "common_too_long",
     "fold_label",
     "labels_of",
     "load_label_map",
@@ -151,6 +152,16 @@ def _check_lengths(name: str, labels: Sequence[str]) -> None:
             "a function that answers the label alone",
             argument="MODEL",
         )
+
+
+def common_too_long(common: str) -> str | None:
+    """What is wrong with a label map's common label longer than a label may be, or None."""
+    if len(common) <= LONGEST_LABEL:
+        return None
+    return (
+        f"a common label of {len(common):,} characters ({common[:60]!r}...); a label is at "
+        f"most {LONGEST_LABEL:,}"
+    )
 
 
 def _said(labels: Sequence[object]) -> str:
@@ -370,6 +381,9 @@ def load_label_map(
                 n,
                 fields.own_at,
             )
+        too_long = common_too_long(common)  # (a 20 MB common label: 5.5 GB, then exit 5)
+        if too_long is not None:
+            raise _map_error(too_long, where, n, fields.common_at)
         before = out.setdefault(k, {}).get(own)
         if before is not None and before != common:
             raise _map_error(
