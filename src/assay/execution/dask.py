@@ -22,6 +22,12 @@ worker for ``WORKER_WAIT`` seconds, a scheduler that went away, units cancelled,
 time budget) units still out ``late_grace`` seconds after the run's time is up are a
 ``ClusterError``.  Either way the units that ended are kept and a resume runs the others.
 
+On an existing cluster only workers checked to run this assay get units (``worker_check``:
+at the start, and as they join).  A unit on a worker that shuts down (retired, its
+``--lifetime`` reached, SIGTERM) gives itself back to the scheduler (``Reschedule``), which
+moves it.  A served model's credentials are not in its pickle: they go in each unit's task
+(``Sealed``) and are given to the worker's copy there.
+
 A worker with several threads gives each thread its own copy of the model (a model never
 sees two calls at once, and a unit's request counts are its own).  The request counts of a
 served model on the workers come back with each unit and are added to the client's model,
@@ -45,9 +51,9 @@ from assay.core.extras import pip_install
 from assay.core.model import Model
 from assay.core.quiet import quiet
 from assay.core.run import Technique
-from assay.core.units import Unit, UnitResult, request_counter, run_unit
+from assay.core.units import Unit, UnitAbandoned, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
-from assay.execution.worker_check import check_workers
+from assay.execution.worker_check import Admission, check_workers
 
 __all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address", "probe_scheduler"]
 
@@ -265,6 +271,47 @@ def _rate_shared(model: Any, copies: int) -> bytes | None:
             node.rate_limit = rate
 
 
+def _parts(model: Any) -> list[Any]:
+    """The model and what it wraps (``inner``, ``model``; a text panel's ``models``)."""
+    found: list[Any] = []
+    todo = [model]
+    while todo and len(found) < 64:
+        node = todo.pop(0)
+        if node is None or any(node is f for f in found):
+            continue
+        found.append(node)
+        todo += [getattr(node, "inner", None), getattr(node, "model", None)]
+        inside = getattr(node, "models", None)
+        if isinstance(inside, list | tuple):
+            todo += list(inside)
+    return found
+
+
+class Sealed:
+    """Credentials sent to the workers beside the model (a served model's headers, which its
+    pickle goes without: ``HttpModel.__getstate__``), by each part's ``secret_key``.  They
+    travel in each unit's task, which a worker keeps in memory only (its results, the loaded
+    model among them, it may spill to disk); never shown (a failed task's log prints it)."""
+
+    def __init__(self, model: Any) -> None:
+        self.values: dict[str, dict[str, str]] = {}
+        for part in _parts(model):
+            withheld = getattr(part, "withheld_secrets", None)
+            key = getattr(part, "secret_key", None)
+            if callable(withheld) and isinstance(key, str) and withheld():
+                self.values[key] = dict(withheld())
+
+    def give(self, model: Any) -> None:
+        """Give each part of ``model`` (a copy from a pickle, on a worker) its credentials."""
+        for part in _parts(model):
+            got = self.values.get(getattr(part, "secret_key", None) or "")
+            if got:
+                part.give_secrets(got)
+
+    def __repr__(self) -> str:
+        return f"<credentials of {len(self.values)} served model(s), not shown>"
+
+
 def _loaded(blob: bytes) -> Any:
     """On a worker: the technique or the model, from its pickle (a task, so that a copy lost
     with its worker is loaded again)."""
@@ -287,7 +334,9 @@ def _thread_model(model: Model, key: str) -> Model:
     return copies[key]
 
 
-def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: str) -> UnitResult:
+def _unit_on_worker(
+    technique: Technique, model: Model, unit: Unit, model_key: str, sealed: Sealed
+) -> UnitResult:
     from distributed import get_worker
 
     try:
@@ -296,11 +345,21 @@ def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: s
         worker = None
     if worker is not None and getattr(worker.state, "nthreads", 1) > 1:
         model = _thread_model(model, model_key)
+    sealed.give(model)
     key = _this_task()
     if worker is not None:  # (kept by the scheduler if this worker dies: ``_lost_attempts``)
         worker.log_event(STARTS, {"key": str(key)})
     wanted = None if worker is None else _wanted(worker, key)
-    result = run_unit(technique, model, unit, wanted=wanted)
+    try:
+        result = run_unit(technique, model, unit, wanted=wanted)
+    except UnitAbandoned:
+        if worker is not None and _status(worker) in _GONE:
+            # (shutting down: retired, ``--lifetime``, SIGTERM.  The unit's error, sent while
+            # the worker was still connected, failed the run; Dask moves a rescheduled task)
+            from distributed import Reschedule
+
+            raise Reschedule() from None
+        raise
     result.worker = str(worker.address) if worker is not None else "local"
     return result
 
@@ -331,6 +390,11 @@ def _this_task() -> Any:
 _GONE = ("closing", "closed", "failed", "stopping", "stopped")
 
 
+def _status(worker: Any) -> str:
+    """The worker's status ("running", "closing_gracefully", "closing", ...)."""
+    return str(getattr(getattr(worker, "status", None), "value", "running"))
+
+
 def _wanted(worker: Any, key: Any) -> Callable[[], bool]:
     """Whether a unit's result is still waited for: its worker's parent (the nanny; on a
     cluster assay started, the client's own process) is alive, the worker is not shutting
@@ -342,8 +406,7 @@ def _wanted(worker: Any, key: Any) -> Callable[[], bool]:
     def wanted() -> bool:
         if os.getppid() != parent:  # the parent died: this process was handed to init
             return False
-        status = getattr(getattr(worker, "status", None), "value", "running")
-        if status in _GONE:
+        if _status(worker) in _GONE:
             return False
         if key is None:
             return True
@@ -369,6 +432,8 @@ class DaskUnits:
         self.workers = workers
         self.cluster: Any = None
         self.client: Any = None
+        # (an existing cluster's: the workers running this assay, ``worker_check``)
+        self.admission: Admission | None = None
 
     def start(self) -> Any:
         if self.client is not None:
@@ -394,10 +459,11 @@ class DaskUnits:
                     argument="--scheduler",
                 ) from None
             try:
-                check_workers(self.client, self.scheduler)
+                resource = check_workers(self.client, self.scheduler)
             except UsageError:
                 self.close()
                 raise
+            self.admission = Admission(self.client, resource)
         else:
             import dask
 
@@ -442,9 +508,12 @@ class DaskUnits:
         # (unique to this campaign: a scheduler that outlives runs keeps their events, and
         # the same command run twice may hand its list of units the same ``id``)
         tag = f"{units[0].seed}-{uuid.uuid4().hex[:16]}"
+        # (on an existing cluster every task goes to a worker checked to run this assay)
+        needs = None if self.admission is None else {self.admission.resource: 1}
+        sealed = Sealed(model)
         with quiet(r"distributed\b", message=".*large graph"):  # (a large model: Dask's note)
             tech_f, model_f = (
-                client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False)
+                client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False, resources=needs)
                 for name, blob in zip(("technique", "model"), blobs, strict=True)
             )
             del blobs
@@ -455,8 +524,10 @@ class DaskUnits:
                     model_f,
                     unit,
                     str(model_f.key),
+                    sealed,
                     key=f"assay-unit-{unit.index}-of-{unit.n_units}-{tag}",
                     pure=False,
+                    resources=needs,
                 ): unit
                 for unit in units
             }
@@ -465,7 +536,7 @@ class DaskUnits:
         ended = 0
         try:
             ready = distributed.as_completed(list(futures))
-            watch = _Watch(client, deadline)
+            watch = _Watch(client, deadline, self.admission)
             while pending:
                 batch = ready.next_batch(block=False)
                 if not batch:
@@ -498,7 +569,14 @@ class DaskUnits:
         total = sum(t for t in times if t is not None) / at_once
         return time.monotonic() + total + late_grace(total)
 
+    @property
+    def refused(self) -> list[str]:
+        """The workers that joined an existing cluster during the run and were given none of
+        its units, as "ADDRESS (why)" (``worker_check.Admission``)."""
+        return [] if self.admission is None else list(self.admission.refused.values())
+
     def close(self) -> None:
+        self.admission = None
         if self.client is not None:
             self.client.close()
             self.client = None
@@ -577,9 +655,12 @@ class _Watch:
     worker for ``WORKER_WAIT`` seconds, its scheduler cannot be reached, or the units are
     late (``deadline``)."""
 
-    def __init__(self, client: Any, deadline: float | None) -> None:
+    def __init__(
+        self, client: Any, deadline: float | None, admission: Admission | None = None
+    ) -> None:
         self.client = client
         self.deadline = deadline
+        self.admission = admission
         self.next_look = time.monotonic() + _WATCH
         self.empty_since: float | None = None
 
@@ -596,7 +677,8 @@ class _Watch:
             return
         self.next_look = now + _WATCH
         try:
-            workers = len(self.client.scheduler_info().get("workers", {}))
+            found = self.client.scheduler_info().get("workers", {})
+            workers = len(found) if self.admission is None else self.admission.usable(found)
         except (OSError, TimeoutError) as exc:
             raise ClusterError(
                 f"lost the Dask scheduler ({type(exc).__name__}: {exc}) with units {which} "
@@ -607,8 +689,10 @@ class _Watch:
             return
         self.empty_since = self.empty_since or now
         if now - self.empty_since >= WORKER_WAIT:
+            mine = "" if self.admission is None else " running this assay"
+            refused = "" if self.admission is None else self.admission.why_none()
             raise ClusterError(
-                f"the Dask cluster has had no worker for {WORKER_WAIT:g} s with units "
-                f"{which} still to run; the units that ended are kept, and assay resume "
+                f"the Dask cluster has had no worker{mine} for {WORKER_WAIT:g} s{refused} with "
+                f"units {which} still to run; the units that ended are kept, and assay resume "
                 "runs the others (once the cluster has workers again)"
             )
