@@ -242,24 +242,31 @@ def _unpicklable_part(model: Any) -> str:
     return ""
 
 
-def _model_copies(client: Any) -> int:
-    """How many copies of the model the cluster runs at once: one per worker thread."""
-    workers = client.scheduler_info().get("workers", {})
-    return max(sum(int(w.get("nthreads", 1) or 1) for w in workers.values()), 1)
+def _model_copies(client: Any, admission: Admission | None) -> int:
+    """How many copies of the model the cluster runs at once: one per thread of the workers
+    that run units (on an existing cluster, those ``admission`` holds)."""
+    workers = _running_units(client, admission)
+    return max(sum(int(w.get("nthreads", 1) or 1) for w in workers), 1)
+
+
+def _running_units(client: Any, admission: Admission | None) -> list[dict[str, Any]]:
+    """The scheduler's information on the workers that are given units."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    return [w for w in workers if admission is None or admission.holds(w)]
 
 
 def _rate_shared(model: Any, copies: int) -> bytes | None:
     """``model`` pickled with each rate limit inside it (a served model's ``--rate-limit``,
-    found through the wrappers' ``inner``/``model``) divided among its ``copies``; None when
-    it has none.  Each copy keeps its own limiter, so ``--rate-limit 5`` on 2 workers sent
-    up to 10 requests a second (12 in a second measured) to a server allowing 5."""
-    limited = []
-    node, seen = model, 0
-    while node is not None and seen < 16:
-        if isinstance(getattr(node, "rate_limit", None), int | float):
-            limited.append((node, node.rate_limit))
-        node = getattr(node, "inner", None) or getattr(node, "model", None)
-        seen += 1
+    found through the wrappers' ``inner``/``model`` and a text panel's ``models``: ``_parts``)
+    divided among its ``copies``; None when it has none.  Each copy keeps its own limiter, so
+    ``--rate-limit 5`` on 2 workers sent up to 10 requests a second (12 in a second measured)
+    to a server allowing 5 (a panel's served classifiers: still, until ``models`` was
+    walked)."""
+    limited = [
+        (node, node.rate_limit)
+        for node in _parts(model)
+        if isinstance(getattr(node, "rate_limit", None), int | float)
+    ]
     if not limited or copies <= 1:
         return None
     try:
@@ -490,7 +497,7 @@ class DaskUnits:
         if self.workers is not None:
             return self.workers
         client = self.start()
-        return max(len(client.scheduler_info().get("workers", {})), 1)
+        return max(len(_running_units(client, self.admission)), 1)
 
     def run(
         self, technique: Technique, model: Model, units: Sequence[Unit]
@@ -501,7 +508,7 @@ class DaskUnits:
         blobs = [_pickled(technique, "the technique"), _pickled(model, "the model")]
         distributed = _import_distributed()
         client = self.start()
-        shared = _rate_shared(model, _model_copies(client))
+        shared = _rate_shared(model, _model_copies(client, self.admission))
         if shared is not None:
             blobs[1] = shared
         deadline = self._deadline(units)

@@ -138,12 +138,12 @@ class Admission:
     def usable(self, workers: dict[str, Any]) -> int:
         """How many of ``workers`` (the scheduler's information) run this run's units, after
         checking those without the resource."""
-        new = sorted(a for a, w in workers.items() if not self._has(w) and a not in self.refused)
+        new = sorted(a for a, w in workers.items() if not self.holds(w) and a not in self.refused)
         if new:
             try:
                 _, missing, other = admit(self.client, self.here, new)
             except Exception:  # (a worker gone meanwhile): looked at again next time
-                return sum(map(self._has, workers.values()))
+                return sum(map(self.holds, workers.values()))
             for said in (*missing, *other):
                 self.refused[said.partition(" ")[0]] = said
             if missing or other:
@@ -153,9 +153,10 @@ class Admission:
                     refusal(self.here, missing, other),
                 )
             workers = self.client.scheduler_info().get("workers", {})
-        return sum(map(self._has, workers.values()))
+        return sum(map(self.holds, workers.values()))
 
-    def _has(self, worker: dict[str, Any]) -> bool:
+    def holds(self, worker: dict[str, Any]) -> bool:
+        """Whether ``worker`` (the scheduler's information) is given units."""
         return bool((worker.get("resources") or {}).get(self.resource))
 
     def why_none(self) -> str:
