@@ -94,3 +94,34 @@ def test_a_served_model_with_a_token_runs_on_dask_without_it_in_any_pickle(
     assert "tok-4f9c2a7e1b" not in repr(
         dask_units.Sealed(_served(server.url, headers={"A": TOKEN}))
     )
+
+
+def test_a_served_text_classifier_with_a_token_runs_on_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A panel's served classifier (a ``NamedLabelsModel`` over the endpoint's ``predict``)
+    gets its token back on each worker: the run's requests are answered, none refused."""
+    pytest.importorskip("distributed")
+    import sys
+
+    from assay.text.api import check_text, setup_text
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+    import text_fakes
+
+    monkeypatch.setenv("LEFT34_TOKEN", TOKEN)
+    opts = ServingOptions(batch_size=64, header_env=("Authorization=LEFT34_TOKEN",))
+    with FaultServer(text_fakes.negation_blind, token=TOKEN) as server:
+        setup = setup_text(
+            [f"{text_fakes.__file__}:lexicon", server.url],
+            names=["a", "b"],
+            grammar="builtin:reviews",
+            serving=opts,
+        )
+        result = check_text(
+            setup=setup, max_queries=600, seed=5, units=2, executor="dask", workers=2,
+            store=tmp_path / "r.db",
+        )  # fmt: skip
+    assert result.status in ("completed", "budget_exhausted") and result.n_findings > 0
+    stats = result.summary["serving"]
+    assert stats["statuses"].get("401", 0) == 0 and stats["requests"] > 0

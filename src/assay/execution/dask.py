@@ -279,7 +279,8 @@ def _rate_shared(model: Any, copies: int) -> bytes | None:
 
 
 def _parts(model: Any) -> list[Any]:
-    """The model and what it wraps (``inner``, ``model``; a text panel's ``models``)."""
+    """The model and what it wraps (``inner``, ``model``, the object of a bound method
+    ``fn``; a text panel's ``models``)."""
     found: list[Any] = []
     todo = [model]
     while todo and len(found) < 64:
@@ -288,6 +289,7 @@ def _parts(model: Any) -> list[Any]:
             continue
         found.append(node)
         todo += [getattr(node, "inner", None), getattr(node, "model", None)]
+        todo.append(getattr(getattr(node, "fn", None), "__self__", None))
         inside = getattr(node, "models", None)
         if isinstance(inside, list | tuple):
             todo += list(inside)
