@@ -150,6 +150,15 @@ def resume_run(
             if record.technique != "backdoor":
                 raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
             given[key] = value
+    if record.technique == "fairness":  # (before the model loads, as ``assay resume``)
+        from assay.fairness.finish import check_pending_export
+
+        check_pending_export(
+            record,
+            argument="run_id",
+            elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
+            "elsewhere",
+        )
     if on_start is not None:
         on_start(record)
     first_event = FirstEvent(on_progress)  # (when loading ended: the engine's first event)

@@ -16,6 +16,7 @@ import pytest
 from test_resume30_finish import FAIRNESS, exit_of, files, killed_at, the_run
 
 from assay.core.finishing import finishable, missing_parts
+from assay.core.store import RunRecord
 
 pytestmark = pytest.mark.slow
 
@@ -37,9 +38,8 @@ def test_a_resume_given_another_export_writes_that_file_alone(files: Path) -> No
     assert not finishable(finished) and "unfinished" not in finished.summary
 
 
-def test_the_stored_export_is_checked_before_the_model_loads(
-    files: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def killed_with_its_folder_gone(files: Path) -> tuple[Path, RunRecord]:
+    """A run killed as it wrote ``--export out/k.csv``, then a file where ``out`` was."""
     killed = files / "killed.db"
     (files / "out").mkdir()
     done = killed_at(
@@ -48,7 +48,13 @@ def test_the_stored_export_is_checked_before_the_model_loads(
     assert done.returncode == -9, done.stderr
     (files / "out").rmdir()
     (files / "out").write_text("a file where the folder was\n")
-    record, _ = the_run(killed)
+    return killed, the_run(killed)[0]
+
+
+def test_the_stored_export_is_checked_before_the_model_loads(
+    files: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    killed, record = killed_with_its_folder_gone(files)
     capsys.readouterr()
     assert exit_of(["resume", record.id, "--store", str(killed)]) == 2
     err = capsys.readouterr().err

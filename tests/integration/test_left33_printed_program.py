@@ -39,9 +39,9 @@ def test_a_command_names_the_interpreter_where_assay_is_not_on_the_path(
     kept_lines = ("assay text: loading the classifiers", "--strategy assay", "assay: error: x")
     for kept in (*kept_lines, '  "assay report is good"  [a: pos; b: neg]'):
         assert as_invoked(kept) == kept
-    # on the PATH: the lines as they were
+    # on the PATH (this installation's: it runs this interpreter): the lines as they were
     script = tmp_path / "assay"
-    script.write_text("#!/bin/sh\n")
+    script.write_text(f"#!{sys.executable}\n")
     script.chmod(script.stat().st_mode | stat.S_IXUSR)
     assert as_invoked("see every run: assay runs") == "see every run: assay runs"
 

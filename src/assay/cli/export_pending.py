@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.cli.checks import check_creatable
 from assay.core.store import RunRecord, RunStore
-from assay.errors import UsageError
 
 __all__ = ["export_before_resume"]
 
@@ -25,21 +23,14 @@ def export_before_resume(store: RunStore, record: RunRecord, export: Path | None
     stored path is left alone).  Returns whether the finish writes ``export``."""
     if record.technique != "fairness":
         return False
-    from assay.fairness.finish import export_follows, export_pending
+    from assay.fairness.finish import check_pending_export, export_follows, export_pending
 
-    pending = export_pending(record)
-    if pending is None:
+    if export_pending(record) is None:
         return False
     if export is not None:
         export_follows(store, record.id, export)  # (the part still to come, written there)
         return True
-    try:
-        check_creatable(pending, "--export")
-    except UsageError as exc:
-        raise UsageError(
-            f"{exc.bare_message} (the file run {record.id}'s --export asked for, which a "
-            "kill left unwritten and this resume writes; give --export FILE to write it "
-            "elsewhere)",
-            argument="RUN_ID",
-        ) from None
+    check_pending_export(
+        record, argument="RUN_ID", elsewhere="give --export FILE to write it elsewhere"
+    )
     return False

@@ -23,6 +23,7 @@ from assay.cli.verdict import (
 )
 from assay.core.finishing import finishable
 from assay.core.interrupted import left_interrupted
+from assay.core.program import as_invoked
 from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
@@ -349,7 +350,10 @@ def finish_run(
                 "status": record.status,
                 "seed": record.seed,
                 # as the reports' rerun: pinned, with its environment, pasteable anywhere
-                "command": pasteable(record.command, record.config, anywhere=True, summary=summary),
+                # (the program as invoked here, as the terminal's lines: ``core.program``)
+                "command": as_invoked(
+                    pasteable(record.command, record.config, anywhere=True, summary=summary)
+                ),
                 "command_note": rerun_note(record.config, record.command, summary=record.summary),
                 "findings": record.n_findings,
                 "at_or_above_threshold": bad,

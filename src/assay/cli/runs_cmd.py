@@ -33,6 +33,7 @@ from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
+from assay.core.program import as_invoked
 from assay.core.redact import GivenAgain, redact_text
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.runlock import QUIET_SECONDS
@@ -589,8 +590,11 @@ def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
     if failed:
         said = f"{failed[0].upper()}: {failed[1]}. {said or ''}".strip()
     shown["headline"] = said
-    shown["resume"] = None if record.status in ENDED else _resume_hint(record, store)
-    shown["rerun"] = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
+    # (as the terminal's lines: the program as invoked here, ``core.program``; the reports,
+    # documents read elsewhere, say ``assay``)
+    shown["resume"] = None if record.status in ENDED else as_invoked(_resume_hint(record, store))
+    rerun = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
+    shown["rerun"] = as_invoked(rerun)
     shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
     return shown
 

@@ -8,6 +8,12 @@ without activating its virtualenv, the README's own ``.venv/bin/assay demo`` pri
 script's absolute path (``/home/me/assay/.venv/bin/assay``), or the interpreter with
 ``-m assay`` (``python -m assay``, or assay called from Python).  Where it is, the lines
 stay as they are.
+
+Only this installation's ``assay`` counts as being on the PATH: the script this process was
+started as, or one that runs this interpreter (its ``#!`` line, or beside it in the same
+``bin`` folder).  Another virtualenv's ``assay`` earlier on the PATH ran when a command
+printed by ``/other/venv/bin/python -m assay`` was pasted: another version resumed, verified
+or reported the run.
 """
 
 from __future__ import annotations
@@ -48,12 +54,36 @@ def program() -> str:
     """How a printed command runs assay here, quoted for a POSIX shell: ``assay`` when it
     is on the PATH; else the ``assay`` script as invoked, by its absolute path; else the
     interpreter running assay with ``-m assay``."""
-    if shutil.which("assay"):
+    found = shutil.which("assay")
+    if found and _this_installation(found):
         return "assay"
     script = sys.argv[0] if sys.argv else ""
     if os.path.basename(script) in ("assay", "assay.exe") and os.path.isfile(script):
         return shlex.quote(os.path.abspath(script))
     return f"{shlex.quote(sys.executable or 'python3')} -m assay"
+
+
+def _this_installation(script: str) -> bool:
+    """Whether the ``assay`` found on the PATH (``script``) runs this installation: it is the
+    script this process runs as, or it runs this interpreter (its ``#!`` line names it, or
+    it sits in the interpreter's own folder: a virtualenv's ``bin``, Windows' ``Scripts``)."""
+    here = os.path.abspath(sys.executable or "")
+    try:
+        if sys.argv and os.path.samefile(script, sys.argv[0]):
+            return True
+    except OSError:  # (argv[0] no file: ``-c``, a notebook)
+        pass
+    if os.path.dirname(os.path.abspath(script)) == os.path.dirname(here):
+        return True
+    try:
+        with open(script, "rb") as f:
+            first = f.readline(4096)
+    except OSError:
+        return False
+    if not first.startswith(b"#!"):
+        return False
+    words = first[2:].decode(errors="replace").split()
+    return bool(words) and os.path.dirname(os.path.abspath(words[0])) == os.path.dirname(here)
 
 
 def as_invoked(text: str) -> str:

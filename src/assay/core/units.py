@@ -552,6 +552,9 @@ def execute_units(
     }
     if any(d.get("requests") for d in ordered):
         summary["units"]["requests"] = [d.get("requests") for d in ordered]
+    refused = getattr(executor, "refused", None)  # (workers given no unit: ``execution.dask``)
+    if refused:
+        summary["units"]["refused_workers"] = list(refused)
     if status != "interrupted":  # what follows the search is missing until it is added
         summary = marked(summary, getattr(technique, "after_search", ()))
     final = progress()

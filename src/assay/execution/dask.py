@@ -22,6 +22,12 @@ worker for ``WORKER_WAIT`` seconds, a scheduler that went away, units cancelled,
 time budget) units still out ``late_grace`` seconds after the run's time is up are a
 ``ClusterError``.  Either way the units that ended are kept and a resume runs the others.
 
+On an existing cluster only workers checked to run this assay get units (``worker_check``:
+at the start, and as they join).  A unit on a worker that shuts down (retired, its
+``--lifetime`` reached, SIGTERM) gives itself back to the scheduler (``Reschedule``), which
+moves it.  A served model's credentials are not in its pickle: they go in each unit's task
+(``Sealed``) and are given to the worker's copy there.
+
 A worker with several threads gives each thread its own copy of the model (a model never
 sees two calls at once, and a unit's request counts are its own).  The request counts of a
 served model on the workers come back with each unit and are added to the client's model,
@@ -45,9 +51,9 @@ from assay.core.extras import pip_install
 from assay.core.model import Model
 from assay.core.quiet import quiet
 from assay.core.run import Technique
-from assay.core.units import Unit, UnitResult, request_counter, run_unit
+from assay.core.units import Unit, UnitAbandoned, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
-from assay.execution.worker_check import check_workers
+from assay.execution.worker_check import Admission, check_workers
 
 __all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address", "probe_scheduler"]
 
@@ -236,24 +242,31 @@ def _unpicklable_part(model: Any) -> str:
     return ""
 
 
-def _model_copies(client: Any) -> int:
-    """How many copies of the model the cluster runs at once: one per worker thread."""
-    workers = client.scheduler_info().get("workers", {})
-    return max(sum(int(w.get("nthreads", 1) or 1) for w in workers.values()), 1)
+def _model_copies(client: Any, admission: Admission | None) -> int:
+    """How many copies of the model the cluster runs at once: one per thread of the workers
+    that run units (on an existing cluster, those ``admission`` holds)."""
+    workers = _running_units(client, admission)
+    return max(sum(int(w.get("nthreads", 1) or 1) for w in workers), 1)
+
+
+def _running_units(client: Any, admission: Admission | None) -> list[dict[str, Any]]:
+    """The scheduler's information on the workers that are given units."""
+    workers = client.scheduler_info().get("workers", {}).values()
+    return [w for w in workers if admission is None or admission.holds(w)]
 
 
 def _rate_shared(model: Any, copies: int) -> bytes | None:
     """``model`` pickled with each rate limit inside it (a served model's ``--rate-limit``,
-    found through the wrappers' ``inner``/``model``) divided among its ``copies``; None when
-    it has none.  Each copy keeps its own limiter, so ``--rate-limit 5`` on 2 workers sent
-    up to 10 requests a second (12 in a second measured) to a server allowing 5."""
-    limited = []
-    node, seen = model, 0
-    while node is not None and seen < 16:
-        if isinstance(getattr(node, "rate_limit", None), int | float):
-            limited.append((node, node.rate_limit))
-        node = getattr(node, "inner", None) or getattr(node, "model", None)
-        seen += 1
+    found through the wrappers' ``inner``/``model`` and a text panel's ``models``: ``_parts``)
+    divided among its ``copies``; None when it has none.  Each copy keeps its own limiter, so
+    ``--rate-limit 5`` on 2 workers sent up to 10 requests a second (12 in a second measured)
+    to a server allowing 5 (a panel's served classifiers: still, until ``models`` was
+    walked)."""
+    limited = [
+        (node, node.rate_limit)
+        for node in _parts(model)
+        if isinstance(getattr(node, "rate_limit", None), int | float)
+    ]
     if not limited or copies <= 1:
         return None
     try:
@@ -263,6 +276,49 @@ def _rate_shared(model: Any, copies: int) -> bytes | None:
     finally:
         for node, rate in limited:
             node.rate_limit = rate
+
+
+def _parts(model: Any) -> list[Any]:
+    """The model and what it wraps (``inner``, ``model``, the object of a bound method
+    ``fn``; a text panel's ``models``)."""
+    found: list[Any] = []
+    todo = [model]
+    while todo and len(found) < 64:
+        node = todo.pop(0)
+        if node is None or any(node is f for f in found):
+            continue
+        found.append(node)
+        todo += [getattr(node, "inner", None), getattr(node, "model", None)]
+        todo.append(getattr(getattr(node, "fn", None), "__self__", None))
+        inside = getattr(node, "models", None)
+        if isinstance(inside, list | tuple):
+            todo += list(inside)
+    return found
+
+
+class Sealed:
+    """Credentials sent to the workers beside the model (a served model's headers, which its
+    pickle goes without: ``HttpModel.__getstate__``), by each part's ``secret_key``.  They
+    travel in each unit's task, which a worker keeps in memory only (its results, the loaded
+    model among them, it may spill to disk); never shown (a failed task's log prints it)."""
+
+    def __init__(self, model: Any) -> None:
+        self.values: dict[str, dict[str, str]] = {}
+        for part in _parts(model):
+            withheld = getattr(part, "withheld_secrets", None)
+            key = getattr(part, "secret_key", None)
+            if callable(withheld) and isinstance(key, str) and withheld():
+                self.values[key] = dict(withheld())
+
+    def give(self, model: Any) -> None:
+        """Give each part of ``model`` (a copy from a pickle, on a worker) its credentials."""
+        for part in _parts(model):
+            got = self.values.get(getattr(part, "secret_key", None) or "")
+            if got:
+                part.give_secrets(got)
+
+    def __repr__(self) -> str:
+        return f"<credentials of {len(self.values)} served model(s), not shown>"
 
 
 def _loaded(blob: bytes) -> Any:
@@ -287,7 +343,9 @@ def _thread_model(model: Model, key: str) -> Model:
     return copies[key]
 
 
-def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: str) -> UnitResult:
+def _unit_on_worker(
+    technique: Technique, model: Model, unit: Unit, model_key: str, sealed: Sealed
+) -> UnitResult:
     from distributed import get_worker
 
     try:
@@ -296,11 +354,21 @@ def _unit_on_worker(technique: Technique, model: Model, unit: Unit, model_key: s
         worker = None
     if worker is not None and getattr(worker.state, "nthreads", 1) > 1:
         model = _thread_model(model, model_key)
+    sealed.give(model)
     key = _this_task()
     if worker is not None:  # (kept by the scheduler if this worker dies: ``_lost_attempts``)
         worker.log_event(STARTS, {"key": str(key)})
     wanted = None if worker is None else _wanted(worker, key)
-    result = run_unit(technique, model, unit, wanted=wanted)
+    try:
+        result = run_unit(technique, model, unit, wanted=wanted)
+    except UnitAbandoned:
+        if worker is not None and _status(worker) in _GONE:
+            # (shutting down: retired, ``--lifetime``, SIGTERM.  The unit's error, sent while
+            # the worker was still connected, failed the run; Dask moves a rescheduled task)
+            from distributed import Reschedule
+
+            raise Reschedule() from None
+        raise
     result.worker = str(worker.address) if worker is not None else "local"
     return result
 
@@ -331,6 +399,11 @@ def _this_task() -> Any:
 _GONE = ("closing", "closed", "failed", "stopping", "stopped")
 
 
+def _status(worker: Any) -> str:
+    """The worker's status ("running", "closing_gracefully", "closing", ...)."""
+    return str(getattr(getattr(worker, "status", None), "value", "running"))
+
+
 def _wanted(worker: Any, key: Any) -> Callable[[], bool]:
     """Whether a unit's result is still waited for: its worker's parent (the nanny; on a
     cluster assay started, the client's own process) is alive, the worker is not shutting
@@ -342,8 +415,7 @@ def _wanted(worker: Any, key: Any) -> Callable[[], bool]:
     def wanted() -> bool:
         if os.getppid() != parent:  # the parent died: this process was handed to init
             return False
-        status = getattr(getattr(worker, "status", None), "value", "running")
-        if status in _GONE:
+        if _status(worker) in _GONE:
             return False
         if key is None:
             return True
@@ -369,6 +441,8 @@ class DaskUnits:
         self.workers = workers
         self.cluster: Any = None
         self.client: Any = None
+        # (an existing cluster's: the workers running this assay, ``worker_check``)
+        self.admission: Admission | None = None
 
     def start(self) -> Any:
         if self.client is not None:
@@ -394,10 +468,11 @@ class DaskUnits:
                     argument="--scheduler",
                 ) from None
             try:
-                check_workers(self.client, self.scheduler)
+                resource = check_workers(self.client, self.scheduler)
             except UsageError:
                 self.close()
                 raise
+            self.admission = Admission(self.client, resource)
         else:
             import dask
 
@@ -424,7 +499,7 @@ class DaskUnits:
         if self.workers is not None:
             return self.workers
         client = self.start()
-        return max(len(client.scheduler_info().get("workers", {})), 1)
+        return max(len(_running_units(client, self.admission)), 1)
 
     def run(
         self, technique: Technique, model: Model, units: Sequence[Unit]
@@ -435,16 +510,19 @@ class DaskUnits:
         blobs = [_pickled(technique, "the technique"), _pickled(model, "the model")]
         distributed = _import_distributed()
         client = self.start()
-        shared = _rate_shared(model, _model_copies(client))
+        shared = _rate_shared(model, _model_copies(client, self.admission))
         if shared is not None:
             blobs[1] = shared
         deadline = self._deadline(units)
         # (unique to this campaign: a scheduler that outlives runs keeps their events, and
         # the same command run twice may hand its list of units the same ``id``)
         tag = f"{units[0].seed}-{uuid.uuid4().hex[:16]}"
+        # (on an existing cluster every task goes to a worker checked to run this assay)
+        needs = None if self.admission is None else {self.admission.resource: 1}
+        sealed = Sealed(model)
         with quiet(r"distributed\b", message=".*large graph"):  # (a large model: Dask's note)
             tech_f, model_f = (
-                client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False)
+                client.submit(_loaded, blob, key=f"assay-{name}-{tag}", pure=False, resources=needs)
                 for name, blob in zip(("technique", "model"), blobs, strict=True)
             )
             del blobs
@@ -455,8 +533,10 @@ class DaskUnits:
                     model_f,
                     unit,
                     str(model_f.key),
+                    sealed,
                     key=f"assay-unit-{unit.index}-of-{unit.n_units}-{tag}",
                     pure=False,
+                    resources=needs,
                 ): unit
                 for unit in units
             }
@@ -465,7 +545,7 @@ class DaskUnits:
         ended = 0
         try:
             ready = distributed.as_completed(list(futures))
-            watch = _Watch(client, deadline)
+            watch = _Watch(client, deadline, self.admission)
             while pending:
                 batch = ready.next_batch(block=False)
                 if not batch:
@@ -498,7 +578,14 @@ class DaskUnits:
         total = sum(t for t in times if t is not None) / at_once
         return time.monotonic() + total + late_grace(total)
 
+    @property
+    def refused(self) -> list[str]:
+        """The workers that joined an existing cluster during the run and were given none of
+        its units, as "ADDRESS (why)" (``worker_check.Admission``)."""
+        return [] if self.admission is None else list(self.admission.refused.values())
+
     def close(self) -> None:
+        self.admission = None
         if self.client is not None:
             self.client.close()
             self.client = None
@@ -577,9 +664,12 @@ class _Watch:
     worker for ``WORKER_WAIT`` seconds, its scheduler cannot be reached, or the units are
     late (``deadline``)."""
 
-    def __init__(self, client: Any, deadline: float | None) -> None:
+    def __init__(
+        self, client: Any, deadline: float | None, admission: Admission | None = None
+    ) -> None:
         self.client = client
         self.deadline = deadline
+        self.admission = admission
         self.next_look = time.monotonic() + _WATCH
         self.empty_since: float | None = None
 
@@ -596,7 +686,8 @@ class _Watch:
             return
         self.next_look = now + _WATCH
         try:
-            workers = len(self.client.scheduler_info().get("workers", {}))
+            found = self.client.scheduler_info().get("workers", {})
+            workers = len(found) if self.admission is None else self.admission.usable(found)
         except (OSError, TimeoutError) as exc:
             raise ClusterError(
                 f"lost the Dask scheduler ({type(exc).__name__}: {exc}) with units {which} "
@@ -607,8 +698,10 @@ class _Watch:
             return
         self.empty_since = self.empty_since or now
         if now - self.empty_since >= WORKER_WAIT:
+            mine = "" if self.admission is None else " running this assay"
+            refused = "" if self.admission is None else self.admission.why_none()
             raise ClusterError(
-                f"the Dask cluster has had no worker for {WORKER_WAIT:g} s with units "
-                f"{which} still to run; the units that ended are kept, and assay resume "
+                f"the Dask cluster has had no worker{mine} for {WORKER_WAIT:g} s{refused} with "
+                f"units {which} still to run; the units that ended are kept, and assay resume "
                 "runs the others (once the cluster has workers again)"
             )

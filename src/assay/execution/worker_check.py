@@ -8,17 +8,23 @@ seed gives here, and the run's recorded versions (this process's) did not say so
 
 ``check_workers`` asks every worker, before any unit is sent, for its assay's version and a
 digest of its source files (the same on a wheel and an editable install of the same code),
-with a function sent by value (one that imports nothing of assay's to be read).
+with a function sent by value (one that imports nothing of assay's to be read).  The same
+function gives each worker that passes a Dask resource named after this assay's source
+(``resource_name``, one per thread), and every task of the run asks for it: a worker that
+joins the cluster later gets no unit until ``admit`` has checked it (the executor's watch
+does, every few seconds), and one that fails the check gets none at all (left running, the
+user's), where it used to die on its first unit or search with its own code.
 """
 
 from __future__ import annotations
 
+import logging
 import types
 from typing import Any
 
 from assay.errors import UsageError
 
-__all__ = ["check_workers", "this_assay"]
+__all__ = ["Admission", "admit", "check_workers", "refusal", "resource_name", "this_assay"]
 
 
 def this_assay() -> tuple[str, str, str]:
@@ -40,20 +46,38 @@ def this_assay() -> tuple[str, str, str]:
     return str(getattr(assay, "__version__", "?")), digest.hexdigest(), ""
 
 
-def _by_value() -> Any:
-    """``this_assay`` as a function pickled by value (its module is not imported to run
-    it): built from its code with builtins alone for globals, named as ``__main__``'s."""
-    fn = types.FunctionType(this_assay.__code__, {"__builtins__": __builtins__}, "this_assay")
-    fn.__module__ = "__main__"
-    return fn
+def resource_name(here: tuple[str, str, str]) -> str:
+    """The Dask resource the workers running this assay (``this_assay()``) are given."""
+    return f"assay-{here[0]}-{here[1]}"
 
 
-def check_workers(client: Any, scheduler: str) -> None:
-    """A ``UsageError`` (argument ``--scheduler``) naming the workers that cannot import
-    assay, or that run another version or other code than this process."""
-    here = this_assay()
-    answers = client.run(_by_value(), on_error="return")
-    missing, other = [], []
+async def _admit_here(here: tuple[str, str], resource: str, dask_worker: Any) -> Any:
+    """On a worker (sent by value): its ``this_assay()``, and the ``resource`` (one per
+    thread) when that is ``here``."""
+    answer = this_assay()
+    if not answer[2] and tuple(answer[:2]) == tuple(here):
+        await dask_worker.set_resources(**{resource: dask_worker.state.nthreads})
+    return answer
+
+
+def _by_value(fn: Any, **names: Any) -> Any:
+    """``fn`` as a function pickled by value (its module is not imported to run it): built
+    from its code with builtins and ``names`` alone for globals, named as ``__main__``'s."""
+    space = {"__builtins__": __builtins__, **names}
+    made = types.FunctionType(fn.__code__, space, fn.__name__, fn.__defaults__)
+    made.__module__ = "__main__"
+    return made
+
+
+def admit(
+    client: Any, here: tuple[str, str, str], workers: list[str] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """Check ``workers`` (all when None) and give those running ``here`` its resource:
+    (admitted, those that cannot import assay, those running another assay), the last two
+    as "ADDRESS (why)"."""
+    check = _by_value(_admit_here, this_assay=_by_value(this_assay))
+    answers = client.run(check, here[:2], resource_name(here), workers=workers, on_error="return")
+    admitted, missing, other = [], [], []
     for address, answer in sorted(answers.items()):
         if isinstance(answer, BaseException):
             missing.append(f"{address} ({type(answer).__name__}: {answer})")
@@ -62,17 +86,79 @@ def check_workers(client: Any, scheduler: str) -> None:
             missing.append(f"{address} ({why})")
         elif tuple(answer[:2]) != here[:2]:
             other.append(f"{address} (assay {answer[0]}, source {answer[1]})")
+        else:
+            admitted.append(address)
+    return admitted, missing, other
+
+
+def refusal(here: tuple[str, str, str], missing: list[str], other: list[str]) -> str:
+    """What is wrong with the workers ``admit`` refused, and what to do."""
+    said = []
     if missing:
-        raise UsageError(
-            f"the Dask workers at {scheduler} cannot import assay: {'; '.join(missing)}; "
-            f"install assay {here[0]} (with its model extras) where they run, or use "
-            "--workers N for a cluster on this machine",
-            argument="--scheduler",
+        said.append(
+            f"cannot import assay: {'; '.join(missing)}; install assay {here[0]} (with its "
+            "model extras) where they run"
         )
     if other:
+        said.append(
+            f"run another assay than this one (assay {here[0]}, source {here[1]}): "
+            f"{'; '.join(other)}; their findings would not be those this seed gives here: "
+            "install the same assay on them"
+        )
+    return "; and some ".join(said)
+
+
+def check_workers(client: Any, scheduler: str) -> str:
+    """A ``UsageError`` (argument ``--scheduler``) naming the workers that cannot import
+    assay, or that run another version or other code than this process; the resource
+    (``resource_name``) the workers were given otherwise."""
+    here = this_assay()
+    _, missing, other = admit(client, here)
+    if missing or other:
         raise UsageError(
-            f"the Dask workers at {scheduler} run another assay than this one (assay "
-            f"{here[0]}, source {here[1]}): {'; '.join(other)}; their findings would not be "
-            "those this seed gives here: install the same assay on them",
+            f"the Dask workers at {scheduler} {refusal(here, missing, other)}"
+            + (", or use --workers N for a cluster on this machine" if missing else ""),
             argument="--scheduler",
         )
+    return resource_name(here)
+
+
+class Admission:
+    """The workers of an existing cluster given this run's units (``resource``): those that
+    passed ``check_workers`` at the start, and those that join later (or come back,
+    restarted) and pass ``admit``; ``refused``: "ADDRESS (why)" of those that did not, said
+    once each (a warning), and not asked again."""
+
+    def __init__(self, client: Any, resource: str) -> None:
+        self.client = client
+        self.here = this_assay()
+        self.resource = resource
+        self.refused: dict[str, str] = {}
+
+    def usable(self, workers: dict[str, Any]) -> int:
+        """How many of ``workers`` (the scheduler's information) run this run's units, after
+        checking those without the resource."""
+        new = sorted(a for a, w in workers.items() if not self.holds(w) and a not in self.refused)
+        if new:
+            try:
+                _, missing, other = admit(self.client, self.here, new)
+            except Exception:  # (a worker gone meanwhile): looked at again next time
+                return sum(map(self.holds, workers.values()))
+            for said in (*missing, *other):
+                self.refused[said.partition(" ")[0]] = said
+            if missing or other:
+                logging.getLogger("assay").warning(
+                    "assay: Dask workers that joined the cluster during the run %s; they are "
+                    "given none of its units",
+                    refusal(self.here, missing, other),
+                )
+            workers = self.client.scheduler_info().get("workers", {})
+        return sum(map(self.holds, workers.values()))
+
+    def holds(self, worker: dict[str, Any]) -> bool:
+        """Whether ``worker`` (the scheduler's information) is given units."""
+        return bool((worker.get("resources") or {}).get(self.resource))
+
+    def why_none(self) -> str:
+        """The workers refused, as said after "no worker running this assay" ("" if none)."""
+        return f" (refused: {'; '.join(self.refused.values())})" if self.refused else ""

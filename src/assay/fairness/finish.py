@@ -154,6 +154,25 @@ def export_pending(record: RunRecord) -> Path | None:
     return None
 
 
+def check_pending_export(record: RunRecord, *, argument: str, elsewhere: str) -> None:
+    """Before a resume loads the model: a ``UsageError`` (``argument``) when the run's
+    ``--export`` file, which a kill left unwritten and the finish writes, cannot be written
+    there now (``elsewhere``: how to write it elsewhere).  Tried after the finish, a folder
+    gone or not writable since failed the run then, its model loaded for nothing."""
+    from assay.core.writable import check_creatable
+    from assay.errors import UsageError
+
+    pending = export_pending(record)
+    try:
+        check_creatable(pending, "--export")
+    except UsageError as exc:
+        raise UsageError(
+            f"{exc.bare_message} (the file run {record.id}'s --export asked for, which a kill "
+            f"left unwritten and this resume writes; {elsewhere})",
+            argument=argument,
+        ) from None
+
+
 def export_written(store: RunStore, run_id: str) -> None:
     """The ``--export`` file is written: no longer a part to come."""
     from assay.core.unfinished import finished

@@ -441,6 +441,10 @@ class HttpModel:
             if k not in _PLAIN_HEADERS and v:
                 secrets.update(header_secrets(v))
         self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
+        # (the credential headers a pickled copy goes without: ``__getstate__``; this
+        # model's name for them, by which the copy is given them again, ``give_secrets``)
+        self._withheld: tuple[str, ...] = ()
+        self.secret_key = os.urandom(8).hex()
         self.max_batch = max_batch
         self.retries = retries
         self.backoff = backoff
@@ -509,6 +513,12 @@ class HttpModel:
 
     def connect(self) -> dict[str, Any]:
         """Check that the server is ready and read what the protocol needs (metadata)."""
+        if self._withheld:  # (never a request without them: a 401, or a server's log of it)
+            raise ModelError(
+                f"the endpoint {self.shown}: this copy of the model was made from a pickle, "
+                f"which never holds its credential headers ({', '.join(self._withheld)}), and "
+                "was not given them again (HttpModel.give_secrets)"
+            )
         local = self._conn()
         with local.lock:
             if self._server is None:
@@ -582,7 +592,29 @@ class HttpModel:
         # cannot be pickled, and a worker's counts come back through ``since``)
         state["followed"] = None
         state["_outcomes"] = deque(maxlen=self._outcomes.maxlen)
+        # credentials never travel in a pickle (a Dask worker spilling the model to disk
+        # wrote them there): a copy is given them by whoever sent it (``give_secrets``;
+        # ``execution.dask``, with each unit) and refuses to send a request until then
+        kept = self.withheld_secrets()
+        state["headers"] = {k: v for k, v in self.headers.items() if k not in kept}
+        state["_withheld"] = tuple(sorted({*kept, *self._withheld}))
+        state["_secrets"] = sorted(set(hidden_values(self.url)), key=lambda v: (-len(v), v))
         return state
+
+    def withheld_secrets(self) -> dict[str, str]:
+        """The credential headers (every header but ``Content-Type`` and ``Accept``) and
+        their values, which this model's pickle goes without."""
+        return {k: v for k, v in self.headers.items() if k not in _PLAIN_HEADERS}
+
+    def give_secrets(self, headers: Mapping[str, str]) -> None:
+        """Give a copy made from a pickle the credential headers it went without."""
+        self.headers.update(headers)
+        secrets = set(self._secrets)
+        for value in headers.values():
+            if value:
+                secrets.update(header_secrets(value))
+        self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
+        self._withheld = tuple(k for k in self._withheld if k not in headers)
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
