@@ -141,6 +141,9 @@ class WalkStrategy:
             self.name = "explore"
         # per walker: 1 when it harvests, 0 when it explores
         self.mode = [int(bool(harvest))] * walkers
+        # per walker: whether its mode was chosen when it restarted in the error region
+        # (kept until it restarts again; ``propose``), not each round
+        self.chosen = [False] * walkers
         # per mode: queries its error-region proposals asked (their shrinking included),
         # errors among them, new minimal errors they gave
         self.worth = np.zeros((2, 3))
@@ -327,6 +330,7 @@ class WalkStrategy:
                     0,
                 )
                 self.critical[w] = set()
+                self.chosen[w] = False
                 if self.pool and w not in forced and engine.draws.next() < 0.9:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
@@ -338,7 +342,16 @@ class WalkStrategy:
                     if self.harvest is None:
                         if best_mode is None:  # the worth changes only between rounds
                             best_mode = self._best_mode()
-                        if best_mode == 1:
+                        mode = best_mode
+                        if extra:
+                            # exploring's material drawn shorter: the walker's mode is
+                            # chosen now (the other one a tenth of the time) and kept, and
+                            # it restarts where that mode pays; so each mode is measured
+                            # where it pays, not on the other mode's walkers (``chosen``)
+                            mode = best_mode if engine.draws.next() >= 0.1 else 1 - best_mode
+                            self.mode[w] = mode
+                            self.chosen[w] = True
+                        if mode == 1:
                             pool = self.pool
                     start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
@@ -368,7 +381,7 @@ class WalkStrategy:
                     self.pmodes.append(-1)
                 continue
             region = int(self.errs[w])
-            if self.harvest is None and region:
+            if self.harvest is None and region and not self.chosen[w]:
                 if best_mode is None:  # the worth changes only between rounds
                     best_mode = self._best_mode()
                 self.mode[w] = best_mode if engine.draws.next() >= 0.1 else 1 - best_mode
@@ -411,7 +424,7 @@ class WalkStrategy:
                         engine,
                         case,
                         explore_bias
-                        if self.errs[w] and not self.mode[w] and best_mode == 0
+                        if self.errs[w] and not self.mode[w] and (best_mode == 0 or self.chosen[w])
                         else fresh_bias,
                         keep=self.errs[w],
                         keep_bias=fresh_bias,  # (which subtrees may change: as before)
@@ -619,6 +632,7 @@ class WalkStrategy:
             },
             "critical": [sorted(list(p) for p in c) for c in self.critical],
             "mode": self.mode,
+            "chosen": self.chosen,
             "worth": self.worth.tolist(),
             "shrinking": self.shrinking,
             "shortened": self.shortened,
@@ -638,6 +652,7 @@ class WalkStrategy:
             self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
             if "mode" in state:
                 self.mode = [int(x) for x in state["mode"]]
+                self.chosen = [bool(x) for x in state.get("chosen", [False] * len(self.mode))]
                 self.worth = np.asarray(state["worth"], dtype=np.float64).reshape(2, 3)
                 self.fresh = [int(x) for x in state["fresh"]]
             if "shrinking" in state:
