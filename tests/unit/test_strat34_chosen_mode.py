@@ -110,3 +110,24 @@ def test_the_chosen_modes_survive_a_checkpoint(monkeypatch: pytest.MonkeyPatch) 
     again.load(walk.state())
     assert again.chosen == walk.chosen
     assert again.mode == walk.mode
+
+
+def test_a_walker_of_the_mode_worth_less_restarts_after_patience_rounds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The walkers given the mode worth less (a tenth: to measure it) keep it ``patience``
+    rounds, then restart; those of the mode worth more stay while they progress (a
+    harvesting walker nearly always progresses: without the limit the walkers harvesting
+    accrued with every restart, whatever was worth more)."""
+    engine = _strat32_engine(4.0, "flipped_words", monkeypatch)
+    walk, _ = _restart_all(engine, 0)
+    region = [w for w in range(walk.n_walkers) if walk.errs[w]]
+    fewer = [w for w in region if walk.mode[w] == 1]
+    more = [w for w in region if walk.mode[w] == 0]
+    assert fewer and more
+    for _ in range(walk.patience + 1):
+        walk.stuck = [0] * walk.n_walkers  # (every walker progresses)
+        walk.propose(engine, 10_000)
+    assert all(walk.since[w] == 0 for w in fewer)  # restarted, a mode chosen again
+    assert all(walk.since[w] == walk.patience + 1 for w in more)
+    assert all(walk.mode[w] == 0 for w in more)

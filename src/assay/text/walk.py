@@ -144,6 +144,7 @@ class WalkStrategy:
         # per walker: whether its mode was chosen when it restarted in the error region
         # (kept until it restarts again; ``propose``), not each round
         self.chosen = [False] * walkers
+        self.since = [0] * walkers  # per walker: rounds since its mode was chosen
         # per mode: queries its error-region proposals asked (their shrinking included),
         # errors among them, new minimal errors they gave
         self.worth = np.zeros((2, 3))
@@ -322,6 +323,15 @@ class WalkStrategy:
                 break
             case = self.walkers[w]
             patience = self.patience if self.errs[w] or not self.pool else 1
+            if self.chosen[w]:
+                # a walker given the mode not worth more (a tenth of them: to measure it)
+                # keeps it ``patience`` rounds; one of the mode worth more, while it
+                # progresses (else the walkers of either mode accrue where they stay)
+                self.since[w] += 1
+                if best_mode is None:
+                    best_mode = self._best_mode()
+                if self.mode[w] != best_mode and self.since[w] > self.patience:
+                    self.stuck[w] = patience
             if case is None or self.stuck[w] >= patience or w in forced:
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
                     None,
@@ -331,6 +341,7 @@ class WalkStrategy:
                 )
                 self.critical[w] = set()
                 self.chosen[w] = False
+                self.since[w] = 0
                 if self.pool and w not in forced and engine.draws.next() < 0.9:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
@@ -633,6 +644,7 @@ class WalkStrategy:
             "critical": [sorted(list(p) for p in c) for c in self.critical],
             "mode": self.mode,
             "chosen": self.chosen,
+            "since": self.since,
             "worth": self.worth.tolist(),
             "shrinking": self.shrinking,
             "shortened": self.shortened,
@@ -653,6 +665,7 @@ class WalkStrategy:
             if "mode" in state:
                 self.mode = [int(x) for x in state["mode"]]
                 self.chosen = [bool(x) for x in state.get("chosen", [False] * len(self.mode))]
+                self.since = [int(x) for x in state.get("since", [0] * len(self.mode))]
                 self.worth = np.asarray(state["worth"], dtype=np.float64).reshape(2, 3)
                 self.fresh = [int(x) for x in state["fresh"]]
             if "shrinking" in state:
