@@ -89,7 +89,10 @@ class WalkStrategy:
     more, its new material is drawn shorter the more errors are common and shrinking costs
     (``_explore_brevity``), and an exploring walker sends only drafts that hold no known
     minimal error (``novel``): a draft that holds one fails as it does, almost surely, and
-    shrinks to it (a duplicate, known before it is asked).  With ``screen`` > 1 (the
+    shrinks to it (a duplicate, known before it is asked).  Meanwhile a walker restarting
+    in the error region is given its mode then and keeps it (``chosen``; the mode worth
+    less only ``patience`` rounds), restarting where that mode pays: each mode is measured
+    where it pays, not on the other mode's walkers.  With ``screen`` > 1 (the
     default ``walk``: 3), a ridge regression of the failing score on production counts (the
     surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
     times the neighbours it sends and sends those rated likeliest to fail.
