@@ -4,6 +4,8 @@ Now "only one of the data's values ... is among them"."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,8 @@ import assay
 from assay.errors import UsageError
 
 
-def test_one_known_value_is_said_to_be_one() -> None:
+def fitted_on_sex() -> tuple[Any, pd.DataFrame]:
+    """A pipeline one-hot encoding ``sex`` (Female, Male), and the frame it was fitted on."""
     rng = np.random.default_rng(0)
     fitted = pd.DataFrame(
         {"sex": rng.choice(["Female", "Male"], 80), "hours": rng.integers(10, 60, 80)}
@@ -27,6 +30,11 @@ def test_one_known_value_is_said_to_be_one() -> None:
         ),
         LogisticRegression(),
     ).fit(fitted, fitted.hours > 40)
+    return model, fitted
+
+
+def test_one_known_value_is_said_to_be_one() -> None:
+    model, fitted = fitted_on_sex()
     given = fitted.assign(sex=fitted.sex.replace({"Female": "F"}))
     with pytest.raises(UsageError) as err:
         assay.check_fairness(
@@ -41,16 +49,7 @@ def test_the_others_are_named_and_a_missing_value_among_them() -> None:
     """With --missing value and one sex left in the data, the refusal said "only one of the
     data's values ('Male') is among them: it reads the others all alike" without naming the
     missing value it meant (hostile33's Left 3)."""
-    rng = np.random.default_rng(0)
-    fitted = pd.DataFrame(
-        {"sex": rng.choice(["Female", "Male"], 80), "hours": rng.integers(10, 60, 80)}
-    )
-    model = make_pipeline(
-        make_column_transformer(
-            (OneHotEncoder(handle_unknown="ignore"), ["sex"]), remainder="passthrough"
-        ),
-        LogisticRegression(),
-    ).fit(fitted, fitted.hours > 40)
+    model, fitted = fitted_on_sex()
     given = fitted.assign(sex=fitted.sex.where(fitted.sex == "Male", None))
     with pytest.raises(UsageError) as err:
         assay.check_fairness(
