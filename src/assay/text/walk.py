@@ -89,7 +89,10 @@ class WalkStrategy:
     more, its new material is drawn shorter the more errors are common and shrinking costs
     (``_explore_brevity``), and an exploring walker sends only drafts that hold no known
     minimal error (``novel``): a draft that holds one fails as it does, almost surely, and
-    shrinks to it (a duplicate, known before it is asked).  With ``screen`` > 1 (the
+    shrinks to it (a duplicate, known before it is asked).  Meanwhile a walker restarting
+    in the error region is given its mode then and keeps it (``chosen``; the mode worth
+    less only ``patience`` rounds), restarting where that mode pays: each mode is measured
+    where it pays, not on the other mode's walkers.  With ``screen`` > 1 (the
     default ``walk``: 3), a ridge regression of the failing score on production counts (the
     surrogate, refitted every round) screens each walker's drafts: it drafts ``screen``
     times the neighbours it sends and sends those rated likeliest to fail.
@@ -141,6 +144,10 @@ class WalkStrategy:
             self.name = "explore"
         # per walker: 1 when it harvests, 0 when it explores
         self.mode = [int(bool(harvest))] * walkers
+        # per walker: whether its mode was chosen when it restarted in the error region
+        # (kept until it restarts again; ``propose``), not each round
+        self.chosen = [False] * walkers
+        self.since = [0] * walkers  # per walker: rounds since its mode was chosen
         # per mode: queries its error-region proposals asked (their shrinking included),
         # errors among them, new minimal errors they gave
         self.worth = np.zeros((2, 3))
@@ -319,6 +326,15 @@ class WalkStrategy:
                 break
             case = self.walkers[w]
             patience = self.patience if self.errs[w] or not self.pool else 1
+            if self.chosen[w]:
+                # a walker given the mode not worth more (a tenth of them: to measure it)
+                # keeps it ``patience`` rounds; one of the mode worth more, while it
+                # progresses (else the walkers of either mode accrue where they stay)
+                self.since[w] += 1
+                if best_mode is None:
+                    best_mode = self._best_mode()
+                if self.mode[w] != best_mode and self.since[w] > self.patience:
+                    self.stuck[w] = patience
             if case is None or self.stuck[w] >= patience or w in forced:
                 self.walkers[w], self.scores[w], self.errs[w], self.stuck[w] = (
                     None,
@@ -327,6 +343,8 @@ class WalkStrategy:
                     0,
                 )
                 self.critical[w] = set()
+                self.chosen[w] = False
+                self.since[w] = 0
                 if self.pool and w not in forced and engine.draws.next() < 0.9:
                     # restart in the error region: at a minimal error found before (short:
                     # its failing neighbours are cheap to shrink, and often minimal and new
@@ -338,7 +356,16 @@ class WalkStrategy:
                     if self.harvest is None:
                         if best_mode is None:  # the worth changes only between rounds
                             best_mode = self._best_mode()
-                        if best_mode == 1:
+                        mode = best_mode
+                        if extra:
+                            # exploring's material drawn shorter: the walker's mode is
+                            # chosen now (the other one a tenth of the time) and kept, and
+                            # it restarts where that mode pays; so each mode is measured
+                            # where it pays, not on the other mode's walkers (``chosen``)
+                            mode = best_mode if engine.draws.next() >= 0.1 else 1 - best_mode
+                            self.mode[w] = mode
+                            self.chosen[w] = True
+                        if mode == 1:
                             pool = self.pool
                     start = pool[engine.draws.below(len(pool))]
                     self.walkers[w], self.scores[w], self.errs[w] = start, 0.0, True
@@ -368,7 +395,7 @@ class WalkStrategy:
                     self.pmodes.append(-1)
                 continue
             region = int(self.errs[w])
-            if self.harvest is None and region:
+            if self.harvest is None and region and not self.chosen[w]:
                 if best_mode is None:  # the worth changes only between rounds
                     best_mode = self._best_mode()
                 self.mode[w] = best_mode if engine.draws.next() >= 0.1 else 1 - best_mode
@@ -411,7 +438,7 @@ class WalkStrategy:
                         engine,
                         case,
                         explore_bias
-                        if self.errs[w] and not self.mode[w] and best_mode == 0
+                        if self.errs[w] and not self.mode[w] and (best_mode == 0 or self.chosen[w])
                         else fresh_bias,
                         keep=self.errs[w],
                         keep_bias=fresh_bias,  # (which subtrees may change: as before)
@@ -619,6 +646,8 @@ class WalkStrategy:
             },
             "critical": [sorted(list(p) for p in c) for c in self.critical],
             "mode": self.mode,
+            "chosen": self.chosen,
+            "since": self.since,
             "worth": self.worth.tolist(),
             "shrinking": self.shrinking,
             "shortened": self.shortened,
@@ -638,6 +667,8 @@ class WalkStrategy:
             self.critical = [{tuple(int(x) for x in p) for p in c} for c in crit]
             if "mode" in state:
                 self.mode = [int(x) for x in state["mode"]]
+                self.chosen = [bool(x) for x in state.get("chosen", [False] * len(self.mode))]
+                self.since = [int(x) for x in state.get("since", [0] * len(self.mode))]
                 self.worth = np.asarray(state["worth"], dtype=np.float64).reshape(2, 3)
                 self.fresh = [int(x) for x in state["fresh"]]
             if "shrinking" in state:
