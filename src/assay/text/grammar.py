@@ -181,20 +181,27 @@ class Grammar:
                 if self.weights[p] != 1.0:
                     rule.write(f" [{self.weights[p]:g}]")
             out.append(rule.getvalue())
-        for inv in self.invariants:
-            name = self.names[inv.symbol]
-            if _whole(inv.alternatives, len(self.alternatives[inv.symbol])):
-                out.append(f"%invariant {name}")  # every alternative: not written out again
-                continue
-            members = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
-            out.append(f"%invariant {name}: {members}")
-        for d in self.directionals:
-            tail = f" {d.label}" if d.label else ""
-            out.append(
-                f"%directional {self.names[d.symbol]}: {self._alt_text(d.symbol, d.source)} -> "
-                f"{self._alt_text(d.symbol, d.target)} {d.expect}{tail} {d.tolerance:g}"
-            )
+        out.extend(self.directive(inv) for inv in self.invariants)
+        out.extend(self.directive(d) for d in self.directionals)
         return "\n".join(out) + "\n"
+
+    def directive(self, rel: Invariant | Directional, most: int | None = None) -> str:
+        """The directive's line in assay's format (the tolerance always written); ``most``:
+        an invariance class's first members only, and how many it has (a name to show)."""
+        name = self.names[rel.symbol]
+        if isinstance(rel, Invariant):
+            alts = rel.alternatives
+            if _whole(alts, len(self.alternatives[rel.symbol])):
+                return f"%invariant {name}"  # every alternative: not written out again
+            cut = most is not None and len(alts) > most
+            members = " | ".join(self._alt_text(rel.symbol, a) for a in alts[:most])
+            more = f" | ... ({len(alts):,} members)" if cut else ""
+            return f"%invariant {name}: {members}{more}"
+        tail = f" {rel.label}" if rel.label else ""
+        return (
+            f"%directional {name}: {self._alt_text(rel.symbol, rel.source)} -> "
+            f"{self._alt_text(rel.symbol, rel.target)} {rel.expect}{tail} {rel.tolerance:g}"
+        )
 
     def _alt_text(self, s: int, a: int) -> str:
         items = self.productions[self.alternatives[s][a]][1]
