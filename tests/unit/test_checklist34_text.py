@@ -287,3 +287,21 @@ def test_a_judged_sentence_still_offers_its_other_relations() -> None:
     assert [(c.focus, c.relation) for c in got] == [((1,), 1)]
     engine.keys.add(engine.case_key(got[0]))
     assert _unjudged(engine, 1, set()) == []  # now every case was: covered
+
+
+def test_an_unknown_class_of_a_directional_is_named_at_its_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from assay.errors import UsageError
+
+    monkeypatch.setenv(WORKER_ENV, "inline")
+    grammar = 's -> "the film was" neg "good"\nneg -> "" | "not"\n%directional neg: "" -> "not" down positive\n'
+    with pytest.raises(UsageError) as got:
+        check_text(
+            _blind,
+            grammar=grammar,
+            oracle="directional",
+            max_queries=100,
+            store=RunStore(tmp_path / "s.db"),
+        )
+    assert (got.value.line, got.value.column) == (3, grammar.splitlines()[2].index("positive") + 1)

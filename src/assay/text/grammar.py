@@ -72,6 +72,7 @@ class Directional:
     label: str | None
     tolerance: float
     line: int
+    label_column: int | None = None  # where the class is named (1-based; an error names it)
 
 
 @dataclass
@@ -682,11 +683,12 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     expect = words[k][0]
     tail = words[k + 1 :]
     label: str | None = None
+    label_column: int | None = None
     tolerance = 0.0
     if expect in ("up", "down", "not-up", "not-down"):
         if not tail:
             raise lex.error(f"'{expect}' needs a class name after it")
-        label, tail = tail[0][0], tail[1:]
+        label, label_column, tail = tail[0][0], tail[0][1] + 1, tail[1:]
     if tail:
         try:
             tolerance = float(tail[0][0])
@@ -712,7 +714,7 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             f"never move and {fate}; name two different alternatives",
             target_at,
         )
-    return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
+    return Directional(s, source_alt, target_alt, expect, label, tolerance, n, label_column)
 
 
 def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:

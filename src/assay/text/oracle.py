@@ -127,6 +127,7 @@ class Oracle:
                     argument="--grammar",
                     path=grammar.source,
                     line=d.line,
+                    column=d.label_column,
                 )
         self.kind, self.g, self.layout, self.sampler = kind, grammar, layout, sampler
         self.mode, self.k, self.threshold = mode, k, threshold
