@@ -295,7 +295,10 @@ def test_an_unknown_class_of_a_directional_is_named_at_its_column(
     from assay.errors import UsageError
 
     monkeypatch.setenv(WORKER_ENV, "inline")
-    grammar = 's -> "the film was" neg "good"\nneg -> "" | "not"\n%directional neg: "" -> "not" down positive\n'
+    grammar = (
+        's -> "the film was" neg "good"\nneg -> "" | "not"\n'
+        '%directional neg: "" -> "not" down positive\n'
+    )
     with pytest.raises(UsageError) as got:
         check_text(
             _blind,
@@ -305,3 +308,37 @@ def test_an_unknown_class_of_a_directional_is_named_at_its_column(
             store=RunStore(tmp_path / "s.db"),
         )
     assert (got.value.line, got.value.column) == (3, grammar.splitlines()[2].index("positive") + 1)
+
+
+RARE = """
+s -> "the film was" neg "good." [1000] | "the show was" tail [0.001]
+neg -> "" | "not"
+tail -> "fine." | "fine :)"
+%directional neg: "" -> "not" down pos
+%directional tail: "fine." -> "fine :)" up pos
+"""
+
+
+def test_a_test_no_case_reached_is_said_in_the_headline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A suite whose budget ended before one of its tests was ever judged passes on the
+    others only: the headline says which test tested nothing (before, only a count of
+    queries, as if the whole grammar had been tried)."""
+    monkeypatch.setenv(WORKER_ENV, "inline")
+    result = check_text(
+        _smiley_scorer,
+        grammar=RARE,
+        oracle="directional",
+        strategy="random",
+        max_queries=4,  # (loading asks 2: one case of 2 sentences is left)
+        determinism_check=False,
+        seed=1,
+        store=RunStore(tmp_path / "s.db"),
+    )
+    tests = result.summary["text"]["tests"]
+    assert [t["cases"] for t in tests] == [1, 0]
+    assert result.headline.endswith(
+        "; 1 of 2 tests judged no case, so nothing of it was tested (line 6: %directional "
+        'tail: "fine." -> "fine :)" up pos 0)'
+    )

@@ -211,6 +211,14 @@ def build_summary(
     )
     if part:
         headline += f"; {part}"
+    tests = test_table(engine)
+    idle = [t["test"] for t in tests if not t["cases"]]
+    if idle and len(idle) < len(tests):  # (none judged at all: nothing was tested)
+        headline += (
+            f"; {len(idle):,} of {len(tests):,} tests judged no case, so nothing of "
+            f"{'it' if len(idle) == 1 else 'them'} was tested ({idle[0]}"
+            + (", ...)" if len(idle) > 1 else ")")
+        )
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
         "distinct minimal failing sentences": n_min,
@@ -257,7 +265,6 @@ def build_summary(
             }
         )
     sections: list[dict[str, Any]] = []
-    tests = test_table(engine)
     if tests:
         sections.append(
             {
