@@ -342,3 +342,24 @@ def test_a_test_no_case_reached_is_said_in_the_headline(
         "; 1 of 2 tests judged no case, so nothing of it was tested (line 6: %directional "
         'tail: "fine." -> "fine :)" up pos 0)'
     )
+
+
+@pytest.mark.parametrize(
+    ("line", "message", "at"),
+    [
+        ('%directional x: "b" -> "d" down pos', "\"d\" is not an alternative of 'x'", '"d"'),
+        ('%directional x: "b" -> "c" sideways pos', "expected an expectation", "sideways"),
+        ("%invariant x: 'b' | \"e f\"", "\"e f\" is not an alternative of 'x'", '"e f"'),
+    ],
+)
+def test_a_directive_error_shows_the_terminal_as_written_and_where(
+    line: str, message: str, at: str
+) -> None:
+    """A terminal the rule lacks is named quoted (before: `d is not an alternative`, read as a
+    symbol d); an unknown expectation is named at its word (before: at the line's end)."""
+    from assay.errors import UsageError
+
+    with pytest.raises(UsageError) as got:
+        parse_grammar(f's -> "a" x\nx -> "b" | "c"\n{line}\n')
+    assert message in str(got.value)
+    assert (got.value.line, got.value.column) == (3, line.index(at) + 1)

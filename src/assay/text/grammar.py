@@ -626,7 +626,8 @@ def _match_alt(g: Grammar, s: int, alt: _Alt, lex: _Lexer) -> int:
         if g.productions[p][1] == tuple(items):
             return a
     col = alt.items[0][2] if alt.items else 0
-    shown = " ".join(v for _, v, _ in alt.items) or _EMPTY
+    # (as written: a terminal quoted, a symbol bare)
+    shown = " ".join(_quote(v) if k == "term" else v for k, v, _ in alt.items) or _EMPTY
     raise lex.error(f"{shown} is not an alternative of {g.names[s]!r}", col)
 
 
@@ -676,8 +677,9 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             lex.i = m.end()
     # symbols before the expectation word belong to the target alternative
     k = next((i for i, (w, _) in enumerate(words) if w in EXPECTATIONS), None)
-    if k is None:
-        raise lex.error(f"expected an expectation: {', '.join(EXPECTATIONS)}")
+    if k is None:  # (at the first word that is no symbol: "sideways" in "-> 'c' sideways")
+        odd = next((c for w, c in words if w not in g.names), None)
+        raise lex.error(f"expected an expectation: {', '.join(EXPECTATIONS)}", odd)
     right_items += [("sym", w, c) for w, c in words[:k]]
     right_items.sort(key=lambda t: t[2])
     expect = words[k][0]
