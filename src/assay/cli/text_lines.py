@@ -74,6 +74,27 @@ def _answers(outputs: list[dict[str, Any]]) -> str:
     return "; ".join(said)
 
 
+def _quoted_test(test: str) -> str:
+    """A test's name as the grammar's line gives it (its quotes as written), cut when long,
+    every character a terminal would act on escaped as ``_escaped`` does."""
+    return "".join(json.dumps(c)[1:-1] if _unsafe(c) else c for c in _cut(test, _LONGEST))
+
+
+def _say_tests(out: Output, tests: list[dict[str, Any]]) -> None:
+    """Each test (relation) of a metamorphic run: its cases and failures, as CheckList
+    sums up a suite; a test no case reached says so (it tested nothing)."""
+    out.say("tests (the grammar's relations):")
+    for t in tests:
+        cases, failing = int(t.get("cases") or 0), int(t.get("failing") or 0)
+        figures = (
+            f"{failing:,} of {cases:,} cases failing ({100 * failing / cases:.1f} %), "
+            f"{int(t.get('distinct minimal') or 0):,} distinct minimal"
+            if cases
+            else "no case judged: nothing of it was tested"
+        )
+        out.say(f"  {_quoted_test(str(t.get('test', '')))}: {figures}")
+
+
 def say_failing(
     out: Output, summary: dict[str, Any], shown: int = SHOWN, *, every: str | None = None
 ) -> None:
@@ -81,6 +102,9 @@ def say_failing(
     sentences shrink to each, then by severity), or nothing when none was found; ``every``:
     the command that writes every one (the reports hold the most frequent only)."""
     text = summary.get("text") or {}
+    tests = [t for t in text.get("tests") or [] if isinstance(t, dict)]
+    if len(tests) > 1:  # (one test: the headline's figures are its own)
+        _say_tests(out, tests)
     ranked = [r for r in text.get("minimal") or [] if isinstance(r, dict)]
     if not ranked:
         return
@@ -97,6 +121,8 @@ def say_failing(
         if r.get("variant"):
             line += f" vs {_quoted(str(r['variant']))}"
         line += f"  [{_answers(r.get('outputs') or [])}]"
+        if len(tests) > 1 and r.get("test"):
+            line += f" ({_quoted_test(str(r['test']))})"
         count = int(r.get("count") or 1)
         if count > 1:
             line += f" ({count:,} failing sentences shrink to it)"

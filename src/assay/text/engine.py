@@ -118,6 +118,7 @@ class Engine(Dispatch, EngineState):
     ) -> None:
         self.oracle = oracle
         self.g = oracle.g
+        self._tagged = oracle.metamorphic and oracle.twins  # (``key``)
         self.sampler = sampler
         self.strategy = strategy
         self.model = model
@@ -134,6 +135,9 @@ class Engine(Dispatch, EngineState):
         self.errors = 0  # distinct failing cases (shrinking candidates included)
         self.search_errors = 0  # failing cases the strategy proposed
         self.proposed = 0  # cases the strategy proposed (the rest were shrinking candidates)
+        # per relation of a metamorphic oracle (a test, in CheckList's terms): its cases
+        # judged and those failing
+        self.per_test = [[0, 0] for _ in (oracle.relations if oracle.metamorphic else ())]
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
@@ -276,7 +280,11 @@ class Engine(Dispatch, EngineState):
             else:
                 tx = [tree_text(t) for t in self.oracle.variants(case)]
                 keys = [text_key(t) for t in tx]
-                done = (tx, keys, keys[0] if len(tx) == 1 else text_key(_SEP.join(tx)))
+                done = (
+                    tx,
+                    keys,
+                    keys[0] if len(tx) == 1 and not self._tagged else text_key(self.key(tx, case)),
+                )
             if len(self._rendered) >= _RENDERED:
                 self._rendered.clear()
             self._rendered[case] = done
@@ -334,8 +342,14 @@ class Engine(Dispatch, EngineState):
         self._lasting[key] = (case, value)
         return value
 
-    def key(self, case: Case) -> str:
-        return _SEP.join(self.texts(case))
+    def key(self, case: Case | list[str], of: Case | None = None) -> str:
+        """A case's key: its sentences joined (``of``: the case whose sentences ``case`` are),
+        and its relation when two relations of the grammar make the same sentences (two
+        expectations of one edit: each its own case, and its own findings)."""
+        texts = case if isinstance(case, list) else self.texts(case)
+        rel = of if isinstance(case, list) else case
+        joined = _SEP.join(texts)
+        return f"{joined}{_SEP}#{rel.relation}" if self._tagged and rel is not None else joined
 
     def is_new(self, case: Case) -> bool:
         return self.case_key(case) not in self.keys
@@ -417,6 +431,10 @@ class Engine(Dispatch, EngineState):
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
+            if case.relation >= 0:
+                tally = self.per_test[case.relation]
+                tally[0] += 1
+                tally[1] += int(err)
             prods, parts = _stats_of(case, terms) if prep is None else prep
             seen.extend(prods)
             if err:
@@ -784,10 +802,11 @@ class Engine(Dispatch, EngineState):
                 "variant": np.array([r["variant"] for r in rows], dtype=str),
                 "labels": np.array(labels, dtype=str),
                 "minimal_words": np.array([r["words"] for r in rows], dtype=np.int64),
-                # which expectation a directional finding broke (``assay verify`` replays it)
+                # the relation a finding broke (``assay verify`` replays a directional one
+                # by it; ``findings()`` names it: ``details["tests"]``)
                 **(
                     {"relation": np.array([r.get("relation", -1) for r in rows], dtype=np.int64)}
-                    if self.oracle.kind == "directional"
+                    if self.oracle.metamorphic
                     else {}
                 ),
             },
@@ -801,6 +820,7 @@ class Engine(Dispatch, EngineState):
                     )
                     for lab in labs
                 ],
+                **({"tests": self.oracle.tests} if self.oracle.metamorphic else {}),
             },
         )
 

@@ -30,6 +30,7 @@ class EngineState:
     strategy: Any
     oracle: Oracle
     cases: int
+    per_test: list[list[int]]
     errors: int
     search_errors: int
     proposed: int
@@ -64,6 +65,7 @@ class EngineState:
             values={
                 "cases": self.cases,
                 "errors": self.errors,
+                "per_test": self.per_test,
                 "search_errors": self.search_errors,
                 "proposed": self.proposed,
                 # one JSON text (copied for the store as one object: ``core.run._detached``)
@@ -102,6 +104,8 @@ class EngineState:
     def restore(self, snap: Snapshot) -> None:
         v = snap.values
         self.cases = int(v.get("cases", 0))
+        # (a run checkpointed before 2026-12-05 counted no test: from 0 on)
+        self.per_test = [[int(c), int(e)] for c, e in v.get("per_test") or self.per_test]
         self.errors = int(v.get("errors", 0))
         self.search_errors = int(v.get("search_errors", 0))
         self.proposed = int(v.get("proposed", 0))

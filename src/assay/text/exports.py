@@ -36,6 +36,7 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 "minimal": str(batch.inputs[i][0]),
                 "sentence": str(batch.inputs[i][1]),
                 "variant": str(batch.columns["variant"][i]) if "variant" in batch.columns else "",
+                "test": _test(batch, i),
                 "severity": float(batch.severity[i]),
                 "margin": float(batch.columns["margin"][i]) if "margin" in batch.columns else None,
                 "labels": split_labels(str(batch.columns["labels"][i]))
@@ -76,11 +77,24 @@ _FINDING_COLUMNS = (
     "minimal",
     "sentence",
     "variant",
+    "test",
     "severity",
     "margin",
     "labels",
     "minimal_words",
 )
+
+
+def _test(batch: Any, i: int) -> str:
+    """The relation finding ``i`` of a metamorphic run broke, as the grammar's line declares
+    it ("line 7: %directional neg: \"\" -> \"not\" down pos 0"); empty for a differential
+    finding, and for one stored before 2026-12-05 (without it)."""
+    tests = batch.details.get("tests") or []
+    relation = batch.columns.get("relation")
+    if relation is None:
+        return ""
+    r = int(relation[i])
+    return str(tests[r]) if 0 <= r < len(tests) else ""
 
 
 def _times_found(summary: dict[str, Any], frame: Any) -> list[int | None]:

@@ -75,6 +75,7 @@ class Directional:
     label: str | None
     tolerance: float
     line: int
+    label_column: int | None = None  # where the class is named (1-based; an error names it)
 
 
 @dataclass
@@ -184,20 +185,27 @@ class Grammar:
                 if self.weights[p] != 1.0:
                     rule.write(f" [{self.weights[p]:g}]")
             out.append(rule.getvalue())
-        for inv in self.invariants:
-            name = self.names[inv.symbol]
-            if _whole(inv.alternatives, len(self.alternatives[inv.symbol])):
-                out.append(f"%invariant {name}")  # every alternative: not written out again
-                continue
-            members = " | ".join(self._alt_text(inv.symbol, a) for a in inv.alternatives)
-            out.append(f"%invariant {name}: {members}")
-        for d in self.directionals:
-            tail = f" {d.label}" if d.label else ""
-            out.append(
-                f"%directional {self.names[d.symbol]}: {self._alt_text(d.symbol, d.source)} -> "
-                f"{self._alt_text(d.symbol, d.target)} {d.expect}{tail} {d.tolerance:g}"
-            )
+        out.extend(self.directive(inv) for inv in self.invariants)
+        out.extend(self.directive(d) for d in self.directionals)
         return "\n".join(out) + "\n"
+
+    def directive(self, rel: Invariant | Directional, most: int | None = None) -> str:
+        """The directive's line in assay's format (the tolerance always written); ``most``:
+        an invariance class's first members only, and how many it has (a name to show)."""
+        name = self.names[rel.symbol]
+        if isinstance(rel, Invariant):
+            alts = rel.alternatives
+            if _whole(alts, len(self.alternatives[rel.symbol])):
+                return f"%invariant {name}"  # every alternative: not written out again
+            cut = most is not None and len(alts) > most
+            members = " | ".join(self._alt_text(rel.symbol, a) for a in alts[:most])
+            more = f" | ... ({len(alts):,} members)" if cut else ""
+            return f"%invariant {name}: {members}{more}"
+        tail = f" {rel.label}" if rel.label else ""
+        return (
+            f"%directional {name}: {self._alt_text(rel.symbol, rel.source)} -> "
+            f"{self._alt_text(rel.symbol, rel.target)} {rel.expect}{tail} {rel.tolerance:g}"
+        )
 
     def _alt_text(self, s: int, a: int) -> str:
         items = self.productions[self.alternatives[s][a]][1]
@@ -631,7 +639,8 @@ def _match_alt(g: Grammar, s: int, alt: _Alt, lex: _Lexer) -> int:
         if g.productions[p][1] == tuple(items):
             return a
     col = alt.items[0][2] if alt.items else 0
-    shown = " ".join(v for _, v, _ in alt.items) or _EMPTY
+    # (as written: a terminal quoted, a symbol bare)
+    shown = " ".join(_quote(v) if k == "term" else v for k, v, _ in alt.items) or _EMPTY
     raise lex.error(f"{shown} is not an alternative of {g.names[s]!r}", col)
 
 
@@ -681,18 +690,20 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             lex.i = m.end()
     # symbols before the expectation word belong to the target alternative
     k = next((i for i, (w, _) in enumerate(words) if w in EXPECTATIONS), None)
-    if k is None:
-        raise lex.error(f"expected an expectation: {', '.join(EXPECTATIONS)}")
+    if k is None:  # (at the first word that is no symbol: "sideways" in "-> 'c' sideways")
+        odd = next((c for w, c in words if w not in g.names), None)
+        raise lex.error(f"expected an expectation: {', '.join(EXPECTATIONS)}", odd)
     right_items += [("sym", w, c) for w, c in words[:k]]
     right_items.sort(key=lambda t: t[2])
     expect = words[k][0]
     tail = words[k + 1 :]
     label: str | None = None
+    label_column: int | None = None
     tolerance = 0.0
     if expect in ("up", "down", "not-up", "not-down"):
         if not tail:
             raise lex.error(f"'{expect}' needs a class name after it")
-        label, tail = tail[0][0], tail[1:]
+        label, label_column, tail = tail[0][0], tail[0][1] + 1, tail[1:]
     if tail:
         try:
             tolerance = float(tail[0][0])
@@ -718,7 +729,7 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
             f"never move and {fate}; name two different alternatives",
             target_at,
         )
-    return Directional(s, source_alt, target_alt, expect, label, tolerance, n)
+    return Directional(s, source_alt, target_alt, expect, label, tolerance, n, label_column)
 
 
 def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:

@@ -140,16 +140,12 @@ def _unjudged(engine: Engine, n: int, keys: set[int]) -> list[Case]:
                     i = _next_open(skip, 0)
                     if i == size:
                         break
-            tree = space[i]
-            case = engine.oracle.case(tree, engine.draws)
+            case = _open_case(engine, space[i], keys)
             if case is None:
-                continue
-            key = engine.case_key(case)
-            if key in keys or key in engine.keys:
                 if skip is not None:
                     skip[i] = i + 1  # judged for good (proposed now: judged this round)
                 continue
-            keys.add(key)
+            keys.add(engine.case_key(case))
             out.append(case)
             break
         else:
@@ -157,6 +153,22 @@ def _unjudged(engine: Engine, n: int, keys: set[int]) -> list[Case]:
         if skip is not None and len(out) < n and _next_open(skip, 0) == size:
             break
     return out
+
+
+def _open_case(engine: Engine, tree: Tree, keys: set[int]) -> Case | None:
+    """A case of ``tree`` never judged (nor in ``keys``), of a drawn relation and place
+    when it has several: every one is tried before the derivation counts as judged (one
+    drawn alone left the other relations of a judged sentence untried, and a run "covered
+    the space" with half of a test's cases judged); None when all were."""
+    cases = engine.oracle.cases(tree)
+    if not cases:
+        return None
+    at = engine.draws.below(len(cases))  # (one draw, as ``Oracle.case`` made: seeds hold)
+    for case in cases[at:] + cases[:at]:
+        key = engine.case_key(case)
+        if key not in keys and key not in engine.keys:
+            return case
+    return None
 
 
 def _next_open(skip: list[int], i: int) -> int:

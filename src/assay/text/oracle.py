@@ -127,6 +127,7 @@ class Oracle:
                     argument="--grammar",
                     path=grammar.source,
                     line=d.line,
+                    column=d.label_column,
                 )
         self.kind, self.g, self.layout, self.sampler = kind, grammar, layout, sampler
         self.mode, self.k, self.threshold = mode, k, threshold
@@ -154,6 +155,17 @@ class Oracle:
                 listed[alts[a]] = listed.get(alts[a], 0) + 1
             self._listed.append(listed)
         self.relations = rels
+        # each relation as its line declares it: the test a finding failed (``findings()``)
+        # two relations making the same sentences (two expectations of one edit): a case's
+        # key holds its relation (``Engine.key``), else the second was never judged
+        same = [
+            (r.symbol, r.alternatives if isinstance(r.alternatives, range) else (*r.alternatives,))
+            if isinstance(r, Invariant)
+            else (r.symbol, r.source, r.target)
+            for r in rels
+        ]
+        self.twins = len(set(same)) < len(same)
+        self.tests = [_shown(f"line {r.line}: {grammar.directive(r, most=8)}") for r in rels]
         self._member_texts: dict[int, str] = {}
         reach = reachable_symbols(grammar)
         if rels and not any(r.symbol in reach for r in rels):
@@ -214,6 +226,14 @@ class Oracle:
             return None
         path, r = spots[draws.below(len(spots)) if draws is not None else 0]
         return Case(tree, path, r)
+
+    def cases(self, tree: Tree) -> list[Case]:
+        """Every case of a tree: one per node and relation about it, each once (``case``
+        draws one of them)."""
+        if not self.metamorphic:
+            return [Case(tree)]
+        spots = dict.fromkeys((path, r) for path, p, _ in nodes(tree) for r in self._focus(p))
+        return [Case(tree, path, r) for path, r in spots]
 
     def refocus(self, case: Case, tree: Tree, draft: Any = None) -> Case | None:
         """The same relation at the same place in an edited tree, if it still applies
@@ -427,6 +447,11 @@ class Oracle:
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+
+
+def _shown(text: str, most: int = 240) -> str:
+    """``text``, cut to ``most`` characters (a terminal may be long)."""
+    return text if len(text) <= most else text[: most - 3] + "..."
 
 
 def _as_one(maps: Sequence[int], c: int) -> list[int]:

@@ -36,6 +36,8 @@ class EngineView(Protocol):
     @property
     def cases(self) -> int: ...
     @property
+    def per_test(self) -> list[list[int]]: ...
+    @property
     def proposed(self) -> int: ...
     @property
     def search_errors(self) -> int: ...
@@ -94,6 +96,37 @@ def odd_members(minimal: list[dict[str, Any]], *, limit: int = 10) -> list[dict[
             counts[str(m)] = counts.get(str(m), 0) + 1
     ranked = sorted(counts.items(), key=lambda mn: (-mn[1], mn[0]))[:limit]
     return [{"member": m, "failures": n, "of": len(minimal)} for m, n in ranked]
+
+
+def test_table(engine: EngineView) -> list[dict[str, Any]]:
+    """A metamorphic run's tests (the grammar's relations, in its order), each with its cases
+    judged, failing cases, failure rate and distinct minimal failing sentences (CheckList's
+    summary of a suite); empty for a differential run."""
+    tests = engine.oracle.tests if engine.oracle.metamorphic else []
+    minimal = [0] * len(tests)
+    for rec in engine.minimal.values():
+        r = int(rec.get("relation", -1))
+        if 0 <= r < len(tests):
+            minimal[r] += 1
+    counts = engine.per_test if len(engine.per_test) == len(tests) else [[0, 0]] * len(tests)
+    return [
+        {
+            "test": name,
+            "cases": c,
+            "failing": e,
+            "failure rate": round(e / c, 4) if c else None,
+            "distinct minimal": m,
+        }
+        for name, (c, e), m in zip(tests, counts, minimal, strict=True)
+    ]
+
+
+def _test_of(oracle: Oracle, rec: dict[str, Any]) -> dict[str, str]:
+    """``{"test": ...}``: the relation a metamorphic minimal failure broke, as its line of the
+    grammar declares it (``Oracle.tests``); nothing for a differential one."""
+    r = int(rec.get("relation", -1))
+    tests = oracle.tests if oracle.metamorphic else []
+    return {"test": tests[r]} if 0 <= r < len(tests) else {}
 
 
 def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
@@ -178,6 +211,14 @@ def build_summary(
     )
     if part:
         headline += f"; {part}"
+    tests = test_table(engine)
+    idle = [t["test"] for t in tests if not t["cases"]]
+    if idle and len(idle) < len(tests):  # (none judged at all: nothing was tested)
+        headline += (
+            f"; {len(idle):,} of {len(tests):,} tests judged no case, so nothing of "
+            f"{'it' if len(idle) == 1 else 'them'} was tested ({idle[0]}"
+            + (", ...)" if len(idle) > 1 else ")")
+        )
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
         "distinct minimal failing sentences": n_min,
@@ -220,9 +261,23 @@ def build_summary(
                 "margin": round(float(r["margin"]), 6),
                 "words": r["words"],
                 "outputs": per,
+                **_test_of(engine.oracle, r),
             }
         )
     sections: list[dict[str, Any]] = []
+    if tests:
+        sections.append(
+            {
+                "title": "Tests",
+                "text": "Each relation the grammar declares is a test: the cases judged, those "
+                "failing (shrinking candidates included), and its distinct minimal failing "
+                "sentences.",
+                "table": {
+                    "columns": list(tests[0]),
+                    "rows": [list(t.values()) for t in tests],
+                },
+            }
+        )
     odd = odd_members(minimal) if kind == "invariance" else []
     if odd:
         sections.append(
@@ -300,6 +355,7 @@ def build_summary(
             "minimal": ranked,
             "lift": lifts,
             "odd_members": odd,
+            "tests": tests,
             "coverage": coverage,
             # the grammar's figures, not its text: the config keeps that once (a 13 MB
             # grammar's text here too doubled the store's row and filled the JSON report)

@@ -61,6 +61,7 @@ def _record(rec: dict[str, Any]) -> dict[str, Any]:
     """A minimal failure as a unit hands it on: its ``_RECORD`` fields and, for an
     invariance failure, its odd members (``summary.odd_members``), not its whole detail."""
     out = {k: rec[k] for k in _RECORD}
+    out["relation"] = rec.get("relation", -1)  # (the test it failed: ``summary``)
     odd = (rec.get("detail") or {}).get("odd")
     if odd:
         out["detail"] = {"odd": list(odd)}
@@ -72,6 +73,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
     return {
         "errors": engine.errors,
         "cases": engine.cases,
+        "per_test": engine.per_test,
         "proposed": engine.proposed,
         "search_errors": engine.search_errors,
         "asked": len(engine.asked),
@@ -101,6 +103,7 @@ class _Merged:
     g: Grammar
     errors: int = 0
     cases: int = 0
+    per_test: list[list[int]] = field(default_factory=list)
     proposed: int = 0
     search_errors: int = 0
     shrink_incomplete: int = 0
@@ -121,6 +124,13 @@ class _Merged:
         return untested_reason(self)
 
 
+def _added(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
+    """Two units' per-test counts added (a unit that counted none: the other's)."""
+    if not a or not b:
+        return [list(t) for t in (a or b)]
+    return [[x + y for x, y in zip(s, t, strict=True)] for s, t in zip(a, b, strict=True)]
+
+
 def merge_summaries(
     test: TextTest, summaries: list[dict[str, Any]], batches: list[FindingBatch]
 ) -> dict[str, Any]:
@@ -138,6 +148,7 @@ def merge_summaries(
         for name in ("errors", "cases", "proposed", "search_errors", "shrink_incomplete"):
             setattr(merged, name, getattr(merged, name) + int(stats.get(name) or 0))
         merged.oracle.judged += int(stats.get("judged") or 0)
+        merged.per_test = _added(merged.per_test, stats.get("per_test") or [])
         merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
         # one answer for all units' sentences: no unit varied and all gave the same one
         first = stats.get("first_answer")
