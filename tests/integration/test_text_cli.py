@@ -185,11 +185,14 @@ def _found(store: Path) -> tuple[str, list[tuple[str, str]], dict[str, object]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lanes", ["1", "2"])
+@pytest.mark.parametrize(
+    ("variable", "lanes"),
+    [("ASSAY_TEXT_LANES", "1"), ("ASSAY_TEXT_LANES", "2"), ("ASSAY_TEXT_LAG", "4")],
+)
 def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lanes: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, lanes: str
 ) -> None:
-    monkeypatch.setenv("ASSAY_TEXT_LANES", lanes)  # kept by the run: the resume has none
+    monkeypatch.setenv(variable, lanes)  # kept by the run: the resume has none
     clean = _assay(*ARGS, store=tmp_path / "clean.db")
     _, err = clean.communicate(timeout=600)
     assert clean.returncode in (0, 1), err
@@ -212,7 +215,7 @@ def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
     assert killed, "the run ended before it could be killed; raise --max-queries"
     run_id = RunStore(crash_store).list_runs()[0].id
     assert RunStore(crash_store).get_run(run_id).status == "running"
-    monkeypatch.delenv("ASSAY_TEXT_LANES")
+    monkeypatch.delenv(variable)
     resumed = subprocess.run(
         [sys.executable, "-m", "assay", "resume", run_id, "--store", str(crash_store),
          "--quiet"],

@@ -146,6 +146,8 @@ class WalkStrategy:
         self.worth = np.zeros((2, 3))
         self.fresh = [0, 0]  # fresh draws proposed, errors among them (the base rate)
         self.pmodes: list[int] = []  # per proposal: its walker's mode (-1: not in the region)
+        # those of the round observed last (``shrunk``: the next may be drafted meanwhile)
+        self.observed_modes: list[int] = []
         # queries spent shrinking failing proposals, and how many were shrunk (each round
         # counts 0.9 of the one before): what a new minimal error costs beyond its finding
         self.shrinking = [0.0, 0.0]
@@ -477,6 +479,7 @@ class WalkStrategy:
         return min(max(share, 0.1), 0.9)
 
     def observe(self, engine: Engine, got: Evaluated) -> None:
+        self.observed_modes = self.pmodes
         self._learn(engine, got)
         flat = self.yields.reshape(-1, 2)
         errs = got.error.tolist()
@@ -532,7 +535,7 @@ class WalkStrategy:
         for i, (queries, errors, new) in credit.items():
             self.shrinking[0] += queries
             self.shrinking[1] += 1.0
-            m = self.pmodes[i] if i < len(self.pmodes) else -1
+            m = self.observed_modes[i] if i < len(self.observed_modes) else -1
             if m >= 0:
                 self.worth[m] += (queries, errors, new)
 
