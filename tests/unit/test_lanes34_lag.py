@@ -33,11 +33,13 @@ def _engine(rounds: int, seed: int = 0) -> Any:
     return setup.test.search(model, np.random.default_rng(seed)).engine
 
 
-def _overlaps(rounds: int, steps: int = 6) -> list[bool]:
+def _overlaps(rounds: int, steps: int = 6, may: bool = True) -> list[bool]:
     """Per round proposed in ``steps`` steps: whether its drafting began while a round's
-    shrinking had a batch out (sent in that overlap by the shrinking's side, ``Lag``)."""
+    shrinking had a batch out (sent in that overlap by the shrinking's side, ``Lag``);
+    ``may``: what the walk says of lagging (``may_lag``)."""
     engine = _engine(rounds)
     walk = engine.strategy
+    walk.may_lag = lambda: may  # (the fakes' errors are common: the walk would say no)
     sent = [0]
     overlapped: list[bool] = []
     submit, propose = engine.model.submit_new, walk.propose
@@ -68,6 +70,24 @@ def test_the_next_round_is_drafted_while_the_shrinking_waits_for_the_classifiers
     assert sum(lagged) >= 4, lagged  # (2 of each step's 3 rounds, when they shrink)
     plain = _overlaps(1)
     assert len(plain) == 6 and not any(plain)
+    # a walk whose next round needs this one's shrinking (``may_lag``) is not lagged
+    assert not any(_overlaps(3, may=False))
+
+
+def test_the_walk_lags_only_while_its_exploring_does_not_need_the_minimal_errors_known() -> None:
+    """Exploring where errors are common sends only drafts holding no known minimal error:
+    drafted before the round's shrinking found its minimal errors, the walk would send the
+    duplicates it knows to avoid (pair (b): a third fewer distinct minimal errors)."""
+    from assay.text.walk import WalkStrategy
+
+    for fresh, lags in (([100, 90], False), ([100, 2], True)):
+        walk = WalkStrategy()
+        walk.fresh, walk.shrinking = fresh, [10.0, 1.0]  # (shrinking costs: 10 a case)
+        assert walk.may_lag() is lags
+        harvest = WalkStrategy(harvest=True)  # (never sends only novel drafts)
+        harvest.fresh, harvest.shrinking = fresh, [10.0, 1.0]
+        assert harvest.may_lag()
+    assert WalkStrategy().may_lag()  # (not measured yet: drafts as it always did)
 
 
 def test_a_lagged_step_resumed_from_its_snapshot_continues_as_the_uninterrupted_one() -> None:
@@ -98,7 +118,10 @@ def test_a_lagged_walk_finds_the_same_in_every_mode(
     if mode != "process":
         pytest.skip(f"no worker process in this test process: {why}")
     from assay.text.summary import SEARCH_SHARE, WALL_SHARE
+    from assay.text.walk import WalkStrategy
 
+    # lagged in every step (the fakes' errors are common: the walk would stop lagging)
+    monkeypatch.setattr(WalkStrategy, "may_lag", lambda self: True)
     got = {}
     for mode in ("process", "thread", "inline"):
         monkeypatch.setenv(WORKER_ENV, mode)
@@ -115,6 +138,7 @@ def test_a_lagged_walk_asks_each_sentence_once_within_its_budget(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from assay.text import panel as text_panel
+    from assay.text.walk import WalkStrategy
 
     sent: list[str] = []
     orig = text_panel.Panel.predict
@@ -126,6 +150,7 @@ def test_a_lagged_walk_asks_each_sentence_once_within_its_budget(
     monkeypatch.setenv(WORKER_ENV, "inline")  # the calls are seen in this process
     monkeypatch.setenv("ASSAY_TEXT_RECHECK", "0")  # the search's calls only
     monkeypatch.setattr(text_panel.Panel, "predict", spy)
+    monkeypatch.setattr(WalkStrategy, "may_lag", lambda self: True)  # (as above)
     r = _run(tmp_path, "once", max_queries=2000, seed=3, opt={"rounds": 4})
     from assay.core.store import RunStore
 

@@ -470,6 +470,13 @@ class WalkStrategy:
                 self._done = True
         return out
 
+    def may_lag(self) -> bool:
+        """Whether the next round may be drafted before this one's errors are shrunk
+        (``text.lag``): not while exploring sends only drafts holding no known minimal
+        error (``novel``, where errors are common), as the minimal errors this round's
+        shrinking is finding are those its walkers' next drafts would hold."""
+        return not (self.novel and self.shorter and self._explore_brevity() > self.brevity)
+
     def _swap_share(self, region: int) -> float:
         n = self.yields[region, :, 0].astype(np.float64)
         e = self.yields[region, :, 1].astype(np.float64)
