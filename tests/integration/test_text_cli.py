@@ -186,18 +186,28 @@ def _found(store: Path) -> tuple[str, list[tuple[str, str]], dict[str, object]]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("variable", "lanes"),
-    [("ASSAY_TEXT_LANES", "1"), ("ASSAY_TEXT_LANES", "2"), ("ASSAY_TEXT_LAG", "4")],
+    ("variable", "lanes", "more"),
+    [
+        ("ASSAY_TEXT_LANES", "1", ()),
+        ("ASSAY_TEXT_LANES", "2", ()),
+        # (explore: lagged in every step; the walk stops lagging where errors are common)
+        ("ASSAY_TEXT_LAG", "4", ("--strategy", "explore")),
+    ],
 )
 def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, variable: str, lanes: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    lanes: str,
+    more: tuple[str, ...],
 ) -> None:
     monkeypatch.setenv(variable, lanes)  # kept by the run: the resume has none
-    clean = _assay(*ARGS, store=tmp_path / "clean.db")
+    args = [*ARGS, *more]
+    clean = _assay(*args, store=tmp_path / "clean.db")
     _, err = clean.communicate(timeout=600)
     assert clean.returncode in (0, 1), err
     crash_store = tmp_path / "crash.db"
-    proc = _assay(*ARGS, store=crash_store)
+    proc = _assay(*args, store=crash_store)
     deadline = time.monotonic() + 300
     killed = False
     while time.monotonic() < deadline and proc.poll() is None:
