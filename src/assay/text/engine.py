@@ -221,6 +221,7 @@ class Engine(Dispatch, EngineState):
         self._rounds = rounds
         self._lag: Lag | None = None  # (while a round shrinks and the next is drafted)
         self._lag_seen = (0, 0)  # (the last overlap's schedule: ``Lag``)
+        self._waves = 0  # waves of the round's lazy shrinking done (``Lag``)
         # (the walks: their ``observe`` reads only the round's answers)
         self._lags = bool(getattr(strategy, "observe_later", False))
 
@@ -662,6 +663,7 @@ class Engine(Dispatch, EngineState):
         return found
 
     def _findings(self, got: Evaluated) -> list[FindingBatch]:
+        self._waves = 0
         failing = [i for i in np.flatnonzero(got.error).tolist()]
         if not failing:
             return []
@@ -675,6 +677,7 @@ class Engine(Dispatch, EngineState):
             rows = []
             for at in range(0, len(failing), wave):
                 rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+                self._waves += 1
         if not rows:
             return []
         return [self._batch(rows)]

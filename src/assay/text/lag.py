@@ -10,7 +10,10 @@ batch, a part of the next round's proposals).  A fixed schedule: the findings de
 seed and the budget only, not on timing, and are the same inline, in a thread or in the
 worker.  The next round is steered by what is known when it is drafted: the round before's
 answers and its shrinking so far (its last minimal errors, what its shrinking cost and gave,
-are told to the strategy after).  A step ends with nothing in flight and nothing drafted
+are told to the strategy after).  A walk whose next drafts need this round's minimal errors
+(``may_lag``: exploring where errors are common) is drafted once the shrinking's first wave
+(its smallest errors) has found them (``AFTER_WAVES``): most of the waits are in the later
+waves.  A step ends with nothing in flight and nothing drafted
 ahead: checkpoints, resuming, stopping are as for any step.
 """
 
@@ -28,13 +31,16 @@ if TYPE_CHECKING:
     from assay.text.engine import Engine, Evaluated
     from assay.text.oracle import Case
 
-__all__ = ["LAG_ENV", "OWN", "lag_from", "step_lagged"]
+__all__ = ["AFTER_WAVES", "LAG_ENV", "OWN", "lag_from", "step_lagged"]
 
 LAG_ENV = "ASSAY_TEXT_LAG"
 # what the shrinking and the drafting each have of their own while they take turns
 OWN = ("_memo", "_sent", "_ahead_at", "_ahead_off", "_ahead_part")
 # (walkers drafted, shrinking batches sent) assumed in a step's first overlap
 LAG_START = (48, 3)
+# waves of a round's shrinking done before the next round is drafted, where the walk says
+# it may not lag (``may_lag``): most of the shrinking's waits are in the later waves
+AFTER_WAVES = 1
 
 
 def lag_from(asked: int | None = None) -> int:
@@ -71,6 +77,7 @@ class Lag:
         calls, sends = engine._lag_seen
         self.quota = max(1, -(-calls // max(1, sends)))
         self.calls = self.sends = self.since = 0
+        self.after = 0  # waves of the shrinking before the drafting's first turn
 
     @property
     def me(self) -> int:
@@ -95,9 +102,11 @@ class Lag:
         """Let the other side run until this one has the turn again (the shrinking gives
         it when it has sent a batch)."""
         me = self.me
-        if me == 0:
-            self.sends += 1
         engine = self.engine
+        if me == 0:
+            if engine._waves < self.after:
+                return
+            self.sends += 1
         self.own[me] = {a: getattr(engine, a) for a in OWN}
         self.turns.give(me)
         self.turns.wait(me)
@@ -131,20 +140,22 @@ def step_lagged(engine: Engine, rounds: int) -> list[FindingBatch]:
             found.extend(engine.shrink_round(got))
             return found
         may = getattr(engine.strategy, "may_lag", None)
-        if may is not None and not may():  # (its next round needs this one's shrinking)
-            found.extend(engine.shrink_round(got))
-            cases = None
-            continue
-        cases = _overlap(engine, got, found)
+        # a walk whose next round needs this round's minimal errors is drafted once the
+        # shrinking's first wave (its smallest errors, ``Engine._findings``) has found them
+        after = AFTER_WAVES if may is not None and not may() else 0
+        cases = _overlap(engine, got, found, after)
         if cases is None or engine._done:
             return found
     return found
 
 
-def _overlap(engine: Engine, got: Evaluated, found: list[FindingBatch]) -> list[Case] | None:
+def _overlap(
+    engine: Engine, got: Evaluated, found: list[FindingBatch], after: int = 0
+) -> list[Case] | None:
     """Shrink ``got``'s errors (turn 0) while the next round is drafted (turn 1); the next
     round's proposals (None when the strategy had none)."""
     lag = Lag(engine)
+    lag.after = after
     proposed: list[list[Case]] = []
     errors: list[BaseException | None] = [None, None]
     shrunk: list[list[FindingBatch]] = []

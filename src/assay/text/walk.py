@@ -471,10 +471,11 @@ class WalkStrategy:
         return out
 
     def may_lag(self) -> bool:
-        """Whether the next round may be drafted before this one's errors are shrunk
-        (``text.lag``): not while exploring sends only drafts holding no known minimal
-        error (``novel``, where errors are common), as the minimal errors this round's
-        shrinking is finding are those its walkers' next drafts would hold."""
+        """Whether the next round may be drafted from the start of this one's shrinking
+        (``text.lag``; else once its first wave has found its minimal errors): not while
+        exploring sends only drafts holding no known minimal error (``novel``, where errors
+        are common), as the minimal errors this round's shrinking finds are those its
+        walkers' next drafts would hold."""
         return not (self.novel and self.shorter and self._explore_brevity() > self.brevity)
 
     def _swap_share(self, region: int) -> float:
