@@ -185,16 +185,29 @@ def _found(store: Path) -> tuple[str, list[tuple[str, str]], dict[str, object]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lanes", ["1", "2"])
+@pytest.mark.parametrize(
+    ("variable", "lanes", "more"),
+    [
+        ("ASSAY_TEXT_LANES", "1", ()),
+        ("ASSAY_TEXT_LANES", "2", ()),
+        # (explore: lagged in every step; the walk stops lagging where errors are common)
+        ("ASSAY_TEXT_LAG", "4", ("--strategy", "explore")),
+    ],
+)
 def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lanes: str
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    variable: str,
+    lanes: str,
+    more: tuple[str, ...],
 ) -> None:
-    monkeypatch.setenv("ASSAY_TEXT_LANES", lanes)  # kept by the run: the resume has none
-    clean = _assay(*ARGS, store=tmp_path / "clean.db")
+    monkeypatch.setenv(variable, lanes)  # kept by the run: the resume has none
+    args = [*ARGS, *more]
+    clean = _assay(*args, store=tmp_path / "clean.db")
     _, err = clean.communicate(timeout=600)
     assert clean.returncode in (0, 1), err
     crash_store = tmp_path / "crash.db"
-    proc = _assay(*ARGS, store=crash_store)
+    proc = _assay(*args, store=crash_store)
     deadline = time.monotonic() + 300
     killed = False
     while time.monotonic() < deadline and proc.poll() is None:
@@ -212,7 +225,7 @@ def test_kill_9_then_resume_gives_the_findings_of_an_uninterrupted_run(
     assert killed, "the run ended before it could be killed; raise --max-queries"
     run_id = RunStore(crash_store).list_runs()[0].id
     assert RunStore(crash_store).get_run(run_id).status == "running"
-    monkeypatch.delenv("ASSAY_TEXT_LANES")
+    monkeypatch.delenv(variable)
     resumed = subprocess.run(
         [sys.executable, "-m", "assay", "resume", run_id, "--store", str(crash_store),
          "--quiet"],

@@ -16,6 +16,7 @@ import numpy as np
 from assay.errors import BudgetExhausted
 
 if TYPE_CHECKING:
+    from assay.text.lag import Lag
     from assay.text.oracle import Case
     from assay.text.pipeline import Turns
 
@@ -66,6 +67,7 @@ class Dispatch:
     _ahead_at: int
     _ahead_off: bool
     _ahead_part: int | None
+    _lag: Lag | None = None  # (``Engine`` sets it while a round shrinks and the next is drafted)
     _entry: Callable[[Case], tuple[Case, list[str], list[int], int]]
 
     def send_ahead(self, cases: list[Case], planned: int) -> None:
@@ -80,7 +82,14 @@ class Dispatch:
         their cost per sentence (``panel.CallCost``: VADER and TextBlob's is nil, two TF-IDF
         pipelines' ~5 ms), the parts are smaller (``CALL_SHARE``, ``AHEAD_MIN``): the first
         goes out sooner and the last leaves less to wait for, at no cost to the
-        classifiers."""
+        classifiers.  In a lagged step (``lag``), the drafting of the next round gives the
+        turn back to the shrinking as its schedule says (``Lag.drafted``)."""
+        self._send_part(cases, planned)
+        if self._lag is not None:
+            self._lag.drafted()
+
+    def _send_part(self, cases: list[Case], planned: int) -> None:
+        """``send_ahead``'s sending."""
         if self._ahead_off:
             return
         at_least = self._ahead_part
@@ -118,14 +127,21 @@ class Dispatch:
             self._ahead_off = True
             return
         flight = Flight(call, arr)
+        lag = self._lag
         for row, k in enumerate(new):
             self._sent[k] = (flight, row)
             asked.add(k)
             self._asked_log.append(k)
+            if lag is not None:  # (the shrinking taking turns may need it: read from here)
+                self._pending[k] = flight
 
     def _part_size(self, planned: int) -> int:
-        """Proposals per part sent ahead in this round (``send_ahead``)."""
+        """Proposals per part sent ahead in this round (``send_ahead``); drafted in a
+        lagged step, not sized by the classifiers' measured cost (their timing would move
+        the sends, and the query budget they spend, against the shrinking's)."""
         size = max(AHEAD, int(planned * AHEAD_SHARE))
+        if self._lag is not None:
+            return size
         cost = getattr(getattr(self.model, "model", None), "call_cost", None)
         fitted = cost.fitted() if cost is not None else None
         if fitted is not None:
@@ -178,7 +194,7 @@ class Dispatch:
         asked = self.asked
         if self._sent:
             return self._predict_sent(flat, keys, meanwhile)
-        if self._turns is not None and hasattr(model, "submit_new"):
+        if (self._turns is not None or self._lag is not None) and hasattr(model, "submit_new"):
             return self._predict_turns(flat, keys, meanwhile)
         if hasattr(model, "predict_new"):
             arr = np.fromiter(keys, dtype=np.uint64, count=len(keys))
@@ -271,7 +287,11 @@ class Dispatch:
 
     def _give_turn(self) -> None:
         """Let the other lanes run until this one has the turn again (its own state saved
-        and restored around it)."""
+        and restored around it); in a lagged step, the drafting of the next round
+        (``lag``)."""
+        if self._lag is not None:
+            self._lag.give()
+            return
         turns = self._turns
         if turns is None:
             return

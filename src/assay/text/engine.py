@@ -35,6 +35,7 @@ from assay.text.generate import (
 )
 from assay.text.known import KnownErrors, signature
 from assay.text.label_watch import LabelWatch, watch_of
+from assay.text.lag import Lag, step_lagged
 from assay.text.oracle import Case, Oracle, Verdict
 from assay.text.pipeline import Turns
 from assay.text.shrink import Shrinker, case_size
@@ -115,6 +116,7 @@ class Engine(Dispatch, EngineState):
         batch: int = 256,
         shrink: bool = True,
         lanes: Sequence[Strategy] = (),
+        rounds: int = 1,
     ) -> None:
         self.oracle = oracle
         self.g = oracle.g
@@ -218,6 +220,14 @@ class Engine(Dispatch, EngineState):
         self._ahead_part: int | None = None  # proposals per part (made at a round's first)
         self._sent: dict[int, tuple[Flight, int]] = {}
         self._fail_next: BaseException | None = None  # a lane failed: raised next round
+        # rounds per step (``lag``): each but the last shrinks while the next is drafted;
+        # with lanes, one
+        self._rounds = rounds
+        self._lag: Lag | None = None  # (while a round shrinks and the next is drafted)
+        self._lag_seen = (0, 0)  # (the last overlap's schedule: ``Lag``)
+        self._waves = 0  # waves of the round's lazy shrinking done (``Lag``)
+        # (the walks: their ``observe`` reads only the round's answers)
+        self._lags = bool(getattr(strategy, "observe_later", False))
 
     @property
     def lanes(self) -> int:
@@ -578,66 +588,37 @@ class Engine(Dispatch, EngineState):
                 0.0, (time.perf_counter() - t0) - (self.model.model_seconds - m0)
             )
         out = [b for f in found for b in f]
-        failed = [e for e in errors if e is not None]
-        if failed:
-            first = failed[0]
-            if not out or isinstance(first, KeyboardInterrupt):
-                raise first
-            # what the other lanes found in this round is returned (and committed); the
-            # failure ends the search at the next round
-            if all(isinstance(e, BudgetExhausted) for e in failed):
-                self._stop_next = getattr(first, "reason", None) or "queries"
-            else:
-                self._fail_next = first
+        self._failed_after(errors, bool(out))
         return out
+
+    def _failed_after(self, errors: list[BaseException | None], found: bool) -> bool:
+        """Whether a step's threads (lanes; a lagged step's shrinking and drafting) failed:
+        the first failure is raised when the step found nothing (or it is an interrupt);
+        else what was found is returned (and committed) and the failure ends the search at
+        the next step."""
+        failed = [e for e in errors if e is not None]
+        if not failed:
+            return False
+        first = failed[0]
+        if not found or isinstance(first, KeyboardInterrupt):
+            raise first
+        if all(isinstance(e, BudgetExhausted) for e in failed):
+            self._stop_next = getattr(first, "reason", None) or "queries"
+        else:
+            self._fail_next = first
+        return True
 
     def _step(self) -> list[FindingBatch]:
         t0 = time.perf_counter()
         m0 = self.model.model_seconds
         self.draws.restart()  # every round draws afresh: resumable exactly
-        self._memo = {}
-        self._ahead_at, self._ahead_off, self._sent = 0, False, {}
-        self._ahead_part = None
         try:
-            if self.strategy.done:
-                self._done = True
-                self.stop_reason = self.stop_reason or "space"
-                return []
-            n = self.batch
-            left = self.model.remaining()
-            if left is not None:  # keep room to shrink what the last rounds find
-                n = max(1, min(n, left // 4))
-            cases = self.strategy.propose(self, n)
+            if self._rounds > 1 and len(self._ctx) == 1 and self._lags:
+                return step_lagged(self, self._rounds)
+            cases = self.propose_round()
             if not cases:
-                if self.strategy.done:
-                    self._done = True
-                    self.stop_reason = self.stop_reason or "space"
                 return []
-            got = self.evaluate(cases)
-            if got is None:
-                raise BudgetExhausted("query budget spent", reason="queries")
-            self.search_errors += int(got.error.sum())
-            self.proposed += len(got.cases)
-            strategy = self.strategy
-            if getattr(strategy, "observe_later", False) and self._turns is None:
-                # while the classifiers answer the first shrinking batch (``evaluate``):
-                # nothing that shrinking does reads what ``observe`` changes
-                self._later = lambda: strategy.observe(self, got)
-            else:
-                strategy.observe(self, got)
-            self.new_minimal = []
-            self.shrink_credit = {}
-            try:
-                found = self._findings(got)
-            finally:
-                self._catch_up()
-            told = getattr(self.strategy, "shrunk", None)
-            if told is not None and self.shrink_credit:
-                told(self, self.shrink_credit)
-            tell = getattr(self.strategy, "minimal_found", None)
-            if tell is not None and self.new_minimal:
-                tell(self, self.new_minimal)
-            return found
+            return self.shrink_round(self.judge_round(cases))
         finally:
             # the round's memos go now, not at the next round: the cyclic collector, resumed
             # after the round, need not scan them
@@ -645,7 +626,62 @@ class Engine(Dispatch, EngineState):
             self._sent = {}  # (all read by ``evaluate``, unless the round failed)
             self.search_seconds += (time.perf_counter() - t0) - (self.model.model_seconds - m0)
 
+    def propose_round(self) -> list[Case]:
+        """The strategy's proposals for a round (parts of them sent ahead as drafted); none
+        when it has none (``done`` set when it never will)."""
+        self._memo = {}
+        self._ahead_at, self._ahead_off, self._sent = 0, False, {}
+        self._ahead_part = None
+        if self.strategy.done:
+            self._done = True
+            self.stop_reason = self.stop_reason or "space"
+            return []
+        n = self.batch
+        left = self.model.remaining()
+        if left is not None:  # keep room to shrink what the last rounds find
+            n = max(1, min(n, left // 4))
+        cases: list[Case] = self.strategy.propose(self, n)
+        if not cases and self.strategy.done:
+            self._done = True
+            self.stop_reason = self.stop_reason or "space"
+        return cases
+
+    def judge_round(self, cases: list[Case]) -> Evaluated:
+        """Ask and judge a round's proposals; the strategy observes them (now, or while the
+        classifiers answer the round's first shrinking batch: ``observe_later``)."""
+        got = self.evaluate(cases)
+        if got is None:
+            raise BudgetExhausted("query budget spent", reason="queries")
+        self.search_errors += int(got.error.sum())
+        self.proposed += len(got.cases)
+        strategy = self.strategy
+        if getattr(strategy, "observe_later", False) and self._turns is None:
+            # while the classifiers answer the first shrinking batch (``evaluate``):
+            # nothing that shrinking does reads what ``observe`` changes
+            self._later = lambda: strategy.observe(self, got)
+        else:
+            strategy.observe(self, got)
+        return got
+
+    def shrink_round(self, got: Evaluated) -> list[FindingBatch]:
+        """Shrink a judged round's new errors; what shrinking cost and found is told to the
+        strategy (``shrunk``, ``minimal_found``)."""
+        self.new_minimal = []
+        self.shrink_credit = {}
+        try:
+            found = self._findings(got)
+        finally:
+            self._catch_up()
+        told = getattr(self.strategy, "shrunk", None)
+        if told is not None and self.shrink_credit:
+            told(self, self.shrink_credit)
+        tell = getattr(self.strategy, "minimal_found", None)
+        if tell is not None and self.new_minimal:
+            tell(self, self.new_minimal)
+        return found
+
     def _findings(self, got: Evaluated) -> list[FindingBatch]:
+        self._waves = 0
         failing = [i for i in np.flatnonzero(got.error).tolist()]
         if not failing:
             return []
@@ -659,6 +695,7 @@ class Engine(Dispatch, EngineState):
             rows = []
             for at in range(0, len(failing), wave):
                 rows.extend(self._shrink_rows(got, failing[at : at + wave]))
+                self._waves += 1
         if not rows:
             return []
         return [self._batch(rows)]

@@ -166,12 +166,16 @@ def text_environment(
     (``core.runinfo.pasteable`` sets them before ``assay``): ``ASSAY_TEXT_LANES`` when the
     lanes came from it (not asked: ``setup_text(lanes=...)``), ``ASSAY_TEXT_RECHECK=0`` when it
     turned the determinism checks off (their queries come out of the search's budget)."""
+    from assay.text.lag import LAG_ENV
     from assay.text.pipeline import LANES_ENV
 
     env: dict[str, str] = {}
     lanes = config.get("lanes")
     if options.get("lanes") is None and isinstance(lanes, int) and lanes != 1:
         env[LANES_ENV] = str(lanes)
+    rounds = config.get("rounds")
+    if isinstance(rounds, int) and rounds != 1:  # (``$ASSAY_TEXT_LAG``: never asked otherwise)
+        env[LAG_ENV] = str(rounds)
     if checks and not _checking():
         env["ASSAY_TEXT_RECHECK"] = "0"
     return env

@@ -18,6 +18,7 @@ from assay.errors import UsageError
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
+from assay.text.lag import lag_from
 from assay.text.loading import load_classifiers, name_of, outputs_per_classifier
 from assay.text.panel import Panel, build_layout, load_label_map
 from assay.text.pipeline import lanes_from
@@ -74,6 +75,7 @@ def setup_text(
     answered_labels: Sequence[Sequence[str] | None] | None = None,
     probe_replay: Sequence[Any] | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
+    rounds: int | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -86,6 +88,9 @@ def setup_text(
     classifiers answer one while the search works on the other (default 1, or
     ``$ASSAY_TEXT_LANES``; ``text.pipeline``): more of the time inside the classifiers,
     different (not worse by design, but measured worse on the tweets pair) findings.
+    ``rounds``: rounds of a walk per step, each but the last shrinking its errors while the
+    next is drafted (default 1, or ``$ASSAY_TEXT_LAG``; ``text.lag``): less waiting for the
+    classifiers, other findings (the next round steered by what is known when drafted).
 
     ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
     with several (default: an ONNX graph's probabilities, an endpoint's first): one name
@@ -175,6 +180,7 @@ def setup_text(
         shrink=shrink,
         weighted=weighted,
         lanes=lanes_from(lanes),
+        rounds=lag_from(rounds),
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
     invocation: dict[str, Any] = {
@@ -197,6 +203,8 @@ def setup_text(
         "weighted": weighted,
         "lanes": test.lanes,
     }
+    if test.rounds != 1:  # ($ASSAY_TEXT_LAG: a resumed run keeps it)
+        invocation["rounds"] = test.rounds
     if any(o is not None for o in chosen):
         invocation["output"] = chosen
     if serving_opts is not None:
@@ -282,6 +290,7 @@ def setup_from_record(
             # (an old run's relative --template: its folder's)
             serving=stored_serving(record) if inv.get("serving") is not None else None,
             lanes=inv.get("lanes", 1),
+            rounds=inv.get("rounds", 1),
             output=inv.get("output"),
             answered_labels=_stored_labels(record) if resumed else None,
             probe_replay=record.config.get("loading_answers") if resumed else None,

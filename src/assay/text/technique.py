@@ -48,6 +48,9 @@ class TextTest:
     name: str = "text"
     in_unit: bool = False  # one unit of a campaign (``core.units``): report raw statistics
     lanes: int = 1  # lanes taking turns (``pipeline``; strategies in ``LANED`` only)
+    # rounds per step, each but the last shrinking while the next is drafted (``lag``; the
+    # walks only, one lane)
+    rounds: int = 1
     # what the run adds once its search has ended (not configuration): missing until added
     # (``core.unfinished``)
     after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -60,6 +63,8 @@ class TextTest:
             )
         if not 1 <= self.lanes <= 8:
             raise UsageError(f"must be 1 to 8, not {self.lanes}", argument="lanes")
+        if not 1 <= self.rounds <= 16:
+            raise UsageError(f"must be 1 to 16, not {self.rounds}", argument="rounds")
         if self.batch < 1:
             raise UsageError(f"must be at least 1, not {self.batch}", argument="--batch")
         self.make_oracle(Sampler(self.grammar, max_depth=self.max_depth))
@@ -103,6 +108,8 @@ class TextTest:
             "batch": self.batch,
             "shrink": self.shrink,
             "lanes": self.lanes,
+            # (only when lagged: the configuration of a run that is not stays as it was)
+            **({"rounds": self.rounds} if self.rounds != 1 else {}),
             "source": self.source,
         }
 
@@ -159,7 +166,15 @@ class TextSearch:
             batch = max(1, batch // n_lanes)
         strategy, *lanes = [_lane_strategy(test, n_lanes) for _ in range(n_lanes)]
         self.engine = Engine(
-            oracle, sampler, strategy, model, rng, batch=batch, shrink=test.shrink, lanes=lanes
+            oracle,
+            sampler,
+            strategy,
+            model,
+            rng,
+            batch=batch,
+            shrink=test.shrink,
+            lanes=lanes,
+            rounds=test.rounds,
         )
 
     @property

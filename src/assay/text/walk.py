@@ -153,6 +153,8 @@ class WalkStrategy:
         self.worth = np.zeros((2, 3))
         self.fresh = [0, 0]  # fresh draws proposed, errors among them (the base rate)
         self.pmodes: list[int] = []  # per proposal: its walker's mode (-1: not in the region)
+        # those of the round observed last (``shrunk``: the next may be drafted meanwhile)
+        self.observed_modes: list[int] = []
         # queries spent shrinking failing proposals, and how many were shrunk (each round
         # counts 0.9 of the one before): what a new minimal error costs beyond its finding
         self.shrinking = [0.0, 0.0]
@@ -495,6 +497,14 @@ class WalkStrategy:
                 self._done = True
         return out
 
+    def may_lag(self) -> bool:
+        """Whether the next round may be drafted from the start of this one's shrinking
+        (``text.lag``; else once its first wave has found its minimal errors): not while
+        exploring sends only drafts holding no known minimal error (``novel``, where errors
+        are common), as the minimal errors this round's shrinking finds are those its
+        walkers' next drafts would hold."""
+        return not (self.novel and self.shorter and self._explore_brevity() > self.brevity)
+
     def _swap_share(self, region: int) -> float:
         n = self.yields[region, :, 0].astype(np.float64)
         e = self.yields[region, :, 1].astype(np.float64)
@@ -504,6 +514,7 @@ class WalkStrategy:
         return min(max(share, 0.1), 0.9)
 
     def observe(self, engine: Engine, got: Evaluated) -> None:
+        self.observed_modes = self.pmodes
         self._learn(engine, got)
         flat = self.yields.reshape(-1, 2)
         errs = got.error.tolist()
@@ -559,7 +570,7 @@ class WalkStrategy:
         for i, (queries, errors, new) in credit.items():
             self.shrinking[0] += queries
             self.shrinking[1] += 1.0
-            m = self.pmodes[i] if i < len(self.pmodes) else -1
+            m = self.observed_modes[i] if i < len(self.observed_modes) else -1
             if m >= 0:
                 self.worth[m] += (queries, errors, new)
 
