@@ -61,6 +61,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
+from assay.models.http_plain import warn_plain_credentials
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
@@ -441,6 +442,9 @@ class HttpModel:
             if k not in _PLAIN_HEADERS and v:
                 secrets.update(header_secrets(v))
         self._secrets = sorted(secrets, key=lambda v: (-len(v), v))
+        warn_plain_credentials(
+            parts.scheme, parts.hostname, parts.port, self.headers, _PLAIN_HEADERS
+        )
         self.max_batch = max_batch
         self.retries = retries
         self.backoff = backoff
