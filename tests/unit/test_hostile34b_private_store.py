@@ -52,3 +52,13 @@ def test_an_existing_store_keeps_its_mode(tmp_path: Path) -> None:
     RunStore(path).close()
     assert _mode(folder) == 0o755
     assert _mode(path) == 0o644
+
+
+def test_a_salvaged_store_is_private_too(tmp_path: Path) -> None:
+    from assay.core.salvage import salvage
+
+    source = tmp_path / "old.db"
+    RunStore(source).close()
+    os.chmod(source, 0o644)
+    salvage(source, tmp_path / "new.db")
+    assert _mode(tmp_path / "new.db") == 0o600
