@@ -27,6 +27,7 @@ from assay.core.clock import call_started, clocked
 from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
+from assay.core.named_code import check_run_named
 from assay.core.replay import ReplayResult, judged
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
@@ -140,6 +141,8 @@ def resume_run(
     for note in notes:
         if on_note is not None:
             on_note(note)
+    if read and not force:  # (the store does not make assay import code: core.named_code)
+        check_run_named(record, model, verb="resume")
     given: dict[str, Any] = {}
     if data is not None:
         if record.technique != "fairness":
@@ -315,6 +318,7 @@ def replay_run(
     in-memory models given none is refused naming ``verify_run``, in the caller's terms);
     ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
     the run's map)."""
+    check_run_named(record, model, verb="verify")  # (core.named_code)
     return judged(
         _replayed(
             the_store, record, model, model_type, pickle, how=how, label_map=label_map, data=data

@@ -114,7 +114,7 @@ def test_a_model_whose_answers_vary_is_judged_as_before(
 def test_redacting_a_redacted_url_keeps_it_readable() -> None:
     """The serving adapter masks a whole query (``?***``); redacting the message again must
     not turn it into ``?%2A%2A%2A=``."""
-    for url in ("http://h:9/predict?***", "http://h/p?api_key=***&x=1", "http://u:***@h/p"):
+    for url in ("http://h:9/predict?***", "http://h/p?api_key=***&x=***", "http://u:***@h/p"):
         assert redact_url(url) == url
     text = "the endpoint http://h:9/predict?*** is unavailable"
     assert redact_text(text) == text

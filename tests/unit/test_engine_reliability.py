@@ -192,7 +192,7 @@ def test_redaction_masks_passwords_tokens_and_credential_parameters() -> None:
     shown = redact_url(url)
     assert "hunter2" not in shown and "K1" not in shown and "S2" not in shown
     assert shown.startswith("https://bob:***@api.example.com:8443/v1/predict?")
-    assert "model=a" in shown
+    assert "model=***" in shown  # (every query value since hostile34b; its name kept)
     assert "tok" not in redact_url("http://tok@h/x") and redact_url("http://h/x") == "http://h/x"
     text = "assay fairness 'http://u:pw@h/p?access_token=T&password=P' --seed 1"
     assert (

@@ -33,6 +33,7 @@ from assay.backdoor.technique import BackdoorTest, check_comparable
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
+from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.errors import ModelError, UsageError
 
@@ -196,6 +197,9 @@ def demo_planted(labels: Any) -> np.ndarray:
     return planted
 
 
+@says_out_of_memory(
+    "the images", images="--images", clean="--clean", labels="--labels", model="MODEL"
+)
 def setup_backdoor(
     model: Any = None,
     *,

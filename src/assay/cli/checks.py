@@ -38,14 +38,19 @@ def check_outputs(outputs: list[tuple[Path | None, str]], inputs: list[object]) 
     (the run store, the data, the model, the grammar, ...) or another of its outputs:
     writing it would destroy it (``--report runs.db`` replaced every run of the store)."""
     read = {f for f in map(_file_of, inputs) if f is not None}
+    # a store's own files beside it: SQLite's (the WAL holds the latest findings) and the
+    # folder of its runs' locks
+    read |= {f"{f}{end}" for f in read for end in ("-wal", "-shm", "-journal")}
+    locks = {f"{f}-locks" for f in read}
     written: dict[str, str] = {}
     for path, flag in outputs:
         target = _file_of(path)
         if target is None:
             continue
-        if target in read:
+        if target in read or os.path.dirname(target) in locks:
             raise UsageError(
-                f"{path} is a file this command reads (the run store, the data, the model, ...); "
+                f"{path} is a file this command reads (the run store and its -wal, -shm and "
+                "locks, the data, the model, ...); "
                 "writing the report there would destroy it: give another file name",
                 argument=flag,
             )

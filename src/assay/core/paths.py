@@ -12,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-__all__ = ["absolute_spec", "run_file_name"]
+__all__ = ["absolute_spec", "own_folder", "run_file_name"]
 
 _PLAIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,199}")
 
@@ -26,6 +26,16 @@ def run_file_name(run_id: str) -> str:
     if _PLAIN.fullmatch(run_id) and ".." not in run_id:
         return run_id
     return "run-" + hashlib.sha256(run_id.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def own_folder(folder: Path) -> None:
+    """Make ``folder`` (one beside the store: its folder of locks, of retrained models) a
+    folder of assay's: a symbolic link planted at its name (``runs.db-locks -> ..``,
+    ``models -> ~/bin``, beside a committed store) is removed, never followed (its target
+    left as it is)."""
+    if folder.is_symlink():
+        os.remove(folder)
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def absolute_spec(spec: str | os.PathLike[str] | None) -> str | None:

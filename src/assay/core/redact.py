@@ -1,8 +1,8 @@
 """Credentials never leave memory: URLs are redacted wherever a model spec is shown or stored.
 
-A URL's user information (``user:password@``) and the values of credential-like query
-parameters (``api_key``, ``token``, ``secret``, ``password``, ``signature``, ``sig``, ...)
-become ``***``, and so does a path segment or query value holding a token (16 letters and
+A URL's user information (``user:password@``) and every value of its query (a service
+names its token as it likes: ``?tok=...`` of letters only read as any other value; the
+names stay) become ``***``, and so does a path segment holding a token (16 letters and
 digits or more in a row, with both).  ``hidden_values`` and ``header_secrets`` list what must
 never appear in a message either (a server's error page may echo the request), and ``scrub``
 masks them in a text.  ``redact_text`` redacts every URL inside a text (a command line, an
@@ -65,7 +65,8 @@ def _redact_path(path: str) -> str:
 
 
 def redact_url(url: str) -> str:
-    """``url`` with its password (or lone user token) and credential-like parameters masked."""
+    """``url`` with its password (or lone user token), its query's values (every one: a
+    token's name is the service's to choose) and token-like path segments masked."""
     try:
         parts = urlsplit(url)
         host = parts.hostname
@@ -82,11 +83,9 @@ def redact_url(url: str) -> str:
     if query and query != MASK:  # ``?***``: a query masked whole already stays as it is
         pairs = parse_qsl(query, keep_blank_values=True)
         if pairs:
-            query = "&".join(
-                f"{quote(k, safe='')}="
-                f"{MASK if v == MASK or _is_secret(k) or _token_like(v) else quote(v, safe='')}"
-                for k, v in pairs
-            )
+            # every value: a token under a name of the service's own (``?tok=...``, letters
+            # only) reads as any other value; the names stay, to say what the URL is
+            query = "&".join(f"{quote(k, safe='')}={MASK if v else ''}" for k, v in pairs)
         elif "=" not in query and len(query) >= 16:
             query = MASK  # a bare token as the whole query
     fragment = parts.fragment
@@ -94,6 +93,10 @@ def redact_url(url: str) -> str:
         fragment = MASK  # e.g. #access_token=... (implicit OAuth flows)
     return urlunsplit((parts.scheme, netloc, _redact_path(parts.path), query, fragment))
 
+
+# a query value this long is scrubbed out of a server's messages whatever its name (every
+# value is masked in the URL itself; a short one, ``format=json``, would mask every "json")
+_LONG_VALUE = 16
 
 # a secret shorter than this is not scrubbed out of free text: it would mask every word that
 # holds it (the URL itself is still masked whole, by ``redact_url``)
@@ -123,7 +126,7 @@ def hidden_values(url: str) -> list[str]:
     elif user is not None:
         found += [user, unquote(user)]
     for name, value in parse_qsl(parts.query, keep_blank_values=True):
-        if _is_secret(name) or _token_like(value):
+        if _is_secret(name) or _token_like(value) or len(value) >= _LONG_VALUE:
             found.append(value)
     found += [seg for seg in parts.path.split("/") if _token_like(seg)]
     if parts.fragment and ("=" in parts.fragment or len(parts.fragment) >= 16):
@@ -228,8 +231,8 @@ def specs_given_again(stored: list[Any], given: Any, *, run_id: str) -> list[Any
     if not urls:
         if masked:
             raise UsageError(
-                f"run {run_id}'s model URL ({masked[0]}) held credentials, which assay never "
-                f"stores; give the URL again: assay resume {run_id} --model URL",
+                f"run {run_id}'s model URL ({masked[0]}) held credentials or query values, "
+                f"which assay never stores; give the URL again: assay resume {run_id} --model URL",
                 argument="--model",
             )
         return list(stored)

@@ -27,7 +27,7 @@ import weakref
 from collections.abc import Callable
 from pathlib import Path
 
-from assay.core.paths import run_file_name
+from assay.core.paths import own_folder, run_file_name
 
 try:
     import fcntl
@@ -141,7 +141,7 @@ class RunLock:
         busy = 0
         for _ in range(20):  # (the file may be removed under us by its owner: try again)
             try:
-                _own_folder(self.path.parent)
+                own_folder(self.path.parent)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | _NOFOLLOW, 0o644)
             except OSError:
                 if self.path.is_symlink():  # planted: the link goes, its target stays
@@ -226,16 +226,6 @@ class RunLock:
             self._closer.detach()
         if fd is not None:
             _close(fd)
-
-
-def _own_folder(folder: Path) -> None:
-    """Make the store's folder of locks, a folder of assay's: a symbolic link planted at its
-    name (``runs.db-locks -> ..``, beside a committed store) is removed, never followed (with
-    a run id ``poetry`` it made the lock file the repository's ``poetry.lock``, truncated
-    and deleted)."""
-    if folder.is_symlink():
-        os.remove(folder)
-    folder.mkdir(parents=True, exist_ok=True)
 
 
 def _let_go(fd: int, path: Path) -> None:

@@ -340,7 +340,7 @@ def _made_new(target: Path) -> None:
     """Make the new store's file, empty, by this process alone (``O_EXCL``, ``O_NOFOLLOW``):
     a link planted at ``target`` after ``_refuse_existing`` is refused, not followed."""
     try:
-        os.close(os.open(target, _NEW, 0o666))
+        os.close(os.open(target, _NEW, 0o600))  # (private, as a new store is)
     except FileExistsError:
         raise UsageError(
             f"{target} appeared while the salvage read the damaged store (a file or a link): "

@@ -68,6 +68,7 @@ from assay.core.store_file import (
     Transaction,
     damage_hint,
     identity,
+    make_private,
     open_another,
     open_read_only,
     refuse_foreign,
@@ -225,7 +226,7 @@ class RunStore:
                 f"--store {self.path / 'runs.db'}"
             )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_private(self.path)  # a new store is its user's alone (0700 / 0600)
             # a run's periodic checkpoints are written on a background thread, one at a time
             # (``core.run``): the connection is used by one thread at a time, not always the same
             self._conn = sqlite3.connect(

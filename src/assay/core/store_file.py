@@ -18,6 +18,7 @@ __all__ = [
     "Transaction",
     "damage_hint",
     "identity",
+    "make_private",
     "open_another",
     "open_read_only",
     "refuse_foreign",
@@ -64,6 +65,25 @@ def damage_hint(path: Path | str, text: str) -> str:
         f"then move it aside (mv {here} {aside}); the next run makes a new store there, or "
         "give another --store"
     )
+
+
+def make_private(path: Path) -> None:
+    """Before a store is opened: the folders of ``path`` that do not exist made ``0700`` and
+    the file, when it does not exist, made empty ``0600`` (SQLite gives its ``-wal`` and
+    ``-shm`` the database file's mode): a store holds rows of the user's data set (its
+    findings), not for every account of a shared machine.  What exists keeps its mode."""
+    missing = []
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for made in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # (made meanwhile by another process)
+            made.mkdir(mode=0o700)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    # (a store, a link or anything else there: opened as before)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, flags, 0o600))
 
 
 def _sqlite_header(path: Path | str) -> bool:

@@ -666,8 +666,8 @@ def setup_from_record(
     if isinstance(stored, str) and is_redacted(stored):
         if model is None:
             raise UsageError(
-                f"run {record.id}'s model URL held credentials, which assay never stores; "
-                f"give the URL again: assay resume {record.id} --model URL",
+                f"run {record.id}'s model URL held credentials or query values, which assay "
+                f"never stores; give the URL again: assay resume {record.id} --model URL",
                 argument="--model",
             )
         if isinstance(model, str) and redact_text(model) != stored:

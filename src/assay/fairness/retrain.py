@@ -15,7 +15,7 @@ import numpy as np
 
 from assay.core.budget import BudgetedModel
 from assay.core.model import Model
-from assay.core.paths import run_file_name
+from assay.core.paths import own_folder, run_file_name
 from assay.core.rng import generator
 from assay.core.stopping import asked_stop
 from assay.core.store import RunStore
@@ -223,6 +223,9 @@ def retrain_model(
         if out_dir is not None
         else store.path.parent / "models" / run_file_name(run_id)
     )
+    if out_dir is None and report.kept:  # (links planted beside a store: removed, not followed)
+        own_folder(where.parent)
+        own_folder(where)
     # absolute: the reports say where the model is wherever they are read (a CI artifact),
     # and `assay report` run from another folder finds it
     where = Path(os.path.abspath(where))

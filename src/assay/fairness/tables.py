@@ -488,18 +488,25 @@ def _whole_header(p: Path, name: str, encoding: str, head: str) -> str:
     return "".join(before) + line
 
 
+def _refuse_wide(n: int, said: str, name: str, line: int | None = None) -> None:
+    """Refuse a table of more than ``MAX_COLUMNS`` columns (a CSV header, a JSON-lines
+    file's first object, a Parquet file's schema) before its rows are read: 1,200,003 columns
+    took 241 s and 3.8 GB before the model's first call."""
+    if n > MAX_COLUMNS:
+        raise UsageError(
+            f"{said} {n:,} columns: at most {MAX_COLUMNS:,} are read (give the columns the "
+            "model uses)",
+            path=name,
+            line=line,
+        )
+
+
 def _check_header(text: str, delimiter: str, name: str) -> int:
     """The header's line number; raises on repeated or empty column names."""
     lines = text.splitlines() or [""]
     number = next((i for i, ln in enumerate(lines) if ln.strip()), 0)
     header = next(csv.reader([lines[number]], delimiter=delimiter, skipinitialspace=True))
-    if len(header) > MAX_COLUMNS:
-        raise UsageError(
-            f"the header names {len(header):,} columns: at most {MAX_COLUMNS:,} are read (give "
-            "the columns the model uses)",
-            path=name,
-            line=number + 1,
-        )
+    _refuse_wide(len(header), "the header names", name, line=number + 1)
     seen: set[str] = set()
     for col in header:
         if col.strip() in seen:
@@ -559,6 +566,7 @@ def _read_jsonl(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
         if not isinstance(record, dict):
             raise UsageError("each line must be a JSON object", path=name, line=number)
         if keys is None:
+            _refuse_wide(len(record), "the first object has", name, line=number)
             keys, first_line = list(record), number
         elif set(record) != set(keys):
             missing = sorted(set(keys) - set(record))
@@ -576,12 +584,13 @@ def _read_jsonl(p: Path, name: str, encoding: str) -> tuple[pd.DataFrame, int]:
 
 def _read_parquet(p: Path, name: str) -> pd.DataFrame:
     try:
-        import pyarrow.parquet  # noqa: F401
+        import pyarrow.parquet
     except ImportError:
         raise UsageError(
             "reading Parquet needs pyarrow: " + pip_install("'assay[parquet]'"), path=name
         ) from None
     try:
+        _refuse_wide(pyarrow.parquet.read_metadata(p).num_columns, "it has", name)
         frame = pd.read_parquet(p)
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot read as Parquet: {exc}", path=name) from None

@@ -17,6 +17,7 @@ import numpy as np
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
+from assay.core.named_code import remember
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.checked import array_hint
@@ -819,6 +820,7 @@ def _import_file(target: str) -> Any:
     # ``assay verify`` after a fix) is imported again, never answered by its old code
     digest = hashlib.sha1(str(resolved).encode() + resolved.read_bytes()).hexdigest()[:12]
     module_name = f"{_USER_MODULE}{resolved.stem}_{digest}"
+    remember(resolved)  # a stored run may import it again (core.named_code)
     with _import_lock(module_name):  # (one import of a file at a time: see _import_lock)
         if module_name in sys.modules:
             return sys.modules[module_name]

@@ -61,6 +61,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
+from assay.models.http_plain import LOOPBACK, warn_plain_credentials
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
@@ -73,7 +74,7 @@ __all__ = [
     "redact",
 ]
 
-_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_LOOPBACK = LOOPBACK
 # ``core.calls.call_deadline``'s: (seconds the call has left, its --call-timeout), or None
 _Deadline = Callable[[], tuple[float, float] | None] | None
 
@@ -445,6 +446,9 @@ class HttpModel:
         # model's name for them, by which the copy is given them again, ``give_secrets``)
         self._withheld: tuple[str, ...] = ()
         self.secret_key = os.urandom(8).hex()
+        warn_plain_credentials(
+            parts.scheme, parts.hostname, parts.port, self.headers, _PLAIN_HEADERS
+        )
         self.max_batch = max_batch
         self.retries = retries
         self.backoff = backoff

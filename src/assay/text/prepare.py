@@ -11,6 +11,7 @@ from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint, model_fingerprint
+from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.core.redact import redact_text, specs_given_again
 from assay.core.runinfo import stored_serving
@@ -50,6 +51,9 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
+@says_out_of_memory(
+    "the grammar or classifiers", grammar="--grammar", label_map="--label-map", models="MODEL"
+)
 def setup_text(
     models: Any,
     *,
