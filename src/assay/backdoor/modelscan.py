@@ -5,9 +5,8 @@ For each class, a gradient-free search looks for the smallest square patch (posi
 content, each channel 0 or 1) that sends most clean images of other classes to that class:
 every position with a few contents (white, black, random; for a colour model also each
 saturated colour, solid), then rounds of hill climbing (flip a pixel's channel, move by
-one: the content with the box, or the box alone, ``niches.slid``) from elites at separate
-places (``niches.apart``), the best of each place asked on the search's images at the end,
-per patch size from
+one: the content with the box, or the box alone, ``niches.slid``) from elites half of which
+are at separate places (``niches.apart``), per patch size from
 small to large, stopping at the first size that reaches the flip rate ``tau``; each larger
 size also tries the best patch so far grown into it (``grow``).  A class that a
 patch much smaller than the others' reaches is an outlier of the robust z-score over classes
@@ -272,13 +271,8 @@ def scan_class(
             kid_score = flips(kids, screen)
             cands = [cands[int(j)] for j in top] + kids
             score = np.concatenate([score[top], kid_score])
-        # the screen is a few images: the best of each place is asked on ``images``, and the
-        # one sending most of them is kept (the first, best screened, on a tie)
-        rate = -1.0
-        for j in apart([b for b, _ in cands], score, elites):
-            rate_j = on_images(*cands[int(j)])
-            if rate_j > rate:
-                (box, content), rate = cands[int(j)], rate_j
+        box, content = cands[int(np.argmax(score))]
+        rate = on_images(box, content)
         if seed is not None and seed[2] >= GROW_FROM:
             # one more contender: the best patch so far grown into this size (the climb's
             # own search is left as it was); kept when it sends more of ``images``
