@@ -21,6 +21,17 @@ FAKES = Path(__file__).resolve().parents[1] / "fixtures" / "text_fakes.py"
 TIMED = {"errors per second", "wall-clock seconds"}
 
 
+@pytest.fixture(autouse=True)
+def _thawed() -> Any:
+    """Engines stepped here by hand end as a run does (``engine.thaw``): else the record of
+    the program's own frozen objects stays, and a later run in this process (another test)
+    takes it for its own and unfreezes what its program froze (test_lead26_host_freeze)."""
+    yield
+    from assay.text.engine import thaw
+
+    thaw()
+
+
 def _engine(rounds: int, seed: int = 0) -> Any:
     """A walk's engine over two fake classifiers (one blind to negation)."""
     from assay.core.budget import BudgetedModel
