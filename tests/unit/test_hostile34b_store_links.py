@@ -6,6 +6,7 @@ as the store itself is."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_left20a_run_clock import _people, _tree
@@ -15,14 +16,9 @@ from assay.cli.checks import check_outputs
 from assay.errors import UsageError
 
 
-def test_a_link_at_the_folder_of_retrained_models_is_not_followed(tmp_path: Path) -> None:
-    df = _people()
-    victim = tmp_path / "victim"
-    victim.mkdir()
-    (victim / "retrained.skops").write_text("theirs")
-    store = tmp_path / "repo" / "runs.db"
-    store.parent.mkdir()
-    (store.parent / "models").symlink_to(victim)  # planted beside a committed store
+def retrained_run(df: Any, store: Path) -> Any:
+    """A fairness run of ``df``'s tree that retrains it and keeps a round (its model saved
+    beside ``store``, in ``models/<run>``)."""
     result = assay.check_fairness(
         _tree(df),
         data=df,
@@ -35,6 +31,18 @@ def test_a_link_at_the_folder_of_retrained_models_is_not_followed(tmp_path: Path
         max_accuracy_loss=100,
     )
     assert result.mitigation is not None and result.mitigation["kept"] >= 1
+    return result
+
+
+def test_a_link_at_the_folder_of_retrained_models_is_not_followed(tmp_path: Path) -> None:
+    df = _people()
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "retrained.skops").write_text("theirs")
+    store = tmp_path / "repo" / "runs.db"
+    store.parent.mkdir()
+    (store.parent / "models").symlink_to(victim)  # planted beside a committed store
+    retrained_run(df, store)
     assert (victim / "retrained.skops").read_text() == "theirs"
     assert list(victim.iterdir()) == [victim / "retrained.skops"]
     models = store.parent / "models"

@@ -84,3 +84,24 @@ def test_the_per_test_counts_survive_a_checkpoint() -> None:
         assert b.per_test == a.per_test
     finally:
         thaw()
+
+
+def test_a_test_that_judged_cases_and_failed_none_is_said_so() -> None:
+    """Its line says "0 of N cases failing" (it passed); "no case judged: nothing of it was
+    tested" is for a test no case reached (checklist34's test had none of the former)."""
+    from assay.cli.console import Output
+    from assay.cli.text_lines import say_failing
+
+    lines: list[str] = []
+
+    class Said(Output):
+        def say(self, text: str = "") -> None:
+            lines.append(text)
+
+    tests = [
+        {"test": "line 6: %directional a", "cases": 9, "failing": 9, "distinct minimal": 9},
+        {"test": "line 7: %directional b", "cases": 9, "failing": 0, "distinct minimal": 0},
+    ]
+    say_failing(Said(), {"text": {"tests": tests, "minimal": []}})
+    assert "  line 7: %directional b: 0 of 9 cases failing (0.0 %), 0 distinct minimal" in lines
+    assert not any("nothing of it was tested" in line for line in lines)
