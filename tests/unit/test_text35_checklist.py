@@ -381,3 +381,27 @@ def test_a_constant_classifier_passing_every_expectation_was_tested(tmp_path: Pa
     assert result.n_findings == 0 and result.untested is None and result.passed
     negated = grammar.replace("pos\n", "neg\n")
     assert _run(tmp_path, _always_pos, "expect", grammar=negated).n_findings == 2
+
+
+def test_a_resumed_runs_tests_keep_the_lines_of_the_file_first_read() -> None:
+    """A resumed run reads its grammar from the stored text (``to_text``), whose lines are
+    not the file's; the stored directive lines give each test its first name back (before,
+    a killed and resumed run stored its later findings under "line 23: ..." for the first
+    session's "line 37: ...")."""
+    from assay.text.generate import Sampler
+    from assay.text.oracle import Oracle
+    from assay.text.panel import Layout
+
+    layout = Layout(("m",), (("neg", "pos"),), (0,), ("neg", "pos"), ((0, 1),))
+    first = parse_grammar("\n\n# a comment\n" + SUITE)
+    again = parse_grammar(first.to_text())
+    assert again.directive_lines() != first.directive_lines()
+    again.renumber(first.directive_lines())
+
+    def names(g: Any) -> list[str]:
+        return Oracle("suite", g, layout, Sampler(g)).tests
+
+    assert names(again) == names(first)
+    assert names(again)[0] == "line 12: %expect pos -> pos"
+    again.renumber([1, 2])  # (another count: left as it is)
+    assert names(again) == names(first)

@@ -32,7 +32,7 @@ import os
 import re
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay.core.textfile import read_text_file
@@ -216,6 +216,23 @@ class Grammar:
         every: list[Relation] = [*self.invariants, *self.directionals, *self.expectations]
         out.extend(self.directive(r) for r in sorted(every, key=lambda r: r.line))
         return "\n".join(out) + "\n"
+
+    def directive_lines(self) -> list[int]:
+        """Each directive's line, in the order ``to_text`` writes them (theirs)."""
+        every: list[Relation] = [*self.invariants, *self.directionals, *self.expectations]
+        return sorted(r.line for r in every)
+
+    def renumber(self, lines: Sequence[int]) -> None:
+        """Give the directives of a grammar read back from its ``to_text`` the lines they had
+        in the file first read (``directive_lines``): a test keeps its name ("line 37:
+        %expect ...") in a resumed run, its findings stored under it (nothing done when the
+        count differs: a text stored otherwise)."""
+        if len(lines) != len(self.directive_lines()):
+            return
+        at = {old: int(new) for old, new in zip(self.directive_lines(), lines, strict=True)}
+        self.invariants = [replace(r, line=at[r.line]) for r in self.invariants]
+        self.directionals = [replace(r, line=at[r.line]) for r in self.directionals]
+        self.expectations = [replace(r, line=at[r.line]) for r in self.expectations]
 
     def directive(self, rel: Relation, most: int | None = None) -> str:
         """The directive's line in assay's format (the tolerance always written); ``most``:

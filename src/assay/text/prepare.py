@@ -270,6 +270,9 @@ def setup_from_record(
             f"run {record.id} has no grammar stored; it cannot resume", argument="RUN_ID"
         )
     grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
+    numbered = record.config.get("grammar", {}).get("directive_lines")
+    if isinstance(numbered, list):  # (runs stored before 2026-12-05: the stored text's lines)
+        grammar.renumber(numbered)
     kept = inv.get("label_map")
     if isinstance(kept, dict):  # (checked when the run began: taken as it is)
         kept = KeptLabelMap({int(k): v for k, v in kept.items()})
