@@ -405,3 +405,23 @@ def test_a_resumed_runs_tests_keep_the_lines_of_the_file_first_read() -> None:
     assert names(again)[0] == "line 12: %expect pos -> pos"
     again.renumber([1, 2])  # (another count: left as it is)
     assert names(again) == names(first)
+
+
+def test_an_expectation_about_the_whole_sentence_is_shrunk_within_it(tmp_path: Path) -> None:
+    """``%expect s -> neg`` is about the start symbol: the whole sentence is its phrase.
+    Shrinking keeps it a sentence of ``s`` (by an alternative the test names) and cuts what
+    it can inside it (before, nothing under the relation's node was ever shrunk: every
+    minimal sentence kept its preamble)."""
+    grammar = (
+        's -> pre "the" thing "is not" good\n'
+        'pre -> "" | "honestly," | "to be fair, after all that,"\n'
+        'thing -> "food" | "room"\ngood -> "good" | "great"\n%expect s -> neg\n'
+    )
+    frame = _run(tmp_path, _blind, "expect", grammar=grammar).findings()
+    assert sorted(frame["minimal"]) == [
+        f"the {t} is not {g}" for t in ("food", "room") for g in ("good", "great")
+    ]
+    sub = grammar.replace("%expect s -> neg", '%expect pre: "honestly," -> neg')
+    frame = _run(tmp_path, _blind, "expect", grammar=sub).findings()
+    # (the phrase must still be the alternative named: the preamble stays)
+    assert len(frame) > 0 and all(m.startswith("honestly, the") for m in frame["minimal"])
