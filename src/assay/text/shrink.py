@@ -304,7 +304,7 @@ class Shrinker:
         # an expectation's phrase may shrink too, as long as it still derives its symbol by
         # an alternative the test names (``Oracle.refocus``): "%expect s -> pos" is about
         # the whole sentence, which was never shrunk
-        marks = getattr(self.oracle, "alone", None)
+        marks: list[bool] = getattr(self.oracle, "alone", None) or []
         alone = bool(marks) and case.relation >= 0 and marks[case.relation]
         subs = [x[1] for x in listing]
         # each subtree's word span and place, by identity (a subtree the tree holds twice
