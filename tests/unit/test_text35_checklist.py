@@ -425,3 +425,11 @@ def test_an_expectation_about_the_whole_sentence_is_shrunk_within_it(tmp_path: P
     frame = _run(tmp_path, _blind, "expect", grammar=sub).findings()
     # (the phrase must still be the alternative named: the preamble stays)
     assert len(frame) > 0 and all(m.startswith("honestly, the") for m in frame["minimal"])
+
+
+def test_a_lexicon_above_the_first_rule_is_not_the_start_symbol(tmp_path: Path) -> None:
+    (tmp_path / "names.txt").write_text("Ana\nBo\n")
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text('%lexicon name names.txt\ns -> name "is here"\n')
+    g = load_grammar(grammar)
+    assert g.names[g.start] == "s" and not g.warnings

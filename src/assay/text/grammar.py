@@ -594,7 +594,10 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
     if not math.isfinite(sum(weights)):  # (a symbol's draws need its weights' sum)
         _refuse_overflowing(alternatives, weights, names, first_line, source)
     start = heads.start
-    start_id = 0
+    # the first rule's left-hand side: a lexicon's symbol only when nothing else is written
+    # as a rule (a list of names is a slot of a template, not the sentence)
+    ruled = [lhs for _, _, at, lhs in heads.rules if lhs is not None and at >= 0]
+    start_id = ids[ruled[0]] if ruled else 0
     if start is not None:
         if start[0] not in ids:
             raise UsageError(
