@@ -141,8 +141,8 @@ def resume_run(
     for note in notes:
         if on_note is not None:
             on_note(note)
-    if read and not force:  # (the store does not make assay import code: core.named_code)
-        check_run_named(record, model, verb="resume")
+    if read:  # (the store does not make assay import code, --force or not: core.named_code)
+        check_run_named(record, model, verb="resume", force=force)
     given: dict[str, Any] = {}
     if data is not None:
         if record.technique != "fairness":

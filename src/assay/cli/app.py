@@ -314,7 +314,7 @@ def main_options(
 @cache  # once per process: each call added every command again (typer keeps a list), and
 # each ``main()`` (a notebook's, a test suite's) then built them all: slower with every call
 def register() -> None:
-    from assay.cli import fairness_cmd, prune_cmd, runs_cmd, salvage_cmd, text_cmd
+    from assay.cli import code_cmd, fairness_cmd, prune_cmd, runs_cmd, salvage_cmd, text_cmd
 
     fairness_cmd.register(app, guarded)
     from assay.cli import backdoor_cmd
@@ -324,6 +324,7 @@ def register() -> None:
     prune_cmd.register(app, guarded)
     salvage_cmd.register(app, guarded)
     text_cmd.register(app, guarded)
+    code_cmd.register(app, guarded)
 
 
 DEMOS = ("fairness", "text", "backdoor")

@@ -30,6 +30,7 @@ __all__ = ["as_invoked", "program"]
 # prefix, is no command: a colon after the word leaves it alone)
 COMMANDS = (
     "backdoor",
+    "code",
     "delete",
     "demo",
     "fairness",
