@@ -101,3 +101,9 @@ def test_a_module_spec_is_noted_with_its_file_found_without_running_it(
     monkeypatch.delitem(sys.modules, "left35pkg.mod")
     monkeypatch.delitem(sys.modules, "left35pkg")
     assert named_code.module_origin("left35pkg.mod") == origin
+
+
+def test_assays_own_builtin_models_are_not_asked_for() -> None:
+    named_code.check_named("r", ["builtin:vader", "builtin:tree"], [], verb="verify")
+    with pytest.raises(Exception, match=r"Python code \(left35_nowhere:predict\)"):
+        named_code.check_named("r", ["left35_nowhere:predict"], [], verb="verify")

@@ -261,8 +261,8 @@ def _stored_code(spec: Any) -> tuple[str | None, str | None] | None:
     known; ``line``: the record's line that admits it, None when nothing can: a module not
     found), or None for anything that is not
     Python code (a pickle, ONNX, a URL) or a file that is not there (its import fails)."""
-    if not isinstance(spec, str) or ":" not in spec:
-        return None
+    if not isinstance(spec, str) or ":" not in spec or spec.startswith("builtin:"):
+        return None  # (``builtin:vader``: assay's own models)
     target, _, name = spec.rpartition(":")
     if target.endswith(".py"):
         path = Path(target).expanduser()
