@@ -18,6 +18,7 @@ from assay.core.notices import AssayWarning
 from assay.core.store import RunStore
 from assay.models import http_plain
 
+FIT: dict[str, Any] = {"protected": "sex", "label": "y", "max_queries": 300}
 SAID = "credentials (Authorization) go to http://127.0.0.1:"
 
 
@@ -53,18 +54,8 @@ def _cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
 def test_quiet_silences_the_warning_and_without_it_the_command_says_it(
     served: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    run = (
-        "fairness",
-        served,
-        "--data",
-        _data(tmp_path),
-        "--protected",
-        "sex",
-        "--label",
-        "y",
-        "--max-queries",
-        "300",
-    )
+    fit = ("--protected", "sex", "--label", "y", "--max-queries", "300")
+    run = ("fairness", served, "--data", _data(tmp_path), *fit)
     code, err = _cli(capsys, *run, "--store", str(tmp_path / "a.db"), "--quiet")
     assert code in (0, 1), err
     assert "credentials" not in err
@@ -77,9 +68,7 @@ def test_quiet_silences_the_warning_and_without_it_the_command_says_it(
 def test_the_api_warns_and_resume_run_tells_on_note(served: str, tmp_path: Path) -> None:
     store = tmp_path / "r.db"
     with pytest.warns(AssayWarning, match="over plain HTTP"):
-        first = assay.check_fairness(
-            served, data=_data(tmp_path), protected="sex", label="y", max_queries=300, store=store
-        )
+        first = assay.check_fairness(served, data=_data(tmp_path), **FIT, store=store)
     with RunStore(store) as opened:
         opened.checkpoint(first.run_id, status="interrupted")
     http_plain._said.clear()
@@ -95,14 +84,7 @@ def test_the_apis_notes_name_the_program_as_the_command_line_does(
     the command line prints it: ``python -m assay`` where ``assay`` is not on the PATH,
     once (the command line prints the API's note as it came)."""
     store = tmp_path / "r.db"
-    first = assay.check_fairness(
-        _rule_file(tmp_path),
-        data=_data(tmp_path),
-        protected="sex",
-        label="y",
-        max_queries=300,
-        store=store,
-    )
+    first = assay.check_fairness(_rule_file(tmp_path), data=_data(tmp_path), **FIT, store=store)
     here = "/venv/bin/python -m assay"
     monkeypatch.setattr(program, "program", lambda: here)
     monkeypatch.setattr(
