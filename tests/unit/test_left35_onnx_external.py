@@ -4,6 +4,7 @@ difference to the stored sha256, and a resume mixed the findings of two models."
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -11,10 +12,16 @@ import pandas as pd
 import pytest
 
 import assay
-from assay.core.integrity import check_fingerprints, model_changed, model_fingerprint
+from assay.core.integrity import (
+    check_fingerprints,
+    file_fingerprint,
+    model_changed,
+    model_fingerprint,
+)
 from assay.core.store import RunStore
 from assay.errors import UsageError
 from assay.models.loader import load_model
+from assay.models.onnx_external import external_files
 
 
 def _model(folder: Path) -> tuple[Path, pd.DataFrame]:
@@ -76,3 +83,30 @@ def test_resume_refuses_a_model_whose_side_file_changed(tmp_path: Path) -> None:
     _changed_weights(tmp_path)
     with pytest.raises(UsageError, match=r"model file .*model\.onnx changed since run"):
         assay.resume_run(first.run_id, store=store, data=df)
+
+
+def test_a_model_without_external_data_is_not_parsed_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    onnx = pytest.importorskip("onnx")
+    path, _ = _model(tmp_path)
+    whole = tmp_path / "whole.onnx"
+    onnx.save_model(onnx.load(str(path)), str(whole))  # (its weights inside)
+    assert external_files(path) == [str(tmp_path / "w.bin")]
+    monkeypatch.setattr(onnx, "load", lambda *a, **k: pytest.fail("parsed again"))
+    assert external_files(whole) == []
+
+
+def test_a_stores_list_of_side_files_reads_no_pipe_and_nothing_elsewhere(tmp_path: Path) -> None:
+    """A store from elsewhere names the files as it likes: a pipe (which would be read for
+    ever) or a file outside the model's folder counts as gone, not read."""
+    model = tmp_path / "m" / "model.onnx"
+    model.parent.mkdir()
+    model.write_bytes(b"onnx")
+    os.mkfifo(tmp_path / "m" / "pipe")
+    (tmp_path / "secret").write_text("x")
+    for name in (tmp_path / "m" / "pipe", tmp_path / "secret", Path("/dev/zero")):
+        prints = {"model": {**file_fingerprint(model), "external": [str(name)]}}
+        assert model_changed(prints) == "changed"
+        with pytest.raises(UsageError, match="changed since run r started"):
+            check_fingerprints(prints, run_id="r")

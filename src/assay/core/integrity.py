@@ -9,8 +9,10 @@ changed model through (said so), never changed data.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -56,11 +58,11 @@ def _with_external(own: str, external: list[str]) -> tuple[str, int]:
     digest = hashlib.sha256(f"{own}\n".encode())
     size = 0
     for name in external:
-        try:
-            sha = _sha256(Path(name))
-            size += os.path.getsize(name)
-        except OSError:
-            sha = "gone"
+        sha = "gone"
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.stat(name).st_mode):  # (a pipe or a device named: not read)
+                sha = _sha256(Path(name))
+                size += os.path.getsize(name)
         digest.update(f"{name}\0{sha}\n".encode())
     return digest.hexdigest(), size
 
@@ -154,8 +156,21 @@ def _now(stored: dict[str, Any]) -> str | None:
     now = str(path_fingerprint(path)["sha256"])
     external = stored.get("external")
     if isinstance(external, list) and external and path.is_file():
-        return _with_external(now, [str(name) for name in external])[0]
+        # (the model's folder only, as onnxruntime reads them: a store's list is not read
+        # elsewhere; a name outside counts as gone)
+        folder = os.path.realpath(path.parent)
+        inside = [str(n) if _within(folder, str(n)) else "" for n in external]
+        return _with_external(now, inside)[0]
     return now
+
+
+def _within(folder: str, name: str) -> bool:
+    """Whether the file ``name`` is in ``folder`` (a real path) or below it."""
+    where = os.path.realpath(os.path.dirname(os.path.abspath(name)))
+    try:
+        return os.path.commonpath([folder, where]) == folder
+    except ValueError:  # (another drive)
+        return False
 
 
 def check_fingerprints(

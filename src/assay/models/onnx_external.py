@@ -22,6 +22,8 @@ def external_files(path: str | os.PathLike[str]) -> list[str]:
     """The files the ONNX model at ``path`` keeps tensors in (absolute, in the model's
     folder as onnxruntime reads them, sorted); [] when it keeps none, or when ``onnx`` is
     not installed or cannot read it (onnxruntime loaded it: it is read as the model)."""
+    if not _may_name_files(path):
+        return []
     try:
         import onnx
     except ImportError:  # pragma: no cover - onnx comes with the [onnx] extra
@@ -30,7 +32,7 @@ def external_files(path: str | os.PathLike[str]) -> list[str]:
         model = onnx.load(str(path), load_external_data=False)
     except Exception:
         return []
-    folder = Path(path).absolute().parent
+    folder = Path(path).resolve().parent  # (as the run's fingerprint names the model)
     found = set()
     for tensor in _tensors(model.graph, model):
         if tensor.data_location == onnx.TensorProto.EXTERNAL:
@@ -38,6 +40,26 @@ def external_files(path: str | os.PathLike[str]) -> list[str]:
                 if entry.key == "location" and entry.value:
                     found.add(os.path.normpath(folder / entry.value))
     return sorted(found)
+
+
+# a tensor's external data entry ``location`` as protobuf writes it (field 1, 8 bytes): a
+# file without it keeps no tensor elsewhere, and is not parsed a second time (a model of a
+# gigabyte parsed again by ``onnx`` doubled its memory for nothing)
+_LOCATION = b"\n\x08location"
+
+
+def _may_name_files(path: str | os.PathLike[str]) -> bool:
+    """Whether the file holds ``_LOCATION`` (read in 1 MiB chunks)."""
+    tail = b""
+    try:
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                if _LOCATION in tail + chunk:
+                    return True
+                tail = chunk[-len(_LOCATION) :]
+    except OSError:
+        return False
+    return False
 
 
 def _tensors(graph: Any, model: Any = None) -> Iterator[Any]:
