@@ -50,6 +50,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             list[str] | None,
             typer.Option(
                 "--forget",
+                metavar="<file or spec>",
                 help="Forget this file or module spec (again: several); resume and verify "
                 "then ask for --model before importing it for a stored run.",
                 show_default=False,
