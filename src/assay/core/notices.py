@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-__all__ = ["AssayWarning", "told_to", "warn"]
+__all__ = ["AssayWarning", "listener", "told_to", "warn"]
 
 
 class AssayWarning(UserWarning):
@@ -33,6 +33,12 @@ def told_to(listener: Callable[[str], None]) -> Iterator[None]:
         yield
     finally:
         _LISTENER.reset(token)
+
+
+def listener() -> Callable[[str], None] | None:
+    """Who ``warn`` tells here (None: nobody; an ``AssayWarning``), for a thread started
+    without this context (an executor's watch) to tell the same one."""
+    return _LISTENER.get()
 
 
 def warn(message: str) -> None:
