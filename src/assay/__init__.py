@@ -12,6 +12,7 @@ from assay.errors import AssayError, BudgetExhausted, ModelError, StoreError, Us
 
 __all__ = [
     "AssayError",
+    "AssayWarning",
     "BudgetExhausted",
     "Capabilities",
     "Finding",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 _LAZY = {
+    "AssayWarning": "assay.core.notices",
     "assert_passed": "assay.testing",
     "build_exact_kernel": "assay.fairness.api",
     "check_backdoor": "assay.api",

@@ -28,6 +28,8 @@ from assay.core.finishing import count_session, finishable, finishing_noted, say
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
 from assay.core.named_code import check_run_named
+from assay.core.notices import told_to
+from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import rerun_command, versions
@@ -118,6 +120,7 @@ def resume_run(
     check_callbacks(on_progress=on_progress, on_note=on_note, on_start=on_start)
     check_stop(stop)
     on_progress = theirs("on_progress", on_progress)
+    on_note = None if on_note is None else _as_run_here(on_note)
     # a mistyped path is no store (opened, it was made empty, its folders with it)
     the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
     # this process's alone from here (another running it: refused), then read as it is
@@ -141,8 +144,8 @@ def resume_run(
     for note in notes:
         if on_note is not None:
             on_note(note)
-    if read and not force:  # (the store does not make assay import code: core.named_code)
-        check_run_named(record, model, verb="resume")
+    if read:  # (the store does not make assay import code, --force or not: core.named_code)
+        check_run_named(record, model, verb="resume", force=force)
     given: dict[str, Any] = {}
     if data is not None:
         if record.technique != "fairness":
@@ -168,7 +171,10 @@ def resume_run(
     # (a fairness run counts its sessions with its phases' seconds: ``session_clock``)
     sessions = count_session(the_store, record) if record.technique != "fairness" else None
     noted = finishing_noted(the_store, record.id) if finishing else nullcontext()
-    with stopping(stop), noted:  # (the caller's stop=, read at the search's steps)
+    # (warnings from loading, ``core.notices``, told to on_note: the command's own go to
+    # its stderr, unless --quiet)
+    told = nullcontext() if on_note is None or from_the_command_line() else told_to(on_note)
+    with stopping(stop), noted, told:  # (the caller's stop=, read at the search's steps)
         result = resumer(
             run_id,
             store=the_store,
@@ -189,6 +195,17 @@ def resume_run(
     if beside and on_note is not None:
         on_note(beside)
     return result
+
+
+def _as_run_here(on_note: Callable[[str], None]) -> Callable[[str], None]:
+    """``on_note`` told each note with the commands it holds (``assay resume ...``) naming
+    the program as the command line prints them here (``core.program.as_invoked``: ``assay``
+    when this installation's is on the PATH, else its script or ``python -m assay``)."""
+
+    def said(text: str) -> None:
+        on_note(as_invoked(text))
+
+    return said
 
 
 def _existing_path(store: str | os.PathLike[str]) -> Path:

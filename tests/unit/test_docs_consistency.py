@@ -1061,7 +1061,8 @@ def test_documented_option_values_are_the_techniques() -> None:
         "--strategy ogma: not one of ['assay', 'neo', 'strip']"
     ]
     assert check_values("text", "--oracle invariant") == [
-        "--oracle invariant: not one of ['differential', 'directional', 'invariance']"
+        "--oracle invariant: not one of ['differential', 'directional', 'expect', 'invariance', "
+        "'suite']"
     ]
 
 

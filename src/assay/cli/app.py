@@ -33,6 +33,7 @@ from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
+from assay.core.notices import told_to
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
 from assay.core.store_file import damage_hint
@@ -91,8 +92,11 @@ def guarded(fn: F) -> F:
             return typer.Exit(code)
 
         kwargs = {key: home_expanded(value) for key, value in kwargs.items()}
+        # (warnings from deep in loading, ``core.notices``: stderr, or nothing with --quiet)
+        speaking = Output(quiet=bool(kwargs.get("quiet")))
         try:
-            return fn(*args, **kwargs)
+            with told_to(lambda said: speaking.note(f"assay: warning: {said}")):
+                return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, typer.TyperException):
             raise
         except UsageError as exc:
@@ -314,7 +318,7 @@ def main_options(
 @cache  # once per process: each call added every command again (typer keeps a list), and
 # each ``main()`` (a notebook's, a test suite's) then built them all: slower with every call
 def register() -> None:
-    from assay.cli import fairness_cmd, prune_cmd, runs_cmd, salvage_cmd, text_cmd
+    from assay.cli import code_cmd, fairness_cmd, prune_cmd, runs_cmd, salvage_cmd, text_cmd
 
     fairness_cmd.register(app, guarded)
     from assay.cli import backdoor_cmd
@@ -324,6 +328,7 @@ def register() -> None:
     prune_cmd.register(app, guarded)
     salvage_cmd.register(app, guarded)
     text_cmd.register(app, guarded)
+    code_cmd.register(app, guarded)
 
 
 DEMOS = ("fairness", "text", "backdoor")

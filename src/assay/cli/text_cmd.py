@@ -95,7 +95,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             ),
         ] = None,
         oracle: Annotated[
-            str, typer.Option(help="differential (2+ classifiers), invariance, directional.")
+            str,
+            typer.Option(
+                help="differential (2+ classifiers), invariance, directional, expect (the "
+                "grammar's %expect lines: CheckList's MFT), suite (every %invariant, "
+                "%directional and %expect in one run)."
+            ),
         ] = "differential",
         label_map: Annotated[
             Path | None, typer.Option(help="Label map: lines 'CLASSIFIER LABEL -> COMMON'.")

@@ -9,8 +9,11 @@ changed model through (said so), never changed data.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,14 +28,43 @@ __all__ = [
 ]
 
 
-def file_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """``{"path", "bytes", "sha256"}`` of a file (read in 1 MiB chunks)."""
+def file_fingerprint(
+    path: str | os.PathLike[str], *, external: Sequence[str] = ()
+) -> dict[str, Any]:
+    """``{"path", "bytes", "sha256"}`` of a file (read in 1 MiB chunks).  ``external``: the
+    files an ONNX model keeps its tensors in (``models.onnx_external``): then ``sha256``
+    covers them too (``_with_external``) and ``external`` lists them, so that a check of
+    the file later reads them again."""
     p = Path(path)
+    own, size = _sha256(p), p.stat().st_size
+    if not external:
+        return {"path": str(p.resolve()), "bytes": size, "sha256": own}
+    sha, more = _with_external(own, list(external))
+    kept = list(external)
+    return {"path": str(p.resolve()), "bytes": size + more, "sha256": sha, "external": kept}
+
+
+def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
-    with p.open("rb") as f:
+    with path.open("rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
             digest.update(chunk)
-    return {"path": str(p.resolve()), "bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+    return digest.hexdigest()
+
+
+def _with_external(own: str, external: list[str]) -> tuple[str, int]:
+    """The sha256 of a file whose own is ``own`` with the files ``external`` (each by its
+    path and contents; one gone counts as such), and their bytes."""
+    digest = hashlib.sha256(f"{own}\n".encode())
+    size = 0
+    for name in external:
+        sha = "gone"
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(os.stat(name).st_mode):  # (a pipe or a device named: not read)
+                sha = _sha256(Path(name))
+                size += os.path.getsize(name)
+        digest.update(f"{name}\0{sha}\n".encode())
+    return digest.hexdigest(), size
 
 
 def path_fingerprint(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -80,7 +112,10 @@ def model_fingerprint(spec_info: dict[str, Any], spec: Any) -> dict[str, Any] | 
     """The fingerprint of the file a model was loaded from, if it came from one."""
     info = spec_info.get("file")
     if isinstance(info, dict) and info.get("sha256") and info.get("path"):
-        return {"path": str(info["path"]), "bytes": info.get("bytes"), "sha256": info["sha256"]}
+        kept = {"path": str(info["path"]), "bytes": info.get("bytes"), "sha256": info["sha256"]}
+        if isinstance(info.get("external"), list):  # (an ONNX model's data files)
+            kept["external"] = list(info["external"])
+        return kept
     if isinstance(spec, str) and ".py:" in spec:
         source = spec.rpartition(":")[0]
         if source.endswith(".py") and Path(source).is_file():
@@ -118,7 +153,24 @@ def _now(stored: dict[str, Any]) -> str | None:
     path = Path(str(stored.get("path", "")))
     if not (path.is_file() or path.is_dir()):
         return None
-    return str(path_fingerprint(path)["sha256"])
+    now = str(path_fingerprint(path)["sha256"])
+    external = stored.get("external")
+    if isinstance(external, list) and external and path.is_file():
+        # (the model's folder only, as onnxruntime reads them: a store's list is not read
+        # elsewhere; a name outside counts as gone)
+        folder = os.path.realpath(path.parent)
+        inside = [str(n) if _within(folder, str(n)) else "" for n in external]
+        return _with_external(now, inside)[0]
+    return now
+
+
+def _within(folder: str, name: str) -> bool:
+    """Whether the file ``name`` is in ``folder`` (a real path) or below it."""
+    where = os.path.realpath(os.path.dirname(os.path.abspath(name)))
+    try:
+        return os.path.commonpath([folder, where]) == folder
+    except ValueError:  # (another drive)
+        return False
 
 
 def check_fingerprints(

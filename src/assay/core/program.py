@@ -30,6 +30,7 @@ __all__ = ["as_invoked", "program"]
 # prefix, is no command: a colon after the word leaves it alone)
 COMMANDS = (
     "backdoor",
+    "code",
     "delete",
     "demo",
     "fairness",
@@ -43,10 +44,11 @@ COMMANDS = (
     "verify",
 )
 # (not after a quote: a failing sentence printed in quotes, "assay report is good", is the
-# user's words, never rewritten)
+# user's words, never rewritten; nor after ``-m ``: a command already rewritten to
+# ``python -m assay report``, as a note the API rewrote and the command line prints)
 _COMMAND = re.compile(
-    r"(?<![\w./\\\-\"'])assay(?= (?:" + "|".join(COMMANDS) + r")(?![\w:-]))"
-    r"|(?<![\w./\\\-\"'])assay(?= --(?:help|version)\b)"
+    r"(?<![\w./\\\-\"'])(?<!-m )assay(?= (?:" + "|".join(COMMANDS) + r")(?![\w:-]))"
+    r"|(?<![\w./\\\-\"'])(?<!-m )assay(?= --(?:help|version)\b)"
 )
 
 

@@ -22,6 +22,7 @@ import logging
 import types
 from typing import Any
 
+from assay.core.notices import listener
 from assay.errors import UsageError
 
 __all__ = ["Admission", "admit", "check_workers", "refusal", "resource_name", "this_assay"]
@@ -134,6 +135,9 @@ class Admission:
         self.here = this_assay()
         self.resource = resource
         self.refused: dict[str, str] = {}
+        # (said from the executor's watch thread, which has not the command's context: to
+        # whom the command's warnings go, ``core.notices``, taken here; else the log)
+        self._told = listener()
 
     def usable(self, workers: dict[str, Any]) -> int:
         """How many of ``workers`` (the scheduler's information) run this run's units, after
@@ -147,11 +151,14 @@ class Admission:
             for said in (*missing, *other):
                 self.refused[said.partition(" ")[0]] = said
             if missing or other:
-                logging.getLogger("assay").warning(
-                    "assay: Dask workers that joined the cluster during the run %s; they are "
-                    "given none of its units",
-                    refusal(self.here, missing, other),
+                said = (
+                    f"Dask workers that joined the cluster during the run "
+                    f"{refusal(self.here, missing, other)}; they are given none of its units"
                 )
+                if self._told is None:
+                    logging.getLogger("assay").warning("assay: %s", said)
+                else:
+                    self._told(said)
             workers = self.client.scheduler_info().get("workers", {})
         return sum(map(self.holds, workers.values()))
 

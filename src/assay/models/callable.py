@@ -17,7 +17,7 @@ import numpy as np
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, WatchedCaller
 from assay.core.deadline import time_left
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, describe_input
-from assay.core.named_code import remember
+from assay.core.named_code import remember, remember_module
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
 from assay.models.checked import array_hint
@@ -787,7 +787,11 @@ def resolve_spec(spec: str) -> Any:
     if parts is None:
         raise UsageError(f"{spec!r} is not a callable spec; expected {_FORMS}", argument="MODEL")
     target, name = parts
-    module = _import_file(target) if target.endswith(".py") else _import_module(target)
+    if target.endswith(".py"):
+        module = _import_file(target)
+    else:
+        module = _import_module(target)
+        remember_module(spec, module)  # a stored run may import it again (core.named_code)
     obj: Any = module
     for attr in name.split("."):
         try:

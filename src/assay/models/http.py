@@ -61,7 +61,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
-from assay.models.http_plain import LOOPBACK, warn_plain_credentials
+from assay.models.http_plain import is_loopback, warn_plain_credentials
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
 
@@ -74,7 +74,6 @@ __all__ = [
     "redact",
 ]
 
-_LOOPBACK = LOOPBACK
 # ``core.calls.call_deadline``'s: (seconds the call has left, its --call-timeout), or None
 _Deadline = Callable[[], tuple[float, float] | None] | None
 
@@ -455,7 +454,7 @@ class HttpModel:
         self.concurrency = concurrency
         self.rate_limit = rate_limit
         self.max_error_rate = max_error_rate
-        self._loopback = parts.hostname in _LOOPBACK
+        self._loopback = is_loopback(parts.hostname)
         limit = min(max_batch, capabilities.max_batch or max_batch)
         self.capabilities = Capabilities(
             modality=capabilities.modality,

@@ -2,21 +2,39 @@
 
 A URL's ``user:password@`` (sent as Basic authorisation) and ``--header-env``'s headers travel
 in clear text over ``http://``: anyone on the way (a shared CI network, a proxy) reads them.
-assay sends them as asked (a cluster's own network may be trusted) but says so on stderr,
-once per host and process, naming the headers (never their values) and ``https://``.
+assay sends them as asked (a cluster's own network may be trusted) but says so, once per
+host and process, naming the headers (never their values) and ``https://``: as a warning
+of ``core.notices`` (the command line's stderr unless ``--quiet``; an API caller's
+``on_note``, else an ``AssayWarning``).
 """
 
 from __future__ import annotations
 
-import sys
+import ipaddress
 import threading
 from collections.abc import Collection, Mapping
 
-__all__ = ["LOOPBACK", "warn_plain_credentials"]
+from assay.core.notices import warn
+
+__all__ = ["LOOPBACK", "is_loopback", "warn_plain_credentials"]
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}  # (this machine: nothing leaves it)
 _said: set[str] = set()
 _lock = threading.Lock()
+
+
+def is_loopback(host: str | None) -> bool:
+    """Whether ``host`` is this machine (``localhost``, ``*.localhost``, ``127.0.0.0/8``,
+    ``::1``): nothing sent to it leaves the machine."""
+    if not host:
+        return False
+    host = host.lower().strip("[]")
+    if host in LOOPBACK or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def warn_plain_credentials(
@@ -29,18 +47,15 @@ def warn_plain_credentials(
     """Say (once per host) when credential headers (any of ``headers`` not in ``plain``)
     go to ``scheme://host`` over plain HTTP to a host not this machine; whether it was said."""
     sent = sorted(k for k, v in headers.items() if k not in plain and v)
-    if scheme != "http" or not sent or not host or host.lower() in LOOPBACK:
-        return False
-    if host.lower().endswith(".localhost"):
+    if scheme != "http" or not sent or not host or is_loopback(host):
         return False
     where = f"{host}:{port}" if port else host
     with _lock:
         if where in _said:
             return False
         _said.add(where)
-    print(
-        f"assay: warning: credentials ({', '.join(sent)}) go to http://{where} over plain "
-        "HTTP, readable by anyone on the way; use https:// if the server has it",
-        file=sys.stderr,
+    warn(
+        f"credentials ({', '.join(sent)}) go to http://{where} over plain HTTP, readable by "
+        "anyone on the way; use https:// if the server has it"
     )
     return True

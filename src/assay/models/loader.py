@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
+from assay.core.integrity import file_fingerprint
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models.callable import (
@@ -96,13 +96,13 @@ def _type_of(spec: str) -> str:
     raise UsageError(f"cannot tell what kind of model {spec} is; {_FORMS}", argument="MODEL")
 
 
-def _file_info(path: str) -> dict[str, Any]:
-    p = Path(path)
-    digest = hashlib.sha256()
-    with p.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return {"path": str(p.resolve()), "bytes": p.stat().st_size, "sha256": digest.hexdigest()}
+def _file_info(path: str, kind: str) -> dict[str, Any]:
+    """The model file's fingerprint (an ONNX model's external data files with it)."""
+    if kind != "onnx":
+        return file_fingerprint(path)
+    from assay.models.onnx_external import external_files
+
+    return file_fingerprint(path, external=external_files(path))
 
 
 def _is_model(obj: Any) -> bool:
@@ -330,7 +330,7 @@ def _inner_model(
             dtypes=dtypes,
         )
         if kind in ("skops", "onnx", "pickle", "joblib", "torch"):
-            info["file"] = _file_info(spec)
+            info["file"] = _file_info(spec, kind)
     else:
         if model_type not in (None, "sklearn", "callable"):
             raise UsageError(

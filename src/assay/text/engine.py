@@ -426,7 +426,7 @@ class Engine(Dispatch, EngineState):
             seen_now.add(e[3])
         verdict = self.oracle.judge(outputs, cases, first)
         if self.oracle.metamorphic:
-            self._judge_apart(entries, verdict)
+            self._judge_apart(entries, verdict, cases)
         got = Evaluated(cases, verdict, outputs)
         seen: list[int] = []  # productions of the new cases, each once per case
         seen_err: list[int] = []
@@ -468,13 +468,15 @@ class Engine(Dispatch, EngineState):
         if work is not None:
             work()
 
-    def _judge_apart(self, entries: list[Any], verdict: Any) -> None:
+    def _judge_apart(self, entries: list[Any], verdict: Any, cases: list[Case]) -> None:
         """A metamorphic case whose variants are all its sentence itself (a class whose
         members derive the same words, ``N -> X | Y``, ``X -> "tea"``, ``Y -> "tea"``; an
         edit into an empty symbol) could not fail: it is no error, and a run of no other
-        case tested nothing (``apart``, ``untested``)."""
+        case tested nothing (``apart``, ``untested``).  A minimum functionality test's case
+        is its sentence alone: judged as it is."""
+        alone = self.oracle.alone
         for i, e in enumerate(entries):
-            if len(set(e[2])) > 1:
+            if len(set(e[2])) > 1 or (alone and alone[cases[i].relation]):
                 self.apart = True
             elif verdict.error[i]:
                 verdict.error[i] = False

@@ -14,6 +14,11 @@ Directives of our own (ignored by nothing else, as NLTK has no such lines):
 - ``%directional NAME: ALT -> ALT EXPECT [CLASS] [TOLERANCE]`` -- replacing one alternative of
   ``NAME`` by another must move the prediction: ``away`` (the probability of the class first
   predicted falls), ``flip`` (the label changes), ``up CLASS`` / ``down CLASS``.
+- ``%expect NAME -> CLASS`` -- a minimum functionality test (CheckList's MFT): a sentence
+  deriving ``NAME`` must be labelled ``CLASS`` (``-> not CLASS``: anything but it;
+  ``%expect NAME: ALT | ALT -> CLASS`` for the sentences deriving those alternatives only).
+- ``%lexicon NAME FILE`` -- the lines of ``FILE`` (relative to the grammar's file) are
+  alternatives of ``NAME``, one word or phrase each (``lexicon``).
 
 Checked on load: undefined symbols (error), symbols that can never finish deriving (error),
 unreachable symbols (warning), infinite languages (warning).
@@ -27,15 +32,17 @@ import os
 import re
 from array import array
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from assay.core.textfile import read_text_file
 from assay.errors import UsageError
+from assay.text.lexicon import read_lexicon
 from assay.text.lines import file_lines
 
 __all__ = [
     "Directional",
+    "Expectation",
     "Grammar",
     "Invariant",
     "load_grammar",
@@ -78,6 +85,22 @@ class Directional:
     label_column: int | None = None  # where the class is named (1-based; an error names it)
 
 
+@dataclass(frozen=True)
+class Expectation:
+    """A sentence deriving ``symbol`` by one of ``alternatives`` (indices) must be labelled
+    ``label`` (``negated``: must not be): CheckList's minimum functionality test."""
+
+    symbol: int
+    alternatives: Sequence[int]  # (a range for a whole rule)
+    label: str
+    line: int
+    negated: bool = False
+    label_column: int | None = None  # where the class is named (1-based; an error names it)
+
+
+Relation = Invariant | Directional | Expectation
+
+
 @dataclass
 class Grammar:
     """A compiled grammar: symbols are integer ids, productions are numbered globally.
@@ -94,6 +117,9 @@ class Grammar:
     source: str = "<grammar>"
     invariants: list[Invariant] = field(default_factory=list)
     directionals: list[Directional] = field(default_factory=list)
+    expectations: list[Expectation] = field(default_factory=list)
+    # the lexicon files read (``%lexicon``): their paths, fingerprinted with a run
+    lexicons: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     lines: list[int] = field(default_factory=list)  # line of each production
     infinite: bool = False
@@ -185,22 +211,45 @@ class Grammar:
                 if self.weights[p] != 1.0:
                     rule.write(f" [{self.weights[p]:g}]")
             out.append(rule.getvalue())
-        out.extend(self.directive(inv) for inv in self.invariants)
-        out.extend(self.directive(d) for d in self.directionals)
+        # in the order of their lines (a suite's tests, ``oracle``, keep their order when
+        # the text is read again: a stored run's relations are numbered by it)
+        every: list[Relation] = [*self.invariants, *self.directionals, *self.expectations]
+        out.extend(self.directive(r) for r in sorted(every, key=lambda r: r.line))
         return "\n".join(out) + "\n"
 
-    def directive(self, rel: Invariant | Directional, most: int | None = None) -> str:
+    def directive_lines(self) -> list[int]:
+        """Each directive's line, in the order ``to_text`` writes them (theirs)."""
+        every: list[Relation] = [*self.invariants, *self.directionals, *self.expectations]
+        return sorted(r.line for r in every)
+
+    def renumber(self, lines: Sequence[int]) -> None:
+        """Give the directives of a grammar read back from its ``to_text`` the lines they had
+        in the file first read (``directive_lines``): a test keeps its name ("line 37:
+        %expect ...") in a resumed run, its findings stored under it (nothing done when the
+        count differs: a text stored otherwise)."""
+        if len(lines) != len(self.directive_lines()):
+            return
+        at = {old: int(new) for old, new in zip(self.directive_lines(), lines, strict=True)}
+        self.invariants = [replace(r, line=at[r.line]) for r in self.invariants]
+        self.directionals = [replace(r, line=at[r.line]) for r in self.directionals]
+        self.expectations = [replace(r, line=at[r.line]) for r in self.expectations]
+
+    def directive(self, rel: Relation, most: int | None = None) -> str:
         """The directive's line in assay's format (the tolerance always written); ``most``:
         an invariance class's first members only, and how many it has (a name to show)."""
         name = self.names[rel.symbol]
-        if isinstance(rel, Invariant):
+        if isinstance(rel, Invariant | Expectation):
             alts = rel.alternatives
+            head = "%invariant" if isinstance(rel, Invariant) else "%expect"
+            tail = ""
+            if isinstance(rel, Expectation):
+                tail = f" -> {'not ' if rel.negated else ''}{_label_text(rel.label)}"
             if _whole(alts, len(self.alternatives[rel.symbol])):
-                return f"%invariant {name}"  # every alternative: not written out again
+                return f"{head} {name}{tail}"  # every alternative: not written out again
             cut = most is not None and len(alts) > most
             members = " | ".join(self._alt_text(rel.symbol, a) for a in alts[:most])
             more = f" | ... ({len(alts):,} members)" if cut else ""
-            return f"%invariant {name}: {members}{more}"
+            return f"{head} {name}: {members}{more}{tail}"
         tail = f" {rel.label}" if rel.label else ""
         return (
             f"%directional {name}: {self._alt_text(rel.symbol, rel.source)} -> "
@@ -226,6 +275,12 @@ def _whole(alternatives: Sequence[int], n: int) -> bool:
     if isinstance(alternatives, range):
         return alternatives == range(n)
     return len(alternatives) == n and all(a == k for k, a in enumerate(alternatives))
+
+
+def _label_text(label: str) -> str:
+    """A class as a directive writes it: bare when it reads back as one word, else quoted."""
+    plain = label and not any(c.isspace() or c in "\"'#" for c in label) and label != "not"
+    return label if plain else _quote(label)
 
 
 def _quote(word: str) -> str:
@@ -376,17 +431,23 @@ class _Heads:
     start: tuple[str, int, int] | None = None
     inv_lines: list[tuple[int, str]] = field(default_factory=list)
     dir_lines: list[tuple[int, str]] = field(default_factory=list)
+    exp_lines: list[tuple[int, str]] = field(default_factory=list)
+    # per ``%lexicon`` line (its number): the file read and its entries (line, text)
+    lexicons: dict[int, tuple[str, list[tuple[int, str]]]] = field(default_factory=dict)
 
 
-def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
+def parse_grammar(
+    text: str, *, source: str = "<grammar>", base: str | os.PathLike[str] | None = None
+) -> Grammar:
     """Parse and check a grammar; ``UsageError`` names file, line, column and what was expected.
+    ``base``: the folder a ``%lexicon``'s file is found in (None: the current folder).
 
     Two readings: the first finds the rules' left-hand sides (a symbol may be used before
     the line defining it), the second compiles each line's alternatives as it reads them,
     so the grammar is held once, as productions (a 13 MB grammar held every alternative
     as parsed items too, at once: 610 MB, then 307 MB kept)."""
     notes: list[str] = []
-    heads = _read_heads(text, source, notes)
+    heads = _read_heads(text, source, notes, Path(base) if base is not None else Path())
     if not heads.rules:
         raise UsageError("the grammar has no rules (expected lines like: S -> 'a' B)", path=source)
     grammar = _compile(heads, source, notes)
@@ -394,7 +455,7 @@ def parse_grammar(text: str, *, source: str = "<grammar>") -> Grammar:
     return grammar
 
 
-def _read_heads(text: str, source: str, notes: list[str]) -> _Heads:
+def _read_heads(text: str, source: str, notes: list[str], base: Path) -> _Heads:
     heads = _Heads()
     for n, raw in enumerate(file_lines(text), start=1):
         stripped = raw.strip()
@@ -412,9 +473,19 @@ def _read_heads(text: str, source: str, notes: list[str]) -> _Heads:
                 heads.inv_lines.append((n, raw))
             elif word == "directional":
                 heads.dir_lines.append((n, raw))
+            elif word == "expect":
+                heads.exp_lines.append((n, raw))
+            elif word == "lexicon":
+                name, col = lex.symbol()
+                path, entries = _lexicon_of(lex, base)
+                heads.lexicons[n] = (path, entries)
+                heads.rules.append((n, raw, -1, name))
+                heads.first_line.setdefault(name, (n, col))
             else:
                 raise lex.error(
-                    f"unknown directive %{word}; expected %start, %invariant or %directional", 0
+                    f"unknown directive %{word}; expected %start, %invariant, %directional, "
+                    "%expect or %lexicon",
+                    0,
                 )
             continue
         if stripped.startswith("|"):
@@ -430,6 +501,25 @@ def _read_heads(text: str, source: str, notes: list[str]) -> _Heads:
         heads.rules.append((n, raw, lex.i + 2, lhs))
         heads.first_line.setdefault(lhs, (n, col))
     return heads
+
+
+def _lexicon_of(lex: _Lexer, base: Path) -> tuple[str, list[tuple[int, str]]]:
+    """``%lexicon NAME FILE``'s file (after its name: quoted, or a word) read: its path and
+    entries."""
+    lex.skip()
+    col = lex.i
+    if lex.at_end():
+        raise lex.error("expected a file after the symbol (%lexicon NAME FILE)")
+    if lex.peek() in "\"'":
+        name, _ = lex.string()
+    else:
+        m = re.compile(r"\S+").match(lex.text, lex.i)
+        assert m is not None
+        name = m.group(0)
+        lex.i = m.end()
+    if not lex.at_end():
+        raise lex.error("expected the end of the line after the file (quote a path with spaces)")
+    return read_lexicon(name, base, where=(lex.path, lex.line, col + 1), longest=LONGEST_TERMINAL)
 
 
 def _refuse_overflowing(
@@ -469,7 +559,13 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
             s = ids[lhs]
         lex = _Lexer(raw, n, source, notes)
         lex.i = at
-        for alt in lex.each_alternative():
+        listed = heads.lexicons.get(n) if at < 0 else None
+        each = (
+            lex.each_alternative()
+            if listed is None
+            else (_Alt([("term", word, 0)], 1.0, n) for _, word in listed[1])
+        )
+        for alt in each:
             items: list[Item] = []
             for kind, value, col in alt.items:
                 if kind == "term":
@@ -498,7 +594,10 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
     if not math.isfinite(sum(weights)):  # (a symbol's draws need its weights' sum)
         _refuse_overflowing(alternatives, weights, names, first_line, source)
     start = heads.start
-    start_id = 0
+    # the first rule's left-hand side: a lexicon's symbol only when nothing else is written
+    # as a rule (a list of names is a slot of a template, not the sentence)
+    ruled = [lhs for _, _, at, lhs in heads.rules if lhs is not None and at >= 0]
+    start_id = ids[ruled[0]] if ruled else 0
     if start is not None:
         if start[0] not in ids:
             raise UsageError(
@@ -549,6 +648,9 @@ def _compile(heads: _Heads, source: str, notes: list[str]) -> Grammar:
         g.invariants.append(_invariant(g, raw, n, source))
     for n, raw in heads.dir_lines:
         g.directionals.append(_directional(g, raw, n, source))
+    for n, raw in heads.exp_lines:
+        g.expectations.append(_expectation(g, raw, n, source))
+    g.lexicons = [path for path, _ in heads.lexicons.values()]
     return g
 
 
@@ -732,6 +834,71 @@ def _directional(g: Grammar, raw: str, n: int, source: str) -> Directional:
     return Directional(s, source_alt, target_alt, expect, label, tolerance, n, label_column)
 
 
+def _expectation(g: Grammar, raw: str, n: int, source: str) -> Expectation:
+    """``%expect NAME -> CLASS``, ``%expect NAME -> not CLASS``, ``%expect NAME: ALT | ALT ->
+    CLASS`` (the class bare or quoted; its arrow is the line's last, after the alternatives)."""
+    lex, s = _directive_head(g, raw, n, source)
+    comment = _comment_at(lex.text, lex.i)
+    arrow = lex.text.rfind("->", lex.i, comment)
+    if arrow < 0:
+        raise lex.error(
+            "expected '-> CLASS' (%expect NAME -> CLASS, or %expect NAME: ALT | ALT -> CLASS)",
+            comment,
+        )
+    head = _Lexer(lex.text[:arrow], n, source)
+    head.i = lex.i
+    alts: Sequence[int]
+    if head.at_end():
+        alts = range(len(g.alternatives[s]))  # (every one: no int held per alternative)
+    else:
+        if head.peek() != ":":
+            raise head.error("expected ':' and alternatives, or '-> CLASS'")
+        head.i += 1
+        alts = tuple(_match_alt(g, s, a, head) for a in head.alternatives())
+    lex.i = arrow + 2
+    words: list[tuple[str, int]] = []
+    while not lex.at_end():
+        if lex.peek() in "\"'":
+            at = lex.i
+            words.append((lex.string()[0], at))
+            continue
+        m = re.compile(r"[^\s#]+").match(lex.text, lex.i)
+        assert m is not None
+        words.append((m.group(0), lex.i))
+        lex.i = m.end()
+    negated = len(words) == 2 and words[0][0] == "not" and lex.text[words[0][1]] == "n"
+    if negated:
+        words = words[1:]
+    if not words:
+        raise lex.error("expected the class a sentence must get after '->'")
+    if len(words) > 1:
+        raise lex.error(
+            f"expected one class after '->' (or 'not CLASS'), found {words[1][0]!r} after it; "
+            "quote a class holding spaces",
+            words[1][1],
+        )
+    label, col = words[0]
+    return Expectation(s, alts, label, n, negated, col + 1)
+
+
+def _comment_at(text: str, i: int) -> int:
+    """Where the line's comment starts (a ``#`` outside quotes), from ``i``; its end if none."""
+    quote = ""
+    j = i
+    while j < len(text):
+        c = text[j]
+        if quote and c == "\\":
+            j += 1  # (an escaped quote does not close it)
+        elif quote and c == quote:
+            quote = ""
+        elif not quote and c in "\"'":
+            quote = c
+        elif not quote and c == "#":
+            return j
+        j += 1
+    return len(text)
+
+
 def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
     """Read and check a grammar file (or a built-in grammar: ``builtin:reviews``)."""
     spec = os.fspath(path) if isinstance(path, os.PathLike) else path
@@ -753,7 +920,7 @@ def load_grammar(path: str | os.PathLike[str] | Sequence[str]) -> Grammar:
             f"cannot read the grammar: {reason}", argument="--grammar", path=str(p)
         ) from None
     try:
-        return parse_grammar(text, source=str(spec))
+        return parse_grammar(text, source=str(spec), base=p.parent)
     except UsageError as exc:
         if exc.argument is not None or type(exc) is not UsageError:
             raise

@@ -30,7 +30,10 @@ _PAIRED = 12  # a case of at most this many distinct words looks in the files of
 
 
 def signature(detail: dict[str, Any]) -> str:
-    """How a case fails: each classifier's labels (and which classifiers failed)."""
+    """How a case fails: each classifier's labels (and which classifiers failed; and the
+    expectation it broke, for a minimum functionality test)."""
+    if "expected" in detail:
+        return repr((detail.get("labels"), detail.get("failed"), detail.get("relation")))
     return repr((detail.get("labels"), detail.get("failed")))
 
 

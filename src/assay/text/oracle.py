@@ -12,6 +12,10 @@ A *case* is a derivation tree and, for metamorphic oracles, the node the relatio
   declared class (``%invariant``) changes the predicted label.
 - ``directional``: replacing the node's alternative as declared (``%directional``) does not
   move the prediction as expected.
+- ``expect`` (CheckList's minimum functionality tests): a sentence deriving the node's
+  alternative (``%expect``) does not get the class declared (or gets the one it must not).
+- ``suite``: every relation the grammar declares (``%invariant``, ``%directional``,
+  ``%expect``) in one run, each judged as its own oracle would judge it.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from assay.errors import ModelError, UsageError
+from assay.text.expected import expected_class
 from assay.text.generate import (
     Draws,
     Sampler,
@@ -33,12 +38,19 @@ from assay.text.generate import (
     subtree_at,
     tree_text,
 )
-from assay.text.grammar import Directional, Grammar, Invariant, reachable_symbols
+from assay.text.grammar import (
+    Directional,
+    Expectation,
+    Grammar,
+    Invariant,
+    Relation,
+    reachable_symbols,
+)
 from assay.text.panel import Layout
 
 __all__ = ["MEMBERS", "MODES", "ORACLES", "Case", "Oracle", "Verdict", "odd_rows"]
 
-ORACLES = ("differential", "invariance", "directional")
+ORACLES = ("differential", "invariance", "directional", "expect", "suite")
 # an invariance class of more members: each case swaps in this many of them, drawn by its
 # sentence (the same sentence, the same members: a case is asked once and keyed by them)
 MEMBERS = 64
@@ -101,6 +113,17 @@ class Oracle:
                 "expectation (%directional NAME: ALT -> ALT EXPECT)",
                 argument="--grammar",
             )
+        if kind == "expect" and not grammar.expectations:
+            raise UsageError(
+                f"the grammar {grammar.source} declares no expected class (%expect NAME -> CLASS)",
+                argument="--grammar",
+            )
+        if kind == "suite" and not _relations(grammar, kind):
+            raise UsageError(
+                f"the grammar {grammar.source} declares no test (%invariant NAME, "
+                "%directional NAME: ALT -> ALT EXPECT, %expect NAME -> CLASS)",
+                argument="--grammar",
+            )
         if not 0 < threshold < 1:
             raise UsageError(
                 f"must be above 0 and below 1 (a total-variation distance; 1 only two certain, "
@@ -119,10 +142,12 @@ class Oracle:
                 + (" (with two labels, use --mode top1)" if n_common == 2 else ""),
                 argument="--top-k",
             )
-        for d in grammar.directionals:
+        named: list[Directional | Expectation] = [*grammar.directionals, *grammar.expectations]
+        for d in named:
             if d.label is not None and d.label not in layout.common:
+                what = "%directional" if isinstance(d, Directional) else "%expect"
                 raise UsageError(
-                    f"%directional (line {d.line}) names class {d.label!r}; the classifiers' "
+                    f"{what} (line {d.line}) names class {d.label!r}; the classifiers' "
                     f"labels are {', '.join(layout.common)}",
                     argument="--grammar",
                     path=grammar.source,
@@ -140,12 +165,10 @@ class Oracle:
         # relations held 120 MB for a class of 900,000 nouns (``_focus``)
         self._about: dict[int, list[int]] = {}
         self._listed: list[dict[int, int] | None] = []
-        rels: list[Invariant | Directional] = (
-            list(grammar.invariants) if kind == "invariance" else list(grammar.directionals)
-        )
+        rels = _relations(grammar, kind)
         for r, rel in enumerate(rels):
             alts = grammar.alternatives[rel.symbol]
-            members = rel.alternatives if isinstance(rel, Invariant) else (rel.source,)
+            members = rel.alternatives if not isinstance(rel, Directional) else (rel.source,)
             self._about.setdefault(rel.symbol, []).append(r)
             if isinstance(members, range) and members == range(len(alts)):
                 self._listed.append(None)
@@ -155,13 +178,19 @@ class Oracle:
                 listed[alts[a]] = listed.get(alts[a], 0) + 1
             self._listed.append(listed)
         self.relations = rels
+        # per relation: whether its case is its sentence alone (an expectation); [] if none is
+        self.alone = [isinstance(r, Expectation) for r in rels] if grammar.expectations else []
         # each relation as its line declares it: the test a finding failed (``findings()``)
         # two relations making the same sentences (two expectations of one edit): a case's
         # key holds its relation (``Engine.key``), else the second was never judged
+        # (the cases of two expectations are both their one sentence: twins in a sentence
+        # deriving both)
         same = [
             (r.symbol, r.alternatives if isinstance(r.alternatives, range) else (*r.alternatives,))
             if isinstance(r, Invariant)
             else (r.symbol, r.source, r.target)
+            if isinstance(r, Directional)
+            else "expect"
             for r in rels
         ]
         self.twins = len(set(same)) < len(same)
@@ -171,9 +200,9 @@ class Oracle:
         if rels and not any(r.symbol in reach for r in rels):
             # every relation is about a symbol no sentence uses: no case could ever be made
             rel = rels[0]
+            said = {"invariance": "%invariant", "directional": "%directional"}
             raise UsageError(
-                f"every {'%invariant' if kind == 'invariance' else '%directional'} of the "
-                "grammar is about a symbol no sentence uses "
+                f"every {said.get(kind, 'test')} of the grammar is about a symbol no sentence uses "
                 f"({grammar.names[rel.symbol]!r} is unreachable from "
                 f"{grammar.names[grammar.start]!r}), so no case could be tested",
                 argument="--grammar",
@@ -267,6 +296,8 @@ class Oracle:
         assert case.focus is not None
         rel = self.relations[case.relation]
         alts = self.g.alternatives[rel.symbol]
+        if isinstance(rel, Expectation):  # the sentence alone is judged
+            return [case.tree]
         if isinstance(rel, Invariant):
             others = self._members(case)[1:]
             return [
@@ -315,7 +346,7 @@ class Oracle:
         errors, margins, details = [], [], []
         for out, case in zip(outputs, cases, strict=True):
             e, m, d = self._metamorphic(out, case.relation)
-            if e and self.kind == "invariance":
+            if e and isinstance(self.relations[case.relation], Invariant):
                 members = self._members(case)
                 d["odd"] = [self.member_text(members[i]) for i in odd_rows(self.layout, out)]
             errors.append(e)
@@ -388,6 +419,9 @@ class Oracle:
                 )
 
     def _metamorphic(self, out: np.ndarray, relation: int) -> tuple[bool, float, dict[str, Any]]:
+        rel = self.relations[relation]
+        if isinstance(rel, Expectation):
+            return expected_class(self.layout, out, rel, relation)
         lay = self.layout
         worst = np.inf
         failed: list[str] = []
@@ -403,14 +437,13 @@ class Oracle:
             # the probability of the first's label: of every label a map makes one with it
             # (a merging map: the mass moved between labels made one has not moved)
             mass = block[:, _as_one(lay.maps[k], c)].sum(axis=1)
-            if self.kind == "invariance":
+            if isinstance(rel, Invariant):
                 changed = bool((said != said[0]).any())
                 if changed and not failed:
                     culprit = int(np.argmax(said != said[0]))
                 moved = float(np.max(np.abs(mass - mass[0])))
                 margin = -max(moved, 1e-6) if changed else max(1.0 - moved, 1e-6)
             else:
-                rel = self.relations[relation]
                 assert isinstance(rel, Directional)
                 base, var = block[0], block[1]
                 if rel.expect == "flip":
@@ -447,6 +480,16 @@ class Oracle:
             worst = 1.0
         shown = [[x[0], x[culprit]] if len(x) > culprit else x for x in labels]
         return bool(failed), float(worst), {"failed": failed, "labels": shown, "variant": culprit}
+
+
+def _relations(grammar: Grammar, kind: str) -> list[Relation]:
+    """The relations an oracle of ``kind`` judges: those of its directive (a suite: every
+    one, in the grammar's line order); none for a differential one."""
+    every: list[Relation] = [*grammar.invariants, *grammar.directionals, *grammar.expectations]
+    if kind == "suite":
+        return sorted(every, key=lambda r: r.line)
+    of = {"invariance": Invariant, "directional": Directional, "expect": Expectation}.get(kind)
+    return [r for r in every if of is not None and isinstance(r, of)]
 
 
 def _shown(text: str, most: int = 240) -> str:

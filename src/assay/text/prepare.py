@@ -270,6 +270,9 @@ def setup_from_record(
             f"run {record.id} has no grammar stored; it cannot resume", argument="RUN_ID"
         )
     grammar = parse_grammar(text, source=inv.get("grammar") or "<grammar>")
+    numbered = record.config.get("grammar", {}).get("directive_lines")
+    if isinstance(numbered, list):  # (runs stored before 2026-12-05: the stored text's lines)
+        grammar.renumber(numbered)
     kept = inv.get("label_map")
     if isinstance(kept, dict):  # (checked when the run began: taken as it is)
         kept = KeptLabelMap({int(k): v for k, v in kept.items()})
@@ -333,9 +336,10 @@ def _stored_labels(record: Any) -> list[list[str]] | None:
 
 
 def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
-    """What a resume checks did not change (``core.integrity``): the grammar file's and each
-    classifier file's contents (.skops, .onnx, a callable's .py file).  Built-in grammars
-    are files of the package; built-in classifiers and endpoints have no file."""
+    """What a resume checks did not change (``core.integrity``): the grammar file's, its
+    lexicon files' (``%lexicon``) and each classifier file's contents (.skops, .onnx, a
+    callable's .py file).  Built-in grammars are files of the package; built-in classifiers
+    and endpoints have no file."""
     from assay.text.builtin_grammars import builtin_grammar_path
 
     prints: dict[str, Any] = {}
@@ -348,6 +352,10 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
         )
         if path.is_file():
             prints["grammar"] = file_fingerprint(path)
+    # its lexicon files (``%lexicon``): a grammar given as text or a ``Grammar`` has them too
+    for k, lexicon in enumerate(setup.test.grammar.lexicons):
+        if Path(lexicon).is_file():
+            prints["lexicon" if not k else f"lexicon {k + 1}"] = file_fingerprint(lexicon)
     specs = setup.invocation.get("models") or []
     for k, (model, name) in enumerate(zip(setup.model.models, setup.names, strict=True)):
         spec_k = specs[k] if k < len(specs) else None

@@ -56,7 +56,7 @@ def replay_text(
             continue
         variants = [str(v) for v in batch.columns.get("variant", [""] * len(batch))]
         relation = batch.columns.get("relation")
-        if oracle.kind == "directional" and relation is None:
+        if oracle.kind != "invariance" and relation is None:
             skipped += len(batch)
             continue
         rel = np.full(len(batch), -1) if relation is None else np.asarray(relation, dtype=int)

@@ -301,6 +301,11 @@ class Shrinker:
         all_words: list[str] = []
         _list_nodes(case.tree, (), listing, all_words)
         focus = case.focus
+        # an expectation's phrase may shrink too, as long as it still derives its symbol by
+        # an alternative the test names (``Oracle.refocus``): "%expect s -> pos" is about
+        # the whole sentence, which was never shrunk
+        marks: list[bool] = getattr(self.oracle, "alone", None) or []
+        alone = bool(marks) and case.relation >= 0 and marks[case.relation]
         subs = [x[1] for x in listing]
         # each subtree's word span and place, by identity (a subtree the tree holds twice
         # has the same words and productions at either place)
@@ -310,9 +315,9 @@ class Shrinker:
         sized: list[tuple[int, int, int, int]] = []
         node_options: dict[int, list[tuple[int, int, Any, list[str]]]] = {}
         for i, (path, sub, _s0, _s1, end) in enumerate(listing):
-            if focus is not None and path[: len(focus)] == focus:
+            if focus is not None and not alone and path[: len(focus)] == focus:
                 continue  # the node the relation is about stays as it is
-            if focus is not None and focus[: len(path)] == path:
+            if focus is not None and focus[: len(path)] == path and path != focus:
                 continue  # so do the nodes above it
             opts = self._opts.get(sub)
             if opts is not None:

@@ -178,6 +178,8 @@ def build_summary(
         "differential": "disagreements",
         "invariance": "invariance failures",
         "directional": "directional failures",
+        "expect": "expectation failures",
+        "suite": "test failures",
     }[kind]
     whole = _whole_language(engine, config)
     part = engine.oracle.partly_compared()
@@ -278,7 +280,7 @@ def build_summary(
                 },
             }
         )
-    odd = odd_members(minimal) if kind == "invariance" else []
+    odd = odd_members(minimal) if kind in ("invariance", "suite") else []
     if odd:
         sections.append(
             {

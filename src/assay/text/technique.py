@@ -92,6 +92,8 @@ class TextTest:
             "symbols": len(self.grammar.names),
             "productions": self.grammar.n_productions,
             "infinite": self.grammar.infinite,
+            # (the directives' lines in the file: a resumed run's tests keep their names)
+            "directive_lines": self.grammar.directive_lines(),
         }
         if text:
             grammar["text"] = self.grammar.to_text()

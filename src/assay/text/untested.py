@@ -21,6 +21,8 @@ def untested_reason(e: Any) -> str | None:
         return None
     if not e.wordy:
         return "every sentence the grammar derived was empty, so nothing was judged"
+    if _labelled(e):
+        return None  # a sentence judged against its expected class could fail, as it is
     if not getattr(e, "apart", True):
         return (
             "every variant asked was its sentence itself (the members of the class, or the "
@@ -44,6 +46,14 @@ def untested_reason(e: Any) -> str | None:
         "sentences they were asked, so no sentence could fail; check that each receives "
         "sentences in the form it was trained on"
     )
+
+
+def _labelled(e: Any) -> bool:
+    """Whether a minimum functionality test (``%expect``) judged a case: its sentence could
+    fail on its own, whatever the classifiers answered to others."""
+    alone = getattr(getattr(e, "oracle", None), "alone", None) or []
+    tally = getattr(e, "per_test", None) or []
+    return any(a and r < len(tally) and tally[r][0] > 0 for r, a in enumerate(alone))
 
 
 def _answer_shown(e: Any) -> str:
