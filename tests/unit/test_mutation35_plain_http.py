@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from assay.core.notices import AssayWarning
 from assay.models import http_plain
 from assay.models.http_plain import warn_plain_credentials
 
@@ -24,4 +25,5 @@ def test_an_empty_credential_header_is_no_credential() -> None:
     headers = {"Content-Type": "application/json", "X-Api-Key": ""}
     assert not warn_plain_credentials("http", "scorer.example", 80, headers, ("Content-Type",))
     headers["X-Api-Key"] = "k3y"
-    assert warn_plain_credentials("http", "scorer.example", 80, headers, ("Content-Type",))
+    with pytest.warns(AssayWarning, match="X-Api-Key"):
+        assert warn_plain_credentials("http", "scorer.example", 80, headers, ("Content-Type",))
