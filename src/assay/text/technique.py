@@ -51,6 +51,9 @@ class TextTest:
     # rounds per step, each but the last shrinking while the next is drafted (``lag``; the
     # walks only, one lane)
     rounds: int = 1
+    # a suite's floor (``text.floor``): random cases per test drawn before the search (0:
+    # none; runs stored before it had none)
+    floor: int = 0
     # what the run adds once its search has ended (not configuration): missing until added
     # (``core.unfinished``)
     after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -112,6 +115,7 @@ class TextTest:
             "lanes": self.lanes,
             # (only when lagged: the configuration of a run that is not stays as it was)
             **({"rounds": self.rounds} if self.rounds != 1 else {}),
+            **({"floor": self.floor} if self.floor else {}),
             "source": self.source,
         }
 
@@ -167,6 +171,10 @@ class TextSearch:
         if n_lanes > 1:
             batch = max(1, batch // n_lanes)
         strategy, *lanes = [_lane_strategy(test, n_lanes) for _ in range(n_lanes)]
+        if test.floor and oracle.metamorphic:  # (lane 0 draws it; the others walk beside)
+            from assay.text.floor import SuiteFloor
+
+            strategy = SuiteFloor(strategy, test.floor)
         self.engine = Engine(
             oracle,
             sampler,

@@ -1,0 +1,125 @@
+"""A suite's floor (``text.floor``): the walk steers to where errors are and starved a test
+that fails rarely (text35's Left 1); every test of an ``--oracle suite`` run now gets random
+cases of its own first, and a test with no failure says what its cases bound, or that they
+were too few to tell (never a silent pass)."""
+
+from __future__ import annotations
+
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from assay.core.store import RunStore
+from assay.report.junit_tests import suite_test_cases
+from assay.text.api import check_text
+from assay.text.bound import TOO_FEW, zero_bound
+from assay.text.builtin_grammars import builtin_grammar_path
+from assay.text.pipeline import WORKER_ENV
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+from text_fakes import negation_blind
+
+EXPECT = '%expect good -> 1\n%expect bad -> 0\n%expect neg: "not" -> not 1\n'
+GOOD = "line 39: %expect good -> 1"
+
+
+@pytest.fixture(autouse=True)
+def _inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKER_ENV, "inline")
+
+
+def _suite(tmp_path: Path, **kw: Any) -> Any:
+    """The reviews grammar with three MFT lines against a negation-blind classifier: its
+    directional test fails on every case, and the walk stays there; ``%expect good -> 1``
+    fails on about a sixth of its cases (praise with a contrast clause), rarely reached."""
+    grammar = builtin_grammar_path("reviews").read_text() + EXPECT
+    return check_text(
+        negation_blind,
+        grammar=grammar,
+        oracle="suite",
+        max_queries=kw.pop("max_queries", 3000),
+        seed=kw.pop("seed", 11),
+        store=RunStore(tmp_path / f"s{len(list(tmp_path.iterdir()))}.db"),
+        **kw,
+    )
+
+
+def _config(result: Any) -> dict[str, Any]:
+    with RunStore(result.store) as store:
+        config: dict[str, Any] = store.get_run(result.run_id).config
+        return config
+
+
+def _tests(result: Any) -> dict[str, dict[str, Any]]:
+    return {t["test"]: t for t in result.summary["text"]["tests"]}
+
+
+def test_a_rarely_failing_test_of_a_suite_gets_its_floor_and_its_failures_are_found(
+    tmp_path: Path,
+) -> None:
+    """Planted: ``negation_blind`` fails ``%expect good -> 1``; without the floor the walk
+    judged it on 6 cases of 3,000 queries and found none of its failures."""
+    tests = _tests(_suite(tmp_path))
+    assert all(t["cases"] >= TOO_FEW for t in tests.values()), tests
+    assert all(t["drawn at random (floor)"] >= TOO_FEW for t in tests.values())
+    assert tests[GOOD]["failing"] > 0 and tests[GOOD]["outcome"] == "failing"
+    meal = tests["line 35: %invariant meal"]
+    assert meal["failing"] == 0 and meal["outcome"] == "no failure found"
+    assert meal["failure rate below (95 %, none failing)"] == round(zero_bound(meal["cases"]), 4)
+
+
+def test_without_the_floor_a_starved_test_says_it_had_too_few_cases(tmp_path: Path) -> None:
+    result = _suite(tmp_path, floor=0)
+    tests = _tests(result)
+    assert "drawn at random (floor)" not in tests[GOOD]
+    assert tests[GOOD]["cases"] < TOO_FEW and tests[GOOD]["failing"] == 0
+    assert tests[GOOD]["outcome"] == "too few cases to tell"
+    assert "too few cases" in result.summary["headline"]
+    cases = {c.get("name"): c for c in suite_test_cases("assay.text", result.summary)}
+    skipped = cases[f"test {GOOD}"].find("skipped")
+    assert skipped is not None and "too few cases to tell" in skipped.get("message", "")
+    assert cases['test line 38: %directional neg: "" -> "not" away 0'].find("failure") is not None
+
+
+def test_a_suites_floor_is_kept_by_its_config_and_other_oracles_have_none(
+    tmp_path: Path,
+) -> None:
+    suite = _suite(tmp_path, max_queries=600)
+    assert _config(suite)["floor"] == 100
+    invariance = check_text(
+        negation_blind,
+        grammar="builtin:reviews",
+        oracle="invariance",
+        max_queries=300,
+        seed=1,
+        store=RunStore(tmp_path / "inv.db"),
+    )
+    assert "floor" not in _config(invariance)
+    assert "drawn at random (floor)" not in invariance.summary["text"]["tests"][0]
+
+
+def test_the_bound_of_no_failure_is_the_exact_one_sided_95_percent_bound() -> None:
+    assert zero_bound(0) is None
+    assert zero_bound(100) == pytest.approx(0.0295, abs=1e-4)  # about 3/n: the rule of three
+    assert zero_bound(TOO_FEW) == pytest.approx(0.0950, abs=1e-3)
+    assert zero_bound(1) == pytest.approx(0.95)
+
+
+def test_junit_gives_each_test_of_a_suite_a_case() -> None:
+    row = {"distinct minimal": 0, "failure rate below (95 %, none failing)": 0.03}
+    summary = {
+        "text": {
+            "tests": [
+                {**row, "test": "a", "cases": 100, "failing": 0, "outcome": "no failure found"},
+                {**row, "test": "b", "cases": 9, "failing": 3, "outcome": "failing"},
+                {**row, "test": "c", "cases": 0, "failing": 0, "outcome": "not tested"},
+            ]
+        }
+    }
+    a, b, c = suite_test_cases("assay.text", summary)
+    assert "below 3.0 %" in ET.tostring(a, encoding="unicode")
+    assert b.find("failure") is not None and c.find("skipped") is not None
+    assert suite_test_cases("assay.text", {"text": {"tests": summary["text"]["tests"][:1]}}) == []
