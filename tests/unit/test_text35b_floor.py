@@ -5,6 +5,7 @@ were too few to tell (never a silent pass)."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from assay.core.store import RunStore
+from assay.errors import BudgetExhausted
 from assay.report.junit_tests import suite_test_cases
 from assay.text.api import check_text
 from assay.text.bound import TOO_FEW, zero_bound
@@ -123,3 +125,45 @@ def test_junit_gives_each_test_of_a_suite_a_case() -> None:
     assert "below 3.0 %" in ET.tostring(a, encoding="unicode")
     assert b.find("failure") is not None and c.find("skipped") is not None
     assert suite_test_cases("assay.text", {"text": {"tests": summary["text"]["tests"][:1]}}) == []
+
+
+def _engine(seed: int, rounds: int = 1) -> Any:
+    """A suite's engine (the floor first) over the negation-blind classifier."""
+    import numpy as np
+
+    from assay.core.budget import BudgetedModel
+    from assay.text.api import setup_text
+
+    grammar = builtin_grammar_path("reviews").read_text() + EXPECT
+    setup = setup_text([negation_blind], grammar=grammar, oracle="suite", rounds=rounds)
+    model = BudgetedModel(setup.model, max_queries=8_000 * rounds)
+    return setup.test.search(model, np.random.default_rng(seed)).engine
+
+
+@pytest.mark.parametrize("rounds", [1, 3])
+def test_a_suite_resumed_in_its_floor_continues_as_the_uninterrupted_one(rounds: int) -> None:
+    """Snapshot taken while the floor draws; restored, the floor ends and the walk goes on
+    as in the run that was never stopped (lagged rounds too)."""
+    from assay.core.rng import generator_state, set_generator_state
+    from assay.text.engine import thaw
+
+    try:
+        a = _engine(4, rounds)
+        a.step()
+        assert not a.strategy.over and sum(a.strategy.drawn) > 0
+        # (kept beside the search's snapshot, as ``core.run`` does: the budget, the seed)
+        snap, rng, budget = a.snapshot(), generator_state(a.rng), a.model.snapshot()
+        b = _engine(99, rounds)
+        b.restore(snap)
+        b.model.restore(budget)
+        set_generator_state(b.rng, rng)
+        for _ in range(12):  # (to the budget's end, or near it)
+            for engine in (a, b):
+                with contextlib.suppress(BudgetExhausted):
+                    engine.step()
+        assert a.strategy.over and b.strategy.over  # (the walk has run since)
+        assert len(a.minimal) > 0 and sorted(a.minimal) == sorted(b.minimal)
+        assert a.per_test == b.per_test and a.strategy.drawn == b.strategy.drawn
+        assert a.model.queries == b.model.queries
+    finally:
+        thaw()
