@@ -167,3 +167,41 @@ def test_a_suite_resumed_in_its_floor_continues_as_the_uninterrupted_one(rounds:
         assert a.model.queries == b.model.queries
     finally:
         thaw()
+
+
+def test_the_command_line_says_a_test_had_too_few_cases_and_refuses_a_wrong_floor(
+    tmp_path: Path,
+) -> None:
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app, register
+
+    register()
+    grammar = tmp_path / "g.cfg"
+    # "b" only in a tenth of the sentences: 0 of a handful is no pass
+    grammar.write_text(
+        's -> "the film is" a\na -> "good" [9] | "bad" [1]\n'
+        '%expect a: "good" -> pos\n%expect a: "bad" -> neg\n'
+    )
+    clf = tmp_path / "clf.py"
+    clf.write_text(
+        "def f(texts):\n    return [[0.9, 0.1] if 'bad' in t else [0.1, 0.9] for t in texts]\n"
+        "f.classes_ = ['neg', 'pos']\n"
+    )
+
+    def run(*extra: str) -> Any:
+        return CliRunner().invoke(
+            app,
+            ["text", f"{clf}:f", "--grammar", str(grammar), "--store", str(tmp_path / "s.db"),
+             "--max-queries", "100", *extra],
+        )  # fmt: skip
+
+    got = run("--oracle", "suite", "--floor", "0", "--strategy", "ogma", "--max-queries", "4")
+    assert got.exit_code == 0, got.output
+    assert "TOO FEW CASES TO TELL" in got.output and "too few cases" in got.output
+    # every case asked (2 sentences): no failure in all of them is a pass, however few
+    whole = run("--oracle", "suite")
+    assert whole.exit_code == 0, whole.output
+    assert "every case of it was judged" in whole.output and "TOO FEW" not in whole.output
+    refused = run("--floor", "5")  # (a differential run: no test to floor)
+    assert refused.exit_code == 2 and "--floor" in refused.output

@@ -88,7 +88,9 @@ def _told(test: dict[str, Any]) -> str:
     if isinstance(drawn, int):
         said += f", {drawn:,} drawn at random"
     bound = test.get("failure rate below (95 %, none failing)")
-    if test.get("outcome") == "too few cases to tell":
+    if test.get("outcome") == "no failure in every case":
+        said += ": every case of it was judged"
+    elif test.get("outcome") == "too few cases to tell":
         said += ": TOO FEW CASES TO TELL" + (
             f" (its failure rate could be up to {100 * bound:.0f} %)"
             if isinstance(bound, int | float)

@@ -24,13 +24,20 @@ _PATIENCE = 50  # draws per wanted case before a test is taken as out of reach
 
 
 def suite_floor(asked: int | None, oracle: str, strategy: str) -> int:
-    """The floor of a run: ``asked`` (0: none), else ``FLOOR_CASES`` for an ``--oracle
-    suite`` run (an exhaustive one judges every case anyway) and none for any other."""
+    """The floor of a run: ``asked`` (0: none; any metamorphic oracle), else
+    ``FLOOR_CASES`` for an ``--oracle suite`` run (an exhaustive one judges every case
+    anyway) and none for any other."""
     if asked is not None:
-        if asked < 0:
-            from assay.errors import UsageError
+        from assay.errors import UsageError
 
-            raise UsageError(f"must be 0 or more, not {asked}", argument="floor")
+        if asked < 0:
+            raise UsageError(f"must be 0 or more, not {asked}", argument="--floor")
+        if asked and oracle == "differential":
+            raise UsageError(
+                "is for the tests a grammar declares (--oracle suite, invariance, "
+                "directional, expect); a differential run has none",
+                argument="--floor",
+            )
         return asked
     return FLOOR_CASES if oracle == "suite" and strategy != "exhaustive" else 0
 

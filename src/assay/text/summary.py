@@ -99,12 +99,14 @@ def odd_members(minimal: list[dict[str, Any]], *, limit: int = 10) -> list[dict[
     return [{"member": m, "failures": n, "of": len(minimal)} for m, n in ranked]
 
 
-def test_table(engine: EngineView) -> list[dict[str, Any]]:
+def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any]]:
     """A metamorphic run's tests (the grammar's relations, in its order), each with its cases
     judged, failing cases, failure rate and distinct minimal failing sentences (CheckList's
     summary of a suite); with no failing case, the failure rate's upper bound (95 %) over
     the cases judged, and whether they were too few to tell (``text.floor``); a suite's
-    floor: the cases drawn at random for it.  Empty for a differential run."""
+    floor: the cases drawn at random for it.  ``every``: the search asked every case there
+    is (a small grammar): a test none of whose cases failed passed them all, however few.
+    Empty for a differential run."""
     tests = engine.oracle.tests if engine.oracle.metamorphic else []
     minimal = [0] * len(tests)
     for rec in engine.minimal.values():
@@ -128,6 +130,8 @@ def test_table(engine: EngineView) -> list[dict[str, Any]]:
             if e
             else "not tested"
             if not c
+            else "no failure in every case"
+            if every
             else "too few cases to tell"
             if c < TOO_FEW
             else "no failure found",
@@ -230,7 +234,7 @@ def build_summary(
     )
     if part:
         headline += f"; {part}"
-    tests = test_table(engine)
+    tests = test_table(engine, every=exhausted)
     idle = [t["test"] for t in tests if not t["cases"]]
     if idle and len(idle) < len(tests):  # (none judged at all: nothing was tested)
         headline += (
@@ -241,8 +245,8 @@ def build_summary(
     few = [t["test"] for t in tests if t["outcome"] == "too few cases to tell"]
     if few:  # (no failure in a handful of cases is no pass)
         headline += (
-            f"; {len(few):,} of {len(tests):,} tests judged too few cases (under {TOO_FEW}) "
-            f"to tell, their failures none ({few[0]}" + (", ...)" if len(few) > 1 else ")")
+            f"; {len(few):,} of {len(tests):,} tests had too few cases (under {TOO_FEW}) to "
+            f"tell anything, none failing ({few[0]}" + (", ...)" if len(few) > 1 else ")")
         )
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
