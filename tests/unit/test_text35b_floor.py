@@ -79,7 +79,7 @@ def test_without_the_floor_a_starved_test_says_it_had_too_few_cases(tmp_path: Pa
     assert "drawn at random (floor)" not in tests[GOOD]
     assert tests[GOOD]["cases"] < TOO_FEW and tests[GOOD]["failing"] == 0
     assert tests[GOOD]["outcome"] == "too few cases to tell"
-    assert "too few cases" in result.summary["headline"]
+    assert "too few cases" in result.summary["incomplete_reason"]
     cases = {c.get("name"): c for c in suite_test_cases("assay.text", result.summary)}
     skipped = cases[f"test {GOOD}"].find("skipped")
     assert skipped is not None and "too few cases to tell" in skipped.get("message", "")
@@ -169,23 +169,30 @@ def test_a_suite_resumed_in_its_floor_continues_as_the_uninterrupted_one(rounds:
         thaw()
 
 
-def test_the_command_line_says_a_test_had_too_few_cases_and_refuses_a_wrong_floor(
+def test_a_suite_with_a_test_of_too_few_cases_is_no_pass_and_its_floor_gives_it_cases(
     tmp_path: Path,
 ) -> None:
+    """A correct classifier; "not" is in one sentence of 31: without the floor the MFT on
+    it judged 3 cases (0 failing) and the run exited 0 on main; now exit 2, "not
+    everything was tested".  With the floor: 45 cases, a bound, exit 0."""
     from typer.testing import CliRunner
 
     from assay.cli.app import app, register
 
     register()
     grammar = tmp_path / "g.cfg"
-    # "b" only in a tenth of the sentences: 0 of a handful is no pass
     grammar.write_text(
-        's -> "the film is" a\na -> "good" [9] | "bad" [1]\n'
-        '%expect a: "good" -> pos\n%expect a: "bad" -> neg\n'
+        's -> "the" thing "is" neg adj tail\n'
+        'thing -> "food" | "room" | "view" | "staff" | "bed" | "bar" | "pool" | "lobby"\n'
+        'neg -> "" [30] | "not" [1]\n'
+        'adj -> "good" | "great" | "fine" | "nice" | "lovely"\n'
+        'tail -> "" | "today" | "again" | "as ever" | "this week" | "for us"\n'
+        '%expect neg: "not" -> neg\n%invariant thing\n'
     )
     clf = tmp_path / "clf.py"
     clf.write_text(
-        "def f(texts):\n    return [[0.9, 0.1] if 'bad' in t else [0.1, 0.9] for t in texts]\n"
+        "def f(texts):\n"
+        "    return [[0.9, 0.1] if 'not' in t else [0.1, 0.9] for t in texts]\n"
         "f.classes_ = ['neg', 'pos']\n"
     )
 
@@ -193,15 +200,15 @@ def test_the_command_line_says_a_test_had_too_few_cases_and_refuses_a_wrong_floo
         return CliRunner().invoke(
             app,
             ["text", f"{clf}:f", "--grammar", str(grammar), "--store", str(tmp_path / "s.db"),
-             "--max-queries", "100", *extra],
+             "--max-queries", "400", *extra],
         )  # fmt: skip
 
-    got = run("--oracle", "suite", "--floor", "0", "--strategy", "ogma", "--max-queries", "4")
-    assert got.exit_code == 0, got.output
-    assert "TOO FEW CASES TO TELL" in got.output and "too few cases" in got.output
-    # every case asked (2 sentences): no failure in all of them is a pass, however few
-    whole = run("--oracle", "suite")
-    assert whole.exit_code == 0, whole.output
-    assert "every case of it was judged" in whole.output and "TOO FEW" not in whole.output
+    starved = run("--oracle", "suite", "--floor", "0")
+    assert starved.exit_code == 2, starved.output
+    assert "TOO FEW CASES TO TELL" in starved.output
+    assert "NOT EVERYTHING WAS TESTED" in starved.output
+    floored = run("--oracle", "suite")
+    assert floored.exit_code == 0, floored.output
+    assert "TOO FEW" not in floored.output and "failure rate below" in floored.output
     refused = run("--floor", "5")  # (a differential run: no test to floor)
     assert refused.exit_code == 2 and "--floor" in refused.output

@@ -142,6 +142,25 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
     return out
 
 
+def too_few_reason(summary: dict[str, Any], kind: str) -> str | None:
+    """Why a suite's run is not a pass whatever it found (``incomplete_reason``: "not
+    everything was tested", exit 2 when nothing failed): tests that judged too few cases to
+    tell (``test_table``), named; None for a run of one kind of test (their single test's
+    counts are the headline's) or when every test told something."""
+    if kind != "suite":
+        return None
+    text = summary.get("text") or {}
+    few = [t for t in text.get("tests") or [] if t.get("outcome") == "too few cases to tell"]
+    if not few:
+        return None
+    named = "; ".join(f"{t['test']}: 0 of {t['cases']:,}" for t in few[:3])
+    return (
+        f"{len(few):,} of the suite's {len(text.get('tests') or []):,} tests judged too few "
+        f"cases (under {TOO_FEW}) to tell anything ({named}{'; ...' if len(few) > 3 else ''}); "
+        "a larger --max-queries or --floor gives each its cases"
+    )
+
+
 def _test_of(oracle: Oracle, rec: dict[str, Any]) -> dict[str, str]:
     """``{"test": ...}``: the relation a metamorphic minimal failure broke, as its line of the
     grammar declares it (``Oracle.tests``); nothing for a differential one."""
@@ -243,7 +262,7 @@ def build_summary(
             + (", ...)" if len(idle) > 1 else ")")
         )
     few = [t["test"] for t in tests if t["outcome"] == "too few cases to tell"]
-    if few:  # (no failure in a handful of cases is no pass)
+    if few and kind != "suite":  # (a suite's run says it first: ``too_few_reason``)
         headline += (
             f"; {len(few):,} of {len(tests):,} tests had too few cases (under {TOO_FEW}) to "
             f"tell anything, none failing ({few[0]}" + (", ...)" if len(few) > 1 else ")")

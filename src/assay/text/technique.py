@@ -21,7 +21,7 @@ from assay.text.hung import named
 from assay.text.oracle import Oracle
 from assay.text.panel import Layout
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
-from assay.text.summary import build_summary
+from assay.text.summary import build_summary, too_few_reason
 
 __all__ = ["LANED", "TextSearch", "TextTest"]
 
@@ -229,6 +229,9 @@ class TextSearch:
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
         if why:
             s["untested_reason"] = why
+        few = too_few_reason(s, self.test.oracle)
+        if few:
+            s["incomplete_reason"] = few
         if self.test.in_unit:
             from assay.text.units import UNIT_STATS, unit_stats
 
