@@ -4,7 +4,7 @@ A directed search (the walk) steers toward where errors are and keeps a case's t
 edits it, so a test that fails nowhere gets few cases (text35: 6 cases of 6,000 queries), and
 "0 failing" of 6 cases reads as a pass.  ``SuiteFloor`` wraps the run's strategy: before it
 starts, it draws random cases of each test in turn (the test with the fewest first), by
-derivations steered to reach that test's symbol by an alternative the test is about, until
+derivations drawn to reach that test's symbol by an alternative the test is about, until
 every test has ``cases`` of them or the floor has spent a quarter of the search's budget;
 then the wrapped strategy runs as it would have (``text.bound``: what a test's cases tell)."""
 
