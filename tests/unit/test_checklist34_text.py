@@ -117,19 +117,30 @@ def test_each_finding_names_the_test_it_failed(
     assert set(frame["test"]) == {down}
     assert len(frame) == 9
     assert result.summary["text"]["tests"] == [
-        {"test": down, "cases": 9, "failing": 9, "failure rate": 1.0, "distinct minimal": 9},
+        {
+            "test": down,
+            "cases": 9,
+            "failing": 9,
+            "failure rate": 1.0,
+            "distinct minimal": 9,
+            "failure rate below (95 %, none failing)": None,
+            "outcome": "failing",
+        },
         {
             "test": 'line 7: %directional neg: "" -> "not" not-up pos 0',
             "cases": 9,
             "failing": 0,
             "failure rate": 0.0,
             "distinct minimal": 0,
+            # (0 of 9, but every case was asked: text35b)
+            "failure rate below (95 %, none failing)": 0.2831,
+            "outcome": "no failure in every case",
         },
     ]
     ranked = result.summary["text"]["minimal"]
     assert ranked and all(r["test"] == down for r in ranked)
     section = next(s for s in result.summary["sections"] if s["title"] == "Tests")
-    assert section["table"]["rows"][0] == [down, 9, 9, 1.0, 9]
+    assert section["table"]["rows"][0] == [down, 9, 9, 1.0, 9, None, "failing"]
     inv = _run(tmp_path, "invariance").findings()
     assert set(inv["test"]) == {"line 8: %invariant person"}
     exported = tmp_path / "f.csv"

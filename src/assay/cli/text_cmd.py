@@ -108,6 +108,13 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         strategy: Annotated[
             str, typer.Option(help="walk (default), harvest, explore, random, ogma, exhaustive.")
         ] = "walk",
+        floor: Annotated[
+            int | None,
+            typer.Option(
+                help="Random cases per test drawn before the search (default: 100 for "
+                "--oracle suite, none for others; 0: none)."
+            ),
+        ] = None,
         mode: Annotated[
             str, typer.Option(help="Differential check: top1, topk, distance.")
         ] = "top1",
@@ -224,6 +231,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 oracle=oracle,
                 label_map=label_map,
                 strategy=strategy,
+                floor=floor,
                 mode=mode,
                 top_k=top_k,
                 threshold=threshold,

@@ -80,6 +80,27 @@ def _quoted_test(test: str) -> str:
     return "".join(json.dumps(c)[1:-1] if _unsafe(c) else c for c in _cut(test, _LONGEST))
 
 
+def _told(test: dict[str, Any]) -> str:
+    """What a test with no failing case tells: its failure rate's bound (95 %), or that its
+    cases were too few to tell (never a silent pass); a suite's floor drawn at random."""
+    said = ""
+    drawn = test.get("drawn at random (floor)")
+    if isinstance(drawn, int):
+        said += f", {drawn:,} drawn at random"
+    bound = test.get("failure rate below (95 %, none failing)")
+    if test.get("outcome") == "no failure in every case":
+        said += ": every case of it was judged"
+    elif test.get("outcome") == "too few cases to tell":
+        said += ": TOO FEW CASES TO TELL" + (
+            f" (its failure rate could be up to {100 * bound:.0f} %)"
+            if isinstance(bound, int | float)
+            else ""
+        )
+    elif isinstance(bound, int | float):
+        said += f"; failure rate below {100 * bound:.1f} % (95 %)"
+    return said
+
+
 def _say_tests(out: Output, tests: list[dict[str, Any]]) -> None:
     """Each test (relation) of a metamorphic run: its cases and failures, as CheckList
     sums up a suite; a test no case reached says so (it tested nothing)."""
@@ -92,6 +113,7 @@ def _say_tests(out: Output, tests: list[dict[str, Any]]) -> None:
             if cases
             else "no case judged: nothing of it was tested"
         )
+        figures += _told(t)
         out.say(f"  {_quoted_test(str(t.get('test', '')))}: {figures}")
 
 

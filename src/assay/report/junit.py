@@ -5,7 +5,8 @@ case; a run without findings is one passing case; a failed or unfinished run (in
 running) adds an errored case.  A fairness run judged by a rule on the share (``--fail-on
 'share>0.01'``) is judged so here too, as its exit code is: one case per protected attribute,
 failed when its share is above the rule; its findings are passing cases that show them.
-A demonstration's file reports the demonstration (``junit_demo``).
+A demonstration's file reports the demonstration (``junit_demo``).  A text run of several
+tests (a suite) adds one case per test (``junit_tests``).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from assay.report.junit_cases import (
     text_case,
 )
 from assay.report.junit_demo import as_demonstration
+from assay.report.junit_tests import suite_test_cases
 from assay.report.verdict_text import share_text
 
 __all__ = ["render_junit"]
@@ -130,8 +132,11 @@ def render_junit(doc: dict[str, Any]) -> str:
 
     if is_demonstration(str(run.get("command") or "")):  # judged as its exit code is
         cases = as_demonstration(cases, classname)
+    else:  # a text suite's tests, each a case of its own (``junit_tests``)
+        cases.extend(suite_test_cases(classname, summary))
     n_fail = sum(1 for c in cases if c.find("failure") is not None)
     n_err = sum(1 for c in cases if c.find("error") is not None)
+    n_skip = sum(1 for c in cases if c.find("skipped") is not None)
     # the wall clock the headline states, not the search's alone; with a retraining after the
     # run, the whole step's (a CI job's step took that long)
     whole = _dict(run.get("summary")).get("wall_seconds_with_retraining")
@@ -140,7 +145,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         elapsed = float(whole)
     counts = {"tests": str(len(cases)), "failures": str(n_fail), "errors": str(n_err)}
     root = ET.Element("testsuites", {"name": "assay", **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": classname, **counts, "skipped": "0"})
+    suite = ET.SubElement(root, "testsuite", {"name": classname, **counts, "skipped": str(n_skip)})
     if elapsed is not None:
         suite.set("time", f"{float(elapsed):.3f}")
         root.set("time", f"{float(elapsed):.3f}")

@@ -78,7 +78,7 @@ __all__ = [
 ]
 
 DEFAULT_MAX_QUERIES = 20_000
-TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes")  # setup_text's whole numbers
+TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes", "floor")  # setup_text's whole numbers
 
 
 @in_callers_terms(setup_text, renamed={"model": "models"})

@@ -278,6 +278,10 @@ class Oracle:
             return None
         return Case(tree, case.focus, case.relation, draft)
 
+    def focus_of(self, p: int) -> list[int]:
+        """The relations (tests) production ``p`` can be the focus of (``_focus``)."""
+        return self._focus(p)
+
     def _focus(self, p: int) -> list[int]:
         """The relations production ``p`` can be the focus of, in their order (one listed
         twice in a class: twice)."""

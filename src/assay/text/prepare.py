@@ -16,6 +16,7 @@ from assay.core.paths import absolute_spec
 from assay.core.redact import redact_text, specs_given_again
 from assay.core.runinfo import stored_serving
 from assay.errors import UsageError
+from assay.text.floor import suite_floor
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar, load_grammar, parse_grammar
 from assay.text.label_map_dict import KeptLabelMap, checked_label_map
@@ -80,6 +81,7 @@ def setup_text(
     probe_replay: Sequence[Any] | None = None,
     call_timeout: float | None = DEFAULT_CALL_TIMEOUT,
     rounds: int | None = None,
+    floor: int | None = None,
 ) -> TextSetup:
     """Load the classifiers and the grammar, align the labels, and check it all fits.
 
@@ -95,6 +97,10 @@ def setup_text(
     ``rounds``: rounds of a walk per step, each but the last shrinking its errors while the
     next is drafted (default 1, or ``$ASSAY_TEXT_LAG``; ``text.lag``): less waiting for the
     classifiers, other findings (the next round steered by what is known when drafted).
+
+    ``floor``: random cases per test an ``--oracle suite`` run draws before its search, by
+    derivations steered to reach each test (``text.floor``; at most a quarter of the budget);
+    None: ``FLOOR_CASES`` for a suite, 0 (none) for any other oracle.
 
     ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
     with several (default: an ONNX graph's probabilities, an endpoint's first): one name
@@ -185,6 +191,7 @@ def setup_text(
         weighted=weighted,
         lanes=lanes_from(lanes),
         rounds=lag_from(rounds),
+        floor=suite_floor(floor, oracle, strategy),
         source={"models": [s if isinstance(s, str) else None for s in specs]},
     ).validate()
     invocation: dict[str, Any] = {
@@ -209,6 +216,8 @@ def setup_text(
     }
     if test.rounds != 1:  # ($ASSAY_TEXT_LAG: a resumed run keeps it)
         invocation["rounds"] = test.rounds
+    if test.floor:  # (a resumed run keeps it; one stored before had none)
+        invocation["floor"] = test.floor
     if any(o is not None for o in chosen):
         invocation["output"] = chosen
     if serving_opts is not None:
@@ -298,6 +307,7 @@ def setup_from_record(
             serving=stored_serving(record) if inv.get("serving") is not None else None,
             lanes=inv.get("lanes", 1),
             rounds=inv.get("rounds", 1),
+            floor=int(inv.get("floor", 0)),
             output=inv.get("output"),
             answered_labels=_stored_labels(record) if resumed else None,
             probe_replay=record.config.get("loading_answers") if resumed else None,

@@ -9,6 +9,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from assay.text.bound import TOO_FEW, zero_bound
 from assay.text.depth import beyond_depth
 from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_derivation
 from assay.text.grammar import Grammar
@@ -98,10 +99,14 @@ def odd_members(minimal: list[dict[str, Any]], *, limit: int = 10) -> list[dict[
     return [{"member": m, "failures": n, "of": len(minimal)} for m, n in ranked]
 
 
-def test_table(engine: EngineView) -> list[dict[str, Any]]:
+def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any]]:
     """A metamorphic run's tests (the grammar's relations, in its order), each with its cases
     judged, failing cases, failure rate and distinct minimal failing sentences (CheckList's
-    summary of a suite); empty for a differential run."""
+    summary of a suite); with no failing case, the failure rate's upper bound (95 %) over
+    the cases judged, and whether they were too few to tell (``text.floor``); a suite's
+    floor: the cases drawn at random for it.  ``every``: the search asked every case there
+    is (a small grammar): a test none of whose cases failed passed them all, however few.
+    Empty for a differential run."""
     tests = engine.oracle.tests if engine.oracle.metamorphic else []
     minimal = [0] * len(tests)
     for rec in engine.minimal.values():
@@ -109,16 +114,51 @@ def test_table(engine: EngineView) -> list[dict[str, Any]]:
         if 0 <= r < len(tests):
             minimal[r] += 1
     counts = engine.per_test if len(engine.per_test) == len(tests) else [[0, 0]] * len(tests)
-    return [
-        {
+    drawn = getattr(getattr(engine, "strategy", None), "drawn", None)
+    drawn = drawn if isinstance(drawn, list) and len(drawn) == len(tests) else None
+    out = []
+    for r, (name, (c, e), m) in enumerate(zip(tests, counts, minimal, strict=True)):
+        bound = zero_bound(c) if not e else None
+        row: dict[str, Any] = {
             "test": name,
             "cases": c,
             "failing": e,
             "failure rate": round(e / c, 4) if c else None,
             "distinct minimal": m,
+            "failure rate below (95 %, none failing)": None if bound is None else round(bound, 4),
+            "outcome": "failing"
+            if e
+            else "not tested"
+            if not c
+            else "no failure in every case"
+            if every
+            else "too few cases to tell"
+            if c < TOO_FEW
+            else "no failure found",
         }
-        for name, (c, e), m in zip(tests, counts, minimal, strict=True)
-    ]
+        if drawn is not None:
+            row["drawn at random (floor)"] = drawn[r]
+        out.append(row)
+    return out
+
+
+def too_few_reason(summary: dict[str, Any], kind: str) -> str | None:
+    """Why a suite's run is not a pass whatever it found (``incomplete_reason``: "not
+    everything was tested", exit 2 when nothing failed): tests that judged too few cases to
+    tell (``test_table``), named; None for a run of one kind of test (their single test's
+    counts are the headline's) or when every test told something."""
+    if kind != "suite":
+        return None
+    text = summary.get("text") or {}
+    few = [t for t in text.get("tests") or [] if t.get("outcome") == "too few cases to tell"]
+    if not few:
+        return None
+    named = "; ".join(f"{t['test']}: 0 of {t['cases']:,}" for t in few[:3])
+    return (
+        f"{len(few):,} of the suite's {len(text.get('tests') or []):,} tests judged too few "
+        f"cases (under {TOO_FEW}) to tell anything ({named}{'; ...' if len(few) > 3 else ''}); "
+        "a larger --max-queries or --floor gives each its cases"
+    )
 
 
 def _test_of(oracle: Oracle, rec: dict[str, Any]) -> dict[str, str]:
@@ -213,13 +253,19 @@ def build_summary(
     )
     if part:
         headline += f"; {part}"
-    tests = test_table(engine)
+    tests = test_table(engine, every=exhausted)
     idle = [t["test"] for t in tests if not t["cases"]]
     if idle and len(idle) < len(tests):  # (none judged at all: nothing was tested)
         headline += (
             f"; {len(idle):,} of {len(tests):,} tests judged no case, so nothing of "
             f"{'it' if len(idle) == 1 else 'them'} was tested ({idle[0]}"
             + (", ...)" if len(idle) > 1 else ")")
+        )
+    few = [t["test"] for t in tests if t["outcome"] == "too few cases to tell"]
+    if few and kind != "suite":  # (a suite's run says it first: ``too_few_reason``)
+        headline += (
+            f"; {len(few):,} of {len(tests):,} tests had too few cases (under {TOO_FEW}) to "
+            f"tell anything, none failing ({few[0]}" + (", ...)" if len(few) > 1 else ")")
         )
     metrics = {
         "errors found (distinct failing sentences)": engine.errors,
@@ -273,7 +319,8 @@ def build_summary(
                 "title": "Tests",
                 "text": "Each relation the grammar declares is a test: the cases judged, those "
                 "failing (shrinking candidates included), and its distinct minimal failing "
-                "sentences.",
+                "sentences; with none failing, the failure rate's upper bound (95 %, over "
+                f"the cases judged), and under {TOO_FEW} cases: too few to tell.",
                 "table": {
                     "columns": list(tests[0]),
                     "rows": [list(t.values()) for t in tests],

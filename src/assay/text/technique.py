@@ -21,7 +21,7 @@ from assay.text.hung import named
 from assay.text.oracle import Oracle
 from assay.text.panel import Layout
 from assay.text.strategies import DEFAULT_STRATEGY, STRATEGIES, make_strategy
-from assay.text.summary import build_summary
+from assay.text.summary import build_summary, too_few_reason
 
 __all__ = ["LANED", "TextSearch", "TextTest"]
 
@@ -51,6 +51,9 @@ class TextTest:
     # rounds per step, each but the last shrinking while the next is drafted (``lag``; the
     # walks only, one lane)
     rounds: int = 1
+    # a suite's floor (``text.floor``): random cases per test drawn before the search (0:
+    # none; runs stored before it had none)
+    floor: int = 0
     # what the run adds once its search has ended (not configuration): missing until added
     # (``core.unfinished``)
     after_search: tuple[str, ...] = field(default=(), compare=False, repr=False)
@@ -112,6 +115,7 @@ class TextTest:
             "lanes": self.lanes,
             # (only when lagged: the configuration of a run that is not stays as it was)
             **({"rounds": self.rounds} if self.rounds != 1 else {}),
+            **({"floor": self.floor} if self.floor else {}),
             "source": self.source,
         }
 
@@ -167,6 +171,10 @@ class TextSearch:
         if n_lanes > 1:
             batch = max(1, batch // n_lanes)
         strategy, *lanes = [_lane_strategy(test, n_lanes) for _ in range(n_lanes)]
+        if test.floor and oracle.metamorphic:  # (lane 0 draws it; the others walk beside)
+            from assay.text.floor import SuiteFloor
+
+            strategy = SuiteFloor(strategy, test.floor)
         self.engine = Engine(
             oracle,
             sampler,
@@ -221,6 +229,9 @@ class TextSearch:
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
         if why:
             s["untested_reason"] = why
+        few = too_few_reason(s, self.test.oracle)
+        if few:
+            s["incomplete_reason"] = few
         if self.test.in_unit:
             from assay.text.units import UNIT_STATS, unit_stats
 

@@ -26,7 +26,7 @@ from assay.text.generate import Sampler
 from assay.text.grammar import Grammar
 from assay.text.label_watch import LabelWatch
 from assay.text.oracle import Oracle
-from assay.text.summary import build_summary
+from assay.text.summary import build_summary, too_few_reason
 
 if TYPE_CHECKING:
     from assay.text.engine import Engine
@@ -207,4 +207,7 @@ def merge_summaries(
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
     if why:
         summary["untested_reason"] = why
+    few = too_few_reason(summary, test.oracle)
+    if few:
+        summary["incomplete_reason"] = few
     return summary

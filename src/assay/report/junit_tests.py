@@ -1,0 +1,56 @@
+"""JUnit test cases of a text run's tests (``text.tests``: each ``%invariant``,
+``%directional`` and ``%expect`` line of a suite): one case per test, failed when a case of
+it failed, skipped when it judged too few cases to tell (or none), passing otherwise, with
+its cases and its failure rate's bound (95 %)."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from typing import Any
+
+from assay.report._text import safe_text
+
+__all__ = ["suite_test_cases"]
+
+
+def suite_test_cases(classname: str, summary: dict[str, Any]) -> list[ET.Element]:
+    """One case per test of a run with more than one (one test: the run's own cases say
+    it all); none for other runs."""
+    text = summary.get("text")
+    tests = text.get("tests") if isinstance(text, dict) else None
+    rows = [t for t in tests or [] if isinstance(t, dict)]
+    if len(rows) < 2:
+        return []
+    out = []
+    for t in rows:
+        name = safe_text(t.get("test", "?"))
+        case = ET.Element("testcase", classname=classname, name=f"test {name}", time="0")
+        cases, failing = int(t.get("cases") or 0), int(t.get("failing") or 0)
+        said = f"{failing:,} of {cases:,} cases failing"
+        drawn = t.get("drawn at random (floor)")
+        if isinstance(drawn, int):
+            said += f" ({drawn:,} drawn at random)"
+        bound = t.get("failure rate below (95 %, none failing)")
+        outcome = t.get("outcome")
+        if failing:
+            message = f"{said}, {int(t.get('distinct minimal') or 0):,} distinct minimal"
+            ET.SubElement(case, "failure", message=message, type="test").text = message
+        elif outcome in ("too few cases to tell", "not tested") or not cases:
+            message = (
+                f"{said}: too few cases to tell"
+                + (f" (its failure rate could be up to {100 * bound:.0f} %)" if bound else "")
+                if cases
+                else "no case judged: nothing of it was tested"
+            )
+            ET.SubElement(case, "skipped", message=message)
+        else:
+            extra = (
+                "; every case of it was judged"
+                if outcome == "no failure in every case"
+                else f"; failure rate below {100 * bound:.1f} % (95 %)"
+                if bound
+                else ""
+            )
+            ET.SubElement(case, "system-out").text = said + extra
+        out.append(case)
+    return out
