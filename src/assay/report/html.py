@@ -227,7 +227,7 @@ def _findings(doc: dict[str, Any], run: dict[str, Any], cases: dict[str, Any]) -
         "chart": Markup(bar_chart(list(by_kind), list(by_kind.values()), title="findings by kind")),
         "order": "highest severity first" if findings.get("order") == "severity" else "in order",
         # a technique's readable cases replace the raw findings (those stay in the JSON)
-        "examples": [] if cases else [_example(f) for f in examples],
+        "examples": [] if cases else [_example(f, _class_names(run)) for f in examples],
         "cases": cases,
         "kept": findings.get("kept") if _is_number(findings.get("kept")) else None,
         "bounded_by_bytes": findings.get("bounded_by_bytes") or None,
@@ -277,10 +277,11 @@ def _cases(cases: Any) -> dict[str, Any]:
     }
 
 
-def _example(finding: dict[str, Any]) -> dict[str, Any]:
-    details = _dict(finding.get("details"))
+def _example(finding: dict[str, Any], class_names: list[str] | None = None) -> dict[str, Any]:
+    shown = _by_class_name(finding, class_names)
+    details = _dict(shown.get("details"))
     names = details.get("feature_names", details.get("features"))
-    columns, rows, differs = _io_rows(finding.get("inputs"), finding.get("outputs"), names)
+    columns, rows, differs = _io_rows(shown.get("inputs"), shown.get("outputs"), names)
     extra = [
         (k, compact(v, 160)) for k, v in details.items() if k not in ("feature_names", "features")
     ]
@@ -297,6 +298,38 @@ def _example(finding: dict[str, Any]) -> dict[str, Any]:
         "details": extra,
         "raw": raw,
     }
+
+
+# a backdoor finding's classes (its outputs, and these details) are the model's class indices
+_BACKDOOR_KINDS = ("backdoor-trigger", "backdoor-target", "strip-flag")
+_CLASS_KEYS = ("target", "corrected", "clean_label_of_pasted", "true_label", "prediction")
+
+
+def _class_names(run: dict[str, Any]) -> list[str] | None:
+    """The model's own class names (``seven``), when it has them."""
+    caps = _dict(_dict(run.get("model")).get("capabilities"))
+    names = caps.get("class_names") or _dict(run.get("summary")).get("class_names")
+    return [str(n) for n in names] if isinstance(names, list) and names else None
+
+
+def _by_class_name(finding: dict[str, Any], names: list[str] | None) -> dict[str, Any]:
+    """A backdoor finding as shown: its classes by the model's names, as the page's table and
+    headline give them (``target seven``, not the index ``5`` a digits model reads as five);
+    the JSON fold-out keeps the finding as stored."""
+    if finding.get("kind") not in _BACKDOOR_KINDS or not names:
+        return finding
+
+    def named(k: Any) -> Any:
+        ok = isinstance(k, int) and not isinstance(k, bool) and 0 <= k < len(names)
+        return names[k] if ok else k
+
+    details = {
+        k: named(v) if k in _CLASS_KEYS else v for k, v in _dict(finding.get("details")).items()
+    }
+    outputs = finding.get("outputs")
+    if isinstance(outputs, list):
+        outputs = [named(o) for o in outputs]
+    return {**finding, "details": details, "outputs": outputs}
 
 
 def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[list[Any]], set[int]]:
