@@ -127,7 +127,8 @@ def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
     rows: list[tuple[str, Any, str]] = [
         ("Run", run.get("id", ""), "code"),
         ("Technique", run.get("technique", ""), ""),
-        ("Status", run.get("status"), "status"),
+        # (a run marked running whose process is gone: stalled, as `assay runs` says)
+        ("Status", "stalled" if run.get("stalled") is True else run.get("status"), "status"),
         ("Seed", run.get("seed", ""), ""),
         ("Started", _when(run.get("created")), ""),
         ("Last update", _when(run.get("updated")), ""),
