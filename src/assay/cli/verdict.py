@@ -128,7 +128,7 @@ def verdict_line(verdict: Verdict, status: str) -> str:
         said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
     elif verdict.failing:
         said = f"above --fail-on {verdict.rule}: {', '.join(verdict.failing)}"
-    elif verdict.bad:
+    elif verdict.bad and verdict.failing is None:  # (a rule on the share judges, not these)
         said = f"{verdict.bad:,} finding{'s' if verdict.bad != 1 else ''} at or above --fail-on "
         said += f"{verdict.fail_on:g}"
     elif verdict.found_by_answer:
