@@ -27,6 +27,7 @@ from assay.report._text import compact, finding_json, format_number, run_seconds
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 from assay.report.text_html import render_text_section
+from assay.report.verdict_text import run_verdict_text
 
 __all__ = ["render_html"]
 
@@ -43,7 +44,7 @@ def render_html(doc: dict[str, Any]) -> str:
     cases = _cases(summary.get("cases"))
     context = {
         "run": {"id": run.get("id", ""), "technique": run.get("technique", "")},
-        "header": _header(run),
+        "header": _header(run, doc),
         "headline": doc.get("headline", ""),
         # a fairness answer leads the page, the IDIs' count after it as evidence (issue 11);
         # a run that did not end, or tested nothing, keeps its headline (which says so) first
@@ -121,7 +122,7 @@ def _finalize(value: Any) -> Any:
 # -- parts of the page --------------------------------------------------------------------------
 
 
-def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
+def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, str]]:
     progress = _dict(run.get("progress"))
     summary = _dict(run.get("summary"))
     rows: list[tuple[str, Any, str]] = [
@@ -130,6 +131,9 @@ def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
         # (a run marked running whose process is gone: stalled, as `assay runs` says)
         ("Status", "stalled" if run.get("stalled") is True else run.get("status"), "status"),
         ("Seed", run.get("seed", ""), ""),
+        # whether the run passed its gate, as its exit code and JUnit file say (a run whose
+        # findings are all below its --fail-on passes; its findings are listed all the same)
+        *([("Verdict", verdict, "")] if (verdict := run_verdict_text(doc)) else []),
         ("Started", _when(run.get("created")), ""),
         ("Last update", _when(run.get("updated")), ""),
     ]
