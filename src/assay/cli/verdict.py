@@ -87,7 +87,7 @@ class Verdict:
 
 def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> Verdict:
     """The verdict of the run as it stands in ``store`` (``fail_on`` None: the run's own)."""
-    record = store.get_run(run_id)
+    record = store.get_run(run_id, lean=True)  # (its grammar's text is no part of a verdict)
     if fail_on is None:
         fail_on = stored_fail_on(record.config)
     bad = store.count_at_or_above(run_id, fail_on)
