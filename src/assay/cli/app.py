@@ -401,6 +401,7 @@ def _main(argv: list[str] | None) -> None:
     register()
     args = sys.argv[1:] if argv is None else argv
     keep_on_one_line(args)  # a model, a spec, a path holding a line break: one line each
+    leftover.typed(args)  # (a JUnit file of no run names the command line)
     # SIGTERM (a CI job's timeout, `timeout`, `docker stop`) is a Ctrl-C: outside a run's
     # search too (loading, the answer), where a run stops at its checkpoint or not at all
     signal.signal(signal.SIGTERM, _as_interrupt)

@@ -233,8 +233,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             html = html or Path("assay-demo") / "backdoor.html"
             html.parent.mkdir(parents=True, exist_ok=True)
             out.say(
-                f"assay backdoor demo: {model} (an MLP trained on 8x8 digits; the trojaned one "
-                "answers 7 for any digit with a 3x3 checkerboard in the corner)"
+                # (a title, not a command: "assay backdoor:" is never rewritten as one)
+                f"assay backdoor: demonstration on {model} (an MLP trained on 8x8 digits; the "
+                "trojaned one answers 7 for any digit with a 3x3 checkerboard in the corner)"
             )
         check_store(store)  # refused now, not after loading (a newer, damaged or folder store)
         out.note("assay backdoor: loading the model and images ...")

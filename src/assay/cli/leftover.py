@@ -21,7 +21,15 @@ from assay.cli.argv import home_expanded
 from assay.core.outfile import write_whole
 from assay.errors import UsageError
 
-__all__ = ["ReportsLeftAlone", "current", "error_junit", "forget", "junit_in_argv", "started"]
+__all__ = [
+    "ReportsLeftAlone",
+    "current",
+    "error_junit",
+    "forget",
+    "junit_in_argv",
+    "started",
+    "typed",
+]
 
 
 class ReportsLeftAlone(UsageError):
@@ -30,6 +38,12 @@ class ReportsLeftAlone(UsageError):
 
 
 _RUN: dict[str, Any] = {}
+_TYPED: list[str] = []  # the command line as typed (``typed``), for a JUnit file of no run
+
+
+def typed(args: list[str]) -> None:
+    """The command line this process runs (its arguments after ``assay``)."""
+    _TYPED[:] = [str(a) for a in args]
 
 
 def started(run_id: str, store: str | os.PathLike[str]) -> None:
@@ -92,6 +106,10 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     counts = {"tests": "1", "failures": "0", "errors": "1"}
     root = ET.Element("testsuites", {"name": "assay", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": f"assay.{command}", **counts, "skipped": "0"})
+    if _TYPED:  # what was typed, and its seed: a CI reader can run it again (secrets masked)
+        props = ET.SubElement(suite, "properties")
+        for name, value in _typed_properties():
+            ET.SubElement(props, "property", name=name, value=safe_text(value))
     case = ET.SubElement(suite, "testcase", classname=f"assay.{command}", name="no run", time="0")
     text = safe_text(f"assay {command} stopped before a run was made: {message}")
     error = ET.SubElement(case, "error", message=text[:500], type=kind)
@@ -104,6 +122,26 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
         _drop_broken(path)
         return False
     return True
+
+
+def _typed_properties() -> list[tuple[str, str]]:
+    """``command`` (``cd DIR && assay ARGS``, as a run's JUnit file gives it) and ``seed``
+    when the command line gave one."""
+    from assay.core.redact import redact_text
+    from assay.core.terminal import shell_join
+
+    words = _TYPED[: _TYPED.index("--")] if "--" in _TYPED else _TYPED
+    seeds = [
+        w.split("=", 1)[1] if "=" in w else (words[i + 1] if i + 1 < len(words) else "")
+        for i, w in enumerate(words)
+        if w == "--seed" or w.startswith("--seed=")
+    ]
+    try:
+        here = shell_join(["cd", os.getcwd()]) + " && "
+    except OSError:  # (its folder removed)
+        here = ""
+    out = [("command", redact_text(here + shell_join(["assay", *_TYPED])))]
+    return out + ([("seed", seeds[-1])] if seeds and seeds[-1] else [])
 
 
 def junit_in_argv(args: list[str]) -> str | None:

@@ -180,6 +180,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             out.say(f"{kind}: {said[0].lower()}{said[1:]}")
         if r.error:
             out.say(f"error     {r.error}")
+        # its verdict, as `assay report` and the run's own command gave it: a run whose
+        # findings are all below its --fail-on (or within its share rule) passed
+        if not failed:  # (said first already)
+            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r)))
         out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
         if caveat := rerun_note(r.config, r.command, summary=r.summary):
             out.say(f"note: {caveat}")

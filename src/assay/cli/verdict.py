@@ -87,7 +87,7 @@ class Verdict:
 
 def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> Verdict:
     """The verdict of the run as it stands in ``store`` (``fail_on`` None: the run's own)."""
-    record = store.get_run(run_id)
+    record = store.get_run(run_id, lean=True)  # (its grammar's text is no part of a verdict)
     if fail_on is None:
         fail_on = stored_fail_on(record.config)
     bad = store.count_at_or_above(run_id, fail_on)
@@ -128,7 +128,7 @@ def verdict_line(verdict: Verdict, status: str) -> str:
         said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
     elif verdict.failing:
         said = f"above --fail-on {verdict.rule}: {', '.join(verdict.failing)}"
-    elif verdict.bad:
+    elif verdict.bad and verdict.failing is None:  # (a rule on the share judges, not these)
         said = f"{verdict.bad:,} finding{'s' if verdict.bad != 1 else ''} at or above --fail-on "
         said += f"{verdict.fail_on:g}"
     elif verdict.found_by_answer:

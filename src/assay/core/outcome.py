@@ -46,6 +46,9 @@ _STATUS_NOTES = {
     "budget_exhausted": "stopped when the budget ran out",
     "interrupted": "the run was interrupted; resume it to search further",
     "running": "the run had not finished when this report was made",
+    # (a run the store says is running whose process is gone: ``retention.status_of``)
+    "stalled": "its process is gone (killed, or its machine stopped) before the run finished; "
+    "resume it to search further",
     "model_unavailable": "the served model stopped answering; resume the run when it is back",
 }
 

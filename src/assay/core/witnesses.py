@@ -359,7 +359,14 @@ class Tallies:
         extra = 0
         if top:
             idx = np.asarray(top, dtype=np.int64)
-            extra = int((~t.in_sample(priorities(idx, self.salt(kind)))).sum())
+            # (no sample, --keep-findings 0: every top witness is one more; the reservoir's
+            # threshold is still "all" then, as ``live`` knows)
+            in_sample = (
+                t.in_sample(priorities(idx, self.salt(kind)))
+                if self.sample_of(kind) > 0
+                else np.zeros(len(idx), dtype=bool)
+            )
+            extra = int((~in_sample).sum())
         # a top or sampled witness that the technique also marked must-keep is counted twice
         sampled = min(self.sample_of(kind), max(t.count - self.first_of(kind), 0))
         return min(t.count, t.permanent + sampled + extra)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from functools import partial
@@ -21,6 +22,7 @@ from assay._version import __version__
 from assay.core.findings import FindingBatch
 from assay.core.outcome import not_a_pass, status_note, stored_fail_on
 from assay.core.outfile import write_whole
+from assay.core.retention import STALLED, status_of
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
@@ -74,12 +76,16 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         store.count_at_or_above(record.id, findings["fail_on"]) if record.n_findings else 0
     )
     summary = run.get("summary") or {}
+    # a run still marked running whose process is gone (a CI job's timeout killed it) is said
+    # so, as `assay runs` says it, not "had not finished" as if it were still going
+    status = run["status"]
+    if status == "running" and status_of(store, record, time.time()) == STALLED:
+        run["stalled"] = True
+        status = STALLED
     headline = summary.get("headline")
     if not isinstance(headline, str) or not headline.strip():
-        headline = default_headline(
-            findings["total"], findings["by_kind"], run["progress"], run["status"]
-        )
-    elif note := status_note(run["status"], headline):  # the summary of its last checkpoint
+        headline = default_headline(findings["total"], findings["by_kind"], run["progress"], status)
+    elif note := status_note(status, headline):  # the summary of its last checkpoint
         headline = f"{headline}; {note}"
     failed = not_a_pass(summary) if run.get("status") in ENDED else None
     if failed:  # said first: a run that tested nothing (or not all) must never read as a pass

@@ -27,6 +27,7 @@ from assay.report._text import compact, finding_json, format_number, run_seconds
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
 from assay.report.text_html import render_text_section
+from assay.report.verdict_text import run_verdict_text
 
 __all__ = ["render_html"]
 
@@ -43,7 +44,7 @@ def render_html(doc: dict[str, Any]) -> str:
     cases = _cases(summary.get("cases"))
     context = {
         "run": {"id": run.get("id", ""), "technique": run.get("technique", "")},
-        "header": _header(run),
+        "header": _header(run, doc),
         "headline": doc.get("headline", ""),
         # a fairness answer leads the page, the IDIs' count after it as evidence (issue 11);
         # a run that did not end, or tested nothing, keeps its headline (which says so) first
@@ -121,14 +122,18 @@ def _finalize(value: Any) -> Any:
 # -- parts of the page --------------------------------------------------------------------------
 
 
-def _header(run: dict[str, Any]) -> list[tuple[str, Any, str]]:
+def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, str]]:
     progress = _dict(run.get("progress"))
     summary = _dict(run.get("summary"))
     rows: list[tuple[str, Any, str]] = [
         ("Run", run.get("id", ""), "code"),
         ("Technique", run.get("technique", ""), ""),
-        ("Status", run.get("status"), "status"),
+        # (a run marked running whose process is gone: stalled, as `assay runs` says)
+        ("Status", "stalled" if run.get("stalled") is True else run.get("status"), "status"),
         ("Seed", run.get("seed", ""), ""),
+        # whether the run passed its gate, as its exit code and JUnit file say (a run whose
+        # findings are all below its --fail-on passes; its findings are listed all the same)
+        *([("Verdict", verdict, "")] if (verdict := run_verdict_text(doc)) else []),
         ("Started", _when(run.get("created")), ""),
         ("Last update", _when(run.get("updated")), ""),
     ]
@@ -227,7 +232,7 @@ def _findings(doc: dict[str, Any], run: dict[str, Any], cases: dict[str, Any]) -
         "chart": Markup(bar_chart(list(by_kind), list(by_kind.values()), title="findings by kind")),
         "order": "highest severity first" if findings.get("order") == "severity" else "in order",
         # a technique's readable cases replace the raw findings (those stay in the JSON)
-        "examples": [] if cases else [_example(f) for f in examples],
+        "examples": [] if cases else [_example(f, _class_names(run)) for f in examples],
         "cases": cases,
         "kept": findings.get("kept") if _is_number(findings.get("kept")) else None,
         "bounded_by_bytes": findings.get("bounded_by_bytes") or None,
@@ -277,10 +282,11 @@ def _cases(cases: Any) -> dict[str, Any]:
     }
 
 
-def _example(finding: dict[str, Any]) -> dict[str, Any]:
-    details = _dict(finding.get("details"))
+def _example(finding: dict[str, Any], class_names: list[str] | None = None) -> dict[str, Any]:
+    shown = _by_class_name(finding, class_names)
+    details = _dict(shown.get("details"))
     names = details.get("feature_names", details.get("features"))
-    columns, rows, differs = _io_rows(finding.get("inputs"), finding.get("outputs"), names)
+    columns, rows, differs = _io_rows(shown.get("inputs"), shown.get("outputs"), names)
     extra = [
         (k, compact(v, 160)) for k, v in details.items() if k not in ("feature_names", "features")
     ]
@@ -297,6 +303,38 @@ def _example(finding: dict[str, Any]) -> dict[str, Any]:
         "details": extra,
         "raw": raw,
     }
+
+
+# a backdoor finding's classes (its outputs, and these details) are the model's class indices
+_BACKDOOR_KINDS = ("backdoor-trigger", "backdoor-target", "strip-flag")
+_CLASS_KEYS = ("target", "corrected", "clean_label_of_pasted", "true_label", "prediction")
+
+
+def _class_names(run: dict[str, Any]) -> list[str] | None:
+    """The model's own class names (``seven``), when it has them."""
+    caps = _dict(_dict(run.get("model")).get("capabilities"))
+    names = caps.get("class_names") or _dict(run.get("summary")).get("class_names")
+    return [str(n) for n in names] if isinstance(names, list) and names else None
+
+
+def _by_class_name(finding: dict[str, Any], names: list[str] | None) -> dict[str, Any]:
+    """A backdoor finding as shown: its classes by the model's names, as the page's table and
+    headline give them (``target seven``, not the index ``5`` a digits model reads as five);
+    the JSON fold-out keeps the finding as stored."""
+    if finding.get("kind") not in _BACKDOOR_KINDS or not names:
+        return finding
+
+    def named(k: Any) -> Any:
+        ok = isinstance(k, int) and not isinstance(k, bool) and 0 <= k < len(names)
+        return names[k] if ok else k
+
+    details = {
+        k: named(v) if k in _CLASS_KEYS else v for k, v in _dict(finding.get("details")).items()
+    }
+    outputs = finding.get("outputs")
+    if isinstance(outputs, list):
+        outputs = [named(o) for o in outputs]
+    return {**finding, "details": details, "outputs": outputs}
 
 
 def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[list[Any]], set[int]]:

@@ -120,7 +120,7 @@ def render_junit(doc: dict[str, Any]) -> str:
     elif run.get("status") not in ENDED and status_note(str(run.get("status"))):
         # interrupted, still running, or its served model gone: nothing found so far is
         # no pass (a CI job's timeout must not publish a green report)
-        status = str(run.get("status"))
+        status = "stalled" if run.get("stalled") is True else str(run.get("status"))
         case = _case(classname, "unfinished")
         text = f"the run is {status.replace('_', ' ')}: {status_note(status)}"
         _child(case, "error", message=text, type="unfinished", text=text)

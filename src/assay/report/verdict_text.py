@@ -6,8 +6,62 @@ from __future__ import annotations
 from typing import Any
 
 from assay.core.display import percent
+from assay.core.outcome import (
+    answer_fails,
+    answer_found,
+    answer_rule,
+    is_demonstration,
+    not_a_pass,
+    passes,
+    stored_fail_on,
+)
+from assay.core.store import ENDED
 
-__all__ = ["favoured_text", "share_text"]
+__all__ = ["favoured_text", "run_verdict_text", "share_text"]
+
+
+def run_verdict_text(doc: dict[str, Any]) -> str | None:
+    """The run's verdict in a few words, as its exit code and JUnit file give it: ``passes
+    --fail-on 0.9: nothing at or above it (611 findings below it)``, ``fails: 73 findings at
+    or above --fail-on 0.2``, ``not a pass: nothing was tested``; None for a demonstration
+    (judged on whether it found the bugs it plants)."""
+    run, findings = _dict(doc.get("run")), _dict(doc.get("findings"))
+    if is_demonstration(str(run.get("command") or "")):
+        return None
+    status = str(run.get("status") or "")
+    summary, config = _dict(run.get("summary")), _dict(run.get("config"))
+    counted, above = findings.get("total"), findings.get("at_or_above_fail_on")
+    total = counted if isinstance(counted, int) else 0
+    bad = above if isinstance(above, int) else total
+    fail_on = stored_fail_on(config)
+    rule = answer_rule(config)
+    failing = answer_fails(summary) if rule is not None else None
+    if passes(status, summary, config, bad):
+        if failing is not None:
+            return f"passes --fail-on '{rule}': no attribute's share is above it"
+        if fail_on <= 0.0:
+            return "passes: nothing found"
+        below = f" ({total - bad:,} findings below it)" if total > bad else ""
+        return f"passes --fail-on {fail_on:g}: nothing at or above it{below}"
+    if status == "failed":
+        return "not a pass: the run failed (see the error)"
+    if status not in ENDED:
+        said = "stalled: its process is gone" if run.get("stalled") is True else status
+        return f"none yet: the run has not ended ({said.replace('_', ' ')})"
+    untested = not_a_pass(summary)
+    if untested and untested[0] == "nothing was tested":
+        return f"not a pass: {untested[0]}"
+    if failing:
+        return f"fails --fail-on '{rule}': {', '.join(failing)}"
+    if bad and failing is None:
+        return f"fails: {bad:,} finding{'s' if bad != 1 else ''} at or above --fail-on {fail_on:g}"
+    if found := (answer_found(summary) if fail_on <= 0.0 else []):
+        return f"fails: the answer found discrimination on {', '.join(found)}"
+    return f"not a pass: {untested[0]}" if untested else None
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def share_text(v: dict[str, Any]) -> str:
