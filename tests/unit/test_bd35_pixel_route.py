@@ -13,12 +13,14 @@ pixel (no patch reaches them).  The side index of class 9 is about 1; its shortc
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 
 import numpy as np
 import pytest
 
 from assay.backdoor import technique
+from assay.backdoor.summary import _cleared
 from assay.backdoor.technique import BackdoorSearch, BackdoorTest
 from assay.core.budget import BudgetedModel
 from assay.core.model import Capabilities
@@ -135,3 +137,20 @@ def test_fewer_than_three_classes_reached_count_no_pixels() -> None:
     assert search.model.queries == 0
     assert all(s.pixels is None for s in search.class_scans)
     assert [s.target for s in search._anomalous(np.zeros(10), {})] == []
+
+
+def test_a_class_checked_by_its_pixels_and_refused_is_explained_so() -> None:
+    """The headline's reason for a class checked by its pixels alone names its ratio, not a
+    small side (the trigger's scan made to fail the held-out check)."""
+    search = _scanned()
+    verdict = search.verdict
+    assert verdict is not None
+    scans = list(search.class_scans)
+    scans[9] = replace(scans[9], held_out=0.5, lowest_source=0.1, held_out_n=120)
+    cleared = _cleared(search, scans, verdict["anomaly_index"], verdict)
+    assert len(cleared) == 1, cleared
+    assert cleared[0].startswith(
+        "class 9 was reachable by a patch of anomalously few effective pixels (2x2, "
+    ), cleared
+    assert "times fewer than the other classes'" in cleared[0]
+    assert "on 120 held-out clean images it reached 50%" in cleared[0]
