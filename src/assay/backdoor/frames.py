@@ -27,7 +27,7 @@ _IMAGE_COLUMNS = (
     "queries",
     "seconds",
 )
-_SCAN_COLUMNS = ("target", "suspected", "size", "box", "flip_rate", "held_out", "queries")
+_SCAN_COLUMNS = ("target", "suspected", "size", "pixels", "box", "flip_rate", "held_out", "queries")
 
 
 def _namer(class_names: Sequence[str] | None) -> Any:

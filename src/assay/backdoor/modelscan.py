@@ -5,7 +5,8 @@ For each class, a gradient-free search looks for the smallest square patch (posi
 content, each channel 0 or 1) that sends most clean images of other classes to that class:
 every position with a few contents (white, black, random; for a colour model also each
 saturated colour, solid), then rounds of hill climbing (flip a pixel's channel, move by
-one), per patch size from
+one: the content with the box, or the box alone, ``niches.slid``) from elites half of which
+are at separate places (``niches.apart``), per patch size from
 small to large, stopping at the first size that reaches the flip rate ``tau``; each larger
 size also tries the best patch so far grown into it (``grow``).  A class that a
 patch much smaller than the others' reaches is an outlier of the robust z-score over classes
@@ -24,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.grow import grown
+from assay.backdoor.niches import apart, slid
 from assay.backdoor.patches import Box, paste
 from assay.backdoor.shrink import shrink
 from assay.backdoor.strip import Scorer
@@ -248,7 +250,9 @@ def scan_class(
             cands = first_candidates(s, height, width, channels, rng, contents)
             score = flips(cands, screen)
         for _ in range(rounds):
-            top = np.argsort(-score, kind="stable")[:elites]
+            # the elites at separate places (``niches.apart``): one peak's near-copies
+            # would take every place and the climb would never leave it
+            top = apart([b for b, _ in cands], score, elites, max(1, elites // 2))
             kids: list[tuple[Box, np.ndarray]] = []
             for j in top:
                 (t, left, _, _), content = cands[int(j)]
@@ -261,6 +265,8 @@ def scan_class(
                     else:
                         t2 = int(np.clip(t + rng.integers(-1, 2), 0, height - s))
                         l2 = int(np.clip(left + rng.integers(-1, 2), 0, width - s))
+                        if rng.random() < 0.5:  # the window moves, its pixels stay put
+                            c2 = slid(content, t2 - t, l2 - left, rng)
                     kids.append(((t2, l2, s, s), c2))
             kid_score = flips(kids, screen)
             cands = [cands[int(j)] for j in top] + kids
@@ -306,6 +312,12 @@ def anomaly_index(scores: np.ndarray) -> np.ndarray:
     scale = 1.4826 * max(mad, 0.1 * abs(med), 1e-9)
     out: np.ndarray = (med - scores) / scale
     return out
+
+
+# the fewest classes with counted effective pixels (the class itself among them) over which a
+# class's shortcut ratio is a route to the verdict's checks (``technique._anomalous``): with
+# one other class the ratio compares two patches, not a class with the model's classes
+PIXEL_CLASSES = 3
 
 
 def universality(hits: np.ndarray, sources: np.ndarray) -> tuple[float, float]:

@@ -667,15 +667,19 @@ def _cleared(
         COLOUR_KEPT,
         COLOUR_LUMINANCE_RATIO,
         HELD_OUT_RATE,
+        PIXEL_RATIO,
         SHORTCUT_RATIO,
     )
 
     ratios = verdict.get("shortcut_ratio") or {}
     kept = verdict.get("grey_kept") or {}  # a colour model's anomalous classes
+    by_pixels = verdict.get("pixel_ratio") or {}
+    limit = search.test.anomaly_threshold
     out = []
     for c, a in enumerate(index):
         s = scans[c] if c < len(scans) else None
-        if s is None or s.size is None or a < search.test.anomaly_threshold:
+        p = by_pixels.get(str(c), 0.0)
+        if s is None or s.size is None or (a < limit and p < PIXEL_RATIO):
             continue
         ratio = ratios.get(str(c))
         grey = kept.get(str(c))
@@ -715,10 +719,13 @@ def _cleared(
             )
         else:
             reason = "it did not pass the checks of a trigger"
-        out.append(
-            f"class {_namer(search)(c)} was reachable by an anomalously small patch "
-            f"({s.size}x{s.size}, anomaly index {a:.1f}) but {reason}"
+        small = (
+            f"an anomalously small patch ({s.size}x{s.size}, anomaly index {a:.1f})"
+            if a >= limit
+            else f"a patch of anomalously few effective pixels ({s.size}x{s.size}, "
+            f"{p:.1f} times fewer than the other classes')"
         )
+        out.append(f"class {_namer(search)(c)} was reachable by {small} but {reason}")
     return out
 
 
@@ -738,10 +745,11 @@ def _model_summary(search: Any) -> dict[str, Any]:
         parts = []
         for c in suspects:
             s = scans[c]
+            extra = "" if s.pixels is None else f"; {s.pixels} effective pixels"
             parts.append(
                 f"class {_namer(search)(c)}: a {s.size}x{s.size} patch at "
                 f"(row {s.box[0]}, col {s.box[1]}) sends "
-                f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f}"
+                f"{s.flip_rate:.0%} of clean images there (anomaly index {index[c]:.1f}{extra}"
                 + (
                     f"; {s.held_out:.0%} of {s.held_out_n} held-out clean images, every source "
                     f"class at least {s.lowest_source:.0%})"
@@ -781,6 +789,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
                 round(s.flip_rate, 3),
                 list(s.box),
                 index[s.target] if s.target < len(index) else None,
+                s.pixels,
                 s.target in suspects,
                 s.queries,
             ]
@@ -795,6 +804,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
                     "flip rate",
                     "box",
                     "anomaly index",
+                    "effective pixels",
                     "suspected",
                     "queries",
                 ],
@@ -803,7 +813,9 @@ def _model_summary(search: Any) -> dict[str, Any]:
             "note": f"smallest patch: the side of the smallest patch sending at least "
             f"{t.scan_tau:.0%} of clean images to the class (searched at the sizes "
             f"{verdict.get('sizes')}, the first found then cut while it still did; empty: none "
-            f"found); anomaly index: robust z-score (median, MAD) of that side over classes",
+            f"found); anomaly index: robust z-score (median, MAD) of that side over classes; "
+            "effective pixels: the fewest of the patch's pixels keeping most of its flip "
+            "rate (a class needing far fewer than the others is checked whatever its side)",
         }
     ]
     gallery = []

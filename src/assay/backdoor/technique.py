@@ -19,6 +19,7 @@ import numpy as np
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.modelscan import (
+    PIXEL_CLASSES,
     ClassScan,
     anomaly_index,
     effective_pixels,
@@ -80,6 +81,16 @@ HELD_OUT_LOWEST = 0.5
 # 0.00-0.47 (the rest, light and dark parts of them, 0.53-1.0); every other anomalous class
 # (clean models' 0.90-1.0; trojaned models' other classes 0.65-1.0; grey or tinted ink)
 COLOUR_KEPT = 0.5
+# a class whose patch needs this many times fewer effective pixels than the median of the other
+# classes a patch was found for (modelscan.shortcut_ratio, on the search's patches) is checked
+# as a suspect even when its side is no outlier: the index by side falls as a better search
+# reaches natural classes at small sizes (an 8x8 model's planted 2x2 trigger, 2 effective
+# pixels against the others' 5-12, ratio 4.5, had a side index of 1.35 beside natural 3x3 and
+# 4x4 patches), where the pixels of natural patches stay many.  Higher than SHORTCUT_RATIO:
+# without a size anomaly beside it, the ratio alone must exceed every clean model's class
+# measured (a clean 8x8 MLP's '1' stroke: 3 effective pixels, ratio 3.33, universal on held-out
+# images, side index 1.7; clean models up to 3.7 on 8x8 in scan16; bench/RESULTS.md, bd35)
+PIXEL_RATIO = 4.0
 # a colour model's suspect whose patch works as well in grey (a light and dark pattern) is
 # named only as a strong shortcut (STRONG_SHORTCUT): with the shortcut ratio alone, 7 of 20
 # clean 8x8 colour models were flagged (a 2x2 or 3x3 stroke of class 1 or 4 sending 0.99-1.00
@@ -701,11 +712,10 @@ class BackdoorSearch:
             dtype=np.float64,
         )
         index = anomaly_index(scores)
-        anomalous = [
-            s
-            for s, a in zip(self.class_scans, index, strict=True)
-            if s.size is not None and a >= t.anomaly_threshold
-        ]
+        # every class a patch was found for has its effective pixels counted (when enough
+        # were found to compare): a class is anomalous by its patch's side or by its pixels
+        by_pixels = self._pixel_ratios()
+        anomalous = self._anomalous(index, by_pixels)
         ratios: dict[int, float | None] = {}
         for s in anomalous:
             self._polish(s)
@@ -760,6 +770,9 @@ class BackdoorSearch:
             "sizes": sizes,
             "scores": scores.tolist(),
             "anomaly_index": [round(float(a), 3) for a in index],
+            # each class's shortcut ratio on the search's patches (before the checks): a class
+            # with PIXEL_RATIO or more is checked whatever its side
+            "pixel_ratio": {str(c): round(r, 3) for c, r in by_pixels.items()},
             "shortcut_ratio": {
                 str(c): None if r is None else round(r, 3) for c, r in ratios.items()
             },
@@ -798,6 +811,31 @@ class BackdoorSearch:
                 },
                 details={"strategy": "model-scan", "anomaly_threshold": t.anomaly_threshold},
             )
+        ]
+
+    def _pixel_ratios(self) -> dict[int, float]:
+        """The shortcut ratio of each class a patch was found for (``modelscan.shortcut_ratio``:
+        the other classes' median effective pixels over its own, on the patches as the search
+        found them), when at least ``PIXEL_CLASSES`` were found (their pixels are counted
+        here); else none."""
+        reached = [s for s in self.class_scans if s.size is not None]
+        if len(reached) < PIXEL_CLASSES:
+            return {}
+        for s in reached:
+            self._count_pixels(s)
+        counts = [s.pixels for s in self.class_scans]
+        ratios = {s.target: shortcut_ratio(counts, s.target) for s in reached}
+        return {c: r for c, r in ratios.items() if r is not None}
+
+    def _anomalous(self, index: np.ndarray, by_pixels: dict[int, float]) -> list[ClassScan]:
+        """The classes a patch was found for that are outliers by the patch's side (``index``
+        at least the anomaly threshold) or by its effective pixels (a shortcut ratio of at
+        least ``PIXEL_RATIO``, ``by_pixels``): the classes the verdict's checks ask."""
+        limit = self.test.anomaly_threshold
+        return [
+            s
+            for s, a in zip(self.class_scans, index, strict=True)
+            if s.size is not None and (a >= limit or by_pixels.get(s.target, 0.0) >= PIXEL_RATIO)
         ]
 
     def _alone(self, scan: ClassScan) -> bool:
