@@ -229,7 +229,7 @@ class TextSearch:
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
         if why:
             s["untested_reason"] = why
-        few = too_few_reason(s, self.test.oracle)
+        few = too_few_reason(s, self.test.oracle, self.model.exhausted())
         if few:
             s["incomplete_reason"] = few
         if self.test.in_unit:
