@@ -34,7 +34,7 @@ def test_a_run_with_a_report_leaves_no_copy_of_its_grammar_in_free_pages(
         app,
         [
             "text", f"{tmp_path}/m.py:f", "--grammar", str(tmp_path / "g.cfg"),
-            "--oracle", "invariance", "--max-queries", "600", "--seed", "1",
+            "--oracle", "invariance", "--max-queries", "2500", "--seed", "1",
             "--store", str(store), "--report", str(report),
         ],
     )  # fmt: skip

@@ -34,6 +34,7 @@ from assay.report.junit_cases import (
     text_case,
 )
 from assay.report.junit_demo import as_demonstration
+from assay.report.junit_subject import suite_name
 from assay.report.junit_tests import suite_test_cases
 from assay.report.verdict_text import share_text
 
@@ -44,9 +45,8 @@ def render_junit(doc: dict[str, Any]) -> str:
     """The report as a JUnit XML string (one ``<testsuite>``)."""
     run = _dict(doc.get("run"))
     findings = _dict(doc.get("findings"))
-    technique = safe_text(run.get("technique", "run"))
     run_id = safe_text(run.get("id", ""))
-    classname = f"assay.{technique}"
+    classname = suite_name(run)  # the run's subject in it: two runs in one job stay apart
     cases: list[ET.Element] = []
 
     examples = [f for f in findings.get("examples") or [] if isinstance(f, dict)]

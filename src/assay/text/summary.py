@@ -142,13 +142,15 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
     return out
 
 
-def too_few_reason(summary: dict[str, Any], kind: str) -> str | None:
-    """Why a suite's run is not a pass whatever it found (``incomplete_reason``: "not
-    everything was tested", exit 2 when nothing failed): tests that judged too few cases to
-    tell (``test_table``), named; None for a run of one kind of test (their single test's
-    counts are the headline's) or when every test told something."""
+def too_few_reason(summary: dict[str, Any], kind: str, budget: str | None = None) -> str | None:
+    """Why a run is not a pass whatever it found (``incomplete_reason``: "not everything was
+    tested", exit 2 when nothing failed): a suite's tests that judged too few cases to tell
+    (``test_table``), named; or a search that judged under ``TOO_FEW`` cases in all, none
+    failing, before a budget ended it (``budget``: "queries" or "time", when known) with
+    cases of the grammar left to ask (``_too_little``).  None when every test told
+    something."""
     if kind != "suite":
-        return None
+        return _too_little(summary, budget)
     text = summary.get("text") or {}
     few = [t for t in text.get("tests") or [] if t.get("outcome") == "too few cases to tell"]
     if not few:
@@ -158,6 +160,34 @@ def too_few_reason(summary: dict[str, Any], kind: str) -> str | None:
         f"{len(few):,} of the suite's {len(text.get('tests') or []):,} tests judged too few "
         f"cases (under {TOO_FEW}) to tell anything ({named}{'; ...' if len(few) > 3 else ''}); "
         "a larger --max-queries or --floor gives each its cases"
+    )
+
+
+_RAISE = {
+    "queries": "the query budget (--max-queries; loading the classifiers counts within it) "
+    "ended it: raise --max-queries",
+    "time": "the time budget (--max-time) ended it: raise --max-time",
+}
+
+
+def _too_little(summary: dict[str, Any], budget: str | None) -> str | None:
+    """Why a search of one kind of test has not passed though nothing failed: it judged
+    fewer than ``TOO_FEW`` cases (no failure in so few bounds the failure rate only above
+    9.5 %, as ``test_table`` says of a suite's test) and did not run out of cases to ask (a
+    small grammar asked whole passes, however few its cases).  A run that judged none is
+    ``untested`` ("nothing was tested") instead."""
+    cases = summary.get("tested")
+    stopped = summary.get("stopped_early") or {}
+    errors = (summary.get("metrics") or {}).get("errors found (distinct failing sentences)")
+    if not isinstance(cases, int) or not 0 < cases < TOO_FEW or errors:
+        return None
+    if stopped.get("search") == "space" or summary.get("untested_reason"):
+        return None
+    judged = f"{cases:,} case{'s' if cases != 1 else ''}"
+    why = _RAISE.get(budget or "", "its budget ended it: raise --max-queries (or --max-time)")
+    return (
+        f"the search judged {judged}, none failing: under {TOO_FEW}, too few to tell "
+        f"anything; {why} to give the search at least {TOO_FEW} cases"
     )
 
 

@@ -229,7 +229,7 @@ class TextSearch:
         s["tested"] = self.engine.cases  # 0: nothing was tested (never a pass)
         if why:
             s["untested_reason"] = why
-        few = too_few_reason(s, self.test.oracle)
+        few = too_few_reason(s, self.test.oracle, self._budget_spent())
         if few:
             s["incomplete_reason"] = few
         if self.test.in_unit:
@@ -239,6 +239,14 @@ class TextSearch:
             s["seconds"] = self.model.elapsed
             s["model_seconds"] = self.model.model_seconds
         return s
+
+    def _budget_spent(self) -> str | None:
+        """The budget that ended the search: time when it is spent, else the query budget
+        when there is one (the search stops short of it when its next batch would not fit)."""
+        m = self.model
+        if m.exhausted() == "time" or (m.max_queries is None and m.max_time is not None):
+            return "time"
+        return "queries" if m.max_queries is not None else None
 
     def snapshot(self) -> Snapshot:
         return self.engine.snapshot()

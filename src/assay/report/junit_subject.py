@@ -1,0 +1,75 @@
+"""What a run's JUnit suite is named by: the technique and what the run tested (the model
+or classifiers, and the protected attributes, the oracle and grammar, or the scan), so
+that two runs' files in one CI job (two models, or ``sex`` then ``race``) are two suites
+and two sets of cases, not one merged by name.  Built from the run's command-line facts
+only (no run id, seed or time): a rerun of the same command keeps its names, and CI
+follows its trends."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.core.redact import redact_text
+from assay.report._text import safe_text
+
+__all__ = ["suite_name"]
+
+_LIMIT = 200  # characters of the subject; the rest written "..."
+
+
+def suite_name(run: dict[str, Any]) -> str:
+    """``assay.TECHNIQUE [SUBJECT]``: e.g. ``assay.fairness [pipe.joblib; protected sex,
+    city]``, ``assay.text [a.py:f, b.py:g; differential; builtin:reviews]``, ``assay.backdoor
+    [model.pt; input scan of images]``; ``assay.TECHNIQUE`` alone when the run names no
+    model."""
+    technique = safe_text(run.get("technique") or "run")
+    subject = _subject(run, technique)
+    if not subject:
+        return f"assay.{technique}"
+    subject = " ".join(safe_text(redact_text(subject)).split())
+    if len(subject) > _LIMIT:
+        subject = subject[: _LIMIT - 3] + "..."
+    return f"assay.{technique} [{subject}]"
+
+
+def _subject(run: dict[str, Any], technique: str) -> str:
+    model = _dict(run.get("model"))
+    config = _dict(run.get("config"))
+    if technique == "text":
+        specs = [
+            str(c.get("spec") or "") for c in model.get("classifiers") or [] if isinstance(c, dict)
+        ]
+        grammar = config.get("grammar")
+        source = grammar.get("source") if isinstance(grammar, dict) else None
+        parts = [", ".join(s for s in specs if s), config.get("oracle"), source]
+    else:
+        protected = config.get("protected")
+        named = (
+            f"protected {', '.join(str(p) for p in protected)}"
+            if isinstance(protected, list) and protected and technique == "fairness"
+            else None
+        )
+        scan = _scan(config) if technique == "backdoor" else None
+        parts = [model.get("spec"), named, scan]
+    return "; ".join(str(p) for p in parts if p)
+
+
+def _scan(config: dict[str, Any]) -> str | None:
+    """A backdoor run's scan: ``model scan``, or ``input scan of FOLDER`` (its name, not its
+    path: a CI checkout's folder changes from job to job) and the strategy when not assay's."""
+    mode = config.get("mode")
+    if mode != "inputs":
+        return f"{mode} scan" if mode else None
+    source = _dict(config.get("source"))
+    images = str(source.get("images") or "").rstrip("/\\")
+    name = images.replace("\\", "/").rsplit("/", 1)[-1]
+    strategy = config.get("strategy")
+    return (
+        "input scan"
+        + (f" of {name}" if name else "")
+        + (f", strategy {strategy}" if strategy and strategy != "assay" else "")
+    )
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
