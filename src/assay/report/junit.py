@@ -41,6 +41,15 @@ from assay.report.verdict_text import share_text
 __all__ = ["render_junit"]
 
 
+def _where_kept(findings: dict[str, Any], total: int) -> str:
+    """Where the findings beyond the file's cases are: in the run store, or (a store keeping
+    a capped set of witnesses, ``--keep-findings``) counted there, with how many it keeps."""
+    kept = findings.get("kept")
+    if isinstance(kept, bool) or not isinstance(kept, int) or kept >= total:
+        return "in the run store"
+    return f"counted in the run store, which keeps {kept:,} of the {total:,} as witnesses"
+
+
 def render_junit(doc: dict[str, Any]) -> str:
     """The report as a JUnit XML string (one ``<testsuite>``)."""
     run = _dict(doc.get("run"))
@@ -77,7 +86,7 @@ def render_junit(doc: dict[str, Any]) -> str:
                 case,
                 "failure",
                 message=f"{failing_more:,} more finding{'' if failing_more == 1 else 's'} "
-                "in the run store",
+                + _where_kept(findings, total),
                 type="findings",
                 text=f"{total:,} findings in all; see them with: "
                 f"{doc.get('report_command') or f'assay report {run_id}'} --html report.html",
