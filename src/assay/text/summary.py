@@ -152,15 +152,25 @@ def too_few_reason(summary: dict[str, Any], kind: str, budget: str | None = None
     if kind != "suite":
         return _too_little(summary, budget)
     text = summary.get("text") or {}
-    few = [t for t in text.get("tests") or [] if t.get("outcome") == "too few cases to tell"]
+    # a test that judged no case at all tells less than one that judged a few
+    few = [
+        t
+        for t in text.get("tests") or []
+        if t.get("outcome") in ("too few cases to tell", "not tested")
+    ]
     if not few:
         return None
-    named = "; ".join(f"{t['test']}: 0 of {t['cases']:,}" for t in few[:3])
+    named = "; ".join(f"{t['test']}: {_judged(t['cases'])}" for t in few[:3])
     return (
         f"{len(few):,} of the suite's {len(text.get('tests') or []):,} tests judged too few "
         f"cases (under {TOO_FEW}) to tell anything ({named}{'; ...' if len(few) > 3 else ''}); "
         "a larger --max-queries or --floor gives each its cases"
     )
+
+
+def _judged(cases: int) -> str:
+    """A test's cases judged, none failing, in ``too_few_reason``'s words."""
+    return f"0 of {cases:,}" if cases else "no case judged"
 
 
 _RAISE = {
