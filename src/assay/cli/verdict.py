@@ -98,8 +98,12 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
     rule = answer_rule(record.config)
     failing = answer_fails(summary) if rule is not None else None
     failed = not_a_pass(summary) if record.status in ENDED else None
-    if failed and failed[0] != "nothing was tested" and (bad or found_by_answer or failing):
-        failed = None  # part was not tested, but what was fails the run: exit 1 says more
+    # part was not tested, but what was fails the run: exit 1 says more (judged by a rule on
+    # the share, its findings fail nothing: a run within it that did not test everything is
+    # no pass, exit 2, never 0)
+    fails = failing if failing is not None else (bad or found_by_answer)
+    if failed and failed[0] != "nothing was tested" and fails:
+        failed = None
     if failed:
         code = EXIT_UNTESTED
     elif failing is not None:

@@ -55,7 +55,8 @@ def run_verdict_text(doc: dict[str, Any]) -> str | None:
         return f"fails --fail-on '{rule}': {', '.join(failing)}"
     if bad and failing is None:
         return f"fails: {bad:,} finding{'s' if bad != 1 else ''} at or above --fail-on {fail_on:g}"
-    if found := (answer_found(summary) if fail_on <= 0.0 else []):
+    # (judged by a rule on the share, the answer's level is no failure: ``failing`` said it)
+    if found := (answer_found(summary) if fail_on <= 0.0 and failing is None else []):
         return f"fails: the answer found discrimination on {', '.join(found)}"
     return f"not a pass: {untested[0]}" if untested else None
 

@@ -1,0 +1,67 @@
+"""A suite's floor (``text.floor``, text35b) at the edges mutation36 found untested: the
+floor stops at a quarter of the query budget (not its cases), and ``--floor``'s values."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from assay.errors import UsageError
+from assay.text.floor import FLOOR_CASES, suite_floor
+from assay.text.pipeline import WORKER_ENV
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_text35b_floor import _engine  # isort: skip
+
+
+@pytest.fixture(autouse=True)
+def _inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKER_ENV, "inline")
+
+
+def test_the_floor_stops_at_a_quarter_of_the_budget() -> None:
+    """8,000 queries: the floor may spend 2,000 (it stops at the first round past them);
+    its 100 cases per test need more, so no test gets them all, and the walk takes over."""
+    from assay.text.engine import thaw
+
+    try:
+        engine = _engine(4)
+        floor = engine.strategy
+        while not floor.over:
+            engine.step()
+        assert floor.cap == 8_000 // 4
+        assert max(floor.drawn) < FLOOR_CASES  # stopped by its share, not its cases
+        assert engine.model.queries - floor.start < 2_000 + 1_500  # (one round past it)
+    finally:
+        thaw()
+
+
+def test_floor_values() -> None:
+    assert suite_floor(None, "suite", "walk") == FLOOR_CASES
+    assert suite_floor(None, "suite", "exhaustive") == 0  # (it judges every case anyway)
+    assert suite_floor(None, "invariance", "walk") == 0
+    assert suite_floor(0, "suite", "walk") == 0  # (0: none, not the default)
+    assert suite_floor(7, "expect", "walk") == 7
+    for bad in (-1, -100):
+        with pytest.raises(UsageError) as err:
+            suite_floor(bad, "suite", "walk")
+        assert err.value.argument == "--floor" and str(bad) in str(err.value)
+
+
+def test_the_floors_shrinking_is_not_charged_to_the_walk() -> None:
+    """The walk's bookkeeping of its own proposals (``shrunk``: what shrinking them cost)
+    is not told of the floor's rounds: the floor's random cases are not the walk's, and
+    its errors (the negation-blind classifier fails the directional test on every case)
+    were shrunk while it drew them."""
+    from assay.text.engine import thaw
+
+    try:
+        engine = _engine(4)
+        floor = engine.strategy
+        engine.step()
+        assert not floor.over and engine.minimal  # (errors found and shrunk in the floor)
+        assert floor.inner.shrinking == [0.0, 0.0]
+    finally:
+        thaw()
