@@ -3,6 +3,7 @@ floor stops at a quarter of the query budget (not its cases), and ``--floor``'s 
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -50,7 +51,7 @@ def test_floor_values() -> None:
         assert err.value.argument == "--floor" and str(bad) in str(err.value)
 
 
-def test_the_floors_shrinking_is_not_charged_to_the_walk() -> None:
+def test_the_floors_rounds_are_not_charged_to_the_walk() -> None:
     """The walk's bookkeeping of its own proposals (``shrunk``: what shrinking them cost)
     is not told of the floor's rounds: the floor's random cases are not the walk's, and
     its errors (the negation-blind classifier fails the directional test on every case)
@@ -60,8 +61,35 @@ def test_the_floors_shrinking_is_not_charged_to_the_walk() -> None:
     try:
         engine = _engine(4)
         floor = engine.strategy
+        walk = floor.inner
+        fresh, worth = list(walk.fresh), walk.worth.copy()
         engine.step()
         assert not floor.over and engine.minimal  # (errors found and shrunk in the floor)
         assert floor.inner.shrinking == [0.0, 0.0]
+        # (nor does it observe the floor's rounds as its own draws: fresh draws' errors, its
+        # modes' worth)
+        assert list(walk.fresh) == fresh and (walk.worth == worth).all()
+        # but the minimal errors the floor found are the walk's to restart at
+        assert len(walk.minimal) == min(len(engine.minimal), walk.pool_size) > 0
+    finally:
+        thaw()
+
+
+def test_the_floors_state_is_kept_whole_for_a_resume() -> None:
+    """Everything the floor counts is checkpointed and restored: the cases drawn per test,
+    the tests out of reach, its cap and the queries asked when it began (a resumed floor
+    measures its quarter from there), and whether it is over."""
+    from assay.text.engine import thaw
+    from assay.text.floor import SuiteFloor
+
+    try:
+        engine = _engine(4)
+        floor = engine.strategy
+        engine.step()
+        floor.start, floor.out_of_reach[1] = 17, True  # (as a floor begun after loading)
+        again = SuiteFloor(floor.inner, floor.cases)
+        again.load(json.loads(json.dumps(floor.state())))
+        kept = ("drawn", "out_of_reach", "cap", "start", "over")
+        assert {k: getattr(again, k) for k in kept} == {k: getattr(floor, k) for k in kept}
     finally:
         thaw()

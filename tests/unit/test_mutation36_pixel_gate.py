@@ -118,9 +118,20 @@ def test_boxes_that_only_touch_are_separate_places() -> None:
     climb's elites may sit at both; one pixel shared is one place."""
     from assay.backdoor.niches import apart, overlap
 
-    assert not overlap((0, 0, 2, 2), (0, 2, 2, 2))  # (left, right)
-    assert not overlap((0, 0, 2, 2), (2, 0, 2, 2))  # (above, below)
-    assert not overlap((0, 0, 2, 2), (2, 2, 2, 2))  # (corners)
-    assert overlap((0, 0, 2, 2), (1, 1, 2, 2))
+    for a, b in [((0, 0, 2, 2), (0, 2, 2, 2)), ((0, 0, 2, 2), (2, 0, 2, 2))]:
+        assert not overlap(a, b) and not overlap(b, a)  # (side by side, above and below)
+    assert not overlap((0, 0, 2, 2), (2, 2, 2, 2)) and not overlap((2, 2, 2, 2), (0, 0, 2, 2))
+    assert overlap((0, 0, 2, 2), (1, 1, 2, 2)) and overlap((1, 1, 2, 2), (0, 0, 2, 2))
     boxes = [(0, 0, 2, 2), (0, 2, 2, 2), (1, 1, 2, 2)]
     assert apart(boxes, np.asarray([3.0, 2.0, 1.0]), 2, 2).tolist() == [0, 1]
+
+
+def test_apart_takes_only_its_places_apart_and_the_rest_by_score() -> None:
+    """``places`` of the ``k`` elites at separate places, the rest the best left (the climb
+    deepens at the best place): with one place, the second elite is the best one's
+    near-copy, not the far box."""
+    from assay.backdoor.niches import apart
+
+    boxes = [(0, 0, 2, 2), (0, 1, 2, 2), (5, 5, 2, 2)]
+    assert apart(boxes, np.asarray([3.0, 2.0, 1.0]), 2, 1).tolist() == [0, 1]
+    assert apart(boxes, np.asarray([3.0, 2.0, 1.0]), 2, None).tolist() == [0, 2]

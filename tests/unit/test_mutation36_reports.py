@@ -217,3 +217,17 @@ def test_a_backdoor_summarys_class_names_name_the_html_findings() -> None:
     part = page[page.index("<h2>Findings") : page.index("<summary>JSON")]
     text = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", part)))
     assert "target eel" in text and "target 2" not in text, text
+
+
+def test_a_junit_file_of_no_run_gives_the_seed_typed_last_before_a_double_dash() -> None:
+    from assay.cli import leftover
+
+    try:
+        leftover.typed(["fairness", "m.joblib", "--seed=7"])
+        assert dict(leftover._typed_properties())["seed"] == "7"
+        leftover.typed(["fairness", "m.joblib", "--seed", "3", "--seed", "8"])
+        assert dict(leftover._typed_properties())["seed"] == "8"
+        leftover.typed(["text", "a.py:f", "--", "--seed", "5"])
+        assert "seed" not in dict(leftover._typed_properties())
+    finally:
+        leftover.typed([])

@@ -143,3 +143,30 @@ def test_the_junit_cases_of_a_suites_tests_say_what_each_told() -> None:
     whole = e.find("system-out")
     assert whole is not None and whole.text == "0 of 4 cases failing; every case of it was judged"
     assert ET.tostring(a, encoding="unicode").count("<testcase") == 1
+
+
+def test_the_budget_named_is_the_one_that_ended_the_search() -> None:
+    """Both budgets given, time spent first: raise --max-time (not --max-queries)."""
+    from assay.text.technique import TextSearch
+
+    def search(exhausted: str | None, queries: int | None, time: float | None) -> Any:
+        model = SimpleNamespace(exhausted=lambda: exhausted, max_queries=queries, max_time=time)
+        return TextSearch._budget_spent(SimpleNamespace(model=model))  # type: ignore[arg-type]
+
+    assert search("time", 20_000, 5.0) == "time"
+    assert search(None, 20_000, 5.0) == "queries"
+    assert search(None, None, 5.0) == "time"
+    assert search(None, None, None) is None
+
+
+def test_an_expectation_that_judged_no_case_tested_nothing() -> None:
+    """``untested._labelled``: a minimum functionality test counts as tested once it judged
+    a case, not for being declared."""
+    from assay.text.untested import _labelled
+
+    def engine(alone: list[bool], per_test: list[list[int]]) -> Any:
+        return SimpleNamespace(oracle=SimpleNamespace(alone=alone), per_test=per_test)
+
+    assert not _labelled(engine([True, False], [[0, 0], [40, 0]]))
+    assert _labelled(engine([True, False], [[3, 0], [0, 0]]))
+    assert not _labelled(engine([], [[3, 0]]))

@@ -1,0 +1,91 @@
+"""CheckList's tests in assay (``%expect``, ``--oracle suite``, ``%lexicon``; text35) at the
+edges mutation36 found untested."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assay.text.pipeline import WORKER_ENV
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from test_text35_checklist import SUITE, _blind, _run  # isort: skip
+
+
+@pytest.fixture(autouse=True)
+def _inline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(WORKER_ENV, "inline")
+
+
+def test_a_not_expectations_margin_is_the_gap_to_the_class_it_names(tmp_path: Path) -> None:
+    """``%expect neg -> not pos`` failed by p(pos) 0.7 against p(neg) 0.3: margin -0.4
+    (the reverse of ``-> pos``'s), severity 0.4."""
+    grammar = SUITE.replace("%expect neg -> neg", "%expect neg -> not pos")
+    frame = _run(tmp_path, _blind, "expect", grammar=grammar).findings()
+    assert len(frame) > 0
+    assert np.allclose(frame["margin"], -0.4) and np.allclose(frame["severity"], 0.4)
+
+
+def test_a_suite_of_a_small_grammar_asked_whole_passed_every_case(tmp_path: Path) -> None:
+    """54 sentences: each test has under 30 cases, every one of them asked (the search
+    stopped for want of cases); none failing is a pass of them all, not "too few to tell"."""
+    from test_text35_checklist import _right  # isort: skip
+
+    result = _run(tmp_path, _right, "suite", strategy="exhaustive", max_queries=5000)
+    assert result.summary["stopped_early"]["search"] == "space", result.summary["stopped_early"]
+    outcomes = {t["test"]: t["outcome"] for t in result.summary["text"]["tests"]}
+    assert set(outcomes.values()) == {"no failure in every case"}, outcomes
+    assert "incomplete_reason" not in result.summary and result.passed
+
+
+def test_an_expectations_margin_has_the_sign_of_its_verdict() -> None:
+    """A label map making two labels one (``neg_a``, ``neg_b`` -> neg): the top label pos
+    (0.4) meets ``-> pos`` though the merged neg holds 0.6; the margin is positive as the
+    verdict is a pass (CheckList's convention: > 0 passes), and two expectations failing
+    alike fail apart (``known.signature`` reads the relation)."""
+    from assay.text.expected import expected_class
+    from assay.text.grammar import Expectation
+    from assay.text.known import signature
+    from assay.text.panel import Layout
+
+    layout = Layout(
+        names=("c",),
+        labels=(("neg_a", "neg_b", "pos"),),
+        offsets=(0,),
+        common=("neg", "pos"),
+        maps=((0, 0, 1),),
+    )
+    out = np.asarray([[0.3, 0.3, 0.4]])
+    failing, margin, _ = expected_class(layout, out, Expectation(0, range(1), "pos", 1), 0)
+    assert not failing and margin > 0
+    failing, margin, detail = expected_class(layout, out, Expectation(0, range(1), "neg", 2), 3)
+    assert failing and margin < 0 and detail["relation"] == 3
+    _, _, other = expected_class(layout, out, Expectation(0, range(1), "neg", 5), 4)
+    assert signature(detail) != signature(other)
+
+
+def test_a_suites_invariance_failures_name_their_odd_members(tmp_path: Path) -> None:
+    """``room`` makes anything negative: in a suite, the invariance test's failures name the
+    member answered unlike the rest (as an invariance run's do), the summary ranks it, and
+    the headline counts the suite's failures as test failures."""
+    from test_text35_checklist import _roomy  # isort: skip
+
+    result = _run(tmp_path, _roomy, "suite", max_queries=1500)
+    frame = result.findings()
+    inv = frame[frame["test"] == "line 11: %invariant thing"]
+    assert len(inv) > 0
+    text = result.summary["text"]
+    assert any(m["member"] == "room" for m in text["odd_members"]), text["odd_members"]
+    assert "test failures" in result.summary["headline"], result.summary["headline"]
+
+
+def test_a_single_kind_run_with_a_test_of_too_few_cases_says_so_in_its_headline(
+    tmp_path: Path,
+) -> None:
+    result = _run(tmp_path, _blind, "expect", max_queries=60)
+    few = [t for t in result.summary["text"]["tests"] if t["outcome"] == "too few cases to tell"]
+    assert few, result.summary["text"]["tests"]
+    assert "had too few cases (under 30) to tell anything" in result.summary["headline"]

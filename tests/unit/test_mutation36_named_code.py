@@ -1,0 +1,35 @@
+"""The record of model code this account named (``core.named_code``, left35) at the edges
+mutation36 found untested: a module spec forgotten by its spec."""
+
+from __future__ import annotations
+
+import types
+from pathlib import Path
+
+import pytest
+
+from assay.core import named_code
+
+
+@pytest.fixture(autouse=True)
+def _state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+
+
+def test_a_module_spec_is_forgotten_by_its_spec(tmp_path: Path) -> None:
+    source = tmp_path / "m36mod.py"
+    source.write_text("def predict(X):\n    return X\n")
+    module = types.SimpleNamespace(__spec__=types.SimpleNamespace(origin=str(source)))
+    named_code.remember_module("m36mod:predict", module)
+    assert [e.spec for e in named_code.entries()] == ["m36mod:predict"]
+    dropped = named_code.forget(["m36mod:predict"], gone=False)
+    assert [e.spec for e in dropped] == ["m36mod:predict"] and named_code.entries() == []
+
+
+def test_a_stored_url_or_file_with_a_colon_is_not_asked_for_as_code() -> None:
+    """A served model's URL (``http://host:8000/predict``) or a path with a colon is
+    no module spec (its parts are not identifiers): resuming its run asks nothing."""
+    stored = ["http://localhost:8000/predict", "https://h.example:443/v2/models/m/infer"]
+    named_code.check_named(
+        "r", [*stored, "my-model:v2", "models/m.onnx:probabilities"], [], verb="resume"
+    )
