@@ -89,3 +89,64 @@ def test_a_single_kind_run_with_a_test_of_too_few_cases_says_so_in_its_headline(
     few = [t for t in result.summary["text"]["tests"] if t["outcome"] == "too few cases to tell"]
     assert few, result.summary["text"]["tests"]
     assert "had too few cases (under 30) to tell anything" in result.summary["headline"]
+
+
+def test_a_quoted_not_is_a_class_never_the_negation() -> None:
+    """``-> not pos`` negates; ``-> "not" pos`` names two classes (refused: one class after
+    the arrow); ``-> "not"`` is the class named not."""
+    from assay.errors import UsageError
+    from assay.text.grammar import parse_grammar
+
+    base = 's -> "good" | "bad"\n'
+    assert parse_grammar(base + "%expect s -> not pos\n").expectations[0].negated
+    with pytest.raises(UsageError, match="expected one class after '->'"):
+        parse_grammar(base + '%expect s -> "not" pos\n')
+    named = parse_grammar(base + '%expect s -> "not"\n').expectations[0]
+    assert named.label == "not" and not named.negated
+
+
+def test_an_arrow_inside_a_quoted_alternative_is_not_the_expectations(tmp_path: Path) -> None:
+    from assay.text.grammar import parse_grammar
+
+    g = parse_grammar('s -> "a -> b" | "c"\n%expect s: "a -> b" -> pos\n')
+    e = g.expectations[0]
+    assert list(e.alternatives) == [0] and e.label == "pos"
+
+
+def test_a_stored_suite_set_up_again_keeps_its_tests_lines(tmp_path: Path) -> None:
+    """``setup_from_record`` (resume, verify) reads the stored grammar text, whose lines are
+    not the file's; the tests keep the names of the file first read."""
+    from assay.core.store import RunStore
+    from assay.text.api import check_text
+    from assay.text.grammar import parse_grammar
+    from assay.text.prepare import setup_from_record
+
+    text = "# a suite\n\n" + SUITE
+    path = tmp_path / "g.cfg"
+    path.write_text(text)
+    result = check_text(
+        [_blind], grammar=str(path), oracle="suite", max_queries=200, seed=1,
+        store=RunStore(tmp_path / "s.db"),
+    )  # fmt: skip
+    with RunStore(tmp_path / "s.db") as store:
+        record = store.get_run(result.run_id)
+    setup = setup_from_record(record, model=[_blind])
+    assert setup.test.grammar.directive_lines() == parse_grammar(text).directive_lines()
+
+
+def test_a_suite_over_units_with_a_test_of_too_few_cases_is_no_pass(tmp_path: Path) -> None:
+    """``--units 2``: the units' summaries merged (``units.merge_summaries``) judge the
+    suite's tests as one run does: a test that judged too few cases makes it no pass."""
+    from test_text35_checklist import _right  # isort: skip
+
+    from assay.core.store import RunStore
+    from assay.text.api import check_text
+
+    result = check_text(
+        _right, grammar=SUITE, oracle="suite", max_queries=120, seed=2, units=2, floor=0,
+        store=RunStore(tmp_path / "u.db"),
+    )  # fmt: skip
+    outcomes = [t["outcome"] for t in result.summary["text"]["tests"]]
+    assert "too few cases to tell" in outcomes or "not tested" in outcomes, outcomes
+    assert "too few cases" in result.summary["incomplete_reason"]
+    assert not result.passed

@@ -62,13 +62,14 @@ def test_the_floors_rounds_are_not_charged_to_the_walk() -> None:
         engine = _engine(4)
         floor = engine.strategy
         walk = floor.inner
-        fresh, worth = list(walk.fresh), walk.worth.copy()
+        fresh, worth, pool = list(walk.fresh), walk.worth.copy(), len(walk.pool)
         engine.step()
         assert not floor.over and engine.minimal  # (errors found and shrunk in the floor)
         assert floor.inner.shrinking == [0.0, 0.0]
         # (nor does it observe the floor's rounds as its own draws: fresh draws' errors, its
         # modes' worth)
         assert list(walk.fresh) == fresh and (walk.worth == worth).all()
+        assert len(walk.pool) == pool == 0  # (the floor's failing cases are not its pool)
         # but the minimal errors the floor found are the walk's to restart at
         assert len(walk.minimal) == min(len(engine.minimal), walk.pool_size) > 0
     finally:
@@ -87,9 +88,55 @@ def test_the_floors_state_is_kept_whole_for_a_resume() -> None:
         floor = engine.strategy
         engine.step()
         floor.start, floor.out_of_reach[1] = 17, True  # (as a floor begun after loading)
+        floor.over = True  # (and ended: the walk goes on when resumed)
         again = SuiteFloor(floor.inner, floor.cases)
         again.load(json.loads(json.dumps(floor.state())))
         kept = ("drawn", "out_of_reach", "cap", "start", "over")
         assert {k: getattr(again, k) for k in kept} == {k: getattr(floor, k) for k in kept}
+    finally:
+        thaw()
+
+
+def test_the_floors_quarter_counts_from_where_it_began_and_its_tests_stay_even() -> None:
+    """Queries asked before the floor (a run's loading counts within its budget) are not
+    the floor's: with 1,000 spent first, it may spend a quarter of the 7,000 left; and each
+    round starts with the tests that have the fewest cases, so that they stay even."""
+    from assay.text.engine import thaw
+
+    try:
+        engine = _engine(4)
+        floor = engine.strategy
+        engine.model.predict([f"a sentence numbered {i}" for i in range(1000)])
+        assert engine.model.queries == 1000
+        while not floor.over:
+            engine.step()
+        assert floor.start == 1000 and floor.cap == 7_000 // 4
+        assert engine.model.queries - floor.start >= floor.cap
+        reached = [d for d, out in zip(floor.drawn, floor.out_of_reach, strict=True) if not out]
+        assert max(reached) - min(reached) <= 1, floor.drawn
+    finally:
+        thaw()
+
+
+def test_a_floor_of_five_draws_five_cases_per_test() -> None:
+    import numpy as np
+
+    from assay.core.budget import BudgetedModel
+    from assay.text.api import setup_text
+    from assay.text.builtin_grammars import builtin_grammar_path
+    from assay.text.engine import thaw
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fixtures"))
+    from test_text35b_floor import EXPECT, negation_blind  # isort: skip
+
+    try:
+        grammar = builtin_grammar_path("reviews").read_text() + EXPECT
+        setup = setup_text([negation_blind], grammar=grammar, oracle="suite", floor=5)
+        model = BudgetedModel(setup.model, max_queries=8_000)
+        engine = setup.test.search(model, np.random.default_rng(2)).engine
+        floor = engine.strategy
+        while not floor.over:
+            engine.step()
+        assert floor.drawn == [5] * len(floor.drawn), floor.drawn
     finally:
         thaw()
