@@ -113,7 +113,7 @@ def test_an_arrow_inside_a_quoted_alternative_is_not_the_expectations(tmp_path: 
     assert list(e.alternatives) == [0] and e.label == "pos"
 
 
-def test_a_stored_suite_set_up_again_keeps_its_tests_lines(tmp_path: Path) -> None:
+def test_a_stored_suite_set_up_again_keeps_its_tests_lines_and_floor(tmp_path: Path) -> None:
     """``setup_from_record`` (resume, verify) reads the stored grammar text, whose lines are
     not the file's; the tests keep the names of the file first read."""
     from assay.core.store import RunStore
@@ -132,6 +132,7 @@ def test_a_stored_suite_set_up_again_keeps_its_tests_lines(tmp_path: Path) -> No
         record = store.get_run(result.run_id)
     setup = setup_from_record(record, model=[_blind])
     assert setup.test.grammar.directive_lines() == parse_grammar(text).directive_lines()
+    assert setup.test.floor == 100  # (and its floor: a resume in it goes on drawing it)
 
 
 def test_a_suite_over_units_with_a_test_of_too_few_cases_is_no_pass(tmp_path: Path) -> None:

@@ -140,3 +140,28 @@ def test_a_floor_of_five_draws_five_cases_per_test() -> None:
         assert floor.drawn == [5] * len(floor.drawn), floor.drawn
     finally:
         thaw()
+
+
+def test_a_test_with_fewer_cases_than_its_floor_draws_each_once_and_is_out_of_reach() -> None:
+    """text35's negation suite: ``%expect pos -> pos`` has 18 sentences (3 openings x 3
+    things x 2 words); its floor of 100 draws each of them once (a case asked before is not
+    drawn again: 100 "cases" of 18 would state a bound they do not give), then takes the
+    test as out of reach and draws no more of it."""
+    import numpy as np
+
+    from assay.core.budget import BudgetedModel
+    from assay.text.api import setup_text
+    from assay.text.engine import thaw
+    from test_text35_checklist import SUITE, _right  # isort: skip
+
+    try:
+        setup = setup_text([_right], grammar=SUITE, oracle="suite")
+        model = BudgetedModel(setup.model, max_queries=20_000)
+        engine = setup.test.search(model, np.random.default_rng(5)).engine
+        floor = engine.strategy
+        while not floor.over:
+            engine.step()
+        assert floor.drawn[0] <= 18 and floor.out_of_reach[0], (floor.drawn, floor.out_of_reach)
+        assert engine.per_test[0][0] <= 18
+    finally:
+        thaw()
