@@ -65,6 +65,10 @@ def test_an_expectations_margin_has_the_sign_of_its_verdict() -> None:
     assert failing and margin < 0 and detail["relation"] == 3
     _, _, other = expected_class(layout, out, Expectation(0, range(1), "neg", 5), 4)
     assert signature(detail) != signature(other)
+    # a classifier without the class judges nothing: no failure, a passing margin
+    unmapped = Layout(("c",), (("a", "b"),), (0,), ("neg", "pos"), ((-1, -1),))
+    failing, margin, _ = expected_class(unmapped, out[:, :2], Expectation(0, range(1), "pos", 1), 0)
+    assert not failing and margin > 0
 
 
 def test_a_suites_invariance_failures_name_their_odd_members(tmp_path: Path) -> None:
@@ -151,3 +155,25 @@ def test_a_suite_over_units_with_a_test_of_too_few_cases_is_no_pass(tmp_path: Pa
     assert "too few cases to tell" in outcomes or "not tested" in outcomes, outcomes
     assert "too few cases" in result.summary["incomplete_reason"]
     assert not result.passed
+
+
+def test_an_expect_lines_words_read_back_as_written() -> None:
+    """``-> not`` alone is the class named not; a class holding ``#`` is written quoted (bare,
+    the rest of the line would be a comment when read back); an unknown class is named as
+    the %expect line's, not a %directional's."""
+    from assay.errors import UsageError
+    from assay.text.generate import Sampler
+    from assay.text.grammar import parse_grammar
+    from assay.text.oracle import Oracle
+    from assay.text.panel import Layout
+
+    base = 's -> "good" | "bad"\n'
+    alone = parse_grammar(base + "%expect s -> not\n").expectations[0]
+    assert alone.label == "not" and not alone.negated
+    hashed = parse_grammar(base + '%expect s -> "a#b"\n')
+    again = parse_grammar(hashed.to_text()).expectations[0]
+    assert again.label == "a#b"
+    layout = Layout(("m",), (("neg", "pos"),), (0,), ("neg", "pos"), ((0, 1),))
+    g = parse_grammar(base + "%expect s -> nope\n")
+    with pytest.raises(UsageError, match=r"%expect \(line 2\) names class 'nope'"):
+        Oracle("expect", g, layout, Sampler(g))
