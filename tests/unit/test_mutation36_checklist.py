@@ -67,8 +67,13 @@ def test_an_expectations_margin_has_the_sign_of_its_verdict() -> None:
     assert signature(detail) != signature(other)
     # a classifier without the class judges nothing: no failure, a passing margin
     unmapped = Layout(("c",), (("a", "b"),), (0,), ("neg", "pos"), ((-1, -1),))
-    failing, margin, _ = expected_class(unmapped, out[:, :2], Expectation(0, range(1), "pos", 1), 0)
+    pos = Expectation(0, range(1), "pos", 1)
+    failing, margin, _ = expected_class(unmapped, out[:, :2], pos, 0)
     assert not failing and margin > 0
+    # labels without a counterpart are each a class of their own, not pooled into one rival
+    own = Layout(("c",), (("pos", "x", "y"),), (0,), ("neg", "pos"), ((1, -1, -1),))
+    failing, margin, _ = expected_class(own, np.asarray([[0.3, 0.35, 0.35]]), pos, 0)
+    assert failing and margin == pytest.approx(-0.05)
 
 
 def test_a_suites_invariance_failures_name_their_odd_members(tmp_path: Path) -> None:

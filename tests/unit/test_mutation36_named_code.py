@@ -33,3 +33,16 @@ def test_a_stored_url_or_file_with_a_colon_is_not_asked_for_as_code() -> None:
     named_code.check_named(
         "r", [*stored, "my-model:v2", "models/m.onnx:probabilities"], [], verb="resume"
     )
+
+
+def test_the_printed_assay_code_names_the_program_as_invoked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``assay code`` (left35) is a command the printed lines rewrite, as every other, when
+    assay is not on the PATH; a command already rewritten is left alone."""
+    from assay.core import program
+
+    monkeypatch.setattr(program, "program", lambda: "/venv/bin/python -m assay")
+    said = program.as_invoked("see what it names: assay code --forget m.py")
+    assert said == "see what it names: /venv/bin/python -m assay code --forget m.py"
+    assert program.as_invoked(said) == said

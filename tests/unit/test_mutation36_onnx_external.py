@@ -42,3 +42,56 @@ def test_a_location_across_two_chunks_is_seen(tmp_path: Path) -> None:
     assert _may_name_files(path)
     path.write_bytes(b"\0" * ((1 << 20) + 64))
     assert not _may_name_files(path)
+
+
+def test_side_files_of_subgraphs_and_functions_are_found(tmp_path: Path) -> None:
+    """Tensors kept elsewhere by an ``If`` node's branch and by a model function's node
+    (the graph itself keeps none): both files are the model's."""
+    import numpy as np
+    import pytest
+
+    pytest.importorskip("onnx")
+    import onnx
+    from onnx import TensorProto, helper, numpy_helper
+
+    from assay.models.onnx_external import external_files
+
+    def kept_in(name: str, tensor_name: str) -> onnx.TensorProto:
+        t = numpy_helper.from_array(np.ones(2, dtype=np.float32), tensor_name)
+        t.ClearField("raw_data")
+        t.data_location = TensorProto.EXTERNAL
+        t.external_data.add(key="location", value=name)
+        return t
+
+    def branch(name: str) -> onnx.GraphProto:
+        node = helper.make_node("Constant", [], [f"{name}_y"], value=kept_in("sub.bin", name))
+        out = helper.make_tensor_value_info(f"{name}_y", TensorProto.FLOAT, [2])
+        return helper.make_graph([node], name, [], [out])
+
+    if_node = helper.make_node("If", ["c"], ["y"], then_branch=branch("a"), else_branch=branch("b"))
+    call = helper.make_node("F", [], ["z"], domain="local")
+    function = helper.make_function(
+        "local",
+        "F",
+        [],
+        ["z"],
+        [helper.make_node("Constant", [], ["z"], value=kept_in("fun.bin", "f"))],
+        [helper.make_opsetid("", 17)],
+    )
+    graph = helper.make_graph(
+        [if_node, call],
+        "g",
+        [helper.make_tensor_value_info("c", TensorProto.BOOL, [])],
+        [
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, [2]),
+            helper.make_tensor_value_info("z", TensorProto.FLOAT, [2]),
+        ],
+    )
+    model = helper.make_model(
+        graph,
+        functions=[function],
+        opset_imports=[helper.make_opsetid("", 17), helper.make_opsetid("local", 1)],
+    )
+    path = tmp_path / "model.onnx"
+    path.write_bytes(model.SerializeToString())
+    assert external_files(path) == [str(tmp_path / "fun.bin"), str(tmp_path / "sub.bin")]
