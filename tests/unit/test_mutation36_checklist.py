@@ -182,3 +182,30 @@ def test_an_expect_lines_words_read_back_as_written() -> None:
     g = parse_grammar(base + "%expect s -> nope\n")
     with pytest.raises(UsageError, match=r"%expect \(line 2\) names class 'nope'"):
         Oracle("expect", g, layout, Sampler(g))
+
+
+def test_a_hash_in_a_quoted_alternative_and_words_after_a_lexicons_file(tmp_path: Path) -> None:
+    from assay.errors import UsageError
+    from assay.text.grammar import parse_grammar
+
+    g = parse_grammar('s -> "a#b" | "c"\n%expect s: "a#b" -> pos  # a comment\n')
+    assert list(g.expectations[0].alternatives) == [0] and g.expectations[0].label == "pos"
+    (tmp_path / "names.txt").write_text("Maria\nJosé\n")
+    with pytest.raises(UsageError, match="expected the end of the line after the file"):
+        parse_grammar('%lexicon n names.txt extra\ns -> "hi" n\n', base=tmp_path)
+
+
+def test_each_lexicon_of_a_grammar_is_fingerprinted(tmp_path: Path) -> None:
+    from assay.text.api import setup_text
+    from assay.text.prepare import text_fingerprints
+
+    (tmp_path / "things.txt").write_text("food\nroom\n")
+    (tmp_path / "words.txt").write_text("good\ngreat\n")
+    grammar = tmp_path / "g.cfg"
+    grammar.write_text(
+        's -> "the" thing "is" word\n%lexicon thing things.txt\n%lexicon word words.txt\n'
+        "%invariant thing\n"
+    )
+    prints = text_fingerprints(setup_text([_blind], grammar=str(grammar), oracle="invariance"))
+    paths = sorted(str(p["path"]) for k, p in prints.items() if k.startswith("lexicon"))
+    assert paths == [str(tmp_path / "things.txt"), str(tmp_path / "words.txt")]

@@ -46,3 +46,24 @@ def test_the_printed_assay_code_names_the_program_as_invoked(
     said = program.as_invoked("see what it names: assay code --forget m.py")
     assert said == "see what it names: /venv/bin/python -m assay code --forget m.py"
     assert program.as_invoked(said) == said
+
+
+def test_a_built_in_modules_entry_is_never_gone() -> None:
+    module = types.SimpleNamespace(__spec__=types.SimpleNamespace(origin="built-in"))
+    named_code.remember_module("math:sqrt", module)
+    assert named_code.forget([], gone=True) == []
+    assert [e.spec for e in named_code.entries()] == ["math:sqrt"]
+
+
+def test_past_its_size_the_record_keeps_its_newest_entries(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(named_code, "LARGEST", 3 * len(str(tmp_path / "f0.py")) + 3)
+    files = []
+    for i in range(5):
+        f = tmp_path / f"f{i}.py"
+        f.write_text("def predict(X):\n    return X\n")
+        named_code.remember(f)
+        files.append(str(f.resolve()))
+    kept = [e.origin for e in named_code.entries()]
+    assert kept == files[-len(kept) :] and files[-1] in kept and files[0] not in kept
