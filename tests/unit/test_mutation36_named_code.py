@@ -67,3 +67,14 @@ def test_past_its_size_the_record_keeps_its_newest_entries(
         files.append(str(f.resolve()))
     kept = [e.origin for e in named_code.entries()]
     assert kept == files[-len(kept) :] and files[-1] in kept and files[0] not in kept
+
+
+def test_a_file_is_forgotten_by_a_relative_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "f.py").write_text("def predict(X):\n    return X\n")
+    named_code.remember(tmp_path / "f.py")
+    monkeypatch.chdir(tmp_path)
+    assert [e.origin for e in named_code.forget(["f.py"], gone=False)] == [
+        str((tmp_path / "f.py").resolve())
+    ]
