@@ -78,3 +78,16 @@ def test_a_file_is_forgotten_by_a_relative_path(
     assert [e.origin for e in named_code.forget(["f.py"], gone=False)] == [
         str((tmp_path / "f.py").resolve())
     ]
+
+
+def test_clear_with_forget_is_refused_and_forgets_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assay.cli.app import main
+
+    (tmp_path / "f.py").write_text("def predict(X):\n    return X\n")
+    named_code.remember(tmp_path / "f.py")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["code", "--clear", "--forget", str(tmp_path / "f.py")])
+    assert exit_info.value.code == 2 and "--clear" in capsys.readouterr().err
+    assert len(named_code.entries()) == 1
