@@ -275,6 +275,7 @@ def prune_runs(
     return chosen if dry_run else retention.delete(the_store, chosen)
 
 
+@in_callers_terms()  # (a refusal names run_id, model=, assay.verify_run(...), not --model)
 def verify_run(
     run_id: str,
     *,
