@@ -233,7 +233,7 @@ def calls_for_commands(message: str) -> str:
 def _value(word: str) -> str:
     """A command's value as the call's: a placeholder (``URL``, ``RUN``) as it is, a number
     as written, anything else quoted."""
-    if word.isidentifier() and word.isupper() or word == "True":
+    if (word.isidentifier() and word.isupper()) or word == "True":
         return word
     try:
         float(word)
