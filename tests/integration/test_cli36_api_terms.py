@@ -57,3 +57,20 @@ def test_a_refused_stored_module_spec_names_the_call_to_python_and_the_command_t
     assert f"assay.{verb}_run({run_id!r}, model='evilmodel:predict')" in said, said
     assert "assay verify" not in said and "assay resume" not in said and "--model" not in said
     assert not (tmp_path / "IMPORTED").exists()
+
+
+def test_a_resume_refused_from_python_lets_go_of_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``resume_run`` claimed the run, then refused it (here: code never named) and kept
+    the claim while the caller held the exception (a notebook's last error keeps it): the
+    command it printed, run beside, said "run ... is being run by process N" (this one)."""
+    run_id = l35._made(tmp_path, "evilmodel:predict", "evilmodel.py")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "mine"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UsageError) as exc:
+        assay.resume_run(run_id, store=tmp_path / "runs.db")
+    assert "evilmodel:predict" in str(exc.value)  # (held here, as a notebook holds it)
+    done = h34b._assay(tmp_path, tmp_path / "mine", "resume", run_id)
+    assert "is being run by" not in done.stderr, done.stderr
+    assert f"assay resume {run_id} --model evilmodel:predict" in done.stderr
