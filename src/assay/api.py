@@ -125,48 +125,58 @@ def resume_run(
     the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
-    the_store.claim(the_store.get_run(run_id).id)
-    record = the_store.get_run(run_id)
-    resumer = RESUMERS.get(record.technique)
-    if resumer is None:
-        raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    finishing = finishable(record)
-    if call_timeout is not None and (record.status not in ENDED or finishing):
-        the_store.set_budget(record.id, call_timeout=float(call_timeout))
-    # (a backdoor scan finished from what it kept reads none of its files)
-    read = not finishing or record.technique != "backdoor" or needs_model(record)
-    notes = check_fingerprints(
-        record.config.get("fingerprints") if read else None,
-        run_id=record.id,
-        force=force,
-        finishing=finishing,
-    )
-    for note in notes:
-        if on_note is not None:
-            on_note(note)
-    if read:  # (the store does not make assay import code, --force or not: core.named_code)
-        check_run_named(record, model, verb="resume", force=force)
-    given: dict[str, Any] = {}
-    if data is not None:
-        if record.technique != "fairness":
-            raise UsageError(f"a {record.technique} run takes no data", argument="data")
-        given["data"] = data
-    for key, value in (("images", images), ("clean", clean)):
-        if value is not None:
-            if record.technique != "backdoor":
-                raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
-            given[key] = value
-    if record.technique == "fairness":  # (before the model loads, as ``assay resume``)
-        from assay.fairness.finish import check_pending_export
-
-        check_pending_export(
-            record,
-            argument="run_id",
-            elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
-            "elsewhere",
+    claimed = the_store.get_run(run_id).id
+    held = the_store.claimed(claimed)  # (a caller's store that holds it already keeps it)
+    the_store.claim(claimed)
+    try:
+        record = the_store.get_run(run_id)
+        resumer = RESUMERS.get(record.technique)
+        if resumer is None:
+            raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+        finishing = finishable(record)
+        if call_timeout is not None and (record.status not in ENDED or finishing):
+            the_store.set_budget(record.id, call_timeout=float(call_timeout))
+        # (a backdoor scan finished from what it kept reads none of its files)
+        read = not finishing or record.technique != "backdoor" or needs_model(record)
+        notes = check_fingerprints(
+            record.config.get("fingerprints") if read else None,
+            run_id=record.id,
+            force=force,
+            finishing=finishing,
         )
-    if on_start is not None:
-        on_start(record)
+        for note in notes:
+            if on_note is not None:
+                on_note(note)
+        if read:  # (the store does not make assay import code, --force or not: core.named_code)
+            check_run_named(record, model, verb="resume", force=force)
+        given: dict[str, Any] = {}
+        if data is not None:
+            if record.technique != "fairness":
+                raise UsageError(f"a {record.technique} run takes no data", argument="data")
+            given["data"] = data
+        for key, value in (("images", images), ("clean", clean)):
+            if value is not None:
+                if record.technique != "backdoor":
+                    raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
+                given[key] = value
+        if record.technique == "fairness":  # (before the model loads, as ``assay resume``)
+            from assay.fairness.finish import check_pending_export
+
+            check_pending_export(
+                record,
+                argument="run_id",
+                elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
+                "elsewhere",
+            )
+        if on_start is not None:
+            on_start(record)
+    except BaseException:
+        # refused before it began (a changed file, code never named, a caller's on_start):
+        # the run is let go of, so that another process (the printed command) may resume it
+        # while the caller keeps the exception (which keeps the store open)
+        if not held:
+            the_store.unclaim(claimed)
+        raise
     first_event = FirstEvent(on_progress)  # (when loading ended: the engine's first event)
     # (a fairness run counts its sessions with its phases' seconds: ``session_clock``)
     sessions = count_session(the_store, record) if record.technique != "fairness" else None
@@ -275,6 +285,7 @@ def prune_runs(
     return chosen if dry_run else retention.delete(the_store, chosen)
 
 
+@in_callers_terms()  # (a refusal names run_id, model=, assay.verify_run(...), not --model)
 def verify_run(
     run_id: str,
     *,

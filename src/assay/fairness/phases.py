@@ -20,6 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
+from assay.core.failed_clock import record_failed_clock
 from assay.core.finishing import left_to_finish
 from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Capabilities, Model
@@ -105,6 +106,7 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more
             left_to_finish(store, run_id, status, message)
+        record_failed_clock(store, run_id)  # (loading included: ``core.failed_clock``)
         raise
 
 
