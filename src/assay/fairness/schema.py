@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assay.errors import UsageError
+from assay.fairness.lattice import scales, snap_columns
 
 _CLIP_ROWS_BYTES = 1 << 23  # rows clipped at a time by ``Schema.clip`` (8 MB of them)
 
@@ -321,6 +322,14 @@ class Schema:
         highs = np.array([f.encoded_high for f in self.features], dtype=np.float64)
         return lows, highs, np.array([f.kind != "continuous" for f in self.features])
 
+    @cached_property
+    def lattice(self) -> np.ndarray:
+        """Each feature's lattice scale (``lattice.scales``): the decimal grid its continuous
+        values are put on by the searches, so that float rounding makes no new input."""
+        lows, highs, disc = self._bounds
+        out: np.ndarray = scales(lows, highs, disc)
+        return out
+
     @property
     def lows(self) -> np.ndarray:
         return self._bounds[0].copy()  # the caller's own (it may write to it)
@@ -357,6 +366,8 @@ class Schema:
             np.floor(out, out=out)
         else:
             out[:, whole] = np.floor(out[:, whole])
+            snap_columns(out, self.lattice)  # continuous values on their lattice
+            np.maximum(out, lows, out=out)
         np.minimum(out, highs, out=out)
         for j, top, code in self._missing_continuous:
             if top <= lows[j]:  # one known value, a point no draw lands on: 9 draws in 10

@@ -26,6 +26,7 @@ from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
+from assay.report.region_text import covered_text
 from assay.report.text_html import render_text_section
 from assay.report.verdict_text import run_verdict_text
 
@@ -93,6 +94,7 @@ def _environment() -> jinja2.Environment:
     env.filters["cell"] = _cell
     env.filters["num"] = format_number
     env.filters["pct"] = _pct
+    env.filters["covered"] = covered_text  # a region's share of the IDIs, as the terminal says
     env.filters["severity_level"] = _severity_level
     env.filters["dict_values"] = lambda d: list(d.values()) if isinstance(d, dict) else []
     env.filters["box_row"] = lambda b: [
