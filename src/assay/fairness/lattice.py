@@ -68,17 +68,20 @@ def snap(values: np.ndarray, scale: np.ndarray) -> np.ndarray:
 def snap_columns(rows: np.ndarray, scale: np.ndarray) -> np.ndarray:
     """The columns of ``rows`` (n, d) whose ``scale`` (d,) is not 0 snapped, in place; the
     rows returned.  Nothing is done (no pass over the rows) when every scale is 0."""
-    for j in np.flatnonzero(scale).tolist():
-        s = float(scale[j])
-        col = rows[:, j]
-        if s > 0:
-            col *= s
-            col += 0.5
-            np.floor(col, out=col)
-            col /= s
+    for cols in (np.flatnonzero(scale > 0), np.flatnonzero(scale < 0)):
+        if not len(cols):
+            continue
+        block = rows[:, cols]  # (a copy: the columns' arithmetic in whole passes)
+        s = scale[cols]
+        if s[0] > 0:
+            block *= s
+            block += 0.5
+            np.floor(block, out=block)
+            block /= s
         else:
-            col /= -s
-            col += 0.5
-            np.floor(col, out=col)
-            col *= -s
+            block /= -s
+            block += 0.5
+            np.floor(block, out=block)
+            block *= -s
+        rows[:, cols] = block
     return rows
