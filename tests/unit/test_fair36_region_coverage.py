@@ -18,9 +18,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder
 
 import assay
+from assay.core.display import value
 from assay.core.store import RunStore
 from assay.report import build_document
 from assay.report.html import render_html
+from assay.report.junit_cases import fairness_key
 from assay.report.region_text import covered, covered_text
 from assay.testing import _Lines
 
@@ -136,3 +138,44 @@ def test_a_frame_of_the_users_form_gives_no_idi_twice_within_rounding(
     rounded = own[cols].assign(income=own["income"].round(9)).astype(str).agg("|".join, axis=1)
     # (on main: 1,325 IDIs, 68 of them equal to another within rounding)
     assert exact.nunique() == rounded.nunique() == len(own)
+
+
+def test_a_witness_value_reads_the_same_in_the_terminal_the_json_and_the_html(
+    run: tuple[Any, dict[str, Any]],
+) -> None:
+    """A continuous value of a witness: six significant digits everywhere (the HTML's table
+    wrote 54.3871 as 54.39, the terminal's example and the JSON as 54.3871)."""
+    result, doc = run
+    region = _top(doc["run"]["summary"])
+    html = render_html(doc)
+    lines = _Lines()
+    assay.cli.answer_lines.say_answer(lines, result.summary)
+    example = next(x for x in lines.lines if x.strip().startswith("e.g."))
+    incomes = [w["income"] for w in region["witnesses"]]
+    assert any(len(value(x)) > 5 for x in incomes), incomes  # one with 4 significant digits
+    for x in incomes:
+        assert isinstance(x, float)
+        assert f"<td>{value(x)}</td>" in html
+    assert f"income {value(incomes[0])}:" in example
+
+
+def test_two_idis_whose_values_read_alike_are_two_junit_cases() -> None:
+    """A JUnit case names an IDI's continuous values as the terminal does (``50.011``, where
+    the number format said ``50.01``) and hashes the values themselves: two IDIs reading
+    alike keep two names, not one name with positions appended."""
+    features = [
+        {"name": "age", "kind": "integer", "low": 18, "high": 70},
+        {"name": "sex", "kind": "categorical", "categories": ["Female", "Male"]},
+        {"name": "income", "kind": "continuous", "low": 4.3, "high": 95.3},
+    ]
+    run = {"config": {"schema": {"features": features}}}
+
+    def idi(income: float) -> dict[str, Any]:
+        return {"kind": "fairness.idi", "inputs": [[27.0, 0.0, income], [27.0, 1.0, income]]}
+
+    a, b = fairness_key(idi(50.011), run), fairness_key(idi(50.0110001), run)
+    assert a is not None and b is not None
+    assert "income=50.011 [" in a and "income=50.011 [" in b  # (main: income=50.01)
+    assert a != b  # (main: one name, told apart by the findings' positions)
+    # a value its six digits say whole keeps the name it had (as on main)
+    assert fairness_key(idi(49.1), run) == "sex=Female / sex=Male; age=27, income=49.1 [75789a8a]"

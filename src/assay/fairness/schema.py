@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from assay.core.display import value as value_text
 from assay.errors import UsageError
 from assay.fairness.lattice import scales, snap_columns
 
@@ -200,8 +201,7 @@ class Feature:
                 name = self.value_labels[int(code) - int(self.low or 0)]
                 return name if name == str(int(code)) else f"{name} ({int(code)})"
             return str(int(code))
-        # six significant digits, never exponent notation (1000000, not 1e+06)
-        return str(np.format_float_positional(float(code), precision=6, fractional=False, trim="-"))
+        return value_text(code)  # six significant digits, as every report writes it
 
     def value(self, code: float) -> Any:
         """One encoded value in the data's own form: the category as given (a string, a
