@@ -35,7 +35,7 @@ def _files(where: Path) -> None:
     rng = np.random.default_rng(0)
     n = 500
     lines = ["age,sex,income,debt"]
-    for i in range(n):
+    for _ in range(n):
         sex = "Male" if rng.random() < 0.5 else "Female"
         income = round(float(rng.uniform(4.3, 95.3)), 1)
         debt = round(float(rng.uniform(0.0, 0.37)), 2)
