@@ -848,6 +848,17 @@ class Engine(Dispatch, EngineState):
                     if self.oracle.metamorphic
                     else {}
                 ),
+                # which classifiers failed the test (of several: the labels show them all)
+                **(
+                    {
+                        "failed": np.array(
+                            [join_labels(list(r["detail"].get("failed") or [])) for r in rows],
+                            dtype=str,
+                        )
+                    }
+                    if self.oracle.metamorphic and len(self.oracle.layout.names) > 1
+                    else {}
+                ),
             },
             details={
                 "inputs": ["minimal sentence", "sentence found"],

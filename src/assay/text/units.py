@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assay.core.findings import FindingBatch
+from assay.text.floor import floor_drawn
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar
 from assay.text.label_watch import LabelWatch
@@ -58,13 +59,15 @@ _RECORD = ("sentence", "variant", "original", "count", "margin", "words", "outpu
 
 
 def _record(rec: dict[str, Any]) -> dict[str, Any]:
-    """A minimal failure as a unit hands it on: its ``_RECORD`` fields and, for an
-    invariance failure, its odd members (``summary.odd_members``), not its whole detail."""
+    """A minimal failure as a unit hands it on: its ``_RECORD`` fields, the classifiers that
+    failed it and, for an invariance failure, its odd members (``summary.odd_members``),
+    not its whole detail."""
     out = {k: rec[k] for k in _RECORD}
     out["relation"] = rec.get("relation", -1)  # (the test it failed: ``summary``)
-    odd = (rec.get("detail") or {}).get("odd")
-    if odd:
-        out["detail"] = {"odd": list(odd)}
+    detail = rec.get("detail") or {}
+    kept = {k: list(detail[k]) for k in ("odd", "failed") if detail.get(k) is not None}
+    if kept:
+        out["detail"] = kept
     return out
 
 
@@ -92,6 +95,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "apart": engine.apart,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
+        **({"drawn_by_floor": drawn} if (drawn := floor_drawn(engine)) is not None else {}),
     }
 
 
@@ -117,6 +121,7 @@ class _Merged:
     label_watch: LabelWatch = field(default_factory=LabelWatch)
     wordy: bool = False
     apart: bool = False
+    drawn_by_floor: list[int] | None = None  # (a suite's floor: its random cases per test)
 
     def untested(self) -> str | None:
         from assay.text.untested import untested_reason
@@ -149,6 +154,10 @@ def merge_summaries(
             setattr(merged, name, getattr(merged, name) + int(stats.get(name) or 0))
         merged.oracle.judged += int(stats.get("judged") or 0)
         merged.per_test = _added(merged.per_test, stats.get("per_test") or [])
+        if stats.get("drawn_by_floor") is not None:
+            drawn = [[int(c), 0] for c in stats["drawn_by_floor"]]
+            before = [[c, 0] for c in merged.drawn_by_floor or []]
+            merged.drawn_by_floor = [c for c, _ in _added(before, drawn)]
         merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
         # one answer for all units' sentences: no unit varied and all gave the same one
         first = stats.get("first_answer")
