@@ -208,3 +208,101 @@ def test_a_campaigns_merged_tests_say_what_the_floors_drew(tmp_path: Path) -> No
     )
     tests = result.summary["text"]["tests"]
     assert all(t["drawn at random (floor)"] >= 2 * TOO_FEW for t in tests), tests
+
+
+CLASSIFIERS = (
+    "def quiet(texts):\n"
+    "    return [[0.8, 0.2] if 'quiet' in t else [0.3, 0.7] for t in texts]\n"
+    "quiet.classes_ = ['neg', 'pos']\n"
+    "def negates(texts):\n"
+    "    return [[0.9, 0.1] if 'not' in t else [0.1, 0.9] for t in texts]\n"
+    "negates.classes_ = ['neg', 'pos']\n"
+    "def always_pos(texts):\n"
+    "    return [[0.2 + 0.001 * len(t), 0.8 - 0.001 * len(t)] for t in texts]\n"
+    "always_pos.classes_ = ['neg', 'pos']\n"
+)
+SMALL = (
+    's -> "the" thing "is" neg adj\n'
+    'thing -> "food" | "room" | "view" | "staff" | "bed"\n'
+    'neg -> "" | "not"\n'
+    'adj -> "good" | "great" | "fine" | "quiet"\n'
+    "%invariant thing\n"
+)
+
+
+def _cli(tmp_path: Path, grammar: str, names: list[str], *options: str) -> Any:
+    from typer.testing import CliRunner
+
+    from assay.cli.app import app, register
+
+    register()
+    (tmp_path / "g.cfg").write_text(grammar)
+    (tmp_path / "clf.py").write_text(CLASSIFIERS)
+    models = [f"{tmp_path / 'clf.py'}:{m}" for m in names]
+    return CliRunner().invoke(
+        app,
+        ["text", *models, "--grammar", str(tmp_path / "g.cfg"),
+         "--store", str(tmp_path / "s.db"), "--max-queries", "400", "--seed", "1", *options],
+    )  # fmt: skip
+
+
+def test_a_failing_sentence_names_the_classifiers_that_failed(tmp_path: Path) -> None:
+    """Two classifiers, ``%expect neg: "not" -> neg``: ``quiet`` fails it, ``negates``
+    passes; the terminal line showed both labels and not which failed, and the exports
+    had no column for it."""
+    from assay.core.store import RunStore
+    from assay.text.exports import findings_frame
+
+    got = _cli(
+        tmp_path, SMALL + '%expect neg: "not" -> neg\n', ["quiet", "negates"], "--oracle", "expect"
+    )
+    assert got.exit_code == 1, got.output
+    lines = [line for line in got.output.splitlines() if line.startswith('  "the')]
+    assert lines and all(line.endswith("] failed by clf.py:quiet") for line in lines), lines
+    with RunStore(tmp_path / "s.db") as store:
+        run = store.list_runs()[0]
+        frame = findings_frame(store, run.id)
+        summary = store.get_run(run.id).summary
+    assert len(frame) and all(f == ["clf.py:quiet"] for f in frame["failed"])
+    assert all(m["failed"] == ["clf.py:quiet"] for m in summary["text"]["minimal"])
+
+
+def test_a_suites_invariance_test_of_a_one_label_classifier_tested_nothing(
+    tmp_path: Path,
+) -> None:
+    """``always_pos`` says pos to every sentence, its scores varying: the suite's MFT
+    (``good -> pos``) passes, its invariance test could not fail; main said "0 of 40 ...
+    failure rate below" and exited 0."""
+    got = _cli(
+        tmp_path, SMALL + '%expect adj: "good" -> pos\n', ["always_pos"], "--oracle", "suite"
+    )
+    assert got.exit_code == 2, got.output
+    assert "line 5: %invariant thing: 0 of" in got.output
+    assert "NOTHING OF IT WAS TESTED (one label to every sentence" in got.output
+    assert "NOT EVERYTHING WAS TESTED" in got.output and "gave one label to every" in got.output
+
+
+def test_a_campaigns_merged_tests_count_each_case_once(tmp_path: Path) -> None:
+    """Two units of a small suite both judge every case (40 of the invariance test, 10 of
+    the MFT): the merged table said 80 and 20 (each unit's added, "24 of 40" in
+    checklist34's run): 20 cases are too few to tell, 40 were not."""
+    from assay.core.store import RunStore
+    from assay.text.api import check_text
+
+    def negates(texts: list[str]) -> Any:
+        return np.array([[0.9, 0.1] if "not" in t else [0.1, 0.9] for t in texts])
+
+    negates.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+    result = check_text(
+        negates,
+        grammar=SMALL + '%expect adj: "good" -> pos\n',
+        oracle="suite",
+        max_queries=2_000,
+        seed=3,
+        units=2,
+        store=RunStore(tmp_path / "s.db"),
+    )
+    tests = {t["test"]: t for t in result.summary["text"]["tests"]}
+    assert tests["line 5: %invariant thing"]["cases"] == 40, tests
+    mft = tests['line 6: %expect adj: "good" -> pos']
+    assert (mft["cases"], mft["failing"]) == (10, 5), tests

@@ -77,6 +77,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "errors": engine.errors,
         "cases": engine.cases,
         "per_test": engine.per_test,
+        "test_keys": engine.test_keys,
         "proposed": engine.proposed,
         "search_errors": engine.search_errors,
         "asked": len(engine.asked),
@@ -134,6 +135,29 @@ def _added(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
     if not a or not b:
         return [list(t) for t in (a or b)]
     return [[x + y for x, y in zip(s, t, strict=True)] for s, t in zip(a, b, strict=True)]
+
+
+def _distinct(added: list[list[int]], summaries: list[dict[str, Any]]) -> list[list[int]]:
+    """Per test, the cases judged and failing over every unit: the distinct ones where
+    every unit kept the keys of all its cases of the test (``Engine.test_keys``: two units
+    judging the same case counted it twice, "24 of 40" for 20 cases), else the units'
+    counts added (``added``)."""
+    stats = [s.get(UNIT_STATS) or {} for s in summaries]
+    out = [list(t) for t in added]
+    for r in range(len(out)):
+        keys: set[int] = set()
+        for st in stats:
+            counts, kept = st.get("per_test") or [], st.get("test_keys")
+            if not isinstance(kept, list) or r >= len(kept) or r >= len(counts):
+                break
+            if len(kept[r]) < int(counts[r][0]):  # (more cases than it kept keys of)
+                break
+            keys.update(int(k) for k in kept[r])
+        else:
+            failing = {-k - 1 for k in keys if k < 0}
+            cases = {k for k in keys if k >= 0} | failing
+            out[r] = [len(cases), len(failing)]
+    return out
 
 
 def merge_summaries(
@@ -200,6 +224,7 @@ def merge_summaries(
         model_seconds += float(s.get("model_seconds") or 0.0)
         stopped.update(s.get("stopped_early") or {})
     merged.asked = range(asked)
+    merged.per_test = _distinct(merged.per_test, summaries)
     why = merged.untested() or merged.oracle.never_compared(merged.errors)
     summary = build_summary(
         merged,
