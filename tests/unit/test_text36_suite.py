@@ -306,3 +306,25 @@ def test_a_campaigns_merged_tests_count_each_case_once(tmp_path: Path) -> None:
     assert tests["line 5: %invariant thing"]["cases"] == 40, tests
     mft = tests['line 6: %expect adj: "good" -> pos']
     assert (mft["cases"], mft["failing"]) == (10, 5), tests
+
+
+def test_a_junit_failure_names_the_classifiers_that_failed() -> None:
+    from assay.core.labels import join_labels
+    from assay.report.junit_cases import text_case
+
+    finding = {
+        "kind": "text-expect",
+        "inputs": ["the bed is not good", "the bed is not good"],
+        "details": {
+            "labels": join_labels(["pos", "neg"]),
+            "classifiers": ["clf.py:quiet", "clf.py:negates"],
+            "failed": join_labels(["clf.py:quiet"]),
+        },
+    }
+    got = text_case(finding)
+    assert got is not None and got[1].endswith("(failed by clf.py:quiet)"), got
+    del finding["details"]["failed"]  # (a finding stored before: as it was)
+    assert text_case(finding) == (
+        '"the bed is not good"',
+        'clf.py:quiet: pos, clf.py:negates: neg on "the bed is not good"',
+    )
