@@ -120,7 +120,8 @@ class SuiteFloor:
         while own < len(got.cases) and mine.get(id(got.cases[own])) is not got.cases[own]:
             own += 1
         self._inner_n = own
-        self.inner.observe(engine, got if own == len(got.cases) else _first(got, own))
+        if own or not got.cases:  # (a round of the floor's cases alone: nothing of its own)
+            self.inner.observe(engine, got if own == len(got.cases) else _first(got, own))
 
     def shrunk(self, engine: Engine, credit: dict[int, list[float]]) -> None:
         told = getattr(self.inner, "shrunk", None)
