@@ -111,7 +111,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         floor: Annotated[
             int | None,
             typer.Option(
-                help="Random cases per test drawn before the search (default: 100 for "
+                help="Random cases per test drawn before the search, and a share of every "
+                "round beside it for a test short of its share (default: 100 for "
                 "--oracle suite, none for others; 0: none)."
             ),
         ] = None,

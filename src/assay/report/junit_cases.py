@@ -33,17 +33,20 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
     labels = str(details.get("labels", ""))
     variant = details.get("variant")
     names = details.get("classifiers")
+    # of several classifiers, those that failed the test (a metamorphic finding's ``failed``)
+    failed = split_labels(str(details["failed"])) if details.get("failed") else []
+    by = f" (failed by {', '.join(failed)})" if failed else ""
     if variant and " -> " in labels:
         before, after = labels.split(" -> ", 1)
         said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
         if isinstance(names, list) and len(names) == 1:
             said += f" ({names[0]})"
-        return quoted, said
+        return quoted, said + by
     answers = split_labels(labels)
     if isinstance(names, list) and len(names) == len(answers):
         pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
-        return quoted, f"{pairs} on {quoted}"
-    return quoted, f"{labels} on {quoted}" if labels else f"on {quoted}"
+        return quoted, f"{pairs} on {quoted}{by}"
+    return quoted, f"{labels} on {quoted}{by}" if labels else f"on {quoted}{by}"
 
 
 def _in_own_values(

@@ -99,7 +99,8 @@ def setup_text(
     classifiers, other findings (the next round steered by what is known when drafted).
 
     ``floor``: random cases per test an ``--oracle suite`` run draws before its search, by
-    derivations steered to reach each test (``text.floor``; at most a quarter of the budget);
+    derivations steered to reach each test (``text.floor``; at most a quarter of the budget),
+    then an eighth of every round beside the search for the tests short of their share;
     None: ``FLOOR_CASES`` for a suite, 0 (none) for any other oracle.
 
     ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
