@@ -183,6 +183,12 @@ def _flip_check(
             )
     except BudgetExhausted:
         return not_checked("--max-time ran out before it")
+    finally:
+        # the constant-model watch judges what the search and the answer are answered: a
+        # model that answered these inputs, then one answer to everything after, tested
+        # nothing (it passed, exit 0: hostile36)
+        if isinstance(setup.model, EncodedModel):
+            setup.model.restart_watch()
 
 
 def resumed_flip_check(config: dict[str, Any]) -> dict[str, Any]:
