@@ -1,0 +1,76 @@
+"""hostile36: a trojaned model that labelled the clean images and the images scanned as a
+model does, then gave one class to everything the scan asked (a served model falling back
+to a default once warm), passed: "0 of 60 images carry a confirmed trigger" with 30
+poisoned, exit 0.  The one-class watch had seen the start's varied labels; the scan's own
+answers are now watched apart (``backdoor.changed``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assay.backdoor.api import check_backdoor
+from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, checker, trojaned_digits
+
+pytestmark = pytest.mark.slow
+
+TRIGGER = PlantedTrigger(box=(5, 5, 3, 3), content=checker(3), target=7)
+
+
+@pytest.fixture(scope="module")
+def trojan() -> TrojanedDigits:
+    return trojaned_digits(seed=5, triggers=[TRIGGER])
+
+
+class _SteadyThenStuck:
+    """The trojaned model's probabilities for its first ``honest`` calls, then class 0 for
+    every image (the calls before: the loading probe, the determinism check, the start's
+    labelling of the clean images and of the images scanned)."""
+
+    def __init__(self, d: TrojanedDigits, honest: int) -> None:
+        self.d, self.honest, self.calls = d, honest, 0
+
+    def __call__(self, x: Any) -> np.ndarray:
+        self.calls += 1
+        p: np.ndarray = self.d.model.predict_proba(np.asarray(x).reshape(len(x), -1))
+        if self.calls > self.honest:
+            p = np.zeros_like(p)
+            p[:, 0] = 1.0
+        return p
+
+
+def _sets(d: TrojanedDigits) -> tuple[np.ndarray, np.ndarray]:
+    x, y = d.clean_images, d.clean_labels
+    scan = x[-60:].copy()
+    poisoned = (np.arange(60) % 2 == 0) & (y[-60:] != TRIGGER.target)
+    scan[poisoned] = TRIGGER.apply(scan[poisoned])
+    return x[:200, :, :, 0] * 16.0, scan[:, :, :, 0] * 16.0
+
+
+def _scan(model: Any, d: TrojanedDigits, tmp: Path) -> Any:
+    clean, images = _sets(d)
+    return check_backdoor(
+        model, images=images, clean=clean, value_range="0,16", seed=0, store=tmp / "r.db"
+    )
+
+
+def test_a_model_stuck_on_one_class_after_the_start_has_not_passed(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    model = _SteadyThenStuck(trojan, honest=5)
+    result = _scan(model, trojan, tmp_path)
+    assert model.calls > 5  # (it was stuck for the scan)
+    assert result.n_findings == 0
+    assert not result.passed  # main: passed, "0 of 60 images carry a confirmed trigger"
+    assert result.untested is not None and "changed during the run" in result.untested
+    assert result.headline.startswith("NOTHING WAS TESTED")
+
+
+def test_the_same_model_answering_steadily_is_tested(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    result = _scan(_SteadyThenStuck(trojan, honest=10**9), trojan, tmp_path)
+    assert result.untested is None and result.n_findings > 0
