@@ -6,7 +6,8 @@ scanned) as a model does, then gave one class to every image the scan asked afte
 served model falling back to a default once warm, a wrapper whose state broke) showed no
 trigger: "0 of 60 images carry a confirmed trigger" with 30 poisoned, exit 0.  The scan's
 own answers are watched apart (``BackdoorSearch.scan_answered``): one class for every
-occluded, patched and pasted image, while the images scanned were put in other classes at
+occluded, patched and pasted image (STRIP's blends of two images may change class: not
+judged so), while the images scanned were put in other classes at
 the start, is an answer no model gives steadily (an occlusion of a small patch of a '3'
 leaves a '3' a '3'), so the run tested nothing.
 """
@@ -26,7 +27,10 @@ def changed_during_scan(search: Any, summary: dict[str, Any], name: Any) -> str 
     shows a class index as the model names it."""
     scan = getattr(search, "scan_answered", None)
     labels = getattr(search, "image_labels", None)
-    if getattr(search.test, "mode", None) != "inputs" or scan is None or len(scan) != 1:
+    t = search.test
+    if getattr(t, "mode", None) != "inputs" or scan is None or len(scan) != 1:
+        return None
+    if getattr(t, "strategy", None) == "strip":  # (a blend of two images may change class)
         return None
     if labels is None or not summary.get("tested"):
         return None
