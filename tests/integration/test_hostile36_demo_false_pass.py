@@ -53,7 +53,9 @@ def test_backdoor_demo_of_a_users_trojaned_model_is_refused(
     junit = tmp_path / "j.xml"
     common = ["--images", str(tmp_path / "scan.npy"), "--clean", str(tmp_path / "clean.npy")]
     common += ["--range", "0,16", "--seed", "0", "--store", str(tmp_path / "r.db")]
-    code = _exit(["backdoor", str(tmp_path / "troj.skops"), "--demo", *common, "--junit", str(junit)])
+    code = _exit(
+        ["backdoor", str(tmp_path / "troj.skops"), "--demo", *common, "--junit", str(junit)]
+    )
     err = capsys.readouterr().err
     assert code == 2, err  # main: 0, "the demonstration found the bugs it demonstrates"
     assert "argument --demo" in err and "drop --demo to test" in err, err
@@ -86,9 +88,7 @@ def test_a_store_named_like_the_demo_flag_is_no_demonstration(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "m.py").write_text(
-        "import numpy as np\n"
-        "def biased(X):\n"
-        "    return (np.asarray(X)[:, 1] == 'M').astype(int)\n"
+        "import numpy as np\ndef biased(X):\n    return (np.asarray(X)[:, 1] == 'M').astype(int)\n"
     )
     (tmp_path / "people.csv").write_text(
         "age,sex\n" + "".join(f"{20 + i % 40},{'FM'[i % 2]}\n" for i in range(80))
