@@ -105,3 +105,22 @@ def test_a_store_named_like_the_demo_flag_is_no_demonstration(
     command = store.get_run(run.id).command
     store.close()
     assert "--store=--demo" in command and not is_demonstration(command), command
+
+
+@pytest.mark.slow
+def test_the_two_backdoor_demonstrations_are_two_junit_suites(tmp_path: Path) -> None:
+    """Both built-in models are MLPs: their JUnit suites were both named
+    '[<sklearn.neural_network._multilayer_perceptron.MLPClassifier>; input scan]' (one suite
+    in a CI job running both); now by the name given."""
+    names = []
+    for model in ("builtin:trojan", "builtin:clean"):
+        junit = tmp_path / f"{model[8:]}.xml"
+        argv = ["backdoor", model, "--demo", "--seed", "1", "--max-queries", "600"]
+        _exit([*argv, "--store", str(tmp_path / "r.db"), "--junit", str(junit)])
+        suite = ET.parse(junit).getroot().find("testsuite")
+        assert suite is not None
+        names.append(suite.get("name"))
+    assert names == [
+        "assay.backdoor [builtin:trojan; input scan]",
+        "assay.backdoor [builtin:clean; input scan]",
+    ]
