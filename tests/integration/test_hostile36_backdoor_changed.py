@@ -52,8 +52,15 @@ def _sets(d: TrojanedDigits) -> tuple[np.ndarray, np.ndarray]:
 
 def _scan(model: Any, d: TrojanedDigits, tmp: Path) -> Any:
     clean, images = _sets(d)
+    np.save(tmp / "clean.npy", clean)  # (a file: ``assay verify`` pastes on them again)
+    np.save(tmp / "scan.npy", images)
     return check_backdoor(
-        model, images=images, clean=clean, value_range="0,16", seed=0, store=tmp / "r.db"
+        model,
+        images=str(tmp / "scan.npy"),
+        clean=str(tmp / "clean.npy"),
+        value_range="0,16",
+        seed=0,
+        store=tmp / "r.db",
     )
 
 
@@ -74,3 +81,25 @@ def test_the_same_model_answering_steadily_is_tested(
 ) -> None:
     result = _scan(_SteadyThenStuck(trojan, honest=10**9), trojan, tmp_path)
     assert result.untested is None and result.n_findings > 0
+
+
+def test_verify_against_a_model_stuck_after_the_clean_images_shows_nothing_fixed(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    """``assay verify`` asks the model the run's clean images, then the triggers pasted on
+    them: the run's own trojaned model, stuck on class 0 after those two calls, read "0 of N
+    stored findings still hold ...; N no longer do", a pass ("fixed")."""
+    import assay
+
+    found = _scan(_SteadyThenStuck(trojan, honest=10**9), trojan, tmp_path)
+    assert found.n_findings > 0
+    stuck = assay.verify_run(
+        found.run_id, store=tmp_path / "r.db", model=_SteadyThenStuck(trojan, honest=2)
+    )
+    assert stuck.total > 0 and stuck.still_failing == 0
+    assert not stuck.passed  # main: passed
+    assert "images a stored trigger was pasted on" in stuck.untested
+    again = assay.verify_run(
+        found.run_id, store=tmp_path / "r.db", model=_SteadyThenStuck(trojan, honest=10**9)
+    )
+    assert again.still_failing > 0 and not again.untested  # the trojan, answering steadily
