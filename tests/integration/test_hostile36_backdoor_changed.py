@@ -103,3 +103,26 @@ def test_verify_against_a_model_stuck_after_the_clean_images_shows_nothing_fixed
         found.run_id, store=tmp_path / "r.db", model=_SteadyThenStuck(trojan, honest=10**9)
     )
     assert again.still_failing > 0 and not again.untested  # the trojan, answering steadily
+
+
+def test_a_model_scan_from_clean_images_of_one_class_stops_after_labelling_them(
+    trojan: TrojanedDigits, tmp_path: Path
+) -> None:
+    """Clean images the model puts in one class test nothing in a model scan (it compares
+    how the other classes' images reach each class): it said so after asking 165,810
+    queries (60 clean 3s, a 10-class MLP); now after labelling them."""
+    x = trojan.clean_images
+    answers = trojan.model.predict(trojan.spec.to_model(x))
+    threes = x[answers == 3][:40, :, :, 0] * 16.0
+    np.save(tmp_path / "threes.npy", threes)
+    result = check_backdoor(
+        _SteadyThenStuck(trojan, honest=10**9),
+        clean=str(tmp_path / "threes.npy"),
+        value_range="0,16",
+        seed=0,
+        store=tmp_path / "r.db",
+        max_queries=20_000,
+    )
+    assert result.untested is not None and "one class" in result.untested
+    asked = int(result.progress.get("queries") or 0)
+    assert asked <= 100, result.progress  # main: 13,075 of its 20,000
