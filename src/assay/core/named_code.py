@@ -322,12 +322,21 @@ def _stored_code(spec: Any) -> tuple[str | None, str | None] | None:
 
 
 def check_named(
-    run_id: str, stored: list[Any], given: list[Any], *, verb: str, force: bool = False
+    run_id: str,
+    stored: list[Any],
+    given: list[Any],
+    *,
+    verb: str,
+    force: bool = False,
+    config: dict[str, Any] | None = None,
 ) -> None:
     """Refuse (``UsageError``, argument ``--model``) when a stored spec that would be
     imported (not among ``given``, the specs named now) is Python code this account never
     named.  ``verb``: ``resume`` or ``verify``, for the command shown; ``force``: resume's
-    ``--force`` was given (said not to admit it)."""
+    ``--force`` was given (said not to admit it); ``config``: the run's (the command shown
+    sets the ``PYTHONPATH`` its model was imported through, ``runinfo.imported_so``)."""
+    from assay.core.runinfo import imported_so
+
     for spec in stored:
         code = _stored_code(spec)
         if code is None or spec in given or (code[1] is not None and _noted(code[1])):
@@ -341,7 +350,8 @@ def check_named(
             f"run {run_id}'s model is Python code ({spec}) that assay never imported as a "
             "model on this account: a store from elsewhere (committed, "
             "downloaded, a shared cache) does not make assay run code; read it, and if it is "
-            f"yours name it: assay {verb} {run_id} --model {spec}{forced}",
+            f"yours name it: {imported_so(config, f'assay {verb} {run_id} --model {spec}')}"
+            f"{forced}",
             argument="--model",
             path=code[0],
         )
@@ -364,4 +374,4 @@ def check_run_named(record: Any, model: Any, *, verb: str, force: bool = False) 
         given = list(model)  # (GivenAgain: each in place of the stored spec it is)
     else:
         return  # the models themselves, in place of every stored one
-    check_named(record.id, stored, given, verb=verb, force=force)
+    check_named(record.id, stored, given, verb=verb, force=force, config=record.config)
