@@ -148,7 +148,7 @@ def resume_run(
             if on_note is not None:
                 on_note(note)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
-            check_run_named(record, model, verb="resume", force=force)
+            check_run_named(record, model, verb="resume", force=force, store=the_store.path)
         given: dict[str, Any] = {}
         if data is not None:
             if record.technique != "fairness":
@@ -346,7 +346,7 @@ def replay_run(
     in-memory models given none is refused naming ``verify_run``, in the caller's terms);
     ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
     the run's map)."""
-    check_run_named(record, model, verb="verify")  # (core.named_code)
+    check_run_named(record, model, verb="verify", store=the_store.path)  # (core.named_code)
     return judged(
         _replayed(
             the_store, record, model, model_type, pickle, how=how, label_map=label_map, data=data

@@ -36,6 +36,13 @@ def test_the_named_code_refusal_sets_the_runs_pythonpath(
     assert f"name it: PYTHONPATH={LIB} assay {verb} r1 --model mypkg_left36.models:unfair" in str(
         caught.value
     )
+    # a store other than the default is named, as pasting the line elsewhere needs
+    with pytest.raises(UsageError) as caught:
+        check_run_named(record, None, verb=verb, store=tmp_path / "s.db")
+    assert (
+        f"name it: PYTHONPATH={LIB} assay {verb} r1 --store {tmp_path / 's.db'} "
+        "--model mypkg_left36.models:unfair"
+    ) in str(caught.value)
 
 
 def test_a_text_runs_verify_lines_set_the_runs_pythonpath(tmp_path: Path) -> None:
