@@ -32,7 +32,7 @@ from assay.core.notices import told_to
 from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
 from assay.core.resume_time import FirstEvent, resumed_time_note
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import imported_so, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.terminal import shell_join
@@ -148,7 +148,7 @@ def resume_run(
             if on_note is not None:
                 on_note(note)
         if read:  # (the store does not make assay import code, --force or not: core.named_code)
-            check_run_named(record, model, verb="resume", force=force)
+            check_run_named(record, model, verb="resume", force=force, store=the_store.path)
         given: dict[str, Any] = {}
         if data is not None:
             if record.technique != "fairness":
@@ -346,7 +346,7 @@ def replay_run(
     in-memory models given none is refused naming ``verify_run``, in the caller's terms);
     ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
     the run's map)."""
-    check_run_named(record, model, verb="verify")  # (core.named_code)
+    check_run_named(record, model, verb="verify", store=the_store.path)  # (core.named_code)
     return judged(
         _replayed(
             the_store, record, model, model_type, pickle, how=how, label_map=label_map, data=data
@@ -378,7 +378,7 @@ def _replayed(
             model=model,
             allow_pickle=pickle,
             label_map=label_map,
-            verify_lines=_verify_lines(record.id, the_store, model, how),
+            verify_lines=_verify_lines(record, the_store, model, how),
         )
         return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
     if label_map is not None:
@@ -420,10 +420,11 @@ def _replayed(
     )
 
 
-def _verify_lines(run_id: str, the_store: RunStore, model: Any, how: str) -> tuple[str, str]:
-    """How to verify the run (as it can be pasted: the command, ``how == "cli"``, or the
-    call) with another classifier for each of the run's, and through a map of their labels
-    as they answer now."""
+def _verify_lines(record: Any, the_store: RunStore, model: Any, how: str) -> tuple[str, str]:
+    """How to verify the run (as it can be pasted: the command, ``how == "cli"``, with the
+    ``PYTHONPATH`` its models were imported through, or the call) with another classifier
+    for each of the run's, and through a map of their labels as they answer now."""
+    run_id = record.id
     where = [] if the_store.path == DEFAULT_STORE else ["--store", str(the_store.path.absolute())]
     if how != "cli":
         call = f"assay.verify_run({run_id!r}" + (f", store={where[1]!r}" if where else "")
@@ -431,8 +432,11 @@ def _verify_lines(run_id: str, the_store: RunStore, model: Any, how: str) -> tup
     given = [model] if isinstance(model, str) else list(model or [])
     models = [w for spec in given for w in ("--model", str(spec))]
     return (
-        shell_join(["assay", "verify", run_id, *where]),
-        shell_join(["assay", "verify", run_id, *where, *models, "--label-map", "FILE"]),
+        imported_so(record.config, shell_join(["assay", "verify", run_id, *where])),
+        imported_so(
+            record.config,
+            shell_join(["assay", "verify", run_id, *where, *models, "--label-map", "FILE"]),
+        ),
     )
 
 

@@ -47,14 +47,17 @@ def test_a_refused_stored_module_spec_names_the_call_to_python_and_the_command_t
     monkeypatch.chdir(tmp_path)
     done = h34b._assay(tmp_path, tmp_path / "mine", verb, run_id)  # the command line
     assert done.returncode == 2, done.stdout + done.stderr
-    assert f"assay {verb} {run_id} --model evilmodel:predict" in done.stderr
+    store = tmp_path / "runs.db"  # (named: the line pasted elsewhere reads this store, left36)
+    assert f"assay {verb} {run_id} --store {store} --model evilmodel:predict" in done.stderr
     assert f"{verb}_run(" not in done.stderr
     function = assay.verify_run if verb == "verify" else assay.resume_run
     with pytest.raises(UsageError) as exc:
         function(run_id, store=tmp_path / "runs.db")
     said = str(exc.value)
     assert exc.value.argument == "model", said
-    assert f"assay.{verb}_run({run_id!r}, model='evilmodel:predict')" in said, said
+    assert f"assay.{verb}_run({run_id!r}, store={str(store)!r}, model='evilmodel:predict')" in (
+        said
+    ), said
     assert "assay verify" not in said and "assay resume" not in said and "--model" not in said
     assert not (tmp_path / "IMPORTED").exists()
 
@@ -73,4 +76,5 @@ def test_a_resume_refused_from_python_lets_go_of_the_run(
     assert "evilmodel:predict" in str(exc.value)  # (held here, as a notebook holds it)
     done = h34b._assay(tmp_path, tmp_path / "mine", "resume", run_id)
     assert "is being run by" not in done.stderr, done.stderr
-    assert f"assay resume {run_id} --model evilmodel:predict" in done.stderr
+    store = tmp_path / "runs.db"
+    assert f"assay resume {run_id} --store {store} --model evilmodel:predict" in done.stderr

@@ -108,10 +108,11 @@ def guarded(fn: F) -> F:
             raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")
+            # (not under --quiet: its resume line says what the store holds, ``_left_behind``)
             if leftover.current() is None:
-                out.note("No run was made: nothing was stored.")
+                speaking.note("No run was made: nothing was stored.")
             else:
-                out.note("Findings made before the failure stay in the store.")
+                speaking.note("Findings made before the failure stay in the store.")
             raise fail(EXIT_MODEL, "model_error", redact_text(str(exc))) from None
         except (StoreError, sqlite3.Error) as exc:
             text = redact_text(str(exc))
@@ -221,24 +222,38 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         out.say(f"wrote {path}")
     again = pasteable(record.command, record.config, summary=record.summary)
     out.say(f"seed {record.seed}; to reproduce: {again}")
+    go_on = ""
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
-        out.say(f"once the problem is fixed, finish it (no new search) with: {line}")
+        go_on = f"once the problem is fixed, finish it (no new search) with: {line}"
     elif record.status not in ENDED:
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         if "(--call-timeout)" in message:  # a slow model, not a broken one: give it longer
             budget = record.config.get("budget") or {}
             longer = 4 * float(budget.get("call_timeout") or 60.0)
             line += f" --call-timeout {longer:g}"
-        out.say(f"once the problem is fixed, continue with: {line}")
-        if kind == "model_error" and (changed := _model_files(record.config)):
-            # the fix most often made (the model's code or file) is refused there as another
-            # model, and the line above then failed as printed
-            out.say(
-                f"if the fix changes {' or '.join(changed)}, the resume refuses it as another "
-                f"model: add --force to keep this run's {record.n_findings:,} findings with "
-                "the fixed one, or start a new run"
-            )
+        go_on = f"once the problem is fixed, continue with: {line}"
+    forced = ""
+    if go_on and kind == "model_error" and (changed := _model_files(record.config)):
+        # the fix most often made (the model's code or file) is refused there as another
+        # model, and the line above then failed as printed
+        forced = (
+            f"if the fix changes {' or '.join(changed)}, the resume refuses it as another "
+            f"model: add --force to keep this run's {record.n_findings:,} findings with "
+            "the fixed one, or start a new run"
+        )
+    if out.quiet:
+        # --quiet keeps errors only, and how to go on is part of this one (as an interrupted
+        # run's "continue with" under --quiet): a CI log must say how to continue, or how to
+        # reproduce a run that cannot be continued
+        said = go_on or f"seed {record.seed}; to reproduce: {again}"
+        out.error(f"run {run_id}: {status}, {record.n_findings:,} findings stored; {said}")
+        if forced:
+            out.error(forced)
+        return code
+    for line in (go_on, forced):
+        if line:
+            out.say(line)
     return code
 
 

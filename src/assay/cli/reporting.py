@@ -25,7 +25,7 @@ from assay.core.finishing import finishable
 from assay.core.interrupted import left_interrupted
 from assay.core.program import as_invoked
 from assay.core.redact import is_redacted, redact_text
-from assay.core.runinfo import import_setting, pasteable, rerun_note
+from assay.core.runinfo import imported_so, pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
 from assay.errors import StoreError, UsageError
@@ -136,7 +136,7 @@ def resume_command(
         line += " --model URL"
     line = f"{line} --allow-pickle" if "--allow-pickle" in words else line
     # (a model imported through PYTHONPATH: a fresh shell's resume imports it so too)
-    return f"{setting} {line}" if (setting := import_setting(config)) else line
+    return imported_so(config, line)
 
 
 def announce(

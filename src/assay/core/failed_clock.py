@@ -7,7 +7,8 @@ out, where a finished run's say the command's whole wall clock.  ``record_failed
 puts that figure in the summary's metrics (``wall-clock seconds``, as ``runinfo``'s
 ``record_wall_clock`` does for a finished run) from the call's start (``core.clock``:
 the ``assay`` process's, or the API function's entry), a resumed session's added to its
-earlier sessions'.
+earlier sessions'.  So for a run whose model failed after its search ended (its answer, its
+checks): it stays ``completed``, to be finished, and its reports said the engine's seconds.
 """
 
 from __future__ import annotations
@@ -25,12 +26,15 @@ FAILED = ("failed", "model_unavailable")
 
 def record_failed_clock(store: RunStore, run_id: str) -> None:
     """Record the wall clock of run ``run_id`` when it has just failed (status ``failed`` or
-    ``model_unavailable``) and this session recorded none; never raises (the failure matters
-    more)."""
+    ``model_unavailable``, or an ended run that failed after its search and is left to
+    finish, ``core.finishing``) and this session recorded none; never raises (the failure
+    matters more)."""
+    from assay.core.finishing import finishable  # (it imports ``core.interrupted``, as here)
+
     with contextlib.suppress(Exception):
         seconds = time.monotonic() - call_started()
         record = store.get_run(run_id)
-        if record.status not in FAILED or seconds <= 0:
+        if seconds <= 0 or not (record.status in FAILED or finishable(record)):
             return
         sessions = int((record.config or {}).get("sessions") or 1)
         summary = dict(record.summary or {})

@@ -188,7 +188,12 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
 
 
 # ``assay resume RUN ...`` / ``assay verify RUN ...`` in a message, to the end of its clause
-_RERUN = re.compile(r"\bassay (resume|verify) ([^\s;,()]+)((?: [^\s;,()]+)*)")
+# (with the ``PYTHONPATH=...`` a shell needs before it, which a Python caller's call does not:
+# its ``sys.path`` already imports the model)
+_RERUN = re.compile(
+    r"(?:\bPYTHONPATH=(?:'[^']*'|[^\s;,()]+) )?"
+    r"\bassay (resume|verify) ([^\s;,()]+)((?: [^\s;,()]+)*)"
+)
 _FUNCTIONS = {"resume": "resume_run", "verify": "verify_run"}
 # the options a printed resume or verify command gives, as the functions' keywords
 _SWITCHES = {"--force": "force", "--allow-pickle": "allow_pickle"}

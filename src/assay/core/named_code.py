@@ -322,12 +322,30 @@ def _stored_code(spec: Any) -> tuple[str | None, str | None] | None:
 
 
 def check_named(
-    run_id: str, stored: list[Any], given: list[Any], *, verb: str, force: bool = False
+    run_id: str,
+    stored: list[Any],
+    given: list[Any],
+    *,
+    verb: str,
+    force: bool = False,
+    config: dict[str, Any] | None = None,
+    store: str | os.PathLike[str] | None = None,
 ) -> None:
     """Refuse (``UsageError``, argument ``--model``) when a stored spec that would be
     imported (not among ``given``, the specs named now) is Python code this account never
     named.  ``verb``: ``resume`` or ``verify``, for the command shown; ``force``: resume's
-    ``--force`` was given (said not to admit it)."""
+    ``--force`` was given (said not to admit it); ``config``: the run's (the command shown
+    sets the ``PYTHONPATH`` its model was imported through, ``runinfo.imported_so``);
+    ``store``: the run's store, named by the command shown unless it is the default."""
+    from assay.core.runinfo import imported_so
+    from assay.core.store import DEFAULT_STORE
+    from assay.core.terminal import shell_join
+
+    where = (
+        ["--store", str(Path(store).absolute())]
+        if store is not None and Path(store) != DEFAULT_STORE
+        else []
+    )
     for spec in stored:
         code = _stored_code(spec)
         if code is None or spec in given or (code[1] is not None and _noted(code[1])):
@@ -341,15 +359,25 @@ def check_named(
             f"run {run_id}'s model is Python code ({spec}) that assay never imported as a "
             "model on this account: a store from elsewhere (committed, "
             "downloaded, a shared cache) does not make assay run code; read it, and if it is "
-            f"yours name it: assay {verb} {run_id} --model {spec}{forced}",
+            "yours name it: "
+            + imported_so(config, shell_join(["assay", verb, run_id, *where, "--model", spec]))
+            + f"{forced}",
             argument="--model",
             path=code[0],
         )
 
 
-def check_run_named(record: Any, model: Any, *, verb: str, force: bool = False) -> None:
+def check_run_named(
+    record: Any,
+    model: Any,
+    *,
+    verb: str,
+    force: bool = False,
+    store: str | os.PathLike[str] | None = None,
+) -> None:
     """``check_named`` for a stored run (its ``invocation``'s ``model`` or ``models``) and
-    the ``model`` given now (a spec, several: ``GivenAgain``, or the models themselves)."""
+    the ``model`` given now (a spec, several: ``GivenAgain``, or the models themselves);
+    ``store``: the store it was read from."""
     inv = record.config.get("invocation") or {}
     stored = inv.get("models") if record.technique == "text" else [inv.get("model")]
     if not isinstance(stored, list):
@@ -364,4 +392,4 @@ def check_run_named(record: Any, model: Any, *, verb: str, force: bool = False) 
         given = list(model)  # (GivenAgain: each in place of the stored spec it is)
     else:
         return  # the models themselves, in place of every stored one
-    check_named(record.id, stored, given, verb=verb, force=force)
+    check_named(record.id, stored, given, verb=verb, force=force, config=record.config, store=store)

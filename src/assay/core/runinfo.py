@@ -20,6 +20,7 @@ __all__ = [
     "code_environment",
     "earlier_wall_seconds",
     "import_setting",
+    "imported_so",
     "launch_dir",
     "pasteable",
     "record_wall_clock",
@@ -230,6 +231,13 @@ def import_setting(config: Mapping[str, Any] | None) -> str | None:
         for part in given.split(os.pathsep)
     ]
     return f"PYTHONPATH={shell_word(os.pathsep.join(folders))}"
+
+
+def imported_so(config: Mapping[str, Any] | None, line: str) -> str:
+    """``line``, a command about a stored run that imports its model again (``assay resume``,
+    ``assay verify``), with the run's ``import_setting`` before it when it kept one: pasted in
+    a fresh shell it imports the model as the run did."""
+    return f"{setting} {line}" if (setting := import_setting(config)) else line
 
 
 def _same_folder(a: str, b: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any, Literal
 import numpy as np
 
 from assay.core.display import value as value_text
+from assay.core.missing_code import MISSING_LABEL, known_top, means_missing
 from assay.errors import UsageError
 from assay.fairness.lattice import scales, snap_columns
 
@@ -43,9 +44,6 @@ def too_long(categories: Any) -> str | None:
     """The first text category longer than ``LONGEST_CATEGORY``, or None."""
     return next((c for c in categories if isinstance(c, str) and len(c) > LONGEST_CATEGORY), None)
 
-
-MISSING_LABEL = "(missing)"
-"""How rules, reports and messages show a missing value (``--missing value``)."""
 
 MISSING_DRAW = (
     "a column that may be missing (--missing value) takes it as one more of its values in "
@@ -142,9 +140,7 @@ class Feature:
     @property
     def known_high(self) -> float:
         """The encoded top of the feature's values, the missing value left out."""
-        if self.kind == "categorical":
-            return float(len(self.categories or ()) - 1)
-        return float(self.high)  # type: ignore[arg-type]
+        return known_top(self.kind, self.high, len(self.categories or ()))
 
     @property
     def encoded_high(self) -> float:
@@ -164,7 +160,7 @@ class Feature:
 
     def is_missing(self, code: float) -> bool:
         """Whether one encoded value means "missing"."""
-        return self.missing and float(code) > self.known_high
+        return means_missing(self.missing, self.known_high, code)
 
     def missing_mask(self, codes: np.ndarray) -> np.ndarray:
         """Which of ``codes`` (this feature's encoded values) mean "missing"."""

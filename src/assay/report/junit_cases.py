@@ -9,6 +9,7 @@ from typing import Any
 
 from assay.core.display import value
 from assay.core.labels import split_labels
+from assay.core.missing_code import MISSING_LABEL, stored_missing
 from assay.report._text import compact
 
 __all__ = ["backdoor_case", "backdoor_key", "fairness_case", "fairness_key", "text_case"]
@@ -133,9 +134,12 @@ def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
 
 
 def _value(feature: Any, code: Any) -> str:
-    """One encoded value as the data has it (a category, an integer, a number)."""
+    """One encoded value as the data has it (a category, an integer, a number; the missing
+    value as the terminal and the HTML write it)."""
     f = _as_dict(feature)
     kind = f.get("kind")
+    if stored_missing(f, code):  # (its code is no value: said as the terminal says it)
+        return MISSING_LABEL
     if kind == "categorical":
         named = f.get("value_labels")  # bins of a number: "25-39"
         return str((named if isinstance(named, list) else f["categories"])[int(code)])
