@@ -8,7 +8,9 @@ The suite: the built-in reviews grammar with three ``%expect`` lines, against
     PYTHONPATH=src python bench/text_suite_floor.py --queries 6000 --seeds 11 1 2
 
 Each row: strategy, floor (per test; 0: none, as before text35b), seed, then per test
-``cases/failing/distinct minimal``, then the run's distinct minimal failing sentences.
+``cases/failing/distinct minimal``, then the run's distinct minimal failing sentences and
+its errors per 1,000 queries.  (text36: the floor also keeps a share of every round beside
+the walk; run the script with main's ``src`` for the figures before.)
 """
 
 from __future__ import annotations
@@ -58,13 +60,18 @@ def main() -> None:
                 text = result.summary["text"]
                 if not header:
                     names = " | ".join(t["test"] for t in text["tests"])
-                    print(f"| strategy | floor | seed | {names} | distinct minimal |")
+                    print(
+                        f"| strategy | floor | seed | {names} | distinct minimal "
+                        "| errors per 1,000 queries |"
+                    )
                     header = True
                 cells = " | ".join(
                     f"{t['cases']}/{t['failing']}/{t['distinct minimal']}" for t in text["tests"]
                 )
+                rate = result.summary["metrics"]["errors per 1,000 queries"]
                 print(
-                    f"| {strategy} | {floor} | {seed} | {cells} | {text['distinct_minimal']} |",
+                    f"| {strategy} | {floor} | {seed} | {cells} | {text['distinct_minimal']} "
+                    f"| {rate} |",
                     flush=True,
                 )
 

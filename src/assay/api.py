@@ -32,7 +32,7 @@ from assay.core.notices import told_to
 from assay.core.program import as_invoked
 from assay.core.replay import ReplayResult, judged
 from assay.core.resume_time import FirstEvent, resumed_time_note
-from assay.core.runinfo import rerun_command, versions
+from assay.core.runinfo import imported_so, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
 from assay.core.terminal import shell_join
@@ -125,48 +125,58 @@ def resume_run(
     the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
-    the_store.claim(the_store.get_run(run_id).id)
-    record = the_store.get_run(run_id)
-    resumer = RESUMERS.get(record.technique)
-    if resumer is None:
-        raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
-    finishing = finishable(record)
-    if call_timeout is not None and (record.status not in ENDED or finishing):
-        the_store.set_budget(record.id, call_timeout=float(call_timeout))
-    # (a backdoor scan finished from what it kept reads none of its files)
-    read = not finishing or record.technique != "backdoor" or needs_model(record)
-    notes = check_fingerprints(
-        record.config.get("fingerprints") if read else None,
-        run_id=record.id,
-        force=force,
-        finishing=finishing,
-    )
-    for note in notes:
-        if on_note is not None:
-            on_note(note)
-    if read:  # (the store does not make assay import code, --force or not: core.named_code)
-        check_run_named(record, model, verb="resume", force=force)
-    given: dict[str, Any] = {}
-    if data is not None:
-        if record.technique != "fairness":
-            raise UsageError(f"a {record.technique} run takes no data", argument="data")
-        given["data"] = data
-    for key, value in (("images", images), ("clean", clean)):
-        if value is not None:
-            if record.technique != "backdoor":
-                raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
-            given[key] = value
-    if record.technique == "fairness":  # (before the model loads, as ``assay resume``)
-        from assay.fairness.finish import check_pending_export
-
-        check_pending_export(
-            record,
-            argument="run_id",
-            elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
-            "elsewhere",
+    claimed = the_store.get_run(run_id).id
+    held = the_store.claimed(claimed)  # (a caller's store that holds it already keeps it)
+    the_store.claim(claimed)
+    try:
+        record = the_store.get_run(run_id)
+        resumer = RESUMERS.get(record.technique)
+        if resumer is None:
+            raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
+        finishing = finishable(record)
+        if call_timeout is not None and (record.status not in ENDED or finishing):
+            the_store.set_budget(record.id, call_timeout=float(call_timeout))
+        # (a backdoor scan finished from what it kept reads none of its files)
+        read = not finishing or record.technique != "backdoor" or needs_model(record)
+        notes = check_fingerprints(
+            record.config.get("fingerprints") if read else None,
+            run_id=record.id,
+            force=force,
+            finishing=finishing,
         )
-    if on_start is not None:
-        on_start(record)
+        for note in notes:
+            if on_note is not None:
+                on_note(note)
+        if read:  # (the store does not make assay import code, --force or not: core.named_code)
+            check_run_named(record, model, verb="resume", force=force, store=the_store.path)
+        given: dict[str, Any] = {}
+        if data is not None:
+            if record.technique != "fairness":
+                raise UsageError(f"a {record.technique} run takes no data", argument="data")
+            given["data"] = data
+        for key, value in (("images", images), ("clean", clean)):
+            if value is not None:
+                if record.technique != "backdoor":
+                    raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
+                given[key] = value
+        if record.technique == "fairness":  # (before the model loads, as ``assay resume``)
+            from assay.fairness.finish import check_pending_export
+
+            check_pending_export(
+                record,
+                argument="run_id",
+                elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
+                "elsewhere",
+            )
+        if on_start is not None:
+            on_start(record)
+    except BaseException:
+        # refused before it began (a changed file, code never named, a caller's on_start):
+        # the run is let go of, so that another process (the printed command) may resume it
+        # while the caller keeps the exception (which keeps the store open)
+        if not held:
+            the_store.unclaim(claimed)
+        raise
     first_event = FirstEvent(on_progress)  # (when loading ended: the engine's first event)
     # (a fairness run counts its sessions with its phases' seconds: ``session_clock``)
     sessions = count_session(the_store, record) if record.technique != "fairness" else None
@@ -275,6 +285,7 @@ def prune_runs(
     return chosen if dry_run else retention.delete(the_store, chosen)
 
 
+@in_callers_terms()  # (a refusal names run_id, model=, assay.verify_run(...), not --model)
 def verify_run(
     run_id: str,
     *,
@@ -335,7 +346,7 @@ def replay_run(
     in-memory models given none is refused naming ``verify_run``, in the caller's terms);
     ``label_map``: a text run's classifiers' labels as they answer now mapped (in place of
     the run's map)."""
-    check_run_named(record, model, verb="verify")  # (core.named_code)
+    check_run_named(record, model, verb="verify", store=the_store.path)  # (core.named_code)
     return judged(
         _replayed(
             the_store, record, model, model_type, pickle, how=how, label_map=label_map, data=data
@@ -367,7 +378,7 @@ def _replayed(
             model=model,
             allow_pickle=pickle,
             label_map=label_map,
-            verify_lines=_verify_lines(record.id, the_store, model, how),
+            verify_lines=_verify_lines(record, the_store, model, how),
         )
         return replay_text(the_store.iter_batches(record.id), the_text.test, the_text.model)
     if label_map is not None:
@@ -409,10 +420,11 @@ def _replayed(
     )
 
 
-def _verify_lines(run_id: str, the_store: RunStore, model: Any, how: str) -> tuple[str, str]:
-    """How to verify the run (as it can be pasted: the command, ``how == "cli"``, or the
-    call) with another classifier for each of the run's, and through a map of their labels
-    as they answer now."""
+def _verify_lines(record: Any, the_store: RunStore, model: Any, how: str) -> tuple[str, str]:
+    """How to verify the run (as it can be pasted: the command, ``how == "cli"``, with the
+    ``PYTHONPATH`` its models were imported through, or the call) with another classifier
+    for each of the run's, and through a map of their labels as they answer now."""
+    run_id = record.id
     where = [] if the_store.path == DEFAULT_STORE else ["--store", str(the_store.path.absolute())]
     if how != "cli":
         call = f"assay.verify_run({run_id!r}" + (f", store={where[1]!r}" if where else "")
@@ -420,8 +432,11 @@ def _verify_lines(run_id: str, the_store: RunStore, model: Any, how: str) -> tup
     given = [model] if isinstance(model, str) else list(model or [])
     models = [w for spec in given for w in ("--model", str(spec))]
     return (
-        shell_join(["assay", "verify", run_id, *where]),
-        shell_join(["assay", "verify", run_id, *where, *models, "--label-map", "FILE"]),
+        imported_so(record.config, shell_join(["assay", "verify", run_id, *where])),
+        imported_so(
+            record.config,
+            shell_join(["assay", "verify", run_id, *where, *models, "--label-map", "FILE"]),
+        ),
     )
 
 

@@ -321,7 +321,8 @@ def test_a_model_that_fails_mid_run_leaves_the_runs_junit_and_a_way_on(
         "--junit", "j.xml", cwd=tmp_path,
     )  # fmt: skip
     assert run.returncode == 3, run.stderr
-    assert "continue with: assay resume fairness-" in run.stderr
+    # (on stdout since cli36, as a finished run's lines: a CI log of stdout alone has it)
+    assert "continue with: assay resume fairness-" in run.stdout
     assert _junit(tmp_path / "j.xml")[2] == 1
     assert "run_failed" in (tmp_path / "j.xml").read_text()
 

@@ -207,7 +207,7 @@ def test_an_interrupt_after_the_search_says_how_to_finish_the_run(files: Path) -
         timeout=300,
     )
     assert done.returncode != 0
-    said = " ".join(done.stderr.split())
+    said = " ".join((done.stdout + done.stderr).split())  # (stdout since cli36)
     assert "finish it (no new search) with: assay resume fairness-" in said, done.stderr
     with RunStore(files / "s.db", read_only=True) as s:
         (run,) = s.list_runs()

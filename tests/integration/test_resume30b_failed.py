@@ -164,7 +164,7 @@ def test_the_command_line_says_how_to_finish_a_run_that_failed_after_its_search(
     )
     assert failed.returncode == 3, failed.stderr
     record, _ = the_run(tmp_path / "s.db")
-    said = " ".join(failed.stderr.split())
+    said = " ".join((failed.stdout + failed.stderr).split())  # (stdout since cli36)
     assert f"finish it (no new search) with: assay resume {record.id}" in said, said
     assert record.status in ENDED and missing_parts(record) == ["answer", "determinism", "records"]
     code = exit_of(["resume", record.id, "--store", "s.db", "--quiet"])

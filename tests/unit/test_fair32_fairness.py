@@ -274,7 +274,7 @@ def test_a_model_giving_one_class_to_everyone_has_not_passed(biased: Any, tmp_pa
     result = _check(denies, frame, tmp_path / "r.db", max_queries=1500)
     assert result.n_findings == 0 and not result.passed
     assert result.untested is not None
-    assert "gave one class ('denied') to every input it was asked" in result.untested
+    assert "gave one class ('denied') to every input its search and answer asked" in result.untested
     assert "threshold=0.05" in result.untested
     by_p = _check(denies, frame, tmp_path / "r.db", max_queries=1500, threshold=0.05)
     assert by_p.untested is None and by_p.n_findings > 0

@@ -106,16 +106,16 @@ def test_the_builtin_adult_codes_of_categories_are_nominal_and_read_as_sets() ->
 
 def test_the_line_says_what_share_of_the_idis_the_rule_holds() -> None:
     """A rule twelve times denser than elsewhere may hold 0.66 % of the IDIs: 'most in'
-    read as if most were there."""
-    from assay.cli.answer_lines import _held, _held_text
+    read as if most were there.  (The figure is the reports' ``recall``, fair36: one source
+    for the terminal and the HTML.)"""
+    from assay.report.region_text import covered_text
 
-    rule = {"share_inside": 0.0309, "weight_space": 0.00056, "sample": "uniform"}
-    held = _held(rule, {"share_uniform": 0.0026})
-    assert _held_text(held, False) == "; about 0.67 % of the IDIs"
-    data_rule = {"share_inside": 0.5, "weight_data": 0.1, "sample": "data"}
-    held = _held(data_rule, {"share_data": 0.1})
-    assert _held_text(held, True) == "; about 50.00 % of the data rows' IDIs"
-    assert _held(rule, {"share_uniform": 0.0}) is None  # (nothing to hold)
+    rule = {"recall": 0.0067, "sample": "uniform", "held_out_idis": 1500}
+    rule["held_out_idis_inside"] = 10
+    assert covered_text(rule) == "about 0.67 % of the IDIs (10 of the 1,500 held out)"
+    data_rule = {"recall": 0.5, "sample": "data", "held_out_idis": 8, "held_out_idis_inside": 4}
+    assert covered_text(data_rule) == "about 50.00 % of the data rows' IDIs (4 of the 8 held out)"
+    assert covered_text({"recall": None, "sample": "uniform"}) is None  # (nothing to hold)
 
 
 def test_the_exact_box_is_shown_where_it_holds_more_of_the_idis_than_the_rule() -> None:
@@ -124,7 +124,7 @@ def test_the_exact_box_is_shown_where_it_holds_more_of_the_idis_than_the_rule() 
     rule = {
         "attribute": "sex", "confirmed": True, "rule": "age 30-39", "share_inside": 0.03,
         "share_inside_low": 0.02, "share_inside_high": 0.04, "weight_space": 0.0006,
-        "held_out_rows_inside": 3, "drawn_inside": 1000, "sample": "uniform",
+        "held_out_rows_inside": 3, "drawn_inside": 1000, "sample": "uniform", "recall": 0.09,
     }  # fmt: skip
     box = {"rule": "hours >= 80", "share_of_space": 0.0004}
     exact = {"attribute": "sex", "status": "exact", "share_uniform": {"low": 0.002, "high": 0.002},
@@ -132,7 +132,7 @@ def test_the_exact_box_is_shown_where_it_holds_more_of_the_idis_than_the_rule() 
     v = {"attribute": "sex", "share_uniform": 0.002}
     both = _where({"regions": [rule], "exact": [exact]}, v)
     assert both.startswith("; largest exact box: hours >= 80") and "20.00 % of the IDIs" in both
-    dense = {**rule, "share_inside": 0.9, "weight_space": 0.001}  # holds 45 % of them
+    dense = {**rule, "share_inside": 0.9, "weight_space": 0.001, "recall": 0.45}  # holds 45 %
     assert _where({"regions": [dense], "exact": [exact]}, v).startswith(
         "; most concentrated in: age 30-39"
     )

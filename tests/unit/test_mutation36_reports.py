@@ -224,10 +224,10 @@ def test_a_junit_file_of_no_run_gives_the_seed_typed_last_before_a_double_dash()
 
     try:
         leftover.typed(["fairness", "m.joblib", "--seed=7"])
-        assert dict(leftover._typed_properties())["seed"] == "7"
+        assert dict(leftover._typed_properties(None))["seed"] == "7"
         leftover.typed(["fairness", "m.joblib", "--seed", "3", "--seed", "8"])
-        assert dict(leftover._typed_properties())["seed"] == "8"
+        assert dict(leftover._typed_properties(None))["seed"] == "8"
         leftover.typed(["text", "a.py:f", "--", "--seed", "5"])
-        assert "seed" not in dict(leftover._typed_properties())
+        assert "seed" not in dict(leftover._typed_properties(None))
     finally:
         leftover.typed([])

@@ -17,9 +17,11 @@ from assay.text.summary import too_few_reason
 
 def _engine(counts: list[list[int]], drawn: list[int] | None = None) -> Any:
     names = [f"line {9 + r}: %expect t{r} -> pos" for r in range(len(counts))]
-    oracle = SimpleNamespace(tests=names, metamorphic=True)
-    strategy = SimpleNamespace(drawn=drawn)
-    return SimpleNamespace(oracle=oracle, minimal={}, per_test=counts, strategy=strategy)
+    oracle = SimpleNamespace(
+        tests=names, metamorphic=True, kind="expect", layout=SimpleNamespace(names=("m",))
+    )
+    # (the floor's draws per test, as a campaign's merged statistics give them)
+    return SimpleNamespace(oracle=oracle, minimal={}, per_test=counts, drawn_by_floor=drawn)
 
 
 def test_thirty_cases_tell_and_twenty_nine_are_too_few() -> None:

@@ -37,7 +37,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
-from assay.core.runinfo import launch_dir, rerun_command, versions
+from assay.core.runinfo import code_environment, launch_dir, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
@@ -194,6 +194,9 @@ def check_backdoor(
     config["export_filter"] = None if export_filter is None else os.path.abspath(export_filter)
     config["filter_images"] = bool(filter_images)
     config["execution"] = execution
+    # (a model importable through PYTHONPATH alone: its rerun sets it; ``code_environment``)
+    if env := code_environment(argv, [getattr(the_setup.raw_model, "spec_info", None)]):
+        config["environment"] = env
     config["fail_on"] = fail_on
     config["fingerprints"] = _fingerprints(the_setup)
     config["arrays"] = _array_digests(the_setup)

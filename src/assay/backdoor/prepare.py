@@ -302,6 +302,9 @@ def setup_backdoor(
                 )
         estimator, spec, scan_x, scan_y, clean_x = _demo(model)
         raw = load_model(estimator, modality="image")
+        # named as the user named it (the JUnit suite, the reports): not the estimator's type,
+        # which the trojaned and the clean model share
+        raw.spec_info = {**(getattr(raw, "spec_info", None) or {}), "spec": model}
         image_x: np.ndarray | None = None if images is False else scan_x
         true_labels = scan_y if image_x is not None else None
         source: dict[str, Any] = {"demo": model}

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.patches import paste
+from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
@@ -47,6 +48,10 @@ class _Replayer:
         self._rates: dict[tuple[Any, ...], float | None] = {}
         self._strip: dict[tuple[int, float], float] = {}
         self.classes = OneClass()  # (a model giving one class to every image fixes nothing)
+        # the triggered images alone, and how many of their clean images were in other
+        # classes asked alone: one class for all of them fixes nothing either (``untested``)
+        self.pasted = OneClass()
+        self._sources: list[np.ndarray] = []
 
     def labels(self, x: np.ndarray) -> np.ndarray:
         got = np.asarray(labels_of(self.model.predict(x), self.caps), dtype=np.int64)
@@ -59,7 +64,11 @@ class _Replayer:
         shown = names[c] if c is not None and names and 0 <= c < len(names) else str(c)
         return self.classes.untested(
             shown, "images asked (the run's clean images, and the triggers pasted on them)"
-        )
+        ) or stuck_on_pasted(self.pasted, self._sources, self._shown)
+
+    def _shown(self, c: int) -> str:
+        names = self.caps.class_names
+        return str(names[c]) if names and 0 <= c < len(names) else str(c)
 
     def clean_labels(self) -> np.ndarray:
         if self._clean_labels is None:
@@ -73,12 +82,15 @@ class _Replayer:
         ``content`` pasted at ``box`` sends to ``target``; None when too few are outside."""
         key = (box, target, content.tobytes())
         if key not in self._rates:
-            others = self.clean[self.clean_labels() != target][:REPLAY_CLEAN]
-            self._rates[key] = (
-                None
-                if len(others) < MIN_OTHERS
-                else float(np.mean(self.labels(paste(others, content, box)) == target))
-            )
+            outside = self.clean_labels() != target
+            others = self.clean[outside][:REPLAY_CLEAN]
+            if len(others) < MIN_OTHERS:
+                self._rates[key] = None
+            else:
+                got = self.labels(paste(others, content, box))
+                self.pasted.see(got)
+                self._sources.append(self.clean_labels()[outside][:REPLAY_CLEAN])
+                self._rates[key] = float(np.mean(got == target))
         return self._rates[key]
 
     def target_now(self, target: int) -> int | str:

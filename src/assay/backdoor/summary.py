@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
 from assay.backdoor.strip import STRIP_WIDE, low_cluster, low_unflagged
@@ -58,6 +59,7 @@ def summarise(search: Any) -> dict[str, Any]:
         summary["class_names"] = [str(n) for n in names]
     why = (
         _one_class(search, summary)
+        or changed_during_scan(search, summary, _namer(search))
         or _strip_cannot_flag(search, summary)
         or _unverifiable(search, summary)
     )

@@ -352,6 +352,8 @@ class BackdoorSearch:
         # the classes the model answered (top-1), up to two: a model that gave one class to
         # every image can show no trigger, so a run on it tested nothing (``summary``)
         self.answered: list[int] | None = []
+        # the same, of the scan's own queries after the start's labelling (``changed``)
+        self.scan_answered: list[int] | None = []
 
     # -- model access -----------------------------------------------------------------------
     def _labels(self, m: Any, x: np.ndarray) -> np.ndarray:
@@ -369,10 +371,9 @@ class BackdoorSearch:
         return scores
 
     def _watch(self, labels: np.ndarray) -> None:
-        if self.answered is None or len(self.answered) > 1 or not len(labels):
-            return
-        seen = sorted({*self.answered, *np.unique(labels).tolist()})
-        self.answered = [int(c) for c in seen[:2]]
+        self.answered = _seen(self.answered, labels)
+        if self.phase != "start":
+            self.scan_answered = _seen(self.scan_answered, labels)
 
     # -- the search -------------------------------------------------------------------------
     @property
@@ -389,6 +390,11 @@ class BackdoorSearch:
                 if len(chunk):
                     self.image_labels[self.first : self.stop] = self._labels(self.model, chunk)
             self.phase = {"model": "classes", "inputs": "images"}[t.mode]
+            if t.mode == "model" and len(np.unique(self.clean_labels)) < 2:
+                # clean images of one class: no other class's images reach a target, so the
+                # scan tests nothing (``summary._unverifiable``); it asked 165,810 queries
+                # before saying so
+                self.phase = "done"
             if t.strategy == "strip" and t.mode == "inputs":
                 self.phase = "calibrate"
             return []
@@ -1004,6 +1010,7 @@ class BackdoorSearch:
             "clean_entropy": self.clean_entropy,
             "verdict": self.verdict,
             "answered": self.answered,
+            "scan_answered": self.scan_answered,
             "rechecked": self.rechecked,
         }
         arrays = {}
@@ -1041,6 +1048,8 @@ class BackdoorSearch:
         # a state stored before the watch: None, never judged untested
         answered = v.get("answered")
         self.answered = None if answered is None else [int(c) for c in answered]
+        scan = v.get("scan_answered")
+        self.scan_answered = None if scan is None else [int(c) for c in scan]
         self.clean_labels = snapshot.arrays.get("clean_labels")
         self.image_labels = snapshot.arrays.get("image_labels")
         self.sweeps = {
@@ -1049,3 +1058,12 @@ class BackdoorSearch:
             if k.startswith("sweep_")
         }
         self._candidates, self._shared = {}, None
+
+
+def _seen(answered: list[int] | None, labels: np.ndarray) -> list[int] | None:
+    """The classes watched (up to two: one class or more) with ``labels`` added; None stays
+    None (a state stored before the watch: never judged untested)."""
+    if answered is None or len(answered) > 1 or not len(labels):
+        return answered
+    seen = sorted({*answered, *np.unique(labels).tolist()})
+    return [int(c) for c in seen[:2]]

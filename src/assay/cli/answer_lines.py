@@ -8,6 +8,7 @@ from typing import Any
 
 from assay.cli.console import Output
 from assay.core.display import percent
+from assay.report.region_text import covered, covered_text
 from assay.report.verdict_text import favoured_text, share_text
 
 __all__ = ["say_answer"]
@@ -159,11 +160,12 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
         rule_text = f"; most concentrated in: {top_r['rule']}"
         if top_r.get("figures") == "exact":
             # learned from every discriminatory box: its figures are exact, not estimated
-            rule_holds = top_r.get("recall")
+            rule_holds = covered(top_r)
             rule_text += (
                 f" (exact: {percent(top_r['share_inside'])} discriminatory inside; "
                 f"{percent(top_r['weight_space'])} of the input space; "
-                f"{percent(rule_holds)} of the IDIs{_cut_short(top_r, summary)})"
+                f"{covered_text(top_r) or percent(None) + ' of the IDIs'}"
+                f"{_cut_short(top_r, summary)})"
             )
         elif top_r.get("share_inside") is not None and top_r.get("weight_space") is not None:
             # the share inside is measured on the held-out inputs the rule holds (a rule
@@ -175,13 +177,16 @@ def _where(summary: dict[str, Any], v: dict[str, Any]) -> str:
             on = f"{held:,} held-out {what}"
             if drawn:
                 on += f" and {drawn:,} {what} drawn inside it"
-            rule_holds = _held(top_r, v)
+            # what share of the IDIs it covers: the figure the reports show (``recall``), so
+            # that "most concentrated in" is not read as "most are in"
+            rule_holds = covered(top_r)
+            holds = covered_text(top_r)
             rule_text += (
                 f" (sampled: {percent(top_r['share_inside'])} discriminatory inside, 95 % CI "
                 f"{percent(top_r.get('share_inside_low'))} to "
                 f"{percent(top_r.get('share_inside_high'))} on {on}; "
                 f"{percent(top_r['weight_space'])} of the input space"
-                f"{_held_text(rule_holds, top_r.get('sample') == 'data')}"
+                f"{'; ' + holds if holds else ''}"
                 f"{_why_sampled(summary, v)})"
             )
     if not boxes or v.get("certificate"):
@@ -225,27 +230,6 @@ def _why_sampled(summary: dict[str, Any], v: dict[str, Any]) -> str:
             why = (e.get("regions") or {}).get("why_sampled")
             return f"; not learned from the exact boxes: {why}" if why else ""
     return ""
-
-
-def _held(rule: dict[str, Any], verdict: dict[str, Any]) -> float | None:
-    """What share of the discriminatory inputs the rule holds, estimated from its share
-    inside, its weight and the overall share (of the input space, or of the data rows for a
-    rule of the data rows): a rule where discrimination is concentrated may hold few of
-    them, and "most concentrated in" must not read as "most are in"."""
-    data = rule.get("sample") == "data"
-    weight = rule.get("weight_data" if data else "weight_space")
-    overall = verdict.get("share_data" if data else "share_uniform")
-    inside = rule.get("share_inside")
-    if not all(isinstance(x, int | float) for x in (weight, overall, inside)) or not overall:
-        return None
-    return min(1.0, float(inside) * float(weight) / float(overall))  # type: ignore[arg-type]
-
-
-def _held_text(held: float | None, data: bool) -> str:
-    if held is None:
-        return ""
-    whose = "the data rows' IDIs" if data else "the IDIs"
-    return f"; about {percent(held)} of {whose}"
 
 
 _EXAMPLE_CHARS = 400  # one witness on its line; a wide table's is cut, the reports hold it

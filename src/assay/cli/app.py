@@ -108,10 +108,11 @@ def guarded(fn: F) -> F:
             raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")
+            # (not under --quiet: its resume line says what the store holds, ``_left_behind``)
             if leftover.current() is None:
-                out.note("No run was made: nothing was stored.")
+                speaking.note("No run was made: nothing was stored.")
             else:
-                out.note("Findings made before the failure stay in the store.")
+                speaking.note("Findings made before the failure stay in the store.")
             raise fail(EXIT_MODEL, "model_error", redact_text(str(exc))) from None
         except (StoreError, sqlite3.Error) as exc:
             text = redact_text(str(exc))
@@ -191,16 +192,18 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         return code
     from assay.cli.reporting import resume_command
     from assay.core.finishing import finishable
+    from assay.core.runinfo import pasteable
     from assay.core.store import ENDED, RunStore
     from assay.report import build_document, write_reports
 
     run_id, store_path = made
-    out = Output(quiet=bool(options.get("quiet")))
+    # (``--json``: the lines go to stderr, stdout holds the error's JSON document)
+    out = Output(quiet=bool(options.get("quiet")), as_json=bool(options.get("as_json")))
     try:
         with RunStore(store_path, read_only=True) as store:
             record = store.get_run(run_id)
             doc = build_document(store, run_id)
-        write_reports(
+        written = write_reports(
             doc,
             json_path=options.get("report", options.get("json_path")),
             html_path=options.get("html"),
@@ -212,25 +215,45 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         return code
     # (a run the store still says is running is no one's once this process ends: stalled)
     status = "stalled" if record.status == "running" else record.status
-    out.note(f"run {run_id}: {status}, {record.n_findings:,} findings stored")
+    # on stdout, as a finished run's: a CI log of stdout alone (``> out.txt``) read nothing
+    out.say(f"run {run_id}: {status}, {record.n_findings:,} findings stored")
+    out.say(str(doc.get("headline") or ""))
+    for path in written:
+        out.say(f"wrote {path}")
+    again = pasteable(record.command, record.config, summary=record.summary)
+    out.say(f"seed {record.seed}; to reproduce: {again}")
+    go_on = ""
     if record.status in ENDED and finishable(record):  # (failed after its search ended)
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
-        out.note(f"once the problem is fixed, finish it (no new search) with: {line}")
+        go_on = f"once the problem is fixed, finish it (no new search) with: {line}"
     elif record.status not in ENDED:
         line = resume_command(run_id, store_path, record.command, _reports(options), record.config)
         if "(--call-timeout)" in message:  # a slow model, not a broken one: give it longer
             budget = record.config.get("budget") or {}
             longer = 4 * float(budget.get("call_timeout") or 60.0)
             line += f" --call-timeout {longer:g}"
-        out.note(f"once the problem is fixed, continue with: {line}")
-        if kind == "model_error" and (changed := _model_files(record.config)):
-            # the fix most often made (the model's code or file) is refused there as another
-            # model, and the line above then failed as printed
-            out.note(
-                f"if the fix changes {' or '.join(changed)}, the resume refuses it as another "
-                f"model: add --force to keep this run's {record.n_findings:,} findings with "
-                "the fixed one, or start a new run"
-            )
+        go_on = f"once the problem is fixed, continue with: {line}"
+    forced = ""
+    if go_on and kind == "model_error" and (changed := _model_files(record.config)):
+        # the fix most often made (the model's code or file) is refused there as another
+        # model, and the line above then failed as printed
+        forced = (
+            f"if the fix changes {' or '.join(changed)}, the resume refuses it as another "
+            f"model: add --force to keep this run's {record.n_findings:,} findings with "
+            "the fixed one, or start a new run"
+        )
+    if out.quiet:
+        # --quiet keeps errors only, and how to go on is part of this one (as an interrupted
+        # run's "continue with" under --quiet): a CI log must say how to continue, or how to
+        # reproduce a run that cannot be continued
+        said = go_on or f"seed {record.seed}; to reproduce: {again}"
+        out.error(f"run {run_id}: {status}, {record.n_findings:,} findings stored; {said}")
+        if forced:
+            out.error(forced)
+        return code
+    for line in (go_on, forced):
+        if line:
+            out.say(line)
     return code
 
 
@@ -238,13 +261,14 @@ def _model_files(config: dict[str, Any]) -> list[str]:
     """The files of a run's model (or text classifiers) whose change a resume refuses
     without ``--force`` (their fingerprints, kept with the run)."""
     prints = config.get("fingerprints") or {}
-    return [
+    names = [
         str(Path(str(value["path"])).name)
         for key, value in prints.items()
         if (key == "model" or str(key).startswith("classifier"))
         and isinstance(value, dict)
         and value.get("path")
     ]
+    return list(dict.fromkeys(names))  # (two classifiers of one file: "a.py or a.py")
 
 
 def _reports(options: dict[str, Any]) -> dict[str, Any]:

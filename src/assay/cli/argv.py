@@ -40,6 +40,15 @@ def _argument(value: Any) -> str:
     return f"./{text}" if text.startswith("-") and len(text) > 1 else text
 
 
+def _option(flag: str, value: Any) -> list[str]:
+    """An option and its value as the printed command gives them: a value starting with
+    ``-`` (``--store --demo``, a file named so) joined to its option (``--store=--demo``), so
+    that no reader of the stored command takes the value for an option of its own (a run
+    whose store was named ``--demo`` was judged as a demonstration: exit 0 on its findings)."""
+    text = _text(value)
+    return [f"{flag}={text}"] if text.startswith("-") else [flag, text]
+
+
 def _empty(value: Any) -> bool:
     """Whether an option's value is empty text (``--trust ''``, ``--drop ' '``: a script's
     empty variable), which the run took for the option not given."""
@@ -79,7 +88,7 @@ def command_argv(ctx: typer.Context) -> list[str]:
         elif isinstance(value, list | tuple):
             if value:
                 for v in value:
-                    args += [flag, _text(v)]
+                    args += _option(flag, v)
         else:
-            args += [flag, _text(value)]
+            args += _option(flag, value)
     return args

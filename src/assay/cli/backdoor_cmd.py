@@ -9,10 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
+from assay.backdoor.prepare import DEMO_MODELS
 from assay.cli.argv import command_argv
 from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
+from assay.cli.demo_models import check_demo_models
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -229,6 +231,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
         if demo:
+            check_demo_models([model] if model else [], DEMO_MODELS)  # never a model under test
             model = model or "builtin:trojan"
             html = html or Path("assay-demo") / "backdoor.html"
             html.parent.mkdir(parents=True, exist_ok=True)

@@ -98,19 +98,24 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     written."""
     if path is None or not str(path):
         return False
+    from assay.cli.no_run_name import no_run_name, parsed
     from assay.report._text import safe_text
 
     path = Path(path)
     if not _replaceable(path):
         return False
+    # named by what was typed, as its run would be (``cli.no_run_name``): two failed commands
+    # in one CI job are two suites
+    params = parsed(command, _TYPED)
+    title = safe_text(no_run_name(command, params))
     counts = {"tests": "1", "failures": "0", "errors": "1"}
     root = ET.Element("testsuites", {"name": "assay", **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": f"assay.{command}", **counts, "skipped": "0"})
+    suite = ET.SubElement(root, "testsuite", {"name": title, **counts, "skipped": "0"})
     if _TYPED:  # what was typed, and its seed: a CI reader can run it again (secrets masked)
         props = ET.SubElement(suite, "properties")
-        for name, value in _typed_properties():
+        for name, value in _typed_properties(params):
             ET.SubElement(props, "property", name=name, value=safe_text(value))
-    case = ET.SubElement(suite, "testcase", classname=f"assay.{command}", name="no run", time="0")
+    case = ET.SubElement(suite, "testcase", classname=title, name="no run", time="0")
     text = safe_text(f"assay {command} stopped before a run was made: {message}")
     error = ET.SubElement(case, "error", message=text[:500], type=kind)
     error.text = text
@@ -124,11 +129,14 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
     return True
 
 
-def _typed_properties() -> list[tuple[str, str]]:
-    """``command`` (``cd DIR && assay ARGS``, as a run's JUnit file gives it) and ``seed``
-    when the command line gave one."""
+def _typed_properties(params: dict[str, Any] | None) -> list[tuple[str, str]]:
+    """``command`` (``cd DIR && assay ARGS``, as a run's JUnit file gives it, after
+    ``PYTHONPATH=...`` when its model was imported through it: ``models.import_path``) and
+    ``seed`` when the command line gave one."""
     from assay.core.redact import redact_text
+    from assay.core.runinfo import code_environment, import_setting
     from assay.core.terminal import shell_join
+    from assay.models.import_path import import_entry
 
     words = _TYPED[: _TYPED.index("--")] if "--" in _TYPED else _TYPED
     seeds = [
@@ -140,7 +148,14 @@ def _typed_properties() -> list[tuple[str, str]]:
         here = shell_join(["cd", os.getcwd()]) + " && "
     except OSError:  # (its folder removed)
         here = ""
-    out = [("command", redact_text(here + shell_join(["assay", *_TYPED])))]
+    given = (params or {}).get("models") or [(params or {}).get("model")]
+    specs = [str(m) for m in given if isinstance(m, str)]
+    infos = [{"import_path": import_entry(spec)} for spec in specs]
+    env = code_environment(_TYPED, infos)
+    setting = import_setting({"environment": env, "cwd": os.getcwd()}) if env else None
+    line = shell_join(["assay", *_TYPED])
+    line = f"{setting} {line}" if setting else line
+    out = [("command", redact_text(here + line))]
     return out + ([("seed", seeds[-1])] if seeds and seeds[-1] else [])
 
 

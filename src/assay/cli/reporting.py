@@ -25,7 +25,7 @@ from assay.core.finishing import finishable
 from assay.core.interrupted import left_interrupted
 from assay.core.program import as_invoked
 from assay.core.redact import is_redacted, redact_text
-from assay.core.runinfo import pasteable, rerun_note
+from assay.core.runinfo import imported_so, pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
 from assay.errors import StoreError, UsageError
@@ -134,7 +134,9 @@ def resume_command(
     line = shell_join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
     if is_redacted(redact_text(command)):
         line += " --model URL"
-    return f"{line} --allow-pickle" if "--allow-pickle" in words else line
+    line = f"{line} --allow-pickle" if "--allow-pickle" in words else line
+    # (a model imported through PYTHONPATH: a fresh shell's resume imports it so too)
+    return imported_so(config, line)
 
 
 def announce(
@@ -146,21 +148,25 @@ def announce(
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
         record_reports(store, run_id, reports)
-        _keep_model_words(store, run_id)
-        line = resume_command(run_id, store, command, reports)
+        config = _keep_model_words(store, run_id)
+        imports = {k: config.get(k) for k in ("environment", "cwd")}  # (``import_setting``)
+        line = resume_command(run_id, store, command, reports, imports)
         out.note(f"run {run_id}, seed {seed}; resume with: {line}")
 
     return on_start
 
 
-def _keep_model_words(store: str | os.PathLike[str], run_id: str) -> None:
+def _keep_model_words(store: str | os.PathLike[str], run_id: str) -> dict[str, Any]:
     """From a run's start: the class names its model gave (and its command line's words)
-    print on one line in every line after (``user_words.model_words``)."""
+    print on one line in every line after (``user_words.model_words``).  Returns the run's
+    config ({} when it cannot be read)."""
     the_store = RunStore(store)
     try:
-        keep_run_words(the_store.get_run(run_id))
+        record = the_store.get_run(run_id)
+        keep_run_words(record)
+        return dict(record.config or {})
     except (StoreError, sqlite3.Error, OSError):  # the run's own outcome matters more
-        pass
+        return {}
     finally:
         the_store.close()
 

@@ -11,6 +11,7 @@ import typer
 from assay.cli.argv import command_argv
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
+from assay.cli.demo_models import check_demo_models
 from assay.cli.options import (
     AllowPickle,
     AsJson,
@@ -111,7 +112,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         floor: Annotated[
             int | None,
             typer.Option(
-                help="Random cases per test drawn before the search (default: 100 for "
+                help="Random cases per test drawn before the search, and a share of every "
+                "round beside it for a test short of its share (default: 100 for "
                 "--oracle suite, none for others; 0: none)."
             ),
         ] = None,
@@ -209,6 +211,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(quiet=quiet, as_json=as_json)
         specs = list(models or [])
         if demo:
+            from assay.text.loading import BUILTIN_CLASSIFIERS
+
+            check_demo_models(specs, [f"builtin:{name}" for name in BUILTIN_CLASSIFIERS])
             if not specs:
                 _check_demo_packages()
             specs = specs or list(DEMO_MODELS)

@@ -88,7 +88,9 @@ def _told(test: dict[str, Any]) -> str:
     if isinstance(drawn, int):
         said += f", {drawn:,} drawn at random"
     bound = test.get("failure rate below (95 %, none failing)")
-    if test.get("outcome") == "no failure in every case":
+    if test.get("outcome") == "not tested" and test.get("cases"):
+        said += ": NOTHING OF IT WAS TESTED (one label to every sentence: no swap could change it)"
+    elif test.get("outcome") == "no failure in every case":
         said += ": every case of it was judged"
     elif test.get("outcome") == "too few cases to tell":
         said += ": TOO FEW CASES TO TELL" + (
@@ -143,6 +145,9 @@ def say_failing(
         if r.get("variant"):
             line += f" vs {_quoted(str(r['variant']))}"
         line += f"  [{_answers(r.get('outputs') or [])}]"
+        failed = r.get("failed")
+        if isinstance(failed, list) and failed:  # (of several classifiers: which failed)
+            line += f" failed by {', '.join(_name(str(n)) for n in failed)}"
         if len(tests) > 1 and r.get("test"):
             line += f" ({_quoted_test(str(r['test']))})"
         count = int(r.get("count") or 1)

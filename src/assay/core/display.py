@@ -6,7 +6,10 @@
 - probabilities: three decimals (``0.870``);
 - other numbers: thousands separators from 1,000 up (no decimals), else up to one decimal
   from 100, two from 1 and three below (``127.8``, ``99.95``, ``0.197``); never exponent
-  notation (but the bound of a range below 1e-12: ``span``).
+  notation (but the bound of a range below 1e-12: ``span``);
+- a continuous value of the data (an input asked, a witness): six significant digits
+  (``54.3871``, ``50.011``, ``1234570``), the same in the terminal, the JSON's witnesses,
+  the HTML and the JUnit file (``value``).
 
 JSON reports keep the numbers themselves; these are only their display.
 """
@@ -14,6 +17,8 @@ JSON reports keep the numbers themselves; these are only their display.
 from __future__ import annotations
 
 import math
+
+import numpy as np
 
 __all__ = [
     "PERCENT_DECIMALS",
@@ -24,9 +29,16 @@ __all__ = [
     "probability",
     "span",
     "tidy_share",
+    "value",
 ]
 
 PERCENT_DECIMALS = 2
+
+
+def value(code: float) -> str:
+    """A continuous value of the data: six significant digits, never exponent notation
+    (``1000000``, not ``1e+06``)."""
+    return str(np.format_float_positional(float(code), precision=6, fractional=False, trim="-"))
 
 
 def count(n: int | float) -> str:

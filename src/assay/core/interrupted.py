@@ -21,6 +21,7 @@ from typing import Any
 
 from assay.core.answer_missing import ANSWER_MISSING
 from assay.core.callbacks import callers_error
+from assay.core.failed_clock import record_failed_clock
 from assay.core.run import RunInterrupted
 from assay.core.store import ENDED, RunStore
 from assay.errors import AssayError, ModelUnavailable
@@ -86,4 +87,5 @@ def guarded_run(store: RunStore, run_id: str) -> Iterator[None]:
                 said = said or callers_error(exc) or f"internal error: {type(exc).__name__}: {exc}"
                 failed = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
                 store.checkpoint(run_id, status=failed, error=said)
+        record_failed_clock(store, run_id)  # (loading included: ``core.failed_clock``)
         raise

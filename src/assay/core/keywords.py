@@ -21,7 +21,13 @@ from typing import Any, TypeVar
 
 from assay.errors import StoreError, UsageError
 
-__all__ = ["check_keywords", "from_the_command_line", "in_callers_terms", "on_the_command_line"]
+__all__ = [
+    "calls_for_commands",
+    "check_keywords",
+    "from_the_command_line",
+    "in_callers_terms",
+    "on_the_command_line",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -108,11 +114,13 @@ def in_callers_terms(
                 given = exc.argument or ""
                 name = given.lstrip("-").replace("-", "_").lower()
                 name = other_names.get(name, name)
-                if name == given or name not in accepted:
+                # ("give the URL again: assay resume RUN --model URL": the call, to a caller)
+                said = calls_for_commands(exc.bare_message)
+                if (name == given or name not in accepted) and said == exc.bare_message:
                     raise
                 raise UsageError(
-                    _prose_in_keywords(exc.bare_message, accepted),
-                    argument=name,
+                    _prose_in_keywords(said, accepted),
+                    argument=name if name in accepted else exc.argument,
                     path=exc.path,
                     line=exc.line,
                     column=exc.column,
@@ -177,3 +185,63 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
         return f"{name}=True" if alone and m.string[: m.start()].endswith("pass ") else name
 
     return _FLAG.sub(keyword, message)
+
+
+# ``assay resume RUN ...`` / ``assay verify RUN ...`` in a message, to the end of its clause
+# (with the ``PYTHONPATH=...`` a shell needs before it, which a Python caller's call does not:
+# its ``sys.path`` already imports the model)
+_RERUN = re.compile(
+    r"(?:\bPYTHONPATH=(?:'[^']*'|[^\s;,()]+) )?"
+    r"\bassay (resume|verify) ([^\s;,()]+)((?: [^\s;,()]+)*)"
+)
+_FUNCTIONS = {"resume": "resume_run", "verify": "verify_run"}
+# the options a printed resume or verify command gives, as the functions' keywords
+_SWITCHES = {"--force": "force", "--allow-pickle": "allow_pickle"}
+_VALUED = {
+    "--model": "model",
+    "--store": "store",
+    "--call-timeout": "call_timeout",
+    "--label-map": "label_map",
+    "--model-type": "model_type",
+}
+
+
+def calls_for_commands(message: str) -> str:
+    """``message`` with each ``assay resume RUN ...`` or ``assay verify RUN ...`` it holds
+    written as the Python call that does the same (``assay.resume_run('RUN', model=URL)``),
+    for an API caller; a command with an option the function has no keyword for (a report
+    file, which the API does not write) is left as it is."""
+
+    def call(m: re.Match[str]) -> str:
+        words = m.group(3).split()
+        keywords: dict[str, list[str]] = {}
+        i = 0
+        while i < len(words):
+            word = words[i]
+            if word in _SWITCHES:
+                keywords[_SWITCHES[word]] = ["True"]
+                i += 1
+            elif word in _VALUED and i + 1 < len(words):
+                keywords.setdefault(_VALUED[word], []).append(_value(words[i + 1]))
+                i += 2
+            else:
+                return m.group(0)
+        shown = [_value(m.group(2))] + [
+            f"{key}={values[0] if len(values) == 1 else '[' + ', '.join(values) + ']'}"
+            for key, values in keywords.items()
+        ]
+        return f"assay.{_FUNCTIONS[m.group(1)]}({', '.join(shown)})"
+
+    return _RERUN.sub(call, message)
+
+
+def _value(word: str) -> str:
+    """A command's value as the call's: a placeholder (``URL``, ``RUN``) as it is, a number
+    as written, anything else quoted."""
+    if (word.isidentifier() and word.isupper()) or word == "True":
+        return word
+    try:
+        float(word)
+    except ValueError:
+        return repr(word)
+    return word

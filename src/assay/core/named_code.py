@@ -20,14 +20,20 @@ gone are dropped whenever the record is written.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from assay.errors import UsageError
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not POSIX: the record is written unlocked
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = [
     "Entry",
@@ -43,6 +49,7 @@ __all__ = [
 
 LARGEST = 4 << 20  # bytes: a record grown past this keeps its newest entries only
 _MODULE = "module\t"  # a module spec's line: ``module<TAB>spec<TAB>origin``
+_LOCK = ".named-code.lock"  # beside the record: one writer of the record at a time
 
 
 def record_path() -> Path:
@@ -119,6 +126,31 @@ def _write(record: Path, lines: Iterable[str]) -> None:
         raise
 
 
+@contextlib.contextmanager
+def _locked(record: Path) -> Iterator[None]:
+    """Hold this account's lock on the record while it is read and written again, so that
+    two processes (one appending, one dropping a gone entry) never lose each other's line.
+    An advisory ``flock`` on a file beside the record (never opened through a link), freed
+    by the kernel however its process ends; where it cannot be taken the record is written
+    unlocked, as before."""
+    fd = -1
+    if fcntl is not None:
+        try:
+            record.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC
+            fd = os.open(record.parent / _LOCK, flags, 0o600)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        except OSError:
+            if fd >= 0:
+                os.close(fd)
+            fd = -1
+    try:
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)  # (closing frees the lock)
+
+
 def _add(line: str) -> None:
     """Note ``line`` in the record; entries whose file is gone are dropped, and past
     ``LARGEST`` the oldest.  Best effort: a home that cannot be written leaves nothing
@@ -127,25 +159,32 @@ def _add(line: str) -> None:
         return  # (a path holding a line break is asked for each time)
     try:
         record = record_path()
-        lines = _read(record)
-        if line in lines:
-            return
-        kept = [x for x in lines if Entry(x).exists()]
-        size = sum(len(x.encode()) for x in kept) + len(line.encode())
-        while kept and size > LARGEST:
-            size -= len(kept.pop(0).encode())
-        if kept == lines:  # (nothing to drop: one line appended)
-            record.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
-            fd = os.open(record, flags, 0o600)
-            try:
-                os.write(fd, line.encode())
-            finally:
-                os.close(fd)
-        else:
-            _write(record, [*kept, line])
+        with _locked(record):
+            _added(record, line)
     except (OSError, ValueError, RuntimeError):  # (RuntimeError: no home known)
         return
+
+
+def _added(record: Path, line: str) -> None:
+    """``line`` appended to ``record`` (or the record written again without its gone or
+    oldest entries); the caller holds the record's lock."""
+    lines = _read(record)
+    if line in lines:
+        return
+    kept = [x for x in lines if Entry(x).exists()]
+    size = sum(len(x.encode()) for x in kept) + len(line.encode())
+    while kept and size > LARGEST:
+        size -= len(kept.pop(0).encode())
+    if kept == lines:  # (nothing to drop: one line appended)
+        record.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(record, flags, 0o600)
+        try:
+            os.write(fd, line.encode())
+        finally:
+            os.close(fd)
+    else:
+        _write(record, [*kept, line])
 
 
 def remember(path: str | os.PathLike[str]) -> None:
@@ -229,15 +268,16 @@ def forget(names: Iterable[str] | None = None, *, gone: bool = True) -> list[Ent
         record = record_path()
     except RuntimeError:
         return []
-    lines = _read(record)
-    dropped = [
-        e
-        for e in map(Entry, lines)
-        if wanted is None or any(e.matches(n) for n in wanted) or (gone and not e.exists())
-    ]
-    if dropped:
-        out = {e.line for e in dropped}
-        _write(record, [x for x in lines if x not in out])
+    with _locked(record):
+        lines = _read(record)
+        dropped = [
+            e
+            for e in map(Entry, lines)
+            if wanted is None or any(e.matches(n) for n in wanted) or (gone and not e.exists())
+        ]
+        if dropped:
+            out = {e.line for e in dropped}
+            _write(record, [x for x in lines if x not in out])
     return dropped
 
 
@@ -282,12 +322,30 @@ def _stored_code(spec: Any) -> tuple[str | None, str | None] | None:
 
 
 def check_named(
-    run_id: str, stored: list[Any], given: list[Any], *, verb: str, force: bool = False
+    run_id: str,
+    stored: list[Any],
+    given: list[Any],
+    *,
+    verb: str,
+    force: bool = False,
+    config: dict[str, Any] | None = None,
+    store: str | os.PathLike[str] | None = None,
 ) -> None:
     """Refuse (``UsageError``, argument ``--model``) when a stored spec that would be
     imported (not among ``given``, the specs named now) is Python code this account never
     named.  ``verb``: ``resume`` or ``verify``, for the command shown; ``force``: resume's
-    ``--force`` was given (said not to admit it)."""
+    ``--force`` was given (said not to admit it); ``config``: the run's (the command shown
+    sets the ``PYTHONPATH`` its model was imported through, ``runinfo.imported_so``);
+    ``store``: the run's store, named by the command shown unless it is the default."""
+    from assay.core.runinfo import imported_so
+    from assay.core.store import DEFAULT_STORE
+    from assay.core.terminal import shell_join
+
+    where = (
+        ["--store", str(Path(store).absolute())]
+        if store is not None and Path(store) != DEFAULT_STORE
+        else []
+    )
     for spec in stored:
         code = _stored_code(spec)
         if code is None or spec in given or (code[1] is not None and _noted(code[1])):
@@ -301,15 +359,25 @@ def check_named(
             f"run {run_id}'s model is Python code ({spec}) that assay never imported as a "
             "model on this account: a store from elsewhere (committed, "
             "downloaded, a shared cache) does not make assay run code; read it, and if it is "
-            f"yours name it: assay {verb} {run_id} --model {spec}{forced}",
+            "yours name it: "
+            + imported_so(config, shell_join(["assay", verb, run_id, *where, "--model", spec]))
+            + f"{forced}",
             argument="--model",
             path=code[0],
         )
 
 
-def check_run_named(record: Any, model: Any, *, verb: str, force: bool = False) -> None:
+def check_run_named(
+    record: Any,
+    model: Any,
+    *,
+    verb: str,
+    force: bool = False,
+    store: str | os.PathLike[str] | None = None,
+) -> None:
     """``check_named`` for a stored run (its ``invocation``'s ``model`` or ``models``) and
-    the ``model`` given now (a spec, several: ``GivenAgain``, or the models themselves)."""
+    the ``model`` given now (a spec, several: ``GivenAgain``, or the models themselves);
+    ``store``: the store it was read from."""
     inv = record.config.get("invocation") or {}
     stored = inv.get("models") if record.technique == "text" else [inv.get("model")]
     if not isinstance(stored, list):
@@ -324,4 +392,4 @@ def check_run_named(record: Any, model: Any, *, verb: str, force: bool = False) 
         given = list(model)  # (GivenAgain: each in place of the stored spec it is)
     else:
         return  # the models themselves, in place of every stored one
-    check_named(record.id, stored, given, verb=verb, force=force)
+    check_named(record.id, stored, given, verb=verb, force=force, config=record.config, store=store)

@@ -17,7 +17,10 @@ from assay.errors import UsageError
 
 __all__ = [
     "api_call",
+    "code_environment",
     "earlier_wall_seconds",
+    "import_setting",
+    "imported_so",
     "launch_dir",
     "pasteable",
     "record_wall_clock",
@@ -189,6 +192,59 @@ def _with_environment(command: str, config: Mapping[str, Any] | None) -> str:
         return command
     settings = " ".join(f"{name}={shell_word(str(value))}" for name, value in sorted(env.items()))
     return f"{settings} {command}"
+
+
+def code_environment(
+    argv: Sequence[str] | None, models: Sequence[Mapping[str, Any] | None]
+) -> dict[str, str]:
+    """``PYTHONPATH`` for a command-line run (``argv``) whose model or classifiers
+    (``models``: their ``spec_info``) were imported from folders a fresh shell's ``assay``
+    does not search (``import_path``: ``models.import_path``), in the order found: the
+    working folder as ``.`` (the rerun runs there: ``cd DIR &&``), others absolute.  Kept in
+    ``config["environment"]``, which the rerun command sets before ``assay`` as it sets
+    ``ASSAY_TEXT_LANES``.  Nothing for a Python call (its rerun is the call)."""
+    if argv is None:
+        return {}
+    here = launch_dir(argv)
+    folders: list[str] = []
+    for info in models:
+        where = (info or {}).get("import_path")
+        if isinstance(where, str) and where:
+            shown = "." if here is not None and _same_folder(where, here) else where
+            if shown not in folders:
+                folders.append(shown)
+    return {"PYTHONPATH": os.pathsep.join(folders)} if folders else {}
+
+
+def import_setting(config: Mapping[str, Any] | None) -> str | None:
+    """``PYTHONPATH=...`` (shell-quoted) for a command about a stored run that imports its
+    model again (``assay resume``, ``assay verify``), pasteable in any folder: the run's
+    ``code_environment`` with ``.`` as the folder the run was started in; None when the
+    run kept none."""
+    env = (config or {}).get("environment")
+    given = env.get("PYTHONPATH") if isinstance(env, Mapping) else None
+    if not isinstance(given, str) or not given:
+        return None
+    where = (config or {}).get("cwd")
+    folders = [
+        where if part == "." and isinstance(where, str) else part
+        for part in given.split(os.pathsep)
+    ]
+    return f"PYTHONPATH={shell_word(os.pathsep.join(folders))}"
+
+
+def imported_so(config: Mapping[str, Any] | None, line: str) -> str:
+    """``line``, a command about a stored run that imports its model again (``assay resume``,
+    ``assay verify``), with the run's ``import_setting`` before it when it kept one: pasted in
+    a fresh shell it imports the model as the run did."""
+    return f"{setting} {line}" if (setting := import_setting(config)) else line
+
+
+def _same_folder(a: str, b: str) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def rerun_note(

@@ -385,6 +385,15 @@ class RunStore:
         if lock is not None:
             lock.release(keep_file=True)
 
+    def claimed(self, run_id: str) -> bool:
+        """Whether this store holds the run (``claim``)."""
+        return run_id in self._locks
+
+    def unclaim(self, run_id: str) -> None:
+        """Let go of a run claimed and refused before it ran (a resume whose checks failed):
+        another process may resume it at once."""
+        self._release(run_id)
+
     def _release(self, run_id: str) -> None:
         lock = self._locks.pop(run_id, None)
         if lock is not None:

@@ -21,7 +21,7 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
-from assay.core.runinfo import launch_dir, rerun_command, versions
+from assay.core.runinfo import code_environment, launch_dir, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, heard_after_search, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
@@ -256,6 +256,9 @@ def check_fairness(
     config["fingerprints"] = _fingerprints(the_setup)
     config["frame"] = frame_digest(the_setup)  # an in-memory DataFrame, given again to resume
     config["execution"] = _execution_config(executor, workers, scheduler, units)
+    # (a model importable through PYTHONPATH alone: its rerun sets it; ``code_environment``)
+    if env := code_environment(argv, [getattr(the_setup.raw_model, "spec_info", None)]):
+        config["environment"] = env
     # bounded by the run's budget before it is stored: a resumed run answers as this one does
     bound_answer(the_setup, answer_options, max_queries, max_time)
     config["answer"] = answer_options.to_json()

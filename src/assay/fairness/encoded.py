@@ -21,7 +21,8 @@ class EncodedModel:
     (``classes_varied``, ``first_class``): a model whose probabilities vary but whose class
     never does can never change class with a protected value either.  ``sent``: every row
     it has passed on, so that a run can say how many queries each of its phases asked
-    (``phases.asked``).
+    (``phases.asked``).  ``restart_watch`` starts the watch again: a run judges what its
+    search and answer were answered, not the checks asked before them.
     """
 
     def __init__(self, schema: Schema, model: Model) -> None:
@@ -44,6 +45,17 @@ class EncodedModel:
         if not self.classes_varied and len(out):
             self._watch_class(out)
         return out
+
+    def restart_watch(self) -> None:
+        """Forget what the model answered so far (``varied``, ``classes_varied``): what the
+        search and the answer are answered next is what says whether anything could be found
+        (a model that answered the checks before the search, then one answer to everything
+        the search asked, passed: exit 0)."""
+        self.first_answer = None
+        self.varied = False
+        self.first_class = None
+        self.classes_varied = False
+        self.answered = 0
 
     def _watch_class(self, out: np.ndarray) -> None:
         classes = np.asarray(labels_of(out, self.capabilities)).reshape(-1)

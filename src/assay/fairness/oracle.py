@@ -21,6 +21,7 @@ from assay.core.findings import FindingBatch
 from assay.core.keys import row_keys
 from assay.core.model import Capabilities, Model, labels_of
 from assay.errors import ModelError, UsageError
+from assay.fairness.lattice import snap_columns
 from assay.fairness.schema import Schema
 
 __all__ = ["KIND", "Gathered", "Oracle", "PendingVerdicts", "Verdicts"]
@@ -127,6 +128,7 @@ class Oracle:
         for j in range(len(self.protected) - 2, -1, -1):
             self._p_strides[j] = self._p_strides[j + 1] * int(sizes[j + 1])
         self._pack = _packing(schema, self.free)
+        self._free_lattice = schema.lattice[self.free]  # (hashed keys: rounding is no class)
         self._pack_exact_float = _space(schema, self.free) < 2**53
         # the fast form of the packing: whole rows times strides (0 for protected columns),
         # less the lows' share; exact in floats when every partial sum stays below 2**53
@@ -279,7 +281,8 @@ class Oracle:
         """A uint64 key per row, equal for rows that differ only in protected attributes.
 
         Exact (a mixed-radix packing) when the non-protected space is discrete and has fewer
-        than 2**62 points; a 64-bit hash of the non-protected values otherwise.
+        than 2**62 points; a 64-bit hash of the non-protected values otherwise, continuous
+        ones on their lattice (``lattice``: values equal within float rounding are one class).
         """
         rows = np.asarray(rows, dtype=np.float64)
         if self._row_strides is not None:  # no column gather: a third of the time
@@ -295,7 +298,7 @@ class Oracle:
                 packed: np.ndarray = (codes @ strides.astype(np.float64)).astype(np.uint64)
                 return packed
             return codes.astype(np.uint64) @ strides  # type: ignore[no-any-return]
-        return row_keys(rows[:, self.free])
+        return row_keys(snap_columns(rows[:, self.free], self._free_lattice))
 
     def from_feature_order(self, keys: np.ndarray) -> np.ndarray:
         """Keys packed with the digits in feature order (snapshots made by assay before the

@@ -20,6 +20,7 @@ from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
+from assay.core.failed_clock import record_failed_clock
 from assay.core.finishing import left_to_finish
 from assay.core.interrupted import ANSWER_MISSING, raised_for
 from assay.core.model import Capabilities, Model
@@ -105,6 +106,7 @@ def _failed_on_error(store: RunStore, run_id: str) -> Iterator[None]:
         status = "model_unavailable" if isinstance(exc, ModelUnavailable) else "failed"
         with suppress(Exception):  # the store itself failed: the original error matters more
             left_to_finish(store, run_id, status, message)
+        record_failed_clock(store, run_id)  # (loading included: ``core.failed_clock``)
         raise
 
 
@@ -183,6 +185,12 @@ def _flip_check(
             )
     except BudgetExhausted:
         return not_checked("--max-time ran out before it")
+    finally:
+        # the constant-model watch judges what the search and the answer are answered: a
+        # model that answered these inputs, then one answer to everything after, tested
+        # nothing (it passed, exit 0: hostile36)
+        if isinstance(setup.model, EncodedModel):
+            setup.model.restart_watch()
 
 
 def resumed_flip_check(config: dict[str, Any]) -> dict[str, Any]:
@@ -297,7 +305,8 @@ def _record_constant(
     if first is not None:
         shown = _shown_answer(first, setup.model.capabilities)
         reason = (
-            f"the model gave the same answer ({shown}) to every input it was asked, "
+            f"the model gave the same answer ({shown}) to every input its search and "
+            "answer asked, "
             "so no input could be found discriminatory; check that it receives its inputs in "
             "the form it was fitted on"
         )
@@ -308,7 +317,7 @@ def _record_constant(
         names = class_names_of(setup.test, setup.model.capabilities)
         name = repr(names[one]) if names and 0 <= one < len(names) else f"class {one}"
         reason = (
-            f"the model gave one class ({name}) to every input it was asked (its "
+            f"the model gave one class ({name}) to every input its search and answer asked (its "
             "probabilities varied), so no input could change class with "
             f"{', '.join(setup.test.schema.protected)}: none could be found discriminatory; "
             "compare its probabilities with --threshold 0.05 (in Python threshold=0.05) to "

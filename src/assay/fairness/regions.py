@@ -382,7 +382,9 @@ def check_rule(
         "share_inside_low": low,
         "share_inside_high": high,
         "held_out_rows_inside": n,
-        "recall": k / total if total else None,
+        "recall": k / total if total else None,  # (of the held-out IDIs: k of total)
+        "held_out_idis": total,
+        "held_out_idis_inside": k,
         "weight_space": tidy_share(rule.volume(schema)),
         "weight_data": None if data is None or not len(data) else float(rule.contains(data).mean()),
         "sample_weight": distribution_weight,

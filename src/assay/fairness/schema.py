@@ -14,7 +14,10 @@ from typing import Any, Literal
 
 import numpy as np
 
+from assay.core.display import value as value_text
+from assay.core.missing_code import MISSING_LABEL, known_top, means_missing
 from assay.errors import UsageError
+from assay.fairness.lattice import scales, snap_columns
 
 _CLIP_ROWS_BYTES = 1 << 23  # rows clipped at a time by ``Schema.clip`` (8 MB of them)
 
@@ -41,9 +44,6 @@ def too_long(categories: Any) -> str | None:
     """The first text category longer than ``LONGEST_CATEGORY``, or None."""
     return next((c for c in categories if isinstance(c, str) and len(c) > LONGEST_CATEGORY), None)
 
-
-MISSING_LABEL = "(missing)"
-"""How rules, reports and messages show a missing value (``--missing value``)."""
 
 MISSING_DRAW = (
     "a column that may be missing (--missing value) takes it as one more of its values in "
@@ -140,9 +140,7 @@ class Feature:
     @property
     def known_high(self) -> float:
         """The encoded top of the feature's values, the missing value left out."""
-        if self.kind == "categorical":
-            return float(len(self.categories or ()) - 1)
-        return float(self.high)  # type: ignore[arg-type]
+        return known_top(self.kind, self.high, len(self.categories or ()))
 
     @property
     def encoded_high(self) -> float:
@@ -162,7 +160,7 @@ class Feature:
 
     def is_missing(self, code: float) -> bool:
         """Whether one encoded value means "missing"."""
-        return self.missing and float(code) > self.known_high
+        return means_missing(self.missing, self.known_high, code)
 
     def missing_mask(self, codes: np.ndarray) -> np.ndarray:
         """Which of ``codes`` (this feature's encoded values) mean "missing"."""
@@ -199,8 +197,7 @@ class Feature:
                 name = self.value_labels[int(code) - int(self.low or 0)]
                 return name if name == str(int(code)) else f"{name} ({int(code)})"
             return str(int(code))
-        # six significant digits, never exponent notation (1000000, not 1e+06)
-        return str(np.format_float_positional(float(code), precision=6, fractional=False, trim="-"))
+        return value_text(code)  # six significant digits, as every report writes it
 
     def value(self, code: float) -> Any:
         """One encoded value in the data's own form: the category as given (a string, a
@@ -321,6 +318,14 @@ class Schema:
         highs = np.array([f.encoded_high for f in self.features], dtype=np.float64)
         return lows, highs, np.array([f.kind != "continuous" for f in self.features])
 
+    @cached_property
+    def lattice(self) -> np.ndarray:
+        """Each feature's lattice scale (``lattice.scales``): the decimal grid its continuous
+        values are put on by the searches, so that float rounding makes no new input."""
+        lows, highs, disc = self._bounds
+        out: np.ndarray = scales(lows, highs, disc)
+        return out
+
     @property
     def lows(self) -> np.ndarray:
         return self._bounds[0].copy()  # the caller's own (it may write to it)
@@ -357,6 +362,8 @@ class Schema:
             np.floor(out, out=out)
         else:
             out[:, whole] = np.floor(out[:, whole])
+            snap_columns(out, self.lattice)  # continuous values on their lattice
+            np.maximum(out, lows, out=out)
         np.minimum(out, highs, out=out)
         for j, top, code in self._missing_continuous:
             if top <= lows[j]:  # one known value, a point no draw lands on: 9 draws in 10

@@ -19,6 +19,7 @@ import numpy as np
 from assay.core.findings import FindingBatch
 from assay.core.keys import row_keys
 from assay.fairness.estimate import wilson_interval
+from assay.fairness.lattice import snap_columns
 from assay.fairness.oracle import KIND, _packing
 from assay.fairness.schema import Schema
 from assay.fairness.summary import ExamplePool, build_summary
@@ -41,7 +42,7 @@ def finding_keys(schema: Schema, batch: FindingBatch) -> np.ndarray:
     free = np.setdiff1d(np.arange(len(schema)), np.asarray(schema.protected_indices))
     packing = _packing(schema, free)
     if packing is None:
-        return row_keys(rows[:, free])
+        return row_keys(snap_columns(rows[:, free], schema.lattice[free]))
     lows, strides = packing
     codes = (np.rint(rows[:, free]) - lows).astype(np.uint64)
     keys: np.ndarray = codes @ strides

@@ -61,6 +61,7 @@ from assay.models.http_answer import (
     read_answer,
     redirect_target,
 )
+from assay.models.http_error_body import said_error
 from assay.models.http_plain import is_loopback, warn_plain_credentials
 from assay.models.http_tls import HTTPS_ANSWERS, plain_to_tls, tls_refusal, tls_verify
 from assay.models.protocols import Codec, LabelsByName, excerpt, make_codec
@@ -659,6 +660,13 @@ class HttpModel:
             except _Retry as exc:
                 self._failed(str(exc))
                 continue
+            said = said_error(payload)
+            if said is not None:  # a 200 carrying a failure: its outputs are not the model's
+                raise ModelError(
+                    f"the endpoint {self.shown} answered with status 200 and a failure in its "
+                    f"body ({self._scrub(said)}): its outputs may be a fallback's, not the "
+                    "model's; fix the server, then run again"
+                )
             try:
                 out = self.codec.decode(payload, len(inputs))
             except LabelsByName as names:

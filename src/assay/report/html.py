@@ -21,11 +21,13 @@ import numpy as np
 from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
+from assay.core.display import value as display_value
 from assay.core.outcome import answer_rule, not_a_pass, stored_fail_on
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
 from assay.report.backdoor_html import render_gallery
 from assay.report.plots import bar_chart
+from assay.report.region_text import covered_text
 from assay.report.text_html import render_text_section
 from assay.report.verdict_text import run_verdict_text
 
@@ -93,8 +95,10 @@ def _environment() -> jinja2.Environment:
     env.filters["cell"] = _cell
     env.filters["num"] = format_number
     env.filters["pct"] = _pct
+    env.filters["covered"] = covered_text  # a region's share of the IDIs, as the terminal says
     env.filters["severity_level"] = _severity_level
     env.filters["dict_values"] = lambda d: list(d.values()) if isinstance(d, dict) else []
+    env.filters["witness_row"] = _witness_row
     env.filters["box_row"] = lambda b: [
         b.get("rule"),
         _pct(b.get("share_of_space")),
@@ -403,6 +407,15 @@ def _severity_level(value: Any) -> str | None:
         return None
     v = float(value)
     return "high" if v >= 0.75 else "mid" if v >= 0.4 else "low" if v > 0 else "none"
+
+
+def _witness_row(witness: Any) -> list[Any]:
+    """A region's witness in the data's values: a continuous one (a float: counts and codes
+    are ints) to six significant digits, as the terminal's example and the JUnit file write
+    it (``54.3871``; the table's number format said ``54.39``)."""
+    if not isinstance(witness, dict):
+        return []
+    return [display_value(v) if isinstance(v, float) else v for v in witness.values()]
 
 
 def _pct(value: Any) -> str:

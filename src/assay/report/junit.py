@@ -159,8 +159,12 @@ def render_junit(doc: dict[str, Any]) -> str:
         suite.set("time", f"{float(elapsed):.3f}")
         root.set("time", f"{float(elapsed):.3f}")
     created = run.get("created")
-    if isinstance(created, int | float) and not isinstance(created, bool):
-        suite.set("timestamp", datetime.fromtimestamp(created, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
+    stamped = isinstance(created, int | float) and not isinstance(created, bool)
+    if stamped and created is not None:
+        # local time without a zone, as Ant's formatter writes it and the JUnit schema's
+        # pattern allows (a zone is invalid there): Jenkins and Ant's readers take it as the
+        # machine's local time; the instant itself is the ``timestamp_utc`` property
+        suite.set("timestamp", datetime.fromtimestamp(created).strftime("%Y-%m-%dT%H:%M:%S"))
     props = ET.SubElement(suite, "properties")
     for name, value in (
         ("run_id", run_id),
@@ -170,12 +174,18 @@ def render_junit(doc: dict[str, Any]) -> str:
         *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),
         ("headline", doc.get("headline", "")),
         ("report_schema_version", doc.get("schema_version", "")),
+        *([("timestamp_utc", _utc(created))] if stamped else []),
     ):
         ET.SubElement(props, "property", name=name, value=safe_text(value))
     suite.extend(cases)
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _utc(created: Any) -> str:
+    """A run's start as an ISO 8601 instant in UTC (``2026-12-05T17:39:38Z``)."""
+    return datetime.fromtimestamp(float(created), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _rule_cases(classname: str, summary: dict[str, Any], rule: str) -> list[ET.Element]:

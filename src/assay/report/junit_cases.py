@@ -7,8 +7,10 @@ import hashlib
 import json
 from typing import Any
 
+from assay.core.display import value
 from assay.core.labels import split_labels
-from assay.report._text import compact, format_number
+from assay.core.missing_code import MISSING_LABEL, stored_missing
+from assay.report._text import compact
 
 __all__ = ["backdoor_case", "backdoor_key", "fairness_case", "fairness_key", "text_case"]
 
@@ -32,17 +34,20 @@ def text_case(finding: dict[str, Any]) -> tuple[str, str] | None:
     labels = str(details.get("labels", ""))
     variant = details.get("variant")
     names = details.get("classifiers")
+    # of several classifiers, those that failed the test (a metamorphic finding's ``failed``)
+    failed = split_labels(str(details["failed"])) if details.get("failed") else []
+    by = f" (failed by {', '.join(failed)})" if failed else ""
     if variant and " -> " in labels:
         before, after = labels.split(" -> ", 1)
         said = f'{quoted} -> {before}, "{compact(variant, 100)}" -> {after}'
         if isinstance(names, list) and len(names) == 1:
             said += f" ({names[0]})"
-        return quoted, said
+        return quoted, said + by
     answers = split_labels(labels)
     if isinstance(names, list) and len(names) == len(answers):
         pairs = ", ".join(f"{n}: {a}" for n, a in zip(names, answers, strict=True))
-        return quoted, f"{pairs} on {quoted}"
-    return quoted, f"{labels} on {quoted}" if labels else f"on {quoted}"
+        return quoted, f"{pairs} on {quoted}{by}"
+    return quoted, f"{labels} on {quoted}{by}" if labels else f"on {quoted}{by}"
 
 
 def _in_own_values(
@@ -86,14 +91,23 @@ def fairness_key(finding: dict[str, Any], run: dict[str, Any] | None) -> str | N
     differ = [k for k in range(len(features)) if k not in same]
     variants = sorted(", ".join(_named(features, k, row) for k in differ) for row in shown)
     common = ", ".join(_named(features, k, shown[0]) for k in same)
-    digest = hashlib.sha256(json.dumps(sorted(shown)).encode()).hexdigest()[:8]
+    # of the rows themselves: two IDIs whose continuous values read alike (50.0110001 and
+    # 50.011) are two cases, not one name twice (a discrete row's digest is its shown one)
+    exact = [
+        [
+            repr(float(v)) if _as_dict(f).get("kind") == "continuous" else s
+            for f, v, s in zip(features, row, text, strict=True)
+        ]
+        for row, text in zip(finding["inputs"], shown, strict=True)
+    ]
+    digest = hashlib.sha256(json.dumps(sorted(exact)).encode()).hexdigest()[:8]
     line = " / ".join(variants) + (f"; {common}" if common else "")
     return f"{compact(line, 120)} [{digest}]"
 
 
 def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | None:
     """An individual discriminatory instance in the data's own values and the model's own
-    class names: ``age=42.5, income=59,052.1, city=C: sex=F -> deny, sex=M -> approve``
+    class names: ``age=42.5, income=59052.1, city=C: sex=F -> deny, sex=M -> approve``
     (the features its variants share, then each variant's protected values and answer);
     None when the finding is not such a pair or the run's schema does not cover it."""
     own = _in_own_values(finding, run)
@@ -120,9 +134,12 @@ def fairness_case(finding: dict[str, Any], run: dict[str, Any] | None) -> str | 
 
 
 def _value(feature: Any, code: Any) -> str:
-    """One encoded value as the data has it (a category, an integer, a number)."""
+    """One encoded value as the data has it (a category, an integer, a number; the missing
+    value as the terminal and the HTML write it)."""
     f = _as_dict(feature)
     kind = f.get("kind")
+    if stored_missing(f, code):  # (its code is no value: said as the terminal says it)
+        return MISSING_LABEL
     if kind == "categorical":
         named = f.get("value_labels")  # bins of a number: "25-39"
         return str((named if isinstance(named, list) else f["categories"])[int(code)])
@@ -131,7 +148,7 @@ def _value(feature: Any, code: Any) -> str:
         if isinstance(labels, list):
             return str(labels[int(code) - int(f.get("low") or 0)])
         return str(int(code))
-    return format_number(float(code))
+    return value(float(code))  # (as the terminal, the JSON's witnesses and the HTML write it)
 
 
 def _answer(output: Any, names: Any) -> str:

@@ -41,17 +41,54 @@ def _subject(run: dict[str, Any], technique: str) -> str:
         ]
         grammar = config.get("grammar")
         source = grammar.get("source") if isinstance(grammar, dict) else None
-        parts = [", ".join(s for s in specs if s), config.get("oracle"), source]
-    else:
+        parts = [
+            ", ".join(s for s in specs if s),
+            config.get("oracle"),
+            source,
+            *_text_options(config),
+        ]
+    elif technique == "fairness":
         protected = config.get("protected")
         named = (
             f"protected {', '.join(str(p) for p in protected)}"
-            if isinstance(protected, list) and protected and technique == "fairness"
+            if isinstance(protected, list) and protected
             else None
         )
-        scan = _scan(config) if technique == "backdoor" else None
-        parts = [model.get("spec"), named, scan]
+        data = _name(_dict(config.get("source")).get("data"))
+        strategy = config.get("strategy")
+        parts = [
+            model.get("spec"),
+            f"data {data}" if data else None,  # (two data files: two suites)
+            named,
+            f"strategy {strategy}" if strategy and strategy != "walk" else None,
+        ]
+    else:
+        parts = [model.get("spec"), _scan(config) if technique == "backdoor" else None]
     return "; ".join(str(p) for p in parts if p)
+
+
+def _text_options(config: dict[str, Any]) -> list[str]:
+    """The options of a text run that change what it tests, when not their defaults: the
+    differential check (``--mode``), the search (``--strategy``), a suite's floor of random
+    cases (``--floor``), the grammar's weights ignored (``--uniform``)."""
+    out = []
+    mode = config.get("mode")
+    if config.get("oracle") == "differential" and mode and mode != "top1":
+        extra = {"topk": config.get("top_k"), "distance": config.get("threshold")}.get(str(mode))
+        out.append(f"mode {mode}" + (f" {extra}" if extra is not None else ""))
+    strategy = config.get("strategy")
+    if strategy and strategy != "walk":
+        out.append(f"strategy {strategy}")
+    if config.get("floor"):
+        out.append(f"floor {config['floor']}")
+    if config.get("weighted") is False:
+        out.append("uniform")
+    return out
+
+
+def _name(path: Any) -> str:
+    """A file's name without its folder (a CI checkout's path changes from job to job)."""
+    return str(path or "").replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
 
 
 def _scan(config: dict[str, Any]) -> str | None:
@@ -60,9 +97,7 @@ def _scan(config: dict[str, Any]) -> str | None:
     mode = config.get("mode")
     if mode != "inputs":
         return f"{mode} scan" if mode else None
-    source = _dict(config.get("source"))
-    images = str(source.get("images") or "").rstrip("/\\")
-    name = images.replace("\\", "/").rsplit("/", 1)[-1]
+    name = _name(_dict(config.get("source")).get("images"))
     strategy = config.get("strategy")
     return (
         "input scan"

@@ -44,7 +44,7 @@ from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
-from assay.core.runinfo import launch_dir, rerun_command, versions
+from assay.core.runinfo import code_environment, launch_dir, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.unfinished import nothing_to_resume
@@ -218,7 +218,10 @@ def check_text(
     config["fail_on"] = fail_on
     config["keep_findings"] = keep_option(keep)
     config["determinism_check"] = bool(determinism_check)
-    config["environment"] = text_environment(config, options, checks=bool(determinism_check))
+    config["environment"] = {
+        **text_environment(config, options, checks=bool(determinism_check)),
+        **code_environment(argv, [getattr(m, "spec_info", None) for m in the_setup.model.models]),
+    }
     the_store.create_run(
         run_id=run_id,
         technique="text",

@@ -42,6 +42,7 @@ from assay.text.shrink import Shrinker, case_size
 from assay.text.untested import untested_reason
 
 __all__ = [
+    "TEST_KEYS",
     "Engine",
     "Evaluated",
     "Strategy",
@@ -56,6 +57,7 @@ _SEP = "\x1f"
 _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 _RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
+TEST_KEYS = 512  # per test, the keys of its first cases kept (``Engine.test_keys``)
 
 
 class TextModel(Protocol):
@@ -140,6 +142,9 @@ class Engine(Dispatch, EngineState):
         # per relation of a metamorphic oracle (a test, in CheckList's terms): its cases
         # judged and those failing
         self.per_test = [[0, 0] for _ in (oracle.relations if oracle.metamorphic else ())]
+        # per test, the keys of its first ``TEST_KEYS`` cases judged, a failing one's
+        # negated (``units``: a campaign's merged counts are of distinct cases)
+        self.test_keys: list[list[int]] = [[] for _ in self.per_test]
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
@@ -445,6 +450,8 @@ class Engine(Dispatch, EngineState):
                 tally = self.per_test[case.relation]
                 tally[0] += 1
                 tally[1] += int(err)
+                if tally[0] <= TEST_KEYS:
+                    self.test_keys[case.relation].append(-key - 1 if err else key)
             prods, parts = _stats_of(case, terms) if prep is None else prep
             seen.extend(prods)
             if err:
@@ -846,6 +853,17 @@ class Engine(Dispatch, EngineState):
                 **(
                     {"relation": np.array([r.get("relation", -1) for r in rows], dtype=np.int64)}
                     if self.oracle.metamorphic
+                    else {}
+                ),
+                # which classifiers failed the test (of several: the labels show them all)
+                **(
+                    {
+                        "failed": np.array(
+                            [join_labels(list(r["detail"].get("failed") or [])) for r in rows],
+                            dtype=str,
+                        )
+                    }
+                    if self.oracle.metamorphic and len(self.oracle.layout.names) > 1
                     else {}
                 ),
             },

@@ -31,6 +31,7 @@ class EngineState:
     oracle: Oracle
     cases: int
     per_test: list[list[int]]
+    test_keys: list[list[int]]
     errors: int
     search_errors: int
     proposed: int
@@ -66,6 +67,7 @@ class EngineState:
                 "cases": self.cases,
                 "errors": self.errors,
                 "per_test": self.per_test,
+                "test_keys": self.test_keys,
                 "search_errors": self.search_errors,
                 "proposed": self.proposed,
                 # one JSON text (copied for the store as one object: ``core.run._detached``)
@@ -106,6 +108,13 @@ class EngineState:
         self.cases = int(v.get("cases", 0))
         # (a run checkpointed before 2026-12-05 counted no test: from 0 on)
         self.per_test = [[int(c), int(e)] for c, e in v.get("per_test") or self.per_test]
+        # (a run checkpointed before text36 kept none: its merged counts add up as before)
+        kept = v.get("test_keys")
+        self.test_keys = (
+            [[int(x) for x in keys] for keys in kept]
+            if isinstance(kept, list) and len(kept) == len(self.per_test)
+            else [[] for _ in self.per_test]
+        )
         self.errors = int(v.get("errors", 0))
         self.search_errors = int(v.get("search_errors", 0))
         self.proposed = int(v.get("proposed", 0))

@@ -19,8 +19,9 @@ __all__ = ["export_findings", "findings_frame", "write_findings"]
 
 def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> Any:
     """The run's findings as a DataFrame: minimal sentence, sentence found, margin, labels
-    (a list, one per classifier, as in the JSON exports), and each classifier's
-    probabilities for the minimal sentence (the first ``limit``)."""
+    (a list, one per classifier, as in the JSON exports), ``failed`` (the classifiers that
+    failed the test, a list: a metamorphic run of several classifiers only), and each
+    classifier's probabilities for the minimal sentence (the first ``limit``)."""
     import numpy as np
     import pandas as pd
 
@@ -46,6 +47,8 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
                 if "minimal_words" in batch.columns
                 else None,
             }
+            if "failed" in batch.columns:  # (a metamorphic run of several classifiers)
+                row["failed"] = split_labels(str(batch.columns["failed"][i]))
             for j, name in enumerate(cols):
                 row[name] = float(np.asarray(batch.outputs)[i, 0, j])
             rows.append(row)

@@ -5,8 +5,14 @@ edits it, so a test that fails nowhere gets few cases (text35: 6 cases of 6,000 
 "0 failing" of 6 cases reads as a pass.  ``SuiteFloor`` wraps the run's strategy: before it
 starts, it draws random cases of each test in turn (the test with the fewest first), by
 derivations drawn to reach that test's symbol by an alternative the test is about, until
-every test has ``cases`` of them or the floor has spent a quarter of the search's budget;
-then the wrapped strategy runs as it would have (``text.bound``: what a test's cases tell)."""
+every test has ``cases`` of them or the floor has spent a quarter of the search's budget
+(its queries, or its time when it has no query budget).  Then the wrapped strategy runs,
+and beside it the floor keeps a small fixed share of every round (``BESIDE``) for the tests
+short of their share of the cases (the floor's and the strategy's proposals counted per
+test: under ``1 / (FAIR * tests)`` of all), the fewest first: a walk
+that stays where one test fails no longer starves the others as the run goes on.  Every
+count is of proposals, so a run resumed from a snapshot draws as the uninterrupted one
+(``text.bound``: what a test's cases tell)."""
 
 from __future__ import annotations
 
@@ -16,10 +22,20 @@ from assay.text.engine import Engine, Evaluated
 from assay.text.generate import Tree
 from assay.text.oracle import Case
 
-__all__ = ["FLOOR_CASES", "FLOOR_SHARE", "SuiteFloor", "suite_floor"]
+__all__ = [
+    "BESIDE",
+    "FAIR",
+    "FLOOR_CASES",
+    "FLOOR_SHARE",
+    "SuiteFloor",
+    "floor_drawn",
+    "suite_floor",
+]
 
 FLOOR_CASES = 100  # random cases per test: 0 failing of 100 bounds its rate below 3.0 % (95 %)
-FLOOR_SHARE = 4  # the floor spends at most 1/4 of the search's query budget
+FLOOR_SHARE = 4  # the floor first spends at most 1/4 of the search's query (or time) budget
+BESIDE = 8  # then 1/8 of every round's proposals, while a test is short of its share
+FAIR = 4  # beside the walk, a test is short under 1 / (FAIR * tests) of the cases proposed
 _PATIENCE = 50  # draws per wanted case before a test is taken as out of reach
 
 
@@ -52,12 +68,20 @@ class SuiteFloor:
         self.out_of_reach: list[bool] = []  # per test: draws stopped finding new cases
         self.cap: int | None = None  # the floor's queries (set at its first round)
         self.start = 0  # the queries asked when the floor began
+        self.time_cap: float | None = None  # its seconds, with no query budget
+        self.time_start = 0.0
         self.over = False
+        # per test: the wrapped strategy's proposals (the floor's own are ``drawn``)
+        self.seen: list[int] = []
         self._way: list[dict[int, int]] | None = None
+        # the floor's cases beside the strategy in the last rounds, by identity (a lagged
+        # round is observed while the next is drafted)
+        self._mine: list[dict[int, Case]] = []
+        self._inner_n = 0  # the wrapped strategy's cases of the round it observed last
 
     # -- what the engine reads of a strategy: the inner one's, once the floor is over --------
     def __getattr__(self, name: str) -> Any:
-        if name in ("shrunk", "may_lag") and not self.__dict__.get("over", True):
+        if name == "may_lag" and not self.__dict__.get("over", True):
             raise AttributeError(name)  # (the walk's bookkeeping of its own proposals)
         return getattr(self.__dict__["inner"], name)
 
@@ -75,11 +99,37 @@ class SuiteFloor:
             if out:
                 return out
             self.over = True
-        return list(self.inner.propose(engine, n))
+        share = self._beside_share(engine, n)
+        made = list(self.inner.propose(engine, n - share))
+        k = len(self.seen)
+        for case in made:
+            if 0 <= case.relation < k:
+                self.seen[case.relation] += 1
+        if not share:
+            return made
+        extra = self._beside(engine, share, {engine.case_key(c) for c in made})
+        self._mine = [*self._mine[-2:], {id(c): c for c in extra}]
+        return made + extra
 
     def observe(self, engine: Engine, got: Evaluated) -> None:
-        if self.over:
-            self.inner.observe(engine, got)
+        if not self.over:
+            return
+        # the wrapped strategy's own cases come first in a round: it observes those
+        mine = {i: c for part in self._mine for i, c in part.items()}
+        own = 0
+        while own < len(got.cases) and mine.get(id(got.cases[own])) is not got.cases[own]:
+            own += 1
+        self._inner_n = own
+        if own or not got.cases:  # (a round of the floor's cases alone: nothing of its own)
+            self.inner.observe(engine, got if own == len(got.cases) else _first(got, own))
+
+    def shrunk(self, engine: Engine, credit: dict[int, list[float]]) -> None:
+        told = getattr(self.inner, "shrunk", None)
+        if not self.over or told is None:
+            return  # (the walk's bookkeeping of its own proposals)
+        own = {i: c for i, c in credit.items() if i < self._inner_n}
+        if own:
+            told(engine, own)
 
     def minimal_found(self, engine: Engine, cases: list[Case]) -> None:
         tell = getattr(self.inner, "minimal_found", None)
@@ -93,7 +143,11 @@ class SuiteFloor:
                 "out_of_reach": self.out_of_reach,
                 "cap": self.cap,
                 "start": self.start,
+                "time_cap": self.time_cap,
+                "time_start": self.time_start,
                 "over": self.over,
+                "seen": self.seen,
+                "inner_n": self._inner_n,
             },
             "inner": self.inner.state(),
         }
@@ -105,7 +159,12 @@ class SuiteFloor:
         cap = floor.get("cap")
         self.cap = None if cap is None else int(cap)
         self.start = int(floor.get("start", 0))
+        time_cap = floor.get("time_cap")
+        self.time_cap = None if time_cap is None else float(time_cap)
+        self.time_start = float(floor.get("time_start", 0.0))
         self.over = bool(floor.get("over", False))
+        self.seen = [int(c) for c in floor.get("seen") or [0] * len(self.drawn)]
+        self._inner_n = int(floor.get("inner_n", 0))
         self.inner.load(dict(state.get("inner") or {}))
 
     # -- the floor ---------------------------------------------------------------------------
@@ -117,11 +176,17 @@ class SuiteFloor:
         if not k:
             return []
         if not self.drawn:
-            self.drawn, self.out_of_reach = [0] * k, [False] * k
+            self.drawn, self.out_of_reach, self.seen = [0] * k, [False] * k, [0] * k
             self.start = engine.model.queries
             left = engine.model.remaining()
             self.cap = None if left is None else left // FLOOR_SHARE
+            time_left = getattr(engine.model, "time_left", lambda: None)()
+            if left is None and time_left is not None:  # (``--max-time`` alone)
+                self.time_cap = float(time_left) / FLOOR_SHARE
+                self.time_start = float(engine.model.elapsed)
         if self.cap is not None and engine.model.queries - self.start >= self.cap:
+            return []
+        if self.time_cap is not None and engine.model.elapsed - self.time_start >= self.time_cap:
             return []
         ways = self._ways(engine)
         out: list[Case] = []
@@ -142,6 +207,45 @@ class SuiteFloor:
                     short.remove(r)
                 if len(out) >= n:
                     break
+        return out
+
+    def _short(self) -> list[int]:
+        """The tests short of their share (``FAIR``: of the cases proposed so far, the
+        floor's before the walk included), the fewest cases first."""
+        k = len(self.drawn)
+        if not k or len(self.seen) != k:
+            return []
+        counts = [d + s for d, s in zip(self.drawn, self.seen, strict=True)]
+        want = -(-sum(counts) // (FAIR * k))
+        short = [r for r in range(k) if counts[r] < want and not self.out_of_reach[r]]
+        return sorted(short, key=lambda r: (counts[r], r))
+
+    def _beside_share(self, engine: Engine, n: int) -> int:
+        """The floor's proposals of a round of ``n`` beside the strategy: ``n // BESIDE``
+        (at least 1) while some test is short of its share, else none."""
+        del engine
+        if n < 2 or not self.cases or not self._short():
+            return 0
+        return max(1, n // BESIDE)
+
+    def _beside(self, engine: Engine, m: int, keys: set[int]) -> list[Case]:
+        """Up to ``m`` new cases for the tests short of their share, the fewest first, one
+        each in turn."""
+        ways = self._ways(engine)
+        out: list[Case] = []
+        short = self._short()
+        while short and len(out) < m:
+            for r in list(short):
+                case = self._draw(engine, r, ways[r], keys)
+                if case is None:
+                    self.out_of_reach[r] = True
+                    short.remove(r)
+                    continue
+                out.append(case)
+                self.drawn[r] += 1
+                if len(out) >= m:
+                    break
+            short = [r for r in self._short() if r in short]
         return out
 
     def _draw(self, engine: Engine, r: int, way: dict[int, int], keys: set[int]) -> Case | None:
@@ -241,3 +345,28 @@ class SuiteFloor:
                 out.append(way)
             self._way = out
         return self._way
+
+
+def _first(got: Evaluated, n: int) -> Evaluated:
+    """``got``'s first ``n`` cases, as a round of those alone."""
+    part = Evaluated.__new__(Evaluated)
+    part.cases = got.cases[:n]
+    part.error = got.error[:n]
+    part.margin = got.margin[:n]
+    part.detail = got.detail[:n]
+    part.outputs = got.outputs[:n]
+    return part
+
+
+def floor_drawn(engine: Any) -> list[int] | None:
+    """Per test, the cases a run's floors drew at random (every lane's added; a campaign's
+    merged statistics: ``drawn_by_floor``), or None when the run has no floor."""
+    merged = getattr(engine, "drawn_by_floor", None)
+    if isinstance(merged, list):
+        return merged
+    lanes = [c.get("strategy") for c in getattr(engine, "_ctx", None) or []]
+    floors = [s for s in lanes or [getattr(engine, "strategy", None)] if isinstance(s, SuiteFloor)]
+    if not floors:
+        return None
+    k = max(len(f.drawn) for f in floors)
+    return [sum(f.drawn[r] for f in floors if len(f.drawn) == k) for r in range(k)]

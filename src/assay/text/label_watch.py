@@ -13,16 +13,20 @@ from typing import Any
 
 import numpy as np
 
+from assay.text.grammar import Invariant
 from assay.text.panel import Layout
 
 __all__ = ["LabelWatch", "watch_of"]
 
 
 def watch_of(oracle: Any) -> LabelWatch | None:
-    """The watch an oracle's verdicts need: of labels (invariance, differential top-1), of
-    top-k sets (differential top-k), or none (directional, distance: judged by scores)."""
+    """The watch an oracle's verdicts need: of labels (invariance, a suite with invariance
+    tests, differential top-1), of top-k sets (differential top-k), or none (directional,
+    expect, distance: judged by scores or each sentence alone)."""
     if oracle.kind == "invariance" or (oracle.kind == "differential" and oracle.mode == "top1"):
         return LabelWatch()
+    if oracle.kind == "suite" and any(isinstance(r, Invariant) for r in oracle.relations):
+        return LabelWatch()  # (a suite's invariance tests: ``summary.one_label``)
     if oracle.kind == "differential" and oracle.mode == "topk":
         return LabelWatch(top_k=int(oracle.k))
     return None

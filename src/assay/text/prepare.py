@@ -14,7 +14,7 @@ from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.core.redact import redact_text, specs_given_again
-from assay.core.runinfo import stored_serving
+from assay.core.runinfo import imported_so, stored_serving
 from assay.errors import UsageError
 from assay.text.floor import suite_floor
 from assay.text.generate import Sampler
@@ -99,7 +99,8 @@ def setup_text(
     classifiers, other findings (the next round steered by what is known when drafted).
 
     ``floor``: random cases per test an ``--oracle suite`` run draws before its search, by
-    derivations steered to reach each test (``text.floor``; at most a quarter of the budget);
+    derivations steered to reach each test (``text.floor``; at most a quarter of the budget),
+    then an eighth of every round beside the search for the tests short of their share;
     None: ``FLOOR_CASES`` for a suite, 0 (none) for any other oracle.
 
     ``output``: the output to read of an ONNX graph or an Open Inference Protocol endpoint
@@ -257,8 +258,8 @@ def setup_from_record(
     inv = dict(record.config.get("invocation", {}))
     stored = inv.get("models")
     lines = verify_lines or (
-        f"assay verify {record.id}",
-        f"assay verify {record.id} --label-map FILE",
+        imported_so(record.config, f"assay verify {record.id}"),
+        imported_so(record.config, f"assay verify {record.id} --label-map FILE"),
     )
     if stored and not resumed:  # (to verify: others in place of the run's, one for each)
         model = verified_specs(stored, model, run_id=record.id, again=lines[0])

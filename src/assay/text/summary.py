@@ -11,8 +11,9 @@ import numpy as np
 
 from assay.text.bound import TOO_FEW, zero_bound
 from assay.text.depth import beyond_depth
+from assay.text.floor import floor_drawn
 from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_derivation
-from assay.text.grammar import Grammar
+from assay.text.grammar import Grammar, Invariant
 from assay.text.oracle import Oracle
 
 __all__ = ["SEARCH_SHARE", "WALL_SHARE", "build_summary", "lift_table", "odd_members"]
@@ -114,11 +115,14 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
         if 0 <= r < len(tests):
             minimal[r] += 1
     counts = engine.per_test if len(engine.per_test) == len(tests) else [[0, 0]] * len(tests)
-    drawn = getattr(getattr(engine, "strategy", None), "drawn", None)
-    drawn = drawn if isinstance(drawn, list) and len(drawn) == len(tests) else None
+    drawn = floor_drawn(engine)
+    drawn = drawn if drawn is not None and len(drawn) == len(tests) else None
+    every_one = one_label(engine) == list(engine.oracle.layout.names)
+    blind = set(_blind_tests(engine)) if every_one else set()
     out = []
     for r, (name, (c, e), m) in enumerate(zip(tests, counts, minimal, strict=True)):
-        bound = zero_bound(c) if not e else None
+        c_told = 0 if r in blind and not e else c  # (no swap could change one label)
+        bound = zero_bound(c_told) if not e else None
         row: dict[str, Any] = {
             "test": name,
             "cases": c,
@@ -129,7 +133,7 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
             "outcome": "failing"
             if e
             else "not tested"
-            if not c
+            if not c_told
             else "no failure in every case"
             if every
             else "too few cases to tell"
@@ -142,34 +146,61 @@ def test_table(engine: EngineView, *, every: bool = False) -> list[dict[str, Any
     return out
 
 
+def one_label(engine: EngineView) -> list[str]:
+    """The classifiers of a suite with invariance tests that gave one label to every
+    sentence asked (``label_watch``): no swap could change it, so the suite's invariance
+    tests tested nothing of them (its other tests may have: the run is not "untested")."""
+    if engine.oracle.kind != "suite" or not _blind_tests(engine):
+        return []
+    watch = getattr(engine, "label_watch", None)
+    still = getattr(watch, "still", None)
+    names = list(engine.oracle.layout.names)
+    if not still or len(still) != len(names):
+        return []
+    return [n for n, s in zip(names, still, strict=True) if s]
+
+
+def _blind_tests(engine: EngineView) -> list[int]:
+    """A suite's invariance tests (their relations' indices)."""
+    return [r for r, rel in enumerate(engine.oracle.relations) if isinstance(rel, Invariant)]
+
+
 def too_few_reason(summary: dict[str, Any], kind: str, budget: str | None = None) -> str | None:
     """Why a run is not a pass whatever it found (``incomplete_reason``: "not everything was
-    tested", exit 2 when nothing failed): a suite's tests that judged too few cases to tell
-    (``test_table``), named; or a search that judged under ``TOO_FEW`` cases in all, none
-    failing, before a budget ended it (``budget``: "queries" or "time", when known) with
-    cases of the grammar left to ask (``_too_little``).  None when every test told
-    something."""
-    if kind != "suite":
-        return _too_little(summary, budget)
+    tested", exit 2 when nothing failed): a run of several tests (a suite, or one kind of
+    test the grammar declares more than once: ``--oracle invariance`` with two
+    ``%invariant`` lines) whose tests judged too few cases to tell, or none (``test_table``),
+    named; or a search of one test that judged under ``TOO_FEW`` cases in all, none failing,
+    before a budget ended it (``budget``: "queries" or "time", when known) with cases of the
+    grammar left to ask (``_too_little``).  None when every test told something."""
     text = summary.get("text") or {}
+    tests = text.get("tests") or []
+    if kind != "suite" and len(tests) < 2:
+        return _too_little(summary, budget)
     # a test that judged no case at all tells less than one that judged a few
-    few = [
-        t
-        for t in text.get("tests") or []
-        if t.get("outcome") in ("too few cases to tell", "not tested")
-    ]
+    few = [t for t in tests if t.get("outcome") in ("too few cases to tell", "not tested")]
     if not few:
         return None
-    named = "; ".join(f"{t['test']}: {_judged(t['cases'])}" for t in few[:3])
+    named = "; ".join(f"{t['test']}: {_judged(t)}" for t in few[:3])
+    whose = "the suite's" if kind == "suite" else "the run's"
+    blind = [t for t in few if t.get("cases") and t.get("outcome") == "not tested"]
     return (
-        f"{len(few):,} of the suite's {len(text.get('tests') or []):,} tests judged too few "
-        f"cases (under {TOO_FEW}) to tell anything ({named}{'; ...' if len(few) > 3 else ''}); "
-        "a larger --max-queries or --floor gives each its cases"
+        f"{len(few):,} of {whose} {len(tests):,} tests judged too few cases (under "
+        f"{TOO_FEW}){', or none that could fail,' if blind else ''} to tell anything "
+        f"({named}{'; ...' if len(few) > 3 else ''})"
+        + (
+            "; a larger --max-queries or --floor gives each its cases"
+            if len(blind) < len(few)
+            else ""
+        )
     )
 
 
-def _judged(cases: int) -> str:
+def _judged(test: dict[str, Any]) -> str:
     """A test's cases judged, none failing, in ``too_few_reason``'s words."""
+    cases = int(test.get("cases") or 0)
+    if cases and test.get("outcome") == "not tested":  # (``one_label``)
+        return f"0 of {cases:,}, every classifier giving one label to every sentence"
     return f"0 of {cases:,}" if cases else "no case judged"
 
 
@@ -207,6 +238,15 @@ def _test_of(oracle: Oracle, rec: dict[str, Any]) -> dict[str, str]:
     r = int(rec.get("relation", -1))
     tests = oracle.tests if oracle.metamorphic else []
     return {"test": tests[r]} if 0 <= r < len(tests) else {}
+
+
+def _failed_by(oracle: Oracle, rec: dict[str, Any]) -> dict[str, list[str]]:
+    """``{"failed": [...]}``: of a metamorphic run's several classifiers, those that failed
+    the test on this minimal sentence (the labels show every classifier's); nothing else."""
+    failed = (rec.get("detail") or {}).get("failed")
+    if not oracle.metamorphic or len(oracle.layout.names) < 2 or failed is None:
+        return {}
+    return {"failed": [str(n) for n in failed]}
 
 
 def _whole_language(engine: EngineView, config: dict[str, Any]) -> int | None:
@@ -301,8 +341,18 @@ def build_summary(
             f"{'it' if len(idle) == 1 else 'them'} was tested ({idle[0]}"
             + (", ...)" if len(idle) > 1 else ")")
         )
+    blind = one_label(engine)
+    if blind:
+        watch: Any = getattr(engine, "label_watch", None)
+        said = ", ".join(f"{n} ({watch.label(lay, lay.names.index(n))!r})" for n in blind)
+        headline += (
+            f"; {said} gave one label to every one of the {len(engine.asked):,} sentences "
+            f"asked, so no swap of the invariance tests could change "
+            f"{'it' if len(blind) == 1 else 'them'}: those tests tested nothing of "
+            f"{'it' if len(blind) == 1 else 'them'}"
+        )
     few = [t["test"] for t in tests if t["outcome"] == "too few cases to tell"]
-    if few and kind != "suite":  # (a suite's run says it first: ``too_few_reason``)
+    if few and kind != "suite" and len(tests) < 2:  # (else ``too_few_reason`` says it first)
         headline += (
             f"; {len(few):,} of {len(tests):,} tests had too few cases (under {TOO_FEW}) to "
             f"tell anything, none failing ({few[0]}" + (", ...)" if len(few) > 1 else ")")
@@ -350,6 +400,7 @@ def build_summary(
                 "words": r["words"],
                 "outputs": per,
                 **_test_of(engine.oracle, r),
+                **_failed_by(engine.oracle, r),
             }
         )
     sections: list[dict[str, Any]] = []

@@ -171,10 +171,11 @@ class TextSearch:
         if n_lanes > 1:
             batch = max(1, batch // n_lanes)
         strategy, *lanes = [_lane_strategy(test, n_lanes) for _ in range(n_lanes)]
-        if test.floor and oracle.metamorphic:  # (lane 0 draws it; the others walk beside)
+        if test.floor and oracle.metamorphic:  # (each lane draws its share of the floor)
             from assay.text.floor import SuiteFloor
 
-            strategy = SuiteFloor(strategy, test.floor)
+            each = -(-test.floor // n_lanes)
+            strategy, *lanes = [SuiteFloor(s, each) for s in (strategy, *lanes)]
         self.engine = Engine(
             oracle,
             sampler,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assay.core.findings import FindingBatch
+from assay.text.floor import floor_drawn
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar
 from assay.text.label_watch import LabelWatch
@@ -58,13 +59,15 @@ _RECORD = ("sentence", "variant", "original", "count", "margin", "words", "outpu
 
 
 def _record(rec: dict[str, Any]) -> dict[str, Any]:
-    """A minimal failure as a unit hands it on: its ``_RECORD`` fields and, for an
-    invariance failure, its odd members (``summary.odd_members``), not its whole detail."""
+    """A minimal failure as a unit hands it on: its ``_RECORD`` fields, the classifiers that
+    failed it and, for an invariance failure, its odd members (``summary.odd_members``),
+    not its whole detail."""
     out = {k: rec[k] for k in _RECORD}
     out["relation"] = rec.get("relation", -1)  # (the test it failed: ``summary``)
-    odd = (rec.get("detail") or {}).get("odd")
-    if odd:
-        out["detail"] = {"odd": list(odd)}
+    detail = rec.get("detail") or {}
+    kept = {k: list(detail[k]) for k in ("odd", "failed") if detail.get(k) is not None}
+    if kept:
+        out["detail"] = kept
     return out
 
 
@@ -74,6 +77,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "errors": engine.errors,
         "cases": engine.cases,
         "per_test": engine.per_test,
+        "test_keys": engine.test_keys,
         "proposed": engine.proposed,
         "search_errors": engine.search_errors,
         "asked": len(engine.asked),
@@ -92,6 +96,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "apart": engine.apart,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
+        **({"drawn_by_floor": drawn} if (drawn := floor_drawn(engine)) is not None else {}),
     }
 
 
@@ -117,6 +122,7 @@ class _Merged:
     label_watch: LabelWatch = field(default_factory=LabelWatch)
     wordy: bool = False
     apart: bool = False
+    drawn_by_floor: list[int] | None = None  # (a suite's floor: its random cases per test)
 
     def untested(self) -> str | None:
         from assay.text.untested import untested_reason
@@ -129,6 +135,29 @@ def _added(a: list[list[int]], b: list[list[int]]) -> list[list[int]]:
     if not a or not b:
         return [list(t) for t in (a or b)]
     return [[x + y for x, y in zip(s, t, strict=True)] for s, t in zip(a, b, strict=True)]
+
+
+def _distinct(added: list[list[int]], summaries: list[dict[str, Any]]) -> list[list[int]]:
+    """Per test, the cases judged and failing over every unit: the distinct ones where
+    every unit kept the keys of all its cases of the test (``Engine.test_keys``: two units
+    judging the same case counted it twice, "24 of 40" for 20 cases), else the units'
+    counts added (``added``)."""
+    stats = [s.get(UNIT_STATS) or {} for s in summaries]
+    out = [list(t) for t in added]
+    for r in range(len(out)):
+        keys: set[int] = set()
+        for st in stats:
+            counts, kept = st.get("per_test") or [], st.get("test_keys")
+            if not isinstance(kept, list) or r >= len(kept) or r >= len(counts):
+                break
+            if len(kept[r]) < int(counts[r][0]):  # (more cases than it kept keys of)
+                break
+            keys.update(int(k) for k in kept[r])
+        else:
+            failing = {-k - 1 for k in keys if k < 0}
+            cases = {k for k in keys if k >= 0} | failing
+            out[r] = [len(cases), len(failing)]
+    return out
 
 
 def merge_summaries(
@@ -149,6 +178,10 @@ def merge_summaries(
             setattr(merged, name, getattr(merged, name) + int(stats.get(name) or 0))
         merged.oracle.judged += int(stats.get("judged") or 0)
         merged.per_test = _added(merged.per_test, stats.get("per_test") or [])
+        if stats.get("drawn_by_floor") is not None:
+            drawn = [[int(c), 0] for c in stats["drawn_by_floor"]]
+            before = [[c, 0] for c in merged.drawn_by_floor or []]
+            merged.drawn_by_floor = [c for c, _ in _added(before, drawn)]
         merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
         # one answer for all units' sentences: no unit varied and all gave the same one
         first = stats.get("first_answer")
@@ -191,6 +224,7 @@ def merge_summaries(
         model_seconds += float(s.get("model_seconds") or 0.0)
         stopped.update(s.get("stopped_early") or {})
     merged.asked = range(asked)
+    merged.per_test = _distinct(merged.per_test, summaries)
     why = merged.untested() or merged.oracle.never_compared(merged.errors)
     summary = build_summary(
         merged,

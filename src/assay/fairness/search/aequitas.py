@@ -40,6 +40,7 @@ import numpy as np
 from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.lattice import snap
 from assay.fairness.schema import Schema
 from assay.fairness.search.base import BaseSearch, SearchModel
 
@@ -100,7 +101,10 @@ class AequitasSearch(BaseSearch):
         self.probability_step = float(probability_step)
         self.per_step = int(per_step)
         span = schema.highs - schema.lows
-        self._unit = np.where(schema.discrete, self.perturbation_unit, 0.01 * span)
+        # continuous steps and values on the features' lattices (``fairness.lattice``)
+        unit = np.where(schema.discrete, self.perturbation_unit, 0.01 * span)
+        on = snap(unit, schema.lattice)
+        self._unit = np.where(on > 0, on, unit)
         self._movable = self.free[span[self.free] > 0]
         d = len(schema)
         self.p_up = np.full(d, 0.5)
@@ -199,7 +203,8 @@ class AequitasSearch(BaseSearch):
         low, high = self.schema.lows[j], self.schema.highs[j]
         if (up and cand[j] >= high) or (not up and cand[j] <= low):
             up = not up  # at a bound the perturbation goes the other way
-        cand[j] = np.clip(cand[j] + (self._unit[j] if up else -self._unit[j]), low, high)
+        moved = cand[j] + (self._unit[j] if up else -self._unit[j])
+        cand[j] = np.clip(snap(moved, self.schema.lattice[j]), low, high)
         origin = np.array([self.current_origin], dtype=np.int64)
         disc, batch = self._check(cand[None, :], origin, j)
         if self.variant != "random":

@@ -76,6 +76,7 @@ from assay.core.checkpoint import Snapshot
 from assay.core.findings import FindingBatch
 from assay.core.model import labels_of
 from assay.errors import BudgetExhausted, UsageError
+from assay.fairness.lattice import snap
 from assay.fairness.oracle import PendingVerdicts, Verdicts
 from assay.fairness.schema import Schema
 from assay.fairness.search.base import BaseSearch, Ledger, SearchModel
@@ -213,7 +214,12 @@ class WalkSearch(WalkMoves, BaseSearch):
         lows, highs, disc = schema.lows, schema.highs, schema.discrete
         self._lows, self._highs, self._disc = lows, highs, disc
         span = highs - lows
-        self._unit = np.where(disc, 1.0, np.maximum(span * continuous_step, 1e-12))
+        # continuous values and units on the features' lattices (``fairness.lattice``)
+        self._lattice = schema.lattice
+        self._snapped = bool(self._lattice.any())
+        unit = np.where(disc, 1.0, np.maximum(span * continuous_step, 1e-12))
+        on = snap(unit, self._lattice)
+        self._unit = np.where(on > 0, on, unit)
         self._jump_scale = np.maximum(1.0, 0.05 * span / self._unit)
         categorical = np.array([f.kind == "categorical" for f in schema.features])
         prior = np.where(categorical[:, None], [[0.3, 0.1, 0.6]], [[0.6, 0.3, 0.1]])

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assay.core import jit
+from assay.fairness.lattice import snap
 
 if TYPE_CHECKING:
     from assay.fairness.schema import Schema
@@ -52,6 +53,8 @@ class WalkMoves:
     _lows: np.ndarray
     _highs: np.ndarray
     _disc: np.ndarray
+    _lattice: np.ndarray
+    _snapped: bool
     _bins: np.ndarray
     _n_bins: int
     _changed_after: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -81,7 +84,14 @@ class WalkMoves:
             draws = np.empty((5, n))
             rng.random(out=draws[:4])
             rng.standard_exponential(out=draws[4])
-            tables = (self._unit, self._jump_scale, self._lows, self._highs, self._disc)
+            tables = (
+                self._unit,
+                self._jump_scale,
+                self._lows,
+                self._highs,
+                self._disc,
+                self._lattice,
+            )
             out: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
             out = kernel.propose(
                 self.pos,
@@ -119,7 +129,7 @@ class WalkMoves:
         up = np.where(bounce, ~up, up)
         anywhere = lo + u[1] * (hi - lo + disc)
         new = np.where(move == RANDOM, anywhere, new)
-        new = np.minimum(np.maximum(np.where(disc, np.floor(new), new), lo), hi)
+        new = np.minimum(np.maximum(self._settled(new, feat, disc), lo), hi)
         cand[rows_i, feat] = new
         return cand, feat, move, up, self._changed_after(active, cand, feat)
 
@@ -183,9 +193,18 @@ class WalkMoves:
         up = np.where(bounce, ~up, up)
         anywhere = lo + u[1] * (hi - lo + disc)
         new = np.where(move == RANDOM, anywhere, new)
-        new = np.clip(np.where(disc, np.floor(new), new), lo, hi)
+        new = np.clip(self._settled(new, feat, disc), lo, hi)
         cand[rows_i, feat] = new
         return cand, feat, move, up
+
+    def _settled(self, new: np.ndarray, feat: np.ndarray, disc: np.ndarray) -> np.ndarray:
+        """New values of features ``feat``: whole numbers for discrete features, continuous
+        ones on their lattice (``fairness.lattice``: a step up and back gives the value it
+        left, not one differing from it by float rounding)."""
+        whole = np.floor(new)
+        if not self._snapped:
+            return np.where(disc, whole, new)
+        return np.where(disc, whole, snap(new, self._lattice[feat]))
 
     def _bin(self, feat: np.ndarray, values: np.ndarray) -> np.ndarray:
         """Value bin of each value of the given features (for the step success table)."""

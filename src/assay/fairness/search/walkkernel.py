@@ -33,6 +33,7 @@ def _propose(
     lows: np.ndarray,
     highs: np.ndarray,
     disc: np.ndarray,
+    lattice: np.ndarray,
     data: np.ndarray,
     origin: np.ndarray,
     changed: np.ndarray,
@@ -73,8 +74,13 @@ def _propose(
             rise = not rise
         if kind == _RANDOM:
             new = lo + draws[3, i] * (hi - lo + (1.0 if disc[f] else 0.0))
+        s = lattice[f]
         if disc[f]:
             new = np.floor(new)
+        elif s > 0:  # on the feature's lattice, as ``lattice.snap``
+            new = np.floor(new * s + 0.5) / s
+        elif s < 0:
+            new = np.floor(new / -s + 0.5) * -s
         new = min(max(new, lo), hi)
         cand[i, f] = new
         feat[i] = f
@@ -101,14 +107,15 @@ def propose(
     draws: np.ndarray,
     mcum: np.ndarray,
     p_up: np.ndarray,
-    tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
+    tables: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray],
     data: np.ndarray | None,
     origin: np.ndarray,
     changed: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Proposals of the ``active`` walkers: (rows, feature, move kind, upward, features
     changed from the origin row).  ``draws`` (5, n): the feature, move, direction, random
-    value and jump draws; ``tables``: unit, jump scale, lows, highs and discrete per feature."""
+    value and jump draws; ``tables``: unit, jump scale, lows, highs, discrete and lattice
+    scale (``fairness.lattice``) per feature."""
     n = len(active)
     d = pos.shape[1]
     cand = np.empty((n, d))
@@ -116,7 +123,7 @@ def propose(
     move = np.empty(n, dtype=np.int64)
     up = np.empty(n, dtype=np.bool_)
     after = np.empty(n, dtype=np.int64)
-    unit, jump_scale, lows, highs, disc = tables
+    unit, jump_scale, lows, highs, disc, lattice = tables
     _propose(
         pos,
         active,
@@ -131,6 +138,7 @@ def propose(
         lows,
         highs,
         disc,
+        lattice,
         np.zeros((0, d)) if data is None else data,
         origin,
         changed,
@@ -282,7 +290,7 @@ def warm() -> None:
     d, n = 2, 2
     pos = np.zeros((4, d))
     ones = np.ones(d)
-    tables = (ones, ones, np.zeros(d), ones, np.ones(d, dtype=np.bool_))
+    tables = (ones, ones, np.zeros(d), ones, np.ones(d, dtype=np.bool_), np.zeros(d))
     ints = np.zeros(4, dtype=np.int64)
     for data in (None, np.zeros((3, d))):
         cand, feat, move, up, after = propose(
