@@ -102,9 +102,10 @@ def test_a_store_named_like_the_demo_flag_is_no_demonstration(
     assert _junit(tmp_path / "j.xml")[0] > 0
     store = RunStore(tmp_path / "--demo", read_only=True)
     (run,) = store.list_runs()
-    command = store.get_run(run.id).command
+    record = store.get_run(run.id)
     store.close()
-    assert "--store=--demo" in command and not is_demonstration(command), command
+    command = record.command
+    assert "--store=--demo" in command and not is_demonstration(command, record.config), command
 
 
 @pytest.mark.slow

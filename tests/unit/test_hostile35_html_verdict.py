@@ -89,6 +89,11 @@ def test_runs_that_are_no_pass_say_so() -> None:
 
 
 def test_a_demonstration_is_not_given_a_models_verdict() -> None:
-    doc = _doc(45, 45)
+    doc = _doc(45, 45, config={"demonstration": True})  # (kept by every run since left36b)
+    doc["run"]["command"] = "assay text --demo --seed 0"
+    assert run_verdict_text(doc) is None and _header_verdict(doc) is None
+    # stored before the flag: by its words, its models built in (a user's never)
+    models = {"invocation": {"models": ["builtin:vader", "builtin:textblob"]}}
+    doc = _doc(45, 45, config=models)
     doc["run"]["command"] = "assay text --demo --seed 0"
     assert run_verdict_text(doc) is None and _header_verdict(doc) is None

@@ -22,6 +22,9 @@ register()
 runner = CliRunner()
 
 TEXT_DEMO = "assay text --max-queries 300 --demo --store d.db --seed 1"
+# stored as runs were before their config kept a ``demonstration`` flag (left36b): judged by
+# the command's words, the models being built in
+BUILT_IN = {"invocation": {"models": ["builtin:vader", "builtin:textblob"]}}
 
 
 def _store(
@@ -31,13 +34,14 @@ def _store(
     status: str = "completed",
     n_findings: int = 2,
     summary: dict[str, Any] | None = None,
+    config: dict[str, Any] | None = None,
 ) -> Path:
     path = tmp_path / "runs.db"
     store = RunStore(path)
     try:
         store.create_run(
-            run_id="r1", technique="text", seed=1, command=command, config={}, model={},
-            versions={},
+            run_id="r1", technique="text", seed=1, command=command,
+            config=config or BUILT_IN, model={}, versions={},
         )  # fmt: skip
         findings = []
         if n_findings:
@@ -78,7 +82,7 @@ def _counts(root: ET.Element) -> tuple[int, int]:
     ],
 )
 def test_a_demonstration_is_known_by_its_command(command: str, demo: bool) -> None:
-    assert is_demonstration(command) is demo
+    assert is_demonstration(command, BUILT_IN) is demo
 
 
 def test_a_demonstration_that_found_its_bugs_has_a_green_junit_file(tmp_path: Path) -> None:
@@ -133,3 +137,28 @@ def test_the_report_command_exits_as_its_junit_file_says(
     )
     assert got == code, out
     assert (sum(_counts(root)) == 0) is (code == 0)
+
+
+# left36b (hostile36's Left 3): a run stored before its config kept a ``demonstration`` flag,
+# its option value the word --demo (``--store --demo``, kept so before hostile36), of the
+# user's models: main judged it a demonstration (exit 0, "found the bugs it demonstrates")
+@pytest.mark.parametrize(
+    ("command", "config", "code"),
+    [
+        (
+            "assay text m.py:a m.py:b --grammar g.cfg --store --demo --seed 1",
+            {"invocation": {"models": ["/w/m.py:a", "/w/m.py:b"]}},
+            1,
+        ),
+        (TEXT_DEMO, {**BUILT_IN, "demonstration": False}, 1),  # the flag, not the words
+        ("assay text builtin:vader builtin:textblob", {**BUILT_IN, "demonstration": True}, 0),
+        (TEXT_DEMO, BUILT_IN, 0),  # an old demonstration of built-in models: still one
+    ],
+)
+def test_a_run_is_a_demonstration_by_its_flag_or_built_in_models(
+    tmp_path: Path, command: str, config: dict[str, Any], code: int
+) -> None:
+    got, out, root = _report(_store(tmp_path, command=command, config=config), tmp_path / "j.xml")
+    assert got == code, out
+    assert _counts(root) == ((0, 0) if code == 0 else (2, 0))
+    assert ("found the bugs it demonstrates" in out) is (code == 0)

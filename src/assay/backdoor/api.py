@@ -32,6 +32,7 @@ from assay.core.budget import check_budget, time_after_loading
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.demonstration import demonstration_flag
 from assay.core.interrupted import guarded_run
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
@@ -201,6 +202,8 @@ def check_backdoor(
     config["fingerprints"] = _fingerprints(the_setup)
     config["arrays"] = _array_digests(the_setup)
     config["keep_findings"] = keep_option(keep)
+    # judged by it, never by the command's words (``core.demonstration``)
+    config["demonstration"] = demonstration_flag(argv, config)
     the_store.create_run(
         run_id=run_id,
         technique="backdoor",

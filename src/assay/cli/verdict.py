@@ -110,7 +110,7 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
         code = exit_code(len(failing), record.status)
     else:
         code = exit_code(bad + len(found_by_answer), record.status)
-    demo = is_demonstration(record.command)
+    demo = is_demonstration(record.command, record.config)
     return Verdict(
         code=demo_exit(code) if demo else code,
         fail_on=fail_on,

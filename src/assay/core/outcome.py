@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from assay.core.demonstration import is_demonstration
 from assay.errors import UsageError
 
 __all__ = [
@@ -127,28 +128,6 @@ def check_fail_on(value: float) -> float:
             argument="--fail-on",
         )
     return float(value)
-
-
-def is_demonstration(command: str) -> bool:
-    """Whether a run's stored ``command`` is a demonstration's (``assay demo ...``, ``assay
-    text --demo``, ``assay backdoor --demo``): judged on whether it found the bugs it plants
-    (its exit code and JUnit file pass when it did), not as a model under test.  The
-    backdoor demonstration's clean control (``builtin:clean``) is judged as a model is: it
-    passes when nothing is found in it."""
-    import shlex
-
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        words = command.split()
-    if len(words) < 2 or words[0] != "assay":
-        return False
-    if "builtin:clean" in words:  # the clean control: judged as a model is (nothing: a pass)
-        return False
-    if words[1] == "demo":
-        return True
-    options = words[2 : words.index("--")] if "--" in words else words[2:]
-    return "--demo" in options
 
 
 def stored_fail_on(config: Mapping[str, Any] | None) -> float:

@@ -16,6 +16,7 @@ from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.demonstration import demonstration_flag
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
@@ -264,6 +265,8 @@ def check_fairness(
     config["answer"] = answer_options.to_json()
     if isinstance(rule, float):  # a severity: kept, so that a resume judges as the run did
         config["fail_on"] = rule
+    # judged by it, never by the command's words (``core.demonstration``)
+    config["demonstration"] = demonstration_flag(argv, config)
     the_store.create_run(
         run_id=run_id,
         technique="fairness",

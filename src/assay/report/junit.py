@@ -139,7 +139,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         _child(case, "system-out", text=safe_text(doc.get("headline", "")))
         cases.append(case)
 
-    if is_demonstration(str(run.get("command") or "")):  # judged as its exit code is
+    if is_demonstration(str(run.get("command") or ""), _dict(run.get("config"))):  # judged so
         cases = as_demonstration(cases, classname)
     else:  # a text suite's tests, each a case of its own (``junit_tests``)
         cases.extend(suite_test_cases(classname, summary))

@@ -26,10 +26,10 @@ def run_verdict_text(doc: dict[str, Any]) -> str | None:
     or above --fail-on 0.2``, ``not a pass: nothing was tested``; None for a demonstration
     (judged on whether it found the bugs it plants)."""
     run, findings = _dict(doc.get("run")), _dict(doc.get("findings"))
-    if is_demonstration(str(run.get("command") or "")):
+    summary, config = _dict(run.get("summary")), _dict(run.get("config"))
+    if is_demonstration(str(run.get("command") or ""), config):
         return None
     status = str(run.get("status") or "")
-    summary, config = _dict(run.get("summary")), _dict(run.get("config"))
     counted, above = findings.get("total"), findings.get("at_or_above_fail_on")
     total = counted if isinstance(counted, int) else 0
     bad = above if isinstance(above, int) else total

@@ -36,6 +36,7 @@ from assay.core.budget import check_budget, time_after_loading
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.demonstration import demonstration_flag
 from assay.core.exports import check_export
 from assay.core.finishing import finishable
 from assay.core.interrupted import guarded_run
@@ -222,6 +223,8 @@ def check_text(
         **text_environment(config, options, checks=bool(determinism_check)),
         **code_environment(argv, [getattr(m, "spec_info", None) for m in the_setup.model.models]),
     }
+    # judged by it, never by the command's words (``core.demonstration``)
+    config["demonstration"] = demonstration_flag(argv, config)
     the_store.create_run(
         run_id=run_id,
         technique="text",
