@@ -89,6 +89,7 @@ class EngineState:
                 # top-1 sentences judged, and those compared (every label a counterpart)
                 "judged": self.oracle.judged,
                 "compared": self.oracle.compared,
+                "largest_distance": self.oracle.largest,
             }
         )
         # the productions used so far and their counts (a grammar of 50,000 productions
@@ -171,6 +172,7 @@ class EngineState:
         self._stop_next = v.get("stop_next")
         self.oracle.judged = int(v.get("judged", 0))
         self.oracle.compared = int(v.get("compared", 0))
+        self.oracle.largest = float(v.get("largest_distance", 0.0))
         asked = snap.appends.get("asked")
         keys = snap.appends.get("keys")
         self.asked = key_set(asked)

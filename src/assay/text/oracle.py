@@ -160,6 +160,9 @@ class Oracle:
         # (the others cannot disagree): none compared is no test (``never_compared``)
         self.judged = 0
         self.compared = 0
+        # --mode distance: the largest distance judged, said when nothing reached the
+        # threshold (a rule these answers never approach passes the run: ``distance_note``)
+        self.largest = 0.0
         # symbol -> the relations about it; per relation, production -> how often its class
         # lists it (None: every production of its symbol, once): a dict of production ->
         # relations held 120 MB for a class of 900,000 nouns (``_focus``)
@@ -394,6 +397,8 @@ class Oracle:
                 error |= (s != sets[0]).any(axis=1)
             margin = np.where(error, -np.maximum(tvd, 1e-6), np.maximum(1 - tvd, 1e-6))
         else:
+            if n:
+                self.largest = max(self.largest, float(tvd.max()))
             margin = self.threshold - tvd
             error = margin <= 0
             margin = np.where(error, np.minimum(margin, -1e-6), margin)

@@ -11,6 +11,7 @@ import numpy as np
 
 from assay.text.bound import TOO_FEW, zero_bound
 from assay.text.depth import beyond_depth
+from assay.text.distance_seen import distance_note, largest_distance
 from assay.text.floor import floor_drawn
 from assay.text.generate import DEFAULT_MAX_DEPTH, count_derivations, deepest_derivation
 from assay.text.grammar import Grammar, Invariant
@@ -333,6 +334,8 @@ def build_summary(
     )
     if part:
         headline += f"; {part}"
+    if not engine.errors and untested is None and (seen := distance_note(engine.oracle)):
+        headline += f"; {seen}"
     tests = test_table(engine, every=exhausted)
     idle = [t["test"] for t in tests if not t["cases"]]
     if idle and len(idle) < len(tests):  # (none judged at all: nothing was tested)
@@ -368,6 +371,11 @@ def build_summary(
         "errors among proposed cases": engine.search_errors,
         "queries": queries,
         **({"sentences judged that could be compared": engine.oracle.compared} if part else {}),
+        **(
+            {"largest distance seen (--mode distance)": round(largest, 4)}
+            if (largest := largest_distance(engine.oracle)) is not None
+            else {}
+        ),
         "production coverage": round(coverage, 4),
         SEARCH_SHARE: _rate(model_seconds, elapsed),
     }

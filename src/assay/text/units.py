@@ -96,6 +96,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "apart": engine.apart,
         "judged": engine.oracle.judged,
         "compared": engine.oracle.compared,
+        "largest_distance": engine.oracle.largest,
         **({"drawn_by_floor": drawn} if (drawn := floor_drawn(engine)) is not None else {}),
     }
 
@@ -183,6 +184,8 @@ def merge_summaries(
             before = [[c, 0] for c in merged.drawn_by_floor or []]
             merged.drawn_by_floor = [c for c, _ in _added(before, drawn)]
         merged.oracle.compared += int(stats.get("compared", stats.get("judged")) or 0)
+        largest = float(stats.get("largest_distance") or 0.0)
+        merged.oracle.largest = max(merged.oracle.largest, largest)
         # one answer for all units' sentences: no unit varied and all gave the same one
         first = stats.get("first_answer")
         merged.wordy = merged.wordy or bool(stats.get("wordy", True))
