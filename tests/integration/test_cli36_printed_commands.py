@@ -223,6 +223,46 @@ def test_a_module_in_the_working_folder_under_python_m_assay_is_rerun_by_the_scr
     assert "cannot import" not in err2 and code2 == code, out2 + err2
 
 
+@pytest.mark.parametrize("technique", ["fairness", "text"])
+def test_a_model_file_importing_a_package_through_pythonpath_gets_it_in_its_rerun(
+    tmp_path: Path, technique: str
+) -> None:
+    """left36b (cli36's Left 3): a ``file.py:f`` whose file imports a package found only
+    through ``PYTHONPATH`` got a rerun without it (only a module spec's own folder was
+    kept): pasted in a fresh shell, "No module named ...".  Its $PYTHONPATH's entries are
+    kept now (assay's own folder, which the shim sets, is not)."""
+    package = f"l36b_{technique}_dep"
+    lib, work = _world(tmp_path, package)
+    (work / "m.py").write_text(f"from {package}.models import good, great, unfair\n")
+    command = {
+        "fairness": "fairness m.py:unfair --data d.csv --protected sex --max-queries 3000",
+        "text": "text m.py:good m.py:great --grammar builtin:reviews --max-queries 3000",
+    }[technique]
+    code, out, err, _ = _run(
+        tmp_path,
+        work,
+        f"assay {command} --seed 7 --store s.db --junit j.xml",
+        name="first",
+        PYTHONPATH=f"{lib}{os.pathsep}{tmp_path / 'gone'}",  # (an entry that does not exist)
+    )
+    assert code in (0, 1), out + err
+    again = _line(out, "to reproduce:")  # (main: "assay fairness m.py:unfair ...")
+    assert again.startswith(f"PYTHONPATH={lib.resolve()} assay {technique} m.py:"), again
+    resume = _line(err, "resume with:")
+    assert resume.startswith(f"PYTHONPATH={lib.resolve()} assay resume "), resume
+    props = {
+        p.get("name"): p.get("value") for p in ET.parse(work / "j.xml").getroot().iter("property")
+    }
+    pasted = str(props["command"])
+    assert f"&& PYTHONPATH={lib.resolve()} assay {technique} " in pasted, pasted
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    again_code, again_out, again_err, _ = _run(tmp_path, elsewhere, pasted, name="again")
+    assert "No module named" not in again_err and "cannot import" not in again_err, again_err
+    assert again_code == code, again_out + again_err
+    assert _found(out) == _found(again_out), (out, again_out)
+
+
 FAILING = {
     "fairness": COMMANDS["fairness"],
     "text": COMMANDS["text"],

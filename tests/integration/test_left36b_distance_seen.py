@@ -64,7 +64,8 @@ def test_a_threshold_never_reached_says_the_largest_distance_seen(
         [
             "text", *models, "--grammar", "builtin:reviews", "--mode", "distance",
             "--threshold", "0.99", "--max-queries", "300", "--seed", "1",
-            "--store", str(tmp_path / "s.db"), "--junit", str(junit), "--report", str(report), *more,
+            "--store", str(tmp_path / "s.db"), "--junit", str(junit), "--report", str(report),
+            *more,
         ],
     )  # fmt: skip
     assert result.exit_code == 0, result.output  # the user's rule, applied

@@ -136,7 +136,7 @@ def _typed_properties(params: dict[str, Any] | None) -> list[tuple[str, str]]:
     from assay.core.redact import redact_text
     from assay.core.runinfo import code_environment, import_setting
     from assay.core.terminal import shell_join
-    from assay.models.import_path import import_entry
+    from assay.models.import_path import import_entries
 
     words = _TYPED[: _TYPED.index("--")] if "--" in _TYPED else _TYPED
     seeds = [
@@ -150,7 +150,7 @@ def _typed_properties(params: dict[str, Any] | None) -> list[tuple[str, str]]:
         here = ""
     given = (params or {}).get("models") or [(params or {}).get("model")]
     specs = [str(m) for m in given if isinstance(m, str)]
-    infos = [{"import_path": import_entry(spec)} for spec in specs]
+    infos = [{"import_path": import_entries(spec)} for spec in specs]
     env = code_environment(_TYPED, infos)
     setting = import_setting({"environment": env, "cwd": os.getcwd()}) if env else None
     line = shell_join(["assay", *_TYPED])

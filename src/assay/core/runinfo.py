@@ -208,8 +208,10 @@ def code_environment(
     here = launch_dir(argv)
     folders: list[str] = []
     for info in models:
-        where = (info or {}).get("import_path")
-        if isinstance(where, str) and where:
+        kept = (info or {}).get("import_path")  # (a list; one folder as a string before)
+        for where in [kept] if isinstance(kept, str) else kept if isinstance(kept, list) else []:
+            if not isinstance(where, str) or not where:
+                continue
             shown = "." if here is not None and _same_folder(where, here) else where
             if shown not in folders:
                 folders.append(shown)

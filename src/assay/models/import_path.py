@@ -10,6 +10,12 @@ that folder (``spec_info["import_path"]``) and its rerun and resume commands set
 ``PYTHONPATH`` to it (``core.runinfo.code_environment``), as a text run's keep
 ``ASSAY_TEXT_LANES``.  Folders every shell's ``assay`` searches (the standard library,
 site-packages, a ``.pth`` file's, an editable install's) are not kept.
+
+A model's code may import packages found only through ``PYTHONPATH`` (a ``file.py:f`` whose
+file imports ``mylib``, set by ``PYTHONPATH=lib``): its own folder tells nothing of them.
+So whenever ``$PYTHONPATH`` is set, a model of the user's code (a file or a module) keeps
+its entries too (``import_entries``), absolute, after its own folder; the folder ``assay``
+itself is imported from is not kept (the rerun runs whichever ``assay`` the shell finds).
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["import_entry"]
+__all__ = ["import_entries", "import_entry"]
 
 
 def import_entry(spec: str) -> str | None:
@@ -42,6 +48,35 @@ def import_entry(spec: str) -> str | None:
         if folder is not None and folder in searched:
             return folder
     return None
+
+
+def import_entries(spec: str) -> list[str]:
+    """The folders a rerun of a model given as ``spec`` (``file.py:name`` or
+    ``package.module:name``) sets ``PYTHONPATH`` to: its own (``import_entry``) then every
+    existing ``$PYTHONPATH`` entry (absolute, resolved) but assay's own; [] for a spec of
+    no code of the user's (a saved model, a URL, ``builtin:``)."""
+    target = spec.rpartition(":")[0]
+    if not target or "://" in spec or spec.startswith("builtin:"):
+        return []
+    own = import_entry(spec)
+    folders = [own] if own is not None else []
+    for entry in _pythonpath():
+        if entry is not None and entry not in folders and _the_users(entry):
+            folders.append(entry)
+    return folders
+
+
+def _the_users(entry: str) -> bool:
+    """Whether a ``$PYTHONPATH`` entry is one a fresh shell's ``assay`` would not search:
+    it exists, and is neither the folder ``assay`` itself is imported from (``src`` of a
+    checkout) nor inside the interpreter's installation (the standard library,
+    site-packages: a ``PYTHONPATH`` copied from ``sys.path``)."""
+    import assay
+
+    if not os.path.exists(entry) or entry == _resolved(str(Path(assay.__file__).parents[1])):
+        return False
+    homes = {_resolved(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+    return not any(h is not None and Path(entry).is_relative_to(h) for h in homes)
 
 
 def _pythonpath() -> list[str | None]:

@@ -27,7 +27,7 @@ from assay.models.checked import CheckedModel
 from assay.models.classes import class_names, named_capabilities
 from assay.models.files import read_pickle, read_skops
 from assay.models.http import HttpModel, ServingOptions, redact
-from assay.models.import_path import import_entry
+from assay.models.import_path import import_entries
 from assay.models.native import booster_advice, native_advice
 from assay.models.pipeline_answers import pipeline_classes
 from assay.models.sklearn import from_sklearn
@@ -332,8 +332,8 @@ def _inner_model(
         )
         if kind in ("skops", "onnx", "pickle", "joblib", "torch"):
             info["file"] = _file_info(spec, kind)
-        elif kind.startswith("callable") and (where := import_entry(spec)) is not None:
-            info["import_path"] = where  # (its rerun sets PYTHONPATH to it: models.import_path)
+        elif kind.startswith("callable") and (where := import_entries(spec)):
+            info["import_path"] = where  # (its rerun sets PYTHONPATH to them: models.import_path)
     else:
         if model_type not in (None, "sklearn", "callable"):
             raise UsageError(
