@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 import assay.text.engine as engine_module
@@ -46,6 +47,15 @@ def test_a_campaigns_figures_count_each_case_once(
     assert metrics["cases judged"] == one["metrics"]["cases judged"]
     assert errors == one["text"]["errors"]
     assert "add the" not in two["headline"]
+    # the counters of the units' work say so (main: "cases proposed by the search" 36 beside
+    # 18 cases judged, "unique sentences generated" 36)
+    assert "unique sentences generated" not in metrics
+    assert (
+        metrics["sentences generated, the 2 units' added (a sentence two units asked counts twice)"]
+        == 36
+    )
+    proposed = "cases proposed by the 2 units' searches, added (a case two units proposed "
+    assert metrics[proposed + "counts twice)"] == 36
 
 
 def test_units_beyond_their_kept_keys_say_their_figures_are_added(
@@ -56,3 +66,32 @@ def test_units_beyond_their_kept_keys_say_their_figures_are_added(
     two = _summary(tmp_path, 2)
     assert two["metrics"]["cases judged"] == 36 and two["text"]["errors"] == 18
     assert "add the 2 units' own (a case two units judged counts twice" in two["headline"]
+
+
+def test_the_kept_case_keys_survive_two_checkpoints() -> None:
+    """A resumed unit keeps the keys of the cases it judged before (the two checkpoints'
+    appends, as the store joins them): without them its run-wide figures would be added."""
+    from assay.core.checkpoint import Snapshot
+    from assay.text.engine import thaw
+
+    from test_mutation35_checklist import _engine  # isort: skip
+    from test_checklist34_text import SUITE  # isort: skip
+
+    a, b = _engine(SUITE), _engine(SUITE)
+    try:
+        a.step()
+        first = a.snapshot()
+        a.step()
+        second = a.snapshot()
+        assert first.appends.get("case_keys") is not None
+        assert second.appends.get("case_keys") is not None  # (only the new ones)
+        joined = {
+            k: np.concatenate([s.appends[k] for s in (first, second) if k in s.appends])
+            for k in set(first.appends) | set(second.appends)
+        }
+        b.restore(Snapshot(values=second.values, arrays=second.arrays, appends=joined))
+        assert len(b.case_keys) == a.cases == len(a.case_keys) > 0
+        assert b.case_keys == a.case_keys
+        assert any(k < 0 for k, _ in b.case_keys) and any(r >= 0 for _, r in b.case_keys)
+    finally:
+        thaw()

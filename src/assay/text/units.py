@@ -14,8 +14,8 @@ cases), run-wide and per test, count distinct cases, as a fairness campaign coun
 discriminatory inputs once: a case two units judged counts once, when every unit kept the
 keys of all its cases (``Engine.case_keys``, its first 4,096); else they add the units'
 and the headline says so.  The other counters (sentences generated, cases proposed, the
-errors among them, queries) are the units' work added: a sentence two units both asked
-counts twice.
+errors among them) are the units' work added, a sentence two units both asked counted
+twice, and their names say so (``_WORK``); the queries too (the work the budget counts).
 """
 
 from __future__ import annotations
@@ -202,6 +202,21 @@ def _added_note(units: int) -> str:
     )
 
 
+_WORK = {  # a campaign's counters of the units' work, and the words that say so
+    "unique sentences generated": "sentences generated, the {n} units' added (a sentence "
+    "two units asked counts twice)",
+    "cases proposed by the search (the rest: shrinking)": "cases proposed by the {n} units' "
+    "searches, added (a case two units proposed counts twice)",
+    "errors among proposed cases": "errors among the cases proposed by the {n} units' "
+    "searches, added (a case two units proposed counts twice)",
+}
+
+
+def _work_said(metrics: dict[str, Any], units: int) -> dict[str, Any]:
+    """``metrics`` with each counter of the units' work (``_WORK``) named so, in place."""
+    return {_WORK[k].format(n=units) if k in _WORK else k: v for k, v in metrics.items()}
+
+
 def merge_summaries(
     test: TextTest, summaries: list[dict[str, Any]], batches: list[FindingBatch]
 ) -> dict[str, Any]:
@@ -285,8 +300,10 @@ def merge_summaries(
     )
     if stopped:
         summary["stopped_early"] = stopped
-    if distinct is None and len(summaries) > 1:
-        summary["headline"] += _added_note(len(summaries))
+    if len(summaries) > 1:
+        summary["metrics"] = _work_said(summary["metrics"], len(summaries))
+        if distinct is None:
+            summary["headline"] += _added_note(len(summaries))
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
     if why:
         summary["untested_reason"] = why
