@@ -58,7 +58,7 @@ _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 _RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 TEST_KEYS = 512  # per test, the keys of its first cases kept (``Engine.test_keys``)
-CASE_KEYS = 4096  # the run's first cases whose keys are kept (``Engine.case_keys``)
+CASE_KEYS = 16_384  # the run's first cases whose keys are kept (``Engine.case_keys``)
 
 
 class TextModel(Protocol):

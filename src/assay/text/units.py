@@ -12,7 +12,7 @@ exactly as a single search would; a minimal sentence found by several units is c
 once, with the times it was found added up.  The cases judged and the errors (failing
 cases), run-wide and per test, count distinct cases, as a fairness campaign counts its
 discriminatory inputs once: a case two units judged counts once, when every unit kept the
-keys of all its cases (``Engine.case_keys``, its first 4,096); else they add the units'
+keys of all its cases (``Engine.case_keys``, its first 16,384); else they add the units'
 and the headline says so.  The other counters (sentences generated, cases proposed, the
 errors among them) are the units' work added, a sentence two units both asked counted
 twice, and their names say so (``_WORK``); the queries too (the work the budget counts).
