@@ -95,14 +95,17 @@ def _blind(batch: list[str]) -> list[list[float]]:
 _blind.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
 
 
-def _run(tmp_path: Path, oracle: str) -> Any:
+def _run(tmp_path: Path, oracle: str, units: int | None = None) -> Any:
+    """``SUITE`` judged by ``_blind`` (``units``: a campaign of that many; mutation35,
+    units36)."""
     return check_text(
         _blind,
         grammar=SUITE,
         oracle=oracle,
         max_queries=300,
         seed=2,
-        store=RunStore(tmp_path / f"{oracle}.db"),
+        units=units,
+        store=RunStore(tmp_path / f"{oracle}{units or ''}.db"),
     )
 
 

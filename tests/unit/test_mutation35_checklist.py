@@ -16,30 +16,21 @@ from typing import Any
 import numpy as np
 import pytest
 
-from assay.core.store import RunStore
-from assay.text.api import check_text, setup_text
+from assay.text.api import setup_text
 from assay.text.pipeline import WORKER_ENV
 
-from test_checklist34_text import SMILEY, SUITE, _blind  # isort: skip
+from test_checklist34_text import SMILEY, SUITE, _blind, _run  # isort: skip
 
 
 def test_units_add_each_tests_counts_apart(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(WORKER_ENV, "inline")
-    result = check_text(
-        _blind,
-        grammar=SUITE,
-        oracle="directional",
-        max_queries=300,
-        seed=2,
-        units=2,
-        store=RunStore(tmp_path / "u.db"),
-    )
+    result = _run(tmp_path, "directional", units=2)
     down, not_up = result.summary["text"]["tests"]
     metrics = result.summary["metrics"]
     # every case of a directional run is a case of one of its tests, in whichever unit;
-    # each test's counted once however many units judged it (text36: the two units judged
-    # the same 18 cases, and the tests said 36, as the run's own metric still adds them)
-    assert down["cases"] + not_up["cases"] == 18 and metrics["cases judged"] == 36
+    # each counted once however many units judged it (text36: the two units judged the
+    # same 18 cases, and the tests said 36; units36: the run's own metric said 36 still)
+    assert down["cases"] + not_up["cases"] == 18 == metrics["cases judged"]
     assert down["failing"] == down["cases"] and not_up["failing"] == 0  # (as one unit says)
     assert down["distinct minimal"] == metrics["distinct minimal failing sentences"] > 0
     assert not_up["distinct minimal"] == 0

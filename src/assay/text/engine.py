@@ -58,6 +58,7 @@ _LASTING = 16_384  # entries of ``Engine.lasting`` (cleared when full)
 _RENDERED = 16_384  # entries of ``Engine._rendered`` (cleared when full; ~1 kB each)
 _WAVE = 16  # lazy shrinking: errors shrunk together (at least)
 TEST_KEYS = 512  # per test, the keys of its first cases kept (``Engine.test_keys``)
+CASE_KEYS = 16_384  # the run's first cases whose keys are kept (``Engine.case_keys``)
 
 
 class TextModel(Protocol):
@@ -145,6 +146,11 @@ class Engine(Dispatch, EngineState):
         # per test, the keys of its first ``TEST_KEYS`` cases judged, a failing one's
         # negated (``units``: a campaign's merged counts are of distinct cases)
         self.test_keys: list[list[int]] = [[] for _ in self.per_test]
+        # the keys of the run's first ``CASE_KEYS`` cases judged (a failing one's negated)
+        # and their tests (-1: none), so that a campaign's run-wide figures count distinct
+        # cases as its Tests table does (``units``)
+        self.case_keys: list[list[int]] = []
+        self._case_keys_logged = 0  # (those a snapshot has written: ``EngineState``)
         self.prod_n = np.zeros(self.g.n_productions, dtype=np.int64)
         self.prod_err = np.zeros(self.g.n_productions, dtype=np.int64)
         self.words: dict[str, list[int]] = {}
@@ -446,6 +452,8 @@ class Engine(Dispatch, EngineState):
             self._keys_log.append(key)
             self.cases += 1
             self.errors += int(err)
+            if self.cases <= CASE_KEYS:
+                self.case_keys.append([-key - 1 if err else key, case.relation])
             if case.relation >= 0:
                 tally = self.per_test[case.relation]
                 tally[0] += 1

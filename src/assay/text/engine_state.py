@@ -32,6 +32,8 @@ class EngineState:
     cases: int
     per_test: list[list[int]]
     test_keys: list[list[int]]
+    case_keys: list[list[int]]
+    _case_keys_logged: int
     errors: int
     search_errors: int
     proposed: int
@@ -100,6 +102,16 @@ class EngineState:
         snap.arrays["prod_err"] = self.prod_err[used]
         snap.appends["asked"] = np.array(self._asked_log, dtype=np.uint64)
         snap.appends["keys"] = np.array(self._keys_log, dtype=np.uint64)
+        # the case keys kept since the last snapshot: each key, and its test and failure
+        new = self.case_keys[self._case_keys_logged :]
+        if new:
+            snap.appends["case_keys"] = np.array(
+                [-k - 1 if k < 0 else k for k, _ in new], dtype=np.uint64
+            )
+            snap.appends["case_tags"] = np.array(
+                [(r + 1) * 2 + (k < 0) for k, r in new], dtype=np.int64
+            )
+            self._case_keys_logged = len(self.case_keys)
         self._asked_log, self._keys_log = [], []
         self._minimal_appends(snap)
         return snap
@@ -178,6 +190,17 @@ class EngineState:
         self.asked = key_set(asked)
         self.keys = key_set(keys)
         self._asked_log, self._keys_log = [], []
+        # (a run checkpointed before units36 kept none: its merged figures add up as before)
+        case_keys, tags = snap.appends.get("case_keys"), snap.appends.get("case_tags")
+        self.case_keys = (
+            [
+                [-int(k) - 1 if t % 2 else int(k), int(t) // 2 - 1]
+                for k, t in zip(case_keys.tolist(), tags.tolist(), strict=True)
+            ]
+            if case_keys is not None and tags is not None and len(case_keys) == len(tags)
+            else []
+        )
+        self._case_keys_logged = len(self.case_keys)
 
     def _minimal_appends(self, snap: Snapshot) -> None:
         """The minimal records new since the last snapshot, and the counts changed since it,

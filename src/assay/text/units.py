@@ -9,8 +9,13 @@ The run's summary is the text summary of all units taken as one search: a unit's
 carries its raw statistics (``UNIT_STATS``: counters, uses and errors per production and
 word, its minimal records), which ``merge_summaries`` adds up before building the summary
 exactly as a single search would; a minimal sentence found by several units is counted
-once, with the times it was found added up.  Counters of distinct sentences (errors,
-sentences generated) are sums over units: a sentence two units both asked counts twice.
+once, with the times it was found added up.  The cases judged and the errors (failing
+cases), run-wide and per test, count distinct cases, as a fairness campaign counts its
+discriminatory inputs once: a case two units judged counts once, when every unit kept the
+keys of all its cases (``Engine.case_keys``, its first 16,384); else they add the units'
+and the headline says so.  The other counters (sentences generated, cases proposed, the
+errors among them) are the units' work added, a sentence two units both asked counted
+twice, and their names say so (``_WORK``); the queries too (the work the budget counts).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from assay.core.findings import FindingBatch
+from assay.text.engine import CASE_KEYS
 from assay.text.floor import floor_drawn
 from assay.text.generate import Sampler
 from assay.text.grammar import Grammar
@@ -78,6 +84,7 @@ def unit_stats(engine: Engine) -> dict[str, Any]:
         "cases": engine.cases,
         "per_test": engine.per_test,
         "test_keys": engine.test_keys,
+        "case_keys": engine.case_keys,
         "proposed": engine.proposed,
         "search_errors": engine.search_errors,
         "asked": len(engine.asked),
@@ -161,6 +168,56 @@ def _distinct(added: list[list[int]], summaries: list[dict[str, Any]]) -> list[l
     return out
 
 
+def _run_distinct(
+    summaries: list[dict[str, Any]], tests: int
+) -> tuple[int, int, list[list[int]]] | None:
+    """The cases judged, those failing, and each test's (cases, failing) over every unit,
+    each case counted once; None when a unit kept fewer keys than it judged cases (over
+    ``CASE_KEYS``, or a unit checkpointed before units36)."""
+    failing: set[int] = set()
+    test_of: dict[int, int] = {}
+    for s in summaries:
+        st = s.get(UNIT_STATS) or {}
+        kept = st.get("case_keys")
+        if not isinstance(kept, list) or len(kept) < int(st.get("cases") or 0):
+            return None
+        for k, r in kept:
+            key = -int(k) - 1 if int(k) < 0 else int(k)
+            test_of.setdefault(key, int(r))
+            if int(k) < 0:
+                failing.add(key)
+    per_test = [[0, 0] for _ in range(tests)]
+    for key, r in test_of.items():
+        if 0 <= r < tests:
+            per_test[r][0] += 1
+            per_test[r][1] += key in failing
+    return len(test_of), len(failing), per_test
+
+
+def _added_note(units: int) -> str:
+    """The headline's words when the run-wide figures add the units' (``_run_distinct``)."""
+    return (
+        f"; the failures counted, the cases judged and the errors per 1,000 queries add "
+        f"the {units:,} units' own (a case two units judged counts twice: a unit judged over "
+        f"{CASE_KEYS:,} cases, beyond which it keeps no keys to tell them apart)"
+    )
+
+
+_WORK = {  # a campaign's counters of the units' work, and the words that say so
+    "unique sentences generated": "sentences generated, the {n} units' added (a sentence "
+    "two units asked counts twice)",
+    "cases proposed by the search (the rest: shrinking)": "cases proposed by the {n} units' "
+    "searches, added (a case two units proposed counts twice)",
+    "errors among proposed cases": "errors among the cases proposed by the {n} units' "
+    "searches, added (a case two units proposed counts twice)",
+}
+
+
+def _work_said(metrics: dict[str, Any], units: int) -> dict[str, Any]:
+    """``metrics`` with each counter of the units' work (``_WORK``) named so, in place."""
+    return {_WORK[k].format(n=units) if k in _WORK else k: v for k, v in metrics.items()}
+
+
 def merge_summaries(
     test: TextTest, summaries: list[dict[str, Any]], batches: list[FindingBatch]
 ) -> dict[str, Any]:
@@ -228,6 +285,11 @@ def merge_summaries(
         stopped.update(s.get("stopped_early") or {})
     merged.asked = range(asked)
     merged.per_test = _distinct(merged.per_test, summaries)
+    distinct = _run_distinct(summaries, len(merged.per_test))
+    if distinct is not None:  # (each case once, run-wide and per test)
+        merged.cases, merged.errors, per_test = distinct
+        if merged.per_test:
+            merged.per_test = per_test
     why = merged.untested() or merged.oracle.never_compared(merged.errors)
     summary = build_summary(
         merged,
@@ -241,6 +303,10 @@ def merge_summaries(
     )
     if stopped:
         summary["stopped_early"] = stopped
+    if len(summaries) > 1:
+        summary["metrics"] = _work_said(summary["metrics"], len(summaries))
+        if distinct is None:
+            summary["headline"] += _added_note(len(summaries))
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
     if why:
         summary["untested_reason"] = why
