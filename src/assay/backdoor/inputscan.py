@@ -46,7 +46,15 @@ from collections.abc import Sequence
 import numpy as np
 
 from assay.backdoor.consensus import trigger_mask
-from assay.backdoor.patches import Box, Trigger, block, dominant_colour, grid_boxes, paste
+from assay.backdoor.patches import (
+    Box,
+    Trigger,
+    block,
+    dominant_colour,
+    grid_boxes,
+    paste,
+    trigger_present,
+)
 from assay.backdoor.repair import combined_label, gaussian_fill, mean_fill, vote, voting_fills
 from assay.backdoor.verdicts import ImageVerdict, Labeler, Scorer
 
@@ -188,7 +196,6 @@ def check_known(
     prediction (one query per matching trigger, plus one for the corrected label when
     ``references`` are given: the region refilled, ``repair.mean_fill``; one more with
     ``scores``: ``_combined``); None when no known trigger explains it."""
-    from assay.backdoor.patches import trigger_present
 
     matching = [
         (i, t)
@@ -286,6 +293,7 @@ def assay_scan(
     max_windows: int = 2,
     scanned: np.ndarray | None = None,
     scores: Scorer | None = None,
+    scanned_labels: np.ndarray | None = None,
 ) -> ImageVerdict:
     """The default scan (see the module's text).  The image's scan ends after ``max_natural``
     boxes found to be the class's own features, and after ``max_windows`` windows shrunk
@@ -313,6 +321,9 @@ def assay_scan(
     order = _by_class(pick_verification(verify_labels, label, len(verify), rng), verify_labels)
     if not changed or not len(order):
         return verdict
+    sources, source_labels = natural_pool(
+        verify, verify_labels, label, index, scanned, scanned_labels, known
+    )
     screen = verify[order[:5]]
     # screening, cheapest first: every window on one image (one call), then window by window
     # (only as many as are shrunk) a second image and three more; the first must flip, of the
@@ -348,7 +359,7 @@ def assay_scan(
             if box in tried or (best is not None and not _better(box, cover, best)):
                 continue
             tried.add(box)
-            rate = _confirm(image, box, label, labels, chosen, threshold, verify, verify_labels)
+            rate = _confirm(image, box, label, labels, chosen, threshold, sources, source_labels)
             if rate is None:
                 continue
             if rate < 0:  # the class's own feature: windows around it would find it again
@@ -366,7 +377,9 @@ def assay_scan(
     if tight != box:  # the pixels unlike clean images there, kept when they are a trigger too;
         # the region to block stays the one found (a trimmed edge may still hold a part that
         # fires); the tight box is what later images are matched by
-        tight_rate = _confirm(image, tight, label, labels, chosen, threshold, verify, verify_labels)
+        tight_rate = _confirm(
+            image, tight, label, labels, chosen, threshold, sources, source_labels
+        )
         if tight_rate is not None and tight_rate > 0:
             box, rate = tight, tight_rate
     if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
@@ -397,6 +410,41 @@ def assay_scan(
     verdict.corrected = corrected
     verdict.trigger = Trigger(box, content, label, rate, index, None if cover == box else cover)
     return verdict
+
+
+def natural_pool(
+    verify: np.ndarray,
+    verify_labels: np.ndarray,
+    label: int,
+    index: int,
+    scanned: np.ndarray | None,
+    scanned_labels: np.ndarray | None,
+    known: Sequence[Trigger] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """The images the natural-feature check (``_natural``) takes its sources of class
+    ``label`` from: the clean images, and when the model puts fewer than ``NATURAL_SOURCES`` of
+    them in ``label``, also the other images scanned that it puts there, except those carrying
+    a trigger already confirmed (``known``: in the class because of it; copies of the
+    candidate's own pixels are left out later, as for clean ones: ``copies``).  Without them
+    the check had no source and passed every candidate: clean images all '3' (bd36b) confirmed
+    a 4x4 piece of a '2' as a trigger, as it turns 3s into 2s, on 11 of 30 clean digits."""
+    if (
+        scanned is None
+        or scanned_labels is None
+        or int(np.count_nonzero(verify_labels == label)) >= NATURAL_SOURCES
+    ):
+        return verify, verify_labels
+    mine = np.flatnonzero(scanned_labels == label)
+    mine = mine[mine != index]
+    for trigger in known:
+        if len(mine):
+            mine = mine[~trigger_present(scanned[mine], trigger)]
+    if not len(mine):
+        return verify, verify_labels
+    return (
+        np.concatenate([verify, scanned[mine].astype(verify.dtype, copy=False)]),
+        np.concatenate([verify_labels, scanned_labels[mine]]),
+    )
 
 
 def _screen_misses(

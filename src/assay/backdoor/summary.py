@@ -415,8 +415,9 @@ def _input_summary(search: Any) -> dict[str, Any]:
             "model puts fewer than "
             f"{NATURAL_SOURCES} clean images in class "
             + ", ".join(f"{name(c)} ({n})" for c, n in sorted({(c, n) for _, c, n in unchecked}))
-            + " (a large piece of that class's own images passes as a trigger; give clean "
-            "images of every class)"
+            + " (a large piece of that class's own images passes as a trigger; the images "
+            "scanned that the model puts there stand in for them, those carrying a trigger "
+            "already confirmed left out; give clean images of every class)"
         )
     scored = [r for r in poisoned if "true_label" in r and r.get("corrected") is not None]
     right = sum(int(r["corrected"]) == int(r["true_label"]) for r in scored)

@@ -546,6 +546,7 @@ class BackdoorSearch:
                     threshold=0.9 if t.threshold is None else t.threshold,
                     scanned=t.images,
                     scores=None if self.caps.outputs == "labels" else probabilities,
+                    scanned_labels=self.image_labels,
                 )
         except BudgetExhausted:
             if self.model.exhausted() or not self._image_budget_binds(m):
