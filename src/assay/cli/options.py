@@ -33,8 +33,8 @@ KeepFindings = Annotated[
     str,
     typer.Option(
         help="Witnesses to keep in the store: 'all', or N (the first N/2, a seeded "
-        "random sample of N/2 of the rest, and the most severe). Every finding is "
-        "counted either way."
+        "random sample of N/2 of the rest, and the 64 most severe of each kind, so 0 "
+        "keeps those 64). Every finding is counted either way."
     ),
 ]
 
