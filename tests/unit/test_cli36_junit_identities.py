@@ -134,3 +134,30 @@ def test_the_timestamp_is_local_time_without_a_zone_and_the_instant_a_property(
     finally:
         monkeypatch.undo()
         time.tzset()
+
+
+def test_a_text_runs_grammar_file_by_its_name_and_a_max_depth_not_the_default() -> None:
+    """cli36b (cli36's Left 6): the grammar file was named by its stored path (a CI
+    checkout's changes from job to job), and two runs differing only by ``--max-depth`` had
+    one name.  The depth is named from the run's stored config (the report does not import
+    text's default): a run at the default stores none and keeps its name."""
+    from assay.text.generate import DEFAULT_MAX_DEPTH
+    from assay.text.grammar import parse_grammar
+    from assay.text.panel import Layout
+    from assay.text.technique import TextTest
+
+    here = _text(grammar={"source": "/ci/1234/g.cfg"})
+    there = _text(grammar={"source": "/ci/9999/g.cfg"})
+    assert suite_name(here) == suite_name(there)
+    assert suite_name(here) == "assay.text [a.py:f, b.py:g; differential; g.cfg]"
+
+    grammar = parse_grammar('start -> "a" | "b"\n')
+    layout = Layout(("m",), (("neg", "pos"),), (0,), ("neg", "pos"), ((0, 1),))
+    configs = [
+        TextTest(grammar=grammar, layout=layout, max_depth=depth).config()
+        for depth in (DEFAULT_MAX_DEPTH, 30)
+    ]
+    names = [suite_name({**_text(), "config": {**_text()["config"], **c}}) for c in configs]
+    assert names[0] != names[1], names
+    assert names[1].endswith("; max depth 30]")
+    assert "max_depth_default" not in configs[0]  # (a run at the default stays as it was)

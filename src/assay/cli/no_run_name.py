@@ -66,6 +66,8 @@ def no_run_name(command: str, params: Mapping[str, Any] | None) -> str:
 def _as_stored(command: str, p: Mapping[str, Any]) -> dict[str, Any]:
     """The parts of a run record ``suite_name`` reads, as the run would store them."""
     if command == "text":
+        from assay.text.generate import DEFAULT_MAX_DEPTH
+
         models = [str(m) for m in p.get("models") or ()]
         grammar = p.get("grammar")
         config = {
@@ -78,6 +80,7 @@ def _as_stored(command: str, p: Mapping[str, Any]) -> dict[str, Any]:
             "floor": p.get("floor"),
             "weighted": not p.get("uniform"),
             "max_depth": p.get("max_depth"),
+            "max_depth_default": DEFAULT_MAX_DEPTH,
         }
         return {"model": {"classifiers": [{"spec": m} for m in models]}, "config": config}
     model = {"spec": _text(p.get("model"))} if p.get("model") else {}

@@ -44,7 +44,8 @@ def _subject(run: dict[str, Any], technique: str) -> str:
         parts = [
             ", ".join(s for s in specs if s),
             config.get("oracle"),
-            source,
+            # (a file by its name, not its folder; ``builtin:NAME`` as it is)
+            _name(source) if source else None,
             *_text_options(config),
         ]
     elif technique == "fairness":
@@ -70,7 +71,8 @@ def _subject(run: dict[str, Any], technique: str) -> str:
 def _text_options(config: dict[str, Any]) -> list[str]:
     """The options of a text run that change what it tests, when not their defaults: the
     differential check (``--mode``), the search (``--strategy``), a suite's floor of random
-    cases (``--floor``), the grammar's weights ignored (``--uniform``)."""
+    cases (``--floor``), the grammar's weights ignored (``--uniform``), the deepest derivation
+    (``--max-depth``)."""
     out = []
     mode = config.get("mode")
     if config.get("oracle") == "differential" and mode and mode != "top1":
@@ -83,6 +85,9 @@ def _text_options(config: dict[str, Any]) -> list[str]:
         out.append(f"floor {config['floor']}")
     if config.get("weighted") is False:
         out.append("uniform")
+    depth, default = config.get("max_depth"), config.get("max_depth_default")
+    if default is not None and depth is not None and depth != default:
+        out.append(f"max depth {depth}")  # (stored with the default it differs from)
     return out
 
 

@@ -116,6 +116,13 @@ class TextTest:
             # (only when lagged: the configuration of a run that is not stays as it was)
             **({"rounds": self.rounds} if self.rounds != 1 else {}),
             **({"floor": self.floor} if self.floor else {}),
+            # (when not the default: the JUnit suite name says so, and the report may not
+            # import text's default; a run at the default stays as it was)
+            **(
+                {"max_depth_default": DEFAULT_MAX_DEPTH}
+                if self.max_depth != DEFAULT_MAX_DEPTH
+                else {}
+            ),
             "source": self.source,
         }
 
