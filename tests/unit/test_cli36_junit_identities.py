@@ -161,3 +161,45 @@ def test_a_text_runs_grammar_file_by_its_name_and_a_max_depth_not_the_default() 
     assert names[0] != names[1], names
     assert names[1].endswith("; max depth 30]")
     assert "max_depth_default" not in configs[0]  # (a run at the default stays as it was)
+
+
+def _backdoor(mode: str, images: str | None, clean: str | None, strategy: str = "assay") -> str:
+    source = {"images": images, "clean": clean}
+    config = {"mode": mode, "strategy": strategy, "source": source}
+    return suite_name({"technique": "backdoor", "model": {"spec": "m.pt"}, "config": config})
+
+
+def test_backdoor_runs_differing_by_strategy_scan_or_folders_get_their_own_suite_names() -> None:
+    """cli36b: two model scans of two clean folders, or two input scans of one images folder
+    verified on two clean folders, had one name (the clean folder was not in it)."""
+    names = [
+        _backdoor("inputs", "/ci/1/suspect", "/ci/1/clean"),
+        _backdoor("inputs", "/ci/1/suspect", "/ci/1/clean", strategy="neo"),
+        _backdoor("inputs", "/ci/1/suspect", "/ci/1/clean", strategy="strip"),
+        _backdoor("inputs", "/ci/1/suspect", "/ci/1/clean_b"),
+        _backdoor("inputs", "/ci/1/other", "/ci/1/clean"),
+        _backdoor("model", None, "/ci/1/clean"),
+        _backdoor("model", None, "/ci/1/clean_b"),
+        _backdoor("model", None, "/ci/1/suspect"),  # (a model scan of the images folder)
+    ]
+    assert len(set(names)) == len(names), names
+    assert names[0] == "assay.backdoor [m.pt; input scan of suspect, clean clean]"
+    assert names[5] == "assay.backdoor [m.pt; model scan of clean]"
+    assert _backdoor("model", None, "/ci/2/clean/") == names[5]  # (another checkout)
+
+
+def test_a_backdoor_command_that_made_no_run_is_named_as_its_run() -> None:
+    from assay.cli.no_run_name import no_run_name, parsed
+
+    for words in (
+        ["m.pt", "--images", "/ci/1/suspect", "--clean", "/ci/1/clean", "--strategy", "neo"],
+        ["m.pt", "--clean", "/ci/1/clean", "--model-scan"],
+    ):
+        config = {
+            "mode": "model" if "--model-scan" in words else "inputs",
+            "strategy": "neo" if "neo" in words else "assay",
+            "source": {"images": "/ci/1/suspect" if "--images" in words else None},
+        }
+        config["source"]["clean"] = "/ci/1/clean"
+        run = {"technique": "backdoor", "model": {"spec": "m.pt"}, "config": config}
+        assert no_run_name("backdoor", parsed("backdoor", words)) == suite_name(run)

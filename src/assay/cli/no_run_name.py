@@ -94,11 +94,12 @@ def _as_stored(command: str, p: Mapping[str, Any]) -> dict[str, Any]:
         }
         return {"model": model, "config": config}
     if command == "backdoor":
-        images = p.get("images")
-        scan = "model" if p.get("model_scan") or (images is None and p.get("clean")) else "inputs"
+        images, clean = p.get("images"), p.get("clean")
+        scan = "model" if p.get("model_scan") or (images is None and clean) else "inputs"
+        files = {"images": images, "clean": clean}
         config = {
-            "mode": scan if images is not None or p.get("clean") else None,
-            "source": {"images": _text(images)} if images is not None else {},
+            "mode": scan if images is not None or clean else None,
+            "source": {k: _text(v) for k, v in files.items() if v is not None},
             "strategy": p.get("strategy") or "assay",
         }
         return {"model": model, "config": config}

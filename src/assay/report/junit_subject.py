@@ -97,16 +97,21 @@ def _name(path: Any) -> str:
 
 
 def _scan(config: dict[str, Any]) -> str | None:
-    """A backdoor run's scan: ``model scan``, or ``input scan of FOLDER`` (its name, not its
-    path: a CI checkout's folder changes from job to job) and the strategy when not assay's."""
+    """A backdoor run's scan: ``model scan of CLEAN``, or ``input scan of FOLDER, clean
+    CLEAN`` (names, not paths: a CI checkout's folder changes from job to job; the clean
+    images verify each trigger, so two clean folders are two tests) and the strategy when
+    not assay's (a model scan has none)."""
     mode = config.get("mode")
+    source = _dict(config.get("source"))
+    clean = _name(source.get("clean"))
     if mode != "inputs":
-        return f"{mode} scan" if mode else None
-    name = _name(_dict(config.get("source")).get("images"))
+        return f"{mode} scan" + (f" of {clean}" if clean else "") if mode else None
+    name = _name(source.get("images"))
     strategy = config.get("strategy")
     return (
         "input scan"
         + (f" of {name}" if name else "")
+        + (f", clean {clean}" if clean else "")
         + (f", strategy {strategy}" if strategy and strategy != "assay" else "")
     )
 
