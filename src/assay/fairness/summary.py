@@ -391,6 +391,15 @@ def _pct(x: float | None) -> str:
     return percent(x)
 
 
+def _generated_words(units: int) -> tuple[str, str]:
+    """The names of the inputs generated and of the success rate: a campaign's units each
+    count their own, so a campaign's (``units`` > 1) say they add them."""
+    if units <= 1:
+        return "unique inputs generated", "success rate (%)"
+    added = f"the {units} units' added (an input two units generated counts twice)"
+    return f"inputs generated, {added}", f"success rate (% of the inputs generated, {added})"
+
+
 def build_summary(
     *,
     test: FairnessTest,
@@ -413,16 +422,17 @@ def build_summary(
     where = search.get("searching") or (
         "real rows and their neighbours" if distribution == "data" else "the schema's space"
     )
+    made, rate = _generated_words(int(search.get("units") or 1))
     if idis:
         headline = (
             f"{idis:,} discriminatory inputs found for {protected} in {queries:,} queries "
-            f"({_pct(search.get('success_rate'))} of {generated:,} unique inputs generated, "
+            f"({_pct(search.get('success_rate'))} of {generated:,} {made}, "
             f"searching {where})"
         )
     else:
         headline = (
             f"no discriminatory input found for {protected} in {queries:,} queries "
-            f"({generated:,} unique inputs generated, searching {where})"
+            f"({generated:,} {made}, searching {where})"
         )
     if search.get("optimize") == "queries" and search.get("optimize_note"):
         headline += f"; {search['optimize_note']}"
@@ -434,8 +444,8 @@ def build_summary(
         )
     metrics: dict[str, Any] = {
         "IDIs found": idis,
-        "unique inputs generated": generated,
-        "success rate (%)": _percent(search.get("success_rate")),
+        made: generated,
+        rate: _percent(search.get("success_rate")),
         "IDIs per 1,000 queries": _round(search.get("idis_per_1000_queries"), 1),
         "IDIs per second": _round(search.get("idis_per_second"), 0),
         "seconds to first 100 IDIs": _round(search.get("seconds_to_first_100"), 3),

@@ -110,6 +110,8 @@ def merge_summaries(
             ),
             note,
         )
+    if len(searches) > 1:  # (the inputs each unit generated: no keys to count them once)
+        search["units"] = len(searches)
     idis, generated, queries = search["idis"], search["generated"], search["queries"]
     search["success_rate"] = idis / generated if generated else 0.0
     search["idis_per_1000_queries"] = 1000 * idis / queries if queries else 0.0

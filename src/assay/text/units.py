@@ -210,7 +210,26 @@ _WORK = {  # a campaign's counters of the units' work, and the words that say so
     "searches, added (a case two units proposed counts twice)",
     "errors among proposed cases": "errors among the cases proposed by the {n} units' "
     "searches, added (a case two units proposed counts twice)",
+    "sentences judged that could be compared": "sentences judged that could be compared, the "
+    "{n} units' added (a sentence two units judged counts twice)",
 }
+_LIFT_TITLES = ("Productions most associated with errors", "Words most associated with errors")
+
+
+def _lifts_said(summary: dict[str, Any], units: int) -> None:
+    """The production and word tables' counts named as the units' added, in place (each
+    unit counts its own cases; a case two units judged counts twice in them)."""
+    said = f"the {units} units' added (a case two units judged counts twice)"
+    for sec in summary.get("sections") or []:
+        if sec.get("title") in _LIFT_TITLES:
+            cols = sec["table"]["columns"]
+            sec["table"]["columns"] = [
+                f"{c}, the {units} units' added" if c in ("cases", "errors") else c for c in cols
+            ]
+            sec["text"] = (sec.get("text", "") + f" Cases and errors: {said}.").lstrip()
+    lift = (summary.get("text") or {}).get("lift")
+    if isinstance(lift, dict) and (lift.get("productions") or lift.get("words")):
+        lift["counts"] = f"cases and errors: {said}"
 
 
 def _work_said(metrics: dict[str, Any], units: int) -> dict[str, Any]:
@@ -305,6 +324,7 @@ def merge_summaries(
         summary["stopped_early"] = stopped
     if len(summaries) > 1:
         summary["metrics"] = _work_said(summary["metrics"], len(summaries))
+        _lifts_said(summary, len(summaries))
         if distinct is None:
             summary["headline"] += _added_note(len(summaries))
     summary["tested"] = merged.cases  # 0: nothing was tested (never a pass)
