@@ -160,6 +160,9 @@ class Oracle:
         # (the others cannot disagree): none compared is no test (``never_compared``)
         self.judged = 0
         self.compared = 0
+        # a campaign's merged oracle: its units' counts added (a sentence two units judged
+        # counts twice; no unit keeps which it compared), said where they are (``_added``)
+        self.units = 1
         # --mode distance: the largest distance judged, said when nothing reached the
         # threshold (a rule these answers never approach passes the run: ``distance_note``)
         self.largest = 0.0
@@ -220,9 +223,10 @@ class Oracle:
         if errors or not self.judged or self.compared:
             return None
         return (
-            f"none of the {self.judged:,} sentences judged could be compared: for each, a "
-            f"classifier answered a label the others do not have ({self.unmapped_said()}), so "
-            "no disagreement could be seen; map its labels to common ones with --label-map"
+            f"none of the {self.judged:,} sentences judged{self._added()} could be compared: "
+            "for each, a classifier answered a label the others do not have "
+            f"({self.unmapped_said()}), so no disagreement could be seen; map its labels to "
+            "common ones with --label-map"
         )
 
     def partly_compared(self) -> str | None:
@@ -233,10 +237,16 @@ class Oracle:
         if not self.compared or self.compared >= self.judged:
             return None
         return (
-            f"only {self.compared:,} of the {self.judged:,} sentences judged could be compared "
-            f"(on the others a classifier's label had no counterpart: {self.unmapped_said()}), "
-            "so no disagreement could be seen on those"
+            f"only {self.compared:,} of the {self.judged:,} sentences judged{self._added()} "
+            "could be compared (on the others a classifier's label had no counterpart: "
+            f"{self.unmapped_said()}), so no disagreement could be seen on those"
         )
+
+    def _added(self) -> str:
+        """After a campaign's judged count: that it adds its units' (none: a single run)."""
+        if self.units < 2:
+            return ""
+        return f", the {self.units:,} units' added (a sentence two units judged counts twice),"
 
     def unmapped_said(self) -> str:
         """The labels without a counterpart, per classifier, as the messages say them."""

@@ -244,6 +244,7 @@ def merge_summaries(
     del batches  # the minimal records travel in the units' statistics
     sampler = Sampler(test.grammar, max_depth=test.max_depth, weighted=test.weighted)
     merged = _Merged(oracle=test.make_oracle(sampler), g=test.grammar)
+    merged.oracle.units = len(summaries)  # (its judged and compared: the units' added)
     merged.prod_n = np.zeros(test.grammar.n_productions, dtype=np.int64)
     merged.prod_err = np.zeros(test.grammar.n_productions, dtype=np.int64)
     asked = queries = 0
