@@ -464,6 +464,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         record = the_store.get_run(run_id)
         keep_run_words(record)
         from assay.api import replay_run
+        from assay.cli.verify_tests import tests_json, tests_lines
 
         if model and len(model) > 1 and record.technique != "text":
             raise UsageError(
@@ -493,6 +494,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                     "no_longer_failing": result.fixed,
                     "not_replayed": result.skipped,
                     "untested": untested,
+                    **({"tests": tests_json(result.per_test)} if result.per_test else {}),
                 }
             )
         # (the line goes to stdout, the reason to stderr: a CI step keeping stdout alone
@@ -521,6 +523,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 f"{result.still_failing:,} of {result.total:,} stored findings still fail "
                 f"against {against}; {result.fixed:,} no longer do{verdict}"
             )
+        for line in tests_lines(result.per_test):
+            out.say(line)
         if result.skipped:
             out.note(f"{result.skipped:,} stored findings were not replayed: {result.why_skipped}")
         if record.n_findings > result.total + result.skipped:

@@ -6,7 +6,16 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-__all__ = ["OneClass", "ReplayResult", "judged"]
+__all__ = ["OneClass", "ReplayResult", "TestReplayed", "judged"]
+
+
+@dataclass(frozen=True)
+class TestReplayed:
+    """One test of a text run, replayed: its stored failing cases asked again."""
+
+    test: str
+    stored: int
+    still_failing: int
 
 
 @dataclass(frozen=True)
@@ -17,6 +26,9 @@ class ReplayResult:
     skipped: int = 0  # stored findings that could not be replayed (said, never counted fixed)
     why_skipped: str = ""
     untested: str = ""  # why no finding could have failed (the model answered one thing)
+    # a text run of several tests (a suite, several relations): each test's stored failing
+    # cases replayed and those still failing, in the grammar's order (``TestReplayed``)
+    per_test: tuple[TestReplayed, ...] = ()
 
     @property
     def fixed(self) -> int:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from assay.core.findings import FindingBatch
-from assay.core.replay import ReplayResult
+from assay.core.replay import ReplayResult, TestReplayed
 from assay.text.generate import Draws, Sampler, tree_text
 from assay.text.label_watch import LabelWatch, watch_of
 from assay.text.panel import Layout
@@ -31,6 +31,9 @@ def replay_text(
     oracle = test.make_oracle(sampler)
     total = failing = skipped = uncompared = 0
     examples: list[int] = []
+    # each test's stored cases replayed and those still failing (a run of several tests)
+    stored = np.zeros(len(oracle.tests) if oracle.metamorphic else 0, dtype=np.int64)
+    still = np.zeros_like(stored)
     # (a swap, and a top-1 comparison, are judged by the labels alone)
     answers = _Answers(panel.layout, watch_of(oracle))
     for batch in batches:
@@ -74,6 +77,10 @@ def replay_text(
                 examples.extend((total + np.flatnonzero(bad)[: 10 - len(examples)]).tolist())
             failing += int(bad.sum())
             total += len(bad)
+            at = rel[lo : lo + len(bad)]
+            known = (at >= 0) & (at < len(stored))
+            np.add.at(stored, at[known], 1)
+            np.add.at(still, at[known], bad[known].astype(np.int64))
     why = (
         f"{skipped:,} directional findings were stored without their relation (by an older "
         "assay): rerun the test to replay them"
@@ -108,8 +115,22 @@ def replay_text(
             f"the {answers.n:,} sentences asked, their scores varying, so no stored finding "
             "could still fail: a classifier that never changes its label passes every check"
         )
+    per_test = (
+        tuple(
+            TestReplayed(name, int(n), int(k))
+            for name, n, k in zip(oracle.tests, stored, still, strict=True)
+        )
+        if len(stored) > 1
+        else ()
+    )
     return ReplayResult(
-        total, failing, examples, skipped=skipped, why_skipped=why, untested=untested
+        total,
+        failing,
+        examples,
+        skipped=skipped,
+        why_skipped=why,
+        untested=untested,
+        per_test=per_test,
     )
 
 
