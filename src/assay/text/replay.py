@@ -120,7 +120,7 @@ def replay_text(
             TestReplayed(name, int(n), int(k))
             for name, n, k in zip(oracle.tests, stored, still, strict=True)
         )
-        if len(stored) > 1
+        if len(stored) > 1 and int(stored.sum()) == total  # (each finding's test known)
         else ()
     )
     return ReplayResult(
