@@ -72,3 +72,28 @@ def test_one_form_throughout_is_read_and_a_change_of_form_refused() -> None:
     read_off = _model([np.array([1])], from_answers=True)  # its labels were read off names
     with pytest.raises(ModelError, match="labels by name to its earlier calls and numbers"):
         read_off.predict(["a"])
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--top-k", "3"],  # the mode is top1
+        ["--threshold", "0.3"],
+        ["--mode", "topk", "--threshold", "0.5"],  # typed, though the default
+        ["--oracle", "invariance", "--mode", "top1"],
+        ["--oracle", "invariance", "--top-k", "2"],
+    ],
+)
+def test_a_differential_option_the_run_ignores_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """'--top-k 3' without --mode topk, '--threshold' without --mode distance, '--mode' with
+    another oracle: accepted and ignored (the run said nothing of them).  Refused before any
+    classifier is loaded (the module named does not exist)."""
+    store = ["--grammar", "builtin:reviews", "--store", str(tmp_path / "runs.db")]
+    with pytest.raises(SystemExit) as exc:
+        main(["text", f"{tmp_path}/none.py:a", f"{tmp_path}/none.py:b", *store, *extra])
+    err = capsys.readouterr().err
+    flag = extra[-2]
+    assert exc.value.code == 2 and f"argument {flag}" in err and "drop " + flag in err, err
+    assert not (tmp_path / "runs.db").exists()
