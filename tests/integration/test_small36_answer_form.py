@@ -97,3 +97,25 @@ def test_a_differential_option_the_run_ignores_is_refused(
     flag = extra[-2]
     assert exc.value.code == 2 and f"argument {flag}" in err and "drop " + flag in err, err
     assert not (tmp_path / "runs.db").exists()
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--precision", "0.01"],  # no --estimate
+        ["--precision", "0.005"],  # typed, though the default
+        ["--strategy", "random", "--optimize", "time"],
+    ],
+)
+def test_a_fairness_option_the_run_ignores_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    """'--precision' without --estimate and '--optimize' with another strategy than the walk
+    were accepted and ignored.  Refused before the model (which does not exist) is loaded."""
+    store = ["--protected", "sex", "--store", str(tmp_path / "runs.db")]
+    with pytest.raises(SystemExit) as exc:
+        main(["fairness", f"{tmp_path}/none.py:f", *store, *extra])
+    err = capsys.readouterr().err
+    flag = extra[-2]
+    assert exc.value.code == 2 and f"argument {flag}" in err and "drop " + flag in err, err
+    assert not (tmp_path / "runs.db").exists()
