@@ -8,10 +8,18 @@ from typing import Any
 
 import typer
 
-__all__ = ["command_argv", "home_expanded"]
+__all__ = ["command_argv", "home_expanded", "typed"]
 
 # --store is repeated (as the resume line does): the rerun lands next to the run it reproduces
 _NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "overlap"}
+
+
+def typed(ctx: typer.Context, name: str) -> bool:
+    """Whether the parameter ``name`` was given (on the command line or by its environment
+    variable), not taken from its default: ``--strategy assay`` typed is given, though its
+    value is the default's."""
+    source = ctx.get_parameter_source(name)  # (typer's own click's enum: read by its name)
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
 
 
 def home_expanded(value: Any) -> Any:

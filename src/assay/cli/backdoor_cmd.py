@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.backdoor.prepare import DEMO_MODELS
-from assay.cli.argv import command_argv
+from assay.cli.argv import command_argv, typed
 from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
@@ -192,28 +192,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # its own digits' images unless told --model-scan)
         builtin = demo or (model or "").startswith("builtin:")
         scan_only = model_scan or (images is None and not builtin)
-        ignored = [
-            (model_scan and images is not None, "--images"),
-            (scan_only and strategy != "assay", "--strategy"),
-            (scan_only and max_queries_per_image is not None, "--max-queries-per-image"),
-        ]
-        for given, flag in ignored:  # never silently ignored
-            if given:
-                raise UsageError(
-                    f"{flag} is for scanning images; the model scan (--clean alone, or "
-                    "--model-scan) does not use it",
-                    argument=flag,
-                )
-        for flag, value, default, owner in (
-            ("--blocker", blocker, 2, "neo"),
-            ("--fpr", fpr, 0.01, "strip"),
-            ("--blends", blends, 20, "strip"),
-        ):
-            if value != default and strategy != owner:  # never silently ignored
-                raise UsageError(
-                    f"{flag} is for --strategy {owner}; this run's strategy is {strategy}",
-                    argument=flag,
-                )
+        _check_scan_options(
+            ctx, scan_only, model_scan, strategy, images, max_queries_per_image
+        )  # never silently ignored
         if not filter_images and export_filter is None:  # never silently ignored
             raise UsageError(
                 "says what the --export-filter file holds, and no filter file was asked for "
@@ -373,3 +354,51 @@ def filter_line(result: Any) -> str:
         f"per input: {', '.join(costs) or 'not measured'}; load it around this model only: "
         "assay.backdoor.filter.load_filter(path, model)"
     )
+
+
+_STRATEGY_OPTIONS = (
+    ("--blocker", "blocker", 2, "neo"),
+    ("--fpr", "fpr", 0.01, "strip"),
+    ("--blends", "blends", 20, "strip"),
+)
+
+
+def _check_scan_options(
+    ctx: typer.Context,
+    scan_only: bool,
+    model_scan: bool,
+    strategy: str,
+    images: Path | None,
+    max_queries_per_image: int | None,
+) -> None:
+    """Refuses an option the chosen scan does not use (never silently ignored): the input
+    scan's options with the model scan, another strategy's with this one.  An option typed
+    with its default value (``--strategy assay``, ``--blocker 2``) is refused too: it was asked
+    for, and ignored all the same."""
+    scan = "--model-scan" if model_scan else "--clean without --images"
+    if model_scan and images is not None:
+        raise UsageError(
+            "--images is what the input scan scans; --model-scan scans the model from the "
+            "--clean images only: give one of --images and --model-scan",
+            argument="--images",
+        )
+    if scan_only:
+        given = [flag for flag, name, _, _ in _STRATEGY_OPTIONS if typed(ctx, name)]
+        if typed(ctx, "strategy"):
+            given.insert(0, "--strategy")
+        if max_queries_per_image is not None:
+            given.append("--max-queries-per-image")
+        if given:
+            raise UsageError(
+                f"{given[0]} is for scanning images (--images with --clean); the model scan "
+                f"({scan}) does not use it: drop {given[0]}, or give --images to scan images",
+                argument=given[0],
+            )
+        return
+    for flag, name, default, owner in _STRATEGY_OPTIONS:
+        if strategy != owner and (ctx.params.get(name) != default or typed(ctx, name)):
+            raise UsageError(
+                f"{flag} is for --strategy {owner}; this run's strategy is {strategy}: give "
+                f"--strategy {owner}, or drop {flag}",
+                argument=flag,
+            )

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.answer_lines import say_answer
-from assay.cli.argv import command_argv
+from assay.cli.argv import command_argv, typed
 from assay.cli.checks import check_fail_on, check_outputs, check_store, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
@@ -294,6 +294,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.fairness.retrain import accuracy_bound
 
         accuracy_bound(retrain, max_accuracy_loss)  # before anything is loaded
+        _check_ignored(ctx, estimate, strategy)  # never silently ignored
         if retrain:
             from assay.fairness.retrain import refuse_unrefittable
 
@@ -503,6 +504,24 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             f"the run); open {out_dir / 'fairness.html'}"
         )
         out.say("see every run: " + shell_join(["assay", "runs", *store_option(store)]))
+
+
+def _check_ignored(ctx: typer.Context, estimate: bool, strategy: str) -> None:
+    """Refuses an option typed for a run that ignores it (with its default value too: asked
+    for, and ignored all the same): ``--precision`` without ``--estimate``, ``--optimize``
+    with a strategy other than the default walk."""
+    if typed(ctx, "precision") and not estimate:
+        raise UsageError(
+            "is where --estimate stops, and no estimate was asked for: give --estimate too, "
+            "or drop --precision",
+            argument="--precision",
+        )
+    if typed(ctx, "optimize") and strategy not in ("", "walk"):
+        raise UsageError(
+            f"is for the default search (--strategy walk); this run's strategy is {strategy}: "
+            "drop --optimize, or drop --strategy",
+            argument="--optimize",
+        )
 
 
 def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str, int]:

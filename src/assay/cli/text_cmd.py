@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assay.cli.argv import command_argv
+from assay.cli.argv import command_argv, typed
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
 from assay.cli.demo_models import check_demo_models
@@ -203,6 +203,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
         keep = parse_keep(keep_findings)
+        _check_mode_options(ctx, oracle, mode)  # never silently ignored
         check_export(export)
         outputs = [(html, "--html"), (junit, "--junit"), (report, "--report"), (export, "--export")]
         check_outputs(outputs, [store, grammar, label_map, template, *(models or [])])
@@ -331,6 +332,29 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         if unwritten is not None:  # exit 2: the file asked for is not there
             raise unwritten
         raise typer.Exit(code)  # (a demonstration is judged as one: cli.verdict)
+
+
+def _check_mode_options(ctx: typer.Context, oracle: str, mode: str) -> None:
+    """Refuses a differential option typed for a run that ignores it (with its default value
+    too: asked for, and ignored all the same): ``--mode`` with another oracle, ``--top-k``
+    outside ``--mode topk``, ``--threshold`` outside ``--mode distance``."""
+    if typed(ctx, "mode") and oracle != "differential":
+        raise UsageError(
+            f"--mode is for --oracle differential; this run's oracle is {oracle}: "
+            "drop --mode, or give --oracle differential",
+            argument="--mode",
+        )
+    for flag, name, owner in (
+        ("--top-k", "top_k", "topk"),
+        ("--threshold", "threshold", "distance"),
+    ):
+        if typed(ctx, name) and (mode != owner or oracle != "differential"):
+            raise UsageError(
+                f"{flag} is for --mode {owner} (--oracle differential); this run's "
+                f"{f'mode is {mode}' if oracle == 'differential' else f'oracle is {oracle}'}: "
+                f"drop {flag}, or give --mode {owner}",
+                argument=flag,
+            )
 
 
 def _checks_line(summary: dict[str, Any]) -> str | None:

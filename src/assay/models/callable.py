@@ -364,9 +364,14 @@ class NamedLabelsModel(CallableModel):
         # names read off its answers (a text classifier answering "pos"/"neg" without
         # classes_), not declared: the text technique may widen them (``with_labels``)
         self.from_answers = from_answers
+        # the form of its answers so far (labels read off its answers were names): a
+        # classifier answering names on some calls and numbers on others is refused, its
+        # numbers never guessed to be indices of the labels it named
+        self._form: str | None = _NAMES if from_answers else None
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
         raw = by_column_names(self.fn(inputs), self._index)
+        self._same_form(raw)
         if is_ranked(raw):
             index = self._index
             if self.from_answers:  # its own way of writing a label it was widened with
@@ -405,6 +410,21 @@ class NamedLabelsModel(CallableModel):
                 raise ModelError(self._unknown(name, i))
             labels[i] = at
         return labels
+
+    def _same_form(self, raw: Any) -> None:
+        """Refuses (a ModelError: the model failed) an answer in another form than its
+        earlier ones: labels by name, then numbers (or the reverse)."""
+        form = _form_of(_one_column(raw), self.capabilities.outputs)
+        if form is None:
+            return
+        if self._form is None:
+            self._form = form
+        elif form != self._form:
+            raise ModelError(
+                f"{self.who} answered {self._form} to its earlier calls and {form} to this "
+                "one: a classifier must answer in one form for the whole run (its numbers "
+                "are not guessed to be indices of the labels it named)"
+            )
 
     def _at(self, name: str) -> int | None:
         """The index of a label it was widened with that ``name`` writes differently only
@@ -462,6 +482,29 @@ class NamedLabelsModel(CallableModel):
             widened.model = served
             widened.info = self.info
         return widened
+
+
+_NAMES = "labels by name"
+
+
+def _form_of(raw: Any, outputs: str) -> str | None:
+    """The form of an answer: labels by name, class indices (numbers), probabilities, or
+    None when it says nothing (an empty batch) or is none of them (refused downstream)."""
+    if is_ranked(raw):
+        return "{label, score} lists"
+    if isinstance(raw, list | tuple) and raw and all(_is_label(v) for v in raw):
+        return _NAMES
+    try:
+        out = np.asarray(raw)
+    except (TypeError, ValueError):
+        return None
+    if not out.size:
+        return None
+    if out.dtype.kind == "f" and outputs == "proba":
+        return "probabilities"
+    if out.dtype.kind in "iubf":
+        return "numbers (class indices)"
+    return _NAMES if out.dtype.kind in "US" else None
 
 
 def _one_column(raw: Any) -> Any:
