@@ -532,7 +532,9 @@ def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str, int]:
 
     frame = result.findings(limit=None)
     written = write_table(frame, path)
-    held = int(frame["idi"].nunique()) if "idi" in frame.columns and len(frame) else 0
+    # assay's IDI number is the first column (``idi``, or ``idi (assay)`` beside a feature
+    # named so: counting that one said "the 41 IDIs the store kept of the 102 found")
+    held = int(frame.iloc[:, 0].nunique()) if len(frame) else 0
     total = int(result.n_findings)
     which = (
         f"all {total:,} IDIs found"

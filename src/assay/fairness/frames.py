@@ -6,7 +6,10 @@ most likely to flip), with the model's outputs.  Columns: ``idi`` (the IDI's num
 order found), ``variant`` (0 to the number of variants queried, minus 1),
 ``generated`` (the input the search generated; the others are its variants), the schema's
 features (category names, not codes), ``prediction`` (the class name, or its index), and for
-a model answering probabilities one ``p(CLASS)`` column per class.
+a model answering probabilities one ``p(CLASS)`` column per class.  Where the data has a
+column of one of these names (a feature called ``prediction`` or ``idi``), the data's keeps
+its name and assay's takes `` (assay)`` after it (``prediction (assay)``): the user's values
+are never overwritten, and a frame never holds one name twice.
 """
 
 from __future__ import annotations
@@ -53,9 +56,10 @@ def findings_frame(
         gen = batch.columns.get("generated", np.zeros(len(batch), dtype=np.int64))
         generated.append(np.asarray(gen[:n], dtype=np.int64))
         taken += n
-    columns = ["idi", "variant", "generated", *schema.names, "prediction"]
+    own = _Own(schema.names)
+    columns = [own("idi"), own("variant"), own("generated"), *schema.names, own("prediction")]
     if not inputs:
-        chances = [f"p({c})" for c in class_names or ()] if proba else []
+        chances = [own(f"p({c})") for c in class_names or ()] if proba else []
         return _empty(schema, columns, chances, dtypes or {})
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
@@ -66,9 +70,9 @@ def findings_frame(
     ):
         frame = pd.DataFrame(decoded, columns=schema.names).infer_objects()
     frame = _in_dtypes(frame.reset_index(drop=True), dtypes or {})
-    frame.insert(0, "idi", np.repeat(np.arange(1, n + 1), k))
-    frame.insert(1, "variant", np.tile(np.arange(k), n))
-    frame.insert(2, "generated", (np.tile(np.arange(k), n) == np.repeat(gen, k)))
+    frame.insert(0, own("idi"), np.repeat(np.arange(1, n + 1), k))
+    frame.insert(1, own("variant"), np.tile(np.arange(k), n))
+    frame.insert(2, own("generated"), (np.tile(np.arange(k), n) == np.repeat(gen, k)))
     flat = outs.reshape(n * k, -1)
     if flat.shape[1] == 1:  # labels
         codes = flat[:, 0].astype(np.int64)
@@ -77,15 +81,36 @@ def findings_frame(
         codes = np.argmax(flat, axis=1)
         probs = flat
     if class_names and len(class_names) > int(codes.max(initial=0)):
-        frame["prediction"] = np.asarray(class_names, dtype=object)[codes]
+        frame[own("prediction")] = np.asarray(class_names, dtype=object)[codes]
     else:
-        frame["prediction"] = codes
+        frame[own("prediction")] = codes
     if probs is not None:
         names = class_names or tuple(str(c) for c in range(probs.shape[1]))
         for c in range(probs.shape[1]):
             label = names[c] if c < len(names) else str(c)
-            frame[f"p({label})"] = probs[:, c]
+            frame[own(f"p({label})")] = probs[:, c]
     return frame
+
+
+class _Own:
+    """The name of one of assay's own columns, moved aside (``NAME (assay)``, then
+    ``NAME (assay 2)``, ...) when the data has a column of that name: inserting ``idi``
+    beside a feature ``idi`` raised a bare ``ValueError`` (exit 5 for ``--export``), and a
+    feature ``prediction`` was overwritten by the model's answers."""
+
+    def __init__(self, features: list[str]) -> None:
+        self.features = {str(f) for f in features}
+        self.given: dict[str, str] = {}
+
+    def __call__(self, name: str) -> str:
+        if name not in self.given:
+            taken = self.features | set(self.given.values())
+            moved, n = name, 1
+            while moved in taken:
+                moved = f"{name} (assay)" if n == 1 else f"{name} (assay {n})"
+                n += 1
+            self.given[name] = moved
+        return self.given[name]
 
 
 def _empty(schema: Schema, columns: list[str], chances: list[str], dtypes: dict[str, Any]) -> Any:
@@ -96,7 +121,7 @@ def _empty(schema: Schema, columns: list[str], chances: list[str], dtypes: dict[
     import pandas as pd
 
     kinds = {"integer": "int64", "continuous": "float64"}
-    typed: dict[str, Any] = {"idi": "int64", "variant": "int64", "generated": bool}
+    typed: dict[str, Any] = dict(zip(columns[:3], ("int64", "int64", bool), strict=True))
     for feature in schema.features:
         typed[feature.name] = kinds.get(feature.kind, object)
     typed.update({name: "float64" for name in chances})

@@ -1,0 +1,99 @@
+"""A user's data with a column named as one of assay's own in ``result.findings()`` (``idi``,
+``variant``, ``generated``, ``prediction``, ``p(CLASS)``): on main ``findings()`` raised a bare
+``ValueError: cannot insert idi, already exists`` (``--export``: exit 5, "a bug in assay"), and
+a feature ``prediction`` was overwritten by the model's answers.  The user's columns keep
+their names and values; assay's take `` (assay)``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from typer.testing import CliRunner
+
+import assay
+from assay.cli.app import app, register
+
+register()
+
+MODEL = """
+import numpy as np
+
+def predict(X):
+    X = np.asarray(X, dtype=object)
+    return np.array([int(r[1] == "M" and float(r[2]) > 0) for r in X])
+"""
+
+
+def _data() -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 200
+    return pd.DataFrame(
+        {
+            "idi": rng.integers(0, 5, n),
+            "sex": rng.choice(["F", "M"], n),
+            "prediction": rng.normal(size=n).round(3),
+        }
+    )
+
+
+def _model(x: object) -> np.ndarray:
+    rows = np.asarray(x, dtype=object)
+    return np.array([int(r[1] == "M" and float(r[2]) > 0) for r in rows])
+
+
+def test_findings_keep_the_users_columns_named_as_assays(tmp_path: Path) -> None:
+    df = _data()
+    r = assay.check_fairness(
+        _model, df, protected="sex", max_queries=300, seed=1, store=tmp_path / "s.db"
+    )
+    assert r.n_findings > 0
+    f = r.findings()
+    assert list(f.columns) == [
+        "idi (assay)",
+        "variant",
+        "generated",
+        "idi",
+        "sex",
+        "prediction",
+        "prediction (assay)",
+    ]
+    # the user's values, never the model's answers: each row is a data value (or a neighbour
+    # of one), and assay's prediction column holds the model's 0/1
+    assert set(f["idi"]).issubset(set(range(5)))
+    assert not set(f["prediction"]).issubset({0, 1})
+    assert set(f["prediction (assay)"]) == {0, 1}
+    assert f["idi (assay)"].nunique() == min(r.n_findings, 1000)
+    empty = r.findings(limit=0)
+    assert list(empty.columns) == list(f.columns)
+
+
+def test_export_counts_assays_idis_not_the_users_column(tmp_path: Path) -> None:
+    (tmp_path / "m.py").write_text(MODEL)
+    _data().to_csv(tmp_path / "d.csv", index=False)
+    out = tmp_path / "x.csv"
+    res = CliRunner().invoke(
+        app,
+        [
+            "fairness",
+            f"{tmp_path / 'm.py'}:predict",
+            "--data",
+            str(tmp_path / "d.csv"),
+            "--protected",
+            "sex",
+            "--max-queries",
+            "300",
+            "--seed",
+            "1",
+            "--store",
+            str(tmp_path / "s.db"),
+            "--export",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 1, res.output
+    back = pd.read_csv(out)
+    found = back["idi (assay)"].nunique()
+    assert f"all {found:,} IDIs found" in res.output
+    assert set(back["idi"]).issubset(set(range(5)))
