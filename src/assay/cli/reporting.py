@@ -20,6 +20,7 @@ from assay.cli.verdict import (
     demo_line,
     exit_code,
     run_verdict,
+    verdict_line,
 )
 from assay.core.finishing import finishable
 from assay.core.interrupted import left_interrupted
@@ -354,6 +355,11 @@ def finish_run(
             {
                 "run_id": record.id,
                 "status": record.status,
+                # this command's exit code and its verdict, as the terminal's last line and
+                # `assay report` say them: a demonstration exits 0 on its findings, a run
+                # that did not test everything 2 (the counts below alone read as a failure)
+                "exit_code": verdict.code,
+                "verdict": verdict_line(verdict, record.status),
                 "seed": record.seed,
                 # as the reports' rerun: pinned, with its environment, pasteable anywhere
                 # (the program as invoked here, as the terminal's lines: ``core.program``)
