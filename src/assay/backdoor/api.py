@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 
-@in_callers_terms(setup_backdoor)
+@in_callers_terms(setup_backdoor, renamed={"range": "value_range"})
 def check_backdoor(
     model: Any = None,
     *,

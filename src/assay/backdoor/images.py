@@ -7,6 +7,7 @@ and ``ImageModel`` is the model seen through that conversion.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
@@ -15,9 +16,53 @@ import numpy as np
 from assay.core.model import Capabilities, Model, ModelInputs
 from assay.errors import UsageError
 
-__all__ = ["ImageModel", "ImageSpec", "parse_range", "parse_shape", "spec_for"]
+__all__ = [
+    "ImageModel",
+    "ImageSpec",
+    "parse_range",
+    "parse_shape",
+    "range_text",
+    "shape_text",
+    "spec_for",
+]
 
 Layout = Literal["nhwc", "nchw"]
+
+
+def shape_text(value: Any) -> str | None:
+    """``input_shape`` as the command line's text: the API takes a notebook's own forms too,
+    a tuple or list of whole numbers (``(28, 28, 1)``, a ``torch.Size``) or one number (64,
+    flattened); ``(8, 8)`` raised a bare ``AttributeError`` ('tuple' object has no attribute
+    'strip').  Anything else but a string is refused naming the argument."""
+    if value is None or isinstance(value, str):
+        return value
+    parts = list(value) if isinstance(value, tuple | list) else [value]
+    if parts and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in parts):
+        return ",".join(str(int(v)) for v in parts)
+    raise UsageError(
+        'expected N (flattened), H,W, C,H,W or H,W,C as text ("28,28,1") or a tuple of '
+        f"whole numbers ((28, 28, 1)), not {value!r}",
+        argument="--input-shape",
+    )
+
+
+def range_text(value: Any) -> str | None:
+    """``value_range`` as the command line's text: a ``(lo, hi)`` tuple or list of numbers
+    (``(0, 255)``) as ``"0,255"`` (every float's digits kept); anything else but a string is
+    refused naming the argument."""
+    if value is None or isinstance(value, str):
+        return value
+    pair = list(value) if isinstance(value, tuple | list) else []
+    if len(pair) == 2 and all(
+        isinstance(v, numbers.Real) and not isinstance(v, bool) for v in pair
+    ):
+        return ",".join(
+            str(int(v)) if isinstance(v, numbers.Integral) else repr(float(v)) for v in pair
+        )
+    raise UsageError(
+        f'expected LO,HI as text ("0,255") or a (lo, hi) tuple of numbers, not {value!r}',
+        argument="--range",
+    )
 
 
 def parse_shape(text: str) -> tuple[int, ...]:

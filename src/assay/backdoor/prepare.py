@@ -26,7 +26,15 @@ from assay.backdoor.image_files import (
     read_images,
     wanted_channels,
 )
-from assay.backdoor.images import ImageModel, ImageSpec, parse_range, parse_shape, spec_for
+from assay.backdoor.images import (
+    ImageModel,
+    ImageSpec,
+    parse_range,
+    parse_shape,
+    range_text,
+    shape_text,
+    spec_for,
+)
 from assay.backdoor.label_files import read_label_file
 from assay.backdoor.sizes import size_mismatch
 from assay.backdoor.technique import BackdoorTest, check_comparable
@@ -239,6 +247,9 @@ def setup_backdoor(
     from assay.models import load_model
     from assay.models.classes import declared_count_or_names
     from assay.models.http import ServingOptions
+
+    # a notebook's (28, 28, 1) and (0, 255): the command line's text from here on (stored so)
+    input_shape, value_range = shape_text(input_shape), range_text(value_range)
 
     serving_opts = (
         serving

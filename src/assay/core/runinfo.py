@@ -87,7 +87,23 @@ def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: i
     return redact_text(f"assay.{function}({', '.join(shown)})")
 
 
+# a list longer than this, shown, is summed up by its length and first items: a glob's 20,000
+# image paths (or clean= of 100 PIL images) were spelled out whole in the stored command, its
+# repr, the Jupyter view, the JUnit file and every report (1.2 MB for 20,000 paths)
+SHOWN_AT_MOST = 240
+
+
 def _shown(value: Any) -> str:
+    if isinstance(value, list | tuple) and len(value) > 3:
+        whole = _shown_items(value)
+        if len(whole) <= SHOWN_AT_MOST:
+            return whole
+        first = ", ".join(_shown(v) for v in value[:3])
+        return f"<{type(value).__name__} of {len(value):,} items: {first}, ...>"
+    return _shown_items(value)
+
+
+def _shown_items(value: Any) -> str:
     if isinstance(value, str) and len(value) > 120:  # (a grammar given as text)
         return f"<text of {len(value):,} characters: {value[:60]!r}...>"
     if value is None or isinstance(value, bool | int | float | str):
