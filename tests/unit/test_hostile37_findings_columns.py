@@ -97,3 +97,25 @@ def test_export_counts_assays_idis_not_the_users_column(tmp_path: Path) -> None:
     found = back["idi (assay)"].nunique()
     assert f"all {found:,} IDIs found" in res.output
     assert set(back["idi"]).issubset(set(range(5)))
+
+
+def test_the_jupyter_view_offers_group_metrics_only_with_labels(tmp_path: Path) -> None:
+    df = _data()
+    r = assay.check_fairness(
+        _model, df, protected="sex", max_queries=300, seed=1, store=tmp_path / "s.db"
+    )
+    assert r.group_metrics() is None  # no labels: what the view said it gives
+    assert "result.group_metrics()" not in r._repr_html_()
+    assert "label=" in r._repr_html_()
+    labelled = df.assign(outcome=(df["sex"] == "M").astype(int))
+    r = assay.check_fairness(
+        _model,
+        labelled,
+        protected="sex",
+        label="outcome",
+        max_queries=600,
+        seed=1,
+        store=tmp_path / "s.db",
+    )
+    assert r.group_metrics() is not None
+    assert "result.group_metrics()</code>: group metrics" in r._repr_html_()

@@ -187,9 +187,15 @@ class FairnessResult(EndedRunMixin):
                 f"<table><caption>{escape(str(t.get('caption', '')))}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             )
-        parts.append(
+        labelled = self.setup is not None and self.setup.test.labels is not None
+        parts.append(  # (group_metrics() is None without labels: said so, not offered)
             "<p><code>result.findings()</code>: the IDIs as a DataFrame; "
-            "<code>result.group_metrics()</code>: group metrics (MetricFrame).</p>"
+            + (
+                "<code>result.group_metrics()</code>: group metrics (MetricFrame).</p>"
+                if labelled
+                else "no group metrics: the data has no labels (give <code>label=</code>, "
+                "the column of true outcomes).</p>"
+            )
         )
         return "\n".join(parts)
 
