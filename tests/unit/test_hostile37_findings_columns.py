@@ -119,3 +119,29 @@ def test_the_jupyter_view_offers_group_metrics_only_with_labels(tmp_path: Path) 
     )
     assert r.group_metrics() is not None
     assert "result.group_metrics()</code>: group metrics" in r._repr_html_()
+
+
+def test_a_frame_of_numbered_columns_gets_its_findings_under_those_numbers(
+    tmp_path: Path,
+) -> None:
+    """``pd.DataFrame(X)`` (columns 0, 1, 2), protected by its number: on main the findings
+    came back under "0", "1", "2" (``findings()[1]`` a ``KeyError``)."""
+    rng = np.random.default_rng(0)
+    n = 200
+    df = pd.DataFrame(
+        np.c_[rng.integers(18, 70, n), rng.integers(0, 2, n), rng.integers(20, 60, n)]
+    )
+
+    def model(x: object) -> np.ndarray:
+        rows = np.asarray(x, dtype=np.float64)
+        return ((rows[:, 1] == 1) & (rows[:, 2] > 38)).astype(int)
+
+    r = assay.check_fairness(
+        model, df, protected=1, max_queries=300, seed=1, store=tmp_path / "s.db"
+    )
+    f = r.findings()
+    assert r.n_findings > 0
+    assert list(f.columns[3:6]) == [0, 1, 2]
+    assert set(f[1]) == {0, 1}
+    assert list(r.findings(limit=0).columns) == list(f.columns)
+    assert pd.concat([df, f[list(df.columns)]]).shape == (len(df) + len(f), 3)

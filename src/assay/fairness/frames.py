@@ -35,10 +35,13 @@ def findings_frame(
     form: InputForm | None = None,
     dtypes: dict[str, Any] | None = None,
     proba: bool = False,
+    labels: dict[str, Any] | None = None,
 ) -> Any:
     """The first ``limit`` IDIs (None: all) of ``batches`` as a DataFrame (see the module).
     ``proba``: the model answers probabilities of ``class_names``: a frame of no IDI has
-    their ``p(CLASS)`` columns too (code written on a run's IDIs runs on a clean run's)."""
+    their ``p(CLASS)`` columns too (code written on a run's IDIs runs on a clean run's).
+    ``labels``: the user's own column labels that are not the names read (``pd.DataFrame(X)``'s
+    whole numbers: ``frame[1]``, not ``frame["1"]``), by those names."""
     import pandas as pd
 
     inputs: list[np.ndarray] = []
@@ -60,7 +63,7 @@ def findings_frame(
     columns = [own("idi"), own("variant"), own("generated"), *schema.names, own("prediction")]
     if not inputs:
         chances = [own(f"p({c})") for c in class_names or ()] if proba else []
-        return _empty(schema, columns, chances, dtypes or {})
+        return _empty(schema, columns, chances, dtypes or {}).rename(columns=labels or {})
     ins, outs, gen = np.concatenate(inputs), np.concatenate(outputs), np.concatenate(generated)
     n, k, d = ins.shape
     decoded = schema.decode(ins.reshape(n * k, d))
@@ -69,7 +72,7 @@ def findings_frame(
         not isinstance(frame, pd.DataFrame)  # a model fed arrays (a function): no columns
     ):
         frame = pd.DataFrame(decoded, columns=schema.names).infer_objects()
-    frame = _in_dtypes(frame.reset_index(drop=True), dtypes or {})
+    frame = _in_dtypes(frame.reset_index(drop=True), dtypes or {}).rename(columns=labels or {})
     frame.insert(0, own("idi"), np.repeat(np.arange(1, n + 1), k))
     frame.insert(1, own("variant"), np.tile(np.arange(k), n))
     frame.insert(2, own("generated"), (np.tile(np.arange(k), n) == np.repeat(gen, k)))

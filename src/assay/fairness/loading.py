@@ -397,6 +397,7 @@ def _setup(
     encoded: np.ndarray | None = None
     frame: Any = None
     user_dtypes: dict[str, Any] = {}
+    user_columns: dict[str, Any] = {}
     read_as_numbers: dict[str, str] = {}
     unusable: dict[str, UsageError] = {}  # inferred columns that are no feature (an id, ...)
     incomplete: Incomplete | None = None  # rows with an empty value set aside (--missing drop)
@@ -415,6 +416,11 @@ def _setup(
         frame = _as_frame(data)
         if frame is not None:  # the user's own DataFrame: its findings come back in its dtypes
             user_dtypes = {str(c): t for c, t in frame.dtypes.items()}
+            user_columns = {
+                str(c): c
+                for c in frame.columns
+                if isinstance(c, int | np.integer) and not isinstance(c, bool)
+            }
         if frame is None:
             frame = _read(
                 lambda p: read_table(p, encoding=encoding, text=text_columns),
@@ -633,6 +639,7 @@ def _setup(
         holdout=holdout,
         form=form,
         user_dtypes=user_dtypes,
+        user_columns=user_columns,
         read_as_numbers=read_as_numbers,
         by_position=by_position,
         set_aside=set_aside,

@@ -83,6 +83,7 @@ class FairnessResult(EndedRunMixin):
                 limit=limit,
                 form=self.setup.form,
                 dtypes=self.setup.user_dtypes,
+                labels=self.setup.user_columns,
                 proba=self.setup.raw_model.capabilities.outputs == "proba",
             )
 

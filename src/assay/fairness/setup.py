@@ -30,6 +30,9 @@ class FairnessSetup:
     form: InputForm = field(default_factory=InputForm)  # what the estimator was fitted on
     # the dtype of each column of the user's own DataFrame (findings are given back in them)
     user_dtypes: dict[str, Any] = field(default_factory=dict)
+    # the user's own DataFrame's column labels that are whole numbers (``pd.DataFrame(X)``'s
+    # 0, 1, 2), by the name assay reads them under ("0"): findings are given back under them
+    user_columns: dict[str, Any] = field(default_factory=dict)
     # the columns, in the order fed to a model that names none of its own (None: by name)
     by_position: tuple[str, ...] | None = None
     # the data's columns left out because the model declares it does not take them
