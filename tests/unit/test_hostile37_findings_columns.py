@@ -145,3 +145,12 @@ def test_a_frame_of_numbered_columns_gets_its_findings_under_those_numbers(
     assert set(f[1]) == {0, 1}
     assert list(r.findings(limit=0).columns) == list(f.columns)
     assert pd.concat([df, f[list(df.columns)]]).shape == (len(df) + len(f), 3)
+
+
+def test_a_moved_name_taken_too_is_numbered() -> None:
+    from assay.fairness.frames import _Own
+
+    own = _Own(["idi", "idi (assay)", "sex"])
+    assert own("idi") == "idi (assay 2)"
+    assert own("idi") == "idi (assay 2)"  # the same name each time it is asked
+    assert own("variant") == "variant"
