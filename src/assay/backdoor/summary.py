@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.again import AGAIN, stuck_reason
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
@@ -60,6 +61,7 @@ def summarise(search: Any) -> dict[str, Any]:
     why = (
         _one_class(search, summary)
         or changed_during_scan(search, summary, _namer(search))
+        or stuck_reason(_asked_again(search), _namer(search), "scan")
         or _strip_cannot_flag(search, summary)
         or _unverifiable(search, summary)
     )
@@ -72,14 +74,35 @@ def summarise(search: Any) -> dict[str, Any]:
     return summary
 
 
+def _asked_again(search: Any) -> list[dict[str, Any] | None]:
+    """The images asked again at the end (``again``): one record per unit of a campaign."""
+    merged = getattr(search, "agains", None)
+    return list(merged) if merged is not None else [getattr(search, "again", None)]
+
+
+def _not_asked_again(search: Any) -> str | None:
+    """Why a scan that ended after its last image or class has not passed all the same:
+    its budget ran out before it asked the start's images again (``again``), so a model
+    stuck on one class midway could not be told from a steady one."""
+    if getattr(search, "phase", None) != "again":
+        return None
+    return (
+        f"the scan ended before it asked {AGAIN} of the images it labelled at the start again "
+        f"({_why_ended(search)}), the check that tells a model that got stuck on one class "
+        "midway from a steady one; raise --max-queries or --max-time and run it again"
+    )
+
+
 def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     """Why a scan that found nothing has not passed all the same: it ended before images
     (or classes) it was given, which were never looked at.  A CI job that bounds the scan
     with ``--max-time`` must not read "no trigger" into the images it never reached."""
     rerun = "raise --max-time or --max-queries and run it again"
     if search.test.mode == "model":
-        if (summary.get("verdict") or {}).get("suspects") or search.phase == "done":
+        if (summary.get("verdict") or {}).get("suspects"):
             return None
+        if search.phase in ("again", "done"):
+            return _not_asked_again(search)
         total = getattr(getattr(search, "caps", None), "n_classes", None)
         scanned = int(summary.get("tested") or 0)
         of = f" of {total}" if total else ""
@@ -99,7 +122,7 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return left or _shared(search, rows) or _pasted(search, rows)
+        return left or _shared(search, rows) or _pasted(search, rows) or _not_asked_again(search)
     given = _images_given(search.test)
     flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
@@ -767,7 +790,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
                 f"{_namer(search)(int(by))}'s {scans[int(by)].pixels}: set aside beside it"
             )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
-    elif scans and search.phase == "done":
+    elif scans and search.phase in ("again", "done"):
         top = max(index) if index else 0.0
         cleared = _cleared(search, scans, index, verdict)
         why = (
