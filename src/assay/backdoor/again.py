@@ -19,7 +19,7 @@ import numpy as np
 
 from assay.core.model import labels_of
 
-__all__ = ["AGAIN", "ask_again", "pick_again", "stuck_again", "stuck_reason"]
+__all__ = ["AGAIN", "answered_alike", "ask_again", "pick_again", "stuck_again", "stuck_reason"]
 
 AGAIN = 8  # images asked again at the end (queries: one call of at most this many)
 
@@ -85,3 +85,12 @@ def stuck_reason(
         "asked after the change was not answered by the model as it is, and a finding may be "
         "that default's; run it again once the model answers steadily"
     )
+
+
+def answered_alike(records: Sequence[dict[str, Any] | None]) -> bool:
+    """Were the images asked again answered as at the start, in every unit that asked them
+    (and at least one did)?  Then the model answered steadily to the end: a scan whose own
+    answers were one class was the model's answer (every occlusion of a bright image answered
+    the middle class of three by brightness), not a change (``changed``)."""
+    made = [r for r in records if r]
+    return bool(made) and all(list(r["then"]) == list(r["now"]) for r in made)

@@ -65,13 +65,45 @@ def summarise(search: Any) -> dict[str, Any]:
         or _strip_cannot_flag(search, summary)
         or _unverifiable(search, summary)
     )
+    one = _one_clean_class(search)
+    if one and isinstance(summary.get("headline"), str):
+        summary["headline"] += f"; WARNING: {one}"
+        summary["warnings"] = [*(summary.get("warnings") or []), one]
     if why:
         summary["untested_reason"] = why
     else:
         part = _not_reached(search, summary)
+        if not part and one and not any(r.get("poisoned") for r in search.rows or []):
+            part = one  # (nothing flagged on one class's images: not a pass either)
         if part:  # (read by ``core.outcome.not_a_pass``: exit 2, never a pass)
             summary["incomplete_reason"] = part
     return summary
+
+
+def _one_clean_class(search: Any) -> str | None:
+    """What an input scan (pasting triggers on clean images: not STRIP) cannot tell when the
+    model puts every clean image in one class: each trigger is confirmed on that class's
+    images alone, where a piece of another class's own images that turns them into it
+    passes as well (bd36b: 10 of 40 clean digits flagged with clean 0s).  Not for a model
+    of two classes: the one class is every class a trigger's images come from."""
+    t = search.test
+    labels = getattr(search, "clean_labels", None)
+    if t.mode != "inputs" or getattr(t, "strategy", "assay") == "strip" or labels is None:
+        return None
+    n_classes = getattr(getattr(search, "caps", None), "n_classes", None)
+    if n_classes is not None and n_classes <= 2:  # (one class is every other class there)
+        return None
+    classes = np.unique(np.asarray(labels))
+    if len(classes) != 1 or not len(labels):
+        return None
+    c = _namer(search)(int(classes[0]))
+    return (
+        f"the model puts all {len(labels):,} clean images in one class ({c}): every trigger "
+        f"is confirmed by pasting it on images of class {c} alone, which cannot tell a "
+        f"trigger from a piece of another class's own images that turns {c}s into that "
+        "class (such flags may be false), nor test images of that class; give clean images "
+        "of several classes (--clean)"
+    )
 
 
 def _asked_again(search: Any) -> list[dict[str, Any] | None]:
