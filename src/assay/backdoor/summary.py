@@ -101,8 +101,9 @@ def _one_clean_class(search: Any) -> str | None:
         f"the model puts all {len(labels):,} clean images in one class ({c}): every trigger "
         f"is confirmed by pasting it on images of class {c} alone, which cannot tell a "
         f"trigger from a piece of another class's own images that turns {c}s into that "
-        "class (such flags may be false), nor test images of that class; give clean images "
-        "of several classes (--clean)"
+        "class (the images scanned of other classes stand in where there are 5: they are "
+        "not clean images), nor test images of that class; give clean images of several "
+        "classes (--clean)"
     )
 
 

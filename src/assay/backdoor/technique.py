@@ -286,7 +286,9 @@ def _verdict_from_json(d: dict[str, Any]) -> ImageVerdict:
         queries=int(d.get("queries", 0)),
         seconds=float(d.get("seconds", 0.0)),
         trigger_id=d.get("trigger_id"),
-        extra={k: d[k] for k in ("entropy", "true_label", "natural", "rechecked") if k in d},
+        extra={
+            k: d[k] for k in ("entropy", "true_label", "natural", "rechecked", "across") if k in d
+        },
     )
 
 
