@@ -55,3 +55,14 @@ def test_clean_images_of_one_class_are_warned_about_and_never_pass_silently() ->
 def test_a_two_class_models_one_clean_class_is_every_other_class() -> None:
     result = _scan(_two, 2)
     assert "warnings" not in result.summary and result.passed, result.headline
+
+
+def test_a_campaign_warns_as_a_single_run() -> None:
+    rng = np.random.default_rng(0)
+    clean = rng.random((24, 8, 8)) * 0.6
+    images = 0.4 + 0.6 * rng.random((6, 8, 8))
+    for model, classes, warned in ((_three, 3, True), (_two, 2, False)):
+        result = assay.check_backdoor(
+            model, images=images, clean=clean, input_shape="8,8", classes=classes, seed=1, units=2
+        )
+        assert ("warnings" in result.summary) is warned, result.headline

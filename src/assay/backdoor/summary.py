@@ -90,7 +90,8 @@ def _one_clean_class(search: Any) -> str | None:
     labels = getattr(search, "clean_labels", None)
     if t.mode != "inputs" or getattr(t, "strategy", "assay") == "strip" or labels is None:
         return None
-    n_classes = getattr(getattr(search, "caps", None), "n_classes", None)
+    caps = getattr(search, "caps", None)
+    n_classes = getattr(caps, "n_classes", None) if caps else getattr(search, "n_classes", None)
     if n_classes is not None and n_classes <= 2:  # (one class is every other class there)
         return None
     classes = np.unique(np.asarray(labels))

@@ -57,6 +57,7 @@ def unit_state(search: BackdoorSearch) -> dict[str, Any]:
         if search.image_labels is None
         else [search.first, search.image_labels[search.first : search.stop].tolist()],
         "again": search.again,
+        "n_classes": search.caps.n_classes,
         # every image's row (the summary keeps them only up to ``summary.ROWS_KEPT`` images)
         "rows": search.rows,
     }
@@ -78,6 +79,7 @@ class _Merged:
     scan_answered: list[int] | None = field(default_factory=list)
     image_labels: np.ndarray | None = None
     agains: list[dict[str, Any] | None] = field(default_factory=list)
+    n_classes: int | None = None
 
 
 def merge_summaries(
@@ -137,6 +139,8 @@ def _merge_watch(merged: _Merged, state: dict[str, Any]) -> None:
         first, chunk = int(labels[0]), np.asarray(labels[1], dtype=np.int64)
         merged.image_labels[first : first + len(chunk)] = chunk
     merged.agains.append(state.get("again"))
+    if isinstance(state.get("n_classes"), int):
+        merged.n_classes = int(state["n_classes"])
     if state.get("phase") == "again":  # (its budget ran out before it asked them)
         merged.phase = "again"
 
