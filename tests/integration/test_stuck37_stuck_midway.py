@@ -168,3 +168,31 @@ def test_a_model_stuck_midway_through_the_model_scan_has_not_passed() -> None:
     result = assay.check_backdoor(stuck, clean=clean, input_shape="8,8", classes=5, seed=1)
     assert not result.passed  # main: passed, "no suspected backdoor found"
     assert result.untested is not None and "asked again at the end" in result.untested
+
+
+def test_the_images_asked_again_fit_the_budget_left_or_the_run_says_it_did_not_ask_them() -> None:
+    """A 2-class model that passes: its scan asks 90 queries, the determinism check 10 (a
+    tenth of the budget); 5 left are enough to ask 5 images again, none left is not a pass."""
+    rng = np.random.default_rng(0)
+    clean = rng.random((24, 8, 8)) * 0.8
+    images = 0.3 + 0.7 * rng.random((6, 8, 8))
+
+    def run(max_queries: int) -> Any:
+        return assay.check_backdoor(
+            _steady,
+            images=images,
+            clean=clean,
+            input_shape="8,8",
+            classes=2,
+            seed=1,
+            max_queries=max_queries,
+        )
+
+    roomy = run(1_000)
+    assert roomy.passed and roomy.progress["queries"] == 90 + AGAIN
+    fits = run(105)
+    assert fits.passed and fits.progress["queries"] == 95  # (5 asked again)
+    edge = run(100)  # main: passed, none asked again
+    assert not edge.passed and edge.untested is None
+    assert "ended before it asked 8 of the images" in edge.summary["incomplete_reason"]
+    assert "(0 queries of its budget left)" in edge.summary["incomplete_reason"]

@@ -120,9 +120,16 @@ def _not_asked_again(search: Any) -> str | None:
     stuck on one class midway could not be told from a steady one."""
     if getattr(search, "phase", None) != "again":
         return None
+    remaining = getattr(getattr(search, "model", None), "remaining", None)
+    left = remaining() if callable(remaining) else None
+    why = (
+        f"{left} {'query' if left == 1 else 'queries'} of its budget left"
+        if isinstance(left, int) and left < AGAIN
+        else _why_ended(search)
+    )
     return (
         f"the scan ended before it asked {AGAIN} of the images it labelled at the start again "
-        f"({_why_ended(search)}), the check that tells a model that got stuck on one class "
+        f"({why}), the check that tells a model that got stuck on one class "
         "midway from a steady one; raise --max-queries or --max-time and run it again"
     )
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.again import ask_again, pick_again
+from assay.backdoor.again import AGAIN, ask_again, pick_again
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.modelscan import (
@@ -450,7 +450,9 @@ class BackdoorSearch:
         if t.images is not None and self.image_labels is not None:
             labels = np.concatenate([labels, self.image_labels[self.first : self.stop]])
             scanned = t.images[self.first : self.stop]
-        idx = pick_again(labels)
+        # (within what the budget left, down to two: fewer leave the phase unfinished, said)
+        left = self.model.remaining() if hasattr(self.model, "remaining") else None
+        idx = pick_again(labels, AGAIN if left is None or left < 2 else min(AGAIN, left))
         if not len(idx):
             return
         images = np.stack([t.clean[i] if i < n else scanned[i - n] for i in idx.tolist()])
