@@ -196,3 +196,30 @@ def test_the_images_asked_again_fit_the_budget_left_or_the_run_says_it_did_not_a
     assert not edge.passed and edge.untested is None
     assert "ended before it asked 8 of the images" in edge.summary["incomplete_reason"]
     assert "(0 queries of its budget left)" in edge.summary["incomplete_reason"]
+
+
+class _Swapped:
+    """``_steady``'s probabilities for its first ``honest`` images, then its classes swapped
+    (a served model redeployed with another class order once warm): two classes still."""
+
+    def __init__(self, honest: int) -> None:
+        self.honest, self.asked = honest, 0
+
+    def __call__(self, x: Any) -> np.ndarray:
+        self.asked += len(x)
+        p = _steady(x)
+        return p[:, ::-1] if self.asked > self.honest else p
+
+
+def test_a_model_whose_answers_moved_after_a_steady_determinism_check_has_not_passed() -> None:
+    model = _Swapped(150)
+    result = _scan(model)
+    assert result.summary["asked_again"] == {"images": AGAIN, "changed": AGAIN}
+    assert not result.passed  # main: passed
+    assert result.untested is not None and "determinism check alike" in result.untested
+    # the same model off the check: no steady probe to compare with, not judged so
+    off = _scan(_Swapped(150 - 16), determinism_check=False)
+    assert off.untested is None or "determinism check" not in off.untested
+    steady = _scan(_Swapped(10**9))
+    assert steady.summary["asked_again"] == {"images": AGAIN, "changed": 0}
+    assert steady.untested is None

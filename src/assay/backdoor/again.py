@@ -19,7 +19,16 @@ import numpy as np
 
 from assay.core.model import labels_of
 
-__all__ = ["AGAIN", "answered_alike", "ask_again", "pick_again", "stuck_again", "stuck_reason"]
+__all__ = [
+    "AGAIN",
+    "answered_alike",
+    "ask_again",
+    "asked_figures",
+    "moved_since_probe",
+    "pick_again",
+    "stuck_again",
+    "stuck_reason",
+]
 
 AGAIN = 8  # images asked again at the end (queries: one call of at most this many)
 
@@ -94,3 +103,39 @@ def answered_alike(records: Sequence[dict[str, Any] | None]) -> bool:
     the middle class of three by brightness), not a change (``changed``)."""
     made = [r for r in records if r]
     return bool(made) and all(list(r["then"]) == list(r["now"]) for r in made)
+
+
+def asked_figures(records: Sequence[dict[str, Any] | None]) -> dict[str, int] | None:
+    """How many images were asked again (every unit's added) and how many of them were
+    answered otherwise than at the start; None when none was asked."""
+    made = [r for r in records if r]
+    if not made:
+        return None
+    return {
+        "images": sum(len(r["now"]) for r in made),
+        "changed": sum(
+            int(a) != int(b) for r in made for a, b in zip(r["then"], r["now"], strict=True)
+        ),
+    }
+
+
+def moved_since_probe(summary: dict[str, Any]) -> str | None:
+    """Why nothing was tested when the determinism check (``steadiness``: clean images asked
+    twice before the scan) saw every answer repeated, and at least half of the images asked
+    again at the end (and two) were answered otherwise than at the start: not noise (the
+    model repeated itself before the scan), a model whose answers changed during it (a
+    served model redeployed or answering at random once warm), in any classes."""
+    probe = (summary.get("determinism") or {}).get("probe") or {}
+    asked = summary.get("asked_again") or {}
+    images, changed = int(asked.get("images") or 0), int(asked.get("changed") or 0)
+    steady = probe.get("changed") == 0 and int(probe.get("images") or 0) >= 4
+    if not steady or changed < 2 or 2 * changed < images:
+        return None
+    return (
+        f"the model answered {changed:,} of the {images:,} images asked again at the end of "
+        "the scan otherwise than when they were first asked, while it had answered all "
+        f"{int(probe['images']):,} images of the determinism check alike twice before the "
+        "scan: its answers changed during the scan (a served model redeployed or falling "
+        "back once warm, a model whose state broke), so what it was asked after the change "
+        "was not answered by the model as it is; run it again once the model answers steadily"
+    )

@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.backdoor.again import AGAIN, stuck_reason
+from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
@@ -65,6 +65,9 @@ def summarise(search: Any) -> dict[str, Any]:
         or _strip_cannot_flag(search, summary)
         or _unverifiable(search, summary)
     )
+    asked = asked_figures(_asked_again(search))
+    if asked:
+        summary["asked_again"] = asked  # (judged with the determinism check: ``steadiness``)
     one = _one_clean_class(search)
     if one and isinstance(summary.get("headline"), str):
         summary["headline"] += f"; WARNING: {one}"
