@@ -24,13 +24,18 @@ from assay.backdoor.patches import Trigger
 pytestmark = pytest.mark.slow
 
 
-def test_clean_images_of_one_class_flag_no_piece_of_a_digit(tmp_path: Path) -> None:
+@pytest.mark.parametrize("one", [3, 0])
+def test_clean_images_of_one_class_flag_no_piece_of_a_digit(tmp_path: Path, one: int) -> None:
+    """42 clean '3's, or 47 clean '0's (stuck37: bd36b left 10 of the 40 clean digits
+    flagged with the '0's, pieces of a '9', '5', '4' ... that turn 0s into them; each sends
+    4-45 % of the images scanned of a third class there, the trigger 100 %:
+    ``backdoor.across``)."""
     t = trojaned_digits(seed=1, size=3, position=(5, 5), target=7)
     x = t.clean_images
     classes = t.model.predict_proba(x.reshape(len(x), -1)).argmax(1)
     scan = x[:60].copy()
     scan[:20] = t.poisoned(scan[:20])
-    clean = x[200:][classes[200:] == 3][:60]  # 42 clean '3's
+    clean = x[200:][classes[200:] == one][:60]
     r = assay.check_backdoor(
         t.model,
         images=scan * 16.0,
@@ -42,7 +47,9 @@ def test_clean_images_of_one_class_flag_no_piece_of_a_digit(tmp_path: Path) -> N
     )
     flags = [bool(row["poisoned"]) for row in r.summary["rows"]]
     assert sum(flags[:20]) == 20, r.headline  # every poisoned image still found
-    assert sum(flags[20:]) <= 1, r.headline  # main: 4 of the 40 clean digits flagged
+    # bd36b's main: 4 of the 40 clean digits flagged with '3's, 18 with '0's; bd36b: 1, 10
+    assert sum(flags[20:]) == 0, r.headline
+    assert f"one class ({one})" in r.headline  # (the warning: stuck37)
 
 
 def test_the_images_scanned_stand_in_only_for_missing_clean_sources() -> None:

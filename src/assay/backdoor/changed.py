@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.again import answered_alike
+
 __all__ = ["changed_during_scan"]
 
 
@@ -36,6 +38,9 @@ def changed_during_scan(search: Any, summary: dict[str, Any], name: Any) -> str 
         return None
     if any(r.get("poisoned") for r in getattr(search, "rows", []) or []):
         return None
+    merged = getattr(search, "agains", None)
+    if answered_alike(merged if merged is not None else [getattr(search, "again", None)]):
+        return None  # (asked again at the end, the images were answered as at the start)
     labelled = np.asarray(labels)
     labelled = labelled[labelled >= 0]
     other = int(np.sum(labelled != scan[0]))

@@ -45,6 +45,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from assay.backdoor.across import ACROSS_RATE, across_classes
 from assay.backdoor.consensus import trigger_mask
 from assay.backdoor.patches import (
     Box,
@@ -325,6 +326,17 @@ def assay_scan(
         verify, verify_labels, label, index, scanned, scanned_labels, known
     )
     screen = verify[order[:5]]
+
+    def across(box: Box) -> bool:
+        """Does a box confirmed on clean images of one class send the images scanned of a
+        third class too (``across``; True when not asked)?"""
+        rate = across_classes(
+            image, box, label, labels, verify_labels, index, scanned, scanned_labels, known
+        )
+        if rate is not None:
+            verdict.extra = {**(verdict.extra or {}), "across": round(rate, 3)}
+        return rate is None or rate >= ACROSS_RATE
+
     # screening, cheapest first: every window on one image (one call), then window by window
     # (only as many as are shrunk) a second image and three more; the first must flip, of the
     # others all but ``SCREEN_MISSES``
@@ -367,6 +379,8 @@ def assay_scan(
                 # (said: clean images that carry a trigger make it look so: ``overlap``)
                 verdict.extra = {**(verdict.extra or {}), "natural": list(box)}
                 break
+            if not across(box):
+                continue
             best = (box, corrected, cover, rate)
             if cover == box:  # the smallest box of this window whose blocking neutralises it
                 break
@@ -380,7 +394,7 @@ def assay_scan(
         tight_rate = _confirm(
             image, tight, label, labels, chosen, threshold, sources, source_labels
         )
-        if tight_rate is not None and tight_rate > 0:
+        if tight_rate is not None and tight_rate > 0 and across(tight):
             box, rate = tight, tight_rate
     if box[2] > top or box[3] > top:  # larger than any trigger looked for, even trimmed: that
         return verdict  # much of an image is the object's own features, not a patch

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.again import ask_again, pick_again, stuck_reason
 from assay.backdoor.patches import paste
 from assay.backdoor.replay_stuck import stuck_on_pasted
 from assay.backdoor.strip import blend_entropy, class_scores, strip_threshold
@@ -65,6 +66,19 @@ class _Replayer:
         return self.classes.untested(
             shown, "images asked (the run's clean images, and the triggers pasted on them)"
         ) or stuck_on_pasted(self.pasted, self._sources, self._shown)
+
+    def stuck(self) -> str:
+        """Why nothing was tested when a handful of the clean images, asked again once the
+        findings were replayed, are all in one class most were not in (``again``); ``''``
+        otherwise, or when the clean images were never asked."""
+        if self._clean_labels is None:
+            return ""
+        idx = pick_again(self._clean_labels)
+        if not len(idx):
+            return ""
+        now = ask_again(self.model, self.clean[idx], self.caps)
+        record = {"then": self._clean_labels[idx].tolist(), "now": now.tolist()}
+        return stuck_reason([record], self._shown, "replay") or ""
 
     def _shown(self, c: int) -> str:
         names = self.caps.class_names
@@ -177,6 +191,9 @@ def replay_backdoor(
         else "; ".join(f"{n:,} as {reason}" for reason, n in skipped.items())
     )
     untested = replayer.untested() if replayer is not None and total and not holding else ""
+    if replayer is not None and total and not untested:
+        # (a model stuck midway: the findings replayed after it got stuck show nothing)
+        untested = replayer.stuck()
     return ReplayResult(
         total,
         holding,

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.again import moved_since_probe
 from assay.core.budget import BudgetedModel
 from assay.core.display import count
 from assay.core.model import Model
@@ -141,6 +142,10 @@ def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> No
             )
             + f" It asked {count(check['queries'])} queries in {check['calls']} calls."
         )
+    moved = moved_since_probe(summary)
+    if moved and not summary.get("untested_reason"):
+        summary["untested_reason"] = moved
+        summary.pop("incomplete_reason", None)
     metrics = dict(summary.get("metrics") or {})
     metrics["queries asked by the determinism check"] = int(check.get("queries") or 0)
     summary["metrics"] = metrics

@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.again import AGAIN, asked_figures, stuck_reason
 from assay.backdoor.changed import changed_during_scan
 from assay.backdoor.inputscan import NATURAL_SOURCES
 from assay.backdoor.patches import paste
@@ -60,16 +61,80 @@ def summarise(search: Any) -> dict[str, Any]:
     why = (
         _one_class(search, summary)
         or changed_during_scan(search, summary, _namer(search))
+        or stuck_reason(_asked_again(search), _namer(search), "scan")
         or _strip_cannot_flag(search, summary)
         or _unverifiable(search, summary)
     )
+    asked = asked_figures(_asked_again(search))
+    if asked:
+        summary["asked_again"] = asked  # (judged with the determinism check: ``steadiness``)
+    one = _one_clean_class(search)
+    if one and isinstance(summary.get("headline"), str):
+        summary["headline"] += f"; WARNING: {one}"
+        summary["warnings"] = [*(summary.get("warnings") or []), one]
     if why:
         summary["untested_reason"] = why
     else:
         part = _not_reached(search, summary)
+        if not part and one and not any(r.get("poisoned") for r in search.rows or []):
+            part = one  # (nothing flagged on one class's images: not a pass either)
         if part:  # (read by ``core.outcome.not_a_pass``: exit 2, never a pass)
             summary["incomplete_reason"] = part
     return summary
+
+
+def _one_clean_class(search: Any) -> str | None:
+    """What an input scan (pasting triggers on clean images: not STRIP) cannot tell when the
+    model puts every clean image in one class: each trigger is confirmed on that class's
+    images alone, where a piece of another class's own images that turns them into it
+    passes as well (bd36b: 10 of 40 clean digits flagged with clean 0s).  Not for a model
+    of two classes: the one class is every class a trigger's images come from."""
+    t = search.test
+    labels = getattr(search, "clean_labels", None)
+    if t.mode != "inputs" or getattr(t, "strategy", "assay") == "strip" or labels is None:
+        return None
+    caps = getattr(search, "caps", None)
+    n_classes = getattr(caps, "n_classes", None) if caps else getattr(search, "n_classes", None)
+    if n_classes is not None and n_classes <= 2:  # (one class is every other class there)
+        return None
+    classes = np.unique(np.asarray(labels))
+    if len(classes) != 1 or not len(labels):
+        return None
+    c = _namer(search)(int(classes[0]))
+    return (
+        f"the model puts all {len(labels):,} clean images in one class ({c}): every trigger "
+        f"is confirmed by pasting it on images of class {c} alone, which cannot tell a "
+        f"trigger from a piece of another class's own images that turns {c}s into that "
+        "class (the images scanned of other classes stand in where there are 5: they are "
+        "not clean images), nor test images of that class; give clean images of several "
+        "classes (--clean)"
+    )
+
+
+def _asked_again(search: Any) -> list[dict[str, Any] | None]:
+    """The images asked again at the end (``again``): one record per unit of a campaign."""
+    merged = getattr(search, "agains", None)
+    return list(merged) if merged is not None else [getattr(search, "again", None)]
+
+
+def _not_asked_again(search: Any) -> str | None:
+    """Why a scan that ended after its last image or class has not passed all the same:
+    its budget ran out before it asked the start's images again (``again``), so a model
+    stuck on one class midway could not be told from a steady one."""
+    if getattr(search, "phase", None) != "again":
+        return None
+    remaining = getattr(getattr(search, "model", None), "remaining", None)
+    left = remaining() if callable(remaining) else None
+    why = (
+        f"{left} {'query' if left == 1 else 'queries'} of its budget left"
+        if isinstance(left, int) and left < AGAIN
+        else _why_ended(search)
+    )
+    return (
+        f"the scan ended before it asked {AGAIN} of the images it labelled at the start again "
+        f"({why}), the check that tells a model that got stuck on one class "
+        "midway from a steady one; raise --max-queries or --max-time and run it again"
+    )
 
 
 def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
@@ -78,8 +143,10 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     with ``--max-time`` must not read "no trigger" into the images it never reached."""
     rerun = "raise --max-time or --max-queries and run it again"
     if search.test.mode == "model":
-        if (summary.get("verdict") or {}).get("suspects") or search.phase == "done":
+        if (summary.get("verdict") or {}).get("suspects"):
             return None
+        if search.phase in ("again", "done"):
+            return _not_asked_again(search)
         total = getattr(getattr(search, "caps", None), "n_classes", None)
         scanned = int(summary.get("tested") or 0)
         of = f" of {total}" if total else ""
@@ -99,7 +166,7 @@ def _not_reached(search: Any, summary: dict[str, Any]) -> str | None:
     )
     missed = int((summary.get("metrics") or {}).get("images not reached") or 0)
     if not missed:
-        return left or _shared(search, rows) or _pasted(search, rows)
+        return left or _shared(search, rows) or _pasted(search, rows) or _not_asked_again(search)
     given = _images_given(search.test)
     flagged = sum(bool(r.get("poisoned")) for r in rows)
     return (
@@ -767,7 +834,7 @@ def _model_summary(search: Any) -> dict[str, Any]:
                 f"{_namer(search)(int(by))}'s {scans[int(by)].pixels}: set aside beside it"
             )
         headline = "suspected backdoor: " + "; ".join(parts) + f"; {queries:,} queries"
-    elif scans and search.phase == "done":
+    elif scans and search.phase in ("again", "done"):
         top = max(index) if index else 0.0
         cleared = _cleared(search, scans, index, verdict)
         why = (

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.backdoor.again import AGAIN, ask_again, pick_again
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
 from assay.backdoor.modelscan import (
@@ -285,7 +286,9 @@ def _verdict_from_json(d: dict[str, Any]) -> ImageVerdict:
         queries=int(d.get("queries", 0)),
         seconds=float(d.get("seconds", 0.0)),
         trigger_id=d.get("trigger_id"),
-        extra={k: d[k] for k in ("entropy", "true_label", "natural", "rechecked") if k in d},
+        extra={
+            k: d[k] for k in ("entropy", "true_label", "natural", "rechecked", "across") if k in d
+        },
     )
 
 
@@ -354,6 +357,9 @@ class BackdoorSearch:
         self.answered: list[int] | None = []
         # the same, of the scan's own queries after the start's labelling (``changed``)
         self.scan_answered: list[int] | None = []
+        # images the start labelled, asked again once the scan is over: their classes then
+        # and now (``again``: a model stuck on one class midway); None until asked
+        self.again: dict[str, list[int]] | None = None
 
     # -- model access -----------------------------------------------------------------------
     def _labels(self, m: Any, x: np.ndarray) -> np.ndarray:
@@ -415,11 +421,11 @@ class BackdoorSearch:
             assert t.images is not None
             found = self._strip_chunk() if t.strategy == "strip" else self._one_image()
             if self.position >= self.stop:
-                self.phase = "recheck" if t.strategy == "assay" and self.matchers else "done"
+                self.phase = "recheck" if t.strategy == "assay" and self.matchers else "again"
             return found
         if self.phase == "recheck":
             found = self._recheck()
-            self.phase = "done"
+            self.phase = "again"
             return found
         if self.phase == "classes":
             self._one_class()
@@ -427,9 +433,31 @@ class BackdoorSearch:
                 self.phase = "verdict"
             return []
         if self.phase == "verdict":
-            self.phase = "done"
+            self.phase = "again"
             return self._model_verdict()
+        if self.phase == "again":
+            self._ask_again()
+            self.phase = "done"
         return []
+
+    def _ask_again(self) -> None:
+        """Ask a handful of the images the start labelled again, past the cache, and keep
+        their classes then and now (``again``)."""
+        t = self.test
+        assert self.clean_labels is not None
+        n = len(t.clean)
+        labels, scanned = self.clean_labels, t.clean[:0]
+        if t.images is not None and self.image_labels is not None:
+            labels = np.concatenate([labels, self.image_labels[self.first : self.stop]])
+            scanned = t.images[self.first : self.stop]
+        # (within what the budget left, down to two: fewer leave the phase unfinished, said)
+        left = self.model.remaining() if hasattr(self.model, "remaining") else None
+        idx = pick_again(labels, AGAIN if left is None or left < 2 else min(AGAIN, left))
+        if not len(idx):
+            return
+        images = np.stack([t.clean[i] if i < n else scanned[i - n] for i in idx.tolist()])
+        now = ask_again(self.model, images, self.caps)
+        self.again = {"then": labels[idx].tolist(), "now": now.tolist()}
 
     def _strip_split(self) -> tuple[np.ndarray, np.ndarray]:
         n = len(self.test.clean)
@@ -1012,6 +1040,7 @@ class BackdoorSearch:
             "verdict": self.verdict,
             "answered": self.answered,
             "scan_answered": self.scan_answered,
+            "again": self.again,
             "rechecked": self.rechecked,
         }
         arrays = {}
@@ -1051,6 +1080,8 @@ class BackdoorSearch:
         self.answered = None if answered is None else [int(c) for c in answered]
         scan = v.get("scan_answered")
         self.scan_answered = None if scan is None else [int(c) for c in scan]
+        again = v.get("again")
+        self.again = None if again is None else {k: [int(c) for c in again[k]] for k in again}
         self.clean_labels = snapshot.arrays.get("clean_labels")
         self.image_labels = snapshot.arrays.get("image_labels")
         self.sweeps = {

@@ -50,6 +50,14 @@ def unit_state(search: BackdoorSearch) -> dict[str, Any]:
         "clean_labels": None if search.clean_labels is None else search.clean_labels.tolist(),
         "phase": search.phase,
         "answered": search.answered,
+        # the scan's own answers' classes (``changed``), the start's labels of the unit's
+        # images, and the images it asked again at the end (``again``)
+        "scan_answered": search.scan_answered,
+        "image_labels": None
+        if search.image_labels is None
+        else [search.first, search.image_labels[search.first : search.stop].tolist()],
+        "again": search.again,
+        "n_classes": search.caps.n_classes,
         # every image's row (the summary keeps them only up to ``summary.ROWS_KEPT`` images)
         "rows": search.rows,
     }
@@ -68,6 +76,10 @@ class _Merged:
     clean_labels: np.ndarray | None = None
     phase: str = "done"
     answered: list[int] | None = field(default_factory=list)
+    scan_answered: list[int] | None = field(default_factory=list)
+    image_labels: np.ndarray | None = None
+    agains: list[dict[str, Any] | None] = field(default_factory=list)
+    n_classes: int | None = None
 
 
 def merge_summaries(
@@ -104,10 +116,33 @@ def merge_summaries(
             merged.answered = None  # a unit that did not watch: never judged untested
         else:
             merged.answered = sorted({*merged.answered, *map(int, answered)})[:2]
+        _merge_watch(merged, state)
     summary = summarise(merged)
     if stopped:
         summary["stopped_early"] = stopped
     return summary
+
+
+def _merge_watch(merged: _Merged, state: dict[str, Any]) -> None:
+    """Add a unit's ``changed`` and ``again`` watches to the merged view (a unit stored
+    before them: None, never judged by ``changed``)."""
+    scan = state.get("scan_answered")
+    if scan is None or merged.scan_answered is None:
+        merged.scan_answered = None
+    else:
+        merged.scan_answered = sorted({*merged.scan_answered, *map(int, scan)})[:2]
+    labels = state.get("image_labels")
+    images = merged.test.images
+    if labels is not None and images is not None:
+        if merged.image_labels is None:
+            merged.image_labels = np.full(len(images), -1, dtype=np.int64)
+        first, chunk = int(labels[0]), np.asarray(labels[1], dtype=np.int64)
+        merged.image_labels[first : first + len(chunk)] = chunk
+    merged.agains.append(state.get("again"))
+    if isinstance(state.get("n_classes"), int):
+        merged.n_classes = int(state["n_classes"])
+    if state.get("phase") == "again":  # (its budget ran out before it asked them)
+        merged.phase = "again"
 
 
 def _add_form(matchers: list[tuple[int, Trigger]], k: int, trig: Trigger) -> None:
