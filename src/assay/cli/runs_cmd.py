@@ -484,19 +484,6 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         # no stored finding replayed, or a backdoor run's not all: never exit 0 (``judged``)
         untested = result.untested or None
-        if as_json:
-            out.emit_json(
-                {
-                    "run_id": record.id,
-                    "model": against,
-                    "findings": result.total,
-                    "still_failing": result.still_failing,
-                    "no_longer_failing": result.fixed,
-                    "not_replayed": result.skipped,
-                    "untested": untested,
-                    **({"tests": tests_json(result.per_test)} if result.per_test else {}),
-                }
-            )
         # (the line goes to stdout, the reason to stderr: a CI step keeping stdout alone
         # would read "N no longer do" as a fix)
         partly = bool(untested) and str(untested).endswith("not everything was tested")
@@ -505,6 +492,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if untested
             else ""
         )
+        code = 2 if untested else 1 if result.still_failing else 0
         if record.technique == "backdoor":
             changed = files_changed(prints, "clean")
             how = (
@@ -514,15 +502,31 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 if result.total
                 else ""
             )
-            out.say(
+            said = (
                 f"{result.still_failing:,} of {result.total:,} stored findings still hold "
                 f"against {against}{how}; {result.fixed:,} no longer do{verdict}"
             )
         else:
-            out.say(
+            said = (
                 f"{result.still_failing:,} of {result.total:,} stored findings still fail "
                 f"against {against}; {result.fixed:,} no longer do{verdict}"
             )
+        if as_json:  # (with the exit code and the line: the counts alone read as a fix)
+            out.emit_json(
+                {
+                    "run_id": record.id,
+                    "model": against,
+                    "findings": result.total,
+                    "still_failing": result.still_failing,
+                    "no_longer_failing": result.fixed,
+                    "not_replayed": result.skipped,
+                    "untested": untested,
+                    "exit_code": code,
+                    "verdict": said if untested else f"{said} (exit {code})",
+                    **({"tests": tests_json(result.per_test)} if result.per_test else {}),
+                }
+            )
+        out.say(said)
         for line in tests_lines(result.per_test):
             out.say(line)
         if result.skipped:
@@ -534,8 +538,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             )
         if untested:
             out.error(f"{untested} (exit 2; this is not a pass)")
-            raise typer.Exit(2)
-        raise typer.Exit(1 if result.still_failing else 0)
+        raise typer.Exit(code)
 
 
 def _files_read(record: RunRecord) -> list[str]:

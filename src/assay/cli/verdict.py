@@ -1,22 +1,19 @@
-"""A stored run's verdict as an exit code: what its command exits with when it ends, what
-``assay resume`` exits with, and what ``assay report RUN`` exits with (so that a CI step
-gating on any of them agrees with the JUnit file they write).  A demonstration (``assay
-demo``, ``--demo``) is judged on whether it showed the bugs it plants."""
+"""A stored run's verdict as an exit code: ``assay.core.verdict``'s (below the report, whose
+JSON document holds it too), named here where the commands have always imported it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
-
-from assay.core.outcome import (
-    answer_fails,
-    answer_found,
-    answer_rule,
-    is_demonstration,
-    not_a_pass,
-    stored_fail_on,
+from assay.core.verdict import (
+    EXIT_INTERRUPTED,
+    EXIT_MODEL,
+    EXIT_UNTESTED,
+    Verdict,
+    demo_exit,
+    demo_line,
+    exit_code,
+    run_verdict,
+    verdict_line,
 )
-from assay.core.store import ENDED, RunStore
 
 __all__ = [
     "EXIT_INTERRUPTED",
@@ -29,120 +26,3 @@ __all__ = [
     "run_verdict",
     "verdict_line",
 ]
-
-EXIT_INTERRUPTED = 130
-EXIT_MODEL = 3  # the model failed (a run left failed or without its served model)
-EXIT_UNTESTED = 2  # nothing was tested (a budget or an input too small): a usage problem
-
-
-def exit_code(n_at_or_above: int, status: str = "completed") -> int:
-    if status == "interrupted":
-        return EXIT_INTERRUPTED  # stopped by Ctrl-C: not a verdict; resumable
-    if n_at_or_above:
-        return 1
-    if status in ("failed", "model_unavailable"):
-        return EXIT_MODEL  # (a run that did not end, with nothing found, is never a pass)
-    if status not in ENDED:
-        return EXIT_INTERRUPTED
-    return 0
-
-
-def demo_exit(code: int) -> int:
-    """A demonstration's exit code: finding the bugs it plants is what it shows (exit 0
-    instead of 1), and finding none of them is its failure (exit 1 instead of 0); nothing
-    tested, a failure or an interrupt keep their own codes (never a pass)."""
-    return {1: 0, 0: 1}.get(code, code)
-
-
-def demo_line(code: int) -> str:
-    """What a demonstration's exit code says (``demo_exit``)."""
-    if code == 0:
-        return "the demonstration found the bugs it demonstrates (exit 0)"
-    if code == 1:
-        return (  # (no promise that a larger budget finds them: the backdoor model scan's
-            # demonstration on 8x8 digits misses its 3x3 trigger whatever the budget)
-            "the demonstration found none of the bugs it demonstrates (exit 1: it did not "
-            "show what it is for)"
-        )
-    return f"the demonstration ended with exit {code}"
-
-
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    """How a run is judged: ``bad`` findings at or above ``fail_on``; ``found_by_answer``:
-    attributes the fairness answer found discrimination on with no stored finding;
-    ``rule``/``failing``: a rule on the share and the attributes above it; ``untested``:
-    (what, why) when not everything was tested; ``demo``: a demonstration's run (its code
-    is ``demo_exit``'s); ``code``: the exit code."""
-
-    code: int
-    fail_on: float
-    bad: int
-    found_by_answer: list[str]
-    rule: str | None
-    failing: list[str] | None
-    untested: tuple[str, str] | None
-    demo: bool
-
-
-def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> Verdict:
-    """The verdict of the run as it stands in ``store`` (``fail_on`` None: the run's own)."""
-    record = store.get_run(run_id, lean=True)  # (its grammar's text is no part of a verdict)
-    if fail_on is None:
-        fail_on = stored_fail_on(record.config)
-    bad = store.count_at_or_above(run_id, fail_on)
-    summary: dict[str, Any] = record.summary
-    # the answer found the bug where the search stored no finding: a failure all the same
-    found_by_answer = answer_found(summary) if fail_on <= 0.0 and not bad else []
-    # a rule on the share (--fail-on 'share>0.01'): the verdict decides, where there is one
-    rule = answer_rule(record.config)
-    failing = answer_fails(summary) if rule is not None else None
-    failed = not_a_pass(summary) if record.status in ENDED else None
-    # part was not tested, but what was fails the run: exit 1 says more (judged by a rule on
-    # the share, its findings fail nothing: a run within it that did not test everything is
-    # no pass, exit 2, never 0)
-    fails = failing if failing is not None else (bad or found_by_answer)
-    if failed and failed[0] != "nothing was tested" and fails:
-        failed = None
-    if failed:
-        code = EXIT_UNTESTED
-    elif failing is not None:
-        code = exit_code(len(failing), record.status)
-    else:
-        code = exit_code(bad + len(found_by_answer), record.status)
-    demo = is_demonstration(record.command, record.config)
-    return Verdict(
-        code=demo_exit(code) if demo else code,
-        fail_on=fail_on,
-        bad=bad,
-        found_by_answer=found_by_answer,
-        rule=rule,
-        failing=failing,
-        untested=failed,
-        demo=demo,
-    )
-
-
-def verdict_line(verdict: Verdict, status: str) -> str:
-    """The verdict in one line, with its exit code (``assay report``'s)."""
-    code = verdict.code
-    if verdict.demo and code in (0, 1):
-        return demo_line(code)
-    if verdict.untested:
-        said = f"{verdict.untested[0].upper()}: {verdict.untested[1]}"
-    elif verdict.failing:
-        said = f"above --fail-on {verdict.rule}: {', '.join(verdict.failing)}"
-    elif verdict.bad and verdict.failing is None:  # (a rule on the share judges, not these)
-        said = f"{verdict.bad:,} finding{'s' if verdict.bad != 1 else ''} at or above --fail-on "
-        said += f"{verdict.fail_on:g}"
-    elif verdict.found_by_answer:
-        said = f"the answer found discrimination on {', '.join(verdict.found_by_answer)}"
-    elif code == EXIT_MODEL:
-        said = f"the run {status.replace('_', ' ')}"
-    elif code == EXIT_INTERRUPTED:
-        said = f"the run is {status.replace('_', ' ')}: it has not ended"
-    elif verdict.rule is not None:
-        said = f"tested, no attribute's share above --fail-on {verdict.rule}"
-    else:
-        said = f"tested, nothing found at or above --fail-on {verdict.fail_on:g}"
-    return f"the run's verdict: {said} (exit {code})"

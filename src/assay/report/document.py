@@ -26,6 +26,7 @@ from assay.core.retention import STALLED, status_of
 from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
+from assay.core.verdict import run_verdict, verdict_line
 from assay.errors import UsageError
 from assay.report.html import render_html
 from assay.report.json_text import dumps_document
@@ -90,8 +91,13 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     failed = not_a_pass(summary) if run.get("status") in ENDED else None
     if failed:  # said first: a run that tested nothing (or not all) must never read as a pass
         headline = f"{failed[0].upper()}: {failed[1]}. {headline}"
+    # the run's verdict as its command (when it ended) and ``assay report`` exit with it: a
+    # CI step reading a stored report needs no second judge of its own
+    verdict = run_verdict(store, record.id)
     doc = {
         "schema_version": SCHEMA_VERSION,
+        "exit_code": verdict.code,
+        "verdict": verdict_line(verdict, status),
         "assay_version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "run": run,
