@@ -75,3 +75,18 @@ def test_verifys_json_says_its_exit_code(
     assert code == expected == doc["exit_code"]
     assert said in str(doc["verdict"])
     assert str(doc["verdict"]).endswith(f"(exit {expected})")
+
+
+def test_a_verify_whose_model_fails_does_not_say_no_run_was_made(tmp_path: Path) -> None:
+    _, run = _fairness(tmp_path, FAILS)
+    (tmp_path / "broken.py").write_text("def f(rows):\n    raise RuntimeError('down')\n")
+    res = CliRunner().invoke(
+        app,
+        [
+            *("verify", str(run["run_id"]), "--store", str(tmp_path / "s.db")),
+            *("--model", f"{tmp_path / 'broken.py'}:f"),
+        ],
+    )
+    assert res.exit_code == 3, res.output
+    assert "No run was made" not in res.output  # (main: said, of a command that makes none)
+    assert "Nothing was verified: the run and its findings are unchanged." in res.output

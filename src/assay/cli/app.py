@@ -109,7 +109,9 @@ def guarded(fn: F) -> F:
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")
             # (not under --quiet: its resume line says what the store holds, ``_left_behind``)
-            if leftover.current() is None:
+            if command == "verify":  # (it makes no run: the run it replays is as it was)
+                speaking.note("Nothing was verified: the run and its findings are unchanged.")
+            elif leftover.current() is None:
                 speaking.note("No run was made: nothing was stored.")
             else:
                 speaking.note("Findings made before the failure stay in the store.")
