@@ -1,8 +1,9 @@
-"""``assay report RUN --json`` (the report document, and a ``--report`` file a CI job keeps)
-and ``assay verify --json`` carry the exit code and the verdict line, as a run command's
-``--json`` does (hostile37).  On main the report document held the counts and the headline
-alone (its verdict went to stderr), and verify's JSON its counts: ``no_longer_failing`` 89,
-``still_failing`` 0 of a model that answers one class to everything read as a fix (exit 2)."""
+"""``assay report RUN --json`` (the report document, and a ``--report`` file a CI job
+keeps), ``assay show RUN --json``, ``assay runs --json`` and ``assay verify --json`` carry the
+exit code and the verdict line, as a run command's ``--json`` does (hostile37).  On main the
+report document held the counts and the headline alone (its verdict went to stderr), and
+verify's JSON its counts: ``no_longer_failing`` 89, ``still_failing`` 0 of a model that
+answers one class to everything read as a fix (exit 2)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,9 @@ def test_the_report_document_says_the_runs_exit_code(
     stored = json.loads(kept.read_text(encoding="utf-8"))  # the file the run's command wrote
     code, doc = _invoke(["report", str(run["run_id"]), "--store", str(tmp_path / "s.db")])
     assert code == expected
-    for document in (doc, stored):
+    _, shown = _invoke(["show", str(run["run_id"]), "--store", str(tmp_path / "s.db")])
+    _, listed = _invoke(["runs", "--store", str(tmp_path / "s.db")])
+    for document in (doc, stored, shown, *listed["runs"]):  # type: ignore[misc]
         assert document["exit_code"] == expected
         assert document["verdict"] == run["verdict"]
 

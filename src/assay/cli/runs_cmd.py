@@ -104,7 +104,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out = Output(as_json=as_json)
         the_store = _open(store, read_only=True)
         if as_json:  # every run whole, read and written one at a time
-            out.emit_json_list("runs", (_shown_json(r, store) for r in the_store.iter_runs(limit)))
+            out.emit_json_list(
+                "runs", (_shown_json(r, store, the_store) for r in the_store.iter_runs(limit))
+            )
             return
         # what the lines print, no more: a run's whole JSON is ~0.6 MB of memory parsed
         records = the_store.list_runs(limit, brief=True, summary_keys=(*PASS_KEYS, KEY))
@@ -141,7 +143,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # (the grammar's text left in the store unless the JSON prints the whole config)
         r = the_store.get_run(run_id, lean=not as_json)
         if as_json:
-            out.emit_json(_shown_json(r, store))
+            out.emit_json(_shown_json(r, store, the_store))
             return
         keep_run_words(r)
         out.say(f"run       {r.id}")
@@ -587,15 +589,20 @@ def _warnings(summary: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(said))
 
 
-def _shown_json(record: RunRecord, store: Path) -> dict[str, Any]:
+def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str, Any]:
     """A run as ``runs --json`` and ``show --json`` print it: the stored record, with its
     ``rerun`` command as the reports give it (pinned, with the environment that changed
     its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored),
     ``rerun_note`` (a time budget's caveat, or null) and ``resume`` (the line that continues
     a run that has not ended, with its reports; null for an ended one); ``headline`` as the
     terminal and the reports say it, NOTHING WAS TESTED (or NOT EVERYTHING WAS TESTED) first
-    for a run that has not passed so (the summary's own headline is as the run stored it)."""
+    for a run that has not passed so (the summary's own headline is as the run stored it);
+    ``exit_code`` and ``verdict``: the run's verdict, as ``assay report`` exits with it and
+    the terminal's ``assay show`` ends with it."""
     shown = record.to_json()
+    verdict = run_verdict(the_store, record.id)
+    shown["exit_code"] = verdict.code
+    shown["verdict"] = verdict_line(verdict, _status(the_store, record))
     failed = not_a_pass(record.summary) if record.status in ENDED else None
     said = str(record.summary.get("headline") or "") or None
     if failed:
