@@ -25,9 +25,10 @@ def _command(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, extra: list[str]
 ) -> tuple[int, str]:
     """``assay COMMAND`` of a model that does not exist (two for text), with ``extra`` (``C``,
-    ``I``: clean images and images to scan, neither there): its exit code and stderr."""
+    ``I``, ``F``: clean images, images to scan, a filter file, none there): its exit code and
+    stderr."""
     model = [f"{tmp_path}/none.py:f"] + ([f"{tmp_path}/none.py:g"] if command == "text" else [])
-    given = {"C": str(tmp_path / "c.npy"), "I": str(tmp_path / "i.npy")}
+    given = {"C": str(tmp_path / "c.npy"), "I": str(tmp_path / "i.npy"), "F": str(tmp_path / "f")}
     needed = {
         "fairness": ["--protected", "sex", "--dataset", "german"],
         "text": ["--grammar", "builtin:reviews"],
@@ -56,6 +57,7 @@ def _command(
             ["--clean", "C", "--images", "I", "--strategy", "neo", "--blends", "20"],
             "--blends 20",
         ),
+        ("backdoor", ["--clean", "C", "--images", "I", "--filter-images"], "--filter-images"),
     ],
 )
 def test_an_unused_option_at_its_default_is_a_note(
@@ -69,7 +71,7 @@ def test_an_unused_option_at_its_default_is_a_note(
     option is not used; here it then fails loading what does not exist."""
     code, err = _command(tmp_path, capsys, command, extra)
     name = flag.split()[0]
-    assert f"note: {flag} (its default) is not used by this run: {name} is" in err, err
+    assert f"note: {flag} (its default) is not used by this run: {name} " in err, err
     assert code == 2 and f"argument {name}" not in err, err  # (failed on the model instead)
     assert f"assay {command}: loading" in err, err  # went on past the options
 
@@ -89,6 +91,13 @@ def test_an_unused_option_at_its_default_is_a_note(
             ["--clean", "C", "--images", "I", "--strategy", "neo", "--max-trigger", "3"],
             "--max-trigger",
         ),
+        # the model scan and STRIP confirm no trigger: the file held none, blocking nothing
+        ("backdoor", ["--clean", "C", "--export-filter", "F"], "--export-filter"),
+        (
+            "backdoor",
+            ["--clean", "C", "--images", "I", "--strategy", "strip", "--export-filter", "F"],
+            "--export-filter",
+        ),
     ],
 )
 def test_an_option_the_run_ignores_is_refused_before_loading(
@@ -100,9 +109,11 @@ def test_an_option_the_run_ignores_is_refused_before_loading(
 ) -> None:
     """On main: ``--exact-time`` with ``--no-exact`` and ``--max-trigger`` with STRIP or Neo
     were ignored (the run went on to load the model), ``--floor`` with a differential run was
-    refused only after the classifiers were loaded."""
+    refused only after the classifiers were loaded, and ``--export-filter`` with the model
+    scan or STRIP wrote a filter holding no trigger ("none was confirmed") beside a model
+    scan's headline naming a 3x3 patch that sends 100 % of clean images to class 7."""
     code, err = _command(tmp_path, capsys, command, extra)
-    assert code == 2 and f"argument {flag}: {flag} is" in err and f"drop {flag}" in err, err
+    assert code == 2 and f"argument {flag}: {flag} " in err and f"drop {flag}" in err, err
     assert "none.py" not in err, err  # refused before the model was looked for
     assert not (tmp_path / "runs.db").exists()
 

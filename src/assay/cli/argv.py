@@ -37,7 +37,7 @@ def unused(ctx: typer.Context, name: str, why: str, *, argument: str, notes: lis
     value = ctx.params.get(name)
     if value != param.default:
         raise UsageError(why, argument=argument)
-    shown = f"{argument} {_text(value)}" if value != "" else argument
+    shown = argument if isinstance(value, bool) or value == "" else f"{argument} {_text(value)}"
     notes.append(f"note: {shown} (its default) is not used by this run: {why}")
 
 

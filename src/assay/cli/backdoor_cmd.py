@@ -199,12 +199,9 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         unused_notes = _check_scan_options(
             ctx, scan_only, model_scan, strategy, images
         )  # never silently ignored
-        if not filter_images and export_filter is None:  # never silently ignored
-            raise UsageError(
-                "says what the --export-filter file holds, and no filter file was asked for "
-                "(give --export-filter FILE too)",
-                argument="--no-filter-images",
-            )
+        unused_notes += _check_filter_options(
+            ctx, scan_only, strategy, export_filter, filter_images
+        )  # never silently ignored
         outputs = [
             (html, "--html"),
             (junit, "--junit"),
@@ -414,4 +411,40 @@ def _check_scan_options(
             "--max-trigger, or give --strategy assay"
         )
         unused(ctx, "max_trigger", why, argument="--max-trigger", notes=notes)
+    return notes
+
+
+def _check_filter_options(
+    ctx: typer.Context,
+    scan_only: bool,
+    strategy: str,
+    export_filter: Path | None,
+    filter_images: bool,
+) -> list[str]:
+    """Refuses ``--export-filter`` with a scan that confirms no trigger to write (the model
+    scan names suspected classes and their patches; STRIP flags images by entropy): its file
+    held none and blocked nothing, beside a headline naming a 3x3 patch sending 100 % of
+    clean images to class 7.  ``--no-filter-images`` without a filter file is refused;
+    ``--filter-images`` (the default) typed without one is a note (``argv.unused``)."""
+    if export_filter is not None and (scan_only or strategy == "strip"):
+        scan = "the model scan" if scan_only else "STRIP"
+        raise UsageError(
+            "--export-filter writes the triggers a scan of images confirms (--strategy assay "
+            f"or neo, with --images); {scan} confirms none, so the file would block nothing: "
+            "drop --export-filter, or scan images with --strategy assay",
+            argument="--export-filter",
+        )
+    notes: list[str] = []
+    if export_filter is None:
+        if not filter_images:
+            raise UsageError(
+                "says what the --export-filter file holds, and no filter file was asked for "
+                "(give --export-filter FILE too)",
+                argument="--no-filter-images",
+            )
+        why = (
+            "--filter-images says what the --export-filter file holds, and no filter file "
+            "was asked for: give --export-filter FILE too, or drop --filter-images"
+        )
+        unused(ctx, "filter_images", why, argument="--filter-images", notes=notes)
     return notes
