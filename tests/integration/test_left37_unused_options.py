@@ -152,3 +152,21 @@ def test_a_run_with_defaults_spelled_out_reruns_from_its_printed_command(
     assert again.returncode in (0, 1), again.stderr
     said = [x for x in first.stdout.splitlines() if "discriminatory input" in x and " in 200 " in x]
     assert said and said[0].split(" in 200 ")[0] in again.stdout, (first.stdout, again.stdout)
+
+
+def test_a_rerun_command_names_optimize_for_the_walk_only() -> None:
+    """``--optimize`` with another strategy than the walk is refused (small36), so a rerun
+    command must not pin the mode auto chose unless the run's strategy is the walk.  No run
+    measured records a mode for another strategy (only the walk's summary has
+    ``search.optimize``): this holds the guard for a summary that would (on main: the
+    random search's command got ``--optimize queries`` appended)."""
+    from assay.core.runinfo import pasteable
+
+    summary = {"search": {"optimize": "queries"}}
+    walk = pasteable(
+        "assay fairness --dataset german", {"optimize": "auto", "strategy": "walk"}, summary=summary
+    )
+    assert walk.endswith(" --optimize queries"), walk
+    command = "assay fairness --dataset german --strategy random"
+    other = pasteable(command, {"optimize": "auto", "strategy": "random"}, summary=summary)
+    assert other == command, other
