@@ -170,3 +170,18 @@ def test_a_rerun_command_names_optimize_for_the_walk_only() -> None:
     command = "assay fairness --dataset german --strategy random"
     other = pasteable(command, {"optimize": "auto", "strategy": "random"}, summary=summary)
     assert other == command, other
+
+
+def test_exact_time_with_a_model_the_analysis_cannot_read_is_said_unused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--exact-time`` with a logistic regression: no exact analysis runs (automatic: tried
+    only for a model it can read), and the option was ignored without a word (on main).  Not
+    refused: a script may give it to every model; the run says it was not used."""
+    args = ["fairness", "builtin:logistic", "--dataset", "german", "--exact-time", "5"]
+    args += ["--max-queries", "200", "--seed", "1", "--no-determinism-check"]
+    with pytest.raises(SystemExit) as exc:
+        main([*args, "--store", str(tmp_path / "runs.db")])
+    got = capsys.readouterr()
+    assert exc.value.code in (0, 1), got.err
+    assert "note: --exact-time 5 was not used: no exact analysis ran" in got.err, got.err

@@ -380,6 +380,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
             )
         say_answer(out, result.summary, exact=exact)
+        if exact_time is not None and not (result.summary or {}).get("exact"):
+            # (automatic: tried only for a model it can read; a script may give it to all)
+            out.note(
+                f"note: --exact-time {exact_time:g} was not used: no exact analysis ran (it "
+                "reads tree models, or enumerates a small input space; --exact says why not)"
+            )
         for said in squeezed(result.summary):  # how --max-time went, when the search got little
             out.note(f"note: {said}")
         exports: dict[str, Any] = {}
