@@ -185,3 +185,31 @@ def test_exact_time_with_a_model_the_analysis_cannot_read_is_said_unused(
     got = capsys.readouterr()
     assert exc.value.code in (0, 1), got.err
     assert "note: --exact-time 5 was not used: no exact analysis ran" in got.err, got.err
+
+
+@pytest.mark.parametrize("strip", [False, True])
+def test_the_api_refuses_a_filter_of_a_scan_that_confirms_no_trigger(
+    tmp_path: Path, strip: bool
+) -> None:
+    """``check_backdoor(..., export_filter=F)`` with the model scan (no images) or STRIP wrote
+    a filter holding no trigger (on main); refused before the run, naming export_filter."""
+    import numpy as np
+
+    import assay
+    from assay.errors import UsageError
+
+    x = np.random.default_rng(0).random((30, 8, 8)).astype(np.float32)
+    w = np.random.default_rng(1).normal(size=(64, 10))
+    scan = {"images": x[:5], "strategy": "strip"} if strip else {}
+    with pytest.raises(UsageError, match="confirms none") as exc:
+        assay.check_backdoor(
+            lambda batch: (np.asarray(batch).reshape(len(batch), -1) @ w).argmax(1),
+            clean=x,
+            classes=10,
+            export_filter=tmp_path / "f.json",
+            store=tmp_path / "runs.db",
+            max_queries=500,
+            **scan,
+        )
+    assert exc.value.argument == "export_filter"
+    assert not (tmp_path / "f.json").exists()
