@@ -72,14 +72,22 @@ SCAN += ["--max-queries", "3000"]
 CASES: dict[str, list[str]] = {
     "f-walk": ["fairness", "--dataset", "german", *FQ],
     "f-walk-optq": ["fairness", "--dataset", "german", "--optimize", "queries", *FQ],
-    "f-walk-time": ["fairness", "--dataset", "german", "--max-time", "8"],  # (not reproduced)
+    "f-walk-time": ["fairness", "--dataset", "german", "--max-time", "20"],  # (not reproduced)
     "f-random": ["fairness", "--dataset", "german", "--strategy", "random", *FQ],
     "f-aeq-random": ["fairness", "--dataset", "german", "--strategy", "aequitas-random", *FQ],
     "f-aeq-semi": ["fairness", "--dataset", "german", "--strategy", "aequitas-semi", *FQ],
     "f-aeq-full": ["fairness", "--dataset", "german", "--strategy", "aequitas-full", *FQ],
     "f-expga": ["fairness", "--dataset", "german", "--strategy", "expga", *FQ],
-    "f-expga-time": ["fairness", "--dataset", "german", "--strategy", "expga", "--max-time", "8"],
-    "f-random-time": ["fairness", "--dataset", "german", "--strategy", "random", "--max-time", "8"],
+    "f-expga-time": ["fairness", "--dataset", "german", "--strategy", "expga", "--max-time", "20"],
+    "f-random-time": [
+        "fairness",
+        "--dataset",
+        "german",
+        "--strategy",
+        "random",
+        "--max-time",
+        "20",
+    ],
     "f-estimate": ["fairness", "--dataset", "german", "--estimate", "--precision", "0.05", *FQ],
     "f-random-estimate": [
         "fairness",
