@@ -79,9 +79,9 @@ def test_one_form_throughout_is_read_and_a_change_of_form_refused() -> None:
     [
         ["--top-k", "3"],  # the mode is top1
         ["--threshold", "0.3"],
-        ["--mode", "topk", "--threshold", "0.5"],  # typed, though the default
-        ["--oracle", "invariance", "--mode", "top1"],
-        ["--oracle", "invariance", "--top-k", "2"],
+        ["--mode", "topk", "--threshold", "0.4"],
+        ["--oracle", "invariance", "--mode", "topk"],
+        ["--oracle", "invariance", "--top-k", "3"],
     ],
 )
 def test_a_differential_option_the_run_ignores_is_refused(
@@ -103,8 +103,8 @@ def test_a_differential_option_the_run_ignores_is_refused(
     "extra",
     [
         ["--precision", "0.01"],  # no --estimate
-        ["--precision", "0.005"],  # typed, though the default
         ["--strategy", "random", "--optimize", "time"],
+        ["--no-exact", "--exact-time", "5"],  # (left37)
     ],
 )
 def test_a_fairness_option_the_run_ignores_is_refused(

@@ -640,10 +640,9 @@ def test_a_slow_model_under_a_tight_time_budget_is_no_model_failure(
         ["--images", "SCAN", "--model-scan"],
         ["--strategy", "strip"],
         ["--max-queries-per-image", "5"],
-        ["--strategy", "assay"],  # typed, though the default: asked for, and ignored
         ["--model-scan", "--strategy", "neo"],
-        ["--model-scan", "--fpr", "0.01"],
-        ["--blends", "20"],
+        ["--model-scan", "--fpr", "0.05"],
+        ["--blends", "30"],
     ],
 )
 def test_options_the_model_scan_does_not_use_are_refused(
@@ -651,7 +650,7 @@ def test_options_the_model_scan_does_not_use_are_refused(
 ) -> None:
     """'--model-scan --images X' scanned the model and ignored X; '--strategy strip' or a
     per-image budget with --clean alone were ignored too (the run said nothing); so were
-    '--strategy assay' and a strategy's option typed with its default value ('--fpr 0.01')."""
+    a strategy's option ('--fpr 0.05').  (Typed with its default value: a note, left37.)"""
     clean, scan, models = _images(tmp_path)
     code, out, err = _cli(
         capsys,
@@ -1072,8 +1071,10 @@ def test_exhaustive_on_a_grammar_too_large_is_refused_before_a_run(
         ["--fpr", "0.05"],
         ["--blends", "40"],
         ["--strategy", "strip", "--blocker", "3"],
-        ["--blocker", "2"],  # typed, though the default: asked for, and ignored
-        ["--strategy", "neo", "--fpr", "0.01"],
+        ["--blocker", "3"],
+        ["--strategy", "neo", "--fpr", "0.02"],
+        ["--strategy", "strip", "--max-trigger", "3"],  # STRIP blends whole images
+        ["--strategy", "neo", "--max-trigger", "3"],  # Neo slides its blocker
     ],
 )
 def test_an_option_of_another_strategy_is_refused(

@@ -166,6 +166,15 @@ def check_backdoor(
         the_setup = setup
     if execution.get("units"):
         the_setup.test.check_units(int(execution["units"]))
+    if export_filter is not None and (
+        the_setup.test.mode == "model" or the_setup.test.strategy == "strip"
+    ):  # (the CLI refuses it before loading: ``cli.backdoor_cmd``)
+        scan = "the model scan" if the_setup.test.mode == "model" else "STRIP"
+        raise UsageError(
+            "writes the triggers a scan of images confirms (strategy 'assay' or 'neo', with "
+            f"images); {scan} confirms none, so the file would block nothing",
+            argument="export_filter",
+        )
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
     the_store = run_store(store)

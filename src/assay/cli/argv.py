@@ -8,7 +8,9 @@ from typing import Any
 
 import typer
 
-__all__ = ["command_argv", "home_expanded", "typed"]
+from assay.errors import UsageError
+
+__all__ = ["command_argv", "home_expanded", "typed", "unused"]
 
 # --store is repeated (as the resume line does): the rerun lands next to the run it reproduces
 _NOT_REPEATED = {"quiet", "as_json", "html", "junit", "report", "overlap"}
@@ -20,6 +22,23 @@ def typed(ctx: typer.Context, name: str) -> bool:
     value is the default's."""
     source = ctx.get_parameter_source(name)  # (typer's own click's enum: read by its name)
     return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def unused(ctx: typer.Context, name: str, why: str, *, argument: str, notes: list[str]) -> None:
+    """An option typed for a run that does not use it (``why``: what it is for, what this run
+    is, and what to do).  Typed with another value than its default, it is refused (exit 2):
+    the user asked for something the run would not do.  Typed with its default value (a CI
+    script spelling out every option), the run is the one it would be without it, and the
+    rerun command leaves it out (``command_argv``): a note in ``notes`` says it was not used,
+    never silently."""
+    if not typed(ctx, name):
+        return
+    param = next(p for p in ctx.command.params if p.name == name)
+    value = ctx.params.get(name)
+    if value != param.default:
+        raise UsageError(why, argument=argument)
+    shown = argument if isinstance(value, bool) or value == "" else f"{argument} {_text(value)}"
+    notes.append(f"note: {shown} (its default) is not used by this run: {why}")
 
 
 def home_expanded(value: Any) -> Any:

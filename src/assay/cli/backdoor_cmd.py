@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.backdoor.prepare import DEMO_MODELS
-from assay.cli.argv import command_argv, typed
+from assay.cli.argv import command_argv, unused
 from assay.cli.backdoor_demo import demo_truth_line
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
@@ -108,7 +108,11 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             ),
         ] = None,
         max_trigger: Annotated[
-            int | None, typer.Option(help="Largest trigger side in pixels (default: half).")
+            int | None,
+            typer.Option(
+                help="Largest trigger side in pixels the default scan and the model scan "
+                "look for (default: half; not with --strategy neo or strip)."
+            ),
         ] = None,
         blocker: Annotated[int, typer.Option(help="Neo's blocker side in pixels.")] = 2,
         fpr: Annotated[float, typer.Option(help="STRIP's false-positive rate on clean.")] = 0.01,
@@ -192,15 +196,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # its own digits' images unless told --model-scan)
         builtin = demo or (model or "").startswith("builtin:")
         scan_only = model_scan or (images is None and not builtin)
-        _check_scan_options(
-            ctx, scan_only, model_scan, strategy, images, max_queries_per_image
+        unused_notes = _check_scan_options(
+            ctx, scan_only, model_scan, strategy, images
         )  # never silently ignored
-        if not filter_images and export_filter is None:  # never silently ignored
-            raise UsageError(
-                "says what the --export-filter file holds, and no filter file was asked for "
-                "(give --export-filter FILE too)",
-                argument="--no-filter-images",
-            )
+        unused_notes += _check_filter_options(
+            ctx, scan_only, strategy, export_filter, filter_images
+        )  # never silently ignored
         outputs = [
             (html, "--html"),
             (junit, "--junit"),
@@ -211,6 +212,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for path, flag in outputs:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
+        for unused_note in unused_notes:
+            out.note(unused_note)
         if demo:
             check_demo_models([model] if model else [], DEMO_MODELS)  # never a model under test
             model = model or "builtin:trojan"
@@ -357,9 +360,9 @@ def filter_line(result: Any) -> str:
 
 
 _STRATEGY_OPTIONS = (
-    ("--blocker", "blocker", 2, "neo"),
-    ("--fpr", "fpr", 0.01, "strip"),
-    ("--blends", "blends", 20, "strip"),
+    ("--blocker", "blocker", "neo"),
+    ("--fpr", "fpr", "strip"),
+    ("--blends", "blends", "strip"),
 )
 
 
@@ -369,12 +372,12 @@ def _check_scan_options(
     model_scan: bool,
     strategy: str,
     images: Path | None,
-    max_queries_per_image: int | None,
-) -> None:
+) -> list[str]:
     """Refuses an option the chosen scan does not use (never silently ignored): the input
-    scan's options with the model scan, another strategy's with this one.  An option typed
-    with its default value (``--strategy assay``, ``--blocker 2``) is refused too: it was asked
-    for, and ignored all the same."""
+    scan's options with the model scan, another strategy's with this one, ``--max-trigger``
+    with Neo or STRIP (neither looks for a trigger by its size).  Typed with its default value
+    (``--strategy assay``, ``--blocker 2``), a note (returned) says it is not used
+    (``argv.unused``)."""
     scan = "--model-scan" if model_scan else "--clean without --images"
     if model_scan and images is not None:
         raise UsageError(
@@ -382,23 +385,66 @@ def _check_scan_options(
             "--clean images only: give one of --images and --model-scan",
             argument="--images",
         )
+    notes: list[str] = []
     if scan_only:
-        given = [flag for flag, name, _, _ in _STRATEGY_OPTIONS if typed(ctx, name)]
-        if typed(ctx, "strategy"):
-            given.insert(0, "--strategy")
-        if max_queries_per_image is not None:
-            given.append("--max-queries-per-image")
-        if given:
-            raise UsageError(
-                f"{given[0]} is for scanning images (--images with --clean); the model scan "
-                f"({scan}) does not use it: drop {given[0]}, or give --images to scan images",
-                argument=given[0],
+        names = [("--strategy", "strategy")]
+        names += [(flag, name) for flag, name, _ in _STRATEGY_OPTIONS]
+        for flag, name in [*names, ("--max-queries-per-image", "max_queries_per_image")]:
+            why = (
+                f"{flag} is for scanning images (--images with --clean); the model scan "
+                f"({scan}) does not use it: drop {flag}, or give --images to scan images"
             )
-        return
-    for flag, name, default, owner in _STRATEGY_OPTIONS:
-        if strategy != owner and (ctx.params.get(name) != default or typed(ctx, name)):
-            raise UsageError(
+            unused(ctx, name, why, argument=flag, notes=notes)
+        return notes
+    for flag, name, owner in _STRATEGY_OPTIONS:
+        if strategy != owner:
+            why = (
                 f"{flag} is for --strategy {owner}; this run's strategy is {strategy}: give "
-                f"--strategy {owner}, or drop {flag}",
-                argument=flag,
+                f"--strategy {owner}, or drop {flag}"
             )
+            unused(ctx, name, why, argument=flag, notes=notes)
+    if strategy in ("neo", "strip"):
+        how = "slides its --blocker" if strategy == "neo" else "blends whole images"
+        why = (
+            "--max-trigger is the largest trigger the default scan (--strategy assay, or the "
+            f"model scan) looks for; this run's strategy is {strategy}, which {how}: drop "
+            "--max-trigger, or give --strategy assay"
+        )
+        unused(ctx, "max_trigger", why, argument="--max-trigger", notes=notes)
+    return notes
+
+
+def _check_filter_options(
+    ctx: typer.Context,
+    scan_only: bool,
+    strategy: str,
+    export_filter: Path | None,
+    filter_images: bool,
+) -> list[str]:
+    """Refuses ``--export-filter`` with a scan that confirms no trigger to write (the model
+    scan names suspected classes and their patches; STRIP flags images by entropy): its file
+    held none and blocked nothing, beside a headline naming a 3x3 patch sending 100 % of
+    clean images to class 7.  ``--no-filter-images`` without a filter file is refused;
+    ``--filter-images`` (the default) typed without one is a note (``argv.unused``)."""
+    if export_filter is not None and (scan_only or strategy == "strip"):
+        scan = "the model scan" if scan_only else "STRIP"
+        raise UsageError(
+            "--export-filter writes the triggers a scan of images confirms (--strategy assay "
+            f"or neo, with --images); {scan} confirms none, so the file would block nothing: "
+            "drop --export-filter, or scan images with --strategy assay",
+            argument="--export-filter",
+        )
+    notes: list[str] = []
+    if export_filter is None:
+        if not filter_images:
+            raise UsageError(
+                "says what the --export-filter file holds, and no filter file was asked for "
+                "(give --export-filter FILE too)",
+                argument="--no-filter-images",
+            )
+        why = (
+            "--filter-images says what the --export-filter file holds, and no filter file "
+            "was asked for: give --export-filter FILE too, or drop --filter-images"
+        )
+        unused(ctx, "filter_images", why, argument="--filter-images", notes=notes)
+    return notes

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli.answer_lines import say_answer
-from assay.cli.argv import command_argv, typed
+from assay.cli.argv import command_argv, unused
 from assay.cli.checks import check_fail_on, check_outputs, check_store, check_writable
 from assay.cli.console import Output
 from assay.cli.options import (
@@ -294,7 +294,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         from assay.fairness.retrain import accuracy_bound
 
         accuracy_bound(retrain, max_accuracy_loss)  # before anything is loaded
-        _check_ignored(ctx, estimate, strategy)  # never silently ignored
+        for said in _check_ignored(ctx, estimate, strategy, exact):  # never silently ignored
+            out.note(said)
         if retrain:
             from assay.fairness.retrain import refuse_unrefittable
 
@@ -379,6 +380,12 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 ),
             )
         say_answer(out, result.summary, exact=exact)
+        if exact_time is not None and not (result.summary or {}).get("exact"):
+            # (automatic: tried only for a model it can read; a script may give it to all)
+            out.note(
+                f"note: --exact-time {exact_time:g} was not used: no exact analysis ran (it "
+                "reads tree models, or enumerates a small input space; --exact says why not)"
+            )
         for said in squeezed(result.summary):  # how --max-time went, when the search got little
             out.note(f"note: {said}")
         exports: dict[str, Any] = {}
@@ -506,22 +513,33 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         out.say("see every run: " + shell_join(["assay", "runs", *store_option(store)]))
 
 
-def _check_ignored(ctx: typer.Context, estimate: bool, strategy: str) -> None:
-    """Refuses an option typed for a run that ignores it (with its default value too: asked
-    for, and ignored all the same): ``--precision`` without ``--estimate``, ``--optimize``
-    with a strategy other than the default walk."""
-    if typed(ctx, "precision") and not estimate:
-        raise UsageError(
-            "is where --estimate stops, and no estimate was asked for: give --estimate too, "
-            "or drop --precision",
-            argument="--precision",
+def _check_ignored(
+    ctx: typer.Context, estimate: bool, strategy: str, exact: bool | None
+) -> list[str]:
+    """Refuses an option typed for a run that ignores it: ``--precision`` without
+    ``--estimate``, ``--optimize`` with a strategy other than the default walk,
+    ``--exact-time`` with ``--no-exact``.  Typed with its default value, a note (returned)
+    says it is not used (``argv.unused``)."""
+    notes: list[str] = []
+    if not estimate:
+        why = (
+            "--precision is where --estimate stops, and no estimate was asked for: give "
+            "--estimate too, or drop --precision"
         )
-    if typed(ctx, "optimize") and strategy not in ("", "walk"):
-        raise UsageError(
-            f"is for the default search (--strategy walk); this run's strategy is {strategy}: "
-            "drop --optimize, or drop --strategy",
-            argument="--optimize",
+        unused(ctx, "precision", why, argument="--precision", notes=notes)
+    if strategy not in ("", "walk"):
+        why = (
+            f"--optimize is for the default search (--strategy walk); this run's strategy is "
+            f"{strategy}: drop --optimize, or drop --strategy"
         )
+        unused(ctx, "optimize", why, argument="--optimize", notes=notes)
+    if exact is False:
+        why = (
+            "--exact-time is the exact analysis's time, and --no-exact turns the analysis "
+            "off: drop --exact-time, or drop --no-exact"
+        )
+        unused(ctx, "exact_time", why, argument="--exact-time", notes=notes)
+    return notes
 
 
 def _exported(result: Any, path: Path) -> tuple[dict[str, Any], str, int]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from assay.cli.argv import command_argv, typed
+from assay.cli.argv import command_argv, unused
 from assay.cli.checks import check_creatable, check_fail_on, check_outputs, check_store
 from assay.cli.console import Output
 from assay.cli.demo_models import check_demo_models
@@ -112,9 +112,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         floor: Annotated[
             int | None,
             typer.Option(
-                help="Random cases per test drawn before the search, and a share of every "
-                "round beside it for a test short of its share (default: 100 for "
-                "--oracle suite, none for others; 0: none)."
+                help="Random cases per test of the grammar's (--oracle suite, invariance, "
+                "directional, expect) drawn before the search, and a share of every round "
+                "beside it for a test short of its share (default: 100 for --oracle suite, "
+                "none for the others; 0: none; refused with differential)."
             ),
         ] = None,
         mode: Annotated[
@@ -203,13 +204,15 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         )
         check_fail_on(fail_on)  # above 1 (or NaN) no finding could ever fail the run
         keep = parse_keep(keep_findings)
-        _check_mode_options(ctx, oracle, mode)  # never silently ignored
+        unused_notes = _check_mode_options(ctx, oracle, mode, floor)  # never silently ignored
         check_export(export)
         outputs = [(html, "--html"), (junit, "--junit"), (report, "--report"), (export, "--export")]
         check_outputs(outputs, [store, grammar, label_map, template, *(models or [])])
         for path, flag in outputs:
             check_creatable(path, flag)
         out = Output(quiet=quiet, as_json=as_json)
+        for unused_note in unused_notes:
+            out.note(unused_note)
         specs = list(models or [])
         if demo:
             from assay.text.loading import BUILTIN_CLASSIFIERS
@@ -334,27 +337,38 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         raise typer.Exit(code)  # (a demonstration is judged as one: cli.verdict)
 
 
-def _check_mode_options(ctx: typer.Context, oracle: str, mode: str) -> None:
-    """Refuses a differential option typed for a run that ignores it (with its default value
-    too: asked for, and ignored all the same): ``--mode`` with another oracle, ``--top-k``
-    outside ``--mode topk``, ``--threshold`` outside ``--mode distance``."""
-    if typed(ctx, "mode") and oracle != "differential":
-        raise UsageError(
+def _check_mode_options(ctx: typer.Context, oracle: str, mode: str, floor: int | None) -> list[str]:
+    """Refuses a differential option typed for a run that ignores it: ``--mode`` with another
+    oracle, ``--top-k`` outside ``--mode topk``, ``--threshold`` outside ``--mode distance``;
+    and a ``--floor`` above 0 with ``--oracle differential`` (which declares no tests), before
+    anything is loaded.  Typed with its default value, a note (returned) says it is not used
+    (``argv.unused``)."""
+    notes: list[str] = []
+    if oracle != "differential":
+        why = (
             f"--mode is for --oracle differential; this run's oracle is {oracle}: "
-            "drop --mode, or give --oracle differential",
-            argument="--mode",
+            "drop --mode, or give --oracle differential"
         )
+        unused(ctx, "mode", why, argument="--mode", notes=notes)
     for flag, name, owner in (
         ("--top-k", "top_k", "topk"),
         ("--threshold", "threshold", "distance"),
     ):
-        if typed(ctx, name) and (mode != owner or oracle != "differential"):
-            raise UsageError(
+        if mode != owner or oracle != "differential":
+            why = (
                 f"{flag} is for --mode {owner} (--oracle differential); this run's "
                 f"{f'mode is {mode}' if oracle == 'differential' else f'oracle is {oracle}'}: "
-                f"drop {flag}, or give --mode {owner}",
-                argument=flag,
+                f"drop {flag}, or give --mode {owner}"
             )
+            unused(ctx, name, why, argument=flag, notes=notes)
+    if floor and oracle == "differential":  # (suite_floor says it after loading otherwise)
+        raise UsageError(
+            "--floor is for the tests a grammar declares (--oracle suite, invariance, "
+            "directional, expect); a differential run has none: drop --floor, or give one "
+            "of those oracles",
+            argument="--floor",
+        )
+    return notes
 
 
 def _checks_line(summary: dict[str, Any]) -> str | None:

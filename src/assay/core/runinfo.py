@@ -338,6 +338,8 @@ def _pinned(
     load."""
     if not command.startswith("assay ") or (config or {}).get("optimize") != "auto":
         return command
+    if (config or {}).get("strategy") not in (None, "walk"):
+        return command  # (another strategy takes no --optimize: the command would be refused)
     search = (summary or {}).get("search")
     mode = search.get("optimize") if isinstance(search, Mapping) else None
     if mode not in ("queries", "time"):
