@@ -16,6 +16,7 @@ from assay.core.model import Capabilities, ModelInputs
 from assay.core.replay import OneClass
 from assay.core.replay import TestReplayed as Replayed
 from assay.fairness.lattice import scales, snap, snap_columns
+from assay.text.distance_seen import distance_note
 from assay.text.floor import BESIDE, FAIR, FLOOR_CASES, SuiteFloor
 
 
@@ -190,3 +191,20 @@ def test_verify_says_each_tests_stored_cases_and_what_no_longer_fails() -> None:
         "no_longer_failing": 3,
     }
     assert verify_tests.tests_lines([]) == []
+
+
+def _seen(largest: float, threshold: float = 0.9, mode: str = "distance") -> str | None:
+    oracle = SimpleNamespace(mode=mode, largest=largest, threshold=threshold)
+    return distance_note(oracle)
+
+
+def test_the_threshold_is_said_never_approached_under_half_of_it_only() -> None:
+    # (DI1, DI2, DI3) 0.44 of 0.9: never approached; 0.45 (half) and 0.6: the distance alone
+    assert _seen(0.44) == (
+        "the largest distance seen was 0.44 (--threshold 0.9), under half of it: the "
+        "threshold was never approached (a lower one, or another --mode, may show how far "
+        "apart the classifiers are)"
+    )
+    assert _seen(0.45) == "the largest distance seen was 0.45 (--threshold 0.9)"
+    assert _seen(0.6) == "the largest distance seen was 0.6 (--threshold 0.9)"
+    assert _seen(0.1, mode="top1") is None and _seen(0.1, mode="topk") is None

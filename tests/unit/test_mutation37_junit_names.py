@@ -1,0 +1,46 @@
+"""mutation37: a JUnit suite's name holds what changes what a run tests, and nothing else
+(mutants JS4, JS6 of bench/RESULTS.md's mutation37)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assay.report.junit_subject import suite_name
+from assay.report.region_text import covered_text
+
+
+def _text(**config: Any) -> dict[str, Any]:
+    return {
+        "technique": "text",
+        "model": {"classifiers": [{"spec": "a.py:f"}]},
+        "config": {"grammar": {"source": "/ci/1/g.cfg"}, "strategy": "walk", **config},
+    }
+
+
+def test_a_metamorphic_runs_name_holds_no_differential_mode() -> None:
+    # (JS4) --mode is the differential check's: an invariance run is named without it
+    plain = suite_name(_text(oracle="invariance"))
+    assert plain == "assay.text [a.py:f; invariance; g.cfg]"
+    assert suite_name(_text(oracle="invariance", mode="topk", top_k=2)) == plain
+
+
+def test_a_run_stored_without_the_weighted_key_is_not_named_uniform() -> None:
+    # (JS6) only ``weighted: false`` (--uniform) is said; a run stored before the key was
+    # kept keeps its name
+    assert "uniform" not in suite_name(_text(oracle="invariance"))
+    assert suite_name(_text(oracle="invariance", weighted=False)).endswith("; uniform]")
+
+
+def test_a_max_depth_is_named_only_where_it_differs_from_the_stored_default() -> None:
+    # (JS7) the default depth, or a run stored without its default: no "max depth"
+    plain = suite_name(_text(oracle="invariance"))
+    assert suite_name(_text(oracle="invariance", max_depth=8, max_depth_default=8)) == plain
+    assert suite_name(_text(oracle="invariance", max_depth=8)) == plain
+    deeper = suite_name(_text(oracle="invariance", max_depth=12, max_depth_default=8))
+    assert deeper.endswith("; max depth 12]")
+
+
+def test_a_share_of_the_idis_stored_as_a_whole_number_is_said() -> None:
+    # (RT5) a recall of 1 or 0 written as an integer (a JSON of another writer) is a share
+    assert covered_text({"recall": 1, "figures": "exact"}) == "100.00 % of the IDIs"
+    assert covered_text({"recall": 0}) == "about 0.00 % of the IDIs"
