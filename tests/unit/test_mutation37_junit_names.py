@@ -44,3 +44,14 @@ def test_a_share_of_the_idis_stored_as_a_whole_number_is_said() -> None:
     # (RT5) a recall of 1 or 0 written as an integer (a JSON of another writer) is a share
     assert covered_text({"recall": 1, "figures": "exact"}) == "100.00 % of the IDIs"
     assert covered_text({"recall": 0}) == "about 0.00 % of the IDIs"
+
+
+def test_a_kept_count_that_is_no_number_says_the_store_holds_them() -> None:
+    # (JK2) ``kept: true`` (no count) is not read as "keeps 1"
+    from assay.report.junit import _where_kept
+
+    assert _where_kept({"kept": True}, 5) == "in the run store"
+    assert _where_kept({"kept": 5}, 5) == "in the run store"
+    assert _where_kept({"kept": 2}, 5) == (
+        "counted in the run store, which keeps 2 of the 5 as witnesses"
+    )

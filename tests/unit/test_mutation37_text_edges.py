@@ -1,0 +1,92 @@
+"""mutation37: the text technique's new edges its own tests left open: a campaign's distinct
+counts (``units._distinct``, ``_run_distinct``), the floor's round beside the walk, the
+changed-answers watch of an input scan (mutants UD*, FB13, CH1, CH2, CF7 of
+bench/RESULTS.md's mutation37)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import numpy as np
+import pytest
+
+from assay.backdoor.changed import changed_during_scan
+from assay.core.model import Capabilities
+from assay.errors import ModelError
+from assay.models.callable import NamedLabelsModel
+from assay.text.floor import SuiteFloor
+from assay.text.units import UNIT_STATS, _distinct, _run_distinct
+
+
+def _unit(per_test: list[list[int]], test_keys: list[list[int]], **more: Any) -> dict[str, Any]:
+    return {UNIT_STATS: {"per_test": per_test, "test_keys": test_keys, **more}}
+
+
+def test_a_unit_that_kept_fewer_keys_than_cases_leaves_the_counts_added() -> None:
+    # (UD1) 10 cases, 3 keys kept: the two units' counts are added, not the 3 keys counted
+    units = [_unit([[10, 2]], [[1, 2, -4]]), _unit([[4, 1]], [[1, 2, 3, -5]])]
+    assert _distinct([[14, 3]], units) == [[14, 3]]
+    # every case's key kept: each case once, a failing one (-k - 1) among the cases
+    whole = [_unit([[3, 1]], [[1, 2, -4]]), _unit([[3, 1]], [[1, 2, -5]])]
+    assert _distinct([[6, 2]], whole) == [[4, 2]]
+
+
+def test_a_campaigns_run_wide_counts_count_each_case_once() -> None:
+    # (UD3-UD5) keys with their test; a unit keeping fewer keys than its cases: None
+    units = [
+        {UNIT_STATS: {"cases": 3, "case_keys": [[1, 0], [-3, 1], [5, 0]]}},
+        {UNIT_STATS: {"cases": 2, "case_keys": [[1, 0], [-3, 1]]}},
+    ]
+    assert _run_distinct(units, 2) == (3, 1, [[2, 0], [1, 1]])
+    units[1][UNIT_STATS]["cases"] = 3  # (a case past the keys it kept)
+    assert _run_distinct(units, 2) is None
+
+
+class _Inner:
+    def __init__(self) -> None:
+        self.asked: list[int] = []
+
+    def propose(self, engine: Any, n: int) -> list[Any]:
+        self.asked.append(n)
+        return []
+
+
+def test_the_walk_proposes_the_round_less_the_floors_share() -> None:
+    # (FB13) a round of 64 with a test short: the walk proposes 56, the floor 8 beside
+    inner = _Inner()
+    floor = SuiteFloor(inner=inner, cases=100)
+    floor.over = True
+    floor.drawn, floor.seen, floor.out_of_reach = [0, 0], [0, 40], [False, False]
+    taken: list[int] = []
+    floor._beside = lambda engine, m, keys: taken.append(m) or []  # type: ignore[method-assign]
+    floor.propose(SimpleNamespace(), 64)  # type: ignore[arg-type]
+    assert inner.asked == [56] and taken == [8]
+
+
+def _scan(answered: list[int], labels: list[int], strategy: str = "assay") -> str | None:
+    search = SimpleNamespace(
+        scan_answered=answered,
+        image_labels=np.array(labels),
+        test=SimpleNamespace(mode="inputs", strategy=strategy),
+        rows=[],
+    )
+    return changed_during_scan(search, {"tested": 30}, str)
+
+
+def test_only_one_class_for_the_whole_scan_is_an_answer_that_changed() -> None:
+    # (CH1) the scan's answers in two classes: a model may answer so steadily
+    assert _scan([0, 1], [1, 2, 2]) is None
+    assert "same class (0)" in (_scan([0], [1, 2, 2]) or "")
+    # (CH2) STRIP's blends of two images may change class: not judged
+    assert _scan([0], [1, 2, 2], strategy="strip") is None
+
+
+def test_class_indices_then_a_string_array_is_a_change_of_form() -> None:
+    # (CF7) a numpy array of names is names, as a list of them is
+    queue: list[object] = [np.array([1, 0]), np.array(["neg"])]
+    caps = Capabilities(modality="text", n_classes=2, outputs="labels")
+    model = NamedLabelsModel(lambda texts: queue.pop(0), caps, ("neg", "pos"))
+    assert np.asarray(model.predict(["a", "b"])).tolist() == [1, 0]
+    with pytest.raises(ModelError, match=r"numbers \(class indices\) to its earlier calls"):
+        model.predict(["c"])
