@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assay.backdoor.changed import changed_during_scan
+from assay.core.missing_code import means_missing
 from assay.core.model import Capabilities
 from assay.errors import ModelError
 from assay.models.callable import NamedLabelsModel
@@ -90,3 +91,34 @@ def test_class_indices_then_a_string_array_is_a_change_of_form() -> None:
     assert np.asarray(model.predict(["a", "b"])).tolist() == [1, 0]
     with pytest.raises(ModelError, match=r"numbers \(class indices\) to its earlier calls"):
         model.predict(["c"])
+
+
+def test_ranked_lists_then_names_is_a_change_of_form() -> None:
+    # (CF8) a pipeline's ``[{label, score}, ...]`` per input is a form of its own
+    ranked = [[{"label": "pos", "score": 0.9}, {"label": "neg", "score": 0.1}]]
+    queue: list[object] = [ranked, ["neg"]]
+    caps = Capabilities(modality="text", n_classes=2, outputs="labels")
+    model = NamedLabelsModel(lambda texts: queue.pop(0), caps, ("neg", "pos"))
+    model.predict(["a"])
+    with pytest.raises(ModelError, match=r"score\} lists to its earlier calls"):
+        model.predict(["c"])
+
+
+def test_a_scan_that_tested_nothing_or_found_a_trigger_is_not_said_changed() -> None:
+    # (CH3) nothing tested: said so elsewhere; (CH4) a trigger found: the model answered it
+    search = SimpleNamespace(
+        scan_answered=[0],
+        image_labels=np.array([1, 2]),
+        test=SimpleNamespace(mode="inputs", strategy="assay"),
+        rows=[{"poisoned": False}],
+    )
+    assert changed_during_scan(search, {"tested": 30}, str) is not None
+    assert changed_during_scan(search, {"tested": 0}, str) is None
+    search.rows = [{"poisoned": False}, {"poisoned": True}]
+    assert changed_during_scan(search, {"tested": 30}, str) is None
+
+
+def test_a_feature_that_may_not_be_missing_has_no_missing_code() -> None:
+    # (MC3) only a feature declared ``--missing`` reads a code above its top as missing
+    assert not means_missing(False, 1.0, 2.0)
+    assert means_missing(True, 1.0, 2.0) and not means_missing(True, 1.0, 1.0)
