@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from assay.backdoor.changed import changed_during_scan
-from assay.core.missing_code import means_missing
+from assay.core.missing_code import means_missing, stored_missing
 from assay.core.model import Capabilities
 from assay.errors import ModelError
 from assay.models.callable import NamedLabelsModel
@@ -122,3 +122,39 @@ def test_a_feature_that_may_not_be_missing_has_no_missing_code() -> None:
     # (MC3) only a feature declared ``--missing`` reads a code above its top as missing
     assert not means_missing(False, 1.0, 2.0)
     assert means_missing(True, 1.0, 2.0) and not means_missing(True, 1.0, 1.0)
+
+
+def test_top_label_dicts_then_numbers_is_a_change_of_form() -> None:
+    # (CF9) a pipeline's top label per input (``{label, score}``) is a label by name
+    queue: list[object] = [[{"label": "pos", "score": 0.9}], np.array([0])]
+    caps = Capabilities(modality="text", n_classes=2, outputs="labels")
+    model = NamedLabelsModel(lambda texts: queue.pop(0), caps, ("neg", "pos"))
+    assert np.asarray(model.predict(["a"])).tolist() == [1]
+    with pytest.raises(ModelError, match="labels by name to its earlier calls"):
+        model.predict(["c"])
+
+
+def test_images_unlabelled_or_of_the_class_answered_are_no_change() -> None:
+    # (CH5) images the start did not label (-1) are not counted in other classes; (CH6)
+    # every image scanned was of the class answered: a steady model may keep it
+    assert _scan([0], [-1, -1, 0]) is None
+    assert _scan([0], [0, 0]) is None
+    said = _scan([0], [-1, 3, 0]) or ""
+    assert "put 1 of the 2 images scanned in other classes" in said
+
+
+def test_a_test_the_floor_cannot_reach_beside_the_walk_is_remembered() -> None:
+    # (FB14) its draws found no new case: out of reach, never short again
+    floor = SuiteFloor(inner=None, cases=100)
+    floor.drawn, floor.seen, floor.out_of_reach = [0, 0], [0, 40], [False, False]
+    floor._ways = lambda engine: [{}, {}]  # type: ignore[method-assign]
+    floor._draw = lambda engine, r, way, keys: None  # type: ignore[method-assign]
+    assert floor._beside(SimpleNamespace(), 4, set()) == []  # type: ignore[arg-type]
+    assert floor.out_of_reach == [True, False] and floor._short() == []
+
+
+def test_a_stored_feature_not_declared_missing_has_no_missing_code() -> None:
+    # (MC5) the stored reader reads the flag as the feature does
+    feature = {"kind": "continuous", "low": 0.0, "high": 1.0, "missing": False}
+    assert not stored_missing(feature, 2.0)
+    assert stored_missing({**feature, "missing": True}, 2.0)
