@@ -16,6 +16,7 @@ from assay.core.model import Capabilities, ModelInputs
 from assay.core.replay import OneClass
 from assay.core.replay import TestReplayed as Replayed
 from assay.fairness.lattice import scales, snap, snap_columns
+from assay.fairness.schema import Feature, Schema
 from assay.text.distance_seen import distance_note
 from assay.text.floor import BESIDE, FAIR, FLOOR_CASES, SuiteFloor
 
@@ -208,3 +209,23 @@ def test_the_threshold_is_said_never_approached_under_half_of_it_only() -> None:
     assert _seen(0.45) == "the largest distance seen was 0.45 (--threshold 0.9)"
     assert _seen(0.6) == "the largest distance seen was 0.6 (--threshold 0.9)"
     assert _seen(0.1, mode="top1") is None and _seen(0.1, mode="topk") is None
+
+
+class _Lowest:
+    """A generator whose every draw is 0: each uniform sample at its features' lows."""
+
+    def random(self, shape: tuple[int, int]) -> np.ndarray:
+        return np.zeros(shape)
+
+
+def test_a_sample_at_a_low_bound_off_the_lattice_stays_within_it() -> None:
+    # (SU2) 0.12345678901234567 snaps down to 0.1234567890123, under the bound: kept at it
+    schema = Schema(
+        features=(
+            Feature("x", "continuous", low=0.12345678901234567, high=7.3),
+            Feature("s", "integer", low=0, high=1),
+        ),
+        protected=("s",),
+    )
+    rows = schema.sample_uniform(_Lowest(), 3)  # type: ignore[arg-type]
+    assert rows[:, 0].tolist() == [schema.lows[0]] * 3
