@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assay.backdoor.changed import changed_during_scan
+from assay.core.display import value
 from assay.core.missing_code import means_missing, stored_missing
 from assay.core.model import Capabilities
 from assay.errors import ModelError
@@ -158,3 +159,21 @@ def test_a_stored_feature_not_declared_missing_has_no_missing_code() -> None:
     feature = {"kind": "continuous", "low": 0.0, "high": 1.0, "missing": False}
     assert not stored_missing(feature, 2.0)
     assert stored_missing({**feature, "missing": True}, 2.0)
+
+
+def test_a_model_scan_is_not_judged_by_the_input_scans_watch() -> None:
+    # (CH7) a model scan's own answers are of patches it builds: not watched so
+    search = SimpleNamespace(
+        scan_answered=[0],
+        image_labels=np.array([1, 2]),
+        test=SimpleNamespace(mode="model", strategy="assay"),
+        rows=[],
+    )
+    assert changed_during_scan(search, {"tested": 30}, str) is None
+
+
+def test_a_value_of_the_data_has_six_significant_digits_not_six_decimals() -> None:
+    # (DV2) 1234567.8 is 1234570; 0.000123456789 is 0.000123457
+    assert value(1234567.8) == "1234570"
+    assert value(0.000123456789) == "0.000123457"
+    assert value(50.0110001) == "50.011"
