@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from assay.backdoor.changed import changed_during_scan
+from assay.core.demonstration import is_demonstration
 from assay.core.display import value
 from assay.core.missing_code import means_missing, stored_missing
 from assay.core.model import Capabilities
@@ -177,3 +178,54 @@ def test_a_value_of_the_data_has_six_significant_digits_not_six_decimals() -> No
     assert value(1234567.8) == "1234570"
     assert value(0.000123456789) == "0.000123457"
     assert value(50.0110001) == "50.011"
+
+
+def test_an_input_scans_watch_of_its_own_answers_survives_a_checkpoint() -> None:
+    # (BW2) a resumed scan keeps the classes its scan answered: dropped, it read None
+    # (a state stored before the watch: never judged untested) and a stuck model passed
+    from assay.backdoor.technique import BackdoorSearch
+
+    search: Any = BackdoorSearch.__new__(BackdoorSearch)
+    search.__dict__.update(
+        base_seed=1,
+        phase="scan",
+        position=3,
+        triggers=[],
+        matchers=[],
+        class_scans=[],
+        threshold=None,
+        clean_entropy=[],
+        verdict=None,
+        answered=[0, 2],
+        scan_answered=[2],
+        rechecked=[],
+        clean_labels=None,
+        image_labels=np.array([0, 1]),
+        sweeps={},
+        rows=[],
+        _rows_logged=0,
+    )
+    snapshot = search.snapshot()
+    again: Any = BackdoorSearch.__new__(BackdoorSearch)
+    again.restore(snapshot)
+    assert again.scan_answered == [2] and again.answered == [0, 2]
+
+
+def test_the_watch_restarted_after_the_checks_forgets_the_classes_too() -> None:
+    # (RW2-RW4) every part of the constant-model watch starts again
+    from assay.fairness.encoded import EncodedModel
+
+    model: Any = EncodedModel.__new__(EncodedModel)
+    model.__dict__.update(
+        first_answer=np.zeros(2), varied=True, first_class=1, classes_varied=True, answered=9
+    )
+    model.restart_watch()
+    assert (model.first_answer, model.varied, model.first_class) == (None, False, None)
+    assert model.classes_varied is False and model.answered == 0
+
+
+def test_a_demo_flag_after_the_double_dash_is_a_models_word() -> None:
+    # (DM2) ``assay text builtin:x -- --demo``: ``--demo`` is no option there
+    config = {"invocation": {"models": ["builtin:x"]}}
+    assert not is_demonstration("assay text builtin:x -- --demo", config)
+    assert is_demonstration("assay text builtin:x --demo", config)
