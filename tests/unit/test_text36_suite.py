@@ -328,3 +328,21 @@ def test_a_junit_failure_names_the_classifiers_that_failed() -> None:
         '"the bed is not good"',
         'clf.py:quiet: pos, clf.py:negates: neg on "the bed is not good"',
     )
+
+
+def test_one_steady_classifier_beside_a_varying_one_leaves_the_invariance_test_tested(
+    tmp_path: Path,
+) -> None:
+    """(mutation37's SS2) ``always_pos`` beside ``negates``: the invariance test is "not
+    tested" only when every classifier gave one label to every sentence."""
+    got = _cli(
+        tmp_path,
+        SMALL + '%expect adj: "good" -> pos\n',
+        ["always_pos", "negates"],
+        "--oracle",
+        "suite",
+    )
+    line = [s for s in got.output.splitlines() if "line 5: %invariant thing:" in s]
+    assert line, got.output
+    assert "NOTHING OF IT WAS TESTED" not in line[0], got.output
+    assert "gave one label to every" in got.output  # (said of always_pos all the same)
