@@ -109,9 +109,8 @@ def test_a_search_over_continuous_features_finds_no_input_twice_within_rounding(
         assert np.array_equal(snap(col, SCHEMA.lattice[j]), col)
 
 
-def test_the_compiled_walk_puts_values_on_the_lattice_as_the_numpy_walk_does(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _numpy_and_compiled(monkeypatch: pytest.MonkeyPatch, run: Any) -> list[np.ndarray]:
+    """``run()``'s rows with the walk's numpy loop, then with its compiled one."""
     pytest.importorskip("numba")
     name = "assay.fairness.search.walkkernel"
     runs = []
@@ -119,7 +118,14 @@ def test_the_compiled_walk_puts_values_on_the_lattice_as_the_numpy_walk_does(
         with monkeypatch.context() as patch:
             patch.setattr(jit, "LARGE", 0)
             patch.setitem(jit._loaded, name, module)
-            runs.append(_rows(_search("walk", "time", 25)[1]))
+            runs.append(run())
+    return runs
+
+
+def test_the_compiled_walk_puts_values_on_the_lattice_as_the_numpy_walk_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = _numpy_and_compiled(monkeypatch, lambda: _rows(_search("walk", "time", 25)[1]))
     assert len(runs[0]) > 300
     assert np.array_equal(runs[0], runs[1])
     assert _near_duplicates(runs[1]) == 0
@@ -218,19 +224,14 @@ def test_the_compiled_walk_snaps_a_large_feature_as_the_numpy_walk_does(
 ) -> None:
     """(mutation37's WK2) a feature reaching 3e15: multiples of 100 (a negative scale), in
     the compiled loop as in numpy's."""
-    pytest.importorskip("numba")
     assert LARGE.lattice[2] == -100.0
     rng = np.random.default_rng(0)
     data = np.column_stack(
         [rng.integers(18, 71, 300), rng.integers(0, 2, 300), rng.integers(0, 30, 300) * 1e14]
     ).astype(np.float64)
-    name = "assay.fairness.search.walkkernel"
-    runs = []
-    for module in (None, __import__(name, fromlist=["warm"])):
-        with monkeypatch.context() as patch:
-            patch.setattr(jit, "LARGE", 0)
-            patch.setitem(jit._loaded, name, module)
-            runs.append(_rows(_search("walk", "time", 25, LARGE, BiasedLarge(), data)[1]))
+    runs = _numpy_and_compiled(
+        monkeypatch, lambda: _rows(_search("walk", "time", 25, LARGE, BiasedLarge(), data)[1])
+    )
     assert len(runs[0]) > 100, len(runs[0])
     for rows in runs:  # every value either walk made is a multiple of 100
         assert np.array_equal(snap(rows[:, 2], LARGE.lattice[2]), rows[:, 2])
