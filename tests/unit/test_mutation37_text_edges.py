@@ -229,3 +229,18 @@ def test_a_demo_flag_after_the_double_dash_is_a_models_word() -> None:
     config = {"invocation": {"models": ["builtin:x"]}}
     assert not is_demonstration("assay text builtin:x -- --demo", config)
     assert is_demonstration("assay text builtin:x --demo", config)
+
+
+def test_an_old_run_with_one_users_classifier_beside_built_in_ones_is_no_demonstration() -> None:
+    # (DM5) every model built in, not any one
+    config = {"invocation": {"models": ["builtin:x", "clf.py:f"]}}
+    assert not is_demonstration("assay text builtin:x clf.py:f --demo", config)
+
+
+def test_a_unit_hands_on_the_classifiers_that_failed_a_minimal_case() -> None:
+    # (UD8) a campaign's merged minimal failures keep ``failed`` (the JUnit's "failed by")
+    from assay.text.units import _RECORD, _record
+
+    rec: dict[str, Any] = {k: 0 for k in _RECORD}
+    rec["detail"] = {"failed": ["clf.py:quiet"], "odd": [1], "labels": ["pos", "neg"]}
+    assert _record(rec)["detail"] == {"odd": [1], "failed": ["clf.py:quiet"]}

@@ -346,3 +346,14 @@ def test_one_steady_classifier_beside_a_varying_one_leaves_the_invariance_test_t
     assert line, got.output
     assert "NOTHING OF IT WAS TESTED" not in line[0], got.output
     assert "gave one label to every" in got.output  # (said of always_pos all the same)
+
+
+def test_a_one_label_classifiers_expectations_are_tested_all_the_same(tmp_path: Path) -> None:
+    """(mutation37's SS5) only the invariance tests of a one-label classifier tested nothing:
+    its ``%expect`` line (``good -> pos``, passed) is judged."""
+    got = _cli(
+        tmp_path, SMALL + '%expect adj: "good" -> pos\n', ["always_pos"], "--oracle", "suite"
+    )
+    line = [s for s in got.output.splitlines() if "line 6: %expect" in s]
+    assert line, got.output
+    assert "NOTHING OF IT WAS TESTED" not in line[0], got.output
