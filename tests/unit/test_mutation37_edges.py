@@ -229,3 +229,21 @@ def test_a_sample_at_a_low_bound_off_the_lattice_stays_within_it() -> None:
     )
     rows = schema.sample_uniform(_Lowest(), 3)  # type: ignore[arg-type]
     assert rows[:, 0].tolist() == [schema.lows[0]] * 3
+
+
+def test_a_rules_held_out_counts_are_the_idis_inside_and_all_of_them() -> None:
+    # (RG1) four held-out IDIs, three inside the rule age 30-50: "3 of the 4 held out"
+    from assay.fairness.regions import Rule, check_rule
+
+    schema = Schema(
+        features=(
+            Feature("age", "integer", low=18, high=70),
+            Feature("sex", "categorical", categories=("F", "M")),
+        ),
+        protected=("sex",),
+    )
+    rows = np.array([[35.0, 0], [40.0, 1], [45.0, 0], [60.0, 1], [20.0, 0]])
+    disc = np.array([True, True, True, True, False])
+    got = check_rule(schema, Rule({0: (30.0, 50.0)}), rows, disc, data=None)
+    assert (got["held_out_idis_inside"], got["held_out_idis"]) == (3, 4)
+    assert got["recall"] == 0.75
