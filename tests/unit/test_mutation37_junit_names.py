@@ -7,6 +7,7 @@ from typing import Any
 
 from assay.report.junit_subject import suite_name
 from assay.report.region_text import covered_text
+from assay.text.summary import too_few_reason
 
 
 def _text(**config: Any) -> dict[str, Any]:
@@ -55,3 +56,30 @@ def test_a_kept_count_that_is_no_number_says_the_store_holds_them() -> None:
     assert _where_kept({"kept": 2}, 5) == (
         "counted in the run store, which keeps 2 of the 5 as witnesses"
     )
+
+
+def test_a_command_that_made_no_run_is_named_as_its_run_would_be() -> None:
+    # (NR2) ``--protected ' sex , race'`` as the run stores it; (NR3) ``--dataset``'s name;
+    # (NR4) ``--clean`` alone: a model scan
+    from assay.cli.no_run_name import no_run_name
+
+    fair = no_run_name("fairness", {"model": "m.py:f", "protected": " sex , race", "data": "d.csv"})
+    assert fair == "assay.fairness [m.py:f; data d.csv; protected sex, race]"
+    named = no_run_name("fairness", {"model": "m.py:f", "protected": "sex", "dataset": "adult"})
+    assert named == "assay.fairness [m.py:f; data adult; protected sex]"
+    scan = no_run_name("backdoor", {"model": "m.onnx", "clean": "/ci/3/clean"})
+    assert scan == "assay.backdoor [m.onnx; model scan of clean]"
+
+
+def test_too_few_reason_advises_a_larger_budget_only_for_tests_short_of_cases() -> None:
+    # (SS8) a test of no case is short of cases, not blind; (SS9) every short test blind
+    # (one label to every sentence): no larger budget gives them anything
+    def row(test: str, cases: int, outcome: str) -> dict[str, object]:
+        return {"test": test, "cases": cases, "outcome": outcome}
+
+    none = {"text": {"tests": [row("a", 0, "not tested"), row("b", 50, "no failure found")]}}
+    said = too_few_reason(none, "suite") or ""
+    assert "a larger --max-queries or --floor" in said and "none that could fail" not in said
+    blind = {"text": {"tests": [row("a", 40, "not tested"), row("b", 50, "no failure found")]}}
+    said = too_few_reason(blind, "suite") or ""
+    assert "none that could fail" in said and "--max-queries" not in said
