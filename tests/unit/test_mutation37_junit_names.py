@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from assay.report.junit_subject import suite_name
@@ -83,3 +84,23 @@ def test_too_few_reason_advises_a_larger_budget_only_for_tests_short_of_cases() 
     blind = {"text": {"tests": [row("a", 40, "not tested"), row("b", 50, "no failure found")]}}
     said = too_few_reason(blind, "suite") or ""
     assert "none that could fail" in said and "--max-queries" not in said
+
+
+def test_a_text_command_that_made_no_run_names_its_uniform_draws() -> None:
+    # (NR6) ``--uniform`` typed: named as its run would be
+    from assay.cli.no_run_name import no_run_name
+
+    params = {"models": ["a.py:f"], "grammar": "/ci/g.cfg", "oracle": "invariance"}
+    assert no_run_name("text", params) == "assay.text [a.py:f; invariance; g.cfg]"
+    assert no_run_name("text", {**params, "uniform": True}).endswith("; g.cfg; uniform]")
+
+
+def test_a_single_classifiers_failures_name_no_failing_classifier() -> None:
+    # (SS12) "failed by" is said among several classifiers only
+    from assay.text.summary import _failed_by
+
+    rec = {"detail": {"failed": ["a.py:f"]}}
+    one: Any = SimpleNamespace(metamorphic=True, layout=SimpleNamespace(names=["a.py:f"]))
+    two: Any = SimpleNamespace(metamorphic=True, layout=SimpleNamespace(names=["a", "b"]))
+    assert _failed_by(one, rec) == {}
+    assert _failed_by(two, rec) == {"failed": ["a.py:f"]}
