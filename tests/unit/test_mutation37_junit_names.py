@@ -104,3 +104,14 @@ def test_a_single_classifiers_failures_name_no_failing_classifier() -> None:
     two: Any = SimpleNamespace(metamorphic=True, layout=SimpleNamespace(names=["a", "b"]))
     assert _failed_by(one, rec) == {}
     assert _failed_by(two, rec) == {"failed": ["a.py:f"]}
+
+
+def test_a_negative_number_typed_is_a_value_not_an_unknown_option() -> None:
+    # (NR5) ``--threshold -0.5`` read as typed (unknown options are passed over)
+    from assay.cli.app import register
+    from assay.cli.no_run_name import parsed
+
+    register()
+    words = ["a.py:f", "--grammar", "g.cfg", "--mode", "distance", "--threshold", "-0.5", "--x"]
+    params = parsed("text", words)
+    assert params is not None and params["threshold"] == -0.5
