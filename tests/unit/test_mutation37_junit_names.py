@@ -3,8 +3,12 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+
+import pytest
 
 from assay.report.junit_subject import suite_name
 from assay.report.region_text import covered_text
@@ -115,3 +119,17 @@ def test_a_negative_number_typed_is_a_value_not_an_unknown_option() -> None:
     words = ["a.py:f", "--grammar", "g.cfg", "--mode", "distance", "--threshold", "-0.5", "--x"]
     params = parsed("text", words)
     assert params is not None and params["threshold"] == -0.5
+
+
+def test_a_runs_pythonpath_names_the_working_folder_as_dot_each_folder_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (RI1) the working folder as "."; (RI2) a folder two models came from, once; (RI3) a
+    # Python call (no argv) keeps none: its rerun is the call
+    from assay.core.runinfo import code_environment
+
+    monkeypatch.chdir(tmp_path)
+    lib = str(tmp_path / "lib")
+    models = [{"import_path": [str(tmp_path), lib]}, {"import_path": lib}, None]
+    assert code_environment(["fairness"], models) == {"PYTHONPATH": os.pathsep.join([".", lib])}
+    assert code_environment(None, models) == {}
