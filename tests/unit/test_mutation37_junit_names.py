@@ -133,3 +133,23 @@ def test_a_runs_pythonpath_names_the_working_folder_as_dot_each_folder_once(
     models = [{"import_path": [str(tmp_path), lib]}, {"import_path": lib}, None]
     assert code_environment(["fairness"], models) == {"PYTHONPATH": os.pathsep.join([".", lib])}
     assert code_environment(None, models) == {}
+
+
+def test_a_printed_command_becomes_the_call_with_numbers_and_switches_as_python_has_them() -> None:
+    # (KW2) a valued option at the end, with no value: left as it is; (KW5) a number as
+    # written; (KW1) a switch True
+    from assay.core.keywords import calls_for_commands
+
+    said = calls_for_commands("again: assay resume r-1 --call-timeout 30 --force")
+    assert said == "again: assay.resume_run('r-1', call_timeout=30, force=True)"
+    assert calls_for_commands("assay verify r --model") == "assay verify r --model"
+
+
+def test_a_run_stored_with_one_import_folder_as_text_keeps_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # (RI5) ``import_path`` as one string (a run of before the list): its folder kept
+    from assay.core.runinfo import code_environment
+
+    monkeypatch.chdir(tmp_path)
+    assert code_environment(["text"], [{"import_path": "/opt/lib"}]) == {"PYTHONPATH": "/opt/lib"}
