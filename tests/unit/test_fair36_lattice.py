@@ -57,12 +57,18 @@ def _data(n: int = 400) -> np.ndarray:
     ).astype(np.float64)
 
 
-def _search(strategy: str, optimize: str | None, steps: int) -> tuple[Any, list[FindingBatch]]:
-    model = BudgetedModel(Biased(), max_queries=40_000, caller=InlineCaller())
+def _search(
+    strategy: str,
+    optimize: str | None,
+    steps: int,
+    schema: Schema = SCHEMA,
+    biased: Any = None,
+    data: np.ndarray | None = None,
+) -> tuple[Any, list[FindingBatch]]:
+    model = BudgetedModel(biased or Biased(), max_queries=40_000, caller=InlineCaller())
     extra = {} if optimize is None else {"optimize": optimize}
-    search = make_search(
-        strategy, schema=SCHEMA, model=model, rng=generator(3), data=_data(), **extra
-    )
+    rows = _data() if data is None else data
+    search = make_search(strategy, schema=schema, model=model, rng=generator(3), data=rows, **extra)
     found: list[FindingBatch] = []
     try:
         for _ in range(steps):
@@ -103,9 +109,8 @@ def test_a_search_over_continuous_features_finds_no_input_twice_within_rounding(
         assert np.array_equal(snap(col, SCHEMA.lattice[j]), col)
 
 
-def test_the_compiled_walk_puts_values_on_the_lattice_as_the_numpy_walk_does(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def _numpy_and_compiled(monkeypatch: pytest.MonkeyPatch, run: Any) -> list[np.ndarray]:
+    """``run()``'s rows with the walk's numpy loop, then with its compiled one."""
     pytest.importorskip("numba")
     name = "assay.fairness.search.walkkernel"
     runs = []
@@ -113,7 +118,14 @@ def test_the_compiled_walk_puts_values_on_the_lattice_as_the_numpy_walk_does(
         with monkeypatch.context() as patch:
             patch.setattr(jit, "LARGE", 0)
             patch.setitem(jit._loaded, name, module)
-            runs.append(_rows(_search("walk", "time", 25)[1]))
+            runs.append(run())
+    return runs
+
+
+def test_the_compiled_walk_puts_values_on_the_lattice_as_the_numpy_walk_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    runs = _numpy_and_compiled(monkeypatch, lambda: _rows(_search("walk", "time", 25)[1]))
     assert len(runs[0]) > 300
     assert np.array_equal(runs[0], runs[1])
     assert _near_duplicates(runs[1]) == 0
@@ -186,3 +198,41 @@ def test_uniform_samples_are_on_the_lattice_and_within_odd_bounds() -> None:
     assert x.min() >= schema.lows[0] and x.max() <= schema.highs[0]
     inside = (x > schema.lows[0]) & (x < schema.highs[0])
     assert np.array_equal(snap(x[inside], schema.lattice[0]), x[inside])
+
+
+LARGE = Schema(
+    features=(
+        Feature("age", "integer", low=18, high=70),
+        Feature("sex", "categorical", categories=("Female", "Male")),
+        Feature("assets", "continuous", low=0.0, high=3.0e15),
+    ),
+    protected=("sex",),
+)
+
+
+class BiasedLarge:
+    capabilities = Capabilities("tabular", 2, "labels")
+
+    def predict(self, inputs: ModelInputs, /) -> np.ndarray:
+        x = np.asarray(inputs, dtype=np.float64)
+        band = (x[:, 2] > 1.0e15) & (x[:, 2] < 2.0e15)
+        return ((x[:, 0] > 50) | (band & (x[:, 1] == 1))).astype(np.int64)
+
+
+def test_the_compiled_walk_snaps_a_large_feature_as_the_numpy_walk_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """(mutation37's WK2) a feature reaching 3e15: multiples of 100 (a negative scale), in
+    the compiled loop as in numpy's."""
+    assert LARGE.lattice[2] == -100.0
+    rng = np.random.default_rng(0)
+    data = np.column_stack(
+        [rng.integers(18, 71, 300), rng.integers(0, 2, 300), rng.integers(0, 30, 300) * 1e14]
+    ).astype(np.float64)
+    runs = _numpy_and_compiled(
+        monkeypatch, lambda: _rows(_search("walk", "time", 25, LARGE, BiasedLarge(), data)[1])
+    )
+    assert len(runs[0]) > 100, len(runs[0])
+    for rows in runs:  # every value either walk made is a multiple of 100
+        assert np.array_equal(snap(rows[:, 2], LARGE.lattice[2]), rows[:, 2])
+    assert np.array_equal(runs[0], runs[1])

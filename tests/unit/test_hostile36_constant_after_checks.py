@@ -54,6 +54,7 @@ def test_a_model_constant_after_the_determinism_check_has_not_passed(
     assert result.n_findings == 0
     assert not result.passed  # main: passed, "no discriminatory input found"
     assert result.untested is not None and "same answer (0)" in result.untested
+    assert "every input its search and answer asked" in result.untested  # (not the checks)
     assert result.headline.startswith("NOTHING WAS TESTED")
 
 

@@ -328,3 +328,32 @@ def test_a_junit_failure_names_the_classifiers_that_failed() -> None:
         '"the bed is not good"',
         'clf.py:quiet: pos, clf.py:negates: neg on "the bed is not good"',
     )
+
+
+def test_one_steady_classifier_beside_a_varying_one_leaves_the_invariance_test_tested(
+    tmp_path: Path,
+) -> None:
+    """(mutation37's SS2) ``always_pos`` beside ``negates``: the invariance test is "not
+    tested" only when every classifier gave one label to every sentence."""
+    got = _cli(
+        tmp_path,
+        SMALL + '%expect adj: "good" -> pos\n',
+        ["always_pos", "negates"],
+        "--oracle",
+        "suite",
+    )
+    line = [s for s in got.output.splitlines() if "line 5: %invariant thing:" in s]
+    assert line, got.output
+    assert "NOTHING OF IT WAS TESTED" not in line[0], got.output
+    assert "gave one label to every" in got.output  # (said of always_pos all the same)
+
+
+def test_a_one_label_classifiers_expectations_are_tested_all_the_same(tmp_path: Path) -> None:
+    """(mutation37's SS5) only the invariance tests of a one-label classifier tested nothing:
+    its ``%expect`` line (``good -> pos``, passed) is judged."""
+    got = _cli(
+        tmp_path, SMALL + '%expect adj: "good" -> pos\n', ["always_pos"], "--oracle", "suite"
+    )
+    line = [s for s in got.output.splitlines() if "line 6: %expect" in s]
+    assert line, got.output
+    assert "NOTHING OF IT WAS TESTED" not in line[0], got.output
