@@ -199,6 +199,7 @@ def test_an_input_scans_watch_of_its_own_answers_survives_a_checkpoint() -> None
         answered=[0, 2],
         scan_answered=[2],
         rechecked=[],
+        again=None,
         clean_labels=None,
         image_labels=np.array([0, 1]),
         sweeps={},
