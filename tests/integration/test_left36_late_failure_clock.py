@@ -62,7 +62,7 @@ def test_a_run_failing_after_its_search_records_its_wall_clock(tmp_path: Path) -
     store = ("--store", "s.db", "--junit", "j.xml")
     code, out, err, wall = _assay(tmp_path, "fairness", "m.py:f", *fit, *store, BREAK_AT="400")
     assert code == 3, out + err
-    run = re.search(r"^run (fairness-\S+): completed, [\d,]+ findings stored$", out, re.M)
+    run = re.search(r"^run (fairness-\S+): unfinished, [\d,]+ findings stored$", out, re.M)
     assert run, out  # (failed in its answer: its search's findings kept, to be finished)
     seconds = float(ET.parse(tmp_path / "j.xml").getroot().get("time") or 0)
     assert 1.5 <= seconds <= wall, (seconds, wall)  # (main: the engine's 0.013 s)

@@ -46,5 +46,6 @@ def test_a_model_failing_mid_run_keeps_its_findings_and_says_how_to_resume(
         # (its search ended first, its space covered: the model failed in its answer, so the
         # run keeps its ended status and its resume finishes it: resume30b)
         assert run.status == "completed" and run.n_findings > 0
+    # (printed "unfinished": its headline says the run did not finish; left37b)
     assert f"finish it (no new search) with: assay resume {run.id}" in said
-    assert f"run {run.id}: completed, {run.n_findings:,} findings stored" in said
+    assert f"run {run.id}: unfinished, {run.n_findings:,} findings stored" in said

@@ -193,7 +193,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
         return code
     from assay.cli.reporting import resume_command
-    from assay.core.finishing import finishable
+    from assay.core.finishing import finishable, shown_status
     from assay.core.runinfo import pasteable
     from assay.core.store import ENDED, RunStore
     from assay.report import build_document, write_reports
@@ -216,7 +216,9 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
         return code
     # (a run the store still says is running is no one's once this process ends: stalled)
-    status = "stalled" if record.status == "running" else record.status
+    # (one stopped after its search ended: "unfinished", as its headline says, not the
+    # search's "completed")
+    status = "stalled" if record.status == "running" else shown_status(record)
     # on stdout, as a finished run's: a CI log of stdout alone (``> out.txt``) read nothing
     out.say(f"run {run_id}: {status}, {record.n_findings:,} findings stored")
     out.say(str(doc.get("headline") or ""))

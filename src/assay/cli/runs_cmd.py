@@ -30,7 +30,7 @@ from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
 from assay.core.exports import check_export
-from assay.core.finishing import finishable, missing_parts
+from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
 from assay.core.outcome import PASS_KEYS, not_a_pass
 from assay.core.program import as_invoked
@@ -89,7 +89,8 @@ def _stale(store: RunStore, r: RunRecord) -> bool:
 
 
 def _status(store: RunStore, r: RunRecord) -> str:
-    return "stalled" if _stale(store, r) else r.status
+    """Its status as the user reads it: stalled, unfinished (``shown_status``) or stored."""
+    return "stalled" if _stale(store, r) else shown_status(r)
 
 
 def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
@@ -148,7 +149,8 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         keep_run_words(r)
         out.say(f"run       {r.id}")
         out.say(f"technique {r.technique}")
-        out.say(f"status    {_status(the_store, r)}")
+        ended = f" (its search ended: {r.status.replace('_', ' ')})" if finishable(r) else ""
+        out.say(f"status    {_status(the_store, r)}{ended}")
         owner = the_store.owner(r.id) if r.status == "running" else None
         if owner:
             out.say(f"          (run by {owner})")
@@ -597,9 +599,14 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     a run that has not ended, with its reports; null for an ended one); ``headline`` as the
     terminal and the reports say it, NOTHING WAS TESTED (or NOT EVERYTHING WAS TESTED) first
     for a run that has not passed so (the summary's own headline is as the run stored it);
-    ``exit_code`` and ``verdict``: the run's verdict, as ``assay report`` exits with it and
-    the terminal's ``assay show`` ends with it."""
+    ``status`` "unfinished" for an ended run that ``assay resume`` finishes (``search_status``:
+    the stored one); ``exit_code`` and ``verdict``: the run's verdict, as ``assay report``
+    exits with it and the terminal's ``assay show`` ends with it."""
     shown = record.to_json()
+    # (the status stored as the search ended it; ``status`` as the terminal says it, an
+    # ended run stopped before what follows its search "unfinished", as its headline says)
+    shown["search_status"] = record.status
+    shown["status"] = shown_status(record)
     verdict = run_verdict(the_store, record.id)
     shown["exit_code"] = verdict.code
     shown["verdict"] = verdict_line(verdict, _status(the_store, record))

@@ -31,6 +31,7 @@ __all__ = [
     "missing_parts",
     "release",
     "say_sessions",
+    "shown_status",
     "stored_outcome",
 ]
 
@@ -51,6 +52,17 @@ def missing_parts(record: RunRecord) -> list[str]:
 def finishable(record: RunRecord) -> bool:
     """Whether ``record`` is an ended run that ``assay resume`` finishes (see above)."""
     return bool(missing_parts(record))
+
+
+UNFINISHED = "unfinished"
+
+
+def shown_status(record: RunRecord) -> str:
+    """The status a user reads for ``record``: ``"unfinished"`` for an ended run that
+    ``assay resume`` finishes (the store keeps the status its search ended with,
+    ``"completed"`` or ``"budget_exhausted"``, which printed beside "the run did not finish"
+    said two things), else the stored one."""
+    return UNFINISHED if finishable(record) else record.status
 
 
 def stored_outcome(record: RunRecord) -> RunOutcome:

@@ -50,6 +50,12 @@ from assay.fairness.encoded import EncodedModel
 from assay.fairness.notes import setup_notes, setup_warnings
 from assay.fairness.setup import FairnessSetup
 from assay.fairness.time_spent import retraining_phase
+from assay.fairness.unmeasured import (
+    RAN_OUT_BEFORE,
+    RAN_OUT_DURING,
+    answer_unmeasured,
+    checks_unmeasured,
+)
 from assay.fairness.verdict import RULES_PER_ATTRIBUTE, inside_sample
 from assay.models.serving import (
     close_served,
@@ -174,8 +180,9 @@ def _flip_check(
         return {**not_checked("skipped (--no-determinism-check)"), "off": True}
     left = None if max_time is None else max_time - (time.monotonic() - started)
     if left is not None and left <= 0:  # loading took it all: nothing asked past it
-        return not_checked("--max-time ran out before it")
+        return not_checked(RAN_OUT_BEFORE)
     n, _ = check_sizes(max_queries, _combinations(setup))
+    before = sent(setup)
     try:
         with _deadlined(
             setup.model, call_timeout, None if left is None else FINISH_SHARE * left
@@ -183,8 +190,8 @@ def _flip_check(
             return flip_rate(
                 setup.test.schema, model, generator(seed, 2), data=setup.test.data, n=n
             )
-    except BudgetExhausted:
-        return not_checked("--max-time ran out before it")
+    except BudgetExhausted:  # (after its queries were asked, said so: they are counted)
+        return not_checked(RAN_OUT_DURING if sent(setup) > before else RAN_OUT_BEFORE)
     finally:
         # the constant-model watch judges what the search and the answer are answered: a
         # model that answered these inputs, then one answer to everything after, tested
@@ -239,6 +246,8 @@ def _record_determinism(
             )
     except BudgetExhausted:  # --max-time is spent: say so rather than overrun it
         confirmation = {"sampled": 0, "confirmed": 0, "confirmation_rate": None, "repeats": 0}
+        if sent(setup) > before:  # (its queries were asked, and are counted: no result)
+            confirmation["cut"] = RAN_OUT_DURING
     record = store.get_run(run_id)
     summary = finished(record.summary, "determinism")
     if not summary:
@@ -553,9 +562,15 @@ def _record_asked(store: RunStore, run_id: str, asked: dict[str, int]) -> None:
             # (its search's alone read "900 by the search" beside "found in 1,800 queries")
             parts = [f"the {engine_count:,} above ({', '.join(parts)})"]
         if counts["answer"]:
-            parts.append(f"{counts['answer']:,} by the answer ({_answer_parts(summary, counts)})")
+            what = _answer_parts(summary, counts)
+            if answer_unmeasured(summary):  # (as the reason above says: no share measured)
+                what += "; spent without a share measured: --max-time ran out during it"
+            parts.append(f"{counts['answer']:,} by the answer ({what})")
         if counts["checks"]:
-            parts.append(f"{counts['checks']:,} by the determinism checks")
+            cut = checks_unmeasured(summary)
+            parts.append(
+                f"{counts['checks']:,} by the determinism checks" + (f" ({cut})" if cut else "")
+            )
         headline = f"{headline}{_ASKED}{counts['total']:,} queries: {', '.join(parts)}"
     summary["headline"] = headline
     store.checkpoint(run_id, summary=summary)
