@@ -23,7 +23,7 @@ from assay.core.findings import FindingBatch
 from assay.fairness.form import InputForm
 from assay.fairness.schema import Schema
 
-__all__ = ["findings_frame"]
+__all__ = ["findings_frame", "relabelled"]
 
 
 def findings_frame(
@@ -93,6 +93,33 @@ def findings_frame(
             label = names[c] if c < len(names) else str(c)
             frame[own(f"p({label})")] = probs[:, c]
     return frame
+
+
+def relabelled(rows: Iterable[dict[str, Any]], labels: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary's rows (``regions``, ``direction``, ``verdict``, ``exact``) under the
+    user's own column ``labels`` (``pd.DataFrame(X)``'s whole numbers, as ``findings()`` gives
+    them): their ``attribute`` and the keys of their ``conditions``, ``values`` and
+    ``witnesses``; the rules' text (``2 >= 38``) and the values are left as they are."""
+    if not labels:
+        return list(rows)
+
+    def keys(item: Any) -> Any:
+        if isinstance(item, dict):
+            return {labels.get(k, k): v for k, v in item.items()}
+        if isinstance(item, list):
+            return [keys(x) for x in item]
+        return item
+
+    out: list[dict[str, Any]] = []
+    for row in rows:
+        row = dict(row)
+        if isinstance(row.get("attribute"), str):
+            row["attribute"] = labels.get(row["attribute"], row["attribute"])
+        for key in ("conditions", "values", "witnesses"):
+            if key in row:
+                row[key] = keys(row[key])
+        out.append(row)
+    return out
 
 
 class _Own:

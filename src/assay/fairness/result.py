@@ -109,7 +109,7 @@ class FairnessResult(EndedRunMixin):
         )
         group = self.summary.get("group")
         if group:
-            out["groups"] = pd.DataFrame(group["groups"]).drop(columns=["values"])
+            out["groups"] = self._frame(group["groups"]).drop(columns=["values"])
         out["verdict"] = self.verdict  # (the answer: the estimates hold --estimate's alone)
         return out
 
@@ -270,17 +270,26 @@ class FairnessResult(EndedRunMixin):
     @property
     def verdict(self) -> Any:
         """One row per protected attribute: share (uniform, data) with intervals, level."""
-        return _frame(self.summary.get("verdict"))
+        return self._frame(self.summary.get("verdict"))
 
     @property
     def direction(self) -> Any:
         """Per attribute value: in what share of the IDIs it gets the favourable class."""
-        return _frame(self.summary.get("direction"))
+        return self._frame(self.summary.get("direction"))
 
     @property
     def regions(self) -> Any:
         """Readable rules where discrimination concentrates, with held-out precision."""
-        return _frame(self.summary.get("regions"))
+        return self._frame(self.summary.get("regions"))
+
+    def _frame(self, rows: Any) -> Any:
+        """``rows`` as a DataFrame, under the user's own column labels (see ``findings``)."""
+        import pandas as pd
+
+        from assay.fairness.frames import relabelled
+
+        labels = self.setup.user_columns if self.setup is not None else {}
+        return pd.DataFrame(relabelled(rows or [], labels))
 
     @property
     def exact(self) -> Any:
@@ -293,7 +302,7 @@ class FairnessResult(EndedRunMixin):
                     got = row.pop(key)
                     row[f"{key}_low"], row[f"{key}_high"] = got.get("low"), got.get("high")
             rows.append(row)
-        return _frame(rows)
+        return self._frame(rows)
 
 
 def _verdict_line(v: dict[str, Any]) -> str:
@@ -331,12 +340,6 @@ def _short_verdict(v: dict[str, Any]) -> str:
     text += " of inputs" if share is not None else ""
     text += "" if rows is None else f", {percent(rows)} of rows"
     return f"{text} ({v.get('level')})"
-
-
-def _frame(rows: Any) -> Any:
-    import pandas as pd
-
-    return pd.DataFrame(list(rows or []))
 
 
 def _result(

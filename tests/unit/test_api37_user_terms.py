@@ -1,0 +1,41 @@
+"""api37: a ``pd.DataFrame(X)`` run's summary frames under the user's numbered columns (as
+``findings()``), and the group metrics skipped for the budget said in the API's terms."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import assay
+
+
+def _numbered(labelled: bool) -> pd.DataFrame:
+    rng = np.random.default_rng(0)
+    n = 200
+    cols = [rng.integers(18, 70, n), rng.integers(0, 2, n), rng.integers(20, 60, n)]
+    return pd.DataFrame(np.c_[(*cols, rng.integers(0, 2, n)) if labelled else tuple(cols)])
+
+
+def _model(x: object) -> np.ndarray:
+    rows = np.asarray(x, dtype=np.float64)
+    return ((rows[:, 1] == 1) & (rows[:, 2] > 38)).astype(int)
+
+
+def test_regions_direction_and_verdict_key_numbered_columns_by_their_numbers(
+    tmp_path: Path,
+) -> None:
+    """On main ``regions``' attribute, conditions, values and witnesses, ``direction``'s and
+    ``verdict``'s attribute read ``'1'``, ``'2'`` where ``findings()`` gives ``1``, ``2``."""
+    r = assay.check_fairness(
+        _model, _numbered(False), protected=1, max_queries=300, seed=1, store=tmp_path / "s.db"
+    )
+    regions = r.regions
+    assert len(regions) and set(regions.attribute) == {1}
+    assert set(regions.conditions[0]) == {2} and set(regions["values"][0]) == {2}
+    assert {0, 1, 2} <= set(regions.witnesses[0][0])
+    assert set(r.direction.attribute) == {1}
+    assert list(r.verdict.attribute) == [1]
+    assert list(r.tables()["verdict"].attribute) == [1]
+    assert 1 in r.findings().columns
