@@ -39,3 +39,24 @@ def test_regions_direction_and_verdict_key_numbered_columns_by_their_numbers(
     assert list(r.verdict.attribute) == [1]
     assert list(r.tables()["verdict"].attribute) == [1]
     assert 1 in r.findings().columns
+
+
+def test_group_metrics_skipped_for_the_budget_are_said_in_the_apis_terms(tmp_path: Path) -> None:
+    """200 labelled rows under ``max_queries=300``: the group metrics are skipped; on main the
+    caller was told "raise --max-queries" (the summary's Budget note, a command line's option)
+    and the Jupyter view did not say it at all."""
+    r = assay.check_fairness(
+        _model,
+        _numbered(True),
+        protected=1,
+        label=3,
+        max_queries=300,
+        seed=1,
+        store=tmp_path / "s.db",
+    )
+    assert r.tables().get("groups") is None  # (skipped: the premise)
+    said = " ".join(r.budget_notes)
+    assert "group metrics were not computed" in said
+    assert "raise max_queries to at least twice that" in said and "--max-queries" not in said
+    view = r._repr_html_()
+    assert "raise max_queries" in view and "--max-queries" not in view

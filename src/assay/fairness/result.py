@@ -188,6 +188,8 @@ class FairnessResult(EndedRunMixin):
                 f"<table><caption>{escape(str(t.get('caption', '')))}</caption>"
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
             )
+        for budget in self.budget_notes:  # (the group metrics skipped, in the call's terms)
+            parts.append(f"<p>budget: {escape(budget)}</p>")
         labelled = self.setup is not None and self.setup.test.labels is not None
         parts.append(  # (group_metrics() is None without labels: said so, not offered)
             "<p><code>result.findings()</code>: the IDIs as a DataFrame; "
@@ -266,6 +268,17 @@ class FairnessResult(EndedRunMixin):
         set aside, a protected number tested by bins, a function given DataFrames): said,
         and not counted among the ``warnings``."""
         return [self._callers(str(n)) or "" for n in self.summary.get("notes", [])]
+
+    @property
+    def budget_notes(self) -> list[str]:
+        """What the budget cut (the report's Budget section): "the group metrics were not
+        computed: ...; raise max_queries to at least twice that", in the caller's terms (the
+        summary says ``--max-queries``, the command line's)."""
+        return [
+            self._callers(str(s["note"])) or ""
+            for s in self.summary.get("sections", [])
+            if s.get("title") == "Budget" and s.get("note")
+        ]
 
     @property
     def verdict(self) -> Any:
