@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import assay
 
@@ -60,3 +61,36 @@ def test_group_metrics_skipped_for_the_budget_are_said_in_the_apis_terms(tmp_pat
     assert "raise max_queries to at least twice that" in said and "--max-queries" not in said
     view = r._repr_html_()
     assert "raise max_queries" in view and "--max-queries" not in view
+
+
+def _named(texts: list[str]) -> list[str]:
+    return ["pos" if "good" in t else "neg" for t in texts]
+
+
+_named.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def _numbered_labels(texts: list[str]) -> list[str]:
+    return ["1" if "good" in t else "0" for t in texts]
+
+
+_numbered_labels.classes_ = ["0", "1"]  # type: ignore[attr-defined]
+
+
+def test_mismatched_labels_are_refused_naming_label_map_as_a_file_or_a_dict(
+    tmp_path: Path,
+) -> None:
+    """On main the API's refusal said "Give label_map FILE mapping ...": no word of the dict
+    ``check_text`` takes as well."""
+    with pytest.raises(assay.UsageError) as info:
+        assay.check_text(
+            [_named, _numbered_labels],
+            grammar="S -> 'a good film' | 'a bad film'\n",
+            max_queries=20,
+            seed=1,
+            store=tmp_path / "s.db",
+        )
+    said = str(info.value)
+    assert "name their labels differently" in said
+    assert "label_map= (a file, or a dict {CLASSIFIER: {LABEL: COMMON}}" in said
+    assert "--label-map" not in said and "label_map FILE" not in said

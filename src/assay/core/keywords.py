@@ -166,6 +166,11 @@ def _store_in_keywords(message: str) -> str:
 
 
 _FLAG = re.compile(r"--([a-z][a-z-]*)")
+# an option and its value where the keyword takes more than the command line's FILE
+_API_FORMS = {
+    "--label-map FILE": "label_map= (a file, or a dict {CLASSIFIER: {LABEL: COMMON}}, the "
+    "classifier by its position from 0 or its name)",
+}
 
 
 def _prose_in_keywords(message: str, accepted: set[str]) -> str:
@@ -174,6 +179,10 @@ def _prose_in_keywords(message: str, accepted: set[str]) -> str:
     already gives the Python form beside the command line's ("in Python ...")."""
     if "assay " in message or "in Python" in message:  # (written for both already)
         return message
+
+    for flag, python in _API_FORMS.items():  # (a keyword taking more than the option)
+        if flag.split()[0][2:].replace("-", "_") in accepted:
+            message = message.replace(flag, python)
 
     def keyword(m: re.Match[str]) -> str:
         name = m.group(1).replace("-", "_")
