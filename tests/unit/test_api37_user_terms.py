@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -83,14 +84,36 @@ def test_mismatched_labels_are_refused_naming_label_map_as_a_file_or_a_dict(
     """On main the API's refusal said "Give label_map FILE mapping ...": no word of the dict
     ``check_text`` takes as well."""
     with pytest.raises(assay.UsageError) as info:
-        assay.check_text(
-            [_named, _numbered_labels],
-            grammar="S -> 'a good film' | 'a bad film'\n",
-            max_queries=20,
-            seed=1,
-            store=tmp_path / "s.db",
-        )
+        _text(tmp_path, _named, _numbered_labels)
     said = str(info.value)
     assert "name their labels differently" in said
     assert "label_map= (a file, or a dict {CLASSIFIER: {LABEL: COMMON}}" in said
     assert "--label-map" not in said and "label_map FILE" not in said
+
+
+def test_text_findings_times_found_is_nullable_whole_numbers(tmp_path: Path) -> None:
+    """``times_found`` was ``object`` (None where unknown): now ``Int64`` in a run's findings
+    and in a run of none, and the JSON export still writes whole numbers (on main: object)."""
+    import json
+
+    r = _text(tmp_path, _named, _named_too)
+    f = r.findings()
+    assert len(f) and str(f["times_found"].dtype) == "Int64"
+    assert str(r.findings(limit=0)["times_found"].dtype) == "Int64"
+    rows = json.loads(r.export(tmp_path / "f.json").read_text())
+    assert all(isinstance(row["times_found"], int) for row in rows)
+
+
+def _named_too(texts: list[str]) -> list[str]:
+    return ["pos" if t.startswith("good") else "neg" for t in texts]
+
+
+_named_too.classes_ = ["neg", "pos"]  # type: ignore[attr-defined]
+
+
+def _text(tmp_path: Path, *models: object) -> Any:
+    """A tiny differential text run of ``models`` (20 queries)."""
+    grammar = "S -> 'a good film' | 'a bad film' | 'good' | 'bad'\n"
+    return assay.check_text(
+        list(models), grammar=grammar, max_queries=20, seed=1, store=tmp_path / "s.db"
+    )

@@ -63,11 +63,13 @@ def findings_frame(store: RunStore, run_id: str, limit: int | None = None) -> An
             for n, labs in zip(layout.get("names", []), layout.get("labels", []), strict=False)
             for lab in labs
         ]
-        return pd.DataFrame(columns=[*_FINDING_COLUMNS, *scores])
+        empty = pd.DataFrame(columns=[*_FINDING_COLUMNS, *scores])
+        return empty.astype({"times_found": "Int64"})
     frame = pd.DataFrame(rows)
-    # object: whole numbers, and None (empty in CSV, null in JSON lines) where unknown
+    # pandas' nullable whole numbers: <NA> (empty in CSV, null in JSON) where unknown; it
+    # was object, None there (f.times_found.astype(int) raised, .dtype said nothing)
     found = _times_found(record.summary or {}, frame)
-    frame.insert(1, "times_found", pd.Series(found, dtype=object, index=frame.index))
+    frame.insert(1, "times_found", pd.Series(found, dtype="Int64", index=frame.index))
     return frame
 
 
@@ -127,6 +129,8 @@ def write_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -
     """``export_findings``, and how many of the CSV's cells start with a ``'`` that keeps a
     spreadsheet from running them as formulas (``core.exports.guard_formulas``: a sentence
     or label starting with ``=``, ``+``, ``-``, ``@``; JSON keeps every value as it is)."""
+    import pandas as pd
+
     from assay.core.labels import join_labels
 
     guarded = 0
@@ -138,6 +142,8 @@ def write_findings(store: RunStore, run_id: str, path: str | os.PathLike[str]) -
             records = frame.to_dict(orient="records")
             for rec in records:
                 rec["labels"] = list(rec.get("labels") or [])
+                found = rec.get("times_found")  # (<NA>, which json cannot write: null)
+                rec["times_found"] = None if found is None or pd.isna(found) else int(found)
         if p.suffix.lower() == ".jsonl":  # (each written whole, over a link at the path)
             with new_file(p) as fh:
                 for rec in records:
