@@ -31,9 +31,12 @@ def f(rows):
 """
 
 
-def _run(tmp_path: Path, flag: str) -> tuple[int, str, str, str]:
+def _run(tmp_path: Path, flag: str | None) -> tuple[int, str, str, str]:
+    """A tiny run (200 queries, 60 rows) of ``MODEL``; ``flag``: how its answer fails (None:
+    it does not)."""
     (tmp_path / "m.py").write_text(MODEL, encoding="utf-8")
-    (tmp_path / "flag").write_text(flag, encoding="utf-8")
+    if flag is not None:
+        (tmp_path / "flag").write_text(flag, encoding="utf-8")
     lines = ["age,sex,hours"]
     lines += [f"{20 + i % 40},{'MF'[i % 2]},{20 + (i * 7) % 40}" for i in range(60)]
     (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -46,11 +49,12 @@ def _run(tmp_path: Path, flag: str) -> tuple[int, str, str, str]:
         ],
     )
     run_id = RunStore(store).list_runs()[0].id
-    return res.exit_code, " ".join(res.output.split()), store, run_id
+    return res.exit_code, res.output, store, run_id
 
 
 def test_a_model_failing_in_the_answer_is_said_a_failure_and_resumed(tmp_path: Path) -> None:
-    code, said, store, run_id = _run(tmp_path, "fail")
+    code, output, store, run_id = _run(tmp_path, "fail")
+    said = " ".join(output.split())
     assert code == 3, said
     assert "NOT EVERYTHING WAS TESTED: the run's model failed after its search ended" in said
     assert "interrupted" not in said
@@ -64,7 +68,18 @@ def test_a_model_failing_in_the_answer_is_said_a_failure_and_resumed(tmp_path: P
 
 
 def test_an_interrupt_in_the_answer_keeps_the_interrupts_words(tmp_path: Path) -> None:
-    code, said, store, run_id = _run(tmp_path, "interrupt")
+    code, output, store, run_id = _run(tmp_path, "interrupt")
+    said = " ".join(output.split())
     assert code != 3, said  # (the command line's 130; CliRunner's own catch says 1)
     assert "the run was interrupted after its search ended" in said
     assert RunStore(store).get_run(run_id).summary["incomplete_reason"] == ANSWER_MISSING
+
+
+def test_a_fairness_runs_rerun_command_has_no_default_keep_findings(tmp_path: Path) -> None:
+    """left37's Left 3 (``test_words37_keep_findings_rerun``): on main the rerun command
+    ended in ``--keep-findings 100000``, the default."""
+    code, output, store, _ = _run(tmp_path, None)
+    again = next(s for s in output.splitlines() if "to reproduce:" in s)
+    assert code == 1 and "--keep-findings" not in again, again
+    run = RunStore(store).list_runs()[0]
+    assert "--keep-findings" not in run.command and run.config["keep_findings"] == "100000"
