@@ -46,9 +46,7 @@ def test_text_keeps_the_witnesses_it_is_told_and_says_so_in_its_command(tmp_path
     assert got.exit_code == 1, got.output
     run, counts = _counts(other)
     assert counts["kept"] == counts["found"]
-    assert (
-        "--keep-findings" not in run.command and run.config["keep_findings"] == "100000"
-    )
+    assert "--keep-findings" not in run.command and run.config["keep_findings"] == "100000"
 
 
 def test_a_bad_cap_is_refused_before_anything_runs(tmp_path: Path) -> None:
