@@ -11,6 +11,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from assay.cli.app import app, register
+from assay.core.runinfo import pasteable
 from assay.core.store import RunStore
 from assay.fairness.api import check_fairness, setup_fairness
 
@@ -61,7 +62,8 @@ def test_bytes_per_idi_and_the_cap_on_a_small_adult_run(tmp_path: Path) -> None:
     assert _findings_bytes(store_cap) < _findings_bytes(store_all) / 4
     record = s.get_run(cap.run_id)
     assert record.config["keep_findings"] == "2000"
-    assert record.command.endswith("--keep-findings 2000")
+    # (its argv not naming the cap: the printed command does, from its config)
+    assert pasteable(record.command, record.config).endswith("--keep-findings 2000")
     assert RunStore(store_all).get_run(all_.run_id).config["keep_findings"] == "all"
     # every kept witness is one the uncapped run found too
     full = {

@@ -48,7 +48,7 @@ def test_a_run_that_failed_after_its_search_is_unfinished_everywhere(tmp_path: P
     )
     assert res.exit_code == 3, res.output
     said = " ".join(res.output.split())
-    assert "NOT EVERYTHING WAS TESTED: the run was interrupted after its search ended" in said
+    assert "NOT EVERYTHING WAS TESTED: the run's model failed after its search ended" in said
     line = next(s for s in res.output.splitlines() if s.endswith("findings stored"))
     assert ": unfinished, " in line and "completed" not in line
     run_id = line.split()[1].rstrip(":")

@@ -43,7 +43,7 @@ from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 
 # setup_backdoor's whole numbers
@@ -191,7 +191,7 @@ def check_backdoor(
         "determinism_check": None if determinism_check else False,
         "store": store,
     }
-    command = pinned_keep(rerun_command(argv, seed, ("check_backdoor", model, shown)), argv, keep)
+    command = rerun_command(argv, seed, ("check_backdoor", model, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its

@@ -112,6 +112,16 @@ def steadiness(
     }
 
 
+def spent(check: dict[str, Any]) -> str:
+    """What a check that could not be made had asked (counted among the run's queries by
+    phase): spent without a result, as a fairness run says of its cut checks
+    (``fairness.unmeasured``); '' when it asked nothing."""
+    asked = int(check.get("queries") or 0)
+    if not asked:
+        return ""
+    return f"had asked {count(asked)} queries, spent without a result"
+
+
 def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> None:
     """Put the check (or why it was not made: ``check["off"]``) in the run's summary: its
     ``determinism`` (the probe's answer, as text runs keep theirs), a Determinism section
@@ -125,6 +135,8 @@ def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> No
     elif check.get("skipped"):
         summary["determinism"] = {"probe": dict(check), "queries": check.get("queries", 0)}
         text = f"The determinism check could not be made: {check['skipped']}."
+        if said := spent(check):
+            text += f" It {said}."
     else:
         summary["determinism"] = {
             "probe": dict(check),
@@ -163,7 +175,10 @@ def check_line(summary: dict[str, Any]) -> str | None:
         return f"determinism check: not made, {det['off']}"
     probe = det.get("probe") or {}
     if probe.get("skipped"):
-        return f"determinism check: could not be made: {probe['skipped']}"
+        said = spent(probe)
+        return f"determinism check: could not be made: {probe['skipped']}" + (
+            f"; it {said}" if said else ""
+        )
     where = "within --max-queries" if det.get("within_budget") else "no query budget"
     return (
         f"determinism check: {count(probe.get('images', 0))} clean images asked twice, "

@@ -1,6 +1,7 @@
 """Why an ended fairness run lacks its answer (``ANSWER_MISSING``, its summary's
-``incomplete_reason`` until the answer is added), and what of its resume state outlives its
-search's end meanwhile (``KEPT_FOR_ANSWER``).
+``incomplete_reason`` until the answer is added; ``ANSWER_FAILED`` once its model failed
+there), and what of its resume state outlives its search's end meanwhile
+(``KEPT_FOR_ANSWER``).
 
 Said by an interrupt (``core.interrupted.left_interrupted``), and written before the answer
 is computed (``fairness.phases``), so that a run killed (kill -9) while computing it says so
@@ -10,7 +11,7 @@ too, never read as a pass; adding the answer takes it away.  A leaf module: the 
 
 from __future__ import annotations
 
-__all__ = ["ANSWER_MISSING", "KEPT_FOR_ANSWER"]
+__all__ = ["ANSWER_FAILED", "ANSWER_MISSING", "KEPT_FOR_ANSWER", "answer_said_missing"]
 
 ANSWER_MISSING = (
     "the run was interrupted after its search ended, before its answer (the share of "
@@ -18,6 +19,22 @@ ANSWER_MISSING = (
     "search's findings are complete; assay resume RUN computes the answer (the search is "
     "not made again)"
 )
+
+ANSWER_FAILED = (
+    "the run's model failed after its search ended, before its answer (the share of "
+    "discriminatory inputs per protected attribute, and its verdict) was computed; the "
+    "search's findings are complete; once the model answers, assay resume RUN computes the "
+    "answer (the search is not made again)"
+)
+"""``ANSWER_MISSING`` once the model failed there (``core.finishing``, with the run's
+error): an interrupt's words beside the failed command's exit 3 told the user of a Ctrl-C
+nobody pressed.  An interrupt of a later try says ``ANSWER_MISSING`` again."""
+
+
+def answer_said_missing(reason: object) -> bool:
+    """Whether ``reason`` (a summary's ``incomplete_reason``) says the answer is missing."""
+    return reason in (ANSWER_MISSING, ANSWER_FAILED)
+
 
 KEPT_FOR_ANSWER = "kept_"
 """In the names of the resume state's appends that the answer reads (the estimate's first

@@ -17,7 +17,8 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from typing import Any
 
-from assay.core.interrupted import ANSWER_MISSING, missing_answer
+from assay.core.answer_missing import ANSWER_FAILED, ANSWER_MISSING, answer_said_missing
+from assay.core.interrupted import missing_answer
 from assay.core.run import RunOutcome
 from assay.core.run_record import RunRecord
 from assay.core.store import ENDED, RunStore
@@ -43,7 +44,7 @@ def missing_parts(record: RunRecord) -> list[str]:
         return []
     summary: Mapping[str, Any] = record.summary or {}
     parts = [str(p) for p in summary.get(KEY) or []]
-    answer = summary.get("incomplete_reason") == ANSWER_MISSING or bool(
+    answer = answer_said_missing(summary.get("incomplete_reason")) or bool(
         parts and missing_answer(record.technique, record.config, summary)
     )
     return (["answer"] if answer else []) + parts
@@ -94,9 +95,16 @@ def release(store: RunStore, run_id: str, status: str) -> None:
 
 
 def _noted(store: RunStore, run_id: str, error: str) -> None:
-    """The run, ended and still to finish, says why a try to finish it failed."""
+    """The run, ended and still to finish, says why a try to finish it failed; a missing
+    answer is said missing for that failure, not for an interrupt (``ANSWER_FAILED``)."""
     store.set_config(run_id, **{_TRIED: True})
-    store.checkpoint(run_id, error=error)
+    summary = store.get_run(run_id).summary or {}
+    if summary.get("incomplete_reason") == ANSWER_MISSING:
+        store.checkpoint(
+            run_id, error=error, summary={**summary, "incomplete_reason": ANSWER_FAILED}
+        )
+    else:
+        store.checkpoint(run_id, error=error)
 
 
 def count_session(store: RunStore, record: RunRecord) -> int:

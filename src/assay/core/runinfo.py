@@ -13,6 +13,7 @@ import numpy as np
 
 from assay._version import __version__
 from assay.core.terminal import shell_join, shell_word, shown_command
+from assay.core.witnesses import pinned_keep
 from assay.errors import UsageError
 
 __all__ = [
@@ -184,7 +185,7 @@ def pasteable(
     was started in another directory, whose relative paths the command holds; ``anywhere``:
     after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
     ``summary``, a choice the run made from the model's measured speed is pinned."""
-    command = _longer_deadline(_pinned(command, config, summary), config)
+    command = _longer_deadline(_pinned(pinned_keep(command, config), config, summary), config)
     if not command.startswith("assay "):
         return command
     command = _with_environment(shown_command(command), config)

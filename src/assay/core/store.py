@@ -26,7 +26,12 @@ from urllib.parse import quote
 
 import numpy as np
 
-from assay.core.answer_missing import ANSWER_MISSING, KEPT_FOR_ANSWER
+from assay.core.answer_missing import (
+    ANSWER_FAILED,
+    ANSWER_MISSING,
+    KEPT_FOR_ANSWER,
+    answer_said_missing,
+)
 from assay.core.checkpoint import Snapshot
 from assay.core.columnar import is_columnar
 from assay.core.config_cache import parsed_entry
@@ -640,8 +645,8 @@ class RunStore:
                 "DELETE FROM state WHERE rowid IN (SELECT state.rowid FROM state JOIN runs"
                 " ON runs.id = state.run_id WHERE (state.run_id=? OR runs.status IN (?, ?))"
                 " AND NOT (state.name GLOB ?"
-                " AND json_extract(runs.summary, '$.incomplete_reason') IS ?))",
-                (run_id, *ENDED, f"*{KEPT_FOR_ANSWER}*", ANSWER_MISSING),
+                " AND COALESCE(json_extract(runs.summary, '$.incomplete_reason'), '') IN (?, ?)))",
+                (run_id, *ENDED, f"*{KEPT_FOR_ANSWER}*", ANSWER_MISSING, ANSWER_FAILED),
             )
         give_back(self._db, checkpoint="TRUNCATE")  # (never past its size before)
         checkpoint_wal(self._db, "TRUNCATE")
@@ -733,7 +738,7 @@ class RunStore:
                 )
         if status not in ENDED and snapshot is not None:  # (ended: state dropped after)
             self._write_snapshot(run_id, snapshot)
-        elif snapshot is not None and (summary or {}).get("incomplete_reason") == ANSWER_MISSING:
+        elif snapshot is not None and answer_said_missing((summary or {}).get("incomplete_reason")):
             # but what its answer, still to come, reads (``_drop_state`` keeps it)
             kept = {k: v for k, v in snapshot.appends.items() if KEPT_FOR_ANSWER in k}
             self._write_snapshot(run_id, Snapshot(appends=kept))

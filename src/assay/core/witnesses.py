@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,15 +83,31 @@ def keep_option(keep: int | None) -> str:
     return "all" if keep is None else str(keep)
 
 
-def pinned_keep(command: str, argv: Sequence[str] | None, keep: int | None) -> str:
-    """A technique's rerun ``command`` naming its witness cap (``--keep-findings N``) when its
-    command line left it to the default: pasted anywhere, it keeps the same witnesses.  Only
-    on a technique's own command (``argv[0]``, not ``assay demo``, which has no such
-    option), and never twice."""
-    given = argv is not None and any(a.split("=")[0] == "--keep-findings" for a in argv)
-    if not argv or given or argv[0] not in ("fairness", "text", "backdoor"):
+_PIN = f" --keep-findings {DEFAULT_KEEP}"  # (appended to every rerun command until words37)
+
+
+def pinned_keep(command: str, config: Mapping[str, Any] | None) -> str:
+    """A technique's stored rerun ``command`` as printed: naming its witness cap
+    (``--keep-findings N``, from ``config``) only where the run's cap differs from today's
+    default though its command line left it out (a default changed since); a run at
+    today's default without it, as every other option at its default is (its command once
+    ended in ``--keep-findings 100000`` always: taken away).  Only on a technique's own
+    command (not ``assay demo``, nor a Python call), and never twice."""
+    words = command.split(" ", 2)
+    if words[0] != "assay" or words[1:2] not in (["fairness"], ["text"], ["backdoor"]):
         return command
-    return f"{command} --keep-findings {keep_option(keep)}"
+    if command.endswith(_PIN):
+        return command[: -len(_PIN)]
+    cap = (config or {}).get("keep_findings")
+    if "--keep-findings" in command or not isinstance(cap, str):
+        return command
+    from assay.errors import UsageError
+
+    try:
+        kept = parse_keep(cap)
+    except UsageError:  # (a stored value no version wrote)
+        return command
+    return command if kept == DEFAULT_KEEP else f"{command} --keep-findings {keep_option(kept)}"
 
 
 def _salt(seed: int, kind: str) -> np.uint64:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from assay.core.interrupted import ANSWER_MISSING
+from assay.core.answer_missing import answer_said_missing
 from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.core.unfinished import restated
@@ -281,7 +281,7 @@ def compute_answer(
 def add_answer(store: RunStore, run_id: str, result: dict[str, Any]) -> None:
     """Add a computed answer to the stored run's summary."""
     summary = dict(store.get_run(run_id).summary or {})
-    if summary.get("incomplete_reason") == ANSWER_MISSING:  # (``phases.answer_follows``)
+    if answer_said_missing(summary.get("incomplete_reason")):  # (``phases.answer_follows``)
         del summary["incomplete_reason"]
         summary = restated(summary)  # what still follows the answer says so
     summary.update({k: v for k, v in result.items() if k not in ("warnings", "notes")})

@@ -27,7 +27,7 @@ from assay.core.stopping import StopEvent, check_stop, heard_after_search, stopp
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
@@ -238,7 +238,7 @@ def check_fairness(
         "units": units,
         "store": store,
     }
-    command = pinned_keep(rerun_command(argv, seed, ("check_fairness", model, shown)), argv, keep)
+    command = rerun_command(argv, seed, ("check_fairness", model, shown))
     config = the_setup.test.config()
     config["keep_findings"] = keep_option(keep)
     config["invocation"] = the_setup.invocation

@@ -16,13 +16,14 @@ from contextlib import contextmanager, suppress
 from dataclasses import replace
 from typing import Any
 
+from assay.core.answer_missing import answer_said_missing
 from assay.core.budget import BudgetedModel
 from assay.core.callbacks import callers_error
 from assay.core.calls import DEFAULT_CALL_TIMEOUT, InlineCaller
 from assay.core.display import percent
 from assay.core.failed_clock import record_failed_clock
 from assay.core.finishing import left_to_finish
-from assay.core.interrupted import ANSWER_MISSING, raised_for
+from assay.core.interrupted import raised_for
 from assay.core.model import Capabilities, Model
 from assay.core.rng import generator
 from assay.core.run import RunOutcome, execute
@@ -736,7 +737,7 @@ def no_answer_follows(
     ):
         return
     summary = record.summary
-    if summary.get("incomplete_reason") == ANSWER_MISSING:
+    if answer_said_missing(summary.get("incomplete_reason")):
         store.checkpoint(
             run_id,
             summary=restated({k: v for k, v in summary.items() if k != "incomplete_reason"}),

@@ -51,7 +51,7 @@ from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_sto
 from assay.core.unfinished import nothing_to_resume
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep, pinned_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame, write_findings
 from assay.text.finish import resumed_session
@@ -200,7 +200,7 @@ def check_text(
     }
     if options.get("lanes") is None and the_setup.test.lanes != 1:  # ($ASSAY_TEXT_LANES)
         shown["lanes"] = the_setup.test.lanes  # (the command line's rerun sets the variable)
-    command = pinned_keep(rerun_command(argv, seed, ("check_text", models, shown)), argv, keep)
+    command = rerun_command(argv, seed, ("check_text", models, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation
     config["cwd"] = launch_dir(argv)  # the rerun command's relative paths are its

@@ -264,10 +264,12 @@ def recheck(
     call_timeout: float | None,
     max_time: float | None = None,
     limit: int = SAMPLE,
+    asked: dict[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """How many of the first ``limit`` stored minimal sentences were answered otherwise when
     asked again (None: no finding to ask, or ``limit`` 0).  One call, within
-    ``call_timeout`` and ``max_time``."""
+    ``call_timeout`` and ``max_time``; ``asked["queries"]``: the sentences sent, also when
+    the call failed or was cut (sent, they were asked: counted, ``record_recheck``)."""
     if limit <= 0:
         return None
     sentences, before = _stored(store, run_id, limit)
@@ -279,6 +281,8 @@ def recheck(
         again = np.asarray(guarded.predict(sentences), dtype=np.float64)
     finally:
         guarded.close()
+        if asked is not None:
+            asked["queries"] = guarded.queries
     again = again.reshape(len(sentences), -1)
     if again.shape != before.shape:
         return None
@@ -309,10 +313,17 @@ def record_recheck(
 
     check: dict[str, Any] | None = None
     skipped: str | None = None
+    sent: dict[str, int] = {}
     if model is not None:
         try:
             check = recheck(
-                store, run_id, model, call_timeout=call_timeout, max_time=max_time, limit=limit
+                store,
+                run_id,
+                model,
+                call_timeout=call_timeout,
+                max_time=max_time,
+                limit=limit,
+                asked=sent,
             )
         except (AssayError, ValueError, TypeError) as exc:
             skipped = _why(named(exc, model))
@@ -331,7 +342,15 @@ def record_recheck(
         found["skipped"] = skipped
     if probed is not None:
         found["probe"] = probed
-    found["queries"] = int((check or {}).get("queries", 0)) + int((probed or {}).get("queries", 0))
+    # a re-check that failed or was cut after its sentences were sent: asked, no result
+    lost = int(sent.get("queries", 0)) if check is None and skipped is not None else 0
+    if lost:
+        found["spent_without_result"] = lost
+        skipped = f"{skipped} ({count(lost)} queries asked, spent without a result)"
+        found["skipped"] = skipped
+    found["queries"] = (
+        int((check or {}).get("queries", 0)) + int((probed or {}).get("queries", 0)) + lost
+    )
     found["calls"] = int((check or {}).get("calls", 0)) + int((probed or {}).get("calls", 0))
     found["within_budget"] = budget is not None
     summary["determinism"] = found
