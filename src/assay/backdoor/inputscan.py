@@ -105,6 +105,16 @@ NATURAL_SOURCES = 2
 SKIP_COPIES = True
 COPY_TOLERANCE = 0.05
 COPY_SHARE = 0.75
+# the natural-feature check's sources also drawn by their content in the box (those nearest the
+# candidate's pixels there, in turn with those drawn like the image outside it).  Off: a trigger
+# that looks like a piece of its class (a white plus at the centre -> '3', whose middle bar it
+# resembles; a black plus at the centre -> '0', whose hole holds it) fires on exactly those
+# sources, because of the backdoor, so the check called it the class's own feature and passed
+# the image (8x8 plus at the centre, seed 12: 49 of 81 poisoned images found; a black plus,
+# seed 11: 0 of 94).  The sources drawn like the image outside the box alone: 77 of 81, 31 of
+# 94; the case they were added for (a clean 8x8 model, 60 clean images, 1,737 digits scanned)
+# flags none either way since the copies check (seeds 0 and 1; bench/RESULTS.md, branch bd38)
+NATURAL_BY_CONTENT = False
 
 
 def pick_verification(
@@ -777,9 +787,13 @@ def _natural(
         if copy.any() and _pasted_in(pool[copy], box, label, labels, verify, image):
             pool = pool[~copy]
     if image is not None and len(pool):
-        pool = _interleave(
-            _nearest_first(pool, image, box),
-            _nearest_first(pool, image, box, inside=True),
+        pool = (
+            _interleave(
+                _nearest_first(pool, image, box),
+                _nearest_first(pool, image, box, inside=True),
+            )
+            if NATURAL_BY_CONTENT
+            else _nearest_first(pool, image, box)
         )
     sources = pool[:n_sources]
     need = max(1, min(need, len(sources)))
