@@ -769,8 +769,8 @@ def _natural(
     ``image``, the sources are, in turn, the class's images nearest to it outside the box
     (``_nearest_first``: a class's feature sits where the rest of the object puts it, so the
     images drawn like this one carry it in the same box, and others, the same digit drawn a few
-    pixels over, say nothing about it) and those whose content in the box is nearest to the
-    candidate's (those that carry this very feature there); without ``image``, the first ones.
+    pixels over, say nothing about it), and with ``NATURAL_BY_CONTENT`` (off) those whose
+    content in the box is nearest to the candidate's; without ``image``, the first ones.
     Why a wide margin: on 8x8 digits the centre 4x4 of some '9's sends 90-100 % of any digits
     to '9' while the centres of the six '9's among 60 clean images sent 28-65 %; with a margin
     of 0.3 a clean model flagged 25 of 2,000 digits (with 300 clean images, 4) with a
