@@ -106,15 +106,13 @@ SKIP_COPIES = True
 COPY_TOLERANCE = 0.05
 COPY_SHARE = 0.75
 # the natural-feature check's sources also drawn by their content in the box (those nearest the
-# candidate's pixels there, in turn with those drawn like the image outside it).  Off: a trigger
-# that looks like a piece of its class (a white plus at the centre -> '3', whose middle bar it
-# resembles; a black plus at the centre -> '0', whose hole holds it) fires on exactly those
-# sources, because of the backdoor, so the check called it the class's own feature and passed
-# the image (8x8 plus at the centre, seed 12: 49 of 81 poisoned images found; a black plus,
-# seed 11: 0 of 94).  The sources drawn like the image outside the box alone: 77 of 81, 31 of
-# 94; the case they were added for (a clean 8x8 model, 60 clean images, 1,737 digits scanned)
-# flags none either way since the copies check (seeds 0 and 1; bench/RESULTS.md, branch bd38)
-NATURAL_BY_CONTENT = False
+# candidate's pixels there, in turn with those drawn like the image outside it).  The price: a
+# trigger that looks like a piece of its class (a white plus at the centre of 8x8 digits -> '3',
+# whose middle bar it resembles) fires on exactly those sources, because of the backdoor, and
+# is taken for the class's own feature (49 of 81 poisoned images found; with this off, 77).
+# Kept on: off, a clean 28x28 '9''s 14x14 loop passed as a trigger on the quick bench's 4x4
+# checker model (2 of 60 clean images flagged against none; bench/RESULTS.md, branch bd38)
+NATURAL_BY_CONTENT = True
 
 
 def pick_verification(
@@ -769,8 +767,9 @@ def _natural(
     ``image``, the sources are, in turn, the class's images nearest to it outside the box
     (``_nearest_first``: a class's feature sits where the rest of the object puts it, so the
     images drawn like this one carry it in the same box, and others, the same digit drawn a few
-    pixels over, say nothing about it), and with ``NATURAL_BY_CONTENT`` (off) those whose
-    content in the box is nearest to the candidate's; without ``image``, the first ones.
+    pixels over, say nothing about it) and, with ``NATURAL_BY_CONTENT`` (on), those whose
+    content in the box is nearest to the candidate's (those that carry this very feature
+    there); without ``image``, the first ones.
     Why a wide margin: on 8x8 digits the centre 4x4 of some '9's sends 90-100 % of any digits
     to '9' while the centres of the six '9's among 60 clean images sent 28-65 %; with a margin
     of 0.3 a clean model flagged 25 of 2,000 digits (with 300 clean images, 4) with a
