@@ -64,7 +64,7 @@ def _scan(d: TrojanedDigits, trig: PlantedTrigger, tmp: Path) -> tuple[np.ndarra
 
 @pytest.mark.xfail(
     strict=True,
-    reason="known miss (bench/RESULTS.md, branch bd38, Left 1): the natural-feature check's "
+    reason="known miss (bench/RESULTS.md, branch bd38, Left 0): the natural-feature check's "
     "sources nearest the plus in the box are '3's the backdoor fires on",
 )
 def test_a_plus_at_the_centre_is_found_where_its_class_draws_look_alikes(
