@@ -151,3 +151,15 @@ def test_a_model_failing_in_the_determinism_checks_is_said_a_failure(tmp_path: P
     assert res.exit_code == 1, res.output
     summary = RunStore(store).get_run(run_id).summary
     assert not summary.get("incomplete_reason") and not summary.get("unfinished")
+
+
+def test_a_resume_from_python_leaves_no_earlier_commands_exit_code(tmp_path: Path) -> None:
+    """The command's 3 is not the run's once Python finished it (no command: null)."""
+    from assay import resume_run
+
+    code, _, store, run_id = _run(tmp_path, "answer")
+    assert code == 3
+    (tmp_path / "flag").unlink()
+    resume_run(run_id, store=store)
+    doc = build_document(RunStore(store), run_id)
+    assert doc["run"]["status"] == "completed" and doc["command_exit_code"] is None
