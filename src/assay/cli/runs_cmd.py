@@ -29,6 +29,7 @@ from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
+from assay.core.command_exit import forgotten
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
@@ -357,6 +358,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # (a fairness run's --export a kill cut short: checked, or replaced by --export)
         finish_exports = export_before_resume(the_store, record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
+        forgotten(the_store, record.id)  # (the last command's exit code: no longer the run's)
         # the reports this resume writes: the hints of show and runs repeat them from now on
         record_reports(
             the_store, record.id, {"--html": html, "--junit": junit, "--report": json_path}
