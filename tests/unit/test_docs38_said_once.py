@@ -1,0 +1,77 @@
+"""What a user following the docs met (docs38): an ONNX model sent to Dask workers (every
+``--executor dask`` run of an ``.onnx`` file, docs/serving.md's backdoor example included, was
+refused: its onnxruntime session does not pickle), and ``assay show`` saying a note twice."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+
+def _onnx_file(folder: Path) -> Path:
+    pytest.importorskip("onnxruntime")
+    skl2onnx = pytest.importorskip("skl2onnx")
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 4)).astype(np.float32)
+    clf = LogisticRegression().fit(x, (x[:, 0] > 0).astype(int))
+    graph = skl2onnx.to_onnx(clf, x[:1], options={id(clf): {"zipmap": False}})
+    path = folder / "m.onnx"
+    path.write_bytes(graph.SerializeToString())
+    return path
+
+
+def test_an_onnx_model_pickles_and_answers_alike(tmp_path: Path) -> None:
+    """A Dask worker's copy: the session is opened again from the file (before: TypeError,
+    cannot pickle 'InferenceSession', and the run refused with exit 2)."""
+    from assay.models.onnx import OnnxModel
+
+    model = OnnxModel(_onnx_file(tmp_path))
+    x = np.random.default_rng(1).normal(size=(16, 4))
+    copy = pickle.loads(pickle.dumps(model))
+    assert copy.session is not model.session
+    np.testing.assert_allclose(copy.predict(x), model.predict(x))
+    assert model.session is not None  # (the original keeps its own)
+
+
+def test_a_copy_without_the_file_says_so(tmp_path: Path) -> None:
+    from assay.errors import UsageError
+    from assay.models.onnx import OnnxModel
+
+    path = _onnx_file(tmp_path)
+    frozen = pickle.dumps(OnnxModel(path))
+    path.unlink()
+    with pytest.raises(UsageError, match=r"not on this machine.*--executor dask"):
+        pickle.loads(frozen)
+
+
+def test_show_says_an_answer_note_once(tmp_path: Path) -> None:
+    """``assay show`` printed "the model's probabilities did not change with race ..." twice:
+    under the answer's lines (``verdict[].unmoved``) and again among the run's notes."""
+    from typer.testing import CliRunner
+
+    from assay import RunStore
+    from assay.cli.app import app, register
+
+    unmoved = "race: the model's probabilities did not change with race on any input"
+    summary = {
+        "headline": "no discriminatory input found for race",
+        "verdict": [{"attribute": "race", "basis": "sampled", "share_uniform": 0.0,
+                     "level": "none", "unmoved": unmoved}],
+        "notes": [unmoved, "set aside the data's column(s) id"],
+    }  # fmt: skip
+    store = RunStore(tmp_path / "runs.db")
+    run_id = "fairness-20260101-000000-abcd"
+    store.create_run(run_id=run_id, technique="fairness", seed=1, command="assay", config={},
+                     model={}, versions={})  # fmt: skip
+    store.checkpoint(run_id, status="completed", summary=summary)
+    if not app.registered_commands:
+        register()
+    result = CliRunner().invoke(app, ["show", run_id, "--store", str(tmp_path / "runs.db")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(unmoved) == 1, result.stdout
+    assert "note: set aside the data's column(s) id" in result.stdout
