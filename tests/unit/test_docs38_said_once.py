@@ -75,3 +75,27 @@ def test_show_says_an_answer_note_once(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.count(unmoved) == 1, result.stdout
     assert "note: set aside the data's column(s) id" in result.stdout
+
+
+def test_an_interrupted_run_is_not_told_to_give_more_time(tmp_path: Path) -> None:
+    """README: Ctrl-C stops a run at its checkpoint and ``assay resume`` continues it.  A run
+    of ``--max-time 120`` interrupted 25 s in (17 s of loading on a busy machine) printed
+    "--max-time 120 left the search 5.5 s ...: give the run more time": the time had not run
+    out, the user had stopped it.  A run the time budget squeezed is still told."""
+    import time
+
+    from assay.core.store import RunStore
+    from assay.fairness.time_spent import TimeSpent, squeezed
+
+    for status, told in (("interrupted", False), ("budget_exhausted", True)):
+        store = RunStore(tmp_path / f"{status}.db")
+        store.create_run(run_id="fairness-1", technique="fairness", seed=1, command="c",
+                         config={}, model={}, versions={})  # fmt: skip
+        store.checkpoint("fairness-1", status=status,
+                         summary={"tested": 9, "model_queries": {"search": 900}})  # fmt: skip
+        spent = TimeSpent(time.monotonic())
+        spent.seconds = {"loading": 17.0, "checks": 0.5, "answer": 2.6, "search": 5.5}
+        spent.record(store, "fairness-1", 120.0)
+        summary = store.get_run("fairness-1").summary
+        assert bool(squeezed(summary)) is told, (status, summary.get("warnings"))
+        assert summary["seconds_by_phase"]["search"] == 5.5  # (where the time went: kept)

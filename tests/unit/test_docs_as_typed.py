@@ -178,3 +178,32 @@ def test_readme_python_example_uses_a_run_before_deleting_it() -> None:
     assert deleting, "the example no longer deletes its run"
     later = [line for line in lines[deleting[0] + 1 :] if "result.run_id" in line]
     assert not later, later
+
+
+def partial_exit_lists(texts: dict[str, str]) -> list[str]:
+    """A page's "Exit codes are assay's: 0 ..., 1 ..." sentence lists every code of the
+    README's table (text.md listed 0-3, backdoor.md no 4 or 5)."""
+    from test_docs_consistency import exit_table
+
+    codes = set(exit_table(texts["README.md"]))
+    problems = []
+    for doc, text in texts.items():
+        flat = " ".join(text.split())
+        for said in re.finditer(r"Exit codes are assay's: (.*?)(?:\.|: the README's table)", flat):
+            listed = {int(n) for n in re.findall(r"(?:^|, )(\d+) ", said.group(1) + " ")}
+            if listed != codes:
+                problems.append(
+                    f"{doc}: exit codes listed {sorted(listed)}, README {sorted(codes)}"
+                )
+    return problems
+
+
+def test_pages_list_every_exit_code() -> None:
+    texts = doc_texts()
+    assert sum("Exit codes are assay's" in t for t in texts.values()) >= 2
+    problems = partial_exit_lists(texts)
+    assert not problems, "\n".join(problems)
+    stale = {"README.md": texts["README.md"], "x.md": "Exit codes are assay's: 0 none, 1 found."}
+    assert partial_exit_lists(stale) == [
+        "x.md: exit codes listed [0, 1], README [0, 1, 2, 3, 4, 5, 130]"
+    ]
