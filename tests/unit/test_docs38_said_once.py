@@ -99,3 +99,30 @@ def test_an_interrupted_run_is_not_told_to_give_more_time(tmp_path: Path) -> Non
         summary = store.get_run("fairness-1").summary
         assert bool(squeezed(summary)) is told, (status, summary.get("warnings"))
         assert summary["seconds_by_phase"]["search"] == 5.5  # (where the time went: kept)
+
+
+def test_a_model_dask_cannot_send_is_refused_before_a_run_is_made(tmp_path: Path) -> None:
+    """README, exit 2: "checked before a run is created, so a bad argument never leaves a
+    stalled run".  A model that does not pickle with ``--executor dask`` was refused once
+    the run existed (``DaskUnits.run``): a ``failed`` run stayed in the store."""
+    import threading
+
+    import assay
+    from assay import RunStore
+    from assay.errors import UsageError
+
+    class Locked:
+        classes_ = (0, 1)
+
+        def __init__(self) -> None:
+            self.lock = threading.Lock()
+
+        def __call__(self, rows: np.ndarray) -> np.ndarray:
+            with self.lock:
+                return (np.asarray(rows)[:, 0] > 3).astype(int)
+
+    store = tmp_path / "runs.db"
+    with pytest.raises(UsageError, match=r"cannot be sent to the Dask workers.*lock"):
+        assay.check_fairness(Locked(), dataset="adult", protected="sex", max_queries=500,
+                             executor="dask", workers=1, store=store)  # fmt: skip
+    assert RunStore(store).list_runs() == []
