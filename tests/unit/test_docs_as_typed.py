@@ -207,3 +207,12 @@ def test_pages_list_every_exit_code() -> None:
     assert partial_exit_lists(stale) == [
         "x.md: exit codes listed [0, 1], README [0, 1, 2, 3, 4, 5, 130]"
     ]
+
+
+def test_architecture_names_every_subcommand() -> None:
+    """docs/architecture.md's ``cli/`` line lists the subcommands (salvage and code were
+    missing)."""
+    text = doc_texts()["docs/architecture.md"]
+    line = " ".join(text.split("cli/", 1)[1].split("\n```", 1)[0].split())
+    said = set(re.findall(r"[a-z]+", line.split("Typer app:", 1)[1]))
+    assert said == set(cli_group().commands), sorted(set(cli_group().commands) ^ said)
