@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli import leftover
-from assay.cli.answer_lines import say_answer
+from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
@@ -180,7 +180,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
         warned = (r.summary.get("warnings") or []) if r.technique == "fairness" else []
+        answered = answer_notes(r.summary) if r.technique == "fairness" else set()
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
+            if said in answered:  # (said under the answer's lines already)
+                continue
             kind = "warning" if said in warned else "note"  # (a fairness run's, as it did)
             out.say(f"{kind}: {said[0].lower()}{said[1:]}")
         if r.error:
