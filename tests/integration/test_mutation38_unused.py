@@ -1,0 +1,41 @@
+"""mutation38: ``argv.unused`` judges only what was typed (AV1 in bench/RESULTS.md,
+mutation38's table): a run that typed none of the options it does not use gets no note
+about them (under the mutant every untyped one, at its default, was said "not used")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from test_left37_unused_options import _command  # isort: skip
+
+
+@pytest.mark.parametrize(
+    ("command", "extra"),
+    [
+        ("fairness", []),
+        ("text", []),
+        ("backdoor", ["--clean", "C"]),  # the model scan
+        ("backdoor", ["--clean", "C", "--images", "I", "--strategy", "neo"]),
+    ],
+)
+def test_options_not_typed_are_not_said_unused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, extra: list[str]
+) -> None:
+    code, err = _command(tmp_path, capsys, command, extra)
+    assert code == 2 and f"assay {command}: loading" in err, err  # (failed on the model)
+    assert "is not used by this run" not in err, err
+
+
+def test_the_model_scan_refuses_a_budget_per_image(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BC2: ``--max-queries-per-image`` with the model scan (no images to spend it on) is
+    refused before loading, as the other input-scan options are."""
+    code, err = _command(
+        tmp_path, capsys, "backdoor", ["--clean", "C", "--max-queries-per-image", "50"]
+    )
+    flag = "--max-queries-per-image"
+    assert code == 2 and f"argument {flag}: {flag} is for scanning images" in err, err
+    assert "none.py" not in err, err
