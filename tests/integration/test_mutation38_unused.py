@@ -39,3 +39,25 @@ def test_the_model_scan_refuses_a_budget_per_image(
     flag = "--max-queries-per-image"
     assert code == 2 and f"argument {flag}: {flag} is for scanning images" in err, err
     assert "none.py" not in err, err
+
+
+def test_no_filter_images_without_a_filter_file_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BC9: ``--no-filter-images`` (another value than its default) says what a filter file
+    holds, and none was asked for: refused before loading, not ignored."""
+    extra = ["--clean", "C", "--images", "I", "--no-filter-images"]
+    code, err = _command(tmp_path, capsys, "backdoor", extra)
+    assert code == 2 and "argument --no-filter-images" in err, err
+    assert "none.py" not in err, err
+
+
+def test_the_model_scan_with_images_to_scan_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BC10: ``--model-scan`` scans clean images only; given ``--images`` too, refused before
+    loading (one of the two was not what the user meant)."""
+    extra = ["--clean", "C", "--images", "I", "--model-scan"]
+    code, err = _command(tmp_path, capsys, "backdoor", extra)
+    assert code == 2 and "argument --images" in err, err
+    assert "none.py" not in err, err

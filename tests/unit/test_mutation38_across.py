@@ -59,3 +59,45 @@ def test_five_stand_ins_are_enough_four_are_not(standins: int, asked: bool) -> N
         scanned[0], (0, 0, 2, 2), 2, _model, np.full(10, 9), 0, scanned, _model(scanned)
     )
     assert rate == (1.0 if asked else None)
+
+
+def test_images_of_the_target_class_stand_in_for_nothing() -> None:
+    """AC8: images scanned that the model already puts in the candidate's target are no
+    stand-ins (pasting on them sends them nowhere new): a box that moves none of the third
+    class's images sends 0 %, however many target images were scanned (under the mutant
+    those counted as sent, 10 of 15)."""
+    from assay.backdoor.across import across_classes
+
+    rng = np.random.default_rng(0)
+    scanned = rng.random((16, 8, 8, 1)) * 0.1
+    scanned[1:6, 4:6] = 0.6  # five of class 3 ...
+    scanned[1:6, 6:] = 0.9  # ... that resist the box
+    scanned[6:, :2, :2] = 1.0  # ten of the target class 2
+    scanned[0, :2, :2] = 1.0
+    labels = _model(scanned)
+    assert labels.tolist() == [2] + [3] * 5 + [2] * 10
+    rate = across_classes(scanned[0], (0, 0, 2, 2), 2, _model, np.full(10, 9), 0, scanned, labels)
+    assert rate == 0.0
+
+
+def test_the_clean_class_and_unlabelled_images_stand_in_for_nothing() -> None:
+    """AC7, AC9: the stand-ins are of a third class: not the clean images' own class (the box
+    was confirmed on it already: under the mutant its images scanned counted as sent), nor
+    images the scan never labelled (-1: a campaign unit's others)."""
+    from assay.backdoor.across import across_classes
+
+    rng = np.random.default_rng(0)
+    scanned = rng.random((16, 8, 8, 1)) * 0.1  # 1-10: dark, class 9 (the clean class)
+    scanned[11:, 4:6] = 0.6  # five of class 3 ...
+    scanned[11:, 6:] = 0.9  # ... that resist the box
+    scanned[0, :2, :2] = 1.0
+    labels = _model(scanned)
+    assert labels.tolist() == [2] + [9] * 10 + [3] * 5
+    rate = across_classes(scanned[0], (0, 0, 2, 2), 2, _model, np.full(10, 9), 0, scanned, labels)
+    assert rate == 0.0
+    unlabelled = labels.copy()
+    unlabelled[11:] = -1  # (the five resisting images: never labelled, and no others)
+    got = across_classes(
+        scanned[0], (0, 0, 2, 2), 2, _model, np.full(10, 9), 0, scanned, unlabelled
+    )
+    assert got is None
