@@ -61,3 +61,12 @@ def test_the_model_scan_with_images_to_scan_is_refused(
     code, err = _command(tmp_path, capsys, "backdoor", extra)
     assert code == 2 and "argument --images" in err, err
     assert "none.py" not in err, err
+
+
+def test_the_model_scan_says_an_unused_option_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BC11: the model scan's unused options are judged as the model scan's, once (under the
+    mutant ``--fpr 0.01`` was said twice: unused by the model scan, and by --strategy assay)."""
+    code, err = _command(tmp_path, capsys, "backdoor", ["--clean", "C", "--fpr", "0.01"])
+    assert code == 2 and err.count("note: --fpr 0.01 (its default)") == 1, err

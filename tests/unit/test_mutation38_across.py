@@ -101,3 +101,28 @@ def test_the_clean_class_and_unlabelled_images_stand_in_for_nothing() -> None:
         scanned[0], (0, 0, 2, 2), 2, _model, np.full(10, 9), 0, scanned, unlabelled
     )
     assert got is None
+
+
+def test_carriers_of_a_trigger_found_stand_in_for_nothing() -> None:
+    """AC11: images carrying a trigger already confirmed (to another class: they are in a
+    third class, and stay in it whatever is pasted) are left out; under the mutant ten such
+    carriers brought a real trigger's 100 % down to a third."""
+    from assay.backdoor.across import across_classes
+    from assay.backdoor.patches import Trigger
+
+    def model(x: np.ndarray) -> np.ndarray:
+        corner = np.asarray(x)[:, 6:, 6:, 0].mean(axis=(1, 2)) > 0.99
+        return np.where(corner, 5, _model(x))
+
+    rng = np.random.default_rng(0)
+    scanned = rng.random((16, 8, 8, 1)) * 0.1
+    scanned[1:, 4:6] = 0.6  # class 3 ...
+    scanned[6:, 6:, 6:] = 1.0  # ... ten of them carrying the trigger to class 5
+    scanned[0, :2, :2] = 1.0
+    labels = model(scanned)
+    assert labels.tolist() == [2] + [3] * 5 + [5] * 10
+    known = [Trigger((6, 6, 2, 2), np.ones((2, 2, 1)), 5, 1.0, 0)]
+    rate = across_classes(
+        scanned[0], (0, 0, 2, 2), 2, model, np.full(10, 9), 0, scanned, labels, known
+    )
+    assert rate == 1.0

@@ -51,6 +51,7 @@ def _findings(model: object, column: str, tmp_path: Path) -> pd.DataFrame:
     empty = r.findings(limit=0)
     assert list(empty.columns) == list(frame.columns)
     # (FR12) and the dtypes: assay's moved ``idi (assay)`` whole numbers, not objects
+    assert frame["idi (assay)"].min() == 1  # (FR19: numbered from 1, as the reports)
     for name in ("idi (assay)", "variant", "generated", "idi"):
         assert empty[name].dtype == frame[name].dtype, (name, empty.dtypes, frame.dtypes)
     # the user's values (a normal draw, a neighbour of one), never the model's answers

@@ -1,5 +1,5 @@
 """mutation38: mutation37's survivors that change a figure or a word a user reads, each
-killed here (bench/RESULTS.md, mutation38's table: FS3, DI5)."""
+killed here (bench/RESULTS.md, mutation38's table: FS3, DI4 and DI5, EK1, EK2, EK4, UD7)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pytest
 
 import assay
 
@@ -81,3 +82,42 @@ def test_a_resumed_distance_run_keeps_the_largest_distance_seen() -> None:
         assert b.oracle.largest == a.oracle.largest
     finally:
         thaw()
+
+
+def test_a_units_case_keys_and_test_keys_are_whole_up_to_their_caps(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """EK1, EK2, EK4, UD7 (mutation37's Left 1): a text unit keeps the keys of its first
+    ``CASE_KEYS`` cases and of each test's first ``TEST_KEYS`` (a failing one's negated),
+    and hands them on (``unit_stats``): a campaign counts a case two units judged once.
+    The caps are patched low here (16,384 and 512: a campaign past them is minutes)."""
+    from assay.text import engine as engine_module
+    from assay.text.engine import thaw
+    from assay.text.units import UNIT_STATS, _distinct, unit_stats
+
+    from test_text36_suite import _engine, _steps  # isort: skip
+
+    monkeypatch.setattr(engine_module, "CASE_KEYS", 40)
+    monkeypatch.setattr(engine_module, "TEST_KEYS", 12)
+    try:
+        e = _engine(3, max_queries=3_000)
+        _steps(e, 6)
+    finally:
+        thaw()
+    assert e.cases > 40
+    assert len(e.case_keys) == 40  # EK1: the 40th kept
+    for r, (cases, failing) in enumerate(e.per_test):
+        kept = e.test_keys[r]
+        assert len(kept) == min(cases, 12), (r, cases, len(kept))  # EK2: the 12th kept
+        if cases <= 12:  # EK4: every failing case's key negated
+            assert sum(k < 0 for k in kept) == failing, (r, kept, failing)
+        if failing == cases:  # (EK4: the test failing on every case, past the cap too)
+            assert all(k < 0 for k in kept), (r, kept)
+    assert any(failing for _, failing in e.per_test)
+    # UD7: two units that judged the same cases count them once where each kept them all
+    stats = unit_stats(e)
+    assert stats["test_keys"] == e.test_keys
+    added = [[2 * c, 2 * f] for c, f in e.per_test]
+    twice = _distinct(added, [{UNIT_STATS: stats}, {UNIT_STATS: stats}])
+    for r, (cases, failing) in enumerate(e.per_test):
+        assert twice[r] == ([cases, failing] if cases <= 12 else [2 * cases, 2 * failing])

@@ -1,0 +1,65 @@
+"""mutation38: stuck37's watches at their edges (SM14, SM9, SM6 in bench/RESULTS.md,
+mutation38's table).  A model scan whose budget ran out before it asked its images again has
+not passed (under SM14: passed, "no suspected backdoor found"); clean images of two classes
+are not "one class" (SM9: NOT EVERYTHING WAS TESTED, exit 2, for a scan that passed); STRIP,
+which pastes no trigger on clean images, gets no one-class warning (SM6)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import assay
+from assay.backdoor.again import AGAIN
+
+from test_stuck37_one_clean_class import _three  # isort: skip
+
+_WEIGHTS = np.random.default_rng(3).normal(size=(64, 5))
+
+
+def _softmax(x: Any) -> np.ndarray:
+    z = np.asarray(x).reshape(len(x), -1) @ _WEIGHTS
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    out: np.ndarray = e / e.sum(axis=1, keepdims=True)
+    return out
+
+
+def test_a_model_scan_out_of_budget_before_asking_again_has_not_passed() -> None:
+    clean = np.random.default_rng(0).random((60, 8, 8))
+
+    def scan(**kw: Any) -> Any:
+        return assay.check_backdoor(
+            _softmax, clean=clean, input_shape="8,8", classes=5, seed=1, **kw
+        )
+
+    roomy = scan()
+    assert roomy.passed and roomy.summary["asked_again"]["images"] == AGAIN
+    short = scan(max_queries=roomy.progress["queries"] - AGAIN)
+    assert not short.passed and short.untested is None
+    assert "ended before it asked 8 of the images" in short.summary["incomplete_reason"]
+
+
+def _images() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    return rng.random((24, 8, 8)) * 0.6, 0.4 + 0.6 * rng.random((6, 8, 8))
+
+
+def test_clean_images_of_two_classes_are_no_one_class_warning() -> None:
+    dark, images = _images()
+    clean = dark.copy()
+    clean[12:] = 0.4 + 0.2 * np.random.default_rng(1).random((12, 8, 8))
+    assert sorted(set(_three(clean).argmax(1))) == [0, 1]
+    result = assay.check_backdoor(
+        _three, images=images, clean=clean, input_shape="8,8", classes=3, seed=1
+    )
+    assert result.passed and "warnings" not in result.summary, result.headline
+
+
+def test_strip_gets_no_one_class_warning() -> None:
+    clean, images = _images()
+    result = assay.check_backdoor(
+        _three, images=images, clean=clean, input_shape="8,8", classes=3, seed=1, strategy="strip"
+    )
+    assert "WARNING: the model puts all" not in result.headline, result.headline
+    assert "warnings" not in result.summary
