@@ -38,6 +38,8 @@ def test_a_model_scan_out_of_budget_before_asking_again_has_not_passed() -> None
     short = scan(max_queries=roomy.progress["queries"] - AGAIN)
     assert not short.passed and short.untested is None
     assert "ended before it asked 8 of the images" in short.summary["incomplete_reason"]
+    # (SM16) what the scan found is said all the same: its classes were all scanned
+    assert "no suspected backdoor found" in short.headline, short.headline
 
 
 def _images() -> tuple[np.ndarray, np.ndarray]:
