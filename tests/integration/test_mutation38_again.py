@@ -65,3 +65,30 @@ def test_strip_gets_no_one_class_warning() -> None:
     )
     assert "WARNING: the model puts all" not in result.headline, result.headline
     assert "warnings" not in result.summary
+
+
+class _StuckOn:
+    """``_three``'s answers for its first ``honest`` images, then class 0 (the class the
+    clean images are all in) to everything."""
+
+    def __init__(self, honest: int) -> None:
+        self.honest, self.asked = honest, 0
+
+    def __call__(self, x: Any) -> np.ndarray:
+        self.asked += len(x)
+        p = _three(x)
+        if self.asked > self.honest:
+            p = np.tile([1.0, 0.0, 0.0], (len(p), 1))
+        return p
+
+
+def test_a_model_stuck_on_the_clean_class_is_told_by_the_images_scanned() -> None:
+    """TQ5: clean images all of class 0, the model stuck on 0 midway: asked again, the clean
+    images are in 0 as at the start; the images scanned (bright: 1s and 2s at the start) are
+    what shows it.  Under the mutant, none of them asked again: NOT EVERYTHING WAS TESTED
+    (the one-class warning) where nothing was."""
+    clean, images = _images()
+    result = assay.check_backdoor(
+        _StuckOn(60), images=images, clean=clean, input_shape="8,8", classes=3, seed=1
+    )
+    assert result.untested is not None and "asked again at the end" in result.untested

@@ -43,3 +43,24 @@ def test_the_budget_left_before_asking_again_is_counted_in_words(left: int, said
     why = _not_asked_again(search)
     assert why is not None and f"({said} its budget left)" in why
     assert _not_asked_again(SimpleNamespace(phase="done")) is None
+
+
+@pytest.mark.parametrize("shape", [(True, 8), ()])
+def test_a_shape_of_booleans_or_of_nothing_is_refused(shape: tuple[Any, ...]) -> None:
+    """IM1, IM2: ``input_shape=(True, 8)`` is no shape (a bool is an int to Python), nor
+    ``()``: refused naming the argument (under the mutants read as "1,8" and "")."""
+    from assay.backdoor.images import shape_text
+    from assay.errors import UsageError
+
+    with pytest.raises(UsageError) as exc:
+        shape_text(shape)
+    assert exc.value.argument == "--input-shape"
+
+
+def test_a_stored_cap_no_version_wrote_leaves_the_command_as_it_is() -> None:
+    """WI6: a run's stored ``keep_findings`` that ``parse_keep`` refuses (hand-edited, or
+    from a future version) prints the command as stored, never a traceback."""
+    from assay.core.witnesses import pinned_keep
+
+    command = "assay fairness --dataset german --seed 1"
+    assert pinned_keep(command, {"keep_findings": "lots"}) == command
