@@ -70,3 +70,30 @@ def test_the_model_scan_says_an_unused_option_once(
     mutant ``--fpr 0.01`` was said twice: unused by the model scan, and by --strategy assay)."""
     code, err = _command(tmp_path, capsys, "backdoor", ["--clean", "C", "--fpr", "0.01"])
     assert code == 2 and err.count("note: --fpr 0.01 (its default)") == 1, err
+
+
+def test_optimize_with_the_default_strategy_is_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FC3: the fairness strategy's default is empty text, the walk: ``--optimize queries``
+    without ``--strategy`` is for this run (under the mutant refused, "this run's strategy
+    is ")."""
+    code, err = _command(tmp_path, capsys, "fairness", ["--optimize", "queries"])
+    assert code == 2 and "argument --optimize" not in err and "assay fairness: loading" in err
+
+
+def test_a_run_without_exact_time_says_nothing_of_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """FC7: the note on an unused ``--exact-time`` only when it was given (under the mutant
+    a run of a model no exact analysis reads, without the option, failed formatting None:
+    exit 5)."""
+    from assay.cli.app import main
+
+    args = ["fairness", "builtin:logistic", "--dataset", "german", "--max-queries", "200"]
+    args += ["--seed", "1", "--no-determinism-check", "--store", str(tmp_path / "s.db")]
+    with pytest.raises(SystemExit) as exc:
+        main(args)
+    err = capsys.readouterr().err
+    assert exc.value.code in (0, 1), err
+    assert "--exact-time" not in err, err

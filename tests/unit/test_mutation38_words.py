@@ -64,3 +64,32 @@ def test_a_stored_cap_no_version_wrote_leaves_the_command_as_it_is() -> None:
 
     command = "assay fairness --dataset german --seed 1"
     assert pinned_keep(command, {"keep_findings": "lots"}) == command
+
+
+def test_the_budget_left_is_said_only_when_it_stopped_the_asking() -> None:
+    """SM13: eight queries left were enough to ask the eight images again; a scan that did
+    not (``--max-time``, a stop) says why it ended, not "8 queries of its budget left"."""
+    from assay.backdoor.summary import _not_asked_again
+
+    search = SimpleNamespace(phase="again", model=SimpleNamespace(remaining=lambda: 8))
+    why = _not_asked_again(search)
+    assert why is not None and "(the run ended before them)" in why
+
+
+def test_budget_notes_are_the_budget_sections_alone() -> None:
+    """RS6: ``result.budget_notes`` (the Jupyter view's "budget:" lines) are the Budget
+    section's notes, not every section's."""
+    from assay.fairness.result import FairnessResult
+
+    sections = [{"title": "Determinism", "note": "asked twice"}, {"title": "Budget", "note": "cut"}]
+    view: Any = SimpleNamespace(summary={"sections": sections}, _callers=lambda s: s)
+    assert FairnessResult.budget_notes.fget(view) == ["cut"]  # type: ignore[attr-defined]
+
+
+def test_a_long_tuple_is_summed_up_as_a_list_is() -> None:
+    """RI1: ``clean=tuple(images)`` (or any tuple of many items) is summed up in the stored
+    command as a list is, not spelled out whole."""
+    from assay.core.runinfo import _shown
+
+    shown = _shown(tuple(f"/data/image_{i:05d}.png" for i in range(2_000)))
+    assert shown.startswith("<tuple of 2,000 items: ") and len(shown) < 200, shown[:300]
