@@ -93,3 +93,14 @@ def test_a_long_tuple_is_summed_up_as_a_list_is() -> None:
 
     shown = _shown(tuple(f"/data/image_{i:05d}.png" for i in range(2_000)))
     assert shown.startswith("<tuple of 2,000 items: ") and len(shown) < 200, shown[:300]
+
+
+def test_a_range_of_booleans_is_refused() -> None:
+    """IM6: ``value_range=(False, True)`` is no range of pixel values (under the mutant read
+    as "0,1")."""
+    from assay.backdoor.images import range_text
+    from assay.errors import UsageError
+
+    with pytest.raises(UsageError) as exc:
+        range_text((False, True))
+    assert exc.value.argument == "--range"
