@@ -92,3 +92,23 @@ def test_a_model_stuck_on_the_clean_class_is_told_by_the_images_scanned() -> Non
         _StuckOn(60), images=images, clean=clean, input_shape="8,8", classes=3, seed=1
     )
     assert result.untested is not None and "asked again at the end" in result.untested
+
+
+def _budgeted(max_queries: int, **kw: Any) -> Any:
+    from test_stuck37_stuck_midway import _steady  # isort: skip
+
+    rng = np.random.default_rng(0)
+    clean = rng.random((24, 8, 8)) * 0.8
+    images = 0.3 + 0.7 * rng.random((6, 8, 8))
+    return assay.check_backdoor(
+        _steady, images=images, clean=clean, input_shape="8,8", classes=2, seed=1,
+        max_queries=max_queries, **kw,
+    )  # fmt: skip
+
+
+def test_one_query_left_is_too_few_to_ask_again() -> None:
+    """TQ7: the images are asked again down to two (one cannot show a model stuck); with
+    one query left the run says it did not ask them (under the mutant it asked one and
+    passed)."""
+    one = _budgeted(101)  # (its scan and check ask 100)
+    assert not one.passed and "ended before it asked" in one.summary["incomplete_reason"]

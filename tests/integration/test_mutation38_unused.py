@@ -97,3 +97,11 @@ def test_a_run_without_exact_time_says_nothing_of_it(
     err = capsys.readouterr().err
     assert exc.value.code in (0, 1), err
     assert "--exact-time" not in err, err
+
+
+def test_floor_zero_with_a_differential_run_is_no_floor(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """TC5: ``--floor 0`` says "no floor", which a differential run has: not refused."""
+    code, err = _command(tmp_path, capsys, "text", ["--floor", "0"])
+    assert code == 2 and "argument --floor" not in err and "assay text: loading" in err, err

@@ -17,3 +17,13 @@ def test_the_report_file_judges_by_the_runs_fail_on(tmp_path: Path) -> None:
     stored = json.loads(kept.read_text(encoding="utf-8"))
     assert stored["run"]["n_findings"] > 0
     assert code == run["exit_code"] == stored["exit_code"], (code, stored["verdict"])
+
+
+def test_a_run_that_ended_is_shown_with_its_status(tmp_path: Path) -> None:
+    """FI2: a run that ended and has nothing to finish is shown "completed", not
+    "unfinished" (``show --json``)."""
+    from test_hostile37b_json_verdicts import _invoke  # isort: skip
+
+    _, run = _fairness(tmp_path, FAILS)
+    _, shown = _invoke(["show", str(run["run_id"]), "--store", str(tmp_path / "s.db")])
+    assert shown["status"] == shown["search_status"] == "completed", shown["status"]

@@ -104,3 +104,40 @@ def test_a_range_of_booleans_is_refused() -> None:
     with pytest.raises(UsageError) as exc:
         range_text((False, True))
     assert exc.value.argument == "--range"
+
+
+def test_an_old_walk_run_without_a_stored_strategy_pins_its_optimize() -> None:
+    """RI6: a run stored before the config named its strategy (the walk then) still gets
+    the mode auto chose pinned in its rerun command."""
+    from assay.core.runinfo import pasteable
+
+    summary = {"search": {"optimize": "queries"}}
+    got = pasteable("assay fairness --dataset german", {"optimize": "auto"}, summary=summary)
+    assert got.endswith(" --optimize queries"), got
+
+
+@pytest.mark.parametrize(
+    ("skipped", "confirmation", "said"),
+    [
+        ("--max-time ran out during it", {"queries": 0}, "spent without a result"),  # UM3
+        ("--max-time ran out during it", {"queries": 8}, "the repeated-call check cut"),  # UM4
+        (None, {"queries": 8, "cut": "x"}, "the re-check of the stored IDIs cut"),  # UM5
+        ("--max-time ran out before it", {"queries": 8}, "the repeated-call check cut"),  # UM6
+        (None, {"queries": 8}, None),
+    ],
+)
+def test_what_the_cut_checks_bought(
+    skipped: str | None, confirmation: dict[str, Any], said: str | None
+) -> None:
+    """UM3-UM6: each branch of ``checks_unmeasured``."""
+    from assay.fairness.unmeasured import checks_unmeasured
+
+    got = checks_unmeasured({"determinism": {"skipped": skipped, "confirmation": confirmation}})
+    assert (got is None) if said is None else (got is not None and got.startswith(said)), got
+
+
+def test_a_range_keeps_every_digit_of_its_floats() -> None:
+    """IM5: ``value_range=(0.1234567, 1.0)`` as "0.1234567,1.0" (under the mutant rounded)."""
+    from assay.backdoor.images import range_text
+
+    assert range_text((0.1234567, 1.0)) == "0.1234567,1.0"
