@@ -124,12 +124,13 @@ def test_an_old_walk_run_without_a_stored_strategy_pins_its_optimize() -> None:
         (None, {"queries": 8, "cut": "x"}, "the re-check of the stored IDIs cut"),  # UM5
         ("--max-time ran out before it", {"queries": 8}, "the repeated-call check cut"),  # UM6
         (None, {"queries": 8}, None),
+        ("skipped: the model failed", {"queries": 8}, None),  # UM7: not --max-time's
     ],
 )
 def test_what_the_cut_checks_bought(
     skipped: str | None, confirmation: dict[str, Any], said: str | None
 ) -> None:
-    """UM3-UM6: each branch of ``checks_unmeasured``."""
+    """UM3-UM7: each branch of ``checks_unmeasured``."""
     from assay.fairness.unmeasured import checks_unmeasured
 
     got = checks_unmeasured({"determinism": {"skipped": skipped, "confirmation": confirmation}})
