@@ -142,3 +142,29 @@ def test_a_range_keeps_every_digit_of_its_floats() -> None:
     from assay.backdoor.images import range_text
 
     assert range_text((0.1234567, 1.0)) == "0.1234567,1.0"
+
+
+def test_a_run_without_its_served_model_exits_3() -> None:
+    """VD2: a run left ``model_unavailable`` (its served model gone) exits 3, the model's
+    failure, as a failed one does (under the mutant 130, "interrupted")."""
+    from assay.core.verdict import EXIT_MODEL, exit_code
+
+    assert exit_code(0, "model_unavailable") == exit_code(0, "failed") == EXIT_MODEL
+
+
+def test_a_backdoor_check_cut_after_asking_says_so_in_its_section(tmp_path: Any) -> None:
+    """SD5: the Determinism section of a backdoor run whose check could not be made says
+    the queries it had asked were spent without a result (words37 tested the line only)."""
+    from assay.backdoor.steadiness import record_steadiness
+    from assay.core.store import RunStore
+
+    with RunStore(tmp_path / "s.db") as store:
+        store.create_run(
+            run_id="r", technique="backdoor", seed=1, command="t", config={}, model={},
+            versions={},
+        )  # fmt: skip
+        store.checkpoint("r", summary={"headline": "h"})
+        record_steadiness(store, "r", {"skipped": "--max-time ran out", "queries": 12})
+        sections = store.get_run("r").summary["sections"]
+    text = " ".join(str(s.get("text", "")) for s in sections)
+    assert "It had asked 12 queries, spent without a result." in text, sections
