@@ -112,3 +112,15 @@ def test_one_query_left_is_too_few_to_ask_again() -> None:
     passed)."""
     one = _budgeted(101)  # (its scan and check ask 100)
     assert not one.passed and "ended before it asked" in one.summary["incomplete_reason"]
+
+
+def test_a_campaign_answered_alike_to_the_end_is_not_said_changed() -> None:
+    """CH2: every occlusion of these bright images answers the middle class (one class in
+    the scan's answers); asked again at the end, each unit's images were answered as at
+    the start: the model did not change, in a campaign as in a single run (under the
+    mutant the campaign's records were not read: NOTHING WAS TESTED)."""
+    clean, images = _images()
+    result = assay.check_backdoor(
+        _three, images=images, clean=clean, input_shape="8,8", classes=3, seed=1, units=2
+    )
+    assert result.untested is None, result.untested

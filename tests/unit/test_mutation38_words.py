@@ -168,3 +168,11 @@ def test_a_backdoor_check_cut_after_asking_says_so_in_its_section(tmp_path: Any)
         sections = store.get_run("r").summary["sections"]
     text = " ".join(str(s.get("text", "")) for s in sections)
     assert "It had asked 12 queries, spent without a result." in text, sections
+
+
+def test_a_demonstration_that_tested_nothing_is_no_pass() -> None:
+    """VD3: a demonstration's exit 1 and 0 swap (finding its bugs is its pass); its exit 2,
+    nothing tested, stays 2 (under the mutant 0)."""
+    from assay.core.verdict import demo_exit
+
+    assert [demo_exit(c) for c in (0, 1, 2, 3, 130)] == [1, 0, 2, 3, 130]
