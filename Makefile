@@ -34,18 +34,19 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
-# The tests without timing checks run beside the rest (on 2 cores the suite ends sooner);
-# their report follows the main run's, and both must pass.  A file whose tests check the wall
-# clock (elapsed time, --max-time, timeouts, a kill or a stop at a moment, a slow model that
+# The tests without timing checks run beside the rest (on 2 cores the suite ends sooner); their
+# report follows the main run's, and both must pass.  A file whose tests check the wall clock
+# (elapsed time, --max-time, timeouts, a kill that must land at a given moment, a slow model that
 # makes the mode switch) stays in the rest: TIMED names those of the directories and prefixes
-# that otherwise run beside (a new such file there must be named in it).  Beside: every unit
-# and quality file, the backdoor scans of tests/integration (test_bd*, test_backdoor_*: torch,
-# CNNs, no clock), and the long files below without timing checks (the fresh install, the
-# served-model faults, the generated hostile inputs, kill points, Dask clusters, demos, hostile
-# CLI passes, booster searches).  Chosen so that the two halves take about as long: CI run 125
-# gave the rest 25.7 min, these 13.6 (2,558 tests); ci38 measured the files moved then (the
-# quality files but three, the backdoor scans but test_backdoor_cli, four more: ~5.5 min of
-# CPU, the two slowest 77 and 68 s in CI) and expects about 20.3 and 19.0 min.
+# that otherwise run beside (a new such file there must be named in it).  Beside: every unit and
+# quality file, the backdoor scans of tests/integration (test_bd*, test_backdoor_*: torch, CNNs,
+# no clock), and the long files below without timing checks (the fresh install, the served-model
+# faults, the generated hostile inputs, kill points, Dask clusters, demos, hostile CLI passes,
+# booster searches).  Chosen so that the two halves take about as long: CI run 125 gave the rest
+# 25.7 min, these 13.6 (2,558 tests); the files ci38 moved then (the quality files but three, the
+# backdoor scans but test_backdoor_cli, four more) took 327 s of CPU on ci38's machine, about as
+# many seconds in CI (the two slowest: 84 and 53 s of CPU, 77 and 68 s in CI run 125), so about
+# 20 and 19.5 min; the rest still grows faster (new integration files).
 TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py test_execution.py \
 	test_models_http.py test_models_protocols.py test_setstate.py) \
 	$(addprefix tests/quality/,test_fairness_search.py test_lead27_pinned_switch.py \
