@@ -46,7 +46,7 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 # 25.7 min, these 13.6 (2,558 tests); the files ci38 moved then (the quality files but three, the
 # backdoor scans but test_backdoor_cli, four more) took 327 s of CPU on ci38's machine, about as
 # many seconds in CI (the two slowest: 84 and 53 s of CPU, 77 and 68 s in CI run 125), so about
-# 20 and 19.5 min; the rest still grows faster (new integration files).
+# 20 and 19 min; the rest still grows faster (new integration files).
 TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py test_execution.py \
 	test_models_http.py test_models_protocols.py test_setstate.py) \
 	$(addprefix tests/quality/,test_fairness_search.py test_lead27_pinned_switch.py \
