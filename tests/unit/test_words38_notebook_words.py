@@ -58,13 +58,15 @@ def test_an_api_runs_rerun_call_reads_as_called_and_reproduces_the_run(tmp_path:
     assert again.run_id != r.run_id and again.command == r.command
     assert again.findings(limit=None).equals(r.findings(limit=None))
     assert len(r.findings(limit=None)) > 0
-    # a default given other than it is stays (it changes what the run does)
+    # a keyword given other than its default is shown (on main favourable=, answer_samples=
+    # and keep_findings= were not: the printed call answered and kept otherwise)
     off = assay.check_fairness(
         _model, df, protected="sex", max_queries=300, seed=1, store=store,
-        determinism_check=False, answer_samples=600,
+        determinism_check=False, answer_samples=600, favourable="1", keep_findings=2000,
     )  # fmt: skip
     assert off.command.endswith(
-        f"max_queries=300, answer_samples=600, determinism_check=False, store={store!r}, seed=1)"
+        "max_queries=300, favourable='1', answer_samples=600, determinism_check=False, "
+        f"keep_findings=2000, store={store!r}, seed=1)"
     )
 
 

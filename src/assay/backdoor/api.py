@@ -49,7 +49,7 @@ from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.errors import UsageError
 
 # setup_backdoor's whole numbers
@@ -193,7 +193,7 @@ def check_backdoor(
         export_filter=export_filter,
         filter_images=None if filter_images else False,
         units=units,
-        keep_findings=None if keep == DEFAULT_KEEP else keep_option(keep),
+        keep_findings=keep_keyword(keep),
         determinism_check=None if determinism_check else False,
         store=store,
     )

@@ -40,6 +40,7 @@ __all__ = [
     "TOP",
     "KindTally",
     "Tallies",
+    "keep_keyword",
     "keep_option",
     "parse_keep",
     "pinned_keep",
@@ -82,6 +83,14 @@ def parse_keep(value: int | str | None, *, argument: str = "--keep-findings") ->
 def keep_option(keep: int | None) -> str:
     """The command-line form of a cap: ``all`` or the number."""
     return "all" if keep is None else str(keep)
+
+
+def keep_keyword(keep: int | None) -> int | str | None:
+    """A cap as an API call's rerun shows it (``keep_findings=2000``, ``"all"``); None at
+    the default, which the call leaves out."""
+    if keep == DEFAULT_KEEP:
+        return None
+    return "all" if keep is None else keep
 
 
 _PIN = f" --keep-findings {DEFAULT_KEEP}"  # (appended to every rerun command until words37)

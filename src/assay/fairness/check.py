@@ -33,7 +33,7 @@ from assay.core.stopping import StopEvent, check_stop, heard_after_search, stopp
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
@@ -243,6 +243,7 @@ def check_fairness(
         answer_samples=None if answer_samples == 20_000 else answer_samples,
         determinism_check=None if determinism_check else False,
         units=units,
+        keep_findings=keep_keyword(keep),
         store=store,
     )
     if max_queries is None and max_time is None:

@@ -57,7 +57,7 @@ from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_sto
 from assay.core.unfinished import nothing_to_resume
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame, write_findings
 from assay.text.finish import resumed_session
@@ -201,7 +201,7 @@ def check_text(
         max_time=max_time,
         fail_on=fail_on or None,
         units=units,
-        keep_findings=None if keep == DEFAULT_KEEP else keep_option(keep),
+        keep_findings=keep_keyword(keep),
         determinism_check=None if determinism_check else False,
         store=store,
     )
