@@ -178,6 +178,8 @@ def _exit_kept(command: str, code: int) -> None:
     made = leftover.current()
     if made is None or (command not in RUNS_MADE and command != "resume"):
         return
+    if leftover.running_command() != command:  # (refused before it began: the run as it was)
+        return
     from assay.core.command_exit import kept
     from assay.core.store import RunStore
 
