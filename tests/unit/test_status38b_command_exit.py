@@ -5,9 +5,10 @@ status38 kept with a run the exit code of the command that made or resumed it
 file, a bad option) wrote "assay resume exited 2" (and its reports' paths) into the run it
 left unchanged; a command killed -9 left ``null``, said as "none kept" (a run from Python);
 a run whose ``--export`` could not be written (exit 2) had its outcome said and its reports
-written twice, the second time as "exited 2 (... a usage error)".  Now a refused command writes nothing to the store (its bytes and rows
-compared), a command that began on the run and did not end says so, and the export's failure
-is the code the command's own reports keep."""
+written twice, the second time as "exited 2 (... a usage error)".  Now a refused command
+writes nothing to the store (its bytes and rows compared), a command that began on the run
+and did not end says so, and the export's failure is the code, and the reason, the command's
+own reports keep."""
 
 from __future__ import annotations
 
