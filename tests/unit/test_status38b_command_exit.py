@@ -132,3 +132,21 @@ def test_a_resume_killed_says_it_did_not_end_not_the_earlier_commands_code(
     assert doc["command_exit"] is not None, "main: null, as for a run no command made"
     assert doc["command_exit"].startswith("assay resume began on the run and kept no exit code")
     assert "assay fairness exited 3" not in json.dumps(doc)
+
+
+def test_a_resume_interrupted_in_its_checks_leaves_the_run_as_it_was(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C while the resume checks the run's files: main rewrote the run (its reason "the
+    model failed" made "interrupted", its time) and exited with its verdict's 1."""
+    store, run_id = _made(tmp_path, "answer")
+    before = _snapshot(store)
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("assay.api.check_fingerprints", interrupted)
+    res = CliRunner().invoke(app, ["resume", run_id, "--store", store])
+    assert res.exit_code == 130, res.output
+    assert "interrupted before the run was resumed: it is as it was" in res.output
+    assert _snapshot(store) == before
