@@ -135,8 +135,6 @@ def resume_run(
         if resumer is None:
             raise UsageError(f"cannot resume a {record.technique} run", argument="RUN_ID")
         finishing = finishable(record)
-        if call_timeout is not None and (record.status not in ENDED or finishing):
-            the_store.set_budget(record.id, call_timeout=float(call_timeout))
         # (a backdoor scan finished from what it kept reads none of its files)
         read = not finishing or record.technique != "backdoor" or needs_model(record)
         notes = check_fingerprints(
@@ -169,6 +167,9 @@ def resume_run(
                 elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
                 "elsewhere",
             )
+        # checked: from here on the run is written to (a refused resume left it as it was)
+        if call_timeout is not None and (record.status not in ENDED or finishing):
+            the_store.set_budget(record.id, call_timeout=float(call_timeout))
         # (the exit code of the command that last ran it is no longer the run's: a resume
         # from Python keeps none, ``assay resume`` its own as it ends)
         forgotten(the_store, record.id)

@@ -26,8 +26,9 @@ register()
 
 # answers the search's small batches; then, while the flag file says so, fails at the answer's
 # first large batch ("answer"), from call N+1 on ("after N": 15 calls are the search's and
-# the answer's, the determinism checks follow), or is interrupted at the answer ("interrupt")
-MODEL = """import signal
+# the answer's, the determinism checks follow), is interrupted at the answer ("interrupt"), or
+# kills its own process as kill -9 does from call N+1 on ("kill N": status38b)
+MODEL = """import os, signal
 import numpy as np
 from pathlib import Path
 FLAG = Path(__file__).with_name("flag")
@@ -42,6 +43,8 @@ def f(rows):
             raise RuntimeError("down")
     if how.startswith("after ") and CALLS[0] > int(how.split()[1]):
         raise RuntimeError("down")
+    if how.startswith("kill ") and CALLS[0] > int(how.split()[1]):
+        os.kill(os.getpid(), signal.SIGKILL)
     rows = np.asarray(rows, dtype=object)
     return ((rows[:, 1] == "M") & (rows[:, 2].astype(float) > 38)).astype(int)
 """

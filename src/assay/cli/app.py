@@ -151,7 +151,9 @@ def guarded(fn: F) -> F:
             made = leftover.current()
             if run_id is None and made is not None:
                 run_id = made[0]
-            if run_id and kwargs.get("store") is not None:
+            # (a resume interrupted in its checks: the run is as it was, left so)
+            begun = command != "resume" or leftover.running_command() is not None
+            if run_id and kwargs.get("store") is not None and begun:
                 code = _stopped(run_id, kwargs)
                 _exit_kept(command, code)
                 raise typer.Exit(code) from None
@@ -177,6 +179,8 @@ def _exit_kept(command: str, code: int) -> None:
     (``core.command_exit``: a report built later says it beside the run's verdict)."""
     made = leftover.current()
     if made is None or (command not in RUNS_MADE and command != "resume"):
+        return
+    if leftover.running_command() != command:  # (refused before it began: the run as it was)
         return
     from assay.core.command_exit import kept
     from assay.core.store import RunStore

@@ -23,11 +23,14 @@ from assay.errors import UsageError
 
 __all__ = [
     "ReportsLeftAlone",
+    "ReportsWritten",
+    "began",
     "command_name",
     "current",
     "error_junit",
     "forget",
     "junit_in_argv",
+    "running_command",
     "started",
     "typed",
 ]
@@ -36,6 +39,12 @@ __all__ = [
 class ReportsLeftAlone(UsageError):
     """A refusal that leaves the command's report files as they are (``assay resume`` of a
     run that ended: the files its resume line names are that run's own verdict)."""
+
+
+class ReportsWritten(ReportsLeftAlone):
+    """A failure said after the command wrote its run's reports (an ``--export`` not
+    written): they stand (they keep the command's exit code, ``core.command_exit``), not
+    written and said a second time."""
 
 
 _RUN: dict[str, Any] = {}
@@ -57,6 +66,19 @@ def forget(command: str | None = None) -> None:
     _RUN.clear()
     if command is not None:
         _RUN["command"] = command
+
+
+def began() -> None:
+    """The command's run began under it (made, or resumed past its checks): the exit code
+    the command ends with is the run's (``core.command_exit``).  A resume refused before
+    (a changed model file, a bad option) leaves the run's as it was."""
+    _RUN["began"] = True
+
+
+def running_command() -> str | None:
+    """The name of the command this process runs when its run began under it (``began``),
+    None otherwise."""
+    return command_name() if _RUN.get("began") else None
 
 
 def command_name() -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shlex
 import sqlite3
@@ -22,7 +23,7 @@ from assay.cli.verdict import (
     run_verdict,
     verdict_line,
 )
-from assay.core.command_exit import kept
+from assay.core.command_exit import begun, kept
 from assay.core.finishing import finishable, shown_status
 from assay.core.interrupted import left_interrupted
 from assay.core.program import as_invoked
@@ -44,6 +45,7 @@ __all__ = [
     "finish_interrupted",
     "finish_run",
     "formula_note",
+    "not_written",
     "record_reports",
     "report_command",
     "resume_command",
@@ -85,12 +87,22 @@ def not_exported(
     again = shell_join(
         ["assay", "report", result.run_id, "--store", anywhere(store), flag, anywhere(target)]
     )
-    return UsageError(
+    return leftover.ReportsWritten(
         f"{exc.bare_message}; nothing found is lost: run {result.run_id} ({result.status}, "
         f"{result.n_findings:,} findings) is kept in the store; write {what} with: {again}",
         argument="--export",
         path=str(export),
     )
+
+
+def not_written(unwritten: UsageError | None) -> dict[str, Any]:
+    """``finish_run``'s ``exits`` and ``why`` for a command whose ``--export`` was not written
+    (``not_exported``): its reports and the run keep the 2 it exits with, and why; {}
+    otherwise (the verdict's code)."""
+    if unwritten is None:
+        return {}
+    # (2: a file it was asked for is not there, as a usage error exits: ``cli.app.guarded``)
+    return {"exits": 2, "why": "its --export file was not written; its findings are kept"}
 
 
 def report_command(run_id: str, store: str | os.PathLike[str]) -> str:
@@ -149,6 +161,10 @@ def announce(
 
     def on_start(run_id: str, seed: int, command: str) -> None:
         leftover.started(run_id, store)
+        leftover.began()
+        if (name := leftover.command_name()) is not None:  # (killed: said, not a code)
+            with contextlib.suppress(StoreError, sqlite3.Error, OSError), RunStore(store) as s:
+                begun(s, run_id, name)
         record_reports(store, run_id, reports)
         config = _keep_model_words(store, run_id)
         imports = {k: config.get(k) for k in ("environment", "cwd")}  # (``import_setting``)
@@ -282,6 +298,7 @@ def finish_run(
     exports: dict[str, Any] | None = None,
     beside: Sequence[str] = (),
     exits: int | None = None,
+    why: str | None = None,
 ) -> int:
     """Print the run's outcome, write the reports asked for; return the exit code.
     ``beside``: lines the command adds under the headline (what a demonstration planted).
@@ -290,12 +307,12 @@ def finish_run(
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
     was started with, so that a resumed run exits as it would have).
     ``exits``: the code the command exits with when it is not the verdict's (kept with the
-    run, as the verdict's is otherwise: ``core.command_exit``)."""
+    run, as the verdict's is otherwise: ``core.command_exit``), ``why`` what it means."""
     record = store.get_run(run_id)
     keep_run_words(record)
     verdict = run_verdict(store, run_id, fail_on)
-    if (command := leftover.command_name()) is not None:  # (a command's, not the API's)
-        kept(store, run_id, verdict.code if exits is None else exits, command)
+    if (command := leftover.running_command()) is not None:  # (a command's, not the API's)
+        kept(store, run_id, verdict.code if exits is None else exits, command, why)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}

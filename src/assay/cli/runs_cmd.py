@@ -22,6 +22,7 @@ from assay.cli.reporting import (
     finish_run,
     formula_note,
     not_exported,
+    not_written,
     record_reports,
     resume_command,
 )
@@ -29,7 +30,7 @@ from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
-from assay.core.command_exit import forgotten
+from assay.core.command_exit import begun
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
@@ -365,11 +366,17 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # (a fairness run's --export a kill cut short: checked, or replaced by --export)
         finish_exports = export_before_resume(the_store, record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
-        forgotten(the_store, record.id)  # (the last command's exit code: no longer the run's)
-        # the reports this resume writes: the hints of show and runs repeat them from now on
-        record_reports(
-            the_store, record.id, {"--html": html, "--junit": junit, "--report": json_path}
-        )
+
+        def began(checked: RunRecord) -> None:
+            """Its checks passed (a refused resume writes nothing to the run): the run is
+            this command's, and the reports it writes are what show's and runs' hints repeat
+            from now on."""
+            leftover.began()
+            begun(the_store, checked.id, "resume")  # (killed: said, not an earlier code)
+            reports = {"--html": html, "--junit": junit, "--report": json_path}
+            record_reports(the_store, checked.id, reports)
+            out.note(_starting(checked))
+
         given: str | GivenAgain | None = None
         if model:
             if len(model) > 1 and record.technique != "text":
@@ -396,7 +403,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
                 call_timeout=call_timeout,
                 # said once the run is checked: a refused one (a changed model) is not
                 # announced as resuming first
-                on_start=lambda r: out.note(_starting(r)),
+                on_start=began,
             )
         exports: dict[str, Any] = {}
         unwritten: UsageError | None = None  # the export failed: said after the verdict
@@ -426,6 +433,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             junit=junit,
             report=json_path,
             exports=exports,
+            **not_written(unwritten),
         )
         if exports.get("filter"):
             out.say(filter_line(result))

@@ -45,6 +45,7 @@ from assay.cli.reporting import (
     finish_run,
     formula_note,
     not_exported,
+    not_written,
 )
 from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
@@ -331,6 +332,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             report=report,
             fail_on=fail_on,
             exports=exported,
+            **not_written(unwritten),
         )
         if unwritten is not None:  # exit 2: the file asked for is not there
             raise unwritten

@@ -1,7 +1,11 @@
 """The exit code of the command that last ran a run (its run command, or the ``assay resume``
 that continued or finished it), kept with the run as that command ends
-(``config["command_exit"]``: ``{"code": 3, "command": "fairness"}``), taken away when another
-command starts on the run.
+(``config["command_exit"]``: ``{"code": 3, "command": "fairness"}``, with ``"why"`` when the
+code's usual meaning is not what happened: an ``--export`` not written).  A command that
+begins on the run (its run command once the run exists, a resume once its checks passed)
+keeps ``{"code": None, "command": ...}`` first (``begun``): a command killed (``kill -9``)
+leaves that, said as a command that did not end, never the code of an earlier one.  A
+command refused before it began (a resume of a changed model, a bad option) writes nothing.
 
 A report document's ``exit_code`` is the stored run's verdict (what ``assay report RUN``
 exits with); the command that made the run may have exited otherwise: 3 when its model
@@ -19,7 +23,7 @@ from typing import Any
 
 from assay.core.store import RunStore
 
-__all__ = ["KEY", "exit_said", "forgotten", "kept", "kept_exit"]
+__all__ = ["KEY", "begun", "exit_said", "forgotten", "kept", "kept_exit", "unended"]
 
 KEY = "command_exit"
 
@@ -34,12 +38,22 @@ _MEANS = {
 }
 
 
-def kept(store: RunStore, run_id: str, code: int, command: str) -> None:
+def kept(store: RunStore, run_id: str, code: int, command: str, why: str | None = None) -> None:
     """Keep ``code`` as the exit code of ``command`` (``fairness``, ``resume``, ...) that ran
-    the run; a store that cannot be written leaves it unsaid (the command's own error
-    matters more)."""
+    the run (``why``: what it means here, when not its usual meaning); a store that cannot
+    be written leaves it unsaid (the command's own error matters more)."""
+    value: dict[str, Any] = {"code": int(code), "command": str(command)}
+    if why:
+        value["why"] = str(why)
     with suppress(Exception):
-        store.set_config(run_id, **{KEY: {"code": int(code), "command": str(command)}})
+        store.set_config(run_id, **{KEY: value})
+
+
+def begun(store: RunStore, run_id: str, command: str) -> None:
+    """``command`` begins on the run: until it keeps its exit code, the run says a command
+    that has not ended (still running, or killed), not an earlier command's code."""
+    with suppress(Exception):
+        store.set_config(run_id, **{KEY: {"code": None, "command": str(command)}})
 
 
 def forgotten(store: RunStore, run_id: str) -> None:
@@ -59,14 +73,31 @@ def kept_exit(config: Mapping[str, Any] | None) -> tuple[int, str] | None:
     return code, command
 
 
+def unended(config: Mapping[str, Any] | None) -> str | None:
+    """The command that began on the run and kept no exit code (``begun``): still running,
+    or killed; None otherwise."""
+    value = (config or {}).get(KEY)
+    if not isinstance(value, Mapping) or value.get("code") is not None:
+        return None
+    command = value.get("command")
+    return command if isinstance(command, str) else None
+
+
 def exit_said(config: Mapping[str, Any] | None, verdict_code: int) -> str | None:
     """The command's exit code in words, and how it stands beside the run's verdict
-    (``verdict_code``); None when none was kept."""
+    (``verdict_code``); a command that began and did not end, said so; None when none was
+    kept."""
+    if (command := unended(config)) is not None:
+        return (
+            f"assay {command} began on the run and kept no exit code: it is still running, "
+            "or it was killed (kill -9, a crash, the machine stopping) before it ended"
+        )
     found = kept_exit(config)
     if found is None:
         return None
     code, command = found
-    means = _MEANS.get(code, f"exit {code}")
+    why = ((config or {}).get(KEY) or {}).get("why")
+    means = why if isinstance(why, str) and why else _MEANS.get(code, f"exit {code}")
     said = f"assay {command} exited {code} ({means})"
     if code != verdict_code:
         said += (

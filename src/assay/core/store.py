@@ -239,8 +239,10 @@ class RunStore:
             )
             refuse_foreign(self._db, self.path)  # before anything is written to it
             # a new file gives back the pages of deleted resume state (takes effect only
-            # before the first table is made)
-            self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
+            # before the first table is made; set on a store that has them, it wrote a page
+            # to the log of a store a refused command must leave byte for byte as it was)
+            if self._db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0:
+                self._db.execute("PRAGMA auto_vacuum=INCREMENTAL")
             # freed pages are not zeroed through the WAL (see ``_drop_state``)
             self._db.execute(f"PRAGMA secure_delete={SECURE_DELETE}")
             self._db.execute("PRAGMA journal_mode=WAL")
