@@ -12,10 +12,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assay.backdoor.filter import load_filter, save_filter
+from assay.backdoor.filter import TriggerFilter, load_filter, save_filter
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.masks import agreed_mask, with_masks
 from assay.backdoor.patches import Trigger, trigger_present
+from assay.backdoor.recheck import later_matchers
 from assay.core.model import Capabilities, ModelInputs
 from assay.errors import UsageError
 
@@ -107,3 +108,26 @@ def test_the_filter_file_keeps_the_mask_and_refuses_a_bad_one(tmp_path: Path) ->
         p.write_text(json.dumps(doc))
         with pytest.raises(UsageError, match=said):
             load_filter(p, _Model())
+
+
+def test_an_image_scanned_before_a_mask_was_learnt_is_matched_again_on_it() -> None:
+    """``recheck.later_matchers``: a form found before the image but masked since is asked
+    again (its mask was learnt from later images); an unmasked one is not."""
+    x = _carriers(12)
+    early = replace(_form(x[0]), source=0)
+    assert later_matchers([(0, early)], 5) == []
+    masked = replace(early, mask=PLUS.copy())
+    assert later_matchers([(0, masked)], 5) == [(0, masked)]
+
+
+def test_the_filter_matches_a_masked_trigger_on_its_mask_after_every_whole_box() -> None:
+    """An input whose box differs from the trigger's but on the mask's pixels is a carrier of
+    the masked trigger; one carrying another trigger's whole box is that trigger's."""
+    x = _carriers(12)
+    masked = replace(_form(x[0]), mask=PLUS.copy())
+    other = x[1:2].copy()
+    other[0, 2:5, 2:5, 0][~PLUS] = 1.0 - masked.content[..., 0][~PLUS]
+    assert TriggerFilter(_Model(), SPEC, [_form(x[0])]).carriers(other).tolist() == [-1]
+    assert TriggerFilter(_Model(), SPEC, [masked]).carriers(other).tolist() == [0]
+    whole = replace(_form(other[0]), target=4)  # its own box, exactly
+    assert TriggerFilter(_Model(), SPEC, [masked, whole]).carriers(other).tolist() == [1]
