@@ -24,6 +24,7 @@ from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
+from assay.core.command_exit import forgotten
 from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
@@ -168,6 +169,9 @@ def resume_run(
                 elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
                 "elsewhere",
             )
+        # (the exit code of the command that last ran it is no longer the run's: a resume
+        # from Python keeps none, ``assay resume`` its own as it ends)
+        forgotten(the_store, record.id)
         if on_start is not None:
             on_start(record)
     except BaseException:

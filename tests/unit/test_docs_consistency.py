@@ -940,7 +940,8 @@ def check_defaults(group: Any, text: str) -> list[str]:
     option whose default is decided later, None in the parser, is not checked)."""
     problems = []
     for match in DEFAULT_SAID.finditer(" ".join(text.split())):
-        option = match.group(1) or match.group(3)
+        # (the span's last option: `--mode distance --threshold T` (default 0.5) is --threshold's)
+        option = re.findall(r"--[a-z][a-z0-9-]*", match.group(0).split("(default")[0])[-1]
         said = float(match.group(2) or match.group(4))
         for name, sub in group.commands.items():
             for param in sub.params:
@@ -962,6 +963,8 @@ def test_documented_defaults_are_the_parsers() -> None:
     assert not problems, "\n".join(problems)
     said = " ".join(DEFAULT_SAID.findall(" ".join(doc_texts()["docs/serving.md"].split()))[0])
     assert "--batch-size" in said  # the pattern reads the docs' way of saying it
+    distance = "`--mode distance --threshold T` (default 0.7): the distance is T or more"
+    assert check_defaults(group, distance) == ["assay text --threshold defaults to 0.5, not 0.7"]
     stale = "`--batch-size N` (default 500): at most N inputs per request."
     assert check_defaults(group, stale) == [
         f"assay {name} --batch-size defaults to 1000, not 500"

@@ -132,6 +132,16 @@ def say_answer(out: Output, summary: dict[str, Any], *, exact: bool | None = Non
             out.say(f"note: {v['unmoved']}")
 
 
+def answer_notes(summary: dict[str, Any]) -> set[str]:
+    """The notes ``say_answer`` prints under the answer's lines (an attribute the model never
+    moved with), which the run's notes hold too: a caller printing both says each once."""
+    return {
+        str(v["unmoved"])
+        for v in summary.get("verdict") or []
+        if isinstance(v, dict) and isinstance(v.get("unmoved"), str)
+    }
+
+
 def _direction_sampled(summary: dict[str, Any], attribute: str) -> str | None:
     """Why the exact analysis of ``attribute`` left who is favoured to the sample."""
     for e in summary.get("exact") or []:

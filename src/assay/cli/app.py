@@ -82,10 +82,11 @@ def guarded(fn: F) -> F:
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         out = Output(quiet=False)
-        leftover.forget()
         command = fn.__name__
+        leftover.forget(command)
 
         def fail(code: int, kind: str, message: str) -> typer.Exit:
+            _exit_kept(command, code)  # (before its reports: they say it)
             code = _left_behind(command, kwargs, code, kind, message)
             if kwargs.get("as_json"):  # a JSON reader gets JSON, whatever went wrong
                 _json_error(code, kind, message)
@@ -97,7 +98,10 @@ def guarded(fn: F) -> F:
         try:
             with told_to(lambda said: speaking.note(f"assay: warning: {said}")):
                 return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, typer.TyperException):
+        except typer.Exit as exc:  # (its code may not be the verdict's: an export not written)
+            _exit_kept(command, exc.exit_code)
+            raise
+        except (typer.Abort, typer.TyperException):
             raise
         except UsageError as exc:
             out.error(redact_text(str(exc)))
@@ -148,7 +152,9 @@ def guarded(fn: F) -> F:
             if run_id is None and made is not None:
                 run_id = made[0]
             if run_id and kwargs.get("store") is not None:
-                raise typer.Exit(_stopped(run_id, kwargs)) from None
+                code = _stopped(run_id, kwargs)
+                _exit_kept(command, code)
+                raise typer.Exit(code) from None
             if command == "resume":
                 out.error("interrupted before the run was resumed: it is as it was")
             elif command in RUNS_MADE:
@@ -164,6 +170,19 @@ def guarded(fn: F) -> F:
             raise fail(EXIT_INTERNAL, "internal_error", f"{type(exc).__name__}: {exc}") from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _exit_kept(command: str, code: int) -> None:
+    """The exit code of a command that made or ran a run, kept with the run
+    (``core.command_exit``: a report built later says it beside the run's verdict)."""
+    made = leftover.current()
+    if made is None or (command not in RUNS_MADE and command != "resume"):
+        return
+    from assay.core.command_exit import kept
+    from assay.core.store import RunStore
+
+    with contextlib.suppress(Exception), RunStore(made[1]) as store:
+        kept(store, made[0], code, command)
 
 
 def _json_error(code: int, kind: str, message: str) -> None:

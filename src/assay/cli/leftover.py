@@ -23,6 +23,7 @@ from assay.errors import UsageError
 
 __all__ = [
     "ReportsLeftAlone",
+    "command_name",
     "current",
     "error_junit",
     "forget",
@@ -51,8 +52,17 @@ def started(run_id: str, store: str | os.PathLike[str]) -> None:
     _RUN.update(run_id=run_id, store=Path(store))
 
 
-def forget() -> None:
+def forget(command: str | None = None) -> None:
+    """A command (``command``: its name, ``fairness``, ``resume``) starts: no run is its yet."""
     _RUN.clear()
+    if command is not None:
+        _RUN["command"] = command
+
+
+def command_name() -> str | None:
+    """The name of the command this process runs (``forget``'s), None outside one."""
+    name = _RUN.get("command")
+    return str(name) if name is not None else None
 
 
 def current() -> tuple[str, Path] | None:

@@ -22,7 +22,8 @@ from assay.cli.verdict import (
     run_verdict,
     verdict_line,
 )
-from assay.core.finishing import finishable
+from assay.core.command_exit import kept
+from assay.core.finishing import finishable, shown_status
 from assay.core.interrupted import left_interrupted
 from assay.core.program import as_invoked
 from assay.core.redact import is_redacted, redact_text
@@ -239,15 +240,29 @@ def finish_interrupted(
     stopped = left_interrupted(store, run_id)  # (the API's way: ``core.interrupted``)
     if record.status in ENDED:
         out.note(
-            f"interrupted after the run had ended ({record.status}): "
-            + ("its answer is missing" if stopped.why else "its verdict stands")
+            (  # (its search ended; the run did not, when its answer is missing: unfinished)
+                f"interrupted after the run's search had ended ({record.status}): the run is "
+                "unfinished, its answer is missing"
+                if stopped.why
+                else f"interrupted after the run had ended ({record.status}): its verdict stands"
+            )
             + _retraining_cut(record)
         )
-    code = finish_run(out, store=store, run_id=run_id, html=html, junit=junit, report=report)
+    # (a failed run or one left without its model exits 130 below, not with its verdict)
+    ends = record.status in ("running", "interrupted") or record.status in ENDED
+    code = finish_run(
+        out,
+        store=store,
+        run_id=run_id,
+        html=html,
+        junit=junit,
+        report=report,
+        exits=None if ends else EXIT_INTERRUPTED,
+    )
     if record.status in ENDED and finishable(store.get_run(run_id)):
         # what its search left to do is made by its resume (``core.finishing``)
         (out.error if out.quiet else out.note)(f"finish it (no new search) with: {again()}")
-    if record.status in ("running", "interrupted") or record.status in ENDED:
+    if ends:
         return code
     # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
     # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
@@ -266,26 +281,34 @@ def finish_run(
     fail_on: float | None = None,
     exports: dict[str, Any] | None = None,
     beside: Sequence[str] = (),
+    exits: int | None = None,
 ) -> int:
     """Print the run's outcome, write the reports asked for; return the exit code.
     ``beside``: lines the command adds under the headline (what a demonstration planted).
     ``exports``: files the command wrote to act on (a filter, an export), put in ``--json``'s
     result, whose stdout carries nothing else.
     ``fail_on``: the severity from which a finding fails the run (default: the one the run
-    was started with, so that a resumed run exits as it would have)."""
+    was started with, so that a resumed run exits as it would have).
+    ``exits``: the code the command exits with when it is not the verdict's (kept with the
+    run, as the verdict's is otherwise: ``core.command_exit``)."""
     record = store.get_run(run_id)
     keep_run_words(record)
+    verdict = run_verdict(store, run_id, fail_on)
+    if (command := leftover.command_name()) is not None:  # (a command's, not the API's)
+        kept(store, run_id, verdict.code if exits is None else exits, command)
     doc = build_document(store, run_id)
     written = write_reports(
         doc, json_path=report, html_path=html, junit_path=junit, arguments={"json": "--report"}
     )
     keep_on_one_line(str(p) for p in written)
-    verdict = run_verdict(store, run_id, fail_on)
     fail_on, bad, found_by_answer = verdict.fail_on, verdict.bad, verdict.found_by_answer
     rule, failing = verdict.rule, verdict.failing
     summary: dict[str, Any] = record.summary
     what, why_untested = verdict.untested if verdict.untested else ("", None)
-    out.say(f"run {record.id}: {record.status}")
+    # (an ended run still to finish, an interrupt in its answer: "unfinished", not the
+    # search's "completed" beside "its answer is missing")
+    status = shown_status(record)
+    out.say(f"run {record.id}: {status}")
     out.say(str(doc.get("headline", "")))  # as the reports: NOTHING WAS TESTED said first
     for line in beside:
         out.say(line)
@@ -354,7 +377,8 @@ def finish_run(
         out.emit_json(
             {
                 "run_id": record.id,
-                "status": record.status,
+                "status": status,
+                "search_status": record.status,  # (as `assay show --json`)
                 # this command's exit code and its verdict, as the terminal's last line and
                 # `assay report` say them: a demonstration exits 0 on its findings, a run
                 # that did not test everything 2 (the counts below alone read as a failure)

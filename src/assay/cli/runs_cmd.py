@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 
 from assay.cli import leftover
-from assay.cli.answer_lines import say_answer
+from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
@@ -29,6 +29,7 @@ from assay.cli.text_hints import say_where
 from assay.cli.text_lines import say_failing
 from assay.cli.user_words import keep_run_words
 from assay.cli.verdict import run_verdict, verdict_line
+from assay.core.command_exit import forgotten
 from assay.core.exports import check_export
 from assay.core.finishing import finishable, missing_parts, shown_status
 from assay.core.integrity import files_changed, model_changed
@@ -179,7 +180,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             say_failing(out, r.summary, every=export_command(r.id, the_store.path))
             say_where(out, r.summary)
         warned = (r.summary.get("warnings") or []) if r.technique == "fairness" else []
+        answered = answer_notes(r.summary) if r.technique == "fairness" else set()
         for said in _warnings(r.summary):  # how the run read its inputs, as it said then
+            if said in answered:  # (said under the answer's lines already)
+                continue
             kind = "warning" if said in warned else "note"  # (a fairness run's, as it did)
             out.say(f"{kind}: {said[0].lower()}{said[1:]}")
         if r.error:
@@ -357,6 +361,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # (a fairness run's --export a kill cut short: checked, or replaced by --export)
         finish_exports = export_before_resume(the_store, record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
+        forgotten(the_store, record.id)  # (the last command's exit code: no longer the run's)
         # the reports this resume writes: the hints of show and runs repeat them from now on
         record_reports(
             the_store, record.id, {"--html": html, "--junit": junit, "--report": json_path}

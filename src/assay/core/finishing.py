@@ -22,7 +22,7 @@ from assay.core.interrupted import missing_answer
 from assay.core.run import RunOutcome
 from assay.core.run_record import RunRecord
 from assay.core.store import ENDED, RunStore
-from assay.core.unfinished import KEY
+from assay.core.unfinished import KEY, failed_reason, reason
 
 __all__ = [
     "count_session",
@@ -96,12 +96,19 @@ def release(store: RunStore, run_id: str, status: str) -> None:
 
 def _noted(store: RunStore, run_id: str, error: str) -> None:
     """The run, ended and still to finish, says why a try to finish it failed; a missing
-    answer is said missing for that failure, not for an interrupt (``ANSWER_FAILED``)."""
+    answer (``ANSWER_FAILED``) or a part after it (``unfinished.failed_reason``) is said
+    missing for that failure, not for an interrupt or a stop."""
     store.set_config(run_id, **{_TRIED: True})
     summary = store.get_run(run_id).summary or {}
-    if summary.get("incomplete_reason") == ANSWER_MISSING:
+    said = summary.get("incomplete_reason")
+    parts = [str(p) for p in summary.get(KEY) or []]
+    if said == ANSWER_MISSING:
         store.checkpoint(
             run_id, error=error, summary={**summary, "incomplete_reason": ANSWER_FAILED}
+        )
+    elif parts and said == reason(parts):
+        store.checkpoint(
+            run_id, error=error, summary={**summary, "incomplete_reason": failed_reason(parts)}
         )
     else:
         store.checkpoint(run_id, error=error)

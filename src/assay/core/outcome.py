@@ -27,6 +27,7 @@ __all__ = [
     "EndedRunMixin",
     "answer_found",
     "check_fail_on",
+    "document_status",
     "is_demonstration",
     "not_a_pass",
     "passes",
@@ -52,6 +53,13 @@ _STATUS_NOTES = {
     "resume it to search further",
     "model_unavailable": "the served model stopped answering; resume the run when it is back",
 }
+
+
+def document_status(run: Mapping[str, Any]) -> str:
+    """The status a report document's ``run`` ended its search with: ``search_status`` where
+    the document shows ``unfinished`` (an ended run still to finish:
+    ``core.finishing.shown_status``), else its ``status`` (a document written before)."""
+    return str(run.get("search_status") or run.get("status") or "")
 
 
 def status_note(status: str, headline: str | None = None) -> str | None:

@@ -17,7 +17,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-__all__ = ["KEY", "finished", "marked", "nothing_to_resume", "reason", "restated"]
+__all__ = [
+    "KEY",
+    "failed_reason",
+    "finished",
+    "marked",
+    "nothing_to_resume",
+    "reason",
+    "restated",
+]
 
 KEY = "unfinished"
 
@@ -43,6 +51,17 @@ def reason(parts: Sequence[str]) -> str:
     )
 
 
+def failed_reason(parts: Sequence[str]) -> str:
+    """``reason`` once the run's model failed there (``core.finishing``, with the run's
+    error): "stopped" told a user whose command exited 3 of no failure."""
+    what = " and ".join(_PARTS.get(p, p) for p in parts)
+    return (
+        f"the run's model failed after its search ended, before the run added {what}; the "
+        "search's findings are complete, but the run did not finish: once the model answers, "
+        "assay resume RUN finishes it (the search is not made again)"
+    )
+
+
 def marked(summary: dict[str, Any], parts: Sequence[str]) -> dict[str, Any]:
     """The search's last ``summary`` (stored with its ended status) saying that ``parts``
     follow (none: as it is).  A reason it already gives (a missing answer) stands first."""
@@ -58,7 +77,8 @@ def finished(summary: Mapping[str, Any], part: str) -> dict[str, Any]:
     """``summary`` with ``part`` added: no longer said to be missing."""
     out = dict(summary)
     left = [p for p in out.get(KEY) or [] if p != part]
-    ours = out.get("incomplete_reason") == reason(out.get(KEY) or [])
+    parts = out.get(KEY) or []
+    ours = out.get("incomplete_reason") in (reason(parts), failed_reason(parts))
     out.pop(KEY, None)
     if ours:
         out.pop("incomplete_reason", None)

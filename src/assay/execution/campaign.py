@@ -22,6 +22,7 @@ __all__ = [
     "execute_campaign",
     "execution_config",
     "executor_for",
+    "refuse_unsendable",
 ]
 
 DEFAULT_DASK_UNITS = 8
@@ -54,6 +55,16 @@ def execution_config(
             scheduler = check_scheduler_address(scheduler)
             probe_scheduler(scheduler)  # before a run exists: none is left ``failed``
     return {"executor": executor, "workers": workers, "scheduler": scheduler, "units": units}
+
+
+def refuse_unsendable(execution: dict[str, Any], technique: Any, model: Any) -> None:
+    """Before a run is made: a technique or model that the Dask executor cannot send to its
+    workers (it does not pickle) is a usage error naming ``--executor`` (``DaskUnits.run``
+    finds it too, but once the run exists: such a run was left ``failed``)."""
+    if execution.get("executor") == "dask":
+        from assay.execution.dask import check_sendable
+
+        check_sendable(technique, model)
 
 
 def executor_for(execution: dict[str, Any]) -> UnitExecutor:

@@ -55,7 +55,13 @@ from assay.core.units import Unit, UnitAbandoned, UnitResult, request_counter, r
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
 from assay.execution.worker_check import Admission, check_workers
 
-__all__ = ["WORKER_WAIT", "DaskUnits", "check_scheduler_address", "probe_scheduler"]
+__all__ = [
+    "WORKER_WAIT",
+    "DaskUnits",
+    "check_scheduler_address",
+    "check_sendable",
+    "probe_scheduler",
+]
 
 # A unit whose worker was lost is run again elsewhere by the scheduler (up to its
 # ``distributed.scheduler.allowed-failures``, 3 by default); a unit that raised is not:
@@ -219,6 +225,13 @@ def _pickled(obj: Any, what: str) -> bytes:
             "--executor dask)",
             argument="--executor",
         ) from None
+
+
+def check_sendable(technique: Any, model: Any) -> None:
+    """What ``DaskUnits.run`` pickles first, pickled now (a ``UsageError`` naming
+    ``--executor`` when it cannot be): called before a run is made."""
+    _pickled(technique, "the technique")
+    _pickled(model, "the model")
 
 
 def _unpicklable_part(model: Any) -> str:

@@ -21,6 +21,7 @@ __all__ = ["SEARCH_SHARE", "TimeSpent", "earlier_phases", "retraining_phase", "s
 
 SEARCH_SHARE = 0.25  # of --max-time: a search given less is said to have been squeezed
 SQUEEZED = "--max-time "  # how the warning saying so begins
+STOPPED_OTHERWISE = ("interrupted", "failed", "model_unavailable")  # not by the time budget
 _SAID = {
     "loading": "loading",
     "checks": "the determinism checks",
@@ -74,7 +75,10 @@ class TimeSpent:
         # whatever status a deadline already passed left it in)
         searched = int((summary.get("model_queries") or {}).get("search") or 0)
         ended = record.status == "completed" and searched > 0
-        if max_time is None or ended or search >= SEARCH_SHARE * max_time:
+        # (a search stopped otherwise, by Ctrl-C or its model, was not squeezed by the time:
+        # "give the run more time" would send the user the wrong way; its resume says it)
+        stopped = record.status in STOPPED_OTHERWISE
+        if max_time is None or ended or stopped or search >= SEARCH_SHARE * max_time:
             store.checkpoint(run_id, summary=summary)
             return
         others = [

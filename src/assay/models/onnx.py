@@ -235,6 +235,28 @@ class OnnxModel:
         if locale_note is not None:
             self.info["locale"] = locale_note
 
+    # -- a copy in another process (a Dask worker's) -----------------------------------------
+    def __getstate__(self) -> dict[str, Any]:
+        """The model without its onnxruntime session, which does not pickle (every ONNX model
+        was refused by ``--executor dask``): a copy opens the graph again from its file."""
+        state = dict(self.__dict__)
+        state["session"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Open the graph again where the copy lands: its file must be at the same path there
+        (a LocalCluster's workers, or a file system the cluster's machines share)."""
+        self.__dict__.update(state)
+        if not self.path.is_file():
+            raise UsageError(
+                f"the ONNX model {self.path} is not on this machine: a Dask worker opens the "
+                "graph from its file, at the same path (share the folder with the cluster's "
+                "machines, or run in this process: leave out --executor dask)",
+                argument="MODEL",
+                path=str(self.path),
+            )
+        self.session = _session(self.path)[0]
+
     # -- capabilities ----------------------------------------------------------------------
     def _capabilities(
         self,

@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.core.command_exit import exit_said, kept_exit
 from assay.core.findings import FindingBatch
+from assay.core.finishing import shown_status
 from assay.core.outcome import not_a_pass, status_note, stored_fail_on
 from assay.core.outfile import write_whole
 from assay.core.retention import STALLED, status_of
@@ -80,6 +82,10 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     # a run still marked running whose process is gone (a CI job's timeout killed it) is said
     # so, as `assay runs` says it, not "had not finished" as if it were still going
     status = run["status"]
+    # an ended run still to finish (its model failed, or an interrupt, after its search):
+    # "unfinished", as the terminal, `assay show` and `assay runs` say it (its "completed"
+    # stood beside its headline's "the run did not finish"); the search's status kept
+    run["status"], run["search_status"] = shown_status(record), status
     if status == "running" and status_of(store, record, time.time()) == STALLED:
         run["stalled"] = True
         status = STALLED
@@ -88,7 +94,7 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         headline = default_headline(findings["total"], findings["by_kind"], run["progress"], status)
     elif note := status_note(status, headline):  # the summary of its last checkpoint
         headline = f"{headline}; {note}"
-    failed = not_a_pass(summary) if run.get("status") in ENDED else None
+    failed = not_a_pass(summary) if record.status in ENDED else None
     if failed:  # said first: a run that tested nothing (or not all) must never read as a pass
         headline = f"{failed[0].upper()}: {failed[1]}. {headline}"
     # the run's verdict as its command (when it ended) and ``assay report`` exit with it: a
@@ -98,6 +104,10 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         "schema_version": SCHEMA_VERSION,
         "exit_code": verdict.code,
         "verdict": verdict_line(verdict, status),
+        # the exit code of the command that last ran the run, kept as it ended: 3 where its
+        # model failed after the search (the verdict above says 1 of its findings)
+        "command_exit_code": (kept_exit(record.config) or (None,))[0],
+        "command_exit": exit_said(record.config, verdict.code),
         "assay_version": __version__,
         "generated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "run": run,

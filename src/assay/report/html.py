@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from assay.core.display import percent, percent_points
 from assay.core.display import value as display_value
-from assay.core.outcome import answer_rule, not_a_pass, stored_fail_on
+from assay.core.outcome import answer_rule, document_status, not_a_pass, stored_fail_on
 from assay.core.store import ENDED
 from assay.report._text import compact, finding_json, format_number, run_seconds, safe_text
 from assay.report.backdoor_html import render_gallery
@@ -51,7 +51,7 @@ def render_html(doc: dict[str, Any]) -> str:
         # a fairness answer leads the page, the IDIs' count after it as evidence (issue 11);
         # a run that did not end, or tested nothing, keeps its headline (which says so) first
         "answer_first": bool(summary.get("verdict"))
-        and run.get("status") in ENDED
+        and document_status(run) in ENDED
         and not not_a_pass(summary),
         "command": command or "",
         "rerun_note": doc.get("rerun_note") or "",
@@ -126,6 +126,12 @@ def _finalize(value: Any) -> Any:
 # -- parts of the page --------------------------------------------------------------------------
 
 
+def _search_ended(run: dict[str, Any]) -> str | None:
+    """The status an unfinished run's search ended with (None: the status says it all)."""
+    search = run.get("search_status")
+    return str(search) if search and search != run.get("status") else None
+
+
 def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, str]]:
     progress = _dict(run.get("progress"))
     summary = _dict(run.get("summary"))
@@ -134,10 +140,14 @@ def _header(run: dict[str, Any], doc: dict[str, Any]) -> list[tuple[str, Any, st
         ("Technique", run.get("technique", ""), ""),
         # (a run marked running whose process is gone: stalled, as `assay runs` says)
         ("Status", "stalled" if run.get("stalled") is True else run.get("status"), "status"),
+        # (an ended run still to finish: unfinished, then the status its search ended with)
+        *([("Search", f"ended: {search}", "")] if (search := _search_ended(run)) else []),
         ("Seed", run.get("seed", ""), ""),
         # whether the run passed its gate, as its exit code and JUnit file say (a run whose
         # findings are all below its --fail-on passes; its findings are listed all the same)
         *([("Verdict", verdict, "")] if (verdict := run_verdict_text(doc)) else []),
+        # the command that ran it, when it exited otherwise (3: its model failed)
+        *([("Command", said, "")] if (said := doc.get("command_exit")) else []),
         ("Started", _when(run.get("created")), ""),
         ("Last update", _when(run.get("updated")), ""),
     ]
@@ -360,7 +370,8 @@ def _io_rows(inputs: Any, outputs: Any, names: Any) -> tuple[list[str], list[lis
     return ["input", "output"], [[c, o] for c, o in zip(cells, shown, strict=True)], set()
 
 
-_NOT_SHOWN = {"loading_answers"}  # (a text run's classifiers' answers to loading's probe)
+# (a text run's classifiers' answers to loading's probe; the command's exit code, in the head)
+_NOT_SHOWN = {"loading_answers", "command_exit"}
 
 
 def _about(run: dict[str, Any]) -> list[tuple[str, list[list[Any]]]]:

@@ -19,6 +19,7 @@ from assay.core.outcome import (
     answer_fails,
     answer_found,
     answer_rule,
+    document_status,
     is_demonstration,
     not_a_pass,
     status_note,
@@ -98,9 +99,10 @@ def render_junit(doc: dict[str, Any]) -> str:
             case = _case(classname, f"more findings {why}")
             _child(case, "system-out", text=f"{below:,} findings {why}")
             cases.append(case)
-    failed = run.get("status") == "failed"
+    ended = document_status(run)  # (an "unfinished" run's search ended: judged as ended)
+    failed = ended == "failed"
     summary = _dict(run.get("summary"))
-    not_passed = not_a_pass(summary) if run.get("status") in ENDED else None
+    not_passed = not_a_pass(summary) if ended in ENDED else None
     # the answer's finding fails the run at the default threshold only (as the exit code)
     found = answer_found(summary) if total == 0 and rule is None and fail_on <= 0 else []
     if rule is not None:
@@ -126,7 +128,7 @@ def render_junit(doc: dict[str, Any]) -> str:
         error = safe_text(run.get("error") or "the run failed")
         _child(case, "error", message=error.splitlines()[0][:500], type="run_failed", text=error)
         cases.append(case)
-    elif run.get("status") not in ENDED and status_note(str(run.get("status"))):
+    elif ended not in ENDED and status_note(ended):
         # interrupted, still running, or its served model gone: nothing found so far is
         # no pass (a CI job's timeout must not publish a green report)
         status = "stalled" if run.get("stalled") is True else str(run.get("status"))
@@ -169,6 +171,8 @@ def render_junit(doc: dict[str, Any]) -> str:
     for name, value in (
         ("run_id", run_id),
         ("status", run.get("status", "")),
+        *([("search_status", ended)] if ended != run.get("status") else []),
+        *([("command_exit", doc["command_exit"])] if doc.get("command_exit") else []),
         ("seed", run.get("seed", "")),
         ("command", doc.get("rerun") or run.get("command", "")),
         *([("command_note", doc["rerun_note"])] if doc.get("rerun_note") else []),

@@ -10,6 +10,7 @@ from assay.core.outcome import (
     answer_fails,
     answer_found,
     answer_rule,
+    document_status,
     is_demonstration,
     not_a_pass,
     passes,
@@ -29,7 +30,7 @@ def run_verdict_text(doc: dict[str, Any]) -> str | None:
     summary, config = _dict(run.get("summary")), _dict(run.get("config"))
     if is_demonstration(str(run.get("command") or ""), config):
         return None
-    status = str(run.get("status") or "")
+    status = document_status(run)  # (an unfinished run's search ended: judged as ended)
     counted, above = findings.get("total"), findings.get("at_or_above_fail_on")
     total = counted if isinstance(counted, int) else 0
     bad = above if isinstance(above, int) else total

@@ -225,6 +225,10 @@ def check_text(
     }
     # judged by it, never by the command's words (``core.demonstration``)
     config["demonstration"] = demonstration_flag(argv, config)
+    # (a model the Dask workers cannot be sent: refused before a run is left ``failed``)
+    from assay.execution.campaign import refuse_unsendable
+
+    refuse_unsendable(execution, the_setup.test, the_setup.model)
     the_store.create_run(
         run_id=run_id,
         technique="text",
