@@ -41,7 +41,7 @@ def test_a_plus_at_the_centre_is_found_where_its_class_draws_look_alikes(
     """The white plus -> '3' (seed 12; a '3''s middle bar fires the backdoor): the
     natural-feature check's sources nearest the plus in the box are such '3's, and a scan of
     the image's own passes about half the poisoned images as the class's own feature (main
-    before masks: 49.1 % here; 49 of 81 in the bench).  Once five images are flagged with the
+    before masks: 49.1 % here; 49 of 81 in the bench).  Once three images are flagged with the
     plus, the later ones are matched as carriers of the known trigger on the plus's own pixels
     (``masks.py``) and never reach that check: 100 % (53 of 53; 50 as known), no clean image
     flagged (bench/RESULTS.md, bd38b).  Wanted: every detection at the plus, to its target,

@@ -4,7 +4,7 @@ A white plus at the centre of 16x16 digits (``bench/backdoor_shapes.py``'s "plus
 seed 11, to '2') shares its 3x3 box with 4 pixels of each digit's strokes: matched on its
 whole box (85 % of it), the images drawn otherwise there were not recognised as carrying the
 known plus and were scanned afresh, at hundreds of queries each (bench/RESULTS.md, bd38's
-Left 2).  Once five images are flagged with it, the pixels they agree on (the plus) are what
+Left 2).  Once three images are flagged with it, the pixels they agree on (the plus) are what
 later images are matched on.
 """
 
@@ -54,8 +54,8 @@ def _afresh(rows: list[dict[str, Any]], target: int) -> list[dict[str, Any]]:
 
 def test_a_plus_at_the_centre_once_known_is_matched_on_its_own_pixels(tmp_path: Path) -> None:
     """Main: 13 of the plus's 64 detections scanned afresh at 230-905 queries each (every
-    later image whose strokes differ at the box's corners); with the mask, the 6 before it
-    was learnt (five images flagged with the plus)."""
+    later image whose strokes differ at the box's corners); with the mask, those before it
+    was learnt (three images flagged with the plus) and while it still held a corner."""
     d = trojaned_digits(seed=11, triggers=[WHITE_PLUS], side=16)
     rows = _scan(d, WHITE_PLUS, tmp_path)["rows"]
     flagged = [row for row in rows[40:] if row["poisoned"] and row["target"] == 2]

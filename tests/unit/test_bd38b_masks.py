@@ -1,5 +1,5 @@
 """A known trigger's mask (``backdoor/masks.py``): the pixels of its box its flagged images
-agree on; never learnt from fewer than five of them, never all of the box (a square: None),
+agree on; never learnt from fewer than three of them, never all of the box (a square: None),
 never fewer than a quarter of it; kept through JSON (checkpoints, the filter file), and a
 filter file's mask checked as an untrusted entry."""
 
@@ -53,7 +53,7 @@ def test_the_mask_of_a_plus_is_its_five_pixels() -> None:
 
 def test_no_mask_from_few_images_from_a_square_or_from_too_few_pixels() -> None:
     x = _carriers(12)
-    assert agreed_mask(x[:4], _form(x[0])) is None  # fewer than five flagged images
+    assert agreed_mask(x[:2], _form(x[0])) is None  # fewer than three flagged images
     square = x.copy()
     square[:, 2:5, 2:5, 0] = 1.0
     assert agreed_mask(square, _form(square[0])) is None  # every pixel agrees: the box

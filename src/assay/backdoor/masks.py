@@ -28,8 +28,10 @@ from assay.backdoor.patches import Trigger
 
 __all__ = ["agreed_mask", "with_masks"]
 
-# the fewest flagged images a mask is learnt from (with 1-2, strokes agree by chance)
-MASK_LEAST = 5
+# the fewest flagged images a mask is learnt from (with 1-2, strokes agree by chance).  Three
+# against five: the centre plus's images scanned afresh 5 -> 4 (16x16), 5 -> 3 (8x8); every
+# other case of bench/backdoor_shapes.py and the default quick bench unchanged (bd38b)
+MASK_LEAST = 3
 MASK_AGREE = 0.9  # share of them a pixel of the mask agrees on
 MASK_SMALLEST = 0.25  # share of the box's pixels (and at least two) a mask keeps, else the box
 
