@@ -76,7 +76,7 @@ def test_the_api_caps_text_witnesses_and_its_command_says_how(tmp_path: Path) ->
     )
     _run, counts = _counts(tmp_path / "api.db")
     assert counts["kept"] < counts["found"] == result.n_findings
-    assert "keep_findings='8'" in result.command
+    assert "keep_findings=8," in result.command  # (as typed: a number, words38)
     assert len(result.findings()) == counts["kept"]
 
 
@@ -102,4 +102,4 @@ def test_backdoor_keeps_the_witnesses_it_is_told(tmp_path: Path) -> None:
     assert counts["found"] >= 30  # (all kept: the 64 most severe are kept whatever the cap)
     assert RunStore(tmp_path / "b.db").keep_policy(run.id) == 4
     assert run.config["keep_findings"] == "4"
-    assert "keep_findings='4'" in result.command
+    assert "keep_findings=4," in result.command

@@ -38,12 +38,18 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
-from assay.core.runinfo import code_environment, launch_dir, rerun_command, versions
+from assay.core.runinfo import (
+    code_environment,
+    launch_dir,
+    rerun_command,
+    shown_call,
+    versions,
+)
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.errors import UsageError
 
 # setup_backdoor's whole numbers
@@ -179,18 +185,18 @@ def check_backdoor(
     seed = fresh_seed() if seed is None else int(seed)
     the_store = run_store(store)
     run_id = new_run_id("backdoor")
-    shown = {
-        "max_queries": max_queries,
-        "max_time": max_time,
-        **options,
-        "fail_on": fail_on or None,
-        "export_filter": export_filter,
-        "filter_images": None if filter_images else False,
-        "units": units,
-        "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
-        "determinism_check": None if determinism_check else False,
-        "store": store,
-    }
+    shown = shown_call(
+        options,
+        max_queries=max_queries,
+        max_time=max_time,
+        fail_on=fail_on or None,
+        export_filter=export_filter,
+        filter_images=None if filter_images else False,
+        units=units,
+        keep_findings=keep_keyword(keep),
+        determinism_check=None if determinism_check else False,
+        store=store,
+    )
     command = rerun_command(argv, seed, ("check_backdoor", model, shown))
     config = the_setup.test.config()
     config["invocation"] = the_setup.invocation

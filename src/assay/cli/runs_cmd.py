@@ -40,6 +40,7 @@ from assay.core.runinfo import pasteable, rerun_note
 from assay.core.runlock import QUIET_SECONDS
 from assay.core.store import DEFAULT_STORE, ENDED, RunRecord, RunStore
 from assay.core.unfinished import KEY, nothing_to_resume
+from assay.core.witnesses import stored_keep
 from assay.errors import StoreError, UsageError
 
 __all__ = ["register"]
@@ -192,7 +193,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # findings are all below its --fail-on (or within its share rule) passed
         if not failed:  # (said first already)
             out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r)))
-        out.say(f"seed {r.seed}; to reproduce: {pasteable(r.command, r.config, summary=r.summary)}")
+        again = pasteable(
+            r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
+        )
+        out.say(f"seed {r.seed}; to reproduce: {again}")
         if caveat := rerun_note(r.config, r.command, summary=r.summary):
             out.say(f"note: {caveat}")
 
@@ -623,7 +627,8 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     # (as the terminal's lines: the program as invoked here, ``core.program``; the reports,
     # documents read elsewhere, say ``assay``)
     shown["resume"] = None if record.status in ENDED else as_invoked(_resume_hint(record, store))
-    rerun = pasteable(record.command, record.config, anywhere=True, summary=record.summary)
+    kept = stored_keep(record.config, the_store.keep_policy(record.id))
+    rerun = pasteable(record.command, kept, anywhere=True, summary=record.summary)
     shown["rerun"] = as_invoked(rerun)
     shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
     return shown

@@ -282,11 +282,9 @@ class EndedRunMixin:
         """``why`` in the terms of the caller who made the run: a run made from Python (its
         command ``assay.check_fairness(...)``) reads "the time budget (max_time) ran out",
         not the command line's ``--max-time``."""
-        if why is None or not str(getattr(self, "command", "")).startswith("assay."):
-            return why
-        from assay.core.keywords import _prose_in_keywords
+        from assay.core.callers_prose import in_callers_terms
 
-        return _prose_in_keywords(why, {"max_queries", "max_time"})
+        return None if why is None else in_callers_terms(why, getattr(self, "command", ""))
 
     @property
     def headline(self) -> str:

@@ -27,6 +27,7 @@ __all__ = [
     "record_wall_clock",
     "rerun_command",
     "rerun_note",
+    "shown_call",
     "store_option",
     "stored_serving",
     "versions",
@@ -60,6 +61,16 @@ def rerun_command(
     if "--seed" not in args and not any(a.startswith("--seed=") for a in args):
         args += ["--seed", str(seed)]
     return shlex.join(["assay", *args])
+
+
+def shown_call(options: Mapping[str, Any], **named: Any) -> dict[str, Any]:
+    """The keywords an API call's rerun shows (``api_call``), in the order a caller writes
+    them: the data and the test's own ``options`` first (as given), then the budget and the
+    rest of ``named``; a keyword at its default is given as None and left out (it reran
+    ``max_queries=`` before ``data=`` and ``determinism_check=True``, never typed).  The one
+    value shown that the caller may not have given is the seed: a run's findings follow from
+    it, so the rerun names the one drawn."""
+    return {**options, **named}
 
 
 # what an API call's description leaves out: callbacks and the engine's own plumbing

@@ -40,10 +40,12 @@ __all__ = [
     "TOP",
     "KindTally",
     "Tallies",
+    "keep_keyword",
     "keep_option",
     "parse_keep",
     "pinned_keep",
     "priorities",
+    "stored_keep",
 ]
 
 DEFAULT_KEEP = 100_000
@@ -83,6 +85,14 @@ def keep_option(keep: int | None) -> str:
     return "all" if keep is None else str(keep)
 
 
+def keep_keyword(keep: int | None) -> int | str | None:
+    """A cap as an API call's rerun shows it (``keep_findings=2000``, ``"all"``); None at
+    the default, which the call leaves out."""
+    if keep == DEFAULT_KEEP:
+        return None
+    return "all" if keep is None else keep
+
+
 _PIN = f" --keep-findings {DEFAULT_KEEP}"  # (appended to every rerun command until words37)
 
 
@@ -108,6 +118,21 @@ def pinned_keep(command: str, config: Mapping[str, Any] | None) -> str:
     except UsageError:  # (a stored value no version wrote)
         return command
     return command if kept == DEFAULT_KEEP else f"{command} --keep-findings {keep_option(kept)}"
+
+
+def stored_keep(config: Mapping[str, Any] | None, policy: int | None) -> Mapping[str, Any]:
+    """A stored run's ``config`` for its printed rerun (``pinned_keep``), given the store's
+    witness cap of the run (``RunStore.keep_policy``: None when it keeps every witness).  A
+    run stored before the cap (2026-12-01) kept every witness and has neither tallies (the
+    store's policy None) nor ``config["keep_findings"]``: it is given ``all``, so that its
+    rerun keeps every witness as it did, not today's 100,000.  The config alone cannot tell
+    it: text and backdoor runs of the two days before their ``--keep-findings`` (2026-12-03)
+    lack the key too, and were capped at 100,000 (their tallies say so); a run made since
+    always has the key; a pre-cap run resumed since was capped then (its tallies: 100,000)."""
+    config = config or {}
+    if "keep_findings" in config or policy is not None:
+        return config
+    return {**config, "keep_findings": keep_option(None)}
 
 
 def _salt(seed: int, kind: str) -> np.uint64:

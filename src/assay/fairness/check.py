@@ -22,12 +22,18 @@ from assay.core.keywords import check_keywords, in_callers_terms
 from assay.core.loading_time import load_within
 from assay.core.phased import Phased
 from assay.core.rng import fresh_seed
-from assay.core.runinfo import code_environment, launch_dir, rerun_command, versions
+from assay.core.runinfo import (
+    code_environment,
+    launch_dir,
+    rerun_command,
+    shown_call,
+    versions,
+)
 from assay.core.stopping import StopEvent, check_stop, heard_after_search, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
@@ -222,22 +228,28 @@ def check_fairness(
 
         check_retrainable(the_setup)  # before a run is created
     seed = fresh_seed() if seed is None else int(seed)
+    # the call as it was made (``shown_call``): its keywords, not the defaults filled in here
+    shown = shown_call(
+        options,
+        max_queries=max_queries,
+        max_time=max_time,
+        fail_on=fail_on,
+        retrain=retrain or None,
+        max_accuracy_loss=max_accuracy_loss,
+        exact=exact,
+        exact_time=exact_time,
+        favourable=favourable,
+        answer=None if answer else False,
+        answer_samples=None if answer_samples == 20_000 else answer_samples,
+        determinism_check=None if determinism_check else False,
+        units=units,
+        keep_findings=keep_keyword(keep),
+        store=store,
+    )
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
     the_store = run_store(store)
     run_id = new_run_id("fairness")
-    shown = {
-        "max_queries": max_queries,
-        "max_time": max_time,
-        **options,
-        "fail_on": fail_on,
-        "retrain": retrain or None,
-        "max_accuracy_loss": max_accuracy_loss,
-        "exact": exact,
-        "determinism_check": determinism_check,
-        "units": units,
-        "store": store,
-    }
     command = rerun_command(argv, seed, ("check_fairness", model, shown))
     config = the_setup.test.config()
     config["keep_findings"] = keep_option(keep)

@@ -427,8 +427,13 @@ def billed_note(
 
     if max_queries is None or served_model(setup.raw_model) is None:
         return None
-    answer, checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
-    said = f"up to {answer:,} queries for the answer's samples"
+    (samples, inside), checks = asked_beyond_search(setup, 20_000, max_queries, determinism_check)
+    said = f"up to {samples:,} queries for the answer's samples"
+    if inside:  # (fairness.md: the samples' bound, then the rules' draws beside it)
+        said = (
+            f"up to {samples + inside:,} queries for the answer ({samples:,} for its samples "
+            f"and {inside:,} drawn inside the rules it learns)"
+        )
     if checks:
         said += (
             f" and up to {checks:,} for the determinism checks (--no-determinism-check skips them)"
@@ -630,10 +635,11 @@ def _answer_samples(setup: FairnessSetup, samples: int, max_queries: int) -> int
 
 def asked_beyond_search(
     setup: FairnessSetup, samples: int, max_queries: int, determinism_check: bool
-) -> tuple[int, int]:
-    """The most queries the answer's samples (``samples`` per source, bounded as
-    ``bound_answer`` bounds them) and the determinism checks may ask beside a search of
-    ``max_queries``: said before a served model is asked anything."""
+) -> tuple[tuple[int, int], int]:
+    """The most queries the answer (its samples, ``samples`` per source bounded as
+    ``bound_answer`` bounds them, and the inputs drawn inside the rules it learns: the two
+    apart) and the determinism checks may ask beside a search of ``max_queries``: said
+    before a served model is asked anything."""
     schema = setup.test.schema
     k = sum(int(schema.feature(p).n_values or 1) for p in schema.protected)
     sources = 2 if setup.test.data is not None else 1
@@ -643,7 +649,7 @@ def asked_beyond_search(
         flips, confirmed = check_sizes(max_queries, _combinations(setup))
         checks = 2 * flips + REPEATS * _combinations(setup) * confirmed
     # and the inputs drawn inside each rule learned, to measure its share
-    return per * k * sources + RULES_PER_ATTRIBUTE * inside_sample(per) * k, checks
+    return (per * k * sources, RULES_PER_ATTRIBUTE * inside_sample(per) * k), checks
 
 
 def answer_time(max_time: float | None, left: float | None = None) -> float | None:

@@ -190,17 +190,26 @@ class FairnessResult(EndedRunMixin):
             )
         for budget in self.budget_notes:  # (the group metrics skipped, in the call's terms)
             parts.append(f"<p>budget: {escape(budget)}</p>")
-        labelled = self.setup is not None and self.setup.test.labels is not None
-        parts.append(  # (group_metrics() is None without labels: said so, not offered)
-            "<p><code>result.findings()</code>: the IDIs as a DataFrame; "
-            + (
-                "<code>result.group_metrics()</code>: group metrics (MetricFrame).</p>"
-                if labelled
-                else "no group metrics: the data has no labels (give <code>label=</code>, "
-                "the column of true outcomes).</p>"
-            )
-        )
+        findings = "<code>result.findings()</code>: the IDIs as a DataFrame"
+        parts.append(f"<p>{findings}; {self._groups_offer()}</p>")
         return "\n".join(parts)
+
+    def _groups_offer(self) -> str:
+        """The Jupyter view's offer of ``group_metrics()`` (HTML): it asks the model for every
+        labelled row again, outside the run's budget, which is said beside it (a budget that
+        skipped them was said on the line before, and the offer read as within it)."""
+        test = None if self.setup is None else self.setup.test
+        if test is None or test.labels is None:
+            return (
+                "no group metrics: the data has no labels (give <code>label=</code>, the "
+                "column of true outcomes)."
+            )
+        rows = len(test.labels if test.context_rows is None else test.labels[test.context_rows])
+        what = "group metrics" if self.summary.get("group") else "the group metrics the run skipped"
+        return (
+            f"<code>result.group_metrics()</code>: {what} (MetricFrame), asking the model "
+            f"once for each of the {rows:,} labelled rows, outside the run's query budget."
+        )
 
     def group_metrics(self, *, max_groups: int | None = None) -> Any:
         """fairlearn's ``MetricFrame`` of the group metrics over every labelled row (the

@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from assay._version import __version__
+from assay.core.callers_prose import summary_in_callers_terms
 from assay.core.command_exit import exit_said, kept_exit
 from assay.core.findings import FindingBatch
 from assay.core.finishing import shown_status
@@ -29,6 +30,7 @@ from assay.core.runinfo import pasteable, rerun_note
 from assay.core.store import ENDED, RunStore
 from assay.core.terminal import shell_join
 from assay.core.verdict import run_verdict, verdict_line
+from assay.core.witnesses import stored_keep
 from assay.errors import UsageError
 from assay.report.html import render_html
 from assay.report.json_text import dumps_document
@@ -78,6 +80,9 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     findings["at_or_above_fail_on"] = (
         store.count_at_or_above(record.id, findings["fail_on"]) if record.n_findings else 0
     )
+    # an API-made run's advice in its caller's keywords (max_queries, not --max-queries)
+    if run.get("summary"):
+        run["summary"] = summary_in_callers_terms(run["summary"], run.get("command"))
     summary = run.get("summary") or {}
     # a run still marked running whose process is gone (a CI job's timeout killed it) is said
     # so, as `assay runs` says it, not "had not finished" as if it were still going
@@ -115,7 +120,12 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         "findings": findings,
         # both read wherever the report was copied to (a CI artifact): the run's folder and
         # the store by their absolute paths
-        "rerun": pasteable(run["command"], run.get("config"), anywhere=True, summary=summary),
+        "rerun": pasteable(
+            run["command"],
+            stored_keep(run.get("config"), store.keep_policy(record.id)),
+            anywhere=True,
+            summary=summary,
+        ),
         # a time budget's run: what the rerun cannot promise (None under a query budget)
         "rerun_note": rerun_note(
             run.get("config"), str(run.get("command") or ""), summary=run.get("summary")

@@ -45,13 +45,19 @@ from assay.core.loading_time import load_within
 from assay.core.outcome import check_fail_on
 from assay.core.rng import fresh_seed
 from assay.core.run import RunOutcome
-from assay.core.runinfo import code_environment, launch_dir, rerun_command, versions
+from assay.core.runinfo import (
+    code_environment,
+    launch_dir,
+    rerun_command,
+    shown_call,
+    versions,
+)
 from assay.core.stopping import StopEvent, check_stop, stopping
 from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_store
 from assay.core.unfinished import nothing_to_resume
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
-from assay.core.witnesses import DEFAULT_KEEP, keep_option, parse_keep
+from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame, write_findings
 from assay.text.finish import resumed_session
@@ -168,6 +174,7 @@ def check_text(
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_text", options, (check_text, setup_text))
+    given_queries = max_queries  # (the call's, shown in its rerun: not the default)
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
     # loading's sentences count within the budget: it never asks more than it allows
@@ -188,16 +195,16 @@ def check_text(
     seed = fresh_seed() if seed is None else int(seed)
     the_store = run_store(store)
     run_id = new_run_id("text")
-    shown = {
-        "max_queries": max_queries,
-        "max_time": max_time,
-        **options,
-        "fail_on": fail_on or None,
-        "units": units,
-        "keep_findings": None if keep == DEFAULT_KEEP else keep_option(keep),
-        "determinism_check": None if determinism_check else False,
-        "store": store,
-    }
+    shown = shown_call(
+        options,
+        max_queries=given_queries,
+        max_time=max_time,
+        fail_on=fail_on or None,
+        units=units,
+        keep_findings=keep_keyword(keep),
+        determinism_check=None if determinism_check else False,
+        store=store,
+    )
     if options.get("lanes") is None and the_setup.test.lanes != 1:  # ($ASSAY_TEXT_LANES)
         shown["lanes"] = the_setup.test.lanes  # (the command line's rerun sets the variable)
     command = rerun_command(argv, seed, ("check_text", models, shown))

@@ -284,8 +284,11 @@ def recheck(
         if asked is not None:
             asked["queries"] = guarded.queries
     again = again.reshape(len(sentences), -1)
-    if again.shape != before.shape:
-        return None
+    if again.shape != before.shape:  # sent and answered, but not comparable: said, counted
+        raise ValueError(
+            f"the classifiers answered {again.shape[1]} values per sentence when asked again, "
+            f"{before.shape[1]} during the search"
+        )
     return {
         "sampled": len(sentences),
         "changed": int(_changed(again, before).sum()),

@@ -1,0 +1,61 @@
+"""A stored run's prose in the terms of whoever made it: a run made from Python (its command
+``assay.check_fairness(...)``) reads ``max_queries``, not the command line's ``--max-queries``.
+
+The summary stores the command line's words whoever made the run; the result objects
+(``EndedRunMixin._callers``) and the report document (``assay report`` of such a run: its
+JSON, HTML and JUnit) say them in the caller's keywords here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+__all__ = ["in_callers_terms", "made_from_python", "summary_in_callers_terms"]
+
+# the options a summary's advice names (a budget to raise)
+_KEYWORDS = frozenset({"max_queries", "max_time"})
+# the summary's prose: what is said, not figures or names a reader matches on
+_PROSE = ("headline", "stop_reason")
+_PROSE_LISTS = ("warnings", "notes")
+_SECTION_PROSE = ("note", "text")
+
+
+def made_from_python(command: Any) -> bool:
+    """Whether a run's stored ``command`` is an API call (``assay.check_text(...)``)."""
+    return str(command or "").startswith("assay.")
+
+
+def in_callers_terms(text: str, command: Any) -> str:
+    """``text`` with its budget options in the keywords of a run made from Python; as it is
+    for a run made on the command line."""
+    if not made_from_python(command):
+        return text
+    from assay.core.keywords import _prose_in_keywords
+
+    return _prose_in_keywords(text, set(_KEYWORDS))
+
+
+def summary_in_callers_terms(summary: Mapping[str, Any], command: Any) -> dict[str, Any]:
+    """A copy of ``summary`` whose prose (headline, warnings, notes, sections' notes and
+    text) is in the terms of who made the run (``in_callers_terms``)."""
+    out = dict(summary)
+    if not made_from_python(command):
+        return out
+
+    def said(value: Any) -> Any:
+        return in_callers_terms(value, command) if isinstance(value, str) else value
+
+    for key in _PROSE:
+        if key in out:
+            out[key] = said(out[key])
+    for key in _PROSE_LISTS:
+        if isinstance(out.get(key), list):
+            out[key] = [said(v) for v in out[key]]
+    if isinstance(out.get("sections"), list):
+        out["sections"] = [
+            {k: said(v) if k in _SECTION_PROSE else v for k, v in s.items()}
+            if isinstance(s, Mapping)
+            else s
+            for s in out["sections"]
+        ]
+    return out
