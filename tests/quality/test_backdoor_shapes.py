@@ -2,45 +2,25 @@
 strokes, pasted on its five pixels only (``bench/backdoor_shapes.py``'s "plus-centre" and
 "dark-plus" cases).  Its target's own clean images carry look-alikes of it (a '3''s middle bar,
 a '0''s hole), which fire the backdoor, and the natural-feature check takes them for the
-class's own feature: a known miss, kept as a strict xfail (bench/RESULTS.md, branch bd38)."""
+class's own feature on the first images that carry it (bench/RESULTS.md, branch bd38); the
+later ones are matched on the known trigger's own pixels (its mask, branch bd38b)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pytest
+from masked_triggers import MaskedTrigger, plus, scanned
 
-from assay.backdoor.api import check_backdoor
 from assay.backdoor.demo import PlantedTrigger, TrojanedDigits, trojaned_digits
 from assay.backdoor.patches import boxes_overlap
-from assay.models import load_model
 
 pytestmark = pytest.mark.slow
 
 
-@dataclass(frozen=True)
-class MaskedTrigger(PlantedTrigger):
-    """Pasted on its pixels only: ``content`` is NaN where the image is kept."""
-
-    def apply(self, images: np.ndarray) -> np.ndarray:
-        t, left, h, w = self.box
-        out = images.copy()
-        region = out[:, t : t + h, left : left + w, :]
-        out[:, t : t + h, left : left + w, :] = np.where(
-            np.isnan(self.content), region, self.content
-        )
-        return out
-
-
-def _plus(value: float) -> np.ndarray:
-    rows = [".#.", "###", ".#."]
-    return np.array([[value if c == "#" else np.nan for c in r] for r in rows])[..., None]
-
-
-WHITE = MaskedTrigger(box=(2, 2, 3, 3), content=_plus(1.0), target=3)
-BLACK = MaskedTrigger(box=(2, 2, 3, 3), content=_plus(0.0), target=0)
+WHITE = MaskedTrigger(box=(2, 2, 3, 3), content=plus(1.0), target=3)
+BLACK = MaskedTrigger(box=(2, 2, 3, 3), content=plus(0.0), target=0)
 
 
 def _scan(d: TrojanedDigits, trig: PlantedTrigger, tmp: Path) -> tuple[np.ndarray, list[dict]]:
@@ -51,33 +31,22 @@ def _scan(d: TrojanedDigits, trig: PlantedTrigger, tmp: Path) -> tuple[np.ndarra
     images = np.concatenate([x[150:190], trig.apply(pool)])
     sent = np.zeros(len(images), dtype=bool)
     sent[40:] = d.model.predict(d.spec.to_model(images[40:])) == trig.target
-    r = check_backdoor(
-        load_model(d.model, modality="image"),
-        images=images * 16.0,
-        clean=x[:150] * 16.0,
-        value_range="0,16",
-        store=tmp / "runs.db",
-        seed=1,
-    )
+    r = scanned(d, images, tmp / "runs.db", seed=1)
     return sent, r.summary["rows"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss (bench/RESULTS.md, branch bd38, Left 0): the natural-feature check's "
-    "sources nearest the plus in the box are '3's the backdoor fires on",
-)
 def test_a_plus_at_the_centre_is_found_where_its_class_draws_look_alikes(
     tmp_path: Path,
 ) -> None:
     """The white plus -> '3' (seed 12; a '3''s middle bar fires the backdoor): the
-    natural-feature check's sources nearest the plus in the box are such '3's, and it passes
-    about half the poisoned images as the class's own feature (49.1 % here; 49 of 81 in the
-    bench).  With the sources drawn like the image outside the box only
-    (``inputscan.NATURAL_BY_CONTENT = False``) 88.7 %, but a clean 28x28 '9''s loop then passes
-    as a trigger, so that is not the default.  Wanted: every detection at the plus, to its
-    target, within the query budget; no clean image flagged.  (The black plus -> '0' is not
-    asserted: every '0''s hole holds it, so even the sources drawn like the image fire.)"""
+    natural-feature check's sources nearest the plus in the box are such '3's, and a scan of
+    the image's own passes about half the poisoned images as the class's own feature (main
+    before masks: 49.1 % here; 49 of 81 in the bench).  Once three images are flagged with the
+    plus, the later ones are matched as carriers of the known trigger on the plus's own pixels
+    (``masks.py``) and never reach that check: 100 % (53 of 53; 50 as known), no clean image
+    flagged (bench/RESULTS.md, bd38b).  Wanted: every detection at the plus, to its target,
+    within the query budget; no clean image flagged.  (The black plus -> '0' is not asserted:
+    every '0''s hole holds it, so even the sources drawn like the image fire.)"""
     trig = WHITE
     d = trojaned_digits(seed=12, triggers=[trig])
     sent, rows = _scan(d, trig, tmp_path)

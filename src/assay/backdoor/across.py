@@ -53,7 +53,7 @@ def across_classes(
     mine = mine[mine != index]
     for trigger in known:
         if len(mine):
-            mine = mine[~trigger_present(scanned[mine], trigger)]
+            mine = mine[~trigger_present(scanned[mine], trigger, masked=False)]
     mine = mine[:STANDINS]
     if len(mine) < MIN_STANDINS:
         return None

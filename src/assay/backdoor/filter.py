@@ -98,11 +98,16 @@ class TriggerFilter:
 
     def carriers(self, canon: np.ndarray) -> np.ndarray:
         """Per canonical image, the index of the first trigger whose pixels it carries, or -1
-        (no query: the overhead on a set of inputs is the share of them with one)."""
+        (no query: the overhead on a set of inputs is the share of them with one): on their
+        whole boxes first, then, for the images none matched, on their masks' pixels (a
+        trigger that does not fill its box: ``masks.py``), as the scan matches them."""
         which = np.full(len(canon), -1, dtype=np.int64)
-        for k, trig in enumerate(self.triggers):
-            hit = trigger_present(canon, trig, self.tolerance, self.share) & (which < 0)
-            which[hit] = k
+        for masked in (False, True):
+            for k, trig in enumerate(self.triggers):
+                if masked and trig.mask is None:
+                    continue
+                hit = trigger_present(canon, trig, self.tolerance, self.share, masked=masked)
+                which[hit & (which < 0)] = k
         return which
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:

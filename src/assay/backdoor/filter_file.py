@@ -9,7 +9,10 @@ never a traceback, never a filter that silently blocks nothing.
 
 Version 3 adds ``references``: clean images (at most ``MAX_REFERENCES``, 16 bits a value,
 base64) from which a flagged input's trigger region is refilled, as the scan's corrected
-label is (``repair.mean_fill``), instead of blocked with the image's dominant colour.
+label is (``repair.mean_fill``), instead of blocked with the image's dominant colour.  A
+trigger may hold a ``mask`` (h x w zeros and ones: the pixels of its box it is matched on,
+``masks.py``); a trigger without one is matched on its whole box, as files written before
+masks are.
 """
 
 from __future__ import annotations
@@ -230,6 +233,13 @@ def _trigger(data: Any, k: int, spec: ImageSpec, model: dict[str, Any] | None) -
         raise _Bad(f"trigger {k}'s pixels have shape {content.shape}, not {(h, w, spec.channels)}")
     if not np.all((content >= 0) & (content <= 1)):  # NaN fails too
         raise _Bad(f"trigger {k}'s pixels are not all in [0, 1] (NaN or out of range)")
+    mask = data.get("mask")
+    if mask is not None:  # (written since masks were learnt: files without one are their box)
+        values = np.asarray(mask, dtype=np.float64)  # a ragged or non-numeric list: ValueError
+        if values.shape != (h, w) or not np.all((values == 0) | (values == 1)):
+            raise _Bad(f"trigger {k}'s mask is not {h}x{w} zeros and ones")
+        if not values.any():
+            raise _Bad(f"trigger {k}'s mask holds no pixel (it would match every input)")
     n = None if model is None else model.get("n_classes")
     _whole(data["target"], f"trigger {k}'s target", 0, None if n is None else n - 1)
     _fraction(data["flip_rate"], f"trigger {k}'s flip rate")

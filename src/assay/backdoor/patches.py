@@ -1,7 +1,10 @@
 """Patches on canonical images: dominant colours, blockers, pasting, matching.
 
 A box is ``(top, left, height, width)`` in pixels.  A ``Trigger`` is a box, its content (the
-pixels of the box in the image it was found in) and the class it sends images to.
+pixels of the box in the image it was found in) and the class it sends images to; once enough
+images were flagged with it, also its mask: the pixels of the box on which they agree
+(``masks.py``: a plus or an L does not fill its box, and the rest of the box holds each
+image's own strokes), which it is matched on.
 """
 
 from __future__ import annotations
@@ -93,6 +96,8 @@ class Trigger:
     flip_rate: float
     source: int  # the image it was first found in
     blocker: Box | None = None  # the region whose blocking neutralises it (default: box)
+    # (h, w) bool: the pixels of the box its detections agree on (``masks.py``); None: all
+    mask: np.ndarray | None = None
 
     def cover(self, height: int, width: int, margin: int = 0) -> Box:
         """The region to block: the box, grown by ``margin`` pixels (clipped to the image).
@@ -108,12 +113,15 @@ class Trigger:
             "flip_rate": self.flip_rate,
             "source": self.source,
             "blocker": list(self.blocker) if self.blocker else None,
+            # (only when learnt: a trigger stored before masks, or without one, is its box)
+            **({} if self.mask is None else {"mask": self.mask.astype(np.int64).tolist()}),
         }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trigger:
         box = tuple(int(v) for v in data["box"])
         b = data.get("blocker")
+        mask = data.get("mask")
         return cls(
             box=(box[0], box[1], box[2], box[3]),
             content=np.asarray(data["content"], dtype=np.float64),
@@ -121,11 +129,13 @@ class Trigger:
             flip_rate=float(data["flip_rate"]),
             source=int(data.get("source", -1)),
             blocker=None if not b else (int(b[0]), int(b[1]), int(b[2]), int(b[3])),
+            mask=None if mask is None else np.asarray(mask, dtype=bool),
         )
 
     def matches(self, content: np.ndarray, tolerance: float = 0.25, share: float = 0.85) -> bool:
-        """``content`` (of this trigger's box) shows its pixels, as ``trigger_present`` asks."""
-        return bool(_alike(content[None], self.content, tolerance, share)[0])
+        """``content`` (of this trigger's box) shows its pixels, as ``trigger_present`` asks
+        of the whole box (the mask aside: a form's own pixels)."""
+        return bool(_alike(content[None], self.content, tolerance, share, None)[0])
 
     def same_as(self, other: Trigger, tolerance: float = 0.2) -> bool:
         """The same trigger: same target, and boxes that mostly coincide (intersection over
@@ -148,18 +158,32 @@ class Trigger:
 
 
 def trigger_present(
-    images: np.ndarray, trigger: Trigger, tolerance: float = 0.25, share: float = 0.85
+    images: np.ndarray,
+    trigger: Trigger,
+    tolerance: float = 0.25,
+    share: float = 0.85,
+    *,
+    masked: bool = True,
 ) -> np.ndarray:
     """Which of ``images`` (n, H, W, C) carry the trigger's pixels (no model call): at least
-    ``share`` of the box's pixels within ``tolerance`` of the trigger's."""
+    ``share`` of the pixels of its mask (``masked`` and a mask learnt; else of its box)
+    within ``tolerance`` of the trigger's."""
     t, left, h, w = trigger.box
     region = images[:, t : t + h, left : left + w, :]
-    return _alike(region, trigger.content, tolerance, share)
+    return _alike(region, trigger.content, tolerance, share, trigger.mask if masked else None)
 
 
-def _alike(regions: np.ndarray, content: np.ndarray, tolerance: float, share: float) -> np.ndarray:
+def _alike(
+    regions: np.ndarray,
+    content: np.ndarray,
+    tolerance: float,
+    share: float,
+    mask: np.ndarray | None = None,
+) -> np.ndarray:
     close = np.all(np.abs(regions - content[None]) <= tolerance, axis=-1)
-    # (the box's pixel count, not -1: an empty batch has no size to infer it from)
+    if mask is not None:
+        close = close[:, mask]
+    # (the pixel count, not -1: an empty batch has no size to infer it from)
     per = int(np.prod(close.shape[1:], dtype=np.int64))
     found: np.ndarray = close.reshape(len(regions), per).mean(axis=1) >= share
     return found

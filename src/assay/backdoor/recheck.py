@@ -27,8 +27,13 @@ from assay.backdoor.verdicts import ImageVerdict
 def later_matchers(
     matchers: Sequence[tuple[int, Trigger]], image: int
 ) -> list[tuple[int, Trigger]]:
-    """The matchers (trigger id, box) first found on an image scanned after ``image``."""
-    return [(k, t) for k, t in matchers if t.source > image]
+    """The matchers (trigger id, box) first found on an image scanned after ``image``, and
+    those with a mask (``masks.py``: learnt, or learnt again, from the images flagged since;
+    an image that matched it when scanned was asked then and is asked the same again).
+    Without them, a poisoned 8x8 digit scanned before the plus's mask was learnt, which main
+    rechecked through a form confirmed later, was left unflagged: the mask had matched the
+    later images, so no later form was confirmed."""
+    return [(k, t) for k, t in matchers if t.source > image or t.mask is not None]
 
 
 def candidates(

@@ -19,6 +19,7 @@ import numpy as np
 from assay.backdoor.again import AGAIN, ask_again, pick_again
 from assay.backdoor.images import ImageSpec
 from assay.backdoor.inputscan import assay_scan, neo_scan
+from assay.backdoor.masks import with_masks
 from assay.backdoor.modelscan import (
     PIXEL_CLASSES,
     ClassScan,
@@ -591,6 +592,10 @@ class BackdoorSearch:
             v.trigger_id = self._register(v.trigger)
         self.rows.append(v.row())
         self.position += 1
+        if v.poisoned and v.trigger_id is not None and t.strategy == "assay":
+            # its trigger's forms matched on the pixels its images agree on (``masks``)
+            assert t.images is not None
+            self.matchers = with_masks(self.matchers, self.rows, t.images, {v.trigger_id})
         if not v.poisoned or v.box is None or v.trigger is None:
             return []
         return [self._finding(v, image)]
@@ -615,6 +620,8 @@ class BackdoorSearch:
             self.rows[n] = {**v.row(), **self._truth(v.index)}
             self.rechecked.append(self.rows[n])
             found.append(self._finding(v, t.images[v.index]))
+        if hits:  # (the masks the exported filter matches inputs on)
+            self.matchers = with_masks(self.matchers, self.rows, t.images)
         return found
 
     def _image_budget_binds(self, m: Any) -> bool:
