@@ -48,7 +48,7 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 # many seconds in CI (the two slowest: 84 and 53 s of CPU, 77 and 68 s in CI run 125), so about
 # 20 and 19 min; the rest still grows faster (new integration files).
 TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py test_execution.py \
-	test_models_http.py test_models_protocols.py test_setstate.py) \
+	test_models_http.py test_models_protocols.py test_setstate.py test_forms_hostile13.py) \
 	$(addprefix tests/quality/,test_fairness_search.py test_lead27_pinned_switch.py \
 	test_left29b_late_switch.py) tests/integration/test_backdoor_cli.py
 BESIDE := $(filter-out $(TIMED),$(wildcard tests/unit/test_*.py tests/quality/test_*.py \
