@@ -224,17 +224,25 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     run_id, store_path = made
     # (``--json``: the lines go to stderr, stdout holds the error's JSON document)
     out = Output(quiet=bool(options.get("quiet")), as_json=bool(options.get("as_json")))
+    # a resume refused (or interrupted) before it began: the run is as it was and none of
+    # its reports is this command's, so it writes what a command refused before its run
+    # exists writes (its --junit file one error naming the refusal, no --report, no --html),
+    # never the run's earlier command's code as if it were this one's
+    refused = command == "resume" and leftover.running_command() is None
     try:
         with RunStore(store_path, read_only=True) as store:
             record = store.get_run(run_id)
             doc = build_document(store, run_id)
-        written = write_reports(
-            doc,
-            json_path=options.get("report", options.get("json_path")),
-            html_path=options.get("html"),
-            junit_path=options.get("junit"),
-            arguments={"json": "--report"},
-        )
+        if refused:
+            written = _refused_junit(options, run_id, kind, message)
+        else:
+            written = write_reports(
+                doc,
+                json_path=options.get("report", options.get("json_path")),
+                html_path=options.get("html"),
+                junit_path=options.get("junit"),
+                arguments={"json": "--report"},
+            )
     except Exception:  # (a store that failed may not be read either): the error alone
         leftover.error_junit(options.get("junit"), command, kind, redact_text(message))
         return code
@@ -282,6 +290,27 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         if line:
             out.say(line)
     return code
+
+
+def _refused_junit(options: dict[str, Any], run_id: str, kind: str, message: str) -> list[str]:
+    """A resume refused before it began: its ``--junit`` file as one error naming the
+    refusal (``leftover.error_junit``), its ``--report`` and ``--html`` not written (said on
+    stderr, with how to write the run's reports as it stands).  The paths written."""
+    given = {
+        flag: options.get(key)
+        for key, flag in (("json_path", "--report"), ("html", "--html"), ("junit", "--junit"))
+    }
+    said = f"before it resumed run {run_id} (the run is as it was)"
+    junit = given["--junit"]
+    written = [str(junit)] if leftover.error_junit(junit, "resume", kind, message, said) else []
+    if unwritten := [
+        f"{flag} {path}" for flag, path in given.items() if path and flag != "--junit"
+    ]:
+        Output(quiet=False).note(
+            f"not written: {', '.join(unwritten)} (this command was refused: the run's reports "
+            f"would be its earlier command's; assay report {run_id} writes them as it stands)"
+        )
+    return written
 
 
 def _model_files(config: dict[str, Any]) -> list[str]:

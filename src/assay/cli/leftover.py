@@ -124,10 +124,16 @@ def _drop_broken(path: Path) -> None:
         return
 
 
-def error_junit(path: Path | str | None, command: str, kind: str, message: str) -> bool:
+def error_junit(
+    path: Path | str | None,
+    command: str,
+    kind: str,
+    message: str,
+    before: str = "before a run was made",
+) -> bool:
     """Write ``path`` as a JUnit file of one errored case (``kind``: usage_error,
-    model_error, store_error, internal_error, interrupted) naming the problem; True when
-    written."""
+    model_error, store_error, internal_error, interrupted) naming the problem (the command
+    stopped ``before``: a refused resume, before it resumed its run); True when written."""
     if path is None or not str(path):
         return False
     from assay.cli.no_run_name import no_run_name, parsed
@@ -147,8 +153,9 @@ def error_junit(path: Path | str | None, command: str, kind: str, message: str) 
         props = ET.SubElement(suite, "properties")
         for name, value in _typed_properties(params):
             ET.SubElement(props, "property", name=name, value=safe_text(value))
-    case = ET.SubElement(suite, "testcase", classname=title, name="no run", time="0")
-    text = safe_text(f"assay {command} stopped before a run was made: {message}")
+    case_name = "no run" if command != "resume" or "run was made" in before else "not resumed"
+    case = ET.SubElement(suite, "testcase", classname=title, name=case_name, time="0")
+    text = safe_text(f"assay {command} stopped {before}: {message}")
     error = ET.SubElement(case, "error", message=text[:500], type=kind)
     error.text = text
     ET.indent(root)
