@@ -56,6 +56,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 EXIT_FOUND, EXIT_USAGE, EXIT_MODEL, EXIT_STORE, EXIT_INTERNAL = 1, 2, 3, 4, 5
 EXIT_INTERRUPTED = 130
 RUNS_MADE = ("fairness", "text", "backdoor", "demo")  # the commands that make a run
+EXPORTS = ("--export", "--export-filter")  # files a run writes once its search ended
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: stdout's reader went away
 
 
@@ -85,8 +86,8 @@ def guarded(fn: F) -> F:
         command = fn.__name__
         leftover.forget(command)
 
-        def fail(code: int, kind: str, message: str) -> typer.Exit:
-            _exit_kept(command, code)  # (before its reports: they say it)
+        def fail(code: int, kind: str, message: str, why: str | None = None) -> typer.Exit:
+            _exit_kept(command, code, why)  # (before its reports: they say it)
             code = _left_behind(command, kwargs, code, kind, message)
             if kwargs.get("as_json"):  # a JSON reader gets JSON, whatever went wrong
                 _json_error(code, kind, message)
@@ -109,7 +110,10 @@ def guarded(fn: F) -> F:
                 if kwargs.get("as_json"):
                     _json_error(EXIT_USAGE, "usage_error", redact_text(str(exc)))
                 raise typer.Exit(EXIT_USAGE) from None
-            raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc))) from None
+            # (an export the run writes after its search, not written: said as that, not as a
+            # usage error, as a text run's is: ``reporting.not_written``)
+            why = leftover.unexported_why(exc.argument) if exc.argument in EXPORTS else None
+            raise fail(EXIT_USAGE, "usage_error", redact_text(str(exc)), why) from None
         except ModelError as exc:
             out.error(f"the model failed: {redact_text(str(exc))}")
             # (not under --quiet: its resume line says what the store holds, ``_left_behind``)
@@ -174,9 +178,10 @@ def guarded(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _exit_kept(command: str, code: int) -> None:
+def _exit_kept(command: str, code: int, why: str | None = None) -> None:
     """The exit code of a command that made or ran a run, kept with the run
-    (``core.command_exit``: a report built later says it beside the run's verdict)."""
+    (``core.command_exit``: a report built later says it beside the run's verdict; ``why``:
+    what it means, when not its usual meaning)."""
     made = leftover.current()
     if made is None or (command not in RUNS_MADE and command != "resume"):
         return
@@ -186,7 +191,7 @@ def _exit_kept(command: str, code: int) -> None:
     from assay.core.store import RunStore
 
     with contextlib.suppress(Exception), RunStore(made[1]) as store:
-        kept(store, made[0], code, command)
+        kept(store, made[0], code, command, why)
 
 
 def _json_error(code: int, kind: str, message: str) -> None:

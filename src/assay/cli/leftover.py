@@ -33,6 +33,7 @@ __all__ = [
     "running_command",
     "started",
     "typed",
+    "unexported_why",
 ]
 
 
@@ -49,6 +50,13 @@ class ReportsWritten(ReportsLeftAlone):
 
 _RUN: dict[str, Any] = {}
 _TYPED: list[str] = []  # the command line as typed (``typed``), for a JUnit file of no run
+
+
+def unexported_why(flag: str = "--export") -> str:
+    """What the exit code 2 of a command whose ``flag`` file (``--export``,
+    ``--export-filter``), written after its run's search, was not written means: kept with
+    the run and said in its reports (``core.command_exit``)."""
+    return f"its {flag} file was not written; its findings are kept"
 
 
 def typed(args: list[str]) -> None:

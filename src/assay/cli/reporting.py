@@ -102,7 +102,7 @@ def not_written(unwritten: UsageError | None) -> dict[str, Any]:
     if unwritten is None:
         return {}
     # (2: a file it was asked for is not there, as a usage error exits: ``cli.app.guarded``)
-    return {"exits": 2, "why": "its --export file was not written; its findings are kept"}
+    return {"exits": 2, "why": leftover.unexported_why()}
 
 
 def report_command(run_id: str, store: str | os.PathLike[str]) -> str:
