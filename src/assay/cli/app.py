@@ -297,7 +297,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     return code
 
 
-def _refused_junit(options: dict[str, Any], run_id: str, kind: str, message: str) -> list[str]:
+def _refused_junit(options: dict[str, Any], run_id: str, kind: str, message: str) -> list[Path]:
     """A resume refused before it began: its ``--junit`` file as one error naming the
     refusal (``leftover.error_junit``), its ``--report`` and ``--html`` not written (said on
     stderr, with how to write the run's reports as it stands).  The paths written."""
@@ -307,7 +307,11 @@ def _refused_junit(options: dict[str, Any], run_id: str, kind: str, message: str
     }
     said = f"before it resumed run {run_id} (the run is as it was)"
     junit = given["--junit"]
-    written = [str(junit)] if leftover.error_junit(junit, "resume", kind, message, said) else []
+    written = (
+        [Path(junit)]
+        if junit and leftover.error_junit(junit, "resume", kind, message, said)
+        else []
+    )
     if unwritten := [
         f"{flag} {path}" for flag, path in given.items() if path and flag != "--junit"
     ]:
