@@ -44,7 +44,8 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 # hostile inputs, kill points, Dask clusters, demos, hostile CLI passes, booster searches).  The
 # unit files in TIMED since ci38b assert on seconds measured, a sleep-timed race or a run's
 # --max-time (bench/RESULTS.md, ci38b); the served-model faults (a 0.5 s timeout that must not
-# fail a request) run in the rest.  Chosen so that the two halves take about as long: CI run
+# fail a request) run in the rest, as do test_text_backdoor_hostile's --max-time tests
+# (test_text_backdoor_max_time).  Chosen so that the two halves take about as long: CI run
 # 125 gave the rest 25.7 min, these 13.6 (2,558 tests); the files ci38 moved then (the quality
 # files but three, the backdoor scans but test_backdoor_cli, four more) took 327 s of CPU on
 # ci38's machine, about as many seconds in CI (the two slowest: 84 and 53 s of CPU, 77 and 68 s
