@@ -55,7 +55,7 @@ TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py tes
 	test_exact21_conversion_time.py test_exact_readings_hostile18a.py test_fair31_notebook.py \
 	test_fairness_answer_time.py test_fairness_enumerated.py \
 	test_hostile27a_store.py test_hostile34_many_columns.py test_mutation20_fairness_answer.py \
-	test_mutation26_time_spent.py test_mutation27_today.py test_mutation29_loading_time.py \
+	test_mutation27_today.py test_mutation29_loading_time.py \
 	test_regions22_exact_rules.py test_scale33_search_span.py test_text_check_budget.py \
 	test_text_large_grammars.py) \
 	$(addprefix tests/quality/,test_fairness_search.py test_lead27_pinned_switch.py \
