@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
 
 from assay.core.store import RunStore
+from assay.fairness import time_spent
 from assay.fairness.time_spent import TimeSpent, squeezed
 
 
@@ -34,10 +38,15 @@ def test_a_phase_that_took_no_time_is_not_said(tmp_path: Path) -> None:
     assert not summary.get("incomplete_reason")  # the estimate asked: the search did ask
 
 
-def test_the_phases_add_up_across_marks() -> None:
-    spent = TimeSpent(time.monotonic() - 1.0)
+def test_the_phases_add_up_across_marks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """(A clock the test sets: a real one made "search < 0.05 s between two marks" fail on
+    any stall of a loaded machine.)"""
+    clock = [100.0]
+    monkeypatch.setattr(time_spent, "time", SimpleNamespace(monotonic=lambda: clock[0]))
+    spent = TimeSpent(99.0)
     spent.mark("loading")
+    clock[0] = 100.25
     spent.mark("search")
-    time.sleep(0.05)
+    clock[0] = 101.0
     spent.mark("loading")
-    assert spent.seconds["loading"] >= 1.05 and spent.seconds["search"] < 0.05
+    assert spent.seconds == {"loading": 1.75, "search": 0.25}
