@@ -59,7 +59,10 @@ def document_status(run: Mapping[str, Any]) -> str:
     """The status a report document's ``run`` ended its search with: ``search_status`` where
     the document shows ``unfinished`` (an ended run still to finish:
     ``core.finishing.shown_status``), else its ``status`` (a document written before)."""
-    return str(run.get("search_status") or run.get("status") or "")
+    status = str(run.get("status") or "")
+    if status == "unfinished":
+        return str(run.get("search_status") or status)
+    return status
 
 
 def status_note(status: str, headline: str | None = None) -> str | None:
