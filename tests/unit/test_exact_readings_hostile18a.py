@@ -15,7 +15,9 @@
 from __future__ import annotations
 
 import itertools
+import sys
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import numpy as np
@@ -311,25 +313,49 @@ def _naive_left(atoms: Any, model: Any, column: int, threshold: float) -> int:
     return sum(int(b) << i for i, b in enumerate(inside))
 
 
-def test_a_large_forests_domain_is_built_in_its_time_and_as_before() -> None:
-    """A fully grown 100-tree forest on continuous features: main built its atoms split by
-    atom in Python (minutes, outside any time budget: 'assay fairness big.skops' took 69 s
-    for a 10-s automatic analysis, which then decided nothing)."""
-    import time
-
+def wide_forest_trees() -> Any:
+    """A fully grown 60-tree forest on ``WIDE`` (three features of ~3,000 atoms each), read."""
     from sklearn.ensemble import RandomForestClassifier
-
-    from assay.fairness.exact.domain import build_domain
 
     rng = np.random.default_rng(0)
     x = WIDE.sample_uniform(rng, 4000)
     x[:, 0] = np.round(x[:, 0], 2)
     y = (x[:, 0] - x[:, 2] + rng.normal(0, 10, len(x)) + 3 * x[:, 1] + x[:, 3] / 2000) > 30
     forest = RandomForestClassifier(60, random_state=0).fit(x, y.astype(int))
-    trees = _read(load_model(forest), WIDE)
-    started = time.monotonic()
-    domain = build_domain(WIDE, trees)
-    assert time.monotonic() - started < 10.0  # about 0.1 s; main: over a minute
+    return _read(load_model(forest), WIDE)
+
+
+def test_a_large_forests_domain_is_built_in_its_time_and_as_before() -> None:
+    """A fully grown 100-tree forest on continuous features: main built its atoms split by
+    atom in Python (minutes, outside any time budget: 'assay fairness big.skops' took 69 s
+    for a 10-s automatic analysis, which then decided nothing).  Counted: the Python lines
+    ``build_domain`` runs, a few for each split, not for each split's atoms (3,000 a
+    continuous feature here); ``bench/unit_speeds.py`` prints the seconds."""
+    import assay.fairness.exact.domain as domain_code
+    from assay.fairness.exact.domain import build_domain
+
+    trees = wide_forest_trees()
+    splits = sum(int((tree.feature >= 0).sum()) for tree in trees.trees)
+    bound = 100 * splits  # (measured: 422,964 lines for 16,200 splits)
+    lines = [0]
+
+    def line(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "line":
+            lines[0] += 1
+            if lines[0] > bound:  # fails at once, not after the minutes a loop over atoms takes
+                raise AssertionError(f"build_domain ran over {bound:,} lines of Python")
+        return line
+
+    def call(frame: FrameType, event: str, arg: Any) -> Any:
+        return line if frame.f_code.co_filename == domain_code.__file__ else None
+
+    sys.settrace(call)
+    try:
+        domain = build_domain(WIDE, trees)
+    finally:
+        sys.settrace(None)
+    assert splits < lines[0] <= bound, (lines[0], splits)
+    assert min(a.n for a in domain.atoms if a.of_value is None) > 2_000  # what a loop would pass
     # every split's atoms as a reference computes them, on a sample of the nodes
     picked = 0
     for t, tree in enumerate(trees.trees[:3]):

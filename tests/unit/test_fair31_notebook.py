@@ -1,13 +1,11 @@
 """The fairness API as a data scientist meets it in a notebook (fair31's hostile review):
 the data given by position, a result's repr and Jupyter view leading with the answer,
 ``findings(limit=...)`` and a clean run's findings frame, ``group_metrics()`` bounded as the
-run's group metrics are, ``export``'s errors in the caller's terms, and a model file whose
-import a load given up at ``max_time`` left running on another thread."""
+run's group metrics are, and ``export``'s errors in the caller's terms (a model file whose
+import a load given up at ``max_time`` left running: test_fair31_given_up_load, timed)."""
 
 from __future__ import annotations
 
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
@@ -137,52 +135,6 @@ def test_export_errors_name_the_argument_as_the_caller_wrote_it(
     with pytest.raises(UsageError, match="argument path;") as caught:
         result.export(tmp_path / "idis.xlsx")
     assert "--export" not in str(caught.value)
-
-
-_SLOW_FILE = """
-import pathlib, time
-_gate = pathlib.Path(__file__).with_name("go")
-_t = time.monotonic()
-while not _gate.exists() and time.monotonic() - _t < 30:
-    time.sleep(0.01)
-import numpy as np
-def f(X):
-    return (np.asarray(X, dtype=float)[:, 0] > 0.5).astype(int)
-"""
-
-
-def test_a_file_a_given_up_load_still_imports_is_waited_for(tmp_path: Path) -> None:
-    # a load given up at max_time on a thread (a web server's worker, a pipeline's pool)
-    # goes on importing the model's file in the background; the next call loading that file
-    # took the half-run module: "slow.py has no 'f'; it defines: (nothing callable)"
-    (tmp_path / "slow.py").write_text(_SLOW_FILE)
-    rng = np.random.default_rng(0)
-    df = pd.DataFrame({"a": rng.random(200), "sex": rng.integers(0, 2, 200)})
-    kwargs: dict[str, Any] = {
-        "model": f"{tmp_path / 'slow.py'}:f",
-        "data": df,
-        "protected": "sex",
-        "store": tmp_path / "r.db",
-    }
-    errors: list[BaseException] = []
-
-    def given_up() -> None:
-        try:
-            assay.check_fairness(max_time=0.5, **kwargs)
-        except BaseException as exc:
-            errors.append(exc)
-
-    worker = threading.Thread(target=given_up)
-    worker.start()
-    worker.join()
-    assert len(errors) == 1 and "given up after" in str(errors[0])
-    opened = threading.Timer(0.5, (tmp_path / "go").touch)
-    opened.start()
-    started = time.monotonic()
-    result = assay.check_fairness(max_queries=300, **kwargs)
-    opened.join()
-    assert result.status == "completed"
-    assert time.monotonic() - started >= 0.3  # (it waited for the import to end)
 
 
 @pytest.mark.parametrize("given", ["array", "series", "list"])

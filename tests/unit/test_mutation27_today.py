@@ -3,7 +3,6 @@ live (bench/RESULTS.md, "mutation27"), each killed here by what the code is for.
 
 from __future__ import annotations
 
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from types import SimpleNamespace
@@ -15,7 +14,6 @@ import pytest
 from assay.cli.answer_lines import _EXAMPLE_CHARS, first_idi
 from assay.cli.text_hints import say_where
 from assay.cli.verdict import Verdict, verdict_line
-from assay.core.calls import WatchedCaller, call_deadline
 from assay.core.model import Capabilities
 from assay.errors import UsageError
 from assay.fairness.verdict import BARE_NAME, favourable_class
@@ -180,24 +178,6 @@ def test_a_map_line_missing_a_label_or_with_words_after_it_is_refused(line: str)
 def test_a_map_line_may_end_in_a_comment() -> None:
     got = read_map_line("clf pos -> positive  # the same")
     assert (got.own, got.common) == ("pos", "positive")
-
-
-# -- call_deadline: the time a call has left counts the time it has run ---------------------
-def test_the_time_a_call_has_left_counts_what_it_has_used() -> None:
-    caller = WatchedCaller(call_timeout=30)
-    got: list[Any] = []
-
-    def call() -> np.ndarray:
-        time.sleep(0.5)
-        got.append(call_deadline()())
-        return np.zeros((1, 2))
-
-    try:
-        caller.submit(call).result()
-    finally:
-        caller.close()
-    left, timeout = got[0]
-    assert timeout == 30 and 25 < left <= 29.6
 
 
 # -- _stored_labels: a layout whose labels are not all lists is not taken --------------------

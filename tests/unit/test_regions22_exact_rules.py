@@ -132,22 +132,36 @@ def test_a_planted_small_region_is_the_top_rule_with_exact_figures() -> None:
     assert len(rules) == 1  # nothing left to cover
 
 
-def test_the_benchmark_tree_s_exact_rules_take_seconds() -> None:
-    """The issue's target: regions under 10 s on the benchmark tree (the Adult tree)."""
-    import time
-
+def test_the_benchmark_tree_s_exact_rules_take_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The issue's target: regions under 10 s on the benchmark tree (the Adult tree).
+    Counted: the mask cells the rules' search multiplies (each feature's masks shared by
+    the boxes that hold the same cells); ``bench/fairness_exact.py`` prints the seconds."""
     from assay.datasets import load_dataset
+    from assay.fairness.exact.rules import Masks
 
     ds = load_dataset("adult")
     est = DecisionTreeClassifier(random_state=0).fit(ds.X, np.asarray(ds.target).astype(int))
     schema = ds.schema.with_protected(["sex"])
     _, result = _exact(schema, est, "sex")
-    t0 = time.monotonic()
+    work = [0]
+    weigh, cells = Masks.weigh, Masks.cells
+
+    def weighed(self: Masks, vec: np.ndarray) -> np.ndarray:
+        work[0] += self.rows.size + len(self.ids)
+        return weigh(self, vec)
+
+    def summed(self: Masks, per_box: np.ndarray) -> np.ndarray:
+        work[0] += self.rows.size + len(self.ids)
+        return cells(self, per_box)
+
+    monkeypatch.setattr(Masks, "weigh", weighed)
+    monkeypatch.setattr(Masks, "cells", summed)
     bs = box_set(schema, result.atoms, result.every_box, skip=schema.index("sex"))
     rules = exact_rules(bs, schema)
-    seconds = time.monotonic() - t0
     assert bs.n_boxes == result.n_boxes > 50  # every box, not the 50 kept for the report
-    assert rules and seconds < 10.0, seconds
+    # (measured: 68.9 million, 0.7 s of CPU; a mask for each box instead of each distinct
+    # one: 309 million)
+    assert rules and 0 < work[0] < 150_000_000, work[0]
     # the top rule holds more of the IDIs than the largest box (what the line showed before)
     assert rules[0].recall > result.boxes[0]["share_of_space"] / result.uniform[0]
 

@@ -15,6 +15,8 @@ from assay.text.moves import _case_from, _case_json
 from assay.text.oracle import Case
 from assay.text.walk import WalkStrategy, _conjugate_gradient, _pack, _unpack
 
+from test_text_large_grammars import count_viable  # isort: skip
+
 
 class _Refocusing:
     """An oracle for the shrinker alone: its grammar, and a case for each edited tree."""
@@ -131,15 +133,7 @@ def test_a_symbol_of_many_alternatives_shrinks_as_a_full_scan_does(monkeypatch: 
     g = parse_grammar(text)
     sampler = Sampler(g)
 
-    looked = [0]
-    viable = shrink.Shrinker._viable
-
-    def counted(self: Any, s: int, kids: Any, sub: Any) -> Any:
-        got = viable(self, s, kids, sub)
-        looked[0] += len(got)
-        return got
-
-    monkeypatch.setattr(shrink.Shrinker, "_viable", counted)
+    looked = count_viable(monkeypatch)
 
     def all_candidates(full: bool) -> tuple[list[str], int, int]:
         looked[0] = 0
