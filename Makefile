@@ -50,8 +50,8 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 # served-model faults (a 0.5 s timeout that must not fail a request) run in the rest, as do
 # test_text_backdoor_hostile's --max-time tests (test_text_backdoor_max_time).  Chosen so that the
 # two halves take about as long: CI run 129 gave the rest 19.4 min, these 13.1; ci39 moved about
-# 200 s of tests measured here (bench/RESULTS.md, ci39), so about 16 and 16.5 min; the rest
-# still grows faster (new integration files go there unless named here).
+# 205 s of tests as measured on a loaded machine (bench/RESULTS.md, ci39): about 16.3 min each
+# expected; the rest still grows faster (new integration files go there unless named here).
 TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py test_execution.py \
 	test_models_http.py test_models_protocols.py test_setstate_kill.py \
 	test_forms_hostile13_wide_time.py test_exact21_conversion_time.py \
