@@ -15,7 +15,7 @@ from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
-from assay.cli.export_pending import export_before_resume
+from assay.cli.export_pending import export_before_resume, export_moved
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import (
     export_command,
@@ -364,17 +364,19 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for path, flag in outputs:  # (an export's missing folders are made, as by the run)
             (check_creatable if flag == "--export" else check_writable)(path, flag)
         # (a fairness run's --export a kill cut short: checked, or replaced by --export)
-        finish_exports = export_before_resume(the_store, record, export)
+        finish_exports = export_before_resume(record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
 
         def began(checked: RunRecord) -> None:
             """Its checks passed (a refused resume writes nothing to the run): the run is
             this command's, and the reports it writes are what show's and runs' hints repeat
             from now on."""
-            leftover.began()
+            leftover.began()  # (first: an interrupt from now on finishes it as resumed)
             begun(the_store, checked.id, "resume")  # (killed: said, not an earlier code)
             reports = {"--html": html, "--junit": junit, "--report": json_path}
             record_reports(the_store, checked.id, reports)
+            if finish_exports and export is not None:  # (its finish writes --export's file)
+                export_moved(the_store, checked.id, export)
             out.note(_starting(checked))
 
         given: str | GivenAgain | None = None
