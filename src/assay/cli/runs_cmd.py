@@ -193,7 +193,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # its verdict, as `assay report` and the run's own command gave it: a run whose
         # findings are all below its --fail-on (or within its share rule) passed
         if not failed:  # (said first already)
-            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r)))
+            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r), r.command))
         again = pasteable(
             r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
         )
@@ -275,11 +275,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if as_json:
                 out.emit_json(doc)
         verdict = run_verdict(the_store, record.id)
-        line = verdict_line(verdict, the_store.get_run(record.id).status)
+        line = verdict_line(verdict, the_store.get_run(record.id).status, record.command)
         if exit_zero and verdict.code:  # (the code the verdict gives is not this command's)
-            line = line.replace(
-                f"(exit {verdict.code})", f"(exit {verdict.code} without --exit-zero)"
-            )
+            for said in (f"exit {verdict.code})", f"exits {verdict.code})"):  # (an API run's)
+                line = line.replace(f"{said}", f"{said[:-1]} without --exit-zero)")
         out.say(line)
         raise typer.Exit(0 if exit_zero else verdict.code)
 
@@ -628,7 +627,7 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     shown["status"] = shown_status(record)
     verdict = run_verdict(the_store, record.id)
     shown["exit_code"] = verdict.code
-    shown["verdict"] = verdict_line(verdict, _status(the_store, record))
+    shown["verdict"] = verdict_line(verdict, _status(the_store, record), record.command)
     failed = not_a_pass(record.summary) if record.status in ENDED else None
     said = str(record.summary.get("headline") or "") or None
     if failed:
