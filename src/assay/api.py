@@ -24,7 +24,7 @@ from assay.core import retention
 from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
-from assay.core.command_exit import forgotten
+from assay.core.command_exit import called, returning
 from assay.core.finishing import count_session, finishable, finishing_noted, say_sessions
 from assay.core.integrity import check_fingerprints
 from assay.core.keywords import from_the_command_line, in_callers_terms
@@ -108,9 +108,10 @@ def resume_run(
     seconds one model call may take from now on (a run that failed on a slow model's calls
     resumes with a longer one; kept for later resumes), else the run's own.  ``on_start``:
     called with the run's record once it is checked (files unchanged, arguments fitting its
-    technique), before it continues; a refused run never calls it.  ``stop``: as
-    ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the run again at
-    its search's next step (interrupted, resumable; the result returned as it stands).
+    technique), before the run is written to and continues; a refused run never calls it.
+    ``stop``: as ``check_fairness``'s, a ``threading.Event`` another thread sets to stop the
+    run again at its search's next step (interrupted, resumable; the result returned as it
+    stands).
     ``on_note`` is also told, when the run's wall clock ended past its ``max_time`` (which
     bounds the search and its checks over the run's sessions), what it bounded and how long
     this session's loading took (``core.resume_time``), as ``assay resume`` says it.
@@ -158,7 +159,9 @@ def resume_run(
                 if record.technique != "backdoor":
                     raise UsageError(f"a {record.technique} run takes no {key}", argument=key)
                 given[key] = value
-        if record.technique == "fairness":  # (before the model loads, as ``assay resume``)
+        # (before the model loads; ``assay resume`` checked it itself, or writes the file
+        # where its --export says once it began: ``cli.export_pending``)
+        if record.technique == "fairness" and not from_the_command_line():
             from assay.fairness.finish import check_pending_export
 
             check_pending_export(
@@ -167,14 +170,20 @@ def resume_run(
                 elsewhere="make it writable, or give `assay resume RUN --export FILE` to write it "
                 "elsewhere",
             )
-        # checked: from here on the run is written to (a refused resume left it as it was)
-        if call_timeout is not None and (record.status not in ENDED or finishing):
-            the_store.set_budget(record.id, call_timeout=float(call_timeout))
-        # (the exit code of the command that last ran it is no longer the run's: a resume
-        # from Python keeps none, ``assay resume`` its own as it ends)
-        forgotten(the_store, record.id)
+        # checked: from here on the run is written to (a refused resume left it as it was).
+        # The caller is told before the first write: ``assay resume`` makes the run its own
+        # there, so that an interrupt from then on finishes it as a resume that began, never
+        # as one refused that left the run as it was (it had been written to: status39)
         if on_start is not None:
             on_start(record)
+        if call_timeout is not None and (record.status not in ENDED or finishing):
+            the_store.set_budget(record.id, call_timeout=float(call_timeout))
+        # (the exit code of the command that last ran it is no longer the run's: ``assay
+        # resume`` marked the run its own in on_start, keeping its code as it ends; a call
+        # from Python keeps none, and is marked until it returns: ``core.command_exit``)
+        python = None if from_the_command_line() else "resume_run"
+        if python is not None:
+            called(the_store, record.id, python)
     except BaseException:
         # refused before it began (a changed file, code never named, a caller's on_start):
         # the run is let go of, so that another process (the printed command) may resume it
@@ -189,7 +198,8 @@ def resume_run(
     # (warnings from loading, ``core.notices``, told to on_note: the command's own go to
     # its stderr, unless --quiet)
     told = nullcontext() if on_note is None or from_the_command_line() else told_to(on_note)
-    with stopping(stop), noted, told:  # (the caller's stop=, read at the search's steps)
+    # (the caller's stop=, read at the search's steps)
+    with returning(the_store, record.id, python), stopping(stop), noted, told:
         result = resumer(
             run_id,
             store=the_store,

@@ -44,8 +44,9 @@ def test_a_killed_run_whose_resume_was_refused_is_stalled_at_once(tmp_path: Path
     refused = _assay("resume", run_id, "--store", "s.db", cwd=tmp_path)
     assert refused.returncode == 2, refused.stderr
     assert "changed" in refused.stderr, refused.stderr
-    # (was 'running'; on stdout since cli36, as a finished run's status line)
-    assert f"run {run_id}: stalled" in refused.stdout, refused.stdout
+    # (was 'running'; on stdout since cli36, as a finished run's status line; said as not
+    # resumed since status39: the line read as the refused command's outcome)
+    assert f"run {run_id} was not resumed, it is as it was: stalled" in refused.stdout
     line = _runs_line(tmp_path, run_id)
     assert " stalled " in line, line  # at once: was 'running' for a minute
     assert "resume" in _assay("show", run_id, "--store", "s.db", cwd=tmp_path).stdout

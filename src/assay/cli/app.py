@@ -90,7 +90,7 @@ def guarded(fn: F) -> F:
             _exit_kept(command, code, why)  # (before its reports: they say it)
             code = _left_behind(command, kwargs, code, kind, message)
             if kwargs.get("as_json"):  # a JSON reader gets JSON, whatever went wrong
-                _json_error(code, kind, message)
+                _json_error(code, kind, message, command)
             return typer.Exit(code)
 
         kwargs = {key: home_expanded(value) for key, value in kwargs.items()}
@@ -108,7 +108,7 @@ def guarded(fn: F) -> F:
             out.error(redact_text(str(exc)))
             if isinstance(exc, leftover.ReportsLeftAlone):
                 if kwargs.get("as_json"):
-                    _json_error(EXIT_USAGE, "usage_error", redact_text(str(exc)))
+                    _json_error(EXIT_USAGE, "usage_error", redact_text(str(exc)), command)
                 raise typer.Exit(EXIT_USAGE) from None
             # (an export the run writes after its search, not written: said as that, not as a
             # usage error, as a text run's is: ``reporting.not_written``)
@@ -194,13 +194,16 @@ def _exit_kept(command: str, code: int, why: str | None = None) -> None:
         kept(store, made[0], code, command, why)
 
 
-def _json_error(code: int, kind: str, message: str) -> None:
+def _json_error(code: int, kind: str, message: str, command: str | None = None) -> None:
     """``--json``'s document for a command that failed: what went wrong and its exit code,
     with the run it made (if any), so that a CI step parsing stdout reads the failure (it
-    read an empty file)."""
+    read an empty file).  ``assay resume``'s says whether it resumed the run (``resumed``:
+    false when refused or interrupted before it began, the run as it was)."""
     made = leftover.current()
-    document = {"error": message, "kind": kind, "exit_code": code}
+    document: dict[str, Any] = {"error": message, "kind": kind, "exit_code": code}
     document["run_id"] = made[0] if made else None
+    if command == "resume":
+        document["resumed"] = made is not None and leftover.running_command() is not None
     # (stdout itself may have failed, on a full disk: said on stderr already)
     with contextlib.suppress(OSError, ValueError):
         Output(quiet=True, as_json=True).emit_json(document)
@@ -255,11 +258,20 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
     # (one stopped after its search ended: "unfinished", as its headline says, not the
     # search's "completed")
     status = "stalled" if record.status == "running" else shown_status(record)
+    # a refused resume's run is said as the run it left alone, without its headline: beside
+    # the refusal, "NOT EVERYTHING WAS TESTED ..." read as this command's verdict, and the
+    # run's status line as the resume's outcome
+    stands = (
+        f"run {run_id} was not resumed, it is as it was: {status}"
+        if refused
+        else f"run {run_id}: {status}"
+    )
     # on stdout, as a finished run's: a CI log of stdout alone (``> out.txt``) read nothing
-    out.say(f"run {run_id}: {status}, {record.n_findings:,} findings stored")
-    out.say(str(doc.get("headline") or ""))
+    out.say(f"{stands}, {record.n_findings:,} findings stored")
+    if not refused:
+        out.say(str(doc.get("headline") or ""))
     for path in written:
-        out.say(f"wrote {path}")
+        out.say(f"wrote {path}" + (" (one error naming why it was not resumed)" if refused else ""))
     again = pasteable(record.command, record.config, summary=record.summary)
     out.say(f"seed {record.seed}; to reproduce: {again}")
     go_on = ""
@@ -287,7 +299,7 @@ def _left_behind(command: str, options: dict[str, Any], code: int, kind: str, me
         # run's "continue with" under --quiet): a CI log must say how to continue, or how to
         # reproduce a run that cannot be continued
         said = go_on or f"seed {record.seed}; to reproduce: {again}"
-        out.error(f"run {run_id}: {status}, {record.n_findings:,} findings stored; {said}")
+        out.error(f"{stands}, {record.n_findings:,} findings stored; {said}")
         if forced:
             out.error(forced)
         return code

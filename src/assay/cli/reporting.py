@@ -144,7 +144,9 @@ def resume_command(
         words = command.split()
     for flag in ("--export",):  # what the run was asked to write to act on: written again
         if flag in words[:-1] and flag not in asked:
-            asked += [flag, anywhere(Path(words[words.index(flag) + 1]))]
+            # (where a resume's --export moved a fairness file a kill left unwritten: there)
+            where = (config or {}).get("export_file") or words[words.index(flag) + 1]
+            asked += [flag, anywhere(Path(where))]
     line = shell_join(["assay", "resume", run_id, "--store", anywhere(store), *asked])
     if is_redacted(redact_text(command)):
         line += " --model URL"

@@ -15,7 +15,7 @@ from assay.cli.answer_lines import answer_notes, say_answer
 from assay.cli.backdoor_cmd import filter_export, filter_line
 from assay.cli.checks import check_creatable, check_outputs, check_writable
 from assay.cli.console import Output
-from assay.cli.export_pending import export_before_resume
+from assay.cli.export_pending import export_before_resume, export_moved
 from assay.cli.options import AsJson, Html, JsonReport, Junit, Overlap, Quiet
 from assay.cli.reporting import (
     export_command,
@@ -193,7 +193,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # its verdict, as `assay report` and the run's own command gave it: a run whose
         # findings are all below its --fail-on (or within its share rule) passed
         if not failed:  # (said first already)
-            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r)))
+            out.say(verdict_line(run_verdict(the_store, r.id), _status(the_store, r), r.command))
         again = pasteable(
             r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
         )
@@ -275,11 +275,10 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if as_json:
                 out.emit_json(doc)
         verdict = run_verdict(the_store, record.id)
-        line = verdict_line(verdict, the_store.get_run(record.id).status)
+        line = verdict_line(verdict, the_store.get_run(record.id).status, record.command)
         if exit_zero and verdict.code:  # (the code the verdict gives is not this command's)
-            line = line.replace(
-                f"(exit {verdict.code})", f"(exit {verdict.code} without --exit-zero)"
-            )
+            for said in (f"exit {verdict.code})", f"exits {verdict.code})"):  # (an API run's)
+                line = line.replace(f"{said}", f"{said[:-1]} without --exit-zero)")
         out.say(line)
         raise typer.Exit(0 if exit_zero else verdict.code)
 
@@ -364,17 +363,19 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         for path, flag in outputs:  # (an export's missing folders are made, as by the run)
             (check_creatable if flag == "--export" else check_writable)(path, flag)
         # (a fairness run's --export a kill cut short: checked, or replaced by --export)
-        finish_exports = export_before_resume(the_store, record, export)
+        finish_exports = export_before_resume(record, export)
         leftover.started(record.id, store)  # an interrupt or error from now on finishes it
 
         def began(checked: RunRecord) -> None:
             """Its checks passed (a refused resume writes nothing to the run): the run is
             this command's, and the reports it writes are what show's and runs' hints repeat
             from now on."""
-            leftover.began()
+            leftover.began()  # (first: an interrupt from now on finishes it as resumed)
             begun(the_store, checked.id, "resume")  # (killed: said, not an earlier code)
             reports = {"--html": html, "--junit": junit, "--report": json_path}
             record_reports(the_store, checked.id, reports)
+            if finish_exports and export is not None:  # (its finish writes --export's file)
+                export_moved(the_store, checked.id, export)
             out.note(_starting(checked))
 
         given: str | GivenAgain | None = None
@@ -626,7 +627,7 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     shown["status"] = shown_status(record)
     verdict = run_verdict(the_store, record.id)
     shown["exit_code"] = verdict.code
-    shown["verdict"] = verdict_line(verdict, _status(the_store, record))
+    shown["verdict"] = verdict_line(verdict, _status(the_store, record), record.command)
     failed = not_a_pass(record.summary) if record.status in ENDED else None
     said = str(record.summary.get("headline") or "") or None
     if failed:

@@ -10,10 +10,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["in_callers_terms", "made_from_python", "summary_in_callers_terms"]
+__all__ = [
+    "in_callers_terms",
+    "judged_in_callers_terms",
+    "made_from_python",
+    "summary_in_callers_terms",
+]
 
 # the options a summary's advice names (a budget to raise)
 _KEYWORDS = frozenset({"max_queries", "max_time"})
+# the option a verdict names (the threshold it judges by)
+_JUDGED = frozenset({"fail_on"})
 # the summary's prose: what is said, not figures or names a reader matches on
 _PROSE = ("headline", "stop_reason")
 _PROSE_LISTS = ("warnings", "notes")
@@ -33,6 +40,17 @@ def in_callers_terms(text: str, command: Any) -> str:
     from assay.core.keywords import _prose_in_keywords
 
     return _prose_in_keywords(text, set(_KEYWORDS))
+
+
+def judged_in_callers_terms(text: str, command: Any) -> str:
+    """A verdict's words (``core.verdict.verdict_line``, ``report.verdict_text``) with its
+    threshold in the keyword of a run made from Python (``--fail-on 0`` -> ``fail_on 0``);
+    as it is for a run made on the command line."""
+    if not made_from_python(command):
+        return text
+    from assay.core.keywords import _prose_in_keywords
+
+    return _prose_in_keywords(text, set(_KEYWORDS | _JUDGED))
 
 
 def summary_in_callers_terms(summary: Mapping[str, Any], command: Any) -> dict[str, Any]:

@@ -13,17 +13,33 @@ failed after the search with findings stored (the verdict says 1), 130 when it w
 interrupted.  A report read later (a CI artifact) said 1 beside a job that failed with 3;
 it now says both (``command_exit_code``, ``command_exit``).  A run made from Python, or
 stored before this was kept, has none (``None``).
+
+A call from Python (``check_fairness``, ``resume_run``, ...) has no exit code, but a process
+killed in it left ``None``, read as "none kept" (status39): while it runs, the run keeps
+``{"code": None, "call": "check_fairness"}`` (``python_call``), taken away once it returns or
+raises (``returning``); killed, the mark stays and is said as a call that did not return.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from contextlib import suppress
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from assay.core.store import RunStore
 
-__all__ = ["KEY", "begun", "exit_said", "forgotten", "kept", "kept_exit", "unended"]
+__all__ = [
+    "KEY",
+    "begun",
+    "called",
+    "exit_said",
+    "forgotten",
+    "kept",
+    "kept_exit",
+    "python_call",
+    "returning",
+    "unended",
+]
 
 KEY = "command_exit"
 
@@ -56,10 +72,47 @@ def begun(store: RunStore, run_id: str, command: str) -> None:
         store.set_config(run_id, **{KEY: {"code": None, "command": str(command)}})
 
 
+def called(store: RunStore, run_id: str, call: str) -> None:
+    """A call from Python (``resume_run``) begins on the run: until it returns, the run says
+    a call that has not returned (``python_call``), not an earlier command's code."""
+    with suppress(Exception):
+        store.set_config(run_id, **{KEY: python_call(call)})
+
+
 def forgotten(store: RunStore, run_id: str) -> None:
     """A command starts on the run: the last one's exit code is no longer the run's."""
     with suppress(Exception):
         store.set_config(run_id, **{KEY: None})
+
+
+def python_call(call: str) -> dict[str, Any]:
+    """The mark of a call from Python (``check_fairness``, ``resume_run``) that began on the
+    run and has not returned: kept in a new run's config, or written by ``resume_run``."""
+    return {"code": None, "call": str(call)}
+
+
+@contextmanager
+def returning(store: RunStore, run_id: str, call: str | None) -> Iterator[None]:
+    """Around a call from Python on its run (``call``, marked ``python_call``; ``None``: a
+    command's run, marked by the command): once the call returns or raises, its mark is
+    taken away (a call keeps no exit code, and the run then says none); a process killed
+    inside leaves it, said as a call that did not return."""
+    try:
+        yield
+    finally:
+        if call is not None:
+            with suppress(Exception):  # (the store failed: the call's own error matters more)
+                if store.get_run(run_id).config.get(KEY) == python_call(call):
+                    forgotten(store, run_id)
+
+
+def _unreturned(config: Mapping[str, Any] | None) -> str | None:
+    """The Python call marked on the run (``python_call``) that has not returned."""
+    value = (config or {}).get(KEY)
+    if not isinstance(value, Mapping) or value.get("code") is not None:
+        return None
+    call = value.get("call")
+    return call if isinstance(call, str) else None
 
 
 def kept_exit(config: Mapping[str, Any] | None) -> tuple[int, str] | None:
@@ -91,6 +144,12 @@ def exit_said(config: Mapping[str, Any] | None, verdict_code: int) -> str | None
         return (
             f"assay {command} began on the run and kept no exit code: it is still running, "
             "or it was killed (kill -9, a crash, the machine stopping) before it ended"
+        )
+    if (call := _unreturned(config)) is not None:
+        return (
+            f"assay.{call}(...) began on the run from Python and did not return: it is still "
+            "running, or its process was killed (kill -9, a crash, the machine stopping) "
+            "before it returned (a call from Python keeps no exit code)"
         )
     found = kept_exit(config)
     if found is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from assay.core.callers_prose import judged_in_callers_terms, made_from_python
 from assay.core.outcome import (
     answer_fails,
     answer_found,
@@ -123,8 +124,22 @@ def run_verdict(store: RunStore, run_id: str, fail_on: float | None = None) -> V
     )
 
 
-def verdict_line(verdict: Verdict, status: str) -> str:
-    """The verdict in one line, with its exit code (``assay report``'s)."""
+def verdict_line(verdict: Verdict, status: str, command: Any = None) -> str:
+    """The verdict in one line, with its exit code (``assay report``'s).  ``command``: the
+    stored run's; a run made from Python (``assay.check_fairness(...)``) is said in the
+    API's terms: ``fail_on``, and ``passed`` beside the exit code ``assay report`` gives."""
+    said = _judged(verdict, status)
+    if verdict.demo and verdict.code in (0, 1):
+        return said
+    if made_from_python(command):
+        said = judged_in_callers_terms(said, command)
+        passed = verdict.code == 0
+        return f"the run's verdict: {said} (passed: {passed}; assay report exits {verdict.code})"
+    return f"the run's verdict: {said} (exit {verdict.code})"
+
+
+def _judged(verdict: Verdict, status: str) -> str:
+    """``verdict_line``'s verdict (a demonstration's: its whole line)."""
     code = verdict.code
     if verdict.demo and code in (0, 1):
         return demo_line(code)
@@ -145,4 +160,4 @@ def verdict_line(verdict: Verdict, status: str) -> str:
         said = f"tested, no attribute's share above --fail-on {verdict.rule}"
     else:
         said = f"tested, nothing found at or above --fail-on {verdict.fail_on:g}"
-    return f"the run's verdict: {said} (exit {code})"
+    return said

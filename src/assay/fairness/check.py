@@ -16,6 +16,8 @@ from assay.core.budget import check_budget
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.command_exit import KEY as EXIT_KEY
+from assay.core.command_exit import python_call, returning
 from assay.core.demonstration import demonstration_flag
 from assay.core.integrity import file_fingerprint, model_fingerprint
 from assay.core.keywords import check_keywords, in_callers_terms
@@ -283,6 +285,10 @@ def check_fairness(
     from assay.execution.campaign import refuse_unsendable
 
     refuse_unsendable(config["execution"], the_setup.test, the_setup.model)
+    # a call from Python keeps no exit code: marked until it returns (killed, said so)
+    python = "check_fairness" if argv is None else None
+    if python is not None:
+        config[EXIT_KEY] = python_call(python)
     the_store.create_run(
         run_id=run_id,
         technique="fairness",
@@ -293,7 +299,11 @@ def check_fairness(
         versions=versions(),
         keep_findings=keep,
     )
-    with _failed_on_error(the_store, run_id), _serving_recorded(the_store, run_id, the_setup):
+    with (
+        returning(the_store, run_id, python),
+        _failed_on_error(the_store, run_id),
+        _serving_recorded(the_store, run_id, the_setup),
+    ):
         if on_start is not None:  # (a caller's function: what it raises fails the run)
             on_start(run_id, seed, command)
         # says each phase, with the run's seconds; 'done' once all of them have ended

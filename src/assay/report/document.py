@@ -108,7 +108,7 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
     doc = {
         "schema_version": SCHEMA_VERSION,
         "exit_code": verdict.code,
-        "verdict": verdict_line(verdict, status),
+        "verdict": verdict_line(verdict, status, record.command),  # (an API run's: its terms)
         # the exit code of the command that last ran the run, kept as it ended: 3 where its
         # model failed after the search (the verdict above says 1 of its findings)
         "command_exit_code": (kept_exit(record.config) or (None,))[0],

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from assay.core.callers_prose import judged_in_callers_terms
 from assay.core.display import percent
 from assay.core.outcome import (
     answer_fails,
@@ -25,7 +26,14 @@ def run_verdict_text(doc: dict[str, Any]) -> str | None:
     """The run's verdict in a few words, as its exit code and JUnit file give it: ``passes
     --fail-on 0.9: nothing at or above it (611 findings below it)``, ``fails: 73 findings at
     or above --fail-on 0.2``, ``not a pass: nothing was tested``; None for a demonstration
-    (judged on whether it found the bugs it plants)."""
+    (judged on whether it found the bugs it plants).  A run made from Python's in the API's
+    keyword (``fail_on 0.2``)."""
+    said = _verdict_text(doc)
+    command = _dict(doc.get("run")).get("command")
+    return None if said is None else judged_in_callers_terms(said, command)
+
+
+def _verdict_text(doc: dict[str, Any]) -> str | None:
     run, findings = _dict(doc.get("run")), _dict(doc.get("findings"))
     summary, config = _dict(run.get("summary")), _dict(run.get("config"))
     if is_demonstration(str(run.get("command") or ""), config):

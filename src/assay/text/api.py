@@ -36,6 +36,8 @@ from assay.core.budget import check_budget, time_after_loading
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
+from assay.core.command_exit import KEY as EXIT_KEY
+from assay.core.command_exit import python_call, returning
 from assay.core.demonstration import demonstration_flag
 from assay.core.exports import check_export
 from assay.core.finishing import finishable
@@ -236,6 +238,10 @@ def check_text(
     from assay.execution.campaign import refuse_unsendable
 
     refuse_unsendable(execution, the_setup.test, the_setup.model)
+    # a call from Python keeps no exit code: marked until it returns (killed, said so)
+    python = "check_text" if argv is None else None
+    if python is not None:
+        config[EXIT_KEY] = python_call(python)
     the_store.create_run(
         run_id=run_id,
         technique="text",
@@ -246,7 +252,8 @@ def check_text(
         versions=versions(),
         keep_findings=keep,
     )
-    with guarded_run(the_store, run_id):  # (a Ctrl-C in its checks: resumable)
+    # (a Ctrl-C in its checks: resumable)
+    with returning(the_store, run_id, python), guarded_run(the_store, run_id):
         if on_start is not None:
             on_start(run_id, seed, command)
         with stopping(stop):  # (the caller's stop=, read at the search's steps)
