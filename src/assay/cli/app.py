@@ -38,6 +38,7 @@ from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
 from assay.core.store_file import damage_hint
 from assay.core.terminal import terminal_text
+from assay.core.workdir import held
 from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
 
 use_options_panel()  # every name of an option shown whole, in one column (cli.helpstyle)
@@ -448,7 +449,8 @@ def main(argv: list[str] | None = None) -> None:
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     if argv is None:
         _crash_report()
-    with entered(_command_start(argv)):  # a run's clock: from the process's start
+    # a run's clock: from the process's start; the command's folder its own (core.workdir)
+    with entered(_command_start(argv)), held():
         _main(argv)
 
 
