@@ -27,7 +27,7 @@ import typer
 from assay._version import __version__
 from assay.cli import leftover
 from assay.cli.argv import home_expanded
-from assay.cli.console import Output, guard_stdout, silence_stdout
+from assay.cli.console import Output, command_streams, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
@@ -497,6 +497,15 @@ def _main(argv: list[str] | None) -> None:
     # search too (loading, the answer), where a run stops at its checkpoint or not at all
     signal.signal(signal.SIGTERM, _as_interrupt)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
+    with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
+        code = _parsed(args)
+    _quick_end(exiting=argv is None)
+    sys.exit(code)
+
+
+def _parsed(args: list[str]) -> int:
+    """Run the command line ``args``: its exit code; the parser's own errors said in
+    assay's style (and exited with)."""
     try:
         refuse_repeated(typer.main.get_command(app), args)
         code = app(args=args, prog_name="assay", standalone_mode=False)
@@ -523,8 +532,7 @@ def _main(argv: list[str] | None) -> None:
             )
             leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)
-    _quick_end(exiting=argv is None)
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
 
 
 def _with_value(exc: Exception, args: list[str], message: str) -> str:
