@@ -109,3 +109,29 @@ def test_a_second_classifier_is_found_where_the_command_was_given(
     assert code == 1
     assert {"j.xml", "s.db"} <= {p.name for p in here.iterdir()}
     assert not {"j.xml", "s.db"} & {p.name for p in away.iterdir()}
+
+
+def test_the_api_opens_a_relative_store_where_it_was_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import assay
+
+    away = tmp_path / "away"
+    away.mkdir()
+    here = tmp_path / "notebook"
+    here.mkdir()
+    monkeypatch.chdir(here)
+
+    def predict(X: object) -> object:
+        os.chdir(away)  # (in its first call: loading's probe, before the store is opened)
+        import numpy as np
+
+        rows = np.asarray(X, dtype=float)
+        return ((rows[:, 0] > 4) & (rows[:, 8] > 0.5)).astype(np.int64)
+
+    result = assay.check_fairness(
+        predict, dataset="adult", protected="sex", max_queries=1000, seed=1, store="s.db"
+    )
+    assert result.findings() is not None
+    assert (here / "s.db").is_file()
+    assert not (away / "s.db").exists()

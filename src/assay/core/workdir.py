@@ -17,8 +17,11 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from typing import TypeVar
 
-__all__ = ["held", "model_call", "take_back"]
+_T = TypeVar("_T")
+
+__all__ = ["anchored", "held", "model_call", "take_back"]
 
 _lock = threading.Lock()
 _ours: str | None = None  # the command's folder, while a command runs
@@ -38,6 +41,16 @@ def held() -> Iterator[None]:
     finally:
         with _lock:
             _ours, _theirs = before
+
+
+def anchored(path: str | os.PathLike[str] | _T) -> str | _T:
+    """A path given relative, made absolute against the current folder now (an API call's
+    entry, before the model's loading and calls can move the process: a model that chdirs
+    in its first call had ``check_fairness(..., store="s.db")`` open its store in the
+    model's folder); ``~`` expanded; anything else (a ``RunStore``) as it is."""
+    if isinstance(path, str | os.PathLike):
+        return os.path.abspath(os.path.expanduser(os.fspath(path)))
+    return path
 
 
 def take_back() -> None:
