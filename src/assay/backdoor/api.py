@@ -52,6 +52,7 @@ from assay.core.store import DEFAULT_STORE, RunStore, new_run_id, run_store
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
+from assay.core.workdir import anchored
 from assay.errors import UsageError
 
 # setup_backdoor's whole numbers
@@ -163,6 +164,7 @@ def check_backdoor(
     check_units_budget(execution.get("units"), max_queries)  # every unit gets a query
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_backdoor", options, (check_backdoor, setup_backdoor))
+    store_at = anchored(store)  # (before the model can move the process: core.workdir)
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
         the_setup = load_within(
             max_time,
@@ -185,7 +187,7 @@ def check_backdoor(
         )
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
-    the_store = run_store(store)
+    the_store = run_store(store_at)
     run_id = new_run_id("backdoor")
     shown = shown_call(
         options,

@@ -27,7 +27,7 @@ import typer
 from assay._version import __version__
 from assay.cli import leftover
 from assay.cli.argv import home_expanded
-from assay.cli.console import Output, guard_stdout, silence_stdout
+from assay.cli.console import Output, command_streams, guard_stdout, silence_stdout
 from assay.cli.helpstyle import HelpGroup, use_options_panel
 from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
@@ -38,6 +38,7 @@ from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
 from assay.core.store_file import damage_hint
 from assay.core.terminal import terminal_text
+from assay.core.workdir import held
 from assay.errors import AssayError, ClusterError, ModelError, StoreError, UsageError
 
 use_options_panel()  # every name of an option shown whole, in one column (cli.helpstyle)
@@ -460,7 +461,8 @@ def main(argv: list[str] | None = None) -> None:
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     if argv is None:
         _crash_report()
-    with entered(_command_start(argv)):  # a run's clock: from the process's start
+    # a run's clock: from the process's start; the command's folder its own (core.workdir)
+    with entered(_command_start(argv)), held():
         _main(argv)
 
 
@@ -507,6 +509,15 @@ def _main(argv: list[str] | None) -> None:
     # search too (loading, the answer), where a run stops at its checkpoint or not at all
     signal.signal(signal.SIGTERM, _as_interrupt)
     guard_stdout()  # a reader of stdout that goes away (| head) stops no run
+    with command_streams():  # (assay's lines on them, whatever a model makes of sys.stdout)
+        code = _parsed(args)
+    _quick_end(exiting=argv is None)
+    sys.exit(code)
+
+
+def _parsed(args: list[str]) -> int:
+    """Run the command line ``args``: its exit code; the parser's own errors said in
+    assay's style (and exited with)."""
     try:
         refuse_repeated(typer.main.get_command(app), args)
         code = app(args=args, prog_name="assay", standalone_mode=False)
@@ -533,8 +544,7 @@ def _main(argv: list[str] | None) -> None:
             )
             leftover.drop_stale_reports(options)  # nor an earlier run's JSON or HTML report
         sys.exit(status)
-    _quick_end(exiting=argv is None)
-    sys.exit(code if isinstance(code, int) else 0)
+    return code if isinstance(code, int) else 0
 
 
 def _with_value(exc: Exception, args: list[str], message: str) -> str:

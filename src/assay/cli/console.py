@@ -21,7 +21,7 @@ from assay.cli.user_words import on_one_line
 from assay.core.program import as_invoked
 from assay.core.terminal import terminal_text
 
-__all__ = ["Output", "guard_stdout", "silence_stdout"]
+__all__ = ["Output", "command_streams", "guard_stdout", "silence_stdout"]
 
 _SPOOLED = 1 << 20  # characters of a JSON list kept in memory (4 bytes each) before a file
 
@@ -45,9 +45,13 @@ class Output:
         self._json_stream: TextIO | None = None
         if as_json:
             self._json_stream = _keep_stdout_for_json()
-        # emoji=False: a spec such as 'm.py:cat: neg' must not print as 'm.py🐱 neg'
-        self.err = _Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
-        self.out = _Console(highlight=False, soft_wrap=True, emoji=False)
+        # emoji=False: a spec such as 'm.py:cat: neg' must not print as 'm.py🐱 neg'; the
+        # command's own streams, not a model's replacement (``command_streams``)
+        out, err = _streams()
+        self.err = _Console(file=err, stderr=True, highlight=False, soft_wrap=True, emoji=False)
+        self.out = _Console(
+            file=None if as_json else out, highlight=False, soft_wrap=True, emoji=False
+        )
 
     def say(self, message: str) -> None:
         """A line for a person (stdout unless --json, where it goes to stderr)."""
@@ -260,6 +264,31 @@ def _to_null(fd: int) -> None:
         os.dup2(devnull, fd)
     finally:
         os.close(devnull)
+
+
+# the streams a command started with (``command_streams``)
+_COMMAND: list[tuple[TextIO, TextIO]] = []
+
+
+@contextmanager
+def command_streams() -> Iterator[None]:
+    """While a command runs, assay speaks on the stdout and stderr it started with: a model
+    that replaces ``sys.stdout`` or ``sys.stderr`` (with a log file at import, a
+    ``StringIO`` in each call) took every line of assay's after it (the verdict, the
+    reproduce line, the errors) into its own stream: a job's log held nothing (hostile39)."""
+    _COMMAND.append((sys.stdout, sys.stderr))
+    try:
+        yield
+    finally:
+        for stream in _COMMAND.pop():
+            with contextlib.suppress(Exception):  # (closed, or on a full disk: said before)
+                stream.flush()
+
+
+def _streams() -> tuple[TextIO | None, TextIO | None]:
+    """The command's stdout and stderr; (None, None) outside a command (rich then writes to
+    ``sys.stdout`` / ``sys.stderr`` as they are at each line)."""
+    return _COMMAND[-1] if _COMMAND else (None, None)
 
 
 # stdout as it was when kept for the JSON, and what sys.stdout was made then (stderr): while

@@ -24,6 +24,7 @@ from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
+from assay.core.workdir import model_call
 from assay.errors import BudgetExhausted, ModelError
 
 __all__ = [
@@ -194,7 +195,8 @@ def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
         with _in_model_lock:
             _in_model[me] = _in_model.get(me, 0) + 1
         try:
-            return fn()
+            with model_call():  # (a folder the model moves to is its own: core.workdir)
+                return fn()
         except SystemExit as exc:
             raise _unexpected_exit(exc) from None
         except KeyboardInterrupt as exc:

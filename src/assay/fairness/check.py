@@ -36,6 +36,7 @@ from assay.core.store import DEFAULT_STORE, ENDED, RunStore, new_run_id, run_sto
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
+from assay.core.workdir import anchored
 from assay.errors import UsageError
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
@@ -208,6 +209,7 @@ def check_fairness(
         from assay.fairness.retrain import refuse_unrefittable
 
         refuse_unrefittable(model)  # before a served model is asked anything
+    store_at = anchored(store)  # (before the model can move the process: core.workdir)
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
         the_setup = load_within(
             max_time,
@@ -250,7 +252,7 @@ def check_fairness(
     )
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
-    the_store = run_store(store)
+    the_store = run_store(store_at)
     run_id = new_run_id("fairness")
     command = rerun_command(argv, seed, ("check_fairness", model, shown))
     config = the_setup.test.config()

@@ -237,6 +237,8 @@ def _labels_to_indices(values: np.ndarray, class_names: tuple[str, ...] | None) 
             key = str(v.item() if isinstance(v, np.generic) else v)
             if key not in lookup and key.endswith(".0") and key[:-2] in lookup:
                 key = key[:-2]
+            elif key not in lookup and f"{key}.0" in lookup:
+                key = f"{key}.0"  # (a model fitted on a label column read as floats: 0.0, 1.0)
             if key not in lookup:
                 raise UsageError(
                     f"label value {key!r} (row {i + 1}) is not one of the model's classes: "

@@ -41,6 +41,7 @@ from assay.execution import default_caller
 from assay.fairness.answer_cost import answer_rows
 from assay.fairness.determinism import (
     REPEATS,
+    batch_bound,
     check_sizes,
     confirm_findings,
     flip_rate,
@@ -273,6 +274,14 @@ def _record_determinism(
         summary["headline"] = (
             f"{summary.get('headline', '')} (warning: the model is not deterministic; "
             f"{percent(check['flip_rate'])} of answers changed on a repeated call)"
+        )
+    elif batch_bound(check, confirmation) is not None:
+        summary["warnings"] = [*summary.get("warnings", []), str(section["note"])]
+        summary["headline"] = (
+            f"{summary.get('headline', '')} (warning: "
+            f"{percent(1 - float(confirmation['confirmation_rate']))} of the IDIs "
+            f"re-checked did not hold when asked again: the model's answers depend on the "
+            f"batch they are asked in)"
         )
     store.checkpoint(run_id, summary=summary)
 

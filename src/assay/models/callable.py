@@ -20,6 +20,7 @@ from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind, de
 from assay.core.named_code import remember, remember_module
 from assay.errors import AssayError, ModelError, UsageError
 from assay.models import probe_answers, probed
+from assay.models.answer_order import in_input_order
 from assay.models.checked import array_hint
 from assay.models.classes import classes_advice, numbered
 from assay.models.pipeline_answers import (
@@ -60,7 +61,7 @@ class CallableModel:
         self.info: dict[str, Any] = {"callable": _qualname(fn)}
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        return np.asarray(self.fn(inputs))
+        return np.asarray(in_input_order(self.fn(inputs), len(inputs)))
 
     def __repr__(self) -> str:
         return f"CallableModel({_qualname(self.fn)})"
@@ -370,7 +371,7 @@ class NamedLabelsModel(CallableModel):
         self._form: str | None = _NAMES if from_answers else None
 
     def predict(self, inputs: ModelInputs, /) -> np.ndarray:
-        raw = by_column_names(self.fn(inputs), self._index)
+        raw = by_column_names(in_input_order(self.fn(inputs), len(inputs)), self._index)
         self._same_form(raw)
         if is_ranked(raw):
             index = self._index

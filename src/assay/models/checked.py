@@ -8,6 +8,7 @@ import numpy as np
 
 from assay.core.calls import shielded
 from assay.core.model import Capabilities, Model, ModelInputs, check_outputs, describe_input
+from assay.core.workdir import take_back
 from assay.errors import AssayError, ModelError
 
 __all__ = ["CheckedModel", "array_hint", "empty_answer", "missing_hint"]
@@ -90,6 +91,7 @@ class CheckedModel:
     """
 
     def __init__(self, inner: Model, *, spec_info: dict[str, Any] | None = None) -> None:
+        take_back()  # (a folder the model moved to in its loading is its own: core.workdir)
         self.inner = inner
         self.capabilities: Capabilities = inner.capabilities
         self.spec_info: dict[str, Any] = dict(spec_info or {})

@@ -60,6 +60,7 @@ from assay.core.unfinished import nothing_to_resume
 from assay.core.units import check_units_budget
 from assay.core.wholes import whole, wholes
 from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
+from assay.core.workdir import anchored
 from assay.errors import UsageError
 from assay.text.exports import export_findings, findings_frame, write_findings
 from assay.text.finish import resumed_session
@@ -180,6 +181,7 @@ def check_text(
     if max_queries is None and max_time is None:
         max_queries = DEFAULT_MAX_QUERIES
     # loading's sentences count within the budget: it never asks more than it allows
+    store_at = anchored(store)  # (before the model can move the process: core.workdir)
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
         the_setup = load_within(
             max_time,
@@ -195,7 +197,7 @@ def check_text(
     _refuse_loading_beyond(max_queries, loading, execution.get("units"))
     engine_time = time_after_loading(max_time, started)  # before the run exists
     seed = fresh_seed() if seed is None else int(seed)
-    the_store = run_store(store)
+    the_store = run_store(store_at)
     run_id = new_run_id("text")
     shown = shown_call(
         options,

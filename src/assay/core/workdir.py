@@ -1,0 +1,106 @@
+"""The current folder a model changes is the model's own: the command's stays its own.
+
+A model that calls ``os.chdir`` (at import, to read its files by relative paths; or in
+every call) changed the folder of the whole process: the run store, ``--report``,
+``--junit``, ``--html`` and ``--export`` given as relative paths were then written into the
+model's folder, and a CI job read yesterday's JUnit file where it asked for today's
+(hostile39).  While a command runs (``held``, the command line's), the folder the command
+started in is put back after the model's loading and after each of its calls, and the
+folder the model moved to is given back to it for each call: the model sees the folder it
+chose, assay the one the user gave its paths from.  Outside a command (the Python API) the
+process's folder is the program's own and is left alone.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from typing import TypeVar
+
+_T = TypeVar("_T")
+
+__all__ = ["anchored", "held", "model_call", "take_back"]
+
+_lock = threading.Lock()
+_ours: str | None = None  # the command's folder, while a command runs
+_theirs: str | None = None  # the folder the model last moved to (None: it never moved)
+_calls = threading.local()  # .depth: the model calls this thread is inside
+
+
+@contextmanager
+def held() -> Iterator[None]:
+    """While a command runs: its current folder is kept as the command's own."""
+    global _ours, _theirs
+    with _lock:
+        before = _ours, _theirs
+        _ours, _theirs = _current(), None
+    try:
+        yield
+    finally:
+        with _lock:
+            _ours, _theirs = before
+
+
+def anchored(path: str | os.PathLike[str] | _T) -> str | _T:
+    """A path given relative, made absolute against the current folder now (an API call's
+    entry, before the model's loading and calls can move the process: a model that chdirs
+    in its first call had ``check_fairness(..., store="s.db")`` open its store in the
+    model's folder); ``~`` expanded; anything else (a ``RunStore``) as it is."""
+    if isinstance(path, str | os.PathLike):
+        return os.path.abspath(os.path.expanduser(os.fspath(path)))
+    return path
+
+
+def take_back() -> None:
+    """After the model's loading: where it moved the process, the move is kept as the
+    model's folder and the command's put back."""
+    global _theirs
+    with _lock:
+        now = _current()
+        if _ours is not None and now is not None and now != _ours:
+            _theirs = now
+            _move(_ours)
+
+
+@contextmanager
+def model_call() -> Iterator[None]:
+    """Around one call of the model (the outermost on its thread: assay's wrappers nest):
+    in the folder the model moved to, if it ever did; the command's put back after it, and
+    the folder the model left kept as its own."""
+    depth = getattr(_calls, "depth", 0)
+    _calls.depth = depth + 1
+    if depth == 0:
+        with _lock:
+            if _ours is not None and _theirs is not None and _current() != _theirs:
+                _move(_theirs)
+    try:
+        yield
+    finally:
+        _calls.depth = depth
+        if depth == 0:
+            _left()
+
+
+def _left() -> None:
+    global _theirs
+    with _lock:
+        now = _current()
+        if _ours is None or now is None:
+            return
+        _theirs = None if now == _ours else now
+        if now != _ours:
+            _move(_ours)
+
+
+def _current() -> str | None:
+    try:
+        return os.getcwd()
+    except OSError:  # (the folder was removed under the process)
+        return None
+
+
+def _move(folder: str) -> None:
+    with suppress(OSError):  # (removed since: nothing to go back to; paths fail there)
+        os.chdir(folder)
