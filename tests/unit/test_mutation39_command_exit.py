@@ -1,0 +1,76 @@
+"""The exit code kept with a run: the cases mutation39's mutants showed untested.
+
+A resume that began and then failed (its model down again) keeps its own exit 3 and writes
+the run's reports (not the refused resume's one JUnit error); an interrupted run's kept 130
+reads "interrupted"."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import test_status38_shown_status as base  # (its model and data: tests/unit)
+from typer.testing import CliRunner
+
+from assay.cli.app import app, register
+from assay.core.store import RunStore
+from assay.report import build_document
+
+register()
+
+
+def test_a_resume_whose_model_fails_again_keeps_its_own_exit_3_and_writes_the_reports(
+    tmp_path: Path,
+) -> None:
+    """The resume began (its checks passed), then its model failed in the answer: exit 3,
+    kept as the resume's (not "began ... kept no exit code"), and its --report/--junit are
+    the run's, as they stand (not the one error of a resume refused before it began)."""
+    code, said, store, run_id = base._run(tmp_path, "answer")
+    assert code == 3, said
+    report, junit = tmp_path / "r2.json", tmp_path / "r2.xml"
+    res = CliRunner().invoke(
+        app, ["resume", run_id, "--store", store, "--report", str(report), "--junit", str(junit)]
+    )
+    assert res.exit_code == 3, res.output
+    doc = build_document(RunStore(store), run_id)
+    assert doc["command_exit_code"] == 3, doc["command_exit"]
+    assert doc["command_exit"].startswith("assay resume exited 3 (the model failed)")
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert written["run"]["status"] == "unfinished" and written["command_exit_code"] == 3
+    text = junit.read_text(encoding="utf-8")
+    assert "not resumed" not in text and "assay resume exited 3" in text
+
+
+def test_an_interrupted_run_keeps_exit_130_said_interrupted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Ctrl-C during the search (the model's third call): exit 130, kept and said as an
+    interrupt."""
+    model = base.MODEL.replace(
+        '    if how.startswith("kill ")',
+        '    if how.startswith("int ") and CALLS[0] > int(how.split()[1]):\n'
+        "        signal.raise_signal(signal.SIGINT)\n"
+        '    if how.startswith("kill ")',
+    )
+    monkeypatch.setattr(base, "MODEL", model)
+    code, said, _store, _run_id = base._run(tmp_path, "int 3")
+    assert code == 130, said
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert doc["command_exit_code"] == 130
+    assert doc["command_exit"].startswith("assay fairness exited 130 (interrupted)")
+
+
+def test_a_refused_resumes_junit_case_is_not_resumed(tmp_path: Path) -> None:
+    """A resume refused (its model file changed): its --junit file's one error is the case
+    "not resumed", naming the run left as it was (not "no run ... before a run was made")."""
+    code, said, store, run_id = base._run(tmp_path, "answer")
+    assert code == 3, said
+    with (tmp_path / "m.py").open("a", encoding="utf-8") as f:
+        f.write("# changed\n")
+    junit = tmp_path / "r3.xml"
+    res = CliRunner().invoke(app, ["resume", run_id, "--store", store, "--junit", str(junit)])
+    assert res.exit_code == 2, res.output
+    text = junit.read_text(encoding="utf-8")
+    assert 'name="not resumed"' in text and 'name="no run"' not in text, text
+    assert f"assay resume stopped before it resumed run {run_id} (the run is as it was)" in text
