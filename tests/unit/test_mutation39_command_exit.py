@@ -6,7 +6,11 @@ reads "interrupted"."""
 
 from __future__ import annotations
 
+import gc
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,6 +44,10 @@ def test_a_resume_whose_model_fails_again_keeps_its_own_exit_3_and_writes_the_re
     assert written["run"]["status"] == "unfinished" and written["command_exit_code"] == 3
     text = junit.read_text(encoding="utf-8")
     assert "not resumed" not in text and "assay resume exited 3" in text
+    # the resume's reports are those show's and runs' resume hints repeat from now on
+    reports = RunStore(store).get_run(run_id).config["reports"]
+    assert Path(reports["--report"]) == report.resolve(), reports
+    assert Path(reports["--junit"]) == junit.resolve(), reports
 
 
 def test_an_interrupted_run_keeps_exit_130_said_interrupted(
@@ -74,3 +82,85 @@ def test_a_refused_resumes_junit_case_is_not_resumed(tmp_path: Path) -> None:
     text = junit.read_text(encoding="utf-8")
     assert 'name="not resumed"' in text and 'name="no run"' not in text, text
     assert f"assay resume stopped before it resumed run {run_id} (the run is as it was)" in text
+
+
+def test_a_run_command_killed_says_it_did_not_end(tmp_path: Path) -> None:
+    """kill -9 in the fairness command's search: its run says the command began and kept no
+    exit code (not "none kept", as a run made from Python)."""
+    (tmp_path / "m.py").write_text(base.MODEL, encoding="utf-8")
+    (tmp_path / "flag").write_text("kill 3", encoding="utf-8")
+    lines = ["age,sex,hours"]
+    lines += [f"{20 + i % 40},{'MF'[i % 2]},{20 + (i * 7) % 40}" for i in range(60)]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    store = str(tmp_path / "s.db")
+    done = subprocess.run(
+        [
+            *(sys.executable, "-m", "assay", "fairness", f"{tmp_path / 'm.py'}:f"),
+            *("--data", str(tmp_path / "d.csv"), "--protected", "sex"),
+            *("--max-queries", "200", "--seed", "1", "--store", store),
+        ],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -9, done.stderr
+    run_id = RunStore(store).list_runs()[0].id
+    doc = build_document(RunStore(store), run_id)
+    assert doc["command_exit_code"] is None
+    assert (doc["command_exit"] or "").startswith(
+        "assay fairness began on the run and kept no exit code"
+    ), doc["command_exit"]
+
+
+def test_a_resume_of_a_failed_run_interrupted_while_loading_keeps_130(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run failed in its search (exit 3); its resume, past its checks, is interrupted while
+    its model loads: the run stays failed, the command exits 130 and keeps 130 (not the failed
+    run's verdict)."""
+    model = base.MODEL.replace(
+        "CALLS = [0]\n",
+        "CALLS = [0]\n"
+        'if FLAG.exists() and FLAG.read_text() == "load":\n'
+        "    signal.raise_signal(signal.SIGINT)\n",
+    )
+    monkeypatch.setattr(base, "MODEL", model)
+    code, said, store, run_id = base._run(tmp_path, "after 3")
+    assert code == 3, said
+    assert RunStore(store).get_run(run_id).status == "failed"
+    (tmp_path / "flag").write_text("load", encoding="utf-8")
+    gc.collect()  # (the failed run's lock, held by this process until collected)
+    done = subprocess.run(  # (a process of its own: the model is imported afresh)
+        [sys.executable, "-m", "assay", "resume", run_id, "--store", store],
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 130, done.stderr
+    doc = build_document(RunStore(store), run_id)
+    assert doc["run"]["status"] == "failed"
+    assert doc["command_exit_code"] == 130, doc["command_exit"]
+
+
+def test_an_interrupt_in_the_answers_json_says_unfinished_beside_the_searchs_status(
+    tmp_path: Path,
+) -> None:
+    """``--json`` of a run interrupted in its answer: ``status`` "unfinished" (as printed),
+    ``search_status`` the stored "completed"."""
+    (tmp_path / "m.py").write_text(base.MODEL, encoding="utf-8")
+    (tmp_path / "flag").write_text("interrupt", encoding="utf-8")
+    lines = ["age,sex,hours"]
+    lines += [f"{20 + i % 40},{'MF'[i % 2]},{20 + (i * 7) % 40}" for i in range(60)]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    res = CliRunner().invoke(
+        app,
+        [
+            *("fairness", f"{tmp_path / 'm.py'}:f", "--data", str(tmp_path / "d.csv")),
+            *("--protected", "sex", "--max-queries", "200", "--seed", "1"),
+            *("--store", str(tmp_path / "s.db"), "--json"),
+        ],
+    )
+    doc = json.loads(res.stdout)
+    assert doc["status"] == "unfinished" and doc["search_status"] == "completed", doc
