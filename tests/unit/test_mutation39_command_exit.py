@@ -164,3 +164,29 @@ def test_an_interrupt_in_the_answers_json_says_unfinished_beside_the_searchs_sta
     )
     doc = json.loads(res.stdout)
     assert doc["status"] == "unfinished" and doc["search_status"] == "completed", doc
+
+
+def test_a_resumes_export_not_written_keeps_its_exit_2_and_why(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The resume that finishes a run (its model answering again) cannot write its
+    ``--export`` (a full disk): exit 2, kept as the resume's with why (not the verdict's 1)."""
+    import errno
+
+    import pandas as pd
+
+    code, said, store, run_id = base._run(tmp_path, "answer")
+    assert code == 3, said
+    (tmp_path / "flag").unlink()
+
+    def full(self: object, *a: object, **k: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    res = CliRunner().invoke(
+        app, ["resume", run_id, "--store", store, "--export", str(tmp_path / "f.csv")]
+    )
+    assert res.exit_code == 2, res.output
+    doc = build_document(RunStore(store), run_id)
+    assert doc["exit_code"] == 1 and doc["command_exit_code"] == 2, doc["command_exit"]
+    assert doc["command_exit"].startswith("assay resume exited 2 (its --export file was not")
