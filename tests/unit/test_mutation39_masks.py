@@ -56,3 +56,15 @@ def test_a_mask_under_a_quarter_of_the_box_or_of_one_pixel_is_none() -> None:
     x = _images(10, 2, {(1, 1): 99, (0, 1): 99})
     mask = agreed_mask(x, _form(x, 2))
     assert mask is not None and mask.sum() == 2
+
+
+def test_with_masks_reads_the_images_flagged_with_the_trigger_only() -> None:
+    """Rows not flagged (``poisoned`` False) are not the trigger's images, whatever
+    ``trigger_id`` they hold: 3 flagged carriers give the plus; 7 unflagged ones beside them,
+    with other pixels, would leave it under ``MASK_AGREE``."""
+    from assay.backdoor.masks import with_masks
+
+    x = np.concatenate([_images(3, 3, PLUS), np.zeros((7, 8, 8, 1))])
+    rows = [{"image": i, "poisoned": i < 3, "trigger_id": 0} for i in range(10)]
+    ((_k, form),) = with_masks([(0, _form(x, 3))], rows, x)
+    assert form.mask is not None and form.mask.sum() == 5
