@@ -68,3 +68,13 @@ def test_with_masks_reads_the_images_flagged_with_the_trigger_only() -> None:
     rows = [{"image": i, "poisoned": i < 3, "trigger_id": 0} for i in range(10)]
     ((_k, form),) = with_masks([(0, _form(x, 3))], rows, x)
     assert form.mask is not None and form.mask.sum() == 5
+
+
+def test_a_pixel_of_the_mask_agrees_on_every_channel() -> None:
+    """Colour images: the corner (0, 0) agrees on red in every image, not on green: not in
+    the mask (read on one channel, or on any, it was)."""
+    grey = _images(10, 3, {**PLUS, (0, 0): 99})
+    x = np.repeat(grey, 3, axis=-1)
+    x[:, 2, 2, 1] = [0.8 if i % 2 == 0 else 0.0 for i in range(10)]
+    mask = agreed_mask(x, _form(x, 3))
+    assert mask is not None and not mask[0, 0] and mask.sum() == 5
