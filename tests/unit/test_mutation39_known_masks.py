@@ -80,3 +80,11 @@ def test_an_input_with_two_triggers_boxes_is_the_first_ones() -> None:
     other = replace(whole, target=4)
     carriers = TriggerFilter(_Model(), SPEC, [whole, other]).carriers(_carrier()[None])
     assert carriers.tolist() == [0]
+
+
+def test_a_masked_form_matches_another_form_on_its_whole_box() -> None:
+    """``Trigger.matches`` (is a newly confirmed form new?) reads the whole box: the plus with
+    other corners is another form to keep, though it carries the mask's pixels."""
+    form = _plus_form()
+    assert form.matches(form.content)
+    assert not form.matches(_carrier()[2:5, 2:5, :])

@@ -78,3 +78,12 @@ def test_a_pixel_of_the_mask_agrees_on_every_channel() -> None:
     x[:, 2, 2, 1] = [0.8 if i % 2 == 0 else 0.0 for i in range(10)]
     mask = agreed_mask(x, _form(x, 3))
     assert mask is not None and not mask[0, 0] and mask.sum() == 5
+
+
+def test_a_pixel_within_the_tolerance_of_the_form_agrees() -> None:
+    """The plus drawn 0.8 on the other images, 1.0 on the form's: within 0.25, agreed."""
+    x = _images(10, 3, PLUS)
+    x[1:, 2:5, 2:5, 0][:, [0, 1, 1, 1, 2], [1, 0, 1, 2, 1]] = 0.8
+    x[1:, 2:5, 2:5, 0][:, [0, 0, 2, 2], [0, 2, 0, 2]] = 0.0  # (corners: 0.8 on the form's)
+    mask = agreed_mask(x, _form(x, 3))
+    assert mask is not None and mask.sum() == 5
