@@ -190,3 +190,31 @@ def test_a_resumes_export_not_written_keeps_its_exit_2_and_why(
     doc = build_document(RunStore(store), run_id)
     assert doc["exit_code"] == 1 and doc["command_exit_code"] == 2, doc["command_exit"]
     assert doc["command_exit"].startswith("assay resume exited 2 (its --export file was not")
+
+
+def test_an_unfinished_run_that_found_nothing_is_no_pass_in_its_junit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A model that never moves with ``sex``, failing in the answer after its search: nothing
+    found, the run unfinished (its answer missing).  Its JUnit file is no pass: the search's
+    status ("completed") judges it, not the shown "unfinished"."""
+    import xml.etree.ElementTree as ET
+
+    fair = base.MODEL.replace('((rows[:, 1] == "M") & (rows[:, 2].astype(float) > 38))',
+                              "(rows[:, 2].astype(float) > 38)")  # fmt: skip
+    assert fair != base.MODEL
+    monkeypatch.setattr(base, "MODEL", fair)
+    code, said, _store, _run_id = base._run(tmp_path, "answer")
+    assert code == 3, said
+    doc = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert doc["findings"]["total"] == 0 and doc["run"]["status"] == "unfinished"
+    suite = ET.parse(tmp_path / "r.xml").getroot()
+    bad = suite.findall(".//failure") + suite.findall(".//error")
+    assert bad, (tmp_path / "r.xml").read_text(encoding="utf-8")
+
+
+def test_a_run_failed_in_its_search_is_a_junit_error_of_its_failure(tmp_path: Path) -> None:
+    code, said, _store, _run_id = base._run(tmp_path, "after 3")
+    assert code == 3, said
+    text = (tmp_path / "r.xml").read_text(encoding="utf-8")
+    assert 'type="run_failed"' in text, text
