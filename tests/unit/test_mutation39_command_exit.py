@@ -218,3 +218,13 @@ def test_a_run_failed_in_its_search_is_a_junit_error_of_its_failure(tmp_path: Pa
     assert code == 3, said
     text = (tmp_path / "r.xml").read_text(encoding="utf-8")
     assert 'type="run_failed"' in text, text
+
+
+def test_an_unfinished_runs_page_says_its_search_and_its_command_once(tmp_path: Path) -> None:
+    """The HTML head: "Search: ended: completed" under "unfinished", the command's exit in
+    the head only (not again among the run's settings as ``command_exit``)."""
+    code, said, _store, _run_id = base._run(tmp_path, "answer")
+    assert code == 3, said
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<tr><th>Search</th><td>ended: completed</td></tr>" in page
+    assert page.count("assay fairness exited 3") == 1 and "command_exit" not in page
