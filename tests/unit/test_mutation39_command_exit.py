@@ -228,3 +228,5 @@ def test_an_unfinished_runs_page_says_its_search_and_its_command_once(tmp_path: 
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<tr><th>Search</th><td>ended: completed</td></tr>" in page
     assert page.count("assay fairness exited 3") == 1 and "command_exit" not in page
+    # its verdict judged as the search's (its findings fail it), not "none yet: not ended"
+    assert "<tr><th>Verdict</th><td>fails: " in page and "none yet" not in page
