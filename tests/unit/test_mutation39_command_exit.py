@@ -230,3 +230,20 @@ def test_an_unfinished_runs_page_says_its_search_and_its_command_once(tmp_path: 
     assert page.count("assay fairness exited 3") == 1 and "command_exit" not in page
     # its verdict judged as the search's (its findings fail it), not "none yet: not ended"
     assert "<tr><th>Verdict</th><td>fails: " in page and "none yet" not in page
+
+
+def test_a_resume_of_an_ended_run_refused_leaves_its_call_timeout(tmp_path: Path) -> None:
+    """``resume_run`` of a completed run with ``call_timeout``: "nothing to resume", and the
+    run's budget as it was (a refused resume writes nothing)."""
+    from test_words38_notebook_words import _frame, _model
+
+    import assay
+    from assay.errors import UsageError
+
+    store = tmp_path / "s.db"
+    r = assay.check_fairness(_model, _frame(), protected="sex", max_queries=300, seed=1,
+                             store=store)  # fmt: skip
+    before = RunStore(store).get_run(r.run_id).config["budget"]["call_timeout"]
+    with pytest.raises(UsageError, match="nothing to resume"):
+        assay.resume_run(r.run_id, store=store, call_timeout=before / 2)
+    assert RunStore(store).get_run(r.run_id).config["budget"]["call_timeout"] == before
