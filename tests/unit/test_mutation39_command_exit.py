@@ -247,3 +247,15 @@ def test_a_resume_of_an_ended_run_refused_leaves_its_call_timeout(tmp_path: Path
     with pytest.raises(UsageError, match="nothing to resume"):
         assay.resume_run(r.run_id, store=store, call_timeout=before / 2)
     assert RunStore(store).get_run(r.run_id).config["budget"]["call_timeout"] == before
+
+
+def test_a_new_store_gives_back_its_freed_pages(tmp_path: Path) -> None:
+    """A store made now is incremental (``auto_vacuum`` 2: deleted resume state gives its
+    pages back), though status38b sets it only on a store without tables."""
+    import sqlite3
+
+    path = tmp_path / "s.db"
+    RunStore(path).close()
+    with sqlite3.connect(path) as con:
+        assert con.execute("PRAGMA auto_vacuum").fetchone()[0] == 2
+    con.close()
