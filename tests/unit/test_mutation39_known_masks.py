@@ -88,3 +88,13 @@ def test_a_masked_form_matches_another_form_on_its_whole_box() -> None:
     form = _plus_form()
     assert form.matches(form.content)
     assert not form.matches(_carrier()[2:5, 2:5, :])
+
+
+def test_a_form_found_after_the_image_is_asked_of_it_again() -> None:
+    """``recheck.later_matchers``: a form first found on a later image, without a mask, is
+    one the image was never matched against (the masked ones beside it)."""
+    from assay.backdoor.recheck import later_matchers
+
+    later = replace(_plus_form(), mask=None, source=7)
+    earlier = replace(later, source=2)
+    assert later_matchers([(0, earlier), (1, later)], 5) == [(1, later)]
