@@ -24,6 +24,15 @@ from assay.report import build_document
 register()
 
 
+def _files(tmp_path: Path, flag: str) -> None:
+    """status38's model, flag and data, for a command run otherwise than by its ``_run``."""
+    (tmp_path / "m.py").write_text(base.MODEL, encoding="utf-8")
+    (tmp_path / "flag").write_text(flag, encoding="utf-8")
+    lines = ["age,sex,hours"]
+    lines += [f"{20 + i % 40},{'MF'[i % 2]},{20 + (i * 7) % 40}" for i in range(60)]
+    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def test_a_resume_whose_model_fails_again_keeps_its_own_exit_3_and_writes_the_reports(
     tmp_path: Path,
 ) -> None:
@@ -87,11 +96,7 @@ def test_a_refused_resumes_junit_case_is_not_resumed(tmp_path: Path) -> None:
 def test_a_run_command_killed_says_it_did_not_end(tmp_path: Path) -> None:
     """kill -9 in the fairness command's search: its run says the command began and kept no
     exit code (not "none kept", as a run made from Python)."""
-    (tmp_path / "m.py").write_text(base.MODEL, encoding="utf-8")
-    (tmp_path / "flag").write_text("kill 3", encoding="utf-8")
-    lines = ["age,sex,hours"]
-    lines += [f"{20 + i % 40},{'MF'[i % 2]},{20 + (i * 7) % 40}" for i in range(60)]
-    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _files(tmp_path, "kill 3")
     store = str(tmp_path / "s.db")
     done = subprocess.run(
         [
@@ -149,11 +154,7 @@ def test_an_interrupt_in_the_answers_json_says_unfinished_beside_the_searchs_sta
 ) -> None:
     """``--json`` of a run interrupted in its answer: ``status`` "unfinished" (as printed),
     ``search_status`` the stored "completed"."""
-    (tmp_path / "m.py").write_text(base.MODEL, encoding="utf-8")
-    (tmp_path / "flag").write_text("interrupt", encoding="utf-8")
-    lines = ["age,sex,hours"]
-    lines += [f"{20 + i % 40},{'MF'[i % 2]},{20 + (i * 7) % 40}" for i in range(60)]
-    (tmp_path / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _files(tmp_path, "interrupt")
     res = CliRunner().invoke(
         app,
         [
