@@ -110,20 +110,3 @@ def test_the_recheck_hands_the_clean_labels_on() -> None:
     args = (rows, [(0, _form())], images, refs, labels, None, 4, lambda: spent[0])
     assert recheck(*args, ref_labels) == []
     assert len(recheck(*args)) == 1
-
-
-def test_a_pattern_clean_images_of_another_class_hold_is_no_evidence() -> None:
-    """A clean image the model leaves in class 3 holds the form's pixels: they do not fire the
-    backdoor, so an image of class 5 carrying them is not poisoned by them (no query asked)."""
-    refs, ref_labels = _references(holders_own=False)
-    other = _image(3)
-    other[:2, :2, 0] = 0.8  # within 0.25 of the white corner, which fires only at 1.0
-    refs, ref_labels = np.concatenate([refs, other[None]]), np.append(ref_labels, 3)
-    calls: list[int] = []
-    assert class_draws(_form(), TARGET, _labels(calls), refs, ref_labels)  # type: ignore[arg-type]
-    assert calls == []
-    v = check_known(
-        0, _image(0, stroke=True, corner=True), TARGET, _labels(), [_form()], refs,  # type: ignore[arg-type]
-        reference_labels=ref_labels,
-    )  # fmt: skip
-    assert v is None

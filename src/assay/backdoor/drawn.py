@@ -1,26 +1,23 @@
-"""Do clean images hold a known trigger's pattern as their own?  Then an image of its class
-that carries it is not poisoned by its pixels alone.
+"""Is a known trigger's pattern one its class draws by itself?  Then an image of the class that
+carries it is not poisoned by its pixels alone.
 
 A known trigger is matched on later images by its pixels (``patches.trigger_present``: 85 % of
 its box within 0.25), and when blocking it changes nothing (an image of the trigger's own
-class) its exact pixels, not mostly background, decide (``inputscan.check_known``).  That
-holds for a pattern clean images do not carry.  Two forms a trigger is kept as are not such a
-pattern (bench/RESULTS.md, bd39; 28x28 digits, the quick bench):
-
-- a form confirmed on a clean image whose own strokes fire the backdoor (a '2' whose stroke
-  ends bright in the corner where a random grey trigger sends images to '1'): clean '1's whose
-  base stroke ends there carry it within the tolerance; 2 of 60 clean images flagged per random
-  trigger (3x3 and 4x4).  Its clean holders of the class stay in it with the box refilled
-  from the clean images that do not hold it: the class draws it there (the evidence the
-  natural-feature check takes for copies, ``inputscan._pasted_in``); a pasted trigger put them
-  in the class (refilled, at least one leaves it);
-- a large box of a poisoned image (14x14 of a '0' holding a 4x4 checker, confirmed when the
-  natural-feature check takes its sources by the outside of the box only,
-  ``inputscan.NATURAL_BY_CONTENT`` off): at 85 % of 196 pixels the checker's 16 need not be
-  there at all, and clean '9's matched it.  Clean '0's hold it too, and the model leaves them
-  '0's: the pattern matched does not fire the backdoor.
-
-No clean image holding it: no query, the pixels decide as before.
+class, or a trigger the colour of the background) its exact pixels, not mostly background,
+decide (``inputscan.check_known``).  That holds for a pattern clean images of the class do not
+carry.  A trigger first confirmed on a clean image whose own strokes fire the backdoor (a '2'
+whose stroke ends bright in the bottom-right corner of 28x28 digits, where a random grey
+trigger sends images to '1') is kept as that form too, and clean '1's whose base stroke ends
+there carry it within the tolerance: main flagged two clean '1's of 60 with it, on the quick
+bench's 3x3 and 4x4 random triggers alike (bench/RESULTS.md, bd39).  The evidence is the one the
+natural-feature check takes for copies (``inputscan._pasted_in``): clean images of the class
+that hold the pattern stay in the class with its box refilled from the clean images that do
+not, so the class draws it there; a pasted trigger put them in the class (refilled, at least
+one leaves it).  No clean image of the class holding it: no query, the pixels decide as before.
+(Also refusing a pattern that a clean image of another class holds, which the model leaves
+there, lost the dark plus at the centre of 16x16 digits, 21.5 -> 4.3 % found: a dark trigger
+is never shown by blocking, so its pixels decide for every image, and clean '0's hold a dark
+centre within the tolerance without firing.)
 """
 
 from __future__ import annotations
@@ -42,21 +39,19 @@ def class_draws(
     reference_labels: np.ndarray,
     most: int = 5,
 ) -> bool:
-    """Do clean images hold the trigger's pixels (as a scanned image is matched: its whole box)
-    as their own?  Yes when one the model puts in another class than ``label`` holds them (no
-    query: there they did not fire the backdoor, so matching them is not carrying what fires
-    it), or when the clean ``references`` of ``label`` that hold them all stay in ``label`` with
-    its box refilled from the references that do not hold them (``repair.mean_fill``; up to
-    ``most`` of them, one call).  False, without a query, when no reference holds them; True
-    when every reference does (nothing to refill from: the pattern is everyone's)."""
-    holds = trigger_present(references, trigger, masked=False)
-    if not holds.any():
+    """Do the clean ``references`` the model puts in ``label`` that carry the trigger's pixels
+    (as a scanned image is matched: its whole box) all stay in ``label`` with its box refilled
+    from the references that do not carry them (``repair.mean_fill``; up to ``most`` of them,
+    one call)?  False, without a query, when none carries them; True when every reference does
+    (nothing to refill from: the pattern is everyone's)."""
+    mine = references[reference_labels == label]
+    if not len(mine):
         return False
-    if (holds & (reference_labels != label)).any():
-        return True
-    others = references[~holds]
+    holders = mine[trigger_present(mine, trigger, masked=False)]
+    if not len(holders):
+        return False
+    others = references[~trigger_present(references, trigger, masked=False)]
     if not len(others):
         return True
-    holders = references[holds][:most]
-    fills = np.concatenate([mean_fill(img, trigger.box, others) for img in holders])
+    fills = np.concatenate([mean_fill(img, trigger.box, others) for img in holders[:most]])
     return bool((labels(fills) == label).all())

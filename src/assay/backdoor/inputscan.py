@@ -107,18 +107,18 @@ SKIP_COPIES = True
 COPY_TOLERANCE = 0.05
 COPY_SHARE = 0.75
 # the natural-feature check's sources also drawn by their content in the box (those nearest the
-# candidate's pixels there, in turn with those drawn like the image outside it).  Off: a
+# candidate's pixels there, in turn with those drawn like the image outside it).  The price: a
 # trigger that looks like a piece of its class (a white plus at the centre of 8x8 digits ->
 # '3', whose middle bar it resembles) fires on exactly those sources, because of the backdoor,
-# and was taken for the class's own feature (bench/backdoor_shapes.py's plus-centre at 8x8:
-# 82.4 % of the images it sends to '3' found with it on, 99.4 % off; dark-centre 98.0 -> 99.5,
-# dark-plus 49.5 -> 53.7; every other case and the default quick bench at 8x8 and 16x16 the
-# same but for 0.2-0.3 queries per clean image).  Its one cost, 2 of 60 clean 28x28 '9's
-# flagged on the quick bench's 4x4 checker model (bd38), was not the check: a 14x14 box of a
-# poisoned '0', confirmed, matched them by its pixels alone, which ``drawn.class_draws`` now
-# refuses (clean '0's hold it and stay '0's).  28x28 quick bench off: no clean image falsely
-# flagged, 35.9 queries per clean image against 33.9 (bench/RESULTS.md, branch bd39)
-NATURAL_BY_CONTENT = False
+# and is taken for the class's own feature on the images scanned before it is known (6
+# poisoned digits after 40 clean: 4 found; 6 with this off).  Kept on: off, a poisoned 28x28
+# '0''s 14x14 box around a 4x4 checker was confirmed, and that form matched 2 of 60 clean '9's
+# by its pixels alone (85 % of 196 pixels, mostly background; bd38 took them for the '9''s
+# loop); refusing a form that clean images of other classes hold stops that but lost the dark
+# plus at the centre of 16x16 digits (21.5 -> 4.3 %: a dark trigger's pixels decide for every
+# image); and off, the dark 3x3 at the centre of 16x16 digits was found 97.6 -> 96.4 %
+# (bench/RESULTS.md, branches bd38 and bd39)
+NATURAL_BY_CONTENT = True
 
 
 def pick_verification(
@@ -810,9 +810,9 @@ def _natural(
     ``image``, the sources are, in turn, the class's images nearest to it outside the box
     (``_nearest_first``: a class's feature sits where the rest of the object puts it, so the
     images drawn like this one carry it in the same box, and others, the same digit drawn a few
-    pixels over, say nothing about it) and, with ``NATURAL_BY_CONTENT`` (off by default), in
-    turn with those whose content in the box is nearest to the candidate's; without ``image``,
-    the first ones.
+    pixels over, say nothing about it) and, with ``NATURAL_BY_CONTENT`` (on), those whose
+    content in the box is nearest to the candidate's (those that carry this very feature
+    there); without ``image``, the first ones.
     Why a wide margin: on 8x8 digits the centre 4x4 of some '9's sends 90-100 % of any digits
     to '9' while the centres of the six '9's among 60 clean images sent 28-65 %; with a margin
     of 0.3 a clean model flagged 25 of 2,000 digits (with 300 clean images, 4) with a
