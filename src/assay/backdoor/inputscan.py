@@ -115,10 +115,11 @@ COPY_SHARE = 0.75
 # '0''s 14x14 box around a 4x4 checker was confirmed, and that form matched 2 of 60 clean '9's
 # by its pixels alone (85 % of 196 pixels, mostly background; bd38 took them for the '9''s
 # loop); refusing a form that clean images of other classes hold stops that but lost the dark
-# plus at the centre of 16x16 digits (21.5 -> 4.3 %: a dark trigger's pixels decide for every
-# image); and off, the dark 3x3 at the centre of 16x16 digits was found 97.6 -> 96.4 %, 59 of
-# its 83 detections by scans afresh against 22 (31,909 queries on its poisoned images against
-# 11,878: its first boxes found larger filled its forms; bench/RESULTS.md, bd38 and bd39)
+# plus at the centre of 16x16 digits (21.5 -> 4.3 %: blocking never shows a dark trigger, so
+# its forms' pixels decide); and off, the dark 3x3 at the centre of 16x16 digits was found
+# 97.6 -> 96.4 %, 59 of its 83 detections by scans afresh against 22 (31,909 queries on its
+# poisoned images against 11,878: its first boxes, found larger, filled its forms;
+# bench/RESULTS.md, bd38 and bd39)
 NATURAL_BY_CONTENT = True
 
 
