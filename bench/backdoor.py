@@ -35,7 +35,9 @@ images flagged; then how many of them the model sends to the trigger's target th
 label is another: the backdoor firing on a clean image, "lured"); location right (detections
 whose box overlaps the true patch); corrected right (detections whose corrected label is the
 true label); q/clean (mean queries per unflagged clean image); q/known (mean queries per
-poisoned image once its trigger is known).
+poisoned image once its trigger is known; an image rechecked after the scan, its own search
+having missed before a form of its trigger that it carries was confirmed, counts that search
+too: the targets' "(matched when scanned)" line leaves those out).
 
 How the targets are counted: "poisoned detected" on the poisoned images the trigger sent to
 its target (an image the trigger does not move is, to the model, a clean image: no scan of its
@@ -209,6 +211,14 @@ def measure(
     own = [r.get("corrected") == int(answers["originals"][r["image"]]) for r in det]
     q_clean = [r["queries"] for r in rows if not pois[r["image"]] and not r["poisoned"]]
     q_known = [r["queries"] for r in rows if r["poisoned"] and r.get("known_trigger")]
+    # of those, the images matched when scanned: a rechecked row (``backdoor/recheck.py``)
+    # counts the full search its image had before a form of its trigger that it carries was
+    # confirmed, and the match after it
+    q_matched = [
+        r["queries"]
+        for r in rows
+        if r["poisoned"] and r.get("known_trigger") and not r.get("rechecked")
+    ]
     return {
         "n_pois": int(pois.sum()),
         "n_clean": int((~pois).sum()),
@@ -228,6 +238,7 @@ def measure(
         "n_det": len(det),
         "q_clean": q_clean,
         "q_known": q_known,
+        "q_matched": q_matched,
     }
 
 
@@ -525,6 +536,12 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
         worst = max(known, key=lambda g: known[g])
         out.append(
             ("<= 10 queries once known", known[worst] <= 10, f"{known[worst]:.1f} ({worst})")
+        )
+    matched = {g: float(np.mean(acc[g]["q_matched"])) for g in trig if acc[g]["q_matched"]}
+    if matched:
+        worst = max(matched, key=lambda g: matched[g])
+        out.append(
+            ("  (matched when scanned)", matched[worst] <= 10, f"{matched[worst]:.1f} ({worst})")
         )
     return out
 

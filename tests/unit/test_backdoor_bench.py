@@ -73,3 +73,27 @@ def test_each_model_is_printed_with_its_accuracy_and_its_trigger_success() -> No
     line = b.model_line([("2x2 solid", trojaned, object()), ("clean", clean, None)])
     assert "2x2 solid 0.961 / 0.987" in line and "clean 0.955" in line
     assert "clean 0.955 /" not in line
+
+
+def test_queries_once_known_are_also_counted_on_the_images_matched_when_scanned() -> None:
+    """Three poisoned images flagged with a known trigger: two matched when scanned (2 and 4
+    queries), one rechecked after its own full search missed (400: the search and the match,
+    ``backdoor/recheck.py``).  q/known counts all three (135.3); the line beside it the two
+    matched when scanned (3.0)."""
+    b = _bench()
+    data = {"poisoned": np.array([True, True, True]), "labels": np.array([1, 2, 3])}
+    answers = {"images": np.array([7, 7, 7]), "originals": np.array([1, 2, 3])}
+    flag = {"poisoned": True, "box": [5, 5, 2, 2], "known_trigger": True}
+    rows: list[dict[str, Any]] = [
+        {**flag, "image": 0, "corrected": 1, "queries": 2},
+        {**flag, "image": 1, "corrected": 2, "queries": 4},
+        {**flag, "image": 2, "corrected": 3, "queries": 400, "rechecked": True},
+    ]
+    m = b.measure(rows, data, (5, 5, 2, 2), answers, 7)
+    assert m["q_known"] == [2, 4, 400] and m["q_matched"] == [2, 4]
+    totals: dict[tuple[str, str], dict[str, Any]] = defaultdict(lambda: defaultdict(list))
+    for key, val in m.items():
+        totals[("2x2", "assay")][key].extend(val if isinstance(val, list) else [val])
+    checks = {name: (ok, figure) for name, ok, figure in b.input_targets(totals)}
+    assert checks["<= 10 queries once known"] == (False, "135.3 (2x2)")
+    assert checks["  (matched when scanned)"] == (True, "3.0 (2x2)")

@@ -47,6 +47,7 @@ import numpy as np
 
 from assay.backdoor.across import ACROSS_RATE, across_classes
 from assay.backdoor.consensus import trigger_mask
+from assay.backdoor.drawn import class_draws
 from assay.backdoor.patches import (
     Box,
     Trigger,
@@ -107,11 +108,18 @@ COPY_TOLERANCE = 0.05
 COPY_SHARE = 0.75
 # the natural-feature check's sources also drawn by their content in the box (those nearest the
 # candidate's pixels there, in turn with those drawn like the image outside it).  The price: a
-# trigger that looks like a piece of its class (a white plus at the centre of 8x8 digits -> '3',
-# whose middle bar it resembles) fires on exactly those sources, because of the backdoor, and
-# is taken for the class's own feature (49 of 81 poisoned images found; with this off, 77).
-# Kept on: off, a clean 28x28 '9''s 14x14 loop passed as a trigger on the quick bench's 4x4
-# checker model (2 of 60 clean images flagged against none; bench/RESULTS.md, branch bd38)
+# trigger that looks like a piece of its class (a white plus at the centre of 8x8 digits ->
+# '3', whose middle bar it resembles) fires on exactly those sources, because of the backdoor,
+# and is taken for the class's own feature on the images scanned before it is known (6
+# poisoned digits after 40 clean: 4 found; 6 with this off).  Kept on: off, a poisoned 28x28
+# '0''s 14x14 box around a 4x4 checker was confirmed, and that form matched 2 of 60 clean '9's
+# by its pixels alone (85 % of 196 pixels, mostly background; bd38 took them for the '9''s
+# loop); refusing a form that clean images of other classes hold stops that but lost the dark
+# plus at the centre of 16x16 digits (21.5 -> 4.3 %: blocking never shows a dark trigger, so
+# its forms' pixels decide); and off, the dark 3x3 at the centre of 16x16 digits was found
+# 97.6 -> 96.4 %, 59 of its 83 detections by scans afresh against 22 (31,909 queries on its
+# poisoned images against 11,878: its first boxes, found larger, filled its forms;
+# bench/RESULTS.md, bd38 and bd39)
 NATURAL_BY_CONTENT = True
 
 
@@ -200,11 +208,17 @@ def check_known(
     max_trigger: int = 4,
     scanned: np.ndarray | None = None,
     scores: Scorer | None = None,
+    reference_labels: np.ndarray | None = None,
 ) -> ImageVerdict | None:
     """A known trigger whose pixels the image carries and whose blocking changes the
     prediction (one query per matching trigger, plus one for the corrected label when
     ``references`` are given: the region refilled, ``repair.mean_fill``; one more with
-    ``scores``: ``_combined``); None when no known trigger explains it.  The triggers are
+    ``scores``: ``_combined``); None when no known trigger explains it.  When blocking changes
+    nothing, the trigger's exact pixels decide, unless they are mostly background or, given
+    the ``reference_labels`` (the model's answers on ``references``), clean images of the
+    class carry them as their own (``drawn.class_draws``: a form confirmed on a clean image
+    whose strokes fire the backdoor; up to 5 queries, none when no clean image of the class
+    carries them).  The triggers are
     matched on their whole box first; only when none matches so, on the pixels of their
     masks (``masks.py``: a plus does not fill its box), and such a match is taken only when
     blocking changes the prediction (the pixels alone never decide it: a plus's few pixels
@@ -242,9 +256,18 @@ def check_known(
     # a change of prediction when blocked first; else the pixels alone (the image carries a
     # confirmed trigger's exact pattern, which is not mostly background) decide it
     order = sorted(range(len(matching)), key=lambda j: int(preds[j]) == label)
+
+    def by_pixels(t: Trigger) -> bool:
+        """Do the trigger's pixels alone show the image poisoned?"""
+        if loose or not _distinct(t, colour):
+            return False
+        if references is None or reference_labels is None:
+            return True
+        return not class_draws(t, label, labels, references, reference_labels)
+
     for j in order:
         (i, t), pred = matching[j], preds[j]
-        if int(pred) != label or (not loose and _distinct(t, colour)):
+        if int(pred) != label or by_pixels(t):
             region = t.cover(h, w)
             chosen = None  # the model's probabilities on the region's mean fill
             if j == 0 and len(refilled):
@@ -323,7 +346,17 @@ def assay_scan(
     ``scores``: the model's class probabilities (the same calls as ``labels``), for the
     corrected label (``_combined``); None for a model that answers labels only."""
     hit = check_known(
-        index, image, label, labels, known, verify, fills, max_trigger, scanned, scores
+        index,
+        image,
+        label,
+        labels,
+        known,
+        verify,
+        fills,
+        max_trigger,
+        scanned,
+        scores,
+        verify_labels,
     )
     if hit is not None:
         return hit

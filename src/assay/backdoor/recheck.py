@@ -59,10 +59,12 @@ def recheck(
     scores: Callable[[np.ndarray], np.ndarray] | None,
     max_trigger: int,
     queries: Callable[[], int],
+    clean_labels: np.ndarray | None = None,
 ) -> list[tuple[int, ImageVerdict]]:
     """The images of ``rows`` that carry a trigger confirmed after them, as (position in
     ``rows``, the verdict that replaces its row); the verdict's ``trigger_id`` is the
-    trigger's id, its queries the row's plus the match's."""
+    trigger's id, its queries the row's plus the match's.  ``clean_labels``: the model's
+    answers on ``clean``, for ``check_known``'s ``reference_labels``."""
     out: list[tuple[int, ImageVerdict]] = []
     for n in candidates(rows, matchers):
         row = rows[n]
@@ -79,6 +81,7 @@ def recheck(
             max_trigger=max_trigger,
             scanned=images,
             scores=scores,
+            reference_labels=clean_labels,
         )
         if hit is None:
             continue

@@ -614,6 +614,7 @@ class BackdoorSearch:
             None if self.caps.outputs == "labels" else (lambda x: self._scores(self.model, x)),
             t.top,
             lambda: self.model.queries,
+            self.clean_labels,
         )
         found = []
         for n, v in hits:
