@@ -150,3 +150,21 @@ def test_resume_and_verify_read_their_store_where_they_were_called(away: Path) -
     assert Path.cwd() == here
     assert replayed.total > 0
     assert not (away / "s.db").exists()
+
+
+def test_setup_fairness_of_a_model_file_that_moves_at_import(away: Path, tmp_path: Path) -> None:
+    """``setup_fairness`` loads without running: a model file that chdirs at import left the
+    caller in its folder (main), and a ``check_fairness(setup=...)`` after it held that one."""
+    (tmp_path / "m.py").write_text(
+        "import os\nimport numpy as np\n"
+        f"os.chdir({str(away)!r})\n\n"
+        "def predict(X):\n"
+        "    return (np.asarray(X, dtype=float)[:, 0] > 4).astype(np.int64)\n"
+    )
+    here = Path.cwd()
+    from assay.api import setup_fairness
+
+    setup = setup_fairness("../m.py:predict", dataset="adult", protected="sex")
+    assert Path.cwd() == here  # (main: the model's folder)
+    assay.check_fairness(setup=setup, max_queries=300, seed=1, store="s.db")
+    assert (here / "s.db").is_file()
