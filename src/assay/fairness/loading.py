@@ -687,7 +687,9 @@ def setup_from_record(
                 f"{redact_text(model)} is not the run's model ({stored})", argument="--model"
             )
     spec = model if model is not None else stored
-    if spec is None and inv.get("dataset") is None:
+    # (a run of the built-in model stored "builtin:tree": a run that stored none was given
+    # an object, on a built-in dataset too, and was resumed with the built-in model: api39)
+    if spec is None:
         raise UsageError(
             f"run {record.id} was made with an in-memory model; pass it again (model=...)",
             argument="RUN_ID",
