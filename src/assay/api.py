@@ -22,6 +22,7 @@ from assay.backdoor.api import BackdoorResult, check_backdoor, resume_backdoor
 from assay.backdoor.finish import needs_model
 from assay.core import retention
 from assay.core.budget import check_budget
+from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.clock import call_started, clocked
 from assay.core.command_exit import called, returning
@@ -35,8 +36,9 @@ from assay.core.replay import ReplayResult, judged
 from assay.core.resume_time import FirstEvent, resumed_time_note
 from assay.core.runinfo import imported_so, rerun_command, versions
 from assay.core.stopping import StopEvent, check_stop, stopping
-from assay.core.store import DEFAULT_STORE, ENDED, RunStore, run_store
+from assay.core.store import DEFAULT_STORE, ENDED, RunStore, is_default_store, run_store
 from assay.core.terminal import shell_join
+from assay.core.workdir import anchored
 from assay.errors import UsageError
 from assay.fairness import loading as fairness_loading
 from assay.fairness.api import (
@@ -77,6 +79,7 @@ RESUMERS: dict[str, Callable[..., Any]] = {
 
 @in_callers_terms()  # (a refusal names run_id, model, ..., not the command's RUN_ID, --model)
 @clocked
+@leaves_nothing  # (the run let go of, a store it opened closed, the caller's folder back)
 def resume_run(
     run_id: str,
     *,
@@ -124,7 +127,8 @@ def resume_run(
     on_progress = theirs("on_progress", on_progress)
     on_note = None if on_note is None else _as_run_here(on_note)
     # a mistyped path is no store (opened, it was made empty, its folders with it)
-    the_store = run_store(store if isinstance(store, RunStore) else _existing_path(store))
+    # (anchored before the model can move the process: ``core.workdir``)
+    the_store = run_store(store if isinstance(store, RunStore) else _existing_path(anchored(store)))
     # this process's alone from here (another running it: refused), then read as it is
     # now: a run another process ended meanwhile is not restarted
     claimed = the_store.get_run(run_id).id
@@ -301,6 +305,7 @@ def prune_runs(
 
 
 @in_callers_terms()  # (a refusal names run_id, model=, assay.verify_run(...), not --model)
+@leaves_nothing  # (a store it opened closed, the caller's folder back)
 def verify_run(
     run_id: str,
     *,
@@ -325,7 +330,9 @@ def verify_run(
     nothing untested, nothing still failing).  A store that does not exist is a
     ``UsageError``."""
     the_store = (
-        store if isinstance(store, RunStore) else RunStore(_existing_path(store), read_only=True)
+        store
+        if isinstance(store, RunStore)
+        else RunStore(_existing_path(anchored(store)), read_only=True)
     )
     try:
         record = the_store.get_run(run_id)
@@ -440,7 +447,7 @@ def _verify_lines(record: Any, the_store: RunStore, model: Any, how: str) -> tup
     ``PYTHONPATH`` its models were imported through, or the call) with another classifier
     for each of the run's, and through a map of their labels as they answer now."""
     run_id = record.id
-    where = [] if the_store.path == DEFAULT_STORE else ["--store", str(the_store.path.absolute())]
+    where = [] if is_default_store(the_store.path) else ["--store", str(the_store.path.absolute())]
     if how != "cli":
         call = f"assay.verify_run({run_id!r}" + (f", store={where[1]!r}" if where else "")
         return f"{call}, model=[...])", f"{call}, model=..., label_map={{...}})"
@@ -463,7 +470,7 @@ def _refuse_in_memory(record: Any, the_store: RunStore, how: str) -> None:
     stored = (record.config.get("invocation") or {}).get("models")
     if isinstance(stored, list) and stored and all(s is not None for s in stored):
         return
-    where = "" if the_store.path == DEFAULT_STORE else f", store={str(the_store.path)!r}"
+    where = "" if is_default_store(the_store.path) else f", store={str(the_store.path)!r}"
     if how == "api":
         raise UsageError(
             f"run {record.id} was made with in-memory classifiers: give them again, in the "

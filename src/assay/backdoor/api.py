@@ -29,6 +29,7 @@ from assay.backdoor.prepare import (
 from assay.backdoor.resume import replay_backdoor_run, resume_backdoor, setup_from_record
 from assay.backdoor.steadiness import check_steadiness, record_steadiness, scan_budget
 from assay.core.budget import check_budget, time_after_loading
+from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -79,6 +80,7 @@ __all__ = [
 
 
 @in_callers_terms(setup_backdoor, renamed={"range": "value_range"})
+@leaves_nothing  # (its run let go of, its store closed, the caller's folder back)
 def check_backdoor(
     model: Any = None,
     *,
@@ -165,6 +167,9 @@ def check_backdoor(
     if setup is None:  # a misspelt option named in the caller's terms
         check_keywords("check_backdoor", options, (check_backdoor, setup_backdoor))
     store_at = anchored(store)  # (before the model can move the process: core.workdir)
+    # the filter file where the call was made (a Python caller's path made absolute now: its
+    # result names it so; the command line's, in the folder ``main`` holds, as given)
+    filter_at = export_filter if argv is not None else anchored(export_filter)
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
         the_setup = load_within(
             max_time,
@@ -211,7 +216,7 @@ def check_backdoor(
         "call_timeout": call_timeout,
     }
     # absolute: a resume (from any directory) writes the filter where this run was asked to
-    config["export_filter"] = None if export_filter is None else os.path.abspath(export_filter)
+    config["export_filter"] = None if filter_at is None else os.path.abspath(filter_at)
     config["filter_images"] = bool(filter_images)
     config["execution"] = execution
     # (a model importable through PYTHONPATH alone: its rerun sets it; ``code_environment``)
@@ -277,5 +282,5 @@ def check_backdoor(
         # seconds each image's own scan took
         record_rates(the_store, outcome.run_id, time.monotonic() - started)
         return _result(
-            the_store, outcome, seed, command, the_setup, export_filter, filter_images=filter_images
+            the_store, outcome, seed, command, the_setup, filter_at, filter_images=filter_images
         )

@@ -338,12 +338,12 @@ def check_named(
     sets the ``PYTHONPATH`` its model was imported through, ``runinfo.imported_so``);
     ``store``: the run's store, named by the command shown unless it is the default."""
     from assay.core.runinfo import imported_so
-    from assay.core.store import DEFAULT_STORE
+    from assay.core.store import is_default_store
     from assay.core.terminal import shell_join
 
     where = (
         ["--store", str(Path(store).absolute())]
-        if store is not None and Path(store) != DEFAULT_STORE
+        if store is not None and not is_default_store(store)
         else []
     )
     for spec in stored:

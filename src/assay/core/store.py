@@ -91,7 +91,9 @@ __all__ = [
     "RunRecord",
     "RunStore",
     "close_open_stores",
+    "is_default_store",
     "new_run_id",
+    "open_stores",
     "run_store",
 ]
 
@@ -395,6 +397,18 @@ class RunStore:
     def claimed(self, run_id: str) -> bool:
         """Whether this store holds the run (``claim``)."""
         return run_id in self._locks
+
+    def claims(self) -> frozenset[str]:
+        """The runs this store holds (``claim``)."""
+        return frozenset(self._locks)
+
+    def let_go(self, run_id: str) -> None:
+        """This process no longer runs the run (the API call that ran it returned or raised:
+        ``core.call_exit``): its lock let go of, as ``close`` lets go of each of its runs'."""
+        self._stop_compaction(run_id)
+        lock = self._locks.pop(run_id, None)
+        if lock is not None:
+            lock.let_go()
 
     def unclaim(self, run_id: str) -> None:
         """Let go of a run claimed and refused before it ran (a resume whose checks failed):
@@ -1192,6 +1206,18 @@ def _running_in(path: str, run_id: str) -> bool:
     finally:
         db.close()
     return row is not None and row[0] == "running"
+
+
+def is_default_store(path: str | os.PathLike[str]) -> bool:
+    """Whether ``path`` is the default store: as given (``.assay/runs.db``) or made absolute
+    from this folder (an API call anchors the path it is given: ``core.workdir.anchored``)."""
+    given = Path(path)
+    return given == DEFAULT_STORE or given == Path(os.path.abspath(DEFAULT_STORE))
+
+
+def open_stores() -> list[RunStore]:
+    """The stores this process has open now (not closed yet)."""
+    return list(_OPEN)
 
 
 def close_open_stores() -> None:

@@ -7,8 +7,11 @@ model's folder, and a CI job read yesterday's JUnit file where it asked for toda
 (hostile39).  While a command runs (``held``, the command line's), the folder the command
 started in is put back after the model's loading and after each of its calls, and the
 folder the model moved to is given back to it for each call: the model sees the folder it
-chose, assay the one the user gave its paths from.  Outside a command (the Python API) the
-process's folder is the program's own and is left alone.
+chose, assay the one the user gave its paths from.  The Python API's calls that load or call
+a model (``check_*``, ``resume_run``, ``verify_run``: ``core.call_exit``) hold it likewise:
+a notebook is left in its own folder when the call returns or raises (a model that chdirs in
+its calls left the caller's process in its folder: api39), and the relative paths given to
+the call are read from the caller's folder.
 """
 
 from __future__ import annotations
@@ -26,21 +29,34 @@ __all__ = ["anchored", "held", "model_call", "take_back"]
 _lock = threading.Lock()
 _ours: str | None = None  # the command's folder, while a command runs
 _theirs: str | None = None  # the folder the model last moved to (None: it never moved)
+_holders = 0  # the commands and API calls holding it now (nested, or on several threads)
 _calls = threading.local()  # .depth: the model calls this thread is inside
 
 
 @contextmanager
 def held() -> Iterator[None]:
-    """While a command runs: its current folder is kept as the command's own."""
-    global _ours, _theirs
+    """While a command (or an API call) runs: its current folder is kept as its own, and is
+    the process's again when it ends, however it ends (a model that moved the process in a
+    call still under way on another thread, or in a step no call wraps, left it there).
+    Held by several at once (the command line's ``main`` and the API call it makes; two API
+    calls on two threads of one program), the first one's folder is kept until the last ends
+    (a nested holder's ``before`` put back by an outer one that ended first left a folder
+    held for good: every later model call moved the program back to it)."""
+    global _ours, _theirs, _holders
     with _lock:
-        before = _ours, _theirs
-        _ours, _theirs = _current(), None
+        mine = _current()
+        if _holders == 0:
+            _ours, _theirs = mine, None
+        _holders += 1
     try:
         yield
     finally:
         with _lock:
-            _ours, _theirs = before
+            _holders -= 1
+            if _holders == 0:
+                _ours, _theirs = None, None
+            if mine is not None and _current() != mine:
+                _move(mine)
 
 
 def anchored(path: str | os.PathLike[str] | _T) -> str | _T:

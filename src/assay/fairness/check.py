@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.budget import check_budget
+from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -74,6 +75,7 @@ DEFAULT_MAX_QUERIES = 200_000
 
 
 @in_callers_terms(_setup)
+@leaves_nothing  # (its run let go of, its store closed, the caller's folder back)
 def check_fairness(
     model: Any = None,
     data: Any = None,
@@ -210,6 +212,7 @@ def check_fairness(
 
         refuse_unrefittable(model)  # before a served model is asked anything
     store_at = anchored(store)  # (before the model can move the process: core.workdir)
+    retrain_dir = anchored(retrain_dir)  # (where the call was made, as the store)
     if setup is None:  # (the command line loads under its own alarm and passes its setup)
         the_setup = load_within(
             max_time,

@@ -22,6 +22,7 @@ from assay.core.redact import is_redacted, redact_text
 from assay.core.runinfo import stored_serving
 from assay.core.store import RunRecord
 from assay.core.terminal import shell_word
+from assay.core.workdir import held
 from assay.errors import AssayError, UsageError
 from assay.fairness.bins import apply_bins, bin_schema, parse_protected
 from assay.fairness.columns import (
@@ -273,12 +274,14 @@ class _ReadAsText(Exception):
 def setup_fairness(model: Any = None, **options: Any) -> FairnessSetup:
     """Load the model, data and schema, and check that they fit together (``_setup`` says
     how); a data file is read again with the columns the model was fitted on as text
-    (``model_text_columns``) read as text, said in a note."""
+    (``model_text_columns``) read as text, said in a note.  The caller's folder is held
+    (``core.workdir``): a model file that chdirs at import leaves the caller where it was."""
     try:
-        try:
-            return _setup(model, **options)
-        except _ReadAsText as again:
-            return _setup(model, text_columns=again.columns, **options)
+        with held():
+            try:
+                return _setup(model, **options)
+            except _ReadAsText as again:
+                return _setup(model, text_columns=again.columns, **options)
     except MemoryError as exc:  # (a 10 MB .csv.gz of 200,000,000 rows: exit 5, "a bug")
         data = options.get("data")
         if not isinstance(data, str | os.PathLike):
@@ -684,7 +687,9 @@ def setup_from_record(
                 f"{redact_text(model)} is not the run's model ({stored})", argument="--model"
             )
     spec = model if model is not None else stored
-    if spec is None and inv.get("dataset") is None:
+    # (a run of the built-in model stored "builtin:tree": a run that stored none was given
+    # an object, on a built-in dataset too, and was resumed with the built-in model: api39)
+    if spec is None:
         raise UsageError(
             f"run {record.id} was made with an in-memory model; pass it again (model=...)",
             argument="RUN_ID",

@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from assay.core.budget import check_budget, time_after_loading
+from assay.core.call_exit import leaves_nothing
 from assay.core.callbacks import check_callbacks, theirs
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.clock import call_started
@@ -92,6 +93,7 @@ TEXT_WHOLES = ("top_k", "max_depth", "batch", "lanes", "floor")  # setup_text's 
 
 
 @in_callers_terms(setup_text, renamed={"model": "models"})
+@leaves_nothing  # (its run let go of, its store closed, the caller's folder back)
 def check_text(
     models: Any = None,
     *,

@@ -1,0 +1,67 @@
+"""What an API call leaves behind when it returns or raises: none of its runs held, none of
+its stores open, and the caller in its own folder.
+
+A run is this process's while a call runs it (``core.runlock``).  A notebook's
+``assay.check_fairness`` whose model failed (``ModelError``) kept its run's lock and its
+store's connection until the garbage collector freed the store the traceback still held
+(``sys.last_traceback``, an ``except ... as err`` kept): meanwhile another process's
+``assay resume RUN`` (the command the error printed) was refused, "being run by process N",
+and so was the same kernel's ``assay.resume_run`` through another store (api39).  Now each
+API call that runs or replays a run (``check_fairness``, ``check_text``, ``check_backdoor``,
+``resume_run``, ``verify_run``) closes, on every way out, the stores it opened on its
+thread (what it returns holds paths, never a store), and lets go of the runs it claimed on a
+store the caller gave it (``RunStore``: the caller's store stays open; a run it held before
+the call stays held).  The caller's current folder is kept for the call and put back at its
+end (``core.workdir.held``): a model that chdirs keeps its own folder for its calls, as on
+the command line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from assay.core.store import RunStore, open_stores
+from assay.core.workdir import held
+
+__all__ = ["leaves_nothing", "nothing_held"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def leaves_nothing(fn: F) -> F:
+    """Decorate an API function: on every way out (a result, an exception, an interrupt), the
+    runs it claimed are let go of, the stores it opened closed, the caller's folder put back."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with held(), nothing_held():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def nothing_held() -> Iterator[None]:
+    """Within the block: the stores this thread opens are closed at its end, and the runs it
+    claims through stores open before it are let go of (those held before stay held)."""
+    me = threading.current_thread()
+    before: dict[RunStore, frozenset[str]] = {s: s.claims() for s in _this_threads(me)}
+    try:
+        yield
+    finally:
+        for store in _this_threads(me):
+            with contextlib.suppress(sqlite3.Error, OSError):  # (the call's error matters more)
+                if store not in before:
+                    store.close()
+                else:
+                    for run_id in store.claims() - before[store]:
+                        store.let_go(run_id)
+
+
+def _this_threads(me: threading.Thread) -> list[RunStore]:
+    return [s for s in open_stores() if s.thread is me]
