@@ -17,10 +17,12 @@ between units.  Results come back as units finish, and ``core.units.execute_unit
 them.
 
 The client never waits forever: a unit whose workers all died (``KilledWorker``: the model
-crashed its process, or exhausted its memory) is a ``ModelError``; a cluster left with no
-worker for ``WORKER_WAIT`` seconds, a scheduler that went away, units cancelled, or (with a
-time budget) units still out ``late_grace`` seconds after the run's time is up are a
-``ClusterError``.  Either way the units that ended are kept and a resume runs the others.
+crashed its process, or exhausted its memory) is a ``ModelError``, and so is a cluster left
+with no worker after its workers died under the run's units (``dask_deaths``); a cluster left
+with no worker for ``WORKER_WAIT`` seconds otherwise, a scheduler that went away, units
+cancelled, or (with a time budget) units still out ``late_grace`` seconds after the run's time
+is up are a ``ClusterError``.  Either way the units that ended are kept and a resume runs
+the others.
 
 On an existing cluster only workers checked to run this assay get units (``worker_check``:
 at the start, and as they join).  A unit on a worker that shuts down (retired, its
@@ -53,6 +55,7 @@ from assay.core.quiet import quiet
 from assay.core.run import Technique
 from assay.core.units import Unit, UnitAbandoned, UnitResult, request_counter, run_unit
 from assay.errors import AssayError, ClusterError, ModelError, UsageError
+from assay.execution.dask_deaths import deaths
 from assay.execution.worker_check import Admission, check_workers
 
 __all__ = [
@@ -558,7 +561,8 @@ class DaskUnits:
         ended = 0
         try:
             ready = distributed.as_completed(list(futures))
-            watch = _Watch(client, deadline, self.admission)
+            keys = {unit.index: str(f.key) for f, unit in futures.items()}
+            watch = _Watch(client, deadline, self.admission, keys)
             while pending:
                 batch = ready.next_batch(block=False)
                 if not batch:
@@ -678,9 +682,14 @@ class _Watch:
     late (``deadline``)."""
 
     def __init__(
-        self, client: Any, deadline: float | None, admission: Admission | None = None
+        self,
+        client: Any,
+        deadline: float | None,
+        admission: Admission | None = None,
+        keys: dict[int, str] | None = None,
     ) -> None:
         self.client = client
+        self.keys = keys or {}
         self.deadline = deadline
         self.admission = admission
         self.next_look = time.monotonic() + _WATCH
@@ -711,6 +720,7 @@ class _Watch:
             return
         self.empty_since = self.empty_since or now
         if now - self.empty_since >= WORKER_WAIT:
+            self._model_killed_them(out)
             mine = "" if self.admission is None else " running this assay"
             refused = "" if self.admission is None else self.admission.why_none()
             raise ClusterError(
@@ -718,3 +728,22 @@ class _Watch:
                 f"units {which} still to run; the units that ended are kept, and assay resume "
                 "runs the others (once the cluster has workers again)"
             )
+
+    def _model_killed_them(self, out: Sequence[Unit]) -> None:
+        """No worker left, and the scheduler counts deaths of workers that ran these units:
+        the model's crash, not a cluster to wait for (``dask_deaths``)."""
+        died = deaths(
+            self.client, {u.index: self.keys[u.index] for u in out if u.index in self.keys}
+        )
+        if not died:
+            return
+        first = min(died)
+        total = next(u.n_units for u in out if u.index == first)
+        others = ", ".join(str(i + 1) for i in sorted(died) if i != first)
+        also = f" (and under units {others})" if others else ""
+        raise ModelError(
+            f"unit {first + 1} of {total}: the Dask workers that ran it died "
+            f"{died[first]} time{'s' if died[first] > 1 else ''}{also}, and the cluster has had "
+            f"no worker since for {WORKER_WAIT:g} s; a model that crashes its process or "
+            "exhausts its memory does this. The units that ended are kept"
+        )
