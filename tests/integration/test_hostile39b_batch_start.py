@@ -129,3 +129,18 @@ def test_text_names_a_classifier_that_depends_on_its_batch_as_such() -> None:
     (said,) = store.summary["warnings"]
     assert said.startswith("m.py:a answers a sentence depending on the batch it comes in")
     assert "not deterministic" not in store.summary["headline"]
+
+
+def test_texts_third_round_comes_from_the_recheck_s_reserve() -> None:
+    """(Found on the way: 615 queries asked of --max-queries 600 before the reserve paid
+    for the probe's third round.)"""
+    from assay.text.recheck import extra_probe_queries, plan
+
+    the_plan = plan(600, loading=2)
+    assert (the_plan.probe, the_plan.reserve) == (15, 30)
+    extra = extra_probe_queries({"queries": 45}, the_plan.probe)
+    assert extra == 15 and extra_probe_queries({"queries": 30}, 15) == 0
+    search = the_plan.search_budget()
+    assert search is not None
+    limit = the_plan.recheck_limit(search, extra)
+    assert 2 + 3 * the_plan.probe + search + limit == 600

@@ -110,8 +110,10 @@ def run_session(
             asked = int(outcome.progress.get("queries") or 0)
             # a probe whose answers changed asked its sentences a third time: from the
             # re-check's reserve, so the run stays within --max-queries
-            asked += extra_probe_queries(probed.get("probe"), the_plan.probe)
-            limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
+            extra = extra_probe_queries(probed.get("probe"), the_plan.probe)
+            limit = (
+                the_plan.recheck_limit(asked, extra) if outcome.status != "interrupted" else None
+            )
             stages.phase("checks")
             # the caller's stop= heard there: the section left missing (core.stopping)
             with heard_after_search(outcome.status in ENDED):

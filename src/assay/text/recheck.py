@@ -86,12 +86,13 @@ class CheckPlan:
         beyond = max(self.resumed - (self.reserve if checking else 0), 0)
         return self.budget - self.loading - (self.kept if checking else 0) - beyond
 
-    def recheck_limit(self, search_queries: int) -> int:
-        """Sentences the re-check may ask once the search asked ``search_queries``."""
+    def recheck_limit(self, search_queries: int, probe_extra: int = 0) -> int:
+        """Sentences the re-check may ask once the search asked ``search_queries`` and the
+        probe ``probe_extra`` beyond its two rounds (its third: ``extra_probe_queries``)."""
         if self.budget is None:
             return SAMPLE
         left = self.budget - self.loading - self.kept - search_queries
-        return max(min(SAMPLE, self.reserve + max(left, 0) - self.resumed), 0)
+        return max(min(SAMPLE, self.reserve + max(left, 0) - self.resumed - probe_extra), 0)
 
 
 def plan(
