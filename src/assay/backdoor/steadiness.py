@@ -114,7 +114,8 @@ def steadiness(
         return changed(a, b, BATCH_TOLERANCE)
 
     try:
-        rounds = ask_rounds(guarded.predict, images, changed, moved)
+        brightness = np.asarray(images, dtype=np.float64).reshape(n, -1).mean(axis=1)
+        rounds = ask_rounds(guarded.predict, images, changed, moved, scores=brightness)
     except AssayError as exc:
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {"skipped": why[:300], "queries": guarded.queries, "calls": 0}

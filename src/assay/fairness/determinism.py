@@ -109,7 +109,7 @@ def flip_rate(
     def moved(first: np.ndarray, second: np.ndarray) -> np.ndarray:
         return changed(first, second, BATCH_TOLERANCE)
 
-    rounds = ask_rounds(model.predict, rows, changed, moved)
+    rounds = ask_rounds(model.predict, rows, changed, moved, scores=_standardised_sum(rows))
     flips = int(rounds.random.sum())
     return {
         "rows": n,
@@ -119,6 +119,14 @@ def flip_rate(
         "batch_changed": rounds.batch_bound,
         "queries_asked": rounds.queries,
     }
+
+
+def _standardised_sum(rows: np.ndarray) -> np.ndarray:
+    """Each row's standardised values summed: the flip check's halves split by it differ in
+    every column's mean (``core.asked_apart``)."""
+    spread = rows.std(axis=0)
+    z = (rows - rows.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    return np.asarray(np.nan_to_num(z).sum(axis=1))
 
 
 def confirm_findings(
@@ -187,8 +195,8 @@ def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[
         )
     if check.get("batch_changed"):
         text += (
-            f" Asked again in two other batches (the second half first, each in reverse "
-            f"order), {check['batch_changed']:,} of them were answered otherwise."
+            f" Asked again in two other batches (split by the sum of their standardised "
+            f"values), {check['batch_changed']:,} of them were answered otherwise."
         )
     out: dict[str, Any] = {"title": "Determinism", "text": text}
     bound = start_batch_bound(check) or batch_bound(check, confirmation)

@@ -177,7 +177,8 @@ def probe(
         return _changed(a.reshape(n, -1), b.reshape(n, -1), atol=BATCH_TOLERANCE)
 
     try:
-        rounds = ask_rounds(answers, sentences, changed, moved)
+        lengths = np.array([len(s) for s in sentences], dtype=np.float64)
+        rounds = ask_rounds(answers, sentences, changed, moved, scores=lengths)
     except (AssayError, ValueError, TypeError) as exc:
         cost = {"queries": guarded.queries, "calls": made[0]}
         why = _why(named(exc, model))
