@@ -144,3 +144,17 @@ def test_texts_third_round_comes_from_the_recheck_s_reserve() -> None:
     assert search is not None
     limit = the_plan.recheck_limit(search, extra)
     assert 2 + 3 * the_plan.probe + search + limit == 600
+
+
+def test_the_scans_images_asked_again_are_put_down_to_the_batch_when_it_was_seen() -> None:
+    """(Before: "its answers changed during the scan (a served model redeployed ...)".)"""
+    from assay.backdoor.again import moved_since_probe
+
+    asked = {"images": 4, "changed": 3}
+    probe = {"images": 8, "changed": 0, "batch_changed": 3}
+    said = moved_since_probe({"determinism": {"probe": probe}, "asked_again": asked})
+    assert said is not None and "depends on the batch it comes in" in said
+    assert "redeployed" not in said
+    steady = {"images": 8, "changed": 0, "batch_changed": 0}
+    said = moved_since_probe({"determinism": {"probe": steady}, "asked_again": asked})
+    assert said is not None and "redeployed" in said
