@@ -47,7 +47,9 @@ def probe_size(n_images: int, max_queries: int | None) -> int:
     within a tenth of ``max_queries``."""
     n = min(PROBE, n_images)
     if max_queries is not None:
-        n = min(n, int(SHARE * max_queries) // ROUNDS)
+        # (two rounds within the tenth; the third, only when an answer changed, is taken
+        # from the scan's budget: ``scan_budget``)
+        n = min(n, int(SHARE * max_queries) // 2)
     return max(n, 0)
 
 
