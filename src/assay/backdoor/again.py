@@ -131,6 +131,16 @@ def moved_since_probe(summary: dict[str, Any]) -> str | None:
     steady = probe.get("changed") == 0 and int(probe.get("images") or 0) >= 4
     if not steady or changed < 2 or 2 * changed < images:
         return None
+    if probe.get("batch_changed"):  # (the check saw why: its answers follow their batch)
+        return (
+            f"the model answered {changed:,} of the {images:,} images asked again at the end "
+            "of the scan otherwise than when they were first asked, in other batches: its "
+            "answer to an image depends on the batch it comes in (the determinism check saw "
+            f"{int(probe['batch_changed']):,} of its {int(probe['images']):,} images answered "
+            "otherwise in other batches), so what the scan saw of an image is not the "
+            "model's answer to that image; a model whose answers are a function of each "
+            "image can be scanned"
+        )
     return (
         f"the model answered {changed:,} of the {images:,} images asked again at the end of "
         "the scan otherwise than when they were first asked, while it had answered all "

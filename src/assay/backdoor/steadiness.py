@@ -1,9 +1,12 @@
-"""The backdoor scan's determinism check: a few clean images asked twice before the scan.
+"""The backdoor scan's determinism check: a few clean images asked twice before the scan,
+the second time in two other batches (a third time, as the first, when answers changed).
 
 A model that answers the same image differently (dropout left on, a served model behind a
 random load balancer) makes a scan's findings change from run to run with the same seed:
 the check says so (``summary["determinism"]``, the report's Determinism section, and the
-rerun caveat read from it: ``core.rerun_caveats``).  It asks ``2 * n`` queries, within
+rerun caveat read from it: ``core.rerun_caveats``); a model that answers them alike in
+their own batch but otherwise in others depends on the batch, and is warned of.  It asks
+``2 * n`` queries (``3 * n`` when answers changed), within
 ``--max-queries`` (at most a tenth of it; the scan gets the rest), and never through the
 scan's cache; ``--no-determinism-check`` skips it.
 """
@@ -15,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from assay.backdoor.again import moved_since_probe
+from assay.core.asked_apart import ask_rounds
 from assay.core.budget import BudgetedModel
 from assay.core.display import count
 from assay.core.model import Model
@@ -24,6 +28,7 @@ from assay.errors import AssayError
 
 __all__ = [
     "PROBE",
+    "batch_warning",
     "check_line",
     "check_steadiness",
     "record_steadiness",
@@ -33,6 +38,8 @@ __all__ = [
 
 PROBE = 8  # clean images asked twice
 SHARE = 0.1  # of --max-queries at most
+BATCH_TOLERANCE = 1e-4  # answers apart only in another batch: beyond float noise
+ROUNDS = 3  # each image asked at most three times (``core.asked_apart``)
 
 
 def probe_size(n_images: int, max_queries: int | None) -> int:
@@ -40,6 +47,8 @@ def probe_size(n_images: int, max_queries: int | None) -> int:
     within a tenth of ``max_queries``."""
     n = min(PROBE, n_images)
     if max_queries is not None:
+        # (two rounds within the tenth; the third, only when an answer changed, is taken
+        # from the scan's budget: ``scan_budget``)
         n = min(n, int(SHARE * max_queries) // 2)
     return max(n, 0)
 
@@ -82,7 +91,9 @@ def steadiness(
     call_timeout: float | None,
     max_time: float | None,
 ) -> dict[str, Any]:
-    """Ask ``images`` twice (two calls, no cache): how many were answered otherwise, and
+    """Ask ``images`` twice (no cache), the second time in two other batches, and a third
+    time as the first when answers changed (``core.asked_apart``): how many were answered
+    otherwise in their own batch (``changed``) or only in another (``batch_changed``), and
     what it cost; a check that could not be made says why (``skipped``)."""
     if not len(images):
         return {"images": 0, "changed": 0, "queries": 0, "calls": 0}
@@ -90,25 +101,34 @@ def steadiness(
         model,
         call_timeout=call_timeout,
         max_time=None if max_time is None else max(max_time, 0.5),
-        max_queries=2 * len(images),
+        max_queries=ROUNDS * len(images),
         cache_size=0,
     )
     guarded.answered = 1  # (asked before, loading: a late call ends the check, not the run)
+    n = len(images)
+
+    def changed(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> np.ndarray:
+        same = np.all(np.isclose(a.reshape(n, -1), b.reshape(n, -1), rtol=1e-6, atol=atol), axis=1)
+        out: np.ndarray = ~same
+        return out
+
+    def moved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return changed(a, b, BATCH_TOLERANCE)
+
     try:
-        first = np.asarray(guarded.predict(images))
-        second = np.asarray(guarded.predict(images))
+        brightness = np.asarray(images, dtype=np.float64).reshape(n, -1).mean(axis=1)
+        rounds = ask_rounds(guarded.predict, images, changed, moved, scores=brightness)
     except AssayError as exc:
         why = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {"skipped": why[:300], "queries": guarded.queries, "calls": 0}
     finally:
         guarded.close()
-    a, b = first.reshape(len(images), -1), second.reshape(len(images), -1)
-    same = np.all(np.isclose(a, b, rtol=1e-6, atol=1e-9), axis=1)
     return {
-        "images": len(images),
-        "changed": int(np.sum(~same)),
-        "queries": 2 * len(images),
-        "calls": 2,
+        "images": n,
+        "changed": int(rounds.random.sum()),
+        "batch_changed": rounds.batch_bound,
+        "queries": rounds.queries,
+        "calls": rounds.calls,
     }
 
 
@@ -154,6 +174,10 @@ def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> No
             )
             + f" It asked {count(check['queries'])} queries in {check['calls']} calls."
         )
+        if check.get("batch_changed"):
+            bound = batch_warning(check)
+            text += f" {bound[0].upper()}{bound[1:]}."
+            summary["warnings"] = [*(summary.get("warnings") or []), bound]
     moved = moved_since_probe(summary)
     if moved and not summary.get("untested_reason"):
         summary["untested_reason"] = moved
@@ -164,6 +188,20 @@ def record_steadiness(store: RunStore, run_id: str, check: dict[str, Any]) -> No
     sections = [s for s in summary.get("sections") or [] if s.get("title") != "Determinism"]
     summary["sections"] = [*sections, {"title": "Determinism", "text": text}]
     store.checkpoint(run_id, summary=summary)
+
+
+def batch_warning(check: dict[str, Any]) -> str:
+    """The warning for a model that answered the check's images alike in their own batch
+    and otherwise in other batches (``batch_changed``)."""
+    return (
+        f"the model's answer to an image depends on the batch it comes in: "
+        f"{count(check['batch_changed'])} of {count(check['images'])} clean images were "
+        f"answered otherwise when asked in two other batches, alike when their own batch was "
+        f"asked again (statistics of the batch, answers read in another order); its answers "
+        f"are not a function of the image, so the scan's findings may not reproduce and "
+        f"finding no trigger does not show there is none (the exit code says only what this "
+        f"run found)"
+    )
 
 
 def check_line(summary: dict[str, Any]) -> str | None:
@@ -182,6 +220,11 @@ def check_line(summary: dict[str, Any]) -> str | None:
     where = "within --max-queries" if det.get("within_budget") else "no query budget"
     return (
         f"determinism check: {count(probe.get('images', 0))} clean images asked twice, "
-        f"{count(probe.get('changed', 0))} answered otherwise ({count(det.get('queries', 0))} "
-        f"queries in {det.get('calls', 0)} calls, {where})"
+        f"{count(probe.get('changed', 0))} answered otherwise"
+        + (
+            f", {count(probe['batch_changed'])} only in other batches"
+            if probe.get("batch_changed")
+            else ""
+        )
+        + f" ({count(det.get('queries', 0))} queries in {det.get('calls', 0)} calls, {where})"
     )

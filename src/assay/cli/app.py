@@ -33,6 +33,7 @@ from assay.cli.repeated import refuse_repeated
 from assay.cli.user_words import keep_on_one_line
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
+from assay.core.kept_signals import held as signals_held
 from assay.core.notices import told_to
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
@@ -462,7 +463,7 @@ def main(argv: list[str] | None = None) -> None:
     if argv is None:
         _crash_report()
     # a run's clock: from the process's start; the command's folder its own (core.workdir)
-    with entered(_command_start(argv)), held():
+    with entered(_command_start(argv)), held(), signals_held():
         _main(argv)
 
 

@@ -275,14 +275,23 @@ def command_streams() -> Iterator[None]:
     """While a command runs, assay speaks on the stdout and stderr it started with: a model
     that replaces ``sys.stdout`` or ``sys.stderr`` (with a log file at import, a
     ``StringIO`` in each call) took every line of assay's after it (the verdict, the
-    reproduce line, the errors) into its own stream: a job's log held nothing (hostile39)."""
+    reproduce line, the errors) into its own stream: a job's log held nothing (hostile39).
+    When the command ends, ``sys.stdout`` and ``sys.stderr`` are put back as it left them."""
     _COMMAND.append((sys.stdout, sys.stderr))
+    kept_before = _KEPT[-1] if _KEPT else None
     try:
         yield
     finally:
-        for stream in _COMMAND.pop():
+        out, err = _COMMAND.pop()
+        for stream in (out, err):
             with contextlib.suppress(Exception):  # (closed, or on a full disk: said before)
                 stream.flush()
+        # and the streams put back as the command left them: ``main(ARGS)`` called from
+        # another program left it printing into the model's (hostile39b); stdout is the
+        # stderr a --json command made of it, else the one it started with
+        made = _KEPT[-1] if _KEPT and _KEPT[-1] is not kept_before else None
+        sys.stdout = made[1] if made is not None else out  # type: ignore[assignment]
+        sys.stderr = err
 
 
 def _streams() -> tuple[TextIO | None, TextIO | None]:

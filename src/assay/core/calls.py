@@ -24,6 +24,7 @@ from typing import Any, NoReturn, Protocol
 
 import numpy as np
 
+from assay.core.kept_signals import kept
 from assay.core.workdir import model_call
 from assay.errors import BudgetExhausted, ModelError
 
@@ -195,7 +196,9 @@ def shielded(fn: Callable[[], np.ndarray]) -> Callable[[], np.ndarray]:
         with _in_model_lock:
             _in_model[me] = _in_model.get(me, 0) + 1
         try:
-            with model_call():  # (a folder the model moves to is its own: core.workdir)
+            # (a folder the model moves to is its own, a signal it sets aside put back:
+            # core.workdir, core.kept_signals)
+            with model_call(), kept():
                 return fn()
         except SystemExit as exc:
             raise _unexpected_exit(exc) from None

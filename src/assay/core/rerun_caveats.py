@@ -59,13 +59,17 @@ def _not_deterministic(summary: Mapping[str, Any]) -> bool:
         return False
     if checks.get("deterministic") is False:  # fairness: the flip check at the start
         return True
+    if _count(checks.get("batch_changed")):  # fairness: alike in its batch, not in others
+        return True
     confirmation = checks.get("confirmation")  # fairness: IDIs re-checked at the end
     if isinstance(confirmation, Mapping) and _count(confirmation.get("sampled")) > _count(
         confirmation.get("confirmed")
     ):
         return True
     probe = checks.get("probe")  # text, backdoor: sentences, images asked twice at the start
-    if isinstance(probe, Mapping) and _count(probe.get("changed")):
+    if isinstance(probe, Mapping) and (
+        _count(probe.get("changed")) or _count(probe.get("batch_changed"))
+    ):
         return True
     return bool(_count(checks.get("changed"))) and "sampled" in checks  # text: the re-check
 

@@ -3,9 +3,12 @@
 A randomised model (e.g. fairlearn's ``ExponentiatedGradient``, which draws a predictor per
 call) answers some rows differently on two identical calls; its IDIs may then not reproduce.
 
-- At the start, ``sample_rows`` (from the data, else uniform) are asked twice; the *flip rate*
-  is the share of rows whose label differs between the two answers (or, for probabilities,
-  whose probabilities differ by more than ``1e-6``).
+- At the start, ``sample_rows`` (from the data, else uniform) are asked twice, the second
+  time in two other batches, and a third time as the first when answers changed
+  (``core.asked_apart``); the *flip rate* is the share of rows whose label differs when
+  their own batch is asked again (or, for probabilities, whose probabilities differ by more
+  than ``1e-6``); rows answered otherwise only in another batch (``batch_changed``) make a
+  model whose answers depend on the batch, said as such (``start_batch_bound``).
 - At the end, a sample of the first stored IDIs is re-evaluated ``repeats`` times.  The
   rule: an IDI is *confirmed* when it is discriminatory in every one of the ``repeats``
   re-evaluations.  The confirmation rate is reported for every run; on a non-deterministic
@@ -13,8 +16,8 @@ call) answers some rows differently on two identical calls; its IDIs may then no
 
 These queries go to the model directly (not through the search's budget or cache), so they do
 not change what a seeded search finds.  Under a query budget they are sized to ask at most a
-tenth of it (``check_sizes``: a twentieth each), and the run counts them among the queries it
-asked in all; ``--no-determinism-check`` skips both.
+tenth of it (``check_sizes``: a twentieth each, the flip check's rows up to three times), and
+the run counts them among the queries it asked in all; ``--no-determinism-check`` skips both.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.asked_apart import ask_rounds
 from assay.core.display import percent
 from assay.core.findings import FindingBatch
 from assay.core.model import Model, labels_of
@@ -31,6 +35,7 @@ from assay.fairness.oracle import Oracle
 from assay.fairness.schema import Schema, rows_within
 
 __all__ = [
+    "FLIP_ROUNDS",
     "REPEATS",
     "batch_bound",
     "check_sizes",
@@ -43,7 +48,9 @@ __all__ = [
 REPEATS = 3
 SAMPLE = 500
 _TOLERANCE = 1e-6
+BATCH_TOLERANCE = 1e-4  # probabilities apart only in another batch: beyond float noise
 _SHARE = 20  # each check asks at most 1/_SHARE of a query budget
+FLIP_ROUNDS = 3  # the flip check's inputs are asked at most three times (``core.asked_apart``)
 
 
 UNBUDGETED_CONFIRMATION = SAMPLE * REPEATS * 20
@@ -60,7 +67,7 @@ def check_sizes(max_queries: int | None, combinations: int) -> tuple[int, int]:
     if max_queries is None:
         per = REPEATS * max(1, combinations)
         return SAMPLE, min(SAMPLE, max(1, UNBUDGETED_CONFIRMATION // per))
-    flips = min(SAMPLE, max_queries // (2 * _SHARE))
+    flips = min(SAMPLE, max_queries // (FLIP_ROUNDS * _SHARE))
     confirmed = min(SAMPLE, max_queries // (_SHARE * REPEATS * max(1, combinations)))
     return flips, confirmed
 
@@ -78,8 +85,10 @@ def flip_rate(
     data: np.ndarray | None = None,
     n: int = SAMPLE,
 ) -> dict[str, Any]:
-    """Ask the same ``n`` encoded rows twice (fewer for a very wide schema: ``rows_within``);
-    the share whose answer changed."""
+    """Ask the same ``n`` encoded rows twice, the second time in two other batches, and a
+    third time as the first when answers changed (``core.asked_apart``; fewer rows for a very
+    wide schema: ``rows_within``): the share whose answer changed in their own batch
+    (``flip_rate``), and how many changed only in another batch (``batch_changed``)."""
     if n <= 0:
         return not_checked("the query budget is too small to spare inputs for it")
     n = rows_within(n, len(schema))
@@ -87,17 +96,37 @@ def flip_rate(
         rows = np.asarray(data, dtype=np.float64)[rng.integers(0, len(data), size=n)]
     else:
         rows = schema.sample_uniform(rng, n)
-    first, second = np.asarray(model.predict(rows)), np.asarray(model.predict(rows))
     caps = model.capabilities
-    if caps.outputs == "proba":
-        a, b = first.reshape(n, -1), second.reshape(n, -1)
-        changed = (np.abs(a - b) > _TOLERANCE).any(axis=1)
-        changed |= labels_of(a, caps) != labels_of(b, caps)
-    else:
-        changed = first.reshape(n, -1) != second.reshape(n, -1)
-        changed = changed.any(axis=1)
-    flips = int(changed.sum())
-    return {"rows": n, "changed": flips, "flip_rate": flips / n, "deterministic": flips == 0}
+
+    def changed(first: np.ndarray, second: np.ndarray, tolerance: float = _TOLERANCE) -> np.ndarray:
+        if caps.outputs == "proba":
+            a, b = first.reshape(n, -1), second.reshape(n, -1)
+            moved: np.ndarray = (np.abs(a - b) > tolerance).any(axis=1)
+            out: np.ndarray = moved | (labels_of(a, caps) != labels_of(b, caps))
+            return out
+        return np.asarray((first.reshape(n, -1) != second.reshape(n, -1)).any(axis=1))
+
+    def moved(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+        return changed(first, second, BATCH_TOLERANCE)
+
+    rounds = ask_rounds(model.predict, rows, changed, moved, scores=_standardised_sum(rows))
+    flips = int(rounds.random.sum())
+    return {
+        "rows": n,
+        "changed": flips,
+        "flip_rate": flips / n,
+        "deterministic": flips == 0,
+        "batch_changed": rounds.batch_bound,
+        "queries_asked": rounds.queries,
+    }
+
+
+def _standardised_sum(rows: np.ndarray) -> np.ndarray:
+    """Each row's standardised values summed: the flip check's halves split by it differ in
+    every column's mean (``core.asked_apart``)."""
+    spread = rows.std(axis=0)
+    z = (rows - rows.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+    return np.asarray(np.nan_to_num(z).sum(axis=1))
 
 
 def confirm_findings(
@@ -164,8 +193,13 @@ def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[
             f"(confirmation rate {percent(float(confirmation['confirmation_rate']))}; an IDI "
             f"counts as confirmed only when all {confirmation['repeats']} re-checks find it)."
         )
+    if check.get("batch_changed"):
+        text += (
+            f" Asked again in two other batches (split by the sum of their standardised "
+            f"values), {check['batch_changed']:,} of them were answered otherwise."
+        )
     out: dict[str, Any] = {"title": "Determinism", "text": text}
-    bound = batch_bound(check, confirmation)
+    bound = start_batch_bound(check) or batch_bound(check, confirmation)
     if bound is not None:
         out["note"] = bound
     if check["deterministic"] is False:
@@ -175,6 +209,26 @@ def section(check: dict[str, Any], confirmation: dict[str, Any] | None) -> dict[
             "and the same seed may not give the same findings."
         )
     return out
+
+
+def start_batch_bound(check: dict[str, Any]) -> str | None:
+    """The warning for a model that answered inputs alike when their own batch was asked
+    again but otherwise in other batches (the flip check's ``batch_changed``): its answers
+    are not a function of the input, so a run that found nothing did not show it is fair,
+    and its IDIs may not reproduce one by one.  None otherwise."""
+    moved = int(check.get("batch_changed") or 0)
+    if check.get("deterministic") is not True or moved <= 0:
+        return None
+    return (
+        f"Warning: the model's answer to an input depends on the batch it comes in: "
+        f"{moved:,} of the {check['rows']:,} inputs asked at the start were answered otherwise "
+        f"when asked in two other batches, though alike when their own batch was asked again "
+        f"(statistics of the batch, such as a scaler fitted at predict time, or answers read "
+        f"in another order). Its answers are not a function of its input: the search asked "
+        f"inputs in its own batches, so the IDIs it found may not reproduce one by one "
+        f"(assay verify replays them), and finding none does not show the model is fair; "
+        f"the exit code says only what this run found."
+    )
 
 
 def batch_bound(check: dict[str, Any], confirmation: dict[str, Any] | None) -> str | None:

@@ -40,12 +40,14 @@ from assay.errors import (
 from assay.execution import default_caller
 from assay.fairness.answer_cost import answer_rows
 from assay.fairness.determinism import (
+    FLIP_ROUNDS,
     REPEATS,
     batch_bound,
     check_sizes,
     confirm_findings,
     flip_rate,
     not_checked,
+    start_batch_bound,
 )
 from assay.fairness.determinism import section as determinism_section
 from assay.fairness.encoded import EncodedModel
@@ -267,23 +269,35 @@ def _record_determinism(
         rate = 100 * float(confirmation["confirmation_rate"])
         metrics["IDIs confirmed on re-check (%)"] = round(rate, 1)
     summary["metrics"] = metrics
-    if check["deterministic"] is False:
-        warnings = list(summary.get("warnings", []))
-        warnings.append(str(section["note"]))
-        summary["warnings"] = warnings
-        summary["headline"] = (
-            f"{summary.get('headline', '')} (warning: the model is not deterministic; "
-            f"{percent(check['flip_rate'])} of answers changed on a repeated call)"
-        )
-    elif batch_bound(check, confirmation) is not None:
+    said = _determinism_warning(check, confirmation)
+    if said is not None:
         summary["warnings"] = [*summary.get("warnings", []), str(section["note"])]
-        summary["headline"] = (
-            f"{summary.get('headline', '')} (warning: "
-            f"{percent(1 - float(confirmation['confirmation_rate']))} of the IDIs "
-            f"re-checked did not hold when asked again: the model's answers depend on the "
-            f"batch they are asked in)"
-        )
+        summary["headline"] = f"{summary.get('headline', '')} (warning: {said})"
     store.checkpoint(run_id, summary=summary)
+
+
+def _determinism_warning(check: dict[str, Any], confirmation: dict[str, Any]) -> str | None:
+    """The headline's warning on what the determinism checks saw (None: nothing to say):
+    a model not deterministic, or one whose answers depend on the batch (seen at the start,
+    else in the stored IDIs re-checked)."""
+    if check["deterministic"] is False:
+        return (
+            f"the model is not deterministic; {percent(check['flip_rate'])} of answers changed "
+            f"on a repeated call"
+        )
+    if start_batch_bound(check) is not None:
+        return (
+            f"the model's answers depend on the batch they are asked in: "
+            f"{check['batch_changed']:,} of {check['rows']:,} inputs were answered otherwise in "
+            f"another batch; findings may not reproduce, and none found does not show it fair"
+        )
+    if batch_bound(check, confirmation) is not None:
+        return (
+            f"{percent(1 - float(confirmation['confirmation_rate']))} of the IDIs re-checked "
+            f"did not hold when asked again: the model's answers depend on the batch they are "
+            f"asked in"
+        )
+    return None
 
 
 def _check_still_served(setup: FairnessSetup, store: RunStore, run_id: str) -> None:
@@ -656,7 +670,7 @@ def asked_beyond_search(
     checks = 0
     if determinism_check:
         flips, confirmed = check_sizes(max_queries, _combinations(setup))
-        checks = 2 * flips + REPEATS * _combinations(setup) * confirmed
+        checks = FLIP_ROUNDS * flips + REPEATS * _combinations(setup) * confirmed
     # and the inputs drawn inside each rule learned, to measure its share
     return (per * k * sources, RULES_PER_ATTRIBUTE * inside_sample(per) * k), checks
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
 from assay.core.integrity import file_fingerprint
+from assay.core.kept_signals import kept
 from assay.core.model import Capabilities, Modality, ModelInputs, OutputKind
 from assay.errors import ModelError, UsageError
 from assay.models.callable import (
@@ -270,16 +271,19 @@ def load_model(
         "columns": columns,
         "dtypes": dtypes,
     }
-    try:
-        inner, kind, info = _inner_model(spec, names, **given)
-    except (UsageError, ModelError) as exc:
-        # labels by name that are class numbers ('0'..'9') with a count declared (--classes
-        # 10): read by the names '0'..'9', as --classes 0,1,...,9 reads them (hostile30b)
-        numbered = getattr(exc, "numbered_classes", None)
-        if names is not None or numbered is None:
-            raise
-        names = numbered
-        inner, kind, info = _inner_model(spec, names, **given)
+    # (a model's import that sets Ctrl-C aside leaves the command's put back: core.kept_signals)
+    with kept():
+        try:
+            inner, kind, info = _inner_model(spec, names, **given)
+        except (UsageError, ModelError) as exc:
+            # labels by name that are class numbers ('0'..'9') with a count declared
+            # (--classes 10): read by the names '0'..'9', as --classes 0,1,...,9 reads them
+            # (hostile30b)
+            numbered = getattr(exc, "numbered_classes", None)
+            if names is not None or numbered is None:
+                raise
+            names = numbered
+            inner, kind, info = _inner_model(spec, names, **given)
     if names is not None:
         _name_classes(inner, names, kind)
     info["type"] = kind

@@ -19,6 +19,7 @@ from assay.core.store import ENDED, RunStore
 from assay.core.unfinished import KEY, finished
 from assay.text.engine import thaw
 from assay.text.generate import Draws, Sampler, tree_text
+from assay.text.recheck import extra_probe_queries
 from assay.text.setup import TextSetup
 from assay.text.summary import WALL_SHARE
 from assay.text.unused import unused_note
@@ -107,7 +108,12 @@ def run_session(
         if why is None and checking and section:
             # a stopped session leaves the re-check to the one that ends the run
             asked = int(outcome.progress.get("queries") or 0)
-            limit = the_plan.recheck_limit(asked) if outcome.status != "interrupted" else None
+            # a probe whose answers changed asked its sentences a third time: from the
+            # re-check's reserve, so the run stays within --max-queries
+            extra = extra_probe_queries(probed.get("probe"), the_plan.probe)
+            limit = (
+                the_plan.recheck_limit(asked, extra) if outcome.status != "interrupted" else None
+            )
             stages.phase("checks")
             # the caller's stop= heard there: the section left missing (core.stopping)
             with heard_after_search(outcome.status in ENDED):

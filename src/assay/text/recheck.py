@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from assay.core.asked_apart import ask_rounds
 from assay.core.budget import BudgetedModel
 from assay.core.display import count, percent
 from assay.core.model import Model
@@ -42,6 +43,7 @@ __all__ = [
     "PROBE",
     "SAMPLE",
     "CheckPlan",
+    "extra_probe_queries",
     "plan",
     "probe",
     "recheck",
@@ -52,6 +54,7 @@ __all__ = [
 SAMPLE = 64  # minimal sentences asked again, the first stored
 PROBE = 32  # sentences of the grammar asked twice at the start
 CHECK_SHARE = 0.1  # of --max-queries at most, for both checks
+BATCH_TOLERANCE = 1e-4  # answers apart only in another batch: beyond float noise
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,12 +86,13 @@ class CheckPlan:
         beyond = max(self.resumed - (self.reserve if checking else 0), 0)
         return self.budget - self.loading - (self.kept if checking else 0) - beyond
 
-    def recheck_limit(self, search_queries: int) -> int:
-        """Sentences the re-check may ask once the search asked ``search_queries``."""
+    def recheck_limit(self, search_queries: int, probe_extra: int = 0) -> int:
+        """Sentences the re-check may ask once the search asked ``search_queries`` and the
+        probe ``probe_extra`` beyond its two rounds (its third: ``extra_probe_queries``)."""
         if self.budget is None:
             return SAMPLE
         left = self.budget - self.loading - self.kept - search_queries
-        return max(min(SAMPLE, self.reserve + max(left, 0) - self.resumed), 0)
+        return max(min(SAMPLE, self.reserve + max(left, 0) - self.resumed - probe_extra), 0)
 
 
 def plan(
@@ -131,9 +135,9 @@ def _guarded(
     return guarded
 
 
-def _changed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def _changed(a: np.ndarray, b: np.ndarray, atol: float = 1e-9) -> np.ndarray:
     """Per row, whether two answers differ (beyond float noise)."""
-    out: np.ndarray = ~np.all(np.isclose(a, b, rtol=1e-6, atol=1e-9), axis=1)
+    out: np.ndarray = ~np.all(np.isclose(a, b, rtol=1e-6, atol=atol), axis=1)
     return out
 
 
@@ -146,7 +150,10 @@ def probe(
     call_timeout: float | None,
     max_time: float | None = None,
 ) -> dict[str, Any]:
-    """Ask ``sentences`` twice (two calls); how many were answered otherwise, and by which
+    """Ask ``sentences`` twice, the second time in two other batches, and a third time as the
+    first when answers changed (``core.asked_apart``): how many were answered otherwise in
+    their own batch (``changed``: not deterministic) or only in another
+    (``batch_changed``: the batch decides), and by which
     classifiers (``names``, each answering ``widths[k]`` columns of the panel's answer), and
     what it cost (``queries``: sentences asked, ``calls``).  A check that failed says why
     (``skipped``) instead."""
@@ -155,37 +162,63 @@ def probe(
     sentences = list(dict.fromkeys(s for s in sentences if s.strip()))
     if not sentences:
         return {"sentences": 0, "changed": 0, "classifiers": [], "queries": 0, "calls": 0}
-    guarded = _guarded(model, call_timeout, max_time, max_queries=2 * len(sentences))
-    calls = 0
+    guarded = _guarded(model, call_timeout, max_time, max_queries=3 * len(sentences))
+    n = len(sentences)
+    made = [0]  # calls made, also when one failed
+
+    def answers(batch: list[str]) -> np.ndarray:
+        made[0] += 1
+        return np.asarray(guarded.predict(batch), dtype=np.float64).reshape(len(batch), -1)
+
+    def changed(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return _changed(a.reshape(n, -1), b.reshape(n, -1))
+
+    def moved(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return _changed(a.reshape(n, -1), b.reshape(n, -1), atol=BATCH_TOLERANCE)
+
     try:
-        calls += 1
-        first = np.asarray(guarded.predict(sentences), dtype=np.float64)
-        calls += 1
-        second = np.asarray(guarded.predict(sentences), dtype=np.float64)
+        lengths = np.array([len(s) for s in sentences], dtype=np.float64)
+        rounds = ask_rounds(answers, sentences, changed, moved, scores=lengths)
     except (AssayError, ValueError, TypeError) as exc:
-        cost = {"queries": guarded.queries, "calls": calls}
+        cost = {"queries": guarded.queries, "calls": made[0]}
         why = _why(named(exc, model))
         return {"sentences": 0, "changed": 0, "classifiers": [], "skipped": why, **cost}
     finally:
         guarded.close()
-    first, second = first.reshape(len(sentences), -1), second.reshape(len(sentences), -1)
-    changed = _changed(first, second)
+    bound = rounds.batch_bound
+    other = rounds.second if bound else rounds.again
+    return {
+        "sentences": n,
+        "changed": int(rounds.random.sum()),
+        "batch_changed": bound,
+        "classifiers": _which(names, widths, rounds.first, other),
+        "queries": rounds.queries,
+        "calls": rounds.calls,
+    }
+
+
+def _which(names: list[str], widths: list[int], first: np.ndarray, other: Any) -> list[str]:
+    """The classifiers (``names``, each answering ``widths[k]`` columns of the panel's
+    answer) that answered otherwise in ``other`` (None: none did)."""
+    if other is None:
+        return []
     which: list[str] = []
     at = 0
     for name, width in zip(names, widths, strict=True):
         if (
             first.shape[1] >= at + width
-            and _changed(first[:, at : at + width], second[:, at : at + width]).any()
+            and _changed(first[:, at : at + width], other[:, at : at + width]).any()
         ):
             which.append(name)
         at += width
-    return {
-        "sentences": len(sentences),
-        "changed": int(changed.sum()),
-        "classifiers": which,
-        "queries": guarded.queries,
-        "calls": calls,
-    }
+    return which
+
+
+def extra_probe_queries(probed: dict[str, Any] | None, planned: int) -> int:
+    """The queries the start's probe asked beyond the ``2 * planned`` kept for it (its third
+    round, asked when answers changed: ``core.asked_apart``)."""
+    asked = int((probed or {}).get("queries") or 0)
+    return max(asked - 2 * planned, 0)
 
 
 def _section(
@@ -201,7 +234,13 @@ def _section(
         who = ", ".join(probed.get("classifiers") or [])
         parts.append(
             f"{count(probed['sentences'])} sentences of the grammar were asked twice before the "
-            f"search: {count(probed['changed'])} were answered otherwise"
+            f"search (the second time in two other batches): "
+            f"{count(probed['changed'])} were answered otherwise in their own batch"
+            + (
+                f", {count(probed['batch_changed'])} only in the other batches"
+                if probed.get("batch_changed")
+                else ""
+            )
             + (f" (by {who})." if who else ".")
         )
     elif probed is not None and probed.get("skipped"):
@@ -236,6 +275,36 @@ def record_off(store: RunStore, run_id: str, why: str) -> None:
     text = f"The determinism checks were not made: {why}."
     summary["sections"] = [*(summary.get("sections") or []), {"title": "Determinism", "text": text}]
     store.checkpoint(run_id, summary=summary)
+
+
+def _batch_bound(probed: dict[str, Any]) -> str:
+    """The warning for classifiers that answered the probe's sentences alike in their own
+    batch and otherwise in other batches."""
+    who = probed.get("classifiers") or []
+    return (
+        f"{', '.join(who) or 'the classifiers'} answer{'s' if len(who) == 1 else ''} a "
+        f"sentence depending on the batch it comes in: {count(probed['batch_changed'])} of "
+        f"{count(probed['sentences'])} sentences asked at the start were answered otherwise in "
+        f"two other batches, alike when their own batch was asked again (statistics of the "
+        f"batch, answers read in another order); their answers are not a function of the "
+        f"sentence, so the findings may not reproduce and finding none does not show they "
+        f"pass (the exit code says only what this run found)"
+    )
+
+
+def _cause(probed: dict[str, Any] | None) -> str:
+    """What the re-check's changed answers are put down to: the start's probe tells a
+    classifier that samples from one whose answers depend on the batch (the re-check asks
+    its sentences in another batch than the search's); without either seen, both are said."""
+    probe = probed or {}
+    if probe.get("changed"):
+        return "the classifiers are not deterministic"
+    if probe.get("batch_changed"):
+        return "the classifiers' answers depend on the batch they are asked in"
+    return (
+        "the classifiers are not deterministic or their answers depend on the batch they "
+        "are asked in (the re-check asks its sentences in another batch than the search's)"
+    )
 
 
 def _why(exc: BaseException) -> str:
@@ -372,12 +441,14 @@ def record_recheck(
                 f"sentences asked twice at the start were answered otherwise "
                 f"({percent(share)}); the findings may be noise and may not reproduce"
             )
+        if probed.get("batch_changed"):
+            said.append(_batch_bound(probed))
     if check is not None:
         metrics["minimal sentences answered otherwise when asked again"] = check["changed"]
         if check["changed"]:
             share = check["changed"] / check["sampled"]
             said.append(
-                f"the classifiers are not deterministic: {count(check['changed'])} of "
+                f"{_cause(probed)}: {count(check['changed'])} of "
                 f"{count(check['sampled'])} minimal failing sentences asked again were "
                 f"answered otherwise ({percent(share)}); the findings may not reproduce"
             )
