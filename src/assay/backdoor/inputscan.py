@@ -218,7 +218,9 @@ def check_known(
     the ``reference_labels`` (the model's answers on ``references``), clean images of the
     class carry them as their own (``drawn.class_draws``: a form confirmed on a clean image
     whose strokes fire the backdoor; up to 5 queries, none when no clean image of the class
-    carries them).  The triggers are
+    carries them).  A trigger not distinct from the image's most frequent colour (a white
+    trigger on a mostly white digit) is not removed by blocking: the refill of its box moving
+    the prediction decides then.  The triggers are
     matched on their whole box first; only when none matches so, on the pixels of their
     masks (``masks.py``: a plus does not fill its box), and such a match is taken only when
     blocking changes the prediction (the pixels alone never decide it: a plus's few pixels
@@ -265,9 +267,14 @@ def check_known(
             return True
         return not class_draws(t, label, labels, references, reference_labels)
 
+    def by_refill(j: int, t: Trigger) -> bool:
+        """Blocked with a colour its own pixels have (a white trigger on an image whose most
+        frequent colour is white), the trigger stays: did the refill of its box move it?"""
+        return j == 0 and not _distinct(t, colour) and any(int(a) != label for a in refilled)
+
     for j in order:
         (i, t), pred = matching[j], preds[j]
-        if int(pred) != label or by_pixels(t):
+        if int(pred) != label or by_pixels(t) or by_refill(j, t):
             region = t.cover(h, w)
             chosen = None  # the model's probabilities on the region's mean fill
             if j == 0 and len(refilled):
