@@ -57,6 +57,7 @@ from assay.backdoor.patches import (
     paste,
     trigger_present,
 )
+from assay.backdoor.places import known_places
 from assay.backdoor.repair import combined_label, gaussian_fill, mean_fill, vote, voting_fills
 from assay.backdoor.verdicts import ImageVerdict, Labeler, Scorer
 
@@ -121,6 +122,10 @@ COPY_SHARE = 0.75
 # poisoned images against 11,878: its first boxes, found larger, filled its forms;
 # bench/RESULTS.md, bd38 and bd39)
 NATURAL_BY_CONTENT = True
+
+# A known trigger's place tried with the image's own pixels before the windows (``places.py``):
+# the first poisoned images of a trigger first confirmed on a lured clean image's stroke
+KNOWN_PLACES = True
 
 
 def pick_verification(
@@ -397,14 +402,25 @@ def assay_scan(
             verdict.extra = {**(verdict.extra or {}), "across": round(rate, 3)}
         return rate is None or rate >= ACROSS_RATE
 
-    # screening, cheapest first: every window on one image (one call), then window by window
-    # (only as many as are shrunk) a second image and three more; the first must flip, of the
-    # others all but ``SCREEN_MISSES``
-    flips = labels(_paste_each(screen[:1], image, changed)) == label
-    alive = [b for b, f in zip(changed, flips, strict=True) if f]
     chosen = verify[order[:n_verify]]
     tried: set[Box] = set()
     best: tuple[Box, int, Box, float] | None = None
+    # a known trigger's place with the image's own pixels first (``places.py``)
+    for box in known_places(image, label, labels, known, verify, fills) if KNOWN_PLACES else []:
+        if box in tried:
+            continue
+        tried.add(box)
+        rate = _confirm(image, box, label, labels, chosen, threshold, sources, source_labels)
+        if rate is not None and rate > 0 and across(box):
+            best = (box, label, box, rate)
+            break
+    # screening, cheapest first: every window on one image (one call), then window by window
+    # (only as many as are shrunk) a second image and three more; the first must flip, of the
+    # others all but ``SCREEN_MISSES``
+    alive: list[Box] = []
+    if best is None:
+        flips = labels(_paste_each(screen[:1], image, changed)) == label
+        alive = [b for b, f in zip(changed, flips, strict=True) if f]
     naturals: list[Box] = []
     shrunk_windows = 0  # windows shrunk before any box was confirmed
     for win in alive:
