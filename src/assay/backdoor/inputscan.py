@@ -411,9 +411,19 @@ def assay_scan(
             continue
         tried.add(box)
         rate = _confirm(image, box, label, labels, chosen, threshold, sources, source_labels)
-        if rate is not None and rate > 0 and across(box):
-            best = (box, label, box, rate)
-            break
+        if rate is None or rate <= 0 or not across(box):
+            continue
+        # the grown box holds the image's own strokes too: taken only tightened to a trigger's
+        # size and confirmed so (else the windows below, as without it)
+        tight = _tighten(image, box, verify)
+        if tight[2] > top or tight[3] > top:
+            continue
+        if tight != box:
+            rate = _confirm(image, tight, label, labels, chosen, threshold, sources, source_labels)
+            if rate is None or rate <= 0 or not across(tight):
+                continue
+        best = (tight, label, tight, rate)
+        break
     # screening, cheapest first: every window on one image (one call), then window by window
     # (only as many as are shrunk) a second image and three more; the first must flip, of the
     # others all but ``SCREEN_MISSES``
