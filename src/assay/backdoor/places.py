@@ -7,7 +7,8 @@ afresh until a poisoned image was (bench/RESULTS.md, bd39b: 421 and 525 queries 
 poisoned images of the 28x28 3x3 and 4x4 random triggers).  Its place is still right: an image
 whose answer the refill of a known form's box moves has its own pixels tried there, the box
 grown by a pixel on every side (the stroke's box may hold only part of the trigger), before the
-scan's windows (``inputscan.assay_scan``).
+scan's windows (``inputscan.assay_scan``, which takes a place only tightened to a trigger's size
+and confirmed so: the grown box holds the image's own strokes too).
 """
 
 from __future__ import annotations
