@@ -37,7 +37,10 @@ whose box overlaps the true patch); corrected right (detections whose corrected 
 true label); q/clean (mean queries per unflagged clean image); q/known (mean queries per
 poisoned image once its trigger is known; an image rechecked after the scan, its own search
 having missed before a form of its trigger that it carries was confirmed, counts that search
-too: the targets' "(matched when scanned)" line leaves those out).
+too: the targets' "(matched when scanned)" line leaves those out); afresh (the images the
+trigger sent to its target scanned after the first image flagged at its place, how many were
+searched afresh rather than matched to a known form / how many; the targets' "(every image
+after the first)" line is their mean queries, matched, found afresh or missed).
 
 How the targets are counted: "poisoned detected" on the poisoned images the trigger sent to
 its target (an image the trigger does not move is, to the model, a clean image: no scan of its
@@ -219,6 +222,24 @@ def measure(
         for r in rows
         if r["poisoned"] and r.get("known_trigger") and not r.get("rechecked")
     ]
+    # once the trigger is known: the images it sent to its target scanned after the first image
+    # flagged at its place during the scan (a rechecked row was flagged after it); those not
+    # matched to a known form when scanned were searched afresh (``afresh``), and
+    # ``q_after`` counts every one of them, matched or not
+    first = next(
+        (
+            n
+            for n, r in enumerate(rows)
+            if r["poisoned"]
+            and not r.get("rechecked")
+            and r.get("box") is not None
+            and box is not None
+            and boxes_overlap(r["box"], box)
+        ),
+        len(rows),
+    )
+    after = [r for r in rows[first + 1 :] if sent[r["image"]]]
+    afresh = [r for r in after if not (r.get("known_trigger") and not r.get("rechecked"))]
     return {
         "n_pois": int(pois.sum()),
         "n_clean": int((~pois).sum()),
@@ -239,6 +260,8 @@ def measure(
         "q_clean": q_clean,
         "q_known": q_known,
         "q_matched": q_matched,
+        "afresh": len(afresh),
+        "q_after": [r["queries"] for r in after],
     }
 
 
@@ -433,7 +456,7 @@ def print_inputs(
         f"{'(to target)':>12} {'(success)':>10} {'clean flagged':>14} {'(lured)':>8} "
         f"{'(false)':>8} {'location right':>15} "
         f"{'corrected right':>16} "
-        f"{'(= clean answer)':>17} {'q/clean':>8} {'q/known':>8} {'s/image':>8}"
+        f"{'(= clean answer)':>17} {'q/clean':>8} {'q/known':>8} {'afresh':>7} {'s/image':>8}"
     )
     print(head)
     print("-" * len(head))
@@ -455,7 +478,8 @@ def print_inputs(
             f"{pct(sum(acc['clean_flagged_false']), n_c):>8} "
             f"{pct(sum(acc['located']), n_det):>15} "
             f"{pct(sum(acc['corrected']), n_det):>16} "
-            f"{pct(sum(acc['corrected_own']), n_det):>17} {qc:8.1f} {qk:8.1f} {per_img:8.4f}"
+            f"{pct(sum(acc['corrected_own']), n_det):>17} {qc:8.1f} {qk:8.1f} "
+            f"{sum(acc['afresh']):>3}/{len(acc['q_after']):<3} {per_img:8.4f}"
         )
     print()
     print("(trigger fires): among poisoned images whose answer the trigger changed (where it does")
@@ -469,6 +493,9 @@ def print_inputs(
     print("(false): clean images flagged, less the lured ones flagged at the trigger's place and")
     print("corrected to their true label (the issue's clean-flagged target is counted on these);")
     print("(= clean answer): corrected label equal to the model's answer before the trigger.")
+    print("afresh: images the trigger sent to its target scanned after the first image flagged")
+    print("at its place, searched afresh (not matched to a known form when scanned) / all of them")
+    print("(q/known leaves out those not flagged or flagged by a new form).")
     print()
     print("Corrected label at best (the true trigger's box: blocked by the dominant colour /")
     print("refilled from the 5 nearest clean images, pixel mean, as the default scan does /")
@@ -542,6 +569,12 @@ def input_targets(totals: dict[tuple[str, str], dict[str, Any]]) -> list[Check]:
         worst = max(matched, key=lambda g: matched[g])
         out.append(
             ("  (matched when scanned)", matched[worst] <= 10, f"{matched[worst]:.1f} ({worst})")
+        )
+    after = {g: float(np.mean(acc[g]["q_after"])) for g in trig if acc[g]["q_after"]}
+    if after:
+        worst = max(after, key=lambda g: after[g])
+        out.append(
+            ("  (every image after the first)", after[worst] <= 10, f"{after[worst]:.1f} ({worst})")
         )
     return out
 

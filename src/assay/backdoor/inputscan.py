@@ -57,6 +57,7 @@ from assay.backdoor.patches import (
     paste,
     trigger_present,
 )
+from assay.backdoor.places import known_places
 from assay.backdoor.repair import combined_label, gaussian_fill, mean_fill, vote, voting_fills
 from assay.backdoor.verdicts import ImageVerdict, Labeler, Scorer
 
@@ -121,6 +122,10 @@ COPY_SHARE = 0.75
 # poisoned images against 11,878: its first boxes, found larger, filled its forms;
 # bench/RESULTS.md, bd38 and bd39)
 NATURAL_BY_CONTENT = True
+
+# A known trigger's place tried with the image's own pixels before the windows (``places.py``):
+# the first poisoned images of a trigger first confirmed on a lured clean image's stroke
+KNOWN_PLACES = True
 
 
 def pick_verification(
@@ -218,7 +223,9 @@ def check_known(
     the ``reference_labels`` (the model's answers on ``references``), clean images of the
     class carry them as their own (``drawn.class_draws``: a form confirmed on a clean image
     whose strokes fire the backdoor; up to 5 queries, none when no clean image of the class
-    carries them).  The triggers are
+    carries them).  A trigger not distinct from the image's most frequent colour (a white
+    trigger on a mostly white digit) is not removed by blocking: the refill of its box moving
+    the prediction decides then.  The triggers are
     matched on their whole box first; only when none matches so, on the pixels of their
     masks (``masks.py``: a plus does not fill its box), and such a match is taken only when
     blocking changes the prediction (the pixels alone never decide it: a plus's few pixels
@@ -265,9 +272,14 @@ def check_known(
             return True
         return not class_draws(t, label, labels, references, reference_labels)
 
+    def by_refill(j: int, t: Trigger) -> bool:
+        """Blocked with a colour its own pixels have (a white trigger on an image whose most
+        frequent colour is white), the trigger stays: did the refill of its box move it?"""
+        return j == 0 and not _distinct(t, colour) and any(int(a) != label for a in refilled)
+
     for j in order:
         (i, t), pred = matching[j], preds[j]
-        if int(pred) != label or by_pixels(t):
+        if int(pred) != label or by_pixels(t) or by_refill(j, t):
             region = t.cover(h, w)
             chosen = None  # the model's probabilities on the region's mean fill
             if j == 0 and len(refilled):
@@ -390,14 +402,35 @@ def assay_scan(
             verdict.extra = {**(verdict.extra or {}), "across": round(rate, 3)}
         return rate is None or rate >= ACROSS_RATE
 
-    # screening, cheapest first: every window on one image (one call), then window by window
-    # (only as many as are shrunk) a second image and three more; the first must flip, of the
-    # others all but ``SCREEN_MISSES``
-    flips = labels(_paste_each(screen[:1], image, changed)) == label
-    alive = [b for b, f in zip(changed, flips, strict=True) if f]
     chosen = verify[order[:n_verify]]
     tried: set[Box] = set()
     best: tuple[Box, int, Box, float] | None = None
+    # a known trigger's place with the image's own pixels first (``places.py``)
+    for box in known_places(image, label, labels, known, verify, fills) if KNOWN_PLACES else []:
+        if box in tried:
+            continue
+        tried.add(box)
+        rate = _confirm(image, box, label, labels, chosen, threshold, sources, source_labels)
+        if rate is None or rate <= 0 or not across(box):
+            continue
+        # the grown box holds the image's own strokes too: taken only tightened to a trigger's
+        # size and confirmed so (else the windows below, as without it)
+        tight = _tighten(image, box, verify)
+        if tight[2] > top or tight[3] > top:
+            continue
+        if tight != box:
+            rate = _confirm(image, tight, label, labels, chosen, threshold, sources, source_labels)
+            if rate is None or rate <= 0 or not across(tight):
+                continue
+        best = (tight, label, tight, rate)
+        break
+    # screening, cheapest first: every window on one image (one call), then window by window
+    # (only as many as are shrunk) a second image and three more; the first must flip, of the
+    # others all but ``SCREEN_MISSES``
+    alive: list[Box] = []
+    if best is None:
+        flips = labels(_paste_each(screen[:1], image, changed)) == label
+        alive = [b for b, f in zip(changed, flips, strict=True) if f]
     naturals: list[Box] = []
     shrunk_windows = 0  # windows shrunk before any box was confirmed
     for win in alive:
