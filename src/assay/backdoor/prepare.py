@@ -43,6 +43,7 @@ from assay.core.integrity import model_fingerprint, path_fingerprint
 from assay.core.model import Model
 from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
+from assay.core.workdir import holding
 from assay.errors import ModelError, UsageError
 
 __all__ = ["DEMO_MODELS", "BackdoorSetup", "setup_backdoor"]
@@ -208,6 +209,7 @@ def demo_planted(labels: Any) -> np.ndarray:
 @says_out_of_memory(
     "the images", images="--images", clean="--clean", labels="--labels", model="MODEL"
 )
+@holding  # (the caller's folder kept while the models load: core.workdir)
 def setup_backdoor(
     model: Any = None,
     *,

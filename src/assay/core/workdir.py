@@ -16,15 +16,17 @@ the call are read from the caller's folder.
 
 from __future__ import annotations
 
+import functools
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 _T = TypeVar("_T")
+_P = ParamSpec("_P")
 
-__all__ = ["anchored", "held", "model_call", "take_back"]
+__all__ = ["anchored", "held", "holding", "model_call", "take_back"]
 
 _lock = threading.Lock()
 _ours: str | None = None  # the command's folder, while a command runs
@@ -57,6 +59,19 @@ def held() -> Iterator[None]:
                 _ours, _theirs = None, None
             if mine is not None and _current() != mine:
                 _move(mine)
+
+
+def holding(fn: Callable[_P, _T]) -> Callable[_P, _T]:
+    """``fn`` run inside ``held``: a loading the API offers alone (``setup_text``,
+    ``setup_backdoor``, as ``setup_fairness``) leaves the caller in its folder when a model
+    chdirs at import (left39)."""
+
+    @functools.wraps(fn)
+    def run(*args: _P.args, **kwargs: _P.kwargs) -> _T:
+        with held():
+            return fn(*args, **kwargs)
+
+    return run
 
 
 def anchored(path: str | os.PathLike[str] | _T) -> str | _T:

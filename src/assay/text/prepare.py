@@ -15,6 +15,7 @@ from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.core.redact import redact_text, specs_given_again
 from assay.core.runinfo import imported_so, stored_serving
+from assay.core.workdir import holding
 from assay.errors import UsageError
 from assay.text.floor import suite_floor
 from assay.text.generate import Sampler
@@ -55,6 +56,7 @@ def _unique(names: list[str]) -> list[str]:
 @says_out_of_memory(
     "the grammar or classifiers", grammar="--grammar", label_map="--label-map", models="MODEL"
 )
+@holding  # (the caller's folder kept while the models load: core.workdir)
 def setup_text(
     models: Any,
     *,
