@@ -39,6 +39,7 @@ from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.core.workdir import anchored
 from assay.errors import UsageError
+from assay.fairness.determinism import steady
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
@@ -323,8 +324,7 @@ def check_fairness(
         )
         asked["checks"] += sent(the_setup)
         spent.mark("checks")
-        steady = check.get("deterministic")
-        answer_options.model_steady = steady if isinstance(steady, bool) else None
+        answer_options.model_steady = steady(check)  # (batch dependence: not steady)
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
         the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
         keep_estimate_samples(the_setup, answer_options, max_time, config["execution"])

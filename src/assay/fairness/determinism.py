@@ -43,6 +43,7 @@ __all__ = [
     "flip_rate",
     "not_checked",
     "section",
+    "steady",
 ]
 
 REPEATS = 3
@@ -75,6 +76,19 @@ def check_sizes(max_queries: int | None, combinations: int) -> tuple[int, int]:
 def not_checked(reason: str) -> dict[str, Any]:
     """The flip check's record when it was not made (``deterministic`` unknown: None)."""
     return {"rows": 0, "changed": 0, "flip_rate": 0.0, "deterministic": None, "skipped": reason}
+
+
+def steady(check: dict[str, Any] | None) -> bool | None:
+    """Whether the flip check saw the model answer each input as a function of it (the exact
+    answer's ``model_steady``): False when a repeated input was answered otherwise in its own
+    batch, or only in another batch (``batch_changed``: every input of the domain asked once
+    is then one draw of the batches' answers too, left39); None when it was not made."""
+    if not isinstance(check, dict):
+        return True  # (a run stored before the check was)
+    answer = check.get("deterministic")
+    if not isinstance(answer, bool):
+        return None
+    return answer and not int(check.get("batch_changed") or 0)
 
 
 def flip_rate(
