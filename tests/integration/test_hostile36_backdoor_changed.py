@@ -27,8 +27,9 @@ def trojan() -> TrojanedDigits:
 
 class _SteadyThenStuck:
     """The trojaned model's probabilities for its first ``honest`` calls, then class 0 for
-    every image (the calls before: the loading probe, the determinism check, the start's
-    labelling of the clean images and of the images scanned)."""
+    every image (the calls before: the loading probe, the determinism check's two (hostile39b:
+    the same images again in other batches), the start's labelling of the clean images and of
+    the images scanned)."""
 
     def __init__(self, d: TrojanedDigits, honest: int) -> None:
         self.d, self.honest, self.calls = d, honest, 0
@@ -67,9 +68,9 @@ def _scan(model: Any, d: TrojanedDigits, tmp: Path) -> Any:
 def test_a_model_stuck_on_one_class_after_the_start_has_not_passed(
     trojan: TrojanedDigits, tmp_path: Path
 ) -> None:
-    model = _SteadyThenStuck(trojan, honest=5)
+    model = _SteadyThenStuck(trojan, honest=6)
     result = _scan(model, trojan, tmp_path)
-    assert model.calls > 5  # (it was stuck for the scan)
+    assert model.calls > 6  # (it was stuck for the scan)
     assert result.n_findings == 0
     assert not result.passed  # main: passed, "0 of 60 images carry a confirmed trigger"
     assert result.untested is not None and "changed during the run" in result.untested
