@@ -23,10 +23,13 @@ def steady(x: Any) -> np.ndarray:
 
 
 class Flaky:
-    """Answers as ``steady`` but flips a third of its answers at random (dropout left on)."""
+    """Answers as ``steady`` but flips a third of its answers at random (dropout left on).
+
+    Seeded: unseeded, one run in ~110 kept all 8 probed images' answers by chance ((5/9)^8,
+    CI run 135's failure); the scan's own calls are fixed by its seed, so this is too."""
 
     def __init__(self) -> None:
-        self.rng = np.random.default_rng()
+        self.rng = np.random.default_rng(3)
 
     def __call__(self, x: Any) -> np.ndarray:
         y = steady(x)
