@@ -18,6 +18,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
 from assay.cli.user_words import on_one_line
+from assay.core.kept_streams import commanded
 from assay.core.program import as_invoked
 from assay.core.terminal import terminal_text
 
@@ -280,7 +281,8 @@ def command_streams() -> Iterator[None]:
     _COMMAND.append((sys.stdout, sys.stderr))
     kept_before = _KEPT[-1] if _KEPT else None
     try:
-        yield
+        with commanded():  # (an API call within leaves them to this: core.kept_streams)
+            yield
     finally:
         out, err = _COMMAND.pop()
         for stream in (out, err):

@@ -13,7 +13,9 @@ thread (what it returns holds paths, never a store), and lets go of the runs it 
 store the caller gave it (``RunStore``: the caller's store stays open; a run it held before
 the call stays held).  The caller's current folder is kept for the call and put back at its
 end (``core.workdir.held``): a model that chdirs keeps its own folder for its calls, as on
-the command line.
+the command line.  So are the caller's ``sys.stdout`` and ``sys.stderr``
+(``core.kept_streams``) and its handlers of Ctrl-C and SIGTERM (``core.kept_signals``): a
+model that replaced them, or set Ctrl-C aside, left the notebook changed (left40).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
+from assay.core import kept_signals, kept_streams
 from assay.core.store import RunStore, open_stores
 from assay.core.workdir import held
 
@@ -35,11 +38,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def leaves_nothing(fn: F) -> F:
     """Decorate an API function: on every way out (a result, an exception, an interrupt), the
-    runs it claimed are let go of, the stores it opened closed, the caller's folder put back."""
+    runs it claimed are let go of, the stores it opened closed, the caller's folder, streams
+    and signal handlers put back."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with held(), nothing_held():
+        with kept_signals.restored(), kept_streams.restored(), held(), nothing_held():
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

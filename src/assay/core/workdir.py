@@ -33,6 +33,7 @@ _ours: str | None = None  # the command's folder, while a command runs
 _theirs: str | None = None  # the folder the model last moved to (None: it never moved)
 _holders = 0  # the commands and API calls holding it now (nested, or on several threads)
 _calls = threading.local()  # .depth: the model calls this thread is inside
+_entries = threading.local()  # .folders: the folders of this thread's holders, innermost last
 
 
 @contextmanager
@@ -43,16 +44,24 @@ def held() -> Iterator[None]:
     Held by several at once (the command line's ``main`` and the API call it makes; two API
     calls on two threads of one program), the first one's folder is kept until the last ends
     (a nested holder's ``before`` put back by an outer one that ended first left a folder
-    held for good: every later model call moved the program back to it)."""
+    held for good: every later model call moved the program back to it), and is the folder
+    of each one that begins meanwhile: the process's at that moment may be a model's, moved
+    in a call under way on another thread (its relative paths were read there, and the
+    process was put back there when it ended: left40)."""
     global _ours, _theirs, _holders
     with _lock:
-        mine = _current()
+        # (another's call under way: the process may be in its model's folder now, which
+        # this call must neither anchor its paths to nor put back at its end: left40)
+        mine = _ours if _holders and _ours is not None else _current()
         if _holders == 0:
             _ours, _theirs = mine, None
         _holders += 1
+    folders = _entries.__dict__.setdefault("folders", [])
+    folders.append(mine)
     try:
         yield
     finally:
+        folders.pop()
         with _lock:
             _holders -= 1
             if _holders == 0:
@@ -75,12 +84,19 @@ def holding(fn: Callable[_P, _T]) -> Callable[_P, _T]:
 
 
 def anchored(path: str | os.PathLike[str] | _T) -> str | _T:
-    """A path given relative, made absolute against the current folder now (an API call's
-    entry, before the model's loading and calls can move the process: a model that chdirs
-    in its first call had ``check_fairness(..., store="s.db")`` open its store in the
-    model's folder); ``~`` expanded; anything else (a ``RunStore``) as it is."""
+    """A path given relative, made absolute against the folder of the call this thread is
+    in (``held``; outside one, the current folder): at an API call's entry, before the
+    model's loading and calls can move the process (a model that chdirs in its first call
+    had ``check_fairness(..., store="s.db")`` open its store in the model's folder), and
+    never against the folder another thread's model has the process in at that moment (two
+    calls at once on two threads: left40); ``~`` expanded; anything else (a ``RunStore``)
+    as it is."""
     if isinstance(path, str | os.PathLike):
-        return os.path.abspath(os.path.expanduser(os.fspath(path)))
+        given = os.path.expanduser(os.fspath(path))
+        folders = getattr(_entries, "folders", None)
+        if folders and folders[-1] is not None:  # (this thread's call's folder: ``held``)
+            return os.path.abspath(os.path.join(folders[-1], given))
+        return os.path.abspath(given)
     return path
 
 

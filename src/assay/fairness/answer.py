@@ -19,6 +19,7 @@ from assay.core.rng import generator
 from assay.core.store import RunStore
 from assay.core.unfinished import restated
 from assay.errors import UsageError
+from assay.fairness.determinism import steady
 from assay.fairness.exact import ExactResult, TreeModel, analyse, compose_read
 from assay.fairness.exact.checked import checked
 from assay.fairness.exact.enumerated import MAX_ENUMERATED, MAX_THROUGH_TREES, enumerate_share
@@ -38,6 +39,11 @@ _ANSWER_STREAM = 0xA5
 UNSTEADY = (
     "the model answered a repeated input otherwise (the determinism check), so every input "
     "of the domain asked once would be one draw of its answers, not exact figures"
+)
+UNSTEADY_BATCH = (
+    "the model's answers depend on the batch they are asked in (the determinism check: inputs "
+    "answered otherwise in other batches, alike when their own batch was asked again), so "
+    "every input of the domain asked once would be one draw of its answers, not exact figures"
 )
 
 AUTO_GIVE_UP = 0.2
@@ -89,6 +95,15 @@ class AnswerOptions:
         # otherwise (its answers, each asked once, are then not enumerated as exact
         # figures), None when it was not made (said beside an enumeration's figures)
         self.model_steady: bool | None = True
+        self.unsteady = UNSTEADY  # (why not, said beside the answer: ``read_check``)
+
+    def read_check(self, check: dict[str, Any] | None) -> None:
+        """The run's flip check read (``determinism.steady``): a model whose answers changed
+        only in another batch is said to depend on its batch, not to answer a repeated input
+        otherwise (left40)."""
+        self.model_steady = steady(check)
+        batch_bound = isinstance(check, dict) and check.get("deterministic") is True
+        self.unsteady = UNSTEADY_BATCH if batch_bound else UNSTEADY
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -141,7 +156,7 @@ def exact_analysis(
     for attribute in schema.protected:
         if isinstance(model, str) and options.model_steady is False:
             if options.exact or not isinstance(arrays, str):
-                results[attribute] = f"{model}; {UNSTEADY}: sampling instead"
+                results[attribute] = f"{model}; {options.unsteady}: sampling instead"
             continue
         if isinstance(model, str):
             k = int(schema.feature(attribute).n_values or 1)

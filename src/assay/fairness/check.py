@@ -39,7 +39,6 @@ from assay.core.wholes import whole
 from assay.core.witnesses import DEFAULT_KEEP, keep_keyword, keep_option, parse_keep
 from assay.core.workdir import anchored
 from assay.errors import UsageError
-from assay.fairness.determinism import steady
 from assay.fairness.loading import _setup, frame_digest, refuse_beside_dataset, setup_fairness
 from assay.fairness.phases import (
     _add_answer,
@@ -324,7 +323,7 @@ def check_fairness(
         )
         asked["checks"] += sent(the_setup)
         spent.mark("checks")
-        answer_options.model_steady = steady(check)  # (batch dependence: not steady)
+        answer_options.read_check(check)  # (batch dependence: not steady)
         # kept with the run: a resumed run reports it (and counts its queries) as this one would
         the_store.set_budget(run_id, determinism_flip={**check, "queries": asked["checks"]})
         keep_estimate_samples(the_setup, answer_options, max_time, config["execution"])

@@ -21,7 +21,6 @@ from assay.core.interrupted import guarded_run
 from assay.core.phased import Phased
 from assay.core.stopping import heard_after_search
 from assay.core.store import ENDED, RunStore
-from assay.fairness.determinism import steady
 from assay.fairness.loading import setup_from_record
 from assay.fairness.phases import (
     _answer,
@@ -365,7 +364,7 @@ def stored_answer(record: RunRecord, the_setup: FairnessSetup) -> AnswerOptions 
     )
     options.samples = samples  # (cut below 100 by the run's query budget: answer_cost)
     flipped = (record.config.get("budget") or {}).get("determinism_flip")
-    options.model_steady = steady(flipped)  # (batch dependence: not steady)
+    options.read_check(flipped)  # (batch dependence: not steady)
     # bounded as the first run's was (runs stored before this was so were not)
     bound_answer(the_setup, options, budget.get("max_queries"), budget.get("max_time"))
     return options
