@@ -34,6 +34,7 @@ from assay.cli.user_words import keep_on_one_line
 from assay.core.clock import entered, process_started
 from assay.core.handlers import own_handler
 from assay.core.kept_signals import held as signals_held
+from assay.core.kept_signals import restored as signals_restored
 from assay.core.notices import told_to
 from assay.core.redact import redact_text
 from assay.core.store import DEFAULT_STORE, close_open_stores
@@ -462,8 +463,11 @@ def main(argv: list[str] | None = None) -> None:
     unknown option) are printed in the style of every other error: ``assay: error: ...``."""
     if argv is None:
         _crash_report()
-    # a run's clock: from the process's start; the command's folder its own (core.workdir)
-    with entered(_command_start(argv)), held(), signals_held():
+    # a run's clock: from the process's start; the command's folder its own (core.workdir);
+    # called from another program, its SIGINT/SIGTERM handlers its own again after it (the
+    # command makes SIGTERM an interrupt: left40)
+    signals = signals_held() if argv is None else signals_restored()
+    with entered(_command_start(argv)), held(), signals:
         _main(argv)
 
 
