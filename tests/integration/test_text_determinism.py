@@ -156,7 +156,7 @@ def test_a_served_classifier_is_checked_and_a_failing_recheck_is_a_note(
             max_queries=300,
             seed=1,
             store=store,
-            serving=ServingOptions(batch_size=64, timeout=0.5, retries=1, backoff=0.01),
+            serving=ServingOptions(batch_size=64, timeout=5.0, retries=1, backoff=0.01),
             call_timeout=5.0,
         )
 
