@@ -4,7 +4,7 @@ refusal), with the run's own message and exit code."""
 
 from __future__ import annotations
 
-import os
+import random
 import sqlite3
 from pathlib import Path
 
@@ -35,7 +35,7 @@ def _bad_store(tmp_path: Path, how: str) -> tuple[Path, str]:
         db.close()
         return path, "store schema 5 is newer than this assay"
     if how == "damaged":
-        path.write_bytes(os.urandom(40_000))  # (not SQLite at all: hostile28 names both)
+        path.write_bytes(random.Random(1).randbytes(40_000))  # (not SQLite: hostile28 names both)
         return path, "if it was a store, it is damaged"
     path.mkdir()
     return path, "is a folder, not a run store file"

@@ -417,9 +417,11 @@ def overwriting(batch):
 def no_word(batch):
     return [1 if "no" in s.split() or "never" in s.split() else 0 for s in batch]
 
+_COIN = np.random.default_rng(4)  # seeded: another answer each call, the same each run
+
+
 def coin(batch):
-    rng = np.random.default_rng()
-    return rng.integers(0, 2, size=len(batch))
+    return _COIN.integers(0, 2, size=len(batch))
 
 negation.classes_ = overwriting.classes_ = no_word.classes_ = ["negative", "positive"]
 coin.classes_ = ["negative", "positive"]

@@ -131,16 +131,18 @@ def _wait_for_run(store: Path, proc: subprocess.Popen[str], timeout: float = 120
 def test_a_hung_model_under_a_time_budget_ends_on_time(workdir: Path, tmp_path: Path) -> None:
     store = tmp_path / "runs.db"
     # under --max-time the answer's sample is drawn before the search: the model hangs after
-    # it and a few of the search's rounds
+    # it and a few of the search's rounds.  8 s, not 3: the budget counts the new process's
+    # imports and loading (~0.9 s of CPU), which at load 13 on the 2 cores took all of 3 s in
+    # 5 of 12 runs (exit 2, nothing tested, or no run made: flake40)
     proc = _cli(
-        *_fairness(workdir, "hangs_later", store, "--max-time", "3", "--json"),
+        *_fairness(workdir, "hangs_later", store, "--max-time", "8", "--json"),
         env={"ASSAY_TEST_HANG_AFTER": "40"},
     )
     run_id = _wait_for_run(store, proc)
     started = time.monotonic()
     out, err = proc.communicate(timeout=60)
-    # the budget counts from the run's start
-    assert time.monotonic() - started < 3 + 3, err
+    # the budget counts from the command's start: it ends within the budget of the run's start
+    assert time.monotonic() - started < 8 + 3, err
     assert proc.returncode in (0, 1), err
     assert "Traceback" not in err
     with RunStore(store, read_only=True) as s:
