@@ -198,7 +198,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
         )
         out.say(f"seed {r.seed}; to reproduce: {again}")
-        if caveat := rerun_note(r.config, r.command, summary=r.summary):
+        if caveat := rerun_note(r.config, r.command, summary=r.summary, files_now=True):
             out.say(f"note: {caveat}")
 
     @app.command("report")
@@ -262,7 +262,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if note := formula_note(path, guarded):
                 out.note(note)
         if json_path or html or junit or as_json:
-            doc = build_document(the_store, record.id)
+            doc = build_document(the_store, record.id, files_now=True)
             written = write_reports(
                 doc,
                 json_path=json_path,
@@ -639,7 +639,9 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     kept = stored_keep(record.config, the_store.keep_policy(record.id))
     rerun = pasteable(record.command, kept, anywhere=True, summary=record.summary)
     shown["rerun"] = as_invoked(rerun)
-    shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
+    shown["rerun_note"] = rerun_note(
+        record.config, record.command, summary=record.summary, files_now=True
+    )
     return shown
 
 

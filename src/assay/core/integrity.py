@@ -20,6 +20,7 @@ from typing import Any
 from assay.errors import UsageError
 
 __all__ = [
+    "changed_files_note",
     "check_fingerprints",
     "file_fingerprint",
     "model_changed",
@@ -146,6 +147,27 @@ def files_changed(fingerprints: dict[str, Any] | None, prefix: str) -> list[str]
         if now != stored["sha256"]:
             out.append(f"{key} {'is gone' if now is None else 'changed'}")
     return out
+
+
+def changed_files_note(fingerprints: dict[str, Any] | None) -> str | None:
+    """What a stored run's rerun command cannot promise once a file it reads (the model's,
+    the data's, the grammar's, the images') changed or is gone since the run started: the
+    command reads the file as it is now.  None when every file is as it was (or the run
+    read none)."""
+    said = []
+    for what, stored in (fingerprints or {}).items():
+        if not isinstance(stored, dict) or not stored.get("sha256"):
+            continue
+        now = _now(stored)
+        if now != stored["sha256"]:
+            change = "is gone" if now is None else "changed"
+            said.append(f"the {what} file {stored.get('path')} {change}")
+    if not said:
+        return None
+    return (
+        f"{'; '.join(said)} since the run started: the command reads the file as it is "
+        "now, so the same seed may give other findings than this run's"
+    )
 
 
 def _now(stored: dict[str, Any]) -> str | None:
