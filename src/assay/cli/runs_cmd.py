@@ -147,7 +147,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # (the grammar's text left in the store unless the JSON prints the whole config)
         r = the_store.get_run(run_id, lean=not as_json)
         if as_json:
-            out.emit_json(_shown_json(r, store, the_store))
+            out.emit_json(_shown_json(r, store, the_store, files_now=True))
             return
         keep_run_words(r)
         out.say(f"run       {r.id}")
@@ -609,7 +609,9 @@ def _warnings(summary: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(said))
 
 
-def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str, Any]:
+def _shown_json(
+    record: RunRecord, store: Path, the_store: RunStore, *, files_now: bool = False
+) -> dict[str, Any]:
     """A run as ``runs --json`` and ``show --json`` print it: the stored record, with its
     ``rerun`` command as the reports give it (pinned, with the environment that changed
     its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored),
@@ -619,7 +621,9 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     for a run that has not passed so (the summary's own headline is as the run stored it);
     ``status`` "unfinished" for an ended run that ``assay resume`` finishes (``search_status``:
     the stored one); ``exit_code`` and ``verdict``: the run's verdict, as ``assay report``
-    exits with it and the terminal's ``assay show`` ends with it."""
+    exits with it and the terminal's ``assay show`` ends with it.  ``files_now`` (``show``,
+    one run): ``rerun_note`` also names the run's files changed since it started (each
+    hashed again: not for every run ``runs --json`` lists)."""
     shown = record.to_json()
     # (the status stored as the search ended it; ``status`` as the terminal says it, an
     # ended run stopped before what follows its search "unfinished", as its headline says)
@@ -640,7 +644,7 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     rerun = pasteable(record.command, kept, anywhere=True, summary=record.summary)
     shown["rerun"] = as_invoked(rerun)
     shown["rerun_note"] = rerun_note(
-        record.config, record.command, summary=record.summary, files_now=True
+        record.config, record.command, summary=record.summary, files_now=files_now
     )
     return shown
 
