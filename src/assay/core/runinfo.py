@@ -106,6 +106,9 @@ SHOWN_AT_MOST = 240
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, dict):  # (``label_map={0: {"pos": "positive"}}``: as written)
+        whole = _shown_items(value)
+        return whole if len(whole) <= SHOWN_AT_MOST else f"<dict of {len(value):,} items>"
     if isinstance(value, list | tuple) and len(value) > 3:
         whole = _shown_items(value)
         if len(whole) <= SHOWN_AT_MOST:
@@ -133,6 +136,8 @@ def _shown_items(value: Any) -> str:
         )
     if isinstance(value, list | tuple):
         return f"[{', '.join(_shown(v) for v in value)}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_shown(k)}: {_shown(v)}" for k, v in value.items()) + "}"
     shape = getattr(value, "shape", None)
     name = type(value).__name__
     if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
