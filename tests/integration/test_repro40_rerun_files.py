@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from assay.cli.app import main
-from assay.core.integrity import changed_files_note, file_fingerprint
+from assay.core.integrity import changed_files_note, check_fingerprints, file_fingerprint
 from assay.core.store import RunStore
 
 _MODEL = """
@@ -95,3 +95,38 @@ def test_the_note_names_each_changed_or_gone_file_and_none_when_all_are_as_they_
     note = changed_files_note(prints)
     assert note is not None
     assert f"the model file {a.resolve()} changed; the grammar file {b.resolve()} is gone" in note
+
+
+_CLASSIFIER = """
+def predict(texts):
+    return ["{pos}" if "good" in t else "{neg}" for t in texts]
+"""
+
+
+def test_a_text_runs_label_map_file_changed_since_is_said_and_does_not_stop_a_resume(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The ``--label-map`` file decides which answers agree: a rerun reads it again (named
+    when it changed), a resume uses the mapping kept with the run (never refused for it)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.py").write_text(_CLASSIFIER.format(pos="positive", neg="negative"))
+    (tmp_path / "b.py").write_text(_CLASSIFIER.format(pos="pos", neg="neg"))
+    (tmp_path / "g.cfg").write_text('s -> "the film was" adj\nadj -> "good" | "bad" | "fine"\n')
+    lines = ["a.py:predict positive -> good", "a.py:predict negative -> bad"]
+    lines += ["b.py:predict pos -> good", "b.py:predict neg -> bad"]
+    (tmp_path / "map.txt").write_text("\n".join(lines) + "\n")
+    store = tmp_path / "runs.db"
+    argv = ["text", "a.py:predict", "b.py:predict", "--grammar", "g.cfg", "--label-map"]
+    argv += ["map.txt", "--max-queries", "40", "--seed", "1", "--store", str(store), "-q"]
+    with pytest.raises(SystemExit):
+        main(argv)
+    with RunStore(store, read_only=True) as s:
+        record = s.get_run(s.list_runs()[0].id)
+    capsys.readouterr()
+    assert _show(capsys, store, record.id)[1] is None
+    (tmp_path / "map.txt").write_text("\n".join(lines[::-1]) + "\n# reordered\n")
+    note = _show(capsys, store, record.id)[1]
+    assert isinstance(note, str)
+    assert f"the label map file {(tmp_path / 'map.txt').resolve()} changed" in note
+    prints = record.config["fingerprints"]
+    assert check_fingerprints(prints, run_id=record.id) == []  # (a resume goes on)

@@ -20,6 +20,7 @@ from typing import Any
 from assay.errors import UsageError
 
 __all__ = [
+    "LABEL_MAP_PRINT",
     "changed_files_note",
     "check_fingerprints",
     "file_fingerprint",
@@ -27,6 +28,11 @@ __all__ = [
     "model_fingerprint",
     "path_fingerprint",
 ]
+
+
+# a text run's ``--label-map`` file: a resume uses the mapping kept with the run, so only the
+# rerun command reads the file again (``changed_files_note``); ``check_fingerprints`` skips it
+LABEL_MAP_PRINT = "label map"
 
 
 def file_fingerprint(
@@ -209,7 +215,7 @@ def check_fingerprints(
     """
     notes: list[str] = []
     for what, stored in (fingerprints or {}).items():
-        if not isinstance(stored, dict) or not stored.get("sha256"):
+        if what == LABEL_MAP_PRINT or not isinstance(stored, dict) or not stored.get("sha256"):
             continue
         now = _now(stored)
         if now == stored["sha256"]:
