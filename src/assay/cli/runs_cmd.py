@@ -616,7 +616,8 @@ def _shown_json(
     ``rerun`` command as the reports give it (pinned, with the environment that changed
     its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored),
     ``rerun_note`` (a time budget's caveat, or null) and ``resume`` (the line that continues
-    a run that has not ended, with its reports; null for an ended one); ``headline`` as the
+    a run that has not ended or that its resume finishes, with its reports; null for an
+    ended one); ``headline`` as the
     terminal and the reports say it, NOTHING WAS TESTED (or NOT EVERYTHING WAS TESTED) first
     for a run that has not passed so (the summary's own headline is as the run stored it);
     ``status`` "unfinished" for an ended run that ``assay resume`` finishes (``search_status``:
@@ -639,7 +640,10 @@ def _shown_json(
     shown["headline"] = said
     # (as the terminal's lines: the program as invoked here, ``core.program``; the reports,
     # documents read elsewhere, say ``assay``)
-    shown["resume"] = None if record.status in ENDED else as_invoked(_resume_hint(record, store))
+    # (an ended run stopped before what follows its search: its resume finishes it, as the
+    # terminal's `assay show` and `assay runs` say)
+    over = record.status in ENDED and not finishable(record)
+    shown["resume"] = None if over else as_invoked(_resume_hint(record, store))
     kept = stored_keep(record.config, the_store.keep_policy(record.id))
     rerun = pasteable(record.command, kept, anywhere=True, summary=record.summary)
     shown["rerun"] = as_invoked(rerun)
