@@ -167,3 +167,19 @@ def test_a_resume_from_python_leaves_no_earlier_commands_exit_code(tmp_path: Pat
     resume_run(run_id, store=store)
     doc = build_document(RunStore(store), run_id)
     assert doc["run"]["status"] == "completed" and doc["command_exit_code"] is None
+
+
+def test_an_unfinished_runs_json_says_the_resume_that_finishes_it(tmp_path: Path) -> None:
+    """repro40: the terminal's ``assay show`` says "finish it, no new search: assay resume
+    RUN ..." for an unfinished run, yet ``show --json``/``runs --json`` gave ``resume`` null,
+    as for a run with nothing left to do (a script reading it left the run NOT EVERYTHING
+    WAS TESTED; found killing a backdoor scan as it asked its images again)."""
+    code, said, store, run_id = _run(tmp_path, "answer")
+    assert code == 3, said
+    shown = json.loads(CliRunner().invoke(app, ["show", run_id, "--store", store, "--json"]).stdout)
+    assert shown["status"] == "unfinished"
+    assert isinstance(shown["resume"], str) and f"resume {run_id} --store" in shown["resume"]
+    listed = json.loads(CliRunner().invoke(app, ["runs", "--store", store, "--json"]).stdout)
+    assert listed["runs"][0]["resume"] == shown["resume"]
+    terminal = CliRunner().invoke(app, ["show", run_id, "--store", store]).output
+    assert shown["resume"] in " ".join(terminal.split())

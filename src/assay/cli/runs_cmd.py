@@ -147,7 +147,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
         # (the grammar's text left in the store unless the JSON prints the whole config)
         r = the_store.get_run(run_id, lean=not as_json)
         if as_json:
-            out.emit_json(_shown_json(r, store, the_store))
+            out.emit_json(_shown_json(r, store, the_store, files_now=True))
             return
         keep_run_words(r)
         out.say(f"run       {r.id}")
@@ -198,7 +198,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             r.command, stored_keep(r.config, the_store.keep_policy(r.id)), summary=r.summary
         )
         out.say(f"seed {r.seed}; to reproduce: {again}")
-        if caveat := rerun_note(r.config, r.command, summary=r.summary):
+        if caveat := rerun_note(r.config, r.command, summary=r.summary, files_now=True):
             out.say(f"note: {caveat}")
 
     @app.command("report")
@@ -262,7 +262,7 @@ def register(app: typer.Typer, guarded: Callable[[Any], Any]) -> None:
             if note := formula_note(path, guarded):
                 out.note(note)
         if json_path or html or junit or as_json:
-            doc = build_document(the_store, record.id)
+            doc = build_document(the_store, record.id, files_now=True)
             written = write_reports(
                 doc,
                 json_path=json_path,
@@ -609,17 +609,22 @@ def _warnings(summary: dict[str, Any]) -> list[str]:
     return list(dict.fromkeys(said))
 
 
-def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str, Any]:
+def _shown_json(
+    record: RunRecord, store: Path, the_store: RunStore, *, files_now: bool = False
+) -> dict[str, Any]:
     """A run as ``runs --json`` and ``show --json`` print it: the stored record, with its
     ``rerun`` command as the reports give it (pinned, with the environment that changed
     its findings, after ``cd DIR &&``: pasteable anywhere; ``command`` is the one stored),
     ``rerun_note`` (a time budget's caveat, or null) and ``resume`` (the line that continues
-    a run that has not ended, with its reports; null for an ended one); ``headline`` as the
+    a run that has not ended or that its resume finishes, with its reports; null for an
+    ended one); ``headline`` as the
     terminal and the reports say it, NOTHING WAS TESTED (or NOT EVERYTHING WAS TESTED) first
     for a run that has not passed so (the summary's own headline is as the run stored it);
     ``status`` "unfinished" for an ended run that ``assay resume`` finishes (``search_status``:
     the stored one); ``exit_code`` and ``verdict``: the run's verdict, as ``assay report``
-    exits with it and the terminal's ``assay show`` ends with it."""
+    exits with it and the terminal's ``assay show`` ends with it.  ``files_now`` (``show``,
+    one run): ``rerun_note`` also names the run's files changed since it started (each
+    hashed again: not for every run ``runs --json`` lists)."""
     shown = record.to_json()
     # (the status stored as the search ended it; ``status`` as the terminal says it, an
     # ended run stopped before what follows its search "unfinished", as its headline says)
@@ -635,11 +640,16 @@ def _shown_json(record: RunRecord, store: Path, the_store: RunStore) -> dict[str
     shown["headline"] = said
     # (as the terminal's lines: the program as invoked here, ``core.program``; the reports,
     # documents read elsewhere, say ``assay``)
-    shown["resume"] = None if record.status in ENDED else as_invoked(_resume_hint(record, store))
+    # (an ended run stopped before what follows its search: its resume finishes it, as the
+    # terminal's `assay show` and `assay runs` say)
+    over = record.status in ENDED and not finishable(record)
+    shown["resume"] = None if over else as_invoked(_resume_hint(record, store))
     kept = stored_keep(record.config, the_store.keep_policy(record.id))
     rerun = pasteable(record.command, kept, anywhere=True, summary=record.summary)
     shown["rerun"] = as_invoked(rerun)
-    shown["rerun_note"] = rerun_note(record.config, record.command, summary=record.summary)
+    shown["rerun_note"] = rerun_note(
+        record.config, record.command, summary=record.summary, files_now=files_now
+    )
     return shown
 
 

@@ -20,12 +20,19 @@ from typing import Any
 from assay.errors import UsageError
 
 __all__ = [
+    "LABEL_MAP_PRINT",
+    "changed_files_note",
     "check_fingerprints",
     "file_fingerprint",
     "model_changed",
     "model_fingerprint",
     "path_fingerprint",
 ]
+
+
+# a text run's ``--label-map`` file: a resume uses the mapping kept with the run, so only the
+# rerun command reads the file again (``changed_files_note``); ``check_fingerprints`` skips it
+LABEL_MAP_PRINT = "label map"
 
 
 def file_fingerprint(
@@ -148,6 +155,27 @@ def files_changed(fingerprints: dict[str, Any] | None, prefix: str) -> list[str]
     return out
 
 
+def changed_files_note(fingerprints: dict[str, Any] | None) -> str | None:
+    """What a stored run's rerun command cannot promise once a file it reads (the model's,
+    the data's, the grammar's, the images') changed or is gone since the run started: the
+    command reads the file as it is now.  None when every file is as it was (or the run
+    read none)."""
+    said = []
+    for what, stored in (fingerprints or {}).items():
+        if not isinstance(stored, dict) or not stored.get("sha256"):
+            continue
+        now = _now(stored)
+        if now != stored["sha256"]:
+            change = "is gone" if now is None else "changed"
+            said.append(f"the {what} file {stored.get('path')} {change}")
+    if not said:
+        return None
+    return (
+        f"{'; '.join(said)} since the run started: the command reads the file as it is "
+        "now, so the same seed may give other findings than this run's"
+    )
+
+
 def _now(stored: dict[str, Any]) -> str | None:
     """The file's sha256 now (None when it is gone)."""
     path = Path(str(stored.get("path", "")))
@@ -187,7 +215,7 @@ def check_fingerprints(
     """
     notes: list[str] = []
     for what, stored in (fingerprints or {}).items():
-        if not isinstance(stored, dict) or not stored.get("sha256"):
+        if what == LABEL_MAP_PRINT or not isinstance(stored, dict) or not stored.get("sha256"):
             continue
         now = _now(stored)
         if now == stored["sha256"]:

@@ -106,6 +106,9 @@ SHOWN_AT_MOST = 240
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, dict):  # (``label_map={0: {"pos": "positive"}}``: as written)
+        whole = _shown_items(value)
+        return whole if len(whole) <= SHOWN_AT_MOST else f"<dict of {len(value):,} items>"
     if isinstance(value, list | tuple) and len(value) > 3:
         whole = _shown_items(value)
         if len(whole) <= SHOWN_AT_MOST:
@@ -133,6 +136,8 @@ def _shown_items(value: Any) -> str:
         )
     if isinstance(value, list | tuple):
         return f"[{', '.join(_shown(v) for v in value)}]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_shown(k)}: {_shown(v)}" for k, v in value.items()) + "}"
     shape = getattr(value, "shape", None)
     name = type(value).__name__
     if isinstance(shape, tuple) and all(isinstance(n, int) for n in shape):
@@ -282,13 +287,17 @@ def rerun_note(
     command: str = "",
     *,
     summary: Mapping[str, Any] | None = None,
+    files_now: bool = False,
 ) -> str | None:
     """What a run's rerun ``command`` cannot promise: a run bounded by time (``--max-time``;
     ``assay demo``'s ``--seconds``) stops where the machine's speed took it, so the same seed
     finds what it found only as far as a rerun gets in the same time; and, from the run's
     ``summary``, a model that answered the same input differently or a fairness answer whose
-    exact analysis its time cut (``rerun_caveats``).  ``None`` when there is nothing to say:
-    a run bounded by queries alone, of a deterministic model."""
+    exact analysis its time cut (``rerun_caveats``).  ``files_now``: also the files the run
+    read (its fingerprints) that changed or are gone since (``integrity``), for a stored run
+    shown later (``assay show``, ``assay report``; hashing them again costs a read of each).
+    ``None`` when there is nothing to say: a run bounded by queries alone, of a
+    deterministic model."""
     from assay.core.rerun_caveats import Terms, summary_caveats
 
     # (a Python call names its arguments; `assay demo` takes no exact-analysis option)
@@ -302,6 +311,11 @@ def rerun_note(
     timed = _time_budget_note(config, command, summary)
     late = None if terms == "demo" else _late_switch_note(config, summary, terms == "api")
     notes = [*(n for n in (timed, late) if n), *summary_caveats(summary, terms=terms)]
+    if files_now:
+        from assay.core.integrity import changed_files_note
+
+        changed = changed_files_note((config or {}).get("fingerprints"))
+        notes = [changed, *notes] if changed else notes
     return "; ".join(notes) if notes else None
 
 

@@ -53,11 +53,15 @@ EXAMPLE_VALUES = 1 << 20
 _REQUIRED = ("schema_version", "run", "headline", "findings")
 
 
-def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> dict[str, Any]:
+def build_document(
+    store: RunStore, run_id: str, *, max_examples: int = 50, files_now: bool = False
+) -> dict[str, Any]:
     """The report of run ``run_id`` (an id or a unique prefix) as JSON data.
 
     ``findings.examples`` holds up to ``max_examples`` findings, highest severity first, ties in
     the order found.  Non-finite floats become the strings ``"nan"``, ``"inf"``, ``"-inf"``.
+    ``files_now``: ``rerun_note`` also names the files the run read that changed or are gone
+    since (a report rebuilt later: ``assay report``), which the rerun reads as they are now.
     """
     if isinstance(max_examples, bool) or not isinstance(max_examples, int) or max_examples < 0:
         raise UsageError(
@@ -128,7 +132,10 @@ def build_document(store: RunStore, run_id: str, *, max_examples: int = 50) -> d
         ),
         # a time budget's run: what the rerun cannot promise (None under a query budget)
         "rerun_note": rerun_note(
-            run.get("config"), str(run.get("command") or ""), summary=run.get("summary")
+            run.get("config"),
+            str(run.get("command") or ""),
+            summary=run.get("summary"),
+            files_now=files_now,
         ),
         "report_command": shell_join(
             ["assay", "report", record.id, "--store", str(store.path.resolve())]

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from assay.core.calls import DEFAULT_CALL_TIMEOUT
-from assay.core.integrity import file_fingerprint, model_fingerprint
+from assay.core.integrity import LABEL_MAP_PRINT, file_fingerprint, model_fingerprint
 from assay.core.out_of_memory import says_out_of_memory
 from assay.core.paths import absolute_spec
 from assay.core.redact import redact_text, specs_given_again
@@ -232,6 +232,9 @@ def setup_text(
         invocation=invocation,
         loading=asked,
         probe_answers=probes,
+        label_map_file=(
+            str(Path(label_map).resolve()) if isinstance(label_map, str | os.PathLike) else None
+        ),
     )
 
 
@@ -352,7 +355,8 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
     """What a resume checks did not change (``core.integrity``): the grammar file's, its
     lexicon files' (``%lexicon``) and each classifier file's contents (.skops, .onnx, a
     callable's .py file).  Built-in grammars are files of the package; built-in classifiers
-    and endpoints have no file."""
+    and endpoints have no file.  The ``--label-map`` file too, whose fingerprint only a
+    rerun's note reads (a resume uses the mapping kept with the run)."""
     from assay.text.builtin_grammars import builtin_grammar_path
 
     prints: dict[str, Any] = {}
@@ -375,4 +379,6 @@ def text_fingerprints(setup: TextSetup) -> dict[str, Any]:
         got = model_fingerprint(getattr(model, "spec_info", {}) or {}, spec_k)
         if got is not None:
             prints[f"classifier {k + 1} ({name})"] = got
+    if setup.label_map_file is not None and Path(setup.label_map_file).is_file():
+        prints[LABEL_MAP_PRINT] = file_fingerprint(setup.label_map_file)
     return prints

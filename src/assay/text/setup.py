@@ -17,7 +17,8 @@ class TextSetup:
     """``loading``: the sentences loading asked each classifier (to learn what it answers;
     a run counts the most asked of one within its query budget); ``probe_answers``: each
     classifier's answers to them (``models.probe_answers``), kept with the run so that a
-    resumed session loads it without asking them again."""
+    resumed session loads it without asking them again.  ``label_map_file``: the label map's
+    file, when one was read (its fingerprint is kept for the rerun's note)."""
 
     test: TextTest
     model: Panel
@@ -25,6 +26,7 @@ class TextSetup:
     invocation: dict[str, Any]
     loading: list[int] = field(default_factory=list)
     probe_answers: list[Any] = field(default_factory=list)
+    label_map_file: str | None = None
 
     @property
     def loading_queries(self) -> int:
