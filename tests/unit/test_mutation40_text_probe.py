@@ -42,6 +42,8 @@ class _Panel:
         elif self.how == "random-a":
             a = self.rng.integers(0, 2, len(batch)).astype(float)
             b = (lengths > lengths.mean()).astype(float)
+        elif self.how == "noise":  # (a batch of another size sums in another order)
+            b = a + (5e-6 if len(batch) < len(SENTENCES) else 0.0)
         else:
             b = a
         return np.column_stack([1 - a, a, 1 - b, b])
@@ -79,3 +81,9 @@ def test_a_call_that_failed_is_counted() -> None:
     found = _probe(_Panel("steady", fail_at=2))
     assert "went away" in found["skipped"]
     assert found["calls"] == 2 and found["queries"] == 12  # (the failed call's 4 sent)
+
+
+def test_float_noise_between_batches_is_not_the_batch() -> None:
+    found = _probe(_Panel("noise"))
+    assert found["calls"] == 4  # (answers moved: the first batch asked again, alike)
+    assert found["changed"] == 0 and found["batch_changed"] == 0
