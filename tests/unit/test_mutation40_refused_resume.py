@@ -22,3 +22,32 @@ def test_a_refused_resume_says_its_junit_file_holds_the_refusal(tmp_path: Path) 
     assert res.exit_code == 2, res.output
     assert f"wrote {junit} (one error naming why it was not resumed)" in res.stdout
     assert "changed since" in junit.read_text(encoding="utf-8")
+
+
+def test_an_assay_resume_killed_is_said_as_the_command_not_a_python_call(tmp_path: Path) -> None:
+    """status39 marks a ``resume_run`` from Python until it returns; ``assay resume`` calls
+    it too and keeps its own mark: killed -9, the run says the command did not end (a mark
+    of a Python call there passed status39's tests)."""
+    import os
+    import subprocess
+    import sys
+
+    from test_status38_shown_status import _run
+
+    from assay.core.store import RunStore
+    from assay.report import build_document
+
+    code, said, store, run_id = _run(tmp_path, "answer")
+    assert code == 3, said
+    (tmp_path / "flag").write_text("kill 0", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "assay", "resume", run_id, "--store", store],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == -9, done.stderr[-600:]
+    said = build_document(RunStore(store), run_id)["command_exit"]
+    assert said is not None and said.startswith("assay resume began on the run"), said

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+import pytest
+from test_hostile39b_batch_start import _Store
 
 from assay.core.model import Capabilities
 from assay.errors import ModelError
@@ -87,3 +89,35 @@ def test_float_noise_between_batches_is_not_the_batch() -> None:
     found = _probe(_Panel("noise"))
     assert found["calls"] == 4  # (answers moved: the first batch asked again, alike)
     assert found["changed"] == 0 and found["batch_changed"] == 0
+
+
+def test_the_recheck_s_changes_are_put_down_to_what_the_probe_saw() -> None:
+    from assay.text.recheck import _cause
+
+    assert _cause({"changed": 2, "batch_changed": 0}) == "the classifiers are not deterministic"
+    assert _cause({"changed": 0, "batch_changed": 3}).endswith(
+        "depend on the batch they are asked in"
+    )
+    both = _cause(None)
+    assert "not deterministic or their answers depend on the batch" in both
+
+
+def test_the_recheck_s_warning_names_the_batch_the_probe_saw(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from assay.text import recheck as text_recheck
+
+    def rechecked(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {"sampled": 10, "changed": 4, "queries": 10, "calls": 1}
+
+    monkeypatch.setattr(text_recheck, "recheck", rechecked)
+    store = _Store()
+    probed = {"sentences": 32, "changed": 0, "batch_changed": 5, "classifiers": ["m.py:b"]}
+    text_recheck.record_recheck(store, "r", object(), call_timeout=None, probed=probed)  # type: ignore[arg-type]
+    said = [w for w in store.summary["warnings"] if "minimal failing sentences" in w]
+    assert said and said[0].startswith("the classifiers' answers depend on the batch"), said
+    (section,) = [s for s in store.summary["sections"] if "asked twice" in s["text"]]
+    assert (
+        "0 were answered otherwise in their own batch, 5 only in the other batches"
+        in (section["text"])
+    )
