@@ -34,8 +34,12 @@ def test_the_commands_the_demo_prints_work_as_printed(
         args += ["--store", "elsewhere/runs.db"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
-    # the answer leads, as in assay fairness: share, level, direction and region per attribute
-    assert re.search(r"^sex: share [\d.]+ % of the input space", first.output, re.M), first.output
+    # the answer leads, as in assay fairness: share, level, direction and region per attribute;
+    # on a machine loaded enough that the search and estimate took all 8 s (CI run 136 at load
+    # 13), the run says instead, honestly, that the answer was not computed within the time
+    unanswered = "was not computed within --max-time" in first.output
+    share = re.search(r"^sex: share [\d.]+ % of the input space", first.output, re.M)
+    assert share or unanswered, first.output
     commands = printed_commands(first.output)
     kinds = {shlex.split(c)[1] for c in commands}
     assert {"demo", "report", "runs"} <= kinds, first.output
