@@ -46,6 +46,7 @@ _MANY = 64  # alternatives: a symbol of more has its steered weights summed in n
 
 # a space before a word made only of these marks ("," "." "..." "?!") is dropped
 _GLUED = re.compile(r" (?=[,.!?;:]+(?: |$))")
+_SPACED = tuple(" " + mark for mark in ",.!?;:")  # (made once: ``detok`` runs per draft)
 
 
 def detok(text: str) -> str:
@@ -56,8 +57,8 @@ def detok(text: str) -> str:
     "fine" alone: a CheckList-style "add a smiley" test could never be written)."""
     if " " not in text:
         return text
-    for mark in ",.!?;:":
-        if " " + mark in text:
+    for spaced in _SPACED:
+        if spaced in text:
             return _GLUED.sub("", text)
     return text
 
@@ -183,20 +184,25 @@ class Sampler:
         bias: np.ndarray,
         steered: dict[Any, Any],
     ) -> Tree:
-        """``tree`` steered by ``bias`` (``steered``: its cumulative weights, made once per
-        bias array: ``steered``)."""
-        prods = self.choices(s, budget)[0]
-        if len(prods) == 1:
+        """``tree`` steered by ``bias`` (``steered``: per (symbol, depth left), its choices and
+        their cumulative weights, made once per bias array: ``steered``)."""
+        got = steered.get((s, budget))
+        if got is None:
+            prods = self.choices(s, budget)[0]
+            got = steered[s, budget] = (
+                prods,
+                None if len(prods) == 1 else self._steered_cum(prods, bias),
+            )
+        prods, bcum = got
+        if bcum is None:
             p = prods[0]
         else:
-            bcum = steered.get((s, budget))
-            if bcum is None:
-                bcum = steered[s, budget] = self._steered_cum(prods, bias)
             # the first cumulative weight above u (as a scan adding the weights in order)
             u = draw() * bcum[-1]
             p = prods[min(bisect.bisect_right(bcum, u), len(bcum) - 1)]
-        items = self.g.productions[p][1]
-        if self.g.lexical[p]:
+        g = self.g
+        items = g.productions[p][1]
+        if g.lexical[p]:
             return (p, items)
         return (
             p,

@@ -48,6 +48,7 @@ class KnownErrors:
         # per error, in the order found: (its words, each sentence's, its key, its rank:
         # (words in all, its signature's order), its number of sentences)
         self._entries: list[tuple[frozenset[str], list[list[str]], str, tuple[int, int], int]] = []
+        self._bags: list[frozenset[str]] = []  # per error, its words (``_entries``' first)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -71,6 +72,7 @@ class KnownErrors:
             self._wordless.append(n)
         rank = (sum(len(w) for w in words), self._order.setdefault(sig, len(self._order)))
         self._entries.append((bag, words, key, rank, len(words)))
+        self._bags.append(bag)
 
     def within(self, texts: list[str], sig: str | None) -> str | None:
         """The smallest known error failing as ``sig`` (None: any) held by ``texts``."""
@@ -80,9 +82,11 @@ class KnownErrors:
         have: set[str] = set().union(*split) if split else set()
         want = None if sig is None else self._order[sig]
         found: list[tuple[int, int, int]] = []  # (words, signature's order, order found)
-        for i in self._candidates(have):
-            bag, _, _, rank, n_texts = self._entries[i]
-            if n_texts == len(split) and (want is None or rank[1] == want) and bag <= have:
+        bags, entries, n = self._bags, self._entries, len(split)
+        # (the words first, in one comprehension: most candidates hold a word ``texts`` lack)
+        for i in [i for i in self._candidates(have) if bags[i] <= have]:
+            _, _, _, rank, n_texts = entries[i]
+            if n_texts == n and (want is None or rank[1] == want):
                 found.append((*rank, i))
         for *_, i in sorted(found):
             words = self._entries[i][1]

@@ -283,6 +283,10 @@ def _other_word(
     """Another word choice of production ``p``'s symbol than ``p``, drawn uniformly or in
     proportion to ``weights``: one or two draws, O(log n) for a category of n words (a
     category of 50,000 words listed and summed for each swap made a run take minutes)."""
+    if weights is not None and memo is not None:
+        other = memo.get(p)  # (made below for a category of at most MANY_WORDS words)
+        if other is not None:
+            return int(other[0][_pick_cum(other[1], engine.draws.next())])
     g = engine.g
     choices = g.word_choices[g.productions[p][0]]
     at = g.word_place[p]

@@ -429,20 +429,27 @@ class WalkStrategy:
             # exploring where errors are common (its material drawn shorter): only drafts
             # holding no known minimal error (``novel``)
             novel = self.novel and bool(extra) and self.errs[w] and not self.mode[w]
+            # (what the attempts share, looked up once: ``best_mode`` and ``chosen`` do not
+            # change during them)
+            in_region = self.errs[w]
+            sub_bias = (
+                explore_bias
+                if in_region and not self.mode[w] and (best_mode == 0 or self.chosen[w])
+                else fresh_bias
+            )
+            draw, case_key, judged = engine.draws.next, engine.case_key, engine.keys
             for _attempt in range(want * 4):
                 if len(mine) >= want:
                     break
-                kind = 0 if engine.draws.next() < share else 1
+                kind = 0 if draw() < share else 1
                 if kind == 1:
                     if avoid and above is None:
                         above = _prefixes(avoid)
                     cand, path = self._restructure(
                         engine,
                         case,
-                        explore_bias
-                        if self.errs[w] and not self.mode[w] and (best_mode == 0 or self.chosen[w])
-                        else fresh_bias,
-                        keep=self.errs[w],
+                        sub_bias,
+                        keep=in_region,
                         keep_bias=fresh_bias,  # (which subtrees may change: as before)
                         avoid=avoid,
                         above=above,
@@ -453,15 +460,15 @@ class WalkStrategy:
                         engine,
                         case,
                         bias,
-                        keep=self.errs[w],
+                        keep=in_region,
                         avoid=avoid,
                         memo=drafting,
                         unjudged=True,
                     )
                 if cand is None or path is None:
                     continue
-                key = engine.case_key(cand)
-                if key in keys or key in engine.keys:
+                key = case_key(cand)
+                if key in keys or key in judged:
                     continue
                 if novel and engine.known_core(cand) is not None:
                     continue
