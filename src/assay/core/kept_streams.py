@@ -17,9 +17,9 @@ went into the model's ``StringIO`` until the call's end put the caller's back.
 from __future__ import annotations
 
 import sys
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TextIO
 
 from assay.core.running_count import Count
@@ -27,7 +27,10 @@ from assay.core.running_count import Count
 __all__ = ["call_streams", "commanded", "on_own_stderr", "own_stderr", "restored"]
 
 _commands = Count()  # command lines running in this process (``commanded``)
-_calls = threading.local()  # ``started``: this thread's API calls' streams, outermost first
+# the streams the outermost API call running in this context started with: a context
+# variable, so that a thread started with the caller's context (a loading thread,
+# ``core.loading_time``) speaks on them too, and a call on another thread has its own
+_STARTED: ContextVar[tuple[TextIO, TextIO] | None] = ContextVar("assay_call_streams", default=None)
 
 
 def commanded() -> Count:
@@ -40,12 +43,11 @@ def restored() -> Iterator[None]:
     """Around an API call: ``sys.stdout`` and ``sys.stderr`` as they were at its start when
     it ends (outside a command line)."""
     out, err = sys.stdout, sys.stderr
-    started = _started()
-    started.append((out, err))
+    token = _STARTED.set(_STARTED.get() or (out, err))
     try:
         yield
     finally:
-        started.pop()
+        _STARTED.reset(token)
         if not _commands:
             if sys.stdout is not out:
                 sys.stdout = out
@@ -53,19 +55,11 @@ def restored() -> Iterator[None]:
                 sys.stderr = err
 
 
-def _started() -> list[tuple[TextIO, TextIO]]:
-    if not hasattr(_calls, "started"):
-        _calls.started = []
-    found: list[tuple[TextIO, TextIO]] = _calls.started
-    return found
-
-
 def call_streams() -> tuple[TextIO, TextIO] | None:
-    """The ``sys.stdout`` and ``sys.stderr`` this thread's outermost running API call started
-    with (a call made within another, by a callback after a model replaced them, would
-    have started with the model's); None outside an API call."""
-    started = _started()
-    return started[0] if started else None
+    """The ``sys.stdout`` and ``sys.stderr`` the outermost API call running here started with
+    (a call made within another, by a callback after a model replaced them, would have
+    started with the model's); None outside an API call."""
+    return _STARTED.get()
 
 
 def own_stderr() -> TextIO:
