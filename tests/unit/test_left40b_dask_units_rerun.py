@@ -7,7 +7,7 @@ by someone without a cluster) was one search, another campaign (German credit,
 
 from __future__ import annotations
 
-from assay.core.runinfo import pasteable
+from assay.core.runinfo import api_call, pasteable
 from assay.execution.campaign import DEFAULT_DASK_UNITS, execution_config
 
 _RUN = "assay fairness builtin:logistic --dataset german --protected sex --seed 5"
@@ -37,3 +37,14 @@ def test_units_given_or_an_in_process_run_are_left_as_typed() -> None:
     assert (
         pasteable("assay resume RUN --store s.db", dask_config()) == "assay resume RUN --store s.db"
     )
+
+
+def test_an_api_calls_rerun_says_them_too() -> None:
+    call = api_call(
+        "check_fairness", "builtin:logistic", {"executor": "dask", "workers": 2}, seed=5
+    )
+    assert call.endswith("executor='dask', workers=2, units=8, seed=5)"), call  # main: no units
+    given = api_call("check_fairness", None, {"executor": "dask", "units": 3}, seed=5)
+    assert "units=3" in given and "units=8" not in given
+    inprocess = api_call("check_fairness", None, {"executor": "inprocess", "units": None}, seed=5)
+    assert "units" not in inprocess

@@ -84,7 +84,11 @@ def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: i
     the run.  Credentials in a URL are masked."""
     from assay.core.redact import redact_text
     from assay.core.store import DEFAULT_STORE
+    from assay.core.units import DEFAULT_DASK_UNITS
 
+    if arguments.get("executor") == "dask" and arguments.get("units") is None:
+        # the units Dask ran: the call's findings in-process too (as ``_units_said``)
+        arguments = {**arguments, "units": DEFAULT_DASK_UNITS}
     shown = [] if model is None else [_shown(model)]
     shown += [
         f"{key}={_shown(value)}"
