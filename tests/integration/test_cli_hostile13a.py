@@ -216,8 +216,10 @@ def test_an_interrupt_while_the_answer_is_computed_after_the_search_is_no_pass(
     """SIGTERM after the search had ended, while the fairness answer was computed: exit
     130 and 'continue with assay resume', but the run was 'completed' and `assay resume`
     refused it ('already ended'); no JUnit file.  Now the run ends as it stands: its
-    reports, NOT EVERYTHING WAS TESTED (the answer is missing), exit 2 with nothing found;
-    the line it prints finishes it (resume30: the answer computed, no new search)."""
+    reports, NOT EVERYTHING WAS TESTED (the answer is missing: the run's verdict 2 with
+    nothing found); the line it prints finishes it (resume30: the answer computed, no new
+    search).  The command exits 130 (left40b: an interrupted command never exits a verdict;
+    it exited 2 here before)."""
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
     args = _fairness_args("slow2.py:predict", "--max-queries", "100", "--store", "s.db")
