@@ -54,7 +54,7 @@ lint: $(VENV)/.dev $(VENV)/.kernel
 # expected; the rest still grows faster (new integration files go there unless named here).
 TIMED := $(addprefix tests/unit/,test_datasets.py test_engine_reliability.py test_execution.py \
 	test_models_http.py test_models_protocols.py test_setstate_kill.py \
-	test_forms_hostile13_wide_time.py test_exact21_conversion_time.py \
+	test_exact21_conversion_time.py \
 	test_fair31_given_up_load.py test_fairness_answer_time.py test_fairness_enumerated.py \
 	test_hostile27a_wal_wait.py test_mutation20_fairness_answer.py \
 	test_mutation27_call_deadline.py test_mutation29_loading_time.py test_scale33_search_span.py \

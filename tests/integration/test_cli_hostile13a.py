@@ -216,15 +216,17 @@ def test_an_interrupt_while_the_answer_is_computed_after_the_search_is_no_pass(
     """SIGTERM after the search had ended, while the fairness answer was computed: exit
     130 and 'continue with assay resume', but the run was 'completed' and `assay resume`
     refused it ('already ended'); no JUnit file.  Now the run ends as it stands: its
-    reports, NOT EVERYTHING WAS TESTED (the answer is missing), exit 2 with nothing found;
-    the line it prints finishes it (resume30: the answer computed, no new search)."""
+    reports, NOT EVERYTHING WAS TESTED (the answer is missing: the run's verdict 2 with
+    nothing found); the line it prints finishes it (resume30: the answer computed, no new
+    search).  The command exits 130 (left40b: an interrupted command never exits a verdict;
+    it exited 2 here before)."""
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
     args = _fairness_args("slow2.py:predict", "--max-queries", "100", "--store", "s.db")
     code, out, err = _terminated(
         tmp_path, *args, "--junit", "j.xml", after="answer:", wait=0.5, env={"FAIR": "1"}
     )  # (the answer's phase is said as it starts; 'done' only once it has ended)
-    assert code == 2, err
+    assert code == 130, err  # (left40b: an interrupted command exits 130)
     assert "NOT EVERYTHING WAS TESTED" in out and "answer" in out, out
     # its resume computes the answer, searching nothing again (tests/integration/test_resume30_*)
     assert "finish it (no new search) with: assay resume" in err.split("answer:", 1)[1], err
@@ -406,11 +408,17 @@ def test_an_interrupt_after_a_run_ended_keeps_its_verdict_unless_its_answer_is_m
     tmp_path: Path, fair: bool, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A Ctrl-C while an ended run's reports were written exited 130 ('continue with assay
-    resume', which refused the ended run).  Now the run ends as it stands: its verdict's exit
-    code (1 found, 0 nothing found with everything tested); a fairness run whose answer is
-    missing is not a pass (exit 2, NOT EVERYTHING WAS TESTED) unless it found something."""
+    resume', which refused the ended run).  Now the run ends as it stands: its verdict (1
+    found, 0 nothing found with everything tested); a fairness run whose answer is missing
+    is not a pass (2, NOT EVERYTHING WAS TESTED) unless it found something.  The command
+    exits 130 whatever the verdict (left40b: an interrupted command never exits a verdict)."""
     from assay.cli.console import Output
     from assay.cli.reporting import finish_interrupted
+    from assay.cli.verdict import run_verdict
+
+    def stored() -> int:
+        with RunStore(tmp_path / "s.db", read_only=True) as store:
+            return run_verdict(store, run_id, None).code
 
     (tmp_path / "slow2.py").write_text(SLOW2)
     _people(tmp_path)
@@ -421,14 +429,15 @@ def test_an_interrupt_after_a_run_ended_keeps_its_verdict_unless_its_answer_is_m
     assert run.returncode == verdict, run.stderr
     run_id = _run_id(run.stdout)
     quiet = Output(quiet=True)
-    assert finish_interrupted(quiet, store_path=tmp_path / "s.db", run_id=run_id) == verdict
+    assert finish_interrupted(quiet, store_path=tmp_path / "s.db", run_id=run_id) == 130
+    assert stored() == verdict
     with RunStore(tmp_path / "s.db") as store:  # as if the answer had not been computed
         summary = {k: v for k, v in store.get_run(run_id).summary.items() if k != "verdict"}
         store.checkpoint(run_id, summary=summary)
     code = finish_interrupted(
         quiet, store_path=tmp_path / "s.db", run_id=run_id, junit=tmp_path / "j.xml"
     )
-    assert code == (2 if fair else 1)
+    assert code == 130 and stored() == (2 if fair else 1)
     assert _junit(tmp_path / "j.xml")[2] == 1  # the missing answer: an error in CI's eyes
 
 

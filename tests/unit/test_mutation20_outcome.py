@@ -18,6 +18,7 @@ import pytest
 
 from assay.cli.console import Output
 from assay.cli.reporting import demo_exit, finish_interrupted, finish_run
+from assay.cli.verdict import run_verdict
 from assay.core.findings import FindingBatch
 from assay.core.outcome import passes, untested
 from assay.core.store import RunStore
@@ -250,7 +251,8 @@ def test_the_exit_code_junit_and_passed_agree_at_every_edge(
 
 def test_an_interrupt_after_the_search_leaves_no_pass_without_the_answer(tmp_path: Path) -> None:
     """Ctrl-C while the fairness answer was computed, after a search that found nothing:
-    the run has ended, without its verdict; exit 2 (not everything was tested), not 0."""
+    the run has ended, without its verdict; the run's verdict 2 (not everything was tested),
+    not 0; the command exits 130 (left40b: an interrupted command never exits a verdict)."""
     store = RunStore(tmp_path / "runs.db")
     try:
         store.create_run(
@@ -261,7 +263,9 @@ def test_an_interrupt_after_the_search_leaves_no_pass_without_the_answer(tmp_pat
     finally:
         store.close()
     code = finish_interrupted(Output(quiet=True), store_path=tmp_path / "runs.db", run_id="r1")
-    assert code == 2
+    assert code == 130
+    with RunStore(tmp_path / "runs.db", read_only=True) as again:
+        assert run_verdict(again, "r1", None).code == 2
 
 
 def test_a_demonstration_passes_on_its_findings_only() -> None:

@@ -18,7 +18,7 @@ from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn
 from rich.text import Text
 
 from assay.cli.user_words import on_one_line
-from assay.core.kept_streams import commanded
+from assay.core.kept_streams import call_streams, commanded
 from assay.core.program import as_invoked
 from assay.core.terminal import terminal_text
 
@@ -297,9 +297,13 @@ def command_streams() -> Iterator[None]:
 
 
 def _streams() -> tuple[TextIO | None, TextIO | None]:
-    """The command's stdout and stderr; (None, None) outside a command (rich then writes to
-    ``sys.stdout`` / ``sys.stderr`` as they are at each line)."""
-    return _COMMAND[-1] if _COMMAND else (None, None)
+    """The command's stdout and stderr; outside a command, those the API call running on
+    this thread started with (``core.kept_streams``: not a model's replacement made during
+    the call); (None, None) outside both (rich then writes to ``sys.stdout`` /
+    ``sys.stderr`` as they are at each line)."""
+    if _COMMAND:
+        return _COMMAND[-1]
+    return call_streams() or (None, None)
 
 
 # stdout as it was when kept for the JSON, and what sys.stdout was made then (stderr): while

@@ -245,9 +245,13 @@ def finish_interrupted(
     marked running (interrupted while loading, while the fairness answer's sample was drawn
     before the search, or while its model answered) is marked interrupted: resumable, exit
     130.  A run that had ended (interrupted while its reports were written, or while a
-    fairness run's answer was computed after its search) ends as it stands: its reports,
-    and its verdict's exit code; a fairness run whose answer was not computed says so (not
-    everything was tested: exit 1 when something was found, else 2, never a pass)."""
+    fairness run's answer was computed after its search) ends as it stands: its reports and
+    its verdict (a fairness run whose answer was not computed says so: not everything was
+    tested, exit 1 when something was found, else 2, never a pass) kept with the run, what
+    ``assay report RUN`` exits with.  The command exits 130 either way (left40b): a Ctrl-C'd
+    or SIGTERM'd command never exits with a verdict (0 let ``a && b`` and ``make`` go on after
+    the user stopped them; a CI job stopped by its timeout read as findings or as a pass), as
+    the API raises ``RunInterrupted`` for an interrupt anywhere in the run."""
     store = RunStore(store_path)
     record = store.get_run(run_id)
 
@@ -257,6 +261,7 @@ def finish_interrupted(
 
     stopped = left_interrupted(store, run_id)  # (the API's way: ``core.interrupted``)
     if record.status in ENDED:
+        verdict = run_verdict(store, run_id, None).code
         out.note(
             (  # (its search ended; the run did not, when its answer is missing: unfinished)
                 f"interrupted after the run's search had ended ({record.status}): the run is "
@@ -265,23 +270,25 @@ def finish_interrupted(
                 else f"interrupted after the run had ended ({record.status}): its verdict stands"
             )
             + _retraining_cut(record)
+            + f"; the run's verdict is exit {verdict}, what assay report RUN exits with; "
+            f"this command exits {EXIT_INTERRUPTED}: it was interrupted"
         )
-    # (a failed run or one left without its model exits 130 below, not with its verdict)
+    # (a failed run or one left without its model: as it was; every one exits 130)
     ends = record.status in ("running", "interrupted") or record.status in ENDED
-    code = finish_run(
+    finish_run(
         out,
         store=store,
         run_id=run_id,
         html=html,
         junit=junit,
         report=report,
-        exits=None if ends else EXIT_INTERRUPTED,
+        exits=EXIT_INTERRUPTED,
     )
     if record.status in ENDED and finishable(store.get_run(run_id)):
         # what its search left to do is made by its resume (``core.finishing``)
         (out.error if out.quiet else out.note)(f"finish it (no new search) with: {again()}")
     if ends:
-        return code
+        return EXIT_INTERRUPTED
     # failed or model_unavailable (a resume interrupted while it loaded): as it was, and the
     # interrupt's exit code, never the verdict of a run that did not end (0 with nothing found)
     (out.error if out.quiet else out.note)(f"interrupted; continue with: {again()}")
@@ -401,7 +408,7 @@ def finish_run(
                 # this command's exit code and its verdict, as the terminal's last line and
                 # `assay report` say them: a demonstration exits 0 on its findings, a run
                 # that did not test everything 2 (the counts below alone read as a failure)
-                "exit_code": verdict.code,
+                "exit_code": verdict.code if exits is None else exits,
                 "verdict": verdict_line(verdict, record.status),
                 "seed": record.seed,
                 # as the reports' rerun: pinned, with its environment, pasteable anywhere

@@ -1,7 +1,9 @@
 """Fingerprints of the files a run depends on, checked again when it resumes.
 
 A run stores, when it is created, the sha256 of its model file (a ``.skops``/``.onnx``/pickle
-file, or the ``.py`` file of a ``file.py:function`` model) and of its data and schema files.
+file, the ``.py`` file of a ``file.py:function`` model, or the module's file of a
+``package.module:function`` model, as it was imported to load it) and of its data and schema
+files.
 ``check_fingerprints`` refuses to resume when one of them changed: the findings of two
 different models (or of a search over different data) must never be mixed.  ``force`` lets a
 changed model through (said so), never changed data.
@@ -13,6 +15,7 @@ import contextlib
 import hashlib
 import os
 import stat
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -127,7 +130,24 @@ def model_fingerprint(spec_info: dict[str, Any], spec: Any) -> dict[str, Any] | 
         source = spec.rpartition(":")[0]
         if source.endswith(".py") and Path(source).is_file():
             return file_fingerprint(source)
+    if isinstance(spec, str) and (module_file := _module_file(spec)) is not None:
+        return file_fingerprint(module_file)
     return None
+
+
+def _module_file(spec: str) -> str | None:
+    """The file of a ``package.module:name`` model's module as this process imported it to
+    load the model (``sys.modules``: nothing is imported or looked up here, a read-only
+    command never runs a user's module for this); None for another spec (``builtin:...``),
+    a module not imported, or one not from a file (built in, frozen, in a zip).  Only the
+    named module's own file: a function it imports from another module is not covered."""
+    target = spec.rpartition(":")[0]
+    if not target or not all(part.isidentifier() for part in target.split(".")):
+        return None
+    origin = getattr(getattr(sys.modules.get(target), "__spec__", None), "origin", None)
+    if not isinstance(origin, str) or not os.path.isabs(origin) or not Path(origin).is_file():
+        return None
+    return origin
 
 
 def model_changed(fingerprints: dict[str, Any] | None) -> str | None:

@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from assay.core.kept_streams import on_own_stderr
+
 __all__ = ["AssayWarning", "listener", "told_to", "warn"]
 
 
@@ -46,6 +48,7 @@ def warn(message: str) -> None:
     ``AssayWarning``."""
     listener = _LISTENER.get()
     if listener is None:
-        warnings.warn(message, AssayWarning, stacklevel=3)
+        with on_own_stderr():  # (in an API call: not into a model's replaced stderr)
+            warnings.warn(message, AssayWarning, stacklevel=3)
     else:
         listener(message)

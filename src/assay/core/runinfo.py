@@ -84,7 +84,11 @@ def api_call(function: str, model: Any, arguments: Mapping[str, Any], *, seed: i
     the run.  Credentials in a URL are masked."""
     from assay.core.redact import redact_text
     from assay.core.store import DEFAULT_STORE
+    from assay.core.units import DEFAULT_DASK_UNITS
 
+    if arguments.get("executor") == "dask" and arguments.get("units") is None:
+        # the units Dask ran: the call's findings in-process too (as ``_units_said``)
+        arguments = {**arguments, "units": DEFAULT_DASK_UNITS}
     shown = [] if model is None else [_shown(model)]
     shown += [
         f"{key}={_shown(value)}"
@@ -202,6 +206,7 @@ def pasteable(
     after ``cd DIR &&`` always (a report, read wherever it was copied to).  With the run's
     ``summary``, a choice the run made from the model's measured speed is pinned."""
     command = _longer_deadline(_pinned(pinned_keep(command, config), config, summary), config)
+    command = _units_said(command, config)
     if not command.startswith("assay "):
         return command
     command = _with_environment(shown_command(command), config)
@@ -385,6 +390,28 @@ def _pinned(
     if any(w == "--optimize" or w.startswith("--optimize=") for w in words):
         return command
     return f"{command} --optimize {mode}"
+
+
+def _units_said(command: str, config: Mapping[str, Any] | None) -> str:
+    """A run on Dask given no ``--units`` ran ``DEFAULT_DASK_UNITS`` (8) units, each its own
+    draw of the seed: the rerun command says them (``--units 8``), so that the command, run
+    with another executor (in-process, a cluster of another size), still gives the same
+    findings; without them an in-process run is one search, another campaign (repro40)."""
+    execution = (config or {}).get("execution")
+    if not isinstance(execution, Mapping) or execution.get("executor") != "dask":
+        return command
+    units = execution.get("units")
+    if isinstance(units, bool) or not isinstance(units, int) or not command.startswith("assay "):
+        return command
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return command
+    if words[1:2] not in (["fairness"], ["text"], ["backdoor"]):
+        return command
+    if any(w == "--units" or w.startswith("--units=") for w in words):
+        return command
+    return f"{command} --units {units}"
 
 
 def _late_switch(summary: Mapping[str, Any] | None) -> int | None:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
+from assay.core.kept_streams import own_stderr
 from assay.core.terminal import shell_word
 from assay.errors import StoreError
 
@@ -148,7 +148,7 @@ def say_upgraded(path: Path, older: int) -> None:
         return
     _SAID.add(key)
     with contextlib.suppress(Exception):  # (a replaced stderr that cannot be written)
-        sys.stderr.write(
+        own_stderr().write(
             f"assay: note: the run store {path} was made by an older assay (schema {older}); "
             f"it is now schema {SCHEMA_VERSION}, and an assay of schema {older} refuses it "
             'from now on ("store schema ... is newer than this assay understands"): '

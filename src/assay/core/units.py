@@ -58,6 +58,7 @@ from assay.core.unfinished import marked
 from assay.errors import AssayError, BudgetExhausted, ModelError, ModelUnavailable, UsageError
 
 __all__ = [
+    "DEFAULT_DASK_UNITS",
     "UNIT_KEY",
     "InProcessUnits",
     "RequestCounter",
@@ -74,6 +75,7 @@ __all__ = [
 ]
 
 UNIT_KEY = 0x554E4954  # "UNIT": the spawn-key prefix of unit seeds
+DEFAULT_DASK_UNITS = 8  # units of a run on Dask given none (``execution.campaign``)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,13 @@ from typing import Any
 
 from assay.core.model import Model
 from assay.core.run import RunOutcome, Technique
-from assay.core.units import InProcessUnits, MergeSummaries, UnitExecutor, execute_units
+from assay.core.units import (
+    DEFAULT_DASK_UNITS,
+    InProcessUnits,
+    MergeSummaries,
+    UnitExecutor,
+    execute_units,
+)
 from assay.errors import UsageError
 
 __all__ = [
@@ -25,7 +31,6 @@ __all__ = [
     "refuse_unsendable",
 ]
 
-DEFAULT_DASK_UNITS = 8
 EXECUTORS = ("inprocess", "dask")
 
 

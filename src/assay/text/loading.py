@@ -101,7 +101,7 @@ def _of_classifier(exc: UsageError, spec: Any, k: int, n: int) -> UsageError:
 def _identities(spec: Any, model: Model) -> set[tuple[Any, ...]]:
     """What makes a classifier the one it is: its built-in name, its object, its file's
     contents (a path, a symlink, a copy), a function's file and name, an endpoint."""
-    from assay.models.callable import CallableModel
+    from assay.models.callable import CallableModel, is_callable_spec
 
     out: set[tuple[Any, ...]] = set()
     inner = getattr(model, "inner", model)
@@ -116,7 +116,8 @@ def _identities(spec: Any, model: Model) -> set[tuple[Any, ...]]:
         return out
     fingerprint = model_fingerprint(getattr(model, "spec_info", {}) or {}, spec)
     if fingerprint is not None:
-        name = spec.rpartition(":")[2] if ".py:" in spec else ""
+        # (a function's name too: two functions of one file or module are two classifiers)
+        name = spec.rpartition(":")[2] if is_callable_spec(spec) else ""
         out.add(("file", fingerprint["sha256"], name))
     return out
 
