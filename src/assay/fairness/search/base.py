@@ -34,7 +34,7 @@ _INITIAL_ROOM = 1 << 21
 _SEEN_SHARE_OF_RAM = 0.3
 _FILL_SHARE = 0.125  # a round that admitted less than this share of its capacity is topped up
 _FILL_DRAWS = 64  # ... with up to this many uniform samples per class missing
-_FILL_SPACE = 1 << 20  # ... or the whole space's size in samples, when the space is this small
+FILL_SPACE = 1 << 20  # ... or the whole space's size in samples, when the space is this small
 _RESERVE_AFTER = (1.0, 4.0, 12.0, 36.0, 108.0, 324.0)  # seconds of search after which a
 # timed run reserves room ...
 _RESERVE_SHARE = 0.9  # ... for this share of the classes its rate would evaluate (``_reserve``)
@@ -514,7 +514,7 @@ class BaseSearch:
             return np.zeros((0, d)), np.zeros(0, dtype=np.int64)
         draw = draw or self.starts.sample
         usual = _FILL_DRAWS * need
-        limit = max(usual, min(self.space or 0, _FILL_SPACE))
+        limit = max(usual, min(self.space or 0, FILL_SPACE))
         rows_out: list[np.ndarray] = []
         origin_out: list[np.ndarray] = []
         drawn, size, fruitful = 0, max(8 * need, 256), True
